@@ -1,0 +1,87 @@
+import { allControls, getControl } from './catalog.js';
+import { getEvaluator } from './evaluators/registry.js';
+import type { Rule } from './types.js';
+
+const GENERATED = '<!-- Generated from the rule file by `npm run docs`; edit the rule, not this page. -->';
+
+/** The documentation page of one rule (docs/rules/<id>.md); a test keeps the files equal to this. */
+export function renderRuleDoc(rule: Rule): string {
+  const evaluator = getEvaluator(rule.check.kind);
+  const lines = [
+    GENERATED,
+    '',
+    `# ${rule.id}`,
+    '',
+    `**${rule.title}**`,
+    '',
+    '| severity | controls (ISO/IEC 27002:2022) | check |',
+    '| --- | --- | --- |',
+    `| ${rule.severity} | ${rule.controls.map((c) => `${c} ${getControl(c)?.title ?? ''}`).join('<br>')} | \`${rule.check.kind}\` |`,
+    '',
+    '## Why',
+    '',
+    rule.rationale.trim(),
+    '',
+    '## How to fix',
+    '',
+    rule.remediation.trim(),
+    '',
+  ];
+  if (evaluator) {
+    lines.push('## What is checked', '', `${evaluator.summary}`, '');
+  }
+  const options = rule.check.with ?? {};
+  if (Object.keys(options).length > 0) {
+    lines.push('Options (`check.with`):', '', '```yaml', ...yamlish(options), '```', '');
+  }
+  lines.push(
+    '## Configuration',
+    '',
+    'In `.controlgate.yml`:',
+    '',
+    '```yaml',
+    'rules:',
+    `  ${rule.id}: off            # disable`,
+    `  # ${rule.id}: low          # or change the severity`,
+    `  # ${rule.id}: { exclude: ["legacy/**"] }`,
+    '```',
+    '',
+    `Examples that fail and pass this rule: [test/fixtures/rules/${rule.id}](../../test/fixtures/rules/${rule.id}).`,
+    '',
+  );
+  if (rule.references.length > 0) {
+    lines.push('## References', '', ...rule.references.map((r) => `- <${r}>`), '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** docs/rules/README.md: the index of rules and of controls they cover. */
+export function renderRuleIndex(rules: Rule[]): string {
+  const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const lines = [
+    GENERATED,
+    '',
+    '# Rules',
+    '',
+    `${sorted.length} built-in rules. Each page says why the rule matters, how to fix a finding and how to configure it.`,
+    '',
+    '| rule | severity | controls | title |',
+    '| --- | --- | --- | --- |',
+    ...sorted.map((r) => `| [${r.id}](${r.id}.md) | ${r.severity} | ${r.controls.join(', ')} | ${r.title} |`),
+    '',
+    '## Coverage by control',
+    '',
+    '| control | title | rules |',
+    '| --- | --- | --- |',
+    ...allControls().map((c) => {
+      const ids = sorted.filter((r) => r.controls.includes(c.id)).map((r) => `[${r.id}](${r.id}.md)`);
+      return `| ${c.id} | ${c.title} | ${ids.join(', ') || '—'} |`;
+    }),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function yamlish(value: Record<string, unknown>): string[] {
+  return Object.entries(value).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+}

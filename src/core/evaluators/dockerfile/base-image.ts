@@ -1,0 +1,123 @@
+import { locationFromSpan } from '../../location.js';
+import {
+  type DockerfileModel,
+  dockerfilePaths,
+  globalArgValues,
+  readDockerfile,
+  referencedStage,
+  type Stage,
+} from '../../parsers/dockerfile.js';
+import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
+import { parseImageRef } from '../../parsers/image-ref.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+
+export interface BaseImageOptions {
+  /** What to do with a base image whose tag depends on an ARG without a default. */
+  unresolved: 'skip' | 'report';
+}
+
+/** How a stage's base image is pinned, after ARG defaults are substituted. */
+export type BaseImageVerdict =
+  | { kind: 'pinned' | 'stage' | 'scratch' }
+  | { kind: 'latest' | 'untagged'; resolved: string }
+  | { kind: 'unresolved'; names: string[] };
+
+/**
+ * Flags stages built FROM an image with no tag or the `latest` tag and no digest: each build may get
+ * a different image. `scratch` and earlier stages need no pin; ARG defaults are substituted first.
+ */
+export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
+  kind: 'dockerfile.base-image',
+  summary: 'Dockerfile stages whose base image has no tag, the "latest" tag, and no digest.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      unresolved: {
+        enum: ['skip', 'report'],
+        default: 'skip',
+        description: 'Report base images whose version comes from an ARG without a default.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const findings: RawFinding[] = [];
+    for (const file of dockerfilePaths(workspace)) {
+      const model = readDockerfile(workspace, file);
+      if (!model) continue;
+      const vars = globalArgValues(model);
+      for (const stage of model.stages) {
+        const verdict = judgeBaseImage(model, stage, vars);
+        const message = verdict && describe(verdict, stage, options.unresolved === 'report');
+        if (!message) continue;
+        const span = stage.from.imageSpan ?? stage.from.span;
+        findings.push({ message, location: locationFromSpan(file, span), key: stage.from.image ?? '' });
+      }
+    }
+    return findings;
+  },
+});
+
+/** Judges one stage's base image; undefined for a FROM without an image (Docker rejects it). */
+export function judgeBaseImage(
+  model: DockerfileModel,
+  stage: Stage,
+  vars: ReadonlyMap<string, string | null> = globalArgValues(model),
+): BaseImageVerdict | undefined {
+  const written = stage.from.image;
+  if (!written) return undefined;
+  const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
+  const partial = text.includes(UNRESOLVED);
+  if (!partial) {
+    if (text.toLowerCase() === 'scratch') return { kind: 'scratch' };
+    if (referencedStage(model, stage, text)) return { kind: 'stage' };
+  }
+  const ref = parseImageRef(text);
+  if (!ref) return { kind: 'unresolved', names: unresolved };
+  if (ref.digest !== undefined) return { kind: 'pinned' };
+  if (ref.tag !== undefined) {
+    if (ref.tag.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
+    return ref.tag === 'latest' ? { kind: 'latest', resolved: text } : { kind: 'pinned' };
+  }
+  // Without a tag, an unknown value in the last name component may itself carry the tag.
+  const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+  if (last.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
+  return { kind: 'untagged', resolved: text };
+}
+
+function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boolean): string | undefined {
+  const written = stage.from.image ?? '';
+  const where = stage.from.name ? ` of stage "${stage.from.name}"` : '';
+  const image = (resolved: string) =>
+    resolved === written
+      ? `"${written}"`
+      : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
+  switch (verdict.kind) {
+    case 'latest':
+      return (
+        `Base image ${image(verdict.resolved)}${where} uses the "latest" tag, which is re-pointed whenever a new ` +
+        'image is published, so two builds can get different images. Pin a version tag or a @sha256 digest.'
+      );
+    case 'untagged':
+      return (
+        `Base image ${image(verdict.resolved)}${where} has no tag or digest, so it means "latest", which is ` +
+        're-pointed whenever a new image is published. Pin a version tag or a @sha256 digest.'
+      );
+    case 'unresolved': {
+      if (!reportUnresolved) return undefined;
+      // Only plain names are ARGs; anything else is a substitution form that is not evaluated here.
+      const names = [...new Set(verdict.names.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)))];
+      const cause =
+        names.length > 0
+          ? `ARG ${names.join(', ')} ha${names.length > 1 ? 've' : 's'} no default before the first FROM`
+          : 'it uses a variable substitution that is not evaluated statically';
+      return (
+        `Base image "${written}"${where} cannot be checked: ${cause}, so its version is chosen at build time. ` +
+        'Give the ARG a pinned default.'
+      );
+    }
+    default:
+      return undefined;
+  }
+}

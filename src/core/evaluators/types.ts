@@ -1,0 +1,29 @@
+import type { RawFinding, Rule } from '../types.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+/** What an evaluator gets for one rule: the rule, its validated `check.with`, and the tree. */
+export interface EvaluatorContext<Options> {
+  rule: Rule;
+  options: Options;
+  workspace: Workspace;
+}
+
+/**
+ * Code behind a rule's `check.kind`. Evaluators are pure with respect to the workspace: they read
+ * through it (cached, bounded) and return raw findings; they never print, never throw on bad input
+ * files (they skip them; the workspace records the located problem), and never import `@actions/*`.
+ */
+export interface Evaluator<Options = Record<string, unknown>> {
+  /** The `check.kind` this evaluator implements, e.g. `file.exists`, `workflow.unpinned-uses`. */
+  kind: string;
+  /** One line for `controlgate rules` and the docs. */
+  summary: string;
+  /** JSON Schema of `check.with`; validated when rules load. Defaults are applied by ajv. */
+  schema: Record<string, unknown>;
+  evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
+}
+
+/** Identity helper that keeps an evaluator's option type checked. */
+export function defineEvaluator<Options>(evaluator: Evaluator<Options>): Evaluator<Options> {
+  return evaluator;
+}

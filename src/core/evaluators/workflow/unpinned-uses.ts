@@ -1,0 +1,90 @@
+import picomatch from 'picomatch';
+import { locationFromSpan } from '../../location.js';
+import { hasSha256Digest } from '../../parsers/image-ref.js';
+import { parseUses, refPinning } from '../../parsers/uses.js';
+import { type Located, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+
+export interface UnpinnedUsesOptions {
+  /** Globs on `owner/repo` (case-insensitive) whose actions may be referenced by tag or branch. */
+  allow: string[];
+}
+
+/**
+ * Flags every `uses:` that runs code from another repository or a registry without an immutable
+ * pin: steps of workflows and of local composite actions, and jobs that call a reusable workflow.
+ * Local `./` references are part of the reviewed tree and need no pin.
+ */
+export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
+  kind: 'workflow.unpinned-uses',
+  summary:
+    'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      allow: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        default: [],
+        description: 'Globs on owner/repo (e.g. "actions/*") that may use tags.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const allow = options.allow ?? [];
+    const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
+    const findings: RawFinding[] = [];
+    const check = (path: string, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
+      const message = problem(uses.value, what, allowed);
+      if (message)
+        findings.push({ message, location: locationFromSpan(path, uses.span), key: uses.value.trim() });
+    };
+    walkWorkflows(workflowSources(workspace), {
+      job(job, workflow) {
+        if (job.uses) check(workflow.path, job.uses, 'Reusable workflow');
+      },
+      step(step, source) {
+        if (step.uses) check(source.path, step.uses, 'Action');
+      },
+    });
+    return findings;
+  },
+});
+
+/** Why a reference is not pinned, or undefined when it is (or needs no pin). */
+function problem(text: string, what: string, allowed: (ownerRepo: string) => boolean): string | undefined {
+  const ref = parseUses(text);
+  switch (ref.kind) {
+    case 'local':
+    case 'invalid':
+      // A malformed reference fails the workflow before anything runs; nothing to pin.
+      return undefined;
+    case 'docker':
+      if (hasSha256Digest(ref.image)) return undefined;
+      return (
+        `Container action "${ref.raw}" pulls its image by ${ref.image.tag ? `tag "${ref.image.tag}"` : 'name only (the "latest" tag)'}; ` +
+        'a tag can be moved to a different image at any time. Pin it with @sha256:<digest>.'
+      );
+    case 'repository': {
+      if (allowed(`${ref.owner}/${ref.repo}`)) return undefined;
+      switch (refPinning(ref.ref)) {
+        case 'sha':
+          return undefined;
+        case 'missing':
+          return `${what} "${ref.raw}" names no version; pin it to a full 40-character commit SHA.`;
+        case 'short-sha':
+          return (
+            `${what} "${ref.raw}" uses the abbreviated commit SHA "${ref.ref}", which another commit can ` +
+            'come to match; pin the full 40-character commit SHA.'
+          );
+        default:
+          return (
+            `${what} "${ref.raw}" runs whatever the ref "${ref.ref}" points to; a tag or branch can be moved ` +
+            'to different code at any time. Pin the full 40-character commit SHA (keep the version in a comment).'
+          );
+      }
+    }
+  }
+}

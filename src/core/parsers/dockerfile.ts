@@ -1,0 +1,226 @@
+import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import { LineIndex } from '../workspace/lines.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { NodeSpan } from '../workspace/yaml.js';
+import { expandVariables, joinContinuations, splitWords } from './dockerfile-words.js';
+
+/**
+ * A model of Dockerfiles built on `dockerfile-ast`, which implements Docker's own lexing: line
+ * continuations (with comment lines inside them), the `escape` parser directive, heredocs (`RUN
+ * <<EOF`, whose body is not parsed as instructions) and exact ranges. On top of it this module keeps
+ * only what audits need: stages, ARG defaults, USER and RUN instructions, all with 1-based spans.
+ */
+
+/** Dockerfile and Containerfile naming conventions (`Dockerfile.dev`, `api.Dockerfile`, ...). */
+export const DOCKERFILE_GLOBS = [
+  '**/Dockerfile',
+  '**/Dockerfile.*',
+  '**/*.Dockerfile',
+  '**/*.dockerfile',
+  '**/Containerfile',
+];
+/** `Dockerfile.dockerignore` is the per-Dockerfile ignore file, not a Dockerfile. */
+const NOT_DOCKERFILES = ['**/*.dockerignore'];
+
+/** One `ARG name[=default]` declaration; `value` is null when no default is given. */
+export interface ArgDecl {
+  name: string;
+  value: string | null;
+  span: NodeSpan;
+}
+
+/** An instruction that audits report on: its (first) argument or joined text, and its span. */
+export interface InstructionText {
+  /**
+   * USER: the first word, unquoted (`app:app`, `${UID}`). RUN: the command with continuations joined
+   * and comment lines removed (a heredoc is kept as written).
+   */
+  value: string;
+  span: NodeSpan;
+  /** Span of the arguments (after flags); undefined when the instruction has none. */
+  argsSpan?: NodeSpan;
+}
+
+export interface FromInstruction {
+  span: NodeSpan;
+  /** The image as written (may hold `${VAR}`); null for a bare `FROM`. */
+  image: string | null;
+  imageSpan?: NodeSpan;
+  /** `--platform=...` value, as written. */
+  platform?: string;
+  /** The `AS name` alias, as written (Docker compares stage names case-insensitively). */
+  name?: string;
+  nameSpan?: NodeSpan;
+}
+
+export interface Stage {
+  /** 0-based stage index. */
+  index: number;
+  from: FromInstruction;
+  /** ARGs declared inside the stage (they do not apply to any FROM). */
+  args: ArgDecl[];
+  users: InstructionText[];
+  runs: InstructionText[];
+}
+
+export interface DockerfileModel {
+  path: string;
+  /** Parser directives (`# syntax=`, `# escape=`), lower-cased names. */
+  directives: { name: string; value: string }[];
+  escapeChar: string;
+  /** ARGs before the first FROM: the only variables a FROM line can use. */
+  globalArgs: ArgDecl[];
+  stages: Stage[];
+}
+
+/** Files of the workspace that follow a Dockerfile naming convention. */
+export function dockerfilePaths(workspace: Workspace): string[] {
+  const skip = workspace.matcher(NOT_DOCKERFILES);
+  return workspace.glob(DOCKERFILE_GLOBS).filter((f) => !skip(f));
+}
+
+/** The model of one Dockerfile (parsed once per run), or undefined when it is not readable text. */
+export function readDockerfile(workspace: Workspace, file: string): DockerfileModel | undefined {
+  return workspace.memo('dockerfile', file, () => {
+    const content = workspace.read(file);
+    return content.kind === 'text' ? parseDockerfile(file, content.text, content.lines) : undefined;
+  });
+}
+
+/** Parses Dockerfile text. Never throws on malformed input: what cannot be read is left out. */
+export function parseDockerfile(path: string, text: string, lines = new LineIndex(text)): DockerfileModel {
+  // Docker splits lines on '\n' only; a lone '\r' would make the parser count an extra line.
+  const source = text.replace(/\r(?!\n)/g, ' ');
+  const parsed = DockerfileParser.parse(source);
+  const escapeChar = parsed.getEscapeCharacter();
+  const spanOf = (range: Range) => toSpan(range, lines);
+  const model: DockerfileModel = {
+    path,
+    directives: parsed.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue() })),
+    escapeChar,
+    globalArgs: [],
+    stages: [],
+  };
+  let stage: Stage | undefined;
+  for (const ins of parsed.getInstructions()) {
+    const keyword = ins.getKeyword();
+    if (keyword === 'FROM') {
+      stage = {
+        index: model.stages.length,
+        from: readFrom(ins as From, spanOf),
+        args: [],
+        users: [],
+        runs: [],
+      };
+      model.stages.push(stage);
+      continue;
+    }
+    if (keyword === 'ARG') {
+      const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
+      (stage ? stage.args : model.globalArgs).push(...args);
+    } else if (stage && keyword === 'USER') {
+      const [first] = splitWords(
+        joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar),
+        escapeChar,
+      );
+      if (first) stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
+    } else if (stage && keyword === 'RUN') {
+      stage.runs.push(
+        withArgs(
+          { value: runText(ins, source, lines, escapeChar), span: spanOf(ins.getRange()) },
+          ins,
+          spanOf,
+        ),
+      );
+    }
+  }
+  return model;
+}
+
+/** Final stage of a model, i.e. the image that is built by default. */
+export function finalStage(model: DockerfileModel): Stage | undefined {
+  return model.stages[model.stages.length - 1];
+}
+
+/**
+ * The variables a FROM line can use: global ARG defaults in order, each able to use the ones before
+ * it. `null` means declared without a default. A default that uses an unknown variable keeps the
+ * `UNRESOLVED` marker (dockerfile-words.ts), so a FROM that uses it is known to be partly unknown.
+ */
+export function globalArgValues(model: DockerfileModel): Map<string, string | null> {
+  const vars = new Map<string, string | null>();
+  for (const arg of model.globalArgs) {
+    if (arg.value === null) {
+      // Re-declaring without a default keeps the earlier default.
+      if (!vars.has(arg.name)) vars.set(arg.name, null);
+    } else {
+      vars.set(arg.name, expandVariables(arg.value, vars, model.escapeChar).text);
+    }
+  }
+  return vars;
+}
+
+/** The earlier stage that a FROM refers to by name, if any (names are case-insensitive). */
+export function referencedStage(model: DockerfileModel, stage: Stage, image: string): Stage | undefined {
+  const wanted = image.toLowerCase();
+  for (let i = stage.index - 1; i >= 0; i--) {
+    const s = model.stages[i]!;
+    if (s.from.name?.toLowerCase() === wanted) return s;
+  }
+  return undefined;
+}
+
+type Range = ReturnType<Instruction['getRange']>;
+
+function readFrom(ins: From, spanOf: (r: Range) => NodeSpan): FromInstruction {
+  const from: FromInstruction = { span: spanOf(ins.getRange()), image: ins.getImage() };
+  const imageRange = ins.getImageRange();
+  if (imageRange) from.imageSpan = spanOf(imageRange);
+  const platform = ins.getPlatformFlag()?.getValue();
+  if (platform) from.platform = platform;
+  const name = ins.getBuildStage();
+  const nameRange = ins.getBuildStageRange();
+  if (name) from.name = name;
+  if (nameRange) from.nameSpan = spanOf(nameRange);
+  return from;
+}
+
+/**
+ * `ARG a b=2 c="x y"` declares three variables. Read from the raw text: dockerfile-ast only exposes
+ * one property per ARG instruction.
+ */
+function readArgs(ins: Instruction, escapeChar: string, span: NodeSpan): ArgDecl[] {
+  const raw = ins.getRawArgumentsContent();
+  if (!raw) return [];
+  return splitWords(joinContinuations(raw, escapeChar), escapeChar).flatMap((word): ArgDecl[] => {
+    const eq = word.indexOf('=');
+    const name = eq === -1 ? word : word.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return [];
+    return [{ name, value: eq === -1 ? null : word.slice(eq + 1), span }];
+  });
+}
+
+function runText(ins: Instruction, source: string, lines: LineIndex, escapeChar: string): string {
+  const range = ins.getArgumentsRange();
+  if (!range) return '';
+  const raw = source.slice(offset(range.start, lines), offset(range.end, lines));
+  // A heredoc body is a script of its own: its lines are not Dockerfile continuations.
+  return /<<-?["']?[A-Za-z_]/.test(raw) ? raw : joinContinuations(raw, escapeChar);
+}
+
+function withArgs(out: InstructionText, ins: Instruction, spanOf: (r: Range) => NodeSpan): InstructionText {
+  const args = ins.getArgumentsRange();
+  if (args) out.argsSpan = spanOf(args);
+  return out;
+}
+
+/** dockerfile-ast ranges are 0-based and end-exclusive; spans are 1-based and end-inclusive. */
+function toSpan(range: Range, lines: LineIndex): NodeSpan {
+  const start = offset(range.start, lines);
+  const end = Math.max(start, offset(range.end, lines) - 1);
+  return { start: lines.position(start), end: lines.position(end) };
+}
+
+function offset(pos: { line: number; character: number }, lines: LineIndex): number {
+  return Math.min(lines.lineStart(pos.line + 1) + pos.character, lines.length);
+}

@@ -1,0 +1,116 @@
+import type { NodeSpan, YamlDocument } from '../workspace/yaml.js';
+
+/**
+ * Types of the workflow model built by workflow.ts. Kept apart from the builder so that audits can
+ * depend on the shapes alone; every node keeps its JSON pointer and source span.
+ */
+
+/** A value read from the YAML, with where it sits. */
+export interface Located<T = unknown> {
+  value: T;
+  /** RFC 6901 pointer of the value in its document. */
+  pointer: string;
+  /** Span of the value (`span.key`: its mapping key). A value reached through an alias: the alias. */
+  span: NodeSpan;
+}
+
+/** A mapping such as `with:` or `env:`; `entries` is empty when the value is not a mapping. */
+export interface LocatedMap extends Located {
+  entries: Map<string, Located>;
+}
+
+/** One event of `on:`. */
+export interface Trigger {
+  event: string;
+  /** Where the event is named: the scalar (string and list forms) or the mapping key (map form). */
+  span: NodeSpan;
+  /** The event's settings in the map form (`branches`, `types`, `inputs`, ...); null when empty. */
+  config?: Located;
+}
+
+/** `on:` in any of its forms: `on: push`, `on: [push, pull_request]`, `on: { push: {...} }`. */
+export interface Triggers extends Located {
+  form: 'string' | 'list' | 'map' | 'invalid';
+  events: Trigger[];
+}
+
+/** A `permissions:` block at workflow or job level. */
+export interface Permissions extends Located {
+  /** The shorthand form (`read-all`, `write-all`; any other string is invalid for GitHub). */
+  shorthand?: Located<string>;
+  /** The per-scope form (`contents: read`); empty for the shorthand and for `permissions: {}`. */
+  scopes: { scope: string; level: Located }[];
+}
+
+/** A step of a job or of a composite action. */
+export interface Step extends Located<Record<string, unknown>> {
+  /** Position in the `steps` list (0-based). */
+  index: number;
+  id?: Located;
+  name?: Located;
+  if?: Located;
+  uses?: Located<string>;
+  run?: Located<string>;
+  shell?: Located;
+  with?: LocatedMap;
+  env?: LocatedMap;
+}
+
+/** A `container:` or a `services.<id>:` entry; `image` is set for both the string and map forms. */
+export interface ContainerSpec extends Located {
+  id?: string;
+  image?: Located<string>;
+}
+
+export interface Job extends Located<Record<string, unknown>> {
+  /** The key under `jobs:`; `span.key` is its position. */
+  id: string;
+  name?: Located;
+  if?: Located;
+  /** Set when the job calls a reusable workflow instead of running steps. */
+  uses?: Located<string>;
+  with?: LocatedMap;
+  secrets?: Located;
+  runsOn?: Located;
+  container?: ContainerSpec;
+  services: ContainerSpec[];
+  permissions?: Permissions;
+  env?: LocatedMap;
+  steps: Step[];
+}
+
+interface SourceBase {
+  path: string;
+  document: YamlDocument;
+  name?: Located;
+}
+
+export interface Workflow extends SourceBase {
+  kind: 'workflow';
+  /** Undefined when the file has no `on:` (GitHub rejects it; the jobs are still audited). */
+  on?: Triggers;
+  permissions?: Permissions;
+  env?: LocatedMap;
+  /** The `jobs:` mapping; `span.key` is the `jobs:` key. */
+  jobsNode: Located<Record<string, unknown>>;
+  jobs: Job[];
+}
+
+/** `action.yml`: `runs.steps` for composite actions, `runs.image` for Docker actions. */
+export interface ActionMetadata extends SourceBase {
+  kind: 'action';
+  runs: Located<Record<string, unknown>>;
+  using?: Located;
+  image?: Located<string>;
+  steps: Step[];
+}
+
+export type WorkflowSource = Workflow | ActionMetadata;
+
+/** Callbacks of {@link walkWorkflows}; `job` is undefined for steps of a composite action. */
+export interface WorkflowVisitor {
+  workflow?(workflow: Workflow): void;
+  action?(action: ActionMetadata): void;
+  job?(job: Job, workflow: Workflow): void;
+  step?(step: Step, source: WorkflowSource, job: Job | undefined): void;
+}

@@ -1,0 +1,248 @@
+import type { Workspace } from '../workspace/workspace.js';
+import { escapePointerToken, type NodeSpan, type YamlDocument } from '../workspace/yaml.js';
+import type {
+  ActionMetadata,
+  ContainerSpec,
+  Job,
+  Located,
+  LocatedMap,
+  Permissions,
+  Step,
+  Trigger,
+  Triggers,
+  Workflow,
+  WorkflowSource,
+  WorkflowVisitor,
+} from './workflow-model.js';
+
+export type * from './workflow-model.js';
+
+/**
+ * A typed model of GitHub Actions workflows (`.github/workflows/*.yml`) and local action metadata
+ * (`action.yml` of a composite, Docker or JavaScript action). Every value keeps its JSON pointer and
+ * exact source span, so an audit reports the line and column a user must change. Audits hook in
+ * through {@link walkWorkflows} (workflow -> job -> step) rather than re-reading the YAML.
+ */
+
+/** GitHub only loads workflows directly inside `.github/workflows/`, not from sub-directories. */
+export const WORKFLOW_GLOBS = ['.github/workflows/*.yml', '.github/workflows/*.yaml'];
+/** Action metadata can live anywhere in a repository (`uses: ./path/to/action`). */
+export const ACTION_GLOBS = ['**/action.yml', '**/action.yaml'];
+
+/**
+ * The model of one workflow or action file, or undefined when it is not one (unreadable, broken
+ * YAML — recorded by the workspace as an input problem — or not a mapping with `jobs`/`runs`).
+ * Parsed once per run and shared by every rule.
+ */
+export function readWorkflowSource(workspace: Workspace, file: string): WorkflowSource | undefined {
+  return workspace.memo('workflow', file, () => {
+    const parsed = workspace.yaml(file);
+    // GitHub reads the first document only.
+    const doc = parsed?.ok ? parsed.documents[0] : undefined;
+    if (!doc) return undefined;
+    return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
+  });
+}
+
+/** Every workflow, then every action metadata file, in index order. */
+export function workflowSources(workspace: Workspace): WorkflowSource[] {
+  const files = [
+    ...workspace.glob(WORKFLOW_GLOBS),
+    ...workspace.glob(ACTION_GLOBS).filter((f) => !isWorkflowPath(f)),
+  ];
+  const out: WorkflowSource[] = [];
+  for (const f of files) {
+    const source = readWorkflowSource(workspace, f);
+    if (source) out.push(source);
+  }
+  return out;
+}
+
+/** Visits workflows, their jobs and steps, and actions and their composite steps, in source order. */
+export function walkWorkflows(sources: readonly WorkflowSource[], visitor: WorkflowVisitor): void {
+  for (const source of sources) {
+    if (source.kind === 'workflow') {
+      visitor.workflow?.(source);
+      for (const job of source.jobs) {
+        visitor.job?.(job, source);
+        for (const step of job.steps) visitor.step?.(step, source, job);
+      }
+    } else {
+      visitor.action?.(source);
+      for (const step of source.steps) visitor.step?.(step, source, undefined);
+    }
+  }
+}
+
+/** Whether a path is a workflow (as opposed to action metadata). */
+export function isWorkflowPath(file: string): boolean {
+  return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(file);
+}
+
+/** Builds the model of a workflow document; undefined unless it is a mapping with a `jobs` mapping. */
+export function buildWorkflow(path: string, document: YamlDocument): Workflow | undefined {
+  const r = new Reader(document);
+  const root = r.node('', document.value);
+  if (!isMap(root.value) || !isMap(root.value.jobs)) return undefined;
+  const jobsNode = r.child(root, 'jobs') as Located<Record<string, unknown>>;
+  const workflow: Workflow = {
+    kind: 'workflow',
+    path,
+    document,
+    jobsNode,
+    jobs: Object.keys(jobsNode.value).flatMap((id) => {
+      const job = r.child(jobsNode, id);
+      return isMap(job.value) ? [readJob(r, id, job as Located<Record<string, unknown>>)] : [];
+    }),
+  };
+  assign(workflow, 'name', r.optional(root, 'name'));
+  const on = r.optional(root, 'on');
+  if (on) workflow.on = readTriggers(r, on);
+  const permissions = r.optional(root, 'permissions');
+  if (permissions) workflow.permissions = readPermissions(r, permissions);
+  assign(workflow, 'env', r.map(root, 'env'));
+  return workflow;
+}
+
+/** Builds the model of an action metadata document; undefined unless it has a `runs` mapping. */
+export function buildAction(path: string, document: YamlDocument): ActionMetadata | undefined {
+  const r = new Reader(document);
+  const root = r.node('', document.value);
+  if (!isMap(root.value) || !isMap(root.value.runs)) return undefined;
+  const runs = r.child(root, 'runs') as Located<Record<string, unknown>>;
+  const action: ActionMetadata = { kind: 'action', path, document, runs, steps: readSteps(r, runs) };
+  assign(action, 'name', r.optional(root, 'name'));
+  assign(action, 'using', r.optional(runs, 'using'));
+  assign(action, 'image', r.string(runs, 'image'));
+  return action;
+}
+
+function readJob(r: Reader, id: string, node: Located<Record<string, unknown>>): Job {
+  const job: Job = { ...node, id, services: [], steps: readSteps(r, node) };
+  assign(job, 'name', r.optional(node, 'name'));
+  assign(job, 'if', r.optional(node, 'if'));
+  assign(job, 'uses', r.string(node, 'uses'));
+  assign(job, 'with', r.map(node, 'with'));
+  assign(job, 'secrets', r.optional(node, 'secrets'));
+  assign(job, 'runsOn', r.optional(node, 'runs-on'));
+  assign(job, 'env', r.map(node, 'env'));
+  const container = r.optional(node, 'container');
+  if (container) job.container = readContainer(r, container);
+  const services = r.optional(node, 'services');
+  if (services && isMap(services.value)) {
+    for (const sid of Object.keys(services.value)) {
+      job.services.push({ ...readContainer(r, r.child(services, sid)), id: sid });
+    }
+  }
+  const permissions = r.optional(node, 'permissions');
+  if (permissions) job.permissions = readPermissions(r, permissions);
+  return job;
+}
+
+function readSteps(r: Reader, parent: Located<Record<string, unknown>>): Step[] {
+  const list = r.optional(parent, 'steps');
+  if (!list || !Array.isArray(list.value)) return [];
+  const steps: Step[] = [];
+  list.value.forEach((value, index) => {
+    const node = r.child(list, index);
+    if (!isMap(value)) return;
+    const step: Step = { ...(node as Located<Record<string, unknown>>), index };
+    assign(step, 'id', r.optional(node, 'id'));
+    assign(step, 'name', r.optional(node, 'name'));
+    assign(step, 'if', r.optional(node, 'if'));
+    assign(step, 'uses', r.string(node, 'uses'));
+    assign(step, 'run', r.string(node, 'run'));
+    assign(step, 'shell', r.optional(node, 'shell'));
+    assign(step, 'with', r.map(node, 'with'));
+    assign(step, 'env', r.map(node, 'env'));
+    steps.push(step);
+  });
+  return steps;
+}
+
+function readTriggers(r: Reader, on: Located): Triggers {
+  const v = on.value;
+  if (typeof v === 'string') return { ...on, form: 'string', events: [{ event: v, span: on.span }] };
+  if (Array.isArray(v)) {
+    const events = v.flatMap((item, i) =>
+      typeof item === 'string' ? [{ event: item, span: r.child(on, i).span }] : [],
+    );
+    return { ...on, form: 'list', events };
+  }
+  if (isMap(v)) {
+    const events = Object.keys(v).map((event): Trigger => {
+      const config = r.child(on, event);
+      return { event, span: keySpan(config.span, event), config };
+    });
+    return { ...on, form: 'map', events };
+  }
+  return { ...on, form: 'invalid', events: [] };
+}
+
+function readPermissions(r: Reader, node: Located): Permissions {
+  const out: Permissions = { ...node, scopes: [] };
+  if (typeof node.value === 'string') out.shorthand = node as Located<string>;
+  else if (isMap(node.value)) {
+    for (const scope of Object.keys(node.value)) out.scopes.push({ scope, level: r.child(node, scope) });
+  }
+  return out;
+}
+
+function readContainer(r: Reader, node: Located): ContainerSpec {
+  const spec: ContainerSpec = { ...node };
+  if (typeof node.value === 'string') spec.image = node as Located<string>;
+  else assign(spec, 'image', r.string(node, 'image'));
+  return spec;
+}
+
+/** The span of a mapping key, as a span of its own (for findings that point at the key). */
+function keySpan(valueSpan: NodeSpan, key: string): NodeSpan {
+  const at = valueSpan.key ?? valueSpan.start;
+  return { start: at, end: { line: at.line, column: at.column + Math.max(0, key.length - 1) } };
+}
+
+/** Creates located nodes; spans come from the document's pointer index (never re-parsing). */
+class Reader {
+  constructor(private readonly doc: YamlDocument) {}
+
+  node(pointer: string, value: unknown): Located {
+    // A value that only exists through an alias or merge has no span of its own: use the nearest one.
+    const span = this.doc.span(pointer) ?? this.doc.nearestSpan(pointer) ?? ORIGIN;
+    return { value, pointer, span };
+  }
+
+  child(parent: Located, token: string | number): Located {
+    const value = (parent.value as Record<string | number, unknown>)[token];
+    return this.node(`${parent.pointer}/${escapePointerToken(token)}`, value);
+  }
+
+  /** The child when the parent is a mapping that has the key. */
+  optional(parent: Located, key: string): Located | undefined {
+    return isMap(parent.value) && Object.hasOwn(parent.value, key) ? this.child(parent, key) : undefined;
+  }
+
+  /** The child when it is a string (GitHub rejects other types for these keys). */
+  string(parent: Located, key: string): Located<string> | undefined {
+    const node = this.optional(parent, key);
+    return node && typeof node.value === 'string' ? (node as Located<string>) : undefined;
+  }
+
+  map(parent: Located, key: string): LocatedMap | undefined {
+    const node = this.optional(parent, key);
+    if (!node) return undefined;
+    const entries = new Map<string, Located>();
+    if (isMap(node.value)) for (const k of Object.keys(node.value)) entries.set(k, this.child(node, k));
+    return { ...node, entries };
+  }
+}
+
+const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sets an optional property only when there is a value (keeps the model free of `undefined` keys). */
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}

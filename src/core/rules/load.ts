@@ -1,0 +1,181 @@
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { getControl } from '../catalog.js';
+import { getEvaluator } from '../evaluators/registry.js';
+import type { Evaluator } from '../evaluators/types.js';
+import { packagePath } from '../paths.js';
+import { type Rule, UsageError } from '../types.js';
+import { ajv, formatProblem, type SchemaProblem, schemaValidator, validate } from '../validate.js';
+import { parseYaml } from '../workspace/yaml.js';
+
+/** Rule files larger than this are refused (a rule is a few dozen lines). */
+const MAX_RULE_FILE_BYTES = 256 * 1024;
+
+/** A problem with one rule file: the file, the place in it, and what to fix. */
+export interface RuleLoadProblem {
+  file: string;
+  problem: SchemaProblem;
+}
+
+/** Raised when rule files are invalid; the message lists every problem as `file:line:col: /ptr: msg`. */
+export class RuleLoadError extends UsageError {
+  constructor(readonly problems: RuleLoadProblem[]) {
+    super(
+      `invalid rule file${problems.length === 1 ? '' : 's'}:\n${problems
+        .map((p) => `  ${formatProblem(p.file, p.problem)}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+/** The directory of controlgate's built-in rules. */
+export function builtinRulesDir(): string {
+  return packagePath('rules');
+}
+
+/**
+ * Loads and validates rules: the built-in set, then each extra directory (user rules). Every rule
+ * file must match schemas/rule.schema.json, be named after its id, reference existing controls and
+ * a registered evaluator whose own schema accepts `check.with`; ids must be unique across all
+ * directories. All problems are collected, then raised together as a {@link RuleLoadError}.
+ */
+export function loadRules(extraDirs: readonly string[] = [], options: { builtin?: boolean } = {}): Rule[] {
+  const problems: RuleLoadProblem[] = [];
+  const rules: Rule[] = [];
+  const seen = new Map<string, string>();
+  const dirs: { dir: string; source: string }[] = [];
+  if (options.builtin !== false) dirs.push({ dir: builtinRulesDir(), source: 'builtin' });
+  for (const d of extraDirs) dirs.push({ dir: d, source: d });
+
+  for (const { dir, source } of dirs) {
+    let files: string[];
+    try {
+      files = listRuleFiles(dir);
+    } catch {
+      throw new UsageError(
+        `rule directory not found: ${dir} (check "rule-dirs" in .controlgate.yml or --rules)`,
+      );
+    }
+    for (const rel of files) {
+      const display = source === 'builtin' ? `rules/${rel}` : path.join(dir, rel);
+      const rule = loadRuleFile(path.join(dir, rel), display, rel, source, problems);
+      if (!rule) continue;
+      const previous = seen.get(rule.id);
+      if (previous) {
+        problems.push({
+          file: display,
+          problem: {
+            pointer: '/id',
+            message: `duplicate rule id "${rule.id}" (also defined in ${previous})`,
+          },
+        });
+        continue;
+      }
+      seen.set(rule.id, display);
+      rules.push(rule);
+    }
+  }
+  if (problems.length > 0) throw new RuleLoadError(problems);
+  return rules;
+}
+
+function loadRuleFile(
+  abs: string,
+  display: string,
+  rel: string,
+  source: string,
+  problems: RuleLoadProblem[],
+): Rule | undefined {
+  const add = (problem: SchemaProblem) => problems.push({ file: display, problem });
+  const stat = lstatSync(abs);
+  if (stat.size > MAX_RULE_FILE_BYTES) {
+    add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes` });
+    return undefined;
+  }
+  const parsed = parseYaml(readFileSync(abs, 'utf8'));
+  if (!parsed.ok) {
+    add({ pointer: '/', message: `not valid YAML: ${parsed.error.message}`, ...lineCol(parsed.error) });
+    return undefined;
+  }
+  const doc = parsed.documents[0];
+  if (!doc || parsed.documents.length !== 1) {
+    add({ pointer: '/', message: 'a rule file holds exactly one YAML document' });
+    return undefined;
+  }
+  const shape = validate(schemaValidator('rule.schema.json'), doc.value, doc);
+  if (shape.length > 0) {
+    for (const p of shape) add(p);
+    return undefined;
+  }
+  const raw = doc.value as Omit<Rule, 'source' | 'file'>;
+  const before = problems.length;
+  const expected = path.basename(rel).replace(/\.ya?ml$/, '');
+  if (expected !== raw.id) {
+    add({ pointer: '/id', message: `must equal the file name "${expected}"`, ...at(doc.span('/id')) });
+  }
+  raw.controls.forEach((id, i) => {
+    if (!getControl(id)) {
+      add({
+        pointer: `/controls/${i}`,
+        message: `unknown control "${id}": use an ISO/IEC 27002:2022 technological control id (8.1-8.34)`,
+        ...at(doc.span(`/controls/${i}`)),
+      });
+    }
+  });
+  const evaluator = getEvaluator(raw.check.kind);
+  if (!evaluator) {
+    add({
+      pointer: '/check/kind',
+      message: `unknown check kind "${raw.check.kind}" (run "controlgate rules --kinds" to list them)`,
+      ...at(doc.span('/check/kind')),
+    });
+  } else {
+    const options = raw.check.with ?? {};
+    raw.check.with = options;
+    for (const p of validate(optionsValidator(evaluator), options, doc, '/check/with')) add(p);
+  }
+  if (problems.length > before) return undefined;
+  return {
+    ...raw,
+    references: raw.references ?? [],
+    tags: raw.tags ?? [],
+    source,
+    file: rel,
+  };
+}
+
+const optionValidators = new WeakMap<Evaluator<unknown>, ValidateFunction>();
+
+function optionsValidator(evaluator: Evaluator<unknown>): ValidateFunction {
+  let v = optionValidators.get(evaluator);
+  if (!v) {
+    v = ajv().compile(evaluator.schema);
+    optionValidators.set(evaluator, v);
+  }
+  return v;
+}
+
+function listRuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const visit = (sub: string) => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) visit(rel);
+      else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) out.push(rel);
+    }
+  };
+  visit('');
+  return out.sort();
+}
+
+function at(span: { start: { line: number; column: number } } | undefined): {
+  line?: number;
+  column?: number;
+} {
+  return span ? { line: span.start.line, column: span.start.column } : {};
+}
+
+function lineCol(e: { line: number; column: number }): { line: number; column: number } {
+  return { line: e.line, column: e.column };
+}

@@ -1,0 +1,232 @@
+import {
+  type ConstructorOptions,
+  constructFromEvents,
+  EVENT_ID,
+  type Event,
+  getScalarValue,
+  parseEvents,
+  YAMLException,
+} from 'js-yaml';
+import { LineIndex, type Position } from './lines.js';
+
+/** Bounds applied to every YAML file read from the repository (untrusted input). */
+const MAX_DEPTH = 100;
+const MAX_ALIASES = 1000;
+const MAX_MERGE_KEYS = 10_000;
+
+/** Where a node sits in the source; `key` is the position of the mapping key that holds it, if any. */
+export interface NodeSpan {
+  start: Position;
+  end: Position;
+  key?: Position;
+}
+
+/** One YAML document with its value and a JSON-pointer index of source positions. */
+export interface YamlDocument {
+  /** 0-based document index in the stream. */
+  index: number;
+  value: unknown;
+  /** Position of the node at an RFC 6901 JSON pointer ("" is the root). */
+  span(pointer: string): NodeSpan | undefined;
+  /** The nearest ancestor (or self) of `pointer` that has a position. */
+  nearestSpan(pointer: string): NodeSpan | undefined;
+}
+
+export interface YamlError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type YamlResult = { ok: true; documents: YamlDocument[] } | { ok: false; error: YamlError };
+
+/** Escapes one reference token of a JSON pointer. */
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Joins tokens into a JSON pointer. */
+export function pointer(...tokens: (string | number)[]): string {
+  return tokens.map((t) => `/${escapePointerToken(t)}`).join('');
+}
+
+interface Frame {
+  kind: 'map' | 'seq';
+  pointer: string;
+  start: number;
+  end: number;
+  /** For maps: the pending key (string) and its offset; `undefined` while reading a key. */
+  pendingKey?: string;
+  pendingKeyStart: number;
+  /** For maps: true when the next event is a key. */
+  expectKey: boolean;
+  /** For sequences: the next item index. */
+  nextIndex: number;
+  /** Offset of the mapping key that holds this collection, or -1. */
+  keyStart: number;
+}
+
+/**
+ * Parses YAML text (one or more documents) into values plus exact positions. Never throws: a syntax
+ * error, a duplicate key or an exceeded bound is returned as a located {@link YamlError}.
+ */
+export function parseYaml(text: string, filename?: string): YamlResult {
+  const lines = new LineIndex(text);
+  let events: Event[];
+  try {
+    events = parseEvents(text, { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) });
+  } catch (err) {
+    return { ok: false, error: toYamlError(err, lines) };
+  }
+  let values: unknown[];
+  try {
+    const options: ConstructorOptions = {
+      source: text,
+      maxAliases: MAX_ALIASES,
+      maxTotalMergeKeys: MAX_MERGE_KEYS,
+      ...(filename ? { filename } : {}),
+    };
+    values = constructFromEvents(events, options);
+  } catch (err) {
+    return { ok: false, error: toYamlError(err, lines) };
+  }
+  const spans = indexPositions(events, text);
+  const documents = values.map((value, index): YamlDocument => {
+    const map = spans[index] ?? new Map<string, [number, number, number]>();
+    const toSpan = (p: string): NodeSpan | undefined => {
+      const raw = map.get(p);
+      if (!raw) return undefined;
+      const [start, end, key] = raw;
+      const span: NodeSpan = { start: lines.position(start), end: lines.position(Math.max(start, end - 1)) };
+      if (key >= 0) span.key = lines.position(key);
+      return span;
+    };
+    return {
+      index,
+      value,
+      span: toSpan,
+      nearestSpan(p: string) {
+        let current = p;
+        for (;;) {
+          const found = toSpan(current);
+          if (found || current === '') return found;
+          current = current.slice(0, current.lastIndexOf('/'));
+        }
+      },
+    };
+  });
+  return { ok: true, documents };
+}
+
+function toYamlError(err: unknown, lines: LineIndex): YamlError {
+  if (err instanceof YAMLException) {
+    const mark = err.mark;
+    if (mark && typeof mark.position === 'number' && mark.position >= 0) {
+      const pos = lines.position(Math.min(mark.position, lines.length));
+      return { message: err.reason || err.message, line: pos.line, column: pos.column };
+    }
+    return { message: err.reason || err.message, line: 1, column: 1 };
+  }
+  // js-yaml raises RangeError on pathological input before it can attach a mark.
+  const message = err instanceof Error ? err.message : String(err);
+  return { message, line: 1, column: 1 };
+}
+
+/**
+ * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
+ * as source offsets. Aliases are recorded at the alias itself (never expanded).
+ */
+function indexPositions(events: Event[], text: string): Map<string, [number, number, number]>[] {
+  const docs: Map<string, [number, number, number]>[] = [];
+  let map = new Map<string, [number, number, number]>();
+  const stack: Frame[] = [];
+
+  /** Resolves where the node that starts now lives, and consumes the parent's slot. */
+  const place = (): { p: string; key: number } | 'key' => {
+    const parent = stack[stack.length - 1];
+    if (!parent) return { p: '', key: -1 };
+    if (parent.kind === 'seq') {
+      const p = `${parent.pointer}/${parent.nextIndex}`;
+      parent.nextIndex += 1;
+      return { p, key: -1 };
+    }
+    if (parent.expectKey) return 'key';
+    parent.expectKey = true;
+    return {
+      p: `${parent.pointer}/${escapePointerToken(parent.pendingKey ?? '')}`,
+      key: parent.pendingKeyStart,
+    };
+  };
+  const extend = (end: number) => {
+    for (const frame of stack) if (end > frame.end) frame.end = end;
+  };
+
+  for (const ev of events) {
+    switch (ev.type) {
+      case EVENT_ID.DOCUMENT:
+        map = new Map();
+        docs.push(map);
+        break;
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        const slot = place();
+        if (slot === 'key') {
+          // A complex (collection) key: positions below it are not addressable by pointer.
+          const parent = stack[stack.length - 1]!;
+          parent.expectKey = false;
+          parent.pendingKey = '[complex key]';
+          parent.pendingKeyStart = ev.start;
+          stack.push(frame(ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', '\u0000complex', ev.start));
+          break;
+        }
+        extend(ev.start + 1);
+        stack.push(frame(ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', slot.p, ev.start, slot.key));
+        break;
+      }
+      case EVENT_ID.SCALAR:
+      case EVENT_ID.ALIAS: {
+        let start = ev.type === EVENT_ID.SCALAR ? ev.valueStart : ev.anchorStart - 1;
+        let end = ev.type === EVENT_ID.SCALAR ? ev.valueEnd : ev.anchorEnd;
+        const slot = place();
+        if (start < 0 && slot !== 'key') {
+          // An empty value (`push:`) has no source range (-1); it is shown at its key, if it has one.
+          if (slot.key < 0) break;
+          start = slot.key;
+          end = slot.key + 1;
+        }
+        if (slot === 'key') {
+          const parent = stack[stack.length - 1]!;
+          parent.expectKey = false;
+          parent.pendingKey = ev.type === EVENT_ID.SCALAR ? getScalarValue(text, ev) : '[alias]';
+          parent.pendingKeyStart = start;
+          extend(end);
+          break;
+        }
+        extend(end);
+        if (!slot.p.includes('\u0000')) map.set(slot.p, [start, end, slot.key]);
+        break;
+      }
+      case EVENT_ID.POP: {
+        const done = stack.pop();
+        if (done && !done.pointer.includes('\u0000')) {
+          map.set(done.pointer, [done.start, done.end, done.keyStart]);
+        }
+        break;
+      }
+    }
+  }
+  return docs;
+}
+
+function frame(kind: 'map' | 'seq', p: string, start: number, keyStart = -1): Frame {
+  return {
+    kind,
+    pointer: p,
+    start,
+    end: start + 1,
+    pendingKeyStart: -1,
+    expectKey: true,
+    nextIndex: 0,
+    keyStart,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The JSON report: controlgate's public, frozen v1 format (schemas/report.schema.json). Keys are
+ * written in a fixed order, spelled out below rather than inherited from whichever code built the
+ * Report, so the output is byte-stable and diffable across versions. A field added to the Report
+ * type does not leak into v1 by accident: it must be added here and to the schema (a test compares
+ * the round trip with the Report to catch a forgotten field).
+ */
+import type {
+  ControlResult,
+  Finding,
+  Location,
+  Report,
+  ReportSummary,
+  RuleError,
+  RuleSummary,
+} from '../core/types.js';
+import { SEVERITY_ORDER } from './shared.js';
+
+/** Pretty-printed JSON report (two-space indent, stable key order, trailing newline). */
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
+}
+
+/** The Report as a plain object with keys in the documented order; exported for sinks and tests. */
+export function canonicalReport(report: Report): Report {
+  return {
+    version: report.version,
+    tool: {
+      name: report.tool.name,
+      version: report.tool.version,
+      informationUri: report.tool.informationUri,
+    },
+    repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
+    settings: {
+      failOn: report.settings.failOn,
+      config: report.settings.config,
+      ruleDirs: [...report.settings.ruleDirs],
+      include: [...report.settings.include],
+      exclude: [...report.settings.exclude],
+    },
+    rules: report.rules.map(rule),
+    controls: report.controls.map(control),
+    findings: report.findings.map(finding),
+    errors: report.errors.map(error),
+    summary: summary(report.summary),
+  };
+}
+
+function rule(r: RuleSummary): RuleSummary {
+  return {
+    id: r.id,
+    title: r.title,
+    severity: r.severity,
+    controls: [...r.controls],
+    rationale: r.rationale,
+    remediation: r.remediation,
+    helpUri: r.helpUri,
+    source: r.source,
+    result: r.result,
+    findings: r.findings,
+  };
+}
+
+function control(c: ControlResult): ControlResult {
+  return {
+    id: c.id,
+    title: c.title,
+    result: c.result,
+    rules: c.rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+    findings: c.findings,
+  };
+}
+
+function finding(f: Finding): Finding {
+  const out: Finding = {
+    ruleId: f.ruleId,
+    title: f.title,
+    controls: [...f.controls],
+    severity: f.severity,
+    message: f.message,
+    remediation: f.remediation,
+    helpUri: f.helpUri,
+    location: f.location ? location(f.location) : null,
+    fingerprint: f.fingerprint,
+    status: f.status,
+    blocking: f.blocking,
+  };
+  if (f.isNew !== undefined) out.isNew = f.isNew;
+  return out;
+}
+
+function location(l: Location): Location {
+  const out: Location = { path: l.path, startLine: l.startLine };
+  if (l.endLine !== undefined) out.endLine = l.endLine;
+  if (l.startColumn !== undefined) out.startColumn = l.startColumn;
+  if (l.endColumn !== undefined) out.endColumn = l.endColumn;
+  return out;
+}
+
+function error(e: RuleError): RuleError {
+  return { ruleId: e.ruleId, message: e.message };
+}
+
+function summary(s: ReportSummary): ReportSummary {
+  // Severities most severe first, the order people read counts in.
+  const bySeverity = Object.fromEntries(
+    SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev]]),
+  ) as ReportSummary['bySeverity'];
+  return {
+    files: s.files,
+    rules: s.rules,
+    findings: s.findings,
+    open: s.open,
+    blocking: s.blocking,
+    bySeverity,
+    byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
+    errors: s.errors,
+    gate: { result: s.gate.result, failOn: s.gate.failOn, reasons: [...s.gate.reasons] },
+  };
+}

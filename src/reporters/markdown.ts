@@ -1,0 +1,202 @@
+/**
+ * Markdown for the GitHub job summary (and the sticky PR comment): the gate result, counts, control
+ * coverage, the most important findings and how to fix them. Everything from the repository or a rule
+ * is escaped (escape.ts), lists are capped, and the whole output is kept under a byte budget.
+ */
+import type { ControlResult, Finding, Report } from '../core/types.js';
+import {
+  codeSpan,
+  escapeMarkdown,
+  markdownCode,
+  markdownLink,
+  plural,
+  truncate,
+  utf8Bytes,
+} from './escape.js';
+import { byPriority, gateThreshold, REPOSITORY_LABEL, SEVERITY_ORDER, shownControlResult } from './shared.js';
+import type { MarkdownOptions } from './types.js';
+
+/** GitHub accepts 1 MiB of job summary per step; keep 1 KiB for whatever the sink adds around it. */
+export const MAX_SUMMARY_BYTES = 1024 * 1024 - 1024;
+/** Findings listed before the rest are only counted. */
+export const DEFAULT_MAX_FINDINGS = 200;
+const DEFAULT_HINT = 'the JSON report or the SARIF results in code scanning';
+
+// Per-item caps, in code points before escaping, so one hostile string cannot fill the budget.
+const MAX_MESSAGE = 300;
+const MAX_PATH = 200;
+const MAX_REMEDIATION = 600;
+const MAX_RULES_PER_CONTROL = 8;
+const MAX_ERRORS = 50;
+
+/** Renders the report as GitHub Flavored Markdown, at most `maxBytes` UTF-8 bytes. */
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const maxFindings = Math.max(0, Math.floor(options.maxFindings ?? DEFAULT_MAX_FINDINGS));
+  const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
+  const hint = escapeMarkdown(options.fullReportHint ?? DEFAULT_HINT);
+
+  const head = [...resultSection(report), ...controlsSection(report.controls)].join('\n').trimEnd();
+  const errors = errorsSection(report).join('\n');
+  // Room kept for the "not shown" note, the section headings and the truncation fallback.
+  const reserve = 1024 + utf8Bytes(hint);
+  let budget = maxBytes - utf8Bytes(head) - utf8Bytes(errors) - reserve;
+
+  const rows: string[] = [];
+  const fixes: string[] = [];
+  const fixed = new Set<string>();
+  const candidates = byPriority(report.findings);
+  let sizeLimited = false;
+  for (const f of candidates.slice(0, maxFindings)) {
+    const row = findingRow(f);
+    // Excepted and ignored findings need no fix; list each rule's remediation once.
+    const fix = f.status !== 'open' || fixed.has(f.ruleId) ? '' : fixLine(f);
+    const cost = utf8Bytes(row) + 1 + (fix ? utf8Bytes(fix) + 1 : 0);
+    if (cost > budget) {
+      sizeLimited = true;
+      break;
+    }
+    budget -= cost;
+    rows.push(row);
+    if (fix) {
+      fixes.push(fix);
+      fixed.add(f.ruleId);
+    }
+  }
+
+  const body: string[] = [head, ''];
+  if (report.findings.length > 0) {
+    const shown =
+      rows.length === report.findings.length ? '' : ` (${rows.length} of ${report.findings.length} shown)`;
+    body.push(`### Findings${shown}`, '');
+    if (rows.length > 0) {
+      body.push(
+        '| Severity | Location | Rule | Message | Controls |',
+        '| --- | --- | --- | --- | --- |',
+        ...rows,
+        '',
+      );
+    }
+    const hidden = candidates.slice(rows.length);
+    if (hidden.length > 0) {
+      const blocking = hidden.filter((f) => f.blocking).length;
+      const why = sizeLimited
+        ? 'this summary reached its size limit'
+        : `this summary lists at most ${maxFindings}`;
+      const ofThem = blocking > 0 ? `; ${blocking} of them blocking` : '';
+      body.push(
+        `**${plural(hidden.length, 'more finding')} not shown** (${why}${ofThem}). Every finding is in ${hint}.`,
+        '',
+      );
+    }
+    if (fixes.length > 0) body.push('### How to fix', '', ...fixes, '');
+  }
+  if (errors) body.push(errors, '');
+  return fitBytes(`${body.join('\n').trimEnd()}\n`, maxBytes);
+}
+
+function resultSection(report: Report): string[] {
+  const s = report.summary;
+  const pass = s.gate.result === 'pass';
+  const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
+  out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}).`);
+  for (const reason of s.gate.reasons) out.push(`- ${escapeMarkdown(reason)}`);
+  out.push('');
+  out.push(`| ${SEVERITY_ORDER.join(' | ')} | total | open | excepted | ignored | blocking |`);
+  out.push(`|${' ---: |'.repeat(SEVERITY_ORDER.length + 5)}`);
+  const counts = [...SEVERITY_ORDER.map((sev) => s.bySeverity[sev]), s.findings, s.byStatus.open];
+  counts.push(s.byStatus.excepted, s.byStatus.ignored, s.blocking);
+  out.push(`| ${counts.join(' | ')} |`);
+  out.push('');
+  const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
+  out.push(`Checked ${plural(s.files, 'file')} with ${plural(s.rules, 'rule')}${head}.`);
+  if (s.errors > 0) out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
+  out.push('');
+  return out;
+}
+
+function controlsSection(controls: readonly ControlResult[]): string[] {
+  const covered = controls.filter((c) => c.result !== 'not-covered');
+  const uncovered = controls.filter((c) => c.result === 'not-covered');
+  const out = ['### ISO/IEC 27002:2022 controls', ''];
+  if (covered.length > 0) {
+    out.push('| Control | Title | Result | Findings | Rules |', '| --- | --- | --- | ---: | --- |');
+    for (const c of covered) {
+      const shown = shownControlResult(c);
+      const result =
+        shown === 'fail' ? '❌ fail' : shown === 'pass' ? '✅ pass' : '⚠️ incomplete (a rule errored)';
+      const rules = c.rules.slice(0, MAX_RULES_PER_CONTROL).map((r) => codeSpan(r.id, { table: true }));
+      const more = c.rules.length - rules.length;
+      if (more > 0) rules.push(`+${more} more`);
+      out.push(
+        `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${result} | ${c.findings} | ${rules.join(', ')} |`,
+      );
+    }
+    out.push('');
+  } else {
+    out.push('No control is covered by an enabled rule.', '');
+  }
+  if (uncovered.length > 0) {
+    const list = uncovered.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
+    out.push(
+      `<details><summary>${plural(uncovered.length, 'control')} not covered by any enabled rule</summary>`,
+      '',
+      list,
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return out;
+}
+
+function findingRow(f: Finding): string {
+  const tags = [f.blocking ? 'blocking' : '', f.status === 'open' ? '' : f.status].filter(Boolean);
+  const severity =
+    (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
+  const where = f.location ? locationCell(f) : REPOSITORY_LABEL;
+  const message = escapeMarkdown(truncate(f.message, MAX_MESSAGE));
+  const controls = f.controls.map(escapeMarkdown).join(', ');
+  return `| ${severity} | ${where} | ${markdownLink(f.ruleId, f.helpUri)} | ${message} | ${controls} |`;
+}
+
+function locationCell(f: Finding): string {
+  const loc = f.location!;
+  const lines =
+    loc.endLine !== undefined && loc.endLine !== loc.startLine
+      ? `${loc.startLine}-${loc.endLine}`
+      : `${loc.startLine}`;
+  return markdownCode(`${truncate(loc.path, MAX_PATH, 'middle')}:${lines}`);
+}
+
+function fixLine(f: Finding): string {
+  const remediation = f.remediation ? `: ${escapeMarkdown(truncate(f.remediation, MAX_REMEDIATION))}` : '';
+  return `- ${markdownLink(truncate(f.title, MAX_MESSAGE), f.helpUri)} (${codeSpan(f.ruleId)})${remediation}`;
+}
+
+function errorsSection(report: Report): string[] {
+  if (report.errors.length === 0) return [];
+  const out = ['### Rule errors', ''];
+  for (const e of report.errors.slice(0, MAX_ERRORS)) {
+    out.push(
+      `- ${markdownCode(truncate(e.ruleId, 100))}: ${escapeMarkdown(truncate(e.message, MAX_MESSAGE))}`,
+    );
+  }
+  const more = report.errors.length - MAX_ERRORS;
+  if (more > 0) out.push(`- ${plural(more, 'more rule error')} not shown.`);
+  return out;
+}
+
+/**
+ * Last line of defence for budgets too small for the sections themselves: cut at a line boundary
+ * and say so. Never splits a UTF-8 sequence.
+ */
+function fitBytes(text: string, maxBytes: number): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
+  const note = '\n\n_Summary truncated to fit its size limit._\n';
+  const room = maxBytes - utf8Bytes(note);
+  if (room <= 0) return '';
+  // Cutting the bytes may split a character (decoded as U+FFFD); the partial last line goes anyway.
+  const cut = Buffer.from(text, 'utf8').subarray(0, room).toString('utf8');
+  const lastNewline = cut.lastIndexOf('\n');
+  return `${lastNewline > 0 ? cut.slice(0, lastNewline) : ''}${note}`;
+}

@@ -1,0 +1,209 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer), built from the Report alone.
+ * The subset of SARIF that controlgate emits is typed in sarif-types.ts; no SARIF library is needed.
+ */
+import type { Finding, Report, RuleSummary, Severity } from '../core/types.js';
+import { escapeMarkdown, escapeSarifText, markdownLink, multiLine, singleLine } from './escape.js';
+import type {
+  SarifLevel,
+  SarifLocation,
+  SarifLog,
+  SarifRegion,
+  SarifReportingDescriptor,
+  SarifResult,
+} from './sarif-types.js';
+import { controlTitles } from './shared.js';
+
+/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
+export const FINGERPRINT_KEY = 'controlgate/v1';
+
+/**
+ * Where a repository-level finding (no file) is placed. GitHub code scanning rejects the whole upload
+ * when a result has no location (`locations: []` -> "expected at least one location") or an empty
+ * `uri`, and the upload action validates `uri` as a URI reference. A result on a path that does not
+ * exist in the repository is accepted and listed without a code preview (OpenSSF Scorecard has shipped
+ * this for years), so repository-level findings point at a fixed, valid, obviously-not-a-file relative
+ * URI on line 1. It never matches a diff line, so it is never annotated on a pull request.
+ */
+export const REPOSITORY_URI = '(repository)';
+
+/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+
+/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
+export function sarifLevel(severity: Severity): SarifLevel {
+  return severity === 'critical' || severity === 'high'
+    ? 'error'
+    : severity === 'medium'
+      ? 'warning'
+      : 'note';
+}
+
+/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+export function renderSarif(report: Report): SarifLog {
+  const titles = controlTitles(report);
+  const rules = report.rules.map((r) => descriptor(r, titles));
+  const index = new Map(report.rules.map((r, i) => [r.id, i]));
+  // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
+  for (const f of report.findings) {
+    if (!index.has(f.ruleId)) {
+      index.set(f.ruleId, rules.length);
+      rules.push(descriptor(ruleFromFinding(f), titles));
+    }
+  }
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: report.tool.informationUri,
+            rules,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            toolExecutionNotifications: report.errors.map((e) => {
+              const i = index.get(e.ruleId);
+              return {
+                level: 'error' as const,
+                message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
+                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+              };
+            }),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
+        results: report.findings.map((f) => result(f, index.get(f.ruleId)!)),
+      },
+    ],
+  };
+}
+
+/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
+export function renderSarifString(report: Report): string {
+  return `${JSON.stringify(renderSarif(report), null, 2)}\n`;
+}
+
+function descriptor(r: RuleSummary, titles: Map<string, string>): SarifReportingDescriptor {
+  const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
+  const text = [
+    r.rationale,
+    r.remediation && `Remediation: ${r.remediation}`,
+    `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
+    `Documentation: ${r.helpUri}`,
+  ].filter(Boolean);
+  const markdown = [
+    r.rationale && escapeMarkdown(r.rationale),
+    r.remediation && `**Remediation:** ${escapeMarkdown(r.remediation)}`,
+    `**ISO/IEC 27002:2022 controls:** ${controls.map(escapeMarkdown).join('; ')}`,
+    `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
+  ].filter(Boolean);
+  return {
+    id: r.id,
+    name: pascalCase(r.id),
+    shortDescription: { text: singleLine(r.title) },
+    fullDescription: { text: multiLine(r.rationale || r.title) },
+    help: { text: multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
+    helpUri: r.helpUri,
+    defaultConfiguration: { level: sarifLevel(r.severity) },
+    properties: {
+      // GitHub only shows security-severity for rules tagged "security".
+      tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
+      'security-severity': SECURITY_SEVERITY[r.severity],
+    },
+  };
+}
+
+function result(f: Finding, ruleIndex: number): SarifResult {
+  const out: SarifResult = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: sarifLevel(f.severity),
+    message: { text: escapeSarifText(multiLine(f.message)) },
+    locations: [location(f)],
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
+  };
+  if (f.isNew !== undefined) out.properties.isNew = f.isNew;
+  if (f.status === 'excepted') {
+    out.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'Covered by an approved exception in the declarations.',
+      },
+    ];
+  } else if (f.status === 'ignored') {
+    out.suppressions = [
+      { kind: 'inSource', status: 'accepted', justification: 'Ignored by an ignore directive.' },
+    ];
+  }
+  return out;
+}
+
+function location(f: Finding): SarifLocation {
+  const loc = f.location;
+  if (!loc) {
+    return {
+      physicalLocation: {
+        artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
+        region: { startLine: 1 },
+      },
+    };
+  }
+  const region: SarifRegion = { startLine: loc.startLine };
+  if (loc.startColumn !== undefined) region.startColumn = loc.startColumn;
+  if (loc.endLine !== undefined) region.endLine = loc.endLine;
+  // controlgate's endColumn is inclusive; SARIF's is the column after the region.
+  if (loc.endColumn !== undefined) region.endColumn = loc.endColumn + 1;
+  return {
+    physicalLocation: { artifactLocation: { uri: encodePath(loc.path), uriBaseId: '%SRCROOT%' }, region },
+  };
+}
+
+/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
+export function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function ruleFromFinding(f: Finding): RuleSummary {
+  return {
+    id: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    controls: [...f.controls],
+    rationale: '',
+    remediation: f.remediation,
+    helpUri: f.helpUri,
+    source: 'unknown',
+    result: 'fail',
+    findings: 0,
+  };
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}

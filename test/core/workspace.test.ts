@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-ws-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
+  return root;
+}
+
+describe('Workspace index', () => {
+  it('walks a plain directory honouring nested .gitignore files', () => {
+    const root = tree({
+      '.gitignore': 'build/\n*.log\n',
+      'src/a.ts': 'x',
+      'src/.gitignore': 'generated.ts\n!keep.log\n',
+      'src/generated.ts': 'x',
+      'src/keep.log': 'x',
+      'build/out.js': 'x',
+      'debug.log': 'x',
+      '.github/workflows/ci.yml': 'x',
+    });
+    const ws = new Workspace(root);
+    expect(ws.indexSource).toBe('walk');
+    expect(ws.files).toEqual([
+      '.github/workflows/ci.yml',
+      '.gitignore',
+      'src/.gitignore',
+      'src/a.ts',
+      'src/keep.log',
+    ]);
+  });
+
+  it("uses git's index (tracked plus untracked, not ignored) in a git work tree", () => {
+    const root = tree({ '.gitignore': 'dist/\n', 'a.txt': 'a', 'dist/x.js': 'x', 'new.txt': 'n' });
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    execFileSync('git', ['add', 'a.txt', '.gitignore'], { cwd: root });
+    const ws = new Workspace(root);
+    expect(ws.indexSource).toBe('git');
+    expect(ws.files).toEqual(['.gitignore', 'a.txt', 'new.txt']);
+  });
+
+  it('applies include and exclude globs', () => {
+    const root = tree({ 'a/x.yml': '', 'a/y.md': '', 'b/z.yml': '' });
+    expect(new Workspace(root, { include: ['**/*.yml'], exclude: ['b/**'] }).files).toEqual(['a/x.yml']);
+  });
+
+  it('matches globs including dotfiles', () => {
+    const root = tree({ '.github/dependabot.yml': '', 'x/.env': '' });
+    const ws = new Workspace(root);
+    expect(ws.glob(['**/.env', '.github/*.yml'])).toEqual(['.github/dependabot.yml', 'x/.env']);
+  });
+});
+
+describe('Workspace reads', () => {
+  it('never follows a symlink, inside or outside the tree', () => {
+    const outside = tree({ 'secret.txt': 'TOP SECRET' });
+    const root = tree({ 'real.txt': 'hello' });
+    symlinkSync('/etc/passwd', path.join(root, 'passwd'));
+    symlinkSync(outside, path.join(root, 'outdir'));
+    symlinkSync('real.txt', path.join(root, 'alias.txt'));
+    const ws = new Workspace(root);
+    expect(ws.files).toEqual(['alias.txt', 'outdir', 'passwd', 'real.txt']);
+    expect(ws.read('passwd')).toEqual({ kind: 'symlink' });
+    expect(ws.read('alias.txt')).toEqual({ kind: 'symlink' });
+    expect(ws.read('outdir/secret.txt').kind).toBe('unreadable');
+    expect(ws.text('real.txt')).toBe('hello');
+  });
+
+  it('refuses paths that are not in the index or escape the root', () => {
+    const root = tree({ 'a.txt': 'a' });
+    const ws = new Workspace(root);
+    expect(ws.read('../etc/passwd').kind).toBe('unreadable');
+    expect(ws.read('/etc/passwd').kind).toBe('unreadable');
+  });
+
+  it('classifies binary, oversized and text files, stripping a BOM', () => {
+    const root = tree({
+      'bin.dat': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]),
+      'big.txt': 'x'.repeat(2048),
+      'bom.txt': '\ufeffhello',
+    });
+    const ws = new Workspace(root, { maxFileBytes: 1024 });
+    expect(ws.read('bin.dat')).toMatchObject({ kind: 'binary', size: 7 });
+    expect(ws.read('big.txt')).toEqual({ kind: 'too-large', size: 2048 });
+    expect(ws.text('bom.txt')).toBe('hello');
+  });
+
+  it('reads each file once and shares parses', () => {
+    const root = tree({ 'a.yml': 'a: 1\n' });
+    const ws = new Workspace(root);
+    expect(ws.read('a.yml')).toBe(ws.read('a.yml'));
+    expect(ws.yaml('a.yml')).toBe(ws.yaml('a.yml'));
+  });
+
+  it('records a broken YAML file as a located input problem', () => {
+    const root = tree({ 'bad.yml': 'a: 1\nb: [\nc: 2\n' });
+    const ws = new Workspace(root);
+    expect(ws.yaml('bad.yml')?.ok).toBe(false);
+    expect(ws.inputProblems()).toEqual([
+      expect.objectContaining({ path: 'bad.yml', line: expect.any(Number) }),
+    ]);
+  });
+});

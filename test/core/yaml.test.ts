@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseYaml } from '../../src/core/workspace/yaml.js';
+
+function doc(text: string, index = 0) {
+  const r = parseYaml(text);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.documents[index]!;
+}
+
+describe('parseYaml positions', () => {
+  const text = [
+    'name: ci', //              1
+    'on: [push, pull_request]', // 2
+    'jobs:', //                  3
+    '  build:', //               4
+    '    steps:', //             5
+    '      - uses: actions/checkout@v4', // 6
+    '      - run: |', //         7
+    '          echo "hi"', //    8
+    '        env: { A: "x/y" }', // 9
+  ].join('\n');
+
+  it('maps a JSON pointer to the value and its key', () => {
+    const d = doc(text);
+    expect(d.span('/jobs/build/steps/0/uses')).toEqual({
+      start: { line: 6, column: 15 },
+      end: { line: 6, column: 33 },
+      key: { line: 6, column: 9 },
+    });
+    expect(d.span('/on/1')?.start).toEqual({ line: 2, column: 12 });
+    expect(d.span('/jobs/build/steps/1/env/A')?.start).toEqual({ line: 9, column: 20 });
+  });
+
+  it('spans collections over their children', () => {
+    const d = doc(text);
+    const steps = d.span('/jobs/build/steps')!;
+    expect(steps.start).toEqual({ line: 6, column: 7 });
+    expect(steps.end.line).toBe(9);
+    expect(steps.key).toEqual({ line: 5, column: 5 });
+  });
+
+  it('escapes ~ and / in keys', () => {
+    const d = doc('a/b:\n  c~d: 1\n');
+    expect(d.span('/a~1b/c~0d')?.start).toEqual({ line: 2, column: 8 });
+  });
+
+  it('finds the nearest ancestor for pointers that do not exist', () => {
+    const d = doc(text);
+    expect(d.nearestSpan('/jobs/build/missing/deeper')?.key).toEqual({ line: 4, column: 3 });
+  });
+
+  it('indexes every document of a stream', () => {
+    const r = parseYaml('a: 1\n---\nb: 2\n');
+    expect(r.ok && r.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(r.ok && r.documents[1]!.span('/b')?.start).toEqual({ line: 3, column: 4 });
+  });
+
+  it('returns a located error instead of throwing', () => {
+    const r = parseYaml('a: 1\nb: [1, 2\nc: 3\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reports duplicate keys at the duplicate', () => {
+    const r = parseYaml('a: 1\nb: 2\na: 3\n');
+    expect(r).toMatchObject({ ok: false, error: { line: 3 } });
+  });
+
+  it('bounds alias expansion (billion laughs)', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 30; i++) {
+      const prev = String.fromCharCode(97 + (i % 26)) + (i >= 26 ? i : '');
+      const next = String.fromCharCode(97 + ((i + 1) % 26)) + (i + 1 >= 26 ? i + 1 : '');
+      lines.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const r = parseYaml(lines.join('\n'));
+    // Either parsed with shared references (no expansion) or refused; never a hang or a crash.
+    if (r.ok) expect(r.documents).toHaveLength(1);
+    else expect(r.error.message).toMatch(/alias|limit/i);
+  });
+
+  it('refuses nesting beyond the depth bound with a location', () => {
+    const r = parseYaml(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    expect(r.ok).toBe(false);
+  });
+});

@@ -1,0 +1,111 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile `${VAR}` syntax is test data here.
+import { afterAll, describe, expect, it } from 'vitest';
+import { dockerfileBaseImage } from '../../src/core/evaluators/dockerfile/base-image.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const run = (text: string, unresolved: 'skip' | 'report' = 'skip') =>
+  evaluate(dockerfileBaseImage, { Dockerfile: text }, { unresolved });
+
+const DIGEST = `sha256:${'e'.repeat(64)}`;
+
+describe('dockerfile.base-image', () => {
+  it('reports untagged and latest images at the columns of the image', async () => {
+    const findings = await run(`FROM node AS build
+FROM --platform=linux/amd64 python:latest
+FROM nginx:1.27
+`);
+    expect(findings.map(at)).toEqual(['Dockerfile:1:6', 'Dockerfile:2:29']);
+    expect(findings[0]!.location).toMatchObject({ endLine: 1, endColumn: 9 });
+    expect(findings[1]!.location).toMatchObject({ endLine: 2, endColumn: 41 });
+    expect(findings[0]!.message).toContain('"node" of stage "build" has no tag or digest');
+    expect(findings[1]!.message).toContain('"latest" tag');
+    expect(findings.map((f) => f.key)).toEqual(['node', 'python:latest']);
+  });
+
+  it('resolves global ARG defaults, including ARGs built from ARGs and :- defaults', async () => {
+    const findings = await run(`ARG TAG=latest
+ARG NODE_VERSION=20
+ARG IMAGE=node:\${NODE_VERSION}
+ARG EMPTY=
+FROM node:\${TAG}
+FROM node:\${NODE_VERSION}
+FROM \${IMAGE}
+FROM python:\${EMPTY:-latest}
+FROM python:\${PY_VERSION:-3.12}
+`);
+    expect(findings.map(at)).toEqual(['Dockerfile:5:6', 'Dockerfile:8:6']);
+    expect(findings[0]!.message).toContain('"node:${TAG}" (with ARG defaults: "node:latest")');
+  });
+
+  it('ignores ARGs declared inside a stage, which a FROM cannot see', async () => {
+    const findings = await run('FROM alpine:3 AS a\nARG TAG=3.20\nFROM alpine:${TAG}\n', 'report');
+    expect(findings.map(at)).toEqual(['Dockerfile:3:6']);
+    expect(findings[0]!.message).toContain('cannot be checked: ARG TAG has no default');
+  });
+
+  it('skips unresolvable versions by default and reports them on request', async () => {
+    const text = `ARG TAG
+ARG REGISTRY
+ARG IMAGE
+FROM node:\${TAG}
+FROM \${REGISTRY}/node:20
+FROM \${REGISTRY}/node
+FROM \${IMAGE}
+FROM node\${SUFFIX}
+`;
+    expect(await run(text)).toEqual([
+      expect.objectContaining({ location: expect.objectContaining({ startLine: 6 }) }),
+    ]);
+    const reported = await run(text, 'report');
+    expect(reported.map(at)).toEqual([
+      'Dockerfile:4:6',
+      'Dockerfile:6:6',
+      'Dockerfile:7:6',
+      'Dockerfile:8:6',
+    ]);
+    expect(reported[2]!.message).toContain('ARG IMAGE has no default');
+  });
+
+  it('accepts scratch, earlier stages (case-insensitive), and digests', async () => {
+    const findings = await run(`FROM golang:1.22 AS Builder
+FROM builder AS test
+FROM scratch
+FROM alpine@${DIGEST}
+FROM alpine:latest@${DIGEST}
+ARG STAGE=test
+FROM \${STAGE}
+`);
+    expect(findings).toEqual([]);
+  });
+
+  it('treats a name used before its stage is defined as an image', async () => {
+    const findings = await run('FROM later\nFROM alpine:3 AS later\n');
+    expect(findings.map(at)).toEqual(['Dockerfile:1:6']);
+  });
+
+  it('reports the image on its own line when FROM is continued', async () => {
+    const findings = await run('FROM \\\n  --platform=linux/arm64 \\\n  ubuntu AS base\n');
+    expect(findings.map(at)).toEqual(['Dockerfile:3:3']);
+  });
+
+  it('checks every Dockerfile naming convention and skips .dockerignore files', async () => {
+    const files = {
+      'a/Dockerfile': 'FROM a\n',
+      'b/Dockerfile.dev': 'FROM b\n',
+      'c/api.Dockerfile': 'FROM c\n',
+      'd/web.dockerfile': 'FROM d\n',
+      'e/Containerfile': 'FROM e\n',
+      'f/Dockerfile.dockerignore': 'FROM f\n',
+    };
+    const findings = await evaluate(dockerfileBaseImage, files, { unresolved: 'skip' });
+    expect(findings.map(at)).toEqual([
+      'a/Dockerfile:1:6',
+      'b/Dockerfile.dev:1:6',
+      'c/api.Dockerfile:1:6',
+      'd/web.dockerfile:1:6',
+      'e/Containerfile:1:6',
+    ]);
+  });
+});

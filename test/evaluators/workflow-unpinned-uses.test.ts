@@ -1,0 +1,119 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { workflowUnpinnedUses } from '../../src/core/evaluators/workflow/unpinned-uses.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
+const DIGEST = `sha256:${'c'.repeat(64)}`;
+
+const run = (files: Record<string, string>, allow: string[] = []) =>
+  evaluate(workflowUnpinnedUses, files, { allow });
+
+describe('workflow.unpinned-uses', () => {
+  it('reports each unpinned reference at the exact line and columns of its value', async () => {
+    const findings = await run({
+      '.github/workflows/ci.yml': `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: quoted
+        uses: 'actions/setup-node@main'
+      - uses: actions/cache@${SHA} # v4
+      - uses: codecov/codecov-action@e28ff12
+      - uses: docker://alpine:3.19
+      - uses: docker://alpine@${DIGEST}
+      - uses: ./local
+      - {uses: some/action}
+  call:
+    uses: octo/wf/.github/workflows/release.yml@v1
+`,
+    });
+    expect(findings.map(at)).toEqual([
+      '.github/workflows/ci.yml:6:15',
+      '.github/workflows/ci.yml:8:16',
+      '.github/workflows/ci.yml:10:15',
+      '.github/workflows/ci.yml:11:15',
+      '.github/workflows/ci.yml:14:16',
+      '.github/workflows/ci.yml:16:11',
+    ]);
+    expect(findings[0]!.location).toMatchObject({ endLine: 6, endColumn: 33 });
+    expect(findings.map((f) => f.key)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@main',
+      'codecov/codecov-action@e28ff12',
+      'docker://alpine:3.19',
+      'some/action',
+      'octo/wf/.github/workflows/release.yml@v1',
+    ]);
+    expect(findings[0]!.message).toContain('"actions/checkout@v4"');
+    expect(findings[0]!.message).toContain('tag or branch can be moved');
+    expect(findings[2]!.message).toContain('abbreviated commit SHA');
+    expect(findings[3]!.message).toContain('@sha256:');
+    expect(findings[4]!.message).toContain('names no version');
+    expect(findings[5]!.message).toMatch(/^Reusable workflow/);
+  });
+
+  it('keeps the key stable when lines move', async () => {
+    const body = '  a:\n    steps:\n      - uses: actions/checkout@v4\n';
+    const [before] = await run({ '.github/workflows/a.yml': `on: push\njobs:\n${body}` });
+    const [after] = await run({ '.github/workflows/a.yml': `# moved\n\non: push\njobs:\n${body}` });
+    expect(after!.location!.startLine).toBe(before!.location!.startLine + 2);
+    expect(after!.key).toBe(before!.key);
+  });
+
+  it('scans composite action steps anywhere in the repository', async () => {
+    const findings = await run({
+      'actions/setup/action.yml': `name: setup
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-python@v5
+    - run: echo ok
+      shell: bash
+`,
+      'action.yaml': 'name: js\nruns:\n  using: node20\n  main: index.js\n',
+    });
+    expect(findings.map(at)).toEqual(['actions/setup/action.yml:5:13']);
+  });
+
+  it('lets allow-listed owners use tags, case-insensitively, but not docker images', async () => {
+    const files = {
+      '.github/workflows/ci.yml': `on: push
+jobs:
+  a:
+    steps:
+      - uses: actions/checkout@v4
+      - uses: Actions/setup-node@v4
+      - uses: github/codeql-action/init@v3
+      - uses: other/thing@v1
+      - uses: docker://actions/runner:2
+`,
+    };
+    expect((await run(files)).length).toBe(5);
+    const allowed = await run(files, ['actions/*', 'github/codeql-action']);
+    expect(allowed.map(at)).toEqual(['.github/workflows/ci.yml:8:15', '.github/workflows/ci.yml:9:15']);
+  });
+
+  it('ignores workflows in sub-directories, non-workflow YAML and broken files', async () => {
+    const findings = await run({
+      '.github/workflows/old/ci.yml': 'on: push\njobs:\n  a:\n    steps:\n      - uses: a/b@v1\n',
+      '.github/workflows/list.yml': '- uses: a/b@v1\n',
+      '.github/workflows/broken.yml': 'on: push\njobs: [\n',
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('handles a 10,000-step workflow', async () => {
+    const steps: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      steps.push(i % 2 === 0 ? `      - uses: org/action-${i}@v1` : `      - uses: org/action-${i}@${SHA}`);
+    }
+    const text = `on: push\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n${steps.join('\n')}\n`;
+    const findings = await run({ '.github/workflows/big.yml': text });
+    expect(findings.length).toBe(5_000);
+    expect(at(findings[4_999]!)).toBe('.github/workflows/big.yml:10004:15');
+  });
+});

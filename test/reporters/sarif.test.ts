@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/types.js';
+import {
+  encodePath,
+  FINGERPRINT_KEY,
+  REPOSITORY_URI,
+  renderSarif,
+  renderSarifString,
+  sarifLevel,
+} from '../../src/reporters/sarif.js';
+import { assembleReport, HOSTILE_PATH, sampleReport } from '../fixtures/report/sample-report.js';
+import { strictAjv } from './helpers.js';
+
+const log = renderSarif(sampleReport());
+const run = log.runs[0]!;
+
+function resultFor(pred: (f: Finding) => boolean) {
+  const report = sampleReport();
+  const i = report.findings.findIndex(pred);
+  expect(i).toBeGreaterThanOrEqual(0);
+  return run.results[i]!;
+}
+
+describe('renderSarif', () => {
+  it('matches the snapshot', async () => {
+    await expect(renderSarifString(sampleReport())).toMatchFileSnapshot('__snapshots__/report.sarif.json');
+  });
+
+  it('has the fields SARIF 2.1.0 and GitHub code scanning require', () => {
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
+    expect(log.runs).toHaveLength(1);
+    expect(run.tool.driver).toEqual(
+      expect.objectContaining({
+        name: 'controlgate',
+        version: '0.1.0',
+        informationUri: expect.stringMatching(/^https:/),
+      }),
+    );
+    for (const r of run.results) {
+      expect(r.message.text.length).toBeGreaterThan(0);
+      expect(r.locations.length).toBeGreaterThanOrEqual(1);
+      const loc = r.locations[0]!.physicalLocation;
+      expect(loc.artifactLocation.uri).not.toBe('');
+      expect(loc.artifactLocation.uriBaseId).toBe('%SRCROOT%');
+      expect(loc.region?.startLine).toBeGreaterThanOrEqual(1);
+      expect(run.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    }
+  });
+
+  it('describes every rule of the report, tagged with its controls and a security severity', () => {
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(sampleReport().rules.map((r) => r.id));
+    const secrets = run.tool.driver.rules.find((r) => r.id === 'secrets-hardcoded')!;
+    expect(secrets.properties.tags).toEqual(['security', 'iso27002', 'iso27002:8.24', 'iso27002:8.12']);
+    expect(secrets.properties['security-severity']).toBe('9.5');
+    expect(secrets.defaultConfiguration.level).toBe('error');
+    expect(secrets.shortDescription.text).toBe('No credentials in the repository');
+    expect(secrets.help.text).toContain('Remediation: Follow docs/rules/secrets-hardcoded.md');
+    expect(secrets.help.markdown).toContain('**Remediation:**');
+    const scores = Object.fromEntries(
+      run.tool.driver.rules.map((r) => [r.id, r.properties['security-severity']]),
+    );
+    expect(scores).toMatchObject({
+      'workflow-unpinned-action': '8.0',
+      'workflow-permissions': '5.5',
+      'deps-lockfile': '3.0',
+      'gitignore-must-ignore': '1.0',
+    });
+  });
+
+  it('maps severities to levels', () => {
+    expect(
+      ['critical', 'high', 'medium', 'low', 'info'].map((s) => sarifLevel(s as Finding['severity'])),
+    ).toEqual(['error', 'error', 'warning', 'note', 'note']);
+    expect(run.results.map((r) => r.level)).toEqual([
+      'error',
+      'error',
+      'error',
+      'error',
+      'warning',
+      'warning',
+      'note',
+      'note',
+      'note',
+    ]);
+  });
+
+  it('carries the fingerprint, controls and status of each finding', () => {
+    const report = sampleReport();
+    run.results.forEach((r, i) => {
+      expect(r.partialFingerprints).toEqual({ [FINGERPRINT_KEY]: report.findings[i]!.fingerprint });
+      expect(r.properties.controls).toEqual(report.findings[i]!.controls);
+      expect(r.properties.status).toBe(report.findings[i]!.status);
+    });
+  });
+
+  it('suppresses excepted and ignored findings, and only those', () => {
+    const suppressed = run.results.filter((r) => r.suppressions).map((r) => r.properties.status);
+    expect(suppressed).toEqual(['excepted', 'ignored']);
+    expect(resultFor((f) => f.status === 'excepted').suppressions).toEqual([
+      expect.objectContaining({ kind: 'external', status: 'accepted' }),
+    ]);
+    expect(resultFor((f) => f.status === 'ignored').suppressions).toEqual([
+      expect.objectContaining({ kind: 'inSource', status: 'accepted' }),
+    ]);
+  });
+
+  it('puts a repository-level finding on a fixed, valid relative URI at line 1', () => {
+    const r = resultFor((f) => f.location === null);
+    expect(r.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
+          region: { startLine: 1 },
+        },
+      },
+    ]);
+    const ajv = strictAjv();
+    expect(ajv.validate({ type: 'string', format: 'uri-reference' }, REPOSITORY_URI)).toBe(true);
+  });
+
+  it('converts inclusive end columns to SARIF exclusive ones and keeps multi-line regions', () => {
+    expect(
+      resultFor((f) => f.location?.path === 'config/app.env').locations[0]!.physicalLocation.region,
+    ).toEqual({
+      startLine: 3,
+      startColumn: 11,
+      endLine: 3,
+      endColumn: 43,
+    });
+    expect(
+      resultFor((f) => f.location?.path === '.github/workflows/release.yml').locations[0]!.physicalLocation
+        .region,
+    ).toEqual({
+      startLine: 5,
+      startColumn: 3,
+      endLine: 9,
+      endColumn: 21,
+    });
+  });
+
+  it('percent-encodes paths into valid URI references', () => {
+    const uri = resultFor((f) => f.location?.path === HOSTILE_PATH).locations[0]!.physicalLocation
+      .artifactLocation.uri;
+    expect(uri).toBe(encodePath(HOSTILE_PATH));
+    expect(decodeURIComponent(uri)).toBe(HOSTILE_PATH);
+    expect(strictAjv().validate({ type: 'string', format: 'uri-reference' }, uri)).toBe(true);
+    expect(encodePath('a b/c:d.yml')).toBe('a%20b/c%3Ad.yml');
+  });
+
+  it('escapes SARIF embedded-link syntax in messages', () => {
+    const r = resultFor((f) => f.location?.path === HOSTILE_PATH);
+    expect(r.message.text).toContain('\\[link\\](javascript:alert(1))');
+  });
+
+  it('reports rule errors as a failed invocation with notifications', () => {
+    expect(run.invocations[0]!.executionSuccessful).toBe(false);
+    expect(run.invocations[0]!.toolExecutionNotifications).toEqual([
+      {
+        level: 'error',
+        message: { text: expect.stringContaining('binary-executables: internal error') },
+        associatedRule: { id: 'binary-executables', index: 0 },
+      },
+    ]);
+    const clean = renderSarif(assembleReport([]));
+    expect(clean.runs[0]!.invocations[0]).toEqual({
+      executionSuccessful: true,
+      toolExecutionNotifications: [],
+    });
+    expect(clean.runs[0]!.results).toEqual([]);
+  });
+
+  it('renders as JSON text that parses back to the same log', () => {
+    const text = renderSarifString(sampleReport());
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(text)).toEqual(log);
+  });
+});

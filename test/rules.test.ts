@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../src/core/engine.js';
+import { allEvaluators } from '../src/core/evaluators/registry.js';
+import { loadRules } from '../src/core/rules/load.js';
+import { findingPosition, listRuleFixtures } from './helpers/fixtures.js';
+
+const fixtures = listRuleFixtures();
+const builtin = loadRules();
+
+describe('rule fixtures', () => {
+  it.each(
+    fixtures.flatMap((fx) =>
+      (['fail', 'pass'] as const).map((side) => [`${fx.ruleId} ${side}`, fx, side] as const),
+    ),
+  )('%s', async (_name, fx, side) => {
+    const report = await runCheck({
+      root: path.join(fx.dir, side),
+      onlyRules: [fx.ruleId],
+      ...(fx.rulesDir ? { ruleDirs: [fx.rulesDir] } : {}),
+      failOn: 'never',
+    });
+    expect(report.errors).toEqual([]);
+    const got = report.findings.map(findingPosition).sort();
+    expect(got).toEqual([...fx.expected[side]].sort());
+    if (side === 'fail') expect(got.length).toBeGreaterThan(0);
+  });
+});
+
+describe('rule coverage', () => {
+  it('every built-in rule has a fixture', () => {
+    const withFixtures = new Set(fixtures.filter((f) => !f.rulesDir).map((f) => f.ruleId));
+    expect(builtin.map((r) => r.id).filter((id) => !withFixtures.has(id))).toEqual([]);
+  });
+
+  it('every fixture names an existing rule', () => {
+    const ids = new Set(builtin.map((r) => r.id));
+    expect(fixtures.filter((f) => !f.rulesDir && !ids.has(f.ruleId)).map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it('every evaluator kind is exercised by a fixture', () => {
+    const kindOf = new Map(builtin.map((r) => [r.id, r.check.kind]));
+    const covered = new Set<string>();
+    for (const fx of fixtures) {
+      if (fx.rulesDir) covered.add(path.basename(fx.dir));
+      else covered.add(kindOf.get(fx.ruleId) ?? '');
+    }
+    expect(
+      allEvaluators()
+        .map((e) => e.kind)
+        .filter((k) => !covered.has(k)),
+    ).toEqual([]);
+  });
+});
