@@ -1,0 +1,109 @@
+import { fileLocation } from '../../location.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import {
+  compilePattern,
+  FLAGS_SCHEMA,
+  firstMatchingLine,
+  globList,
+  globMatcher,
+  IGNORE_CASE_SCHEMA,
+  orList,
+  regexSource,
+  showPattern,
+} from './shared.js';
+
+/** Options of `file.exists`. */
+export interface FileExistsOptions {
+  paths: string[];
+  ignoreCase: boolean;
+  contains?: { pattern: string; flags: string; message?: string };
+  message?: string;
+}
+
+/**
+ * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
+ * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
+ * owner). A missing file is a repository-level finding; files that exist but lack the content are
+ * reported at the first candidate, in the order of `paths`.
+ */
+export const fileExists = defineEvaluator<FileExistsOptions>({
+  kind: 'file.exists',
+  summary: 'At least one file matches the globs (and, optionally, contains a pattern).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['paths'],
+    properties: {
+      paths: globList(
+        'Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
+          'which decides where a "missing content" finding is shown.',
+        { minItems: 1 },
+      ),
+      ignoreCase: IGNORE_CASE_SCHEMA,
+      contains: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['pattern'],
+        description: 'Also require at least one matched file to have a line matching this pattern.',
+        properties: {
+          pattern: regexSource('Regular expression (JavaScript syntax) applied to each line.'),
+          flags: FLAGS_SCHEMA,
+          message: {
+            type: 'string',
+            minLength: 1,
+            description: 'Message when files exist but none contains the pattern.',
+          },
+        },
+      },
+      message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+    },
+  },
+  evaluate({ options, workspace }): RawFinding[] {
+    const candidates = orderedCandidates(workspace.files, options.paths, (g) =>
+      globMatcher(workspace, g, options.ignoreCase),
+    );
+    if (candidates.length === 0) {
+      return [
+        {
+          message: options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`,
+          location: null,
+          key: 'missing',
+        },
+      ];
+    }
+    if (!options.contains) return [];
+    const re = compilePattern(options.contains.pattern, options.contains.flags);
+    for (const file of candidates) {
+      const text = workspace.text(file);
+      if (text !== undefined && firstMatchingLine(text, re)) return [];
+    }
+    const [first] = candidates as [string, ...string[]];
+    const others = candidates.length - 1;
+    const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
+    return [
+      {
+        message: options.contains.message
+          ? `${which}: ${options.contains.message}`
+          : `${which} has no line matching ${showPattern(re)}.`,
+        location: fileLocation(first),
+        key: 'content',
+      },
+    ];
+  },
+});
+
+/** Matched files, grouped by the first glob that matches them, in the order the globs are listed. */
+function orderedCandidates(
+  files: readonly string[],
+  globs: readonly string[],
+  matcherFor: (glob: string) => (p: string) => boolean,
+): string[] {
+  const matchers = globs.map(matcherFor);
+  const buckets: string[][] = globs.map(() => []);
+  for (const file of files) {
+    const i = matchers.findIndex((m) => m(file));
+    if (i >= 0) buckets[i]!.push(file);
+  }
+  return buckets.flat();
+}

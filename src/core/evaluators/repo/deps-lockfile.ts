@@ -1,0 +1,243 @@
+import path from 'node:path/posix';
+import picomatch from 'picomatch';
+import { fileLocation } from '../../location.js';
+import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { globList, orList } from '../generic/shared.js';
+import { defineEvaluator } from '../types.js';
+import {
+  cargoNeedsLock,
+  composerNeedsLock,
+  goModNeedsSum,
+  packageJsonNeedsLock,
+  pyprojectTool,
+  readJson,
+  tomlStringArray,
+  workspaceTable,
+} from './manifests.js';
+
+export const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'] as const;
+export type Ecosystem = (typeof ECOSYSTEMS)[number];
+
+/** Options of `deps.lockfile`. */
+export interface DepsLockfileOptions {
+  ecosystems: Ecosystem[];
+  exclude: string[];
+}
+
+const NPM_LOCKS = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+];
+const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
+
+/** What one manifest requires: the lockfiles that satisfy it and the directories where they count. */
+interface Requirement {
+  locks: readonly string[];
+  /** Directories searched, nearest first: the manifest's own, then its workspace roots. */
+  dirs: string[];
+}
+
+/**
+ * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
+ * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
+ * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
+ * anew, so builds are neither reproducible nor reviewable.
+ */
+export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
+  kind: 'deps.lockfile',
+  summary:
+    'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ecosystems: {
+        type: 'array',
+        uniqueItems: true,
+        items: { enum: [...ECOSYSTEMS] },
+        default: [...ECOSYSTEMS],
+        description: 'Ecosystems to check.',
+      },
+      exclude: globList(
+        'Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
+          'replaces the defaults.',
+        {
+          default: [
+            '**/node_modules/**',
+            '**/vendor/**',
+            '**/bower_components/**',
+            '**/fixtures/**',
+            '**/__fixtures__/**',
+            '**/testdata/**',
+          ],
+        },
+      ),
+    },
+  },
+  evaluate({ options, workspace }): RawFinding[] {
+    const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
+    const wanted = new Set(options.ecosystems);
+    const findings: RawFinding[] = [];
+    for (const file of workspace.files) {
+      if (excluded(file)) continue;
+      const name = path.basename(file);
+      const parent = path.dirname(file);
+      const dir = parent === '.' ? '' : parent;
+      const req = requirementFor(workspace, name, file, dir, wanted);
+      if (!req) continue;
+      if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock))))) continue;
+      const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
+      const where =
+        roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+      findings.push({
+        message:
+          `${file} declares dependencies but no lockfile is committed${where}: expected ` +
+          `${orList(req.locks.map((l) => `\`${l}\``))}.`,
+        location: fileLocation(file),
+        key: name,
+      });
+    }
+    return findings;
+  },
+});
+
+function requirementFor(
+  ws: Workspace,
+  name: string,
+  file: string,
+  dir: string,
+  wanted: ReadonlySet<Ecosystem>,
+): Requirement | undefined {
+  switch (name) {
+    case 'package.json': {
+      if (!wanted.has('npm')) return undefined;
+      const pkg = readJson(ws, file);
+      if (!packageJsonNeedsLock(pkg)) return undefined;
+      return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
+    }
+    case 'Pipfile':
+      return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
+    case 'pyproject.toml': {
+      if (!wanted.has('python')) return undefined;
+      const tool = pyprojectTool(ws.text(file) ?? '');
+      if (!tool) return undefined;
+      const primary = `${tool}.lock`;
+      return {
+        locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)],
+        dirs: [dir, ...uvWorkspaceRoots(ws, dir)],
+      };
+    }
+    case 'Gemfile':
+      return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
+    case 'gems.rb':
+      return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
+    case 'Cargo.toml': {
+      if (!wanted.has('rust') || !cargoNeedsLock(ws.text(file) ?? '')) return undefined;
+      return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
+    }
+    case 'composer.json':
+      return wanted.has('php') && composerNeedsLock(readJson(ws, file))
+        ? { locks: ['composer.lock'], dirs: [dir] }
+        : undefined;
+    case 'go.mod':
+      return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '')
+        ? { locks: ['go.sum'], dirs: [dir] }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Ancestors of `dir`, nearest first ("" is the repository root). */
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  let current = dir;
+  while (current !== '') {
+    current = path.dirname(current) === '.' ? '' : path.dirname(current);
+    out.push(current);
+  }
+  return out;
+}
+
+function join(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
+function npmWorkspaceRoots(ws: Workspace, dir: string): string[] {
+  return ancestors(dir).filter((root) => {
+    const rel = root ? dir.slice(root.length + 1) : dir;
+    const globs: string[] = [];
+    const pkg = readJson(ws, join(root, 'package.json'));
+    const declared = pkg?.workspaces;
+    if (Array.isArray(declared)) globs.push(...declared.filter((g): g is string => typeof g === 'string'));
+    else if (declared && typeof declared === 'object') {
+      const packages = (declared as { packages?: unknown }).packages;
+      if (Array.isArray(packages)) globs.push(...packages.filter((g): g is string => typeof g === 'string'));
+    }
+    const pnpm = ws.has(join(root, 'pnpm-workspace.yaml'))
+      ? ws.yaml(join(root, 'pnpm-workspace.yaml'))
+      : undefined;
+    const pnpmPackages = pnpm?.ok
+      ? (pnpm.documents[0]?.value as { packages?: unknown } | null)?.packages
+      : undefined;
+    if (Array.isArray(pnpmPackages))
+      globs.push(...pnpmPackages.filter((g): g is string => typeof g === 'string'));
+    return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
+  });
+}
+
+/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
+function matchesWorkspaceGlobs(rel: string, globs: string[]): boolean {
+  const clean = (g: string) => g.replace(/^\.\//, '').replace(/\/+$/, '');
+  const include = globs.filter((g) => !g.startsWith('!')).map(clean);
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
+  if (include.length === 0) return false;
+  return (
+    picomatch(include, { dot: true })(rel) && !(exclude.length > 0 && picomatch(exclude, { dot: true })(rel))
+  );
+}
+
+/**
+ * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
+ * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
+ * implicit members).
+ */
+function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
+  return ancestors(dir).filter((root) => {
+    const table = workspaceTable(ws.text(join(root, 'Cargo.toml')) ?? '');
+    if (!table) return false;
+    const rel = root ? dir.slice(root.length + 1) : dir;
+    const members = tomlStringArray(table, 'members');
+    if (!members) return true;
+    const excluded = tomlStringArray(table, 'exclude') ?? [];
+    return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
+  });
+}
+
+/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
+function uvWorkspaceRoots(ws: Workspace, dir: string): string[] {
+  return ancestors(dir).filter((root) =>
+    /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''),
+  );
+}
+
+/** The lockfile each `packageManager` writes; a Map, since the key comes from an untrusted file. */
+const MANAGER_LOCKS = new Map([
+  ['npm', 'package-lock.json'],
+  ['yarn', 'yarn.lock'],
+  ['pnpm', 'pnpm-lock.yaml'],
+  ['bun', 'bun.lock'],
+]);
+
+/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
+function preferredFirst(locks: readonly string[], pkg: Record<string, unknown> | undefined): string[] {
+  const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
+  const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
+  return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
+}

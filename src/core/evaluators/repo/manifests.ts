@@ -1,0 +1,121 @@
+import type { Workspace } from '../../workspace/workspace.js';
+
+/**
+ * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
+ * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
+ * and directives rather than parsed in full; every pattern here is anchored and linear.
+ */
+
+/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
+export function readJson(ws: Workspace, file: string): Record<string, unknown> | undefined {
+  if (!ws.has(file)) return undefined;
+  return ws.memo('deps.json', file, () => {
+    const text = ws.text(file);
+    if (text === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
+      // records that located problem for core.input-problems.
+      const parsed = ws.yaml(file);
+      value = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    }
+    return isObject(value) ? value : undefined;
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+
+/** A package.json needs a lockfile when it declares dependencies of any kind. */
+export function packageJsonNeedsLock(pkg: Record<string, unknown> | undefined): boolean {
+  if (!pkg) return false;
+  return NPM_DEPENDENCY_FIELDS.some((field) => {
+    const deps = pkg[field];
+    return isObject(deps) && Object.keys(deps).length > 0;
+  });
+}
+
+/**
+ * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
+ * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
+ */
+export function composerNeedsLock(manifest: Record<string, unknown> | undefined): boolean {
+  if (!manifest) return false;
+  return ['require', 'require-dev'].some((field) => {
+    const deps = manifest[field];
+    return isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
+  });
+}
+
+/**
+ * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
+ * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
+ * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
+ * libraries built with setuptools or hatch conventionally ship without one.
+ */
+export function pyprojectTool(text: string): 'poetry' | 'uv' | 'pdm' | undefined {
+  const headers = tomlTableHeaders(text);
+  if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.'))) return 'poetry';
+  if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.'))) return 'uv';
+  if (
+    headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')
+  ) {
+    return 'pdm';
+  }
+  return undefined;
+}
+
+/**
+ * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
+ * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
+ * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
+ * its members point at the lockfile in it.
+ */
+export function cargoNeedsLock(text: string): boolean {
+  return tomlTableHeaders(text).some((h) => {
+    const parts = h.split('.');
+    // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
+    return parts.some(
+      (p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)),
+    );
+  });
+}
+
+function isDepsPrefix(parts: string[], i: number): boolean {
+  return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
+}
+
+/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
+export function goModNeedsSum(text: string): boolean {
+  return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
+}
+
+/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
+export function tomlTableHeaders(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
+    out.push(m[1]!.replace(/[ \t]+/g, ''));
+  }
+  return out;
+}
+
+/** The body of the `[workspace]` table of a Cargo.toml (up to the next table header), if any. */
+export function workspaceTable(text: string): string | undefined {
+  const header = /^[ \t]*\[workspace\][ \t]*(?:#[^\n]*)?$/m.exec(text);
+  if (!header) return undefined;
+  const rest = text.slice(header.index + header[0].length);
+  const next = /^[ \t]*\[/m.exec(rest);
+  return next ? rest.slice(0, next.index) : rest;
+}
+
+/** The strings of a `key = [ "a", 'b' ]` array in a TOML table body (single- or multi-line). */
+export function tomlStringArray(table: string, key: string): string[] | undefined {
+  const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*\\[([^\\]]{0,100000})\\]`, 'm').exec(table);
+  if (!m) return undefined;
+  return [...m[1]!.matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
+}

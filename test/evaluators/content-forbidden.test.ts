@@ -1,0 +1,201 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { contentForbidden } from '../../src/core/evaluators/generic/content-forbidden.js';
+import { MAX_LINE_CHARS } from '../../src/core/evaluators/generic/shared.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import { at, cleanup, run, runBuiltin, testRule, workspaceOf } from './kit.js';
+
+afterAll(cleanup);
+
+describe('content.forbidden', () => {
+  it('reports the exact line and columns of the first match on each line', async () => {
+    const findings = await run(
+      contentForbidden,
+      { paths: ['**/*.sh'], patterns: ['eval\\s+\\$'] },
+      {
+        'a.sh': 'echo ok\n  x=1; eval $cmd; eval $other\r\nok\n',
+      },
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.location).toEqual({
+      path: 'a.sh',
+      startLine: 2,
+      endLine: 2,
+      startColumn: 8,
+      endColumn: 13,
+    });
+  });
+
+  it('counts columns in UTF-16 code units, as GitHub does', async () => {
+    const [f] = await run(contentForbidden, { paths: ['*'], patterns: ['TODO'] }, { 'x.md': 'é😀 TODO\n' });
+    expect(f!.location).toMatchObject({ startColumn: 5, endColumn: 8 });
+  });
+
+  it('reports each pattern once per line, with its own message', async () => {
+    const findings = await run(
+      contentForbidden,
+      {
+        paths: ['*'],
+        patterns: [{ pattern: 'foo', message: 'no foo' }, 'bar'],
+        message: 'default message',
+      },
+      { 'x.txt': 'foo foo bar\n' },
+    );
+    expect(findings.map((f) => [at(f), f.message])).toEqual([
+      ['x.txt:1:1', 'no foo'],
+      ['x.txt:1:9', 'default message'],
+    ]);
+  });
+
+  it('keys findings by content, so a moved line keeps its key and repeats get ordinals', async () => {
+    const options = { paths: ['*'], patterns: ['secret-token'] };
+    const before = await run(contentForbidden, options, { 'x.txt': 'a\nsecret-token\n' });
+    const after = await run(contentForbidden, options, { 'x.txt': 'a\nb\nc\nsecret-token\nsecret-token\n' });
+    expect(after[0]!.key).toBe(before[0]!.key);
+    expect(after[1]!.key).not.toBe(after[0]!.key);
+    expect(before[0]!.key).not.toMatch(/\b2\b/);
+  });
+
+  it('keys redacted patterns by the pattern only, never the matched text', async () => {
+    const findings = await run(
+      contentForbidden,
+      { paths: ['*'], patterns: [{ pattern: 'AKIA[0-9A-Z]{16}', redact: true }] },
+      { 'x.env': 'KEY=AKIAFAKEFAKEFAKEFAKE\n' },
+    );
+    expect(findings[0]!.key).not.toContain('AKIAFAKE');
+    expect(findings[0]!.message).not.toContain('AKIAFAKE');
+  });
+
+  it('skips whole-line comments, honours except and ignoreCase, and skips binary files', async () => {
+    const files = {
+      'a.sh': '  # curl -k is fine in a comment\nCURL -k\n',
+      'vendor/b.sh': 'curl -k\n',
+      'c.sh': new Uint8Array([0x63, 0x75, 0x72, 0x6c, 0x00, 0x20, 0x2d, 0x6b]),
+    };
+    const findings = await run(
+      contentForbidden,
+      {
+        paths: ['**/*.SH'],
+        ignoreCase: true,
+        except: ['vendor/**'],
+        commentPrefixes: ['#'],
+        patterns: [{ pattern: 'curl -k', flags: 'i' }],
+      },
+      files,
+    );
+    expect(findings.map(at)).toEqual(['a.sh:2:1']);
+  });
+
+  it('scans at most the first 20,000 characters of a line', async () => {
+    const long = `${'x'.repeat(MAX_LINE_CHARS + 10)}NEEDLE\n${'y'.repeat(MAX_LINE_CHARS - 10)}NEEDLE\n`;
+    const findings = await run(contentForbidden, { paths: ['*'], patterns: ['NEEDLE'] }, { 'x.txt': long });
+    expect(findings.map(at)).toEqual([`x.txt:2:${MAX_LINE_CHARS - 9}`]);
+  });
+});
+
+describe('built-in content rules', () => {
+  it('tls-verification-disabled locates the curl flag cluster precisely', async () => {
+    const [f] = await runBuiltin('tls-verification-disabled', {
+      'scripts/get.sh': 'set -e\n  curl -fsSLk https://x.example/a | sh\n',
+    });
+    expect(f!.location).toEqual({
+      path: 'scripts/get.sh',
+      startLine: 2,
+      endLine: 2,
+      startColumn: 3,
+      endColumn: 13,
+    });
+  });
+
+  it('private-key-committed never echoes key material, even on a single-line key', async () => {
+    const body = 'FAKEKEYFORTESTSFAKEKEYFORTESTS';
+    const findings = await runBuiltin('private-key-committed', {
+      'k.env': `KEY="-----BEGIN RSA PRIVATE KEY----- ${body} -----END RSA PRIVATE KEY-----"\n`,
+      'k.json': `{"k": "-----BEGIN OPENSSH PRIVATE KEY-----\\n${body}\\n-----END OPENSSH PRIVATE KEY-----"}\n`,
+    });
+    expect(findings.map(at).sort()).toEqual(['k.env:1:6', 'k.json:1:8']);
+    for (const f of findings) expect(JSON.stringify(f)).not.toContain('FAKEKEY');
+    // The highlighted range is the header alone.
+    expect(findings.find((f) => f.location?.path === 'k.env')!.location!.endColumn).toBe(36);
+  });
+
+  it('private-key-committed keys and messages never contain key material (property)', async () => {
+    const rule = loadRules().find((r) => r.id === 'private-key-committed')!;
+    const options = rule.check.with as never;
+    const body = fc.stringMatching(/^[A-Za-z0-9+/]{12,64}$/);
+    const header = fc.constantFrom('RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY');
+    const sep = fc.constantFrom(' ', '\\n', '\n');
+    await fc.assert(
+      fc.asyncProperty(header, sep, body, async (h, s, b) => {
+        const workspace = workspaceOf({
+          'k.txt': `x = "-----BEGIN ${h}-----${s}${b}\n-----END ${h}-----"\n`,
+        });
+        const findings = await contentForbidden.evaluate({
+          rule: testRule('content.forbidden', {}),
+          options,
+          workspace,
+        });
+        expect(findings.length).toBe(1);
+        for (const f of findings) expect(`${f.key} ${f.message}`).not.toContain(b);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('every built-in pattern runs in linear time on hostile 20,000-character lines', () => {
+    const patterns: RegExp[] = [];
+    for (const rule of loadRules()) {
+      const w = (rule.check.with ?? {}) as Record<string, unknown>;
+      for (const p of (w.patterns as unknown[] | undefined) ?? []) {
+        const spec = typeof p === 'string' ? { pattern: p } : (p as { pattern: string; flags?: string });
+        patterns.push(new RegExp(spec.pattern, spec.flags ?? ''));
+      }
+      const contains = w.contains as { pattern: string; flags?: string } | undefined;
+      if (contains) patterns.push(new RegExp(contains.pattern, contains.flags ?? ''));
+      if (rule.check.kind === 'content.required')
+        patterns.push(new RegExp(String(w.pattern), String(w.flags ?? '')));
+    }
+    expect(patterns.length).toBeGreaterThan(10);
+    const units = [
+      'a',
+      'k',
+      ' ',
+      '\t',
+      '-',
+      '-k',
+      ' -',
+      'curl ',
+      'http.',
+      'http.a',
+      '@a',
+      'a.',
+      '=',
+      '"',
+      '::a',
+      '*  ',
+    ];
+    const heads = [
+      '',
+      '-----BEGIN ',
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+      'Acquire::https',
+      'curl',
+      'sslverify',
+      '@',
+    ];
+    let worst = 0;
+    for (const re of patterns) {
+      for (const unit of units) {
+        for (const head of heads) {
+          const body = (head + unit.repeat(Math.ceil(MAX_LINE_CHARS / unit.length))).slice(0, MAX_LINE_CHARS);
+          const line = `${body}\u0001`;
+          const start = performance.now();
+          re.exec(line);
+          worst = Math.max(worst, performance.now() - start);
+        }
+      }
+    }
+    // On these inputs a quadratic pattern takes hundreds of milliseconds; the built-in ones a few.
+    expect(worst).toBeLessThan(100);
+  });
+});

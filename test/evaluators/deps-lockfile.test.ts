@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { depsLockfile } from '../../src/core/evaluators/repo/deps-lockfile.js';
+import { cargoNeedsLock, pyprojectTool } from '../../src/core/evaluators/repo/manifests.js';
+import { cleanup, run, workspaceOf } from './kit.js';
+
+afterAll(cleanup);
+
+const pkg = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: 'p', version: '1.0.0', dependencies: { lodash: '^4.17.21' }, ...extra }, null, 2);
+
+const paths = async (files: Record<string, string>, options: Record<string, unknown> = {}) =>
+  (await run(depsLockfile, options, files)).map((f) => f.location?.path).sort();
+
+describe('deps.lockfile: workspace roots', () => {
+  it('accepts a lockfile in the npm/yarn workspace root that lists the package', async () => {
+    const root = JSON.stringify({
+      private: true,
+      workspaces: { packages: ['packages/*', '!packages/legacy'] },
+    });
+    const files = {
+      'package.json': root,
+      'yarn.lock': '# yarn lockfile v1\n',
+      'packages/api/package.json': pkg(),
+      'packages/legacy/package.json': pkg(),
+      'tools/cli/package.json': pkg(),
+    };
+    // legacy is negated out of the workspace and tools/ was never in it: the root lockfile does not cover them.
+    expect(await paths(files)).toEqual(['packages/legacy/package.json', 'tools/cli/package.json']);
+  });
+
+  it('accepts a pnpm lockfile beside pnpm-workspace.yaml', async () => {
+    const files = {
+      'package.json': JSON.stringify({ private: true }),
+      'pnpm-workspace.yaml': 'packages:\n  - "apps/**"\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'apps/web/site/package.json': pkg(),
+    };
+    expect(await paths(files)).toEqual([]);
+  });
+
+  it('does not accept an ancestor lockfile that is not a workspace root', async () => {
+    const files = { 'package.json': pkg(), 'package-lock.json': '{}', 'examples/demo/package.json': pkg() };
+    expect(await paths(files)).toEqual(['examples/demo/package.json']);
+  });
+
+  it('accepts Cargo.lock in the [workspace] root and uv.lock in a uv workspace root', async () => {
+    const crate = '[package]\nname = "c"\n\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"\n';
+    const files = {
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n',
+      'Cargo.lock': 'version = 3\n',
+      'crates/c/Cargo.toml': crate,
+      'py/pyproject.toml': '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+      'py/uv.lock': 'version = 1\n',
+      'py/libs/a/pyproject.toml': '[project]\nname = "a"\n\n[tool.uv]\ndev-dependencies = ["pytest"]\n',
+      'other/Cargo.toml': crate,
+    };
+    expect(await paths(files)).toEqual(['other/Cargo.toml']);
+  });
+});
+
+describe('deps.lockfile: manifests', () => {
+  it('needs no lockfile for manifests without dependencies', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'docs', scripts: { build: 'x' }, dependencies: {} }),
+      'composer.json': JSON.stringify({ require: { php: '>=8.2', 'ext-mbstring': '*' } }),
+      'go.mod': 'module example.com/x\n\ngo 1.22\n',
+      'Cargo.toml': '[package]\nname = "x"\n\n[features]\ndefault = []\n',
+      'pyproject.toml':
+        '[project]\nname = "x"\ndependencies = ["requests"]\n\n[tool.pdm.build]\nincludes = ["src"]\n',
+    };
+    expect(await paths(files)).toEqual([]);
+  });
+
+  it('names the declared package manager first and explains where it looked', async () => {
+    const [f] = await run(depsLockfile, {}, { 'package.json': pkg({ packageManager: 'pnpm@9.1.0' }) });
+    expect(f!.message).toMatch(
+      /^package\.json declares dependencies but no lockfile is committed beside it: expected `pnpm-lock\.yaml`, /,
+    );
+    expect(f!.location).toEqual({ path: 'package.json', startLine: 1 });
+  });
+
+  it('honours ecosystems and exclude (which replaces the defaults)', async () => {
+    const files = { 'package.json': pkg(), Gemfile: 'gem "rails"\n', 'node_modules/x/package.json': pkg() };
+    expect(await paths(files, { ecosystems: ['ruby'] })).toEqual(['Gemfile']);
+    expect(await paths(files)).toEqual(['Gemfile', 'package.json']);
+    expect(await paths(files, { exclude: [] })).toEqual([
+      'Gemfile',
+      'node_modules/x/package.json',
+      'package.json',
+    ]);
+  });
+
+  it('skips an unparsable package.json and leaves a located problem for core.input-problems', async () => {
+    const workspace = workspaceOf({ 'package.json': '{\n  "dependencies": {\n    "a": "1",,\n  }\n}\n' });
+    expect(await run(depsLockfile, {}, workspace)).toEqual([]);
+    expect(workspace.inputProblems()).toMatchObject([{ path: 'package.json', line: 3 }]);
+  });
+
+  it('reads TOML table headers, including dotted, quoted and commented forms', () => {
+    expect(cargoNeedsLock('[dependencies.serde] # pinned below\nversion = "1"\n')).toBe(true);
+    expect(cargoNeedsLock('[workspace.dependencies]\nserde = "1"\n')).toBe(true);
+    expect(cargoNeedsLock('[package.metadata.dependencies]\nx = 1\n')).toBe(false);
+    expect(pyprojectTool('[ tool.poetry ]\nname = "x"\n')).toBe('poetry');
+    expect(pyprojectTool('[tool.pdm]\ndistribution = true\n')).toBe('pdm');
+    expect(pyprojectTool('# [tool.poetry]\n[project]\nname = "x"\n')).toBeUndefined();
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileAbsent } from '../../src/core/evaluators/generic/file-absent.js';
+import { fileExists } from '../../src/core/evaluators/generic/file-exists.js';
+import { at, cleanup, run, runBuiltin } from './kit.js';
+
+afterAll(cleanup);
+
+const policy = {
+  paths: ['.github/SECURITY.md', 'SECURITY.md', 'docs/SECURITY.md'],
+  contains: { pattern: '@' },
+};
+
+describe('file.exists', () => {
+  it('reports a repository-level finding when nothing matches', async () => {
+    const findings = await run(
+      fileExists,
+      { paths: ['SECURITY.md'], message: 'Add a policy.' },
+      { 'README.md': 'x' },
+    );
+    expect(findings).toEqual([{ message: 'Add a policy.', location: null, key: 'missing' }]);
+  });
+
+  it('passes when any candidate contains the pattern', async () => {
+    expect(
+      await run(fileExists, policy, { 'SECURITY.md': 'none', 'docs/SECURITY.md': 'mail sec@x.example' }),
+    ).toEqual([]);
+  });
+
+  it('locates a content finding at the first candidate in the order of `paths`', async () => {
+    const findings = await run(fileExists, policy, {
+      'SECURITY.md': 'none',
+      'docs/SECURITY.md': 'none',
+      'a.md': '@',
+    });
+    expect(findings.map(at)).toEqual(['SECURITY.md:1:-']);
+    expect(findings[0]!.message).toBe('SECURITY.md (and 1 other candidate) has no line matching /@/.');
+  });
+
+  it('matches paths case-insensitively when asked', async () => {
+    const files = { 'docs/security.MD': 'x' };
+    expect(await run(fileExists, { paths: ['docs/SECURITY.md'] }, files)).toHaveLength(1);
+    expect(await run(fileExists, { paths: ['docs/SECURITY.md'], ignoreCase: true }, files)).toEqual([]);
+  });
+
+  it('security-policy accepts an email, an https link or private vulnerability reporting', async () => {
+    for (const text of [
+      'Write to security@acme.example.',
+      'Use https://acme.example/disclose',
+      'Report it through GitHub private vulnerability reporting.',
+      'Open a draft advisory at /acme/widget/security/advisories/new',
+    ]) {
+      expect(await runBuiltin('security-policy', { '.github/security.md': text })).toEqual([]);
+    }
+    const missing = await runBuiltin('security-policy', { 'README.md': 'x' });
+    expect(missing.map(at)).toEqual(['-']);
+    const vague = await runBuiltin('security-policy', {
+      'SECURITY.rst': 'Contact @acme/security on Slack.\n',
+    });
+    expect(vague.map(at)).toEqual(['SECURITY.rst:1:-']);
+  });
+});
+
+describe('file.absent', () => {
+  it('reports each matching file, with the message of the first glob that matched', async () => {
+    const findings = await run(
+      fileAbsent,
+      { paths: [{ glob: '**/*.pem', message: 'a PEM file' }, '**/*.key'], except: ['test/**'] },
+      { 'a/server.pem': 'x', 'b.key': 'x', 'test/fake.pem': 'x', 'c.txt': 'x' },
+    );
+    expect(findings).toEqual([
+      {
+        message: 'a/server.pem: a PEM file',
+        location: { path: 'a/server.pem', startLine: 1 },
+        key: 'a/server.pem',
+      },
+      {
+        message: 'b.key matches the forbidden pattern `**/*.key` and should not be in the repository.',
+        location: { path: 'b.key', startLine: 1 },
+        key: 'b.key',
+      },
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { gitignoreMustIgnore } from '../../src/core/evaluators/repo/gitignore-must-ignore.js';
+import { loadRules, RuleLoadError } from '../../src/core/rules/load.js';
+import { at, cleanup, ruleDir, run } from './kit.js';
+
+afterAll(cleanup);
+
+const check = (gitignore: string | undefined, entries: string[]) =>
+  run(
+    gitignoreMustIgnore,
+    { entries },
+    gitignore === undefined ? { 'README.md': '# x\n' } : { '.gitignore': gitignore },
+  );
+
+describe('gitignore.must-ignore', () => {
+  it('reports the line of the negation that re-includes an entry', async () => {
+    const findings = await check('# secrets\n.env*\n\n!.env.local\n*.log\n', ['.env', '.env.local']);
+    expect(findings.map(at)).toEqual(['.gitignore:4:-']);
+    expect(findings[0]!.message).toContain('`!.env.local` on line 4');
+    expect(findings[0]!.key).toBe('.env.local');
+  });
+
+  it('attributes the last matching negation when several apply', async () => {
+    const findings = await check('.env\n!.env\n.env\n!/.env\n', ['.env']);
+    expect(findings.map(at)).toEqual(['.gitignore:4:-']);
+  });
+
+  it('reports at line 1 when no pattern matches (e.g. an anchored /.env and a nested entry)', async () => {
+    const findings = await check('/.env\n', ['.env', 'config/.env']);
+    expect(findings.map((f) => [at(f), f.key])).toEqual([['.gitignore:1:-', 'config/.env']]);
+  });
+
+  it('follows git: a file inside an excluded directory cannot be re-included', async () => {
+    expect(await check('config/\n!config/.env\n', ['config/.env'])).toEqual([]);
+  });
+
+  it('tests directory entries and matches case-sensitively, as git on Linux does', async () => {
+    expect(await check('secrets/\n', ['secrets/', 'secrets/key.pem'])).toEqual([]);
+    expect((await check('.ENV\n', ['.env'])).map(at)).toEqual(['.gitignore:1:-']);
+  });
+
+  it('reports a missing .gitignore at repository level', async () => {
+    const findings = await check(undefined, ['.env']);
+    expect(findings.map(at)).toEqual(['-']);
+    expect(findings[0]!.location).toBeNull();
+  });
+
+  it('rejects entries the ignore package (and git) cannot test, naming the pointer', () => {
+    const dir = ruleDir({
+      'bad-entries': {
+        check: { kind: 'gitignore.must-ignore', with: { entries: ['.env', '../.env', '/abs'] } },
+      },
+    });
+    expect(() => loadRules([dir], { builtin: false })).toThrow(RuleLoadError);
+    expect(() => loadRules([dir], { builtin: false })).toThrow(
+      /\/check\/with\/entries\/1: must match the pattern/,
+    );
+    expect(() => loadRules([dir], { builtin: false })).toThrow(
+      /\/check\/with\/entries\/2: must match the pattern/,
+    );
+  });
+});
