@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderRuleDoc, renderRuleIndex } from '../src/core/docs.js';
+import { runCheck } from '../src/core/engine.js';
 import { loadRules } from '../src/core/rules/load.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
 
@@ -24,4 +26,25 @@ describe('rule documentation', () => {
   it('docs/rules/README.md indexes every rule', () => {
     expect(readFileSync(path.join(docsDir, 'README.md'), 'utf8')).toBe(renderRuleIndex(rules));
   });
+});
+
+describe('documentation examples', () => {
+  const withExamples = rules.flatMap((r) => r.examples.map((e, i) => [`${r.id} #${i + 1}`, r, e] as const));
+
+  it.each(withExamples)(
+    '%s: the failing example fails and the fixed one passes',
+    async (_name, rule, example) => {
+      for (const side of ['fail', 'pass'] as const) {
+        const root = mkdtempSync(path.join(tmpdir(), 'cg-example-'));
+        mkdirSync(path.dirname(path.join(root, example.path)), { recursive: true });
+        writeFileSync(path.join(root, example.path), example[side]);
+        const report = await runCheck({ root, onlyRules: [rule.id], failOn: 'never' });
+        expect(report.errors).toEqual([]);
+        const located = report.findings.filter((f) => f.location?.path === example.path);
+        if (side === 'fail')
+          expect(located.length, `${rule.id}: failing example has no finding`).toBeGreaterThan(0);
+        else expect(located, `${rule.id}: fixed example still has findings`).toEqual([]);
+      }
+    },
+  );
 });

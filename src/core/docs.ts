@@ -30,6 +30,26 @@ export function renderRuleDoc(rule: Rule): string {
   if (evaluator) {
     lines.push('## What is checked', '', `${evaluator.summary}`, '');
   }
+  for (const example of rule.examples) {
+    const lang = codeLanguage(example.path);
+    lines.push(
+      '## Example',
+      '',
+      ...(example.note ? [example.note.trim(), ''] : []),
+      `Fails (\`${example.path}\`):`,
+      '',
+      `\`\`\`${lang}`,
+      example.fail.trimEnd(),
+      '```',
+      '',
+      'Passes:',
+      '',
+      `\`\`\`${lang}`,
+      example.pass.trimEnd(),
+      '```',
+      '',
+    );
+  }
   const options = rule.check.with ?? {};
   if (Object.keys(options).length > 0) {
     lines.push('Options (`check.with`):', '', '```yaml', ...yamlish(options), '```', '');
@@ -80,6 +100,15 @@ export function renderRuleIndex(rules: Rule[]): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function codeLanguage(file: string): string {
+  if (/\.ya?ml$/.test(file)) return 'yaml';
+  if (/(^|\/)(Dockerfile|Containerfile)[^/]*$|\.dockerfile$/i.test(file)) return 'dockerfile';
+  if (/\.json$/.test(file)) return 'json';
+  if (/\.(sh|bash)$/.test(file)) return 'sh';
+  if (/\.tf$/.test(file)) return 'hcl';
+  return 'text';
 }
 
 function yamlish(value: Record<string, unknown>): string[] {

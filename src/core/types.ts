@@ -57,6 +57,14 @@ export interface RuleCheck {
   with?: Record<string, unknown>;
 }
 
+/** A failing file and its fixed version, shown in the rule's documentation. */
+export interface RuleExample {
+  path: string;
+  fail: string;
+  pass: string;
+  note?: string;
+}
+
 /** A validated rule, as loaded from `rules/<domain>/<id>.yml` or a user rule directory. */
 export interface Rule {
   id: string;
@@ -67,6 +75,8 @@ export interface Rule {
   remediation: string;
   references: string[];
   tags: string[];
+  /** Documentation examples; the test suite checks that `fail` fails and `pass` passes. */
+  examples: RuleExample[];
   check: RuleCheck;
   /** Where the rule came from: `builtin` or the user rule file path. */
   source: string;

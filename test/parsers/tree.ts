@@ -39,6 +39,7 @@ export async function evaluate<O>(
     remediation: 'test',
     references: [],
     tags: [],
+    examples: [],
     check: { kind: evaluator.kind, with: options as Record<string, unknown> },
     source: 'test',
     file: 'test-rule.yml',

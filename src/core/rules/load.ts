@@ -140,6 +140,7 @@ function loadRuleFile(
     ...raw,
     references: raw.references ?? [],
     tags: raw.tags ?? [],
+    examples: raw.examples ?? [],
     source,
     file: rel,
   };
