@@ -1,0 +1,223 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { Report } from '../core/index.js';
+import {
+  planAnnotations,
+  renderJson,
+  renderMarkdown,
+  renderSarifString,
+  renderText,
+} from '../reporters/index.js';
+import type { Annotation } from '../reporters/types.js';
+import { type AnnotationLevel, infoVerbatim } from './logger.js';
+import type { Settings } from './settings.js';
+
+/** Names of the files an Action run can write, as its outputs name them. */
+export type FileOutput = 'sarif-file' | 'json-file';
+
+/** What every sink may read besides the report. */
+export interface SinkContext {
+  settings: Settings;
+  env: NodeJS.ProcessEnv;
+  /** Files written so far, so the outputs sink names only files that really exist. */
+  files: Partial<Record<FileOutput, string>>;
+  /**
+   * Annotations of each level issued or promised outside the annotation sink (engine warnings, the
+   * gate's error, the rule-error warning). The sink leaves room for them under the per-step limit.
+   */
+  reservedAnnotations: Record<AnnotationLevel, number>;
+}
+
+/**
+ * One destination of the report (log, annotations, job summary, a file, step outputs; later the check
+ * run, review comments and the sticky comment). A sink only does I/O: rendering is the reporters' job.
+ * It may throw: {@link writeSinks} contains the failure so it can never change the gate decision.
+ */
+export interface Sink {
+  readonly name: string;
+  /** Whether the settings ask for this sink; a disabled sink is skipped without a word. */
+  enabled(context: SinkContext): boolean;
+  write(report: Report, context: SinkContext): Promise<void>;
+}
+
+/** How one sink fared, for the debug log and tests. */
+export interface SinkOutcome {
+  name: string;
+  status: 'written' | 'skipped' | 'failed';
+  error?: string;
+}
+
+/** GitHub shows this many annotations of each level per step and drops the rest. */
+export const ANNOTATIONS_PER_LEVEL = 10;
+
+/** GitHub rejects a step summary above 1 MiB; the margin covers the line break `addRaw` appends. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
+
+/**
+ * Runs the sinks in order. A failing sink is reported with one warning naming it and the run goes on:
+ * reporting is best-effort, the gate is not.
+ */
+export async function writeSinks(
+  sinks: readonly Sink[],
+  report: Report,
+  context: SinkContext,
+): Promise<SinkOutcome[]> {
+  const outcomes: SinkOutcome[] = [];
+  for (const sink of sinks) {
+    if (!sink.enabled(context)) {
+      outcomes.push({ name: sink.name, status: 'skipped' });
+      continue;
+    }
+    try {
+      await sink.write(report, context);
+      outcomes.push({ name: sink.name, status: 'written' });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      core.warning(`controlgate could not write the ${sink.name}: ${message}`);
+      if (err instanceof Error && err.stack) core.debug(err.stack);
+      outcomes.push({ name: sink.name, status: 'failed', error: message });
+    }
+  }
+  return outcomes;
+}
+
+/** The log: the text report, folded into a group; repository text in it cannot issue commands. */
+export const logSink: Sink = {
+  name: 'log',
+  enabled: () => true,
+  async write(report) {
+    const { findings, blocking } = report.summary;
+    await core.group(`controlgate: ${plural(findings, 'finding')}, ${blocking} blocking`, async () => {
+      infoVerbatim(renderText(report).trimEnd());
+    });
+  },
+};
+
+/** Workflow-command annotations; need no token permission, so they work on fork PRs too. */
+export const annotationsSink: Sink = {
+  name: 'annotations',
+  enabled: ({ settings }) => settings.annotations,
+  async write(report, context) {
+    const prefix = repoPrefix(context.settings);
+    // One limit for all levels (the planner's), lowered by the busiest level's reservations, so the
+    // overflow notice still counts exactly what GitHub will not show.
+    const reserved = Math.max(...Object.values(context.reservedAnnotations));
+    const annotations = planAnnotations(report, {
+      maxPerLevel: Math.max(1, ANNOTATIONS_PER_LEVEL - reserved),
+      fullReportHint: fullReportHint(context),
+    });
+    for (const a of annotations) emitAnnotation(a, prefix);
+  },
+};
+
+/** The Markdown report in the job summary (only where the runner provides a summary file). */
+export const jobSummarySink: Sink = {
+  name: 'job summary',
+  enabled: ({ settings, env }) => settings.jobSummary && Boolean(env.GITHUB_STEP_SUMMARY),
+  async write(report, context) {
+    const markdown = renderMarkdown(report, {
+      maxBytes: SUMMARY_LIMIT_BYTES,
+      fullReportHint: summaryHint(context),
+    });
+    await core.summary.addRaw(markdown, true).write();
+  },
+};
+
+/** The SARIF 2.1.0 log, for github/codeql-action/upload-sarif. */
+export const sarifSink: Sink = {
+  name: 'SARIF file',
+  enabled: ({ settings }) => Boolean(settings.sarifFile),
+  async write(report, context) {
+    const file = context.settings.sarifFile!;
+    await writeText(file, renderSarifString(report));
+    context.files['sarif-file'] = file;
+  },
+};
+
+/** The versioned JSON report. */
+export const jsonSink: Sink = {
+  name: 'JSON report',
+  enabled: ({ settings }) => Boolean(settings.jsonFile),
+  async write(report, context) {
+    const file = context.settings.jsonFile!;
+    await writeText(file, renderJson(report));
+    context.files['json-file'] = file;
+  },
+};
+
+/** Step outputs; last, so the file outputs name only files that were written. */
+export const outputsSink: Sink = {
+  name: 'step outputs',
+  enabled: () => true,
+  async write(report, context) {
+    core.setOutput('result', report.summary.gate.result);
+    core.setOutput('findings', report.summary.findings);
+    core.setOutput('blocking', report.summary.blocking);
+    core.setOutput('sarif-file', context.files['sarif-file'] ?? '');
+    core.setOutput('json-file', context.files['json-file'] ?? '');
+  },
+};
+
+/**
+ * The sinks of a run, in the order they write: files before the annotations and the summary that
+ * point readers to them, outputs last. PR features (check run, comments) slot in before the outputs.
+ */
+export function defaultSinks(): Sink[] {
+  return [logSink, sarifSink, jsonSink, annotationsSink, jobSummarySink, outputsSink];
+}
+
+/**
+ * Finding paths are relative to the checked tree (input `path`); GitHub wants annotation paths
+ * relative to the repository, i.e. the workspace. Empty when the tree is the workspace or outside it.
+ */
+function repoPrefix(settings: Settings): string {
+  const rel = path.relative(settings.workspace, settings.root);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return '';
+  return `${rel.split(path.sep).join('/')}/`;
+}
+
+function emitAnnotation(a: Annotation, prefix: string): void {
+  // @actions/core escapes %, CR, LF (and in properties ':' and ',') itself; passing raw strings
+  // here is what keeps a hostile file name from closing the command early.
+  const properties: core.AnnotationProperties = {};
+  if (a.title) properties.title = a.title;
+  if (a.file) properties.file = prefix + a.file;
+  if (a.startLine !== undefined) properties.startLine = a.startLine;
+  if (a.endLine !== undefined) properties.endLine = a.endLine;
+  if (a.startColumn !== undefined) properties.startColumn = a.startColumn;
+  if (a.endColumn !== undefined) properties.endColumn = a.endColumn;
+  if (a.level === 'error') core.error(a.message, properties);
+  else if (a.level === 'warning') core.warning(a.message, properties);
+  else core.notice(a.message, properties);
+}
+
+/** Where the overflow notice sends readers: the most readable place this run produces. */
+function fullReportHint(context: SinkContext): string {
+  const { settings, env } = context;
+  if (settings.jobSummary && env.GITHUB_STEP_SUMMARY) return 'the job summary';
+  return summaryHint(context);
+}
+
+/** Where the summary sends readers for the findings it had no room for: files actually written. */
+function summaryHint({ settings, files }: SinkContext): string {
+  const json = files['json-file'];
+  if (json) return `the JSON report (${displayPath(settings, json)})`;
+  if (files['sarif-file']) return 'the SARIF results in code scanning';
+  return 'the step log';
+}
+
+/** A workspace-relative path when the file lies inside the workspace, else the absolute path. */
+function displayPath(settings: Settings, file: string): string {
+  const rel = path.relative(settings.workspace, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
+
+async function writeText(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, 'utf8');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envInput, readSettings, splitList } from '../../src/action/settings.js';
+import { UsageError } from '../../src/core/types.js';
+
+function workspace(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-settings-'));
+  mkdirSync(path.join(root, 'services', 'api'), { recursive: true });
+  return root;
+}
+
+function settings(inputs: Record<string, string>, ws = workspace()) {
+  const env: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: ws };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return readSettings(envInput(env), env, '/');
+}
+
+describe('action settings', () => {
+  it('applies the defaults of action.yml', () => {
+    const ws = workspace();
+    expect(settings({}, ws)).toEqual({
+      workspace: ws,
+      root: ws,
+      ruleDirs: [],
+      annotations: true,
+      jobSummary: true,
+    });
+  });
+
+  it('resolves paths against GITHUB_WORKSPACE and keeps the config relative to the checked tree', () => {
+    const ws = workspace();
+    const s = settings(
+      {
+        path: 'services/api',
+        config: 'services/api/.github/controlgate.yml',
+        rules: 'policy/a, policy/b\n\n  policy/c  ',
+        'sarif-file': 'out/cg.sarif',
+        'json-file': '/abs/cg.json',
+      },
+      ws,
+    );
+    expect(s.root).toBe(path.join(ws, 'services/api'));
+    expect(s.configPath).toBe('.github/controlgate.yml');
+    expect(s.ruleDirs).toEqual(['policy/a', 'policy/b', 'policy/c'].map((d) => path.join(ws, d)));
+    expect(s.sarifFile).toBe(path.join(ws, 'out/cg.sarif'));
+    expect(s.jsonFile).toBe('/abs/cg.json');
+  });
+
+  it('keeps a config outside the checked tree absolute', () => {
+    const ws = workspace();
+    expect(settings({ path: 'services/api', config: 'shared/cg.yml' }, ws).configPath).toBe(
+      path.join(ws, 'shared/cg.yml'),
+    );
+  });
+
+  it('accepts fail-on in any case and rejects unknown values naming the input', () => {
+    expect(settings({ 'fail-on': ' Critical ' }).failOn).toBe('critical');
+    expect(settings({ 'fail-on': 'never' }).failOn).toBe('never');
+    expect(() => settings({ 'fail-on': 'severe' })).toThrow(UsageError);
+    expect(() => settings({ 'fail-on': 'severe' })).toThrow(
+      /^Input "fail-on" has an invalid value "severe": use one of info, low, medium, high, critical, never /,
+    );
+  });
+
+  it('reads booleans like the runner and names the input when one is wrong', () => {
+    expect(settings({ annotations: 'FALSE', 'job-summary': 'False' })).toMatchObject({
+      annotations: false,
+      jobSummary: false,
+    });
+    expect(() => settings({ annotations: 'yes' })).toThrow(
+      'Input "annotations" has an invalid value "yes": use true or false',
+    );
+  });
+
+  it('rejects a path that is not a directory', () => {
+    expect(() => settings({ path: 'nope' })).toThrow(
+      /^Input "path": directory not found: nope \(resolved to /,
+    );
+  });
+
+  it('splits list inputs on newlines and commas', () => {
+    expect(splitList(' a ,b\n\nc,, ')).toEqual(['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,461 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import {
+  type ActionRun,
+  commandLines,
+  makeTree,
+  removeTempDirs,
+  runAction,
+  snapshotBundle,
+} from '../helpers/run-action.js';
+
+// Every test runs the bundle the Action ships, so it is rebuilt once from the current sources.
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  snapshotBundle();
+}, 180_000);
+
+afterAll(removeTempDirs);
+
+/** Ids of every built-in rule, read from the rules/ the bundle loads at run time. */
+function builtinRuleIds(dir = path.join(REPO_ROOT, 'rules')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? builtinRuleIds(path.join(dir, e.name))
+      : /\.ya?ml$/.test(e.name)
+        ? [e.name.replace(/\.ya?ml$/, '')]
+        : [],
+  );
+}
+
+/**
+ * A `.controlgate.yml` that turns off every built-in rule, so a fixture's findings are exactly the
+ * ones its custom rules were written to produce, however the built-in rule set grows.
+ */
+function customRulesOnlyConfig(extra = ''): string {
+  const off = builtinRuleIds()
+    .sort()
+    .map((id) => `  ${id}: off`);
+  return `version: 1\n${extra}rules:\n${off.join('\n')}\n`;
+}
+
+const rule = (id: string, severity: string, title: string, pattern: string, message: string) =>
+  [
+    `id: ${id}`,
+    `title: ${title}`,
+    `severity: ${severity}`,
+    'controls: ["8.28", "8.25"]',
+    'rationale: Fixture rule for the end-to-end tests.',
+    `remediation: Remove the ${id.replace(/-/g, ' ')}.`,
+    'check:',
+    '  kind: content.forbidden',
+    '  with:',
+    '    paths: ["src/**"]',
+    '    patterns:',
+    // JSON strings are YAML double-quoted scalars: escapes survive exactly.
+    `      - pattern: ${JSON.stringify(pattern)}`,
+    `        message: ${JSON.stringify(message)}`,
+    '',
+  ].join('\n');
+
+/** Three custom rules, one per annotation level under `fail-on: high`. */
+const POLICY = {
+  'policy/debug-backdoor.yml': rule(
+    'debug-backdoor',
+    'high',
+    'No debug backdoors ship',
+    'DEBUG_BACKDOOR',
+    'Debug backdoor switch found.',
+  ),
+  'policy/security-todo.yml': rule(
+    'security-todo',
+    'medium',
+    'No open security TODOs',
+    'TODO\\(security\\)',
+    'Unresolved security TODO.',
+  ),
+  'policy/plain-http.yml': rule(
+    'plain-http',
+    'low',
+    'No plain HTTP URLs',
+    'http://[a-z.]+',
+    'Plain HTTP URL.',
+  ),
+};
+
+const APP_JS = [
+  '// payments entry point',
+  "const auth = require('./auth');",
+  'if (process.env.DEBUG_BACKDOOR) auth.skip();',
+  '// TODO(security): validate the amount',
+  "fetch('http://scoring.internal/score');",
+  '',
+].join('\n');
+
+/** A repository with exactly one high, one medium and one low finding in src/app.js. */
+function knownFindingsRepo(extraFiles: Record<string, string> = {}): string {
+  return makeTree({
+    '.controlgate.yml': customRulesOnlyConfig(),
+    ...POLICY,
+    'src/app.js': APP_JS,
+    ...extraFiles,
+  });
+}
+
+const TITLE_HIGH = 'title=[high] No debug backdoors ship (controls 8.28%2C 8.25)';
+const TITLE_MEDIUM = 'title=[medium] No open security TODOs (controls 8.28%2C 8.25)';
+const TITLE_LOW = 'title=[low] No plain HTTP URLs (controls 8.28%2C 8.25)';
+const MSG_HIGH = 'Debug backdoor switch found.%0A%0AFix: Remove the debug backdoor.';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function annotations(r: ActionRun): string[] {
+  return commandLines(r).filter((l) => /^::(error|warning|notice)[ :]/.test(l));
+}
+
+describe('Action: annotations', () => {
+  it('emits one exact workflow command per finding, by level, then the gate error', async () => {
+    const r = await runAction({
+      workspace: knownFindingsRepo(),
+      inputs: { rules: 'policy', 'fail-on': 'high' },
+    });
+    expect(r.code).toBe(1);
+    expect(annotations(r)).toEqual([
+      `::error ${TITLE_HIGH},file=src/app.js,line=3,endLine=3,col=17,endColumn=30::${MSG_HIGH}`,
+      `::warning ${TITLE_MEDIUM},file=src/app.js,line=4,endLine=4,col=4,endColumn=17::Unresolved security TODO.%0A%0AFix: Remove the security todo.`,
+      `::notice ${TITLE_LOW},file=src/app.js,line=5,endLine=5,col=8,endColumn=30::Plain HTTP URL.%0A%0AFix: Remove the plain http.`,
+      '::error::controlgate gate failed: 1 open finding at or above "high" (1 high)',
+    ]);
+  });
+
+  it('prefixes file paths with `path` so they stay relative to the repository', async () => {
+    const workspace = makeTree({});
+    const sub = path.join(workspace, 'services', 'api');
+    cpSync(knownFindingsRepo(), sub, { recursive: true });
+    const r = await runAction({
+      workspace,
+      inputs: {
+        path: 'services/api',
+        rules: 'services/api/policy',
+        config: 'services/api/.controlgate.yml',
+        'fail-on': 'never',
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(annotations(r)[0]).toBe(
+      `::warning ${TITLE_HIGH},file=services/api/src/app.js,line=3,endLine=3,col=17,endColumn=30::${MSG_HIGH}`,
+    );
+  });
+
+  it('shows 10 per level, then one notice counting the rest', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
+    const workspace = knownFindingsRepo({ 'src/app.js': `${many}\n` });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'never' } });
+    expect(r.code).toBe(0);
+    const lines = annotations(r);
+    expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(10);
+    expect(lines.at(-1)).toBe(
+      '::notice title=controlgate%3A more findings::2 more findings not shown as annotations (0 errors, 2 warnings, 0 notices); see the job summary',
+    );
+    expect(lines).toHaveLength(11);
+  });
+
+  it('keeps an error slot for the gate message when blocking findings overflow', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
+    const workspace = knownFindingsRepo({ 'src/app.js': `${many}\n` });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'high' } });
+    expect(r.code).toBe(1);
+    const errors = commandLines(r, 'error');
+    expect(errors).toHaveLength(10);
+    expect(errors.at(-1)).toBe(
+      '::error::controlgate gate failed: 12 open findings at or above "high" (12 high)',
+    );
+    expect(commandLines(r, 'notice')).toEqual([
+      '::notice title=controlgate%3A more findings::3 more findings not shown as annotations (3 errors, 0 warnings, 0 notices); see the job summary',
+    ]);
+  });
+
+  it('leaves room for engine warnings: they and the overflow notice stay within the limit', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
+    const workspace = knownFindingsRepo({
+      '.controlgate.yml': `${customRulesOnlyConfig()}  no-such-rule: off\n`,
+      'src/app.js': `${many}\n`,
+    });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'never' } });
+    expect(r.code).toBe(0);
+    const warnings = commandLines(r, 'warning');
+    expect(warnings).toHaveLength(10);
+    expect(warnings[0]).toBe(
+      '::warning::.controlgate.yml: /rules/no-such-rule: no rule has this id; the setting is ignored',
+    );
+    expect(commandLines(r, 'notice')).toEqual([
+      '::notice title=controlgate%3A more findings::3 more findings not shown as annotations (0 errors, 3 warnings, 0 notices); see the job summary',
+    ]);
+  });
+
+  it('emits no finding annotations with `annotations: false`', async () => {
+    const r = await runAction({
+      workspace: knownFindingsRepo(),
+      inputs: { rules: 'policy', 'fail-on': 'high', annotations: 'false' },
+    });
+    expect(r.code).toBe(1);
+    expect(annotations(r)).toEqual([
+      '::error::controlgate gate failed: 1 open finding at or above "high" (1 high)',
+    ]);
+  });
+});
+
+describe('Action: hostile file names', () => {
+  const HOSTILE = 'src/50%,off:[x]<b>bold</b>|@admin`.js';
+
+  it('escapes %, comma and colon in annotation properties', async () => {
+    const workspace = makeTree({
+      '.controlgate.yml': customRulesOnlyConfig(),
+      ...POLICY,
+      [HOSTILE]: 'x = DEBUG_BACKDOOR;\n',
+    });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'never' } });
+    expect(annotations(r)).toEqual([
+      `::warning ${TITLE_HIGH},file=src/50%25%2Coff%3A[x]<b>bold</b>|@admin\`.js,line=1,endLine=1,col=5,endColumn=18::${MSG_HIGH}`,
+    ]);
+  });
+
+  it('keeps the job summary well-formed: the name stays inert, in one table cell', async () => {
+    const workspace = makeTree({
+      '.controlgate.yml': customRulesOnlyConfig(),
+      ...POLICY,
+      [HOSTILE]: 'x = DEBUG_BACKDOOR;\n',
+    });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'never' } });
+    const header = r.summary.split('\n').find((l) => l.startsWith('| Severity |'))!;
+    const row = r.summary.split('\n').find((l) => l.startsWith('| ') && l.includes('50%'));
+    const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+    expect(cells(row!)).toBe(cells(header));
+    expect(row).toContain(
+      '| <code>src/50%,off:\\[x\\]&lt;b&gt;bold&lt;/b&gt;\\|@&#8203;admin\\`.js:1</code> |',
+    );
+    expect(r.summary).not.toContain('<b>');
+    expect(r.summary).not.toContain('@admin');
+  });
+
+  it('never lets a line break in repository-controlled text start a workflow command', async () => {
+    const workspace = makeTree({
+      '.controlgate.yml': customRulesOnlyConfig(),
+      'policy/evil-message.yml': rule(
+        'evil-message',
+        'high',
+        'Evil',
+        'DEBUG_BACKDOOR',
+        'Bad.\n::error::pwned\n::endgroup::',
+      ),
+      'src/app.js': APP_JS,
+    });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'never' } });
+    expect(r.code).toBe(0);
+    // The raw text is in the log only inside the stop-commands section, where the runner ignores it.
+    expect(r.stdout).toContain('pwned');
+    expect(commandLines(r).filter((l) => l.includes('pwned'))).toEqual([
+      '::warning title=[high] Evil (controls 8.28%2C 8.25),file=src/app.js,line=3,endLine=3,col=17,endColumn=30::Bad.%0A::error::pwned%0A::endgroup::%0A%0AFix: Remove the evil message.',
+    ]);
+    expect(commandLines(r, 'endgroup')).toHaveLength(1);
+  });
+});
+
+describe('Action: job summary, outputs and report files', () => {
+  it('writes the Markdown report, the step outputs and parseable JSON and SARIF files', async () => {
+    const workspace = knownFindingsRepo();
+    const r = await runAction({
+      workspace,
+      inputs: {
+        rules: 'policy',
+        'fail-on': 'high',
+        'sarif-file': 'out/cg.sarif',
+        'json-file': 'out/deep/cg.json',
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain('## ❌ controlgate: gate failed');
+    expect(r.summary).toContain('- 1 open finding at or above "high" (1 high)');
+    expect(r.summary).toContain('| Control | Title | Result | Findings | Rules |');
+    expect(r.summary).toMatch(/^\| 8\.28 \| Secure coding \| ❌ fail \| 3 \|/m);
+
+    expect(r.outputs).toEqual({
+      result: 'fail',
+      findings: '3',
+      blocking: '1',
+      'sarif-file': path.join(workspace, 'out/cg.sarif'),
+      'json-file': path.join(workspace, 'out/deep/cg.json'),
+    });
+    const json = JSON.parse(readFileSync(r.outputs['json-file']!, 'utf8'));
+    expect(json).toMatchObject({
+      version: 1,
+      summary: { findings: 3, blocking: 1, gate: { result: 'fail' } },
+    });
+    const sarif = JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toHaveLength(3);
+  });
+
+  it('leaves the file outputs empty when no file is asked for, and the summary untouched when disabled', async () => {
+    const r = await runAction({
+      workspace: knownFindingsRepo(),
+      inputs: { rules: 'policy', 'fail-on': 'critical', 'job-summary': 'false' },
+    });
+    expect(r.code).toBe(0);
+    expect(r.summary).toBe('');
+    expect(r.outputs).toEqual({
+      result: 'pass',
+      findings: '3',
+      blocking: '0',
+      'sarif-file': '',
+      'json-file': '',
+    });
+  });
+
+  it('still passes the gate when the summary file is missing (reporting never decides the gate)', async () => {
+    const r = await runAction({
+      workspace: knownFindingsRepo(),
+      inputs: { rules: 'policy', 'fail-on': 'never' },
+      env: { GITHUB_STEP_SUMMARY: '/nonexistent/dir/summary.md' },
+    });
+    expect(r.code).toBe(0);
+    expect(commandLines(r, 'warning').at(-1)).toMatch(
+      /^::warning::controlgate could not write the job summary: /,
+    );
+    expect(r.outputs.result).toBe('pass');
+  });
+});
+
+describe('Action: exit codes and errors', () => {
+  it('exits 0 with fail-on never, even with findings', async () => {
+    const r = await runAction({
+      workspace: knownFindingsRepo(),
+      inputs: { rules: 'policy', 'fail-on': 'never' },
+    });
+    expect(r.code).toBe(0);
+    expect(r.outputs.result).toBe('pass');
+    expect(commandLines(r, 'error')).toEqual([]);
+  });
+
+  it('exits 0 with fail-on critical when the worst finding is high', async () => {
+    const r = await runAction({
+      workspace: knownFindingsRepo(),
+      inputs: { rules: 'policy', 'fail-on': 'critical' },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('controlgate gate passed (fail-on critical): 3 findings, none blocking');
+  });
+
+  it("uses the config file's fail-on when the input is empty", async () => {
+    const workspace = makeTree({
+      '.controlgate.yml': customRulesOnlyConfig('fail-on: medium\n'),
+      ...POLICY,
+      'src/app.js': APP_JS,
+    });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': '' } });
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      '::error::controlgate gate failed: 2 open findings at or above "medium" (1 high, 1 medium)',
+    );
+  });
+
+  it('exits 1 with a one-line error naming the input for an invalid fail-on', async () => {
+    const r = await runAction({ workspace: knownFindingsRepo(), inputs: { 'fail-on': 'hihg' } });
+    expect(r.code).toBe(1);
+    expect(commandLines(r)).toEqual([
+      `::error::Input "fail-on" has an invalid value "hihg": use one of info, low, medium, high, critical, never (or leave it empty to use the config file's fail-on, else high)`,
+    ]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 1 with a one-line error for a missing path', async () => {
+    const workspace = makeTree({});
+    const r = await runAction({ workspace, inputs: { path: 'no/such/dir' } });
+    expect(r.code).toBe(1);
+    expect(commandLines(r)).toEqual([
+      `::error::Input "path": directory not found: no/such/dir (resolved to ${path.join(workspace, 'no/such/dir')})`,
+    ]);
+  });
+
+  it('exits 1 naming file, line and column for a broken .controlgate.yml', async () => {
+    const workspace = makeTree({ '.controlgate.yml': 'version: 1\nfail-on: sometimes\n' });
+    const r = await runAction({ workspace });
+    expect(r.code).toBe(1);
+    const [line, ...rest] = commandLines(r);
+    expect(rest).toEqual([]);
+    expect(line).toMatch(/^::error::invalid configuration:%0A {2}\.controlgate\.yml:2:10: \/fail-on: /);
+    expect(r.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 1 naming file, line and pointer for a broken custom rule file', async () => {
+    const broken = POLICY['policy/debug-backdoor.yml'].replace('severity: high', 'severity: severe');
+    const workspace = knownFindingsRepo({ 'policy/debug-backdoor.yml': broken });
+    const r = await runAction({ workspace, inputs: { rules: 'policy' } });
+    expect(r.code).toBe(1);
+    const file = path.join(workspace, 'policy', 'debug-backdoor.yml');
+    expect(commandLines(r)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^::error::invalid rule file:%0A  ${escapeRegExp(file)}:3:11: /severity: must be one of`),
+      ),
+    ]);
+  });
+
+  it('exits 1 naming file and line for a .controlgate.yml that is not YAML', async () => {
+    const workspace = makeTree({ '.controlgate.yml': 'version: 1\nfail-on: [high\n' });
+    const r = await runAction({ workspace });
+    expect(r.code).toBe(1);
+    expect(commandLines(r)).toEqual([
+      expect.stringMatching(/^::error::\.controlgate\.yml:3:1: not valid YAML: /),
+    ]);
+  });
+});
+
+describe('Action: the demo repository', () => {
+  const demo = path.join(REPO_ROOT, 'examples', 'demo-repo');
+
+  it('is a plain directory, not a git repository (the walk, not git, indexes it)', () => {
+    expect(existsSync(path.join(demo, '.git'))).toBe(false);
+  });
+
+  it('fails the gate with findings from most built-in rules, and passes what it does right', async () => {
+    const out = makeTree({});
+    const r = await runAction({
+      workspace: demo,
+      inputs: { 'json-file': path.join(out, 'report.json'), 'sarif-file': path.join(out, 'report.sarif') },
+    });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.settings.failOn).toBe('high');
+    const failing = new Set(report.findings.map((f: { ruleId: string }) => f.ruleId));
+    for (const id of [
+      'credential-file-committed',
+      'private-key-committed',
+      'workflow-unpinned-action',
+      'workflow-permissions',
+      'dockerfile-root-user',
+      'dockerfile-base-image-unpinned',
+      'lockfile-missing',
+      'security-policy',
+      'tls-verification-disabled',
+      'gitignore-env',
+      'binary-executable-committed',
+    ]) {
+      expect(failing, id).toContain(id);
+    }
+    // Done right: CODEOWNERS, Dependabot, and the Python image (pinned digest, non-root user).
+    const results = new Map(report.rules.map((x: { id: string; result: string }) => [x.id, x.result]));
+    expect(results.get('codeowners-present')).toBe('pass');
+    expect(results.get('dependency-update-tool')).toBe('pass');
+    const paths = report.findings.map((f: { location: { path: string } | null }) => f.location?.path);
+    expect(paths).not.toContain('services/fraud-scoring/Dockerfile');
+    expect(r.summary).toContain('## ❌ controlgate: gate failed');
+    JSON.parse(readFileSync(path.join(out, 'report.sarif'), 'utf8'));
+  });
+});

@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './fixtures.js';
+
+/** The bundled Action entry, as the runner executes it. */
+export const ACTION_ENTRY = path.join(REPO_ROOT, 'dist', 'index.js');
+
+let entry = ACTION_ENTRY;
+const tempDirs: string[] = [];
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory this helper created (bundle copy, runner files, trees). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Copies the freshly built bundle to a private directory and runs that copy from then on, so a build
+ * started elsewhere meanwhile (it begins with `rm -rf dist`) cannot pull it away mid-test. The data the
+ * bundle reads at run time (rules/, schemas/, data/) is linked beside it, as in the Action's checkout.
+ */
+export function snapshotBundle(): string {
+  const dir = tempDir('controlgate-dist-');
+  cpSync(path.dirname(ACTION_ENTRY), path.join(dir, 'dist'), { recursive: true });
+  for (const data of ['rules', 'schemas', 'data'])
+    symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
+  entry = path.join(dir, 'dist', 'index.js');
+  return entry;
+}
+
+export interface ActionRun {
+  /** Exit code of the process (the runner's step result). */
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout split into lines, without the trailing empty line. */
+  lines: string[];
+  /** Step outputs parsed from the GITHUB_OUTPUT file. */
+  outputs: Record<string, string>;
+  /** Contents of the GITHUB_STEP_SUMMARY file. */
+  summary: string;
+  /** The temporary directory holding the runner files of this run. */
+  runnerDir: string;
+}
+
+export interface RunActionOptions {
+  /** The checkout: GITHUB_WORKSPACE and the process's working directory. */
+  workspace: string;
+  /** Inputs by their action.yml names, e.g. `{ 'fail-on': 'never' }`. */
+  inputs?: Record<string, string>;
+  /** Extra environment variables (applied last). */
+  env?: Record<string, string>;
+  /** Leave GITHUB_STEP_SUMMARY unset, as outside a runner. */
+  noSummaryFile?: boolean;
+}
+
+/**
+ * Runs dist/index.js as the runner would: a fresh Node process with `INPUT_*` variables and the
+ * runner's file-command files, in a scrubbed environment (no token, no proxy settings, and an API URL
+ * that cannot reach anything) so no test can talk to github.com.
+ */
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const runnerDir = tempDir('controlgate-runner-');
+  const outputFile = path.join(runnerDir, 'github_output');
+  const summaryFile = path.join(runnerDir, 'step_summary');
+  const home = path.join(runnerDir, 'home');
+  mkdirSync(home);
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_API_URL: 'http://127.0.0.1:1',
+    GITHUB_SERVER_URL: 'http://127.0.0.1:1',
+    GITHUB_REPOSITORY: 'acme/payments-api',
+    RUNNER_TEMP: runnerDir,
+  };
+  if (!options.noSummaryFile) env.GITHUB_STEP_SUMMARY = summaryFile;
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  Object.assign(env, options.env ?? {});
+
+  const { code, stdout, stderr } = await spawnNode(entry, options.workspace, env);
+  return {
+    code,
+    stdout,
+    stderr,
+    lines: stdout.replace(/\n$/, '').split('\n'),
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    runnerDir,
+  };
+}
+
+function spawnNode(
+  entry: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolve({
+        code: code ?? (signal ? 128 : -1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+/**
+ * Parses the GITHUB_OUTPUT file: `name<<delimiter`, the value's lines, `delimiter` (the only form
+ * @actions/core writes), plus the single-line `name=value` form for completeness.
+ */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
+      if (i >= lines.length) throw new Error(`output "${name}" has no closing delimiter`);
+      outputs[name!] = value.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new Error(`unparsable GITHUB_OUTPUT line: ${line}`);
+    outputs[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return outputs;
+}
+
+/** Writes a tree of files (POSIX paths -> content) under a new temporary directory. */
+export function makeTree(files: Record<string, string>, prefix = 'controlgate-repo-'): string {
+  const root = tempDir(prefix);
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, ...rel.split('/'));
+    mkdirSync(path.dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
+  return root;
+}
+
+/**
+ * The workflow-command lines the runner would act on, in order: lines starting with `::`, except
+ * inside a `::stop-commands::<token>` ... `::<token>::` section, which the runner prints verbatim.
+ * With `name`, only that command (`error`, `warning`, ...).
+ */
+export function commandLines(run: ActionRun, name?: string): string[] {
+  const out: string[] = [];
+  let pausedUntil: string | undefined;
+  for (const line of run.lines) {
+    if (pausedUntil !== undefined) {
+      if (line === pausedUntil) pausedUntil = undefined;
+      continue;
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop) {
+      pausedUntil = `::${stop[1]}::`;
+      continue;
+    }
+    if (!line.startsWith('::')) continue;
+    if (!name || line.startsWith(`::${name} `) || line.startsWith(`::${name}::`)) out.push(line);
+  }
+  return out;
+}
