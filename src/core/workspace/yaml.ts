@@ -13,6 +13,13 @@ import { LineIndex, type Position } from './lines.js';
 const MAX_DEPTH = 100;
 const MAX_ALIASES = 1000;
 const MAX_MERGE_KEYS = 10_000;
+/**
+ * Bound on the number of nodes a document would have with every alias expanded. Aliases are shared,
+ * not copied, when the value is built, but any consumer that walks the value (an audit, a schema
+ * check, JSON.stringify) pays the expanded size: a "billion laughs" document of a few hundred bytes
+ * expands to 10^40 nodes. Real configuration stays far below this.
+ */
+const MAX_EXPANDED_NODES = 200_000;
 
 /** Where a node sits in the source; `key` is the position of the mapping key that holds it, if any. */
 export interface NodeSpan {
@@ -30,6 +37,12 @@ export interface YamlDocument {
   span(pointer: string): NodeSpan | undefined;
   /** The nearest ancestor (or self) of `pointer` that has a position. */
   nearestSpan(pointer: string): NodeSpan | undefined;
+  /**
+   * The keys of the mapping at `pointer` as written in the source (unescaped pointer tokens), in
+   * source order. They can differ from the value's keys: YAML reads an unquoted `8.10` as the number
+   * 8.1, so the value has the key "8.1" while the source has "8.10".
+   */
+  sourceKeys(pointer: string): string[];
 }
 
 export interface YamlError {
@@ -43,6 +56,11 @@ export type YamlResult = { ok: true; documents: YamlDocument[] } | { ok: false; 
 /** Escapes one reference token of a JSON pointer. */
 export function escapePointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Reverses {@link escapePointerToken}. */
+export function unescapePointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** Joins tokens into a JSON pointer. */
@@ -78,6 +96,8 @@ export function parseYaml(text: string, filename?: string): YamlResult {
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
+  const bomb = aliasExpansionError(events, text, lines);
+  if (bomb) return { ok: false, error: bomb };
   let values: unknown[];
   try {
     const options: ConstructorOptions = {
@@ -113,9 +133,74 @@ export function parseYaml(text: string, filename?: string): YamlResult {
           current = current.slice(0, current.lastIndexOf('/'));
         }
       },
+      sourceKeys(p: string) {
+        const prefix = `${p}/`;
+        const keys: { key: string; at: number }[] = [];
+        for (const [child, [, , keyStart]] of map) {
+          if (keyStart < 0 || !child.startsWith(prefix) || child.indexOf('/', prefix.length) !== -1) continue;
+          keys.push({ key: unescapePointerToken(child.slice(prefix.length)), at: keyStart });
+        }
+        return keys.sort((a, b) => a.at - b.at).map((k) => k.key);
+      },
     };
   });
   return { ok: true, documents };
+}
+
+/** Sizes every anchored node once and rejects a document whose aliases expand past the bound. */
+function aliasExpansionError(events: Event[], text: string, lines: LineIndex): YamlError | undefined {
+  if (!events.some((e) => e.type === EVENT_ID.ALIAS)) return undefined;
+  const anchors = new Map<string, number>();
+  // One counter per open collection: [expanded size so far, anchor name or '', start offset].
+  const stack: [number, string, number][] = [];
+  let total = 0;
+  const add = (size: number, at: number): YamlError | undefined => {
+    const top = stack[stack.length - 1];
+    if (top) top[0] += size;
+    else total += size;
+    if (size > MAX_EXPANDED_NODES || total > MAX_EXPANDED_NODES || (top && top[0] > MAX_EXPANDED_NODES)) {
+      const pos = lines.position(Math.max(0, at));
+      return {
+        message: `aliases expand to more than ${MAX_EXPANDED_NODES} nodes; refusing to expand it (a "billion laughs" document)`,
+        line: pos.line,
+        column: pos.column,
+      };
+    }
+    return undefined;
+  };
+  const anchorOf = (start: number, end: number) => (start >= 0 ? text.slice(start, end) : '');
+  for (const ev of events) {
+    switch (ev.type) {
+      case EVENT_ID.DOCUMENT:
+        total = 0;
+        break;
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE:
+        stack.push([1, anchorOf(ev.anchorStart, ev.anchorEnd), ev.start]);
+        break;
+      case EVENT_ID.SCALAR: {
+        const name = anchorOf(ev.anchorStart, ev.anchorEnd);
+        if (name) anchors.set(name, 1);
+        const err = add(1, ev.valueStart);
+        if (err) return err;
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const err = add(anchors.get(text.slice(ev.anchorStart, ev.anchorEnd)) ?? 1, ev.anchorStart);
+        if (err) return err;
+        break;
+      }
+      case EVENT_ID.POP: {
+        const done = stack.pop();
+        if (!done) break;
+        if (done[1]) anchors.set(done[1], done[0]);
+        const err = add(done[0], done[2]);
+        if (err) return err;
+        break;
+      }
+    }
+  }
+  return undefined;
 }
 
 function toYamlError(err: unknown, lines: LineIndex): YamlError {
