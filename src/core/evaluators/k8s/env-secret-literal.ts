@@ -1,0 +1,162 @@
+import { childAt, describeContainer, isMap } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { containerFinding, eachContainer } from './shared.js';
+
+interface Options {
+  /** Variable names (exact) that are not secrets although their name says so. */
+  ignore: string[];
+}
+
+/** Name parts that mark a secret on their own. */
+const SECRET_WORDS = new Set([
+  'PASSWORD',
+  'PASSWD',
+  'PWD',
+  'PASSPHRASE',
+  'SECRET',
+  'TOKEN',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'APIKEY',
+  'PRIVATEKEY',
+  'SECRETKEY',
+  'ACCESSKEY',
+]);
+
+/** `KEY` is a secret only after one of these (`API_KEY`), not in `CACHE_KEY` or `PUBLIC_KEY`. */
+const KEY_QUALIFIERS = new Set([
+  'API',
+  'ACCESS',
+  'SECRET',
+  'PRIVATE',
+  'SIGNING',
+  'ENCRYPTION',
+  'MASTER',
+  'LICENSE',
+  'SERVICE',
+  'APP',
+  'CLIENT',
+  'AUTH',
+  'JWT',
+  'HMAC',
+  'SESSION',
+  'COOKIE',
+  'ACCOUNT',
+  'STORAGE',
+  'SHARED',
+  'WEBHOOK',
+]);
+
+/** A last part that makes the variable about a secret rather than the secret (`DB_PASSWORD_FILE`). */
+const NOT_THE_SECRET = new Set([
+  'FILE',
+  'PATH',
+  'DIR',
+  'NAME',
+  'REF',
+  'URL',
+  'URI',
+  'ENDPOINT',
+  'HOST',
+  'PORT',
+  'ID',
+  'USER',
+  'USERNAME',
+  'TTL',
+  'EXPIRY',
+  'EXPIRES',
+  'EXPIRATION',
+  'TIMEOUT',
+  'LENGTH',
+  'SIZE',
+  'HEADER',
+  'ALGORITHM',
+  'TYPE',
+  'VERSION',
+  'ENABLED',
+  'REQUIRED',
+  'POLICY',
+  'ISSUER',
+  'AUDIENCE',
+  'PREFIX',
+  'FORMAT',
+  'KIND',
+]);
+
+/** Whether an environment variable's name says it holds a secret. */
+export function isSecretName(name: string): boolean {
+  const parts = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+  const last = parts[parts.length - 1];
+  if (!last || NOT_THE_SECRET.has(last) || parts.includes('PUBLIC')) return false;
+  if (parts.some((p) => SECRET_WORDS.has(p))) return true;
+  return last === 'KEY' && (parts.length === 1 || KEY_QUALIFIERS.has(parts[parts.length - 2]!));
+}
+
+/** Whether a literal value is a stand-in rather than a credential: empty, a reference, a placeholder. */
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  return (
+    v === '' ||
+    /^(true|false)$/i.test(v) ||
+    /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || // Kubernetes' own $(VAR) reference
+    /^\$\{[^}]*\}$/.test(v) ||
+    /^\{\{.*\}\}$/s.test(v) ||
+    /^<[^<>]*>$/.test(v) ||
+    /^[x*.]+$/i.test(v)
+  );
+}
+
+/**
+ * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
+ * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`. The value is never
+ * repeated in the finding: only its length.
+ */
+export const k8sEnvSecretLiteral = defineEvaluator<Options>({
+  kind: 'k8s.env-secret-literal',
+  summary:
+    'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ignore: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        default: [],
+        description: 'Variable names (exact) that are not secrets although their name says so.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const findings: RawFinding[] = [];
+    const ignored = new Set(options.ignore);
+    eachContainer(workspace, (c) => {
+      const env = c.node.value.env;
+      if (!Array.isArray(env)) return;
+      env.forEach((entry, i) => {
+        if (!isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string') return;
+        if (ignored.has(entry.name) || !isSecretName(entry.name) || isPlaceholderValue(entry.value)) return;
+        const node = childAt(c.pod.object, c.node, 'env', i, 'value');
+        if (!node) return;
+        findings.push(
+          containerFinding(
+            c,
+            node,
+            `Environment variable ${entry.name} of the ${describeContainer(c)} is set to a literal value ` +
+              `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
+              'or the object has it. Reference a Secret with valueFrom.secretKeyRef.',
+            `env:${entry.name}`,
+            // At `value:`: a block scalar's own span starts on the line below it.
+            'key',
+          ),
+        );
+      });
+    });
+    return findings;
+  },
+});

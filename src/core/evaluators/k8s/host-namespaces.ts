@@ -1,0 +1,62 @@
+import { childAt, describeObject, podSpecs } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { findingAt } from './shared.js';
+
+type Namespace = 'network' | 'pid' | 'ipc';
+
+interface Options {
+  namespaces: Namespace[];
+}
+
+const FIELDS: Record<Namespace, { field: string; effect: string }> = {
+  network: {
+    field: 'hostNetwork',
+    effect:
+      "it uses the node's network stack, bypasses network policies and can reach services bound to localhost",
+  },
+  pid: {
+    field: 'hostPID',
+    effect: 'it sees every process on the node and, as root, can inspect or signal them',
+  },
+  ipc: {
+    field: 'hostIPC',
+    effect: "it shares the node's IPC namespace and can read other processes' shared memory",
+  },
+};
+
+/**
+ * Flags pod specs that share a host namespace (`hostNetwork`, `hostPID`, `hostIPC: true`), which
+ * removes the isolation between the pod and the node.
+ */
+export const k8sHostNamespaces = defineEvaluator<Options>({
+  kind: 'k8s.host-namespaces',
+  summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      namespaces: {
+        type: 'array',
+        items: { enum: ['network', 'pid', 'ipc'] },
+        uniqueItems: true,
+        default: ['network', 'pid', 'ipc'],
+        description: 'Host namespaces a pod must not share.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const findings: RawFinding[] = [];
+    for (const pod of podSpecs(workspace)) {
+      for (const ns of options.namespaces) {
+        const { field, effect } = FIELDS[ns];
+        const node = childAt(pod.object, pod.node, field);
+        if (node?.value !== true) continue;
+        findings.push(
+          findingAt(pod, node, `${describeObject(pod.object)} sets ${field}: true: ${effect}.`, [field]),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,47 @@
+import { describeContainer } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO_OPTIONS } from './shared.js';
+
+/**
+ * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
+ * defaults it to true, which lets a process gain privileges through setuid binaries or file
+ * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
+ */
+export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
+  kind: 'k8s.privilege-escalation',
+  summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    eachContainer(workspace, (c) => {
+      const setting = containerSetting(c, 'allowPrivilegeEscalation');
+      if (setting?.value === false) return;
+      const what = describeContainer(c);
+      if (setting) {
+        findings.push(
+          containerFinding(
+            c,
+            setting,
+            `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
+              'gain privileges through setuid binaries. Set it to false.',
+            'allowPrivilegeEscalation',
+          ),
+        );
+        return;
+      }
+      const at = missingSettingAt(c);
+      findings.push(
+        containerFinding(
+          c,
+          at.node,
+          `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
+            'so its processes can gain privileges through setuid binaries.',
+          'allowPrivilegeEscalation',
+          at.anchor,
+        ),
+      );
+    });
+    return findings;
+  },
+});

@@ -1,0 +1,32 @@
+import { describeContainer } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { containerFinding, containerSetting, eachContainer, NO_OPTIONS } from './shared.js';
+
+/**
+ * Flags containers with `securityContext.privileged: true`. A privileged container gets every Linux
+ * capability and the host's devices, and runs unconfined by seccomp and AppArmor: any code execution
+ * in it is root on the node.
+ */
+export const k8sPrivileged = defineEvaluator<Record<string, never>>({
+  kind: 'k8s.privileged',
+  summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    eachContainer(workspace, (c) => {
+      const privileged = containerSetting(c, 'privileged');
+      if (privileged?.value !== true) return;
+      findings.push(
+        containerFinding(
+          c,
+          privileged,
+          `The ${describeContainer(c)} runs privileged: it gets every capability and the host's devices, ` +
+            'so whoever runs code in it controls the node.',
+          'privileged',
+        ),
+      );
+    });
+    return findings;
+  },
+});

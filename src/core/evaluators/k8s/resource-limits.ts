@@ -1,0 +1,63 @@
+import { childAt, containersOf, describeContainer, isMap, podSpecs } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { type Anchor, containerFinding } from './shared.js';
+
+interface Options {
+  /** Resources every container must limit. */
+  resources: string[];
+}
+
+/**
+ * Flags containers and init containers without `resources.limits` for the configured resources
+ * (CPU and memory by default). An unlimited container can starve its neighbours on the node.
+ * Ephemeral containers are skipped: Kubernetes does not allow them resources.
+ */
+export const k8sResourceLimits = defineEvaluator<Options>({
+  kind: 'k8s.resource-limits',
+  summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      resources: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        minItems: 1,
+        uniqueItems: true,
+        default: ['cpu', 'memory'],
+        description: 'Resource names every container must limit, e.g. cpu, memory, ephemeral-storage.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const findings: RawFinding[] = [];
+    for (const pod of podSpecs(workspace)) {
+      for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+        const limits = childAt(pod.object, c.node, 'resources', 'limits');
+        const set = limits && isMap(limits.value) ? limits.value : {};
+        const missing = options.resources.filter((r) => set[r] === undefined || set[r] === null);
+        if (missing.length === 0) continue;
+        const resources = childAt(pod.object, c.node, 'resources');
+        // Point where the limit is to be written: the limits, else resources, else the container.
+        const [node, anchor]: [typeof c.node, Anchor] =
+          limits && isMap(limits.value)
+            ? [limits as typeof c.node, 'key']
+            : resources && isMap(resources.value)
+              ? [resources as typeof c.node, 'key']
+              : [c.node, 'start'];
+        findings.push(
+          containerFinding(
+            c,
+            node,
+            `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
+              "use up the node's capacity and starve the pods beside it.",
+            `limits:${missing.join(',')}`,
+            anchor,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,91 @@
+import {
+  containersOf,
+  describeContainer,
+  describeObject,
+  type K8sNode,
+  podSpecs,
+} from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import {
+  containerFinding,
+  containerSetting,
+  findingAt,
+  isWindowsPod,
+  missingSettingAt,
+  NO_OPTIONS,
+  podSetting,
+} from './shared.js';
+
+/**
+ * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
+ * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
+ * image's USER decides, and most images run as root. Windows pods are skipped: they use
+ * `windowsOptions.runAsUserName`, not Linux user ids.
+ */
+export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
+  kind: 'k8s.run-as-root',
+  summary:
+    'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
+    '(container or pod securityContext).',
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    for (const pod of podSpecs(workspace)) {
+      if (isWindowsPod(pod)) continue;
+      // A pod-level value shared by several containers is one mistake, reported once.
+      const reported = new Set<string>();
+      const once = (node: K8sNode, make: () => RawFinding) => {
+        if (reported.has(node.pointer)) return;
+        reported.add(node.pointer);
+        findings.push(make());
+      };
+      for (const c of containersOf(pod)) {
+        const user = containerSetting(c, 'runAsUser') ?? podSetting(pod, 'runAsUser');
+        // A pod-level setting is about every container that does not override it.
+        const what = (node: K8sNode) =>
+          node.pointer.startsWith(`${c.node.pointer}/`)
+            ? `The ${describeContainer(c)}`
+            : `${describeObject(pod.object)} (pod securityContext, inherited by its containers)`;
+        if (user?.value === 0) {
+          once(user, () =>
+            findingAt(
+              pod,
+              user,
+              `${what(user)} runs as root (runAsUser: 0). Use a non-zero user id and set runAsNonRoot: true.`,
+              [user.pointer, 'runAsUser'],
+            ),
+          );
+          continue;
+        }
+        if (typeof user?.value === 'number' && user.value > 0) continue;
+        const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(pod, 'runAsNonRoot');
+        if (nonRoot?.value === true) continue;
+        if (nonRoot) {
+          once(nonRoot, () =>
+            findingAt(
+              pod,
+              nonRoot,
+              `${what(nonRoot)} sets runAsNonRoot to ${JSON.stringify(nonRoot.value)} and no non-zero runAsUser, ` +
+                "so it runs as root whenever the image's user is root.",
+              [nonRoot.pointer, 'runAsNonRoot'],
+            ),
+          );
+          continue;
+        }
+        const at = missingSettingAt(c);
+        findings.push(
+          containerFinding(
+            c,
+            at.node,
+            `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
+              "securityContext), so it runs as root whenever the image's user is root.",
+            'runAsNonRoot',
+            at.anchor,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+});

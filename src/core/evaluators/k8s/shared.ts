@@ -1,0 +1,88 @@
+import { locationFromSpan } from '../../location.js';
+import {
+  type Container,
+  childAt,
+  containersOf,
+  isMap,
+  type K8sNode,
+  occurrenceKey,
+  type PodSpec,
+  podSpecs,
+} from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
+
+/**
+ * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
+ * lookups with pod-level inheritance, and findings located at a manifest value.
+ */
+
+/** Calls `visit` for every container of every workload in the workspace. */
+export function eachContainer(
+  workspace: Workspace,
+  visit: (c: Container) => void,
+  pods = podSpecs(workspace),
+) {
+  for (const pod of pods) for (const c of containersOf(pod)) visit(c);
+}
+
+/** `securityContext.<key>` of a container, when set. */
+export function containerSetting(c: Container, key: string): K8sNode | undefined {
+  return childAt(c.pod.object, c.node, 'securityContext', key);
+}
+
+/** `securityContext.<key>` of a pod spec, when set. */
+export function podSetting(pod: PodSpec, key: string): K8sNode | undefined {
+  return childAt(pod.object, pod.node, 'securityContext', key);
+}
+
+/**
+ * Where to ask for a setting that is missing from a container: its `securityContext` key when it has
+ * one (the line to add it under), else the container itself.
+ */
+export function missingSettingAt(c: Container): { node: K8sNode; anchor: Anchor } {
+  const sc = childAt(c.pod.object, c.node, 'securityContext');
+  return sc && isMap(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
+}
+
+/** True when a pod declares that it runs on Windows nodes, where Linux user ids do not apply. */
+export function isWindowsPod(pod: PodSpec): boolean {
+  const os = childAt(pod.object, pod.node, 'os', 'name');
+  return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
+}
+
+/**
+ * How a finding points at a node: its value (`privileged: true` -> `true`), its mapping key (for a
+ * mapping value such as `hostPath:`, whose own span starts on the next line), or the first line of a
+ * mapping that lacks a setting (a container without `resources`), rather than its whole range.
+ */
+export type Anchor = 'value' | 'key' | 'start';
+
+/** A finding at a manifest node; `keyParts` identify the occurrence independently of its line. */
+export function findingAt(
+  c: { object: PodSpec['object'] },
+  node: K8sNode,
+  message: string,
+  keyParts: string[],
+  anchor: Anchor = 'value',
+): RawFinding {
+  const location =
+    anchor === 'start'
+      ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
+      : locationFromSpan(c.object.path, node.span, anchor === 'key');
+  return { message, location, key: occurrenceKey(c.object, ...keyParts) };
+}
+
+/** {@link findingAt} for a container-level node. */
+export function containerFinding(
+  c: Container,
+  node: K8sNode,
+  message: string,
+  check: string,
+  anchor: Anchor = 'value',
+): RawFinding {
+  return findingAt(c.pod, node, message, [c.group, c.name, check], anchor);
+}
+
+/** The empty options schema of an evaluator that takes none. */
+export const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} } as const;

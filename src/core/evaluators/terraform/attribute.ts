@@ -1,0 +1,181 @@
+import {
+  attribute,
+  describeResource,
+  type HclBlock,
+  type HclBody,
+  literal,
+  nestedBlocks,
+  sameLiteral,
+  type TerraformFile,
+  type TerraformResource,
+  terraformFiles,
+  terraformResources,
+} from '../../parsers/terraform.js';
+import type { RawFinding } from '../../types.js';
+import type { NodeSpan } from '../../workspace/yaml.js';
+import { defineEvaluator } from '../types.js';
+import { LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
+
+type Literal = string | number | boolean;
+
+/** One setting of some resource types, and which values of it are findings. */
+export interface AttributeTarget {
+  resources: string[];
+  /** The attribute, after the nested block types that hold it: `encrypted`, `access_logs.enabled`. */
+  attribute: string;
+  /** The value it must have; any other literal is a finding. */
+  expect?: Literal;
+  /** Values it must not have. */
+  forbid?: Literal[];
+  /**
+   * When the attribute is absent: `ok`; `report`; or `report-in-block`, only when the nested block
+   * that should hold it exists (the provider's default applies inside a block the user wrote).
+   */
+  missing: 'ok' | 'report' | 'report-in-block';
+  /** The check does not apply to a resource that sets one of these (to the value, when given). */
+  skipWhen: { attribute: string; value?: Literal }[];
+  /** An absent attribute is fine when the configuration declares this account-wide default. */
+  defaultFrom?: { resource: string; attribute: string; value: Literal };
+  /** What the finding means, appended to the message: "so its data is stored unencrypted". */
+  explain?: string;
+}
+
+interface Options {
+  targets: AttributeTarget[];
+}
+
+/**
+ * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
+ * not be (`forbid`), and what an absent attribute means (`missing`). Values computed from variables
+ * or other resources are unknown here and never reported; nested blocks include `dynamic` content.
+ */
+export const terraformAttribute = defineEvaluator<Options>({
+  kind: 'terraform.attribute',
+  summary:
+    'Terraform resource attributes (also in nested blocks) that must have, or must not have, a literal value.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['targets'],
+    properties: {
+      targets: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['resources', 'attribute'],
+          anyOf: [{ required: ['expect'] }, { required: ['forbid'] }],
+          properties: {
+            resources: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9_]+$' } },
+            attribute: { type: 'string', pattern: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$' },
+            expect: LITERAL_SCHEMA,
+            forbid: { type: 'array', minItems: 1, items: LITERAL_SCHEMA },
+            missing: { enum: ['ok', 'report', 'report-in-block'], default: 'ok' },
+            skipWhen: {
+              type: 'array',
+              default: [],
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['attribute'],
+                properties: { attribute: { type: 'string', minLength: 1 }, value: LITERAL_SCHEMA },
+              },
+            },
+            defaultFrom: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['resource', 'attribute', 'value'],
+              properties: {
+                resource: { type: 'string', minLength: 1 },
+                attribute: { type: 'string', minLength: 1 },
+                value: LITERAL_SCHEMA,
+              },
+            },
+            explain: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+  },
+  async evaluate({ options, workspace }) {
+    const files = await terraformFiles(workspace);
+    const findings: RawFinding[] = [];
+    for (const target of options.targets) {
+      const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
+      for (const resource of terraformResources(files, target.resources)) {
+        if (skipped(resource.block.body, target)) continue;
+        findings.push(...check(resource, target, defaulted));
+      }
+    }
+    return findings;
+  },
+});
+
+function check(resource: TerraformResource, target: AttributeTarget, defaulted: boolean): RawFinding[] {
+  const steps = target.attribute.split('.');
+  const name = steps.pop()!;
+  const findings: RawFinding[] = [];
+  const finding = (message: string, span: NodeSpan, point: boolean): RawFinding => ({
+    message: `${describeResource(resource)} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
+    location: spanLocation(resource.file.path, span, point),
+    key: `${resource.type}.${resource.name}:${target.attribute}`,
+  });
+  const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
+  // Walk down the nested blocks; `holders` are the bodies that may hold the attribute.
+  let holders: { body: HclBody; block: HclBlock }[] = [{ body: resource.block.body, block: resource.block }];
+  for (const step of steps) {
+    const next = holders.flatMap((h) =>
+      nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })),
+    );
+    if (next.length === 0) {
+      if (target.missing === 'report' && !defaulted) {
+        findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
+      }
+      return findings;
+    }
+    holders = next;
+  }
+  for (const holder of holders) {
+    const attr = attribute(holder.body, name);
+    if (!attr) {
+      const reportable =
+        target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
+      if (reportable && !defaulted) {
+        findings.push(finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
+      }
+      continue;
+    }
+    const value = literal(attr.value);
+    if (value === undefined || value === null) continue;
+    const bad =
+      (target.expect !== undefined && !sameLiteral(value, target.expect)) ||
+      (target.forbid ?? []).some((f) => sameLiteral(value, f));
+    if (bad)
+      findings.push(
+        finding(`sets ${target.attribute} = ${shortText(attr.value.text)}`, attr.value.span, false),
+      );
+  }
+  return findings;
+}
+
+function skipped(body: HclBody, target: AttributeTarget): boolean {
+  return target.skipWhen.some((s) => {
+    const attr = attribute(body, s.attribute);
+    if (!attr) return false;
+    if (s.value === undefined) return true;
+    const value = literal(attr.value);
+    return value !== undefined && value !== null && sameLiteral(value, s.value);
+  });
+}
+
+function declaresDefault(
+  files: readonly TerraformFile[],
+  d: NonNullable<AttributeTarget['defaultFrom']>,
+): boolean {
+  return terraformResources(files, [d.resource]).some((r) => {
+    const attr = attribute(r.block.body, d.attribute);
+    const value = attr && literal(attr.value);
+    return value !== undefined && value !== null && sameLiteral(value, d.value);
+  });
+}

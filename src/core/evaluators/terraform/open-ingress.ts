@@ -1,0 +1,226 @@
+import {
+  attribute,
+  describeResource,
+  type HclBody,
+  type HclValue,
+  literal,
+  nestedBlocks,
+  type TerraformResource,
+  terraformFiles,
+  terraformResources,
+} from '../../parsers/terraform.js';
+import type { RawFinding } from '../../types.js';
+import type { NodeSpan } from '../../workspace/yaml.js';
+import { defineEvaluator } from '../types.js';
+import { spanLocation } from './shared.js';
+
+interface Options {
+  /** Ports that must not be reachable from anywhere. */
+  ports: number[];
+}
+
+type PortRange = [number, number];
+
+/** One ingress rule, normalised across providers: its literal sources and the TCP ports it opens. */
+interface Ingress {
+  resource: TerraformResource;
+  sources: { value: string; span: NodeSpan }[];
+  /** `all` for every port; undefined when the ports are computed (not judged). */
+  ports: PortRange[] | 'all' | undefined;
+}
+
+const PORT_NAMES: Record<number, string> = {
+  22: 'SSH',
+  23: 'Telnet',
+  1433: 'SQL Server',
+  3306: 'MySQL',
+  3389: 'RDP',
+  5432: 'PostgreSQL',
+  5985: 'WinRM',
+  5986: 'WinRM',
+  6379: 'Redis',
+  9200: 'Elasticsearch',
+  27017: 'MongoDB',
+};
+
+const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
+const RESOURCE_TYPES = [
+  ...AWS_GROUPS,
+  'aws_security_group_rule',
+  'aws_vpc_security_group_ingress_rule',
+  'google_compute_firewall',
+  'azurerm_network_security_rule',
+  'azurerm_network_security_group',
+];
+
+/**
+ * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
+ * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
+ * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
+ * rules. Each open source is reported at its value; computed ports or protocols are not judged.
+ */
+export const terraformOpenIngress = defineEvaluator<Options>({
+  kind: 'terraform.open-ingress',
+  summary:
+    'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that open administrative ' +
+    'or database ports to 0.0.0.0/0 or ::/0.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ports: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'integer', minimum: 0, maximum: 65535 },
+        default: [22, 3389, 3306, 5432, 1433, 27017, 6379],
+        description: 'Ports that must not be reachable from anywhere.',
+      },
+    },
+  },
+  async evaluate({ options, workspace }) {
+    const files = await terraformFiles(workspace);
+    const findings: RawFinding[] = [];
+    for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+      for (const rule of ingressRules(resource)) {
+        const exposed = exposedPorts(rule.ports, options.ports);
+        if (exposed.length === 0) continue;
+        for (const source of rule.sources) {
+          if (!isAnywhere(source.value, resource.type.startsWith('azurerm_'))) continue;
+          findings.push({
+            message:
+              `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+              'administrative and database services should only be reachable from known networks.',
+            location: spanLocation(resource.file.path, source.span),
+            key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+});
+
+function ingressRules(r: TerraformResource): Ingress[] {
+  const body = r.block.body;
+  switch (r.type) {
+    case 'aws_security_group':
+    case 'aws_default_security_group':
+      return nestedBlocks(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
+    case 'aws_security_group_rule':
+      return str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
+    case 'aws_vpc_security_group_ingress_rule':
+      return [awsRule(r, body, 'ip_protocol')];
+    case 'google_compute_firewall':
+      return gcpRule(r, body);
+    case 'azurerm_network_security_rule':
+      return azureRule(r, body);
+    case 'azurerm_network_security_group':
+      return nestedBlocks(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
+    default:
+      return [];
+  }
+}
+
+function awsRule(resource: TerraformResource, body: HclBody, protocolName: string): Ingress {
+  const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) =>
+    strings(body, n),
+  );
+  const protocol = attribute(body, protocolName);
+  const p = protocol ? literal(protocol.value) : 'tcp';
+  const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
+  if (proto === '-1' || proto === 'all') return { resource, sources, ports: 'all' };
+  if (proto !== 'tcp' && proto !== '6') return { resource, sources, ports: [] };
+  const from = num(body, 'from_port');
+  const to = num(body, 'to_port');
+  return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
+}
+
+function gcpRule(resource: TerraformResource, body: HclBody): Ingress[] {
+  const direction = str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
+  if (direction !== 'INGRESS' || literalOf(body, 'disabled') === true) return [];
+  const sources = strings(body, 'source_ranges');
+  return nestedBlocks(body, 'allow').map(({ body: allow }): Ingress => {
+    const proto = str(allow, 'protocol')?.toLowerCase();
+    if (proto !== 'tcp' && proto !== 'all' && proto !== '6') return { resource, sources, ports: [] };
+    const ports = attribute(allow, 'ports');
+    if (!ports) return { resource, sources, ports: 'all' };
+    return { resource, sources, ports: rangesOf(ports.value) };
+  });
+}
+
+function azureRule(resource: TerraformResource, body: HclBody): Ingress[] {
+  if (str(body, 'direction')?.toLowerCase() !== 'inbound' || str(body, 'access')?.toLowerCase() !== 'allow') {
+    return [];
+  }
+  const proto = str(body, 'protocol')?.toLowerCase();
+  if (proto !== 'tcp' && proto !== '*') return [];
+  const sources = [...strings(body, 'source_address_prefix'), ...strings(body, 'source_address_prefixes')];
+  const single = attribute(body, 'destination_port_range');
+  const list = attribute(body, 'destination_port_ranges');
+  const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
+  if (ranges.includes('all')) return [{ resource, sources, ports: 'all' }];
+  if (ranges.length === 0 || ranges.some((r) => r === undefined))
+    return [{ resource, sources, ports: undefined }];
+  return [{ resource, sources, ports: (ranges as PortRange[][]).flat() }];
+}
+
+/** Port ranges from `"22"`, `"1000-2000"`, `"*"`, `22` or a list of those; undefined when computed. */
+function rangesOf(value: HclValue): PortRange[] | 'all' | undefined {
+  const items = value.kind === 'tuple' ? value.items : [value];
+  const out: PortRange[] = [];
+  for (const item of items) {
+    const v = literal(item);
+    if (v === undefined || v === null) return undefined;
+    const text = String(v).trim();
+    if (text === '*') return 'all';
+    const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+    if (!m) return undefined;
+    out.push([Number(m[1]), Number(m[2] ?? m[1])]);
+  }
+  return out;
+}
+
+function exposedPorts(ports: Ingress['ports'], watched: number[]): number[] {
+  if (ports === undefined) return [];
+  const hit =
+    ports === 'all' ? [...watched] : watched.filter((p) => ports.some(([from, to]) => from <= p && p <= to));
+  return hit.sort((a, b) => a - b);
+}
+
+function describePorts(ports: Ingress['ports'], exposed: number[]): string {
+  const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(', ');
+  if (ports === 'all') return `all ports, including ${named}`;
+  return exposed.length === 1 ? `port ${named}` : `ports ${named}`;
+}
+
+/** Any IPv4 or IPv6 prefix of length 0 is every address; Azure also names it `*`, `Internet`, `Any`. */
+function isAnywhere(source: string, azure: boolean): boolean {
+  const s = source.trim();
+  if (/\/0$/.test(s)) return true;
+  return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
+}
+
+function literalOf(body: HclBody, name: string) {
+  const a = attribute(body, name);
+  return a ? literal(a.value) : undefined;
+}
+
+function str(body: HclBody, name: string): string | undefined {
+  const v = literalOf(body, name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(body: HclBody, name: string): number | undefined {
+  const v = literalOf(body, name);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+  return n;
+}
+
+/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
+function strings(body: HclBody, name: string): { value: string; span: NodeSpan }[] {
+  const a = attribute(body, name);
+  if (!a) return [];
+  const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+  return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+}

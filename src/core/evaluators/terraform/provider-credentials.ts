@@ -1,0 +1,123 @@
+import {
+  attribute,
+  type HclBlock,
+  type HclBody,
+  type TerraformFile,
+  terraformFiles,
+} from '../../parsers/terraform.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { spanLocation } from './shared.js';
+
+interface Options {
+  /** Attribute names that hold credentials. */
+  attributes: string[];
+}
+
+/** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
+const MAX_NESTING = 4;
+
+/**
+ * Flags credentials written as literals in `provider` blocks and in the `backend` of the `terraform`
+ * block: anyone who can read the repository, or its history, can use them. Values from variables,
+ * environment lookups or functions (`var.token`, `file(...)`) are fine; empty strings and obvious
+ * placeholders are not credentials. The value never appears in the finding, only its length.
+ */
+export const terraformProviderCredentials = defineEvaluator<Options>({
+  kind: 'terraform.provider-credentials',
+  summary:
+    'Terraform provider and backend blocks with credentials (keys, secrets, tokens, passwords) as literals.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      attributes: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'string', pattern: '^[a-z0-9_]+$' },
+        default: [
+          'access_key',
+          'secret_key',
+          'token',
+          'password',
+          'client_secret',
+          'client_certificate_password',
+          'access_token',
+          'api_key',
+          'api_token',
+          'secret',
+          'sas_token',
+          'master_password',
+        ],
+        description: 'Attribute names that hold credentials.',
+      },
+    },
+  },
+  async evaluate({ options, workspace }) {
+    const files = await terraformFiles(workspace);
+    const names = new Set(options.attributes);
+    const findings: RawFinding[] = [];
+    for (const file of files) {
+      for (const { block, what } of credentialHolders(file)) {
+        scan(block.body, 0, (attr, trail) => {
+          if (!names.has(attr.name)) return;
+          const value = attr.value.kind === 'string' ? attr.value.value : undefined;
+          if (value === undefined || isPlaceholder(value)) return;
+          const setting = [...trail, attr.name].join('.');
+          findings.push({
+            message:
+              `${what} sets ${setting} to a literal value (${value.length} characters): the credential is in the ` +
+              'repository and its history for anyone who can read them. Pass it through an environment ' +
+              "variable, a variable marked sensitive, or the provider's credential chain, and rotate it.",
+            location: spanLocation(file.path, attr.value.span),
+            key: `${what}:${setting}`,
+          });
+        });
+      }
+    }
+    return findings;
+  },
+});
+
+/** `provider "<name>"` blocks and the `backend` blocks of `terraform` blocks, with their names. */
+function credentialHolders(file: TerraformFile): { block: HclBlock; what: string }[] {
+  const out: { block: HclBlock; what: string }[] = [];
+  for (const block of file.body.blocks) {
+    if (block.type === 'provider' && block.labels[0]) {
+      const alias = attribute(block.body, 'alias');
+      const suffix = alias?.value.kind === 'string' ? ` (alias "${alias.value.value}")` : '';
+      out.push({ block, what: `provider "${block.labels[0]}"${suffix}` });
+    } else if (block.type === 'terraform') {
+      for (const backend of block.body.blocks) {
+        if (backend.type === 'backend' && backend.labels[0]) {
+          out.push({ block: backend, what: `backend "${backend.labels[0]}"` });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function scan(
+  body: HclBody,
+  depth: number,
+  visit: (attr: HclBody['attributes'][number], trail: string[]) => void,
+  trail: string[] = [],
+): void {
+  for (const attr of body.attributes) visit(attr, trail);
+  if (depth >= MAX_NESTING) return;
+  for (const block of body.blocks) scan(block.body, depth + 1, visit, [...trail, block.type]);
+}
+
+/** Empty values and stand-ins used in examples and local emulators are not credentials. */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  return (
+    v === '' ||
+    /^<[^<>]*>$/.test(v) ||
+    /^\$\{[^}]*\}$/.test(v) ||
+    /^[x*.]+$/i.test(v) ||
+    /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v)
+  );
+}

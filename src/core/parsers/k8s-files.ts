@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { Workspace } from '../workspace/workspace.js';
+import { parseYaml } from '../workspace/yaml.js';
+
+/**
+ * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
+ * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
+ * base, so a missing field there is not missing from the result).
+ */
+
+const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+
+/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
+export function isHelmTemplate(workspace: Workspace, file: string): boolean {
+  const parts = file.split('/');
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== 'templates') continue;
+    const chart = parts.slice(0, i).join('/');
+    if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) return true;
+  }
+  return false;
+}
+
+/** True for a file that a kustomization in the workspace applies as a patch. */
+export function excludedByKustomize(workspace: Workspace, file: string): boolean {
+  return kustomizePatches(workspace).has(file);
+}
+
+/** Paths (relative to the root) of the patch files named by every kustomization, computed once. */
+function kustomizePatches(workspace: Workspace): Set<string> {
+  return workspace.memo('k8s-kustomize-patches', '', () => {
+    const out = new Set<string>();
+    for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
+      const text = workspace.text(file);
+      if (text === undefined) continue;
+      // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
+      const parsed = parseYaml(text);
+      const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
+      if (typeof doc !== 'object' || doc === null) continue;
+      const dir = path.posix.dirname(file);
+      for (const ref of patchRefs(doc as Record<string, unknown>)) {
+        const resolved = path.posix.normalize(path.posix.join(dir, ref));
+        if (!resolved.startsWith('../')) out.add(resolved);
+      }
+    }
+    return out;
+  });
+}
+
+function patchRefs(kustomization: Record<string, unknown>): string[] {
+  const refs: string[] = [];
+  const merge = kustomization.patchesStrategicMerge;
+  if (Array.isArray(merge))
+    for (const p of merge) if (typeof p === 'string' && !p.includes('\n')) refs.push(p);
+  for (const key of ['patches', 'patchesJson6902']) {
+    const list = kustomization[key];
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (typeof p === 'object' && p !== null && typeof (p as { path?: unknown }).path === 'string') {
+        refs.push((p as { path: string }).path);
+      }
+    }
+  }
+  return refs;
+}

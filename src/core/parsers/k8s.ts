@@ -1,0 +1,221 @@
+import type { Workspace } from '../workspace/workspace.js';
+import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+import { excludedByKustomize, isHelmTemplate } from './k8s-files.js';
+
+/**
+ * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
+ * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
+ * containers. Values keep their JSON pointer and source span so an audit reports the exact line.
+ * Files that are not manifests are never reported as unparsable: most YAML in a repository is
+ * something else, and Helm templates are not YAML until rendered.
+ */
+
+/** Where manifests may live: anywhere, as YAML. */
+export const K8S_GLOBS = ['**/*.yaml', '**/*.yml'];
+
+/** A value of a manifest, with where it sits. */
+export interface K8sNode<T = unknown> {
+  value: T;
+  /** RFC 6901 pointer of the value in its document. */
+  pointer: string;
+  span: NodeSpan;
+}
+
+/** One Kubernetes object (a document, or an item of a `List`). */
+export interface K8sObject {
+  path: string;
+  document: YamlDocument;
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  node: K8sNode<Record<string, unknown>>;
+}
+
+/** The pod spec of a workload, wherever its kind nests it. */
+export interface PodSpec {
+  object: K8sObject;
+  node: K8sNode<Record<string, unknown>>;
+}
+
+export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
+
+/** One container of a pod spec. */
+export interface Container {
+  pod: PodSpec;
+  group: ContainerGroup;
+  index: number;
+  /** The container's `name`, or `#<index>` when it has none. */
+  name: string;
+  node: K8sNode<Record<string, unknown>>;
+}
+
+/** Where each workload kind keeps its pod spec, by API group (`""` is the core group). */
+const POD_SPEC_PATHS = new Map<string, { groups: readonly string[]; path: readonly string[] }>(
+  Object.entries({
+    Pod: { groups: [''], path: ['spec'] },
+    PodTemplate: { groups: [''], path: ['template', 'spec'] },
+    ReplicationController: { groups: [''], path: ['spec', 'template', 'spec'] },
+    Deployment: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    StatefulSet: { groups: ['apps'], path: ['spec', 'template', 'spec'] },
+    DaemonSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    ReplicaSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    Job: { groups: ['batch'], path: ['spec', 'template', 'spec'] },
+    CronJob: { groups: ['batch'], path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
+  }),
+);
+
+/** The kinds whose pod spec this model finds. */
+export const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
+
+const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containers', 'ephemeralContainers'];
+
+/** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
+const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
+const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
+
+const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
+export function k8sManifestPaths(workspace: Workspace): string[] {
+  return workspace
+    .glob(K8S_GLOBS)
+    .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+}
+
+/**
+ * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
+ * that looks like a manifest but does not parse is recorded as an input problem, so the
+ * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
+ */
+export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] {
+  return workspace.memo('k8s', file, () => {
+    const text = workspace.text(file);
+    if (text === undefined || !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)) return [];
+    const parsed = parseYaml(text);
+    if (!parsed.ok) {
+      // Templating of any kind (`{{ }}`) means the file is not meant to parse as it stands.
+      if (!text.includes('{{')) workspace.reportProblem({ path: file, ...parsed.error });
+      return [];
+    }
+    return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
+  });
+}
+
+/** Every object of every manifest in the workspace, in index and source order. */
+export function k8sObjects(workspace: Workspace): K8sObject[] {
+  // Every Kubernetes rule asks; the file walk is done once per run.
+  return workspace.memo('k8s-objects', '', () =>
+    k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)),
+  );
+}
+
+function objectsIn(path: string, document: YamlDocument, pointer: string, value: unknown, depth: number) {
+  if (!isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return [];
+  const node = { value, pointer, span: spanOf(document, pointer) };
+  // `kubectl get -o yaml` wraps objects in a List; nested lists are not a thing, so one level is enough.
+  if (value.kind.endsWith('List') && Array.isArray(value.items) && depth === 0) {
+    return value.items.flatMap((item, i): K8sObject[] =>
+      objectsIn(path, document, `${pointer}/items/${i}`, item, depth + 1),
+    );
+  }
+  const object: K8sObject = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
+  if (isMap(value.metadata) && typeof value.metadata.name === 'string') object.name = value.metadata.name;
+  return [object];
+}
+
+/** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group ""). */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** The pod spec of a workload object, or undefined for other kinds (and custom resources). */
+export function podSpecOf(object: K8sObject): PodSpec | undefined {
+  // A Map, not an object: `kind: constructor` must not find Object.prototype.
+  const known = POD_SPEC_PATHS.get(object.kind);
+  if (!known?.groups.includes(apiGroup(object.apiVersion))) return undefined;
+  const node = childAt(object, object.node, ...known.path);
+  return node && isMap(node.value) ? { object, node: node as K8sNode<Record<string, unknown>> } : undefined;
+}
+
+/** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
+export function containersOf(
+  pod: PodSpec,
+  groups: readonly ContainerGroup[] = CONTAINER_GROUPS,
+): Container[] {
+  const out: Container[] = [];
+  for (const group of CONTAINER_GROUPS) {
+    if (!groups.includes(group)) continue;
+    const list = pod.node.value[group];
+    if (!Array.isArray(list)) continue;
+    list.forEach((value, index) => {
+      if (!isMap(value)) return;
+      const pointer = `${pod.node.pointer}/${group}/${index}`;
+      const name = typeof value.name === 'string' ? value.name : `#${index}`;
+      out.push({
+        pod,
+        group,
+        index,
+        name,
+        node: { value, pointer, span: spanOf(pod.object.document, pointer) },
+      });
+    });
+  }
+  return out;
+}
+
+/** Every pod spec of the workspace's workloads. */
+export function podSpecs(workspace: Workspace): PodSpec[] {
+  return k8sObjects(workspace).flatMap((o) => {
+    const pod = podSpecOf(o);
+    return pod ? [pod] : [];
+  });
+}
+
+/** The value under `base` at `tokens`, or undefined when any step is missing. */
+export function childAt(
+  object: K8sObject,
+  base: K8sNode,
+  ...tokens: (string | number)[]
+): K8sNode | undefined {
+  let value: unknown = base.value;
+  let pointer = base.pointer;
+  for (const token of tokens) {
+    if (isMap(value) && typeof token === 'string' && Object.hasOwn(value, token)) value = value[token];
+    else if (Array.isArray(value) && typeof token === 'number' && token < value.length) value = value[token];
+    else return undefined;
+    pointer += `/${escapePointerToken(token)}`;
+  }
+  return { value, pointer, span: spanOf(object.document, pointer) };
+}
+
+/** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
+export function describeObject(object: K8sObject): string {
+  return object.name ? `${object.kind} "${object.name}"` : object.kind;
+}
+
+/** Like {@link describeObject}, with the container: `container "app" of Deployment "web"`. */
+export function describeContainer(c: Container): string {
+  const group =
+    c.group === 'containers'
+      ? 'container'
+      : c.group === 'initContainers'
+        ? 'init container'
+        : 'ephemeral container';
+  return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
+}
+
+/** A stable key for a finding: file-independent content, never a line number. */
+export function occurrenceKey(object: K8sObject, ...parts: string[]): string {
+  return [object.kind, object.name ?? '', ...parts].join('\u0000');
+}
+
+function spanOf(document: YamlDocument, pointer: string): NodeSpan {
+  // A value that only exists through an alias or merge key has no span of its own.
+  return document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN;
+}
+
+/** A YAML mapping (not a sequence, not null). */
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

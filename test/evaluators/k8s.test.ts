@@ -1,0 +1,296 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  isPlaceholderValue,
+  isSecretName,
+  k8sEnvSecretLiteral,
+} from '../../src/core/evaluators/k8s/env-secret-literal.js';
+import { k8sHostNamespaces } from '../../src/core/evaluators/k8s/host-namespaces.js';
+import { k8sHostPath } from '../../src/core/evaluators/k8s/host-path.js';
+import { k8sImageTag } from '../../src/core/evaluators/k8s/image-tag.js';
+import { k8sPrivilegeEscalation } from '../../src/core/evaluators/k8s/privilege-escalation.js';
+import { k8sPrivileged } from '../../src/core/evaluators/k8s/privileged.js';
+import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
+import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
+import { at, cleanup, run } from './kit.js';
+
+afterAll(cleanup);
+
+/** A Deployment whose single container is `container` (YAML lines, indented by the caller). */
+function deployment(podSpec: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+${podSpec}`;
+}
+
+describe('k8s.privileged', () => {
+  it('reports privileged containers of every kind, at the value', async () => {
+    const files = {
+      'a.yaml': deployment(`      containers:
+        - name: a
+          securityContext:
+            privileged: true
+      ephemeralContainers:
+        - name: debug
+          securityContext: { privileged: true }
+`),
+      'b.yaml': `apiVersion: batch/v1
+kind: CronJob
+metadata: { name: c }
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          initContainers:
+            - name: init
+              securityContext:
+                privileged: true
+`,
+    };
+    const findings = await run(k8sPrivileged, {}, files);
+    expect(findings.map(at)).toEqual(['a.yaml:11:25', 'a.yaml:14:42', 'b.yaml:12:29']);
+    expect(findings[1]!.message).toContain('ephemeral container "debug" of Deployment "web"');
+  });
+
+  it('ignores false, strings and custom resources', async () => {
+    const findings = await run(
+      k8sPrivileged,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: a
+          securityContext: { privileged: "true" }
+`),
+        'crd.yaml':
+          'apiVersion: acme.io/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - securityContext: { privileged: true }\n',
+      },
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('k8s.privilege-escalation', () => {
+  it('points at the value, the securityContext key, or the container', async () => {
+    const findings = await run(
+      k8sPrivilegeEscalation,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: a
+          securityContext:
+            allowPrivilegeEscalation: true
+        - name: b
+          securityContext:
+            runAsNonRoot: true
+        - image: nginx:1.27
+          name: c
+        - name: d
+          securityContext: { allowPrivilegeEscalation: false }
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:11:39', 'a.yaml:13:11', 'a.yaml:15:11']);
+  });
+});
+
+describe('k8s.run-as-root', () => {
+  it('applies pod-level settings to containers and lets containers override them', async () => {
+    const findings = await run(
+      k8sRunAsRoot,
+      {},
+      {
+        'a.yaml': deployment(`      securityContext:
+        runAsNonRoot: false
+      containers:
+        - name: inherits
+        - name: overrides
+          securityContext: { runAsNonRoot: true }
+        - name: uid
+          securityContext: { runAsUser: 1000 }
+        - name: root
+          securityContext: { runAsUser: 0, runAsNonRoot: true }
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:9:23', 'a.yaml:17:41']);
+    expect(findings[0]!.message).toContain('Deployment "web" (pod securityContext');
+    expect(findings[1]!.message).toContain('container "root"');
+  });
+
+  it('skips Windows pods', async () => {
+    const findings = await run(
+      k8sRunAsRoot,
+      {},
+      {
+        'a.yaml': deployment(`      securityContext:
+        windowsOptions: { runAsUserName: ContainerUser }
+      containers:
+        - name: iis
+`),
+      },
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('k8s.host-namespaces and k8s.host-path', () => {
+  const files = {
+    'a.yaml': deployment(`      hostNetwork: true
+      hostPID: true
+      hostIPC: false
+      containers: [{ name: a }]
+      volumes:
+        - name: sock
+          hostPath: { path: /var/run/docker.sock }
+        - name: logs
+          hostPath:
+            path: /var/log
+`),
+  };
+
+  it('reports only the namespaces the options name', async () => {
+    expect((await run(k8sHostNamespaces, {}, files)).map(at)).toEqual(['a.yaml:8:20', 'a.yaml:9:16']);
+    expect((await run(k8sHostNamespaces, { namespaces: ['pid'] }, files)).map(at)).toEqual(['a.yaml:9:16']);
+  });
+
+  it('reports hostPath volumes at their key, except allowed paths', async () => {
+    expect((await run(k8sHostPath, {}, files)).map(at)).toEqual(['a.yaml:14:11', 'a.yaml:16:11']);
+    expect((await run(k8sHostPath, { allow: ['/var/log'] }, files)).map(at)).toEqual(['a.yaml:14:11']);
+  });
+});
+
+describe('k8s.image-tag', () => {
+  it('reports untagged and latest images, not digests, versions or templated values', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - { name: a, image: nginx }
+        - { name: b, image: "nginx:latest" }
+        - { name: c, image: "nginx:latest@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31" }
+        - { name: d, image: localhost:5000/app }
+        - { name: e, image: "{{ .Values.image }}" }
+        - { name: f, image: $IMAGE }
+        - { name: g, image: nginx:1.27 }
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:9:29', 'a.yaml:10:30', 'a.yaml:12:29']);
+  });
+});
+
+describe('k8s.resource-limits', () => {
+  const files = {
+    'a.yaml': deployment(`      containers:
+        - name: a
+          resources: { limits: { memory: 128Mi } }
+      ephemeralContainers:
+        - name: debug
+`),
+  };
+
+  it('reports the missing resources and skips ephemeral containers', async () => {
+    const findings = await run(k8sResourceLimits, {}, files);
+    expect(findings.map(at)).toEqual(['a.yaml:10:24']);
+    expect(findings[0]!.message).toContain('no cpu limit');
+  });
+
+  it('checks the configured resources', async () => {
+    expect(await run(k8sResourceLimits, { resources: ['memory'] }, files)).toEqual([]);
+  });
+});
+
+describe('k8s.env-secret-literal', () => {
+  it('recognises secret-like names', () => {
+    for (const name of [
+      'DB_PASSWORD',
+      'password',
+      'dbPassword',
+      'GITHUB_TOKEN',
+      'API_KEY',
+      'AWS_SECRET_ACCESS_KEY',
+      'JWT_SECRET',
+      'apiKey',
+      'CLIENT_SECRET',
+      'SMTP_PASSWD',
+    ]) {
+      expect([name, isSecretName(name)]).toEqual([name, true]);
+    }
+    for (const name of [
+      'LOG_LEVEL',
+      'DB_PASSWORD_FILE',
+      'TOKEN_URL',
+      'SECRET_NAME',
+      'PUBLIC_KEY',
+      'CACHE_KEY',
+      'KEYCLOAK_REALM',
+      'AWS_ACCESS_KEY_ID',
+      'BYPASS_CACHE',
+      'MONKEY',
+    ]) {
+      expect([name, isSecretName(name)]).toEqual([name, false]);
+    }
+  });
+
+  it('recognises placeholders and references', () => {
+    for (const v of [
+      '',
+      '  ',
+      '$(OTHER_VAR)',
+      '${TOKEN}',
+      '{{ .Values.token }}',
+      '<your-token>',
+      'xxxx',
+      '****',
+      'true',
+    ]) {
+      expect([v, isPlaceholderValue(v)]).toEqual([v, true]);
+    }
+    expect(isPlaceholderValue('hunter2-but-longer')).toBe(false);
+  });
+
+  it('reports literal values without ever repeating them', async () => {
+    const secret = 'Sup3r-S3cret-Value-42';
+    const findings = await run(
+      k8sEnvSecretLiteral,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: api
+          env:
+            - name: DB_PASSWORD
+              value: ${secret}
+            - name: API_TOKEN
+              valueFrom: { secretKeyRef: { name: s, key: k } }
+            - name: IGNORED_TOKEN
+              value: ${secret}
+`),
+      },
+    ).then((all) => all);
+    expect(findings.map(at)).toEqual(['a.yaml:12:15', 'a.yaml:16:15']);
+    for (const f of findings) {
+      expect(f.message).not.toContain(secret);
+      expect(f.key ?? '').not.toContain(secret);
+      expect(f.message).toContain(`(${secret.length} characters)`);
+    }
+    const withIgnore = await run(
+      k8sEnvSecretLiteral,
+      { ignore: ['IGNORED_TOKEN'] },
+      {
+        'a.yaml': deployment(`      containers:
+        - name: api
+          env:
+            - { name: IGNORED_TOKEN, value: ${secret} }
+`),
+      },
+    );
+    expect(withIgnore).toEqual([]);
+  });
+});

@@ -1,0 +1,298 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
+import { afterAll, describe, expect, it } from 'vitest';
+import { terraformAttribute } from '../../src/core/evaluators/terraform/attribute.js';
+import { terraformOpenIngress } from '../../src/core/evaluators/terraform/open-ingress.js';
+import {
+  isPlaceholder,
+  terraformProviderCredentials,
+} from '../../src/core/evaluators/terraform/provider-credentials.js';
+import { terraformS3Encryption } from '../../src/core/evaluators/terraform/s3-encryption.js';
+import { at, cleanup, run, withDefaults } from './kit.js';
+
+afterAll(cleanup);
+
+describe('terraform.attribute', () => {
+  const ebs = {
+    resources: ['aws_ebs_volume'],
+    attribute: 'encrypted',
+    expect: true,
+    missing: 'report',
+    defaultFrom: { resource: 'aws_ebs_encryption_by_default', attribute: 'enabled', value: true },
+  };
+  const volumes = `resource "aws_ebs_volume" "a" {
+  size = 1
+}
+
+resource "aws_ebs_volume" "b" {
+  encrypted = false
+}
+
+resource "aws_ebs_volume" "c" {
+  encrypted = var.encrypted
+}
+`;
+
+  it('reports a missing attribute at the resource and a wrong literal at its value; computed values are unknown', async () => {
+    const findings = await run(terraformAttribute, { targets: [ebs] }, { 'main.tf': volumes });
+    expect(findings.map(at)).toEqual(['main.tf:1:1', 'main.tf:6:15']);
+    expect(findings[0]!.message).toBe('aws_ebs_volume "a" does not set encrypted = true.');
+    expect(findings[1]!.message).toBe('aws_ebs_volume "b" sets encrypted = false.');
+  });
+
+  it('accepts an absent attribute when the configuration declares the account default', async () => {
+    const findings = await run(
+      terraformAttribute,
+      { targets: [{ ...ebs, explain: 'unencrypted' }] },
+      {
+        'main.tf': volumes,
+        'account/defaults.tf': 'resource "aws_ebs_encryption_by_default" "this" {\n  enabled = true\n}\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(['main.tf:6:15']);
+    expect(findings[0]!.message).toBe('aws_ebs_volume "b" sets encrypted = false: unencrypted.');
+  });
+
+  it('walks nested and dynamic blocks; report-in-block only reports inside an existing block', async () => {
+    const target = {
+      resources: ['aws_lb'],
+      attribute: 'access_logs.enabled',
+      expect: true,
+      missing: 'report-in-block',
+    };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [target] },
+      {
+        'lb.tf': `resource "aws_lb" "none" {}
+
+resource "aws_lb" "omitted" {
+  access_logs {
+    bucket = "x"
+  }
+}
+
+resource "aws_lb" "dynamic" {
+  dynamic "access_logs" {
+    for_each = var.logs
+    content {
+      bucket  = access_logs.value
+      enabled = false
+    }
+  }
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['lb.tf:4:3', 'lb.tf:14:17']);
+  });
+
+  it('skips resources by the presence or the value of another attribute', async () => {
+    const target = {
+      resources: ['aws_rds_cluster'],
+      attribute: 'storage_encrypted',
+      expect: true,
+      missing: 'report',
+      skipWhen: [{ attribute: 'engine_mode', value: 'serverless' }, { attribute: 'snapshot_identifier' }],
+    };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [target] },
+      {
+        'db.tf': `resource "aws_rds_cluster" "a" {
+  engine_mode = "serverless"
+}
+resource "aws_rds_cluster" "b" {
+  snapshot_identifier = var.snapshot
+}
+resource "aws_rds_cluster" "c" {
+  engine_mode = "provisioned"
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['db.tf:7:1']);
+  });
+
+  it('compares literals as Terraform converts them and validates its options', async () => {
+    const target = { resources: ['aws_db_instance'], attribute: 'backup_retention_period', forbid: [0] };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [target] },
+      {
+        'db.tf': 'resource "aws_db_instance" "a" {\n  backup_retention_period = "0"\n}\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(['db.tf:2:29']);
+    expect(() =>
+      withDefaults(terraformAttribute, { targets: [{ resources: ['x'], attribute: 'y' }] }),
+    ).toThrow();
+    expect(() => withDefaults(terraformAttribute, { targets: [] })).toThrow();
+  });
+
+  it('ignores files that do not parse (they are input problems) and .tf.json', async () => {
+    const findings = await run(
+      terraformAttribute,
+      { targets: [ebs] },
+      {
+        'broken.tf': 'resource "aws_ebs_volume" "a" {\n',
+        'main.tf.json': '{"resource": {"aws_ebs_volume": {"a": {}}}}',
+      },
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('terraform.s3-encryption', () => {
+  it('matches configurations to buckets by reference or literal name, within a module', async () => {
+    const sse = (name: string, bucket: string) =>
+      `resource "aws_s3_bucket_server_side_encryption_configuration" "${name}" {\n  bucket = ${bucket}\n}\n`;
+    const findings = await run(
+      terraformS3Encryption,
+      {},
+      {
+        'main.tf': `resource "aws_s3_bucket" "ref" {}
+resource "aws_s3_bucket" "indexed" {
+  count = 2
+}
+resource "aws_s3_bucket" "named" {
+  bucket = "acme-named"
+}
+resource "aws_s3_bucket" "plain" {}
+`,
+        'sse.tf':
+          sse('a', 'aws_s3_bucket.ref.id') +
+          sse('b', 'aws_s3_bucket.indexed[count.index].bucket') +
+          sse('c', '"acme-named"'),
+        'mod/main.tf': 'resource "aws_s3_bucket" "ref" {}\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(['main.tf:8:1', 'mod/main.tf:1:1']);
+  });
+});
+
+describe('terraform.open-ingress', () => {
+  const files = {
+    'sg.tf': `resource "aws_security_group" "a" {
+  ingress {
+    from_port   = 3000
+    to_port     = 4000
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = -1
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "udp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port   = var.port
+    to_port     = var.port
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "azurerm_network_security_rule" "ranges" {
+  direction               = "Inbound"
+  access                  = "Allow"
+  protocol                = "*"
+  source_address_prefix   = "*"
+  destination_port_ranges = ["80", "3000-3400"]
+}
+
+resource "google_compute_firewall" "all" {
+  source_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "all"
+  }
+}
+
+resource "google_compute_firewall" "egress" {
+  direction          = "EGRESS"
+  destination_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+`,
+  };
+
+  it('reports watched ports inside ranges and all-protocol rules; not UDP, egress or computed ports', async () => {
+    const findings = await run(terraformOpenIngress, {}, files);
+    expect(findings.map(at)).toEqual(['sg.tf:6:20', 'sg.tf:12:20', 'sg.tf:32:29', 'sg.tf:37:20']);
+    expect(findings[0]!.message).toContain('to ports 3306 (MySQL), 3389 (RDP)');
+    expect(findings[1]!.message).toContain('to all ports, including 22 (SSH)');
+  });
+
+  it('watches the configured ports', async () => {
+    const findings = await run(terraformOpenIngress, { ports: [80] }, files);
+    expect(findings.map(at)).toEqual(['sg.tf:12:20', 'sg.tf:32:29', 'sg.tf:37:20']);
+  });
+});
+
+describe('terraform.provider-credentials', () => {
+  it('reports literal credentials in providers (nested blocks too) and backends, never their value', async () => {
+    const secret = 'Zm9vYmFyYmF6cXV4LXJlYWxseS1hLXNlY3JldA';
+    const findings = await run(
+      terraformProviderCredentials,
+      {},
+      {
+        'providers.tf': `provider "aws" {
+  alias = "prod"
+  assume_role_with_web_identity {
+    web_identity_token = "${secret}"
+  }
+  token = "${secret}"
+}
+
+provider "azurerm" {
+  features {}
+  client_secret = var.client_secret
+}
+
+terraform {
+  backend "remote" {
+    token = "${secret}"
+  }
+}
+
+provider "postgresql" {
+  password = "example-password"
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['providers.tf:6:11', 'providers.tf:16:13']);
+    expect(findings[0]!.message).toContain('provider "aws" (alias "prod") sets token to a literal value');
+    expect(findings[1]!.message).toContain('backend "remote" sets token');
+    for (const f of findings) {
+      expect(f.message).not.toContain(secret);
+      expect(f.key ?? '').not.toContain(secret);
+    }
+    const custom = await run(
+      terraformProviderCredentials,
+      { attributes: ['web_identity_token'] },
+      {
+        'p.tf': `provider "aws" {\n  assume_role_with_web_identity {\n    web_identity_token = "${secret}"\n  }\n}\n`,
+      },
+    );
+    expect(custom.map((f) => f.message.split(' to ')[0])).toEqual([
+      'provider "aws" sets assume_role_with_web_identity.web_identity_token',
+    ]);
+  });
+
+  it('treats empty values and common stand-ins as placeholders', () => {
+    for (const v of ['', 'test', 'mock_access_key', 'dummy', '<token>', '${TOKEN}', 'xxxxxxxx', 'changeme']) {
+      expect([v, isPlaceholder(v)]).toEqual([v, true]);
+    }
+    expect(isPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(false);
+  });
+});

@@ -1,0 +1,229 @@
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
+import {
+  apiGroup,
+  containersOf,
+  k8sManifestPaths,
+  k8sObjects,
+  podSpecOf,
+  readK8sObjects,
+} from '../../src/core/parsers/k8s.js';
+import { LineIndex } from '../../src/core/workspace/lines.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+import { removeTrees, tree } from './tree.js';
+
+afterAll(removeTrees);
+
+const pos = (span: { start: { line: number; column: number } }) => `${span.start.line}:${span.start.column}`;
+
+const DEPLOYMENT = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: setup
+          image: busybox:1.36
+      containers:
+        - name: web
+          image: nginx:1.27
+      ephemeralContainers:
+        - name: debug
+          image: busybox:1.36
+---
+# just a comment
+---
+not: a manifest
+`;
+
+const CRONJOB = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: report
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: report
+              image: ghcr.io/acme/report:1.0.0
+`;
+
+describe('Kubernetes manifests', () => {
+  it('reads every object of a multi-document file and ignores documents that are not objects', () => {
+    const ws = tree({ 'k8s/app.yaml': DEPLOYMENT });
+    const objects = readK8sObjects(ws, 'k8s/app.yaml');
+    expect(objects.map((o) => `${o.kind}/${o.name}@${o.document.index}`)).toEqual([
+      'Service/web@0',
+      'Deployment/web@1',
+    ]);
+    expect(pos(objects[1]!.node.span)).toBe('6:1');
+  });
+
+  it('finds the pod spec of each workload kind, CronJob through its job template', () => {
+    const ws = tree({ 'app.yaml': DEPLOYMENT, 'cron.yml': CRONJOB });
+    const [, deployment] = readK8sObjects(ws, 'app.yaml');
+    const [cron] = readK8sObjects(ws, 'cron.yml');
+    expect(podSpecOf(deployment!)?.node.pointer).toBe('/spec/template/spec');
+    expect(podSpecOf(cron!)?.node.pointer).toBe('/spec/jobTemplate/spec/template/spec');
+    const containers = containersOf(podSpecOf(cron!)!);
+    expect(containers.map((c) => [c.name, c.group, pos(c.node.span)])).toEqual([
+      ['report', 'containers', '12:15'],
+    ]);
+  });
+
+  it('lists init, regular and ephemeral containers with their positions', () => {
+    const ws = tree({ 'app.yaml': DEPLOYMENT });
+    const pod = podSpecOf(readK8sObjects(ws, 'app.yaml')[1]!)!;
+    expect(containersOf(pod).map((c) => `${c.group}:${c.name}:${pos(c.node.span)}`)).toEqual([
+      'initContainers:setup:14:11',
+      'containers:web:17:11',
+      'ephemeralContainers:debug:20:11',
+    ]);
+    expect(containersOf(pod, ['containers']).map((c) => c.name)).toEqual(['web']);
+  });
+
+  it('knows the API groups of workloads and ignores custom resources of the same kind', () => {
+    expect(apiGroup('apps/v1')).toBe('apps');
+    expect(apiGroup('v1')).toBe('');
+    const ws = tree({
+      'crd.yaml':
+        'apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: []\n',
+      'pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n',
+    });
+    expect(podSpecOf(readK8sObjects(ws, 'crd.yaml')[0]!)).toBeUndefined();
+    expect(podSpecOf(readK8sObjects(ws, 'pod.yaml')[0]!)?.node.pointer).toBe('/spec');
+  });
+
+  it('reads the items of a List', () => {
+    const ws = tree({
+      'list.yaml':
+        'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: { name: p }\n    spec:\n      containers:\n        - name: c\n',
+    });
+    const [pod] = readK8sObjects(ws, 'list.yaml');
+    expect(pod?.node.pointer).toBe('/items/0');
+    expect(containersOf(podSpecOf(pod!)!).map((c) => pos(c.node.span))).toEqual(['9:11']);
+  });
+
+  it('skips Helm chart templates and kustomize patches, but not a plain templates/ directory', () => {
+    const ws = tree({
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'charts/web/templates/deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+      'templates/pod.yaml': 'apiVersion: v1\nkind: Pod\n',
+      'overlays/prod/kustomization.yaml':
+        'patches:\n  - path: patch.yaml\npatchesStrategicMerge:\n  - more.yaml\n',
+      'overlays/prod/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\n',
+      'overlays/prod/more.yaml': 'apiVersion: apps/v1\nkind: Deployment\n',
+      'overlays/prod/base.yaml': 'apiVersion: apps/v1\nkind: Deployment\n',
+    });
+    const paths = k8sManifestPaths(ws);
+    expect(paths).toContain('templates/pod.yaml');
+    expect(paths).toContain('overlays/prod/base.yaml');
+    for (const skipped of [
+      'charts/web/templates/deploy.yaml',
+      'overlays/prod/patch.yaml',
+      'overlays/prod/more.yaml',
+    ]) {
+      expect(paths).not.toContain(skipped);
+    }
+    expect(k8sObjects(ws).map((o) => o.path)).toEqual(['templates/pod.yaml', 'overlays/prod/base.yaml']);
+  });
+
+  it('records a broken manifest as an input problem, and nothing for other broken YAML', () => {
+    const ws = tree({
+      'broken.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n',
+      'templated.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .name }\n',
+      'other.yaml': 'list: [\n',
+    });
+    expect(k8sObjects(ws)).toEqual([]);
+    expect(ws.inputProblems().map((p) => `${p.path}:${p.line}`)).toEqual(['broken.yaml:5']);
+  });
+
+  it('never turns a Helm template into an unparsable-file finding', async () => {
+    const { root } = tree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'chart/templates/deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "x" . }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext: { privileged: true }\n',
+      'k8s/pod.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n',
+    });
+    const report = await runCheck({
+      root,
+      builtinRules: false,
+      ruleDirs: [path.join(REPO_ROOT, 'rules', 'k8s'), path.join(REPO_ROOT, 'rules', 'core')],
+      failOn: 'never',
+    });
+    expect(report.errors).toEqual([]);
+    const paths = new Set(report.findings.map((f) => f.location?.path));
+    expect([...paths]).toEqual(['k8s/pod.yaml']);
+    expect(report.findings.some((f) => f.ruleId === 'unparsable-file')).toBe(false);
+  });
+});
+
+describe('Kubernetes model properties', () => {
+  const fragment = fc.constantFrom(
+    'apiVersion: v1\n',
+    'apiVersion: apps/v1\n',
+    'kind: Pod\n',
+    'kind: Deployment\n',
+    'kind: CronJob\n',
+    'kind: List\n',
+    'items:\n',
+    '  - ',
+    'spec:\n',
+    '  template:\n',
+    '    spec:\n',
+    '  jobTemplate:\n',
+    'containers:\n',
+    '  containers:\n',
+    '    - name: a\n',
+    '      image: x\n',
+    '---\n',
+    '{{ x }}\n',
+    '[',
+    ']',
+    '{',
+    '}',
+    ': ',
+    '&a ',
+    '*a ',
+    '<<: *a\n',
+    ' ',
+    '\n',
+    'é',
+  );
+
+  it('never throws on arbitrary YAML-like text, and every span lies inside the file', () => {
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const ws = tree({ 'm.yaml': text });
+        const lines = new LineIndex(text);
+        for (const object of readK8sObjects(ws, 'm.yaml')) {
+          const pod = podSpecOf(object);
+          const spans = [
+            object.node.span,
+            ...(pod ? [pod.node.span, ...containersOf(pod).map((c) => c.node.span)] : []),
+          ];
+          for (const s of spans) {
+            expect(s.start.line).toBeGreaterThanOrEqual(1);
+            expect(s.end.line).toBeLessThanOrEqual(lines.lineCount);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
