@@ -1,4 +1,6 @@
+import type { Location } from '../types.js';
 import type { NodeSpan, YamlDocument } from '../workspace/yaml.js';
+import type { ParseResult } from './expression.js';
 
 /**
  * Types of the workflow model built by workflow.ts. Kept apart from the builder so that audits can
@@ -60,6 +62,9 @@ export interface Step extends Located<Record<string, unknown>> {
 export interface ContainerSpec extends Located {
   id?: string;
   image?: Located<string>;
+  /** `credentials: { username, password }` for a private registry. */
+  credentials?: LocatedMap;
+  env?: LocatedMap;
 }
 
 export interface Job extends Located<Record<string, unknown>> {
@@ -76,6 +81,12 @@ export interface Job extends Located<Record<string, unknown>> {
   services: ContainerSpec[];
   permissions?: Permissions;
   env?: LocatedMap;
+  /** `environment: name` or `environment: { name, url }`. */
+  environment?: Located;
+  /** `strategy.matrix`: a mapping, or a string expression such as `${{ fromJSON(...) }}`. */
+  matrix?: Located;
+  /** `outputs:`, read by later jobs as `needs.<id>.outputs.<name>`. */
+  outputs?: LocatedMap;
   steps: Step[];
 }
 
@@ -102,15 +113,52 @@ export interface ActionMetadata extends SourceBase {
   runs: Located<Record<string, unknown>>;
   using?: Located;
   image?: Located<string>;
+  /** `inputs:` with their `default:` values, read in steps as `inputs.<name>`. */
+  inputs?: LocatedMap;
   steps: Step[];
 }
 
 export type WorkflowSource = Workflow | ActionMetadata;
 
-/** Callbacks of {@link walkWorkflows}; `job` is undefined for steps of a composite action. */
+/**
+ * Callbacks of {@link walkWorkflows}; `job` is undefined for steps of a composite action and `step`
+ * for expressions outside steps (workflow `env:`, a job's `if:`).
+ */
 export interface WorkflowVisitor {
   workflow?(workflow: Workflow): void;
   action?(action: ActionMetadata): void;
   job?(job: Job, workflow: Workflow): void;
   step?(step: Step, source: WorkflowSource, job: Job | undefined): void;
+  /** Every `${{ }}` in a string value, in document order (the walk needs the workspace for these). */
+  expression?(
+    expr: WorkflowExpression,
+    source: WorkflowSource,
+    job: Job | undefined,
+    step: Step | undefined,
+  ): void;
+}
+
+/** One `${{ ... }}` of a workflow or action file, located in the source (see workflow-expressions.ts). */
+export interface WorkflowExpression {
+  /** Pointer of the string value that holds it. */
+  pointer: string;
+  /** The pointer's tokens below the job or step that holds it (`['run']`, `['with', 'script']`). */
+  field: string[];
+  /** The job (workflows) and the step index (in that job, or in `runs.steps`), if inside one. */
+  jobId?: string;
+  stepIndex?: number;
+  /** The whole `${{ ... }}` and the text between the braces. */
+  raw: string;
+  inner: string;
+  /** Offsets in the decoded string value. */
+  start: number;
+  innerStart: number;
+  /** Parsed with GitHub's expression grammar. */
+  parsed: ParseResult;
+  /** Where the `${{ ... }}` is in the file. */
+  location: Location;
+  /** False when the value's source could not be mapped and positions fall back to its start. */
+  exact: boolean;
+  /** The file location of [from, to) inside `inner` (e.g. one context reference). */
+  locate(from: number, to: number): Location;
 }

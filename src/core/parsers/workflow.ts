@@ -1,5 +1,6 @@
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, type YamlDocument } from '../workspace/yaml.js';
+import { workflowExpressions } from './workflow-expressions.js';
 import type {
   ActionMetadata,
   ContainerSpec,
@@ -11,6 +12,7 @@ import type {
   Trigger,
   Triggers,
   Workflow,
+  WorkflowExpression,
   WorkflowSource,
   WorkflowVisitor,
 } from './workflow-model.js';
@@ -58,20 +60,64 @@ export function workflowSources(workspace: Workspace): WorkflowSource[] {
   return out;
 }
 
-/** Visits workflows, their jobs and steps, and actions and their composite steps, in source order. */
-export function walkWorkflows(sources: readonly WorkflowSource[], visitor: WorkflowVisitor): void {
+/**
+ * The one traversal every audit shares: workflows, their jobs and steps, and actions and their
+ * composite steps, in source order. An audit implements only the callbacks of the level it needs;
+ * `expression` is called for every `${{ }}` right after the job or step that holds it (expressions
+ * outside jobs first), which needs `workspace` to read and locate them (cached per file).
+ */
+export function walkWorkflows(
+  sources: readonly WorkflowSource[],
+  visitor: WorkflowVisitor,
+  workspace?: Workspace,
+): void {
   for (const source of sources) {
+    const exprs =
+      visitor.expression && workspace
+        ? workspace.memo('workflow-expressions-by-holder', source.path, () =>
+            groupExpressions(workflowExpressions(workspace, source)),
+          )
+        : undefined;
+    const emit = (key: string, job: Job | undefined, step: Step | undefined) => {
+      for (const e of exprs?.get(key) ?? []) visitor.expression?.(e, source, job, step);
+    };
     if (source.kind === 'workflow') {
       visitor.workflow?.(source);
+      emit('', undefined, undefined);
       for (const job of source.jobs) {
         visitor.job?.(job, source);
-        for (const step of job.steps) visitor.step?.(step, source, job);
+        emit(job.id, job, undefined);
+        for (const step of job.steps) {
+          visitor.step?.(step, source, job);
+          emit(`${job.id}\u0000${step.index}`, job, step);
+        }
       }
     } else {
       visitor.action?.(source);
-      for (const step of source.steps) visitor.step?.(step, source, undefined);
+      emit('', undefined, undefined);
+      for (const step of source.steps) {
+        visitor.step?.(step, source, undefined);
+        emit(`\u0000${step.index}`, undefined, step);
+      }
     }
   }
+}
+
+/** Expressions keyed by their holder: '' (file level), job id, or job id + NUL + step index. */
+function groupExpressions(list: readonly WorkflowExpression[]): Map<string, WorkflowExpression[]> {
+  const out = new Map<string, WorkflowExpression[]>();
+  for (const e of list) {
+    const key =
+      e.stepIndex !== undefined
+        ? `${e.jobId ?? ''}\u0000${e.stepIndex}`
+        : e.jobId !== undefined
+          ? e.jobId
+          : '';
+    const bucket = out.get(key);
+    if (bucket) bucket.push(e);
+    else out.set(key, [e]);
+  }
+  return out;
 }
 
 /** Whether a path is a workflow (as opposed to action metadata). */
@@ -114,6 +160,7 @@ export function buildAction(path: string, document: YamlDocument): ActionMetadat
   assign(action, 'name', r.optional(root, 'name'));
   assign(action, 'using', r.optional(runs, 'using'));
   assign(action, 'image', r.string(runs, 'image'));
+  assign(action, 'inputs', r.map(root, 'inputs'));
   return action;
 }
 
@@ -126,6 +173,10 @@ function readJob(r: Reader, id: string, node: Located<Record<string, unknown>>):
   assign(job, 'secrets', r.optional(node, 'secrets'));
   assign(job, 'runsOn', r.optional(node, 'runs-on'));
   assign(job, 'env', r.map(node, 'env'));
+  assign(job, 'environment', r.optional(node, 'environment'));
+  assign(job, 'outputs', r.map(node, 'outputs'));
+  const strategy = r.optional(node, 'strategy');
+  if (strategy) assign(job, 'matrix', r.optional(strategy, 'matrix'));
   const container = r.optional(node, 'container');
   if (container) job.container = readContainer(r, container);
   const services = r.optional(node, 'services');
@@ -191,7 +242,11 @@ function readPermissions(r: Reader, node: Located): Permissions {
 function readContainer(r: Reader, node: Located): ContainerSpec {
   const spec: ContainerSpec = { ...node };
   if (typeof node.value === 'string') spec.image = node as Located<string>;
-  else assign(spec, 'image', r.string(node, 'image'));
+  else {
+    assign(spec, 'image', r.string(node, 'image'));
+    assign(spec, 'credentials', r.map(node, 'credentials'));
+    assign(spec, 'env', r.map(node, 'env'));
+  }
   return spec;
 }
 

@@ -1,0 +1,41 @@
+import { locationFromSpan } from '../../location.js';
+import { type ContainerSpec, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+
+/**
+ * A registry password written into a job's `container:` or `services:` credentials is a secret in
+ * the repository, readable by everyone who can read the code and kept in its history. Reported at the
+ * value, which never appears in the message.
+ */
+export const workflowContainerCredentials = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.container-credentials',
+  summary: 'Hard-coded registry passwords in job container or service credentials.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    walkWorkflows(workflowSources(workspace), {
+      job(job, workflow) {
+        const specs: [ContainerSpec, string][] = [];
+        if (job.container) specs.push([job.container, `the container of job "${job.id}"`]);
+        for (const s of job.services) specs.push([s, `service "${s.id}" of job "${job.id}"`]);
+        for (const [spec, what] of specs) {
+          const password = [...(spec.credentials?.entries ?? [])].find(
+            ([k]) => k.toLowerCase() === 'password',
+          )?.[1];
+          const value = password?.value;
+          if (!password || value === null || value === undefined || value === '') continue;
+          if (typeof value === 'string' && value.includes('${{')) continue;
+          findings.push({
+            message:
+              `The registry password for ${what} is written in the workflow (value redacted). Store it as a secret ` +
+              'and reference it (secrets.REGISTRY_PASSWORD in an expression); rotate the exposed one.',
+            location: locationFromSpan(workflow.path, password.span),
+            key: `${job.id}/${spec.id ?? 'container'}/password`,
+          });
+        }
+      },
+    });
+    return findings;
+  },
+});

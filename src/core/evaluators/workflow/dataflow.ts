@@ -1,0 +1,333 @@
+import { locationFromSpan } from '../../location.js';
+import type { ExprNode, RefNode } from '../../parsers/expression.js';
+import { parseUses } from '../../parsers/uses.js';
+import type { Job, Located, Step, WorkflowSource } from '../../parsers/workflow.js';
+import { expressionsAt, expressionsUnder, locatedText } from '../../parsers/workflow-expressions.js';
+import type { Location } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { localCallers } from './callers.js';
+import type { Capability, Classification } from './contexts.js';
+import { callerScope, declaredInputs, entry, matrixPointers } from './dataflow-scopes.js';
+import { shellWrites } from './shell.js';
+
+/** One hop of a value between its source and the sink (an `env:` entry, a step output, an input). */
+export interface Hop {
+  text: string;
+  location: Location;
+}
+
+/** Where an attacker-controlled value comes from, and the hops it took. */
+export interface Origin {
+  /** The context as written at the source, e.g. `github.event.pull_request.title`. */
+  text: string;
+  capability: Capability;
+  /** From the sink outwards: the first hop is the reference in the sink expression. */
+  via: Hop[];
+}
+
+/** An attacker-controlled value entering an expression through one of its references. */
+export interface Flow {
+  ref: RefNode;
+  origin: Origin;
+  /** True for an object or array (rendered as `Object`/`Array` unless passed through toJSON or join). */
+  collection: boolean;
+}
+
+/** Where an expression is evaluated: which `env`, `steps`, `matrix` and `inputs` it sees. */
+export interface Scope {
+  source: WorkflowSource;
+  job?: Job;
+  /** The step being run; steps after it have not produced outputs yet. */
+  stepIndex?: number;
+  /** Which `env:` levels are visible: a step's own `env:` sees the job's and the workflow's. */
+  level: 'step' | 'job' | 'workflow';
+}
+
+type Resolved = Omit<Flow, 'ref'>;
+type Classifier = (path: readonly string[]) => Classification | undefined;
+
+/** Input types whose values cannot carry text. */
+const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
+const MAX_DEPTH = 8;
+
+/** Actions whose outputs carry text from the pull request or its author (output name, or `*`). */
+const TAINTED_OUTPUTS: Record<string, string[]> = {
+  'tj-actions/changed-files': ['*'],
+  'tj-actions/branch-names': ['*'],
+  'peter-evans/find-comment': ['comment-body'],
+  'xt0rted/pull-request-comment-branch': ['head_ref', 'head_sha'],
+  'octokit/request-action': ['data'],
+};
+
+/**
+ * Follows expression values through a repository's workflows: `env:` at every level (and values
+ * written to `$GITHUB_ENV`), step outputs written by scripts or by actions known to echo pull request
+ * data, job outputs (`needs.*.outputs`), static and computed matrices, and `inputs.*` of reusable
+ * workflows and local actions from the callers in the same repository. `classify` decides which
+ * contexts are sources, so one engine serves template injection and head-checkout detection.
+ */
+export class Dataflow {
+  private readonly cache = new Map<string, Resolved[]>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly classify: Classifier,
+  ) {}
+
+  /** Every source value an expression can expand to, with the reference it enters through. */
+  flows(node: ExprNode | undefined, inner: string, scope: Scope, depth = 0): Flow[] {
+    return node ? this.evaluate(node, inner, scope, depth) : [];
+  }
+
+  private evaluate(node: ExprNode, inner: string, scope: Scope, depth: number): Flow[] {
+    switch (node.kind) {
+      case 'literal':
+      case 'not':
+      case 'compare':
+        // Literals, negations and comparisons produce constants and booleans.
+        return [];
+      case 'ref':
+        return this.resolve(node, inner.slice(node.start, node.end), scope, depth).map((r) => ({
+          ...r,
+          ref: node,
+        }));
+      case 'and': {
+        // `a && b` is `b` unless `a` is falsy ('', 0, false, null): only the last operand can be text.
+        const last = node.args[node.args.length - 1];
+        return last ? this.evaluate(last, inner, scope, depth) : [];
+      }
+      case 'or':
+        return node.args.flatMap((a) => this.evaluate(a, inner, scope, depth));
+      case 'index':
+        return this.evaluate(node.target, inner, scope, depth).map((f) => ({ ...f, collection: false }));
+      case 'call': {
+        const args = node.args.map((a) => this.evaluate(a, inner, scope, depth));
+        const scalar = (fs: Flow[] | undefined) => (fs ?? []).filter((f) => !f.collection);
+        switch (node.name) {
+          case 'tojson':
+          case 'fromjson':
+            return (args[0] ?? []).map((f) => ({ ...f, collection: false }));
+          case 'join':
+            return [...(args[0] ?? []).map((f) => ({ ...f, collection: false })), ...scalar(args[1])];
+          case 'format':
+            return args.flatMap(scalar);
+          case 'case':
+            return args.flatMap((fs, i) => (i % 2 === 1 || i === args.length - 1 ? fs : []));
+          case 'contains':
+          case 'startswith':
+          case 'endswith':
+          case 'hashfiles':
+          case 'success':
+          case 'always':
+          case 'failure':
+          case 'cancelled':
+            return [];
+          default:
+            return args.flat();
+        }
+      }
+    }
+  }
+
+  private resolve(ref: RefNode, text: string, scope: Scope, depth: number): Resolved[] {
+    if (depth > MAX_DEPTH) return [];
+    const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    if (this.active.has(key)) return [];
+    this.active.add(key);
+    const out = this.lookup(ref.path, text, scope, depth);
+    this.active.delete(key);
+    this.cache.set(key, out);
+    return out;
+  }
+
+  private lookup(path: string[], text: string, scope: Scope, depth: number): Resolved[] {
+    const [root, a, b, c] = path;
+    switch (root) {
+      case 'github':
+        if (a === 'event' && b === 'inputs' && c !== undefined) return this.input(c, scope, depth);
+        return this.source(path, text);
+      case 'env':
+        return a === undefined ? [] : this.env(a, scope, depth);
+      case 'steps':
+        return a !== undefined && b === 'outputs' && c !== undefined
+          ? this.stepOutput(a, c, scope, depth)
+          : [];
+      case 'needs':
+      case 'jobs':
+        return a !== undefined && b === 'outputs' && c !== undefined
+          ? this.jobOutput(a, c, scope, depth)
+          : [];
+      case 'inputs':
+        return a === undefined ? [] : this.input(a, scope, depth);
+      case 'matrix':
+        return a === undefined ? [] : this.matrix(a, scope, depth);
+      default:
+        // secrets, vars, runner, job, strategy: not controlled by outsiders.
+        return [];
+    }
+  }
+
+  private source(path: string[], text: string): Resolved[] {
+    const c = this.classify(path);
+    return c ? [{ origin: { text, capability: c.capability, via: [] }, collection: c.collection }] : [];
+  }
+
+  /** Flows of every expression in one string value, through a hop. */
+  private value(scope: Scope, pointer: string, hop: Hop, depth: number, under = false): Resolved[] {
+    const list = under
+      ? expressionsUnder(this.workspace, scope.source, pointer)
+      : expressionsAt(this.workspace, scope.source, pointer);
+    return list.flatMap((e) =>
+      (e.parsed.ok ? this.flows(e.parsed.node, e.inner, scope, depth) : []).map((f) => ({
+        origin: { ...f.origin, via: [hop, ...f.origin.via] },
+        // Values stored in env, outputs and inputs are strings.
+        collection: false,
+      })),
+    );
+  }
+
+  private hop(text: string, source: WorkflowSource, node: Located): Hop {
+    return { text, location: locationFromSpan(source.path, node.span) };
+  }
+
+  private env(name: string, scope: Scope, depth: number): Resolved[] {
+    const { source, job } = scope;
+    const step = scope.stepIndex !== undefined ? this.steps(scope)[scope.stepIndex] : undefined;
+    const levels: [[string, Located] | undefined, Scope['level']][] = [];
+    if (scope.level === 'step') levels.push([entry(step?.env, name), 'job']);
+    if (scope.level !== 'workflow' && job) levels.push([entry(job.env, name), 'workflow']);
+    if (scope.level !== 'workflow' && source.kind === 'workflow')
+      levels.push([entry(source.env, name), 'workflow']);
+    const out: Resolved[] = [];
+    // The innermost definition wins; `env:` values see only the levels above their own.
+    const found = levels.find(([e]) => e !== undefined);
+    if (found?.[0] && typeof found[0][1].value === 'string') {
+      const [[key, node], level] = found;
+      const inner: Scope = { ...scope, level: level === 'job' && job ? 'job' : 'workflow' };
+      out.push(...this.value(inner, node.pointer, this.hop(`env.${key}`, source, node), depth + 1));
+    }
+    // Values written to $GITHUB_ENV by earlier steps of the same job.
+    for (const [i, s] of this.steps(scope).entries()) {
+      if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run) continue;
+      for (const w of this.writes(source, s)) {
+        if (w.file === 'env' && w.name.toLowerCase() === name)
+          out.push(...this.written(w, s, i, scope, `env.${w.name}`, depth));
+      }
+    }
+    return out;
+  }
+
+  private steps(scope: Scope): Step[] {
+    return scope.job?.steps ?? (scope.source.kind === 'action' ? scope.source.steps : []);
+  }
+
+  private writes(source: WorkflowSource, step: Step) {
+    const run = step.run!;
+    return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () =>
+      shellWrites(run.value),
+    );
+  }
+
+  /** Flows into a value a script wrote: the expressions on its lines and the env vars it read. */
+  private written(
+    w: ReturnType<typeof shellWrites>[number],
+    step: Step,
+    index: number,
+    scope: Scope,
+    text: string,
+    depth: number,
+  ): Resolved[] {
+    const run = step.run!;
+    const first = w.ranges[0]!;
+    const hop: Hop = {
+      text,
+      location: locatedText(this.workspace, scope.source.path, run).locate(first[0], first[1]),
+    };
+    const stepScope: Scope = { ...scope, stepIndex: index, level: 'step' };
+    const out: Resolved[] = [];
+    for (const e of expressionsAt(this.workspace, scope.source, run.pointer)) {
+      const end = e.start + e.raw.length;
+      if (!w.ranges.some(([s, t]) => e.start < t && s < end) || !e.parsed.ok) continue;
+      for (const f of this.flows(e.parsed.node, e.inner, stepScope, depth + 1)) {
+        if (!f.collection)
+          out.push({ origin: { ...f.origin, via: [hop, ...f.origin.via] }, collection: false });
+      }
+    }
+    for (const name of new Set(w.envVars)) {
+      for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
+        out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+    }
+    return out;
+  }
+
+  private stepOutput(id: string, name: string, scope: Scope, depth: number): Resolved[] {
+    const steps = this.steps(scope);
+    const index = steps.findIndex((s) => typeof s.id?.value === 'string' && s.id.value.toLowerCase() === id);
+    const step = steps[index];
+    if (!step || (scope.stepIndex !== undefined && index >= scope.stepIndex)) return [];
+    const text = `steps.${step.id!.value as string}.outputs.${name}`;
+    if (step.uses) {
+      const ref = parseUses(step.uses.value);
+      if (ref.kind !== 'repository') return [];
+      const outputs = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
+      if (!outputs?.some((o) => o === '*' || o === name)) return [];
+      const origin = {
+        text: `${text} (${ref.owner}/${ref.repo})`,
+        capability: 'arbitrary' as const,
+        via: [],
+      };
+      return [{ origin, collection: false }];
+    }
+    if (!step.run) return [];
+    return this.writes(scope.source, step)
+      .filter((w) => w.file === 'output' && w.name.toLowerCase() === name)
+      .flatMap((w) => this.written(w, step, index, scope, text, depth + 1));
+  }
+
+  private jobOutput(id: string, name: string, scope: Scope, depth: number): Resolved[] {
+    if (scope.source.kind !== 'workflow') return [];
+    const job = scope.source.jobs.find((j) => j.id.toLowerCase() === id);
+    const entry = job && [...(job.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+    if (!job || !entry) return [];
+    const hop = this.hop(`needs.${job.id}.outputs.${entry[0]}`, scope.source, entry[1]);
+    return this.value({ source: scope.source, job, level: 'job' }, entry[1].pointer, hop, depth + 1);
+  }
+
+  private input(name: string, scope: Scope, depth: number): Resolved[] {
+    const { source } = scope;
+    const declared = declaredInputs(source, name);
+    if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t))) return [];
+    const out: Resolved[] = [];
+    for (const d of declared.defaults) {
+      out.push(
+        ...this.value(
+          { source, level: 'workflow' },
+          d.pointer,
+          this.hop(`inputs.${name}`, source, d),
+          depth + 1,
+        ),
+      );
+    }
+    for (const caller of localCallers(this.workspace, source.path)) {
+      const entry = [...(caller.with?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+      if (!entry) continue;
+      const hop = this.hop(`inputs.${entry[0]}`, caller.source, entry[1]);
+      out.push(...this.value(callerScope(caller), entry[1].pointer, hop, depth + 1));
+    }
+    return out;
+  }
+
+  private matrix(key: string, scope: Scope, depth: number): Resolved[] {
+    const m = scope.job?.matrix;
+    if (!m) return [];
+    const jobScope: Scope = { source: scope.source, job: scope.job, level: 'job' };
+    const hop = this.hop(`matrix.${key}`, scope.source, m);
+    if (typeof m.value === 'string') return this.value(jobScope, m.pointer, hop, depth + 1);
+    if (typeof m.value !== 'object' || m.value === null || Array.isArray(m.value)) return [];
+    const pointers = matrixPointers(m.pointer, m.value as Record<string, unknown>, key);
+    return pointers.flatMap((p) => this.value(jobScope, p, hop, depth + 1, true));
+  }
+}

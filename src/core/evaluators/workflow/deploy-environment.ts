@@ -1,0 +1,111 @@
+import { locationFromSpan } from '../../location.js';
+import type { Job, Step } from '../../parsers/workflow.js';
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { actionPathOf, globMatcher } from './shared.js';
+
+export interface DeployEnvironmentOptions {
+  /** Regular expression (case-insensitive) for names that mean production. */
+  production: string;
+  /** Globs on `owner/repo[/path]` of actions that deploy somewhere. */
+  deployActions: string[];
+  /** Regular expressions on `run:` scripts that deploy somewhere. */
+  deployCommands: string[];
+  /** Globs of actions that always release to production (GitHub Pages, package registries). */
+  releaseActions: string[];
+  /** Regular expressions on `run:` scripts that always release to production (`npm publish`, `--prod`). */
+  releaseCommands: string[];
+}
+
+/**
+ * Jobs that deploy to production should name a GitHub `environment:`: it is what lets required
+ * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
+ * it records each deployment. A job is taken to deploy to production when it releases to a public
+ * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
+ * or its id/name) and its id, name, steps, inputs or env name production. Reported at the job's key.
+ */
+export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOptions>({
+  kind: 'workflow.deploy-environment',
+  summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      production: {
+        type: 'string',
+        format: 'regex',
+        default: '(?<![a-z])(?:prod|production|prd|live)(?![a-z])',
+      },
+      deployActions: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+      deployCommands: {
+        type: 'array',
+        items: { type: 'string', minLength: 1, format: 'regex' },
+        default: [],
+      },
+      releaseActions: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+      releaseCommands: {
+        type: 'array',
+        items: { type: 'string', minLength: 1, format: 'regex' },
+        default: [],
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const production = new RegExp(options.production ?? '(?<![a-z])(?:prod|production)(?![a-z])', 'i');
+    const deployAction = globMatcher(options.deployActions ?? []);
+    const releaseAction = globMatcher(options.releaseActions ?? []);
+    const deployCommands = (options.deployCommands ?? []).map((c) => new RegExp(c, 'i'));
+    const releaseCommands = (options.releaseCommands ?? []).map((c) => new RegExp(c, 'i'));
+    const findings: RawFinding[] = [];
+    walkWorkflows(workflowSources(workspace), {
+      job(job, workflow) {
+        if (job.environment || job.uses) return;
+        const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
+        let why = release ? `it ${release}` : undefined;
+        if (!why) {
+          const deploy =
+            job.steps.map((s) => matches(s, deployAction, deployCommands)).find(Boolean) ??
+            (/deploy/i.test(`${job.id} ${String(job.name?.value ?? '')}`)
+              ? 'is named as a deployment'
+              : undefined);
+          const prod = deploy ? productionMention(job, production) : undefined;
+          if (deploy && prod) why = `it ${deploy} and ${prod}`;
+        }
+        if (!why) return;
+        findings.push({
+          message:
+            `Job "${job.id}" deploys to production (${why}) without "environment:", so no required reviewer, ` +
+            'wait timer or branch rule can gate it and it is not recorded as a deployment. Add "environment: production" ' +
+            'and configure its protection rules.',
+          location: locationFromSpan(workflow.path, job.span, true),
+          key: job.id,
+        });
+      },
+    });
+    return findings;
+  },
+});
+
+function matches(step: Step, action: (v: string) => boolean, commands: RegExp[]): string | undefined {
+  const path = actionPathOf(step.uses);
+  if (path && action(path)) return `uses ${step.uses!.value.replace(/@.*$/, '')}`;
+  const m = step.run && commands.map((re) => re.exec(step.run!.value)).find(Boolean);
+  return m ? `runs "${m[0].trim()}"` : undefined;
+}
+
+/** Where the job names production, if it does. */
+function productionMention(job: Job, production: RegExp): string | undefined {
+  const texts: [string, unknown][] = [
+    ['its id', job.id],
+    ['its name', job.name?.value],
+    ...[...(job.env?.entries ?? [])].map(([k, v]): [string, unknown] => [`env ${k}`, v.value]),
+  ];
+  for (const s of job.steps) {
+    texts.push(['a step name', s.name?.value], ['a script', s.run?.value]);
+    for (const [k, v] of s.with?.entries ?? []) texts.push([`input ${k}`, v.value]);
+    for (const [k, v] of s.env?.entries ?? []) texts.push([`env ${k}`, v.value]);
+  }
+  const hit = texts.find(([, v]) => typeof v === 'string' && production.test(v));
+  return hit ? `${hit[0]} names production` : undefined;
+}

@@ -1,0 +1,60 @@
+import { locationFromSpan } from '../../location.js';
+import { type LocatedMap, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { locatedText } from '../../parsers/workflow-expressions.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { stepLabel } from './shared.js';
+import { shellWrites } from './shell.js';
+
+const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
+
+/**
+ * `ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands, which
+ * let anything a step prints (a test name, a log line from a dependency) set environment variables
+ * such as `NODE_OPTIONS` or `LD_PRELOAD` for later steps. Reported where it is set to anything but
+ * false: in an `env:` (workflow, job, step) or written to `$GITHUB_ENV` by a script.
+ */
+export const workflowInsecureCommands = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.insecure-commands',
+  summary: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enabling the set-env and add-path workflow commands.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    const check = (path: string, env: LocatedMap | undefined, where: string, key = where) => {
+      for (const [name, node] of env?.entries ?? []) {
+        if (name.toUpperCase() !== NAME) continue;
+        const v = node.value;
+        if (v === false || v === null || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v))) continue;
+        findings.push({
+          message: `${where} sets ${NAME}, which re-enables the deprecated set-env and add-path commands; any output of a step can then change the environment of later steps. Remove it and use $GITHUB_ENV / $GITHUB_PATH.`,
+          location: locationFromSpan(path, { ...node.span, start: node.span.key ?? node.span.start }),
+          key,
+        });
+      }
+    };
+    walkWorkflows(workflowSources(workspace), {
+      workflow: (w) => check(w.path, w.env, 'The workflow env'),
+      job: (j, w) => check(w.path, j.env, `Job "${j.id}"`),
+      step(step, source, job) {
+        const where = `Step ${step.index + 1}${job ? ` of job "${job.id}"` : ''}`;
+        const key = `${job?.id ?? ''}/${stepLabel(step)}`;
+        check(source.path, step.env, where, key);
+        if (!step.run?.value.includes(NAME)) return;
+        for (const w of shellWrites(step.run.value)) {
+          if (w.file !== 'env' || w.name !== NAME) continue;
+          const [from, to] = w.ranges[0]!;
+          const at = step.run.value.indexOf(NAME, from);
+          findings.push({
+            message: `${where} writes ${NAME} to $GITHUB_ENV, which re-enables the deprecated set-env and add-path commands for the rest of the job. Remove it.`,
+            location: locatedText(workspace, source.path, step.run).locate(
+              at === -1 || at >= to ? from : at,
+              at === -1 || at >= to ? to : at + NAME.length,
+            ),
+            key: `${key}/GITHUB_ENV`,
+          });
+        }
+      },
+    });
+    return findings;
+  },
+});

@@ -1,0 +1,110 @@
+import { locationFromSpan } from '../../location.js';
+import type { Job, Step, Workflow } from '../../parsers/workflow.js';
+import { workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { actionPathOf, eventsOf, globMatcher } from './shared.js';
+
+export interface PrEvidenceOptions {
+  /** What the evidence is, for messages ("static analysis", "tests"). */
+  evidence: string;
+  /** Globs on `owner/repo[/path]` of actions that produce the evidence. */
+  actions: string[];
+  /** Regular expressions (case-insensitive) on `run:` scripts. */
+  commands: string[];
+  /** Regular expression (case-insensitive) on job ids, job names and step names; empty: not used. */
+  names: string;
+  /** Events that run before a change is merged. */
+  events: string[];
+}
+
+/**
+ * Process evidence at repository level: some workflow that runs on pull requests (before a change
+ * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
+ * only on other events (push, schedule), each is reported at its `on:` so the fix is one line; when
+ * none performs it at all, one repository-level finding (no location) says so. What counts is data
+ * in the rule (`actions`, `commands`, `names`), so a team can add its own tools.
+ */
+export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
+  kind: 'workflow.pr-evidence',
+  summary: 'A workflow triggered by pull requests runs the activity (e.g. SAST, tests) named by the rule.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['evidence'],
+    properties: {
+      evidence: { type: 'string', minLength: 1, description: 'What the activity is, for messages.' },
+      actions: {
+        type: 'array',
+        default: [],
+        items: { type: 'string', minLength: 1 },
+        description: 'Globs on owner/repo[/path] of actions that perform the activity.',
+      },
+      commands: {
+        type: 'array',
+        default: [],
+        items: { type: 'string', minLength: 1, format: 'regex' },
+        description: 'Regular expressions (case-insensitive) matched against run: scripts.',
+      },
+      names: {
+        type: 'string',
+        default: '',
+        format: 'regex',
+        description: 'Regular expression (case-insensitive) on job ids, job names and step names.',
+      },
+      events: {
+        type: 'array',
+        default: ['pull_request', 'pull_request_target', 'merge_group'],
+        items: { type: 'string', minLength: 1 },
+        description: 'Events that run before a change is merged.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const action = globMatcher(options.actions ?? []);
+    const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
+    const names = options.names ? new RegExp(options.names, 'i') : undefined;
+    const events = new Set(options.events ?? []);
+    const performs = (job: Job): boolean =>
+      (names !== undefined &&
+        [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
+      job.steps.some((s) => stepPerforms(s, action, commands, names));
+    const doing = workflowSources(workspace).filter(
+      (s): s is Workflow => s.kind === 'workflow' && s.jobs.some(performs),
+    );
+    if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e)))) return [];
+    if (doing.length === 0) {
+      return [
+        {
+          message:
+            `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
+            `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).`,
+          location: null,
+          key: 'missing',
+        },
+      ];
+    }
+    return doing.map((w): RawFinding => {
+      const on = [...eventsOf(w)].join(', ') || 'no trigger';
+      return {
+        message:
+          `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
+          'before it runs. Add "pull_request" to its triggers.',
+        location: w.on ? locationFromSpan(w.path, w.on.span, true) : { path: w.path, startLine: 1 },
+        key: 'not-on-pull-requests',
+      };
+    });
+  },
+});
+
+function stepPerforms(
+  step: Step,
+  action: (v: string) => boolean,
+  commands: RegExp[],
+  names: RegExp | undefined,
+): boolean {
+  const path = actionPathOf(step.uses);
+  if (path && action(path)) return true;
+  if (step.run && commands.some((re) => re.test(step.run!.value))) return true;
+  return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
+}

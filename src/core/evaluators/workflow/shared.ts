@@ -1,0 +1,87 @@
+import picomatch from 'picomatch';
+import { parseUses } from '../../parsers/uses.js';
+import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
+
+/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
+export const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
+
+/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
+export const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+
+/** The events a workflow is triggered by. */
+export function eventsOf(workflow: Workflow): Set<string> {
+  return new Set((workflow.on?.events ?? []).map((e) => e.event));
+}
+
+/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
+export function actionOf(uses: Located<string> | undefined): string | undefined {
+  if (!uses) return undefined;
+  const ref = parseUses(uses.value);
+  return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
+}
+
+/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
+export function actionPathOf(uses: Located<string> | undefined): string | undefined {
+  if (!uses) return undefined;
+  const ref = parseUses(uses.value);
+  if (ref.kind !== 'repository') return undefined;
+  return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
+}
+
+/** The `@ref` of a repository `uses:`. */
+export function refOf(uses: Located<string> | undefined): string | undefined {
+  if (!uses) return undefined;
+  const ref = parseUses(uses.value);
+  return ref.kind === 'repository' ? ref.ref : undefined;
+}
+
+/** A `with:` input (input names are case-insensitive). */
+export function input(step: Step, name: string): Located | undefined {
+  for (const [k, v] of step.with?.entries ?? []) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+/** YAML `false`, or a string that GitHub reads as false. */
+export function isFalse(node: Located | undefined): boolean {
+  if (!node) return false;
+  return (
+    node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false')
+  );
+}
+
+/** YAML `true`, or a string that GitHub reads as true. */
+export function isTrue(node: Located | undefined): boolean {
+  if (!node) return false;
+  return (
+    node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true')
+  );
+}
+
+/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
+export function globMatcher(globs: readonly string[]): (value: string) => boolean {
+  return globs.length > 0 ? picomatch([...globs], { nocase: true, dot: true }) : () => false;
+}
+
+/** The job's `if:` as text (empty when absent). */
+export function conditionOf(job: Job): string {
+  return typeof job.if?.value === 'string' ? job.if.value : '';
+}
+
+/** The text a step contributes to keyword searches: its action, name and script. */
+export function stepText(step: Step): string {
+  return [step.uses?.value, step.name?.value, step.run?.value]
+    .filter((v) => typeof v === 'string')
+    .join('\n');
+}
+
+/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
+export function stepLabel(step: Step): string {
+  for (const v of [step.id?.value, step.name?.value, step.uses?.value])
+    if (typeof v === 'string' && v) return v;
+  return step.run ? 'run' : `#${step.index}`;
+}

@@ -1,0 +1,192 @@
+/**
+ * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
+ * from what), and commands that download and execute code. It is not a shell parser: it reads
+ * logical lines (backslash continuations joined) with linear-time patterns, which is how these
+ * commands are written in practice; what it cannot see it does not report.
+ */
+
+/** A value a script writes to `$GITHUB_OUTPUT` or `$GITHUB_ENV`, and what it is made of. */
+export interface ShellWrite {
+  file: 'output' | 'env';
+  /** Output or variable name (as written). */
+  name: string;
+  /** Ranges of the script [start, end) the value comes from (the writing line, or an assignment). */
+  ranges: [number, number][];
+  /** Environment variables the value reads (`$NAME`, `${NAME}`) that the script did not assign. */
+  envVars: string[];
+}
+
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+export function joinContinuations(script: string): string {
+  return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function lines(script: string): Line[] {
+  const out: Line[] = [];
+  const joined = joinContinuations(script);
+  let at = 0;
+  for (const text of joined.split('\n')) {
+    out.push({ start: at, end: at + text.length, text });
+    at += text.length + 1;
+  }
+  return out;
+}
+
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+export function shellWrites(script: string): ShellWrite[] {
+  const out: ShellWrite[] = [];
+  const assigned = new Map<string, { ranges: [number, number][]; envVars: string[] }>();
+  let heredoc: { write: ShellWrite; delimiter: string } | undefined;
+  const all = lines(script);
+  const files = writtenFiles(all);
+  for (const [i, line] of all.entries()) {
+    if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+      heredoc = undefined;
+      continue;
+    }
+    const sources = sourcesOf(line, assigned);
+    const file = files[i];
+    if (file) {
+      const writes = commands(line).flatMap((command) => {
+        const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+        if (!m) return [];
+        const write: ShellWrite = { file, name: m[1]!, ...sourcesOf(command, assigned) };
+        if (m[2] === '<<') {
+          const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+          heredoc = { write, delimiter };
+        }
+        return [write];
+      });
+      out.push(...writes);
+      if (writes.length > 0) continue;
+      if (heredoc) {
+        heredoc.write.ranges.push(...sources.ranges);
+        heredoc.write.envVars.push(...sources.envVars);
+        continue;
+      }
+    }
+    const a = ASSIGNMENT.exec(line.text);
+    if (a) assigned.set(a[1]!, sources);
+  }
+  return out;
+}
+
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line: Line): Line[] {
+  const out: Line[] = [];
+  let from = 0;
+  for (const m of line.text.matchAll(/;|&&/g)) {
+    out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+    from = m.index + m[0].length;
+  }
+  out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+  return out;
+}
+
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all: Line[]): ('output' | 'env' | undefined)[] {
+  const files = all.map((l) =>
+    /GITHUB_OUTPUT/.test(l.text) ? 'output' : /GITHUB_ENV/.test(l.text) ? ('env' as const) : undefined,
+  );
+  const open: number[] = [];
+  for (const [i, l] of all.entries()) {
+    if (/^\s*\{\s*(?:#.*)?$/.test(l.text)) open.push(i);
+    const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV)\b/.exec(l.text);
+    if (!close) continue;
+    const start = open.pop();
+    if (start === undefined) continue;
+    for (let k = start + 1; k < i; k++) files[k] ??= close[1] === 'OUTPUT' ? 'output' : 'env';
+  }
+  return files;
+}
+
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text: string): string | undefined {
+  return text
+    .trim()
+    .replace(/^echo\s+|["']/g, '')
+    .split(/\s/)[0];
+}
+
+function sourcesOf(
+  line: Line,
+  assigned: Map<string, { ranges: [number, number][]; envVars: string[] }>,
+): { ranges: [number, number][]; envVars: string[] } {
+  const ranges: [number, number][] = [[line.start, line.end]];
+  const envVars: string[] = [];
+  for (const m of line.text.matchAll(VAR_REF)) {
+    const name = m[1]!;
+    const known = assigned.get(name);
+    if (known) {
+      ranges.push(...known.ranges);
+      envVars.push(...known.envVars);
+    } else envVars.push(name);
+  }
+  return { ranges, envVars };
+}
+
+/** A command that downloads code and runs it in the same step, without a chance to verify it. */
+export interface RemoteExecution {
+  start: number;
+  end: number;
+  /** The matched command, whitespace collapsed. */
+  text: string;
+}
+
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw`(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+  // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+  new RegExp(String.raw`(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+  // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+  new RegExp(
+    String.raw`(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`,
+    'gi',
+  ),
+  // iex ((New-Object Net.WebClient).DownloadString('...'))
+  /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+
+/** `curl | sh` and its relatives in a script, at their offsets. */
+export function remoteExecutions(script: string): RemoteExecution[] {
+  const joined = joinContinuations(script);
+  const out: RemoteExecution[] = [];
+  for (const re of REMOTE_EXECUTION) {
+    re.lastIndex = 0;
+    for (const m of joined.matchAll(re)) {
+      const start = m.index;
+      if (out.some((o) => start < o.end && o.start < start + m[0].length)) continue;
+      out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Commands in a script that fetch or check out a pull request's head. */
+export function headCheckouts(script: string): RemoteExecution[] {
+  const joined = joinContinuations(script);
+  const out: RemoteExecution[] = [];
+  const re =
+    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s/]{1,200}\/(?:head|merge))(?![\w-])/g;
+  for (const m of joined.matchAll(re)) {
+    out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+  }
+  return out;
+}

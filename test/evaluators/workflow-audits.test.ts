@@ -1,0 +1,246 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
+import { afterAll, describe, expect, it } from 'vitest';
+import { workflowCheckoutCredentials } from '../../src/core/evaluators/workflow/checkout-credentials.js';
+import { workflowContainerCredentials } from '../../src/core/evaluators/workflow/container-credentials.js';
+import { workflowDangerousTriggers } from '../../src/core/evaluators/workflow/dangerous-triggers.js';
+import { workflowDeployEnvironment } from '../../src/core/evaluators/workflow/deploy-environment.js';
+import { workflowInsecureCommands } from '../../src/core/evaluators/workflow/insecure-commands.js';
+import { workflowOverprovisionedSecrets } from '../../src/core/evaluators/workflow/overprovisioned-secrets.js';
+import { workflowPermissions } from '../../src/core/evaluators/workflow/permissions.js';
+import { workflowPrEvidence } from '../../src/core/evaluators/workflow/pr-evidence.js';
+import { workflowRemoteScript } from '../../src/core/evaluators/workflow/remote-script.js';
+import { workflowSecretsInherit } from '../../src/core/evaluators/workflow/secrets-inherit.js';
+import { workflowSelfHostedRunner } from '../../src/core/evaluators/workflow/self-hosted-runner.js';
+import { workflowUnpinnedImages } from '../../src/core/evaluators/workflow/unpinned-images.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const W = '.github/workflows/w.yml';
+const one = (text: string) => ({ [W]: text });
+
+describe('workflow.dangerous-triggers', () => {
+  it('reports the head ref of a checkout, through env, at its column; the trigger alone as info', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(`on: [pull_request_target]
+jobs:
+  a:
+    runs-on: x
+    env:
+      SHA: \${{ github.event.pull_request.head.sha }}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event_name == 'x' && env.SHA || github.sha }}
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:10:48`, undefined]]);
+    const info = await evaluate(
+      workflowDangerousTriggers,
+      one('on: workflow_run\njobs:\n  a:\n    steps: []\n'),
+      {},
+    );
+    expect(info.map((f) => [at(f), f.severity, f.key])).toEqual([
+      [`${W}:1:5`, 'info', 'trigger:workflow_run'],
+    ]);
+  });
+});
+
+describe('workflow.unpinned-images', () => {
+  it('reports tags at the image value and honours the allow list', async () => {
+    const files = one(`on: push
+jobs:
+  a:
+    container: { image: "node:20" }
+    services:
+      db: postgres:16
+      cache:
+        image: ghcr.io/acme/cache:1
+`);
+    expect((await evaluate(workflowUnpinnedImages, files, { allow: [] })).map(at)).toEqual([
+      `${W}:4:26`,
+      `${W}:6:11`,
+      `${W}:8:16`,
+    ]);
+    expect(
+      (await evaluate(workflowUnpinnedImages, files, { allow: ['ghcr.io/acme/*', 'postgres'] })).map(at),
+    ).toEqual([`${W}:4:26`]);
+  });
+});
+
+describe('secrets and credentials', () => {
+  it('checkout credentials: at uses, high only when the upload takes the checkout with hidden files', async () => {
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      one(`on: push
+jobs:
+  a:
+    steps:
+      - uses: actions/checkout@v4
+        with: { path: src }
+      - uses: actions/upload-artifact@v4
+        with: { path: src, include-hidden-files: true }
+  b:
+    steps:
+      - uses: actions/checkout@v4
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      [`${W}:5:15`, 'high'],
+      [`${W}:11:15`, undefined],
+    ]);
+  });
+
+  it('secrets inherit, overprovisioned secrets and literal registry passwords, exactly located', async () => {
+    const text = `on: push
+jobs:
+  call:
+    uses: o/r/.github/workflows/x.yml@${'a'.repeat(40)}
+    secrets: inherit
+  run:
+    container:
+      image: x
+      credentials: { username: u, password: p4ss }
+    steps:
+      - run: echo "\${{ toJSON(secrets) }}" "\${{ secrets[inputs.name] }}"
+`;
+    expect((await evaluate(workflowSecretsInherit, one(text), {})).map(at)).toEqual([`${W}:5:14`]);
+    expect(
+      (await evaluate(workflowOverprovisionedSecrets, one(text), {})).map((f) => [at(f), f.severity]),
+    ).toEqual([
+      [`${W}:11:31`, undefined],
+      [`${W}:11:49`, 'medium'],
+    ]);
+    const creds = await evaluate(workflowContainerCredentials, one(text), {});
+    expect(creds.map(at)).toEqual([`${W}:9:45`]);
+    expect(creds[0]!.message).not.toContain('p4ss');
+  });
+
+  it('insecure commands: at the env key and at the $GITHUB_ENV write', async () => {
+    const findings = await evaluate(
+      workflowInsecureCommands,
+      one(`on: push
+jobs:
+  a:
+    steps:
+      - run: |
+          echo hi
+          echo ACTIONS_ALLOW_UNSECURE_COMMANDS=true >> $GITHUB_ENV
+        env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: 1 }
+`),
+      {},
+    );
+    expect(findings.map(at)).toEqual([`${W}:8:16`, `${W}:7:16`]);
+  });
+});
+
+describe('runners and downloads', () => {
+  it('self-hosted labels on pull request workflows', async () => {
+    const findings = await evaluate(
+      workflowSelfHostedRunner,
+      one('on: pull_request\njobs:\n  a:\n    runs-on: [linux, self-hosted]\n    steps: []\n'),
+      {},
+    );
+    expect(findings.map(at)).toEqual([`${W}:4:22`]);
+    expect(
+      await evaluate(workflowSelfHostedRunner, one('on: push\njobs:\n  a:\n    runs-on: self-hosted\n'), {}),
+    ).toEqual([]);
+  });
+
+  it('curl | sh inside a folded script, at the command', async () => {
+    const findings = await evaluate(
+      workflowRemoteScript,
+      one(
+        'on: push\njobs:\n  a:\n    steps:\n      - run: >\n          set -e;\n          curl -sL https://x.example | bash\n',
+      ),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.location?.endColumn])).toEqual([[`${W}:7:11`, 43]]);
+  });
+});
+
+describe('process evidence', () => {
+  const sast = {
+    evidence: 'static analysis',
+    actions: ['github/codeql-action/analyze'],
+    commands: [],
+    names: '',
+  };
+
+  it('is repository-level when no workflow performs the activity', async () => {
+    const findings = await evaluate(
+      workflowPrEvidence,
+      one('on: pull_request\njobs:\n  a:\n    steps: [{run: make}]\n'),
+      {
+        ...sast,
+        events: ['pull_request'],
+      },
+    );
+    expect(findings.map((f) => [f.location, f.key])).toEqual([[null, 'missing']]);
+  });
+
+  it('points at `on:` of a workflow that performs it on other events only, and passes on pull requests', async () => {
+    const steps = '    steps:\n      - uses: github/codeql-action/analyze@v3\n';
+    const push = await evaluate(workflowPrEvidence, one(`name: x\non: push\njobs:\n  a:\n${steps}`), {
+      ...sast,
+      events: ['pull_request'],
+    });
+    expect(push.map(at)).toEqual([`${W}:2:1`]);
+    const pr = await evaluate(workflowPrEvidence, one(`on: [push, pull_request]\njobs:\n  a:\n${steps}`), {
+      ...sast,
+      events: ['pull_request'],
+    });
+    expect(pr).toEqual([]);
+  });
+
+  it('deploy jobs without environment, at the job key', async () => {
+    const options = {
+      production: '(?<![a-z])prod(?:uction)?(?![a-z])',
+      deployActions: [],
+      deployCommands: ['helm\\s+upgrade'],
+      releaseActions: [],
+      releaseCommands: [],
+    };
+    const findings = await evaluate(
+      workflowDeployEnvironment,
+      one(`on: push
+jobs:
+  ship:
+    steps:
+      - run: helm upgrade app ./chart -f values-production.yaml
+  ship-staging:
+    steps:
+      - run: helm upgrade app ./chart -f values-staging.yaml
+`),
+      options,
+    );
+    expect(findings.map(at)).toEqual([`${W}:3:3`]);
+    expect(findings[0]!.message).toContain('runs "helm upgrade" and a script names production');
+  });
+});
+
+describe('workflow.permissions: unneeded write scopes', () => {
+  it('reports the write value on read-only pull request jobs only', async () => {
+    const findings = await evaluate(
+      workflowPermissions,
+      one(`on: pull_request
+permissions: { contents: read }
+jobs:
+  ro:
+    permissions: { contents: write, statuses: read }
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm test
+  rw:
+    permissions: { contents: write }
+    steps:
+      - run: git push
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.key])).toEqual([[`${W}:5:30`, 'unneeded-write:ro:contents']]);
+  });
+});

@@ -1,0 +1,198 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
+import { afterAll, describe, expect, it } from 'vitest';
+import { classifyContext } from '../../src/core/evaluators/workflow/contexts.js';
+import { workflowTemplateInjection } from '../../src/core/evaluators/workflow/template-injection.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const W = '.github/workflows/w.yml';
+const run = (files: Record<string, string>, sinks: { uses: string; inputs: string[] }[] = []) =>
+  evaluate(workflowTemplateInjection, files, { sinks });
+const job = (steps: string, extra = '') =>
+  `on: pull_request_target\njobs:\n  j:\n    runs-on: ubuntu-latest\n${extra}    steps:\n${steps}`;
+
+describe('workflow.template-injection', () => {
+  it('reports the reference at its exact line and column, graded by capability', async () => {
+    const findings = await run({
+      [W]: job(`      - run: |
+          echo ok
+          echo "\${{ github.event.pull_request.title }}" "\${{ github.event.pusher.email }}"
+`),
+    });
+    expect(findings.map((f) => [at(f), f.severity, f.location?.endColumn])).toEqual([
+      [`${W}:8:21`, 'high', 51],
+      [`${W}:8:62`, 'medium', 86],
+    ]);
+    expect(findings[0]!.message).toContain('"github.event.pull_request.title" in run:');
+    expect(findings[0]!.key).toBe('j/run/run:/github.event.pull_request.title');
+  });
+
+  it('does not report conditions, safe contexts, literal ternaries or arrays without toJSON', async () => {
+    const findings = await run({
+      [W]: job(`      - if: \${{ contains(github.event.pull_request.title, 'x') }}
+        run: |
+          echo \${{ github.event.pull_request.number }} \${{ github.event.pull_request.head.sha }}
+          echo \${{ github.event.pull_request.title == 'a' && 'yes' || 'no' }}
+          echo \${{ github.event.pull_request.labels.*.name }} \${{ toJSON(github.event.pull_request.head.sha) }}
+          echo \${{ secrets.TOKEN }} \${{ vars.NAME }} \${{ github.actor }} \${{ runner.os }}
+`),
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('follows values through env levels, with shadowing, and through $GITHUB_ENV', async () => {
+    const findings = await run({
+      [W]: `on: issues
+env:
+  T: \${{ github.event.issue.title }}
+  SAFE: \${{ github.event.issue.title }}
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "B=\${{ github.event.issue.body }}" >> $GITHUB_ENV
+      - run: echo \${{ env.T }} \${{ env.SAFE }} \${{ env.B }}
+        env:
+          SAFE: fixed
+`,
+    });
+    expect(findings.map(at)).toEqual([`${W}:9:26`, `${W}:10:23`, `${W}:10:52`]);
+    expect(findings[1]!.message).toContain('github.event.issue.title via env.T (line 3)');
+    expect(findings[2]!.message).toContain('github.event.issue.body via env.B (line 9)');
+  });
+
+  it('follows step outputs written by scripts, including through shell variables and heredocs', async () => {
+    const findings = await run({
+      [W]: job(`      - id: a
+        env:
+          BODY: \${{ github.event.comment.body }}
+        run: |
+          text="$BODY"
+          echo "quoted=$text" >> "$GITHUB_OUTPUT"
+          echo "notes<<EOF" >> "$GITHUB_OUTPUT"
+          echo "\${{ github.event.issue.title }}" >> "$GITHUB_OUTPUT"
+          echo "EOF" >> "$GITHUB_OUTPUT"
+          echo "n=\${{ github.event.issue.number }}" >> "$GITHUB_OUTPUT"
+      - run: echo \${{ steps.a.outputs.quoted }} \${{ steps.a.outputs.notes }} \${{ steps.a.outputs.n }}
+`),
+    });
+    // The heredoc line itself is also an injection into the writing script.
+    expect(findings.map(at)).toEqual([`${W}:13:21`, `${W}:16:23`, `${W}:16:53`]);
+    expect(findings[1]!.message).toContain('github.event.comment.body via steps.a.outputs.quoted');
+  });
+
+  it('follows outputs written inside a { ... } >> "$GITHUB_OUTPUT" group, several per line', async () => {
+    const findings = await run({
+      [W]: job(`      - id: g
+        env:
+          HEAD: \${{ github.head_ref }}
+        run: |
+          {
+            echo "a=$HEAD"; echo "b=fixed"
+          } >> "$GITHUB_OUTPUT"
+      - run: echo \${{ steps.g.outputs.a }} \${{ steps.g.outputs.b }}
+`),
+    });
+    expect(findings.map(at)).toEqual([`${W}:13:23`]);
+  });
+
+  it('follows inputs of local reusable workflows and actions to their callers', async () => {
+    const findings = await run({
+      [W]: `on: pull_request_target
+jobs:
+  call:
+    uses: ./.github/workflows/r.yml
+    with: { t: "\${{ github.head_ref }}", n: "\${{ github.event.number }}" }
+  use:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./actions/a/
+        with:
+          msg: \${{ github.event.pull_request.body }}
+`,
+      '.github/workflows/r.yml':
+        'on:\n  workflow_call:\n    inputs:\n      t: { type: string }\n      n: { type: string }\n      b: { type: boolean }\njobs:\n  r:\n    runs-on: x\n    steps:\n      - run: echo ${{ inputs.t }} ${{ inputs.n }} ${{ inputs.b }}\n',
+      'actions/a/action.yml':
+        'name: a\ninputs:\n  msg: {}\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "${{ inputs.msg }}"\n',
+    });
+    expect(findings.map(at)).toEqual(['.github/workflows/r.yml:11:23', 'actions/a/action.yml:8:22']);
+    expect(findings[0]!.message).toContain(`github.head_ref via inputs.t (${W}:5)`);
+  });
+
+  it('follows job outputs and computed matrices, not static ones', async () => {
+    const findings = await run({
+      [W]: `on: issue_comment
+jobs:
+  a:
+    runs-on: x
+    outputs:
+      o: \${{ steps.s.outputs.v }}
+    steps:
+      - id: s
+        run: echo "v=\${{ github.event.comment.body }}" >> $GITHUB_OUTPUT
+  b:
+    needs: a
+    runs-on: x
+    strategy:
+      matrix:
+        v: [1, 2]
+        w: \${{ fromJSON(needs.a.outputs.o) }}
+    steps:
+      - run: echo \${{ needs.a.outputs.o }} \${{ matrix.v }} \${{ matrix.w }}
+`,
+    });
+    expect(findings.map(at)).toEqual([`${W}:9:26`, `${W}:18:23`, `${W}:18:64`]);
+  });
+
+  it('treats github-script and configured inputs as code sinks, other inputs not', async () => {
+    const files = {
+      [W]: job(`      - uses: actions/github-script@v7
+        with:
+          script: console.log("\${{ github.head_ref }}")
+          github-token: \${{ github.head_ref }}
+      - uses: acme/exec@v1
+        with:
+          cmd: \${{ github.head_ref }}
+`),
+    };
+    expect((await run(files)).map(at)).toEqual([`${W}:8:36`]);
+    expect((await run(files, [{ uses: 'acme/exec', inputs: ['cmd'] }])).map(at)).toEqual([
+      `${W}:8:36`,
+      `${W}:12:20`,
+    ]);
+  });
+
+  it('reports toJSON and join of objects and arrays that hold attacker text', async () => {
+    const findings = await run({
+      [W]: job(`      - run: echo '\${{ toJSON(github.event) }}' "\${{ join(github.event.commits.*.message) }}"
+`),
+    });
+    expect(findings.map(at)).toEqual([`${W}:6:31`, `${W}:6:59`]);
+  });
+});
+
+describe('context capabilities', () => {
+  it.each([
+    ['github.event.pull_request.title', 'arbitrary', false],
+    ['github.head_ref', 'arbitrary', false],
+    ['github.event.commits.*.author.email', 'arbitrary', true],
+    ['github.event.commits.#.message', 'arbitrary', false],
+    ['github.event.client_payload.anything.deep', 'arbitrary', false],
+    ['github.event.pull_request', 'arbitrary', true],
+    ['github.event.pusher.email', 'structured', false],
+  ])('%s is %s', (path, capability, collection) => {
+    expect(classifyContext(path.split('.'))).toEqual({ capability, collection });
+  });
+
+  it.each([
+    'github.event.pull_request.number',
+    'github.event.pull_request.head.sha',
+    'github.event.pull_request.base.ref',
+    'github.event.pull_request.user.login',
+    'github.sha',
+    'github.ref_name',
+  ])('%s is not a source', (path) => {
+    expect(classifyContext(path.split('.'))).toBeUndefined();
+  });
+});
