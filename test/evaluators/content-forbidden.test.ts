@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contentForbidden } from '../../src/core/evaluators/generic/content-forbidden.js';
 import { MAX_LINE_CHARS } from '../../src/core/evaluators/generic/shared.js';
+import { secretsScan } from '../../src/core/evaluators/secrets/evaluator.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import { at, cleanup, run, runBuiltin, testRule, workspaceOf } from './kit.js';
 
@@ -130,8 +131,9 @@ describe('built-in content rules', () => {
         const workspace = workspaceOf({
           'k.txt': `x = "-----BEGIN ${h}-----${s}${b}\n-----END ${h}-----"\n`,
         });
-        const findings = await contentForbidden.evaluate({
-          rule: testRule('content.forbidden', {}),
+        // The rule moved to the secret scanner, which shares one pass per file with the other secret rules.
+        const findings = await secretsScan.evaluate({
+          rule: testRule('secrets.scan', {}),
           options,
           workspace,
         });

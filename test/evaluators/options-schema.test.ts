@@ -40,7 +40,7 @@ describe('options schemas of the generic and repository kinds', () => {
     [
       'content.forbidden with an invalid regex',
       { kind: 'content.forbidden', with: { paths: ['**'], patterns: ['(unclosed'] } },
-      '/check/with/patterns/0: must match format "regex"',
+      '/check/with/patterns/0: must be a valid regex',
     ],
     [
       'content.forbidden with the g flag',

@@ -9,9 +9,28 @@
  * dropped; the escape and the line break are removed without adding a space.
  */
 export function joinContinuations(raw: string, escapeChar: string): string {
+  return joinContinuationsWithOffsets(raw, escapeChar).text;
+}
+
+/**
+ * {@link joinContinuations}, also returning for each character of the joined text its offset in
+ * `raw`, so that a match in the joined command can be located on its physical line.
+ */
+export function joinContinuationsWithOffsets(
+  raw: string,
+  escapeChar: string,
+): { text: string; offsets: number[] } {
   const lines = raw.split('\n');
-  let out = '';
+  let text = '';
+  const offsets: number[] = [];
+  const append = (s: string, from: number) => {
+    text += s;
+    for (let k = 0; k < s.length; k++) offsets.push(from + k);
+  };
+  let lineStart = 0;
   for (let i = 0; i < lines.length; i++) {
+    const start = lineStart;
+    lineStart += lines[i]!.length + 1;
     const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
     if (i > 0) {
       const trimmed = line.trimStart();
@@ -19,13 +38,13 @@ export function joinContinuations(raw: string, escapeChar: string): string {
     }
     const body = line.replace(/[ \t]+$/, '');
     if (body.endsWith(escapeChar)) {
-      out += body.slice(0, -escapeChar.length);
+      append(body.slice(0, -escapeChar.length), start);
     } else {
-      out += line;
+      append(line, start);
       break;
     }
   }
-  return out;
+  return { text, offsets };
 }
 
 /**

@@ -1,14 +1,27 @@
-import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import { type Add, DockerfileParser, type Env, type From, type Instruction } from 'dockerfile-ast';
 import { LineIndex } from '../workspace/lines.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { NodeSpan } from '../workspace/yaml.js';
-import { expandVariables, joinContinuations, splitWords } from './dockerfile-words.js';
+import {
+  type AddInstruction,
+  type EnvDecl,
+  readAdd,
+  readEnv,
+  readExpose,
+  runPosition,
+  type ScopedWord,
+  StageScope,
+} from './dockerfile-scope.js';
+import { expandVariables, joinContinuations, splitWords, UNRESOLVED } from './dockerfile-words.js';
+
+export type { AddInstruction, EnvDecl, ScopedWord } from './dockerfile-scope.js';
 
 /**
  * A model of Dockerfiles built on `dockerfile-ast`, which implements Docker's own lexing: line
  * continuations (with comment lines inside them), the `escape` parser directive, heredocs (`RUN
  * <<EOF`, whose body is not parsed as instructions) and exact ranges. On top of it this module keeps
- * only what audits need: stages, ARG defaults, USER and RUN instructions, all with 1-based spans.
+ * only what audits need: stages, ARG defaults, ENV, USER, RUN, ADD and EXPOSE instructions, all with
+ * 1-based spans, and values resolved in Docker's variable scope (dockerfile-scope.ts).
  */
 
 /** Dockerfile and Containerfile naming conventions (`Dockerfile.dev`, `api.Dockerfile`, ...). */
@@ -39,6 +52,9 @@ export interface InstructionText {
   span: NodeSpan;
   /** Span of the arguments (after flags); undefined when the instruction has none. */
   argsSpan?: NodeSpan;
+  /** RUN only: the arguments as written and their offset in the file, for {@link positionInRun}. */
+  raw?: string;
+  rawOffset?: number;
 }
 
 export interface FromInstruction {
@@ -61,6 +77,10 @@ export interface Stage {
   args: ArgDecl[];
   users: InstructionText[];
   runs: InstructionText[];
+  envs: EnvDecl[];
+  adds: AddInstruction[];
+  /** EXPOSE ports, resolved with the ARG and ENV values in force at each EXPOSE. */
+  exposes: ScopedWord[];
 }
 
 export interface DockerfileModel {
@@ -71,6 +91,8 @@ export interface DockerfileModel {
   /** ARGs before the first FROM: the only variables a FROM line can use. */
   globalArgs: ArgDecl[];
   stages: Stage[];
+  /** Line index of the text, for positions inside instructions. */
+  lines: LineIndex;
 }
 
 /** Files of the workspace that follow a Dockerfile naming convention. */
@@ -100,24 +122,50 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     escapeChar,
     globalArgs: [],
     stages: [],
+    lines,
   };
   let stage: Stage | undefined;
+  let scope: StageScope | undefined;
+  let globals: Map<string, string | null> | undefined;
+  // ENV values at the end of each stage, and the names each stage set, for stages built FROM it.
+  const envAtEnd: Map<string, string>[] = [];
+  let envNames = new Set<string>();
+  const closeStage = () => {
+    if (scope) envAtEnd.push(scope.envSnapshot(envNames));
+  };
   for (const ins of parsed.getInstructions()) {
     const keyword = ins.getKeyword();
     if (keyword === 'FROM') {
+      closeStage();
+      globals ??= globalArgValues(model);
       stage = {
         index: model.stages.length,
         from: readFrom(ins as From, spanOf),
         args: [],
         users: [],
         runs: [],
+        envs: [],
+        adds: [],
+        exposes: [],
       };
+      const parent = inheritedStage(model, stage, globals);
+      scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
+      envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
       model.stages.push(stage);
       continue;
     }
     if (keyword === 'ARG') {
       const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
       (stage ? stage.args : model.globalArgs).push(...args);
+      for (const a of stage ? args : []) scope?.declareArg(a.name, a.value);
+    } else if (stage && scope && keyword === 'ENV') {
+      const envs = readEnv(ins as Env, scope, spanOf);
+      stage.envs.push(...envs);
+      for (const e of envs) envNames.add(e.name);
+    } else if (stage && scope && keyword === 'ADD') {
+      stage.adds.push(readAdd(ins as Add, scope, spanOf));
+    } else if (stage && scope && keyword === 'EXPOSE') {
+      stage.exposes.push(...readExpose(ins, scope, spanOf));
     } else if (stage && keyword === 'USER') {
       const [first] = splitWords(
         joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar),
@@ -125,16 +173,30 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       );
       if (first) stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
     } else if (stage && keyword === 'RUN') {
-      stage.runs.push(
-        withArgs(
-          { value: runText(ins, source, lines, escapeChar), span: spanOf(ins.getRange()) },
-          ins,
-          spanOf,
-        ),
-      );
+      stage.runs.push(withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf));
     }
   }
   return model;
+}
+
+/**
+ * The file position of `index` in a RUN's `value` (its joined command), so a finding about one
+ * command of a multi-line RUN points at the physical line that holds it.
+ */
+export function positionInRun(model: DockerfileModel, run: InstructionText, index: number) {
+  if (run.raw === undefined || run.rawOffset === undefined) return run.span.start;
+  return runPosition(run.raw, run.rawOffset, model.escapeChar, model.lines, index);
+}
+
+/** The earlier stage a FROM builds on (inheriting its ENV), resolving global ARGs in the image. */
+function inheritedStage(
+  model: DockerfileModel,
+  stage: Stage,
+  globals: ReadonlyMap<string, string | null>,
+): Stage | undefined {
+  if (!stage.from.image) return undefined;
+  const { text } = expandVariables(stage.from.image, globals, model.escapeChar);
+  return text.includes(UNRESOLVED) ? undefined : referencedStage(model, stage, text);
 }
 
 /** Final stage of a model, i.e. the image that is built by default. */
@@ -200,12 +262,15 @@ function readArgs(ins: Instruction, escapeChar: string, span: NodeSpan): ArgDecl
   });
 }
 
-function runText(ins: Instruction, source: string, lines: LineIndex, escapeChar: string): string {
+function readRun(ins: Instruction, source: string, lines: LineIndex, escapeChar: string): InstructionText {
+  const span = toSpan(ins.getRange(), lines);
   const range = ins.getArgumentsRange();
-  if (!range) return '';
-  const raw = source.slice(offset(range.start, lines), offset(range.end, lines));
+  if (!range) return { value: '', span };
+  const rawOffset = offset(range.start, lines);
+  const raw = source.slice(rawOffset, offset(range.end, lines));
   // A heredoc body is a script of its own: its lines are not Dockerfile continuations.
-  return /<<-?["']?[A-Za-z_]/.test(raw) ? raw : joinContinuations(raw, escapeChar);
+  const value = /<<-?["']?[A-Za-z_]/.test(raw) ? raw : joinContinuations(raw, escapeChar);
+  return { value, span, raw, rawOffset };
 }
 
 function withArgs(out: InstructionText, ins: Instruction, spanOf: (r: Range) => NodeSpan): InstructionText {

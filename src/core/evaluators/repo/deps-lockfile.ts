@@ -169,7 +169,7 @@ function join(dir: string, name: string): string {
 }
 
 /** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
-function npmWorkspaceRoots(ws: Workspace, dir: string): string[] {
+export function npmWorkspaceRoots(ws: Workspace, dir: string): string[] {
   return ancestors(dir).filter((root) => {
     const rel = root ? dir.slice(root.length + 1) : dir;
     const globs: string[] = [];
@@ -208,7 +208,7 @@ function matchesWorkspaceGlobs(rel: string, globs: string[]): boolean {
  * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
  * implicit members).
  */
-function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
+export function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
   return ancestors(dir).filter((root) => {
     const table = workspaceTable(ws.text(join(root, 'Cargo.toml')) ?? '');
     if (!table) return false;

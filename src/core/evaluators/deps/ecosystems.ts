@@ -1,0 +1,157 @@
+import path from 'node:path/posix';
+import { dockerfilePaths, readDockerfile } from '../../parsers/dockerfile.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import {
+  cargoNeedsLock,
+  composerNeedsLock,
+  goModNeedsSum,
+  packageJsonNeedsLock,
+  readJson,
+  tomlTableHeaders,
+} from '../repo/manifests.js';
+
+/**
+ * Which package ecosystems a repository uses, and where: one entry per manifest that declares
+ * something to update. Ecosystem names are Dependabot's `package-ecosystem` values; each manifest
+ * also names the Renovate managers that read it.
+ */
+
+export const ECOSYSTEM_NAMES = [
+  'npm',
+  'pip',
+  'gomod',
+  'cargo',
+  'maven',
+  'gradle',
+  'bundler',
+  'composer',
+  'nuget',
+  'docker',
+  'github-actions',
+] as const;
+export type EcosystemName = (typeof ECOSYSTEM_NAMES)[number];
+
+/** One manifest: its ecosystem, its directory ("" for the root) and the Renovate managers for it. */
+export interface Manifest {
+  file: string;
+  dir: string;
+  ecosystem: EcosystemName;
+  managers: readonly string[];
+}
+
+interface ManifestKind {
+  ecosystem: EcosystemName;
+  managers: readonly string[];
+  /** Basename test. */
+  matches(name: string, file: string): boolean;
+  /** Whether the manifest declares anything to update (default: it does). */
+  declares?(ws: Workspace, file: string): boolean;
+}
+
+const hasText = (re: RegExp) => (ws: Workspace, file: string) => re.test(ws.text(file) ?? '');
+
+const KINDS: readonly ManifestKind[] = [
+  {
+    ecosystem: 'npm',
+    managers: ['npm'],
+    matches: (n) => n === 'package.json',
+    declares: (ws, f) => packageJsonNeedsLock(readJson(ws, f)),
+  },
+  {
+    ecosystem: 'pip',
+    managers: ['pip_requirements', 'pip-compile'],
+    matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
+    declares: hasText(/^[ \t]*[A-Za-z0-9-]/m),
+  },
+  { ecosystem: 'pip', managers: ['pipenv'], matches: (n) => n === 'Pipfile' },
+  {
+    ecosystem: 'pip',
+    managers: ['pip_setup'],
+    matches: (n) => n === 'setup.py',
+    declares: hasText(/install_requires/),
+  },
+  {
+    ecosystem: 'pip',
+    managers: ['setup-cfg'],
+    matches: (n) => n === 'setup.cfg',
+    declares: hasText(/^[ \t]*install_requires[ \t]*=/m),
+  },
+  {
+    ecosystem: 'pip',
+    managers: ['pep621', 'poetry', 'pep723'],
+    matches: (n) => n === 'pyproject.toml',
+    declares: (ws, f) => {
+      const text = ws.text(f) ?? '';
+      return (
+        /^[ \t]*(?:dependencies|requires)[ \t]*=[ \t]*\[[ \t]*\S/m.test(text) ||
+        tomlTableHeaders(text).some((h) => /^tool\.poetry\.(?:dev-)?dependencies$|\.dependencies$/.test(h))
+      );
+    },
+  },
+  {
+    ecosystem: 'gomod',
+    managers: ['gomod'],
+    matches: (n) => n === 'go.mod',
+    declares: (ws, f) => goModNeedsSum(ws.text(f) ?? ''),
+  },
+  {
+    ecosystem: 'cargo',
+    managers: ['cargo'],
+    matches: (n) => n === 'Cargo.toml',
+    declares: (ws, f) => cargoNeedsLock(ws.text(f) ?? ''),
+  },
+  { ecosystem: 'maven', managers: ['maven'], matches: (n) => n === 'pom.xml' },
+  {
+    ecosystem: 'gradle',
+    managers: ['gradle'],
+    matches: (n, f) =>
+      /^(?:build|settings)\.gradle(?:\.kts)?$/.test(n) || f.endsWith('gradle/libs.versions.toml'),
+  },
+  { ecosystem: 'bundler', managers: ['bundler'], matches: (n) => n === 'Gemfile' || n === 'gems.rb' },
+  {
+    ecosystem: 'composer',
+    managers: ['composer'],
+    matches: (n) => n === 'composer.json',
+    declares: (ws, f) => composerNeedsLock(readJson(ws, f)),
+  },
+  {
+    ecosystem: 'nuget',
+    managers: ['nuget'],
+    matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
+    declares: hasText(/PackageReference|PackageVersion|<package /),
+  },
+];
+
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+
+/** Manifests of the workspace, minus files matching the `exclude` globs, in index order (cached). */
+export function detectManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
+  const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+  return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
+    const out: Manifest[] = [];
+    for (const file of ws.files) {
+      if (excluded(file)) continue;
+      const name = path.basename(file);
+      const kind = KINDS.find((k) => k.matches(name, file));
+      if (!kind || (kind.declares && !kind.declares(ws, file))) continue;
+      out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
+    }
+    for (const file of dockerfilePaths(ws)) {
+      if (excluded(file)) continue;
+      const model = readDockerfile(ws, file);
+      const external = model?.stages.some((s) => s.from.image && s.from.image.toLowerCase() !== 'scratch');
+      if (external) out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
+    }
+    // Dependabot reads every workflow of .github/workflows for the directory "/".
+    const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+    if (workflow)
+      out.push({ file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] });
+    return out;
+  });
+}
+
+/** "" for a root file, else the directory path. */
+export function dirOf(file: string): string {
+  const d = path.dirname(file);
+  return d === '.' ? '' : d;
+}

@@ -1,0 +1,200 @@
+import type { Workspace } from '../../workspace/workspace.js';
+import { pointer } from '../../workspace/yaml.js';
+import { readJson } from '../repo/manifests.js';
+
+/**
+ * Git dependencies in package manifests, with the ref they follow. Each reader is line-based or uses
+ * the YAML/JSON position index, so a finding is reported on the dependency's own line.
+ */
+
+/** A dependency fetched from a git repository. */
+export interface GitDependency {
+  name: string;
+  /** Repository URL with any user information removed (it may hold a token). */
+  url: string;
+  line: number;
+  column?: number;
+  /** How the ref is given: `branch`, `tag` or `rev` key, a URL suffix (`#ref`, `@ref`), or none. */
+  refKey: 'branch' | 'tag' | 'rev' | 'suffix' | 'none';
+  ref?: string;
+}
+
+/** What a ref points at. */
+export type RefKind = 'commit' | 'tag' | 'branch' | 'default-branch';
+
+/** Judges a ref: commits and tags (versions) are fixed enough, anything else follows a branch. */
+export function judgeRef(dep: Pick<GitDependency, 'refKey' | 'ref'>): RefKind {
+  const ref = dep.ref?.trim() ?? '';
+  if (dep.refKey === 'none' || ref === '') return 'default-branch';
+  if (dep.refKey === 'branch') return 'branch';
+  if (dep.refKey === 'tag') return 'tag';
+  if (/^[0-9a-f]{7,40}$/i.test(ref)) return 'commit';
+  if (/^semver:|^(?:refs\/tags\/)?v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?$/.test(ref)) return 'tag';
+  return 'branch';
+}
+
+/** Removes `user:password@` from a URL: a dependency URL may embed a token. */
+export function stripUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+}
+
+const NPM_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+const NPM_GIT =
+  /^(?:git\+[a-z]+:\/\/|git:\/\/|git@|(?:github|gitlab|bitbucket|gist):|https?:\/\/\S+\.git(?:#|$))/i;
+/** `owner/repo` or `owner/repo#ref`: npm's GitHub shorthand. */
+const NPM_SHORTHAND = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(?:#.*)?$/;
+
+/** package.json dependencies given as git URLs or GitHub shorthands. */
+export function npmGitDependencies(ws: Workspace, file: string): GitDependency[] {
+  const pkg = readJson(ws, file);
+  if (!pkg) return [];
+  const doc = ws.yaml(file);
+  const out: GitDependency[] = [];
+  for (const field of NPM_FIELDS) {
+    const deps = pkg[field];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) {
+      if (typeof spec !== 'string' || !(NPM_GIT.test(spec) || NPM_SHORTHAND.test(spec))) continue;
+      const hash = spec.indexOf('#');
+      const span = doc?.ok ? doc.documents[0]?.span(pointer(field, name)) : undefined;
+      out.push({
+        name,
+        url: stripUserInfo(hash === -1 ? spec : spec.slice(0, hash)),
+        line: span?.start.line ?? 1,
+        ...(span ? { column: span.start.column } : {}),
+        refKey: hash === -1 ? 'none' : 'suffix',
+        ...(hash === -1 ? {} : { ref: spec.slice(hash + 1) }),
+      });
+    }
+  }
+  return out;
+}
+
+/** composer.json requirements on a branch (`dev-main`), unless pinned with `#<commit>`. */
+export function composerBranchDependencies(ws: Workspace, file: string): GitDependency[] {
+  const manifest = readJson(ws, file);
+  if (!manifest) return [];
+  const doc = ws.yaml(file);
+  const out: GitDependency[] = [];
+  for (const field of ['require', 'require-dev']) {
+    const deps = manifest[field];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) {
+      if (typeof spec !== 'string') continue;
+      const m = /^dev-([^#\s]+)(?:#([0-9a-f]{7,40}))?$/i.exec(spec.trim());
+      if (!m || m[2]) continue;
+      const span = doc?.ok ? doc.documents[0]?.span(pointer(field, name)) : undefined;
+      out.push({ name, url: name, line: span?.start.line ?? 1, refKey: 'branch', ref: m[1]! });
+    }
+  }
+  return out;
+}
+
+/** `git+https://...@ref#egg=name` and `name @ git+https://...@ref` in pip requirement files. */
+export function pipGitDependencies(text: string): GitDependency[] {
+  const out: GitDependency[] = [];
+  eachLine(text, (line, lineNo) => {
+    if (/^\s*#/.test(line)) return;
+    const m = /(?:^|[\s@=])(git\+[a-z]+:\/\/[^\s#;]{1,2000})(?:#(\S{0,500}))?/i.exec(line);
+    if (!m) return;
+    const url = m[1]!;
+    const tail = url.slice(url.lastIndexOf('/') + 1);
+    const at = tail.lastIndexOf('@');
+    const egg = /(?:^|&)egg=([^&\s]+)/.exec(m[2] ?? '')?.[1];
+    const named = /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*@/.exec(line)?.[1];
+    out.push({
+      name: named ?? egg ?? tail.replace(/@.*$/, '').replace(/\.git$/, ''),
+      url: stripUserInfo(at === -1 ? url : url.slice(0, url.length - tail.length + at)),
+      line: lineNo,
+      refKey: at === -1 ? 'none' : 'suffix',
+      ...(at === -1 ? {} : { ref: tail.slice(at + 1) }),
+    });
+  });
+  return out;
+}
+
+/**
+ * Git dependencies in TOML manifests (Cargo.toml, pyproject.toml for Poetry and uv, Pipfile): inline
+ * tables (`foo = { git = "...", branch = "dev" }`) and dependency tables (`[dependencies.foo]` with a
+ * `git` key), with the `branch`, `tag`, `rev` (or Pipfile `ref`) key of the same table.
+ */
+export function tomlGitDependencies(text: string): GitDependency[] {
+  const out: GitDependency[] = [];
+  let table: { name: string; keys: Map<string, string>; gitLine: number } | undefined;
+  const flush = () => {
+    if (table?.keys.has('git')) out.push(fromKeys(table.name, table.keys, table.gitLine));
+    table = undefined;
+  };
+  eachLine(text, (line, lineNo) => {
+    const header = /^\s*\[\[?([^\]#]{1,300})\]\]?\s*(?:#.*)?$/.exec(line);
+    if (header) {
+      flush();
+      const parts = header[1]!.trim().split('.');
+      table = { name: parts[parts.length - 1]!.replace(/["']/g, ''), keys: new Map(), gitLine: 0 };
+      return;
+    }
+    const inline = /^\s*["']?([\w.-]+)["']?\s*=\s*\{([^}]{0,2000})\}/.exec(line);
+    if (inline && /(?:^|[\s,])git\s*=/.test(inline[2]!)) {
+      out.push(fromKeys(inline[1]!, tomlKeys(inline[2]!), lineNo));
+      return;
+    }
+    const kv = /^\s*(git|branch|tag|rev|ref)\s*=\s*["']([^"'\n]{0,2000})["']/.exec(line);
+    if (kv && table) {
+      table.keys.set(kv[1]!, kv[2]!);
+      if (kv[1] === 'git') table.gitLine = lineNo;
+    }
+  });
+  flush();
+  return out;
+}
+
+function tomlKeys(body: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const m of body.matchAll(/(?:^|[\s,])(git|branch|tag|rev|ref)\s*=\s*["']([^"']{0,2000})["']/g)) {
+    keys.set(m[1]!, m[2]!);
+  }
+  return keys;
+}
+
+function fromKeys(name: string, keys: Map<string, string>, line: number): GitDependency {
+  const key = (['branch', 'tag', 'rev', 'ref'] as const).find((k) => keys.has(k));
+  return {
+    name,
+    url: stripUserInfo(keys.get('git') ?? ''),
+    line,
+    refKey: key === undefined ? 'none' : key === 'ref' ? 'suffix' : key,
+    ...(key === undefined ? {} : { ref: keys.get(key)! }),
+  };
+}
+
+/** `gem "x", git: "...", branch: "main"`, `github: "o/r"` and `git "url", branch: ... do` blocks. */
+export function gemfileGitDependencies(text: string): GitDependency[] {
+  const out: GitDependency[] = [];
+  eachLine(text, (line, lineNo) => {
+    if (/^\s*#/.test(line)) return;
+    const source =
+      /(?:^|[\s,(]):?(git|github)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{1,2000})["']/.exec(line) ??
+      /^\s*(git|github)\s*\(?\s*["']([^"'\n]{1,2000})["']/.exec(line);
+    if (!source) return;
+    const name = /^\s*gem\s*\(?\s*["']([^"'\n]{1,200})["']/.exec(line)?.[1] ?? source[2]!;
+    const ref = /(?:^|[\s,(]):?(branch|ref|tag)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{0,500})["']/.exec(line);
+    out.push({
+      name,
+      url: stripUserInfo(source[1] === 'github' ? `github:${source[2]}` : source[2]!),
+      line: lineNo,
+      refKey: ref ? (ref[1] === 'ref' ? 'suffix' : (ref[1] as 'branch' | 'tag')) : 'none',
+      ...(ref ? { ref: ref[2]! } : {}),
+    });
+  });
+  return out;
+}
+
+function eachLine(text: string, visit: (line: string, lineNo: number) => void): void {
+  let start = 0;
+  for (let lineNo = 1; start <= text.length; lineNo++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    visit(text.slice(start, Math.min(end, start + 20_000)), lineNo);
+    start = end + 1;
+  }
+}

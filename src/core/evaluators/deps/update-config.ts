@@ -1,0 +1,180 @@
+import picomatch from 'picomatch';
+import type { Workspace } from '../../workspace/workspace.js';
+import { readJson } from '../repo/manifests.js';
+
+/**
+ * Readers of dependency-update configuration: Dependabot's `updates` entries and Renovate's manager
+ * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
+ */
+
+/** Where Dependabot and Renovate read their configuration, in the order they look. */
+export const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
+export const RENOVATE_FILES = [
+  'renovate.json',
+  'renovate.json5',
+  '.github/renovate.json',
+  '.github/renovate.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.renovaterc.json5',
+];
+
+/** One Dependabot `updates` entry: its ecosystem and directory globs (normalised, "" = root). */
+export interface DependabotEntry {
+  ecosystem: string;
+  directories: string[];
+}
+
+/** The Dependabot configuration file and its entries, or undefined when there is none. */
+export function readDependabot(ws: Workspace): { file: string; entries: DependabotEntry[] } | undefined {
+  const file = DEPENDABOT_FILES.find((f) => ws.has(f));
+  if (!file) return undefined;
+  const parsed = ws.yaml(file);
+  const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
+  const updates = (root as { updates?: unknown } | null | undefined)?.updates;
+  const entries: DependabotEntry[] = [];
+  for (const u of Array.isArray(updates) ? updates : []) {
+    if (!u || typeof u !== 'object') continue;
+    const { 'package-ecosystem': ecosystem, directory, directories } = u as Record<string, unknown>;
+    if (typeof ecosystem !== 'string') continue;
+    const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter(
+      (d): d is string => typeof d === 'string',
+    );
+    entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
+  }
+  return { file, entries };
+}
+
+/** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
+export function normaliseDir(dir: string): string {
+  return dir
+    .trim()
+    .replace(/^\.?\/+/, '')
+    .replace(/\/+$/, '');
+}
+
+/** Whether a (normalised) Dependabot directory or glob names `dir`. */
+export function directoryMatches(pattern: string, dir: string): boolean {
+  if (pattern === dir) return true;
+  if (pattern === '**' || pattern === '*') return pattern === '**' || !dir.includes('/');
+  if (!/[*?[{]/.test(pattern)) return false;
+  return picomatch(pattern, { dot: true })(dir);
+}
+
+/** Renovate's view: which managers run and which paths they skip. */
+export interface RenovateConfig {
+  file: string;
+  /** false when the configuration could not be read: it is then trusted to cover everything. */
+  understood: boolean;
+  enabled: boolean;
+  /** undefined: every manager (Renovate's default). */
+  enabledManagers?: Set<string>;
+  disabledManagers: Set<string>;
+  ignored: (file: string) => boolean;
+}
+
+/** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
+const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
+const PRESET_IGNORE = [
+  ...DEFAULT_IGNORE,
+  '**/vendor/**',
+  '**/examples/**',
+  '**/__tests__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/__fixtures__/**',
+];
+
+/** The Renovate configuration (a config file, or the `renovate` key of the root package.json). */
+export function readRenovate(ws: Workspace): RenovateConfig | undefined {
+  let file = RENOVATE_FILES.find((f) => ws.has(f));
+  let value: unknown;
+  if (file) {
+    value = parseJsonish(ws.text(file) ?? '');
+  } else {
+    const pkg = readJson(ws, 'package.json');
+    if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null) return undefined;
+    file = 'package.json';
+    value = pkg.renovate;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { file, understood: false, enabled: true, disabledManagers: new Set(), ignored: () => false };
+  }
+  const config = value as Record<string, unknown>;
+  const managers = Array.isArray(config.enabledManagers)
+    ? new Set(config.enabledManagers.filter((m): m is string => typeof m === 'string'))
+    : undefined;
+  const disabled = new Set<string>();
+  for (const [key, v] of Object.entries(config)) {
+    if (v && typeof v === 'object' && (v as { enabled?: unknown }).enabled === false) disabled.add(key);
+  }
+  const presets = Array.isArray(config.extends) ? config.extends.filter((e) => typeof e === 'string') : [];
+  const recommended = presets.some((p) =>
+    /config:(?:recommended|base|best-practices)|^:ignoreModulesAndTests$/.test(p),
+  );
+  const ignorePaths = Array.isArray(config.ignorePaths)
+    ? config.ignorePaths.filter((p): p is string => typeof p === 'string')
+    : recommended
+      ? PRESET_IGNORE
+      : DEFAULT_IGNORE;
+  const includePaths = Array.isArray(config.includePaths)
+    ? config.includePaths.filter((p): p is string => typeof p === 'string')
+    : [];
+  const ignore = ignorePaths.length > 0 ? picomatch(ignorePaths, { dot: true }) : () => false;
+  const include = includePaths.length > 0 ? picomatch(includePaths, { dot: true }) : () => true;
+  return {
+    file,
+    understood: true,
+    enabled: config.enabled !== false,
+    ...(managers ? { enabledManagers: managers } : {}),
+    disabledManagers: disabled,
+    ignored: (f) => ignore(f) || !include(f),
+  };
+}
+
+/** Whether Renovate updates a manifest read by any of `managers`. */
+export function renovateCovers(config: RenovateConfig, file: string, managers: readonly string[]): boolean {
+  if (!config.understood) return true;
+  if (!config.enabled || config.ignored(file)) return false;
+  return managers.some(
+    (m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m),
+  );
+}
+
+/**
+ * JSON, or JSON5 as Renovate writes it (comments, trailing commas). Comments are removed by a
+ * string-aware single pass; anything else JSON5 allows makes the file "not understood".
+ */
+export function parseJsonish(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // fall through to the JSON5 subset
+  }
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      const body = text.slice(i + 1, j);
+      out += c === '"' ? `"${body}"` : `"${body.replace(/"/g, '\\"')}"`;
+      i = j;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else out += c;
+  }
+  try {
+    return JSON.parse(
+      out.replace(/,(\s*[}\]])/g, '$1').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'),
+    );
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+import { locationFromSpan } from '../../location.js';
+import { type ArgDecl, dockerfilePaths, type EnvDecl, readDockerfile } from '../../parsers/dockerfile.js';
+import type { RawFinding } from '../../types.js';
+import { isPlaceholder, redact } from '../secrets/values.js';
+import { defineEvaluator } from '../types.js';
+
+/** Names that say the variable holds a credential. */
+const SECRET_NAME =
+  /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIAL/i;
+/** Suffixes that say it holds something about a credential instead: where it is, how long it lives. */
+const NOT_SECRET_SUFFIX =
+  /_(?:FILE|PATH|DIR|URL|URI|HOST|PORT|NAME|ID|USER|USERNAME|ENDPOINT|REGION|TYPE|LENGTH|MIN|MAX|EXPIRY|EXPIRES|TTL|TIMEOUT|VERSION|ENABLED|HEADER|SOURCE|REF|ARN)$/i;
+/** Values that configure rather than authenticate. */
+const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})$/i;
+
+/**
+ * `dockerfile.secret-env`: `ENV` and `ARG` instructions that give a credential-named variable
+ * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...) a literal value. ENV values are stored in
+ * the image configuration, and ARG defaults in the build history, where anyone who can pull the
+ * image can read them. Values that are references (`$VAR`), placeholders, booleans or small numbers
+ * are not reported, and the message shows only a redacted form of the value.
+ */
+export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
+  kind: 'dockerfile.secret-env',
+  summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    for (const file of dockerfilePaths(workspace)) {
+      const model = readDockerfile(workspace, file);
+      if (!model) continue;
+      const decls: { kind: 'ENV' | 'ARG'; decl: ArgDecl | EnvDecl }[] = [
+        ...model.globalArgs.map((decl) => ({ kind: 'ARG' as const, decl })),
+        ...model.stages.flatMap((s) => [
+          ...s.args.map((decl) => ({ kind: 'ARG' as const, decl })),
+          ...s.envs.map((decl) => ({ kind: 'ENV' as const, decl })),
+        ]),
+      ];
+      for (const { kind, decl } of decls) {
+        if (decl.value === null || !isLiteralSecret(decl.name, decl.value)) continue;
+        const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
+        findings.push({
+          message:
+            `${kind} ${decl.name} sets a literal secret (${redact(decl.value)}), which is stored in ${where} ` +
+            'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.',
+          location: locationFromSpan(file, decl.span),
+          key: `${kind}:${decl.name}`,
+        });
+      }
+    }
+    return findings;
+  },
+});
+
+/** True when a credential-named variable is given a value that could be a real secret. */
+export function isLiteralSecret(name: string, value: string): boolean {
+  if (!SECRET_NAME.test(name) || NOT_SECRET_SUFFIX.test(name)) return false;
+  const v = value.trim();
+  if (v.length < 4 || v.includes('$') || NOT_SECRET_VALUE.test(v)) return false;
+  return !isPlaceholder(v);
+}

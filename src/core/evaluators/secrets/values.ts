@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Judgements about a candidate secret value that every detector shares: how random it looks, whether
+ * it is a placeholder, and how it may be shown. Nothing here returns or logs the value itself except
+ * {@link redact}, whose output is at most four leading characters and the length.
+ */
+
+/** Shannon entropy of the characters of `value`, in bits per character (0 for an empty string). */
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** How many of lower case, upper case, digits and other characters `value` mixes (0-4). */
+export function characterClasses(value: string): number {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  let other = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = 1;
+    else if (c >= 65 && c <= 90) upper = 1;
+    else if (c >= 48 && c <= 57) digit = 1;
+    else other = 1;
+  }
+  return lower + upper + digit + other;
+}
+
+/**
+ * Words that documentation, templates and tests put where a secret goes. Matched anywhere in the
+ * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
+ */
+const PLACEHOLDER_WORDS =
+  /example|sample|placeholder|changeme|change[_-]me|dummy|fake|redacted|replace[_-]?me|your[_-]|xxxx|\*\*\*|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_-]a[_-]real|lorem/i;
+
+/** Template and interpolation syntaxes: the value is read from elsewhere at run time. */
+const INTERPOLATION = /\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|%s|^@[A-Za-z_]+@$|^\{[A-Za-z_]+\}$/;
+
+/**
+ * Well-known published values that look like secrets but are not (the Azure Storage emulator's
+ * account key). Kept as SHA-256 digests so that no scanner mistakes this file for a leak.
+ */
+const PUBLIC_VALUES = new Set([
+  // Azurite / Azure Storage Emulator account key (documented by Microsoft for local development).
+  '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+]);
+
+/** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
+export function digest(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** True when a value is published sample material (see {@link PUBLIC_VALUES}). */
+export function isPublicValue(value: string): boolean {
+  return PUBLIC_VALUES.has(digest(value));
+}
+
+/**
+ * True when the value (or the random part of a token, after its fixed prefix) is evidently not a real
+ * secret: a placeholder word, an interpolation, one repeated character, a run such as `123456789` or
+ * `abcdefgh`, or too few distinct characters to be random.
+ */
+export function isPlaceholder(value: string): boolean {
+  if (value.length === 0) return true;
+  if (PLACEHOLDER_WORDS.test(value) || INTERPOLATION.test(value)) return true;
+  if (isPublicValue(value)) return true;
+  const distinct = new Set(value).size;
+  if (distinct <= 2 || (value.length >= 12 && distinct <= 4)) return true;
+  return isSequential(value);
+}
+
+/** True when at least 80% of neighbouring characters step by +1 or -1 (`0123456789`, `abcdef`, `zyx`). */
+function isSequential(value: string): boolean {
+  if (value.length < 6) return false;
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) {
+    const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    if (d === 1 || d === -1) steps += 1;
+  }
+  return steps / (value.length - 1) >= 0.8;
+}
+
+/**
+ * The only form in which a secret is ever shown: up to four leading characters (fewer for short
+ * values, none below eight characters) and the length, e.g. `ghp_… (40 chars)`. For tokens the
+ * leading characters are the issuer's fixed prefix, which says what the secret is without revealing it.
+ */
+export function redact(value: string): string {
+  const shown = value.length < 8 ? 0 : Math.min(4, Math.floor(value.length / 5));
+  return `${value.slice(0, shown)}… (${value.length} chars)`;
+}
+
+/**
+ * A finding identity derived from a secret without containing it: a truncated SHA-256, so the same
+ * leaked token keeps its fingerprint wherever it moves. Only used for random, high-entropy values; a
+ * human-chosen password could be recovered from its hash by guessing, so those are keyed by context.
+ */
+export function secretIdentity(detectorId: string, value: string): string {
+  return `${detectorId}:${digest(`controlgate-secret\u0000${value}`).slice(0, 24)}`;
+}

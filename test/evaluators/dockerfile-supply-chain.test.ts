@@ -1,0 +1,169 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile `${VAR}` syntax is test data here.
+import { afterAll, describe, expect, it } from 'vitest';
+import { dockerfileAddUrl } from '../../src/core/evaluators/dockerfile/add-url.js';
+import { dockerfileBaseImageDigest } from '../../src/core/evaluators/dockerfile/base-image-digest.js';
+import { dockerfileExposedPorts, exposedPort } from '../../src/core/evaluators/dockerfile/exposed-ports.js';
+import { dockerfileRunCommand, pipeToShell } from '../../src/core/evaluators/dockerfile/run-command.js';
+import { dockerfileSecretEnv, isLiteralSecret } from '../../src/core/evaluators/dockerfile/secret-env.js';
+import { parseDockerfile, positionInRun } from '../../src/core/parsers/dockerfile.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const DIGEST = `sha256:${'e'.repeat(64)}`;
+
+describe('Dockerfile scope (ARG and ENV per stage)', () => {
+  it('sees a global ARG in a stage only once it is re-declared there', () => {
+    const m = parseDockerfile(
+      'Dockerfile',
+      'ARG PORT=22\nFROM a:1\nEXPOSE ${PORT}\nARG PORT\nEXPOSE ${PORT}\nENV PORT=2222\nEXPOSE $PORT\n',
+    );
+    expect(m.stages[0]!.exposes.map((e) => e.resolved)).toEqual(['\u0000', '22', '2222']);
+  });
+
+  it('inherits ENV, not ARG, from the stage a FROM builds on', () => {
+    const m = parseDockerfile(
+      'Dockerfile',
+      'FROM a:1 AS base\nARG P=1\nENV Q=22\nFROM base\nEXPOSE ${Q} ${P}\n',
+    );
+    expect(m.stages[1]!.exposes.map((e) => e.resolved)).toEqual(['22', '\u0000']);
+  });
+
+  it('reads multi-variable and legacy ENV with the line of each name', () => {
+    const m = parseDockerfile(
+      'Dockerfile',
+      'FROM a:1\nENV A=1 \\\n    B="two words"\nENV LEGACY some value\n',
+    );
+    expect(m.stages[0]!.envs.map((e) => [e.name, e.value, e.at.line])).toEqual([
+      ['A', '1', 2],
+      ['B', 'two words', 3],
+      ['LEGACY', 'some value', 4],
+    ]);
+  });
+
+  it('maps an index of a joined RUN back to its physical line and column', () => {
+    const m = parseDockerfile(
+      'Dockerfile',
+      'FROM a:1\nRUN apt-get update \\\n  # comment\n  && curl x | sh\n',
+    );
+    const run = m.stages[0]!.runs[0]!;
+    const index = run.value.indexOf('curl');
+    expect(positionInRun(m, run, index)).toEqual({ line: 4, column: 6 });
+  });
+});
+
+describe('dockerfile.base-image-digest', () => {
+  it('reports tagged images without a digest, resolving global ARGs, and leaves the rest alone', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      {
+        Dockerfile: `ARG V=3.20\nFROM alpine:\${V} AS a\nFROM a\nFROM node:latest\nFROM scratch\nFROM python:3.12@${DIGEST}\nARG X\nFROM ruby:\${X}\n`,
+      },
+      {},
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:2:6']);
+    expect(findings[0]!.message).toContain('"alpine:${V}" (with ARG defaults: "alpine:3.20")');
+  });
+});
+
+describe('dockerfile.add-url', () => {
+  it('judges sources after ARG substitution, honours --checksum and commit-pinned git', async () => {
+    const findings = await evaluate(
+      dockerfileAddUrl,
+      {
+        Dockerfile: [
+          'FROM a:1',
+          'ARG URL=https://example.dev/x.tgz',
+          'ADD ${URL} /opt/',
+          'ADD --checksum=sha256:abc https://example.dev/y.tgz /opt/',
+          `ADD https://github.com/o/r.git#${'a'.repeat(40)} /src`,
+          'ADD git@github.com:o/r.git#main /src',
+          'ADD https://user:hunter2-secret@example.dev/z.tgz /opt/',
+          'ADD local.tgz /opt/',
+        ].join('\n'),
+      },
+      {},
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:3:5', 'Dockerfile:6:5', 'Dockerfile:7:5']);
+    expect(findings[0]!.message).toContain('https://example.dev/x.tgz (${URL})');
+    expect(JSON.stringify(findings)).not.toContain('hunter2-secret');
+  });
+});
+
+describe('dockerfile.secret-env', () => {
+  it.each([
+    ['DB_PASSWORD', 'RjFKIjFpTE0w4Tbb', true],
+    ['SECRET_KEY_BASE', 'a8f5f167f44f4964e6c998dee827110c', true],
+    ['PASSWORD_FILE', '/run/secrets/db', false],
+    ['TOKEN_TTL', '3600', false],
+    ['PASSWORD_AUTH', 'false', false],
+    ['GITHUB_TOKEN', '$GITHUB_TOKEN', false],
+    ['API_KEY', 'changeme', false],
+    ['DB_HOST', 'RjFKIjFpTE0w4Tbb', false],
+  ])('%s=%s is a literal secret: %s', (name, value, expected) => {
+    expect(isLiteralSecret(name, value)).toBe(expected);
+  });
+
+  it('reports ENV (at the line of the name) and ARG defaults, never the value', async () => {
+    const findings = await evaluate(
+      dockerfileSecretEnv,
+      {
+        Dockerfile:
+          'ARG NPM_TOKEN=Wg5OG5f40WblYJZNg3Zp\nFROM a:1\nENV HOST=db \\\n    DB_PASSWORD=RjFKIjFpTE0w4Tbb\n',
+      },
+      {},
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:1:1', 'Dockerfile:4:5']);
+    expect(findings[1]!.message).toMatch(/^ENV DB_PASSWORD sets a literal secret \(RjF… \(16 chars\)\)/);
+    expect(JSON.stringify(findings)).not.toContain('RjFKIjFp');
+    expect(JSON.stringify(findings)).not.toContain('Wg5OG5f4');
+  });
+});
+
+describe('dockerfile.run-command', () => {
+  it('finds downloads piped into a shell, in pipelines and substitutions', () => {
+    const text = 'curl -fsSL x | sh; wget -qO- y | sudo -E bash -; curl z | tar xz; sh -c "$(curl -fsSL w)"';
+    expect(pipeToShell(text).map((i) => text.slice(i, i + 4))).toEqual(['curl', 'wget', 'sh -']);
+    expect(pipeToShell('curl x || sh fallback.sh')).toEqual([]);
+    expect(pipeToShell('curl -o f x && sha256sum -c f.sha | tee log')).toEqual([]);
+  });
+
+  it('is linear on hostile input', () => {
+    const start = performance.now();
+    pipeToShell(`${'curl '.repeat(200_000)}|`);
+    pipeToShell('curl a |'.repeat(100_000));
+    expect(performance.now() - start).toBeLessThan(2_000);
+  });
+
+  it('reports each offending command on its own line inside a multi-line RUN', async () => {
+    const files = {
+      Dockerfile:
+        'FROM a:1\nRUN apt-get update \\\n && sudo apt-get install -y curl \\\n && curl -fsSL x | bash\nRUN echo sudo\n',
+    };
+    const pipe = await evaluate(dockerfileRunCommand, files, { audit: 'pipe-to-shell' });
+    const sudo = await evaluate(dockerfileRunCommand, files, { audit: 'sudo' });
+    expect(pipe.map(at)).toEqual(['Dockerfile:4:5']);
+    expect(sudo.map(at)).toEqual(['Dockerfile:3:5']);
+  });
+});
+
+describe('dockerfile.exposed-ports', () => {
+  it('recognises ports with protocols and ranges', () => {
+    const ssh = new Set([22]);
+    expect(exposedPort('22', ssh)).toBe(22);
+    expect(exposedPort('22/tcp', ssh)).toBe(22);
+    expect(exposedPort('20-25/udp', ssh)).toBe(22);
+    expect(exposedPort('2222', ssh)).toBeUndefined();
+    expect(exposedPort('80', ssh)).toBeUndefined();
+  });
+
+  it('resolves ARG and ENV values and skips what stays unknown', async () => {
+    const findings = await evaluate(
+      dockerfileExposedPorts,
+      { Dockerfile: 'FROM a:1\nARG SSH=22\nARG OTHER\nEXPOSE 80 ${SSH}/tcp ${OTHER}\n' },
+      { ports: [22] },
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:4:11']);
+    expect(findings[0]!.message).toBe('EXPOSE 22/tcp (${SSH}/tcp) publishes port 22.');
+  });
+});

@@ -1,0 +1,126 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are test data here.
+import { describe, expect, it } from 'vitest';
+import { plausibleSecretValue } from '../../src/core/evaluators/secrets/generic.js';
+import {
+  characterClasses,
+  isPlaceholder,
+  redact,
+  secretIdentity,
+  shannonEntropy,
+} from '../../src/core/evaluators/secrets/values.js';
+
+describe('shannonEntropy', () => {
+  it('is 0 for one repeated character and log2(n) for n distinct characters', () => {
+    expect(shannonEntropy('')).toBe(0);
+    expect(shannonEntropy('aaaaaaaa')).toBe(0);
+    expect(shannonEntropy('abcd')).toBeCloseTo(2);
+    expect(shannonEntropy('0123456789abcdef')).toBeCloseTo(4);
+  });
+
+  it('separates random tokens from words', () => {
+    expect(shannonEntropy('Wg5OG5f40WblYJZNg3Zp')).toBeGreaterThan(3.5);
+    expect(shannonEntropy('password')).toBeLessThan(3);
+  });
+});
+
+describe('characterClasses', () => {
+  it('counts lower, upper, digits and others', () => {
+    expect(characterClasses('abc')).toBe(1);
+    expect(characterClasses('aB3')).toBe(3);
+    expect(characterClasses('aB3!')).toBe(4);
+  });
+});
+
+describe('isPlaceholder', () => {
+  it.each([
+    'AKIAIOSFODNN7EXAMPLE',
+    '<your-token>',
+    '${GITHUB_TOKEN}',
+    '{{ .Values.password }}',
+    '$(cat /run/secrets/x)',
+    '%(password)s',
+    '$DB_PASSWORD',
+    'changeme',
+    'change-me-please',
+    'dummy-key-for-tests',
+    'xxxxxxxxxxxxxxxx',
+    '****************',
+    'aaaaaaaaaaaaaaaaaa',
+    'abababababababab',
+    '1234567890',
+    'abcdefghijklmnop',
+    'sk_live_EXAMPLEKEY123',
+    'your_api_key_here',
+    'REDACTED',
+  ])('%s is a placeholder', (value) => {
+    expect(isPlaceholder(value)).toBe(true);
+  });
+
+  it.each(['Wg5OG5f40WblYJZNg3Zp', 'h3wOA21kJSUR73loIrpKHrOeiSMEIrGpUmmKNuFV', 'RjFKIjFpTE0w4Tbb'])(
+    '%s is not a placeholder',
+    (value) => {
+      expect(isPlaceholder(value)).toBe(false);
+    },
+  );
+
+  it("treats Azure's published storage-emulator key as public", () => {
+    const azurite =
+      'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+    expect(isPlaceholder(azurite)).toBe(true);
+  });
+});
+
+describe('plausibleSecretValue (generic assignments)', () => {
+  it.each([
+    'production',
+    'my-app-secret-name',
+    'db-credentials',
+    'DB_PASSWORD',
+    'camelCaseName',
+    '86400',
+    '1.2.3',
+    '/run/secrets/db',
+    './secret.txt',
+    'https://auth.example/token',
+    'arn:aws:secretsmanager:eu-west-1:123:secret:x',
+    'password123',
+    'Enter your password',
+    'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+    'pk_live_51HqLyjWDarjtT1zdp7dc',
+  ])('%s is not a plausible secret', (value) => {
+    expect(plausibleSecretValue(value)).toBe(false);
+  });
+
+  it.each(['RjFKIjFpTE0w4Tbb', 'eXGh%itmPfNt3^Ho', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'])(
+    '%s is a plausible secret',
+    (value) => {
+      expect(plausibleSecretValue(value)).toBe(true);
+    },
+  );
+});
+
+describe('redact', () => {
+  it('shows at most four leading characters and the length', () => {
+    expect(redact('ghp_9YxtcUTovhPeP5PNg6mshfDyVr6dQKCU689Z')).toBe('ghp_… (40 chars)');
+    expect(redact('RjFKIjFpTE0w4Tbb')).toBe('RjF… (16 chars)');
+    expect(redact('short')).toBe('… (5 chars)');
+  });
+
+  it('never shows more than four characters of any value', () => {
+    for (let n = 0; n < 200; n++) {
+      const value = 'x'.repeat(n);
+      const shown = redact(value).split('…')[0]!;
+      expect(shown.length).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
+describe('secretIdentity', () => {
+  it('is stable, specific to the detector and contains no part of the value', () => {
+    const value = 'ghp_9YxtcUTovhPeP5PNg6mshfDyVr6dQKCU689Z';
+    const id = secretIdentity('github-token', value);
+    expect(id).toBe(secretIdentity('github-token', value));
+    expect(id).not.toBe(secretIdentity('npm-token', value));
+    expect(id).not.toContain(value.slice(4, 12));
+  });
+});
