@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { schemaValidator, validate } from '../src/core/validate.js';
+import { parseYaml } from '../src/core/workspace/yaml.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
 
 async function cli(...argv: string[]) {
@@ -134,5 +136,113 @@ describe('controlgate CLI', () => {
     const report = JSON.parse(r.stdout);
     expect(r.code).toBe(report.summary.gate.result === 'fail' ? 1 : 0);
     expect(report.findings.length).toBeGreaterThan(5);
+  });
+
+  it('reports a malformed declarations file as a located finding that fails the gate', async () => {
+    const root = repo({ '.github/controls.yml': 'version: 1\ncontrols:\n  "8.28":\n    status: done\n' });
+    const r = await cli('check', root, '--format', 'json', '--fail-on', 'never', '--no-fail-on-gap');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'controls-file-invalid')).toEqual([
+      expect.objectContaining({
+        location: { path: '.github/controls.yml', startLine: 4, startColumn: 13 },
+        message: expect.stringContaining('/controls/8.28/status: must be one of'),
+        blocking: true,
+      }),
+    ]);
+    expect(report.summary.gate.reasons[0]).toMatch(/which always fail the gate/);
+    expect(r.stderr).toContain(
+      'warning: The declarations file is invalid (1 problem; first at .github/controls.yml:4)',
+    );
+  });
+
+  it('reads declarations from --controls and gates on gaps unless --no-fail-on-gap', async () => {
+    const root = repo({
+      'docs/soa.yml': 'version: 1\ncontrols:\n  "8.4":\n    status: implemented\n',
+    });
+    const gap = await cli('check', root, '--controls', 'docs/soa.yml', '--fail-on', 'never');
+    expect(gap.code).toBe(1);
+    expect(gap.stdout).toContain('8.4  Access to source code  GAP  (implemented, 1 finding)');
+    expect(gap.stdout).toContain(
+      'control 8.4 (Access to source code) has a gap: rule codeowners-present has 1 open finding',
+    );
+    const off = await cli(
+      'check',
+      root,
+      '--controls',
+      'docs/soa.yml',
+      '--fail-on',
+      'never',
+      '--no-fail-on-gap',
+    );
+    expect(off.code).toBe(0);
+  });
+
+  it('makes undeclared controls findings with --require-declarations technological', async () => {
+    const r = await cli(
+      'check',
+      repo({ 'a.txt': 'a' }),
+      '--require-declarations',
+      'technological',
+      '--format',
+      'json',
+    );
+    const undeclared = JSON.parse(r.stdout).findings.filter(
+      (f: { ruleId: string }) => f.ruleId === 'control-undeclared',
+    );
+    expect(undeclared).toEqual([expect.objectContaining({ location: null })]);
+    expect((await cli('check', '.', '--require-declarations', 'all')).code).toBe(2);
+  });
+
+  it('init drafts declarations for the demo repository that validate and yield the expected verdicts', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'cg-init-'));
+    cpSync(path.join(REPO_ROOT, 'examples', 'demo-repo'), root, { recursive: true });
+    rmSync(path.join(root, '.github', 'controls.yml'));
+    const r = await cli('init', root);
+    expect(r.code).toBe(0);
+    // The demo has CODEOWNERS, tests on pull requests and a deployment environment, and no SAST.
+    expect(r.stdout).toMatch(
+      /^wrote .*\.github\/controls\.yml: 3 of 34 controls drafted as implemented \(8\.4, 8\.31, 8\.32\)/,
+    );
+    const text = readFileSync(path.join(root, '.github', 'controls.yml'), 'utf8');
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schemas/controls.schema.json',
+    );
+    const parsed = parseYaml(text);
+    if (!parsed.ok) throw new Error(`the draft is not YAML: ${parsed.error.message}`);
+    const doc = parsed.documents[0]!;
+    expect(validate(schemaValidator('controls.schema.json'), doc.value, doc)).toEqual([]);
+    expect(Object.keys((doc.value as { controls: object }).controls)).toHaveLength(34);
+
+    const checked = JSON.parse((await cli('check', root, '--format', 'json', '--fail-on', 'never')).stdout);
+    expect(checked.findings.filter((f: { ruleId: string }) => f.ruleId.startsWith('control'))).toEqual([]);
+    const verdicts = Object.fromEntries(
+      checked.controls.map((c: { id: string; verdict: string }) => [c.id, c.verdict]),
+    );
+    // What init drafts as implemented verifies (satisfied, or unverifiable only because this run has
+    // no GitHub API to read branch protection with); everything else is planned; nothing is a gap.
+    expect(Object.keys(verdicts).filter((id) => verdicts[id] !== 'planned')).toEqual(['8.4', '8.31', '8.32']);
+    for (const c of checked.controls.filter((x: { verdict: string }) => x.verdict !== 'planned')) {
+      if (c.verdict === 'unverifiable') {
+        for (const reason of c.reasons) expect(reason).toMatch(/could not be verified: .*no GitHub API/);
+      } else expect(c.verdict).toBe('satisfied');
+    }
+    expect(text).toContain('"8.29": # Security testing in development and acceptance\n    status: planned');
+    expect(checked.controls.find((c: { id: string }) => c.id === '8.4').evidence).toEqual([
+      { ref: '.github/CODEOWNERS', kind: 'path', status: 'present', detail: null },
+    ]);
+
+    const again = await cli('init', root);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists; init never overwrites it');
+    expect(readFileSync(path.join(root, '.github', 'controls.yml'), 'utf8')).toBe(text);
+  });
+
+  it('init writes where --controls says, and only there', async () => {
+    const root = repo({ 'a.txt': 'a' });
+    const r = await cli('init', root, '--controls', 'compliance/soa.yml');
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(root, 'compliance', 'soa.yml'))).toBe(true);
+    expect(existsSync(path.join(root, '.github', 'controls.yml'))).toBe(false);
   });
 });

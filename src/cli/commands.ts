@@ -29,7 +29,9 @@ function table(rows: string[][]): string {
 /** `controlgate rules`: every rule with severity and controls, or (`kinds`) the check kinds. */
 export function rulesCommand(options: ListOptions & { kinds: boolean }): string {
   if (options.kinds) {
-    const kinds = allEvaluators().map((e) => ({ kind: e.kind, summary: e.summary, options: e.schema }));
+    const kinds = allEvaluators()
+      .filter((e) => !e.kind.startsWith('policy.')) // reserved for the built-in policy rules
+      .map((e) => ({ kind: e.kind, summary: e.summary, options: e.schema }));
     if (options.json) return `${JSON.stringify(kinds, null, 2)}\n`;
     return `${table([['KIND', 'WHAT IT CHECKS'], ...kinds.map((k) => [k.kind, k.summary])])}\n`;
   }

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
-import { type FailOn, type Logger, SEVERITIES, UsageError } from '../core/types.js';
+import { type FailOn, type Logger, type RequireDeclarations, SEVERITIES, UsageError } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
 import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
@@ -17,6 +18,7 @@ export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technologica
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
@@ -25,10 +27,19 @@ Options for check:
   --format <f>      text | json | sarif | markdown (default: text)
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
+  --controls <file> declarations file (default: config's controls, else .github/controls.yml)
+  --base <ref>      read the policy from this commit (a pull request's base) and report
+                    what the checked tree changes in it
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
+  --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
+  --require-declarations <r>  none | technological (default: config, else none)
+  --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --color/--no-color  force or disable colours in the text report (default: on for a terminal)
+
+Options for init:
+  --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -78,6 +89,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       rules: { type: 'string', multiple: true },
       rule: { type: 'string', multiple: true },
       'fail-on': { type: 'string' },
+      controls: { type: 'string' },
+      base: { type: 'string' },
+      'fail-on-gap': { type: 'boolean' },
+      'no-fail-on-gap': { type: 'boolean' },
+      'require-declarations': { type: 'string' },
+      'default-branch': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -100,6 +117,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'check': {
       if (rest.length > 1) throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
       return check(rest[0] ?? '.', values, io);
+    }
+    case 'init': {
+      if (rest.length > 1) throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
+      return init(rest[0] ?? '.', values, io);
     }
     case 'rules':
       io.stdout(
@@ -128,6 +149,12 @@ interface CheckValues {
   rules?: string[];
   rule?: string[];
   'fail-on'?: string;
+  controls?: string;
+  base?: string;
+  'fail-on-gap'?: boolean;
+  'no-fail-on-gap'?: boolean;
+  'require-declarations'?: string;
+  'default-branch'?: string;
   color?: boolean;
   'no-color'?: boolean;
 }
@@ -138,6 +165,7 @@ async function check(dir: string, values: CheckValues, io: Io): Promise<number> 
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
   }
   const failOn = parseFailOn(values['fail-on']);
+  const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
   const logger: Logger = {
     debug() {},
     info() {},
@@ -150,6 +178,11 @@ async function check(dir: string, values: CheckValues, io: Io): Promise<number> 
     ...(values.rules ? { ruleDirs: values.rules } : {}),
     ...(values.rule ? { onlyRules: values.rule } : {}),
     ...(failOn ? { failOn } : {}),
+    ...(values.controls ? { controlsPath: values.controls } : {}),
+    ...(values.base ? { base: values.base } : {}),
+    ...(values['no-fail-on-gap'] ? { failOnGap: false } : values['fail-on-gap'] ? { failOnGap: true } : {}),
+    ...(requireDeclarations ? { requireDeclarations } : {}),
+    ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
     logger,
   });
   const color = values['no-color']
@@ -175,6 +208,45 @@ async function check(dir: string, values: CheckValues, io: Io): Promise<number> 
     io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   }
   return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+
+/**
+ * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
+ * error (exit 2), and the write itself is exclusive, so a file created meanwhile is not clobbered.
+ */
+async function init(dir: string, values: CheckValues, io: Io): Promise<number> {
+  const root = path.resolve(dir);
+  if (!existsSync(root)) throw new UsageError(`path not found or not a directory: ${dir}`);
+  const draft = await draftDeclarations({
+    root,
+    ...(values.controls ? { controlsPath: values.controls } : {}),
+    ...(values.rules ? { ruleDirs: values.rules } : {}),
+  });
+  const target = path.resolve(root, draft.file);
+  const exists = () =>
+    new UsageError(
+      `${path.join(dir, draft.file)} already exists; init never overwrites it (remove it or use --controls)`,
+    );
+  if (existsSync(target)) throw exists();
+  mkdirSync(path.dirname(target), { recursive: true });
+  try {
+    writeFileSync(target, draft.text, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+    throw err;
+  }
+  io.stdout(
+    `wrote ${path.join(dir, draft.file)}: ${draft.implemented.length} of 34 controls drafted as implemented (${draft.implemented.join(', ') || 'none'}), the rest as planned. Review every TODO, then commit it.\n`,
+  );
+  return EXIT.passed;
+}
+
+function parseRequireDeclarations(value: string | undefined): RequireDeclarations | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'none' && value !== 'technological') {
+    throw new UsageError(`--require-declarations must be none or technological; got "${value}"`);
+  }
+  return value;
 }
 
 function parseFailOn(value: string | undefined): FailOn | undefined {

@@ -1,0 +1,180 @@
+import { allControls } from '../catalog.js';
+import type { EvidenceResult, RequireDeclarations } from '../types.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { checkEvidence } from './evidence.js';
+import type { DeclarationProblem, Declarations, DeclaredException } from './model.js';
+
+/** An exception and whether it applies on the day of the run. */
+export interface ExceptionState {
+  exception: DeclaredException;
+  state: 'active' | 'expired' | 'invalid';
+  /** Why an invalid exception does not apply. */
+  why?: string;
+}
+
+export interface DeclarationCheckOptions {
+  workspace: Workspace;
+  /** The day of the run, `YYYY-MM-DD` (UTC); injected by tests. */
+  today: string;
+  requireDeclarations: RequireDeclarations;
+  exceptionMaxDays: number;
+  defaultBranches: readonly string[];
+  /** Every rule id known to this run, to catch exceptions that name a rule that does not exist. */
+  ruleIds: ReadonlySet<string>;
+}
+
+/** What the declarations say once checked against the repository and the calendar. */
+export interface DeclarationCheck {
+  /** The declarations in force (from the base commit on a pull request), or null when absent. */
+  declarations: Declarations | null;
+  /** The file looked for, relative to the root. */
+  file: string;
+  today: string;
+  problems: DeclarationProblem[];
+  evidence: Map<string, EvidenceResult[]>;
+  exceptions: ExceptionState[];
+  /** Controls declared not applicable with a justification: their rules are skipped. */
+  notApplicable: Set<string>;
+  notices: string[];
+}
+
+/**
+ * Checks the declarations in force: evidence of implemented and partial controls must exist, a
+ * not-applicable control needs a justification, a planned control must not be past its due date,
+ * exceptions need a reason, an approver and an expiry within the allowed horizon, and (with
+ * `require-declarations: technological`) every control must be declared.
+ */
+export function checkDeclarations(
+  declarations: Declarations | null,
+  file: string,
+  options: DeclarationCheckOptions,
+): DeclarationCheck {
+  const out: DeclarationCheck = {
+    declarations,
+    file,
+    today: options.today,
+    problems: [],
+    evidence: new Map(),
+    exceptions: [],
+    notApplicable: new Set(),
+    notices: [],
+  };
+  if (options.requireDeclarations === 'technological' && !declarations) {
+    out.problems.push({
+      kind: 'undeclared',
+      message: `No declarations file (${file}): require-declarations is "technological", so each of the ${allControls().length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+      location: null,
+      key: 'no-file',
+    });
+  }
+  if (!declarations || declarations.unreadable) return out;
+  const at = declarations.locate;
+
+  for (const c of declarations.controls.values()) {
+    const results = c.evidence.map((ref) => checkEvidence(ref, options));
+    out.evidence.set(c.id, results);
+    if (c.status === 'implemented' || c.status === 'partial') {
+      results.forEach((r, i) => {
+        if (r.status !== 'missing') return;
+        out.problems.push({
+          kind: 'evidence',
+          message: `${c.id} is declared ${c.status}, but its evidence ${r.ref} is missing: ${r.detail}.`,
+          location: at(`${c.pointer}/evidence/${i}`),
+          key: `${c.id}:${r.ref}`,
+          controls: [c.id],
+        });
+      });
+    } else if (c.status === 'not-applicable') {
+      if (isMissingJustification(c.justification)) {
+        out.problems.push({
+          kind: 'justification',
+          message: `${c.id} is declared not-applicable without a justification; until one is written, its rules still run and the control is a gap.`,
+          location: at(
+            c.justification === null ? c.pointer : `${c.pointer}/justification`,
+            c.justification === null,
+          ),
+          key: c.id,
+          controls: [c.id],
+        });
+      } else out.notApplicable.add(c.id);
+    } else if (c.status === 'planned' && c.due && c.due < options.today) {
+      out.problems.push({
+        kind: 'plan-due',
+        message: `${c.id} was planned for ${c.due}, which has passed (today is ${options.today}): implement it, or re-plan it with a new due date.`,
+        location: at(`${c.pointer}/due`),
+        key: `${c.id}:${c.due}`,
+        controls: [c.id],
+      });
+    }
+  }
+
+  if (options.requireDeclarations === 'technological') {
+    for (const c of allControls()) {
+      if (declarations.controls.has(c.id) || declarations.invalid.has(c.id)) continue;
+      out.problems.push({
+        kind: 'undeclared',
+        message: `${c.id} (${c.title}) is not declared: require-declarations is "technological". Declare its status in ${file}.`,
+        location: at('/controls', true),
+        key: c.id,
+        controls: [c.id],
+      });
+    }
+  }
+
+  const horizon = addDays(options.today, options.exceptionMaxDays);
+  for (const e of declarations.exceptions) {
+    const missing = [
+      e.reason ? '' : 'a reason',
+      e.approvedBy ? '' : 'an approver (approved-by)',
+      e.expires ? '' : 'an expiry date (expires)',
+    ].filter(Boolean);
+    let why: string | undefined;
+    if (missing.length > 0) {
+      const list =
+        missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+      why = `it lacks ${list}`;
+    } else if (e.expires! > horizon) {
+      why = `it expires on ${e.expires}, more than ${options.exceptionMaxDays} days ahead (the latest allowed today is ${horizon}); shorten it, or raise exception-max-days in the configuration`;
+    }
+    if (why) {
+      out.exceptions.push({ exception: e, state: 'invalid', why });
+      out.problems.push({
+        kind: 'exceptions',
+        message: `Exception ${e.id} does not apply: ${why}.`,
+        location: at(e.pointer),
+        key: `${e.id}:${why}`,
+      });
+      continue;
+    }
+    const expired = e.expires! < options.today;
+    out.exceptions.push({ exception: e, state: expired ? 'expired' : 'active' });
+    if (expired) {
+      out.notices.push(
+        `${e.location.path}:${e.location.startLine}: exception ${e.id} expired on ${e.expires}; its findings are open again`,
+      );
+    }
+    const unknown = e.rules.filter((r) => !options.ruleIds.has(r));
+    if (unknown.length > 0) {
+      out.notices.push(
+        `${e.location.path}:${e.location.startLine}: exception ${e.id} names ${unknown.length === 1 ? 'a rule that does not exist' : 'rules that do not exist'}: ${unknown.join(', ')}`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Empty, or still the `TODO` that `controlgate init` writes. */
+export function isMissingJustification(text: string | null): boolean {
+  return text === null || text.trim() === '' || /^\s*TODO\b/i.test(text);
+}
+
+/** `YYYY-MM-DD` plus `days` (UTC calendar days). */
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The UTC calendar day of a moment, `YYYY-MM-DD`. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,114 @@
+import picomatch from 'picomatch';
+import { isWorkflowPath, readWorkflowSource } from '../parsers/workflow.js';
+import type { Trigger, Workflow } from '../parsers/workflow-model.js';
+import type { EvidenceResult } from '../types.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+/** Events that run a workflow on the change under review, before it merges. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+
+export interface EvidenceContext {
+  workspace: Workspace;
+  /**
+   * The default branch; a workflow that runs on pushes to it counts as evidence. When unknown, `main`
+   * and `master` are assumed.
+   */
+  defaultBranches: readonly string[];
+}
+
+/**
+ * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
+ * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
+ * match at least one file of the repository.
+ */
+export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
+    return { ref, kind: 'url', status: 'not-verified', detail: 'a URL is recorded, not fetched' };
+  }
+  const rel = ref.replace(/^\.\//, '').replace(/^\/+/, '');
+  if (rel === '' || rel.split('/').includes('..')) {
+    return { ref, kind: 'path', status: 'missing', detail: 'must be a path inside the repository' };
+  }
+  if (isWorkflowPath(rel)) return checkWorkflow(ref, rel, ctx);
+  const indexed = ctx.workspace.indexed;
+  let found: boolean;
+  if (/[*?[\]{}!]/.test(rel)) {
+    const match = ctx.workspace.matcher([rel]);
+    found = indexed.some((f) => match(f));
+  } else {
+    const dir = rel.endsWith('/') ? rel : `${rel}/`;
+    found = indexed.includes(rel) || indexed.some((f) => f.startsWith(dir));
+  }
+  return found
+    ? { ref, kind: 'path', status: 'present', detail: null }
+    : { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+}
+
+function checkWorkflow(ref: string, rel: string, ctx: EvidenceContext): EvidenceResult {
+  const missing = (detail: string): EvidenceResult => ({ ref, kind: 'workflow', status: 'missing', detail });
+  if (!ctx.workspace.indexed.includes(rel)) return missing('no such workflow in the repository');
+  if (!ctx.workspace.has(rel)) {
+    return missing(
+      'the workflow is excluded from the check by the configuration, so its triggers cannot be read',
+    );
+  }
+  const source = readWorkflowSource(ctx.workspace, rel);
+  if (source?.kind !== 'workflow') return missing('the file is not a valid workflow');
+  const runs = runsOnChanges(source, ctx.defaultBranches);
+  return runs
+    ? { ref, kind: 'workflow', status: 'present', detail: null }
+    : missing(
+        `the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`,
+      );
+}
+
+/**
+ * Whether a workflow runs on the change under review: on `pull_request`, `pull_request_target` or
+ * `merge_group` targeting the default branch, or on pushes to it. Branch filters use GitHub's glob
+ * syntax, with `!` negations evaluated in order.
+ */
+export function runsOnChanges(workflow: Workflow, defaultBranches: readonly string[]): boolean {
+  for (const trigger of workflow.on?.events ?? []) {
+    if (CHANGE_EVENTS.has(trigger.event)) {
+      if (trigger.event === 'merge_group' || branchesAllow(trigger, defaultBranches)) return true;
+    } else if (trigger.event === 'push') {
+      const config = settings(trigger);
+      // A push trigger with only tag filters does not run on branch pushes.
+      const onlyTags =
+        (config.tags || config['tags-ignore']) && !config.branches && !config['branches-ignore'];
+      if (!onlyTags && branchesAllow(trigger, defaultBranches)) return true;
+    }
+  }
+  return false;
+}
+
+function branchesAllow(trigger: Trigger, branches: readonly string[]): boolean {
+  const config = settings(trigger);
+  const only = list(config.branches);
+  const ignored = list(config['branches-ignore']);
+  return branches.some((branch) => {
+    if (only) return filterMatches(only, branch);
+    if (ignored) return !filterMatches(ignored, branch);
+    return true;
+  });
+}
+
+/** GitHub's filter semantics: patterns in order, a later `!pattern` can exclude what matched before. */
+function filterMatches(patterns: string[], branch: string): boolean {
+  let matched = false;
+  for (const p of patterns) {
+    const negated = p.startsWith('!');
+    if (picomatch.isMatch(branch, negated ? p.slice(1) : p)) matched = !negated;
+  }
+  return matched;
+}
+
+function settings(trigger: Trigger): Record<string, unknown> {
+  const v = trigger.config?.value;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function list(v: unknown): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+}

@@ -1,0 +1,140 @@
+/**
+ * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
+ * place controlgate runs git, so every call goes through the same guards: `execFile` with an
+ * argument array (never a shell), refs refused when they could be read as options, bounded output,
+ * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
+ * tree (new versus existing findings) will reuse it.
+ */
+import { execFileSync } from 'node:child_process';
+
+/** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
+export const MAX_BLOB_BYTES = 1024 * 1024;
+/** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
+const MAX_LIST_BYTES = 64 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+
+/** A blob read from a commit: its text, or why it was not read. */
+export type BlobResult =
+  | { kind: 'text'; text: string }
+  | { kind: 'missing' }
+  | { kind: 'too-large'; size: number }
+  | { kind: 'not-a-file' };
+
+/** A git work tree (or a directory inside one) at `dir`. */
+export class GitRepository {
+  /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
+  readonly prefix: string;
+
+  private constructor(
+    readonly dir: string,
+    prefix: string,
+  ) {
+    this.prefix = prefix;
+  }
+
+  /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
+  static open(dir: string): GitRepository | undefined {
+    const inside = run(dir, ['rev-parse', '--is-inside-work-tree']);
+    if (inside?.toString().trim() !== 'true') return undefined;
+    const prefix = run(dir, ['rev-parse', '--show-prefix'])?.toString().trim() ?? '';
+    return new GitRepository(dir, prefix);
+  }
+
+  /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
+  resolveCommit(ref: string): string | undefined {
+    if (!isSafeRef(ref)) return undefined;
+    const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+    const sha = out?.toString().trim();
+    return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+  }
+
+  /** The commit checked out, or undefined (no commit yet, or not a repository). */
+  head(): string | undefined {
+    return this.resolveCommit('HEAD');
+  }
+
+  /**
+   * The default branch as the remote reports it (`origin/HEAD`), else undefined. CI checkouts often
+   * lack it; callers that know the branch (the Action reads it from the event) pass it instead.
+   */
+  defaultBranch(): string | undefined {
+    const out = run(this.dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+    const name = out?.toString().trim();
+    return name ? name.replace(/^origin\//, '') : undefined;
+  }
+
+  /**
+   * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
+   * links and submodules are reported as `not-a-file`: their target is never followed.
+   */
+  readFile(commit: string, file: string, maxBytes = MAX_BLOB_BYTES): BlobResult {
+    if (!isSafePath(file)) return { kind: 'missing' };
+    const entry = this.entry(commit, file);
+    if (!entry) return { kind: 'missing' };
+    if (entry.type !== 'blob' || entry.mode === '120000') return { kind: 'not-a-file' };
+    if (entry.size > maxBytes) return { kind: 'too-large', size: entry.size };
+    const out = run(this.dir, ['cat-file', 'blob', entry.object], maxBytes + 1);
+    if (!out) return { kind: 'missing' };
+    let text = out.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { kind: 'text', text };
+  }
+
+  /** Regular files under `dir` (relative to this directory) in a commit, recursively, sorted. */
+  listFiles(commit: string, dir: string): string[] {
+    const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+    if (base !== '' && !isSafePath(base)) return [];
+    const spec = `${commit}:${this.prefix}${base}`;
+    const out = run(
+      this.dir,
+      ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec],
+      MAX_LIST_BYTES,
+    );
+    if (!out) return [];
+    const files: string[] = [];
+    for (const record of out.toString('utf8').split('\0')) {
+      const m = /^(\d+) (\w+) [0-9a-f]+\t(.+)$/s.exec(record);
+      if (m?.[2] !== 'blob' || m[1] === '120000') continue;
+      files.push(base ? `${base}/${m[3]}` : m[3]!);
+    }
+    return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  private entry(
+    commit: string,
+    file: string,
+  ): { mode: string; type: string; object: string; size: number } | undefined {
+    const full = `${this.prefix}${file}`;
+    const out = run(this.dir, ['ls-tree', '-l', '-z', '--full-tree', '--end-of-options', commit, '--', full]);
+    const record = out?.toString('utf8').split('\0')[0];
+    const m = record ? /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record) : null;
+    if (!m || m[5] !== full) return undefined;
+    return { mode: m[1]!, type: m[2]!, object: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) };
+  }
+}
+
+/** A ref that git cannot mistake for an option or a path with special syntax. */
+function isSafeRef(ref: string): boolean {
+  return /^[A-Za-z0-9._/~^@{}-]+$/.test(ref) && !ref.startsWith('-') && ref.length <= 256;
+}
+
+/** A relative path inside the tree: no absolute path, no `..`, no NUL. */
+function isSafePath(file: string): boolean {
+  return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
+}
+
+/** Runs git read-only; undefined when it fails, times out or exceeds the output bound. */
+function run(cwd: string, args: string[], maxBuffer = 1024 * 1024): Buffer | undefined {
+  try {
+    return execFileSync('git', ['-c', 'core.quotepath=off', ...args], {
+      cwd,
+      maxBuffer,
+      timeout: TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      // Reads only: never prompt for credentials, never take the index lock another git may need.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    });
+  } catch {
+    return undefined;
+  }
+}
