@@ -36,11 +36,16 @@ describe('documentation examples', () => {
     async (_name, rule, example) => {
       for (const side of ['fail', 'pass'] as const) {
         const root = mkdtempSync(path.join(tmpdir(), 'cg-example-'));
-        mkdirSync(path.dirname(path.join(root, example.path)), { recursive: true });
-        writeFileSync(path.join(root, example.path), example[side]);
+        const file = side === 'pass' ? (example.passPath ?? example.path) : example.path;
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), example[side]);
+        for (const [other, content] of Object.entries(side === 'pass' ? (example.passFiles ?? {}) : {})) {
+          mkdirSync(path.dirname(path.join(root, other)), { recursive: true });
+          writeFileSync(path.join(root, other), content);
+        }
         const report = await runCheck({ root, onlyRules: [rule.id], failOn: 'never' });
         expect(report.errors).toEqual([]);
-        const located = report.findings.filter((f) => f.location?.path === example.path);
+        const located = report.findings.filter((f) => f.location?.path === file);
         if (side === 'fail')
           expect(located.length, `${rule.id}: failing example has no finding`).toBeGreaterThan(0);
         else expect(located, `${rule.id}: fixed example still has findings`).toEqual([]);

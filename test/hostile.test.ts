@@ -162,7 +162,7 @@ describe('hostile input', () => {
     expect(located.sort()).toEqual(names.map((n) => `deploy/${n}`).sort());
     const md = renderMarkdown(report);
     expect(md).not.toContain('<img src=x');
-    expect(md).not.toMatch(/[^\\]\](javascript:/);
+    expect(md).not.toMatch(/[^\\]\]\(javascript:/);
     const text = renderText(report, { color: false });
     expect(text).not.toMatch(/\n::error::pwned/);
     expect(() => JSON.parse(renderSarifString(report))).not.toThrow();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheck } from '../src/core/engine.js';
 import { allEvaluators } from '../src/core/evaluators/registry.js';
 import { loadRules } from '../src/core/rules/load.js';
-import { findingPosition, listRuleFixtures } from './helpers/fixtures.js';
+import { findingPosition, fixtureApi, fixtureRoot, listRuleFixtures } from './helpers/fixtures.js';
 
 const fixtures = listRuleFixtures();
 const builtin = loadRules();
@@ -15,12 +15,16 @@ describe('rule fixtures', () => {
     ),
   )('%s', async (_name, fx, side) => {
     const report = await runCheck({
-      root: path.join(fx.dir, side),
+      root: fixtureRoot(fx, side),
       onlyRules: [fx.ruleId],
       ...(fx.rulesDir ? { ruleDirs: [fx.rulesDir] } : {}),
+      ...(fx.base ? { base: 'HEAD' } : {}),
+      ...(fx.api ? { github: fixtureApi(fx.api[side]) } : {}),
       failOn: 'never',
     });
     expect(report.errors).toEqual([]);
+    // A rule that could not read what it needs passes vacuously: that must not count as a pass.
+    expect(report.rules.find((r) => r.id === fx.ruleId)?.detail).toBeUndefined();
     const got = report.findings.map(findingPosition).sort();
     expect(got).toEqual([...fx.expected[side]].sort());
     if (side === 'fail') expect(got.length).toBeGreaterThan(0);

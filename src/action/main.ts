@@ -1,20 +1,26 @@
 import * as core from '@actions/core';
+import { cachedGitHubApi } from '../core/github-api.js';
 import { type Logger, type Report, runCheck, UsageError } from '../core/index.js';
+import type { GateScope } from '../core/pr.js';
+import { type ActionEvent, readEvent } from './event.js';
+import { type ApiClient, createApiClient } from './github.js';
 import { createActionsLogger, infoVerbatim } from './logger.js';
+import { type PullRequestRun, preparePullRequest } from './pull-request.js';
 import { envInput, readSettings, type Settings } from './settings.js';
 import { defaultSinks, type Sink, type SinkContext, writeSinks } from './sinks.js';
 
 /** What {@link run} can be given instead of its defaults. */
 export interface RunOptions {
-  /** The sinks to write, in order (default {@link defaultSinks}); PR features add theirs here. */
+  /** The sinks to write, in order (default {@link defaultSinks}). */
   sinks?: Sink[];
 }
 
 /**
- * One Action run: inputs -> settings -> report -> sinks -> gate. The gate is the step's exit status:
- * `core.setFailed` (exit code 1) when it fails, and for any error. User errors (bad input, config or
- * rule file) are reported by their message alone; an unexpected error also leaves its stack in the
- * debug log. Never throws.
+ * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
+ * gate is the step's exit status: `core.setFailed` (exit code 1) when it fails, and for any error.
+ * Reporting (annotations, comments, the check run) happens before and apart from the gate, and can
+ * never change it. User errors (bad input, config or rule file) are reported by their message alone;
+ * an unexpected error also leaves its stack in the debug log. Never throws.
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   // @actions/core reads the runner's files from process.env too, so there is one environment only.
@@ -22,21 +28,47 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const settings = readSettings(envInput(env), env);
     const logger = createActionsLogger();
-    const report = await check(settings, logger);
+    const event = readEvent(env);
+    if (event.problem) logger.warning(`controlgate: ${event.problem}; the run goes on as for a push`);
+    const scope: GateScope = settings.gate ?? (event.pullRequest ? 'new' : 'all');
+    const client = apiClient(settings, event);
+    const pr = event.pullRequest
+      ? await preparePullRequest({
+          info: event.pullRequest,
+          root: settings.root,
+          workspace: settings.workspace,
+          ...(client ? { client } : {}),
+        })
+      : undefined;
+    for (const note of pr?.notes ?? []) core.info(`controlgate: ${note}`);
+    const report = await check(settings, logger, { event, scope, pr, client });
     const context: SinkContext = {
       settings,
       env,
       files: {},
       reservedAnnotations: {
         error: logger.issued.error + (report.summary.gate.result === 'fail' ? 1 : 0),
-        warning: logger.issued.warning + (report.errors.length > 0 ? 1 : 0),
+        // The rule-error warning, and the one warning about anything the API refused.
+        warning: logger.issued.warning + (report.errors.length > 0 ? 1 : 0) + (wantsApi(settings) ? 1 : 0),
         notice: logger.issued.notice,
       },
+      scope,
+      refusals: [],
+      inline: new Set(),
+      ...(pr ? { pr } : {}),
+      ...(client ? { client } : {}),
+      ...((pr?.info.head.sha ?? env.GITHUB_SHA) ? { sha: pr?.info.head.sha ?? env.GITHUB_SHA } : {}),
+      ...(runUrl(env) ? { runUrl: runUrl(env) } : {}),
     };
+    if (!client && apiFeatures(settings, Boolean(pr))) {
+      core.warning(
+        `controlgate did not write ${apiFeatures(settings, Boolean(pr))}: ${settings.token ? 'GITHUB_REPOSITORY is not set' : 'no token was given (input `token`)'}. The findings are in the annotations and the job summary.`,
+      );
+    }
     const outcomes = await writeSinks(options.sinks ?? defaultSinks(), report, context);
     core.debug(`sinks: ${outcomes.map((o) => `${o.name}=${o.status}`).join(', ')}`);
     reportRuleErrors(report);
-    gate(report);
+    gate(report, scope);
   } catch (err) {
     if (err instanceof UsageError) {
       core.setFailed(err.message);
@@ -48,14 +80,66 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 }
 
-function check(settings: Settings, logger: Logger): Promise<Report> {
+/** Extra inputs of the engine that come from the event rather than the settings. */
+interface CheckContext {
+  event: ActionEvent;
+  scope: GateScope;
+  pr: PullRequestRun | undefined;
+  client: ApiClient | undefined;
+}
+
+function check(
+  settings: Settings,
+  logger: Logger,
+  { event, scope, pr, client }: CheckContext,
+): Promise<Report> {
   return runCheck({
     root: settings.root,
     ruleDirs: settings.ruleDirs,
     logger,
     ...(settings.configPath ? { configPath: settings.configPath } : {}),
     ...(settings.failOn ? { failOn: settings.failOn } : {}),
+    ...(settings.controlsPath ? { controlsPath: settings.controlsPath } : {}),
+    ...(settings.failOnGap !== undefined ? { failOnGap: settings.failOnGap } : {}),
+    ...(settings.requireDeclarations ? { requireDeclarations: settings.requireDeclarations } : {}),
+    ...(event.defaultBranch ? { defaultBranch: event.defaultBranch } : {}),
+    ...(pr ? { base: pr.info.base.sha } : {}),
+    change: {
+      scope,
+      ...(pr?.baseline ? { baseline: pr.baseline } : {}),
+      ...(pr?.index ? { diff: pr.index } : {}),
+    },
+    // One answer per endpoint per run, shared by the rules that read it (the API budget relies on it).
+    ...(client ? { github: cachedGitHubApi(client.api) } : {}),
   });
+}
+
+/** A client when there is a token and a repository to talk about; the token is masked in the log. */
+function apiClient(settings: Settings, event: ActionEvent): ApiClient | undefined {
+  if (!settings.token || !event.repository) return undefined;
+  core.setSecret(settings.token);
+  return createApiClient({ token: settings.token, ...event.repository });
+}
+
+function wantsApi(settings: Settings): boolean {
+  return settings.checkRun || settings.reviewComments || settings.comment;
+}
+
+/** The API features asked for that apply to this event, in words; empty when none. */
+function apiFeatures(settings: Settings, onPullRequest: boolean): string {
+  const features = [
+    settings.checkRun ? 'the check run' : '',
+    settings.reviewComments && onPullRequest ? 'review comments' : '',
+    settings.comment && onPullRequest ? 'the sticky comment' : '',
+  ].filter(Boolean);
+  return features.length > 1
+    ? `${features.slice(0, -1).join(', ')} and ${features.at(-1)}`
+    : features.join('');
+}
+
+function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+  return server && repo && id && /^\d+$/.test(id) ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
 
 /**
@@ -73,13 +157,15 @@ function reportRuleErrors(report: Report): void {
   infoVerbatim(errors.map((e) => `rule ${e.ruleId}: ${e.message}`).join('\n'));
 }
 
-function gate(report: Report): void {
+function gate(report: Report, scope: GateScope): void {
   const { gate: result, findings } = report.summary;
   if (result.result === 'fail') {
     core.setFailed(`controlgate gate failed: ${result.reasons.join('; ')}`);
     return;
   }
-  const counts = `${findings} finding${findings === 1 ? '' : 's'}`;
+  const existing =
+    scope === 'new' ? report.findings.filter((f) => f.isNew === false && f.status === 'open').length : 0;
+  const counts = `${findings} finding${findings === 1 ? '' : 's'}${existing > 0 ? ` (${existing} existing, not counted under gate: new)` : ''}`;
   core.info(
     result.failOn === 'never'
       ? `controlgate gate passed (fail-on never disables it): ${counts}`

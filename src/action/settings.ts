@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type FailOn, SEVERITIES, UsageError } from '../core/index.js';
+import { type FailOn, type RequireDeclarations, SEVERITIES, UsageError } from '../core/index.js';
+import type { GateScope } from '../core/pr.js';
 
 /** The Action's inputs after validation: absolute paths, typed values, defaults applied. */
 export interface Settings {
@@ -17,13 +18,32 @@ export interface Settings {
   ruleDirs: string[];
   /** Undefined means the config file's `fail-on`, else the engine default (`high`). */
   failOn?: FailOn;
+  /** Declarations file (input `controls`), relative to `root` when inside it; undefined: config, else default. */
+  controlsPath?: string;
+  /** Input `fail-on-gap`; undefined means the config file's, else true. */
+  failOnGap?: boolean;
+  /** Input `require-declarations`; undefined means the config file's, else none. */
+  requireDeclarations?: RequireDeclarations;
   /** Absolute path of the SARIF file to write, or undefined (input `sarif-file`). */
   sarifFile?: string;
   /** Absolute path of the JSON report to write, or undefined (input `json-file`). */
   jsonFile?: string;
   annotations: boolean;
   jobSummary: boolean;
+  /** Input `token`; empty means no API use (write-free outputs only). Never logged. */
+  token: string;
+  /** Input `gate`; undefined means `new` on pull requests, `all` elsewhere. */
+  gate?: GateScope;
+  /** Input `check-run`: a check run with every annotation (needs `checks: write`). */
+  checkRun: boolean;
+  /** Input `review-comments`: inline comments on changed lines (needs `pull-requests: write`). */
+  reviewComments: boolean;
+  /** Input `comment`: the sticky pull-request comment (needs `pull-requests: write`). */
+  comment: boolean;
 }
+
+/** The allowed values of `gate`. */
+export const GATE_VALUES: readonly GateScope[] = ['new', 'all'];
 
 /** Reads one input by its action.yml name; injectable so tests need no environment. */
 export type InputReader = (name: string) => string;
@@ -63,7 +83,21 @@ export function readSettings(
     ruleDirs: splitList(input('rules')).map(resolve),
     annotations: readBoolean(input, 'annotations', true),
     jobSummary: readBoolean(input, 'job-summary', true),
+    token: input('token').trim(),
+    checkRun: readBoolean(input, 'check-run', false),
+    reviewComments: readBoolean(input, 'review-comments', false),
+    comment: readBoolean(input, 'comment', false),
   };
+
+  const gate = input('gate').trim().toLowerCase();
+  if (gate) {
+    if (!(GATE_VALUES as readonly string[]).includes(gate)) {
+      throw new UsageError(
+        `Input "gate" has an invalid value "${input('gate').trim()}": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)`,
+      );
+    }
+    settings.gate = gate as GateScope;
+  }
 
   const config = input('config').trim();
   if (config) settings.configPath = relativeIfInside(root, resolve(config));
@@ -76,6 +110,19 @@ export function readSettings(
       );
     }
     settings.failOn = failOn as FailOn;
+  }
+
+  const controls = input('controls').trim();
+  if (controls) settings.controlsPath = relativeIfInside(root, resolve(controls));
+  if (input('fail-on-gap').trim()) settings.failOnGap = readBoolean(input, 'fail-on-gap', true);
+  const required = input('require-declarations').trim().toLowerCase();
+  if (required) {
+    if (required !== 'none' && required !== 'technological') {
+      throw new UsageError(
+        `Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none or technological (or leave it empty to use the config file's, else none)`,
+      );
+    }
+    settings.requireDeclarations = required;
   }
 
   const sarif = input('sarif-file').trim();

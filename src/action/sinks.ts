@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { Report } from '../core/index.js';
+import type { GateScope } from '../core/pr.js';
 import {
   planAnnotations,
   renderJson,
@@ -10,7 +11,11 @@ import {
   renderText,
 } from '../reporters/index.js';
 import type { Annotation } from '../reporters/types.js';
+import { checkRunSink, refusalsSink, stickyCommentSink } from './api-sinks.js';
+import type { ApiClient } from './github.js';
 import { type AnnotationLevel, infoVerbatim } from './logger.js';
+import { onChangedLine, type PullRequestRun, workspacePrefix } from './pull-request.js';
+import { reviewCommentsSink } from './review-sink.js';
 import type { Settings } from './settings.js';
 
 /** Names of the files an Action run can write, as its outputs name them. */
@@ -27,6 +32,30 @@ export interface SinkContext {
    * gate's error, the rule-error warning). The sink leaves room for them under the per-step limit.
    */
   reservedAnnotations: Record<AnnotationLevel, number>;
+  /** Which findings the gate counted (`new` on pull requests by default). */
+  scope: GateScope;
+  /** The pull request under review, with its diff; absent on other events. */
+  pr?: PullRequestRun;
+  /** The API client; absent without a token (only the write-free sinks run then). */
+  client?: ApiClient;
+  /** The commit check runs belong to: the pull request's head, else `GITHUB_SHA`. */
+  sha?: string;
+  /** The workflow run's page, for links. */
+  runUrl?: string;
+  /** Features the API refused or could not reach; reported in one warning at the end. */
+  refusals: Refusal[];
+  /** Fingerprints of findings with an inline review comment (posted now or before). */
+  inline: Set<string>;
+}
+
+/** A feature that could not be written through the API, and why. */
+export interface Refusal {
+  /** `the check run`, `review comments`, `the sticky comment`. */
+  feature: string;
+  /** The token permission that would allow it (`checks: write`), when a permission is the cause. */
+  permission?: string;
+  /** Otherwise what went wrong, on one line. */
+  reason?: string;
 }
 
 /**
@@ -103,9 +132,11 @@ export const annotationsSink: Sink = {
     // One limit for all levels (the planner's), lowered by the busiest level's reservations, so the
     // overflow notice still counts exactly what GitHub will not show.
     const reserved = Math.max(...Object.values(context.reservedAnnotations));
+    const index = context.pr?.index;
     const annotations = planAnnotations(report, {
       maxPerLevel: Math.max(1, ANNOTATIONS_PER_LEVEL - reserved),
       fullReportHint: fullReportHint(context),
+      ...(index ? { onChangedLine: (f) => onChangedLine(f, index) } : {}),
     });
     for (const a of annotations) emitAnnotation(a, prefix);
   },
@@ -161,20 +192,27 @@ export const outputsSink: Sink = {
 
 /**
  * The sinks of a run, in the order they write: files before the annotations and the summary that
- * point readers to them, outputs last. PR features (check run, comments) slot in before the outputs.
+ * point readers to them; then the API sinks (the review before the sticky comment, which lists what
+ * could not be commented inline), the one warning about what the API refused, and outputs last.
  */
 export function defaultSinks(): Sink[] {
-  return [logSink, sarifSink, jsonSink, annotationsSink, jobSummarySink, outputsSink];
+  return [
+    logSink,
+    sarifSink,
+    jsonSink,
+    annotationsSink,
+    jobSummarySink,
+    checkRunSink,
+    reviewCommentsSink,
+    stickyCommentSink,
+    refusalsSink,
+    outputsSink,
+  ];
 }
 
-/**
- * Finding paths are relative to the checked tree (input `path`); GitHub wants annotation paths
- * relative to the repository, i.e. the workspace. Empty when the tree is the workspace or outside it.
- */
-function repoPrefix(settings: Settings): string {
-  const rel = path.relative(settings.workspace, settings.root);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return '';
-  return `${rel.split(path.sep).join('/')}/`;
+/** See {@link workspacePrefix}. */
+export function repoPrefix(settings: Settings): string {
+  return workspacePrefix(settings.workspace, settings.root);
 }
 
 function emitAnnotation(a: Annotation, prefix: string): void {

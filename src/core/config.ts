@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type FailOn, type Severity, UsageError } from './types.js';
+import { fsTree, type TreeReader } from './policy/tree.js';
+import { type FailOn, type RequireDeclarations, type Severity, UsageError } from './types.js';
 import { formatProblem, schemaValidator, validate } from './validate.js';
 import { parseYaml } from './workspace/yaml.js';
 
@@ -20,6 +20,12 @@ export interface Config {
   exclude: string[];
   ruleDirs: string[];
   rules: Record<string, RuleConfig>;
+  /** The declarations file, relative to the root (default `.github/controls.yml`). */
+  controls?: string;
+  failOnGap?: boolean;
+  requireDeclarations?: RequireDeclarations;
+  /** Longest an exception may run, in days from the day of the run (default 365). */
+  exceptionMaxDays?: number;
 }
 
 /** Looked up in this order when no config path is given. */
@@ -33,20 +39,36 @@ const MAX_CONFIG_BYTES = 512 * 1024;
  * {@link UsageError} naming the file, line, JSON pointer and the expectation.
  */
 export function loadConfig(root: string, configPath?: string): Config {
-  let rel: string | undefined;
-  if (configPath) {
-    rel = configPath;
-    if (!existsSync(path.resolve(root, rel))) throw new UsageError(`config file not found: ${configPath}`);
-  } else {
-    rel = DEFAULT_CONFIG_FILES.find((f) => existsSync(path.join(root, f)));
+  if (configPath && path.isAbsolute(configPath)) {
+    // A config outside the checked tree (e.g. shared by several checks) is read where it is.
+    const dir = path.dirname(configPath);
+    return readConfig(fsTree(dir), path.basename(configPath), { required: true, display: configPath });
   }
-  if (!rel) return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
-  const abs = path.resolve(root, rel);
-  const stat = lstatSync(abs);
-  if (!stat.isFile()) throw new UsageError(`config file is not a regular file: ${rel}`);
-  if (stat.size > MAX_CONFIG_BYTES)
-    throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${rel}`);
-  return parseConfig(readFileSync(abs, 'utf8'), rel);
+  return readConfig(fsTree(root), configPath, { required: true });
+}
+
+/**
+ * Reads the configuration from a tree (the working tree, or a base commit). With `required`, an
+ * explicit path that does not exist is an error; without it (a base commit that predates the file)
+ * it means defaults.
+ */
+export function readConfig(
+  tree: TreeReader,
+  configPath: string | undefined,
+  options: { required: boolean; display?: string },
+): Config {
+  const candidates = configPath ? [configPath.replace(/^\.\//, '')] : DEFAULT_CONFIG_FILES;
+  for (const rel of candidates) {
+    const file = tree.read(rel, MAX_CONFIG_BYTES);
+    const display = options.display ?? rel;
+    if (file.kind === 'missing') continue;
+    if (file.kind === 'not-a-file') throw new UsageError(`config file is not a regular file: ${display}`);
+    if (file.kind === 'too-large')
+      throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
+    return parseConfig(file.text, display);
+  }
+  if (configPath && options.required) throw new UsageError(`config file not found: ${configPath}`);
+  return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
 }
 
 /** Parses and validates config text; `file` is used in error messages and recorded in the report. */
@@ -71,6 +93,10 @@ export function parseConfig(text: string, file: string): Config {
     exclude?: string[];
     'rule-dirs'?: string[];
     rules?: Record<string, string | RuleConfig>;
+    controls?: string;
+    'fail-on-gap'?: boolean;
+    'require-declarations'?: RequireDeclarations;
+    'exception-max-days'?: number;
   };
   const rules: Record<string, RuleConfig> = {};
   for (const [id, setting] of Object.entries(raw.rules ?? {})) {
@@ -87,5 +113,9 @@ export function parseConfig(text: string, file: string): Config {
     rules,
   };
   if (raw['fail-on']) config.failOn = raw['fail-on'];
+  if (raw.controls) config.controls = raw.controls;
+  if (raw['fail-on-gap'] !== undefined) config.failOnGap = raw['fail-on-gap'];
+  if (raw['require-declarations']) config.requireDeclarations = raw['require-declarations'];
+  if (raw['exception-max-days'] !== undefined) config.exceptionMaxDays = raw['exception-max-days'];
   return config;
 }

@@ -42,13 +42,23 @@ export function renderRuleDoc(rule: Rule): string {
       example.fail.trimEnd(),
       '```',
       '',
-      'Passes:',
+      example.passPath ? `Passes (\`${example.passPath}\`):` : 'Passes:',
       '',
-      `\`\`\`${lang}`,
+      `\`\`\`${example.passPath ? codeLanguage(example.passPath) : lang}`,
       example.pass.trimEnd(),
       '```',
       '',
     );
+    for (const [file, content] of Object.entries(example.passFiles ?? {})) {
+      lines.push(
+        `With \`${file}\` committed beside it:`,
+        '',
+        `\`\`\`${codeLanguage(file)}`,
+        content.trimEnd(),
+        '```',
+        '',
+      );
+    }
   }
   const options = rule.check.with ?? {};
   if (Object.keys(options).length > 0) {
@@ -61,9 +71,14 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     '```yaml',
     'rules:',
-    `  ${rule.id}: off            # disable`,
-    `  # ${rule.id}: low          # or change the severity`,
-    `  # ${rule.id}: { exclude: ["legacy/**"] }`,
+    // A broken declarations file must always fail the gate, so that rule has no "off".
+    ...(rule.check.kind === 'policy.declarations-file'
+      ? [`  ${rule.id}: critical       # severity only: this rule cannot be disabled`]
+      : [
+          `  ${rule.id}: off            # disable`,
+          `  # ${rule.id}: low          # or change the severity`,
+          `  # ${rule.id}: { exclude: ["legacy/**"] }`,
+        ]),
     '```',
     '',
     `Examples that fail and pass this rule: [test/fixtures/rules/${rule.id}](../../test/fixtures/rules/${rule.id}).`,

@@ -1,21 +1,28 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
-import { type Config, loadConfig } from './config.js';
-import { getEvaluator } from './evaluators/registry.js';
-import { createFinding, helpUri } from './finding.js';
+import { checkDeclarations, utcDay } from './declarations/check.js';
+import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
+import { assessControls } from './declarations/verdicts.js';
+import { policyKind } from './evaluators/policy/policy.js';
+import type { PolicyProblems } from './evaluators/types.js';
 import { applyGate, severityRank } from './gate.js';
+import { GitRepository } from './git.js';
+import type { GitHubApi } from './github-api.js';
+import { policyChanges } from './policy/changes.js';
+import { loadPolicy, type Policy } from './policy/load.js';
+import type { TreeReader } from './policy/tree.js';
+import { type ChangeOptions, judgeChange } from './pr.js';
 import { buildReport } from './report.js';
+import { RuleRun } from './rule-run.js';
 import { loadRules } from './rules/load.js';
+import { triage } from './triage.js';
 import {
   type FailOn,
   type Finding,
   type Logger,
+  type RawFinding,
   type Report,
-  type Rule,
-  type RuleError,
-  type RuleSummary,
+  type RequireDeclarations,
   silentLogger,
   UsageError,
 } from './types.js';
@@ -27,10 +34,29 @@ export interface CheckOptions {
   root: string;
   /** Config file, relative to `root` (or absolute). Default: the first of DEFAULT_CONFIG_FILES. */
   configPath?: string;
+  /** Declarations file, relative to `root` (or absolute). Default: the config's `controls`, else `.github/controls.yml`. */
+  controlsPath?: string;
   /** Extra rule directories (absolute, or relative to the current directory). */
   ruleDirs?: string[];
   /** Overrides the config's `fail-on`. Default `high`. */
   failOn?: FailOn;
+  /** Overrides the config's `fail-on-gap`. Default true. */
+  failOnGap?: boolean;
+  /** Overrides the config's `require-declarations`. Default `none`. */
+  requireDeclarations?: RequireDeclarations;
+  /** Overrides the config's `exception-max-days`. Default 365. */
+  exceptionMaxDays?: number;
+  /**
+   * The base commit of the change (a pull request's base, or `--base REF`): the policy is read from
+   * it and the head's changes to the policy are reported.
+   */
+  base?: string;
+  /** Reads the base commit when git objects are unavailable (the seam for an API-backed reader). */
+  baseTree?: (commit: string) => TreeReader | undefined;
+  /** The repository's default branch (workflows cited as evidence must run on pushes to it). */
+  defaultBranch?: string;
+  /** The moment of the run, for expiry and due dates (tests inject it). */
+  now?: Date;
   /** Evaluate only these rule ids (tests, `--rule`). */
   onlyRules?: string[];
   /** Load the built-in rules (default true). */
@@ -39,17 +65,26 @@ export interface CheckOptions {
   files?: string[];
   maxFileBytes?: number;
   logger?: Logger;
+  /**
+   * The change under review (a pull request): findings are marked new or existing against its base
+   * tree (or its diff), and `scope: new` lets only new ones block. See pr.ts.
+   */
+  change?: ChangeOptions;
+  /** Read access to repository settings for the `github.*` rules; without it they are unverifiable. */
+  github?: GitHubApi;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 
 export const DEFAULT_FAIL_ON: FailOn = 'high';
+export const DEFAULT_EXCEPTION_MAX_DAYS = 365;
 
 /**
- * Runs the pipeline up to the Report: settings -> config -> rules -> workspace -> evaluate -> gate.
- * Throws {@link UsageError} for problems the user must fix (missing path, invalid config or rules).
- * A rule that throws is recorded as that rule's error and the run goes on.
+ * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
+ * -> assess -> gate. Throws {@link UsageError} for problems the user must fix (missing path, invalid
+ * config or rules). A broken declarations file is a blocking finding, not an error, so the Action
+ * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
  */
 export async function runCheck(options: CheckOptions): Promise<Report> {
   const log = options.logger ?? silentLogger;
@@ -57,12 +92,12 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`path not found or not a directory: ${options.root}`);
   }
-  const config = loadConfig(root, options.configPath);
-  const ruleDirs = [
-    ...config.ruleDirs.map((d) => path.resolve(root, d)),
-    ...(options.ruleDirs ?? []).map((d) => path.resolve(d)),
-  ];
-  let rules = loadRules(ruleDirs, { builtin: options.builtinRules !== false });
+  const policy = loadPolicy({ ...pick(options), root, logger: log });
+  const config = policy.active.config;
+  const builtin = options.builtinRules !== false;
+  if (policy.source === 'base' && headRulesDiffer(policy)) loadRules(policy.head.ruleDirs, { builtin });
+  const allRules = loadRules(policy.active.ruleDirs, { builtin });
+  let rules = allRules;
   if (options.onlyRules) {
     const wanted = new Set(options.onlyRules);
     const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
@@ -75,6 +110,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     }
   }
   const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
+  const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
+  const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
+  const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
   const workspace = new Workspace(root, {
     include: config.include,
     exclude: config.exclude,
@@ -83,77 +121,165 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   });
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
 
-  const findings: Finding[] = [];
-  const errors: RuleError[] = [];
-  const summaries: RuleSummary[] = [];
+  const repo = GitRepository.open(root);
+  const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+  const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
+    workspace,
+    today: utcDay(options.now ?? new Date()),
+    requireDeclarations,
+    exceptionMaxDays,
+    defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+    ruleIds: new Set(allRules.map((r) => r.id)),
+  });
+  const problems: DeclarationProblem[] = [
+    ...(policy.head.declarations?.problems ?? []),
+    ...check.problems,
+    ...(policy.source === 'base' ? policyChanges(policy.active, policy.head, allRules) : []),
+  ];
+  const context: PolicyProblems = {
+    of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
+    ...(policy.source === 'base' ? { base: policy.active.tree } : {}),
+  };
+  const policyRules = new Map<string, PolicyProblemKind>();
+  for (const r of rules) {
+    const kind = policyKind(r.check.kind);
+    if (kind) policyRules.set(r.id, kind);
+  }
+
+  const run = new RuleRun(config, workspace, context, log, options.github);
   const ordered = [...rules].sort(
     (a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND),
   );
+  const skipped: string[] = [];
   for (const rule of ordered) {
-    const summary = await evaluateRule(rule, config, workspace, findings, errors);
-    summaries.push(summary);
+    const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
+    if (notApplicable) skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
+    await run.evaluate(rule, notApplicable);
   }
+
+  triage({
+    findings: run.findings,
+    exceptions: check.exceptions,
+    workspace,
+    protectedRules: new Set(policyRules.keys()),
+  });
+  const findings = run.findings;
   dedupeFingerprints(findings);
+  const change = options.change
+    ? await judgeChange(findings, options.change, {
+        head: workspace,
+        include: config.include,
+        exclude: config.exclude,
+        exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
+        alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
+        // The same rules and settings over the base tree, minus the ones judged without it.
+        async evaluateBase(base) {
+          const baseRun = new RuleRun(config, base, context, silentLogger);
+          for (const rule of ordered) {
+            if (rule.check.kind.startsWith('github.') || policyRules.get(rule.id) === 'changes') continue;
+            const notApplicable =
+              !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
+            await baseRun.evaluate(rule, notApplicable);
+          }
+          dedupeFingerprints(baseRun.findings);
+          return baseRun.findings;
+        },
+      })
+    : undefined;
+  if (change && change.judged.method !== 'none') {
+    log.info(
+      `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`,
+    );
+  }
   findings.sort(compareFindings);
-  const gate = applyGate(findings, failOn);
-  summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
+  const alwaysBlocking = new Set(
+    [...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id),
+  );
+  const gate = applyGate(findings, failOn, {
+    failOnGap,
+    controls,
+    policyRules,
+    alwaysBlocking,
+    scope: options.change?.scope ?? 'all',
+  });
+
+  const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
+  if (skipped.length > 0) {
+    notices.push(
+      `rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`,
+    );
+  }
+  const warnings = [...policy.warnings];
+  const broken = policy.head.declarations?.problems ?? [];
+  if (broken.length > 0) {
+    // Also a blocking finding; said here too so the reason the gate fails is the first thing read.
+    const first = broken[0]!;
+    const where = first.location
+      ? `${first.location.path}:${first.location.startLine}`
+      : policy.head.controlsFile;
+    warnings.push(
+      `The declarations file is invalid (${broken.length} problem${broken.length === 1 ? '' : 's'}; first at ${where}), so the gate fails until it is fixed.`,
+    );
+  }
+  if (policy.source === 'base' && (policy.active.declarations?.problems.length ?? 0) > 0) {
+    warnings.push(
+      `The base commit's declarations file ${policy.active.controlsFile} has problems; the controls it cannot declare are unverifiable until a fixed version is merged.`,
+    );
+  }
+  // loadPolicy has logged its own warnings already.
+  for (const w of warnings.slice(policy.warnings.length)) log.warning(w);
+  for (const n of notices) log.info(n);
   return buildReport({
     root: options.root,
-    head: gitHead(root),
-    base: null,
+    head: repo?.head() ?? null,
+    base: policy.base ?? options.base ?? null,
     config,
     failOn,
-    ruleDirs,
+    failOnGap,
+    requireDeclarations,
+    exceptionMaxDays,
+    controlsFile: policy.active.controlsFile,
+    ruleDirs: policy.active.ruleDirs.map((d) => (typeof d === 'string' ? d : d.dir)),
     rules: summaries,
+    controls,
+    policy: {
+      source: policy.source,
+      base: policy.base,
+      controls: policy.active.declarations ? policy.active.controlsFile : null,
+      warnings,
+      notices,
+    },
     findings,
-    errors,
+    errors: run.errors,
     gate,
     files: workspace.files.length,
   });
 }
 
-async function evaluateRule(
-  rule: Rule,
-  config: Config,
-  workspace: Workspace,
-  findings: Finding[],
-  errors: RuleError[],
-): Promise<RuleSummary> {
-  const settings = config.rules[rule.id] ?? {};
-  const severity = settings.severity ?? rule.severity;
-  const summary: RuleSummary = {
-    id: rule.id,
-    title: rule.title,
-    severity,
-    controls: rule.controls,
-    rationale: rule.rationale,
-    remediation: rule.remediation,
-    helpUri: helpUri(rule.id),
-    source: rule.source,
-    result: 'pass',
-    findings: 0,
+function toRaw(p: DeclarationProblem): RawFinding {
+  const { kind: _kind, ...raw } = p;
+  return raw;
+}
+
+function pick(o: CheckOptions) {
+  return {
+    ...(o.configPath ? { configPath: o.configPath } : {}),
+    ...(o.controlsPath ? { controlsPath: o.controlsPath } : {}),
+    ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
+    ...(o.base ? { base: o.base } : {}),
+    ...(o.baseTree ? { baseTree: o.baseTree } : {}),
   };
-  if (settings.enabled === false) {
-    summary.result = 'disabled';
-    return summary;
-  }
-  const evaluator = getEvaluator(rule.check.kind);
-  try {
-    if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);
-    const raw = await evaluator.evaluate({ rule, options: rule.check.with ?? {}, workspace });
-    const skip = settings.exclude?.length ? picomatch(settings.exclude, { dot: true }) : undefined;
-    for (const r of raw) {
-      if (skip && r.location && skip(r.location.path)) continue;
-      findings.push(createFinding(rule, r, severity));
-      summary.findings += 1;
-    }
-    summary.result = summary.findings > 0 ? 'fail' : 'pass';
-  } catch (err) {
-    summary.result = 'error';
-    const message = err instanceof Error ? err.message : String(err);
-    errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${message}` });
-  }
-  return summary;
+}
+
+/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
+function headRulesDiffer(policy: Policy): boolean {
+  const a = policy.active.ruleFiles;
+  const b = policy.head.ruleFiles;
+  if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length) return true;
+  for (const [file, hash] of a) if (b.get(file) !== hash) return true;
+  return false;
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
@@ -180,15 +306,4 @@ export function compareFindings(a: Finding, b: Finding): number {
   const cb = b.location?.startColumn ?? 0;
   if (ca !== cb) return ca - cb;
   return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
-}
-
-function gitHead(root: string): string | null {
-  if (!existsSync(path.join(root, '.git'))) return null;
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return null;
-  }
 }

@@ -19,7 +19,7 @@ export function createFinding(rule: Rule, raw: RawFinding, severity: Severity = 
   return {
     ruleId: rule.id,
     title: rule.title,
-    controls: [...rule.controls],
+    controls: [...(raw.controls ?? rule.controls)],
     severity: raw.severity ?? severity,
     message: raw.message,
     remediation: rule.remediation,

@@ -1,4 +1,14 @@
-import { type FailOn, type Finding, type GateResult, SEVERITIES, type Severity } from './types.js';
+import type { PolicyProblemKind } from './declarations/model.js';
+import { gapCauses } from './declarations/verdicts.js';
+import { type GateScope, inGateScope } from './pr.js';
+import {
+  type ControlResult,
+  type FailOn,
+  type Finding,
+  type GateResult,
+  SEVERITIES,
+  type Severity,
+} from './types.js';
 
 /** Numeric rank of a severity: info 0 .. critical 4. */
 export function severityRank(s: Severity): number {
@@ -10,26 +20,82 @@ export function meetsThreshold(severity: Severity, failOn: FailOn): boolean {
   return failOn !== 'never' && severityRank(severity) >= severityRank(failOn);
 }
 
+/** What the gate needs beyond the findings and `fail-on`. */
+export interface GateOptions {
+  /** Fail on any control whose verdict is `gap` (default true). */
+  failOnGap?: boolean;
+  controls?: readonly ControlResult[];
+  /** The policy rules of the run and their kinds (see declarations/verdicts.ts). */
+  policyRules?: ReadonlyMap<string, PolicyProblemKind>;
+  /**
+   * Rules whose open findings block whatever `fail-on` says: a broken declarations file must never
+   * let a run pass silently.
+   */
+  alwaysBlocking?: ReadonlySet<string>;
+  /**
+   * `new` (pull requests): only findings the change introduces count against `fail-on`; existing ones
+   * are reported as debt. Gaps and always-blocking rules count either way. Default `all`.
+   */
+  scope?: GateScope;
+}
+
+/** Gap reasons listed one per control up to this many; the rest are counted. */
+const MAX_GAP_REASONS = 10;
+
 /**
- * Marks each open finding at or above `failOn` as blocking and decides the gate. Excepted and ignored
- * findings never block. Returns the decision with one reason per blocking severity.
+ * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
+ * it is open and at or above `failOn`, when its rule always blocks, or (under `fail-on-gap`) when it
+ * causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
+ * which findings and which controls failed the gate, in words.
  */
-export function applyGate(findings: Finding[], failOn: FailOn): GateResult {
+export function applyGate(findings: Finding[], failOn: FailOn, options: GateOptions = {}): GateResult {
+  const failOnGap = options.failOnGap ?? true;
+  const scope = options.scope ?? 'all';
+  const always = options.alwaysBlocking ?? new Set<string>();
+  const policyRules = options.policyRules ?? new Map<string, PolicyProblemKind>();
+  const reasons: string[] = [];
+
   const counts = new Map<Severity, number>();
+  const unconditional: Finding[] = [];
   for (const f of findings) {
-    f.blocking = f.status === 'open' && meetsThreshold(f.severity, failOn);
-    if (f.blocking) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    f.blocking = false;
+    if (f.status !== 'open') continue;
+    if (always.has(f.ruleId)) {
+      f.blocking = true;
+      unconditional.push(f);
+    } else if (meetsThreshold(f.severity, failOn) && inGateScope(f, scope)) {
+      f.blocking = true;
+      counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    }
   }
-  const blocking = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (blocking === 0) return { result: 'pass', failOn, reasons: [] };
-  const detail = [...SEVERITIES]
-    .reverse()
-    .filter((s) => counts.has(s))
-    .map((s) => `${counts.get(s)} ${s}`)
-    .join(', ');
-  return {
-    result: 'fail',
-    failOn,
-    reasons: [`${blocking} open finding${blocking === 1 ? '' : 's'} at or above "${failOn}" (${detail})`],
-  };
+  if (unconditional.length > 0) {
+    const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
+    reasons.push(
+      `${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`,
+    );
+  }
+  const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (thresholdCount > 0) {
+    const detail = [...SEVERITIES]
+      .reverse()
+      .filter((s) => counts.has(s))
+      .map((s) => `${counts.get(s)} ${s}`)
+      .join(', ');
+    const fresh = scope === 'new' ? 'new ' : '';
+    reasons.push(
+      `${thresholdCount} ${fresh}open finding${thresholdCount === 1 ? '' : 's'} at or above "${failOn}" (${detail})`,
+    );
+  }
+
+  const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
+  if (failOnGap && gaps.length > 0) {
+    for (const c of gaps) for (const f of gapCauses(c.id, findings, policyRules)) f.blocking = true;
+    for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
+      reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
+    }
+    if (gaps.length > MAX_GAP_REASONS) {
+      reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
+    }
+  }
+  return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnGap, reasons };
 }

@@ -1,4 +1,3 @@
-import { allControls } from './catalog.js';
 import type { Config } from './config.js';
 import {
   type ControlResult,
@@ -6,11 +5,15 @@ import {
   type Finding,
   type FindingStatus,
   type GateResult,
+  type PolicyInfo,
   type Report,
+  type RequireDeclarations,
   type RuleError,
   type RuleSummary,
   SEVERITIES,
   type Severity,
+  VERDICTS,
+  type Verdict,
 } from './types.js';
 import { VERSION } from './version.js';
 
@@ -20,8 +23,14 @@ export interface ReportInput {
   base: string | null;
   config: Config;
   failOn: FailOn;
+  failOnGap: boolean;
+  requireDeclarations: RequireDeclarations;
+  exceptionMaxDays: number;
+  controlsFile: string;
   ruleDirs: string[];
   rules: RuleSummary[];
+  controls: ControlResult[];
+  policy: PolicyInfo;
   findings: Finding[];
   errors: RuleError[];
   gate: GateResult;
@@ -36,6 +45,8 @@ export function buildReport(input: ReportInput): Report {
     bySeverity[f.severity] += 1;
     byStatus[f.status] += 1;
   }
+  const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  for (const c of input.controls) byVerdict[c.verdict] += 1;
   const report: Report = {
     version: 1,
     tool: {
@@ -46,50 +57,34 @@ export function buildReport(input: ReportInput): Report {
     repository: { root: input.root, head: input.head, base: input.base },
     settings: {
       failOn: input.failOn,
+      failOnGap: input.failOnGap,
+      requireDeclarations: input.requireDeclarations,
+      exceptionMaxDays: input.exceptionMaxDays,
       config: input.config.file,
+      controls: input.controlsFile,
       ruleDirs: input.ruleDirs,
       include: input.config.include,
       exclude: input.config.exclude,
     },
+    policy: input.policy,
     rules: input.rules,
-    controls: controlResults(input.rules),
+    controls: input.controls,
     findings: input.findings,
     errors: input.errors,
     summary: {
       files: input.files,
-      rules: input.rules.filter((r) => r.result !== 'disabled').length,
+      rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
       findings: input.findings.length,
       open: byStatus.open,
       blocking: input.findings.filter((f) => f.blocking).length,
       bySeverity,
       byStatus,
+      byVerdict,
       errors: input.errors.length,
       gate: input.gate,
     },
   };
   return deepFreeze(report);
-}
-
-function controlResults(rules: RuleSummary[]): ControlResult[] {
-  return allControls().map((c) => {
-    const mapped = rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled');
-    const findings = mapped.reduce((n, r) => n + r.findings, 0);
-    const result: ControlResult['result'] =
-      mapped.length === 0
-        ? 'not-covered'
-        : mapped.some((r) => r.result === 'fail')
-          ? 'fail'
-          : mapped.some((r) => r.result === 'error')
-            ? 'error'
-            : 'pass';
-    return {
-      id: c.id,
-      title: c.title,
-      result,
-      rules: mapped.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
-      findings,
-    };
-  });
 }
 
 function deepFreeze<T>(value: T): T {

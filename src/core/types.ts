@@ -21,6 +21,24 @@ export interface Location {
 
 export type FindingStatus = 'open' | 'excepted' | 'ignored';
 
+/**
+ * What suppressed a finding (or, with `expired`, what no longer does): an approved exception from the
+ * declarations file, or an inline `controlgate: ignore[rule-id] reason` comment.
+ */
+export interface FindingException {
+  kind: 'exception' | 'inline-ignore';
+  /** The exception's id; absent for inline ignores. */
+  id?: string;
+  reason: string;
+  approvedBy?: string;
+  /** `YYYY-MM-DD`, the last day the exception applies. */
+  expires?: string;
+  /** Set on an open finding whose exception has expired: the finding is open again. */
+  expired?: boolean;
+  /** Where the exception or the ignore comment is written. */
+  location: Location;
+}
+
 export interface Finding {
   ruleId: string;
   title: string;
@@ -34,9 +52,14 @@ export interface Finding {
   /** Stable across line shifts: derived from rule, path and the matched content, never the line number. */
   fingerprint: string;
   status: FindingStatus;
-  /** Whether the finding counts against the gate (open and at or above `fail-on`). Set by the gate. */
+  /**
+   * Whether the finding counts against the gate: open and at or above `fail-on`, or the cause of a gap
+   * in a declared control under `fail-on-gap`, or a rule that always blocks. Set by the gate.
+   */
   blocking: boolean;
   isNew?: boolean;
+  /** The exception or inline ignore that suppressed it (or that expired and re-opened it). */
+  exception?: FindingException;
 }
 
 /** What an evaluator returns; `createFinding` turns it into a {@link Finding}. */
@@ -50,6 +73,11 @@ export interface RawFinding {
   key?: string;
   /** Overrides the rule's severity for this occurrence (e.g. a graded audit). */
   severity?: Severity;
+  /**
+   * Overrides the rule's controls for this occurrence: a finding about one declared control (missing
+   * evidence for 8.28) belongs to that control. Each must be a catalog id.
+   */
+  controls?: string[];
 }
 
 export interface RuleCheck {
@@ -63,6 +91,10 @@ export interface RuleExample {
   fail: string;
   pass: string;
   note?: string;
+  /** Where the fixed file sits when the fix renames it (a committed `.env` becomes `.env.example`). */
+  passPath?: string;
+  /** Other files that only the passing repository has (path -> content), e.g. a committed lockfile. */
+  passFiles?: Record<string, string>;
 }
 
 /** A validated rule, as loaded from `rules/<domain>/<id>.yml` or a user rule directory. */
@@ -84,8 +116,12 @@ export interface Rule {
   file: string;
 }
 
-/** The outcome of one rule in one run. */
-export type RuleResult = 'pass' | 'fail' | 'error' | 'disabled';
+/**
+ * The outcome of one rule in one run. `not-applicable`: skipped because every control it maps to is
+ * declared not applicable (with a justification). `unverifiable`: the answer it needs (a repository
+ * setting read through the GitHub API) was not available; see {@link RuleSummary.detail}.
+ */
+export type RuleResult = 'pass' | 'fail' | 'error' | 'disabled' | 'not-applicable' | 'unverifiable';
 
 export interface RuleSummary {
   id: string;
@@ -99,6 +135,11 @@ export interface RuleSummary {
   source: string;
   result: RuleResult;
   findings: number;
+  /**
+   * Why the rule is `unverifiable`: the answer it needs was not available (no GitHub API in the run,
+   * or the API refused), naming the permission that would make it verifiable.
+   */
+  detail?: string;
 }
 
 export interface RuleError {
@@ -106,22 +147,78 @@ export interface RuleError {
   message: string;
 }
 
-/** Coverage of one technological control by this run's rules. */
+/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
+export const DECLARED_STATUSES = ['implemented', 'partial', 'planned', 'not-applicable'] as const;
+export type DeclaredStatus = (typeof DECLARED_STATUSES)[number];
+
+/** controlgate's judgement of one control; the order is the order people should read them in. */
+export const VERDICTS = [
+  'gap',
+  'unverifiable',
+  'undeclared',
+  'planned',
+  'satisfied',
+  'not-applicable',
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** `require-declarations`: `technological` makes every undeclared control a finding. */
+export type RequireDeclarations = 'none' | 'technological';
+
+/** A control's declaration, as read from the declarations file. */
+export interface ControlDeclaration {
+  status: DeclaredStatus;
+  justification: string | null;
+  owner: string | null;
+  /** `YYYY-MM-DD`, for planned controls. */
+  due: string | null;
+  /** Where the declaration is written. */
+  location: Location | null;
+  /** The ISO/IEC 27001:2013 id it was declared under (translated), or null. */
+  from2013: string | null;
+}
+
+/** One evidence item of a declaration and whether the repository backs it. */
+export interface EvidenceResult {
+  ref: string;
+  kind: 'path' | 'workflow' | 'url';
+  /** URLs are recorded but not fetched: `not-verified`. */
+  status: 'present' | 'missing' | 'not-verified';
+  /** Why it is missing (e.g. the workflow does not run on pull requests), else null. */
+  detail: string | null;
+}
+
+/** An exception that concerns a control (by its `control` field or the findings it covers). */
+export interface ControlExceptionRef {
+  id: string;
+  state: 'active' | 'expired' | 'invalid';
+  expires: string | null;
+  /** Findings of this control it covers (excepted, or re-opened when expired). */
+  findings: number;
+}
+
+/** One technological control: its declaration, controlgate's verdict and why, and the evidence. */
 export interface ControlResult {
   id: string;
   title: string;
-  /**
-   * `fail` when a mapped rule has findings; `error` when none does but a mapped rule could not be
-   * evaluated (the control is not verified); `not-covered` when no enabled rule maps to it.
-   */
-  result: 'pass' | 'fail' | 'error' | 'not-covered';
+  declared: ControlDeclaration | null;
+  verdict: Verdict;
+  /** Why the verdict is what it is, one sentence each (empty for a plain satisfied or undeclared). */
+  reasons: string[];
+  evidence: EvidenceResult[];
+  exceptions: ControlExceptionRef[];
+  /** The enabled rules mapped to it and their results. */
   rules: { id: string; result: RuleResult; findings: number }[];
+  /** Findings mapped to it, of any status; `open` of them are open. */
   findings: number;
+  open: number;
 }
 
 export interface GateResult {
   result: 'pass' | 'fail';
   failOn: FailOn;
+  /** Whether a control with the verdict `gap` fails the gate. */
+  failOnGap: boolean;
   /** Human-readable reasons the gate failed (empty on pass). */
   reasons: string[];
 }
@@ -134,8 +231,23 @@ export interface ReportSummary {
   blocking: number;
   bySeverity: Record<Severity, number>;
   byStatus: Record<FindingStatus, number>;
+  byVerdict: Record<Verdict, number>;
   errors: number;
   gate: GateResult;
+}
+
+/** Where the policy (config, declarations, exceptions, custom rules) of the run came from. */
+export interface PolicyInfo {
+  /** `base`: read from the base commit, so the change under review cannot weaken its own policy. */
+  source: 'base' | 'head';
+  /** The base commit the policy was read from, or null. */
+  base: string | null;
+  /** The declarations file (relative to the root) when one was found, else null. */
+  controls: string | null;
+  /** Problems the reader must see (e.g. the base commit could not be read). */
+  warnings: string[];
+  /** Explanations (2013 ids translated, rules skipped as not applicable). */
+  notices: string[];
 }
 
 /** The JSON report (`"version": 1`) is a public format: see schemas/report.schema.json. */
@@ -145,11 +257,18 @@ export interface Report {
   repository: { root: string; head: string | null; base: string | null };
   settings: {
     failOn: FailOn;
+    failOnGap: boolean;
+    requireDeclarations: RequireDeclarations;
+    /** Longest an exception may run, in days from the day of the run. */
+    exceptionMaxDays: number;
     config: string | null;
+    /** The declarations file looked for (relative to the root). */
+    controls: string;
     ruleDirs: string[];
     include: string[];
     exclude: string[];
   };
+  policy: PolicyInfo;
   rules: RuleSummary[];
   controls: ControlResult[];
   findings: Finding[];

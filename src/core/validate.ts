@@ -95,6 +95,10 @@ function explain(e: ErrorObject): string {
       return `must be of type ${String(p.type)}`;
     case 'pattern':
       return `must match the pattern ${String(p.pattern)}`;
+    case 'format':
+      return p.format === 'date'
+        ? 'must be a date written YYYY-MM-DD'
+        : `must be a valid ${String(p.format)}`;
     default:
       return e.message ?? `failed the "${e.keyword}" check`;
   }

@@ -40,7 +40,10 @@ export function annotationLevel(f: Finding): Level {
 export function planAnnotations(report: Report, options: AnnotationOptions = {}): Annotation[] {
   const maxPerLevel = Math.max(1, Math.floor(options.maxPerLevel ?? DEFAULT_MAX_PER_LEVEL));
   const hint = options.fullReportHint ?? DEFAULT_HINT;
-  const open = byPriority(report.findings.filter((f) => f.status === 'open'));
+  const open = changedFirst(
+    byPriority(report.findings.filter((f) => f.status === 'open')),
+    options.onChangedLine,
+  );
 
   const total: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
   for (const f of open) total[annotationLevel(f)] += 1;
@@ -77,6 +80,16 @@ export function planAnnotations(report: Report, options: AnnotationOptions = {})
     });
   }
   return plan;
+}
+
+/** Within each priority group (blocking, other open), findings on changed lines first; stable. */
+function changedFirst(findings: Finding[], changed?: (f: Finding) => boolean): Finding[] {
+  if (!changed) return findings;
+  const rank = (f: Finding) => (f.blocking ? 0 : 2) + (changed(f) ? 0 : 1);
+  return findings
+    .map((f, i) => ({ f, i, r: rank(f) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 function annotation(f: Finding, level: Level): Annotation {

@@ -5,14 +5,18 @@
  * type does not leak into v1 by accident: it must be added here and to the schema (a test compares
  * the round trip with the Report to catch a forgotten field).
  */
-import type {
-  ControlResult,
-  Finding,
-  Location,
-  Report,
-  ReportSummary,
-  RuleError,
-  RuleSummary,
+import {
+  type ControlDeclaration,
+  type ControlResult,
+  type Finding,
+  type FindingException,
+  type Location,
+  type PolicyInfo,
+  type Report,
+  type ReportSummary,
+  type RuleError,
+  type RuleSummary,
+  VERDICTS,
 } from '../core/types.js';
 import { SEVERITY_ORDER } from './shared.js';
 
@@ -33,11 +37,16 @@ export function canonicalReport(report: Report): Report {
     repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
     settings: {
       failOn: report.settings.failOn,
+      failOnGap: report.settings.failOnGap,
+      requireDeclarations: report.settings.requireDeclarations,
+      exceptionMaxDays: report.settings.exceptionMaxDays,
       config: report.settings.config,
+      controls: report.settings.controls,
       ruleDirs: [...report.settings.ruleDirs],
       include: [...report.settings.include],
       exclude: [...report.settings.exclude],
     },
+    policy: policy(report.policy),
     rules: report.rules.map(rule),
     controls: report.controls.map(control),
     findings: report.findings.map(finding),
@@ -58,6 +67,17 @@ function rule(r: RuleSummary): RuleSummary {
     source: r.source,
     result: r.result,
     findings: r.findings,
+    ...(r.detail !== undefined ? { detail: r.detail } : {}),
+  };
+}
+
+function policy(p: PolicyInfo): PolicyInfo {
+  return {
+    source: p.source,
+    base: p.base,
+    controls: p.controls,
+    warnings: [...p.warnings],
+    notices: [...p.notices],
   };
 }
 
@@ -65,9 +85,43 @@ function control(c: ControlResult): ControlResult {
   return {
     id: c.id,
     title: c.title,
-    result: c.result,
+    declared: c.declared ? declared(c.declared) : null,
+    verdict: c.verdict,
+    reasons: [...c.reasons],
+    evidence: c.evidence.map((e) => ({ ref: e.ref, kind: e.kind, status: e.status, detail: e.detail })),
+    exceptions: c.exceptions.map((e) => ({
+      id: e.id,
+      state: e.state,
+      expires: e.expires,
+      findings: e.findings,
+    })),
     rules: c.rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
     findings: c.findings,
+    open: c.open,
+  };
+}
+
+function declared(d: ControlDeclaration): ControlDeclaration {
+  return {
+    status: d.status,
+    justification: d.justification,
+    owner: d.owner,
+    due: d.due,
+    location: d.location ? location(d.location) : null,
+    from2013: d.from2013,
+  };
+}
+
+function exception(e: FindingException): FindingException {
+  // Spread in the documented key order; absent optional keys stay absent.
+  return {
+    kind: e.kind,
+    ...(e.id !== undefined ? { id: e.id } : {}),
+    reason: e.reason,
+    ...(e.approvedBy !== undefined ? { approvedBy: e.approvedBy } : {}),
+    ...(e.expires !== undefined ? { expires: e.expires } : {}),
+    ...(e.expired !== undefined ? { expired: e.expired } : {}),
+    location: location(e.location),
   };
 }
 
@@ -86,6 +140,7 @@ function finding(f: Finding): Finding {
     blocking: f.blocking,
   };
   if (f.isNew !== undefined) out.isNew = f.isNew;
+  if (f.exception) out.exception = exception(f.exception);
   return out;
 }
 
@@ -114,7 +169,13 @@ function summary(s: ReportSummary): ReportSummary {
     blocking: s.blocking,
     bySeverity,
     byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
+    byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])) as ReportSummary['byVerdict'],
     errors: s.errors,
-    gate: { result: s.gate.result, failOn: s.gate.failOn, reasons: [...s.gate.reasons] },
+    gate: {
+      result: s.gate.result,
+      failOn: s.gate.failOn,
+      failOnGap: s.gate.failOnGap,
+      reasons: [...s.gate.reasons],
+    },
   };
 }

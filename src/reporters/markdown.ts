@@ -3,7 +3,7 @@
  * coverage, the most important findings and how to fix them. Everything from the repository or a rule
  * is escaped (escape.ts), lists are capped, and the whole output is kept under a byte budget.
  */
-import type { ControlResult, Finding, Report } from '../core/types.js';
+import type { ControlResult, Finding, Report, Verdict } from '../core/types.js';
 import {
   codeSpan,
   escapeMarkdown,
@@ -13,7 +13,16 @@ import {
   truncate,
   utf8Bytes,
 } from './escape.js';
-import { byPriority, gateThreshold, REPOSITORY_LABEL, SEVERITY_ORDER, shownControlResult } from './shared.js';
+import {
+  byPriority,
+  controlsByVerdict,
+  declaredLabel,
+  gateSettings,
+  isNotable,
+  POLICY_CHANGE_RULE,
+  REPOSITORY_LABEL,
+  SEVERITY_ORDER,
+} from './shared.js';
 import type { MarkdownOptions } from './types.js';
 
 /** GitHub accepts 1 MiB of job summary per step; keep 1 KiB for whatever the sink adds around it. */
@@ -26,8 +35,18 @@ const DEFAULT_HINT = 'the JSON report or the SARIF results in code scanning';
 const MAX_MESSAGE = 300;
 const MAX_PATH = 200;
 const MAX_REMEDIATION = 600;
-const MAX_RULES_PER_CONTROL = 8;
+const MAX_REASON = 300;
 const MAX_ERRORS = 50;
+const MAX_POLICY_CHANGES = 50;
+
+const VERDICT_LABEL: Record<Verdict, string> = {
+  gap: '❌ gap',
+  unverifiable: '⚠️ unverifiable',
+  undeclared: '❔ undeclared',
+  planned: '🗓️ planned',
+  satisfied: '✅ satisfied',
+  'not-applicable': '➖ not applicable',
+};
 
 /** Renders the report as GitHub Flavored Markdown, at most `maxBytes` UTF-8 bytes. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
@@ -35,7 +54,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
   const hint = escapeMarkdown(options.fullReportHint ?? DEFAULT_HINT);
 
-  const head = [...resultSection(report), ...controlsSection(report.controls)].join('\n').trimEnd();
+  const head = [...resultSection(report), ...controlsSection(report), ...policySection(report)]
+    .join('\n')
+    .trimEnd();
   const errors = errorsSection(report).join('\n');
   // Room kept for the "not shown" note, the section headings and the truncation fallback.
   const reserve = 1024 + utf8Bytes(hint);
@@ -98,7 +119,7 @@ function resultSection(report: Report): string[] {
   const s = report.summary;
   const pass = s.gate.result === 'pass';
   const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
-  out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}).`);
+  out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateSettings(report))}).`);
   for (const reason of s.gate.reasons) out.push(`- ${escapeMarkdown(reason)}`);
   out.push('');
   out.push(`| ${SEVERITY_ORDER.join(' | ')} | total | open | excepted | ignored | blocking |`);
@@ -114,33 +135,73 @@ function resultSection(report: Report): string[] {
   return out;
 }
 
-function controlsSection(controls: readonly ControlResult[]): string[] {
-  const covered = controls.filter((c) => c.result !== 'not-covered');
-  const uncovered = controls.filter((c) => c.result === 'not-covered');
+/** The control table leads: gaps first, with the reason; quiet undeclared controls are collapsed. */
+function controlsSection(report: Report): string[] {
+  const ordered = controlsByVerdict(report);
+  const rows = ordered.filter(isNotable);
+  const quiet = ordered.filter((c) => !isNotable(c));
   const out = ['### ISO/IEC 27002:2022 controls', ''];
-  if (covered.length > 0) {
-    out.push('| Control | Title | Result | Findings | Rules |', '| --- | --- | --- | ---: | --- |');
-    for (const c of covered) {
-      const shown = shownControlResult(c);
-      const result =
-        shown === 'fail' ? '❌ fail' : shown === 'pass' ? '✅ pass' : '⚠️ incomplete (a rule errored)';
-      const rules = c.rules.slice(0, MAX_RULES_PER_CONTROL).map((r) => codeSpan(r.id, { table: true }));
-      const more = c.rules.length - rules.length;
-      if (more > 0) rules.push(`+${more} more`);
-      out.push(
-        `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${result} | ${c.findings} | ${rules.join(', ')} |`,
-      );
-    }
-    out.push('');
-  } else {
-    out.push('No control is covered by an enabled rule.', '');
-  }
-  if (uncovered.length > 0) {
-    const list = uncovered.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
+  const counts = Object.entries(report.summary.byVerdict)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(' · ');
+  out.push(`${counts}.`, '');
+  if (!report.policy.controls) {
     out.push(
-      `<details><summary>${plural(uncovered.length, 'control')} not covered by any enabled rule</summary>`,
+      `No declarations file (${markdownCode(report.settings.controls)}): every control is undeclared. \`controlgate init\` drafts one.`,
+      '',
+    );
+  }
+  if (rows.length > 0) {
+    out.push(
+      '| Control | Title | Declared | Verdict | Findings | Why |',
+      '| --- | --- | --- | --- | ---: | --- |',
+    );
+    for (const c of rows) out.push(controlRow(c));
+    out.push('');
+  }
+  if (quiet.length > 0) {
+    const list = quiet.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
+    out.push(
+      `<details><summary>${plural(quiet.length, 'undeclared control')} with no findings</summary>`,
       '',
       list,
+      '',
+      '</details>',
+      '',
+    );
+  }
+  for (const w of report.policy.warnings) out.push(`> [!WARNING]`, `> ${escapeMarkdown(w)}`, '');
+  return out;
+}
+
+function controlRow(c: ControlResult): string {
+  const findings = c.open === c.findings ? `${c.findings}` : `${c.findings} (${c.open} open)`;
+  const why = c.reasons.map((r) => escapeMarkdown(truncate(r, MAX_REASON))).join('; ') || '—';
+  return `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
+}
+
+/** Changes to the policy made by the change under review, each needing a reviewer's eye. */
+function policySection(report: Report): string[] {
+  const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+  const out: string[] = [];
+  if (changes.length > 0) {
+    out.push('### Policy changes (need review)', '');
+    for (const f of changes.slice(0, MAX_POLICY_CHANGES)) {
+      const where = f.location ? `${locationCell(f)}: ` : '';
+      out.push(`- ${where}${escapeMarkdown(truncate(f.message, MAX_MESSAGE))}`);
+    }
+    const more = changes.length - MAX_POLICY_CHANGES;
+    if (more > 0) out.push(`- ${plural(more, 'more policy change')} in the findings below.`);
+    out.push('');
+  }
+  if (report.policy.notices.length > 0) {
+    out.push(
+      `<details><summary>${plural(report.policy.notices.length, 'notice')}</summary>`,
+      '',
+      ...report.policy.notices
+        .slice(0, MAX_ERRORS)
+        .map((n) => `- ${escapeMarkdown(truncate(n, MAX_MESSAGE))}`),
       '',
       '</details>',
       '',
@@ -150,7 +211,15 @@ function controlsSection(controls: readonly ControlResult[]): string[] {
 }
 
 function findingRow(f: Finding): string {
-  const tags = [f.blocking ? 'blocking' : '', f.status === 'open' ? '' : f.status].filter(Boolean);
+  const status =
+    f.status === 'open'
+      ? f.exception?.expired
+        ? `exception ${truncate(f.exception.id ?? '', 100)} expired`
+        : ''
+      : f.exception?.kind === 'exception'
+        ? `excepted (${truncate(f.exception.id ?? '', 100)})`
+        : f.status;
+  const tags = [f.blocking ? 'blocking' : '', status].filter(Boolean).map(escapeMarkdown);
   const severity =
     (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
   const where = f.location ? locationCell(f) : REPOSITORY_LABEL;

@@ -141,20 +141,28 @@ function result(f: Finding, ruleIndex: number): SarifResult {
     properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
   };
   if (f.isNew !== undefined) out.properties.isNew = f.isNew;
-  if (f.status === 'excepted') {
+  if (f.status === 'excepted' || f.status === 'ignored') {
     out.suppressions = [
       {
-        kind: 'external',
+        kind: f.status === 'excepted' ? 'external' : 'inSource',
         status: 'accepted',
-        justification: 'Covered by an approved exception in the declarations.',
+        justification: justification(f),
       },
-    ];
-  } else if (f.status === 'ignored') {
-    out.suppressions = [
-      { kind: 'inSource', status: 'accepted', justification: 'Ignored by an ignore directive.' },
     ];
   }
   return out;
+}
+
+/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
+function justification(f: Finding): string {
+  const e = f.exception;
+  if (!e) return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
+  const where = `${e.location.path}:${e.location.startLine}`;
+  if (e.kind === 'inline-ignore') return singleLine(`Ignored inline at ${where}: ${e.reason}`);
+  const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
+  return singleLine(
+    `Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`,
+  );
 }
 
 function location(f: Finding): SarifLocation {

@@ -40,12 +40,63 @@ export function gateThreshold(report: Report): string {
   return failOn === 'never' ? 'fail-on never: the gate is disabled' : `fail-on ${failOn}`;
 }
 
+/** The rule whose findings are changes to the policy, shown in their own section. */
+export const POLICY_CHANGE_RULE = 'policy-change';
+
+/** Which control a finding is listed under, first to last: declared controls before undeclared ones. */
+const HOME_ORDER: readonly ControlResult['verdict'][] = [
+  'gap',
+  'unverifiable',
+  'planned',
+  'undeclared',
+  'satisfied',
+  'not-applicable',
+];
+
 /**
- * A control's result as shown to people: `error` (a mapped rule could not run, so nothing is proven)
- * reads as `incomplete`.
+ * Controls in the order people should read them: gaps first, then unverifiable and planned
+ * declarations, undeclared controls, and finally the satisfied and not-applicable ones; by id within
+ * each verdict (the report's own order).
  */
-export function shownControlResult(
-  c: ControlResult,
-): Exclude<ControlResult['result'], 'error'> | 'incomplete' {
-  return c.result === 'error' ? 'incomplete' : c.result;
+export function controlsByVerdict(report: Report): ControlResult[] {
+  return [...report.controls].sort((a, b) => HOME_ORDER.indexOf(a.verdict) - HOME_ORDER.indexOf(b.verdict));
+}
+
+/**
+ * Whether a control deserves a row or a section of its own: it is declared, or something about it
+ * needs attention (findings, a gap, an unverifiable answer). Undeclared controls with nothing to
+ * report are only listed by id.
+ */
+export function isNotable(c: ControlResult): boolean {
+  return c.declared !== null || c.findings > 0 || c.verdict !== 'undeclared';
+}
+
+/**
+ * The control a finding is listed under in grouped outputs: of the controls it maps to, the one that
+ * needs the most attention (a gap first, then an unverifiable or planned declaration), else its rule's
+ * first control.
+ */
+export function homeControl(f: Finding, verdicts: ReadonlyMap<string, ControlResult['verdict']>): string {
+  let best = f.controls[0] ?? '';
+  let rank = HOME_ORDER.indexOf(verdicts.get(best) ?? 'undeclared');
+  for (const c of f.controls.slice(1)) {
+    const r = HOME_ORDER.indexOf(verdicts.get(c) ?? 'undeclared');
+    if (r < rank) {
+      best = c;
+      rank = r;
+    }
+  }
+  return best;
+}
+
+/** The declared status in words: `implemented`, `not declared`, with the 2013 id it came from. */
+export function declaredLabel(c: ControlResult): string {
+  if (!c.declared) return 'not declared';
+  return c.declared.from2013 ? `${c.declared.status} (as ${c.declared.from2013})` : c.declared.status;
+}
+
+/** The gate's settings in words: `fail-on high, fail-on-gap`, or that a part is off. */
+export function gateSettings(report: Report): string {
+  const gap = report.summary.gate.failOnGap ? 'fail-on-gap' : 'fail-on-gap off';
+  return `${gateThreshold(report)}; ${gap}`;
 }

@@ -3,16 +3,25 @@
  * passed through {@link escapeControls} / {@link singleLine}, so a crafted file name cannot emit its
  * own escape sequences, clear the screen or fake a "pass" line.
  */
-import { compareControlIds } from '../core/catalog.js';
-import type { Finding, Report, Severity } from '../core/types.js';
-import { escapeControls, plural, singleLine, truncate } from './escape.js';
 import {
+  type Finding,
+  type FindingException,
+  type Report,
+  type Severity,
+  VERDICTS,
+  type Verdict,
+} from '../core/types.js';
+import { escapeControls, plural, singleLine } from './escape.js';
+import {
+  controlsByVerdict,
   controlTitles,
-  gateThreshold,
+  declaredLabel,
+  gateSettings,
+  homeControl,
+  POLICY_CHANGE_RULE,
   position,
   REPOSITORY_LABEL,
   SEVERITY_ORDER,
-  shownControlResult,
 } from './shared.js';
 import type { TextOptions } from './types.js';
 
@@ -37,12 +46,20 @@ const SEVERITY_STYLE: Record<Severity, Style> = {
   info: 'gray',
 };
 
-/** Longest title printed in the coverage table before it is shortened. */
-const TITLE_WIDTH = 48;
+const VERDICT_STYLE: Record<Verdict, Style> = {
+  gap: 'red',
+  unverifiable: 'yellow',
+  undeclared: 'gray',
+  planned: 'cyan',
+  satisfied: 'green',
+  'not-applicable': 'gray',
+};
 
 /**
- * Renders the terminal report: header, findings grouped by control, control coverage, summary with
- * the gate decision, and rule errors. Colour (ANSI SGR) only when `options.color` is true.
+ * Renders the terminal report: header, then one section per control that has something to say
+ * (gaps first: verdict, declared status, why, its findings), the other controls by verdict, policy
+ * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR) only when
+ * `options.color` is true.
  */
 export function renderText(report: Report, options: TextOptions = {}): string {
   const paint = (style: Style, s: string): string =>
@@ -55,15 +72,20 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     ? `  (head ${escapeControls(report.repository.head.slice(0, 12))})`
     : '';
   out.push(`root   ${escapeControls(report.repository.root)}${head}`);
-  const failOn = `fail-on ${report.settings.failOn}`;
   out.push(
-    `scope  ${plural(report.summary.files, 'file')}, ${plural(report.summary.rules, 'rule')}, ${failOn}`,
+    `scope  ${plural(report.summary.files, 'file')}, ${plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`,
   );
   if (report.settings.config) out.push(`config ${escapeControls(report.settings.config)}`);
+  out.push(`policy ${policyLine(report)}`);
+  for (const w of report.policy.warnings) out.push(paint('red', `warning: ${singleLine(w)}`));
   out.push('');
 
-  out.push(...findingsSection(report, titles, paint));
-  out.push(...coverageSection(report, paint));
+  out.push(...controlSections(report, titles, paint));
+  out.push(...otherControls(report, paint));
+  out.push(...policyChangesSection(report, paint));
+  if (report.policy.notices.length > 0) {
+    out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${singleLine(n)}`), '');
+  }
   out.push(...summarySection(report, paint));
   if (report.errors.length > 0) {
     out.push('', paint('bold', `Rule errors (${report.errors.length})`));
@@ -76,22 +98,54 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
 type Paint = (style: Style, s: string) => string;
 
-function findingsSection(report: Report, titles: Map<string, string>, paint: Paint): string[] {
-  if (report.findings.length === 0) return [paint('green', 'No findings.'), ''];
-  // A finding belongs to its rule's first (primary) control; the others are named under it.
+function policyLine(report: Report): string {
+  const file = report.policy.controls
+    ? escapeControls(report.policy.controls)
+    : `no declarations (${escapeControls(report.settings.controls)} not found)`;
+  const from =
+    report.policy.source === 'base' && report.policy.base
+      ? `read from base ${escapeControls(report.policy.base.slice(0, 12))}`
+      : 'read from the working tree';
+  return `${file}, ${from}`;
+}
+
+/**
+ * One section per control with findings, a gap or an unverifiable verdict. A finding is listed once,
+ * under the control where it matters most (see homeControl); its other controls are named under it.
+ * Policy changes have their own section.
+ */
+function controlSections(report: Report, titles: Map<string, string>, paint: Paint): string[] {
+  const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    const key = f.controls[0] ?? '';
-    const list = groups.get(key) ?? [];
-    list.push(f);
-    groups.set(key, list);
+    if (f.ruleId === POLICY_CHANGE_RULE) continue;
+    const key = homeControl(f, verdicts);
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
   }
+  const shown = controlsByVerdict(report).filter(
+    (c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable',
+  );
+  if (shown.length === 0 && report.findings.length === 0) return [paint('green', 'No findings.'), ''];
   const out: string[] = [paint('dim', '! marks a finding that fails the gate'), ''];
   const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
-  for (const id of [...groups.keys()].sort(compareControlIds)) {
-    const list = groups.get(id)!;
-    const heading = id ? `${escapeControls(id)}  ${singleLine(titles.get(id) ?? '')}` : '(no control)';
-    out.push(`${paint('bold', heading)}  ${paint('dim', `(${plural(list.length, 'finding')})`)}`);
+  const indent = ' '.repeat(sevWidth + 4);
+  for (const c of shown) {
+    const list = groups.get(c.id) ?? [];
+    const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
+    const count = c.findings > 0 ? `, ${plural(c.findings, 'finding')}` : '';
+    out.push(
+      `${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count})`)}`,
+    );
+    for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
+    if (c.findings > list.length) {
+      const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+      const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
+      out.push(
+        `    ${paint('dim', `(${plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`,
+      );
+    }
     for (const f of list) {
       const mark = f.blocking ? paint('red', '!') : ' ';
       const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(sevWidth));
@@ -99,16 +153,16 @@ function findingsSection(report: Report, titles: Map<string, string>, paint: Pai
       const status = f.status === 'open' ? '' : paint('dim', ` (${f.status})`);
       const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
       out.push(`${mark} ${sev}  ${where}  ${singleLine(f.message)}  ${rule}${status}`);
-      const indent = ' '.repeat(sevWidth + 4);
       if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
         out.push(`${indent}${paint('dim', `lines ${f.location.startLine}-${f.location.endLine}`)}`);
       }
-      const others = f.controls.slice(1);
+      const others = f.controls.filter((o) => o !== c.id);
       if (others.length > 0) {
-        const named = others.map((c) => `${escapeControls(c)} ${singleLine(titles.get(c) ?? '')}`.trim());
+        const named = others.map((o) => `${escapeControls(o)} ${singleLine(titles.get(o) ?? '')}`.trim());
         out.push(`${indent}also: ${named.join('; ')}`);
       }
-      if (f.remediation) out.push(`${indent}fix:  ${singleLine(f.remediation)}`);
+      if (f.exception) out.push(`${indent}${paint('dim', `${exceptionLine(f.exception)}`)}`);
+      if (f.status === 'open' && f.remediation) out.push(`${indent}fix:  ${singleLine(f.remediation)}`);
       out.push(`${indent}${paint('dim', `help: ${escapeControls(f.helpUri)}`)}`);
     }
     out.push('');
@@ -116,30 +170,37 @@ function findingsSection(report: Report, titles: Map<string, string>, paint: Pai
   return out;
 }
 
-function coverageSection(report: Report, paint: Paint): string[] {
-  const covered = report.controls.filter((c) => c.result !== 'not-covered');
-  const out = [
-    paint('bold', `Controls (${covered.length} of ${report.controls.length} covered by enabled rules)`),
-  ];
-  const idWidth = Math.max(4, ...covered.map((c) => escapeControls(c.id).length));
-  const titleWidth = Math.min(TITLE_WIDTH, Math.max(0, ...covered.map((c) => singleLine(c.title).length)));
-  const resultWidth = Math.max(0, ...covered.map((c) => shownControlResult(c).length));
-  for (const c of covered) {
-    const title = truncate(singleLine(c.title), TITLE_WIDTH).padEnd(titleWidth);
-    const shown = shownControlResult(c);
-    const result = paint(
-      shown === 'fail' ? 'red' : shown === 'pass' ? 'green' : 'yellow',
-      shown.padEnd(resultWidth),
-    );
-    const findings = plural(c.findings, 'finding').padStart(11);
-    out.push(
-      `  ${escapeControls(c.id).padEnd(idWidth)}  ${title}  ${result}  ${findings}  ${plural(c.rules.length, 'rule')}`,
-    );
+function exceptionLine(e: FindingException): string {
+  const where = `${escapeControls(e.location.path)}:${e.location.startLine}`;
+  if (e.kind === 'inline-ignore') return `ignored at ${where}: ${singleLine(e.reason)}`;
+  const who = e.approvedBy ? `, approved by ${singleLine(e.approvedBy)}` : '';
+  const state = e.expired ? `expired on ${e.expires}` : `expires ${e.expires ?? '?'}`;
+  return `exception ${singleLine(e.id ?? '')} (${where}${who}, ${state}): ${singleLine(e.reason)}`;
+}
+
+/** Controls without a section of their own, one line per verdict. */
+function otherControls(report: Report, paint: Paint): string[] {
+  const counts = VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
+    .map((v) => paint(VERDICT_STYLE[v], `${report.summary.byVerdict[v]} ${v}`))
+    .join(', ');
+  const out = [`${paint('bold', `Controls (${report.controls.length})`)}  ${counts}`];
+  const width = Math.max(...VERDICTS.map((v) => v.length));
+  for (const v of VERDICTS) {
+    const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
+    if (ids.length > 0) out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
   }
-  const uncovered = report.controls.filter((c) => c.result === 'not-covered');
-  if (uncovered.length > 0) {
-    const ids = uncovered.map((c) => escapeControls(c.id)).join(', ');
-    out.push(paint('dim', `  not covered (${uncovered.length}): ${ids}`));
+  out.push('');
+  return out;
+}
+
+function policyChangesSection(report: Report, paint: Paint): string[] {
+  const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+  if (changes.length === 0) return [];
+  const out = [paint('bold', `Policy changes (${changes.length}, need review)`)];
+  for (const f of changes) {
+    const mark = f.blocking ? paint('red', '!') : ' ';
+    const where = escapeControls(position(f.location, false) ?? REPOSITORY_LABEL);
+    out.push(`${mark} ${paint(SEVERITY_STYLE[f.severity], f.severity)}  ${where}  ${singleLine(f.message)}`);
   }
   out.push('');
   return out;
@@ -157,7 +218,7 @@ function summarySection(report: Report, paint: Paint): string[] {
   );
   if (s.errors > 0) out.push(`  ${paint('red', plural(s.errors, 'rule error'))}`);
   const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
-  out.push(`Gate: ${gate} ${paint('dim', `(${gateThreshold(report)})`)}`);
+  out.push(`Gate: ${gate} ${paint('dim', `(${gateSettings(report)})`)}`);
   for (const reason of s.gate.reasons) out.push(`  - ${singleLine(reason)}`);
   return out;
 }

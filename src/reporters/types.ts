@@ -1,3 +1,5 @@
+import type { Finding } from '../core/types.js';
+
 /** A GitHub workflow-command annotation, before escaping; the sink emits it through `@actions/core`. */
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -16,6 +18,11 @@ export interface AnnotationOptions {
   maxPerLevel?: number;
   /** Where the full report can be read, named in the overflow notice (e.g. "the job summary"). */
   fullReportHint?: string;
+  /**
+   * Whether a finding sits on a line the pull request changed: those come first within their group
+   * (blocking, then other open findings), so the per-step slots go to what the author just wrote.
+   */
+  onChangedLine?: (f: Finding) => boolean;
 }
 
 /** Options of `renderText`. */

@@ -26,7 +26,35 @@ describe('action settings', () => {
       ruleDirs: [],
       annotations: true,
       jobSummary: true,
+      token: '',
+      checkRun: false,
+      reviewComments: false,
+      comment: false,
     });
+  });
+
+  it('reads the pull-request inputs and rejects an unknown gate scope naming the input', () => {
+    const s = settings({
+      token: ' t0k3n ',
+      gate: 'NEW',
+      'check-run': 'true',
+      'review-comments': 'true',
+      comment: 'True',
+    });
+    expect(s).toMatchObject({
+      token: 't0k3n',
+      gate: 'new',
+      checkRun: true,
+      reviewComments: true,
+      comment: true,
+    });
+    expect(settings({ gate: 'all' }).gate).toBe('all');
+    expect(settings({}).gate).toBeUndefined();
+    expect(() => settings({ gate: 'changed' })).toThrow(
+      new UsageError(
+        'Input "gate" has an invalid value "changed": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)',
+      ),
+    );
   });
 
   it('resolves paths against GITHUB_WORKSPACE and keeps the config relative to the checked tree', () => {
@@ -82,5 +110,29 @@ describe('action settings', () => {
 
   it('splits list inputs on newlines and commas', () => {
     expect(splitList(' a ,b\n\nc,, ')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads the declarations inputs and rejects an unknown require-declarations value', () => {
+    const ws = workspace();
+    expect(
+      settings(
+        {
+          controls: 'services/api/controls.yml',
+          'fail-on-gap': 'false',
+          'require-declarations': 'Technological',
+        },
+        ws,
+      ),
+    ).toMatchObject({
+      controlsPath: 'services/api/controls.yml',
+      failOnGap: false,
+      requireDeclarations: 'technological',
+    });
+    expect(settings({}, ws)).not.toHaveProperty('failOnGap');
+    expect(() => settings({ 'require-declarations': 'all' }, ws)).toThrow(
+      new UsageError(
+        'Input "require-declarations" has an invalid value "all": use none or technological (or leave it empty to use the config file\'s, else none)',
+      ),
+    );
   });
 });

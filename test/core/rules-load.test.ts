@@ -90,3 +90,17 @@ describe('loadRules', () => {
     expect(() => loadRules(['/nonexistent/rules'], { builtin: false })).toThrow(/rule directory not found/);
   });
 });
+
+describe('reserved policy kinds', () => {
+  it('refuses a custom rule that uses a policy.* kind', () => {
+    const dir = ruleDir({
+      'my-policy.yml': VALID.replace('id: my-rule', 'id: my-policy').replace(
+        /check:[\s\S]*$/,
+        'check:\n  kind: policy.changes\n',
+      ),
+    });
+    expect(() => loadRules([dir], { builtin: false })).toThrow(
+      /check kind "policy\.changes" is reserved for controlgate's built-in policy rules/,
+    );
+  });
+});

@@ -281,8 +281,8 @@ describe('Action: job summary, outputs and report files', () => {
     expect(r.code).toBe(1);
     expect(r.summary).toContain('## ❌ controlgate: gate failed');
     expect(r.summary).toContain('- 1 open finding at or above "high" (1 high)');
-    expect(r.summary).toContain('| Control | Title | Result | Findings | Rules |');
-    expect(r.summary).toMatch(/^\| 8\.28 \| Secure coding \| ❌ fail \| 3 \|/m);
+    expect(r.summary).toContain('| Control | Title | Declared | Verdict | Findings | Why |');
+    expect(r.summary).toMatch(/^\| 8\.28 \| Secure coding \| not declared \| ❔ undeclared \| 3 \|/m);
 
     expect(r.outputs).toEqual({
       result: 'fail',
@@ -457,5 +457,43 @@ describe('Action: the demo repository', () => {
     expect(paths).not.toContain('services/fraud-scoring/Dockerfile');
     expect(r.summary).toContain('## ❌ controlgate: gate failed');
     JSON.parse(readFileSync(path.join(out, 'report.sarif'), 'utf8'));
+  });
+});
+
+describe('Action: declarations', () => {
+  it('reports a malformed declarations file as a located error and fails the step, whatever fail-on says', async () => {
+    const workspace = knownFindingsRepo({
+      '.github/controls.yml': 'version: 1\ncontrols:\n  "8.28":\n    status: done\n',
+    });
+    const r = await runAction({ workspace, inputs: { rules: 'policy', 'fail-on': 'never' } });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    const errors = commandLines(r, 'error');
+    expect(errors[0]).toMatch(
+      /^::error title=\[critical\] The declarations file is valid \(control 8\.32\),file=\.github\/controls\.yml,line=4,endLine=4,col=13::\.github\/controls\.yml: \/controls\/8\.28\/status: must be one of/,
+    );
+    expect(errors.at(-1)).toMatch(
+      /^::error::controlgate gate failed: 1 problem with the policy files \(\.github\/controls\.yml\), which always fail the gate/,
+    );
+    expect(r.summary).toContain(
+      'The declarations file is invalid (1 problem; first at .github/controls.yml:4)',
+    );
+  });
+
+  it('takes the declarations from the `controls` input and fails on a gap unless fail-on-gap is false', async () => {
+    const workspace = knownFindingsRepo({
+      'compliance/soa.yml': 'version: 1\ncontrols:\n  "8.28":\n    status: implemented\n',
+    });
+    const gap = await runAction({
+      workspace,
+      inputs: { rules: 'policy', 'fail-on': 'never', controls: 'compliance/soa.yml' },
+    });
+    expect(gap.code).toBe(1);
+    expect(gap.summary).toContain('| 8.28 | Secure coding | implemented | ❌ gap | 3 |');
+    const off = await runAction({
+      workspace,
+      inputs: { rules: 'policy', 'fail-on': 'never', controls: 'compliance/soa.yml', 'fail-on-gap': 'false' },
+    });
+    expect(off.code).toBe(0);
   });
 });

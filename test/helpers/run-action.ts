@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,38 @@ export function removeTempDirs(): void {
 export function snapshotBundle(): string {
   const dir = tempDir('controlgate-dist-');
   cpSync(path.dirname(ACTION_ENTRY), path.join(dir, 'dist'), { recursive: true });
+  for (const data of ['rules', 'schemas', 'data'])
+    symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
+  entry = path.join(dir, 'dist', 'index.js');
+  return entry;
+}
+
+/**
+ * Builds the Action bundle from the current sources into a private directory (tsc, then ncc, as
+ * `npm run build` does) and runs that from then on. Nothing in the checkout is written, so test files
+ * that build in parallel, or a build started by hand, cannot race with it.
+ */
+export function buildPrivateBundle(): string {
+  const dir = tempDir('controlgate-build-');
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+  execFileSync(bin('tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', path.join(dir, 'lib')], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+  });
+  execFileSync(
+    bin('ncc'),
+    [
+      'build',
+      path.join(dir, 'lib', 'index.js'),
+      '-o',
+      path.join(dir, 'dist'),
+      '--target',
+      'es2023',
+      '--quiet',
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
   for (const data of ['rules', 'schemas', 'data'])
     symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
   entry = path.join(dir, 'dist', 'index.js');

@@ -29,7 +29,7 @@ describe('planAnnotations', () => {
 
   it('annotates open findings only, with title, message and remediation', () => {
     const plan = planAnnotations(sampleReport());
-    expect(plan).toHaveLength(7);
+    expect(plan).toHaveLength(8);
     expect(plan.map((a) => a.file)).not.toContain('legacy/Dockerfile');
     expect(plan.map((a) => a.file)).not.toContain('tools/package.json');
     expect(plan[0]).toEqual({

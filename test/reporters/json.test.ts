@@ -44,6 +44,7 @@ describe('renderJson', () => {
       'tool',
       'repository',
       'settings',
+      'policy',
       'rules',
       'controls',
       'findings',
@@ -86,7 +87,13 @@ describe('schemas/report.schema.json', () => {
 
   it.each<[string, (r: Report) => void]>([
     ['an unknown top-level field', (r) => Object.assign(r, { extra: true })],
-    ['an unknown finding field', (r) => Object.assign(r.findings[0]!, { exception: {} })],
+    ['an unknown finding field', (r) => Object.assign(r.findings[0]!, { suppressed: true })],
+    [
+      'an exception without a reason',
+      (r) => Object.assign(r.findings[0]!, { exception: { kind: 'exception' } }),
+    ],
+    ['an unknown verdict', (r) => Object.assign(r.controls[0]!, { verdict: 'ok' })],
+    ['a control without a declared field', (r) => Reflect.deleteProperty(r.controls[0]!, 'declared')],
     ['another format version', (r) => Object.assign(r, { version: 2 })],
     ['an unknown severity', (r) => Object.assign(r.findings[0]!, { severity: 'severe' })],
     ['a line 0', (r) => Object.assign(r.findings[0]!.location!, { startLine: 0 })],

@@ -88,9 +88,10 @@ describe('renderMarkdown', () => {
       '**high** · blocking',
       'medium',
       'medium',
+      'medium',
       'low',
-      'info',
-      'high · excepted',
+      'info · exception EXC-2025-010 expired',
+      'high · excepted (EXC-2026-004)',
       'low · ignored',
     ]);
     expect(rows[1]![1]).toBe('(repository)');
@@ -157,15 +158,66 @@ describe('renderMarkdown', () => {
     expect(tiny).toContain('_Summary truncated to fit its size limit._');
   });
 
-  it('summarises uncovered controls in a collapsed block', () => {
+  it('leads with the control table: declared, verdict, findings and why, gaps first', () => {
     const md = renderMarkdown(sampleReport());
-    expect(md).toContain('<details><summary>23 controls not covered by any enabled rule</summary>');
+    expect(md.indexOf('### ISO/IEC 27002:2022 controls')).toBeLessThan(md.indexOf('### Findings'));
+    const table = md.slice(md.indexOf('| Control | Title | Declared |'));
+    const rows = table
+      .slice(0, table.indexOf('\n\n'))
+      .split('\n')
+      .map(tableCells)
+      .filter((cells): cells is string[] => cells !== null)
+      .slice(2);
+    expect(rows.map((r) => `${r[0]} ${r[3]}`)).toEqual([
+      '8.4 ❌ gap',
+      '8.24 ❌ gap',
+      '8.7 ⚠️ unverifiable',
+      '8.2 🗓️ planned',
+      '8.3 ❔ undeclared',
+      '8.8 ❔ undeclared',
+      '8.9 ❔ undeclared',
+      '8.12 ❔ undeclared',
+      '8.18 ❔ undeclared',
+      '8.19 ❔ undeclared',
+      '8.32 ❔ undeclared',
+      '8.28 ✅ satisfied',
+      '8.31 ➖ not applicable',
+    ]);
+    expect(rows[0]).toEqual([
+      '8.4',
+      'Access to source code',
+      'implemented',
+      '❌ gap',
+      '1',
+      'rule codeowners-present has 1 open finding; evidence .github/CODEOWNERS is missing: no such file or directory in the repository',
+    ]);
+    expect(rows[3]![2]).toBe('planned (as A.9.2.3)');
+    expect(md).toContain('<details><summary>21 undeclared controls with no findings</summary>');
     expect(md).not.toMatch(/\| 8\.1 \| User end point devices/);
   });
 
-  it('shows a control whose rule errored as incomplete, not as passed', () => {
+  it('shows a control whose rule errored as unverifiable, with the error', () => {
     expect(renderMarkdown(sampleReport())).toContain(
-      '| 8.7 | Protection against malware | ⚠️ incomplete (a rule errored) | 0 |',
+      "| 8.7 | Protection against malware | implemented | ⚠️ unverifiable | 0 | rule binary-executables could not be evaluated (internal error while evaluating: cannot read 'bin/tool': EACCES &lt;permission denied&gt;) |",
     );
+  });
+
+  it('lists policy changes in their own section, for review', () => {
+    const md = renderMarkdown(sampleReport());
+    expect(md).toContain(
+      '### Policy changes (need review)\n\n- <code>.github/controls.yml:12</code>: Policy change: 8.28 changes from implemented to not-applicable ("Nothing here is code.").',
+    );
+  });
+
+  it('says when there is no declarations file, and shows a policy warning prominently', () => {
+    const report = assembleReport([]);
+    const md = renderMarkdown({
+      ...report,
+      policy: { ...report.policy, warnings: ['Base commit <unavailable>.'] },
+    });
+    expect(md).toContain(
+      'No declarations file (<code>.github/controls.yml</code>): every control is undeclared.',
+    );
+    expect(md).toContain('> [!WARNING]\n> Base commit &lt;unavailable&gt;.');
   });
 });

@@ -79,6 +79,7 @@ describe('renderSarif', () => {
       'error',
       'warning',
       'warning',
+      'warning',
       'note',
       'note',
       'note',
@@ -98,10 +99,19 @@ describe('renderSarif', () => {
     const suppressed = run.results.filter((r) => r.suppressions).map((r) => r.properties.status);
     expect(suppressed).toEqual(['excepted', 'ignored']);
     expect(resultFor((f) => f.status === 'excepted').suppressions).toEqual([
-      expect.objectContaining({ kind: 'external', status: 'accepted' }),
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification:
+          'Exception EXC-2026-004 (.github/controls.yml:24; approved by @acme/ciso; expires 2027-01-31): Legacy image, removal tracked in PROJ-123.',
+      },
     ]);
     expect(resultFor((f) => f.status === 'ignored').suppressions).toEqual([
-      expect.objectContaining({ kind: 'inSource', status: 'accepted' }),
+      {
+        kind: 'inSource',
+        status: 'accepted',
+        justification: 'Ignored inline at tools/package.json:1: internal tool, never shipped',
+      },
     ]);
   });
 

@@ -47,6 +47,6 @@ describe('renderText', () => {
   it('says so when there is nothing to report', () => {
     const out = renderText(assembleReport([], [], 'high'));
     expect(out).toContain('No findings.');
-    expect(out).toContain('Gate: PASS (fail-on high)');
+    expect(out).toContain('Gate: PASS (fail-on high; fail-on-gap)');
   });
 });

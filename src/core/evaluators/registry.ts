@@ -1,16 +1,53 @@
 import { inputProblems } from './core/input-problems.js';
+import { depsGitBranch } from './deps/git-branch.js';
+import { depsUpdateCoverage } from './deps/update-coverage.js';
+import { dockerfileAddUrl } from './dockerfile/add-url.js';
 import { dockerfileBaseImage } from './dockerfile/base-image.js';
+import { dockerfileBaseImageDigest } from './dockerfile/base-image-digest.js';
+import { dockerfileExposedPorts } from './dockerfile/exposed-ports.js';
 import { dockerfileRootUser } from './dockerfile/root-user.js';
+import { dockerfileRunCommand } from './dockerfile/run-command.js';
+import { dockerfileSecretEnv } from './dockerfile/secret-env.js';
 import { contentForbidden } from './generic/content-forbidden.js';
 import { contentRequired } from './generic/content-required.js';
 import { fileAbsent } from './generic/file-absent.js';
 import { fileExists } from './generic/file-exists.js';
 import { structuredSchema } from './generic/structured-schema.js';
+import { githubBranchProtection } from './github/branch-protection.js';
+import { githubEnvironmentReviewers } from './github/environment-reviewers.js';
+import { githubSecurityFeatures } from './github/security-features.js';
+import { githubWorkflowToken } from './github/workflow-token.js';
+import { k8sEnvSecretLiteral } from './k8s/env-secret-literal.js';
+import { k8sHostNamespaces } from './k8s/host-namespaces.js';
+import { k8sHostPath } from './k8s/host-path.js';
+import { k8sImageTag } from './k8s/image-tag.js';
+import { k8sPrivilegeEscalation } from './k8s/privilege-escalation.js';
+import { k8sPrivileged } from './k8s/privileged.js';
+import { k8sResourceLimits } from './k8s/resource-limits.js';
+import { k8sRunAsRoot } from './k8s/run-as-root.js';
+import { policyEvaluators } from './policy/policy.js';
 import { binaryExecutables } from './repo/binary-executables.js';
 import { depsLockfile } from './repo/deps-lockfile.js';
 import { gitignoreMustIgnore } from './repo/gitignore-must-ignore.js';
+import { secretsScan } from './secrets/evaluator.js';
+import { terraformAttribute } from './terraform/attribute.js';
+import { terraformOpenIngress } from './terraform/open-ingress.js';
+import { terraformProviderCredentials } from './terraform/provider-credentials.js';
+import { terraformS3Encryption } from './terraform/s3-encryption.js';
 import type { Evaluator } from './types.js';
+import { workflowCheckoutCredentials } from './workflow/checkout-credentials.js';
+import { workflowContainerCredentials } from './workflow/container-credentials.js';
+import { workflowDangerousTriggers } from './workflow/dangerous-triggers.js';
+import { workflowDeployEnvironment } from './workflow/deploy-environment.js';
+import { workflowInsecureCommands } from './workflow/insecure-commands.js';
+import { workflowOverprovisionedSecrets } from './workflow/overprovisioned-secrets.js';
 import { workflowPermissions } from './workflow/permissions.js';
+import { workflowPrEvidence } from './workflow/pr-evidence.js';
+import { workflowRemoteScript } from './workflow/remote-script.js';
+import { workflowSecretsInherit } from './workflow/secrets-inherit.js';
+import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
+import { workflowTemplateInjection } from './workflow/template-injection.js';
+import { workflowUnpinnedImages } from './workflow/unpinned-images.js';
 import { workflowUnpinnedUses } from './workflow/unpinned-uses.js';
 
 /**
@@ -24,13 +61,50 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   contentRequired,
   structuredSchema,
   depsLockfile,
+  depsUpdateCoverage,
+  depsGitBranch,
   binaryExecutables,
   gitignoreMustIgnore,
   workflowUnpinnedUses,
   workflowPermissions,
+  workflowTemplateInjection,
+  workflowDangerousTriggers,
+  workflowUnpinnedImages,
+  workflowCheckoutCredentials,
+  workflowSecretsInherit,
+  workflowOverprovisionedSecrets,
+  workflowContainerCredentials,
+  workflowInsecureCommands,
+  workflowSelfHostedRunner,
+  workflowRemoteScript,
+  workflowPrEvidence,
+  workflowDeployEnvironment,
   dockerfileBaseImage,
   dockerfileRootUser,
+  dockerfileBaseImageDigest,
+  dockerfileAddUrl,
+  dockerfileSecretEnv,
+  dockerfileRunCommand,
+  dockerfileExposedPorts,
+  secretsScan,
+  k8sPrivileged,
+  k8sPrivilegeEscalation,
+  k8sRunAsRoot,
+  k8sHostNamespaces,
+  k8sHostPath,
+  k8sImageTag,
+  k8sResourceLimits,
+  k8sEnvSecretLiteral,
+  terraformAttribute,
+  terraformS3Encryption,
+  terraformOpenIngress,
+  terraformProviderCredentials,
+  githubBranchProtection,
+  githubSecurityFeatures,
+  githubWorkflowToken,
+  githubEnvironmentReviewers,
   inputProblems,
+  ...policyEvaluators,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(

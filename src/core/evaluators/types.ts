@@ -1,3 +1,5 @@
+import type { GitHubApi } from '../github-api.js';
+import type { TreeReader } from '../policy/tree.js';
 import type { RawFinding, Rule } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -6,6 +8,23 @@ export interface EvaluatorContext<Options> {
   rule: Rule;
   options: Options;
   workspace: Workspace;
+  /**
+   * Problems the engine found in the policy (declarations, exceptions, policy changes), by the
+   * `policy.*` kind that reports them. Only the policy evaluators read it.
+   */
+  policy?: PolicyProblems;
+  /**
+   * Read access to the repository's settings through the GitHub API, when the run has a token. Only
+   * the `github.*` evaluators use it; without it they report their controls as unverifiable.
+   */
+  github?: GitHubApi;
+}
+
+/** See {@link EvaluatorContext.policy}. */
+export interface PolicyProblems {
+  of(kind: string): RawFinding[];
+  /** The base tree when the policy is read from a base commit (to tell what the change adds). */
+  base?: TreeReader;
 }
 
 /**

@@ -5,6 +5,7 @@ import { getControl } from '../catalog.js';
 import { getEvaluator } from '../evaluators/registry.js';
 import type { Evaluator } from '../evaluators/types.js';
 import { packagePath } from '../paths.js';
+import type { TreeReader } from '../policy/tree.js';
 import { type Rule, UsageError } from '../types.js';
 import { ajv, formatProblem, type SchemaProblem, schemaValidator, validate } from '../validate.js';
 import { parseYaml } from '../workspace/yaml.js';
@@ -35,31 +36,64 @@ export function builtinRulesDir(): string {
 }
 
 /**
+ * A directory of rule files read from a tree (a base commit) instead of the file system: `dir` is
+ * relative to the tree's root. A directory the tree does not have holds no rules.
+ */
+export interface TreeRuleDir {
+  dir: string;
+  tree: TreeReader;
+}
+
+/**
  * Loads and validates rules: the built-in set, then each extra directory (user rules). Every rule
  * file must match schemas/rule.schema.json, be named after its id, reference existing controls and
  * a registered evaluator whose own schema accepts `check.with`; ids must be unique across all
  * directories. All problems are collected, then raised together as a {@link RuleLoadError}.
  */
-export function loadRules(extraDirs: readonly string[] = [], options: { builtin?: boolean } = {}): Rule[] {
+export function loadRules(
+  extraDirs: readonly (string | TreeRuleDir)[] = [],
+  options: { builtin?: boolean } = {},
+): Rule[] {
   const problems: RuleLoadProblem[] = [];
   const rules: Rule[] = [];
   const seen = new Map<string, string>();
-  const dirs: { dir: string; source: string }[] = [];
-  if (options.builtin !== false) dirs.push({ dir: builtinRulesDir(), source: 'builtin' });
-  for (const d of extraDirs) dirs.push({ dir: d, source: d });
+  const dirs: (string | TreeRuleDir)[] = [];
+  if (options.builtin !== false) dirs.push(builtinRulesDir());
+  dirs.push(...extraDirs);
 
-  for (const { dir, source } of dirs) {
+  for (const d of dirs) {
+    // A sub-directory of the built-in rules (e.g. rules/policy, loaded alone by tests) is built-in too.
+    const builtinRel = typeof d === 'string' ? path.relative(builtinRulesDir(), d) : '..';
+    const isBuiltin = !builtinRel.startsWith('..') && !path.isAbsolute(builtinRel);
+    const source = isBuiltin ? 'builtin' : typeof d === 'string' ? d : d.dir;
     let files: string[];
-    try {
-      files = listRuleFiles(dir);
-    } catch {
-      throw new UsageError(
-        `rule directory not found: ${dir} (check "rule-dirs" in .controlgate.yml or --rules)`,
-      );
+    let read: (rel: string) => { size: number; text?: string };
+    if (typeof d === 'string') {
+      try {
+        files = listRuleFiles(d);
+      } catch {
+        throw new UsageError(
+          `rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`,
+        );
+      }
+      read = (rel) => readRuleFile(path.join(d, rel));
+    } else {
+      const prefix = d.dir.replace(/^\.\//, '').replace(/\/+$/, '');
+      files = d.tree
+        .list(prefix)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => f.slice(prefix.length + 1));
+      read = (rel) => {
+        const file = d.tree.read(`${prefix}/${rel}`, MAX_RULE_FILE_BYTES);
+        if (file.kind === 'text') return { size: Buffer.byteLength(file.text), text: file.text };
+        return { size: file.kind === 'too-large' ? file.size : 0 };
+      };
     }
     for (const rel of files) {
-      const display = source === 'builtin' ? `rules/${rel}` : path.join(dir, rel);
-      const rule = loadRuleFile(path.join(dir, rel), display, rel, source, problems);
+      const display = isBuiltin
+        ? path.posix.join('rules', builtinRel.split(path.sep).join('/'), rel)
+        : path.join(source, rel);
+      const rule = loadRuleFile(read(rel), display, rel, source, problems);
       if (!rule) continue;
       const previous = seen.get(rule.id);
       if (previous) {
@@ -80,20 +114,25 @@ export function loadRules(extraDirs: readonly string[] = [], options: { builtin?
   return rules;
 }
 
+function readRuleFile(abs: string): { size: number; text?: string } {
+  const stat = lstatSync(abs);
+  if (stat.size > MAX_RULE_FILE_BYTES) return { size: stat.size };
+  return { size: stat.size, text: readFileSync(abs, 'utf8') };
+}
+
 function loadRuleFile(
-  abs: string,
+  file: { size: number; text?: string },
   display: string,
   rel: string,
   source: string,
   problems: RuleLoadProblem[],
 ): Rule | undefined {
   const add = (problem: SchemaProblem) => problems.push({ file: display, problem });
-  const stat = lstatSync(abs);
-  if (stat.size > MAX_RULE_FILE_BYTES) {
-    add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes` });
+  if (file.text === undefined) {
+    add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes or not readable` });
     return undefined;
   }
-  const parsed = parseYaml(readFileSync(abs, 'utf8'));
+  const parsed = parseYaml(file.text);
   if (!parsed.ok) {
     add({ pointer: '/', message: `not valid YAML: ${parsed.error.message}`, ...lineCol(parsed.error) });
     return undefined;
@@ -124,7 +163,14 @@ function loadRuleFile(
     }
   });
   const evaluator = getEvaluator(raw.check.kind);
-  if (!evaluator) {
+  if (source !== 'builtin' && raw.check.kind.startsWith('policy.')) {
+    // The policy kinds report what the engine found in the declarations; a second rule would repeat it.
+    add({
+      pointer: '/check/kind',
+      message: `check kind "${raw.check.kind}" is reserved for controlgate's built-in policy rules`,
+      ...at(doc.span('/check/kind')),
+    });
+  } else if (!evaluator) {
     add({
       pointer: '/check/kind',
       message: `unknown check kind "${raw.check.kind}" (run "controlgate rules --kinds" to list them)`,

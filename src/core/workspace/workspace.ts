@@ -43,6 +43,11 @@ const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true };
 export class Workspace {
   readonly root: string;
   readonly files: readonly string[];
+  /**
+   * Every file of the index, before `include`/`exclude`: what exists in the repository (evidence
+   * for a declared control may sit in a path no rule scans).
+   */
+  readonly indexed: readonly string[];
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
   private readonly fileSet: Set<string>;
@@ -51,6 +56,8 @@ export class Workspace {
   private readonly problems = new Map<string, InputProblem>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly memos = new Map<string, unknown>();
+  /** The root with symbolic links resolved, computed once (every read checks against it). */
+  private realRoot: string | undefined;
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
@@ -66,6 +73,7 @@ export class Workspace {
     }
     const include = options.include?.length ? picomatch(options.include, GLOB_OPTIONS) : undefined;
     const exclude = options.exclude?.length ? picomatch(options.exclude, GLOB_OPTIONS) : undefined;
+    this.indexed = files;
     this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
     this.fileSet = new Set(this.files);
   }
@@ -154,20 +162,25 @@ export class Workspace {
       if (st.isSymbolicLink()) return { kind: 'symlink' };
       if (!st.isFile()) return { kind: 'unreadable', reason: 'not a regular file' };
       // A parent directory may itself be a symlink pointing out of the tree.
-      const real = realpathSync(abs);
-      const realRoot = realpathSync(this.root);
+      // The native realpath is one call; the JavaScript one lstats every path component.
+      const real = realpathSync.native(abs);
+      this.realRoot ??= realpathSync.native(this.root);
+      const realRoot = this.realRoot;
       if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
         return { kind: 'symlink' };
       }
       fd = openSync(abs, 'r');
       const size = fstatSync(fd).size;
-      const sniff = Buffer.alloc(Math.min(size, BINARY_SNIFF_BYTES));
+      const sniff = Buffer.allocUnsafe(Math.min(size, BINARY_SNIFF_BYTES));
       const sniffed = readSync(fd, sniff, 0, sniff.length, 0);
       const head = sniff.subarray(0, sniffed);
       if (head.includes(0)) return { kind: 'binary', size, head };
       if (size > this.maxFileBytes) return { kind: 'too-large', size };
-      const buf = Buffer.alloc(size);
-      let read = 0;
+      // Only the bytes read are used (subarray below), so the buffers need no zero-filling.
+      const buf = Buffer.allocUnsafe(size);
+      // The sniffed head is the start of the file: only the rest needs reading.
+      head.copy(buf);
+      let read = sniffed;
       while (read < size) {
         const n = readSync(fd, buf, read, size - read, read);
         if (n === 0) break;

@@ -1,0 +1,185 @@
+// Deterministic generator of a large repository for `npm run bench`: the same seed gives the same
+// tree byte for byte, so runs on different days and machines compare like with like.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS =
+  'account audit balance cache client config debit event handler invoice ledger merchant order payment queue record refund report request route service session settle token transfer user'.split(
+    ' ',
+  );
+
+function sourceFile(rand, lang, lines) {
+  const word = () => WORDS[Math.floor(rand() * WORDS.length)];
+  const out = [];
+  for (let i = 0; i < lines; i++) {
+    const a = word();
+    const b = word();
+    if (lang === 'py') out.push(`def ${a}_${b}_${i}(value):\n    return value.get("${b}", ${i})`);
+    else if (lang === 'go') out.push(`func ${a}${b}${i}(v map[string]int) int { return v["${b}"] + ${i} }`);
+    else
+      out.push(
+        `export function ${a}${b[0].toUpperCase()}${b.slice(1)}${i}(input) { return input?.${b} ?? ${i}; }`,
+      );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const WORKFLOW = (i, pinned) => `name: ci-${i}
+on:
+  pull_request:
+  push:
+    branches: [main]
+${i % 3 === 0 ? '' : 'permissions:\n  contents: read\n'}jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@${pinned ? '11bd71901bbe5b1630ceea73d27597364c9af683' : 'v4'}
+      - uses: actions/setup-node@v4
+      - run: npm ci && npm test -- --shard=${i}
+      - run: echo "title ${'${{ github.event.pull_request.title }}'}"
+`;
+
+const DOCKERFILE = (i) => `ARG NODE=${20 + (i % 3)}
+FROM node:\${NODE}-bookworm-slim AS build
+WORKDIR /app
+COPY . .
+RUN npm ci && npm run build
+FROM ${i % 4 === 0 ? 'node:latest' : 'gcr.io/distroless/nodejs22-debian12'}
+COPY --from=build /app/dist /app
+${i % 2 === 0 ? 'USER 10001\n' : ''}CMD ["/app/index.js"]
+`;
+
+const K8S = (i) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-${i}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: registry.example.test/svc-${i}:${i % 5 === 0 ? 'latest' : `1.${i}.0`}
+          securityContext:
+            allowPrivilegeEscalation: ${i % 3 === 0}
+            runAsNonRoot: true
+${i % 2 === 0 ? '          resources:\n            limits: { cpu: 500m, memory: 256Mi }\n' : ''}`;
+
+const TERRAFORM = (i) => `resource "aws_db_instance" "db_${i}" {
+  engine                  = "postgres"
+  instance_class          = "db.t3.micro"
+  storage_encrypted       = ${i % 4 !== 0}
+  publicly_accessible     = ${i % 7 === 0}
+  backup_retention_period = ${i % 5 === 0 ? 0 : 7}
+}
+
+resource "aws_security_group_rule" "ssh_${i}" {
+  type        = "ingress"
+  from_port   = 22
+  to_port     = 22
+  protocol    = "tcp"
+  cidr_blocks = ["${i % 6 === 0 ? '0.0.0.0/0' : '10.0.0.0/8'}"]
+}
+`;
+
+/**
+ * Writes the repository under `dir` and commits it (git's index is the file index controlgate uses):
+ * about `files` tracked files, plus an ignored build folder. Returns the number of tracked files.
+ */
+export function generateRepository(dir, { files = 100_000, seed = 27002 } = {}) {
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const rand = rng(seed);
+  let count = 0;
+  const write = (rel, content) => {
+    const abs = path.join(dir, rel);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+    count++;
+  };
+  write('.gitignore', 'node_modules/\nbuild/\n*.log\n.env\n');
+  write('README.md', '# Generated monorepo for controlgate benchmarks\n');
+  write('.github/CODEOWNERS', '* @bench/owners\n');
+  for (let i = 0; i < 500; i++) write(`.github/workflows/ci-${i}.yml`, WORKFLOW(i, rand() < 0.5));
+  for (let i = 0; i < 300; i++) write(`services/svc-${i}/Dockerfile`, DOCKERFILE(i));
+  for (let i = 0; i < 300; i++) write(`deploy/k8s/svc-${i}.yaml`, K8S(i));
+  for (let i = 0; i < 200; i++) write(`infra/module-${i}/main.tf`, TERRAFORM(i));
+  for (let i = 0; i < 500; i++) {
+    write(
+      `packages/pkg-${i}/package.json`,
+      `${JSON.stringify({ name: `pkg-${i}`, version: '1.0.0', dependencies: { lodash: '^4.17.21' } }, null, 2)}\n`,
+    );
+    if (i % 10 !== 0)
+      write(
+        `packages/pkg-${i}/package-lock.json`,
+        `${JSON.stringify({ name: `pkg-${i}`, lockfileVersion: 3, packages: {} }, null, 2)}\n`,
+      );
+  }
+  // A few secrets (fake shapes, generated) and binaries, as a real monorepo accumulates.
+  for (let i = 0; i < 5; i++) {
+    const body = Array.from(
+      { length: 36 },
+      () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rand() * 62)],
+    ).join('');
+    write(`services/svc-${i}/config/settings.py`, `GITHUB_TOKEN = "ghp_${body}"\n`);
+  }
+  for (let i = 0; i < 5; i++)
+    write(
+      `tools/bin/tool-${i}`,
+      Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(56)]),
+    );
+  const langs = ['js', 'ts', 'py', 'go'];
+  let n = 0;
+  while (count < files) {
+    const lang = langs[n % langs.length];
+    write(
+      `src/area-${n % 100}/mod-${Math.floor(n / 100) % 250}/file-${n}.${lang}`,
+      sourceFile(rand, lang, 8 + Math.floor(rand() * 24)),
+    );
+    n++;
+  }
+  for (let i = 0; i < 2000; i++)
+    writeFileSync(path.join(mkdirp(path.join(dir, 'build', `chunk-${i % 20}`)), `out-${i}.js`), 'x');
+  const git = (...args) =>
+    execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'add', '-A');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-m', 'base');
+  return count;
+}
+
+/** Changes `changed` tracked files on a branch `pr` (a pull request's head) and commits them. */
+export function makePullRequest(dir, changed = 50) {
+  const git = (...args) =>
+    execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+  git('checkout', '-q', '-b', 'pr');
+  for (let i = 0; i < changed; i++) {
+    const rel =
+      i < 5
+        ? `.github/workflows/ci-${i}.yml`
+        : `src/area-${i}/mod-0/file-${i}.${['js', 'ts', 'py', 'go'][i % 4]}`;
+    const abs = path.join(dir, rel);
+    if (!existsSync(abs)) writeFileSync(abs, '');
+    const comment = /\.(yml|py)$/.test(rel) ? '#' : '//';
+    writeFileSync(abs, `${comment} changed by the pull request ${i}\n`, { flag: 'a' });
+  }
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-am', 'pr');
+  return git('rev-parse', 'main').toString().trim();
+}
+
+function mkdirp(dir) {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

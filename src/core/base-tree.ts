@@ -1,0 +1,267 @@
+/**
+ * The base version of the checked tree, for telling the findings a pull request introduces from the
+ * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
+ * the change did not touch are the head's own cached reads (same content, same findings, no extra
+ * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
+ * --batch` process. The cost is proportional to the diff, not to the repository.
+ */
+import { spawn } from 'node:child_process';
+import { gitOutput, isCommitId } from './diff.js';
+import { LineIndex } from './workspace/lines.js';
+import { type FileContent, type InputProblem, Workspace } from './workspace/workspace.js';
+import type { YamlResult } from './workspace/yaml.js';
+
+/** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
+const BINARY_SNIFF_BYTES = 8000;
+/** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
+const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Per-file parses that depend on nothing but the file's content, so an untouched file's result from
+ * the head run serves the base run too. Aggregates (keyed by '') and anything reading other files
+ * are deliberately absent.
+ */
+const SHARED_MEMOS: ReadonlySet<string> = new Set([
+  'workflow',
+  'dockerfile',
+  'terraform',
+  'k8s',
+  'deps.json',
+  'secrets',
+]);
+
+/** A file whose base version differs from the head's, as listed by `git diff --raw`. */
+interface BaseEntry {
+  /** Path in the base, relative to the checked root. */
+  path: string;
+  mode: string;
+  oid: string;
+}
+
+/**
+ * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
+ * and content that is either a blob of the baseline commit or, for an untouched file, the head
+ * workspace's cached read. Subclassing keeps the workspace's bounds (safe paths, size caps) in one
+ * place and leaves its file-system reads untouched for the head.
+ */
+export class BaseWorkspace extends Workspace {
+  private readonly blobs: ReadonlyMap<string, FileContent>;
+
+  constructor(
+    readonly head: Workspace,
+    files: string[],
+    blobs: ReadonlyMap<string, FileContent>,
+    options: { include?: string[]; exclude?: string[] } = {},
+  ) {
+    super(head.root, { ...options, files, maxFileBytes: head.maxFileBytes });
+    this.blobs = blobs;
+  }
+
+  override read(file: string): FileContent {
+    if (!this.has(file)) return super.read(file);
+    return this.blobs.get(file) ?? this.head.read(file);
+  }
+
+  /** Untouched files share the head's parse; the problem, if any, is recorded here too. */
+  override yaml(file: string): YamlResult | undefined {
+    if (!this.untouched(file)) return super.yaml(file);
+    const result = this.head.yaml(file);
+    if (result && !result.ok) this.reportProblem({ path: file, ...result.error });
+    return result;
+  }
+
+  /** Untouched files share the head's per-file parses (see {@link SHARED_MEMOS}). */
+  override memo<T>(kind: string, file: string, compute: () => T): T {
+    if (SHARED_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
+    return super.memo(kind, file, compute);
+  }
+
+  /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
+  override inputProblems(): InputProblem[] {
+    const own = super.inputProblems();
+    const seen = new Set(own.map((p) => p.path));
+    const inherited = this.head.inputProblems().filter((p) => !seen.has(p.path) && this.untouched(p.path));
+    return [...own, ...inherited].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** In both trees with the same content: read, parsed and judged once, by the head. */
+  private untouched(file: string): boolean {
+    return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
+  }
+}
+
+/**
+ * Builds the base workspace of `head` against `baseline` (a commit id), or undefined when git cannot
+ * answer (no such commit in a shallow checkout, not a repository, output over its bounds). The diff
+ * is taken against the working tree, so whatever the checkout holds beyond the baseline commit counts
+ * as the change.
+ */
+export async function buildBaseWorkspace(
+  head: Workspace,
+  baseline: string,
+  options: { include?: string[]; exclude?: string[] } = {},
+): Promise<BaseWorkspace | undefined> {
+  if (!isCommitId(baseline)) return undefined;
+  const out = await gitOutput(head.root, [
+    'diff',
+    '--raw',
+    '-z',
+    '--no-abbrev',
+    '--find-renames',
+    '--relative',
+    '--no-ext-diff',
+    baseline,
+    '--',
+  ]);
+  if (out === undefined) return undefined;
+  const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+
+  const files = new Set(head.indexed);
+  for (const p of removed) files.delete(p);
+  const wanted = entries.filter((e) => e.mode !== '160000'); // submodules are not files
+  for (const e of wanted) files.add(e.path);
+  const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
+  if (!blobs) return undefined;
+  const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return new BaseWorkspace(head, sorted, blobs, options);
+}
+
+/**
+ * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
+ * exist only in the working tree, and the base's version of every path whose content differs.
+ */
+export function parseRawAgainstWorktree(raw: string): { removed: string[]; entries: BaseEntry[] } {
+  const fields = raw.split('\0');
+  const removed: string[] = [];
+  const entries: BaseEntry[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]!);
+    if (!m) continue;
+    const [, mode, , oid, letter] = m as unknown as [string, string, string, string, string];
+    const first = fields[i++] ?? '';
+    if (letter === 'R' || letter === 'C') {
+      const second = fields[i++] ?? '';
+      removed.push(second);
+      // A copy leaves its source in place, unchanged unless listed again on its own.
+      if (letter === 'R') entries.push({ path: first, mode, oid });
+      continue;
+    }
+    if (letter === 'A') removed.push(first);
+    else entries.push({ path: first, mode, oid });
+  }
+  return { removed, entries };
+}
+
+/**
+ * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
+ * its first bytes (enough to tell binary from too large), so memory stays bounded whatever the diff.
+ */
+function readBlobs(
+  cwd: string,
+  entries: BaseEntry[],
+  maxBytes: number,
+): Promise<Map<string, FileContent> | undefined> {
+  const result = new Map<string, FileContent>();
+  const queue: BaseEntry[] = [];
+  for (const e of entries) {
+    if (e.mode === '120000') result.set(e.path, { kind: 'symlink' });
+    else queue.push(e);
+  }
+  if (queue.length === 0) return Promise.resolve(result);
+  return new Promise((resolve) => {
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    });
+    let buffer: Buffer = Buffer.alloc(0);
+    let index = 0;
+    let streamed = 0;
+    let failed = false;
+    // The blob being read: its declared size, what is kept of it, how much remains.
+    let current: { size: number; kept: Buffer[]; keptBytes: number; remaining: number } | undefined;
+    const keepLimit = Math.max(maxBytes, BINARY_SNIFF_BYTES);
+
+    const finish = (entry: BaseEntry, content: FileContent) => {
+      result.set(entry.path, content);
+      index += 1;
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      streamed += chunk.length;
+      if (streamed > MAX_BATCH_BYTES) {
+        failed = true;
+        child.kill();
+        return;
+      }
+      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+      while (buffer.length > 0 && index < queue.length) {
+        if (!current) {
+          const nl = buffer.indexOf(10);
+          if (nl < 0) return;
+          const header = buffer.subarray(0, nl).toString('utf8');
+          buffer = buffer.subarray(nl + 1);
+          const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+          if (!m) {
+            finish(queue[index]!, { kind: 'unreadable', reason: 'missing from the base commit' });
+            continue;
+          }
+          current = { size: Number(m[2]), kept: [], keptBytes: 0, remaining: Number(m[2]) + 1 };
+        }
+        const take = Math.min(current.remaining, buffer.length);
+        const part = buffer.subarray(0, take);
+        buffer = buffer.subarray(take);
+        current.remaining -= take;
+        const room = keepLimit - current.keptBytes;
+        if (room > 0) {
+          const kept = part.subarray(0, room);
+          current.kept.push(kept);
+          current.keptBytes += kept.length;
+        }
+        if (current.remaining > 0) return;
+        const bytes = Buffer.concat(current.kept).subarray(0, current.size);
+        finish(queue[index]!, blobContent(bytes, current.size, maxBytes));
+        current = undefined;
+      }
+    });
+    child.on('error', () => {
+      failed = true;
+    });
+    child.on('close', (code) => resolve(failed || code !== 0 || index < queue.length ? undefined : result));
+    child.stdin.on('error', () => {
+      failed = true;
+    });
+    child.stdin.end(queue.map((e) => `${e.oid}\n`).join(''));
+  });
+}
+
+/** The same classification the workspace applies to a file on disk. */
+function blobContent(bytes: Buffer, size: number, maxBytes: number): FileContent {
+  const head = bytes.subarray(0, Math.min(bytes.length, BINARY_SNIFF_BYTES));
+  if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head) };
+  if (size > maxBytes) return { kind: 'too-large', size };
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { kind: 'text', text, lines: new LineIndex(text) };
+}
+
+/**
+ * The commit to compare the working tree with. A checkout of the pull request's head compares with
+ * the merge base (what the branch started from); GitHub's default checkout, the test merge commit,
+ * compares with its first parent (the base branch it was merged into), so that changes on the base
+ * branch since the branch point never count as the pull request's. Undefined when the history is
+ * not in the checkout (fetch-depth 1).
+ */
+export async function resolveBaseline(dir: string, base: string, head: string): Promise<string | undefined> {
+  if (!isCommitId(base) || !isCommitId(head)) return undefined;
+  const rev = async (args: string[]) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
+  const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  if (!checkedOut) return undefined;
+  if (checkedOut !== head) {
+    const parents = (await rev(['rev-list', '--parents', '-n', '1', checkedOut]))?.split(' ').slice(1) ?? [];
+    if (parents.length === 2 && parents[1] === head) {
+      const first = await rev(['rev-parse', '--verify', '--quiet', `${parents[0]}^{commit}`]);
+      if (first) return first;
+    }
+  }
+  return rev(['merge-base', base, head]);
+}

@@ -1,0 +1,170 @@
+/**
+ * New versus existing findings on a pull request. A finding is new when the base version of the tree
+ * does not have it: fingerprints are content-based, so a finding keeps its identity when lines move.
+ * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
+ * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
+ * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
+ * change through unchecked.
+ */
+import { buildBaseWorkspace } from './base-tree.js';
+import type { DiffIndex } from './diff.js';
+import type { Finding } from './types.js';
+import type { Workspace } from './workspace/workspace.js';
+
+/** Which findings the gate counts: those the change introduces, or all of them. */
+export type GateScope = 'new' | 'all';
+
+/** The pull request under review, as the CI event describes it. */
+export interface PullRequestInfo {
+  number: number;
+  /** The base branch's commit when the event fired, and its branch name. */
+  base: { sha: string; ref: string; repo: string };
+  /** The pull request's last commit (where check runs belong), its branch and repository. */
+  head: { sha: string; ref: string; repo: string };
+  /** The head lives in another repository: the token is read-only and secrets are absent. */
+  fork: boolean;
+  draft: boolean;
+}
+
+/** How new and existing findings were told apart in a run. */
+export type NewnessMethod =
+  /** Compared with the findings of the base tree (`commit`). */
+  | { method: 'base-tree'; commit: string }
+  /** Judged from the changed lines only: the base commit was not in the checkout. */
+  | { method: 'diff'; reason: string }
+  /** Not judged (not a pull request). */
+  | { method: 'none' };
+
+/** Counts that explain a newness judgement in the report and the log. */
+export interface NewnessSummary {
+  new: number;
+  existing: number;
+  /** Findings the diff could not place, counted as new (diff method only). */
+  unplaced: number;
+}
+
+/**
+ * Marks each finding new or existing by fingerprint. `exempt` rule ids (repository settings read
+ * through the API) are never new: no change to the tree can introduce them.
+ */
+export function markNewByBase(
+  findings: readonly Finding[],
+  baseFingerprints: ReadonlySet<string>,
+  exempt: ReadonlySet<string> = new Set(),
+): NewnessSummary {
+  const summary: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
+  for (const f of findings) {
+    f.isNew = !exempt.has(f.ruleId) && !baseFingerprints.has(f.fingerprint);
+    summary[f.isNew ? 'new' : 'existing'] += 1;
+  }
+  return summary;
+}
+
+/**
+ * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
+ * in a changed file whose lines are unknown, or cannot be placed in a file at all.
+ */
+export function markNewByDiff(
+  findings: readonly Finding[],
+  diff: DiffIndex,
+  exempt: ReadonlySet<string> = new Set(),
+): NewnessSummary {
+  const summary: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
+  for (const f of findings) {
+    if (exempt.has(f.ruleId)) {
+      f.isNew = false;
+    } else if (!f.location) {
+      f.isNew = true;
+      summary.unplaced += 1;
+    } else {
+      const { path, startLine, endLine } = f.location;
+      const file = diff.file(path);
+      f.isNew =
+        file !== undefined &&
+        (file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine));
+    }
+    summary[f.isNew ? 'new' : 'existing'] += 1;
+  }
+  return summary;
+}
+
+/** Whether a finding counts against a gate of this scope (unjudged findings always count). */
+export function inGateScope(f: Finding, scope: GateScope): boolean {
+  return scope === 'all' || f.isNew !== false;
+}
+
+/**
+ * Fingerprints of a finding list, as the base run produced them. Kept as a set: the comparison only
+ * asks whether the base had an occurrence with the same identity.
+ */
+export function fingerprintSet(findings: readonly Finding[]): Set<string> {
+  return new Set(findings.map((f) => f.fingerprint));
+}
+
+/** What the engine is told about the change under review. */
+export interface ChangeOptions {
+  /** Which findings the gate counts. */
+  scope: GateScope;
+  /** The commit whose tree is the base (see `resolveBaseline`); absent in a shallow checkout. */
+  baseline?: string;
+  /** The changed lines, for the fallback judgement without a base tree. */
+  diff?: DiffIndex;
+}
+
+/** How a run judged new versus existing, for the report and the log. */
+export interface ChangeResult {
+  scope: GateScope;
+  judged: NewnessMethod;
+  counts: NewnessSummary;
+}
+
+/** What {@link judgeChange} needs from the engine's run. */
+export interface ChangeRun {
+  head: Workspace;
+  include: string[];
+  exclude: string[];
+  /** Runs the same rules, with the same settings, over another workspace; returns deduplicated findings. */
+  evaluateBase(base: Workspace): Promise<readonly Finding[]>;
+  /** Rules the tree cannot introduce (repository settings): never new, not run on the base. */
+  exempt: ReadonlySet<string>;
+  /** Rules whose findings are the change itself (policy changes): always new, not run on the base. */
+  alwaysNew: ReadonlySet<string>;
+}
+
+/**
+ * Marks every finding new or existing: by evaluating the base tree when the baseline commit is in
+ * the checkout, else from the diff, else not at all (a push, or no way to know).
+ */
+export async function judgeChange(
+  findings: readonly Finding[],
+  options: ChangeOptions,
+  run: ChangeRun,
+): Promise<ChangeResult> {
+  const empty: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
+  let judged: NewnessMethod = { method: 'none' };
+  let counts = empty;
+  const base = options.baseline
+    ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+    : undefined;
+  if (base && options.baseline) {
+    const baseFindings = await run.evaluateBase(base);
+    counts = markNewByBase(findings, fingerprintSet(baseFindings), run.exempt);
+    judged = { method: 'base-tree', commit: options.baseline };
+  } else if (options.diff) {
+    counts = markNewByDiff(findings, options.diff, run.exempt);
+    judged = {
+      method: 'diff',
+      reason: options.baseline
+        ? `the base tree of ${options.baseline.slice(0, 12)} could not be read`
+        : 'the base commit is not in the checkout',
+    };
+  }
+  if (judged.method !== 'none') {
+    for (const f of findings) {
+      if (!run.alwaysNew.has(f.ruleId) || f.isNew) continue;
+      f.isNew = true;
+      counts = { ...counts, new: counts.new + 1, existing: counts.existing - 1 };
+    }
+  }
+  return { scope: options.scope, judged, counts };
+}

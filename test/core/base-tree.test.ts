@@ -1,0 +1,130 @@
+import { symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildBaseWorkspace, parseRawAgainstWorktree, resolveBaseline } from '../../src/core/base-tree.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+import { scratchRepo } from '../helpers/git-repo.js';
+
+describe('buildBaseWorkspace', () => {
+  it('undoes the change: added files gone, deleted and renamed files back, edited files as they were', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'src/app.js': 'const a = 1;\n',
+      'src/old-name.js': 'moved();\n'.repeat(20),
+      'src/removed.js': 'bye();\n',
+      'README.md': 'same\n',
+      'bin.dat': Buffer.from([0, 1, 2]),
+    });
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({
+      'src/app.js': 'const a = 2;\n',
+      'src/old-name.js': null,
+      'src/new-name.js': 'moved();\n'.repeat(20),
+      'src/removed.js': null,
+      'src/added.js': 'hello();\n',
+    });
+    // Uncommitted work in the checkout is part of what is compared, too.
+    writeFileSync(path.join(repo.dir, 'README.md'), 'edited in the checkout\n');
+
+    const head = new Workspace(repo.dir);
+    const ws = await buildBaseWorkspace(head, base);
+    expect(ws).toBeDefined();
+    expect(ws!.files).toEqual(['README.md', 'bin.dat', 'src/app.js', 'src/old-name.js', 'src/removed.js']);
+    expect(ws!.text('src/app.js')).toBe('const a = 1;\n');
+    expect(ws!.text('src/removed.js')).toBe('bye();\n');
+    expect(ws!.text('README.md')).toBe('same\n');
+    expect(ws!.read('bin.dat').kind).toBe('binary');
+    // Untouched files are the head's own cached reads, not a second copy.
+    expect(ws!.read('bin.dat')).toBe(head.read('bin.dat'));
+  });
+
+  it('applies the same include and exclude globs as the head', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({ 'src/a.js': 'a\n', 'vendor/v.js': 'v\n' });
+    repo.commit({ 'vendor/v.js': null, 'src/a.js': null });
+    const ws = await buildBaseWorkspace(new Workspace(repo.dir), base, { exclude: ['vendor/**'] });
+    expect(ws!.files).toEqual(['src/a.js']);
+  });
+
+  it('reports symbolic links as links and bounds blob sizes like the workspace does', async () => {
+    const repo = scratchRepo();
+    symlinkSync('/etc/passwd', path.join(repo.dir, 'link'));
+    const base = repo.commit({ 'big.txt': 'x'.repeat(3000) });
+    repo.commit({ link: null, 'big.txt': null });
+    const head = new Workspace(repo.dir, { maxFileBytes: 1000 });
+    const ws = await buildBaseWorkspace(head, base);
+    expect(ws!.read('link')).toEqual({ kind: 'symlink' });
+    expect(ws!.read('big.txt')).toEqual({ kind: 'too-large', size: 3000 });
+  });
+
+  it('shares the parse of untouched YAML files and records the base problems on its own', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({ 'ok.yml': 'a: 1\n', 'broken.yml': 'a: [\n' });
+    repo.commit({ 'broken.yml': 'a: 1\n' });
+    const head = new Workspace(repo.dir);
+    const ws = await buildBaseWorkspace(head, base);
+    expect(ws!.yaml('ok.yml')).toBe(head.yaml('ok.yml'));
+    expect(ws!.yaml('broken.yml')?.ok).toBe(false);
+    expect(ws!.inputProblems().map((p) => p.path)).toEqual(['broken.yml']);
+    expect(head.inputProblems()).toEqual([]);
+  });
+
+  it('shares per-file parses of untouched files with the head, problems included', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({ 'k8s/bad.yaml': 'kind: Pod\nspec: [\n', 'k8s/edited.yaml': 'kind: Pod\n' });
+    repo.commit({ 'k8s/edited.yaml': 'kind: Service\n' });
+    const head = new Workspace(repo.dir);
+    let computed = 0;
+    head.memo('k8s', 'k8s/bad.yaml', () => ++computed);
+    head.reportProblem({ path: 'k8s/bad.yaml', message: 'broken', line: 2, column: 7 });
+    const ws = (await buildBaseWorkspace(head, base))!;
+    expect(ws.memo('k8s', 'k8s/bad.yaml', () => ++computed)).toBe(1);
+    expect(ws.memo('k8s', 'k8s/edited.yaml', () => ++computed)).toBe(2); // touched: its own parse
+    expect(ws.memo('k8s-objects', '', () => ++computed)).toBe(3); // aggregates are never shared
+    expect(ws.inputProblems()).toEqual([{ path: 'k8s/bad.yaml', message: 'broken', line: 2, column: 7 }]);
+  });
+
+  it('is undefined when the baseline is not in the repository', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'a.txt': 'a\n' });
+    expect(await buildBaseWorkspace(new Workspace(repo.dir), 'a'.repeat(40))).toBeUndefined();
+  });
+});
+
+describe('parseRawAgainstWorktree', () => {
+  it('keeps a copy source in place and removes the copy', () => {
+    const z = '0'.repeat(40);
+    const raw = [`:100644 100644 ${'a'.repeat(40)} ${z} C100`, 'src.txt', 'copy.txt', ''].join('\0');
+    expect(parseRawAgainstWorktree(raw)).toEqual({ removed: ['copy.txt'], entries: [] });
+  });
+});
+
+describe('resolveBaseline', () => {
+  it('is the merge base for a checkout of the head commit', async () => {
+    const repo = scratchRepo();
+    const fork = repo.commit({ 'a.txt': '1\n' });
+    repo.git('checkout', '-q', '-b', 'feature');
+    const head = repo.commit({ 'a.txt': '2\n' });
+    repo.git('checkout', '-q', 'main');
+    const base = repo.commit({ 'b.txt': '1\n' });
+    repo.git('checkout', '-q', 'feature');
+    expect(await resolveBaseline(repo.dir, base, head)).toBe(fork);
+  });
+
+  it("is the merge commit's first parent for GitHub's test merge checkout", async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'a.txt': '1\n' });
+    repo.git('checkout', '-q', '-b', 'feature');
+    const head = repo.commit({ 'a.txt': '2\n' });
+    repo.git('checkout', '-q', 'main');
+    const base = repo.commit({ 'b.txt': '1\n' });
+    repo.git('merge', '-q', '--no-ff', '--no-edit', 'feature');
+    expect(await resolveBaseline(repo.dir, base, head)).toBe(base);
+  });
+
+  it('is undefined when the commits are not in the checkout', async () => {
+    const repo = scratchRepo();
+    const head = repo.commit({ 'a.txt': '1\n' });
+    expect(await resolveBaseline(repo.dir, 'b'.repeat(40), head)).toBeUndefined();
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { pullRequestInfo, readEvent } from '../../src/action/event.js';
+import { DiffIndex } from '../../src/core/diff.js';
+import { createFinding } from '../../src/core/finding.js';
+import { inGateScope, markNewByBase, markNewByDiff } from '../../src/core/pr.js';
+import type { Finding, Rule } from '../../src/core/types.js';
+import { makeTree } from '../helpers/run-action.js';
+
+const rule = (id: string): Rule => ({
+  id,
+  title: id,
+  severity: 'high',
+  controls: ['8.28'],
+  rationale: 'r',
+  remediation: 'fix',
+  references: [],
+  tags: [],
+  examples: [],
+  check: { kind: 'x' },
+  source: 'builtin',
+  file: `${id}.yml`,
+});
+
+function finding(path: string | null, line = 1, key = `${path}:${line}`, id = 'r'): Finding {
+  return createFinding(rule(id), { message: 'm', location: path ? { path, startLine: line } : null, key });
+}
+
+const index = new DiffIndex(
+  {
+    source: 'api',
+    truncated: false,
+    files: [
+      { path: 'a.js', status: 'modified', added: [{ start: 3, end: 4 }] },
+      { path: 'b.js', status: 'added', added: [{ start: 1, end: 9 }] },
+      { path: 'c.bin', status: 'modified', added: [], linesUnknown: true },
+    ],
+  },
+  '',
+);
+
+describe('markNewByDiff', () => {
+  it('judges by added lines; unplaced findings count as new; exempt rules never', () => {
+    const fs = [
+      finding('a.js', 3),
+      finding('a.js', 1),
+      finding('b.js', 50),
+      finding('c.bin', 1),
+      finding('untouched.js', 3),
+      finding(null),
+      finding(null, 1, 'settings', 'github-x'),
+    ];
+    const summary = markNewByDiff(fs, index, new Set(['github-x']));
+    expect(fs.map((f) => f.isNew)).toEqual([true, false, true, true, false, true, false]);
+    expect(summary).toEqual({ new: 4, existing: 3, unplaced: 1 });
+  });
+});
+
+describe('markNewByBase and the gate scope', () => {
+  it('compares fingerprints, so a finding that moved lines stays existing', () => {
+    const moved = finding('a.js', 40, 'same content');
+    const base = finding('a.js', 2, 'same content');
+    const fresh = finding('a.js', 41, 'other content');
+    markNewByBase([moved, fresh], new Set([base.fingerprint]));
+    expect([moved.isNew, fresh.isNew]).toEqual([false, true]);
+    expect(inGateScope(moved, 'new')).toBe(false);
+    expect(inGateScope(moved, 'all')).toBe(true);
+    expect(inGateScope(finding('z.js'), 'new')).toBe(true); // not judged: counts
+  });
+});
+
+describe('the event payload', () => {
+  const pr = (over: Record<string, unknown> = {}) => ({
+    number: 12,
+    draft: false,
+    base: { sha: 'a'.repeat(40), ref: 'main', repo: { full_name: 'acme/api' } },
+    head: { sha: 'b'.repeat(40), ref: 'feat', repo: { full_name: 'acme/api' } },
+    ...over,
+  });
+
+  it('reads a pull request and tells a fork by its head repository', () => {
+    expect(pullRequestInfo(pr())).toMatchObject({ number: 12, fork: false, head: { sha: 'b'.repeat(40) } });
+    expect(
+      pullRequestInfo(pr({ head: { sha: 'b'.repeat(40), ref: 'x', repo: { full_name: 'eve/api' } } }))?.fork,
+    ).toBe(true);
+    // A deleted fork has no head repository: treated as a fork.
+    expect(pullRequestInfo(pr({ head: { sha: 'b'.repeat(40), ref: 'x', repo: null } }))?.fork).toBe(true);
+  });
+
+  it('refuses a payload whose commits are not commit ids', () => {
+    expect(pullRequestInfo(pr({ base: { sha: '--upload-pack=x', ref: 'main' } }))).toBeUndefined();
+    expect(pullRequestInfo(pr({ number: '12' }))).toBeUndefined();
+  });
+
+  it('reports an unreadable payload as a problem, not a crash', () => {
+    const dir = makeTree({ 'event.json': '{not json' });
+    const event = readEvent({
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: `${dir}/event.json`,
+      GITHUB_REPOSITORY: 'acme/api',
+    });
+    expect(event.pullRequest).toBeUndefined();
+    expect(event.repository).toEqual({ owner: 'acme', repo: 'api' });
+    expect(event.problem).toMatch(/^the event payload .* could not be read: /);
+  });
+});

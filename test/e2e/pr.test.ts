@@ -1,0 +1,509 @@
+/**
+ * The pull-request integration end to end: the built bundle runs as a process against a fake GitHub
+ * API on 127.0.0.1, with a `pull_request` payload. Each test asserts the exact requests the server
+ * got, the workflow commands on stdout and the exit code.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addedFilePatch, FakeGitHub, type RecordedRequest } from '../helpers/fake-github.js';
+import {
+  type ActionRun,
+  buildPrivateBundle,
+  commandLines,
+  makeTree,
+  removeTempDirs,
+  runAction,
+} from '../helpers/run-action.js';
+import { ALL_FEATURES, apiFiles, onlyRulesConfig, POLICY, prRepo, pullRequestEvent } from './pr-helpers.js';
+
+beforeAll(() => {
+  buildPrivateBundle();
+}, 240_000);
+afterAll(removeTempDirs);
+
+let fake: FakeGitHub;
+beforeEach(async () => {
+  fake = await FakeGitHub.start();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const R = '/repos/acme/payments-api';
+const HEAD_APP = 'const a = 1;\nif (DEBUG_BACKDOOR) skip();\nfetch("http://scoring.internal");\n';
+const NEW_JS = 'x = DEBUG_BACKDOOR_TWO;\n// TODO(security): check the amount\n';
+
+/** Base: one existing high finding. Head: a new high, a new medium and a new low. */
+function standardPr() {
+  const repo = prRepo(
+    { 'src/app.js': 'const a = 1;\nif (DEBUG_BACKDOOR) skip();\n' },
+    { 'src/app.js': HEAD_APP, 'src/new.js': NEW_JS },
+  );
+  fake.state.files = apiFiles(repo);
+  return repo;
+}
+
+function run(repo: { dir: string; baseSha: string; headSha: string }, inputs = ALL_FEATURES, fork = false) {
+  return runAction({
+    workspace: repo.dir,
+    inputs,
+    env: pullRequestEvent({ base: repo.baseSha, head: repo.headSha, fork }, fake.url),
+  });
+}
+
+function annotations(r: ActionRun): string[] {
+  return commandLines(r).filter((l) => /^::(error|warning|notice) /.test(l));
+}
+
+const MARKER = /<!-- controlgate:fingerprint=[0-9a-f]{32} -->$/;
+
+/** Annotations of the standard pull request: the new findings first, then the existing one. */
+const STANDARD_ANNOTATIONS = [
+  expect.stringMatching(
+    /^::error title=\[high\] No debug backdoors ship \(control 8\.28\),file=src\/new\.js,line=1,/,
+  ),
+  expect.stringMatching(
+    /^::warning title=\[medium\] No open security TODOs \(control 8\.28\),file=src\/new\.js,line=2,/,
+  ),
+  expect.stringMatching(
+    /^::notice title=\[low\] No plain HTTP URLs \(control 8\.28\),file=src\/app\.js,line=3,/,
+  ),
+  expect.stringMatching(
+    /^::warning title=\[high\] No debug backdoors ship \(control 8\.28\),file=src\/app\.js,line=2,/,
+  ),
+];
+
+describe('pull request: a normal run', () => {
+  it('blocks only what the pull request introduces and writes check run, review and sticky comment', async () => {
+    const repo = standardPr();
+    const r = await run(repo);
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      '::error::controlgate gate failed: 1 new open finding at or above "high" (1 high)',
+    );
+    expect(annotations(r)).toEqual(STANDARD_ANNOTATIONS);
+
+    // The history is in the checkout: no request for the changed files.
+    expect(fake.log()).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `POST ${R}/pulls/7/reviews`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      `POST ${R}/issues/7/comments`,
+    ]);
+    expect(fake.requests.every((q) => q.headers.authorization === 'token ghs_fake_token_for_tests')).toBe(
+      true,
+    );
+    expect(r.stdout).toContain('controlgate: 5 GitHub API requests (2 comment writes, 0 retries)');
+    // The token is only ever handed to the runner to mask.
+    expect(r.lines.filter((l) => l.includes('ghs_fake_token_for_tests'))).toEqual([
+      '::add-mask::ghs_fake_token_for_tests',
+    ]);
+
+    const [check] = fake.state.checkRuns;
+    expect(check).toMatchObject({
+      name: 'controlgate',
+      head_sha: repo.headSha,
+      status: 'completed',
+      conclusion: 'failure',
+    });
+    expect(check!.annotations).toHaveLength(4);
+    expect(check!.annotations[0]).toMatchObject({
+      path: 'src/new.js',
+      start_line: 1,
+      annotation_level: 'failure',
+    });
+
+    const [review] = fake.state.reviews;
+    expect(review!.commit_id).toBe(repo.headSha);
+    const comments = review!.comments as { path: string; line: number; side: string; body: string }[];
+    expect(comments.map((c) => `${c.path}:${c.line}:${c.side}`)).toEqual([
+      'src/new.js:1:RIGHT',
+      'src/new.js:2:RIGHT',
+      'src/app.js:3:RIGHT',
+    ]);
+    expect(comments[0]!.body).toMatch(
+      /^\*\*\[high\] No debug backdoors ship\*\* · ISO\/IEC 27002:2022 8\.28 · \*\*blocks the merge\*\*/,
+    );
+    expect(comments[0]!.body).toContain('**Fix:** Remove the debug backdoor.');
+    for (const c of comments) expect(c.body).toMatch(MARKER);
+
+    const [sticky] = fake.state.issueComments;
+    expect(sticky!.body.split('\n')[0]).toBe('<!-- controlgate:sticky path=. -->');
+    expect(sticky!.body).toContain('### Introduced by this pull request (3)');
+    expect(sticky!.body).toContain(
+      '<details><summary>1 existing finding (already on the base branch; reported, not blocking)</summary>',
+    );
+    expect(sticky!.body).toContain(
+      '[workflow run](https://github.example/acme/payments-api/actions/runs/4242)',
+    );
+  });
+
+  it('never repeats a comment: a second push comments only the new finding, resolves the fixed one, edits the sticky', async () => {
+    const repo = standardPr();
+    await run(repo);
+    const sticky = fake.state.issueComments[0]!;
+    const todo = fake.state.reviewComments.find((c) => c.path === 'src/new.js' && c.line === 2)!;
+
+    // Second push: the TODO is fixed, another backdoor appears.
+    const head2 = repo.commit({
+      'src/new.js': 'x = DEBUG_BACKDOOR_TWO;\n',
+      'src/more.js': 'y = DEBUG_BACKDOOR_THREE;\n',
+    });
+    fake.state.files = apiFiles({ ...repo, headSha: head2 });
+    fake.clearRequests();
+    const r2 = await run({ ...repo, headSha: head2 });
+    expect(r2.code).toBe(1);
+    expect(fake.log()).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `POST ${R}/pulls/7/reviews`,
+      `PATCH ${R}/pulls/comments/${todo.id}`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      `PATCH ${R}/issues/comments/${sticky.id}`,
+    ]);
+    expect(
+      (fake.state.reviews[1]!.comments as { path: string; line: number }[]).map((c) => `${c.path}:${c.line}`),
+    ).toEqual(['src/more.js:1']);
+    expect(todo.body).toMatch(
+      /^✅ \*\*Resolved\*\* as of `[0-9a-f]{12}`: controlgate no longer reports this finding\./,
+    );
+    expect(todo.body).toMatch(/<!-- controlgate:fingerprint=[0-9a-f]{32} fixed -->$/);
+    expect(fake.state.issueComments).toHaveLength(1);
+    expect(sticky.body).toContain('src/more.js:1');
+
+    // A re-run of the same commit writes no comment at all.
+    fake.clearRequests();
+    const r3 = await run({ ...repo, headSha: head2 });
+    expect(r3.code).toBe(1);
+    expect(fake.log()).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+    ]);
+    expect(fake.state.reviewComments).toHaveLength(4);
+    expect(r3.stdout).toContain('controlgate: 3 GitHub API requests (0 comment writes, 0 retries)');
+  });
+
+  it('ignores a marker pasted by a person: the bot comments and keeps its own sticky comment', async () => {
+    const repo = standardPr();
+    fake.addComment('issue', {
+      body: '<!-- controlgate:sticky path=. -->\nhijacked',
+      user: { login: 'mallory', type: 'User' },
+    });
+    const r = await run(repo, { ...ALL_FEATURES, 'review-comments': 'false', 'check-run': 'false' });
+    expect(r.code).toBe(1);
+    expect(fake.log().at(-1)).toBe(`POST ${R}/issues/7/comments`);
+    expect(fake.state.issueComments[0]!.body).toBe('<!-- controlgate:sticky path=. -->\nhijacked');
+  });
+});
+
+describe('pull request: permissions and failures never change the gate', () => {
+  it('on a fork pull request where every write returns 403: one warning naming the permissions', async () => {
+    const repo = standardPr();
+    fake.readOnly = true;
+    const r = await run(repo, ALL_FEATURES, true);
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    // After the review is refused, the sticky comment (same permission) is not even tried.
+    expect(fake.log()).toEqual([
+      `POST ${R}/check-runs`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `POST ${R}/pulls/7/reviews`,
+    ]);
+    expect(commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'))).toEqual([
+      '::warning::controlgate could not write the check run (needs `checks: write`); review comments and the sticky comment (needs `pull-requests: write`). This is a fork pull request: its token is read-only. The findings are in the annotations and the job summary; the gate result is unaffected.',
+    ]);
+    expect(annotations(r).slice(0, 4)).toEqual(STANDARD_ANNOTATIONS);
+    expect(r.summary).toContain('controlgate: gate failed');
+  });
+
+  it('retries after a rate limit (honouring retry-after), a 500 and a dropped connection', async () => {
+    const repo = standardPr();
+    fake.inject({
+      method: 'POST',
+      path: /\/check-runs$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      },
+    });
+    fake.inject({ method: 'GET', path: /\/pulls\/7\/comments$/, status: 'drop' });
+    fake.inject({ method: 'GET', path: /\/issues\/7\/comments$/, status: 500 });
+    const r = await run(repo);
+    expect(r.code).toBe(1);
+    expect(fake.log()).toEqual([
+      `POST ${R}/check-runs`,
+      `POST ${R}/check-runs`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `POST ${R}/pulls/7/reviews`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      `POST ${R}/issues/7/comments`,
+    ]);
+    const [first, second] = fake.requests as [RecordedRequest, RecordedRequest];
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+    expect(fake.state.checkRuns).toHaveLength(1);
+    expect(fake.state.issueComments).toHaveLength(1);
+    expect(r.stdout).toContain('controlgate: 8 GitHub API requests (2 comment writes, 3 retries)');
+    expect(commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'))).toEqual([]);
+  });
+
+  it('when the server is down: a few retries, then every API output is skipped with one warning', async () => {
+    const repo = standardPr();
+    fake.inject({ path: /./, status: 'drop', times: 100 });
+    const r = await run(repo);
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    expect(fake.log()).toEqual([`POST ${R}/check-runs`, `POST ${R}/check-runs`, `POST ${R}/check-runs`]);
+    const warnings = commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^::warning::controlgate could not write the check run \(no answer from the GitHub API \(.+\)\); review comments \(the GitHub API did not answer\); the sticky comment \(the GitHub API did not answer\)\. The findings are in the annotations and the job summary; the gate result is unaffected\.$/,
+    );
+    expect(annotations(r).slice(0, 4)).toEqual(STANDARD_ANNOTATIONS);
+  });
+
+  it('when GitHub rejects the review (422, a line moved): the findings stay in the sticky comment', async () => {
+    const repo = standardPr();
+    fake.inject({
+      method: 'POST',
+      path: /\/reviews$/,
+      status: 422,
+      body: { message: 'Unprocessable Entity', errors: ['Line could not be resolved'] },
+    });
+    const r = await run(repo, { ...ALL_FEATURES, 'check-run': 'false' });
+    expect(r.code).toBe(1);
+    expect(fake.log()).toEqual([
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `POST ${R}/pulls/7/reviews`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      `POST ${R}/issues/7/comments`,
+    ]);
+    const sticky = fake.state.issueComments[0]!.body;
+    expect(sticky).toContain('### Introduced by this pull request (3)');
+    expect(sticky).not.toContain('| 💬 |');
+    expect(sticky).toContain('> review comments could not be written: GitHub refused the review (HTTP 422');
+    expect(commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'))).toEqual([
+      expect.stringMatching(
+        /^::warning::controlgate could not write review comments \(GitHub refused the review \(HTTP 422: /,
+      ),
+    ]);
+  });
+
+  it('with no token: nothing reaches the API, one warning, the same gate', async () => {
+    const repo = standardPr();
+    const r = await run(repo, { ...ALL_FEATURES, token: '' });
+    expect(r.code).toBe(1);
+    expect(fake.requests).toEqual([]);
+    expect(commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'))).toEqual([
+      '::warning::controlgate did not write the check run, review comments and the sticky comment: no token was given (input `token`). The findings are in the annotations and the job summary.',
+    ]);
+  });
+});
+
+describe('pull request: GitHub limits', () => {
+  it('sends more than 50 check-run annotations in batches of 50: create, then PATCH', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
+    const repo = prRepo({ 'src/app.js': 'ok();\n' }, { 'src/many.js': `${many}\n` });
+    fake.state.files = apiFiles(repo);
+    const r = await run(repo, { ...ALL_FEATURES, 'review-comments': 'false', comment: 'false' });
+    expect(r.code).toBe(1);
+    const [check] = fake.state.checkRuns;
+    expect(fake.log()).toEqual([
+      `POST ${R}/check-runs`,
+      `PATCH ${R}/check-runs/${check!.id}`,
+      `PATCH ${R}/check-runs/${check!.id}`,
+    ]);
+    const bodies = fake.requests.map(
+      (q) => q.body as { status?: string; conclusion?: string; output: { annotations: unknown[] } },
+    );
+    expect(bodies.map((b) => [b.status, b.conclusion, b.output.annotations.length])).toEqual([
+      ['in_progress', undefined, 50],
+      [undefined, undefined, 50],
+      ['completed', 'failure', 20],
+    ]);
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check!.annotations).toHaveLength(120);
+    // Workflow-command annotations stay within the per-step limit.
+    expect(commandLines(r, 'error')).toHaveLength(10);
+  });
+
+  it('posts at most 30 inline comments per review; the rest go to the sticky comment, then the next run', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
+    const repo = prRepo({ 'src/app.js': 'ok();\n' }, { 'src/many.js': `${many}\n` });
+    fake.state.files = apiFiles(repo);
+    const inputs = { ...ALL_FEATURES, 'check-run': 'false' };
+    await run(repo, inputs);
+    const [review] = fake.state.reviews;
+    const lines = (review!.comments as { line: number }[]).map((c) => c.line);
+    expect(lines).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(review!.body).toBe(
+      'controlgate: 30 findings on lines this pull request changes. 10 more findings on changed lines are listed in the controlgate summary comment and the job summary.',
+    );
+    const sticky = fake.state.issueComments[0]!.body;
+    expect(sticky).toContain('### Introduced by this pull request (40)');
+    expect(sticky.split('\n').filter((l) => l.startsWith('| 💬 |'))).toHaveLength(30);
+
+    await run(repo, inputs);
+    const second = fake.state.reviews[1]!;
+    expect((second.comments as { line: number }[]).map((c) => c.line)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i + 31),
+    );
+    expect(fake.state.reviewComments).toHaveLength(40);
+  });
+});
+
+/** Repository settings as an administrator's token sees them, with three things to report. */
+function settingsAnswers(): Map<string, { status: number; body?: unknown }> {
+  return new Map<string, { status: number; body?: unknown }>([
+    [
+      R,
+      {
+        status: 200,
+        body: {
+          default_branch: 'main',
+          security_and_analysis: {
+            secret_scanning: { status: 'enabled' },
+            secret_scanning_push_protection: { status: 'disabled' },
+            dependabot_security_updates: { status: 'enabled' },
+          },
+        },
+      },
+    ],
+    [
+      `${R}/rules/branches/main`,
+      {
+        status: 200,
+        body: [
+          {
+            type: 'pull_request',
+            parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: true },
+          },
+          { type: 'non_fast_forward' },
+          { type: 'deletion' },
+        ],
+      },
+    ],
+    [
+      `${R}/branches/main/protection`,
+      {
+        status: 200,
+        body: {
+          required_pull_request_reviews: {
+            required_approving_review_count: 1,
+            require_code_owner_reviews: true,
+          },
+          required_status_checks: { contexts: ['controlgate / gate'] },
+        },
+      },
+    ],
+    [`${R}/vulnerability-alerts`, { status: 204 }],
+    [
+      `${R}/actions/permissions/workflow`,
+      {
+        status: 200,
+        body: { default_workflow_permissions: 'write', can_approve_pull_request_reviews: false },
+      },
+    ],
+    [
+      `${R}/environments`,
+      {
+        status: 200,
+        body: {
+          total_count: 2,
+          environments: [
+            {
+              name: 'production',
+              protection_rules: [{ type: 'required_reviewers', reviewers: [{ type: 'Team' }] }],
+            },
+            { name: 'prod-eu', protection_rules: [{ type: 'wait_timer', wait_timer: 10 }] },
+          ],
+        },
+      },
+    ],
+  ]);
+}
+
+const SETTINGS_RULES = [
+  'github-branch-protection',
+  'github-secret-scanning',
+  'github-dependabot',
+  'github-workflow-token',
+  'github-environment-reviewers',
+];
+
+describe('pull request: API budget', () => {
+  it('makes at most 10 requests besides comment writes for a 100-file PR without history, settings rules on', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++)
+      files[`src/f${i}.js`] =
+        i < 3 ? `export const v${i} = DEBUG_BACKDOOR;\n` : `export const v${i} = ${i};\n`;
+    // A plain directory: no git history, so the changed lines come from the API.
+    const workspace = makeTree({ '.controlgate.yml': onlyRulesConfig(SETTINGS_RULES), ...POLICY, ...files });
+    fake.state.files = Object.entries(files).map(([filename, content]) => ({
+      filename,
+      status: 'added' as const,
+      patch: addedFilePatch(content.trimEnd().split('\n')),
+    }));
+    fake.state.responses = settingsAnswers();
+    const r = await runAction({
+      workspace,
+      inputs: ALL_FEATURES,
+      env: pullRequestEvent({ base: 'a'.repeat(40), head: 'b'.repeat(40) }, fake.url),
+    });
+    expect(r.code).toBe(1);
+
+    const commentWrite = (q: RecordedRequest) =>
+      q.method !== 'GET' && /\/(reviews|comments)(\/\d+)?$/.test(q.path);
+    const budgeted = fake.requests.filter((q) => !commentWrite(q));
+    expect(budgeted.length).toBeLessThanOrEqual(10);
+    expect(fake.log().filter((_, i) => !commentWrite(fake.requests[i]!))).toEqual([
+      `GET ${R}/pulls/7/files?per_page=100&page=1`,
+      `GET ${R}`,
+      `GET ${R}/rules/branches/main?per_page=100`,
+      `GET ${R}/branches/main/protection`,
+      `GET ${R}/vulnerability-alerts`,
+      `GET ${R}/environments?per_page=100`,
+      `GET ${R}/actions/permissions/workflow`,
+      `POST ${R}/check-runs`,
+      `GET ${R}/pulls/7/comments?per_page=100&page=1`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+    ]);
+    expect(r.stdout).toContain('controlgate: 12 GitHub API requests (2 comment writes, 0 retries)');
+
+    // Settings findings are never the pull request's: reported as existing, not blocking under gate: new.
+    const sticky = fake.state.issueComments[0]!.body;
+    expect(sticky).toContain('### Introduced by this pull request (3)');
+    expect(sticky).toContain('<details><summary>3 existing findings');
+    expect(sticky).toContain('Secret scanning push protection is not enabled for this repository.');
+    expect(sticky).toContain('Environment "prod-eu" requires no reviewer');
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      '::error::controlgate gate failed: 3 new open findings at or above "high" (3 high)',
+    );
+  });
+
+  it('follows the link header through every page of changed files', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) files[`src/f${i}.js`] = `export const v${i} = ${i};\n`;
+    const workspace = makeTree({ '.controlgate.yml': onlyRulesConfig(), ...POLICY, ...files });
+    fake.state.files = Object.entries(files).map(([filename, content]) => ({
+      filename,
+      status: 'added' as const,
+      patch: addedFilePatch([content.trimEnd()]),
+    }));
+    const r = await runAction({
+      workspace,
+      inputs: { ...ALL_FEATURES, 'review-comments': 'false', comment: 'false' },
+      env: pullRequestEvent({ base: 'a'.repeat(40), head: 'b'.repeat(40) }, fake.url),
+    });
+    expect(r.code).toBe(0);
+    expect(fake.log()).toEqual([
+      `GET ${R}/pulls/7/files?per_page=100&page=1`,
+      `GET ${R}/pulls/7/files?per_page=100&page=2`,
+      `POST ${R}/check-runs`,
+    ]);
+  });
+});
