@@ -3,18 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** Mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from './prng.mjs';
 
 const WORDS =
   'account audit balance cache client config debit event handler invoice ledger merchant order payment queue record refund report request route service session settle token transfer user'.split(

@@ -4,17 +4,9 @@
 // look-alikes). Secret bodies are random, drawn from a seeded generator, so no value is real and the
 // corpus is the same on every run. Used by bench/secrets-accuracy.mjs and test/evaluators/secrets-corpus.test.ts.
 
-/** Mulberry32: a small, seedable PRNG (good enough to make test bodies, never for keys). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.mjs';
+
+export { prng };
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

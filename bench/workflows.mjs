@@ -17,6 +17,7 @@ import { runCheck } from '../lib/core/engine.js';
 import { getEvaluator } from '../lib/core/evaluators/registry.js';
 import { loadRules } from '../lib/core/rules/load.js';
 import { Workspace } from '../lib/core/workspace/workspace.js';
+import { prng } from './prng.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -123,18 +124,6 @@ function printTable(title, table) {
   console.log(
     `| **all** | ${total.tp} | ${total.fp} | ${total.fn} | ${pct(total.tp, total.tp + total.fp)} | ${pct(total.tp, total.tp + total.fn)} |`,
   );
-}
-
-/** mulberry32: a small seeded PRNG, so every run analyses the same workflows. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SHA = '11bd71901bbe5b1630ceea73d27597364c9af683';

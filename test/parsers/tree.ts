@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
-import type { RawFinding, Rule } from '../../src/core/types.js';
+import type { RawFinding } from '../../src/core/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { testRule } from '../evaluators/kit.js';
 
 const roots: string[] = [];
 
@@ -30,20 +31,7 @@ export async function evaluate<O>(
   files: Record<string, string>,
   options: O,
 ): Promise<RawFinding[]> {
-  const rule: Rule = {
-    id: 'test-rule',
-    title: 'test rule',
-    severity: 'medium',
-    controls: ['8.9'],
-    rationale: 'test',
-    remediation: 'test',
-    references: [],
-    tags: [],
-    examples: [],
-    check: { kind: evaluator.kind, with: options as Record<string, unknown> },
-    source: 'test',
-    file: 'test-rule.yml',
-  };
+  const rule = testRule(evaluator.kind, options as Record<string, unknown>);
   return evaluator.evaluate({ rule, options, workspace: tree(files) });
 }
 
