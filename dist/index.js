@@ -67187,6 +67187,15 @@ const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
  * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
  * anew, so builds are neither reproducible nor reviewable.
  */
+/** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
+const DEFAULT_MANIFEST_EXCLUDE = [
+    '**/node_modules/**',
+    '**/vendor/**',
+    '**/bower_components/**',
+    '**/fixtures/**',
+    '**/__fixtures__/**',
+    '**/testdata/**',
+];
 const depsLockfile = defineEvaluator({
     kind: 'deps.lockfile',
     summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
@@ -67203,14 +67212,7 @@ const depsLockfile = defineEvaluator({
             },
             exclude: globList('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
                 'replaces the defaults.', {
-                default: [
-                    '**/node_modules/**',
-                    '**/vendor/**',
-                    '**/bower_components/**',
-                    '**/fixtures/**',
-                    '**/__fixtures__/**',
-                    '**/testdata/**',
-                ],
+                default: DEFAULT_MANIFEST_EXCLUDE,
             }),
         },
     },
@@ -68195,14 +68197,7 @@ const depsUpdateCoverage = defineEvaluator({
         additionalProperties: false,
         properties: {
             exclude: globList('Globs of manifests to ignore (vendored code, fixtures). Setting it replaces the defaults.', {
-                default: [
-                    '**/node_modules/**',
-                    '**/vendor/**',
-                    '**/bower_components/**',
-                    '**/fixtures/**',
-                    '**/__fixtures__/**',
-                    '**/testdata/**',
-                ],
+                default: DEFAULT_MANIFEST_EXCLUDE,
             }),
         },
     },

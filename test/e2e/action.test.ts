@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 import {
   type ActionRun,
   commandLines,
+  fixtureRule,
   makeTree,
   removeTempDirs,
   runAction,
@@ -43,23 +44,7 @@ function customRulesOnlyConfig(extra = ''): string {
 }
 
 const rule = (id: string, severity: string, title: string, pattern: string, message: string) =>
-  [
-    `id: ${id}`,
-    `title: ${title}`,
-    `severity: ${severity}`,
-    'controls: ["8.28", "8.25"]',
-    'rationale: Fixture rule for the end-to-end tests.',
-    `remediation: Remove the ${id.replace(/-/g, ' ')}.`,
-    'check:',
-    '  kind: content.forbidden',
-    '  with:',
-    '    paths: ["src/**"]',
-    '    patterns:',
-    // JSON strings are YAML double-quoted scalars: escapes survive exactly.
-    `      - pattern: ${JSON.stringify(pattern)}`,
-    `        message: ${JSON.stringify(message)}`,
-    '',
-  ].join('\n');
+  fixtureRule(id, severity, title, pattern, message, ['8.28', '8.25']);
 
 /** Three custom rules, one per annotation level under `fail-on: high`. */
 const POLICY = {

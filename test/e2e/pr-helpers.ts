@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FakePrFile } from '../helpers/fake-github.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { scratchRepo } from '../helpers/git-repo.js';
-import { makeTree } from '../helpers/run-action.js';
+import { fixtureRule, makeTree } from '../helpers/run-action.js';
 
 export const OWNER = 'acme';
 export const REPO = 'payments-api';
@@ -33,23 +33,7 @@ export function onlyRulesConfig(keep: string[] = []): string {
   return `version: 1\nrules:\n${off.join('\n')}\n`;
 }
 
-const rule = (id: string, severity: string, title: string, pattern: string, message: string) =>
-  [
-    `id: ${id}`,
-    `title: ${title}`,
-    `severity: ${severity}`,
-    'controls: ["8.28"]',
-    'rationale: Fixture rule for the end-to-end tests.',
-    `remediation: Remove the ${id.replace(/-/g, ' ')}.`,
-    'check:',
-    '  kind: content.forbidden',
-    '  with:',
-    '    paths: ["src/**"]',
-    '    patterns:',
-    `      - pattern: ${JSON.stringify(pattern)}`,
-    `        message: ${JSON.stringify(message)}`,
-    '',
-  ].join('\n');
+const rule = fixtureRule;
 
 /** A high, a medium and a low custom rule, matched line by line in src/. */
 export const POLICY: Record<string, string> = {

@@ -220,3 +220,33 @@ export function commandLines(run: ActionRun, name?: string): string[] {
   }
   return out;
 }
+
+/**
+ * A custom `content.forbidden` rule file for end-to-end fixtures, matching `pattern` line by line in
+ * src/. JSON strings are YAML double-quoted scalars, so escapes in the pattern survive exactly.
+ */
+export function fixtureRule(
+  id: string,
+  severity: string,
+  title: string,
+  pattern: string,
+  message: string,
+  controls: string[] = ['8.28'],
+): string {
+  return [
+    `id: ${id}`,
+    `title: ${title}`,
+    `severity: ${severity}`,
+    `controls: ${JSON.stringify(controls)}`,
+    'rationale: Fixture rule for the end-to-end tests.',
+    `remediation: Remove the ${id.replace(/-/g, ' ')}.`,
+    'check:',
+    '  kind: content.forbidden',
+    '  with:',
+    '    paths: ["src/**"]',
+    '    patterns:',
+    `      - pattern: ${JSON.stringify(pattern)}`,
+    `        message: ${JSON.stringify(message)}`,
+    '',
+  ].join('\n');
+}

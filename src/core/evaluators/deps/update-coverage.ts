@@ -2,7 +2,7 @@ import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
-import { cargoWorkspaceRoots, npmWorkspaceRoots } from '../repo/deps-lockfile.js';
+import { cargoWorkspaceRoots, DEFAULT_MANIFEST_EXCLUDE, npmWorkspaceRoots } from '../repo/deps-lockfile.js';
 import { defineEvaluator } from '../types.js';
 import { detectManifests, type Manifest } from './ecosystems.js';
 import {
@@ -41,14 +41,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       exclude: globList(
         'Globs of manifests to ignore (vendored code, fixtures). Setting it replaces the defaults.',
         {
-          default: [
-            '**/node_modules/**',
-            '**/vendor/**',
-            '**/bower_components/**',
-            '**/fixtures/**',
-            '**/__fixtures__/**',
-            '**/testdata/**',
-          ],
+          default: DEFAULT_MANIFEST_EXCLUDE,
         },
       ),
     },

@@ -48,6 +48,16 @@ interface Requirement {
  * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
  * anew, so builds are neither reproducible nor reviewable.
  */
+/** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
+export const DEFAULT_MANIFEST_EXCLUDE = [
+  '**/node_modules/**',
+  '**/vendor/**',
+  '**/bower_components/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+];
+
 export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
   kind: 'deps.lockfile',
   summary:
@@ -67,14 +77,7 @@ export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
         'Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
           'replaces the defaults.',
         {
-          default: [
-            '**/node_modules/**',
-            '**/vendor/**',
-            '**/bower_components/**',
-            '**/fixtures/**',
-            '**/__fixtures__/**',
-            '**/testdata/**',
-          ],
+          default: DEFAULT_MANIFEST_EXCLUDE,
         },
       ),
     },
