@@ -54161,7 +54161,7 @@ module.exports["default"] = module.exports;
 
 /***/ }),
 
-/***/ 9960:
+/***/ 376:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61307,31 +61307,43 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 ;// CONCATENATED MODULE: ./lib/core/workspace/lines.js
 /** Maps string offsets to 1-based line/column positions in O(log n). */
 class LineIndex {
-    starts = [0];
+    text;
+    computed;
     length;
+    /** Cheap to create: the line starts are found on first use (most files never need positions). */
     constructor(text) {
+        this.text = text;
         this.length = text.length;
+    }
+    get starts() {
+        if (this.computed)
+            return this.computed;
+        const starts = [0];
+        const text = this.text;
         let i = text.indexOf('\n');
         while (i !== -1) {
-            this.starts.push(i + 1);
+            starts.push(i + 1);
             i = text.indexOf('\n', i + 1);
         }
+        this.computed = starts;
+        return starts;
     }
     /** Number of lines (a trailing newline does not start a new line of content). */
     get lineCount() {
         return this.starts.length;
     }
     position(offset) {
+        const starts = this.starts;
         let lo = 0;
-        let hi = this.starts.length - 1;
+        let hi = starts.length - 1;
         while (lo < hi) {
             const mid = (lo + hi + 1) >> 1;
-            if (this.starts[mid] <= offset)
+            if (starts[mid] <= offset)
                 lo = mid;
             else
                 hi = mid - 1;
         }
-        return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+        return { line: lo + 1, column: offset - starts[lo] + 1 };
     }
     /** Offset of the first character of a 1-based line. */
     lineStart(line) {
@@ -61701,8 +61713,898 @@ function parseConfig(text, file) {
     return config;
 }
 
+;// CONCATENATED MODULE: ./lib/core/diff.js
+/**
+ * The change under review: which files a pull request touches and which lines of the new version it
+ * adds. Two sources give the same shape: git (`base...head`, when the checkout has the history) and
+ * the GitHub API's list of pull-request files (each with a unified `patch`). Paths are relative to the
+ * top of the repository; {@link DiffIndex} answers questions in the checked root's terms.
+ */
+
+/** Most bytes of `git diff` output read; a larger diff is left to the API, whose patches are capped. */
+const MAX_DIFF_BYTES = 64 * 1024 * 1024;
+const GIT_TIMEOUT_MS = 60_000;
+const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+/**
+ * Parses `git diff --raw -p -z --unified=0` output: NUL-separated raw records (exact paths and
+ * statuses), an empty record, then the patch with one `diff --git` section per record, in the same
+ * order. Only hunk headers are read: with no context lines, a hunk's new side is exactly its added
+ * lines. Paths are never parsed from the patch headers, which quote unusual names.
+ */
+function parseGitDiff(output) {
+    const end = output.indexOf('\0\0');
+    const raw = end >= 0 ? output.slice(0, end) : output;
+    const patch = end >= 0 ? output.slice(end + 2) : '';
+    const files = parseRaw(raw);
+    const sections = patch.split(/^diff --git /m).slice(1);
+    if (sections.length !== files.length) {
+        // Should not happen; without a reliable pairing the lines are unknown rather than wrong.
+        for (const f of files)
+            if (f.status !== 'deleted')
+                f.linesUnknown = true;
+        return files;
+    }
+    files.forEach((file, i) => {
+        const section = sections[i];
+        if (file.status === 'deleted')
+            return;
+        if (/^Binary files .* differ$/m.test(section)) {
+            file.linesUnknown = true;
+            return;
+        }
+        const ranges = [];
+        for (const line of section.split('\n')) {
+            const m = HUNK.exec(line);
+            if (!m)
+                continue;
+            const start = Number(m[1]);
+            const count = m[2] === undefined ? 1 : Number(m[2]);
+            if (count > 0)
+                ranges.push({ start, end: start + count - 1 });
+        }
+        file.added = mergeRanges(ranges);
+    });
+    return files;
+}
+/** `:mode mode sha sha STATUS\0path\0[path\0]` records, as `git diff --raw -z` writes them. */
+function parseRaw(raw) {
+    const fields = raw.split('\0');
+    const files = [];
+    for (let i = 0; i < fields.length;) {
+        const meta = fields[i++];
+        const m = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(meta);
+        if (!m)
+            continue;
+        const letter = m[1];
+        const first = fields[i++] ?? '';
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[i++] ?? '';
+            files.push({
+                path: second,
+                previousPath: first,
+                status: letter === 'R' ? 'renamed' : 'copied',
+                added: [],
+            });
+            continue;
+        }
+        const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : letter === 'T' ? 'type-changed' : 'modified';
+        files.push({ path: first, status, added: [] });
+    }
+    return files;
+}
+/**
+ * The added lines of a unified patch as the API returns it (with context lines). Lines are counted on
+ * the new side: context and `+` lines advance it, `-` lines and `\ No newline` markers do not.
+ */
+function parsePatch(patch) {
+    const ranges = [];
+    let line = 0;
+    let inHunk = false;
+    for (const text of patch.split('\n')) {
+        const m = HUNK.exec(text);
+        if (m) {
+            line = Number(m[1]);
+            inHunk = true;
+            continue;
+        }
+        if (!inHunk || text === '')
+            continue;
+        const mark = text[0];
+        if (mark === '+') {
+            ranges.push({ start: line, end: line });
+            line += 1;
+        }
+        else if (mark === ' ') {
+            line += 1;
+        }
+    }
+    return mergeRanges(ranges);
+}
+/** Maps an API pull-request file status to ours; `unchanged` files are dropped by the caller. */
+function apiStatus(status) {
+    switch (status) {
+        case 'added':
+            return 'added';
+        case 'removed':
+            return 'deleted';
+        case 'modified':
+        case 'changed':
+            return 'modified';
+        case 'renamed':
+            return 'renamed';
+        case 'copied':
+            return 'copied';
+        default:
+            return undefined;
+    }
+}
+/** Sorted, with overlapping and adjacent ranges joined. */
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const out = [];
+    for (const r of sorted) {
+        const last = out.at(-1);
+        if (last && r.start <= last.end + 1)
+            last.end = Math.max(last.end, r.end);
+        else
+            out.push({ ...r });
+    }
+    return out;
+}
+/**
+ * Runs `git diff base...head` in `dir` (three dots: against the merge base, as GitHub shows a pull
+ * request) and parses it. Undefined when git fails, a commit is missing (shallow checkout) or the
+ * output exceeds {@link MAX_DIFF_BYTES}.
+ */
+async function gitDiff(dir, base, head) {
+    if (!isCommitId(base) || !isCommitId(head))
+        return undefined;
+    const out = await gitOutput(dir, [
+        'diff',
+        '--raw',
+        '-p',
+        '-z',
+        '--unified=0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--find-renames',
+        `${base}...${head}`,
+        '--',
+    ]);
+    return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
+}
+/** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
+function isCommitId(ref) {
+    return /^[0-9a-f]{7,64}$/i.test(ref);
+}
+/**
+ * Runs git read-only with an argument array (no shell) and bounded output; undefined on any failure.
+ * `input` is written to its standard input (for `cat-file --batch`).
+ */
+function gitOutput(cwd, args, options = {}) {
+    const maxBytes = options.maxBytes ?? MAX_DIFF_BYTES;
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+            timeout: GIT_TIMEOUT_MS,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+        const chunks = [];
+        let size = 0;
+        let failed = false;
+        child.stdout.on('data', (b) => {
+            size += b.length;
+            if (size > maxBytes) {
+                failed = true;
+                child.kill();
+                return;
+            }
+            chunks.push(b);
+        });
+        child.on('error', () => {
+            failed = true;
+        });
+        child.on('close', (code) => resolve(failed || code !== 0 ? undefined : Buffer.concat(chunks)));
+        if (options.input !== undefined) {
+            child.stdin.on('error', () => {
+                failed = true;
+            });
+            child.stdin.end(options.input);
+        }
+    });
+}
+/**
+ * Answers diff questions in the checked root's terms: `prefix` is the root's path from the top of the
+ * repository (`services/api/`, or empty), which the diff's paths carry and findings' paths do not.
+ */
+class DiffIndex {
+    diff;
+    byPath = new Map();
+    constructor(diff, prefix = '') {
+        this.diff = diff;
+        for (const f of diff.files) {
+            if (f.status === 'deleted' || !f.path.startsWith(prefix))
+                continue;
+            this.byPath.set(f.path.slice(prefix.length), f);
+        }
+    }
+    /** The changed file at a root-relative path (deleted files are not there). */
+    file(path) {
+        return this.byPath.get(path);
+    }
+    /** The root-relative paths the pull request adds or changes (deleted files are not there). */
+    paths() {
+        return [...this.byPath.keys()];
+    }
+    /** Whether the pull request touches this root-relative path. */
+    isChanged(path) {
+        return this.byPath.has(path);
+    }
+    /** The first added line within [start, end], or undefined: where an inline comment may go. */
+    firstAddedLine(path, start, end = start) {
+        const file = this.byPath.get(path);
+        if (!file)
+            return undefined;
+        for (const r of file.added) {
+            if (r.end < start)
+                continue;
+            if (r.start > end)
+                break;
+            return Math.max(r.start, start);
+        }
+        return undefined;
+    }
+    /** Whether any line of [start, end] is an added line. */
+    touches(path, start, end = start) {
+        return this.firstAddedLine(path, start, end) !== undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+;// CONCATENATED MODULE: ./lib/core/workspace/files.js
+
+
+
+
+/** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
+const ALWAYS_SKIPPED = new Set(['.git']);
+/** Hard stop for non-git walks, so a hostile tree cannot make the index unbounded. */
+const MAX_WALK_ENTRIES = 500_000;
+/**
+ * Lists the files of a tree as sorted POSIX paths relative to `root`: git's index plus untracked,
+ * non-ignored files when `root` is the top of a git work tree, else a walk honouring every
+ * `.gitignore` on the way. Symbolic links are listed but never followed.
+ */
+function listFiles(root) {
+    const fromGit = gitListFiles(root);
+    if (fromGit)
+        return { ...fromGit, source: 'git' };
+    return { files: walk(root), source: 'walk' };
+}
+function gitListFiles(root) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(root, '.git')))
+        return undefined;
+    try {
+        // The index, tagged and staged: `<tag> <mode> <oid> <stage>\t<path>`. Submodules (mode 160000)
+        // are directories, and skip-worktree entries (tag S, a sparse checkout) are not in the tree.
+        const files = new Set();
+        for (const entry of lsFiles(root, ['-t', '--stage'])) {
+            const tab = entry.indexOf('\t');
+            if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000')
+                continue;
+            files.add(entry.slice(tab + 1));
+        }
+        // Then what the work tree changes: deleted files (tag R) and untracked, non-ignored ones (?). A
+        // nested repository is listed as `dir/`, and is no file.
+        const untracked = [];
+        for (const entry of lsFiles(root, ['-t', '--deleted', '--others', '--exclude-standard'])) {
+            const name = entry.slice(2);
+            if (entry.startsWith('R '))
+                files.delete(name);
+            else if (entry.startsWith('? ') && name && !name.endsWith('/') && !files.has(name)) {
+                files.add(name);
+                untracked.push(name);
+            }
+        }
+        return { files: [...files].sort(compareStrings), untracked: untracked.sort(compareStrings) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `git ls-files -z` with these options, as NUL-separated entries. */
+function lsFiles(root, options) {
+    const out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', ...options], {
+        cwd: root,
+        maxBuffer: 1024 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out.toString('utf8').split('\0').filter(Boolean);
+}
+function walk(root) {
+    const files = [];
+    let budget = MAX_WALK_ENTRIES;
+    const visit = (dir, rules) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_namespaceObject.join(root, dir), { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        const local = readGitignore(root, dir);
+        const active = local ? [...rules, { base: dir, ig: local }] : rules;
+        for (const entry of entries) {
+            if (--budget < 0)
+                return;
+            if (ALWAYS_SKIPPED.has(entry.name))
+                continue;
+            const rel = dir ? `${dir}/${entry.name}` : entry.name;
+            const isDir = entry.isDirectory();
+            if (isIgnored(active, rel, isDir))
+                continue;
+            if (isDir)
+                visit(rel, active);
+            else if (entry.isFile() || entry.isSymbolicLink())
+                files.push(rel);
+        }
+    };
+    visit('', []);
+    return files.sort(compareStrings);
+}
+function readGitignore(root, dir) {
+    const file = external_node_path_namespaceObject.join(root, dir, '.gitignore');
+    try {
+        const stat = (0,external_node_fs_namespaceObject.lstatSync)(file);
+        if (!stat.isFile() || stat.size > 1024 * 1024)
+            return undefined;
+        return ignore().add((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** As git does: the deepest .gitignore with an opinion (a match or a negation) decides. */
+function isIgnored(rules, rel, isDir) {
+    for (let i = rules.length - 1; i >= 0; i--) {
+        const { base, ig } = rules[i];
+        const sub = base ? rel.slice(base.length + 1) : rel;
+        const verdict = ig.test(isDir ? `${sub}/` : sub);
+        if (verdict.ignored)
+            return true;
+        if (verdict.unignored)
+            return false;
+    }
+    return false;
+}
+/** Code-unit order, so the index is identical across locales and machines. */
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./lib/core/workspace/glob.js
+/**
+ * The one way paths are matched against globs (picomatch syntax): dotfiles included, and `.` in the
+ * compiled expression matching any character, so that `**` also crosses a path segment whose name
+ * holds a line break (a hostile file name must not slip past a rule's scope).
+ */
+
+function pathMatcher(patterns, options = {}) {
+    const list = typeof patterns === 'string' ? patterns : [...patterns];
+    return picomatch(list, { dot: true, flags: options.ignoreCase ? 'is' : 's' });
+}
+
+;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
+
+
+
+
+
+
+/** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
+const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
+/** The read buffer, shared by every read (reads are synchronous); grows to the largest file read. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+/** Default cap on bytes read from one file; larger files are listed but not scanned. */
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Memo kinds whose value depends on nothing but one file's content, so another view of the same
+ * file (the base tree's untouched files, the changed-files view of a pull request) may share it.
+ * Aggregates (keyed by '') and anything reading other files are deliberately absent.
+ */
+const PER_FILE_MEMOS = new Set([
+    'workflow',
+    'dockerfile',
+    'terraform',
+    'k8s',
+    'deps.json',
+    'secrets',
+]);
+/** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
+const BINARY_SNIFF_BYTES = 8000;
+/**
+ * The tree under evaluation. One file index per run; each file read at most once and shared by every
+ * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
+ */
+class Workspace {
+    root;
+    files;
+    /**
+     * Every file of the index, before `include`/`exclude`: what exists in the repository (evidence
+     * for a declared control may sit in a path no rule scans).
+     */
+    indexed;
+    indexSource;
+    /** Indexed files git does not track yet: part of the change when comparing with a commit. */
+    untracked;
+    maxFileBytes;
+    fileSet;
+    contents = new Map();
+    yamlCache = new Map();
+    problems = new Map();
+    matchers = new Map();
+    globs = new Map();
+    memos = new Map();
+    /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
+    directories = new Map();
+    constructor(root, options = {}) {
+        this.root = external_node_path_namespaceObject.resolve(root);
+        this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+        let files;
+        let untracked = [];
+        if (options.files) {
+            files = [...options.files];
+            this.indexSource = 'given';
+        }
+        else {
+            const listed = listFiles(this.root);
+            files = listed.files;
+            this.indexSource = listed.source;
+            untracked = listed.untracked ?? [];
+        }
+        const include = options.include?.length ? pathMatcher(options.include) : undefined;
+        const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
+        this.indexed = files;
+        this.untracked = untracked;
+        this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
+        this.fileSet = new Set(this.files);
+    }
+    has(file) {
+        return this.fileSet.has(file);
+    }
+    /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
+    glob(patterns) {
+        const list = typeof patterns === 'string' ? [patterns] : patterns;
+        if (list.length === 0)
+            return [];
+        // Rules of a family ask for the same files (every workflow audit lists the workflows).
+        const key = list.join('\u0000');
+        let found = this.globs.get(key);
+        if (!found) {
+            const match = this.matcher(list);
+            found = this.files.filter((f) => match(f));
+            this.globs.set(key, found);
+        }
+        return [...found];
+    }
+    /** A compiled, cached matcher for a set of globs. */
+    matcher(patterns) {
+        const key = patterns.join('\u0000');
+        let m = this.matchers.get(key);
+        if (!m) {
+            m = pathMatcher(patterns);
+            this.matchers.set(key, m);
+        }
+        return m;
+    }
+    /** Reads a file once (cached): text, or the reason it is not scanned as text. */
+    read(file) {
+        let content = this.contents.get(file);
+        if (!content) {
+            content = this.load(file);
+            this.contents.set(file, content);
+        }
+        return content;
+    }
+    /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
+    text(file) {
+        const c = this.read(file);
+        return c.kind === 'text' ? c.text : undefined;
+    }
+    /**
+     * Forgets the read content of these files (their parses and memos stay): a later read goes to the
+     * disk again. For passes over every file that need each text once.
+     */
+    release(files) {
+        for (const f of files)
+            this.contents.delete(f);
+    }
+    /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
+    yaml(file) {
+        const cached = this.yamlCache.get(file);
+        if (cached)
+            return cached;
+        const text = this.text(file);
+        if (text === undefined)
+            return undefined;
+        const result = parseYaml(text);
+        this.yamlCache.set(file, result);
+        if (!result.ok)
+            this.reportProblem({ path: file, ...result.error });
+        return result;
+    }
+    /**
+     * Caches the result of a parser (or any per-file computation) so that every rule shares it:
+     * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
+     */
+    memo(kind, file, compute) {
+        const key = `${kind}\u0000${file}`;
+        if (this.memos.has(key))
+            return this.memos.get(key);
+        const value = compute();
+        this.memos.set(key, value);
+        return value;
+    }
+    /** Records a located problem with an input file; the first problem per file wins. */
+    reportProblem(problem) {
+        if (!this.problems.has(problem.path))
+            this.problems.set(problem.path, problem);
+    }
+    /** Problems recorded so far, sorted by path. */
+    inputProblems() {
+        return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    load(file) {
+        if (!this.fileSet.has(file) || !isSafeRelative(file)) {
+            return { kind: 'unreadable', reason: 'not in the workspace index' };
+        }
+        const abs = external_node_path_namespaceObject.join(this.root, file);
+        let fd;
+        try {
+            // A directory on the way may be a symlink pointing out of the tree: each directory is checked
+            // once per run. The file itself is opened without following a final symlink, and without
+            // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
+            if (!this.realDirectory(external_node_path_namespaceObject.posix.dirname(file)))
+                return { kind: 'symlink' };
+            if (!NO_FOLLOW && (0,external_node_fs_namespaceObject.lstatSync)(abs).isSymbolicLink())
+                return { kind: 'symlink' };
+            try {
+                fd = (0,external_node_fs_namespaceObject.openSync)(abs, external_node_fs_namespaceObject.constants.O_RDONLY | NO_FOLLOW | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+            }
+            catch (err) {
+                if (err.code === 'ELOOP')
+                    return { kind: 'symlink' };
+                throw err;
+            }
+            const st = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+            if (!st.isFile())
+                return { kind: 'unreadable', reason: 'not a regular file' };
+            const size = st.size;
+            // A file over the cap is only sniffed. The bytes land in one reused buffer (the text is a
+            // copy), so reading a large tree leaves no buffer per file behind for the collector.
+            const want = size > this.maxFileBytes ? Math.min(size, BINARY_SNIFF_BYTES) : size;
+            if (scratch.length < want)
+                scratch = Buffer.allocUnsafe(Math.max(want, scratch.length * 2));
+            const buf = scratch;
+            let read = 0;
+            while (read < want) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, read, want - read, read);
+                if (n === 0)
+                    break;
+                read += n;
+            }
+            const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
+            if (head.includes(0))
+                return { kind: 'binary', size, head: Buffer.from(head) };
+            if (size > this.maxFileBytes)
+                return { kind: 'too-large', size };
+            let text = buf.subarray(0, read).toString('utf8');
+            if (text.charCodeAt(0) === 0xfeff)
+                text = text.slice(1);
+            return { kind: 'text', text, lines: new LineIndex(text) };
+        }
+        catch (err) {
+            return { kind: 'unreadable', reason: err.code ?? String(err) };
+        }
+        finally {
+            if (fd !== undefined)
+                (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+    }
+    /** Whether a directory (relative, POSIX) and every directory above it is a real one, not a symlink. */
+    realDirectory(dir) {
+        if (dir === '.' || dir === '')
+            return true;
+        let real = this.directories.get(dir);
+        if (real === undefined) {
+            real = this.realDirectory(external_node_path_namespaceObject.posix.dirname(dir));
+            if (real) {
+                try {
+                    real = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_namespaceObject.join(this.root, dir)).isDirectory();
+                }
+                catch {
+                    real = false;
+                }
+            }
+            this.directories.set(dir, real);
+        }
+        return real;
+    }
+}
+/** Rejects absolute paths and any `..` segment. */
+function isSafeRelative(file) {
+    if (external_node_path_namespaceObject.isAbsolute(file) || file.includes('\0'))
+        return false;
+    return !file.split(/[\\/]/).includes('..');
+}
+
+;// CONCATENATED MODULE: ./lib/core/base-tree.js
+/**
+ * The base version of the checked tree, for telling the findings a pull request introduces from the
+ * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
+ * the change did not touch are the head's own cached reads (same content, same findings, no extra
+ * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
+ * --batch` process. The cost is proportional to the diff, not to the repository.
+ */
+
+
+
+
+/** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
+const base_tree_BINARY_SNIFF_BYTES = 8000;
+/** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
+const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
+/**
+ * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
+ * and content that is either a blob of the baseline commit or, for an untouched file, the head
+ * workspace's cached read. Subclassing keeps the workspace's bounds (safe paths, size caps) in one
+ * place and leaves its file-system reads untouched for the head.
+ */
+class BaseWorkspace extends Workspace {
+    head;
+    blobs;
+    /**
+     * The paths the change touches: in the head (added, modified, renamed to, untracked) and in the
+     * base (modified, deleted, renamed from). Paths may lie outside include/exclude.
+     */
+    changed;
+    constructor(head, files, blobs, options = {}) {
+        const { changed, ...selection } = options;
+        super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
+        this.head = head;
+        this.blobs = blobs;
+        this.changed = changed ?? { head: [], base: [...blobs.keys()] };
+    }
+    read(file) {
+        if (!this.has(file))
+            return super.read(file);
+        return this.blobs.get(file) ?? this.head.read(file);
+    }
+    /** Untouched files were read by the head: their content is released there. */
+    release(files) {
+        super.release(files);
+        this.head.release(files.filter((f) => this.untouched(f)));
+    }
+    /** Untouched files share the head's parse; the problem, if any, is recorded here too. */
+    yaml(file) {
+        if (!this.untouched(file))
+            return super.yaml(file);
+        const result = this.head.yaml(file);
+        if (result && !result.ok)
+            this.reportProblem({ path: file, ...result.error });
+        return result;
+    }
+    /** Untouched files share the head's per-file parses (see {@link PER_FILE_MEMOS}). */
+    memo(kind, file, compute) {
+        if (PER_FILE_MEMOS.has(kind) && this.untouched(file))
+            return this.head.memo(kind, file, compute);
+        return super.memo(kind, file, compute);
+    }
+    /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
+    inputProblems() {
+        const own = super.inputProblems();
+        const seen = new Set(own.map((p) => p.path));
+        const inherited = this.head.inputProblems().filter((p) => !seen.has(p.path) && this.untouched(p.path));
+        return [...own, ...inherited].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    /** In both trees with the same content: read, parsed and judged once, by the head. */
+    untouched(file) {
+        return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
+    }
+}
+/**
+ * Builds the base workspace of `head` against `baseline` (a commit id), or undefined when git cannot
+ * answer (no such commit in a shallow checkout, not a repository, output over its bounds). The diff
+ * is taken against the working tree, so whatever the checkout holds beyond the baseline commit counts
+ * as the change.
+ */
+async function buildBaseWorkspace(head, baseline, options = {}) {
+    if (!isCommitId(baseline))
+        return undefined;
+    const out = await gitOutput(head.root, [
+        'diff',
+        '--raw',
+        '-z',
+        '--no-abbrev',
+        '--find-renames',
+        '--relative',
+        '--no-ext-diff',
+        baseline,
+        '--',
+    ]);
+    if (out === undefined)
+        return undefined;
+    const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+    // Untracked files are not in the diff, and not in the base either.
+    removed.push(...head.untracked);
+    const files = new Set(head.indexed);
+    for (const p of removed)
+        files.delete(p);
+    const wanted = entries.filter((e) => e.mode !== '160000'); // submodules are not files
+    for (const e of wanted)
+        files.add(e.path);
+    const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
+    if (!blobs)
+        return undefined;
+    const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const changed = {
+        head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
+        base: wanted.map((e) => e.path),
+    };
+    return new BaseWorkspace(head, sorted, blobs, { ...options, changed });
+}
+/**
+ * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
+ * exist only in the working tree, and the base's version of every path whose content differs.
+ */
+function parseRawAgainstWorktree(raw) {
+    const fields = raw.split('\0');
+    const removed = [];
+    const entries = [];
+    for (let i = 0; i < fields.length;) {
+        const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
+        if (!m)
+            continue;
+        const [, mode, , oid, letter] = m;
+        const first = fields[i++] ?? '';
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[i++] ?? '';
+            removed.push(second);
+            // A copy leaves its source in place, unchanged unless listed again on its own.
+            if (letter === 'R')
+                entries.push({ path: first, mode, oid });
+            continue;
+        }
+        if (letter === 'A')
+            removed.push(first);
+        else
+            entries.push({ path: first, mode, oid });
+    }
+    return { removed, entries };
+}
+/**
+ * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
+ * its first bytes (enough to tell binary from too large), so memory stays bounded whatever the diff.
+ */
+function readBlobs(cwd, entries, maxBytes) {
+    const result = new Map();
+    const queue = [];
+    for (const e of entries) {
+        if (e.mode === '120000')
+            result.set(e.path, { kind: 'symlink' });
+        else
+            queue.push(e);
+    }
+    if (queue.length === 0)
+        return Promise.resolve(result);
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
+            cwd,
+            stdio: ['pipe', 'pipe', 'ignore'],
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+        let buffer = Buffer.alloc(0);
+        let index = 0;
+        let streamed = 0;
+        let failed = false;
+        // The blob being read: its declared size, what is kept of it, how much remains.
+        let current;
+        const keepLimit = Math.max(maxBytes, base_tree_BINARY_SNIFF_BYTES);
+        const finish = (entry, content) => {
+            result.set(entry.path, content);
+            index += 1;
+        };
+        child.stdout.on('data', (chunk) => {
+            streamed += chunk.length;
+            if (streamed > MAX_BATCH_BYTES) {
+                failed = true;
+                child.kill();
+                return;
+            }
+            buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+            while (buffer.length > 0 && index < queue.length) {
+                if (!current) {
+                    const nl = buffer.indexOf(10);
+                    if (nl < 0)
+                        return;
+                    const header = buffer.subarray(0, nl).toString('utf8');
+                    buffer = buffer.subarray(nl + 1);
+                    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+                    if (!m) {
+                        finish(queue[index], { kind: 'unreadable', reason: 'missing from the base commit' });
+                        continue;
+                    }
+                    current = { size: Number(m[2]), kept: [], keptBytes: 0, remaining: Number(m[2]) + 1 };
+                }
+                const take = Math.min(current.remaining, buffer.length);
+                const part = buffer.subarray(0, take);
+                buffer = buffer.subarray(take);
+                current.remaining -= take;
+                const room = keepLimit - current.keptBytes;
+                if (room > 0) {
+                    const kept = part.subarray(0, room);
+                    current.kept.push(kept);
+                    current.keptBytes += kept.length;
+                }
+                if (current.remaining > 0)
+                    return;
+                const bytes = Buffer.concat(current.kept).subarray(0, current.size);
+                finish(queue[index], blobContent(bytes, current.size, maxBytes));
+                current = undefined;
+            }
+        });
+        child.on('error', () => {
+            failed = true;
+        });
+        child.on('close', (code) => resolve(failed || code !== 0 || index < queue.length ? undefined : result));
+        child.stdin.on('error', () => {
+            failed = true;
+        });
+        child.stdin.end(queue.map((e) => `${e.oid}\n`).join(''));
+    });
+}
+/** The same classification the workspace applies to a file on disk. */
+function blobContent(bytes, size, maxBytes) {
+    const head = bytes.subarray(0, Math.min(bytes.length, base_tree_BINARY_SNIFF_BYTES));
+    if (head.includes(0))
+        return { kind: 'binary', size, head: Buffer.from(head) };
+    if (size > maxBytes)
+        return { kind: 'too-large', size };
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff)
+        text = text.slice(1);
+    return { kind: 'text', text, lines: new LineIndex(text) };
+}
+/**
+ * The commit to compare the working tree with. A checkout of the pull request's head compares with
+ * the merge base (what the branch started from); GitHub's default checkout, the test merge commit,
+ * compares with its first parent (the base branch it was merged into), so that changes on the base
+ * branch since the branch point never count as the pull request's. Undefined when the history is
+ * not in the checkout (fetch-depth 1).
+ */
+async function resolveBaseline(dir, base, head) {
+    if (!isCommitId(base) || !isCommitId(head))
+        return undefined;
+    const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
+    const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    if (!checkedOut)
+        return undefined;
+    if (checkedOut !== head) {
+        const parents = (await rev(['rev-list', '--parents', '-n', '1', checkedOut]))?.split(' ').slice(1) ?? [];
+        if (parents.length === 2 && parents[1] === head) {
+            const first = await rev(['rev-parse', '--verify', '--quiet', `${parents[0]}^{commit}`]);
+            if (first)
+                return first;
+        }
+    }
+    return rev(['merge-base', base, head]);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/location.js
 /** A location for the source range [start, end) of a file's text. */
 function locationFromOffsets(path, lines, start, end) {
@@ -64947,7 +65849,7 @@ function triage(input) {
         const key = paths.join('\0');
         let m = matchers.get(key);
         if (!m) {
-            m = picomatch(paths, { dot: true });
+            m = pathMatcher(paths);
             matchers.set(key, m);
         }
         return m;
@@ -65076,12 +65978,14 @@ function addedIgnores(workspace, base) {
 
 
 const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
-function policyEvaluator(problem, summary, more = () => []) {
+function policyEvaluator(problem, summary, more) {
     return defineEvaluator({
         kind: `policy.${problem}`,
         summary,
         schema: NO_OPTIONS,
-        evaluate: (ctx) => [...(ctx.policy?.of(problem) ?? []), ...more(ctx)],
+        // The engine's problems do not depend on the files given; the comment scan is per file.
+        ...(more ? { scope: 'file' } : {}),
+        evaluate: (ctx) => [...(ctx.policy?.of(problem) ?? []), ...(more?.(ctx) ?? [])],
     });
 }
 /** Every policy evaluator, for the registry. */
@@ -65098,801 +66002,6 @@ const policyEvaluators = [
 /** The problem kind a `policy.*` check kind reports, or undefined for other kinds. */
 function policyKind(kind) {
     return kind.startsWith('policy.') ? kind.slice('policy.'.length) : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/diff.js
-/**
- * The change under review: which files a pull request touches and which lines of the new version it
- * adds. Two sources give the same shape: git (`base...head`, when the checkout has the history) and
- * the GitHub API's list of pull-request files (each with a unified `patch`). Paths are relative to the
- * top of the repository; {@link DiffIndex} answers questions in the checked root's terms.
- */
-
-/** Most bytes of `git diff` output read; a larger diff is left to the API, whose patches are capped. */
-const MAX_DIFF_BYTES = 64 * 1024 * 1024;
-const GIT_TIMEOUT_MS = 60_000;
-const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
-/**
- * Parses `git diff --raw -p -z --unified=0` output: NUL-separated raw records (exact paths and
- * statuses), an empty record, then the patch with one `diff --git` section per record, in the same
- * order. Only hunk headers are read: with no context lines, a hunk's new side is exactly its added
- * lines. Paths are never parsed from the patch headers, which quote unusual names.
- */
-function parseGitDiff(output) {
-    const end = output.indexOf('\0\0');
-    const raw = end >= 0 ? output.slice(0, end) : output;
-    const patch = end >= 0 ? output.slice(end + 2) : '';
-    const files = parseRaw(raw);
-    const sections = patch.split(/^diff --git /m).slice(1);
-    if (sections.length !== files.length) {
-        // Should not happen; without a reliable pairing the lines are unknown rather than wrong.
-        for (const f of files)
-            if (f.status !== 'deleted')
-                f.linesUnknown = true;
-        return files;
-    }
-    files.forEach((file, i) => {
-        const section = sections[i];
-        if (file.status === 'deleted')
-            return;
-        if (/^Binary files .* differ$/m.test(section)) {
-            file.linesUnknown = true;
-            return;
-        }
-        const ranges = [];
-        for (const line of section.split('\n')) {
-            const m = HUNK.exec(line);
-            if (!m)
-                continue;
-            const start = Number(m[1]);
-            const count = m[2] === undefined ? 1 : Number(m[2]);
-            if (count > 0)
-                ranges.push({ start, end: start + count - 1 });
-        }
-        file.added = mergeRanges(ranges);
-    });
-    return files;
-}
-/** `:mode mode sha sha STATUS\0path\0[path\0]` records, as `git diff --raw -z` writes them. */
-function parseRaw(raw) {
-    const fields = raw.split('\0');
-    const files = [];
-    for (let i = 0; i < fields.length;) {
-        const meta = fields[i++];
-        const m = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(meta);
-        if (!m)
-            continue;
-        const letter = m[1];
-        const first = fields[i++] ?? '';
-        if (letter === 'R' || letter === 'C') {
-            const second = fields[i++] ?? '';
-            files.push({
-                path: second,
-                previousPath: first,
-                status: letter === 'R' ? 'renamed' : 'copied',
-                added: [],
-            });
-            continue;
-        }
-        const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : letter === 'T' ? 'type-changed' : 'modified';
-        files.push({ path: first, status, added: [] });
-    }
-    return files;
-}
-/**
- * The added lines of a unified patch as the API returns it (with context lines). Lines are counted on
- * the new side: context and `+` lines advance it, `-` lines and `\ No newline` markers do not.
- */
-function parsePatch(patch) {
-    const ranges = [];
-    let line = 0;
-    let inHunk = false;
-    for (const text of patch.split('\n')) {
-        const m = HUNK.exec(text);
-        if (m) {
-            line = Number(m[1]);
-            inHunk = true;
-            continue;
-        }
-        if (!inHunk || text === '')
-            continue;
-        const mark = text[0];
-        if (mark === '+') {
-            ranges.push({ start: line, end: line });
-            line += 1;
-        }
-        else if (mark === ' ') {
-            line += 1;
-        }
-    }
-    return mergeRanges(ranges);
-}
-/** Maps an API pull-request file status to ours; `unchanged` files are dropped by the caller. */
-function apiStatus(status) {
-    switch (status) {
-        case 'added':
-            return 'added';
-        case 'removed':
-            return 'deleted';
-        case 'modified':
-        case 'changed':
-            return 'modified';
-        case 'renamed':
-            return 'renamed';
-        case 'copied':
-            return 'copied';
-        default:
-            return undefined;
-    }
-}
-/** Sorted, with overlapping and adjacent ranges joined. */
-function mergeRanges(ranges) {
-    const sorted = [...ranges].sort((a, b) => a.start - b.start);
-    const out = [];
-    for (const r of sorted) {
-        const last = out.at(-1);
-        if (last && r.start <= last.end + 1)
-            last.end = Math.max(last.end, r.end);
-        else
-            out.push({ ...r });
-    }
-    return out;
-}
-/**
- * Runs `git diff base...head` in `dir` (three dots: against the merge base, as GitHub shows a pull
- * request) and parses it. Undefined when git fails, a commit is missing (shallow checkout) or the
- * output exceeds {@link MAX_DIFF_BYTES}.
- */
-async function gitDiff(dir, base, head) {
-    if (!isCommitId(base) || !isCommitId(head))
-        return undefined;
-    const out = await gitOutput(dir, [
-        'diff',
-        '--raw',
-        '-p',
-        '-z',
-        '--unified=0',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
-        '--find-renames',
-        `${base}...${head}`,
-        '--',
-    ]);
-    return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
-}
-/** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
-function isCommitId(ref) {
-    return /^[0-9a-f]{7,64}$/i.test(ref);
-}
-/**
- * Runs git read-only with an argument array (no shell) and bounded output; undefined on any failure.
- * `input` is written to its standard input (for `cat-file --batch`).
- */
-function gitOutput(cwd, args, options = {}) {
-    const maxBytes = options.maxBytes ?? MAX_DIFF_BYTES;
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
-            cwd,
-            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
-            timeout: GIT_TIMEOUT_MS,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-        });
-        const chunks = [];
-        let size = 0;
-        let failed = false;
-        child.stdout.on('data', (b) => {
-            size += b.length;
-            if (size > maxBytes) {
-                failed = true;
-                child.kill();
-                return;
-            }
-            chunks.push(b);
-        });
-        child.on('error', () => {
-            failed = true;
-        });
-        child.on('close', (code) => resolve(failed || code !== 0 ? undefined : Buffer.concat(chunks)));
-        if (options.input !== undefined) {
-            child.stdin.on('error', () => {
-                failed = true;
-            });
-            child.stdin.end(options.input);
-        }
-    });
-}
-/**
- * Answers diff questions in the checked root's terms: `prefix` is the root's path from the top of the
- * repository (`services/api/`, or empty), which the diff's paths carry and findings' paths do not.
- */
-class DiffIndex {
-    diff;
-    byPath = new Map();
-    constructor(diff, prefix = '') {
-        this.diff = diff;
-        for (const f of diff.files) {
-            if (f.status === 'deleted' || !f.path.startsWith(prefix))
-                continue;
-            this.byPath.set(f.path.slice(prefix.length), f);
-        }
-    }
-    /** The changed file at a root-relative path (deleted files are not there). */
-    file(path) {
-        return this.byPath.get(path);
-    }
-    /** Whether the pull request touches this root-relative path. */
-    isChanged(path) {
-        return this.byPath.has(path);
-    }
-    /** The first added line within [start, end], or undefined: where an inline comment may go. */
-    firstAddedLine(path, start, end = start) {
-        const file = this.byPath.get(path);
-        if (!file)
-            return undefined;
-        for (const r of file.added) {
-            if (r.end < start)
-                continue;
-            if (r.start > end)
-                break;
-            return Math.max(r.start, start);
-        }
-        return undefined;
-    }
-    /** Whether any line of [start, end] is an added line. */
-    touches(path, start, end = start) {
-        return this.firstAddedLine(path, start, end) !== undefined;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-;// CONCATENATED MODULE: ./lib/core/workspace/files.js
-
-
-
-
-/** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
-const ALWAYS_SKIPPED = new Set(['.git']);
-/** Hard stop for non-git walks, so a hostile tree cannot make the index unbounded. */
-const MAX_WALK_ENTRIES = 500_000;
-/**
- * Lists the files of a tree as sorted POSIX paths relative to `root`: git's index plus untracked,
- * non-ignored files when `root` is the top of a git work tree, else a walk honouring every
- * `.gitignore` on the way. Symbolic links are listed but never followed.
- */
-function listFiles(root) {
-    const fromGit = gitListFiles(root);
-    if (fromGit)
-        return { files: fromGit, source: 'git' };
-    return { files: walk(root), source: 'walk' };
-}
-function gitListFiles(root) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_namespaceObject.join(root, '.git')))
-        return undefined;
-    try {
-        const out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-        const seen = new Set();
-        for (const name of out.toString('utf8').split('\0')) {
-            if (!name || seen.has(name))
-                continue;
-            // The index can list files deleted from the work tree, and submodules (directories).
-            let stat;
-            try {
-                stat = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_namespaceObject.join(root, name));
-            }
-            catch {
-                continue;
-            }
-            if (stat.isFile() || stat.isSymbolicLink())
-                seen.add(name);
-        }
-        return [...seen].sort(compareStrings);
-    }
-    catch {
-        return undefined;
-    }
-}
-function walk(root) {
-    const files = [];
-    let budget = MAX_WALK_ENTRIES;
-    const visit = (dir, rules) => {
-        let entries;
-        try {
-            entries = (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_namespaceObject.join(root, dir), { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        const local = readGitignore(root, dir);
-        const active = local ? [...rules, { base: dir, ig: local }] : rules;
-        for (const entry of entries) {
-            if (--budget < 0)
-                return;
-            if (ALWAYS_SKIPPED.has(entry.name))
-                continue;
-            const rel = dir ? `${dir}/${entry.name}` : entry.name;
-            const isDir = entry.isDirectory();
-            if (isIgnored(active, rel, isDir))
-                continue;
-            if (isDir)
-                visit(rel, active);
-            else if (entry.isFile() || entry.isSymbolicLink())
-                files.push(rel);
-        }
-    };
-    visit('', []);
-    return files.sort(compareStrings);
-}
-function readGitignore(root, dir) {
-    const file = external_node_path_namespaceObject.join(root, dir, '.gitignore');
-    try {
-        const stat = (0,external_node_fs_namespaceObject.lstatSync)(file);
-        if (!stat.isFile() || stat.size > 1024 * 1024)
-            return undefined;
-        return ignore().add((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** As git does: the deepest .gitignore with an opinion (a match or a negation) decides. */
-function isIgnored(rules, rel, isDir) {
-    for (let i = rules.length - 1; i >= 0; i--) {
-        const { base, ig } = rules[i];
-        const sub = base ? rel.slice(base.length + 1) : rel;
-        const verdict = ig.test(isDir ? `${sub}/` : sub);
-        if (verdict.ignored)
-            return true;
-        if (verdict.unignored)
-            return false;
-    }
-    return false;
-}
-/** Code-unit order, so the index is identical across locales and machines. */
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
-
-
-
-
-
-
-/** Default cap on bytes read from one file; larger files are listed but not scanned. */
-const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
-/** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
-const BINARY_SNIFF_BYTES = 8000;
-const GLOB_OPTIONS = { dot: true };
-/**
- * The tree under evaluation. One file index per run; each file read at most once and shared by every
- * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
- */
-class Workspace {
-    root;
-    files;
-    /**
-     * Every file of the index, before `include`/`exclude`: what exists in the repository (evidence
-     * for a declared control may sit in a path no rule scans).
-     */
-    indexed;
-    indexSource;
-    maxFileBytes;
-    fileSet;
-    contents = new Map();
-    yamlCache = new Map();
-    problems = new Map();
-    matchers = new Map();
-    memos = new Map();
-    /** The root with symbolic links resolved, computed once (every read checks against it). */
-    realRoot;
-    constructor(root, options = {}) {
-        this.root = external_node_path_namespaceObject.resolve(root);
-        this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-        let files;
-        if (options.files) {
-            files = [...options.files];
-            this.indexSource = 'given';
-        }
-        else {
-            const listed = listFiles(this.root);
-            files = listed.files;
-            this.indexSource = listed.source;
-        }
-        const include = options.include?.length ? picomatch(options.include, GLOB_OPTIONS) : undefined;
-        const exclude = options.exclude?.length ? picomatch(options.exclude, GLOB_OPTIONS) : undefined;
-        this.indexed = files;
-        this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
-        this.fileSet = new Set(this.files);
-    }
-    has(file) {
-        return this.fileSet.has(file);
-    }
-    /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
-    glob(patterns) {
-        const list = typeof patterns === 'string' ? [patterns] : patterns;
-        if (list.length === 0)
-            return [];
-        const match = this.matcher(list);
-        return this.files.filter((f) => match(f));
-    }
-    /** A compiled, cached matcher for a set of globs. */
-    matcher(patterns) {
-        const key = patterns.join('\u0000');
-        let m = this.matchers.get(key);
-        if (!m) {
-            m = picomatch([...patterns], GLOB_OPTIONS);
-            this.matchers.set(key, m);
-        }
-        return m;
-    }
-    /** Reads a file once (cached): text, or the reason it is not scanned as text. */
-    read(file) {
-        let content = this.contents.get(file);
-        if (!content) {
-            content = this.load(file);
-            this.contents.set(file, content);
-        }
-        return content;
-    }
-    /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
-    text(file) {
-        const c = this.read(file);
-        return c.kind === 'text' ? c.text : undefined;
-    }
-    /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
-    yaml(file) {
-        const cached = this.yamlCache.get(file);
-        if (cached)
-            return cached;
-        const text = this.text(file);
-        if (text === undefined)
-            return undefined;
-        const result = parseYaml(text);
-        this.yamlCache.set(file, result);
-        if (!result.ok)
-            this.reportProblem({ path: file, ...result.error });
-        return result;
-    }
-    /**
-     * Caches the result of a parser (or any per-file computation) so that every rule shares it:
-     * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
-     */
-    memo(kind, file, compute) {
-        const key = `${kind}\u0000${file}`;
-        if (this.memos.has(key))
-            return this.memos.get(key);
-        const value = compute();
-        this.memos.set(key, value);
-        return value;
-    }
-    /** Records a located problem with an input file; the first problem per file wins. */
-    reportProblem(problem) {
-        if (!this.problems.has(problem.path))
-            this.problems.set(problem.path, problem);
-    }
-    /** Problems recorded so far, sorted by path. */
-    inputProblems() {
-        return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    }
-    load(file) {
-        if (!this.fileSet.has(file) || !isSafeRelative(file)) {
-            return { kind: 'unreadable', reason: 'not in the workspace index' };
-        }
-        const abs = external_node_path_namespaceObject.join(this.root, file);
-        let fd;
-        try {
-            const st = (0,external_node_fs_namespaceObject.lstatSync)(abs);
-            if (st.isSymbolicLink())
-                return { kind: 'symlink' };
-            if (!st.isFile())
-                return { kind: 'unreadable', reason: 'not a regular file' };
-            // A parent directory may itself be a symlink pointing out of the tree.
-            // The native realpath is one call; the JavaScript one lstats every path component.
-            const real = external_node_fs_namespaceObject.realpathSync.native(abs);
-            this.realRoot ??= external_node_fs_namespaceObject.realpathSync.native(this.root);
-            const realRoot = this.realRoot;
-            if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep)) {
-                return { kind: 'symlink' };
-            }
-            fd = (0,external_node_fs_namespaceObject.openSync)(abs, 'r');
-            const size = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
-            const sniff = Buffer.allocUnsafe(Math.min(size, BINARY_SNIFF_BYTES));
-            const sniffed = (0,external_node_fs_namespaceObject.readSync)(fd, sniff, 0, sniff.length, 0);
-            const head = sniff.subarray(0, sniffed);
-            if (head.includes(0))
-                return { kind: 'binary', size, head };
-            if (size > this.maxFileBytes)
-                return { kind: 'too-large', size };
-            // Only the bytes read are used (subarray below), so the buffers need no zero-filling.
-            const buf = Buffer.allocUnsafe(size);
-            // The sniffed head is the start of the file: only the rest needs reading.
-            head.copy(buf);
-            let read = sniffed;
-            while (read < size) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, read, size - read, read);
-                if (n === 0)
-                    break;
-                read += n;
-            }
-            let text = buf.subarray(0, read).toString('utf8');
-            if (text.charCodeAt(0) === 0xfeff)
-                text = text.slice(1);
-            return { kind: 'text', text, lines: new LineIndex(text) };
-        }
-        catch (err) {
-            return { kind: 'unreadable', reason: err.code ?? String(err) };
-        }
-        finally {
-            if (fd !== undefined)
-                (0,external_node_fs_namespaceObject.closeSync)(fd);
-        }
-    }
-}
-/** Rejects absolute paths and any `..` segment. */
-function isSafeRelative(file) {
-    if (external_node_path_namespaceObject.isAbsolute(file) || file.includes('\0'))
-        return false;
-    return !file.split(/[\\/]/).includes('..');
-}
-
-;// CONCATENATED MODULE: ./lib/core/base-tree.js
-/**
- * The base version of the checked tree, for telling the findings a pull request introduces from the
- * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
- * the change did not touch are the head's own cached reads (same content, same findings, no extra
- * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
- * --batch` process. The cost is proportional to the diff, not to the repository.
- */
-
-
-
-
-/** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
-const base_tree_BINARY_SNIFF_BYTES = 8000;
-/** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
-const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
-/**
- * Per-file parses that depend on nothing but the file's content, so an untouched file's result from
- * the head run serves the base run too. Aggregates (keyed by '') and anything reading other files
- * are deliberately absent.
- */
-const SHARED_MEMOS = new Set([
-    'workflow',
-    'dockerfile',
-    'terraform',
-    'k8s',
-    'deps.json',
-    'secrets',
-]);
-/**
- * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
- * and content that is either a blob of the baseline commit or, for an untouched file, the head
- * workspace's cached read. Subclassing keeps the workspace's bounds (safe paths, size caps) in one
- * place and leaves its file-system reads untouched for the head.
- */
-class BaseWorkspace extends Workspace {
-    head;
-    blobs;
-    constructor(head, files, blobs, options = {}) {
-        super(head.root, { ...options, files, maxFileBytes: head.maxFileBytes });
-        this.head = head;
-        this.blobs = blobs;
-    }
-    read(file) {
-        if (!this.has(file))
-            return super.read(file);
-        return this.blobs.get(file) ?? this.head.read(file);
-    }
-    /** Untouched files share the head's parse; the problem, if any, is recorded here too. */
-    yaml(file) {
-        if (!this.untouched(file))
-            return super.yaml(file);
-        const result = this.head.yaml(file);
-        if (result && !result.ok)
-            this.reportProblem({ path: file, ...result.error });
-        return result;
-    }
-    /** Untouched files share the head's per-file parses (see {@link SHARED_MEMOS}). */
-    memo(kind, file, compute) {
-        if (SHARED_MEMOS.has(kind) && this.untouched(file))
-            return this.head.memo(kind, file, compute);
-        return super.memo(kind, file, compute);
-    }
-    /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
-    inputProblems() {
-        const own = super.inputProblems();
-        const seen = new Set(own.map((p) => p.path));
-        const inherited = this.head.inputProblems().filter((p) => !seen.has(p.path) && this.untouched(p.path));
-        return [...own, ...inherited].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    }
-    /** In both trees with the same content: read, parsed and judged once, by the head. */
-    untouched(file) {
-        return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
-    }
-}
-/**
- * Builds the base workspace of `head` against `baseline` (a commit id), or undefined when git cannot
- * answer (no such commit in a shallow checkout, not a repository, output over its bounds). The diff
- * is taken against the working tree, so whatever the checkout holds beyond the baseline commit counts
- * as the change.
- */
-async function buildBaseWorkspace(head, baseline, options = {}) {
-    if (!isCommitId(baseline))
-        return undefined;
-    const out = await gitOutput(head.root, [
-        'diff',
-        '--raw',
-        '-z',
-        '--no-abbrev',
-        '--find-renames',
-        '--relative',
-        '--no-ext-diff',
-        baseline,
-        '--',
-    ]);
-    if (out === undefined)
-        return undefined;
-    const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
-    const files = new Set(head.indexed);
-    for (const p of removed)
-        files.delete(p);
-    const wanted = entries.filter((e) => e.mode !== '160000'); // submodules are not files
-    for (const e of wanted)
-        files.add(e.path);
-    const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
-    if (!blobs)
-        return undefined;
-    const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return new BaseWorkspace(head, sorted, blobs, options);
-}
-/**
- * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
- * exist only in the working tree, and the base's version of every path whose content differs.
- */
-function parseRawAgainstWorktree(raw) {
-    const fields = raw.split('\0');
-    const removed = [];
-    const entries = [];
-    for (let i = 0; i < fields.length;) {
-        const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
-        if (!m)
-            continue;
-        const [, mode, , oid, letter] = m;
-        const first = fields[i++] ?? '';
-        if (letter === 'R' || letter === 'C') {
-            const second = fields[i++] ?? '';
-            removed.push(second);
-            // A copy leaves its source in place, unchanged unless listed again on its own.
-            if (letter === 'R')
-                entries.push({ path: first, mode, oid });
-            continue;
-        }
-        if (letter === 'A')
-            removed.push(first);
-        else
-            entries.push({ path: first, mode, oid });
-    }
-    return { removed, entries };
-}
-/**
- * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
- * its first bytes (enough to tell binary from too large), so memory stays bounded whatever the diff.
- */
-function readBlobs(cwd, entries, maxBytes) {
-    const result = new Map();
-    const queue = [];
-    for (const e of entries) {
-        if (e.mode === '120000')
-            result.set(e.path, { kind: 'symlink' });
-        else
-            queue.push(e);
-    }
-    if (queue.length === 0)
-        return Promise.resolve(result);
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', '--batch'], {
-            cwd,
-            stdio: ['pipe', 'pipe', 'ignore'],
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-        });
-        let buffer = Buffer.alloc(0);
-        let index = 0;
-        let streamed = 0;
-        let failed = false;
-        // The blob being read: its declared size, what is kept of it, how much remains.
-        let current;
-        const keepLimit = Math.max(maxBytes, base_tree_BINARY_SNIFF_BYTES);
-        const finish = (entry, content) => {
-            result.set(entry.path, content);
-            index += 1;
-        };
-        child.stdout.on('data', (chunk) => {
-            streamed += chunk.length;
-            if (streamed > MAX_BATCH_BYTES) {
-                failed = true;
-                child.kill();
-                return;
-            }
-            buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-            while (buffer.length > 0 && index < queue.length) {
-                if (!current) {
-                    const nl = buffer.indexOf(10);
-                    if (nl < 0)
-                        return;
-                    const header = buffer.subarray(0, nl).toString('utf8');
-                    buffer = buffer.subarray(nl + 1);
-                    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-                    if (!m) {
-                        finish(queue[index], { kind: 'unreadable', reason: 'missing from the base commit' });
-                        continue;
-                    }
-                    current = { size: Number(m[2]), kept: [], keptBytes: 0, remaining: Number(m[2]) + 1 };
-                }
-                const take = Math.min(current.remaining, buffer.length);
-                const part = buffer.subarray(0, take);
-                buffer = buffer.subarray(take);
-                current.remaining -= take;
-                const room = keepLimit - current.keptBytes;
-                if (room > 0) {
-                    const kept = part.subarray(0, room);
-                    current.kept.push(kept);
-                    current.keptBytes += kept.length;
-                }
-                if (current.remaining > 0)
-                    return;
-                const bytes = Buffer.concat(current.kept).subarray(0, current.size);
-                finish(queue[index], blobContent(bytes, current.size, maxBytes));
-                current = undefined;
-            }
-        });
-        child.on('error', () => {
-            failed = true;
-        });
-        child.on('close', (code) => resolve(failed || code !== 0 || index < queue.length ? undefined : result));
-        child.stdin.on('error', () => {
-            failed = true;
-        });
-        child.stdin.end(queue.map((e) => `${e.oid}\n`).join(''));
-    });
-}
-/** The same classification the workspace applies to a file on disk. */
-function blobContent(bytes, size, maxBytes) {
-    const head = bytes.subarray(0, Math.min(bytes.length, base_tree_BINARY_SNIFF_BYTES));
-    if (head.includes(0))
-        return { kind: 'binary', size, head: Buffer.from(head) };
-    if (size > maxBytes)
-        return { kind: 'too-large', size };
-    let text = bytes.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff)
-        text = text.slice(1);
-    return { kind: 'text', text, lines: new LineIndex(text) };
-}
-/**
- * The commit to compare the working tree with. A checkout of the pull request's head compares with
- * the merge base (what the branch started from); GitHub's default checkout, the test merge commit,
- * compares with its first parent (the base branch it was merged into), so that changes on the base
- * branch since the branch point never count as the pull request's. Undefined when the history is
- * not in the checkout (fetch-depth 1).
- */
-async function resolveBaseline(dir, base, head) {
-    if (!isCommitId(base) || !isCommitId(head))
-        return undefined;
-    const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
-    const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-    if (!checkedOut)
-        return undefined;
-    if (checkedOut !== head) {
-        const parents = (await rev(['rev-list', '--parents', '-n', '1', checkedOut]))?.split(' ').slice(1) ?? [];
-        if (parents.length === 2 && parents[1] === head) {
-            const first = await rev(['rev-parse', '--verify', '--quiet', `${parents[0]}^{commit}`]);
-            if (first)
-                return first;
-        }
-    }
-    return rev(['merge-base', base, head]);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/pr.js
@@ -65961,9 +66070,11 @@ async function judgeChange(findings, options, run) {
     const empty = { new: 0, existing: 0, unplaced: 0 };
     let judged = { method: 'none' };
     let counts = empty;
-    const base = options.baseline
-        ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
-        : undefined;
+    const base = run.base !== undefined
+        ? (run.base ?? undefined)
+        : options.baseline
+            ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+            : undefined;
     if (base && options.baseline) {
         const baseFindings = await run.evaluateBase(base);
         counts = markNewByBase(findings, fingerprintSet(baseFindings), run.exempt);
@@ -66613,6 +66724,7 @@ function buildReport(input) {
         errors: input.errors,
         summary: {
             files: input.files,
+            ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
             rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
             findings: input.findings.length,
             open: byStatus.open,
@@ -66644,6 +66756,7 @@ function deepFreeze(value) {
  */
 const inputProblems = defineEvaluator({
     kind: 'core.input-problems',
+    scope: 'file',
     summary: 'Configuration files that could not be parsed, located at the parse error.',
     schema: {
         type: 'object',
@@ -66764,8 +66877,8 @@ function firstMatchingLine(text, re) {
 function selectFiles(workspace, selection) {
     const except = selection.except ?? [];
     if (selection.ignoreCase) {
-        const include = picomatch(selection.paths, { dot: true, nocase: true });
-        const exclude = except.length > 0 ? picomatch(except, { dot: true, nocase: true }) : undefined;
+        const include = pathMatcher(selection.paths, { ignoreCase: true });
+        const exclude = except.length > 0 ? pathMatcher(except, { ignoreCase: true }) : undefined;
         return workspace.files.filter((f) => include(f) && !exclude?.(f));
     }
     const files = workspace.glob(selection.paths);
@@ -66776,7 +66889,7 @@ function selectFiles(workspace, selection) {
 }
 /** A single glob matcher honouring `ignoreCase`. */
 function globMatcher(workspace, glob, ignoreCase = false) {
-    return ignoreCase ? picomatch(glob, { dot: true, nocase: true }) : workspace.matcher([glob]);
+    return ignoreCase ? pathMatcher(glob, { ignoreCase: true }) : workspace.matcher([glob]);
 }
 /** Collapses whitespace and caps length, so a finding key is stable and small. */
 function keyText(text, max = 200) {
@@ -67119,6 +67232,7 @@ function readerFor(name) {
  */
 const depsGitBranch = defineEvaluator({
     kind: 'deps.git-branch',
+    scope: 'file',
     summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
     schema: {
         type: 'object',
@@ -67333,7 +67447,7 @@ function matchesWorkspaceGlobs(rel, globs) {
     const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
     if (include.length === 0)
         return false;
-    return (picomatch(include, { dot: true })(rel) && !(exclude.length > 0 && picomatch(exclude, { dot: true })(rel)));
+    return pathMatcher(include)(rel) && !(exclude.length > 0 && pathMatcher(exclude)(rel));
 }
 /**
  * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
@@ -68060,7 +68174,7 @@ function directoryMatches(pattern, dir) {
         return pattern === '**' || !dir.includes('/');
     if (!/[*?[{]/.test(pattern))
         return false;
-    return picomatch(pattern, { dot: true })(dir);
+    return pathMatcher(pattern)(dir);
 }
 /** Renovate's default `ignorePaths`, and the longer list that its recommended presets set. */
 const DEFAULT_IGNORE = ['**/node_modules/**', '**/bower_components/**'];
@@ -68109,8 +68223,8 @@ function readRenovate(ws) {
     const includePaths = Array.isArray(config.includePaths)
         ? config.includePaths.filter((p) => typeof p === 'string')
         : [];
-    const ignore = ignorePaths.length > 0 ? picomatch(ignorePaths, { dot: true }) : () => false;
-    const include = includePaths.length > 0 ? picomatch(includePaths, { dot: true }) : () => true;
+    const ignore = ignorePaths.length > 0 ? pathMatcher(ignorePaths) : () => false;
+    const include = includePaths.length > 0 ? pathMatcher(includePaths) : () => true;
     return {
         file,
         understood: true,
@@ -68288,6 +68402,7 @@ const REMOTE = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
  */
 const dockerfileAddUrl = defineEvaluator({
     kind: 'dockerfile.add-url',
+    scope: 'file',
     summary: 'Dockerfile ADD instructions that fetch a URL without --checksum (or a git ref that is not a commit).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -68390,6 +68505,7 @@ function unquote(text) {
  */
 const dockerfileBaseImage = defineEvaluator({
     kind: 'dockerfile.base-image',
+    scope: 'file',
     summary: 'Dockerfile stages whose base image has no tag, the "latest" tag, and no digest.',
     schema: {
         type: 'object',
@@ -68494,6 +68610,7 @@ function base_image_describe(verdict, stage, reportUnresolved) {
  */
 const dockerfileBaseImageDigest = defineEvaluator({
     kind: 'dockerfile.base-image-digest',
+    scope: 'file',
     summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -68537,6 +68654,7 @@ const dockerfileBaseImageDigest = defineEvaluator({
  */
 const dockerfileExposedPorts = defineEvaluator({
     kind: 'dockerfile.exposed-ports',
+    scope: 'file',
     summary: 'Dockerfile EXPOSE instructions that publish one of the listed ports (default: 22, SSH).',
     schema: {
         type: 'object',
@@ -68608,6 +68726,7 @@ const ROOT_USER = /^(root|0)(:.*)?$/;
  */
 const dockerfileRootUser = defineEvaluator({
     kind: 'dockerfile.root-user',
+    scope: 'file',
     summary: 'Dockerfiles whose final stage sets no USER or switches to root.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -68717,6 +68836,7 @@ const MESSAGES = {
  */
 const dockerfileRunCommand = defineEvaluator({
     kind: 'dockerfile.run-command',
+    scope: 'file',
     summary: 'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell) or use sudo.',
     schema: {
         type: 'object',
@@ -68892,6 +69012,7 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  */
 const dockerfileSecretEnv = defineEvaluator({
     kind: 'dockerfile.secret-env',
+    scope: 'file',
     summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -68943,6 +69064,7 @@ function isLiteralSecret(name, value) {
  */
 const contentForbidden = defineEvaluator({
     kind: 'content.forbidden',
+    scope: 'file',
     summary: 'No line of the selected files matches any of the patterns (reported at the exact columns).',
     schema: {
         type: 'object',
@@ -69055,6 +69177,7 @@ function isComment(line, prefixes) {
  */
 const contentRequired = defineEvaluator({
     kind: 'content.required',
+    scope: 'file',
     summary: 'Every selected file has a line matching the pattern.',
     schema: {
         type: 'object',
@@ -69101,6 +69224,7 @@ const contentRequired = defineEvaluator({
  */
 const fileAbsent = defineEvaluator({
     kind: 'file.absent',
+    scope: 'file',
     summary: 'No file matches the globs (e.g. credential files, build output).',
     schema: {
         type: 'object',
@@ -69258,6 +69382,7 @@ const compiled = new Map();
  */
 const structuredSchema = defineEvaluator({
     kind: 'structured.schema',
+    scope: 'file',
     summary: 'Selected YAML/JSON files validate against a JSON Schema (errors located at the failing line).',
     schema: {
         type: 'object',
@@ -70615,6 +70740,7 @@ function javaArchive(head, file) {
  */
 const binaryExecutables = defineEvaluator({
     kind: 'files.binary-executables',
+    scope: 'file',
     summary: 'No committed executable binaries (ELF, PE, Mach-O, Java class/archive), detected by magic bytes.',
     schema: {
         type: 'object',
@@ -71432,6 +71558,7 @@ const DEFAULT_EXCEPT = [
  */
 const secretsScan = defineEvaluator({
     kind: 'secrets.scan',
+    scope: 'file',
     summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
     schema: {
         type: 'object',
@@ -72616,6 +72743,7 @@ function stepLabel(step) {
  */
 const workflowCheckoutCredentials = defineEvaluator({
     kind: 'workflow.checkout-credentials',
+    scope: 'file',
     summary: 'actions/checkout persisting the token in .git/config in workflows that upload artifacts.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -72699,6 +72827,7 @@ function uploadsWithGitDir(step, dir) {
  */
 const workflowContainerCredentials = defineEvaluator({
     kind: 'workflow.container-credentials',
+    scope: 'file',
     summary: 'Hard-coded registry passwords in job container or service credentials.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -73598,6 +73727,7 @@ function upstreamRunsOnPullRequests(workflow, sources) {
  */
 const workflowDeployEnvironment = defineEvaluator({
     kind: 'workflow.deploy-environment',
+    scope: 'file',
     summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
     schema: {
         type: 'object',
@@ -73699,6 +73829,7 @@ const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
  */
 const workflowInsecureCommands = defineEvaluator({
     kind: 'workflow.insecure-commands',
+    scope: 'file',
     summary: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enabling the set-env and add-path workflow commands.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -73755,6 +73886,7 @@ const workflowInsecureCommands = defineEvaluator({
  */
 const workflowOverprovisionedSecrets = defineEvaluator({
     kind: 'workflow.overprovisioned-secrets',
+    scope: 'file',
     summary: 'Expressions that expose the whole secrets context (toJSON(secrets)) or index it dynamically.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -73902,6 +74034,7 @@ function label(step) {
  */
 const workflowPermissions = defineEvaluator({
     kind: 'workflow.permissions',
+    scope: 'file',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -74091,6 +74224,7 @@ function stepPerforms(step, action, commands, names) {
  */
 const workflowRemoteScript = defineEvaluator({
     kind: 'workflow.remote-script',
+    scope: 'file',
     summary: 'run: scripts that pipe a download straight into a shell or interpreter (curl | sh).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -74128,6 +74262,7 @@ const workflowRemoteScript = defineEvaluator({
  */
 const workflowSecretsInherit = defineEvaluator({
     kind: 'workflow.secrets-inherit',
+    scope: 'file',
     summary: 'Reusable workflow calls that pass every secret with `secrets: inherit`.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -74162,6 +74297,7 @@ const workflowSecretsInherit = defineEvaluator({
  */
 const workflowSelfHostedRunner = defineEvaluator({
     kind: 'workflow.self-hosted-runner',
+    scope: 'file',
     summary: 'Self-hosted runners used by jobs of pull-request-triggered workflows.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -74403,6 +74539,7 @@ function hopText(hop, at) {
  */
 const workflowUnpinnedImages = defineEvaluator({
     kind: 'workflow.unpinned-images',
+    scope: 'file',
     summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
     schema: {
         type: 'object',
@@ -74472,6 +74609,7 @@ const workflowUnpinnedImages = defineEvaluator({
  */
 const workflowUnpinnedUses = defineEvaluator({
     kind: 'workflow.unpinned-uses',
+    scope: 'file',
     summary: 'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
     schema: {
         type: 'object',
@@ -74706,6 +74844,55 @@ function normalizeLocation(loc) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./lib/core/workspace/focus.js
+/**
+ * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
+ * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
+ * (does the lockfile exist, what does the base have) still answers for the whole tree. Reads,
+ * parses and recorded input problems go to the whole tree's caches, so a file is read and parsed
+ * once whichever view asks first.
+ */
+
+class FocusedWorkspace extends Workspace {
+    whole;
+    focus;
+    /** `files`: the paths to list, in any order; those the whole tree does not have are dropped. */
+    constructor(whole, files) {
+        const listed = [...new Set(files)].filter((f) => whole.has(f));
+        super(whole.root, {
+            files: listed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+            maxFileBytes: whole.maxFileBytes,
+        });
+        this.whole = whole;
+        this.focus = new Set(this.files);
+    }
+    has(file) {
+        return this.whole.has(file);
+    }
+    read(file) {
+        return this.whole.read(file);
+    }
+    release(files) {
+        this.whole.release(files);
+    }
+    yaml(file) {
+        return this.whole.yaml(file);
+    }
+    /** Per-file parses are the whole tree's; anything computed over the listed files is this view's. */
+    memo(kind, file, compute) {
+        if (PER_FILE_MEMOS.has(kind) && this.whole.has(file))
+            return this.whole.memo(kind, file, compute);
+        return super.memo(kind, file, compute);
+    }
+    reportProblem(problem) {
+        this.whole.reportProblem(problem);
+    }
+    /** The problems of the listed files only (the whole tree may have parsed others for other rules). */
+    inputProblems() {
+        return this.whole.inputProblems().filter((p) => this.focus.has(p.path));
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/rule-run.js
 /**
  * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
@@ -74717,6 +74904,9 @@ function normalizeLocation(loc) {
 
 
 
+
+/** Files per slice when per-file rules run slice by slice (see {@link RuleRun.evaluateAll}). */
+const CHUNK_FILES = 2000;
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
 class RuleRun {
     config;
@@ -74724,17 +74914,72 @@ class RuleRun {
     policy;
     log;
     github;
+    focused;
     findings = [];
     errors = [];
     summaries = [];
-    constructor(config, workspace, policy, log, github) {
+    constructor(config, workspace, policy, log, github, 
+    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
+    focused) {
         this.config = config;
         this.workspace = workspace;
         this.policy = policy;
         this.log = log;
         this.github = github;
+        this.focused = focused;
+    }
+    /**
+     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
+     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
+     * slice's texts are released), after the other rules, so memory follows the slice and not the
+     * repository. `last` runs after everything else within its slice (it reports what the others could
+     * not parse).
+     */
+    async evaluateAll(entries, last) {
+        const chunked = !this.focused && this.workspace.files.length > CHUNK_FILES;
+        const perFile = (e) => chunked && getEvaluator(e.rule.check.kind)?.scope === 'file';
+        const isLast = (e) => e.rule.check.kind === last;
+        const whole = entries.filter((e) => !perFile(e));
+        for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
+            await this.evaluate(e.rule, e.notApplicable);
+        }
+        const sliced = entries.filter(perFile);
+        if (sliced.length === 0)
+            return;
+        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
+            const summary = this.begin(e.rule, e.notApplicable);
+            return summary ? [{ rule: e.rule, summary, raw: [], failed: false }] : [];
+        });
+        const files = this.workspace.files;
+        for (let i = 0; i < files.length; i += CHUNK_FILES) {
+            const slice = files.slice(i, i + CHUNK_FILES);
+            const view = new FocusedWorkspace(this.workspace, slice);
+            for (const a of active) {
+                if (a.failed)
+                    continue;
+                const raw = await this.call(a.rule, a.summary, view);
+                if (raw)
+                    a.raw.push(...raw);
+                else
+                    a.failed = true;
+            }
+            this.workspace.release(slice);
+        }
+        for (const a of active)
+            if (!a.failed)
+                this.append(a.rule, a.summary, a.raw);
     }
     async evaluate(rule, notApplicable) {
+        const summary = this.begin(rule, notApplicable);
+        if (!summary)
+            return;
+        const scoped = this.focused && getEvaluator(rule.check.kind)?.scope === 'file';
+        const raw = await this.call(rule, summary, scoped ? this.focused : this.workspace);
+        if (raw)
+            this.append(rule, summary, raw);
+    }
+    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
+    begin(rule, notApplicable) {
         const settings = this.config.rules[rule.id] ?? {};
         const summary = {
             id: rule.id,
@@ -74757,24 +75002,27 @@ class RuleRun {
         }
         else if (settings.enabled === false) {
             summary.result = 'disabled';
-            return;
+            return undefined;
         }
         if (notApplicable) {
             summary.result = 'not-applicable';
-            return;
+            return undefined;
         }
+        return summary;
+    }
+    /** Runs the evaluator over `workspace`; undefined when it failed (recorded in the summary). */
+    async call(rule, summary, workspace) {
         const evaluator = getEvaluator(rule.check.kind);
         try {
             if (!evaluator)
                 throw new Error(`no evaluator for kind "${rule.check.kind}"`);
-            const raw = await evaluator.evaluate({
+            return await evaluator.evaluate({
                 rule,
                 options: rule.check.with ?? {},
-                workspace: this.workspace,
+                workspace,
                 policy: this.policy,
                 ...(this.github ? { github: this.github } : {}),
             });
-            this.append(rule, summary, raw);
         }
         catch (err) {
             const message = err instanceof Error ? err.message : String(err);
@@ -74783,15 +75031,16 @@ class RuleRun {
             if (err instanceof UnverifiableError) {
                 summary.result = 'unverifiable';
                 summary.detail = message;
-                return;
+                return undefined;
             }
             summary.result = 'error';
             this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${message}` });
+            return undefined;
         }
     }
     append(rule, summary, raw) {
         const exclude = this.config.rules[rule.id]?.exclude;
-        const skip = exclude?.length ? picomatch(exclude, { dot: true }) : undefined;
+        const skip = exclude?.length ? pathMatcher(exclude) : undefined;
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
@@ -75020,6 +75269,8 @@ function lineCol(e) {
 
 
 
+
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
@@ -75091,15 +75342,17 @@ async function runCheck(options) {
         if (kind)
             policyRules.set(r.id, kind);
     }
-    const run = new RuleRun(config, workspace, context, log, options.github);
+    const scan = await scanScope(workspace, options.change, config, log);
+    const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
     const ordered = [...rules].sort((a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND));
     const skipped = [];
-    for (const rule of ordered) {
+    const entries = ordered.map((rule) => {
         const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
         if (notApplicable)
             skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
-        await run.evaluate(rule, notApplicable);
-    }
+        return { rule, notApplicable };
+    });
+    await run.evaluateAll(entries, LAST_KIND);
     triage({
         findings: run.findings,
         exceptions: check.exceptions,
@@ -75113,17 +75366,14 @@ async function runCheck(options) {
             head: workspace,
             include: config.include,
             exclude: config.exclude,
+            ...(scan.base !== undefined ? { base: scan.base } : {}),
             exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
             alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
             // The same rules and settings over the base tree, minus the ones judged without it.
             async evaluateBase(base) {
-                const baseRun = new RuleRun(config, base, context, silentLogger);
-                for (const rule of ordered) {
-                    if (rule.check.kind.startsWith('github.') || policyRules.get(rule.id) === 'changes')
-                        continue;
-                    const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
-                    await baseRun.evaluate(rule, notApplicable);
-                }
+                const focused = scan.head && base instanceof BaseWorkspace ? focusBase(base) : undefined;
+                const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
+                await baseRun.evaluateAll(entries.filter(({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes'), LAST_KIND);
                 dedupeFingerprints(baseRun.findings);
                 return baseRun.findings;
             },
@@ -75189,7 +75439,35 @@ async function runCheck(options) {
         errors: run.errors,
         gate,
         files: workspace.files.length,
+        ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
     });
+}
+/**
+ * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
+ * base tree's diff against the working tree (so uncommitted and untracked files count), else from
+ * the pull request's diff; when neither is known, every file is scanned, and the log says why.
+ */
+async function scanScope(workspace, change, config, log) {
+    if (!change || (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'all')
+        return {};
+    const base = change.baseline
+        ? ((await buildBaseWorkspace(workspace, change.baseline, {
+            include: config.include,
+            exclude: config.exclude,
+        })) ?? null)
+        : undefined;
+    const paths = base ? base.changed.head : change.diff?.paths();
+    if (!paths) {
+        log.info('scanning every file: the files the change touches are unknown');
+        return base === undefined ? {} : { base };
+    }
+    const head = new FocusedWorkspace(workspace, paths);
+    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
+    return { ...(base !== undefined ? { base } : {}), head };
+}
+/** The base tree's side of the change, for the per-file rules of the base run. */
+function focusBase(base) {
+    return new FocusedWorkspace(base, base.changed.base);
 }
 function toRaw(p) {
     const { kind: _kind, ...raw } = p;
@@ -80334,21 +80612,6 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
-
-
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -80684,6 +80947,8 @@ throttling.triggersNotification = triggersNotification;
  * not one per feature.
  */
 
+// Not the package's main module: that one parses GITHUB_EVENT_PATH as it loads, before the Action
+// can report an unreadable event file (event.ts does, and goes on as for a push).
 
 
 
@@ -80738,7 +81003,8 @@ function createApiClient(options) {
         info(`GitHub API ${kind} on ${opts.method} ${opts.url}: ${retrying ? `retrying after ${retryAfter}s` : 'giving up'}`);
         return retrying;
     };
-    const octokit = getOctokit(options.token, {
+    const WithPlugins = GitHub.plugin(counter, retry, throttling);
+    const octokit = new WithPlugins(getOctokitOptions(options.token, {
         throttle: {
             onRateLimit: limitHandler('rate limit'),
             onSecondaryRateLimit: limitHandler('secondary rate limit'),
@@ -80754,7 +81020,7 @@ function createApiClient(options) {
             warn: (m) => core_debug(m),
             error: (m) => core_debug(m),
         },
-    }, counter, retry, throttling);
+    }));
     const request = async (route, params = {}) => {
         if (unreachable)
             throw new ApiError('the GitHub API did not answer earlier in this run', 0);
@@ -80955,6 +81221,8 @@ function onChangedLine(f, index) {
 
 /** The allowed values of `gate`. */
 const GATE_VALUES = ['new', 'all'];
+/** The allowed values of `scan`. */
+const SCAN_VALUES = ['changed', 'all'];
 /** The allowed values of `fail-on`, in the order the error message lists them. */
 const FAIL_ON_VALUES = [...SEVERITIES, 'never'];
 /**
@@ -80993,6 +81261,13 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
             throw new UsageError(`Input "gate" has an invalid value "${input('gate').trim()}": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)`);
         }
         settings.gate = gate;
+    }
+    const scan = input('scan').trim().toLowerCase();
+    if (scan) {
+        if (!SCAN_VALUES.includes(scan)) {
+            throw new UsageError(`Input "scan" has an invalid value "${input('scan').trim()}": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)`);
+        }
+        settings.scan = scan;
     }
     const config = input('config').trim();
     if (config)
@@ -81325,6 +81600,13 @@ function gateSettings(report) {
     const gap = report.summary.gate.failOnGap ? 'fail-on-gap' : 'fail-on-gap off';
     return `${gateThreshold(report)}; ${gap}`;
 }
+/** `N files`, or `N changed files of M` when the per-file rules looked at the change alone. */
+function filesScanned(report) {
+    const { files, changedFiles } = report.summary;
+    if (changedFiles === undefined)
+        return `${files} file${files === 1 ? '' : 's'}`;
+    return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}
 
 ;// CONCATENATED MODULE: ./lib/reporters/annotations.js
 
@@ -81573,6 +81855,7 @@ function json_summary(s) {
     const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev]]));
     return {
         files: s.files,
+        ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
         rules: s.rules,
         findings: s.findings,
         open: s.open,
@@ -81684,7 +81967,7 @@ function resultSection(report) {
     out.push(`| ${counts.join(' | ')} |`);
     out.push('');
     const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
-    out.push(`Checked ${plural(s.files, 'file')} with ${plural(s.rules, 'rule')}${head}.`);
+    out.push(`Checked ${filesScanned(report)} with ${plural(s.rules, 'rule')}${head}.`);
     if (s.errors > 0)
         out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
     out.push('');
@@ -82044,7 +82327,7 @@ function renderText(report, options = {}) {
         ? `  (head ${escapeControls(report.repository.head.slice(0, 12))})`
         : '';
     out.push(`root   ${escapeControls(report.repository.root)}${head}`);
-    out.push(`scope  ${plural(report.summary.files, 'file')}, ${plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`);
+    out.push(`scope  ${filesScanned(report)}, ${plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`);
     if (report.settings.config)
         out.push(`config ${escapeControls(report.settings.config)}`);
     out.push(`policy ${policyLine(report)}`);
@@ -82388,8 +82671,9 @@ function gateSection(report, context, fresh, debt) {
     const gate = report.summary.gate;
     const pass = gate.result === 'pass';
     const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
+    const changed = report.summary.changedFiles;
     const scope = context.scope === 'new'
-        ? 'only what this pull request introduces can block'
+        ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}`
         : 'every open finding counts';
     out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`);
     for (const reason of gate.reasons)
@@ -83100,6 +83384,7 @@ function main_check(settings, logger, { event, scope, pr, client }) {
         ...(pr ? { base: pr.info.base.sha } : {}),
         change: {
             scope,
+            ...(settings.scan ? { scan: settings.scan } : {}),
             ...(pr?.baseline ? { baseline: pr.baseline } : {}),
             ...(pr?.index ? { diff: pr.index } : {}),
         },
@@ -83165,7 +83450,7 @@ function gate(report, scope) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9960);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(376);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -6,6 +6,7 @@ import { main } from '../src/cli/main.js';
 import { schemaValidator, validate } from '../src/core/validate.js';
 import { parseYaml } from '../src/core/workspace/yaml.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
+import { scratchRepo } from './helpers/git-repo.js';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -244,5 +245,43 @@ describe('controlgate CLI', () => {
     expect(r.code).toBe(0);
     expect(existsSync(path.join(root, 'compliance', 'soa.yml'))).toBe(true);
     expect(existsSync(path.join(root, '.github', 'controls.yml'))).toBe(false);
+  });
+  it('checks a change with --base: only new findings block, and per-file rules read the changed files', async () => {
+    const { dir, commit, git } = scratchRepo();
+    const step = (ref: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@${ref}\n`;
+    commit({ '.github/workflows/old.yml': step('v4'), 'README.md': 'x\n' });
+    git('checkout', '-q', '-b', 'topic');
+    commit({ 'README.md': 'y\n' });
+    const rule = ['--rule', 'workflow-unpinned-action', '--format', 'json'];
+    const unchanged = await cli('check', dir, '--base', 'main', ...rule);
+    expect(unchanged.code).toBe(0);
+    expect(JSON.parse(unchanged.stdout).summary).toMatchObject({ files: 2, changedFiles: 1, findings: 0 });
+    const all = await cli('check', dir, '--base', 'main', '--scan', 'all', ...rule);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout).findings.map((f: { isNew: boolean }) => f.isNew)).toEqual([false]);
+    expect((await cli('check', dir, '--base', 'main', '--gate', 'all', ...rule)).code).toBe(1);
+
+    commit({ '.github/workflows/new.yml': step('v3') });
+    const added = await cli('check', dir, '--base', 'main', ...rule);
+    expect(added.code).toBe(1);
+    expect(
+      JSON.parse(added.stdout).findings.map((f: { location: { path: string } }) => f.location.path),
+    ).toEqual(['.github/workflows/new.yml']);
+    const text = await cli('check', dir, '--base', 'main', '--rule', 'workflow-unpinned-action');
+    expect(text.stdout).toContain('scope  2 changed files of 3, 1 rule,');
+
+    expect(await cli('check', dir, '--scan', 'changed')).toMatchObject({
+      code: 2,
+      stderr: 'controlgate: --gate new and --scan need --base <ref>\n',
+    });
+    expect(await cli('check', dir, '--base', 'main', '--gate', 'some')).toMatchObject({
+      code: 2,
+      stderr: 'controlgate: --gate must be one of new, all; got "some"\n',
+    });
+    expect(await cli('check', dir, '--base', 'no-such-ref')).toMatchObject({
+      code: 2,
+      stderr: `controlgate: --base no-such-ref: no such commit in the repository at ${dir}\n`,
+    });
   });
 });

@@ -5,12 +5,14 @@
  * not one per feature.
  */
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
+// Not the package's main module: that one parses GITHUB_EVENT_PATH as it loads, before the Action
+// can report an unreadable event file (event.ts does, and goes on as for a push).
+import { GitHub, getOctokitOptions } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { GitHubApi, GitHubResponse } from '../core/github-api.js';
 
-type Octokit = ReturnType<typeof getOctokit>;
+type Octokit = InstanceType<typeof GitHub>;
 
 /** Longest wait for a rate limit; a longer `retry-after` fails the request instead of stalling the job. */
 export const MAX_RETRY_AFTER_SECONDS = 60;
@@ -105,9 +107,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return retrying;
     };
 
-  const octokit = getOctokit(
-    options.token,
-    {
+  const WithPlugins = GitHub.plugin(counter as never, retry as never, throttling as never);
+  const octokit: Octokit = new WithPlugins(
+    getOctokitOptions(options.token, {
       throttle: {
         onRateLimit: limitHandler('rate limit'),
         onSecondaryRateLimit: limitHandler('secondary rate limit'),
@@ -123,10 +125,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         warn: (m: string) => core.debug(m),
         error: (m: string) => core.debug(m),
       },
-    },
-    counter as never,
-    retry as never,
-    throttling as never,
+    }),
   );
 
   const request = async <T>(route: string, params: Record<string, unknown> = {}) => {

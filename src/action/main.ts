@@ -106,6 +106,7 @@ function check(
     ...(pr ? { base: pr.info.base.sha } : {}),
     change: {
       scope,
+      ...(settings.scan ? { scan: settings.scan } : {}),
       ...(pr?.baseline ? { baseline: pr.baseline } : {}),
       ...(pr?.index ? { diff: pr.index } : {}),
     },

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type FailOn, type RequireDeclarations, SEVERITIES, UsageError } from '../core/index.js';
-import type { GateScope } from '../core/pr.js';
+import type { GateScope, ScanScope } from '../core/pr.js';
 
 /** The Action's inputs after validation: absolute paths, typed values, defaults applied. */
 export interface Settings {
@@ -34,6 +34,8 @@ export interface Settings {
   token: string;
   /** Input `gate`; undefined means `new` on pull requests, `all` elsewhere. */
   gate?: GateScope;
+  /** Input `scan`; undefined means `changed` under gate `new`, `all` under gate `all`. */
+  scan?: ScanScope;
   /** Input `check-run`: a check run with every annotation (needs `checks: write`). */
   checkRun: boolean;
   /** Input `review-comments`: inline comments on changed lines (needs `pull-requests: write`). */
@@ -44,6 +46,9 @@ export interface Settings {
 
 /** The allowed values of `gate`. */
 export const GATE_VALUES: readonly GateScope[] = ['new', 'all'];
+
+/** The allowed values of `scan`. */
+export const SCAN_VALUES: readonly ScanScope[] = ['changed', 'all'];
 
 /** Reads one input by its action.yml name; injectable so tests need no environment. */
 export type InputReader = (name: string) => string;
@@ -97,6 +102,16 @@ export function readSettings(
       );
     }
     settings.gate = gate as GateScope;
+  }
+
+  const scan = input('scan').trim().toLowerCase();
+  if (scan) {
+    if (!(SCAN_VALUES as readonly string[]).includes(scan)) {
+      throw new UsageError(
+        `Input "scan" has an invalid value "${input('scan').trim()}": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)`,
+      );
+    }
+    settings.scan = scan as ScanScope;
   }
 
   const config = input('config').trim();

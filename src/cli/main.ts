@@ -1,8 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
+import { GitRepository } from '../core/git.js';
+import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
 import { type FailOn, type Logger, type RequireDeclarations, SEVERITIES, UsageError } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
@@ -28,8 +31,11 @@ Options for check:
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
-  --base <ref>      read the policy from this commit (a pull request's base) and report
-                    what the checked tree changes in it
+  --base <ref>      check as a pull request against this commit: the policy is read from it,
+                    findings are marked new or existing, and policy changes are reported
+  --gate <g>        new | all: which findings fail the gate (default: new with --base, else all)
+  --scan <s>        changed | all: files the per-file rules look at with --base (default:
+                    changed under --gate new, all under --gate all)
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
@@ -91,6 +97,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       'fail-on': { type: 'string' },
       controls: { type: 'string' },
       base: { type: 'string' },
+      gate: { type: 'string' },
+      scan: { type: 'string' },
       'fail-on-gap': { type: 'boolean' },
       'no-fail-on-gap': { type: 'boolean' },
       'require-declarations': { type: 'string' },
@@ -151,6 +159,8 @@ interface CheckValues {
   'fail-on'?: string;
   controls?: string;
   base?: string;
+  gate?: string;
+  scan?: string;
   'fail-on-gap'?: boolean;
   'no-fail-on-gap'?: boolean;
   'require-declarations'?: string;
@@ -172,6 +182,7 @@ async function check(dir: string, values: CheckValues, io: Io): Promise<number> 
     warning: (m) => io.stderr(`warning: ${m}\n`),
     error: (m) => io.stderr(`error: ${m}\n`),
   };
+  const change = await changeOptions(dir, values);
   const report = await runCheck({
     root: dir,
     ...(values.config ? { configPath: values.config } : {}),
@@ -180,6 +191,7 @@ async function check(dir: string, values: CheckValues, io: Io): Promise<number> 
     ...(failOn ? { failOn } : {}),
     ...(values.controls ? { controlsPath: values.controls } : {}),
     ...(values.base ? { base: values.base } : {}),
+    ...(change ? { change } : {}),
     ...(values['no-fail-on-gap'] ? { failOnGap: false } : values['fail-on-gap'] ? { failOnGap: true } : {}),
     ...(requireDeclarations ? { requireDeclarations } : {}),
     ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
@@ -260,4 +272,29 @@ function parseFailOn(value: string | undefined): FailOn | undefined {
 function isArgError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** With --base: the change against the base (its merge base with HEAD) and the gate and scan scopes. */
+async function changeOptions(dir: string, values: CheckValues): Promise<ChangeOptions | undefined> {
+  const scope = parseChoice<GateScope>('--gate', values.gate, ['new', 'all']);
+  const scan = parseChoice<ScanScope>('--scan', values.scan, ['changed', 'all']);
+  if (!values.base) {
+    if (scope === 'new' || scan) throw new UsageError('--gate new and --scan need --base <ref>');
+    return undefined;
+  }
+  const repo = GitRepository.open(dir);
+  const base = repo?.resolveCommit(values.base);
+  if (!repo || !base) {
+    throw new UsageError(`--base ${values.base}: no such commit in the repository at ${dir}`);
+  }
+  const head = repo.head();
+  const baseline = head ? await resolveBaseline(dir, base, head) : undefined;
+  return { scope: scope ?? 'new', ...(baseline ? { baseline } : {}), ...(scan ? { scan } : {}) };
+}
+
+function parseChoice<T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+  return value as T;
 }

@@ -8,27 +8,13 @@
 import { spawn } from 'node:child_process';
 import { gitOutput, isCommitId } from './diff.js';
 import { LineIndex } from './workspace/lines.js';
-import { type FileContent, type InputProblem, Workspace } from './workspace/workspace.js';
+import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace/workspace.js';
 import type { YamlResult } from './workspace/yaml.js';
 
 /** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
 const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
-
-/**
- * Per-file parses that depend on nothing but the file's content, so an untouched file's result from
- * the head run serves the base run too. Aggregates (keyed by '') and anything reading other files
- * are deliberately absent.
- */
-const SHARED_MEMOS: ReadonlySet<string> = new Set([
-  'workflow',
-  'dockerfile',
-  'terraform',
-  'k8s',
-  'deps.json',
-  'secrets',
-]);
 
 /** A file whose base version differs from the head's, as listed by `git diff --raw`. */
 interface BaseEntry {
@@ -46,20 +32,37 @@ interface BaseEntry {
  */
 export class BaseWorkspace extends Workspace {
   private readonly blobs: ReadonlyMap<string, FileContent>;
+  /**
+   * The paths the change touches: in the head (added, modified, renamed to, untracked) and in the
+   * base (modified, deleted, renamed from). Paths may lie outside include/exclude.
+   */
+  readonly changed: { head: readonly string[]; base: readonly string[] };
 
   constructor(
     readonly head: Workspace,
     files: string[],
     blobs: ReadonlyMap<string, FileContent>,
-    options: { include?: string[]; exclude?: string[] } = {},
+    options: {
+      include?: string[];
+      exclude?: string[];
+      changed?: { head: readonly string[]; base: readonly string[] };
+    } = {},
   ) {
-    super(head.root, { ...options, files, maxFileBytes: head.maxFileBytes });
+    const { changed, ...selection } = options;
+    super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
     this.blobs = blobs;
+    this.changed = changed ?? { head: [], base: [...blobs.keys()] };
   }
 
   override read(file: string): FileContent {
     if (!this.has(file)) return super.read(file);
     return this.blobs.get(file) ?? this.head.read(file);
+  }
+
+  /** Untouched files were read by the head: their content is released there. */
+  override release(files: readonly string[]): void {
+    super.release(files);
+    this.head.release(files.filter((f) => this.untouched(f)));
   }
 
   /** Untouched files share the head's parse; the problem, if any, is recorded here too. */
@@ -70,9 +73,9 @@ export class BaseWorkspace extends Workspace {
     return result;
   }
 
-  /** Untouched files share the head's per-file parses (see {@link SHARED_MEMOS}). */
+  /** Untouched files share the head's per-file parses (see {@link PER_FILE_MEMOS}). */
   override memo<T>(kind: string, file: string, compute: () => T): T {
-    if (SHARED_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
+    if (PER_FILE_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }
 
@@ -115,6 +118,8 @@ export async function buildBaseWorkspace(
   ]);
   if (out === undefined) return undefined;
   const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+  // Untracked files are not in the diff, and not in the base either.
+  removed.push(...head.untracked);
 
   const files = new Set(head.indexed);
   for (const p of removed) files.delete(p);
@@ -123,7 +128,11 @@ export async function buildBaseWorkspace(
   const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
   if (!blobs) return undefined;
   const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return new BaseWorkspace(head, sorted, blobs, options);
+  const changed = {
+    head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
+    base: wanted.map((e) => e.path),
+  };
+  return new BaseWorkspace(head, sorted, blobs, { ...options, changed });
 }
 
 /**

@@ -255,6 +255,11 @@ export class DiffIndex {
     return this.byPath.get(path);
   }
 
+  /** The root-relative paths the pull request adds or changes (deleted files are not there). */
+  paths(): string[] {
+    return [...this.byPath.keys()];
+  }
+
   /** Whether the pull request touches this root-relative path. */
   isChanged(path: string): boolean {
     return this.byPath.has(path);

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { BaseWorkspace, buildBaseWorkspace } from './base-tree.js';
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
 import { assessControls } from './declarations/verdicts.js';
@@ -26,6 +27,7 @@ import {
   silentLogger,
   UsageError,
 } from './types.js';
+import { FocusedWorkspace } from './workspace/focus.js';
 import { Workspace } from './workspace/workspace.js';
 
 /** Everything that shapes one run; the Action's inputs and the CLI's flags both map onto this. */
@@ -146,16 +148,18 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     if (kind) policyRules.set(r.id, kind);
   }
 
-  const run = new RuleRun(config, workspace, context, log, options.github);
+  const scan = await scanScope(workspace, options.change, config, log);
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
   const ordered = [...rules].sort(
     (a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND),
   );
   const skipped: string[] = [];
-  for (const rule of ordered) {
+  const entries = ordered.map((rule) => {
     const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
     if (notApplicable) skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
-    await run.evaluate(rule, notApplicable);
-  }
+    return { rule, notApplicable };
+  });
+  await run.evaluateAll(entries, LAST_KIND);
 
   triage({
     findings: run.findings,
@@ -170,17 +174,19 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
         head: workspace,
         include: config.include,
         exclude: config.exclude,
+        ...(scan.base !== undefined ? { base: scan.base } : {}),
         exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
         alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
         // The same rules and settings over the base tree, minus the ones judged without it.
         async evaluateBase(base) {
-          const baseRun = new RuleRun(config, base, context, silentLogger);
-          for (const rule of ordered) {
-            if (rule.check.kind.startsWith('github.') || policyRules.get(rule.id) === 'changes') continue;
-            const notApplicable =
-              !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
-            await baseRun.evaluate(rule, notApplicable);
-          }
+          const focused = scan.head && base instanceof BaseWorkspace ? focusBase(base) : undefined;
+          const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
+          await baseRun.evaluateAll(
+            entries.filter(
+              ({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes',
+            ),
+            LAST_KIND,
+          );
           dedupeFingerprints(baseRun.findings);
           return baseRun.findings;
         },
@@ -255,7 +261,51 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     errors: run.errors,
     gate,
     files: workspace.files.length,
+    ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
   });
+}
+
+/** What a change's run scans: the base tree, when read, and the changed-files view of the head. */
+interface ScanPlan {
+  /** The base tree built ahead (null: the baseline could not be read); undefined: not built. */
+  base?: BaseWorkspace | null;
+  /** The head's changed files, for the per-file rules; undefined: they see every file. */
+  head?: FocusedWorkspace;
+}
+
+/**
+ * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
+ * base tree's diff against the working tree (so uncommitted and untracked files count), else from
+ * the pull request's diff; when neither is known, every file is scanned, and the log says why.
+ */
+async function scanScope(
+  workspace: Workspace,
+  change: ChangeOptions | undefined,
+  config: { include: string[]; exclude: string[] },
+  log: Logger,
+): Promise<ScanPlan> {
+  if (!change || (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'all') return {};
+  const base = change.baseline
+    ? ((await buildBaseWorkspace(workspace, change.baseline, {
+        include: config.include,
+        exclude: config.exclude,
+      })) ?? null)
+    : undefined;
+  const paths = base ? base.changed.head : change.diff?.paths();
+  if (!paths) {
+    log.info('scanning every file: the files the change touches are unknown');
+    return base === undefined ? {} : { base };
+  }
+  const head = new FocusedWorkspace(workspace, paths);
+  log.info(
+    `scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`,
+  );
+  return { ...(base !== undefined ? { base } : {}), head };
+}
+
+/** The base tree's side of the change, for the per-file rules of the base run. */
+function focusBase(base: BaseWorkspace): FocusedWorkspace {
+  return new FocusedWorkspace(base, base.changed.base);
 }
 
 function toRaw(p: DeclarationProblem): RawFinding {

@@ -6,7 +6,7 @@
  * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
  * change through unchecked.
  */
-import { buildBaseWorkspace } from './base-tree.js';
+import { type BaseWorkspace, buildBaseWorkspace } from './base-tree.js';
 import type { DiffIndex } from './diff.js';
 import type { Finding } from './types.js';
 import type { Workspace } from './workspace/workspace.js';
@@ -109,7 +109,15 @@ export interface ChangeOptions {
   baseline?: string;
   /** The changed lines, for the fallback judgement without a base tree. */
   diff?: DiffIndex;
+  /**
+   * Which files the per-file rules look at: only those the change touches, or all. Default: changed
+   * under gate `new` (findings elsewhere cannot be new), all under gate `all`.
+   */
+  scan?: ScanScope;
 }
+
+/** Which files the per-file rules look at on a change. */
+export type ScanScope = 'changed' | 'all';
 
 /** How a run judged new versus existing, for the report and the log. */
 export interface ChangeResult {
@@ -121,6 +129,8 @@ export interface ChangeResult {
 /** What {@link judgeChange} needs from the engine's run. */
 export interface ChangeRun {
   head: Workspace;
+  /** The base tree when the caller built it already (null: it could not be read). */
+  base?: BaseWorkspace | null;
   include: string[];
   exclude: string[];
   /** Runs the same rules, with the same settings, over another workspace; returns deduplicated findings. */
@@ -143,9 +153,12 @@ export async function judgeChange(
   const empty: NewnessSummary = { new: 0, existing: 0, unplaced: 0 };
   let judged: NewnessMethod = { method: 'none' };
   let counts = empty;
-  const base = options.baseline
-    ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
-    : undefined;
+  const base =
+    run.base !== undefined
+      ? (run.base ?? undefined)
+      : options.baseline
+        ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+        : undefined;
   if (base && options.baseline) {
     const baseFindings = await run.evaluateBase(base);
     counts = markNewByBase(findings, fingerprintSet(baseFindings), run.exempt);

@@ -35,6 +35,7 @@ export interface ReportInput {
   errors: RuleError[];
   gate: GateResult;
   files: number;
+  changedFiles?: number;
 }
 
 /** Assembles the one immutable Report that every reporter and sink reads. */
@@ -73,6 +74,7 @@ export function buildReport(input: ReportInput): Report {
     errors: input.errors,
     summary: {
       files: input.files,
+      ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
       rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
       findings: input.findings.length,
       open: byStatus.open,

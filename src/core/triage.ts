@@ -4,9 +4,10 @@
  * is dropped: a suppressed finding keeps its place in every report with its new status and the
  * exception or comment that suppressed it, and the summary counts it.
  */
-import picomatch from 'picomatch';
+
 import type { ExceptionState } from './declarations/check.js';
 import type { Finding, FindingException } from './types.js';
+import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /**
@@ -41,7 +42,7 @@ export function triage(input: TriageInput): void {
     const key = paths.join('\0');
     let m = matchers.get(key);
     if (!m) {
-      m = picomatch(paths, { dot: true });
+      m = pathMatcher(paths);
       matchers.set(key, m);
     }
     return m;

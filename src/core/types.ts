@@ -225,6 +225,11 @@ export interface GateResult {
 
 export interface ReportSummary {
   files: number;
+  /**
+   * Set when the per-file rules looked only at the files the change touches (a pull request with
+   * gate new): how many of {@link files} they are.
+   */
+  changedFiles?: number;
   rules: number;
   findings: number;
   open: number;

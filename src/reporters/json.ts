@@ -163,6 +163,7 @@ function summary(s: ReportSummary): ReportSummary {
   ) as ReportSummary['bySeverity'];
   return {
     files: s.files,
+    ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
     rules: s.rules,
     findings: s.findings,
     open: s.open,

@@ -17,6 +17,7 @@ import {
   byPriority,
   controlsByVerdict,
   declaredLabel,
+  filesScanned,
   gateSettings,
   isNotable,
   POLICY_CHANGE_RULE,
@@ -129,7 +130,7 @@ function resultSection(report: Report): string[] {
   out.push(`| ${counts.join(' | ')} |`);
   out.push('');
   const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
-  out.push(`Checked ${plural(s.files, 'file')} with ${plural(s.rules, 'rule')}${head}.`);
+  out.push(`Checked ${filesScanned(report)} with ${plural(s.rules, 'rule')}${head}.`);
   if (s.errors > 0) out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
   out.push('');
   return out;

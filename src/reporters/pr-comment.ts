@@ -162,9 +162,10 @@ function gateSection(report: Report, context: PrCommentContext, fresh: Finding[]
   const gate = report.summary.gate;
   const pass = gate.result === 'pass';
   const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
+  const changed = report.summary.changedFiles;
   const scope =
     context.scope === 'new'
-      ? 'only what this pull request introduces can block'
+      ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}`
       : 'every open finding counts';
   out.push(
     `${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`,

@@ -100,3 +100,10 @@ export function gateSettings(report: Report): string {
   const gap = report.summary.gate.failOnGap ? 'fail-on-gap' : 'fail-on-gap off';
   return `${gateThreshold(report)}; ${gap}`;
 }
+
+/** `N files`, or `N changed files of M` when the per-file rules looked at the change alone. */
+export function filesScanned(report: Report): string {
+  const { files, changedFiles } = report.summary;
+  if (changedFiles === undefined) return `${files} file${files === 1 ? '' : 's'}`;
+  return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}

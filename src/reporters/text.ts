@@ -16,6 +16,7 @@ import {
   controlsByVerdict,
   controlTitles,
   declaredLabel,
+  filesScanned,
   gateSettings,
   homeControl,
   POLICY_CHANGE_RULE,
@@ -73,7 +74,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     : '';
   out.push(`root   ${escapeControls(report.repository.root)}${head}`);
   out.push(
-    `scope  ${plural(report.summary.files, 'file')}, ${plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`,
+    `scope  ${filesScanned(report)}, ${plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`,
   );
   if (report.settings.config) out.push(`config ${escapeControls(report.settings.config)}`);
   out.push(`policy ${policyLine(report)}`);

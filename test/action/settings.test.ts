@@ -57,6 +57,17 @@ describe('action settings', () => {
     );
   });
 
+  it('reads the scan scope and rejects an unknown one naming the input', () => {
+    expect(settings({ scan: ' Changed ' }).scan).toBe('changed');
+    expect(settings({ scan: 'all' }).scan).toBe('all');
+    expect(settings({}).scan).toBeUndefined();
+    expect(() => settings({ scan: 'new' })).toThrow(
+      new UsageError(
+        'Input "scan" has an invalid value "new": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)',
+      ),
+    );
+  });
+
   it('resolves paths against GITHUB_WORKSPACE and keeps the config relative to the checked tree', () => {
     const ws = workspace();
     const s = settings(

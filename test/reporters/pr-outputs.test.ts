@@ -23,7 +23,11 @@ import { onlyRulesConfig, POLICY } from '../e2e/pr-helpers.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 /** A pull request whose head adds `head` files over a base with `base` files; returns the report. */
-async function prReport(base: Record<string, string>, head: Record<string, string | null>): Promise<Report> {
+async function prReport(
+  base: Record<string, string>,
+  head: Record<string, string | null>,
+  scan: 'changed' | 'all' = 'all',
+): Promise<Report> {
   const repo = scratchRepo();
   const baseSha = repo.commit({ '.controlgate.yml': onlyRulesConfig(), ...POLICY, ...base });
   repo.git('checkout', '-q', '-b', 'feature');
@@ -35,6 +39,8 @@ async function prReport(base: Record<string, string>, head: Record<string, strin
     failOn: 'high',
     change: {
       scope: 'new',
+      // Every file by default, so that the debt in unchanged files is in the report too.
+      scan,
       baseline: baseSha,
       diff: new DiffIndex({ source: 'git', files: files!, truncated: false }),
     },
@@ -87,6 +93,20 @@ describe('renderPrComment', () => {
     expect(row.split(/(?<!\\)\|/).length).toBe(
       '| | Severity | Location | Rule | Message |'.split('|').length,
     );
+  });
+
+  it('says when the per-file rules read only the changed files, and lists no debt from other files', async () => {
+    const report = await prReport(
+      { 'src/old.js': 'x = DEBUG_BACKDOOR;\n' },
+      { 'src/new.js': 'y = DEBUG_BACKDOOR_NEW;\n' },
+      'changed',
+    );
+    const body = renderPrComment(report, { marker: MARKER, scope: 'new' });
+    expect(body).toContain(
+      '**Failed** (fail-on high; gate: new, only what this pull request introduces can block; per-file rules checked its 1 changed file).',
+    );
+    expect(body).toContain('**1** new · **0** existing · **1** blocking');
+    expect(body).not.toContain('src/old.js');
   });
 
   it('fits 65,536 characters with thousands of findings and says what it left out', async () => {

@@ -39,6 +39,13 @@ export interface Evaluator<Options = Record<string, unknown>> {
   summary: string;
   /** JSON Schema of `check.with`; validated when rules load. Defaults are applied by ajv. */
   schema: Record<string, unknown>;
+  /**
+   * `file`: each finding is about one file and depends only on that file's content (and on which
+   * other files exist), so on a pull request the rule can look at the changed files alone. Absent:
+   * the rule reads across files (callers of a reusable workflow, kustomize patches, Terraform
+   * modules, what the repository as a whole has) and always sees the whole tree.
+   */
+  scope?: 'file';
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 

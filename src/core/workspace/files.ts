@@ -12,6 +12,8 @@ const MAX_WALK_ENTRIES = 500_000;
 export interface FileIndexResult {
   files: string[];
   source: 'git' | 'walk';
+  /** Files of `files` that git does not track yet (git index only). */
+  untracked?: string[];
 }
 
 /**
@@ -21,34 +23,46 @@ export interface FileIndexResult {
  */
 export function listFiles(root: string): FileIndexResult {
   const fromGit = gitListFiles(root);
-  if (fromGit) return { files: fromGit, source: 'git' };
+  if (fromGit) return { ...fromGit, source: 'git' };
   return { files: walk(root), source: 'walk' };
 }
 
-function gitListFiles(root: string): string[] | undefined {
+function gitListFiles(root: string): { files: string[]; untracked: string[] } | undefined {
   if (!existsSync(path.join(root, '.git'))) return undefined;
   try {
-    const out = execFileSync(
-      'git',
-      ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-      { cwd: root, maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    const seen = new Set<string>();
-    for (const name of out.toString('utf8').split('\0')) {
-      if (!name || seen.has(name)) continue;
-      // The index can list files deleted from the work tree, and submodules (directories).
-      let stat: ReturnType<typeof lstatSync> | undefined;
-      try {
-        stat = lstatSync(path.join(root, name));
-      } catch {
-        continue;
-      }
-      if (stat.isFile() || stat.isSymbolicLink()) seen.add(name);
+    // The index, tagged and staged: `<tag> <mode> <oid> <stage>\t<path>`. Submodules (mode 160000)
+    // are directories, and skip-worktree entries (tag S, a sparse checkout) are not in the tree.
+    const files = new Set<string>();
+    for (const entry of lsFiles(root, ['-t', '--stage'])) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000') continue;
+      files.add(entry.slice(tab + 1));
     }
-    return [...seen].sort(compareStrings);
+    // Then what the work tree changes: deleted files (tag R) and untracked, non-ignored ones (?). A
+    // nested repository is listed as `dir/`, and is no file.
+    const untracked: string[] = [];
+    for (const entry of lsFiles(root, ['-t', '--deleted', '--others', '--exclude-standard'])) {
+      const name = entry.slice(2);
+      if (entry.startsWith('R ')) files.delete(name);
+      else if (entry.startsWith('? ') && name && !name.endsWith('/') && !files.has(name)) {
+        files.add(name);
+        untracked.push(name);
+      }
+    }
+    return { files: [...files].sort(compareStrings), untracked: untracked.sort(compareStrings) };
   } catch {
     return undefined;
   }
+}
+
+/** `git ls-files -z` with these options, as NUL-separated entries. */
+function lsFiles(root: string, options: string[]): string[] {
+  const out = execFileSync('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', ...options], {
+    cwd: root,
+    maxBuffer: 1024 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return out.toString('utf8').split('\0').filter(Boolean);
 }
 
 function walk(root: string): string[] {

@@ -6,16 +6,25 @@ export interface Position {
 
 /** Maps string offsets to 1-based line/column positions in O(log n). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private computed: number[] | undefined;
   readonly length: number;
 
-  constructor(text: string) {
+  /** Cheap to create: the line starts are found on first use (most files never need positions). */
+  constructor(private readonly text: string) {
     this.length = text.length;
+  }
+
+  private get starts(): number[] {
+    if (this.computed) return this.computed;
+    const starts = [0];
+    const text = this.text;
     let i = text.indexOf('\n');
     while (i !== -1) {
-      this.starts.push(i + 1);
+      starts.push(i + 1);
       i = text.indexOf('\n', i + 1);
     }
+    this.computed = starts;
+    return starts;
   }
 
   /** Number of lines (a trailing newline does not start a new line of content). */
@@ -24,14 +33,15 @@ export class LineIndex {
   }
 
   position(offset: number): Position {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
 
   /** Offset of the first character of a 1-based line. */

@@ -1,12 +1,32 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { listFiles } from './files.js';
+import { pathMatcher } from './glob.js';
 import { LineIndex } from './lines.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
+/** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** The read buffer, shared by every read (reads are synchronous); grows to the largest file read. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
 /** Default cap on bytes read from one file; larger files are listed but not scanned. */
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Memo kinds whose value depends on nothing but one file's content, so another view of the same
+ * file (the base tree's untouched files, the changed-files view of a pull request) may share it.
+ * Aggregates (keyed by '') and anything reading other files are deliberately absent.
+ */
+export const PER_FILE_MEMOS: ReadonlySet<string> = new Set([
+  'workflow',
+  'dockerfile',
+  'terraform',
+  'k8s',
+  'deps.json',
+  'secrets',
+]);
 
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
@@ -34,8 +54,6 @@ export interface WorkspaceOptions {
   files?: string[];
 }
 
-const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true };
-
 /**
  * The tree under evaluation. One file index per run; each file read at most once and shared by every
  * rule; parsers run once per file. Never follows a symbolic link and never reads outside `root`.
@@ -49,20 +67,24 @@ export class Workspace {
    */
   readonly indexed: readonly string[];
   readonly indexSource: 'git' | 'walk' | 'given';
+  /** Indexed files git does not track yet: part of the change when comparing with a commit. */
+  readonly untracked: readonly string[];
   readonly maxFileBytes: number;
   private readonly fileSet: Set<string>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
+  private readonly globs = new Map<string, readonly string[]>();
   private readonly memos = new Map<string, unknown>();
-  /** The root with symbolic links resolved, computed once (every read checks against it). */
-  private realRoot: string | undefined;
+  /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
+  private readonly directories = new Map<string, boolean>();
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     let files: string[];
+    let untracked: string[] = [];
     if (options.files) {
       files = [...options.files];
       this.indexSource = 'given';
@@ -70,10 +92,12 @@ export class Workspace {
       const listed = listFiles(this.root);
       files = listed.files;
       this.indexSource = listed.source;
+      untracked = listed.untracked ?? [];
     }
-    const include = options.include?.length ? picomatch(options.include, GLOB_OPTIONS) : undefined;
-    const exclude = options.exclude?.length ? picomatch(options.exclude, GLOB_OPTIONS) : undefined;
+    const include = options.include?.length ? pathMatcher(options.include) : undefined;
+    const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
     this.indexed = files;
+    this.untracked = untracked;
     this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
     this.fileSet = new Set(this.files);
   }
@@ -86,8 +110,15 @@ export class Workspace {
   glob(patterns: string | readonly string[]): string[] {
     const list = typeof patterns === 'string' ? [patterns] : patterns;
     if (list.length === 0) return [];
-    const match = this.matcher(list);
-    return this.files.filter((f) => match(f));
+    // Rules of a family ask for the same files (every workflow audit lists the workflows).
+    const key = list.join('\u0000');
+    let found = this.globs.get(key);
+    if (!found) {
+      const match = this.matcher(list);
+      found = this.files.filter((f) => match(f));
+      this.globs.set(key, found);
+    }
+    return [...found];
   }
 
   /** A compiled, cached matcher for a set of globs. */
@@ -95,7 +126,7 @@ export class Workspace {
     const key = patterns.join('\u0000');
     let m = this.matchers.get(key);
     if (!m) {
-      m = picomatch([...patterns], GLOB_OPTIONS);
+      m = pathMatcher(patterns);
       this.matchers.set(key, m);
     }
     return m;
@@ -115,6 +146,14 @@ export class Workspace {
   text(file: string): string | undefined {
     const c = this.read(file);
     return c.kind === 'text' ? c.text : undefined;
+  }
+
+  /**
+   * Forgets the read content of these files (their parses and memos stay): a later read goes to the
+   * disk again. For passes over every file that need each text once.
+   */
+  release(files: readonly string[]): void {
+    for (const f of files) this.contents.delete(f);
   }
 
   /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
@@ -158,34 +197,34 @@ export class Workspace {
     const abs = path.join(this.root, file);
     let fd: number | undefined;
     try {
-      const st = lstatSync(abs);
-      if (st.isSymbolicLink()) return { kind: 'symlink' };
-      if (!st.isFile()) return { kind: 'unreadable', reason: 'not a regular file' };
-      // A parent directory may itself be a symlink pointing out of the tree.
-      // The native realpath is one call; the JavaScript one lstats every path component.
-      const real = realpathSync.native(abs);
-      this.realRoot ??= realpathSync.native(this.root);
-      const realRoot = this.realRoot;
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-        return { kind: 'symlink' };
+      // A directory on the way may be a symlink pointing out of the tree: each directory is checked
+      // once per run. The file itself is opened without following a final symlink, and without
+      // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
+      if (!this.realDirectory(path.posix.dirname(file))) return { kind: 'symlink' };
+      if (!NO_FOLLOW && lstatSync(abs).isSymbolicLink()) return { kind: 'symlink' };
+      try {
+        fd = openSync(abs, constants.O_RDONLY | NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ELOOP') return { kind: 'symlink' };
+        throw err;
       }
-      fd = openSync(abs, 'r');
-      const size = fstatSync(fd).size;
-      const sniff = Buffer.allocUnsafe(Math.min(size, BINARY_SNIFF_BYTES));
-      const sniffed = readSync(fd, sniff, 0, sniff.length, 0);
-      const head = sniff.subarray(0, sniffed);
-      if (head.includes(0)) return { kind: 'binary', size, head };
-      if (size > this.maxFileBytes) return { kind: 'too-large', size };
-      // Only the bytes read are used (subarray below), so the buffers need no zero-filling.
-      const buf = Buffer.allocUnsafe(size);
-      // The sniffed head is the start of the file: only the rest needs reading.
-      head.copy(buf);
-      let read = sniffed;
-      while (read < size) {
-        const n = readSync(fd, buf, read, size - read, read);
+      const st = fstatSync(fd);
+      if (!st.isFile()) return { kind: 'unreadable', reason: 'not a regular file' };
+      const size = st.size;
+      // A file over the cap is only sniffed. The bytes land in one reused buffer (the text is a
+      // copy), so reading a large tree leaves no buffer per file behind for the collector.
+      const want = size > this.maxFileBytes ? Math.min(size, BINARY_SNIFF_BYTES) : size;
+      if (scratch.length < want) scratch = Buffer.allocUnsafe(Math.max(want, scratch.length * 2));
+      const buf = scratch;
+      let read = 0;
+      while (read < want) {
+        const n = readSync(fd, buf, read, want - read, read);
         if (n === 0) break;
         read += n;
       }
+      const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
+      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head) };
+      if (size > this.maxFileBytes) return { kind: 'too-large', size };
       let text = buf.subarray(0, read).toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       return { kind: 'text', text, lines: new LineIndex(text) };
@@ -194,6 +233,24 @@ export class Workspace {
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
+  }
+
+  /** Whether a directory (relative, POSIX) and every directory above it is a real one, not a symlink. */
+  private realDirectory(dir: string): boolean {
+    if (dir === '.' || dir === '') return true;
+    let real = this.directories.get(dir);
+    if (real === undefined) {
+      real = this.realDirectory(path.posix.dirname(dir));
+      if (real) {
+        try {
+          real = lstatSync(path.join(this.root, dir)).isDirectory();
+        } catch {
+          real = false;
+        }
+      }
+      this.directories.set(dir, real);
+    }
+    return real;
   }
 }
 

@@ -12,6 +12,7 @@ interface Options {
  */
 export const inputProblems = defineEvaluator<Options>({
   kind: 'core.input-problems',
+  scope: 'file',
   summary: 'Configuration files that could not be parsed, located at the parse error.',
   schema: {
     type: 'object',

@@ -39,6 +39,7 @@ function readerFor(name: string): ((ws: Workspace, file: string) => GitDependenc
  */
 export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   kind: 'deps.git-branch',
+  scope: 'file',
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
   schema: {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { readJson } from '../repo/manifests.js';
 
@@ -60,7 +60,7 @@ export function directoryMatches(pattern: string, dir: string): boolean {
   if (pattern === dir) return true;
   if (pattern === '**' || pattern === '*') return pattern === '**' || !dir.includes('/');
   if (!/[*?[{]/.test(pattern)) return false;
-  return picomatch(pattern, { dot: true })(dir);
+  return pathMatcher(pattern)(dir);
 }
 
 /** Renovate's view: which managers run and which paths they skip. */
@@ -122,8 +122,8 @@ export function readRenovate(ws: Workspace): RenovateConfig | undefined {
   const includePaths = Array.isArray(config.includePaths)
     ? config.includePaths.filter((p): p is string => typeof p === 'string')
     : [];
-  const ignore = ignorePaths.length > 0 ? picomatch(ignorePaths, { dot: true }) : () => false;
-  const include = includePaths.length > 0 ? picomatch(includePaths, { dot: true }) : () => true;
+  const ignore = ignorePaths.length > 0 ? pathMatcher(ignorePaths) : () => false;
+  const include = includePaths.length > 0 ? pathMatcher(includePaths) : () => true;
   return {
     file,
     understood: true,

@@ -20,6 +20,7 @@ const REMOTE = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
  */
 export const dockerfileAddUrl = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.add-url',
+  scope: 'file',
   summary:
     'Dockerfile ADD instructions that fetch a URL without --checksum (or a git ref that is not a commit).',
   schema: { type: 'object', additionalProperties: false, properties: {} },

@@ -14,6 +14,7 @@ import { judgeBaseImage } from './base-image.js';
  */
 export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.base-image-digest',
+  scope: 'file',
   summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -29,6 +29,7 @@ export type BaseImageVerdict =
  */
 export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   kind: 'dockerfile.base-image',
+  scope: 'file',
   summary: 'Dockerfile stages whose base image has no tag, the "latest" tag, and no digest.',
   schema: {
     type: 'object',

@@ -17,6 +17,7 @@ export interface ExposedPortsOptions {
  */
 export const dockerfileExposedPorts = defineEvaluator<ExposedPortsOptions>({
   kind: 'dockerfile.exposed-ports',
+  scope: 'file',
   summary: 'Dockerfile EXPOSE instructions that publish one of the listed ports (default: 22, SSH).',
   schema: {
     type: 'object',

@@ -32,6 +32,7 @@ export interface EffectiveUser {
  */
 export const dockerfileRootUser = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.root-user',
+  scope: 'file',
   summary: 'Dockerfiles whose final stage sets no USER or switches to root.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

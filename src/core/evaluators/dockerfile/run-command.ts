@@ -76,6 +76,7 @@ const MESSAGES: Record<RunAudit, string> = {
  */
 export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
   kind: 'dockerfile.run-command',
+  scope: 'file',
   summary: 'Dockerfile RUN commands that pipe a download into a shell (pipe-to-shell) or use sudo.',
   schema: {
     type: 'object',

@@ -22,6 +22,7 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  */
 export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.secret-env',
+  scope: 'file',
   summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -41,6 +41,7 @@ interface CompiledPattern {
  */
 export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
   kind: 'content.forbidden',
+  scope: 'file',
   summary: 'No line of the selected files matches any of the patterns (reported at the exact columns).',
   schema: {
     type: 'object',

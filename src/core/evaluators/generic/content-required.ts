@@ -29,6 +29,7 @@ export interface ContentRequiredOptions {
  */
 export const contentRequired = defineEvaluator<ContentRequiredOptions>({
   kind: 'content.required',
+  scope: 'file',
   summary: 'Every selected file has a line matching the pattern.',
   schema: {
     type: 'object',

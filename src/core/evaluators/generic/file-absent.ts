@@ -21,6 +21,7 @@ export interface FileAbsentOptions {
  */
 export const fileAbsent = defineEvaluator<FileAbsentOptions>({
   kind: 'file.absent',
+  scope: 'file',
   summary: 'No file matches the globs (e.g. credential files, build output).',
   schema: {
     type: 'object',

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /**
@@ -114,8 +114,8 @@ export interface PathSelection {
 export function selectFiles(workspace: Workspace, selection: PathSelection): string[] {
   const except = selection.except ?? [];
   if (selection.ignoreCase) {
-    const include = picomatch(selection.paths, { dot: true, nocase: true });
-    const exclude = except.length > 0 ? picomatch(except, { dot: true, nocase: true }) : undefined;
+    const include = pathMatcher(selection.paths, { ignoreCase: true });
+    const exclude = except.length > 0 ? pathMatcher(except, { ignoreCase: true }) : undefined;
     return workspace.files.filter((f) => include(f) && !exclude?.(f));
   }
   const files = workspace.glob(selection.paths);
@@ -126,7 +126,7 @@ export function selectFiles(workspace: Workspace, selection: PathSelection): str
 
 /** A single glob matcher honouring `ignoreCase`. */
 export function globMatcher(workspace: Workspace, glob: string, ignoreCase = false): (p: string) => boolean {
-  return ignoreCase ? picomatch(glob, { dot: true, nocase: true }) : workspace.matcher([glob]);
+  return ignoreCase ? pathMatcher(glob, { ignoreCase: true }) : workspace.matcher([glob]);
 }
 
 /** Collapses whitespace and caps length, so a finding key is stable and small. */

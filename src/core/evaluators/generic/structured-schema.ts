@@ -30,6 +30,7 @@ const compiled = new Map<string, ValidateFunction>();
  */
 export const structuredSchema = defineEvaluator<StructuredSchemaOptions>({
   kind: 'structured.schema',
+  scope: 'file',
   summary: 'Selected YAML/JSON files validate against a JSON Schema (errors located at the failing line).',
   schema: {
     type: 'object',

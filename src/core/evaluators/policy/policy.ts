@@ -17,13 +17,15 @@ type Context = EvaluatorContext<Record<string, never>>;
 function policyEvaluator(
   problem: PolicyProblemKind,
   summary: string,
-  more: (ctx: Context) => RawFinding[] = () => [],
+  more?: (ctx: Context) => RawFinding[],
 ): Evaluator<Record<string, never>> {
   return defineEvaluator<Record<string, never>>({
     kind: `policy.${problem}`,
     summary,
     schema: NO_OPTIONS,
-    evaluate: (ctx) => [...(ctx.policy?.of(problem) ?? []), ...more(ctx)],
+    // The engine's problems do not depend on the files given; the comment scan is per file.
+    ...(more ? { scope: 'file' as const } : {}),
+    evaluate: (ctx) => [...(ctx.policy?.of(problem) ?? []), ...(more?.(ctx) ?? [])],
   });
 }
 

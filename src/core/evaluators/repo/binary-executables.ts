@@ -17,6 +17,7 @@ export interface BinaryExecutablesOptions {
  */
 export const binaryExecutables = defineEvaluator<BinaryExecutablesOptions>({
   kind: 'files.binary-executables',
+  scope: 'file',
   summary: 'No committed executable binaries (ELF, PE, Mach-O, Java class/archive), detected by magic bytes.',
   schema: {
     type: 'object',

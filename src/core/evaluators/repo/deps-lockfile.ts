@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
-import picomatch from 'picomatch';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
+import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList, orList } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -201,9 +201,7 @@ function matchesWorkspaceGlobs(rel: string, globs: string[]): boolean {
   const include = globs.filter((g) => !g.startsWith('!')).map(clean);
   const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
   if (include.length === 0) return false;
-  return (
-    picomatch(include, { dot: true })(rel) && !(exclude.length > 0 && picomatch(exclude, { dot: true })(rel))
-  );
+  return pathMatcher(include)(rel) && !(exclude.length > 0 && pathMatcher(exclude)(rel));
 }
 
 /**

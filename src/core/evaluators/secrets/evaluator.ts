@@ -45,6 +45,7 @@ const DEFAULT_EXCEPT = [
  */
 export const secretsScan = defineEvaluator<SecretsScanOptions>({
   kind: 'secrets.scan',
+  scope: 'file',
   summary: 'Secrets in file contents (tokens, keys, passwords), reported with a redacted value only.',
   schema: {
     type: 'object',

@@ -15,6 +15,7 @@ import { actionOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js'
  */
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
+  scope: 'file',
   summary: 'actions/checkout persisting the token in .git/config in workflows that upload artifacts.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

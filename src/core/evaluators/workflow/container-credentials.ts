@@ -10,6 +10,7 @@ import { defineEvaluator } from '../types.js';
  */
 export const workflowContainerCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.container-credentials',
+  scope: 'file',
   summary: 'Hard-coded registry passwords in job container or service credentials.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -27,6 +27,7 @@ export interface DeployEnvironmentOptions {
  */
 export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOptions>({
   kind: 'workflow.deploy-environment',
+  scope: 'file',
   summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
   schema: {
     type: 'object',

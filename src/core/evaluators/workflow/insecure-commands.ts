@@ -16,6 +16,7 @@ const NAME = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
  */
 export const workflowInsecureCommands = defineEvaluator<Record<string, never>>({
   kind: 'workflow.insecure-commands',
+  scope: 'file',
   summary: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enabling the set-env and add-path workflow commands.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

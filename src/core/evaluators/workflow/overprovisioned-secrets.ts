@@ -11,6 +11,7 @@ import { defineEvaluator } from '../types.js';
  */
 export const workflowOverprovisionedSecrets = defineEvaluator<Record<string, never>>({
   kind: 'workflow.overprovisioned-secrets',
+  scope: 'file',
   summary: 'Expressions that expose the whole secrets context (toJSON(secrets)) or index it dynamically.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

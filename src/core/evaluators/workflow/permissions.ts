@@ -21,6 +21,7 @@ import { tokenWriter } from './token-use.js';
  */
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
+  scope: 'file',
   summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

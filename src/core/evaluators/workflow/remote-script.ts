@@ -13,6 +13,7 @@ import { remoteExecutions } from './shell.js';
  */
 export const workflowRemoteScript = defineEvaluator<Record<string, never>>({
   kind: 'workflow.remote-script',
+  scope: 'file',
   summary: 'run: scripts that pipe a download straight into a shell or interpreter (curl | sh).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

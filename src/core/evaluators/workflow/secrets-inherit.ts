@@ -9,6 +9,7 @@ import { defineEvaluator } from '../types.js';
  */
 export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
   kind: 'workflow.secrets-inherit',
+  scope: 'file',
   summary: 'Reusable workflow calls that pass every secret with `secrets: inherit`.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -19,6 +19,7 @@ import { eventsOf, PR_EVENTS } from './shared.js';
  */
 export const workflowSelfHostedRunner = defineEvaluator<Record<string, never>>({
   kind: 'workflow.self-hosted-runner',
+  scope: 'file',
   summary: 'Self-hosted runners used by jobs of pull-request-triggered workflows.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -19,6 +19,7 @@ export interface UnpinnedImagesOptions {
  */
 export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   kind: 'workflow.unpinned-images',
+  scope: 'file',
   summary: 'Job container, service and Docker action images referenced by tag instead of a sha256 digest.',
   schema: {
     type: 'object',

@@ -18,6 +18,7 @@ export interface UnpinnedUsesOptions {
  */
 export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   kind: 'workflow.unpinned-uses',
+  scope: 'file',
   summary:
     'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
   schema: {

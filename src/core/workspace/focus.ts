@@ -1,0 +1,58 @@
+/**
+ * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
+ * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
+ * (does the lockfile exist, what does the base have) still answers for the whole tree. Reads,
+ * parses and recorded input problems go to the whole tree's caches, so a file is read and parsed
+ * once whichever view asks first.
+ */
+
+import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace.js';
+import type { YamlResult } from './yaml.js';
+
+export class FocusedWorkspace extends Workspace {
+  private readonly focus: ReadonlySet<string>;
+
+  /** `files`: the paths to list, in any order; those the whole tree does not have are dropped. */
+  constructor(
+    readonly whole: Workspace,
+    files: Iterable<string>,
+  ) {
+    const listed = [...new Set(files)].filter((f) => whole.has(f));
+    super(whole.root, {
+      files: listed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      maxFileBytes: whole.maxFileBytes,
+    });
+    this.focus = new Set(this.files);
+  }
+
+  override has(file: string): boolean {
+    return this.whole.has(file);
+  }
+
+  override read(file: string): FileContent {
+    return this.whole.read(file);
+  }
+
+  override release(files: readonly string[]): void {
+    this.whole.release(files);
+  }
+
+  override yaml(file: string): YamlResult | undefined {
+    return this.whole.yaml(file);
+  }
+
+  /** Per-file parses are the whole tree's; anything computed over the listed files is this view's. */
+  override memo<T>(kind: string, file: string, compute: () => T): T {
+    if (PER_FILE_MEMOS.has(kind) && this.whole.has(file)) return this.whole.memo(kind, file, compute);
+    return super.memo(kind, file, compute);
+  }
+
+  override reportProblem(problem: InputProblem): void {
+    this.whole.reportProblem(problem);
+  }
+
+  /** The problems of the listed files only (the whole tree may have parsed others for other rules). */
+  override inputProblems(): InputProblem[] {
+    return this.whole.inputProblems().filter((p) => this.focus.has(p.path));
+  }
+}

@@ -1,0 +1,133 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveBaseline } from '../../src/core/base-tree.js';
+import { DiffIndex } from '../../src/core/diff.js';
+import { runCheck } from '../../src/core/engine.js';
+import type { Report } from '../../src/core/types.js';
+import { scratchRepo } from '../helpers/git-repo.js';
+
+const RULES = ['api-token-committed', 'workflow-unpinned-action', 'lockfile-missing', 'codeowners-present'];
+/** Distinct, random-looking GitHub tokens (the detectors skip placeholders like ghp_1111...). */
+const TOKEN = (n: number) => `ghp_${'R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo0XiM'.slice(n, n + 36)}`;
+const WORKFLOW = (ref: string) =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@${ref}\n`;
+
+/** A base commit with debt in every kind of rule, then a change that touches two files. */
+function repository() {
+  const repo = scratchRepo();
+  const base = repo.commit({
+    'old/settings.py': `TOKEN = "${TOKEN(1)}"\n`,
+    '.github/workflows/old.yml': WORKFLOW('v4'),
+    '.github/workflows/touched.yml': WORKFLOW('v4'),
+    'app/package.json': '{"name":"app","dependencies":{"left-pad":"1.3.0"}}\n',
+    'app/package-lock.json': '{}\n',
+  });
+  repo.commit({
+    'new/settings.py': `TOKEN = "${TOKEN(2)}"\n`,
+    '.github/workflows/touched.yml': `${WORKFLOW('v4')}      - uses: actions/cache@v4\n`,
+    'app/package-lock.json': null,
+  });
+  return { ...repo, base };
+}
+
+async function check(dir: string, baseline: string | undefined, scan?: 'changed' | 'all', diff?: DiffIndex) {
+  return runCheck({
+    root: dir,
+    onlyRules: RULES,
+    failOnGap: false,
+    change: {
+      scope: 'new',
+      ...(baseline ? { baseline } : {}),
+      ...(scan ? { scan } : {}),
+      ...(diff ? { diff } : {}),
+    },
+  });
+}
+
+/** `rule path:line new|existing`, sorted. */
+const where = (r: Report) =>
+  r.findings
+    .map(
+      (f) =>
+        `${f.ruleId} ${f.location?.path ?? '(repository)'}:${f.location?.startLine ?? 0} ${f.isNew ? 'new' : 'existing'}`,
+    )
+    .sort();
+
+describe('scan: changed on a pull request', () => {
+  it('runs per-file rules on the changed files only, cross-file and repository rules on the whole tree', async () => {
+    const { dir, base } = repository();
+    const report = await check(dir, base);
+    expect(where(report)).toEqual([
+      'api-token-committed new/settings.py:1 new',
+      'codeowners-present (repository):0 existing',
+      'lockfile-missing app/package.json:1 new',
+      'workflow-unpinned-action .github/workflows/touched.yml:6 existing',
+      'workflow-unpinned-action .github/workflows/touched.yml:7 new',
+    ]);
+    expect(report.summary).toMatchObject({ files: 5, changedFiles: 2 });
+    expect(report.summary.gate.result).toBe('fail');
+  });
+
+  it('scan: all finds the same new findings and also lists the existing ones elsewhere', async () => {
+    const { dir, base } = repository();
+    const all = await check(dir, base, 'all');
+    const changed = await check(dir, base);
+    const fresh = (r: Report) => where(r).filter((w) => w.endsWith(' new'));
+    expect(fresh(all)).toEqual(fresh(changed));
+    expect(where(all)).toEqual(
+      expect.arrayContaining([
+        'api-token-committed old/settings.py:1 existing',
+        'workflow-unpinned-action .github/workflows/old.yml:6 existing',
+      ]),
+    );
+    expect(all.summary.changedFiles).toBeUndefined();
+  });
+
+  it('counts uncommitted and untracked files as changed, and they are new', async () => {
+    const { dir, base } = repository();
+    writeFileSync(path.join(dir, 'untracked.py'), `KEY = "${TOKEN(3)}"\n`);
+    writeFileSync(path.join(dir, 'old/settings.py'), `TOKEN = "${TOKEN(1)}"\nOTHER = "${TOKEN(4)}"\n`);
+    const report = await check(dir, base);
+    expect(where(report).filter((w) => w.startsWith('api-token'))).toEqual([
+      'api-token-committed new/settings.py:1 new',
+      'api-token-committed old/settings.py:1 existing',
+      'api-token-committed old/settings.py:2 new',
+      'api-token-committed untracked.py:1 new',
+    ]);
+    expect(report.summary.changedFiles).toBe(4);
+  });
+
+  it('takes the changed files from the diff when the base commit is not in the checkout', async () => {
+    const { dir } = repository();
+    const diff = new DiffIndex({
+      source: 'api',
+      truncated: false,
+      files: [{ path: 'new/settings.py', status: 'added', added: [{ start: 1, end: 1 }] }],
+    });
+    const report = await check(dir, undefined, undefined, diff);
+    expect(where(report).filter((w) => w.startsWith('api-token'))).toEqual([
+      'api-token-committed new/settings.py:1 new',
+    ]);
+    expect(report.summary.changedFiles).toBe(1);
+  });
+
+  it('scans every file when neither the base nor the diff is known', async () => {
+    const { dir } = repository();
+    const report = await check(dir, undefined);
+    expect(report.summary.changedFiles).toBeUndefined();
+    expect(where(report).filter((w) => w.startsWith('api-token'))).toHaveLength(2);
+  });
+
+  it('gate all scans every file by default', async () => {
+    const { dir, base } = repository();
+    const baseline = await resolveBaseline(dir, base, base);
+    const report = await runCheck({
+      root: dir,
+      onlyRules: RULES,
+      change: { scope: 'all', ...(baseline ? { baseline: base } : {}) },
+    });
+    expect(report.summary.changedFiles).toBeUndefined();
+    expect(where(report).filter((w) => w.startsWith('api-token'))).toHaveLength(2);
+  });
+});
