@@ -33,8 +33,8 @@ interface BaseEntry {
 export class BaseWorkspace extends Workspace {
   private readonly blobs: ReadonlyMap<string, FileContent>;
   /**
-   * The paths the change touches: in the head (added, modified, renamed to, untracked) and in the
-   * base (modified, deleted, renamed from). Paths may lie outside include/exclude.
+   * The paths the change touches, tracked by git: in the head (added, modified, renamed to) and in
+   * the base (modified, deleted, renamed from). Paths may lie outside include/exclude.
    */
   readonly changed: { head: readonly string[]; base: readonly string[] };
 
@@ -118,8 +118,6 @@ export async function buildBaseWorkspace(
   ]);
   if (out === undefined) return undefined;
   const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
-  // Untracked files are not in the diff, and not in the base either.
-  removed.push(...head.untracked);
 
   const files = new Set(head.indexed);
   for (const p of removed) files.delete(p);

@@ -115,7 +115,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
   const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
   const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
+  // The change's files are what git tracks (as `git diff` sees them): files that earlier steps left
+  // untracked (build output) are not part of a pull request, and not worth a walk of the tree.
+  const changedOnly = scanChanged(options.change);
   const workspace = new Workspace(root, {
+    ...(changedOnly ? { untracked: false } : {}),
     include: config.include,
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
@@ -273,10 +277,15 @@ interface ScanPlan {
   head?: FocusedWorkspace;
 }
 
+/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
+function scanChanged(change: ChangeOptions | undefined): change is ChangeOptions {
+  return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
+}
+
 /**
  * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
- * base tree's diff against the working tree (so uncommitted and untracked files count), else from
- * the pull request's diff; when neither is known, every file is scanned, and the log says why.
+ * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
+ * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
  */
 async function scanScope(
   workspace: Workspace,
@@ -284,7 +293,7 @@ async function scanScope(
   config: { include: string[]; exclude: string[] },
   log: Logger,
 ): Promise<ScanPlan> {
-  if (!change || (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'all') return {};
+  if (!scanChanged(change)) return {};
   const base = change.baseline
     ? ((await buildBaseWorkspace(workspace, change.baseline, {
         include: config.include,

@@ -84,7 +84,7 @@ describe('scan: changed on a pull request', () => {
     expect(all.summary.changedFiles).toBeUndefined();
   });
 
-  it('counts uncommitted and untracked files as changed, and they are new', async () => {
+  it('counts uncommitted changes to tracked files; untracked files are no part of the change', async () => {
     const { dir, base } = repository();
     writeFileSync(path.join(dir, 'untracked.py'), `KEY = "${TOKEN(3)}"\n`);
     writeFileSync(path.join(dir, 'old/settings.py'), `TOKEN = "${TOKEN(1)}"\nOTHER = "${TOKEN(4)}"\n`);
@@ -93,9 +93,12 @@ describe('scan: changed on a pull request', () => {
       'api-token-committed new/settings.py:1 new',
       'api-token-committed old/settings.py:1 existing',
       'api-token-committed old/settings.py:2 new',
-      'api-token-committed untracked.py:1 new',
     ]);
-    expect(report.summary.changedFiles).toBe(4);
+    expect(report.summary).toMatchObject({ files: 5, changedFiles: 3 });
+    // A full scan indexes the untracked file too.
+    const all = await check(dir, base, 'all');
+    expect(all.summary.files).toBe(6);
+    expect(where(all)).toContain('api-token-committed untracked.py:1 existing');
   });
 
   it('takes the changed files from the diff when the base commit is not in the checkout', async () => {

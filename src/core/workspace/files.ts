@@ -12,8 +12,12 @@ const MAX_WALK_ENTRIES = 500_000;
 export interface FileIndexResult {
   files: string[];
   source: 'git' | 'walk';
-  /** Files of `files` that git does not track yet (git index only). */
-  untracked?: string[];
+}
+
+/** What to list besides git's index in a git work tree. */
+export interface ListOptions {
+  /** Untracked, non-ignored files too (default true); false lists what git tracks only. */
+  untracked?: boolean;
 }
 
 /**
@@ -21,35 +25,34 @@ export interface FileIndexResult {
  * non-ignored files when `root` is the top of a git work tree, else a walk honouring every
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
-export function listFiles(root: string): FileIndexResult {
-  const fromGit = gitListFiles(root);
-  if (fromGit) return { ...fromGit, source: 'git' };
+export function listFiles(root: string, options: ListOptions = {}): FileIndexResult {
+  const fromGit = gitListFiles(root, options.untracked ?? true);
+  if (fromGit) return { files: fromGit, source: 'git' };
   return { files: walk(root), source: 'walk' };
 }
 
-function gitListFiles(root: string): { files: string[]; untracked: string[] } | undefined {
+function gitListFiles(root: string, untracked: boolean): string[] | undefined {
   if (!existsSync(path.join(root, '.git'))) return undefined;
   try {
-    // The index, tagged and staged: `<tag> <mode> <oid> <stage>\t<path>`. Submodules (mode 160000)
-    // are directories, and skip-worktree entries (tag S, a sparse checkout) are not in the tree.
+    // The index, tagged and staged (`<tag> <mode> <oid> <stage>\t<path>`), then the entries deleted
+    // from the work tree (tag R). Submodules (mode 160000) are directories, and skip-worktree entries
+    // (tag S, a sparse checkout) are not in the tree.
     const files = new Set<string>();
-    for (const entry of lsFiles(root, ['-t', '--stage'])) {
+    const deleted: string[] = [];
+    for (const entry of lsFiles(root, ['-t', '--stage', '--deleted'])) {
       const tab = entry.indexOf('\t');
       if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000') continue;
-      files.add(entry.slice(tab + 1));
+      if (entry.startsWith('R ')) deleted.push(entry.slice(tab + 1));
+      else files.add(entry.slice(tab + 1));
     }
-    // Then what the work tree changes: deleted files (tag R) and untracked, non-ignored ones (?). A
-    // nested repository is listed as `dir/`, and is no file.
-    const untracked: string[] = [];
-    for (const entry of lsFiles(root, ['-t', '--deleted', '--others', '--exclude-standard'])) {
-      const name = entry.slice(2);
-      if (entry.startsWith('R ')) files.delete(name);
-      else if (entry.startsWith('? ') && name && !name.endsWith('/') && !files.has(name)) {
-        files.add(name);
-        untracked.push(name);
+    for (const name of deleted) files.delete(name);
+    // A nested repository is listed as `dir/`, and is no file.
+    if (untracked) {
+      for (const name of lsFiles(root, ['--others', '--exclude-standard'])) {
+        if (!name.endsWith('/')) files.add(name);
       }
     }
-    return { files: [...files].sort(compareStrings), untracked: untracked.sort(compareStrings) };
+    return [...files].sort(compareStrings);
   } catch {
     return undefined;
   }

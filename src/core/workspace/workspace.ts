@@ -52,6 +52,8 @@ export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** Use this file list instead of indexing the tree (tests, base trees). */
   files?: string[];
+  /** In a git work tree, index untracked (not ignored) files too. Default true. */
+  untracked?: boolean;
 }
 
 /**
@@ -67,8 +69,6 @@ export class Workspace {
    */
   readonly indexed: readonly string[];
   readonly indexSource: 'git' | 'walk' | 'given';
-  /** Indexed files git does not track yet: part of the change when comparing with a commit. */
-  readonly untracked: readonly string[];
   readonly maxFileBytes: number;
   private readonly fileSet: Set<string>;
   private readonly contents = new Map<string, FileContent>();
@@ -84,20 +84,17 @@ export class Workspace {
     this.root = path.resolve(root);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     let files: string[];
-    let untracked: string[] = [];
     if (options.files) {
       files = [...options.files];
       this.indexSource = 'given';
     } else {
-      const listed = listFiles(this.root);
+      const listed = listFiles(this.root, { untracked: options.untracked ?? true });
       files = listed.files;
       this.indexSource = listed.source;
-      untracked = listed.untracked ?? [];
     }
     const include = options.include?.length ? pathMatcher(options.include) : undefined;
     const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
     this.indexed = files;
-    this.untracked = untracked;
     this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
     this.fileSet = new Set(this.files);
   }

@@ -1,5 +1,7 @@
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
+import { isLiteralPath } from '../../workspace/glob.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import {
   compilePattern,
@@ -60,9 +62,7 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
     },
   },
   evaluate({ options, workspace }): RawFinding[] {
-    const candidates = orderedCandidates(workspace.files, options.paths, (g) =>
-      globMatcher(workspace, g, options.ignoreCase),
-    );
+    const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
     if (candidates.length === 0) {
       return [
         {
@@ -93,17 +93,27 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
   },
 });
 
-/** Matched files, grouped by the first glob that matches them, in the order the globs are listed. */
-function orderedCandidates(
-  files: readonly string[],
-  globs: readonly string[],
-  matcherFor: (glob: string) => (p: string) => boolean,
-): string[] {
-  const matchers = globs.map(matcherFor);
-  const buckets: string[][] = globs.map(() => []);
-  for (const file of files) {
-    const i = matchers.findIndex((m) => m(file));
-    if (i >= 0) buckets[i]!.push(file);
+/**
+ * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
+ * plain path is looked up rather than matched against every file.
+ */
+function orderedCandidates(workspace: Workspace, globs: readonly string[], ignoreCase = false): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const glob of globs) {
+    const matches =
+      !ignoreCase && isLiteralPath(glob)
+        ? workspace.has(glob)
+          ? [glob]
+          : []
+        : ignoreCase
+          ? workspace.files.filter(globMatcher(workspace, glob, true))
+          : workspace.glob(glob);
+    for (const file of matches) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      out.push(file);
+    }
   }
-  return buckets.flat();
+  return out;
 }
