@@ -3,7 +3,7 @@ import { cachedGitHubApi } from '../core/github-api.js';
 import { type Logger, type Report, runCheck, UsageError } from '../core/index.js';
 import type { GateScope } from '../core/pr.js';
 import { type ActionEvent, readEvent } from './event.js';
-import { type ApiClient, createApiClient } from './github.js';
+import type { ApiClient } from './github.js';
 import { createActionsLogger, infoVerbatim } from './logger.js';
 import { type PullRequestRun, preparePullRequest } from './pull-request.js';
 import { envInput, readSettings, type Settings } from './settings.js';
@@ -31,7 +31,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const event = readEvent(env);
     if (event.problem) logger.warning(`controlgate: ${event.problem}; the run goes on as for a push`);
     const scope: GateScope = settings.gate ?? (event.pullRequest ? 'new' : 'all');
-    const client = apiClient(settings, event);
+    const client = await apiClient(settings, event);
     const pr = event.pullRequest
       ? await preparePullRequest({
           info: event.pullRequest,
@@ -62,7 +62,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     };
     if (!client && apiFeatures(settings, Boolean(pr))) {
       core.warning(
-        `controlgate did not write ${apiFeatures(settings, Boolean(pr))}: ${settings.token ? 'GITHUB_REPOSITORY is not set' : 'no token was given (input `token`)'}. The findings are in the annotations and the job summary.`,
+        `controlgate did not write ${apiFeatures(settings, Boolean(pr))}: ${!settings.token ? 'no token was given (input `token`)' : !event.repository ? 'GITHUB_REPOSITORY is not set' : 'the GitHub API client could not start (the debug log says why)'}. The findings are in the annotations and the job summary.`,
       );
     }
     const outcomes = await writeSinks(options.sinks ?? defaultSinks(), report, context);
@@ -115,11 +115,22 @@ function check(
   });
 }
 
-/** A client when there is a token and a repository to talk about; the token is masked in the log. */
-function apiClient(settings: Settings, event: ActionEvent): ApiClient | undefined {
+/**
+ * A client when there is a token and a repository to talk about; the token is masked in the log.
+ * Octokit is a chunk of its own in the bundle, loaded here only: runs without a token never read it.
+ * `@actions/github` parses the event payload as it loads; a payload that is not JSON (already
+ * reported by readEvent) then leaves the run without the API rather than crashing it.
+ */
+async function apiClient(settings: Settings, event: ActionEvent): Promise<ApiClient | undefined> {
   if (!settings.token || !event.repository) return undefined;
   core.setSecret(settings.token);
-  return createApiClient({ token: settings.token, ...event.repository });
+  try {
+    const { createApiClient } = await import('./github-client.js');
+    return createApiClient({ token: settings.token, ...event.repository });
+  } catch (err) {
+    core.debug(`GitHub API client unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }
 
 function wantsApi(settings: Settings): boolean {
