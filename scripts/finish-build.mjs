@@ -1,13 +1,59 @@
 // Finishes `npm run build`:
 // - writes dist/cli.js, the CLI's stable entry point (npm bin and `node dist/cli.js`), which loads the
 //   CLI bundle that ncc emitted into dist/cli/;
-// - appends to dist/licenses.txt the licence of the HCL grammar, whose WebAssembly file ncc copies as
-//   an asset (so its licence is not collected with the bundled JavaScript).
-import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+// - writes dist/licenses.txt: the licence of every package in the Action bundle's chunks, read from
+//   ncc's stats (ncc's own `--license` keeps the list of one chunk only), and of the HCL grammar,
+//   whose WebAssembly file ncc copies as an asset;
+// - writes the snapshot of the validated built-in rules beside each bundle (see RuleSnapshot in
+//   src/core/rules/load.ts), so a run does not parse and validate them again.
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { buildRuleSnapshot, RULE_SNAPSHOT_FILE } from '../lib/core/rules/load.js';
 
 writeFileSync('dist/cli.js', "#!/usr/bin/env node\nimport './cli/index.js';\n");
 chmodSync('dist/cli.js', 0o755);
 
-const grammar = 'node_modules/@tree-sitter-grammars/tree-sitter-hcl';
-const { name, license } = JSON.parse(readFileSync(`${grammar}/package.json`, 'utf8'));
-appendFileSync('dist/licenses.txt', `\n${name}\n${license}\n${readFileSync(`${grammar}/LICENSE`, 'utf8')}`);
+/** The directory of each package a module of the bundle comes from (the innermost node_modules entry). */
+function bundledPackages(statsFile) {
+  const dirs = new Set();
+  const visit = (module) => {
+    const at = module.name.lastIndexOf('node_modules/');
+    if (at >= 0) {
+      const [scope, name] = module.name.slice(at + 'node_modules/'.length).split('/');
+      dirs.add(
+        path.resolve(
+          module.name.slice(0, at),
+          'node_modules',
+          scope.startsWith('@') ? `${scope}/${name}` : scope,
+        ),
+      );
+    }
+    for (const inner of module.modules ?? []) visit(inner);
+  };
+  for (const module of JSON.parse(readFileSync(statsFile, 'utf8')).modules) visit(module);
+  return [...dirs];
+}
+
+function licenceEntry(dir) {
+  const { name, license } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const file = readdirSync(dir)
+    .filter((f) => /^licen[cs]e/i.test(f))
+    .sort()[0];
+  const text = file ? readFileSync(path.join(dir, file), 'utf8').trim() : '';
+  return { name, text: `${name}\n${license ?? ''}\n${text}`.trim() };
+}
+
+const entries = [
+  ...bundledPackages('lib/action-stats.json'),
+  'node_modules/@tree-sitter-grammars/tree-sitter-hcl',
+].map(licenceEntry);
+entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.text < b.text ? -1 : 1));
+const unique = entries.filter((e, i) => i === 0 || e.text !== entries[i - 1].text);
+writeFileSync('dist/licenses.txt', `${unique.map((e) => e.text).join('\n\n')}\n`);
+
+const snapshot = buildRuleSnapshot();
+const json = JSON.stringify(snapshot);
+// A value JSON cannot carry (a date, undefined) would differ after the round trip: refuse it.
+if (!isDeepStrictEqual(JSON.parse(json), snapshot)) throw new Error('the built-in rules do not survive JSON');
+for (const dir of ['dist', 'dist/cli']) writeFileSync(`${dir}/${RULE_SNAPSHOT_FILE}`, `${json}\n`);

@@ -6,6 +6,8 @@
  * tree (new versus existing findings) will reuse it.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 /** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
@@ -34,6 +36,9 @@ export class GitRepository {
 
   /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
   static open(dir: string): GitRepository | undefined {
+    // git finds a repository through GIT_DIR or a `.git` (directory or file) in `dir` or an ancestor;
+    // without either it would only say no, so it is not started.
+    if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir)) return undefined;
     const inside = run(dir, ['rev-parse', '--is-inside-work-tree']);
     if (inside?.toString().trim() !== 'true') return undefined;
     const prefix = run(dir, ['rev-parse', '--show-prefix'])?.toString().trim() ?? '';
@@ -110,6 +115,13 @@ export class GitRepository {
     const m = record ? /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record) : null;
     if (!m || m[5] !== full) return undefined;
     return { mode: m[1]!, type: m[2]!, object: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) };
+  }
+}
+
+function hasGitAncestor(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
   }
 }
 

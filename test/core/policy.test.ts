@@ -233,4 +233,17 @@ describe('GitRepository', () => {
     dirs.push(plain);
     expect(GitRepository.open(plain)).toBeUndefined();
   });
+
+  it('finds the repository named by GIT_DIR, as git does, from a directory without .git', () => {
+    const plain = mkdtempSync(path.join(tmpdir(), 'cg-plain-'));
+    dirs.push(plain);
+    const saved = process.env.GIT_DIR;
+    process.env.GIT_DIR = path.join(root, '.git');
+    try {
+      expect(GitRepository.open(plain)?.head()).toBe(head);
+    } finally {
+      if (saved === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved;
+    }
+  });
 });

@@ -1,8 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRules, RuleLoadError } from '../../src/core/rules/load.js';
+import {
+  buildRuleSnapshot,
+  builtinRulesDir,
+  loadRules,
+  RuleLoadError,
+  type RuleSnapshot,
+} from '../../src/core/rules/load.js';
 
 const VALID = `id: my-rule
 title: A custom rule
@@ -102,5 +108,73 @@ describe('reserved policy kinds', () => {
     expect(() => loadRules([dir], { builtin: false })).toThrow(
       /check kind "policy\.changes" is reserved for controlgate's built-in policy rules/,
     );
+  });
+});
+
+describe('the snapshot of the built-in rules', () => {
+  const validated = loadRules([], { snapshot: null });
+
+  /** A snapshot whose entry for `file` carries a title no rule file has, to see where a rule came from. */
+  function marked(file: string, change: (entry: RuleSnapshot['rules'][string]) => void = () => {}) {
+    const snapshot = buildRuleSnapshot();
+    const entry = snapshot.rules[file]!;
+    entry.rule.title = 'from the snapshot';
+    change(entry);
+    return snapshot;
+  }
+
+  it('holds exactly the rules loadRules builds from the files, and survives JSON', () => {
+    const snapshot = buildRuleSnapshot();
+    expect(Object.keys(snapshot.rules).sort()).toEqual(validated.map((r) => r.file).sort());
+    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+    expect(loadRules([], { snapshot })).toEqual(validated);
+    expect(loadRules([path.join(builtinRulesDir(), 'policy')], { builtin: false, snapshot })).toEqual(
+      loadRules([path.join(builtinRulesDir(), 'policy')], { builtin: false, snapshot: null }),
+    );
+  });
+
+  it('is used for a file whose text hashes to its entry, and gives each call its own copy', () => {
+    const snapshot = marked('secrets/jwt-committed.yml');
+    const rules = loadRules([], { snapshot });
+    expect(rules.find((r) => r.id === 'jwt-committed')).toMatchObject({
+      title: 'from the snapshot',
+      source: 'builtin',
+      file: 'secrets/jwt-committed.yml',
+    });
+    rules.find((r) => r.id === 'jwt-committed')!.controls.push('8.1');
+    expect(loadRules([], { snapshot }).find((r) => r.id === 'jwt-committed')?.controls).toEqual(
+      validated.find((r) => r.id === 'jwt-committed')?.controls,
+    );
+    const policy = loadRules([path.join(builtinRulesDir(), 'policy')], {
+      builtin: false,
+      snapshot: marked('policy/policy-change.yml'),
+    });
+    expect(policy.find((r) => r.id === 'policy-change')?.title).toBe('from the snapshot');
+  });
+
+  it('is not used for a file whose text changed: it is parsed and validated again', () => {
+    const snapshot = marked('secrets/jwt-committed.yml', (entry) => {
+      entry.sha256 = '0'.repeat(64);
+    });
+    expect(loadRules([], { snapshot })).toEqual(validated);
+  });
+
+  it('is ignored as a whole when the rule schema or the control catalog differ', () => {
+    const snapshot = { ...marked('secrets/jwt-committed.yml'), inputs: '0'.repeat(64) };
+    expect(loadRules([], { snapshot })).toEqual(validated);
+  });
+
+  it('never applies to a custom rule directory, even for a copy of a built-in rule file', () => {
+    const dir = ruleDir({});
+    copyFileSync(
+      path.join(builtinRulesDir(), 'secrets/jwt-committed.yml'),
+      path.join(dir, 'jwt-committed.yml'),
+    );
+    const [rule] = loadRules([dir], { builtin: false, snapshot: marked('secrets/jwt-committed.yml') });
+    expect(rule?.title).toBe(validated.find((r) => r.id === 'jwt-committed')?.title);
+  });
+
+  it('is not found beside the sources: unbundled code validates every file', () => {
+    expect(loadRules()).toEqual(validated);
   });
 });

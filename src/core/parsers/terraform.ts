@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Workspace } from '../workspace/workspace.js';
-import { type HclParser, loadHclParser } from './terraform-hcl.js';
+import type { HclParser } from './terraform-hcl.js';
 import {
   type HclAttribute,
   type HclBlock,
@@ -54,6 +54,8 @@ export function terraformFiles(workspace: Workspace): Promise<TerraformFile[]> {
   return workspace.memo('terraform-files', '', async () => {
     const paths = terraformPaths(workspace);
     if (paths.length === 0) return [];
+    // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
+    const { loadHclParser } = await import('./terraform-hcl.js');
     const parser = await loadHclParser();
     return paths.flatMap((f) => {
       const file = readTerraformFile(workspace, parser, f);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { getControl } from '../catalog.js';
 import { getEvaluator } from '../evaluators/registry.js';
@@ -52,8 +54,17 @@ export interface TreeRuleDir {
  */
 export function loadRules(
   extraDirs: readonly (string | TreeRuleDir)[] = [],
-  options: { builtin?: boolean } = {},
+  options: {
+    builtin?: boolean;
+    /**
+     * Pre-validated built-in rules (see {@link RuleSnapshot}); default: the snapshot the build wrote
+     * beside the bundle, if any. `null` validates every file.
+     */
+    snapshot?: RuleSnapshot | null;
+  } = {},
 ): Rule[] {
+  const snapshot = options.snapshot === undefined ? bundledSnapshot() : options.snapshot;
+  const validated = snapshot && snapshot.inputs === snapshotInputs() ? snapshot.rules : undefined;
   const problems: RuleLoadProblem[] = [];
   const rules: Rule[] = [];
   const seen = new Map<string, string>();
@@ -93,7 +104,13 @@ export function loadRules(
       const display = isBuiltin
         ? path.posix.join('rules', builtinRel.split(path.sep).join('/'), rel)
         : path.join(source, rel);
-      const rule = loadRuleFile(read(rel), display, rel, source, problems);
+      const file = read(rel);
+      const key = isBuiltin ? path.posix.join(builtinRel.split(path.sep).join('/'), rel) : '';
+      const known = validated && file.text !== undefined ? validated[key] : undefined;
+      const rule =
+        known && known.sha256 === sha256(file.text!)
+          ? { ...structuredClone(known.rule), source, file: rel }
+          : loadRuleFile(file, display, rel, source, problems);
       if (!rule) continue;
       const previous = seen.get(rule.id);
       if (previous) {
@@ -112,6 +129,62 @@ export function loadRules(
   }
   if (problems.length > 0) throw new RuleLoadError(problems);
   return rules;
+}
+
+/**
+ * The built-in rules as {@link loadRules} builds them from their files, validated once at build
+ * time: a rule file whose text hashes to its entry's `sha256` is taken from here instead of being
+ * parsed and checked again; any other file (edited, added) is loaded as usual. The snapshot is used
+ * only when `inputs` matches the schema and control catalog beside it. Only built-in rules are kept
+ * here: custom rule directories are always validated.
+ */
+export interface RuleSnapshot {
+  /** sha256 of what each rule is checked against besides the code: the rule schema, the controls. */
+  inputs: string;
+  /** By path under rules/ (POSIX separators). */
+  rules: Record<string, { sha256: string; rule: Omit<Rule, 'source' | 'file'> }>;
+}
+
+/** Name of the snapshot file the build writes beside each bundle (never present beside src/ or lib/). */
+export const RULE_SNAPSHOT_FILE = 'builtin-rules.json';
+
+/** Validates every built-in rule file (throwing a {@link RuleLoadError} if any is invalid) into a snapshot. */
+export function buildRuleSnapshot(): RuleSnapshot {
+  const rules: RuleSnapshot['rules'] = {};
+  for (const rule of loadRules([], { snapshot: null })) {
+    const { source: _source, file, ...rest } = rule;
+    rules[file] = { sha256: sha256(readFileSync(path.join(builtinRulesDir(), file), 'utf8')), rule: rest };
+  }
+  return { inputs: snapshotInputs(), rules };
+}
+
+let bundled: RuleSnapshot | null | undefined;
+
+function bundledSnapshot(): RuleSnapshot | null {
+  if (bundled === undefined) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), RULE_SNAPSHOT_FILE);
+    try {
+      bundled = JSON.parse(readFileSync(file, 'utf8')) as RuleSnapshot;
+    } catch {
+      bundled = null;
+    }
+  }
+  return bundled;
+}
+
+let inputs: string | undefined;
+
+function snapshotInputs(): string {
+  inputs ??= sha256(
+    [packagePath('schemas', 'rule.schema.json'), packagePath('data', 'controls.json')]
+      .map((f) => sha256(readFileSync(f, 'utf8')))
+      .join('\n'),
+  );
+  return inputs;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function readRuleFile(abs: string): { size: number; text?: string } {

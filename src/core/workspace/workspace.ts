@@ -106,7 +106,8 @@ export class Workspace {
   /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
   glob(patterns: string | readonly string[]): string[] {
     const list = typeof patterns === 'string' ? [patterns] : patterns;
-    if (list.length === 0) return [];
+    // Nothing to match: no matcher is compiled.
+    if (list.length === 0 || this.files.length === 0) return [];
     // Rules of a family ask for the same files (every workflow audit lists the workflows).
     const key = list.join('\u0000');
     let found = this.globs.get(key);

@@ -113,6 +113,7 @@ export interface PathSelection {
  */
 export function selectFiles(workspace: Workspace, selection: PathSelection): string[] {
   const except = selection.except ?? [];
+  if (workspace.files.length === 0) return [];
   if (selection.ignoreCase) {
     const include = pathMatcher(selection.paths, { ignoreCase: true });
     const exclude = except.length > 0 ? pathMatcher(except, { ignoreCase: true }) : undefined;

@@ -56,7 +56,9 @@ export const structuredSchema = defineEvaluator<StructuredSchemaOptions>({
     },
   },
   evaluate({ options, workspace }): RawFinding[] {
-    const validator = compileUserSchema(options.schema);
+    // Compiled on first use: ajv first compiles the draft-07 meta-schema, which a run without
+    // matching files need not pay for.
+    let validator: ValidateFunction | undefined;
     const findings: RawFinding[] = [];
     for (const file of selectFiles(workspace, options)) {
       const parsed = workspace.yaml(file);
@@ -65,6 +67,7 @@ export const structuredSchema = defineEvaluator<StructuredSchemaOptions>({
       for (const doc of parsed.documents) {
         // ajv applies schema defaults in place; the parsed value is shared with every other rule.
         const value = structuredClone(doc.value);
+        validator ??= compileUserSchema(options.schema);
         for (const problem of validate(validator, value, doc)) {
           const where = multi ? `document ${doc.index + 1}, ${problem.pointer}` : problem.pointer;
           const text = `${where}: ${problem.message}`;
