@@ -52618,52 +52618,82 @@ const MAX_WALK_ENTRIES = 500_000;
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 function listFiles(root, options = {}) {
-    const fromGit = gitListFiles(root, options.untracked ?? true);
-    if (fromGit)
-        return { files: fromGit, source: 'git' };
+    const queries = gitQueries(root, options.untracked ?? true);
+    if (queries) {
+        try {
+            return { files: fromGit(queries.map((args) => git(root, args))), source: 'git' };
+        }
+        catch {
+            // Not a work tree git can read: walk it.
+        }
+    }
     return { files: walk(root), source: 'walk' };
 }
-function gitListFiles(root, untracked) {
+/** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
+async function listFilesAsync(root, options = {}) {
+    const queries = gitQueries(root, options.untracked ?? true);
+    if (queries) {
+        try {
+            return {
+                files: fromGit(await Promise.all(queries.map((args) => gitAsync(root, args)))),
+                source: 'git',
+            };
+        }
+        catch {
+            // Not a work tree git can read: walk it.
+        }
+    }
+    return { files: walk(root), source: 'walk' };
+}
+/**
+ * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
+ * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
+ * threads); and the untracked, non-ignored files.
+ */
+function gitQueries(root, untracked) {
     if (!(0,external_node_fs_.existsSync)(external_node_path_.join(root, '.git')))
         return undefined;
-    try {
-        // The index, tagged and staged (`<tag> <mode> <oid> <stage>\t<path>`), then the entries deleted
-        // from the work tree (tag R). Submodules (mode 160000) are directories, and skip-worktree entries
-        // (tag S, a sparse checkout) are not in the tree.
-        const files = new Set();
-        const deleted = [];
-        for (const entry of lsFiles(root, ['-t', '--stage', '--deleted'])) {
-            const tab = entry.indexOf('\t');
-            if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000')
-                continue;
-            if (entry.startsWith('R '))
-                deleted.push(entry.slice(tab + 1));
-            else
-                files.add(entry.slice(tab + 1));
-        }
-        for (const name of deleted)
-            files.delete(name);
-        // A nested repository is listed as `dir/`, and is no file.
-        if (untracked) {
-            for (const name of lsFiles(root, ['--others', '--exclude-standard'])) {
-                if (!name.endsWith('/'))
-                    files.add(name);
-            }
-        }
-        return [...files].sort(compareStrings);
-    }
-    catch {
-        return undefined;
-    }
+    return [
+        ['ls-files', '-z', '-t', '--stage'],
+        ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames'],
+        ...(untracked ? [['ls-files', '-z', '--others', '--exclude-standard']] : []),
+    ];
 }
-/** `git ls-files -z` with these options, as NUL-separated entries. */
-function lsFiles(root, options) {
-    const out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', ...options], {
+/**
+ * The file list from the answers to {@link gitQueries}. Submodules (mode 160000) are directories,
+ * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
+ * listed by `--others` as `dir/`: none of them is a file.
+ */
+function fromGit([staged, deleted, others]) {
+    const files = new Set();
+    for (const entry of entries(staged)) {
+        const tab = entry.indexOf('\t');
+        if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000')
+            continue;
+        files.add(entry.slice(tab + 1));
+    }
+    for (const name of entries(deleted))
+        files.delete(name);
+    for (const name of others ? entries(others) : [])
+        if (!name.endsWith('/'))
+            files.add(name);
+    return [...files].sort(compareStrings);
+}
+function entries(out) {
+    return out.toString('utf8').split('\0').filter(Boolean);
+}
+const GIT_OPTIONS = { maxBuffer: 1024 * 1024 * 1024 };
+function git(root, args) {
+    return (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-c', 'core.quotepath=off', ...args], {
         cwd: root,
-        maxBuffer: 1024 * 1024 * 1024,
+        ...GIT_OPTIONS,
         stdio: ['ignore', 'pipe', 'ignore'],
     });
-    return out.toString('utf8').split('\0').filter(Boolean);
+}
+function gitAsync(root, args) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', ['-c', 'core.quotepath=off', ...args], { cwd: root, ...GIT_OPTIONS, encoding: 'buffer' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
 }
 function walk(root) {
     const files = [];
@@ -52738,11 +52768,22 @@ var picomatch = __nccwpck_require__(4006);
 function pathMatcher(patterns, options = {}) {
     const list = typeof patterns === 'string' ? [patterns] : [...patterns];
     const flags = options.ignoreCase ? 'is' : 's';
-    // One expression for the whole list: a tree of 100,000 paths is tested once per path, not once
-    // per path and pattern. Every compiled pattern is anchored, so the alternation is exact.
-    const sources = list.map((p) => `(?:${picomatch.makeRe(p, { dot: true, flags }).source})`);
-    const re = new RegExp(sources.join('|'), flags);
-    return (path) => path !== '' && re.test(path);
+    const fold = options.ignoreCase ? (s) => s.toLowerCase() : (s) => s;
+    // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup; the rest is one
+    // expression for the whole list, so a tree of 100,000 paths is tested once per path, not once per
+    // path and pattern. Every compiled pattern is anchored, so the alternation is exact.
+    const names = new Set();
+    const sources = [];
+    for (const p of list) {
+        const name = p.startsWith('**/') ? p.slice(3) : undefined;
+        if (name && !name.includes('/') && isLiteralPath(name))
+            names.add(fold(name));
+        else
+            sources.push(`(?:${picomatch.makeRe(p, { dot: true, flags }).source})`);
+    }
+    const re = sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
+    return (path) => path !== '' &&
+        ((names.size > 0 && names.has(fold(path.slice(path.lastIndexOf('/') + 1)))) || (re?.test(path) ?? false));
 }
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 function isLiteralPath(glob) {
@@ -52809,7 +52850,7 @@ class Workspace {
             this.indexSource = 'given';
         }
         else {
-            const listed = listFiles(this.root, { untracked: options.untracked ?? true });
+            const listed = options.index ?? listFiles(this.root, { untracked: options.untracked ?? true });
             files = listed.files;
             this.indexSource = listed.source;
         }
@@ -65840,6 +65881,7 @@ function lineCol(e) {
 
 
 
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
@@ -65883,7 +65925,7 @@ async function runCheck(options) {
     // untracked (build output) are not part of a pull request, and not worth a walk of the tree.
     const changedOnly = scanChanged(options.change);
     const workspace = new Workspace(root, {
-        ...(changedOnly ? { untracked: false } : {}),
+        ...(options.files ? {} : { index: await listFilesAsync(root, { untracked: !changedOnly }) }),
         include: config.include,
         exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),

@@ -27,6 +27,7 @@ import {
   silentLogger,
   UsageError,
 } from './types.js';
+import { listFilesAsync } from './workspace/files.js';
 import { FocusedWorkspace } from './workspace/focus.js';
 import { Workspace } from './workspace/workspace.js';
 
@@ -119,7 +120,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // untracked (build output) are not part of a pull request, and not worth a walk of the tree.
   const changedOnly = scanChanged(options.change);
   const workspace = new Workspace(root, {
-    ...(changedOnly ? { untracked: false } : {}),
+    ...(options.files ? {} : { index: await listFilesAsync(root, { untracked: !changedOnly }) }),
     include: config.include,
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),

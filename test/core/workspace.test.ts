@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listFiles, listFilesAsync } from '../../src/core/workspace/files.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { scratchRepo } from '../helpers/git-repo.js';
 
 function tree(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'cg-ws-'));
@@ -15,6 +17,27 @@ function tree(files: Record<string, string | Buffer>): string {
 }
 
 describe('Workspace index', () => {
+  it('in a git work tree: the index without deleted, skip-worktree or submodule entries, plus untracked files', async () => {
+    const { dir, git, commit } = scratchRepo();
+    const sub = scratchRepo();
+    sub.commit({ 'inner.txt': 'x\n' });
+    commit({ '.gitignore': '*.log\n', 'a.txt': 'a\n', 'gone.txt': 'g\n', 'sparse/s.txt': 's\n' });
+    git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    git('commit', '-qm', 'submodule');
+    git('update-index', '--skip-worktree', 'sparse/s.txt');
+    rmSync(path.join(dir, 'gone.txt'));
+    writeFileSync(path.join(dir, 'new.txt'), 'n\n');
+    writeFileSync(path.join(dir, 'debug.log'), 'ignored\n');
+    const all = ['.gitignore', '.gitmodules', 'a.txt', 'new.txt'];
+    expect(listFiles(dir)).toEqual({ files: all, source: 'git' });
+    expect(await listFilesAsync(dir)).toEqual({ files: all, source: 'git' });
+    expect((await listFilesAsync(dir, { untracked: false })).files).toEqual([
+      '.gitignore',
+      '.gitmodules',
+      'a.txt',
+    ]);
+  });
+
   it('walks a plain directory honouring nested .gitignore files', () => {
     const root = tree({
       '.gitignore': 'build/\n*.log\n',

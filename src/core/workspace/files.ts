@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -26,46 +26,87 @@ export interface ListOptions {
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 export function listFiles(root: string, options: ListOptions = {}): FileIndexResult {
-  const fromGit = gitListFiles(root, options.untracked ?? true);
-  if (fromGit) return { files: fromGit, source: 'git' };
+  const queries = gitQueries(root, options.untracked ?? true);
+  if (queries) {
+    try {
+      return { files: fromGit(queries.map((args) => git(root, args))), source: 'git' };
+    } catch {
+      // Not a work tree git can read: walk it.
+    }
+  }
   return { files: walk(root), source: 'walk' };
 }
 
-function gitListFiles(root: string, untracked: boolean): string[] | undefined {
-  if (!existsSync(path.join(root, '.git'))) return undefined;
-  try {
-    // The index, tagged and staged (`<tag> <mode> <oid> <stage>\t<path>`), then the entries deleted
-    // from the work tree (tag R). Submodules (mode 160000) are directories, and skip-worktree entries
-    // (tag S, a sparse checkout) are not in the tree.
-    const files = new Set<string>();
-    const deleted: string[] = [];
-    for (const entry of lsFiles(root, ['-t', '--stage', '--deleted'])) {
-      const tab = entry.indexOf('\t');
-      if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000') continue;
-      if (entry.startsWith('R ')) deleted.push(entry.slice(tab + 1));
-      else files.add(entry.slice(tab + 1));
+/** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
+export async function listFilesAsync(root: string, options: ListOptions = {}): Promise<FileIndexResult> {
+  const queries = gitQueries(root, options.untracked ?? true);
+  if (queries) {
+    try {
+      return {
+        files: fromGit(await Promise.all(queries.map((args) => gitAsync(root, args)))),
+        source: 'git',
+      };
+    } catch {
+      // Not a work tree git can read: walk it.
     }
-    for (const name of deleted) files.delete(name);
-    // A nested repository is listed as `dir/`, and is no file.
-    if (untracked) {
-      for (const name of lsFiles(root, ['--others', '--exclude-standard'])) {
-        if (!name.endsWith('/')) files.add(name);
-      }
-    }
-    return [...files].sort(compareStrings);
-  } catch {
-    return undefined;
   }
+  return { files: walk(root), source: 'walk' };
 }
 
-/** `git ls-files -z` with these options, as NUL-separated entries. */
-function lsFiles(root: string, options: string[]): string[] {
-  const out = execFileSync('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', ...options], {
+/**
+ * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
+ * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
+ * threads); and the untracked, non-ignored files.
+ */
+function gitQueries(root: string, untracked: boolean): string[][] | undefined {
+  if (!existsSync(path.join(root, '.git'))) return undefined;
+  return [
+    ['ls-files', '-z', '-t', '--stage'],
+    ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames'],
+    ...(untracked ? [['ls-files', '-z', '--others', '--exclude-standard']] : []),
+  ];
+}
+
+/**
+ * The file list from the answers to {@link gitQueries}. Submodules (mode 160000) are directories,
+ * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
+ * listed by `--others` as `dir/`: none of them is a file.
+ */
+function fromGit([staged, deleted, others]: Buffer[]): string[] {
+  const files = new Set<string>();
+  for (const entry of entries(staged!)) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000') continue;
+    files.add(entry.slice(tab + 1));
+  }
+  for (const name of entries(deleted!)) files.delete(name);
+  for (const name of others ? entries(others) : []) if (!name.endsWith('/')) files.add(name);
+  return [...files].sort(compareStrings);
+}
+
+function entries(out: Buffer): string[] {
+  return out.toString('utf8').split('\0').filter(Boolean);
+}
+
+const GIT_OPTIONS = { maxBuffer: 1024 * 1024 * 1024 } as const;
+
+function git(root: string, args: string[]): Buffer {
+  return execFileSync('git', ['-c', 'core.quotepath=off', ...args], {
     cwd: root,
-    maxBuffer: 1024 * 1024 * 1024,
+    ...GIT_OPTIONS,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  return out.toString('utf8').split('\0').filter(Boolean);
+}
+
+function gitAsync(root: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotepath=off', ...args],
+      { cwd: root, ...GIT_OPTIONS, encoding: 'buffer' },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    );
+  });
 }
 
 function walk(root: string): string[] {

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { listFiles } from './files.js';
+import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { LineIndex } from './lines.js';
 import { parseYaml, type YamlResult } from './yaml.js';
@@ -54,6 +54,8 @@ export interface WorkspaceOptions {
   files?: string[];
   /** In a git work tree, index untracked (not ignored) files too. Default true. */
   untracked?: boolean;
+  /** The index, listed already (`listFilesAsync`); default: listed here. */
+  index?: FileIndexResult;
 }
 
 /**
@@ -88,7 +90,7 @@ export class Workspace {
       files = [...options.files];
       this.indexSource = 'given';
     } else {
-      const listed = listFiles(this.root, { untracked: options.untracked ?? true });
+      const listed = options.index ?? listFiles(this.root, { untracked: options.untracked ?? true });
       files = listed.files;
       this.indexSource = listed.source;
     }
