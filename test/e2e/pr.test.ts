@@ -139,6 +139,30 @@ describe('pull request: a normal run', () => {
     );
   });
 
+  it('reads only the changed files with the per-file rules by default; scan: all lists the debt elsewhere', async () => {
+    const repo = prRepo(
+      { 'src/old.js': 'if (DEBUG_BACKDOOR) skip();\n', 'src/app.js': 'const a = 1;\n' },
+      { 'src/app.js': 'const a = 2;\n' },
+    );
+    fake.state.files = apiFiles(repo);
+    const changed = await run(repo);
+    expect(changed.code).toBe(0);
+    expect(annotations(changed)).toEqual([]);
+    expect(changed.stdout).toContain(
+      'scanning the 1 changed file of 6 with the per-file rules (scan: changed)',
+    );
+    expect(changed.summary).toContain('Checked 1 changed file of 6 with ');
+    expect(fake.state.issueComments[0]!.body).toContain('per-file rules checked its 1 changed file).');
+
+    const all = await run(repo, { ...ALL_FEATURES, scan: 'all' });
+    expect(all.code).toBe(0);
+    // Existing debt, so a warning, not an error.
+    expect(annotations(all)).toEqual([
+      '::warning title=[high] No debug backdoors ship (control 8.28),file=src/old.js,line=1,endLine=1,col=5,endColumn=18::Debug backdoor switch found.%0A%0AFix: Remove the debug backdoor.',
+    ]);
+    expect(all.summary).toContain('Checked 6 files with ');
+  });
+
   it('never repeats a comment: a second push comments only the new finding, resolves the fixed one, edits the sticky', async () => {
     const repo = standardPr();
     await run(repo);
