@@ -53111,19 +53111,10 @@ class BaseWorkspace extends Workspace {
  * as the change.
  */
 async function buildBaseWorkspace(head, baseline, options = {}) {
+    const { diff, ...selection } = options;
     if (!isCommitId(baseline))
         return undefined;
-    const out = await gitOutput(head.root, [
-        'diff',
-        '--raw',
-        '-z',
-        '--no-abbrev',
-        '--find-renames',
-        '--relative',
-        '--no-ext-diff',
-        baseline,
-        '--',
-    ]);
+    const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
     if (out === undefined)
         return undefined;
     const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
@@ -53141,7 +53132,26 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
         head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
         base: wanted.map((e) => e.path),
     };
-    return new BaseWorkspace(head, sorted, blobs, { ...options, changed });
+    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed });
+}
+/**
+ * `git diff --raw` of the baseline commit against the working tree (a pass over every file's status):
+ * a caller may start it early, alongside the file index, and hand it to {@link buildBaseWorkspace}.
+ */
+function diffAgainstWorktree(root, baseline) {
+    if (!isCommitId(baseline))
+        return Promise.resolve(undefined);
+    return gitOutput(root, [
+        'diff',
+        '--raw',
+        '-z',
+        '--no-abbrev',
+        '--find-renames',
+        '--relative',
+        '--no-ext-diff',
+        baseline,
+        '--',
+    ]);
 }
 /**
  * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
@@ -65924,6 +65934,9 @@ async function runCheck(options) {
     // The change's files are what git tracks (as `git diff` sees them): files that earlier steps left
     // untracked (build output) are not part of a pull request, and not worth a walk of the tree.
     const changedOnly = scanChanged(options.change);
+    // The change's diff against the working tree is another pass over the tree: it runs alongside
+    // the index.
+    const diff = changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
     const workspace = new Workspace(root, {
         ...(options.files ? {} : { index: await listFilesAsync(root, { untracked: !changedOnly }) }),
         include: config.include,
@@ -65957,7 +65970,7 @@ async function runCheck(options) {
         if (kind)
             policyRules.set(r.id, kind);
     }
-    const scan = await scanScope(workspace, options.change, config, log);
+    const scan = await scanScope(workspace, options.change, { ...config, ...(diff ? { diff } : {}) }, log);
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
     const ordered = [...rules].sort((a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND));
     const skipped = [];
@@ -66073,6 +66086,7 @@ async function scanScope(workspace, change, config, log) {
         ? ((await buildBaseWorkspace(workspace, change.baseline, {
             include: config.include,
             exclude: config.exclude,
+            ...(config.diff ? { diff: config.diff } : {}),
         })) ?? null)
         : undefined;
     const paths = base ? base.changed.head : change.diff?.paths();

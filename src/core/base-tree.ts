@@ -102,20 +102,16 @@ export class BaseWorkspace extends Workspace {
 export async function buildBaseWorkspace(
   head: Workspace,
   baseline: string,
-  options: { include?: string[]; exclude?: string[] } = {},
+  options: {
+    include?: string[];
+    exclude?: string[];
+    /** The output of {@link diffAgainstWorktree}, started earlier by the caller. */
+    diff?: Promise<Buffer | undefined>;
+  } = {},
 ): Promise<BaseWorkspace | undefined> {
+  const { diff, ...selection } = options;
   if (!isCommitId(baseline)) return undefined;
-  const out = await gitOutput(head.root, [
-    'diff',
-    '--raw',
-    '-z',
-    '--no-abbrev',
-    '--find-renames',
-    '--relative',
-    '--no-ext-diff',
-    baseline,
-    '--',
-  ]);
+  const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
   if (out === undefined) return undefined;
   const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
 
@@ -130,7 +126,26 @@ export async function buildBaseWorkspace(
     head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
     base: wanted.map((e) => e.path),
   };
-  return new BaseWorkspace(head, sorted, blobs, { ...options, changed });
+  return new BaseWorkspace(head, sorted, blobs, { ...selection, changed });
+}
+
+/**
+ * `git diff --raw` of the baseline commit against the working tree (a pass over every file's status):
+ * a caller may start it early, alongside the file index, and hand it to {@link buildBaseWorkspace}.
+ */
+export function diffAgainstWorktree(root: string, baseline: string): Promise<Buffer | undefined> {
+  if (!isCommitId(baseline)) return Promise.resolve(undefined);
+  return gitOutput(root, [
+    'diff',
+    '--raw',
+    '-z',
+    '--no-abbrev',
+    '--find-renames',
+    '--relative',
+    '--no-ext-diff',
+    baseline,
+    '--',
+  ]);
 }
 
 /**

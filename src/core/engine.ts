@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BaseWorkspace, buildBaseWorkspace } from './base-tree.js';
+import { BaseWorkspace, buildBaseWorkspace, diffAgainstWorktree } from './base-tree.js';
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
 import { assessControls } from './declarations/verdicts.js';
@@ -119,6 +119,10 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // The change's files are what git tracks (as `git diff` sees them): files that earlier steps left
   // untracked (build output) are not part of a pull request, and not worth a walk of the tree.
   const changedOnly = scanChanged(options.change);
+  // The change's diff against the working tree is another pass over the tree: it runs alongside
+  // the index.
+  const diff =
+    changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
   const workspace = new Workspace(root, {
     ...(options.files ? {} : { index: await listFilesAsync(root, { untracked: !changedOnly }) }),
     include: config.include,
@@ -153,7 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     if (kind) policyRules.set(r.id, kind);
   }
 
-  const scan = await scanScope(workspace, options.change, config, log);
+  const scan = await scanScope(workspace, options.change, { ...config, ...(diff ? { diff } : {}) }, log);
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
   const ordered = [...rules].sort(
     (a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND),
@@ -291,7 +295,7 @@ function scanChanged(change: ChangeOptions | undefined): change is ChangeOptions
 async function scanScope(
   workspace: Workspace,
   change: ChangeOptions | undefined,
-  config: { include: string[]; exclude: string[] },
+  config: { include: string[]; exclude: string[]; diff?: Promise<Buffer | undefined> },
   log: Logger,
 ): Promise<ScanPlan> {
   if (!scanChanged(change)) return {};
@@ -299,6 +303,7 @@ async function scanScope(
     ? ((await buildBaseWorkspace(workspace, change.baseline, {
         include: config.include,
         exclude: config.exclude,
+        ...(config.diff ? { diff: config.diff } : {}),
       })) ?? null)
     : undefined;
   const paths = base ? base.changed.head : change.diff?.paths();

@@ -42,7 +42,11 @@ function standardPr() {
   return repo;
 }
 
-function run(repo: { dir: string; baseSha: string; headSha: string }, inputs = ALL_FEATURES, fork = false) {
+function run(
+  repo: { dir: string; baseSha: string; headSha: string },
+  inputs: Record<string, string> = ALL_FEATURES,
+  fork = false,
+) {
   return runAction({
     workspace: repo.dir,
     inputs,
