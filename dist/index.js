@@ -52838,6 +52838,7 @@ class Workspace {
     problems = new Map();
     matchers = new Map();
     globs = new Map();
+    /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
@@ -52930,11 +52931,15 @@ class Workspace {
      * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
      */
     memo(kind, file, compute) {
-        const key = `${kind}\u0000${file}`;
-        if (this.memos.has(key))
-            return this.memos.get(key);
+        let byFile = this.memos.get(kind);
+        if (!byFile) {
+            byFile = new Map();
+            this.memos.set(kind, byFile);
+        }
+        if (byFile.has(file))
+            return byFile.get(file);
         const value = compute();
-        this.memos.set(key, value);
+        byFile.set(file, value);
         return value;
     }
     /** Records a located problem with an input file; the first problem per file wins. */
@@ -59914,6 +59919,7 @@ const contentRequired = defineEvaluator({
 
 
 
+
 /**
  * `file.absent`: no file may match `paths` (minus `except`). Each offending file is one finding
  * located at the file; the message comes from the first glob that matched it, so one rule can say
@@ -59957,8 +59963,12 @@ const fileAbsent = defineEvaluator({
         const entries = options.paths.map((p) => (typeof p === 'string' ? { glob: p } : p));
         const matchers = entries.map((e) => globMatcher(workspace, e.glob, options.ignoreCase));
         const allowed = options.except.map((g) => globMatcher(workspace, g, options.ignoreCase));
+        // One test per file first (most files match nothing); the entry is looked for on a match only.
+        const any = pathMatcher(entries.map((e) => e.glob), { ignoreCase: options.ignoreCase });
         const findings = [];
         for (const file of workspace.files) {
+            if (!any(file))
+                continue;
             const i = matchers.findIndex((m) => m(file));
             if (i < 0 || allowed.some((m) => m(file)))
                 continue;
@@ -65455,9 +65465,9 @@ class FocusedWorkspace extends Workspace {
     yaml(file) {
         return this.whole.yaml(file);
     }
-    /** Per-file parses are the whole tree's; anything computed over the listed files is this view's. */
+    /** Per-file parses (of any file) are the whole tree's; anything computed over the listed files is this view's. */
     memo(kind, file, compute) {
-        if (PER_FILE_MEMOS.has(kind) && this.whole.has(file))
+        if (PER_FILE_MEMOS.has(kind))
             return this.whole.memo(kind, file, compute);
         return super.memo(kind, file, compute);
     }

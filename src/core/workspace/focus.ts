@@ -41,9 +41,9 @@ export class FocusedWorkspace extends Workspace {
     return this.whole.yaml(file);
   }
 
-  /** Per-file parses are the whole tree's; anything computed over the listed files is this view's. */
+  /** Per-file parses (of any file) are the whole tree's; anything computed over the listed files is this view's. */
   override memo<T>(kind: string, file: string, compute: () => T): T {
-    if (PER_FILE_MEMOS.has(kind) && this.whole.has(file)) return this.whole.memo(kind, file, compute);
+    if (PER_FILE_MEMOS.has(kind)) return this.whole.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }
 

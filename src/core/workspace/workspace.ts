@@ -78,7 +78,8 @@ export class Workspace {
   private readonly problems = new Map<string, InputProblem>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly globs = new Map<string, readonly string[]>();
-  private readonly memos = new Map<string, unknown>();
+  /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
+  private readonly memos = new Map<string, Map<string, unknown>>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
 
@@ -173,10 +174,14 @@ export class Workspace {
    * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
    */
   memo<T>(kind: string, file: string, compute: () => T): T {
-    const key = `${kind}\u0000${file}`;
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+    let byFile = this.memos.get(kind);
+    if (!byFile) {
+      byFile = new Map();
+      this.memos.set(kind, byFile);
+    }
+    if (byFile.has(file)) return byFile.get(file) as T;
     const value = compute();
-    this.memos.set(key, value);
+    byFile.set(file, value);
     return value;
   }
 

@@ -1,5 +1,6 @@
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
+import { pathMatcher } from '../../workspace/glob.js';
 import { defineEvaluator } from '../types.js';
 import { globList, globMatcher, IGNORE_CASE_SCHEMA } from './shared.js';
 
@@ -58,8 +59,14 @@ export const fileAbsent = defineEvaluator<FileAbsentOptions>({
     const entries = options.paths.map((p) => (typeof p === 'string' ? { glob: p } : p));
     const matchers = entries.map((e) => globMatcher(workspace, e.glob, options.ignoreCase));
     const allowed = options.except.map((g) => globMatcher(workspace, g, options.ignoreCase));
+    // One test per file first (most files match nothing); the entry is looked for on a match only.
+    const any = pathMatcher(
+      entries.map((e) => e.glob),
+      { ignoreCase: options.ignoreCase },
+    );
     const findings: RawFinding[] = [];
     for (const file of workspace.files) {
+      if (!any(file)) continue;
       const i = matchers.findIndex((m) => m(file));
       if (i < 0 || allowed.some((m) => m(file))) continue;
       const entry = entries[i]!;
