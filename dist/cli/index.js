@@ -19480,10 +19480,11 @@ const MAX_WALK_ENTRIES = 500_000;
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 function listFiles(root, options = {}) {
-    const queries = gitQueries(root, options.untracked ?? true);
+    const queries = gitQueries(root, options);
     if (queries) {
         try {
-            return { files: fromGit(queries.map((args) => git(root, args))), source: 'git' };
+            const answers = queries.map(([kind, args]) => [kind, git(root, args)]);
+            return { files: fromGit(answers), source: 'git' };
         }
         catch {
             // Not a work tree git can read: walk it.
@@ -19493,13 +19494,11 @@ function listFiles(root, options = {}) {
 }
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 async function listFilesAsync(root, options = {}) {
-    const queries = gitQueries(root, options.untracked ?? true);
+    const queries = gitQueries(root, options);
     if (queries) {
         try {
-            return {
-                files: fromGit(await Promise.all(queries.map((args) => gitAsync(root, args)))),
-                source: 'git',
-            };
+            const answers = await Promise.all(queries.map(async ([kind, args]) => [kind, await gitAsync(root, args)]));
+            return { files: fromGit(answers), source: 'git' };
         }
         catch {
             // Not a work tree git can read: walk it.
@@ -19512,31 +19511,37 @@ async function listFilesAsync(root, options = {}) {
  * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
  * threads); and the untracked, non-ignored files.
  */
-function gitQueries(root, untracked) {
+function gitQueries(root, options) {
     if (!(0,external_node_fs_.existsSync)(external_node_path_.join(root, '.git')))
         return undefined;
-    return [
-        ['ls-files', '-z', '-t', '--stage'],
-        ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames'],
-        ...(untracked ? [['ls-files', '-z', '--others', '--exclude-standard']] : []),
-    ];
+    const queries = [['staged', ['ls-files', '-z', '-t', '--stage']]];
+    if (options.deleted ?? true) {
+        queries.push(['deleted', ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames']]);
+    }
+    if (options.untracked ?? true)
+        queries.push(['others', ['ls-files', '-z', '--others', '--exclude-standard']]);
+    return queries;
 }
 /**
  * The file list from the answers to {@link gitQueries}. Submodules (mode 160000) are directories,
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit([staged, deleted, others]) {
+function fromGit(answers) {
+    const answer = (kind) => {
+        const found = answers.find(([k]) => k === kind);
+        return found ? entries(found[1]) : [];
+    };
     const files = new Set();
-    for (const entry of entries(staged)) {
+    for (const entry of answer('staged')) {
         const tab = entry.indexOf('\t');
         if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000')
             continue;
         files.add(entry.slice(tab + 1));
     }
-    for (const name of entries(deleted))
+    for (const name of answer('deleted'))
         files.delete(name);
-    for (const name of others ? entries(others) : [])
+    for (const name of answer('others'))
         if (!name.endsWith('/'))
             files.add(name);
     return [...files].sort(compareStrings);
@@ -23959,6 +23964,8 @@ function parseRawAgainstWorktree(raw) {
     const fields = raw.split('\0');
     const removed = [];
     const entries = [];
+    /** Paths the working tree no longer has (the base's version is among the entries). */
+    const deleted = [];
     for (let i = 0; i < fields.length;) {
         const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
         if (!m)
@@ -23977,8 +23984,10 @@ function parseRawAgainstWorktree(raw) {
             removed.push(first);
         else
             entries.push({ path: first, mode, oid });
+        if (letter === 'D')
+            deleted.push(first);
     }
-    return { removed, entries };
+    return { removed, entries, deleted };
 }
 /**
  * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
@@ -37369,7 +37378,7 @@ async function runCheck(options) {
     // the index.
     const diff = changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
     const workspace = new Workspace(root, {
-        ...(options.files ? {} : { index: await listFilesAsync(root, { untracked: !changedOnly }) }),
+        ...(options.files ? {} : { index: await changeIndex(root, changedOnly, diff) }),
         include: config.include,
         exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
@@ -37500,6 +37509,23 @@ async function runCheck(options) {
         files: workspace.files.length,
         ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
     });
+}
+/**
+ * The file index. On a changed-files scan: what git tracks, and the diff against the working tree
+ * (which stats every file anyway) tells which tracked files the working tree has lost, instead of a
+ * second pass. (A file added after the base and deleted without committing is not in that diff; it
+ * stays listed, and reads as unreadable.)
+ */
+async function changeIndex(root, changedOnly, diff) {
+    if (!changedOnly)
+        return listFilesAsync(root);
+    const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
+    if (!diff)
+        return index;
+    if (raw === undefined)
+        return listFilesAsync(root, { untracked: false });
+    const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
+    return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
 }
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
 function scanChanged(change) {

@@ -152,10 +152,16 @@ export function diffAgainstWorktree(root: string, baseline: string): Promise<Buf
  * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
  * exist only in the working tree, and the base's version of every path whose content differs.
  */
-export function parseRawAgainstWorktree(raw: string): { removed: string[]; entries: BaseEntry[] } {
+export function parseRawAgainstWorktree(raw: string): {
+  removed: string[];
+  entries: BaseEntry[];
+  deleted: string[];
+} {
   const fields = raw.split('\0');
   const removed: string[] = [];
   const entries: BaseEntry[] = [];
+  /** Paths the working tree no longer has (the base's version is among the entries). */
+  const deleted: string[] = [];
   for (let i = 0; i < fields.length; ) {
     const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]!);
     if (!m) continue;
@@ -170,8 +176,9 @@ export function parseRawAgainstWorktree(raw: string): { removed: string[]; entri
     }
     if (letter === 'A') removed.push(first);
     else entries.push({ path: first, mode, oid });
+    if (letter === 'D') deleted.push(first);
   }
-  return { removed, entries };
+  return { removed, entries, deleted };
 }
 
 /**

@@ -1,6 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BaseWorkspace, buildBaseWorkspace, diffAgainstWorktree } from './base-tree.js';
+import {
+  BaseWorkspace,
+  buildBaseWorkspace,
+  diffAgainstWorktree,
+  parseRawAgainstWorktree,
+} from './base-tree.js';
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
 import { assessControls } from './declarations/verdicts.js';
@@ -27,7 +32,7 @@ import {
   silentLogger,
   UsageError,
 } from './types.js';
-import { listFilesAsync } from './workspace/files.js';
+import { type FileIndexResult, listFilesAsync } from './workspace/files.js';
 import { FocusedWorkspace } from './workspace/focus.js';
 import { Workspace } from './workspace/workspace.js';
 
@@ -124,7 +129,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const diff =
     changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
   const workspace = new Workspace(root, {
-    ...(options.files ? {} : { index: await listFilesAsync(root, { untracked: !changedOnly }) }),
+    ...(options.files ? {} : { index: await changeIndex(root, changedOnly, diff) }),
     include: config.include,
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
@@ -280,6 +285,25 @@ interface ScanPlan {
   base?: BaseWorkspace | null;
   /** The head's changed files, for the per-file rules; undefined: they see every file. */
   head?: FocusedWorkspace;
+}
+
+/**
+ * The file index. On a changed-files scan: what git tracks, and the diff against the working tree
+ * (which stats every file anyway) tells which tracked files the working tree has lost, instead of a
+ * second pass. (A file added after the base and deleted without committing is not in that diff; it
+ * stays listed, and reads as unreadable.)
+ */
+async function changeIndex(
+  root: string,
+  changedOnly: boolean,
+  diff: Promise<Buffer | undefined> | undefined,
+): Promise<FileIndexResult> {
+  if (!changedOnly) return listFilesAsync(root);
+  const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
+  if (!diff) return index;
+  if (raw === undefined) return listFilesAsync(root, { untracked: false });
+  const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
+  return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
 }
 
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */

@@ -95,7 +95,17 @@ describe('parseRawAgainstWorktree', () => {
   it('keeps a copy source in place and removes the copy', () => {
     const z = '0'.repeat(40);
     const raw = [`:100644 100644 ${'a'.repeat(40)} ${z} C100`, 'src.txt', 'copy.txt', ''].join('\0');
-    expect(parseRawAgainstWorktree(raw)).toEqual({ removed: ['copy.txt'], entries: [] });
+    expect(parseRawAgainstWorktree(raw)).toEqual({ removed: ['copy.txt'], entries: [], deleted: [] });
+  });
+
+  it('lists what the working tree deleted, with the base version to read', () => {
+    const z = '0'.repeat(40);
+    const raw = [`:100644 000000 ${'b'.repeat(40)} ${z} D`, 'gone.txt', ''].join('\0');
+    expect(parseRawAgainstWorktree(raw)).toEqual({
+      removed: [],
+      entries: [{ path: 'gone.txt', mode: '100644', oid: 'b'.repeat(40) }],
+      deleted: ['gone.txt'],
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveBaseline } from '../../src/core/base-tree.js';
@@ -99,6 +99,16 @@ describe('scan: changed on a pull request', () => {
     const all = await check(dir, base, 'all');
     expect(all.summary.files).toBe(6);
     expect(where(all)).toContain('api-token-committed untracked.py:1 existing');
+  });
+
+  it('leaves a file deleted from the working tree out of the index, as a full scan does', async () => {
+    const { dir, base } = repository();
+    rmSync(path.join(dir, '.github/workflows/old.yml'));
+    const changed = await check(dir, base);
+    const all = await check(dir, base, 'all');
+    expect(changed.summary.files).toBe(4);
+    expect(all.summary.files).toBe(4);
+    expect(where(all).filter((w) => w.includes('old.yml'))).toEqual([]);
   });
 
   it('takes the changed files from the diff when the base commit is not in the checkout', async () => {

@@ -18,6 +18,11 @@ export interface FileIndexResult {
 export interface ListOptions {
   /** Untracked, non-ignored files too (default true); false lists what git tracks only. */
   untracked?: boolean;
+  /**
+   * Leave out index entries deleted from the work tree (default true). A caller that learns the
+   * deletions from its own diff against the work tree passes false and saves a pass over the tree.
+   */
+  deleted?: boolean;
 }
 
 /**
@@ -26,10 +31,11 @@ export interface ListOptions {
  * `.gitignore` on the way. Symbolic links are listed but never followed.
  */
 export function listFiles(root: string, options: ListOptions = {}): FileIndexResult {
-  const queries = gitQueries(root, options.untracked ?? true);
+  const queries = gitQueries(root, options);
   if (queries) {
     try {
-      return { files: fromGit(queries.map((args) => git(root, args))), source: 'git' };
+      const answers = queries.map(([kind, args]): [GitQuery, Buffer] => [kind, git(root, args)]);
+      return { files: fromGit(answers), source: 'git' };
     } catch {
       // Not a work tree git can read: walk it.
     }
@@ -39,13 +45,13 @@ export function listFiles(root: string, options: ListOptions = {}): FileIndexRes
 
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 export async function listFilesAsync(root: string, options: ListOptions = {}): Promise<FileIndexResult> {
-  const queries = gitQueries(root, options.untracked ?? true);
+  const queries = gitQueries(root, options);
   if (queries) {
     try {
-      return {
-        files: fromGit(await Promise.all(queries.map((args) => gitAsync(root, args)))),
-        source: 'git',
-      };
+      const answers = await Promise.all(
+        queries.map(async ([kind, args]): Promise<[GitQuery, Buffer]> => [kind, await gitAsync(root, args)]),
+      );
+      return { files: fromGit(answers), source: 'git' };
     } catch {
       // Not a work tree git can read: walk it.
     }
@@ -53,18 +59,22 @@ export async function listFilesAsync(root: string, options: ListOptions = {}): P
   return { files: walk(root), source: 'walk' };
 }
 
+type GitQuery = 'staged' | 'deleted' | 'others';
+
 /**
  * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
  * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
  * threads); and the untracked, non-ignored files.
  */
-function gitQueries(root: string, untracked: boolean): string[][] | undefined {
+function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] | undefined {
   if (!existsSync(path.join(root, '.git'))) return undefined;
-  return [
-    ['ls-files', '-z', '-t', '--stage'],
-    ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames'],
-    ...(untracked ? [['ls-files', '-z', '--others', '--exclude-standard']] : []),
-  ];
+  const queries: [GitQuery, string[]][] = [['staged', ['ls-files', '-z', '-t', '--stage']]];
+  if (options.deleted ?? true) {
+    queries.push(['deleted', ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames']]);
+  }
+  if (options.untracked ?? true)
+    queries.push(['others', ['ls-files', '-z', '--others', '--exclude-standard']]);
+  return queries;
 }
 
 /**
@@ -72,15 +82,19 @@ function gitQueries(root: string, untracked: boolean): string[][] | undefined {
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit([staged, deleted, others]: Buffer[]): string[] {
+function fromGit(answers: [GitQuery, Buffer][]): string[] {
+  const answer = (kind: GitQuery) => {
+    const found = answers.find(([k]) => k === kind);
+    return found ? entries(found[1]) : [];
+  };
   const files = new Set<string>();
-  for (const entry of entries(staged!)) {
+  for (const entry of answer('staged')) {
     const tab = entry.indexOf('\t');
     if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000') continue;
     files.add(entry.slice(tab + 1));
   }
-  for (const name of entries(deleted!)) files.delete(name);
-  for (const name of others ? entries(others) : []) if (!name.endsWith('/')) files.add(name);
+  for (const name of answer('deleted')) files.delete(name);
+  for (const name of answer('others')) if (!name.endsWith('/')) files.add(name);
   return [...files].sort(compareStrings);
 }
 
