@@ -62,6 +62,25 @@ function timeRuns(label, runs, fn) {
   return m;
 }
 
+/** Runs each labelled function once per round, `runs` rounds; the median time of each. */
+function timeInTurns(runs, labelled) {
+  const times = labelled.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    labelled.forEach(([, fn], j) => {
+      const t0 = process.hrtime.bigint();
+      fn();
+      times[j].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
+  }
+  return labelled.map(([label], j) => {
+    const m = median(times[j]);
+    console.error(
+      `  ${label}: median ${m.toFixed(0)} ms over ${runs} (${times[j].map((t) => t.toFixed(0)).join(', ')})`,
+    );
+    return m;
+  });
+}
+
 function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, encoding: 'utf8', ...options });
   if (r.error) throw r.error;
@@ -137,10 +156,20 @@ function main() {
   execFileSync('sync');
   run(NODE, [CLI, 'check', REPO, '--format', 'json', '--output', out, '--fail-on', 'never']);
   console.error('controlgate');
-  const full = timeRuns('full check', RUNS, () => {
+  const fullCheck = () => {
     const r = run(NODE, [CLI, 'check', REPO, '--format', 'json', '--output', out, '--fail-on', 'never']);
     if (r.status !== 0) throw new Error(`full check exited ${r.status}: ${r.stderr}`);
-  });
+  };
+  // The full check and ripgrep run in turns, so that the ratio between them does not depend on
+  // when, in a run of several minutes, the shared machine was busy.
+  const hasRg = spawnSync('rg', ['--version']).status === 0;
+  const rgArgs = ['--no-messages', '--count-matches', '--hidden', '-e', RG_PATTERNS.join('|'), '.'];
+  const [full, rg] = hasRg
+    ? timeInTurns(RUNS, [
+        ['full check', fullCheck],
+        ['rg', () => run('rg', rgArgs, { cwd: REPO })],
+      ])
+    : [timeRuns('full check', RUNS, fullCheck), undefined];
   const report = JSON.parse(readFileSync(out, 'utf8'));
   rows.push([
     'controlgate full check (CLI, JSON out)',
@@ -198,10 +227,7 @@ function main() {
   rows.push(['peak RSS of the full check', undefined, `${peakMb.toFixed(0)} MB`]);
 
   console.error('peers');
-  let rg;
-  if (spawnSync('rg', ['--version']).status === 0) {
-    const args = ['--no-messages', '--count-matches', '--hidden', '-e', RG_PATTERNS.join('|'), '.'];
-    rg = timeRuns('rg', RUNS, () => run('rg', args, { cwd: REPO }));
+  if (rg !== undefined) {
     rows.push([
       'rg, equivalent secret/TLS patterns (floor)',
       rg,
