@@ -47954,11 +47954,13 @@ class GitRepository {
         // without either it would only say no, so it is not started.
         if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir))
             return undefined;
-        const inside = run(dir, ['rev-parse', '--is-inside-work-tree']);
-        if (inside?.toString().trim() !== 'true')
+        // One process: "true" (or "false" inside .git), then the prefix (empty at the top).
+        const [inside, prefix = ''] = (run(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix']) ?? '')
+            .toString()
+            .split('\n');
+        if (inside?.trim() !== 'true')
             return undefined;
-        const prefix = run(dir, ['rev-parse', '--show-prefix'])?.toString().trim() ?? '';
-        return new GitRepository(dir, prefix);
+        return new GitRepository(dir, prefix.trim());
     }
     /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
     resolveCommit(ref) {
