@@ -160,11 +160,13 @@ export function makePullRequest(dir, changed = 50) {
         ? `.github/workflows/ci-${i}.yml`
         : `src/area-${i}/mod-0/file-${i}.${['js', 'ts', 'py', 'go'][i % 4]}`;
     const abs = path.join(dir, rel);
-    if (!existsSync(abs)) writeFileSync(abs, '');
+    // A small tree may not have this source file: the pull request then adds it.
+    mkdirSync(path.dirname(abs), { recursive: true });
     const comment = /\.(yml|py)$/.test(rel) ? '#' : '//';
     writeFileSync(abs, `${comment} changed by the pull request ${i}\n`, { flag: 'a' });
   }
-  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-am', 'pr');
+  git('add', '-A');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-m', 'pr');
   return git('rev-parse', 'main').toString().trim();
 }
 
