@@ -30,5 +30,6 @@ export function pathMatcher(
 
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 export function isLiteralPath(glob: string): boolean {
-  return !picomatch.scan(glob).isGlob && !glob.includes('\\');
+  const scanned = picomatch.scan(glob);
+  return !scanned.isGlob && !scanned.negated && !glob.includes('\\');
 }
