@@ -52794,7 +52794,8 @@ function pathMatcher(patterns, options = {}) {
 }
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 function isLiteralPath(glob) {
-    return !picomatch.scan(glob).isGlob && !glob.includes('\\');
+    const scanned = picomatch.scan(glob);
+    return !scanned.isGlob && !scanned.negated && !glob.includes('\\');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
@@ -52858,7 +52859,7 @@ class Workspace {
             this.indexSource = 'given';
         }
         else {
-            const listed = options.index ?? listFiles(this.root, { untracked: options.untracked ?? true });
+            const listed = options.index ?? listFiles(this.root);
             files = listed.files;
             this.indexSource = listed.source;
         }
@@ -65451,6 +65452,7 @@ function normalizeLocation(loc) {
  * once whichever view asks first.
  */
 
+
 class FocusedWorkspace extends Workspace {
     whole;
     focus;
@@ -65458,7 +65460,7 @@ class FocusedWorkspace extends Workspace {
     constructor(whole, files) {
         const listed = [...new Set(files)].filter((f) => whole.has(f));
         super(whole.root, {
-            files: listed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+            files: listed.sort(compareStrings),
             maxFileBytes: whole.maxFileBytes,
         });
         this.whole = whole;
@@ -65492,12 +65494,6 @@ class FocusedWorkspace extends Workspace {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/rule-run.js
-/**
- * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
- * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
- * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
- * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
- */
 
 
 
@@ -65991,11 +65987,10 @@ async function runCheck(options) {
         if (kind)
             policyRules.set(r.id, kind);
     }
-    const scan = await scanScope(workspace, options.change, { ...config, ...(diff ? { diff } : {}) }, log);
+    const scan = await scanScope(workspace, options.change, config, diff, log);
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
-    const ordered = [...rules].sort((a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND));
     const skipped = [];
-    const entries = ordered.map((rule) => {
+    const entries = rules.map((rule) => {
         const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
         if (notApplicable)
             skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
@@ -66020,7 +66015,10 @@ async function runCheck(options) {
             alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
             // The same rules and settings over the base tree, minus the ones judged without it.
             async evaluateBase(base) {
-                const focused = scan.head && base instanceof BaseWorkspace ? focusBase(base) : undefined;
+                // The base side of the change, for the per-file rules.
+                const focused = scan.head && base instanceof BaseWorkspace
+                    ? new FocusedWorkspace(base, base.changed.base)
+                    : undefined;
                 const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
                 await baseRun.evaluateAll(entries.filter(({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes'), LAST_KIND);
                 dedupeFingerprints(baseRun.findings);
@@ -66117,14 +66115,14 @@ function scanChanged(change) {
  * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
  * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
  */
-async function scanScope(workspace, change, config, log) {
+async function scanScope(workspace, change, selection, diff, log) {
     if (!scanChanged(change))
         return {};
     const base = change.baseline
         ? ((await buildBaseWorkspace(workspace, change.baseline, {
-            include: config.include,
-            exclude: config.exclude,
-            ...(config.diff ? { diff: config.diff } : {}),
+            include: selection.include,
+            exclude: selection.exclude,
+            ...(diff ? { diff } : {}),
         })) ?? null)
         : undefined;
     const paths = base ? base.changed.head : change.diff?.paths();
@@ -66135,10 +66133,6 @@ async function scanScope(workspace, change, config, log) {
     const head = new FocusedWorkspace(workspace, paths);
     log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
     return { ...(base !== undefined ? { base } : {}), head };
-}
-/** The base tree's side of the change, for the per-file rules of the base run. */
-function focusBase(base) {
-    return new FocusedWorkspace(base, base.changed.base);
 }
 function toRaw(p) {
     const { kind: _kind, ...raw } = p;

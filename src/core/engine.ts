@@ -162,13 +162,10 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     if (kind) policyRules.set(r.id, kind);
   }
 
-  const scan = await scanScope(workspace, options.change, { ...config, ...(diff ? { diff } : {}) }, log);
+  const scan = await scanScope(workspace, options.change, config, diff, log);
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
-  const ordered = [...rules].sort(
-    (a, b) => Number(a.check.kind === LAST_KIND) - Number(b.check.kind === LAST_KIND),
-  );
   const skipped: string[] = [];
-  const entries = ordered.map((rule) => {
+  const entries = rules.map((rule) => {
     const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
     if (notApplicable) skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
     return { rule, notApplicable };
@@ -193,7 +190,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
         alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
         // The same rules and settings over the base tree, minus the ones judged without it.
         async evaluateBase(base) {
-          const focused = scan.head && base instanceof BaseWorkspace ? focusBase(base) : undefined;
+          // The base side of the change, for the per-file rules.
+          const focused =
+            scan.head && base instanceof BaseWorkspace
+              ? new FocusedWorkspace(base, base.changed.base)
+              : undefined;
           const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
           await baseRun.evaluateAll(
             entries.filter(
@@ -319,15 +320,16 @@ function scanChanged(change: ChangeOptions | undefined): change is ChangeOptions
 async function scanScope(
   workspace: Workspace,
   change: ChangeOptions | undefined,
-  config: { include: string[]; exclude: string[]; diff?: Promise<Buffer | undefined> },
+  selection: { include: string[]; exclude: string[] },
+  diff: Promise<Buffer | undefined> | undefined,
   log: Logger,
 ): Promise<ScanPlan> {
   if (!scanChanged(change)) return {};
   const base = change.baseline
     ? ((await buildBaseWorkspace(workspace, change.baseline, {
-        include: config.include,
-        exclude: config.exclude,
-        ...(config.diff ? { diff: config.diff } : {}),
+        include: selection.include,
+        exclude: selection.exclude,
+        ...(diff ? { diff } : {}),
       })) ?? null)
     : undefined;
   const paths = base ? base.changed.head : change.diff?.paths();
@@ -340,11 +342,6 @@ async function scanScope(
     `scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`,
   );
   return { ...(base !== undefined ? { base } : {}), head };
-}
-
-/** The base tree's side of the change, for the per-file rules of the base run. */
-function focusBase(base: BaseWorkspace): FocusedWorkspace {
-  return new FocusedWorkspace(base, base.changed.base);
 }
 
 function toRaw(p: DeclarationProblem): RawFinding {

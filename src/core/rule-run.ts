@@ -4,7 +4,6 @@
  * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
-
 import type { Config } from './config.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';

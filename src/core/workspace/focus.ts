@@ -6,6 +6,7 @@
  * once whichever view asks first.
  */
 
+import { compareStrings } from './files.js';
 import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace.js';
 import type { YamlResult } from './yaml.js';
 
@@ -19,7 +20,7 @@ export class FocusedWorkspace extends Workspace {
   ) {
     const listed = [...new Set(files)].filter((f) => whole.has(f));
     super(whole.root, {
-      files: listed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      files: listed.sort(compareStrings),
       maxFileBytes: whole.maxFileBytes,
     });
     this.focus = new Set(this.files);

@@ -52,8 +52,6 @@ export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** Use this file list instead of indexing the tree (tests, base trees). */
   files?: string[];
-  /** In a git work tree, index untracked (not ignored) files too. Default true. */
-  untracked?: boolean;
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
 }
@@ -91,7 +89,7 @@ export class Workspace {
       files = [...options.files];
       this.indexSource = 'given';
     } else {
-      const listed = options.index ?? listFiles(this.root, { untracked: options.untracked ?? true });
+      const listed = options.index ?? listFiles(this.root);
       files = listed.files;
       this.indexSource = listed.source;
     }
