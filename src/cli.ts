@@ -1,3 +1,8 @@
 import { main } from './cli/main.js';
+import { isSliceWorker, serveSlices } from './core/slices.js';
+import { tuneHeap } from './heap.js';
 
-process.exitCode = await main(process.argv.slice(2));
+tuneHeap();
+// The bundle is also the slice workers' script: started as one, it serves slices instead of running.
+if (isSliceWorker()) serveSlices();
+else process.exitCode = await main(process.argv.slice(2), undefined, { workerScript: import.meta.url });

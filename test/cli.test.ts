@@ -55,6 +55,14 @@ describe('controlgate CLI', () => {
     expect(r.stderr).toBe('controlgate: --format must be one of text, json, sarif, markdown; got "xml"\n');
   });
 
+  it.each(['0', '65', '1.5', 'two', ''])('exits 2 for --jobs %j', async (jobs) => {
+    expect(await cli('check', '.', '--jobs', jobs)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `controlgate: --jobs must be a whole number from 1 to 64; got "${jobs}"\n`,
+    });
+  });
+
   it('exits 2 naming file, pointer and expectation for a broken user rule', async () => {
     const rules = repo({
       'bad-rule.yml':

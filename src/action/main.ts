@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { cachedGitHubApi } from '../core/github-api.js';
 import { type Logger, type Report, runCheck, UsageError } from '../core/index.js';
 import type { GateScope } from '../core/pr.js';
+import type { SliceThreads } from '../core/slices.js';
 import { type ActionEvent, readEvent } from './event.js';
 import type { ApiClient } from './github.js';
 import { createActionsLogger, infoVerbatim } from './logger.js';
@@ -13,6 +14,8 @@ import { defaultSinks, type Sink, type SinkContext, writeSinks } from './sinks.j
 export interface RunOptions {
   /** The sinks to write, in order (default {@link defaultSinks}). */
   sinks?: Sink[];
+  /** Worker threads for the per-file rules over a large tree (the bundle passes its own entry). */
+  threads?: SliceThreads;
 }
 
 /**
@@ -41,7 +44,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         })
       : undefined;
     for (const note of pr?.notes ?? []) core.info(`controlgate: ${note}`);
-    const report = await check(settings, logger, { event, scope, pr, client });
+    const report = await check(settings, logger, { event, scope, pr, client, threads: options.threads });
     const context: SinkContext = {
       settings,
       env,
@@ -86,15 +89,17 @@ interface CheckContext {
   scope: GateScope;
   pr: PullRequestRun | undefined;
   client: ApiClient | undefined;
+  threads: SliceThreads | undefined;
 }
 
 function check(
   settings: Settings,
   logger: Logger,
-  { event, scope, pr, client }: CheckContext,
+  { event, scope, pr, client, threads }: CheckContext,
 ): Promise<Report> {
   return runCheck({
     root: settings.root,
+    ...(threads ? { threads } : {}),
     ruleDirs: settings.ruleDirs,
     logger,
     ...(settings.configPath ? { configPath: settings.configPath } : {}),

@@ -6,6 +6,7 @@ import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
 import { GitRepository } from '../core/git.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
+import { sliceThreads } from '../core/slices.js';
 import { type FailOn, type Logger, type RequireDeclarations, SEVERITIES, UsageError } from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
@@ -42,6 +43,9 @@ Options for check:
   --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
   --require-declarations <r>  none | technological (default: config, else none)
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
+  --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
+                    (default: one per CPU, at most 4; 1: no worker threads)
+  --verbose         print what the check does (index, threads) on stderr
   --color/--no-color  force or disable colours in the text report (default: on for a terminal)
 
 Options for init:
@@ -67,10 +71,15 @@ const processIo: Io = {
   isTTY: Boolean(process.stdout.isTTY),
 };
 
+export interface MainOptions {
+  /** The script slice workers start from (the bundle's own entry); absent: no worker threads. */
+  workerScript?: string | URL;
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo, options: MainOptions = {}): Promise<number> {
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, io, options);
   } catch (err) {
     if (err instanceof UsageError || isArgError(err)) {
       io.stderr(`controlgate: ${(err as Error).message}\n`);
@@ -83,7 +92,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
+async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -103,6 +112,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       'no-fail-on-gap': { type: 'boolean' },
       'require-declarations': { type: 'string' },
       'default-branch': { type: 'string' },
+      jobs: { type: 'string' },
+      verbose: { type: 'boolean' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -124,7 +135,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'check': {
       if (rest.length > 1) throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
-      return check(rest[0] ?? '.', values, io);
+      return check(rest[0] ?? '.', values, io, options);
     }
     case 'init': {
       if (rest.length > 1) throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
@@ -165,19 +176,23 @@ interface CheckValues {
   'no-fail-on-gap'?: boolean;
   'require-declarations'?: string;
   'default-branch'?: string;
+  jobs?: string;
+  verbose?: boolean;
   color?: boolean;
   'no-color'?: boolean;
 }
 
-async function check(dir: string, values: CheckValues, io: Io): Promise<number> {
+async function check(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
   }
   const failOn = parseFailOn(values['fail-on']);
   const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
+  const jobs = parseJobs(values.jobs);
+  const threads = options.workerScript ? sliceThreads(options.workerScript, jobs) : undefined;
   const logger: Logger = {
-    debug() {},
+    debug: values.verbose ? (m) => io.stderr(`debug: ${m}\n`) : () => {},
     info() {},
     warning: (m) => io.stderr(`warning: ${m}\n`),
     error: (m) => io.stderr(`error: ${m}\n`),
@@ -195,6 +210,7 @@ async function check(dir: string, values: CheckValues, io: Io): Promise<number> 
     ...(values['no-fail-on-gap'] ? { failOnGap: false } : values['fail-on-gap'] ? { failOnGap: true } : {}),
     ...(requireDeclarations ? { requireDeclarations } : {}),
     ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
+    ...(threads ? { threads } : {}),
     logger,
   });
   const color = values['no-color']
@@ -259,6 +275,15 @@ function parseRequireDeclarations(value: string | undefined): RequireDeclaration
     throw new UsageError(`--require-declarations must be none or technological; got "${value}"`);
   }
   return value;
+}
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64) {
+    throw new UsageError(`--jobs must be a whole number from 1 to 64; got "${value}"`);
+  }
+  return jobs;
 }
 
 function parseFailOn(value: string | undefined): FailOn | undefined {

@@ -21,6 +21,7 @@ import { type ChangeOptions, judgeChange } from './pr.js';
 import { buildReport } from './report.js';
 import { RuleRun } from './rule-run.js';
 import { loadRules } from './rules/load.js';
+import type { SliceThreads } from './slices.js';
 import { triage } from './triage.js';
 import {
   type FailOn,
@@ -80,6 +81,8 @@ export interface CheckOptions {
   change?: ChangeOptions;
   /** Read access to repository settings for the `github.*` rules; without it they are unverifiable. */
   github?: GitHubApi;
+  /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
+  threads?: SliceThreads;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -100,6 +103,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`path not found or not a directory: ${options.root}`);
   }
+  // The index does not depend on the policy: git lists the tree while the policy and rules load.
+  const changedOnly = scanChanged(options.change);
+  // The change's diff against the working tree is another pass over the tree: it runs alongside
+  // the index.
+  const diff =
+    changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
+  const index = options.files ? undefined : changeIndex(root, changedOnly, diff);
+  // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
+  index?.catch(() => {});
   const policy = loadPolicy({ ...pick(options), root, logger: log });
   const config = policy.active.config;
   const builtin = options.builtinRules !== false;
@@ -121,15 +133,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
   const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
   const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
-  // The change's files are what git tracks (as `git diff` sees them): files that earlier steps left
-  // untracked (build output) are not part of a pull request, and not worth a walk of the tree.
-  const changedOnly = scanChanged(options.change);
-  // The change's diff against the working tree is another pass over the tree: it runs alongside
-  // the index.
-  const diff =
-    changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
   const workspace = new Workspace(root, {
-    ...(options.files ? {} : { index: await changeIndex(root, changedOnly, diff) }),
+    ...(index ? { index: await index } : {}),
     include: config.include,
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
@@ -163,7 +168,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
 
   const scan = await scanScope(workspace, options.change, config, diff, log);
-  const run = new RuleRun(config, workspace, context, log, options.github, scan.head);
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
   const skipped: string[] = [];
   const entries = rules.map((rule) => {
     const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
@@ -289,10 +294,11 @@ interface ScanPlan {
 }
 
 /**
- * The file index. On a changed-files scan: what git tracks, and the diff against the working tree
- * (which stats every file anyway) tells which tracked files the working tree has lost, instead of a
- * second pass. (A file added after the base and deleted without committing is not in that diff; it
- * stays listed, and reads as unreadable.)
+ * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
+ * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
+ * of the tree), and the diff against the working tree (which stats every file anyway) tells which
+ * tracked files the working tree has lost, instead of a second pass. (A file added after the base
+ * and deleted without committing is not in that diff; it stays listed, and reads as unreadable.)
  */
 async function changeIndex(
   root: string,

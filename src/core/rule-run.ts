@@ -5,17 +5,28 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 import type { Config } from './config.js';
+import { runEvaluator } from './evaluate-rule.js';
+import { policyKind } from './evaluators/policy/policy.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import { createFinding, helpUri } from './finding.js';
-import { type GitHubApi, UnverifiableError } from './github-api.js';
+import type { GitHubApi } from './github-api.js';
+import {
+  CHUNK_FILES,
+  evaluateSlice,
+  SLICE_POLICY,
+  type SliceOutcome,
+  SlicePool,
+  type SliceThreads,
+  sliceCount,
+  sliceFiles,
+  takeSlice,
+} from './slices.js';
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleSummary } from './types.js';
-import { FocusedWorkspace } from './workspace/focus.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
 
-/** Files per slice when per-file rules run slice by slice (see {@link RuleRun.evaluateAll}). */
-export const CHUNK_FILES = 2000;
+export { CHUNK_FILES };
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
 export interface RuleEntry {
@@ -37,50 +48,134 @@ export class RuleRun {
     private readonly github?: GitHubApi,
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     private readonly focused?: Workspace,
+    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
+    private readonly threads?: SliceThreads,
   ) {}
 
   /**
    * Evaluates rules in order, with one exception that changes nothing in the results: over a large
    * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
    * slice's texts are released), after the other rules, so memory follows the slice and not the
-   * repository. `last` runs after everything else within its slice (it reports what the others could
-   * not parse).
+   * repository; slice workers, when given, take slices alongside this thread. `last` runs after
+   * everything else within its slice (it reports what the others could not parse).
    */
   async evaluateAll(entries: readonly RuleEntry[], last?: string): Promise<void> {
     const chunked = !this.focused && this.workspace.files.length > CHUNK_FILES;
     const perFile = (e: RuleEntry) => chunked && getEvaluator(e.rule.check.kind)?.scope === 'file';
     const isLast = (e: RuleEntry) => e.rule.check.kind === last;
     const whole = entries.filter((e) => !perFile(e));
-    for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
-      await this.evaluate(e.rule, e.notApplicable);
-    }
     const sliced = entries.filter(perFile);
-    if (sliced.length === 0) return;
     const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
       const summary = this.begin(e.rule, e.notApplicable);
-      return summary ? [{ rule: e.rule, summary, raw: [] as RawFinding[], failed: false }] : [];
+      return summary ? [{ rule: e.rule, summary, slices: [] as SliceOutcome[] }] : [];
     });
-    const files = this.workspace.files;
-    for (let i = 0; i < files.length; i += CHUNK_FILES) {
-      const slice = files.slice(i, i + CHUNK_FILES);
-      const view = new FocusedWorkspace(this.workspace, slice);
-      for (const a of active) {
-        if (a.failed) continue;
-        const raw = await this.call(a.rule, a.summary, view);
-        if (raw) a.raw.push(...raw);
-        else a.failed = true;
+    const shared = active.filter((a) => !getEvaluator(a.rule.check.kind)?.mainThread);
+    const own = active.filter((a) => getEvaluator(a.rule.check.kind)?.mainThread);
+    const count = sliceCount(this.workspace.files.length);
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    // Workers start first: they load while this thread evaluates the rules that read across files.
+    const pool = this.startWorkers(
+      shared.map((a) => a.rule),
+      next,
+      count,
+    );
+    try {
+      for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
+        await this.evaluate(e.rule, e.notApplicable);
       }
-      this.workspace.release(slice);
+      if (active.length === 0) return;
+      const byslice = await this.sharedSlices(
+        shared.map((a) => a.rule),
+        next,
+        count,
+        pool,
+      );
+      const policy: PolicyProblems = {
+        ...SLICE_POLICY,
+        ...(this.policy.base ? { base: this.policy.base } : {}),
+      };
+      const ownRules = own.map((a) => a.rule);
+      for (let slice = 0; slice < count; slice++) {
+        const outcomes = byslice.get(slice) ?? [];
+        if (own.length > 0) {
+          const files = sliceFiles(this.workspace.files, slice);
+          outcomes.push(...(await evaluateSlice(this.workspace, files, ownRules, policy, this.github)));
+        }
+        for (const [i, a] of [...shared, ...own].entries()) a.slices.push(outcomes[i]!);
+      }
+    } finally {
+      pool?.stop();
     }
-    for (const a of active) if (!a.failed) this.append(a.rule, a.summary, a.raw);
+    for (const a of active) {
+      // The engine's problems of a policy rule belong to the rule once, not to each slice.
+      const kind = policyKind(a.rule.check.kind);
+      const raw: RawFinding[] = kind ? this.policy.of(kind) : [];
+      const failed = a.slices.find((o) => 'error' in o);
+      if (failed) this.fail(a.rule, a.summary, failed);
+      else this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
+    }
+  }
+
+  private startWorkers(rules: Rule[], next: Int32Array, count: number): SlicePool | undefined {
+    if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2) return undefined;
+    return new SlicePool(this.threads.spawn, this.threads.count, {
+      root: this.workspace.root,
+      maxFileBytes: this.workspace.maxFileBytes,
+      files: this.workspace.files,
+      rules,
+      next: next.buffer as SharedArrayBuffer,
+    });
+  }
+
+  /**
+   * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
+   * then gathers the workers' and evaluates any slice a worker took but never delivered.
+   */
+  private async sharedSlices(
+    rules: Rule[],
+    next: Int32Array,
+    count: number,
+    pool: SlicePool | undefined,
+  ): Promise<Map<number, SliceOutcome[]>> {
+    const byslice = new Map<number, SliceOutcome[]>();
+    if (rules.length === 0) return byslice;
+    const files = this.workspace.files;
+    const evaluate = (slice: number) =>
+      evaluateSlice(this.workspace, sliceFiles(files, slice), rules, SLICE_POLICY, this.github);
+    for (let slice = takeSlice(next, count); slice >= 0; slice = takeSlice(next, count)) {
+      byslice.set(slice, await evaluate(slice));
+    }
+    if (pool) {
+      const delivered = await pool.collect(count, new Set(byslice.keys()));
+      // In slice order, after this thread's own: the first problem recorded per file wins, and every
+      // file belongs to one slice, so which thread took which slice changes nothing.
+      for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
+        byslice.set(r.slice, r.outcomes);
+        for (const p of r.problems) this.workspace.reportProblem(p);
+      }
+      this.log.debug(
+        `per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
+          (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''),
+      );
+    }
+    for (let slice = 0; slice < count; slice++) {
+      if (!byslice.has(slice)) byslice.set(slice, await evaluate(slice));
+    }
+    return byslice;
   }
 
   async evaluate(rule: Rule, notApplicable: boolean): Promise<void> {
     const summary = this.begin(rule, notApplicable);
     if (!summary) return;
     const scoped = this.focused && getEvaluator(rule.check.kind)?.scope === 'file';
-    const raw = await this.call(rule, summary, scoped ? this.focused! : this.workspace);
-    if (raw) this.append(rule, summary, raw);
+    const outcome = await runEvaluator(
+      rule,
+      scoped ? this.focused! : this.workspace,
+      this.policy,
+      this.github,
+    );
+    if ('error' in outcome) this.fail(rule, summary, outcome);
+    else this.append(rule, summary, outcome.raw);
   }
 
   /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
@@ -117,35 +212,16 @@ export class RuleRun {
     return summary;
   }
 
-  /** Runs the evaluator over `workspace`; undefined when it failed (recorded in the summary). */
-  private async call(
-    rule: Rule,
-    summary: RuleSummary,
-    workspace: Workspace,
-  ): Promise<readonly RawFinding[] | undefined> {
-    const evaluator = getEvaluator(rule.check.kind);
-    try {
-      if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);
-      return await evaluator.evaluate({
-        rule,
-        options: rule.check.with ?? {},
-        workspace,
-        policy: this.policy,
-        ...(this.github ? { github: this.github } : {}),
-      });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
-      // which permission would help. It is no rule error and raises no warning of its own.
-      if (err instanceof UnverifiableError) {
-        summary.result = 'unverifiable';
-        summary.detail = message;
-        return undefined;
-      }
-      summary.result = 'error';
-      this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${message}` });
-      return undefined;
+  private fail(rule: Rule, summary: RuleSummary, outcome: { error: string; unverifiable: boolean }): void {
+    // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
+    // which permission would help. It is no rule error and raises no warning of its own.
+    if (outcome.unverifiable) {
+      summary.result = 'unverifiable';
+      summary.detail = outcome.error;
+      return;
     }
+    summary.result = 'error';
+    this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
   }
 
   private append(rule: Rule, summary: RuleSummary, raw: readonly RawFinding[]): void {

@@ -1,20 +1,32 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/core/engine.js';
+import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { CHUNK_FILES } from '../../src/core/rule-run.js';
+import {
+  type SliceJob,
+  type SliceWorker,
+  serveJob,
+  sliceCount,
+  takeSlice,
+  type WorkerMessage,
+} from '../../src/core/slices.js';
+import type { Logger, Report } from '../../src/core/types.js';
+import { scratchRepo } from '../helpers/git-repo.js';
 
 const TOKEN = 'ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo';
+const TOTAL = CHUNK_FILES * 2 + 100;
 
 /** A tree larger than two slices: findings in the first slice, a later slice and the last, partial one. */
-function largeTree(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'cg-slices-'));
-  const total = CHUNK_FILES * 2 + 100;
+function largeTree(root = mkdtempSync(path.join(tmpdir(), 'cg-slices-'))): string {
   mkdirSync(path.join(root, 'f'));
-  for (let i = 0; i < total; i++) {
-    const secret = i === 0 || i === total - 1 ? `TOKEN = "${TOKEN}"\n` : '';
-    writeFileSync(path.join(root, 'f', `${String(i).padStart(5, '0')}.py`), `x = ${i}\n${secret}`);
+  for (let i = 0; i < TOTAL; i++) {
+    const secret = i === 0 || i === TOTAL - 1 ? `TOKEN = "${TOKEN}"\n` : '';
+    // One reasonless inline ignore in the middle slice.
+    const ignore = i === CHUNK_FILES + 7 ? '# controlgate: ignore[api-token-committed]\n' : '';
+    writeFileSync(path.join(root, 'f', `${String(i).padStart(5, '0')}.py`), `x = ${i}\n${secret}${ignore}`);
   }
   // `.github/` sorts before `f/`; `g/` after it, in the last slice.
   mkdirSync(path.join(root, '.github', 'workflows'), { recursive: true });
@@ -24,26 +36,95 @@ function largeTree(): string {
   return root;
 }
 
+const RULES = ['api-token-committed', 'unparsable-file', 'inline-ignore-invalid'];
+const EXPECTED = [
+  'api-token-committed f/00000.py:2',
+  `api-token-committed f/0${TOTAL - 1}.py:2`,
+  `inline-ignore-invalid f/0${CHUNK_FILES + 7}.py:2`,
+  'unparsable-file .github/workflows/broken.yml:3',
+  'unparsable-file g/tool/action.yml:3',
+];
+
+const located = (report: Report) =>
+  report.findings.map((f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine}`).sort();
+
+function debugLog(lines: string[]): Logger {
+  return { debug: (m) => lines.push(m), info() {}, warning() {}, error() {} };
+}
+
+/**
+ * A slice worker in this thread: on its job it takes the first slice at once (so it always takes
+ * one), then serves slices like a real worker; `fail` makes it fail after taking that slice instead.
+ */
+function inThreadWorker(fail?: string): SliceWorker {
+  const events = new EventEmitter();
+  return {
+    postMessage(job: SliceJob) {
+      if (fail) {
+        takeSlice(new Int32Array(job.next), sliceCount(job.files.length));
+        setImmediate(() => events.emit('error', new Error(fail)));
+        return;
+      }
+      void serveJob(job, (m: WorkerMessage) => events.emit('message', structuredClone(m)));
+    },
+    on(event: string, listener: (...args: unknown[]) => void) {
+      events.on(event, listener);
+      return this;
+    },
+    terminate() {},
+  } as SliceWorker;
+}
+
 describe('per-file rules over a large tree, slice by slice', () => {
+  const root = largeTree();
+  const check = (more: Partial<CheckOptions> = {}) =>
+    runCheck({ root, onlyRules: RULES, failOnGap: false, ...more });
+
   it('reports every file of every slice, the unparsable ones included', async () => {
-    const root = largeTree();
-    const report = await runCheck({
-      root,
-      onlyRules: ['api-token-committed', 'unparsable-file'],
-      failOnGap: false,
-    });
-    expect(report.summary.files).toBe(CHUNK_FILES * 2 + 102);
-    expect(
-      report.findings.map((f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine}`).sort(),
-    ).toEqual([
-      'api-token-committed f/00000.py:2',
-      `api-token-committed f/0${CHUNK_FILES * 2 + 99}.py:2`,
-      'unparsable-file .github/workflows/broken.yml:3',
-      'unparsable-file g/tool/action.yml:3',
-    ]);
+    const report = await check();
+    expect(report.summary.files).toBe(TOTAL + 2);
+    expect(located(report)).toEqual(EXPECTED);
     expect(report.rules.map((r) => `${r.id} ${r.result} ${r.findings}`)).toEqual([
       'api-token-committed fail 2',
+      'inline-ignore-invalid fail 1',
       'unparsable-file fail 2',
+    ]);
+  }, 60_000);
+
+  it('gives the same report when a worker thread takes slices', async () => {
+    const alone = await check();
+    const log: string[] = [];
+    const shared = await check({
+      threads: { spawn: () => inThreadWorker(), count: 1 },
+      logger: debugLog(log),
+    });
+    expect(JSON.stringify(shared.findings)).toBe(JSON.stringify(alone.findings));
+    expect(shared.rules).toEqual(alone.rules);
+    const line = log.find((l) => l.startsWith('per-file rules:'));
+    expect(line).toMatch(/^per-file rules: 3 slices, [123] on 1 worker thread\(s\)$/);
+  }, 60_000);
+
+  it('evaluates the slices a failed worker took', async () => {
+    const log: string[] = [];
+    const report = await check({
+      threads: { spawn: () => inThreadWorker('worker ran out of memory'), count: 1 },
+      logger: debugLog(log),
+    });
+    expect(located(report)).toEqual(EXPECTED);
+    expect(log).toContain(
+      'per-file rules: 3 slices, 0 on 1 worker thread(s); worker failed: worker ran out of memory',
+    );
+  }, 60_000);
+
+  it('reports a policy change once, not once per slice', async () => {
+    const repo = scratchRepo();
+    largeTree(repo.dir);
+    const files: Record<string, string> = { '.controlgate.yml': 'fail-on: high\n' };
+    const base = repo.commit(files, 'base');
+    repo.commit({ '.controlgate.yml': 'fail-on: critical\n' }, 'raise fail-on');
+    const report = await runCheck({ root: repo.dir, base, onlyRules: ['policy-change'], failOnGap: false });
+    expect(report.findings.map((f) => `${f.location?.path}:${f.location?.startLine} ${f.message}`)).toEqual([
+      '.controlgate.yml:1 Policy change: fail-on is raised from high to critical.',
     ]);
   }, 60_000);
 });

@@ -1,7 +1,19 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/core/rules/load.js';
+import {
+  evaluateSlice,
+  SLICE_POLICY,
+  type SliceJob,
+  sliceFiles,
+  sliceThreads,
+  type WorkerMessage,
+} from '../../src/core/slices.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import {
   type ActionRun,
@@ -14,9 +26,10 @@ import {
 } from '../helpers/run-action.js';
 
 // Every test runs the bundle the Action ships, so it is rebuilt once from the current sources.
+let entry = '';
 beforeAll(() => {
   execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  snapshotBundle();
+  entry = snapshotBundle();
 }, 180_000);
 
 afterAll(removeTempDirs);
@@ -481,4 +494,112 @@ describe('Action: declarations', () => {
     });
     expect(off.code).toBe(0);
   });
+});
+
+describe('worker threads over a large tree', () => {
+  // Three slices of per-file rules: secrets in the first and the last, a broken workflow.
+  const files: Record<string, string> = { '.github/workflows/broken.yml': 'on: push\njobs: [unclosed\n' };
+  for (let i = 0; i < 4100; i++) {
+    files[`src/m${String(i).padStart(4, '0')}.py`] =
+      i === 0 || i === 4099 ? 'TOKEN = "ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo"\n' : `x = ${i}\n`;
+  }
+  const cli = (tree: string, jobs: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        path.join(path.dirname(entry), 'cli.js'),
+        'check',
+        tree,
+        '--format',
+        'json',
+        '--jobs',
+        jobs,
+        '--verbose',
+      ],
+      { encoding: 'utf8' },
+    );
+  const perFile = (log: string) => log.split('\n').filter((l) => l.includes('per-file rules:'));
+
+  it('the bundle, started as a worker thread, serves slices: what this thread makes of them', async () => {
+    const tree = makeTree(files);
+    const rules = loadRules([], {}).filter((r) => ['api-token-committed', 'unparsable-file'].includes(r.id));
+    const workspace = new Workspace(tree);
+    const job: SliceJob = {
+      root: tree,
+      maxFileBytes: workspace.maxFileBytes,
+      files: workspace.files,
+      rules,
+      next: new SharedArrayBuffer(4),
+    };
+    // Nothing else takes slices: the worker must take all three.
+    const worker = sliceThreads(pathToFileURL(path.join(path.dirname(entry), 'cli', 'index.js')), 2)!.spawn();
+    const results: WorkerMessage[] = [];
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m) => {
+        results.push(m);
+        if ('done' in m) resolve();
+      });
+      worker.on('error', reject);
+      worker.postMessage(job);
+    });
+    await worker.terminate();
+    expect(results.map((m) => ('done' in m ? 'done' : m.slice))).toEqual([0, 1, 2, 'done']);
+    const here = new Workspace(tree);
+    for (const m of results) {
+      if ('done' in m) continue;
+      expect(m.outcomes).toEqual(
+        await evaluateSlice(here, sliceFiles(here.files, m.slice), rules, SLICE_POLICY),
+      );
+    }
+    expect(
+      results.flatMap((m) => ('done' in m ? [] : m.problems.map((p) => `${m.slice} ${p.path}:${p.line}`))),
+    ).toEqual(['0 .github/workflows/broken.yml:3']);
+    expect(
+      results.flatMap((m) =>
+        'done' in m ? [] : m.outcomes.flatMap((o) => ('raw' in o ? o.raw.map((r) => r.location?.path) : [])),
+      ),
+    ).toEqual(['.github/workflows/broken.yml', 'src/m0000.py', 'src/m4099.py']);
+  }, 60_000);
+
+  it('CLI: --jobs 2 gives the report of --jobs 1', () => {
+    const tree = makeTree(files);
+    const one = cli(tree, '1');
+    const two = cli(tree, '2');
+    expect([one.status, two.status]).toEqual([1, 1]);
+    const findings = (out: string) =>
+      JSON.parse(out).findings as { ruleId: string; location: { path: string } }[];
+    expect(two.stdout.length).toBeGreaterThan(1000);
+    expect(findings(two.stdout)).toEqual(findings(one.stdout));
+    expect(
+      findings(two.stdout)
+        .filter((f) => f.ruleId === 'api-token-committed' || f.ruleId === 'unparsable-file')
+        .map((f) => `${f.ruleId} ${f.location.path}`),
+    ).toEqual([
+      'unparsable-file .github/workflows/broken.yml',
+      'api-token-committed src/m0000.py',
+      'api-token-committed src/m4099.py',
+    ]);
+    expect(perFile(one.stderr)).toEqual([]);
+    expect(perFile(two.stderr)).toHaveLength(1);
+    expect(perFile(two.stderr)[0]).toMatch(
+      /^debug: per-file rules: 3 slices, [0-3] on 1 worker thread\(s\)$/,
+    );
+  }, 60_000);
+
+  it('Action: starts one worker per further CPU (at most 3) and reports what the CLI does', async () => {
+    const tree = makeTree(files);
+    const run = await runAction({ workspace: tree, inputs: { path: '.', 'fail-on': 'never' } });
+    expect(run.code).toBe(0);
+    const workers = Math.min(availableParallelism(), 4) - 1;
+    expect(perFile(run.stdout)).toEqual(
+      workers > 0
+        ? [
+            expect.stringMatching(
+              new RegExp(`^::debug::per-file rules: 3 slices, [0-3] on ${workers} worker thread`),
+            ),
+          ]
+        : [],
+    );
+    expect(run.outputs.findings).toBe(String(JSON.parse(cli(tree, '1').stdout).summary.findings));
+  }, 60_000);
 });

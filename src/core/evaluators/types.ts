@@ -46,6 +46,12 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * modules, what the repository as a whole has) and always sees the whole tree.
    */
   scope?: 'file';
+  /**
+   * With `scope: 'file'`: the evaluator reads what only the engine's thread holds (every other
+   * rule's input problems, the base tree), so its passes over slices of a large tree never move to
+   * a slice worker (see slices.ts).
+   */
+  mainThread?: true;
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 

@@ -51,7 +51,7 @@ export interface WorkspaceOptions {
   exclude?: string[];
   maxFileBytes?: number;
   /** Use this file list instead of indexing the tree (tests, base trees). */
-  files?: string[];
+  files?: readonly string[];
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
 }

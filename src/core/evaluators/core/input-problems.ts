@@ -13,6 +13,8 @@ interface Options {
 export const inputProblems = defineEvaluator<Options>({
   kind: 'core.input-problems',
   scope: 'file',
+  // It reports the problems every other rule recorded.
+  mainThread: true,
   summary: 'Configuration files that could not be parsed, located at the parse error.',
   schema: {
     type: 'object',

@@ -18,6 +18,8 @@ function policyEvaluator(
   problem: PolicyProblemKind,
   summary: string,
   more?: (ctx: Context) => RawFinding[],
+  /** `more` reads the base tree, which only the engine's thread has. */
+  readsBase?: boolean,
 ): Evaluator<Record<string, never>> {
   return defineEvaluator<Record<string, never>>({
     kind: `policy.${problem}`,
@@ -25,6 +27,7 @@ function policyEvaluator(
     schema: NO_OPTIONS,
     // The engine's problems do not depend on the files given; the comment scan is per file.
     ...(more ? { scope: 'file' as const } : {}),
+    ...(readsBase ? { mainThread: true as const } : {}),
     evaluate: (ctx) => [...(ctx.policy?.of(problem) ?? []), ...(more?.(ctx) ?? [])],
   });
 }
@@ -56,6 +59,7 @@ export const policyEvaluators = [
     'changes',
     'Changes to the policy (config, declarations, exceptions, custom rules, inline ignores) made by the change under review.',
     (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : []),
+    true,
   ),
 ];
 
