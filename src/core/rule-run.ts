@@ -17,10 +17,10 @@ import {
   SLICE_POLICY,
   type SliceOutcome,
   SlicePool,
+  SliceQueue,
   type SliceThreads,
   sliceCount,
   sliceFiles,
-  takeSlice,
 } from './slices.js';
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleSummary } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
@@ -72,11 +72,11 @@ export class RuleRun {
     const shared = active.filter((a) => !getEvaluator(a.rule.check.kind)?.mainThread);
     const own = active.filter((a) => getEvaluator(a.rule.check.kind)?.mainThread);
     const count = sliceCount(this.workspace.files.length);
-    const next = new Int32Array(new SharedArrayBuffer(4));
+    const queue = new SliceQueue(undefined, count);
     // Workers start first: they load while this thread evaluates the rules that read across files.
     const pool = this.startWorkers(
       shared.map((a) => a.rule),
-      next,
+      queue,
       count,
     );
     try {
@@ -86,7 +86,7 @@ export class RuleRun {
       if (active.length === 0) return;
       const byslice = await this.sharedSlices(
         shared.map((a) => a.rule),
-        next,
+        queue,
         count,
         pool,
       );
@@ -116,14 +116,14 @@ export class RuleRun {
     }
   }
 
-  private startWorkers(rules: Rule[], next: Int32Array, count: number): SlicePool | undefined {
+  private startWorkers(rules: Rule[], queue: SliceQueue, count: number): SlicePool | undefined {
     if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2) return undefined;
     return new SlicePool(this.threads.spawn, this.threads.count, {
       root: this.workspace.root,
       maxFileBytes: this.workspace.maxFileBytes,
       files: this.workspace.files,
       rules,
-      next: next.buffer as SharedArrayBuffer,
+      queue: queue.buffer,
     });
   }
 
@@ -133,7 +133,7 @@ export class RuleRun {
    */
   private async sharedSlices(
     rules: Rule[],
-    next: Int32Array,
+    queue: SliceQueue,
     count: number,
     pool: SlicePool | undefined,
   ): Promise<Map<number, SliceOutcome[]>> {
@@ -142,7 +142,7 @@ export class RuleRun {
     const files = this.workspace.files;
     const evaluate = (slice: number) =>
       evaluateSlice(this.workspace, sliceFiles(files, slice), rules, SLICE_POLICY, this.github);
-    for (let slice = takeSlice(next, count); slice >= 0; slice = takeSlice(next, count)) {
+    for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
       byslice.set(slice, await evaluate(slice));
     }
     if (pool) {

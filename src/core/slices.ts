@@ -29,8 +29,8 @@ export interface SliceJob {
   /** The workspace's files (after include and exclude), in index order. */
   files: readonly string[];
   rules: readonly Rule[];
-  /** One Int32 over shared memory: the index of the next slice to take. */
-  next: SharedArrayBuffer;
+  /** The {@link SliceQueue}'s shared memory. */
+  queue: SharedArrayBuffer;
 }
 
 export interface SliceResult {
@@ -104,10 +104,45 @@ export function sliceFiles(files: readonly string[], slice: number): string[] {
   return files.slice(slice * CHUNK_FILES, (slice + 1) * CHUNK_FILES);
 }
 
-/** The next slice to evaluate, or -1 when every slice is taken. */
-export function takeSlice(next: Int32Array, count: number): number {
-  const slice = Atomics.add(next, 0, 1);
-  return slice < count ? slice : -1;
+/**
+ * The slices no thread has taken yet, `[front, end)`, in memory every thread shares. The engine's
+ * thread takes from the front, where the configuration files it parsed already for the cross-file
+ * rules sort (`.github/` first); workers take from the end.
+ */
+export class SliceQueue {
+  private readonly state: BigInt64Array;
+
+  /** A queue of `count` slices, or (`count` omitted) the view of a queue another thread made. */
+  constructor(
+    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8),
+    count?: number,
+  ) {
+    this.state = new BigInt64Array(buffer);
+    if (count !== undefined) Atomics.store(this.state, 0, BigInt(count) << 32n);
+  }
+
+  /** The first slice not taken, or -1 when none is left. */
+  takeFront(): number {
+    return this.take(true);
+  }
+
+  /** The last slice not taken, or -1 when none is left. */
+  takeBack(): number {
+    return this.take(false);
+  }
+
+  private take(front: boolean): number {
+    for (;;) {
+      const now = Atomics.load(this.state, 0);
+      const first = Number(now & 0xffffffffn);
+      const end = Number(now >> 32n);
+      if (first >= end) return -1;
+      const after = front
+        ? (BigInt(end) << 32n) | BigInt(first + 1)
+        : (BigInt(end - 1) << 32n) | BigInt(first);
+      if (Atomics.compareExchange(this.state, 0, now, after) === now) return front ? first : end - 1;
+    }
+  }
 }
 
 /**
@@ -150,10 +185,9 @@ export function serveSlices(port: MessagePort | null = parentPort): void {
 /** Takes slices of `job` until none is left, posting each slice's result, then `{ done: true }`. */
 export async function serveJob(job: SliceJob, post: (message: WorkerMessage) => void): Promise<void> {
   const workspace = new Workspace(job.root, { files: job.files, maxFileBytes: job.maxFileBytes });
-  const next = new Int32Array(job.next);
-  const count = sliceCount(job.files.length);
+  const queue = new SliceQueue(job.queue);
   const sent = new Set<string>();
-  for (let slice = takeSlice(next, count); slice >= 0; slice = takeSlice(next, count)) {
+  for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
     const outcomes = await evaluateSlice(workspace, sliceFiles(job.files, slice), job.rules, SLICE_POLICY);
     const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));
     for (const p of problems) sent.add(p.path);

@@ -7,10 +7,9 @@ import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { CHUNK_FILES } from '../../src/core/rule-run.js';
 import {
   type SliceJob,
+  SliceQueue,
   type SliceWorker,
   serveJob,
-  sliceCount,
-  takeSlice,
   type WorkerMessage,
 } from '../../src/core/slices.js';
 import type { Logger, Report } from '../../src/core/types.js';
@@ -53,7 +52,7 @@ function debugLog(lines: string[]): Logger {
 }
 
 /**
- * A slice worker in this thread: on its job it takes the first slice at once (so it always takes
+ * A slice worker in this thread: on its job it takes the last slice at once (so it always takes
  * one), then serves slices like a real worker; `fail` makes it fail after taking that slice instead.
  */
 function inThreadWorker(fail?: string): SliceWorker {
@@ -61,7 +60,7 @@ function inThreadWorker(fail?: string): SliceWorker {
   return {
     postMessage(job: SliceJob) {
       if (fail) {
-        takeSlice(new Int32Array(job.next), sliceCount(job.files.length));
+        new SliceQueue(job.queue).takeBack();
         setImmediate(() => events.emit('error', new Error(fail)));
         return;
       }
@@ -74,6 +73,23 @@ function inThreadWorker(fail?: string): SliceWorker {
     terminate() {},
   } as SliceWorker;
 }
+
+describe('SliceQueue', () => {
+  it('hands out every slice once: this thread from the front, workers from the end', () => {
+    const queue = new SliceQueue(undefined, 5);
+    const worker = new SliceQueue(queue.buffer);
+    const taken = [
+      queue.takeFront(),
+      worker.takeBack(),
+      queue.takeFront(),
+      worker.takeBack(),
+      worker.takeBack(),
+    ];
+    expect(taken).toEqual([0, 4, 1, 3, 2]);
+    expect([queue.takeFront(), worker.takeBack()]).toEqual([-1, -1]);
+    expect(new SliceQueue(undefined, 0).takeFront()).toBe(-1);
+  });
+});
 
 describe('per-file rules over a large tree, slice by slice', () => {
   const root = largeTree();

@@ -9,6 +9,7 @@ import {
   evaluateSlice,
   SLICE_POLICY,
   type SliceJob,
+  SliceQueue,
   sliceFiles,
   sliceThreads,
   type WorkerMessage,
@@ -529,9 +530,9 @@ describe('worker threads over a large tree', () => {
       maxFileBytes: workspace.maxFileBytes,
       files: workspace.files,
       rules,
-      next: new SharedArrayBuffer(4),
+      queue: new SliceQueue(undefined, 3).buffer,
     };
-    // Nothing else takes slices: the worker must take all three.
+    // Nothing else takes slices: the worker must take all three, from the end.
     const worker = sliceThreads(pathToFileURL(path.join(path.dirname(entry), 'cli', 'index.js')), 2)!.spawn();
     const results: WorkerMessage[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -543,7 +544,7 @@ describe('worker threads over a large tree', () => {
       worker.postMessage(job);
     });
     await worker.terminate();
-    expect(results.map((m) => ('done' in m ? 'done' : m.slice))).toEqual([0, 1, 2, 'done']);
+    expect(results.map((m) => ('done' in m ? 'done' : m.slice))).toEqual([2, 1, 0, 'done']);
     const here = new Workspace(tree);
     for (const m of results) {
       if ('done' in m) continue;
@@ -558,7 +559,7 @@ describe('worker threads over a large tree', () => {
       results.flatMap((m) =>
         'done' in m ? [] : m.outcomes.flatMap((o) => ('raw' in o ? o.raw.map((r) => r.location?.path) : [])),
       ),
-    ).toEqual(['.github/workflows/broken.yml', 'src/m0000.py', 'src/m4099.py']);
+    ).toEqual(['src/m4099.py', '.github/workflows/broken.yml', 'src/m0000.py']);
   }, 60_000);
 
   it('CLI: --jobs 2 gives the report of --jobs 1', () => {
