@@ -115,6 +115,26 @@ describe('controlgate CLI', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
   });
 
+  it('gives SARIF paths from the repository root when checking a folder of a git repository', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'services/api/config.py': 'TOKEN = "ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo"\n' });
+    const r = await cli(
+      'check',
+      path.join(repo.dir, 'services', 'api'),
+      '--format',
+      'sarif',
+      '--rule',
+      'api-token-committed',
+    );
+    const results = JSON.parse(r.stdout).runs[0].results;
+    expect(
+      results.map(
+        (x: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) =>
+          x.locations[0]!.physicalLocation.artifactLocation,
+      ),
+    ).toEqual([{ uri: 'services/api/config.py', uriBaseId: '%SRCROOT%' }]);
+  });
+
   it('lists rules and controls, and explains a rule, a control and a 2013 id', async () => {
     const rules = await cli('rules');
     expect(rules.stdout).toContain('workflow-unpinned-action');

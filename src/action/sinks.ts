@@ -161,7 +161,9 @@ export const sarifSink: Sink = {
   enabled: ({ settings }) => Boolean(settings.sarifFile),
   async write(report, context) {
     const file = context.settings.sarifFile!;
-    await writeText(file, renderSarifString(report));
+    // Code scanning reads paths from the repository's root, like the review comments.
+    const pathPrefix = context.pr?.prefix ?? repoPrefix(context.settings);
+    await writeText(file, renderSarifString(report, { pathPrefix }));
     context.files['sarif-file'] = file;
   },
 };

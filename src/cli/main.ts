@@ -220,7 +220,7 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     format === 'json'
       ? renderJson(report)
       : format === 'sarif'
-        ? renderSarifString(report)
+        ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
         : format === 'markdown'
           ? renderMarkdown(report)
           : renderText(report, { color });

@@ -49,8 +49,18 @@ export function sarifLevel(severity: Severity): SarifLevel {
       : 'note';
 }
 
+export interface SarifOptions {
+  /**
+   * Put before every file path: where the checked directory lies in the repository (`services/api/`
+   * when the check ran on that folder), because code scanning resolves `%SRCROOT%` to the
+   * repository's root. Default: none (the checked directory is the repository).
+   */
+  pathPrefix?: string;
+}
+
 /** One run with every rule of the report, one result per finding, and rule errors as notifications. */
-export function renderSarif(report: Report): SarifLog {
+export function renderSarif(report: Report, options: SarifOptions = {}): SarifLog {
+  const prefix = options.pathPrefix ?? '';
   const titles = controlTitles(report);
   const rules = report.rules.map((r) => descriptor(r, titles));
   const index = new Map(report.rules.map((r, i) => [r.id, i]));
@@ -89,15 +99,15 @@ export function renderSarif(report: Report): SarifLog {
           },
         ],
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((f) => result(f, index.get(f.ruleId)!)),
+        results: report.findings.map((f) => result(f, index.get(f.ruleId)!, prefix)),
       },
     ],
   };
 }
 
 /** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
-export function renderSarifString(report: Report): string {
-  return `${JSON.stringify(renderSarif(report), null, 2)}\n`;
+export function renderSarifString(report: Report, options: SarifOptions = {}): string {
+  return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
 }
 
 function descriptor(r: RuleSummary, titles: Map<string, string>): SarifReportingDescriptor {
@@ -130,13 +140,13 @@ function descriptor(r: RuleSummary, titles: Map<string, string>): SarifReporting
   };
 }
 
-function result(f: Finding, ruleIndex: number): SarifResult {
+function result(f: Finding, ruleIndex: number, prefix: string): SarifResult {
   const out: SarifResult = {
     ruleId: f.ruleId,
     ruleIndex,
     level: sarifLevel(f.severity),
     message: { text: escapeSarifText(multiLine(f.message)) },
-    locations: [location(f)],
+    locations: [location(f, prefix)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
   };
@@ -165,7 +175,7 @@ function justification(f: Finding): string {
   );
 }
 
-function location(f: Finding): SarifLocation {
+function location(f: Finding, prefix: string): SarifLocation {
   const loc = f.location;
   if (!loc) {
     return {
@@ -181,7 +191,10 @@ function location(f: Finding): SarifLocation {
   // controlgate's endColumn is inclusive; SARIF's is the column after the region.
   if (loc.endColumn !== undefined) region.endColumn = loc.endColumn + 1;
   return {
-    physicalLocation: { artifactLocation: { uri: encodePath(loc.path), uriBaseId: '%SRCROOT%' }, region },
+    physicalLocation: {
+      artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+      region,
+    },
   };
 }
 

@@ -132,7 +132,7 @@ describe('Action: annotations', () => {
     ]);
   });
 
-  it('prefixes file paths with `path` so they stay relative to the repository', async () => {
+  it('prefixes file paths with `path` so they stay relative to the repository, in SARIF too', async () => {
     const workspace = makeTree({});
     const sub = path.join(workspace, 'services', 'api');
     cpSync(knownFindingsRepo(), sub, { recursive: true });
@@ -143,12 +143,20 @@ describe('Action: annotations', () => {
         rules: 'services/api/policy',
         config: 'services/api/.controlgate.yml',
         'fail-on': 'never',
+        'sarif-file': 'cg.sarif',
       },
     });
     expect(r.code).toBe(0);
     expect(annotations(r)[0]).toBe(
       `::warning ${TITLE_HIGH},file=services/api/src/app.js,line=3,endLine=3,col=17,endColumn=30::${MSG_HIGH}`,
     );
+    const sarif = JSON.parse(readFileSync(path.join(workspace, 'cg.sarif'), 'utf8'));
+    expect(
+      sarif.runs[0].results.map(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          x.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['services/api/src/app.js', 'services/api/src/app.js', 'services/api/src/app.js']);
   });
 
   it('shows 10 per level, then one notice counting the rest', async () => {

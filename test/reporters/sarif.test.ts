@@ -129,6 +129,16 @@ describe('renderSarif', () => {
     expect(ajv.validate({ type: 'string', format: 'uri-reference' }, REPOSITORY_URI)).toBe(true);
   });
 
+  it('puts pathPrefix before every file path, not before the repository-level URI', () => {
+    const report = sampleReport();
+    const uris = (log: ReturnType<typeof renderSarif>) =>
+      log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    const plain = uris(renderSarif(report));
+    const prefixed = uris(renderSarif(report, { pathPrefix: 'services/api/' }));
+    expect(prefixed).toEqual(plain.map((u) => (u === REPOSITORY_URI ? u : `services/api/${u}`)));
+    expect(plain.filter((u) => u !== REPOSITORY_URI).length).toBeGreaterThan(3);
+  });
+
   it('converts inclusive end columns to SARIF exclusive ones and keeps multi-line regions', () => {
     expect(
       resultFor((f) => f.location?.path === 'config/app.env').locations[0]!.physicalLocation.region,
