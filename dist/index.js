@@ -47829,10 +47829,14 @@ const TIMEOUT_MS = 30_000;
 /** A git work tree (or a directory inside one) at `dir`. */
 class GitRepository {
     dir;
+    checkedOut;
     /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
     prefix;
-    constructor(dir, prefix) {
+    constructor(dir, prefix, 
+    /** The commit checked out when the repository was opened; undefined: no commit yet. */
+    checkedOut) {
         this.dir = dir;
+        this.checkedOut = checkedOut;
         this.prefix = prefix;
     }
     /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
@@ -47841,13 +47845,15 @@ class GitRepository {
         // without either it would only say no, so it is not started.
         if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir))
             return undefined;
-        // One process: "true" (or "false" inside .git), then the prefix (empty at the top).
-        const [inside, prefix = ''] = (run(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix']) ?? '')
-            .toString()
-            .split('\n');
+        // One process: "true" (or "false" inside .git), the prefix (empty at the top), then the commit
+        // checked out; without a commit yet git prints the first two and exits 1.
+        const out = run(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--verify', '--quiet', 'HEAD^{commit}'], {
+            acceptStatus: 1,
+        });
+        const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
         if (inside?.trim() !== 'true')
             return undefined;
-        return new GitRepository(dir, prefix.trim());
+        return new GitRepository(dir, prefix.trim(), isCommitId(head.trim()) ? head.trim() : undefined);
     }
     /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
     resolveCommit(ref) {
@@ -47855,11 +47861,11 @@ class GitRepository {
             return undefined;
         const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
         const sha = out?.toString().trim();
-        return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+        return sha && isCommitId(sha) ? sha : undefined;
     }
-    /** The commit checked out, or undefined (no commit yet, or not a repository). */
+    /** The commit checked out when the repository was opened, or undefined (no commit yet). */
     head() {
-        return this.resolveCommit('HEAD');
+        return this.checkedOut;
     }
     /**
      * The default branch as the remote reports it (`origin/HEAD`), else undefined. CI checkouts often
@@ -47884,7 +47890,7 @@ class GitRepository {
             return { kind: 'not-a-file' };
         if (entry.size > maxBytes)
             return { kind: 'too-large', size: entry.size };
-        const out = run(this.dir, ['cat-file', 'blob', entry.object], maxBytes + 1);
+        const out = run(this.dir, ['cat-file', 'blob', entry.object], { maxBuffer: maxBytes + 1 });
         if (!out)
             return { kind: 'missing' };
         let text = out.toString('utf8');
@@ -47898,7 +47904,9 @@ class GitRepository {
         if (base !== '' && !isSafePath(base))
             return [];
         const spec = `${commit}:${this.prefix}${base}`;
-        const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], MAX_LIST_BYTES);
+        const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], {
+            maxBuffer: MAX_LIST_BYTES,
+        });
         if (!out)
             return [];
         const files = [];
@@ -47937,7 +47945,12 @@ function isSafePath(file) {
     return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
 }
 /** Runs git read-only; undefined when it fails, times out or exceeds the output bound. */
-function run(cwd, args, maxBuffer = 1024 * 1024) {
+/** A full commit id (SHA-1 or SHA-256). */
+function isCommitId(text) {
+    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(text);
+}
+/** git's output, or undefined when it fails (`acceptStatus`: an exit status whose output is still wanted). */
+function run(cwd, args, { maxBuffer = 1024 * 1024, acceptStatus } = {}) {
     try {
         return (0,external_node_child_process_.execFileSync)('git', ['-c', 'core.quotepath=off', ...args], {
             cwd,
@@ -47948,8 +47961,9 @@ function run(cwd, args, maxBuffer = 1024 * 1024) {
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
         });
     }
-    catch {
-        return undefined;
+    catch (err) {
+        const failed = err;
+        return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
     }
 }
 
@@ -48308,7 +48322,7 @@ function mergeRanges(ranges) {
  * output exceeds {@link MAX_DIFF_BYTES}.
  */
 async function gitDiff(dir, base, head) {
-    if (!isCommitId(base) || !isCommitId(head))
+    if (!diff_isCommitId(base) || !diff_isCommitId(head))
         return undefined;
     const out = await gitOutput(dir, [
         'diff',
@@ -48326,7 +48340,7 @@ async function gitDiff(dir, base, head) {
     return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
 }
 /** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
-function isCommitId(ref) {
+function diff_isCommitId(ref) {
     return /^[0-9a-f]{7,64}$/i.test(ref);
 }
 /**
@@ -48499,7 +48513,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
  */
 async function buildBaseWorkspace(head, baseline, options = {}) {
     const { diff, ...selection } = options;
-    if (!isCommitId(baseline))
+    if (!diff_isCommitId(baseline))
         return undefined;
     const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
     if (out === undefined)
@@ -48526,7 +48540,7 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
  * a caller may start it early, alongside the file index, and hand it to {@link buildBaseWorkspace}.
  */
 function diffAgainstWorktree(root, baseline) {
-    if (!isCommitId(baseline))
+    if (!diff_isCommitId(baseline))
         return Promise.resolve(undefined);
     return gitOutput(root, [
         'diff',
@@ -48674,7 +48688,7 @@ function blobContent(bytes, size, maxBytes) {
  * not in the checkout (fetch-depth 1).
  */
 async function resolveBaseline(dir, base, head) {
-    if (!isCommitId(base) || !isCommitId(head))
+    if (!diff_isCommitId(base) || !diff_isCommitId(head))
         return undefined;
     const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
     const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
@@ -49938,16 +49952,16 @@ class RuleRun {
         const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
-        const next = new Int32Array(new SharedArrayBuffer(4));
+        const queue = new slices/* SliceQueue */.qE(undefined, count);
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(shared.map((a) => a.rule), next, count);
+        const pool = this.startWorkers(shared.map((a) => a.rule), queue, count);
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
             if (active.length === 0)
                 return;
-            const byslice = await this.sharedSlices(shared.map((a) => a.rule), next, count, pool);
+            const byslice = await this.sharedSlices(shared.map((a) => a.rule), queue, count, pool);
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -49977,7 +49991,7 @@ class RuleRun {
                 this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
         }
     }
-    startWorkers(rules, next, count) {
+    startWorkers(rules, queue, count) {
         if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
             return undefined;
         return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
@@ -49985,20 +49999,20 @@ class RuleRun {
             maxFileBytes: this.workspace.maxFileBytes,
             files: this.workspace.files,
             rules,
-            next: next.buffer,
+            queue: queue.buffer,
         });
     }
     /**
      * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
      * then gathers the workers' and evaluates any slice a worker took but never delivered.
      */
-    async sharedSlices(rules, next, count, pool) {
+    async sharedSlices(rules, queue, count, pool) {
         const byslice = new Map();
         if (rules.length === 0)
             return byslice;
         const files = this.workspace.files;
         const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
-        for (let slice = (0,slices/* takeSlice */.yE)(next, count); slice >= 0; slice = (0,slices/* takeSlice */.yE)(next, count)) {
+        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
             byslice.set(slice, await evaluate(slice));
         }
         if (pool) {
@@ -51771,7 +51785,8 @@ function sarifLevel(severity) {
             : 'note';
 }
 /** One run with every rule of the report, one result per finding, and rule errors as notifications. */
-function renderSarif(report) {
+function renderSarif(report, options = {}) {
+    const prefix = options.pathPrefix ?? '';
     const titles = controlTitles(report);
     const rules = report.rules.map((r) => descriptor(r, titles));
     const index = new Map(report.rules.map((r, i) => [r.id, i]));
@@ -51810,14 +51825,14 @@ function renderSarif(report) {
                     },
                 ],
                 columnKind: 'utf16CodeUnits',
-                results: report.findings.map((f) => result(f, index.get(f.ruleId))),
+                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix)),
             },
         ],
     };
 }
 /** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
-function renderSarifString(report) {
-    return `${JSON.stringify(renderSarif(report), null, 2)}\n`;
+function renderSarifString(report, options = {}) {
+    return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
 }
 function descriptor(r, titles) {
     const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
@@ -51848,13 +51863,13 @@ function descriptor(r, titles) {
         },
     };
 }
-function result(f, ruleIndex) {
+function result(f, ruleIndex, prefix) {
     const out = {
         ruleId: f.ruleId,
         ruleIndex,
         level: sarifLevel(f.severity),
         message: { text: escapeSarifText(multiLine(f.message)) },
-        locations: [sarif_location(f)],
+        locations: [sarif_location(f, prefix)],
         partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
         properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
     };
@@ -51882,7 +51897,7 @@ function justification(f) {
     const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
     return singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
 }
-function sarif_location(f) {
+function sarif_location(f, prefix) {
     const loc = f.location;
     if (!loc) {
         return {
@@ -51901,7 +51916,10 @@ function sarif_location(f) {
     if (loc.endColumn !== undefined)
         region.endColumn = loc.endColumn + 1;
     return {
-        physicalLocation: { artifactLocation: { uri: encodePath(loc.path), uriBaseId: '%SRCROOT%' }, region },
+        physicalLocation: {
+            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+            region,
+        },
     };
 }
 /** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
@@ -52848,7 +52866,9 @@ const sarifSink = {
     enabled: ({ settings }) => Boolean(settings.sarifFile),
     async write(report, context) {
         const file = context.settings.sarifFile;
-        await writeText(file, renderSarifString(report));
+        // Code scanning reads paths from the repository's root, like the review comments.
+        const pathPrefix = context.pr?.prefix ?? repoPrefix(context.settings);
+        await writeText(file, renderSarifString(report, { pathPrefix }));
         context.files['sarif-file'] = file;
     },
 };
@@ -64285,13 +64305,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   kW: () => (/* binding */ CHUNK_FILES),
   EX: () => (/* binding */ SLICE_POLICY),
   XE: () => (/* binding */ SlicePool),
+  qE: () => (/* binding */ SliceQueue),
   Qr: () => (/* binding */ evaluateSlice),
   ZL: () => (/* binding */ isSliceWorker),
   dB: () => (/* binding */ serveSlices),
   EF: () => (/* binding */ sliceCount),
   Ax: () => (/* binding */ sliceFiles),
-  s_: () => (/* binding */ sliceThreads),
-  yE: () => (/* binding */ takeSlice)
+  s_: () => (/* binding */ sliceThreads)
 });
 
 // UNUSED EXPORTS: defaultJobs, serveJob
@@ -64361,10 +64381,43 @@ function sliceCount(files) {
 function sliceFiles(files, slice) {
     return files.slice(slice * CHUNK_FILES, (slice + 1) * CHUNK_FILES);
 }
-/** The next slice to evaluate, or -1 when every slice is taken. */
-function takeSlice(next, count) {
-    const slice = Atomics.add(next, 0, 1);
-    return slice < count ? slice : -1;
+/**
+ * The slices no thread has taken yet, `[front, end)`, in memory every thread shares. The engine's
+ * thread takes from the front, where the configuration files it parsed already for the cross-file
+ * rules sort (`.github/` first); workers take from the end.
+ */
+class SliceQueue {
+    buffer;
+    state;
+    /** A queue of `count` slices, or (`count` omitted) the view of a queue another thread made. */
+    constructor(buffer = new SharedArrayBuffer(8), count) {
+        this.buffer = buffer;
+        this.state = new BigInt64Array(buffer);
+        if (count !== undefined)
+            Atomics.store(this.state, 0, BigInt(count) << 32n);
+    }
+    /** The first slice not taken, or -1 when none is left. */
+    takeFront() {
+        return this.take(true);
+    }
+    /** The last slice not taken, or -1 when none is left. */
+    takeBack() {
+        return this.take(false);
+    }
+    take(front) {
+        for (;;) {
+            const now = Atomics.load(this.state, 0);
+            const first = Number(now & 0xffffffffn);
+            const end = Number(now >> 32n);
+            if (first >= end)
+                return -1;
+            const after = front
+                ? (BigInt(end) << 32n) | BigInt(first + 1)
+                : (BigInt(end - 1) << 32n) | BigInt(first);
+            if (Atomics.compareExchange(this.state, 0, now, after) === now)
+                return front ? first : end - 1;
+        }
+    }
 }
 /**
  * Every rule over one slice, then the slice's texts are released. `policy` must not hand out the
@@ -64399,10 +64452,9 @@ function serveSlices(port = external_node_worker_threads_.parentPort) {
 /** Takes slices of `job` until none is left, posting each slice's result, then `{ done: true }`. */
 async function serveJob(job, post) {
     const workspace = new workspace_workspace/* Workspace */.aR(job.root, { files: job.files, maxFileBytes: job.maxFileBytes });
-    const next = new Int32Array(job.next);
-    const count = sliceCount(job.files.length);
+    const queue = new SliceQueue(job.queue);
     const sent = new Set();
-    for (let slice = takeSlice(next, count); slice >= 0; slice = takeSlice(next, count)) {
+    for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
         const outcomes = await evaluateSlice(workspace, sliceFiles(job.files, slice), job.rules, SLICE_POLICY);
         const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));
         for (const p of problems)

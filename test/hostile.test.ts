@@ -1,4 +1,13 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +20,7 @@ import {
   renderSarifString,
   renderText,
 } from '../src/reporters/index.js';
+import { scratchRepo } from './helpers/git-repo.js';
 
 /**
  * Hostile input: what a pull request can put in the tree. Each run must end (the test timeout is the
@@ -53,6 +63,23 @@ describe('hostile input', () => {
     expect(text).not.toContain('OUTSIDEWORKSPACEKEYMATERIAL');
     expect(text).not.toContain('root:x:0:0');
     expect(report.findings.filter((f) => f.ruleId === 'private-key-committed')).toEqual([]);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('in a git repository too: a tracked folder swapped for a symlink after checkout, an untracked one', async () => {
+    const outside = tree({ 'keys/id_rsa': FAKE_KEY, 'creds/.env': 'TOKEN=outside' });
+    const repo = scratchRepo();
+    repo.commit({ 'README.md': '# repo\n', 'keys/id_rsa': 'placeholder\n', 'creds/.env': 'placeholder\n' });
+    // What an earlier step of the job could do to the checkout.
+    rmSync(path.join(repo.dir, 'keys'), { recursive: true });
+    symlinkSync(path.join(outside, 'keys'), path.join(repo.dir, 'keys'));
+    symlinkSync(path.join(outside, 'creds'), path.join(repo.dir, 'linked-creds'));
+    const report = await runCheck({ root: repo.dir, failOn: 'never' });
+    const text = allOutputs(report).join('\n');
+    expect(text).not.toContain('OUTSIDEWORKSPACEKEYMATERIAL');
+    expect(text).not.toContain('TOKEN=outside');
+    expect(report.findings.filter((f) => f.location?.path.startsWith('keys/'))).toEqual([]);
+    expect(report.findings.filter((f) => f.location?.path.startsWith('linked-creds/'))).toEqual([]);
     expect(report.errors).toEqual([]);
   });
 

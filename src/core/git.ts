@@ -30,6 +30,8 @@ export class GitRepository {
   private constructor(
     readonly dir: string,
     prefix: string,
+    /** The commit checked out when the repository was opened; undefined: no commit yet. */
+    private readonly checkedOut: string | undefined,
   ) {
     this.prefix = prefix;
   }
@@ -39,12 +41,18 @@ export class GitRepository {
     // git finds a repository through GIT_DIR or a `.git` (directory or file) in `dir` or an ancestor;
     // without either it would only say no, so it is not started.
     if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir)) return undefined;
-    // One process: "true" (or "false" inside .git), then the prefix (empty at the top).
-    const [inside, prefix = ''] = (run(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix']) ?? '')
-      .toString()
-      .split('\n');
+    // One process: "true" (or "false" inside .git), the prefix (empty at the top), then the commit
+    // checked out; without a commit yet git prints the first two and exits 1.
+    const out = run(
+      dir,
+      ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--verify', '--quiet', 'HEAD^{commit}'],
+      {
+        acceptStatus: 1,
+      },
+    );
+    const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
     if (inside?.trim() !== 'true') return undefined;
-    return new GitRepository(dir, prefix.trim());
+    return new GitRepository(dir, prefix.trim(), isCommitId(head.trim()) ? head.trim() : undefined);
   }
 
   /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
@@ -52,12 +60,12 @@ export class GitRepository {
     if (!isSafeRef(ref)) return undefined;
     const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
     const sha = out?.toString().trim();
-    return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+    return sha && isCommitId(sha) ? sha : undefined;
   }
 
-  /** The commit checked out, or undefined (no commit yet, or not a repository). */
+  /** The commit checked out when the repository was opened, or undefined (no commit yet). */
   head(): string | undefined {
-    return this.resolveCommit('HEAD');
+    return this.checkedOut;
   }
 
   /**
@@ -80,7 +88,7 @@ export class GitRepository {
     if (!entry) return { kind: 'missing' };
     if (entry.type !== 'blob' || entry.mode === '120000') return { kind: 'not-a-file' };
     if (entry.size > maxBytes) return { kind: 'too-large', size: entry.size };
-    const out = run(this.dir, ['cat-file', 'blob', entry.object], maxBytes + 1);
+    const out = run(this.dir, ['cat-file', 'blob', entry.object], { maxBuffer: maxBytes + 1 });
     if (!out) return { kind: 'missing' };
     let text = out.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -92,11 +100,9 @@ export class GitRepository {
     const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
     if (base !== '' && !isSafePath(base)) return [];
     const spec = `${commit}:${this.prefix}${base}`;
-    const out = run(
-      this.dir,
-      ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec],
-      MAX_LIST_BYTES,
-    );
+    const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], {
+      maxBuffer: MAX_LIST_BYTES,
+    });
     if (!out) return [];
     const files: string[] = [];
     for (const record of out.toString('utf8').split('\0')) {
@@ -138,7 +144,17 @@ function isSafePath(file: string): boolean {
 }
 
 /** Runs git read-only; undefined when it fails, times out or exceeds the output bound. */
-function run(cwd: string, args: string[], maxBuffer = 1024 * 1024): Buffer | undefined {
+/** A full commit id (SHA-1 or SHA-256). */
+function isCommitId(text: string): boolean {
+  return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(text);
+}
+
+/** git's output, or undefined when it fails (`acceptStatus`: an exit status whose output is still wanted). */
+function run(
+  cwd: string,
+  args: string[],
+  { maxBuffer = 1024 * 1024, acceptStatus }: { maxBuffer?: number; acceptStatus?: number } = {},
+): Buffer | undefined {
   try {
     return execFileSync('git', ['-c', 'core.quotepath=off', ...args], {
       cwd,
@@ -148,7 +164,8 @@ function run(cwd: string, args: string[], maxBuffer = 1024 * 1024): Buffer | und
       // Reads only: never prompt for credentials, never take the index lock another git may need.
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
     });
-  } catch {
-    return undefined;
+  } catch (err) {
+    const failed = err as { status?: number | null; stdout?: Buffer };
+    return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
   }
 }

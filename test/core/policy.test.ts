@@ -228,6 +228,16 @@ describe('GitRepository', () => {
     expect(sub.listFiles(head, '')).toEqual(['b.txt']);
   });
 
+  it('opens a repository without a commit yet: no head', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'cg-empty-'));
+    dirs.push(empty);
+    git(empty, 'init', '-q');
+    mkdirSync(path.join(empty, 'sub'));
+    const opened = GitRepository.open(path.join(empty, 'sub'));
+    expect(opened?.prefix).toBe('sub/');
+    expect(opened?.head()).toBeUndefined();
+  });
+
   it('is undefined outside a repository', () => {
     const plain = mkdtempSync(path.join(tmpdir(), 'cg-plain-'));
     dirs.push(plain);
