@@ -47853,7 +47853,7 @@ class GitRepository {
         const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
         if (inside?.trim() !== 'true')
             return undefined;
-        return new GitRepository(dir, prefix.trim(), isCommitId(head.trim()) ? head.trim() : undefined);
+        return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined);
     }
     /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
     resolveCommit(ref) {
@@ -47861,7 +47861,7 @@ class GitRepository {
             return undefined;
         const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
         const sha = out?.toString().trim();
-        return sha && isCommitId(sha) ? sha : undefined;
+        return sha && isFullCommitId(sha) ? sha : undefined;
     }
     /** The commit checked out when the repository was opened, or undefined (no commit yet). */
     head() {
@@ -47944,12 +47944,14 @@ function isSafeRef(ref) {
 function isSafePath(file) {
     return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
 }
-/** Runs git read-only; undefined when it fails, times out or exceeds the output bound. */
-/** A full commit id (SHA-1 or SHA-256). */
-function isCommitId(text) {
+/** A full commit id (SHA-1 or SHA-256), as `rev-parse --verify` prints it. */
+function isFullCommitId(text) {
     return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(text);
 }
-/** git's output, or undefined when it fails (`acceptStatus`: an exit status whose output is still wanted). */
+/**
+ * Runs git read-only; undefined when it fails, times out or exceeds the output bound, except for an
+ * exit status of `acceptStatus`, whose output is still wanted.
+ */
 function run(cwd, args, { maxBuffer = 1024 * 1024, acceptStatus } = {}) {
     try {
         return (0,external_node_child_process_.execFileSync)('git', ['-c', 'core.quotepath=off', ...args], {
@@ -48322,7 +48324,7 @@ function mergeRanges(ranges) {
  * output exceeds {@link MAX_DIFF_BYTES}.
  */
 async function gitDiff(dir, base, head) {
-    if (!diff_isCommitId(base) || !diff_isCommitId(head))
+    if (!isCommitId(base) || !isCommitId(head))
         return undefined;
     const out = await gitOutput(dir, [
         'diff',
@@ -48340,7 +48342,7 @@ async function gitDiff(dir, base, head) {
     return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
 }
 /** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
-function diff_isCommitId(ref) {
+function isCommitId(ref) {
     return /^[0-9a-f]{7,64}$/i.test(ref);
 }
 /**
@@ -48513,7 +48515,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
  */
 async function buildBaseWorkspace(head, baseline, options = {}) {
     const { diff, ...selection } = options;
-    if (!diff_isCommitId(baseline))
+    if (!isCommitId(baseline))
         return undefined;
     const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
     if (out === undefined)
@@ -48540,7 +48542,7 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
  * a caller may start it early, alongside the file index, and hand it to {@link buildBaseWorkspace}.
  */
 function diffAgainstWorktree(root, baseline) {
-    if (!diff_isCommitId(baseline))
+    if (!isCommitId(baseline))
         return Promise.resolve(undefined);
     return gitOutput(root, [
         'diff',
@@ -48688,7 +48690,7 @@ function blobContent(bytes, size, maxBytes) {
  * not in the checkout (fetch-depth 1).
  */
 async function resolveBaseline(dir, base, head) {
-    if (!diff_isCommitId(base) || !diff_isCommitId(head))
+    if (!isCommitId(base) || !isCommitId(head))
         return undefined;
     const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
     const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
@@ -49906,7 +49908,6 @@ var glob = __nccwpck_require__(6643);
 
 
 
-
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
 class RuleRun {
     config;
@@ -49951,17 +49952,18 @@ class RuleRun {
         });
         const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const sharedRules = shared.map((a) => a.rule);
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
         const queue = new slices/* SliceQueue */.qE(undefined, count);
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(shared.map((a) => a.rule), queue, count);
+        const pool = this.startWorkers(sharedRules, queue, count);
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
             if (active.length === 0)
                 return;
-            const byslice = await this.sharedSlices(shared.map((a) => a.rule), queue, count, pool);
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -64330,7 +64332,7 @@ var workspace_workspace = __nccwpck_require__(6012);
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
  * into slices of CHUNK_FILES; the engine's thread and the slice workers take slices from one shared
- * counter, so whichever thread is free takes the next slice. A worker reads the files itself (the
+ * queue (see {@link SliceQueue}), so whichever thread is free takes another. A worker reads the files itself (the
  * same bounded, symlink-refusing reads) and sends back, per slice, each rule's raw findings and the
  * input problems it recorded; the engine puts them back in slice order, so the report is the same
  * whichever thread evaluated which slice. A worker that fails costs time, not results: the engine
@@ -64375,9 +64377,11 @@ function sliceThreads(script, jobs = defaultJobs()) {
 function isSliceWorker() {
     return external_node_worker_threads_.parentPort !== null && external_node_worker_threads_.workerData === WORKER_DATA;
 }
+/** How many slices `files` files make. */
 function sliceCount(files) {
     return Math.ceil(files / CHUNK_FILES);
 }
+/** The files of one slice. */
 function sliceFiles(files, slice) {
     return files.slice(slice * CHUNK_FILES, (slice + 1) * CHUNK_FILES);
 }
@@ -64797,30 +64801,32 @@ const MAX_WALK_ENTRIES = 500_000;
  */
 function listFiles(root, options = {}) {
     const queries = gitQueries(root, options);
-    if (queries) {
-        try {
-            const answers = queries.map(([kind, args]) => [kind, git(root, args)]);
-            return { files: fromGit(answers), source: 'git' };
-        }
-        catch {
-            // Not a work tree git can read: walk it.
-        }
+    let answers;
+    try {
+        answers = queries?.map(([kind, args]) => [kind, git(root, args)]);
     }
-    return { files: walk(root), source: 'walk' };
+    catch {
+        // Not a work tree git can read: walk it.
+    }
+    return indexed(root, answers);
 }
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 async function listFilesAsync(root, options = {}) {
     const queries = gitQueries(root, options);
-    if (queries) {
-        try {
-            const answers = await Promise.all(queries.map(async ([kind, args]) => [kind, await gitAsync(root, args)]));
-            return { files: fromGit(answers), source: 'git' };
-        }
-        catch {
-            // Not a work tree git can read: walk it.
-        }
+    let answers;
+    try {
+        answers =
+            queries &&
+                (await Promise.all(queries.map(async ([kind, args]) => [kind, await gitAsync(root, args)])));
     }
-    return { files: walk(root), source: 'walk' };
+    catch {
+        // Not a work tree git can read: walk it.
+    }
+    return indexed(root, answers);
+}
+/** The index from git's answers, or from a walk when there are none. */
+function indexed(root, answers) {
+    return answers ? { files: fromGit(answers), source: 'git' } : { files: walk(root), source: 'walk' };
 }
 /**
  * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>

@@ -6,16 +6,18 @@
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import { type GitHubApi, UnverifiableError } from './github-api.js';
-import type { SliceOutcome } from './slices.js';
-import type { Rule } from './types.js';
+import type { RawFinding, Rule } from './types.js';
 import type { Workspace } from './workspace/workspace.js';
+
+/** What one rule made of a workspace: its raw findings, or why it failed. */
+export type RuleOutcome = { raw: RawFinding[] } | { error: string; unverifiable: boolean };
 
 export async function runEvaluator(
   rule: Rule,
   workspace: Workspace,
   policy: PolicyProblems,
   github?: GitHubApi,
-): Promise<SliceOutcome> {
+): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
   try {
     if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);

@@ -52,7 +52,7 @@ export class GitRepository {
     );
     const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
     if (inside?.trim() !== 'true') return undefined;
-    return new GitRepository(dir, prefix.trim(), isCommitId(head.trim()) ? head.trim() : undefined);
+    return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined);
   }
 
   /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
@@ -60,7 +60,7 @@ export class GitRepository {
     if (!isSafeRef(ref)) return undefined;
     const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
     const sha = out?.toString().trim();
-    return sha && isCommitId(sha) ? sha : undefined;
+    return sha && isFullCommitId(sha) ? sha : undefined;
   }
 
   /** The commit checked out when the repository was opened, or undefined (no commit yet). */
@@ -143,13 +143,15 @@ function isSafePath(file: string): boolean {
   return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
 }
 
-/** Runs git read-only; undefined when it fails, times out or exceeds the output bound. */
-/** A full commit id (SHA-1 or SHA-256). */
-function isCommitId(text: string): boolean {
+/** A full commit id (SHA-1 or SHA-256), as `rev-parse --verify` prints it. */
+function isFullCommitId(text: string): boolean {
   return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(text);
 }
 
-/** git's output, or undefined when it fails (`acceptStatus`: an exit status whose output is still wanted). */
+/**
+ * Runs git read-only; undefined when it fails, times out or exceeds the output bound, except for an
+ * exit status of `acceptStatus`, whose output is still wanted.
+ */
 function run(
   cwd: string,
   args: string[],

@@ -5,7 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 import type { Config } from './config.js';
-import { runEvaluator } from './evaluate-rule.js';
+import { type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
@@ -15,7 +15,6 @@ import {
   CHUNK_FILES,
   evaluateSlice,
   SLICE_POLICY,
-  type SliceOutcome,
   SlicePool,
   SliceQueue,
   type SliceThreads,
@@ -25,8 +24,6 @@ import {
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleSummary } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
-
-export { CHUNK_FILES };
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
 export interface RuleEntry {
@@ -67,29 +64,21 @@ export class RuleRun {
     const sliced = entries.filter(perFile);
     const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
       const summary = this.begin(e.rule, e.notApplicable);
-      return summary ? [{ rule: e.rule, summary, slices: [] as SliceOutcome[] }] : [];
+      return summary ? [{ rule: e.rule, summary, slices: [] as RuleOutcome[] }] : [];
     });
     const shared = active.filter((a) => !getEvaluator(a.rule.check.kind)?.mainThread);
     const own = active.filter((a) => getEvaluator(a.rule.check.kind)?.mainThread);
+    const sharedRules = shared.map((a) => a.rule);
     const count = sliceCount(this.workspace.files.length);
     const queue = new SliceQueue(undefined, count);
     // Workers start first: they load while this thread evaluates the rules that read across files.
-    const pool = this.startWorkers(
-      shared.map((a) => a.rule),
-      queue,
-      count,
-    );
+    const pool = this.startWorkers(sharedRules, queue, count);
     try {
       for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
         await this.evaluate(e.rule, e.notApplicable);
       }
       if (active.length === 0) return;
-      const byslice = await this.sharedSlices(
-        shared.map((a) => a.rule),
-        queue,
-        count,
-        pool,
-      );
+      const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
       const policy: PolicyProblems = {
         ...SLICE_POLICY,
         ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -136,8 +125,8 @@ export class RuleRun {
     queue: SliceQueue,
     count: number,
     pool: SlicePool | undefined,
-  ): Promise<Map<number, SliceOutcome[]>> {
-    const byslice = new Map<number, SliceOutcome[]>();
+  ): Promise<Map<number, RuleOutcome[]>> {
+    const byslice = new Map<number, RuleOutcome[]>();
     if (rules.length === 0) return byslice;
     const files = this.workspace.files;
     const evaluate = (slice: number) =>

@@ -1,7 +1,7 @@
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
  * into slices of CHUNK_FILES; the engine's thread and the slice workers take slices from one shared
- * counter, so whichever thread is free takes the next slice. A worker reads the files itself (the
+ * queue (see {@link SliceQueue}), so whichever thread is free takes another. A worker reads the files itself (the
  * same bounded, symlink-refusing reads) and sends back, per slice, each rule's raw findings and the
  * input problems it recorded; the engine puts them back in slice order, so the report is the same
  * whichever thread evaluated which slice. A worker that fails costs time, not results: the engine
@@ -9,20 +9,17 @@
  */
 import { availableParallelism } from 'node:os';
 import { type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
-import { runEvaluator } from './evaluate-rule.js';
+import { type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import type { GitHubApi } from './github-api.js';
-import type { RawFinding, Rule } from './types.js';
+import type { Rule } from './types.js';
 import { FocusedWorkspace } from './workspace/focus.js';
 import { type InputProblem, Workspace } from './workspace/workspace.js';
 
 /** Files per slice. */
 export const CHUNK_FILES = 2000;
 
-/** What one rule made of one slice: its raw findings, or why it failed. */
-export type SliceOutcome = { raw: RawFinding[] } | { error: string; unverifiable: boolean };
-
-/** Everything a worker needs; structured-cloned, except `next`, which the threads share. */
+/** Everything a worker needs; structured-cloned, except `queue`, which the threads share. */
 export interface SliceJob {
   root: string;
   maxFileBytes: number;
@@ -36,7 +33,7 @@ export interface SliceJob {
 export interface SliceResult {
   slice: number;
   /** One per rule of the job, in its order. */
-  outcomes: SliceOutcome[];
+  outcomes: RuleOutcome[];
   /** Input problems recorded while evaluating the slice, not sent before. */
   problems: InputProblem[];
 }
@@ -96,10 +93,12 @@ export function isSliceWorker(): boolean {
   return parentPort !== null && workerData === WORKER_DATA;
 }
 
+/** How many slices `files` files make. */
 export function sliceCount(files: number): number {
   return Math.ceil(files / CHUNK_FILES);
 }
 
+/** The files of one slice. */
 export function sliceFiles(files: readonly string[], slice: number): string[] {
   return files.slice(slice * CHUNK_FILES, (slice + 1) * CHUNK_FILES);
 }
@@ -155,9 +154,9 @@ export async function evaluateSlice(
   rules: readonly Rule[],
   policy: PolicyProblems,
   github?: GitHubApi,
-): Promise<SliceOutcome[]> {
+): Promise<RuleOutcome[]> {
   const view = new FocusedWorkspace(workspace, files);
-  const outcomes: SliceOutcome[] = [];
+  const outcomes: RuleOutcome[] = [];
   for (const rule of rules) outcomes.push(await runEvaluator(rule, view, policy, github));
   workspace.release(files);
   return outcomes;

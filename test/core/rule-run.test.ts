@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
-import { CHUNK_FILES } from '../../src/core/rule-run.js';
 import {
+  CHUNK_FILES,
   type SliceJob,
   SliceQueue,
   type SliceWorker,

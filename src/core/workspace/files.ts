@@ -32,31 +32,34 @@ export interface ListOptions {
  */
 export function listFiles(root: string, options: ListOptions = {}): FileIndexResult {
   const queries = gitQueries(root, options);
-  if (queries) {
-    try {
-      const answers = queries.map(([kind, args]): [GitQuery, Buffer] => [kind, git(root, args)]);
-      return { files: fromGit(answers), source: 'git' };
-    } catch {
-      // Not a work tree git can read: walk it.
-    }
+  let answers: [GitQuery, Buffer][] | undefined;
+  try {
+    answers = queries?.map(([kind, args]): [GitQuery, Buffer] => [kind, git(root, args)]);
+  } catch {
+    // Not a work tree git can read: walk it.
   }
-  return { files: walk(root), source: 'walk' };
+  return indexed(root, answers);
 }
 
 /** {@link listFiles}, with git's queries run side by side (each is a pass over the tree). */
 export async function listFilesAsync(root: string, options: ListOptions = {}): Promise<FileIndexResult> {
   const queries = gitQueries(root, options);
-  if (queries) {
-    try {
-      const answers = await Promise.all(
+  let answers: [GitQuery, Buffer][] | undefined;
+  try {
+    answers =
+      queries &&
+      (await Promise.all(
         queries.map(async ([kind, args]): Promise<[GitQuery, Buffer]> => [kind, await gitAsync(root, args)]),
-      );
-      return { files: fromGit(answers), source: 'git' };
-    } catch {
-      // Not a work tree git can read: walk it.
-    }
+      ));
+  } catch {
+    // Not a work tree git can read: walk it.
   }
-  return { files: walk(root), source: 'walk' };
+  return indexed(root, answers);
+}
+
+/** The index from git's answers, or from a walk when there are none. */
+function indexed(root: string, answers: [GitQuery, Buffer][] | undefined): FileIndexResult {
+  return answers ? { files: fromGit(answers), source: 'git' } : { files: walk(root), source: 'walk' };
 }
 
 type GitQuery = 'staged' | 'deleted' | 'others';
