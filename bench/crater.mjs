@@ -15,12 +15,20 @@
 //   <out>/reports/<owner+name>.json  the JSON reports
 //   <out>/sample.md                  up to N findings per rule (seeded choice), each with the source
 //                                    lines around it, to judge by hand
-// Judgements live in bench/crater/judged.tsv: `repo<TAB>rule<TAB>path:line<TAB>verdict<TAB>note`,
+// Judgements live in bench/crater/judged*.tsv (one file per area, so they merge cleanly): `repo<TAB>rule<TAB>path:line<TAB>verdict<TAB>note`,
 // verdict `tp` (a real problem), `fp` (a false alarm) or `debatable`. Judged findings still reported
 // count towards the precision per rule printed at the end (tp / (tp + fp)); judgements whose finding is
 // gone are listed as stale, so a fix that removes a true positive shows up.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,7 +44,7 @@ const { values: args } = parseArgs({
     rules: { type: 'string' },
     sample: { type: 'string', default: '8' },
     seed: { type: 'string', default: '27002' },
-    judged: { type: 'string', default: path.join(ROOT, 'bench/crater/judged.tsv') },
+    judged: { type: 'string', default: path.join(ROOT, 'bench/crater') },
   },
 });
 
@@ -110,8 +118,13 @@ for (const r of results) {
 
 // Judgements.
 const judged = new Map();
-if (existsSync(args.judged)) {
-  for (const line of readFileSync(args.judged, 'utf8').split('\n')) {
+const judgementFiles = existsSync(args.judged)
+  ? readdirSync(args.judged)
+      .filter((f) => /^judged.*\.tsv$/.test(f))
+      .map((f) => path.join(args.judged, f))
+  : [];
+for (const file of judgementFiles) {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
     const [repo, rule, where, verdict, note = ''] = line.split('\t');
     judged.set(`${repo}\t${rule}\t${where}`, { verdict, note });

@@ -1,0 +1,134 @@
+// Recall and precision of the workflow rules on the labelled corpus in bench/workflow-corpus.
+//
+//   npm run bench:workflow-accuracy [-- --rule ID] [-- --verbose]
+//
+// Layout: bench/workflow-corpus/<group>/<case>/ is a small repository tree (`.github/workflows/*.yml`,
+// `action.yml`, `.github/dependabot.yml`, ...). Labels are comments in its files, written before the
+// rules were run on them:
+//   # expect: rule-a, rule-b   a finding of each named rule belongs on this line (a labelled positive)
+//   # safe: rule-a             this line looks risky but is not: the rule must not report it (a
+//                              labelled negative)
+// A marker may also be written `// expect: ...` (JavaScript in a script input). Each case is checked
+// with every rule whose check kind is `workflow.*` (plus any rule named with --rule), all at once, as
+// the engine runs them on a repository. A finding matches an unused `expect` of its rule in the same
+// file within 2 lines; a finding that matches none is a false positive, and one on a `safe` line is
+// also counted against that negative. Repository-level findings (a rule that finds no workflow
+// running tests on pull requests) are not scored.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runCheck } from '../lib/core/engine.js';
+import { loadRules } from '../lib/core/rules/load.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CORPUS = path.join(ROOT, 'bench/workflow-corpus');
+const { values: args } = parseArgs({
+  options: {
+    rule: { type: 'string', multiple: true, default: [] },
+    verbose: { type: 'boolean', default: false },
+    corpus: { type: 'string', default: CORPUS },
+  },
+});
+const TOLERANCE = 2;
+const RULES = loadRules()
+  .filter((r) => r.check.kind.startsWith('workflow.') || args.rule.includes(r.id))
+  .map((r) => r.id)
+  .sort();
+const MARKER = /(?:#|\/\/)\s*(expect|safe):\s*([\w-]+(?:\s*,\s*[\w-]+)*)/g;
+
+function* walk(dir, rel = '') {
+  for (const name of readdirSync(dir).sort()) {
+    const abs = path.join(dir, name);
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(abs).isDirectory()) yield* walk(abs, r);
+    else yield r;
+  }
+}
+
+function cases(corpus) {
+  const out = [];
+  for (const group of readdirSync(corpus).sort()) {
+    const g = path.join(corpus, group);
+    if (!statSync(g).isDirectory()) continue;
+    for (const c of readdirSync(g).sort()) {
+      if (statSync(path.join(g, c)).isDirectory()) out.push({ name: `${group}/${c}`, root: path.join(g, c) });
+    }
+  }
+  return out;
+}
+
+const rows = new Map(RULES.map((id) => [id, { tp: 0, fp: 0, fn: 0, negatives: 0, violated: 0 }]));
+const notes = [];
+let files = 0;
+for (const c of cases(args.corpus)) {
+  const expects = [];
+  const safes = [];
+  for (const file of walk(c.root)) {
+    files += 1;
+    readFileSync(path.join(c.root, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const m of line.matchAll(MARKER)) {
+          for (const id of m[2].split(/\s*,\s*/)) {
+            if (!rows.has(id)) notes.push(`${c.name}/${file}:${i + 1}: unknown rule in marker: ${id}`);
+            else (m[1] === 'expect' ? expects : safes).push({ id, file, line: i + 1, used: false });
+          }
+        }
+      });
+  }
+  for (const s of safes) rows.get(s.id).negatives += 1;
+  const report = await runCheck({ root: c.root, onlyRules: RULES, failOn: 'never', failOnGap: false });
+  for (const e of report.errors) notes.push(`${c.name}: rule error ${e.ruleId}: ${e.message}`);
+  for (const f of report.findings) {
+    const row = rows.get(f.ruleId);
+    // Repository-level findings (no workflow has the evidence a rule looks for) are not audits of a line.
+    if (!row || !f.location) continue;
+    const where = f.location ? `${f.location.path}:${f.location.startLine}` : '(repository)';
+    const candidates = f.location
+      ? expects.filter(
+          (e) =>
+            !e.used &&
+            e.id === f.ruleId &&
+            e.file === f.location.path &&
+            Math.abs(e.line - f.location.startLine) <= TOLERANCE,
+        )
+      : [];
+    candidates.sort(
+      (a, b) => Math.abs(a.line - f.location.startLine) - Math.abs(b.line - f.location.startLine),
+    );
+    if (candidates.length > 0) {
+      candidates[0].used = true;
+      row.tp += 1;
+      continue;
+    }
+    row.fp += 1;
+    const safe =
+      f.location &&
+      safes.find((s) => s.id === f.ruleId && s.file === f.location.path && s.line === f.location.startLine);
+    if (safe) row.violated += 1;
+    if (args.verbose)
+      notes.push(`FP ${f.ruleId} ${c.name}/${where}${safe ? ' (labelled safe)' : ''}: ${f.message}`);
+  }
+  for (const e of expects.filter((x) => !x.used)) {
+    rows.get(e.id).fn += 1;
+    if (args.verbose) notes.push(`FN ${e.id} ${c.name}/${e.file}:${e.line}`);
+  }
+}
+
+const pct = (n, d) => (d === 0 ? '—' : `${((100 * n) / d).toFixed(1)}%`);
+const total = { tp: 0, fp: 0, fn: 0, negatives: 0, violated: 0 };
+console.log(`${cases(args.corpus).length} cases, ${files} files\n`);
+console.log('| rule | positives | TP | FN | FP | negatives | negatives reported | recall | precision |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [id, r] of rows) {
+  for (const k of Object.keys(total)) total[k] += r[k];
+  if (r.tp + r.fp + r.fn + r.negatives === 0) continue;
+  console.log(
+    `| ${id} | ${r.tp + r.fn} | ${r.tp} | ${r.fn} | ${r.fp} | ${r.negatives} | ${r.violated} | ${pct(r.tp, r.tp + r.fn)} | ${pct(r.tp, r.tp + r.fp)} |`,
+  );
+}
+console.log(
+  `| **all** | ${total.tp + total.fn} | ${total.tp} | ${total.fn} | ${total.fp} | ${total.negatives} | ${total.violated} | ${pct(total.tp, total.tp + total.fn)} | ${pct(total.tp, total.tp + total.fp)} |`,
+);
+if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
