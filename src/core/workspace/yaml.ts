@@ -91,17 +91,20 @@ interface Frame {
 export function parseYaml(text: string, filename?: string): YamlResult {
   const lines = new LineIndex(text);
   let events: Event[];
+  // The text the events' offsets refer to: the file, or the file with deficient indentation mended
+  // (same length, so every offset and position is the file's own).
+  let source: string;
   try {
-    events = parseEvents(text, { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) });
+    ({ events, source } = lenientEvents(text, filename));
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
-  const bomb = aliasExpansionError(events, text, lines);
+  const bomb = aliasExpansionError(events, source, lines);
   if (bomb) return { ok: false, error: bomb };
   let values: unknown[];
   try {
     const options: ConstructorOptions = {
-      source: text,
+      source,
       maxAliases: MAX_ALIASES,
       maxTotalMergeKeys: MAX_MERGE_KEYS,
       ...(filename ? { filename } : {}),
@@ -110,7 +113,7 @@ export function parseYaml(text: string, filename?: string): YamlResult {
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
-  const spans = indexPositions(events, text);
+  const spans = indexPositions(events, source);
   const documents = values.map((value, index): YamlDocument => {
     const map = spans[index] ?? new Map<string, [number, number, number]>();
     const toSpan = (p: string): NodeSpan | undefined => {
@@ -145,6 +148,84 @@ export function parseYaml(text: string, filename?: string): YamlResult {
     };
   });
   return { ok: true, documents };
+}
+
+/** How many deficient lines one file may have mended before its error stands. */
+const MAX_MENDED_LINES = 64;
+
+/**
+ * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
+ * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
+ * it, and js-yaml 5 enforces it ("deficient indentation"); libyaml-style readers, GitHub's among them,
+ * do not, so a workflow whose `needs: [` list closes with `]` at the key's indentation runs on GitHub.
+ * Inside a flow collection a line break is only a separator, so the deficient line is joined to the
+ * content before it: the break (and any comment-only lines and trailing comment between them) becomes
+ * blanks of the same length. Offsets stay the file's own; any other error, or one the join does not
+ * cure, is the original error.
+ */
+function lenientEvents(text: string, filename?: string): { events: Event[]; source: string } {
+  const options = { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) };
+  let source = text;
+  let first: unknown;
+  for (let mended = 0; ; mended++) {
+    try {
+      return { events: parseEvents(source, options), source };
+    } catch (err) {
+      first ??= err;
+      const at = err instanceof YAMLException ? err.mark?.position : undefined;
+      const next =
+        mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+          ? joinToPreviousContent(source, at)
+          : undefined;
+      if (next === undefined) throw first;
+      source = next;
+    }
+  }
+}
+
+/**
+ * Blanks the line break(s) before the line holding `at` (which must be the first character on its
+ * line), the comment-only and blank lines above it and the trailing comment of the content line they
+ * reach, so `at` continues that line. Undefined when `at` is not at the start of its line's content.
+ */
+function joinToPreviousContent(text: string, at: number): string | undefined {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  if (lineStart === 0 || !/^[ \t]*$/.test(text.slice(lineStart, at))) return undefined;
+  const chars = text.split('');
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) chars[i] = ' ';
+  };
+  let end = lineStart - 1; // the line break before the deficient line
+  for (;;) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    blank(end, end + 1);
+    if (text[end - 1] === '\r') blank(end - 1, end);
+    const line = text.slice(start, end).replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      if (start === 0) return chars.join('');
+      blank(start, end);
+      end = start - 1;
+      continue;
+    }
+    const comment = trailingComment(line);
+    if (comment >= 0) blank(start + comment, end);
+    return chars.join('');
+  }
+}
+
+/** Offset of a line's trailing comment (`#` after a blank, outside quotes), or -1. */
+function trailingComment(line: string): number {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote === '"' && ch === '\\') i++;
+    else if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) return i;
+  }
+  return -1;
 }
 
 /** Sizes every anchored node once and rejects a document whose aliases expand past the bound. */
