@@ -43,6 +43,24 @@ export interface YamlDocument {
    * 8.1, so the value has the key "8.1" while the source has "8.10".
    */
   sourceKeys(pointer: string): string[];
+  /**
+   * For a value that is written elsewhere and reached through a YAML alias (`*name`): where it is
+   * defined and the alias that brings it to `pointer`. Undefined for a value
+   * written at its own place. GitHub expands aliases before it runs anything, so an audit reports the
+   * expansion where it is used (the alias) and says where it is defined.
+   */
+  origin(pointer: string): YamlOrigin | undefined;
+}
+
+/** See {@link YamlDocument.origin}. */
+export interface YamlOrigin {
+  /** Pointer and span of the value where it is written (inside the anchored node). */
+  pointer: string;
+  span: NodeSpan;
+  /** The alias through which the value is reached (the first one on the way). */
+  alias: NodeSpan;
+  /** The anchor's name, without `&`. */
+  anchor: string;
 }
 
 export interface YamlError {
@@ -113,9 +131,9 @@ export function parseYaml(text: string, filename?: string): YamlResult {
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
-  const spans = indexPositions(events, source);
+  const indexes = indexPositions(events, source);
   const documents = values.map((value, index): YamlDocument => {
-    const map = spans[index] ?? new Map<string, [number, number, number]>();
+    const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
     const toSpan = (p: string): NodeSpan | undefined => {
       const raw = map.get(p);
       if (!raw) return undefined;
@@ -144,6 +162,14 @@ export function parseYaml(text: string, filename?: string): YamlResult {
           keys.push({ key: unescapePointerToken(child.slice(prefix.length)), at: keyStart });
         }
         return keys.sort((a, b) => a.at - b.at).map((k) => k.key);
+      },
+      origin(p: string) {
+        if (aliases.size === 0 || (map.has(p) && !aliases.has(p))) return undefined;
+        const found = resolveAlias(p, map, aliases);
+        if (!found) return undefined;
+        const span = toSpan(found.pointer);
+        const alias = toSpan(found.alias);
+        return span && alias ? { pointer: found.pointer, span, alias, anchor: found.anchor } : undefined;
       },
     };
   });
@@ -298,14 +324,54 @@ function toYamlError(err: unknown, lines: LineIndex): YamlError {
   return { message, line: 1, column: 1 };
 }
 
+/** An alias's pointer -> the pointer of the anchored node it names, and the anchor's name. */
+type AliasIndex = Map<string, { target: string; anchor: string }>;
+
+/**
+ * Follows `pointer` token by token through the source: a token that names a written child moves
+ * there, and an alias moves to its anchored node. Undefined when the pointer is not reached through
+ * an alias (or does not exist). Merge keys (`<<: *a`) are not expanded: GitHub's reader does not
+ * support them, so `<<` stays an ordinary key in the value, as it is here.
+ */
+function resolveAlias(
+  pointer: string,
+  spans: Map<string, unknown>,
+  aliases: AliasIndex,
+): { pointer: string; alias: string; anchor: string } | undefined {
+  let via: { alias: string; anchor: string } | undefined;
+  let current = '';
+  for (const token of pointer.split('/').slice(1)) {
+    current = `${current}/${token}`;
+    if (!spans.has(current)) return undefined;
+    // Bounded: an alias names a node defined before it, so a chain cannot loop, but stay safe.
+    for (let hops = 0; hops < 100; hops++) {
+      const a = aliases.get(current);
+      if (!a) break;
+      via ??= { alias: current, anchor: a.anchor };
+      current = a.target;
+    }
+  }
+  return via && { pointer: current, ...via };
+}
+
 /**
  * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
  * as source offsets. Aliases are recorded at the alias itself (never expanded).
  */
-function indexPositions(events: Event[], text: string): Map<string, [number, number, number]>[] {
-  const docs: Map<string, [number, number, number]>[] = [];
+function indexPositions(
+  events: Event[],
+  text: string,
+): { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] {
+  const docs: { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] = [];
   let map = new Map<string, [number, number, number]>();
+  let aliases: AliasIndex = new Map();
+  // Anchor name -> pointer of the node that defines it (the latest definition wins, as in YAML).
+  let anchors = new Map<string, string>();
   const stack: Frame[] = [];
+  const anchorOf = (ev: { anchorStart: number; anchorEnd: number }, p: string) => {
+    if (ev.anchorStart >= 0 && !p.includes('\u0000'))
+      anchors.set(text.slice(ev.anchorStart, ev.anchorEnd), p);
+  };
 
   /** Resolves where the node that starts now lives, and consumes the parent's slot. */
   const place = (): { p: string; key: number } | 'key' => {
@@ -331,7 +397,9 @@ function indexPositions(events: Event[], text: string): Map<string, [number, num
     switch (ev.type) {
       case EVENT_ID.DOCUMENT:
         map = new Map();
-        docs.push(map);
+        aliases = new Map();
+        anchors = new Map();
+        docs.push({ spans: map, aliases });
         break;
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
@@ -346,6 +414,7 @@ function indexPositions(events: Event[], text: string): Map<string, [number, num
           break;
         }
         extend(ev.start + 1);
+        anchorOf(ev, slot.p);
         stack.push(frame(ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', slot.p, ev.start, slot.key));
         break;
       }
@@ -369,7 +438,14 @@ function indexPositions(events: Event[], text: string): Map<string, [number, num
           break;
         }
         extend(end);
-        if (!slot.p.includes('\u0000')) map.set(slot.p, [start, end, slot.key]);
+        if (slot.p.includes('\u0000')) break;
+        map.set(slot.p, [start, end, slot.key]);
+        if (ev.type === EVENT_ID.SCALAR) anchorOf(ev, slot.p);
+        else {
+          const anchor = text.slice(ev.anchorStart, ev.anchorEnd);
+          const target = anchors.get(anchor);
+          if (target !== undefined) aliases.set(slot.p, { target, anchor });
+        }
         break;
       }
       case EVENT_ID.POP: {
