@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseUses, refPinning } from '../../src/core/parsers/uses.js';
 import {
