@@ -20,7 +20,7 @@ const W = '.github/workflows/w.yml';
 const one = (text: string) => ({ [W]: text });
 
 describe('workflow.dangerous-triggers', () => {
-  it('reports the head ref of a checkout, through env, at its column; the trigger alone as info', async () => {
+  it('reports the head ref of a checkout, through env, at its column; the trigger alone as medium', async () => {
     const findings = await evaluate(
       workflowDangerousTriggers,
       one(`on: [pull_request_target]
@@ -43,8 +43,90 @@ jobs:
       {},
     );
     expect(info.map((f) => [at(f), f.severity, f.key])).toEqual([
-      [`${W}:1:5`, 'info', 'trigger:workflow_run'],
+      [`${W}:1:5`, 'medium', 'trigger:workflow_run'],
     ]);
+  });
+
+  it('accepts only conditions that exclude outsiders, read from the parsed condition', async () => {
+    const checkout = (cond: string) => `on: pull_request_target
+jobs:
+  a:
+    if: ${cond}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+`;
+    const critical = async (cond: string) =>
+      (await evaluate(workflowDangerousTriggers, one(checkout(cond)), {})).some(
+        (f) => f.severity === undefined,
+      );
+    expect(await critical('github.event.pull_request.head.repo.full_name == github.repository')).toBe(false);
+    expect(await critical("success() && github.event.pull_request.head.repo.full_name == 'acme/app'")).toBe(
+      false,
+    );
+    expect(await critical('${{ !github.event.pull_request.head.repo.fork }}')).toBe(false);
+    expect(
+      await critical(
+        'contains(fromJSON(\'["OWNER","MEMBER"]\'), github.event.pull_request.author_association)',
+      ),
+    ).toBe(false);
+    expect(await critical("github.event.pull_request.author_association == 'COLLABORATOR'")).toBe(false);
+    expect(await critical("github.event.pull_request.author_association != 'NONE'")).toBe(true);
+    expect(
+      await critical(
+        'contains(fromJSON(\'["OWNER","CONTRIBUTOR"]\'), github.event.pull_request.author_association)',
+      ),
+    ).toBe(true);
+    expect(
+      await critical(
+        "github.event.pull_request.head.repo.full_name == github.repository || contains(github.event.pull_request.labels.*.name, 'ok')",
+      ),
+    ).toBe(true);
+    expect(await critical("github.actor == 'dependabot[bot]'")).toBe(true);
+    expect(await critical("github.repository == 'acme/app'")).toBe(true);
+    expect(
+      await critical('github.event.pull_request.head.repo.full_name == github.repository ${{ true }}'),
+    ).toBe(true);
+  });
+
+  it('follows a reusable workflow to the privileged workflows that call it, and step conditions', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      {
+        '.github/workflows/caller.yml':
+          'on: pull_request_target\njobs:\n  c:\n    uses: ./.github/workflows/build.yml\n',
+        '.github/workflows/build.yml': `on: workflow_call
+jobs:
+  b:
+    steps:
+      - if: github.event.pull_request.head.repo.fork == false
+        uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: git fetch origin "pull/\${{ github.event.number }}/head" && make
+`,
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      ['.github/workflows/caller.yml:1:5', 'medium'],
+      ['.github/workflows/build.yml:8:14', undefined],
+    ]);
+    expect(findings[1]!.message).toContain(
+      'runs on pull_request_target (through the workflows that call it)',
+    );
+  });
+
+  it('grades a workflow_run of push-only workflows low', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      {
+        '.github/workflows/build.yml': 'name: Build\non: push\njobs:\n  b:\n    steps: [{run: make}]\n',
+        '.github/workflows/deploy.yml':
+          'on:\n  workflow_run:\n    workflows: [Build]\njobs:\n  d:\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "\${{ github.event.workflow_run.head_sha }}" }\n',
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/deploy.yml:2:3', 'low']]);
   });
 });
 
@@ -186,6 +268,23 @@ jobs:
       {},
     );
     expect(findings.map(at)).toEqual([`${W}:8:16`, `${W}:7:16`]);
+  });
+
+  it('insecure commands: explicit off values are not reported', async () => {
+    const findings = await evaluate(
+      workflowInsecureCommands,
+      one(`on: push
+env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: 0 }
+jobs:
+  a:
+    env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: "False" }
+    steps:
+      - run: echo hi
+        env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: false }
+`),
+      {},
+    );
+    expect(findings).toEqual([]);
   });
 });
 
