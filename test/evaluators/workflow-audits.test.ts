@@ -116,6 +116,28 @@ jobs:
     );
   });
 
+  it('is less sure of a checkout that waits for an environment (which may require a reviewer)', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(`on: pull_request_target
+jobs:
+  approve:
+    environment: external
+    steps: [{run: echo ok}]
+  test:
+    needs: [approve]
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      [`${W}:10:27`, undefined, 'medium'],
+    ]);
+    expect(findings[0]!.message).toContain('It waits for the "external" environment');
+  });
+
   it('grades a workflow_run of push-only workflows low', async () => {
     const findings = await evaluate(
       workflowDangerousTriggers,

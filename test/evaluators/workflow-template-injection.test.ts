@@ -131,6 +131,8 @@ jobs:
     expect(findings[0]!.message).toContain(`github.head_ref via inputs.t (${W}:5)`);
     expect(findings[1]!.message).toContain('inputs.n (free text passed by any workflow that calls this one)');
     expect(findings.map((f) => f.severity)).toEqual(['high', 'high', 'high']);
+    // A caller here passes pull request text: sure. Only unseen callers' text: medium confidence.
+    expect(findings.map((f) => f.confidence)).toEqual([undefined, 'medium', undefined]);
   });
 
   it('grades manual-workflow inputs by their declared type', async () => {

@@ -58,15 +58,21 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             if (excludesOutsiders(job.if)) continue;
             for (const step of job.steps) {
               if (excludesOutsiders(step.if)) continue;
+              const gate = environmentGate(workflow, job);
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 critical += 1;
                 findings.push({
                   message:
                     `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
                     `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
-                    'test or action in that code runs with those privileges.',
+                    'test or action in that code runs with those privileges.' +
+                    (gate
+                      ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
+                      : ''),
                   location: hit.location,
                   key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                  // An environment may require a reviewer's approval (a setting this file cannot show).
+                  ...(gate ? { confidence: 'medium' as const } : {}),
                 });
               }
             }
@@ -96,6 +102,22 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
     return findings;
   },
 });
+
+/** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
+function environmentGate(workflow: Workflow, job: Job, seen = new Set<string>()): string | undefined {
+  if (seen.has(job.id)) return undefined;
+  seen.add(job.id);
+  const env = job.environment?.value;
+  const name = typeof env === 'string' ? env : (env as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && name.trim() !== '') return name.trim();
+  const needs = job.needs?.value;
+  for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+    const upstream = workflow.jobs.find((j) => j.id === id);
+    const found = upstream && environmentGate(workflow, upstream, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 interface Hit {
   what: string;

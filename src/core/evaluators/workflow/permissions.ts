@@ -152,5 +152,8 @@ function missingPermissions(workflow: Workflow, bare: Job[]): RawFinding | undef
     location: locationFromSpan(workflow.path, workflow.jobsNode.span, true),
     key: 'missing-permissions',
     severity,
+    // The default may be read-only (the repository or organisation setting, which the
+    // github-workflow-token rule reads through the API); the workflow cannot tell.
+    confidence: 'medium',
   };
 }

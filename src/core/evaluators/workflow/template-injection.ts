@@ -148,6 +148,9 @@ function finding(
   const alias = expr.definedAt
     ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
     : '';
+  // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+  // passes untrusted text, which cannot be known from this repository.
+  const onlyInputs = flows.every((f) => f.origin.input !== undefined);
   return {
     message:
       `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
@@ -155,6 +158,7 @@ function finding(
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
     severity: arbitrary ? 'high' : 'medium',
+    ...(onlyInputs ? { confidence: 'medium' as const } : {}),
   };
 }
 
