@@ -356,7 +356,7 @@ describe('process evidence', () => {
   });
 
   it('points at `on:` of a workflow that performs it on other events only, and passes on pull requests', async () => {
-    const steps = '    steps:\n      - uses: github/codeql-action/analyze@v3\n';
+    const steps = '    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/analyze@v3\n';
     const push = await evaluate(workflowPrEvidence, one(`name: x\non: push\njobs:\n  a:\n${steps}`), {
       ...sast,
       events: ['pull_request'],
@@ -367,6 +367,17 @@ describe('process evidence', () => {
       events: ['pull_request'],
     });
     expect(pr).toEqual([]);
+  });
+
+  it('does not count a workflow GitHub refuses as evidence', async () => {
+    const broken = await evaluate(
+      workflowPrEvidence,
+      one(
+        'on: pull_request\njobs:\n  a:\n    runs-on: x\n    needs: [missing]\n    steps:\n      - uses: github/codeql-action/analyze@v3\n',
+      ),
+      { ...sast, events: ['pull_request'] },
+    );
+    expect(broken.map((f) => [f.location, f.key])).toEqual([[null, 'missing']]);
   });
 
   it('deploy jobs without environment, at the job key', async () => {

@@ -46,6 +46,7 @@ import { workflowPrEvidence } from './workflow/pr-evidence.js';
 import { workflowRemoteScript } from './workflow/remote-script.js';
 import { workflowSecretsInherit } from './workflow/secrets-inherit.js';
 import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
+import { workflowSyntax } from './workflow/syntax.js';
 import { workflowTemplateInjection } from './workflow/template-injection.js';
 import { workflowUnpinnedImages } from './workflow/unpinned-images.js';
 import { workflowUnpinnedUses } from './workflow/unpinned-uses.js';
@@ -105,6 +106,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   githubEnvironmentReviewers,
   inputProblems,
   ...policyEvaluators,
+  workflowSyntax,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(

@@ -54,7 +54,10 @@ const HEAD_REPOSITORIES = [
   'github.event.pull_request.head.repo.full_name',
   'github.event.workflow_run.head_repository.full_name',
 ];
-const FORK_FLAGS = ['github.event.pull_request.head.repo.fork', 'github.event.workflow_run.head_repository.fork'];
+const FORK_FLAGS = [
+  'github.event.pull_request.head.repo.fork',
+  'github.event.workflow_run.head_repository.fork',
+];
 
 function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
   if (op === '==') {

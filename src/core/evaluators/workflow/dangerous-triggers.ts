@@ -12,10 +12,10 @@ import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.j
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { classifyHeadRef } from './contexts.js';
-import { Dataflow } from './dataflow.js';
 import { triggeringEvents } from './callers.js';
 import { excludesOutsiders } from './conditions.js';
+import { classifyHeadRef } from './contexts.js';
+import { Dataflow } from './dataflow.js';
 import { actionOf, eventsOf, input, PR_EVENTS, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 
