@@ -144,7 +144,7 @@ jobs:
       {
         '.github/workflows/build.yml': 'name: Build\non: push\njobs:\n  b:\n    steps: [{run: make}]\n',
         '.github/workflows/deploy.yml':
-          'on:\n  workflow_run:\n    workflows: [Build]\njobs:\n  d:\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "\${{ github.event.workflow_run.head_sha }}" }\n',
+          'on:\n  workflow_run:\n    workflows: [Build]\njobs:\n  d:\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.workflow_run.head_sha }}" }\n',
       },
       {},
     );

@@ -60,6 +60,7 @@ const SCOPES = new Set(
   ).split(' '),
 );
 const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const OPEN = '$' + '{{';
 
 /** Every problem of one file, in document order of the checks (computed once per file). */
 export function syntaxProblems(workspace: Workspace, source: WorkflowSource): SyntaxProblem[] {
@@ -299,14 +300,14 @@ function checkPermissions(perms: Workflow['permissions'] & object, where: string
  */
 function walkStrings(source: WorkflowSource, value: unknown, pointer: string, add: Add, depth: number): void {
   if (typeof value === 'string') {
-    const opened = value.split('${{').length - 1;
+    const opened = value.split(OPEN).length - 1;
     if (opened > findExpressions(value).length && !source.document.origin(pointer)) {
       const span = source.document.span(pointer);
       if (span)
         add(
           span,
           `unclosed${pointer}`,
-          'This value opens an expression with "${{" that is never closed with "}}"; GitHub refuses the file. Close it.',
+          `This value opens an expression with "${OPEN}" that is never closed with "}}"; GitHub refuses the file. Close it.`,
         );
     }
     return;
