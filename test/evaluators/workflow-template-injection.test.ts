@@ -64,6 +64,8 @@ jobs:
 `,
     });
     expect(findings.map(at)).toEqual([`${W}:9:26`, `${W}:10:23`, `${W}:10:52`]);
+    expect(findings[0]!.message).toContain('The line writes it to $GITHUB_ENV');
+    expect(findings[1]!.message).not.toContain('$GITHUB_ENV');
     expect(findings[1]!.message).toContain('github.event.issue.title via env.T (line 3)');
     expect(findings[2]!.message).toContain('github.event.issue.body via env.B (line 9)');
   });

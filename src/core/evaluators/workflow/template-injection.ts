@@ -8,10 +8,12 @@ import {
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { Location, RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { stepLabel } from './shared.js';
+import { shellWrites } from './shell.js';
 
 export interface TemplateInjectionOptions {
   /**
@@ -79,8 +81,9 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
             : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
           const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
           const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+          const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
           for (const group of byReference(flows)) {
-            findings.push(finding(expr, group, sink, owner, shellOf(step, job, source)));
+            findings.push(finding(expr, group, sink, owner, shellOf(step, job, source), file));
           }
         },
       },
@@ -107,6 +110,29 @@ function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): st
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
 function defaultsSink(field: string[]): string | undefined {
   return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
+}
+
+/**
+ * The job file (`$GITHUB_ENV`, `$GITHUB_PATH`) the script line holding the expression writes to: then
+ * the value also becomes an environment variable or a PATH entry of every later step.
+ */
+function writtenFile(
+  workspace: Workspace,
+  source: WorkflowSource,
+  step: Step,
+  expr: WorkflowExpression,
+): 'env' | 'path' | undefined {
+  const run = step.run!;
+  const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () =>
+    shellWrites(run.value),
+  );
+  const end = expr.start + expr.raw.length;
+  for (const w of writes) {
+    if (w.file === 'output') continue;
+    const [from, to] = w.ranges[0]!;
+    if (expr.start < to && from < end) return w.file;
+  }
+  return undefined;
 }
 
 /** The shell a step's script runs in (its own, the job's or the workflow's default), lower case. */
@@ -137,6 +163,7 @@ function finding(
   sink: string,
   owner: string,
   shell: string,
+  file: 'env' | 'path' | undefined,
 ): RawFinding {
   const first = flows[0]!;
   const ref = expr.inner.slice(first.ref.start, first.ref.end);
@@ -151,9 +178,15 @@ function finding(
   // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
   // passes untrusted text, which cannot be known from this repository.
   const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+  const written =
+    file === 'env'
+      ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
+      : file === 'path'
+        ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
+        : '';
   return {
     message:
-      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
+      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
       remediation(sink, shell),
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
