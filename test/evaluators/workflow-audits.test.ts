@@ -83,6 +83,7 @@ jobs:
       ),
     ).toBe(true);
     expect(await critical("github.actor == 'dependabot[bot]'")).toBe(true);
+    expect(await critical("github.event.pull_request.user.login == 'dependabot[bot]'")).toBe(false);
     expect(await critical("github.repository == 'acme/app'")).toBe(true);
     expect(
       await critical('github.event.pull_request.head.repo.full_name == github.repository ${{ true }}'),

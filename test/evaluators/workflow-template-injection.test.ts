@@ -206,6 +206,32 @@ jobs:
     expect(findings[0]!.key).not.toBe(findings[1]!.key);
   });
 
+  it('is least sure in jobs only insiders can start (their condition, or that of a job they need)', async () => {
+    const findings = await run({
+      [W]: `on: pull_request
+jobs:
+  meta:
+    if: github.event.pull_request.user.login == 'dependabot[bot]'
+    runs-on: x
+    steps: [{run: echo ok}]
+  bump:
+    needs: meta
+    runs-on: x
+    steps:
+      - run: git push origin "HEAD:\${{ github.head_ref }}"
+  open:
+    runs-on: x
+    steps:
+      - run: echo "\${{ github.head_ref }}"
+`,
+    });
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      [`${W}:11:40`, 'low'],
+      [`${W}:15:24`, undefined],
+    ]);
+    expect(findings[0]!.message).toContain('so only they could exploit it');
+  });
+
   it('knows which outputs of known actions carry text', async () => {
     const findings = await run({
       [W]: job(`      - id: files

@@ -1,10 +1,28 @@
 import { type ExprNode, findExpressions, parseExpression } from '../../parsers/expression.js';
-import type { Located } from '../../parsers/workflow.js';
+import type { Job, Located, Workflow } from '../../parsers/workflow.js';
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ */
+export function jobExcludesOutsiders(workflow: Workflow, job: Job, seen = new Set<string>()): boolean {
+  if (seen.has(job.id)) return false;
+  seen.add(job.id);
+  if (excludesOutsiders(job.if)) return true;
+  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    return false;
+  const needs = job.needs?.value;
+  for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+    const upstream = workflow.jobs.find((j) => j.id === id);
+    if (upstream && jobExcludesOutsiders(workflow, upstream, seen)) return true;
+  }
+  return false;
+}
 
 /**
  * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks), runs triggered by a push, or authors and commenters who
- * are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
+ * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
  * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
  * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
  * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
@@ -68,6 +86,9 @@ function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
     if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
       return true;
     if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase())) return true;
+    // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
+    // else can take); unlike github.actor, the author of a pull request cannot be another account.
+    if (isRef(a, ['github.event.pull_request.user.login']) && typeof literal(b) === 'string') return true;
   }
   if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true) return true;
   return false;

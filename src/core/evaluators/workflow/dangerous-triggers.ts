@@ -13,7 +13,7 @@ import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { triggeringEvents } from './callers.js';
-import { excludesOutsiders } from './conditions.js';
+import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
 import { actionOf, eventsOf, input, PR_EVENTS, stepLabel } from './shared.js';
@@ -55,7 +55,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         let critical = 0;
         if (untrustedRun.length > 0) {
           for (const job of workflow.jobs) {
-            if (excludesOutsiders(job.if)) continue;
+            if (jobExcludesOutsiders(workflow, job)) continue;
             for (const step of job.steps) {
               if (excludesOutsiders(step.if)) continue;
               const gate = environmentGate(workflow, job);

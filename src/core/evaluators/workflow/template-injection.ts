@@ -10,6 +10,7 @@ import {
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { stepLabel } from './shared.js';
@@ -82,8 +83,18 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
           const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
           const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
           const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
+          const insiders =
+            source.kind === 'workflow' && job !== undefined
+              ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+              : false;
           for (const group of byReference(flows)) {
-            findings.push(finding(expr, group, sink, owner, shellOf(step, job, source), file));
+            const f = finding(expr, group, sink, owner, shellOf(step, job, source), file);
+            if (insiders) {
+              f.message +=
+                ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+              f.confidence = 'low';
+            }
+            findings.push(f);
           }
         },
       },
@@ -215,7 +226,7 @@ function remediation(sink: string, shell: string): string {
 function describe(flow: Flow, ref: string, at: Location): string {
   const origin = flow.origin;
   const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
-  if (origin.text === ref && origin.via.length === 0) return source;
+  if (origin.via.length === 0) return origin.text === ref ? source : `${ref}, that is ${source}`;
   const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
   return `${source} via ${hops}`;
 }
