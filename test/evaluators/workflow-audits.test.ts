@@ -428,4 +428,17 @@ jobs:
     );
     expect(findings.map((f) => [at(f), f.key])).toEqual([[`${W}:5:30`, 'unneeded-write:ro:contents']]);
   });
+
+  it('counts tools that push or publish with the job token (OIDC) as uses of it', async () => {
+    const job = (run: string) =>
+      `on: release\npermissions: {}\njobs:\n  a:\n    permissions: { id-token: write, contents: write }\n    steps:\n      - run: ${run}\n`;
+    for (const run of [
+      'uv publish',
+      'mkdocs gh-deploy --force',
+      'cosign sign --yes img',
+      'npx pkg-pr-new publish',
+    ])
+      expect(await evaluate(workflowPermissions, one(job(run)), {})).toEqual([]);
+    expect((await evaluate(workflowPermissions, one(job('uv build')), {})).length).toBe(2);
+  });
 });
