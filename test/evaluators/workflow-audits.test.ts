@@ -12,6 +12,7 @@ import { workflowRemoteScript } from '../../src/core/evaluators/workflow/remote-
 import { workflowSecretsInherit } from '../../src/core/evaluators/workflow/secrets-inherit.js';
 import { workflowSelfHostedRunner } from '../../src/core/evaluators/workflow/self-hosted-runner.js';
 import { workflowUnpinnedImages } from '../../src/core/evaluators/workflow/unpinned-images.js';
+import { workflowUnpinnedUses } from '../../src/core/evaluators/workflow/unpinned-uses.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
 
 afterAll(removeTrees);
@@ -197,6 +198,28 @@ jobs:
       [`${W}:5:15`, 'high'],
       [`${W}:11:15`, 'medium'],
     ]);
+  });
+
+  it('checkout credentials and unpinned uses through an alias: at the alias, saying where it is written', async () => {
+    const files = one(`on: push
+jobs:
+  a:
+    steps:
+      - &co
+        uses: actions/checkout@v4
+  b:
+    steps:
+      - *co
+`);
+    const creds = await evaluate(workflowCheckoutCredentials, files, {});
+    expect(creds.map(at)).toEqual([`${W}:6:15`, `${W}:9:9`]);
+    expect(creds[1]!.message).toContain(
+      'in job "b" (written at line 6 and expanded here through the alias *co)',
+    );
+    expect(creds[0]!.message).not.toContain('alias');
+    const pins = await evaluate(workflowUnpinnedUses, files, { allow: [] });
+    expect(pins.map(at)).toEqual([`${W}:6:15`, `${W}:9:9`]);
+    expect(pins[1]!.message).toContain('(written at line 6 and expanded here through the alias *co)');
   });
 
   it('checkout credentials: every persisting checkout, graded by what can reach the token', async () => {

@@ -4,7 +4,17 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { actionOf, eventsOf, input, isFalse, isTrue, PRIVILEGED_EVENTS, refOf, stepLabel } from './shared.js';
+import {
+  actionOf,
+  aliasNote,
+  eventsOf,
+  input,
+  isFalse,
+  isTrue,
+  PRIVILEGED_EVENTS,
+  refOf,
+  stepLabel,
+} from './shared.js';
 
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
@@ -68,7 +78,7 @@ function finding(
   if (deliberate && !leaking && privileged.length === 0) return undefined;
   const severity: Severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
   const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
-  const who = job ? `in job "${job.id}"` : 'in this action';
+  const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
   const head = deliberate
     ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
     : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;

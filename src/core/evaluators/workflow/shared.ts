@@ -85,3 +85,13 @@ export function stepLabel(step: Step): string {
     if (typeof v === 'string' && v) return v;
   return step.run ? 'run' : `#${step.index}`;
 }
+
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+export function aliasNote(node: Located | undefined): string {
+  return node?.origin
+    ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+    : '';
+}
