@@ -11,7 +11,7 @@ import {
   input,
   isFalse,
   isTrue,
-  PRIVILEGED_EVENTS,
+  OUTSIDER_EVENTS,
   refOf,
   stepLabel,
 } from './shared.js';
@@ -25,9 +25,9 @@ import {
  *   v4.4, or `include-hidden-files: true`) and the token sits in `.git/config` (checkout before v6):
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
- *   checkout persists another credential (`token:`), the job runs on a privileged trigger
- *   (`pull_request_target`, `workflow_run`) where outsiders' input is handled, or the workflow uploads
- *   artifacts;
+ *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
+ *   input is handled, or the workflow uploads artifacts;
  * - low otherwise: the token is still readable by every later step.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged.
@@ -66,7 +66,7 @@ function finding(
     ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
     : undefined;
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const privileged = workflow ? [...eventsOf(workflow)].filter((e) => PRIVILEGED_EVENTS.has(e)) : [];
+  const privileged = workflow ? [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)) : [];
   const reasons: string[] = [];
   if (privileged.length > 0)
     reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);

@@ -226,7 +226,7 @@ function remediation(sink: string, shell: string): string {
 function describe(flow: Flow, ref: string, at: Location): string {
   const origin = flow.origin;
   const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
-  if (origin.via.length === 0) return origin.text === ref ? source : `${ref}, that is ${source}`;
+  if (origin.via.length === 0) return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
   const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
   return `${source} via ${hops}`;
 }
