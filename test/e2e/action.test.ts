@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,20 +18,45 @@ import { Workspace } from '../../src/core/workspace/workspace.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import {
   type ActionRun,
+  buildPrivateBundle,
   commandLines,
   fixtureRule,
   makeTree,
   removeTempDirs,
   runAction,
-  snapshotBundle,
 } from '../helpers/run-action.js';
 
-// Every test runs the bundle the Action ships, so it is rebuilt once from the current sources.
+// Every test runs the bundle the Action ships, rebuilt once from the current sources into a private
+// directory: the checkout's dist/ is never deleted or rewritten while the suite runs.
 let entry = '';
+/** The checkout's dist/ before and after the build: `npm test` must not delete or rewrite it. */
+const distStamps: { before?: string; after?: string } = {};
+function stampDist(): string {
+  const dist = path.join(REPO_ROOT, 'dist');
+  if (!existsSync(dist)) return 'no dist/';
+  return readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((f) => `${f} ${statSync(path.join(dist, f)).mtimeMs}`)
+    .join('\n');
+}
 beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  entry = snapshotBundle();
+  distStamps.before = stampDist();
+  entry = buildPrivateBundle({ cli: true });
+  distStamps.after = stampDist();
 }, 180_000);
+
+it("builds into a private directory and leaves the checkout's dist/ as it was", () => {
+  expect(entry.startsWith(path.join(REPO_ROOT, 'dist'))).toBe(false);
+  for (const file of [
+    'index.js',
+    'cli.js',
+    path.join('cli', 'index.js'),
+    'builtin-rules.json',
+    'licenses.txt',
+  ])
+    expect(existsSync(path.join(path.dirname(entry), file)), file).toBe(true);
+  expect(distStamps.after).toBe(distStamps.before);
+});
 
 afterAll(removeTempDirs);
 
