@@ -184,6 +184,48 @@ describe('Action: annotations', () => {
     ).toEqual(['services/api/src/app.js', 'services/api/src/app.js', 'services/api/src/app.js']);
   });
 
+  it('puts a repository-level SARIF result on the configuration, else on the workflow running the step', async () => {
+    const onlySecurityPolicy = customRulesOnlyConfig().replace('  security-policy: off\n', '');
+    const uriOf = (file: string) => {
+      const sarif = JSON.parse(readFileSync(file, 'utf8'));
+      const results = sarif.runs[0].results as {
+        ruleId: string;
+        properties: { repositoryLevel?: boolean };
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        }[];
+      }[];
+      expect(results.map((x) => [x.ruleId, x.properties.repositoryLevel])).toEqual([
+        ['security-policy', true],
+      ]);
+      return [
+        results[0]!.locations[0]!.physicalLocation.artifactLocation.uri,
+        results[0]!.locations[0]!.physicalLocation.region.startLine,
+      ];
+    };
+    const configured = makeTree({ '.controlgate.yml': onlySecurityPolicy, 'README.md': 'hi\n' });
+    const a = await runAction({
+      workspace: configured,
+      inputs: { 'fail-on': 'never', 'sarif-file': 'cg.sarif' },
+    });
+    expect(a.code).toBe(0);
+    expect(uriOf(path.join(configured, 'cg.sarif'))).toEqual(['.controlgate.yml', 1]);
+    // The configuration lives outside the checkout: the workflow file that runs the step is next.
+    const elsewhere = makeTree({ 'controlgate.yml': onlySecurityPolicy });
+    const workspace = makeTree({ '.github/workflows/gate.yml': 'on: push\n', 'README.md': 'hi\n' });
+    const b = await runAction({
+      workspace,
+      inputs: {
+        'fail-on': 'never',
+        'sarif-file': 'cg.sarif',
+        config: path.join(elsewhere, 'controlgate.yml'),
+      },
+      env: { GITHUB_WORKFLOW_REF: 'acme/payments-api/.github/workflows/gate.yml@refs/heads/main' },
+    });
+    expect(b.code).toBe(0);
+    expect(uriOf(path.join(workspace, 'cg.sarif'))).toEqual(['.github/workflows/gate.yml', 1]);
+  });
+
   it('shows 10 per level, then one notice counting the rest', async () => {
     const many = Array.from({ length: 12 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
     const workspace = knownFindingsRepo({ 'src/app.js': `${many}\n` });
