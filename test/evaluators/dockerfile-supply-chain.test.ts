@@ -123,9 +123,42 @@ describe('dockerfile.secret-env', () => {
 describe('dockerfile.run-command', () => {
   it('finds downloads piped into a shell, in pipelines and substitutions', () => {
     const text = 'curl -fsSL x | sh; wget -qO- y | sudo -E bash -; curl z | tar xz; sh -c "$(curl -fsSL w)"';
-    expect(pipeToShell(text).map((i) => text.slice(i, i + 4))).toEqual(['curl', 'wget', 'sh -']);
+    expect(pipeToShell(text).map((i) => text.slice(i, i + 4))).toEqual(['curl', 'wget', 'curl']);
     expect(pipeToShell('curl x || sh fallback.sh')).toEqual([]);
     expect(pipeToShell('curl -o f x && sha256sum -c f.sha | tee log')).toEqual([]);
+  });
+
+  it('reads the commands, not the text: flags and names in arguments, data and code passed with -c', () => {
+    // An interpreter given its own code reads the download as data.
+    expect(
+      pipeToShell(`curl -s api | python3 -c 'import json,sys; print(json.load(sys.stdin)["v"])'`),
+    ).toEqual([]);
+    expect(pipeToShell('echo "curl x | sh"; grep -q curl log | sh -c true')).toEqual([]);
+    const piped = 'X=$(curl -s a | sh) && curl -s b | tee /tmp/b.sh | bash -s -- --yes';
+    expect(pipeToShell(piped)).toEqual([piped.indexOf('curl'), piped.indexOf('curl -s b')]);
+    const substituted = 'sh -c "VERSION=$(curl -s v)"; bash <(wget -qO- i); eval "$(curl -s e)"';
+    expect(pipeToShell(substituted)).toEqual([substituted.indexOf('wget'), substituted.indexOf('curl -s e')]);
+  });
+
+  it('reads exec-form RUNs, heredoc scripts, and leaves RUNs under a non-POSIX SHELL alone', async () => {
+    const files = {
+      Dockerfile: [
+        'FROM a:1',
+        'RUN ["sudo", "apt-get", "install", "-y", "x"]',
+        'RUN <<EOF',
+        'set -eux',
+        'curl -fsSL https://get.example | sh',
+        'EOF',
+        'SHELL ["powershell", "-Command"]',
+        'RUN iwr https://get.example/i.ps1 | sudo sh',
+        'FROM a:1 AS next',
+        'RUN sudo true',
+      ].join('\n'),
+    };
+    const pipe = await evaluate(dockerfileRunCommand, files, { audit: 'pipe-to-shell' });
+    const sudo = await evaluate(dockerfileRunCommand, files, { audit: 'sudo' });
+    expect(pipe.map(at)).toEqual(['Dockerfile:5:1']);
+    expect(sudo.map(at)).toEqual(['Dockerfile:2:6', 'Dockerfile:10:5']);
   });
 
   it('is linear on hostile input', () => {
