@@ -136,13 +136,13 @@ export function isPlaceholderValue(value: string, name = ''): boolean {
 
 /**
  * `OPERATOR_SECRET: operator`, `TLS_SECRET: web-tls`: a variable named after a Secret whose value is
- * a Kubernetes object name (a lower-case DNS label that repeats a part of the variable's name or has
- * a hyphen) names the Secret object to read, not its content.
+ * a Kubernetes object name (a lower-case DNS label that repeats a part of the variable's name, or ends
+ * like a Secret's name: `-tls`, `-secret`, `-credentials`) names the Secret object to read.
  */
 function isSecretObjectName(name: string, value: string): boolean {
   if (!/(?:^|_)SECRET$/i.test(name) || !/^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) return false;
   const parts = name.toLowerCase().split(/[^a-z0-9]+/);
-  return value.includes('-') || parts.includes(value);
+  return parts.includes(value) || /-(?:secrets?|tls|certs?|credentials|creds)$/.test(value);
 }
 
 /**
