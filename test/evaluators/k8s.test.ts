@@ -123,6 +123,24 @@ describe('k8s.run-as-root', () => {
     expect(findings[1]!.message).toContain('container "root"');
   });
 
+  it('is sure of an explicit root user, and of a missing setting only as far as the image may run as root', async () => {
+    const findings = await run(
+      k8sRunAsRoot,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: unset
+        - name: root
+          securityContext: { runAsUser: 0 }
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      ['a.yaml:9:11', 'medium'],
+      ['a.yaml:11:41', undefined],
+    ]);
+  });
+
   it('skips Windows pods', async () => {
     const findings = await run(
       k8sRunAsRoot,

@@ -100,6 +100,8 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
             'image sets another default user.',
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
+          // The base image may set a user of its own, which only the image can tell.
+          confidence: 'medium',
         });
       } else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
         const inherited =
