@@ -25,6 +25,7 @@ import { k8sHostPort } from './k8s/host-port.js';
 import { k8sImageTag } from './k8s/image-tag.js';
 import { k8sPrivilegeEscalation } from './k8s/privilege-escalation.js';
 import { k8sPrivileged } from './k8s/privileged.js';
+import { k8sRbac } from './k8s/rbac.js';
 import { k8sReadOnlyRootFs } from './k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from './k8s/resource-limits.js';
 import { k8sRunAsRoot } from './k8s/run-as-root.js';
@@ -103,6 +104,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   k8sHostPort,
   k8sCapabilities,
   k8sSeccomp,
+  k8sRbac,
   terraformAttribute,
   terraformS3Encryption,
   terraformOpenIngress,
