@@ -39,7 +39,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
         if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
         const name = childAt(object, object.node, 'roleRef', 'name');
         const kind = childAt(object, object.node, 'roleRef', 'kind');
-        if (!name || name.value !== 'cluster-admin' || kind?.value !== 'ClusterRole') continue;
+        if (name?.value !== 'cluster-admin' || kind?.value !== 'ClusterRole' || !name) continue;
         const scope =
           object.kind === 'ClusterRoleBinding'
             ? 'every permission on every object of the cluster'
