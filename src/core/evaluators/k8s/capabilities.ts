@@ -5,28 +5,11 @@ import { containerFinding, isWindowsPod } from './shared.js';
 
 /** Options of `k8s.capabilities`: one of the two audits, or both. */
 export interface CapabilitiesOptions {
-  /** Capabilities a container may add; any other one (and `ALL`) is reported. Empty: not checked. */
-  allowedAdd: string[];
+  /** Capabilities a container must not add (`ALL` included). Empty: adds are not checked. */
+  forbiddenAdd: string[];
   /** Report containers that do not drop ALL. */
   requireDropAll: boolean;
 }
-
-/** The Pod Security Standards' baseline profile allows adding these and no others. */
-export const BASELINE_CAPABILITIES = [
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-];
 
 /** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
 function normalise(cap: unknown): string {
@@ -34,25 +17,25 @@ function normalise(cap: unknown): string {
 }
 
 /**
- * `k8s.capabilities`: Linux capabilities of containers. With `allowedAdd`, a capability added beyond
- * that list (by default the baseline profile's: so SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, ALL, ...)
- * is reported at its entry; with `requireDropAll`, a container that does not drop ALL keeps the
- * runtime's default set (NET_RAW among them). Windows pods have no Linux capabilities.
+ * `k8s.capabilities`: Linux capabilities of containers. With `forbiddenAdd`, each listed capability
+ * a container adds is reported at its entry (`CAP_` prefix and case ignored); with `requireDropAll`, a
+ * container that does not drop ALL keeps the runtime's default set (NET_RAW among them). Windows pods
+ * have no Linux capabilities.
  */
 export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
   kind: 'k8s.capabilities',
   summary:
-    'Kubernetes containers that add Linux capabilities beyond an allowed list, or (requireDropAll) do not drop ALL.',
+    'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
   schema: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      allowedAdd: {
+      forbiddenAdd: {
         type: 'array',
         items: { type: 'string', minLength: 1 },
         default: [],
         description:
-          'Capabilities a container may add (without the CAP_ prefix); any other one is reported. Empty: adds are not checked.',
+          'Capabilities a container must not add (without the CAP_ prefix; ALL for all). Empty: adds are not checked.',
       },
       requireDropAll: {
         type: 'boolean',
@@ -62,23 +45,23 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
     },
   },
   evaluate({ options, workspace }) {
-    const allowed = new Set(options.allowedAdd.map(normalise));
+    const forbidden = new Set(options.forbiddenAdd.map(normalise));
     const findings: RawFinding[] = [];
     for (const pod of podSpecs(workspace)) {
       if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         const what = describeContainer(c);
         const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
-        if (allowed.size > 0 && Array.isArray(add?.value)) {
+        if (forbidden.size > 0 && Array.isArray(add?.value)) {
           add.value.forEach((cap, i) => {
             const name = normalise(cap);
-            if (name === '' || allowed.has(name)) return;
+            if (!forbidden.has(name)) return;
             const node = childAt(pod.object, add, i);
             if (!node) return;
             const effect =
               name === 'ALL'
                 ? 'every capability, which amounts to root on the node for many kernel paths'
-                : `${name}, a capability that the baseline Pod Security Standard forbids`;
+                : `${name}, a capability that breaks the container's isolation (the baseline Pod Security Standard forbids it)`;
             findings.push(
               containerFinding(
                 c,
