@@ -121,8 +121,10 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
       return [];
     const parsed = parseYaml(text);
     if (!parsed.ok) {
-      // Templating of any kind (`{{ }}`) means the file is not meant to parse as it stands.
-      if (!text.includes('{{')) workspace.reportProblem({ path: file, ...parsed.error });
+      // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
+      // file is not meant to parse as it stands.
+      if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
+        workspace.reportProblem({ path: file, ...parsed.error });
       return [];
     }
     return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
