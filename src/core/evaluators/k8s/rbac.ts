@@ -11,9 +11,24 @@ export interface RbacOptions {
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /**
+ * Whether a rule's API groups reach Kubernetes' own objects: `*`, the core group `""`, or a built-in
+ * group (`apps`, `batch`, `*.k8s.io`). An operator's `*` over the groups of its own custom resources
+ * (`constraints.gatekeeper.sh`, `cilium.io`), or over metrics APIs whose resources are metric names, is
+ * left alone; so are rules without API groups (`nonResourceURLs`).
+ */
+function grantsBuiltInApis(groups: unknown): boolean {
+  if (!Array.isArray(groups)) return false;
+  return groups.some(
+    (g) =>
+      typeof g === 'string' &&
+      (g === '*' || g === '' || !g.includes('.') || (g.endsWith('.k8s.io') && !g.endsWith('metrics.k8s.io'))),
+  );
+}
+
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
- * ClusterRole rule with `*` in its verbs or resources (every action, or every kind of object,
- * including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
+ * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources (every action,
+ * or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
  * to the built-in `cluster-admin` ClusterRole (everything, everywhere with a ClusterRoleBinding).
  */
 export const k8sRbac = defineEvaluator<RbacOptions>({
@@ -59,7 +74,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
       const rules = object.node.value.rules;
       if (!Array.isArray(rules)) continue;
       rules.forEach((rule, i) => {
-        if (!isMap(rule)) return;
+        if (!isMap(rule) || !grantsBuiltInApis(rule.apiGroups)) return;
         for (const field of ['verbs', 'resources'] as const) {
           const list = rule[field];
           if (!Array.isArray(list)) continue;
