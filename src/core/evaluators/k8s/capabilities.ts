@@ -1,7 +1,7 @@
 import { childAt, containersOf, describeContainer, isMap, podSpecs } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, isWindowsPod } from './shared.js';
+import { containerFinding, containerSetting, isWindowsPod } from './shared.js';
 
 /** Options of `k8s.capabilities`: one of the two audits, or both. */
 export interface CapabilitiesOptions {
@@ -72,7 +72,8 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
             );
           });
         }
-        if (!options.requireDropAll) continue;
+        // A privileged container has every capability whatever it drops; k8s.privileged reports it.
+        if (!options.requireDropAll || containerSetting(c, 'privileged')?.value === true) continue;
         const drop = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
         if (Array.isArray(drop?.value) && drop.value.some((x) => normalise(x) === 'ALL')) continue;
         const capabilities = childAt(pod.object, c.node, 'securityContext', 'capabilities');
