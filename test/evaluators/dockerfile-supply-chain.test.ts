@@ -80,11 +80,22 @@ describe('dockerfile.add-url', () => {
           'ADD git@github.com:o/r.git#main /src',
           'ADD https://user:hunter2-secret@example.dev/z.tgz /opt/',
           'ADD local.tgz /opt/',
+          'ARG V',
+          'ADD https://example.dev/tool-v$V.jar /opt/',
         ].join('\n'),
       },
       {},
     );
-    expect(findings.map(at)).toEqual(['Dockerfile:3:5', 'Dockerfile:6:5', 'Dockerfile:7:5']);
+    expect(findings.map(at)).toEqual([
+      'Dockerfile:3:5',
+      'Dockerfile:6:5',
+      'Dockerfile:7:5',
+      'Dockerfile:10:5',
+    ]);
+    // A variable without a value shows as `?`, never as an invisible character.
+    expect(findings[3]!.message).toContain(
+      'https://example.dev/tool-v?.jar (https://example.dev/tool-v$V.jar)',
+    );
     expect(findings[0]!.message).toContain('https://example.dev/x.tgz (${URL})');
     expect(JSON.stringify(findings)).not.toContain('hunter2-secret');
   });
