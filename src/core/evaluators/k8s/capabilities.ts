@@ -50,6 +50,8 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
     for (const pod of podSpecs(workspace)) {
       if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+        // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
+        if (containerSetting(c, 'privileged')?.value === true) continue;
         const what = describeContainer(c);
         const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
         if (forbidden.size > 0 && Array.isArray(add?.value)) {
@@ -72,8 +74,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
             );
           });
         }
-        // A privileged container has every capability whatever it drops; k8s.privileged reports it.
-        if (!options.requireDropAll || containerSetting(c, 'privileged')?.value === true) continue;
+        if (!options.requireDropAll) continue;
         const drop = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
         if (Array.isArray(drop?.value) && drop.value.some((x) => normalise(x) === 'ALL')) continue;
         const capabilities = childAt(pod.object, c.node, 'securityContext', 'capabilities');
