@@ -216,9 +216,10 @@ function scanShellFile(
       const location: Location = {
         path: file,
         startLine: start.line,
-        endLine: start.line,
+        // A match across continuation lines ends on the physical line where it ends.
+        endLine: end.line,
         startColumn: start.column,
-        endColumn: end.line === start.line ? end.column : start.column,
+        endColumn: end.column,
       };
       out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
     }

@@ -21,8 +21,8 @@ export interface LogicalLine {
   text: string;
   /** 1-based number of the first physical line. */
   lineNo: number;
-  /** Offsets in `text` where each physical line after the first starts. */
-  breaks: number[];
+  /** Where each later physical line starts in `text`, and its number (comment lines skipped). */
+  breaks: { offset: number; line: number }[];
 }
 
 /**
@@ -38,7 +38,7 @@ export function forEachLogicalLine(text: string, visit: (line: LogicalLine) => v
   while (i < count) {
     const lineNo = i + 1;
     let joined = '';
-    const breaks: number[] = [];
+    const breaks: { offset: number; line: number }[] = [];
     for (;;) {
       const raw = (lines[i] ?? '').replace(/\r$/, '');
       i++;
@@ -48,7 +48,7 @@ export function forEachLogicalLine(text: string, visit: (line: LogicalLine) => v
       joined += continues ? body.slice(0, -1) : raw;
       if (!continues) break;
       while (i < count - 1 && /^[ \t]*#/.test(lines[i]!)) i++;
-      breaks.push(joined.length);
+      breaks.push({ offset: joined.length, line: i + 1 });
     }
     visit({ text: joined.slice(0, MAX_LINE_CHARS), lineNo, breaks });
   }
@@ -57,9 +57,9 @@ export function forEachLogicalLine(text: string, visit: (line: LogicalLine) => v
 /** The physical line and 1-based column of an offset of a logical line. */
 export function physicalPosition(line: LogicalLine, offset: number): { line: number; column: number } {
   let k = 0;
-  while (k < line.breaks.length && line.breaks[k]! <= offset) k++;
-  const lineStart = k === 0 ? 0 : line.breaks[k - 1]!;
-  return { line: line.lineNo + k, column: offset - lineStart + 1 };
+  while (k < line.breaks.length && line.breaks[k]!.offset <= offset) k++;
+  const at = k === 0 ? { offset: 0, line: line.lineNo } : line.breaks[k - 1]!;
+  return { line: at.line, column: offset - at.offset + 1 };
 }
 
 /** How a pattern is limited in shell files. */
