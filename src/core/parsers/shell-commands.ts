@@ -62,7 +62,12 @@ export function viewOf(command: ShellCommand, embedded = false): CommandView {
   const bodyIndex = k;
   for (let guard = 0; guard < 8 && k < words.length; guard++) {
     const name = embeddedName(words[k]!.value, embedded && k === bodyIndex);
-    if (/^python[0-9.]*$/.test(name) && words[k + 1]?.value === '-m' && words[k + 2]) {
+    if (
+      name.startsWith('python') &&
+      /^python[0-9.]*$/.test(name) &&
+      words[k + 1]?.value === '-m' &&
+      words[k + 2]
+    ) {
       return { command, name: programName(words[k + 2]!.value), nameIndex: k + 2, bodyIndex };
     }
     const wrapper = WRAPPERS.get(name);
@@ -123,7 +128,8 @@ function scriptWords(view: CommandView, source: string, embedded: boolean): Shel
   if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body)) out.push(body);
   if (view.name === 'eval') out.push(...words.slice(view.nameIndex + 1));
   for (let k = view.nameIndex; k < words.length; k++) {
-    if (!SHELLS.has(programName(words[k]!.value))) continue;
+    const v = words[k]!.value;
+    if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v)))) continue;
     const flag = words[k + 1]?.value ?? '';
     if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2]) out.push(words[k + 2]!);
     else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1]!.quoted)

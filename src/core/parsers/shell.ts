@@ -69,31 +69,30 @@ const RESERVED = new Set([
   'esac',
 ]);
 
-const OPERATORS = [
-  '&&',
-  '||',
-  ';;&',
-  ';;',
-  ';&',
-  '|&',
-  '&>>',
-  '&>',
-  '>>',
-  '>&',
-  '<&',
-  '<>',
-  '>|',
-  '<<<',
-  '<<-',
-  '<<',
-  '|',
-  '&',
-  ';',
-  '<',
-  '>',
-  '(',
-  ')',
-];
+/** The operator at `i` (longest first), for a character `isMeta` accepted. */
+function operatorAt(src: string, i: number): string | undefined {
+  const c = src[i]!;
+  const d = src[i + 1];
+  switch (c) {
+    case '&':
+      return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
+    case '|':
+      return d === '|' ? '||' : d === '&' ? '|&' : '|';
+    case ';':
+      if (d !== ';') return d === '&' ? ';&' : ';';
+      return src[i + 2] === '&' ? ';;&' : ';;';
+    case '>':
+      return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
+    case '<':
+      if (d === '<') return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
+      return d === '&' ? '<&' : d === '>' ? '<>' : '<';
+    case '(':
+    case ')':
+      return c;
+    default:
+      return undefined;
+  }
+}
 
 function isBlank(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\r';
@@ -173,7 +172,7 @@ class Lexer {
         cmd.words.push(w);
         continue;
       }
-      const op = isMeta(c) ? OPERATORS.find((o) => src.startsWith(o, i)) : undefined;
+      const op = isMeta(c) ? operatorAt(src, i) : undefined;
       if (op !== undefined) {
         if (op === ')' && close === ')') {
           if (caseDepth > 0 && caseState === 'pattern') {
@@ -288,6 +287,24 @@ class Lexer {
     return i;
   }
 
+  /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
+  private nested(at: number, close: ')' | '`', depth: number, cmd: ShellCommand, word: ShellWord): number {
+    if (depth >= MAX_DEPTH)
+      return close === ')'
+        ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
+        : skipTo(this.src, at, this.limit, '`');
+    return this.commands(at, depth + 1, close, { command: cmd, word });
+  }
+
+  /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
+  private dollar(at: number, depth: number, cmd: ShellCommand, word: ShellWord): number {
+    const src = this.src;
+    if (src[at + 1] === '(' && src[at + 2] === '(') return skipBalanced(src, at + 1, this.limit, '(', ')');
+    if (src[at + 1] === '(') return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
+    if (src[at + 1] === '{') return skipBalanced(src, at + 1, this.limit, '{', '}');
+    return at + 1;
+  }
+
   /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
   private heredocBodies(i: number, heredocs: ShellRedirect[]): number {
     for (const h of heredocs) {
@@ -327,20 +344,8 @@ class Lexer {
     let value = '';
     let quoted = false;
     const word: ShellWord = { value: '', start, end: start, quoted: false };
-    const nested = (at: number, close: ')' | '`') => {
-      if (depth >= MAX_DEPTH)
-        return close === ')'
-          ? skipBalanced(src, at - 1, this.limit, '(', ')') - 1
-          : skipTo(src, at, this.limit, '`');
-      return this.commands(at, depth + 1, close, { command: cmd, word });
-    };
-    const dollar = (at: number): number => {
-      // `$(...)`, `$((...))`, `${...}`; returns the offset after the construct.
-      if (src[at + 1] === '(' && src[at + 2] === '(') return skipBalanced(src, at + 1, this.limit, '(', ')');
-      if (src[at + 1] === '(') return Math.min(this.limit, nested(at + 2, ')') + 1);
-      if (src[at + 1] === '{') return skipBalanced(src, at + 1, this.limit, '{', '}');
-      return at + 1;
-    };
+    const nested = (at: number, close: ')' | '`') => this.nested(at, close, depth, cmd, word);
+    const dollar = (at: number) => this.dollar(at, depth, cmd, word);
     while (i < this.limit) {
       const c = src[i]!;
       if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {

@@ -1,4 +1,5 @@
 import { dockerfilePaths, positionInRun, readDockerfile, runCommands } from '../../parsers/dockerfile.js';
+import type { ShellCommand } from '../../parsers/shell.js';
 import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
@@ -29,7 +30,7 @@ export function pipeToShell(text: string): number[] {
 
 function pipedDownloads(views: readonly CommandView[]): number[] {
   const out: number[] = [];
-  const byCommand = new Map(views.map((v) => [v.command, v]));
+  let byCommand: Map<ShellCommand, CommandView> | undefined;
   views.forEach((view, i) => {
     if (!DOWNLOADERS.has(view.name)) return;
     const at = view.command.words[view.nameIndex]!.start;
@@ -39,7 +40,9 @@ function pipedDownloads(views: readonly CommandView[]): number[] {
       return;
     }
     const parent = view.command.parent;
-    const holder = parent && byCommand.get(parent.command);
+    if (!parent) return;
+    byCommand ??= new Map(views.map((v) => [v.command, v]));
+    const holder = byCommand.get(parent.command);
     if (holder && INTERPRETERS.test(holder.name) && /^(?:\$\(|<\(|`)/.test(parent.word.value.trimStart()))
       out.push(at);
   });
