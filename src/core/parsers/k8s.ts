@@ -89,9 +89,13 @@ const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containe
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
-/** JSON manifests are indented: their keys are quoted anywhere on a line. */
-const JSON_MANIFEST = /"apiVersion"[ \t]*:/;
-const JSON_KIND = /"kind"[ \t]*:/;
+/**
+ * JSON manifests are indented, so their keys may be anywhere on a line; their `apiVersion` is a string
+ * such as "v1" or "apps/v1". That spares parsing OpenAPI documents and JSON schemas, where it is an
+ * object describing the field.
+ */
+const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
+const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 
 const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
