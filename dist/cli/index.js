@@ -21422,8 +21422,8 @@ function deepFreeze(value) {
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 85 modules
-var registry = __nccwpck_require__(2006);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 86 modules
+var registry = __nccwpck_require__(7386);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -25030,7 +25030,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2006);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7386);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -25153,7 +25153,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 2006:
+/***/ 7386:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26236,31 +26236,32 @@ const RESERVED = new Set([
     '}',
     'esac',
 ]);
-const OPERATORS = [
-    '&&',
-    '||',
-    ';;&',
-    ';;',
-    ';&',
-    '|&',
-    '&>>',
-    '&>',
-    '>>',
-    '>&',
-    '<&',
-    '<>',
-    '>|',
-    '<<<',
-    '<<-',
-    '<<',
-    '|',
-    '&',
-    ';',
-    '<',
-    '>',
-    '(',
-    ')',
-];
+/** The operator at `i` (longest first), for a character `isMeta` accepted. */
+function operatorAt(src, i) {
+    const c = src[i];
+    const d = src[i + 1];
+    switch (c) {
+        case '&':
+            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
+        case '|':
+            return d === '|' ? '||' : d === '&' ? '|&' : '|';
+        case ';':
+            if (d !== ';')
+                return d === '&' ? ';&' : ';';
+            return src[i + 2] === '&' ? ';;&' : ';;';
+        case '>':
+            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
+        case '<':
+            if (d === '<')
+                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
+            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
+        case '(':
+        case ')':
+            return c;
+        default:
+            return undefined;
+    }
+}
 function isBlank(c) {
     return c === ' ' || c === '\t' || c === '\r';
 }
@@ -26340,7 +26341,7 @@ class Lexer {
                 cmd.words.push(w);
                 continue;
             }
-            const op = isMeta(c) ? OPERATORS.find((o) => src.startsWith(o, i)) : undefined;
+            const op = isMeta(c) ? operatorAt(src, i) : undefined;
             if (op !== undefined) {
                 if (op === ')' && close === ')') {
                     if (caseDepth > 0 && caseState === 'pattern') {
@@ -26464,6 +26465,25 @@ class Lexer {
         finish();
         return i;
     }
+    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
+    nested(at, close, depth, cmd, word) {
+        if (depth >= MAX_DEPTH)
+            return close === ')'
+                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
+                : skipTo(this.src, at, this.limit, '`');
+        return this.commands(at, depth + 1, close, { command: cmd, word });
+    }
+    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
+    dollar(at, depth, cmd, word) {
+        const src = this.src;
+        if (src[at + 1] === '(' && src[at + 2] === '(')
+            return skipBalanced(src, at + 1, this.limit, '(', ')');
+        if (src[at + 1] === '(')
+            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
+        if (src[at + 1] === '{')
+            return skipBalanced(src, at + 1, this.limit, '{', '}');
+        return at + 1;
+    }
     /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
     heredocBodies(i, heredocs) {
         for (const h of heredocs) {
@@ -26498,23 +26518,8 @@ class Lexer {
         let value = '';
         let quoted = false;
         const word = { value: '', start, end: start, quoted: false };
-        const nested = (at, close) => {
-            if (depth >= MAX_DEPTH)
-                return close === ')'
-                    ? skipBalanced(src, at - 1, this.limit, '(', ')') - 1
-                    : skipTo(src, at, this.limit, '`');
-            return this.commands(at, depth + 1, close, { command: cmd, word });
-        };
-        const dollar = (at) => {
-            // `$(...)`, `$((...))`, `${...}`; returns the offset after the construct.
-            if (src[at + 1] === '(' && src[at + 2] === '(')
-                return skipBalanced(src, at + 1, this.limit, '(', ')');
-            if (src[at + 1] === '(')
-                return Math.min(this.limit, nested(at + 2, ')') + 1);
-            if (src[at + 1] === '{')
-                return skipBalanced(src, at + 1, this.limit, '{', '}');
-            return at + 1;
-        };
+        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
+        const dollar = (at) => this.dollar(at, depth, cmd, word);
         while (i < this.limit) {
             const c = src[i];
             if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
@@ -26717,7 +26722,10 @@ function viewOf(command, embedded = false) {
     const bodyIndex = k;
     for (let guard = 0; guard < 8 && k < words.length; guard++) {
         const name = embeddedName(words[k].value, embedded && k === bodyIndex);
-        if (/^python[0-9.]*$/.test(name) && words[k + 1]?.value === '-m' && words[k + 2]) {
+        if (name.startsWith('python') &&
+            /^python[0-9.]*$/.test(name) &&
+            words[k + 1]?.value === '-m' &&
+            words[k + 2]) {
             return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
         }
         const wrapper = WRAPPERS.get(name);
@@ -26782,7 +26790,8 @@ function scriptWords(view, source, embedded) {
     if (view.name === 'eval')
         out.push(...words.slice(view.nameIndex + 1));
     for (let k = view.nameIndex; k < words.length; k++) {
-        if (!SHELLS.has(programName(words[k].value)))
+        const v = words[k].value;
+        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
             continue;
         const flag = words[k + 1]?.value ?? '';
         if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
@@ -27622,9 +27631,13 @@ function describe(m, dependabot, renovateFile) {
 
 
 
-/** A URL's password is never repeated in a message or key. */
+
+/** A URL's password is never repeated in a message or key; an unknown variable shows as `?`. */
 function withoutPassword(url) {
-    return url.replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@');
+    return url
+        .replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@')
+        .split(UNRESOLVED)
+        .join('?');
 }
 /** Remote sources ADD fetches itself: http(s) URLs and git repositories. */
 const REMOTE = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
@@ -27969,6 +27982,8 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                         'image sets another default user.',
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
+                    // The base image may set a user of its own, which only the image can tell.
+                    confidence: 'medium',
                 });
             }
             else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
@@ -28054,7 +28069,7 @@ function pipeToShell(text) {
 }
 function pipedDownloads(views) {
     const out = [];
-    const byCommand = new Map(views.map((v) => [v.command, v]));
+    let byCommand;
     views.forEach((view, i) => {
         if (!DOWNLOADERS.has(view.name))
             return;
@@ -28065,7 +28080,10 @@ function pipedDownloads(views) {
             return;
         }
         const parent = view.command.parent;
-        const holder = parent && byCommand.get(parent.command);
+        if (!parent)
+            return;
+        byCommand ??= new Map(views.map((v) => [v.command, v]));
+        const holder = byCommand.get(parent.command);
         if (holder && INTERPRETERS.test(holder.name) && /^(?:\$\(|<\(|`)/.test(parent.word.value.trimStart()))
             out.push(at);
     });
@@ -28360,7 +28378,7 @@ function forEachLogicalLine(text, visit) {
                 break;
             while (i < count - 1 && /^[ \t]*#/.test(lines[i]))
                 i++;
-            breaks.push(joined.length);
+            breaks.push({ offset: joined.length, line: i + 1 });
         }
         visit({ text: joined.slice(0, MAX_LINE_CHARS), lineNo, breaks });
     }
@@ -28368,10 +28386,10 @@ function forEachLogicalLine(text, visit) {
 /** The physical line and 1-based column of an offset of a logical line. */
 function physicalPosition(line, offset) {
     let k = 0;
-    while (k < line.breaks.length && line.breaks[k] <= offset)
+    while (k < line.breaks.length && line.breaks[k].offset <= offset)
         k++;
-    const lineStart = k === 0 ? 0 : line.breaks[k - 1];
-    return { line: line.lineNo + k, column: offset - lineStart + 1 };
+    const at = k === 0 ? { offset: 0, line: line.lineNo } : line.breaks[k - 1];
+    return { line: at.line, column: offset - at.offset + 1 };
 }
 /** The commands of a logical line, lexed once and only when a pattern matched. */
 class LineCommands {
@@ -28576,9 +28594,10 @@ function scanShellFile(file, text, patterns, commentPrefixes, out) {
             const location = {
                 path: file,
                 startLine: start.line,
-                endLine: start.line,
+                // A match across continuation lines ends on the physical line where it ends.
+                endLine: end.line,
                 startColumn: start.column,
-                endColumn: end.line === start.line ? end.column : start.column,
+                endColumn: end.column,
             };
             out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
         }
@@ -29414,9 +29433,13 @@ const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers']
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
-/** JSON manifests are indented: their keys are quoted anywhere on a line. */
-const JSON_MANIFEST = /"apiVersion"[ \t]*:/;
-const JSON_KIND = /"kind"[ \t]*:/;
+/**
+ * JSON manifests are indented, so their keys may be anywhere on a line; their `apiVersion` is a string
+ * such as "v1" or "apps/v1". That spares parsing OpenAPI documents and JSON schemas, where it is an
+ * object describing the field.
+ */
+const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
+const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 /** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
 function k8sManifestPaths(workspace) {
@@ -29442,8 +29465,9 @@ function readK8sObjects(workspace, file) {
             return [];
         const parsed = (0,yaml/* parseYaml */.hN)(text);
         if (!parsed.ok) {
-            // Templating of any kind (`{{ }}`) means the file is not meant to parse as it stands.
-            if (!text.includes('{{'))
+            // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
+            // file is not meant to parse as it stands.
+            if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
                 workspace.reportProblem({ path: file, ...parsed.error });
             return [];
         }
@@ -29620,44 +29644,28 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
 
 
 
-/** The Pod Security Standards' baseline profile allows adding these and no others. */
-const BASELINE_CAPABILITIES = (/* unused pure expression or super */ null && ([
-    'AUDIT_WRITE',
-    'CHOWN',
-    'DAC_OVERRIDE',
-    'FOWNER',
-    'FSETID',
-    'KILL',
-    'MKNOD',
-    'NET_BIND_SERVICE',
-    'SETFCAP',
-    'SETGID',
-    'SETPCAP',
-    'SETUID',
-    'SYS_CHROOT',
-]));
 /** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
 function normalise(cap) {
     return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
 }
 /**
- * `k8s.capabilities`: Linux capabilities of containers. With `allowedAdd`, a capability added beyond
- * that list (by default the baseline profile's: so SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, ALL, ...)
- * is reported at its entry; with `requireDropAll`, a container that does not drop ALL keeps the
- * runtime's default set (NET_RAW among them). Windows pods have no Linux capabilities.
+ * `k8s.capabilities`: Linux capabilities of containers. With `forbiddenAdd`, each listed capability
+ * a container adds is reported at its entry (`CAP_` prefix and case ignored); with `requireDropAll`, a
+ * container that does not drop ALL keeps the runtime's default set (NET_RAW among them). Windows pods
+ * have no Linux capabilities.
  */
 const k8sCapabilities = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.capabilities',
-    summary: 'Kubernetes containers that add Linux capabilities beyond an allowed list, or (requireDropAll) do not drop ALL.',
+    summary: 'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
     schema: {
         type: 'object',
         additionalProperties: false,
         properties: {
-            allowedAdd: {
+            forbiddenAdd: {
                 type: 'array',
                 items: { type: 'string', minLength: 1 },
                 default: [],
-                description: 'Capabilities a container may add (without the CAP_ prefix); any other one is reported. Empty: adds are not checked.',
+                description: 'Capabilities a container must not add (without the CAP_ prefix; ALL for all). Empty: adds are not checked.',
             },
             requireDropAll: {
                 type: 'boolean',
@@ -29667,25 +29675,28 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const allowed = new Set(options.allowedAdd.map(normalise));
+        const forbidden = new Set(options.forbiddenAdd.map(normalise));
         const findings = [];
         for (const pod of podSpecs(workspace)) {
             if (isWindowsPod(pod))
                 continue;
             for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+                // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
+                if (containerSetting(c, 'privileged')?.value === true)
+                    continue;
                 const what = describeContainer(c);
                 const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
-                if (allowed.size > 0 && Array.isArray(add?.value)) {
+                if (forbidden.size > 0 && Array.isArray(add?.value)) {
                     add.value.forEach((cap, i) => {
                         const name = normalise(cap);
-                        if (name === '' || allowed.has(name))
+                        if (!forbidden.has(name))
                             return;
                         const node = childAt(pod.object, add, i);
                         if (!node)
                             return;
                         const effect = name === 'ALL'
                             ? 'every capability, which amounts to root on the node for many kernel paths'
-                            : `${name}, a capability that the baseline Pod Security Standard forbids`;
+                            : `${name}, a capability that breaks the container's isolation (the baseline Pod Security Standard forbids it)`;
                         findings.push(containerFinding(c, node, `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`, `add:${name}`));
                     });
                 }
@@ -30071,6 +30082,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
  * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
  * defaults it to true, which lets a process gain privileges through setuid binaries or file
  * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
+ * Privileged containers are left to `k8s.privileged`.
  */
 const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
@@ -30079,6 +30091,10 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         eachContainer(workspace, (c) => {
+            // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
+            // privileged-container rule reports it.
+            if (containerSetting(c, 'privileged')?.value === true)
+                return;
             const setting = containerSetting(c, 'allowPrivilegeEscalation');
             if (setting?.value === false)
                 return;
@@ -30118,6 +30134,90 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
             findings.push(containerFinding(c, privileged, `The ${describeContainer(c)} runs privileged: it gets every capability and the host's devices, ` +
                 'so whoever runs code in it controls the node.', 'privileged'));
         });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/rbac.js
+
+
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/**
+ * Whether a rule's API groups reach Kubernetes' own objects: `*`, the core group `""`, or a built-in
+ * group (`apps`, `batch`, `*.k8s.io`). An operator's `*` over the groups of its own custom resources
+ * (`constraints.gatekeeper.sh`, `cilium.io`), or over metrics APIs whose resources are metric names, is
+ * left alone; so are rules without API groups (`nonResourceURLs`).
+ */
+function grantsBuiltInApis(groups) {
+    if (!Array.isArray(groups))
+        return false;
+    return groups.some((g) => typeof g === 'string' &&
+        (g === '*' || g === '' || !g.includes('.') || (g.endsWith('.k8s.io') && !g.endsWith('metrics.k8s.io'))));
+}
+/**
+ * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
+ * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources (every action,
+ * or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
+ * to the built-in `cluster-admin` ClusterRole (everything, everywhere with a ClusterRoleBinding).
+ */
+const k8sRbac = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.rbac',
+    summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['audit'],
+        properties: {
+            audit: {
+                enum: ['wildcard', 'cluster-admin'],
+                description: 'Which RBAC audit: wildcard or cluster-admin.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        for (const object of k8sObjects(workspace)) {
+            if (apiGroup(object.apiVersion) !== RBAC_GROUP)
+                continue;
+            const at = { object };
+            if (options.audit === 'cluster-admin') {
+                if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding')
+                    continue;
+                const name = childAt(object, object.node, 'roleRef', 'name');
+                const kind = childAt(object, object.node, 'roleRef', 'kind');
+                if (name?.value !== 'cluster-admin' || kind?.value !== 'ClusterRole' || !name)
+                    continue;
+                const scope = object.kind === 'ClusterRoleBinding'
+                    ? 'every permission on every object of the cluster'
+                    : 'every permission in its namespace';
+                findings.push(findingAt(at, name, `${describeObject(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
+                    'the verbs and resources its subjects need.', ['cluster-admin']));
+                continue;
+            }
+            if (object.kind !== 'Role' && object.kind !== 'ClusterRole')
+                continue;
+            const rules = object.node.value.rules;
+            if (!Array.isArray(rules))
+                continue;
+            rules.forEach((rule, i) => {
+                if (!isMap(rule) || !grantsBuiltInApis(rule.apiGroups))
+                    return;
+                for (const field of ['verbs', 'resources']) {
+                    const list = rule[field];
+                    if (!Array.isArray(list))
+                        continue;
+                    const index = list.indexOf('*');
+                    const node = index === -1 ? undefined : childAt(object, object.node, 'rules', i, field, index);
+                    if (!node)
+                        continue;
+                    const what = field === 'verbs'
+                        ? 'every verb (including delete, escalate and impersonate)'
+                        : 'every resource type (Secrets included, and types added later)';
+                    findings.push(findingAt(at, node, `${describeObject(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`, [`rules/${i}/${field}`]));
+                }
+            });
+        }
         return findings;
     },
 });
@@ -30259,6 +30359,8 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                 const at = missingSettingAt(c);
                 findings.push(containerFinding(c, at.node, `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
                     "securityContext), so it runs as root whenever the image's user is root.", 'runAsNonRoot', at.anchor));
+                // The image's USER decides, which only the image can tell.
+                findings[findings.length - 1].confidence = 'medium';
             }
         }
         return findings;
@@ -32085,6 +32187,7 @@ function strings(body, name) {
 
 
 
+
 /** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
 const provider_credentials_MAX_NESTING = 4;
 /**
@@ -32183,7 +32286,9 @@ function provider_credentials_isPlaceholder(value) {
         /^<[^<>]*>$/.test(v) ||
         /^\$\{[^}]*\}$/.test(v) ||
         /^[x*.]+$/i.test(v) ||
-        /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v));
+        /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v) ||
+        // Published examples (AWS's `AKIAIOSFODNN7EXAMPLE`), interpolations, repeated characters.
+        isPlaceholder(v));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/s3-encryption.js
@@ -34344,6 +34449,7 @@ function problem(text, what, allowed) {
 
 
 
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -34393,6 +34499,7 @@ const EVALUATORS = [
     k8sHostPort,
     k8sCapabilities,
     k8sSeccomp,
+    k8sRbac,
     terraformAttribute,
     terraformS3Encryption,
     terraformOpenIngress,
