@@ -1,21 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
+import { sbomInventory } from '../core/evaluators/deps/lockfiles/sbom.js';
 import { GitRepository } from '../core/git.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
 import { sliceThreads } from '../core/slices.js';
 import { type FailOn, type Logger, type RequireDeclarations, SEVERITIES, UsageError } from '../core/types.js';
 import { VERSION } from '../core/version.js';
+import { renderCycloneDx } from '../reporters/cyclonedx.js';
 import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
 import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
 
 /** Process exit codes: the contract scripts rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 } as const;
 
-const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'cyclonedx'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
@@ -28,7 +31,8 @@ Usage:
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
 
 Options for check:
-  --format <f>      text | json | sarif | markdown (default: text)
+  --format <f>      text | json | sarif | markdown (default: text), or cyclonedx: a CycloneDX
+                    SBOM of the dependencies in the lockfiles (the gate still decides the exit code)
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
@@ -223,7 +227,14 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
         ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
         : format === 'markdown'
           ? renderMarkdown(report)
-          : renderText(report, { color });
+          : format === 'cyclonedx'
+            ? renderCycloneDx(report, {
+                ...sbomInventory(dir, report.settings),
+                serialNumber: `urn:uuid:${randomUUID()}`,
+                timestamp: new Date(),
+                name: path.basename(path.resolve(dir)),
+              })
+            : renderText(report, { color });
   if (values.output) {
     const out = path.resolve(values.output);
     mkdirSync(path.dirname(out), { recursive: true });
