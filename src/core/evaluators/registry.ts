@@ -1,4 +1,5 @@
 import { inputProblems } from './core/input-problems.js';
+import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
 import { depsUpdateCoverage } from './deps/update-coverage.js';
 import { dockerfileAddUrl } from './dockerfile/add-url.js';
@@ -17,6 +18,7 @@ import { githubBranchProtection } from './github/branch-protection.js';
 import { githubEnvironmentReviewers } from './github/environment-reviewers.js';
 import { githubSecurityFeatures } from './github/security-features.js';
 import { githubWorkflowToken } from './github/workflow-token.js';
+import { k8sCapabilityAdded } from './k8s/capability-added.js';
 import { k8sEnvSecretLiteral } from './k8s/env-secret-literal.js';
 import { k8sHostNamespaces } from './k8s/host-namespaces.js';
 import { k8sHostPath } from './k8s/host-path.js';
@@ -25,6 +27,7 @@ import { k8sPrivilegeEscalation } from './k8s/privilege-escalation.js';
 import { k8sPrivileged } from './k8s/privileged.js';
 import { k8sResourceLimits } from './k8s/resource-limits.js';
 import { k8sRunAsRoot } from './k8s/run-as-root.js';
+import { k8sSingleReplica } from './k8s/single-replica.js';
 import { policyEvaluators } from './policy/policy.js';
 import { binaryExecutables } from './repo/binary-executables.js';
 import { depsLockfile } from './repo/deps-lockfile.js';
@@ -105,6 +108,9 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   githubEnvironmentReviewers,
   inputProblems,
   ...policyEvaluators,
+  k8sCapabilityAdded,
+  k8sSingleReplica,
+  dataPersonalData,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import type { RawFinding } from '../../types.js';
+import { forEachLine, globList, selectFiles } from '../generic/shared.js';
+import { defineEvaluator } from '../types.js';
+import { detectPersonalData, type PersonalDataKind, type PersonalDatum } from './personal-detectors.js';
+
+const KINDS: readonly PersonalDataKind[] = ['card', 'iban', 'ssn', 'email'];
+
+/** Personal mail providers: an address there belongs to a person, not to an organisation's test domain. */
+export const PERSONAL_MAIL_DOMAINS = [
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'yahoo.fr',
+  'yahoo.de',
+  'ymail.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'hotmail.fr',
+  'hotmail.de',
+  'outlook.com',
+  'outlook.de',
+  'live.com',
+  'live.fr',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'gmx.de',
+  'gmx.net',
+  'gmx.com',
+  'web.de',
+  't-online.de',
+  'freenet.de',
+  'orange.fr',
+  'wanadoo.fr',
+  'free.fr',
+  'laposte.net',
+  'sfr.fr',
+  'libero.it',
+  'virgilio.it',
+  'mail.ru',
+  'yandex.ru',
+  'yandex.com',
+  'rambler.ru',
+  'protonmail.com',
+  'proton.me',
+  'pm.me',
+  'tutanota.com',
+  'zoho.com',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'sina.com',
+  'naver.com',
+  'hanmail.net',
+  'comcast.net',
+  'verizon.net',
+  'att.net',
+  'sbcglobal.net',
+  'btinternet.com',
+  'seznam.cz',
+  'wp.pl',
+  'o2.pl',
+  'interia.pl',
+  'bol.com.br',
+  'uol.com.br',
+  'rediffmail.com',
+];
+
+const NOUNS: Record<PersonalDataKind, string> = {
+  card: 'a payment card number that passes the Luhn check',
+  iban: 'an IBAN with a valid checksum',
+  ssn: 'a US social security number',
+  email: 'a personal e-mail address',
+};
+
+interface Options {
+  paths: string[];
+  except: string[];
+  kinds: PersonalDataKind[];
+  emailDomains: string[];
+  /** Findings per file; the last one says how many more the file holds. */
+  maxPerFile: number;
+  /** Where the data was found, for the message: "test data", "a data export". */
+  where: string;
+}
+
+/**
+ * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
+ * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
+ * kind and the last characters, and its key is a hash of the value.
+ */
+export const dataPersonalData = defineEvaluator<Options>({
+  kind: 'data.personal-data',
+  scope: 'file',
+  summary:
+    'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['paths'],
+    properties: {
+      paths: globList('Globs of the files to scan.', { minItems: 1 }),
+      except: globList('Globs of files not to scan.', { default: [] }),
+      kinds: {
+        type: 'array',
+        uniqueItems: true,
+        minItems: 1,
+        items: { enum: [...KINDS] },
+        default: [...KINDS],
+        description: 'What to look for: card, iban, ssn, email.',
+      },
+      emailDomains: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
+        default: PERSONAL_MAIL_DOMAINS,
+        description: 'Mail domains whose addresses belong to people (setting it replaces the default list).',
+      },
+      maxPerFile: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+      where: { type: 'string', minLength: 1, default: 'this file' },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const kinds = new Set(options.kinds);
+    const domains = new Set(options.emailDomains.map((d) => d.toLowerCase()));
+    const findings: RawFinding[] = [];
+    for (const file of selectFiles(workspace, options)) {
+      const text = workspace.text(file);
+      if (text === undefined) continue;
+      const found: { datum: PersonalDatum; line: number }[] = [];
+      forEachLine(text, (line, lineNo) => {
+        for (const datum of detectPersonalData(line, kinds, domains)) found.push({ datum, line: lineNo });
+      });
+      const shown = found.slice(0, options.maxPerFile);
+      shown.forEach(({ datum, line }, i) => {
+        const more = i === shown.length - 1 ? found.length - shown.length : 0;
+        findings.push({
+          message:
+            `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+            `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+          location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
+          key: `${datum.kind}:${createHash('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+        });
+      });
+    }
+    return findings;
+  },
+});

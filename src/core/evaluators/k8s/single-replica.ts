@@ -1,0 +1,71 @@
+import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { findingAt, NO_OPTIONS } from './shared.js';
+
+/** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
+const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
+
+/**
+ * Flags Deployments, StatefulSets and ReplicaSets that run one pod: `replicas: 1`, or no `replicas`
+ * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
+ * decides, and autoscalers are judged elsewhere). `replicas: 0` is a workload switched off on purpose,
+ * and a computed value is not judged.
+ */
+export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
+  kind: 'k8s.single-replica',
+  summary: 'Kubernetes Deployments and StatefulSets that run a single pod and no autoscaler targets.',
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const objects = k8sObjects(workspace);
+    const scaled = new Set(objects.flatMap(scaleTarget));
+    const findings: RawFinding[] = [];
+    for (const object of objects) {
+      if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps') continue;
+      if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
+      const spec = childAt(object, object.node, 'spec');
+      if (!spec || !isMap(spec.value)) continue;
+      const replicas = childAt(object, spec, 'replicas');
+      if (replicas && replicas.value !== 1) continue;
+      const what = describeObject(object);
+      findings.push(
+        replicas
+          ? findingAt(
+              { object },
+              replicas,
+              `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`,
+              ['replicas'],
+            )
+          : findingAt(
+              { object },
+              spec,
+              `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`,
+              ['replicas'],
+              'key',
+            ),
+      );
+    }
+    return findings;
+  },
+});
+
+function namespaceOf(object: K8sObject): string {
+  const meta = object.node.value.metadata;
+  return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+}
+
+function targetKey(kind: string, name: string, namespace: string): string {
+  return `${kind}\u0000${name}\u0000${namespace}`;
+}
+
+/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
+function scaleTarget(object: K8sObject): string[] {
+  if (!SCALERS.has(object.kind)) return [];
+  const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
+  if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string') return [];
+  const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
+  return [targetKey(kind, ref.value.name, namespaceOf(object))];
+}

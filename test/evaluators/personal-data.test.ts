@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PERSONAL_MAIL_DOMAINS } from '../../src/core/evaluators/data/personal-data.js';
+import {
+  detectPersonalData,
+  type PersonalDataKind,
+} from '../../src/core/evaluators/data/personal-detectors.js';
+
+const ALL = new Set<PersonalDataKind>(['card', 'iban', 'ssn', 'email']);
+const DOMAINS = new Set(PERSONAL_MAIL_DOMAINS);
+const kinds = (line: string) => detectPersonalData(line, ALL, DOMAINS).map((d) => `${d.kind} ${d.masked}`);
+
+describe('personal data detectors', () => {
+  it.each([
+    ['card: 4532 0151 1283 0366', ['card card number ending 0366']],
+    ['card: 4532-0151-1283-0366', ['card card number ending 0366']],
+    ['"cardNumber": "5285173649027141"', ['card card number ending 7141']],
+    ['amex 3741 928374 65106', ['card card number ending 5106']],
+    ['IBAN DE88 5007 0010 0925 8416 73', ['iban DE IBAN ending 1673']],
+    ['GB91NWBK40172938571604', ['iban GB IBAN ending 1604']],
+    ['ssn=536-22-8143', ['ssn SSN ending 8143']],
+    ['"email": "maria.lopez.84@hotmail.com"', ['email m…@hotmail.com']],
+  ])('finds %s', (line, expected) => {
+    expect(kinds(line)).toEqual(expected);
+  });
+
+  it.each([
+    'id: 4532015112830366', // no word about cards on the line
+    'card: 4532 0151 1283 0367', // Luhn fails
+    'card: 4242 4242 4242 4242', // a published test number
+    'card: 4111111111111111',
+    'card: 4532 015112 830366', // not a card grouping
+    'DE89370400440532013000', // the textbook IBAN
+    'DE88500700100925841674', // checksum fails
+    'ssn: 123-45-6789',
+    'ssn: 666-22-8143',
+    'phone 536-22-8143', // an SSN needs its word
+    'jane.doe@gmail.com test.user@gmail.com alice@yahoo.com noreply@gmail.com',
+    'm.keller1979@example.com m.keller1979@acme.io',
+    'version 4532015112830366.1',
+  ])('ignores %s', (line) => {
+    expect(kinds(line)).toEqual([]);
+  });
+
+  it('never lets the whole value into the masked form', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{3,10}\.[a-z]{3,10}[0-9]{0,4}$/), (local) => {
+        const line = `"email": "${local}@gmail.com"`;
+        for (const d of detectPersonalData(line, ALL, DOMAINS)) {
+          expect(d.masked.includes(local)).toBe(false);
+          expect(line.slice(d.start, d.end)).toBe(`${local}@gmail.com`);
+        }
+      }),
+    );
+  });
+});
