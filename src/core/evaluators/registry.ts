@@ -32,8 +32,11 @@ import { policyEvaluators } from './policy/policy.js';
 import { binaryExecutables } from './repo/binary-executables.js';
 import { depsLockfile } from './repo/deps-lockfile.js';
 import { gitignoreMustIgnore } from './repo/gitignore-must-ignore.js';
+import { repoVendoredOwnership } from './repo/vendored-ownership.js';
 import { secretsScan } from './secrets/evaluator.js';
 import { terraformAttribute } from './terraform/attribute.js';
+import { terraformAuditAccess } from './terraform/audit-access.js';
+import { terraformOpenEgress } from './terraform/open-egress.js';
 import { terraformOpenIngress } from './terraform/open-ingress.js';
 import { terraformProviderCredentials } from './terraform/provider-credentials.js';
 import { terraformS3Encryption } from './terraform/s3-encryption.js';
@@ -111,6 +114,9 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   k8sCapabilityAdded,
   k8sSingleReplica,
   dataPersonalData,
+  repoVendoredOwnership,
+  terraformOpenEgress,
+  terraformAuditAccess,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(
