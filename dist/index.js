@@ -47756,10 +47756,12 @@ var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
 
 
+/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
+const THEMES = (/* unused pure expression or super */ null && (['Organizational', 'People', 'Physical', 'Technological']));
 let controls;
 let byId;
 let by2013;
-/** All 34 controls, in catalog order (8.1 .. 8.34). */
+/** All 93 controls, in catalog order (5.1 .. 8.34). */
 function allControls() {
     if (!controls) {
         const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
@@ -47767,14 +47769,18 @@ function allControls() {
     }
     return controls;
 }
-/** The control with a 2022 id such as "8.28", or undefined. */
+/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
+function controlsOfTheme(theme) {
+    return allControls().filter((c) => c.theme === theme);
+}
+/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
 function getControl(id) {
     byId ??= new Map(allControls().map((c) => [c.id, c]));
     return byId.get(id);
 }
 /**
- * The technological 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3".
- * Empty when the old control maps only to organisational, people or physical controls.
+ * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
+ * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
  */
 function controlsFrom2013(id) {
     if (!by2013) {
@@ -48836,7 +48842,7 @@ function checkDeclarations(declarations, file, options) {
     if (options.requireDeclarations === 'technological' && !declarations) {
         out.problems.push({
             kind: 'undeclared',
-            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${allControls().length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
             location: null,
             key: 'no-file',
         });
@@ -48884,7 +48890,7 @@ function checkDeclarations(declarations, file, options) {
         }
     }
     if (options.requireDeclarations === 'technological') {
-        for (const c of allControls()) {
+        for (const c of controlsOfTheme('Technological')) {
             if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
                 continue;
             out.problems.push({
@@ -48986,7 +48992,7 @@ function assessControls(input) {
     const { check, policyRules } = input;
     const decls = check.declarations;
     const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-    return allControls().map((c) => {
+    return controlsOfTheme('Technological').map((c) => {
         const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
         const mapped = input.findings.filter((f) => f.controls.includes(c.id));
         const declared = decls?.controls.get(c.id) ?? null;
@@ -49521,7 +49527,8 @@ function readControls(out, controls, keys, entryProblems, at) {
     const translated = new Map();
     for (const key of old) {
         const pointer = `/controls/${key}`;
-        const targets = controlsFrom2013(key);
+        // Until the declarations cover every theme, only technological successors are verified.
+        const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
         const where = at(pointer, true);
         const line = `${where.path}:${where.startLine}`;
         if (targets.length === 0) {
@@ -49845,8 +49852,8 @@ function deepFreeze(value) {
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 80 modules
-var registry = __nccwpck_require__(1819);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 88 modules
+var registry = __nccwpck_require__(3384);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -50280,7 +50287,7 @@ function loadRuleFile(file, display, rel, source, problems) {
         if (!getControl(id)) {
             add({
                 pointer: `/controls/${i}`,
-                message: `unknown control "${id}": use an ISO/IEC 27002:2022 technological control id (8.1-8.34)`,
+                message: `unknown control "${id}": use an ISO/IEC 27002:2022 control id (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)`,
                 ...at(doc.span(`/controls/${i}`)),
             });
         }
@@ -53141,7 +53148,7 @@ function gate(report, scope) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1819);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3384);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -53264,7 +53271,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 1819:
+/***/ 3384:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53313,8 +53320,8 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: external "node:path/posix"
-const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var workspace_glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shared.js
@@ -53439,6 +53446,514 @@ function orList(items) {
     return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-detectors.js
+/**
+ * Detectors of real-looking personal data in a line of text: payment card numbers, IBANs, US social
+ * security numbers and e-mail addresses at personal mail providers. Precision comes first: each
+ * candidate must pass its checksum or format rules, and the well-known example and test values
+ * (Stripe's 4242..., the IBAN of every textbook, 123-45-6789, test@gmail.com) are not reported.
+ * Every pattern is linear: bounded repetitions and literal anchors.
+ */
+const CARD = /(?<![\w.+/-])\d(?:[ -]?\d){12,18}(?![\w/-]|\.\d)/g;
+const CARD_CONTEXT = /card|credit|debit|\bcc[-_ ]?(?:num|no)|\bpan\b|visa|master ?card|amex|american express|discover|payment/i;
+/** Test card numbers published by payment providers, besides those {@link looksArtificial} catches. */
+const TEST_CARDS = new Set([
+    '4242424242424242',
+    '4000056655665556',
+    '5555555555554444',
+    '2223003122003222',
+    '5200828282828210',
+    '5105105105105100',
+    '378282246310005',
+    '371449635398431',
+    '6011111111111117',
+    '6011000990139424',
+    '3056930009020004',
+    '36227206271667',
+    '3566002020360505',
+    '6200000000000005',
+    '4111111111111111',
+    '4012888888881881',
+    '4222222222222',
+    '4005519200000004',
+    '4009348888881881',
+    '4012000033330026',
+    '4012000077777777',
+    '4217651111111119',
+    '4500600000000061',
+    '3530111333300000',
+    '30569309025904',
+    '38520000023237',
+    '5431111111111111',
+    '4000000000000002',
+    '4000000000009995',
+    '4000002500003155',
+    '4000000000000077',
+    '4000000000003220',
+    '4111111145551142',
+    '5101180000000007',
+    '370000000000002',
+    '6011601160116611',
+    '4988438843884305',
+    '5454545454545454',
+    '4917610000000000',
+    '4462030000000000',
+    '4000000000000010',
+    '4000000000000028',
+    '4000000000000036',
+    '4000000000000101',
+    '4000000000000341',
+    '5200000000000007',
+    '5123456789012346',
+    '4444333322221111',
+    '4263982640269299',
+    '5425233430109903',
+    '374245455400126',
+    '6011000400000000',
+    '3566000020000410',
+    '36006666333344',
+    '4035501000000008',
+]);
+function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+        let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+        if (i % 2 === 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return sum % 10 === 0;
+}
+/** Card networks by prefix, with the lengths they issue. */
+function cardNetworkLengths(d) {
+    if (d.startsWith('4'))
+        return [13, 16, 19];
+    const two = Number(d.slice(0, 2));
+    const four = Number(d.slice(0, 4));
+    if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720))
+        return [16];
+    if (two === 34 || two === 37)
+        return [15];
+    if (d.startsWith('6011') || two === 65 || (Number(d.slice(0, 3)) >= 644 && Number(d.slice(0, 3)) <= 649))
+        return [16, 19];
+    if (four >= 3528 && four <= 3589)
+        return [16, 17, 18, 19];
+    if (two === 36 ||
+        two === 38 ||
+        two === 39 ||
+        (Number(d.slice(0, 3)) >= 300 && Number(d.slice(0, 3)) <= 305))
+        return [14, 16, 19];
+    return [];
+}
+/** Runs of five equal digits, or a value made of one short block repeated: test data, not a person's. */
+function looksArtificial(d) {
+    if (/(\d)\1{4}/.test(d))
+        return true;
+    if (/^(\d{1,4})\1+\d{0,3}$/.test(d))
+        return true;
+    return d.includes('12345678') || d.includes('98765432');
+}
+function cardGroupsValid(raw) {
+    const sep = /[ -]/.exec(raw)?.[0];
+    if (!sep)
+        return true;
+    const groups = raw.split(sep);
+    if (groups.some((g) => /[ -]/.test(g)))
+        return false;
+    const shape = groups.map((g) => g.length).join(',');
+    return [
+        '4,4,4,4',
+        '4,4,4,4,3',
+        '4,6,5',
+        '4,6,4',
+        '4,4,4,1',
+        '4,4,4,2',
+        '4,4,4,3',
+        '4,4,4,4,1',
+        '4,4,4,4,2',
+    ].includes(shape);
+}
+function detectCards(line, out) {
+    let context;
+    for (const m of line.matchAll(CARD)) {
+        const raw = m[0];
+        const digits = raw.replace(/[ -]/g, '');
+        if (digits.length < 13 || digits.length > 19)
+            continue;
+        if (!cardNetworkLengths(digits).includes(digits.length) || !luhn(digits))
+            continue;
+        if (TEST_CARDS.has(digits) || looksArtificial(digits) || !cardGroupsValid(raw))
+            continue;
+        // An unseparated run of digits is also an id, a timestamp or a phone number: it needs a word
+        // about cards on the same line.
+        if (raw === digits) {
+            context ??= CARD_CONTEXT.test(line);
+            if (!context)
+                continue;
+        }
+        out.push({
+            kind: 'card',
+            masked: `card number ending ${digits.slice(-4)}`,
+            value: digits,
+            start: m.index,
+            end: m.index + raw.length,
+        });
+    }
+}
+/** IBAN lengths by country (ISO 13616 registry). */
+const IBAN_LENGTHS = {
+    AD: 24,
+    AE: 23,
+    AL: 28,
+    AT: 20,
+    AZ: 28,
+    BA: 20,
+    BE: 16,
+    BG: 22,
+    BH: 22,
+    BR: 29,
+    BY: 28,
+    CH: 21,
+    CR: 22,
+    CY: 28,
+    CZ: 24,
+    DE: 22,
+    DK: 18,
+    DO: 28,
+    EE: 20,
+    EG: 29,
+    ES: 24,
+    FI: 18,
+    FO: 18,
+    FR: 27,
+    GB: 22,
+    GE: 22,
+    GI: 23,
+    GL: 18,
+    GR: 27,
+    GT: 28,
+    HR: 21,
+    HU: 28,
+    IE: 22,
+    IL: 23,
+    IQ: 23,
+    IS: 26,
+    IT: 27,
+    JO: 30,
+    KW: 30,
+    KZ: 20,
+    LB: 28,
+    LC: 32,
+    LI: 21,
+    LT: 20,
+    LU: 20,
+    LV: 21,
+    MC: 27,
+    MD: 24,
+    ME: 22,
+    MK: 19,
+    MR: 27,
+    MT: 31,
+    MU: 30,
+    NL: 18,
+    NO: 15,
+    PK: 24,
+    PL: 28,
+    PS: 29,
+    PT: 25,
+    QA: 29,
+    RO: 24,
+    RS: 22,
+    SA: 24,
+    SC: 31,
+    SE: 24,
+    SI: 19,
+    SK: 24,
+    SM: 27,
+    ST: 25,
+    SV: 28,
+    TL: 23,
+    TN: 24,
+    TR: 26,
+    UA: 29,
+    VA: 22,
+    VG: 24,
+    XK: 20,
+};
+/** The examples printed in the IBAN standard, bank documentation and Wikipedia. */
+const EXAMPLE_IBANS = new Set([
+    'DE89370400440532013000',
+    'GB82WEST12345698765432',
+    'GB29NWBK60161331926819',
+    'GB33BUKB20201555555555',
+    'FR1420041010050500013M02606',
+    'FR7630006000011234567890189',
+    'NL91ABNA0417164300',
+    'NL02ABNA0123456789',
+    'BE68539007547034',
+    'BE71096123456769',
+    'CH9300762011623852957',
+    'CH5604835012345678009',
+    'ES9121000418450200051332',
+    'IT60X0542811101000000123456',
+    'AT611904300234573201',
+    'PL61109010140000071219812874',
+    'NO9386011117947',
+    'DK5000400440116243',
+    'FI2112345600000785',
+    'SE4550000000058398257466',
+    'IE29AIBK93115212345678',
+    'PT50000201231234567890154',
+    'LU280019400644750000',
+    'GR1601101250000000012300695',
+    'CZ6508000000192000145399',
+    'HU42117730161111101800000000',
+    'SK3112000000198742637541',
+    'SI56263300012039086',
+    'DE02120300000000202051',
+    'DE75512108001245126199',
+    'DE12500105170648489890',
+    'GB94BARC10201530093459',
+    'AD1200012030200359100100',
+    'LI21088100002324013AA',
+    'MT84MALT011000012345MTLCAST001S',
+    'SA0380000000608010167519',
+]);
+const IBAN = /(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g;
+function ibanChecksumValid(iban) {
+    const rearranged = iban.slice(4) + iban.slice(0, 4);
+    let remainder = 0;
+    for (const ch of rearranged) {
+        const code = ch.charCodeAt(0);
+        const digits = code >= 65 ? String(code - 55) : ch;
+        for (const d of digits)
+            remainder = (remainder * 10 + (d.charCodeAt(0) - 48)) % 97;
+    }
+    return remainder === 1;
+}
+function detectIbans(line, out) {
+    for (const m of line.matchAll(IBAN)) {
+        const raw = m[1];
+        const iban = raw.replace(/ /g, '');
+        if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length || !ibanChecksumValid(iban))
+            continue;
+        const bban = iban.slice(4);
+        if (EXAMPLE_IBANS.has(iban) || /(\w)\1{5}/.test(bban) || looksArtificial(bban.replace(/\D/g, '')))
+            continue;
+        out.push({
+            kind: 'iban',
+            masked: `${iban.slice(0, 2)} IBAN ending ${iban.slice(-4)}`,
+            value: iban,
+            start: m.index,
+            end: m.index + raw.length,
+        });
+    }
+}
+const SSN = /(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])/g;
+const SSN_CONTEXT = /\bssn\b|social[ _-]?security|\btax[ _-]?id|taxpayer|\bitin\b/i;
+/** Numbers printed on sample cards and in advertisements, and the well-known placeholder. */
+const EXAMPLE_SSNS = new Set(['078-05-1120', '219-09-9999', '123-45-6789', '987-65-4321']);
+function detectSsns(line, out) {
+    if (!SSN_CONTEXT.test(line))
+        return;
+    for (const m of line.matchAll(SSN)) {
+        const [all, area, group, serial] = m;
+        const a = Number(area);
+        if (a === 0 || a === 666 || a >= 900 || group === '00' || serial === '0000')
+            continue;
+        if (EXAMPLE_SSNS.has(all) ||
+            looksArtificial(area + group + serial) ||
+            /^(\d)\1*$/.test(area + group + serial))
+            continue;
+        out.push({
+            kind: 'ssn',
+            masked: `SSN ending ${serial}`,
+            value: all,
+            start: m.index,
+            end: m.index + all.length,
+        });
+    }
+}
+const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
+/** Local parts that are placeholders, not people: exact names, and words that mark test data. */
+const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|user\d*$|^\d+$/i;
+function detectEmails(line, domains, out) {
+    if (!line.includes('@'))
+        return;
+    for (const m of line.matchAll(EMAIL)) {
+        const local = m[1];
+        const domain = m[2].toLowerCase();
+        if (!domains.has(domain))
+            continue;
+        const name = local.replace(/\+.*$/, '');
+        if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3)
+            continue;
+        out.push({
+            kind: 'email',
+            masked: `${name[0]}…@${domain}`,
+            value: `${local.toLowerCase()}@${domain}`,
+            start: m.index,
+            end: m.index + m[0].length,
+        });
+    }
+}
+/** Every real-looking personal datum of the wanted kinds in one line, in line order. */
+function detectPersonalData(line, kinds, emailDomains) {
+    const out = [];
+    if (kinds.has('card') && /\d{4}/.test(line))
+        detectCards(line, out);
+    if (kinds.has('iban') && /[A-Z]{2}\d{2}/.test(line))
+        detectIbans(line, out);
+    if (kinds.has('ssn') && line.includes('-'))
+        detectSsns(line, out);
+    if (kinds.has('email'))
+        detectEmails(line, emailDomains, out);
+    return out.sort((a, b) => a.start - b.start);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-data.js
+
+
+
+
+const KINDS = ['card', 'iban', 'ssn', 'email'];
+/** Personal mail providers: an address there belongs to a person, not to an organisation's test domain. */
+const PERSONAL_MAIL_DOMAINS = [
+    'gmail.com',
+    'googlemail.com',
+    'yahoo.com',
+    'yahoo.co.uk',
+    'yahoo.fr',
+    'yahoo.de',
+    'ymail.com',
+    'hotmail.com',
+    'hotmail.co.uk',
+    'hotmail.fr',
+    'hotmail.de',
+    'outlook.com',
+    'outlook.de',
+    'live.com',
+    'live.fr',
+    'msn.com',
+    'icloud.com',
+    'me.com',
+    'mac.com',
+    'aol.com',
+    'gmx.de',
+    'gmx.net',
+    'gmx.com',
+    'web.de',
+    't-online.de',
+    'freenet.de',
+    'orange.fr',
+    'wanadoo.fr',
+    'free.fr',
+    'laposte.net',
+    'sfr.fr',
+    'libero.it',
+    'virgilio.it',
+    'mail.ru',
+    'yandex.ru',
+    'yandex.com',
+    'rambler.ru',
+    'protonmail.com',
+    'proton.me',
+    'pm.me',
+    'tutanota.com',
+    'zoho.com',
+    'qq.com',
+    '163.com',
+    '126.com',
+    'sina.com',
+    'naver.com',
+    'hanmail.net',
+    'comcast.net',
+    'verizon.net',
+    'att.net',
+    'sbcglobal.net',
+    'btinternet.com',
+    'seznam.cz',
+    'wp.pl',
+    'o2.pl',
+    'interia.pl',
+    'bol.com.br',
+    'uol.com.br',
+    'rediffmail.com',
+];
+const NOUNS = {
+    card: 'a payment card number that passes the Luhn check',
+    iban: 'an IBAN with a valid checksum',
+    ssn: 'a US social security number',
+    email: 'a personal e-mail address',
+};
+/**
+ * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
+ * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
+ * kind and the last characters, and its key is a hash of the value.
+ */
+const dataPersonalData = (0,types/* defineEvaluator */.D)({
+    kind: 'data.personal-data',
+    scope: 'file',
+    summary: 'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths'],
+        properties: {
+            paths: globList('Globs of the files to scan.', { minItems: 1 }),
+            except: globList('Globs of files not to scan.', { default: [] }),
+            kinds: {
+                type: 'array',
+                uniqueItems: true,
+                minItems: 1,
+                items: { enum: [...KINDS] },
+                default: [...KINDS],
+                description: 'What to look for: card, iban, ssn, email.',
+            },
+            emailDomains: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
+                default: PERSONAL_MAIL_DOMAINS,
+                description: 'Mail domains whose addresses belong to people (setting it replaces the default list).',
+            },
+            maxPerFile: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+            where: { type: 'string', minLength: 1, default: 'this file' },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const kinds = new Set(options.kinds);
+        const domains = new Set(options.emailDomains.map((d) => d.toLowerCase()));
+        const findings = [];
+        for (const file of selectFiles(workspace, options)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            const found = [];
+            forEachLine(text, (line, lineNo) => {
+                for (const datum of detectPersonalData(line, kinds, domains))
+                    found.push({ datum, line: lineNo });
+            });
+            const shown = found.slice(0, options.maxPerFile);
+            shown.forEach(({ datum, line }, i) => {
+                const more = i === shown.length - 1 ? found.length - shown.length : 0;
+                findings.push({
+                    message: `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                        `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+                    location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
+                    key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+                });
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: external "node:path/posix"
+const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js + 1 modules
 var yaml = __nccwpck_require__(7594);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
@@ -54557,7 +55072,7 @@ const ECOSYSTEM_NAMES = (/* unused pure expression or super */ null && ([
     'github-actions',
 ]));
 const hasText = (re) => (ws, file) => re.test(ws.text(file) ?? '');
-const KINDS = [
+const ecosystems_KINDS = [
     {
         ecosystem: 'npm',
         managers: ['npm'],
@@ -54635,7 +55150,7 @@ function detectManifests(ws, exclude) {
             if (excluded(file))
                 continue;
             const name = posix_namespaceObject.basename(file);
-            const kind = KINDS.find((k) => k.matches(name, file));
+            const kind = ecosystems_KINDS.find((k) => k.matches(name, file));
             if (!kind || (kind.declares && !kind.declares(ws, file)))
                 continue;
             out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
@@ -55422,8 +55937,6 @@ function sudoAt(run) {
     return out;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/values.js
 
 /**
@@ -55596,6 +56109,112 @@ function isLiteralSecret(name, value) {
         return false;
     return !isPlaceholder(v);
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/evidence/document.js
+
+
+
+/** Documents are text; images, diagrams and binary exports of tools are evidence too when they exist. */
+const TEXT_LIKE = /\.(?:md|markdown|mdx|rst|adoc|asciidoc|txt|org|html?|ya?ml|json|tm7|py)$/i;
+/**
+ * `evidence.document`: the repository holds a document that evidences an organisational practice (a
+ * threat model, an incident response procedure, runbooks, a licence, device management profiles).
+ * It passes when a matching file has at least `minChars` characters of content (not a stub) and, with
+ * `contains`, a line matching the pattern; a binary match (a diagram, a tool's export) counts as
+ * present. Otherwise it reports what it looked for, so the evidence can be added or declared
+ * elsewhere (a URL in the declarations file).
+ */
+const evidenceDocument = (0,types/* defineEvaluator */.D)({
+    kind: 'evidence.document',
+    summary: 'A document evidencing a practice exists and is more than a stub (a threat model, runbooks, a licence).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths', 'what'],
+        properties: {
+            paths: globList('Globs of acceptable documents (matched without regard to case).', { minItems: 1 }),
+            except: globList('Globs of files that do not count.', {
+                default: ['**/node_modules/**', '**/vendor/**', '**/third_party/**'],
+            }),
+            what: { type: 'string', minLength: 1, description: 'What the document is, e.g. "a threat model".' },
+            minChars: {
+                type: 'integer',
+                minimum: 0,
+                default: 200,
+                description: 'Characters, whitespace aside, that a text document needs to count as more than a stub.',
+            },
+            contains: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['pattern', 'description'],
+                properties: {
+                    pattern: regexSource('A line of the document must match it.'),
+                    flags: FLAGS_SCHEMA,
+                    description: {
+                        type: 'string',
+                        minLength: 1,
+                        description: 'What the pattern looks for, for messages.',
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const candidates = selectFiles(workspace, {
+            paths: options.paths,
+            except: options.except,
+            ignoreCase: true,
+        });
+        const re = options.contains
+            ? compilePattern(options.contains.pattern, options.contains.flags)
+            : undefined;
+        let stub;
+        let lacking;
+        for (const file of candidates) {
+            const content = workspace.read(file);
+            if (content.kind === 'binary' || (content.kind === 'too-large' && !TEXT_LIKE.test(file)))
+                return [];
+            if (content.kind !== 'text')
+                continue;
+            const chars = content.text.replace(/\s+/g, '').length;
+            if (chars < options.minChars) {
+                stub ??= { file, chars };
+                continue;
+            }
+            if (re && !firstMatchingLine(content.text, re)) {
+                lacking ??= file;
+                continue;
+            }
+            return [];
+        }
+        if (lacking && options.contains) {
+            return [
+                {
+                    message: `${lacking} is ${options.what}, but it does not say ${options.contains.description}.`,
+                    location: (0,core_location/* fileLocation */.AR)(lacking),
+                    key: 'content',
+                },
+            ];
+        }
+        if (stub) {
+            return [
+                {
+                    message: `${stub.file} is ${options.what} in name only: ${stub.chars} characters, fewer than the ${options.minChars} a real document has.`,
+                    location: (0,core_location/* fileLocation */.AR)(stub.file),
+                    key: 'stub',
+                },
+            ];
+        }
+        const shown = options.paths.slice(0, 4).map((p) => `\`${p}\``);
+        return [
+            {
+                message: `The repository has no ${options.what.replace(/^an? /, '')} (looked for ${orList(shown)}${options.paths.length > 4 ? ' and more' : ''}). If it is kept elsewhere, cite it as evidence in the declarations.`,
+                location: null,
+                key: 'missing',
+            },
+        ];
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/content-forbidden.js
 
@@ -56698,6 +57317,56 @@ function containerFinding(c, node, message, check, anchor = 'value') {
 /** The empty options schema of an evaluator that takes none. */
 const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/capability-added.js
+
+
+
+/** `cap_sys_time` and `SYS_TIME` name the same capability. */
+function normalise(name) {
+    return name.trim().toUpperCase().replace(/^CAP_/, '');
+}
+/**
+ * Flags Kubernetes containers that add one of the listed Linux capabilities
+ * (`securityContext.capabilities.add`), reported at the list item. Capabilities some container
+ * runtimes grant by default are not listed in manifests and are not judged here.
+ */
+const k8sCapabilityAdded = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.capability-added',
+    summary: 'Kubernetes containers that add one of the listed Linux capabilities.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['capabilities'],
+        properties: {
+            capabilities: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', pattern: '^(?:CAP_)?[A-Za-z_]+$' },
+                description: 'Capability names, e.g. SYS_TIME (the CAP_ prefix is optional).',
+            },
+            explain: { type: 'string', minLength: 1, description: 'What the capability allows, for the message.' },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const wanted = new Set(options.capabilities.map(normalise));
+        const findings = [];
+        eachContainer(workspace, (c) => {
+            const add = childAt(c.pod.object, c.node, 'securityContext', 'capabilities', 'add');
+            if (!add || !Array.isArray(add.value))
+                return;
+            add.value.forEach((item, i) => {
+                if (typeof item !== 'string' || !wanted.has(normalise(item)))
+                    return;
+                const node = childAt(c.pod.object, add, i);
+                if (!node)
+                    return;
+                findings.push(containerFinding(c, node, `The ${describeContainer(c)} adds the capability ${normalise(item)}${options.explain ? `: ${options.explain}` : ''}.`, `cap:${normalise(item)}`));
+            });
+        });
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
 
 
@@ -57147,6 +57816,65 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/single-replica.js
+
+
+
+/** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
+const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
+/**
+ * Flags Deployments, StatefulSets and ReplicaSets that run one pod: `replicas: 1`, or no `replicas`
+ * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
+ * decides, and autoscalers are judged elsewhere). `replicas: 0` is a workload switched off on purpose,
+ * and a computed value is not judged.
+ */
+const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.single-replica',
+    summary: 'Kubernetes Deployments and StatefulSets that run a single pod and no autoscaler targets.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const objects = k8sObjects(workspace);
+        const scaled = new Set(objects.flatMap(scaleTarget));
+        const findings = [];
+        for (const object of objects) {
+            if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps')
+                continue;
+            if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object))))
+                continue;
+            const spec = childAt(object, object.node, 'spec');
+            if (!spec || !isMap(spec.value))
+                continue;
+            const replicas = childAt(object, spec, 'replicas');
+            if (replicas && replicas.value !== 1)
+                continue;
+            const what = describeObject(object);
+            findings.push(replicas
+                ? findingAt({ object }, replicas, `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`, ['replicas'])
+                : findingAt({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key'));
+        }
+        return findings;
+    },
+});
+function namespaceOf(object) {
+    const meta = object.node.value.metadata;
+    return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+}
+function targetKey(kind, name, namespace) {
+    return `${kind}\u0000${name}\u0000${namespace}`;
+}
+/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
+function scaleTarget(object) {
+    if (!SCALERS.has(object.kind))
+        return [];
+    const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
+    if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string')
+        return [];
+    const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
+    return [targetKey(kind, ref.value.name, namespaceOf(object))];
+}
+
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy = __nccwpck_require__(4918);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/magic.js
@@ -57461,6 +58189,117 @@ function decidingNegation(lines, entry) {
 }
 function list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/repo/vendored-ownership.js
+
+
+
+/** GitHub reads the first of these that exists. */
+const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/**
+ * `repo.vendored-ownership`: code written elsewhere and kept in the repository (vendored directories
+ * such as `vendor/` and `third_party/`, and git submodules) has an owner in CODEOWNERS, the way
+ * GitHub resolves it (the last matching rule decides; a rule without owners leaves the path unowned).
+ * Someone must be accountable for reviewing updates to code nobody here wrote.
+ */
+const repoVendoredOwnership = (0,types/* defineEvaluator */.D)({
+    kind: 'repo.vendored-ownership',
+    summary: 'Vendored directories and git submodules have an owner in CODEOWNERS.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            directories: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', pattern: '^[^/*?]+$' },
+                default: ['vendor', 'vendored', 'third_party', 'third-party', 'thirdparty'],
+                description: 'Names of directories (at any depth) that hold copied third-party code.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const roots = [...vendoredDirectories(workspace, options.directories), ...submodules(workspace)];
+        if (roots.length === 0)
+            return [];
+        const file = CODEOWNERS_FILES.find((f) => workspace.has(f));
+        const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
+        const findings = [];
+        for (const root of roots) {
+            const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
+            const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
+            if (!file || !rules) {
+                findings.push({
+                    message: `${what} has no owner: the repository has no CODEOWNERS file, so nobody is asked to review its updates.`,
+                    location: at,
+                    key: root.dir,
+                });
+                continue;
+            }
+            const rule = rules.findLast((r) => r.matches(root.sample));
+            if (rule && rule.owners.length > 0)
+                continue;
+            findings.push({
+                message: rule
+                    ? `${what} has no owner: the last rule of ${file} that matches it (\`${rule.pattern}\`, line ${rule.line}) names nobody.`
+                    : `${what} has no owner: no rule of ${file} matches it, so nobody is asked to review its updates.`,
+                location: at ?? { path: file, startLine: rule?.line ?? 1 },
+                key: root.dir,
+            });
+        }
+        return findings;
+    },
+});
+/** The outermost directory with one of the names, for each file under one (node_modules aside). */
+function vendoredDirectories(ws, names) {
+    const wanted = new Set(names);
+    const roots = new Map();
+    for (const file of ws.files) {
+        const parts = file.split('/');
+        const i = parts.findIndex((p, k) => k < parts.length - 1 && wanted.has(p));
+        if (i === -1 || parts.slice(0, i).includes('node_modules'))
+            continue;
+        const dir = parts.slice(0, i + 1).join('/');
+        if (!roots.has(dir))
+            roots.set(dir, { dir, sample: file });
+    }
+    return [...roots.values()];
+}
+/** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
+function submodules(ws) {
+    const text = ws.has('.gitmodules') ? ws.text('.gitmodules') : undefined;
+    if (!text)
+        return [];
+    const out = [];
+    forEachLine(text, (line, lineNo) => {
+        const m = /^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$/.exec(line);
+        const dir = m?.[1]?.replace(/^"|"$/g, '').replace(/\/+$/, '');
+        if (dir && !dir.startsWith('/') && !dir.split('/').includes('..'))
+            out.push({ dir, sample: `${dir}/.submodule`, line: lineNo });
+    });
+    return out;
+}
+/** CODEOWNERS rules in file order; each pattern matched with gitignore semantics, as GitHub does. */
+function ownerRules(text) {
+    const rules = [];
+    forEachLine(text, (line, lineNo) => {
+        const body = line.replace(/(^|\s)#.*$/, '').trim();
+        if (body === '')
+            return;
+        const [pattern, ...owners] = body.split(/\s+/);
+        if (!pattern || pattern.startsWith('!'))
+            return;
+        let matcher;
+        try {
+            matcher = ignore().add(pattern);
+        }
+        catch {
+            return;
+        }
+        rules.push({ pattern, owners, line: lineNo, matches: (p) => matcher.ignores(p) });
+    });
+    return rules;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
@@ -58678,6 +59517,201 @@ function declaresDefault(files, d) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/audit-access.js
+
+
+
+
+/** AWS managed policies that can change what they can see. */
+const AWS_WRITE = /policy\/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)\b/;
+/** GCP basic roles and predefined admin roles. */
+const GCP_WRITE = /^"?roles\/(?:owner|editor|[A-Za-z0-9.]+\.admin)"?$/;
+/** Azure built-in roles that write. */
+const AZURE_WRITE = /^"?(?:Owner|Contributor|User Access Administrator)"?$/;
+const SHAPES = new Map([
+    ['aws_iam_role_policy_attachment', { principals: ['role'], grant: 'policy_arn', writes: AWS_WRITE }],
+    ['aws_iam_user_policy_attachment', { principals: ['user'], grant: 'policy_arn', writes: AWS_WRITE }],
+    ['aws_iam_group_policy_attachment', { principals: ['group'], grant: 'policy_arn', writes: AWS_WRITE }],
+    [
+        'aws_iam_policy_attachment',
+        { principals: ['roles', 'users', 'groups'], grant: 'policy_arn', writes: AWS_WRITE },
+    ],
+    ['aws_iam_role', { principals: ['name'], grant: 'managed_policy_arns', writes: AWS_WRITE }],
+    ['google_project_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    ['google_project_iam_binding', { principals: ['members'], grant: 'role', writes: GCP_WRITE }],
+    ['google_folder_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    ['google_organization_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    [
+        'azurerm_role_assignment',
+        { principals: ['principal_id'], grant: 'role_definition_name', writes: AZURE_WRITE },
+    ],
+]);
+/**
+ * "audit", "auditor", "security-audit", but not the writers of audit logs ("audit-logs",
+ * "audit_trail_delivery"), which need write access to where the logs go.
+ */
+const AUDIT = /audit(?![-_ ]?(?:log|trail|event|stream|deliver|writ|export|sink|bucket|record))/i;
+/**
+ * `terraform.audit-access`: identities named for audit (a role, user, group or member whose name or
+ * reference says "audit") that are granted write access: AWS AdministratorAccess, PowerUserAccess or
+ * a `*FullAccess` managed policy, GCP owner, editor or an admin role, Azure Owner, Contributor or User
+ * Access Administrator. Auditors and audit tools need read access (SecurityAudit, ReadOnlyAccess,
+ * roles/viewer, iam.securityReviewer, Reader); write access lets an audit change what it assesses.
+ */
+const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.audit-access',
+    summary: 'Terraform grants of write or admin access to identities named for audit (AWS IAM, GCP IAM, Azure RBAC).',
+    schema: NO_OPTIONS,
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, [...SHAPES.keys()])) {
+            const shape = SHAPES.get(resource.type);
+            const body = resource.block.body;
+            const principal = shape.principals
+                .map((n) => attribute(body, n))
+                .find((a) => a !== undefined && AUDIT.test(a.value.text));
+            // An aws_iam_role is named by its label too: `resource "aws_iam_role" "auditor"`.
+            const named = principal ?? (resource.type === 'aws_iam_role' && AUDIT.test(resource.name) ? 'label' : undefined);
+            if (!named)
+                continue;
+            const grant = attribute(body, shape.grant);
+            if (!grant)
+                continue;
+            const writes = grantedWrites(grant, shape.writes);
+            if (writes.length === 0)
+                continue;
+            const who = typeof named === 'string' ? resource.name : named.value.text.slice(0, 80);
+            findings.push({
+                message: `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
+                    'an audit should read what it assesses, never change it.',
+                location: spanLocation(resource.file.path, grant.value.span),
+                key: `${resource.type}.${resource.name}:${writes.join(',')}`,
+            });
+        }
+        return findings;
+    },
+});
+/** The write grants in a grant attribute (one value, or a list such as `managed_policy_arns`). */
+function grantedWrites(grant, writes) {
+    const items = grant.value.kind === 'tuple' ? grant.value.items : [grant.value];
+    return items.flatMap((i) => {
+        const m = writes.exec(i.text.trim());
+        if (!m)
+            return [];
+        return [m[0].replace(/^"|"$/g, '').replace(/^policy\//, '')];
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-egress.js
+
+
+
+
+const RESOURCE_TYPES = [
+    'aws_security_group',
+    'aws_default_security_group',
+    'aws_security_group_rule',
+    'aws_vpc_security_group_egress_rule',
+    'google_compute_firewall',
+    'azurerm_network_security_rule',
+    'azurerm_network_security_group',
+];
+/**
+ * `terraform.open-egress`: firewall rules that allow every protocol and port to every address
+ * (`0.0.0.0/0`, `::/0`; Azure's `*`, `Internet`): AWS security groups (inline `egress`,
+ * `aws_security_group_rule`, `aws_vpc_security_group_egress_rule`), GCP egress firewalls and Azure
+ * outbound NSG rules. Such a rule leaves outbound traffic unfiltered at the network layer. Computed
+ * values are not judged; rules limited to some ports or protocols are not reported.
+ */
+const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.open-egress',
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that allow all egress to 0.0.0.0/0 or ::/0.',
+    schema: NO_OPTIONS,
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+            for (const dest of openDestinations(resource)) {
+                findings.push({
+                    message: `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
+                        'nothing limits which sites and services its workloads reach.',
+                    location: spanLocation(resource.file.path, dest.span),
+                    key: `${resource.type}.${resource.name}:egress:${dest.value}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+function openDestinations(r) {
+    const body = r.block.body;
+    switch (r.type) {
+        case 'aws_security_group':
+        case 'aws_default_security_group':
+            return nestedBlocks(body, 'egress').flatMap((b) => aws(b.body, 'protocol'));
+        case 'aws_security_group_rule':
+            return str(body, 'type')?.toLowerCase() === 'egress' ? aws(body, 'protocol') : [];
+        case 'aws_vpc_security_group_egress_rule':
+            return aws(body, 'ip_protocol');
+        case 'google_compute_firewall':
+            return gcp(body);
+        case 'azurerm_network_security_rule':
+            return azure(body);
+        case 'azurerm_network_security_group':
+            return nestedBlocks(body, 'security_rule').flatMap((b) => azure(b.body));
+        default:
+            return [];
+    }
+}
+function aws(body, protocolName) {
+    const proto = str(body, protocolName)?.toLowerCase();
+    const allPorts = proto === '-1' ||
+        proto === 'all' ||
+        ((proto === 'tcp' || proto === '6') && num(body, 'from_port') === 0 && num(body, 'to_port') === 65535);
+    if (!allPorts)
+        return [];
+    return ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6']
+        .flatMap((n) => strings(body, n))
+        .filter((d) => /\/0$/.test(d.value.trim()));
+}
+function gcp(body) {
+    if (str(body, 'direction')?.toUpperCase() !== 'EGRESS' || literalOf(body, 'disabled') === true)
+        return [];
+    const everything = nestedBlocks(body, 'allow').some(({ body: allow }) => str(allow, 'protocol')?.toLowerCase() === 'all' && !attribute(allow, 'ports'));
+    return everything ? strings(body, 'destination_ranges').filter((d) => /\/0$/.test(d.value.trim())) : [];
+}
+function azure(body) {
+    if (str(body, 'direction')?.toLowerCase() !== 'outbound' || str(body, 'access')?.toLowerCase() !== 'allow')
+        return [];
+    if (str(body, 'protocol') !== '*' || str(body, 'destination_port_range') !== '*')
+        return [];
+    return [
+        ...strings(body, 'destination_address_prefix'),
+        ...strings(body, 'destination_address_prefixes'),
+    ].filter((d) => /\/0$/.test(d.value.trim()) || ['*', 'internet', 'any'].includes(d.value.trim().toLowerCase()));
+}
+function literalOf(body, name) {
+    const a = attribute(body, name);
+    return a ? literal(a.value) : undefined;
+}
+function str(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+function num(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
+function strings(body, name) {
+    const a = attribute(body, name);
+    if (!a)
+        return [];
+    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
 
 
@@ -58696,7 +59730,7 @@ const PORT_NAMES = {
     27017: 'MongoDB',
 };
 const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
-const RESOURCE_TYPES = [
+const open_ingress_RESOURCE_TYPES = [
     ...AWS_GROUPS,
     'aws_security_group_rule',
     'aws_vpc_security_group_ingress_rule',
@@ -58731,7 +59765,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     async evaluate({ options, workspace }) {
         const files = await terraformFiles(workspace);
         const findings = [];
-        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+        for (const resource of terraformResources(files, open_ingress_RESOURCE_TYPES)) {
             for (const rule of ingressRules(resource)) {
                 const exposed = exposedPorts(rule.ports, options.ports);
                 if (exposed.length === 0)
@@ -58758,7 +59792,7 @@ function ingressRules(r) {
         case 'aws_default_security_group':
             return nestedBlocks(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
         case 'aws_security_group_rule':
-            return str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
+            return open_ingress_str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
         case 'aws_vpc_security_group_ingress_rule':
             return [awsRule(r, body, 'ip_protocol')];
         case 'google_compute_firewall':
@@ -58772,7 +59806,7 @@ function ingressRules(r) {
     }
 }
 function awsRule(resource, body, protocolName) {
-    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => strings(body, n));
+    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => open_ingress_strings(body, n));
     const protocol = attribute(body, protocolName);
     const p = protocol ? literal(protocol.value) : 'tcp';
     const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
@@ -58780,17 +59814,17 @@ function awsRule(resource, body, protocolName) {
         return { resource, sources, ports: 'all' };
     if (proto !== 'tcp' && proto !== '6')
         return { resource, sources, ports: [] };
-    const from = num(body, 'from_port');
-    const to = num(body, 'to_port');
+    const from = open_ingress_num(body, 'from_port');
+    const to = open_ingress_num(body, 'to_port');
     return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
 }
 function gcpRule(resource, body) {
-    const direction = str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
-    if (direction !== 'INGRESS' || literalOf(body, 'disabled') === true)
+    const direction = open_ingress_str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
+    if (direction !== 'INGRESS' || open_ingress_literalOf(body, 'disabled') === true)
         return [];
-    const sources = strings(body, 'source_ranges');
+    const sources = open_ingress_strings(body, 'source_ranges');
     return nestedBlocks(body, 'allow').map(({ body: allow }) => {
-        const proto = str(allow, 'protocol')?.toLowerCase();
+        const proto = open_ingress_str(allow, 'protocol')?.toLowerCase();
         if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
             return { resource, sources, ports: [] };
         const ports = attribute(allow, 'ports');
@@ -58800,13 +59834,13 @@ function gcpRule(resource, body) {
     });
 }
 function azureRule(resource, body) {
-    if (str(body, 'direction')?.toLowerCase() !== 'inbound' || str(body, 'access')?.toLowerCase() !== 'allow') {
+    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'inbound' || open_ingress_str(body, 'access')?.toLowerCase() !== 'allow') {
         return [];
     }
-    const proto = str(body, 'protocol')?.toLowerCase();
+    const proto = open_ingress_str(body, 'protocol')?.toLowerCase();
     if (proto !== 'tcp' && proto !== '*')
         return [];
-    const sources = [...strings(body, 'source_address_prefix'), ...strings(body, 'source_address_prefixes')];
+    const sources = [...open_ingress_strings(body, 'source_address_prefix'), ...open_ingress_strings(body, 'source_address_prefixes')];
     const single = attribute(body, 'destination_port_range');
     const list = attribute(body, 'destination_port_ranges');
     const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
@@ -58853,21 +59887,21 @@ function isAnywhere(source, azure) {
         return true;
     return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
 }
-function literalOf(body, name) {
+function open_ingress_literalOf(body, name) {
     const a = attribute(body, name);
     return a ? literal(a.value) : undefined;
 }
-function str(body, name) {
-    const v = literalOf(body, name);
+function open_ingress_str(body, name) {
+    const v = open_ingress_literalOf(body, name);
     return typeof v === 'string' ? v : undefined;
 }
-function num(body, name) {
-    const v = literalOf(body, name);
+function open_ingress_num(body, name) {
+    const v = open_ingress_literalOf(body, name);
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
     return n;
 }
 /** Literal strings of an attribute that is a string or a list of strings, each with its span. */
-function strings(body, name) {
+function open_ingress_strings(body, name) {
     const a = attribute(body, name);
     if (!a)
         return [];
@@ -61175,6 +62209,13 @@ function problem(text, what, allowed) {
 
 
 
+
+
+
+
+
+
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -61230,6 +62271,13 @@ const EVALUATORS = [
     githubEnvironmentReviewers,
     inputProblems,
     ...policy/* policyEvaluators */.Z,
+    k8sCapabilityAdded,
+    k8sSingleReplica,
+    dataPersonalData,
+    repoVendoredOwnership,
+    terraformOpenEgress,
+    terraformAuditAccess,
+    evidenceDocument,
 ];
 const BY_KIND = new Map(EVALUATORS.map((e) => [e.kind, e]));
 /** The evaluator for a `check.kind`, or undefined. */

@@ -9,6 +9,7 @@ import { dockerfileExposedPorts } from './dockerfile/exposed-ports.js';
 import { dockerfileRootUser } from './dockerfile/root-user.js';
 import { dockerfileRunCommand } from './dockerfile/run-command.js';
 import { dockerfileSecretEnv } from './dockerfile/secret-env.js';
+import { evidenceDocument } from './evidence/document.js';
 import { contentForbidden } from './generic/content-forbidden.js';
 import { contentRequired } from './generic/content-required.js';
 import { fileAbsent } from './generic/file-absent.js';
@@ -117,6 +118,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   repoVendoredOwnership,
   terraformOpenEgress,
   terraformAuditAccess,
+  evidenceDocument,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(
