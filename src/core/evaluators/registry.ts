@@ -1,6 +1,8 @@
 import { inputProblems } from './core/input-problems.js';
 import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
+import { depsLicense } from './deps/license.js';
+import { depsSbomCoverage } from './deps/sbom-coverage.js';
 import { depsUpdateCoverage } from './deps/update-coverage.js';
 import { dockerfileAddUrl } from './dockerfile/add-url.js';
 import { dockerfileBaseImage } from './dockerfile/base-image.js';
@@ -119,6 +121,8 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   terraformOpenEgress,
   terraformAuditAccess,
   evidenceDocument,
+  depsLicense,
+  depsSbomCoverage,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(
