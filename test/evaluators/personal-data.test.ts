@@ -1,10 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PERSONAL_MAIL_DOMAINS } from '../../src/core/evaluators/data/personal-data.js';
 import {
   detectPersonalData,
   type PersonalDataKind,
 } from '../../src/core/evaluators/data/personal-detectors.js';
+import { cleanup, runBuiltin } from './kit.js';
+
+afterAll(cleanup);
 
 const ALL = new Set<PersonalDataKind>(['card', 'iban', 'ssn', 'email']);
 const DOMAINS = new Set(PERSONAL_MAIL_DOMAINS);
@@ -52,5 +55,17 @@ describe('personal data detectors', () => {
         }
       }),
     );
+  });
+
+  it('keeps its confidence in test paths (where findings of other rules are lowered) and never prints the value', async () => {
+    const findings = await runBuiltin('test-data-personal', {
+      'test/fixtures/users.json':
+        '{ "email": "maria.lopez.84@hotmail.com", "card": "4532 0151 1283 0366" }\n',
+    });
+    expect(findings.map((f) => [f.confidence, f.confidenceReason])).toEqual([
+      ['medium', undefined],
+      ['medium', undefined],
+    ]);
+    expect(findings.map((f) => f.message).join(' ')).not.toMatch(/lopez|4532 0151 1283 0366/);
   });
 });

@@ -96,6 +96,7 @@ interface Options {
 export const dataPersonalData = defineEvaluator<Options>({
   kind: 'data.personal-data',
   scope: 'file',
+  testData: true,
   summary:
     'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
   schema: {
