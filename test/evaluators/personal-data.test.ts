@@ -23,6 +23,7 @@ describe('personal data detectors', () => {
     ['GB91NWBK40172938571604', ['iban GB IBAN ending 1604']],
     ['ssn=536-22-8143', ['ssn SSN ending 8143']],
     ['"email": "maria.lopez.84@hotmail.com"', ['email m…@hotmail.com']],
+    ['imported from the CRM: maria.lopez.84@hotmail.com', ['email m…@hotmail.com']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
   });
@@ -41,6 +42,15 @@ describe('personal data detectors', () => {
     'jane.doe@gmail.com test.user@gmail.com alice@yahoo.com noreply@gmail.com',
     'm.keller1979@example.com m.keller1979@acme.io',
     'version 4532015112830366.1',
+    '{"SSN": "458-45-6789"}', // five consecutive digits: made up
+    // Authorship and made-up addresses, as crater found them in real fixtures.
+    'Signed-off-by: Wei Fu <weifu.dev@gmail.com>',
+    '0000 1b6d Zach Example <zach.r1ce@protonmail.com> 1635896329 -0500\tclone',
+    '"author_email": "mvoz.nik@protonmail.com",',
+    '"plus": "test alias@gmail.com",',
+    '"email": "fabrikamfiber4@hotmail.com",',
+    '"id":"2bb20d8a71fb7adbc1d6239cc9ff4130f26819dc@gmail.com"',
+    'JSF was developed by Anders Example (anders.example.net@gmail.com)',
   ])('ignores %s', (line) => {
     expect(kinds(line)).toEqual([]);
   });
@@ -67,5 +77,18 @@ describe('personal data detectors', () => {
       ['medium', undefined],
     ]);
     expect(findings.map((f) => f.message).join(' ')).not.toMatch(/lopez|4532 0151 1283 0366/);
+  });
+
+  it('leaves addresses in authorship metadata files alone, but not card numbers there', async () => {
+    const findings = await runBuiltin('test-data-personal', {
+      'test/fixtures/chart/Chart.yaml':
+        'maintainers:\n  - name: M. Keller\n    email: m.keller1979@gmail.com\n',
+      'test/fixtures/registry/abbrev.json':
+        '{\n  "maintainers": [\n    { "email": "m.keller1979@gmail.com" }\n  ]\n}\n',
+      'test/fixtures/registry/card.json': '{\n  "maintainers": [],\n  "card": "4532 0151 1283 0366"\n}\n',
+    });
+    expect(findings.map((f) => `${f.location?.path}:${f.location?.startLine}`)).toEqual([
+      'test/fixtures/registry/card.json:3',
+    ]);
   });
 });

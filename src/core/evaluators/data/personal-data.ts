@@ -77,6 +77,15 @@ const NOUNS: Record<PersonalDataKind, string> = {
   email: 'a personal e-mail address',
 };
 
+/**
+ * Files whose addresses are authorship metadata (package, chart and project maintainers, git
+ * reflogs and patches, JSON Schemas' credits), not records about people.
+ */
+const AUTHORSHIP_FILES =
+  /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
+/** Package registry documents (npm packuments and search results) list their maintainers. */
+const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|^\s*"?maintainers"?\s*:/m;
+
 interface Options {
   paths: string[];
   except: string[];
@@ -126,14 +135,18 @@ export const dataPersonalData = defineEvaluator<Options>({
   },
   evaluate({ options, workspace }) {
     const kinds = new Set(options.kinds);
+    const withoutEmail = new Set(options.kinds.filter((k) => k !== 'email'));
     const domains = new Set(options.emailDomains.map((d) => d.toLowerCase()));
     const findings: RawFinding[] = [];
     for (const file of selectFiles(workspace, options)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
       const found: { datum: PersonalDatum; line: number }[] = [];
+      const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
+      const wanted = authorship ? withoutEmail : kinds;
+      if (wanted.size === 0) continue;
       forEachLine(text, (line, lineNo) => {
-        for (const datum of detectPersonalData(line, kinds, domains)) found.push({ datum, line: lineNo });
+        for (const datum of detectPersonalData(line, wanted, domains)) found.push({ datum, line: lineNo });
       });
       const shown = found.slice(0, options.maxPerFile);
       shown.forEach(({ datum, line }, i) => {

@@ -6,6 +6,8 @@
  * Every pattern is linear: bounded repetitions and literal anchors.
  */
 
+import { EXAMPLE_IBANS, EXAMPLE_SSNS, IBAN_LENGTHS, TEST_CARDS } from './personal-examples.js';
+
 export type PersonalDataKind = 'card' | 'iban' | 'ssn' | 'email';
 
 /** One detected value: its kind, a masked form safe to print, and where it sits in the line. */
@@ -23,65 +25,6 @@ export interface PersonalDatum {
 const CARD = /(?<![\w.+/-])\d(?:[ -]?\d){12,18}(?![\w/-]|\.\d)/g;
 const CARD_CONTEXT =
   /card|credit|debit|\bcc[-_ ]?(?:num|no)|\bpan\b|visa|master ?card|amex|american express|discover|payment/i;
-
-/** Test card numbers published by payment providers, besides those {@link looksArtificial} catches. */
-const TEST_CARDS = new Set([
-  '4242424242424242',
-  '4000056655665556',
-  '5555555555554444',
-  '2223003122003222',
-  '5200828282828210',
-  '5105105105105100',
-  '378282246310005',
-  '371449635398431',
-  '6011111111111117',
-  '6011000990139424',
-  '3056930009020004',
-  '36227206271667',
-  '3566002020360505',
-  '6200000000000005',
-  '4111111111111111',
-  '4012888888881881',
-  '4222222222222',
-  '4005519200000004',
-  '4009348888881881',
-  '4012000033330026',
-  '4012000077777777',
-  '4217651111111119',
-  '4500600000000061',
-  '3530111333300000',
-  '30569309025904',
-  '38520000023237',
-  '5431111111111111',
-  '4000000000000002',
-  '4000000000009995',
-  '4000002500003155',
-  '4000000000000077',
-  '4000000000003220',
-  '4111111145551142',
-  '5101180000000007',
-  '370000000000002',
-  '6011601160116611',
-  '4988438843884305',
-  '5454545454545454',
-  '4917610000000000',
-  '4462030000000000',
-  '4000000000000010',
-  '4000000000000028',
-  '4000000000000036',
-  '4000000000000101',
-  '4000000000000341',
-  '5200000000000007',
-  '5123456789012346',
-  '4444333322221111',
-  '4263982640269299',
-  '5425233430109903',
-  '374245455400126',
-  '6011000400000000',
-  '3566000020000410',
-  '36006666333344',
-  '4035501000000008',
-]);
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -116,11 +59,22 @@ function cardNetworkLengths(d: string): number[] {
   return [];
 }
 
-/** Runs of five equal digits, or a value made of one short block repeated: test data, not a person's. */
+/**
+ * Runs of five equal digits, five consecutive ones (`45678`, `98765`), or a value made of one short
+ * block repeated: made up by a person, not issued to one.
+ */
 function looksArtificial(d: string): boolean {
   if (/(\d)\1{4}/.test(d)) return true;
   if (/^(\d{1,4})\1+\d{0,3}$/.test(d)) return true;
-  return d.includes('12345678') || d.includes('98765432');
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < d.length; i++) {
+    const step = d.charCodeAt(i) - d.charCodeAt(i - 1);
+    up = step === 1 ? up + 1 : 1;
+    down = step === -1 ? down + 1 : 1;
+    if (up >= 5 || down >= 5) return true;
+  }
+  return false;
 }
 
 function cardGroupsValid(raw: string): boolean {
@@ -166,127 +120,6 @@ function detectCards(line: string, out: PersonalDatum[]): void {
   }
 }
 
-/** IBAN lengths by country (ISO 13616 registry). */
-const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24,
-  AE: 23,
-  AL: 28,
-  AT: 20,
-  AZ: 28,
-  BA: 20,
-  BE: 16,
-  BG: 22,
-  BH: 22,
-  BR: 29,
-  BY: 28,
-  CH: 21,
-  CR: 22,
-  CY: 28,
-  CZ: 24,
-  DE: 22,
-  DK: 18,
-  DO: 28,
-  EE: 20,
-  EG: 29,
-  ES: 24,
-  FI: 18,
-  FO: 18,
-  FR: 27,
-  GB: 22,
-  GE: 22,
-  GI: 23,
-  GL: 18,
-  GR: 27,
-  GT: 28,
-  HR: 21,
-  HU: 28,
-  IE: 22,
-  IL: 23,
-  IQ: 23,
-  IS: 26,
-  IT: 27,
-  JO: 30,
-  KW: 30,
-  KZ: 20,
-  LB: 28,
-  LC: 32,
-  LI: 21,
-  LT: 20,
-  LU: 20,
-  LV: 21,
-  MC: 27,
-  MD: 24,
-  ME: 22,
-  MK: 19,
-  MR: 27,
-  MT: 31,
-  MU: 30,
-  NL: 18,
-  NO: 15,
-  PK: 24,
-  PL: 28,
-  PS: 29,
-  PT: 25,
-  QA: 29,
-  RO: 24,
-  RS: 22,
-  SA: 24,
-  SC: 31,
-  SE: 24,
-  SI: 19,
-  SK: 24,
-  SM: 27,
-  ST: 25,
-  SV: 28,
-  TL: 23,
-  TN: 24,
-  TR: 26,
-  UA: 29,
-  VA: 22,
-  VG: 24,
-  XK: 20,
-};
-
-/** The examples printed in the IBAN standard, bank documentation and Wikipedia. */
-const EXAMPLE_IBANS = new Set([
-  'DE89370400440532013000',
-  'GB82WEST12345698765432',
-  'GB29NWBK60161331926819',
-  'GB33BUKB20201555555555',
-  'FR1420041010050500013M02606',
-  'FR7630006000011234567890189',
-  'NL91ABNA0417164300',
-  'NL02ABNA0123456789',
-  'BE68539007547034',
-  'BE71096123456769',
-  'CH9300762011623852957',
-  'CH5604835012345678009',
-  'ES9121000418450200051332',
-  'IT60X0542811101000000123456',
-  'AT611904300234573201',
-  'PL61109010140000071219812874',
-  'NO9386011117947',
-  'DK5000400440116243',
-  'FI2112345600000785',
-  'SE4550000000058398257466',
-  'IE29AIBK93115212345678',
-  'PT50000201231234567890154',
-  'LU280019400644750000',
-  'GR1601101250000000012300695',
-  'CZ6508000000192000145399',
-  'HU42117730161111101800000000',
-  'SK3112000000198742637541',
-  'SI56263300012039086',
-  'DE02120300000000202051',
-  'DE75512108001245126199',
-  'DE12500105170648489890',
-  'GB94BARC10201530093459',
-  'AD1200012030200359100100',
-  'LI21088100002324013AA',
-  'MT84MALT011000012345MTLCAST001S',
-  'SA0380000000608010167519',
-]);
-
 const IBAN = /(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g;
 
 function ibanChecksumValid(iban: string): boolean {
@@ -320,8 +153,6 @@ function detectIbans(line: string, out: PersonalDatum[]): void {
 
 const SSN = /(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])/g;
 const SSN_CONTEXT = /\bssn\b|social[ _-]?security|\btax[ _-]?id|taxpayer|\bitin\b/i;
-/** Numbers printed on sample cards and in advertisements, and the well-known placeholder. */
-const EXAMPLE_SSNS = new Set(['078-05-1120', '219-09-9999', '123-45-6789', '987-65-4321']);
 
 function detectSsns(line: string, out: PersonalDatum[]): void {
   if (!SSN_CONTEXT.test(line)) return;
@@ -352,16 +183,30 @@ const EMAIL =
 const PLACEHOLDER_LOCAL =
   /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
 const PLACEHOLDER_WORD =
-  /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|user\d*$|^\d+$/i;
+  /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
+
+/**
+ * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
+ * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
+ * what tools that read repositories are tested on.
+ */
+const AUTHORSHIP =
+  /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+
+/** Words just before an address that say it is made up: "test alias@gmail.com". */
+const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
 
 function detectEmails(line: string, domains: ReadonlySet<string>, out: PersonalDatum[]): void {
-  if (!line.includes('@')) return;
+  if (!line.includes('@') || AUTHORSHIP.test(line)) return;
   for (const m of line.matchAll(EMAIL)) {
     const local = m[1]!;
     const domain = m[2]!.toLowerCase();
     if (!domains.has(domain)) continue;
     const name = local.replace(/\+.*$/, '');
     if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3) continue;
+    // `Name <address>`: an identity as git and package metadata write it.
+    if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>') continue;
+    if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index))) continue;
     out.push({
       kind: 'email',
       masked: `${name[0]}…@${domain}`,
