@@ -1,7 +1,11 @@
 import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { findingAt, NO_OPTIONS } from './shared.js';
+
+/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
+const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 
 /** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -12,8 +16,9 @@ const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
 /**
  * Flags Deployments, StatefulSets and ReplicaSets that run one pod: `replicas: 1`, or no `replicas`
  * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
- * decides, and autoscalers are judged elsewhere). `replicas: 0` is a workload switched off on purpose,
- * and a computed value is not judged.
+ * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
+ * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
+ * design, and a computed value is not judged.
  */
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
@@ -22,12 +27,18 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const objects = k8sObjects(workspace);
     const scaled = new Set(objects.flatMap(scaleTarget));
+    const overlaid = kustomizeReplicas(workspace);
     const findings: RawFinding[] = [];
     for (const object of objects) {
       if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps') continue;
       if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
+      if (object.name && overlaid.has(object.name)) continue;
       const spec = childAt(object, object.node, 'spec');
       if (!spec || !isMap(spec.value)) continue;
+      // `Recreate` stops the old pod before starting the new one: a singleton by design (a
+      // ReadWriteOnce volume, a single writer), which more replicas would break.
+      const strategy = childAt(object, spec, 'strategy', 'type');
+      if (strategy?.value === 'Recreate') continue;
       const replicas = childAt(object, spec, 'replicas');
       if (replicas && replicas.value !== 1) continue;
       const what = describeObject(object);
@@ -51,6 +62,19 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
+function kustomizeReplicas(ws: Workspace): Set<string> {
+  const names = new Set<string>();
+  for (const file of ws.glob(KUSTOMIZATIONS)) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    const list = isMap(doc) ? doc.replicas : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const item of list) if (isMap(item) && typeof item.name === 'string') names.add(item.name);
+  }
+  return names;
+}
 
 function namespaceOf(object: K8sObject): string {
   const meta = object.node.value.metadata;
