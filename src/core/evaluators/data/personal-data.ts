@@ -83,8 +83,8 @@ const NOUNS: Record<PersonalDataKind, string> = {
  */
 const AUTHORSHIP_FILES =
   /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
-/** Package registry documents (npm packuments and search results) list their maintainers. */
-const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|^\s*"?maintainers"?\s*:/m;
+/** Package registry documents (packuments, search results, installed manifests) credit their authors. */
+const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
 
 interface Options {
   paths: string[];

@@ -14,25 +14,29 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
 
 /**
- * Flags Deployments, StatefulSets and ReplicaSets that run one pod: `replicas: 1`, or no `replicas`
+ * Flags Deployments, StatefulSets and ReplicaSets that a Service sends traffic to and that run one
+ * pod: `replicas: 1`, or no `replicas`
  * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
  * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
  * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
- * design, and a computed value is not judged.
+ * design, manifests of development environments need none, and a computed value is not judged.
  */
 export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
   kind: 'k8s.single-replica',
-  summary: 'Kubernetes Deployments and StatefulSets that run a single pod and no autoscaler targets.',
+  summary:
+    'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const objects = k8sObjects(workspace);
     const scaled = new Set(objects.flatMap(scaleTarget));
     const overlaid = kustomizeReplicas(workspace);
+    const services = objects.flatMap(serviceSelector);
     const findings: RawFinding[] = [];
     for (const object of objects) {
       if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps') continue;
       if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
       if (object.name && overlaid.has(object.name)) continue;
+      if (DEV_PATH.test(object.path) || !served(object, services)) continue;
       const spec = childAt(object, object.node, 'spec');
       if (!spec || !isMap(spec.value)) continue;
       // `Recreate` stops the old pod before starting the new one: a singleton by design (a
@@ -62,6 +66,38 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
+const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
+
+/** A Service's selector and namespace: the pods it sends traffic to. */
+interface ServiceSelector {
+  namespace: string;
+  selector: Record<string, unknown>;
+}
+
+function serviceSelector(object: K8sObject): ServiceSelector[] {
+  if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '') return [];
+  const selector = childAt(object, object.node, 'spec', 'selector');
+  if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0) return [];
+  return [{ namespace: namespaceOf(object), selector: selector.value }];
+}
+
+/**
+ * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
+ * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ */
+function served(object: K8sObject, services: readonly ServiceSelector[]): boolean {
+  const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
+  if (!labels || !isMap(labels.value)) return false;
+  const pod = labels.value;
+  const ns = namespaceOf(object);
+  return services.some(
+    (svc) =>
+      (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+      Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v),
+  );
+}
 
 /** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
 function kustomizeReplicas(ws: Workspace): Set<string> {

@@ -30,7 +30,8 @@ interface OwnerRule {
 /**
  * `repo.vendored-ownership`: code written elsewhere and kept in the repository (vendored directories
  * such as `vendor/` and `third_party/`, and git submodules) has an owner in CODEOWNERS, the way
- * GitHub resolves it (the last matching rule decides; a rule without owners leaves the path unowned).
+ * GitHub resolves it (the last matching rule decides; a rule without owners leaves the path unowned),
+ * or in the nearest Kubernetes-style OWNERS file (approvers, reviewers or maintainers).
  * Someone must be accountable for reviewing updates to code nobody here wrote.
  */
 export const repoVendoredOwnership = defineEvaluator<Options>({
@@ -56,6 +57,7 @@ export const repoVendoredOwnership = defineEvaluator<Options>({
     const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
     const findings: RawFinding[] = [];
     for (const root of roots) {
+      if (ownedByOwnersFile(workspace, root.dir)) continue;
       const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
       const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
       if (!file || !rules) {
@@ -79,6 +81,22 @@ export const repoVendoredOwnership = defineEvaluator<Options>({
     return findings;
   },
 });
+
+/**
+ * Kubernetes-style OWNERS files (Prow): the nearest one in the directory or above it, listing
+ * approvers, reviewers or maintainers, owns the path, the way those projects assign review.
+ */
+function ownedByOwnersFile(ws: Workspace, dir: string): boolean {
+  const parts = dir.split('/');
+  for (let i = parts.length; i >= 0; i--) {
+    const file = [...parts.slice(0, i), 'OWNERS'].join('/');
+    if (!ws.has(file)) continue;
+    return /^(?:approvers|reviewers|maintainers)[ \t]*:[ \t]*(?:#.*)?\r?\n(?:[ \t]*#.*\r?\n)*[ \t]*-[ \t]*\S/m.test(
+      ws.text(file) ?? '',
+    );
+  }
+  return false;
+}
 
 /** The outermost directory with one of the names, for each file under one (node_modules aside). */
 function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredRoot[] {

@@ -35,7 +35,8 @@ interface OpenDestination {
  * (`0.0.0.0/0`, `::/0`; Azure's `*`, `Internet`): AWS security groups (inline `egress`,
  * `aws_security_group_rule`, `aws_vpc_security_group_egress_rule`), GCP egress firewalls and Azure
  * outbound NSG rules. Such a rule leaves outbound traffic unfiltered at the network layer. Computed
- * values are not judged; rules limited to some ports or protocols are not reported.
+ * values are not judged; rules limited to some ports or protocols are not reported, nor AWS groups
+ * named for a storage, database, cache, load balancer or endpoint service (see DATA_SERVICE).
  */
 export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
   kind: 'terraform.open-egress',
@@ -46,6 +47,7 @@ export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
     for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+      if (guardsDataService(resource)) continue;
       for (const dest of openDestinations(resource)) {
         findings.push({
           message:
@@ -59,6 +61,24 @@ export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/**
+ * Storage, database, cache, load balancer and endpoint services answer connections but do not open
+ * their own to the internet, so an allow-all egress rule on their security group filters nothing that
+ * would happen anyway. Told by the names the configuration gives the group (its label, `name`,
+ * `description`, or the group a rule belongs to).
+ */
+const DATA_SERVICE =
+  /(?:^|[^a-z0-9])(?:efs|fsx[a-z]?|rds|db|database|aurora|postgres(?:ql)?|mysql|mariadb|redis|cache|elasticache|memcached|docdb|documentdb|neptune|nfs|storage|alb|nlb|elb|lb|endpoints?|vpce)(?:[^a-z0-9]|$)/i;
+
+function guardsDataService(r: TerraformResource): boolean {
+  if (!r.type.startsWith('aws_')) return false;
+  const body = r.block.body;
+  const names = [r.name, str(body, 'name'), str(body, 'name_prefix'), str(body, 'description')];
+  const group = attribute(body, 'security_group_id');
+  if (group) names.push(group.value.text);
+  return names.some((n) => n !== undefined && DATA_SERVICE.test(n));
+}
 
 function openDestinations(r: TerraformResource): OpenDestination[] {
   const body = r.block.body;
