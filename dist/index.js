@@ -47736,7 +47736,7 @@ class ApiError extends Error {
 
 /***/ }),
 
-/***/ 8423:
+/***/ 4407:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48087,7 +48087,7 @@ const PERSONAS = ['regular', 'pedantic', 'auditor'];
 /** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
 const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
 /** controlgate's judgement of one control; the order is the order people should read them in. */
-const VERDICTS = [
+const types_VERDICTS = [
     'gap',
     'unverifiable',
     'undeclared',
@@ -49929,7 +49929,7 @@ function buildReport(input) {
         bySeverity[f.severity] += 1;
         byStatus[f.status] += 1;
     }
-    const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    const byVerdict = Object.fromEntries(types_VERDICTS.map((v) => [v, 0]));
     for (const c of input.controls)
         byVerdict[c.verdict] += 1;
     const report = {
@@ -50505,6 +50505,83 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
+;// CONCATENATED MODULE: ./lib/core/suggest.js
+/**
+ * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
+ * Candidates within a small edit distance (adjacent swaps count as one edit) are offered, closest
+ * first; a candidate that starts with what was typed counts as close too (`--fail` -> `--fail-on`).
+ */
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = new Array(rows * cols).fill(0);
+    for (let i = 0; i < rows; i++)
+        d[i * cols] = i;
+    for (let j = 0; j < cols; j++)
+        d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[(i - 2) * cols + j - 2] + 1);
+            }
+            d[i * cols + j] = best;
+        }
+    }
+    return d[rows * cols - 1];
+}
+/**
+ * The candidates close to `typed`, closest first (at most `max`): within one to three edits (by
+ * length), or starting with it, and at most one edit further than the closest. Case is ignored.
+ */
+function closest(typed, candidates, max = 3) {
+    const t = typed.toLowerCase();
+    if (t === '')
+        return [];
+    // One edit in a short name, up to three in a long one: more would suggest unrelated names.
+    const limit = t.length <= 4 ? 1 : t.length <= 8 ? 2 : 3;
+    const scored = [];
+    let order = 0;
+    for (const name of new Set(candidates)) {
+        const n = name.toLowerCase();
+        order += 1;
+        if (n === t)
+            continue;
+        const distance = editDistance(t, n);
+        const prefix = t.length >= 3 && n.startsWith(t);
+        if (distance > limit && !prefix)
+            continue;
+        let shared = 0;
+        while (shared < t.length && t[shared] === n[shared])
+            shared++;
+        scored.push({
+            name,
+            score: prefix ? Math.min(distance, limit) : distance,
+            shared,
+            lengths: Math.abs(n.length - t.length),
+            order,
+        });
+    }
+    // Fewest edits first; among equals, the one that keeps more of the start (a typo is more often
+    // near the end), then the one of the same length, then the caller's order.
+    const best = Math.min(...scored.map((s) => s.score));
+    return scored
+        .filter((s) => s.score <= best + 1)
+        .sort((a, b) => a.score - b.score || b.shared - a.shared || a.lengths - b.lengths || a.order - b.order)
+        .slice(0, max)
+        .map((s) => s.name);
+}
+/** ` (did you mean X?)`, ` (did you mean X or Y?)`, or '' when nothing is close. */
+function didYouMean(typed, candidates, max = 3) {
+    const found = closest(typed, candidates, max);
+    if (found.length === 0)
+        return '';
+    const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
+    return ` (did you mean ${list}?)`;
+}
+
 // EXTERNAL MODULE: ./lib/core/triage.js
 var triage = __nccwpck_require__(4551);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
@@ -50512,6 +50589,7 @@ var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/engine.js
+
 
 
 
@@ -50566,13 +50644,17 @@ async function runCheck(options) {
     if (options.onlyRules) {
         const wanted = new Set(options.onlyRules);
         const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
-        if (unknown.length > 0)
-            throw new UsageError(`unknown rule id: ${unknown.join(', ')}`);
+        if (unknown.length > 0) {
+            const ids = rules.map((r) => r.id);
+            const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
+            throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+        }
         rules = rules.filter((r) => wanted.has(r.id));
     }
     for (const id of Object.keys(config.rules)) {
         if (!rules.some((r) => r.id === id) && !options.onlyRules) {
-            log.warning(`${config.file}: /rules/${id}: no rule has this id; the setting is ignored`);
+            const hint = didYouMean(id, rules.map((r) => r.id));
+            log.warning(`${config.file}: /rules/${id}: no rule has this id${hint}; the setting is ignored`);
         }
     }
     const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
@@ -51195,6 +51277,41 @@ function isDirectory(p) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/core/workspace/probe.js
+
+
+/**
+ * A {@link DirectoryProbe} over `root` on disk. Symbolic links count as absent (their target is
+ * never looked at), and paths that leave `root` are refused, as everywhere else in controlgate.
+ */
+function directoryProbe(dir) {
+    const root = external_node_path_.resolve(dir);
+    return {
+        exists(file) {
+            const abs = external_node_path_.resolve(root, ...file.split('/'));
+            if (abs !== root && !abs.startsWith(root.endsWith(external_node_path_.sep) ? root : root + external_node_path_.sep))
+                return false;
+            try {
+                return (0,external_node_fs_.lstatSync)(abs).isFile();
+            }
+            catch {
+                return false;
+            }
+        },
+        rootFiles() {
+            try {
+                return (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })
+                    .filter((e) => e.isFile())
+                    .map((e) => e.name)
+                    .sort();
+            }
+            catch {
+                return [];
+            }
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/reporters/escape.js
 /**
  * Escaping for every output format. Every string that came from the repository or a rule (paths,
@@ -51212,7 +51329,7 @@ const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  * Makes invisible and control characters visible as escapes (`\n`, `\x1B`, `\u202E`), so that a file
  * name cannot move the cursor, recolour a terminal or reorder the text around it.
  */
-function escapeControls(s) {
+function escape_escapeControls(s) {
     return s.replace(INVISIBLE, (c) => {
         const named = NAMED[c];
         if (named)
@@ -51228,15 +51345,15 @@ function escapeControls(s) {
  * control character is made visible. For messages and titles, where a line break carries no meaning
  * but would break a table row or a list item.
  */
-function singleLine(s) {
-    return escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
+function escape_singleLine(s) {
+    return escape_escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
 }
 /** Like {@link singleLine} but keeps line breaks (annotation messages render them). */
 function multiLine(s) {
     return s
         .replace(/\r\n?/g, '\n')
         .split('\n')
-        .map((line) => escapeControls(line.replace(/[^\S\n]+/g, ' ').trimEnd()))
+        .map((line) => escape_escapeControls(line.replace(/[^\S\n]+/g, ' ').trimEnd()))
         .join('\n')
         .trim();
 }
@@ -51252,8 +51369,8 @@ function escapeHtml(s) {
  * block (list, heading, quote) escaped; `@name` broken with a zero-width space so a PR comment
  * never notifies someone named in repository content.
  */
-function escapeMarkdown(s) {
-    const out = escapeInline(singleLine(s));
+function escape_escapeMarkdown(s) {
+    const out = escapeInline(escape_singleLine(s));
     // List markers and setext underlines only have meaning at the start of a line, and an ordered-list
     // marker only before a space, so "8.9" stays unescaped while "1. item" does not.
     return out.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])(?= |$)/, '$1\\$2');
@@ -51271,8 +51388,8 @@ function escapeInline(s) {
  * plain characters and no raw `<` from the data reaches the output. Control characters are shown as
  * escapes and spacing is kept (a path keeps its exact spelling). Safe in table cells.
  */
-function markdownCode(s) {
-    return `<code>${escapeInline(escapeControls(s))}</code>`;
+function escape_markdownCode(s) {
+    return `<code>${escapeInline(escape_escapeControls(s))}</code>`;
 }
 /**
  * A Markdown code span that its content cannot close: the fence is one backtick longer than the
@@ -51281,7 +51398,7 @@ function markdownCode(s) {
  * splits cells before it parses code spans, and turns `\|` back into `|` inside the span.
  */
 function codeSpan(s, options = {}) {
-    let content = escapeControls(s);
+    let content = escape_escapeControls(s);
     if (content === '')
         return '""';
     const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
@@ -51310,13 +51427,13 @@ function safeHttpUrl(url) {
 /** `[text](url)` with escaped text, or the escaped text alone when the URL is not http(s). */
 function markdownLink(text, url) {
     const safe = safeHttpUrl(url);
-    return safe ? `[${escapeMarkdown(text)}](${safe})` : escapeMarkdown(text);
+    return safe ? `[${escape_escapeMarkdown(text)}](${safe})` : escape_escapeMarkdown(text);
 }
 /**
  * Shortens to at most `max` code points (never splitting a surrogate pair), marking the cut with
  * `…`. `middle` keeps both ends, for paths whose file name matters as much as their root.
  */
-function truncate(s, max, where = 'end') {
+function escape_truncate(s, max, where = 'end') {
     // UTF-16 length bounds the code-point count from above: the common case needs no scan.
     if (s.length <= max)
         return s;
@@ -51360,7 +51477,7 @@ function codePointsBack(s, n) {
     return out.reverse();
 }
 /** UTF-8 size of a string, the unit GitHub's job summary limit is measured in. */
-function utf8Bytes(s) {
+function escape_utf8Bytes(s) {
     return Buffer.byteLength(s, 'utf8');
 }
 /**
@@ -51371,13 +51488,13 @@ function escapeSarifText(s) {
     return s.replace(/[\\[\]]/g, (c) => `\\${c}`);
 }
 /** "1 finding", "2 findings". */
-function plural(n, singular, pluralForm = `${singular}s`) {
+function escape_plural(n, singular, pluralForm = `${singular}s`) {
     return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/shared.js
 /** Most severe first: the order every reporter lists severities in. */
-const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+const shared_SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 /** Control id -> title, from the report's own control list (the reporters never read the catalog). */
 function controlTitles(report) {
     return new Map(report.controls.map((c) => [c.id, c.title]));
@@ -51394,14 +51511,14 @@ function byPriority(findings) {
         .map(({ f }) => f);
 }
 /** `path:line` or `path:line:column`; null for a repository-level finding. */
-function position(location, withColumn) {
+function shared_position(location, withColumn) {
     if (!location)
         return null;
     const col = withColumn && location.startColumn !== undefined ? `:${location.startColumn}` : '';
     return `${location.path}:${location.startLine}${col}`;
 }
 /** What stands in for a file in every human-readable output when a finding is about the repository. */
-const REPOSITORY_LABEL = '(repository)';
+const shared_REPOSITORY_LABEL = '(repository)';
 /** The gate's threshold in words: `fail-on high`, or that the gate is off. */
 function gateThreshold(report) {
     const { failOn, failOnConfidence } = report.summary.gate;
@@ -51491,6 +51608,395 @@ function filesScanned(report) {
     return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
 }
 
+;// CONCATENATED MODULE: ./lib/reporters/sarif.js
+
+
+/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
+const sarif_SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
+const FINGERPRINT_KEY = 'controlgate/v1';
+/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '1.0',
+};
+/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
+function sarifLevel(severity) {
+    return severity === 'critical' || severity === 'high'
+        ? 'error'
+        : severity === 'medium'
+            ? 'warning'
+            : 'note';
+}
+/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+function sarif_renderSarif(report, options = {}) {
+    const prefix = options.pathPrefix ?? '';
+    const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
+    const titles = controlTitles(report);
+    const rules = report.rules.map((r) => descriptor(r, titles));
+    const index = new Map(report.rules.map((r, i) => [r.id, i]));
+    // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
+    for (const f of report.findings) {
+        if (!index.has(f.ruleId)) {
+            index.set(f.ruleId, rules.length);
+            rules.push(descriptor(ruleFromFinding(f), titles));
+        }
+    }
+    return {
+        $schema: sarif_SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: report.tool.name,
+                        version: report.tool.version,
+                        semanticVersion: report.tool.version,
+                        informationUri: report.tool.informationUri,
+                        rules,
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: report.errors.length === 0,
+                        toolExecutionNotifications: report.errors.map((e) => {
+                            const i = index.get(e.ruleId);
+                            return {
+                                level: 'error',
+                                message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
+                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+                            };
+                        }),
+                    },
+                ],
+                columnKind: 'utf16CodeUnits',
+                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix, anchor)),
+            },
+        ],
+    };
+}
+/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
+function renderSarifString(report, options = {}) {
+    return `${JSON.stringify(sarif_renderSarif(report, options), null, 2)}\n`;
+}
+function descriptor(r, titles) {
+    const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
+    const text = [
+        r.rationale,
+        r.remediation && `Remediation: ${r.remediation}`,
+        `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
+        `Documentation: ${r.helpUri}`,
+    ].filter(Boolean);
+    const markdown = [
+        r.rationale && escape_escapeMarkdown(r.rationale),
+        r.remediation && `**Remediation:** ${escape_escapeMarkdown(r.remediation)}`,
+        `**ISO/IEC 27002:2022 controls:** ${controls.map(escape_escapeMarkdown).join('; ')}`,
+        `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
+    ].filter(Boolean);
+    return {
+        id: r.id,
+        name: pascalCase(r.id),
+        shortDescription: { text: escape_singleLine(r.title) },
+        fullDescription: { text: multiLine(r.rationale || r.title) },
+        help: { text: multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
+        helpUri: r.helpUri,
+        defaultConfiguration: { level: sarifLevel(r.severity) },
+        properties: {
+            // GitHub only shows security-severity for rules tagged "security".
+            tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
+            'security-severity': SECURITY_SEVERITY[r.severity],
+        },
+    };
+}
+function result(f, ruleIndex, prefix, anchor) {
+    const out = {
+        ruleId: f.ruleId,
+        ruleIndex,
+        level: sarifLevel(f.severity),
+        message: { text: escapeSarifText(multiLine(f.message)) },
+        locations: [sarif_location(f, prefix, anchor)],
+        partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+        properties: {
+            controls: [...f.controls],
+            status: f.status,
+            severity: f.severity,
+            confidence: f.confidence,
+            blocking: f.blocking,
+        },
+    };
+    if (f.isNew !== undefined)
+        out.properties.isNew = f.isNew;
+    if (!f.location)
+        out.properties.repositoryLevel = true;
+    if (f.status === 'excepted' || f.status === 'ignored') {
+        out.suppressions = [
+            {
+                kind: f.status === 'excepted' ? 'external' : 'inSource',
+                status: 'accepted',
+                justification: justification(f),
+            },
+        ];
+    }
+    return out;
+}
+/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
+function justification(f) {
+    const e = f.exception;
+    if (!e)
+        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
+    const where = `${e.location.path}:${e.location.startLine}`;
+    if (e.kind === 'inline-ignore')
+        return escape_singleLine(`Ignored inline at ${where}: ${e.reason}`);
+    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
+    return escape_singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
+}
+function sarif_location(f, prefix, anchor) {
+    const loc = f.location;
+    if (!loc) {
+        return {
+            physicalLocation: {
+                artifactLocation: { uri: encodePath(anchor), uriBaseId: '%SRCROOT%' },
+                region: { startLine: 1 },
+            },
+        };
+    }
+    const region = { startLine: loc.startLine };
+    if (loc.startColumn !== undefined)
+        region.startColumn = loc.startColumn;
+    if (loc.endLine !== undefined)
+        region.endLine = loc.endLine;
+    // controlgate's endColumn is inclusive; SARIF's is the column after the region.
+    if (loc.endColumn !== undefined)
+        region.endColumn = loc.endColumn + 1;
+    return {
+        physicalLocation: {
+            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+            region,
+        },
+    };
+}
+/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
+function encodePath(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+}
+function ruleFromFinding(f) {
+    return {
+        id: f.ruleId,
+        title: f.title,
+        severity: f.severity,
+        controls: [...f.controls],
+        rationale: '',
+        remediation: f.remediation,
+        helpUri: f.helpUri,
+        source: 'unknown',
+        result: 'fail',
+        findings: 0,
+    };
+}
+function pascalCase(id) {
+    return id
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/aggregate.js
+
+
+
+
+/** Folds the reports (in the order given, sorted by name) into the organisation summary. */
+function aggregateReports(reports) {
+    const sorted = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const repositories = sorted.map(({ name, report }) => repository(name, report));
+    const titles = new Map();
+    for (const { report } of sorted)
+        for (const c of report.controls)
+            if (!titles.has(c.id))
+                titles.set(c.id, c.title);
+    const controls = [...titles].map(([id, title]) => {
+        const byVerdict = zeros(VERDICTS);
+        const gaps = [];
+        for (const r of repositories) {
+            const v = r.verdicts[id];
+            if (!v)
+                continue;
+            byVerdict[v] += 1;
+            if (v === 'gap')
+                gaps.push(r.name);
+        }
+        return { id, title, satisfied: byVerdict.satisfied, byVerdict, gaps };
+    });
+    const rules = new Map();
+    for (const { report } of sorted) {
+        for (const r of report.rules) {
+            if (r.findings === 0)
+                continue;
+            const entry = rules.get(r.id) ?? { id: r.id, title: r.title, repositories: 0, findings: 0 };
+            entry.repositories += 1;
+            entry.findings += r.findings;
+            rules.set(r.id, entry);
+        }
+    }
+    const bySeverity = zeros(SEVERITY_ORDER);
+    for (const r of repositories)
+        for (const s of SEVERITY_ORDER)
+            bySeverity[s] += r.bySeverity[s];
+    return {
+        kind: 'controlgate-aggregate',
+        version: 1,
+        tool: { name: 'controlgate', versions: [...new Set(repositories.map((r) => r.toolVersion))].sort() },
+        summary: {
+            repositories: repositories.length,
+            passed: repositories.filter((r) => r.gate === 'pass').length,
+            failed: repositories.filter((r) => r.gate === 'fail').length,
+            findings: repositories.reduce((n, r) => n + r.findings, 0),
+            blocking: repositories.reduce((n, r) => n + r.blocking, 0),
+            bySeverity,
+        },
+        repositories,
+        controls,
+        rules: [...rules.values()].sort((a, b) => b.repositories - a.repositories || b.findings - a.findings || (a.id < b.id ? -1 : 1)),
+    };
+}
+function repository(name, report) {
+    const s = report.summary;
+    return {
+        name,
+        head: report.repository.head,
+        toolVersion: report.tool.version,
+        gate: s.gate.result,
+        reasons: [...s.gate.reasons],
+        findings: s.findings,
+        open: s.open,
+        blocking: s.blocking,
+        bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev] ?? 0])),
+        errors: s.errors,
+        verdicts: Object.fromEntries(report.controls.map((c) => [c.id, c.verdict])),
+    };
+}
+function zeros(keys) {
+    return Object.fromEntries(keys.map((k) => [k, 0]));
+}
+/** The organisation summary as pretty-printed JSON with a trailing newline. */
+function renderAggregateJson(summary) {
+    return `${JSON.stringify(summary, null, 2)}\n`;
+}
+const VERDICT_MARK = {
+    gap: '❌',
+    unverifiable: '⚠️',
+    undeclared: '❔',
+    planned: '🗓️',
+    satisfied: '✅',
+    'not-applicable': '➖',
+};
+/**
+ * The organisation summary as GitHub Flavored Markdown: the totals, one row per repository (gate,
+ * blocking findings, gaps and satisfied controls), one row per control (how many repositories
+ * satisfy it, and the other verdicts), the rules failing in most repositories, and each failing
+ * repository's gate reasons. Names and reasons are escaped; the output stays within `maxBytes`.
+ */
+function renderAggregateMarkdown(summary, options = {}) {
+    const maxBytes = options.maxBytes ?? 1024 * 1024 - 1024;
+    const s = summary.summary;
+    const n = s.repositories;
+    const head = [
+        '## controlgate: organisation summary',
+        '',
+        `**${plural(n, 'repository', 'repositories')}**: ${s.passed} passed, ${s.failed} failed the gate; ${plural(s.findings, 'finding')}, ${s.blocking} blocking.`,
+        '',
+    ];
+    const repos = [
+        '### Repositories',
+        '',
+        '| repository | gate | blocking | findings | gaps | satisfied |',
+        '| --- | --- | ---: | ---: | --- | ---: |',
+        ...summary.repositories.map((r) => {
+            const gaps = Object.entries(r.verdicts)
+                .filter(([, v]) => v === 'gap')
+                .map(([id]) => id);
+            const satisfied = Object.values(r.verdicts).filter((v) => v === 'satisfied').length;
+            const gate = r.gate === 'pass' ? '✅ pass' : '❌ fail';
+            return `| ${markdownCode(truncate(r.name, 100, 'middle'))} | ${gate} | ${r.blocking} | ${r.findings} | ${gaps.map(escapeMarkdown).join(', ') || '—'} | ${satisfied} |`;
+        }),
+        '',
+    ];
+    const shown = VERDICTS.filter((v) => v !== 'satisfied');
+    const controls = [
+        '### Controls',
+        '',
+        `| control | satisfied | ${shown.map((v) => `${VERDICT_MARK[v]} ${v}`).join(' | ')} |`,
+        `| --- | ---: | ${shown.map(() => '---:').join(' | ')} |`,
+        ...summary.controls.map((c) => `| ${escapeMarkdown(`${c.id} ${c.title}`)} | ${c.satisfied} of ${n} | ${shown.map((v) => c.byVerdict[v]).join(' | ')} |`),
+        '',
+    ];
+    const rules = summary.rules.length === 0
+        ? []
+        : [
+            '### Rules with findings',
+            '',
+            '| rule | repositories | findings |',
+            '| --- | ---: | ---: |',
+            ...summary.rules
+                .slice(0, 50)
+                .map((r) => `| ${markdownCode(r.id)} ${escapeMarkdown(truncate(r.title, 120))} | ${r.repositories} | ${r.findings} |`),
+            ...(summary.rules.length > 50
+                ? ['', `${summary.rules.length - 50} more rules have findings.`]
+                : []),
+            '',
+        ];
+    const out = [...head, ...repos, ...controls, ...rules].join('\n');
+    const failing = summary.repositories.filter((r) => r.gate === 'fail');
+    const details = failing.length === 0 ? [] : ['### Why gates failed', ''];
+    let budget = maxBytes - utf8Bytes(out) - 512;
+    let left = failing.length;
+    for (const r of failing) {
+        const block = [
+            `<details><summary>${markdownCode(truncate(r.name, 100, 'middle'))}: ${plural(r.blocking, 'blocking finding')}</summary>`,
+            '',
+            ...r.reasons.slice(0, 20).map((reason) => `- ${escapeMarkdown(truncate(reason, 300))}`),
+            '',
+            '</details>',
+            '',
+        ].join('\n');
+        if (utf8Bytes(block) > budget)
+            break;
+        budget -= utf8Bytes(block);
+        details.push(block);
+        left -= 1;
+    }
+    if (left > 0)
+        details.push(`${plural(left, 'more failing repository', 'more failing repositories')}: see the JSON summary.`);
+    if (utf8Bytes(out) > maxBytes)
+        return `${out.slice(0, Math.max(0, maxBytes - 64))}\n\n(cut to fit)\n`;
+    return `${[out, ...details].join('\n').trimEnd()}\n`;
+}
+/**
+ * One SARIF log with a run per repository, each the repository's own SARIF run, told apart by
+ * `automationDetails.id` (`controlgate/<repository>/`), for tools that take a whole organisation's
+ * results at once. (Code scanning takes one repository's results per upload: upload each
+ * repository's own SARIF there.)
+ */
+function renderAggregateSarif(reports, options = {}) {
+    const sorted = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const runs = sorted.map(({ name, report }) => ({
+        ...renderSarif(report, options).runs[0],
+        automationDetails: { id: `controlgate/${name}/` },
+    }));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs,
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/reporters/annotations.js
 
 
@@ -51549,9 +52055,9 @@ function planAnnotations(report, options = {}) {
         plan.push({
             level: 'notice',
             title: 'controlgate: more findings',
-            message: `${plural(count, 'more finding')} not shown as annotations ` +
-                `(${plural(left.error, 'error')}, ${plural(left.warning, 'warning')}, ${plural(left.notice, 'notice')}); ` +
-                `see ${singleLine(hint)}`,
+            message: `${escape_plural(count, 'more finding')} not shown as annotations ` +
+                `(${escape_plural(left.error, 'error')}, ${escape_plural(left.warning, 'warning')}, ${escape_plural(left.notice, 'notice')}); ` +
+                `see ${escape_singleLine(hint)}`,
         });
     }
     return plan;
@@ -51570,10 +52076,10 @@ function annotation(f, level) {
     const controls = f.controls.length > 0
         ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
         : '';
-    const message = truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), MAX_MESSAGE);
+    const message = escape_truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), MAX_MESSAGE);
     const out = {
         level,
-        title: truncate(singleLine(`[${f.severity}] ${f.title}${controls}`), MAX_TITLE),
+        title: escape_truncate(escape_singleLine(`[${f.severity}] ${f.title}${controls}`), MAX_TITLE),
         message,
     };
     const loc = f.location;
@@ -51590,6 +52096,67 @@ function annotation(f, level) {
             out.endColumn = loc.endColumn;
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/csv.js
+
+/** The columns, in order: the header row of every file. */
+const CSV_COLUMNS = (/* unused pure expression or super */ null && ([
+    'rule',
+    'title',
+    'severity',
+    'confidence',
+    'status',
+    'blocking',
+    'new',
+    'controls',
+    'path',
+    'start_line',
+    'start_column',
+    'end_line',
+    'end_column',
+    'message',
+    'remediation',
+    'help',
+    'fingerprint',
+    'exception',
+]));
+/** The findings of a report as RFC 4180 CSV (CRLF line ends, header first). */
+function renderCsv(report) {
+    const rows = [[...CSV_COLUMNS], ...report.findings.map(row)];
+    return rows.map((cells) => `${cells.map(csvField).join(',')}\r\n`).join('');
+}
+function row(f) {
+    const l = f.location;
+    const num = (n) => (n === undefined ? '' : String(n));
+    return [
+        f.ruleId,
+        f.title,
+        f.severity,
+        f.confidence,
+        f.status,
+        String(f.blocking),
+        f.isNew === undefined ? '' : String(f.isNew),
+        f.controls.join(' '),
+        l?.path ?? '',
+        num(l?.startLine),
+        num(l?.startColumn),
+        num(l?.endLine),
+        num(l?.endColumn),
+        f.message,
+        f.remediation,
+        f.helpUri,
+        f.fingerprint,
+        f.exception?.id ?? (f.exception ? f.exception.kind : ''),
+    ];
+}
+/** Starts that make a spreadsheet evaluate the cell (OWASP's list for CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** One field: formula starts neutralised, controls made visible, quoted when RFC 4180 requires it. */
+function csvField(value) {
+    const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+    const visible = guarded.replace(/\r\n?/g, '\n').split('\n').map(escapeControls).join('\n');
+    return /[",\n]/.test(visible) ? `"${visible.replace(/"/g, '""')}"` : visible;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/json.js
@@ -51741,7 +52308,7 @@ function error(e) {
 }
 function summary(s) {
     // Severities most severe first, the order people read counts in.
-    const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev]]));
+    const bySeverity = Object.fromEntries(shared_SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev]]));
     return {
         files: s.files,
         ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
@@ -51751,13 +52318,13 @@ function summary(s) {
         blocking: s.blocking,
         bySeverity,
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
-        byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])),
+        byVerdict: Object.fromEntries(types_VERDICTS.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
         ...(s.hidden
             ? {
                 hidden: {
                     findings: s.hidden.findings,
-                    bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.hidden.bySeverity[sev]])),
+                    bySeverity: Object.fromEntries(shared_SEVERITY_ORDER.map((sev) => [sev, s.hidden.bySeverity[sev]])),
                     persona: s.hidden.persona,
                 },
             }
@@ -51771,6 +52338,162 @@ function summary(s) {
         },
     };
 }
+
+;// CONCATENATED MODULE: ./lib/reporters/junit.js
+
+
+/** The JUnit XML document of a report (UTF-8, with a trailing newline). */
+function renderJunit(report, options) {
+    const stamp = options.timestamp.toISOString().slice(0, 19);
+    const host = singleLine(options.hostname ?? '') || 'localhost';
+    const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
+    suiteControls(report).forEach((control, id) => {
+        const cases = testCases(report, control);
+        const count = (kind) => cases.filter((c) => c.outcome.kind === kind).length;
+        out.push(`  <testsuite id="${id}" package="controlgate" name="${attr(`${control.id} ${control.title}`)}" timestamp="${stamp}" hostname="${attr(host)}" tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="0">`, '    <properties>', property('control', control.id), property('verdict', control.verdict), property('declared', control.declared?.status ?? 'not declared'), property('findings', String(control.findings)), property('open', String(control.open)), '    </properties>', ...cases.map((c) => testCase(c, control.id)), `    <system-out>${junit_text(systemOut(report, control))}</system-out>`, '    <system-err></system-err>', '  </testsuite>');
+    });
+    out.push('</testsuites>');
+    return `${out.join('\n')}\n`;
+}
+/** The controls that get a suite: those with a rule or a finding mapped to them, or a declaration. */
+function suiteControls(report) {
+    const known = new Map(report.controls.map((c) => [c.id, c]));
+    const ids = new Set();
+    for (const c of report.controls)
+        if (c.declared)
+            ids.add(c.id);
+    for (const r of report.rules)
+        for (const c of r.controls)
+            ids.add(c);
+    for (const f of report.findings)
+        for (const c of f.controls)
+            ids.add(c);
+    const order = [...report.controls.map((c) => c.id), ...ids];
+    return [...new Set(order)]
+        .filter((id) => ids.has(id))
+        .map((id) => known.get(id) ?? placeholder(id, report));
+}
+/** A control the report has no result for (a rule's control outside the assessed catalog). */
+function placeholder(id, report) {
+    const findings = report.findings.filter((f) => f.controls.includes(id));
+    return {
+        id,
+        title: '',
+        declared: null,
+        verdict: 'undeclared',
+        reasons: [],
+        evidence: [],
+        exceptions: [],
+        rules: [],
+        findings: findings.length,
+        open: findings.filter((f) => f.status === 'open').length,
+    };
+}
+function testCases(report, control) {
+    const findings = report.findings.filter((f) => f.controls.includes(control.id));
+    const rules = report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+    const cases = rules.map((r) => ({
+        name: r.id,
+        outcome: ruleOutcome(r, findings.filter((f) => f.ruleId === r.id), report),
+    }));
+    if (control.declared)
+        cases.push({ name: 'declaration', outcome: declarationOutcome(control, report) });
+    return cases;
+}
+function ruleOutcome(rule, findings, report) {
+    switch (rule.result) {
+        case 'error': {
+            const message = report.errors.find((e) => e.ruleId === rule.id)?.message ?? 'the rule failed to run';
+            return { kind: 'error', type: 'rule-error', message: singleLine(message), text: message };
+        }
+        case 'disabled':
+            return { kind: 'skipped', message: 'disabled by the configuration' };
+        case 'not-applicable':
+            return { kind: 'skipped', message: 'every control it maps to is declared not applicable' };
+        case 'unverifiable':
+            return { kind: 'skipped', message: `unverifiable: ${singleLine(rule.detail ?? 'no answer')}` };
+        default:
+            break;
+    }
+    const blocking = findings.filter((f) => f.blocking);
+    if (blocking.length === 0)
+        return { kind: 'passed' };
+    const others = findings.filter((f) => !f.blocking && f.status === 'open');
+    const lines = [
+        ...blocking.map(findingLine),
+        ...(others.length > 0 ? ['Also open, not blocking:', ...others.map(findingLine)] : []),
+        ...(rule.remediation ? ['', `Fix: ${rule.remediation}`] : []),
+        `Help: ${rule.helpUri}`,
+    ];
+    return {
+        kind: 'failure',
+        type: 'blocking',
+        message: `${plural(blocking.length, 'blocking finding')}: ${singleLine(rule.title)}`,
+        text: lines.join('\n'),
+    };
+}
+function declarationOutcome(control, report) {
+    const why = control.reasons.map(singleLine).join('; ');
+    switch (control.verdict) {
+        case 'gap':
+            return report.summary.gate.failOnGap
+                ? { kind: 'failure', type: 'gap', message: `gap: ${why}`, text: control.reasons.join('\n') }
+                : { kind: 'skipped', message: `gap (fail-on-gap is off): ${why}` };
+        case 'satisfied':
+            return { kind: 'passed' };
+        default:
+            return { kind: 'skipped', message: why ? `${control.verdict}: ${why}` : control.verdict };
+    }
+}
+function testCase(c, controlId) {
+    const open = `    <testcase name="${attr(c.name)}" classname="controlgate.control_${attr(controlId.replace(/\./g, '_'))}" time="0"`;
+    const o = c.outcome;
+    if (o.kind === 'passed')
+        return `${open}/>`;
+    if (o.kind === 'skipped')
+        return `${open}>\n      <skipped message="${attr(o.message)}"/>\n    </testcase>`;
+    return `${open}>\n      <${o.kind} type="${attr(o.type)}" message="${attr(o.message)}">${junit_text(o.text)}</${o.kind}>\n    </testcase>`;
+}
+function findingLine(f) {
+    const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
+    return `- [${f.severity}] ${where}: ${singleLine(f.message)}${f.status === 'open' ? '' : ` (${f.status})`}`;
+}
+/** Why the control stands where it does, and the open findings that do not block. */
+function systemOut(report, control) {
+    const open = report.findings.filter((f) => f.controls.includes(control.id) && f.status === 'open' && !f.blocking);
+    return [
+        `${control.id} ${control.title}: ${control.verdict}`,
+        ...control.reasons.map((r) => `- ${r}`),
+        ...(open.length > 0 ? ['Open findings that do not block:', ...open.map(findingLine)] : []),
+    ].join('\n');
+}
+function property(name, value) {
+    return `      <property name="${attr(name)}" value="${attr(value)}"/>`;
+}
+/**
+ * What XML 1.0 cannot hold even as a reference: lone surrogates and U+FFFE/FFFF. (Controls are made
+ * visible before this, as every output shows them.)
+ */
+const NOT_XML = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function xmlSafe(s) {
+    return s.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** Element content: lines kept, control characters visible, the markup characters as entities. */
+function junit_text(s) {
+    const lines = s.replace(/\r\n?/g, '\n').split('\n').map(escapeControls);
+    return xmlSafe(lines.join('\n')).replace(/[&<>]/g, (c) => ENTITY[c]);
+}
+/** Attribute values: one line (a parser would fold line breaks into spaces anyway), quotes escaped. */
+function attr(s) {
+    return xmlSafe(singleLine(s)).replace(/[&<>"']/g, (c) => ENTITY[c]);
+}
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+};
 
 ;// CONCATENATED MODULE: ./lib/reporters/markdown.js
 
@@ -51799,14 +52522,14 @@ const VERDICT_LABEL = {
 function renderMarkdown(report, options = {}) {
     const maxFindings = Math.max(0, Math.floor(options.maxFindings ?? DEFAULT_MAX_FINDINGS));
     const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES;
-    const hint = escapeMarkdown(options.fullReportHint ?? markdown_DEFAULT_HINT);
+    const hint = escape_escapeMarkdown(options.fullReportHint ?? markdown_DEFAULT_HINT);
     const head = [...resultSection(report), ...controlsSection(report), ...policySection(report)]
         .join('\n')
         .trimEnd();
     const errors = errorsSection(report).join('\n');
     // Room kept for the "not shown" note, the section headings and the truncation fallback.
-    const reserve = 1024 + utf8Bytes(hint);
-    let budget = maxBytes - utf8Bytes(head) - utf8Bytes(errors) - reserve;
+    const reserve = 1024 + escape_utf8Bytes(hint);
+    let budget = maxBytes - escape_utf8Bytes(head) - escape_utf8Bytes(errors) - reserve;
     const rows = [];
     const fixes = [];
     const fixed = new Set();
@@ -51816,7 +52539,7 @@ function renderMarkdown(report, options = {}) {
         const row = findingRow(f);
         // Excepted and ignored findings need no fix; list each rule's remediation once.
         const fix = f.status !== 'open' || fixed.has(f.ruleId) ? '' : fixLine(f);
-        const cost = utf8Bytes(row) + 1 + (fix ? utf8Bytes(fix) + 1 : 0);
+        const cost = escape_utf8Bytes(row) + 1 + (fix ? escape_utf8Bytes(fix) + 1 : 0);
         if (cost > budget) {
             sizeLimited = true;
             break;
@@ -51842,7 +52565,7 @@ function renderMarkdown(report, options = {}) {
                 ? 'this summary reached its size limit'
                 : `this summary lists at most ${maxFindings}`;
             const ofThem = blocking > 0 ? `; ${blocking} of them blocking` : '';
-            body.push(`**${plural(hidden.length, 'more finding')} not shown** (${why}${ofThem}). Every finding is in ${hint}.`, '');
+            body.push(`**${escape_plural(hidden.length, 'more finding')} not shown** (${why}${ofThem}). Every finding is in ${hint}.`, '');
         }
         if (fixes.length > 0)
             body.push('### How to fix', '', ...fixes, '');
@@ -51855,23 +52578,23 @@ function resultSection(report) {
     const s = report.summary;
     const pass = s.gate.result === 'pass';
     const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
-    out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateSettings(report))}).`);
+    out.push(`${pass ? 'Passed' : '**Failed**'} (${escape_escapeMarkdown(gateSettings(report))}).`);
     for (const reason of s.gate.reasons)
-        out.push(`- ${escapeMarkdown(reason)}`);
+        out.push(`- ${escape_escapeMarkdown(reason)}`);
     out.push('');
-    out.push(`| ${SEVERITY_ORDER.join(' | ')} | total | open | excepted | ignored | blocking |`);
-    out.push(`|${' ---: |'.repeat(SEVERITY_ORDER.length + 5)}`);
-    const counts = [...SEVERITY_ORDER.map((sev) => s.bySeverity[sev]), s.findings, s.byStatus.open];
+    out.push(`| ${shared_SEVERITY_ORDER.join(' | ')} | total | open | excepted | ignored | blocking |`);
+    out.push(`|${' ---: |'.repeat(shared_SEVERITY_ORDER.length + 5)}`);
+    const counts = [...shared_SEVERITY_ORDER.map((sev) => s.bySeverity[sev]), s.findings, s.byStatus.open];
     counts.push(s.byStatus.excepted, s.byStatus.ignored, s.blocking);
     out.push(`| ${counts.join(' | ')} |`);
     out.push('');
     const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
-    out.push(`Checked ${filesScanned(report)} with ${plural(s.rules, 'rule')}${head}.`);
+    out.push(`Checked ${filesScanned(report)} with ${escape_plural(s.rules, 'rule')}${head}.`);
     const hidden = hiddenNote(report);
     if (hidden)
-        out.push(`${escapeMarkdown(hidden)}.`);
+        out.push(`${escape_escapeMarkdown(hidden)}.`);
     if (s.errors > 0)
-        out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
+        out.push(`**${escape_plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
     out.push('');
     return out;
 }
@@ -51887,7 +52610,7 @@ function controlsSection(report) {
         .join(' · ');
     out.push(`${counts}.`, '');
     if (!report.policy.controls) {
-        out.push(`No declarations file (${markdownCode(report.settings.controls)}): every control is undeclared. \`controlgate init\` drafts one.`, '');
+        out.push(`No declarations file (${escape_markdownCode(report.settings.controls)}): every control is undeclared. \`controlgate init\` drafts one.`, '');
     }
     if (rows.length > 0) {
         out.push('| Control | Title | Declared | Verdict | Findings | Why |', '| --- | --- | --- | --- | ---: | --- |');
@@ -51896,17 +52619,17 @@ function controlsSection(report) {
         out.push('');
     }
     if (quiet.length > 0) {
-        const list = quiet.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
-        out.push(`<details><summary>${plural(quiet.length, 'undeclared control')} with no findings</summary>`, '', list, '', '</details>', '');
+        const list = quiet.map((c) => `${escape_escapeMarkdown(c.id)} ${escape_escapeMarkdown(c.title)}`).join(' · ');
+        out.push(`<details><summary>${escape_plural(quiet.length, 'undeclared control')} with no findings</summary>`, '', list, '', '</details>', '');
     }
     for (const w of report.policy.warnings)
-        out.push(`> [!WARNING]`, `> ${escapeMarkdown(w)}`, '');
+        out.push(`> [!WARNING]`, `> ${escape_escapeMarkdown(w)}`, '');
     return out;
 }
 function controlRow(c) {
     const findings = c.open === c.findings ? `${c.findings}` : `${c.findings} (${c.open} open)`;
-    const why = c.reasons.map((r) => escapeMarkdown(truncate(r, MAX_REASON))).join('; ') || '—';
-    return `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
+    const why = c.reasons.map((r) => escape_escapeMarkdown(escape_truncate(r, MAX_REASON))).join('; ') || '—';
+    return `| ${escape_escapeMarkdown(c.id)} | ${escape_escapeMarkdown(c.title)} | ${escape_escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
 }
 /** Changes to the policy made by the change under review, each needing a reviewer's eye. */
 function policySection(report) {
@@ -51916,33 +52639,33 @@ function policySection(report) {
         out.push('### Policy changes (need review)', '');
         for (const f of changes.slice(0, MAX_POLICY_CHANGES)) {
             const where = f.location ? `${locationCell(f)}: ` : '';
-            out.push(`- ${where}${escapeMarkdown(truncate(f.message, markdown_MAX_MESSAGE))}`);
+            out.push(`- ${where}${escape_escapeMarkdown(escape_truncate(f.message, markdown_MAX_MESSAGE))}`);
         }
         const more = changes.length - MAX_POLICY_CHANGES;
         if (more > 0)
-            out.push(`- ${plural(more, 'more policy change')} in the findings below.`);
+            out.push(`- ${escape_plural(more, 'more policy change')} in the findings below.`);
         out.push('');
     }
     if (report.policy.notices.length > 0) {
-        out.push(`<details><summary>${plural(report.policy.notices.length, 'notice')}</summary>`, '', ...report.policy.notices
+        out.push(`<details><summary>${escape_plural(report.policy.notices.length, 'notice')}</summary>`, '', ...report.policy.notices
             .slice(0, MAX_ERRORS)
-            .map((n) => `- ${escapeMarkdown(truncate(n, markdown_MAX_MESSAGE))}`), '', '</details>', '');
+            .map((n) => `- ${escape_escapeMarkdown(escape_truncate(n, markdown_MAX_MESSAGE))}`), '', '</details>', '');
     }
     return out;
 }
 function findingRow(f) {
     const status = f.status === 'open'
         ? f.exception?.expired
-            ? `exception ${truncate(f.exception.id ?? '', 100)} expired`
+            ? `exception ${escape_truncate(f.exception.id ?? '', 100)} expired`
             : ''
         : f.exception?.kind === 'exception'
-            ? `excepted (${truncate(f.exception.id ?? '', 100)})`
+            ? `excepted (${escape_truncate(f.exception.id ?? '', 100)})`
             : f.status;
-    const tags = [f.blocking ? 'blocking' : '', status, confidenceLabel(f)].filter(Boolean).map(escapeMarkdown);
+    const tags = [f.blocking ? 'blocking' : '', status, confidenceLabel(f)].filter(Boolean).map(escape_escapeMarkdown);
     const severity = (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
-    const where = f.location ? locationCell(f) : REPOSITORY_LABEL;
-    const message = escapeMarkdown(truncate(f.message, markdown_MAX_MESSAGE));
-    const controls = f.controls.map(escapeMarkdown).join(', ');
+    const where = f.location ? locationCell(f) : shared_REPOSITORY_LABEL;
+    const message = escape_escapeMarkdown(escape_truncate(f.message, markdown_MAX_MESSAGE));
+    const controls = f.controls.map(escape_escapeMarkdown).join(', ');
     return `| ${severity} | ${where} | ${markdownLink(f.ruleId, f.helpUri)} | ${message} | ${controls} |`;
 }
 function locationCell(f) {
@@ -51950,22 +52673,22 @@ function locationCell(f) {
     const lines = loc.endLine !== undefined && loc.endLine !== loc.startLine
         ? `${loc.startLine}-${loc.endLine}`
         : `${loc.startLine}`;
-    return markdownCode(`${truncate(loc.path, MAX_PATH, 'middle')}:${lines}`);
+    return escape_markdownCode(`${escape_truncate(loc.path, MAX_PATH, 'middle')}:${lines}`);
 }
 function fixLine(f) {
-    const remediation = f.remediation ? `: ${escapeMarkdown(truncate(f.remediation, MAX_REMEDIATION))}` : '';
-    return `- ${markdownLink(truncate(f.title, markdown_MAX_MESSAGE), f.helpUri)} (${codeSpan(f.ruleId)})${remediation}`;
+    const remediation = f.remediation ? `: ${escape_escapeMarkdown(escape_truncate(f.remediation, MAX_REMEDIATION))}` : '';
+    return `- ${markdownLink(escape_truncate(f.title, markdown_MAX_MESSAGE), f.helpUri)} (${codeSpan(f.ruleId)})${remediation}`;
 }
 function errorsSection(report) {
     if (report.errors.length === 0)
         return [];
     const out = ['### Rule errors', ''];
     for (const e of report.errors.slice(0, MAX_ERRORS)) {
-        out.push(`- ${markdownCode(truncate(e.ruleId, 100))}: ${escapeMarkdown(truncate(e.message, markdown_MAX_MESSAGE))}`);
+        out.push(`- ${escape_markdownCode(escape_truncate(e.ruleId, 100))}: ${escape_escapeMarkdown(escape_truncate(e.message, markdown_MAX_MESSAGE))}`);
     }
     const more = report.errors.length - MAX_ERRORS;
     if (more > 0)
-        out.push(`- ${plural(more, 'more rule error')} not shown.`);
+        out.push(`- ${escape_plural(more, 'more rule error')} not shown.`);
     return out;
 }
 /**
@@ -51973,10 +52696,10 @@ function errorsSection(report) {
  * and say so. Never splits a UTF-8 sequence.
  */
 function fitBytes(text, maxBytes) {
-    if (utf8Bytes(text) <= maxBytes)
+    if (escape_utf8Bytes(text) <= maxBytes)
         return text;
     const note = '\n\n_Summary truncated to fit its size limit._\n';
-    const room = maxBytes - utf8Bytes(note);
+    const room = maxBytes - escape_utf8Bytes(note);
     if (room <= 0)
         return '';
     // Cutting the bytes may split a character (decoded as U+FFFD); the partial last line goes anyway.
@@ -51985,211 +52708,49 @@ function fitBytes(text, maxBytes) {
     return `${lastNewline > 0 ? cut.slice(0, lastNewline) : ''}${note}`;
 }
 
-;// CONCATENATED MODULE: ./lib/reporters/sarif.js
-
-
-/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
-const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
-const FINGERPRINT_KEY = 'controlgate/v1';
+;// CONCATENATED MODULE: ./lib/reporters/sarif-anchor.js
 /**
- * Where a repository-level finding (no file) is placed. GitHub code scanning rejects the whole upload
- * when a result has no location (`locations: []` -> "expected at least one location") or an empty
- * `uri`, and the upload action validates `uri` as a URI reference. A result on a path that does not
- * exist in the repository is accepted and listed without a code preview (OpenSSF Scorecard has shipped
- * this for years), so repository-level findings point at a fixed, valid, obviously-not-a-file relative
- * URI on line 1. It never matches a diff line, so it is never annotated on a pull request.
+ * Where SARIF places a finding about the repository as a whole (a missing SECURITY.md, a setting).
+ * Code scanning needs a file for every result and shows a path that does not exist as a missing
+ * file, so such findings point at a real file that says something about the policy: the
+ * declarations, else the configuration, else the workflow that runs the gate, else a file at the top
+ * of the checked directory. The choice needs the file system; the file system is asked through
+ * callbacks, so this stays a pure function the Action and the CLI share.
  */
-const REPOSITORY_URI = '(repository)';
-/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '1.0',
-};
-/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
-function sarifLevel(severity) {
-    return severity === 'critical' || severity === 'high'
-        ? 'error'
-        : severity === 'medium'
-            ? 'warning'
-            : 'note';
+
+/** Files at the top of a tree that say what the tree is, preferred over any other file there. */
+const README = /^(readme|license|licence|copying)(\.[a-z0-9]+)?$/i;
+/**
+ * The file repository-level findings point at, as a path from the repository's root (`prefix` is
+ * where the checked directory lies in it, e.g. `services/api/`). Falls back to the declarations
+ * file's configured path only when the checked directory holds no file at all.
+ */
+function sarifRepositoryFile(report, prefix, probe) {
+    const inTree = [report.policy.controls, report.settings.config].filter((f) => typeof f === 'string' && isInside(f));
+    for (const file of inTree)
+        if (probe.exists(file))
+            return prefix + file;
+    if (probe.workflow)
+        return probe.workflow;
+    const top = [...probe.rootFiles()].sort();
+    const chosen = top.find((f) => README.test(f)) ?? top[0];
+    return prefix + (chosen ?? report.settings.controls);
 }
-/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
-function renderSarif(report, options = {}) {
-    const prefix = options.pathPrefix ?? '';
-    const titles = controlTitles(report);
-    const rules = report.rules.map((r) => descriptor(r, titles));
-    const index = new Map(report.rules.map((r, i) => [r.id, i]));
-    // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
-    for (const f of report.findings) {
-        if (!index.has(f.ruleId)) {
-            index.set(f.ruleId, rules.length);
-            rules.push(descriptor(ruleFromFinding(f), titles));
-        }
-    }
-    return {
-        $schema: SARIF_SCHEMA,
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: report.tool.name,
-                        version: report.tool.version,
-                        semanticVersion: report.tool.version,
-                        informationUri: report.tool.informationUri,
-                        rules,
-                    },
-                },
-                invocations: [
-                    {
-                        executionSuccessful: report.errors.length === 0,
-                        toolExecutionNotifications: report.errors.map((e) => {
-                            const i = index.get(e.ruleId);
-                            return {
-                                level: 'error',
-                                message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
-                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
-                            };
-                        }),
-                    },
-                ],
-                columnKind: 'utf16CodeUnits',
-                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix)),
-            },
-        ],
-    };
+/** A relative POSIX path that stays inside the checked directory. */
+function isInside(file) {
+    return !external_node_path_.posix.isAbsolute(file) && !file.startsWith('../') && file !== '..' && !/^[A-Za-z]:/.test(file);
 }
-/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
-function renderSarifString(report, options = {}) {
-    return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
-}
-function descriptor(r, titles) {
-    const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
-    const text = [
-        r.rationale,
-        r.remediation && `Remediation: ${r.remediation}`,
-        `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
-        `Documentation: ${r.helpUri}`,
-    ].filter(Boolean);
-    const markdown = [
-        r.rationale && escapeMarkdown(r.rationale),
-        r.remediation && `**Remediation:** ${escapeMarkdown(r.remediation)}`,
-        `**ISO/IEC 27002:2022 controls:** ${controls.map(escapeMarkdown).join('; ')}`,
-        `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
-    ].filter(Boolean);
-    return {
-        id: r.id,
-        name: pascalCase(r.id),
-        shortDescription: { text: singleLine(r.title) },
-        fullDescription: { text: multiLine(r.rationale || r.title) },
-        help: { text: multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
-        helpUri: r.helpUri,
-        defaultConfiguration: { level: sarifLevel(r.severity) },
-        properties: {
-            // GitHub only shows security-severity for rules tagged "security".
-            tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
-            'security-severity': SECURITY_SEVERITY[r.severity],
-        },
-    };
-}
-function result(f, ruleIndex, prefix) {
-    const out = {
-        ruleId: f.ruleId,
-        ruleIndex,
-        level: sarifLevel(f.severity),
-        message: { text: escapeSarifText(multiLine(f.message)) },
-        locations: [sarif_location(f, prefix)],
-        partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-        properties: {
-            controls: [...f.controls],
-            status: f.status,
-            severity: f.severity,
-            confidence: f.confidence,
-            blocking: f.blocking,
-        },
-    };
-    if (f.isNew !== undefined)
-        out.properties.isNew = f.isNew;
-    if (f.status === 'excepted' || f.status === 'ignored') {
-        out.suppressions = [
-            {
-                kind: f.status === 'excepted' ? 'external' : 'inSource',
-                status: 'accepted',
-                justification: justification(f),
-            },
-        ];
-    }
-    return out;
-}
-/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
-function justification(f) {
-    const e = f.exception;
-    if (!e)
-        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
-    const where = `${e.location.path}:${e.location.startLine}`;
-    if (e.kind === 'inline-ignore')
-        return singleLine(`Ignored inline at ${where}: ${e.reason}`);
-    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
-    return singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
-}
-function sarif_location(f, prefix) {
-    const loc = f.location;
-    if (!loc) {
-        return {
-            physicalLocation: {
-                artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
-                region: { startLine: 1 },
-            },
-        };
-    }
-    const region = { startLine: loc.startLine };
-    if (loc.startColumn !== undefined)
-        region.startColumn = loc.startColumn;
-    if (loc.endLine !== undefined)
-        region.endLine = loc.endLine;
-    // controlgate's endColumn is inclusive; SARIF's is the column after the region.
-    if (loc.endColumn !== undefined)
-        region.endColumn = loc.endColumn + 1;
-    return {
-        physicalLocation: {
-            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
-            region,
-        },
-    };
-}
-/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
-function encodePath(path) {
-    return path
-        .split('/')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-}
-function ruleFromFinding(f) {
-    return {
-        id: f.ruleId,
-        title: f.title,
-        severity: f.severity,
-        controls: [...f.controls],
-        rationale: '',
-        remediation: f.remediation,
-        helpUri: f.helpUri,
-        source: 'unknown',
-        result: 'fail',
-        findings: 0,
-    };
-}
-function pascalCase(id) {
-    return id
-        .split(/[^A-Za-z0-9]+/)
-        .filter(Boolean)
-        .map((w) => w[0].toUpperCase() + w.slice(1))
-        .join('');
+/**
+ * The workflow file of a `GITHUB_WORKFLOW_REF` value (`owner/repo/.github/workflows/ci.yml@refs/heads/main`),
+ * as a path from the repository's root, or undefined when the value does not have that shape.
+ */
+function workflowFromRef(ref) {
+    const match = /^[^/]+\/[^/]+\/(\.github\/workflows\/[^@]+)@/.exec(ref ?? '');
+    return match?.[1];
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./lib/reporters/text.js
 /**
  * The CLI's terminal report. Plain text, optionally coloured; every repository or rule string is
@@ -52199,16 +52760,7 @@ function pascalCase(id) {
 
 
 
-const SGR = {
-    bold: '1',
-    dim: '2',
-    red: '31',
-    green: '32',
-    yellow: '33',
-    magenta: '35',
-    cyan: '36',
-    gray: '90',
-};
+
 const SEVERITY_STYLE = {
     critical: 'magenta',
     high: 'red',
@@ -52227,46 +52779,59 @@ const VERDICT_STYLE = {
 /**
  * Renders the terminal report: header, then one section per control that has something to say
  * (gaps first: verdict, declared status, why, its findings), the other controls by verdict, policy
- * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR) only when
- * `options.color` is true.
+ * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR, from
+ * `node:util`'s styleText) only when `options.color` is true: the caller has decided for its stream.
+ * `compact` gives one line per finding; `blockingOnly` lists only the findings that fail the gate;
+ * either way each rule's fix is said once, in a list after the findings, not under every finding.
  */
 function renderText(report, options = {}) {
-    const paint = (style, s) => options.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s;
+    const paint = (style, s) => options.color ? (0,external_node_util_.styleText)(style, s, { validateStream: false }) : s;
+    const layout = {
+        compact: options.compact === true,
+        blockingOnly: options.blockingOnly === true,
+        fixesOnce: options.compact === true || options.blockingOnly === true,
+    };
     const titles = controlTitles(report);
     const out = [];
-    out.push(paint('bold', `${report.tool.name} ${escapeControls(report.tool.version)}`));
+    out.push(paint('bold', `${report.tool.name} ${escape_escapeControls(report.tool.version)}`));
     const head = report.repository.head
-        ? `  (head ${escapeControls(report.repository.head.slice(0, 12))})`
+        ? `  (head ${escape_escapeControls(report.repository.head.slice(0, 12))})`
         : '';
-    out.push(`root   ${escapeControls(report.repository.root)}${head}`);
-    out.push(`scope  ${filesScanned(report)}, ${plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`);
+    out.push(`root   ${escape_escapeControls(report.repository.root)}${head}`);
+    out.push(`scope  ${filesScanned(report)}, ${escape_plural(report.summary.rules, 'rule')}, ${gateSettings(report)}`);
     if (report.settings.config)
-        out.push(`config ${escapeControls(report.settings.config)}`);
+        out.push(`config ${escape_escapeControls(report.settings.config)}`);
     out.push(`policy ${policyLine(report)}`);
     for (const w of report.policy.warnings)
-        out.push(paint('red', `warning: ${singleLine(w)}`));
+        out.push(paint('red', `warning: ${escape_singleLine(w)}`));
     out.push('');
-    out.push(...controlSections(report, titles, paint));
+    out.push(...controlSections(report, titles, paint, layout));
+    if (layout.fixesOnce)
+        out.push(...fixesSection(report, paint, layout));
     out.push(...otherControls(report, paint));
-    out.push(...policyChangesSection(report, paint));
+    out.push(...policyChangesSection(report, paint, layout));
     if (report.policy.notices.length > 0) {
-        out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${singleLine(n)}`), '');
+        out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${escape_singleLine(n)}`), '');
     }
     out.push(...summarySection(report, paint));
     if (report.errors.length > 0) {
         out.push('', paint('bold', `Rule errors (${report.errors.length})`));
         for (const e of report.errors) {
-            out.push(`  ${paint('red', escapeControls(e.ruleId))}: ${singleLine(e.message)}`);
+            out.push(`  ${paint('red', escape_escapeControls(e.ruleId))}: ${escape_singleLine(e.message)}`);
         }
     }
     return `${out.join('\n')}\n`;
 }
+/** The findings a layout lists in the control sections (policy changes have their own). */
+function listed(report, layout) {
+    return report.findings.filter((f) => f.ruleId !== POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking));
+}
 function policyLine(report) {
     const file = report.policy.controls
-        ? escapeControls(report.policy.controls)
-        : `no declarations (${escapeControls(report.settings.controls)} not found)`;
+        ? escape_escapeControls(report.policy.controls)
+        : `no declarations (${escape_escapeControls(report.settings.controls)} not found)`;
     const from = report.policy.source === 'base' && report.policy.base
-        ? `read from base ${escapeControls(report.policy.base.slice(0, 12))}`
+        ? `read from base ${escape_escapeControls(report.policy.base.slice(0, 12))}`
         : 'read from the working tree';
     return `${file}, ${from}`;
 }
@@ -52275,12 +52840,10 @@ function policyLine(report) {
  * under the control where it matters most (see homeControl); its other controls are named under it.
  * Policy changes have their own section.
  */
-function controlSections(report, titles, paint) {
+function controlSections(report, titles, paint, layout) {
     const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
     const groups = new Map();
-    for (const f of report.findings) {
-        if (f.ruleId === POLICY_CHANGE_RULE)
-            continue;
+    for (const f of listed(report, layout)) {
         const key = homeControl(f, verdicts);
         const list = groups.get(key);
         if (list)
@@ -52288,109 +52851,152 @@ function controlSections(report, titles, paint) {
         else
             groups.set(key, [f]);
     }
-    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable');
+    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) ||
+        (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
+        (c.verdict === 'unverifiable' && !layout.blockingOnly));
     if (shown.length === 0 && report.findings.length === 0)
         return [paint('green', 'No findings.'), ''];
     const out = [paint('dim', '! marks a finding that fails the gate'), ''];
-    const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
+    if (layout.blockingOnly) {
+        const left = report.findings.filter((f) => !f.blocking).length;
+        const note = left === 1 ? '1 finding that does not block is' : `${left} findings that do not block are`;
+        if (left > 0)
+            out.push(paint('dim', `${note} not listed`), '');
+        if (shown.length === 0)
+            out.push(paint('green', 'No finding fails the gate.'), '');
+    }
+    const sevWidth = Math.max(...shared_SEVERITY_ORDER.map((s) => s.length));
     const indent = ' '.repeat(sevWidth + 4);
     for (const c of shown) {
         const list = groups.get(c.id) ?? [];
         const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
-        const count = c.findings > 0 ? `, ${plural(c.findings, 'finding')}` : '';
-        out.push(`${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count})`)}`);
+        const count = c.findings > 0 ? `, ${escape_plural(c.findings, 'finding')}` : '';
+        out.push(`${paint('bold', `${escape_escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count})`)}`);
         for (const r of c.reasons)
-            out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
-        if (c.findings > list.length) {
+            out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
+        if (c.findings > list.length && !layout.blockingOnly) {
             const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
-            const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
-            out.push(`    ${paint('dim', `(${plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
+            const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escape_escapeControls);
+            out.push(`    ${paint('dim', `(${escape_plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
         }
         for (const f of list) {
             const mark = f.blocking ? paint('red', '!') : ' ';
             const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(sevWidth));
-            const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
+            const where = escape_escapeControls(shared_position(f.location, true) ?? shared_REPOSITORY_LABEL);
             const unsure = confidenceLabel(f);
             const status = (f.status === 'open' ? '' : paint('dim', ` (${f.status})`)) +
                 (unsure ? paint('dim', ` (${unsure})`) : '');
-            const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
-            out.push(`${mark} ${sev}  ${where}  ${singleLine(f.message)}  ${rule}${status}`);
+            const rule = paint('dim', `[${escape_escapeControls(f.ruleId)}]`);
+            out.push(`${mark} ${sev}  ${where}  ${escape_singleLine(f.message)}  ${rule}${status}`);
+            if (layout.compact)
+                continue;
             if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
                 out.push(`${indent}${paint('dim', `lines ${f.location.startLine}-${f.location.endLine}`)}`);
             }
             const others = f.controls.filter((o) => o !== c.id);
             if (others.length > 0) {
-                const named = others.map((o) => `${escapeControls(o)} ${singleLine(titles.get(o) ?? '')}`.trim());
+                const named = others.map((o) => `${escape_escapeControls(o)} ${escape_singleLine(titles.get(o) ?? '')}`.trim());
                 out.push(`${indent}also: ${named.join('; ')}`);
             }
             if (f.exception)
                 out.push(`${indent}${paint('dim', `${exceptionLine(f.exception)}`)}`);
+            if (layout.fixesOnce)
+                continue;
             if (f.status === 'open' && f.remediation)
-                out.push(`${indent}fix:  ${singleLine(f.remediation)}`);
-            out.push(`${indent}${paint('dim', `help: ${escapeControls(f.helpUri)}`)}`);
+                out.push(`${indent}fix:  ${escape_singleLine(f.remediation)}`);
+            out.push(`${indent}${paint('dim', `help: ${escape_escapeControls(f.helpUri)}`)}`);
         }
         out.push('');
     }
     return out;
 }
 function exceptionLine(e) {
-    const where = `${escapeControls(e.location.path)}:${e.location.startLine}`;
+    const where = `${escape_escapeControls(e.location.path)}:${e.location.startLine}`;
     if (e.kind === 'inline-ignore')
-        return `ignored at ${where}: ${singleLine(e.reason)}`;
-    const who = e.approvedBy ? `, approved by ${singleLine(e.approvedBy)}` : '';
+        return `ignored at ${where}: ${escape_singleLine(e.reason)}`;
+    const who = e.approvedBy ? `, approved by ${escape_singleLine(e.approvedBy)}` : '';
     const state = e.expired ? `expired on ${e.expires}` : `expires ${e.expires ?? '?'}`;
-    return `exception ${singleLine(e.id ?? '')} (${where}${who}, ${state}): ${singleLine(e.reason)}`;
+    return `exception ${escape_singleLine(e.id ?? '')} (${where}${who}, ${state}): ${escape_singleLine(e.reason)}`;
 }
 /** Controls without a section of their own, one line per verdict. */
 function otherControls(report, paint) {
-    const counts = VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
+    const counts = types_VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
         .map((v) => paint(VERDICT_STYLE[v], `${report.summary.byVerdict[v]} ${v}`))
         .join(', ');
     const out = [`${paint('bold', `Controls (${report.controls.length})`)}  ${counts}`];
-    const width = Math.max(...VERDICTS.map((v) => v.length));
-    for (const v of VERDICTS) {
-        const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
+    const width = Math.max(...types_VERDICTS.map((v) => v.length));
+    for (const v of types_VERDICTS) {
+        const ids = report.controls.filter((c) => c.verdict === v).map((c) => escape_escapeControls(c.id));
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
     }
     out.push('');
     return out;
 }
-function policyChangesSection(report, paint) {
-    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+/** Each rule with open findings listed above, once: how many, its fix and its documentation. */
+function fixesSection(report, paint, layout) {
+    const byRule = new Map();
+    for (const f of listed(report, layout)) {
+        if (f.status !== 'open')
+            continue;
+        const list = byRule.get(f.ruleId);
+        if (list)
+            list.push(f);
+        else
+            byRule.set(f.ruleId, [f]);
+    }
+    if (byRule.size === 0)
+        return [];
+    const out = [paint('bold', `Fixes (${escape_plural(byRule.size, 'rule')})`)];
+    for (const [ruleId, list] of byRule) {
+        const first = list[0];
+        out.push(`  ${paint('bold', escape_escapeControls(ruleId))}  ${paint('dim', `(${escape_plural(list.length, 'finding')})`)}`);
+        if (first.remediation)
+            out.push(`    fix:  ${escape_singleLine(first.remediation)}`);
+        out.push(`    ${paint('dim', `help: ${escape_escapeControls(first.helpUri)}`)}`);
+    }
+    out.push('');
+    return out;
+}
+function policyChangesSection(report, paint, layout) {
+    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking));
     if (changes.length === 0)
         return [];
     const out = [paint('bold', `Policy changes (${changes.length}, need review)`)];
     for (const f of changes) {
         const mark = f.blocking ? paint('red', '!') : ' ';
-        const where = escapeControls(position(f.location, false) ?? REPOSITORY_LABEL);
-        out.push(`${mark} ${paint(SEVERITY_STYLE[f.severity], f.severity)}  ${where}  ${singleLine(f.message)}`);
+        const where = escape_escapeControls(shared_position(f.location, false) ?? shared_REPOSITORY_LABEL);
+        out.push(`${mark} ${paint(SEVERITY_STYLE[f.severity], f.severity)}  ${where}  ${escape_singleLine(f.message)}`);
     }
     out.push('');
     return out;
 }
 function summarySection(report, paint) {
     const s = report.summary;
-    const bySeverity = SEVERITY_ORDER.filter((sev) => s.bySeverity[sev] > 0)
+    const bySeverity = shared_SEVERITY_ORDER.filter((sev) => s.bySeverity[sev] > 0)
         .map((sev) => paint(SEVERITY_STYLE[sev], `${s.bySeverity[sev]} ${sev}`))
         .join(', ');
     const out = [paint('bold', 'Summary')];
-    out.push(`  ${plural(s.findings, 'finding')}${bySeverity ? `: ${bySeverity}` : ''}`);
+    out.push(`  ${escape_plural(s.findings, 'finding')}${bySeverity ? `: ${bySeverity}` : ''}`);
     out.push(`  ${s.byStatus.open} open, ${s.byStatus.excepted} excepted, ${s.byStatus.ignored} ignored; ${s.blocking} blocking`);
     const hidden = hiddenNote(report);
     if (hidden)
-        out.push(`  ${paint('dim', singleLine(hidden))}`);
+        out.push(`  ${paint('dim', escape_singleLine(hidden))}`);
     if (s.errors > 0)
-        out.push(`  ${paint('red', plural(s.errors, 'rule error'))}`);
+        out.push(`  ${paint('red', escape_plural(s.errors, 'rule error'))}`);
     const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
     out.push(`Gate: ${gate} ${paint('dim', `(${gateSettings(report)})`)}`);
     for (const reason of s.gate.reasons)
-        out.push(`  - ${singleLine(reason)}`);
+        out.push(`  - ${escape_singleLine(reason)}`);
     return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/index.js
 /** Reporters: pure functions of one Report. No I/O here; the sinks write what these return. */
+
+
+
+
 
 
 
@@ -52432,8 +53038,8 @@ function check_run_annotation(f, prefix) {
         start_line: loc.startLine,
         end_line: loc.endLine ?? loc.startLine,
         annotation_level: level === 'error' ? 'failure' : level,
-        title: truncate(singleLine(`[${f.severity}] ${f.title}${controls}`), 255),
-        message: truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), 4000),
+        title: escape_truncate(escape_singleLine(`[${f.severity}] ${f.title}${controls}`), 255),
+        message: escape_truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), 4000),
     };
     // The API rejects columns on an annotation that spans lines.
     if (out.start_line === out.end_line && loc.startColumn !== undefined) {
@@ -52448,19 +53054,19 @@ function renderCheckRunOutput(report, options) {
     const s = report.summary;
     const fresh = report.findings.filter((f) => f.status === 'open' && f.isNew !== false).length;
     const title = s.gate.result === 'pass'
-        ? `Gate passed: ${plural(s.findings, 'finding')}, none blocking`
-        : `Gate failed: ${plural(s.blocking, 'blocking finding')}`;
+        ? `Gate passed: ${escape_plural(s.findings, 'finding')}, none blocking`
+        : `Gate failed: ${escape_plural(s.blocking, 'blocking finding')}`;
     const summary = [
         `**${s.gate.result === 'pass' ? 'Passed' : 'Failed'}** (fail-on ${s.gate.failOn}, gate: ${options.scope}).`,
-        ...s.gate.reasons.map((r) => `- ${escapeMarkdown(r)}`),
+        ...s.gate.reasons.map((r) => `- ${escape_escapeMarkdown(r)}`),
         '',
-        `${plural(s.open, 'open finding')}, ${fresh} new; ${plural(options.annotations, 'annotation')} on files.`,
+        `${escape_plural(s.open, 'open finding')}, ${fresh} new; ${escape_plural(options.annotations, 'annotation')} on files.`,
     ].join('\n');
     const text = renderMarkdown(report, {
         maxBytes: MAX_CHECK_RUN_TEXT,
         ...(options.fullReportHint ? { fullReportHint: options.fullReportHint } : {}),
     });
-    return { title, summary: truncate(summary, MAX_CHECK_RUN_TEXT), text };
+    return { title, summary: escape_truncate(summary, MAX_CHECK_RUN_TEXT), text };
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/pr-comment.js
@@ -52513,7 +53119,7 @@ function renderPrComment(report, context) {
             '',
         ]);
         for (const f of policy)
-            if (!add(section, [`- ${findingLine(f)}`]))
+            if (!add(section, [`- ${pr_comment_findingLine(f)}`]))
                 cut += 1;
         body.push(...section, '');
     }
@@ -52527,7 +53133,7 @@ function renderPrComment(report, context) {
         ]);
         let shown = 0;
         for (const f of fresh) {
-            if (!add(body, [row(f, context.inline)]))
+            if (!add(body, [pr_comment_row(f, context.inline)]))
                 break;
             shown += 1;
         }
@@ -52535,7 +53141,7 @@ function renderPrComment(report, context) {
         body.push('');
         const inline = fresh.filter((f) => context.inline?.has(f.fingerprint)).length;
         if (inline > 0)
-            add(body, [`💬 ${plural(inline, 'finding')} also commented on the changed line.`, '']);
+            add(body, [`💬 ${escape_plural(inline, 'finding')} also commented on the changed line.`, '']);
         const fixes = fixLines(fresh.slice(0, shown));
         if (fixes.length > 0) {
             const section = ['#### How to fix', ''];
@@ -52554,11 +53160,11 @@ function renderPrComment(report, context) {
         const why = context.scope === 'new'
             ? 'already on the base branch; reported, not blocking'
             : `already on the base branch; ${blocking} blocking under gate: all`;
-        const open = [`<details><summary>${plural(debt.length, 'existing finding')} (${why})</summary>`, ''];
+        const open = [`<details><summary>${escape_plural(debt.length, 'existing finding')} (${why})</summary>`, ''];
         if (add(body, [...open, '| | Severity | Location | Rule | Message |', '| --- | --- | --- | --- | --- |'])) {
             let shown = 0;
             for (const f of debt) {
-                if (!add(body, [row(f)]))
+                if (!add(body, [pr_comment_row(f)]))
                     break;
                 shown += 1;
             }
@@ -52571,10 +53177,10 @@ function renderPrComment(report, context) {
     }
     const tail = [];
     if (cut > 0) {
-        tail.push(`_This comment was cut to fit GitHub's ${MAX_COMMENT_CHARS.toLocaleString('en-US')}-character limit: ${plural(cut, 'finding')} not listed. Every finding is in the job summary${runUrl ? ` of the [workflow run](${runUrl})` : ''} and the JSON report._`, '');
+        tail.push(`_This comment was cut to fit GitHub's ${MAX_COMMENT_CHARS.toLocaleString('en-US')}-character limit: ${escape_plural(cut, 'finding')} not listed. Every finding is in the job summary${runUrl ? ` of the [workflow run](${runUrl})` : ''} and the JSON report._`, '');
     }
     for (const note of context.notes ?? [])
-        tail.push(`> ${escapeMarkdown(note)}`, '>');
+        tail.push(`> ${escape_escapeMarkdown(note)}`, '>');
     if (tail.at(-1) === '>')
         tail.pop();
     tail.push('', footer(report, context.headSha, runUrl));
@@ -52592,14 +53198,14 @@ function gateSection(report, context, fresh, debt) {
     const scope = context.scope === 'new'
         ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}`
         : 'every open finding counts';
-    out.push(`${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`);
+    out.push(`${pass ? 'Passed' : '**Failed**'} (${escape_escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`);
     for (const reason of gate.reasons)
-        out.push(`- ${escapeMarkdown(reason)}`);
+        out.push(`- ${escape_escapeMarkdown(reason)}`);
     const blocking = fresh.filter((f) => f.blocking).length + debt.filter((f) => f.blocking).length;
     out.push('', `**${fresh.length}** new · **${debt.length}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`, '');
     const hidden = hiddenNote(report);
     if (hidden)
-        out.push(`${escapeMarkdown(hidden)}.`, '');
+        out.push(`${escape_escapeMarkdown(hidden)}.`, '');
     return out;
 }
 /** Controls that need attention or have open findings; the rest are counted in one line. */
@@ -52629,29 +53235,29 @@ function controlSection(report) {
     ];
     for (const c of rows.slice(0, MAX_CONTROL_ROWS)) {
         const n = counts.get(c.id) ?? { fresh: 0, debt: 0 };
-        const why = c.reasons.length > 0 ? escapeMarkdown(truncate(c.reasons[0], 200)) : '';
-        out.push(`| ${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)} | ${pr_comment_VERDICT_LABEL[c.verdict] ?? escapeMarkdown(c.verdict)} | ${n.fresh} | ${n.debt} | ${why} |`);
+        const why = c.reasons.length > 0 ? escape_escapeMarkdown(escape_truncate(c.reasons[0], 200)) : '';
+        out.push(`| ${escape_escapeMarkdown(c.id)} ${escape_escapeMarkdown(c.title)} | ${pr_comment_VERDICT_LABEL[c.verdict] ?? escape_escapeMarkdown(c.verdict)} | ${n.fresh} | ${n.debt} | ${why} |`);
     }
     const quiet = report.controls.length - rows.length;
     if (quiet > 0)
-        out.push('', `${plural(quiet, 'other control')}: no open finding and nothing to declare.`);
+        out.push('', `${escape_plural(quiet, 'other control')}: no open finding and nothing to declare.`);
     out.push('');
     return out;
 }
-function row(f, inline) {
+function pr_comment_row(f, inline) {
     const mark = inline?.has(f.fingerprint) ? '💬' : '';
     const severity = f.blocking ? `**${f.severity}** · blocking` : f.severity;
-    return `| ${mark} | ${severity} | ${where(f)} | ${markdownLink(f.ruleId, f.helpUri)} | ${escapeMarkdown(truncate(f.message, pr_comment_MAX_MESSAGE))} |`;
+    return `| ${mark} | ${severity} | ${where(f)} | ${markdownLink(f.ruleId, f.helpUri)} | ${escape_escapeMarkdown(escape_truncate(f.message, pr_comment_MAX_MESSAGE))} |`;
 }
-function findingLine(f) {
-    return `${where(f)}: ${escapeMarkdown(truncate(f.message, pr_comment_MAX_MESSAGE))}`;
+function pr_comment_findingLine(f) {
+    return `${where(f)}: ${escape_escapeMarkdown(escape_truncate(f.message, pr_comment_MAX_MESSAGE))}`;
 }
 function where(f) {
     const loc = f.location;
     if (!loc)
         return '(repository)';
     const lines = loc.endLine && loc.endLine !== loc.startLine ? `${loc.startLine}-${loc.endLine}` : `${loc.startLine}`;
-    return markdownCode(`${truncate(loc.path, pr_comment_MAX_PATH, 'middle')}:${lines}`);
+    return escape_markdownCode(`${escape_truncate(loc.path, pr_comment_MAX_PATH, 'middle')}:${lines}`);
 }
 /** One line per rule: its title, id, controls and remediation. */
 function fixLines(findings) {
@@ -52661,13 +53267,13 @@ function fixLines(findings) {
         if (seen.has(f.ruleId))
             continue;
         seen.add(f.ruleId);
-        const fix = f.remediation ? `: ${escapeMarkdown(truncate(f.remediation, pr_comment_MAX_REMEDIATION))}` : '';
-        out.push(`- ${markdownLink(truncate(f.title, pr_comment_MAX_MESSAGE), f.helpUri)} (${codeSpan(f.ruleId)}; ${escapeMarkdown(f.controls.join(', '))})${fix}`);
+        const fix = f.remediation ? `: ${escape_escapeMarkdown(escape_truncate(f.remediation, pr_comment_MAX_REMEDIATION))}` : '';
+        out.push(`- ${markdownLink(escape_truncate(f.title, pr_comment_MAX_MESSAGE), f.helpUri)} (${codeSpan(f.ruleId)}; ${escape_escapeMarkdown(f.controls.join(', '))})${fix}`);
     }
     return out;
 }
 function footer(report, headSha, runUrl) {
-    const parts = [`controlgate ${escapeMarkdown(report.tool.version)}`];
+    const parts = [`controlgate ${escape_escapeMarkdown(report.tool.version)}`];
     if (headSha)
         parts.push(`commit ${codeSpan(headSha.slice(0, 12))}`);
     if (runUrl)
@@ -52881,15 +53487,15 @@ function parseReviewMarker(body) {
 }
 /** The body of one inline comment: what is wrong, how to fix it, which controls, then the marker. */
 function renderReviewComment(f) {
-    const controls = f.controls.length > 0 ? ` · ISO/IEC 27002:2022 ${escapeMarkdown(f.controls.join(', '))}` : '';
+    const controls = f.controls.length > 0 ? ` · ISO/IEC 27002:2022 ${escape_escapeMarkdown(f.controls.join(', '))}` : '';
     const blocking = f.blocking ? ' · **blocks the merge**' : '';
     const lines = [
-        `**[${f.severity}] ${escapeMarkdown(f.title)}**${controls}${blocking}`,
+        `**[${f.severity}] ${escape_escapeMarkdown(f.title)}**${controls}${blocking}`,
         '',
-        paragraph(truncate(f.message, review_MAX_MESSAGE)),
+        paragraph(escape_truncate(f.message, review_MAX_MESSAGE)),
     ];
     if (f.remediation)
-        lines.push('', `**Fix:** ${paragraph(truncate(f.remediation, review_MAX_REMEDIATION))}`);
+        lines.push('', `**Fix:** ${paragraph(escape_truncate(f.remediation, review_MAX_REMEDIATION))}`);
     lines.push('', `<sub>${markdownLink('controlgate', f.helpUri)} rule ${codeSpan(f.ruleId)}</sub>`);
     lines.push(reviewMarker(f.fingerprint));
     return lines.join('\n');
@@ -52916,15 +53522,15 @@ function renderFixedComment(body, headSha) {
 /** The review's own body: how many comments, and where the rest are. */
 function renderReviewBody(posted, left) {
     const rest = left > 0
-        ? ` ${plural(left, 'more finding')} on changed lines ${left === 1 ? 'is' : 'are'} listed in the controlgate summary comment and the job summary.`
+        ? ` ${escape_plural(left, 'more finding')} on changed lines ${left === 1 ? 'is' : 'are'} listed in the controlgate summary comment and the job summary.`
         : '';
-    return `controlgate: ${plural(posted, 'finding')} on lines this pull request changes.${rest}`;
+    return `controlgate: ${escape_plural(posted, 'finding')} on lines this pull request changes.${rest}`;
 }
 /** Markdown paragraph text that keeps line breaks but cannot open a block or markup. */
 function paragraph(s) {
     return multiLine(s)
         .split('\n')
-        .map((l) => escapeMarkdown(l))
+        .map((l) => escape_escapeMarkdown(l))
         .join('  \n');
 }
 
@@ -53036,6 +53642,7 @@ async function writeReview(report, context) {
 
 
 
+
 /** GitHub shows this many annotations of each level per step and drops the rest. */
 const ANNOTATIONS_PER_LEVEL = 10;
 /** GitHub rejects a step summary above 1 MiB; the margin covers the line break `addRaw` appends. */
@@ -53115,7 +53722,14 @@ const sarifSink = {
         const file = context.settings.sarifFile;
         // Code scanning reads paths from the repository's root, like the review comments.
         const pathPrefix = context.pr?.prefix ?? repoPrefix(context.settings);
-        await writeText(file, renderSarifString(report, { pathPrefix }));
+        // Repository-level findings go on a real file; the workflow running this step is one.
+        const workflow = workflowFromRef(context.env.GITHUB_WORKFLOW_REF);
+        const probe = directoryProbe(context.settings.root);
+        const repositoryFile = sarifRepositoryFile(report, pathPrefix, {
+            ...probe,
+            workflow: workflow && directoryProbe(context.settings.workspace).exists(workflow) ? workflow : undefined,
+        });
+        await writeText(file, renderSarifString(report, { pathPrefix, repositoryFile }));
         context.files['sarif-file'] = file;
     },
 };
@@ -70635,7 +71249,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8423);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4407);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9592);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

@@ -17332,6 +17332,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -19153,8 +19160,8 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7093);
-/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1155);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(363);
+/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
 
@@ -19171,7 +19178,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7093:
+/***/ 363:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21469,8 +21476,8 @@ function normalizeLocation(loc) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/slices.js + 2 modules
-var slices = __nccwpck_require__(1155);
+// EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
+var slices = __nccwpck_require__(7885);
 ;// CONCATENATED MODULE: ./lib/core/rule-run.js
 /**
  * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
@@ -21933,6 +21940,83 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
+;// CONCATENATED MODULE: ./lib/core/suggest.js
+/**
+ * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
+ * Candidates within a small edit distance (adjacent swaps count as one edit) are offered, closest
+ * first; a candidate that starts with what was typed counts as close too (`--fail` -> `--fail-on`).
+ */
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = new Array(rows * cols).fill(0);
+    for (let i = 0; i < rows; i++)
+        d[i * cols] = i;
+    for (let j = 0; j < cols; j++)
+        d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[(i - 2) * cols + j - 2] + 1);
+            }
+            d[i * cols + j] = best;
+        }
+    }
+    return d[rows * cols - 1];
+}
+/**
+ * The candidates close to `typed`, closest first (at most `max`): within one to three edits (by
+ * length), or starting with it, and at most one edit further than the closest. Case is ignored.
+ */
+function closest(typed, candidates, max = 3) {
+    const t = typed.toLowerCase();
+    if (t === '')
+        return [];
+    // One edit in a short name, up to three in a long one: more would suggest unrelated names.
+    const limit = t.length <= 4 ? 1 : t.length <= 8 ? 2 : 3;
+    const scored = [];
+    let order = 0;
+    for (const name of new Set(candidates)) {
+        const n = name.toLowerCase();
+        order += 1;
+        if (n === t)
+            continue;
+        const distance = editDistance(t, n);
+        const prefix = t.length >= 3 && n.startsWith(t);
+        if (distance > limit && !prefix)
+            continue;
+        let shared = 0;
+        while (shared < t.length && t[shared] === n[shared])
+            shared++;
+        scored.push({
+            name,
+            score: prefix ? Math.min(distance, limit) : distance,
+            shared,
+            lengths: Math.abs(n.length - t.length),
+            order,
+        });
+    }
+    // Fewest edits first; among equals, the one that keeps more of the start (a typo is more often
+    // near the end), then the one of the same length, then the caller's order.
+    const best = Math.min(...scored.map((s) => s.score));
+    return scored
+        .filter((s) => s.score <= best + 1)
+        .sort((a, b) => a.score - b.score || b.shared - a.shared || a.lengths - b.lengths || a.order - b.order)
+        .slice(0, max)
+        .map((s) => s.name);
+}
+/** ` (did you mean X?)`, ` (did you mean X or Y?)`, or '' when nothing is close. */
+function didYouMean(typed, candidates, max = 3) {
+    const found = closest(typed, candidates, max);
+    if (found.length === 0)
+        return '';
+    const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
+    return ` (did you mean ${list}?)`;
+}
+
 // EXTERNAL MODULE: ./lib/core/triage.js
 var triage = __nccwpck_require__(4551);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
@@ -21940,6 +22024,7 @@ var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/engine.js
+
 
 
 
@@ -21994,13 +22079,17 @@ async function runCheck(options) {
     if (options.onlyRules) {
         const wanted = new Set(options.onlyRules);
         const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
-        if (unknown.length > 0)
-            throw new UsageError(`unknown rule id: ${unknown.join(', ')}`);
+        if (unknown.length > 0) {
+            const ids = rules.map((r) => r.id);
+            const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
+            throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+        }
         rules = rules.filter((r) => wanted.has(r.id));
     }
     for (const id of Object.keys(config.rules)) {
         if (!rules.some((r) => r.id === id) && !options.onlyRules) {
-            log.warning(`${config.file}: /rules/${id}: no rule has this id; the setting is ignored`);
+            const hint = didYouMean(id, rules.map((r) => r.id));
+            log.warning(`${config.file}: /rules/${id}: no rule has this id${hint}; the setting is ignored`);
         }
     }
     const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
@@ -22596,107 +22685,6 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
     return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
-;// CONCATENATED MODULE: ./lib/reporters/annotations.js
-
-
-/** GitHub shows 10 annotations of each level per step. */
-const DEFAULT_MAX_PER_LEVEL = 10;
-const DEFAULT_HINT = 'the job summary';
-/** Annotation text beyond this is not useful in the diff view; the full text is in the summary. */
-const MAX_MESSAGE = 4000;
-/** Check-run annotations reject longer titles; workflow commands are kept to the same bound. */
-const MAX_TITLE = 255;
-const LEVELS = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
-/**
- * The level a finding is annotated with: error when it blocks the gate, warning for other
- * medium-or-worse findings, notice for low and info.
- */
-function annotationLevel(f) {
-    if (f.blocking)
-        return 'error';
-    return f.severity === 'low' || f.severity === 'info' ? 'notice' : 'warning';
-}
-/**
- * One annotation per open finding (excepted and ignored findings are not annotated), blocking ones
- * first and then most severe first, at most `maxPerLevel` of each level. When any finding is left
- * out, one notice slot is reserved for a final notice that counts them by level.
- */
-function planAnnotations(report, options = {}) {
-    const maxPerLevel = Math.max(1, Math.floor(options.maxPerLevel ?? DEFAULT_MAX_PER_LEVEL));
-    const hint = options.fullReportHint ?? DEFAULT_HINT;
-    const open = changedFirst(byPriority(report.findings.filter((f) => f.status === 'open')), options.onChangedLine);
-    const total = { error: 0, warning: 0, notice: 0 };
-    for (const f of open)
-        total[annotationLevel(f)] += 1;
-    const overflow = LEVELS.some((l) => total[l] > maxPerLevel);
-    const capacity = {
-        error: maxPerLevel,
-        warning: maxPerLevel,
-        // The overflow notice needs a notice slot of its own.
-        notice: overflow ? maxPerLevel - 1 : maxPerLevel,
-    };
-    const plan = [];
-    const used = { error: 0, warning: 0, notice: 0 };
-    for (const f of open) {
-        const level = annotationLevel(f);
-        if (used[level] >= capacity[level])
-            continue;
-        used[level] += 1;
-        plan.push(annotation(f, level));
-    }
-    if (overflow) {
-        const left = {
-            error: total.error - used.error,
-            warning: total.warning - used.warning,
-            notice: total.notice - used.notice,
-        };
-        const count = left.error + left.warning + left.notice;
-        plan.push({
-            level: 'notice',
-            title: 'controlgate: more findings',
-            message: `${plural(count, 'more finding')} not shown as annotations ` +
-                `(${plural(left.error, 'error')}, ${plural(left.warning, 'warning')}, ${plural(left.notice, 'notice')}); ` +
-                `see ${singleLine(hint)}`,
-        });
-    }
-    return plan;
-}
-/** Within each priority group (blocking, other open), findings on changed lines first; stable. */
-function changedFirst(findings, changed) {
-    if (!changed)
-        return findings;
-    const rank = (f) => (f.blocking ? 0 : 2) + (changed(f) ? 0 : 1);
-    return findings
-        .map((f, i) => ({ f, i, r: rank(f) }))
-        .sort((a, b) => a.r - b.r || a.i - b.i)
-        .map(({ f }) => f);
-}
-function annotation(f, level) {
-    const controls = f.controls.length > 0
-        ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
-        : '';
-    const message = truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), MAX_MESSAGE);
-    const out = {
-        level,
-        title: truncate(singleLine(`[${f.severity}] ${f.title}${controls}`), MAX_TITLE),
-        message,
-    };
-    const loc = f.location;
-    if (!loc)
-        return out; // repository-level: an annotation on the run, not on a file
-    // Kept exact so GitHub can match it to the file; the sink's command escaping makes it inert.
-    out.file = loc.path;
-    out.startLine = loc.startLine;
-    out.endLine = loc.endLine ?? loc.startLine;
-    // GitHub ignores columns on an annotation that spans lines.
-    if (out.endLine === loc.startLine && loc.startColumn !== undefined) {
-        out.startColumn = loc.startColumn;
-        if (loc.endColumn !== undefined)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/reporters/shared.js
 /** Most severe first: the order every reporter lists severities in. */
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
@@ -22811,6 +22799,557 @@ function filesScanned(report) {
     if (changedFiles === undefined)
         return `${files} file${files === 1 ? '' : 's'}`;
     return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/sarif.js
+
+
+/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
+const FINGERPRINT_KEY = 'controlgate/v1';
+/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '1.0',
+};
+/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
+function sarifLevel(severity) {
+    return severity === 'critical' || severity === 'high'
+        ? 'error'
+        : severity === 'medium'
+            ? 'warning'
+            : 'note';
+}
+/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+function renderSarif(report, options = {}) {
+    const prefix = options.pathPrefix ?? '';
+    const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
+    const titles = controlTitles(report);
+    const rules = report.rules.map((r) => descriptor(r, titles));
+    const index = new Map(report.rules.map((r, i) => [r.id, i]));
+    // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
+    for (const f of report.findings) {
+        if (!index.has(f.ruleId)) {
+            index.set(f.ruleId, rules.length);
+            rules.push(descriptor(ruleFromFinding(f), titles));
+        }
+    }
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: report.tool.name,
+                        version: report.tool.version,
+                        semanticVersion: report.tool.version,
+                        informationUri: report.tool.informationUri,
+                        rules,
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: report.errors.length === 0,
+                        toolExecutionNotifications: report.errors.map((e) => {
+                            const i = index.get(e.ruleId);
+                            return {
+                                level: 'error',
+                                message: { text: escapeSarifText(escape_multiLine(`${e.ruleId}: ${e.message}`)) },
+                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+                            };
+                        }),
+                    },
+                ],
+                columnKind: 'utf16CodeUnits',
+                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix, anchor)),
+            },
+        ],
+    };
+}
+/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
+function renderSarifString(report, options = {}) {
+    return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
+}
+function descriptor(r, titles) {
+    const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
+    const text = [
+        r.rationale,
+        r.remediation && `Remediation: ${r.remediation}`,
+        `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
+        `Documentation: ${r.helpUri}`,
+    ].filter(Boolean);
+    const markdown = [
+        r.rationale && escapeMarkdown(r.rationale),
+        r.remediation && `**Remediation:** ${escapeMarkdown(r.remediation)}`,
+        `**ISO/IEC 27002:2022 controls:** ${controls.map(escapeMarkdown).join('; ')}`,
+        `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
+    ].filter(Boolean);
+    return {
+        id: r.id,
+        name: pascalCase(r.id),
+        shortDescription: { text: escape_singleLine(r.title) },
+        fullDescription: { text: escape_multiLine(r.rationale || r.title) },
+        help: { text: escape_multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
+        helpUri: r.helpUri,
+        defaultConfiguration: { level: sarifLevel(r.severity) },
+        properties: {
+            // GitHub only shows security-severity for rules tagged "security".
+            tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
+            'security-severity': SECURITY_SEVERITY[r.severity],
+        },
+    };
+}
+function result(f, ruleIndex, prefix, anchor) {
+    const out = {
+        ruleId: f.ruleId,
+        ruleIndex,
+        level: sarifLevel(f.severity),
+        message: { text: escapeSarifText(escape_multiLine(f.message)) },
+        locations: [sarif_location(f, prefix, anchor)],
+        partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+        properties: {
+            controls: [...f.controls],
+            status: f.status,
+            severity: f.severity,
+            confidence: f.confidence,
+            blocking: f.blocking,
+        },
+    };
+    if (f.isNew !== undefined)
+        out.properties.isNew = f.isNew;
+    if (!f.location)
+        out.properties.repositoryLevel = true;
+    if (f.status === 'excepted' || f.status === 'ignored') {
+        out.suppressions = [
+            {
+                kind: f.status === 'excepted' ? 'external' : 'inSource',
+                status: 'accepted',
+                justification: justification(f),
+            },
+        ];
+    }
+    return out;
+}
+/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
+function justification(f) {
+    const e = f.exception;
+    if (!e)
+        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
+    const where = `${e.location.path}:${e.location.startLine}`;
+    if (e.kind === 'inline-ignore')
+        return escape_singleLine(`Ignored inline at ${where}: ${e.reason}`);
+    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
+    return escape_singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
+}
+function sarif_location(f, prefix, anchor) {
+    const loc = f.location;
+    if (!loc) {
+        return {
+            physicalLocation: {
+                artifactLocation: { uri: encodePath(anchor), uriBaseId: '%SRCROOT%' },
+                region: { startLine: 1 },
+            },
+        };
+    }
+    const region = { startLine: loc.startLine };
+    if (loc.startColumn !== undefined)
+        region.startColumn = loc.startColumn;
+    if (loc.endLine !== undefined)
+        region.endLine = loc.endLine;
+    // controlgate's endColumn is inclusive; SARIF's is the column after the region.
+    if (loc.endColumn !== undefined)
+        region.endColumn = loc.endColumn + 1;
+    return {
+        physicalLocation: {
+            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+            region,
+        },
+    };
+}
+/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
+function encodePath(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+}
+function ruleFromFinding(f) {
+    return {
+        id: f.ruleId,
+        title: f.title,
+        severity: f.severity,
+        controls: [...f.controls],
+        rationale: '',
+        remediation: f.remediation,
+        helpUri: f.helpUri,
+        source: 'unknown',
+        result: 'fail',
+        findings: 0,
+    };
+}
+function pascalCase(id) {
+    return id
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/aggregate.js
+
+
+
+
+/** Folds the reports (in the order given, sorted by name) into the organisation summary. */
+function aggregateReports(reports) {
+    const sorted = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const repositories = sorted.map(({ name, report }) => repository(name, report));
+    const titles = new Map();
+    for (const { report } of sorted)
+        for (const c of report.controls)
+            if (!titles.has(c.id))
+                titles.set(c.id, c.title);
+    const controls = [...titles].map(([id, title]) => {
+        const byVerdict = zeros(VERDICTS);
+        const gaps = [];
+        for (const r of repositories) {
+            const v = r.verdicts[id];
+            if (!v)
+                continue;
+            byVerdict[v] += 1;
+            if (v === 'gap')
+                gaps.push(r.name);
+        }
+        return { id, title, satisfied: byVerdict.satisfied, byVerdict, gaps };
+    });
+    const rules = new Map();
+    for (const { report } of sorted) {
+        for (const r of report.rules) {
+            if (r.findings === 0)
+                continue;
+            const entry = rules.get(r.id) ?? { id: r.id, title: r.title, repositories: 0, findings: 0 };
+            entry.repositories += 1;
+            entry.findings += r.findings;
+            rules.set(r.id, entry);
+        }
+    }
+    const bySeverity = zeros(SEVERITY_ORDER);
+    for (const r of repositories)
+        for (const s of SEVERITY_ORDER)
+            bySeverity[s] += r.bySeverity[s];
+    return {
+        kind: 'controlgate-aggregate',
+        version: 1,
+        tool: { name: 'controlgate', versions: [...new Set(repositories.map((r) => r.toolVersion))].sort() },
+        summary: {
+            repositories: repositories.length,
+            passed: repositories.filter((r) => r.gate === 'pass').length,
+            failed: repositories.filter((r) => r.gate === 'fail').length,
+            findings: repositories.reduce((n, r) => n + r.findings, 0),
+            blocking: repositories.reduce((n, r) => n + r.blocking, 0),
+            bySeverity,
+        },
+        repositories,
+        controls,
+        rules: [...rules.values()].sort((a, b) => b.repositories - a.repositories || b.findings - a.findings || (a.id < b.id ? -1 : 1)),
+    };
+}
+function repository(name, report) {
+    const s = report.summary;
+    return {
+        name,
+        head: report.repository.head,
+        toolVersion: report.tool.version,
+        gate: s.gate.result,
+        reasons: [...s.gate.reasons],
+        findings: s.findings,
+        open: s.open,
+        blocking: s.blocking,
+        bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev] ?? 0])),
+        errors: s.errors,
+        verdicts: Object.fromEntries(report.controls.map((c) => [c.id, c.verdict])),
+    };
+}
+function zeros(keys) {
+    return Object.fromEntries(keys.map((k) => [k, 0]));
+}
+/** The organisation summary as pretty-printed JSON with a trailing newline. */
+function renderAggregateJson(summary) {
+    return `${JSON.stringify(summary, null, 2)}\n`;
+}
+const VERDICT_MARK = {
+    gap: '❌',
+    unverifiable: '⚠️',
+    undeclared: '❔',
+    planned: '🗓️',
+    satisfied: '✅',
+    'not-applicable': '➖',
+};
+/**
+ * The organisation summary as GitHub Flavored Markdown: the totals, one row per repository (gate,
+ * blocking findings, gaps and satisfied controls), one row per control (how many repositories
+ * satisfy it, and the other verdicts), the rules failing in most repositories, and each failing
+ * repository's gate reasons. Names and reasons are escaped; the output stays within `maxBytes`.
+ */
+function renderAggregateMarkdown(summary, options = {}) {
+    const maxBytes = options.maxBytes ?? 1024 * 1024 - 1024;
+    const s = summary.summary;
+    const n = s.repositories;
+    const head = [
+        '## controlgate: organisation summary',
+        '',
+        `**${escape_plural(n, 'repository', 'repositories')}**: ${s.passed} passed, ${s.failed} failed the gate; ${escape_plural(s.findings, 'finding')}, ${s.blocking} blocking.`,
+        '',
+    ];
+    const repos = [
+        '### Repositories',
+        '',
+        '| repository | gate | blocking | findings | gaps | satisfied |',
+        '| --- | --- | ---: | ---: | --- | ---: |',
+        ...summary.repositories.map((r) => {
+            const gaps = Object.entries(r.verdicts)
+                .filter(([, v]) => v === 'gap')
+                .map(([id]) => id);
+            const satisfied = Object.values(r.verdicts).filter((v) => v === 'satisfied').length;
+            const gate = r.gate === 'pass' ? '✅ pass' : '❌ fail';
+            return `| ${markdownCode(escape_truncate(r.name, 100, 'middle'))} | ${gate} | ${r.blocking} | ${r.findings} | ${gaps.map(escapeMarkdown).join(', ') || '—'} | ${satisfied} |`;
+        }),
+        '',
+    ];
+    const shown = VERDICTS.filter((v) => v !== 'satisfied');
+    const controls = [
+        '### Controls',
+        '',
+        `| control | satisfied | ${shown.map((v) => `${VERDICT_MARK[v]} ${v}`).join(' | ')} |`,
+        `| --- | ---: | ${shown.map(() => '---:').join(' | ')} |`,
+        ...summary.controls.map((c) => `| ${escapeMarkdown(`${c.id} ${c.title}`)} | ${c.satisfied} of ${n} | ${shown.map((v) => c.byVerdict[v]).join(' | ')} |`),
+        '',
+    ];
+    const rules = summary.rules.length === 0
+        ? []
+        : [
+            '### Rules with findings',
+            '',
+            '| rule | repositories | findings |',
+            '| --- | ---: | ---: |',
+            ...summary.rules
+                .slice(0, 50)
+                .map((r) => `| ${markdownCode(r.id)} ${escapeMarkdown(escape_truncate(r.title, 120))} | ${r.repositories} | ${r.findings} |`),
+            ...(summary.rules.length > 50
+                ? ['', `${summary.rules.length - 50} more rules have findings.`]
+                : []),
+            '',
+        ];
+    const out = [...head, ...repos, ...controls, ...rules].join('\n');
+    const failing = summary.repositories.filter((r) => r.gate === 'fail');
+    const details = failing.length === 0 ? [] : ['### Why gates failed', ''];
+    let budget = maxBytes - utf8Bytes(out) - 512;
+    let left = failing.length;
+    for (const r of failing) {
+        const block = [
+            `<details><summary>${markdownCode(escape_truncate(r.name, 100, 'middle'))}: ${escape_plural(r.blocking, 'blocking finding')}</summary>`,
+            '',
+            ...r.reasons.slice(0, 20).map((reason) => `- ${escapeMarkdown(escape_truncate(reason, 300))}`),
+            '',
+            '</details>',
+            '',
+        ].join('\n');
+        if (utf8Bytes(block) > budget)
+            break;
+        budget -= utf8Bytes(block);
+        details.push(block);
+        left -= 1;
+    }
+    if (left > 0)
+        details.push(`${escape_plural(left, 'more failing repository', 'more failing repositories')}: see the JSON summary.`);
+    if (utf8Bytes(out) > maxBytes)
+        return `${out.slice(0, Math.max(0, maxBytes - 64))}\n\n(cut to fit)\n`;
+    return `${[out, ...details].join('\n').trimEnd()}\n`;
+}
+/**
+ * One SARIF log with a run per repository, each the repository's own SARIF run, told apart by
+ * `automationDetails.id` (`controlgate/<repository>/`), for tools that take a whole organisation's
+ * results at once. (Code scanning takes one repository's results per upload: upload each
+ * repository's own SARIF there.)
+ */
+function renderAggregateSarif(reports, options = {}) {
+    const sorted = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const runs = sorted.map(({ name, report }) => ({
+        ...renderSarif(report, options).runs[0],
+        automationDetails: { id: `controlgate/${name}/` },
+    }));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/annotations.js
+
+
+/** GitHub shows 10 annotations of each level per step. */
+const DEFAULT_MAX_PER_LEVEL = 10;
+const DEFAULT_HINT = 'the job summary';
+/** Annotation text beyond this is not useful in the diff view; the full text is in the summary. */
+const MAX_MESSAGE = 4000;
+/** Check-run annotations reject longer titles; workflow commands are kept to the same bound. */
+const MAX_TITLE = 255;
+const LEVELS = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
+/**
+ * The level a finding is annotated with: error when it blocks the gate, warning for other
+ * medium-or-worse findings, notice for low and info.
+ */
+function annotationLevel(f) {
+    if (f.blocking)
+        return 'error';
+    return f.severity === 'low' || f.severity === 'info' ? 'notice' : 'warning';
+}
+/**
+ * One annotation per open finding (excepted and ignored findings are not annotated), blocking ones
+ * first and then most severe first, at most `maxPerLevel` of each level. When any finding is left
+ * out, one notice slot is reserved for a final notice that counts them by level.
+ */
+function planAnnotations(report, options = {}) {
+    const maxPerLevel = Math.max(1, Math.floor(options.maxPerLevel ?? DEFAULT_MAX_PER_LEVEL));
+    const hint = options.fullReportHint ?? DEFAULT_HINT;
+    const open = changedFirst(byPriority(report.findings.filter((f) => f.status === 'open')), options.onChangedLine);
+    const total = { error: 0, warning: 0, notice: 0 };
+    for (const f of open)
+        total[annotationLevel(f)] += 1;
+    const overflow = LEVELS.some((l) => total[l] > maxPerLevel);
+    const capacity = {
+        error: maxPerLevel,
+        warning: maxPerLevel,
+        // The overflow notice needs a notice slot of its own.
+        notice: overflow ? maxPerLevel - 1 : maxPerLevel,
+    };
+    const plan = [];
+    const used = { error: 0, warning: 0, notice: 0 };
+    for (const f of open) {
+        const level = annotationLevel(f);
+        if (used[level] >= capacity[level])
+            continue;
+        used[level] += 1;
+        plan.push(annotation(f, level));
+    }
+    if (overflow) {
+        const left = {
+            error: total.error - used.error,
+            warning: total.warning - used.warning,
+            notice: total.notice - used.notice,
+        };
+        const count = left.error + left.warning + left.notice;
+        plan.push({
+            level: 'notice',
+            title: 'controlgate: more findings',
+            message: `${plural(count, 'more finding')} not shown as annotations ` +
+                `(${plural(left.error, 'error')}, ${plural(left.warning, 'warning')}, ${plural(left.notice, 'notice')}); ` +
+                `see ${singleLine(hint)}`,
+        });
+    }
+    return plan;
+}
+/** Within each priority group (blocking, other open), findings on changed lines first; stable. */
+function changedFirst(findings, changed) {
+    if (!changed)
+        return findings;
+    const rank = (f) => (f.blocking ? 0 : 2) + (changed(f) ? 0 : 1);
+    return findings
+        .map((f, i) => ({ f, i, r: rank(f) }))
+        .sort((a, b) => a.r - b.r || a.i - b.i)
+        .map(({ f }) => f);
+}
+function annotation(f, level) {
+    const controls = f.controls.length > 0
+        ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
+        : '';
+    const message = truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), MAX_MESSAGE);
+    const out = {
+        level,
+        title: truncate(singleLine(`[${f.severity}] ${f.title}${controls}`), MAX_TITLE),
+        message,
+    };
+    const loc = f.location;
+    if (!loc)
+        return out; // repository-level: an annotation on the run, not on a file
+    // Kept exact so GitHub can match it to the file; the sink's command escaping makes it inert.
+    out.file = loc.path;
+    out.startLine = loc.startLine;
+    out.endLine = loc.endLine ?? loc.startLine;
+    // GitHub ignores columns on an annotation that spans lines.
+    if (out.endLine === loc.startLine && loc.startColumn !== undefined) {
+        out.startColumn = loc.startColumn;
+        if (loc.endColumn !== undefined)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/csv.js
+
+/** The columns, in order: the header row of every file. */
+const CSV_COLUMNS = [
+    'rule',
+    'title',
+    'severity',
+    'confidence',
+    'status',
+    'blocking',
+    'new',
+    'controls',
+    'path',
+    'start_line',
+    'start_column',
+    'end_line',
+    'end_column',
+    'message',
+    'remediation',
+    'help',
+    'fingerprint',
+    'exception',
+];
+/** The findings of a report as RFC 4180 CSV (CRLF line ends, header first). */
+function renderCsv(report) {
+    const rows = [[...CSV_COLUMNS], ...report.findings.map(row)];
+    return rows.map((cells) => `${cells.map(csvField).join(',')}\r\n`).join('');
+}
+function row(f) {
+    const l = f.location;
+    const num = (n) => (n === undefined ? '' : String(n));
+    return [
+        f.ruleId,
+        f.title,
+        f.severity,
+        f.confidence,
+        f.status,
+        String(f.blocking),
+        f.isNew === undefined ? '' : String(f.isNew),
+        f.controls.join(' '),
+        l?.path ?? '',
+        num(l?.startLine),
+        num(l?.startColumn),
+        num(l?.endLine),
+        num(l?.endColumn),
+        f.message,
+        f.remediation,
+        f.helpUri,
+        f.fingerprint,
+        f.exception?.id ?? (f.exception ? f.exception.kind : ''),
+    ];
+}
+/** Starts that make a spreadsheet evaluate the cell (OWASP's list for CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** One field: formula starts neutralised, controls made visible, quoted when RFC 4180 requires it. */
+function csvField(value) {
+    const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+    const visible = guarded.replace(/\r\n?/g, '\n').split('\n').map(escapeControls).join('\n');
+    return /[",\n]/.test(visible) ? `"${visible.replace(/"/g, '""')}"` : visible;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/json.js
@@ -22992,6 +23531,162 @@ function summary(s) {
         },
     };
 }
+
+;// CONCATENATED MODULE: ./lib/reporters/junit.js
+
+
+/** The JUnit XML document of a report (UTF-8, with a trailing newline). */
+function renderJunit(report, options) {
+    const stamp = options.timestamp.toISOString().slice(0, 19);
+    const host = escape_singleLine(options.hostname ?? '') || 'localhost';
+    const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
+    suiteControls(report).forEach((control, id) => {
+        const cases = testCases(report, control);
+        const count = (kind) => cases.filter((c) => c.outcome.kind === kind).length;
+        out.push(`  <testsuite id="${id}" package="controlgate" name="${attr(`${control.id} ${control.title}`)}" timestamp="${stamp}" hostname="${attr(host)}" tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="0">`, '    <properties>', property('control', control.id), property('verdict', control.verdict), property('declared', control.declared?.status ?? 'not declared'), property('findings', String(control.findings)), property('open', String(control.open)), '    </properties>', ...cases.map((c) => testCase(c, control.id)), `    <system-out>${junit_text(systemOut(report, control))}</system-out>`, '    <system-err></system-err>', '  </testsuite>');
+    });
+    out.push('</testsuites>');
+    return `${out.join('\n')}\n`;
+}
+/** The controls that get a suite: those with a rule or a finding mapped to them, or a declaration. */
+function suiteControls(report) {
+    const known = new Map(report.controls.map((c) => [c.id, c]));
+    const ids = new Set();
+    for (const c of report.controls)
+        if (c.declared)
+            ids.add(c.id);
+    for (const r of report.rules)
+        for (const c of r.controls)
+            ids.add(c);
+    for (const f of report.findings)
+        for (const c of f.controls)
+            ids.add(c);
+    const order = [...report.controls.map((c) => c.id), ...ids];
+    return [...new Set(order)]
+        .filter((id) => ids.has(id))
+        .map((id) => known.get(id) ?? placeholder(id, report));
+}
+/** A control the report has no result for (a rule's control outside the assessed catalog). */
+function placeholder(id, report) {
+    const findings = report.findings.filter((f) => f.controls.includes(id));
+    return {
+        id,
+        title: '',
+        declared: null,
+        verdict: 'undeclared',
+        reasons: [],
+        evidence: [],
+        exceptions: [],
+        rules: [],
+        findings: findings.length,
+        open: findings.filter((f) => f.status === 'open').length,
+    };
+}
+function testCases(report, control) {
+    const findings = report.findings.filter((f) => f.controls.includes(control.id));
+    const rules = report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+    const cases = rules.map((r) => ({
+        name: r.id,
+        outcome: ruleOutcome(r, findings.filter((f) => f.ruleId === r.id), report),
+    }));
+    if (control.declared)
+        cases.push({ name: 'declaration', outcome: declarationOutcome(control, report) });
+    return cases;
+}
+function ruleOutcome(rule, findings, report) {
+    switch (rule.result) {
+        case 'error': {
+            const message = report.errors.find((e) => e.ruleId === rule.id)?.message ?? 'the rule failed to run';
+            return { kind: 'error', type: 'rule-error', message: escape_singleLine(message), text: message };
+        }
+        case 'disabled':
+            return { kind: 'skipped', message: 'disabled by the configuration' };
+        case 'not-applicable':
+            return { kind: 'skipped', message: 'every control it maps to is declared not applicable' };
+        case 'unverifiable':
+            return { kind: 'skipped', message: `unverifiable: ${escape_singleLine(rule.detail ?? 'no answer')}` };
+        default:
+            break;
+    }
+    const blocking = findings.filter((f) => f.blocking);
+    if (blocking.length === 0)
+        return { kind: 'passed' };
+    const others = findings.filter((f) => !f.blocking && f.status === 'open');
+    const lines = [
+        ...blocking.map(findingLine),
+        ...(others.length > 0 ? ['Also open, not blocking:', ...others.map(findingLine)] : []),
+        ...(rule.remediation ? ['', `Fix: ${rule.remediation}`] : []),
+        `Help: ${rule.helpUri}`,
+    ];
+    return {
+        kind: 'failure',
+        type: 'blocking',
+        message: `${escape_plural(blocking.length, 'blocking finding')}: ${escape_singleLine(rule.title)}`,
+        text: lines.join('\n'),
+    };
+}
+function declarationOutcome(control, report) {
+    const why = control.reasons.map(escape_singleLine).join('; ');
+    switch (control.verdict) {
+        case 'gap':
+            return report.summary.gate.failOnGap
+                ? { kind: 'failure', type: 'gap', message: `gap: ${why}`, text: control.reasons.join('\n') }
+                : { kind: 'skipped', message: `gap (fail-on-gap is off): ${why}` };
+        case 'satisfied':
+            return { kind: 'passed' };
+        default:
+            return { kind: 'skipped', message: why ? `${control.verdict}: ${why}` : control.verdict };
+    }
+}
+function testCase(c, controlId) {
+    const open = `    <testcase name="${attr(c.name)}" classname="controlgate.control_${attr(controlId.replace(/\./g, '_'))}" time="0"`;
+    const o = c.outcome;
+    if (o.kind === 'passed')
+        return `${open}/>`;
+    if (o.kind === 'skipped')
+        return `${open}>\n      <skipped message="${attr(o.message)}"/>\n    </testcase>`;
+    return `${open}>\n      <${o.kind} type="${attr(o.type)}" message="${attr(o.message)}">${junit_text(o.text)}</${o.kind}>\n    </testcase>`;
+}
+function findingLine(f) {
+    const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
+    return `- [${f.severity}] ${where}: ${escape_singleLine(f.message)}${f.status === 'open' ? '' : ` (${f.status})`}`;
+}
+/** Why the control stands where it does, and the open findings that do not block. */
+function systemOut(report, control) {
+    const open = report.findings.filter((f) => f.controls.includes(control.id) && f.status === 'open' && !f.blocking);
+    return [
+        `${control.id} ${control.title}: ${control.verdict}`,
+        ...control.reasons.map((r) => `- ${r}`),
+        ...(open.length > 0 ? ['Open findings that do not block:', ...open.map(findingLine)] : []),
+    ].join('\n');
+}
+function property(name, value) {
+    return `      <property name="${attr(name)}" value="${attr(value)}"/>`;
+}
+/**
+ * What XML 1.0 cannot hold even as a reference: lone surrogates and U+FFFE/FFFF. (Controls are made
+ * visible before this, as every output shows them.)
+ */
+const NOT_XML = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function xmlSafe(s) {
+    return s.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** Element content: lines kept, control characters visible, the markup characters as entities. */
+function junit_text(s) {
+    const lines = s.replace(/\r\n?/g, '\n').split('\n').map(escapeControls);
+    return xmlSafe(lines.join('\n')).replace(/[&<>]/g, (c) => ENTITY[c]);
+}
+/** Attribute values: one line (a parser would fold line breaks into spaces anyway), quotes escaped. */
+function attr(s) {
+    return xmlSafe(escape_singleLine(s)).replace(/[&<>"']/g, (c) => ENTITY[c]);
+}
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+};
 
 ;// CONCATENATED MODULE: ./lib/reporters/markdown.js
 
@@ -23206,209 +23901,45 @@ function fitBytes(text, maxBytes) {
     return `${lastNewline > 0 ? cut.slice(0, lastNewline) : ''}${note}`;
 }
 
-;// CONCATENATED MODULE: ./lib/reporters/sarif.js
-
-
-/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
-const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
-const FINGERPRINT_KEY = 'controlgate/v1';
+;// CONCATENATED MODULE: ./lib/reporters/sarif-anchor.js
 /**
- * Where a repository-level finding (no file) is placed. GitHub code scanning rejects the whole upload
- * when a result has no location (`locations: []` -> "expected at least one location") or an empty
- * `uri`, and the upload action validates `uri` as a URI reference. A result on a path that does not
- * exist in the repository is accepted and listed without a code preview (OpenSSF Scorecard has shipped
- * this for years), so repository-level findings point at a fixed, valid, obviously-not-a-file relative
- * URI on line 1. It never matches a diff line, so it is never annotated on a pull request.
+ * Where SARIF places a finding about the repository as a whole (a missing SECURITY.md, a setting).
+ * Code scanning needs a file for every result and shows a path that does not exist as a missing
+ * file, so such findings point at a real file that says something about the policy: the
+ * declarations, else the configuration, else the workflow that runs the gate, else a file at the top
+ * of the checked directory. The choice needs the file system; the file system is asked through
+ * callbacks, so this stays a pure function the Action and the CLI share.
  */
-const REPOSITORY_URI = '(repository)';
-/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '1.0',
-};
-/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
-function sarifLevel(severity) {
-    return severity === 'critical' || severity === 'high'
-        ? 'error'
-        : severity === 'medium'
-            ? 'warning'
-            : 'note';
+
+/** Files at the top of a tree that say what the tree is, preferred over any other file there. */
+const README = /^(readme|license|licence|copying)(\.[a-z0-9]+)?$/i;
+/**
+ * The file repository-level findings point at, as a path from the repository's root (`prefix` is
+ * where the checked directory lies in it, e.g. `services/api/`). Falls back to the declarations
+ * file's configured path only when the checked directory holds no file at all.
+ */
+function sarifRepositoryFile(report, prefix, probe) {
+    const inTree = [report.policy.controls, report.settings.config].filter((f) => typeof f === 'string' && isInside(f));
+    for (const file of inTree)
+        if (probe.exists(file))
+            return prefix + file;
+    if (probe.workflow)
+        return probe.workflow;
+    const top = [...probe.rootFiles()].sort();
+    const chosen = top.find((f) => README.test(f)) ?? top[0];
+    return prefix + (chosen ?? report.settings.controls);
 }
-/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
-function renderSarif(report, options = {}) {
-    const prefix = options.pathPrefix ?? '';
-    const titles = controlTitles(report);
-    const rules = report.rules.map((r) => descriptor(r, titles));
-    const index = new Map(report.rules.map((r, i) => [r.id, i]));
-    // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
-    for (const f of report.findings) {
-        if (!index.has(f.ruleId)) {
-            index.set(f.ruleId, rules.length);
-            rules.push(descriptor(ruleFromFinding(f), titles));
-        }
-    }
-    return {
-        $schema: SARIF_SCHEMA,
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: report.tool.name,
-                        version: report.tool.version,
-                        semanticVersion: report.tool.version,
-                        informationUri: report.tool.informationUri,
-                        rules,
-                    },
-                },
-                invocations: [
-                    {
-                        executionSuccessful: report.errors.length === 0,
-                        toolExecutionNotifications: report.errors.map((e) => {
-                            const i = index.get(e.ruleId);
-                            return {
-                                level: 'error',
-                                message: { text: escapeSarifText(escape_multiLine(`${e.ruleId}: ${e.message}`)) },
-                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
-                            };
-                        }),
-                    },
-                ],
-                columnKind: 'utf16CodeUnits',
-                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix)),
-            },
-        ],
-    };
+/** A relative POSIX path that stays inside the checked directory. */
+function isInside(file) {
+    return !external_node_path_.posix.isAbsolute(file) && !file.startsWith('../') && file !== '..' && !/^[A-Za-z]:/.test(file);
 }
-/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
-function renderSarifString(report, options = {}) {
-    return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
-}
-function descriptor(r, titles) {
-    const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
-    const text = [
-        r.rationale,
-        r.remediation && `Remediation: ${r.remediation}`,
-        `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
-        `Documentation: ${r.helpUri}`,
-    ].filter(Boolean);
-    const markdown = [
-        r.rationale && escapeMarkdown(r.rationale),
-        r.remediation && `**Remediation:** ${escapeMarkdown(r.remediation)}`,
-        `**ISO/IEC 27002:2022 controls:** ${controls.map(escapeMarkdown).join('; ')}`,
-        `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
-    ].filter(Boolean);
-    return {
-        id: r.id,
-        name: pascalCase(r.id),
-        shortDescription: { text: escape_singleLine(r.title) },
-        fullDescription: { text: escape_multiLine(r.rationale || r.title) },
-        help: { text: escape_multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
-        helpUri: r.helpUri,
-        defaultConfiguration: { level: sarifLevel(r.severity) },
-        properties: {
-            // GitHub only shows security-severity for rules tagged "security".
-            tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
-            'security-severity': SECURITY_SEVERITY[r.severity],
-        },
-    };
-}
-function result(f, ruleIndex, prefix) {
-    const out = {
-        ruleId: f.ruleId,
-        ruleIndex,
-        level: sarifLevel(f.severity),
-        message: { text: escapeSarifText(escape_multiLine(f.message)) },
-        locations: [sarif_location(f, prefix)],
-        partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-        properties: {
-            controls: [...f.controls],
-            status: f.status,
-            severity: f.severity,
-            confidence: f.confidence,
-            blocking: f.blocking,
-        },
-    };
-    if (f.isNew !== undefined)
-        out.properties.isNew = f.isNew;
-    if (f.status === 'excepted' || f.status === 'ignored') {
-        out.suppressions = [
-            {
-                kind: f.status === 'excepted' ? 'external' : 'inSource',
-                status: 'accepted',
-                justification: justification(f),
-            },
-        ];
-    }
-    return out;
-}
-/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
-function justification(f) {
-    const e = f.exception;
-    if (!e)
-        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
-    const where = `${e.location.path}:${e.location.startLine}`;
-    if (e.kind === 'inline-ignore')
-        return escape_singleLine(`Ignored inline at ${where}: ${e.reason}`);
-    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
-    return escape_singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
-}
-function sarif_location(f, prefix) {
-    const loc = f.location;
-    if (!loc) {
-        return {
-            physicalLocation: {
-                artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
-                region: { startLine: 1 },
-            },
-        };
-    }
-    const region = { startLine: loc.startLine };
-    if (loc.startColumn !== undefined)
-        region.startColumn = loc.startColumn;
-    if (loc.endLine !== undefined)
-        region.endLine = loc.endLine;
-    // controlgate's endColumn is inclusive; SARIF's is the column after the region.
-    if (loc.endColumn !== undefined)
-        region.endColumn = loc.endColumn + 1;
-    return {
-        physicalLocation: {
-            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
-            region,
-        },
-    };
-}
-/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
-function encodePath(path) {
-    return path
-        .split('/')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-}
-function ruleFromFinding(f) {
-    return {
-        id: f.ruleId,
-        title: f.title,
-        severity: f.severity,
-        controls: [...f.controls],
-        rationale: '',
-        remediation: f.remediation,
-        helpUri: f.helpUri,
-        source: 'unknown',
-        result: 'fail',
-        findings: 0,
-    };
-}
-function pascalCase(id) {
-    return id
-        .split(/[^A-Za-z0-9]+/)
-        .filter(Boolean)
-        .map((w) => w[0].toUpperCase() + w.slice(1))
-        .join('');
+/**
+ * The workflow file of a `GITHUB_WORKFLOW_REF` value (`owner/repo/.github/workflows/ci.yml@refs/heads/main`),
+ * as a path from the repository's root, or undefined when the value does not have that shape.
+ */
+function workflowFromRef(ref) {
+    const match = /^[^/]+\/[^/]+\/(\.github\/workflows\/[^@]+)@/.exec(ref ?? '');
+    return match?.[1];
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/text.js
@@ -23420,16 +23951,7 @@ function pascalCase(id) {
 
 
 
-const SGR = {
-    bold: '1',
-    dim: '2',
-    red: '31',
-    green: '32',
-    yellow: '33',
-    magenta: '35',
-    cyan: '36',
-    gray: '90',
-};
+
 const SEVERITY_STYLE = {
     critical: 'magenta',
     high: 'red',
@@ -23448,11 +23970,18 @@ const VERDICT_STYLE = {
 /**
  * Renders the terminal report: header, then one section per control that has something to say
  * (gaps first: verdict, declared status, why, its findings), the other controls by verdict, policy
- * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR) only when
- * `options.color` is true.
+ * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR, from
+ * `node:util`'s styleText) only when `options.color` is true: the caller has decided for its stream.
+ * `compact` gives one line per finding; `blockingOnly` lists only the findings that fail the gate;
+ * either way each rule's fix is said once, in a list after the findings, not under every finding.
  */
 function renderText(report, options = {}) {
-    const paint = (style, s) => options.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s;
+    const paint = (style, s) => options.color ? (0,external_node_util_namespaceObject.styleText)(style, s, { validateStream: false }) : s;
+    const layout = {
+        compact: options.compact === true,
+        blockingOnly: options.blockingOnly === true,
+        fixesOnce: options.compact === true || options.blockingOnly === true,
+    };
     const titles = controlTitles(report);
     const out = [];
     out.push(paint('bold', `${report.tool.name} ${escapeControls(report.tool.version)}`));
@@ -23467,9 +23996,11 @@ function renderText(report, options = {}) {
     for (const w of report.policy.warnings)
         out.push(paint('red', `warning: ${escape_singleLine(w)}`));
     out.push('');
-    out.push(...controlSections(report, titles, paint));
+    out.push(...controlSections(report, titles, paint, layout));
+    if (layout.fixesOnce)
+        out.push(...fixesSection(report, paint, layout));
     out.push(...otherControls(report, paint));
-    out.push(...policyChangesSection(report, paint));
+    out.push(...policyChangesSection(report, paint, layout));
     if (report.policy.notices.length > 0) {
         out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${escape_singleLine(n)}`), '');
     }
@@ -23481,6 +24012,10 @@ function renderText(report, options = {}) {
         }
     }
     return `${out.join('\n')}\n`;
+}
+/** The findings a layout lists in the control sections (policy changes have their own). */
+function listed(report, layout) {
+    return report.findings.filter((f) => f.ruleId !== POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking));
 }
 function policyLine(report) {
     const file = report.policy.controls
@@ -23496,12 +24031,10 @@ function policyLine(report) {
  * under the control where it matters most (see homeControl); its other controls are named under it.
  * Policy changes have their own section.
  */
-function controlSections(report, titles, paint) {
+function controlSections(report, titles, paint, layout) {
     const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
     const groups = new Map();
-    for (const f of report.findings) {
-        if (f.ruleId === POLICY_CHANGE_RULE)
-            continue;
+    for (const f of listed(report, layout)) {
         const key = homeControl(f, verdicts);
         const list = groups.get(key);
         if (list)
@@ -23509,10 +24042,20 @@ function controlSections(report, titles, paint) {
         else
             groups.set(key, [f]);
     }
-    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable');
+    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) ||
+        (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
+        (c.verdict === 'unverifiable' && !layout.blockingOnly));
     if (shown.length === 0 && report.findings.length === 0)
         return [paint('green', 'No findings.'), ''];
     const out = [paint('dim', '! marks a finding that fails the gate'), ''];
+    if (layout.blockingOnly) {
+        const left = report.findings.filter((f) => !f.blocking).length;
+        const note = left === 1 ? '1 finding that does not block is' : `${left} findings that do not block are`;
+        if (left > 0)
+            out.push(paint('dim', `${note} not listed`), '');
+        if (shown.length === 0)
+            out.push(paint('green', 'No finding fails the gate.'), '');
+    }
     const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
     const indent = ' '.repeat(sevWidth + 4);
     for (const c of shown) {
@@ -23522,7 +24065,7 @@ function controlSections(report, titles, paint) {
         out.push(`${paint('bold', `${escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count})`)}`);
         for (const r of c.reasons)
             out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
-        if (c.findings > list.length) {
+        if (c.findings > list.length && !layout.blockingOnly) {
             const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
             const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
             out.push(`    ${paint('dim', `(${escape_plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
@@ -23536,6 +24079,8 @@ function controlSections(report, titles, paint) {
                 (unsure ? paint('dim', ` (${unsure})`) : '');
             const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
             out.push(`${mark} ${sev}  ${where}  ${escape_singleLine(f.message)}  ${rule}${status}`);
+            if (layout.compact)
+                continue;
             if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
                 out.push(`${indent}${paint('dim', `lines ${f.location.startLine}-${f.location.endLine}`)}`);
             }
@@ -23546,6 +24091,8 @@ function controlSections(report, titles, paint) {
             }
             if (f.exception)
                 out.push(`${indent}${paint('dim', `${exceptionLine(f.exception)}`)}`);
+            if (layout.fixesOnce)
+                continue;
             if (f.status === 'open' && f.remediation)
                 out.push(`${indent}fix:  ${escape_singleLine(f.remediation)}`);
             out.push(`${indent}${paint('dim', `help: ${escapeControls(f.helpUri)}`)}`);
@@ -23577,8 +24124,33 @@ function otherControls(report, paint) {
     out.push('');
     return out;
 }
-function policyChangesSection(report, paint) {
-    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+/** Each rule with open findings listed above, once: how many, its fix and its documentation. */
+function fixesSection(report, paint, layout) {
+    const byRule = new Map();
+    for (const f of listed(report, layout)) {
+        if (f.status !== 'open')
+            continue;
+        const list = byRule.get(f.ruleId);
+        if (list)
+            list.push(f);
+        else
+            byRule.set(f.ruleId, [f]);
+    }
+    if (byRule.size === 0)
+        return [];
+    const out = [paint('bold', `Fixes (${escape_plural(byRule.size, 'rule')})`)];
+    for (const [ruleId, list] of byRule) {
+        const first = list[0];
+        out.push(`  ${paint('bold', escapeControls(ruleId))}  ${paint('dim', `(${escape_plural(list.length, 'finding')})`)}`);
+        if (first.remediation)
+            out.push(`    fix:  ${escape_singleLine(first.remediation)}`);
+        out.push(`    ${paint('dim', `help: ${escapeControls(first.helpUri)}`)}`);
+    }
+    out.push('');
+    return out;
+}
+function policyChangesSection(report, paint, layout) {
+    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking));
     if (changes.length === 0)
         return [];
     const out = [paint('bold', `Policy changes (${changes.length}, need review)`)];
@@ -23619,7 +24191,130 @@ function summarySection(report, paint) {
 
 
 
+
+
+
+
+;// CONCATENATED MODULE: ./lib/cli/aggregate.js
+/**
+ * `controlgate aggregate <report.json|dir>...`: many repositories' JSON reports (as the org-check
+ * workflow downloads them) folded into one organisation summary. A repository is named by its report's
+ * path: a file argument by its name without `.json`; a file found under a directory argument by its
+ * path from that directory (`reports/acme/payments.json` under `reports` is `acme/payments`).
+ */
+
+
+
+
+
+
+/** Output formats of `aggregate`. */
+const AGGREGATE_FORMATS = ['markdown', 'json', 'sarif'];
+/** Largest report read (a report of 100,000 findings is about 60 MB). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+/** Directory levels searched under a directory argument. */
+const MAX_DEPTH = 8;
+/** Reads the reports named by `inputs` and renders the organisation summary in `format`. */
+function aggregate(inputs, format) {
+    const chosen = (format ?? 'markdown');
+    if (!AGGREGATE_FORMATS.includes(chosen)) {
+        throw new UsageError(`aggregate --format must be one of ${AGGREGATE_FORMATS.join(', ')}; got "${format}"${didYouMean(chosen, AGGREGATE_FORMATS)}`);
+    }
+    if (inputs.length === 0) {
+        throw new UsageError('aggregate needs JSON reports or directories holding them, e.g. `aggregate reports/`');
+    }
+    const files = inputs.flatMap(reportFiles);
+    const reports = [];
+    const skipped = [];
+    const seen = new Map();
+    for (const f of files) {
+        const report = readReport(f);
+        if (!report) {
+            skipped.push(f.file);
+            continue;
+        }
+        const before = seen.get(f.name);
+        if (before) {
+            throw new UsageError(`${f.file} and ${before} both stand for the repository "${f.name}"; rename one`);
+        }
+        seen.set(f.name, f.file);
+        reports.push({ name: f.name, report });
+    }
+    if (reports.length === 0) {
+        throw new UsageError(`no controlgate JSON report found in ${inputs.join(', ')}`);
+    }
+    const summary = aggregateReports(reports);
+    const text = chosen === 'json'
+        ? renderAggregateJson(summary)
+        : chosen === 'sarif'
+            ? `${JSON.stringify(renderAggregateSarif(reports), null, 2)}\n`
+            : renderAggregateMarkdown(summary);
+    return { text, reports: reports.length, failed: summary.summary.failed, skipped };
+}
+function reportFiles(input) {
+    let stat;
+    try {
+        stat = (0,external_node_fs_.lstatSync)(input);
+    }
+    catch {
+        throw new UsageError(`aggregate: no such file or directory: ${input}`);
+    }
+    if (stat.isFile())
+        return [{ name: external_node_path_.basename(input).replace(/\.json$/i, ''), file: input, found: false }];
+    if (!stat.isDirectory())
+        throw new UsageError(`aggregate: not a file or directory: ${input}`);
+    const out = [];
+    const walk = (dir, rel, depth) => {
+        if (depth > MAX_DEPTH)
+            return;
+        const entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+        for (const e of entries) {
+            // Symbolic links are never followed: an artifact cannot point the summary at other files.
+            const relPath = rel ? `${rel}/${e.name}` : e.name;
+            if (e.isDirectory())
+                walk(external_node_path_.join(dir, e.name), relPath, depth + 1);
+            else if (e.isFile() && /\.json$/i.test(e.name)) {
+                out.push({ name: relPath.replace(/\.json$/i, ''), file: external_node_path_.join(dir, e.name), found: true });
+            }
+        }
+    };
+    walk(input, '', 0);
+    return out;
+}
+/** The report in `f`, validated against the published schema; undefined for a found non-report. */
+function readReport(f) {
+    const size = (0,external_node_fs_.lstatSync)(f.file).size;
+    if (size > MAX_REPORT_BYTES) {
+        throw new UsageError(`${f.file}: ${size} bytes is more than a report can hold (${MAX_REPORT_BYTES})`);
+    }
+    let value;
+    try {
+        value = JSON.parse((0,external_node_fs_.readFileSync)(f.file, 'utf8'));
+    }
+    catch (err) {
+        if (f.found)
+            return undefined;
+        throw new UsageError(`${f.file}: not JSON (${err.message})`);
+    }
+    const tool = value?.tool;
+    if (tool?.name !== 'controlgate') {
+        if (f.found)
+            return undefined;
+        throw new UsageError(`${f.file}: not a controlgate JSON report (check --format json writes one)`);
+    }
+    const problems = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('report.schema.json'), value);
+    if (problems.length > 0) {
+        const first = problems
+            .slice(0, 3)
+            .map((p) => (0,validate/* formatProblem */.Vw)(f.file, p))
+            .join('; ');
+        throw new UsageError(`${first}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}: the report does not match schemas/report.schema.json (written by another controlgate version?)`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/commands.js
+
 
 
 
@@ -23713,7 +24408,8 @@ function explainCommand(id, options) {
     if (/^a?\.?\d+\.\d+\.\d+$/i.test(id) && old.length === 0) {
         throw new UsageError(`${id} is an ISO/IEC 27001:2013 id with no technological (8.x) successor; it maps to an organisational, people or physical control`);
     }
-    throw new UsageError(`no rule or control with id "${id}" (see \`controlgate rules\` and \`controlgate controls\`)`);
+    const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
+    throw new UsageError(`no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`);
 }
 function resolveControl(id) {
     const direct = getControl(id);
@@ -23754,7 +24450,246 @@ function ruleJson(r) {
     };
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:tty"
+const external_node_tty_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
+;// CONCATENATED MODULE: ./lib/core/workspace/probe.js
+
+
+/**
+ * A {@link DirectoryProbe} over `root` on disk. Symbolic links count as absent (their target is
+ * never looked at), and paths that leave `root` are refused, as everywhere else in controlgate.
+ */
+function directoryProbe(dir) {
+    const root = external_node_path_.resolve(dir);
+    return {
+        exists(file) {
+            const abs = external_node_path_.resolve(root, ...file.split('/'));
+            if (abs !== root && !abs.startsWith(root.endsWith(external_node_path_.sep) ? root : root + external_node_path_.sep))
+                return false;
+            try {
+                return (0,external_node_fs_.lstatSync)(abs).isFile();
+            }
+            catch {
+                return false;
+            }
+        },
+        rootFiles() {
+            try {
+                return (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })
+                    .filter((e) => e.isFile())
+                    .map((e) => e.name)
+                    .sort();
+            }
+            catch {
+                return [];
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/cli/format.js
+/**
+ * `check --format`: which reporter renders the report, and whether the terminal gets colours. Kept
+ * apart from main.ts so adding a format touches one table.
+ */
+
+
+
+
+
+
+
+
+
+/** The report formats of `check --format`. */
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv'];
+/** The format named by `--format` (default text); a usage error, with a suggestion, otherwise. */
+function parseFormat(value) {
+    const format = value ?? 'text';
+    if (FORMATS.includes(format))
+        return format;
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${value}"${didYouMean(format, FORMATS)}`);
+}
+/** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
+function renderReport(report, format, dir, layout, started) {
+    switch (format) {
+        case 'json':
+            return renderJson(report);
+        case 'sarif': {
+            // Code scanning reads paths from the repository's root, and needs a real file for findings
+            // about the repository as a whole.
+            const pathPrefix = GitRepository.open(dir)?.prefix ?? '';
+            const repositoryFile = sarifRepositoryFile(report, pathPrefix, directoryProbe(dir));
+            return renderSarifString(report, { pathPrefix, repositoryFile });
+        }
+        case 'markdown':
+            return renderMarkdown(report);
+        case 'junit':
+            return renderJunit(report, { timestamp: started, hostname: (0,external_node_os_.hostname)() });
+        case 'csv':
+            return renderCsv(report);
+        default:
+            return renderText(report, {
+                color: layout.color,
+                ...(layout.compact ? { compact: true } : {}),
+                ...(layout.blockingOnly ? { blockingOnly: true } : {}),
+            });
+    }
+}
+/**
+ * Whether the text report on stdout gets colours: `--color`/`--no-color` decide; a report written
+ * to a file never does; otherwise Node's `styleText` decides for the stream, as every Node tool
+ * does: `FORCE_COLOR` (1, 2, 3 or empty: on; 0: off) wins, then `NO_COLOR`, `NODE_DISABLE_COLORS`
+ * and `TERM=dumb` turn colours off, and otherwise a terminal gets them.
+ */
+function useColor(flags, stream) {
+    if (flags['no-color'])
+        return false;
+    if (flags.color)
+        return true;
+    if (flags.output)
+        return false;
+    return (0,external_node_util_namespaceObject.styleText)('red', '.', { stream }) !== '.';
+}
+/**
+ * A stand-in for stdout when the CLI runs with injected streams (tests, embedding): a sink that is,
+ * or is not, a terminal, whose colour depth is Node's own reading of the environment.
+ */
+function standInStream(isTTY) {
+    const stream = new external_node_stream_namespaceObject.Writable({
+        write(_chunk, _encoding, done) {
+            done();
+        },
+    });
+    if (isTTY)
+        Object.assign(stream, { isTTY: true, getColorDepth: external_node_tty_namespaceObject.WriteStream.prototype.getColorDepth });
+    return stream;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/progress.js
+/**
+ * A progress line on stderr for checks that take a while: drawn only on a terminal, only once the run
+ * has lasted `delayMs` (2 s by default, so quick runs print nothing extra), redrawn every second in
+ * place, and erased before anything else is written to stderr and when the run ends.
+ */
+
+/** Carriage return, then erase the whole line (ECMA-48 EL 2). */
+const ERASE = '\r\u001b[2K';
+const NONE = { phase() { }, clear() { }, stop() { } };
+/** Starts the progress line (a no-op off a terminal). */
+function startProgress(options) {
+    if (!options.enabled)
+        return NONE;
+    const now = options.now ?? Date.now;
+    const started = now();
+    let phase = '';
+    let drawn = false;
+    let stopped = false;
+    let ticker;
+    const draw = () => {
+        if (stopped)
+            return;
+        const seconds = Math.floor((now() - started) / 1000);
+        const what = phase ? `: ${escapeControls(phase)}` : '';
+        options.write(`${ERASE}controlgate: ${escapeControls(options.label)}${what} (${seconds} s)`);
+        drawn = true;
+    };
+    const begin = () => {
+        draw();
+        ticker = setInterval(draw, 1000);
+        ticker.unref();
+    };
+    const delay = options.delayMs ?? 2000;
+    let waiting;
+    if (delay <= 0)
+        begin();
+    else {
+        waiting = setTimeout(begin, delay);
+        waiting.unref();
+    }
+    const clear = () => {
+        if (!drawn)
+            return;
+        options.write(ERASE);
+        drawn = false;
+    };
+    return {
+        phase(text) {
+            phase = text;
+        },
+        clear,
+        stop() {
+            clear();
+            stopped = true;
+            if (waiting)
+                clearTimeout(waiting);
+            if (ticker)
+                clearInterval(ticker);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/cli/suggest.js
+/**
+ * Answers to command lines the CLI cannot run: a short usage line and a pointer to `--help` instead
+ * of Node's argument-parser text, with a suggestion when the typed name is close to a real one.
+ */
+
+/** The commands, in the order `--help` lists them. */
+const COMMANDS = ['check', 'init', 'rules', 'controls', 'explain', 'aggregate'];
+/** One usage line per command: what a person needs to retype the command correctly. */
+const USAGE_LINES = {
+    check: 'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv] [--output file] [options]',
+    init: 'controlgate init [dir] [--controls file]',
+    rules: 'controlgate rules [--kinds] [--json] [--rules dir]',
+    controls: 'controlgate controls [--json] [--rules dir]',
+    explain: 'controlgate explain <rule-id|control-id> [--json]',
+    aggregate: 'controlgate aggregate <report.json|dir>... [--format markdown|json|sarif] [--output file]',
+};
+/** The short usage of `command` (or of the CLI), with the pointer to the full help. */
+function shortUsage(command) {
+    const line = (command && USAGE_LINES[command]) ?? `controlgate <${COMMANDS.join('|')}> [options]`;
+    return `usage: ${line}\nRun \`controlgate --help\` for every command and option.`;
+}
+/** `unknown command "chek" (did you mean check?)` and the usage. */
+function unknownCommand(command) {
+    return `unknown command "${command}"${didYouMean(command, COMMANDS)}\n${shortUsage()}`;
+}
+/**
+ * The message for an error of `node:util` parseArgs (`ERR_PARSE_ARGS_*`), in controlgate's words:
+ * what is wrong with which option, a suggestion for a mistyped one, and the command's usage.
+ * `options` are the long option names the CLI knows (without dashes).
+ */
+function argumentError(err, argv, options) {
+    const command = argv.find((a) => !a.startsWith('-'));
+    const usage = shortUsage(command && USAGE_LINES[command] ? command : undefined);
+    // Node names the option in quotes: '--frmat', '--format <value>', '-o, --output <value>'.
+    const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+    const named = /--[^\s,<=]+/.exec(quoted)?.[0] ?? /-[^\s,<=]+/.exec(quoted)?.[0] ?? '';
+    switch (err.code) {
+        case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+            const hint = named.startsWith('--')
+                ? didYouMean(named, options.map((o) => `--${o}`))
+                : '';
+            return `unknown option ${named}${hint}\n${usage}`;
+        }
+        case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+            return /argument missing/.test(err.message)
+                ? `option ${named} needs a value\n${usage}`
+                : `option ${named} takes no value\n${usage}`;
+        default:
+            return `${err.message}\n${usage}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/main.js
+
+
+
 
 
 
@@ -23769,7 +24704,6 @@ function ruleJson(r) {
 
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
-const FORMATS = ['text', 'json', 'sarif', 'markdown'];
 const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
 
 Usage:
@@ -23778,9 +24712,11 @@ Usage:
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
+  controlgate aggregate <report.json|dir>...
+                              one organisation summary from many repositories' JSON reports
 
 Options for check:
-  --format <f>      text | json | sarif | markdown (default: text)
+  --format <f>      ${FORMATS.join(' | ')} (default: text)
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
@@ -23802,10 +24738,19 @@ Options for check:
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
   --verbose         print what the check does (index, threads) on stderr
-  --color/--no-color  force or disable colours in the text report (default: on for a terminal)
+  --compact         text: one line per finding, each rule's fix once after the findings
+  --blocking-only   text: list only the findings that fail the gate (the others are counted)
+  --color/--no-color  force or disable colours in the text report (default: on for a terminal;
+                    FORCE_COLOR and NO_COLOR are honoured)
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
+
+Options for aggregate (a repository is named by its report's path, e.g. reports/acme/api.json
+under reports/ is acme/api):
+  --format <f>      ${AGGREGATE_FORMATS.join(' | ')} (default: markdown)
+  --output <file>   write the summary to a file instead of stdout
+  --fail-on-gate    exit 1 when a repository's gate failed
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -23817,6 +24762,8 @@ const processIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    stdoutStream: process.stdout,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 async function main(argv, io = processIo, options = {}) {
@@ -23824,7 +24771,11 @@ async function main(argv, io = processIo, options = {}) {
         return await dispatch(argv, io, options);
     }
     catch (err) {
-        if (err instanceof UsageError || isArgError(err)) {
+        if (isArgError(err)) {
+            io.stderr(`controlgate: ${argumentError(err, argv, Object.keys(CLI_OPTIONS))}\n`);
+            return EXIT.usage;
+        }
+        if (err instanceof UsageError) {
             io.stderr(`controlgate: ${err.message}\n`);
             return EXIT.usage;
         }
@@ -23832,37 +24783,42 @@ async function main(argv, io = processIo, options = {}) {
         return EXIT.internal;
     }
 }
+/** Every option of every command (parseArgs needs one table). */
+const CLI_OPTIONS = {
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    config: { type: 'string', short: 'c' },
+    rules: { type: 'string', multiple: true },
+    rule: { type: 'string', multiple: true },
+    'fail-on': { type: 'string' },
+    'fail-on-confidence': { type: 'string' },
+    persona: { type: 'string' },
+    controls: { type: 'string' },
+    base: { type: 'string' },
+    gate: { type: 'string' },
+    scan: { type: 'string' },
+    'fail-on-gap': { type: 'boolean' },
+    'no-fail-on-gap': { type: 'boolean' },
+    'require-declarations': { type: 'string' },
+    'default-branch': { type: 'string' },
+    jobs: { type: 'string' },
+    verbose: { type: 'boolean' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    compact: { type: 'boolean' },
+    'blocking-only': { type: 'boolean' },
+    'fail-on-gate': { type: 'boolean' },
+    json: { type: 'boolean' },
+    kinds: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+};
 async function dispatch(argv, io, options) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
         args: argv,
         allowPositionals: true,
         strict: true,
-        options: {
-            format: { type: 'string' },
-            output: { type: 'string', short: 'o' },
-            config: { type: 'string', short: 'c' },
-            rules: { type: 'string', multiple: true },
-            rule: { type: 'string', multiple: true },
-            'fail-on': { type: 'string' },
-            'fail-on-confidence': { type: 'string' },
-            persona: { type: 'string' },
-            controls: { type: 'string' },
-            base: { type: 'string' },
-            gate: { type: 'string' },
-            scan: { type: 'string' },
-            'fail-on-gap': { type: 'boolean' },
-            'no-fail-on-gap': { type: 'boolean' },
-            'require-declarations': { type: 'string' },
-            'default-branch': { type: 'string' },
-            jobs: { type: 'string' },
-            verbose: { type: 'boolean' },
-            color: { type: 'boolean' },
-            'no-color': { type: 'boolean' },
-            json: { type: 'boolean' },
-            kinds: { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-            version: { type: 'boolean', short: 'v' },
-        },
+        options: CLI_OPTIONS,
     });
     if (values.version) {
         io.stdout(`${VERSION}\n`);
@@ -23898,28 +24854,54 @@ async function dispatch(argv, io, options) {
             io.stdout(explainCommand(id, { json: Boolean(values.json), ruleDirs: extraRuleDirs }));
             return EXIT.passed;
         }
+        case 'aggregate': {
+            const result = aggregate(rest, values.format);
+            if (values.output) {
+                writeOutput(values.output, result.text);
+                io.stderr(`controlgate: ${result.reports} reports, ${result.failed} failed the gate; ${values.format ?? 'markdown'} summary written to ${values.output}\n`);
+            }
+            else {
+                io.stdout(result.text);
+            }
+            for (const file of result.skipped)
+                io.stderr(`controlgate: skipped ${file}: not a controlgate JSON report\n`);
+            return values['fail-on-gate'] && result.failed > 0 ? EXIT.gateFailed : EXIT.passed;
+        }
         default:
-            throw new UsageError(`unknown command "${command}" (try --help)`);
+            throw new UsageError(unknownCommand(command));
     }
 }
 async function check(dir, values, io, options) {
-    const format = (values.format ?? 'text');
-    if (!FORMATS.includes(format)) {
-        throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
-    }
+    const started = new Date();
+    const format = parseFormat(values.format);
     const failOn = parseFailOn(values['fail-on']);
     const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
     const persona = parseChoice('--persona', values.persona, PERSONAS);
     const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
     const jobs = parseJobs(values.jobs);
     const threads = options.workerScript ? (0,slices/* sliceThreads */.s_)(options.workerScript, jobs) : undefined;
-    const logger = {
-        debug: values.verbose ? (m) => io.stderr(`debug: ${m}\n`) : () => { },
-        info() { },
-        warning: (m) => io.stderr(`warning: ${m}\n`),
-        error: (m) => io.stderr(`error: ${m}\n`),
-    };
     const change = await changeOptions(dir, values);
+    const progress = startProgress({
+        write: io.stderr,
+        enabled: io.stderrIsTTY === true,
+        label: `checking ${dir}`,
+        ...(options.progressDelayMs !== undefined ? { delayMs: options.progressDelayMs } : {}),
+    });
+    // Anything else on stderr first erases the progress line, so the two never share a line.
+    const stderr = (text) => {
+        progress.clear();
+        io.stderr(text);
+    };
+    const logger = {
+        debug: (m) => {
+            progress.phase(m);
+            if (values.verbose)
+                stderr(`debug: ${m}\n`);
+        },
+        info() { },
+        warning: (m) => stderr(`warning: ${m}\n`),
+        error: (m) => stderr(`error: ${m}\n`),
+    };
     const report = await runCheck({
         root: dir,
         ...(values.config ? { configPath: values.config } : {}),
@@ -23936,21 +24918,11 @@ async function check(dir, values, io, options) {
         ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
         ...(threads ? { threads } : {}),
         logger,
-    });
-    const color = values['no-color']
-        ? false
-        : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
-    const rendered = format === 'json'
-        ? renderJson(report)
-        : format === 'sarif'
-            ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
-            : format === 'markdown'
-                ? renderMarkdown(report)
-                : renderText(report, { color });
+    }).finally(() => progress.stop()); // the report goes out on a clean line
+    const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
+    const rendered = renderReport(report, format, dir, { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true }, started);
     if (values.output) {
-        const out = external_node_path_.resolve(values.output);
-        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(out, rendered);
+        writeOutput(values.output, rendered);
         const gate = report.summary.gate;
         io.stderr(`controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`);
     }
@@ -23958,6 +24930,12 @@ async function check(dir, values, io, options) {
         io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
     }
     return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+/** Writes a report or summary to `file`, creating its directory. */
+function writeOutput(file, text) {
+    const out = external_node_path_.resolve(file);
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(out, text);
 }
 /**
  * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
@@ -35230,7 +36208,7 @@ function packagePath(...parts) {
 
 /***/ }),
 
-/***/ 1155:
+/***/ 7885:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35250,8 +36228,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: defaultJobs, serveJob
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
@@ -35288,7 +36266,7 @@ const WORKER_OLD_SPACE_MB = 96;
 const WORKER_DATA = 'controlgate-slices';
 /** Threads used when none are asked for: one per CPU, at most four (reads contend beyond that). */
 function defaultJobs() {
-    return Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4);
+    return Math.min((0,external_node_os_.availableParallelism)(), 4);
 }
 /**
  * `jobs` threads in all (the engine's own and `jobs - 1` workers), each worker started from
