@@ -14,6 +14,7 @@ import { didYouMean } from '../core/suggest.js';
 import type { Report } from '../core/types.js';
 import { UsageError } from '../core/types.js';
 import { directoryProbe } from '../core/workspace/probe.js';
+import { renderCycloneDx } from '../reporters/cyclonedx.js';
 import {
   renderCsv,
   renderJson,
@@ -23,7 +24,6 @@ import {
   renderText,
   sarifRepositoryFile,
 } from '../reporters/index.js';
-import { renderCycloneDx } from '../reporters/cyclonedx.js';
 
 /** The report formats of `check --format`. */
 export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx'] as const;
