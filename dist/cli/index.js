@@ -11975,6 +11975,1495 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
+/***/ 7091:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*!
+Copyright (c) the purl authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+
+const {
+  PackageURL,
+  PurlComponent,
+  PurlQualifierNames,
+  PurlType
+} = __nccwpck_require__(6686)
+
+module.exports = {
+  PackageURL,
+  PurlComponent,
+  PurlQualifierNames,
+  PurlType
+}
+
+
+/***/ }),
+
+/***/ 3779:
+/***/ ((module) => {
+
+
+
+const LOOP_SENTINEL = 1_000_000
+
+const REUSED_SEARCH_PARAMS = new URLSearchParams()
+
+const REUSED_SEARCH_PARAMS_KEY = '_'
+
+const REUSED_SEARCH_PARAMS_OFFSET = 2 // '_='.length
+
+module.exports = {
+    LOOP_SENTINEL,
+    REUSED_SEARCH_PARAMS,
+    REUSED_SEARCH_PARAMS_KEY,
+    REUSED_SEARCH_PARAMS_OFFSET
+}
+
+
+/***/ }),
+
+/***/ 782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { PurlError } = __nccwpck_require__(616)
+
+const { decodeURIComponent } = globalThis
+
+function decodePurlComponent(comp, encodedURIComponent) {
+    try {
+        return decodeURIComponent(encodedURIComponent)
+    } catch {}
+    throw new PurlError(`unable to decode "${comp}" component`)
+}
+
+module.exports = {
+    decodePurlComponent
+}
+
+
+/***/ }),
+
+/***/ 5954:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const {
+    REUSED_SEARCH_PARAMS,
+    REUSED_SEARCH_PARAMS_KEY,
+    REUSED_SEARCH_PARAMS_OFFSET
+} = __nccwpck_require__(3779)
+const { isObject } = __nccwpck_require__(7018)
+const { isNonEmptyString } = __nccwpck_require__(2764)
+
+const { encodeURIComponent } = globalThis
+
+function encodeNamespace(namespace) {
+    return isNonEmptyString(namespace)
+        ? encodeURIComponent(namespace)
+              .replace(/%3A/g, ':')
+              .replace(/%2F/g, '/')
+        : ''
+}
+
+function encodeQualifierParam(param) {
+    if (isNonEmptyString(param)) {
+        // Param key and value are encoded with `percentEncodeSet` of
+        // 'application/x-www-form-urlencoded' and `spaceAsPlus` of `true`.
+        // https://url.spec.whatwg.org/#urlencoded-serializing
+        REUSED_SEARCH_PARAMS.set(REUSED_SEARCH_PARAMS_KEY, param)
+        return replacePlusSignWithPercentEncodedSpace(
+            REUSED_SEARCH_PARAMS.toString().slice(REUSED_SEARCH_PARAMS_OFFSET)
+        )
+    }
+    return ''
+}
+
+function encodeQualifiers(qualifiers) {
+    if (isObject(qualifiers)) {
+        // Sort this list of qualifier strings lexicographically.
+        const qualifiersKeys = Object.keys(qualifiers).sort()
+        const searchParams = new URLSearchParams()
+        for (let i = 0, { length } = qualifiersKeys; i < length; i += 1) {
+            const key = qualifiersKeys[i]
+            searchParams.set(key, qualifiers[key])
+        }
+        return replacePlusSignWithPercentEncodedSpace(searchParams.toString())
+    }
+    return ''
+}
+
+function encodeSubpath(subpath) {
+    return isNonEmptyString(subpath)
+        ? encodeURIComponent(subpath).replace(/%2F/g, '/')
+        : ''
+}
+
+function encodeVersion(version) {
+    return isNonEmptyString(version)
+        ? encodeURIComponent(version).replace(/%3A/g, ':').replace(/%2B/g, '+')
+        : ''
+}
+
+function replacePlusSignWithPercentEncodedSpace(str) {
+    // Convert plus signs to %20 for better portability.
+    return str.replace(/\+/g, '%20')
+}
+
+module.exports = {
+    encodeNamespace,
+    encodeVersion,
+    encodeQualifiers,
+    encodeQualifierParam,
+    encodeSubpath,
+    encodeURIComponent
+}
+
+
+/***/ }),
+
+/***/ 616:
+/***/ ((module) => {
+
+
+
+function formatPurlErrorMessage(message = '') {
+    const { length } = message
+    let formatted = ''
+    if (length) {
+        // Lower case start of message.
+        const code0 = message.charCodeAt(0)
+        formatted =
+            code0 >= 65 /*'A'*/ || code0 <= 90 /*'Z'*/
+                ? `${message[0].toLowerCase()}${message.slice(1)}`
+                : message
+        // Remove period from end of message.
+        if (
+            length > 1 &&
+            message.charCodeAt(length - 1) === 46 /*'.'*/ &&
+            message.charCodeAt(length - 2) !== 46
+        ) {
+            formatted = formatted.slice(0, -1)
+        }
+    }
+    return `Invalid purl: ${formatted}`
+}
+
+class PurlError extends Error {
+    constructor(message) {
+        super(formatPurlErrorMessage(message))
+    }
+}
+
+module.exports = {
+    formatPurlErrorMessage,
+    PurlError
+}
+
+
+/***/ }),
+
+/***/ 4947:
+/***/ ((module) => {
+
+
+
+function createHelpersNamespaceObject(helpers, options_ = {}) {
+    const { comparator, ...defaults } = { __proto__: null, ...options_ }
+    const helperNames = Object.keys(helpers).sort()
+    const propNames = [
+        ...new Set([...Object.values(helpers)].map(Object.keys).flat())
+    ].sort(comparator)
+    const nsObject = Object.create(null)
+    for (let i = 0, { length } = propNames; i < length; i += 1) {
+        const propName = propNames[i]
+        const helpersForProp = Object.create(null)
+        for (
+            let j = 0, { length: length_j } = helperNames;
+            j < length_j;
+            j += 1
+        ) {
+            const helperName = helperNames[j]
+            const helperValue =
+                helpers[helperName][propName] ?? defaults[helperName]
+            if (helperValue !== undefined) {
+                helpersForProp[helperName] = helperValue
+            }
+        }
+        nsObject[propName] = helpersForProp
+    }
+    return nsObject
+}
+
+module.exports = {
+    createHelpersNamespaceObject
+}
+
+
+/***/ }),
+
+/***/ 6808:
+/***/ ((module) => {
+
+
+
+function isNullishOrEmptyString(value) {
+    return (
+        value === null ||
+        value === undefined ||
+        (typeof value === 'string' && value.length === 0)
+    )
+}
+
+module.exports = {
+    isNullishOrEmptyString
+}
+
+
+/***/ }),
+
+/***/ 4265:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isObject } = __nccwpck_require__(7018)
+const { isBlank } = __nccwpck_require__(2764)
+
+function normalizeName(rawName) {
+    return typeof rawName === 'string' ? rawName.trim() : undefined
+}
+
+function normalizeNamespace(rawNamespace) {
+    return typeof rawNamespace === 'string'
+        ? normalizePath(rawNamespace)
+        : undefined
+}
+
+function normalizePath(pathname, callback) {
+    let collapsed = ''
+    let start = 0
+    // Leading and trailing slashes, i.e. '/', are not significant and should be
+    // stripped in the canonical form.
+    while (pathname.charCodeAt(start) === 47 /*'/'*/) {
+        start += 1
+    }
+    let nextIndex = pathname.indexOf('/', start)
+    if (nextIndex === -1) {
+        return pathname.slice(start)
+    }
+    // Discard any empty string segments by collapsing repeated segment
+    // separator slashes, i.e. '/'.
+    while (nextIndex !== -1) {
+        const segment = pathname.slice(start, nextIndex)
+        if (callback === undefined || callback(segment)) {
+            collapsed =
+                collapsed + (collapsed.length === 0 ? '' : '/') + segment
+        }
+        start = nextIndex + 1
+        while (pathname.charCodeAt(start) === 47) {
+            start += 1
+        }
+        nextIndex = pathname.indexOf('/', start)
+    }
+    const lastSegment = pathname.slice(start)
+    if (
+        lastSegment.length !== 0 &&
+        (callback === undefined || callback(lastSegment))
+    ) {
+        collapsed = collapsed + '/' + lastSegment
+    }
+    return collapsed
+}
+
+function normalizeQualifiers(rawQualifiers) {
+    let qualifiers
+    for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value === 'string' ? value : String(value)
+        const trimmed = strValue.trim()
+        // A key=value pair with an empty value is the same as no key/value
+        // at all for this key.
+        if (trimmed.length === 0) {
+            continue
+        }
+        if (qualifiers === undefined) {
+            qualifiers = { __proto__: null }
+        }
+        // A key is case insensitive. The canonical form is lowercase.
+        qualifiers[key.toLowerCase()] = trimmed
+    }
+    return qualifiers
+}
+
+function normalizeSubpath(rawSubpath) {
+    return typeof rawSubpath === 'string'
+        ? normalizePath(rawSubpath, subpathFilter)
+        : undefined
+}
+
+function normalizeType(rawType) {
+    // The type must NOT be percent-encoded.
+    // The type is case insensitive. The canonical form is lowercase.
+    return typeof rawType === 'string'
+        ? rawType.trim().toLowerCase()
+        : undefined
+}
+
+function normalizeVersion(rawVersion) {
+    return typeof rawVersion === 'string' ? rawVersion.trim() : undefined
+}
+
+function qualifiersToEntries(rawQualifiers) {
+    if (isObject(rawQualifiers)) {
+        return rawQualifiers instanceof URLSearchParams
+            ? rawQualifiers.entries()
+            : Object.entries(rawQualifiers)
+    }
+    return typeof rawQualifiers === 'string'
+        ? new URLSearchParams(rawQualifiers).entries()
+        : Object.entries({})
+}
+
+function subpathFilter(segment) {
+    // When percent-decoded, a segment
+    //   - must not be any of '.' or '..'
+    //   - must not be empty
+    const { length } = segment
+    if (length === 1 && segment.charCodeAt(0) === 46 /*'.'*/) return false
+    if (
+        length === 2 &&
+        segment.charCodeAt(0) === 46 &&
+        segment.charCodeAt(1) === 46
+    ) {
+        return false
+    }
+    return !isBlank(segment)
+}
+
+module.exports = {
+    normalizeName,
+    normalizeNamespace,
+    normalizePath,
+    normalizeQualifiers,
+    normalizeSubpath,
+    normalizeType,
+    normalizeVersion
+}
+
+
+/***/ }),
+
+/***/ 7018:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { LOOP_SENTINEL } = __nccwpck_require__(3779)
+
+function isObject(value) {
+    return value !== null && typeof value === 'object'
+}
+
+function recursiveFreeze(value_) {
+    if (
+        value_ === null ||
+        !(typeof value_ === 'object' || typeof value_ === 'function') ||
+        Object.isFrozen(value_)
+    ) {
+        return value_
+    }
+    const queue = [value_]
+    let { length: queueLength } = queue
+    let pos = 0
+    while (pos < queueLength) {
+        if (pos === LOOP_SENTINEL) {
+            throw new Error(
+                'Detected infinite loop in object crawl of recursiveFreeze'
+            )
+        }
+        const obj = queue[pos++]
+        Object.freeze(obj)
+        if (Array.isArray(obj)) {
+            for (let i = 0, { length } = obj; i < length; i += 1) {
+                const item = obj[i]
+                if (
+                    item !== null &&
+                    (typeof item === 'object' || typeof item === 'function') &&
+                    !Object.isFrozen(item)
+                ) {
+                    queue[queueLength++] = item
+                }
+            }
+        } else {
+            const keys = Reflect.ownKeys(obj)
+            for (let i = 0, { length } = keys; i < length; i += 1) {
+                const propValue = obj[keys[i]]
+                if (
+                    propValue !== null &&
+                    (typeof propValue === 'object' ||
+                        typeof propValue === 'function') &&
+                    !Object.isFrozen(propValue)
+                ) {
+                    queue[queueLength++] = propValue
+                }
+            }
+        }
+    }
+    return value_
+}
+
+module.exports = {
+    isObject,
+    recursiveFreeze
+}
+
+
+/***/ }),
+
+/***/ 6686:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*!
+Copyright (c) the purl authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+
+const { decodePurlComponent } = __nccwpck_require__(782)
+const { isObject, recursiveFreeze } = __nccwpck_require__(7018)
+const { isBlank, isNonEmptyString, trimLeadingSlashes } = __nccwpck_require__(2764)
+
+const { PurlComponent } = __nccwpck_require__(1487)
+const { PurlQualifierNames } = __nccwpck_require__(7197)
+const { PurlType } = __nccwpck_require__(8958)
+const { PurlError } = __nccwpck_require__(616)
+
+class PackageURL {
+    static Component = recursiveFreeze(PurlComponent)
+    static KnownQualifierNames = recursiveFreeze(PurlQualifierNames)
+    static Type = recursiveFreeze(PurlType)
+
+    constructor(
+        rawType,
+        rawNamespace,
+        rawName,
+        rawVersion,
+        rawQualifiers,
+        rawSubpath
+    ) {
+        const type = isNonEmptyString(rawType)
+            ? PurlComponent.type.normalize(rawType)
+            : rawType
+        PurlComponent.type.validate(type, true)
+
+        const namespace = isNonEmptyString(rawNamespace)
+            ? PurlComponent.namespace.normalize(rawNamespace)
+            : rawNamespace
+        PurlComponent.namespace.validate(namespace, true)
+
+        const name = isNonEmptyString(rawName)
+            ? PurlComponent.name.normalize(rawName)
+            : rawName
+        PurlComponent.name.validate(name, true)
+
+        const version = isNonEmptyString(rawVersion)
+            ? PurlComponent.version.normalize(rawVersion)
+            : rawVersion
+        PurlComponent.version.validate(version, true)
+
+        const qualifiers =
+            typeof rawQualifiers === 'string' || isObject(rawQualifiers)
+                ? PurlComponent.qualifiers.normalize(rawQualifiers)
+                : rawQualifiers
+        PurlComponent.qualifiers.validate(qualifiers, true)
+
+        const subpath = isNonEmptyString(rawSubpath)
+            ? PurlComponent.subpath.normalize(rawSubpath)
+            : rawSubpath
+        PurlComponent.subpath.validate(subpath, true)
+
+        this.type = type
+        this.name = name
+        this.namespace = namespace ?? undefined
+        this.version = version ?? undefined
+        this.qualifiers = qualifiers ?? undefined
+        this.subpath = subpath ?? undefined
+
+        const typeHelpers = PurlType[type]
+        if (typeHelpers) {
+            typeHelpers.normalize(this)
+            typeHelpers.validate(this, true)
+        }
+    }
+
+    toString() {
+        const { namespace, name, version, qualifiers, subpath, type } = this
+        let purlStr = `pkg:${PurlComponent.type.encode(type)}/`
+        if (namespace) {
+            purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`
+        }
+        purlStr = `${purlStr}${PurlComponent.name.encode(name)}`
+        if (version) {
+            purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`
+        }
+        if (qualifiers) {
+            purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`
+        }
+        if (subpath) {
+            purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`
+        }
+        return purlStr
+    }
+
+    static fromString(purlStr) {
+        return new PackageURL(...PackageURL.parseString(purlStr))
+    }
+
+    static parseString(purlStr) {
+        // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#how-to-parse-a-purl-string-in-its-components
+        if (typeof purlStr !== 'string') {
+            throw new Error('A purl string argument is required.')
+        }
+        if (isBlank(purlStr)) {
+            return [
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined
+            ]
+        }
+
+        // Split the remainder once from left on ':'.
+        const colonIndex = purlStr.indexOf(':')
+        // Use WHATWG URL to split up the purl string.
+        //   - Split the purl string once from right on '#'
+        //   - Split the remainder once from right on '?'
+        //   - Split the remainder once from left on ':'
+        let url
+        let maybeUrlWithAuth
+        if (colonIndex !== -1) {
+            try {
+                // Since a purl never contains a URL Authority, its scheme
+                // must not be suffixed with double slash as in 'pkg://'
+                // and should use instead 'pkg:'. Purl parsers must accept
+                // URLs such as 'pkg://' and must ignore the '//'
+                const beforeColon = purlStr.slice(0, colonIndex)
+                const afterColon = purlStr.slice(colonIndex + 1)
+                const trimmedAfterColon = trimLeadingSlashes(afterColon)
+                url = new URL(`${beforeColon}:${trimmedAfterColon}`)
+                maybeUrlWithAuth =
+                    afterColon.length === trimmedAfterColon.length
+                        ? url
+                        : new URL(purlStr)
+            } catch (e) {
+                throw new PurlError('failed to parse as URL', {
+                    cause: e
+                })
+            }
+        }
+        // The scheme is a constant with the value "pkg".
+        if (url?.protocol !== 'pkg:') {
+            throw new PurlError('missing required "pkg" scheme component')
+        }
+        // A purl must NOT contain a URL Authority i.e. there is no support for
+        // username, password, host and port components.
+        if (
+            maybeUrlWithAuth.username !== '' ||
+            maybeUrlWithAuth.password !== ''
+        ) {
+            throw new PurlError('cannot contain a "user:pass@host:port"')
+        }
+
+        const { pathname } = url
+        const firstSlashIndex = pathname.indexOf('/')
+        const rawType = decodePurlComponent(
+            'type',
+            firstSlashIndex === -1
+                ? pathname
+                : pathname.slice(0, firstSlashIndex)
+        )
+        if (firstSlashIndex < 1) {
+            return [
+                rawType,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined
+            ]
+        }
+
+        let rawVersion
+        let atSignIndex = pathname.lastIndexOf('@')
+        // Handle unencoded leading '@' characters. This is a small break from
+        // the specification to make parsing more forgiving so that users don't
+        // have to deal with it.
+        if (
+            atSignIndex !== -1 &&
+            pathname.charCodeAt(atSignIndex - 1) === 47 /*'/'*/
+        ) {
+            atSignIndex = -1
+        }
+        const beforeVersion = pathname.slice(
+            rawType.length + 1,
+            atSignIndex === -1 ? pathname.length : atSignIndex
+        )
+        if (atSignIndex !== -1) {
+            // Split the remainder once from right on '@'.
+            rawVersion = decodePurlComponent(
+                'version',
+                pathname.slice(atSignIndex + 1)
+            )
+        }
+
+        let rawNamespace
+        let rawName
+        const lastSlashIndex = beforeVersion.lastIndexOf('/')
+        if (lastSlashIndex === -1) {
+            // Split the remainder once from right on '/'.
+            rawName = decodePurlComponent('name', beforeVersion)
+        } else {
+            // Split the remainder once from right on '/'.
+            rawName = decodePurlComponent(
+                'name',
+                beforeVersion.slice(lastSlashIndex + 1)
+            )
+            // Split the remainder on '/'.
+            rawNamespace = decodePurlComponent(
+                'namespace',
+                beforeVersion.slice(0, lastSlashIndex)
+            )
+        }
+
+        let rawQualifiers
+        const { searchParams } = url
+        if (searchParams.size !== 0) {
+            searchParams.forEach((value) =>
+                decodePurlComponent('qualifiers', value)
+            )
+            // Split the remainder once from right on '?'.
+            rawQualifiers = searchParams
+        }
+
+        let rawSubpath
+        const { hash } = url
+        if (hash.length !== 0) {
+            // Split the purl string once from right on '#'.
+            rawSubpath = decodePurlComponent('subpath', hash.slice(1))
+        }
+
+        return [
+            rawType,
+            rawNamespace,
+            rawName,
+            rawVersion,
+            rawQualifiers,
+            rawSubpath
+        ]
+    }
+}
+
+for (const staticProp of ['Component', 'KnownQualifierNames', 'Type']) {
+    Reflect.defineProperty(PackageURL, staticProp, {
+        ...Reflect.getOwnPropertyDescriptor(PackageURL, staticProp),
+        writable: false
+    })
+}
+
+Reflect.setPrototypeOf(PackageURL.prototype, null)
+
+module.exports = {
+    PackageURL,
+    PurlComponent,
+    PurlQualifierNames,
+    PurlType
+}
+
+
+/***/ }),
+
+/***/ 1487:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const {
+    encodeNamespace,
+    encodeVersion,
+    encodeQualifiers,
+    encodeQualifierParam,
+    encodeSubpath,
+    encodeURIComponent
+} = __nccwpck_require__(5954)
+
+const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
+
+const {
+    normalizeType,
+    normalizeNamespace,
+    normalizeName,
+    normalizeVersion,
+    normalizeQualifiers,
+    normalizeSubpath
+} = __nccwpck_require__(4265)
+
+const { localeCompare, isNonEmptyString } = __nccwpck_require__(2764)
+
+const {
+    validateType,
+    validateNamespace,
+    validateName,
+    validateVersion,
+    validateQualifiers,
+    validateQualifierKey,
+    validateSubpath
+} = __nccwpck_require__(3206)
+
+const PurlComponentEncoder = (comp) =>
+    isNonEmptyString(comp) ? encodeURIComponent(comp) : ''
+
+const PurlComponentStringNormalizer = (comp) =>
+    typeof comp === 'string' ? comp : undefined
+
+const PurlComponentValidator = (_comp, _throws) => true
+
+const componentSortOrderLookup = {
+    __proto__: null,
+    type: 0,
+    namespace: 1,
+    name: 2,
+    version: 3,
+    qualifiers: 4,
+    qualifierKey: 5,
+    qualifierValue: 6,
+    subpath: 7
+}
+
+function componentSortOrder(comp) {
+    return componentSortOrderLookup[comp] ?? comp
+}
+
+function componentComparator(compA, compB) {
+    return localeCompare(componentSortOrder(compA), componentSortOrder(compB))
+}
+
+module.exports = {
+    // Rules for each purl component:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#rules-for-each-purl-component
+    PurlComponent: createHelpersNamespaceObject(
+        {
+            encode: {
+                namespace: encodeNamespace,
+                version: encodeVersion,
+                qualifiers: encodeQualifiers,
+                qualifierKey: encodeQualifierParam,
+                qualifierValue: encodeQualifierParam,
+                subpath: encodeSubpath
+            },
+            normalize: {
+                type: normalizeType,
+                namespace: normalizeNamespace,
+                name: normalizeName,
+                version: normalizeVersion,
+                qualifiers: normalizeQualifiers,
+                subpath: normalizeSubpath
+            },
+            validate: {
+                type: validateType,
+                namespace: validateNamespace,
+                name: validateName,
+                version: validateVersion,
+                qualifierKey: validateQualifierKey,
+                qualifiers: validateQualifiers,
+                subpath: validateSubpath
+            }
+        },
+        {
+            comparator: componentComparator,
+            encode: PurlComponentEncoder,
+            normalize: PurlComponentStringNormalizer,
+            validate: PurlComponentValidator
+        }
+    )
+}
+
+
+/***/ }),
+
+/***/ 7197:
+/***/ ((module) => {
+
+
+
+module.exports = {
+    // Known qualifiers:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#known-qualifiers-keyvalue-pairs
+    PurlQualifierNames: {
+        __proto__: null,
+        RepositoryUrl: 'repository_url',
+        DownloadUrl: 'download_url',
+        VcsUrl: 'vcs_url',
+        FileName: 'file_name',
+        Checksum: 'checksum'
+    }
+}
+
+
+/***/ }),
+
+/***/ 8958:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isNullishOrEmptyString } = __nccwpck_require__(6808)
+
+const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
+
+const {
+    isSemverString,
+    lowerName,
+    lowerNamespace,
+    lowerVersion,
+    replaceDashesWithUnderscores,
+    replaceUnderscoresWithDashes
+} = __nccwpck_require__(2764)
+
+const { validateEmptyByType, validateRequiredByType } = __nccwpck_require__(3206)
+const { PurlError } = __nccwpck_require__(616)
+
+const PurlTypNormalizer = (purl) => purl
+
+const PurlTypeValidator = (_purl, _throws) => true
+
+module.exports = {
+    // PURL types:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst
+    PurlType: createHelpersNamespaceObject(
+        {
+            normalize: {
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#alpm
+                alpm(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#apk
+                apk(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitbucket
+                bitbucket(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitnami
+                bitnami(purl) {
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#composer
+                composer(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#deb
+                deb(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#other-candidate-types-to-define
+                gitlab(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#github
+                github(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+                // golang(purl) {
+                //     // Ignore case-insensitive rule because go.mod are case-sensitive.
+                //     // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+                //     lowerNamespace(purl)
+                //     lowerName(purl)
+                //     return purl
+                // },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#hex
+                hex(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#huggingface
+                huggingface(purl) {
+                    lowerVersion(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+                mlflow(purl) {
+                    if (
+                        purl.qualifiers?.repository_url?.includes('databricks')
+                    ) {
+                        lowerName(purl)
+                    }
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#npm
+                npm(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#luarocks
+                luarocks(purl) {
+                    lowerVersion(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+                oci(purl) {
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+                pub(purl) {
+                    lowerName(purl)
+                    purl.name = replaceDashesWithUnderscores(purl.name)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pypi
+                pypi(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    purl.name = replaceUnderscoresWithDashes(purl.name)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#qpkg
+                qpkg(purl) {
+                    lowerNamespace(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#rpm
+                rpm(purl) {
+                    lowerNamespace(purl)
+                    return purl
+                }
+            },
+            validate: {
+                // TODO: cocoapods name validation
+                // TODO: cpan namespace validation
+                // TODO: swid qualifier validation
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#conan
+                conan(purl, throws) {
+                    if (isNullishOrEmptyString(purl.namespace)) {
+                        if (purl.qualifiers?.channel) {
+                            if (throws) {
+                                throw new PurlError(
+                                    'conan requires a "namespace" component when a "channel" qualifier is present'
+                                )
+                            }
+                            return false
+                        }
+                    } else if (isNullishOrEmptyString(purl.qualifiers)) {
+                        if (throws) {
+                            throw new PurlError(
+                                'conan requires a "qualifiers" component when a namespace is present'
+                            )
+                        }
+                        return false
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#cran
+                cran(purl, throws) {
+                    return validateRequiredByType(
+                        'cran',
+                        'version',
+                        purl.version,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+                golang(purl) {
+                    // Still being lenient here since the standard changes aren't official.
+                    // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+                    const { version } = purl
+                    const length =
+                        typeof version === 'string' ? version.length : 0
+                    // If the version starts with a "v" then ensure its a valid semver version.
+                    // This, by semver semantics, also supports pseudo-version number.
+                    // https://go.dev/doc/modules/version-numbers#pseudo-version-number
+                    if (
+                        length &&
+                        version.charCodeAt(0) === 118 /*'v'*/ &&
+                        !isSemverString(version.slice(1))
+                    ) {
+                        if (throws) {
+                            throw new PurlError(
+                                'golang "version" component starting with a "v" must be followed by a valid semver version'
+                            )
+                        }
+                        return false
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#maven
+                maven(purl, throws) {
+                    return validateRequiredByType(
+                        'maven',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+                mlflow(purl, throws) {
+                    return validateEmptyByType(
+                        'mlflow',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+                oci(purl, throws) {
+                    return validateEmptyByType(
+                        'oci',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+                pub(purl, throws) {
+                    const { name } = purl
+                    for (let i = 0, { length } = name; i < length; i += 1) {
+                        const code = name.charCodeAt(i)
+                        // prettier-ignore
+                        if (
+                  !(
+                      (
+                          (code >= 48 && code <= 57)  || // 0-9
+                          (code >= 97 && code <= 122) || // a-z
+                          code === 95 // _
+                      )
+                  )
+              ) {
+                  if (throws) {
+                      throw new PurlError(
+                          'pub "name" component may only contain [a-z0-9_] characters'
+                      )
+                  }
+                  return false
+              }
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#swift
+                swift(purl, throws) {
+                    return (
+                        validateRequiredByType(
+                            'swift',
+                            'namespace',
+                            purl.namespace,
+                            throws
+                        ) &&
+                        validateRequiredByType(
+                            'swift',
+                            'version',
+                            purl.version,
+                            throws
+                        )
+                    )
+                }
+            }
+        },
+        {
+            normalize: PurlTypNormalizer,
+            validate: PurlTypeValidator
+        }
+    )
+}
+
+
+/***/ }),
+
+/***/ 2764:
+/***/ ((module) => {
+
+
+
+// Intl.Collator is faster than String#localeCompare
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/String/localeCompare:
+// > When comparing large numbers of strings, such as in sorting large arrays,
+// > it is better to create an Intl.Collator object and use the function provided
+// > by its compare() method.
+const { compare: localeCompare } = new Intl.Collator()
+
+// This regexp is valid as of 2024-08-01.
+// https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
+const regexSemverNumberedGroups =
+    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/
+
+function isBlank(str) {
+    for (let i = 0, { length } = str; i < length; i += 1) {
+        const code = str.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                // Whitespace characters according to ECMAScript spec:
+                // https://tc39.es/ecma262/#sec-white-space
+                (
+                    code === 0x0020 || // Space
+                    code === 0x0009 || // Tab
+                    code === 0x000a || // Line Feed
+                    code === 0x000b || // Vertical Tab
+                    code === 0x000c || // Form Feed
+                    code === 0x000d || // Carriage Return
+                    code === 0x00a0 || // No-Break Space
+                    code === 0x1680 || // Ogham Space Mark
+                    code === 0x2000 || // En Quad
+                    code === 0x2001 || // Em Quad
+                    code === 0x2002 || // En Space
+                    code === 0x2003 || // Em Space
+                    code === 0x2004 || // Three-Per-Em Space
+                    code === 0x2005 || // Four-Per-Em Space
+                    code === 0x2006 || // Six-Per-Em Space
+                    code === 0x2007 || // Figure Space
+                    code === 0x2008 || // Punctuation Space
+                    code === 0x2009 || // Thin Space
+                    code === 0x200a || // Hair Space
+                    code === 0x2028 || // Line Separator
+                    code === 0x2029 || // Paragraph Separator
+                    code === 0x202f || // Narrow No-Break Space
+                    code === 0x205f || // Medium Mathematical Space
+                    code === 0x3000 || // Ideographic Space
+                    code === 0xfeff    // Byte Order Mark
+                )
+            )
+        ) {
+            return false
+        }
+    }
+    return true
+}
+
+function isNonEmptyString(value) {
+    return typeof value === 'string' && value.length > 0
+}
+
+function isSemverString(value) {
+    return typeof value === 'string' && regexSemverNumberedGroups.test(value)
+}
+
+function lowerName(purl) {
+    purl.name = purl.name.toLowerCase()
+}
+
+function lowerNamespace(purl) {
+    const { namespace } = purl
+    if (typeof namespace === 'string') {
+        purl.namespace = namespace.toLowerCase()
+    }
+}
+
+function lowerVersion(purl) {
+    const { version } = purl
+    if (typeof version === 'string') {
+        purl.version = version.toLowerCase()
+    }
+}
+
+function replaceDashesWithUnderscores(str) {
+    // Replace all "-" with "_"
+    let result = ''
+    let fromIndex = 0
+    let index = 0
+    while ((index = str.indexOf('-', fromIndex)) !== -1) {
+        result = result + str.slice(fromIndex, index) + '_'
+        fromIndex = index + 1
+    }
+    return fromIndex ? result + str.slice(fromIndex) : str
+}
+
+function replaceUnderscoresWithDashes(str) {
+    // Replace all "_" with "-"
+    let result = ''
+    let fromIndex = 0
+    let index = 0
+    while ((index = str.indexOf('_', fromIndex)) !== -1) {
+        result = result + str.slice(fromIndex, index) + '-'
+        fromIndex = index + 1
+    }
+    return fromIndex ? result + str.slice(fromIndex) : str
+}
+
+function trimLeadingSlashes(str) {
+    let start = 0
+    while (str.charCodeAt(start) === 47 /*'/'*/) {
+        start += 1
+    }
+    return start === 0 ? str : str.slice(start)
+}
+
+module.exports = {
+    isBlank,
+    isNonEmptyString,
+    isSemverString,
+    localeCompare,
+    lowerName,
+    lowerNamespace,
+    lowerVersion,
+    replaceDashesWithUnderscores,
+    replaceUnderscoresWithDashes,
+    trimLeadingSlashes
+}
+
+
+/***/ }),
+
+/***/ 3206:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { PurlError } = __nccwpck_require__(616)
+const { isNullishOrEmptyString } = __nccwpck_require__(6808)
+const { isNonEmptyString } = __nccwpck_require__(2764)
+
+function validateEmptyByType(type, name, value, throws) {
+    if (!isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`${type} "${name}" component must be empty`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateName(name, throws) {
+    return (
+        validateRequired('name', name, throws) &&
+        validateStrings('name', name, throws)
+    )
+}
+
+function validateNamespace(namespace, throws) {
+    return validateStrings('namespace', namespace, throws)
+}
+
+function validateQualifiers(qualifiers, throws) {
+    if (qualifiers === null || qualifiers === undefined) {
+        return true
+    }
+    if (typeof qualifiers !== 'object') {
+        if (throws) {
+            throw new PurlError('"qualifiers" must be an object')
+        }
+        return false
+    }
+    const keysIterable =
+        // URL searchParams have an "keys" method that returns an iterator.
+        typeof qualifiers.keys === 'function'
+            ? qualifiers.keys()
+            : Object.keys(qualifiers)
+    for (const key of keysIterable) {
+        if (!validateQualifierKey(key, throws)) {
+            return false
+        }
+    }
+    return true
+}
+
+function validateQualifierKey(key, throws) {
+    // A key cannot start with a number.
+    if (!validateStartsWithoutNumber('qualifier', key, throws)) {
+        return false
+    }
+    // The key must be composed only of ASCII letters and numbers,
+    // '.', '-' and '_' (period, dash and underscore).
+    for (let i = 0, { length } = key; i < length; i += 1) {
+        const code = key.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                (
+                    (code >= 48 && code <= 57)  || // 0-9
+                    (code >= 65 && code <= 90)  || // A-Z
+                    (code >= 97 && code <= 122) || // a-z
+                    code === 46 || // .
+                    code === 45 || // -
+                    code === 95    // _
+                )
+            )
+        ) {
+            if (throws) {
+                throw new PurlError(
+                    `qualifier "${key}" contains an illegal character`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateRequired(name, value, throws) {
+    if (isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`"${name}" is a required component`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateRequiredByType(type, name, value, throws) {
+    if (isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`${type} requires a "${name}" component`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateStartsWithoutNumber(name, value, throws) {
+    if (isNonEmptyString(value)) {
+        const code = value.charCodeAt(0)
+        if (code >= 48 /*'0'*/ && code <= 57 /*'9'*/) {
+            if (throws) {
+                throw new PurlError(
+                    `${name} "${value}" cannot start with a number`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateStrings(name, value, throws) {
+    if (value === null || value === undefined || typeof value === 'string') {
+        return true
+    }
+    if (throws) {
+        throw new PurlError(`"'${name}" must be a string`)
+    }
+    return false
+}
+
+function validateSubpath(subpath, throws) {
+    return validateStrings('subpath', subpath, throws)
+}
+
+function validateType(type, throws) {
+    // The type cannot be nullish, an empty string, or start with a number.
+    if (
+        !validateRequired('type', type, throws) ||
+        !validateStrings('type', type, throws) ||
+        !validateStartsWithoutNumber('type', type, throws)
+    ) {
+        return false
+    }
+    // The package type is composed only of ASCII letters and numbers,
+    // '.', '+' and '-' (period, plus, and dash)
+    for (let i = 0, { length } = type; i < length; i += 1) {
+        const code = type.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                (
+                    (code >= 48 && code <= 57)  || // 0-9
+                    (code >= 65 && code <= 90)  || // A-Z
+                    (code >= 97 && code <= 122) || // a-z
+                    code === 46 || // .
+                    code === 43 || // +
+                    code === 45    // -
+                )
+            )
+        ) {
+            if (throws) {
+                throw new PurlError(
+                    `type "${type}" contains an illegal character`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateVersion(version, throws) {
+    return validateStrings('version', version, throws)
+}
+
+module.exports = {
+    validateEmptyByType,
+    validateName,
+    validateNamespace,
+    validateQualifiers,
+    validateQualifierKey,
+    validateRequired,
+    validateRequiredByType,
+    validateStartsWithoutNumber,
+    validateStrings,
+    validateSubpath,
+    validateType,
+    validateVersion
+}
+
+
+/***/ }),
+
 /***/ 4006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -14475,6 +15964,312 @@ exports.basename = (path, { windows } = {}) => {
 
   return last;
 };
+
+
+/***/ }),
+
+/***/ 3326:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var scan = __nccwpck_require__(6849)
+var parse = __nccwpck_require__(5501)
+
+module.exports = function (source) {
+  return parse(scan(source))
+}
+
+
+/***/ }),
+
+/***/ 5501:
+/***/ ((module) => {
+
+
+
+// The ABNF grammar in the spec is totally ambiguous.
+//
+// This parser follows the operator precedence defined in the
+// `Order of Precedence and Parentheses` section.
+
+module.exports = function (tokens) {
+  var index = 0
+
+  function hasMore () {
+    return index < tokens.length
+  }
+
+  function token () {
+    return hasMore() ? tokens[index] : null
+  }
+
+  function next () {
+    if (!hasMore()) {
+      throw new Error()
+    }
+    index++
+  }
+
+  function parseOperator (operator) {
+    var t = token()
+    if (t && t.type === 'OPERATOR' && operator === t.string) {
+      next()
+      return t.string
+    }
+  }
+
+  function parseWith () {
+    if (parseOperator('WITH')) {
+      var t = token()
+      if (t && t.type === 'EXCEPTION') {
+        next()
+        return t.string
+      }
+      throw new Error('Expected exception after `WITH`')
+    }
+  }
+
+  function parseLicenseRef () {
+    // TODO: Actually, everything is concatenated into one string
+    // for backward-compatibility but it could be better to return
+    // a nice structure.
+    var begin = index
+    var string = ''
+    var t = token()
+    if (t.type === 'DOCUMENTREF') {
+      next()
+      string += 'DocumentRef-' + t.string + ':'
+      if (!parseOperator(':')) {
+        throw new Error('Expected `:` after `DocumentRef-...`')
+      }
+    }
+    t = token()
+    if (t === null) {
+      throw new Error('Unexpected end of input')
+    }
+    if (t.type === 'LICENSEREF') {
+      next()
+      string += 'LicenseRef-' + t.string
+      var node = { license: string }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+    index = begin
+  }
+
+  function parseLicense () {
+    var t = token()
+    if (t && t.type === 'LICENSE') {
+      next()
+      var node = { license: t.string }
+      if (parseOperator('+')) {
+        node.plus = true
+      }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+  }
+
+  function parseParenthesizedExpression () {
+    var left = parseOperator('(')
+    if (!left) {
+      return
+    }
+
+    var expr = parseExpression()
+
+    if (!parseOperator(')')) {
+      throw new Error('Expected `)`')
+    }
+
+    return expr
+  }
+
+  function parseAtom () {
+    return (
+      parseParenthesizedExpression() ||
+      parseLicenseRef() ||
+      parseLicense()
+    )
+  }
+
+  function makeBinaryOpParser (operator, nextParser) {
+    return function parseBinaryOp () {
+      var left = nextParser()
+      if (!left) {
+        return
+      }
+
+      if (!parseOperator(operator)) {
+        return left
+      }
+
+      var right = parseBinaryOp()
+      if (!right) {
+        throw new Error('Expected expression')
+      }
+      return {
+        left: left,
+        conjunction: operator.toLowerCase(),
+        right: right
+      }
+    }
+  }
+
+  var parseAnd = makeBinaryOpParser('AND', parseAtom)
+  var parseExpression = makeBinaryOpParser('OR', parseAnd)
+
+  var node = parseExpression()
+  if (!node || hasMore()) {
+    throw new Error('Syntax error')
+  }
+  return node
+}
+
+
+/***/ }),
+
+/***/ 6849:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var licenses = []
+  .concat(__nccwpck_require__(5204))
+  .concat(__nccwpck_require__(3389))
+var exceptions = __nccwpck_require__(3988)
+
+module.exports = function (source) {
+  var index = 0
+
+  function hasMore () {
+    return index < source.length
+  }
+
+  // `value` can be a regexp or a string.
+  // If it is recognized, the matching source string is returned and
+  // the index is incremented. Otherwise `undefined` is returned.
+  function read (value) {
+    if (value instanceof RegExp) {
+      var chars = source.slice(index)
+      var match = chars.match(value)
+      if (match) {
+        index += match[0].length
+        return match[0]
+      }
+    } else {
+      if (source.indexOf(value, index) === index) {
+        index += value.length
+        return value
+      }
+    }
+  }
+
+  function skipWhitespace () {
+    read(/[ ]*/)
+  }
+
+  function operator () {
+    var string
+    var possibilities = [/^WITH/i, /^AND/i, /^OR/i, '(', ')', ':', '+']
+    for (var i = 0; i < possibilities.length; i++) {
+      string = read(possibilities[i])
+      if (string) {
+        break
+      }
+    }
+
+    if (string === '+' && index > 1 && source[index - 2] === ' ') {
+      throw new Error('Space before `+`')
+    }
+
+    return string && {
+      type: 'OPERATOR',
+      string: string.toUpperCase()
+    }
+  }
+
+  function idstring () {
+    return read(/[A-Za-z0-9-.]+/)
+  }
+
+  function expectIdstring () {
+    var string = idstring()
+    if (!string) {
+      throw new Error('Expected idstring at offset ' + index)
+    }
+    return string
+  }
+
+  function documentRef () {
+    if (read('DocumentRef-')) {
+      var string = expectIdstring()
+      return { type: 'DOCUMENTREF', string: string }
+    }
+  }
+
+  function licenseRef () {
+    if (read('LicenseRef-')) {
+      var string = expectIdstring()
+      return { type: 'LICENSEREF', string: string }
+    }
+  }
+
+  function identifier () {
+    var begin = index
+    var string = idstring()
+
+    if (licenses.indexOf(string) !== -1) {
+      return {
+        type: 'LICENSE',
+        string: string
+      }
+    } else if (exceptions.indexOf(string) !== -1) {
+      return {
+        type: 'EXCEPTION',
+        string: string
+      }
+    }
+
+    index = begin
+  }
+
+  // Tries to read the next token. Returns `undefined` if no token is
+  // recognized.
+  function parseToken () {
+    // Ordering matters
+    return (
+      operator() ||
+      documentRef() ||
+      licenseRef() ||
+      identifier()
+    )
+  }
+
+  var tokens = []
+  while (hasMore()) {
+    skipWhitespace()
+    if (!hasMore()) {
+      break
+    }
+
+    var token = parseToken()
+    if (!token) {
+      throw new Error('Unexpected `' + source[index] +
+                      '` at offset ' + index)
+    }
+
+    tokens.push(token)
+  }
+  return tokens
+}
 
 
 /***/ }),
@@ -17346,6 +19141,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
+/***/ 3916:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+
+/***/ }),
+
 /***/ 3136:
 /***/ ((module) => {
 
@@ -19160,7 +20962,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(363);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9502);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -19178,7 +20980,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 363:
+/***/ 9502:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19729,10 +21531,12 @@ var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
 
 
+/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
+const THEMES = ['Organizational', 'People', 'Physical', 'Technological'];
 let controls;
 let byId;
 let by2013;
-/** All 34 controls, in catalog order (8.1 .. 8.34). */
+/** All 93 controls, in catalog order (5.1 .. 8.34). */
 function allControls() {
     if (!controls) {
         const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
@@ -19740,14 +21544,18 @@ function allControls() {
     }
     return controls;
 }
-/** The control with a 2022 id such as "8.28", or undefined. */
+/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
+function controlsOfTheme(theme) {
+    return allControls().filter((c) => c.theme === theme);
+}
+/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
 function getControl(id) {
     byId ??= new Map(allControls().map((c) => [c.id, c]));
     return byId.get(id);
 }
 /**
- * The technological 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3".
- * Empty when the old control maps only to organisational, people or physical controls.
+ * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
+ * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
  */
 function controlsFrom2013(id) {
     if (!by2013) {
@@ -20252,23 +22060,41 @@ function testPathContext(testPaths) {
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
 function applyPersona(findings, persona) {
     const shown = [];
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    let hiddenCount = 0;
-    let needs = 'regular';
+    const hidden = {
+        findings: 0,
+        bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])),
+        lowConfidence: 0,
+        pedantic: 0,
+        auditor: 0,
+        persona: 'pedantic',
+    };
     for (const f of findings) {
         if (f.blocking || personaSees(persona, f)) {
             shown.push(f);
             continue;
         }
-        hiddenCount += 1;
-        bySeverity[f.severity] += 1;
-        const wanted = f.persona === 'auditor' ? 'auditor' : 'pedantic';
-        if (PERSONAS.indexOf(wanted) > PERSONAS.indexOf(needs))
-            needs = wanted;
+        hidden.findings += 1;
+        hidden.bySeverity[f.severity] += 1;
+        if (f.persona === 'auditor')
+            hidden.auditor += 1;
+        else if (f.persona === 'pedantic')
+            hidden.pedantic += 1;
+        else
+            hidden.lowConfidence += 1;
+        if (f.persona === 'auditor')
+            hidden.persona = 'auditor';
     }
-    return hiddenCount === 0
-        ? { shown }
-        : { shown, hidden: { findings: hiddenCount, bySeverity, persona: needs } };
+    return hidden.findings === 0 ? { shown } : { shown, hidden };
+}
+/** What was hidden, in words: `3 of low confidence, 40 for auditors`. */
+function hiddenReasons(h) {
+    return [
+        h.lowConfidence > 0 ? `${h.lowConfidence} of low confidence` : '',
+        h.pedantic > 0 ? `${h.pedantic} code smell${h.pedantic === 1 ? '' : 's'}` : '',
+        h.auditor > 0 ? `${h.auditor} for auditors` : '',
+    ]
+        .filter(Boolean)
+        .join(', ');
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -20400,7 +22226,7 @@ function checkDeclarations(declarations, file, options) {
     if (options.requireDeclarations === 'technological' && !declarations) {
         out.problems.push({
             kind: 'undeclared',
-            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${allControls().length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
             location: null,
             key: 'no-file',
         });
@@ -20448,7 +22274,7 @@ function checkDeclarations(declarations, file, options) {
         }
     }
     if (options.requireDeclarations === 'technological') {
-        for (const c of allControls()) {
+        for (const c of controlsOfTheme('Technological')) {
             if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
                 continue;
             out.problems.push({
@@ -20555,7 +22381,7 @@ function assessControls(input) {
     const { check, policyRules } = input;
     const decls = check.declarations;
     const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-    return allControls().map((c) => {
+    return controlsOfTheme('Technological').map((c) => {
         const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
         const mapped = input.findings.filter((f) => f.controls.includes(c.id));
         const declared = decls?.controls.get(c.id) ?? null;
@@ -21094,7 +22920,8 @@ function readControls(out, controls, keys, entryProblems, at) {
     const translated = new Map();
     for (const key of old) {
         const pointer = `/controls/${key}`;
-        const targets = controlsFrom2013(key);
+        // Until the declarations cover every theme, only technological successors are verified.
+        const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
         const where = at(pointer, true);
         const line = `${where.path}:${where.startLine}`;
         if (targets.length === 0) {
@@ -21422,8 +23249,8 @@ function deepFreeze(value) {
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 86 modules
-var registry = __nccwpck_require__(7386);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 92 modules
+var registry = __nccwpck_require__(8118);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -21679,8 +23506,10 @@ class RuleRun {
     append(rule, summary, raw) {
         const exclude = this.config.rules[rule.id]?.exclude;
         const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
-        // Policy findings are about the policy files themselves, wherever they are.
-        const context = (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.context;
+        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
+        // about what test paths hold.
+        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
+        const context = exempt ? undefined : this.context;
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
@@ -21871,7 +23700,7 @@ function loadRuleFile(file, display, rel, source, problems) {
         if (!getControl(id)) {
             add({
                 pointer: `/controls/${i}`,
-                message: `unknown control "${id}": use an ISO/IEC 27002:2022 technological control id (8.1-8.34)`,
+                message: `unknown control "${id}": use an ISO/IEC 27002:2022 control id (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)`,
                 ...at(doc.span(`/controls/${i}`)),
             });
         }
@@ -22217,7 +24046,7 @@ async function runCheck(options) {
     // What the reader sees: every blocking finding, and the others the persona asks for.
     const { shown, hidden } = applyPersona(findings, persona);
     if (hidden) {
-        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
+        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
     }
     return buildReport({
         root: options.root,
@@ -22407,7 +24236,7 @@ async function draftDeclarations(options) {
         `# reviewed: ${today}   # set when the declarations are approved`,
         'controls:',
     ];
-    for (const c of allControls()) {
+    for (const c of controlsOfTheme('Technological')) {
         const control = report.controls.find((x) => x.id === c.id);
         const evidence = found.get(c.id);
         const failing = control.rules.filter((r) => r.result === 'fail').map((r) => r.id);
@@ -22686,6 +24515,11 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/shared.js
+/**
+ * Small, format-independent views of a Report that several reporters need. Nothing here escapes:
+ * each reporter escapes for its own format at the point of output.
+ */
+
 /** Most severe first: the order every reporter lists severities in. */
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 /** Control id -> title, from the report's own control list (the reporters never read the catalog). */
@@ -22724,15 +24558,14 @@ function gateThreshold(report) {
 }
 /**
  * What the persona left out, in words (none of it blocks), or undefined: e.g. `3 findings not shown
- * (persona regular: low confidence or code smells; persona pedantic shows them)`.
+ * (persona regular: 3 of low confidence; persona pedantic shows them)`.
  */
 function hiddenNote(report) {
     const h = report.summary.hidden;
     if (!h)
         return undefined;
     const them = h.findings === 1 ? 'it' : 'them';
-    const what = report.settings.persona === 'pedantic' ? 'audit-only findings' : 'low confidence or code smells';
-    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${what}; persona ${h.persona} shows ${them})`;
+    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${hiddenReasons(h)}; persona ${h.persona} shows ${them})`;
 }
 /** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */
 function confidenceLabel(f) {
@@ -23518,6 +25351,9 @@ function summary(s) {
                 hidden: {
                     findings: s.hidden.findings,
                     bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.hidden.bySeverity[sev]])),
+                    lowConfidence: s.hidden.lowConfidence,
+                    pedantic: s.hidden.pedantic,
+                    auditor: s.hidden.auditor,
                     persona: s.hidden.persona,
                 },
             }
@@ -24358,9 +26194,17 @@ function controlsCommand(options) {
     if (options.json) {
         return `${JSON.stringify(allControls().map((c) => ({ ...c, rules: (byControl.get(c.id) ?? []).map((r) => r.id) })), null, 2)}\n`;
     }
-    const rows = allControls().map((c) => [c.id, c.title, String((byControl.get(c.id) ?? []).length)]);
-    const covered = allControls().filter((c) => byControl.has(c.id)).length;
-    return `${table([['CONTROL', 'TITLE', 'RULES'], ...rows])}\n\n${covered} of ${allControls().length} technological controls are covered by at least one rule.\n`;
+    const rows = allControls().map((c) => [
+        c.id,
+        c.theme,
+        clean(c.title),
+        String((byControl.get(c.id) ?? []).length),
+    ]);
+    const coverage = THEMES.map((theme) => {
+        const of = controlsOfTheme(theme);
+        return `${theme.toLowerCase()} ${of.filter((c) => byControl.has(c.id)).length} of ${of.length}`;
+    });
+    return `${table([['CONTROL', 'THEME', 'TITLE', 'RULES'], ...rows])}\n\nControls covered by at least one rule: ${coverage.join(', ')}.\n`;
 }
 /** `controlgate explain <id>`: a rule (what, why, fix, controls) or a control (what, rules, 2013 ids). */
 function explainCommand(id, options) {
@@ -24396,17 +26240,18 @@ function explainCommand(id, options) {
             c.description,
             ...(note ? ['', note] : []),
             '',
+            `Theme: ${c.theme}`,
             `ISO/IEC 27001:2013 predecessors: ${c.iso27001_2013.join(', ') || 'none (new control)'}`,
-            `Control type: ${c.attributes.controlType.join(', ')}; properties: ${c.attributes.securityProperties.join(', ')}`,
+            ...(c.attributes
+                ? [
+                    `Control type: ${c.attributes.controlType.join(', ')}; properties: ${c.attributes.securityProperties.join(', ')}`,
+                ]
+                : []),
             '',
             mapped.length ? 'Rules:' : 'No rule covers this control yet.',
             ...mapped.map((r) => `  ${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${clean(r.title)}`),
             '',
         ].join('\n');
-    }
-    const old = controlsFrom2013(id);
-    if (/^a?\.?\d+\.\d+\.\d+$/i.test(id) && old.length === 0) {
-        throw new UsageError(`${id} is an ISO/IEC 27001:2013 id with no technological (8.x) successor; it maps to an organisational, people or physical control`);
     }
     const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
     throw new UsageError(`no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`);
@@ -24456,6 +26301,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:tty"
 const external_node_tty_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
+var sbom = __nccwpck_require__(199);
 ;// CONCATENATED MODULE: ./lib/core/workspace/probe.js
 
 
@@ -24491,6 +26338,81 @@ function directoryProbe(dir) {
     };
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
+var spdx = __nccwpck_require__(9037);
+;// CONCATENATED MODULE: ./lib/reporters/cyclonedx.js
+
+const CYCLONEDX_SPEC_VERSION = '1.6';
+/** The SBOM as a JSON string (two-space indent, trailing newline). */
+function renderCycloneDx(report, options) {
+    return `${JSON.stringify(cycloneDxDocument(report, options), null, 2)}\n`;
+}
+/** The SBOM as an object, for tests and other writers. */
+function cycloneDxDocument(report, options) {
+    const properties = options.lockfiles.map((l) => ({
+        name: l.problem ? 'controlgate:lockfile:unread' : 'controlgate:lockfile',
+        value: l.problem
+            ? `${l.file}: ${l.problem}`
+            : `${l.file} (${l.format}, ${l.components.length} package${l.components.length === 1 ? '' : 's'})`,
+    }));
+    return {
+        $schema: `http://cyclonedx.org/schema/bom-${CYCLONEDX_SPEC_VERSION}.schema.json`,
+        bomFormat: 'CycloneDX',
+        specVersion: CYCLONEDX_SPEC_VERSION,
+        serialNumber: options.serialNumber,
+        version: 1,
+        metadata: {
+            timestamp: options.timestamp.toISOString(),
+            // Read from lockfiles in the source tree, before anything is built.
+            lifecycles: [{ phase: 'pre-build' }],
+            tools: {
+                components: [
+                    {
+                        type: 'application',
+                        name: report.tool.name,
+                        version: report.tool.version,
+                        externalReferences: [{ type: 'website', url: report.tool.informationUri }],
+                    },
+                ],
+            },
+            component: {
+                type: 'application',
+                'bom-ref': 'controlgate:root',
+                name: options.name || 'repository',
+                ...(report.repository.head ? { version: report.repository.head } : {}),
+            },
+            ...(properties.length > 0 ? { properties } : {}),
+        },
+        components: options.components.map(componentJson),
+    };
+}
+function componentJson({ component: c, lockfiles }) {
+    return {
+        type: 'library',
+        'bom-ref': c.purl,
+        ...(c.namespace ? { group: c.namespace } : {}),
+        name: c.name,
+        version: c.version,
+        ...(c.scope ? { scope: c.scope } : {}),
+        ...(c.hashes ? { hashes: c.hashes.map((h) => ({ alg: h.alg, content: h.content })) } : {}),
+        ...(c.license ? { licenses: licenseChoice(c.license) } : {}),
+        purl: c.purl,
+        evidence: { occurrences: lockfiles.map((location) => ({ location })) },
+    };
+}
+/**
+ * CycloneDX's licence forms: an SPDX identifier, an SPDX expression, or (for anything else, such as
+ * "SEE LICENSE IN LICENSE.md") the text as a name, so nothing is claimed that the lockfile did not say.
+ */
+function licenseChoice(text) {
+    const id = (0,spdx/* singleSpdxId */.V)(text);
+    if (id)
+        return [{ license: { id } }];
+    if ((0,spdx/* parseSpdx */.N)(text))
+        return [{ expression: text.trim() }];
+    return [{ license: { name: text.slice(0, 200) } }];
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/format.js
 /**
  * `check --format`: which reporter renders the report, and whether the terminal gets colours. Kept
@@ -24505,8 +26427,12 @@ function directoryProbe(dir) {
 
 
 
+
+
+
+
 /** The report formats of `check --format`. */
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv'];
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx'];
 /** The format named by `--format` (default text); a usage error, with a suggestion, otherwise. */
 function parseFormat(value) {
     const format = value ?? 'text';
@@ -24532,6 +26458,14 @@ function renderReport(report, format, dir, layout, started) {
             return renderJunit(report, { timestamp: started, hostname: (0,external_node_os_.hostname)() });
         case 'csv':
             return renderCsv(report);
+        case 'cyclonedx':
+            // The SBOM of the lockfiles (not of the findings); the gate still decides the exit code.
+            return renderCycloneDx(report, {
+                ...(0,sbom/* sbomInventory */.K)(dir, report.settings),
+                serialNumber: `urn:uuid:${(0,external_node_crypto_.randomUUID)()}`,
+                timestamp: started,
+                name: external_node_path_.basename(external_node_path_.resolve(dir)),
+            });
         default:
             return renderText(report, {
                 color: layout.color,
@@ -25030,7 +26964,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7386);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8118);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -25057,6 +26991,2388 @@ async function runEvaluator(rule, workspace, policy, github) {
         const message = err instanceof Error ? err.message : String(err);
         return { error: message, unverifiable: err instanceof _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .UnverifiableError */ .RJ };
     }
+}
+
+
+/***/ }),
+
+/***/ 557:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zw: () => (/* binding */ readInventory),
+  uB: () => (/* binding */ uniqueComponents)
+});
+
+// UNUSED EXPORTS: LOCKFILE_NAMES, lockfilePaths, readLockfile
+
+// EXTERNAL MODULE: external "node:path/posix"
+var posix_ = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+var deps_lockfile = __nccwpck_require__(6499);
+// EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
+var manifests = __nccwpck_require__(4513);
+// EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
+var packageurl_js = __nccwpck_require__(7091);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
+
+/** A component with its purl computed; `namespace` is dropped when empty. */
+function component(fields) {
+    const { namespace, ...rest } = fields;
+    const purl = new packageurl_js.PackageURL(rest.type, namespace || undefined, rest.name, rest.version, undefined, undefined);
+    return { ...rest, ...(namespace ? { namespace } : {}), purl: purl.toString() };
+}
+/**
+ * npm-style Subresource Integrity strings (`sha512-<base64> sha1-<base64>`) as CycloneDX hashes
+ * (hexadecimal). Unknown algorithms and malformed parts are skipped.
+ */
+function sriHashes(integrity) {
+    if (typeof integrity !== 'string')
+        return undefined;
+    const out = [];
+    for (const part of integrity.trim().split(/\s+/).slice(0, 4)) {
+        const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$/.exec(part);
+        if (!m)
+            continue;
+        const alg = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[m[1]];
+        const hex = Buffer.from(m[2], 'base64').toString('hex');
+        if (hex.length === HEX_LENGTH[alg] && !out.some((h) => h.alg === alg))
+            out.push({ alg, content: hex });
+    }
+    return out.length > 0 ? out : undefined;
+}
+const HEX_LENGTH = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-384': 96, 'SHA-512': 128 };
+/** `@scope/name` -> [`@scope`, `name`]; `name` -> [undefined, `name`]. */
+function splitNpmName(full) {
+    if (full.startsWith('@')) {
+        const slash = full.indexOf('/');
+        if (slash > 1)
+            return [full.slice(0, slash), full.slice(slash + 1)];
+    }
+    return [undefined, full];
+}
+/** Whether a value is a plain object (JSON or YAML mapping). */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A string property, or undefined. */
+function str(obj, key) {
+    const v = obj[key];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/unreadable.js
+/**
+ * The inventory of a lockfile that cannot be read as text (larger than the read limit, binary, a
+ * symbolic link), with the reason; undefined when its text is available.
+ */
+function unreadable(ws, file) {
+    const content = ws.read(file);
+    if (content.kind === 'text')
+        return undefined;
+    const problem = content.kind === 'too-large'
+        ? `larger than the ${Math.round(ws.maxFileBytes / 1024)} KiB read limit (${Math.round(content.size / 1024)} KiB), not read`
+        : content.kind === 'binary'
+            ? 'a binary file, not read'
+            : content.kind === 'symlink'
+                ? 'a symbolic link, not followed'
+                : `not readable (${content.reason})`;
+    return {
+        file,
+        format: file.slice(file.lastIndexOf('/') + 1),
+        components: [],
+        recordsLicenses: false,
+        problem,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/npm.js
+
+
+
+/**
+ * package-lock.json and npm-shrinkwrap.json. Version 2 and 3 list every installed package under
+ * `packages` by its `node_modules/...` path (with its licence); version 1 nests them under
+ * `dependencies`. The root package, workspace members and links to them are the project itself.
+ */
+function readPackageLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
+    if (!lock)
+        return {
+            file,
+            format: 'package-lock.json',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid JSON',
+        };
+    const version = typeof lock.lockfileVersion === 'number' ? lock.lockfileVersion : 1;
+    const components = [];
+    if (isRecord(lock.packages)) {
+        for (const [key, entry] of Object.entries(lock.packages)) {
+            const at = key.lastIndexOf('node_modules/');
+            if (at === -1 || !isRecord(entry) || entry.link === true || entry.inBundle === true)
+                continue;
+            const full = str(entry, 'name') ?? key.slice(at + 'node_modules/'.length);
+            const version = str(entry, 'version');
+            if (!version)
+                continue;
+            const [namespace, name] = splitNpmName(full);
+            const license = str(entry, 'license');
+            const hashes = sriHashes(entry.integrity);
+            components.push(component({
+                type: 'npm',
+                namespace,
+                name,
+                version,
+                scope: npmScope(entry),
+                ...(license ? { license } : {}),
+                ...(hashes ? { hashes } : {}),
+                lockfile: file,
+                anchor: JSON.stringify(key),
+            }));
+        }
+        return { file, format: `${baseName(file)} v${version}`, components, recordsLicenses: true };
+    }
+    // Version 1: a tree of `dependencies`, nested where versions conflict.
+    const walk = (deps, depth) => {
+        if (!isRecord(deps) || depth > 64)
+            return;
+        for (const [full, entry] of Object.entries(deps)) {
+            if (!isRecord(entry))
+                continue;
+            const version = str(entry, 'version');
+            if (version && entry.bundled !== true && !version.startsWith('file:')) {
+                const [namespace, name] = splitNpmName(full);
+                const hashes = sriHashes(entry.integrity);
+                components.push(component({
+                    type: 'npm',
+                    namespace,
+                    name,
+                    version,
+                    scope: npmScope(entry),
+                    ...(hashes ? { hashes } : {}),
+                    lockfile: file,
+                    anchor: JSON.stringify(full),
+                }));
+            }
+            walk(entry.dependencies, depth + 1);
+        }
+    };
+    walk(lock.dependencies, 0);
+    return { file, format: `${baseName(file)} v1`, components, recordsLicenses: false };
+}
+function npmScope(entry) {
+    if (entry.dev === true || entry.devOptional === true)
+        return 'excluded';
+    if (entry.optional === true)
+        return 'optional';
+    return 'required';
+}
+function baseName(file) {
+    return file.slice(file.lastIndexOf('/') + 1);
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
+var shared = __nccwpck_require__(5575);
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
+
+
+/**
+ * A TOML lockfile parsed with smol-toml (cached per file). A syntax error is recorded as the file's
+ * located input problem (reported by the `unparsable-file` rule) and returns undefined.
+ */
+function readToml(ws, file) {
+    return ws.memo('deps.toml', file, () => {
+        const text = ws.text(file);
+        if (text === undefined)
+            return undefined;
+        try {
+            const value = parse(text, { maxDepth: 100 });
+            return isRecord(value) ? value : undefined;
+        }
+        catch (err) {
+            const line = err instanceof TomlError ? err.line : 1;
+            const column = err instanceof TomlError ? err.column : 1;
+            const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+            ws.reportProblem({ path: file, message: `not valid TOML: ${message}`, line, column });
+            return undefined;
+        }
+    });
+}
+/** The `[[package]]` tables of a Cargo, Poetry, uv or PDM lockfile. */
+function packageTables(doc) {
+    const list = doc.package;
+    return Array.isArray(list) ? list.filter(isRecord) : [];
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/other.js
+
+
+
+
+
+/**
+ * Lockfiles of the other ecosystems: go.mod (Go has no separate lockfile: go.mod's `require`
+ * directives, after `replace`, are the exact versions built with), Cargo.lock, Gradle's dependency
+ * locks, Gemfile.lock, composer.lock and NuGet's packages.lock.json.
+ */
+const fail = (file, format, problem) => ({
+    file,
+    format,
+    components: [],
+    recordsLicenses: false,
+    problem,
+});
+/** `github.com/a/b/v2` -> namespace `github.com/a/b`, name `v2` (the purl spec's split for Go). */
+function goComponent(path, version, file, anchor) {
+    const slash = path.lastIndexOf('/');
+    return component({
+        type: 'golang',
+        namespace: slash > 0 ? path.slice(0, slash) : undefined,
+        name: slash > 0 ? path.slice(slash + 1) : path,
+        version,
+        lockfile: file,
+        anchor,
+    });
+}
+function readGoMod(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const requires = [];
+    const replaces = new Map();
+    let block;
+    (0,shared/* forEachLine */.FF)(ws.text(file) ?? '', (raw) => {
+        const line = raw.replace(/\/\/.*$/, '').trim();
+        if (line === '')
+            return;
+        if (block) {
+            if (line === ')')
+                block = undefined;
+            else
+                directive(block, line);
+            return;
+        }
+        const m = /^(require|replace)\s*(\(?)\s*(.*)$/.exec(line);
+        if (!m)
+            return;
+        if (m[2])
+            block = m[1];
+        else
+            directive(m[1], m[3]);
+    });
+    function directive(kind, rest) {
+        const words = rest.split(/\s+/).map((w) => w.replace(/^"|"$/g, ''));
+        if (kind === 'require' && words.length >= 2)
+            requires.push({ path: words[0], version: words[1] });
+        if (kind !== 'replace')
+            return;
+        const arrow = words.indexOf('=>');
+        if (arrow < 1)
+            return;
+        const from = arrow === 2 ? `${words[0]}@${words[1]}` : words[0];
+        const target = words[arrow + 1];
+        if (!target)
+            return;
+        // A replacement by a directory is code in (or next to) this repository.
+        const local = /^(?:\.{1,2}\/|\/)/.test(target) || target === '.' || target === '..';
+        replaces.set(from, local ? null : { path: target, ...(words[arrow + 2] ? { version: words[arrow + 2] } : {}) });
+    }
+    const components = [];
+    for (const req of requires) {
+        const replaced = replaces.has(`${req.path}@${req.version}`)
+            ? replaces.get(`${req.path}@${req.version}`)
+            : replaces.get(req.path);
+        if (replaced === null)
+            continue;
+        const path = replaced?.path ?? req.path;
+        const version = replaced?.version ?? req.version;
+        components.push(goComponent(path, version, file, req.path));
+    }
+    return { file, format: 'go.mod', components, recordsLicenses: false };
+}
+function readCargoLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const doc = readToml(ws, file);
+    if (!doc)
+        return fail(file, 'Cargo.lock', 'not valid TOML');
+    const components = [];
+    for (const pkg of packageTables(doc)) {
+        const name = str(pkg, 'name');
+        const version = str(pkg, 'version');
+        // Packages without a source are the workspace's own crates (and path dependencies).
+        if (!name || !version || !str(pkg, 'source'))
+            continue;
+        const checksum = str(pkg, 'checksum');
+        components.push(component({
+            type: 'cargo',
+            name,
+            version,
+            ...(checksum && /^[0-9a-f]{64}$/.test(checksum)
+                ? { hashes: [{ alg: 'SHA-256', content: checksum }] }
+                : {}),
+            lockfile: file,
+            anchor: `name = "${name}"`,
+        }));
+    }
+    return { file, format: 'Cargo.lock', components, recordsLicenses: false };
+}
+/** gradle.lockfile: `group:artifact:version=configuration,...`; test-only configurations are excluded. */
+function readGradleLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const components = [];
+    (0,shared/* forEachLine */.FF)(ws.text(file) ?? '', (line) => {
+        const m = /^([^:#=\s]+):([^:=\s]+):([^:=\s]+)=(.*)$/.exec(line.trim());
+        if (!m)
+            return;
+        const configs = m[4].split(',').filter(Boolean);
+        const testOnly = configs.length > 0 && configs.every((c) => /test/i.test(c));
+        components.push(component({
+            type: 'maven',
+            namespace: m[1],
+            name: m[2],
+            version: m[3],
+            scope: testOnly ? 'excluded' : 'required',
+            lockfile: file,
+            anchor: `${m[1]}:${m[2]}:${m[3]}`,
+        }));
+    });
+    return { file, format: 'gradle.lockfile', components, recordsLicenses: false };
+}
+/** Gemfile.lock: the `specs:` of its GEM and GIT sections (PATH sections are the project's own gems). */
+function readGemfileLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const components = [];
+    let section = '';
+    (0,shared/* forEachLine */.FF)(ws.text(file) ?? '', (line) => {
+        if (/^[A-Z]/.test(line)) {
+            section = line.trim();
+            return;
+        }
+        if (section !== 'GEM' && section !== 'GIT')
+            return;
+        const m = /^ {4}([A-Za-z0-9][\w.-]*) \(([^)\s]+)\)$/.exec(line);
+        if (!m)
+            return;
+        // `1.15.4-x86_64-linux`: the platform is not part of the version.
+        const version = m[2].replace(/-(?:x86|x64|arm|aarch|universal|java|mingw|mswin|darwin|linux)[\w-]*$/, '');
+        components.push(component({ type: 'gem', name: m[1], version, lockfile: file, anchor: line.trim() }));
+    });
+    return { file, format: 'Gemfile.lock', components, recordsLicenses: false };
+}
+/** composer.lock: `packages` (run time) and `packages-dev`, each with its licences. */
+function readComposerLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
+    if (!lock)
+        return fail(file, 'composer.lock', 'not valid JSON');
+    const components = [];
+    for (const [section, scope] of [
+        ['packages', 'required'],
+        ['packages-dev', 'excluded'],
+    ]) {
+        const list = lock[section];
+        if (!Array.isArray(list))
+            continue;
+        for (const pkg of list) {
+            if (!isRecord(pkg))
+                continue;
+            const full = str(pkg, 'name');
+            const version = str(pkg, 'version');
+            if (!full || !version)
+                continue;
+            const slash = full.indexOf('/');
+            const licenses = Array.isArray(pkg.license)
+                ? pkg.license.filter((l) => typeof l === 'string')
+                : [];
+            // Composer lists alternatives: the package may be used under any one of them.
+            const license = licenses.length > 1 ? `(${licenses.join(' OR ')})` : licenses[0];
+            components.push(component({
+                type: 'composer',
+                namespace: slash > 0 ? full.slice(0, slash) : undefined,
+                name: slash > 0 ? full.slice(slash + 1) : full,
+                version,
+                scope,
+                ...(license ? { license } : {}),
+                lockfile: file,
+                anchor: `"name": ${JSON.stringify(full)}`,
+            }));
+        }
+    }
+    return { file, format: 'composer.lock', components, recordsLicenses: true };
+}
+/** NuGet packages.lock.json: resolved packages per target framework; project references skipped. */
+function readNugetLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
+    if (!lock)
+        return fail(file, 'packages.lock.json', 'not valid JSON');
+    const components = [];
+    const frameworks = isRecord(lock.dependencies) ? Object.values(lock.dependencies) : [];
+    for (const deps of frameworks) {
+        if (!isRecord(deps))
+            continue;
+        for (const [name, entry] of Object.entries(deps)) {
+            if (!isRecord(entry) || entry.type === 'Project')
+                continue;
+            const version = str(entry, 'resolved');
+            if (!version)
+                continue;
+            const hash = str(entry, 'contentHash');
+            const hex = hash ? Buffer.from(hash, 'base64').toString('hex') : '';
+            components.push(component({
+                type: 'nuget',
+                name,
+                version,
+                ...(hex.length === 128 ? { hashes: [{ alg: 'SHA-512', content: hex }] } : {}),
+                lockfile: file,
+                anchor: JSON.stringify(name),
+            }));
+        }
+    }
+    return { file, format: 'packages.lock.json', components, recordsLicenses: false };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/pnpm.js
+
+
+/**
+ * pnpm-lock.yaml, versions 5 to 9. Package keys are `/name/1.0.0_peers` (v5), `/name@1.0.0(peers)`
+ * (v6) or `name@1.0.0` (v9); v5 and v6 mark development-only packages with `dev: true`, v9 says it
+ * only per importer, so its scope is left unsaid. Packages resolved from a tarball or git keep the
+ * version pnpm recorded.
+ */
+function readPnpmLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    if (!isRecord(doc)) {
+        return {
+            file,
+            format: 'pnpm-lock.yaml',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid YAML',
+        };
+    }
+    const lockVersion = String(doc.lockfileVersion ?? '');
+    const major = Number.parseInt(lockVersion, 10) || 0;
+    const components = [];
+    const packages = isRecord(doc.packages) ? doc.packages : {};
+    for (const [key, entry] of Object.entries(packages)) {
+        const parsedKey = major >= 6 ? splitAtVersion(key) : (splitV5(key) ?? splitAtVersion(key));
+        if (!parsedKey)
+            continue;
+        const meta = isRecord(entry) ? entry : {};
+        // The package's real name when the key is an alias or a URL.
+        const full = typeof meta.name === 'string' ? meta.name : parsedKey.name;
+        const version = typeof meta.version === 'string' ? meta.version : parsedKey.version;
+        const [namespace, name] = splitNpmName(full);
+        const resolution = isRecord(meta.resolution) ? meta.resolution : {};
+        const hashes = sriHashes(resolution.integrity);
+        const scope = meta.dev === true
+            ? 'excluded'
+            : meta.dev === false
+                ? meta.optional === true
+                    ? 'optional'
+                    : 'required'
+                : undefined;
+        components.push(component({
+            type: 'npm',
+            namespace,
+            name,
+            version,
+            ...(scope ? { scope } : {}),
+            ...(hashes ? { hashes } : {}),
+            lockfile: file,
+            anchor: key,
+        }));
+    }
+    return { file, format: `pnpm-lock.yaml v${lockVersion || '?'}`, components, recordsLicenses: false };
+}
+/** `/@scope/name@1.0.0(peer@2)` or `name@1.0.0` -> name and version, peer suffix dropped. */
+function splitAtVersion(key) {
+    const bare = key.replace(/^\//, '');
+    const paren = bare.indexOf('(');
+    const core = paren === -1 ? bare : bare.slice(0, paren);
+    const at = core.indexOf('@', 1);
+    if (at <= 0)
+        return undefined;
+    const version = core.slice(at + 1);
+    return version ? { name: core.slice(0, at), version } : undefined;
+}
+/** `/@scope/name/1.0.0_peer@2` -> name and version (pnpm 5). */
+function splitV5(key) {
+    const bare = key.replace(/^\//, '');
+    const slash = bare.lastIndexOf('/');
+    if (slash <= 0)
+        return undefined;
+    const name = bare.slice(0, slash);
+    const version = bare.slice(slash + 1).replace(/_.*$/, '');
+    return version && /^\d/.test(version) ? { name, version } : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/python.js
+
+
+
+
+
+/** Sources that are the project itself (or a path on the developer's disk), not a dependency. */
+const LOCAL_SOURCES = ['editable', 'virtual', 'workspace', 'directory', 'path'];
+/**
+ * poetry.lock, uv.lock and pdm.lock: `[[package]]` tables with `name` and `version`. Development
+ * groups are told by Poetry 1 (`category = "dev"`), Poetry 2 (`groups`) and PDM (`groups`); uv.lock
+ * records groups on the project's own entry only, so its scope is left unsaid.
+ */
+function readPythonTomlLock(ws, file) {
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const doc = readToml(ws, file);
+    if (!doc)
+        return { file, format: base, components: [], recordsLicenses: false, problem: 'not valid TOML' };
+    const components = [];
+    for (const pkg of packageTables(doc)) {
+        const name = str(pkg, 'name');
+        const version = str(pkg, 'version');
+        if (!name || !version)
+            continue;
+        const source = pkg.source;
+        if (isRecord(source)) {
+            const kind = typeof source.type === 'string' ? source.type : Object.keys(source)[0];
+            if (kind && LOCAL_SOURCES.includes(kind))
+                continue;
+            if (kind === 'file' && base === 'poetry.lock')
+                continue;
+        }
+        const scope = pythonScope(pkg, base);
+        components.push(component({
+            type: 'pypi',
+            name,
+            version,
+            ...(scope ? { scope } : {}),
+            lockfile: file,
+            anchor: `"${name}"`,
+        }));
+    }
+    return { file, format: base, components, recordsLicenses: false };
+}
+function pythonScope(pkg, base) {
+    if (base === 'uv.lock')
+        return undefined;
+    if (pkg.category === 'dev')
+        return 'excluded';
+    if (pkg.category === 'main')
+        return pkg.optional === true ? 'optional' : 'required';
+    const groups = Array.isArray(pkg.groups) ? pkg.groups : undefined;
+    if (!groups)
+        return undefined;
+    const main = groups.includes(base === 'pdm.lock' ? 'default' : 'main');
+    return main ? (pkg.optional === true ? 'optional' : 'required') : 'excluded';
+}
+/** Pipfile.lock: `default` (run time) and `develop` packages pinned with `==`. */
+function readPipfileLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = (0,manifests/* readJson */.Vh)(ws, file);
+    if (!lock)
+        return {
+            file,
+            format: 'Pipfile.lock',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid JSON',
+        };
+    const components = [];
+    for (const [section, scope] of [
+        ['default', 'required'],
+        ['develop', 'excluded'],
+    ]) {
+        const packages = lock[section];
+        if (!isRecord(packages))
+            continue;
+        for (const [name, entry] of Object.entries(packages)) {
+            const pin = isRecord(entry) ? str(entry, 'version') : undefined;
+            const version = pin?.replace(/^===?/, '');
+            if (!version || version === pin)
+                continue;
+            components.push(component({ type: 'pypi', name, version, scope, lockfile: file, anchor: JSON.stringify(name) }));
+        }
+    }
+    return { file, format: 'Pipfile.lock', components, recordsLicenses: false };
+}
+/** `name[extra]==1.2.3 ; markers  --hash=...`: an exact pin, as pip-compile writes them. */
+const PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?[ \t]*===?[ \t]*([A-Za-z0-9][A-Za-z0-9.+!_-]*)(?=[ \t;\\]|$)/;
+/**
+ * requirements*.txt: the exactly pinned requirements (what pip-compile and `pip freeze` write).
+ * Ranges are not resolved here, so they are not in the inventory. A file named for development or
+ * tests (`requirements-dev.txt`, `requirements/test.txt`) holds development-only packages.
+ */
+function readRequirements(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const dev = /(?:^|[/_.-])(?:dev|develop|development|test|tests|testing|lint|docs?|ci)(?:[/_.-]|$)/i.test(file);
+    const components = [];
+    (0,shared/* forEachLine */.FF)(ws.text(file) ?? '', (line) => {
+        const m = PIN.exec(line.trimStart());
+        if (!m)
+            return;
+        components.push(component({
+            type: 'pypi',
+            name: m[1],
+            version: m[2],
+            scope: dev ? 'excluded' : 'required',
+            lockfile: file,
+            anchor: m[0],
+        }));
+    });
+    return { file, format: 'requirements (pinned)', components, recordsLicenses: false };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/yarn.js
+
+
+
+/**
+ * yarn.lock, both formats. Yarn 2+ ("berry") writes YAML with a `__metadata` entry and is read with
+ * the workspace's YAML parser. Yarn 1 writes its own indentation format, read line by line here: the
+ * only parsers published for it bundle most of Yarn 1 or bring a second YAML parser, and the reader
+ * needs four things (the entry's specifiers, `version`, `resolved` and `integrity`).
+ */
+function readYarnLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const text = ws.text(file) ?? '';
+    return /^__metadata:/m.test(text) ? readBerry(ws, file) : readClassic(text, file);
+}
+function readClassic(text, file) {
+    const components = [];
+    let entry;
+    const flush = () => {
+        if (entry?.version && !entry.local) {
+            const [namespace, name] = splitNpmName(entry.name);
+            const hashes = sriHashes(entry.integrity);
+            components.push(component({
+                type: 'npm',
+                namespace,
+                name,
+                version: entry.version,
+                ...(hashes ? { hashes } : {}),
+                lockfile: file,
+                anchor: entry.header,
+            }));
+        }
+        entry = undefined;
+    };
+    (0,shared/* forEachLine */.FF)(text, (line) => {
+        if (line === '' || line.startsWith('#'))
+            return;
+        if (!/^\s/.test(line)) {
+            flush();
+            if (!line.endsWith(':'))
+                return;
+            const first = line.slice(0, -1).split(',')[0].trim().replace(/^"|"$/g, '');
+            const at = first.indexOf('@', 1);
+            if (at <= 0)
+                return;
+            const range = first.slice(at + 1);
+            entry = {
+                header: line.slice(0, -1),
+                name: first.slice(0, at),
+                // The project's own packages (workspaces, file: and link: dependencies) are not dependencies.
+                local: /^(?:file|link|portal|workspace):/.test(range),
+            };
+            return;
+        }
+        if (!entry)
+            return;
+        const field = /^ {2}(version|resolved|integrity) "?([^"\s]+)"?$/.exec(line);
+        if (!field)
+            return;
+        if (field[1] === 'version')
+            entry.version = field[2];
+        else if (field[1] === 'integrity')
+            entry.integrity = field[2];
+        else if (field[2].startsWith('file:'))
+            entry.local = true;
+    });
+    flush();
+    return { file, format: 'yarn.lock v1', components, recordsLicenses: false };
+}
+function readBerry(ws, file) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    if (!isRecord(doc)) {
+        return {
+            file,
+            format: 'yarn.lock (berry)',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid YAML',
+        };
+    }
+    const meta = isRecord(doc.__metadata) ? doc.__metadata : {};
+    const components = [];
+    for (const [key, entry] of Object.entries(doc)) {
+        if (key === '__metadata' || !isRecord(entry) || entry.linkType === 'soft')
+            continue;
+        const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
+        const at = resolution.indexOf('@', 1);
+        const protocol = /^([a-z]+):/.exec(resolution.slice(at + 1))?.[1];
+        if (at <= 0 || (protocol && protocol !== 'npm'))
+            continue;
+        const version = typeof entry.version === 'string' ? entry.version : String(entry.version ?? '');
+        if (!version)
+            continue;
+        const [namespace, name] = splitNpmName(resolution.slice(0, at));
+        components.push(component({ type: 'npm', namespace, name, version, lockfile: file, anchor: key }));
+    }
+    return {
+        file,
+        format: `yarn.lock (berry v${String(meta.version ?? '?')})`,
+        components,
+        recordsLicenses: false,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js
+
+
+
+
+
+
+
+/** Readers by lockfile name. */
+const BY_NAME = new Map([
+    ['package-lock.json', readPackageLock],
+    ['npm-shrinkwrap.json', readPackageLock],
+    ['pnpm-lock.yaml', readPnpmLock],
+    ['yarn.lock', readYarnLock],
+    ['poetry.lock', readPythonTomlLock],
+    ['uv.lock', readPythonTomlLock],
+    ['pdm.lock', readPythonTomlLock],
+    ['Pipfile.lock', readPipfileLock],
+    ['go.mod', readGoMod],
+    ['Cargo.lock', readCargoLock],
+    ['gradle.lockfile', readGradleLock],
+    ['buildscript-gradle.lockfile', readGradleLock],
+    ['Gemfile.lock', readGemfileLock],
+    ['gems.locked', readGemfileLock],
+    ['composer.lock', readComposerLock],
+    ['packages.lock.json', readNugetLock],
+]);
+/** The lockfile names the inventory reads (requirements files besides), for documentation. */
+const LOCKFILE_NAMES = [...BY_NAME.keys(), 'requirements*.txt'];
+function readerFor(file) {
+    const name = posix_.basename(file);
+    const byName = BY_NAME.get(name);
+    if (byName)
+        return byName;
+    if (/^requirements[\w.-]*\.txt$/i.test(name) || /(?:^|\/)requirements\/[\w.-]+\.txt$/i.test(file)) {
+        return readRequirements;
+    }
+    // Gradle 6 and earlier: one lockfile per configuration under gradle/dependency-locks/.
+    if (/(?:^|\/)gradle\/dependency-locks\/[\w.-]+\.lockfile$/.test(file))
+        return readGradleLock;
+    return undefined;
+}
+/** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
+function lockfilePaths(ws, exclude = deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty) {
+    const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+    return ws.files.filter((f) => readerFor(f) !== undefined && !excluded(f));
+}
+/** One lockfile's inventory (cached per file); undefined when the file is not a known lockfile. */
+function readLockfile(ws, file) {
+    const reader = readerFor(file);
+    if (!reader)
+        return undefined;
+    return ws.memo('deps.inventory', file, () => reader(ws, file));
+}
+/** Every lockfile's inventory, in index order. */
+function readInventory(ws, exclude = deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty) {
+    return lockfilePaths(ws, exclude).flatMap((f) => readLockfile(ws, f) ?? []);
+}
+const SCOPE_RANK = { required: 3, optional: 2, excluded: 1 };
+/**
+ * The components of all lockfiles, one per purl, sorted by purl. The widest scope wins (a package
+ * needed at run time by one project and for tests by another is needed at run time); the first
+ * recorded licence and every distinct hash are kept.
+ */
+function uniqueComponents(lockfiles) {
+    const byPurl = new Map();
+    for (const lock of lockfiles) {
+        for (const c of lock.components) {
+            const seen = byPurl.get(c.purl);
+            if (!seen) {
+                byPurl.set(c.purl, { component: { ...c }, lockfiles: [lock.file] });
+                continue;
+            }
+            if (!seen.lockfiles.includes(lock.file))
+                seen.lockfiles.push(lock.file);
+            const merged = seen.component;
+            // A scope unknown in one lockfile is unknown overall: nothing is claimed that was not read.
+            if (!c.scope || !merged.scope)
+                delete merged.scope;
+            else if (SCOPE_RANK[c.scope] > SCOPE_RANK[merged.scope])
+                merged.scope = c.scope;
+            if (!merged.license && c.license)
+                merged.license = c.license;
+            for (const h of c.hashes ?? []) {
+                merged.hashes ??= [];
+                if (!merged.hashes.some((x) => x.alg === h.alg))
+                    merged.hashes.push(h);
+            }
+        }
+    }
+    return [...byPurl.values()].sort((a, b) => (a.component.purl < b.component.purl ? -1 : 1));
+}
+
+
+/***/ }),
+
+/***/ 199:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ sbomInventory),
+/* harmony export */   z: () => (/* binding */ SBOM_MAX_LOCKFILE_BYTES)
+/* harmony export */ });
+/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6012);
+/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(557);
+
+
+/**
+ * Lockfiles of large projects pass the 1 MiB a rule reads of one file (a package-lock.json of a
+ * few thousand packages is several MiB). The SBOM is written once per run and only reads
+ * lockfiles, so it allows more; a larger one is listed in the SBOM as not read.
+ */
+const SBOM_MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
+/** The inventory the SBOM describes: every lockfile of the tree at `root` and its components. */
+function sbomInventory(root, selection) {
+    const ws = new _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__/* .Workspace */ .aR(root, {
+        include: [...selection.include],
+        exclude: [...selection.exclude],
+        maxFileBytes: SBOM_MAX_LOCKFILE_BYTES,
+    });
+    const lockfiles = (0,_inventory_js__WEBPACK_IMPORTED_MODULE_1__/* .readInventory */ .zw)(ws);
+    return { lockfiles, components: (0,_inventory_js__WEBPACK_IMPORTED_MODULE_1__/* .uniqueComponents */ .uB)(lockfiles) };
+}
+
+
+/***/ }),
+
+/***/ 9037:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ parseSpdx),
+/* harmony export */   V: () => (/* binding */ singleSpdxId)
+/* harmony export */ });
+/* harmony import */ var spdx_expression_parse__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3326);
+
+/**
+ * Parses an SPDX licence expression as package metadata writes it; undefined when it is not one
+ * ("SEE LICENSE IN LICENSE.md", "BSD", a URL). The parser knows the SPDX licence and exception
+ * lists, so a single identifier that parses is a real SPDX identifier.
+ */
+function parseSpdx(text) {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.length > 500)
+        return undefined;
+    try {
+        return spdx_expression_parse__WEBPACK_IMPORTED_MODULE_0__(trimmed);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one SPDX licence identifier an expression consists of, or undefined for anything else. */
+function singleSpdxId(text) {
+    const node = parseSpdx(text);
+    if (!node || !('license' in node) || node.plus || node.exception)
+        return undefined;
+    return /^(?:LicenseRef|DocumentRef)-/.test(node.license) ? undefined : node.license;
+}
+
+
+/***/ }),
+
+/***/ 5575:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A3: () => (/* binding */ orList),
+/* harmony export */   AL: () => (/* binding */ selectFiles),
+/* harmony export */   Eb: () => (/* binding */ compilePattern),
+/* harmony export */   FF: () => (/* binding */ forEachLine),
+/* harmony export */   Jw: () => (/* binding */ regexSource),
+/* harmony export */   KF: () => (/* binding */ FLAGS_SCHEMA),
+/* harmony export */   Pu: () => (/* binding */ keyText),
+/* harmony export */   Xq: () => (/* binding */ globList),
+/* harmony export */   fU: () => (/* binding */ globMatcher),
+/* harmony export */   k0: () => (/* binding */ IGNORE_CASE_SCHEMA),
+/* harmony export */   uz: () => (/* binding */ showPattern),
+/* harmony export */   w9: () => (/* binding */ firstMatchingLine),
+/* harmony export */   yL: () => (/* binding */ MAX_LINE_CHARS)
+/* harmony export */ });
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+
+/**
+ * Content patterns see at most this many characters of a line: a bound on the work one regular
+ * expression can do on one line of an attacker-controlled file (minified bundles, crafted input).
+ */
+const MAX_LINE_CHARS = 20_000;
+/** Flags a content pattern may use; `g`/`y` are excluded because the evaluators drive the scanning. */
+const ALLOWED_FLAGS = 'imsu';
+/** JSON Schema of a non-empty list of globs. */
+function globList(description, extra = {}) {
+    return {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description,
+        ...extra,
+    };
+}
+/** JSON Schema of a regular expression source (JavaScript syntax). */
+function regexSource(description) {
+    return { type: 'string', minLength: 1, format: 'regex', description };
+}
+/** JSON Schema of the `flags` of a pattern. */
+const FLAGS_SCHEMA = {
+    type: 'string',
+    pattern: `^[${ALLOWED_FLAGS}]*$`,
+    default: '',
+    description: 'JavaScript regular-expression flags: any of "i" (ignore case), "u" (Unicode), "s" and "m" (rarely ' +
+        'useful, since patterns see one line at a time).',
+};
+/** JSON Schema of the shared `ignoreCase` option of path-selecting kinds. */
+const IGNORE_CASE_SCHEMA = {
+    type: 'boolean',
+    default: false,
+    description: 'Match `paths` and `except` without regard to case (e.g. SECURITY.md and security.md).',
+};
+/**
+ * Compiles a pattern once per evaluation. Patterns are matched against single lines, so the flags that
+ * change scanning (`g`, `y`) are never added. Throws an error naming the pattern when it is invalid
+ * (the options schema catches most syntax errors at load time; a flag combination can still fail).
+ */
+function compilePattern(source, flags = '') {
+    const unique = [...new Set(flags)].filter((f) => ALLOWED_FLAGS.includes(f)).join('');
+    try {
+        return new RegExp(source, unique);
+    }
+    catch (err) {
+        throw new Error(`invalid pattern /${source}/${unique}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+/** `/source/flags`, the way patterns are shown in messages. */
+function showPattern(re) {
+    return `/${re.source}/${re.flags}`;
+}
+/**
+ * Calls `visit` for each line of `text` (1-based numbers, without the line terminator, truncated to
+ * {@link MAX_LINE_CHARS}). Returning `false` stops the walk. A trailing newline does not add a line.
+ */
+function forEachLine(text, visit) {
+    let start = 0;
+    let lineNo = 1;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        let stop = end;
+        if (stop > start && text.charCodeAt(stop - 1) === 13)
+            stop -= 1;
+        const line = text.slice(start, Math.min(stop, start + MAX_LINE_CHARS));
+        if (visit(line, lineNo) === false)
+            return;
+        start = end + 1;
+        lineNo += 1;
+    }
+}
+/** The first line of `text` that matches `re`, as `{ lineNo, match }`, or undefined. */
+function firstMatchingLine(text, re) {
+    let found;
+    forEachLine(text, (line, lineNo) => {
+        const match = re.exec(line);
+        if (!match)
+            return true;
+        found = { lineNo, match };
+        return false;
+    });
+    return found;
+}
+/**
+ * Files matching any of `paths` and none of `except`, in index order. Case-insensitive selection
+ * compiles its own matchers; the case-sensitive path reuses the workspace's cached ones.
+ */
+function selectFiles(workspace, selection) {
+    const except = selection.except ?? [];
+    if (workspace.files.length === 0)
+        return [];
+    if (selection.ignoreCase) {
+        const include = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(selection.paths, { ignoreCase: true });
+        const exclude = except.length > 0 ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(except, { ignoreCase: true }) : undefined;
+        return workspace.files.filter((f) => include(f) && !exclude?.(f));
+    }
+    const files = workspace.glob(selection.paths);
+    if (except.length === 0)
+        return files;
+    const exclude = workspace.matcher(except);
+    return files.filter((f) => !exclude(f));
+}
+/** A single glob matcher honouring `ignoreCase`. */
+function globMatcher(workspace, glob, ignoreCase = false) {
+    return ignoreCase ? (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(glob, { ignoreCase: true }) : workspace.matcher([glob]);
+}
+/** Collapses whitespace and caps length, so a finding key is stable and small. */
+function keyText(text, max = 200) {
+    const collapsed = text.trim().replace(/\s+/g, ' ');
+    return collapsed.length > max ? collapsed.slice(0, max) : collapsed;
+}
+/** "a, b or c" for messages. */
+function orList(items) {
+    if (items.length <= 1)
+        return items.join('');
+    return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 
@@ -25153,7 +29469,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 7386:
+/***/ 8118:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25201,248 +29517,567 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: external "node:path/posix"
-const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
-// EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var workspace_glob = __nccwpck_require__(6643);
-;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shared.js
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
+var shared = __nccwpck_require__(5575);
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-examples.js
+/**
+ * The published example and test values the personal-data detectors leave alone, and the IBAN
+ * lengths by country they validate against. Data, kept apart from the detectors' logic.
+ */
+/** Test card numbers published by payment providers, besides those {@link looksArtificial} catches. */
+const TEST_CARDS = new Set([
+    '4242424242424242',
+    '4000056655665556',
+    '5555555555554444',
+    '2223003122003222',
+    '5200828282828210',
+    '5105105105105100',
+    '378282246310005',
+    '371449635398431',
+    '6011111111111117',
+    '6011000990139424',
+    '3056930009020004',
+    '36227206271667',
+    '3566002020360505',
+    '6200000000000005',
+    '4111111111111111',
+    '4012888888881881',
+    '4222222222222',
+    '4005519200000004',
+    '4009348888881881',
+    '4012000033330026',
+    '4012000077777777',
+    '4217651111111119',
+    '4500600000000061',
+    '3530111333300000',
+    '30569309025904',
+    '38520000023237',
+    '5431111111111111',
+    '4000000000000002',
+    '4000000000009995',
+    '4000002500003155',
+    '4000000000000077',
+    '4000000000003220',
+    '4111111145551142',
+    '5101180000000007',
+    '370000000000002',
+    '6011601160116611',
+    '4988438843884305',
+    '5454545454545454',
+    '4917610000000000',
+    '4462030000000000',
+    '4000000000000010',
+    '4000000000000028',
+    '4000000000000036',
+    '4000000000000101',
+    '4000000000000341',
+    '5200000000000007',
+    '5123456789012346',
+    '4444333322221111',
+    '4263982640269299',
+    '5425233430109903',
+    '374245455400126',
+    '6011000400000000',
+    '3566000020000410',
+    '36006666333344',
+    '4035501000000008',
+]);
+/** IBAN lengths by country (ISO 13616 registry). */
+const IBAN_LENGTHS = {
+    AD: 24,
+    AE: 23,
+    AL: 28,
+    AT: 20,
+    AZ: 28,
+    BA: 20,
+    BE: 16,
+    BG: 22,
+    BH: 22,
+    BR: 29,
+    BY: 28,
+    CH: 21,
+    CR: 22,
+    CY: 28,
+    CZ: 24,
+    DE: 22,
+    DK: 18,
+    DO: 28,
+    EE: 20,
+    EG: 29,
+    ES: 24,
+    FI: 18,
+    FO: 18,
+    FR: 27,
+    GB: 22,
+    GE: 22,
+    GI: 23,
+    GL: 18,
+    GR: 27,
+    GT: 28,
+    HR: 21,
+    HU: 28,
+    IE: 22,
+    IL: 23,
+    IQ: 23,
+    IS: 26,
+    IT: 27,
+    JO: 30,
+    KW: 30,
+    KZ: 20,
+    LB: 28,
+    LC: 32,
+    LI: 21,
+    LT: 20,
+    LU: 20,
+    LV: 21,
+    MC: 27,
+    MD: 24,
+    ME: 22,
+    MK: 19,
+    MR: 27,
+    MT: 31,
+    MU: 30,
+    NL: 18,
+    NO: 15,
+    PK: 24,
+    PL: 28,
+    PS: 29,
+    PT: 25,
+    QA: 29,
+    RO: 24,
+    RS: 22,
+    SA: 24,
+    SC: 31,
+    SE: 24,
+    SI: 19,
+    SK: 24,
+    SM: 27,
+    ST: 25,
+    SV: 28,
+    TL: 23,
+    TN: 24,
+    TR: 26,
+    UA: 29,
+    VA: 22,
+    VG: 24,
+    XK: 20,
+};
+/** The examples printed in the IBAN standard, bank documentation and Wikipedia. */
+const EXAMPLE_IBANS = new Set([
+    'DE89370400440532013000',
+    'GB82WEST12345698765432',
+    'GB29NWBK60161331926819',
+    'GB33BUKB20201555555555',
+    'FR1420041010050500013M02606',
+    'FR7630006000011234567890189',
+    'NL91ABNA0417164300',
+    'NL02ABNA0123456789',
+    'BE68539007547034',
+    'BE71096123456769',
+    'CH9300762011623852957',
+    'CH5604835012345678009',
+    'ES9121000418450200051332',
+    'IT60X0542811101000000123456',
+    'AT611904300234573201',
+    'PL61109010140000071219812874',
+    'NO9386011117947',
+    'DK5000400440116243',
+    'FI2112345600000785',
+    'SE4550000000058398257466',
+    'IE29AIBK93115212345678',
+    'PT50000201231234567890154',
+    'LU280019400644750000',
+    'GR1601101250000000012300695',
+    'CZ6508000000192000145399',
+    'HU42117730161111101800000000',
+    'SK3112000000198742637541',
+    'SI56263300012039086',
+    'DE02120300000000202051',
+    'DE75512108001245126199',
+    'DE12500105170648489890',
+    'GB94BARC10201530093459',
+    'AD1200012030200359100100',
+    'LI21088100002324013AA',
+    'MT84MALT011000012345MTLCAST001S',
+    'SA0380000000608010167519',
+]);
+/** Numbers printed on sample cards and in advertisements, and the well-known placeholder. */
+const EXAMPLE_SSNS = new Set(['078-05-1120', '219-09-9999', '123-45-6789', '987-65-4321']);
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-detectors.js
 /**
- * Content patterns see at most this many characters of a line: a bound on the work one regular
- * expression can do on one line of an attacker-controlled file (minified bundles, crafted input).
+ * Detectors of real-looking personal data in a line of text: payment card numbers, IBANs, US social
+ * security numbers and e-mail addresses at personal mail providers. Precision comes first: each
+ * candidate must pass its checksum or format rules, and the well-known example and test values
+ * (Stripe's 4242..., the IBAN of every textbook, 123-45-6789, test@gmail.com) are not reported.
+ * Every pattern is linear: bounded repetitions and literal anchors.
  */
-const MAX_LINE_CHARS = 20_000;
-/** Flags a content pattern may use; `g`/`y` are excluded because the evaluators drive the scanning. */
-const ALLOWED_FLAGS = 'imsu';
-/** JSON Schema of a non-empty list of globs. */
-function globList(description, extra = {}) {
-    return {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        description,
-        ...extra,
-    };
-}
-/** JSON Schema of a regular expression source (JavaScript syntax). */
-function regexSource(description) {
-    return { type: 'string', minLength: 1, format: 'regex', description };
-}
-/** JSON Schema of the `flags` of a pattern. */
-const FLAGS_SCHEMA = {
-    type: 'string',
-    pattern: `^[${ALLOWED_FLAGS}]*$`,
-    default: '',
-    description: 'JavaScript regular-expression flags: any of "i" (ignore case), "u" (Unicode), "s" and "m" (rarely ' +
-        'useful, since patterns see one line at a time).',
-};
-/** JSON Schema of the shared `ignoreCase` option of path-selecting kinds. */
-const IGNORE_CASE_SCHEMA = {
-    type: 'boolean',
-    default: false,
-    description: 'Match `paths` and `except` without regard to case (e.g. SECURITY.md and security.md).',
-};
-/**
- * Compiles a pattern once per evaluation. Patterns are matched against single lines, so the flags that
- * change scanning (`g`, `y`) are never added. Throws an error naming the pattern when it is invalid
- * (the options schema catches most syntax errors at load time; a flag combination can still fail).
- */
-function compilePattern(source, flags = '') {
-    const unique = [...new Set(flags)].filter((f) => ALLOWED_FLAGS.includes(f)).join('');
-    try {
-        return new RegExp(source, unique);
+
+const CARD = /(?<![\w.+/-])\d(?:[ -]?\d){12,18}(?![\w/-]|\.\d)/g;
+const CARD_CONTEXT = /card|credit|debit|\bcc[-_ ]?(?:num|no)|\bpan\b|visa|master ?card|amex|american express|discover|payment/i;
+function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+        let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+        if (i % 2 === 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
     }
-    catch (err) {
-        throw new Error(`invalid pattern /${source}/${unique}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    return sum % 10 === 0;
 }
-/** `/source/flags`, the way patterns are shown in messages. */
-function showPattern(re) {
-    return `/${re.source}/${re.flags}`;
+/** Card networks by prefix, with the lengths they issue. */
+function cardNetworkLengths(d) {
+    if (d.startsWith('4'))
+        return [13, 16, 19];
+    const two = Number(d.slice(0, 2));
+    const four = Number(d.slice(0, 4));
+    if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720))
+        return [16];
+    if (two === 34 || two === 37)
+        return [15];
+    if (d.startsWith('6011') || two === 65 || (Number(d.slice(0, 3)) >= 644 && Number(d.slice(0, 3)) <= 649))
+        return [16, 19];
+    if (four >= 3528 && four <= 3589)
+        return [16, 17, 18, 19];
+    if (two === 36 ||
+        two === 38 ||
+        two === 39 ||
+        (Number(d.slice(0, 3)) >= 300 && Number(d.slice(0, 3)) <= 305))
+        return [14, 16, 19];
+    return [];
 }
 /**
- * Calls `visit` for each line of `text` (1-based numbers, without the line terminator, truncated to
- * {@link MAX_LINE_CHARS}). Returning `false` stops the walk. A trailing newline does not add a line.
+ * Runs of five equal digits, five consecutive ones (`45678`, `98765`), or a value made of one short
+ * block repeated: made up by a person, not issued to one.
  */
-function forEachLine(text, visit) {
-    let start = 0;
-    let lineNo = 1;
-    while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end === -1)
-            end = text.length;
-        let stop = end;
-        if (stop > start && text.charCodeAt(stop - 1) === 13)
-            stop -= 1;
-        const line = text.slice(start, Math.min(stop, start + MAX_LINE_CHARS));
-        if (visit(line, lineNo) === false)
-            return;
-        start = end + 1;
-        lineNo += 1;
-    }
-}
-/** The first line of `text` that matches `re`, as `{ lineNo, match }`, or undefined. */
-function firstMatchingLine(text, re) {
-    let found;
-    forEachLine(text, (line, lineNo) => {
-        const match = re.exec(line);
-        if (!match)
+function looksArtificial(d) {
+    if (/(\d)\1{4}/.test(d))
+        return true;
+    if (/^(\d{1,4})\1+\d{0,3}$/.test(d))
+        return true;
+    let up = 1;
+    let down = 1;
+    for (let i = 1; i < d.length; i++) {
+        const step = d.charCodeAt(i) - d.charCodeAt(i - 1);
+        up = step === 1 ? up + 1 : 1;
+        down = step === -1 ? down + 1 : 1;
+        if (up >= 5 || down >= 5)
             return true;
-        found = { lineNo, match };
-        return false;
-    });
-    return found;
-}
-/**
- * Files matching any of `paths` and none of `except`, in index order. Case-insensitive selection
- * compiles its own matchers; the case-sensitive path reuses the workspace's cached ones.
- */
-function selectFiles(workspace, selection) {
-    const except = selection.except ?? [];
-    if (workspace.files.length === 0)
-        return [];
-    if (selection.ignoreCase) {
-        const include = (0,workspace_glob/* pathMatcher */.k)(selection.paths, { ignoreCase: true });
-        const exclude = except.length > 0 ? (0,workspace_glob/* pathMatcher */.k)(except, { ignoreCase: true }) : undefined;
-        return workspace.files.filter((f) => include(f) && !exclude?.(f));
     }
-    const files = workspace.glob(selection.paths);
-    if (except.length === 0)
-        return files;
-    const exclude = workspace.matcher(except);
-    return files.filter((f) => !exclude(f));
+    return false;
 }
-/** A single glob matcher honouring `ignoreCase`. */
-function globMatcher(workspace, glob, ignoreCase = false) {
-    return ignoreCase ? (0,workspace_glob/* pathMatcher */.k)(glob, { ignoreCase: true }) : workspace.matcher([glob]);
+function cardGroupsValid(raw) {
+    const sep = /[ -]/.exec(raw)?.[0];
+    if (!sep)
+        return true;
+    const groups = raw.split(sep);
+    if (groups.some((g) => /[ -]/.test(g)))
+        return false;
+    const shape = groups.map((g) => g.length).join(',');
+    return [
+        '4,4,4,4',
+        '4,4,4,4,3',
+        '4,6,5',
+        '4,6,4',
+        '4,4,4,1',
+        '4,4,4,2',
+        '4,4,4,3',
+        '4,4,4,4,1',
+        '4,4,4,4,2',
+    ].includes(shape);
 }
-/** Collapses whitespace and caps length, so a finding key is stable and small. */
-function keyText(text, max = 200) {
-    const collapsed = text.trim().replace(/\s+/g, ' ');
-    return collapsed.length > max ? collapsed.slice(0, max) : collapsed;
+function detectCards(line, out) {
+    let context;
+    for (const m of line.matchAll(CARD)) {
+        const raw = m[0];
+        const digits = raw.replace(/[ -]/g, '');
+        if (digits.length < 13 || digits.length > 19)
+            continue;
+        if (!cardNetworkLengths(digits).includes(digits.length) || !luhn(digits))
+            continue;
+        if (TEST_CARDS.has(digits) || looksArtificial(digits) || !cardGroupsValid(raw))
+            continue;
+        // An unseparated run of digits is also an id, a timestamp or a phone number: it needs a word
+        // about cards on the same line.
+        if (raw === digits) {
+            context ??= CARD_CONTEXT.test(line);
+            if (!context)
+                continue;
+        }
+        out.push({
+            kind: 'card',
+            masked: `card number ending ${digits.slice(-4)}`,
+            value: digits,
+            start: m.index,
+            end: m.index + raw.length,
+        });
+    }
 }
-/** "a, b or c" for messages. */
-function orList(items) {
-    if (items.length <= 1)
-        return items.join('');
-    return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+const IBAN = /(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g;
+function ibanChecksumValid(iban) {
+    const rearranged = iban.slice(4) + iban.slice(0, 4);
+    let remainder = 0;
+    for (const ch of rearranged) {
+        const code = ch.charCodeAt(0);
+        const digits = code >= 65 ? String(code - 55) : ch;
+        for (const d of digits)
+            remainder = (remainder * 10 + (d.charCodeAt(0) - 48)) % 97;
+    }
+    return remainder === 1;
+}
+function detectIbans(line, out) {
+    for (const m of line.matchAll(IBAN)) {
+        const raw = m[1];
+        const iban = raw.replace(/ /g, '');
+        if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length || !ibanChecksumValid(iban))
+            continue;
+        const bban = iban.slice(4);
+        if (EXAMPLE_IBANS.has(iban) || /(\w)\1{5}/.test(bban) || looksArtificial(bban.replace(/\D/g, '')))
+            continue;
+        out.push({
+            kind: 'iban',
+            masked: `${iban.slice(0, 2)} IBAN ending ${iban.slice(-4)}`,
+            value: iban,
+            start: m.index,
+            end: m.index + raw.length,
+        });
+    }
+}
+const SSN = /(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])/g;
+const SSN_CONTEXT = /\bssn\b|social[ _-]?security|\btax[ _-]?id|taxpayer|\bitin\b/i;
+function detectSsns(line, out) {
+    if (!SSN_CONTEXT.test(line))
+        return;
+    for (const m of line.matchAll(SSN)) {
+        const [all, area, group, serial] = m;
+        const a = Number(area);
+        if (a === 0 || a === 666 || a >= 900 || group === '00' || serial === '0000')
+            continue;
+        if (EXAMPLE_SSNS.has(all) ||
+            looksArtificial(area + group + serial) ||
+            /^(\d)\1*$/.test(area + group + serial))
+            continue;
+        out.push({
+            kind: 'ssn',
+            masked: `SSN ending ${serial}`,
+            value: all,
+            start: m.index,
+            end: m.index + all.length,
+        });
+    }
+}
+const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
+/** Local parts that are placeholders, not people: exact names, and words that mark test data. */
+const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
+/**
+ * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
+ * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
+ * what tools that read repositories are tested on.
+ */
+const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+/** Words just before an address that say it is made up: "test alias@gmail.com". */
+const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
+function detectEmails(line, domains, out) {
+    if (!line.includes('@') || AUTHORSHIP.test(line))
+        return;
+    for (const m of line.matchAll(EMAIL)) {
+        const local = m[1];
+        const domain = m[2].toLowerCase();
+        if (!domains.has(domain))
+            continue;
+        const name = local.replace(/\+.*$/, '');
+        if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3)
+            continue;
+        // `Name <address>`: an identity as git and package metadata write it.
+        if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>')
+            continue;
+        if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index)))
+            continue;
+        out.push({
+            kind: 'email',
+            masked: `${name[0]}…@${domain}`,
+            value: `${local.toLowerCase()}@${domain}`,
+            start: m.index,
+            end: m.index + m[0].length,
+        });
+    }
+}
+/** Every real-looking personal datum of the wanted kinds in one line, in line order. */
+function detectPersonalData(line, kinds, emailDomains) {
+    const out = [];
+    if (kinds.has('card') && /\d{4}/.test(line))
+        detectCards(line, out);
+    if (kinds.has('iban') && /[A-Z]{2}\d{2}/.test(line))
+        detectIbans(line, out);
+    if (kinds.has('ssn') && line.includes('-'))
+        detectSsns(line, out);
+    if (kinds.has('email'))
+        detectEmails(line, emailDomains, out);
+    return out.sort((a, b) => a.start - b.start);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-data.js
+
+
+
+
+const KINDS = ['card', 'iban', 'ssn', 'email'];
+/** Personal mail providers: an address there belongs to a person, not to an organisation's test domain. */
+const PERSONAL_MAIL_DOMAINS = [
+    'gmail.com',
+    'googlemail.com',
+    'yahoo.com',
+    'yahoo.co.uk',
+    'yahoo.fr',
+    'yahoo.de',
+    'ymail.com',
+    'hotmail.com',
+    'hotmail.co.uk',
+    'hotmail.fr',
+    'hotmail.de',
+    'outlook.com',
+    'outlook.de',
+    'live.com',
+    'live.fr',
+    'msn.com',
+    'icloud.com',
+    'me.com',
+    'mac.com',
+    'aol.com',
+    'gmx.de',
+    'gmx.net',
+    'gmx.com',
+    'web.de',
+    't-online.de',
+    'freenet.de',
+    'orange.fr',
+    'wanadoo.fr',
+    'free.fr',
+    'laposte.net',
+    'sfr.fr',
+    'libero.it',
+    'virgilio.it',
+    'mail.ru',
+    'yandex.ru',
+    'yandex.com',
+    'rambler.ru',
+    'protonmail.com',
+    'proton.me',
+    'pm.me',
+    'tutanota.com',
+    'zoho.com',
+    'qq.com',
+    '163.com',
+    '126.com',
+    'sina.com',
+    'naver.com',
+    'hanmail.net',
+    'comcast.net',
+    'verizon.net',
+    'att.net',
+    'sbcglobal.net',
+    'btinternet.com',
+    'seznam.cz',
+    'wp.pl',
+    'o2.pl',
+    'interia.pl',
+    'bol.com.br',
+    'uol.com.br',
+    'rediffmail.com',
+];
+const NOUNS = {
+    card: 'a payment card number that passes the Luhn check',
+    iban: 'an IBAN with a valid checksum',
+    ssn: 'a US social security number',
+    email: 'a personal e-mail address',
+};
+/**
+ * Files whose addresses are authorship metadata (package, chart and project maintainers, git
+ * reflogs and patches, JSON Schemas' credits), not records about people.
+ */
+const AUTHORSHIP_FILES = /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
+/** Package registry documents (packuments, search results, installed manifests) credit their authors. */
+const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
+/**
+ * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
+ * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
+ * kind and the last characters, and its key is a hash of the value.
+ */
+const dataPersonalData = (0,types/* defineEvaluator */.D)({
+    kind: 'data.personal-data',
+    scope: 'file',
+    testData: true,
+    summary: 'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths'],
+        properties: {
+            paths: (0,shared/* globList */.Xq)('Globs of the files to scan.', { minItems: 1 }),
+            except: (0,shared/* globList */.Xq)('Globs of files not to scan.', { default: [] }),
+            kinds: {
+                type: 'array',
+                uniqueItems: true,
+                minItems: 1,
+                items: { enum: [...KINDS] },
+                default: [...KINDS],
+                description: 'What to look for: card, iban, ssn, email.',
+            },
+            emailDomains: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
+                default: PERSONAL_MAIL_DOMAINS,
+                description: 'Mail domains whose addresses belong to people (setting it replaces the default list).',
+            },
+            maxPerFile: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+            where: { type: 'string', minLength: 1, default: 'this file' },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const kinds = new Set(options.kinds);
+        const withoutEmail = new Set(options.kinds.filter((k) => k !== 'email'));
+        const domains = new Set(options.emailDomains.map((d) => d.toLowerCase()));
+        const findings = [];
+        for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            const found = [];
+            const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
+            const wanted = authorship ? withoutEmail : kinds;
+            if (wanted.size === 0)
+                continue;
+            (0,shared/* forEachLine */.FF)(text, (line, lineNo) => {
+                for (const datum of detectPersonalData(line, wanted, domains))
+                    found.push({ datum, line: lineNo });
+            });
+            const shown = found.slice(0, options.maxPerFile);
+            shown.forEach(({ datum, line }, i) => {
+                const more = i === shown.length - 1 ? found.length - shown.length : 0;
+                findings.push({
+                    message: `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                        `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+                    location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
+                    key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+                });
+            });
+        }
+        return findings;
+    },
+});
+
+// EXTERNAL MODULE: external "node:path/posix"
+var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js + 1 modules
 var yaml = __nccwpck_require__(7594);
-;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
-/**
- * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
- * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
- * and directives rather than parsed in full; every pattern here is anchored and linear.
- */
-/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
-function readJson(ws, file) {
-    if (!ws.has(file))
-        return undefined;
-    return ws.memo('deps.json', file, () => {
-        const text = ws.text(file);
-        if (text === undefined)
-            return undefined;
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch {
-            // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
-            // records that located problem for core.input-problems.
-            const parsed = ws.yaml(file);
-            value = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        }
-        return isObject(value) ? value : undefined;
-    });
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
-/** A package.json needs a lockfile when it declares dependencies of any kind. */
-function packageJsonNeedsLock(pkg) {
-    if (!pkg)
-        return false;
-    return NPM_DEPENDENCY_FIELDS.some((field) => {
-        const deps = pkg[field];
-        return isObject(deps) && Object.keys(deps).length > 0;
-    });
-}
-/**
- * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
- * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
- */
-function composerNeedsLock(manifest) {
-    if (!manifest)
-        return false;
-    return ['require', 'require-dev'].some((field) => {
-        const deps = manifest[field];
-        return isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
-    });
-}
-/**
- * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
- * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
- * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
- * libraries built with setuptools or hatch conventionally ship without one.
- */
-function pyprojectTool(text) {
-    const headers = tomlTableHeaders(text);
-    if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.')))
-        return 'poetry';
-    if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.')))
-        return 'uv';
-    if (headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')) {
-        return 'pdm';
-    }
-    return undefined;
-}
-/**
- * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
- * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
- * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
- * its members point at the lockfile in it.
- */
-function cargoNeedsLock(text) {
-    return tomlTableHeaders(text).some((h) => {
-        const parts = h.split('.');
-        // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
-        return parts.some((p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)));
-    });
-}
-function isDepsPrefix(parts, i) {
-    return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
-}
-/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
-function goModNeedsSum(text) {
-    return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
-}
-/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
-function tomlTableHeaders(text) {
-    const out = [];
-    for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
-        out.push(m[1].replace(/[ \t]+/g, ''));
-    }
-    return out;
-}
-/** The body of the `[workspace]` table of a Cargo.toml (up to the next table header), if any. */
-function workspaceTable(text) {
-    const header = /^[ \t]*\[workspace\][ \t]*(?:#[^\n]*)?$/m.exec(text);
-    if (!header)
-        return undefined;
-    const rest = text.slice(header.index + header[0].length);
-    const next = /^[ \t]*\[/m.exec(rest);
-    return next ? rest.slice(0, next.index) : rest;
-}
-/** The strings of a `key = [ "a", 'b' ]` array in a TOML table body (single- or multi-line). */
-function tomlStringArray(table, key) {
-    const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*\\[([^\\]]{0,100000})\\]`, 'm').exec(table);
-    if (!m)
-        return undefined;
-    return [...m[1].matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
+var manifests = __nccwpck_require__(4513);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -25471,7 +30106,7 @@ const NPM_GIT = /^(?:git\+[a-z]+:\/\/|git:\/\/|git@|(?:github|gitlab|bitbucket|g
 const NPM_SHORTHAND = /^[A-Za-z0-9][\w.-]*\/[\w.-]+(?:#.*)?$/;
 /** package.json dependencies given as git URLs or GitHub shorthands. */
 function npmGitDependencies(ws, file) {
-    const pkg = readJson(ws, file);
+    const pkg = (0,manifests/* readJson */.Vh)(ws, file);
     if (!pkg)
         return [];
     const doc = ws.yaml(file);
@@ -25499,7 +30134,7 @@ function npmGitDependencies(ws, file) {
 }
 /** composer.json requirements on a branch (`dev-main`), unless pinned with `#<commit>`. */
 function composerBranchDependencies(ws, file) {
-    const manifest = readJson(ws, file);
+    const manifest = (0,manifests/* readJson */.Vh)(ws, file);
     if (!manifest)
         return [];
     const doc = ws.yaml(file);
@@ -25664,7 +30299,7 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
         type: 'object',
         additionalProperties: false,
         properties: {
-            exclude: globList('Globs of manifests to ignore. Setting it replaces the defaults.', {
+            exclude: (0,shared/* globList */.Xq)('Globs of manifests to ignore. Setting it replaces the defaults.', {
                 default: [
                     '**/node_modules/**',
                     '**/vendor/**',
@@ -25679,7 +30314,7 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
         const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
         const findings = [];
         for (const file of workspace.files) {
-            const read = readerFor(posix_namespaceObject.basename(file));
+            const read = readerFor(posix_.basename(file));
             if (!read || excluded(file))
                 continue;
             for (const dep of read(workspace, file)) {
@@ -25704,215 +30339,121 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
-;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var workspace_glob = __nccwpck_require__(6643);
+// EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+var deps_lockfile = __nccwpck_require__(6499);
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js + 17 modules
+var inventory = __nccwpck_require__(557);
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
+var spdx = __nccwpck_require__(9037);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/license.js
 
 
 
 
 
 
-const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'];
-const NPM_LOCKS = [
-    'package-lock.json',
-    'npm-shrinkwrap.json',
-    'yarn.lock',
-    'pnpm-lock.yaml',
-    'bun.lock',
-    'bun.lockb',
-];
-const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
 /**
- * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
- * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
- * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
- * anew, so builds are neither reproducible nor reviewable.
+ * `deps.license`: dependencies whose licence, as their lockfile records it (npm lockfiles v2+,
+ * composer.lock), cannot be complied with under the configured policy: every way to satisfy the SPDX
+ * expression (`MIT OR GPL-3.0-only` offers two) uses a denied licence, or one outside `allow`.
+ * Licences that are not SPDX expressions are left alone (nothing to judge), as are lockfiles that do
+ * not record licences.
  */
-/** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
-const DEFAULT_MANIFEST_EXCLUDE = [
-    '**/node_modules/**',
-    '**/vendor/**',
-    '**/bower_components/**',
-    '**/fixtures/**',
-    '**/__fixtures__/**',
-    '**/testdata/**',
-];
-const depsLockfile = (0,types/* defineEvaluator */.D)({
-    kind: 'deps.lockfile',
-    summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
+const depsLicense = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.license',
+    summary: 'Dependency licences recorded in lockfiles (npm, composer) checked against deny and allow lists.',
     schema: {
         type: 'object',
         additionalProperties: false,
         properties: {
-            ecosystems: {
+            deny: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[A-Za-z0-9.+-]+\\*?$' },
+                default: [],
+                description: 'SPDX licence identifiers that are not acceptable; `AGPL-*` matches a family.',
+            },
+            allow: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[A-Za-z0-9.+-]+\\*?$' },
+                default: [],
+                description: 'When set, the only acceptable SPDX identifiers (deny still applies).',
+            },
+            scopes: {
                 type: 'array',
                 uniqueItems: true,
-                items: { enum: [...ECOSYSTEMS] },
-                default: [...ECOSYSTEMS],
-                description: 'Ecosystems to check.',
+                minItems: 1,
+                items: { enum: ['required', 'optional', 'excluded', 'unknown'] },
+                default: ['required', 'optional', 'unknown'],
+                description: 'Which dependencies to check: run time (required), optional, development (excluded), unknown.',
             },
-            exclude: globList('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
-                'replaces the defaults.', {
-                default: DEFAULT_MANIFEST_EXCLUDE,
+            exclude: (0,shared/* globList */.Xq)('Globs of lockfiles to leave out (setting it replaces the defaults).', {
+                default: deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty,
             }),
         },
     },
     evaluate({ options, workspace }) {
-        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
-        const wanted = new Set(options.ecosystems);
+        const deny = familyMatcher(options.deny);
+        const allow = options.allow.length > 0 ? familyMatcher(options.allow) : undefined;
+        const acceptable = (id) => !deny(id) && (!allow || allow(id));
+        const scopes = new Set(options.scopes);
         const findings = [];
-        for (const file of workspace.files) {
-            if (excluded(file))
+        for (const lock of (0,inventory/* readInventory */.zw)(workspace, options.exclude)) {
+            if (!lock.recordsLicenses)
                 continue;
-            const name = posix_namespaceObject.basename(file);
-            const parent = posix_namespaceObject.dirname(file);
-            const dir = parent === '.' ? '' : parent;
-            const req = requirementFor(workspace, name, file, dir, wanted);
-            if (!req)
-                continue;
-            if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
-                continue;
-            const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
-            const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
-            findings.push({
-                message: `${file} declares dependencies but no lockfile is committed${where}: expected ` +
-                    `${orList(req.locks.map((l) => `\`${l}\``))}.`,
-                location: (0,core_location/* fileLocation */.AR)(file),
-                key: name,
-            });
+            for (const c of lock.components) {
+                if (!c.license || !scopes.has(c.scope ?? 'unknown'))
+                    continue;
+                const node = (0,spdx/* parseSpdx */.N)(c.license);
+                if (!node || satisfiable(node, acceptable))
+                    continue;
+                const blocking = [...new Set(leaves(node).filter((id) => !acceptable(id)))];
+                findings.push({
+                    message: `${c.namespace ? `${c.namespace}/` : ''}${c.name}@${c.version} is licensed ${c.license}, which the licence ` +
+                        `policy does not accept (${blocking.join(', ')} ${allow && !blocking.some(deny) ? 'not on the allow list' : 'denied'}).`,
+                    location: { path: lock.file, startLine: lineOf(workspace, lock.file, c.anchor) },
+                    key: `${c.purl}:${c.license}`,
+                });
+            }
         }
         return findings;
     },
 });
-function requirementFor(ws, name, file, dir, wanted) {
-    switch (name) {
-        case 'package.json': {
-            if (!wanted.has('npm'))
-                return undefined;
-            const pkg = readJson(ws, file);
-            if (!packageJsonNeedsLock(pkg))
-                return undefined;
-            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
-        }
-        case 'Pipfile':
-            return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
-        case 'pyproject.toml': {
-            if (!wanted.has('python'))
-                return undefined;
-            const tool = pyprojectTool(ws.text(file) ?? '');
-            if (!tool)
-                return undefined;
-            const primary = `${tool}.lock`;
-            return {
-                locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)],
-                dirs: [dir, ...uvWorkspaceRoots(ws, dir)],
-            };
-        }
-        case 'Gemfile':
-            return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
-        case 'gems.rb':
-            return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
-        case 'Cargo.toml': {
-            if (!wanted.has('rust') || !cargoNeedsLock(ws.text(file) ?? ''))
-                return undefined;
-            return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
-        }
-        case 'composer.json':
-            return wanted.has('php') && composerNeedsLock(readJson(ws, file))
-                ? { locks: ['composer.lock'], dirs: [dir] }
-                : undefined;
-        case 'go.mod':
-            return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '')
-                ? { locks: ['go.sum'], dirs: [dir] }
-                : undefined;
-        default:
-            return undefined;
-    }
-}
-/** Ancestors of `dir`, nearest first ("" is the repository root). */
-function ancestors(dir) {
-    const out = [];
-    let current = dir;
-    while (current !== '') {
-        current = posix_namespaceObject.dirname(current) === '.' ? '' : posix_namespaceObject.dirname(current);
-        out.push(current);
-    }
-    return out;
-}
-function join(dir, name) {
-    return dir ? `${dir}/${name}` : name;
-}
-/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
-function npmWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => {
-        const rel = root ? dir.slice(root.length + 1) : dir;
-        const globs = [];
-        const pkg = readJson(ws, join(root, 'package.json'));
-        const declared = pkg?.workspaces;
-        if (Array.isArray(declared))
-            globs.push(...declared.filter((g) => typeof g === 'string'));
-        else if (declared && typeof declared === 'object') {
-            const packages = declared.packages;
-            if (Array.isArray(packages))
-                globs.push(...packages.filter((g) => typeof g === 'string'));
-        }
-        const pnpm = ws.has(join(root, 'pnpm-workspace.yaml'))
-            ? ws.yaml(join(root, 'pnpm-workspace.yaml'))
-            : undefined;
-        const pnpmPackages = pnpm?.ok
-            ? pnpm.documents[0]?.value?.packages
-            : undefined;
-        if (Array.isArray(pnpmPackages))
-            globs.push(...pnpmPackages.filter((g) => typeof g === 'string'));
-        return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
-    });
-}
-/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
-function matchesWorkspaceGlobs(rel, globs) {
-    const clean = (g) => g.replace(/^\.\//, '').replace(/\/+$/, '');
-    const include = globs.filter((g) => !g.startsWith('!')).map(clean);
-    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
-    if (include.length === 0)
-        return false;
-    return (0,workspace_glob/* pathMatcher */.k)(include)(rel) && !(exclude.length > 0 && (0,workspace_glob/* pathMatcher */.k)(exclude)(rel));
-}
 /**
- * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
- * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
- * implicit members).
+ * Exact identifiers, and `PREFIX*` families. Version forms are one licence: `GPL-3.0`, `GPL-3.0+`,
+ * `GPL-3.0-only` and `GPL-3.0-or-later` all grant at least GPL-3.0, so a policy on one applies to all.
  */
-function cargoWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => {
-        const table = workspaceTable(ws.text(join(root, 'Cargo.toml')) ?? '');
-        if (!table)
-            return false;
-        const rel = root ? dir.slice(root.length + 1) : dir;
-        const members = tomlStringArray(table, 'members');
-        if (!members)
-            return true;
-        const excluded = tomlStringArray(table, 'exclude') ?? [];
-        return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
-    });
+function familyMatcher(patterns) {
+    const canonical = (id) => id.toLowerCase().replace(/(?:\+|-only|-or-later)$/, '');
+    const match = (0,workspace_glob/* pathMatcher */.k)(patterns.map((p) => (p.endsWith('*') ? p.toLowerCase() : canonical(p))));
+    return (id) => match(id.toLowerCase()) || match(canonical(id));
 }
-/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
-function uvWorkspaceRoots(ws, dir) {
-    return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''));
+/** Whether some choice of licences in the expression uses only acceptable ones. */
+function satisfiable(node, acceptable) {
+    if ('license' in node)
+        return acceptable(node.plus ? `${node.license}+` : node.license);
+    return node.conjunction === 'or'
+        ? satisfiable(node.left, acceptable) || satisfiable(node.right, acceptable)
+        : satisfiable(node.left, acceptable) && satisfiable(node.right, acceptable);
 }
-/** The lockfile each `packageManager` writes; a Map, since the key comes from an untrusted file. */
-const MANAGER_LOCKS = new Map([
-    ['npm', 'package-lock.json'],
-    ['yarn', 'yarn.lock'],
-    ['pnpm', 'pnpm-lock.yaml'],
-    ['bun', 'bun.lock'],
-]);
-/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
-function preferredFirst(locks, pkg) {
-    const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
-    const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
-    return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
+function leaves(node) {
+    return 'license' in node ? [node.license] : [...leaves(node.left), ...leaves(node.right)];
+}
+/** The line of the package's entry in its lockfile (1 when the entry cannot be found). */
+function lineOf(ws, file, anchor) {
+    const text = ws.text(file);
+    const at = anchor && text ? text.indexOf(anchor) : -1;
+    if (!text || at < 0)
+        return 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1))
+        line += 1;
+    return line;
 }
 
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
 var main = __nccwpck_require__(8390);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
@@ -27259,12 +31800,12 @@ const ECOSYSTEM_NAMES = (/* unused pure expression or super */ null && ([
     'github-actions',
 ]));
 const hasText = (re) => (ws, file) => re.test(ws.text(file) ?? '');
-const KINDS = [
+const ecosystems_KINDS = [
     {
         ecosystem: 'npm',
         managers: ['npm'],
         matches: (n) => n === 'package.json',
-        declares: (ws, f) => packageJsonNeedsLock(readJson(ws, f)),
+        declares: (ws, f) => (0,manifests/* packageJsonNeedsLock */.TP)((0,manifests/* readJson */.Vh)(ws, f)),
     },
     {
         ecosystem: 'pip',
@@ -27292,20 +31833,20 @@ const KINDS = [
         declares: (ws, f) => {
             const text = ws.text(f) ?? '';
             return (/^[ \t]*(?:dependencies|requires)[ \t]*=[ \t]*\[[ \t]*\S/m.test(text) ||
-                tomlTableHeaders(text).some((h) => /^tool\.poetry\.(?:dev-)?dependencies$|\.dependencies$/.test(h)));
+                (0,manifests/* tomlTableHeaders */.Lu)(text).some((h) => /^tool\.poetry\.(?:dev-)?dependencies$|\.dependencies$/.test(h)));
         },
     },
     {
         ecosystem: 'gomod',
         managers: ['gomod'],
         matches: (n) => n === 'go.mod',
-        declares: (ws, f) => goModNeedsSum(ws.text(f) ?? ''),
+        declares: (ws, f) => (0,manifests/* goModNeedsSum */.nT)(ws.text(f) ?? ''),
     },
     {
         ecosystem: 'cargo',
         managers: ['cargo'],
         matches: (n) => n === 'Cargo.toml',
-        declares: (ws, f) => cargoNeedsLock(ws.text(f) ?? ''),
+        declares: (ws, f) => (0,manifests/* cargoNeedsLock */.ld)(ws.text(f) ?? ''),
     },
     { ecosystem: 'maven', managers: ['maven'], matches: (n) => n === 'pom.xml' },
     {
@@ -27318,7 +31859,7 @@ const KINDS = [
         ecosystem: 'composer',
         managers: ['composer'],
         matches: (n) => n === 'composer.json',
-        declares: (ws, f) => composerNeedsLock(readJson(ws, f)),
+        declares: (ws, f) => (0,manifests/* composerNeedsLock */.LE)((0,manifests/* readJson */.Vh)(ws, f)),
     },
     {
         ecosystem: 'nuget',
@@ -27336,8 +31877,8 @@ function detectManifests(ws, exclude) {
         for (const file of ws.files) {
             if (excluded(file))
                 continue;
-            const name = posix_namespaceObject.basename(file);
-            const kind = KINDS.find((k) => k.matches(name, file));
+            const name = posix_.basename(file);
+            const kind = ecosystems_KINDS.find((k) => k.matches(name, file));
             if (!kind || (kind.declares && !kind.declares(ws, file)))
                 continue;
             out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
@@ -27359,8 +31900,157 @@ function detectManifests(ws, exclude) {
 }
 /** "" for a root file, else the directory path. */
 function dirOf(file) {
-    const d = posix_namespaceObject.dirname(file);
+    const d = posix_.dirname(file);
     return d === '.' ? '' : d;
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
+var sbom = __nccwpck_require__(199);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/sbom-coverage.js
+
+
+
+
+
+
+
+/** Lockfiles that list the packages of each ecosystem the lockfile-missing rule does not cover. */
+const LOCKS = {
+    gradle: /(?:^|\/)(?:buildscript-)?gradle\.lockfile$/,
+    nuget: /(?:^|\/)packages\.lock\.json$/,
+};
+/** Build steps and plugins that produce an SBOM: with one, the build lists what lockfiles cannot. */
+const GENERATOR = /cyclonedx|\bsyft\b|anchore\/sbom-action|\bcdxgen\b|spdx-sbom-generator|\bsbom-tool\b|--sbom\b|^\s*sboms:|microsoft\/sbom-action|trivy[^\n]{0,80}--format[ =](?:cyclonedx|spdx)/im;
+const BUILD_FILES = [
+    '.github/workflows/*.{yml,yaml}',
+    '**/pom.xml',
+    '**/build.gradle',
+    '**/build.gradle.kts',
+    '**/.goreleaser.{yml,yaml}',
+    '**/{Makefile,makefile,GNUmakefile}',
+    '**/package.json',
+    '**/*.{csproj,fsproj}',
+    '**/Directory.Build.props',
+];
+/**
+ * `deps.sbom-coverage`: every dependency the repository declares can be listed in its SBOM. Passes
+ * when the build runs an SBOM generator (CycloneDX or SPDX tooling, syft, GoReleaser `sboms`).
+ * Otherwise reports what `check --format cyclonedx` cannot list: Maven projects (Maven has no
+ * lockfile), Gradle builds without dependency locking, NuGet projects without packages.lock.json,
+ * requirements files with unpinned entries, and lockfiles that do not parse. Missing npm, Python,
+ * Ruby, Rust, PHP and Go lockfiles are the lockfile-missing rule's.
+ */
+const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.sbom-coverage',
+    summary: 'Every declared dependency can be listed in an SBOM: pinned by a lockfile or covered by an SBOM generator.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            exclude: (0,shared/* globList */.Xq)('Globs of manifests to leave out (setting it replaces the defaults).', {
+                default: deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty,
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        if (hasGenerator(workspace))
+            return [];
+        const lockfiles = (0,inventory/* readInventory */.zw)(workspace, options.exclude);
+        const findings = [];
+        for (const lock of lockfiles) {
+            const problem = realProblem(workspace, lock);
+            if (!problem)
+                continue;
+            findings.push({
+                message: `${lock.file} is ${problem}, so an SBOM of this repository cannot list its packages.`,
+                location: (0,core_location/* fileLocation */.AR)(lock.file),
+                key: `unread:${lock.file}`,
+            });
+        }
+        const seen = new Set();
+        for (const m of detectManifests(workspace, options.exclude)) {
+            const key = `${m.ecosystem}:${m.dir}`;
+            if (seen.has(key))
+                continue;
+            if (m.ecosystem === 'maven') {
+                seen.add(key);
+                findings.push({
+                    message: `${m.file} declares Maven dependencies, and Maven keeps no lockfile: an SBOM of this repository cannot list them unless the build produces one (e.g. the CycloneDX Maven plugin).`,
+                    location: (0,core_location/* fileLocation */.AR)(m.file),
+                    key,
+                });
+            }
+            else if (m.ecosystem === 'gradle' || m.ecosystem === 'nuget') {
+                // Gradle writes a lockfile per project, beside its build script (settings scripts and version
+                // catalogs declare no resolved dependencies); NuGet one per project, beside the project file.
+                if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file))
+                    continue;
+                const lock = LOCKS[m.ecosystem];
+                if (lockfiles.some((l) => lock.test(l.file) && sbom_coverage_dirOf(l.file) === m.dir))
+                    continue;
+                seen.add(key);
+                findings.push({
+                    message: m.ecosystem === 'gradle'
+                        ? `${m.file} declares Gradle dependencies without dependency locking (no gradle.lockfile), so an SBOM of this repository cannot list their versions.`
+                        : `${m.file} declares NuGet packages without a packages.lock.json (RestorePackagesWithLockFile), so an SBOM of this repository cannot list their versions.`,
+                    location: (0,core_location/* fileLocation */.AR)(m.file),
+                    key,
+                });
+            }
+            else if (m.ecosystem === 'pip' && /(?:^|\/)requirements[^/]*\.txt$/i.test(m.file)) {
+                const line = firstUnpinned(workspace, m.file);
+                if (line === undefined)
+                    continue;
+                findings.push({
+                    message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.`,
+                    location: { path: m.file, startLine: line },
+                    key: `unpinned:${m.file}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+/** Whether a build file runs an SBOM generator. */
+function hasGenerator(ws) {
+    return ws.memo('deps.sbom-generator', '', () => ws.glob(BUILD_FILES).some((f) => GENERATOR.test(ws.text(f) ?? '')));
+}
+/** A lockfile's problem that the SBOM has too; one larger than the rules read is read by the SBOM. */
+function realProblem(ws, lock) {
+    if (!lock.problem)
+        return undefined;
+    const content = ws.read(lock.file);
+    if (content.kind === 'too-large') {
+        return content.size > sbom/* SBOM_MAX_LOCKFILE_BYTES */.z
+            ? `larger than ${sbom/* SBOM_MAX_LOCKFILE_BYTES */.z >> 20} MiB`
+            : undefined;
+    }
+    return lock.problem;
+}
+/** The directory of a file ("" for the root). */
+function sbom_coverage_dirOf(file) {
+    const slash = file.lastIndexOf('/');
+    return slash === -1 ? '' : file.slice(0, slash);
+}
+/** The first requirement line without `==` (options, includes and editable installs aside). */
+function firstUnpinned(ws, file) {
+    let found;
+    (0,shared/* forEachLine */.FF)(ws.text(file) ?? '', (raw, lineNo) => {
+        const line = raw.replace(/(^|\s)#.*$/, '').trim();
+        if (line === '' ||
+            line.startsWith('-') ||
+            line.startsWith('--') ||
+            /^(?:\.{0,2}\/|https?:|git\+)/.test(line))
+            return;
+        // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped above.
+        if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line))
+            return;
+        if (!/^[A-Za-z0-9]/.test(line))
+            return;
+        found = lineNo;
+        return false;
+    });
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-config.js
@@ -27439,7 +32129,7 @@ function readRenovate(ws) {
         value = parseJsonish(ws.text(file) ?? '');
     }
     else {
-        const pkg = readJson(ws, 'package.json');
+        const pkg = (0,manifests/* readJson */.Vh)(ws, 'package.json');
         if (!pkg || typeof pkg.renovate !== 'object' || pkg.renovate === null)
             return undefined;
         file = 'package.json';
@@ -27554,8 +32244,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         type: 'object',
         additionalProperties: false,
         properties: {
-            exclude: globList('Globs of manifests to ignore (vendored code, fixtures). Setting it replaces the defaults.', {
-                default: DEFAULT_MANIFEST_EXCLUDE,
+            exclude: (0,shared/* globList */.Xq)('Globs of manifests to ignore (vendored code, fixtures). Setting it replaces the defaults.', {
+                default: deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty,
             }),
         },
     },
@@ -27596,14 +32286,14 @@ function dependabotCovers(ws, entries, m) {
     if (m.ecosystem === 'github-actions')
         candidates.push('.github/workflows');
     if (m.ecosystem === 'npm')
-        candidates.push(...npmWorkspaceRoots(ws, m.dir));
+        candidates.push(...(0,deps_lockfile/* npmWorkspaceRoots */.Q3)(ws, m.dir));
     if (m.ecosystem === 'cargo')
-        candidates.push(...cargoWorkspaceRoots(ws, m.dir));
+        candidates.push(...(0,deps_lockfile/* cargoWorkspaceRoots */.nh)(ws, m.dir));
     if (RECURSIVE.has(m.ecosystem))
-        candidates.push(...update_coverage_ancestors(m.dir));
+        candidates.push(...ancestors(m.dir));
     return candidates.some((c) => dirs.some((d) => directoryMatches(d, c)));
 }
-function update_coverage_ancestors(dir) {
+function ancestors(dir) {
     const out = [];
     for (let d = dir; d !== '';) {
         d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '';
@@ -28175,8 +32865,6 @@ function sudoAt(views) {
     return out.sort((a, b) => a - b);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/values.js
 
 /**
@@ -28350,6 +33038,112 @@ function isLiteralSecret(name, value) {
     return !isPlaceholder(v);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/evidence/document.js
+
+
+
+/** Documents are text; images, diagrams and binary exports of tools are evidence too when they exist. */
+const TEXT_LIKE = /\.(?:md|markdown|mdx|rst|adoc|asciidoc|txt|org|html?|ya?ml|json|tm7|py)$/i;
+/**
+ * `evidence.document`: the repository holds a document that evidences an organisational practice (a
+ * threat model, an incident response procedure, runbooks, a licence, device management profiles).
+ * It passes when a matching file has at least `minChars` characters of content (not a stub) and, with
+ * `contains`, a line matching the pattern; a binary match (a diagram, a tool's export) counts as
+ * present. Otherwise it reports what it looked for, so the evidence can be added or declared
+ * elsewhere (a URL in the declarations file).
+ */
+const evidenceDocument = (0,types/* defineEvaluator */.D)({
+    kind: 'evidence.document',
+    summary: 'A document evidencing a practice exists and is more than a stub (a threat model, runbooks, a licence).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths', 'what'],
+        properties: {
+            paths: (0,shared/* globList */.Xq)('Globs of acceptable documents (matched without regard to case).', { minItems: 1 }),
+            except: (0,shared/* globList */.Xq)('Globs of files that do not count.', {
+                default: ['**/node_modules/**', '**/vendor/**', '**/third_party/**'],
+            }),
+            what: { type: 'string', minLength: 1, description: 'What the document is, e.g. "a threat model".' },
+            minChars: {
+                type: 'integer',
+                minimum: 0,
+                default: 200,
+                description: 'Characters, whitespace aside, that a text document needs to count as more than a stub.',
+            },
+            contains: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['pattern', 'description'],
+                properties: {
+                    pattern: (0,shared/* regexSource */.Jw)('A line of the document must match it.'),
+                    flags: shared/* FLAGS_SCHEMA */.KF,
+                    description: {
+                        type: 'string',
+                        minLength: 1,
+                        description: 'What the pattern looks for, for messages.',
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const candidates = (0,shared/* selectFiles */.AL)(workspace, {
+            paths: options.paths,
+            except: options.except,
+            ignoreCase: true,
+        });
+        const re = options.contains
+            ? (0,shared/* compilePattern */.Eb)(options.contains.pattern, options.contains.flags)
+            : undefined;
+        let stub;
+        let lacking;
+        for (const file of candidates) {
+            const content = workspace.read(file);
+            if (content.kind === 'binary' || (content.kind === 'too-large' && !TEXT_LIKE.test(file)))
+                return [];
+            if (content.kind !== 'text')
+                continue;
+            const chars = content.text.replace(/\s+/g, '').length;
+            if (chars < options.minChars) {
+                stub ??= { file, chars };
+                continue;
+            }
+            if (re && !(0,shared/* firstMatchingLine */.w9)(content.text, re)) {
+                lacking ??= file;
+                continue;
+            }
+            return [];
+        }
+        if (lacking && options.contains) {
+            return [
+                {
+                    message: `${lacking} is ${options.what}, but it does not say ${options.contains.description}.`,
+                    location: (0,core_location/* fileLocation */.AR)(lacking),
+                    key: 'content',
+                },
+            ];
+        }
+        if (stub) {
+            return [
+                {
+                    message: `${stub.file} is ${options.what} in name only: ${stub.chars} characters, fewer than the ${options.minChars} a real document has.`,
+                    location: (0,core_location/* fileLocation */.AR)(stub.file),
+                    key: 'stub',
+                },
+            ];
+        }
+        const shown = options.paths.slice(0, 4).map((p) => `\`${p}\``);
+        return [
+            {
+                message: `The repository has no ${options.what.replace(/^an? /, '')} (looked for ${(0,shared/* orList */.A3)(shown)}${options.paths.length > 4 ? ' and more' : ''}). If it is kept elsewhere, cite it as evidence in the declarations.`,
+                location: null,
+                key: 'missing',
+            },
+        ];
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-lines.js
 
 
@@ -28372,7 +33166,7 @@ function forEachLogicalLine(text, visit) {
             i++;
             const body = raw.replace(/[ \t]+$/, '');
             const slashes = body.length - body.replace(/\\+$/, '').length;
-            const continues = slashes % 2 === 1 && i < count && joined.length + body.length < MAX_LINE_CHARS;
+            const continues = slashes % 2 === 1 && i < count && joined.length + body.length < shared/* MAX_LINE_CHARS */.yL;
             joined += continues ? body.slice(0, -1) : raw;
             if (!continues)
                 break;
@@ -28380,7 +33174,7 @@ function forEachLogicalLine(text, visit) {
                 i++;
             breaks.push({ offset: joined.length, line: i + 1 });
         }
-        visit({ text: joined.slice(0, MAX_LINE_CHARS), lineNo, breaks });
+        visit({ text: joined.slice(0, shared/* MAX_LINE_CHARS */.yL), lineNo, breaks });
     }
 }
 /** The physical line and 1-based column of an offset of a logical line. */
@@ -28449,9 +33243,9 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
         additionalProperties: false,
         required: ['paths', 'patterns'],
         properties: {
-            paths: globList('Globs (picomatch syntax, dotfiles included) of the files to scan.', { minItems: 1 }),
-            except: globList('Globs of files not to scan.', { default: [] }),
-            ignoreCase: IGNORE_CASE_SCHEMA,
+            paths: (0,shared/* globList */.Xq)('Globs (picomatch syntax, dotfiles included) of the files to scan.', { minItems: 1 }),
+            except: (0,shared/* globList */.Xq)('Globs of files not to scan.', { default: [] }),
+            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
             patterns: {
                 type: 'array',
                 minItems: 1,
@@ -28464,8 +33258,8 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                     additionalProperties: false,
                     required: ['pattern'],
                     properties: {
-                        pattern: regexSource('Regular expression (JavaScript syntax).'),
-                        flags: FLAGS_SCHEMA,
+                        pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax).'),
+                        flags: shared/* FLAGS_SCHEMA */.KF,
                         message: {
                             type: 'string',
                             minLength: 1,
@@ -28484,7 +33278,7 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                                 'counts only as an argument of one of these programs (base names, after wrappers such as ' +
                                 'sudo, env or timeout), e.g. ["curl"] for `curl ... (?<arg>-k)`.',
                         },
-                        exceptArgument: regexSource('In `shellPaths` files: the match does not count when an argument of its command matches ' +
+                        exceptArgument: (0,shared/* regexSource */.Jw)('In `shellPaths` files: the match does not count when an argument of its command matches ' +
                             'this expression (e.g. a URL of the local machine).'),
                     },
                 },
@@ -28496,7 +33290,7 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                 description: 'Lines whose first non-blank characters are one of these prefixes (e.g. "#", "//") are ' +
                     'comments and are not scanned. Comments after code on the same line are still scanned.',
             },
-            shellPaths: globList('Globs of the selected files whose lines are shell commands or hold them (scripts, Dockerfiles, CI ' +
+            shellPaths: (0,shared/* globList */.Xq)('Globs of the selected files whose lines are shell commands or hold them (scripts, Dockerfiles, CI ' +
                 'configuration, Makefiles). In them backslash continuations are joined, and a match counts only ' +
                 'where a command acts on it: not in a comment, not in the arguments of a command that only prints ' +
                 'or searches text (echo, printf, grep, ...) unless its output is written to a file; patterns ' +
@@ -28511,23 +33305,23 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const patterns = options.patterns.map((p) => {
             const spec = typeof p === 'string' ? { pattern: p } : p;
-            const re = compilePattern(spec.pattern, spec.flags);
+            const re = (0,shared/* compilePattern */.Eb)(spec.pattern, spec.flags);
             const limits = {};
             if (spec.commands)
                 limits.commands = new Set(spec.commands);
             if (spec.exceptArgument)
-                limits.exceptArgument = compilePattern(spec.exceptArgument);
+                limits.exceptArgument = (0,shared/* compilePattern */.Eb)(spec.exceptArgument);
             return {
                 re,
                 all: new RegExp(re.source, `${re.flags}dg`),
-                message: spec.message ?? options.message ?? `Forbidden content: the line matches ${showPattern(re)}.`,
+                message: spec.message ?? options.message ?? `Forbidden content: the line matches ${(0,shared/* showPattern */.uz)(re)}.`,
                 redact: spec.redact ?? false,
                 limits,
             };
         });
         const findings = [];
         const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
-        for (const file of selectFiles(workspace, options)) {
+        for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
             const text = workspace.text(file);
             if (text === undefined)
                 continue;
@@ -28541,14 +33335,14 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
 });
 function scanFile(file, text, patterns, commentPrefixes, out) {
     const ordinals = new Map();
-    forEachLine(text, (line, lineNo) => {
+    (0,shared/* forEachLine */.FF)(text, (line, lineNo) => {
         if (commentPrefixes.length > 0 && isComment(line, commentPrefixes))
             return true;
         for (const p of patterns) {
             const m = p.re.exec(line);
             if (!m)
                 continue;
-            const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
+            const identity = `${(0,shared/* showPattern */.uz)(p.re)}\u0000${p.redact ? '' : (0,shared/* keyText */.Pu)(m[0])}`;
             const n = (ordinals.get(identity) ?? 0) + 1;
             ordinals.set(identity, n);
             const location = {
@@ -28586,7 +33380,7 @@ function scanShellFile(file, text, patterns, commentPrefixes, out) {
             }
             if (!m)
                 continue;
-            const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
+            const identity = `${(0,shared/* showPattern */.uz)(p.re)}\u0000${p.redact ? '' : (0,shared/* keyText */.Pu)(m[0])}`;
             const n = (ordinals.get(identity) ?? 0) + 1;
             ordinals.set(identity, n);
             const start = physicalPosition(line, m.index);
@@ -28628,27 +33422,27 @@ const contentRequired = (0,types/* defineEvaluator */.D)({
         additionalProperties: false,
         required: ['paths', 'pattern'],
         properties: {
-            paths: globList('Globs (picomatch syntax, dotfiles included) of the files to check.', { minItems: 1 }),
-            except: globList('Globs of files not to check.', { default: [] }),
-            ignoreCase: IGNORE_CASE_SCHEMA,
-            pattern: regexSource('Regular expression (JavaScript syntax) that at least one line of each file must match; applied ' +
+            paths: (0,shared/* globList */.Xq)('Globs (picomatch syntax, dotfiles included) of the files to check.', { minItems: 1 }),
+            except: (0,shared/* globList */.Xq)('Globs of files not to check.', { default: [] }),
+            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
+            pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) that at least one line of each file must match; applied ' +
                 'to each line (at most its first 20,000 characters).'),
-            flags: FLAGS_SCHEMA,
+            flags: shared/* FLAGS_SCHEMA */.KF,
             message: { type: 'string', minLength: 1, description: 'Message for a file that lacks the pattern.' },
         },
     },
     evaluate({ options, workspace }) {
-        const re = compilePattern(options.pattern, options.flags);
+        const re = (0,shared/* compilePattern */.Eb)(options.pattern, options.flags);
         const findings = [];
-        for (const file of selectFiles(workspace, options)) {
+        for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
             const text = workspace.text(file);
             // Binary, oversized and symlinked files cannot be checked line by line; they are not text policy.
-            if (text === undefined || firstMatchingLine(text, re))
+            if (text === undefined || (0,shared/* firstMatchingLine */.w9)(text, re))
                 continue;
             findings.push({
                 message: options.message
                     ? `${file}: ${options.message}`
-                    : `${file} has no line matching ${showPattern(re)}.`,
+                    : `${file} has no line matching ${(0,shared/* showPattern */.uz)(re)}.`,
                 location: (0,core_location/* fileLocation */.AR)(file),
                 key: 'missing',
             });
@@ -28692,8 +33486,8 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
                     },
                 },
             },
-            except: globList('Globs of files that are allowed even though they match `paths`.', { default: [] }),
-            ignoreCase: IGNORE_CASE_SCHEMA,
+            except: (0,shared/* globList */.Xq)('Globs of files that are allowed even though they match `paths`.', { default: [] }),
+            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
             message: {
                 type: 'string',
                 minLength: 1,
@@ -28703,8 +33497,8 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const entries = options.paths.map((p) => (typeof p === 'string' ? { glob: p } : p));
-        const matchers = entries.map((e) => globMatcher(workspace, e.glob, options.ignoreCase));
-        const allowed = options.except.map((g) => globMatcher(workspace, g, options.ignoreCase));
+        const matchers = entries.map((e) => (0,shared/* globMatcher */.fU)(workspace, e.glob, options.ignoreCase));
+        const allowed = options.except.map((g) => (0,shared/* globMatcher */.fU)(workspace, g, options.ignoreCase));
         // One test per file first (most files match nothing); the entry is looked for on a match only.
         const any = (0,workspace_glob/* pathMatcher */.k)(entries.map((e) => e.glob), { ignoreCase: options.ignoreCase });
         const findings = [];
@@ -28747,17 +33541,17 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         additionalProperties: false,
         required: ['paths'],
         properties: {
-            paths: globList('Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
+            paths: (0,shared/* globList */.Xq)('Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
                 'which decides where a "missing content" finding is shown.', { minItems: 1 }),
-            ignoreCase: IGNORE_CASE_SCHEMA,
+            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
             contains: {
                 type: 'object',
                 additionalProperties: false,
                 required: ['pattern'],
                 description: 'Also require at least one matched file to have a line matching this pattern.',
                 properties: {
-                    pattern: regexSource('Regular expression (JavaScript syntax) applied to each line.'),
-                    flags: FLAGS_SCHEMA,
+                    pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) applied to each line.'),
+                    flags: shared/* FLAGS_SCHEMA */.KF,
                     message: {
                         type: 'string',
                         minLength: 1,
@@ -28773,7 +33567,7 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         if (candidates.length === 0) {
             return [
                 {
-                    message: options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`,
+                    message: options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`,
                     location: null,
                     key: 'missing',
                 },
@@ -28781,10 +33575,10 @@ const fileExists = (0,types/* defineEvaluator */.D)({
         }
         if (!options.contains)
             return [];
-        const re = compilePattern(options.contains.pattern, options.contains.flags);
+        const re = (0,shared/* compilePattern */.Eb)(options.contains.pattern, options.contains.flags);
         for (const file of candidates) {
             const text = workspace.text(file);
-            if (text !== undefined && firstMatchingLine(text, re))
+            if (text !== undefined && (0,shared/* firstMatchingLine */.w9)(text, re))
                 return [];
         }
         const [first] = candidates;
@@ -28794,7 +33588,7 @@ const fileExists = (0,types/* defineEvaluator */.D)({
             {
                 message: options.contains.message
                     ? `${which}: ${options.contains.message}`
-                    : `${which} has no line matching ${showPattern(re)}.`,
+                    : `${which} has no line matching ${(0,shared/* showPattern */.uz)(re)}.`,
                 location: (0,core_location/* fileLocation */.AR)(first),
                 key: 'content',
             },
@@ -28814,7 +33608,7 @@ function orderedCandidates(workspace, globs, ignoreCase = false) {
                 ? [glob]
                 : []
             : ignoreCase
-                ? workspace.files.filter(globMatcher(workspace, glob, true))
+                ? workspace.files.filter((0,shared/* globMatcher */.fU)(workspace, glob, true))
                 : workspace.glob(glob);
         for (const file of matches) {
             if (seen.has(file))
@@ -28854,11 +33648,11 @@ const structuredSchema = (0,types/* defineEvaluator */.D)({
         additionalProperties: false,
         required: ['paths', 'schema'],
         properties: {
-            paths: globList('Globs (picomatch syntax, dotfiles included) of the YAML or JSON files to validate.', {
+            paths: (0,shared/* globList */.Xq)('Globs (picomatch syntax, dotfiles included) of the YAML or JSON files to validate.', {
                 minItems: 1,
             }),
-            except: globList('Globs of files not to validate.', { default: [] }),
-            ignoreCase: IGNORE_CASE_SCHEMA,
+            except: (0,shared/* globList */.Xq)('Globs of files not to validate.', { default: [] }),
+            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
             schema: {
                 $ref: DRAFT_07,
                 description: 'An inline JSON Schema (draft-07). Each YAML document of a file is validated separately; ' +
@@ -28876,7 +33670,7 @@ const structuredSchema = (0,types/* defineEvaluator */.D)({
         // matching files need not pay for.
         let validator;
         const findings = [];
-        for (const file of selectFiles(workspace, options)) {
+        for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
             const parsed = workspace.yaml(file);
             if (!parsed?.ok)
                 continue;
@@ -30455,6 +35249,118 @@ function profileOf(pod, c) {
     return fromAnnotation(legacy(POD_ANNOTATION), true);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/single-replica.js
+
+
+
+/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
+const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
+const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
+/**
+ * Flags Deployments, StatefulSets and ReplicaSets that a Service sends traffic to and that run one
+ * pod: `replicas: 1`, or no `replicas`
+ * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
+ * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
+ * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
+ * design, manifests of development environments need none, and a computed value is not judged.
+ */
+const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.single-replica',
+    summary: 'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const objects = k8sObjects(workspace);
+        const scaled = new Set(objects.flatMap(scaleTarget));
+        const overlaid = kustomizeReplicas(workspace);
+        const services = objects.flatMap(serviceSelector);
+        const findings = [];
+        for (const object of objects) {
+            if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps')
+                continue;
+            if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object))))
+                continue;
+            if (object.name && overlaid.has(object.name))
+                continue;
+            if (DEV_PATH.test(object.path) || !served(object, services))
+                continue;
+            const spec = childAt(object, object.node, 'spec');
+            if (!spec || !isMap(spec.value))
+                continue;
+            // `Recreate` stops the old pod before starting the new one: a singleton by design (a
+            // ReadWriteOnce volume, a single writer), which more replicas would break.
+            const strategy = childAt(object, spec, 'strategy', 'type');
+            if (strategy?.value === 'Recreate')
+                continue;
+            const replicas = childAt(object, spec, 'replicas');
+            if (replicas && replicas.value !== 1)
+                continue;
+            const what = describeObject(object);
+            findings.push(replicas
+                ? findingAt({ object }, replicas, `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`, ['replicas'])
+                : findingAt({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key'));
+        }
+        return findings;
+    },
+});
+/** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
+const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
+function serviceSelector(object) {
+    if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '')
+        return [];
+    const selector = childAt(object, object.node, 'spec', 'selector');
+    if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0)
+        return [];
+    return [{ namespace: namespaceOf(object), selector: selector.value }];
+}
+/**
+ * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
+ * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ */
+function served(object, services) {
+    const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
+    if (!labels || !isMap(labels.value))
+        return false;
+    const pod = labels.value;
+    const ns = namespaceOf(object);
+    return services.some((svc) => (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+        Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v));
+}
+/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
+function kustomizeReplicas(ws) {
+    const names = new Set();
+    for (const file of ws.glob(KUSTOMIZATIONS)) {
+        const parsed = ws.yaml(file);
+        const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        const list = isMap(doc) ? doc.replicas : undefined;
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list)
+            if (isMap(item) && typeof item.name === 'string')
+                names.add(item.name);
+    }
+    return names;
+}
+function namespaceOf(object) {
+    const meta = object.node.value.metadata;
+    return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+}
+function targetKey(kind, name, namespace) {
+    return `${kind}\u0000${name}\u0000${namespace}`;
+}
+/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
+function scaleTarget(object) {
+    if (!SCALERS.has(object.kind))
+        return [];
+    const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
+    if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string')
+        return [];
+    const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
+    return [targetKey(kind, ref.value.name, namespaceOf(object))];
+}
+
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy = __nccwpck_require__(4918);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/magic.js
@@ -30630,7 +35536,7 @@ const binaryExecutables = (0,types/* defineEvaluator */.D)({
         type: 'object',
         additionalProperties: false,
         properties: {
-            allow: globList('Globs of binaries that are expected, e.g. `**/gradle/wrapper/gradle-wrapper.jar` (a checksum-verified ' +
+            allow: (0,shared/* globList */.Xq)('Globs of binaries that are expected, e.g. `**/gradle/wrapper/gradle-wrapper.jar` (a checksum-verified ' +
                 'bootstrapper).', { default: [] }),
             formats: {
                 type: 'array',
@@ -30769,6 +35675,134 @@ function decidingNegation(lines, entry) {
 }
 function list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/repo/vendored-ownership.js
+
+
+
+/** GitHub reads the first of these that exists. */
+const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/**
+ * `repo.vendored-ownership`: code written elsewhere and kept in the repository (vendored directories
+ * such as `vendor/` and `third_party/`, and git submodules) has an owner in CODEOWNERS, the way
+ * GitHub resolves it (the last matching rule decides; a rule without owners leaves the path unowned),
+ * or in the nearest Kubernetes-style OWNERS file (approvers, reviewers or maintainers).
+ * Someone must be accountable for reviewing updates to code nobody here wrote.
+ */
+const repoVendoredOwnership = (0,types/* defineEvaluator */.D)({
+    kind: 'repo.vendored-ownership',
+    summary: 'Vendored directories and git submodules have an owner in CODEOWNERS.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            directories: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', pattern: '^[^/*?]+$' },
+                default: ['vendor', 'vendored', 'third_party', 'third-party', 'thirdparty'],
+                description: 'Names of directories (at any depth) that hold copied third-party code.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const roots = [...vendoredDirectories(workspace, options.directories), ...submodules(workspace)];
+        if (roots.length === 0)
+            return [];
+        const file = CODEOWNERS_FILES.find((f) => workspace.has(f));
+        const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
+        const findings = [];
+        for (const root of roots) {
+            if (ownedByOwnersFile(workspace, root.dir))
+                continue;
+            const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
+            const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
+            if (!file || !rules) {
+                findings.push({
+                    message: `${what} has no owner: the repository has no CODEOWNERS file, so nobody is asked to review its updates.`,
+                    location: at,
+                    key: root.dir,
+                });
+                continue;
+            }
+            const rule = rules.findLast((r) => r.matches(root.sample));
+            if (rule && rule.owners.length > 0)
+                continue;
+            findings.push({
+                message: rule
+                    ? `${what} has no owner: the last rule of ${file} that matches it (\`${rule.pattern}\`, line ${rule.line}) names nobody.`
+                    : `${what} has no owner: no rule of ${file} matches it, so nobody is asked to review its updates.`,
+                location: at ?? { path: file, startLine: rule?.line ?? 1 },
+                key: root.dir,
+            });
+        }
+        return findings;
+    },
+});
+/**
+ * Kubernetes-style OWNERS files (Prow): the nearest one in the directory or above it, listing
+ * approvers, reviewers or maintainers, owns the path, the way those projects assign review.
+ */
+function ownedByOwnersFile(ws, dir) {
+    const parts = dir.split('/');
+    for (let i = parts.length; i >= 0; i--) {
+        const file = [...parts.slice(0, i), 'OWNERS'].join('/');
+        if (!ws.has(file))
+            continue;
+        return /^(?:approvers|reviewers|maintainers)[ \t]*:[ \t]*(?:#.*)?\r?\n(?:[ \t]*#.*\r?\n)*[ \t]*-[ \t]*\S/m.test(ws.text(file) ?? '');
+    }
+    return false;
+}
+/** The outermost directory with one of the names, for each file under one (node_modules aside). */
+function vendoredDirectories(ws, names) {
+    const wanted = new Set(names);
+    const roots = new Map();
+    for (const file of ws.files) {
+        const parts = file.split('/');
+        const i = parts.findIndex((p, k) => k < parts.length - 1 && wanted.has(p));
+        if (i === -1 || parts.slice(0, i).includes('node_modules'))
+            continue;
+        const dir = parts.slice(0, i + 1).join('/');
+        if (!roots.has(dir))
+            roots.set(dir, { dir, sample: file });
+    }
+    return [...roots.values()];
+}
+/** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
+function submodules(ws) {
+    const text = ws.has('.gitmodules') ? ws.text('.gitmodules') : undefined;
+    if (!text)
+        return [];
+    const out = [];
+    (0,shared/* forEachLine */.FF)(text, (line, lineNo) => {
+        const m = /^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$/.exec(line);
+        const dir = m?.[1]?.replace(/^"|"$/g, '').replace(/\/+$/, '');
+        if (dir && !dir.startsWith('/') && !dir.split('/').includes('..'))
+            out.push({ dir, sample: `${dir}/.submodule`, line: lineNo });
+    });
+    return out;
+}
+/** CODEOWNERS rules in file order; each pattern matched with gitignore semantics, as GitHub does. */
+function ownerRules(text) {
+    const rules = [];
+    (0,shared/* forEachLine */.FF)(text, (line, lineNo) => {
+        const body = line.replace(/(^|\s)#.*$/, '').trim();
+        if (body === '')
+            return;
+        const [pattern, ...owners] = body.split(/\s+/);
+        if (!pattern || pattern.startsWith('!'))
+            return;
+        let matcher;
+        try {
+            matcher = ignore().add(pattern);
+        }
+        catch {
+            return;
+        }
+        rules.push({ pattern, owners, line: lineNo, matches: (p) => matcher.ignores(p) });
+    });
+    return rules;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
@@ -31320,7 +36354,7 @@ function scanText(path, text) {
             lineEnd = text.length;
         lineNo += countNewlines(text, counted, lineStart);
         counted = lineStart;
-        const capEnd = Math.min(lineEnd, lineStart + MAX_LINE_CHARS);
+        const capEnd = Math.min(lineEnd, lineStart + shared/* MAX_LINE_CHARS */.yL);
         const wanted = new Set();
         while (m && m.index < lineEnd) {
             if (m.index + m[0].length <= capEnd) {
@@ -31374,7 +36408,7 @@ function awsSecretsNear(text, keyLines) {
         if (end === -1)
             end = text.length;
         if (wanted.has(lineNo)) {
-            const line = text.slice(start, Math.min(end, start + MAX_LINE_CHARS));
+            const line = text.slice(start, Math.min(end, start + shared/* MAX_LINE_CHARS */.yL));
             for (const hit of findAwsSecrets(line))
                 hits.push(toHit('aws-secret-access-key', lineNo, hit));
         }
@@ -31458,8 +36492,8 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
                 items: { enum: [...DETECTOR_IDS] },
                 description: `Detectors whose hits this rule reports: ${DETECTOR_IDS.join(', ')}.`,
             },
-            paths: globList('Globs of the files to scan.', { default: ['**'] }),
-            except: globList('Globs of files not to scan. Setting it replaces the defaults (lockfiles, minified bundles, source maps).', { default: DEFAULT_EXCEPT }),
+            paths: (0,shared/* globList */.Xq)('Globs of the files to scan.', { default: ['**'] }),
+            except: (0,shared/* globList */.Xq)('Globs of files not to scan. Setting it replaces the defaults (lockfiles, minified bundles, source maps).', { default: DEFAULT_EXCEPT }),
             minEntropy: {
                 type: 'number',
                 minimum: 0,
@@ -31473,7 +36507,7 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const wanted = new Set(options.detectors);
         const findings = [];
-        for (const file of selectFiles(workspace, options)) {
+        for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
             for (const hit of scan_scanFile(workspace, file)) {
                 if (!wanted.has(hit.detector))
                     continue;
@@ -31986,6 +37020,221 @@ function declaresDefault(files, d) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/audit-access.js
+
+
+
+
+/** AWS managed policies that can change what they can see. */
+const AWS_WRITE = /policy\/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)\b/;
+/** GCP basic roles and predefined admin roles. */
+const GCP_WRITE = /^"?roles\/(?:owner|editor|[A-Za-z0-9.]+\.admin)"?$/;
+/** Azure built-in roles that write. */
+const AZURE_WRITE = /^"?(?:Owner|Contributor|User Access Administrator)"?$/;
+const SHAPES = new Map([
+    ['aws_iam_role_policy_attachment', { principals: ['role'], grant: 'policy_arn', writes: AWS_WRITE }],
+    ['aws_iam_user_policy_attachment', { principals: ['user'], grant: 'policy_arn', writes: AWS_WRITE }],
+    ['aws_iam_group_policy_attachment', { principals: ['group'], grant: 'policy_arn', writes: AWS_WRITE }],
+    [
+        'aws_iam_policy_attachment',
+        { principals: ['roles', 'users', 'groups'], grant: 'policy_arn', writes: AWS_WRITE },
+    ],
+    ['aws_iam_role', { principals: ['name'], grant: 'managed_policy_arns', writes: AWS_WRITE }],
+    ['google_project_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    ['google_project_iam_binding', { principals: ['members'], grant: 'role', writes: GCP_WRITE }],
+    ['google_folder_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    ['google_organization_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    [
+        'azurerm_role_assignment',
+        { principals: ['principal_id'], grant: 'role_definition_name', writes: AZURE_WRITE },
+    ],
+]);
+/**
+ * "audit", "auditor", "security-audit", but not the writers of audit logs ("audit-logs",
+ * "audit_trail_delivery"), which need write access to where the logs go.
+ */
+const AUDIT = /audit(?![-_ ]?(?:log|trail|event|stream|deliver|writ|export|sink|bucket|record))/i;
+/**
+ * `terraform.audit-access`: identities named for audit (a role, user, group or member whose name or
+ * reference says "audit") that are granted write access: AWS AdministratorAccess, PowerUserAccess or
+ * a `*FullAccess` managed policy, GCP owner, editor or an admin role, Azure Owner, Contributor or User
+ * Access Administrator. Auditors and audit tools need read access (SecurityAudit, ReadOnlyAccess,
+ * roles/viewer, iam.securityReviewer, Reader); write access lets an audit change what it assesses.
+ */
+const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.audit-access',
+    summary: 'Terraform grants of write or admin access to identities named for audit (AWS IAM, GCP IAM, Azure RBAC).',
+    schema: NO_OPTIONS,
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, [...SHAPES.keys()])) {
+            const shape = SHAPES.get(resource.type);
+            const body = resource.block.body;
+            const principal = shape.principals
+                .map((n) => attribute(body, n))
+                .find((a) => a !== undefined && AUDIT.test(a.value.text));
+            // An aws_iam_role is named by its label too: `resource "aws_iam_role" "auditor"`.
+            const named = principal ?? (resource.type === 'aws_iam_role' && AUDIT.test(resource.name) ? 'label' : undefined);
+            if (!named)
+                continue;
+            const grant = attribute(body, shape.grant);
+            if (!grant)
+                continue;
+            const writes = grantedWrites(grant, shape.writes);
+            if (writes.length === 0)
+                continue;
+            const who = typeof named === 'string' ? resource.name : named.value.text.slice(0, 80);
+            findings.push({
+                message: `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
+                    'an audit should read what it assesses, never change it.',
+                location: spanLocation(resource.file.path, grant.value.span),
+                key: `${resource.type}.${resource.name}:${writes.join(',')}`,
+            });
+        }
+        return findings;
+    },
+});
+/** The write grants in a grant attribute (one value, or a list such as `managed_policy_arns`). */
+function grantedWrites(grant, writes) {
+    const items = grant.value.kind === 'tuple' ? grant.value.items : [grant.value];
+    return items.flatMap((i) => {
+        const m = writes.exec(i.text.trim());
+        if (!m)
+            return [];
+        return [m[0].replace(/^"|"$/g, '').replace(/^policy\//, '')];
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-egress.js
+
+
+
+
+const RESOURCE_TYPES = [
+    'aws_security_group',
+    'aws_default_security_group',
+    'aws_security_group_rule',
+    'aws_vpc_security_group_egress_rule',
+    'google_compute_firewall',
+    'azurerm_network_security_rule',
+    'azurerm_network_security_group',
+];
+/**
+ * `terraform.open-egress`: firewall rules that allow every protocol and port to every address
+ * (`0.0.0.0/0`, `::/0`; Azure's `*`, `Internet`): AWS security groups (inline `egress`,
+ * `aws_security_group_rule`, `aws_vpc_security_group_egress_rule`), GCP egress firewalls and Azure
+ * outbound NSG rules. Such a rule leaves outbound traffic unfiltered at the network layer. Computed
+ * values are not judged; rules limited to some ports or protocols are not reported, nor AWS groups
+ * named for a storage, database, cache, load balancer or endpoint service (see DATA_SERVICE).
+ */
+const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.open-egress',
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that allow all egress to 0.0.0.0/0 or ::/0.',
+    schema: NO_OPTIONS,
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+            if (guardsDataService(resource))
+                continue;
+            for (const dest of openDestinations(resource)) {
+                findings.push({
+                    message: `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
+                        'nothing limits which sites and services its workloads reach.',
+                    location: spanLocation(resource.file.path, dest.span),
+                    key: `${resource.type}.${resource.name}:egress:${dest.value}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+/**
+ * Storage, database, cache, load balancer and endpoint services answer connections but do not open
+ * their own to the internet, so an allow-all egress rule on their security group filters nothing that
+ * would happen anyway. Told by the names the configuration gives the group (its label, `name`,
+ * `description`, or the group a rule belongs to).
+ */
+const DATA_SERVICE = /(?:^|[^a-z0-9])(?:efs|fsx[a-z]?|rds|db|database|aurora|postgres(?:ql)?|mysql|mariadb|redis|cache|elasticache|memcached|docdb|documentdb|neptune|nfs|storage|alb|nlb|elb|lb|endpoints?|vpce)(?:[^a-z0-9]|$)/i;
+function guardsDataService(r) {
+    if (!r.type.startsWith('aws_'))
+        return false;
+    const body = r.block.body;
+    const names = [r.name, str(body, 'name'), str(body, 'name_prefix'), str(body, 'description')];
+    const group = attribute(body, 'security_group_id');
+    if (group)
+        names.push(group.value.text);
+    return names.some((n) => n !== undefined && DATA_SERVICE.test(n));
+}
+function openDestinations(r) {
+    const body = r.block.body;
+    switch (r.type) {
+        case 'aws_security_group':
+        case 'aws_default_security_group':
+            return nestedBlocks(body, 'egress').flatMap((b) => aws(b.body, 'protocol'));
+        case 'aws_security_group_rule':
+            return str(body, 'type')?.toLowerCase() === 'egress' ? aws(body, 'protocol') : [];
+        case 'aws_vpc_security_group_egress_rule':
+            return aws(body, 'ip_protocol');
+        case 'google_compute_firewall':
+            return gcp(body);
+        case 'azurerm_network_security_rule':
+            return azure(body);
+        case 'azurerm_network_security_group':
+            return nestedBlocks(body, 'security_rule').flatMap((b) => azure(b.body));
+        default:
+            return [];
+    }
+}
+function aws(body, protocolName) {
+    const proto = str(body, protocolName)?.toLowerCase();
+    const allPorts = proto === '-1' ||
+        proto === 'all' ||
+        ((proto === 'tcp' || proto === '6') && num(body, 'from_port') === 0 && num(body, 'to_port') === 65535);
+    if (!allPorts)
+        return [];
+    return ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6']
+        .flatMap((n) => strings(body, n))
+        .filter((d) => /\/0$/.test(d.value.trim()));
+}
+function gcp(body) {
+    if (str(body, 'direction')?.toUpperCase() !== 'EGRESS' || literalOf(body, 'disabled') === true)
+        return [];
+    const everything = nestedBlocks(body, 'allow').some(({ body: allow }) => str(allow, 'protocol')?.toLowerCase() === 'all' && !attribute(allow, 'ports'));
+    return everything ? strings(body, 'destination_ranges').filter((d) => /\/0$/.test(d.value.trim())) : [];
+}
+function azure(body) {
+    if (str(body, 'direction')?.toLowerCase() !== 'outbound' || str(body, 'access')?.toLowerCase() !== 'allow')
+        return [];
+    if (str(body, 'protocol') !== '*' || str(body, 'destination_port_range') !== '*')
+        return [];
+    return [
+        ...strings(body, 'destination_address_prefix'),
+        ...strings(body, 'destination_address_prefixes'),
+    ].filter((d) => /\/0$/.test(d.value.trim()) || ['*', 'internet', 'any'].includes(d.value.trim().toLowerCase()));
+}
+function literalOf(body, name) {
+    const a = attribute(body, name);
+    return a ? literal(a.value) : undefined;
+}
+function str(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+function num(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
+function strings(body, name) {
+    const a = attribute(body, name);
+    if (!a)
+        return [];
+    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
 
 
@@ -32004,7 +37253,7 @@ const PORT_NAMES = {
     27017: 'MongoDB',
 };
 const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
-const RESOURCE_TYPES = [
+const open_ingress_RESOURCE_TYPES = [
     ...AWS_GROUPS,
     'aws_security_group_rule',
     'aws_vpc_security_group_ingress_rule',
@@ -32039,7 +37288,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     async evaluate({ options, workspace }) {
         const files = await terraformFiles(workspace);
         const findings = [];
-        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+        for (const resource of terraformResources(files, open_ingress_RESOURCE_TYPES)) {
             for (const rule of ingressRules(resource)) {
                 const exposed = exposedPorts(rule.ports, options.ports);
                 if (exposed.length === 0)
@@ -32066,7 +37315,7 @@ function ingressRules(r) {
         case 'aws_default_security_group':
             return nestedBlocks(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
         case 'aws_security_group_rule':
-            return str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
+            return open_ingress_str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
         case 'aws_vpc_security_group_ingress_rule':
             return [awsRule(r, body, 'ip_protocol')];
         case 'google_compute_firewall':
@@ -32080,7 +37329,7 @@ function ingressRules(r) {
     }
 }
 function awsRule(resource, body, protocolName) {
-    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => strings(body, n));
+    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => open_ingress_strings(body, n));
     const protocol = attribute(body, protocolName);
     const p = protocol ? literal(protocol.value) : 'tcp';
     const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
@@ -32088,17 +37337,17 @@ function awsRule(resource, body, protocolName) {
         return { resource, sources, ports: 'all' };
     if (proto !== 'tcp' && proto !== '6')
         return { resource, sources, ports: [] };
-    const from = num(body, 'from_port');
-    const to = num(body, 'to_port');
+    const from = open_ingress_num(body, 'from_port');
+    const to = open_ingress_num(body, 'to_port');
     return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
 }
 function gcpRule(resource, body) {
-    const direction = str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
-    if (direction !== 'INGRESS' || literalOf(body, 'disabled') === true)
+    const direction = open_ingress_str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
+    if (direction !== 'INGRESS' || open_ingress_literalOf(body, 'disabled') === true)
         return [];
-    const sources = strings(body, 'source_ranges');
+    const sources = open_ingress_strings(body, 'source_ranges');
     return nestedBlocks(body, 'allow').map(({ body: allow }) => {
-        const proto = str(allow, 'protocol')?.toLowerCase();
+        const proto = open_ingress_str(allow, 'protocol')?.toLowerCase();
         if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
             return { resource, sources, ports: [] };
         const ports = attribute(allow, 'ports');
@@ -32108,13 +37357,13 @@ function gcpRule(resource, body) {
     });
 }
 function azureRule(resource, body) {
-    if (str(body, 'direction')?.toLowerCase() !== 'inbound' || str(body, 'access')?.toLowerCase() !== 'allow') {
+    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'inbound' || open_ingress_str(body, 'access')?.toLowerCase() !== 'allow') {
         return [];
     }
-    const proto = str(body, 'protocol')?.toLowerCase();
+    const proto = open_ingress_str(body, 'protocol')?.toLowerCase();
     if (proto !== 'tcp' && proto !== '*')
         return [];
-    const sources = [...strings(body, 'source_address_prefix'), ...strings(body, 'source_address_prefixes')];
+    const sources = [...open_ingress_strings(body, 'source_address_prefix'), ...open_ingress_strings(body, 'source_address_prefixes')];
     const single = attribute(body, 'destination_port_range');
     const list = attribute(body, 'destination_port_ranges');
     const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
@@ -32161,21 +37410,21 @@ function isAnywhere(source, azure) {
         return true;
     return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
 }
-function literalOf(body, name) {
+function open_ingress_literalOf(body, name) {
     const a = attribute(body, name);
     return a ? literal(a.value) : undefined;
 }
-function str(body, name) {
-    const v = literalOf(body, name);
+function open_ingress_str(body, name) {
+    const v = open_ingress_literalOf(body, name);
     return typeof v === 'string' ? v : undefined;
 }
-function num(body, name) {
-    const v = literalOf(body, name);
+function open_ingress_num(body, name) {
+    const v = open_ingress_literalOf(body, name);
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
     return n;
 }
 /** Literal strings of an attribute that is a string or a list of strings, each with its span. */
-function strings(body, name) {
+function open_ingress_strings(body, name) {
     const a = attribute(body, name);
     if (!a)
         return [];
@@ -32420,7 +37669,7 @@ function isTrue(node) {
     return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
 }
 /** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
-function shared_globMatcher(globs) {
+function globMatcher(globs) {
     return globs.length > 0 ? picomatch([...globs], { nocase: true, dot: true }) : () => false;
 }
 /** The job's `if:` as text (empty when absent). */
@@ -33471,8 +38720,8 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const production = new RegExp(options.production ?? '(?<![a-z])(?:prod|production)(?![a-z])', 'i');
-        const deployAction = shared_globMatcher(options.deployActions ?? []);
-        const releaseAction = shared_globMatcher(options.releaseActions ?? []);
+        const deployAction = globMatcher(options.deployActions ?? []);
+        const releaseAction = globMatcher(options.releaseActions ?? []);
         const deployCommands = (options.deployCommands ?? []).map((c) => new RegExp(c, 'i'));
         const releaseCommands = (options.releaseCommands ?? []).map((c) => new RegExp(c, 'i'));
         const findings = [];
@@ -33887,7 +39136,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const action = shared_globMatcher(options.actions ?? []);
+        const action = globMatcher(options.actions ?? []);
         const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
         const names = options.names ? new RegExp(options.names, 'i') : undefined;
         const events = new Set(options.events ?? []);
@@ -34271,7 +39520,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const allowed = shared_globMatcher(options.allow ?? []);
+        const allowed = globMatcher(options.allow ?? []);
         const findings = [];
         const check = (path, image, what, key) => {
             if (!image || image.value.includes('${{'))
@@ -34450,6 +39699,14 @@ function problem(text, what, allowed) {
 
 
 
+
+
+
+
+
+
+
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -34460,7 +39717,7 @@ const EVALUATORS = [
     contentForbidden,
     contentRequired,
     structuredSchema,
-    depsLockfile,
+    deps_lockfile/* depsLockfile */.uj,
     depsUpdateCoverage,
     depsGitBranch,
     binaryExecutables,
@@ -34510,6 +39767,14 @@ const EVALUATORS = [
     githubEnvironmentReviewers,
     inputProblems,
     ...policy/* policyEvaluators */.Z,
+    k8sSingleReplica,
+    dataPersonalData,
+    repoVendoredOwnership,
+    terraformOpenEgress,
+    terraformAuditAccess,
+    evidenceDocument,
+    depsLicense,
+    depsSbomCoverage,
 ];
 const BY_KIND = new Map(EVALUATORS.map((e) => [e.kind, e]));
 /** The evaluator for a `check.kind`, or undefined. */
@@ -34519,6 +39784,361 @@ function getEvaluator(kind) {
 /** All registered evaluators, in registration order. */
 function allEvaluators() {
     return [...BY_KIND.values()];
+}
+
+
+/***/ }),
+
+/***/ 6499:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q3: () => (/* binding */ npmWorkspaceRoots),
+/* harmony export */   Ty: () => (/* binding */ DEFAULT_MANIFEST_EXCLUDE),
+/* harmony export */   nh: () => (/* binding */ cargoWorkspaceRoots),
+/* harmony export */   uj: () => (/* binding */ depsLockfile)
+/* harmony export */ });
+/* unused harmony export ECOSYSTEMS */
+/* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6244);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6643);
+/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5575);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3703);
+/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4513);
+
+
+
+
+
+
+const ECOSYSTEMS = ['npm', 'python', 'ruby', 'rust', 'php', 'go'];
+const NPM_LOCKS = [
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'bun.lock',
+    'bun.lockb',
+];
+const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
+/**
+ * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
+ * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
+ * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
+ * anew, so builds are neither reproducible nor reviewable.
+ */
+/** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
+const DEFAULT_MANIFEST_EXCLUDE = [
+    '**/node_modules/**',
+    '**/vendor/**',
+    '**/bower_components/**',
+    '**/fixtures/**',
+    '**/__fixtures__/**',
+    '**/testdata/**',
+];
+const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_2__/* .defineEvaluator */ .D)({
+    kind: 'deps.lockfile',
+    summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            ecosystems: {
+                type: 'array',
+                uniqueItems: true,
+                items: { enum: [...ECOSYSTEMS] },
+                default: [...ECOSYSTEMS],
+                description: 'Ecosystems to check.',
+            },
+            exclude: (0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .globList */ .Xq)('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
+                'replaces the defaults.', {
+                default: DEFAULT_MANIFEST_EXCLUDE,
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
+        const wanted = new Set(options.ecosystems);
+        const findings = [];
+        for (const file of workspace.files) {
+            if (excluded(file))
+                continue;
+            const name = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.basename(file);
+            const parent = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.dirname(file);
+            const dir = parent === '.' ? '' : parent;
+            const req = requirementFor(workspace, name, file, dir, wanted);
+            if (!req)
+                continue;
+            if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
+                continue;
+            const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
+            const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+            findings.push({
+                message: `${file} declares dependencies but no lockfile is committed${where}: expected ` +
+                    `${(0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .orList */ .A3)(req.locks.map((l) => `\`${l}\``))}.`,
+                location: (0,_location_js__WEBPACK_IMPORTED_MODULE_3__/* .fileLocation */ .AR)(file),
+                key: name,
+            });
+        }
+        return findings;
+    },
+});
+function requirementFor(ws, name, file, dir, wanted) {
+    switch (name) {
+        case 'package.json': {
+            if (!wanted.has('npm'))
+                return undefined;
+            const pkg = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(ws, file);
+            if (!(0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .packageJsonNeedsLock */ .TP)(pkg))
+                return undefined;
+            return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
+        }
+        case 'Pipfile':
+            return wanted.has('python') ? { locks: ['Pipfile.lock'], dirs: [dir] } : undefined;
+        case 'pyproject.toml': {
+            if (!wanted.has('python'))
+                return undefined;
+            const tool = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .pyprojectTool */ .Dp)(ws.text(file) ?? '');
+            if (!tool)
+                return undefined;
+            const primary = `${tool}.lock`;
+            return {
+                locks: [primary, ...PY_LOCKS.filter((l) => l !== primary)],
+                dirs: [dir, ...uvWorkspaceRoots(ws, dir)],
+            };
+        }
+        case 'Gemfile':
+            return wanted.has('ruby') ? { locks: ['Gemfile.lock'], dirs: [dir] } : undefined;
+        case 'gems.rb':
+            return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
+        case 'Cargo.toml': {
+            if (!wanted.has('rust') || !(0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .cargoNeedsLock */ .ld)(ws.text(file) ?? ''))
+                return undefined;
+            return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
+        }
+        case 'composer.json':
+            return wanted.has('php') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .composerNeedsLock */ .LE)((0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(ws, file))
+                ? { locks: ['composer.lock'], dirs: [dir] }
+                : undefined;
+        case 'go.mod':
+            return wanted.has('go') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .goModNeedsSum */ .nT)(ws.text(file) ?? '')
+                ? { locks: ['go.sum'], dirs: [dir] }
+                : undefined;
+        default:
+            return undefined;
+    }
+}
+/** Ancestors of `dir`, nearest first ("" is the repository root). */
+function ancestors(dir) {
+    const out = [];
+    let current = dir;
+    while (current !== '') {
+        current = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.dirname(current) === '.' ? '' : node_path_posix__WEBPACK_IMPORTED_MODULE_0__.dirname(current);
+        out.push(current);
+    }
+    return out;
+}
+function join(dir, name) {
+    return dir ? `${dir}/${name}` : name;
+}
+/** Ancestors whose workspace globs (package.json `workspaces`, pnpm-workspace.yaml) include `dir`. */
+function npmWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        const globs = [];
+        const pkg = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .readJson */ .Vh)(ws, join(root, 'package.json'));
+        const declared = pkg?.workspaces;
+        if (Array.isArray(declared))
+            globs.push(...declared.filter((g) => typeof g === 'string'));
+        else if (declared && typeof declared === 'object') {
+            const packages = declared.packages;
+            if (Array.isArray(packages))
+                globs.push(...packages.filter((g) => typeof g === 'string'));
+        }
+        const pnpm = ws.has(join(root, 'pnpm-workspace.yaml'))
+            ? ws.yaml(join(root, 'pnpm-workspace.yaml'))
+            : undefined;
+        const pnpmPackages = pnpm?.ok
+            ? pnpm.documents[0]?.value?.packages
+            : undefined;
+        if (Array.isArray(pnpmPackages))
+            globs.push(...pnpmPackages.filter((g) => typeof g === 'string'));
+        return globs.length > 0 && matchesWorkspaceGlobs(rel, globs);
+    });
+}
+/** Workspace globs with `!` negations, as npm, yarn and pnpm read them. */
+function matchesWorkspaceGlobs(rel, globs) {
+    const clean = (g) => g.replace(/^\.\//, '').replace(/\/+$/, '');
+    const include = globs.filter((g) => !g.startsWith('!')).map(clean);
+    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => clean(g.slice(1)));
+    if (include.length === 0)
+        return false;
+    return (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_5__/* .pathMatcher */ .k)(include)(rel) && !(exclude.length > 0 && (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_5__/* .pathMatcher */ .k)(exclude)(rel));
+}
+/**
+ * Cargo walks up to the nearest manifest with a `[workspace]` table, which must list the member in
+ * `members` (globs) and not in `exclude`. A table without `members` is trusted (path dependencies are
+ * implicit members).
+ */
+function cargoWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => {
+        const table = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .workspaceTable */ .cI)(ws.text(join(root, 'Cargo.toml')) ?? '');
+        if (!table)
+            return false;
+        const rel = root ? dir.slice(root.length + 1) : dir;
+        const members = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .tomlStringArray */ .xm)(table, 'members');
+        if (!members)
+            return true;
+        const excluded = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_4__/* .tomlStringArray */ .xm)(table, 'exclude') ?? [];
+        return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
+    });
+}
+/** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
+function uvWorkspaceRoots(ws, dir) {
+    return ancestors(dir).filter((root) => /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''));
+}
+/** The lockfile each `packageManager` writes; a Map, since the key comes from an untrusted file. */
+const MANAGER_LOCKS = new Map([
+    ['npm', 'package-lock.json'],
+    ['yarn', 'yarn.lock'],
+    ['pnpm', 'pnpm-lock.yaml'],
+    ['bun', 'bun.lock'],
+]);
+/** Puts the lockfile of the declared `packageManager` (e.g. "pnpm@9.1.0") first, for the message. */
+function preferredFirst(locks, pkg) {
+    const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
+    const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
+    return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
+}
+
+
+/***/ }),
+
+/***/ 4513:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dp: () => (/* binding */ pyprojectTool),
+/* harmony export */   LE: () => (/* binding */ composerNeedsLock),
+/* harmony export */   Lu: () => (/* binding */ tomlTableHeaders),
+/* harmony export */   TP: () => (/* binding */ packageJsonNeedsLock),
+/* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   cI: () => (/* binding */ workspaceTable),
+/* harmony export */   ld: () => (/* binding */ cargoNeedsLock),
+/* harmony export */   nT: () => (/* binding */ goModNeedsSum),
+/* harmony export */   xm: () => (/* binding */ tomlStringArray)
+/* harmony export */ });
+/**
+ * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
+ * declares dependencies (and so needs a lockfile). TOML and go.mod are inspected by table headers
+ * and directives rather than parsed in full; every pattern here is anchored and linear.
+ */
+/** A JSON object from the workspace (cached), or undefined when absent, not an object or unparsable. */
+function readJson(ws, file) {
+    if (!ws.has(file))
+        return undefined;
+    return ws.memo('deps.json', file, () => {
+        const text = ws.text(file);
+        if (text === undefined)
+            return undefined;
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            // The YAML parser accepts JSON and, unlike JSON.parse, reports where it breaks: the workspace
+            // records that located problem for core.input-problems.
+            const parsed = ws.yaml(file);
+            value = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        }
+        return isObject(value) ? value : undefined;
+    });
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const NPM_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+/** A package.json needs a lockfile when it declares dependencies of any kind. */
+function packageJsonNeedsLock(pkg) {
+    if (!pkg)
+        return false;
+    return NPM_DEPENDENCY_FIELDS.some((field) => {
+        const deps = pkg[field];
+        return isObject(deps) && Object.keys(deps).length > 0;
+    });
+}
+/**
+ * A composer.json needs composer.lock when it requires a package; platform requirements (`php`,
+ * `ext-*`, `lib-*`, `composer-*`) are checked, not installed, and have no `vendor/` prefix.
+ */
+function composerNeedsLock(manifest) {
+    if (!manifest)
+        return false;
+    return ['require', 'require-dev'].some((field) => {
+        const deps = manifest[field];
+        return isObject(deps) && Object.keys(deps).some((name) => name.includes('/'));
+    });
+}
+/**
+ * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
+ * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
+ * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
+ * libraries built with setuptools or hatch conventionally ship without one.
+ */
+function pyprojectTool(text) {
+    const headers = tomlTableHeaders(text);
+    if (headers.some((h) => h === 'tool.poetry' || h.startsWith('tool.poetry.')))
+        return 'poetry';
+    if (headers.some((h) => h === 'tool.uv' || h.startsWith('tool.uv.')))
+        return 'uv';
+    if (headers.some((h) => h === 'tool.pdm' || h === 'tool.pdm.dev-dependencies' || h === 'tool.pdm.resolution')) {
+        return 'pdm';
+    }
+    return undefined;
+}
+/**
+ * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
+ * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
+ * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
+ * its members point at the lockfile in it.
+ */
+function cargoNeedsLock(text) {
+    return tomlTableHeaders(text).some((h) => {
+        const parts = h.split('.');
+        // `target.'cfg(unix)'.dependencies` may contain dots inside the quoted cfg; only the tail matters.
+        return parts.some((p, i) => /^(?:dev-|build-)?dependencies$/.test(p) && (i === 0 || isDepsPrefix(parts, i)));
+    });
+}
+function isDepsPrefix(parts, i) {
+    return parts[0] === 'workspace' ? i === 1 : parts[0] === 'target';
+}
+/** A go.mod needs go.sum when it has a `require` directive (a module using only the standard library has none). */
+function goModNeedsSum(text) {
+    return /^[ \t]*require(?:[ \t(]|$)/m.test(text);
+}
+/** Table and array-of-table header names of a TOML document (`[a.b]`, `[[a.b]]`), whitespace removed. */
+function tomlTableHeaders(text) {
+    const out = [];
+    for (const m of text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)) {
+        out.push(m[1].replace(/[ \t]+/g, ''));
+    }
+    return out;
+}
+/** The body of the `[workspace]` table of a Cargo.toml (up to the next table header), if any. */
+function workspaceTable(text) {
+    const header = /^[ \t]*\[workspace\][ \t]*(?:#[^\n]*)?$/m.exec(text);
+    if (!header)
+        return undefined;
+    const rest = text.slice(header.index + header[0].length);
+    const next = /^[ \t]*\[/m.exec(rest);
+    return next ? rest.slice(0, next.index) : rest;
+}
+/** The strings of a `key = [ "a", 'b' ]` array in a TOML table body (single- or multi-line). */
+function tomlStringArray(table, key) {
+    const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*\\[([^\\]]{0,100000})\\]`, 'm').exec(table);
+    if (!m)
+        return undefined;
+    return [...m[1].matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
 }
 
 
@@ -42750,6 +48370,27 @@ module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
+
+/***/ }),
+
+/***/ 3988:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["389-exception","Asterisk-exception","Autoconf-exception-2.0","Autoconf-exception-3.0","Autoconf-exception-generic","Autoconf-exception-generic-3.0","Autoconf-exception-macro","Bison-exception-1.24","Bison-exception-2.2","Bootloader-exception","Classpath-exception-2.0","CLISP-exception-2.0","cryptsetup-OpenSSL-exception","DigiRule-FOSS-exception","eCos-exception-2.0","Fawkes-Runtime-exception","FLTK-exception","fmt-exception","Font-exception-2.0","freertos-exception-2.0","GCC-exception-2.0","GCC-exception-2.0-note","GCC-exception-3.1","Gmsh-exception","GNAT-exception","GNOME-examples-exception","GNU-compiler-exception","gnu-javamail-exception","GPL-3.0-interface-exception","GPL-3.0-linking-exception","GPL-3.0-linking-source-exception","GPL-CC-1.0","GStreamer-exception-2005","GStreamer-exception-2008","i2p-gpl-java-exception","KiCad-libraries-exception","LGPL-3.0-linking-exception","libpri-OpenH323-exception","Libtool-exception","Linux-syscall-note","LLGPL","LLVM-exception","LZMA-exception","mif-exception","OCaml-LGPL-linking-exception","OCCT-exception-1.0","OpenJDK-assembly-exception-1.0","openvpn-openssl-exception","PS-or-PDF-font-exception-20170817","QPL-1.0-INRIA-2004-exception","Qt-GPL-exception-1.0","Qt-LGPL-exception-1.1","Qwt-exception-1.0","SANE-exception","SHL-2.0","SHL-2.1","stunnel-exception","SWI-exception","Swift-exception","Texinfo-exception","u-boot-exception-2.0","UBDL-exception","Universal-FOSS-exception-1.0","vsftpd-openssl-exception","WxWindows-exception-3.1","x11vnc-openssl-exception"]');
+
+/***/ }),
+
+/***/ 3389:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["AGPL-1.0","AGPL-3.0","BSD-2-Clause-FreeBSD","BSD-2-Clause-NetBSD","GFDL-1.1","GFDL-1.2","GFDL-1.3","GPL-1.0","GPL-2.0","GPL-2.0-with-GCC-exception","GPL-2.0-with-autoconf-exception","GPL-2.0-with-bison-exception","GPL-2.0-with-classpath-exception","GPL-2.0-with-font-exception","GPL-3.0","GPL-3.0-with-GCC-exception","GPL-3.0-with-autoconf-exception","LGPL-2.0","LGPL-2.1","LGPL-3.0","Net-SNMP","Nunit","StandardML-NJ","bzip2-1.0.5","eCos-2.0","wxWindows"]');
+
+/***/ }),
+
+/***/ 5204:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","AFL-1.1","AFL-1.2","AFL-2.0","AFL-2.1","AFL-3.0","AGPL-1.0-only","AGPL-1.0-or-later","AGPL-3.0-only","AGPL-3.0-or-later","ALGLIB-Documentation","AMD-newlib","AMDPLPA","AML","AML-glslang","AMPAS","ANTLR-PD","ANTLR-PD-fallback","APAFML","APL-1.0","APSL-1.0","APSL-1.1","APSL-1.2","APSL-2.0","ASWF-Digital-Assets-1.0","ASWF-Digital-Assets-1.1","Abstyles","AdaCore-doc","Adobe-2006","Adobe-Display-PostScript","Adobe-Glyph","Adobe-Utopia","Advanced-Cryptics-Dictionary","Afmparse","Aladdin","Apache-1.0","Apache-1.1","Apache-2.0","App-s2p","Arphic-1999","Artistic-1.0","Artistic-1.0-Perl","Artistic-1.0-cl8","Artistic-2.0","Artistic-dist","Aspell-RU","BOLA-1.1","BSD-1-Clause","BSD-2-Clause","BSD-2-Clause-Darwin","BSD-2-Clause-Patent","BSD-2-Clause-Views","BSD-2-Clause-first-lines","BSD-2-Clause-pkgconf-disclaimer","BSD-2-Clause-pos-unchanged","BSD-3-Clause","BSD-3-Clause-Attribution","BSD-3-Clause-Clear","BSD-3-Clause-HP","BSD-3-Clause-LBNL","BSD-3-Clause-Modification","BSD-3-Clause-No-Military-License","BSD-3-Clause-No-Nuclear-License","BSD-3-Clause-No-Nuclear-License-2014","BSD-3-Clause-No-Nuclear-Warranty","BSD-3-Clause-Open-MPI","BSD-3-Clause-OpenWebUI","BSD-3-Clause-Sun","BSD-3-Clause-Tso","BSD-3-Clause-acpica","BSD-3-Clause-flex","BSD-4-Clause","BSD-4-Clause-Shortened","BSD-4-Clause-UC","BSD-4.3RENO","BSD-4.3TAHOE","BSD-Advertising-Acknowledgement","BSD-Attribution-HPND-disclaimer","BSD-Inferno-Nettverk","BSD-Mark-Modifications","BSD-Protection","BSD-Source-Code","BSD-Source-Code-no-disclaimer","BSD-Source-alt-GPL","BSD-Source-beginning-file","BSD-Systemics","BSD-Systemics-W3Works","BSD-ask-to-endorse","BSL-1.0","BUSL-1.1","Baekmuk","Bahyph","Barr","Beerware","BitTorrent-1.0","BitTorrent-1.1","Bitstream-Charter","Bitstream-Vera","BlueOak-1.0.0","Boehm-GC","Boehm-GC-without-fee","Borceux","Brian-Gladman-2-Clause","Brian-Gladman-3-Clause","Brian-Gladman-3-Clause-no-conversion","Buddy","Bugroff","C-UDA-1.0","CAL-1.0","CAL-1.0-Combined-Work-Exception","CAPEC-tou","CATOSL-1.1","CC-BY-1.0","CC-BY-2.0","CC-BY-2.5","CC-BY-2.5-AU","CC-BY-3.0","CC-BY-3.0-AT","CC-BY-3.0-AU","CC-BY-3.0-DE","CC-BY-3.0-IGO","CC-BY-3.0-NL","CC-BY-3.0-US","CC-BY-4.0","CC-BY-NC-1.0","CC-BY-NC-2.0","CC-BY-NC-2.5","CC-BY-NC-3.0","CC-BY-NC-3.0-DE","CC-BY-NC-3.0-IGO","CC-BY-NC-4.0","CC-BY-NC-ND-1.0","CC-BY-NC-ND-2.0","CC-BY-NC-ND-2.5","CC-BY-NC-ND-3.0","CC-BY-NC-ND-3.0-DE","CC-BY-NC-ND-3.0-IGO","CC-BY-NC-ND-4.0","CC-BY-NC-SA-1.0","CC-BY-NC-SA-2.0","CC-BY-NC-SA-2.0-DE","CC-BY-NC-SA-2.0-FR","CC-BY-NC-SA-2.0-UK","CC-BY-NC-SA-2.5","CC-BY-NC-SA-3.0","CC-BY-NC-SA-3.0-DE","CC-BY-NC-SA-3.0-IGO","CC-BY-NC-SA-4.0","CC-BY-ND-1.0","CC-BY-ND-2.0","CC-BY-ND-2.5","CC-BY-ND-3.0","CC-BY-ND-3.0-DE","CC-BY-ND-4.0","CC-BY-SA-1.0","CC-BY-SA-2.0","CC-BY-SA-2.0-UK","CC-BY-SA-2.1-JP","CC-BY-SA-2.5","CC-BY-SA-3.0","CC-BY-SA-3.0-AT","CC-BY-SA-3.0-DE","CC-BY-SA-3.0-IGO","CC-BY-SA-4.0","CC-PDDC","CC-PDM-1.0","CC-SA-1.0","CC0-1.0","CDDL-1.0","CDDL-1.1","CDL-1.0","CDLA-Permissive-1.0","CDLA-Permissive-2.0","CDLA-Sharing-1.0","CECILL-1.0","CECILL-1.1","CECILL-2.0","CECILL-2.1","CECILL-B","CECILL-C","CERN-OHL-1.1","CERN-OHL-1.2","CERN-OHL-P-2.0","CERN-OHL-S-2.0","CERN-OHL-W-2.0","CFITSIO","CMU-Mach","CMU-Mach-nodoc","CNRI-Jython","CNRI-Python","CNRI-Python-GPL-Compatible","COIL-1.0","CPAL-1.0","CPL-1.0","CPOL-1.02","CUA-OPL-1.0","Caldera","Caldera-no-preamble","Catharon","ClArtistic","Clips","Community-Spec-1.0","Condor-1.1","Cornell-Lossless-JPEG","Cronyx","Crossword","CryptoSwift","CrystalStacker","Cube","D-FSL-1.0","DEC-3-Clause","DL-DE-BY-2.0","DL-DE-ZERO-2.0","DOC","DRL-1.0","DRL-1.1","DSDP","DocBook-DTD","DocBook-Schema","DocBook-Stylesheet","DocBook-XML","Dotseqn","ECL-1.0","ECL-2.0","EFL-1.0","EFL-2.0","EPICS","EPL-1.0","EPL-2.0","ESA-PL-permissive-2.4","ESA-PL-strong-copyleft-2.4","ESA-PL-weak-copyleft-2.4","EUDatagrid","EUPL-1.0","EUPL-1.1","EUPL-1.2","Elastic-2.0","Entessa","ErlPL-1.1","Eurosym","FBM","FDK-AAC","FDK-MPEG-H","FSFAP","FSFAP-no-warranty-disclaimer","FSFUL","FSFULLR","FSFULLRSD","FSFULLRWD","FSL-1.1-ALv2","FSL-1.1-MIT","FTL","Fair","Ferguson-Twofish","Frameworx-1.0","FreeBSD-DOC","FreeImage","Furuseth","GCR-docs","GD","GFDL-1.1-invariants-only","GFDL-1.1-invariants-or-later","GFDL-1.1-no-invariants-only","GFDL-1.1-no-invariants-or-later","GFDL-1.1-only","GFDL-1.1-or-later","GFDL-1.2-invariants-only","GFDL-1.2-invariants-or-later","GFDL-1.2-no-invariants-only","GFDL-1.2-no-invariants-or-later","GFDL-1.2-only","GFDL-1.2-or-later","GFDL-1.3-invariants-only","GFDL-1.3-invariants-or-later","GFDL-1.3-no-invariants-only","GFDL-1.3-no-invariants-or-later","GFDL-1.3-only","GFDL-1.3-or-later","GL2PS","GLWTPL","GPL-1.0-only","GPL-1.0-or-later","GPL-2.0-only","GPL-2.0-or-later","GPL-3.0-only","GPL-3.0-or-later","Game-Programming-Gems","Giftware","Glide","Glulxe","Graphics-Gems","Gutmann","HDF5","HIDAPI","HP-1986","HP-1989","HPND","HPND-DEC","HPND-Fenneberg-Livingston","HPND-INRIA-IMAG","HPND-Intel","HPND-Kevlin-Henney","HPND-MIT-disclaimer","HPND-Markus-Kuhn","HPND-Netrek","HPND-Pbmplus","HPND-SMC","HPND-UC","HPND-UC-export-US","HPND-doc","HPND-doc-sell","HPND-export-US","HPND-export-US-acknowledgement","HPND-export-US-modify","HPND-export2-US","HPND-merchantability-variant","HPND-sell-MIT-disclaimer-xserver","HPND-sell-regexpr","HPND-sell-variant","HPND-sell-variant-MIT-disclaimer","HPND-sell-variant-MIT-disclaimer-rev","HPND-sell-variant-critical-systems","HTMLTIDY","HaskellReport","Hippocratic-2.1","Hippocratic-3.0-core","IBM-pibs","ICU","IEC-Code-Components-EULA","IJG","IJG-short","IPA","IPL-1.0","ISC","ISC-Veillard","ISO-permission","ImageMagick","Imlib2","Info-ZIP","Informatica","Inner-Net-2.0","InnoSetup","Intel","Intel-ACPI","Interbase-1.0","JPL-image","JPNIC","JSON","Jam","JasPer-2.0","Kastrup","Kazlib","Knuth-CTAN","LAL-1.2","LAL-1.3","LGPL-2.0-only","LGPL-2.0-or-later","LGPL-2.1-only","LGPL-2.1-or-later","LGPL-3.0-only","LGPL-3.0-or-later","LGPLLR","LOOP","LPD-document","LPL-1.0","LPL-1.02","LPPL-1.0","LPPL-1.1","LPPL-1.2","LPPL-1.3a","LPPL-1.3c","LZMA-SDK-9.11-to-9.20","LZMA-SDK-9.22","Latex2e","Latex2e-translated-notice","Leptonica","LiLiQ-P-1.1","LiLiQ-R-1.1","LiLiQ-Rplus-1.1","Libpng","Linux-OpenIB","Linux-man-pages-1-para","Linux-man-pages-copyleft","Linux-man-pages-copyleft-2-para","Linux-man-pages-copyleft-var","Lucida-Bitmap-Fonts","MIPS","MIT","MIT-0","MIT-CMU","MIT-Click","MIT-Festival","MIT-Khronos-old","MIT-Modern-Variant","MIT-STK","MIT-Wu","MIT-advertising","MIT-enna","MIT-feh","MIT-open-group","MIT-testregex","MITNFA","MMIXware","MMPL-1.0.1","MPEG-SSG","MPL-1.0","MPL-1.1","MPL-2.0","MPL-2.0-no-copyleft-exception","MS-LPL","MS-PL","MS-RL","MTLL","MVT-1.1","Mackerras-3-Clause","Mackerras-3-Clause-acknowledgment","MakeIndex","Martin-Birgmeier","McPhee-slideshow","Minpack","MirOS","Motosoto","MulanPSL-1.0","MulanPSL-2.0","Multics","Mup","NAIST-2003","NASA-1.3","NBPL-1.0","NCBI-PD","NCGL-UK-2.0","NCL","NCSA","NGPL","NICTA-1.0","NIST-PD","NIST-PD-TNT","NIST-PD-fallback","NIST-Software","NLOD-1.0","NLOD-2.0","NLPL","NOSL","NPL-1.0","NPL-1.1","NPOSL-3.0","NRL","NTIA-PD","NTP","NTP-0","Naumen","NetCDF","Newsletr","Nokia","Noweb","O-UDA-1.0","OAR","OCCT-PL","OCLC-2.0","ODC-By-1.0","ODbL-1.0","OFFIS","OFL-1.0","OFL-1.0-RFN","OFL-1.0-no-RFN","OFL-1.1","OFL-1.1-RFN","OFL-1.1-no-RFN","OGC-1.0","OGDL-Taiwan-1.0","OGL-Canada-2.0","OGL-UK-1.0","OGL-UK-2.0","OGL-UK-3.0","OGTSL","OLDAP-1.1","OLDAP-1.2","OLDAP-1.3","OLDAP-1.4","OLDAP-2.0","OLDAP-2.0.1","OLDAP-2.1","OLDAP-2.2","OLDAP-2.2.1","OLDAP-2.2.2","OLDAP-2.3","OLDAP-2.4","OLDAP-2.5","OLDAP-2.6","OLDAP-2.7","OLDAP-2.8","OLFL-1.3","OML","OPL-1.0","OPL-UK-3.0","OPUBL-1.0","OSC-1.0","OSET-PL-2.1","OSL-1.0","OSL-1.1","OSL-2.0","OSL-2.1","OSL-3.0","OSSP","OpenMDW-1.0","OpenPBS-2.3","OpenSSL","OpenSSL-standalone","OpenVision","PADL","PDDL-1.0","PHP-3.0","PHP-3.01","PPL","PSF-2.0","ParaType-Free-Font-1.3","Parity-6.0.0","Parity-7.0.0","Pixar","Plexus","PolyForm-Noncommercial-1.0.0","PolyForm-Small-Business-1.0.0","PostgreSQL","Python-2.0","Python-2.0.1","QPL-1.0","QPL-1.0-INRIA-2004","Qhull","RHeCos-1.1","RPL-1.1","RPL-1.5","RPSL-1.0","RSA-MD","RSCPL","Rdisc","Ruby","Ruby-pty","SAX-PD","SAX-PD-2.0","SCEA","SGI-B-1.0","SGI-B-1.1","SGI-B-2.0","SGI-OpenGL","SGMLUG-PM","SGP4","SHL-0.5","SHL-0.51","SISSL","SISSL-1.2","SL","SMAIL-GPL","SMLNJ","SMPPL","SNIA","SOFA","SPL-1.0","SSH-OpenSSH","SSH-short","SSLeay-standalone","SSPL-1.0","SUL-1.0","SWL","Saxpath","SchemeReport","Sendmail","Sendmail-8.23","Sendmail-Open-Source-1.1","SimPL-2.0","Sleepycat","Soundex","Spencer-86","Spencer-94","Spencer-99","SugarCRM-1.1.3","Sun-PPP","Sun-PPP-2000","SunPro","Symlinks","TAPR-OHL-1.0","TCL","TCP-wrappers","TGPPL-1.0","TMate","TORQUE-1.1","TOSL","TPDL","TPL-1.0","TTWL","TTYP0","TU-Berlin-1.0","TU-Berlin-2.0","TekHVC","TermReadKey","ThirdEye","TrustedQSL","UCAR","UCL-1.0","UMich-Merit","UPL-1.0","URT-RLE","Ubuntu-font-1.0","UnRAR","Unicode-3.0","Unicode-DFS-2015","Unicode-DFS-2016","Unicode-TOU","UnixCrypt","Unlicense","Unlicense-libtelnet","Unlicense-libwhirlpool","VOSTROM","VSL-1.0","Vim","Vixie-Cron","W3C","W3C-19980720","W3C-20150513","WTFNMFPL","WTFPL","Watcom-1.0","Widget-Workshop","WordNet","Wsuipa","X11","X11-distribute-modifications-variant","X11-no-permit-persons","X11-swapped","XFree86-1.1","XSkat","Xdebug-1.03","Xerox","Xfig","Xnet","YPL-1.0","YPL-1.1","ZPL-1.1","ZPL-2.0","ZPL-2.1","Zed","Zeeff","Zend-2.0","Zimbra-1.3","Zimbra-1.4","Zlib","any-OSI","any-OSI-perl-modules","atc-game","bcrypt-Solar-Designer","blessing","bzip2-1.0.6","check-cvs","checkmk","copyleft-next-0.3.0","copyleft-next-0.3.1","curl","cve-tou","diffmark","dtoa","dvipdfm","eGenix","etalab-2.0","fwlw","gSOAP-1.3b","generic-xts","gnuplot","gtkbook","hdparm","hyphen-bulgarian","iMatix","jove","libpng-1.6.35","libpng-2.0","libselinux-1.0","libtiff","libutil-David-Nugent","lsof","magaz","mailprio","man2html","metamail","mpi-permissive","mpich2","mplus","ngrep","pkgconf","pnmstitch","psfrag","psutils","python-ldap","radvd","snprintf","softSurfer","ssh-keyscan","swrule","threeparttable","ulem","w3m","wwl","xinetd","xkeyboard-config-Zinoviev","xlock","xpp","xzoom","zlib-acknowledgement"]');
 
 /***/ })
 

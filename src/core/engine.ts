@@ -11,6 +11,7 @@ import {
   DEFAULT_FAIL_ON_CONFIDENCE,
   DEFAULT_PERSONA,
   DEFAULT_TEST_PATHS,
+  hiddenReasons,
 } from './confidence.js';
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
@@ -292,7 +293,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const { shown, hidden } = applyPersona(findings, persona);
   if (hidden) {
     log.info(
-      `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
+      `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
     );
   }
   return buildReport({
