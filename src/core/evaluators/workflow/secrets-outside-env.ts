@@ -1,0 +1,70 @@
+import { references } from '../../parsers/expression.js';
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { publishes } from './publishing.js';
+
+export interface SecretsOutsideEnvOptions {
+  /** Regular expression (case-insensitive) on secret names that hold deployment credentials. */
+  names: string;
+}
+
+/**
+ * Repository and organisation secrets reach every job of every workflow on every branch; a secret
+ * stored in a GitHub environment reaches only jobs that name the environment, after its protection
+ * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
+ * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
+ * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`), or any secret of a
+ * job that publishes a release. The job's own token and jobs that call a reusable workflow (which
+ * cannot name an environment) are left alone.
+ */
+export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOptions>({
+  kind: 'workflow.secrets-outside-env',
+  scope: 'file',
+  summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      names: {
+        type: 'string',
+        format: 'regex',
+        default:
+          'deploy|prod|release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const deployment = new RegExp(options.names, 'i');
+    const findings: RawFinding[] = [];
+    const seen = new Set<string>();
+    walkWorkflows(
+      workflowSources(workspace),
+      {
+        expression(expr, source, job) {
+          if (source.kind !== 'workflow' || !job || job.uses || job.environment || !expr.parsed.ok) return;
+          for (const ref of references(expr.parsed.node)) {
+            const name = ref.path[0] === 'secrets' ? ref.path[1] : undefined;
+            if (!name || name === 'github_token' || name === '*' || name === '?') continue;
+            const publishing = job.steps.some(publishes);
+            if (!publishing && !deployment.test(name)) continue;
+            const once = `${source.path}\u0000${job.id}\u0000${name}`;
+            if (seen.has(once)) continue;
+            seen.add(once);
+            const text = expr.inner.slice(ref.start, ref.end);
+            findings.push({
+              message:
+                `Job "${job.id}" reads ${text}${publishing ? ' and publishes a release' : ', a deployment credential by its name'}, ` +
+                'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
+                'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+              location: expr.locate(ref.start, ref.end),
+              key: `${job.id}/${name}`,
+            });
+          }
+        },
+      },
+      workspace,
+    );
+    return findings;
+  },
+});
