@@ -45,6 +45,8 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
                 'release jobs (or restore only in jobs whose output is not published).',
               location: locationFromSpan(workflow.path, restore.at.span),
               key: `${job.id}/${stepLabel(step)}`,
+              // A default we infer (setup-go's version unknown) or a release without a publishing step we recognise.
+              ...(restore.inferred || publishing.size === 0 ? { confidence: 'medium' as const } : {}),
             });
           }
         }
@@ -79,7 +81,7 @@ const CACHE_BY_DEFAULT: Record<string, { off: string; when: 'true' | 'false' }> 
 };
 
 /** How a step restores a cache, and the node to report; undefined when it does not. */
-function restoresCache(step: Step): { how: string; at: Located } | undefined {
+function restoresCache(step: Step): { how: string; at: Located; inferred?: boolean } | undefined {
   const action = actionPathOf(step.uses);
   if (!action || !step.uses) return undefined;
   const spec = CACHE_INPUTS[action];
@@ -97,7 +99,12 @@ function restoresCache(step: Step): { how: string; at: Located } | undefined {
   if (off && (dynamic(off) || (byDefault.when === 'true' ? isTrue(off) : isFalse(off)))) return undefined;
   // actions/setup-go caches by default since v4; older majors only when asked.
   if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test(refOf(step.uses) ?? '')) return undefined;
-  return { how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default', at: off ?? step.uses };
+  const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test(refOf(step.uses) ?? '');
+  return {
+    how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default',
+    at: off ?? step.uses,
+    inferred,
+  };
 }
 
 /** An input whose value is an expression: the author decides per run (e.g. off for tags). */

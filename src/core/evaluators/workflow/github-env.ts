@@ -2,7 +2,7 @@ import { parseExpression } from '../../parsers/expression.js';
 import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
-import type { RawFinding, Severity } from '../../types.js';
+import type { Confidence, RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Origin, type Scope } from './dataflow.js';
@@ -65,6 +65,7 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
             location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
             ...(found.severity === 'high' ? {} : { severity: found.severity }),
+            ...(found.confidence ? { confidence: found.confidence } : {}),
           });
         }
       },
@@ -86,7 +87,7 @@ function judge(
   origins: Origin[],
   texts: string,
   artifacts: boolean,
-): { severity: Severity; what: string } | undefined {
+): { severity: Severity; what: string; confidence?: Confidence } | undefined {
   const graded = origins.map((o) => ({ o, risk: newlineRisk(o.text) })).filter((g) => g.risk !== undefined);
   const high = graded.find((g) => g.risk === 'high');
   if (high) return { severity: 'high', what: describe(high.o) };
@@ -99,7 +100,7 @@ function judge(
     artifacts &&
     /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts)
   )
-    return { severity: 'high', what: 'a file of an artifact from the triggering run' };
+    return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
   const medium = graded[0];
   if (medium) return { severity: 'medium', what: describe(medium.o) };
   return w.file === 'path' && origins.length > 0

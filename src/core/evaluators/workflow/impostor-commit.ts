@@ -40,10 +40,12 @@ async function check(ref: ActionRef, api: ActionApi): Promise<RefOutcome> {
   if (repo === undefined) return { unchecked: 'no answer about the repository' };
   if (repo === null) return { unchecked: 'repository not found' };
   const places: string[] = [];
+  let unknown = false;
   if (repo.defaultBranch) {
     const status = await api.compare(ref.slug, repo.defaultBranch, sha);
     if (status === undefined) return { unchecked: 'no answer to the comparison with the default branch' };
     if (status !== null && IN_HISTORY.has(status)) return { findings: [] };
+    unknown = status === null;
     places.push(`the history of ${repo.defaultBranch}`);
   }
   if (ref.commentVersion) {
@@ -67,6 +69,9 @@ async function check(ref: ActionRef, api: ActionApi): Promise<RefOutcome> {
           'and pin a commit of a release of the action itself.',
         location: ref.location,
         key: `uses/${ref.name.toLowerCase()}@${sha}`,
+        // A commit GitHub cannot relate to the repository at all is certain; one on an untagged side
+        // branch of the repository itself would be a false alarm, hence medium otherwise.
+        ...(unknown ? { confidence: 'high' as const } : {}),
       },
     ],
   };

@@ -24,7 +24,13 @@ export const workflowInsecureUrlScheme = defineEvaluator<Record<string, never>>(
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    const report = (url: string, location: RawFinding['location'], owner: string, what: string) => {
+    const report = (
+      url: string,
+      location: RawFinding['location'],
+      owner: string,
+      what: string,
+      input = false,
+    ) => {
       const scheme = url.slice(0, url.indexOf(':'));
       findings.push({
         message:
@@ -32,6 +38,8 @@ export const workflowInsecureUrlScheme = defineEvaluator<Record<string, never>>(
           `network path can replace what arrives. Use ${scheme === 'git' ? 'https:// (or ssh://)' : 'https://'}.`,
         location,
         key: `${owner}/${url}`,
+        // An input named like a URL may be a link the action only prints.
+        ...(input ? { confidence: 'medium' as const } : {}),
       });
     };
     walkWorkflows(workflowSources(workspace), {
@@ -41,7 +49,8 @@ export const workflowInsecureUrlScheme = defineEvaluator<Record<string, never>>(
           if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
             continue;
           const url = insecure(value.value.trim(), job);
-          if (url) report(url, locationFromSpan(source.path, value.span), owner, `Input "${name}" points at`);
+          if (url)
+            report(url, locationFromSpan(source.path, value.span), owner, `Input "${name}" points at`, true);
         }
         if (!step.run || !/\b(?:https?|ftp|git):\/\//i.test(step.run.value)) return;
         const text = locatedText(workspace, source.path, step.run);

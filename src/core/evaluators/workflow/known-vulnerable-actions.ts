@@ -38,7 +38,7 @@ export const workflowKnownVulnerableActions = defineEvaluator<KnownVulnerableOpt
   },
   evaluate({ options, workspace, github }) {
     const allow = new Set((options.allow ?? []).map((a) => a.toLowerCase()));
-    const versions = new Map<ActionRef, { version: string } | { unknown: string }>();
+    const versions = new Map<ActionRef, Version>();
     const advisories = new Map<string, Advisory[]>();
     const prepare = async (refs: ActionRef[], api: ActionApi) => {
       for (const ref of refs) versions.set(ref, await versionOf(ref, api));
@@ -80,6 +80,8 @@ export const workflowKnownVulnerableActions = defineEvaluator<KnownVulnerableOpt
           location: ref.location,
           key: `uses/${ref.name.toLowerCase()}@${ref.ref ?? ''}/${a.ghsaId}`,
           severity: severityOf(a.severity),
+          // A version read from a comment is what the author says the commit is, not what a tag says.
+          ...(v.fromComment ? { confidence: 'medium' as const } : {}),
         });
       }
       return { findings };
@@ -98,7 +100,9 @@ export const workflowKnownVulnerableActions = defineEvaluator<KnownVulnerableOpt
 const BATCH = 20;
 
 /** The release a reference runs, from its tag, the tags at its commit, or its comment. */
-async function versionOf(ref: ActionRef, api: ActionApi): Promise<{ version: string } | { unknown: string }> {
+type Version = { version: string; fromComment?: boolean } | { unknown: string };
+
+async function versionOf(ref: ActionRef, api: ActionApi): Promise<Version> {
   const pinned = ref.ref!;
   if (ref.pinning === 'mutable' && isFullVersion(pinned)) return { version: bare(pinned) };
   const tags = await api.tags(ref.slug);
@@ -106,7 +110,7 @@ async function versionOf(ref: ActionRef, api: ActionApi): Promise<{ version: str
   const at = sha ? mostSpecific(tags?.tags.filter((t) => t.sha === sha).map((t) => t.name) ?? []) : undefined;
   if (at && isFullVersion(at)) return { version: bare(at) };
   if (ref.pinning === 'sha' && ref.commentVersion && isFullVersion(ref.commentVersion))
-    return { version: bare(ref.commentVersion) };
+    return { version: bare(ref.commentVersion), fromComment: true };
   if (!tags) return { unknown: 'no answer about its tags' };
   return {
     unknown:

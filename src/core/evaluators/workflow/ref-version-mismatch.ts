@@ -46,6 +46,8 @@ export const workflowRefVersionMismatch = defineEvaluator<Record<string, never>>
             'Resolve the tag and make the pins and comments agree.',
           location: r.location,
           key: `uses/${r.name.toLowerCase()}@${r.ref!.toLowerCase()}/${r.commentVersion}`,
+          // One of the two may be right: without the API it cannot be told which.
+          confidence: 'medium',
         });
       }
     }

@@ -59,6 +59,8 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
                 'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
               location: expr.locate(ref.start, ref.end),
               key: `${job.id}/${name}`,
+              // A publishing job's secrets are credentials for certain; a name is a strong hint.
+              ...(publishing ? { confidence: 'high' as const } : {}),
             });
           }
         },

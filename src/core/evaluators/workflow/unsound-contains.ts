@@ -34,6 +34,10 @@ export const workflowUnsoundContains = defineEvaluator<Record<string, never>>({
             `contains(fromJSON('["a", "b"]'), ${value}), or use == for each value.`,
           location: part.locate(n.start, n.start + 'contains'.length),
           key: `${owner}/${part.inner.slice(n.start, n.end)}`,
+          // Values set by the workflow's own author (inputs, env, outputs) may never hold a surprising substring.
+          ...(needle.kind !== 'ref' || /^(inputs|env|steps|needs|vars)$/.test(needle.path[0] ?? '')
+            ? { confidence: 'medium' as const }
+            : {}),
         });
       }
     };
