@@ -26,7 +26,7 @@ const TARGET =
   /(?:>>?|\btee\s+(?:-a\s+|--append\s+)?|-(?:File)?Path\s+|\bAdd-Content\s+)\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b\}?|\$env:GITHUB_(ENV|PATH)\b|%GITHUB_(ENV|PATH)%)/i;
 const GROUP_END = /^\s*\}\s*>>?\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b|\$env:GITHUB_(ENV|PATH)\b)/i;
 const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
-const VAR_REF = /\$\{?([A-Za-z_]\w*)|\$env:([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
+const VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
 const RANDOM =
   /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Guid|\[guid\]::NewGuid|randomUUID|secrets\.token_hex/i;
 /** Variables the runner sets: never attacker data (and the targets themselves). */
@@ -42,7 +42,10 @@ export function envWrites(script: string): EnvWrite[] {
     lines.push({ start: at, end: at + text.length, text });
     at += text.length + 1;
   }
-  const target: ('env' | 'path' | undefined)[] = lines.map((l) => fileOf(TARGET.exec(l.text)));
+  // The closing line of a group writes nothing of its own.
+  const target: ('env' | 'path' | undefined)[] = lines.map((l) =>
+    GROUP_END.test(l.text) ? undefined : fileOf(TARGET.exec(l.text)),
+  );
   // Lines of a `{ ... } >> file` group, and heredoc bodies whose command writes to a file.
   const open: number[] = [];
   for (const [i, l] of lines.entries()) {

@@ -95,16 +95,18 @@ function judge(
     return {
       severity: /\.(body|message|comment)\b/.test(texts) ? 'high' : 'medium',
       what: 'a field of the event payload ($GITHUB_EVENT_PATH)',
+      confidence: 'medium',
     };
   if (
     artifacts &&
     /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts)
   )
     return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
+  // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
   const medium = graded[0];
-  if (medium) return { severity: 'medium', what: describe(medium.o) };
+  if (medium) return { severity: 'medium', what: describe(medium.o), confidence: 'medium' };
   return w.file === 'path' && origins.length > 0
-    ? { severity: 'medium', what: describe(origins[0]!) }
+    ? { severity: 'medium', what: describe(origins[0]!), confidence: 'medium' }
     : undefined;
 }
 
