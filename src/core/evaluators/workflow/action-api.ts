@@ -13,6 +13,9 @@ import { segment } from '../../github-api.js';
 /** Requests the online workflow audits may make per run, together (cached answers cost nothing). */
 export const ONLINE_REQUEST_BUDGET = 40;
 
+/** Actions per advisory query (the `affects` list of one request). */
+const ADVISORY_BATCH = 20;
+
 export interface Tag {
   name: string;
   sha: string;
@@ -28,6 +31,8 @@ export interface Advisory {
 
 export class ActionApi {
   private readonly answers = new Map<string, Promise<GitHubResponse | undefined>>();
+  /** Advisories by `owner/repo@version`, kept per package so that any later batch can reuse them. */
+  private readonly advisoryCache = new Map<string, Advisory[]>();
   private spent = 0;
   private silent = false;
 
@@ -136,8 +141,43 @@ export class ActionApi {
     return r.status === 200 && typeof status === 'string' ? status : undefined;
   }
 
+  /**
+   * Advisories affecting each of `packages` (`owner/repo@1.2.3`), asked in batches of distinct
+   * actions (so each advisory maps back to one version) and remembered per package; a package whose
+   * batch got no answer is absent from the result.
+   */
+  async advisoriesFor(packages: string[]): Promise<Map<string, Advisory[]>> {
+    const slugOf = (p: string) => p.slice(0, p.lastIndexOf('@'));
+    const batches: string[][] = [];
+    for (const item of new Set(packages)) {
+      if (this.advisoryCache.has(item)) continue;
+      const batch = batches.find(
+        (b) => b.length < ADVISORY_BATCH && !b.some((x) => slugOf(x) === slugOf(item)),
+      );
+      if (batch) batch.push(item);
+      else batches.push([item]);
+    }
+    for (const batch of batches) {
+      const answer = await this.advisories(batch);
+      if (!answer) continue;
+      for (const item of batch) {
+        const slug = slugOf(item);
+        this.advisoryCache.set(
+          item,
+          answer.filter((a) => a.vulnerabilities.some((v) => v.name === slug)),
+        );
+      }
+    }
+    const out = new Map<string, Advisory[]>();
+    for (const item of packages) {
+      const known = this.advisoryCache.get(item);
+      if (known) out.set(item, known);
+    }
+    return out;
+  }
+
   /** Reviewed advisories of the `actions` ecosystem affecting any of `packages` (`owner/repo@1.2.3`). */
-  async advisories(packages: string[]): Promise<Advisory[] | undefined> {
+  private async advisories(packages: string[]): Promise<Advisory[] | undefined> {
     const affects = packages.map((p) => encodeURIComponent(p)).join(',');
     const r = await this.get(`/advisories?ecosystem=actions&affects=${affects}&per_page=100`);
     if (r?.status !== 200 || !Array.isArray(r.data)) return undefined;

@@ -42,23 +42,10 @@ export const workflowKnownVulnerableActions = defineEvaluator<KnownVulnerableOpt
     const advisories = new Map<string, Advisory[]>();
     const prepare = async (refs: ActionRef[], api: ActionApi) => {
       for (const ref of refs) versions.set(ref, await versionOf(ref, api));
-      const wanted = [
-        ...new Set(
-          [...versions.entries()].flatMap(([ref, v]) => ('version' in v ? [`${ref.slug}@${v.version}`] : [])),
-        ),
-      ];
-      // Distinct actions per query, so each advisory maps back to one version.
-      const batches: string[][] = [];
-      for (const item of wanted) {
-        const slug = item.slice(0, item.lastIndexOf('@'));
-        const batch = batches.find((b) => b.length < BATCH && !b.some((x) => x.startsWith(`${slug}@`)));
-        if (batch) batch.push(item);
-        else batches.push([item]);
-      }
-      for (const batch of batches) {
-        const answer = await api.advisories(batch);
-        if (answer) for (const item of batch) advisories.set(item, answer);
-      }
+      const wanted = [...versions.entries()].flatMap(([ref, v]) =>
+        'version' in v ? [`${ref.slug}@${v.version}`] : [],
+      );
+      for (const [item, list] of await api.advisoriesFor(wanted)) advisories.set(item, list);
     };
     const check = async (ref: ActionRef): Promise<RefOutcome> => {
       const v = versions.get(ref);
@@ -96,8 +83,6 @@ export const workflowKnownVulnerableActions = defineEvaluator<KnownVulnerableOpt
     );
   },
 });
-
-const BATCH = 20;
 
 /** The release a reference runs, from its tag, the tags at its commit, or its comment. */
 type Version = { version: string; fromComment?: boolean } | { unknown: string };
