@@ -12,8 +12,9 @@
 // with every rule whose check kind is `workflow.*` (plus any rule named with --rule), all at once, as
 // the engine runs them on a repository. A finding matches an unused `expect` of its rule in the same
 // file within 2 lines; a finding that matches none is a false positive, and one on a `safe` line is
-// also counted against that negative. Repository-level findings (a rule that finds no workflow
-// running tests on pull requests) are not scored.
+// also counted against that negative (and never matches an expectation on another line).
+// Repository-level findings (a rule that finds no workflow running tests on pull requests) are not
+// scored.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,13 +93,18 @@ for (const c of cases(args.corpus)) {
     // Repository-level findings (no workflow has the evidence a rule looks for) are not audits of a line.
     if (!row || !f.location) continue;
     const where = f.location ? `${f.location.path}:${f.location.startLine}` : '(repository)';
+    // A finding on a line labelled safe for its rule is that negative reported, not a near miss of
+    // an expectation on a neighbouring line.
+    const onSafeLine = safes.some(
+      (s) => s.id === f.ruleId && s.file === f.location.path && s.line === f.location.startLine,
+    );
     const candidates = f.location
       ? expects.filter(
           (e) =>
             !e.used &&
             e.id === f.ruleId &&
             e.file === f.location.path &&
-            Math.abs(e.line - f.location.startLine) <= TOLERANCE,
+            Math.abs(e.line - f.location.startLine) <= (onSafeLine ? 0 : TOLERANCE),
         )
       : [];
     candidates.sort(

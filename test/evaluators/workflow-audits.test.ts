@@ -90,8 +90,60 @@ jobs:
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
       [`${W}:5:15`, 'high'],
-      [`${W}:11:15`, undefined],
+      [`${W}:11:15`, 'medium'],
     ]);
+  });
+
+  it('checkout credentials: every persisting checkout, graded by what can reach the token', async () => {
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      one(`on: push
+permissions: { contents: read }
+jobs:
+  plain:
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+  pat:
+    steps:
+      - uses: actions/checkout@v4
+        with: { token: "\${{ secrets.BOT_PAT }}" }
+  pusher:
+    permissions: { contents: write }
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+        with: { persist-credentials: true }
+  v6:
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v6.0.0
+      - uses: actions/upload-artifact@v3
+        with: { path: . }
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      [`${W}:6:15`, 'medium'],
+      [`${W}:9:15`, 'medium'],
+      [`${W}:14:15`, 'medium'],
+      [`${W}:19:15`, 'medium'],
+    ]);
+    expect(findings[1]!.message).toContain('it persists the credential given in "token:"');
+    expect(findings[2]!.message).toContain('the token can write to the repository');
+    expect(findings[3]!.message).toContain('a credentials file that .git/config includes');
+    const alone = await evaluate(
+      workflowCheckoutCredentials,
+      one('on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n'),
+      {},
+    );
+    expect(alone.map((f) => f.severity)).toEqual(['low']);
+    const privileged = await evaluate(
+      workflowCheckoutCredentials,
+      one(
+        'on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n',
+      ),
+      {},
+    );
+    expect(privileged.map((f) => [at(f), f.severity])).toEqual([[`${W}:6:38`, 'medium']]);
   });
 
   it('secrets inherit, overprovisioned secrets and literal registry passwords, exactly located', async () => {

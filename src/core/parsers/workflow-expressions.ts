@@ -66,28 +66,34 @@ export function workflowExpressions(workspace: Workspace, source: WorkflowSource
 function collect(workspace: Workspace, source: WorkflowSource): WorkflowExpression[] {
   const out: WorkflowExpression[] = [];
   const doc = source.document;
+  const steps = stepPointers(source);
   const visit = (value: unknown, pointer: string, depth: number): void => {
     if (depth > 64) return;
     if (typeof value === 'string') {
       if (!value.includes('${{')) return;
-      const span = doc.span(pointer) ?? doc.nearestSpan(pointer);
+      const origin = doc.origin(pointer);
+      const span = origin?.span ?? doc.span(pointer) ?? doc.nearestSpan(pointer);
       if (!span) return;
-      const text = locatedText(workspace, source.path, { value, pointer, span });
+      // Through an alias the text is read where it is written; findings point at the alias.
+      const text = locatedText(workspace, source.path, { value, pointer: origin?.pointer ?? pointer, span });
+      const used = origin && locationFromSpan(source.path, origin.alias);
       for (const found of findExpressions(value)) {
         const inner = found.inner;
         const innerStart = found.innerStart;
-        out.push({
+        const e: WorkflowExpression = {
           pointer,
-          ...owner(source, pointer),
+          ...owner(source, pointer, steps),
           raw: value.slice(found.start, found.end),
           inner,
           start: found.start,
           innerStart,
           parsed: parseExpression(inner),
-          location: text.locate(found.start, found.end),
-          exact: text.exact,
-          locate: (from, to) => text.locate(innerStart + from, innerStart + to),
-        });
+          location: used ? { ...used } : text.locate(found.start, found.end),
+          exact: !used && text.exact,
+          locate: used ? () => ({ ...used }) : (from, to) => text.locate(innerStart + from, innerStart + to),
+        };
+        if (used) e.definedAt = text.locate(found.start, found.end);
+        out.push(e);
       }
       return;
     }
@@ -101,10 +107,19 @@ function collect(workspace: Workspace, source: WorkflowSource): WorkflowExpressi
   return out;
 }
 
+/** Step pointer (`/jobs/<id>/steps/<n>`, `.../steps/<n>/parallel/<m>`) -> the step's index. */
+function stepPointers(source: WorkflowSource): Map<string, number> {
+  const map = new Map<string, number>();
+  const steps = source.kind === 'workflow' ? source.jobs.flatMap((j) => j.steps) : source.steps;
+  for (const s of steps) map.set(s.pointer, s.index);
+  return map;
+}
+
 /** Which job and step a pointer is under, and the remaining tokens. */
 function owner(
   source: WorkflowSource,
   pointer: string,
+  steps: Map<string, number>,
 ): Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> {
   const tokens = pointer
     .split('/')
@@ -122,8 +137,17 @@ function owner(
     return { field: tokens };
   }
   if (rest[0] === 'steps' && rest[1] !== undefined && /^\d+$/.test(rest[1])) {
-    out.stepIndex = Number(rest[1]);
-    rest = rest.slice(2);
+    const base = pointer
+      .split('/')
+      .slice(0, tokens.length - rest.length + 3)
+      .join('/');
+    const nested =
+      rest[2] === 'parallel' && rest[3] !== undefined ? `${base}/parallel/${rest[3]}` : undefined;
+    const index = (nested !== undefined ? steps.get(nested) : undefined) ?? steps.get(base);
+    if (index !== undefined) {
+      out.stepIndex = index;
+      rest = rest.slice(nested !== undefined && steps.has(nested) ? 4 : 2);
+    }
   }
   out.field = rest;
   return out;

@@ -35,7 +35,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     const sources = workflowSources(workspace);
-    const flow = new Dataflow(workspace, classifyHeadRef);
+    const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
     walkWorkflows(sources, {
       workflow(workflow) {
         const events = eventsOf(workflow);
