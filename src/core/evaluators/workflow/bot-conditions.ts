@@ -10,11 +10,11 @@ import { eventsOf } from './shared.js';
  * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
  * pull request whose last update was made by Dependabot (by letting it rebase their fork's branch),
  * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
- * of a check that, by itself, lets a bot name through, in workflows that pull requests, comments or
- * reviews trigger: high where the run is privileged (pull_request_target, workflow_run, comments and
- * reviews run with the base repository's secrets), medium on pull_request (the run gets Dependabot's
- * secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`) or
- * with a same-repository condition is sound and not reported.
+ * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
+ * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
+ * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
+ * sound and not reported.
  */
 export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.bot-conditions',
@@ -68,14 +68,14 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   },
 });
 
-/** Events whose runs have the base repository's secrets while someone outside can cause them. */
-const PRIVILEGED = new Set([
-  'pull_request_target',
-  'workflow_run',
-  'issue_comment',
-  'pull_request_review',
-  'pull_request_review_comment',
-]);
+/**
+ * Events whose actor can be made a bot by someone outside: the latest push to a pull request's branch
+ * (Dependabot updating a fork's branch), or the run that triggered a `workflow_run`. Privileged ones
+ * run with the base repository's secrets and a writable token. Comments and reviews are made by their
+ * author, whom a fork cannot replace with a bot.
+ */
+const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
+const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
 
 function grade(workflow: Workflow): Severity | undefined {
   const events = eventsOf(workflow);
@@ -140,6 +140,11 @@ function soundGuard(node: ExprNode, inner: string): boolean {
       return true;
     if (op === '==' && paths.includes('github.event.pull_request.head.repo.full_name'))
       return paths.includes('github.repository');
+    // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
+    if (op === '==' && paths.includes('github.event_name')) {
+      const other = node.left.kind === 'literal' ? node.left : node.right;
+      return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
+    }
     if (paths.includes('github.event.pull_request.head.repo.fork')) {
       const other = node.left.kind === 'literal' ? node.left : node.right;
       return other.kind === 'literal' && other.value === (op !== '==');

@@ -3,14 +3,14 @@ import { locationFromSpan } from '../../location.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { eventsOf } from './shared.js';
 
 /**
  * A workflow that runs on every push or pull request update starts a new run for each, and without a
  * `concurrency` group the superseded runs keep going: runner minutes (and, on self-hosted or billed
  * runners, capacity) spent on results nobody reads, and artifacts and deployments from an older run
  * that can finish after a newer one. A code smell rather than a vulnerability: info, for the pedantic.
- * Reported at `on:` of such workflows when neither the workflow nor every job sets `concurrency`.
+ * Reported at `on:` of such workflows when neither the workflow nor every job sets `concurrency`;
+ * pushes of tags only (a release) do not count.
  */
 export const workflowConcurrencyLimits = defineEvaluator<Record<string, never>>({
   kind: 'workflow.concurrency-limits',
@@ -21,7 +21,9 @@ export const workflowConcurrencyLimits = defineEvaluator<Record<string, never>>(
     const findings: RawFinding[] = [];
     walkWorkflows(workflowSources(workspace), {
       workflow(workflow) {
-        const events = [...eventsOf(workflow)].filter((e) => REPEATED.has(e));
+        const events = (workflow.on?.events ?? [])
+          .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
+          .map((t) => t.event);
         if (events.length === 0 || !workflow.on) return;
         const root = workflow.document.value as Record<string, unknown>;
         if (root.concurrency !== undefined) return;
@@ -42,3 +44,10 @@ export const workflowConcurrencyLimits = defineEvaluator<Record<string, never>>(
 
 /** Events that fire again for each update of the same branch or pull request. */
 const REPEATED = new Set(['push', 'pull_request', 'pull_request_target']);
+
+/** A push filtered to tags only: each tag is pushed once, so no run supersedes another. */
+function tagsOnly(config: unknown): boolean {
+  if (!config || typeof config !== 'object') return false;
+  const c = config as Record<string, unknown>;
+  return (c.tags !== undefined || c['tags-ignore'] !== undefined) && !c.branches && !c['branches-ignore'];
+}

@@ -1,12 +1,12 @@
 import { locationFromSpan } from '../../location.js';
 import type { ExprNode } from '../../parsers/expression.js';
 import { parseUses } from '../../parsers/uses.js';
-import type { Located } from '../../parsers/workflow.js';
+import type { Job, Located, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { nodes } from './conditions.js';
+import { type ConditionPart, nodes, readCondition } from './conditions.js';
 import { joinContinuations } from './shell.js';
 
 /**
@@ -35,14 +35,35 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
         severity: 'medium',
       });
     };
+    const needlessIn = (part: ConditionPart, owner: string) => {
+      for (const n of nodes(part.node)) {
+        const why = needless(n);
+        if (!why) continue;
+        const text = part.inner.slice(n.start, n.end);
+        findings.push({
+          message: `"${text}" ${why}; write the value directly so it can be read and audited.`,
+          location: part.locate(n.start, n.end),
+          key: `${owner}/${text}`,
+          severity: 'low',
+        });
+        break;
+      }
+    };
+    // Bare `if:` conditions are expressions too, without `${{ }}` (fenced ones come as expressions).
+    const condition = (source: WorkflowSource, holder: Job | Step, owner: string) => {
+      const c = readCondition(workspace, source, holder);
+      if (c && !c.fenced) for (const part of c.parts) needlessIn(part, `${owner}/if`);
+    };
     walkWorkflows(
       workflowSources(workspace),
       {
         job(job, workflow) {
           uses(workflow.path, job.uses);
+          condition(workflow, job, job.id);
         },
         step(step, source, job) {
           uses(source.path, step.uses);
+          condition(source, step, `${job?.id ?? ''}/${step.index}`);
           if (!step.run) return;
           const hits = encodedExecutions(step.run.value);
           if (hits.length === 0) return;
@@ -59,18 +80,8 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
         },
         expression(expr) {
           if (!expr.parsed.ok || !expr.parsed.node) return;
-          for (const n of nodes(expr.parsed.node)) {
-            const why = needless(n);
-            if (!why) continue;
-            const text = expr.inner.slice(n.start, n.end);
-            findings.push({
-              message: `"${text}" ${why}; write the value directly so it can be read and audited.`,
-              location: expr.locate(n.start, n.end),
-              key: `${expr.jobId ?? ''}/${expr.field.join('.')}/${text}`,
-              severity: 'low',
-            });
-            break;
-          }
+          const part = { node: expr.parsed.node, inner: expr.inner, locate: expr.locate };
+          needlessIn(part, `${expr.jobId ?? ''}/${expr.field.join('.')}`);
         },
       },
       workspace,
@@ -129,7 +140,7 @@ const ENCODED = [
   // echo <blob> | base64 -d | sh
   // (the interpreter reads the program from standard input: no script or module after it)
   new RegExp(
-    String.raw`${DECODE}[^|;&\n]{0,300}\|\s*(?:${SHELL})(?:\s+-{1,2}\w{0,8}){0,3}[ \t]*(?=$|[;&|\n)"'])`,
+    String.raw`${DECODE}[^|;&\n]{0,300}\|\s*(?:${SHELL})(?:\s+-{1,2}\w{0,8}){0,3}[ \t]*(?=$|[;&|\n)"'#])`,
     'gim',
   ),
   // eval "$(echo <blob> | base64 -d)", bash -c "$(... | base64 --decode)", source <(...base64 -d)

@@ -8,9 +8,9 @@ import { type ActionRef, actionRefs } from './action-refs.js';
 /**
  * The frame of the online workflow audits: collect the references an audit asks about, refuse to
  * pass without an API (the rule is unverifiable, with the reason), ask within the run's shared
- * budget, and say what was not checked. A reference the audit could not check is listed in one info
- * finding (at the first of them), so a partial answer is never read as a clean one; when none could
- * be checked, the rule is unverifiable.
+ * budget, and say what was not checked. A reference the audit could not check is listed in one
+ * repository-level info finding, so a partial answer is never read as a clean one; when none could be
+ * checked, the rule is unverifiable.
  */
 
 /** The outcome of checking one reference. */
@@ -46,7 +46,6 @@ export async function onlineAudit(
     throw new UnverifiableError(`no reference could be checked (${what}): ${reasons}`);
   }
   if (unchecked.length > 0) {
-    const first = unchecked[0]!;
     const list = unchecked
       .slice(0, 5)
       .map((u) => `${u.ref.uses.value.trim()} (${u.ref.file}:${u.ref.location.startLine}: ${u.why})`)
@@ -55,7 +54,8 @@ export async function onlineAudit(
       message:
         `${unchecked.length} of ${refs.length} action references were not checked (${what}): ${list}` +
         `${unchecked.length > 5 ? `; and ${unchecked.length - 5} more` : ''}. Their absence from the findings is not a pass.`,
-      location: first.ref.location,
+      // About the run's coverage, not about a line: repository-level, listing where each one is.
+      location: null,
       key: 'unchecked',
       severity: 'info',
     });
