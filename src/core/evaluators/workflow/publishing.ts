@@ -52,19 +52,28 @@ export function releaseTrigger(workflow: Workflow): string | undefined {
   return undefined;
 }
 
-/** The jobs that publish, and every job they need (which builds what they publish). */
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
 export function publishingJobs(workflow: Workflow): Set<Job> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const out = new Set<Job>();
-  const add = (job: Job) => {
-    if (out.has(job)) return;
+  const add = (job: Job, needed = false) => {
+    if (out.has(job) || (needed && !handsOver(job))) return;
     out.add(job);
     const needs = job.value.needs;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
       const dep = typeof id === 'string' ? byId.get(id) : undefined;
-      if (dep) add(dep);
+      if (dep) add(dep, true);
     }
   };
   for (const job of workflow.jobs) if (job.steps.some(publishes)) add(job);
   return out;
+}
+
+/** A job whose results another job can use: artifacts it uploads, or outputs it declares. */
+function handsOver(job: Job): boolean {
+  if ((job.outputs?.entries.size ?? 0) > 0) return true;
+  return job.steps.some((s) => /upload-artifact/.test(actionPathOf(s.uses) ?? ''));
 }

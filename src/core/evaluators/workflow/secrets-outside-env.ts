@@ -1,7 +1,8 @@
-import { references } from '../../parsers/expression.js';
+import { type ExprNode, type RefNode, references } from '../../parsers/expression.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { nodes } from './conditions.js';
 import { publishes } from './publishing.js';
 
 export interface SecretsOutsideEnvOptions {
@@ -14,9 +15,10 @@ export interface SecretsOutsideEnvOptions {
  * stored in a GitHub environment reaches only jobs that name the environment, after its protection
  * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
  * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
- * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`), or any secret of a
- * job that publishes a release. The job's own token and jobs that call a reusable workflow (which
- * cannot name an environment) are left alone.
+ * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
+ * credential (a token, key, password; not a host name or an ARN), or any secret of a job that
+ * publishes a release. The job's own token, jobs that call a reusable workflow (which cannot name an
+ * environment), image pull credentials and presence tests (`secrets.X != ''`) are left alone.
  */
 export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOptions>({
   kind: 'workflow.secrets-outside-env',
@@ -43,11 +45,16 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
       {
         expression(expr, source, job) {
           if (source.kind !== 'workflow' || !job || job.uses || job.environment || !expr.parsed.ok) return;
+          // Credentials for pulling a job's images are not deployment credentials.
+          if (/\/(container|services)\//.test(expr.pointer)) return;
+          const compared = comparedRefs(expr.parsed.node);
           for (const ref of references(expr.parsed.node)) {
             const name = ref.path[0] === 'secrets' ? ref.path[1] : undefined;
             if (!name || name === 'github_token' || name === '*' || name === '?') continue;
+            // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
+            if (compared.has(ref)) continue;
             const publishing = job.steps.some(publishes);
-            if (!publishing && !deployment.test(name)) continue;
+            if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name))) continue;
             const once = `${source.path}\u0000${job.id}\u0000${name}`;
             if (seen.has(once)) continue;
             seen.add(once);
@@ -70,3 +77,17 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     return findings;
   },
 });
+
+/** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
+const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
+
+/** References that are operands of a comparison (their value is compared, not used). */
+function comparedRefs(node: ExprNode | undefined): Set<RefNode> {
+  const out = new Set<RefNode>();
+  if (!node) return out;
+  for (const n of nodes(node)) {
+    if (n.kind !== 'compare') continue;
+    for (const side of [n.left, n.right]) if (side.kind === 'ref') out.add(side);
+  }
+  return out;
+}
