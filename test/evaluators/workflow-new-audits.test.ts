@@ -124,7 +124,7 @@ jobs:
 });
 
 describe('workflow.obfuscation', () => {
-  it('grades encoded commands high, uses: paths medium and expressions low', async () => {
+  it('grades encoded commands high, uses: paths medium and expressions low; a format of one value is a conversion', async () => {
     const findings = await evaluate(
       workflowObfuscation,
       one(`on: push
@@ -133,7 +133,7 @@ jobs:
     runs-on: x
     steps:
       - uses: ./.github/actions/../actions/x
-      - run: echo "\${{ format('{0}', github.sha) }}"
+      - run: echo "\${{ fromJSON(toJSON(github.sha)) }} \${{ format('{0}', github.run_id) }}"
       - run: echo aGk= | base64 -d | sh -s
 `),
       {},

@@ -61,6 +61,13 @@ interface Adhoc {
 
 /** Options that take a value (the value is not a package name). */
 const VALUE_OPTIONS = new Set([
+  '--group',
+  '--no-binary',
+  '--only-binary',
+  '--implementation',
+  '--abi',
+  '--config-settings',
+  '--upgrade-strategy',
   '-r',
   '--requirement',
   '-c',
@@ -106,7 +113,8 @@ const VALUE_OPTIONS = new Set([
   '--dir',
 ]);
 
-const npmPinned = (s: string) => /^(?:@[^/@]+\/)?[^@]+@v?\d+\.\d+\.\d+/.test(s);
+/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, set elsewhere). */
+const npmPinned = (s: string) => /^(?:@[^/@]+\/)?[^@]+@(?:v?\d+\.\d+\.\d+|\$)/.test(s);
 const pipPinned = (s: string) => /===?\s*\d/.test(s);
 
 /** Recognises an install by name and returns its package arguments. */
@@ -152,7 +160,8 @@ function adhoc(command: Command): Adhoc | undefined {
       if (sub !== 'install') return undefined;
       return result(
         'go install',
-        args().filter((w) => /@/.test(w.text) && !/@v\d+\.\d+\.\d+/.test(w.text)),
+        // A commit or a version from a variable is as fixed as a tag.
+        args().filter((w) => /@/.test(w.text) && !/@(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$|\$)/.test(w.text)),
         () => false,
       );
     case 'dotnet':

@@ -144,7 +144,9 @@ export function actionVersion(
 ): [number, number | undefined] | undefined {
   const parse = (text: string | undefined) => {
     const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
-    return m ? ([Number(m[1]), m[2] === undefined ? undefined : Number(m[2])] as [number, number | undefined]) : undefined;
+    return m
+      ? ([Number(m[1]), m[2] === undefined ? undefined : Number(m[2])] as [number, number | undefined])
+      : undefined;
   };
   const ref = refOf(uses);
   if (ref && !/^[0-9a-f]{40}$/i.test(ref)) return parse(ref);

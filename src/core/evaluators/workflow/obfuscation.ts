@@ -13,7 +13,7 @@ import { joinContinuations } from './shell.js';
  * Constructs that do nothing but hide what a workflow does from a reviewer (and from other audits):
  * - `uses:` paths with empty, `.` or `..` segments (`actions/checkout/../checkout@v4`): medium;
  * - expressions that compute a constant or undo themselves (`format('{0}/{1}', 'a', 'b')`,
- *   `fromJSON(toJSON(x))`, `format('{0}', x)`): low;
+ *   `fromJSON(toJSON(x))`): low;
  * - scripts that decode and run a command (`echo ... | base64 -d | sh`, `powershell -EncodedCommand`,
  *   `exec(base64.b64decode(...))`): high, because nobody reviewing the file can see what runs.
  */
@@ -113,14 +113,6 @@ function needless(n: ExprNode): string | undefined {
   }
   if (n.name === 'format' && n.args.length > 1 && n.args.every((a) => a.kind === 'literal'))
     return 'assembles a constant from literal pieces';
-  if (
-    n.name === 'format' &&
-    n.args.length === 2 &&
-    first?.kind === 'literal' &&
-    first.value === '{0}' &&
-    n.args[1]?.kind !== 'literal'
-  )
-    return "wraps a value in format('{0}', ...), which returns it unchanged";
   if (n.name === 'join' && n.args.length >= 1 && first?.kind === 'literal' && typeof first.value === 'string')
     return 'joins a single string, which returns it unchanged';
   return undefined;

@@ -38,7 +38,11 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
       workflow(workflow) {
         const inheriting = workflow.jobs.filter((j) => !j.permissions);
         if (inheriting.length > 0) {
-          const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)');
+          const top = shorthand(
+            workflow.path,
+            workflow.permissions,
+            'the workflow (every job without its own)',
+          );
           if (top) findings.push(top);
           findings.push(...workflowWrites(workflow, inheriting));
         }

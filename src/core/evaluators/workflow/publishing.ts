@@ -15,7 +15,6 @@ const PUBLISH_ACTIONS = [
   'svenstaro/upload-release-action',
   'actions/create-release',
   'actions/upload-release-asset',
-  'goreleaser/goreleaser-action',
   'js-devtools/npm-publish',
   'rubygems/release-gem',
   'cadwallion/publish-rubygems-action',
@@ -33,15 +32,35 @@ export function publishes(step: Step): boolean {
   const action = actionPathOf(step.uses);
   if (action) {
     if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`))) return true;
-    // docker/build-push-action publishes only with `push: true`.
-    return action === 'docker/build-push-action' && isTrue(input(step, 'push'));
+    // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+    // not a snapshot, or with publishing skipped).
+    if (action === 'docker/build-push-action') return isTrue(input(step, 'push'));
+    if (action === 'goreleaser/goreleaser-action') {
+      const args = input(step, 'args')?.value;
+      return (
+        typeof args === 'string' &&
+        /(^|\s)release(\s|$)/.test(args) &&
+        !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args)
+      );
+    }
+    return false;
   }
   return typeof step.run?.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
 }
 
-/** A release trigger: `release`, or `push` of tags only. */
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
 export function releaseTrigger(workflow: Workflow): string | undefined {
-  for (const t of workflow.on?.events ?? []) {
+  const events = workflow.on?.events ?? [];
+  if (
+    events.some(
+      (t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group',
+    )
+  )
+    return undefined;
+  for (const t of events) {
     if (t.event === 'release') return 'release';
     if (t.event !== 'push') continue;
     const config = t.config?.value;
