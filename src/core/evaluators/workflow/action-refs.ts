@@ -21,19 +21,33 @@ export interface ActionRef {
   name: string;
   ref?: string;
   pinning: RefPinning;
-  /** The version named by the comment after the value, if any. */
+  /** For a commit pin, the version named by the comment after the value, if any. */
   commentVersion?: string;
   location: Location;
 }
 
 /** The references of `sources`, in document order. */
-export function actionRefs(workspace: Workspace, sources: readonly WorkflowSource[]): ActionRef[] {
+export function actionRefs(
+  workspace: Workspace,
+  sources: readonly WorkflowSource[],
+  /** Read the version comments of commit pins (false: leave `commentVersion` unset). */
+  comments = true,
+): ActionRef[] {
+  // Shared by the online audits and ref-version-mismatch: collected once per workspace view.
+  return workspace.memo(comments ? 'action-refs' : 'action-refs-bare', '', () =>
+    collect(workspace, sources, comments),
+  );
+}
+
+function collect(workspace: Workspace, sources: readonly WorkflowSource[], comments: boolean): ActionRef[] {
   const out: ActionRef[] = [];
   const add = (source: WorkflowSource, uses: Located<string> | undefined) => {
     if (!uses) return;
     const ref = parseUses(uses.value);
     if (ref.kind !== 'repository') return;
-    const version = commentVersion(workspace, source.path, uses);
+    // Only a commit pin needs its comment to say which release it is.
+    const pinning = refPinning(ref.ref);
+    const version = comments && pinning === 'sha' ? commentVersion(workspace, source.path, uses) : undefined;
     out.push({
       file: source.path,
       uses,
@@ -42,7 +56,7 @@ export function actionRefs(workspace: Workspace, sources: readonly WorkflowSourc
       slug: `${ref.owner}/${ref.repo}`.toLowerCase(),
       name: [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/'),
       ...(ref.ref !== undefined ? { ref: ref.ref } : {}),
-      pinning: refPinning(ref.ref),
+      pinning,
       ...(version ? { commentVersion: version } : {}),
       location: locationFromSpan(source.path, uses.span),
     });

@@ -41,7 +41,7 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
     };
     const condition = (workflow: WorkflowSource, holder: Job | Step, owner: string) => {
       if (workflow.kind !== 'workflow') return;
-      const c = readCondition(workspace, workflow, holder);
+      const c = readCondition(workspace, workflow, holder, ACTOR_TEXT);
       if (c && !c.fenced) for (const part of c.parts) check(workflow, part, owner);
     };
     walkWorkflows(
@@ -54,7 +54,8 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
           condition(source, step, `${job?.id ?? ''}/${step.index}`);
         },
         expression(expr, source) {
-          if (source.kind !== 'workflow' || !expr.parsed.ok || !expr.parsed.node) return;
+          if (source.kind !== 'workflow' || !ACTOR_TEXT.test(expr.inner)) return;
+          if (!expr.parsed.ok || !expr.parsed.node) return;
           check(
             source,
             { node: expr.parsed.node, inner: expr.inner, locate: expr.locate },
@@ -83,6 +84,8 @@ function grade(workflow: Workflow): Severity | undefined {
   return events.has('pull_request') ? 'medium' : undefined;
 }
 
+/** Text that can hold an actor reference (a quick test before walking the tree). */
+const ACTOR_TEXT = /actor|sender/i;
 const ACTORS = new Set(['github.actor', 'github.triggering_actor', 'github.event.sender.login']);
 /** Literals that name a bot account (`dependabot[bot]`, `renovate`, `[bot]`). */
 const BOT = /\[bot\]|^(?:dependabot|renovate|github-actions)/i;

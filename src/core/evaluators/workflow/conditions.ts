@@ -35,9 +35,12 @@ export function readCondition(
   workspace: Workspace,
   source: WorkflowSource,
   holder: Job | Step,
+  /** A cheap test of the text first: conditions that cannot matter are not parsed or located. */
+  relevant?: RegExp,
 ): Condition | undefined {
   const node = holder.if;
   if (!node || typeof node.value !== 'string') return undefined;
+  if (relevant && !relevant.test(node.value)) return undefined;
   const text = node.value;
   if (text.includes('${{')) {
     const parts: ConditionPart[] = [];

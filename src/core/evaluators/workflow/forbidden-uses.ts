@@ -56,24 +56,38 @@ export const workflowForbiddenUses = defineEvaluator<ForbiddenUsesOptions>({
     const allow = matcher(options.allow ?? []);
     const deny = (options.deny ?? []).map((d) => (typeof d === 'string' ? { uses: d } : d));
     const denied = deny.map((d) => ({ ...d, test: matcher([d.uses]) }));
+    /** Why a reference is forbidden, or undefined; with its key. */
+    const judge = (text: string): { message: string; key: string } | undefined => {
+      const ref = parseUses(text);
+      if (ref.kind !== 'repository') return undefined;
+      const name = [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/');
+      const full = `${name}@${ref.ref ?? ''}`;
+      const key = `uses/${full.toLowerCase()}`;
+      const hit = denied.find((d) => d.test(name, full));
+      if (hit)
+        return {
+          key,
+          message: `"${text.trim()}" is on the deny list (${hit.uses})${hit.reason ? `: ${hit.reason}` : '.'}`,
+        };
+      if ((options.allow ?? []).length > 0 && !allow(name, full))
+        return {
+          key,
+          message: `"${text.trim()}" is not on the list of allowed actions and reusable workflows.`,
+        };
+      return undefined;
+    };
+    // The same references recur across workflows: each is judged once.
+    const verdicts = new Map<string, ReturnType<typeof judge>>();
     const findings: RawFinding[] = [];
     const check = (path: string, uses: Located<string> | undefined) => {
       if (!uses) return;
-      const ref = parseUses(uses.value);
-      if (ref.kind !== 'repository') return;
-      const name = [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/');
-      const full = `${name}@${ref.ref ?? ''}`;
-      const hit = denied.find((d) => d.test(name, full));
-      let message: string | undefined;
-      if (hit)
-        message = `"${uses.value.trim()}" is on the deny list (${hit.uses})${hit.reason ? `: ${hit.reason}` : '.'}`;
-      else if ((options.allow ?? []).length > 0 && !allow(name, full))
-        message = `"${uses.value.trim()}" is not on the list of allowed actions and reusable workflows.`;
-      if (!message) return;
+      if (!verdicts.has(uses.value)) verdicts.set(uses.value, judge(uses.value));
+      const verdict = verdicts.get(uses.value);
+      if (!verdict) return;
       findings.push({
-        message: `${message} Use an approved action, or have it added to the rule's list.`,
+        message: `${verdict.message} Use an approved action, or have it added to the rule's list.`,
         location: locationFromSpan(path, uses.span),
-        key: `uses/${full.toLowerCase()}`,
+        key: verdict.key,
       });
     };
     walkWorkflows(workflowSources(workspace), {

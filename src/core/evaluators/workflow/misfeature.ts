@@ -55,8 +55,8 @@ export const workflowMisfeature = defineEvaluator<Record<string, never>>({
       job(job, workflow) {
         if (isCmd(defaultShell(job.value)))
           cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
-        const check = job.steps.find(securityCheck);
-        if (check && onError(job.value)) {
+        const check = onError(job.value) ? job.steps.find(securityCheck) : undefined;
+        if (check) {
           add(
             workflow,
             `${job.pointer}/continue-on-error`,

@@ -51,7 +51,7 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
     };
     // Bare `if:` conditions are expressions too, without `${{ }}` (fenced ones come as expressions).
     const condition = (source: WorkflowSource, holder: Job | Step, owner: string) => {
-      const c = readCondition(workspace, source, holder);
+      const c = readCondition(workspace, source, holder, CALL_TEXT);
       if (c && !c.fenced) for (const part of c.parts) needlessIn(part, `${owner}/if`);
     };
     walkWorkflows(
@@ -64,7 +64,7 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
         step(step, source, job) {
           uses(source.path, step.uses);
           condition(source, step, `${job?.id ?? ''}/${step.index}`);
-          if (!step.run) return;
+          if (!step.run || !ENCODED_TEXT.test(step.run.value)) return;
           const hits = encodedExecutions(step.run.value);
           if (hits.length === 0) return;
           const text = locatedText(workspace, source.path, step.run);
@@ -79,7 +79,7 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
           }
         },
         expression(expr) {
-          if (!expr.parsed.ok || !expr.parsed.node) return;
+          if (!CALL_TEXT.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node) return;
           const part = { node: expr.parsed.node, inner: expr.inner, locate: expr.locate };
           needlessIn(part, `${expr.jobId ?? ''}/${expr.field.join('.')}`);
         },
@@ -89,6 +89,10 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** Quick tests before walking a tree or running the patterns. */
+const CALL_TEXT = /format|json|join/i;
+const ENCODED_TEXT = /base64|xxd|-e(?:nc|ncodedcommand)?\s|b64decode/i;
 
 /** Why a `uses:` path is obscured, or undefined. */
 function obscurePath(text: string): string | undefined {

@@ -29,9 +29,14 @@ export async function onlineAudit(
   /** Runs first, over every selected reference (to batch questions). */
   prepare?: (refs: ActionRef[], api: ActionApi) => Promise<void>,
 ): Promise<RawFinding[]> {
-  const refs = actionRefs(workspace, workflowSources(workspace)).filter(select);
+  const sources = workflowSources(workspace);
+  // Without an API, only whether there is anything to check matters (no comments read).
+  if (!github) {
+    if (actionRefs(workspace, sources, false).some(select)) throw new UnverifiableError(NO_API);
+    return [];
+  }
+  const refs = actionRefs(workspace, sources).filter(select);
   if (refs.length === 0) return [];
-  if (!github) throw new UnverifiableError(NO_API);
   const api = actionApi(github);
   await prepare?.(refs, api);
   const findings: RawFinding[] = [];

@@ -44,7 +44,8 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
       workflowSources(workspace),
       {
         expression(expr, source, job) {
-          if (source.kind !== 'workflow' || !job || job.uses || job.environment || !expr.parsed.ok) return;
+          if (source.kind !== 'workflow' || !job || job.uses || job.environment) return;
+          if (!/secrets/i.test(expr.inner) || !expr.parsed.ok) return;
           // Credentials for pulling a job's images are not deployment credentials.
           if (/\/(container|services)\//.test(expr.pointer)) return;
           const compared = comparedRefs(expr.parsed.node);

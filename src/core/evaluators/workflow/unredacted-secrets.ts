@@ -22,7 +22,7 @@ export const workflowUnredactedSecrets = defineEvaluator<Record<string, never>>(
       workflowSources(workspace),
       {
         expression(expr) {
-          if (!expr.parsed.ok || !expr.parsed.node) return;
+          if (!/fromjson/i.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node) return;
           for (const n of nodes(expr.parsed.node)) {
             const secret = n.kind === 'index' ? structuredSecret(n.target) : undefined;
             if (!secret) continue;

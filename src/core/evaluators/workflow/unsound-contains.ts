@@ -42,7 +42,7 @@ export const workflowUnsoundContains = defineEvaluator<Record<string, never>>({
       }
     };
     const condition = (source: WorkflowSource, holder: Job | Step, owner: string) => {
-      const c = readCondition(workspace, source, holder);
+      const c = readCondition(workspace, source, holder, CONTAINS_TEXT);
       // Fenced conditions are expressions too: the expression callback sees them.
       if (c && !c.fenced) for (const part of c.parts) check(part, owner);
     };
@@ -56,7 +56,7 @@ export const workflowUnsoundContains = defineEvaluator<Record<string, never>>({
           condition(source, step, `${job?.id ?? ''}/${step.index}`);
         },
         expression(expr) {
-          if (!expr.parsed.ok || !expr.parsed.node) return;
+          if (!CONTAINS_TEXT.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node) return;
           check(
             { node: expr.parsed.node, inner: expr.inner, locate: expr.locate },
             `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`,
@@ -68,6 +68,9 @@ export const workflowUnsoundContains = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/** A quick test before walking the tree. */
+const CONTAINS_TEXT = /contains/i;
 
 /** A value that is a string whatever happens: a string literal, `format(...)` or `join(...)`. */
 function isString(node: ExprNode): boolean {

@@ -74,6 +74,9 @@ interface Ecosystem {
   elsewhere?: [RegExp, RegExp];
 }
 
+/** A quick test before splitting a script into commands. */
+const PUBLISH_TEXT = /publish|upload|push|release|pypi-token/;
+
 const ECOSYSTEMS: Ecosystem[] = [
   {
     registry: 'npm',
@@ -140,7 +143,7 @@ function tokensOf(workspace: Workspace, source: WorkflowSource, job: Job | undef
     const env = secretEnv(envs, ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY']);
     return !spec.input && env ? [{ registry: spec.registry, ...envHit(source, env) }] : [];
   }
-  if (!step.run) return [];
+  if (!step.run || !PUBLISH_TEXT.test(step.run.value)) return [];
   const out: Hit[] = [];
   const text = locatedText(workspace, source.path, step.run);
   for (const command of commandsOf(step.run.value)) {
