@@ -23,6 +23,7 @@ jobs:
     expect(findings.map(at)).toEqual(['.github/workflows/w.yml:3:1']);
     expect(findings[0]!.message).toContain('jobs "b", "c" declare none');
     expect(findings[0]!.key).toBe('missing-permissions');
+    expect(findings[0]!.confidence).toBe('medium');
   });
 
   it('reports write-all and read-all at the value, at job level and at a workflow level some job inherits', async () => {

@@ -64,6 +64,8 @@ jobs:
 `,
     });
     expect(findings.map(at)).toEqual([`${W}:9:26`, `${W}:10:23`, `${W}:10:52`]);
+    expect(findings[0]!.message).toContain('The line writes it to $GITHUB_ENV');
+    expect(findings[1]!.message).not.toContain('$GITHUB_ENV');
     expect(findings[1]!.message).toContain('github.event.issue.title via env.T (line 3)');
     expect(findings[2]!.message).toContain('github.event.issue.body via env.B (line 9)');
   });
@@ -131,6 +133,8 @@ jobs:
     expect(findings[0]!.message).toContain(`github.head_ref via inputs.t (${W}:5)`);
     expect(findings[1]!.message).toContain('inputs.n (free text passed by any workflow that calls this one)');
     expect(findings.map((f) => f.severity)).toEqual(['high', 'high', 'high']);
+    // A caller here passes pull request text: sure. Only unseen callers' text: medium confidence.
+    expect(findings.map((f) => f.confidence)).toEqual([undefined, 'medium', undefined]);
   });
 
   it('grades manual-workflow inputs by their declared type', async () => {
@@ -200,6 +204,32 @@ jobs:
     expect(findings.map(at)).toEqual([`${W}:6:24`, `${W}:9:12`]);
     expect(findings[1]!.message).toContain('(written at line 6 and expanded here through a YAML alias)');
     expect(findings[0]!.key).not.toBe(findings[1]!.key);
+  });
+
+  it('is least sure in jobs only insiders can start (their condition, or that of a job they need)', async () => {
+    const findings = await run({
+      [W]: `on: pull_request
+jobs:
+  meta:
+    if: github.event.pull_request.user.login == 'dependabot[bot]'
+    runs-on: x
+    steps: [{run: echo ok}]
+  bump:
+    needs: meta
+    runs-on: x
+    steps:
+      - run: git push origin "HEAD:\${{ github.head_ref }}"
+  open:
+    runs-on: x
+    steps:
+      - run: echo "\${{ github.head_ref }}"
+`,
+    });
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      [`${W}:11:40`, 'low'],
+      [`${W}:15:24`, undefined],
+    ]);
+    expect(findings[0]!.message).toContain('so only they could exploit it');
   });
 
   it('knows which outputs of known actions carry text', async () => {

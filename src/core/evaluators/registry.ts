@@ -70,6 +70,7 @@ import { workflowSecretsOutsideEnv } from './workflow/secrets-outside-env.js';
 import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
 import { workflowStaleActionRefs } from './workflow/stale-action-refs.js';
 import { workflowSuperfluousActions } from './workflow/superfluous-actions.js';
+import { workflowSyntax } from './workflow/syntax.js';
 import { workflowTemplateInjection } from './workflow/template-injection.js';
 import { workflowUndocumentedPermissions } from './workflow/undocumented-permissions.js';
 import { workflowUnpinnedImages } from './workflow/unpinned-images.js';
@@ -163,6 +164,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   workflowUnsoundCondition,
   workflowUnsoundContains,
   workflowUseTrustedPublishing,
+  workflowSyntax,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(

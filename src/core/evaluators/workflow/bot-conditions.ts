@@ -3,7 +3,7 @@ import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { type ConditionPart, compareOperator, readCondition } from './conditions.js';
+import { type ConditionPart, compareOperator, readCondition } from './condition-parts.js';
 import { eventsOf } from './shared.js';
 
 /**
@@ -109,7 +109,7 @@ function grants(node: ExprNode, inner: string, positive: boolean): RefNode[] {
       return node.args.flatMap((a) => grants(a, inner, positive));
     }
     case 'compare': {
-      const op = compareOperator(node, inner);
+      const op = compareOperator(node);
       const actor = isActor(node.left) ? node.left : isActor(node.right) ? node.right : undefined;
       const other = actor === node.left ? node.right : node.left;
       if (!actor || !botLiteral(other)) return [];
@@ -137,7 +137,7 @@ function botList(node: ExprNode | undefined): boolean {
 /** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
 function soundGuard(node: ExprNode, inner: string): boolean {
   if (node.kind === 'compare') {
-    const op = compareOperator(node, inner);
+    const op = compareOperator(node);
     const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
     if (op === '==' && paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
       return true;

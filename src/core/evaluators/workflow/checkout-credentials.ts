@@ -4,7 +4,17 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { actionOf, eventsOf, input, isFalse, isTrue, PRIVILEGED_EVENTS, refOf, stepLabel } from './shared.js';
+import {
+  actionOf,
+  aliasNote,
+  eventsOf,
+  input,
+  isFalse,
+  isTrue,
+  OUTSIDER_EVENTS,
+  refOf,
+  stepLabel,
+} from './shared.js';
 
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
@@ -15,9 +25,9 @@ import { actionOf, eventsOf, input, isFalse, isTrue, PRIVILEGED_EVENTS, refOf, s
  *   v4.4, or `include-hidden-files: true`) and the token sits in `.git/config` (checkout before v6):
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
- *   checkout persists another credential (`token:`), the job runs on a privileged trigger
- *   (`pull_request_target`, `workflow_run`) where outsiders' input is handled, or the workflow uploads
- *   artifacts;
+ *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
+ *   input is handled, or the workflow uploads artifacts;
  * - low otherwise: the token is still readable by every later step.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged.
@@ -56,7 +66,7 @@ function finding(
     ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
     : undefined;
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const privileged = workflow ? [...eventsOf(workflow)].filter((e) => PRIVILEGED_EVENTS.has(e)) : [];
+  const privileged = workflow ? [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)) : [];
   const reasons: string[] = [];
   if (privileged.length > 0)
     reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
@@ -68,7 +78,7 @@ function finding(
   if (deliberate && !leaking && privileged.length === 0) return undefined;
   const severity: Severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
   const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
-  const who = job ? `in job "${job.id}"` : 'in this action';
+  const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
   const head = deliberate
     ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
     : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;

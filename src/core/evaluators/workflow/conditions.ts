@@ -1,105 +1,132 @@
-import type { ExprNode } from '../../parsers/expression.js';
-import { findExpressions, parseExpression } from '../../parsers/expression.js';
-import type { Job, Located, Step, WorkflowSource } from '../../parsers/workflow.js';
-import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
-import type { Location } from '../../types.js';
-import type { Workspace } from '../../workspace/workspace.js';
+import { type ExprNode, findExpressions, parseExpression } from '../../parsers/expression.js';
+import type { Job, Located, Workflow } from '../../parsers/workflow.js';
 
 /**
- * `if:` conditions as the runner reads them. GitHub evaluates an `if:` without `${{ }}` as one
- * expression (the whole text); with `${{ }}` it evaluates the text as a template, so only a value
- * that is exactly one `${{ ... }}` is a condition, and anything else is a string (always true when
- * not empty). The expression walk sees only fenced expressions; this module also parses bare ones.
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
  */
-
-/** One parsed expression of a condition, with the means to locate any part of it in the file. */
-export interface ConditionPart {
-  node: ExprNode;
-  /** The expression's text (what `node` offsets index into). */
-  inner: string;
-  locate(from: number, to: number): Location;
+export function jobExcludesOutsiders(workflow: Workflow, job: Job, seen = new Set<string>()): boolean {
+  if (seen.has(job.id)) return false;
+  seen.add(job.id);
+  if (excludesOutsiders(job.if)) return true;
+  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    return false;
+  const needs = job.needs?.value;
+  for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+    const upstream = workflow.jobs.find((j) => j.id === id);
+    if (upstream && jobExcludesOutsiders(workflow, upstream, seen)) return true;
+  }
+  return false;
 }
 
-/** A job's or step's `if:`, parsed. */
-export interface Condition {
-  node: Located;
-  /** The decoded text of the `if:` value. */
-  text: string;
-  /** True when the text holds `${{ }}` (then `parts` are the fenced expressions). */
-  fenced: boolean;
-  parts: ConditionPart[];
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
+ * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+export function excludesOutsiders(condition: Located | undefined): boolean {
+  const node = conditionTree(condition);
+  return node ? guards(node) : false;
 }
 
-/** The `if:` of a job or step, parsed; undefined when absent or not a string (`if: false`). */
-export function readCondition(
-  workspace: Workspace,
-  source: WorkflowSource,
-  holder: Job | Step,
-  /** A cheap test of the text first: conditions that cannot matter are not parsed or located. */
-  relevant?: RegExp,
-): Condition | undefined {
-  const node = holder.if;
-  if (!node || typeof node.value !== 'string') return undefined;
-  if (relevant && !relevant.test(node.value)) return undefined;
-  const text = node.value;
+function conditionTree(condition: Located | undefined): ExprNode | undefined {
+  if (!condition) return undefined;
+  const value = condition.value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  let inner = text;
   if (text.includes('${{')) {
-    const parts: ConditionPart[] = [];
-    for (const e of expressionsAt(workspace, source, node.pointer)) {
-      if (e.parsed.ok && e.parsed.node) parts.push({ node: e.parsed.node, inner: e.inner, locate: e.locate });
-    }
-    return { node, text, fenced: true, parts };
+    const found = findExpressions(text);
+    // Only a value that is exactly one `${{ }}` is evaluated as a condition.
+    if (found.length !== 1 || found[0]!.start !== 0 || found[0]!.end !== text.length) return undefined;
+    inner = found[0]!.inner;
   }
-  const parsed = parseExpression(text);
-  if (!parsed.ok || !parsed.node) return { node, text, fenced: false, parts: [] };
-  const located = locatedText(workspace, source.path, node as Located<string>);
-  return {
-    node,
-    text,
-    fenced: false,
-    parts: [{ node: parsed.node, inner: text, locate: (from, to) => located.locate(from, to) }],
-  };
+  const parsed = parseExpression(inner);
+  return parsed.ok ? parsed.node : undefined;
 }
 
-/** The text outside the `${{ }}` of a fenced condition (what turns it into an always-true string). */
-export function outsideText(text: string): string {
-  let out = '';
-  let at = 0;
-  for (const e of findExpressions(text)) {
-    out += text.slice(at, e.start);
-    at = e.end;
-  }
-  return out + text.slice(at);
-}
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
 
-/** The operator of a comparison node (`==`, `!=`, `<`, ...), read from the text between its operands. */
-export function compareOperator(node: Extract<ExprNode, { kind: 'compare' }>, inner: string): string {
-  return inner.slice(node.left.end, node.right.start).replace(/[\s()]/g, '');
-}
-
-/** Every node of a tree, parents before children. */
-export function* nodes(node: ExprNode): Generator<ExprNode> {
-  yield node;
+function guards(node: ExprNode): boolean {
   switch (node.kind) {
-    case 'call':
     case 'and':
+      return node.args.some(guards);
     case 'or':
-      for (const a of node.args) yield* nodes(a);
-      break;
+      return node.args.every(guards);
     case 'not':
-      yield* nodes(node.arg);
-      break;
+      return isRef(node.arg, FORK_FLAGS);
     case 'compare':
-      yield* nodes(node.left);
-      yield* nodes(node.right);
-      break;
-    case 'index':
-      yield* nodes(node.target);
-      for (const c of node.computed) yield* nodes(c);
-      break;
-    case 'ref':
-      for (const c of node.computed) yield* nodes(c);
-      break;
-    case 'literal':
-      break;
+      return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+    case 'call':
+      return node.name === 'contains' && containsTrusted(node.args);
+    default:
+      return false;
   }
+}
+
+const HEAD_REPOSITORIES = [
+  'github.event.pull_request.head.repo.full_name',
+  'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+  'github.event.pull_request.head.repo.fork',
+  'github.event.workflow_run.head_repository.fork',
+];
+
+function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
+  if (op === '==') {
+    // The head repository is this repository (or one named literally).
+    if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b))) return true;
+    if (isRef(a, FORK_FLAGS) && literal(b) === false) return true;
+    // A run triggered by a push (or a schedule), not by a pull request.
+    if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
+      return true;
+    if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase())) return true;
+    // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
+    // else can take); unlike github.actor, the author of a pull request cannot be another account.
+    if (isRef(a, ['github.event.pull_request.user.login']) && typeof literal(b) === 'string') return true;
+  }
+  if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true) return true;
+  return false;
+}
+
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args: ExprNode[]): boolean {
+  const [list, item] = args;
+  if (!list || !item || !isAssociation(item)) return false;
+  let values: unknown;
+  if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+    try {
+      values = JSON.parse(String(list.args[0].value));
+    } catch {
+      return false;
+    }
+  } else if (list.kind === 'literal' && typeof list.value === 'string') {
+    values = list.value.split(/[\s,;|]+/).filter(Boolean);
+  }
+  return (
+    Array.isArray(values) &&
+    values.length > 0 &&
+    values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase()))
+  );
+}
+
+function isRef(node: ExprNode, paths: readonly string[]): boolean {
+  return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+
+function isAssociation(node: ExprNode): boolean {
+  return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+
+function isString(node: ExprNode): boolean {
+  return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+}
+
+function literal(node: ExprNode): unknown {
+  return node.kind === 'literal' ? node.value : undefined;
 }

@@ -6,7 +6,7 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import { locatedText } from '../../parsers/workflow-expressions.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { type ConditionPart, nodes, readCondition } from './conditions.js';
+import { type ConditionPart, nodes, readCondition } from './condition-parts.js';
 import { joinContinuations } from './shell.js';
 
 /**

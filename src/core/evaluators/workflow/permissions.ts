@@ -8,7 +8,7 @@ import {
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { eventsOf, PR_EVENTS } from './shared.js';
+import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
 
 /**
@@ -58,18 +58,6 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
-
-/** Events an outsider can cause that run with the base repository's writable token. */
-const OUTSIDER_EVENTS = new Set([
-  'pull_request_target',
-  'workflow_run',
-  'issue_comment',
-  'issues',
-  'discussion',
-  'discussion_comment',
-  'fork',
-  'watch',
-]);
 
 function shorthand(
   path: string,
@@ -156,5 +144,8 @@ function missingPermissions(workflow: Workflow, bare: Job[]): RawFinding | undef
     location: locationFromSpan(workflow.path, workflow.jobsNode.span, true),
     key: 'missing-permissions',
     severity,
+    // The default may be read-only (the repository or organisation setting, which the
+    // github-workflow-token rule reads through the API); the workflow cannot tell.
+    confidence: 'medium',
   };
 }

@@ -2,7 +2,7 @@ import { type ExprNode, type RefNode, references } from '../../parsers/expressio
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { nodes } from './conditions.js';
+import { nodes } from './condition-parts.js';
 import { publishes } from './publishing.js';
 
 export interface SecretsOutsideEnvOptions {

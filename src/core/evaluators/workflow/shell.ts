@@ -197,7 +197,7 @@ export function headCheckouts(script: string): RemoteExecution[] {
   const joined = joinContinuations(script);
   const out: RemoteExecution[] = [];
   const re =
-    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s/]{1,200}\/(?:head|merge))(?![\w-])/g;
+    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
   for (const m of joined.matchAll(re)) {
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
   }

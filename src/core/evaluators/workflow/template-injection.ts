@@ -8,10 +8,13 @@ import {
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { Location, RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { stepLabel } from './shared.js';
+import { shellWrites } from './shell.js';
 
 export interface TemplateInjectionOptions {
   /**
@@ -79,8 +82,19 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
             : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
           const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
           const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+          const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
+          const insiders =
+            source.kind === 'workflow' && job !== undefined
+              ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+              : false;
           for (const group of byReference(flows)) {
-            findings.push(finding(expr, group, sink, owner, shellOf(step, job, source)));
+            const f = finding(expr, group, sink, owner, shellOf(step, job, source), file);
+            if (insiders) {
+              f.message +=
+                ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+              f.confidence = 'low';
+            }
+            findings.push(f);
           }
         },
       },
@@ -107,6 +121,29 @@ function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): st
 /** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
 function defaultsSink(field: string[]): string | undefined {
   return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
+}
+
+/**
+ * The job file (`$GITHUB_ENV`, `$GITHUB_PATH`) the script line holding the expression writes to: then
+ * the value also becomes an environment variable or a PATH entry of every later step.
+ */
+function writtenFile(
+  workspace: Workspace,
+  source: WorkflowSource,
+  step: Step,
+  expr: WorkflowExpression,
+): 'env' | 'path' | undefined {
+  const run = step.run!;
+  const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () =>
+    shellWrites(run.value),
+  );
+  const end = expr.start + expr.raw.length;
+  for (const w of writes) {
+    if (w.file === 'output') continue;
+    const [from, to] = w.ranges[0]!;
+    if (expr.start < to && from < end) return w.file;
+  }
+  return undefined;
 }
 
 /** The shell a step's script runs in (its own, the job's or the workflow's default), lower case. */
@@ -137,6 +174,7 @@ function finding(
   sink: string,
   owner: string,
   shell: string,
+  file: 'env' | 'path' | undefined,
 ): RawFinding {
   const first = flows[0]!;
   const ref = expr.inner.slice(first.ref.start, first.ref.end);
@@ -148,13 +186,23 @@ function finding(
   const alias = expr.definedAt
     ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
     : '';
+  // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+  // passes untrusted text, which cannot be known from this repository.
+  const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+  const written =
+    file === 'env'
+      ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
+      : file === 'path'
+        ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
+        : '';
   return {
     message:
-      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
+      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
       remediation(sink, shell),
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
     severity: arbitrary ? 'high' : 'medium',
+    ...(onlyInputs ? { confidence: 'medium' as const } : {}),
   };
 }
 
@@ -178,7 +226,7 @@ function remediation(sink: string, shell: string): string {
 function describe(flow: Flow, ref: string, at: Location): string {
   const origin = flow.origin;
   const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
-  if (origin.text === ref && origin.via.length === 0) return source;
+  if (origin.via.length === 0) return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
   const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
   return `${source} via ${hops}`;
 }

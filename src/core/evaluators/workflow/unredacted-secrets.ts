@@ -2,7 +2,7 @@ import type { ExprNode } from '../../parsers/expression.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { nodes } from './conditions.js';
+import { nodes } from './condition-parts.js';
 
 /**
  * The runner masks a secret in the logs by its exact value. A field read out of a structured secret

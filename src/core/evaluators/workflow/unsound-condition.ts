@@ -5,7 +5,7 @@ import type { Job, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { outsideText } from './conditions.js';
+import { outsideText } from './condition-parts.js';
 import { stepLabel } from './shared.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Job, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { type ConditionPart, nodes, readCondition } from './conditions.js';
+import { type ConditionPart, nodes, readCondition } from './condition-parts.js';
 
 /**
  * `contains('refs/heads/main refs/heads/release', github.ref)` searches a string, not a list: it is
