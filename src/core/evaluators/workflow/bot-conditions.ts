@@ -26,7 +26,7 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
     const check = (workflow: Workflow, part: ConditionPart, owner: string) => {
       const severity = grade(workflow);
       if (!severity) return;
-      for (const ref of grants(part.node, part.inner, true)) {
+      for (const ref of grants(part.node, true)) {
         const text = part.inner.slice(ref.start, ref.end);
         findings.push({
           message:
@@ -98,15 +98,15 @@ const botLiteral = (n: ExprNode | undefined) =>
  * The actor references through which `node` (read as true when `positive`, false otherwise) can be
  * satisfied by naming a bot alone. Conjunctions with a sound guard grant nothing.
  */
-function grants(node: ExprNode, inner: string, positive: boolean): RefNode[] {
+function grants(node: ExprNode, positive: boolean): RefNode[] {
   switch (node.kind) {
     case 'not':
-      return grants(node.arg, inner, !positive);
+      return grants(node.arg, !positive);
     case 'and':
     case 'or': {
       const conjunction = (node.kind === 'and') === positive;
-      if (conjunction && positive && node.args.some((a) => soundGuard(a, inner))) return [];
-      return node.args.flatMap((a) => grants(a, inner, positive));
+      if (conjunction && positive && node.args.some((a) => soundGuard(a))) return [];
+      return node.args.flatMap((a) => grants(a, positive));
     }
     case 'compare': {
       const op = compareOperator(node);
@@ -135,7 +135,7 @@ function botList(node: ExprNode | undefined): boolean {
 }
 
 /** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
-function soundGuard(node: ExprNode, inner: string): boolean {
+function soundGuard(node: ExprNode): boolean {
   if (node.kind === 'compare') {
     const op = compareOperator(node);
     const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));

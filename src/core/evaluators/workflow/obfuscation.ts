@@ -26,7 +26,8 @@ export const workflowObfuscation = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     const uses = (path: string, node: Located<string> | undefined) => {
-      const why = node && obscurePath(node.value);
+      // Only a path with `/.` or `//` can be obscured: most references are not parsed at all.
+      const why = node && /\/\.|\/\//.test(node.value) ? obscurePath(node.value) : undefined;
       if (!node || !why) return;
       findings.push({
         message: `"${node.value.trim()}" ${why}; write the plain path so reviewers and tools see which action runs.`,

@@ -1,5 +1,5 @@
 import { type ExprNode, type RefNode, references } from '../../parsers/expression.js';
-import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { type Job, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { nodes } from './condition-parts.js';
@@ -40,6 +40,15 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     const deployment = new RegExp(options.names, 'i');
     const findings: RawFinding[] = [];
     const seen = new Set<string>();
+    // Whether a job publishes, asked for each of its expressions: computed once per job.
+    const publishers = new Map<Job, boolean>();
+    const publishingJob = (job: Job) => {
+      const known = publishers.get(job);
+      if (known !== undefined) return known;
+      const p = job.steps.some(publishes);
+      publishers.set(job, p);
+      return p;
+    };
     walkWorkflows(
       workflowSources(workspace),
       {
@@ -54,7 +63,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (!name || name === 'github_token' || name === '*' || name === '?') continue;
             // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
             if (compared.has(ref)) continue;
-            const publishing = job.steps.some(publishes);
+            const publishing = publishingJob(job);
             if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name))) continue;
             const once = `${source.path}\u0000${job.id}\u0000${name}`;
             if (seen.has(once)) continue;
