@@ -121,10 +121,8 @@ function owner(
   pointer: string,
   steps: Map<string, number>,
 ): Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> {
-  const tokens = pointer
-    .split('/')
-    .slice(1)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const raw = pointer.split('/');
+  const tokens = raw.slice(1).map(unescape);
   let rest = tokens;
   const out: Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> = { field: [] };
   if (source.kind === 'workflow') {
@@ -137,20 +135,24 @@ function owner(
     return { field: tokens };
   }
   if (rest[0] === 'steps' && rest[1] !== undefined && /^\d+$/.test(rest[1])) {
-    const base = pointer
-      .split('/')
-      .slice(0, tokens.length - rest.length + 3)
-      .join('/');
+    // The step's own pointer: the raw (escaped) tokens up to `steps/<n>` (and `parallel/<m>`).
+    const consumed = tokens.length - rest.length;
+    const base = raw.slice(0, consumed + 3).join('/');
     const nested =
-      rest[2] === 'parallel' && rest[3] !== undefined ? `${base}/parallel/${rest[3]}` : undefined;
-    const index = (nested !== undefined ? steps.get(nested) : undefined) ?? steps.get(base);
+      rest[2] === 'parallel' && rest[3] !== undefined ? `${base}/parallel/${raw[consumed + 4]}` : undefined;
+    const inner = nested !== undefined ? steps.get(nested) : undefined;
+    const index = inner ?? steps.get(base);
     if (index !== undefined) {
       out.stepIndex = index;
-      rest = rest.slice(nested !== undefined && steps.has(nested) ? 4 : 2);
+      rest = rest.slice(inner !== undefined ? 4 : 2);
     }
   }
   out.field = rest;
   return out;
+}
+
+function unescape(token: string): string {
+  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 
 /** The expressions of one string value (by its pointer), from the per-file index. */

@@ -66,14 +66,15 @@ function finding(
     ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
     : undefined;
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const privileged = workflow ? [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)) : [];
+  const facts = workflow ? workflowFacts(workflow) : undefined;
+  const privileged = facts?.outsiders ?? [];
   const reasons: string[] = [];
   if (privileged.length > 0)
     reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
   if (!deliberate) {
     if (workflow && job && writes(workflow, job)) reasons.push('the token can write to the repository');
     if (input(step, 'token')) reasons.push('it persists the credential given in "token:", not the job token');
-    if (workflow && uploadsArtifacts(workflow)) reasons.push('the workflow uploads artifacts');
+    if (facts?.uploads) reasons.push('the workflow uploads artifacts');
   }
   if (deliberate && !leaking && privileged.length === 0) return undefined;
   const severity: Severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
@@ -107,8 +108,18 @@ function writes(workflow: Workflow, job: Job): boolean {
   return perms.scopes.some((s) => typeof s.level.value === 'string' && s.level.value.trim() === 'write');
 }
 
-function uploadsArtifacts(workflow: Workflow): boolean {
-  return workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact'));
+/** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
+const FACTS = new WeakMap<Workflow, { outsiders: string[]; uploads: boolean }>();
+function workflowFacts(workflow: Workflow): { outsiders: string[]; uploads: boolean } {
+  let facts = FACTS.get(workflow);
+  if (!facts) {
+    facts = {
+      outsiders: [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)),
+      uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
+    };
+    FACTS.set(workflow, facts);
+  }
+  return facts;
 }
 
 /** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */

@@ -5,7 +5,19 @@ import type { Job, Located, Workflow } from '../../parsers/workflow.js';
  * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
  * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
  */
-export function jobExcludesOutsiders(workflow: Workflow, job: Job, seen = new Set<string>()): boolean {
+export function jobExcludesOutsiders(workflow: Workflow, job: Job): boolean {
+  let known = JOBS.get(job);
+  if (known === undefined) {
+    known = jobGuarded(workflow, job, new Set());
+    JOBS.set(job, known);
+  }
+  return known;
+}
+
+/** Per job, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap<Job, boolean>();
+
+function jobGuarded(workflow: Workflow, job: Job, seen: Set<string>): boolean {
   if (seen.has(job.id)) return false;
   seen.add(job.id);
   if (excludesOutsiders(job.if)) return true;
@@ -14,7 +26,7 @@ export function jobExcludesOutsiders(workflow: Workflow, job: Job, seen = new Se
   const needs = job.needs?.value;
   for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
     const upstream = workflow.jobs.find((j) => j.id === id);
-    if (upstream && jobExcludesOutsiders(workflow, upstream, seen)) return true;
+    if (upstream && jobGuarded(workflow, upstream, seen)) return true;
   }
   return false;
 }

@@ -77,7 +77,7 @@ function collect(workspace: Workspace, source: WorkflowSource): SyntaxProblem[] 
   const add = (span: NodeSpan, key: string, message: string, sure = true) =>
     out.push({ message, location: locationFromSpan(source.path, span), key, sure });
   const keyOf = (node: Located): NodeSpan => ({ ...node.span, start: node.span.key ?? node.span.start });
-  walkStrings(source, source.document.value, '', add, 0);
+  walkStrings(source, source.document.value, [], add, 0);
   if (source.kind === 'workflow') checkWorkflow(source, add, keyOf);
   else
     for (const step of source.steps) {
@@ -298,9 +298,14 @@ function checkPermissions(perms: Workflow['permissions'] & object, where: string
  * YAML merge keys (`<<: *defaults`), which GitHub's reader does not support, and strings with a `${{`
  * that is never closed, which GitHub refuses as a broken expression.
  */
-function walkStrings(source: WorkflowSource, value: unknown, pointer: string, add: Add, depth: number): void {
+function walkStrings(source: WorkflowSource, value: unknown, path: string[], add: Add, depth: number): void {
+  // Pointers are built only for what is reported: this walk visits every value of the file.
+  const at = () => path.map((t) => `/${escapePointerToken(t)}`).join('');
   if (typeof value === 'string') {
-    const opened = value.split(OPEN).length - 1;
+    if (!value.includes(OPEN)) return;
+    let opened = 0;
+    for (let i = value.indexOf(OPEN); i !== -1; i = value.indexOf(OPEN, i + 3)) opened++;
+    const pointer = at();
     if (opened > findExpressions(value).length && !source.document.origin(pointer)) {
       const span = source.document.span(pointer);
       if (span)
@@ -313,9 +318,11 @@ function walkStrings(source: WorkflowSource, value: unknown, pointer: string, ad
     return;
   }
   if (depth > 32 || !value || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    const p = `${pointer}/${escapePointerToken(k)}`;
-    if (k === '<<' && !Array.isArray(value)) {
+  const isArray = Array.isArray(value);
+  for (const k of Object.keys(value)) {
+    path.push(k);
+    if (k === '<<' && !isArray) {
+      const p = at();
       const span = source.document.span(p);
       if (span && !source.document.origin(p))
         add(
@@ -323,8 +330,7 @@ function walkStrings(source: WorkflowSource, value: unknown, pointer: string, ad
           `merge${p}`,
           'GitHub does not support YAML merge keys ("<<"), so it refuses the file; repeat the keys, or use an alias for the whole value.',
         );
-      continue;
-    }
-    walkStrings(source, v, p, add, depth + 1);
+    } else walkStrings(source, (value as Record<string, unknown>)[k], path, add, depth + 1);
+    path.pop();
   }
 }
