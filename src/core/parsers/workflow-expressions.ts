@@ -122,7 +122,7 @@ function owner(
   steps: Map<string, number>,
 ): Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> {
   const raw = pointer.split('/');
-  const tokens = raw.slice(1).map(unescape);
+  const tokens = raw.slice(1).map(unescapeToken);
   let rest = tokens;
   const out: Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> = { field: [] };
   if (source.kind === 'workflow') {
@@ -151,7 +151,7 @@ function owner(
   return out;
 }
 
-function unescape(token: string): string {
+function unescapeToken(token: string): string {
   return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 
