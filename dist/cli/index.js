@@ -23249,8 +23249,8 @@ function deepFreeze(value) {
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 92 modules
-var registry = __nccwpck_require__(8118);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 127 modules
+var registry = __nccwpck_require__(5166);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -23992,7 +23992,9 @@ async function runCheck(options) {
                 const focused = scan.head && base instanceof BaseWorkspace
                     ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
                     : undefined;
-                const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
+                // The API too: the online workflow audits judge the base's action references the same way
+                // (answers are cached per run), so a pin that was already there is not the change's finding.
+                const baseRun = new RuleRun(config, base, context, silentLogger, options.github, focused);
                 await baseRun.evaluateAll(entries.filter(({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes'), LAST_KIND);
                 dedupeFingerprints(baseRun.findings);
                 return baseRun.findings;
@@ -26964,7 +26966,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8118);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5166);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -29469,7 +29471,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 8118:
+/***/ 5166:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37608,6 +37610,301 @@ function covered(coverage, sse) {
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
+var workflow_expressions = __nccwpck_require__(2155);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
+/**
+ * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
+ * from what), and commands that download and execute code. It is not a shell parser: it reads
+ * logical lines (backslash continuations joined) with linear-time patterns, which is how these
+ * commands are written in practice; what it cannot see it does not report.
+ */
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+function shell_joinContinuations(script) {
+    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+function lines(script) {
+    const out = [];
+    const joined = shell_joinContinuations(script);
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        out.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    return out;
+}
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+function shellWrites(script) {
+    const out = [];
+    const assigned = new Map();
+    let heredoc;
+    const all = lines(script);
+    const files = writtenFiles(all);
+    for (const [i, line] of all.entries()) {
+        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+            heredoc = undefined;
+            continue;
+        }
+        const sources = sourcesOf(line, assigned);
+        const file = files[i];
+        if (file === 'path') {
+            // The written text is what precedes the redirection, less the command that prints it.
+            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
+                out.push({ file, name: '', ...sources });
+            continue;
+        }
+        if (file) {
+            const writes = commands(line).flatMap((command) => {
+                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+                if (!m)
+                    return [];
+                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
+                if (m[2] === '<<') {
+                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+                    heredoc = { write, delimiter };
+                }
+                return [write];
+            });
+            out.push(...writes);
+            if (writes.length > 0)
+                continue;
+            if (heredoc) {
+                heredoc.write.ranges.push(...sources.ranges);
+                heredoc.write.envVars.push(...sources.envVars);
+                continue;
+            }
+        }
+        const a = ASSIGNMENT.exec(line.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line) {
+    const out = [];
+    let from = 0;
+    for (const m of line.text.matchAll(/;|&&/g)) {
+        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+        from = m.index + m[0].length;
+    }
+    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+    return out;
+}
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all) {
+    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
+        ? 'output'
+        : /GITHUB_ENV/.test(l.text)
+            ? 'env'
+            : /GITHUB_PATH/.test(l.text)
+                ? 'path'
+                : undefined);
+    const open = [];
+    for (const [i, l] of all.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
+        if (!close)
+            continue;
+        const start = open.pop();
+        if (start === undefined)
+            continue;
+        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
+        for (let k = start + 1; k < i; k++)
+            files[k] ??= file;
+    }
+    return files;
+}
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text) {
+    return text
+        .trim()
+        .replace(/^echo\s+|["']/g, '')
+        .split(/\s/)[0];
+}
+function sourcesOf(line, assigned) {
+    const ranges = [[line.start, line.end]];
+    const envVars = [];
+    for (const m of line.text.matchAll(VAR_REF)) {
+        const name = m[1];
+        const known = assigned.get(name);
+        if (known) {
+            ranges.push(...known.ranges);
+            envVars.push(...known.envVars);
+        }
+        else
+            envVars.push(name);
+    }
+    return { ranges, envVars };
+}
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
+    // iex ((New-Object Net.WebClient).DownloadString('...'))
+    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+/** `curl | sh` and its relatives in a script, at their offsets. */
+function remoteExecutions(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    for (const re of REMOTE_EXECUTION) {
+        re.lastIndex = 0;
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
+/** Commands in a script that fetch or check out a pull request's head. */
+function headCheckouts(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
+    for (const m of joined.matchAll(re)) {
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
+
+const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
+/** The simple commands of a script, in order. */
+function commandsOf(script) {
+    const text = shell_joinContinuations(script);
+    const out = [];
+    let heredoc;
+    let at = 0;
+    for (const line of text.split('\n')) {
+        const lineStart = at;
+        at += line.length + 1;
+        if (heredoc !== undefined) {
+            if (line.trim() === heredoc)
+                heredoc = undefined;
+            continue;
+        }
+        const commands = splitLine(line, lineStart);
+        out.push(...commands);
+        for (const c of commands) {
+            const marker = c.words.find((w) => /^<<-?\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
+            if (!marker)
+                continue;
+            const inline = marker.text.replace(/^<<-?/, '');
+            const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;
+            if (word)
+                heredoc = word.replace(/['"]/g, '');
+        }
+    }
+    return out;
+}
+function splitLine(line, offset) {
+    const out = [];
+    let words = [];
+    let word;
+    let quote;
+    let start = -1;
+    const endWord = () => {
+        if (word)
+            words.push(word);
+        word = undefined;
+    };
+    const endCommand = (end, next) => {
+        endWord();
+        if (words.length > 0)
+            out.push(build(words, start, end, next));
+        words = [];
+        start = -1;
+    };
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"' && i + 1 < line.length)
+                word.text += line[++i];
+            else
+                word.text += ch;
+            word.end = offset + i + 1;
+            continue;
+        }
+        if (ch === ' ' || ch === '\t' || ch === '\r') {
+            endWord();
+            continue;
+        }
+        if (ch === '#' && !word) {
+            break;
+        }
+        const op = /^(?:&&|\|\||;|\||&)/.exec(line.slice(i, i + 2))?.[0];
+        if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
+            endCommand(offset + i, op);
+            i += op.length - 1;
+            continue;
+        }
+        if (start === -1)
+            start = offset + i;
+        if (!word)
+            word = { text: '', start: offset + i, end: offset + i + 1 };
+        if (ch === '$' && line.startsWith('{{', i + 1)) {
+            // A `${{ }}` expression is substituted before the shell sees the script: one word.
+            const close = line.indexOf('}}', i + 3);
+            const end = close === -1 ? line.length : close + 2;
+            word.text += line.slice(i, end);
+            word.end = offset + end;
+            i = end - 1;
+            continue;
+        }
+        if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '\\' && i + 1 < line.length)
+            word.text += line[++i];
+        else
+            word.text += ch;
+        word.end = offset + i + 1;
+    }
+    endCommand(offset + line.length, '');
+    return out;
+}
+function build(words, start, end, next) {
+    let i = 0;
+    while (i < words.length) {
+        const w = words[i].text;
+        if (PREFIXES.has(w)) {
+            i++;
+            // Options of the prefix (`sudo -E`, `env -i`).
+            while (i < words.length && words[i].text.startsWith('-'))
+                i++;
+        }
+        else if (/^[A-Za-z_]\w*=/.test(w))
+            i++;
+        else
+            break;
+    }
+    return { words, start, end: Math.max(start, end), program: words.slice(i), next };
+}
+/** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
+function commands_programName(command) {
+    const first = command.program[0]?.text;
+    return first?.replace(/^.*\//, '').toLowerCase();
+}
+
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
 var parsers_uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
@@ -37622,6 +37919,19 @@ const PR_EVENTS = new Set([
 ]);
 /** Events that run with the base repository's secrets and a writable token on outsiders' input. */
 const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events an outsider can cause that run with the base repository's writable token: the privileged
+ * ones, and issues, comments, discussions, forks and stars.
+ */
+const OUTSIDER_EVENTS = new Set([
+    ...PRIVILEGED_EVENTS,
+    'issue_comment',
+    'issues',
+    'discussion',
+    'discussion_comment',
+    'fork',
+    'watch',
+]);
 /** The events a workflow is triggered by. */
 function eventsOf(workflow) {
     return new Set((workflow.on?.events ?? []).map((e) => e.event));
@@ -37689,37 +37999,1001 @@ function stepLabel(step) {
             return v;
     return step.run ? 'run' : `#${step.index}`;
 }
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+function aliasNote(node) {
+    return node?.origin
+        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+        : '';
+}
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
+
 
 
 
 
 /**
- * `actions/checkout` writes the job's token into `.git/config` unless `persist-credentials: false`,
- * where every later step (and every file upload of the checkout directory) can read it. In a workflow
- * that uploads artifacts, each persisting checkout is reported at its `uses:` (or at an explicit
- * `persist-credentials: true`). It is high when the same job uploads the checkout directory itself
- * with hidden files included (upload-artifact before v4.4, or `include-hidden-files: true`): then the
- * token is in the artifact for anyone who can download it.
+ * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
+ * `cargo install foo`, `go install foo@latest`) are resolved when the job runs: the newest release,
+ * and the newest of each of its dependencies, whoever published them an hour ago. A lockfile or a
+ * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
+ * package of the command: low when a package has no version, info when every package names an exact
+ * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
+ * (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not reported.
  */
-const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
-    kind: 'workflow.checkout-credentials',
+const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.adhoc-packages',
     scope: 'file',
-    summary: 'actions/checkout persisting the token in .git/config in workflows that upload artifacts.',
+    summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                if (!step.run || !INSTALLER.test(step.run.value))
+                    return;
+                let text;
+                for (const command of commandsOf(step.run.value)) {
+                    const found = adhoc(command);
+                    if (!found)
+                        continue;
+                    text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                    const first = found.packages[0];
+                    const names = found.packages.map((p) => p.text);
+                    const pinned = found.packages.every((p) => found.pinned(p.text));
+                    findings.push({
+                        message: `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
+                            (pinned
+                                ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
+                                : ', taking whatever release is newest when the job runs.') +
+                            ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.`,
+                        location: text.locate(first.start, first.end),
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
+                        severity: pinned ? 'info' : 'low',
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** A quick test before splitting the script into commands. */
+const INSTALLER = /\b(?:install|add|i)\b/;
+/** Options that take a value (the value is not a package name). */
+const VALUE_OPTIONS = new Set([
+    '--group',
+    '--no-binary',
+    '--only-binary',
+    '--implementation',
+    '--abi',
+    '--config-settings',
+    '--upgrade-strategy',
+    '-r',
+    '--requirement',
+    '-c',
+    '--constraint',
+    '-e',
+    '--editable',
+    '-i',
+    '--index-url',
+    '--extra-index-url',
+    '-f',
+    '--find-links',
+    '-t',
+    '--target',
+    '--prefix',
+    '--root',
+    '--platform',
+    '--python-version',
+    '--python',
+    '-p',
+    '--registry',
+    '--prefix',
+    '--cache',
+    '--install-dir',
+    '-v',
+    '--version',
+    '--root',
+    '--git',
+    '--branch',
+    '--tag',
+    '--rev',
+    '--path',
+    '--features',
+    '--index',
+    '--source',
+    '--tool-path',
+    '--framework',
+    '--arch',
+    '--os',
+    '--filter',
+    '-w',
+    '--workspace',
+    '-C',
+    '--dir',
+]);
+/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, set elsewhere). */
+const npmPinned = (s) => /^(?:@[^/@]+\/)?[^@]+@(?:v?\d+\.\d+\.\d+|\$)/.test(s);
+const pipPinned = (s) => /===?\s*\d/.test(s);
+/** Recognises an install by name and returns its package arguments. */
+function adhoc(command) {
+    let words = command.program.map((w) => w);
+    const name = () => words[0]?.text.replace(/^.*\//, '').toLowerCase();
+    // `python -m pip install`, `uv pip install`, `corepack pnpm add`
+    if (/^python[\d.]*$|^py$/.test(name() ?? '') && words[1]?.text === '-m')
+        words = words.slice(2);
+    else if (name() === 'uv' && words[1]?.text === 'pip')
+        words = words.slice(1);
+    const tool = name();
+    const sub = words[1]?.text;
+    const args = () => packagesAfter(words.slice(2));
+    switch (tool) {
+        case 'npm':
+            return sub === 'install' || sub === 'i' || sub === 'add'
+                ? result(`npm ${sub}`, args(), npmPinned)
+                : undefined;
+        case 'yarn':
+            if (sub === 'global' && words[2]?.text === 'add')
+                return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+            return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
+        case 'pnpm':
+        case 'bun':
+            return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
+                ? result(`${tool} ${sub}`, args(), npmPinned)
+                : undefined;
+        case 'pip':
+        case 'pip3':
+            if (sub !== 'install' || words.some((w) => w.text === '--require-hashes'))
+                return undefined;
+            return result('pip install', args(), pipPinned);
+        case 'pipx':
+            return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
+        case 'gem':
+            if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text)))
+                return undefined;
+            return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || versionFlag(words));
+        case 'bundle':
+            return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
+        case 'cargo':
+            if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text)))
+                return undefined;
+            return result('cargo install', args(), (s) => /@\d/.test(s) || versionFlag(words));
+        case 'go':
+            // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
+            if (sub !== 'install')
+                return undefined;
+            return result('go install', 
+            // A commit or a version from a variable is as fixed as a tag.
+            args().filter((w) => /@/.test(w.text) && !/@(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$|\$)/.test(w.text)), () => false);
+        case 'dotnet':
+            return sub === 'tool' && words[2]?.text === 'install'
+                ? result('dotnet tool install', packagesAfter(words.slice(3)), () => versionFlag(words))
+                : undefined;
+        case 'composer':
+            return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
+                ? result(`composer ${sub}`, packagesAfter(words.slice(sub === 'global' ? 3 : 2)), (s) => /:\s*v?\d+\.\d+\.\d+$/.test(s))
+                : undefined;
+        default:
+            return undefined;
+    }
+}
+function result(tool, packages, pinned) {
+    return packages.length > 0 ? { tool, packages, pinned } : undefined;
+}
+function versionFlag(words) {
+    return words.some((w) => /^(?:-v|--version)(=|$)/.test(w.text));
+}
+/** Package arguments: not options or their values, not paths, files, URLs of archives or variables. */
+function packagesAfter(words) {
+    const out = [];
+    for (let i = 0; i < words.length; i++) {
+        const t = words[i].text;
+        if (t.startsWith('-')) {
+            if (VALUE_OPTIONS.has(t))
+                i++;
+            continue;
+        }
+        if (/^[.~/$%<>]|^\w:\\|\.(?:whl|tar\.gz|tgz|zip|gem|txt|toml|cfg)$|^file:|^\$\{\{|^[>|&]/.test(t))
+            continue;
+        if (t === '' || /[<>]/.test(t))
+            continue;
+        out.push(words[i]);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/anonymous-definition.js
+
+
+
+/**
+ * A workflow without `name:` is listed in the Actions tab, in required status checks and in audit
+ * logs under its file path; an action without one under its repository path. Naming them makes runs
+ * and checks recognisable to the people who approve and audit them. A code smell: info, for the
+ * pedantic. Reported at the top of the file.
+ */
+const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.anonymous-definition',
+    scope: 'file',
+    summary: 'Workflows and actions without a name:, shown in the UI, checks and logs by file path only.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (path, kind, name) => {
+            if (typeof name === 'string' && name.trim() !== '')
+                return;
+            findings.push({
+                message: `This ${kind} has no name:, so runs, checks and logs show it by its path; add a name that says what it does.`,
+                location: (0,core_location/* fileLocation */.AR)(path),
+                key: 'name',
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                check(workflow.path, 'workflow', workflow.name?.value);
+            },
+            action(action) {
+                check(action.path, 'action', action.name?.value);
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-api.js
+
+/**
+ * What the online workflow audits ask GitHub about the actions a repository uses: the repository
+ * (archived, default branch), its tags, whether a ref is a branch or a tag, whether a commit is in a
+ * branch's history, and the advisory database. One instance per API client (so per run): every answer
+ * is cached and shared by the audits, and the requests not yet answered are bounded by a budget that
+ * the audits share. A question that cannot be asked (budget spent, no answer from the API) resolves to
+ * `undefined`, which the audits report as "not checked", never as a pass.
+ */
+/** Requests the online workflow audits may make per run, together (cached answers cost nothing). */
+const ONLINE_REQUEST_BUDGET = 40;
+/** Actions per advisory query (the `affects` list of one request). */
+const ADVISORY_BATCH = 20;
+class ActionApi {
+    api;
+    budget;
+    answers = new Map();
+    /** Advisories by `owner/repo@version`, kept per package so that any later batch can reuse them. */
+    advisoryCache = new Map();
+    spent = 0;
+    silent = false;
+    constructor(api, budget) {
+        this.api = api;
+        this.budget = budget;
+    }
+    /** Requests made so far. */
+    get requests() {
+        return this.spent;
+    }
+    /** Why questions go unanswered from now on, if they do. */
+    get exhausted() {
+        if (this.silent)
+            return 'the GitHub API stopped answering';
+        return this.spent >= this.budget
+            ? `the run's budget of ${this.budget} requests for these audits is spent`
+            : undefined;
+    }
+    /** A GET within the budget; undefined when it cannot be asked or got no answer. */
+    get(path) {
+        const known = this.answers.get(path);
+        if (known)
+            return known;
+        if (this.exhausted)
+            return Promise.resolve(undefined);
+        this.spent += 1;
+        const answer = this.api.get(path).then((r) => (r.status === 429 || (r.status === 403 && rateLimited(r)) ? this.stop() : r), () => this.stop());
+        this.answers.set(path, answer);
+        return answer;
+    }
+    stop() {
+        this.silent = true;
+        return undefined;
+    }
+    /** `archived` and the default branch; `null` when the repository does not exist (or is hidden). */
+    async repository(slug) {
+        const r = await this.get(`/repos/${path(slug)}`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const data = record(r.data);
+        if (r.status !== 200 || !data)
+            return undefined;
+        const branch = typeof data.default_branch === 'string' ? data.default_branch : undefined;
+        return { archived: data.archived === true, ...(branch ? { defaultBranch: branch } : {}) };
+    }
+    /** The first page of tags (newest first, as GitHub lists them) and whether that is all of them. */
+    async tags(slug) {
+        const r = await this.get(`/repos/${path(slug)}/tags?per_page=100`);
+        if (r?.status !== 200 || !Array.isArray(r.data))
+            return undefined;
+        const tags = [];
+        for (const item of r.data) {
+            const t = record(item);
+            const sha = record(t?.commit)?.sha;
+            if (typeof t?.name === 'string' && typeof sha === 'string')
+                tags.push({ name: t.name, sha: sha.toLowerCase() });
+        }
+        return { tags, complete: r.data.length < 100 };
+    }
+    /** The commit a tag names: from the tag list, else the tag's ref; `null` when there is no such tag. */
+    async tagCommit(slug, tag) {
+        const listed = await this.tags(slug);
+        const hit = listed?.tags.find((t) => t.name === tag);
+        if (hit)
+            return hit.sha;
+        if (listed?.complete)
+            return null;
+        const r = await this.get(`/repos/${path(slug)}/git/ref/tags/${(0,github_api/* segment */.mX)(tag)}`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const object = record(record(r.data)?.object);
+        if (r.status !== 200 || typeof object?.sha !== 'string')
+            return undefined;
+        if (object.type !== 'tag')
+            return object.sha.toLowerCase();
+        // An annotated tag points at a tag object, which points at the commit.
+        const t = await this.get(`/repos/${path(slug)}/git/tags/${(0,github_api/* segment */.mX)(object.sha)}`);
+        const target = record(record(t?.data)?.object);
+        return t?.status === 200 && typeof target?.sha === 'string' ? target.sha.toLowerCase() : undefined;
+    }
+    /** Whether a branch of that name exists. */
+    async branchExists(slug, name) {
+        const r = await this.get(`/repos/${path(slug)}/branches/${(0,github_api/* segment */.mX)(name)}`);
+        if (!r)
+            return undefined;
+        return r.status === 200 ? true : r.status === 404 ? false : undefined;
+    }
+    /** Whether a tag of that name exists. */
+    async tagExists(slug, name) {
+        const sha = await this.tagCommit(slug, name);
+        return sha === undefined ? undefined : sha !== null;
+    }
+    /**
+     * How `head` relates to `base` (`identical`, `behind`: head is in base's history; `ahead`,
+     * `diverged`: it is not); `null` when GitHub knows no such commit in this repository's network.
+     */
+    async compare(slug, base, head) {
+        const r = await this.get(`/repos/${path(slug)}/compare/${(0,github_api/* segment */.mX)(base)}...${(0,github_api/* segment */.mX)(head)}?per_page=1`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const status = record(r.data)?.status;
+        return r.status === 200 && typeof status === 'string' ? status : undefined;
+    }
+    /**
+     * Advisories affecting each of `packages` (`owner/repo@1.2.3`), asked in batches of distinct
+     * actions (so each advisory maps back to one version) and remembered per package; a package whose
+     * batch got no answer is absent from the result.
+     */
+    async advisoriesFor(packages) {
+        const slugOf = (p) => p.slice(0, p.lastIndexOf('@'));
+        const batches = [];
+        for (const item of new Set(packages)) {
+            if (this.advisoryCache.has(item))
+                continue;
+            const batch = batches.find((b) => b.length < ADVISORY_BATCH && !b.some((x) => slugOf(x) === slugOf(item)));
+            if (batch)
+                batch.push(item);
+            else
+                batches.push([item]);
+        }
+        for (const batch of batches) {
+            const answer = await this.advisories(batch);
+            if (!answer)
+                continue;
+            for (const item of batch) {
+                const slug = slugOf(item);
+                this.advisoryCache.set(item, answer.filter((a) => a.vulnerabilities.some((v) => v.name === slug)));
+            }
+        }
+        const out = new Map();
+        for (const item of packages) {
+            const known = this.advisoryCache.get(item);
+            if (known)
+                out.set(item, known);
+        }
+        return out;
+    }
+    /** Reviewed advisories of the `actions` ecosystem affecting any of `packages` (`owner/repo@1.2.3`). */
+    async advisories(packages) {
+        const affects = packages.map((p) => encodeURIComponent(p)).join(',');
+        const r = await this.get(`/advisories?ecosystem=actions&affects=${affects}&per_page=100`);
+        if (r?.status !== 200 || !Array.isArray(r.data))
+            return undefined;
+        const out = [];
+        for (const item of r.data) {
+            const a = record(item);
+            if (!a || typeof a.ghsa_id !== 'string' || a.withdrawn_at)
+                continue;
+            const vulnerabilities = (Array.isArray(a.vulnerabilities) ? a.vulnerabilities : []).flatMap((v) => {
+                const vr = record(v);
+                const name = record(vr?.package)?.name;
+                if (typeof name !== 'string')
+                    return [];
+                const patched = vr?.first_patched_version;
+                const fixed = typeof patched === 'string' ? patched : record(patched)?.identifier;
+                return [
+                    {
+                        name: name.toLowerCase(),
+                        range: typeof vr?.vulnerable_version_range === 'string' ? vr.vulnerable_version_range : '',
+                        ...(typeof fixed === 'string' ? { patched: fixed } : {}),
+                    },
+                ];
+            });
+            out.push({
+                ghsaId: a.ghsa_id,
+                summary: typeof a.summary === 'string' ? a.summary : '',
+                severity: typeof a.severity === 'string' ? a.severity : 'unknown',
+                url: typeof a.html_url === 'string' ? a.html_url : `https://github.com/advisories/${a.ghsa_id}`,
+                vulnerabilities,
+            });
+        }
+        return out;
+    }
+}
+const instances = new WeakMap();
+/** The run's shared instance for an API client. */
+function actionApi(api, budget = ONLINE_REQUEST_BUDGET) {
+    let instance = instances.get(api);
+    if (!instance) {
+        instance = new ActionApi(api, budget);
+        instances.set(api, instance);
+    }
+    return instance;
+}
+function path(slug) {
+    return slug
+        .split('/')
+        .map((s) => (0,github_api/* segment */.mX)(s))
+        .join('/');
+}
+function record(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function rateLimited(r) {
+    const message = record(r.data)?.message;
+    return typeof message === 'string' && /rate limit/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-refs.js
+
+
+
+/** The references of `sources`, in document order. */
+function actionRefs(workspace, sources, 
+/** Read the version comments of commit pins (false: leave `commentVersion` unset). */
+comments = true) {
+    // Shared by the online audits and ref-version-mismatch: collected once per workspace view.
+    return workspace.memo(comments ? 'action-refs' : 'action-refs-bare', '', () => collect(workspace, sources, comments));
+}
+function collect(workspace, sources, comments) {
+    const out = [];
+    const add = (source, uses) => {
+        if (!uses)
+            return;
+        const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
+        if (ref.kind !== 'repository')
+            return;
+        // Only a commit pin needs its comment to say which release it is.
+        const pinning = (0,parsers_uses/* refPinning */.J)(ref.ref);
+        const version = comments && pinning === 'sha' ? commentVersion(workspace, source.path, uses) : undefined;
+        out.push({
+            file: source.path,
+            uses,
+            owner: ref.owner,
+            repo: ref.repo,
+            slug: `${ref.owner}/${ref.repo}`.toLowerCase(),
+            name: [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/'),
+            ...(ref.ref !== undefined ? { ref: ref.ref } : {}),
+            pinning,
+            ...(version ? { commentVersion: version } : {}),
+            location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
+        });
+    };
+    (0,workflow/* walkWorkflows */.EG)(sources, {
+        job(job, workflow) {
+            add(workflow, job.uses);
+        },
+        step(step, source) {
+            add(source, step.uses);
+        },
+    });
+    return out;
+}
+const VERSION = /(?:^|[\s=@:(])(v?\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?)(?![\w.])/;
+/** The version in the comment that follows a `uses:` value on its line. */
+function commentVersion(workspace, file, uses) {
+    const content = workspace.read(file);
+    if (content.kind !== 'text')
+        return undefined;
+    const line = uses.span.end.line;
+    const start = content.lines.lineStart(line);
+    const end = content.text.indexOf('\n', start);
+    const rest = content.text.slice(start + uses.span.end.column, end === -1 ? undefined : end);
+    const hash = rest.search(/(?:^|\s)#/);
+    if (hash === -1)
+        return undefined;
+    return VERSION.exec(rest.slice(rest.indexOf('#', hash) + 1).trim())?.[1];
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/online.js
+
+
+
+
+/** Why the run had no API, as the rule's `detail` says it. */
+const NO_API = 'the GitHub API is needed to check the actions this repository uses, and this run has none (the Action needs its `token` input; the CLI reads GITHUB_TOKEN and GITHUB_REPOSITORY)';
+async function onlineAudit(workspace, github, what, select, check, 
+/** Runs first, over every selected reference (to batch questions). */
+prepare) {
+    const sources = (0,workflow/* workflowSources */.Gf)(workspace);
+    // Without an API, only whether there is anything to check matters (no comments read).
+    if (!github) {
+        if (actionRefs(workspace, sources, false).some(select))
+            throw new github_api/* UnverifiableError */.RJ(NO_API);
+        return [];
+    }
+    const refs = actionRefs(workspace, sources).filter(select);
+    if (refs.length === 0)
+        return [];
+    const api = actionApi(github);
+    await prepare?.(refs, api);
+    const findings = [];
+    const unchecked = [];
+    for (const ref of refs) {
+        const outcome = await check(ref, api);
+        if ('findings' in outcome)
+            findings.push(...outcome.findings);
+        else
+            unchecked.push({ ref, why: api.exhausted ?? outcome.unchecked });
+    }
+    if (unchecked.length === refs.length && findings.length === 0) {
+        const reasons = [...new Set(unchecked.map((u) => u.why))].join('; ');
+        throw new github_api/* UnverifiableError */.RJ(`no reference could be checked (${what}): ${reasons}`);
+    }
+    if (unchecked.length > 0) {
+        const list = unchecked
+            .slice(0, 5)
+            .map((u) => `${u.ref.uses.value.trim()} (${u.ref.file}:${u.ref.location.startLine}: ${u.why})`)
+            .join('; ');
+        findings.push({
+            message: `${unchecked.length} of ${refs.length} action references were not checked (${what}): ${list}` +
+                `${unchecked.length > 5 ? `; and ${unchecked.length - 5} more` : ''}. Their absence from the findings is not a pass.`,
+            // About the run's coverage, not about a line: repository-level, listing where each one is.
+            location: null,
+            key: 'unchecked',
+            severity: 'info',
+        });
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/archived-uses.js
+
+
+/**
+ * An archived repository is read-only: whatever vulnerability its action (or its bundled dependencies)
+ * has will never be fixed there, and it still runs with the job's token. Reported at each `uses:` of
+ * an action or reusable workflow whose repository GitHub reports as archived. Online: it needs the
+ * GitHub API (one cached request per repository, within the run's budget for these audits).
+ */
+const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.archived-uses',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Actions and reusable workflows from archived repositories (GitHub API).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, 'whether their repositories are archived', () => true, async (ref, api) => {
+            const repo = await api.repository(ref.slug);
+            if (repo === undefined)
+                return { unchecked: 'no answer from the GitHub API' };
+            if (repo === null)
+                return { unchecked: 'repository not found' };
+            if (!repo.archived)
+                return { findings: [] };
+            const finding = {
+                message: `"${ref.uses.value.trim()}" comes from ${ref.owner}/${ref.repo}, which is archived: it is no longer ` +
+                    'maintained, so its vulnerabilities will not be fixed. Replace it with a maintained action or a few lines of script.',
+                location: ref.location,
+                key: `uses/${ref.name.toLowerCase()}@${ref.ref ?? ''}`,
+            };
+            return { findings: [finding] };
+        });
+    },
+});
+
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
+
+
+/** The `if:` of a job or step, parsed; undefined when absent or not a string (`if: false`). */
+function readCondition(workspace, source, holder, 
+/** A cheap test of the text first: conditions that cannot matter are not parsed or located. */
+relevant) {
+    const node = holder.if;
+    if (!node || typeof node.value !== 'string')
+        return undefined;
+    if (relevant && !relevant.test(node.value))
+        return undefined;
+    const text = node.value;
+    if (text.includes('${{')) {
+        const parts = [];
+        for (const e of (0,workflow_expressions/* expressionsAt */.Ve)(workspace, source, node.pointer)) {
+            if (e.parsed.ok && e.parsed.node)
+                parts.push({ node: e.parsed.node, inner: e.inner, locate: e.locate });
+        }
+        return { node, text, fenced: true, parts };
+    }
+    const parsed = (0,expression/* parseExpression */.YK)(text);
+    if (!parsed.ok || !parsed.node)
+        return { node, text, fenced: false, parts: [] };
+    const located = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, node);
+    return {
+        node,
+        text,
+        fenced: false,
+        parts: [{ node: parsed.node, inner: text, locate: (from, to) => located.locate(from, to) }],
+    };
+}
+/** The text outside the `${{ }}` of a fenced condition (what turns it into an always-true string). */
+function outsideText(text) {
+    let out = '';
+    let at = 0;
+    for (const e of (0,expression/* findExpressions */.zV)(text)) {
+        out += text.slice(at, e.start);
+        at = e.end;
+    }
+    return out + text.slice(at);
+}
+/** The operator of a comparison node (`==`, `!=`, `<`, ...). */
+function compareOperator(node) {
+    return node.op;
+}
+/** Every node of a tree, parents before children. */
+function* nodes(node) {
+    yield node;
+    switch (node.kind) {
+        case 'call':
+        case 'and':
+        case 'or':
+            for (const a of node.args)
+                yield* nodes(a);
+            break;
+        case 'not':
+            yield* nodes(node.arg);
+            break;
+        case 'compare':
+            yield* nodes(node.left);
+            yield* nodes(node.right);
+            break;
+        case 'index':
+            yield* nodes(node.target);
+            for (const c of node.computed)
+                yield* nodes(c);
+            break;
+        case 'ref':
+            for (const c of node.computed)
+                yield* nodes(c);
+            break;
+        case 'literal':
+            break;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/bot-conditions.js
+
+
+
+
+/**
+ * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
+ * pull request whose last update was made by Dependabot (by letting it rebase their fork's branch),
+ * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
+ * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
+ * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
+ * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
+ * sound and not reported.
+ */
+const workflowBotConditions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.bot-conditions',
+    scope: 'file',
+    summary: "Bot checks on github.actor (== 'dependabot[bot]') that a fork's pull request can satisfy.",
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (workflow, part, owner) => {
+            const severity = grade(workflow);
+            if (!severity)
+                return;
+            for (const ref of grants(part.node, true)) {
+                const text = part.inner.slice(ref.start, ref.end);
+                findings.push({
+                    message: `"${text}" names whoever triggered the latest event, which a fork's pull request can arrange to be a bot ` +
+                        "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
+                        'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.',
+                    location: part.locate(ref.start, ref.end),
+                    key: `${owner}/${part.inner.trim()}/${text}`,
+                    ...(severity === 'high' ? {} : { severity }),
+                });
+            }
+        };
+        const condition = (workflow, holder, owner) => {
+            if (workflow.kind !== 'workflow')
+                return;
+            const c = readCondition(workspace, workflow, holder, ACTOR_TEXT);
+            if (c && !c.fenced)
+                for (const part of c.parts)
+                    check(workflow, part, owner);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                condition(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+            },
+            expression(expr, source) {
+                if (source.kind !== 'workflow' || !ACTOR_TEXT.test(expr.inner))
+                    return;
+                if (!expr.parsed.ok || !expr.parsed.node)
+                    return;
+                check(source, { node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`);
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/**
+ * Events whose actor can be made a bot by someone outside: the latest push to a pull request's branch
+ * (Dependabot updating a fork's branch), or the run that triggered a `workflow_run`. Privileged ones
+ * run with the base repository's secrets and a writable token. Comments and reviews are made by their
+ * author, whom a fork cannot replace with a bot.
+ */
+const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
+const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
+function grade(workflow) {
+    const events = eventsOf(workflow);
+    if ([...events].some((e) => PRIVILEGED.has(e)))
+        return 'high';
+    return events.has('pull_request') ? 'medium' : undefined;
+}
+/** Text that can hold an actor reference (a quick test before walking the tree). */
+const ACTOR_TEXT = /actor|sender/i;
+const ACTORS = new Set(['github.actor', 'github.triggering_actor', 'github.event.sender.login']);
+/** Literals that name a bot account (`dependabot[bot]`, `renovate`, `[bot]`). */
+const BOT = /\[bot\]|^(?:dependabot|renovate|github-actions)/i;
+const isActor = (n) => n?.kind === 'ref' && ACTORS.has(n.path.join('.'));
+const botLiteral = (n) => n?.kind === 'literal' && typeof n.value === 'string' && BOT.test(n.value);
+/**
+ * The actor references through which `node` (read as true when `positive`, false otherwise) can be
+ * satisfied by naming a bot alone. Conjunctions with a sound guard grant nothing.
+ */
+function grants(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return grants(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            const conjunction = (node.kind === 'and') === positive;
+            if (conjunction && positive && node.args.some((a) => soundGuard(a)))
+                return [];
+            return node.args.flatMap((a) => grants(a, positive));
+        }
+        case 'compare': {
+            const op = compareOperator(node);
+            const actor = isActor(node.left) ? node.left : isActor(node.right) ? node.right : undefined;
+            const other = actor === node.left ? node.right : node.left;
+            if (!actor || !botLiteral(other))
+                return [];
+            return (op === '==' && positive) || (op === '!=' && !positive) ? [actor] : [];
+        }
+        case 'call': {
+            if (!positive || !['contains', 'startswith', 'endswith'].includes(node.name))
+                return [];
+            const [a, b] = node.args;
+            if (isActor(a) && botLiteral(b))
+                return [a];
+            if (node.name === 'contains' && isActor(b) && (botLiteral(a) || botList(a)))
+                return [b];
+            return [];
+        }
+        default:
+            return [];
+    }
+}
+/** `fromJSON('["dependabot[bot]", ...]')`. */
+function botList(node) {
+    if (node?.kind !== 'call' || node.name !== 'fromjson')
+        return false;
+    const arg = node.args[0];
+    return arg?.kind === 'literal' && typeof arg.value === 'string' && /\[bot\]/i.test(arg.value);
+}
+/** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
+function soundGuard(node) {
+    if (node.kind === 'compare') {
+        const op = compareOperator(node);
+        const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
+        if (op === '==' && paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
+            return true;
+        if (op === '==' && paths.includes('github.event.pull_request.head.repo.full_name'))
+            return paths.includes('github.repository');
+        // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
+        if (op === '==' && paths.includes('github.event_name')) {
+            const other = node.left.kind === 'literal' ? node.left : node.right;
+            return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
+        }
+        if (paths.includes('github.event.pull_request.head.repo.fork')) {
+            const other = node.left.kind === 'literal' ? node.left : node.right;
+            return other.kind === 'literal' && other.value === (op !== '==');
+        }
+        return false;
+    }
+    return (node.kind === 'not' &&
+        node.arg.kind === 'ref' &&
+        node.arg.path.join('.') === 'github.event.pull_request.head.repo.fork');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
+
+/**
+ * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
+ * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
+ * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
+ */
+/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
+const PUBLISH_ACTIONS = [
+    'pypa/gh-action-pypi-publish',
+    'softprops/action-gh-release',
+    'ncipollo/release-action',
+    'svenstaro/upload-release-action',
+    'actions/create-release',
+    'actions/upload-release-asset',
+    'js-devtools/npm-publish',
+    'rubygems/release-gem',
+    'cadwallion/publish-rubygems-action',
+    'katyo/publish-crates',
+    'cycjimmy/semantic-release-action',
+    'marvinpinto/action-automatic-releases',
+];
+/** Commands that publish (package registries, releases, images). */
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|docker\s+(?:image\s+)?push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/** Whether a step publishes. */
+function publishes(step) {
+    const action = actionPathOf(step.uses);
+    if (action) {
+        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
+            return true;
+        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+        // not a snapshot, or with publishing skipped).
+        if (action === 'docker/build-push-action')
+            return isTrue(input(step, 'push'));
+        if (action === 'goreleaser/goreleaser-action') {
+            const args = input(step, 'args')?.value;
+            return (typeof args === 'string' &&
+                /(^|\s)release(\s|$)/.test(args) &&
+                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args));
+        }
+        return false;
+    }
+    return typeof step.run?.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
+}
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
+function releaseTrigger(workflow) {
+    const events = workflow.on?.events ?? [];
+    if (events.some((t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group'))
+        return undefined;
+    for (const t of events) {
+        if (t.event === 'release')
+            return 'release';
+        if (t.event !== 'push')
+            continue;
+        const config = t.config?.value;
+        if (!config || typeof config !== 'object')
+            continue;
+        const c = config;
+        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
+            return 'push of tags';
+    }
+    return undefined;
+}
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
+function publishingJobs(workflow) {
+    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+    const out = new Set();
+    const add = (job, needed = false) => {
+        if (out.has(job) || (needed && !handsOver(job)))
+            return;
+        out.add(job);
+        const needs = job.value.needs;
+        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+            const dep = typeof id === 'string' ? byId.get(id) : undefined;
+            if (dep)
+                add(dep, true);
+        }
+    };
+    for (const job of workflow.jobs)
+        if (job.steps.some(publishes))
+            add(job);
+    return out;
+}
+/** A job whose results another job can use: artifacts it uploads, or outputs it declares. */
+function handsOver(job) {
+    if ((job.outputs?.entries.size ?? 0) > 0)
+        return true;
+    return job.steps.some((s) => /upload-artifact/.test(actionPathOf(s.uses) ?? ''));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/cache-poisoning.js
+
+
+
+
+
+/**
+ * GitHub's cache is shared by every workflow run on a branch: code that runs in any workflow of the
+ * default branch (a compromised dependency, an injection in an issue-triggered workflow) can write an
+ * entry that a later release job restores and builds from. Reported at each step that restores a
+ * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
+ * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
+ * but no publishing step is recognised, in every job. A step or input that turns the cache off for
+ * releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
+ */
+const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.cache-poisoning',
+    scope: 'file',
+    summary: 'Caches restored in release and publishing jobs, where a poisoned entry ends up in what is published.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
-                const uploads = workflow.jobs.flatMap((j) => j.steps.filter((s) => actionOf(s.uses) === 'actions/upload-artifact'));
-                if (uploads.length === 0)
+                const trigger = releaseTrigger(workflow);
+                const publishing = publishingJobs(workflow);
+                if (!trigger && publishing.size === 0)
                     return;
-                for (const job of workflow.jobs) {
+                const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
+                for (const job of jobs) {
                     for (const step of job.steps) {
-                        if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                        const restore = restoresCache(step);
+                        if (!restore || conditionalOnRelease(step))
                             continue;
-                        findings.push(finding(workflow, job, step));
+                        const why = job.steps.some(publishes)
+                            ? `job "${job.id}" publishes`
+                            : publishing.has(job)
+                                ? `job "${job.id}" builds for a job that publishes`
+                                : `the workflow runs on a ${trigger}`;
+                        findings.push({
+                            message: `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
+                                "workflow run on the branch (the cache's scope) becomes part of the release. Turn the cache off in " +
+                                'release jobs (or restore only in jobs whose output is not published).',
+                            location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
+                            key: `${job.id}/${stepLabel(step)}`,
+                            // A default we infer (setup-go's version unknown) or a release without a publishing step we recognise.
+                            ...(restore.inferred || publishing.size === 0 ? { confidence: 'medium' } : {}),
+                        });
                     }
                 }
             },
@@ -37727,33 +39001,189 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function finding(workflow, job, step) {
-    const explicit = input(step, 'persist-credentials');
-    const at = isTrue(explicit) ? explicit : step.uses;
-    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
-    const leaking = job.steps.find((s) => s.index > step.index && uploadsWithGitDir(s, dir));
-    const base = `actions/checkout in job "${job.id}" leaves the job's token in .git/config (no "persist-credentials: false") ` +
-        'in a workflow that uploads artifacts';
+/** Inputs that switch a setup action's cache on (`cache: npm`, `bundler-cache: true`). */
+const CACHE_INPUTS = {
+    'actions/setup-node': { input: 'cache', kind: 'name' },
+    'actions/setup-python': { input: 'cache', kind: 'name' },
+    'actions/setup-java': { input: 'cache', kind: 'name' },
+    'actions/setup-dotnet': { input: 'cache', kind: 'flag' },
+    'ruby/setup-ruby': { input: 'bundler-cache', kind: 'flag' },
+    'astral-sh/setup-uv': { input: 'enable-cache', kind: 'flag' },
+    'docker/build-push-action': { input: 'cache-from', kind: 'name' },
+    'docker/bake-action': { input: 'cache-from', kind: 'name' },
+};
+/** Actions that restore a cache unless an input turns it off (`lookup-only: true`, `cache: false`). */
+const CACHE_BY_DEFAULT = {
+    'actions/cache': { off: 'lookup-only', when: 'true' },
+    'actions/cache/restore': { off: 'lookup-only', when: 'true' },
+    'swatinem/rust-cache': { off: 'lookup-only', when: 'true' },
+    'gradle/actions/setup-gradle': { off: 'cache-disabled', when: 'true' },
+    'gradle/gradle-build-action': { off: 'cache-disabled', when: 'true' },
+    'jdx/mise-action': { off: 'cache', when: 'false' },
+    'hendrikmuhs/ccache-action': { off: 'restore', when: 'false' },
+    'actions/setup-go': { off: 'cache', when: 'false' },
+};
+/** How a step restores a cache, and the node to report; undefined when it does not. */
+function restoresCache(step) {
+    const action = actionPathOf(step.uses);
+    if (!action || !step.uses)
+        return undefined;
+    const spec = CACHE_INPUTS[action];
+    if (spec) {
+        const value = input(step, spec.input);
+        if (!value || dynamic(value))
+            return undefined;
+        const text = String(value.value ?? '').trim();
+        if (spec.kind === 'flag' ? !isTrue(value) : text === '' || isFalse(value))
+            return undefined;
+        if (spec.input === 'cache-from' && !/type=gha/.test(text))
+            return undefined;
+        return { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value };
+    }
+    const byDefault = CACHE_BY_DEFAULT[action];
+    if (!byDefault)
+        return undefined;
+    const off = input(step, byDefault.off);
+    if (off && (dynamic(off) || (byDefault.when === 'true' ? isTrue(off) : isFalse(off))))
+        return undefined;
+    // actions/setup-go caches by default since v4; older majors only when asked.
+    if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test(refOf(step.uses) ?? ''))
+        return undefined;
+    const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test(refOf(step.uses) ?? '');
     return {
-        message: leaking
-            ? `${base}, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the ` +
-                'token ends up in the artifact. Set "persist-credentials: false" and upload only the build output.'
-            : `${base}; any later step or a broadened upload path can read or publish it. Set "persist-credentials: false" ` +
-                'unless a later step pushes with it.',
-        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, at.span),
-        key: `${job.id}/${stepLabel(step)}`,
-        ...(leaking ? { severity: 'high' } : {}),
+        how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default',
+        at: off ?? step.uses,
+        inferred,
     };
 }
+/** An input whose value is an expression: the author decides per run (e.g. off for tags). */
+function dynamic(node) {
+    return typeof node.value === 'string' && node.value.includes('${{');
+}
+/** A step that only runs when the ref or event says it is not a release. */
+function conditionalOnRelease(step) {
+    const c = step.if?.value;
+    return typeof c === 'string' && /github\.(ref|ref_name|ref_type|event_name)\b|startsWith\s*\(/i.test(c);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+
+
+
+
+/**
+ * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
+ * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
+ * where every later step — every dependency install script, test and action — can read it. Each such
+ * checkout is reported at its `uses:`, graded by what can reach the token:
+ * - high: the same job uploads the checkout directory with its hidden files (upload-artifact before
+ *   v4.4, or `include-hidden-files: true`) and the token sits in `.git/config` (checkout before v6):
+ *   the token is in the artifact, downloadable by anyone who can see the run;
+ * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
+ *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
+ *   input is handled, or the workflow uploads artifacts;
+ * - low otherwise: the token is still readable by every later step.
+ * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
+ * reported, at that value, only when the token ends up in an artifact or the job is privileged.
+ */
+const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.checkout-credentials',
+    scope: 'file',
+    summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                    return;
+                const found = finding(workspace, source, job, step);
+                if (found)
+                    findings.push(found);
+            },
+        });
+        return findings;
+    },
+});
+function finding(workspace, source, job, step) {
+    const explicit = input(step, 'persist-credentials');
+    const deliberate = isTrue(explicit);
+    const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
+    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
+    const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
+    const leaking = inGitConfig
+        ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
+        : undefined;
+    const workflow = source.kind === 'workflow' ? source : undefined;
+    const facts = workflow ? workflowFacts(workflow) : undefined;
+    const privileged = facts?.outsiders ?? [];
+    const reasons = [];
+    if (privileged.length > 0)
+        reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
+    if (!deliberate) {
+        if (workflow && job && writes(workflow, job))
+            reasons.push('the token can write to the repository');
+        if (input(step, 'token'))
+            reasons.push('it persists the credential given in "token:", not the job token');
+        if (facts?.uploads)
+            reasons.push('the workflow uploads artifacts');
+    }
+    if (deliberate && !leaking && privileged.length === 0)
+        return undefined;
+    const severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
+    const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
+    const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
+    const head = deliberate
+        ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
+        : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+    const why = leaking
+        ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
+        : reasons.length > 0
+            ? `; ${reasons.join('; ')}`
+            : '';
+    const fix = deliberate
+        ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
+        : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const at = deliberate ? explicit : step.uses;
+    return {
+        message: `${head}${why}. ${fix}`,
+        location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
+        key: `${job?.id ?? ''}/${stepLabel(step)}`,
+        severity,
+    };
+}
+/** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */
+function writes(workflow, job) {
+    const perms = job.permissions ?? workflow.permissions;
+    if (!perms)
+        return false;
+    if (perms.shorthand)
+        return perms.shorthand.value.trim() === 'write-all';
+    return perms.scopes.some((s) => typeof s.level.value === 'string' && s.level.value.trim() === 'write');
+}
+/** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
+const FACTS = new WeakMap();
+function workflowFacts(workflow) {
+    let facts = FACTS.get(workflow);
+    if (!facts) {
+        facts = {
+            outsiders: [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)),
+            uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
+        };
+        FACTS.set(workflow, facts);
+    }
+    return facts;
+}
 /** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */
-function uploadsWithGitDir(step, dir) {
+function uploadsWithGitDir(workspace, path, step, dir) {
     if (actionOf(step.uses) !== 'actions/upload-artifact')
         return false;
-    const path = input(step, 'path');
-    if (typeof path?.value !== 'string')
+    const paths = input(step, 'path');
+    if (typeof paths?.value !== 'string')
         return false;
     const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
-    const covers = path.value.split('\n').some((line) => {
+    const covers = paths.value.split('\n').some((line) => {
         const p = line
             .trim()
             .replace(/^\.\/?/, '')
@@ -37771,11 +39201,89 @@ function uploadsWithGitDir(step, dir) {
     if (isTrue(input(step, 'include-hidden-files')))
         return true;
     // upload-artifact excludes hidden files by default since v4.4.0; earlier versions include them.
-    const m = /^v(\d+)(?:\.(\d+))?/.exec(refOf(step.uses) ?? '');
-    if (!m)
+    const version = actionVersion(workspace, path, step.uses);
+    if (!version)
         return false;
-    const major = Number(m[1]);
-    return major < 4 || (major === 4 && m[2] !== undefined && Number(m[2]) < 4);
+    return version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4);
+}
+function majorVersion(workspace, path, uses) {
+    return actionVersion(workspace, path, uses)?.[0];
+}
+/**
+ * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
+ * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
+ */
+function actionVersion(workspace, path, uses) {
+    const parse = (text) => {
+        const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
+        return m
+            ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
+            : undefined;
+    };
+    const ref = refOf(uses);
+    if (ref && !/^[0-9a-f]{40}$/i.test(ref))
+        return parse(ref);
+    const content = workspace.read(path);
+    if (content.kind !== 'text' || uses.origin)
+        return undefined;
+    const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
+    const eol = content.text.indexOf('\n', at);
+    const rest = content.text.slice(at, eol === -1 ? undefined : eol);
+    return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/concurrency-limits.js
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: messages quote GitHub expressions (${{ }}).
+
+
+
+/**
+ * A workflow that runs on every push or pull request update starts a new run for each, and without a
+ * `concurrency` group the superseded runs keep going: runner minutes (and, on self-hosted or billed
+ * runners, capacity) spent on results nobody reads, and artifacts and deployments from an older run
+ * that can finish after a newer one. A code smell rather than a vulnerability: info, for the pedantic.
+ * Reported at `on:` of such workflows when neither the workflow nor every job sets `concurrency`;
+ * pushes of tags only (a release) do not count.
+ */
+const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.concurrency-limits',
+    scope: 'file',
+    summary: 'Push and pull request workflows without a concurrency group, so superseded runs keep running.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                const events = (workflow.on?.events ?? [])
+                    .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
+                    .map((t) => t.event);
+                if (events.length === 0 || !workflow.on)
+                    return;
+                const root = workflow.document.value;
+                if (root.concurrency !== undefined)
+                    return;
+                if (workflow.jobs.length > 0 && workflow.jobs.every((j) => j.value.concurrency !== undefined))
+                    return;
+                findings.push({
+                    message: `This workflow runs on every ${events.join(' and ')} and sets no concurrency group, so a new run does not ` +
+                        'stop the one it supersedes. Add `concurrency: { group: ${{ github.workflow }}-${{ github.ref }}, ' +
+                        'cancel-in-progress: true }` (keep cancel-in-progress false for deployments, which should queue).',
+                    location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, workflow.on.span, true),
+                    key: 'concurrency',
+                });
+            },
+        });
+        return findings;
+    },
+});
+/** Events that fire again for each update of the same branch or pull request. */
+const REPEATED = new Set(['push', 'pull_request', 'pull_request_target']);
+/** A push filtered to tags only: each tag is pushed once, so no run supersedes another. */
+function tagsOnly(config) {
+    if (!config || typeof config !== 'object')
+        return false;
+    const c = config;
+    return (c.tags !== undefined || c['tags-ignore'] !== undefined) && !c.branches && !c['branches-ignore'];
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/container-credentials.js
@@ -37821,10 +39329,224 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
-// EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
-var workflow_expressions = __nccwpck_require__(2155);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/callers.js
+
+
+/**
+ * The jobs and steps of the repository that call the reusable workflow or local action in `file`
+ * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
+ * back to the values passed in. Indexed once per run.
+ */
+function localCallers(workspace, file) {
+    const index = workspace.memo('workflow-local-callers', '', () => {
+        const map = new Map();
+        const add = (target, caller) => {
+            const list = map.get(target);
+            if (list)
+                list.push(caller);
+            else
+                map.set(target, [caller]);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                const ref = job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value);
+                if (ref && ref.kind === 'local')
+                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
+            },
+            step(step, source, job) {
+                const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
+                if (ref?.kind !== 'local')
+                    return;
+                const dir = normalize(ref.path).replace(/\/$/, '');
+                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
+                for (const name of ['action.yml', 'action.yaml'])
+                    add(dir === '' ? name : `${dir}/${name}`, caller);
+            },
+        });
+        return map;
+    });
+    return index.get(file) ?? [];
+}
+function withOf(map) {
+    return map ? { with: map } : {};
+}
+/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
+function normalize(path) {
+    return path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/')
+        .concat(path.endsWith('/') ? '/' : '');
+}
+/**
+ * The events that can run a workflow: its own triggers and, for a reusable workflow
+ * (`workflow_call`), the triggers of the workflows in this repository that call it, followed through
+ * chains of calls. A reusable workflow runs in its caller's event context (`github.event` is the
+ * caller's), so one called from a `pull_request_target` workflow is as privileged as its caller.
+ * `workflow_call` itself stays in the set: callers outside the repository are not visible here.
+ */
+function triggeringEvents(workspace, workflow) {
+    const events = new Set((workflow.on?.events ?? []).map((e) => e.event));
+    if (!events.has('workflow_call'))
+        return events;
+    const seen = new Set([workflow.path]);
+    const queue = [workflow.path];
+    while (queue.length > 0) {
+        for (const caller of localCallers(workspace, queue.shift())) {
+            if (caller.source.kind !== 'workflow' || !caller.job || seen.has(caller.source.path))
+                continue;
+            seen.add(caller.source.path);
+            for (const e of caller.source.on?.events ?? [])
+                events.add(e.event);
+            queue.push(caller.source.path);
+        }
+    }
+    return events;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ */
+function jobExcludesOutsiders(workflow, job) {
+    let known = JOBS.get(job);
+    if (known === undefined) {
+        known = jobGuarded(workflow, job, new Set());
+        JOBS.set(job, known);
+    }
+    return known;
+}
+/** Per job, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap();
+function jobGuarded(workflow, job, seen) {
+    if (seen.has(job.id))
+        return false;
+    seen.add(job.id);
+    if (excludesOutsiders(job.if))
+        return true;
+    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+        return false;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (upstream && jobGuarded(workflow, upstream, seen))
+            return true;
+    }
+    return false;
+}
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
+ * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+function excludesOutsiders(condition) {
+    const node = conditionTree(condition);
+    return node ? guards(node) : false;
+}
+function conditionTree(condition) {
+    if (!condition)
+        return undefined;
+    const value = condition.value;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    let inner = text;
+    if (text.includes('${{')) {
+        const found = (0,expression/* findExpressions */.zV)(text);
+        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
+        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
+            return undefined;
+        inner = found[0].inner;
+    }
+    const parsed = (0,expression/* parseExpression */.YK)(inner);
+    return parsed.ok ? parsed.node : undefined;
+}
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
+function guards(node) {
+    switch (node.kind) {
+        case 'and':
+            return node.args.some(guards);
+        case 'or':
+            return node.args.every(guards);
+        case 'not':
+            return isRef(node.arg, FORK_FLAGS);
+        case 'compare':
+            return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+        case 'call':
+            return node.name === 'contains' && containsTrusted(node.args);
+        default:
+            return false;
+    }
+}
+const HEAD_REPOSITORIES = [
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+    'github.event.pull_request.head.repo.fork',
+    'github.event.workflow_run.head_repository.fork',
+];
+function compareGuards(op, a, b) {
+    if (op === '==') {
+        // The head repository is this repository (or one named literally).
+        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b)))
+            return true;
+        if (isRef(a, FORK_FLAGS) && conditions_literal(b) === false)
+            return true;
+        // A run triggered by a push (or a schedule), not by a pull request.
+        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(conditions_literal(b))))
+            return true;
+        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
+            return true;
+        // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
+        // else can take); unlike github.actor, the author of a pull request cannot be another account.
+        if (isRef(a, ['github.event.pull_request.user.login']) && typeof conditions_literal(b) === 'string')
+            return true;
+    }
+    if (op === '!=' && isRef(a, FORK_FLAGS) && conditions_literal(b) === true)
+        return true;
+    return false;
+}
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args) {
+    const [list, item] = args;
+    if (!list || !item || !isAssociation(item))
+        return false;
+    let values;
+    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+        try {
+            values = JSON.parse(String(list.args[0].value));
+        }
+        catch {
+            return false;
+        }
+    }
+    else if (list.kind === 'literal' && typeof list.value === 'string') {
+        values = list.value.split(/[\s,;|]+/).filter(Boolean);
+    }
+    return (Array.isArray(values) &&
+        values.length > 0 &&
+        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
+}
+function isRef(node, paths) {
+    return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+function isAssociation(node) {
+    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+function isString(node) {
+    return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+}
+function conditions_literal(node) {
+    return node.kind === 'literal' ? node.value : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
 /**
  * Which expression contexts an outsider controls, and how much. Written from GitHub's webhook payload
@@ -37953,63 +39675,17 @@ function match(pattern, path) {
                 return undefined;
             continue;
         }
-        if (got !== want && got !== '?')
+        // A filter (`github.event.*.body`) or a computed index reaches every key, this one included;
+        // not a free-form payload (`client_payload.**`), whose keys are anyone's guess.
+        if (got === '*' && pattern[i + 1] === '**')
+            return undefined;
+        if (got !== want && got !== '?' && got !== '*')
             return undefined;
     }
     return path.length === pattern.length ? 'exact' : 'prefix';
 }
 function worst(a, b) {
     return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/callers.js
-
-
-/**
- * The jobs and steps of the repository that call the reusable workflow or local action in `file`
- * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
- * back to the values passed in. Indexed once per run.
- */
-function localCallers(workspace, file) {
-    const index = workspace.memo('workflow-local-callers', '', () => {
-        const map = new Map();
-        const add = (target, caller) => {
-            const list = map.get(target);
-            if (list)
-                list.push(caller);
-            else
-                map.set(target, [caller]);
-        };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
-            job(job, workflow) {
-                const ref = job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value);
-                if (ref && ref.kind === 'local')
-                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
-            },
-            step(step, source, job) {
-                const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
-                if (ref?.kind !== 'local')
-                    return;
-                const dir = normalize(ref.path).replace(/\/$/, '');
-                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
-                for (const name of ['action.yml', 'action.yaml'])
-                    add(dir === '' ? name : `${dir}/${name}`, caller);
-            },
-        });
-        return map;
-    });
-    return index.get(file) ?? [];
-}
-function withOf(map) {
-    return map ? { with: map } : {};
-}
-/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
-function normalize(path) {
-    return path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/')
-        .concat(path.endsWith('/') ? '/' : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
@@ -38034,17 +39710,20 @@ function callerScope(caller) {
 function declaredInputs(source, name) {
     const types = [];
     const defaults = [];
-    const read = (inputs, pointer) => {
+    const out = { types, defaults };
+    const read = (inputs, pointer, via) => {
         if (!inputs || typeof inputs !== 'object')
             return;
         for (const [k, v] of Object.entries(inputs)) {
-            if (k.toLowerCase() !== name || !v || typeof v !== 'object')
+            if (k.toLowerCase() !== name)
                 continue;
-            const spec = v;
-            if (typeof spec.type === 'string')
-                types.push(spec.type);
-            else
-                types.push('string');
+            out.name = k;
+            // `inputs: { x: }` declares a string input with no settings.
+            const spec = v && typeof v === 'object' ? v : {};
+            const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
+            types.push(type);
+            if (type === 'string')
+                out.via ??= via;
             if (typeof spec.default === 'string' && spec.default.includes('${{')) {
                 const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
                 const span = source.document.span(p) ?? source.document.nearestSpan(p);
@@ -38054,15 +39733,15 @@ function declaredInputs(source, name) {
         }
     };
     if (source.kind === 'action')
-        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs');
+        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs', 'action');
     else
         for (const e of source.on?.events ?? []) {
             if ((e.event === 'workflow_call' || e.event === 'workflow_dispatch') && e.config) {
                 const inputs = e.config.value?.inputs;
-                read(inputs, `${e.config.pointer}/inputs`);
+                read(inputs, `${e.config.pointer}/inputs`, e.event);
             }
         }
-    return { types, defaults };
+    return out;
 }
 /** Pointers of the values a matrix key takes: `matrix.<key>` lists and `include` entries. */
 function matrixPointers(base, matrix, key) {
@@ -38087,165 +39766,6 @@ function matrixPointers(base, matrix, key) {
     return pointers;
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
-/**
- * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
- * from what), and commands that download and execute code. It is not a shell parser: it reads
- * logical lines (backslash continuations joined) with linear-time patterns, which is how these
- * commands are written in practice; what it cannot see it does not report.
- */
-/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
-function shell_joinContinuations(script) {
-    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
-}
-function lines(script) {
-    const out = [];
-    const joined = shell_joinContinuations(script);
-    let at = 0;
-    for (const text of joined.split('\n')) {
-        out.push({ start: at, end: at + text.length, text });
-        at += text.length + 1;
-    }
-    return out;
-}
-const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
-const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
-const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
-/**
- * The values a script writes to step outputs or the job environment. A line that mentions
- * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
- * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
- * value that follow are attributed to the same name. Shell variables assigned earlier in the script
- * are followed to their assignment.
- */
-function shellWrites(script) {
-    const out = [];
-    const assigned = new Map();
-    let heredoc;
-    const all = lines(script);
-    const files = writtenFiles(all);
-    for (const [i, line] of all.entries()) {
-        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
-            heredoc = undefined;
-            continue;
-        }
-        const sources = sourcesOf(line, assigned);
-        const file = files[i];
-        if (file) {
-            const writes = commands(line).flatMap((command) => {
-                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
-                if (!m)
-                    return [];
-                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
-                if (m[2] === '<<') {
-                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
-                    heredoc = { write, delimiter };
-                }
-                return [write];
-            });
-            out.push(...writes);
-            if (writes.length > 0)
-                continue;
-            if (heredoc) {
-                heredoc.write.ranges.push(...sources.ranges);
-                heredoc.write.envVars.push(...sources.envVars);
-                continue;
-            }
-        }
-        const a = ASSIGNMENT.exec(line.text);
-        if (a)
-            assigned.set(a[1], sources);
-    }
-    return out;
-}
-/** The `;`- and `&&`-separated commands of a line, with their offsets. */
-function commands(line) {
-    const out = [];
-    let from = 0;
-    for (const m of line.text.matchAll(/;|&&/g)) {
-        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
-        from = m.index + m[0].length;
-    }
-    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
-    return out;
-}
-/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
-function writtenFiles(all) {
-    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text) ? 'output' : /GITHUB_ENV/.test(l.text) ? 'env' : undefined);
-    const open = [];
-    for (const [i, l] of all.entries()) {
-        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
-            open.push(i);
-        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV)\b/.exec(l.text);
-        if (!close)
-            continue;
-        const start = open.pop();
-        if (start === undefined)
-            continue;
-        for (let k = start + 1; k < i; k++)
-            files[k] ??= close[1] === 'OUTPUT' ? 'output' : 'env';
-    }
-    return files;
-}
-/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
-function heredocEnd(text) {
-    return text
-        .trim()
-        .replace(/^echo\s+|["']/g, '')
-        .split(/\s/)[0];
-}
-function sourcesOf(line, assigned) {
-    const ranges = [[line.start, line.end]];
-    const envVars = [];
-    for (const m of line.text.matchAll(VAR_REF)) {
-        const name = m[1];
-        const known = assigned.get(name);
-        if (known) {
-            ranges.push(...known.ranges);
-            envVars.push(...known.envVars);
-        }
-        else
-            envVars.push(name);
-    }
-    return { ranges, envVars };
-}
-const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
-const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
-/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
-const REMOTE_EXECUTION = [
-    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
-    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
-    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
-    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
-    // iex ((New-Object Net.WebClient).DownloadString('...'))
-    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
-];
-/** `curl | sh` and its relatives in a script, at their offsets. */
-function remoteExecutions(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    for (const re of REMOTE_EXECUTION) {
-        re.lastIndex = 0;
-        for (const m of joined.matchAll(re)) {
-            const start = m.index;
-            if (out.some((o) => start < o.end && o.start < start + m[0].length))
-                continue;
-            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-        }
-    }
-    return out.sort((a, b) => a.start - b.start);
-}
-/** Commands in a script that fetch or check out a pull request's head. */
-function headCheckouts(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s/]{1,200}\/(?:head|merge))(?![\w-])/g;
-    for (const m of joined.matchAll(re)) {
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
 
 
@@ -38256,14 +39776,29 @@ function headCheckouts(script) {
 /** Input types whose values cannot carry text. */
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 const dataflow_MAX_DEPTH = 8;
-/** Actions whose outputs carry text from the pull request or its author (output name, or `*`). */
+/**
+ * Actions whose outputs carry what a pull request or its author chose: `text` outputs are free text
+ * (template injection), `head` outputs name the pull request's code (head checkouts); patterns are on
+ * the lower-cased output name, and `unless` rules a step out by its inputs.
+ */
 const TAINTED_OUTPUTS = {
-    'tj-actions/changed-files': ['*'],
-    'tj-actions/branch-names': ['*'],
-    'peter-evans/find-comment': ['comment-body'],
-    'xt0rted/pull-request-comment-branch': ['head_ref', 'head_sha'],
-    'octokit/request-action': ['data'],
+    // File names chosen by the pull request; counts and `any_`/`only_` flags are numbers and booleans.
+    'tj-actions/changed-files': { text: /^(?!any_|only_)(?!.*_count$)/ },
+    'tj-actions/branch-names': { text: /^(?!is_)/, head: /^(?:current_branch|head_ref_branch)$/ },
+    // A comment found among the bot's own comments is text the bot wrote.
+    'peter-evans/find-comment': {
+        text: /^comment-body$/,
+        unless: (step) => /\[bot\]$/.test(String(withInput(step, 'comment-author') ?? '').trim()),
+    },
+    'xt0rted/pull-request-comment-branch': { text: /^head_ref$/, head: /^head_(?:ref|sha)$/ },
+    'octokit/request-action': { text: /^data$/ },
 };
+function withInput(step, name) {
+    for (const [k, v] of step.with?.entries ?? [])
+        if (k.toLowerCase() === name)
+            return v.value;
+    return undefined;
+}
 /**
  * Follows expression values through a repository's workflows: `env:` at every level (and values
  * written to `$GITHUB_ENV`), step outputs written by scripts or by actions known to echo pull request
@@ -38274,11 +39809,19 @@ const TAINTED_OUTPUTS = {
 class Dataflow {
     workspace;
     classify;
+    options;
     cache = new Map();
     active = new Set();
-    constructor(workspace, classify) {
+    /**
+     * `inputs: true` makes free-text inputs of manual and reusable workflows and of actions sources in
+     * themselves (template injection); without it, inputs are only followed to the callers in the
+     * repository. `heads: true` follows the outputs of actions that name a pull request's head rather
+     * than those that carry its text (head-checkout detection).
+     */
+    constructor(workspace, classify, options = {}) {
         this.workspace = workspace;
         this.classify = classify;
+        this.options = options;
     }
     /** Every source value an expression can expand to, with the reference it enters through. */
     flows(node, inner, scope, depth = 0) {
@@ -38465,8 +40008,9 @@ class Dataflow {
             const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
             if (ref.kind !== 'repository')
                 return [];
-            const outputs = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
-            if (!outputs?.some((o) => o === '*' || o === name))
+            const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
+            const outputs = this.options.heads ? tainted?.head : tainted?.text;
+            if (!outputs?.test(name) || tainted?.unless?.(step))
                 return [];
             const origin = {
                 text: `${text} (${ref.owner}/${ref.repo})`,
@@ -38497,6 +40041,15 @@ class Dataflow {
         if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t)))
             return [];
         const out = [];
+        // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
+        // source in itself, whatever the callers visible here pass.
+        if (declared.via && this.options.inputs) {
+            const text = `inputs.${declared.name ?? name}`;
+            out.push({
+                origin: { text, capability: 'arbitrary', via: [], input: declared.via },
+                collection: false,
+            });
+        }
         for (const d of declared.defaults) {
             out.push(...this.value({ source, level: 'workflow' }, d.pointer, this.hop(`inputs.${name}`, source, d), depth + 1));
         }
@@ -38534,45 +40087,58 @@ class Dataflow {
 
 
 
+
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
- * writable token, on events an outsider can cause. Checking out and building the pull request's
- * code there ("pwn request") hands those privileges to the pull request: critical, reported at the
- * ref that names the head (`actions/checkout` `ref:`/`repository:`, `gh pr checkout`, `git fetch
+ * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
+ * `workflow_run` whose upstream workflows are all known and never run on pull requests), at the
+ * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * privileges to the pull request: critical, reported instead at the ref that names the head
+ * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
- * the pull request are reported the same way. A job whose `if:` admits only same-repository pull
- * requests (or, for comments, only members) is not. A privileged trigger without such a checkout is
- * informational, at the trigger.
+ * the pull request are reported the same way, and so are reusable workflows called from such
+ * workflows (they run in their caller's event). A job or step whose condition admits only
+ * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
+ * (conditions.ts).
  */
 const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dangerous-triggers',
-    summary: 'pull_request_target / workflow_run (and issue_comment) workflows that check out or run the pull request head (critical); such triggers without a checkout (info).',
+    summary: 'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         const sources = (0,workflow/* workflowSources */.Gf)(workspace);
-        const flow = new Dataflow(workspace, classifyHeadRef);
+        const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
         (0,workflow/* walkWorkflows */.EG)(sources, {
             workflow(workflow) {
-                const events = eventsOf(workflow);
+                const own = eventsOf(workflow);
+                const events = triggeringEvents(workspace, workflow);
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
-                if (privileged.length === 0)
-                    return;
                 const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources));
+                const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
                 let critical = 0;
                 if (untrustedRun.length > 0) {
                     for (const job of workflow.jobs) {
-                        if (guarded(job, events))
+                        if (jobExcludesOutsiders(workflow, job))
                             continue;
                         for (const step of job.steps) {
+                            if (excludesOutsiders(step.if))
+                                continue;
+                            const gate = environmentGate(workflow, job);
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 critical += 1;
                                 findings.push({
-                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')} with the base repository's secrets and a ` +
+                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
                                         `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
-                                        'test or action in that code runs with those privileges.',
+                                        'test or action in that code runs with those privileges.' +
+                                        (gate
+                                            ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
+                                            : ''),
                                     location: hit.location,
                                     key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                    // An environment may require a reviewer's approval (a setting this file cannot show).
+                                    ...(gate ? { confidence: 'medium' } : {}),
                                 });
                             }
                         }
@@ -38583,13 +40149,18 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 for (const trigger of workflow.on?.events ?? []) {
                     if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run')
                         continue;
+                    const fromPullRequests = trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
                     findings.push({
                         message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
-                            'outsiders can cause. No job here runs untrusted pull request code (no unguarded checkout of ' +
-                            'its head); keep it that way, and treat every value from the event (titles, branch names, artifacts) as untrusted.',
+                            (fromPullRequests
+                                ? 'outsiders can cause. '
+                                : 'follow the workflows it names, none of which runs on pull requests today. ') +
+                            'No job here checks out pull request code, but every value from the event (titles, branch names, ' +
+                            'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+                            '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
                         key: `trigger:${trigger.event}`,
-                        severity: 'info',
+                        severity: fromPullRequests ? 'medium' : 'low',
                     });
                 }
             },
@@ -38597,16 +40168,23 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** A job condition that admits only pull requests from this repository, or only trusted commenters. */
-function guarded(job, events) {
-    const cond = conditionOf(job).replace(/\s+/g, ' ');
-    if (/head\.repo\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.pull_request\.head\.repo\.full_name/.test(cond))
-        return true;
-    if (/head_repository\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.workflow_run\.head_repository\.full_name/.test(cond))
-        return true;
-    if (/head\.repo\.fork ?== ?false|!\s?github\.event\.pull_request\.head\.repo\.fork\b/.test(cond))
-        return true;
-    return events.has('issue_comment') && !events.has('pull_request_target') && /author_association/.test(cond);
+/** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
+function environmentGate(workflow, job, seen = new Set()) {
+    if (seen.has(job.id))
+        return undefined;
+    seen.add(job.id);
+    const env = job.environment?.value;
+    const name = typeof env === 'string' ? env : env?.name;
+    if (typeof name === 'string' && name.trim() !== '')
+        return name.trim();
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        const found = upstream && environmentGate(workflow, upstream, seen);
+        if (found)
+            return found;
+    }
+    return undefined;
 }
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
@@ -38678,6 +40256,77 @@ function upstreamRunsOnPullRequests(workflow, sources) {
         return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
     });
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dependabot-cooldown.js
+
+
+const FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
+/**
+ * A compromised release is usually found and pulled within days; a Dependabot that proposes every
+ * release the hour it is published brings it into the repository before then. `cooldown` makes
+ * version updates wait (security updates are not delayed). Reported at each `updates` entry without
+ * a cooldown (at its `package-ecosystem`), and at a `default-days` below `days` (or, without
+ * `default-days`, at a `cooldown` whose semver-specific waits do not all reach `days`).
+ */
+const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.dependabot-cooldown',
+    scope: 'file',
+    summary: 'Dependabot version updates without a cooldown of at least N days after a release.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } },
+    },
+    evaluate({ options, workspace }) {
+        const days = options.days ?? 7;
+        const findings = [];
+        for (const file of workspace.glob(FILES)) {
+            const parsed = workspace.yaml(file);
+            const doc = parsed?.ok ? parsed.documents[0] : undefined;
+            const updates = doc?.value?.updates;
+            if (!doc || !Array.isArray(updates))
+                continue;
+            updates.forEach((entry, i) => {
+                if (!entry || typeof entry !== 'object')
+                    return;
+                const e = entry;
+                const ecosystem = typeof e['package-ecosystem'] === 'string' ? e['package-ecosystem'] : `#${i + 1}`;
+                const dirs = e.directory ?? e.directories;
+                const where = `${ecosystem} in ${Array.isArray(dirs) ? dirs.join(', ') : String(dirs ?? '/')}`;
+                const span = (p) => doc.span(`/updates/${i}${p}`) ?? doc.nearestSpan(`/updates/${i}${p}`);
+                const cooldown = e.cooldown;
+                let at;
+                let why = '';
+                if (!cooldown || typeof cooldown !== 'object') {
+                    at = '/package-ecosystem';
+                    why = 'no cooldown, so a release is proposed as soon as it is published';
+                }
+                else if (typeof cooldown['default-days'] === 'number') {
+                    if (cooldown['default-days'] < days) {
+                        at = '/cooldown/default-days';
+                        why = `a wait of only ${cooldown['default-days']} day${cooldown['default-days'] === 1 ? '' : 's'} after a release`;
+                    }
+                }
+                else {
+                    const waits = ['semver-major-days', 'semver-minor-days', 'semver-patch-days'].map((k) => cooldown[k]);
+                    if (!waits.every((w) => typeof w === 'number' && w >= days)) {
+                        at = '/cooldown';
+                        why = 'no default-days, so some updates are proposed without the full wait';
+                    }
+                }
+                const s = at && span(at);
+                if (!s)
+                    return;
+                findings.push({
+                    message: `Dependabot updates for ${where}: ${why}. Set cooldown.default-days to at least ${days}, so a compromised release is usually pulled before it is proposed.`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(file, s, at === '/cooldown'),
+                    key: `${where}`,
+                });
+            });
+        }
+        return findings;
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/deploy-environment.js
 
@@ -38779,6 +40428,407 @@ function productionMention(job, production) {
     return hit ? `${hit[0]} names production` : undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/forbidden-uses.js
+
+
+
+
+
+/**
+ * An organisation's list of approved (or banned) actions and reusable workflows, enforced on every
+ * change. Globs match `owner/repo[/path]` case-insensitively; a glob with `@` matches the reference
+ * with its ref (`actions/checkout@v1*`). With `allow`, everything not listed is reported; with
+ * `deny`, everything listed. Local (`./`) and `docker://` references are not matched. Reported at
+ * the `uses:`.
+ */
+const workflowForbiddenUses = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.forbidden-uses',
+    scope: 'file',
+    summary: 'Actions and reusable workflows outside an allow list or on a deny list.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            allow: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+            deny: {
+                type: 'array',
+                default: [],
+                items: {
+                    anyOf: [
+                        { type: 'string', minLength: 1 },
+                        {
+                            type: 'object',
+                            additionalProperties: false,
+                            required: ['uses'],
+                            properties: {
+                                uses: { type: 'string', minLength: 1 },
+                                reason: { type: 'string', minLength: 1 },
+                            },
+                        },
+                    ],
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const allow = matcher(options.allow ?? []);
+        const deny = (options.deny ?? []).map((d) => (typeof d === 'string' ? { uses: d } : d));
+        const denied = deny.map((d) => ({ ...d, test: matcher([d.uses]) }));
+        /** Why a reference is forbidden, or undefined; with its key. */
+        const judge = (text) => {
+            const ref = (0,parsers_uses/* parseUses */.A)(text);
+            if (ref.kind !== 'repository')
+                return undefined;
+            const name = [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/');
+            const full = `${name}@${ref.ref ?? ''}`;
+            const key = `uses/${full.toLowerCase()}`;
+            const hit = denied.find((d) => d.test(name, full));
+            if (hit)
+                return {
+                    key,
+                    message: `"${text.trim()}" is on the deny list (${hit.uses})${hit.reason ? `: ${hit.reason}` : '.'}`,
+                };
+            if ((options.allow ?? []).length > 0 && !allow(name, full))
+                return {
+                    key,
+                    message: `"${text.trim()}" is not on the list of allowed actions and reusable workflows.`,
+                };
+            return undefined;
+        };
+        // The same references recur across workflows: each is judged once.
+        const verdicts = new Map();
+        const findings = [];
+        const check = (path, uses) => {
+            if (!uses)
+                return;
+            if (!verdicts.has(uses.value))
+                verdicts.set(uses.value, judge(uses.value));
+            const verdict = verdicts.get(uses.value);
+            if (!verdict)
+                return;
+            findings.push({
+                message: `${verdict.message} Use an approved action, or have it added to the rule's list.`,
+                location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
+                key: verdict.key,
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                check(workflow.path, job.uses);
+            },
+            step(step, source) {
+                check(source.path, step.uses);
+            },
+        });
+        return findings;
+    },
+});
+/** Matches `owner/repo[/path]` (globs without `@`) or `owner/repo[/path]@ref` (globs with one). */
+function matcher(globs) {
+    const plain = globs.filter((g) => !g.includes('@'));
+    const versioned = globs.filter((g) => g.includes('@'));
+    const a = plain.length > 0 ? picomatch(plain, { nocase: true, dot: true }) : () => false;
+    const b = versioned.length > 0 ? picomatch(versioned, { nocase: true, dot: true }) : () => false;
+    // `owner/repo` also covers the repository's sub-actions (`github/codeql-action/*` is explicit).
+    return (name, full) => a(name) || a(name.split('/').slice(0, 2).join('/')) || b(full);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/env-writes.js
+
+const TARGET = /(?:>>?|\btee\s+(?:-a\s+|--append\s+)?|-(?:File)?Path\s+|\bAdd-Content\s+)\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b\}?|\$env:GITHUB_(ENV|PATH)\b|%GITHUB_(ENV|PATH)%)/i;
+const GROUP_END = /^\s*\}\s*>>?\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b|\$env:GITHUB_(ENV|PATH)\b)/i;
+const env_writes_ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
+const env_writes_VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
+const RANDOM = /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Guid|\[guid\]::NewGuid|randomUUID|secrets\.token_hex/i;
+/** Variables the runner sets: never attacker data (and the targets themselves). */
+const RUNNER_VAR = /^(GITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|WORKSPACE|SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|REPOSITORY|SERVER_URL|API_URL|ACTION_PATH)|RUNNER_\w+|HOME|PATH|PWD|env|GITHUB_EVENT_PATH)$/i;
+/** Every write to the environment files, in script order. */
+function envWrites(script) {
+    const joined = shell_joinContinuations(script);
+    const lines = [];
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        lines.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    // The closing line of a group writes nothing of its own.
+    const target = lines.map((l) => GROUP_END.test(l.text) ? undefined : fileOf(TARGET.exec(l.text)));
+    // Lines of a `{ ... } >> file` group, and heredoc bodies whose command writes to a file.
+    const open = [];
+    for (const [i, l] of lines.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = GROUP_END.exec(l.text);
+        if (close) {
+            const from = open.pop();
+            if (from !== undefined)
+                for (let k = from + 1; k < i; k++)
+                    target[k] ??= fileOf(close);
+        }
+        const heredoc = target[i] && /<<-?\s*['"]?([A-Za-z_]\w*)['"]?/.exec(l.text.replace(/\w+<<[$"'\w{}]+/, ''));
+        if (heredoc) {
+            for (let k = i + 1; k < lines.length && lines[k].text.trim() !== heredoc[1]; k++)
+                target[k] = target[i];
+        }
+    }
+    const random = RANDOM.test(joined) && /<<\s*["']?\$\{?\w/.test(joined);
+    const assigned = new Map();
+    const out = [];
+    for (const [i, l] of lines.entries()) {
+        const sources = env_writes_sourcesOf(l, assigned);
+        const file = target[i];
+        if (file) {
+            out.push({
+                file,
+                start: l.start,
+                end: l.end,
+                text: l.text.trim(),
+                ...sources,
+                randomDelimiter: random,
+            });
+            continue;
+        }
+        const a = env_writes_ASSIGNMENT.exec(l.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The line, plus what the script variables it reads were assigned from. */
+function env_writes_sourcesOf(line, assigned) {
+    const out = { ranges: [[line.start, line.end]], envVars: [] };
+    for (const m of line.text.matchAll(env_writes_VAR_REF)) {
+        const name = m[1] ?? m[2] ?? m[3];
+        if (RUNNER_VAR.test(name))
+            continue;
+        const known = assigned.get(name);
+        if (known) {
+            out.ranges.push(...known.ranges);
+            out.envVars.push(...known.envVars);
+        }
+        else
+            out.envVars.push(name);
+    }
+    return out;
+}
+function fileOf(m) {
+    if (!m)
+        return undefined;
+    const name = (m[1] ?? m[2] ?? m[3] ?? '').toUpperCase();
+    return name === 'ENV' ? 'env' : name === 'PATH' ? 'path' : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/github-env.js
+
+
+
+
+
+
+
+
+/**
+ * `$GITHUB_ENV` is a file of `NAME=value` lines (or `NAME<<DELIMITER` blocks) that the runner reads
+ * after the step: a value with a line break in it defines further variables for every later step of
+ * the job, and `LD_PRELOAD`, `NODE_OPTIONS`, `BASH_ENV` or `PATH` turn that into code execution.
+ * Reported at the writing line when the value can carry a line break chosen by someone else:
+ * - text from the event (bodies, comments, commit messages, `client_payload`; through `env:`, outputs,
+ *   shell variables, or the event file itself): high; titles, inputs and action outputs, which are
+ *   usually one line: medium;
+ * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
+ *   artifact (`$(cat pr.txt)`): high.
+ * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
+ * a `NAME<<$DELIMITER` block whose delimiter the script makes at random.
+ */
+const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.github-env',
+    summary: 'Attacker-chosen text written to $GITHUB_ENV or $GITHUB_PATH, where a line break defines more variables.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const flow = new Dataflow(workspace, classifyContext);
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value))
+                    return;
+                const writes = envWrites(step.run.value);
+                if (writes.length === 0)
+                    return;
+                const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                const exprs = (0,workflow_expressions/* expressionsAt */.Ve)(workspace, source, step.run.pointer);
+                const artifacts = source.kind === 'workflow' && job ? downloadsArtifacts(source, job, step) : false;
+                for (const w of writes) {
+                    if (w.file === 'env' && w.randomDelimiter)
+                        continue;
+                    const origins = [];
+                    for (const e of exprs) {
+                        const end = e.start + e.raw.length;
+                        if (!e.parsed.ok || !w.ranges.some(([s, t]) => e.start < t && s < end))
+                            continue;
+                        origins.push(...flow
+                            .flows(e.parsed.node, e.inner, scope)
+                            .filter((f) => !f.collection)
+                            .map((f) => f.origin));
+                    }
+                    for (const name of new Set(w.envVars)) {
+                        const ref = `env.${name}`;
+                        const parsed = (0,expression/* parseExpression */.YK)(ref);
+                        if (parsed.ok)
+                            origins.push(...flow.flows(parsed.node, ref, scope).map((f) => f.origin));
+                    }
+                    const texts = w.ranges.map(([s, t]) => step.run.value.slice(s, t)).join('\n');
+                    const found = judge(w, origins, texts, artifacts);
+                    if (!found)
+                        continue;
+                    findings.push({
+                        message: github_env_message(w, found.what),
+                        location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
+                        ...(found.severity === 'high' ? {} : { severity: found.severity }),
+                        ...(found.confidence ? { confidence: found.confidence } : {}),
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** White space at `from` (the write's line is reported from its first character). */
+function leadingSpace(text, from) {
+    let i = from;
+    while (text[i] === ' ' || text[i] === '\t')
+        i++;
+    return i - from;
+}
+/** How bad a write is, from what its value is made of; undefined when it cannot carry a line break. */
+function judge(w, origins, texts, artifacts) {
+    const graded = origins.map((o) => ({ o, risk: newlineRisk(o.text) })).filter((g) => g.risk !== undefined);
+    const high = graded.find((g) => g.risk === 'high');
+    if (high)
+        return { severity: 'high', what: github_env_describe(high.o) };
+    if (/\$\{?GITHUB_EVENT_PATH/.test(texts))
+        return {
+            severity: /\.(body|message|comment)\b/.test(texts) ? 'high' : 'medium',
+            what: 'a field of the event payload ($GITHUB_EVENT_PATH)',
+            confidence: 'medium',
+        };
+    if (artifacts &&
+        /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts))
+        return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
+    // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
+    const medium = graded[0];
+    if (medium)
+        return { severity: 'medium', what: github_env_describe(medium.o), confidence: 'medium' };
+    return w.file === 'path' && origins.length > 0
+        ? { severity: 'medium', what: github_env_describe(origins[0]), confidence: 'medium' }
+        : undefined;
+}
+/** Whether a source's text can hold a line break: surely (bodies, messages), or usually not (titles, inputs). */
+function newlineRisk(text) {
+    if (/\b(body|message|diff_hunk|client_payload|changes|description)\b/i.test(text))
+        return 'high';
+    if (/\btitle\b|^(github\.event\.)?inputs\.|^steps\.|\(/.test(text))
+        return 'medium';
+    return undefined;
+}
+function github_env_describe(o) {
+    return o.via.length === 0 ? o.text : `${o.text} (via ${o.via.map((h) => h.text).join(' <- ')})`;
+}
+function github_env_message(w, what) {
+    const file = w.file === 'env' ? '$GITHUB_ENV' : '$GITHUB_PATH';
+    const effect = w.file === 'env'
+        ? 'a line break in it defines more variables for every later step of the job (LD_PRELOAD, NODE_OPTIONS or BASH_ENV run code)'
+        : 'it decides which directories later steps search for programs';
+    return (`"${w.text.slice(0, 100)}" writes ${what} to ${file}: ${effect}. ` +
+        'Pass the value as a step output ($GITHUB_OUTPUT) instead, or write it as NAME<<$DELIMITER with a random delimiter.');
+}
+/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
+function downloadsArtifacts(workflow, job, step) {
+    if (workflow.kind !== 'workflow')
+        return false;
+    const events = eventsOf(workflow);
+    if (!events.has('workflow_run') && !events.has('pull_request_target'))
+        return false;
+    return job.steps.some((s) => s.index <= step.index &&
+        ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
+            (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/impostor-commit.js
+
+
+/**
+ * GitHub serves a commit of any fork through every repository of the fork network, so
+ * `owner/action@<sha>` can name code that the owner never wrote and that no branch of theirs holds:
+ * an "impostor" commit, indistinguishable from a genuine pin in review. A pinned commit is accepted
+ * when a tag among the repository's newest 100 points at it, when it is in the default branch's
+ * history, or when it is in the history of the tag its comment names (`# v4.2.2`). Otherwise it is
+ * reported at the `uses:` (high). Online: it needs the GitHub API (the tag list, the repository and
+ * one comparison per commit not at a tag).
+ */
+const workflowImpostorCommit = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.impostor-commit',
+    scope: 'file',
+    mainThread: true,
+    summary: "Commits pinned in uses: that are not in the action repository's history (fork-network impostors; GitHub API).",
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, "whether their pinned commits are in the action repository's history", (ref) => ref.pinning === 'sha', impostor_commit_check);
+    },
+});
+const IN_HISTORY = new Set(['identical', 'behind']);
+async function impostor_commit_check(ref, api) {
+    const sha = ref.ref.toLowerCase();
+    const tags = await api.tags(ref.slug);
+    if (tags?.tags.some((t) => t.sha === sha))
+        return { findings: [] };
+    const repo = await api.repository(ref.slug);
+    if (repo === undefined)
+        return { unchecked: 'no answer about the repository' };
+    if (repo === null)
+        return { unchecked: 'repository not found' };
+    const places = [];
+    let unknown = false;
+    if (repo.defaultBranch) {
+        const status = await api.compare(ref.slug, repo.defaultBranch, sha);
+        if (status === undefined)
+            return { unchecked: 'no answer to the comparison with the default branch' };
+        if (status !== null && IN_HISTORY.has(status))
+            return { findings: [] };
+        unknown = status === null;
+        places.push(`the history of ${repo.defaultBranch}`);
+    }
+    if (ref.commentVersion) {
+        const tag = await api.tagCommit(ref.slug, ref.commentVersion);
+        if (tag === undefined)
+            return { unchecked: `no answer about tag ${ref.commentVersion}` };
+        if (tag !== null) {
+            const status = await api.compare(ref.slug, ref.commentVersion, sha);
+            if (status === undefined)
+                return { unchecked: `no answer to the comparison with ${ref.commentVersion}` };
+            if (status !== null && IN_HISTORY.has(status))
+                return { findings: [] };
+            places.push(`the history of tag ${ref.commentVersion}`);
+        }
+    }
+    places.push(tags ? `the newest ${tags.tags.length} tags` : 'its tags (not read)');
+    return {
+        findings: [
+            {
+                message: `Commit ${sha} pinned by "${ref.uses.value.trim()}" is not in ${places.join(', nor in ')} of ${ref.owner}/${ref.repo}: ` +
+                    "it may come from a fork (GitHub serves fork commits under the parent's name). Check where the commit comes from, " +
+                    'and pin a commit of a release of the action itself.',
+                location: ref.location,
+                key: `uses/${ref.name.toLowerCase()}@${sha}`,
+                // A commit GitHub cannot relate to the repository at all is certain; one on an untagged side
+                // branch of the repository itself would be a false alarm, hence medium otherwise.
+                ...(unknown ? { confidence: 'high' } : {}),
+            },
+        ],
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/insecure-commands.js
 
 
@@ -38805,7 +40855,9 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
                 if (name.toUpperCase() !== NAME)
                     continue;
                 const v = node.value;
-                if (v === false || v === null || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v)))
+                // The runner enables them only for "true" (any case); still, anything but an explicit off is
+                // reported, since the value may change and only false/0/empty say "off".
+                if (v === false || v === null || v === 0 || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v)))
                     continue;
                 findings.push({
                     message: `${where} sets ${NAME}, which re-enables the deprecated set-env and add-path commands; any output of a step can then change the environment of later steps. Remove it and use $GITHUB_ENV / $GITHUB_PATH.`,
@@ -38839,6 +40891,574 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/insecure-url-scheme.js
+
+
+
+
+
+
+/**
+ * Code, packages and keys fetched over `http://`, `ftp://` or `git://` arrive without integrity or
+ * authenticity: anyone on the network path (or who can poison DNS) decides what the job runs. Reported
+ * at the URL, in the commands that fetch (curl, wget, Invoke-WebRequest, git, package installers and
+ * their index options, key imports) and in action inputs that name a download or registry URL.
+ * Addresses that stay on the runner or its job's network (localhost, private ranges, service
+ * containers, single-label host names) are not reported, nor are apt/yum sources, whose packages are
+ * signed and verified whatever the transport.
+ */
+const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.insecure-url-scheme',
+    scope: 'file',
+    summary: 'Downloads, clones and package indexes over http://, ftp:// or git:// in scripts and action inputs.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const report = (url, location, owner, what, input = false) => {
+            const scheme = url.slice(0, url.indexOf(':'));
+            findings.push({
+                message: `${what} "${url.slice(0, 120)}" over ${scheme}://, which has no encryption or integrity: whoever is on the ` +
+                    `network path can replace what arrives. Use ${scheme === 'git' ? 'https:// (or ssh://)' : 'https://'}.`,
+                location,
+                key: `${owner}/${url}`,
+                // An input named like a URL may be a link the action only prints.
+                ...(input ? { confidence: 'medium' } : {}),
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                for (const [name, value] of step.with?.entries ?? []) {
+                    if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
+                        continue;
+                    const url = insecure(value.value.trim(), job);
+                    if (url)
+                        report(url, (0,core_location/* locationFromSpan */.Cx)(source.path, value.span), owner, `Input "${name}" points at`, true);
+                }
+                if (!step.run || !/\b(?:https?|ftp|git):\/\//i.test(step.run.value))
+                    return;
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                for (const command of commandsOf(step.run.value)) {
+                    const program = commands_programName(command);
+                    if (!program || !FETCHERS.has(program))
+                        continue;
+                    if (program === 'git' &&
+                        !/^(?:clone|fetch|pull|submodule|remote|ls-remote)$/.test(command.program[1]?.text ?? ''))
+                        continue;
+                    for (const w of command.program.slice(1)) {
+                        const url = insecure(w.text.replace(/^[-\w]+=/, ''), job);
+                        if (url)
+                            report(url, text.locate(w.start, w.end), owner, `"${program}" fetches`);
+                    }
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** Programs that fetch what they are given (or configure where packages come from). */
+const FETCHERS = new Set([
+    'curl',
+    'wget',
+    'aria2c',
+    'iwr',
+    'irm',
+    'invoke-webrequest',
+    'invoke-restmethod',
+    'start-bitstransfer',
+    'git',
+    'pip',
+    'pip3',
+    'pipx',
+    'uv',
+    'poetry',
+    'npm',
+    'yarn',
+    'pnpm',
+    'npx',
+    'gem',
+    'bundle',
+    'helm',
+    'rpm',
+    'apt-key',
+    'go',
+    'cargo',
+    'dotnet',
+    'nuget',
+    'composer',
+    'conda',
+    'mamba',
+    'svn',
+    'hg',
+]);
+const SCHEME = /^(https?|ftp|git):\/\/([^/\s"'?#]*)/i;
+/** The URL when it uses a plaintext scheme towards a host outside the job's own network. */
+function insecure(text, job) {
+    const m = SCHEME.exec(text);
+    if (!m || m[1].toLowerCase() === 'https')
+        return undefined;
+    const host = m[2]
+        .replace(/^[^@]*@/, '')
+        .replace(/:\d+$/, '')
+        .replace(/^\[|\]$/g, '')
+        .toLowerCase();
+    if (local(host, job))
+        return undefined;
+    return text.split(/\s/)[0];
+}
+function local(host, job) {
+    if (host === '' || host.includes('$') || host.includes('{'))
+        return true;
+    if (!host.includes('.') ||
+        host === '::1' ||
+        /\.(?:local|localhost|internal|lan|home\.arpa|svc|cluster\.local)$/.test(host))
+        return true;
+    if (/^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|0\.0\.0\.0$)/.test(host))
+        return true;
+    return (job?.services ?? []).some((s) => s.id?.toLowerCase() === host);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/versions.js
+/**
+ * Release versions of actions as their tags write them (`v4`, `v4.2.2`, `1.0.0-beta.1`), compared by
+ * number, and the advisory database's version ranges (`>= 1.0.0, < 1.2.3`, `<= 35.7.6`, `= 2.0.0`).
+ */
+/** Numeric parts of a version (`v4.2.2` -> [4, 2, 2]), or undefined when it is not one. */
+function versionParts(text) {
+    const m = /^v?(\d+(?:\.\d+){0,3})(?:[-+].*)?$/i.exec(text.trim());
+    return m ? m[1].split('.').map(Number) : undefined;
+}
+/** A full release version (`1.2.3`): what the advisory database's ranges are written in. */
+function isFullVersion(text) {
+    return (versionParts(text)?.length ?? 0) >= 3;
+}
+function compareVersions(a, b) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const d = (a[i] ?? 0) - (b[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+/**
+ * Whether `version` is inside `range`; undefined when the range cannot be read (then the advisory
+ * database's own answer stands).
+ */
+function inRange(version, range) {
+    const v = versionParts(version);
+    if (!v)
+        return undefined;
+    const clauses = range
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    if (clauses.length === 0)
+        return undefined;
+    for (const clause of clauses) {
+        const m = /^(>=|<=|>|<|=)?\s*(\S+)$/.exec(clause);
+        const bound = m && versionParts(m[2]);
+        if (!m || !bound)
+            return undefined;
+        const c = compareVersions(v, bound);
+        const ok = m[1] === '>=' ? c >= 0 : m[1] === '<=' ? c <= 0 : m[1] === '>' ? c > 0 : m[1] === '<' ? c < 0 : c === 0;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+/** The most specific version among tag names (`v4.2.2` over `v4`), or undefined. */
+function mostSpecific(names) {
+    let best;
+    for (const name of names) {
+        const parts = versionParts(name);
+        if (!parts)
+            continue;
+        if (!best || parts.length > best.parts.length)
+            best = { name, parts };
+    }
+    return best?.name;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/known-vulnerable-actions.js
+
+
+
+/**
+ * Actions have security advisories too (GitHub's advisory database, ecosystem `actions`): code
+ * injection, token disclosure, a compromised release. Reported at each `uses:` whose version an
+ * advisory covers, at the advisory's severity, with the first fixed version. The version is the tag
+ * (`@v4.2.2`), the most specific tag at the pinned commit (`@v4` or `@<sha>` resolved through the tag
+ * list), or, for a commit no tag points to, the version its comment names. References by branch have
+ * no version and are not checked. Online: one cached tag list per repository and one advisory query
+ * per 20 actions, within the run's budget for these audits.
+ */
+const workflowKnownVulnerableActions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.known-vulnerable-actions',
+    scope: 'file',
+    mainThread: true,
+    summary: "Actions at versions covered by a GitHub security advisory (advisory database, 'actions' ecosystem).",
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            allow: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', pattern: '^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$' },
+            },
+        },
+    },
+    evaluate({ options, workspace, github }) {
+        const allow = new Set((options.allow ?? []).map((a) => a.toLowerCase()));
+        const versions = new Map();
+        const advisories = new Map();
+        const prepare = async (refs, api) => {
+            for (const ref of refs)
+                versions.set(ref, await versionOf(ref, api));
+            const wanted = [...versions.entries()].flatMap(([ref, v]) => 'version' in v ? [`${ref.slug}@${v.version}`] : []);
+            for (const [item, list] of await api.advisoriesFor(wanted))
+                advisories.set(item, list);
+        };
+        const check = async (ref) => {
+            const v = versions.get(ref);
+            if (!v || 'unknown' in v)
+                return { unchecked: v && 'unknown' in v ? v.unknown : 'not resolved' };
+            const key = `${ref.slug}@${v.version}`;
+            const answer = advisories.get(key);
+            if (!answer)
+                return { unchecked: 'no answer from the advisory database' };
+            const findings = [];
+            for (const a of answer) {
+                if (allow.has(a.ghsaId.toLowerCase()))
+                    continue;
+                const hit = a.vulnerabilities.find((x) => x.name === ref.slug && inRange(v.version, x.range) !== false);
+                if (!hit)
+                    continue;
+                findings.push({
+                    message: `${ref.owner}/${ref.repo} ${v.version} (${ref.uses.value.trim()}) is affected by ${a.ghsaId}: ${a.summary.slice(0, 160)} ` +
+                        `(vulnerable: ${hit.range || 'see the advisory'}). ${hit.patched ? `Upgrade to ${hit.patched} or later` : 'No fixed version is published: remove the action'}; see ${a.url}.`,
+                    location: ref.location,
+                    key: `uses/${ref.name.toLowerCase()}@${ref.ref ?? ''}/${a.ghsaId}`,
+                    severity: severityOf(a.severity),
+                    // A version read from a comment is what the author says the commit is, not what a tag says.
+                    ...(v.fromComment ? { confidence: 'medium' } : {}),
+                });
+            }
+            return { findings };
+        };
+        return onlineAudit(workspace, github, 'against the advisory database', (ref) => ref.pinning === 'sha' || (ref.pinning === 'mutable' && versionParts(ref.ref) !== undefined), check, prepare);
+    },
+});
+async function versionOf(ref, api) {
+    const pinned = ref.ref;
+    if (ref.pinning === 'mutable' && isFullVersion(pinned))
+        return { version: bare(pinned) };
+    const tags = await api.tags(ref.slug);
+    const sha = ref.pinning === 'sha' ? pinned.toLowerCase() : tags?.tags.find((t) => t.name === pinned)?.sha;
+    const at = sha ? mostSpecific(tags?.tags.filter((t) => t.sha === sha).map((t) => t.name) ?? []) : undefined;
+    if (at && isFullVersion(at))
+        return { version: bare(at) };
+    if (ref.pinning === 'sha' && ref.commentVersion && isFullVersion(ref.commentVersion))
+        return { version: bare(ref.commentVersion), fromComment: true };
+    if (!tags)
+        return { unknown: 'no answer about its tags' };
+    return {
+        unknown: ref.pinning === 'sha'
+            ? 'no tag among the newest 100 points to the pinned commit, and no version comment names it'
+            : `"${pinned}" names no release among the newest 100 tags`,
+    };
+}
+function bare(version) {
+    return version.replace(/^v/i, '');
+}
+function severityOf(s) {
+    switch (s.toLowerCase()) {
+        case 'critical':
+            return 'critical';
+        case 'high':
+            return 'high';
+        case 'low':
+            return 'low';
+        default:
+            return 'medium';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/misfeature.js
+
+
+
+
+
+/**
+ * Features that work but defeat their purpose or an audit:
+ * - `continue-on-error: true` on a security check (a scanner, an audit, dependency review), on the
+ *   step or on its job: the check can fail without failing anything (medium);
+ * - `shell: cmd` (step or `defaults.run.shell`): cmd has no grammar to speak of, its quoting cannot
+ *   be reasoned about, and it has not been the default on Windows runners since 2019 (low);
+ * - actions/setup-python's `pip-install`: packages installed into the global interpreter, outside any
+ *   manifest or lockfile (low).
+ */
+const workflowMisfeature = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.misfeature',
+    scope: 'file',
+    summary: 'continue-on-error on security checks, shell: cmd, and setup-python pip-install.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const add = (source, pointer, message, key, severity) => {
+            const span = source.document.span(pointer);
+            if (!span)
+                return;
+            findings.push({
+                message,
+                location: (0,core_location/* locationFromSpan */.Cx)(source.path, span),
+                key,
+                ...(severity ? { severity } : {}),
+            });
+        };
+        const cmd = (source, pointer, owner) => {
+            add(source, pointer, '`shell: cmd` runs the script with Windows cmd, whose quoting and expansion rules make a script impossible to ' +
+                'review with confidence (and to audit); use `pwsh` or `bash`, the defaults on Windows runners.', `${owner}/shell`, 'low');
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                if (isCmd(defaultShell(workflow.document.value)))
+                    cmd(workflow, '/defaults/run/shell', 'defaults');
+            },
+            job(job, workflow) {
+                if (isCmd(defaultShell(job.value)))
+                    cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
+                const check = onError(job.value) ? job.steps.find(securityCheck) : undefined;
+                if (check) {
+                    add(workflow, `${job.pointer}/continue-on-error`, `Job "${job.id}" runs a security check ("${shown(check)}") with continue-on-error: true, so its failure ` +
+                        'never fails the workflow. Remove continue-on-error (or make the check report without failing, on purpose).', `${job.id}/continue-on-error`);
+                }
+            },
+            step(step, source, job) {
+                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                if (isCmd(step.shell?.value))
+                    cmd(source, `${step.pointer}/shell`, owner);
+                if (onError(step.value) && securityCheck(step)) {
+                    add(source, `${step.pointer}/continue-on-error`, `Step "${shown(step)}" is a security check with continue-on-error: true: when it finds something (or ` +
+                        'breaks), the job still succeeds and nobody is stopped. Remove continue-on-error.', `${owner}/continue-on-error`);
+                }
+                const pip = actionPathOf(step.uses) === 'actions/setup-python' ? input(step, 'pip-install') : undefined;
+                if (pip) {
+                    add(source, pip.pointer, '`pip-install` installs packages into the global Python of the runner, by name and outside any lockfile; ' +
+                        'install into a virtual environment from a locked manifest in a run step instead.', `${owner}/pip-install`, 'low');
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** How a step is named in a message: its name, its action, or the first line of its script. */
+function shown(step) {
+    if (typeof step.name?.value === 'string')
+        return step.name.value;
+    if (step.uses)
+        return step.uses.value.trim();
+    return (step.run?.value.trim().split('\n')[0] ?? '').slice(0, 60);
+}
+/** `continue-on-error: true` (or the string "true"); an expression decides per run and is left alone. */
+function onError(value) {
+    const v = value['continue-on-error'];
+    return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
+}
+function defaultShell(value) {
+    const defaults = value?.defaults;
+    return defaults?.run?.shell;
+}
+function isCmd(value) {
+    return typeof value === 'string' && /^cmd(\.exe)?(\s|$)/i.test(value.trim());
+}
+/** Actions that check for vulnerabilities, secrets or policy violations (`owner/repo[/path]` prefixes). */
+const SECURITY_ACTIONS = [
+    'actions/dependency-review-action',
+    'aquasecurity/trivy-action',
+    'aquasecurity/tfsec-action',
+    'snyk/actions',
+    'gitleaks/gitleaks-action',
+    'trufflesecurity/trufflehog',
+    'returntocorp/semgrep-action',
+    'semgrep/semgrep-action',
+    'zizmorcore/zizmor-action',
+    'anchore/scan-action',
+    'google/osv-scanner-action',
+    'bridgecrewio/checkov-action',
+    'docker/scout-action',
+    'securego/gosec',
+    'pypa/gh-action-pip-audit',
+    'rustsec/audit-check',
+    'sonarsource/sonarqube-quality-gate-action',
+    'step-security/secret-scanning-review-action',
+    'controlgate/controlgate',
+];
+/** Commands that fail on findings: dependency audits, scanners, secret detectors. */
+const SECURITY_COMMAND = /^(?:(?:npm|yarn|pnpm|bun)\s+audit|pip-audit|safety\s+(?:check|scan)|bandit|cargo\s+(?:audit|deny)|govulncheck|gosec|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks|trufflehog|checkov|tfsec|zizmor|osv-scanner|brakeman|bundle(?:r)?[\s-]audit|dependency-check|controlgate)\b/;
+function securityCheck(step) {
+    const action = actionPathOf(step.uses);
+    if (action)
+        return SECURITY_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`));
+    if (!step.run)
+        return false;
+    return commandsOf(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/obfuscation.js
+
+
+
+
+
+
+
+/**
+ * Constructs that do nothing but hide what a workflow does from a reviewer (and from other audits):
+ * - `uses:` paths with empty, `.` or `..` segments (`actions/checkout/../checkout@v4`): medium;
+ * - expressions that compute a constant or undo themselves (`format('{0}/{1}', 'a', 'b')`,
+ *   `fromJSON(toJSON(x))`): low;
+ * - scripts that decode and run a command (`echo ... | base64 -d | sh`, `powershell -EncodedCommand`,
+ *   `exec(base64.b64decode(...))`): high, because nobody reviewing the file can see what runs.
+ */
+const workflowObfuscation = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.obfuscation',
+    scope: 'file',
+    summary: 'Needless indirection that hides what runs: dot segments in uses:, constant or self-cancelling expressions, encoded commands.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const uses = (path, node) => {
+            // Only a path with `/.` or `//` can be obscured: most references are not parsed at all.
+            const why = node && /\/\.|\/\//.test(node.value) ? obscurePath(node.value) : undefined;
+            if (!node || !why)
+                return;
+            findings.push({
+                message: `"${node.value.trim()}" ${why}; write the plain path so reviewers and tools see which action runs.`,
+                location: (0,core_location/* locationFromSpan */.Cx)(path, node.span),
+                key: `uses/${node.value.trim()}`,
+                severity: 'medium',
+            });
+        };
+        const needlessIn = (part, owner) => {
+            for (const n of nodes(part.node)) {
+                const why = needless(n);
+                if (!why)
+                    continue;
+                const text = part.inner.slice(n.start, n.end);
+                findings.push({
+                    message: `"${text}" ${why}; write the value directly so it can be read and audited.`,
+                    location: part.locate(n.start, n.end),
+                    key: `${owner}/${text}`,
+                    severity: 'low',
+                });
+                break;
+            }
+        };
+        // Bare `if:` conditions are expressions too, without `${{ }}` (fenced ones come as expressions).
+        const condition = (source, holder, owner) => {
+            const c = readCondition(workspace, source, holder, CALL_TEXT);
+            if (c && !c.fenced)
+                for (const part of c.parts)
+                    needlessIn(part, `${owner}/if`);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                uses(workflow.path, job.uses);
+                condition(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                uses(source.path, step.uses);
+                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+                if (!step.run || !ENCODED_TEXT.test(step.run.value))
+                    return;
+                const hits = encodedExecutions(step.run.value);
+                if (hits.length === 0)
+                    return;
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                for (const hit of hits) {
+                    findings.push({
+                        message: `"${hit.text.slice(0, 100)}" decodes a command and runs it, so no reviewer can see what this step does. ` +
+                            'Write the command itself in the script (or commit the script as a file).',
+                        location: text.locate(hit.start, hit.end),
+                        key: `${job?.id ?? ''}/${step.index}/${hit.text}`,
+                    });
+                }
+            },
+            expression(expr) {
+                if (!CALL_TEXT.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
+                    return;
+                const part = { node: expr.parsed.node, inner: expr.inner, locate: expr.locate };
+                needlessIn(part, `${expr.jobId ?? ''}/${expr.field.join('.')}`);
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** Quick tests before walking a tree or running the patterns. */
+const CALL_TEXT = /format|json|join/i;
+const ENCODED_TEXT = /base64|xxd|-e(?:nc|ncodedcommand)?\s|b64decode/i;
+/** Why a `uses:` path is obscured, or undefined. */
+function obscurePath(text) {
+    const ref = (0,parsers_uses/* parseUses */.A)(text);
+    if (ref.kind === 'docker' || ref.kind === 'invalid')
+        return undefined;
+    const path = ref.kind === 'local' ? ref.path.slice(2) : [ref.owner, ref.repo, ref.path ?? ''].join('/');
+    const segments = (ref.kind === 'repository' && !ref.path ? `${ref.owner}/${ref.repo}` : path).split('/');
+    if (segments.some((s) => s === '..'))
+        return 'climbs out of a directory with ".." in its path';
+    if (segments.some((s) => s === '.'))
+        return 'has a "." segment in its path';
+    if (segments.slice(0, -1).some((s) => s === '') || /\/\//.test(path))
+        return 'has an empty segment ("//") in its path';
+    return undefined;
+}
+/** Why an expression node is needless indirection, or undefined. */
+function needless(n) {
+    if (n.kind !== 'call')
+        return undefined;
+    const [first] = n.args;
+    if ((n.name === 'fromjson' || n.name === 'tojson') && first?.kind === 'call') {
+        const pair = n.name === 'fromjson' ? 'tojson' : 'fromjson';
+        if (first.name === pair)
+            return 'converts a value to JSON and straight back';
+    }
+    if (n.name === 'format' && n.args.length > 1 && n.args.every((a) => a.kind === 'literal'))
+        return 'assembles a constant from literal pieces';
+    if (n.name === 'join' && n.args.length >= 1 && first?.kind === 'literal' && typeof first.value === 'string')
+        return 'joins a single string, which returns it unchanged';
+    return undefined;
+}
+const SHELL = String.raw `(?:sudo\s+)?(?:ba|z|da|k)?sh|python[23]?|perl|ruby|node|pwsh|powershell|iex|Invoke-Expression`;
+const DECODE = String.raw `(?:base64\s+(?:-\w*d\w*|--decode)|openssl\s+(?:enc\s+-)?base64\s+-d|xxd\s+-r(?:\s+-p)?)`;
+/** Each pattern is linear: bounded negated classes, no nested quantifiers. */
+const ENCODED = [
+    // echo <blob> | base64 -d | sh
+    // (the interpreter reads the program from standard input: no script or module after it)
+    new RegExp(String.raw `${DECODE}[^|;&\n]{0,300}\|\s*(?:${SHELL})(?:\s+-{1,2}\w{0,8}){0,3}[ \t]*(?=$|[;&|\n)"'#])`, 'gim'),
+    // eval "$(echo <blob> | base64 -d)", bash -c "$(... | base64 --decode)", source <(...base64 -d)
+    new RegExp(String.raw `(?:eval|(?:ba|z)?sh\s+-c|source|\.)\s+["']?(?:\$\(|<\()[^)\n]{0,2000}?${DECODE}`, 'gi'),
+    // powershell -EncodedCommand <blob>, pwsh -enc <blob>
+    /(?<![\w-])(?:pwsh|powershell)(?:\.exe)?\s+(?:-\w+\s+){0,4}-e(?:nc(?:odedcommand)?)?\s+[A-Za-z0-9+/=]{16,}/gi,
+    // python -c "exec(base64.b64decode('...'))"
+    /(?<![\w.])(?:exec|eval)\s*\(\s*(?:__import__\(\s*['"]base64['"]\s*\)|base64)\.b64decode\s*\(/gi,
+];
+/** Decode-and-run commands in a script. */
+function encodedExecutions(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    for (const re of ENCODED) {
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/overprovisioned-secrets.js
 
@@ -38927,8 +41547,12 @@ const READ_ONLY_ACTIONS = new Set([
     'extractions/setup-just',
     'taiki-e/install-action',
 ]);
-/** Script text that uses a token or writes to GitHub (pushes, releases, API calls, OIDC). */
-const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset/;
+/**
+ * Script text that uses a token or writes to GitHub: pushes (also through tools that push, such as
+ * `mkdocs gh-deploy`), releases, API calls, and publishing tools that authenticate with the job's
+ * OIDC token (trusted publishing, keyless signing).
+ */
+const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset|\b(?:uv|pdm|hatch|poetry|flit|cargo)\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bcosign\s+(?:sign|attest)|\bgh-deploy\b|\bmike\s+deploy\b|\bghp-import\b|pkg-pr-new/;
 /**
  * A script file of the repository run by path or through an interpreter: what it does is not visible
  * here (it may push with the credentials a checkout persisted), so it counts as a possible writer.
@@ -38986,109 +41610,336 @@ function label(step) {
 
 /**
  * Least privilege for the `GITHUB_TOKEN`:
- * - a workflow without top-level `permissions:` in which some job declares none either runs those
- *   jobs with the repository's default token permissions, which may be read/write on every scope.
- *   The finding is placed on the `jobs:` key, the line above which the top-level block belongs
- *   (one finding per workflow, naming the jobs, rather than one per job);
- * - `permissions: write-all`, at workflow or job level, is reported at that value;
- * - a `<scope>: write` that a pull-request-triggered job cannot use, because every step only reads
- *   (token-use.ts), is reported at that value: at the job's declaration, or at the workflow's when
- *   every job inheriting it is read-only.
- * Any other explicit declaration (`{}`, `read-all`, a scope map) passes; a workflow triggered only by
- * `workflow_call` is exempt from the first check, because a called workflow can never hold more than
- * its caller grants.
+ * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
+ *   default token permissions, which may be read/write on every scope. One finding per workflow on the
+ *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...), low when
+ *   every trigger is a pull request event (a fork's run gets a read-only token), medium otherwise.
+ *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
+ * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
+ *   declares its own (then the top-level block reaches nothing);
+ * - a workflow-level write scope that two or more jobs inherit (each gets it whether it needs it or
+ *   not), or that the only inheriting job cannot use;
+ * - a job-level write scope the job cannot use: every step a script that never uses the token or an
+ *   action known to only read (token-use.ts), on any trigger.
  */
 const workflowPermissions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.permissions',
     scope: 'file',
-    summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
+    summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
-                const top = writeAll(workflow.path, workflow.permissions, 'the workflow');
-                if (top)
-                    findings.push(top);
-                const missing = missingPermissions(workflow);
+                const inheriting = workflow.jobs.filter((j) => !j.permissions);
+                if (inheriting.length > 0) {
+                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)');
+                    if (top)
+                        findings.push(top);
+                    findings.push(...workflowWrites(workflow, inheriting));
+                }
+                const missing = missingPermissions(workflow, inheriting);
                 if (missing)
                     findings.push(missing);
-                findings.push(...unneededWrites(workflow));
             },
             job(job, workflow) {
-                const finding = writeAll(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-                if (finding)
-                    findings.push(finding);
+                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
+                if (own)
+                    findings.push(own);
+                findings.push(...jobWrites(workflow, job));
             },
         });
         return findings;
     },
 });
-function writeAll(path, permissions, scope, jobId = '') {
-    const shorthand = permissions?.shorthand;
-    if (shorthand?.value.trim() !== 'write-all')
+function shorthand(path, permissions, scope, jobId = '') {
+    const value = permissions?.shorthand?.value.trim();
+    if (value !== 'write-all' && value !== 'read-all')
         return undefined;
+    const write = value === 'write-all';
     return {
-        message: `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
-            'list only the scopes it needs (for example "contents: read").',
-        location: (0,core_location/* locationFromSpan */.Cx)(path, shorthand.span),
-        key: `write-all:${jobId}`,
+        message: write
+            ? `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
+                'list only the scopes it needs (for example "contents: read").'
+            : `"permissions: read-all" gives the GITHUB_TOKEN of ${scope} read access to every scope, security ` +
+                'events, deployments and packages included; list only the scopes it needs (for example "contents: read").',
+        location: (0,core_location/* locationFromSpan */.Cx)(path, permissions.shorthand.span),
+        key: `${value}:${jobId}`,
+        severity: write ? 'high' : 'medium',
     };
 }
-/** Write scopes on pull request jobs whose steps only read. */
-function unneededWrites(workflow) {
-    const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
-    if (triggers.length === 0)
+/** Workflow-level write scopes reaching jobs that do not need them. */
+function workflowWrites(workflow, inheriting) {
+    const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
+    if (scopes.length === 0)
         return [];
-    const out = [];
-    const on = triggers.join(', ');
-    const report = (perms, who, jobs) => {
-        for (const { scope, level } of perms.scopes) {
-            if (level.value !== 'write')
-                continue;
-            out.push({
-                message: `"${scope}: write" is granted to ${who}, which runs on ${on}, but none of its steps can use the ` +
-                    `token for more than reading (only scripts without token use and read-only actions). ` +
-                    `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
-                location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
-                key: `unneeded-write:${jobs}:${scope}`,
-            });
-        }
-    };
-    const inheriting = workflow.jobs.filter((j) => !j.permissions);
-    for (const job of workflow.jobs) {
-        if (job.permissions && !tokenWriter(job, workflow))
-            report(job.permissions, `job "${job.id}"`, job.id);
-    }
-    if (workflow.permissions && inheriting.length > 0 && inheriting.every((j) => !tokenWriter(j, workflow))) {
-        const names = inheriting.map((j) => `"${j.id}"`).join(', ');
-        report(workflow.permissions, `every job (${names})`, '*');
-    }
-    return out;
+    const names = inheriting.map((j) => `"${j.id}"`).join(', ');
+    let why;
+    if (inheriting.length > 1)
+        why = `is inherited by every job without permissions of its own (${names}), whether it needs it or not`;
+    else if (!tokenWriter(inheriting[0], workflow))
+        why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+    if (!why)
+        return [];
+    return scopes.map(({ scope, level }) => ({
+        message: `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+            'and grant the write scope on the job that needs it.',
+        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
+        key: `workflow-write:${scope}`,
+    }));
 }
-function missingPermissions(workflow) {
-    if (workflow.permissions)
+/** Job-level write scopes of a job whose steps only read. */
+function jobWrites(workflow, job) {
+    const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
+    if (scopes.length === 0 || tokenWriter(job, workflow))
+        return [];
+    return scopes.map(({ scope, level }) => ({
+        message: `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
+            'reading (only scripts without token use and read-only actions). ' +
+            `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
+        key: `unneeded-write:${job.id}:${scope}`,
+    }));
+}
+function isWrite(value) {
+    return typeof value === 'string' && value.trim() === 'write';
+}
+function missingPermissions(workflow, bare) {
+    if (workflow.permissions || bare.length === 0)
         return undefined;
-    const events = workflow.on?.events ?? [];
-    if (events.length > 0 && events.every((e) => e.event === 'workflow_call'))
+    const events = [...eventsOf(workflow)];
+    if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
-    const bare = workflow.jobs.filter((job) => !job.permissions);
-    if (bare.length === 0)
-        return undefined;
+    const outsiders = events.filter((e) => OUTSIDER_EVENTS.has(e));
+    const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
     const names = bare.map((job) => `"${job.id}"`).join(', ');
     const which = bare.length === workflow.jobs.length
         ? 'no job declares any'
         : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
+    const grade = severity === 'high'
+        ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
+        : severity === 'low'
+            ? ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.'
+            : '';
     return {
         message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
-            "repository's default GITHUB_TOKEN permissions, which can include write access to every scope. " +
+            `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
             'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, workflow.jobsNode.span, true),
         key: 'missing-permissions',
+        severity,
+        // The default may be read-only (the repository or organisation setting, which the
+        // github-workflow-token rule reads through the API); the workflow cannot tell.
+        confidence: 'medium',
     };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax-checks.js
+
+
+
+
+
+const EVENTS = new Set(('branch_protection_rule check_run check_suite create delete deployment deployment_status discussion ' +
+    'discussion_comment fork gollum image_version issue_comment issues label merge_group milestone ' +
+    'page_build project project_card project_column public pull_request pull_request_review ' +
+    'pull_request_review_comment pull_request_target push registry_package release repository_dispatch ' +
+    'schedule status watch workflow_call workflow_dispatch workflow_run').split(' '));
+const WORKFLOW_KEYS = new Set([
+    'name',
+    'run-name',
+    'on',
+    'permissions',
+    'env',
+    'defaults',
+    'concurrency',
+    'jobs',
+]);
+const JOB_KEYS = new Set(('name permissions needs if runs-on snapshot environment concurrency outputs env defaults steps ' +
+    'timeout-minutes strategy continue-on-error container services uses with secrets').split(' '));
+const STEP_KEYS = new Set(('id if name uses run shell with env continue-on-error timeout-minutes working-directory background ' +
+    'parallel wait wait-all cancel').split(' '));
+const SCOPES = new Set(('actions artifact-metadata attestations checks code-quality contents deployments discussions id-token ' +
+    'issues models packages pages pull-requests repository-projects security-events statuses').split(' '));
+const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const OPEN = '$' + '{{';
+/** Every problem of one file, in document order of the checks (computed once per file). */
+function syntaxProblems(workspace, source) {
+    return workspace.memo('workflow-syntax', source.path, () => syntax_checks_collect(workspace, source));
+}
+/** Whether GitHub refuses the file outright (a sure problem). */
+function rejectedByGitHub(workspace, source) {
+    return syntaxProblems(workspace, source).some((p) => p.sure);
+}
+function syntax_checks_collect(workspace, source) {
+    const out = [];
+    const add = (span, key, message, sure = true) => out.push({ message, location: (0,core_location/* locationFromSpan */.Cx)(source.path, span), key, sure });
+    const keyOf = (node) => ({ ...node.span, start: node.span.key ?? node.span.start });
+    walkStrings(source, source.document.value, [], add, 0);
+    if (source.kind === 'workflow')
+        checkWorkflow(source, add, keyOf);
+    else
+        for (const step of source.steps) {
+            checkStep(source, step, '', add, keyOf);
+            if (source.using?.value === 'composite' && step.run && !step.shell)
+                add(keyOf(step.run), `shell/${step.index}`, `Step ${step.index + 1} of this composite action runs a script without "shell:", which composite actions require; add "shell: bash" (or the shell it is written for).`, false);
+        }
+    for (const e of (0,workflow_expressions/* workflowExpressions */.X)(workspace, source)) {
+        if (!e.parsed.ok)
+            out.push({
+                message: `"${e.raw}" is not a valid expression (${e.parsed.error}); GitHub refuses the file. Fix the expression.`,
+                location: e.location,
+                key: `expression/${e.raw}`,
+                sure: true,
+            });
+    }
+    return out;
+}
+function checkWorkflow(workflow, add, keyOf) {
+    const root = workflow.document.value;
+    const rootSpan = workflow.document.span('') ?? workflow.jobsNode.span;
+    if (!workflow.on)
+        add(rootSpan, 'on', 'The workflow has no "on:" (the events that run it), so GitHub refuses it. Add one, e.g. "on: pull_request".');
+    for (const e of workflow.on?.events ?? []) {
+        if (!EVENTS.has(e.event))
+            add(e.span, `event/${e.event}`, `"${e.event}" is not an event GitHub knows, so it refuses the workflow; check its spelling (events use underscores: "pull_request").`, false);
+    }
+    unknownKeys(workflow, root, '', WORKFLOW_KEYS, 'the workflow', add, keyOf);
+    const ids = new Set(workflow.jobs.map((j) => j.id));
+    if (workflow.permissions)
+        checkPermissions(workflow.permissions, 'workflow', add);
+    for (const job of workflow.jobs)
+        checkJob(workflow, job, ids, add, keyOf);
+}
+function checkJob(workflow, job, ids, add, keyOf) {
+    const where = `Job "${job.id}"`;
+    const jobKey = { ...job.span, start: job.span.key ?? job.span.start };
+    if (!ID.test(job.id))
+        add(jobKey, `job-id/${job.id}`, `${where} has an id GitHub refuses: it must start with a letter or "_" and hold only letters, digits, "-" and "_".`);
+    unknownKeys(workflow, job.value, job.pointer, JOB_KEYS, where, add, keyOf);
+    const hasSteps = Object.hasOwn(job.value, 'steps');
+    if (job.uses && hasSteps)
+        add(keyOf(job.uses), `uses-steps/${job.id}`, `${where} has both "uses:" (a reusable workflow) and "steps:"; GitHub refuses it. Keep one.`);
+    if (!job.uses && !hasSteps)
+        add(jobKey, `no-steps/${job.id}`, `${where} has neither "steps:" nor "uses:", so GitHub refuses the workflow. Add its steps.`);
+    if (!job.uses && hasSteps && !job.runsOn)
+        add(jobKey, `runs-on/${job.id}`, `${where} has no "runs-on:", so GitHub refuses the workflow. Name the runner, e.g. "runs-on: ubuntu-latest".`);
+    if (job.uses && (0,parsers_uses/* parseUses */.A)(job.uses.value).kind === 'invalid')
+        add(job.uses.span, `uses/${job.id}`, `${where} calls "${job.uses.value}", which is not a reusable workflow reference ("owner/repo/.github/workflows/file.yml@ref" or "./.github/workflows/file.yml").`);
+    if (!job.uses && job.secrets)
+        add(keyOf(job.secrets), `secrets/${job.id}`, `${where} has "secrets:" but calls no reusable workflow; GitHub refuses it. Use "env:" to give steps a secret.`);
+    const needs = job.needs;
+    const list = Array.isArray(needs?.value)
+        ? needs.value
+        : typeof needs?.value === 'string'
+            ? [needs.value]
+            : [];
+    list.forEach((name, i) => {
+        if (typeof name !== 'string' || (ids.has(name) && name !== job.id))
+            return;
+        const span = (Array.isArray(needs.value) && workflow.document.span(`${needs.pointer}/${i}`)) || needs.span;
+        add(span, `needs/${job.id}/${name}`, name === job.id
+            ? `${where} needs itself; GitHub refuses the workflow.`
+            : `${where} needs "${name}", which is not a job of this workflow; GitHub refuses it. Name an existing job.`);
+    });
+    if (job.permissions)
+        checkPermissions(job.permissions, `job "${job.id}"`, add);
+    const stepIds = new Map();
+    for (const step of job.steps) {
+        checkStep(workflow, step, job.id, add, keyOf);
+        const id = typeof step.id?.value === 'string' ? step.id.value : undefined;
+        if (id === undefined)
+            continue;
+        if (stepIds.has(id.toLowerCase()))
+            add(step.id.span, `step-id/${job.id}/${id}`, `Step id "${id}" is used twice in ${where.toLowerCase()}; GitHub refuses the workflow. Give each step its own id.`);
+        stepIds.set(id.toLowerCase(), step.index);
+    }
+}
+function checkStep(source, step, jobId, add, keyOf) {
+    const where = `Step ${step.index + 1}${jobId ? ` of job "${jobId}"` : ''}`;
+    const value = step.value;
+    const kinds = ['uses', 'run', 'wait', 'wait-all', 'cancel'].filter((k) => Object.hasOwn(value, k));
+    if (step.uses && step.run)
+        add(keyOf(step.run), `uses-run/${jobId}/${step.index}`, `${where} has both "uses:" and "run:"; GitHub refuses the workflow. Split it into two steps.`);
+    else if (kinds.length === 0)
+        add({ ...step.span }, `empty/${jobId}/${step.index}`, `${where} has neither "uses:" nor "run:", so GitHub refuses the workflow.`);
+    if (step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'invalid')
+        add(step.uses.span, `uses/${jobId}/${step.index}`, `${where} uses "${step.uses.value}", which is not an action reference ("owner/repo@ref", "./path" or "docker://image").`);
+    if (typeof step.id?.value === 'string' && !ID.test(step.id.value))
+        add(step.id.span, `id/${jobId}/${step.index}`, `${where} has the id "${step.id.value}", which GitHub refuses: it must start with a letter or "_" and hold only letters, digits, "-" and "_".`);
+    for (const k of Object.keys(value)) {
+        if (STEP_KEYS.has(k) || k === '<<')
+            continue;
+        const span = source.document.span(`${step.pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`) ?? step.span;
+        add({ ...span, start: span.key ?? span.start }, `key/${jobId}/${step.index}/${k}`, `${where} has the key "${k}", which GitHub does not know, so it refuses the workflow; check its spelling.`, false);
+    }
+}
+function unknownKeys(workflow, value, pointer, known, where, add, keyOf) {
+    if (!value || typeof value !== 'object')
+        return;
+    for (const k of Object.keys(value)) {
+        if (known.has(k) || k === '<<')
+            continue;
+        const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`;
+        const span = workflow.document.span(p) ?? workflow.document.nearestSpan(p);
+        if (span)
+            add(keyOf({ value: null, pointer: p, span }), `key${p}`, `${where} has the key "${k}", which GitHub does not know, so it refuses the workflow; check its spelling.`, false);
+    }
+}
+function checkPermissions(perms, where, add) {
+    const short = perms.shorthand;
+    if (short && !['read-all', 'write-all'].includes(short.value.trim()))
+        add(short.span, `permissions/${where}`, `"permissions: ${short.value}" (${where}) is not valid: use "read-all", "write-all", "{}" or a map of scopes.`);
+    for (const { scope, level } of perms.scopes) {
+        const v = typeof level.value === 'string' ? level.value.trim() : level.value;
+        if (!SCOPES.has(scope))
+            add({ ...level.span, start: level.span.key ?? level.span.start }, `scope/${where}/${scope}`, `"${scope}" (${where}) is not a permission scope GitHub knows, so it refuses the workflow; check its spelling.`, false);
+        else if (!['read', 'write', 'none'].includes(String(v)))
+            add(level.span, `level/${where}/${scope}`, `"${scope}: ${String(v)}" (${where}) is not valid: a scope is "read", "write" or "none".`);
+    }
+}
+/**
+ * YAML merge keys (`<<: *defaults`), which GitHub's reader does not support, and strings with a `${{`
+ * that is never closed, which GitHub refuses as a broken expression.
+ */
+function walkStrings(source, value, path, add, depth) {
+    // Pointers are built only for what is reported: this walk visits every value of the file.
+    const at = () => path.map((t) => `/${(0,yaml/* escapePointerToken */.uC)(t)}`).join('');
+    if (typeof value === 'string') {
+        if (!value.includes(OPEN))
+            return;
+        let opened = 0;
+        for (let i = value.indexOf(OPEN); i !== -1; i = value.indexOf(OPEN, i + 3))
+            opened++;
+        const pointer = at();
+        if (opened > (0,expression/* findExpressions */.zV)(value).length && !source.document.origin(pointer)) {
+            const span = source.document.span(pointer);
+            if (span)
+                add(span, `unclosed${pointer}`, `This value opens an expression with "${OPEN}" that is never closed with "}}"; GitHub refuses the file. Close it.`);
+        }
+        return;
+    }
+    if (depth > 32 || !value || typeof value !== 'object')
+        return;
+    const isArray = Array.isArray(value);
+    for (const k of Object.keys(value)) {
+        path.push(k);
+        if (k === '<<' && !isArray) {
+            const p = at();
+            const span = source.document.span(p);
+            if (span && !source.document.origin(p))
+                add({ ...span, start: span.key ?? span.start }, `merge${p}`, 'GitHub does not support YAML merge keys ("<<"), so it refuses the file; repeat the keys, or use an alias for the whole value.');
+        }
+        else
+            walkStrings(source, value[k], path, add, depth + 1);
+        path.pop();
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence.js
+
 
 
 
@@ -39143,7 +41994,8 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const performs = (job) => (names !== undefined &&
             [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
             job.steps.some((s) => stepPerforms(s, action, commands, names));
-        const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs));
+        // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
+        const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
         if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e))))
             return [];
         if (doing.length === 0) {
@@ -39175,6 +42027,123 @@ function stepPerforms(step, action, commands, names) {
         return true;
     return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-confusion.js
+
+
+/**
+ * A `uses:` by tag or branch name (`@v1`) runs whatever that name resolves to, and when the action's
+ * repository has both a tag and a branch of that name, which one wins is not what a reader assumes:
+ * whoever can push a branch can shadow the release. Reported at each `uses:` whose ref exists as both.
+ * Online: it needs the GitHub API (the tag list and, for names that are tags, one branch lookup).
+ */
+const workflowRefConfusion = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.ref-confusion',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Actions referenced by a name that is both a tag and a branch of their repository (GitHub API).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, 'whether their refs are both a tag and a branch', (ref) => ref.pinning === 'mutable', async (ref, api) => {
+            const name = ref.ref;
+            const tag = await api.tagExists(ref.slug, name);
+            if (tag === undefined)
+                return { unchecked: 'no answer about its tags' };
+            if (!tag)
+                return { findings: [] };
+            const branch = await api.branchExists(ref.slug, name);
+            if (branch === undefined)
+                return { unchecked: 'no answer about its branches' };
+            if (!branch)
+                return { findings: [] };
+            return {
+                findings: [
+                    {
+                        message: `"${name}" is both a tag and a branch of ${ref.owner}/${ref.repo}, so "${ref.uses.value.trim()}" may run ` +
+                            'the branch (which anyone with push access moves) instead of the release. Pin the full commit SHA of the release.',
+                        location: ref.location,
+                        key: `uses/${ref.name.toLowerCase()}@${name}`,
+                    },
+                ],
+            };
+        });
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-version-mismatch.js
+
+
+
+
+
+/**
+ * `uses: owner/action@<sha> # v4.2.2`: reviewers and Dependabot read the comment, the runner runs the
+ * commit. When they disagree, a review approves one version and the job runs another (a forgotten
+ * comment after an update, or a commit swapped under an unchanged comment). Offline, a mismatch is
+ * certain when two pins of the same repository carry the same full version (`v4.2.2`, not a moving
+ * major tag like `v4`) on different commits: both are reported, each naming the other. With the
+ * GitHub API, each pin commented with a full version is also compared with the commit its tag names (cached, within the
+ * run's budget for the online audits); without it, that part is skipped and the rule still runs.
+ */
+const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.ref-version-mismatch',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Commit pins whose version comment names another release (offline by comparing pins; online by resolving the tag).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    async evaluate({ workspace, github }) {
+        const refs = actionRefs(workspace, (0,workflow/* workflowSources */.Gf)(workspace)).filter((r) => r.pinning === 'sha' && r.commentVersion !== undefined);
+        const findings = [];
+        const reported = new Set();
+        const groups = new Map();
+        for (const r of refs) {
+            if (!isFullVersion(r.commentVersion))
+                continue;
+            const key = `${r.slug}\u0000${r.commentVersion.replace(/^v/i, '')}`;
+            groups.set(key, [...(groups.get(key) ?? []), r]);
+        }
+        for (const group of groups.values()) {
+            const shas = new Set(group.map((r) => r.ref.toLowerCase()));
+            if (shas.size < 2)
+                continue;
+            for (const r of group) {
+                const other = group.find((o) => o.ref.toLowerCase() !== r.ref.toLowerCase());
+                reported.add(r);
+                findings.push({
+                    message: `"${r.uses.value.trim()}" is commented ${r.commentVersion}, and so is ${other.uses.value.trim()} at ` +
+                        `${other.file}:${other.location.startLine}, on another commit: at most one of them is ${r.commentVersion}. ` +
+                        'Resolve the tag and make the pins and comments agree.',
+                    location: r.location,
+                    key: `uses/${r.name.toLowerCase()}@${r.ref.toLowerCase()}/${r.commentVersion}`,
+                    // One of the two may be right: without the API it cannot be told which.
+                    confidence: 'medium',
+                });
+            }
+        }
+        if (!github)
+            return findings;
+        const api = actionApi(github);
+        for (const r of refs) {
+            // A major tag such as v4 moves with every release: an older v4 pin is not a mismatch.
+            if (reported.has(r) || !isFullVersion(r.commentVersion))
+                continue;
+            const written = r.commentVersion;
+            const toggled = written.startsWith('v') ? written.slice(1) : `v${written}`;
+            let sha = await api.tagCommit(r.slug, written);
+            if (sha === null)
+                sha = await api.tagCommit(r.slug, toggled);
+            if (!sha || sha === r.ref.toLowerCase())
+                continue;
+            findings.push({
+                message: `"${r.uses.value.trim()}" is commented ${r.commentVersion}, but tag ${r.commentVersion} of ${r.owner}/${r.repo} ` +
+                    `is commit ${sha}: the comment names another release than the one that runs. Update the comment (or the pin).`,
+                location: r.location,
+                key: `uses/${r.name.toLowerCase()}@${r.ref.toLowerCase()}/${r.commentVersion}`,
+            });
+        }
+        return findings;
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/remote-script.js
 
@@ -39248,6 +42217,108 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-outside-env.js
+
+
+
+
+
+/**
+ * Repository and organisation secrets reach every job of every workflow on every branch; a secret
+ * stored in a GitHub environment reaches only jobs that name the environment, after its protection
+ * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
+ * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
+ * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
+ * credential (a token, key, password; not a host name or an ARN), or any secret of a job that
+ * publishes a release. The job's own token, jobs that call a reusable workflow (which cannot name an
+ * environment), image pull credentials and presence tests (`secrets.X != ''`) are left alone.
+ */
+const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.secrets-outside-env',
+    scope: 'file',
+    summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            names: {
+                type: 'string',
+                format: 'regex',
+                default: 'deploy|prod|release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const deployment = new RegExp(options.names, 'i');
+        const findings = [];
+        const seen = new Set();
+        // Whether a job publishes, asked for each of its expressions: computed once per job.
+        const publishers = new Map();
+        const publishingJob = (job) => {
+            const known = publishers.get(job);
+            if (known !== undefined)
+                return known;
+            const p = job.steps.some(publishes);
+            publishers.set(job, p);
+            return p;
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            expression(expr, source, job) {
+                if (source.kind !== 'workflow' || !job || job.uses || job.environment)
+                    return;
+                if (!/secrets/i.test(expr.inner) || !expr.parsed.ok)
+                    return;
+                // Credentials for pulling a job's images are not deployment credentials.
+                if (/\/(container|services)\//.test(expr.pointer))
+                    return;
+                const compared = comparedRefs(expr.parsed.node);
+                for (const ref of (0,expression/* references */.Ft)(expr.parsed.node)) {
+                    const name = ref.path[0] === 'secrets' ? ref.path[1] : undefined;
+                    if (!name || name === 'github_token' || name === '*' || name === '?')
+                        continue;
+                    // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
+                    if (compared.has(ref))
+                        continue;
+                    const publishing = publishingJob(job);
+                    if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name)))
+                        continue;
+                    const once = `${source.path}\u0000${job.id}\u0000${name}`;
+                    if (seen.has(once))
+                        continue;
+                    seen.add(once);
+                    const text = expr.inner.slice(ref.start, ref.end);
+                    findings.push({
+                        message: `Job "${job.id}" reads ${text}${publishing ? ' and publishes a release' : ', a deployment credential by its name'}, ` +
+                            'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
+                            'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+                        location: expr.locate(ref.start, ref.end),
+                        key: `${job.id}/${name}`,
+                        // A publishing job's secrets are credentials for certain; a name is a strong hint.
+                        ...(publishing ? { confidence: 'high' } : {}),
+                    });
+                }
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
+const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
+/** References that are operands of a comparison (their value is compared, not used). */
+function comparedRefs(node) {
+    const out = new Set();
+    if (!node)
+        return out;
+    for (const n of nodes(node)) {
+        if (n.kind !== 'compare')
+            continue;
+        for (const side of [n.left, n.right])
+            if (side.kind === 'ref')
+                out.add(side);
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/self-hosted-runner.js
 
@@ -39347,6 +42418,172 @@ function selfHostedLabel(workflow, job, node) {
     return scan(node.value, node.pointer, 0);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/stale-action-refs.js
+
+
+/**
+ * A commit pin that no tag points to is some state between releases: unreleased fixes or bugs, no
+ * release notes, nothing Dependabot can compare with a newer release. Not a vulnerability, so info
+ * and for the pedantic. Reported at each `uses:` pinned to a commit that none of the repository's
+ * tags names (when it has more than 100, a pin older than the newest 100 whose comment names no tag
+ * of it is listed as not checked). Online: one cached tag list per repository.
+ */
+const workflowStaleActionRefs = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.stale-action-refs',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Actions pinned to a commit that is not a tagged release (GitHub API).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, 'whether their pinned commits are tagged releases', (ref) => ref.pinning === 'sha', async (ref, api) => {
+            const sha = ref.ref.toLowerCase();
+            const tags = await api.tags(ref.slug);
+            if (!tags)
+                return { unchecked: 'no answer about its tags' };
+            if (tags.tags.some((t) => t.sha === sha))
+                return { findings: [] };
+            if (!tags.complete) {
+                const named = ref.commentVersion ? await api.tagCommit(ref.slug, ref.commentVersion) : null;
+                if (named === sha)
+                    return { findings: [] };
+                if (named === undefined || !ref.commentVersion)
+                    return { unchecked: 'more than 100 tags, and the pin is not at one of the newest' };
+            }
+            return {
+                findings: [
+                    {
+                        message: `"${ref.uses.value.trim()}" pins commit ${sha.slice(0, 12)}, which no tag of ${ref.owner}/${ref.repo} points to: ` +
+                            'an unreleased state of the action. Pin the commit of a release (and name it in the comment).',
+                        location: ref.location,
+                        key: `uses/${ref.name.toLowerCase()}@${sha}`,
+                    },
+                ],
+            };
+        });
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/superfluous-actions.js
+
+
+
+
+/**
+ * Actions that wrap a tool GitHub's runner images already have (`gh`, `git`, `rustup`, `jq`,
+ * `docker`): each one is third-party code, with its own dependencies and maintainers, running with
+ * the job's token, for what one line of script does. A code smell, not a vulnerability: info, for
+ * the pedantic. Reported at the `uses:`; extend the list with `actions`.
+ */
+const workflowSuperfluousActions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.superfluous-actions',
+    scope: 'file',
+    summary: 'Third-party actions that do what a preinstalled tool does in one command (gh, git, rustup, jq, docker).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            actions: {
+                type: 'array',
+                default: [],
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['uses', 'replacement'],
+                    properties: {
+                        uses: { type: 'string', minLength: 1 },
+                        replacement: { type: 'string', minLength: 1 },
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const table = [
+            ...(options.actions ?? []).map((a) => [a.uses.toLowerCase(), a.replacement]),
+            ...BUILT_IN,
+        ];
+        const findings = [];
+        const check = (path, uses) => {
+            const action = actionPathOf(uses);
+            if (!action || !uses)
+                return;
+            const hit = table.find(([a]) => action === a || (a.endsWith('/*') && action.startsWith(a.slice(0, -1))));
+            if (!hit)
+                return;
+            findings.push({
+                message: `"${uses.value.trim()}" does what \`${hit[1]}\` does with a tool already on the runner; one fewer third-party action is one fewer party to trust.`,
+                location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
+                key: `uses/${action}`,
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source) {
+                check(source.path, step.uses);
+            },
+        });
+        return findings;
+    },
+});
+/** `owner/repo[/path]` (lower case) and the preinstalled command that replaces it. */
+const BUILT_IN = [
+    ['softprops/action-gh-release', 'gh release create'],
+    ['ncipollo/release-action', 'gh release create'],
+    ['svenstaro/upload-release-action', 'gh release upload'],
+    ['elgohr/github-release-action', 'gh release create'],
+    ['marvinpinto/action-automatic-releases', 'gh release create'],
+    ['actions/create-release', 'gh release create'],
+    ['actions/upload-release-asset', 'gh release upload'],
+    ['peter-evans/create-pull-request', 'git push and gh pr create'],
+    ['peter-evans/create-or-update-comment', 'gh pr comment / gh issue comment'],
+    ['thollander/actions-comment-pull-request', 'gh pr comment'],
+    ['dacbd/create-issue-action', 'gh issue create'],
+    ['actions-ecosystem/action-add-labels', 'gh issue edit --add-label'],
+    ['actions-ecosystem/action-remove-labels', 'gh issue edit --remove-label'],
+    ['andymckay/labeler', 'gh issue edit --add-label'],
+    ['stefanzweifel/git-auto-commit-action', 'git add, git commit and git push'],
+    ['endbug/add-and-commit', 'git add, git commit and git push'],
+    ['ad-m/github-push-action', 'git push'],
+    ['dtolnay/rust-toolchain', 'rustup toolchain install'],
+    ['actions-rs/toolchain', 'rustup toolchain install'],
+    ['actions-rs/cargo', 'cargo'],
+    ['sergeysova/jq-action', 'jq'],
+    ['addnab/docker-run-action', 'docker run'],
+    ['andstor/file-existence-action', 'test -e'],
+    ['juliangruber/read-file-action', 'cat'],
+];
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax.js
+
+
+
+/**
+ * Workflows and actions GitHub would refuse: a step with both `uses:` and `run:`, `needs:` naming no
+ * job, a job without steps or runner, an invalid expression, id or permission, a YAML merge key, an
+ * unknown event or key (syntax-checks.ts). Such a workflow never runs, so whatever it was meant to
+ * enforce silently does not happen; each problem is reported where it is written. Unknown events and
+ * keys are reported with medium confidence: GitHub adds new ones from time to time.
+ */
+const workflowSyntax = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.syntax',
+    scope: 'file',
+    summary: 'Workflow and action files GitHub refuses (uses and run in one step, needs naming no job, invalid expressions, ids, permissions, merge keys, unknown events and keys).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const visit = (source) => {
+            for (const p of syntaxProblems(workspace, source))
+                findings.push({
+                    message: p.message,
+                    location: p.location,
+                    key: p.key,
+                    ...(p.sure ? {} : { confidence: 'medium' }),
+                });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), { workflow: visit, action: visit });
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/template-injection.js
 
 
@@ -39354,35 +42591,21 @@ function selfHostedLabel(workflow, job, node) {
 
 
 
+
+
 /**
- * Action inputs whose value is executed as code (a script, an inline command), keyed by `owner/repo`
- * (lower case). `run:` is always a sink.
- */
-const CODE_INPUTS = {
-    'actions/github-script': ['script'],
-    'azure/cli': ['inlinescript'],
-    'azure/powershell': ['inlinescript'],
-    'appleboy/ssh-action': ['script'],
-    'nick-fields/retry': ['command'],
-    'addnab/docker-run-action': ['run'],
-    'jannekem/run-python-script-action': ['script'],
-    'amadevus/pwsh-script': ['script'],
-    'cardinalby/js-eval-action': ['expression'],
-    'mathiasvr/command-output': ['run'],
-};
-/**
- * Template injection: a `${{ }}` expression in code (a `run:` script, or an action input that is run as
- * a script) is substituted into the code before it runs, so a value an outsider chooses becomes code.
- * Reported at the context reference that brings the value in, graded by what the value can hold (see
- * contexts.ts): free text is high, validated syntax is medium; numbers, SHAs, booleans, static matrix
- * values and conditions (`if:` is never code) are not reported. Values are followed through `env:`,
- * step and job outputs, matrices and local `inputs.*` (dataflow.ts). An input with no caller in the
- * repository (manual dispatch, a workflow called from elsewhere) is not reported: its value is not
- * derivable here, and flagging every `inputs.*` would bury the real findings.
+ * Template injection: a `${{ }}` expression in code is substituted into the code before it runs, so a
+ * value an outsider chooses becomes code. Code is a `run:` script (whatever its `shell:`), a `shell:`
+ * value itself (step or `defaults.run`), and the inputs of actions that run their value (the rule's
+ * `sinks`). Reported at the context reference that brings the value in, graded by what the value can
+ * hold (contexts.ts): free text is high, validated syntax medium; numbers, SHAs, booleans, static
+ * matrix values and conditions are not reported. Values are followed through `env:`, step and job
+ * outputs, matrices and local callers (dataflow.ts). A free-text input of a manual or reusable
+ * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value.
  */
 const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.template-injection',
-    summary: 'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages) expanded into run: scripts or script inputs, followed through env, outputs, matrices and inputs.',
+    summary: 'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages, free-text inputs) expanded into run: scripts, shell: values or code inputs of actions, followed through env, outputs, matrices and inputs.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -39390,7 +42613,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
             sinks: {
                 type: 'array',
                 default: [],
-                description: 'Extra action inputs that execute their value as code.',
+                description: 'Action inputs that execute their value as code.',
                 items: {
                     type: 'object',
                     additionalProperties: false,
@@ -39408,34 +42631,49 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const sinks = new Map(Object.entries(CODE_INPUTS));
+        const sinks = new Map();
         for (const s of options.sinks ?? []) {
             const key = s.uses.toLowerCase();
             sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
         }
-        const flow = new Dataflow(workspace, classifyContext);
+        const flow = new Dataflow(workspace, classifyContext, { inputs: true });
         const findings = [];
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             expression(expr, source, job, step) {
-                if (!step || !expr.parsed.ok)
+                if (!expr.parsed.ok)
                     return;
-                const sink = sinkName(step, expr.field, sinks);
+                const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
                 if (!sink)
                     return;
-                const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+                const scope = step
+                    ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
+                    : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
                 const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
+                const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+                const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
+                const insiders = source.kind === 'workflow' && job !== undefined
+                    ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+                    : false;
                 for (const group of byReference(flows)) {
-                    findings.push(template_injection_finding(expr, group, sink, `${job?.id ?? ''}/${stepLabel(step)}`));
+                    const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file);
+                    if (insiders) {
+                        f.message +=
+                            ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+                        f.confidence = 'low';
+                    }
+                    findings.push(f);
                 }
             },
         }, workspace);
         return findings;
     },
 });
-/** `run:` or `with.<input>` when the field is code, else undefined. */
-function sinkName(step, field, sinks) {
+/** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
+function stepSink(step, field, sinks) {
     if (field.length === 1 && field[0] === 'run' && step.run)
         return 'run:';
+    if (field.length === 1 && field[0] === 'shell')
+        return 'shell:';
     if (field.length !== 2 || field[0] !== 'with' || !step.uses)
         return undefined;
     const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
@@ -39446,6 +42684,39 @@ function sinkName(step, field, sinks) {
     return inputs?.includes(input.toLowerCase())
         ? `the "${input}" input of ${ref.owner}/${ref.repo}`
         : undefined;
+}
+/** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
+function defaultsSink(field) {
+    return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
+}
+/**
+ * The job file (`$GITHUB_ENV`, `$GITHUB_PATH`) the script line holding the expression writes to: then
+ * the value also becomes an environment variable or a PATH entry of every later step.
+ */
+function writtenFile(workspace, source, step, expr) {
+    const run = step.run;
+    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+    const end = expr.start + expr.raw.length;
+    for (const w of writes) {
+        if (w.file === 'output')
+            continue;
+        const [from, to] = w.ranges[0];
+        if (expr.start < to && from < end)
+            return w.file;
+    }
+    return undefined;
+}
+/** The shell a step's script runs in (its own, the job's or the workflow's default), lower case. */
+function shellOf(step, job, source) {
+    const pick = [
+        step?.shell,
+        job?.defaults?.shell,
+        source.kind === 'workflow' ? source.defaults?.shell : undefined,
+    ];
+    for (const s of pick)
+        if (typeof s?.value === 'string')
+            return s.value.trim().toLowerCase();
+    return '';
 }
 /** Flows grouped by the reference they enter through (one finding per reference). */
 function byReference(flows) {
@@ -39459,7 +42730,7 @@ function byReference(flows) {
     }
     return [...groups.values()];
 }
-function template_injection_finding(expr, flows, sink, owner) {
+function template_injection_finding(expr, flows, sink, owner, shell, file) {
     const first = flows[0];
     const ref = expr.inner.slice(first.ref.start, first.ref.end);
     const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
@@ -39467,27 +42738,129 @@ function template_injection_finding(expr, flows, sink, owner) {
     const shown = origins.slice(0, 3).join('; ');
     const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
     const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+    const alias = expr.definedAt
+        ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
+        : '';
+    // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+    // passes untrusted text, which cannot be known from this repository.
+    const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+    const written = file === 'env'
+        ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
+        : file === 'path'
+            ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
+            : '';
     return {
-        message: `"${ref}" in ${sink} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
-            'Bind the expression to a variable in the step\'s env: and read the variable in the script ("$NAME").',
+        message: `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
+            remediation(sink, shell),
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
+        ...(onlyInputs ? { confidence: 'medium' } : {}),
     };
+}
+/** How to read the value as data where it is used. */
+function remediation(sink, shell) {
+    if (sink === 'shell:' || sink === 'defaults.run.shell')
+        return 'Choose the shell from a fixed list (a matrix or a condition), never from an input or event text.';
+    const bind = "Bind the expression to a variable in the step's env: and read the variable";
+    if (sink.includes('actions/github-script'))
+        return `${bind} as process.env.NAME (or read context.payload).`;
+    if (sink !== 'run:')
+        return `${bind} in the code as an environment variable, never as text spliced into it.`;
+    const word = shell.split(/\s/)[0] ?? '';
+    if (word === 'pwsh' || word === 'powershell')
+        return `${bind} as $env:NAME.`;
+    if (word.startsWith('python'))
+        return `${bind} as os.environ["NAME"].`;
+    if (word === 'node')
+        return `${bind} as process.env.NAME.`;
+    if (word === 'cmd')
+        return `${bind} as %NAME%.`;
+    return `${bind} in the script, quoted ("$NAME").`;
 }
 /** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
 function template_injection_describe(flow, ref, at) {
     const origin = flow.origin;
-    if (origin.text === ref && origin.via.length === 0)
-        return origin.text;
+    const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
+    if (origin.via.length === 0)
+        return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
     const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
-    return `${origin.text} via ${hops}`;
+    return `${source} via ${hops}`;
+}
+function chooser(input) {
+    switch (input) {
+        case 'workflow_dispatch':
+            return 'free text typed by whoever runs the workflow';
+        case 'workflow_call':
+            return 'free text passed by any workflow that calls this one';
+        case 'action':
+            return 'free text passed by any workflow that uses this action';
+    }
 }
 function hopText(hop, at) {
     const where = hop.location.path === at.path
         ? `line ${hop.location.startLine}`
         : `${hop.location.path}:${hop.location.startLine}`;
     return `${hop.text} (${where})`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/undocumented-permissions.js
+
+
+
+/**
+ * Every write scope a workflow grants is a decision someone will have to re-check: a comment that
+ * says why (`contents: write # pushes the changelog commit`) lets a reviewer tell a needed grant from
+ * a leftover. Reported at each `write` scope (and `write-all`) with no comment on its line or on the
+ * line just above it. Read scopes are not reported. A code smell: info, for the pedantic.
+ */
+const workflowUndocumentedPermissions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.undocumented-permissions',
+    scope: 'file',
+    summary: 'Write permissions granted without a comment that says why.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (source, block, owner) => {
+            if (!block)
+                return;
+            const lines = workspace.memo('source-lines', source.path, () => linesOf(workspace, source.path));
+            const entries = block.shorthand?.value === 'write-all'
+                ? [{ scope: 'write-all', node: block.shorthand }]
+                : block.scopes
+                    .filter((s) => s.level.value === 'write')
+                    .map((s) => ({ scope: s.scope, node: s.level }));
+            for (const { scope, node } of entries) {
+                const line = node.span.key?.line ?? node.span.start.line;
+                if (commented(lines, line))
+                    continue;
+                findings.push({
+                    message: `${owner === '' ? 'The workflow' : `Job "${owner}"`} grants ${scope === 'write-all' ? 'write-all' : `${scope}: write`} without a comment saying which step needs it and why; add one, so the grant can be reviewed (and dropped when no longer needed).`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span, scope !== 'write-all'),
+                    key: `${owner}/${scope}`,
+                });
+            }
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                check(workflow, workflow.permissions, '');
+            },
+            job(job, workflow) {
+                check(workflow, job.permissions, job.id);
+            },
+        });
+        return findings;
+    },
+});
+function linesOf(workspace, path) {
+    return (workspace.text(path) ?? '').split(/\r?\n/);
+}
+/** A comment on the (1-based) line, or a comment line just above it. */
+function commented(lines, line) {
+    const here = lines[line - 1] ?? '';
+    if (/(?:^|\s)#/.test(here.replace(/(["'])(?:(?!\1).)*\1/g, '')))
+        return true;
+    return /^\s*#/.test(lines[line - 2] ?? '');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-images.js
@@ -39538,7 +42911,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     ? `tag "${ref.tag}"`
                     : 'name only (the "latest" tag)';
             findings.push({
-                message: `Image "${ref.raw}" (${what}) is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+                message: `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
                     'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
                 location: (0,core_location/* locationFromSpan */.Cx)(path, image.span),
                 key: `${key}:${ref.raw}`,
@@ -39562,6 +42935,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
 });
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-uses.js
+
 
 
 
@@ -39596,7 +42970,11 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const check = (path, uses, what) => {
             const message = problem(uses.value, what, allowed);
             if (message)
-                findings.push({ message, location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span), key: uses.value.trim() });
+                findings.push({
+                    message: `${message}${aliasNote(uses)}`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
+                    key: uses.value.trim(),
+                });
         };
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
@@ -39643,7 +43021,430 @@ function problem(text, what, allowed) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unredacted-secrets.js
+
+
+
+/**
+ * The runner masks a secret in the logs by its exact value. A field read out of a structured secret
+ * (`fromJSON(secrets.AWS).key`) is a different string, which the runner has never been told about,
+ * so it is printed in clear wherever it appears: a debug line, `set -x`, an error message. Reported
+ * at the field access; the whole secret passed on as is (`fromJSON(secrets.X)` alone) stays masked.
+ */
+const workflowUnredactedSecrets = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.unredacted-secrets',
+    scope: 'file',
+    summary: 'Fields read out of a JSON secret (fromJSON(secrets.X).field), which the runner cannot mask in logs.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            expression(expr) {
+                if (!/fromjson/i.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
+                    return;
+                for (const n of nodes(expr.parsed.node)) {
+                    const secret = n.kind === 'index' ? structuredSecret(n.target) : undefined;
+                    if (!secret)
+                        continue;
+                    const text = expr.inner.slice(n.start, n.end);
+                    findings.push({
+                        message: `"${text}" reads a field out of the secret ${secret}: the runner masks only whole secret values, so ` +
+                            'this field is printed in clear wherever a step writes it to the log. Store each field as a secret of its own.',
+                        location: expr.locate(n.start, n.end),
+                        key: `${expr.jobId ?? ''}/${expr.field.join('.')}/${text}`,
+                    });
+                }
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** `secrets.NAME` when the node is `fromJSON(secrets.NAME)`. */
+function structuredSecret(node) {
+    if (node.kind !== 'call' || node.name !== 'fromjson')
+        return undefined;
+    const arg = node.args[0];
+    if (arg?.kind !== 'ref' || arg.path[0] !== 'secrets' || arg.path.length !== 2)
+        return undefined;
+    return `secrets.${arg.path[1]}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unsound-condition.js
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: messages quote GitHub expressions (${{ }}).
+
+
+
+
+
+
+/**
+ * An `if:` that holds `${{ }}` is evaluated as a template: only a value that is exactly one
+ * `${{ ... }}` is a condition. Anything around it — the line break a `|` block keeps, text, a second
+ * expression (`${{ a }} && ${{ b }}`) — makes the result a non-empty string, which is true, so the
+ * step or job always runs whatever the expressions say. Reported at the `if:` value.
+ */
+const workflowUnsoundCondition = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.unsound-condition',
+    scope: 'file',
+    summary: 'if: values with ${{ }} and anything else around it, which the runner reads as an always-true string.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (source, holder, owner) => {
+            const node = holder.if;
+            if (!node || typeof node.value !== 'string' || !node.value.includes('${{'))
+                return;
+            const found = (0,expression/* findExpressions */.zV)(node.value);
+            if (found.length === 0)
+                return;
+            const outside = outsideText(node.value);
+            if (found.length === 1 && outside === '')
+                return;
+            const why = outside.trim() === ''
+                ? found.length > 1
+                    ? 'two or more ${{ }} expressions are joined into one string'
+                    : `the ${/\n/.test(outside) ? 'line break' : 'white space'} around the \${{ }} is kept, so the value is a string`
+                : `the text "${outside.trim().slice(0, 40)}" outside the \${{ }} makes the value a string`;
+            findings.push({
+                message: `This condition is always true: ${why}, and a non-empty string is true. ` +
+                    'Write the whole condition as one expression (`if: a && b`, or one `${{ a && b }}` with no text around it; use `|-` or `>-` for block scalars).',
+                location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span, true),
+                key: `${owner}/if/${node.value.trim()}`,
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                check(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                check(source, step, `${job?.id ?? ''}/${stepLabel(step)}`);
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unsound-contains.js
+
+
+
+/**
+ * `contains('refs/heads/main refs/heads/release', github.ref)` searches a string, not a list: it is
+ * true for every substring, so a branch named `mai` or `release` passes a check meant for two exact
+ * refs. Reported at the `contains(` of every such call whose first argument is a string (a literal,
+ * `format()` or `join()`) and whose second is a value someone can choose (a ref, a branch, a login,
+ * an input, an output). Values from a fixed vocabulary (event names, the runner's OS, the repository)
+ * cannot be made into a surprising substring and are left alone.
+ */
+const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.unsound-contains',
+    scope: 'file',
+    summary: "contains('a b', value) on a string where a list was meant: any substring of it passes.",
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (part, owner) => {
+            for (const n of nodes(part.node)) {
+                if (n.kind !== 'call' || n.name !== 'contains' || n.args.length !== 2)
+                    continue;
+                const [haystack, needle] = n.args;
+                if (!unsound_contains_isString(haystack) || !choosable(needle))
+                    continue;
+                const searched = part.inner.slice(haystack.start, haystack.end);
+                const value = part.inner.slice(needle.start, needle.end);
+                findings.push({
+                    message: `contains(${searched}, ${value}) looks for ${value} inside a string, so any part of it matches (a ref such as ` +
+                        '"refs/heads/mai" passes a check for "refs/heads/main"). Compare against a list: ' +
+                        `contains(fromJSON('["a", "b"]'), ${value}), or use == for each value.`,
+                    location: part.locate(n.start, n.start + 'contains'.length),
+                    key: `${owner}/${part.inner.slice(n.start, n.end)}`,
+                    // Values set by the workflow's own author (inputs, env, outputs) may never hold a surprising substring.
+                    ...(needle.kind !== 'ref' || /^(inputs|env|steps|needs|vars)$/.test(needle.path[0] ?? '')
+                        ? { confidence: 'medium' }
+                        : {}),
+                });
+            }
+        };
+        const condition = (source, holder, owner) => {
+            const c = readCondition(workspace, source, holder, CONTAINS_TEXT);
+            // Fenced conditions are expressions too: the expression callback sees them.
+            if (c && !c.fenced)
+                for (const part of c.parts)
+                    check(part, owner);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                condition(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+            },
+            expression(expr) {
+                if (!CONTAINS_TEXT.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
+                    return;
+                check({ node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`);
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** A quick test before walking the tree. */
+const CONTAINS_TEXT = /contains/i;
+/** A value that is a string whatever happens: a string literal, `format(...)` or `join(...)`. */
+function unsound_contains_isString(node) {
+    if (node.kind === 'literal')
+        return typeof node.value === 'string';
+    return node.kind === 'call' && (node.name === 'format' || node.name === 'join');
+}
+/** Contexts whose values come from a small fixed set that no one can extend with a substring. */
+const FIXED = [
+    /^github\.(event_name|event\.action|repository|repository_owner|repository_id|workflow|job|run_attempt|run_number|run_id|ref_type|server_url|api_url|graphql_url)$/,
+    /^runner\./,
+    /^matrix\./,
+    /^strategy\./,
+    /^job\.(status|container)/,
+    /^steps\.[^.]+\.(outcome|conclusion)$/,
+    /^needs\.[^.]+\.result$/,
+];
+/** A value (not a constant, not from a fixed vocabulary) that a contributor or an outsider picks. */
+function choosable(node) {
+    if (node.kind === 'literal')
+        return false;
+    if (node.kind !== 'ref')
+        return true;
+    const path = node.path.join('.');
+    return !FIXED.some((re) => re.test(path));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/use-trusted-publishing.js
+
+
+
+
+
+
+/**
+ * npm, PyPI, RubyGems, crates.io and nuget.org accept a short-lived token that GitHub's OIDC issues to
+ * the publishing job ("trusted publishing"): nothing to store, nothing that outlives the job. A
+ * long-lived registry token in a repository secret can be read by any workflow run that gets secrets
+ * and keeps working after it leaks. Reported at the secret that carries the token to a publish step:
+ * the action input, the `env:` entry (step, job or workflow), or the command's token flag. Publishing
+ * to another registry (GitHub Packages, a private index) is not reported, and neither is a token minted
+ * by an OIDC exchange (a step output such as rust-lang/crates-io-auth-action's).
+ */
+const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.use-trusted-publishing',
+    scope: 'file',
+    summary: 'Long-lived registry tokens used to publish where OIDC trusted publishing exists (npm, PyPI, RubyGems, crates.io, NuGet).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                for (const hit of tokensOf(workspace, source, job, step)) {
+                    findings.push({
+                        message: `${hit.registry} is published with a long-lived token (${hit.what}). ${hit.registry} accepts a short-lived ` +
+                            `OIDC token instead: configure this repository and workflow as a trusted publisher on ${hit.registry}, ` +
+                            'give the job `id-token: write`, remove the token and delete the secret.',
+                        location: hit.location,
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.registry}/${hit.what}`,
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** Publishing actions and the input that carries a token. */
+const ACTIONS = {
+    'pypa/gh-action-pypi-publish': {
+        registry: 'PyPI',
+        input: 'password',
+        registryInput: ['repository-url', /pypi\.org/],
+    },
+    'js-devtools/npm-publish': {
+        registry: 'npm',
+        input: 'token',
+        registryInput: ['registry', /registry\.npmjs\.org/],
+    },
+    'katyo/publish-crates': { registry: 'crates.io', input: 'registry-token' },
+    'cadwallion/publish-rubygems-action': { registry: 'RubyGems', input: '' },
+};
+/** A quick test before splitting a script into commands. */
+const PUBLISH_TEXT = /publish|upload|push|release|pypi-token/;
+const ECOSYSTEMS = [
+    {
+        registry: 'npm',
+        command: /^(?:npm|pnpm|lerna)\s+publish\b|^yarn\s+(?:npm\s+)?publish\b|^(?:npx\s+)?changeset\s+publish\b/,
+        env: ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'NPM_AUTH_TOKEN', 'YARN_NPM_AUTH_TOKEN', 'NPM_CONFIG__AUTH_TOKEN'],
+        flags: [],
+        elsewhere: [/^--registry(=|$)/, /registry\.npmjs\.org/],
+    },
+    {
+        registry: 'PyPI',
+        command: /^(?:python3?\s+-m\s+)?twine\s+upload\b|^(?:uv|poetry|hatch|flit|pdm)\s+publish\b|^poetry\s+config\s+pypi-token\./,
+        env: [
+            'TWINE_PASSWORD',
+            'UV_PUBLISH_TOKEN',
+            'UV_PUBLISH_PASSWORD',
+            'POETRY_PYPI_TOKEN_PYPI',
+            'HATCH_INDEX_AUTH',
+            'FLIT_PASSWORD',
+            'PDM_PUBLISH_PASSWORD',
+        ],
+        flags: ['-p', '--password', '--token', '-t', '-a', '--auth', '-P', 'pypi-token.pypi'],
+        elsewhere: [/^--repository-url(=|$)|^--publish-url(=|$)/, /pypi\.org/],
+    },
+    {
+        registry: 'crates.io',
+        command: /^cargo\s+publish\b/,
+        env: ['CARGO_REGISTRY_TOKEN'],
+        flags: ['--token'],
+        elsewhere: [/^--registry(=|$)/, /^crates-io$/],
+    },
+    {
+        registry: 'RubyGems',
+        command: /^gem\s+push\b|^(?:bundle\s+exec\s+)?rake\s+release\b/,
+        env: ['GEM_HOST_API_KEY', 'RUBYGEMS_API_KEY'],
+        flags: ['--key', '-k'],
+        elsewhere: [/^--host(=|$)/, /rubygems\.org/],
+    },
+    {
+        registry: 'nuget.org',
+        command: /^(?:dotnet\s+)?nuget\s+push\b/,
+        env: ['NUGET_API_KEY', 'NUGET_AUTH_TOKEN'],
+        flags: ['--api-key', '-k', '-apikey'],
+        elsewhere: [/^(?:--source|-s|-source)(=|$)/i, /nuget\.org/],
+    },
+];
+function tokensOf(workspace, source, job, step) {
+    const envs = [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined];
+    const action = actionOf(step.uses);
+    const spec = action ? ACTIONS[action] : undefined;
+    if (spec) {
+        const other = spec.registryInput && input(step, spec.registryInput[0]);
+        if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
+            return [];
+        const token = spec.input ? input(step, spec.input) : undefined;
+        if (token && fromSecret(token))
+            return [
+                {
+                    registry: spec.registry,
+                    what: `input "${spec.input}"`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(source.path, token.span),
+                },
+            ];
+        const env = secretEnv(envs, ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY']);
+        return !spec.input && env ? [{ registry: spec.registry, ...envHit(source, env) }] : [];
+    }
+    if (!step.run || !PUBLISH_TEXT.test(step.run.value))
+        return [];
+    const out = [];
+    const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+    for (const command of commandsOf(step.run.value)) {
+        const line = command.program.map((w) => w.text).join(' ');
+        const eco = ECOSYSTEMS.find((e) => e.command.test(line));
+        if (!eco || elsewhere(command, eco) || (eco.registry === 'npm' && npmElsewhere(job)))
+            continue;
+        const flag = tokenFlag(command, eco);
+        if (flag) {
+            out.push({
+                registry: eco.registry,
+                what: `"${flag.text}"`,
+                location: text.locate(flag.start, flag.end),
+            });
+            continue;
+        }
+        const env = secretEnv(envs, eco.env);
+        if (env)
+            out.push({ registry: eco.registry, ...envHit(source, env) });
+    }
+    return out;
+}
+/** A value that reads a repository, organisation or environment secret (not the job's own token). */
+function fromSecret(node) {
+    return typeof node.value === 'string' && /\bsecrets\.(?!github_token\b)\w+/i.test(node.value);
+}
+/** The innermost `env:` entry among `names` whose value is a secret. */
+function secretEnv(envs, names) {
+    for (const env of envs) {
+        for (const [k, v] of env?.entries ?? []) {
+            if (names.includes(k.toUpperCase()))
+                return fromSecret(v) ? [k, v] : undefined;
+        }
+    }
+    return undefined;
+}
+function envHit(source, [name, node]) {
+    return {
+        what: `env ${name}: ${String(node.value).trim()}`,
+        location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span),
+    };
+}
+/** The value of a token flag (`--token ${{ secrets.X }}`, `-p "$PYPI_PASSWORD"`) on the command. */
+function tokenFlag(command, eco) {
+    const words = command.program;
+    for (const [i, w] of words.entries()) {
+        const [flag, inline] = w.text.split(/=(.*)/s, 2);
+        if (!eco.flags.includes(flag.toLowerCase()) && !eco.flags.includes(flag))
+            continue;
+        const value = inline !== undefined ? { ...w, text: inline } : words[i + 1];
+        if (value && /secrets\.|^\$\{?\w|^\$env:/i.test(value.text) && !/secrets\.github_token/i.test(value.text))
+            return { text: value.text, start: value.start, end: value.end };
+    }
+    return undefined;
+}
+/** The command publishes to another registry than the public one. */
+function elsewhere(command, eco) {
+    if (!eco.elsewhere)
+        return false;
+    const [flag, official] = eco.elsewhere;
+    const words = command.program;
+    for (const [i, w] of words.entries()) {
+        if (!flag.test(w.text))
+            continue;
+        const value = w.text.includes('=') ? w.text.slice(w.text.indexOf('=') + 1) : (words[i + 1]?.text ?? '');
+        if (!official.test(value))
+            return true;
+    }
+    return false;
+}
+/** The job's setup-node points npm at another registry (GitHub Packages, a private one). */
+function npmElsewhere(job) {
+    return (job?.steps ?? []).some((s) => {
+        if (actionOf(s.uses) !== 'actions/setup-node')
+            return false;
+        const url = input(s, 'registry-url');
+        return typeof url?.value === 'string' && !/registry\.npmjs\.org/.test(url.value);
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/registry.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -39775,6 +43576,31 @@ const EVALUATORS = [
     evidenceDocument,
     depsLicense,
     depsSbomCoverage,
+    workflowAdhocPackages,
+    workflowAnonymousDefinition,
+    workflowArchivedUses,
+    workflowBotConditions,
+    workflowCachePoisoning,
+    workflowConcurrencyLimits,
+    workflowDependabotCooldown,
+    workflowForbiddenUses,
+    workflowGithubEnv,
+    workflowImpostorCommit,
+    workflowInsecureUrlScheme,
+    workflowKnownVulnerableActions,
+    workflowMisfeature,
+    workflowObfuscation,
+    workflowRefConfusion,
+    workflowRefVersionMismatch,
+    workflowSecretsOutsideEnv,
+    workflowStaleActionRefs,
+    workflowSuperfluousActions,
+    workflowUndocumentedPermissions,
+    workflowUnredactedSecrets,
+    workflowUnsoundCondition,
+    workflowUnsoundContains,
+    workflowUseTrustedPublishing,
+    workflowSyntax,
 ];
 const BY_KIND = new Map(EVALUATORS.map((e) => [e.kind, e]));
 /** The evaluator for a `check.kind`, or undefined. */
@@ -42358,7 +46184,7 @@ class Converter {
         if (e instanceof Binary) {
             const left = this.convert(e.left);
             const right = this.convert(e.right);
-            return { kind: 'compare', left, right, start: left.start, end: right.end };
+            return { kind: 'compare', op: e.operator.lexeme, left, right, start: left.start, end: right.end };
         }
         if (e instanceof Logical) {
             const args = e.args.map((a) => this.convert(a));
@@ -42888,31 +46714,38 @@ function workflowExpressions(workspace, source) {
 function collect(workspace, source) {
     const out = [];
     const doc = source.document;
+    const steps = stepPointers(source);
     const visit = (value, pointer, depth) => {
         if (depth > 64)
             return;
         if (typeof value === 'string') {
             if (!value.includes('${{'))
                 return;
-            const span = doc.span(pointer) ?? doc.nearestSpan(pointer);
+            const origin = doc.origin(pointer);
+            const span = origin?.span ?? doc.span(pointer) ?? doc.nearestSpan(pointer);
             if (!span)
                 return;
-            const text = locatedText(workspace, source.path, { value, pointer, span });
+            // Through an alias the text is read where it is written; findings point at the alias.
+            const text = locatedText(workspace, source.path, { value, pointer: origin?.pointer ?? pointer, span });
+            const used = origin && (0,core_location/* locationFromSpan */.Cx)(source.path, origin.alias);
             for (const found of (0,expression/* findExpressions */.zV)(value)) {
                 const inner = found.inner;
                 const innerStart = found.innerStart;
-                out.push({
+                const e = {
                     pointer,
-                    ...owner(source, pointer),
+                    ...owner(source, pointer, steps),
                     raw: value.slice(found.start, found.end),
                     inner,
                     start: found.start,
                     innerStart,
                     parsed: (0,expression/* parseExpression */.YK)(inner),
-                    location: text.locate(found.start, found.end),
-                    exact: text.exact,
-                    locate: (from, to) => text.locate(innerStart + from, innerStart + to),
-                });
+                    location: used ? { ...used } : text.locate(found.start, found.end),
+                    exact: !used && text.exact,
+                    locate: used ? () => ({ ...used }) : (from, to) => text.locate(innerStart + from, innerStart + to),
+                };
+                if (used)
+                    e.definedAt = text.locate(found.start, found.end);
+                out.push(e);
             }
             return;
         }
@@ -42928,12 +46761,18 @@ function collect(workspace, source) {
     visit(doc.value, '', 0);
     return out;
 }
+/** Step pointer (`/jobs/<id>/steps/<n>`, `.../steps/<n>/parallel/<m>`) -> the step's index. */
+function stepPointers(source) {
+    const map = new Map();
+    const steps = source.kind === 'workflow' ? source.jobs.flatMap((j) => j.steps) : source.steps;
+    for (const s of steps)
+        map.set(s.pointer, s.index);
+    return map;
+}
 /** Which job and step a pointer is under, and the remaining tokens. */
-function owner(source, pointer) {
-    const tokens = pointer
-        .split('/')
-        .slice(1)
-        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+function owner(source, pointer, steps) {
+    const raw = pointer.split('/');
+    const tokens = raw.slice(1).map(unescapeToken);
     let rest = tokens;
     const out = { field: [] };
     if (source.kind === 'workflow') {
@@ -42949,11 +46788,22 @@ function owner(source, pointer) {
         return { field: tokens };
     }
     if (rest[0] === 'steps' && rest[1] !== undefined && /^\d+$/.test(rest[1])) {
-        out.stepIndex = Number(rest[1]);
-        rest = rest.slice(2);
+        // The step's own pointer: the raw (escaped) tokens up to `steps/<n>` (and `parallel/<m>`).
+        const consumed = tokens.length - rest.length;
+        const base = raw.slice(0, consumed + 3).join('/');
+        const nested = rest[2] === 'parallel' && rest[3] !== undefined ? `${base}/parallel/${raw[consumed + 4]}` : undefined;
+        const inner = nested !== undefined ? steps.get(nested) : undefined;
+        const index = inner ?? steps.get(base);
+        if (index !== undefined) {
+            out.stepIndex = index;
+            rest = rest.slice(inner !== undefined ? 4 : 2);
+        }
     }
     out.field = rest;
     return out;
+}
+function unescapeToken(token) {
+    return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 /** The expressions of one string value (by its pointer), from the per-file index. */
 function expressionsAt(workspace, source, pointer) {
@@ -43115,6 +46965,7 @@ function buildWorkflow(path, document) {
     if (permissions)
         workflow.permissions = readPermissions(r, permissions);
     assign(workflow, 'env', r.map(root, 'env'));
+    assign(workflow, 'defaults', readDefaults(r, root));
     return workflow;
 }
 /** Builds the model of an action metadata document; undefined unless it has a `runs` mapping. */
@@ -43142,6 +46993,8 @@ function readJob(r, id, node) {
     assign(job, 'env', r.map(node, 'env'));
     assign(job, 'environment', r.optional(node, 'environment'));
     assign(job, 'outputs', r.map(node, 'outputs'));
+    assign(job, 'needs', r.optional(node, 'needs'));
+    assign(job, 'defaults', readDefaults(r, node));
     const strategy = r.optional(node, 'strategy');
     if (strategy)
         assign(job, 'matrix', r.optional(strategy, 'matrix'));
@@ -43164,22 +47017,46 @@ function readSteps(r, parent) {
     if (!list || !Array.isArray(list.value))
         return [];
     const steps = [];
-    list.value.forEach((value, index) => {
-        const node = r.child(list, index);
+    list.value.forEach((value, position) => {
+        const node = r.child(list, position);
         if (!isMap(value))
             return;
-        const step = { ...node, index };
-        assign(step, 'id', r.optional(node, 'id'));
-        assign(step, 'name', r.optional(node, 'name'));
-        assign(step, 'if', r.optional(node, 'if'));
-        assign(step, 'uses', r.string(node, 'uses'));
-        assign(step, 'run', r.string(node, 'run'));
-        assign(step, 'shell', r.optional(node, 'shell'));
-        assign(step, 'with', r.map(node, 'with'));
-        assign(step, 'env', r.map(node, 'env'));
-        steps.push(step);
+        // `- parallel: [steps...]` runs its steps side by side; they are steps of the job all the same.
+        const group = r.optional(node, 'parallel');
+        if (group && Array.isArray(group.value) && !('run' in value) && !('uses' in value)) {
+            group.value.forEach((inner, i) => {
+                if (isMap(inner))
+                    steps.push(readStep(r, r.child(group, i), steps.length, position));
+            });
+            return;
+        }
+        steps.push(readStep(r, node, steps.length));
     });
     return steps;
+}
+function readStep(r, node, index, group) {
+    const step = { ...node, index };
+    if (group !== undefined)
+        step.group = group;
+    assign(step, 'id', r.optional(node, 'id'));
+    assign(step, 'name', r.optional(node, 'name'));
+    assign(step, 'if', r.optional(node, 'if'));
+    assign(step, 'uses', r.string(node, 'uses'));
+    assign(step, 'run', r.string(node, 'run'));
+    assign(step, 'shell', r.optional(node, 'shell'));
+    assign(step, 'with', r.map(node, 'with'));
+    assign(step, 'env', r.map(node, 'env'));
+    return step;
+}
+function readDefaults(r, parent) {
+    const defaults = r.optional(parent, 'defaults');
+    const run = defaults && r.optional(defaults, 'run');
+    if (!run)
+        return undefined;
+    const out = {};
+    assign(out, 'shell', r.optional(run, 'shell'));
+    assign(out, 'workingDirectory', r.optional(run, 'working-directory'));
+    return out;
 }
 function readTriggers(r, on) {
     const v = on.value;
@@ -43231,7 +47108,11 @@ class Reader {
         this.doc = doc;
     }
     node(pointer, value) {
-        // A value that only exists through an alias or merge has no span of its own: use the nearest one.
+        // A value reached through an alias is shown at the alias that brings it here, and
+        // remembers where it is written; any other value without a span of its own at the nearest one.
+        const origin = this.doc.origin(pointer);
+        if (origin)
+            return { value, pointer, span: origin.alias, origin };
         const span = this.doc.span(pointer) ?? this.doc.nearestSpan(pointer) ?? ORIGIN;
         return { value, pointer, span };
     }
@@ -48088,19 +51969,22 @@ function pointer(...tokens) {
 function parseYaml(text, filename) {
     const lines = new workspace_lines/* LineIndex */.r(text);
     let events;
+    // The text the events' offsets refer to: the file, or the file with deficient indentation mended
+    // (same length, so every offset and position is the file's own).
+    let source;
     try {
-        events = parseEvents(text, { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) });
+        ({ events, source } = lenientEvents(text, filename));
     }
     catch (err) {
         return { ok: false, error: toYamlError(err, lines) };
     }
-    const bomb = aliasExpansionError(events, text, lines);
+    const bomb = aliasExpansionError(events, source, lines);
     if (bomb)
         return { ok: false, error: bomb };
     let values;
     try {
         const options = {
-            source: text,
+            source,
             maxAliases: MAX_ALIASES,
             maxTotalMergeKeys: MAX_MERGE_KEYS,
             ...(filename ? { filename } : {}),
@@ -48110,9 +51994,9 @@ function parseYaml(text, filename) {
     catch (err) {
         return { ok: false, error: toYamlError(err, lines) };
     }
-    const spans = indexPositions(events, text);
+    const indexes = indexPositions(events, source);
     const documents = values.map((value, index) => {
-        const map = spans[index] ?? new Map();
+        const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
         const toSpan = (p) => {
             const raw = map.get(p);
             if (!raw)
@@ -48146,9 +52030,104 @@ function parseYaml(text, filename) {
                 }
                 return keys.sort((a, b) => a.at - b.at).map((k) => k.key);
             },
+            origin(p) {
+                if (aliases.size === 0 || (map.has(p) && !aliases.has(p)))
+                    return undefined;
+                const found = resolveAlias(p, map, aliases);
+                if (!found)
+                    return undefined;
+                const span = toSpan(found.pointer);
+                const alias = toSpan(found.alias);
+                return span && alias ? { pointer: found.pointer, span, alias, anchor: found.anchor } : undefined;
+            },
         };
     });
     return { ok: true, documents };
+}
+/** How many deficient lines one file may have mended before its error stands. */
+const MAX_MENDED_LINES = 64;
+/**
+ * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
+ * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
+ * it, and js-yaml 5 enforces it ("deficient indentation"); libyaml-style readers, GitHub's among them,
+ * do not, so a workflow whose `needs: [` list closes with `]` at the key's indentation runs on GitHub.
+ * Inside a flow collection a line break is only a separator, so the deficient line is joined to the
+ * content before it: the break (and any comment-only lines and trailing comment between them) becomes
+ * blanks of the same length. Offsets stay the file's own; any other error, or one the join does not
+ * cure, is the original error.
+ */
+function lenientEvents(text, filename) {
+    const options = { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) };
+    let source = text;
+    let first;
+    for (let mended = 0;; mended++) {
+        try {
+            return { events: parseEvents(source, options), source };
+        }
+        catch (err) {
+            first ??= err;
+            const at = err instanceof YAMLException ? err.mark?.position : undefined;
+            const next = mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+                ? joinToPreviousContent(source, at)
+                : undefined;
+            if (next === undefined)
+                throw first;
+            source = next;
+        }
+    }
+}
+/**
+ * Blanks the line break(s) before the line holding `at` (which must be the first character on its
+ * line), the comment-only and blank lines above it and the trailing comment of the content line they
+ * reach, so `at` continues that line. Undefined when `at` is not at the start of its line's content.
+ */
+function joinToPreviousContent(text, at) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (lineStart === 0 || !/^[ \t]*$/.test(text.slice(lineStart, at)))
+        return undefined;
+    const chars = text.split('');
+    const blank = (from, to) => {
+        for (let i = from; i < to; i++)
+            chars[i] = ' ';
+    };
+    let end = lineStart - 1; // the line break before the deficient line
+    for (;;) {
+        const start = text.lastIndexOf('\n', end - 1) + 1;
+        blank(end, end + 1);
+        if (text[end - 1] === '\r')
+            blank(end - 1, end);
+        const line = text.slice(start, end).replace(/\r$/, '');
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#')) {
+            if (start === 0)
+                return chars.join('');
+            blank(start, end);
+            end = start - 1;
+            continue;
+        }
+        const comment = trailingComment(line);
+        if (comment >= 0)
+            blank(start + comment, end);
+        return chars.join('');
+    }
+}
+/** Offset of a line's trailing comment (`#` after a blank, outside quotes), or -1. */
+function trailingComment(line) {
+    let quote = '';
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote === '"' && ch === '\\')
+            i++;
+        else if (quote) {
+            if (ch === quote)
+                quote = '';
+        }
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t'))
+            return i;
+    }
+    return -1;
 }
 /** Sizes every anchored node once and rejects a document whose aliases expand past the bound. */
 function aliasExpansionError(events, text, lines) {
@@ -48228,13 +52207,44 @@ function toYamlError(err, lines) {
     return { message, line: 1, column: 1 };
 }
 /**
+ * Follows `pointer` token by token through the source: a token that names a written child moves
+ * there, and an alias moves to its anchored node. Undefined when the pointer is not reached through
+ * an alias (or does not exist). Merge keys (`<<: *a`) are not expanded: GitHub's reader does not
+ * support them, so `<<` stays an ordinary key in the value, as it is here.
+ */
+function resolveAlias(pointer, spans, aliases) {
+    let via;
+    let current = '';
+    for (const token of pointer.split('/').slice(1)) {
+        current = `${current}/${token}`;
+        if (!spans.has(current))
+            return undefined;
+        // Bounded: an alias names a node defined before it, so a chain cannot loop, but stay safe.
+        for (let hops = 0; hops < 100; hops++) {
+            const a = aliases.get(current);
+            if (!a)
+                break;
+            via ??= { alias: current, anchor: a.anchor };
+            current = a.target;
+        }
+    }
+    return via && { pointer: current, ...via };
+}
+/**
  * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
  * as source offsets. Aliases are recorded at the alias itself (never expanded).
  */
 function indexPositions(events, text) {
     const docs = [];
     let map = new Map();
+    let aliases = new Map();
+    // Anchor name -> pointer of the node that defines it (the latest definition wins, as in YAML).
+    let anchors = new Map();
     const stack = [];
+    const anchorOf = (ev, p) => {
+        if (ev.anchorStart >= 0 && !p.includes('\u0000'))
+            anchors.set(text.slice(ev.anchorStart, ev.anchorEnd), p);
+    };
     /** Resolves where the node that starts now lives, and consumes the parent's slot. */
     const place = () => {
         const parent = stack[stack.length - 1];
@@ -48262,7 +52272,9 @@ function indexPositions(events, text) {
         switch (ev.type) {
             case EVENT_ID.DOCUMENT:
                 map = new Map();
-                docs.push(map);
+                aliases = new Map();
+                anchors = new Map();
+                docs.push({ spans: map, aliases });
                 break;
             case EVENT_ID.MAPPING:
             case EVENT_ID.SEQUENCE: {
@@ -48277,6 +52289,7 @@ function indexPositions(events, text) {
                     break;
                 }
                 extend(ev.start + 1);
+                anchorOf(ev, slot.p);
                 stack.push(yaml_frame(ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', slot.p, ev.start, slot.key));
                 break;
             }
@@ -48301,8 +52314,17 @@ function indexPositions(events, text) {
                     break;
                 }
                 extend(end);
-                if (!slot.p.includes('\u0000'))
-                    map.set(slot.p, [start, end, slot.key]);
+                if (slot.p.includes('\u0000'))
+                    break;
+                map.set(slot.p, [start, end, slot.key]);
+                if (ev.type === EVENT_ID.SCALAR)
+                    anchorOf(ev, slot.p);
+                else {
+                    const anchor = text.slice(ev.anchorStart, ev.anchorEnd);
+                    const target = anchors.get(anchor);
+                    if (target !== undefined)
+                        aliases.set(slot.p, { target, anchor });
+                }
                 break;
             }
             case EVENT_ID.POP: {

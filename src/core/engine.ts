@@ -224,7 +224,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
             scan.head && base instanceof BaseWorkspace
               ? new FocusedWorkspace(base, base.changed.base)
               : undefined;
-          const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
+          // The API too: the online workflow audits judge the base's action references the same way
+          // (answers are cached per run), so a pin that was already there is not the change's finding.
+          const baseRun = new RuleRun(config, base, context, silentLogger, options.github, focused);
           await baseRun.evaluateAll(
             entries.filter(
               ({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes',
