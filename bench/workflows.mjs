@@ -6,7 +6,7 @@
 //     so any difference here is a regression. The labelled corpus of realistic workflows (which now
 //     holds the former bench/corpus as held-out/original) is scored by bench/workflow-accuracy.mjs.
 // (b) The time to analyse 1,000 generated workflows (seeded generator), median of several runs.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,13 +62,34 @@ async function fixtureSet() {
     const dir = path.join(ROOT, 'test/fixtures/rules', rule.id);
     const expected = load(readFileSync(path.join(dir, 'expected.yml'), 'utf8'));
     const evaluator = getEvaluator(rule.check.kind);
+    // The online audits' fixtures hold the GitHub API's answers (api.yml, per side).
+    const apiFile = path.join(dir, 'api.yml');
+    const answers = existsSync(apiFile) ? load(readFileSync(apiFile, 'utf8')) : undefined;
     for (const side of ['fail', 'pass']) {
       const workspace = new Workspace(path.join(dir, side));
-      const raw = await evaluator.evaluate({ rule, options: rule.check.with ?? {}, workspace });
+      const github = answers ? answersApi(answers[side] ?? {}) : undefined;
+      const raw = await evaluator.evaluate({
+        rule,
+        options: rule.check.with ?? {},
+        workspace,
+        ...(github ? { github } : {}),
+      });
       add(table, rule.id, score(expected[side] ?? [], raw.map(position)));
     }
   }
   return table;
+}
+
+/** A GitHub API for repository acme/app answering from a fixture's api.yml (other paths: 404). */
+function answersApi(answers) {
+  return {
+    owner: 'acme',
+    repo: 'app',
+    async get(p) {
+      const a = answers[p.split('?')[0]];
+      return a ? { status: a.status, data: a.data } : { status: 404, data: { message: 'Not Found' } };
+    },
+  };
 }
 
 function printTable(title, table) {
