@@ -65,11 +65,32 @@ export interface Io {
   isTTY: boolean;
 }
 
+/** Streams whose reader went away (`check | head`): later writes to them are dropped. */
+const closed = new Set<NodeJS.WriteStream>();
+
 const processIo: Io = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => write(process.stdout, t),
+  stderr: (t) => write(process.stderr, t),
   isTTY: Boolean(process.stdout.isTTY),
 };
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!closed.has(stream)) stream.write(text);
+}
+
+/**
+ * A reader that closes the pipe early (`controlgate rules --json | head`) is not an error: the rest
+ * of the output is dropped and the command ends quietly with its own exit code, as Unix tools do.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed.add(stream);
+    });
+  }
+}
 
 export interface MainOptions {
   /** The script slice workers start from (the bundle's own entry); absent: no worker threads. */
@@ -78,6 +99,7 @@ export interface MainOptions {
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo, options: MainOptions = {}): Promise<number> {
+  if (io === processIo) endQuietlyOnClosedPipe();
   try {
     return await dispatch(argv, io, options);
   } catch (err) {
@@ -226,8 +248,21 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
           : renderText(report, { color });
   if (values.output) {
     const out = path.resolve(values.output);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, rendered);
+    try {
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, rendered);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why =
+        e.code === 'EISDIR'
+          ? 'it is a directory'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : (e.code ?? e.message);
+      throw new UsageError(
+        `--output ${values.output}: cannot write the report there (${why}); give a file path`,
+      );
+    }
     const gate = report.summary.gate;
     io.stderr(
       `controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`,
@@ -314,7 +349,13 @@ async function changeOptions(dir: string, values: CheckValues): Promise<ChangeOp
   }
   const head = repo.head();
   const baseline = head ? await resolveBaseline(dir, base, head) : undefined;
-  return { scope: scope ?? 'new', ...(baseline ? { baseline } : {}), ...(scan ? { scan } : {}) };
+  // The working tree is the change: a file not yet added to git is part of it.
+  return {
+    scope: scope ?? 'new',
+    untracked: true,
+    ...(baseline ? { baseline } : {}),
+    ...(scan ? { scan } : {}),
+  };
 }
 
 function parseChoice<T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined {

@@ -9,18 +9,25 @@ import {
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
 import { assessControls } from './declarations/verdicts.js';
+import { type DiffIndex, gitOutput } from './diff.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import { applyGate, severityRank } from './gate.js';
 import { GitRepository } from './git.js';
 import type { GitHubApi } from './github-api.js';
-import { policyChanges } from './policy/changes.js';
-import { loadPolicy, type Policy } from './policy/load.js';
+import { policyChanges, type Suppresses } from './policy/changes.js';
+import { loadPolicy, type Policy, type PolicySnapshot } from './policy/load.js';
+import {
+  applyEscalations,
+  changeFingerprints,
+  type PolicyApproval,
+  planEscalations,
+} from './policy/suppressions.js';
 import type { TreeReader } from './policy/tree.js';
 import { type ChangeOptions, judgeChange } from './pr.js';
 import { buildReport } from './report.js';
 import { RuleRun } from './rule-run.js';
-import { loadRules } from './rules/load.js';
+import { loadRules, RuleLoadError } from './rules/load.js';
 import type { SliceThreads } from './slices.js';
 import { triage } from './triage.js';
 import {
@@ -33,9 +40,10 @@ import {
   silentLogger,
   UsageError,
 } from './types.js';
+import { formatProblem } from './validate.js';
 import { type FileIndexResult, listFilesAsync } from './workspace/files.js';
 import { FocusedWorkspace } from './workspace/focus.js';
-import { Workspace } from './workspace/workspace.js';
+import { type Inheritance, Workspace } from './workspace/workspace.js';
 
 /** Everything that shapes one run; the Action's inputs and the CLI's flags both map onto this. */
 export interface CheckOptions {
@@ -47,6 +55,12 @@ export interface CheckOptions {
   controlsPath?: string;
   /** Extra rule directories (absolute, or relative to the current directory). */
   ruleDirs?: string[];
+  /**
+   * A declarations file named by `controlsPath` or the config may be absent (`init`, which is about to
+   * write it). Otherwise a named file that does not exist is an error: read as "nothing declared",
+   * gaps would stop failing the gate.
+   */
+  controlsMayBeMissing?: boolean;
   /** Overrides the config's `fail-on`. Default `high`. */
   failOn?: FailOn;
   /** Overrides the config's `fail-on-gap`. Default true. */
@@ -83,6 +97,17 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
+  /**
+   * Weakenings of the gate's own definition that the caller found outside the policy files (the
+   * inputs of the workflow step that runs the check, against the base commit's workflow): policy
+   * changes that fail the gate until approved.
+   */
+  gateChanges?: RawFinding[];
+  /**
+   * Whether someone entitled approved the change's policy changes. Asked at most once, and only when
+   * the change alters the policy it is judged by; an approval puts the change's own policy in force.
+   */
+  approval?: () => Promise<PolicyApproval | undefined>;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -109,14 +134,42 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // the index.
   const diff =
     changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
-  const index = options.files ? undefined : changeIndex(root, changedOnly, diff);
+  const index = options.files
+    ? undefined
+    : changeIndex(root, changedOnly, diff, options.change?.untracked === true);
   // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
   index?.catch(() => {});
-  const policy = loadPolicy({ ...pick(options), root, logger: log });
-  const config = policy.active.config;
+  // Untracked files that are part of the change (a local check with --base): not in the base.
+  const untracked = options.change?.untracked && options.change.baseline ? untrackedFiles(root) : undefined;
+  let policy = loadPolicy({ ...pick(options), root, logger: log });
   const builtin = options.builtinRules !== false;
-  if (policy.source === 'base' && headRulesDiffer(policy)) loadRules(policy.head.ruleDirs, { builtin });
-  const allRules = loadRules(policy.active.ruleDirs, { builtin });
+  // The head's custom rules must load too (they are what will be merged); a broken one is a finding,
+  // and the base's rules stay in force, so every output is still written.
+  const headRuleProblems =
+    policy.source === 'base' && headRulesDiffer(policy)
+      ? ruleFileProblems(policy.head.ruleDirs, builtin, root)
+      : [];
+  let allRules = loadRules(policy.active.ruleDirs, { builtin });
+  // What the change does to the policy it is judged by, and whether someone entitled approved it;
+  // an approval puts the change's own policy in force (see policy/suppressions.ts).
+  const baseSnapshot = policy.source === 'base' ? policy.active : undefined;
+  const effects = new Map<DeclarationProblem, Suppresses>();
+  const changes = baseSnapshot ? policyChanges(baseSnapshot, policy.head, allRules, effects) : [];
+  const gateChanges: DeclarationProblem[] = (options.gateChanges ?? []).map((c) => ({
+    ...c,
+    kind: 'changes',
+  }));
+  const approval = lazyApproval(options.approval);
+  if (
+    changes.length + gateChanges.length > 0 &&
+    (await approval.get()) &&
+    baseSnapshot &&
+    headRuleProblems.length === 0
+  ) {
+    policy = { ...policy, active: policy.head };
+    allRules = loadRules(policy.active.ruleDirs, { builtin });
+  }
+  const config = policy.active.config;
   let rules = allRules;
   if (options.onlyRules) {
     const wanted = new Set(options.onlyRules);
@@ -133,16 +186,20 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
   const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
   const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
+  const repo = GitRepository.open(root);
+  // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+  // .github/, .gitignore), which GitHub and git read from the top.
+  const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
   const workspace = new Workspace(root, {
     ...(index ? { index: await index } : {}),
     include: config.include,
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     ...(options.files ? { files: options.files } : {}),
+    ...(inherited ? { inherited } : {}),
   });
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
 
-  const repo = GitRepository.open(root);
   const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
   const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
     workspace,
@@ -155,11 +212,16 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const problems: DeclarationProblem[] = [
     ...(policy.head.declarations?.problems ?? []),
     ...check.problems,
-    ...(policy.source === 'base' ? policyChanges(policy.active, policy.head, allRules) : []),
+    ...changes,
+    ...gateChanges,
+    ...headRuleProblems,
   ];
+  // Renamed files are read from the base under their old name (inline ignores moved with them are
+  // not new); the base tree's own renames are known once it is built, before any rule runs.
+  const renamed = new Map<string, string>();
   const context: PolicyProblems = {
     of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
-    ...(policy.source === 'base' ? { base: policy.active.tree } : {}),
+    ...(baseSnapshot ? { base: renamedTree(baseSnapshot.tree, renamed, options.change?.diff) } : {}),
   };
   const policyRules = new Map<string, PolicyProblemKind>();
   for (const r of rules) {
@@ -167,7 +229,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     if (kind) policyRules.set(r.id, kind);
   }
 
-  const scan = await scanScope(workspace, options.change, config, diff, log);
+  const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
+  for (const [to, from] of scan.base?.renamed ?? []) renamed.set(to, from);
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
   const skipped: string[] = [];
   const entries = rules.map((rule) => {
@@ -192,6 +255,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
         exclude: config.exclude,
         ...(scan.base !== undefined ? { base: scan.base } : {}),
         exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
+        ...((await untracked) ? { untracked: await untracked } : {}),
         alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
         // The same rules and settings over the base tree, minus the ones judged without it.
         async evaluateBase(base) {
@@ -217,21 +281,50 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`,
     );
   }
+  // A finding in a file inherited from the repository's top is located there, from the checked folder.
+  if (workspace.inheritance && repo?.prefix) {
+    const up = '../'.repeat(repo.prefix.split('/').filter(Boolean).length);
+    for (const f of findings) {
+      if (f.location && workspace.isInherited(f.location.path))
+        f.location = { ...f.location, path: up + f.location.path };
+    }
+  }
+  // Suppressions the change adds for itself block at the severity of what they suppress, and the
+  // gate's own settings weakened in the workflow block outright, until approved.
+  const scope = options.change?.scope ?? 'all';
+  const changeRules = new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id));
+  const escalations = planEscalations({ findings, changeRules, effects, scope });
+  const forcedPrints = changeFingerprints(gateChanges, changeRules);
+  const approved = escalations.length + forcedPrints.size > 0 ? await approval.get() : approval.known();
+  if (!approved) applyEscalations(escalations);
+  const forced = new Set(approved ? [] : findings.filter((f) => forcedPrints.has(f.fingerprint)));
+  if (approved) {
+    for (const f of findings) {
+      if (changeRules.has(f.ruleId)) f.message = `${f.message} Approved: ${approved.detail}.`;
+    }
+  }
   findings.sort(compareFindings);
   const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
   const alwaysBlocking = new Set(
-    [...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id),
+    [...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id),
   );
   const gate = applyGate(findings, failOn, {
     failOnGap,
     controls,
     policyRules,
     alwaysBlocking,
-    scope: options.change?.scope ?? 'all',
+    scope,
+    forced,
+    ...(policy.failClosed ? { failures: [policy.failClosed] } : {}),
   });
 
   const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
+  if (approved) {
+    notices.push(
+      `The change's policy changes are approved (${approved.detail})${policy.active === policy.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`,
+    );
+  }
   if (skipped.length > 0) {
     notices.push(
       `rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`,
@@ -271,7 +364,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     rules: summaries,
     controls,
     policy: {
-      source: policy.source,
+      // Approved: the change's own policy was in force.
+      source: baseSnapshot && policy.active === policy.head ? 'head' : policy.source,
       base: policy.base,
       controls: policy.active.declarations ? policy.active.controlsFile : null,
       warnings,
@@ -304,11 +398,12 @@ async function changeIndex(
   root: string,
   changedOnly: boolean,
   diff: Promise<Buffer | undefined> | undefined,
+  untracked: boolean,
 ): Promise<FileIndexResult> {
   if (!changedOnly) return listFilesAsync(root);
-  const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
+  const [index, raw] = await Promise.all([listFilesAsync(root, { untracked, deleted: !diff }), diff]);
   if (!diff) return index;
-  if (raw === undefined) return listFilesAsync(root, { untracked: false });
+  if (raw === undefined) return listFilesAsync(root, { untracked });
   const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
   return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
 }
@@ -329,6 +424,7 @@ async function scanScope(
   selection: { include: string[]; exclude: string[] },
   diff: Promise<Buffer | undefined> | undefined,
   log: Logger,
+  untracked: readonly string[] | undefined,
 ): Promise<ScanPlan> {
   if (!scanChanged(change)) return {};
   const base = change.baseline
@@ -336,11 +432,16 @@ async function scanScope(
         include: selection.include,
         exclude: selection.exclude,
         ...(diff ? { diff } : {}),
+        ...(untracked ? { untracked } : {}),
       })) ?? null)
     : undefined;
-  const paths = base ? base.changed.head : change.diff?.paths();
+  const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
   if (!paths) {
-    log.info('scanning every file: the files the change touches are unknown');
+    log.info(
+      change.diff?.diff.truncated && !base
+        ? 'scanning every file: the list of the files the change touches is partial'
+        : 'scanning every file: the files the change touches are unknown',
+    );
     return base === undefined ? {} : { base };
   }
   const head = new FocusedWorkspace(workspace, paths);
@@ -348,6 +449,48 @@ async function scanScope(
     `scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`,
   );
   return { ...(base !== undefined ? { base } : {}), head };
+}
+
+/**
+ * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
+ * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
+ */
+const REPOSITORY_LEVEL = [
+  '.github',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+  ':(icase)SECURITY',
+  ':(icase)SECURITY.*',
+  ':(icase)docs/SECURITY',
+  ':(icase)docs/SECURITY.*',
+  '.gitignore',
+  'renovate.json',
+  'renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.renovaterc.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+];
+
+/** The repository-level files a folder (`prefix` from the top) inherits, as git tracks them. */
+async function repositoryFiles(root: string, prefix: string): Promise<Inheritance | undefined> {
+  const top = path.resolve(
+    root,
+    ...prefix
+      .split('/')
+      .filter(Boolean)
+      .map(() => '..'),
+  );
+  const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
+  const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
+  return files.length > 0 ? { root: top, files } : undefined;
+}
+
+/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
+async function untrackedFiles(root: string): Promise<string[]> {
+  const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
+  return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }
 
 function toRaw(p: DeclarationProblem): RawFinding {
@@ -362,7 +505,60 @@ function pick(o: CheckOptions) {
     ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
     ...(o.base ? { base: o.base } : {}),
     ...(o.baseTree ? { baseTree: o.baseTree } : {}),
+    ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
   };
+}
+
+/** A base tree that reads a renamed file under its old name. */
+function renamedTree(tree: TreeReader, renamed: ReadonlyMap<string, string>, diff?: DiffIndex): TreeReader {
+  return {
+    label: tree.label,
+    read: (file, maxBytes) => tree.read(renamed.get(file) ?? diff?.previousPath(file) ?? file, maxBytes),
+    list: (dir) => tree.list(dir),
+  };
+}
+
+/** The approval of a change's policy changes, asked for at most once and only when needed. */
+function lazyApproval(ask: CheckOptions['approval']) {
+  let answer: Promise<PolicyApproval | undefined> | undefined;
+  let known: PolicyApproval | undefined;
+  return {
+    async get(): Promise<PolicyApproval | undefined> {
+      answer ??= ask ? ask() : Promise.resolve(undefined);
+      known = await answer;
+      return known;
+    },
+    /** The answer if it was asked for already. */
+    known: () => known,
+  };
+}
+
+/**
+ * The problems of custom rule files that do not load, as `rule-files` findings located in each file
+ * (the head's rule directories, which the change may have edited); none when they all load.
+ */
+function ruleFileProblems(
+  dirs: PolicySnapshot['ruleDirs'],
+  builtin: boolean,
+  root: string,
+): DeclarationProblem[] {
+  try {
+    loadRules(dirs, { builtin });
+    return [];
+  } catch (err) {
+    if (!(err instanceof RuleLoadError)) throw err;
+    return err.problems.map(({ file, problem }) => {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      const shown = inside ? rel : file;
+      return {
+        kind: 'rule-files',
+        message: `${formatProblem(shown, problem)} (this rule file does not load, so the base commit's rules are used: fix it before it is merged)`,
+        location: inside ? { path: rel, startLine: problem.line ?? 1 } : null,
+        key: `${shown}:${problem.pointer}:${problem.message}`,
+      };
+    });
+  }
 }
 
 /** Whether the head's custom rules differ from the base's, so they must be validated separately. */
