@@ -51,7 +51,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
           ...(client ? { client } : {}),
         })
       : undefined;
-    const integrity = pr ? await gateIntegrity(settings, env, pr, client) : undefined;
+    const integrity = pr ? await gateIntegrity(settings, env, pr, client, event.name) : undefined;
     for (const note of pr?.notes ?? []) core.info(`controlgate: ${note}`);
     const report = await check(settings, logger, {
       event,
@@ -128,8 +128,11 @@ async function gateIntegrity(
   env: NodeJS.ProcessEnv,
   pr: PullRequestRun,
   client: ApiClient | undefined,
+  eventName: string,
 ): Promise<GateIntegrity> {
-  const step = runningStep(env);
+  // On pull_request_target the runner takes the workflow from the base branch: the change cannot
+  // edit the step (and the checkout may hold a version that did not run).
+  const step = eventName === 'pull_request_target' ? undefined : runningStep(env);
   const inRoot = (p: string | undefined) => (p && !path.isAbsolute(p) ? p : undefined);
   const ruleDirs = settings.ruleDirs
     .map((d) => path.relative(settings.root, d).split(path.sep).join('/'))

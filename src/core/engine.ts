@@ -9,25 +9,18 @@ import {
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
 import { assessControls } from './declarations/verdicts.js';
-import { type DiffIndex, gitOutput } from './diff.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import { applyGate, severityRank } from './gate.js';
-import { GitRepository } from './git.js';
+import { GitRepository, repositoryFiles, untrackedFiles } from './git.js';
 import type { GitHubApi } from './github-api.js';
-import { policyChanges, type Suppresses } from './policy/changes.js';
-import { loadPolicy, type Policy, type PolicySnapshot } from './policy/load.js';
-import {
-  applyEscalations,
-  changeFingerprints,
-  type PolicyApproval,
-  planEscalations,
-} from './policy/suppressions.js';
+import { loadPolicy } from './policy/load.js';
+import { renamedTree, reviewPolicy, settlePolicyChanges } from './policy/review.js';
+import type { PolicyApproval } from './policy/suppressions.js';
 import type { TreeReader } from './policy/tree.js';
 import { type ChangeOptions, judgeChange } from './pr.js';
 import { buildReport } from './report.js';
 import { RuleRun } from './rule-run.js';
-import { loadRules, RuleLoadError } from './rules/load.js';
 import type { SliceThreads } from './slices.js';
 import { triage } from './triage.js';
 import {
@@ -40,10 +33,9 @@ import {
   silentLogger,
   UsageError,
 } from './types.js';
-import { formatProblem } from './validate.js';
 import { type FileIndexResult, listFilesAsync } from './workspace/files.js';
 import { FocusedWorkspace } from './workspace/focus.js';
-import { type Inheritance, Workspace } from './workspace/workspace.js';
+import { Workspace } from './workspace/workspace.js';
 
 /** Everything that shapes one run; the Action's inputs and the CLI's flags both map onto this. */
 export interface CheckOptions {
@@ -141,34 +133,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   index?.catch(() => {});
   // Untracked files that are part of the change (a local check with --base): not in the base.
   const untracked = options.change?.untracked && options.change.baseline ? untrackedFiles(root) : undefined;
-  let policy = loadPolicy({ ...pick(options), root, logger: log });
-  const builtin = options.builtinRules !== false;
-  // The head's custom rules must load too (they are what will be merged); a broken one is a finding,
-  // and the base's rules stay in force, so every output is still written.
-  const headRuleProblems =
-    policy.source === 'base' && headRulesDiffer(policy)
-      ? ruleFileProblems(policy.head.ruleDirs, builtin, root)
-      : [];
-  let allRules = loadRules(policy.active.ruleDirs, { builtin });
   // What the change does to the policy it is judged by, and whether someone entitled approved it;
-  // an approval puts the change's own policy in force (see policy/suppressions.ts).
-  const baseSnapshot = policy.source === 'base' ? policy.active : undefined;
-  const effects = new Map<DeclarationProblem, Suppresses>();
-  const changes = baseSnapshot ? policyChanges(baseSnapshot, policy.head, allRules, effects) : [];
-  const gateChanges: DeclarationProblem[] = (options.gateChanges ?? []).map((c) => ({
-    ...c,
-    kind: 'changes',
-  }));
-  const approval = lazyApproval(options.approval);
-  if (
-    changes.length + gateChanges.length > 0 &&
-    (await approval.get()) &&
-    baseSnapshot &&
-    headRuleProblems.length === 0
-  ) {
-    policy = { ...policy, active: policy.head };
-    allRules = loadRules(policy.active.ruleDirs, { builtin });
-  }
+  // an approval puts the change's own policy in force (see policy/review.ts).
+  const review = await reviewPolicy(loadPolicy({ ...pick(options), root, logger: log }), {
+    builtin: options.builtinRules !== false,
+    root,
+    ...(options.gateChanges ? { gateChanges: options.gateChanges } : {}),
+    ...(options.approval ? { approval: options.approval } : {}),
+  });
+  const { policy, rules: allRules, base: baseSnapshot } = review;
   const config = policy.active.config;
   let rules = allRules;
   if (options.onlyRules) {
@@ -212,9 +185,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const problems: DeclarationProblem[] = [
     ...(policy.head.declarations?.problems ?? []),
     ...check.problems,
-    ...changes,
-    ...gateChanges,
-    ...headRuleProblems,
+    ...review.changes,
+    ...review.gateChanges,
+    ...review.ruleFiles,
   ];
   // Renamed files are read from the base under their old name (inline ignores moved with them are
   // not new); the base tree's own renames are known once it is built, before any rule runs.
@@ -293,16 +266,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // gate's own settings weakened in the workflow block outright, until approved.
   const scope = options.change?.scope ?? 'all';
   const changeRules = new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id));
-  const escalations = planEscalations({ findings, changeRules, effects, scope });
-  const forcedPrints = changeFingerprints(gateChanges, changeRules);
-  const approved = escalations.length + forcedPrints.size > 0 ? await approval.get() : approval.known();
-  if (!approved) applyEscalations(escalations);
-  const forced = new Set(approved ? [] : findings.filter((f) => forcedPrints.has(f.fingerprint)));
-  if (approved) {
-    for (const f of findings) {
-      if (changeRules.has(f.ruleId)) f.message = `${f.message} Approved: ${approved.detail}.`;
-    }
-  }
+  const { forced, approved } = await settlePolicyChanges(review, findings, changeRules, scope);
   findings.sort(compareFindings);
   const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
@@ -451,48 +415,6 @@ async function scanScope(
   return { ...(base !== undefined ? { base } : {}), head };
 }
 
-/**
- * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
- * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
- */
-const REPOSITORY_LEVEL = [
-  '.github',
-  'CODEOWNERS',
-  'docs/CODEOWNERS',
-  ':(icase)SECURITY',
-  ':(icase)SECURITY.*',
-  ':(icase)docs/SECURITY',
-  ':(icase)docs/SECURITY.*',
-  '.gitignore',
-  'renovate.json',
-  'renovate.json5',
-  '.renovaterc',
-  '.renovaterc.json',
-  '.renovaterc.json5',
-  '.gitlab/renovate.json',
-  '.gitlab/renovate.json5',
-];
-
-/** The repository-level files a folder (`prefix` from the top) inherits, as git tracks them. */
-async function repositoryFiles(root: string, prefix: string): Promise<Inheritance | undefined> {
-  const top = path.resolve(
-    root,
-    ...prefix
-      .split('/')
-      .filter(Boolean)
-      .map(() => '..'),
-  );
-  const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
-  const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
-  return files.length > 0 ? { root: top, files } : undefined;
-}
-
-/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
-async function untrackedFiles(root: string): Promise<string[]> {
-  const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
-  return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
-}
-
 function toRaw(p: DeclarationProblem): RawFinding {
   const { kind: _kind, ...raw } = p;
   return raw;
@@ -507,67 +429,6 @@ function pick(o: CheckOptions) {
     ...(o.baseTree ? { baseTree: o.baseTree } : {}),
     ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
   };
-}
-
-/** A base tree that reads a renamed file under its old name. */
-function renamedTree(tree: TreeReader, renamed: ReadonlyMap<string, string>, diff?: DiffIndex): TreeReader {
-  return {
-    label: tree.label,
-    read: (file, maxBytes) => tree.read(renamed.get(file) ?? diff?.previousPath(file) ?? file, maxBytes),
-    list: (dir) => tree.list(dir),
-  };
-}
-
-/** The approval of a change's policy changes, asked for at most once and only when needed. */
-function lazyApproval(ask: CheckOptions['approval']) {
-  let answer: Promise<PolicyApproval | undefined> | undefined;
-  let known: PolicyApproval | undefined;
-  return {
-    async get(): Promise<PolicyApproval | undefined> {
-      answer ??= ask ? ask() : Promise.resolve(undefined);
-      known = await answer;
-      return known;
-    },
-    /** The answer if it was asked for already. */
-    known: () => known,
-  };
-}
-
-/**
- * The problems of custom rule files that do not load, as `rule-files` findings located in each file
- * (the head's rule directories, which the change may have edited); none when they all load.
- */
-function ruleFileProblems(
-  dirs: PolicySnapshot['ruleDirs'],
-  builtin: boolean,
-  root: string,
-): DeclarationProblem[] {
-  try {
-    loadRules(dirs, { builtin });
-    return [];
-  } catch (err) {
-    if (!(err instanceof RuleLoadError)) throw err;
-    return err.problems.map(({ file, problem }) => {
-      const rel = path.relative(root, file).split(path.sep).join('/');
-      const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-      const shown = inside ? rel : file;
-      return {
-        kind: 'rule-files',
-        message: `${formatProblem(shown, problem)} (this rule file does not load, so the base commit's rules are used: fix it before it is merged)`,
-        location: inside ? { path: rel, startLine: problem.line ?? 1 } : null,
-        key: `${shown}:${problem.pointer}:${problem.message}`,
-      };
-    });
-  }
-}
-
-/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
-function headRulesDiffer(policy: Policy): boolean {
-  const a = policy.active.ruleFiles;
-  const b = policy.head.ruleFiles;
-  if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length) return true;
-  for (const [file, hash] of a) if (b.get(file) !== hash) return true;
-  return false;
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */

@@ -8,6 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { gitOutput } from './diff.js';
+import type { Inheritance } from './workspace/workspace.js';
 
 /** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
@@ -170,4 +172,47 @@ function run(
     const failed = err as { status?: number | null; stdout?: Buffer };
     return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
   }
+}
+
+/**
+ * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
+ * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
+ */
+const REPOSITORY_LEVEL = [
+  '.github',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+  ':(icase)SECURITY',
+  ':(icase)SECURITY.*',
+  ':(icase)docs/SECURITY',
+  ':(icase)docs/SECURITY.*',
+  '.gitignore',
+  'renovate.json',
+  'renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.renovaterc.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+];
+
+/**
+ * The repository-level files that a folder of the repository (`prefix` from the top, as
+ * {@link GitRepository.prefix}) inherits: tracked, and outside the folder.
+ */
+export async function repositoryFiles(root: string, prefix: string): Promise<Inheritance | undefined> {
+  const up = prefix
+    .split('/')
+    .filter(Boolean)
+    .map(() => '..');
+  const top = path.resolve(root, ...up);
+  const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
+  const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
+  return files.length > 0 ? { root: top, files } : undefined;
+}
+
+/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
+export async function untrackedFiles(root: string): Promise<string[]> {
+  const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
+  return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }
