@@ -9,7 +9,7 @@ import type { DeclarationProblem } from '../declarations/model.js';
 import type { DiffIndex } from '../diff.js';
 import type { GateScope } from '../pr.js';
 import { loadRules, RuleLoadError } from '../rules/load.js';
-import type { Finding, RawFinding, Rule } from '../types.js';
+import type { Confidence, Finding, RawFinding, Rule } from '../types.js';
 import { formatProblem } from '../validate.js';
 import { policyChanges, type Suppresses } from './changes.js';
 import type { Policy, PolicySnapshot } from './load.js';
@@ -89,8 +89,15 @@ export async function settlePolicyChanges(
   findings: readonly Finding[],
   changeRules: ReadonlySet<string>,
   scope: GateScope,
+  minConfidence: Confidence,
 ): Promise<{ forced: Set<Finding>; approved?: PolicyApproval }> {
-  const escalations = planEscalations({ findings, changeRules, effects: review.effects, scope });
+  const escalations = planEscalations({
+    findings,
+    changeRules,
+    effects: review.effects,
+    scope,
+    minConfidence,
+  });
   const forcedPrints = changeFingerprints(review.gateChanges, changeRules);
   const approved =
     escalations.length + forcedPrints.size > 0 ? await review.approval.get() : review.approval.known();

@@ -12,11 +12,13 @@
  * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
  * policy in force and leaves each policy change at its rule's severity, reported and approved.
  */
+
+import { confidenceRank } from '../confidence.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import { fingerprint } from '../finding.js';
 import { severityRank } from '../gate.js';
 import { type GateScope, inGateScope } from '../pr.js';
-import type { Finding, Severity } from '../types.js';
+import type { Confidence, Finding, Severity } from '../types.js';
 import type { Suppresses } from './changes.js';
 
 /** An approval of the change's policy changes, as the caller verified it. */
@@ -43,6 +45,8 @@ export interface EscalationInput {
   /** Policy changes of the configuration and declarations, with what each would suppress. */
   effects: ReadonlyMap<DeclarationProblem, Suppresses>;
   scope: GateScope;
+  /** Findings less sure than this cannot block: suppressing them changes nothing. */
+  minConfidence: Confidence;
 }
 
 /**
@@ -54,16 +58,26 @@ export function planEscalations(input: EscalationInput): Escalation[] {
   const { findings, changeRules, scope } = input;
   const changes = findings.filter((f) => changeRules.has(f.ruleId));
   if (changes.length === 0) return [];
-  const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope));
+  const sure = confidenceRank(input.minConfidence);
+  const subjects = findings.filter(
+    (f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && confidenceRank(f.confidence) >= sure,
+  );
   const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
   const out: Escalation[] = [];
   const consider = (change: Finding | undefined, suppressed: Finding[]) => {
     if (!change || suppressed.length === 0) return;
-    suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-    const worst = suppressed[0]!.severity;
-    if (severityRank(worst) > severityRank(change.severity))
-      out.push({ change, severity: worst, suppressed });
+    suppressed.sort(
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) ||
+        confidenceRank(b.confidence) - confidenceRank(a.confidence),
+    );
+    const worst = suppressed[0]!;
+    const stronger =
+      severityRank(worst.severity) > severityRank(change.severity) ||
+      confidenceRank(worst.confidence) > confidenceRank(change.confidence);
+    if (stronger) out.push({ change, severity: worst.severity, suppressed });
   };
+
   for (const [problem, suppresses] of input.effects) {
     for (const rule of changeRules) {
       const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
@@ -90,8 +104,13 @@ export function planEscalations(input: EscalationInput): Escalation[] {
 /** Raises each policy change to the severity of what it suppresses, and says so in its message. */
 export function applyEscalations(escalations: readonly Escalation[]): void {
   for (const { change, severity, suppressed } of escalations) {
-    change.severity = severity;
     const worst = suppressed[0]!;
+    // It blocks as the finding it suppresses would: that severity, and at least that confidence.
+    if (severityRank(severity) > severityRank(change.severity)) change.severity = severity;
+    if (confidenceRank(worst.confidence) > confidenceRank(change.confidence)) {
+      change.confidence = worst.confidence;
+      delete change.confidenceReason;
+    }
     const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
     const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
     change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
