@@ -133,6 +133,13 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
         if (rank(now) > rank(was)) add(change, ptr, key);
         break;
       }
+      case 'fail-on-confidence': {
+        const order = ['low', 'medium', 'high'];
+        const rank = (v: string) =>
+          order.indexOf(v.toLowerCase() || (ctx.baseConfig?.failOnConfidence ?? 'medium'));
+        if (rank(now) > rank(was)) add(change, ptr, key);
+        break;
+      }
       case 'fail-on-gap': {
         const on = (v: string) => (v === '' ? (ctx.baseConfig?.failOnGap ?? true) : !/^false$/i.test(v));
         if (on(was) && !on(now)) add(change, ptr, key);

@@ -4,6 +4,8 @@
  * setting that weakens the gate. Each is a `policy-change` finding (control 8.32) that asks for review,
  * located on the head's line.
  */
+
+import { confidenceRank, DEFAULT_FAIL_ON_CONFIDENCE, DEFAULT_TEST_PATHS } from '../confidence.js';
 import type { DeclarationProblem, DeclaredException } from '../declarations/model.js';
 import { meetsThreshold, severityRank } from '../gate.js';
 import { locationFromSpan } from '../location.js';
@@ -204,6 +206,28 @@ function configChanges(base: PolicySnapshot, head: PolicySnapshot, rules: readon
       at('/fail-on'),
       `fail-on:${failNow}`,
       (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow),
+    );
+  }
+  const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+  const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+  if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
+    add(
+      `fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`,
+      at('/fail-on-confidence'),
+      `fail-on-confidence:${confidenceNow}`,
+      (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow),
+    );
+  }
+  // More test paths: findings there become low confidence, which does not block by default.
+  const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
+  const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
+  if (testNow.length > 0) {
+    const inTests = pathMatcher(testNow);
+    add(
+      `findings in ${testNow.join(', ')} are treated as test code (low confidence).`,
+      at('/test-paths'),
+      `test-paths:${testNow.join(',')}`,
+      (f) => isOpen(f) && f.location !== null && inTests(f.location.path),
     );
   }
   if ((b.failOnGap ?? true) && h.failOnGap === false)
