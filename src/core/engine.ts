@@ -138,13 +138,12 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // the index.
   const diff =
     changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
-  const index = options.files
-    ? undefined
-    : changeIndex(root, changedOnly, diff, options.change?.untracked === true);
+  // Untracked files that are part of the change (a local check with --base): listed once, for the
+  // index and to leave them out of the base.
+  const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
+  const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
   // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
   index?.catch(() => {});
-  // Untracked files that are part of the change (a local check with --base): not in the base.
-  const untracked = options.change?.untracked && options.change.baseline ? untrackedFiles(root) : undefined;
   // What the change does to the policy it is judged by, and whether someone entitled approved it;
   // an approval puts the change's own policy in force (see policy/review.ts).
   const review = await reviewPolicy(loadPolicy({ ...pick(options), root, logger: log }), {
@@ -401,14 +400,23 @@ async function changeIndex(
   root: string,
   changedOnly: boolean,
   diff: Promise<Buffer | undefined> | undefined,
-  untracked: boolean,
+  untracked: Promise<string[]> | undefined,
 ): Promise<FileIndexResult> {
-  if (!changedOnly) return listFilesAsync(root);
-  const [index, raw] = await Promise.all([listFilesAsync(root, { untracked, deleted: !diff }), diff]);
-  if (!diff) return index;
-  if (raw === undefined) return listFilesAsync(root, { untracked });
+  // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+  const withUntracked = async (index: FileIndexResult): Promise<FileIndexResult> => {
+    const extra = (await untracked) ?? [];
+    if (extra.length === 0 || index.source !== 'git') return index;
+    const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { ...index, files };
+  };
+  if (!changedOnly) return withUntracked(await listFilesAsync(root, untracked ? { untracked: false } : {}));
+  const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
+  if (!diff) return withUntracked(index);
+  if (raw === undefined) return withUntracked(await listFilesAsync(root, { untracked: false }));
   const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
-  return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
+  return withUntracked(
+    gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) },
+  );
 }
 
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
