@@ -155,11 +155,21 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
         if (scope(was) === 'all' && scope(now) !== 'all') add(change, ptr, key);
         break;
       }
-      // Where the gate looks, and with what: any change may drop something, which cannot be told here.
+      // Extra rule directories only add rules: dropping one is what weakens the gate.
+      case 'rules': {
+        const list = (v: string) =>
+          v
+            .split(/[\n,]/)
+            .map((d) => d.trim().replace(/\/+$/, ''))
+            .filter(Boolean);
+        const kept = new Set(list(now));
+        if (list(was).some((d) => !kept.has(d))) add(change, ptr, key);
+        break;
+      }
+      // Where the gate looks, and with what settings: any change may drop something.
       case 'path':
       case 'config':
       case 'controls':
-      case 'rules':
         add(change, ptr, key);
         break;
       default:
