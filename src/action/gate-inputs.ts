@@ -121,7 +121,7 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
     const was = text(b[name]);
     if (now === was) continue;
     const ptr = `${head.at}/with/${name}`;
-    const change = `input ${name} changes from ${was ? `"${was}"` : 'unset'} to ${now ? `"${now}"` : 'unset'}`;
+    const change = `input ${name} changes from ${quote(was, 'unset')} to ${quote(now, 'unset')}`;
     const key = `${name}:${now}`;
     if (dynamic(now) || dynamic(was)) {
       add(change, ptr, key);
@@ -184,14 +184,14 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
     const cont = (v: Record<string, unknown>) => text(v['continue-on-error']);
     if (cont(now) !== cont(was) && cont(now) !== '' && !/^false$/i.test(cont(now))) {
       add(
-        `the ${level} now continues on error ("${cont(now)}"), so a failed gate would not fail the job`,
+        `the ${level} now continues on error (${quote(cont(now), '')}), so a failed gate would not fail the job`,
         `${ptr}/continue-on-error`,
         `${level}-continue:${cont(now)}`,
       );
     }
     if (text(now.if) !== text(was.if)) {
       add(
-        `the ${level}'s condition changes from ${text(was.if) ? `"${text(was.if)}"` : 'none'} to ${text(now.if) ? `"${text(now.if)}"` : 'none'}`,
+        `the ${level}'s condition changes from ${quote(text(was.if), 'none')} to ${quote(text(now.if), 'none')}`,
         `${ptr}/if`,
         `${level}-if:${text(now.if)}`,
       );
@@ -269,6 +269,12 @@ function baseRunsGate(base: TreeReader, step: RunningStep): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A value from a workflow, quoted and cut short: it is the change's text, shown in every report. */
+function quote(value: string, empty: string): string {
+  if (value === '') return empty;
+  return `"${value.length > 120 ? `${value.slice(0, 117)}...` : value}"`;
 }
 
 function record(value: unknown): Record<string, unknown> {
