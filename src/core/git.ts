@@ -6,7 +6,7 @@
  * tree (new versus existing findings) will reuse it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { gitOutput } from './diff.js';
 import type { Inheritance } from './workspace/workspace.js';
@@ -128,6 +128,14 @@ export class GitRepository {
   }
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function hasGitAncestor(dir: string): boolean {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     if (existsSync(path.join(d, '.git'))) return true;
@@ -198,9 +206,12 @@ const REPOSITORY_LEVEL = [
 
 /**
  * The repository-level files that a folder of the repository (`prefix` from the top, as
- * {@link GitRepository.prefix}) inherits: tracked, and outside the folder.
+ * {@link GitRepository.prefix}) inherits: tracked, and outside the folder. A folder with a `.github/`
+ * of its own is laid out as a repository of its own (an example, a fixture, a template, a project
+ * to be split off; GitHub itself only reads the top one): it inherits nothing.
  */
 export async function repositoryFiles(root: string, prefix: string): Promise<Inheritance | undefined> {
+  if (isDirectory(path.join(root, '.github'))) return undefined;
   const up = prefix
     .split('/')
     .filter(Boolean)
