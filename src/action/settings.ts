@@ -132,9 +132,9 @@ export function readSettings(
   if (input('fail-on-gap').trim()) settings.failOnGap = readBoolean(input, 'fail-on-gap', true);
   const required = input('require-declarations').trim().toLowerCase();
   if (required) {
-    if (required !== 'none' && required !== 'technological') {
+    if (required !== 'none' && required !== 'technological' && required !== 'all') {
       throw new UsageError(
-        `Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none or technological (or leave it empty to use the config file's, else none)`,
+        `Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`,
       );
     }
     settings.requireDeclarations = required;

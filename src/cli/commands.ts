@@ -50,28 +50,42 @@ export function rulesCommand(options: ListOptions & { kinds: boolean }): string 
   return `${table([['RULE', 'SEVERITY', 'CONTROLS', 'TITLE'], ...rows])}\n\n${rules.length} rules. \`controlgate explain <rule>\` shows one.\n`;
 }
 
-/** `controlgate controls`: the catalog with the rules that cover each control. */
+/**
+ * `controlgate controls`: the 93 controls with their coverage: the rules that check each, or, for a
+ * control no rule checks, that only declared evidence can verify it.
+ */
 export function controlsCommand(options: ListOptions): string {
   const rules = loadRules(options.ruleDirs);
   const byControl = rulesByControl(rules);
+  const coverageOf = (id: string) => (byControl.has(id) ? 'rules' : 'evidence');
   if (options.json) {
     return `${JSON.stringify(
-      allControls().map((c) => ({ ...c, rules: (byControl.get(c.id) ?? []).map((r) => r.id) })),
+      allControls().map((c) => ({
+        ...c,
+        coverage: coverageOf(c.id),
+        rules: (byControl.get(c.id) ?? []).map((r) => r.id),
+      })),
       null,
       2,
     )}\n`;
   }
-  const rows = allControls().map((c) => [
-    c.id,
-    c.theme,
-    clean(c.title),
-    String((byControl.get(c.id) ?? []).length),
-  ]);
+  const rows = allControls().map((c) => {
+    const n = (byControl.get(c.id) ?? []).length;
+    return [c.id, c.theme, clean(c.title), n > 0 ? `${n} rule${n === 1 ? '' : 's'}` : 'evidence only'];
+  });
   const coverage = THEMES.map((theme) => {
     const of = controlsOfTheme(theme);
     return `${theme.toLowerCase()} ${of.filter((c) => byControl.has(c.id)).length} of ${of.length}`;
   });
-  return `${table([['CONTROL', 'THEME', 'TITLE', 'RULES'], ...rows])}\n\nControls covered by at least one rule: ${coverage.join(', ')}.\n`;
+  return [
+    table([['CONTROL', 'THEME', 'TITLE', 'VERIFIED BY'], ...rows]),
+    '',
+    `Controls checked by at least one rule: ${coverage.join(', ')}.`,
+    'The others are verified by the evidence declared for them in .github/controls.yml: a file that must',
+    'exist and hold more than a placeholder, a workflow that must run on changes, or a URL with an owner',
+    'and a review date that is not stale. `controlgate explain <id>` shows one control.',
+    '',
+  ].join('\n');
 }
 
 /** `controlgate explain <id>`: a rule (what, why, fix, controls) or a control (what, rules, 2013 ids). */
@@ -114,7 +128,9 @@ export function explainCommand(id: string, options: ListOptions): string {
           ]
         : []),
       '',
-      mapped.length ? 'Rules:' : 'No rule covers this control yet.',
+      mapped.length
+        ? 'Rules:'
+        : 'No rule checks this control: its declared evidence verifies it (a file, a workflow, or a URL with an owner and a review date).',
       ...mapped.map((r) => `  ${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${clean(r.title)}`),
       '',
     ].join('\n');

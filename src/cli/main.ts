@@ -41,7 +41,7 @@ Options for check:
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
   --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
-  --require-declarations <r>  none | technological (default: config, else none)
+  --require-declarations <r>  none | technological | all (default: config, else none)
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
@@ -271,8 +271,8 @@ async function init(dir: string, values: CheckValues, io: Io): Promise<number> {
 
 function parseRequireDeclarations(value: string | undefined): RequireDeclarations | undefined {
   if (value === undefined) return undefined;
-  if (value !== 'none' && value !== 'technological') {
-    throw new UsageError(`--require-declarations must be none or technological; got "${value}"`);
+  if (value !== 'none' && value !== 'technological' && value !== 'all') {
+    throw new UsageError(`--require-declarations must be none, technological or all; got "${value}"`);
   }
   return value;
 }

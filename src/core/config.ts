@@ -26,6 +26,8 @@ export interface Config {
   requireDeclarations?: RequireDeclarations;
   /** Longest an exception may run, in days from the day of the run (default 365). */
   exceptionMaxDays?: number;
+  /** Oldest a declaration's review (`reviewed`) may be, in days before the day of the run (default 365). */
+  reviewMaxDays?: number;
 }
 
 /** Looked up in this order when no config path is given. */
@@ -97,6 +99,7 @@ export function parseConfig(text: string, file: string): Config {
     'fail-on-gap'?: boolean;
     'require-declarations'?: RequireDeclarations;
     'exception-max-days'?: number;
+    'review-max-days'?: number;
   };
   const rules: Record<string, RuleConfig> = {};
   for (const [id, setting] of Object.entries(raw.rules ?? {})) {
@@ -117,5 +120,6 @@ export function parseConfig(text: string, file: string): Config {
   if (raw['fail-on-gap'] !== undefined) config.failOnGap = raw['fail-on-gap'];
   if (raw['require-declarations']) config.requireDeclarations = raw['require-declarations'];
   if (raw['exception-max-days'] !== undefined) config.exceptionMaxDays = raw['exception-max-days'];
+  if (raw['review-max-days'] !== undefined) config.reviewMaxDays = raw['review-max-days'];
   return config;
 }

@@ -90,6 +90,7 @@ const LAST_KIND = 'core.input-problems';
 
 export const DEFAULT_FAIL_ON: FailOn = 'high';
 export const DEFAULT_EXCEPTION_MAX_DAYS = 365;
+export const DEFAULT_REVIEW_MAX_DAYS = 365;
 
 /**
  * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
@@ -149,6 +150,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     today: utcDay(options.now ?? new Date()),
     requireDeclarations,
     exceptionMaxDays,
+    reviewMaxDays: config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS,
     defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
     ruleIds: new Set(allRules.map((r) => r.id)),
   });
@@ -169,6 +171,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 
   const scan = await scanScope(workspace, options.change, config, diff, log);
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+  for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
+    if (f) run.policyFiles.add(f);
+  }
   const skipped: string[] = [];
   const entries = rules.map((rule) => {
     const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
@@ -219,7 +224,18 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
   findings.sort(compareFindings);
   const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
+  const controls = assessControls({
+    rules: summaries,
+    findings,
+    errors: run.errors,
+    check,
+    policyRules,
+    kinds: new Map(rules.map((r) => [r.id, r.check.kind])),
+    run: {
+      ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
+      narrowed: config.include.length > 0 || config.exclude.length > 0,
+    },
+  });
   const alwaysBlocking = new Set(
     [...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id),
   );

@@ -1,6 +1,8 @@
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
  * error, and a rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ * The call also records the rule's scope: the files it read through the workspace and the repository
+ * settings it read through the API, so no verdict can rest on a rule that looked at nothing.
  * The outcome is plain data, so a slice worker can send it to the engine's thread.
  */
 import { getEvaluator } from './evaluators/registry.js';
@@ -9,8 +11,19 @@ import { type GitHubApi, UnverifiableError } from './github-api.js';
 import type { RawFinding, Rule } from './types.js';
 import type { Workspace } from './workspace/workspace.js';
 
-/** What one rule made of a workspace: its raw findings, or why it failed. */
-export type RuleOutcome = { raw: RawFinding[] } | { error: string; unverifiable: boolean };
+/**
+ * What one evaluation looked at: the files, by position in the tree's file list (the whole tree's,
+ * also when the rule saw a changed-files view or a slice), and the API reads (`GET <path> -> <status>`).
+ */
+export interface Examined {
+  files: number[];
+  settings: string[];
+}
+
+/** What one rule made of a workspace: its raw findings, or why it failed; and what it examined. */
+export type RuleOutcome = ({ raw: RawFinding[] } | { error: string; unverifiable: boolean }) & {
+  examined: Examined;
+};
 
 export async function runEvaluator(
   rule: Rule,
@@ -19,6 +32,9 @@ export async function runEvaluator(
   github?: GitHubApi,
 ): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
+  const settings: string[] = [];
+  workspace.scope.begin();
+  const examined = (): Examined => ({ files: workspace.scope.end(), settings });
   try {
     if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);
     const raw = await evaluator.evaluate({
@@ -26,11 +42,25 @@ export async function runEvaluator(
       options: rule.check.with ?? {},
       workspace,
       policy,
-      ...(github ? { github } : {}),
+      ...(github ? { github: recording(github, settings) } : {}),
     });
-    return { raw };
+    return { raw, examined: examined() };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { error: message, unverifiable: err instanceof UnverifiableError };
+    return { error: message, unverifiable: err instanceof UnverifiableError, examined: examined() };
   }
+}
+
+/**
+ * The API as one rule sees it: every answer it gets is a setting it examined. Whatever else the
+ * client offers is inherited unchanged, so the wrapper never hides a method added to it.
+ */
+function recording(api: GitHubApi, settings: string[]): GitHubApi {
+  const get: GitHubApi['get'] = async (path) => {
+    const answer = await api.get(path);
+    const line = `GET ${path} -> ${answer.status}`;
+    if (!settings.includes(line)) settings.push(line);
+    return answer;
+  };
+  return Object.create(api, { get: { value: get } }) as GitHubApi;
 }

@@ -13,6 +13,7 @@ import {
 } from '../core/types.js';
 import { escapeControls, plural, singleLine } from './escape.js';
 import {
+  changeBasisLine,
   controlsByVerdict,
   controlTitles,
   declaredLabel,
@@ -50,6 +51,7 @@ const SEVERITY_STYLE: Record<Severity, Style> = {
 const VERDICT_STYLE: Record<Verdict, Style> = {
   gap: 'red',
   unverifiable: 'yellow',
+  'not-assessed': 'yellow',
   undeclared: 'gray',
   planned: 'cyan',
   satisfied: 'green',
@@ -126,7 +128,8 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
     else groups.set(key, [f]);
   }
   const shown = controlsByVerdict(report).filter(
-    (c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable',
+    (c) =>
+      groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable' || c.verdict === 'not-assessed',
   );
   if (shown.length === 0 && report.findings.length === 0) return [paint('green', 'No findings.'), ''];
   const out: string[] = [paint('dim', '! marks a finding that fails the gate'), ''];
@@ -136,10 +139,12 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
     const list = groups.get(c.id) ?? [];
     const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
     const count = c.findings > 0 ? `, ${plural(c.findings, 'finding')}` : '';
+    const basis = c.basis === 'change' ? '; on the change only' : '';
     out.push(
-      `${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count})`)}`,
+      `${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count}${basis})`)}`,
     );
     for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
+    if (c.hint) out.push(`    ${paint('dim', 'hint:')} ${singleLine(c.hint)}`);
     if (c.findings > list.length) {
       const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
       const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
@@ -190,6 +195,8 @@ function otherControls(report: Report, paint: Paint): string[] {
     const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
     if (ids.length > 0) out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
   }
+  const line = changeBasisLine(report);
+  if (line) out.push(`  ${singleLine(line)}`);
   out.push('');
   return out;
 }
