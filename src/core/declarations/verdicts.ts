@@ -1,5 +1,7 @@
 import { allControls } from '../catalog.js';
+import { confidenceRank } from '../confidence.js';
 import type {
+  Confidence,
   ControlExceptionRef,
   ControlResult,
   Finding,
@@ -36,17 +38,26 @@ export interface AssessInput {
   kinds: ReadonlyMap<string, string>;
   /** Where the run looked (the whole tree, or a pull request's changed files). */
   run: RunScope;
+  /** Findings less sure than this are reported but are no evidence against a control (default low). */
+  minConfidence?: Confidence;
 }
 
 /**
- * Whether a finding is evidence against the control it maps to: open, above `info`, and from a rule
- * that checks the repository (not a policy rule, whose problems are assessed from the declarations).
+ * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
+ * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
+ * policy rule, whose problems are assessed from the declarations).
  */
 export function countsAgainstControl(
   f: Finding,
   policyRules: ReadonlyMap<string, PolicyProblemKind>,
+  minConfidence: Confidence = 'low',
 ): boolean {
-  return f.status === 'open' && f.severity !== 'info' && !policyRules.has(f.ruleId);
+  return (
+    f.status === 'open' &&
+    f.severity !== 'info' &&
+    confidenceRank(f.confidence) >= confidenceRank(minConfidence) &&
+    !policyRules.has(f.ruleId)
+  );
 }
 
 /**
@@ -58,11 +69,12 @@ export function gapCauses(
   controlId: string,
   findings: readonly Finding[],
   policyRules: ReadonlyMap<string, PolicyProblemKind>,
+  minConfidence: Confidence = 'low',
 ): Finding[] {
   return findings.filter((f) => {
     if (f.status !== 'open' || !f.controls.includes(controlId)) return false;
     const kind = policyRules.get(f.ruleId);
-    return kind ? GAP_PROBLEMS.has(kind) : f.severity !== 'info';
+    return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
   });
 }
 
@@ -97,7 +109,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
     let verdict: Verdict;
     let hint: string | undefined;
 
-    const against = mapped.filter((f) => countsAgainstControl(f, policyRules));
+    const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
     const failing = rules
       .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
       .filter((r) => r.open > 0)
@@ -147,7 +159,14 @@ export function assessControls(input: AssessInput): ControlResult[] {
         ...missing,
         ...(review?.stale ? [`its review is stale: ${review.stale}`] : []),
       );
-      const assessedBy = rules.filter((r) => r.result === 'pass' && examinedAnything(r));
+      // A rule assesses the control when it examined something and nothing it found counts against
+      // the control (its findings may be excepted, ignored, informational or of low confidence).
+      const assessedBy = rules.filter(
+        (r) =>
+          (r.result === 'pass' || r.result === 'fail') &&
+          examinedAnything(r) &&
+          !against.some((f) => f.ruleId === r.id),
+      );
       const verified = evidence.filter((e) => e.status === 'present');
       const urls = evidence.filter((e) => e.status === 'not-verified');
       const owner = declared.owner ?? decls?.meta.owner ?? null;
