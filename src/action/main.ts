@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { cachedGitHubApi } from '../core/github-api.js';
-import { type Logger, type Report, runCheck, UsageError } from '../core/index.js';
+import { identityFromEnv } from '../core/identity.js';
+import { type Logger, type Report, type RunIdentity, runCheck, UsageError } from '../core/index.js';
 import type { GateScope } from '../core/pr.js';
 import type { SliceThreads } from '../core/slices.js';
 import { type ActionEvent, readEvent } from './event.js';
@@ -44,7 +45,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
         })
       : undefined;
     for (const note of pr?.notes ?? []) core.info(`controlgate: ${note}`);
-    const report = await check(settings, logger, { event, scope, pr, client, threads: options.threads });
+    const report = await check(settings, logger, {
+      event,
+      scope,
+      pr,
+      client,
+      threads: options.threads,
+      identity: identityFromEnv(env),
+    });
     const context: SinkContext = {
       settings,
       env,
@@ -90,15 +98,17 @@ interface CheckContext {
   pr: PullRequestRun | undefined;
   client: ApiClient | undefined;
   threads: SliceThreads | undefined;
+  identity: RunIdentity;
 }
 
 function check(
   settings: Settings,
   logger: Logger,
-  { event, scope, pr, client, threads }: CheckContext,
+  { event, scope, pr, client, threads, identity }: CheckContext,
 ): Promise<Report> {
   return runCheck({
     root: settings.root,
+    identity,
     ...(threads ? { threads } : {}),
     ruleDirs: settings.ruleDirs,
     logger,

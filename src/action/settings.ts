@@ -41,6 +41,10 @@ export interface Settings {
   sarifFile?: string;
   /** Absolute path of the JSON report to write, or undefined (input `json-file`). */
   jsonFile?: string;
+  /** Absolute path of the OSCAL Assessment Results document to write (input `oscal-file`). */
+  oscalFile?: string;
+  /** Absolute path of the Statement of Applicability in Markdown; the CSV goes beside it (input `soa-file`). */
+  soaFile?: string;
   annotations: boolean;
   jobSummary: boolean;
   /** Input `token`; empty means no API use (write-free outputs only). Never logged. */
@@ -176,6 +180,10 @@ export function readSettings(
   if (sarif) settings.sarifFile = resolve(sarif);
   const json = input('json-file').trim();
   if (json) settings.jsonFile = resolve(json);
+  const oscal = input('oscal-file').trim();
+  if (oscal) settings.oscalFile = resolve(oscal);
+  const soa = input('soa-file').trim();
+  if (soa) settings.soaFile = resolve(soa);
   return settings;
 }
 

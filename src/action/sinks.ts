@@ -7,8 +7,12 @@ import {
   planAnnotations,
   renderJson,
   renderMarkdown,
+  renderOscalString,
   renderSarifString,
+  renderSoaCsv,
+  renderSoaMarkdown,
   renderText,
+  soaPaths,
 } from '../reporters/index.js';
 import type { Annotation } from '../reporters/types.js';
 import { checkRunSink, refusalsSink, stickyCommentSink } from './api-sinks.js';
@@ -19,7 +23,7 @@ import { reviewCommentsSink } from './review-sink.js';
 import type { Settings } from './settings.js';
 
 /** Names of the files an Action run can write, as its outputs name them. */
-export type FileOutput = 'sarif-file' | 'json-file';
+export type FileOutput = 'sarif-file' | 'json-file' | 'oscal-file' | 'soa-file' | 'soa-csv-file';
 
 /** What every sink may read besides the report. */
 export interface SinkContext {
@@ -179,6 +183,30 @@ export const jsonSink: Sink = {
   },
 };
 
+/** The OSCAL Assessment Results document, for GRC tools and auditors. */
+export const oscalSink: Sink = {
+  name: 'OSCAL file',
+  enabled: ({ settings }) => Boolean(settings.oscalFile),
+  async write(report, context) {
+    const file = context.settings.oscalFile!;
+    await writeText(file, renderOscalString(report));
+    context.files['oscal-file'] = file;
+  },
+};
+
+/** The Statement of Applicability: Markdown at the path, CSV beside it. */
+export const soaSink: Sink = {
+  name: 'Statement of Applicability',
+  enabled: ({ settings }) => Boolean(settings.soaFile),
+  async write(report, context) {
+    const { markdown, csv } = soaPaths(context.settings.soaFile!);
+    await writeText(markdown, renderSoaMarkdown(report));
+    await writeText(csv, renderSoaCsv(report));
+    context.files['soa-file'] = markdown;
+    context.files['soa-csv-file'] = csv;
+  },
+};
+
 /** Step outputs; last, so the file outputs name only files that were written. */
 export const outputsSink: Sink = {
   name: 'step outputs',
@@ -189,6 +217,9 @@ export const outputsSink: Sink = {
     core.setOutput('blocking', report.summary.blocking);
     core.setOutput('sarif-file', context.files['sarif-file'] ?? '');
     core.setOutput('json-file', context.files['json-file'] ?? '');
+    core.setOutput('oscal-file', context.files['oscal-file'] ?? '');
+    core.setOutput('soa-file', context.files['soa-file'] ?? '');
+    core.setOutput('soa-csv-file', context.files['soa-csv-file'] ?? '');
   },
 };
 
@@ -202,6 +233,8 @@ export function defaultSinks(): Sink[] {
     logSink,
     sarifSink,
     jsonSink,
+    oscalSink,
+    soaSink,
     annotationsSink,
     jobSummarySink,
     checkRunSink,

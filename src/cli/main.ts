@@ -5,6 +5,7 @@ import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
 import { GitRepository } from '../core/git.js';
+import { identityOf } from '../core/identity.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
 import { sliceThreads } from '../core/slices.js';
 import {
@@ -12,32 +13,49 @@ import {
   type FailOn,
   type Logger,
   PERSONAS,
+  type Report,
   type RequireDeclarations,
   SEVERITIES,
   UsageError,
 } from '../core/types.js';
 import { VERSION } from '../core/version.js';
-import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
+import {
+  renderJson,
+  renderMarkdown,
+  renderOscalString,
+  renderSarifString,
+  renderSoaCsv,
+  renderSoaMarkdown,
+  renderText,
+} from '../reporters/index.js';
 import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
+import { onlineApi, writeEvidenceFiles, writeText } from './evidence.js';
 
 /** Process exit codes: the contract scripts rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 } as const;
 
-const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'oscal'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
+export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate soa [dir]       check, and write the Statement of Applicability (Markdown or CSV)
   controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 93 ISO/IEC 27002:2022 controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
 
-Options for check:
-  --format <f>      text | json | sarif | markdown (default: text)
+Options for check (soa takes them too):
+  --format <f>      text | json | sarif | markdown | oscal (default: text); soa: markdown | csv
   --output <file>   write the report to a file instead of stdout
+  --oscal-file <file>  also write the OSCAL Assessment Results document of the same run
+  --soa-file <file>    also write the Statement of Applicability: Markdown there, CSV beside it
+                    (soa.md and soa.csv)
+  --offline         never read repository settings through the GitHub API (by default they are
+                    read when GITHUB_TOKEN and GITHUB_REPOSITORY are set; GITHUB_API_URL for
+                    GitHub Enterprise Server)
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
   --base <ref>      check as a pull request against this commit: the policy is read from it,
@@ -62,6 +80,8 @@ Options for check:
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
+  --default-branch <name>  the branch workflows cited as evidence must run on (default: origin/HEAD,
+                    else the branch checked out, else main)
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -86,6 +106,11 @@ const processIo: Io = {
 export interface MainOptions {
   /** The script slice workers start from (the bundle's own entry); absent: no worker threads. */
   workerScript?: string | URL;
+  /**
+   * The environment: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL turn on the online mode,
+   * GITHUB_* variables name the run. Default: the process's.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -126,6 +151,9 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
       'no-fail-on-gap': { type: 'boolean' },
       'require-declarations': { type: 'string' },
       'default-branch': { type: 'string' },
+      'oscal-file': { type: 'string' },
+      'soa-file': { type: 'string' },
+      offline: { type: 'boolean' },
       jobs: { type: 'string' },
       verbose: { type: 'boolean' },
       color: { type: 'boolean' },
@@ -150,6 +178,10 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
     case 'check': {
       if (rest.length > 1) throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
       return check(rest[0] ?? '.', values, io, options);
+    }
+    case 'soa': {
+      if (rest.length > 1) throw new UsageError(`soa takes one directory, got: ${rest.join(' ')}`);
+      return soa(rest[0] ?? '.', values, io, options);
     }
     case 'init': {
       if (rest.length > 1) throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
@@ -192,6 +224,9 @@ interface CheckValues {
   'no-fail-on-gap'?: boolean;
   'require-declarations'?: string;
   'default-branch'?: string;
+  'oscal-file'?: string;
+  'soa-file'?: string;
+  offline?: boolean;
   jobs?: string;
   verbose?: boolean;
   color?: boolean;
@@ -203,6 +238,61 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
   if (!FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
   }
+  const report = await checkReport(dir, values, io, options);
+  const color = values['no-color']
+    ? false
+    : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
+  const rendered =
+    format === 'json'
+      ? renderJson(report)
+      : format === 'sarif'
+        ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
+        : format === 'markdown'
+          ? renderMarkdown(report)
+          : format === 'oscal'
+            ? renderOscalString(report)
+            : renderText(report, { color });
+  emit(report, rendered, `${format} report`, values, io);
+  return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+
+/**
+ * `soa [dir]`: the check, written as the Statement of Applicability (Markdown, or CSV with
+ * `--format csv`). An export: its exit code is 0 whatever the gate says (`check` is the gate).
+ */
+async function soa(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
+  const format = values.format ?? (values.output?.toLowerCase().endsWith('.csv') ? 'csv' : 'markdown');
+  if (format !== 'markdown' && format !== 'csv') {
+    throw new UsageError(`soa --format must be markdown or csv; got "${values.format}"`);
+  }
+  const report = await checkReport(dir, values, io, options);
+  const rendered = format === 'csv' ? renderSoaCsv(report) : renderSoaMarkdown(report);
+  emit(report, rendered, `Statement of Applicability (${format})`, values, io);
+  return EXIT.passed;
+}
+
+/** Prints the rendered report or writes it (and the extra evidence files) with one line on stderr. */
+function emit(report: Report, rendered: string, what: string, values: CheckValues, io: Io): void {
+  const written = writeEvidenceFiles(report, {
+    ...(values['oscal-file'] ? { oscal: values['oscal-file'] } : {}),
+    ...(values['soa-file'] ? { soa: values['soa-file'] } : {}),
+  });
+  if (values.output) {
+    writeText(values.output, rendered);
+    written.unshift(`${what} written to ${values.output}`);
+  } else {
+    io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  }
+  if (written.length > 0) {
+    const gate = report.summary.gate;
+    io.stderr(
+      `controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${written.join('; ')}\n`,
+    );
+  }
+}
+
+/** Runs the check as the options say: the report every command of the CLI renders. */
+async function checkReport(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<Report> {
   const failOn = parseFailOn(values['fail-on']);
   const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
   const persona = parseChoice('--persona', values.persona, PERSONAS);
@@ -216,8 +306,17 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     error: (m) => io.stderr(`error: ${m}\n`),
   };
   const change = await changeOptions(dir, values);
-  const report = await runCheck({
+  const env = options.env ?? process.env;
+  const online = onlineApi(env, Boolean(values.offline));
+  logger.debug(
+    online.api
+      ? `reading the repository settings of ${online.repository} through the GitHub API (${online.host})`
+      : `repository settings are not read: ${online.why}`,
+  );
+  return runCheck({
     root: dir,
+    identity: identityOf(GitRepository.open(dir), env),
+    ...(online.api ? { github: online.api } : {}),
     ...(values.config ? { configPath: values.config } : {}),
     ...(values.rules ? { ruleDirs: values.rules } : {}),
     ...(values.rule ? { onlyRules: values.rule } : {}),
@@ -233,29 +332,6 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     ...(threads ? { threads } : {}),
     logger,
   });
-  const color = values['no-color']
-    ? false
-    : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
-  const rendered =
-    format === 'json'
-      ? renderJson(report)
-      : format === 'sarif'
-        ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
-        : format === 'markdown'
-          ? renderMarkdown(report)
-          : renderText(report, { color });
-  if (values.output) {
-    const out = path.resolve(values.output);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, rendered);
-    const gate = report.summary.gate;
-    io.stderr(
-      `controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`,
-    );
-  } else {
-    io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  }
-  return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
 
 /**

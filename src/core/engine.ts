@@ -38,6 +38,7 @@ import {
   type RawFinding,
   type Report,
   type RequireDeclarations,
+  type RunIdentity,
   silentLogger,
   UsageError,
 } from './types.js';
@@ -95,6 +96,8 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
+  /** The repository and CI run, recorded in the report for evidence (see RunIdentity). */
+  identity?: RunIdentity;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -111,6 +114,7 @@ export const DEFAULT_REVIEW_MAX_DAYS = 365;
  * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
  */
 export async function runCheck(options: CheckOptions): Promise<Report> {
+  const started = new Date();
   const log = options.logger ?? silentLogger;
   const root = path.resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -148,6 +152,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
   const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
   const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
+  const reviewMaxDays = config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS;
   const workspace = new Workspace(root, {
     ...(index ? { index: await index } : {}),
     include: config.include,
@@ -164,7 +169,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     today: utcDay(options.now ?? new Date()),
     requireDeclarations,
     exceptionMaxDays,
-    reviewMaxDays: config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS,
+    reviewMaxDays,
     defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
     ruleIds: new Set(allRules.map((r) => r.id)),
   });
@@ -296,10 +301,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
     );
   }
+  const declared = policy.active.declarations;
   return buildReport({
     root: options.root,
     head: repo?.head() ?? null,
     base: policy.base ?? options.base ?? null,
+    ...(options.identity ? { identity: options.identity } : {}),
+    time: options.now ?? started,
+    ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
+    reviewMaxDays,
     config,
     failOn,
     failOnConfidence,

@@ -351,10 +351,50 @@ export interface PolicyInfo {
 }
 
 /** The JSON report (`"version": 1`) is a public format: see schemas/report.schema.json. */
+/**
+ * Who and what the run was about, for evidence kept beyond the run: given by the front end (the
+ * Action reads GitHub's environment, the CLI the same variables or git).
+ */
+export interface RunIdentity {
+  /** `owner/name`. */
+  repository?: string;
+  /** The repository's web address, e.g. https://github.com/acme/api. */
+  url?: string;
+  /** The ref checked out: `refs/heads/main`, `refs/pull/12/merge`. */
+  ref?: string;
+  /** The CI run that produced the report (a GitHub Actions run's address). */
+  runUrl?: string;
+}
+
+/** The declarations file's header, as the run read it. */
+export interface DeclarationsHeader {
+  /** The file, relative to the root. */
+  file: string;
+  scope: string | null;
+  owner: string | null;
+  approvedBy: string | null;
+  /** `YYYY-MM-DD`. */
+  reviewed: string | null;
+}
+
 export interface Report {
   version: 1;
   tool: { name: 'controlgate'; version: string; informationUri: string };
-  repository: { root: string; head: string | null; base: string | null };
+  repository: {
+    root: string;
+    /** The commit checked, when known. */
+    head: string | null;
+    base: string | null;
+    /** `owner/name`, when known. */
+    name?: string;
+    url?: string;
+    /** The ref checked out, when known. */
+    ref?: string;
+  };
+  /** When the run happened (ISO 8601, UTC) and the CI run that made it. */
+  run?: { time: string; url: string | null };
+  /** The header of the declarations in force; absent without a declarations file. */
+  declarations?: DeclarationsHeader;
   settings: {
     failOn: FailOn;
     /** The lowest confidence of a finding that can block. */
@@ -367,6 +407,8 @@ export interface Report {
     requireDeclarations: RequireDeclarations;
     /** Longest an exception may run, in days from the day of the run. */
     exceptionMaxDays: number;
+    /** Oldest a review date may be, in days before the day of the run. */
+    reviewMaxDays?: number;
     config: string | null;
     /** The declarations file looked for (relative to the root). */
     controls: string;

@@ -34,7 +34,26 @@ export function canonicalReport(report: Report): Report {
       version: report.tool.version,
       informationUri: report.tool.informationUri,
     },
-    repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
+    repository: {
+      root: report.repository.root,
+      head: report.repository.head,
+      base: report.repository.base,
+      ...(report.repository.name !== undefined ? { name: report.repository.name } : {}),
+      ...(report.repository.url !== undefined ? { url: report.repository.url } : {}),
+      ...(report.repository.ref !== undefined ? { ref: report.repository.ref } : {}),
+    },
+    ...(report.run ? { run: { time: report.run.time, url: report.run.url } } : {}),
+    ...(report.declarations
+      ? {
+          declarations: {
+            file: report.declarations.file,
+            scope: report.declarations.scope,
+            owner: report.declarations.owner,
+            approvedBy: report.declarations.approvedBy,
+            reviewed: report.declarations.reviewed,
+          },
+        }
+      : {}),
     settings: {
       failOn: report.settings.failOn,
       failOnConfidence: report.settings.failOnConfidence,
@@ -43,6 +62,9 @@ export function canonicalReport(report: Report): Report {
       failOnGap: report.settings.failOnGap,
       requireDeclarations: report.settings.requireDeclarations,
       exceptionMaxDays: report.settings.exceptionMaxDays,
+      ...(report.settings.reviewMaxDays !== undefined
+        ? { reviewMaxDays: report.settings.reviewMaxDays }
+        : {}),
       config: report.settings.config,
       controls: report.settings.controls,
       ruleDirs: [...report.settings.ruleDirs],
