@@ -226,3 +226,68 @@ describe("the CLI's online mode", () => {
     );
   });
 });
+
+describe('init online', () => {
+  let fake: FakeGitHub;
+  beforeAll(async () => {
+    fake = await FakeGitHub.start();
+  });
+  afterAll(() => fake.close());
+
+  it('drafts implemented what the repository settings confirm, and the next check agrees', async () => {
+    const R = '/repos/acme/payments-api';
+    fake.state.responses = new Map<string, { status: number; body?: unknown }>([
+      [R, { status: 200, body: { default_branch: 'main', security_and_analysis: {} } }],
+      [
+        `${R}/rules/branches/main`,
+        {
+          status: 200,
+          body: [
+            {
+              type: 'pull_request',
+              parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: true },
+            },
+            { type: 'non_fast_forward' },
+            { type: 'deletion' },
+          ],
+        },
+      ],
+      [
+        `${R}/branches/main/protection`,
+        {
+          status: 200,
+          body: {
+            required_pull_request_reviews: {
+              required_approving_review_count: 1,
+              require_code_owner_reviews: true,
+            },
+            required_status_checks: { contexts: ['controlgate / gate'] },
+          },
+        },
+      ],
+    ]);
+    const env = {
+      ...OFFLINE,
+      GITHUB_TOKEN: 'ghs_fakeTokenForTheFakeServer0000000000',
+      GITHUB_REPOSITORY: 'acme/payments-api',
+      GITHUB_API_URL: fake.url,
+    };
+    const root = tree({ '.github/CODEOWNERS': '* @acme/security\n', 'src/app.js': 'export const x = 1;\n' });
+    const r = await cli(['init', root, '--default-branch', 'main'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}implemented \(\d+\), with the evidence controlgate verified: .*\b8\.4\b/m);
+    expect(r.stdout).not.toContain('were not read');
+    const checked = JSON.parse(
+      (await cli(['check', root, '--default-branch', 'main', '--format', 'json', '--fail-on', 'never'], env))
+        .stdout,
+    );
+    expect(checked.controls.find((c: { id: string }) => c.id === '8.4')).toMatchObject({
+      declared: { status: 'implemented' },
+      verdict: 'satisfied',
+    });
+    for (const c of checked.controls) {
+      if (c.declared?.status === 'implemented') expect(c.verdict, c.id).toBe('satisfied');
+      expect(['gap', 'not-assessed', 'unverifiable']).not.toContain(c.verdict);
+    }
+  });
+});

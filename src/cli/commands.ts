@@ -6,6 +6,7 @@ import {
   getControl,
   THEMES,
 } from '../core/catalog.js';
+import { type Draft, decisions } from '../core/declarations/init.js';
 import { allEvaluators } from '../core/evaluators/registry.js';
 import { helpUri } from '../core/finding.js';
 import { loadRules } from '../core/rules/load.js';
@@ -176,4 +177,36 @@ function ruleJson(r: Rule) {
     source: r.source,
     helpUri: helpUri(r.id),
   };
+}
+
+/**
+ * What `init` says after writing the draft: what it claimed and why the next check will agree, what
+ * it proposes for the user to confirm, and what only the user can decide.
+ */
+export function initSummary(draft: Draft, file: string, offline?: string): string {
+  const { implemented, notApplicable, planned } = decisions(draft);
+  const techPlanned = planned.filter((id) => id.startsWith('8.'));
+  const otherPlanned = planned.filter((id) => !id.startsWith('8.'));
+  const branch = draft.defaultBranch;
+  const lines = [
+    `wrote ${clean(file)}: the 93 controls of ISO/IEC 27002:2022, each as the next \`controlgate check\` confirms it.`,
+    `  implemented (${implemented.length}), with the evidence controlgate verified: ${implemented.join(', ') || 'none'}`,
+    `  not-applicable (${notApplicable.length}), proposed because the repository holds nothing their rules check; confirm each justification: ${notApplicable.join(', ') || 'none'}`,
+    `  planned (${planned.length}), each with a TODO to decide: ${techPlanned.length} technological (${techPlanned.join(', ') || 'none'}) and ${otherPlanned.length} organizational, people and physical controls`,
+    '',
+    'Still yours to decide:',
+    '  - every TODO: declare implemented (citing evidence: a file, a workflow, or a URL with an owner and a',
+    '    review date), partial, planned (with a due date) or not-applicable (with the reason);',
+    '  - the header: owner, approved-by, and reviewed once the declarations are approved.',
+    branch.source === 'assumed'
+      ? `  - the default branch: git has no origin/HEAD, so main or master was assumed, as check assumes it${branch.checkedOut && !['main', 'master'].includes(branch.checkedOut) ? `; if ${clean(branch.checkedOut)} (checked out) is the default branch, run init and check with --default-branch ${clean(branch.checkedOut)}, or \`git remote set-head origin --auto\`` : ''}.`
+      : `  - the default branch: ${clean(branch.name ?? '')} (${branch.source === 'option' ? 'from --default-branch: pass it to check too' : 'from origin/HEAD'}).`,
+    ...(offline
+      ? [
+          `  - repository settings (branch protection, secret scanning) were not read (${clean(offline)}): controls that rest on them are drafted as planned; set GITHUB_TOKEN and GITHUB_REPOSITORY to verify them.`,
+        ]
+      : []),
+    '',
+  ];
+  return lines.join('\n');
 }

@@ -28,7 +28,7 @@ import {
   renderSoaMarkdown,
   renderText,
 } from '../reporters/index.js';
-import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
+import { controlsCommand, explainCommand, initSummary, rulesCommand } from './commands.js';
 import { onlineApi, writeEvidenceFiles, writeText } from './evidence.js';
 
 /** Process exit codes: the contract scripts rely on. */
@@ -185,7 +185,7 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
     }
     case 'init': {
       if (rest.length > 1) throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
-      return init(rest[0] ?? '.', values, io);
+      return init(rest[0] ?? '.', values, io, options);
     }
     case 'rules':
       io.stdout(
@@ -338,13 +338,16 @@ async function checkReport(dir: string, values: CheckValues, io: Io, options: Ma
  * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
  * error (exit 2), and the write itself is exclusive, so a file created meanwhile is not clobbered.
  */
-async function init(dir: string, values: CheckValues, io: Io): Promise<number> {
+async function init(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
   const root = path.resolve(dir);
   if (!existsSync(root)) throw new UsageError(`path not found or not a directory: ${dir}`);
+  const online = onlineApi(options.env ?? process.env, Boolean(values.offline));
   const draft = await draftDeclarations({
     root,
     ...(values.controls ? { controlsPath: values.controls } : {}),
     ...(values.rules ? { ruleDirs: values.rules } : {}),
+    ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
+    ...(online.api ? { github: online.api } : {}),
   });
   const target = path.resolve(root, draft.file);
   const exists = () =>
@@ -359,9 +362,7 @@ async function init(dir: string, values: CheckValues, io: Io): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
     throw err;
   }
-  io.stdout(
-    `wrote ${path.join(dir, draft.file)}: ${draft.implemented.length} of 34 controls drafted as implemented (${draft.implemented.join(', ') || 'none'}), the rest as planned. Review every TODO, then commit it.\n`,
-  );
+  io.stdout(initSummary(draft, path.join(dir, draft.file), online.api ? undefined : online.why));
   return EXIT.passed;
 }
 

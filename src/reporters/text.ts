@@ -147,8 +147,9 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
     );
     for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
     if (c.hint) out.push(`    ${paint('dim', 'hint:')} ${singleLine(c.hint)}`);
-    if (c.findings > list.length) {
-      const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+    const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+    // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
+    if (elsewhere.length > 0) {
       const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
       out.push(
         `    ${paint('dim', `(${plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`,
