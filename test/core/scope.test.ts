@@ -2,11 +2,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveBaseline } from '../../src/core/base-tree.js';
 import { controlsOfTheme } from '../../src/core/catalog.js';
+import { examinedNothing } from '../../src/core/declarations/not-assessed.js';
 import { runCheck } from '../../src/core/engine.js';
 import type { GitHubApi } from '../../src/core/github-api.js';
 import type { Report } from '../../src/core/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { renderText } from '../../src/reporters/text.js';
+import { scratchRepo } from '../helpers/git-repo.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -181,5 +185,51 @@ describe('Workspace scope recording', () => {
     ws.text('a.txt');
     ws.scope.begin();
     expect(ws.scope.end()).toEqual([]);
+  });
+});
+
+describe('a pull request scanned on its changed files', () => {
+  it('says which verdicts rest on the change, and why a per-file rule examined nothing there', async () => {
+    const repo = scratchRepo();
+    const declarations = [
+      'version: 1',
+      'controls:',
+      '  "8.7": { status: implemented, justification: "No executables or remote scripts." }',
+      '  "8.13": { status: implemented, justification: "Backups of the database." }',
+      '',
+    ].join('\n');
+    const base = repo.commit({
+      '.github/controls.yml': declarations,
+      'infra/db.tf': 'resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}\n',
+      'README.md': 'The service.\n',
+    });
+    repo.commit({ 'README.md': 'The service, documented.\n' });
+    const baseline = await resolveBaseline(repo.dir, base, repo.git('rev-parse', 'HEAD'));
+    const report = await runCheck({
+      root: repo.dir,
+      base,
+      change: { scope: 'new', scan: 'changed', ...(baseline ? { baseline } : {}) },
+      now: NOW,
+      defaultBranch: 'main',
+    });
+    expect(report.summary.changedFiles).toBe(1);
+    // 8.13's Terraform rule reads across files: the whole tree.
+    expect(control(report, '8.13')).toMatchObject({ verdict: 'satisfied', basis: 'tree' });
+    // 8.7's rules are per-file: on this pull request they looked at README.md only, which none reads.
+    const malware = control(report, '8.7');
+    expect(malware).toMatchObject({ verdict: 'satisfied', basis: 'change' });
+    expect(rule(report, 'binary-executable-committed').scope).toMatchObject({
+      files: 1,
+      examples: ['README.md'],
+      basis: 'change',
+    });
+    expect(renderText(report)).toContain(
+      'Verdicts resting on the 1 changed file only (per-file rules): 8.7; the others rest on the whole tree.',
+    );
+    const dockerfile = rule(report, 'dockerfile-add-url');
+    expect(dockerfile.scope).toMatchObject({ files: 0, basis: 'change' });
+    expect(examinedNothing(dockerfile, 'dockerfile.add-url', { changedFiles: 1, narrowed: false })).toBe(
+      'rule dockerfile-add-url examined nothing: it looks at Dockerfiles, and the one changed file is none',
+    );
   });
 });

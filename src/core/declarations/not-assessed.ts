@@ -50,7 +50,13 @@ export function examinedNothing(rule: RuleSummary, kind: string, run: RunScope):
   const inputs = inputsOf(kind);
   if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
     const n = run.changedFiles;
-    return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${n === 0 ? 'the change touches no file' : `none of the ${n} changed file${n === 1 ? '' : 's'} is one`}`;
+    const which =
+      n === 0
+        ? 'the change touches no file'
+        : n === 1
+          ? 'the one changed file is none'
+          : `none of the ${n} changed files is one`;
+    return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${which}`;
   }
   return `rule ${rule.id} examined nothing: no ${inputs} in ${run.narrowed ? 'the checked paths (include/exclude)' : 'this repository'}`;
 }
