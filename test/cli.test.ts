@@ -53,7 +53,7 @@ describe('controlgate CLI', () => {
     expect((await cli('check', '--frmat', 'json')).code).toBe(2);
     const r = await cli('check', '.', '--format', 'xml');
     expect(r.stderr).toBe(
-      'controlgate: --format must be one of text, json, sarif, markdown, oscal; got "xml"\n',
+      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, oscal; got "xml"\n',
     );
   });
 

@@ -17332,6 +17332,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -19153,8 +19160,8 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7093);
-/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1155);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(363);
+/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
 
@@ -19171,7 +19178,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7093:
+/***/ 363:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21415,8 +21422,8 @@ function deepFreeze(value) {
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 78 modules
-var registry = __nccwpck_require__(3313);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 86 modules
+var registry = __nccwpck_require__(7386);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -21469,8 +21476,8 @@ function normalizeLocation(loc) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/slices.js + 2 modules
-var slices = __nccwpck_require__(1155);
+// EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
+var slices = __nccwpck_require__(7885);
 ;// CONCATENATED MODULE: ./lib/core/rule-run.js
 /**
  * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
@@ -21933,6 +21940,83 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
+;// CONCATENATED MODULE: ./lib/core/suggest.js
+/**
+ * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
+ * Candidates within a small edit distance (adjacent swaps count as one edit) are offered, closest
+ * first; a candidate that starts with what was typed counts as close too (`--fail` -> `--fail-on`).
+ */
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = new Array(rows * cols).fill(0);
+    for (let i = 0; i < rows; i++)
+        d[i * cols] = i;
+    for (let j = 0; j < cols; j++)
+        d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[(i - 2) * cols + j - 2] + 1);
+            }
+            d[i * cols + j] = best;
+        }
+    }
+    return d[rows * cols - 1];
+}
+/**
+ * The candidates close to `typed`, closest first (at most `max`): within one to three edits (by
+ * length), or starting with it, and at most one edit further than the closest. Case is ignored.
+ */
+function closest(typed, candidates, max = 3) {
+    const t = typed.toLowerCase();
+    if (t === '')
+        return [];
+    // One edit in a short name, up to three in a long one: more would suggest unrelated names.
+    const limit = t.length <= 4 ? 1 : t.length <= 8 ? 2 : 3;
+    const scored = [];
+    let order = 0;
+    for (const name of new Set(candidates)) {
+        const n = name.toLowerCase();
+        order += 1;
+        if (n === t)
+            continue;
+        const distance = editDistance(t, n);
+        const prefix = t.length >= 3 && n.startsWith(t);
+        if (distance > limit && !prefix)
+            continue;
+        let shared = 0;
+        while (shared < t.length && t[shared] === n[shared])
+            shared++;
+        scored.push({
+            name,
+            score: prefix ? Math.min(distance, limit) : distance,
+            shared,
+            lengths: Math.abs(n.length - t.length),
+            order,
+        });
+    }
+    // Fewest edits first; among equals, the one that keeps more of the start (a typo is more often
+    // near the end), then the one of the same length, then the caller's order.
+    const best = Math.min(...scored.map((s) => s.score));
+    return scored
+        .filter((s) => s.score <= best + 1)
+        .sort((a, b) => a.score - b.score || b.shared - a.shared || a.lengths - b.lengths || a.order - b.order)
+        .slice(0, max)
+        .map((s) => s.name);
+}
+/** ` (did you mean X?)`, ` (did you mean X or Y?)`, or '' when nothing is close. */
+function didYouMean(typed, candidates, max = 3) {
+    const found = closest(typed, candidates, max);
+    if (found.length === 0)
+        return '';
+    const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
+    return ` (did you mean ${list}?)`;
+}
+
 // EXTERNAL MODULE: ./lib/core/triage.js
 var triage = __nccwpck_require__(4551);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
@@ -21940,6 +22024,7 @@ var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/engine.js
+
 
 
 
@@ -21994,13 +22079,17 @@ async function runCheck(options) {
     if (options.onlyRules) {
         const wanted = new Set(options.onlyRules);
         const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
-        if (unknown.length > 0)
-            throw new UsageError(`unknown rule id: ${unknown.join(', ')}`);
+        if (unknown.length > 0) {
+            const ids = rules.map((r) => r.id);
+            const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
+            throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+        }
         rules = rules.filter((r) => wanted.has(r.id));
     }
     for (const id of Object.keys(config.rules)) {
         if (!rules.some((r) => r.id === id) && !options.onlyRules) {
-            log.warning(`${config.file}: /rules/${id}: no rule has this id; the setting is ignored`);
+            const hint = didYouMean(id, rules.map((r) => r.id));
+            log.warning(`${config.file}: /rules/${id}: no rule has this id${hint}; the setting is ignored`);
         }
     }
     const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
@@ -22596,107 +22685,6 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
     return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
-;// CONCATENATED MODULE: ./lib/reporters/annotations.js
-
-
-/** GitHub shows 10 annotations of each level per step. */
-const DEFAULT_MAX_PER_LEVEL = 10;
-const DEFAULT_HINT = 'the job summary';
-/** Annotation text beyond this is not useful in the diff view; the full text is in the summary. */
-const MAX_MESSAGE = 4000;
-/** Check-run annotations reject longer titles; workflow commands are kept to the same bound. */
-const MAX_TITLE = 255;
-const LEVELS = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
-/**
- * The level a finding is annotated with: error when it blocks the gate, warning for other
- * medium-or-worse findings, notice for low and info.
- */
-function annotationLevel(f) {
-    if (f.blocking)
-        return 'error';
-    return f.severity === 'low' || f.severity === 'info' ? 'notice' : 'warning';
-}
-/**
- * One annotation per open finding (excepted and ignored findings are not annotated), blocking ones
- * first and then most severe first, at most `maxPerLevel` of each level. When any finding is left
- * out, one notice slot is reserved for a final notice that counts them by level.
- */
-function planAnnotations(report, options = {}) {
-    const maxPerLevel = Math.max(1, Math.floor(options.maxPerLevel ?? DEFAULT_MAX_PER_LEVEL));
-    const hint = options.fullReportHint ?? DEFAULT_HINT;
-    const open = changedFirst(byPriority(report.findings.filter((f) => f.status === 'open')), options.onChangedLine);
-    const total = { error: 0, warning: 0, notice: 0 };
-    for (const f of open)
-        total[annotationLevel(f)] += 1;
-    const overflow = LEVELS.some((l) => total[l] > maxPerLevel);
-    const capacity = {
-        error: maxPerLevel,
-        warning: maxPerLevel,
-        // The overflow notice needs a notice slot of its own.
-        notice: overflow ? maxPerLevel - 1 : maxPerLevel,
-    };
-    const plan = [];
-    const used = { error: 0, warning: 0, notice: 0 };
-    for (const f of open) {
-        const level = annotationLevel(f);
-        if (used[level] >= capacity[level])
-            continue;
-        used[level] += 1;
-        plan.push(annotation(f, level));
-    }
-    if (overflow) {
-        const left = {
-            error: total.error - used.error,
-            warning: total.warning - used.warning,
-            notice: total.notice - used.notice,
-        };
-        const count = left.error + left.warning + left.notice;
-        plan.push({
-            level: 'notice',
-            title: 'controlgate: more findings',
-            message: `${plural(count, 'more finding')} not shown as annotations ` +
-                `(${plural(left.error, 'error')}, ${plural(left.warning, 'warning')}, ${plural(left.notice, 'notice')}); ` +
-                `see ${singleLine(hint)}`,
-        });
-    }
-    return plan;
-}
-/** Within each priority group (blocking, other open), findings on changed lines first; stable. */
-function changedFirst(findings, changed) {
-    if (!changed)
-        return findings;
-    const rank = (f) => (f.blocking ? 0 : 2) + (changed(f) ? 0 : 1);
-    return findings
-        .map((f, i) => ({ f, i, r: rank(f) }))
-        .sort((a, b) => a.r - b.r || a.i - b.i)
-        .map(({ f }) => f);
-}
-function annotation(f, level) {
-    const controls = f.controls.length > 0
-        ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
-        : '';
-    const message = truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), MAX_MESSAGE);
-    const out = {
-        level,
-        title: truncate(singleLine(`[${f.severity}] ${f.title}${controls}`), MAX_TITLE),
-        message,
-    };
-    const loc = f.location;
-    if (!loc)
-        return out; // repository-level: an annotation on the run, not on a file
-    // Kept exact so GitHub can match it to the file; the sink's command escaping makes it inert.
-    out.file = loc.path;
-    out.startLine = loc.startLine;
-    out.endLine = loc.endLine ?? loc.startLine;
-    // GitHub ignores columns on an annotation that spans lines.
-    if (out.endLine === loc.startLine && loc.startColumn !== undefined) {
-        out.startColumn = loc.startColumn;
-        if (loc.endColumn !== undefined)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/reporters/shared.js
 /** Most severe first: the order every reporter lists severities in. */
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
@@ -22811,6 +22799,557 @@ function filesScanned(report) {
     if (changedFiles === undefined)
         return `${files} file${files === 1 ? '' : 's'}`;
     return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/sarif.js
+
+
+/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
+const FINGERPRINT_KEY = 'controlgate/v1';
+/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '1.0',
+};
+/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
+function sarifLevel(severity) {
+    return severity === 'critical' || severity === 'high'
+        ? 'error'
+        : severity === 'medium'
+            ? 'warning'
+            : 'note';
+}
+/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+function renderSarif(report, options = {}) {
+    const prefix = options.pathPrefix ?? '';
+    const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
+    const titles = controlTitles(report);
+    const rules = report.rules.map((r) => descriptor(r, titles));
+    const index = new Map(report.rules.map((r, i) => [r.id, i]));
+    // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
+    for (const f of report.findings) {
+        if (!index.has(f.ruleId)) {
+            index.set(f.ruleId, rules.length);
+            rules.push(descriptor(ruleFromFinding(f), titles));
+        }
+    }
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: report.tool.name,
+                        version: report.tool.version,
+                        semanticVersion: report.tool.version,
+                        informationUri: report.tool.informationUri,
+                        rules,
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: report.errors.length === 0,
+                        toolExecutionNotifications: report.errors.map((e) => {
+                            const i = index.get(e.ruleId);
+                            return {
+                                level: 'error',
+                                message: { text: escapeSarifText(escape_multiLine(`${e.ruleId}: ${e.message}`)) },
+                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+                            };
+                        }),
+                    },
+                ],
+                columnKind: 'utf16CodeUnits',
+                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix, anchor)),
+            },
+        ],
+    };
+}
+/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
+function renderSarifString(report, options = {}) {
+    return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
+}
+function descriptor(r, titles) {
+    const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
+    const text = [
+        r.rationale,
+        r.remediation && `Remediation: ${r.remediation}`,
+        `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
+        `Documentation: ${r.helpUri}`,
+    ].filter(Boolean);
+    const markdown = [
+        r.rationale && escapeMarkdown(r.rationale),
+        r.remediation && `**Remediation:** ${escapeMarkdown(r.remediation)}`,
+        `**ISO/IEC 27002:2022 controls:** ${controls.map(escapeMarkdown).join('; ')}`,
+        `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
+    ].filter(Boolean);
+    return {
+        id: r.id,
+        name: pascalCase(r.id),
+        shortDescription: { text: escape_singleLine(r.title) },
+        fullDescription: { text: escape_multiLine(r.rationale || r.title) },
+        help: { text: escape_multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
+        helpUri: r.helpUri,
+        defaultConfiguration: { level: sarifLevel(r.severity) },
+        properties: {
+            // GitHub only shows security-severity for rules tagged "security".
+            tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
+            'security-severity': SECURITY_SEVERITY[r.severity],
+        },
+    };
+}
+function result(f, ruleIndex, prefix, anchor) {
+    const out = {
+        ruleId: f.ruleId,
+        ruleIndex,
+        level: sarifLevel(f.severity),
+        message: { text: escapeSarifText(escape_multiLine(f.message)) },
+        locations: [sarif_location(f, prefix, anchor)],
+        partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+        properties: {
+            controls: [...f.controls],
+            status: f.status,
+            severity: f.severity,
+            confidence: f.confidence,
+            blocking: f.blocking,
+        },
+    };
+    if (f.isNew !== undefined)
+        out.properties.isNew = f.isNew;
+    if (!f.location)
+        out.properties.repositoryLevel = true;
+    if (f.status === 'excepted' || f.status === 'ignored') {
+        out.suppressions = [
+            {
+                kind: f.status === 'excepted' ? 'external' : 'inSource',
+                status: 'accepted',
+                justification: justification(f),
+            },
+        ];
+    }
+    return out;
+}
+/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
+function justification(f) {
+    const e = f.exception;
+    if (!e)
+        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
+    const where = `${e.location.path}:${e.location.startLine}`;
+    if (e.kind === 'inline-ignore')
+        return escape_singleLine(`Ignored inline at ${where}: ${e.reason}`);
+    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
+    return escape_singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
+}
+function sarif_location(f, prefix, anchor) {
+    const loc = f.location;
+    if (!loc) {
+        return {
+            physicalLocation: {
+                artifactLocation: { uri: encodePath(anchor), uriBaseId: '%SRCROOT%' },
+                region: { startLine: 1 },
+            },
+        };
+    }
+    const region = { startLine: loc.startLine };
+    if (loc.startColumn !== undefined)
+        region.startColumn = loc.startColumn;
+    if (loc.endLine !== undefined)
+        region.endLine = loc.endLine;
+    // controlgate's endColumn is inclusive; SARIF's is the column after the region.
+    if (loc.endColumn !== undefined)
+        region.endColumn = loc.endColumn + 1;
+    return {
+        physicalLocation: {
+            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+            region,
+        },
+    };
+}
+/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
+function encodePath(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+}
+function ruleFromFinding(f) {
+    return {
+        id: f.ruleId,
+        title: f.title,
+        severity: f.severity,
+        controls: [...f.controls],
+        rationale: '',
+        remediation: f.remediation,
+        helpUri: f.helpUri,
+        source: 'unknown',
+        result: 'fail',
+        findings: 0,
+    };
+}
+function pascalCase(id) {
+    return id
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/aggregate.js
+
+
+
+
+/** Folds the reports (in the order given, sorted by name) into the organisation summary. */
+function aggregateReports(reports) {
+    const sorted = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const repositories = sorted.map(({ name, report }) => repository(name, report));
+    const titles = new Map();
+    for (const { report } of sorted)
+        for (const c of report.controls)
+            if (!titles.has(c.id))
+                titles.set(c.id, c.title);
+    const controls = [...titles].map(([id, title]) => {
+        const byVerdict = zeros(VERDICTS);
+        const gaps = [];
+        for (const r of repositories) {
+            const v = r.verdicts[id];
+            if (!v)
+                continue;
+            byVerdict[v] += 1;
+            if (v === 'gap')
+                gaps.push(r.name);
+        }
+        return { id, title, satisfied: byVerdict.satisfied, byVerdict, gaps };
+    });
+    const rules = new Map();
+    for (const { report } of sorted) {
+        for (const r of report.rules) {
+            if (r.findings === 0)
+                continue;
+            const entry = rules.get(r.id) ?? { id: r.id, title: r.title, repositories: 0, findings: 0 };
+            entry.repositories += 1;
+            entry.findings += r.findings;
+            rules.set(r.id, entry);
+        }
+    }
+    const bySeverity = zeros(SEVERITY_ORDER);
+    for (const r of repositories)
+        for (const s of SEVERITY_ORDER)
+            bySeverity[s] += r.bySeverity[s];
+    return {
+        kind: 'controlgate-aggregate',
+        version: 1,
+        tool: { name: 'controlgate', versions: [...new Set(repositories.map((r) => r.toolVersion))].sort() },
+        summary: {
+            repositories: repositories.length,
+            passed: repositories.filter((r) => r.gate === 'pass').length,
+            failed: repositories.filter((r) => r.gate === 'fail').length,
+            findings: repositories.reduce((n, r) => n + r.findings, 0),
+            blocking: repositories.reduce((n, r) => n + r.blocking, 0),
+            bySeverity,
+        },
+        repositories,
+        controls,
+        rules: [...rules.values()].sort((a, b) => b.repositories - a.repositories || b.findings - a.findings || (a.id < b.id ? -1 : 1)),
+    };
+}
+function repository(name, report) {
+    const s = report.summary;
+    return {
+        name,
+        head: report.repository.head,
+        toolVersion: report.tool.version,
+        gate: s.gate.result,
+        reasons: [...s.gate.reasons],
+        findings: s.findings,
+        open: s.open,
+        blocking: s.blocking,
+        bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.bySeverity[sev] ?? 0])),
+        errors: s.errors,
+        verdicts: Object.fromEntries(report.controls.map((c) => [c.id, c.verdict])),
+    };
+}
+function zeros(keys) {
+    return Object.fromEntries(keys.map((k) => [k, 0]));
+}
+/** The organisation summary as pretty-printed JSON with a trailing newline. */
+function renderAggregateJson(summary) {
+    return `${JSON.stringify(summary, null, 2)}\n`;
+}
+const VERDICT_MARK = {
+    gap: '❌',
+    unverifiable: '⚠️',
+    undeclared: '❔',
+    planned: '🗓️',
+    satisfied: '✅',
+    'not-applicable': '➖',
+};
+/**
+ * The organisation summary as GitHub Flavored Markdown: the totals, one row per repository (gate,
+ * blocking findings, gaps and satisfied controls), one row per control (how many repositories
+ * satisfy it, and the other verdicts), the rules failing in most repositories, and each failing
+ * repository's gate reasons. Names and reasons are escaped; the output stays within `maxBytes`.
+ */
+function renderAggregateMarkdown(summary, options = {}) {
+    const maxBytes = options.maxBytes ?? 1024 * 1024 - 1024;
+    const s = summary.summary;
+    const n = s.repositories;
+    const head = [
+        '## controlgate: organisation summary',
+        '',
+        `**${escape_plural(n, 'repository', 'repositories')}**: ${s.passed} passed, ${s.failed} failed the gate; ${escape_plural(s.findings, 'finding')}, ${s.blocking} blocking.`,
+        '',
+    ];
+    const repos = [
+        '### Repositories',
+        '',
+        '| repository | gate | blocking | findings | gaps | satisfied |',
+        '| --- | --- | ---: | ---: | --- | ---: |',
+        ...summary.repositories.map((r) => {
+            const gaps = Object.entries(r.verdicts)
+                .filter(([, v]) => v === 'gap')
+                .map(([id]) => id);
+            const satisfied = Object.values(r.verdicts).filter((v) => v === 'satisfied').length;
+            const gate = r.gate === 'pass' ? '✅ pass' : '❌ fail';
+            return `| ${markdownCode(escape_truncate(r.name, 100, 'middle'))} | ${gate} | ${r.blocking} | ${r.findings} | ${gaps.map(escapeMarkdown).join(', ') || '—'} | ${satisfied} |`;
+        }),
+        '',
+    ];
+    const shown = VERDICTS.filter((v) => v !== 'satisfied');
+    const controls = [
+        '### Controls',
+        '',
+        `| control | satisfied | ${shown.map((v) => `${VERDICT_MARK[v]} ${v}`).join(' | ')} |`,
+        `| --- | ---: | ${shown.map(() => '---:').join(' | ')} |`,
+        ...summary.controls.map((c) => `| ${escapeMarkdown(`${c.id} ${c.title}`)} | ${c.satisfied} of ${n} | ${shown.map((v) => c.byVerdict[v]).join(' | ')} |`),
+        '',
+    ];
+    const rules = summary.rules.length === 0
+        ? []
+        : [
+            '### Rules with findings',
+            '',
+            '| rule | repositories | findings |',
+            '| --- | ---: | ---: |',
+            ...summary.rules
+                .slice(0, 50)
+                .map((r) => `| ${markdownCode(r.id)} ${escapeMarkdown(escape_truncate(r.title, 120))} | ${r.repositories} | ${r.findings} |`),
+            ...(summary.rules.length > 50
+                ? ['', `${summary.rules.length - 50} more rules have findings.`]
+                : []),
+            '',
+        ];
+    const out = [...head, ...repos, ...controls, ...rules].join('\n');
+    const failing = summary.repositories.filter((r) => r.gate === 'fail');
+    const details = failing.length === 0 ? [] : ['### Why gates failed', ''];
+    let budget = maxBytes - utf8Bytes(out) - 512;
+    let left = failing.length;
+    for (const r of failing) {
+        const block = [
+            `<details><summary>${markdownCode(escape_truncate(r.name, 100, 'middle'))}: ${escape_plural(r.blocking, 'blocking finding')}</summary>`,
+            '',
+            ...r.reasons.slice(0, 20).map((reason) => `- ${escapeMarkdown(escape_truncate(reason, 300))}`),
+            '',
+            '</details>',
+            '',
+        ].join('\n');
+        if (utf8Bytes(block) > budget)
+            break;
+        budget -= utf8Bytes(block);
+        details.push(block);
+        left -= 1;
+    }
+    if (left > 0)
+        details.push(`${escape_plural(left, 'more failing repository', 'more failing repositories')}: see the JSON summary.`);
+    if (utf8Bytes(out) > maxBytes)
+        return `${out.slice(0, Math.max(0, maxBytes - 64))}\n\n(cut to fit)\n`;
+    return `${[out, ...details].join('\n').trimEnd()}\n`;
+}
+/**
+ * One SARIF log with a run per repository, each the repository's own SARIF run, told apart by
+ * `automationDetails.id` (`controlgate/<repository>/`), for tools that take a whole organisation's
+ * results at once. (Code scanning takes one repository's results per upload: upload each
+ * repository's own SARIF there.)
+ */
+function renderAggregateSarif(reports, options = {}) {
+    const sorted = [...reports].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const runs = sorted.map(({ name, report }) => ({
+        ...renderSarif(report, options).runs[0],
+        automationDetails: { id: `controlgate/${name}/` },
+    }));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/annotations.js
+
+
+/** GitHub shows 10 annotations of each level per step. */
+const DEFAULT_MAX_PER_LEVEL = 10;
+const DEFAULT_HINT = 'the job summary';
+/** Annotation text beyond this is not useful in the diff view; the full text is in the summary. */
+const MAX_MESSAGE = 4000;
+/** Check-run annotations reject longer titles; workflow commands are kept to the same bound. */
+const MAX_TITLE = 255;
+const LEVELS = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
+/**
+ * The level a finding is annotated with: error when it blocks the gate, warning for other
+ * medium-or-worse findings, notice for low and info.
+ */
+function annotationLevel(f) {
+    if (f.blocking)
+        return 'error';
+    return f.severity === 'low' || f.severity === 'info' ? 'notice' : 'warning';
+}
+/**
+ * One annotation per open finding (excepted and ignored findings are not annotated), blocking ones
+ * first and then most severe first, at most `maxPerLevel` of each level. When any finding is left
+ * out, one notice slot is reserved for a final notice that counts them by level.
+ */
+function planAnnotations(report, options = {}) {
+    const maxPerLevel = Math.max(1, Math.floor(options.maxPerLevel ?? DEFAULT_MAX_PER_LEVEL));
+    const hint = options.fullReportHint ?? DEFAULT_HINT;
+    const open = changedFirst(byPriority(report.findings.filter((f) => f.status === 'open')), options.onChangedLine);
+    const total = { error: 0, warning: 0, notice: 0 };
+    for (const f of open)
+        total[annotationLevel(f)] += 1;
+    const overflow = LEVELS.some((l) => total[l] > maxPerLevel);
+    const capacity = {
+        error: maxPerLevel,
+        warning: maxPerLevel,
+        // The overflow notice needs a notice slot of its own.
+        notice: overflow ? maxPerLevel - 1 : maxPerLevel,
+    };
+    const plan = [];
+    const used = { error: 0, warning: 0, notice: 0 };
+    for (const f of open) {
+        const level = annotationLevel(f);
+        if (used[level] >= capacity[level])
+            continue;
+        used[level] += 1;
+        plan.push(annotation(f, level));
+    }
+    if (overflow) {
+        const left = {
+            error: total.error - used.error,
+            warning: total.warning - used.warning,
+            notice: total.notice - used.notice,
+        };
+        const count = left.error + left.warning + left.notice;
+        plan.push({
+            level: 'notice',
+            title: 'controlgate: more findings',
+            message: `${plural(count, 'more finding')} not shown as annotations ` +
+                `(${plural(left.error, 'error')}, ${plural(left.warning, 'warning')}, ${plural(left.notice, 'notice')}); ` +
+                `see ${singleLine(hint)}`,
+        });
+    }
+    return plan;
+}
+/** Within each priority group (blocking, other open), findings on changed lines first; stable. */
+function changedFirst(findings, changed) {
+    if (!changed)
+        return findings;
+    const rank = (f) => (f.blocking ? 0 : 2) + (changed(f) ? 0 : 1);
+    return findings
+        .map((f, i) => ({ f, i, r: rank(f) }))
+        .sort((a, b) => a.r - b.r || a.i - b.i)
+        .map(({ f }) => f);
+}
+function annotation(f, level) {
+    const controls = f.controls.length > 0
+        ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
+        : '';
+    const message = truncate(multiLine(f.remediation ? `${f.message}\n\nFix: ${f.remediation}` : f.message), MAX_MESSAGE);
+    const out = {
+        level,
+        title: truncate(singleLine(`[${f.severity}] ${f.title}${controls}`), MAX_TITLE),
+        message,
+    };
+    const loc = f.location;
+    if (!loc)
+        return out; // repository-level: an annotation on the run, not on a file
+    // Kept exact so GitHub can match it to the file; the sink's command escaping makes it inert.
+    out.file = loc.path;
+    out.startLine = loc.startLine;
+    out.endLine = loc.endLine ?? loc.startLine;
+    // GitHub ignores columns on an annotation that spans lines.
+    if (out.endLine === loc.startLine && loc.startColumn !== undefined) {
+        out.startColumn = loc.startColumn;
+        if (loc.endColumn !== undefined)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/reporters/csv.js
+
+/** The columns, in order: the header row of every file. */
+const CSV_COLUMNS = [
+    'rule',
+    'title',
+    'severity',
+    'confidence',
+    'status',
+    'blocking',
+    'new',
+    'controls',
+    'path',
+    'start_line',
+    'start_column',
+    'end_line',
+    'end_column',
+    'message',
+    'remediation',
+    'help',
+    'fingerprint',
+    'exception',
+];
+/** The findings of a report as RFC 4180 CSV (CRLF line ends, header first). */
+function renderCsv(report) {
+    const rows = [[...CSV_COLUMNS], ...report.findings.map(row)];
+    return rows.map((cells) => `${cells.map(csvField).join(',')}\r\n`).join('');
+}
+function row(f) {
+    const l = f.location;
+    const num = (n) => (n === undefined ? '' : String(n));
+    return [
+        f.ruleId,
+        f.title,
+        f.severity,
+        f.confidence,
+        f.status,
+        String(f.blocking),
+        f.isNew === undefined ? '' : String(f.isNew),
+        f.controls.join(' '),
+        l?.path ?? '',
+        num(l?.startLine),
+        num(l?.startColumn),
+        num(l?.endLine),
+        num(l?.endColumn),
+        f.message,
+        f.remediation,
+        f.helpUri,
+        f.fingerprint,
+        f.exception?.id ?? (f.exception ? f.exception.kind : ''),
+    ];
+}
+/** Starts that make a spreadsheet evaluate the cell (OWASP's list for CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** One field: formula starts neutralised, controls made visible, quoted when RFC 4180 requires it. */
+function csvField(value) {
+    const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+    const visible = guarded.replace(/\r\n?/g, '\n').split('\n').map(escapeControls).join('\n');
+    return /[",\n]/.test(visible) ? `"${visible.replace(/"/g, '""')}"` : visible;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/json.js
@@ -22992,6 +23531,162 @@ function summary(s) {
         },
     };
 }
+
+;// CONCATENATED MODULE: ./lib/reporters/junit.js
+
+
+/** The JUnit XML document of a report (UTF-8, with a trailing newline). */
+function renderJunit(report, options) {
+    const stamp = options.timestamp.toISOString().slice(0, 19);
+    const host = escape_singleLine(options.hostname ?? '') || 'localhost';
+    const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
+    suiteControls(report).forEach((control, id) => {
+        const cases = testCases(report, control);
+        const count = (kind) => cases.filter((c) => c.outcome.kind === kind).length;
+        out.push(`  <testsuite id="${id}" package="controlgate" name="${attr(`${control.id} ${control.title}`)}" timestamp="${stamp}" hostname="${attr(host)}" tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="0">`, '    <properties>', property('control', control.id), property('verdict', control.verdict), property('declared', control.declared?.status ?? 'not declared'), property('findings', String(control.findings)), property('open', String(control.open)), '    </properties>', ...cases.map((c) => testCase(c, control.id)), `    <system-out>${junit_text(systemOut(report, control))}</system-out>`, '    <system-err></system-err>', '  </testsuite>');
+    });
+    out.push('</testsuites>');
+    return `${out.join('\n')}\n`;
+}
+/** The controls that get a suite: those with a rule or a finding mapped to them, or a declaration. */
+function suiteControls(report) {
+    const known = new Map(report.controls.map((c) => [c.id, c]));
+    const ids = new Set();
+    for (const c of report.controls)
+        if (c.declared)
+            ids.add(c.id);
+    for (const r of report.rules)
+        for (const c of r.controls)
+            ids.add(c);
+    for (const f of report.findings)
+        for (const c of f.controls)
+            ids.add(c);
+    const order = [...report.controls.map((c) => c.id), ...ids];
+    return [...new Set(order)]
+        .filter((id) => ids.has(id))
+        .map((id) => known.get(id) ?? placeholder(id, report));
+}
+/** A control the report has no result for (a rule's control outside the assessed catalog). */
+function placeholder(id, report) {
+    const findings = report.findings.filter((f) => f.controls.includes(id));
+    return {
+        id,
+        title: '',
+        declared: null,
+        verdict: 'undeclared',
+        reasons: [],
+        evidence: [],
+        exceptions: [],
+        rules: [],
+        findings: findings.length,
+        open: findings.filter((f) => f.status === 'open').length,
+    };
+}
+function testCases(report, control) {
+    const findings = report.findings.filter((f) => f.controls.includes(control.id));
+    const rules = report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+    const cases = rules.map((r) => ({
+        name: r.id,
+        outcome: ruleOutcome(r, findings.filter((f) => f.ruleId === r.id), report),
+    }));
+    if (control.declared)
+        cases.push({ name: 'declaration', outcome: declarationOutcome(control, report) });
+    return cases;
+}
+function ruleOutcome(rule, findings, report) {
+    switch (rule.result) {
+        case 'error': {
+            const message = report.errors.find((e) => e.ruleId === rule.id)?.message ?? 'the rule failed to run';
+            return { kind: 'error', type: 'rule-error', message: escape_singleLine(message), text: message };
+        }
+        case 'disabled':
+            return { kind: 'skipped', message: 'disabled by the configuration' };
+        case 'not-applicable':
+            return { kind: 'skipped', message: 'every control it maps to is declared not applicable' };
+        case 'unverifiable':
+            return { kind: 'skipped', message: `unverifiable: ${escape_singleLine(rule.detail ?? 'no answer')}` };
+        default:
+            break;
+    }
+    const blocking = findings.filter((f) => f.blocking);
+    if (blocking.length === 0)
+        return { kind: 'passed' };
+    const others = findings.filter((f) => !f.blocking && f.status === 'open');
+    const lines = [
+        ...blocking.map(findingLine),
+        ...(others.length > 0 ? ['Also open, not blocking:', ...others.map(findingLine)] : []),
+        ...(rule.remediation ? ['', `Fix: ${rule.remediation}`] : []),
+        `Help: ${rule.helpUri}`,
+    ];
+    return {
+        kind: 'failure',
+        type: 'blocking',
+        message: `${escape_plural(blocking.length, 'blocking finding')}: ${escape_singleLine(rule.title)}`,
+        text: lines.join('\n'),
+    };
+}
+function declarationOutcome(control, report) {
+    const why = control.reasons.map(escape_singleLine).join('; ');
+    switch (control.verdict) {
+        case 'gap':
+            return report.summary.gate.failOnGap
+                ? { kind: 'failure', type: 'gap', message: `gap: ${why}`, text: control.reasons.join('\n') }
+                : { kind: 'skipped', message: `gap (fail-on-gap is off): ${why}` };
+        case 'satisfied':
+            return { kind: 'passed' };
+        default:
+            return { kind: 'skipped', message: why ? `${control.verdict}: ${why}` : control.verdict };
+    }
+}
+function testCase(c, controlId) {
+    const open = `    <testcase name="${attr(c.name)}" classname="controlgate.control_${attr(controlId.replace(/\./g, '_'))}" time="0"`;
+    const o = c.outcome;
+    if (o.kind === 'passed')
+        return `${open}/>`;
+    if (o.kind === 'skipped')
+        return `${open}>\n      <skipped message="${attr(o.message)}"/>\n    </testcase>`;
+    return `${open}>\n      <${o.kind} type="${attr(o.type)}" message="${attr(o.message)}">${junit_text(o.text)}</${o.kind}>\n    </testcase>`;
+}
+function findingLine(f) {
+    const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
+    return `- [${f.severity}] ${where}: ${escape_singleLine(f.message)}${f.status === 'open' ? '' : ` (${f.status})`}`;
+}
+/** Why the control stands where it does, and the open findings that do not block. */
+function systemOut(report, control) {
+    const open = report.findings.filter((f) => f.controls.includes(control.id) && f.status === 'open' && !f.blocking);
+    return [
+        `${control.id} ${control.title}: ${control.verdict}`,
+        ...control.reasons.map((r) => `- ${r}`),
+        ...(open.length > 0 ? ['Open findings that do not block:', ...open.map(findingLine)] : []),
+    ].join('\n');
+}
+function property(name, value) {
+    return `      <property name="${attr(name)}" value="${attr(value)}"/>`;
+}
+/**
+ * What XML 1.0 cannot hold even as a reference: lone surrogates and U+FFFE/FFFF. (Controls are made
+ * visible before this, as every output shows them.)
+ */
+const NOT_XML = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function xmlSafe(s) {
+    return s.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** Element content: lines kept, control characters visible, the markup characters as entities. */
+function junit_text(s) {
+    const lines = s.replace(/\r\n?/g, '\n').split('\n').map(escapeControls);
+    return xmlSafe(lines.join('\n')).replace(/[&<>]/g, (c) => ENTITY[c]);
+}
+/** Attribute values: one line (a parser would fold line breaks into spaces anyway), quotes escaped. */
+function attr(s) {
+    return xmlSafe(escape_singleLine(s)).replace(/[&<>"']/g, (c) => ENTITY[c]);
+}
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+};
 
 ;// CONCATENATED MODULE: ./lib/reporters/markdown.js
 
@@ -23206,209 +23901,45 @@ function fitBytes(text, maxBytes) {
     return `${lastNewline > 0 ? cut.slice(0, lastNewline) : ''}${note}`;
 }
 
-;// CONCATENATED MODULE: ./lib/reporters/sarif.js
-
-
-/** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
-const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-/** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
-const FINGERPRINT_KEY = 'controlgate/v1';
+;// CONCATENATED MODULE: ./lib/reporters/sarif-anchor.js
 /**
- * Where a repository-level finding (no file) is placed. GitHub code scanning rejects the whole upload
- * when a result has no location (`locations: []` -> "expected at least one location") or an empty
- * `uri`, and the upload action validates `uri` as a URI reference. A result on a path that does not
- * exist in the repository is accepted and listed without a code preview (OpenSSF Scorecard has shipped
- * this for years), so repository-level findings point at a fixed, valid, obviously-not-a-file relative
- * URI on line 1. It never matches a diff line, so it is never annotated on a pull request.
+ * Where SARIF places a finding about the repository as a whole (a missing SECURITY.md, a setting).
+ * Code scanning needs a file for every result and shows a path that does not exist as a missing
+ * file, so such findings point at a real file that says something about the policy: the
+ * declarations, else the configuration, else the workflow that runs the gate, else a file at the top
+ * of the checked directory. The choice needs the file system; the file system is asked through
+ * callbacks, so this stays a pure function the Action and the CLI share.
  */
-const REPOSITORY_URI = '(repository)';
-/** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '1.0',
-};
-/** SARIF level of a severity: error for critical/high, warning for medium, note for low/info. */
-function sarifLevel(severity) {
-    return severity === 'critical' || severity === 'high'
-        ? 'error'
-        : severity === 'medium'
-            ? 'warning'
-            : 'note';
+
+/** Files at the top of a tree that say what the tree is, preferred over any other file there. */
+const README = /^(readme|license|licence|copying)(\.[a-z0-9]+)?$/i;
+/**
+ * The file repository-level findings point at, as a path from the repository's root (`prefix` is
+ * where the checked directory lies in it, e.g. `services/api/`). Falls back to the declarations
+ * file's configured path only when the checked directory holds no file at all.
+ */
+function sarifRepositoryFile(report, prefix, probe) {
+    const inTree = [report.policy.controls, report.settings.config].filter((f) => typeof f === 'string' && isInside(f));
+    for (const file of inTree)
+        if (probe.exists(file))
+            return prefix + file;
+    if (probe.workflow)
+        return probe.workflow;
+    const top = [...probe.rootFiles()].sort();
+    const chosen = top.find((f) => README.test(f)) ?? top[0];
+    return prefix + (chosen ?? report.settings.controls);
 }
-/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
-function renderSarif(report, options = {}) {
-    const prefix = options.pathPrefix ?? '';
-    const titles = controlTitles(report);
-    const rules = report.rules.map((r) => descriptor(r, titles));
-    const index = new Map(report.rules.map((r, i) => [r.id, i]));
-    // A finding whose rule is missing from report.rules should not happen; keep it reportable anyway.
-    for (const f of report.findings) {
-        if (!index.has(f.ruleId)) {
-            index.set(f.ruleId, rules.length);
-            rules.push(descriptor(ruleFromFinding(f), titles));
-        }
-    }
-    return {
-        $schema: SARIF_SCHEMA,
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: report.tool.name,
-                        version: report.tool.version,
-                        semanticVersion: report.tool.version,
-                        informationUri: report.tool.informationUri,
-                        rules,
-                    },
-                },
-                invocations: [
-                    {
-                        executionSuccessful: report.errors.length === 0,
-                        toolExecutionNotifications: report.errors.map((e) => {
-                            const i = index.get(e.ruleId);
-                            return {
-                                level: 'error',
-                                message: { text: escapeSarifText(escape_multiLine(`${e.ruleId}: ${e.message}`)) },
-                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
-                            };
-                        }),
-                    },
-                ],
-                columnKind: 'utf16CodeUnits',
-                results: report.findings.map((f) => result(f, index.get(f.ruleId), prefix)),
-            },
-        ],
-    };
+/** A relative POSIX path that stays inside the checked directory. */
+function isInside(file) {
+    return !external_node_path_.posix.isAbsolute(file) && !file.startsWith('../') && file !== '..' && !/^[A-Za-z]:/.test(file);
 }
-/** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
-function renderSarifString(report, options = {}) {
-    return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
-}
-function descriptor(r, titles) {
-    const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
-    const text = [
-        r.rationale,
-        r.remediation && `Remediation: ${r.remediation}`,
-        `ISO/IEC 27002:2022 controls: ${controls.join('; ')}`,
-        `Documentation: ${r.helpUri}`,
-    ].filter(Boolean);
-    const markdown = [
-        r.rationale && escapeMarkdown(r.rationale),
-        r.remediation && `**Remediation:** ${escapeMarkdown(r.remediation)}`,
-        `**ISO/IEC 27002:2022 controls:** ${controls.map(escapeMarkdown).join('; ')}`,
-        `**Documentation:** ${markdownLink(r.id, r.helpUri)}`,
-    ].filter(Boolean);
-    return {
-        id: r.id,
-        name: pascalCase(r.id),
-        shortDescription: { text: escape_singleLine(r.title) },
-        fullDescription: { text: escape_multiLine(r.rationale || r.title) },
-        help: { text: escape_multiLine(text.join('\n\n')), markdown: markdown.join('\n\n') },
-        helpUri: r.helpUri,
-        defaultConfiguration: { level: sarifLevel(r.severity) },
-        properties: {
-            // GitHub only shows security-severity for rules tagged "security".
-            tags: ['security', 'iso27002', ...r.controls.map((c) => `iso27002:${c}`)],
-            'security-severity': SECURITY_SEVERITY[r.severity],
-        },
-    };
-}
-function result(f, ruleIndex, prefix) {
-    const out = {
-        ruleId: f.ruleId,
-        ruleIndex,
-        level: sarifLevel(f.severity),
-        message: { text: escapeSarifText(escape_multiLine(f.message)) },
-        locations: [sarif_location(f, prefix)],
-        partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-        properties: {
-            controls: [...f.controls],
-            status: f.status,
-            severity: f.severity,
-            confidence: f.confidence,
-            blocking: f.blocking,
-        },
-    };
-    if (f.isNew !== undefined)
-        out.properties.isNew = f.isNew;
-    if (f.status === 'excepted' || f.status === 'ignored') {
-        out.suppressions = [
-            {
-                kind: f.status === 'excepted' ? 'external' : 'inSource',
-                status: 'accepted',
-                justification: justification(f),
-            },
-        ];
-    }
-    return out;
-}
-/** Why a finding is suppressed, from the exception or the inline ignore that did it. */
-function justification(f) {
-    const e = f.exception;
-    if (!e)
-        return f.status === 'excepted' ? 'Covered by an approved exception.' : 'Ignored inline.';
-    const where = `${e.location.path}:${e.location.startLine}`;
-    if (e.kind === 'inline-ignore')
-        return escape_singleLine(`Ignored inline at ${where}: ${e.reason}`);
-    const approved = e.approvedBy ? `; approved by ${e.approvedBy}` : '';
-    return escape_singleLine(`Exception ${e.id ?? ''} (${where}${approved}; expires ${e.expires ?? '?'}): ${e.reason}`);
-}
-function sarif_location(f, prefix) {
-    const loc = f.location;
-    if (!loc) {
-        return {
-            physicalLocation: {
-                artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
-                region: { startLine: 1 },
-            },
-        };
-    }
-    const region = { startLine: loc.startLine };
-    if (loc.startColumn !== undefined)
-        region.startColumn = loc.startColumn;
-    if (loc.endLine !== undefined)
-        region.endLine = loc.endLine;
-    // controlgate's endColumn is inclusive; SARIF's is the column after the region.
-    if (loc.endColumn !== undefined)
-        region.endColumn = loc.endColumn + 1;
-    return {
-        physicalLocation: {
-            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
-            region,
-        },
-    };
-}
-/** A repository path as a relative URI reference: each segment percent-encoded, `/` kept. */
-function encodePath(path) {
-    return path
-        .split('/')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-}
-function ruleFromFinding(f) {
-    return {
-        id: f.ruleId,
-        title: f.title,
-        severity: f.severity,
-        controls: [...f.controls],
-        rationale: '',
-        remediation: f.remediation,
-        helpUri: f.helpUri,
-        source: 'unknown',
-        result: 'fail',
-        findings: 0,
-    };
-}
-function pascalCase(id) {
-    return id
-        .split(/[^A-Za-z0-9]+/)
-        .filter(Boolean)
-        .map((w) => w[0].toUpperCase() + w.slice(1))
-        .join('');
+/**
+ * The workflow file of a `GITHUB_WORKFLOW_REF` value (`owner/repo/.github/workflows/ci.yml@refs/heads/main`),
+ * as a path from the repository's root, or undefined when the value does not have that shape.
+ */
+function workflowFromRef(ref) {
+    const match = /^[^/]+\/[^/]+\/(\.github\/workflows\/[^@]+)@/.exec(ref ?? '');
+    return match?.[1];
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/text.js
@@ -23420,16 +23951,7 @@ function pascalCase(id) {
 
 
 
-const SGR = {
-    bold: '1',
-    dim: '2',
-    red: '31',
-    green: '32',
-    yellow: '33',
-    magenta: '35',
-    cyan: '36',
-    gray: '90',
-};
+
 const SEVERITY_STYLE = {
     critical: 'magenta',
     high: 'red',
@@ -23448,11 +23970,18 @@ const VERDICT_STYLE = {
 /**
  * Renders the terminal report: header, then one section per control that has something to say
  * (gaps first: verdict, declared status, why, its findings), the other controls by verdict, policy
- * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR) only when
- * `options.color` is true.
+ * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR, from
+ * `node:util`'s styleText) only when `options.color` is true: the caller has decided for its stream.
+ * `compact` gives one line per finding; `blockingOnly` lists only the findings that fail the gate;
+ * either way each rule's fix is said once, in a list after the findings, not under every finding.
  */
 function renderText(report, options = {}) {
-    const paint = (style, s) => options.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s;
+    const paint = (style, s) => options.color ? (0,external_node_util_namespaceObject.styleText)(style, s, { validateStream: false }) : s;
+    const layout = {
+        compact: options.compact === true,
+        blockingOnly: options.blockingOnly === true,
+        fixesOnce: options.compact === true || options.blockingOnly === true,
+    };
     const titles = controlTitles(report);
     const out = [];
     out.push(paint('bold', `${report.tool.name} ${escapeControls(report.tool.version)}`));
@@ -23467,9 +23996,11 @@ function renderText(report, options = {}) {
     for (const w of report.policy.warnings)
         out.push(paint('red', `warning: ${escape_singleLine(w)}`));
     out.push('');
-    out.push(...controlSections(report, titles, paint));
+    out.push(...controlSections(report, titles, paint, layout));
+    if (layout.fixesOnce)
+        out.push(...fixesSection(report, paint, layout));
     out.push(...otherControls(report, paint));
-    out.push(...policyChangesSection(report, paint));
+    out.push(...policyChangesSection(report, paint, layout));
     if (report.policy.notices.length > 0) {
         out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${escape_singleLine(n)}`), '');
     }
@@ -23481,6 +24012,10 @@ function renderText(report, options = {}) {
         }
     }
     return `${out.join('\n')}\n`;
+}
+/** The findings a layout lists in the control sections (policy changes have their own). */
+function listed(report, layout) {
+    return report.findings.filter((f) => f.ruleId !== POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking));
 }
 function policyLine(report) {
     const file = report.policy.controls
@@ -23496,12 +24031,10 @@ function policyLine(report) {
  * under the control where it matters most (see homeControl); its other controls are named under it.
  * Policy changes have their own section.
  */
-function controlSections(report, titles, paint) {
+function controlSections(report, titles, paint, layout) {
     const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
     const groups = new Map();
-    for (const f of report.findings) {
-        if (f.ruleId === POLICY_CHANGE_RULE)
-            continue;
+    for (const f of listed(report, layout)) {
         const key = homeControl(f, verdicts);
         const list = groups.get(key);
         if (list)
@@ -23509,10 +24042,20 @@ function controlSections(report, titles, paint) {
         else
             groups.set(key, [f]);
     }
-    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable');
+    const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) ||
+        (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
+        (c.verdict === 'unverifiable' && !layout.blockingOnly));
     if (shown.length === 0 && report.findings.length === 0)
         return [paint('green', 'No findings.'), ''];
     const out = [paint('dim', '! marks a finding that fails the gate'), ''];
+    if (layout.blockingOnly) {
+        const left = report.findings.filter((f) => !f.blocking).length;
+        const note = left === 1 ? '1 finding that does not block is' : `${left} findings that do not block are`;
+        if (left > 0)
+            out.push(paint('dim', `${note} not listed`), '');
+        if (shown.length === 0)
+            out.push(paint('green', 'No finding fails the gate.'), '');
+    }
     const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
     const indent = ' '.repeat(sevWidth + 4);
     for (const c of shown) {
@@ -23522,7 +24065,7 @@ function controlSections(report, titles, paint) {
         out.push(`${paint('bold', `${escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count})`)}`);
         for (const r of c.reasons)
             out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
-        if (c.findings > list.length) {
+        if (c.findings > list.length && !layout.blockingOnly) {
             const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
             const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
             out.push(`    ${paint('dim', `(${escape_plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
@@ -23536,6 +24079,8 @@ function controlSections(report, titles, paint) {
                 (unsure ? paint('dim', ` (${unsure})`) : '');
             const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
             out.push(`${mark} ${sev}  ${where}  ${escape_singleLine(f.message)}  ${rule}${status}`);
+            if (layout.compact)
+                continue;
             if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
                 out.push(`${indent}${paint('dim', `lines ${f.location.startLine}-${f.location.endLine}`)}`);
             }
@@ -23546,6 +24091,8 @@ function controlSections(report, titles, paint) {
             }
             if (f.exception)
                 out.push(`${indent}${paint('dim', `${exceptionLine(f.exception)}`)}`);
+            if (layout.fixesOnce)
+                continue;
             if (f.status === 'open' && f.remediation)
                 out.push(`${indent}fix:  ${escape_singleLine(f.remediation)}`);
             out.push(`${indent}${paint('dim', `help: ${escapeControls(f.helpUri)}`)}`);
@@ -23577,8 +24124,33 @@ function otherControls(report, paint) {
     out.push('');
     return out;
 }
-function policyChangesSection(report, paint) {
-    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+/** Each rule with open findings listed above, once: how many, its fix and its documentation. */
+function fixesSection(report, paint, layout) {
+    const byRule = new Map();
+    for (const f of listed(report, layout)) {
+        if (f.status !== 'open')
+            continue;
+        const list = byRule.get(f.ruleId);
+        if (list)
+            list.push(f);
+        else
+            byRule.set(f.ruleId, [f]);
+    }
+    if (byRule.size === 0)
+        return [];
+    const out = [paint('bold', `Fixes (${escape_plural(byRule.size, 'rule')})`)];
+    for (const [ruleId, list] of byRule) {
+        const first = list[0];
+        out.push(`  ${paint('bold', escapeControls(ruleId))}  ${paint('dim', `(${escape_plural(list.length, 'finding')})`)}`);
+        if (first.remediation)
+            out.push(`    fix:  ${escape_singleLine(first.remediation)}`);
+        out.push(`    ${paint('dim', `help: ${escapeControls(first.helpUri)}`)}`);
+    }
+    out.push('');
+    return out;
+}
+function policyChangesSection(report, paint, layout) {
+    const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking));
     if (changes.length === 0)
         return [];
     const out = [paint('bold', `Policy changes (${changes.length}, need review)`)];
@@ -23619,7 +24191,130 @@ function summarySection(report, paint) {
 
 
 
+
+
+
+
+;// CONCATENATED MODULE: ./lib/cli/aggregate.js
+/**
+ * `controlgate aggregate <report.json|dir>...`: many repositories' JSON reports (as the org-check
+ * workflow downloads them) folded into one organisation summary. A repository is named by its report's
+ * path: a file argument by its name without `.json`; a file found under a directory argument by its
+ * path from that directory (`reports/acme/payments.json` under `reports` is `acme/payments`).
+ */
+
+
+
+
+
+
+/** Output formats of `aggregate`. */
+const AGGREGATE_FORMATS = ['markdown', 'json', 'sarif'];
+/** Largest report read (a report of 100,000 findings is about 60 MB). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+/** Directory levels searched under a directory argument. */
+const MAX_DEPTH = 8;
+/** Reads the reports named by `inputs` and renders the organisation summary in `format`. */
+function aggregate(inputs, format) {
+    const chosen = (format ?? 'markdown');
+    if (!AGGREGATE_FORMATS.includes(chosen)) {
+        throw new UsageError(`aggregate --format must be one of ${AGGREGATE_FORMATS.join(', ')}; got "${format}"${didYouMean(chosen, AGGREGATE_FORMATS)}`);
+    }
+    if (inputs.length === 0) {
+        throw new UsageError('aggregate needs JSON reports or directories holding them, e.g. `aggregate reports/`');
+    }
+    const files = inputs.flatMap(reportFiles);
+    const reports = [];
+    const skipped = [];
+    const seen = new Map();
+    for (const f of files) {
+        const report = readReport(f);
+        if (!report) {
+            skipped.push(f.file);
+            continue;
+        }
+        const before = seen.get(f.name);
+        if (before) {
+            throw new UsageError(`${f.file} and ${before} both stand for the repository "${f.name}"; rename one`);
+        }
+        seen.set(f.name, f.file);
+        reports.push({ name: f.name, report });
+    }
+    if (reports.length === 0) {
+        throw new UsageError(`no controlgate JSON report found in ${inputs.join(', ')}`);
+    }
+    const summary = aggregateReports(reports);
+    const text = chosen === 'json'
+        ? renderAggregateJson(summary)
+        : chosen === 'sarif'
+            ? `${JSON.stringify(renderAggregateSarif(reports), null, 2)}\n`
+            : renderAggregateMarkdown(summary);
+    return { text, reports: reports.length, failed: summary.summary.failed, skipped };
+}
+function reportFiles(input) {
+    let stat;
+    try {
+        stat = (0,external_node_fs_.lstatSync)(input);
+    }
+    catch {
+        throw new UsageError(`aggregate: no such file or directory: ${input}`);
+    }
+    if (stat.isFile())
+        return [{ name: external_node_path_.basename(input).replace(/\.json$/i, ''), file: input, found: false }];
+    if (!stat.isDirectory())
+        throw new UsageError(`aggregate: not a file or directory: ${input}`);
+    const out = [];
+    const walk = (dir, rel, depth) => {
+        if (depth > MAX_DEPTH)
+            return;
+        const entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+        for (const e of entries) {
+            // Symbolic links are never followed: an artifact cannot point the summary at other files.
+            const relPath = rel ? `${rel}/${e.name}` : e.name;
+            if (e.isDirectory())
+                walk(external_node_path_.join(dir, e.name), relPath, depth + 1);
+            else if (e.isFile() && /\.json$/i.test(e.name)) {
+                out.push({ name: relPath.replace(/\.json$/i, ''), file: external_node_path_.join(dir, e.name), found: true });
+            }
+        }
+    };
+    walk(input, '', 0);
+    return out;
+}
+/** The report in `f`, validated against the published schema; undefined for a found non-report. */
+function readReport(f) {
+    const size = (0,external_node_fs_.lstatSync)(f.file).size;
+    if (size > MAX_REPORT_BYTES) {
+        throw new UsageError(`${f.file}: ${size} bytes is more than a report can hold (${MAX_REPORT_BYTES})`);
+    }
+    let value;
+    try {
+        value = JSON.parse((0,external_node_fs_.readFileSync)(f.file, 'utf8'));
+    }
+    catch (err) {
+        if (f.found)
+            return undefined;
+        throw new UsageError(`${f.file}: not JSON (${err.message})`);
+    }
+    const tool = value?.tool;
+    if (tool?.name !== 'controlgate') {
+        if (f.found)
+            return undefined;
+        throw new UsageError(`${f.file}: not a controlgate JSON report (check --format json writes one)`);
+    }
+    const problems = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('report.schema.json'), value);
+    if (problems.length > 0) {
+        const first = problems
+            .slice(0, 3)
+            .map((p) => (0,validate/* formatProblem */.Vw)(f.file, p))
+            .join('; ');
+        throw new UsageError(`${first}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}: the report does not match schemas/report.schema.json (written by another controlgate version?)`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/commands.js
+
 
 
 
@@ -23713,7 +24408,8 @@ function explainCommand(id, options) {
     if (/^a?\.?\d+\.\d+\.\d+$/i.test(id) && old.length === 0) {
         throw new UsageError(`${id} is an ISO/IEC 27001:2013 id with no technological (8.x) successor; it maps to an organisational, people or physical control`);
     }
-    throw new UsageError(`no rule or control with id "${id}" (see \`controlgate rules\` and \`controlgate controls\`)`);
+    const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
+    throw new UsageError(`no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`);
 }
 function resolveControl(id) {
     const direct = getControl(id);
@@ -23754,7 +24450,246 @@ function ruleJson(r) {
     };
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:tty"
+const external_node_tty_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
+;// CONCATENATED MODULE: ./lib/core/workspace/probe.js
+
+
+/**
+ * A {@link DirectoryProbe} over `root` on disk. Symbolic links count as absent (their target is
+ * never looked at), and paths that leave `root` are refused, as everywhere else in controlgate.
+ */
+function directoryProbe(dir) {
+    const root = external_node_path_.resolve(dir);
+    return {
+        exists(file) {
+            const abs = external_node_path_.resolve(root, ...file.split('/'));
+            if (abs !== root && !abs.startsWith(root.endsWith(external_node_path_.sep) ? root : root + external_node_path_.sep))
+                return false;
+            try {
+                return (0,external_node_fs_.lstatSync)(abs).isFile();
+            }
+            catch {
+                return false;
+            }
+        },
+        rootFiles() {
+            try {
+                return (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })
+                    .filter((e) => e.isFile())
+                    .map((e) => e.name)
+                    .sort();
+            }
+            catch {
+                return [];
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/cli/format.js
+/**
+ * `check --format`: which reporter renders the report, and whether the terminal gets colours. Kept
+ * apart from main.ts so adding a format touches one table.
+ */
+
+
+
+
+
+
+
+
+
+/** The report formats of `check --format`. */
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv'];
+/** The format named by `--format` (default text); a usage error, with a suggestion, otherwise. */
+function parseFormat(value) {
+    const format = value ?? 'text';
+    if (FORMATS.includes(format))
+        return format;
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${value}"${didYouMean(format, FORMATS)}`);
+}
+/** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
+function renderReport(report, format, dir, layout, started) {
+    switch (format) {
+        case 'json':
+            return renderJson(report);
+        case 'sarif': {
+            // Code scanning reads paths from the repository's root, and needs a real file for findings
+            // about the repository as a whole.
+            const pathPrefix = GitRepository.open(dir)?.prefix ?? '';
+            const repositoryFile = sarifRepositoryFile(report, pathPrefix, directoryProbe(dir));
+            return renderSarifString(report, { pathPrefix, repositoryFile });
+        }
+        case 'markdown':
+            return renderMarkdown(report);
+        case 'junit':
+            return renderJunit(report, { timestamp: started, hostname: (0,external_node_os_.hostname)() });
+        case 'csv':
+            return renderCsv(report);
+        default:
+            return renderText(report, {
+                color: layout.color,
+                ...(layout.compact ? { compact: true } : {}),
+                ...(layout.blockingOnly ? { blockingOnly: true } : {}),
+            });
+    }
+}
+/**
+ * Whether the text report on stdout gets colours: `--color`/`--no-color` decide; a report written
+ * to a file never does; otherwise Node's `styleText` decides for the stream, as every Node tool
+ * does: `FORCE_COLOR` (1, 2, 3 or empty: on; 0: off) wins, then `NO_COLOR`, `NODE_DISABLE_COLORS`
+ * and `TERM=dumb` turn colours off, and otherwise a terminal gets them.
+ */
+function useColor(flags, stream) {
+    if (flags['no-color'])
+        return false;
+    if (flags.color)
+        return true;
+    if (flags.output)
+        return false;
+    return (0,external_node_util_namespaceObject.styleText)('red', '.', { stream }) !== '.';
+}
+/**
+ * A stand-in for stdout when the CLI runs with injected streams (tests, embedding): a sink that is,
+ * or is not, a terminal, whose colour depth is Node's own reading of the environment.
+ */
+function standInStream(isTTY) {
+    const stream = new external_node_stream_namespaceObject.Writable({
+        write(_chunk, _encoding, done) {
+            done();
+        },
+    });
+    if (isTTY)
+        Object.assign(stream, { isTTY: true, getColorDepth: external_node_tty_namespaceObject.WriteStream.prototype.getColorDepth });
+    return stream;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/progress.js
+/**
+ * A progress line on stderr for checks that take a while: drawn only on a terminal, only once the run
+ * has lasted `delayMs` (2 s by default, so quick runs print nothing extra), redrawn every second in
+ * place, and erased before anything else is written to stderr and when the run ends.
+ */
+
+/** Carriage return, then erase the whole line (ECMA-48 EL 2). */
+const ERASE = '\r\u001b[2K';
+const NONE = { phase() { }, clear() { }, stop() { } };
+/** Starts the progress line (a no-op off a terminal). */
+function startProgress(options) {
+    if (!options.enabled)
+        return NONE;
+    const now = options.now ?? Date.now;
+    const started = now();
+    let phase = '';
+    let drawn = false;
+    let stopped = false;
+    let ticker;
+    const draw = () => {
+        if (stopped)
+            return;
+        const seconds = Math.floor((now() - started) / 1000);
+        const what = phase ? `: ${escapeControls(phase)}` : '';
+        options.write(`${ERASE}controlgate: ${escapeControls(options.label)}${what} (${seconds} s)`);
+        drawn = true;
+    };
+    const begin = () => {
+        draw();
+        ticker = setInterval(draw, 1000);
+        ticker.unref();
+    };
+    const delay = options.delayMs ?? 2000;
+    let waiting;
+    if (delay <= 0)
+        begin();
+    else {
+        waiting = setTimeout(begin, delay);
+        waiting.unref();
+    }
+    const clear = () => {
+        if (!drawn)
+            return;
+        options.write(ERASE);
+        drawn = false;
+    };
+    return {
+        phase(text) {
+            phase = text;
+        },
+        clear,
+        stop() {
+            clear();
+            stopped = true;
+            if (waiting)
+                clearTimeout(waiting);
+            if (ticker)
+                clearInterval(ticker);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/cli/suggest.js
+/**
+ * Answers to command lines the CLI cannot run: a short usage line and a pointer to `--help` instead
+ * of Node's argument-parser text, with a suggestion when the typed name is close to a real one.
+ */
+
+/** The commands, in the order `--help` lists them. */
+const COMMANDS = ['check', 'init', 'rules', 'controls', 'explain', 'aggregate'];
+/** One usage line per command: what a person needs to retype the command correctly. */
+const USAGE_LINES = {
+    check: 'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv] [--output file] [options]',
+    init: 'controlgate init [dir] [--controls file]',
+    rules: 'controlgate rules [--kinds] [--json] [--rules dir]',
+    controls: 'controlgate controls [--json] [--rules dir]',
+    explain: 'controlgate explain <rule-id|control-id> [--json]',
+    aggregate: 'controlgate aggregate <report.json|dir>... [--format markdown|json|sarif] [--output file]',
+};
+/** The short usage of `command` (or of the CLI), with the pointer to the full help. */
+function shortUsage(command) {
+    const line = (command && USAGE_LINES[command]) ?? `controlgate <${COMMANDS.join('|')}> [options]`;
+    return `usage: ${line}\nRun \`controlgate --help\` for every command and option.`;
+}
+/** `unknown command "chek" (did you mean check?)` and the usage. */
+function unknownCommand(command) {
+    return `unknown command "${command}"${didYouMean(command, COMMANDS)}\n${shortUsage()}`;
+}
+/**
+ * The message for an error of `node:util` parseArgs (`ERR_PARSE_ARGS_*`), in controlgate's words:
+ * what is wrong with which option, a suggestion for a mistyped one, and the command's usage.
+ * `options` are the long option names the CLI knows (without dashes).
+ */
+function argumentError(err, argv, options) {
+    const command = argv.find((a) => !a.startsWith('-'));
+    const usage = shortUsage(command && USAGE_LINES[command] ? command : undefined);
+    // Node names the option in quotes: '--frmat', '--format <value>', '-o, --output <value>'.
+    const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+    const named = /--[^\s,<=]+/.exec(quoted)?.[0] ?? /-[^\s,<=]+/.exec(quoted)?.[0] ?? '';
+    switch (err.code) {
+        case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+            const hint = named.startsWith('--')
+                ? didYouMean(named, options.map((o) => `--${o}`))
+                : '';
+            return `unknown option ${named}${hint}\n${usage}`;
+        }
+        case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+            return /argument missing/.test(err.message)
+                ? `option ${named} needs a value\n${usage}`
+                : `option ${named} takes no value\n${usage}`;
+        default:
+            return `${err.message}\n${usage}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/main.js
+
+
+
 
 
 
@@ -23769,7 +24704,6 @@ function ruleJson(r) {
 
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
-const FORMATS = ['text', 'json', 'sarif', 'markdown'];
 const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
 
 Usage:
@@ -23778,9 +24712,11 @@ Usage:
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
+  controlgate aggregate <report.json|dir>...
+                              one organisation summary from many repositories' JSON reports
 
 Options for check:
-  --format <f>      text | json | sarif | markdown (default: text)
+  --format <f>      ${FORMATS.join(' | ')} (default: text)
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
@@ -23802,10 +24738,19 @@ Options for check:
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
   --verbose         print what the check does (index, threads) on stderr
-  --color/--no-color  force or disable colours in the text report (default: on for a terminal)
+  --compact         text: one line per finding, each rule's fix once after the findings
+  --blocking-only   text: list only the findings that fail the gate (the others are counted)
+  --color/--no-color  force or disable colours in the text report (default: on for a terminal;
+                    FORCE_COLOR and NO_COLOR are honoured)
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
+
+Options for aggregate (a repository is named by its report's path, e.g. reports/acme/api.json
+under reports/ is acme/api):
+  --format <f>      ${AGGREGATE_FORMATS.join(' | ')} (default: markdown)
+  --output <file>   write the summary to a file instead of stdout
+  --fail-on-gate    exit 1 when a repository's gate failed
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -23817,6 +24762,8 @@ const processIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    stdoutStream: process.stdout,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 async function main(argv, io = processIo, options = {}) {
@@ -23824,7 +24771,11 @@ async function main(argv, io = processIo, options = {}) {
         return await dispatch(argv, io, options);
     }
     catch (err) {
-        if (err instanceof UsageError || isArgError(err)) {
+        if (isArgError(err)) {
+            io.stderr(`controlgate: ${argumentError(err, argv, Object.keys(CLI_OPTIONS))}\n`);
+            return EXIT.usage;
+        }
+        if (err instanceof UsageError) {
             io.stderr(`controlgate: ${err.message}\n`);
             return EXIT.usage;
         }
@@ -23832,37 +24783,42 @@ async function main(argv, io = processIo, options = {}) {
         return EXIT.internal;
     }
 }
+/** Every option of every command (parseArgs needs one table). */
+const CLI_OPTIONS = {
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    config: { type: 'string', short: 'c' },
+    rules: { type: 'string', multiple: true },
+    rule: { type: 'string', multiple: true },
+    'fail-on': { type: 'string' },
+    'fail-on-confidence': { type: 'string' },
+    persona: { type: 'string' },
+    controls: { type: 'string' },
+    base: { type: 'string' },
+    gate: { type: 'string' },
+    scan: { type: 'string' },
+    'fail-on-gap': { type: 'boolean' },
+    'no-fail-on-gap': { type: 'boolean' },
+    'require-declarations': { type: 'string' },
+    'default-branch': { type: 'string' },
+    jobs: { type: 'string' },
+    verbose: { type: 'boolean' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    compact: { type: 'boolean' },
+    'blocking-only': { type: 'boolean' },
+    'fail-on-gate': { type: 'boolean' },
+    json: { type: 'boolean' },
+    kinds: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+};
 async function dispatch(argv, io, options) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
         args: argv,
         allowPositionals: true,
         strict: true,
-        options: {
-            format: { type: 'string' },
-            output: { type: 'string', short: 'o' },
-            config: { type: 'string', short: 'c' },
-            rules: { type: 'string', multiple: true },
-            rule: { type: 'string', multiple: true },
-            'fail-on': { type: 'string' },
-            'fail-on-confidence': { type: 'string' },
-            persona: { type: 'string' },
-            controls: { type: 'string' },
-            base: { type: 'string' },
-            gate: { type: 'string' },
-            scan: { type: 'string' },
-            'fail-on-gap': { type: 'boolean' },
-            'no-fail-on-gap': { type: 'boolean' },
-            'require-declarations': { type: 'string' },
-            'default-branch': { type: 'string' },
-            jobs: { type: 'string' },
-            verbose: { type: 'boolean' },
-            color: { type: 'boolean' },
-            'no-color': { type: 'boolean' },
-            json: { type: 'boolean' },
-            kinds: { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-            version: { type: 'boolean', short: 'v' },
-        },
+        options: CLI_OPTIONS,
     });
     if (values.version) {
         io.stdout(`${VERSION}\n`);
@@ -23898,28 +24854,54 @@ async function dispatch(argv, io, options) {
             io.stdout(explainCommand(id, { json: Boolean(values.json), ruleDirs: extraRuleDirs }));
             return EXIT.passed;
         }
+        case 'aggregate': {
+            const result = aggregate(rest, values.format);
+            if (values.output) {
+                writeOutput(values.output, result.text);
+                io.stderr(`controlgate: ${result.reports} reports, ${result.failed} failed the gate; ${values.format ?? 'markdown'} summary written to ${values.output}\n`);
+            }
+            else {
+                io.stdout(result.text);
+            }
+            for (const file of result.skipped)
+                io.stderr(`controlgate: skipped ${file}: not a controlgate JSON report\n`);
+            return values['fail-on-gate'] && result.failed > 0 ? EXIT.gateFailed : EXIT.passed;
+        }
         default:
-            throw new UsageError(`unknown command "${command}" (try --help)`);
+            throw new UsageError(unknownCommand(command));
     }
 }
 async function check(dir, values, io, options) {
-    const format = (values.format ?? 'text');
-    if (!FORMATS.includes(format)) {
-        throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
-    }
+    const started = new Date();
+    const format = parseFormat(values.format);
     const failOn = parseFailOn(values['fail-on']);
     const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
     const persona = parseChoice('--persona', values.persona, PERSONAS);
     const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
     const jobs = parseJobs(values.jobs);
     const threads = options.workerScript ? (0,slices/* sliceThreads */.s_)(options.workerScript, jobs) : undefined;
-    const logger = {
-        debug: values.verbose ? (m) => io.stderr(`debug: ${m}\n`) : () => { },
-        info() { },
-        warning: (m) => io.stderr(`warning: ${m}\n`),
-        error: (m) => io.stderr(`error: ${m}\n`),
-    };
     const change = await changeOptions(dir, values);
+    const progress = startProgress({
+        write: io.stderr,
+        enabled: io.stderrIsTTY === true,
+        label: `checking ${dir}`,
+        ...(options.progressDelayMs !== undefined ? { delayMs: options.progressDelayMs } : {}),
+    });
+    // Anything else on stderr first erases the progress line, so the two never share a line.
+    const stderr = (text) => {
+        progress.clear();
+        io.stderr(text);
+    };
+    const logger = {
+        debug: (m) => {
+            progress.phase(m);
+            if (values.verbose)
+                stderr(`debug: ${m}\n`);
+        },
+        info() { },
+        warning: (m) => stderr(`warning: ${m}\n`),
+        error: (m) => stderr(`error: ${m}\n`),
+    };
     const report = await runCheck({
         root: dir,
         ...(values.config ? { configPath: values.config } : {}),
@@ -23936,21 +24918,11 @@ async function check(dir, values, io, options) {
         ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
         ...(threads ? { threads } : {}),
         logger,
-    });
-    const color = values['no-color']
-        ? false
-        : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
-    const rendered = format === 'json'
-        ? renderJson(report)
-        : format === 'sarif'
-            ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
-            : format === 'markdown'
-                ? renderMarkdown(report)
-                : renderText(report, { color });
+    }).finally(() => progress.stop()); // the report goes out on a clean line
+    const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
+    const rendered = renderReport(report, format, dir, { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true }, started);
     if (values.output) {
-        const out = external_node_path_.resolve(values.output);
-        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(out, rendered);
+        writeOutput(values.output, rendered);
         const gate = report.summary.gate;
         io.stderr(`controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`);
     }
@@ -23958,6 +24930,12 @@ async function check(dir, values, io, options) {
         io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
     }
     return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+/** Writes a report or summary to `file`, creating its directory. */
+function writeOutput(file, text) {
+    const out = external_node_path_.resolve(file);
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(out, text);
 }
 /**
  * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
@@ -24052,7 +25030,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3313);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7386);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -24175,7 +25153,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 3313:
+/***/ 7386:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25227,7 +26205,734 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
     return lines.position(rawOffset + inRaw);
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
+/**
+ * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
+ * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
+ * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
+ * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
+ * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
+ * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
+ *
+ * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
+ */
+/** Characters with no meaning to the lexer inside a word. */
+const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
+/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
+const MAX_DEPTH = 24;
+/** Words that open or close control structures and never name a command. */
+const RESERVED = new Set([
+    'if',
+    'then',
+    'else',
+    'elif',
+    'fi',
+    'do',
+    'done',
+    'while',
+    'until',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
+/** The operator at `i` (longest first), for a character `isMeta` accepted. */
+function operatorAt(src, i) {
+    const c = src[i];
+    const d = src[i + 1];
+    switch (c) {
+        case '&':
+            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
+        case '|':
+            return d === '|' ? '||' : d === '&' ? '|&' : '|';
+        case ';':
+            if (d !== ';')
+                return d === '&' ? ';&' : ';';
+            return src[i + 2] === '&' ? ';;&' : ';;';
+        case '>':
+            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
+        case '<':
+            if (d === '<')
+                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
+            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
+        case '(':
+        case ')':
+            return c;
+        default:
+            return undefined;
+    }
+}
+function isBlank(c) {
+    return c === ' ' || c === '\t' || c === '\r';
+}
+function isMeta(c) {
+    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
+}
+/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
+function lexShell(source, from = 0, to = source.length) {
+    const out = [];
+    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
+    return out;
+}
+class Lexer {
+    src;
+    limit;
+    out;
+    constructor(src, limit, out) {
+        this.src = src;
+        this.limit = limit;
+        this.out = out;
+    }
+    /**
+     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
+     * whose offset is returned (the caller skips it).
+     */
+    commands(i, depth, close, parent) {
+        const src = this.src;
+        let cmd = newCommand(depth, parent);
+        let heredocs = [];
+        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
+        let caseState;
+        let caseDepth = 0;
+        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
+        let skipUntil;
+        // `function name`: the name is not a command.
+        let skipWords = 0;
+        const finish = (op) => {
+            if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
+                if (op !== undefined)
+                    cmd.next = op;
+                this.out.push(cmd);
+            }
+            cmd = newCommand(depth, parent);
+        };
+        while (i < this.limit) {
+            const c = src[i];
+            if (close === '`' && c === '`')
+                break;
+            if (isBlank(c)) {
+                i++;
+                continue;
+            }
+            if (c === '\\' && src[i + 1] === '\n') {
+                i += 2;
+                continue;
+            }
+            if (c === '#') {
+                while (i < this.limit && src[i] !== '\n')
+                    i++;
+                continue;
+            }
+            if (c === '\n') {
+                i++;
+                if (skipUntil === 'separator')
+                    skipUntil = undefined;
+                if (heredocs.length > 0)
+                    i = this.heredocBodies(i, heredocs);
+                heredocs = [];
+                finish('\n');
+                continue;
+            }
+            if (skipUntil === ']]') {
+                const w = this.word(i, depth, cmd, true);
+                i = w.end;
+                if (w.value === ']]')
+                    skipUntil = undefined;
+                cmd.words.push(w);
+                continue;
+            }
+            const op = isMeta(c) ? operatorAt(src, i) : undefined;
+            if (op !== undefined) {
+                if (op === ')' && close === ')') {
+                    if (caseDepth > 0 && caseState === 'pattern') {
+                        caseState = undefined;
+                        i++;
+                        continue;
+                    }
+                    finish();
+                    return i;
+                }
+                if (op === ')' && caseState === 'pattern') {
+                    caseState = undefined;
+                    i++;
+                    continue;
+                }
+                if ((op === '<' || op === '>') && src[i + 1] === '(') {
+                    // Process substitution: a word whose commands are nested.
+                    const w = this.word(i, depth, cmd, false);
+                    cmd.words.push(w);
+                    i = w.end;
+                    continue;
+                }
+                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
+                    // `name() { ...; }` defines a function; the body's commands follow.
+                    cmd = newCommand(depth, parent);
+                    i = src.indexOf(')', i) + 1;
+                    continue;
+                }
+                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
+                    i = skipBalanced(src, i, this.limit, '(', ')');
+                    continue;
+                }
+                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
+                    const opStart = i;
+                    i += op.length;
+                    const redirect = { op };
+                    while (isBlank(src[i]))
+                        i++;
+                    if (i < this.limit && !isMeta(src[i])) {
+                        const target = this.word(i, depth, cmd, false);
+                        redirect.target = target;
+                        i = target.end;
+                        if (op === '<<' || op === '<<-')
+                            heredocs.push(redirect);
+                    }
+                    cmd.redirects.push(redirect);
+                    cmd.start = Math.min(cmd.start, opStart);
+                    cmd.end = Math.max(cmd.end, i);
+                    continue;
+                }
+                i += op.length;
+                if (op === ';;' || op === ';&' || op === ';;&') {
+                    finish(op);
+                    if (caseDepth > 0)
+                        caseState = 'pattern';
+                    continue;
+                }
+                skipUntil = undefined;
+                finish(op);
+                continue;
+            }
+            // A word.
+            const w = this.word(i, depth, cmd, false, close === '`');
+            i = w.end;
+            // `2>&1`: the file descriptor belongs to the redirection.
+            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
+                continue;
+            if (skipUntil === 'separator')
+                continue;
+            if (skipWords > 0) {
+                skipWords--;
+                continue;
+            }
+            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
+            if (caseState === 'subject') {
+                if (w.value === 'in' && !w.quoted)
+                    caseState = 'pattern';
+                continue;
+            }
+            if (caseState === 'pattern') {
+                if (w.value === 'esac' && !w.quoted) {
+                    caseState = undefined;
+                    caseDepth--;
+                }
+                continue;
+            }
+            if (atStart && !w.quoted) {
+                if (w.value === 'esac' && caseDepth > 0) {
+                    caseDepth--;
+                    continue;
+                }
+                if (RESERVED.has(w.value))
+                    continue;
+                if (w.value === 'case') {
+                    caseState = 'subject';
+                    caseDepth++;
+                    continue;
+                }
+                if (w.value === 'for' || w.value === 'select') {
+                    skipUntil = 'separator';
+                    continue;
+                }
+                if (w.value === 'function') {
+                    skipWords = 1;
+                    continue;
+                }
+                if (w.value === '[[')
+                    skipUntil = ']]';
+            }
+            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
+                cmd.assignments.push(w);
+            }
+            else {
+                cmd.words.push(w);
+            }
+            cmd.start = Math.min(cmd.start, w.start);
+            cmd.end = Math.max(cmd.end, w.end);
+        }
+        if (heredocs.length > 0)
+            this.heredocBodies(i, heredocs);
+        finish();
+        return i;
+    }
+    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
+    nested(at, close, depth, cmd, word) {
+        if (depth >= MAX_DEPTH)
+            return close === ')'
+                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
+                : skipTo(this.src, at, this.limit, '`');
+        return this.commands(at, depth + 1, close, { command: cmd, word });
+    }
+    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
+    dollar(at, depth, cmd, word) {
+        const src = this.src;
+        if (src[at + 1] === '(' && src[at + 2] === '(')
+            return skipBalanced(src, at + 1, this.limit, '(', ')');
+        if (src[at + 1] === '(')
+            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
+        if (src[at + 1] === '{')
+            return skipBalanced(src, at + 1, this.limit, '{', '}');
+        return at + 1;
+    }
+    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
+    heredocBodies(i, heredocs) {
+        for (const h of heredocs) {
+            const delimiter = h.target?.value ?? '';
+            const start = i;
+            let bodyEnd = this.limit;
+            while (i < this.limit) {
+                let eol = this.src.indexOf('\n', i);
+                if (eol === -1 || eol > this.limit)
+                    eol = this.limit;
+                let line = this.src.slice(i, eol).replace(/\r$/, '');
+                if (h.op === '<<-')
+                    line = line.replace(/^\t+/, '');
+                const lineStart = i;
+                i = eol + 1;
+                if (line === delimiter) {
+                    bodyEnd = lineStart;
+                    break;
+                }
+            }
+            h.body = [start, Math.min(bodyEnd, this.limit)];
+        }
+        return Math.min(i, this.limit);
+    }
+    /**
+     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
+     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
+     */
+    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
+        const src = this.src;
+        const start = i;
+        let value = '';
+        let quoted = false;
+        const word = { value: '', start, end: start, quoted: false };
+        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
+        const dollar = (at) => this.dollar(at, depth, cmd, word);
+        while (i < this.limit) {
+            const c = src[i];
+            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
+                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
+                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+                    // `arr=(a b c)`: the array is part of the assignment word.
+                    const end = skipBalanced(src, i, this.limit, '(', ')');
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                break;
+            }
+            if (c === '\\') {
+                quoted = true;
+                if (src[i + 1] === '\n')
+                    i += 2;
+                else {
+                    value += src[i + 1] ?? '';
+                    i += 2;
+                }
+                continue;
+            }
+            if (c === "'") {
+                quoted = true;
+                const end = skipTo(src, i + 1, this.limit, "'");
+                value += src.slice(i + 1, end);
+                i = end + 1;
+                continue;
+            }
+            if (c === '$' && src[i + 1] === "'") {
+                quoted = true;
+                const { text, end } = ansiC(src, i + 2, this.limit);
+                value += text;
+                i = end;
+                continue;
+            }
+            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
+                quoted = true;
+                i += c === '$' ? 2 : 1;
+                while (i < this.limit && src[i] !== '"') {
+                    const d = src[i];
+                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
+                        if (src[i + 1] !== '\n')
+                            value += src[i + 1];
+                        i += 2;
+                    }
+                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
+                        const end = dollar(i);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else if (d === '`') {
+                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else {
+                        value += d;
+                        i++;
+                    }
+                }
+                i++;
+                continue;
+            }
+            if (c === '$') {
+                const end = dollar(i);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            if (c === '`') {
+                if (inBackquotes)
+                    break;
+                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            // A run of ordinary characters, appended at once.
+            PLAIN.lastIndex = i;
+            const run = PLAIN.exec(src);
+            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
+            value += src.slice(i, stop);
+            i = stop;
+        }
+        word.value = value;
+        word.end = Math.min(Math.max(i, start + 1), this.limit);
+        word.quoted = quoted;
+        return word;
+    }
+}
+function newCommand(depth, parent) {
+    const cmd = {
+        assignments: [],
+        words: [],
+        redirects: [],
+        start: Number.POSITIVE_INFINITY,
+        end: 0,
+        depth,
+    };
+    if (parent)
+        cmd.parent = parent;
+    return cmd;
+}
+/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
+function skipTo(src, i, limit, close) {
+    while (i < limit && src[i] !== close)
+        i += close === '`' && src[i] === '\\' ? 2 : 1;
+    return Math.min(i, limit);
+}
+/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
+function skipBalanced(src, i, limit, open, close) {
+    let depth = 0;
+    while (i < limit) {
+        const c = src[i];
+        if (c === '\\')
+            i += 2;
+        else if (c === "'" && open !== '{')
+            i = skipTo(src, i + 1, limit, "'") + 1;
+        else {
+            if (c === open)
+                depth++;
+            else if (c === close && --depth === 0)
+                return i + 1;
+            i++;
+        }
+    }
+    return limit;
+}
+/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
+function ansiC(src, i, limit) {
+    const simple = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '\\': '\\',
+        "'": "'",
+        '"': '"',
+        e: '\u001b',
+        a: '\u0007',
+    };
+    let text = '';
+    while (i < limit && src[i] !== "'") {
+        if (src[i] === '\\' && i + 1 < limit) {
+            const e = src[i + 1];
+            text += simple[e] ?? `\\${e}`;
+            i += 2;
+        }
+        else {
+            text += src[i];
+            i++;
+        }
+    }
+    return { text, end: Math.min(i + 1, limit) };
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/shell-commands.js
+
+/** Programs that run the command given after their own options and positional arguments. */
+const WRAPPERS = new Map([
+    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
+    ['doas', { valueOptions: 'uC', positional: 0 }],
+    ['env', { valueOptions: 'uCS', positional: 0 }],
+    ['exec', { valueOptions: 'a', positional: 0 }],
+    ['command', { valueOptions: '', positional: 0 }],
+    ['builtin', { valueOptions: '', positional: 0 }],
+    ['nohup', { valueOptions: '', positional: 0 }],
+    ['time', { valueOptions: 'fo', positional: 0 }],
+    ['nice', { valueOptions: 'n', positional: 0 }],
+    ['ionice', { valueOptions: 'cnp', positional: 0 }],
+    ['timeout', { valueOptions: 'ks', positional: 1 }],
+    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
+    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
+    ['chroot', { valueOptions: '', positional: 1 }],
+    ['gosu', { valueOptions: '', positional: 1 }],
+    ['su-exec', { valueOptions: '', positional: 1 }],
+    ['eatmydata', { valueOptions: '', positional: 0 }],
+    ['chronic', { valueOptions: '', positional: 0 }],
+    ['unbuffer', { valueOptions: '', positional: 0 }],
+]);
+/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
+/** Dockerfile instructions whose arguments are a shell command line. */
+const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
+/** Programs are named by their base name, without a Windows `.exe`. */
+function programName(word) {
+    const base = word.slice(word.lastIndexOf('/') + 1);
+    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
+}
+/** The view of one command (see {@link CommandView}). */
+function viewOf(command, embedded = false) {
+    const words = command.words;
+    let k = embedded ? hostPrefixEnd(words) : 0;
+    const bodyIndex = k;
+    for (let guard = 0; guard < 8 && k < words.length; guard++) {
+        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
+        if (name.startsWith('python') &&
+            /^python[0-9.]*$/.test(name) &&
+            words[k + 1]?.value === '-m' &&
+            words[k + 2]) {
+            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
+        }
+        const wrapper = WRAPPERS.get(name);
+        if (!wrapper)
+            return { command, name, nameIndex: k, bodyIndex };
+        k = skipWrapper(words, k + 1, wrapper);
+    }
+    return { command, name: '', nameIndex: words.length, bodyIndex };
+}
+function embeddedName(value, first) {
+    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
+    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
+}
+/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
+function hostPrefixEnd(words) {
+    let k = 0;
+    while (k < words.length) {
+        const w = words[k];
+        if (w.quoted)
+            break;
+        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
+            k++;
+        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
+            k++;
+            while (words[k] && /^--[a-z]/.test(words[k].value))
+                k++;
+        }
+        else
+            break;
+    }
+    return k;
+}
+function skipWrapper(words, k, wrapper) {
+    while (k < words.length) {
+        const v = words[k].value;
+        if (v === '--')
+            return k + 1 + wrapper.positional;
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+            k++;
+        }
+        else if (/^-[A-Za-z]/.test(v)) {
+            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
+            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
+        }
+        else if (/^--[a-z]/.test(v)) {
+            k++;
+        }
+        else {
+            break;
+        }
+    }
+    return k + wrapper.positional;
+}
+/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
+function scriptWords(view, source, embedded) {
+    const words = view.command.words;
+    const out = [];
+    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
+    const body = words[view.bodyIndex];
+    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
+        out.push(body);
+    if (view.name === 'eval')
+        out.push(...words.slice(view.nameIndex + 1));
+    for (let k = view.nameIndex; k < words.length; k++) {
+        const v = words[k].value;
+        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
+            continue;
+        const flag = words[k + 1]?.value ?? '';
+        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
+            out.push(words[k + 2]);
+        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
+            out.push(words[k + 1]);
+    }
+    return out;
+}
+function isWhollyQuoted(source, word) {
+    const first = source[word.start];
+    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
+}
+/** Scripts handed to shells are lexed this many levels deep at most. */
+const MAX_SCRIPT_DEPTH = 4;
+/**
+ * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
+ * passed to shells (`sh -c '...'`, `eval`) included, each command once.
+ */
+function shell_commands_scriptCommands(source, from = 0, to = source.length, embedded = false) {
+    const out = [];
+    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
+    // commands are known by their offsets, collected only once a script is re-lexed.
+    let seen;
+    const key = (c) => c.start * 4_194_304 + c.end;
+    const visit = (start, end, level, hosted) => {
+        for (const command of lexShell(source, start, end)) {
+            if (level > 0) {
+                seen ??= new Set(out.map((v) => key(v.command)));
+                if (seen.has(key(command)))
+                    continue;
+                seen.add(key(command));
+            }
+            const view = viewOf(command, hosted);
+            out.push(view);
+            if (level >= MAX_SCRIPT_DEPTH)
+                continue;
+            for (const w of scriptWords(view, source, hosted)) {
+                const quoted = isWhollyQuoted(source, w);
+                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
+            }
+        }
+    };
+    visit(from, to, 0, embedded);
+    return out;
+}
+/**
+ * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
+ * operator or blank space.
+ */
+function contextAt(views, offset) {
+    let best;
+    const consider = (ctx, start, end) => {
+        if (offset < start || offset >= end)
+            return;
+        if (!best || end - start <= best.size)
+            best = { ctx, size: end - start };
+    };
+    for (const view of views) {
+        const c = view.command;
+        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
+            continue;
+        c.words.forEach((w, i) => {
+            const role = i < view.bodyIndex
+                ? 'prefix'
+                : i < view.nameIndex
+                    ? 'prefix'
+                    : i === view.nameIndex
+                        ? 'name'
+                        : 'argument';
+            consider({ view, wordIndex: i, role }, w.start, w.end);
+        });
+        for (const a of c.assignments)
+            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
+        for (const r of c.redirects) {
+            if (r.target)
+                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
+            if (r.body)
+                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
+        }
+    }
+    return best?.ctx;
+}
+/** Programs that only print or search text: a flag in their arguments configures nothing. */
+const TEXT_COMMANDS = new Set([
+    'echo',
+    'printf',
+    'print',
+    'grep',
+    'egrep',
+    'fgrep',
+    'zgrep',
+    'rg',
+    'ag',
+    'ack',
+    'sed',
+    'awk',
+    'gawk',
+    'test',
+    '[',
+    '[[',
+    ':',
+    'true',
+    'false',
+    'logger',
+    'log',
+    'info',
+    'warn',
+    'error',
+    'die',
+    'fail',
+    'debug',
+]);
+/** Targets that discard or show output rather than store it. */
+const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
+/**
+ * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
+ * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
+ */
+function writesToFile(views, index) {
+    const view = views[index];
+    const c = view.command;
+    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
+    if (redirected)
+        return true;
+    if (c.next !== '|' && c.next !== '|&')
+        return false;
+    for (let j = index + 1; j < views.length && j < index + 64; j++) {
+        const next = views[j];
+        if (next.command.depth > c.depth)
+            continue;
+        if (next.command.depth < c.depth)
+            return false;
+        const args = next.command.words.slice(next.nameIndex + 1);
+        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
+
 
 
 
@@ -25278,6 +26983,9 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
     };
     let stage;
     let scope;
+    // The SHELL in force: a stage starts with the one of the stage it builds on, else /bin/sh.
+    let posixShell = true;
+    const shellAtEnd = [];
     let globals;
     // ENV values at the end of each stage, and the names each stage set, for stages built FROM it.
     const envAtEnd = [];
@@ -25285,6 +26993,8 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
     const closeStage = () => {
         if (scope)
             envAtEnd.push(scope.envSnapshot(envNames));
+        if (stage)
+            shellAtEnd.push(posixShell);
     };
     for (const ins of parsed.getInstructions()) {
         const keyword = ins.getKeyword();
@@ -25303,6 +27013,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             };
             const parent = inheritedStage(model, stage, globals);
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
+            posixShell = parent ? (shellAtEnd[parent.index] ?? true) : true;
             envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
             model.stages.push(stage);
             continue;
@@ -25331,7 +27042,17 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
         }
         else if (stage && keyword === 'RUN') {
-            stage.runs.push(withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf));
+            const run = withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf);
+            run.form =
+                run.value.trimStart().startsWith('[') && isJsonArray(run.value)
+                    ? 'exec'
+                    : posixShell
+                        ? 'shell'
+                        : 'other';
+            stage.runs.push(run);
+        }
+        else if (stage && keyword === 'SHELL') {
+            posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
         }
     }
     return model;
@@ -25344,6 +27065,77 @@ function positionInRun(model, run, index) {
     if (run.raw === undefined || run.rawOffset === undefined)
         return run.span.start;
     return runPosition(run.raw, run.rawOffset, model.escapeChar, model.lines, index);
+}
+/** True for a SHELL instruction's JSON array that names a POSIX shell (`["/bin/bash", "-c"]`). */
+function isPosixShell(args) {
+    try {
+        const argv = JSON.parse(args);
+        if (!Array.isArray(argv) || typeof argv[0] !== 'string')
+            return true;
+        return SHELLS.has(programName(argv[0]));
+    }
+    catch {
+        // Docker rejects a SHELL that is not a JSON array; the default shell stays.
+        return true;
+    }
+}
+function isJsonArray(text) {
+    try {
+        const v = JSON.parse(text);
+        return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The commands a RUN executes, with offsets in its `value` (use {@link positionInRun} for the file
+ * position): the shell form lexed as a POSIX script (a heredoc body given to the shell included), the
+ * exec form as one command; none for a RUN under a shell that is not POSIX. Cached on the instruction.
+ */
+function runCommands(run) {
+    const cached = RUN_COMMANDS.get(run);
+    if (cached)
+        return cached;
+    let views = [];
+    if (run.form === 'exec')
+        views = execFormCommand(run.value);
+    else if (run.form !== 'other') {
+        views = shell_commands_scriptCommands(run.value);
+        // `RUN <<EOF` alone hands the heredoc's body to the shell as the script.
+        const first = views[0]?.command;
+        const body = first && first.words.length === 0 ? first.redirects.find((r) => r.body)?.body : undefined;
+        if (body)
+            views.push(...shell_commands_scriptCommands(run.value, body[0], body[1]));
+    }
+    RUN_COMMANDS.set(run, views);
+    return views;
+}
+const RUN_COMMANDS = new WeakMap();
+/** The exec form `["curl", "-k", "x"]` as one command whose words are the JSON strings. */
+function execFormCommand(value) {
+    const words = [];
+    for (const m of value.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+        let text = m[0];
+        try {
+            text = JSON.parse(m[0]);
+        }
+        catch {
+            // Left as written; isJsonArray already checked the whole value.
+        }
+        words.push({ value: text, start: m.index, end: m.index + m[0].length, quoted: true });
+    }
+    if (words.length === 0)
+        return [];
+    const command = {
+        assignments: [],
+        words,
+        redirects: [],
+        start: words[0].start,
+        end: words[words.length - 1].end,
+        depth: 0,
+    };
+    return [viewOf(command)];
 }
 /** The earlier stage a FROM builds on (inheriting its ENV), resolving global ARGs in the image. */
 function inheritedStage(model, stage, globals) {
@@ -25839,9 +27631,13 @@ function describe(m, dependabot, renovateFile) {
 
 
 
-/** A URL's password is never repeated in a message or key. */
+
+/** A URL's password is never repeated in a message or key; an unknown variable shows as `?`. */
 function withoutPassword(url) {
-    return url.replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@');
+    return url
+        .replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@')
+        .split(UNRESOLVED)
+        .join('?');
 }
 /** Remote sources ADD fetches itself: http(s) URLs and git repositories. */
 const REMOTE = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
@@ -26115,8 +27911,35 @@ function exposedPort(word, forbidden) {
 
 
 
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
+/**
+ * Images that run as a non-root user unless told otherwise, from their publishers' documentation:
+ * distroless and other `nonroot` tags, Chainguard images (but wolfi-base), .NET chiseled images, Red
+ * Hat's language images, and vendors' images that set USER (Bitnami, nginx-unprivileged, Grafana,
+ * Keycloak, Jenkins, Elastic, SonarQube).
+ */
+const NON_ROOT_IMAGES = [
+    '*:*nonroot*',
+    'cgr.dev/chainguard/*',
+    '!cgr.dev/chainguard/wolfi-base*',
+    'mcr.microsoft.com/dotnet/*:*chiseled*',
+    'registry.access.redhat.com/ubi*/nodejs-*',
+    'registry.access.redhat.com/ubi*/python-*',
+    'registry.access.redhat.com/ubi*/openjdk-*',
+    'registry.access.redhat.com/ubi*/php-*',
+    'registry.access.redhat.com/ubi*/ruby-*',
+    'bitnami/*',
+    'docker.io/bitnami/*',
+    '!*bitnami/minideb*',
+    'nginxinc/nginx-unprivileged*',
+    'grafana/grafana*',
+    'quay.io/keycloak/keycloak*',
+    'jenkins/jenkins*',
+    'docker.elastic.co/*',
+    'sonarqube*',
+];
 /**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
@@ -26126,9 +27949,22 @@ const ROOT_USER = /^(root|0)(:.*)?$/;
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
-    summary: 'Dockerfiles whose final stage sets no USER or switches to root.',
-    schema: { type: 'object', additionalProperties: false, properties: {} },
-    evaluate({ workspace }) {
+    summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            nonRootImages: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                default: NON_ROOT_IMAGES,
+                description: 'Base images whose default user is not root, as `repository:tag` patterns (`*` matches any ' +
+                    'characters, `!` excludes): a final stage on one of them that sets no USER is not reported.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const nonRoot = imageMatcher(options.nonRootImages);
         const findings = [];
         for (const file of dockerfilePaths(workspace)) {
             const model = readDockerfile(workspace, file);
@@ -26138,11 +27974,16 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             const { user, stage } = effectiveUser(model, final);
             const image = final.from.image ?? '';
             if (!user) {
+                const base = externalBase(model, stage);
+                if (base !== undefined && nonRoot(base))
+                    continue;
                 findings.push({
                     message: `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
                         'image sets another default user.',
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
+                    // The base image may set a user of its own, which only the image can tell.
+                    confidence: 'medium',
                 });
             }
             else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
@@ -26157,6 +27998,38 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
+function imageMatcher(patterns) {
+    const compile = (p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+    const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
+    const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
+    return (image) => {
+        // `nginx:1.27@sha256:...` is judged as `nginx:1.27`; an untagged image is `:latest`.
+        const ref = (0,image_ref/* parseImageRef */.Q)(image);
+        if (!ref)
+            return false;
+        const name = `${ref.registry ? `${ref.registry}/` : ''}${ref.repository}:${ref.tag ?? 'latest'}`;
+        return include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
+    };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+/** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
+function externalBase(model, stage) {
+    const vars = globalArgValues(model);
+    let current = stage;
+    while (current?.from.image) {
+        const { text } = expandVariables(current.from.image, vars, model.escapeChar);
+        if (text.includes(UNRESOLVED))
+            return undefined;
+        const earlier = referencedStage(model, current, text);
+        if (!earlier)
+            return text;
+        current = earlier;
+    }
+    return undefined;
+}
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */
 function effectiveUser(model, final) {
     const vars = globalArgValues(model);
@@ -26178,49 +28051,71 @@ function effectiveUser(model, final) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/run-command.js
 
 
+
 /** The RUN audits this evaluator implements (`check.with.audit`). */
 const RUN_AUDITS = ['pipe-to-shell', 'sudo'];
-/** Where a shell command can start: line start, after `;`, `&&`, `||`, `|`, `(`, backtick or `$(`. */
-const COMMAND_START = String.raw `(?:^|[;&|(\x60\n]|\$\()[ \t]*`;
-const SUDO = new RegExp(`${COMMAND_START}(sudo)(?![\\w.-])`, 'g');
-/** A download command somewhere in a pipeline segment. */
-const DOWNLOAD = /(?:^|[\s(])(curl|wget)(?![\w.-])/;
-/** The command after a pipe is a shell or an interpreter reading the script from stdin. */
-const INTERPRETER = /^[ \t]*(?:sudo(?:[ \t]+-\S+)*[ \t]+)?(?:env[ \t]+)?(?:\S*\/)?(?:(?:ba|da|z|k|fi|a)?sh|python[0-9.]*|perl|ruby|node)(?![\w.-])/;
-/** `sh -c "$(curl ...)"` and `bash <(curl ...)`: the same, through a substitution. */
-const SUBSTITUTED = /(?<![\w.-])(?:ba|da|z|k)?sh[ \t]+(?:-c[ \t]+)?["']?(?:\$\(|<\(|\x60)[ \t]*(curl|wget)(?![\w.-])/g;
-const SEPARATORS = new Set([';', '&', '|', '\n', '(']);
+/** Programs that download. */
+const DOWNLOADERS = new Set(['curl', 'wget']);
+/** Programs that run a script read from their standard input (or from a substituted file). */
+const INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|source|\.|eval)$/;
 /**
- * Indexes of downloads piped into a shell. Each `|` splits the text into the segment before it (back
- * to the previous separator) and after it, so every character is looked at a bounded number of times:
- * linear on any input, unlike one pattern with a long optional middle.
+ * Offsets (in `text`, or in the RUN) of downloads whose output is run as code: piped into a shell or
+ * interpreter that reads its script from standard input (`curl ... | sh`, `wget -qO- ... | sudo bash
+ * -s`; not `| python3 -c '<code>'`, which runs its own code), or substituted into what one runs
+ * (`sh -c "$(curl ...)"`, `bash <(curl ...)`, `eval "$(wget -O- ...)"`).
  */
 function pipeToShell(text) {
+    return pipedDownloads(scriptCommands(text));
+}
+function pipedDownloads(views) {
     const out = [];
-    let segmentStart = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (!SEPARATORS.has(c))
-            continue;
-        const isPipe = c === '|' && text[i - 1] !== '|' && text[i + 1] !== '|';
-        if (isPipe) {
-            const left = text.slice(segmentStart, i);
-            const download = DOWNLOAD.exec(left);
-            if (download) {
-                let j = i + 1;
-                while (j < text.length && !SEPARATORS.has(text[j]))
-                    j++;
-                if (INTERPRETER.test(text.slice(i + 1, j))) {
-                    out.push(segmentStart + download.index + download[0].length - download[1].length);
-                }
-            }
+    let byCommand;
+    views.forEach((view, i) => {
+        if (!DOWNLOADERS.has(view.name))
+            return;
+        const at = view.command.words[view.nameIndex].start;
+        const reader = pipelineReader(views, i);
+        if (reader && INTERPRETERS.test(reader.name) && readsStdin(reader)) {
+            out.push(at);
+            return;
         }
-        segmentStart = i + 1;
-    }
-    SUBSTITUTED.lastIndex = 0;
-    for (let m = SUBSTITUTED.exec(text); m; m = SUBSTITUTED.exec(text))
-        out.push(m.index);
+        const parent = view.command.parent;
+        if (!parent)
+            return;
+        byCommand ??= new Map(views.map((v) => [v.command, v]));
+        const holder = byCommand.get(parent.command);
+        if (holder && INTERPRETERS.test(holder.name) && /^(?:\$\(|<\(|`)/.test(parent.word.value.trimStart()))
+            out.push(at);
+    });
     return out.sort((a, b) => a - b);
+}
+/** The command a pipeline stage feeds, past any `tee`. */
+function pipelineReader(views, index) {
+    let current = views[index];
+    for (let j = index + 1; j < views.length && j < index + 64; j++) {
+        if (current.command.next !== '|' && current.command.next !== '|&')
+            return undefined;
+        const next = views[j];
+        if (next.command.depth !== current.command.depth || next.command.parent !== current.command.parent)
+            continue;
+        if (next.name !== 'tee')
+            return next;
+        current = next;
+    }
+    return undefined;
+}
+/** False when an interpreter is given its code (`-c`, `-e`) or a script file, so stdin is only data. */
+function readsStdin(view) {
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    for (const a of args) {
+        if (a === '-' || a === '--' || a === '-s')
+            return true;
+        if (/^-[A-Za-z]*[ceE]$/.test(a) || a === '--command' || a === '--eval')
+            return false;
+        if (!a.startsWith('-'))
+            return false;
+    }
+    return true;
 }
 const MESSAGES = {
     'pipe-to-shell': 'RUN pipes a download straight into a shell or interpreter: the script runs unreviewed and unverified, ' +
@@ -26253,7 +28148,8 @@ const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
                 continue;
             for (const stage of model.stages) {
                 for (const run of stage.runs) {
-                    for (const index of options.audit === 'sudo' ? sudoAt(run) : pipeToShell(run.value)) {
+                    const views = runCommands(run);
+                    for (const index of options.audit === 'sudo' ? sudoAt(views) : pipedDownloads(views)) {
                         const at = positionInRun(model, run, index);
                         findings.push({
                             message: MESSAGES[options.audit],
@@ -26267,16 +28163,16 @@ const dockerfileRunCommand = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** Indexes in the RUN's joined text where a `sudo` command starts. */
-function sudoAt(run) {
+/** Offsets in the RUN where a command runs through `sudo` (`sudo apt-get`, `env X=1 sudo -E make`). */
+function sudoAt(views) {
     const out = [];
-    SUDO.lastIndex = 0;
-    for (let m = SUDO.exec(run.value); m; m = SUDO.exec(run.value)) {
-        out.push(m.index + m[0].length - 4);
-        if (m[0].length === 0)
-            SUDO.lastIndex += 1;
+    for (const view of views) {
+        const words = view.command.words.slice(0, view.nameIndex);
+        const sudo = words.find((w) => programName(w.value) === 'sudo');
+        if (sudo)
+            out.push(sudo.start);
     }
-    return out;
+    return out.sort((a, b) => a - b);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -26454,7 +28350,88 @@ function isLiteralSecret(name, value) {
     return !isPlaceholder(v);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-lines.js
+
+
+/**
+ * Calls `visit` for each logical line of `text`. A line ending in an odd number of backslashes
+ * continues on the next; comment lines inside a continuation are dropped (as Docker does) and the
+ * joined text is capped at MAX_LINE_CHARS, so the work per line stays bounded.
+ */
+function forEachLogicalLine(text, visit) {
+    const lines = text.split('\n');
+    // A trailing newline does not add a line (as in forEachLine).
+    const count = text === '' ? 0 : text.endsWith('\n') ? lines.length - 1 : lines.length;
+    let i = 0;
+    while (i < count) {
+        const lineNo = i + 1;
+        let joined = '';
+        const breaks = [];
+        for (;;) {
+            const raw = (lines[i] ?? '').replace(/\r$/, '');
+            i++;
+            const body = raw.replace(/[ \t]+$/, '');
+            const slashes = body.length - body.replace(/\\+$/, '').length;
+            const continues = slashes % 2 === 1 && i < count && joined.length + body.length < MAX_LINE_CHARS;
+            joined += continues ? body.slice(0, -1) : raw;
+            if (!continues)
+                break;
+            while (i < count - 1 && /^[ \t]*#/.test(lines[i]))
+                i++;
+            breaks.push({ offset: joined.length, line: i + 1 });
+        }
+        visit({ text: joined.slice(0, MAX_LINE_CHARS), lineNo, breaks });
+    }
+}
+/** The physical line and 1-based column of an offset of a logical line. */
+function physicalPosition(line, offset) {
+    let k = 0;
+    while (k < line.breaks.length && line.breaks[k].offset <= offset)
+        k++;
+    const at = k === 0 ? { offset: 0, line: line.lineNo } : line.breaks[k - 1];
+    return { line: at.line, column: offset - at.offset + 1 };
+}
+/** The commands of a logical line, lexed once and only when a pattern matched. */
+class LineCommands {
+    views;
+    text;
+    constructor(text) {
+        this.text = text;
+    }
+    all() {
+        this.views ??= shell_commands_scriptCommands(this.text, 0, this.text.length, true);
+        return this.views;
+    }
+    /** Whether a match at `offset` is something a command acts on, under `limits`. */
+    counts(offset, limits) {
+        const views = this.all();
+        const ctx = contextAt(views, offset);
+        if (!ctx)
+            return false;
+        const { view } = ctx;
+        const words = view.command.words;
+        const index = views.indexOf(view);
+        if (TEXT_COMMANDS.has(view.name) && ctx.role !== 'prefix' && !writesToFile(views, index))
+            return false;
+        if (limits.exceptArgument) {
+            const except = limits.exceptArgument;
+            if (words.some((w, i) => i > view.nameIndex && except.test(w.value)))
+                return false;
+        }
+        if (!limits.commands)
+            return true;
+        if (ctx.role !== 'argument')
+            return false;
+        if (limits.commands.has(view.name))
+            return true;
+        // A program run by another one: `docker run img curl -k ...`, `kubectl exec p -- wget ...`.
+        return (!TEXT_COMMANDS.has(view.name) &&
+            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/content-forbidden.js
+
 
 
 /**
@@ -26499,6 +28476,16 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                             default: false,
                             description: 'The match may be a secret: identify findings by the pattern only, never by the matched text.',
                         },
+                        commands: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', minLength: 1 },
+                            description: 'In `shellPaths` files: the match (or its group named `arg`, when the pattern has one) ' +
+                                'counts only as an argument of one of these programs (base names, after wrappers such as ' +
+                                'sudo, env or timeout), e.g. ["curl"] for `curl ... (?<arg>-k)`.',
+                        },
+                        exceptArgument: regexSource('In `shellPaths` files: the match does not count when an argument of its command matches ' +
+                            'this expression (e.g. a URL of the local machine).'),
                     },
                 },
             },
@@ -26509,6 +28496,11 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                 description: 'Lines whose first non-blank characters are one of these prefixes (e.g. "#", "//") are ' +
                     'comments and are not scanned. Comments after code on the same line are still scanned.',
             },
+            shellPaths: globList('Globs of the selected files whose lines are shell commands or hold them (scripts, Dockerfiles, CI ' +
+                'configuration, Makefiles). In them backslash continuations are joined, and a match counts only ' +
+                'where a command acts on it: not in a comment, not in the arguments of a command that only prints ' +
+                'or searches text (echo, printf, grep, ...) unless its output is written to a file; patterns ' +
+                'with `commands` or `exceptArgument` are limited further.', { default: [] }),
             message: {
                 type: 'string',
                 minLength: 1,
@@ -26520,18 +28512,29 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
         const patterns = options.patterns.map((p) => {
             const spec = typeof p === 'string' ? { pattern: p } : p;
             const re = compilePattern(spec.pattern, spec.flags);
+            const limits = {};
+            if (spec.commands)
+                limits.commands = new Set(spec.commands);
+            if (spec.exceptArgument)
+                limits.exceptArgument = compilePattern(spec.exceptArgument);
             return {
                 re,
+                all: new RegExp(re.source, `${re.flags}dg`),
                 message: spec.message ?? options.message ?? `Forbidden content: the line matches ${showPattern(re)}.`,
                 redact: spec.redact ?? false,
+                limits,
             };
         });
         const findings = [];
+        const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
         for (const file of selectFiles(workspace, options)) {
             const text = workspace.text(file);
             if (text === undefined)
                 continue;
-            scanFile(file, text, patterns, options.commentPrefixes, findings);
+            if (shell?.(file))
+                scanShellFile(file, text, patterns, options.commentPrefixes, findings);
+            else
+                scanFile(file, text, patterns, options.commentPrefixes, findings);
         }
         return findings;
     },
@@ -26558,6 +28561,46 @@ function scanFile(file, text, patterns, commentPrefixes, out) {
             out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
         }
         return true;
+    });
+}
+/** {@link scanFile} for shell files: logical lines, and only matches a command acts on. */
+function scanShellFile(file, text, patterns, commentPrefixes, out) {
+    const ordinals = new Map();
+    forEachLogicalLine(text, (line) => {
+        if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes))
+            return;
+        let commands;
+        for (const p of patterns) {
+            if (!p.re.test(line.text))
+                continue;
+            commands ??= new LineCommands(line.text);
+            p.all.lastIndex = 0;
+            let m;
+            for (m = p.all.exec(line.text); m; m = p.all.exec(line.text)) {
+                // A group named `arg` is the part that must be an argument (`curl ... -k`: the `-k`).
+                const arg = m.indices?.groups?.arg;
+                if (commands.counts(arg ? arg[0] : m.index, p.limits))
+                    break;
+                if (m[0].length === 0)
+                    p.all.lastIndex += 1;
+            }
+            if (!m)
+                continue;
+            const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
+            const n = (ordinals.get(identity) ?? 0) + 1;
+            ordinals.set(identity, n);
+            const start = physicalPosition(line, m.index);
+            const end = physicalPosition(line, m.index + Math.max(1, m[0].length) - 1);
+            const location = {
+                path: file,
+                startLine: start.line,
+                // A match across continuation lines ends on the physical line where it ends.
+                endLine: end.line,
+                startColumn: start.column,
+                endColumn: end.column,
+            };
+            out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
+        }
     });
 }
 function isComment(line, prefixes) {
@@ -27355,8 +29398,18 @@ function patchRefs(kustomization) {
  * Files that are not manifests are never reported as unparsable: most YAML in a repository is
  * something else, and Helm templates are not YAML until rendered.
  */
-/** Where manifests may live: anywhere, as YAML. */
-const K8S_GLOBS = ['**/*.yaml', '**/*.yml'];
+/** Where manifests may live: anywhere, as YAML or JSON. */
+const K8S_GLOBS = ['**/*.yaml', '**/*.yml', '**/*.json'];
+/** JSON files that are never manifests and can be large: not even read. */
+const NOT_MANIFESTS = [
+    '**/package.json',
+    '**/package-lock.json',
+    '**/composer.{json,lock}',
+    '**/tsconfig*.json',
+    '**/*.min.json',
+    '**/.vscode/**',
+    '**/node_modules/**',
+];
 /** Where each workload kind keeps its pod spec, by API group (`""` is the core group). */
 const POD_SPEC_PATHS = new Map(Object.entries({
     Pod: { groups: [''], path: ['spec'] },
@@ -27368,19 +29421,32 @@ const POD_SPEC_PATHS = new Map(Object.entries({
     ReplicaSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
     Job: { groups: ['batch'], path: ['spec', 'template', 'spec'] },
     CronJob: { groups: ['batch'], path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
+    // OpenShift (its legacy manifests use the core group's `v1`) and Argo Rollouts.
+    DeploymentConfig: { groups: ['apps.openshift.io', ''], path: ['spec', 'template', 'spec'] },
+    Rollout: { groups: ['argoproj.io'], path: ['spec', 'template', 'spec'] },
 }));
+/** Kinds that hold other objects: a List's `items`, an OpenShift Template's `objects`. */
+const CONTAINER_KINDS = { Template: 'objects' };
 /** The kinds whose pod spec this model finds. */
 const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
 const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'];
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
+/**
+ * JSON manifests are indented, so their keys may be anywhere on a line; their `apiVersion` is a string
+ * such as "v1" or "apps/v1". That spares parsing OpenAPI documents and JSON schemas, where it is an
+ * object describing the field.
+ */
+const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
+const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 /** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
 function k8sManifestPaths(workspace) {
+    const skip = workspace.matcher(NOT_MANIFESTS);
     return workspace
         .glob(K8S_GLOBS)
-        .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+        .filter((f) => !skip(f) && !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
 }
 /**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
@@ -27390,12 +29456,18 @@ function k8sManifestPaths(workspace) {
 function readK8sObjects(workspace, file) {
     return workspace.memo('k8s', file, () => {
         const text = workspace.text(file);
-        if (text === undefined || !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text))
+        if (text === undefined)
+            return [];
+        const json = file.endsWith('.json');
+        if (json
+            ? !JSON_MANIFEST.test(text) || !JSON_KIND.test(text)
+            : !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text))
             return [];
         const parsed = (0,yaml/* parseYaml */.hN)(text);
         if (!parsed.ok) {
-            // Templating of any kind (`{{ }}`) means the file is not meant to parse as it stands.
-            if (!text.includes('{{'))
+            // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
+            // file is not meant to parse as it stands.
+            if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
                 workspace.reportProblem({ path: file, ...parsed.error });
             return [];
         }
@@ -27411,9 +29483,12 @@ function objectsIn(path, document, pointer, value, depth) {
     if (!isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
         return [];
     const node = { value, pointer, span: spanOf(document, pointer) };
-    // `kubectl get -o yaml` wraps objects in a List; nested lists are not a thing, so one level is enough.
-    if (value.kind.endsWith('List') && Array.isArray(value.items) && depth === 0) {
-        return value.items.flatMap((item, i) => objectsIn(path, document, `${pointer}/items/${i}`, item, depth + 1));
+    // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
+    // neither nests, so one level is enough.
+    const member = value.kind.endsWith('List') ? 'items' : CONTAINER_KINDS[value.kind];
+    const members = member === undefined ? undefined : value[member];
+    if (member !== undefined && Array.isArray(members) && depth === 0) {
+        return members.flatMap((item, i) => objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1));
     }
     const object = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
     if (isMap(value.metadata) && typeof value.metadata.name === 'string')
@@ -27433,6 +29508,16 @@ function podSpecOf(object) {
         return undefined;
     const node = childAt(object, object.node, ...known.path);
     return node && isMap(node.value) ? { object, node: node } : undefined;
+}
+/** The metadata of the pod a spec describes (`spec.template.metadata`, or a Pod's own `metadata`). */
+function podMetadata(pod) {
+    const pointer = pod.node.pointer.replace(/\/spec$/, '/metadata');
+    const tokens = pointer
+        .split('/')
+        .slice(1)
+        .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
+    const node = childAt(pod.object, { value: pod.object.document.value, pointer: '', span: pod.node.span }, ...tokens);
+    return node && isMap(node.value) ? node : undefined;
 }
 /** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
 function containersOf(pod, groups = CONTAINER_GROUPS) {
@@ -27555,7 +29640,90 @@ function containerFinding(c, node, message, check, anchor = 'value') {
 /** The empty options schema of an evaluator that takes none. */
 const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/capabilities.js
+
+
+
+/** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
+function normalise(cap) {
+    return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
+}
+/**
+ * `k8s.capabilities`: Linux capabilities of containers. With `forbiddenAdd`, each listed capability
+ * a container adds is reported at its entry (`CAP_` prefix and case ignored); with `requireDropAll`, a
+ * container that does not drop ALL keeps the runtime's default set (NET_RAW among them). Windows pods
+ * have no Linux capabilities.
+ */
+const k8sCapabilities = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.capabilities',
+    summary: 'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            forbiddenAdd: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                default: [],
+                description: 'Capabilities a container must not add (without the CAP_ prefix; ALL for all). Empty: adds are not checked.',
+            },
+            requireDropAll: {
+                type: 'boolean',
+                default: false,
+                description: 'Report containers whose securityContext.capabilities.drop does not include ALL.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const forbidden = new Set(options.forbiddenAdd.map(normalise));
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            if (isWindowsPod(pod))
+                continue;
+            for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+                // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
+                if (containerSetting(c, 'privileged')?.value === true)
+                    continue;
+                const what = describeContainer(c);
+                const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
+                if (forbidden.size > 0 && Array.isArray(add?.value)) {
+                    add.value.forEach((cap, i) => {
+                        const name = normalise(cap);
+                        if (!forbidden.has(name))
+                            return;
+                        const node = childAt(pod.object, add, i);
+                        if (!node)
+                            return;
+                        const effect = name === 'ALL'
+                            ? 'every capability, which amounts to root on the node for many kernel paths'
+                            : `${name}, a capability that breaks the container's isolation (the baseline Pod Security Standard forbids it)`;
+                        findings.push(containerFinding(c, node, `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`, `add:${name}`));
+                    });
+                }
+                if (!options.requireDropAll)
+                    continue;
+                const drop = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
+                if (Array.isArray(drop?.value) && drop.value.some((x) => normalise(x) === 'ALL'))
+                    continue;
+                const capabilities = childAt(pod.object, c.node, 'securityContext', 'capabilities');
+                const sc = childAt(pod.object, c.node, 'securityContext');
+                const [node, anchor] = drop
+                    ? [drop, 'key']
+                    : capabilities && isMap(capabilities.value)
+                        ? [capabilities, 'key']
+                        : sc && isMap(sc.value)
+                            ? [sc, 'key']
+                            : [c.node, 'start'];
+                findings.push(containerFinding(c, node, `The ${what} does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, ` +
+                    'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.', 'drop:ALL', anchor));
+            }
+        }
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
+
 
 
 
@@ -27646,16 +29814,44 @@ function isSecretName(name) {
         return true;
     return last === 'KEY' && (parts.length === 1 || KEY_QUALIFIERS.has(parts[parts.length - 2]));
 }
+/** Values that switch or count rather than authenticate (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`). */
+const SETTING_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|enabled?|disabled?|[0-9]{1,6})$/i;
+/** A file or a location of one: where a credential is, not the credential (`/var/secrets/key.json`). */
+const PATH_VALUE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\|file:\/\/)|^[\w.-]+\.(?:json|pem|key|crt|cer|p12|pfx|jks|txt|ya?ml)$/i;
+/**
+ * A name written where the value should go (`HF_TOKEN: "HF_TOKEN"`, `GOOGLE_API_KEY_VAL`, `SECRET`,
+ * `nvapi-NVKEY`): capitals and underscores only, after an optional lower-case issuer prefix. Real
+ * keys mix cases or digits.
+ */
+const NAME_AS_VALUE = /^(?:[a-z0-9]+[-_])?[A-Z][A-Z_]{2,39}$/;
+/** The secret words whose values are keys, which are never short words (a MinIO access key `minio` is a user name). */
+const KEY_WORDS = /(?:^|_)(?:API_?KEY|ACCESS_?KEY|SECRET_?KEY|PRIVATE_?KEY|KEY)$/i;
 /** Whether a literal value is a stand-in rather than a credential: empty, a reference, a placeholder. */
-function isPlaceholderValue(value) {
+function isPlaceholderValue(value, name = '') {
     const v = value.trim();
     return (v === '' ||
-        /^(true|false)$/i.test(v) ||
+        SETTING_VALUE.test(v) ||
+        PATH_VALUE.test(v) ||
+        NAME_AS_VALUE.test(v) ||
+        v.toUpperCase() === name.toUpperCase() ||
         /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || // Kubernetes' own $(VAR) reference
-        /^\$\{[^}]*\}$/.test(v) ||
         /^\{\{.*\}\}$/s.test(v) ||
-        /^<[^<>]*>$/.test(v) ||
-        /^[x*.]+$/i.test(v));
+        /^[x*.]+$/i.test(v) ||
+        /^your/i.test(v) ||
+        isPlaceholder(v) ||
+        (KEY_WORDS.test(name) && v.length < 8) ||
+        isSecretObjectName(name, v));
+}
+/**
+ * `OPERATOR_SECRET: operator`, `TLS_SECRET: web-tls`: a variable named after a Secret whose value is
+ * a Kubernetes object name (a lower-case DNS label that repeats a part of the variable's name, or ends
+ * like a Secret's name: `-tls`, `-secret`, `-credentials`) names the Secret object to read.
+ */
+function isSecretObjectName(name, value) {
+    if (!/(?:^|_)SECRET$/i.test(name) || !/^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/.test(value))
+        return false;
+    const parts = name.toLowerCase().split(/[^a-z0-9]+/);
+    return parts.includes(value) || /-(?:secrets?|tls|certs?|credentials|creds)$/.test(value);
 }
 /**
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
@@ -27687,7 +29883,9 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
             env.forEach((entry, i) => {
                 if (!isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string')
                     return;
-                if (ignored.has(entry.name) || !isSecretName(entry.name) || isPlaceholderValue(entry.value))
+                if (ignored.has(entry.name) ||
+                    !isSecretName(entry.name) ||
+                    isPlaceholderValue(entry.value, entry.name))
                     return;
                 const node = childAt(c.pod.object, c.node, 'env', i, 'value');
                 if (!node)
@@ -27805,6 +30003,44 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/host-port.js
+
+
+
+/**
+ * Flags container ports with a `hostPort`: the port is opened on the node's own address, outside the
+ * Service and NetworkPolicy model, and it pins the pod to nodes where the port is free. Pods with
+ * `hostNetwork: true` are left to the host-namespaces rule (their ports are the node's anyway).
+ */
+const k8sHostPort = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.host-port',
+    summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            if (childAt(pod.object, pod.node, 'hostNetwork')?.value === true)
+                continue;
+            for (const c of containersOf(pod)) {
+                const ports = c.node.value.ports;
+                if (!Array.isArray(ports))
+                    continue;
+                ports.forEach((port, i) => {
+                    if (!isMap(port) || port.hostPort === undefined || port.hostPort === null || port.hostPort === 0)
+                        return;
+                    const node = childAt(pod.object, c.node, 'ports', i, 'hostPort');
+                    if (!node)
+                        return;
+                    const hostPort = String(port.hostPort);
+                    findings.push(containerFinding(c, node, `The ${describeContainer(c)} publishes port ${hostPort} on the node's own address (hostPort), ` +
+                        'outside Services and NetworkPolicies. Expose it through a Service instead.', `hostPort:${hostPort}`));
+                });
+            }
+        }
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/image-tag.js
 
 
@@ -27846,6 +30082,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
  * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
  * defaults it to true, which lets a process gain privileges through setuid binaries or file
  * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
+ * Privileged containers are left to `k8s.privileged`.
  */
 const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
@@ -27854,6 +30091,10 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         eachContainer(workspace, (c) => {
+            // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
+            // privileged-container rule reports it.
+            if (containerSetting(c, 'privileged')?.value === true)
+                return;
             const setting = containerSetting(c, 'allowPrivilegeEscalation');
             if (setting?.value === false)
                 return;
@@ -27893,6 +30134,126 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
             findings.push(containerFinding(c, privileged, `The ${describeContainer(c)} runs privileged: it gets every capability and the host's devices, ` +
                 'so whoever runs code in it controls the node.', 'privileged'));
         });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/rbac.js
+
+
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/**
+ * Whether a rule's API groups reach Kubernetes' own objects: `*`, the core group `""`, or a built-in
+ * group (`apps`, `batch`, `*.k8s.io`). An operator's `*` over the groups of its own custom resources
+ * (`constraints.gatekeeper.sh`, `cilium.io`), or over metrics APIs whose resources are metric names, is
+ * left alone; so are rules without API groups (`nonResourceURLs`).
+ */
+function grantsBuiltInApis(groups) {
+    if (!Array.isArray(groups))
+        return false;
+    return groups.some((g) => typeof g === 'string' &&
+        (g === '*' || g === '' || !g.includes('.') || (g.endsWith('.k8s.io') && !g.endsWith('metrics.k8s.io'))));
+}
+/**
+ * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
+ * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources (every action,
+ * or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
+ * to the built-in `cluster-admin` ClusterRole (everything, everywhere with a ClusterRoleBinding).
+ */
+const k8sRbac = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.rbac',
+    summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['audit'],
+        properties: {
+            audit: {
+                enum: ['wildcard', 'cluster-admin'],
+                description: 'Which RBAC audit: wildcard or cluster-admin.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        for (const object of k8sObjects(workspace)) {
+            if (apiGroup(object.apiVersion) !== RBAC_GROUP)
+                continue;
+            const at = { object };
+            if (options.audit === 'cluster-admin') {
+                if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding')
+                    continue;
+                const name = childAt(object, object.node, 'roleRef', 'name');
+                const kind = childAt(object, object.node, 'roleRef', 'kind');
+                if (name?.value !== 'cluster-admin' || kind?.value !== 'ClusterRole' || !name)
+                    continue;
+                const scope = object.kind === 'ClusterRoleBinding'
+                    ? 'every permission on every object of the cluster'
+                    : 'every permission in its namespace';
+                findings.push(findingAt(at, name, `${describeObject(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
+                    'the verbs and resources its subjects need.', ['cluster-admin']));
+                continue;
+            }
+            if (object.kind !== 'Role' && object.kind !== 'ClusterRole')
+                continue;
+            const rules = object.node.value.rules;
+            if (!Array.isArray(rules))
+                continue;
+            rules.forEach((rule, i) => {
+                if (!isMap(rule) || !grantsBuiltInApis(rule.apiGroups))
+                    return;
+                for (const field of ['verbs', 'resources']) {
+                    const list = rule[field];
+                    if (!Array.isArray(list))
+                        continue;
+                    const index = list.indexOf('*');
+                    const node = index === -1 ? undefined : childAt(object, object.node, 'rules', i, field, index);
+                    if (!node)
+                        continue;
+                    const what = field === 'verbs'
+                        ? 'every verb (including delete, escalate and impersonate)'
+                        : 'every resource type (Secrets included, and types added later)';
+                    findings.push(findingAt(at, node, `${describeObject(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`, [`rules/${i}/${field}`]));
+                }
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/read-only-root-fs.js
+
+
+
+/**
+ * Flags containers and init containers whose `securityContext.readOnlyRootFilesystem` is not `true`.
+ * A writable root file system lets an intruder change the image's binaries and keep tools and
+ * malware in the container; with it read-only, writes go only to the volumes the manifest declares.
+ * The setting exists per container only; ephemeral debug containers are left alone.
+ */
+const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.read-only-root-fs',
+    summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+                const setting = containerSetting(c, 'readOnlyRootFilesystem');
+                if (setting?.value === true)
+                    continue;
+                const what = describeContainer(c);
+                if (setting) {
+                    findings.push(containerFinding(c, setting, `The ${what} sets readOnlyRootFilesystem to ${JSON.stringify(setting.value)}: whoever runs code in it ` +
+                        'can change its programs and leave tools behind. Set it to true and mount volumes where it must write.', 'readOnlyRootFilesystem'));
+                    continue;
+                }
+                const at = missingSettingAt(c);
+                findings.push(containerFinding(c, at.node, `The ${what} does not set readOnlyRootFilesystem: true, so its root file system is writable: ` +
+                    'whoever runs code in it can change its programs and leave tools behind.', 'readOnlyRootFilesystem', at.anchor));
+            }
+        }
         return findings;
     },
 });
@@ -27998,11 +30359,101 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
                 const at = missingSettingAt(c);
                 findings.push(containerFinding(c, at.node, `The ${describeContainer(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod's ` +
                     "securityContext), so it runs as root whenever the image's user is root.", 'runAsNonRoot', at.anchor));
+                // The image's USER decides, which only the image can tell.
+                findings[findings.length - 1].confidence = 'medium';
             }
         }
         return findings;
     },
 });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/seccomp.js
+
+
+
+/** The annotations that set seccomp before `securityContext.seccompProfile` (Kubernetes < 1.19). */
+const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const CONTAINER_ANNOTATION = 'container.seccomp.security.alpha.kubernetes.io/';
+/**
+ * Flags containers that run without a seccomp profile: `seccompProfile.type: Unconfined`, or no
+ * profile at all (the container's, else the pod's, else the legacy annotations), which means
+ * Unconfined unless the kubelet is configured otherwise. A profile filters the system calls a
+ * compromised process can make to the kernel. A pod whose containers all lack a profile is reported
+ * once, at its spec, where one setting fixes it. Windows pods are skipped.
+ */
+const k8sSeccomp = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.seccomp',
+    summary: 'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const pod of podSpecs(workspace)) {
+            if (isWindowsPod(pod))
+                continue;
+            const containers = containersOf(pod, ['initContainers', 'containers']);
+            const missing = [];
+            const reported = new Set();
+            for (const c of containers) {
+                const profile = profileOf(pod, c);
+                if (!profile) {
+                    missing.push(c);
+                    continue;
+                }
+                if (profile.type.toLowerCase() !== 'unconfined' || reported.has(profile.node.pointer))
+                    continue;
+                reported.add(profile.node.pointer);
+                const who = profile.inherited
+                    ? `${describeObject(pod.object)} (pod securityContext, inherited by its containers)`
+                    : `The ${describeContainer(c)}`;
+                findings.push(findingAt(pod, profile.node, `${who} runs with seccomp Unconfined: every system call reaches the kernel. Use RuntimeDefault ` +
+                    '(or a Localhost profile).', [profile.node.pointer, 'seccomp:unconfined']));
+            }
+            if (missing.length === 0)
+                continue;
+            if (missing.length === containers.length) {
+                const sc = childAt(pod.object, pod.node, 'securityContext');
+                const [node, anchor] = sc && isMap(sc.value) ? [sc, 'key'] : [pod.node, 'start'];
+                findings.push(findingAt(pod, node, `${describeObject(pod.object)} sets no seccomp profile (pod or containers), so its containers run ` +
+                    'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.', ['seccomp:missing'], anchor));
+                continue;
+            }
+            for (const c of missing) {
+                const sc = childAt(pod.object, c.node, 'securityContext');
+                const [node, anchor] = sc && isMap(sc.value) ? [sc, 'key'] : [c.node, 'start'];
+                findings.push(containerFinding(c, node, `The ${describeContainer(c)} has no seccomp profile of its own or from the pod, so it runs Unconfined. ` +
+                    'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor));
+            }
+        }
+        return findings;
+    },
+});
+function profileOf(pod, c) {
+    const own = containerSetting(c, 'seccompProfile');
+    const type = own && childAt(pod.object, own, 'type');
+    if (typeof type?.value === 'string')
+        return { type: type.value, node: type, inherited: false };
+    const metadata = podMetadata(pod);
+    const annotations = metadata && childAt(pod.object, metadata, 'annotations');
+    const legacy = (key) => {
+        const node = annotations && childAt(pod.object, annotations, key);
+        return typeof node?.value === 'string' ? node : undefined;
+    };
+    const fromAnnotation = (node, inherited) => node
+        ? {
+            type: String(node.value).startsWith('unconfined') ? 'Unconfined' : 'RuntimeDefault',
+            node,
+            inherited,
+        }
+        : undefined;
+    const containerAnnotation = fromAnnotation(legacy(`${CONTAINER_ANNOTATION}${c.name}`), false);
+    if (containerAnnotation)
+        return containerAnnotation;
+    const podProfile = podSetting(pod, 'seccompProfile');
+    const podType = podProfile && childAt(pod.object, podProfile, 'type');
+    if (typeof podType?.value === 'string')
+        return { type: podType.value, node: podType, inherited: true };
+    return fromAnnotation(legacy(POD_ANNOTATION), true);
+}
 
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy = __nccwpck_require__(4918);
@@ -29083,7 +31534,7 @@ function leaks(text, value) {
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
 /** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
-const MAX_DEPTH = 64;
+const terraform_syntax_MAX_DEPTH = 64;
 /**
  * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
  * or a parse that ran out of time is returned as a located error.
@@ -29114,7 +31565,7 @@ class Builder {
     body(node, depth = 0) {
         const body = { attributes: [], blocks: [] };
         // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
-        if (depth > MAX_DEPTH)
+        if (depth > terraform_syntax_MAX_DEPTH)
             return body;
         for (const child of node.children) {
             if (child.type === 'attribute') {
@@ -29152,7 +31603,7 @@ class Builder {
         const span = this.span(node);
         const text = this.src(node);
         const unknown = { kind: 'expression', span, text };
-        if (depth > MAX_DEPTH)
+        if (depth > terraform_syntax_MAX_DEPTH)
             return unknown;
         const named = node.children;
         // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
@@ -29736,6 +32187,7 @@ function strings(body, name) {
 
 
 
+
 /** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
 const provider_credentials_MAX_NESTING = 4;
 /**
@@ -29834,7 +32286,9 @@ function provider_credentials_isPlaceholder(value) {
         /^<[^<>]*>$/.test(v) ||
         /^\$\{[^}]*\}$/.test(v) ||
         /^[x*.]+$/i.test(v) ||
-        /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v));
+        /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v) ||
+        // Published examples (AWS's `AKIAIOSFODNN7EXAMPLE`), interpolations, repeated characters.
+        isPlaceholder(v));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/s3-encryption.js
@@ -31991,6 +34445,11 @@ function problem(text, what, allowed) {
 
 
 
+
+
+
+
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -32036,6 +34495,11 @@ const EVALUATORS = [
     k8sImageTag,
     k8sResourceLimits,
     k8sEnvSecretLiteral,
+    k8sReadOnlyRootFs,
+    k8sHostPort,
+    k8sCapabilities,
+    k8sSeccomp,
+    k8sRbac,
     terraformAttribute,
     terraformS3Encryption,
     terraformOpenIngress,
@@ -35230,7 +37694,7 @@ function packagePath(...parts) {
 
 /***/ }),
 
-/***/ 1155:
+/***/ 7885:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35250,8 +37714,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: defaultJobs, serveJob
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
@@ -35288,7 +37752,7 @@ const WORKER_OLD_SPACE_MB = 96;
 const WORKER_DATA = 'controlgate-slices';
 /** Threads used when none are asked for: one per CPU, at most four (reads contend beyond that). */
 function defaultJobs() {
-    return Math.min((0,external_node_os_namespaceObject.availableParallelism)(), 4);
+    return Math.min((0,external_node_os_.availableParallelism)(), 4);
 }
 /**
  * `jobs` threads in all (the engine's own and `jobs - 1` workers), each worker started from

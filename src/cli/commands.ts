@@ -10,6 +10,7 @@ import { type Draft, decisions } from '../core/declarations/init.js';
 import { allEvaluators } from '../core/evaluators/registry.js';
 import { helpUri } from '../core/finding.js';
 import { loadRules } from '../core/rules/load.js';
+import { didYouMean } from '../core/suggest.js';
 import { type Rule, UsageError } from '../core/types.js';
 
 interface ListOptions {
@@ -136,8 +137,9 @@ export function explainCommand(id: string, options: ListOptions): string {
       '',
     ].join('\n');
   }
+  const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
   throw new UsageError(
-    `no rule or control with id "${id}" (see \`controlgate rules\` and \`controlgate controls\`)`,
+    `no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`,
   );
 }
 

@@ -19,23 +19,16 @@ import {
   UsageError,
 } from '../core/types.js';
 import { VERSION } from '../core/version.js';
-import {
-  renderJson,
-  renderMarkdown,
-  renderOscalString,
-  renderSarifString,
-  renderSoaCsv,
-  renderSoaMarkdown,
-  renderText,
-} from '../reporters/index.js';
+import { renderSoaCsv, renderSoaMarkdown } from '../reporters/index.js';
+import { AGGREGATE_FORMATS, aggregate } from './aggregate.js';
 import { controlsCommand, explainCommand, initSummary, rulesCommand } from './commands.js';
-import { onlineApi, writeEvidenceFiles, writeText } from './evidence.js';
+import { onlineApi, writeEvidenceFiles } from './evidence.js';
+import { FORMATS, parseFormat, renderReport, standInStream, useColor } from './format.js';
+import { startProgress } from './progress.js';
+import { argumentError, unknownCommand } from './suggest.js';
 
 /** Process exit codes: the contract scripts rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 } as const;
-
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'oscal'] as const;
-type Format = (typeof FORMATS)[number];
 
 export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
 
@@ -46,9 +39,11 @@ Usage:
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 93 ISO/IEC 27002:2022 controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
+  controlgate aggregate <report.json|dir>...
+                              one organisation summary from many repositories' JSON reports
 
 Options for check (soa takes them too):
-  --format <f>      text | json | sarif | markdown | oscal (default: text); soa: markdown | csv
+  --format <f>      ${FORMATS.join(' | ')} (default: text); soa: markdown | csv
   --output <file>   write the report to a file instead of stdout
   --oscal-file <file>  also write the OSCAL Assessment Results document of the same run
   --soa-file <file>    also write the Statement of Applicability: Markdown there, CSV beside it
@@ -76,12 +71,22 @@ Options for check (soa takes them too):
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
   --verbose         print what the check does (index, threads) on stderr
-  --color/--no-color  force or disable colours in the text report (default: on for a terminal)
+  --compact         text: one line per finding, each rule's fix once after the findings
+  --blocking-only   text: list only the findings that fail the gate (the others are counted)
+  --color/--no-color  force or disable colours in the text report (default: on for a terminal;
+                    FORCE_COLOR and NO_COLOR are honoured)
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
-  --default-branch <name>  the branch workflows cited as evidence must run on (default: origin/HEAD,
-                    else the branch checked out, else main)
+  --default-branch <name>  the branch workflows cited as evidence must run on (default: git's
+                    origin/HEAD, else main or master, as check takes it)
+  --offline         never read repository settings through the GitHub API
+
+Options for aggregate (a repository is named by its report's path, e.g. reports/acme/api.json
+under reports/ is acme/api):
+  --format <f>      ${AGGREGATE_FORMATS.join(' | ')} (default: markdown)
+  --output <file>   write the summary to a file instead of stdout
+  --fail-on-gate    exit 1 when a repository's gate failed
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -95,17 +100,28 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /**
+   * The stream behind `stdout`, asked whether it takes colours (a terminal, FORCE_COLOR, NO_COLOR);
+   * absent: a stand-in that is a terminal when `isTTY` is.
+   */
+  stdoutStream?: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: the progress line of a long check is drawn only there. */
+  stderrIsTTY?: boolean;
 }
 
 const processIo: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  stdoutStream: process.stdout,
+  stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 
 export interface MainOptions {
   /** The script slice workers start from (the bundle's own entry); absent: no worker threads. */
   workerScript?: string | URL;
+  /** How long a check runs before the progress line appears on a terminal (default 2,000 ms). */
+  progressDelayMs?: number;
   /**
    * The environment: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL turn on the online mode,
    * GITHUB_* variables name the run. Default: the process's.
@@ -118,8 +134,12 @@ export async function main(argv: string[], io: Io = processIo, options: MainOpti
   try {
     return await dispatch(argv, io, options);
   } catch (err) {
-    if (err instanceof UsageError || isArgError(err)) {
-      io.stderr(`controlgate: ${(err as Error).message}\n`);
+    if (isArgError(err)) {
+      io.stderr(`controlgate: ${argumentError(err as Error, argv, Object.keys(CLI_OPTIONS))}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`controlgate: ${err.message}\n`);
       return EXIT.usage;
     }
     io.stderr(
@@ -129,40 +149,46 @@ export async function main(argv: string[], io: Io = processIo, options: MainOpti
   }
 }
 
+/** Every option of every command (parseArgs needs one table). */
+const CLI_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  config: { type: 'string', short: 'c' },
+  rules: { type: 'string', multiple: true },
+  rule: { type: 'string', multiple: true },
+  'fail-on': { type: 'string' },
+  'fail-on-confidence': { type: 'string' },
+  persona: { type: 'string' },
+  controls: { type: 'string' },
+  base: { type: 'string' },
+  gate: { type: 'string' },
+  scan: { type: 'string' },
+  'fail-on-gap': { type: 'boolean' },
+  'no-fail-on-gap': { type: 'boolean' },
+  'require-declarations': { type: 'string' },
+  'default-branch': { type: 'string' },
+  'oscal-file': { type: 'string' },
+  'soa-file': { type: 'string' },
+  offline: { type: 'boolean' },
+  jobs: { type: 'string' },
+  verbose: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  compact: { type: 'boolean' },
+  'blocking-only': { type: 'boolean' },
+  'fail-on-gate': { type: 'boolean' },
+  json: { type: 'boolean' },
+  kinds: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      config: { type: 'string', short: 'c' },
-      rules: { type: 'string', multiple: true },
-      rule: { type: 'string', multiple: true },
-      'fail-on': { type: 'string' },
-      'fail-on-confidence': { type: 'string' },
-      persona: { type: 'string' },
-      controls: { type: 'string' },
-      base: { type: 'string' },
-      gate: { type: 'string' },
-      scan: { type: 'string' },
-      'fail-on-gap': { type: 'boolean' },
-      'no-fail-on-gap': { type: 'boolean' },
-      'require-declarations': { type: 'string' },
-      'default-branch': { type: 'string' },
-      'oscal-file': { type: 'string' },
-      'soa-file': { type: 'string' },
-      offline: { type: 'boolean' },
-      jobs: { type: 'string' },
-      verbose: { type: 'boolean' },
-      color: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      json: { type: 'boolean' },
-      kinds: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
+    options: CLI_OPTIONS,
   });
   if (values.version) {
     io.stdout(`${VERSION}\n`);
@@ -202,8 +228,22 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
       io.stdout(explainCommand(id, { json: Boolean(values.json), ruleDirs: extraRuleDirs }));
       return EXIT.passed;
     }
+    case 'aggregate': {
+      const result = aggregate(rest, values.format);
+      if (values.output) {
+        writeOutput(values.output, result.text);
+        io.stderr(
+          `controlgate: ${result.reports} reports, ${result.failed} failed the gate; ${values.format ?? 'markdown'} summary written to ${values.output}\n`,
+        );
+      } else {
+        io.stdout(result.text);
+      }
+      for (const file of result.skipped)
+        io.stderr(`controlgate: skipped ${file}: not a controlgate JSON report\n`);
+      return values['fail-on-gate'] && result.failed > 0 ? EXIT.gateFailed : EXIT.passed;
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (try --help)`);
+      throw new UsageError(unknownCommand(command));
   }
 }
 
@@ -231,34 +271,30 @@ interface CheckValues {
   verbose?: boolean;
   color?: boolean;
   'no-color'?: boolean;
+  compact?: boolean;
+  'blocking-only'?: boolean;
 }
 
 async function check(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
-  const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
-  }
+  const started = new Date();
+  const format = parseFormat(values.format);
   const report = await checkReport(dir, values, io, options);
-  const color = values['no-color']
-    ? false
-    : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
-  const rendered =
-    format === 'json'
-      ? renderJson(report)
-      : format === 'sarif'
-        ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
-        : format === 'markdown'
-          ? renderMarkdown(report)
-          : format === 'oscal'
-            ? renderOscalString(report)
-            : renderText(report, { color });
+  const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
+  const rendered = renderReport(
+    report,
+    format,
+    dir,
+    { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true },
+    started,
+  );
   emit(report, rendered, `${format} report`, values, io);
   return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
 
 /**
  * `soa [dir]`: the check, written as the Statement of Applicability (Markdown, or CSV with
- * `--format csv`). An export: its exit code is 0 whatever the gate says (`check` is the gate).
+ * `--format csv` or an `--output` ending in .csv). An export: its exit code is 0 whatever the gate
+ * says (`check` is the gate).
  */
 async function soa(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
   const format = values.format ?? (values.output?.toLowerCase().endsWith('.csv') ? 'csv' : 'markdown');
@@ -271,14 +307,14 @@ async function soa(dir: string, values: CheckValues, io: Io, options: MainOption
   return EXIT.passed;
 }
 
-/** Prints the rendered report or writes it (and the extra evidence files) with one line on stderr. */
+/** Prints the rendered report, or writes it and says so; writes the evidence files asked for too. */
 function emit(report: Report, rendered: string, what: string, values: CheckValues, io: Io): void {
   const written = writeEvidenceFiles(report, {
     ...(values['oscal-file'] ? { oscal: values['oscal-file'] } : {}),
     ...(values['soa-file'] ? { soa: values['soa-file'] } : {}),
   });
   if (values.output) {
-    writeText(values.output, rendered);
+    writeOutput(values.output, rendered);
     written.unshift(`${what} written to ${values.output}`);
   } else {
     io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
@@ -299,13 +335,27 @@ async function checkReport(dir: string, values: CheckValues, io: Io, options: Ma
   const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
   const jobs = parseJobs(values.jobs);
   const threads = options.workerScript ? sliceThreads(options.workerScript, jobs) : undefined;
-  const logger: Logger = {
-    debug: values.verbose ? (m) => io.stderr(`debug: ${m}\n`) : () => {},
-    info() {},
-    warning: (m) => io.stderr(`warning: ${m}\n`),
-    error: (m) => io.stderr(`error: ${m}\n`),
-  };
   const change = await changeOptions(dir, values);
+  const progress = startProgress({
+    write: io.stderr,
+    enabled: io.stderrIsTTY === true,
+    label: `checking ${dir}`,
+    ...(options.progressDelayMs !== undefined ? { delayMs: options.progressDelayMs } : {}),
+  });
+  // Anything else on stderr first erases the progress line, so the two never share a line.
+  const stderr = (text: string) => {
+    progress.clear();
+    io.stderr(text);
+  };
+  const logger: Logger = {
+    debug: (m) => {
+      progress.phase(m);
+      if (values.verbose) stderr(`debug: ${m}\n`);
+    },
+    info() {},
+    warning: (m) => stderr(`warning: ${m}\n`),
+    error: (m) => stderr(`error: ${m}\n`),
+  };
   const env = options.env ?? process.env;
   const online = onlineApi(env, Boolean(values.offline));
   logger.debug(
@@ -331,7 +381,14 @@ async function checkReport(dir: string, values: CheckValues, io: Io, options: Ma
     ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
     ...(threads ? { threads } : {}),
     logger,
-  });
+  }).finally(() => progress.stop()); // the report goes out on a clean line
+}
+
+/** Writes a report or summary to `file`, creating its directory. */
+function writeOutput(file: string, text: string): void {
+  const out = path.resolve(file);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, text);
 }
 
 /**
@@ -363,6 +420,7 @@ async function init(dir: string, values: CheckValues, io: Io, options: MainOptio
     throw err;
   }
   io.stdout(initSummary(draft, path.join(dir, draft.file), online.api ? undefined : online.why));
+
   return EXIT.passed;
 }
 
