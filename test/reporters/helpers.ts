@@ -17,10 +17,10 @@ export function strictAjv(): Ajv {
 
 /**
  * A validator of the vendored OSCAL 1.0.6 Assessment Results schema, as NIST publishes it: it needs
- * a lenient ajv (keywords and Unicode classes a strict one refuses; see schemas/vendor/README.md).
+ * a lenient ajv (keywords and Unicode classes a strict one refuses; see test/vendor/oscal/README.md).
  */
 export function oscalValidator() {
-  const file = path.join(REPO_ROOT, 'schemas', 'vendor', 'oscal_assessment-results_schema-1.0.6.json');
+  const file = path.join(REPO_ROOT, 'test', 'vendor', 'oscal', 'oscal_assessment-results_schema-1.0.6.json');
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true });
   addFormats(ajv);
   return ajv.compile(JSON.parse(readFileSync(file, 'utf8')));
