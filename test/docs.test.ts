@@ -43,7 +43,7 @@ describe('documentation examples', () => {
           mkdirSync(path.dirname(path.join(root, other)), { recursive: true });
           writeFileSync(path.join(root, other), content);
         }
-        const report = await runCheck({ root, onlyRules: [rule.id], failOn: 'never' });
+        const report = await runCheck({ root, onlyRules: [rule.id], failOn: 'never', persona: 'auditor' });
         expect(report.errors).toEqual([]);
         const located = report.findings.filter((f) => f.location?.path === file);
         if (side === 'fail')

@@ -37,7 +37,7 @@ Usage:
   controlgate soa [dir]       check, and write the Statement of Applicability (Markdown or CSV)
   controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
-  controlgate controls        list the 93 ISO/IEC 27002:2022 controls and the rules covering each
+  controlgate controls        list the 34 technological controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
   controlgate aggregate <report.json|dir>...
                               one organisation summary from many repositories' JSON reports

@@ -10,7 +10,7 @@ export const COMMANDS = ['check', 'soa', 'init', 'rules', 'controls', 'explain',
 /** One usage line per command: what a person needs to retype the command correctly. */
 const USAGE_LINES: Record<string, string> = {
   check:
-    'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv|oscal] [--output file] [options]',
+    'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv|cyclonedx|oscal] [--output file] [options]',
   soa: 'controlgate soa [dir] [--format markdown|csv] [--output file] [options]',
   init: 'controlgate init [dir] [--controls file] [--default-branch name]',
   rules: 'controlgate rules [--kinds] [--json] [--rules dir]',

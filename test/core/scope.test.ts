@@ -56,10 +56,12 @@ describe('rule scope and verdicts that rest on it', () => {
       hint: 'If 8.13 does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in .github/controls.yml.',
       rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 0 }],
     });
-    // A control no rule maps to is not assessed either, rather than unverifiable.
+    // An evidence rule that found no document to judge assesses nothing either.
     expect(control(report, '8.1')).toMatchObject({
       verdict: 'not-assessed',
-      reasons: ['no rule checks 8.1 and no evidence is cited'],
+      reasons: [
+        'rule endpoint-device-management examined nothing: no documents of the kind it looks for in this repository',
+      ],
     });
     // The declarations file is read by content rules, but it is controlgate's, not the subject.
     expect(rule(report, 'tls-verification-disabled').scope).toEqual({

@@ -87,7 +87,8 @@ describe('the Statement of Applicability of a run', async () => {
       evidence: [`docs/incident-response.md [docs/incident-response.md sha256:${sha}]`],
       verdict: 'satisfied',
       reasons: [],
-      assessedBy: [],
+      // Its evidence rule read the document; what it found is informational, not against 5.24.
+      assessedBy: ['incident-response-documented (fail; 1 file)'],
       lastAssessed: '2026-06-01T12:00:00.000Z',
       commit: head,
     });

@@ -20,11 +20,22 @@ const INPUTS: Record<string, string> = {
   gitignore: '.gitignore files',
   github: 'repository settings',
   core: 'files',
+  evidence: 'documents of the kind it looks for',
+  data: 'files of the kind it scans for personal data',
+  repo: 'files of the kind it checks',
+};
+
+/** Kinds that read something narrower than their family. */
+const KIND_INPUTS: Record<string, string> = {
+  'repo.vendored-ownership': 'vendored directories or submodules',
+  'deps.license': 'lockfiles that record licences',
+  'deps.sbom-coverage': 'dependency lockfiles',
+  'deps.lockfile': 'dependency manifests',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Terraform files (*.tf)"). */
 export function inputsOf(kind: string): string {
-  return INPUTS[kind.split('.')[0] ?? ''] ?? 'inputs';
+  return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
 }
 
 /** Whether a rule looked at anything: a file or a repository setting. */

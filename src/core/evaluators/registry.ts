@@ -1,5 +1,8 @@
 import { inputProblems } from './core/input-problems.js';
+import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
+import { depsLicense } from './deps/license.js';
+import { depsSbomCoverage } from './deps/sbom-coverage.js';
 import { depsUpdateCoverage } from './deps/update-coverage.js';
 import { dockerfileAddUrl } from './dockerfile/add-url.js';
 import { dockerfileBaseImage } from './dockerfile/base-image.js';
@@ -8,6 +11,7 @@ import { dockerfileExposedPorts } from './dockerfile/exposed-ports.js';
 import { dockerfileRootUser } from './dockerfile/root-user.js';
 import { dockerfileRunCommand } from './dockerfile/run-command.js';
 import { dockerfileSecretEnv } from './dockerfile/secret-env.js';
+import { evidenceDocument } from './evidence/document.js';
 import { contentForbidden } from './generic/content-forbidden.js';
 import { contentRequired } from './generic/content-required.js';
 import { fileAbsent } from './generic/file-absent.js';
@@ -30,12 +34,16 @@ import { k8sReadOnlyRootFs } from './k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from './k8s/resource-limits.js';
 import { k8sRunAsRoot } from './k8s/run-as-root.js';
 import { k8sSeccomp } from './k8s/seccomp.js';
+import { k8sSingleReplica } from './k8s/single-replica.js';
 import { policyEvaluators } from './policy/policy.js';
 import { binaryExecutables } from './repo/binary-executables.js';
 import { depsLockfile } from './repo/deps-lockfile.js';
 import { gitignoreMustIgnore } from './repo/gitignore-must-ignore.js';
+import { repoVendoredOwnership } from './repo/vendored-ownership.js';
 import { secretsScan } from './secrets/evaluator.js';
 import { terraformAttribute } from './terraform/attribute.js';
+import { terraformAuditAccess } from './terraform/audit-access.js';
+import { terraformOpenEgress } from './terraform/open-egress.js';
 import { terraformOpenIngress } from './terraform/open-ingress.js';
 import { terraformProviderCredentials } from './terraform/provider-credentials.js';
 import { terraformS3Encryption } from './terraform/s3-encryption.js';
@@ -115,6 +123,14 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   githubEnvironmentReviewers,
   inputProblems,
   ...policyEvaluators,
+  k8sSingleReplica,
+  dataPersonalData,
+  repoVendoredOwnership,
+  terraformOpenEgress,
+  terraformAuditAccess,
+  evidenceDocument,
+  depsLicense,
+  depsSbomCoverage,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(
