@@ -48,20 +48,45 @@ import { terraformOpenIngress } from './terraform/open-ingress.js';
 import { terraformProviderCredentials } from './terraform/provider-credentials.js';
 import { terraformS3Encryption } from './terraform/s3-encryption.js';
 import type { Evaluator } from './types.js';
+import { workflowAdhocPackages } from './workflow/adhoc-packages.js';
+import { workflowAnonymousDefinition } from './workflow/anonymous-definition.js';
+import { workflowArchivedUses } from './workflow/archived-uses.js';
+import { workflowBotConditions } from './workflow/bot-conditions.js';
+import { workflowCachePoisoning } from './workflow/cache-poisoning.js';
 import { workflowCheckoutCredentials } from './workflow/checkout-credentials.js';
+import { workflowConcurrencyLimits } from './workflow/concurrency-limits.js';
 import { workflowContainerCredentials } from './workflow/container-credentials.js';
 import { workflowDangerousTriggers } from './workflow/dangerous-triggers.js';
+import { workflowDependabotCooldown } from './workflow/dependabot-cooldown.js';
 import { workflowDeployEnvironment } from './workflow/deploy-environment.js';
+import { workflowForbiddenUses } from './workflow/forbidden-uses.js';
+import { workflowGithubEnv } from './workflow/github-env.js';
+import { workflowImpostorCommit } from './workflow/impostor-commit.js';
 import { workflowInsecureCommands } from './workflow/insecure-commands.js';
+import { workflowInsecureUrlScheme } from './workflow/insecure-url-scheme.js';
+import { workflowKnownVulnerableActions } from './workflow/known-vulnerable-actions.js';
+import { workflowMisfeature } from './workflow/misfeature.js';
+import { workflowObfuscation } from './workflow/obfuscation.js';
 import { workflowOverprovisionedSecrets } from './workflow/overprovisioned-secrets.js';
 import { workflowPermissions } from './workflow/permissions.js';
 import { workflowPrEvidence } from './workflow/pr-evidence.js';
+import { workflowRefConfusion } from './workflow/ref-confusion.js';
+import { workflowRefVersionMismatch } from './workflow/ref-version-mismatch.js';
 import { workflowRemoteScript } from './workflow/remote-script.js';
 import { workflowSecretsInherit } from './workflow/secrets-inherit.js';
+import { workflowSecretsOutsideEnv } from './workflow/secrets-outside-env.js';
 import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
+import { workflowStaleActionRefs } from './workflow/stale-action-refs.js';
+import { workflowSuperfluousActions } from './workflow/superfluous-actions.js';
+import { workflowSyntax } from './workflow/syntax.js';
 import { workflowTemplateInjection } from './workflow/template-injection.js';
+import { workflowUndocumentedPermissions } from './workflow/undocumented-permissions.js';
 import { workflowUnpinnedImages } from './workflow/unpinned-images.js';
 import { workflowUnpinnedUses } from './workflow/unpinned-uses.js';
+import { workflowUnredactedSecrets } from './workflow/unredacted-secrets.js';
+import { workflowUnsoundCondition } from './workflow/unsound-condition.js';
+import { workflowUnsoundContains } from './workflow/unsound-contains.js';
+import { workflowUseTrustedPublishing } from './workflow/use-trusted-publishing.js';
 
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
@@ -131,6 +156,31 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   evidenceDocument,
   depsLicense,
   depsSbomCoverage,
+  workflowAdhocPackages,
+  workflowAnonymousDefinition,
+  workflowArchivedUses,
+  workflowBotConditions,
+  workflowCachePoisoning,
+  workflowConcurrencyLimits,
+  workflowDependabotCooldown,
+  workflowForbiddenUses,
+  workflowGithubEnv,
+  workflowImpostorCommit,
+  workflowInsecureUrlScheme,
+  workflowKnownVulnerableActions,
+  workflowMisfeature,
+  workflowObfuscation,
+  workflowRefConfusion,
+  workflowRefVersionMismatch,
+  workflowSecretsOutsideEnv,
+  workflowStaleActionRefs,
+  workflowSuperfluousActions,
+  workflowUndocumentedPermissions,
+  workflowUnredactedSecrets,
+  workflowUnsoundCondition,
+  workflowUnsoundContains,
+  workflowUseTrustedPublishing,
+  workflowSyntax,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(
