@@ -33,8 +33,13 @@ export async function runEvaluator(
 ): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
   const settings: string[] = [];
+  const api = github ? recordingApi(github) : undefined;
   workspace.scope.begin();
-  const examined = (): Examined => ({ files: workspace.scope.end(), settings });
+  if (api) api.settings = settings;
+  const examined = (): Examined => {
+    if (api) api.settings = undefined;
+    return { files: workspace.scope.end(), settings };
+  };
   try {
     if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);
     const raw = await evaluator.evaluate({
@@ -42,7 +47,7 @@ export async function runEvaluator(
       options: rule.check.with ?? {},
       workspace,
       policy,
-      ...(github ? { github: recording(github, settings) } : {}),
+      ...(api ? { github: api.client } : {}),
     });
     return { raw, examined: examined() };
   } catch (err) {
@@ -51,16 +56,35 @@ export async function runEvaluator(
   }
 }
 
+/** The client the rules of a run see, and the list of the rule being evaluated. */
+export interface RecordingApi {
+  client: GitHubApi;
+  /** Where the rule being evaluated records what it reads; rules run one at a time on a thread. */
+  settings: string[] | undefined;
+}
+
+const recorders = new WeakMap<GitHubApi, RecordingApi>();
+
 /**
- * The API as one rule sees it: every answer it gets is a setting it examined. Whatever else the
- * client offers is inherited unchanged, so the wrapper never hides a method added to it.
+ * The API as the rules see it: every answer a rule gets is a setting it examined, recorded in the
+ * list of the rule that asked (taken when it asks, so a late answer is never credited to the next
+ * rule). One client per underlying client, so what the rules build on it (a cache, a shared request
+ * budget keyed by the client) stays shared; whatever else the client offers is inherited unchanged.
  */
-function recording(api: GitHubApi, settings: string[]): GitHubApi {
-  const get: GitHubApi['get'] = async (path) => {
-    const answer = await api.get(path);
-    const line = `GET ${path} -> ${answer.status}`;
-    if (!settings.includes(line)) settings.push(line);
-    return answer;
-  };
-  return Object.create(api, { get: { value: get } }) as GitHubApi;
+export function recordingApi(api: GitHubApi): RecordingApi {
+  let rec = recorders.get(api);
+  if (!rec) {
+    const state: RecordingApi = { client: api, settings: undefined };
+    const get: GitHubApi['get'] = async (path) => {
+      const list = state.settings;
+      const answer = await api.get(path);
+      const line = `GET ${path} -> ${answer.status}`;
+      if (list && !list.includes(line)) list.push(line);
+      return answer;
+    };
+    state.client = Object.create(api, { get: { value: get } }) as GitHubApi;
+    recorders.set(api, state);
+    rec = state;
+  }
+  return rec;
 }

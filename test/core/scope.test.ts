@@ -6,7 +6,8 @@ import { resolveBaseline } from '../../src/core/base-tree.js';
 import { controlsOfTheme } from '../../src/core/catalog.js';
 import { examinedNothing } from '../../src/core/declarations/not-assessed.js';
 import { runCheck } from '../../src/core/engine.js';
-import type { GitHubApi } from '../../src/core/github-api.js';
+import { recordingApi } from '../../src/core/evaluate-rule.js';
+import { cachedGitHubApi, type GitHubApi } from '../../src/core/github-api.js';
 import type { Report } from '../../src/core/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderText } from '../../src/reporters/text.js';
@@ -233,5 +234,30 @@ describe('a pull request scanned on its changed files', () => {
     expect(examinedNothing(dockerfile, 'dockerfile.add-url', { changedFiles: 1, narrowed: false })).toBe(
       'rule dockerfile-add-url examined nothing: it looks at Dockerfiles, and the one changed file is none',
     );
+  });
+});
+
+describe('the API client the rules see', () => {
+  it('is one client per run, so what rules build on it (caches, a shared budget) stays shared', async () => {
+    const answers: string[] = [];
+    const api: GitHubApi = {
+      owner: 'acme',
+      repo: 'api',
+      async get(p) {
+        answers.push(p);
+        return { status: 200, data: { default_branch: 'main', security_and_analysis: {} } };
+      },
+    };
+    expect(recordingApi(api).client).toBe(recordingApi(api).client);
+    // Two rules reading the same setting are each credited with it.
+    const report = await runCheck({
+      root: tree({ 'a.txt': 'x\n' }),
+      onlyRules: ['github-secret-scanning', 'github-dependabot'],
+      github: cachedGitHubApi(api),
+    });
+    for (const id of ['github-secret-scanning', 'github-dependabot']) {
+      expect(rule(report, id).scope?.settings, id).toContain('GET /repos/acme/api -> 200');
+    }
+    expect(answers.filter((p) => p === '/repos/acme/api')).toHaveLength(1);
   });
 });
