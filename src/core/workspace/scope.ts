@@ -11,8 +11,16 @@
  * file tells a repeated read of the same rule without a set per evaluation.
  */
 
-/** An open cached computation: the positions of the files it reads (repeats allowed). */
-type Frame = number[];
+/**
+ * An open cached computation: where its reads start in the recorder's trail of reads (a shared list,
+ * so opening one allocates nothing; emptied whenever no computation is open).
+ */
+type Frame = number;
+
+/** What a computation read: nothing, one file (the usual parse of a file), or several. */
+export type Deps = number | readonly number[];
+
+const NO_DEPS: readonly number[] = Object.freeze([]);
 
 /**
  * Records the files read through one tree (and every view of it: the changed-files view and slices
@@ -23,7 +31,8 @@ export class ScopeRecorder {
   private stamps: Uint32Array | undefined;
   private epoch = 0;
   private rule: number[] | null = null;
-  private readonly frames: Frame[] = [];
+  private readonly trail: number[] = [];
+  private open = 0;
   /** Whether a read must be recorded: a rule is being recorded or a cached computation is open. */
   active = false;
 
@@ -55,7 +64,7 @@ export class ScopeRecorder {
       this.stamps![i] = this.epoch;
       rule.push(i);
     }
-    for (const f of this.frames) f.push(i);
+    if (this.open > 0) this.trail.push(i);
   }
 
   /** Starts recording a rule's run, until {@link end}. */
@@ -71,29 +80,37 @@ export class ScopeRecorder {
   end(): number[] {
     const examined = this.rule ?? [];
     this.rule = null;
-    this.active = this.frames.length > 0;
+    this.active = this.open > 0;
     return examined;
   }
 
   /** Opens a cached computation; every read until {@link close} is one of its dependencies. */
-  open(): Frame {
-    const frame: Frame = [];
-    if (!this.enabled) return frame;
-    this.frames.push(frame);
+  openFrame(): Frame {
+    if (!this.enabled) return -1;
+    this.open += 1;
     this.active = true;
-    return frame;
+    return this.trail.length;
   }
 
-  /** Closes a computation (in any order: an asynchronous one closes when it settles). */
-  close(frame: Frame): readonly number[] {
-    const last = this.frames.length - 1;
-    if (this.frames[last] === frame) this.frames.pop();
-    else {
-      const i = this.frames.indexOf(frame);
-      if (i >= 0) this.frames.splice(i, 1);
+  /**
+   * Closes a computation (in any order: an asynchronous one closes when it settles) and returns what
+   * it read. A computation that was still open when another opened also gets the other's reads,
+   * which it depends on through it.
+   */
+  closeFrame(frame: Frame): Deps {
+    if (frame < 0) return NO_DEPS;
+    const trail = this.trail;
+    let deps: Deps = NO_DEPS;
+    if (trail.length > frame) {
+      const first = trail[frame]!;
+      let same = true;
+      for (let i = frame + 1; i < trail.length && same; i++) same = trail[i] === first;
+      deps = same ? first : [...new Set(trail.slice(frame))];
     }
-    this.active = this.rule !== null || this.frames.length > 0;
-    return frame;
+    this.open -= 1;
+    if (this.open === 0) trail.length = 0;
+    this.active = this.rule !== null || this.open > 0;
+    return deps;
   }
 }
 

@@ -4,7 +4,7 @@ import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
-import { ScopeRecorder } from './scope.js';
+import { type Deps, ScopeRecorder } from './scope.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
@@ -219,18 +219,18 @@ export class Workspace {
     }
     // The files the computation reads are remembered with its value (an asynchronous one's when it
     // settles), so the rules that reuse the value are credited with them.
-    const frame = this.scope.open();
+    const frame = this.scope.openFrame();
     let value: T;
     try {
       value = compute();
     } catch (err) {
-      this.scope.close(frame);
+      this.scope.closeFrame(frame);
       throw err;
     }
     const stored: MemoEntry = { value, deps: NO_DEPS };
     values.set(file, stored);
     const settle = () => {
-      stored.deps = compactDeps(this.scope.close(frame));
+      stored.deps = this.scope.closeFrame(frame);
     };
     if (value instanceof Promise) value.then(settle, settle);
     else settle();
@@ -338,17 +338,10 @@ interface MemoStore {
  */
 interface MemoEntry {
   value: unknown;
-  deps: number | readonly number[];
+  deps: Deps;
 }
 
-const NO_DEPS: readonly number[] = Object.freeze([]);
-
-function compactDeps(read: readonly number[]): number | readonly number[] {
-  if (read.length === 0) return NO_DEPS;
-  const first = read[0]!;
-  if (read.every((d) => d === first)) return first;
-  return [...new Set(read)];
-}
+const NO_DEPS: Deps = Object.freeze([]);
 
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file: string): boolean {
