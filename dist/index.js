@@ -68925,8 +68925,9 @@ function declaredInputs(source, name) {
             const spec = v && typeof v === 'object' ? v : {};
             const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
             types.push(type);
-            if (type === 'string')
-                out.via ??= via;
+            // A workflow that is both dispatched and called takes text from its callers too.
+            if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch'))
+                out.via = via;
             if (typeof spec.default === 'string' && spec.default.includes('${{')) {
                 const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
                 const span = source.document.span(p) ?? source.document.nearestSpan(p);
@@ -71147,6 +71148,7 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
@@ -71199,7 +71201,10 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             job.steps.some((s) => stepPerforms(s, action, commands, names));
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
         const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
-        if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e))))
+        // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
+        // on pull requests.
+        const runsOn = (w) => triggeringEvents(workspace, w);
+        if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e))))
             return [];
         if (doing.length === 0) {
             return [
@@ -71212,7 +71217,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             ];
         }
         return doing.map((w) => {
-            const on = [...eventsOf(w)].join(', ') || 'no trigger';
+            const on = [...runsOn(w)].join(', ') || 'no trigger';
             return {
                 message: `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
                     'before it runs. Add "pull_request" to its triggers.',
@@ -71945,8 +71950,11 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
         ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
         : '';
     // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
-    // passes untrusted text, which cannot be known from this repository.
+    // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
+    // manual run comes from someone with write access, who could change the workflow anyway (low: out
+    // of the regular view, like injections in jobs only insiders can start).
     const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+    const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
     const written = file === 'env'
         ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
         : file === 'path'
@@ -71958,7 +71966,7 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
-        ...(onlyInputs ? { confidence: 'medium' } : {}),
+        ...(onlyDispatch ? { confidence: 'low' } : onlyInputs ? { confidence: 'medium' } : {}),
     };
 }
 /** How to read the value as data where it is used. */
@@ -80776,8 +80784,13 @@ function parseYaml(text, filename) {
     });
     return { ok: true, documents };
 }
-/** How many deficient lines one file may have mended before its error stands. */
-const MAX_MENDED_LINES = 64;
+/**
+ * How many deficient lines one file may have mended before its error stands, and the largest text
+ * that is mended at all: each mend parses the file again, so a hostile file could otherwise cost
+ * many full parses. Real workflows have one or two such lines.
+ */
+const MAX_MENDED_LINES = 16;
+const MAX_MENDED_TEXT = 256 * 1024;
 /**
  * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
  * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
@@ -80799,7 +80812,10 @@ function lenientEvents(text, filename) {
         catch (err) {
             first ??= err;
             const at = err instanceof YAMLException ? err.mark?.position : undefined;
-            const next = mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+            const next = mended < MAX_MENDED_LINES &&
+                text.length <= MAX_MENDED_TEXT &&
+                typeof at === 'number' &&
+                /deficient indentation/.test(String(err))
                 ? joinToPreviousContent(source, at)
                 : undefined;
             if (next === undefined)
