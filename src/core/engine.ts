@@ -97,6 +97,8 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
+  /** Texts read instead of these files' (see WorkspaceOptions.overlay); no worker threads then. */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -163,6 +165,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     ...(options.files ? { files: options.files } : {}),
+    ...(options.overlay ? { overlay: options.overlay } : {}),
   });
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
 
@@ -192,7 +195,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
 
   const scan = await scanScope(workspace, options.change, config, diff, log);
-  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+  // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
+  const threads = options.overlay ? undefined : options.threads;
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
   const skipped: string[] = [];
   const entries = rules.map((rule) => {
     const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));

@@ -54,6 +54,11 @@ export interface WorkspaceOptions {
   files?: readonly string[];
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
+  /**
+   * Texts that stand in for files of the index (`controlgate fix` checks its edits before writing
+   * them): read instead of the disk, within the same size cap.
+   */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -80,9 +85,11 @@ export class Workspace {
   private readonly memos = new Map<string, Map<string, unknown>>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
+  private readonly overlay: ReadonlyMap<string, string> | undefined;
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
+    this.overlay = options.overlay;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     let files: string[];
     if (options.files) {
@@ -196,6 +203,11 @@ export class Workspace {
   private load(file: string): FileContent {
     if (!this.fileSet.has(file) || !isSafeRelative(file)) {
       return { kind: 'unreadable', reason: 'not in the workspace index' };
+    }
+    const staged = this.overlay?.get(file);
+    if (staged !== undefined) {
+      if (staged.length > this.maxFileBytes) return { kind: 'too-large', size: staged.length };
+      return { kind: 'text', text: staged, lines: new LineIndex(staged) };
     }
     const abs = path.join(this.root, file);
     let fd: number | undefined;

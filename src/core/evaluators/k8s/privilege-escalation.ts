@@ -1,6 +1,7 @@
 import { describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { privilegeEscalationFix } from './fix-escalation.js';
 import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO_OPTIONS } from './shared.js';
 
 /**
@@ -12,6 +13,7 @@ import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO
 export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privilege-escalation',
   summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
+  fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
@@ -23,20 +25,21 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
       if (setting?.value === false) return;
       const what = describeContainer(c);
       if (setting) {
-        findings.push(
-          containerFinding(
+        findings.push({
+          ...containerFinding(
             c,
             setting,
             `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
               'gain privileges through setuid binaries. Set it to false.',
             'allowPrivilegeEscalation',
           ),
-        );
+          ...privilegeEscalationFix(workspace, c),
+        });
         return;
       }
       const at = missingSettingAt(c);
-      findings.push(
-        containerFinding(
+      findings.push({
+        ...containerFinding(
           c,
           at.node,
           `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
@@ -44,7 +47,8 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
           'allowPrivilegeEscalation',
           at.anchor,
         ),
-      );
+        ...privilegeEscalationFix(workspace, c),
+      });
     });
     return findings;
   },
