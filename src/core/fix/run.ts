@@ -56,8 +56,6 @@ export interface FixOutcome {
 export interface FixOptions extends CheckOptions {
   /** Resolves the commits of tags for pinning; absent: offline, such fixes are reported, not applied. */
   resolve?: FixResolver;
-  /** Why there is no resolver, for the reports of pins left alone. */
-  offlineReason?: string;
 }
 
 /**
@@ -84,7 +82,7 @@ export async function runFix(options: FixOptions): Promise<FixOutcome> {
         answer = options.resolve
           ? options.resolve(need).catch((err: unknown) => ({ reason: String(err) }))
           : Promise.resolve({
-              reason: options.offlineReason ?? `offline: the commit of ${key} is not known`,
+              reason: `offline: which commit ${key} names is not known (set GITHUB_TOKEN to ask the GitHub API)`,
             });
         resolved.set(key, answer);
       }
