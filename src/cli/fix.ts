@@ -62,7 +62,11 @@ export async function fixCommand(
     ...(token
       ? {
           resolve: apiResolver(
-            fetchGitHubApi({ ...repo, token, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) }),
+            fetchGitHubApi({
+              ...repo,
+              token,
+              ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+            }),
           ),
         }
       : {}),
@@ -116,7 +120,9 @@ function writeFixed(dir: string, file: string, text: string): void {
   const abs = path.join(path.resolve(dir), file);
   const st = lstatSync(abs);
   if (!st.isFile()) throw new UsageError(`${file}: not a regular file; not written`);
-  const bom = readFileSync(abs).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  const bom = readFileSync(abs)
+    .subarray(0, 3)
+    .equals(Buffer.from([0xef, 0xbb, 0xbf]));
   writeFileSync(abs, bom ? `\uFEFF${text}` : text);
 }
 

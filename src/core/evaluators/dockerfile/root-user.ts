@@ -12,7 +12,9 @@ import {
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { userFix } from './fix-user.js';
 
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
@@ -66,6 +68,7 @@ export const NON_ROOT_IMAGES = [
 export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   kind: 'dockerfile.root-user',
   scope: 'file',
+  fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
   schema: {
@@ -102,6 +105,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           key: 'no-user',
           // The base image may set a user of its own, which only the image can tell.
           confidence: 'medium',
+          ...fixOf(workspace, model),
         });
       } else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
         const inherited =
@@ -110,12 +114,18 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
+          ...fixOf(workspace, model),
         });
       }
     }
     return findings;
   },
 });
+
+function fixOf(workspace: Workspace, model: DockerfileModel) {
+  const content = workspace.read(model.path);
+  return content.kind === 'text' ? userFix(model, content.text, content.lines) : {};
+}
 
 /** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
 export function imageMatcher(patterns: readonly string[]): (image: string) => boolean {

@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTrees, roundTrip } from './round-trip.js';
+
+afterAll(cleanupTrees);
+
+const RULE = 'dockerfile-root-user';
+
+const CASES: { name: string; input: string; output: string }[] = [
+  {
+    name: 'before the CMD of a single stage',
+    input: 'FROM python:3.12-slim\nCOPY app /app\nCMD ["python", "/app/main.py"]\n',
+    output: 'FROM python:3.12-slim\nCOPY app /app\nUSER 10001\nCMD ["python", "/app/main.py"]\n',
+  },
+  {
+    name: 'before ENTRYPOINT and CMD, above the comment that describes them',
+    input:
+      'FROM node:22 AS build\nRUN npm ci\n\nFROM node:22-slim\nCOPY --from=build /app /app\n# start the server\nENTRYPOINT ["node"]\nCMD ["/app/server.js"]\n',
+    output:
+      'FROM node:22 AS build\nRUN npm ci\n\nFROM node:22-slim\nCOPY --from=build /app /app\nUSER 10001\n# start the server\nENTRYPOINT ["node"]\nCMD ["/app/server.js"]\n',
+  },
+  {
+    name: 'after an explicit root USER, at the end when a RUN follows the CMD',
+    input: 'FROM debian:12\nUSER root\nCMD ["app"]\nRUN apt-get update && \\\n    apt-get install -y curl',
+    output:
+      'FROM debian:12\nUSER root\nCMD ["app"]\nRUN apt-get update && \\\n    apt-get install -y curl\nUSER 10001',
+  },
+  {
+    name: 'no CMD: at the end of the stage, CRLF kept',
+    input: 'FROM alpine:3.20\r\nRUN apk add --no-cache tini\r\n',
+    output: 'FROM alpine:3.20\r\nRUN apk add --no-cache tini\r\nUSER 10001\r\n',
+  },
+  {
+    name: 'a final stage that inherits root from an earlier stage',
+    input: 'FROM ubuntu:24.04 AS base\nUSER 0\n\nFROM base\nCMD ["bash"]\n',
+    output: 'FROM ubuntu:24.04 AS base\nUSER 0\n\nFROM base\nUSER 10001\nCMD ["bash"]\n',
+  },
+];
+
+describe('fix: USER in Dockerfiles', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { final } = await roundTrip({ Dockerfile: c.input }, RULE, { fixes: 1 });
+      expect(final.Dockerfile).toBe(c.output);
+    });
+  }
+
+  it('Windows images are left alone, with the reason', async () => {
+    const { findings } = await roundTrip(
+      { Dockerfile: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ["cmd"]\n' },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings[0]?.unfixable).toMatch(/Windows/);
+  });
+
+  it('a base image known to run as non-root has no finding and no fix', async () => {
+    const { findings } = await roundTrip(
+      { Dockerfile: 'FROM gcr.io/distroless/static:nonroot\nCMD ["/app"]\n' },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings).toEqual([]);
+  });
+});
