@@ -4,6 +4,7 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { persistCredentialsFix } from './fix-checkout.js';
 import {
   actionOf,
   aliasNote,
@@ -35,6 +36,7 @@ import {
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
   scope: 'file',
+  fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -97,6 +99,9 @@ function finding(
     location: locationFromSpan(source.path, at.span),
     key: `${job?.id ?? ''}/${stepLabel(step)}`,
     severity,
+    ...(deliberate
+      ? { unfixable: 'persist-credentials: true is set on purpose' }
+      : persistCredentialsFix(workspace, source, steps, step)),
   };
 }
 
