@@ -65,12 +65,13 @@ export class YamlEditor {
     return { start, end, text: this.scalar(value, flow, this.jsonKeys(pointer)) };
   }
 
-  /** Adds `entry` to the mapping at `pointer`; undefined when the mapping cannot be edited safely. */
-  insertEntry(pointer: string, entry: YamlEntry, where: Placement = {}): TextEdit | undefined {
+  /** Adds entries to the mapping at `pointer`; undefined when the mapping cannot be edited safely. */
+  insertEntry(pointer: string, entry: YamlEntry | YamlEntry[], where: Placement = {}): TextEdit | undefined {
     const span = this.doc.span(pointer);
     const value = this.valueAt(pointer);
-    if (!span || !this.editable(pointer) || !isMap(value)) return undefined;
-    return this.isFlow(pointer) ? this.insertFlow(pointer, entry) : this.insertBlock(pointer, entry, where);
+    const list = Array.isArray(entry) ? entry : [entry];
+    if (!span || !this.editable(pointer) || !isMap(value) || list.length === 0) return undefined;
+    return this.isFlow(pointer) ? this.insertFlow(pointer, list) : this.insertBlock(pointer, list, where);
   }
 
   /** The keys of the mapping at `pointer` in source order, with their child pointers. */
@@ -94,11 +95,11 @@ export class YamlEditor {
     return unit >= 1 && unit <= 8 ? unit : 2;
   }
 
-  private insertBlock(pointer: string, entry: YamlEntry, where: Placement): TextEdit | undefined {
+  private insertBlock(pointer: string, list: YamlEntry[], where: Placement): TextEdit | undefined {
     const keys = this.entries(pointer);
     if (keys.length === 0) return undefined;
     const indent = this.indentOf(pointer);
-    const body = this.blockLines(entry, indent).join(this.eol) + this.eol;
+    const body = list.flatMap((e) => this.blockLines(e, indent)).join(this.eol) + this.eol;
     for (const name of where.before ?? []) {
       const hit = keys.find((k) => k.key === name);
       const at = hit && this.doc.span(hit.pointer)?.key;
@@ -115,12 +116,12 @@ export class YamlEditor {
     return this.insertAfterLine(end, body);
   }
 
-  private insertFlow(pointer: string, entry: YamlEntry): TextEdit | undefined {
+  private insertFlow(pointer: string, list: YamlEntry[]): TextEdit | undefined {
     const span = this.doc.span(pointer)!;
     const close = matchingClose(this.text, this.offset(span.start));
     if (close === undefined || this.text[close] !== '}') return undefined;
     const json = this.jsonKeys(pointer);
-    const item = this.flowEntry(entry, json);
+    const item = list.map((e) => this.flowEntry(e, json)).join(', ');
     let p = close - 1;
     while (p >= 0 && /\s/.test(this.text[p]!)) p--;
     if (this.text[p] === '{') return { start: p + 1, end: close, text: json ? item : ` ${item} ` };
