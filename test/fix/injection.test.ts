@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: workflow `${{ }}` expressions and shell `${VAR}` are test data here.
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTrees, roundTrip } from './round-trip.js';
 

@@ -65,6 +65,27 @@ export class YamlEditor {
     return { start, end, text: this.scalar(value, flow, this.jsonKeys(pointer)) };
   }
 
+  /**
+   * Replaces the scalar at `pointer` (a mapping's value) with a mapping: block entries on the lines
+   * below its key, or `{ ... }` in flow context or when empty.
+   */
+  replaceWithMapping(pointer: string, entries: YamlEntry[]): TextEdit | undefined {
+    const span = this.doc.span(pointer);
+    if (!span?.key || !this.editable(pointer)) return undefined;
+    const start = this.offset(span.start);
+    const end = this.offset(span.end) + 1;
+    if (entries.length === 0) return { start, end, text: '{}' };
+    if (this.insideFlow(pointer)) {
+      const json = this.jsonKeys(pointer.slice(0, pointer.lastIndexOf('/')));
+      return { start, end, text: `{ ${entries.map((e) => this.flowEntry(e, json)).join(', ')} }` };
+    }
+    const colon = this.text.indexOf(':', this.offset(span.key));
+    if (colon < 0 || colon >= start || !/^[ \t]*$/.test(this.text.slice(colon + 1, start))) return undefined;
+    const indent = span.key.column - 1 + this.indentUnit();
+    const lines = entries.flatMap((e) => this.blockLines(e, indent));
+    return { start: colon + 1, end, text: `${this.eol}${lines.join(this.eol)}` };
+  }
+
   /** Adds entries to the mapping at `pointer`; undefined when the mapping cannot be edited safely. */
   insertEntry(pointer: string, entry: YamlEntry | YamlEntry[], where: Placement = {}): TextEdit | undefined {
     const span = this.doc.span(pointer);

@@ -7,7 +7,9 @@ import {
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
 
@@ -29,6 +31,7 @@ import { tokenWriter } from './token-use.js';
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
   scope: 'file',
+  fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
   summary:
     'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -43,16 +46,25 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             workflow.permissions,
             'the workflow (every job without its own)',
           );
-          if (top) findings.push(top);
-          findings.push(...workflowWrites(workflow, inheriting));
+          if (top) {
+            findings.push({
+              ...top,
+              ...shorthandFix(workspace, workflow, workflow.permissions!.shorthand!, undefined, inheriting),
+            });
+          }
+          findings.push(...workflowWrites(workspace, workflow, inheriting));
         }
         const missing = missingPermissions(workflow, inheriting);
-        if (missing) findings.push(missing);
+        if (missing) findings.push({ ...missing, ...missingPermissionsFix(workspace, workflow, inheriting) });
       },
       job(job, workflow) {
         const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-        if (own) findings.push(own);
-        findings.push(...jobWrites(workflow, job));
+        if (own)
+          findings.push({
+            ...own,
+            ...shorthandFix(workspace, workflow, job.permissions!.shorthand!, job, []),
+          });
+        findings.push(...jobWrites(workspace, workflow, job));
       },
     });
     return findings;
@@ -81,7 +93,7 @@ function shorthand(
 }
 
 /** Workflow-level write scopes reaching jobs that do not need them. */
-function workflowWrites(workflow: Workflow, inheriting: Job[]): RawFinding[] {
+function workflowWrites(workspace: Workspace, workflow: Workflow, inheriting: Job[]): RawFinding[] {
   const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0) return [];
   const names = inheriting.map((j) => `"${j.id}"`).join(', ');
@@ -97,11 +109,12 @@ function workflowWrites(workflow: Workflow, inheriting: Job[]): RawFinding[] {
       'and grant the write scope on the job that needs it.',
     location: locationFromSpan(workflow.path, level.span),
     key: `workflow-write:${scope}`,
+    ...workflowWriteFix(workspace, workflow, scope, level, inheriting),
   }));
 }
 
 /** Job-level write scopes of a job whose steps only read. */
-function jobWrites(workflow: Workflow, job: Job): RawFinding[] {
+function jobWrites(workspace: Workspace, workflow: Workflow, job: Job): RawFinding[] {
   const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0 || tokenWriter(job, workflow)) return [];
   return scopes.map(({ scope, level }) => ({
@@ -111,6 +124,7 @@ function jobWrites(workflow: Workflow, job: Job): RawFinding[] {
       `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
     location: locationFromSpan(workflow.path, level.span),
     key: `unneeded-write:${job.id}:${scope}`,
+    ...lowerScopeFix(workspace, workflow, scope, level),
   }));
 }
 
