@@ -6,6 +6,7 @@
  * in the sticky comment.
  */
 import * as core from '@actions/core';
+import { fixedRegionText } from '../core/fix/edits.js';
 import type { Finding, Report } from '../core/index.js';
 import {
   MAX_REVIEW_COMMENTS,
@@ -30,6 +31,10 @@ export interface PlacedFinding {
   /** Repository-relative path. */
   path: string;
   line: number;
+  /** With a suggestion over several lines: the first (`line` is the last). */
+  startLine?: number;
+  /** The commented lines as the finding's fix leaves them, when the pull request adds them all. */
+  suggestion?: string;
 }
 
 export const reviewCommentsSink: Sink = {
@@ -52,7 +57,23 @@ export function placeFindings(report: Report, context: Pick<SinkContext, 'pr'>):
     if (f.status !== 'open' || f.isNew === false || !f.location) continue;
     const { path, startLine, endLine } = f.location;
     const line = pr.index.firstAddedLine(path, startLine, endLine ?? startLine);
-    if (line !== undefined) out.push({ finding: f, path: pr.prefix + path, line });
+    if (line === undefined) continue;
+    const placed: PlacedFinding = { finding: f, path: pr.prefix + path, line };
+    // GitHub applies a suggestion to the commented lines only: offered when the fix stays within
+    // lines the pull request adds.
+    const fix = f.fix;
+    const after = fix ? fixedRegionText(fix) : undefined;
+    if (fix && after !== undefined && !after.includes('controlgate:fingerprint')) {
+      const { startLine: first, endLine: last } = fix.region;
+      let added = true;
+      for (let l = first; l <= last && added; l++) added = pr.index.firstAddedLine(path, l, l) === l;
+      if (added) {
+        placed.line = last;
+        if (first < last) placed.startLine = first;
+        placed.suggestion = after;
+      }
+    }
+    out.push(placed);
   }
   return out;
 }
@@ -84,9 +105,10 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
         body: renderReviewBody(batch.length, placed.length - batch.length),
         comments: batch.map((p) => ({
           path: p.path,
+          ...(p.startLine ? { start_line: p.startLine, start_side: 'RIGHT' } : {}),
           line: p.line,
           side: 'RIGHT',
-          body: renderReviewComment(p.finding),
+          body: renderReviewComment(p.finding, p.suggestion),
         })),
       });
       for (const p of batch) context.inline.add(p.finding.fingerprint);

@@ -36,8 +36,9 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 /**
- * The whole lines the edits touch. An insertion at the start of a line touches that line (the
- * previous one at the end of the file), so a suggestion always replaces at least one existing line.
+ * The whole lines the edits touch. An insertion at the start of a line belongs to the line before it
+ * (lines are added after it: `uses:` and the `with:` added below it read as one change), so a
+ * suggestion always replaces at least one existing line.
  */
 export function regionOf(text: string, lines: LineIndex, edits: readonly TextEdit[]): FixRegion {
   let first = Number.POSITIVE_INFINITY;
@@ -45,9 +46,8 @@ export function regionOf(text: string, lines: LineIndex, edits: readonly TextEdi
   for (const e of edits) {
     let start = e.start;
     let end = e.end > e.start ? e.end - 1 : e.start;
-    // An insertion at the very end of a file that ends with a line break belongs to its last line.
-    if (e.start === e.end && e.start === text.length && text.length > 0 && text.endsWith('\n')) {
-      start = text.length - 1;
+    if (e.start === e.end && e.start > 0 && text[e.start - 1] === '\n') {
+      start = e.start - 1;
       end = start;
     }
     first = Math.min(first, lines.position(start).line);
