@@ -97,9 +97,16 @@ export class YamlEditor {
 
   /** The keys of the mapping at `pointer` in source order, with their child pointers. */
   entries(pointer: string): { key: string; pointer: string }[] {
-    return this.doc
-      .sourceKeys(pointer)
-      .map((key) => ({ key, pointer: `${pointer}/${escapePointerToken(key)}` }));
+    // From the value's keys and the span index (not YamlDocument.sourceKeys, which scans every
+    // position of the document): cheap enough to ask once per fix in a file of thousands of fixes.
+    const value = this.valueAt(pointer);
+    if (!isMap(value)) return [];
+    const out = Object.keys(value).map((key) => {
+      const child = `${pointer}/${escapePointerToken(key)}`;
+      const at = this.doc.span(child)?.key;
+      return { key, pointer: child, at: at ? this.offset(at) : -1 };
+    });
+    return out.sort((a, b) => a.at - b.at).map(({ key, pointer: p }) => ({ key, pointer: p }));
   }
 
   /** The 0-based column of a block mapping's keys. */
@@ -109,8 +116,15 @@ export class YamlEditor {
     return (at ?? this.doc.span(pointer)?.start ?? { column: 1 }).column - 1;
   }
 
+  private unit: number | undefined;
+
   /** How far a nested block mapping is indented in this file: the first example found, else 2. */
   indentUnit(): number {
+    this.unit ??= this.findUnit();
+    return this.unit;
+  }
+
+  private findUnit(): number {
     const m = /^([ ]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n\1([ ]+)[^\s#]/m.exec(this.text);
     const unit = m?.[2]?.length ?? 2;
     return unit >= 1 && unit <= 8 ? unit : 2;

@@ -1,7 +1,6 @@
 import { setAt } from '../../fix/yaml-edit.js';
-import { type FixAttempt, yamlFix } from '../../fix/yaml-fix.js';
+import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import { type Container, childAt, isMap } from '../../parsers/k8s.js';
-import type { Workspace } from '../../workspace/workspace.js';
 
 const DESCRIPTION = 'Set securityContext.allowPrivilegeEscalation: false on the container';
 
@@ -10,13 +9,13 @@ const DESCRIPTION = 'Set securityContext.allowPrivilegeEscalation: false on the 
  * added to its `securityContext` (created when missing), in the style the manifest is written in
  * (block YAML, flow mappings, JSON).
  */
-export function privilegeEscalationFix(workspace: Workspace, c: Container): FixAttempt {
+export function privilegeEscalationFix(fixes: FixBatches, finding: FixTarget, c: Container): void {
   const object = c.pod.object;
   const setting = childAt(object, c.node, 'securityContext', 'allowPrivilegeEscalation');
   const context = childAt(object, c.node, 'securityContext');
   const target = `${c.node.pointer}/securityContext/allowPrivilegeEscalation`;
-  return yamlFix(
-    workspace,
+  fixes.add(
+    finding,
     object.path,
     object.document,
     DESCRIPTION,

@@ -1,3 +1,4 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
@@ -17,6 +18,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    const fixes = new FixBatches(workspace);
     eachContainer(workspace, (c) => {
       // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
       // privileged-container rule reports it.
@@ -25,31 +27,30 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
       if (setting?.value === false) return;
       const what = describeContainer(c);
       if (setting) {
-        findings.push({
-          ...containerFinding(
-            c,
-            setting,
-            `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
-              'gain privileges through setuid binaries. Set it to false.',
-            'allowPrivilegeEscalation',
-          ),
-          ...privilegeEscalationFix(workspace, c),
-        });
+        const finding = containerFinding(
+          c,
+          setting,
+          `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
+            'gain privileges through setuid binaries. Set it to false.',
+          'allowPrivilegeEscalation',
+        );
+        privilegeEscalationFix(fixes, finding, c);
+        findings.push(finding);
         return;
       }
       const at = missingSettingAt(c);
-      findings.push({
-        ...containerFinding(
-          c,
-          at.node,
-          `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
-            'so its processes can gain privileges through setuid binaries.',
-          'allowPrivilegeEscalation',
-          at.anchor,
-        ),
-        ...privilegeEscalationFix(workspace, c),
-      });
+      const finding = containerFinding(
+        c,
+        at.node,
+        `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
+          'so its processes can gain privileges through setuid binaries.',
+        'allowPrivilegeEscalation',
+        at.anchor,
+      );
+      privilegeEscalationFix(fixes, finding, c);
+      findings.push(finding);
     });
+    fixes.finish();
     return findings;
   },
 });

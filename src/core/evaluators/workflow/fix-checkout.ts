@@ -1,7 +1,6 @@
 import { setAt } from '../../fix/yaml-edit.js';
-import { type FixAttempt, yamlFix } from '../../fix/yaml-fix.js';
+import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import type { Step, WorkflowSource } from '../../parsers/workflow.js';
-import type { Workspace } from '../../workspace/workspace.js';
 import { actionOf, stepLabel } from './shared.js';
 
 /**
@@ -33,20 +32,20 @@ const PUSHING_ACTIONS = new Set([
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
 export function persistCredentialsFix(
-  workspace: Workspace,
+  fixes: FixBatches,
+  finding: FixTarget,
   source: WorkflowSource,
   steps: readonly Step[],
   step: Step,
-): FixAttempt {
-  const user = steps.find((s) => s.index > step.index && usesCredentials(s));
+): void {
+  const user = credentialUsers(steps).find((s) => s.index > step.index);
   if (user) {
-    return {
-      unfixable: `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`,
-    };
+    finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
+    return;
   }
   const target = `${step.pointer}/with/persist-credentials`;
-  return yamlFix(
-    workspace,
+  fixes.add(
+    finding,
     source.path,
     source.document,
     'Add persist-credentials: false to the checkout',
@@ -61,6 +60,17 @@ export function persistCredentialsFix(
     },
     (doc) => setAt(doc, target, false),
   );
+}
+
+/** The steps of a job that may use persisted credentials, read once per job. */
+const USERS = new WeakMap<readonly Step[], Step[]>();
+function credentialUsers(steps: readonly Step[]): Step[] {
+  let users = USERS.get(steps);
+  if (!users) {
+    users = steps.filter(usesCredentials);
+    USERS.set(steps, users);
+  }
+  return users;
 }
 
 function usesCredentials(step: Step): boolean {

@@ -1,7 +1,6 @@
-import { makeFix } from '../../fix/edits.js';
 import { type QuoteContext, quoteContexts, type ShellFamily } from '../../fix/shell-context.js';
-import { cloneYaml, setAt, verifyYaml, YamlEditor, type YamlEntry } from '../../fix/yaml-edit.js';
-import type { FixAttempt } from '../../fix/yaml-fix.js';
+import { setAt, YamlEditor, type YamlEntry } from '../../fix/yaml-edit.js';
+import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import type { Job, Step, WorkflowExpression, WorkflowSource } from '../../parsers/workflow.js';
 import type { TextEdit } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -13,20 +12,55 @@ import type { Workspace } from '../../workspace/workspace.js';
  * One fix per step covers every reported expression of its script.
  */
 export function injectionFix(
+  fixes: FixBatches,
+  findings: FixTarget[],
   workspace: Workspace,
   source: WorkflowSource,
   job: Job | undefined,
   step: Step,
   tainted: readonly WorkflowExpression[],
   all: readonly WorkflowExpression[],
-): FixAttempt {
+): void {
+  const planned = plan(workspace, source, job, step, tainted, all);
+  if ('unfixable' in planned) {
+    for (const f of findings) f.unfixable = planned.unfixable;
+    return;
+  }
+  const { edits, script, entries, vars } = planned;
+  fixes.add(
+    findings,
+    source.path,
+    source.document,
+    `Read ${vars} from the step's env: instead of expanding it into the script`,
+    () => edits,
+    (doc) => {
+      setAt(doc, step.run!.pointer, script);
+      for (const entry of entries) setAt(doc, `${step.pointer}/env/${entry.key}`, entry.value);
+    },
+  );
+}
+
+interface Plan {
+  edits: TextEdit[];
+  script: string;
+  entries: YamlEntry[];
+  vars: string;
+}
+
+function plan(
+  workspace: Workspace,
+  source: WorkflowSource,
+  job: Job | undefined,
+  step: Step,
+  tainted: readonly WorkflowExpression[],
+  all: readonly WorkflowExpression[],
+): Plan | { unfixable: string } {
   const run = step.run;
   if (!run || run.origin) return { unfixable: 'the script is written through a YAML alias' };
   const family = shellFamily(step, job, source);
   if (typeof family !== 'string' || (family !== 'posix' && family !== 'pwsh')) return family;
   const content = workspace.read(source.path);
-  const parsed = workspace.yaml(source.path);
-  if (content.kind !== 'text' || !parsed?.ok) return { unfixable: 'the file could not be read again' };
+  if (content.kind !== 'text') return { unfixable: 'the file could not be read again' };
   const { text, lines } = content;
   const exprs = [...tainted].sort((a, b) => a.start - b.start);
   for (const e of exprs) {
@@ -66,22 +100,8 @@ export function injectionFix(
     if (!insert) return { unfixable: 'the step cannot be edited safely' };
     edits.push(insert);
   }
-  const expected = parsed.documents.map((d) => cloneYaml(d.value));
-  const doc = expected[source.document.index];
-  setAt(doc, run.pointer, script);
-  for (const entry of entries) setAt(doc, `${step.pointer}/env/${entry.key}`, entry.value);
-  const sorted = edits.sort((a, b) => a.start - b.start);
-  if (!verifyYaml(text, sorted, expected)) {
-    return { unfixable: 'the script could not be changed without changing something else' };
-  }
   const vars = [...new Set(exprs.map((e) => names.bind(e).name))].join(', ');
-  const fix = makeFix(
-    text,
-    lines,
-    `Read ${vars} from the step's env: instead of expanding it into the script`,
-    sorted,
-  );
-  return fix ? { fix } : { unfixable: 'nothing to change' };
+  return { edits: edits.sort((a, b) => a.start - b.start), script, entries, vars };
 }
 
 /** How the step's script is run: a shell family, or why it cannot be fixed. */

@@ -1,9 +1,7 @@
-import type { YamlEntry } from '../../fix/yaml-edit.js';
-import { setAt } from '../../fix/yaml-edit.js';
-import { type FixAttempt, yamlFix } from '../../fix/yaml-fix.js';
+import { setAt, type YamlEditor, type YamlEntry } from '../../fix/yaml-edit.js';
+import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import type { Job, Located, Workflow } from '../../parsers/workflow.js';
 import type { TextEdit } from '../../types.js';
-import type { Workspace } from '../../workspace/workspace.js';
 import { jobNeeds, type Level } from './scopes.js';
 
 /**
@@ -59,7 +57,7 @@ function mappingOf(entries: YamlEntry[]): Record<string, unknown> {
 }
 
 /** The edits and intended values of job blocks. */
-function jobEdits(editor: Parameters<Parameters<typeof yamlFix>[4]>[0], blocks: Blocks): TextEdit[] | string {
+function jobEdits(editor: YamlEditor, blocks: Blocks): TextEdit[] | string {
   const edits: TextEdit[] = [];
   for (const [job, entries] of blocks) {
     const edit = editor.insertEntry(job.pointer, { key: 'permissions', value: entries }, JOB_PLACEMENT);
@@ -75,16 +73,20 @@ function intendJobs(doc: unknown, blocks: Blocks): void {
 
 /** No permissions anywhere for some jobs: a workflow-level block above `jobs:`, job blocks for more. */
 export function missingPermissionsFix(
-  workspace: Workspace,
+  fixes: FixBatches,
+  finding: FixTarget,
   workflow: Workflow,
   bare: readonly Job[],
-): FixAttempt {
+): void {
   const top = baseline(workflow, bare);
   const blocks = plan(workflow, bare, top);
-  if (typeof blocks === 'string') return { unfixable: blocks };
+  if (typeof blocks === 'string') {
+    finding.unfixable = blocks;
+    return;
+  }
   const entries = entriesOf(top);
-  return yamlFix(
-    workspace,
+  fixes.add(
+    finding,
     workflow.path,
     workflow.document,
     describe(entries, blocks),
@@ -106,27 +108,34 @@ export function missingPermissionsFix(
 
 /** `write-all` or `read-all`: replaced by the scopes the job (or the inheriting jobs) use. */
 export function shorthandFix(
-  workspace: Workspace,
+  fixes: FixBatches,
+  finding: FixTarget,
   workflow: Workflow,
   shorthand: Located<string>,
   job: Job | undefined,
   inheriting: readonly Job[],
-): FixAttempt {
+): void {
   let entries: YamlEntry[];
   let blocks: Blocks = new Map();
   if (job) {
     const own = plan(workflow, [job], new Map());
-    if (typeof own === 'string') return { unfixable: own };
+    if (typeof own === 'string') {
+      finding.unfixable = own;
+      return;
+    }
     entries = own.get(job) ?? [];
   } else {
     const top = baseline(workflow, inheriting);
     const planned = plan(workflow, inheriting, top);
-    if (typeof planned === 'string') return { unfixable: planned };
+    if (typeof planned === 'string') {
+      finding.unfixable = planned;
+      return;
+    }
     entries = entriesOf(top);
     blocks = planned;
   }
-  return yamlFix(
-    workspace,
+  fixes.add(
+    finding,
     workflow.path,
     workflow.document,
     describe(entries, blocks),
@@ -145,14 +154,15 @@ export function shorthandFix(
 
 /** A write scope no step of the job can use: lowered to read (`none` for id-token, which has no read). */
 export function lowerScopeFix(
-  workspace: Workspace,
+  fixes: FixBatches,
+  finding: FixTarget,
   workflow: Workflow,
   scope: string,
   level: Located,
-): FixAttempt {
+): void {
   const lowered = lowest(scope);
-  return yamlFix(
-    workspace,
+  fixes.add(
+    finding,
     workflow.path,
     workflow.document,
     `Lower "${scope}: write" to "${scope}: ${lowered}"`,
@@ -166,12 +176,13 @@ export function lowerScopeFix(
 
 /** A workflow-level write scope: lowered, and granted on the inheriting jobs that use it. */
 export function workflowWriteFix(
-  workspace: Workspace,
+  fixes: FixBatches,
+  finding: FixTarget,
   workflow: Workflow,
   scope: string,
   level: Located,
   inheriting: readonly Job[],
-): FixAttempt {
+): void {
   const lowered = lowest(scope);
   const top = new Map<string, string>();
   for (const s of workflow.permissions?.scopes ?? []) {
@@ -179,9 +190,12 @@ export function workflowWriteFix(
       top.set(s.scope, s.scope === scope ? lowered : s.level.value.trim());
   }
   const blocks = plan(workflow, inheriting, top);
-  if (typeof blocks === 'string') return { unfixable: blocks };
-  return yamlFix(
-    workspace,
+  if (typeof blocks === 'string') {
+    finding.unfixable = blocks;
+    return;
+  }
+  fixes.add(
+    finding,
     workflow.path,
     workflow.document,
     `Lower "${scope}: write" at the top to "${lowered}"${blocks.size > 0 ? `; ${jobsText(blocks)}` : ''}`,

@@ -1,6 +1,5 @@
-import { makeFix } from '../../fix/edits.js';
-import { cloneYaml, setAt, verifyYaml } from '../../fix/yaml-edit.js';
-import type { FixAttempt } from '../../fix/yaml-fix.js';
+import { setAt } from '../../fix/yaml-edit.js';
+import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import { parseUses } from '../../parsers/uses.js';
 import type { Located, WorkflowSource } from '../../parsers/workflow.js';
 import type { TextEdit } from '../../types.js';
@@ -14,44 +13,63 @@ const PLACEHOLDER = '0'.repeat(40);
  * `controlgate fix` through the GitHub API) and the tag kept in a comment after the value, where
  * Dependabot and Renovate read it (`uses: actions/checkout@<sha> # v4`).
  */
-export function pinFix(workspace: Workspace, source: WorkflowSource, uses: Located<string>): FixAttempt {
+export function pinFix(
+  fixes: FixBatches,
+  finding: FixTarget,
+  workspace: Workspace,
+  source: WorkflowSource,
+  uses: Located<string>,
+): void {
+  const why = plan(workspace, source, uses);
+  if (typeof why === 'string') {
+    finding.unfixable = why;
+    return;
+  }
+  const { repository, ref, edits } = why;
+  fixes.add(
+    finding,
+    source.path,
+    source.document,
+    `Pin ${repository}@${ref} to the commit the tag names`,
+    () => edits(PLACEHOLDER),
+    (doc) => setAt(doc, uses.pointer, uses.value.replace(`@${ref}`, `@${PLACEHOLDER}`)),
+    (fix) => ({
+      ...fix,
+      edits: fix.edits.map((e, i) => (i === 0 ? { ...e, text: '' } : e)),
+      resolve: { kind: 'tag-commit', repository, ref, edit: 0 },
+    }),
+  );
+}
+
+/** The repository, tag and edits of a pin (given the commit), or why there is none. */
+function plan(
+  workspace: Workspace,
+  source: WorkflowSource,
+  uses: Located<string>,
+): { repository: string; ref: string; edits: (sha: string) => TextEdit[] } | string {
   const ref = parseUses(uses.value);
   if (ref.kind === 'docker')
-    return { unfixable: 'container images are pinned by digest (@sha256:...), which needs the registry' };
-  if (ref.kind !== 'repository' || !ref.ref) return { unfixable: 'the reference names no version to pin' };
-  if (/^[0-9a-f]{7,39}$/i.test(ref.ref)) return { unfixable: 'an abbreviated SHA: write the full one' };
-  if (uses.origin) return { unfixable: 'the value is written through a YAML alias' };
+    return 'container images are pinned by digest (@sha256:...), which needs the registry';
+  if (ref.kind !== 'repository' || !ref.ref) return 'the reference names no version to pin';
+  if (/^[0-9a-f]{7,39}$/i.test(ref.ref)) return 'an abbreviated SHA: write the full one';
+  if (uses.origin) return 'the value is written through a YAML alias';
   const content = workspace.read(source.path);
-  const parsed = workspace.yaml(source.path);
-  if (content.kind !== 'text' || !parsed?.ok) return { unfixable: 'the file could not be read again' };
+  if (content.kind !== 'text') return 'the file could not be read again';
   const { text, lines } = content;
   const start = lines.lineStart(uses.span.start.line) + uses.span.start.column - 1;
   const end = lines.lineStart(uses.span.end.line) + uses.span.end.column;
-  if (uses.span.start.line !== uses.span.end.line) return { unfixable: 'the value spans lines' };
+  if (uses.span.start.line !== uses.span.end.line) return 'the value spans lines';
   const written = text.slice(start, end);
   const at = written.indexOf('@');
-  if (at < 0 || written.slice(at + 1, at + 1 + ref.ref.length) !== ref.ref) {
-    return { unfixable: 'the value is written with escapes' };
-  }
+  if (at < 0 || written.slice(at + 1, at + 1 + ref.ref.length) !== ref.ref)
+    return 'the value is written with escapes';
   const refStart = start + at + 1;
   const comment = commentAt(text, end, ref.ref);
   const edits = (sha: string): TextEdit[] => [
     { start: refStart, end: refStart + ref.ref!.length, text: sha },
     comment,
   ];
-  const expected = parsed.documents.map((d) => cloneYaml(d.value));
-  const pinned = uses.value.replace(`@${ref.ref}`, `@${PLACEHOLDER}`);
-  setAt(expected[source.document.index], uses.pointer, pinned);
-  if (!verifyYaml(text, edits(PLACEHOLDER), expected)) {
-    return { unfixable: 'the pin could not be written without changing something else' };
-  }
-  const repository = `${ref.owner}/${ref.repo}`;
-  const fix = makeFix(text, lines, `Pin ${repository}@${ref.ref} to the commit the tag names`, edits(''));
-  return fix
-    ? { fix: { ...fix, resolve: { kind: 'tag-commit', repository, ref: ref.ref, edit: 0 } } }
-    : {
-        unfixable: 'nothing to change',
-      };
+  return { repository: `${ref.owner}/${ref.repo}`, ref: ref.ref, edits };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import {
   type Job,
@@ -7,7 +8,6 @@ import {
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
-import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
@@ -37,6 +37,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    const fixes = new FixBatches(workspace);
     walkWorkflows(workflowSources(workspace), {
       workflow(workflow) {
         const inheriting = workflow.jobs.filter((j) => !j.permissions);
@@ -47,26 +48,27 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             'the workflow (every job without its own)',
           );
           if (top) {
-            findings.push({
-              ...top,
-              ...shorthandFix(workspace, workflow, workflow.permissions!.shorthand!, undefined, inheriting),
-            });
+            shorthandFix(fixes, top, workflow, workflow.permissions!.shorthand!, undefined, inheriting);
+            findings.push(top);
           }
-          findings.push(...workflowWrites(workspace, workflow, inheriting));
+          findings.push(...workflowWrites(fixes, workflow, inheriting));
         }
         const missing = missingPermissions(workflow, inheriting);
-        if (missing) findings.push({ ...missing, ...missingPermissionsFix(workspace, workflow, inheriting) });
+        if (missing) {
+          missingPermissionsFix(fixes, missing, workflow, inheriting);
+          findings.push(missing);
+        }
       },
       job(job, workflow) {
         const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-        if (own)
-          findings.push({
-            ...own,
-            ...shorthandFix(workspace, workflow, job.permissions!.shorthand!, job, []),
-          });
-        findings.push(...jobWrites(workspace, workflow, job));
+        if (own) {
+          shorthandFix(fixes, own, workflow, job.permissions!.shorthand!, job, []);
+          findings.push(own);
+        }
+        findings.push(...jobWrites(fixes, workflow, job));
       },
     });
+    fixes.finish();
     return findings;
   },
 });
@@ -93,7 +95,7 @@ function shorthand(
 }
 
 /** Workflow-level write scopes reaching jobs that do not need them. */
-function workflowWrites(workspace: Workspace, workflow: Workflow, inheriting: Job[]): RawFinding[] {
+function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]): RawFinding[] {
   const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0) return [];
   const names = inheriting.map((j) => `"${j.id}"`).join(', ');
@@ -103,29 +105,35 @@ function workflowWrites(workspace: Workspace, workflow: Workflow, inheriting: Jo
   else if (!tokenWriter(inheriting[0]!, workflow))
     why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
   if (!why) return [];
-  return scopes.map(({ scope, level }) => ({
-    message:
-      `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
-      'and grant the write scope on the job that needs it.',
-    location: locationFromSpan(workflow.path, level.span),
-    key: `workflow-write:${scope}`,
-    ...workflowWriteFix(workspace, workflow, scope, level, inheriting),
-  }));
+  return scopes.map(({ scope, level }) => {
+    const found: RawFinding = {
+      message:
+        `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+        'and grant the write scope on the job that needs it.',
+      location: locationFromSpan(workflow.path, level.span),
+      key: `workflow-write:${scope}`,
+    };
+    workflowWriteFix(fixes, found, workflow, scope, level, inheriting);
+    return found;
+  });
 }
 
 /** Job-level write scopes of a job whose steps only read. */
-function jobWrites(workspace: Workspace, workflow: Workflow, job: Job): RawFinding[] {
+function jobWrites(fixes: FixBatches, workflow: Workflow, job: Job): RawFinding[] {
   const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0 || tokenWriter(job, workflow)) return [];
-  return scopes.map(({ scope, level }) => ({
-    message:
-      `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-      'reading (only scripts without token use and read-only actions). ' +
-      `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
-    location: locationFromSpan(workflow.path, level.span),
-    key: `unneeded-write:${job.id}:${scope}`,
-    ...lowerScopeFix(workspace, workflow, scope, level),
-  }));
+  return scopes.map(({ scope, level }) => {
+    const found: RawFinding = {
+      message:
+        `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
+        'reading (only scripts without token use and read-only actions). ' +
+        `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+      location: locationFromSpan(workflow.path, level.span),
+      key: `unneeded-write:${job.id}:${scope}`,
+    };
+    lowerScopeFix(fixes, found, workflow, scope, level);
+    return found;
+  });
 }
 
 function isWrite(value: unknown): boolean {

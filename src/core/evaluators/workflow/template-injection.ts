@@ -1,3 +1,4 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
@@ -116,11 +117,12 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
       },
       workspace,
     );
+    const fixes = new FixBatches(workspace);
     for (const s of scripts.values()) {
-      if (s.findings.length === 0) continue;
-      const attempt = injectionFix(workspace, s.source, s.job, s.step, s.tainted, s.all);
-      for (const f of s.findings) Object.assign(f, attempt);
+      if (s.findings.length > 0)
+        injectionFix(fixes, s.findings, workspace, s.source, s.job, s.step, s.tainted, s.all);
     }
+    fixes.finish();
     return findings;
   },
 });

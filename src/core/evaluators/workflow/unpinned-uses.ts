@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { hasSha256Digest } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
@@ -40,15 +41,17 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     const allow = options.allow ?? [];
     const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
     const findings: RawFinding[] = [];
+    const fixes = new FixBatches(workspace);
     const check = (source: WorkflowSource, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
       const message = problem(uses.value, what, allowed);
-      if (message)
-        findings.push({
-          message: `${message}${aliasNote(uses)}`,
-          location: locationFromSpan(source.path, uses.span),
-          key: uses.value.trim(),
-          ...pinFix(workspace, source, uses),
-        });
+      if (!message) return;
+      const finding: RawFinding = {
+        message: `${message}${aliasNote(uses)}`,
+        location: locationFromSpan(source.path, uses.span),
+        key: uses.value.trim(),
+      };
+      pinFix(fixes, finding, workspace, source, uses);
+      findings.push(finding);
     };
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
@@ -58,6 +61,7 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
         if (step.uses) check(source, step.uses, 'Action');
       },
     });
+    fixes.finish();
     return findings;
   },
 });
