@@ -8,11 +8,16 @@ import {
   planAnnotations,
   renderJson,
   renderMarkdown,
+  renderOscalString,
   renderSarifString,
+  renderSoaCsv,
+  renderSoaMarkdown,
   renderText,
   sarifRepositoryFile,
+  soaPaths,
   workflowFromRef,
 } from '../reporters/index.js';
+import { repositoryPath } from '../reporters/shared.js';
 import type { Annotation } from '../reporters/types.js';
 import { checkRunSink, refusalsSink, stickyCommentSink } from './api-sinks.js';
 import type { ApiClient } from './github.js';
@@ -22,7 +27,7 @@ import { reviewCommentsSink } from './review-sink.js';
 import type { Settings } from './settings.js';
 
 /** Names of the files an Action run can write, as its outputs name them. */
-export type FileOutput = 'sarif-file' | 'json-file';
+export type FileOutput = 'sarif-file' | 'json-file' | 'oscal-file' | 'soa-file' | 'soa-csv-file';
 
 /** What every sink may read besides the report. */
 export interface SinkContext {
@@ -190,6 +195,30 @@ export const jsonSink: Sink = {
   },
 };
 
+/** The OSCAL Assessment Results document, for GRC tools and auditors. */
+export const oscalSink: Sink = {
+  name: 'OSCAL file',
+  enabled: ({ settings }) => Boolean(settings.oscalFile),
+  async write(report, context) {
+    const file = context.settings.oscalFile!;
+    await writeText(file, renderOscalString(report));
+    context.files['oscal-file'] = file;
+  },
+};
+
+/** The Statement of Applicability: Markdown at the path, CSV beside it. */
+export const soaSink: Sink = {
+  name: 'Statement of Applicability',
+  enabled: ({ settings }) => Boolean(settings.soaFile),
+  async write(report, context) {
+    const { markdown, csv } = soaPaths(context.settings.soaFile!);
+    await writeText(markdown, renderSoaMarkdown(report));
+    await writeText(csv, renderSoaCsv(report));
+    context.files['soa-file'] = markdown;
+    context.files['soa-csv-file'] = csv;
+  },
+};
+
 /** Step outputs; last, so the file outputs name only files that were written. */
 export const outputsSink: Sink = {
   name: 'step outputs',
@@ -200,6 +229,9 @@ export const outputsSink: Sink = {
     core.setOutput('blocking', report.summary.blocking);
     core.setOutput('sarif-file', context.files['sarif-file'] ?? '');
     core.setOutput('json-file', context.files['json-file'] ?? '');
+    core.setOutput('oscal-file', context.files['oscal-file'] ?? '');
+    core.setOutput('soa-file', context.files['soa-file'] ?? '');
+    core.setOutput('soa-csv-file', context.files['soa-csv-file'] ?? '');
   },
 };
 
@@ -213,6 +245,8 @@ export function defaultSinks(): Sink[] {
     logSink,
     sarifSink,
     jsonSink,
+    oscalSink,
+    soaSink,
     annotationsSink,
     jobSummarySink,
     checkRunSink,
@@ -233,7 +267,7 @@ function emitAnnotation(a: Annotation, prefix: string): void {
   // here is what keeps a hostile file name from closing the command early.
   const properties: core.AnnotationProperties = {};
   if (a.title) properties.title = a.title;
-  if (a.file) properties.file = prefix + a.file;
+  if (a.file) properties.file = repositoryPath(prefix, a.file);
   if (a.startLine !== undefined) properties.startLine = a.startLine;
   if (a.endLine !== undefined) properties.endLine = a.endLine;
   if (a.startColumn !== undefined) properties.startColumn = a.startColumn;

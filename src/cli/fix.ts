@@ -8,8 +8,8 @@ import path from 'node:path';
 import { structuredPatch } from 'diff';
 import { apiResolver } from '../core/fix/resolve.js';
 import { runFix } from '../core/fix/run.js';
-import { fetchGitHubApi, parseRepository } from '../core/github-api.js';
 import { type Confidence, type FailOn, type Logger, type Persona, UsageError } from '../core/types.js';
+import { onlineApi } from './evidence.js';
 
 export interface FixValues {
   config?: string;
@@ -17,6 +17,7 @@ export interface FixValues {
   rules?: string[];
   rule?: string[];
   'dry-run'?: boolean;
+  offline?: boolean;
   verbose?: boolean;
 }
 
@@ -50,8 +51,12 @@ export async function fixCommand(
     warning: (m) => io.stderr(`warning: ${m}\n`),
     error: (m) => io.stderr(`error: ${m}\n`),
   };
-  const token = env.GITHUB_TOKEN?.trim();
-  const repo = parseRepository(env.GITHUB_REPOSITORY) ?? { owner: 'unknown', repo: 'unknown' };
+  // Tags are resolved with the same API settings as the online check (https only, GITHUB_TOKEN); the
+  // repository itself does not matter for them.
+  const online = onlineApi(
+    { ...env, GITHUB_REPOSITORY: env.GITHUB_REPOSITORY?.trim() || 'unknown/unknown' },
+    values.offline === true,
+  );
   const outcome = await runFix({
     root: dir,
     ...(values.config ? { configPath: values.config } : {}),
@@ -59,17 +64,7 @@ export async function fixCommand(
     ...(values.rules ? { ruleDirs: values.rules } : {}),
     ...(values.rule ? { onlyRules: values.rule } : {}),
     ...settings,
-    ...(token
-      ? {
-          resolve: apiResolver(
-            fetchGitHubApi({
-              ...repo,
-              token,
-              ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
-            }),
-          ),
-        }
-      : {}),
+    ...(online.api ? { resolve: apiResolver(online.api) } : {}),
     logger,
   });
   const shown = (text: string) => (io.isTTY ? printable(text) : text);

@@ -50,6 +50,7 @@ const RESERVE = 1500;
 const VERDICT_LABEL: Record<string, string> = {
   gap: '❌ gap',
   unverifiable: '❔ unverifiable',
+  'not-assessed': '🔍 not assessed',
   undeclared: '◻️ undeclared',
   planned: '🗓️ planned',
   satisfied: '✅ satisfied',
@@ -67,7 +68,7 @@ export function renderPrComment(report: Report, context: PrCommentContext): stri
   const fresh = rest.filter((f) => f.isNew !== false);
   const debt = rest.filter((f) => f.isNew === false);
 
-  const head = [context.marker, ...gateSection(report, context, fresh, debt), ...controlSection(report)];
+  const head = [context.marker, ...gateSection(report, context, open), ...controlSection(report)];
   let budget = max - RESERVE - length(head);
   let cut = 0;
   const add = (out: string[], lines: string[]): boolean => {
@@ -158,7 +159,7 @@ function defaultIsPolicyChange(f: Finding): boolean {
   return f.ruleId === 'policy-change' || f.ruleId.endsWith('-policy-change');
 }
 
-function gateSection(report: Report, context: PrCommentContext, fresh: Finding[], debt: Finding[]): string[] {
+function gateSection(report: Report, context: PrCommentContext, open: Finding[]): string[] {
   const gate = report.summary.gate;
   const pass = gate.result === 'pass';
   const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
@@ -171,10 +172,12 @@ function gateSection(report: Report, context: PrCommentContext, fresh: Finding[]
     `${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`,
   );
   for (const reason of gate.reasons) out.push(`- ${escapeMarkdown(reason)}`);
-  const blocking = fresh.filter((f) => f.blocking).length + debt.filter((f) => f.blocking).length;
+  // Counted like the control table below: every open finding, policy changes included.
+  const fresh = open.filter((f) => f.isNew !== false).length;
+  const blocking = open.filter((f) => f.blocking).length;
   out.push(
     '',
-    `**${fresh.length}** new · **${debt.length}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`,
+    `**${fresh}** new · **${open.length - fresh}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`,
     '',
   );
   const hidden = hiddenNote(report);
@@ -213,6 +216,14 @@ function controlSection(report: Report): string[] {
   }
   const quiet = report.controls.length - rows.length;
   if (quiet > 0) out.push('', `${plural(quiet, 'other control')}: no open finding and nothing to declare.`);
+  // Not a problem of the change (its rules examined nothing here), so listed, not tabled.
+  const unassessed = report.controls.filter((c) => c.verdict === 'not-assessed' && !counts.has(c.id));
+  if (unassessed.length > 0) {
+    out.push(
+      '',
+      `Not assessed (their rules examined nothing${report.summary.changedFiles !== undefined ? ' in the changed files' : ''}): ${unassessed.map((c) => escapeMarkdown(c.id)).join(', ')}.`,
+    );
+  }
   out.push('');
   return out;
 }

@@ -68,6 +68,7 @@ export const POLICY_CHANGE_RULE = 'policy-change';
 const HOME_ORDER: readonly ControlResult['verdict'][] = [
   'gap',
   'unverifiable',
+  'not-assessed',
   'planned',
   'undeclared',
   'satisfied',
@@ -127,4 +128,36 @@ export function filesScanned(report: Report): string {
   const { files, changedFiles } = report.summary;
   if (changedFiles === undefined) return `${files} file${files === 1 ? '' : 's'}`;
   return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}
+
+/**
+ * A finding's path from the top of the repository: the checked folder's `prefix` joined with the
+ * path, which climbs out of the folder (`../../.github/CODEOWNERS`) for a repository-level file the
+ * folder inherits.
+ */
+export function repositoryPath(prefix: string, file: string): string {
+  if (!file.startsWith('../')) return prefix + file;
+  const parts = prefix.split('/').filter(Boolean);
+  let rest = file;
+  while (rest.startsWith('../') && parts.length > 0) {
+    parts.pop();
+    rest = rest.slice(3);
+  }
+  return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
+
+/**
+ * On a pull request whose per-file rules looked at the changed files only: which declared controls'
+ * verdicts rest on the change, the others resting on the whole tree. Undefined on a full check.
+ */
+export function changeBasisLine(report: Report): string | undefined {
+  const { changedFiles } = report.summary;
+  if (changedFiles === undefined) return undefined;
+  const onChange = report.controls
+    .filter((c) => c.declared !== null && c.basis === 'change')
+    .map((c) => c.id);
+  const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
+  if (onChange.length === 0)
+    return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
+  return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
 }

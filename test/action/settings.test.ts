@@ -30,7 +30,30 @@ describe('action settings', () => {
       checkRun: false,
       reviewComments: false,
       comment: false,
+      apiTimeoutMs: 15_000,
     });
+  });
+
+  it('reads api-timeout in whole seconds and rejects anything else naming the input', () => {
+    expect(settings({ 'api-timeout': '3' }).apiTimeoutMs).toBe(3000);
+    for (const bad of ['0', '601', '1.5', 'soon']) {
+      expect(() => settings({ 'api-timeout': bad })).toThrow(
+        new UsageError(
+          `Input "api-timeout" has an invalid value "${bad}": use a whole number of seconds from 1 to 600`,
+        ),
+      );
+    }
+  });
+
+  it('refuses a path outside the workspace', () => {
+    const ws = workspace();
+    for (const outside of ['../..', '..', '/etc']) {
+      expect(() => settings({ path: outside }, path.join(ws, 'services'))).toThrow(
+        new UsageError(
+          `Input "path": ${outside} is outside the workspace (${path.join(ws, 'services')}); give a directory of the checkout, relative to it`,
+        ),
+      );
+    }
   });
 
   it('reads the pull-request inputs and rejects an unknown gate scope naming the input', () => {
@@ -154,9 +177,10 @@ describe('action settings', () => {
       requireDeclarations: 'technological',
     });
     expect(settings({}, ws)).not.toHaveProperty('failOnGap');
-    expect(() => settings({ 'require-declarations': 'all' }, ws)).toThrow(
+    expect(settings({ 'require-declarations': 'all' }, ws)).toMatchObject({ requireDeclarations: 'all' });
+    expect(() => settings({ 'require-declarations': 'every' }, ws)).toThrow(
       new UsageError(
-        'Input "require-declarations" has an invalid value "all": use none or technological (or leave it empty to use the config file\'s, else none)',
+        'Input "require-declarations" has an invalid value "every": use none, technological or all (or leave it empty to use the config file\'s, else none)',
       ),
     );
   });

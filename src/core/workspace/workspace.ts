@@ -2,7 +2,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from '
 import path from 'node:path';
 import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
+import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
+import { type Deps, ScopeRecorder } from './scope.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
@@ -32,8 +34,9 @@ export const PER_FILE_MEMOS: ReadonlySet<string> = new Set([
 const BINARY_SNIFF_BYTES = 8000;
 
 export type FileContent =
-  | { kind: 'text'; text: string; lines: LineIndex }
-  | { kind: 'binary'; size: number; head: Buffer }
+  // `at`: the file's position in the tree that read it, for recording a rule's scope without a lookup.
+  | { kind: 'text'; text: string; lines: LineIndex; at?: number }
+  | { kind: 'binary'; size: number; head: Buffer; at?: number }
   | { kind: 'too-large'; size: number }
   | { kind: 'symlink' }
   | { kind: 'unreadable'; reason: string };
@@ -59,6 +62,20 @@ export interface WorkspaceOptions {
    * them): read instead of the disk, within the same size cap.
    */
   overlay?: ReadonlyMap<string, string>;
+  /** Where reads are recorded; a view of another tree shares that tree's (default: its own). */
+  scope?: ScopeRecorder;
+  /**
+   * Files of another tree that apply to this one, listed (and read) under their own names when this
+   * tree has no file of that name: the repository's top-level files (CODEOWNERS, SECURITY.md,
+   * `.github/`, `.gitignore`) when the tree checked is a folder of the repository.
+   */
+  inherited?: Inheritance;
+}
+
+/** See {@link WorkspaceOptions.inherited}: the other tree's root, and its files that apply. */
+export interface Inheritance {
+  root: string;
+  files: readonly string[];
 }
 
 /**
@@ -75,17 +92,24 @@ export class Workspace {
   readonly indexed: readonly string[];
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
-  private readonly fileSet: Set<string>;
+  /** Each file's position in {@link files}. */
+  private readonly fileIndex: Map<string, number>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly globs = new Map<string, readonly string[]>();
   /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
-  private readonly memos = new Map<string, Map<string, unknown>>();
+  private readonly memos = new Map<string, MemoStore>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
   private readonly overlay: ReadonlyMap<string, string> | undefined;
+  /** What the rule being evaluated reads (see scope.ts). */
+  readonly scope: ScopeRecorder;
+  private indexedFiles: Set<string> | undefined;
+  /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
+  readonly inheritance?: Inheritance;
+  private readonly inheritedFrom?: Workspace;
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
@@ -100,15 +124,28 @@ export class Workspace {
       files = listed.files;
       this.indexSource = listed.source;
     }
+    if (options.inherited) {
+      const own = new Set(files);
+      const lacking = options.inherited.files.filter((f) => !own.has(f));
+      if (lacking.length > 0) {
+        this.inheritance = { root: path.resolve(options.inherited.root), files: lacking };
+        this.inheritedFrom = new Workspace(options.inherited.root, {
+          files: lacking,
+          maxFileBytes: this.maxFileBytes,
+        });
+        files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      }
+    }
     const include = options.include?.length ? pathMatcher(options.include) : undefined;
     const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
     this.indexed = files;
     this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
-    this.fileSet = new Set(this.files);
+    this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
+    this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
   }
 
   has(file: string): boolean {
-    return this.fileSet.has(file);
+    return this.fileIndex.has(file);
   }
 
   /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
@@ -145,7 +182,24 @@ export class Workspace {
       content = this.load(file);
       this.contents.set(file, content);
     }
+    // A rule examined what it could read: a symlink or an unreadable file is not an input.
+    if (
+      this.scope.active &&
+      (content.kind === 'text' || content.kind === 'binary') &&
+      content.at !== undefined
+    ) {
+      this.scope.touchAt(content.at);
+    }
     return content;
+  }
+
+  /**
+   * Records files a rule judged without reading them (a required file found by its name): they count
+   * in the rule's scope like the files it reads.
+   */
+  examine(files: string | readonly string[]): void {
+    if (!this.scope.active) return;
+    for (const f of typeof files === 'string' ? [files] : files) if (this.has(f)) this.scope.touch(f);
   }
 
   /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
@@ -165,7 +219,10 @@ export class Workspace {
   /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
   yaml(file: string): YamlResult | undefined {
     const cached = this.yamlCache.get(file);
-    if (cached) return cached;
+    if (cached) {
+      if (this.scope.active) this.scope.touch(file);
+      return cached;
+    }
     const text = this.text(file);
     if (text === undefined) return undefined;
     const result = parseYaml(text);
@@ -179,15 +236,54 @@ export class Workspace {
    * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
    */
   memo<T>(kind: string, file: string, compute: () => T): T {
-    let byFile = this.memos.get(kind);
-    if (!byFile) {
-      byFile = new Map();
-      this.memos.set(kind, byFile);
+    let store = this.memos.get(kind);
+    if (!store) {
+      store = { values: new Map() };
+      this.memos.set(kind, store);
     }
-    if (byFile.has(file)) return byFile.get(file) as T;
-    const value = compute();
-    byFile.set(file, value);
+    const values = store.values;
+    const entry = values.get(file);
+    if (entry !== undefined) {
+      if (this.scope.active) {
+        const deps = entry.deps;
+        if (typeof deps === 'number') this.scope.touchAt(deps);
+        else for (const d of deps) this.scope.touchAt(d);
+      }
+      return entry.value as T;
+    }
+    // The files the computation reads are remembered with its value (an asynchronous one's when it
+    // settles), so the rules that reuse the value are credited with them.
+    const frame = this.scope.openFrame();
+    let value: T;
+    try {
+      value = compute();
+    } catch (err) {
+      this.scope.closeFrame(frame);
+      throw err;
+    }
+    const stored: MemoEntry = { value, deps: NO_DEPS };
+    values.set(file, stored);
+    const settle = () => {
+      stored.deps = this.scope.closeFrame(frame);
+    };
+    if (value instanceof Promise) value.then(settle, settle);
+    else settle();
     return value;
+  }
+
+  /**
+   * A file of the index (include and exclude do not apply: evidence may sit where no rule looks),
+   * hashed over its exact bytes, with its text when small: for evidence cited in the declarations.
+   * Not cached, and no rule's scope: it is read for the declarations, not by a rule.
+   */
+  inspect(file: string): Inspection {
+    if (!this.indexedSet.has(file)) return { ok: false, reason: 'it is not in the repository' };
+    return inspectFile(this.root, file, (dir) => this.realDirectory(dir));
+  }
+
+  private get indexedSet(): ReadonlySet<string> {
+    this.indexedFiles ??= new Set(this.indexed);
+    return this.indexedFiles;
   }
 
   /** Records a located problem with an input file; the first problem per file wins. */
@@ -200,14 +296,25 @@ export class Workspace {
     return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /** Whether a file is another tree's (see {@link Inheritance}). */
+  isInherited(file: string): boolean {
+    return this.inheritedFrom?.has(file) ?? false;
+  }
+
   private load(file: string): FileContent {
-    if (!this.fileSet.has(file) || !isSafeRelative(file)) {
+    const at = this.fileIndex.get(file);
+    if (at === undefined || !isSafeRelative(file)) {
       return { kind: 'unreadable', reason: 'not in the workspace index' };
     }
     const staged = this.overlay?.get(file);
     if (staged !== undefined) {
       if (staged.length > this.maxFileBytes) return { kind: 'too-large', size: staged.length };
       return { kind: 'text', text: staged, lines: new LineIndex(staged) };
+    }
+    if (this.inheritedFrom?.has(file)) {
+      const content = this.inheritedFrom.read(file);
+      this.inheritedFrom.release([file]);
+      return content;
     }
     const abs = path.join(this.root, file);
     let fd: number | undefined;
@@ -238,11 +345,11 @@ export class Workspace {
         read += n;
       }
       const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
-      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head) };
+      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), at };
       if (size > this.maxFileBytes) return { kind: 'too-large', size };
       let text = buf.subarray(0, read).toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      return { kind: 'text', text, lines: new LineIndex(text) };
+      return { kind: 'text', text, lines: new LineIndex(text), at };
     } catch (err) {
       return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
     } finally {
@@ -268,6 +375,22 @@ export class Workspace {
     return real;
   }
 }
+
+/** One kind of memo, by file. */
+interface MemoStore {
+  values: Map<string, MemoEntry>;
+}
+
+/**
+ * A memo's value and the positions of the files computing it read (one number for the usual parse of
+ * one file), handed to the scope of every rule that gets the value.
+ */
+interface MemoEntry {
+  value: unknown;
+  deps: Deps;
+}
+
+const NO_DEPS: Deps = Object.freeze([]);
 
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file: string): boolean {
