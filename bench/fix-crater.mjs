@@ -9,7 +9,7 @@
 // that have fixes. It prints per rule the findings, the fixes applied, the reasons for the rest, and
 // every failed round trip; `<out>/diffs/<owner+name>.diff` holds the diffs to read by hand. A
 // script to run and quote, never a test (CI has no repositories).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,8 +54,7 @@ for (const repo of repos) {
   }
   const dir = path.join(args.out, 'trees', repo.replace('/', '+'));
   mkdirSync(dir, { recursive: true });
-  const tar = execFileSync('git', ['--git-dir', git, 'archive', 'HEAD'], { maxBuffer: 1 << 30 });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar, maxBuffer: 1 << 30 });
+  exportTree(git, dir);
   const started = performance.now();
   const outcome = await runFix({ root: dir, onlyRules: RULES, failOn: 'never' });
   checked += 1;
@@ -103,3 +102,46 @@ for (const [rule, s] of perRule) {
 }
 console.log(`\nround-trip failures: ${failures.length}`);
 for (const f of failures) console.log(`  ${f}`);
+
+/**
+ * Writes the files the fixing rules read (YAML, JSON, Dockerfiles) of the newest commit of a bare
+ * snapshot into `dir`, through one `git cat-file --batch`: snapshots lack their largest blobs, which
+ * `git archive` would stop at. Symbolic links and submodules are skipped.
+ */
+function exportTree(gitDir, dir) {
+  const listing = execFileSync('git', ['--git-dir', gitDir, 'ls-tree', '-r', '-z', 'HEAD'], {
+    maxBuffer: 1 << 30,
+  }).toString('utf8');
+  const entries = listing
+    .split('\0')
+    .filter(Boolean)
+    .map((e) => {
+      const tab = e.indexOf('\t');
+      const [mode, type, sha] = e.slice(0, tab).split(' ');
+      return { mode, type, sha, file: e.slice(tab + 1) };
+    })
+    .filter((e) => e.type === 'blob' && e.mode !== '120000')
+    .filter((e) =>
+      /\.(?:ya?ml|json)$|(?:^|\/)[^/]*Dockerfile[^/]*$|\.dockerfile$|(?:^|\/)Containerfile$/i.test(e.file),
+    );
+  const batch = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], {
+    input: entries.map((e) => `${e.sha}\n`).join(''),
+    maxBuffer: 2 ** 31,
+  });
+  if (batch.status !== 0) throw new Error(batch.stderr.toString());
+  const buf = batch.stdout;
+  let at = 0;
+  for (const e of entries) {
+    const eol = buf.indexOf(10, at);
+    const header = buf.subarray(at, eol).toString('utf8');
+    at = eol + 1;
+    if (header.endsWith(' missing')) continue;
+    const size = Number(header.split(' ')[2]);
+    const body = buf.subarray(at, at + size);
+    at += size + 1;
+    const target = path.join(dir, e.file);
+    if (!target.startsWith(`${dir}${path.sep}`)) continue;
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, body);
+  }
+}

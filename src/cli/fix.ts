@@ -76,13 +76,15 @@ export async function fixCommand(
   io.stderr(
     `controlgate fix: ${verb} ${fixes} fix${fixes === 1 ? '' : 'es'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'}${dryRun && fixes > 0 ? ' (dry run: nothing written)' : ''}\n`,
   );
-  for (const a of outcome.applied) {
+  const byPlace = (a: { path: string; line: number }, b: { path: string; line: number }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+  for (const a of [...outcome.applied].sort(byPlace)) {
     const also = a.also > 0 ? ` (and ${a.also} more finding${a.also === 1 ? '' : 's'})` : '';
     io.stderr(`  ${printable(`${a.path}:${a.line}`)} ${a.ruleId}: ${printable(a.description)}${also}\n`);
   }
   if (outcome.skipped.length > 0) {
     io.stderr(`not fixed (${outcome.skipped.length}):\n`);
-    for (const s of outcome.skipped)
+    for (const s of [...outcome.skipped].sort(byPlace))
       io.stderr(`  ${printable(`${s.path}:${s.line}`)} ${s.ruleId}: ${printable(s.reason)}\n`);
   }
   const summary = outcome.report.summary;
