@@ -64,6 +64,11 @@ const ACTIONS: Record<string, Scopes | ((step: Step) => Scopes)> = {
   'peaceiris/actions-gh-pages': { contents: W },
   'jamesives/github-pages-deploy-action': { contents: W },
   'dependabot/fetch-metadata': { 'pull-requests': R },
+  'dessant/lock-threads': { issues: W, 'pull-requests': W, discussions: W },
+  'jasonetco/create-an-issue': { issues: W },
+  'geekyeggo/delete-artifact': { actions: W },
+  'enricomi/publish-unit-test-result-action': { checks: W, 'pull-requests': W, contents: R, issues: R },
+  'cycjimmy/semantic-release-action': { contents: W, issues: W, 'pull-requests': W },
   'amannn/action-semantic-pull-request': { 'pull-requests': R },
   'super-linter/super-linter': { contents: R, statuses: W, packages: R },
   'github/super-linter': { contents: R, statuses: W, packages: R },
@@ -79,7 +84,7 @@ const ACTIONS: Record<string, Scopes | ((step: Step) => Scopes)> = {
 
 /** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
 const NO_TOKEN =
-  /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer)$/;
+  /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
 
 /** `gh <group> <command>` and what it needs. */
 const GH: Record<string, { read: string[]; write: string[]; scope: string }> = {
