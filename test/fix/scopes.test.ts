@@ -60,7 +60,7 @@ describe('jobNeeds', () => {
 
   it('what it cannot tell: unknown actions and token uses (write), unknown API reads (read)', () => {
     expect(
-      needs('      - uses: acme/deploy@v1\n      - run: gh api repos/o/r/traffic/views\n' + TOKEN).unsure,
+      needs(`      - uses: acme/deploy@v1\n      - run: gh api repos/o/r/traffic/views\n${TOKEN}`).unsure,
     ).toEqual([
       'write: step "acme/deploy@v1" uses acme/deploy, whose token needs are not known',
       'read: step #2 calls the API at traffic/views',

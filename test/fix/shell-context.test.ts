@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: workflow `${{ }}` expressions are test data here.
 import { describe, expect, it } from 'vitest';
 import { quoteContexts } from '../../src/core/fix/shell-context.js';
 
