@@ -28,7 +28,9 @@ export function parseReviewMarker(body: string): { fingerprint: string; fixed: b
  * A GitHub suggestion block: the lines the comment covers, as the fix leaves them. The fence is
  * longer than any run of backticks in the lines, so repository text cannot close it.
  */
-export function suggestionBlock(lines: string): string {
+export function suggestionBlock(text: string): string {
+  // GitHub shows and replaces lines without their carriage returns.
+  const lines = text.replace(/\r\n/g, '\n');
   const longest = Math.max(2, ...[...lines.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}suggestion\n${lines}${lines === '' ? '' : '\n'}${fence}`;

@@ -154,5 +154,6 @@ describe('edits and suggestions', () => {
     expect(suggestionBlock('echo `date`')).toBe('```suggestion\necho `date`\n```');
     expect(suggestionBlock('x\n````\ny')).toBe('`````suggestion\nx\n````\ny\n`````');
     expect(suggestionBlock('')).toBe('```suggestion\n```');
+    expect(suggestionBlock('a\r\nb')).toBe('```suggestion\na\nb\n```');
   });
 });

@@ -53,6 +53,31 @@ describe('fix: USER in Dockerfiles', () => {
     expect(findings[0]?.unfixable).toMatch(/Windows/);
   });
 
+  it('a fix whose lines hold a secret is withheld, so no report or suggestion carries it', async () => {
+    const token = `ghp_${'R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo'}`;
+    const { findings } = await roundTrip(
+      { Dockerfile: `FROM node:22-slim\nRUN npm config set //npm.test/:_authToken ${token}\nCMD ["node"]\n` },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings.map((f) => f.unfixable)).toEqual([
+      'the lines it changes hold a secret value: fix them by hand',
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(token);
+  });
+
+  it('so is one whose lines hold a password in a URL, even of an example host', async () => {
+    const { findings } = await roundTrip(
+      { Dockerfile: 'FROM debian:12\nADD https://deploy:Zk31aNqP0x8fJd@files.example/a.tgz /opt/\n' },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings.map((f) => f.unfixable)).toEqual([
+      'the lines it changes hold a secret value: fix them by hand',
+    ]);
+    expect(JSON.stringify(findings)).not.toContain('Zk31aNqP0x8fJd');
+  });
+
   it('a base image known to run as non-root has no finding and no fix', async () => {
     const { findings } = await roundTrip(
       { Dockerfile: 'FROM gcr.io/distroless/static:nonroot\nCMD ["/app"]\n' },

@@ -88,6 +88,24 @@ describe('fix: expressions out of run: into env:', () => {
     });
   }
 
+  it('a fix whose lines hold a secret is withheld, so no report or suggestion carries it', async () => {
+    const token = 'ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo';
+    const { findings } = await roundTrip(
+      {
+        [FILE]: wf(
+          'ubuntu-latest',
+          `      - run: GH_TOKEN=${token} ./notify.sh "\${{ github.event.issue.title }}"\n`,
+        ),
+      },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings.map((f) => f.unfixable)).toEqual([
+      'the lines it changes hold a secret value: fix them by hand',
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(token);
+  });
+
   it('cmd, python, quoted heredocs and PowerShell single quotes are left alone, with the reason', async () => {
     const { findings } = await roundTrip(
       {

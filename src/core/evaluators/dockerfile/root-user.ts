@@ -1,3 +1,4 @@
+import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import {
   type DockerfileModel,
@@ -124,7 +125,11 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
 
 function fixOf(workspace: Workspace, model: DockerfileModel) {
   const content = workspace.read(model.path);
-  return content.kind === 'text' ? userFix(model, content.text, content.lines) : {};
+  if (content.kind !== 'text') return {};
+  const attempt = userFix(model, content.text, content.lines);
+  return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
+    ? { unfixable: HOLDS_SECRET }
+    : attempt;
 }
 
 /** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
