@@ -45,6 +45,15 @@ const CASES: { name: string; input: string; output: string }[] = [
       'on: push\npermissions:\n    contents: read\njobs:\n    build:\n        runs-on: ubuntu-latest\n        steps:\n            -   uses: actions/checkout@v4\n                with:\n                    persist-credentials: false\n            -   run: |\n                    printf "a\\tb"\t# tab\n',
   },
   {
+    name: 'comments inside with:, CRLF kept',
+    input: wf(
+      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n',
+    ).replace(/\n/g, '\r\n'),
+    output: wf(
+      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n          persist-credentials: false\n',
+    ).replace(/\n/g, '\r\n'),
+  },
+  {
     name: 'an anchored step defined here is edited where it is written',
     input: wf('      - &co\n        uses: actions/checkout@v4\n      - run: make\n'),
     output: wf(

@@ -71,6 +71,39 @@ const CASES: { name: string; input: string; output: string; fixes: number }[] = 
     ).replace(/\n/g, '\r\n'),
   },
   {
+    name: 'a double-quoted YAML script: the quotes the shell needs are escaped for YAML',
+    fixes: 1,
+    input: wf('ubuntu-latest', '      - run: "echo ${{ github.event.issue.title }} \\\\ done"\n'),
+    output: wf(
+      'ubuntu-latest',
+      '      - run: "echo \\"$ISSUE_TITLE\\" \\\\ done"\n        env:\n          ISSUE_TITLE: ${{ github.event.issue.title }}\n',
+    ),
+  },
+  {
+    name: 'a single-quoted YAML script: its quotes are doubled, the shell quotes too',
+    fixes: 2,
+    input: wf(
+      'ubuntu-latest',
+      "      - run: 'echo ''${{ github.event.issue.title }}'' ${{ github.event.issue.body }}'\n",
+    ),
+    output: wf(
+      'ubuntu-latest',
+      "      - run: 'echo ''''\"$ISSUE_TITLE\"'''' \"$ISSUE_BODY\"'\n        env:\n          ISSUE_TITLE: ${{ github.event.issue.title }}\n          ISSUE_BODY: ${{ github.event.issue.body }}\n",
+    ),
+  },
+  {
+    name: 'a folded script between comments',
+    fixes: 1,
+    input: wf(
+      'ubuntu-latest',
+      '      - name: Note # the note\n        run: >\n          echo ${{ github.event.issue.title }}\n        # after the script\n      - run: echo done\n',
+    ),
+    output: wf(
+      'ubuntu-latest',
+      '      - name: Note # the note\n        env:\n          ISSUE_TITLE: ${{ github.event.issue.title }}\n        run: >\n          echo "$ISSUE_TITLE"\n        # after the script\n      - run: echo done\n',
+    ),
+  },
+  {
     name: 'an env. reference only needs the variable that is already there',
     fixes: 1,
     input:

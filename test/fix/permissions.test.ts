@@ -23,6 +23,20 @@ const CASES: { name: string; input: string; output: string }[] = [
       'on: pull_request\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n      pull-requests: write\n    steps:\n      - uses: actions/labeler@v5\n  notify:\n    runs-on: ubuntu-latest\n    permissions:\n      pull-requests: write\n    steps:\n      - run: gh pr comment "$PR" --body done\n        env:\n          GH_TOKEN: ${{ github.token }}\n          PR: ${{ github.event.number }}\n',
   },
   {
+    name: 'missing, with an anchor and alias, trailing comments and a tab in the script',
+    input:
+      'x-env: &env\n  CI: "1"\non: push # every push\njobs: # the jobs\n  test:\n    runs-on: ubuntu-latest\n    env: *env\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          make\ttest\n',
+    output:
+      'x-env: &env\n  CI: "1"\non: push # every push\npermissions:\n  contents: read\njobs: # the jobs\n  test:\n    runs-on: ubuntu-latest\n    env: *env\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          make\ttest\n',
+  },
+  {
+    name: 'write-all above a job written as one flow mapping',
+    input:
+      'on: push\npermissions: write-all\njobs:\n  test: {runs-on: ubuntu-latest, steps: [{uses: actions/checkout@v4}, {run: make}]}\n',
+    output:
+      'on: push\npermissions:\n  contents: read\njobs:\n  test: {runs-on: ubuntu-latest, steps: [{uses: actions/checkout@v4}, {run: make}]}\n',
+  },
+  {
     name: 'missing, nothing reads the code: permissions: {}',
     input: 'on: push\njobs:\n  hello:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hello\n',
     output:

@@ -75,6 +75,8 @@ function plan(
     exprs.map((e) => e.start),
     opaque,
   );
+  const editor = new YamlEditor(text, lines, source.document);
+  const inScalar = scalarEscape(editor, run.pointer);
   const names = new Names(step, job, source);
   const entries: YamlEntry[] = [];
   const edits: TextEdit[] = [];
@@ -86,12 +88,11 @@ function plan(
     const use = reference(family, contexts[i]!, name);
     if (!use) return { unfixable: why(family, contexts[i]!) };
     const at = lines.lineStart(e.location.startLine) + (e.location.startColumn ?? 1) - 1;
-    edits.push({ start: at, end: at + e.raw.length, text: use });
+    edits.push({ start: at, end: at + e.raw.length, text: inScalar(use) });
     script += run.value.slice(from, e.start) + use;
     from = e.start + e.raw.length;
   }
   script += run.value.slice(from);
-  const editor = new YamlEditor(text, lines, source.document);
   if (entries.length > 0) {
     if (step.env && !isMap(step.env.value)) return { unfixable: "the step's env: is not a mapping" };
     const insert = step.env
@@ -102,6 +103,21 @@ function plan(
   }
   const vars = [...new Set(exprs.map((e) => names.bind(e).name))].join(', ');
   return { edits: edits.sort((a, b) => a.start - b.start), script, entries, vars };
+}
+
+/**
+ * How text is written inside the script's YAML scalar: a quoted `run: "..."` needs its quote escaped
+ * (`\"` in double quotes, `''` in single quotes); block and plain scalars take it as it is (a plain
+ * scalar that would start with a quote no longer reads the same, and verification refuses it).
+ */
+function scalarEscape(editor: YamlEditor, pointer: string): (text: string) => string {
+  const span = editor.doc.span(pointer);
+  const at = span ? editor.offset(span.start) : -1;
+  // The span of a quoted scalar may start at its quote or at its first character.
+  const first = /["']/.test(editor.text[at] ?? '') ? editor.text[at] : editor.text[at - 1];
+  if (first === '"') return (t) => t.replace(/[\\"]/g, '\\$&');
+  if (first === "'") return (t) => t.replace(/'/g, "''");
+  return (t) => t;
 }
 
 /** How the step's script is run: a shell family, or why it cannot be fixed. */
