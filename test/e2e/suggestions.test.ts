@@ -39,8 +39,8 @@ const WORKFLOW = [
   '',
 ].join('\n');
 
-async function review(base: Record<string, string>, head: Record<string, string>) {
-  const repo = prRepo({ ...CONFIG, ...base }, head);
+async function review(base: Record<string, string>, head: Record<string, string>, config = CONFIG) {
+  const repo = prRepo({ ...config, ...base }, head);
   fake.state.files = apiFiles(repo);
   const run = await runAction({
     workspace: repo.dir,
@@ -109,5 +109,63 @@ describe('review comments suggest the fix', () => {
       { path: '.github/workflows/ci.yml', line: 10, side: 'RIGHT' },
     ]);
     expect(String(comments[0]!.body)).not.toContain('suggestion');
+  });
+
+  it('a pin gets its suggestion when the API names the commit of its tag; one it cannot resolve gets none', async () => {
+    const sha = 'b4ffde65f46336ab88eb53be808477a3936bae11';
+    fake.state.responses.set('/repos/actions/setup-node/tags', {
+      status: 200,
+      body: [{ name: 'v4', commit: { sha } }],
+    });
+    const workflow = [
+      'on: pull_request',
+      'permissions:',
+      '  contents: read',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/setup-node@v4 # the toolchain',
+      '      - uses: acme/deploy@v1',
+      '      - uses: actions/setup-node@v4',
+      '',
+    ].join('\n');
+    const comments = await review(
+      {},
+      { '.github/workflows/ci.yml': workflow },
+      { '.controlgate.yml': onlyRulesConfig(['workflow-unpinned-action']) },
+    );
+    // One request per action repository (the tag of acme/deploy is looked up once more by name),
+    // after the earlier comments are read and before the review is posted.
+    expect(
+      fake.requests
+        .filter((q) => /^\/repos\/(actions|acme\/deploy)\/|\/pulls\//.test(q.path))
+        .map((q) => `${q.method} ${q.path}`),
+    ).toEqual([
+      'GET /repos/acme/payments-api/pulls/7/comments',
+      'GET /repos/actions/setup-node/tags',
+      'GET /repos/acme/deploy/tags',
+      'GET /repos/acme/deploy/git/ref/tags/v1',
+      'POST /repos/acme/payments-api/pulls/7/reviews',
+    ]);
+    expect(comments.map(({ body: _, ...place }) => place)).toEqual([
+      { path: '.github/workflows/ci.yml', line: 8, side: 'RIGHT' },
+      { path: '.github/workflows/ci.yml', line: 9, side: 'RIGHT' },
+      { path: '.github/workflows/ci.yml', line: 10, side: 'RIGHT' },
+    ]);
+    const bodies = comments.map((c) => String(c.body));
+    expect(bodies[0]).toContain(
+      [
+        '**Suggested change** (`controlgate fix` makes it): Pin actions/setup-node@v4 to the commit the tag names',
+        '',
+        '```suggestion',
+        `      - uses: actions/setup-node@${sha} # v4 # the toolchain`,
+        '```',
+      ].join('\n'),
+    );
+    expect(bodies[2]).toContain(
+      ['```suggestion', `      - uses: actions/setup-node@${sha} # v4`, '```'].join('\n'),
+    );
+    expect(bodies[1]).not.toContain('suggestion');
   });
 });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_SUGGESTION_CHARS, placeFindings } from '../../src/action/review-sink.js';
 import { main } from '../../src/cli/main.js';
 import { runCheck } from '../../src/core/engine.js';
 import { fixedRegionText, makeFix, regionOf } from '../../src/core/fix/edits.js';
+import type { Finding, Report } from '../../src/core/types.js';
 import { schemaValidator, validate } from '../../src/core/validate.js';
 import { LineIndex } from '../../src/core/workspace/lines.js';
 import { renderJson } from '../../src/reporters/json.js';
@@ -155,5 +157,44 @@ describe('edits and suggestions', () => {
     expect(suggestionBlock('x\n````\ny')).toBe('`````suggestion\nx\n````\ny\n`````');
     expect(suggestionBlock('')).toBe('```suggestion\n```');
     expect(suggestionBlock('a\r\nb')).toBe('```suggestion\na\nb\n```');
+  });
+
+  it('a review comment carries the fix when the pull request adds its lines, up to a size', () => {
+    const finding = (edit: string) =>
+      ({
+        status: 'open',
+        isNew: true,
+        location: { path: 'a.yml', startLine: 2, endLine: 2 },
+        fix: makeFix(text, lines, 'd', [{ start: 8, end: 9, text: edit }]),
+      }) as unknown as Finding;
+    const place = (f: Finding, added: (line: number) => boolean) =>
+      placeFindings(
+        { findings: [f] } as unknown as Report,
+        {
+          pr: {
+            prefix: '',
+            index: {
+              firstAddedLine: (_p: string, from: number, to: number) => {
+                for (let l = from; l <= to; l++) if (added(l)) return l;
+                return undefined;
+              },
+            },
+          },
+        } as never,
+      ).map(({ finding: _, ...p }) => p);
+    expect(place(finding('9'), () => true)).toEqual([{ path: 'a.yml', line: 2, suggestion: 'b: 9' }]);
+    expect(place(finding('9\nx: 1'), () => true)).toEqual([
+      { path: 'a.yml', line: 2, suggestion: 'b: 9\nx: 1' },
+    ]);
+    // Lines 2 and 3 change: a suggestion over both only when the pull request adds both.
+    const two = { ...finding('9') };
+    two.fix = makeFix(text, lines, 'd', [{ start: 8, end: 14, text: '9\nc: 4' }]);
+    expect(place(two, () => true)).toEqual([
+      { path: 'a.yml', startLine: 2, line: 3, suggestion: 'b: 9\nc: 4' },
+    ]);
+    expect(place(two, (l) => l === 2)).toEqual([{ path: 'a.yml', line: 2 }]);
+    const long = 'x'.repeat(MAX_SUGGESTION_CHARS);
+    expect(place(finding(long), () => true)).toEqual([{ path: 'a.yml', line: 2 }]);
+    expect(place(finding('9'), (l) => l !== 2)).toEqual([]);
   });
 });

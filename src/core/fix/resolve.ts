@@ -4,6 +4,7 @@
  */
 import { ActionApi } from '../evaluators/workflow/action-api.js';
 import type { GitHubApi } from '../github-api.js';
+import type { FindingFix } from '../types.js';
 import type { FixResolver } from './run.js';
 
 /** Requests one `controlgate fix` may make to resolve tags (one or two per action repository). */
@@ -24,4 +25,10 @@ export function apiResolver(api: GitHubApi, budget = FIX_REQUEST_BUDGET): FixRes
       reason: `the GitHub API did not say which commit ${need.repository}@${need.ref} names${actions.exhausted ? ` (${actions.exhausted})` : ''}`,
     };
   };
+}
+
+/** The fix with the commit its {@link FindingFix.resolve} asked for written into its edit. */
+export function withCommit(fix: FindingFix, sha: string): FindingFix {
+  const at = fix.resolve?.edit;
+  return { ...fix, edits: fix.edits.map((e, i) => (i === at ? { ...e, text: sha } : e)) };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type CheckOptions, runCheck } from '../engine.js';
 import type { Finding, FindingFix, FixResolve, Report } from '../types.js';
 import { applyEdits, fixesConflict, sameFix } from './edits.js';
+import { withCommit } from './resolve.js';
 
 /** How many check-and-apply rounds at most (fixes of one step's lines apply one per round). */
 export const MAX_FIX_PASSES = 12;
@@ -169,8 +170,7 @@ async function choose(
         skipped.set(key, { ...where, reason: answer.reason });
         continue;
       }
-      const edits = fix.edits.map((e, i) => (i === fix.resolve!.edit ? { ...e, text: answer.sha } : e));
-      fix = { ...fix, edits };
+      fix = withCommit(fix, answer.sha);
     }
     chosen.push({ finding: f, fix, path: f.location.path, also: 0 });
   }
