@@ -71,6 +71,18 @@ const CASES: { name: string; input: string; output: string; fixes: number }[] = 
     ).replace(/\n/g, '\r\n'),
   },
   {
+    name: "a function's value is named after what it is given, not after the function",
+    fixes: 2,
+    input: wf(
+      'ubuntu-latest',
+      "      - run: echo \"New ${{ format('{0} ({1})', github.event.issue.title, github.event.issue.body) }}\"\n",
+    ),
+    output: wf(
+      'ubuntu-latest',
+      "      - run: echo \"New ${ISSUE_TITLE}\"\n        env:\n          ISSUE_TITLE: ${{ format('{0} ({1})', github.event.issue.title, github.event.issue.body) }}\n",
+    ),
+  },
+  {
     name: 'a double-quoted YAML script: the quotes the shell needs are escaped for YAML',
     fixes: 1,
     input: wf('ubuntu-latest', '      - run: "echo ${{ github.event.issue.title }} \\\\ done"\n'),

@@ -229,9 +229,19 @@ function inner(value: string): string {
   return value.trim().slice(3, -2).trim().replace(/\s+/g, ' ');
 }
 
-/** `github.event.pull_request.title` -> PULL_REQUEST_TITLE; `inputs.tag` -> INPUTS_TAG. */
+/** The contexts an expression reads; a function's name (`join`, `format`) is not one. */
+const CONTEXTS = /^(?:github|inputs|env|vars|steps|needs|matrix|strategy|job|jobs|runner|secrets)\b/;
+
+/**
+ * `github.event.pull_request.title` -> PULL_REQUEST_TITLE; `inputs.tag` -> INPUTS_TAG;
+ * `join(github.event.pull_request.labels.*.name, ', ')` -> PULL_REQUEST_LABELS (the value a
+ * function is given, not the function's name).
+ */
 function derive(expression: string): string {
-  const path = /[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\s*'[^']*'\s*\]|\[\d+\])*/.exec(expression)?.[0] ?? '';
+  const paths = [
+    ...expression.matchAll(/[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\s*'[^']*'\s*\]|\[\d+\])*/g),
+  ].map((m) => m[0]);
+  const path = paths.find((p) => CONTEXTS.test(p)) ?? paths[0] ?? '';
   const parts = path
     .replace(/\[\s*'([^']*)'\s*\]/g, '.$1')
     .split('.')
