@@ -75,11 +75,11 @@ const CASES: { name: string; input: string; output: string; fixes: number }[] = 
     fixes: 2,
     input: wf(
       'ubuntu-latest',
-      "      - run: echo \"New ${{ format('{0} ({1})', github.event.issue.title, github.event.issue.body) }}\"\n",
+      '      - run: echo "New ${{ format(\'{0} ({1})\', github.event.issue.title, github.event.issue.body) }}"\n',
     ),
     output: wf(
       'ubuntu-latest',
-      "      - run: echo \"New ${ISSUE_TITLE}\"\n        env:\n          ISSUE_TITLE: ${{ format('{0} ({1})', github.event.issue.title, github.event.issue.body) }}\n",
+      '      - run: echo "New ${ISSUE_TITLE}"\n        env:\n          ISSUE_TITLE: ${{ format(\'{0} ({1})\', github.event.issue.title, github.event.issue.body) }}\n',
     ),
   },
   {
