@@ -78,6 +78,38 @@ describe('fix: USER in Dockerfiles', () => {
     expect(JSON.stringify(findings)).not.toContain('Zk31aNqP0x8fJd');
   });
 
+  it('the image of a Docker container action keeps root, with the reason', async () => {
+    const action = (image: string) =>
+      `name: Lint\nruns:\n  using: 'docker'\n  image: '${image}'\n  args: ['--all']\n`;
+    const docker = 'FROM alpine:3.20\nCOPY lint.sh /lint.sh\nENTRYPOINT ["/lint.sh"]\n';
+    const { findings } = await roundTrip(
+      {
+        '.github/actions/lint/action.yml': action('Dockerfile'),
+        '.github/actions/lint/Dockerfile': docker,
+        'action.yaml': action('./docker/Dockerfile'),
+        'docker/Dockerfile': docker,
+      },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings.map((f) => [f.location?.path, f.unfixable])).toEqual([
+      ['.github/actions/lint/Dockerfile', expect.stringMatching(/^the image of a Docker container action/)],
+      ['docker/Dockerfile', expect.stringMatching(/^the image of a Docker container action/)],
+    ]);
+    // A composite action beside a Dockerfile does not run it.
+    const { final } = await roundTrip(
+      {
+        'action.yml': 'runs:\n  using: composite\n  steps: [{ run: make, shell: bash }]\n',
+        Dockerfile: docker,
+      },
+      RULE,
+      { fixes: 1 },
+    );
+    expect(final.Dockerfile).toBe(
+      'FROM alpine:3.20\nCOPY lint.sh /lint.sh\nUSER 10001\nENTRYPOINT ["/lint.sh"]\n',
+    );
+  });
+
   it('a base image known to run as non-root has no finding and no fix', async () => {
     const { findings } = await roundTrip(
       { Dockerfile: 'FROM gcr.io/distroless/static:nonroot\nCMD ["/app"]\n' },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import {
@@ -123,13 +124,46 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   },
 });
 
+/** Why the image of a Docker container action is not given a USER. */
+export const CONTAINER_ACTION =
+  'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
+
 function fixOf(workspace: Workspace, model: DockerfileModel) {
   const content = workspace.read(model.path);
   if (content.kind !== 'text') return {};
+  if (containerAction(workspace, model.path)) return { unfixable: CONTAINER_ACTION };
   const attempt = userFix(model, content.text, content.lines);
   return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
     ? { unfixable: HOLDS_SECRET }
     : attempt;
+}
+
+/**
+ * Whether the Dockerfile is the image of a Docker container action: an `action.yml` (or `.yaml`) in
+ * its directory or one above with `runs.using: docker` and `runs.image` naming this file (relative to
+ * the action's directory). GitHub's documentation asks such images to keep the default (root) user.
+ */
+function containerAction(workspace: Workspace, file: string): boolean {
+  let dir = path.posix.dirname(file);
+  for (;;) {
+    for (const name of ['action.yml', 'action.yaml']) {
+      const at = dir === '.' ? name : `${dir}/${name}`;
+      const parsed = workspace.has(at) ? workspace.yaml(at) : undefined;
+      if (!parsed?.ok) continue;
+      const runs = record(record(parsed.documents[0]?.value)?.runs);
+      const image = runs?.image;
+      if (String(runs?.using).toLowerCase() !== 'docker' || typeof image !== 'string') continue;
+      if (path.posix.normalize(path.posix.join(dir, image.trim())) === file) return true;
+    }
+    if (dir === '.') return false;
+    dir = path.posix.dirname(dir);
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
