@@ -36,6 +36,23 @@ describe('jobNeeds', () => {
     });
   });
 
+  it('pushes through a checkout given another token need no scope of the job token', () => {
+    const bot =
+      '      - uses: actions/checkout@v4\n        with: { token: "${{ secrets.BOT_TOKEN }}", repository: o/site }\n';
+    expect(
+      needs(`${bot}      - run: git push\n      - uses: stefanzweifel/git-auto-commit-action@v5\n`),
+    ).toEqual({ scopes: {}, unsure: [] });
+    // Once a checkout persisted the job token, a push may use it.
+    expect(
+      needs(
+        `      - uses: actions/checkout@v4\n${bot.replace('o/site', 'o/other')}      - uses: stefanzweifel/git-auto-commit-action@v5\n      - run: ./scripts/release.sh\n`,
+      ),
+    ).toEqual({
+      scopes: { contents: 'write' },
+      unsure: ["write: step #4 runs a release script, which may push with the checkout's credentials"],
+    });
+  });
+
   it('gh commands and REST paths in scripts given the token; writes win over reads', () => {
     expect(
       needs(

@@ -162,18 +162,27 @@ export function jobNeeds(job: Job, workflow: Workflow): JobNeeds {
   }
   const inherited = mentionsToken(workflow.env) || mentionsToken(job.env);
   for (const c of [job.container, ...job.services]) if (mentionsToken(c?.credentials)) add({ packages: R });
-  let persisted = false;
+  // Whose credentials the checkouts so far left in .git/config: the job's token, or only another
+  // token (`token: ${{ secrets.BOT_TOKEN }}`), whose pushes need no scope of the job's token.
+  let persisted: 'job' | 'other' | undefined;
   for (const step of job.steps) {
     if (step.uses) {
-      stepUses(step, needs, add);
-      if (actionOf(step.uses) === 'actions/checkout' && !isFalse(input(step, 'persist-credentials')))
-        persisted = true;
+      const repo = actionOf(step.uses);
+      if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other')) stepUses(step, needs, add);
+      if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
+        const token = input(step, 'token')?.value;
+        const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
+        persisted = !other || persisted === 'job' ? 'job' : 'other';
+      }
     } else if (step.run) {
-      stepRun(step, inherited || mentionsToken(step.env), persisted, needs, add);
+      stepRun(step, inherited || mentionsToken(step.env), persisted === 'job', needs, add);
     }
   }
   return needs;
 }
+
+/** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
+const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
 
 function stepUses(step: Step, needs: JobNeeds, add: (s: Scopes) => void): void {
   const path = actionPathOf(step.uses);
