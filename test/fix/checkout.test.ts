@@ -83,4 +83,21 @@ describe('fix: persist-credentials: false', () => {
       [7, expect.stringMatching(/^step "run" may push or fetch with the persisted credentials/)],
     ]);
   });
+
+  it('not before an action whose name says it pushes; an image build is no git push', async () => {
+    const { findings } = await roundTrip(
+      {
+        [FILE]: wf('      - uses: actions/checkout@v4\n      - uses: acme/actions/helpers/version-push@v1\n'),
+        '.github/workflows/image.yml': wf(
+          '      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n',
+        ),
+      },
+      RULE,
+      { fixes: 1 },
+    );
+    expect(findings.map((f) => [f.location?.path, f.unfixable])).toEqual([
+      [FILE, expect.stringMatching(/^step "acme\/actions\/helpers\/version-push@v1" may push/)],
+      ['.github/workflows/image.yml', undefined],
+    ]);
+  });
 });

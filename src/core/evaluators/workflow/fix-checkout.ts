@@ -73,8 +73,17 @@ function credentialUsers(steps: readonly Step[]): Step[] {
   return users;
 }
 
+/**
+ * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
+ * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry.
+ */
+const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
+
 function usesCredentials(step: Step): boolean {
   if (step.run) return GIT_REMOTE.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
   const action = actionOf(step.uses);
-  return action !== undefined && PUSHING_ACTIONS.has(action);
+  if (action === undefined) return false;
+  if (PUSHING_ACTIONS.has(action)) return true;
+  const path = (step.uses?.value ?? '').split('@')[0]!.toLowerCase();
+  return !path.startsWith('docker/') && !path.startsWith('./') && PUSHING_NAME.test(path);
 }
