@@ -110,6 +110,26 @@ describe('fix: USER in Dockerfiles', () => {
     );
   });
 
+  it('an image that starts as root and switches to its own user is left to a person', async () => {
+    const { findings } = await roundTrip(
+      {
+        'web/Dockerfile': 'FROM nginx:1.27-alpine\nCOPY site /usr/share/nginx/html\n',
+        'db/Dockerfile':
+          'FROM docker.io/library/postgres@sha256:abc\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
+        'app/Dockerfile': 'FROM php:8.3-apache AS app\nFROM app\nCOPY . /var/www/html\n',
+        'proxy/Dockerfile': 'FROM nginxinc/nginx-unprivileged:1.27\nUSER root\nRUN apk add curl\n',
+      },
+      RULE,
+      { fixes: 1 },
+    );
+    expect(findings.map((f) => [f.location?.path, f.unfixable])).toEqual([
+      ['app/Dockerfile', expect.stringMatching(/^php starts as root and switches to its own user/)],
+      ['db/Dockerfile', expect.stringMatching(/^docker.io\/library\/postgres starts as root/)],
+      ['proxy/Dockerfile', undefined],
+      ['web/Dockerfile', expect.stringMatching(/^nginx starts as root/)],
+    ]);
+  });
+
   it('a base image known to run as non-root has no finding and no fix', async () => {
     const { findings } = await roundTrip(
       { Dockerfile: 'FROM gcr.io/distroless/static:nonroot\nCMD ["/app"]\n' },

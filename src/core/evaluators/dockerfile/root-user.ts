@@ -107,7 +107,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           key: 'no-user',
           // The base image may set a user of its own, which only the image can tell.
           confidence: 'medium',
-          ...fixOf(workspace, model),
+          ...fixOf(workspace, model, base),
         });
       } else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
         const inherited =
@@ -116,7 +116,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
-          ...fixOf(workspace, model),
+          ...fixOf(workspace, model, externalBase(model, final)),
         });
       }
     }
@@ -124,14 +124,43 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   },
 });
 
+/**
+ * Official images whose entrypoint or server starts as root and switches to a user of its own
+ * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
+ * them (their data and cache directories belong to that user), so the fix leaves them to a person.
+ */
+const DROPS_PRIVILEGES = imageMatcher(
+  [
+    'nginx',
+    'httpd',
+    'redis',
+    'postgres',
+    'mysql',
+    'mariadb',
+    'mongo',
+    'rabbitmq',
+    'cassandra',
+    'couchdb',
+    'zookeeper',
+    'wordpress',
+  ]
+    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
+    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']),
+);
+
 /** Why the image of a Docker container action is not given a USER. */
 export const CONTAINER_ACTION =
   'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
 
-function fixOf(workspace: Workspace, model: DockerfileModel) {
+function fixOf(workspace: Workspace, model: DockerfileModel, base: string | undefined) {
   const content = workspace.read(model.path);
   if (content.kind !== 'text') return {};
   if (containerAction(workspace, model.path)) return { unfixable: CONTAINER_ACTION };
+  if (base !== undefined && DROPS_PRIVILEGES(base)) {
+    return {
+      unfixable: `${base.replace(/[:@].*$/, '')} starts as root and switches to its own user; an unprivileged variant of the image, or its own user, is a choice to make by hand`,
+    };
+  }
   const attempt = userFix(model, content.text, content.lines);
   return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
     ? { unfixable: HOLDS_SECRET }
