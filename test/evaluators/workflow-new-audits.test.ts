@@ -164,6 +164,24 @@ jobs:
     );
     expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:7:15`, 'medium']]);
   });
+
+  it('is low confidence for a pushed tag without a publishing step (a release pull request, checks on tags)', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(`on:
+  push:
+    tags: ['v*']
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: actions/setup-go@v5
+      - run: ./open-release-pr.sh
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:8:15`, 'low']]);
+  });
 });
 
 describe('workflow.insecure-url-scheme', () => {
