@@ -7,6 +7,7 @@ import { envWrites } from '../../src/core/evaluators/workflow/env-writes.js';
 import { workflowGithubEnv } from '../../src/core/evaluators/workflow/github-env.js';
 import { workflowInsecureUrlScheme } from '../../src/core/evaluators/workflow/insecure-url-scheme.js';
 import { workflowObfuscation } from '../../src/core/evaluators/workflow/obfuscation.js';
+import { workflowSecretsOutsideEnv } from '../../src/core/evaluators/workflow/secrets-outside-env.js';
 import { workflowUnsoundContains } from '../../src/core/evaluators/workflow/unsound-contains.js';
 import { inRange } from '../../src/core/evaluators/workflow/versions.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
@@ -214,5 +215,24 @@ describe('advisory version ranges', () => {
     expect(inRange('35.7.6', '<= 35.7.6')).toBe(true);
     expect(inRange('2', '= 2.0.0')).toBe(true);
     expect(inRange('1.0.0', 'around 1')).toBeUndefined();
+  });
+});
+
+describe('workflow.secrets-outside-env', () => {
+  const job = (on: string) => `on: ${on}
+jobs:
+  e2e:
+    runs-on: x
+    steps:
+      - run: ./remote-tests.sh
+        env:
+          SSH_KEY: \${{ secrets.TEST_MACHINE_SSH_KEY }}
+`;
+  it('grades a deployment-like name by where the workflow runs: low where pull requests run it, medium elsewhere', async () => {
+    const options = { names: 'ssh' };
+    const onPr = await evaluate(workflowSecretsOutsideEnv, one(job('[push, pull_request]')), options);
+    const onPush = await evaluate(workflowSecretsOutsideEnv, one(job('push')), options);
+    expect(onPr.map((f) => [at(f), f.confidence])).toEqual([[`${W}:8:24`, 'low']]);
+    expect(onPush.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([[`${W}:8:24`, 'rule']]);
   });
 });
