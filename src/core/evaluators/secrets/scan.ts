@@ -1,49 +1,112 @@
-import type { Workspace } from '../../workspace/workspace.js';
-import { MAX_LINE_CHARS } from '../generic/shared.js';
 import { DETECTORS, findAwsSecrets } from './detectors.js';
 import { type Detector, FAMILY_PRIORITY, type LineHit, type ScanContext, type SecretHit } from './types.js';
 import { shannonEntropy } from './values.js';
 
 /**
- * The secret scanner: one pass per file for every detector, shared by every secret rule through the
- * workspace memo. A single regex of all detectors' keywords and anchors walks the lower-cased file
- * text; only lines that contain one are split out and shown to the detectors it belongs to. Most
- * lines contain none and cost one step of one regex scan. Lines are capped at
- * {@link MAX_LINE_CHARS} as in the content rules.
+ * The secret scanner: one pass per text for every detector. A single regular expression of the
+ * keywords and anchors of the detectors that apply to the file walks the lower-cased text; only lines
+ * that contain one are shown to the detectors it belongs to. Most lines contain none and cost one step
+ * of one regex scan. Lines up to {@link MAX_PIECE_CHARS} are shown whole; a longer line (minified
+ * code, a binary file read as bytes) is shown as windows around its keyword hits, so a secret at any
+ * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}.
  */
 
+/** Longest piece of a line a detector is shown at once. */
+export const MAX_PIECE_CHARS = 20_000;
+/** Around a keyword hit in a long line: characters before it and after it that a window covers. */
+const WINDOW_BEFORE = 1024;
+const WINDOW_AFTER = 8192;
+/** Characters of windows looked at per line; the rest of a pathological line is reported as unread. */
+export const MAX_LINE_WORK = 256 * 1024;
 /** Lines around an AWS access key ID that are searched for its secret access key. */
 const AWS_PAIR_WINDOW = 3;
+
+/** A part of a text that was not looked at, to be reported rather than skipped silently. */
+export interface Unread {
+  line: number;
+  /** 1-based column from which the rest of the line was not read. */
+  column: number;
+  reason: string;
+}
+
+/** What a scan found. */
+export interface ScanResult {
+  hits: SecretHit[];
+  unread: Unread[];
+}
+
+/** Where a text sits in its file, when it is a chunk of a file read in parts. */
+export interface ScanOptions {
+  /** Line number of the text's first line (default 1). */
+  firstLine?: number;
+  /** Column offset of the text's first line, when a chunk starts in the middle of a line. */
+  firstColumn?: number;
+  /** The text is a binary file read as bytes: only detectors with `binary` run. */
+  binary?: boolean;
+}
 
 interface Prefilter {
   /** For lower-cased text, and (when lower-casing changes the length) for the text itself. */
   lower: RegExp;
   ignoreCase: RegExp;
+  /** The keywords alone, to find those inside an anchor's match. */
+  keywordsOnly: RegExp | undefined;
+  /** By keyword: its detectors and those of every keyword it contains (they are on the line too). */
   byKeyword: Map<string, Detector[]>;
   /** Detectors of each anchor, by the index of its capture group. */
   byGroup: Detector[][];
 }
 
-let prefilter: Prefilter | undefined;
-
 const escapeRegex = (k: string) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
+/** Detectors restricted to some files, in table order (few), and the rest. */
+const PATH_BOUND = DETECTORS.filter((d) => d.paths);
+const prefilters = new Map<string, { detectors: Detector[]; prefilter: Prefilter | undefined }>();
+
 /**
- * One regular expression for all detectors: their literal keywords as a trie (so the engine tests
- * one character and moves on), then each distinct anchor as a capture group.
+ * The detectors that apply to a file and their prefilter, compiled once per combination (a handful:
+ * ordinary files, `.env` files, `.pypirc`, ..., and binary content).
  */
-function buildPrefilter(): Prefilter {
-  const byKeyword = new Map<string, Detector[]>();
+function prefilterFor(path: string, binary: boolean) {
+  let key = binary ? 'b' : 't';
+  for (let i = 0; i < PATH_BOUND.length; i++) if (PATH_BOUND[i]!.paths!.test(path)) key += `.${i}`;
+  let entry = prefilters.get(key);
+  if (!entry) {
+    const detectors = DETECTORS.filter(
+      (d) => (!d.paths || d.paths.test(path)) && (!binary || d.binary === true),
+    );
+    entry = { detectors, prefilter: detectors.length ? buildPrefilter(detectors) : undefined };
+    prefilters.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * One regular expression for the detectors: each distinct anchor as a capture group, then their
+ * literal keywords as a trie (so the engine tests one character and moves on). Anchors come first so
+ * that one starting where a keyword does is not hidden by it; keywords inside an anchor's match are
+ * found by a second, keyword-only pass over that match, and a keyword brings the detectors of the
+ * keywords it contains.
+ */
+function buildPrefilter(detectors: readonly Detector[]): Prefilter {
+  const own = new Map<string, Detector[]>();
   const anchors = new Map<string, Detector[]>();
-  for (const d of DETECTORS) {
-    for (const k of d.keywords) byKeyword.set(k, [...(byKeyword.get(k) ?? []), d]);
+  for (const d of detectors) {
+    for (const k of d.keywords) own.set(k, [...(own.get(k) ?? []), d]);
     if (d.anchor) anchors.set(d.anchor, [...(anchors.get(d.anchor) ?? []), d]);
   }
-  const parts = [trie([...byKeyword.keys()]), ...[...anchors.keys()].map((a) => `(${a})`)];
-  const source = parts.filter(Boolean).join('|');
+  const byKeyword = new Map<string, Detector[]>();
+  for (const k of own.keys()) {
+    const all = new Set<Detector>();
+    for (const [other, ds] of own) if (k.includes(other)) for (const d of ds) all.add(d);
+    byKeyword.set(k, [...all]);
+  }
+  const keywords = trie([...own.keys()]);
+  const source = [...[...anchors.keys()].map((a) => `(${a})`), keywords].filter(Boolean).join('|');
   return {
     lower: new RegExp(source, 'g'),
     ignoreCase: new RegExp(source, 'gi'),
+    keywordsOnly: keywords ? new RegExp(keywords, 'g') : undefined,
     byKeyword,
     byGroup: [...anchors.values()],
   };
@@ -79,17 +142,23 @@ function trie(words: string[]): string {
   return emit(root);
 }
 
-/** Secrets found in a file (cached per run); empty for files that are not readable text. */
-export function scanFile(workspace: Workspace, file: string): readonly SecretHit[] {
-  return workspace.memo('secrets', file, () => {
-    const text = workspace.text(file);
-    return text === undefined ? [] : scanText(file, text);
-  });
+/** A keyword hit: where, and for which detectors. */
+interface Mark {
+  at: number;
+  detectors: readonly Detector[];
 }
 
-/** Scans one text with every detector. Exposed for tests and the benchmark. */
-export function scanText(path: string, text: string): SecretHit[] {
-  prefilter ??= buildPrefilter();
+/** Scans one text with every detector that applies to its path. Exposed for tests and the benchmark. */
+export function scanText(path: string, text: string, options: ScanOptions = {}): SecretHit[] {
+  return scanTextFull(path, text, options).hits;
+}
+
+/** {@link scanText}, with the parts of pathological lines that were not read. */
+export function scanTextFull(path: string, text: string, options: ScanOptions = {}): ScanResult {
+  const { detectors, prefilter } = prefilterFor(path, options.binary ?? false);
+  const hits: SecretHit[] = [];
+  const unread: Unread[] = [];
+  if (!prefilter || detectors.length === 0) return { hits, unread };
   const { byKeyword, byGroup } = prefilter;
   // Matching lower-cased text without the `i` flag is much faster; offsets agree unless lower-casing
   // changed the length (a few Unicode letters), where the case-insensitive form is used instead.
@@ -97,13 +166,13 @@ export function scanText(path: string, text: string): SecretHit[] {
   const sameLength = lowered.length === text.length;
   const re = sameLength ? prefilter.lower : prefilter.ignoreCase;
   const haystack = sameLength ? lowered : text;
-  const ctx: ScanContext = { path, text };
-  const hits: SecretHit[] = [];
+  const firstLine = options.firstLine ?? 1;
+  const firstColumn = options.firstColumn ?? 0;
   const awsLines: number[] = [];
   re.lastIndex = 0;
   let m = re.exec(haystack);
   // Line numbers are counted incrementally from the last line visited (matches come in order).
-  let lineNo = 1;
+  let lineNo = firstLine;
   let counted = 0;
   while (m) {
     const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
@@ -111,34 +180,118 @@ export function scanText(path: string, text: string): SecretHit[] {
     if (lineEnd === -1) lineEnd = text.length;
     lineNo += countNewlines(text, counted, lineStart);
     counted = lineStart;
-    const capEnd = Math.min(lineEnd, lineStart + MAX_LINE_CHARS);
-    const wanted = new Set<Detector>();
+    const marks: Mark[] = [];
     while (m && m.index < lineEnd) {
-      if (m.index + m[0].length <= capEnd) {
-        const group = m.findIndex((g, i) => i > 0 && g !== undefined);
-        const detectors = group > 0 ? byGroup[group - 1] : byKeyword.get(m[0].toLowerCase());
-        for (const d of detectors ?? []) wanted.add(d);
+      const group = m.length > 1 ? m.findIndex((g, i) => i > 0 && g !== undefined) : -1;
+      if (group > 0) {
+        marks.push({ at: m.index, detectors: byGroup[group - 1]! });
+        if (prefilter.keywordsOnly) keywordsIn(m[0].toLowerCase(), m.index, prefilter, marks);
+      } else {
+        const found = byKeyword.get(m[0].toLowerCase());
+        if (found) marks.push({ at: m.index, detectors: found });
       }
+      // From the next character, not the match's end: a keyword may start inside this match.
+      re.lastIndex = m.index + 1;
       m = re.exec(haystack);
     }
-    if (wanted.size > 0) {
-      let stop = capEnd;
-      if (stop === lineEnd && stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
-      const line = text.slice(lineStart, stop);
-      for (const d of wanted) {
+    if (marks.length === 0) continue;
+    let stop = lineEnd;
+    if (stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
+    const column0 = lineStart === 0 ? firstColumn : 0;
+    for (const piece of pieces(lineStart, stop, marks, (column) =>
+      unread.push({ line: lineNo, column: column0 + column + 1, reason: 'line too long' }),
+    )) {
+      const line = text.slice(piece.start, piece.end);
+      const ctx: ScanContext = { path, text, offset: piece.start };
+      const shift = piece.start - lineStart + column0;
+      for (const d of piece.detectors) {
         for (const hit of d.find(line, ctx)) {
-          hits.push(toHit(d.id, lineNo, hit));
+          // Near the end of a piece that the next one overlaps, a value may be cut short: the next
+          // piece sees it whole.
+          if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
+          hits.push(toHit(d.id, lineNo, hit, shift));
           if (d.id === 'aws-access-key-id') awsLines.push(lineNo);
         }
       }
     }
   }
-  if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines));
-  return resolveOverlaps(hits);
+  if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines, firstLine));
+  return { hits: resolveOverlaps(hits), unread };
 }
 
-function toHit(detector: string, line: number, hit: LineHit): SecretHit {
-  return { detector, line, ...hit, entropy: hit.entropy ?? shannonEntropy(hit.value) };
+/** A part of a line shown to detectors; `cut` when the next piece overlaps its end. */
+interface Piece {
+  start: number;
+  end: number;
+  detectors: Set<Detector>;
+  cut: boolean;
+}
+
+/** Marks the keywords inside an anchor's match (at `at` in the text). */
+function keywordsIn(matched: string, at: number, prefilter: Prefilter, marks: Mark[]): void {
+  const re = prefilter.keywordsOnly!;
+  re.lastIndex = 0;
+  for (let k = re.exec(matched); k; k = re.exec(matched)) {
+    const found = prefilter.byKeyword.get(k[0]);
+    if (found) marks.push({ at: at + k.index, detectors: found });
+    re.lastIndex = k.index + 1;
+  }
+}
+
+/**
+ * The pieces of one line that detectors see: the whole line when it is short, else windows around
+ * its keyword hits, merged and cut to {@link MAX_PIECE_CHARS} with an overlap, within the line's
+ * work budget (the first column past it is passed to `skipped`).
+ */
+function pieces(start: number, end: number, marks: Mark[], skipped: (column: number) => void): Piece[] {
+  if (end - start <= MAX_PIECE_CHARS) {
+    const all = new Set<Detector>();
+    for (const mark of marks) for (const d of mark.detectors) all.add(d);
+    return [{ start, end, detectors: all, cut: false }];
+  }
+  const out: Piece[] = [];
+  let budget = MAX_LINE_WORK;
+  let current: { start: number; end: number; detectors: Set<Detector> } | undefined;
+  const flush = () => {
+    if (!current) return;
+    for (let s = current.start; s < current.end; s += MAX_PIECE_CHARS - WINDOW_BEFORE) {
+      const e = Math.min(current.end, s + MAX_PIECE_CHARS);
+      out.push({ start: s, end: e, detectors: current.detectors, cut: e < current.end });
+      budget -= e - s;
+      if (e === current.end) break;
+    }
+    current = undefined;
+  };
+  for (const mark of marks) {
+    if (budget <= 0) {
+      skipped(mark.at - start);
+      return out;
+    }
+    const s = Math.max(start, mark.at - WINDOW_BEFORE);
+    const e = Math.min(end, mark.at + WINDOW_AFTER);
+    if (current && s <= current.end) {
+      current.end = Math.max(current.end, e);
+      for (const d of mark.detectors) current.detectors.add(d);
+    } else {
+      flush();
+      current = { start: s, end: e, detectors: new Set(mark.detectors) };
+    }
+    if (current.end - current.start >= MAX_LINE_WORK) flush();
+  }
+  flush();
+  return out;
+}
+
+function toHit(detector: string, line: number, hit: LineHit, shift = 0): SecretHit {
+  return {
+    detector,
+    line,
+    ...hit,
+    start: hit.start + shift,
+    end: hit.end + shift,
+    entropy: hit.entropy ?? shannonEntropy(hit.value),
+    confidence: hit.confidence ?? 'high',
+  };
 }
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -148,20 +301,20 @@ function countNewlines(text: string, from: number, to: number): number {
 }
 
 /** Unnamed 40-character secrets within {@link AWS_PAIR_WINDOW} lines of an AWS access key ID. */
-function awsSecretsNear(text: string, keyLines: number[]): SecretHit[] {
+function awsSecretsNear(text: string, keyLines: number[], firstLine: number): SecretHit[] {
   const wanted = new Set<number>();
   for (const l of keyLines) {
-    for (let i = Math.max(1, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++) wanted.add(i);
+    for (let i = Math.max(firstLine, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++) wanted.add(i);
   }
   const hits: SecretHit[] = [];
-  let lineNo = 1;
+  let lineNo = firstLine;
   let start = 0;
   const last = Math.max(...wanted);
   while (start <= text.length && lineNo <= last) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     if (wanted.has(lineNo)) {
-      const line = text.slice(start, Math.min(end, start + MAX_LINE_CHARS));
+      const line = text.slice(start, Math.min(end, start + MAX_PIECE_CHARS));
       for (const hit of findAwsSecrets(line)) hits.push(toHit('aws-secret-access-key', lineNo, hit));
     }
     start = end + 1;
@@ -171,13 +324,13 @@ function awsSecretsNear(text: string, keyLines: number[]): SecretHit[] {
 }
 
 const RANK = new Map<string, number>();
-for (const d of DETECTORS) RANK.set(d.id, FAMILY_PRIORITY.indexOf(d.family));
+for (const d of DETECTORS) RANK.set(d.id, d.rank ?? FAMILY_PRIORITY.indexOf(d.family));
 
 /**
  * One secret, one hit: where spans on a line overlap (a GitHub token inside a connection string, an
  * AWS key assigned to `secret_key = ...`), the most specific family keeps it and the others drop it.
  */
-function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
+export function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
   hits.sort((a, b) => a.line - b.line || RANK.get(a.detector)! - RANK.get(b.detector)! || a.start - b.start);
   const kept: SecretHit[] = [];
   let lineStart = 0;

@@ -5,15 +5,27 @@
  */
 
 /** Which rule reports a detector's hits; also the order in which overlapping hits are resolved. */
-export type SecretFamily = 'private-key' | 'cloud' | 'token' | 'jwt' | 'connection-string' | 'generic';
+export type SecretFamily =
+  | 'private-key'
+  | 'cloud'
+  | 'token'
+  | 'credential'
+  | 'jwt'
+  | 'http'
+  | 'connection-string'
+  | 'generic';
+
+/** How sure a detector is that a hit is a live secret (verified structure: high; a guess: low). */
+export type Confidence = 'low' | 'medium' | 'high';
 
 /**
- * How a finding's identity (its fingerprint key) is derived. `value`: a salted hash of the secret,
- * for random tokens. `context`: the non-secret context (variable name, `scheme://user@host`), for
- * values a person may have chosen, whose hash could be reversed by guessing. `position`: the kind of
- * secret only (the engine adds an ordinal), for private keys, whose body is on other lines.
+ * How a finding's identity (its fingerprint key) is derived; both depend on the value, so replacing
+ * one secret by another is a new finding. `value`: a keyed hash of the secret alone, for random
+ * tokens, so a token keeps its identity wherever it moves. `context`: the non-secret context
+ * (variable name, `scheme://host`) plus 20 bits of the keyed hash, for values a person may have
+ * chosen: enough to tell a replacement, too few to confirm a guess of the password.
  */
-export type IdentityMode = 'value' | 'context' | 'position';
+export type IdentityMode = 'value' | 'context';
 
 /** One secret found on one line, before it becomes a finding. */
 export interface SecretHit {
@@ -28,19 +40,30 @@ export interface SecretHit {
   value: string;
   /** What kind of secret, for the message (`GitHub personal access token`). */
   label: string;
-  /** Non-secret context: the assigned name, or `scheme://user@host`. */
+  /** Non-secret context: the assigned name, or `scheme://host`. */
   context?: string;
+  /** What the message shows instead of the redacted value (a PEM header), never part of the secret. */
+  shown?: string;
   /** Shannon entropy of the value, bits per character. */
   entropy: number;
+  confidence: Confidence;
 }
 
 /** What a detector returns for one line: a hit without its line number. */
-export type LineHit = Omit<SecretHit, 'line' | 'detector' | 'entropy'> & { entropy?: number };
+export type LineHit = Omit<SecretHit, 'line' | 'detector' | 'entropy' | 'confidence'> & {
+  entropy?: number;
+  confidence?: Confidence;
+};
 
-/** What a detector may consult besides the line: the file's path and whole text (read only). */
+/**
+ * What a detector may consult besides the line: the file's path, the text being scanned (the whole
+ * file, or the chunk of a large file) and where the line starts in it, for secrets that span lines.
+ */
 export interface ScanContext {
   path: string;
   text: string;
+  /** Offset in `text` of the first character of the line (or line window) given to `find`. */
+  offset: number;
 }
 
 /** One kind of secret. */
@@ -56,7 +79,16 @@ export interface Detector {
    */
   anchor?: string;
   identity: IdentityMode;
-  /** Finds this detector's secrets on one line (at most the first 20,000 characters of it). */
+  /** Only files whose path matches are shown to this detector (credential files by their format). */
+  paths?: RegExp;
+  /**
+   * Also run on binary content (read as bytes): true for secrets with an unmistakable shape (issuer
+   * prefixes, verified keys); false for judgements about assignments, which bytes do not have.
+   */
+  binary?: boolean;
+  /** Overrides the family's place when overlapping hits are resolved (lower wins). */
+  rank?: number;
+  /** Finds this detector's secrets on one line or line window (at most 20,000 characters). */
   find(line: string, ctx: ScanContext): LineHit[];
   /** One sentence for the docs: what is recognised. */
   describes: string;
@@ -70,7 +102,9 @@ export const FAMILY_PRIORITY: readonly SecretFamily[] = [
   'cloud',
   'private-key',
   'token',
+  'credential',
   'jwt',
+  'http',
   'connection-string',
   'generic',
 ];

@@ -1,0 +1,117 @@
+import { base64Json, decodeBase64, validBech32, validCrc32Base62 } from './checksums.js';
+import type { Confidence, Detector, LineHit } from './types.js';
+import { isPlaceholder, shannonEntropy } from './values.js';
+
+/**
+ * Issuer tokens as data: one {@link ProviderSpec} per kind of credential (providers/*.ts), turned
+ * into a detector here. A spec names its issuer's documented shape (a fixed prefix, a length, an
+ * alphabet) as a pattern, the literals the prefilter looks for, and the structure checks that tell a
+ * real token from a look-alike: a checksum where the issuer has one, a decodable payload where the
+ * token carries one. Every spec carries a synthetic example that must be found and a counter-example
+ * that must not (test/evaluators/secrets-providers.test.ts); examples are templates expanded with
+ * random characters (examples.ts), so no credential-shaped string is ever committed here.
+ */
+
+/** Structure checks a spec may ask for; each gets the whole secret and the line it stands on. */
+export type Validation =
+  /** GitHub / npm: the last 6 characters are the base62 CRC32 of the 30 before them. */
+  | 'crc32-base62'
+  /** age: a Bech32 string with a valid checksum. */
+  | 'bech32'
+  /** The part after the prefix (up to a `_` or `.`) is base64 of a JSON object. */
+  | 'base64-json'
+  /** Discord: the first dot-separated segment is base64 of a numeric user id. */
+  | 'discord-id'
+  /** Grafana legacy API key: base64 JSON with `k`, `n` and `id`. */
+  | 'grafana-key'
+  /** Intercom: base64 of `tok:` followed by the token. */
+  | 'intercom'
+  /** Azure SAS: the signature decodes to a 32-byte HMAC and the line carries a SAS version or expiry. */
+  | 'azure-sas'
+  /** Mixed case or digits in the random part (a word in capitals is not a key). */
+  | 'mixed';
+
+const VALIDATIONS: Record<Validation, (value: string, body: string, line: string) => boolean> = {
+  'crc32-base62': (_v, body) => validCrc32Base62(body),
+  bech32: (v) => validBech32(v),
+  'base64-json': (_v, body) => base64Json(body.split(/[_.]/)[0] ?? '') !== undefined,
+  'discord-id': (v) => /^\d{17,20}$/.test(decodeBase64(v.split('.')[0] ?? '')?.toString('latin1') ?? ''),
+  'grafana-key': (v) => {
+    const o = base64Json(v);
+    return o !== undefined && 'k' in o && 'n' in o && 'id' in o;
+  },
+  intercom: (v) =>
+    /^tok:[0-9a-f_-]{32,40}(?::\d{1,3}:\d{1,3})?$/.test(decodeBase64(v)?.toString('latin1') ?? ''),
+  'azure-sas': (_v, body, line) => {
+    const sig = decodeBase64(decodeURIComponent(body.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')));
+    return sig?.length === 32 && /[?&;](?:sv=\d{4}-\d\d-\d\d|se=\d{4}-)/.test(line);
+  },
+  mixed: (_v, body) => /[a-z]/.test(body) && (/[A-Z]/.test(body) || /[0-9]/.test(body)),
+};
+
+/** One kind of issuer credential. */
+export interface ProviderSpec {
+  /** Detector id, kebab-case: `<issuer>-<kind>`. */
+  id: string;
+  /** What the secret is, for messages: `GitHub personal access token (classic)`. */
+  label: string;
+  /** `cloud` credentials are reported by cloud-key-committed, `token` by api-token-committed. */
+  family?: 'cloud' | 'token' | 'private-key';
+  /** Lower-case literals; every line holding such a secret contains one (the prefilter). */
+  keywords: string[];
+  /** A literal-led pattern over lower-cased text, for secrets whose prefix is too short to be a keyword. */
+  anchor?: string;
+  /**
+   * The secret's shape: a global regular expression, bounded and led by a literal. Group 1 is the
+   * secret when the pattern also matches context (a variable name), else the whole match is.
+   */
+  pattern: RegExp;
+  /** Characters of fixed prefix, not counted in the random part's entropy and placeholder checks. */
+  prefix: number;
+  /** Minimum Shannon entropy of the random part in bits per character (default 3). */
+  minEntropy?: number;
+  validate?: Validation[];
+  /** Default `high`; `medium` for shapes that other strings can take or values that may be public. */
+  confidence?: Confidence;
+  /** A template of a line holding a synthetic secret that must be found (`[[...]]` marks the secret). */
+  example: string;
+  /** A template of a line that must not be reported by this detector: a decoy of the same shape. */
+  counterExample: string;
+}
+
+/** A detector from a spec (see {@link ProviderSpec}). */
+export function providerDetector(spec: ProviderSpec): Detector {
+  const checks = (spec.validate ?? []).map((v) => VALIDATIONS[v]);
+  const checksummed = spec.validate?.some((v) => v === 'crc32-base62' || v === 'bech32') ?? false;
+  return {
+    id: spec.id,
+    family: spec.family ?? 'token',
+    keywords: spec.keywords,
+    ...(spec.anchor ? { anchor: spec.anchor } : {}),
+    identity: 'value',
+    binary: true,
+    describes: `${spec.label}.`,
+    find(line) {
+      const hits: LineHit[] = [];
+      const re = spec.pattern;
+      re.lastIndex = 0;
+      for (let m = re.exec(line); m; m = re.exec(line)) {
+        const value = m[1] ?? m[0];
+        const start = m.index + m[0].lastIndexOf(value);
+        const body = value.slice(spec.prefix);
+        // A valid checksum proves the token was issued: no word in it makes it a placeholder.
+        if (!checksummed && isPlaceholder(body)) continue;
+        if (shannonEntropy(body) < (spec.minEntropy ?? 3)) continue;
+        if (!checks.every((check) => check(value, body, line))) continue;
+        hits.push({
+          start,
+          end: start + value.length,
+          value,
+          label: spec.label,
+          confidence: spec.confidence,
+        });
+      }
+      return hits;
+    },
+  };
+}
