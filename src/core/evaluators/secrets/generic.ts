@@ -24,7 +24,7 @@ const NAME_CHAR = /[A-Za-z0-9_.-]/;
  * public client keys.
  */
 const PUBLIC_NAME =
-  /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$/i;
+  /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend|search[_-]?only|public[_-]?api)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$/i;
 
 const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
 const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
@@ -72,8 +72,13 @@ const WORDLIKE =
   /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_.]?[0-9]{1,4})$/;
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
 const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
-/** Stripe test-mode and publishable keys, PostHog project keys: not secrets by the issuer's definition. */
-const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK/;
+/**
+ * Keys that issuers define as not secret: publishable and public client keys (Stripe `pk_live_`,
+ * PostHog `phc_`, Mapbox `pk.`, Flutterwave `FLWPUBK`, Supabase `sb_publishable_`), and test-mode or
+ * sandbox keys (`sk_test_`, `FLWSECK_TEST-`, EasyPost `EZTK`, `shippo_test_`, `access-sandbox-`).
+ */
+export const NOT_SECRET_KEY =
+  /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK|^sb_publishable_|^EZTK|^FLWSECK_TEST|^[a-z]+_test_|^access-sandbox-|^sandbox_/;
 /** A value that repeats the kind of thing it is ("my-secret", "password123") is a stand-in. */
 const SELF_NAMED = /secret|passw|token|api[_-]?key|credential/i;
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
@@ -101,7 +106,7 @@ export function plausibleSecretValue(value: string, quoted = true): boolean {
 /** How sure a guess about a value is: long, mixed and random is likelier a real secret. */
 export function valueConfidence(value: string, entropy = shannonEntropy(value)): Confidence {
   if (value.length >= 20 && entropy >= 4 && characterClasses(value) >= 3) return 'high';
-  if (value.length >= 12 && entropy >= 3.5) return 'medium';
+  if ((value.length >= 12 && entropy >= 3.5) || (value.length >= 16 && entropy >= 3.2)) return 'medium';
   return 'low';
 }
 

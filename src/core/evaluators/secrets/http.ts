@@ -1,8 +1,7 @@
 import { base64UserPassword } from './checksums.js';
-import { valueConfidence } from './generic.js';
-import type { Detector, LineHit } from './types.js';
+import type { Confidence, Detector, LineHit } from './types.js';
 import { DEFAULT_PASSWORDS, looksRandom } from './url.js';
-import { isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
+import { characterClasses, isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
 
 /**
  * Credentials handed to HTTP clients and command-line tools: `curl -u user:password`, an
@@ -23,7 +22,16 @@ function literalPassword(p: string): boolean {
 
 /** A token given literally: long and random-looking. */
 function literalToken(t: string): boolean {
+  if (/\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) return false; // `process.env.X`, `f(x)`
   return t.length >= 16 && !notLiteral(t) && shannonEntropy(t) >= 3.3 && looksRandom(t);
+}
+
+/**
+ * How sure an explicit credential is: the syntax says it is one (`-p`, `-u user:`, `Authorization:`),
+ * so only a short or word-like value is in doubt.
+ */
+function explicitConfidence(value: string): Confidence {
+  return value.length >= 8 && characterClasses(value) >= 2 ? 'high' : 'medium';
 }
 
 const CURL_USER =
@@ -75,7 +83,7 @@ export const curlUserDetector: Detector = {
           value: password,
           label: 'password passed to curl -u',
           context: shown ? `curl -u ${shown}` : 'curl -u',
-          confidence: valueConfidence(password),
+          confidence: explicitConfidence(password),
         });
       }
     }
@@ -85,7 +93,7 @@ export const curlUserDetector: Detector = {
 
 /** Header names whose value is a credential. */
 const HEADER =
-  /(?<![\w-])(proxy-authorization|authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|private-token|x-functions-key|ocp-apim-subscription-key)["']?[ \t]*[:=][ \t]*["']?(?:(basic|bearer|token|apikey|api-key|sso-key|key)[ \t]+)?([A-Za-z0-9._~+/=:-]{8,4096})/gi;
+  /(?<![\w-])(proxy-authorization|authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|private-token|x-functions-key|ocp-apim-subscription-key)["']?[ \t]*:[ \t]*["']?(?:(basic|bearer|token|apikey|api-key|sso-key|key)[ \t]+)?([A-Za-z0-9._~+/=:-]{8,4096})/gi;
 
 /** `Authorization:` and API-key headers with a literal credential. */
 export const authorizationHeaderDetector: Detector = {
@@ -129,7 +137,7 @@ export const authorizationHeaderDetector: Detector = {
         const label = header.toLowerCase().endsWith('authorization')
           ? `${kind || 'credential'} in an Authorization header`
           : `credential in a ${header} header`;
-        hits.push({ start, end: start + value.length, value, label, confidence: valueConfidence(value) });
+        hits.push({ start, end: start + value.length, value, label, confidence: explicitConfidence(value) });
       }
     }
     return hits;
@@ -183,7 +191,7 @@ export const passwordFlagDetector: Detector = {
         value,
         label: `secret passed as ${flag}`,
         context: flag,
-        confidence: valueConfidence(value),
+        confidence: explicitConfidence(value),
       });
     }
     for (const re of [SPACED_P, ATTACHED_P]) {
@@ -199,7 +207,7 @@ export const passwordFlagDetector: Detector = {
           value,
           label: `password passed to ${tool} -p`,
           context: `${tool} -p`,
-          confidence: valueConfidence(value),
+          confidence: explicitConfidence(value),
         });
       }
     }

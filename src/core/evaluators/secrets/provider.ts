@@ -1,5 +1,5 @@
 import { base64Json, decodeBase64, validBech32, validCrc32Base62 } from './checksums.js';
-import type { Confidence, Detector, LineHit } from './types.js';
+import type { Confidence, Detector, LineHit, ScanContext } from './types.js';
 import { isPlaceholder, shannonEntropy } from './values.js';
 
 /**
@@ -29,9 +29,17 @@ export type Validation =
   /** Azure SAS: the signature decodes to a 32-byte HMAC and the line carries a SAS version or expiry. */
   | 'azure-sas'
   /** Mixed case or digits in the random part (a word in capitals is not a key). */
-  | 'mixed';
+  | 'mixed'
+  /**
+   * Not a Google API key that is public by design: Firebase web and Android configuration, the key
+   * in a Google Chat webhook URL (the token beside it is the secret).
+   */
+  | 'not-public-google-key';
 
-const VALIDATIONS: Record<Validation, (value: string, body: string, line: string) => boolean> = {
+const VALIDATIONS: Record<
+  Validation,
+  (value: string, body: string, line: string, ctx: ScanContext) => boolean
+> = {
   'crc32-base62': (_v, body) => validCrc32Base62(body),
   bech32: (v) => validBech32(v),
   'base64-json': (_v, body) => base64Json(body.split(/[_.]/)[0] ?? '') !== undefined,
@@ -47,6 +55,10 @@ const VALIDATIONS: Record<Validation, (value: string, body: string, line: string
     return sig?.length === 32 && /[?&;](?:sv=\d{4}-\d\d-\d\d|se=\d{4}-)/.test(line);
   },
   mixed: (_v, body) => /[a-z]/.test(body) && (/[A-Z]/.test(body) || /[0-9]/.test(body)),
+  'not-public-google-key': (_v, _b, line, ctx) =>
+    !/chat\.googleapis\.com\/|"current_key"/.test(line) &&
+    !/(?:^|\/)google-services\.json$|(?:^|\/)GoogleService-Info\.plist$/.test(ctx.path) &&
+    !/firebaseapp\.com|firebaseConfig|messagingSenderId/.test(ctx.text),
 };
 
 /** One kind of issuer credential. */
@@ -91,7 +103,7 @@ export function providerDetector(spec: ProviderSpec): Detector {
     identity: 'value',
     binary: true,
     describes: `${spec.label}.`,
-    find(line) {
+    find(line, ctx) {
       const hits: LineHit[] = [];
       const re = spec.pattern;
       re.lastIndex = 0;
@@ -100,15 +112,19 @@ export function providerDetector(spec: ProviderSpec): Detector {
         const start = m.index + m[0].lastIndexOf(value);
         const body = value.slice(spec.prefix);
         // A valid checksum proves the token was issued: no word in it makes it a placeholder.
-        if (!checksummed && isPlaceholder(body)) continue;
-        if (shannonEntropy(body) < (spec.minEntropy ?? 3)) continue;
-        if (!checks.every((check) => check(value, body, line))) continue;
+        const rejected =
+          (!checksummed && isPlaceholder(body)) ||
+          shannonEntropy(body) < (spec.minEntropy ?? 3) ||
+          !checks.every((check) => check(value, body, line, ctx));
+        // A rejected value still claims its span: an issuer's format that fails its checks is a
+        // look-alike (a made-up test token) that no less specific detector may report either.
         hits.push({
           start,
           end: start + value.length,
           value,
           label: spec.label,
           confidence: spec.confidence,
+          rejected,
         });
       }
       return hits;

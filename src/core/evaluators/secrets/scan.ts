@@ -324,14 +324,26 @@ function awsSecretsNear(text: string, keyLines: number[], firstLine: number): Se
 }
 
 const RANK = new Map<string, number>();
-for (const d of DETECTORS) RANK.set(d.id, d.rank ?? FAMILY_PRIORITY.indexOf(d.family));
+/** Detectors that know an issuer's format: a look-alike rejected by one does not silence another. */
+const ISSUER = new Set<string>();
+for (const d of DETECTORS) {
+  RANK.set(d.id, d.rank ?? FAMILY_PRIORITY.indexOf(d.family));
+  if (d.family === 'cloud' || d.family === 'private-key' || d.family === 'token') ISSUER.add(d.id);
+}
 
 /**
  * One secret, one hit: where spans on a line overlap (a GitHub token inside a connection string, an
  * AWS key assigned to `secret_key = ...`), the most specific family keeps it and the others drop it.
+ * A look-alike that an issuer detector rejected keeps its span from the generic detectors, then goes.
  */
 export function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
-  hits.sort((a, b) => a.line - b.line || RANK.get(a.detector)! - RANK.get(b.detector)! || a.start - b.start);
+  hits.sort(
+    (a, b) =>
+      a.line - b.line ||
+      RANK.get(a.detector)! - RANK.get(b.detector)! ||
+      Number(a.rejected ?? false) - Number(b.rejected ?? false) ||
+      a.start - b.start,
+  );
   const kept: SecretHit[] = [];
   let lineStart = 0;
   for (const h of hits) {
@@ -339,9 +351,10 @@ export function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
     let clash = false;
     for (let i = lineStart; i < kept.length && !clash; i++) {
       const k = kept[i]!;
-      clash = k.line === h.line && k.start < h.end && h.start < k.end;
+      clash =
+        k.line === h.line && k.start < h.end && h.start < k.end && !(k.rejected && ISSUER.has(h.detector));
     }
     if (!clash) kept.push(h);
   }
-  return kept.sort((a, b) => a.line - b.line || a.start - b.start);
+  return kept.filter((h) => !h.rejected).sort((a, b) => a.line - b.line || a.start - b.start);
 }

@@ -47,6 +47,11 @@ export interface SecretHit {
   /** Shannon entropy of the value, bits per character. */
   entropy: number;
   confidence: Confidence;
+  /**
+   * The value has an issuer's format but fails its checks (checksum, structure, placeholder): it is
+   * not reported, and no less specific detector may report the same span. Never leaves the scanner.
+   */
+  rejected?: boolean;
 }
 
 /** What a detector returns for one line: a hit without its line number. */

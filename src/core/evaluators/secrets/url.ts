@@ -79,15 +79,20 @@ export function parseUrlCredential(line: string, at: number): UrlCredential | un
   for (let i = candidate.indexOf('@'); i !== -1 && ats.length < 16; i = candidate.indexOf('@', i + 1)) {
     if (i > 0 && HOST_AT.test(candidate.slice(i + 1))) ats.push(i);
   }
-  const userEnd = ats[ats.length - 1];
+  // Readings from the longest: user information is `user` or `user:password`, with no path in the
+  // user (`github.com/org/repo@v1`) and no port for a password (`host:8080/path@x`).
+  const readings = ats.filter((end) => {
+    const info = candidate.slice(0, end);
+    const colon = info.indexOf(':');
+    if (/[/?#]/.test(colon === -1 ? info : info.slice(0, colon))) return false;
+    return colon === -1 || !/^[0-9]{1,5}(?:[/?#]|$)/.test(info.slice(colon + 1));
+  });
+  const userEnd = readings[readings.length - 1];
   if (userEnd === undefined) return undefined;
   const info = candidate.slice(0, userEnd);
   const colon = info.indexOf(':');
   const user = colon === -1 ? info : info.slice(0, colon);
-  // `github.com/org/repo@v1`, `host:8080/path@x`: a path or a port, not user information.
-  if (/[/?#]/.test(user)) return undefined;
   const password = colon === -1 ? undefined : info.slice(colon + 1);
-  if (password !== undefined && /^[0-9]{1,5}(?:[/?#]|$)/.test(password)) return undefined;
   const host = HOST_AT.exec(candidate.slice(userEnd + 1))![1]!;
   return {
     scheme,
@@ -96,7 +101,7 @@ export function parseUrlCredential(line: string, at: number): UrlCredential | un
     host,
     userStart: from,
     passwordStart: from + colon + 1,
-    ambiguous: ats.length > 1,
+    ambiguous: readings.length > 1,
   };
 }
 

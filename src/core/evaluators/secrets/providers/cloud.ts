@@ -37,6 +37,7 @@ export const CLOUD: ProviderSpec[] = [
     prefix: 4,
     // Browser and mobile apps embed these keys by design; restricted ones are harmless.
     confidence: 'medium',
+    validate: ['not-public-google-key'],
     example: 'const maps = "[[AIza{b64url:35}]]";',
     counterExample: 'const maps = "AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";',
   },
