@@ -130,11 +130,14 @@ export function generateRepository(dir, { files = 100_000, seed = 27002 } = {}) 
       Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(56)]),
     );
   const langs = ['js', 'ts', 'py', 'go'];
+  // About four source files per directory whatever the size (250 modules per area at 100,000 files,
+  // the tree every earlier benchmark used), so a larger repository also has more directories.
+  const modules = Math.max(250, Math.ceil(files / 400));
   let n = 0;
   while (count < files) {
     const lang = langs[n % langs.length];
     write(
-      `src/area-${n % 100}/mod-${Math.floor(n / 100) % 250}/file-${n}.${lang}`,
+      `src/area-${n % 100}/mod-${Math.floor(n / 100) % modules}/file-${n}.${lang}`,
       sourceFile(rand, lang, 8 + Math.floor(rand() * 24)),
     );
     n++;
@@ -144,21 +147,34 @@ export function generateRepository(dir, { files = 100_000, seed = 27002 } = {}) 
   const git = (...args) =>
     execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
   git('init', '-q', '-b', 'main');
+  // No automatic gc: the commit below would start one in the background, during the measurements.
+  git('config', 'gc.auto', '0');
+  git('config', 'gc.autoDetach', 'false');
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'add', '-A');
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-m', 'base');
+  packRepository(dir);
   return count;
 }
 
-/** Changes `changed` tracked files on a branch `pr` (a pull request's head) and commits them. */
+/** Packs the objects: a fresh commit of 100,000 files leaves as many loose objects. */
+export function packRepository(dir) {
+  execFileSync('git', ['gc', '-q', '--prune=now'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/**
+ * Changes `changed` tracked files on a branch `pr` (a pull request's head, made afresh from main) and
+ * commits them; returns main's commit, the pull request's base.
+ */
 export function makePullRequest(dir, changed = 50) {
   const git = (...args) =>
     execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
-  git('checkout', '-q', '-b', 'pr');
+  git('checkout', '-q', '-f', 'main');
+  git('checkout', '-q', '-B', 'pr');
   for (let i = 0; i < changed; i++) {
     const rel =
       i < 5
         ? `.github/workflows/ci-${i}.yml`
-        : `src/area-${i}/mod-0/file-${i}.${['js', 'ts', 'py', 'go'][i % 4]}`;
+        : `src/area-${i % 100}/mod-${Math.floor(i / 100)}/file-${i}.${['js', 'ts', 'py', 'go'][i % 4]}`;
     const abs = path.join(dir, rel);
     // A small tree may not have this source file: the pull request then adds it.
     mkdirSync(path.dirname(abs), { recursive: true });

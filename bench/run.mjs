@@ -1,14 +1,17 @@
 // `npm run bench`: controlgate at scale, against the peers that can be installed here, in one run.
 //
-// Generates a seeded 100,000-file git repository, then measures (median of BENCH_RUNS, default 5):
-// the full check (CLI, JSON out), a pull-request check (50 changed files, policy from the base), the
-// cold start of dist/index.js with nothing to do, and peak RSS; and in the same run ripgrep with the
-// equivalent secret patterns (the floor for content scanning, median of BENCH_RUNS too), secretlint
-// and repolinter when they can be installed (into .bench/peers, from the npm registry; one run each,
-// stopped after BENCH_PEER_TIMEOUT_MS). Prints a Markdown table.
+// Generates a seeded 100,000-file git repository (committed, then packed with automatic gc off, so no
+// background gc runs during the measurements), then measures (medians of BENCH_RUNS, default 5; wall
+// time, CPU time and peak RSS from GNU time): the full check (CLI, JSON out) in turns with ripgrep
+// running the equivalent secret patterns over the same tree without .git (the floor for content
+// scanning); pull-request checks of 5, 50 and 500 changed files (policy from the base); the cold start
+// of dist/index.js with nothing to do; the full check of a second, 200,000-file repository; and
+// secretlint and repolinter when they can be installed (into .bench/peers, from the npm registry; one
+// run each, stopped after BENCH_PEER_TIMEOUT_MS). Prints a Markdown table.
 //
-// Environment: BENCH_FILES (default 100000), BENCH_RUNS (default 5), BENCH_DIR (default .bench),
-// BENCH_PEER_TIMEOUT_MS (default 150000).
+// Environment: BENCH_FILES (default 100000), BENCH_LARGE (default 200000; 0 skips it), BENCH_RUNS
+// (default 5), BENCH_DIR (default .bench), BENCH_PEER_TIMEOUT_MS (default 150000). Needs GNU time
+// (/usr/bin/time) and, for the floor, ripgrep (apt-get install -y ripgrep).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +27,10 @@ const REPO = path.join(WORK, 'repo');
 const NODE = process.execPath;
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const ACTION = path.join(ROOT, 'dist', 'index.js');
-const RSS_WRAPPER = path.join(ROOT, 'bench', 'rss.mjs');
+/** Pull-request sizes of the sweep, ascending. */
+const PR_SIZES = [5, 50, 500];
+/** A second, larger repository for the full check and its peak RSS (0: skip). */
+const LARGE = Number(process.env.BENCH_LARGE ?? 200_000);
 
 /** Secret patterns equivalent to what controlgate's secret and key rules look for. */
 const RG_PATTERNS = [
@@ -48,34 +54,51 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeRuns(label, runs, fn) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const m = median(times);
-  console.error(
-    `  ${label}: median ${m.toFixed(0)} ms over ${runs} (${times.map((t) => t.toFixed(0)).join(', ')})`,
-  );
-  return m;
+/**
+ * Runs a command under GNU time and returns its wall time, CPU time (user + system, all threads and
+ * waited-for children) in ms and peak RSS in MB: the same figures for controlgate and for the peers.
+ */
+function measure(cmd, args, options = {}) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCHTIME %e %U %S %M', cmd, ...args], {
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+    ...options,
+  });
+  if (r.error) throw r.error;
+  const m = /BENCHTIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
+  if (!m) throw new Error(`no timing from ${cmd}: ${r.stderr.slice(-500)}`);
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    wall: Number(m[1]) * 1000,
+    cpu: (Number(m[2]) + Number(m[3])) * 1000,
+    rss: Number(m[4]) / 1024,
+  };
 }
 
-/** Runs each labelled function once per round, `runs` rounds; the median time of each. */
+const fmt = (t) => `${(t.wall / 1000).toFixed(2)} s wall, ${(t.cpu / 1000).toFixed(2)} s CPU`;
+
+/** The median wall time, CPU time and RSS of a list of measurements. */
+function medians(list) {
+  return {
+    wall: median(list.map((t) => t.wall)),
+    cpu: median(list.map((t) => t.cpu)),
+    rss: Math.max(...list.map((t) => t.rss)),
+  };
+}
+
+/** Runs each labelled measurement once per round, `runs` rounds; the medians of each. */
 function timeInTurns(runs, labelled) {
   const times = labelled.map(() => []);
   for (let i = 0; i < runs; i++) {
     labelled.forEach(([, fn], j) => {
-      const t0 = process.hrtime.bigint();
-      fn();
-      times[j].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      times[j].push(fn());
     });
   }
   return labelled.map(([label], j) => {
-    const m = median(times[j]);
+    const m = medians(times[j]);
     console.error(
-      `  ${label}: median ${m.toFixed(0)} ms over ${runs} (${times[j].map((t) => t.toFixed(0)).join(', ')})`,
+      `  ${label}: median ${fmt(m)} over ${runs} (${times[j].map((t) => (t.wall / 1000).toFixed(2)).join(', ')} s)`,
     );
     return m;
   });
@@ -134,108 +157,141 @@ function installPeers() {
 
 function main() {
   if (!existsSync(CLI) || !existsSync(ACTION)) throw new Error('dist/ is missing: run npm run build first');
+  if (spawnSync('/usr/bin/time', ['true']).status !== 0)
+    throw new Error('GNU time (/usr/bin/time) is needed');
   mkdirSync(WORK, { recursive: true });
   console.error(`generating ${FILES} files in ${REPO} ...`);
   const t0 = Date.now();
   const tracked = generateRepository(REPO, { files: FILES });
   const base = makePullRequest(REPO, 50);
-  // Bytes of content of the tracked files (what a scanner reads), not blocks on disk.
-  const bytes = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, maxBuffer: 1 << 30 })
-    .toString()
-    .split('\0')
-    .filter(Boolean)
-    .reduce((sum, f) => sum + statSync(path.join(REPO, f)).size, 0);
+  const bytes = contentBytes(REPO);
   console.error(
-    `  ${tracked} tracked files, ${(bytes / 1e6).toFixed(1)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `  ${tracked} tracked files, ${(bytes / 1e6).toFixed(1)} MB, packed, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 
   const rows = [];
   const out = path.join(WORK, 'report.json');
-  // The freshly written tree is flushed, then read once untimed: every tool is then measured on
-  // the same warm file-system cache, not on the disk's write-back.
-  execFileSync('sync');
-  run(NODE, [CLI, 'check', REPO, '--format', 'json', '--output', out, '--fail-on', 'never']);
-  console.error('controlgate');
-  const fullCheck = () => {
-    const r = run(NODE, [CLI, 'check', REPO, '--format', 'json', '--output', out, '--fail-on', 'never']);
-    if (r.status !== 0) throw new Error(`full check exited ${r.status}: ${r.stderr}`);
-  };
-  // The full check and ripgrep run in turns, so that the ratio between them does not depend on
-  // when, in a run of several minutes, the shared machine was busy.
-  const hasRg = spawnSync('rg', ['--version']).status === 0;
-  const rgArgs = ['--no-messages', '--count-matches', '--hidden', '-e', RG_PATTERNS.join('|'), '.'];
-  const [full, rg] = hasRg
-    ? timeInTurns(RUNS, [
-        ['full check', fullCheck],
-        ['rg', () => run('rg', rgArgs, { cwd: REPO })],
-      ])
-    : [timeRuns('full check', RUNS, fullCheck), undefined];
-  const report = JSON.parse(readFileSync(out, 'utf8'));
-  rows.push([
-    'controlgate full check (CLI, JSON out)',
-    full,
-    `${report.summary.findings} findings, ${report.summary.files} files`,
-  ]);
-  const pr = timeRuns('pull-request check', RUNS, () => {
-    const r = run(NODE, [
+  const check = (repo, ...extra) => {
+    const t = measure(NODE, [
       CLI,
       'check',
-      REPO,
-      '--base',
-      base,
+      repo,
       '--format',
       'json',
       '--output',
       out,
       '--fail-on',
       'never',
+      ...extra,
     ]);
-    if (r.status !== 0) throw new Error(`PR check exited ${r.status}: ${r.stderr}`);
-  });
+    if (t.status !== 0) throw new Error(`check exited ${t.status}: ${t.stderr.slice(-2000)}`);
+    return t;
+  };
+  // ripgrep reads what a scanner of the tree reads: the working tree without .git (it honours
+  // .gitignore, like controlgate's index), hidden files included.
+  const hasRg = spawnSync('rg', ['--version']).status === 0;
+  const rgArgs = [
+    '--no-messages',
+    '--count-matches',
+    '--hidden',
+    '--glob',
+    '!.git',
+    '-e',
+    RG_PATTERNS.join('|'),
+    '.',
+  ];
+  const rgRun = (repo) => measure('rg', rgArgs, { cwd: repo });
+  // The freshly written tree is flushed, then read once untimed by both: every tool is then measured
+  // on the same warm file-system cache, not on the disk's write-back.
+  execFileSync('sync');
+  check(REPO);
+  if (hasRg) rgRun(REPO);
+  console.error('controlgate');
+  // The full check and ripgrep run in turns, so that the ratio between them does not depend on
+  // when, in a run of several minutes, the shared machine was busy.
+  const [full, rg] = hasRg
+    ? timeInTurns(RUNS, [
+        ['full check', () => check(REPO)],
+        ['rg', () => rgRun(REPO)],
+      ])
+    : timeInTurns(RUNS, [['full check', () => check(REPO)]]);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
   rows.push([
-    'controlgate pull-request check (50 changed files, --base)',
-    pr,
-    `${((pr / full) * 100).toFixed(0)}% of the full check`,
+    'controlgate full check (CLI, JSON out)',
+    full,
+    `${report.summary.findings} findings, ${report.summary.files} files`,
   ]);
-  const empty = path.join(WORK, 'empty');
-  mkdirSync(empty, { recursive: true });
-  const cold = timeRuns('cold start', Math.max(RUNS, 10), () => {
-    const r = run(NODE, [ACTION], {
-      env: { PATH: process.env.PATH, INPUT_PATH: empty, 'INPUT_FAIL-ON': 'never', GITHUB_WORKSPACE: empty },
-    });
-    if (r.status !== 0) throw new Error(`cold start exited ${r.status}: ${r.stdout}${r.stderr}`);
-  });
-  const bare = timeRuns('node -e 0', Math.max(RUNS, 10), () => run(NODE, ['-e', '0']));
-  rows.push([
-    'dist/index.js cold start, nothing to check',
-    cold,
-    `Node itself (\`node -e 0\`): ${(bare / 1000).toFixed(2)} s`,
-  ]);
-  const rss = run(NODE, [
-    RSS_WRAPPER,
-    CLI,
-    'check',
-    REPO,
-    '--format',
-    'json',
-    '--output',
-    out,
-    '--fail-on',
-    'never',
-  ]);
-  const peakMb = Number(/maxRSS=(\d+)/.exec(rss.stderr)?.[1] ?? 0) / 1024;
-  rows.push(['peak RSS of the full check', undefined, `${peakMb.toFixed(0)} MB`]);
-
-  console.error('peers');
-  if (rg !== undefined) {
+  if (rg) {
     rows.push([
-      'rg, equivalent secret/TLS patterns (floor)',
+      'rg, equivalent secret/TLS patterns, .git excluded (floor)',
       rg,
-      `controlgate full check = ${(full / rg).toFixed(1)}x rg`,
+      `controlgate = ${(full.wall / rg.wall).toFixed(1)}x rg by wall time, ${(full.cpu / rg.cpu).toFixed(1)}x by CPU`,
     ]);
   } else {
     rows.push(['rg', undefined, 'not installed: apt-get install -y ripgrep']);
   }
+  rows.push(['peak RSS of the full check', undefined, `${full.rss.toFixed(0)} MB`]);
+
+  // Pull requests of 5, 50 and 500 changed files: the cost should follow the change.
+  for (const size of PR_SIZES) {
+    const prBase = makePullRequest(REPO, size);
+    const [pr] = timeInTurns(RUNS, [
+      [`pull-request check, ${size} files`, () => check(REPO, '--base', prBase)],
+    ]);
+    rows.push([
+      `controlgate pull-request check (${size} changed files, --base)`,
+      pr,
+      `${((pr.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((pr.cpu / full.cpu) * 100).toFixed(0)}%)`,
+    ]);
+  }
+
+  const empty = path.join(WORK, 'empty');
+  mkdirSync(empty, { recursive: true });
+  const env = {
+    PATH: process.env.PATH,
+    INPUT_PATH: empty,
+    'INPUT_FAIL-ON': 'never',
+    GITHUB_WORKSPACE: empty,
+  };
+  const [cold, bare] = timeInTurns(Math.max(RUNS, 10), [
+    [
+      'cold start',
+      () => {
+        const t = measure(NODE, [ACTION], { env, cwd: empty });
+        if (t.status !== 0) throw new Error(`cold start exited ${t.status}: ${t.stderr}`);
+        return t;
+      },
+    ],
+    ['node -e 0', () => measure(NODE, ['-e', '0'])],
+  ]);
+  rows.push([
+    'dist/index.js cold start, nothing to check (outside a git work tree)',
+    cold,
+    `Node itself (\`node -e 0\`): ${(bare.wall / 1000).toFixed(2)} s`,
+  ]);
+
+  if (LARGE > 0) {
+    const large = path.join(WORK, 'repo-large');
+    console.error(`generating ${LARGE} files in ${large} ...`);
+    const n = generateRepository(large, { files: LARGE });
+    execFileSync('sync');
+    check(large);
+    if (hasRg) rgRun(large);
+    const runs = Math.max(1, Math.min(RUNS, 3));
+    const [big, bigRg] = hasRg
+      ? timeInTurns(runs, [
+          [`full check, ${n} files`, () => check(large)],
+          [`rg, ${n} files`, () => rgRun(large)],
+        ])
+      : timeInTurns(runs, [[`full check, ${n} files`, () => check(large)]]);
+    rows.push([
+      `controlgate full check, ${n} files`,
+      big,
+      `peak RSS ${big.rss.toFixed(0)} MB${bigRg ? `; ${(big.wall / bigRg.wall).toFixed(1)}x rg (${(bigRg.wall / 1000).toFixed(2)} s)` : ''}`,
+    ]);
+  }
+
+  console.error('peers');
   const peers = installPeers();
   // The peers take minutes each over the whole tree: one run each, stopped at PEER_TIMEOUT_MS (a
   // stopped run is reported as "more than"), so the benchmark stays within its ten minutes.
@@ -249,31 +305,38 @@ function main() {
     ]);
     rows.push([
       'secretlint, recommended preset (1 run)',
-      sl.ms,
-      `${sl.note}${(sl.ms / full).toFixed(1)}x controlgate`,
+      { wall: sl.ms },
+      `${sl.note}${(sl.ms / full.wall).toFixed(1)}x controlgate`,
     ]);
   }
   if (peers.repolinter) {
     const rl = peerRun('repolinter', peers.repolinter, ['lint', '--format', 'json', REPO]);
     rows.push([
       'repolinter, default ruleset (1 run)',
-      rl.ms,
-      `${rl.note}${(rl.ms / full).toFixed(1)}x controlgate`,
+      { wall: rl.ms },
+      `${rl.note}${(rl.ms / full.wall).toFixed(1)}x controlgate`,
     ]);
   }
 
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const seconds = (ms) => (ms === undefined ? '' : `${(ms / 1000).toFixed(2)} s`);
   const table = [
-    `Machine: ${machine}. Repository: ${tracked} tracked files, ${(bytes / 1e6).toFixed(1)} MB (seed 27002). Medians of ${RUNS} runs.`,
+    `Machine: ${machine}. Repository: ${tracked} tracked files, ${(bytes / 1e6).toFixed(1)} MB (seed 27002), packed. Medians of ${RUNS} runs; wall and CPU (user + system, every thread) from GNU time.`,
     '',
-    '| measurement | time | notes |',
-    '| --- | ---: | --- |',
-    ...rows.map(
-      ([what, ms, note]) =>
-        `| ${what} | ${ms === undefined ? '' : `${(ms / 1000).toFixed(2)} s`} | ${note} |`,
-    ),
+    '| measurement | wall | CPU | notes |',
+    '| --- | ---: | ---: | --- |',
+    ...rows.map(([what, t, note]) => `| ${what} | ${seconds(t?.wall)} | ${seconds(t?.cpu)} | ${note} |`),
   ].join('\n');
   console.log(table);
+}
+
+/** Bytes of content of the tracked files (what a scanner reads), not blocks on disk. */
+function contentBytes(repo) {
+  return execFileSync('git', ['ls-files', '-z'], { cwd: repo, maxBuffer: 1 << 30 })
+    .toString()
+    .split('\0')
+    .filter(Boolean)
+    .reduce((sum, f) => sum + statSync(path.join(repo, f)).size, 0);
 }
 
 function writeSecretlintrc() {

@@ -47736,7 +47736,7 @@ class ApiError extends Error {
 
 /***/ }),
 
-/***/ 9337:
+/***/ 8423:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48065,6 +48065,19 @@ function safeRealpath(p) {
  */
 /** Ordered from least to most severe. */
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+/**
+ * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
+ * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * By default only medium and high findings can block (`fail-on-confidence`).
+ */
+const CONFIDENCES = ['low', 'medium', 'high'];
+/**
+ * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
+ * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
+ * only of interest in a review of the whole configuration. Blocking findings are always shown.
+ */
+const PERSONAS = ['regular', 'pedantic', 'auditor'];
 /** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
 const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
 /** controlgate's judgement of one control; the order is the order people should read them in. */
@@ -48177,6 +48190,12 @@ function parseConfig(text, file) {
         config.requireDeclarations = raw['require-declarations'];
     if (raw['exception-max-days'] !== undefined)
         config.exceptionMaxDays = raw['exception-max-days'];
+    if (raw['fail-on-confidence'])
+        config.failOnConfidence = raw['fail-on-confidence'];
+    if (raw.persona)
+        config.persona = raw.persona;
+    if (raw['test-paths'])
+        config.testPaths = raw['test-paths'];
     return config;
 }
 
@@ -48707,6 +48726,109 @@ async function resolveBaseline(dir, base, head) {
     return rev(['merge-base', base, head]);
 }
 
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var glob = __nccwpck_require__(6643);
+;// CONCATENATED MODULE: ./lib/core/confidence.js
+/**
+ * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
+ * Severity says how bad a problem would be; confidence says how likely it is real. The gate blocks
+ * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
+ * unsure ones from the report (counted, never silently dropped).
+ */
+
+
+/** Default lowest confidence of a finding that can block: a guess never fails the gate. */
+const DEFAULT_FAIL_ON_CONFIDENCE = 'medium';
+/** Default persona. */
+const DEFAULT_PERSONA = 'regular';
+/**
+ * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
+ * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ */
+const DEFAULT_TEST_PATHS = [
+    '**/test/**',
+    '**/tests/**',
+    '**/__tests__/**',
+    '**/spec/**',
+    '**/specs/**',
+    '**/testdata/**',
+    '**/test-data/**',
+    '**/test_data/**',
+    '**/testing/**',
+    '**/fixtures/**',
+    '**/__fixtures__/**',
+    '**/__mocks__/**',
+    '**/mocks/**',
+    '**/examples/**',
+    '**/example/**',
+    '**/samples/**',
+    '**/docs/**',
+    '**/doc/**',
+    '**/vendor/**',
+    '**/third_party/**',
+    '**/third-party/**',
+    '**/node_modules/**',
+    '**/*_test.go',
+    '**/*.test.*',
+    '**/*.spec.*',
+    '**/test_*.py',
+    '**/*_test.py',
+    '**/*Test.java',
+    '**/*Tests.cs',
+];
+const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+/** Numeric rank of a confidence: low 0 .. high 2. */
+function confidenceRank(c) {
+    return CONFIDENCES.indexOf(c);
+}
+/** Whether a persona sees a non-blocking finding. */
+function personaSees(persona, f) {
+    if (persona === 'auditor')
+        return true;
+    if (f.persona === 'auditor')
+        return false;
+    if (persona === 'pedantic')
+        return true;
+    return f.persona === undefined && f.confidence !== 'low';
+}
+/**
+ * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
+ * function applied to each new finding (the matcher is compiled once per run).
+ */
+function testPathContext(testPaths) {
+    if (testPaths.length === 0)
+        return () => { };
+    const matches = (0,glob/* pathMatcher */.k)([...testPaths]);
+    return (f) => {
+        if (!f.location || f.confidence === 'low' || !matches(f.location.path))
+            return;
+        f.confidence = 'low';
+        f.confidenceReason = TEST_PATH_REASON;
+    };
+}
+/** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
+function applyPersona(findings, persona) {
+    const shown = [];
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    let hiddenCount = 0;
+    let needs = 'regular';
+    for (const f of findings) {
+        if (f.blocking || personaSees(persona, f)) {
+            shown.push(f);
+            continue;
+        }
+        hiddenCount += 1;
+        bySeverity[f.severity] += 1;
+        const wanted = f.persona === 'auditor' ? 'auditor' : 'pedantic';
+        if (PERSONAS.indexOf(wanted) > PERSONAS.indexOf(needs))
+            needs = wanted;
+    }
+    return hiddenCount === 0
+        ? { shown }
+        : { shown, hidden: { findings: hiddenCount, bySeverity, persona: needs } };
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
@@ -48949,26 +49071,31 @@ function utcDay(now) {
 
 ;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
 
+
 /** Policy problems that are the located cause of a gap in the control they name. */
 const GAP_PROBLEMS = new Set(['evidence', 'justification', 'plan-due']);
 /**
- * Whether a finding is evidence against the control it maps to: open, above `info`, and from a rule
- * that checks the repository (not a policy rule, whose problems are assessed from the declarations).
+ * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
+ * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
+ * policy rule, whose problems are assessed from the declarations).
  */
-function countsAgainstControl(f, policyRules) {
-    return f.status === 'open' && f.severity !== 'info' && !policyRules.has(f.ruleId);
+function countsAgainstControl(f, policyRules, minConfidence = 'low') {
+    return (f.status === 'open' &&
+        f.severity !== 'info' &&
+        confidenceRank(f.confidence) >= confidenceRank(minConfidence) &&
+        !policyRules.has(f.ruleId));
 }
 /**
  * The findings that make a gap of `controlId`: open findings of its rules above `info`, and the
  * located declaration problems of that control (missing evidence, missing justification, overdue
  * plan). Under `fail-on-gap` they are what the gate blocks on.
  */
-function gapCauses(controlId, findings, policyRules) {
+function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
     return findings.filter((f) => {
         if (f.status !== 'open' || !f.controls.includes(controlId))
             return false;
         const kind = policyRules.get(f.ruleId);
-        return kind ? GAP_PROBLEMS.has(kind) : f.severity !== 'info';
+        return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
     });
 }
 /**
@@ -48993,7 +49120,7 @@ function assessControls(input) {
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
         let verdict;
-        const against = mapped.filter((f) => countsAgainstControl(f, policyRules));
+        const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
         const failing = rules
             .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
             .filter((r) => r.open > 0)
@@ -49198,6 +49325,7 @@ async function judgeChange(findings, options, run) {
 
 
 
+
 /** Numeric rank of a severity: info 0 .. critical 4. */
 function severityRank(s) {
     return SEVERITIES.indexOf(s);
@@ -49210,12 +49338,14 @@ function meetsThreshold(severity, failOn) {
 const MAX_GAP_REASONS = 10;
 /**
  * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
- * it is open and at or above `failOn`, when its rule always blocks, or (under `fail-on-gap`) when it
- * causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
+ * it is open, at or above `failOn` and at least as sure as `failOnConfidence`, when its rule always
+ * blocks, or (under `fail-on-gap`) when it causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
  * which findings and which controls failed the gate, in words.
  */
 function applyGate(findings, failOn, options = {}) {
     const failOnGap = options.failOnGap ?? true;
+    const failOnConfidence = options.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const sure = (f) => confidenceRank(f.confidence) >= confidenceRank(failOnConfidence);
     const scope = options.scope ?? 'all';
     const always = options.alwaysBlocking ?? new Set();
     const policyRules = options.policyRules ?? new Map();
@@ -49230,7 +49360,7 @@ function applyGate(findings, failOn, options = {}) {
             f.blocking = true;
             unconditional.push(f);
         }
-        else if (meetsThreshold(f.severity, failOn) && inGateScope(f, scope)) {
+        else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
             f.blocking = true;
             counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
         }
@@ -49251,9 +49381,10 @@ function applyGate(findings, failOn, options = {}) {
     }
     const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
     if (failOnGap && gaps.length > 0) {
-        for (const c of gaps)
-            for (const f of gapCauses(c.id, findings, policyRules))
+        for (const c of gaps) {
+            for (const f of gapCauses(c.id, findings, policyRules, failOnConfidence))
                 f.blocking = true;
+        }
         for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
             reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
         }
@@ -49261,7 +49392,7 @@ function applyGate(findings, failOn, options = {}) {
             reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
         }
     }
-    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnGap, reasons };
+    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
 }
 
 // EXTERNAL MODULE: ./lib/core/location.js
@@ -49804,6 +49935,9 @@ function buildReport(input) {
         repository: { root: input.root, head: input.head, base: input.base },
         settings: {
             failOn: input.failOn,
+            failOnConfidence: input.failOnConfidence,
+            persona: input.persona,
+            testPaths: input.testPaths,
             failOnGap: input.failOnGap,
             requireDeclarations: input.requireDeclarations,
             exceptionMaxDays: input.exceptionMaxDays,
@@ -49829,6 +49963,7 @@ function buildReport(input) {
             byStatus,
             byVerdict,
             errors: input.errors.length,
+            ...(input.hidden ? { hidden: input.hidden } : {}),
             gate: input.gate,
         },
     };
@@ -49867,6 +50002,8 @@ function createFinding(rule, raw, severity = rule.severity) {
         title: rule.title,
         controls: [...(raw.controls ?? rule.controls)],
         severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
         message: raw.message,
         remediation: rule.remediation,
         helpUri: helpUri(rule.id),
@@ -49899,9 +50036,14 @@ function normalizeLocation(loc) {
 
 // EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
 var slices = __nccwpck_require__(9592);
-// EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/rule-run.js
+/**
+ * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
+ * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
+ * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
+ * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ */
+
 
 
 
@@ -49920,6 +50062,8 @@ class RuleRun {
     findings = [];
     errors = [];
     summaries = [];
+    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+    context;
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -49932,6 +50076,7 @@ class RuleRun {
         this.github = github;
         this.focused = focused;
         this.threads = threads;
+        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
     }
     /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
@@ -50092,10 +50237,14 @@ class RuleRun {
     append(rule, summary, raw) {
         const exclude = this.config.rules[rule.id]?.exclude;
         const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
+        // Policy findings are about the policy files themselves, wherever they are.
+        const context = (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.context;
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
-            this.findings.push(createFinding(rule, r, summary.severity));
+            const finding = createFinding(rule, r, summary.severity);
+            context?.(finding);
+            this.findings.push(finding);
             summary.findings += 1;
         }
         if (summary.result !== 'error')
@@ -50311,6 +50460,7 @@ function loadRuleFile(file, display, rel, source, problems) {
         return undefined;
     return {
         ...raw,
+        confidence: raw.confidence ?? 'high',
         references: raw.references ?? [],
         tags: raw.tags ?? [],
         examples: raw.examples ?? [],
@@ -50374,6 +50524,7 @@ var workspace_focus = __nccwpck_require__(6981);
 
 
 
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
@@ -50418,6 +50569,8 @@ async function runCheck(options) {
         }
     }
     const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
+    const failOnConfidence = options.failOnConfidence ?? config.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const persona = options.persona ?? config.persona ?? DEFAULT_PERSONA;
     const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
     const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
     const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
@@ -50498,10 +50651,18 @@ async function runCheck(options) {
     }
     findings.sort(compareFindings);
     const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
+    const controls = assessControls({
+        rules: summaries,
+        findings,
+        errors: run.errors,
+        check,
+        policyRules,
+        minConfidence: failOnConfidence,
+    });
     const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id));
     const gate = applyGate(findings, failOn, {
         failOnGap,
+        failOnConfidence,
         controls,
         policyRules,
         alwaysBlocking,
@@ -50529,12 +50690,20 @@ async function runCheck(options) {
         log.warning(w);
     for (const n of notices)
         log.info(n);
+    // What the reader sees: every blocking finding, and the others the persona asks for.
+    const { shown, hidden } = applyPersona(findings, persona);
+    if (hidden) {
+        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
+    }
     return buildReport({
         root: options.root,
         head: repo?.head() ?? null,
         base: policy.base ?? options.base ?? null,
         config,
         failOn,
+        failOnConfidence,
+        persona,
+        testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
         failOnGap,
         requireDeclarations,
         exceptionMaxDays,
@@ -50549,7 +50718,8 @@ async function runCheck(options) {
             warnings,
             notices,
         },
-        findings,
+        findings: shown,
+        ...(hidden ? { hidden } : {}),
         errors: run.errors,
         gate,
         files: workspace.files.length,
@@ -50950,6 +51120,20 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
         }
         settings.failOn = failOn;
     }
+    const confidence = input('fail-on-confidence').trim().toLowerCase();
+    if (confidence) {
+        if (!CONFIDENCES.includes(confidence)) {
+            throw new UsageError(`Input "fail-on-confidence" has an invalid value "${input('fail-on-confidence').trim()}": use one of ${CONFIDENCES.join(', ')} (or leave it empty to use the config file's, else medium)`);
+        }
+        settings.failOnConfidence = confidence;
+    }
+    const persona = input('persona').trim().toLowerCase();
+    if (persona) {
+        if (!PERSONAS.includes(persona)) {
+            throw new UsageError(`Input "persona" has an invalid value "${input('persona').trim()}": use one of ${PERSONAS.join(', ')} (or leave it empty to use the config file's, else regular)`);
+        }
+        settings.persona = persona;
+    }
     const controls = input('controls').trim();
     if (controls)
         settings.controlsPath = relativeIfInside(root, resolve(controls));
@@ -51213,8 +51397,29 @@ function position(location, withColumn) {
 const REPOSITORY_LABEL = '(repository)';
 /** The gate's threshold in words: `fail-on high`, or that the gate is off. */
 function gateThreshold(report) {
-    const { failOn } = report.summary.gate;
-    return failOn === 'never' ? 'fail-on never: the gate is disabled' : `fail-on ${failOn}`;
+    const { failOn, failOnConfidence } = report.summary.gate;
+    if (failOn === 'never')
+        return 'fail-on never: the gate is disabled';
+    // The default (medium) goes without saying; a departure from it is part of the threshold.
+    return failOnConfidence === 'medium'
+        ? `fail-on ${failOn}`
+        : `fail-on ${failOn} at ${failOnConfidence} confidence or above`;
+}
+/**
+ * What the persona left out, in words (none of it blocks), or undefined: e.g. `3 findings not shown
+ * (persona regular: low confidence or code smells; persona pedantic shows them)`.
+ */
+function hiddenNote(report) {
+    const h = report.summary.hidden;
+    if (!h)
+        return undefined;
+    const them = h.findings === 1 ? 'it' : 'them';
+    const what = report.settings.persona === 'pedantic' ? 'audit-only findings' : 'low confidence or code smells';
+    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${what}; persona ${h.persona} shows ${them})`;
+}
+/** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */
+function confidenceLabel(f) {
+    return f.confidence === 'high' ? '' : `${f.confidence} confidence`;
 }
 /** The rule whose findings are changes to the policy, shown in their own section. */
 const POLICY_CHANGE_RULE = 'policy-change';
@@ -51406,6 +51611,9 @@ function canonicalReport(report) {
         repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
         settings: {
             failOn: report.settings.failOn,
+            failOnConfidence: report.settings.failOnConfidence,
+            persona: report.settings.persona,
+            testPaths: [...report.settings.testPaths],
             failOnGap: report.settings.failOnGap,
             requireDeclarations: report.settings.requireDeclarations,
             exceptionMaxDays: report.settings.exceptionMaxDays,
@@ -51494,6 +51702,9 @@ function finding(f) {
         title: f.title,
         controls: [...f.controls],
         severity: f.severity,
+        confidence: f.confidence,
+        ...(f.confidenceReason !== undefined ? { confidenceReason: f.confidenceReason } : {}),
+        ...(f.persona !== undefined ? { persona: f.persona } : {}),
         message: f.message,
         remediation: f.remediation,
         helpUri: f.helpUri,
@@ -51535,9 +51746,19 @@ function summary(s) {
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
         byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
+        ...(s.hidden
+            ? {
+                hidden: {
+                    findings: s.hidden.findings,
+                    bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.hidden.bySeverity[sev]])),
+                    persona: s.hidden.persona,
+                },
+            }
+            : {}),
         gate: {
             result: s.gate.result,
             failOn: s.gate.failOn,
+            failOnConfidence: s.gate.failOnConfidence,
             failOnGap: s.gate.failOnGap,
             reasons: [...s.gate.reasons],
         },
@@ -51639,6 +51860,9 @@ function resultSection(report) {
     out.push('');
     const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
     out.push(`Checked ${filesScanned(report)} with ${plural(s.rules, 'rule')}${head}.`);
+    const hidden = hiddenNote(report);
+    if (hidden)
+        out.push(`${escapeMarkdown(hidden)}.`);
     if (s.errors > 0)
         out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
     out.push('');
@@ -51707,7 +51931,7 @@ function findingRow(f) {
         : f.exception?.kind === 'exception'
             ? `excepted (${truncate(f.exception.id ?? '', 100)})`
             : f.status;
-    const tags = [f.blocking ? 'blocking' : '', status].filter(Boolean).map(escapeMarkdown);
+    const tags = [f.blocking ? 'blocking' : '', status, confidenceLabel(f)].filter(Boolean).map(escapeMarkdown);
     const severity = (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
     const where = f.location ? locationCell(f) : REPOSITORY_LABEL;
     const message = escapeMarkdown(truncate(f.message, markdown_MAX_MESSAGE));
@@ -51873,7 +52097,13 @@ function result(f, ruleIndex, prefix) {
         message: { text: escapeSarifText(multiLine(f.message)) },
         locations: [sarif_location(f, prefix)],
         partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-        properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
+        properties: {
+            controls: [...f.controls],
+            status: f.status,
+            severity: f.severity,
+            confidence: f.confidence,
+            blocking: f.blocking,
+        },
     };
     if (f.isNew !== undefined)
         out.properties.isNew = f.isNew;
@@ -52073,7 +52303,9 @@ function controlSections(report, titles, paint) {
             const mark = f.blocking ? paint('red', '!') : ' ';
             const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(sevWidth));
             const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
-            const status = f.status === 'open' ? '' : paint('dim', ` (${f.status})`);
+            const unsure = confidenceLabel(f);
+            const status = (f.status === 'open' ? '' : paint('dim', ` (${f.status})`)) +
+                (unsure ? paint('dim', ` (${unsure})`) : '');
             const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
             out.push(`${mark} ${sev}  ${where}  ${singleLine(f.message)}  ${rule}${status}`);
             if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
@@ -52138,6 +52370,9 @@ function summarySection(report, paint) {
     const out = [paint('bold', 'Summary')];
     out.push(`  ${plural(s.findings, 'finding')}${bySeverity ? `: ${bySeverity}` : ''}`);
     out.push(`  ${s.byStatus.open} open, ${s.byStatus.excepted} excepted, ${s.byStatus.ignored} ignored; ${s.blocking} blocking`);
+    const hidden = hiddenNote(report);
+    if (hidden)
+        out.push(`  ${paint('dim', singleLine(hidden))}`);
     if (s.errors > 0)
         out.push(`  ${paint('red', plural(s.errors, 'rule error'))}`);
     const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
@@ -52355,6 +52590,9 @@ function gateSection(report, context, fresh, debt) {
         out.push(`- ${escapeMarkdown(reason)}`);
     const blocking = fresh.filter((f) => f.blocking).length + debt.filter((f) => f.blocking).length;
     out.push('', `**${fresh.length}** new · **${debt.length}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`, '');
+    const hidden = hiddenNote(report);
+    if (hidden)
+        out.push(`${escapeMarkdown(hidden)}.`, '');
     return out;
 }
 /** Controls that need attention or have open findings; the rest are counted in one line. */
@@ -53054,6 +53292,8 @@ function check(settings, logger, { event, scope, pr, client, threads }) {
         logger,
         ...(settings.configPath ? { configPath: settings.configPath } : {}),
         ...(settings.failOn ? { failOn: settings.failOn } : {}),
+        ...(settings.failOnConfidence ? { failOnConfidence: settings.failOnConfidence } : {}),
+        ...(settings.persona ? { persona: settings.persona } : {}),
         ...(settings.controlsPath ? { controlsPath: settings.controlsPath } : {}),
         ...(settings.failOnGap !== undefined ? { failOnGap: settings.failOnGap } : {}),
         ...(settings.requireDeclarations ? { requireDeclarations: settings.requireDeclarations } : {}),
@@ -69347,7 +69587,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9337);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8423);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9592);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

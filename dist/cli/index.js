@@ -19153,7 +19153,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2648);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7093);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1155);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -19171,7 +19171,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2648:
+/***/ 7093:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20027,6 +20027,19 @@ function safeRealpath(p) {
  */
 /** Ordered from least to most severe. */
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+/**
+ * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
+ * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * By default only medium and high findings can block (`fail-on-confidence`).
+ */
+const CONFIDENCES = ['low', 'medium', 'high'];
+/**
+ * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
+ * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
+ * only of interest in a review of the whole configuration. Blocking findings are always shown.
+ */
+const PERSONAS = ['regular', 'pedantic', 'auditor'];
 /** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
 const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
 /** controlgate's judgement of one control; the order is the order people should read them in. */
@@ -20139,7 +20152,116 @@ function parseConfig(text, file) {
         config.requireDeclarations = raw['require-declarations'];
     if (raw['exception-max-days'] !== undefined)
         config.exceptionMaxDays = raw['exception-max-days'];
+    if (raw['fail-on-confidence'])
+        config.failOnConfidence = raw['fail-on-confidence'];
+    if (raw.persona)
+        config.persona = raw.persona;
+    if (raw['test-paths'])
+        config.testPaths = raw['test-paths'];
     return config;
+}
+
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var glob = __nccwpck_require__(6643);
+;// CONCATENATED MODULE: ./lib/core/confidence.js
+/**
+ * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
+ * Severity says how bad a problem would be; confidence says how likely it is real. The gate blocks
+ * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
+ * unsure ones from the report (counted, never silently dropped).
+ */
+
+
+/** Default lowest confidence of a finding that can block: a guess never fails the gate. */
+const DEFAULT_FAIL_ON_CONFIDENCE = 'medium';
+/** Default persona. */
+const DEFAULT_PERSONA = 'regular';
+/**
+ * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
+ * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ */
+const DEFAULT_TEST_PATHS = [
+    '**/test/**',
+    '**/tests/**',
+    '**/__tests__/**',
+    '**/spec/**',
+    '**/specs/**',
+    '**/testdata/**',
+    '**/test-data/**',
+    '**/test_data/**',
+    '**/testing/**',
+    '**/fixtures/**',
+    '**/__fixtures__/**',
+    '**/__mocks__/**',
+    '**/mocks/**',
+    '**/examples/**',
+    '**/example/**',
+    '**/samples/**',
+    '**/docs/**',
+    '**/doc/**',
+    '**/vendor/**',
+    '**/third_party/**',
+    '**/third-party/**',
+    '**/node_modules/**',
+    '**/*_test.go',
+    '**/*.test.*',
+    '**/*.spec.*',
+    '**/test_*.py',
+    '**/*_test.py',
+    '**/*Test.java',
+    '**/*Tests.cs',
+];
+const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+/** Numeric rank of a confidence: low 0 .. high 2. */
+function confidenceRank(c) {
+    return CONFIDENCES.indexOf(c);
+}
+/** Whether a persona sees a non-blocking finding. */
+function personaSees(persona, f) {
+    if (persona === 'auditor')
+        return true;
+    if (f.persona === 'auditor')
+        return false;
+    if (persona === 'pedantic')
+        return true;
+    return f.persona === undefined && f.confidence !== 'low';
+}
+/**
+ * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
+ * function applied to each new finding (the matcher is compiled once per run).
+ */
+function testPathContext(testPaths) {
+    if (testPaths.length === 0)
+        return () => { };
+    const matches = (0,glob/* pathMatcher */.k)([...testPaths]);
+    return (f) => {
+        if (!f.location || f.confidence === 'low' || !matches(f.location.path))
+            return;
+        f.confidence = 'low';
+        f.confidenceReason = TEST_PATH_REASON;
+    };
+}
+/** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
+function applyPersona(findings, persona) {
+    const shown = [];
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    let hiddenCount = 0;
+    let needs = 'regular';
+    for (const f of findings) {
+        if (f.blocking || personaSees(persona, f)) {
+            shown.push(f);
+            continue;
+        }
+        hiddenCount += 1;
+        bySeverity[f.severity] += 1;
+        const wanted = f.persona === 'auditor' ? 'auditor' : 'pedantic';
+        if (PERSONAS.indexOf(wanted) > PERSONAS.indexOf(needs))
+            needs = wanted;
+    }
+    return hiddenCount === 0
+        ? { shown }
+        : { shown, hidden: { findings: hiddenCount, bySeverity, persona: needs } };
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -20384,26 +20506,31 @@ function utcDay(now) {
 
 ;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
 
+
 /** Policy problems that are the located cause of a gap in the control they name. */
 const GAP_PROBLEMS = new Set(['evidence', 'justification', 'plan-due']);
 /**
- * Whether a finding is evidence against the control it maps to: open, above `info`, and from a rule
- * that checks the repository (not a policy rule, whose problems are assessed from the declarations).
+ * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
+ * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
+ * policy rule, whose problems are assessed from the declarations).
  */
-function countsAgainstControl(f, policyRules) {
-    return f.status === 'open' && f.severity !== 'info' && !policyRules.has(f.ruleId);
+function countsAgainstControl(f, policyRules, minConfidence = 'low') {
+    return (f.status === 'open' &&
+        f.severity !== 'info' &&
+        confidenceRank(f.confidence) >= confidenceRank(minConfidence) &&
+        !policyRules.has(f.ruleId));
 }
 /**
  * The findings that make a gap of `controlId`: open findings of its rules above `info`, and the
  * located declaration problems of that control (missing evidence, missing justification, overdue
  * plan). Under `fail-on-gap` they are what the gate blocks on.
  */
-function gapCauses(controlId, findings, policyRules) {
+function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
     return findings.filter((f) => {
         if (f.status !== 'open' || !f.controls.includes(controlId))
             return false;
         const kind = policyRules.get(f.ruleId);
-        return kind ? GAP_PROBLEMS.has(kind) : f.severity !== 'info';
+        return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
     });
 }
 /**
@@ -20428,7 +20555,7 @@ function assessControls(input) {
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
         let verdict;
-        const against = mapped.filter((f) => countsAgainstControl(f, policyRules));
+        const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
         const failing = rules
             .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
             .filter((r) => r.open > 0)
@@ -20633,6 +20760,7 @@ async function judgeChange(findings, options, run) {
 
 
 
+
 /** Numeric rank of a severity: info 0 .. critical 4. */
 function severityRank(s) {
     return SEVERITIES.indexOf(s);
@@ -20645,12 +20773,14 @@ function meetsThreshold(severity, failOn) {
 const MAX_GAP_REASONS = 10;
 /**
  * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
- * it is open and at or above `failOn`, when its rule always blocks, or (under `fail-on-gap`) when it
- * causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
+ * it is open, at or above `failOn` and at least as sure as `failOnConfidence`, when its rule always
+ * blocks, or (under `fail-on-gap`) when it causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
  * which findings and which controls failed the gate, in words.
  */
 function applyGate(findings, failOn, options = {}) {
     const failOnGap = options.failOnGap ?? true;
+    const failOnConfidence = options.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const sure = (f) => confidenceRank(f.confidence) >= confidenceRank(failOnConfidence);
     const scope = options.scope ?? 'all';
     const always = options.alwaysBlocking ?? new Set();
     const policyRules = options.policyRules ?? new Map();
@@ -20665,7 +20795,7 @@ function applyGate(findings, failOn, options = {}) {
             f.blocking = true;
             unconditional.push(f);
         }
-        else if (meetsThreshold(f.severity, failOn) && inGateScope(f, scope)) {
+        else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
             f.blocking = true;
             counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
         }
@@ -20686,9 +20816,10 @@ function applyGate(findings, failOn, options = {}) {
     }
     const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
     if (failOnGap && gaps.length > 0) {
-        for (const c of gaps)
-            for (const f of gapCauses(c.id, findings, policyRules))
+        for (const c of gaps) {
+            for (const f of gapCauses(c.id, findings, policyRules, failOnConfidence))
                 f.blocking = true;
+        }
         for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
             reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
         }
@@ -20696,7 +20827,7 @@ function applyGate(findings, failOn, options = {}) {
             reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
         }
     }
-    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnGap, reasons };
+    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
 }
 
 // EXTERNAL MODULE: ./lib/core/location.js
@@ -21239,6 +21370,9 @@ function buildReport(input) {
         repository: { root: input.root, head: input.head, base: input.base },
         settings: {
             failOn: input.failOn,
+            failOnConfidence: input.failOnConfidence,
+            persona: input.persona,
+            testPaths: input.testPaths,
             failOnGap: input.failOnGap,
             requireDeclarations: input.requireDeclarations,
             exceptionMaxDays: input.exceptionMaxDays,
@@ -21264,6 +21398,7 @@ function buildReport(input) {
             byStatus,
             byVerdict,
             errors: input.errors.length,
+            ...(input.hidden ? { hidden: input.hidden } : {}),
             gate: input.gate,
         },
     };
@@ -21302,6 +21437,8 @@ function createFinding(rule, raw, severity = rule.severity) {
         title: rule.title,
         controls: [...(raw.controls ?? rule.controls)],
         severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
         message: raw.message,
         remediation: rule.remediation,
         helpUri: helpUri(rule.id),
@@ -21334,9 +21471,14 @@ function normalizeLocation(loc) {
 
 // EXTERNAL MODULE: ./lib/core/slices.js + 2 modules
 var slices = __nccwpck_require__(1155);
-// EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/rule-run.js
+/**
+ * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
+ * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
+ * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
+ * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ */
+
 
 
 
@@ -21355,6 +21497,8 @@ class RuleRun {
     findings = [];
     errors = [];
     summaries = [];
+    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+    context;
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -21367,6 +21511,7 @@ class RuleRun {
         this.github = github;
         this.focused = focused;
         this.threads = threads;
+        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
     }
     /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
@@ -21527,10 +21672,14 @@ class RuleRun {
     append(rule, summary, raw) {
         const exclude = this.config.rules[rule.id]?.exclude;
         const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
+        // Policy findings are about the policy files themselves, wherever they are.
+        const context = (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.context;
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
-            this.findings.push(createFinding(rule, r, summary.severity));
+            const finding = createFinding(rule, r, summary.severity);
+            context?.(finding);
+            this.findings.push(finding);
             summary.findings += 1;
         }
         if (summary.result !== 'error')
@@ -21746,6 +21895,7 @@ function loadRuleFile(file, display, rel, source, problems) {
         return undefined;
     return {
         ...raw,
+        confidence: raw.confidence ?? 'high',
         references: raw.references ?? [],
         tags: raw.tags ?? [],
         examples: raw.examples ?? [],
@@ -21809,6 +21959,7 @@ var workspace_focus = __nccwpck_require__(6981);
 
 
 
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
@@ -21853,6 +22004,8 @@ async function runCheck(options) {
         }
     }
     const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
+    const failOnConfidence = options.failOnConfidence ?? config.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const persona = options.persona ?? config.persona ?? DEFAULT_PERSONA;
     const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
     const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
     const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
@@ -21933,10 +22086,18 @@ async function runCheck(options) {
     }
     findings.sort(compareFindings);
     const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
+    const controls = assessControls({
+        rules: summaries,
+        findings,
+        errors: run.errors,
+        check,
+        policyRules,
+        minConfidence: failOnConfidence,
+    });
     const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id));
     const gate = applyGate(findings, failOn, {
         failOnGap,
+        failOnConfidence,
         controls,
         policyRules,
         alwaysBlocking,
@@ -21964,12 +22125,20 @@ async function runCheck(options) {
         log.warning(w);
     for (const n of notices)
         log.info(n);
+    // What the reader sees: every blocking finding, and the others the persona asks for.
+    const { shown, hidden } = applyPersona(findings, persona);
+    if (hidden) {
+        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
+    }
     return buildReport({
         root: options.root,
         head: repo?.head() ?? null,
         base: policy.base ?? options.base ?? null,
         config,
         failOn,
+        failOnConfidence,
+        persona,
+        testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
         failOnGap,
         requireDeclarations,
         exceptionMaxDays,
@@ -21984,7 +22153,8 @@ async function runCheck(options) {
             warnings,
             notices,
         },
-        findings,
+        findings: shown,
+        ...(hidden ? { hidden } : {}),
         errors: run.errors,
         gate,
         files: workspace.files.length,
@@ -22556,8 +22726,29 @@ function position(location, withColumn) {
 const REPOSITORY_LABEL = '(repository)';
 /** The gate's threshold in words: `fail-on high`, or that the gate is off. */
 function gateThreshold(report) {
-    const { failOn } = report.summary.gate;
-    return failOn === 'never' ? 'fail-on never: the gate is disabled' : `fail-on ${failOn}`;
+    const { failOn, failOnConfidence } = report.summary.gate;
+    if (failOn === 'never')
+        return 'fail-on never: the gate is disabled';
+    // The default (medium) goes without saying; a departure from it is part of the threshold.
+    return failOnConfidence === 'medium'
+        ? `fail-on ${failOn}`
+        : `fail-on ${failOn} at ${failOnConfidence} confidence or above`;
+}
+/**
+ * What the persona left out, in words (none of it blocks), or undefined: e.g. `3 findings not shown
+ * (persona regular: low confidence or code smells; persona pedantic shows them)`.
+ */
+function hiddenNote(report) {
+    const h = report.summary.hidden;
+    if (!h)
+        return undefined;
+    const them = h.findings === 1 ? 'it' : 'them';
+    const what = report.settings.persona === 'pedantic' ? 'audit-only findings' : 'low confidence or code smells';
+    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${what}; persona ${h.persona} shows ${them})`;
+}
+/** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */
+function confidenceLabel(f) {
+    return f.confidence === 'high' ? '' : `${f.confidence} confidence`;
 }
 /** The rule whose findings are changes to the policy, shown in their own section. */
 const POLICY_CHANGE_RULE = 'policy-change';
@@ -22648,6 +22839,9 @@ function canonicalReport(report) {
         repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
         settings: {
             failOn: report.settings.failOn,
+            failOnConfidence: report.settings.failOnConfidence,
+            persona: report.settings.persona,
+            testPaths: [...report.settings.testPaths],
             failOnGap: report.settings.failOnGap,
             requireDeclarations: report.settings.requireDeclarations,
             exceptionMaxDays: report.settings.exceptionMaxDays,
@@ -22736,6 +22930,9 @@ function finding(f) {
         title: f.title,
         controls: [...f.controls],
         severity: f.severity,
+        confidence: f.confidence,
+        ...(f.confidenceReason !== undefined ? { confidenceReason: f.confidenceReason } : {}),
+        ...(f.persona !== undefined ? { persona: f.persona } : {}),
         message: f.message,
         remediation: f.remediation,
         helpUri: f.helpUri,
@@ -22777,9 +22974,19 @@ function summary(s) {
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
         byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
+        ...(s.hidden
+            ? {
+                hidden: {
+                    findings: s.hidden.findings,
+                    bySeverity: Object.fromEntries(SEVERITY_ORDER.map((sev) => [sev, s.hidden.bySeverity[sev]])),
+                    persona: s.hidden.persona,
+                },
+            }
+            : {}),
         gate: {
             result: s.gate.result,
             failOn: s.gate.failOn,
+            failOnConfidence: s.gate.failOnConfidence,
             failOnGap: s.gate.failOnGap,
             reasons: [...s.gate.reasons],
         },
@@ -22881,6 +23088,9 @@ function resultSection(report) {
     out.push('');
     const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
     out.push(`Checked ${filesScanned(report)} with ${escape_plural(s.rules, 'rule')}${head}.`);
+    const hidden = hiddenNote(report);
+    if (hidden)
+        out.push(`${escapeMarkdown(hidden)}.`);
     if (s.errors > 0)
         out.push(`**${escape_plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
     out.push('');
@@ -22949,7 +23159,7 @@ function findingRow(f) {
         : f.exception?.kind === 'exception'
             ? `excepted (${escape_truncate(f.exception.id ?? '', 100)})`
             : f.status;
-    const tags = [f.blocking ? 'blocking' : '', status].filter(Boolean).map(escapeMarkdown);
+    const tags = [f.blocking ? 'blocking' : '', status, confidenceLabel(f)].filter(Boolean).map(escapeMarkdown);
     const severity = (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
     const where = f.location ? locationCell(f) : REPOSITORY_LABEL;
     const message = escapeMarkdown(escape_truncate(f.message, markdown_MAX_MESSAGE));
@@ -23115,7 +23325,13 @@ function result(f, ruleIndex, prefix) {
         message: { text: escapeSarifText(escape_multiLine(f.message)) },
         locations: [sarif_location(f, prefix)],
         partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-        properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
+        properties: {
+            controls: [...f.controls],
+            status: f.status,
+            severity: f.severity,
+            confidence: f.confidence,
+            blocking: f.blocking,
+        },
     };
     if (f.isNew !== undefined)
         out.properties.isNew = f.isNew;
@@ -23315,7 +23531,9 @@ function controlSections(report, titles, paint) {
             const mark = f.blocking ? paint('red', '!') : ' ';
             const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(sevWidth));
             const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
-            const status = f.status === 'open' ? '' : paint('dim', ` (${f.status})`);
+            const unsure = confidenceLabel(f);
+            const status = (f.status === 'open' ? '' : paint('dim', ` (${f.status})`)) +
+                (unsure ? paint('dim', ` (${unsure})`) : '');
             const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
             out.push(`${mark} ${sev}  ${where}  ${escape_singleLine(f.message)}  ${rule}${status}`);
             if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
@@ -23380,6 +23598,9 @@ function summarySection(report, paint) {
     const out = [paint('bold', 'Summary')];
     out.push(`  ${escape_plural(s.findings, 'finding')}${bySeverity ? `: ${bySeverity}` : ''}`);
     out.push(`  ${s.byStatus.open} open, ${s.byStatus.excepted} excepted, ${s.byStatus.ignored} ignored; ${s.blocking} blocking`);
+    const hidden = hiddenNote(report);
+    if (hidden)
+        out.push(`  ${paint('dim', escape_singleLine(hidden))}`);
     if (s.errors > 0)
         out.push(`  ${paint('red', escape_plural(s.errors, 'rule error'))}`);
     const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
@@ -23571,6 +23792,10 @@ Options for check:
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
+  --fail-on-confidence <c>  low | medium | high: the least sure finding that can fail the gate
+                    (default: config, else medium)
+  --persona <p>     regular | pedantic | auditor: which findings that do not block are shown
+                    (default: config, else regular; hidden findings are counted)
   --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
   --require-declarations <r>  none | technological (default: config, else none)
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
@@ -23619,6 +23844,8 @@ async function dispatch(argv, io, options) {
             rules: { type: 'string', multiple: true },
             rule: { type: 'string', multiple: true },
             'fail-on': { type: 'string' },
+            'fail-on-confidence': { type: 'string' },
+            persona: { type: 'string' },
             controls: { type: 'string' },
             base: { type: 'string' },
             gate: { type: 'string' },
@@ -23681,6 +23908,8 @@ async function check(dir, values, io, options) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
     }
     const failOn = parseFailOn(values['fail-on']);
+    const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
+    const persona = parseChoice('--persona', values.persona, PERSONAS);
     const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
     const jobs = parseJobs(values.jobs);
     const threads = options.workerScript ? (0,slices/* sliceThreads */.s_)(options.workerScript, jobs) : undefined;
@@ -23697,6 +23926,8 @@ async function check(dir, values, io, options) {
         ...(values.rules ? { ruleDirs: values.rules } : {}),
         ...(values.rule ? { onlyRules: values.rule } : {}),
         ...(failOn ? { failOn } : {}),
+        ...(failOnConfidence ? { failOnConfidence } : {}),
+        ...(persona ? { persona } : {}),
         ...(values.controls ? { controlsPath: values.controls } : {}),
         ...(values.base ? { base: values.base } : {}),
         ...(change ? { change } : {}),

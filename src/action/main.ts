@@ -104,6 +104,8 @@ function check(
     logger,
     ...(settings.configPath ? { configPath: settings.configPath } : {}),
     ...(settings.failOn ? { failOn: settings.failOn } : {}),
+    ...(settings.failOnConfidence ? { failOnConfidence: settings.failOnConfidence } : {}),
+    ...(settings.persona ? { persona: settings.persona } : {}),
     ...(settings.controlsPath ? { controlsPath: settings.controlsPath } : {}),
     ...(settings.failOnGap !== undefined ? { failOnGap: settings.failOnGap } : {}),
     ...(settings.requireDeclarations ? { requireDeclarations: settings.requireDeclarations } : {}),

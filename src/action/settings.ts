@@ -1,6 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type FailOn, type RequireDeclarations, SEVERITIES, UsageError } from '../core/index.js';
+import {
+  CONFIDENCES,
+  type Confidence,
+  type FailOn,
+  PERSONAS,
+  type Persona,
+  type RequireDeclarations,
+  SEVERITIES,
+  UsageError,
+} from '../core/index.js';
 import type { GateScope, ScanScope } from '../core/pr.js';
 
 /** The Action's inputs after validation: absolute paths, typed values, defaults applied. */
@@ -18,6 +27,10 @@ export interface Settings {
   ruleDirs: string[];
   /** Undefined means the config file's `fail-on`, else the engine default (`high`). */
   failOn?: FailOn;
+  /** Input `fail-on-confidence`; undefined means the config file's, else medium. */
+  failOnConfidence?: Confidence;
+  /** Input `persona`; undefined means the config file's, else regular. */
+  persona?: Persona;
   /** Declarations file (input `controls`), relative to `root` when inside it; undefined: config, else default. */
   controlsPath?: string;
   /** Input `fail-on-gap`; undefined means the config file's, else true. */
@@ -125,6 +138,25 @@ export function readSettings(
       );
     }
     settings.failOn = failOn as FailOn;
+  }
+
+  const confidence = input('fail-on-confidence').trim().toLowerCase();
+  if (confidence) {
+    if (!(CONFIDENCES as readonly string[]).includes(confidence)) {
+      throw new UsageError(
+        `Input "fail-on-confidence" has an invalid value "${input('fail-on-confidence').trim()}": use one of ${CONFIDENCES.join(', ')} (or leave it empty to use the config file's, else medium)`,
+      );
+    }
+    settings.failOnConfidence = confidence as Confidence;
+  }
+  const persona = input('persona').trim().toLowerCase();
+  if (persona) {
+    if (!(PERSONAS as readonly string[]).includes(persona)) {
+      throw new UsageError(
+        `Input "persona" has an invalid value "${input('persona').trim()}": use one of ${PERSONAS.join(', ')} (or leave it empty to use the config file's, else regular)`,
+      );
+    }
+    settings.persona = persona as Persona;
   }
 
   const controls = input('controls').trim();

@@ -7,7 +7,15 @@ import { runCheck } from '../core/engine.js';
 import { GitRepository } from '../core/git.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
 import { sliceThreads } from '../core/slices.js';
-import { type FailOn, type Logger, type RequireDeclarations, SEVERITIES, UsageError } from '../core/types.js';
+import {
+  CONFIDENCES,
+  type FailOn,
+  type Logger,
+  PERSONAS,
+  type RequireDeclarations,
+  SEVERITIES,
+  UsageError,
+} from '../core/types.js';
 import { VERSION } from '../core/version.js';
 import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
 import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
@@ -40,6 +48,10 @@ Options for check:
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
+  --fail-on-confidence <c>  low | medium | high: the least sure finding that can fail the gate
+                    (default: config, else medium)
+  --persona <p>     regular | pedantic | auditor: which findings that do not block are shown
+                    (default: config, else regular; hidden findings are counted)
   --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
   --require-declarations <r>  none | technological (default: config, else none)
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
@@ -104,6 +116,8 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
       rules: { type: 'string', multiple: true },
       rule: { type: 'string', multiple: true },
       'fail-on': { type: 'string' },
+      'fail-on-confidence': { type: 'string' },
+      persona: { type: 'string' },
       controls: { type: 'string' },
       base: { type: 'string' },
       gate: { type: 'string' },
@@ -168,6 +182,8 @@ interface CheckValues {
   rules?: string[];
   rule?: string[];
   'fail-on'?: string;
+  'fail-on-confidence'?: string;
+  persona?: string;
   controls?: string;
   base?: string;
   gate?: string;
@@ -188,6 +204,8 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
   }
   const failOn = parseFailOn(values['fail-on']);
+  const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
+  const persona = parseChoice('--persona', values.persona, PERSONAS);
   const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
   const jobs = parseJobs(values.jobs);
   const threads = options.workerScript ? sliceThreads(options.workerScript, jobs) : undefined;
@@ -204,6 +222,8 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     ...(values.rules ? { ruleDirs: values.rules } : {}),
     ...(values.rule ? { onlyRules: values.rule } : {}),
     ...(failOn ? { failOn } : {}),
+    ...(failOnConfidence ? { failOnConfidence } : {}),
+    ...(persona ? { persona } : {}),
     ...(values.controls ? { controlsPath: values.controls } : {}),
     ...(values.base ? { base: values.base } : {}),
     ...(change ? { change } : {}),
@@ -317,7 +337,11 @@ async function changeOptions(dir: string, values: CheckValues): Promise<ChangeOp
   return { scope: scope ?? 'new', ...(baseline ? { baseline } : {}), ...(scan ? { scan } : {}) };
 }
 
-function parseChoice<T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined {
+function parseChoice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T))
     throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { fsTree, type TreeReader } from './policy/tree.js';
-import { type FailOn, type RequireDeclarations, type Severity, UsageError } from './types.js';
+import {
+  type Confidence,
+  type FailOn,
+  type Persona,
+  type RequireDeclarations,
+  type Severity,
+  UsageError,
+} from './types.js';
 import { formatProblem, schemaValidator, validate } from './validate.js';
 import { parseYaml } from './workspace/yaml.js';
 
@@ -26,6 +33,12 @@ export interface Config {
   requireDeclarations?: RequireDeclarations;
   /** Longest an exception may run, in days from the day of the run (default 365). */
   exceptionMaxDays?: number;
+  /** The lowest confidence of a finding that can block (default medium). */
+  failOnConfidence?: Confidence;
+  /** Which non-blocking findings the report shows (default regular). */
+  persona?: Persona;
+  /** Paths where findings get low confidence; absent: the defaults (see confidence.ts). */
+  testPaths?: string[];
 }
 
 /** Looked up in this order when no config path is given. */
@@ -97,6 +110,9 @@ export function parseConfig(text: string, file: string): Config {
     'fail-on-gap'?: boolean;
     'require-declarations'?: RequireDeclarations;
     'exception-max-days'?: number;
+    'fail-on-confidence'?: Confidence;
+    persona?: Persona;
+    'test-paths'?: string[];
   };
   const rules: Record<string, RuleConfig> = {};
   for (const [id, setting] of Object.entries(raw.rules ?? {})) {
@@ -117,5 +133,8 @@ export function parseConfig(text: string, file: string): Config {
   if (raw['fail-on-gap'] !== undefined) config.failOnGap = raw['fail-on-gap'];
   if (raw['require-declarations']) config.requireDeclarations = raw['require-declarations'];
   if (raw['exception-max-days'] !== undefined) config.exceptionMaxDays = raw['exception-max-days'];
+  if (raw['fail-on-confidence']) config.failOnConfidence = raw['fail-on-confidence'];
+  if (raw.persona) config.persona = raw.persona;
+  if (raw['test-paths']) config.testPaths = raw['test-paths'];
   return config;
 }

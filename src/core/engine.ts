@@ -6,6 +6,12 @@ import {
   diffAgainstWorktree,
   parseRawAgainstWorktree,
 } from './base-tree.js';
+import {
+  applyPersona,
+  DEFAULT_FAIL_ON_CONFIDENCE,
+  DEFAULT_PERSONA,
+  DEFAULT_TEST_PATHS,
+} from './confidence.js';
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
 import { assessControls } from './declarations/verdicts.js';
@@ -24,9 +30,11 @@ import { loadRules } from './rules/load.js';
 import type { SliceThreads } from './slices.js';
 import { triage } from './triage.js';
 import {
+  type Confidence,
   type FailOn,
   type Finding,
   type Logger,
+  type Persona,
   type RawFinding,
   type Report,
   type RequireDeclarations,
@@ -49,6 +57,10 @@ export interface CheckOptions {
   ruleDirs?: string[];
   /** Overrides the config's `fail-on`. Default `high`. */
   failOn?: FailOn;
+  /** Overrides the config's `fail-on-confidence`. Default `medium`. */
+  failOnConfidence?: Confidence;
+  /** Overrides the config's `persona`. Default `regular`. */
+  persona?: Persona;
   /** Overrides the config's `fail-on-gap`. Default true. */
   failOnGap?: boolean;
   /** Overrides the config's `require-declarations`. Default `none`. */
@@ -130,6 +142,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     }
   }
   const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
+  const failOnConfidence = options.failOnConfidence ?? config.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+  const persona = options.persona ?? config.persona ?? DEFAULT_PERSONA;
   const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
   const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
   const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
@@ -219,12 +233,20 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
   findings.sort(compareFindings);
   const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const controls = assessControls({ rules: summaries, findings, errors: run.errors, check, policyRules });
+  const controls = assessControls({
+    rules: summaries,
+    findings,
+    errors: run.errors,
+    check,
+    policyRules,
+    minConfidence: failOnConfidence,
+  });
   const alwaysBlocking = new Set(
     [...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id),
   );
   const gate = applyGate(findings, failOn, {
     failOnGap,
+    failOnConfidence,
     controls,
     policyRules,
     alwaysBlocking,
@@ -257,12 +279,22 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // loadPolicy has logged its own warnings already.
   for (const w of warnings.slice(policy.warnings.length)) log.warning(w);
   for (const n of notices) log.info(n);
+  // What the reader sees: every blocking finding, and the others the persona asks for.
+  const { shown, hidden } = applyPersona(findings, persona);
+  if (hidden) {
+    log.info(
+      `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
+    );
+  }
   return buildReport({
     root: options.root,
     head: repo?.head() ?? null,
     base: policy.base ?? options.base ?? null,
     config,
     failOn,
+    failOnConfidence,
+    persona,
+    testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
     failOnGap,
     requireDeclarations,
     exceptionMaxDays,
@@ -277,7 +309,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       warnings,
       notices,
     },
-    findings,
+    findings: shown,
+    ...(hidden ? { hidden } : {}),
     errors: run.errors,
     gate,
     files: workspace.files.length,

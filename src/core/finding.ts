@@ -21,6 +21,8 @@ export function createFinding(rule: Rule, raw: RawFinding, severity: Severity = 
     title: rule.title,
     controls: [...(raw.controls ?? rule.controls)],
     severity: raw.severity ?? severity,
+    confidence: raw.confidence ?? rule.confidence,
+    ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
     message: raw.message,
     remediation: rule.remediation,
     helpUri: helpUri(rule.id),

@@ -1,7 +1,9 @@
+import { confidenceRank, DEFAULT_FAIL_ON_CONFIDENCE } from './confidence.js';
 import type { PolicyProblemKind } from './declarations/model.js';
 import { gapCauses } from './declarations/verdicts.js';
 import { type GateScope, inGateScope } from './pr.js';
 import {
+  type Confidence,
   type ControlResult,
   type FailOn,
   type Finding,
@@ -24,6 +26,8 @@ export function meetsThreshold(severity: Severity, failOn: FailOn): boolean {
 export interface GateOptions {
   /** Fail on any control whose verdict is `gap` (default true). */
   failOnGap?: boolean;
+  /** Findings less sure than this never block by severity or as a gap's cause (default medium). */
+  failOnConfidence?: Confidence;
   controls?: readonly ControlResult[];
   /** The policy rules of the run and their kinds (see declarations/verdicts.ts). */
   policyRules?: ReadonlyMap<string, PolicyProblemKind>;
@@ -44,12 +48,14 @@ const MAX_GAP_REASONS = 10;
 
 /**
  * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
- * it is open and at or above `failOn`, when its rule always blocks, or (under `fail-on-gap`) when it
- * causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
+ * it is open, at or above `failOn` and at least as sure as `failOnConfidence`, when its rule always
+ * blocks, or (under `fail-on-gap`) when it causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
  * which findings and which controls failed the gate, in words.
  */
 export function applyGate(findings: Finding[], failOn: FailOn, options: GateOptions = {}): GateResult {
   const failOnGap = options.failOnGap ?? true;
+  const failOnConfidence = options.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+  const sure = (f: Finding) => confidenceRank(f.confidence) >= confidenceRank(failOnConfidence);
   const scope = options.scope ?? 'all';
   const always = options.alwaysBlocking ?? new Set<string>();
   const policyRules = options.policyRules ?? new Map<string, PolicyProblemKind>();
@@ -63,7 +69,7 @@ export function applyGate(findings: Finding[], failOn: FailOn, options: GateOpti
     if (always.has(f.ruleId)) {
       f.blocking = true;
       unconditional.push(f);
-    } else if (meetsThreshold(f.severity, failOn) && inGateScope(f, scope)) {
+    } else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
       f.blocking = true;
       counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
     }
@@ -89,7 +95,9 @@ export function applyGate(findings: Finding[], failOn: FailOn, options: GateOpti
 
   const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
   if (failOnGap && gaps.length > 0) {
-    for (const c of gaps) for (const f of gapCauses(c.id, findings, policyRules)) f.blocking = true;
+    for (const c of gaps) {
+      for (const f of gapCauses(c.id, findings, policyRules, failOnConfidence)) f.blocking = true;
+    }
     for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
       reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
     }
@@ -97,5 +105,5 @@ export function applyGate(findings: Finding[], failOn: FailOn, options: GateOpti
       reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
     }
   }
-  return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnGap, reasons };
+  return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
 }

@@ -1,12 +1,15 @@
 import type { Config } from './config.js';
 import {
+  type Confidence,
   type ControlResult,
   type FailOn,
   type Finding,
   type FindingStatus,
   type GateResult,
+  type Persona,
   type PolicyInfo,
   type Report,
+  type ReportSummary,
   type RequireDeclarations,
   type RuleError,
   type RuleSummary,
@@ -23,6 +26,9 @@ export interface ReportInput {
   base: string | null;
   config: Config;
   failOn: FailOn;
+  failOnConfidence: Confidence;
+  persona: Persona;
+  testPaths: string[];
   failOnGap: boolean;
   requireDeclarations: RequireDeclarations;
   exceptionMaxDays: number;
@@ -32,6 +38,8 @@ export interface ReportInput {
   controls: ControlResult[];
   policy: PolicyInfo;
   findings: Finding[];
+  /** Findings the persona left out (none blocks). */
+  hidden?: ReportSummary['hidden'];
   errors: RuleError[];
   gate: GateResult;
   files: number;
@@ -58,6 +66,9 @@ export function buildReport(input: ReportInput): Report {
     repository: { root: input.root, head: input.head, base: input.base },
     settings: {
       failOn: input.failOn,
+      failOnConfidence: input.failOnConfidence,
+      persona: input.persona,
+      testPaths: input.testPaths,
       failOnGap: input.failOnGap,
       requireDeclarations: input.requireDeclarations,
       exceptionMaxDays: input.exceptionMaxDays,
@@ -83,6 +94,7 @@ export function buildReport(input: ReportInput): Report {
       byStatus,
       byVerdict,
       errors: input.errors.length,
+      ...(input.hidden ? { hidden: input.hidden } : {}),
       gate: input.gate,
     },
   };

@@ -4,6 +4,8 @@
  * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
+
+import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import { policyKind } from './evaluators/policy/policy.js';
@@ -36,6 +38,8 @@ export class RuleRun {
   readonly findings: Finding[] = [];
   readonly errors: RuleError[] = [];
   readonly summaries: RuleSummary[] = [];
+  /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+  private readonly context: (f: Finding) => void;
 
   constructor(
     private readonly config: Config,
@@ -47,7 +51,9 @@ export class RuleRun {
     private readonly focused?: Workspace,
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
     private readonly threads?: SliceThreads,
-  ) {}
+  ) {
+    this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
+  }
 
   /**
    * Evaluates rules in order, with one exception that changes nothing in the results: over a large
@@ -216,9 +222,13 @@ export class RuleRun {
   private append(rule: Rule, summary: RuleSummary, raw: readonly RawFinding[]): void {
     const exclude = this.config.rules[rule.id]?.exclude;
     const skip = exclude?.length ? pathMatcher(exclude) : undefined;
+    // Policy findings are about the policy files themselves, wherever they are.
+    const context = policyKind(rule.check.kind) ? undefined : this.context;
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;
-      this.findings.push(createFinding(rule, r, summary.severity));
+      const finding = createFinding(rule, r, summary.severity);
+      context?.(finding);
+      this.findings.push(finding);
       summary.findings += 1;
     }
     if (summary.result !== 'error') summary.result = summary.findings > 0 ? 'fail' : 'pass';

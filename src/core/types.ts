@@ -10,6 +10,23 @@ export type Severity = (typeof SEVERITIES)[number];
 /** `never` disables the severity gate. */
 export type FailOn = Severity | 'never';
 
+/**
+ * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
+ * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * By default only medium and high findings can block (`fail-on-confidence`).
+ */
+export const CONFIDENCES = ['low', 'medium', 'high'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/**
+ * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
+ * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
+ * only of interest in a review of the whole configuration. Blocking findings are always shown.
+ */
+export const PERSONAS = ['regular', 'pedantic', 'auditor'] as const;
+export type Persona = (typeof PERSONAS)[number];
+
 /** 1-based lines and columns; `endLine`/`endColumn` inclusive. */
 export interface Location {
   path: string;
@@ -44,6 +61,12 @@ export interface Finding {
   title: string;
   controls: string[];
   severity: Severity;
+  /** How sure the finding is; see {@link Confidence}. */
+  confidence: Confidence;
+  /** Why the confidence is lower than the rule's (e.g. the file is under a test path), when it is. */
+  confidenceReason?: string;
+  /** The least persona that sees it when it does not block; absent: every persona. */
+  persona?: Exclude<Persona, 'regular'>;
   message: string;
   remediation: string;
   helpUri: string;
@@ -73,6 +96,13 @@ export interface RawFinding {
   key?: string;
   /** Overrides the rule's severity for this occurrence (e.g. a graded audit). */
   severity?: Severity;
+  /** Overrides the rule's confidence for this occurrence (e.g. a verified token: high). */
+  confidence?: Confidence;
+  /**
+   * The least persona that sees this occurrence when it does not block (a code smell: `pedantic`);
+   * absent: the rule's, else every persona.
+   */
+  persona?: Exclude<Persona, 'regular'>;
   /**
    * Overrides the rule's controls for this occurrence: a finding about one declared control (missing
    * evidence for 8.28) belongs to that control. Each must be a catalog id.
@@ -102,6 +132,10 @@ export interface Rule {
   id: string;
   title: string;
   severity: Severity;
+  /** The confidence of its findings unless an occurrence says otherwise (default `high`). */
+  confidence: Confidence;
+  /** The least persona that sees its non-blocking findings (code smells: `pedantic`); absent: all. */
+  persona?: Exclude<Persona, 'regular'>;
   controls: string[];
   rationale: string;
   remediation: string;
@@ -217,6 +251,8 @@ export interface ControlResult {
 export interface GateResult {
   result: 'pass' | 'fail';
   failOn: FailOn;
+  /** The lowest confidence of a finding that can block. */
+  failOnConfidence: Confidence;
   /** Whether a control with the verdict `gap` fails the gate. */
   failOnGap: boolean;
   /** Human-readable reasons the gate failed (empty on pass). */
@@ -238,6 +274,11 @@ export interface ReportSummary {
   byStatus: Record<FindingStatus, number>;
   byVerdict: Record<Verdict, number>;
   errors: number;
+  /**
+   * Findings left out of the report's findings by the persona (none blocks): how many, by severity,
+   * and the persona that would show them all. Absent when nothing was hidden.
+   */
+  hidden?: { findings: number; bySeverity: Record<Severity, number>; persona: Persona };
   gate: GateResult;
 }
 
@@ -262,6 +303,12 @@ export interface Report {
   repository: { root: string; head: string | null; base: string | null };
   settings: {
     failOn: FailOn;
+    /** The lowest confidence of a finding that can block. */
+    failOnConfidence: Confidence;
+    /** Which non-blocking findings the report shows. */
+    persona: Persona;
+    /** Paths where findings get low confidence (tests, fixtures, examples, docs, vendored code). */
+    testPaths: string[];
     failOnGap: boolean;
     requireDeclarations: RequireDeclarations;
     /** Longest an exception may run, in days from the day of the run. */

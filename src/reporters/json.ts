@@ -37,6 +37,9 @@ export function canonicalReport(report: Report): Report {
     repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
     settings: {
       failOn: report.settings.failOn,
+      failOnConfidence: report.settings.failOnConfidence,
+      persona: report.settings.persona,
+      testPaths: [...report.settings.testPaths],
       failOnGap: report.settings.failOnGap,
       requireDeclarations: report.settings.requireDeclarations,
       exceptionMaxDays: report.settings.exceptionMaxDays,
@@ -131,6 +134,9 @@ function finding(f: Finding): Finding {
     title: f.title,
     controls: [...f.controls],
     severity: f.severity,
+    confidence: f.confidence,
+    ...(f.confidenceReason !== undefined ? { confidenceReason: f.confidenceReason } : {}),
+    ...(f.persona !== undefined ? { persona: f.persona } : {}),
     message: f.message,
     remediation: f.remediation,
     helpUri: f.helpUri,
@@ -172,9 +178,21 @@ function summary(s: ReportSummary): ReportSummary {
     byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
     byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])) as ReportSummary['byVerdict'],
     errors: s.errors,
+    ...(s.hidden
+      ? {
+          hidden: {
+            findings: s.hidden.findings,
+            bySeverity: Object.fromEntries(
+              SEVERITY_ORDER.map((sev) => [sev, s.hidden!.bySeverity[sev]]),
+            ) as ReportSummary['bySeverity'],
+            persona: s.hidden.persona,
+          },
+        }
+      : {}),
     gate: {
       result: s.gate.result,
       failOn: s.gate.failOn,
+      failOnConfidence: s.gate.failOnConfidence,
       failOnGap: s.gate.failOnGap,
       reasons: [...s.gate.reasons],
     },

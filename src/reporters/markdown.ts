@@ -15,10 +15,12 @@ import {
 } from './escape.js';
 import {
   byPriority,
+  confidenceLabel,
   controlsByVerdict,
   declaredLabel,
   filesScanned,
   gateSettings,
+  hiddenNote,
   isNotable,
   POLICY_CHANGE_RULE,
   REPOSITORY_LABEL,
@@ -131,6 +133,8 @@ function resultSection(report: Report): string[] {
   out.push('');
   const head = report.repository.head ? ` at ${codeSpan(report.repository.head.slice(0, 12))}` : '';
   out.push(`Checked ${filesScanned(report)} with ${plural(s.rules, 'rule')}${head}.`);
+  const hidden = hiddenNote(report);
+  if (hidden) out.push(`${escapeMarkdown(hidden)}.`);
   if (s.errors > 0) out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
   out.push('');
   return out;
@@ -220,7 +224,7 @@ function findingRow(f: Finding): string {
       : f.exception?.kind === 'exception'
         ? `excepted (${truncate(f.exception.id ?? '', 100)})`
         : f.status;
-  const tags = [f.blocking ? 'blocking' : '', status].filter(Boolean).map(escapeMarkdown);
+  const tags = [f.blocking ? 'blocking' : '', status, confidenceLabel(f)].filter(Boolean).map(escapeMarkdown);
   const severity =
     (f.blocking ? `**${f.severity}**` : f.severity) + (tags.length ? ` · ${tags.join(' · ')}` : '');
   const where = f.location ? locationCell(f) : REPOSITORY_LABEL;

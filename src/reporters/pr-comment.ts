@@ -15,7 +15,7 @@ import {
   safeHttpUrl,
   truncate,
 } from './escape.js';
-import { byPriority, gateThreshold } from './shared.js';
+import { byPriority, gateThreshold, hiddenNote } from './shared.js';
 
 /** GitHub rejects a comment body above 65,536 characters. */
 export const MAX_COMMENT_CHARS = 65_536;
@@ -177,6 +177,8 @@ function gateSection(report: Report, context: PrCommentContext, fresh: Finding[]
     `**${fresh.length}** new · **${debt.length}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`,
     '',
   );
+  const hidden = hiddenNote(report);
+  if (hidden) out.push(`${escapeMarkdown(hidden)}.`, '');
   return out;
 }
 

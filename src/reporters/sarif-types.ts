@@ -61,6 +61,7 @@ export interface SarifResult {
     controls: string[];
     status: Finding['status'];
     severity: Severity;
+    confidence: Finding['confidence'];
     blocking: boolean;
     isNew?: boolean;
   };

@@ -148,7 +148,13 @@ function result(f: Finding, ruleIndex: number, prefix: string): SarifResult {
     message: { text: escapeSarifText(multiLine(f.message)) },
     locations: [location(f, prefix)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-    properties: { controls: [...f.controls], status: f.status, severity: f.severity, blocking: f.blocking },
+    properties: {
+      controls: [...f.controls],
+      status: f.status,
+      severity: f.severity,
+      confidence: f.confidence,
+      blocking: f.blocking,
+    },
   };
   if (f.isNew !== undefined) out.properties.isNew = f.isNew;
   if (f.status === 'excepted' || f.status === 'ignored') {

@@ -36,8 +36,30 @@ export const REPOSITORY_LABEL = '(repository)';
 
 /** The gate's threshold in words: `fail-on high`, or that the gate is off. */
 export function gateThreshold(report: Report): string {
-  const { failOn } = report.summary.gate;
-  return failOn === 'never' ? 'fail-on never: the gate is disabled' : `fail-on ${failOn}`;
+  const { failOn, failOnConfidence } = report.summary.gate;
+  if (failOn === 'never') return 'fail-on never: the gate is disabled';
+  // The default (medium) goes without saying; a departure from it is part of the threshold.
+  return failOnConfidence === 'medium'
+    ? `fail-on ${failOn}`
+    : `fail-on ${failOn} at ${failOnConfidence} confidence or above`;
+}
+
+/**
+ * What the persona left out, in words (none of it blocks), or undefined: e.g. `3 findings not shown
+ * (persona regular: low confidence or code smells; persona pedantic shows them)`.
+ */
+export function hiddenNote(report: Report): string | undefined {
+  const h = report.summary.hidden;
+  if (!h) return undefined;
+  const them = h.findings === 1 ? 'it' : 'them';
+  const what =
+    report.settings.persona === 'pedantic' ? 'audit-only findings' : 'low confidence or code smells';
+  return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${what}; persona ${h.persona} shows ${them})`;
+}
+
+/** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */
+export function confidenceLabel(f: Finding): string {
+  return f.confidence === 'high' ? '' : `${f.confidence} confidence`;
 }
 
 /** The rule whose findings are changes to the policy, shown in their own section. */

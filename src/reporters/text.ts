@@ -13,11 +13,13 @@ import {
 } from '../core/types.js';
 import { escapeControls, plural, singleLine } from './escape.js';
 import {
+  confidenceLabel,
   controlsByVerdict,
   controlTitles,
   declaredLabel,
   filesScanned,
   gateSettings,
+  hiddenNote,
   homeControl,
   POLICY_CHANGE_RULE,
   position,
@@ -151,7 +153,10 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
       const mark = f.blocking ? paint('red', '!') : ' ';
       const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(sevWidth));
       const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
-      const status = f.status === 'open' ? '' : paint('dim', ` (${f.status})`);
+      const unsure = confidenceLabel(f);
+      const status =
+        (f.status === 'open' ? '' : paint('dim', ` (${f.status})`)) +
+        (unsure ? paint('dim', ` (${unsure})`) : '');
       const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
       out.push(`${mark} ${sev}  ${where}  ${singleLine(f.message)}  ${rule}${status}`);
       if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
@@ -217,6 +222,8 @@ function summarySection(report: Report, paint: Paint): string[] {
   out.push(
     `  ${s.byStatus.open} open, ${s.byStatus.excepted} excepted, ${s.byStatus.ignored} ignored; ${s.blocking} blocking`,
   );
+  const hidden = hiddenNote(report);
+  if (hidden) out.push(`  ${paint('dim', singleLine(hidden))}`);
   if (s.errors > 0) out.push(`  ${paint('red', plural(s.errors, 'rule error'))}`);
   const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
   out.push(`Gate: ${gate} ${paint('dim', `(${gateSettings(report)})`)}`);

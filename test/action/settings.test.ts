@@ -103,6 +103,20 @@ describe('action settings', () => {
     );
   });
 
+  it('reads fail-on-confidence and persona, and rejects unknown values naming the input', () => {
+    expect(settings({ 'fail-on-confidence': 'Low', persona: ' pedantic ' })).toMatchObject({
+      failOnConfidence: 'low',
+      persona: 'pedantic',
+    });
+    expect(settings({}).persona).toBeUndefined();
+    expect(() => settings({ persona: 'boss' })).toThrow(
+      'Input "persona" has an invalid value "boss": use one of regular, pedantic, auditor (or leave it empty to use the config file\'s, else regular)',
+    );
+    expect(() => settings({ 'fail-on-confidence': 'sure' })).toThrow(
+      /^Input "fail-on-confidence" has an invalid value "sure": use one of low, medium, high /,
+    );
+  });
+
   it('reads booleans like the runner and names the input when one is wrong', () => {
     expect(settings({ annotations: 'FALSE', 'job-summary': 'False' })).toMatchObject({
       annotations: false,

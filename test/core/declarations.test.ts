@@ -153,6 +153,7 @@ describe('verdicts', async () => {
     expect(report.summary.gate).toEqual({
       result: 'fail',
       failOn: 'high',
+      failOnConfidence: 'medium',
       failOnGap: true,
       reasons: [
         '1 problem with the policy files (.github/controls.yml), which always fail the gate',
@@ -252,6 +253,7 @@ describe('gate settings', () => {
     expect(report.summary.gate).toEqual({
       result: 'fail',
       failOn: 'never',
+      failOnConfidence: 'medium',
       failOnGap: false,
       reasons: ['1 problem with the policy files (.github/controls.yml), which always fail the gate'],
     });

@@ -10,6 +10,7 @@ const rule = (id: string): Rule => ({
   id,
   title: id,
   severity: 'high',
+  confidence: 'high',
   controls: ['8.28'],
   rationale: 'r',
   remediation: 'fix',

@@ -51,6 +51,7 @@ export function testRule(kind: string, options: Record<string, unknown>): Rule {
     id: 'test-rule',
     title: 'test rule',
     severity: 'medium',
+    confidence: 'high',
     controls: ['8.9'],
     rationale: 'test',
     remediation: 'test',

@@ -1,5 +1,7 @@
 import { allControls } from '../catalog.js';
+import { confidenceRank } from '../confidence.js';
 import type {
+  Confidence,
   ControlExceptionRef,
   ControlResult,
   Finding,
@@ -20,17 +22,26 @@ export interface AssessInput {
   check: DeclarationCheck;
   /** The policy rules of this run (check kind `policy.*`) and what each reports. */
   policyRules: ReadonlyMap<string, PolicyProblemKind>;
+  /** Findings less sure than this are reported but are no evidence against a control (default low). */
+  minConfidence?: Confidence;
 }
 
 /**
- * Whether a finding is evidence against the control it maps to: open, above `info`, and from a rule
- * that checks the repository (not a policy rule, whose problems are assessed from the declarations).
+ * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
+ * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
+ * policy rule, whose problems are assessed from the declarations).
  */
 export function countsAgainstControl(
   f: Finding,
   policyRules: ReadonlyMap<string, PolicyProblemKind>,
+  minConfidence: Confidence = 'low',
 ): boolean {
-  return f.status === 'open' && f.severity !== 'info' && !policyRules.has(f.ruleId);
+  return (
+    f.status === 'open' &&
+    f.severity !== 'info' &&
+    confidenceRank(f.confidence) >= confidenceRank(minConfidence) &&
+    !policyRules.has(f.ruleId)
+  );
 }
 
 /**
@@ -42,11 +53,12 @@ export function gapCauses(
   controlId: string,
   findings: readonly Finding[],
   policyRules: ReadonlyMap<string, PolicyProblemKind>,
+  minConfidence: Confidence = 'low',
 ): Finding[] {
   return findings.filter((f) => {
     if (f.status !== 'open' || !f.controls.includes(controlId)) return false;
     const kind = policyRules.get(f.ruleId);
-    return kind ? GAP_PROBLEMS.has(kind) : f.severity !== 'info';
+    return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
   });
 }
 
@@ -75,7 +87,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
     const reasons: string[] = [];
     let verdict: Verdict;
 
-    const against = mapped.filter((f) => countsAgainstControl(f, policyRules));
+    const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
     const failing = rules
       .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
       .filter((r) => r.open > 0)

@@ -257,6 +257,7 @@ function loadRuleFile(
   if (problems.length > before) return undefined;
   return {
     ...raw,
+    confidence: raw.confidence ?? 'high',
     references: raw.references ?? [],
     tags: raw.tags ?? [],
     examples: raw.examples ?? [],

@@ -1,0 +1,115 @@
+/**
+ * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
+ * Severity says how bad a problem would be; confidence says how likely it is real. The gate blocks
+ * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
+ * unsure ones from the report (counted, never silently dropped).
+ */
+import {
+  CONFIDENCES,
+  type Confidence,
+  type Finding,
+  PERSONAS,
+  type Persona,
+  SEVERITIES,
+  type Severity,
+} from './types.js';
+import { pathMatcher } from './workspace/glob.js';
+
+/** Default lowest confidence of a finding that can block: a guess never fails the gate. */
+export const DEFAULT_FAIL_ON_CONFIDENCE: Confidence = 'medium';
+
+/** Default persona. */
+export const DEFAULT_PERSONA: Persona = 'regular';
+
+/**
+ * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
+ * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ */
+export const DEFAULT_TEST_PATHS: readonly string[] = [
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/spec/**',
+  '**/specs/**',
+  '**/testdata/**',
+  '**/test-data/**',
+  '**/test_data/**',
+  '**/testing/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/__mocks__/**',
+  '**/mocks/**',
+  '**/examples/**',
+  '**/example/**',
+  '**/samples/**',
+  '**/docs/**',
+  '**/doc/**',
+  '**/vendor/**',
+  '**/third_party/**',
+  '**/third-party/**',
+  '**/node_modules/**',
+  '**/*_test.go',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test_*.py',
+  '**/*_test.py',
+  '**/*Test.java',
+  '**/*Tests.cs',
+];
+
+const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+
+/** Numeric rank of a confidence: low 0 .. high 2. */
+export function confidenceRank(c: Confidence): number {
+  return CONFIDENCES.indexOf(c);
+}
+
+/** Whether a persona sees a non-blocking finding. */
+export function personaSees(persona: Persona, f: Pick<Finding, 'confidence' | 'persona'>): boolean {
+  if (persona === 'auditor') return true;
+  if (f.persona === 'auditor') return false;
+  if (persona === 'pedantic') return true;
+  return f.persona === undefined && f.confidence !== 'low';
+}
+
+/**
+ * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
+ * function applied to each new finding (the matcher is compiled once per run).
+ */
+export function testPathContext(testPaths: readonly string[]): (f: Finding) => void {
+  if (testPaths.length === 0) return () => {};
+  const matches = pathMatcher([...testPaths]);
+  return (f) => {
+    if (!f.location || f.confidence === 'low' || !matches(f.location.path)) return;
+    f.confidence = 'low';
+    f.confidenceReason = TEST_PATH_REASON;
+  };
+}
+
+/** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
+export function applyPersona(
+  findings: readonly Finding[],
+  persona: Persona,
+): {
+  shown: Finding[];
+  hidden?: { findings: number; bySeverity: Record<Severity, number>; persona: Persona };
+} {
+  const shown: Finding[] = [];
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let hiddenCount = 0;
+  let needs: Persona = 'regular';
+  for (const f of findings) {
+    if (f.blocking || personaSees(persona, f)) {
+      shown.push(f);
+      continue;
+    }
+    hiddenCount += 1;
+    bySeverity[f.severity] += 1;
+    const wanted: Persona = f.persona === 'auditor' ? 'auditor' : 'pedantic';
+    if (PERSONAS.indexOf(wanted) > PERSONAS.indexOf(needs)) needs = wanted;
+  }
+  return hiddenCount === 0
+    ? { shown }
+    : { shown, hidden: { findings: hiddenCount, bySeverity, persona: needs } };
+}

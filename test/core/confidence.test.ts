@@ -1,0 +1,197 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { applyPersona, personaSees, testPathContext } from '../../src/core/confidence.js';
+import { runCheck } from '../../src/core/engine.js';
+import { createFinding } from '../../src/core/finding.js';
+import type { Confidence, Finding, Persona, Report } from '../../src/core/types.js';
+import { renderMarkdown, renderText } from '../../src/reporters/index.js';
+import { cleanup, testRule } from '../evaluators/kit.js';
+import { makeTree } from '../helpers/run-action.js';
+
+afterAll(cleanup);
+
+function finding(overrides: Partial<Finding> = {}): Finding {
+  const f = createFinding(testRule('content.forbidden', {}), {
+    message: 'm',
+    location: { path: 'src/a.txt', startLine: 1 },
+  });
+  return { ...f, ...overrides };
+}
+
+describe('personas', () => {
+  it.each<[Persona, Confidence, Finding['persona'], boolean]>([
+    ['regular', 'high', undefined, true],
+    ['regular', 'medium', undefined, true],
+    ['regular', 'low', undefined, false],
+    ['regular', 'high', 'pedantic', false],
+    ['pedantic', 'low', undefined, true],
+    ['pedantic', 'high', 'pedantic', true],
+    ['pedantic', 'high', 'auditor', false],
+    ['auditor', 'low', 'auditor', true],
+  ])('%s sees a %s-confidence finding marked %s: %s', (persona, confidence, marked, seen) => {
+    expect(personaSees(persona, { confidence, ...(marked ? { persona: marked } : {}) })).toBe(seen);
+  });
+
+  it('never hides a blocking finding, and counts what it hides by severity', () => {
+    const list = [
+      finding({ confidence: 'low', blocking: true }),
+      finding({ confidence: 'low', severity: 'high' }),
+      finding({ confidence: 'high', persona: 'auditor', severity: 'low' }),
+      finding({ confidence: 'medium' }),
+    ];
+    const { shown, hidden } = applyPersona(list, 'regular');
+    expect(shown).toEqual([list[0], list[3]]);
+    expect(hidden).toEqual({
+      findings: 2,
+      bySeverity: { info: 0, low: 1, medium: 0, high: 1, critical: 0 },
+      persona: 'auditor',
+    });
+    expect(applyPersona(list, 'auditor')).toEqual({ shown: list });
+  });
+});
+
+describe('test paths', () => {
+  const lower = testPathContext(['**/test/**', '**/*_test.go']);
+
+  it('lowers located findings under a test path to low, with the reason', () => {
+    const f = finding({ location: { path: 'pkg/x/test/data.txt', startLine: 3 } });
+    lower(f);
+    expect(f.confidence).toBe('low');
+    expect(f.confidenceReason).toMatch(/test, fixture, example, documentation or vendored path/);
+    const g = finding({ location: { path: 'pkg/x_test.go', startLine: 3 } });
+    lower(g);
+    expect(g.confidence).toBe('low');
+  });
+
+  it('leaves production paths and repository-level findings alone', () => {
+    const f = finding({ location: { path: 'src/testing.txt', startLine: 1 } });
+    const g = finding({ location: null });
+    lower(f);
+    lower(g);
+    expect([f.confidence, g.confidence]).toEqual(['high', 'high']);
+    expect(f.confidenceReason).toBeUndefined();
+  });
+});
+
+/** A repository with one custom rule that forbids `FORBIDDEN` in text files. */
+function repo(files: Record<string, string> = {}, rule = ''): string {
+  return makeTree({
+    '.controlgate/rules/no-forbidden.yml': [
+      'id: no-forbidden',
+      'title: No forbidden word',
+      'severity: high',
+      'controls: ["8.28"]',
+      'rationale: test',
+      'remediation: remove it',
+      rule,
+      'check:',
+      '  kind: content.forbidden',
+      '  with:',
+      '    paths: ["**/*.txt"]',
+      '    patterns:',
+      '      - { pattern: "FORBIDDEN", message: "forbidden word" }',
+    ].join('\n'),
+    'src/app.txt': 'FORBIDDEN\n',
+    'test/fixtures/app.txt': 'FORBIDDEN\n',
+    ...files,
+  });
+}
+
+async function check(root: string, extra: Partial<Parameters<typeof runCheck>[0]> = {}): Promise<Report> {
+  return runCheck({ root, builtinRules: false, ruleDirs: [path.join(root, '.controlgate/rules')], ...extra });
+}
+const where = (r: Report) =>
+  r.findings.map((f) => `${f.location?.path} ${f.confidence}${f.blocking ? ' blocking' : ''}`).sort();
+
+describe('confidence in a run', () => {
+  it('a finding under a test path is low confidence: counted, hidden from regular, not blocking', async () => {
+    const report = await check(repo());
+    expect(where(report)).toEqual(['src/app.txt high blocking']);
+    expect(report.summary.hidden).toEqual({
+      findings: 1,
+      bySeverity: { critical: 0, high: 1, medium: 0, low: 0, info: 0 },
+      persona: 'pedantic',
+    });
+    expect(report.rules.find((r) => r.id === 'no-forbidden')?.findings).toBe(2);
+    expect(renderText(report, { color: false })).toContain(
+      '1 finding not shown (persona regular: low confidence or code smells; persona pedantic shows it)',
+    );
+    expect(renderMarkdown(report)).toContain('1 finding not shown (persona regular');
+  });
+
+  it('pedantic shows it with its reason; fail-on-confidence low makes it block', async () => {
+    const root = repo();
+    const pedantic = await check(root, { persona: 'pedantic' });
+    expect(where(pedantic)).toEqual(['src/app.txt high blocking', 'test/fixtures/app.txt low']);
+    expect(pedantic.summary.hidden).toBeUndefined();
+    expect(renderText(pedantic, { color: false })).toMatch(
+      /test\/fixtures\/app\.txt:1:1 .*\(low confidence\)/,
+    );
+    const strict = await check(root, { failOnConfidence: 'low' });
+    expect(where(strict)).toEqual(['src/app.txt high blocking', 'test/fixtures/app.txt low blocking']);
+    expect(strict.summary.gate.reasons).toEqual(['2 open findings at or above "high" (2 high)']);
+  });
+
+  it('test-paths in the config replaces the defaults; [] turns them off', async () => {
+    const off = await check(repo({ '.controlgate.yml': 'version: 1\ntest-paths: []\n' }));
+    expect(where(off)).toEqual(['src/app.txt high blocking', 'test/fixtures/app.txt high blocking']);
+    const own = await check(repo({ '.controlgate.yml': 'version: 1\ntest-paths: ["src/**"]\n' }));
+    expect(where(own)).toEqual(['test/fixtures/app.txt high blocking']);
+    expect(own.settings.testPaths).toEqual(['src/**']);
+  });
+
+  it("a rule's confidence and persona apply to its findings", async () => {
+    const unsure = await check(repo({}, 'confidence: medium\npersona: pedantic'), { persona: 'pedantic' });
+    expect(where(unsure)).toEqual(['src/app.txt medium blocking', 'test/fixtures/app.txt low']);
+    const smell = await check(repo({}, 'persona: pedantic'), { failOn: 'never' });
+    expect(smell.findings).toEqual([]);
+    expect(smell.summary.hidden?.findings).toBe(2);
+  });
+
+  it('a low-confidence finding is no evidence of a gap in a declared control', async () => {
+    const root = repo({
+      'src/app.txt': 'fine\n',
+      '.github/controls.yml':
+        'version: 1\ncontrols:\n  "8.28":\n    status: implemented\n    justification: reviewed\n',
+    });
+    const report = await check(root, { failOn: 'never' });
+    expect(report.controls.find((c) => c.id === '8.28')).toMatchObject({ verdict: 'satisfied' });
+    expect(report.summary.gate.result).toBe('pass');
+    const strict = await check(root, { failOn: 'never', failOnConfidence: 'low' });
+    expect(strict.controls.find((c) => c.id === '8.28')).toMatchObject({
+      verdict: 'gap',
+      reasons: ['rule no-forbidden has 1 open finding'],
+    });
+  });
+});
+
+describe('settings', () => {
+  async function cli(...argv: string[]) {
+    let stderr = '';
+    const code = await main(argv, {
+      stdout() {},
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTTY: false,
+    });
+    return { code, stderr };
+  }
+
+  it('the CLI refuses unknown values with the allowed ones', async () => {
+    const root = repo();
+    expect(await cli('check', root, '--persona', 'boss')).toEqual({
+      code: 2,
+      stderr: 'controlgate: --persona must be one of regular, pedantic, auditor; got "boss"\n',
+    });
+    expect((await cli('check', root, '--fail-on-confidence', 'sure')).stderr).toBe(
+      'controlgate: --fail-on-confidence must be one of low, medium, high; got "sure"\n',
+    );
+  });
+
+  it('the config refuses unknown values at their line', async () => {
+    const root = repo({ '.controlgate.yml': 'version: 1\npersona: boss\n' });
+    await expect(check(root)).rejects.toThrow(/\.controlgate\.yml:2:\d+: \/persona: must be one of/);
+  });
+});
