@@ -118,6 +118,7 @@ function unreadFinding(file: string, part: Unread): RawFinding {
     message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column}).`,
     location: { path: file, startLine: part.line, startColumn: part.column },
     severity: 'info',
+    confidence: 'high',
     key: `unread:${part.reason.replace(/\d[\d,]*/g, 'N')}`,
   };
 }
@@ -153,6 +154,7 @@ export function toFinding(file: string, hit: SecretHit): RawFinding {
       endColumn: Math.max(hit.start + 1, hit.end),
     },
     key,
+    confidence: hit.confidence,
   };
 }
 

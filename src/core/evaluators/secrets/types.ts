@@ -1,3 +1,5 @@
+import type { Confidence } from '../../types.js';
+
 /**
  * Shared shapes of the secret scanner. A detector recognises one kind of secret on one line; the
  * scanner (scan.ts) decides which lines a detector sees, and the evaluator (evaluator.ts) turns hits
@@ -16,7 +18,7 @@ export type SecretFamily =
   | 'generic';
 
 /** How sure a detector is that a hit is a live secret (verified structure: high; a guess: low). */
-export type Confidence = 'low' | 'medium' | 'high';
+export type { Confidence };
 
 /**
  * How a finding's identity (its fingerprint key) is derived; both depend on the value, so replacing
