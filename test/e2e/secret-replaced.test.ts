@@ -54,7 +54,13 @@ const CASES = [
 
 async function cli(...argv: string[]) {
   let stdout = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: () => {}, isTTY: false });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: () => {},
+    isTTY: false,
+  });
   return { code, report: JSON.parse(stdout || '{}') };
 }
 
