@@ -6,6 +6,7 @@ import {
   SECRET_NAME_SOURCE,
   valueConfidence,
 } from './generic.js';
+import { standIn } from './judge.js';
 import { verifyPemKey } from './pem.js';
 import type { Detector, LineHit, ScanContext } from './types.js';
 import { isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
@@ -46,9 +47,11 @@ export const npmrcDetector: Detector = {
       const [whole, key = '', value = ''] = m;
       const start = m.index + whole.length - value.length;
       const k = key.toLowerCase();
+      const basic = base64UserPassword(value);
       const ok =
         k === '_auth' || k === 'npmauthident'
-          ? base64UserPassword(value) !== undefined || /^[^:\s]+:[^:\s]{4,}$/.test(value)
+          ? (basic !== undefined && !standIn(basic.password) && !/\s/.test(basic.password)) ||
+            /^[^:\s]+:[^:\s]{4,}$/.test(value)
           : k === '_password'
             ? literal(value, 4) && decodeBase64(value) !== undefined
             : literal(value, 16) && shannonEntropy(value) >= 3;
@@ -156,7 +159,10 @@ export const dockerConfigDetector: Detector = {
     DOCKER_AUTH.lastIndex = 0;
     for (let m = DOCKER_AUTH.exec(line); m; m = DOCKER_AUTH.exec(line)) {
       const [whole, key = '', value = ''] = m;
-      const ok = key === 'auth' ? (base64UserPassword(value)?.password.length ?? 0) >= 4 : literal(value, 8);
+      const basic = key === 'auth' ? base64UserPassword(value) : undefined;
+      const ok = basic
+        ? basic.password.length >= 4 && !standIn(basic.password)
+        : key !== 'auth' && literal(value, 8);
       if (!ok) continue;
       const start = m.index + whole.length - value.length - 1;
       hits.push({

@@ -37,6 +37,10 @@ const DEFAULT_EXCEPT = [
   '**/*.min.{js,css}',
   '**/*.{js,css}.map',
   '**/node_modules/**',
+  // Package managers' own bundles, checked in by Yarn Berry projects.
+  '**/.yarn/releases/**',
+  '**/.yarn/plugins/**',
+  '**/.pnp.{cjs,loader.mjs}',
 ];
 
 /**
@@ -141,6 +145,7 @@ export function toFinding(file: string, hit: SecretHit): RawFinding {
     const where = context && contextual ? ` (\`${context}\`)` : '';
     message = `${label} is committed${where}: ${redact(hit.value)}.`;
   }
+  if (hit.note) message = `${message.slice(0, -1)} (${hit.note}).`;
   const key = contextual
     ? contextIdentity(hit.detector, context ?? '', hit.value)
     : secretIdentity(hit.detector, hit.value);

@@ -1,5 +1,6 @@
+import { codeLike, decodedText, nonAscii, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
-import { characterClasses, isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
+import { characterClasses, isCiphertext, shannonEntropy } from './values.js';
 
 /**
  * Values assigned to secret-looking names (`password = "..."`, `apiKey: '...'`, `DB_PASSWORD=...`).
@@ -41,6 +42,15 @@ const CONFIG_FILE =
 const CODE_FILE =
   /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
 
+/** Translation catalogs: `wifi_password: "WLAN-Passwort"` is a label, not a secret. */
+const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//i;
+
+/**
+ * Values that are public by design although assigned to a secret-looking name: Cloudflare Web
+ * Analytics beacon tokens, Algolia DocSearch (search-only) keys beside their index name.
+ */
+const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
+
 /** A line commented out in a configuration format (`# password: x`, `;secret_key = x`, `// x`). */
 const COMMENTED = /^[ \t]*(?:#|;|\/\/|<!--|--|REM\s)/i;
 
@@ -67,9 +77,6 @@ const REFERENCE =
   /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
 /** An unquoted value with a call or a member access is an expression, not a literal. */
 const EXPRESSION = /\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-/** Words and identifiers: a secret has digits, mixed case or symbols. */
-const WORDLIKE =
-  /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_.]?[0-9]{1,4})$/;
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
 const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
 /**
@@ -79,8 +86,6 @@ const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
  */
 export const NOT_SECRET_KEY =
   /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK|^sb_publishable_|^EZTK|^FLWSECK_TEST|^[a-z]+_test_|^access-sandbox-|^sandbox_/;
-/** A value that repeats the kind of thing it is ("my-secret", "password123") is a stand-in. */
-const SELF_NAMED = /secret|passw|token|api[_-]?key|credential/i;
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 
@@ -93,14 +98,18 @@ export const GENERIC_MIN_LENGTH = 8;
  * word, number, path, ciphertext or placeholder.
  */
 export function plausibleSecretValue(value: string, quoted = true): boolean {
-  if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value)) return false;
-  if (!quoted && EXPRESSION.test(value)) return false;
-  if (REFERENCE.test(value) || WORDLIKE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value)) {
+  if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value) || nonAscii(value))
     return false;
-  }
-  if (SELF_NAMED.test(value) || NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
-  if (isCiphertext(value) || DIGEST.test(value)) return false;
-  return !isPlaceholder(value);
+  if (!quoted && EXPRESSION.test(value)) return false;
+  if (REFERENCE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value) || standIn(value)) return false;
+  if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
+  if (isCiphertext(value) || DIGEST.test(value) || codeLike(value)) return false;
+  // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
+  const decoded = decodedText(value);
+  return (
+    decoded === undefined ||
+    (decoded.length >= GENERIC_MIN_LENGTH && !standIn(decoded) && !/\s/.test(decoded))
+  );
 }
 
 /** How sure a guess about a value is: long, mixed and random is likelier a real secret. */
@@ -158,7 +167,8 @@ export const genericAssignmentDetector: Detector = {
     const hits: LineHit[] = [];
     const config = CONFIG_FILE.test(ctx.path);
     if (config && COMMENTED.test(line)) return hits;
-    if (encryptedFile(ctx.path, ctx.text)) return hits;
+    if (TRANSLATIONS.test(ctx.path) || PUBLIC_CONTEXT.test(line) || encryptedFile(ctx.path, ctx.text))
+      return hits;
     SECRET_NAME.lastIndex = 0;
     for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
       const end = m.index + m[0].length;
@@ -168,7 +178,8 @@ export const genericAssignmentDetector: Detector = {
       if (PUBLIC_NAME.test(name)) continue;
       const assigned = assignedValue(line, start, end, ctx.path);
       if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
-      const entropy = shannonEntropy(assigned.value);
+      const decoded = decodedText(assigned.value);
+      const entropy = shannonEntropy(decoded ?? assigned.value);
       // A commented-out line of code may be an example; it does not block on its own.
       const commented = !config && COMMENTED.test(line);
       hits.push({
@@ -178,7 +189,7 @@ export const genericAssignmentDetector: Detector = {
         label: 'secret',
         context: name,
         entropy,
-        confidence: commented ? 'low' : valueConfidence(assigned.value, entropy),
+        confidence: commented ? 'low' : valueConfidence(decoded ?? assigned.value, entropy),
       });
     }
     return hits;

@@ -1,4 +1,5 @@
 import { base64UserPassword } from './checksums.js';
+import { nonAscii, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { DEFAULT_PASSWORDS, looksRandom } from './url.js';
 import { characterClasses, isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
@@ -15,14 +16,17 @@ function notLiteral(value: string): boolean {
   return /^[$%{<[]|^@\w|\$\{|\$\(|`/.test(value) || isPlaceholder(value) || isCiphertext(value);
 }
 
-/** A password given literally: not a variable, placeholder, default or one-letter value. */
+/** A password given literally: not a variable, placeholder, default, word or prose. */
 function literalPassword(p: string): boolean {
-  return p.length >= 4 && !notLiteral(p) && !DEFAULT_PASSWORDS.has(p.toLowerCase());
+  return (
+    p.length >= 4 && !notLiteral(p) && !DEFAULT_PASSWORDS.has(p.toLowerCase()) && !standIn(p) && !nonAscii(p)
+  );
 }
 
 /** A token given literally: long and random-looking. */
 function literalToken(t: string): boolean {
   if (/\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(t)) return false; // `process.env.X`, `f(x)`
+  if (!/^[A-Za-z0-9._~+/=:-]+$/.test(t) || standIn(t)) return false;
   return t.length >= 16 && !notLiteral(t) && shannonEntropy(t) >= 3.3 && looksRandom(t);
 }
 
@@ -95,6 +99,10 @@ export const curlUserDetector: Detector = {
 const HEADER =
   /(?<![\w-])(proxy-authorization|authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|private-token|x-functions-key|ocp-apim-subscription-key)["']?[ \t]*:[ \t]*["']?(?:(basic|bearer|token|apikey|api-key|sso-key|key)[ \t]+)?([A-Za-z0-9._~+/=:-]{8,4096})/gi;
 
+/** What stands before a header name when it is one: `-H "`, `--header`, a request's header call, line start. */
+const HEADER_CONTEXT =
+  /(?:-H|--header)[ \t=]*["']?$|(?:header|headers|setRequestHeader|set)\b[^\n]{0,40}$|^[ \t]*["']?$/i;
+
 /** `Authorization:` and API-key headers with a literal credential. */
 export const authorizationHeaderDetector: Detector = {
   id: 'authorization-header',
@@ -120,6 +128,9 @@ export const authorizationHeaderDetector: Detector = {
     HEADER.lastIndex = 0;
     for (let m = HEADER.exec(line); m; m = HEADER.exec(line)) {
       const [whole, header = '', scheme = '', value = ''] = m;
+      // `apiKey: '...'` in code or configuration is an assignment (the generic detector's); as a
+      // header it is sent with `-H`, set on a request, or written as an HTTP message line.
+      if (/^api-?key$/i.test(header) && !HEADER_CONTEXT.test(line.slice(0, m.index))) continue;
       const start = m.index + whole.length - value.length;
       const kind = scheme.toLowerCase();
       if (kind === 'basic') {

@@ -31,6 +31,11 @@ export type Validation =
   /** Mixed case or digits in the random part (a word in capitals is not a key). */
   | 'mixed'
   /**
+   * AWS access key IDs encode their account: one of the account numbers AWS's documentation uses
+   * (123456789012, 111122223333, ...) or a repeated digit marks a sample key.
+   */
+  | 'aws-account'
+  /**
    * Not a Google API key that is public by design: Firebase web and Android configuration, the key
    * in a Google Chat webhook URL (the token beside it is the secret).
    */
@@ -55,11 +60,59 @@ const VALIDATIONS: Record<
     return sig?.length === 32 && /[?&;](?:sv=\d{4}-\d\d-\d\d|se=\d{4}-)/.test(line);
   },
   mixed: (_v, body) => /[a-z]/.test(body) && (/[A-Z]/.test(body) || /[0-9]/.test(body)),
+  'aws-account': (v) => {
+    const account = awsAccount(v);
+    return account === undefined || !(SAMPLE_ACCOUNTS.has(account) || /^(\d)\1{11}$/.test(account));
+  },
   'not-public-google-key': (_v, _b, line, ctx) =>
     !/chat\.googleapis\.com\/|"current_key"/.test(line) &&
     !/(?:^|\/)google-services\.json$|(?:^|\/)GoogleService-Info\.plist$/.test(ctx.path) &&
     !/firebaseapp\.com|firebaseConfig|messagingSenderId/.test(ctx.text),
 };
+
+/** Account numbers of AWS's documentation examples. */
+const SAMPLE_ACCOUNTS = new Set([
+  '123456789012',
+  '111122223333',
+  '444455556666',
+  '777788889999',
+  '123412341234',
+]);
+
+/**
+ * The account an AWS access key ID belongs to: the base32 of its 16 characters after the prefix, of
+ * which bits 7 to 46 of the first six bytes are the account number.
+ */
+export function awsAccount(keyId: string): string | undefined {
+  const body = keyId.slice(4);
+  if (!/^[A-Z2-7]{16}$/.test(body)) return undefined;
+  let bits = 0n;
+  for (const c of body.slice(0, 10))
+    bits = (bits << 5n) | BigInt('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c));
+  const first48 = bits >> 2n; // 10 characters are 50 bits: the first six bytes are the top 48
+  return String((first48 & 0x7fffffffff80n) >> 7n).padStart(12, '0');
+}
+
+/**
+ * Whether a match sits inside a longer run of base64 (an image or font in a data URI, a binary
+ * blob): what surrounds it is base64 too and holds a `+`, which URLs and identifiers never do.
+ */
+function insideBase64(line: string, start: number, end: number): boolean {
+  const b64 = (c: string | undefined) => c !== undefined && /[A-Za-z0-9+/=]/.test(c);
+  let s = start;
+  while (s > 0 && start - s < 256 && b64(line[s - 1])) s -= 1;
+  let e = end;
+  while (e < line.length && e - end < 256 && b64(line[e])) e += 1;
+  const around = line.slice(s, start) + line.slice(end, e);
+  return around.length >= 16 && around.includes('+');
+}
+
+/** Where a value is shown as an example: `e.g.`, `for example`, `Example:` on its line or just above. */
+function shownAsExample(line: string, start: number, ctx: ScanContext): boolean {
+  if (/\b(?:e\.g\.|for example|examples?:|sample:)/i.test(line.slice(0, start))) return true;
+  const before = ctx.text.slice(Math.max(0, ctx.offset - 400), ctx.offset);
+  return /(?:^|\n)[^\n]*\b(?:examples?|e\.g\.)[ \t]*:?[ \t]*(?:\r?\n[^\n]*){0,2}\r?\n?$/i.test(before);
+}
 
 /** One kind of issuer credential. */
 export interface ProviderSpec {
@@ -115,7 +168,10 @@ export function providerDetector(spec: ProviderSpec): Detector {
         const rejected =
           (!checksummed && isPlaceholder(body)) ||
           shannonEntropy(body) < (spec.minEntropy ?? 3) ||
-          !checks.every((check) => check(value, body, line, ctx));
+          !checks.every((check) => check(value, body, line, ctx)) ||
+          insideBase64(line, m.index, m.index + m[0].length);
+        // A token shown as an example is documentation unless its checksum proves it was issued.
+        const example = !checksummed && shownAsExample(line, start, ctx);
         // A rejected value still claims its span: an issuer's format that fails its checks is a
         // look-alike (a made-up test token) that no less specific detector may report either.
         hits.push({
@@ -123,7 +179,8 @@ export function providerDetector(spec: ProviderSpec): Detector {
           end: start + value.length,
           value,
           label: spec.label,
-          confidence: spec.confidence,
+          confidence: example ? 'low' : spec.confidence,
+          ...(example ? { note: 'shown as an example' } : {}),
           rejected,
         });
       }

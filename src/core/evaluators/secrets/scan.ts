@@ -198,9 +198,11 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
     let stop = lineEnd;
     if (stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
     const column0 = lineStart === 0 ? firstColumn : 0;
-    for (const piece of pieces(lineStart, stop, marks, (column) =>
-      unread.push({ line: lineNo, column: column0 + column + 1, reason: 'line too long' }),
-    )) {
+    // Binary content has no lines to speak of: its "lines" are read whole (binary-safe detectors only).
+    const budget = options.binary ? Number.POSITIVE_INFINITY : MAX_LINE_WORK;
+    const skipped = (column: number) =>
+      unread.push({ line: lineNo, column: column0 + column + 1, reason: 'line too long' });
+    for (const piece of pieces(lineStart, stop, marks, budget, skipped)) {
       const line = text.slice(piece.start, piece.end);
       const ctx: ScanContext = { path, text, offset: piece.start };
       const shift = piece.start - lineStart + column0;
@@ -216,7 +218,36 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
     }
   }
   if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines, firstLine));
-  return { hits: resolveOverlaps(hits), unread };
+  return { hits: inContext(path, resolveOverlaps(hits)), unread };
+}
+
+/** Families that are guesses about a value, not a verified format. */
+const GUESSES = new Set(['generic', 'http', 'connection-string']);
+/** Documentation formats: their passwords and headers are examples for the reader. */
+const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$/i;
+/** Tokens of one kind that a file must hold before it reads as a list of samples. */
+const SAMPLE_LIST = 4;
+
+/**
+ * Confidence from the file as a whole: guesses in documentation are examples, and a file holding
+ * many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a list of
+ * samples, not a configuration that uses them. Both stay reported, with low confidence.
+ */
+function inContext(path: string, hits: SecretHit[]): SecretHit[] {
+  const perDetector = new Map<string, number>();
+  for (const h of hits) perDetector.set(h.detector, (perDetector.get(h.detector) ?? 0) + 1);
+  const doc = DOCUMENTATION.test(path);
+  for (const h of hits) {
+    const family = FAMILY.get(h.detector);
+    if (doc && family !== undefined && GUESSES.has(family)) {
+      h.confidence = 'low';
+      h.note ??= 'in documentation';
+    } else if (family !== undefined && !GUESSES.has(family) && perDetector.get(h.detector)! >= SAMPLE_LIST) {
+      h.confidence = 'low';
+      h.note ??= `one of ${perDetector.get(h.detector)} of this kind in the file, a list of samples`;
+    }
+  }
+  return hits;
 }
 
 /** A part of a line shown to detectors; `cut` when the next piece overlaps its end. */
@@ -243,14 +274,20 @@ function keywordsIn(matched: string, at: number, prefilter: Prefilter, marks: Ma
  * its keyword hits, merged and cut to {@link MAX_PIECE_CHARS} with an overlap, within the line's
  * work budget (the first column past it is passed to `skipped`).
  */
-function pieces(start: number, end: number, marks: Mark[], skipped: (column: number) => void): Piece[] {
+function pieces(
+  start: number,
+  end: number,
+  marks: Mark[],
+  budgetChars: number,
+  skipped: (column: number) => void,
+): Piece[] {
   if (end - start <= MAX_PIECE_CHARS) {
     const all = new Set<Detector>();
     for (const mark of marks) for (const d of mark.detectors) all.add(d);
     return [{ start, end, detectors: all, cut: false }];
   }
   const out: Piece[] = [];
-  let budget = MAX_LINE_WORK;
+  let budget = budgetChars;
   let current: { start: number; end: number; detectors: Set<Detector> } | undefined;
   const flush = () => {
     if (!current) return;
@@ -323,6 +360,7 @@ function awsSecretsNear(text: string, keyLines: number[], firstLine: number): Se
   return hits;
 }
 
+const FAMILY = new Map(DETECTORS.map((d) => [d.id, d.family]));
 const RANK = new Map<string, number>();
 /** Detectors that know an issuer's format: a look-alike rejected by one does not silence another. */
 const ISSUER = new Set<string>();

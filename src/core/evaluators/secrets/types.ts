@@ -49,6 +49,8 @@ export interface SecretHit {
   /** Shannon entropy of the value, bits per character. */
   entropy: number;
   confidence: Confidence;
+  /** Why the confidence is what it is, when lowered by context (`shown as an example`); for the message. */
+  note?: string;
   /**
    * The value has an issuer's format but fails its checks (checksum, structure, placeholder): it is
    * not reported, and no less specific detector may report the same span. Never leaves the scanner.

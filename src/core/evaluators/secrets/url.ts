@@ -1,3 +1,4 @@
+import { standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
 
@@ -144,6 +145,8 @@ export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefine
   if (!strict && (HARMLESS_HOST.test(c.host) || p === c.user || DEFAULT_PASSWORDS.has(p.toLowerCase()))) {
     return undefined;
   }
+  // Documentation's passwords are words (`supersecret`, `redis`, `key_1234`, `password123`).
+  if (!strict && standIn(p)) return undefined;
   const confidence: Confidence = looksRandom(p) || p.length >= 12 ? 'high' : 'medium';
   return {
     start: c.passwordStart,

@@ -43,7 +43,7 @@ export function characterClasses(value: string): number {
  * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
  */
 const PLACEHOLDER_WORDS =
-  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_-]a[_-]real|lorem|foobar|masked/i;
+  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked/i;
 
 /**
  * Short stand-ins that a random string contains by chance (`xXx`, `tbD`, `FaKe` appear in one random

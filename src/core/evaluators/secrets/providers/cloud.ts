@@ -14,7 +14,7 @@ export const CLOUD: ProviderSpec[] = [
     keywords: ['akia', 'asia', 'abia', 'acca'],
     pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g,
     prefix: 4,
-    minEntropy: 2.5,
+    validate: ['aws-account'],
     example: 'aws_access_key_id = [[AKIA{b32:16}]]',
     counterExample: 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
   },

@@ -68,7 +68,8 @@ export const MESSAGING: ProviderSpec[] = [
     id: 'telegram-bot-token',
     label: 'Telegram bot token',
     keywords: [':aa'],
-    pattern: /(?<![A-Za-z0-9_:-])[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g,
+    // Also in the Bot API's URLs: `https://api.telegram.org/bot<token>/sendMessage`.
+    pattern: /(?:(?<![A-Za-z0-9_:-])|(?<=\/bot))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g,
     prefix: 13,
     example: 'TELEGRAM_BOT_TOKEN=[[{digits:10}:AA{b64url:33}]]',
     counterExample: 'TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
