@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/prng.mjs';
 import {
@@ -6,9 +8,11 @@ import {
   validCrc32Base62,
 } from '../../src/core/evaluators/secrets/checksums.js';
 import { DETECTORS } from '../../src/core/evaluators/secrets/detectors.js';
+import { renderSecretDetectors } from '../../src/core/evaluators/secrets/docs.js';
 import { expandExample } from '../../src/core/evaluators/secrets/examples.js';
 import { PROVIDERS } from '../../src/core/evaluators/secrets/providers/index.js';
 import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
 /**
  * Every entry of the detector data is tested by its own synthetic example (found, exactly, by that
@@ -54,6 +58,14 @@ describe('issuer detectors (providers/*.ts)', () => {
       const anchored = spec.anchor !== undefined && new RegExp(spec.anchor).test(line);
       expect(keyed || anchored, spec.id).toBe(true);
     }
+  });
+});
+
+describe('docs/secrets.md', () => {
+  it('lists every detector, as generated from the data (npm run docs)', () => {
+    const page = readFileSync(path.join(REPO_ROOT, 'docs', 'secrets.md'), 'utf8');
+    expect(page, 'stale page: run npm run docs').toBe(renderSecretDetectors());
+    for (const d of DETECTORS) expect(page).toContain(`| \`${d.id}\` |`);
   });
 });
 

@@ -99,9 +99,8 @@ export const curlUserDetector: Detector = {
 const HEADER =
   /(?<![\w-])(proxy-authorization|authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|private-token|x-functions-key|ocp-apim-subscription-key)["']?[ \t]*:[ \t]*["']?(?:(basic|bearer|token|apikey|api-key|sso-key|key)[ \t]+)?([A-Za-z0-9._~+/=:-]{8,4096})/gi;
 
-/** What stands before a header name when it is one: `-H "`, `--header`, a request's header call, line start. */
-const HEADER_CONTEXT =
-  /(?:-H|--header)[ \t=]*["']?$|(?:header|headers|setRequestHeader|set)\b[^\n]{0,40}$|^[ \t]*["']?$/i;
+/** What stands before an API-key header name when it is one: `-H "`, `--header`, a request's header call. */
+const HEADER_CONTEXT = /(?:-H|--header)[ \t=]*["']?$|(?:header|headers|setRequestHeader|set)\b[^\n]{0,40}$/i;
 
 /** `Authorization:` and API-key headers with a literal credential. */
 export const authorizationHeaderDetector: Detector = {
@@ -123,7 +122,7 @@ export const authorizationHeaderDetector: Detector = {
     '`Authorization:` headers with literal Basic credentials (decoded: a user and a password) or a ' +
     'random-looking Bearer or token value, and API-key headers (`X-API-Key`, `PRIVATE-TOKEN`, ...), in ' +
     'scripts, HTTP request files, configuration and code.',
-  find(line) {
+  find(line, ctx) {
     const hits: LineHit[] = [];
     HEADER.lastIndex = 0;
     for (let m = HEADER.exec(line); m; m = HEADER.exec(line)) {
@@ -131,6 +130,9 @@ export const authorizationHeaderDetector: Detector = {
       // `apiKey: '...'` in code or configuration is an assignment (the generic detector's); as a
       // header it is sent with `-H`, set on a request, or written as an HTTP message line.
       if (/^api-?key$/i.test(header) && !HEADER_CONTEXT.test(line.slice(0, m.index))) continue;
+      // Algolia's search-only key beside its application id and index: public by design.
+      if (/^(?:x-)?api-?key$/i.test(header) && /\bindexName\b/.test(ctx.text) && /\bappId\b/.test(ctx.text))
+        continue;
       const start = m.index + whole.length - value.length;
       const kind = scheme.toLowerCase();
       if (kind === 'basic') {

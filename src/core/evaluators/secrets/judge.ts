@@ -33,7 +33,10 @@ export function wordy(value: string): boolean {
   const segments = value.split(/[-_./:,=@+ ]+/).filter(Boolean);
   if (segments.length < 2) return false;
   return segments.every(
-    (s) => /^[0-9]{1,4}$/.test(s) || (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2),
+    (s) =>
+      /^[0-9]{1,4}$/.test(s) ||
+      (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
+      /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s),
   );
 }
 

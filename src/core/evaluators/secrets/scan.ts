@@ -211,6 +211,11 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
           // Near the end of a piece that the next one overlaps, a value may be cut short: the next
           // piece sees it whole.
           if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
+          const allowed = ALLOW_MARKER.exec(line);
+          if (allowed && !hit.rejected) {
+            hit.confidence = 'low';
+            hit.note ??= `marked as allowed for ${allowed[1]!.replace(/[:-].*$/, '')}`;
+          }
           hits.push(toHit(d.id, lineNo, hit, shift));
           if (d.id === 'aws-access-key-id') awsLines.push(lineNo);
         }
@@ -221,12 +226,25 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
   return { hits: inContext(path, resolveOverlaps(hits)), unread };
 }
 
+/**
+ * Another scanner's inline allowance on the line (`gitleaks:allow`, `pragma: allowlist secret`,
+ * `trufflehog:ignore`, `secretlint-disable-line`, `nosec`): someone reviewed the value as not a
+ * secret. It stays reported, with low confidence; controlgate's own ignores work as everywhere.
+ */
+const ALLOW_MARKER =
+  /\b(gitleaks:allow|pragma: ?allowlist secret|trufflehog:ignore|secretlint-disable(?:-next)?-line|detect-secrets:? ?allow|nosec\b|kics-scan ignore-line)/i;
+
 /** Families that are guesses about a value, not a verified format. */
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
-/** Documentation formats: their passwords and headers are examples for the reader. */
-const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$/i;
+/**
+ * Documentation: Markdown and reStructuredText, and the sources of documentation sites
+ * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader.
+ */
+const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
 /** Tokens of one kind that a file must hold before it reads as a list of samples. */
 const SAMPLE_LIST = 4;
+/** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
+const SAMPLE_LIST_GUESSES = 6;
 
 /**
  * Confidence from the file as a whole: guesses in documentation are examples, and a file holding
@@ -242,7 +260,10 @@ function inContext(path: string, hits: SecretHit[]): SecretHit[] {
     if (doc && family !== undefined && GUESSES.has(family)) {
       h.confidence = 'low';
       h.note ??= 'in documentation';
-    } else if (family !== undefined && !GUESSES.has(family) && perDetector.get(h.detector)! >= SAMPLE_LIST) {
+    } else if (
+      family !== undefined &&
+      perDetector.get(h.detector)! >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)
+    ) {
       h.confidence = 'low';
       h.note ??= `one of ${perDetector.get(h.detector)} of this kind in the file, a list of samples`;
     }
@@ -389,6 +410,11 @@ export function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
     let clash = false;
     for (let i = lineStart; i < kept.length && !clash; i++) {
       const k = kept[i]!;
+      // The same value twice on a line (`"Raw": "X", "Redacted": "X"`) is one finding.
+      if (k.line === h.line && k.detector === h.detector && k.value === h.value) {
+        clash = true;
+        break;
+      }
       clash =
         k.line === h.line && k.start < h.end && h.start < k.end && !(k.rejected && ISSUER.has(h.detector));
     }

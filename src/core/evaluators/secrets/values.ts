@@ -43,7 +43,7 @@ export function characterClasses(value: string): number {
  * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
  */
 const PLACEHOLDER_WORDS =
-  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked/i;
+  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|IOSFODNN7|K7MDENG|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked/i;
 
 /**
  * Short stand-ins that a random string contains by chance (`xXx`, `tbD`, `FaKe` appear in one random
@@ -100,7 +100,20 @@ export function isPlaceholder(value: string): boolean {
   if (isPublicValue(value)) return true;
   const distinct = new Set(value).size;
   if (distinct <= 2 || (value.length >= 12 && distinct <= 4)) return true;
-  return isSequential(value);
+  return isSequential(value) || hasRun(value);
+}
+
+/**
+ * True when six characters in a row step up by one (`123456`, `abcdef`, `klmnop`): typed by a
+ * person, and in a random token about once in a billion.
+ */
+function hasRun(value: string): boolean {
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    run = value.charCodeAt(i) - value.charCodeAt(i - 1) === 1 ? run + 1 : 1;
+    if (run >= 6) return true;
+  }
+  return false;
 }
 
 /** True when at least 80% of neighbouring characters step by +1 or -1 (`0123456789`, `abcdef`, `zyx`). */
