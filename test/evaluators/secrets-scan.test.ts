@@ -110,6 +110,62 @@ describe('secret scanner', () => {
   });
 });
 
+/** An AWS access key ID of a given account (the account is encoded in its first ten characters). */
+function keyOfAccount(account: bigint): string {
+  const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = (account << 7n) << 2n; // 48 bits of the first six bytes, then two more bits
+  let head = '';
+  for (let i = 0; i < 10; i++) {
+    head = B32[Number(bits & 31n)] + head;
+    bits >>= 5n;
+  }
+  return `AKIA${head}${rand(6, B32)}`;
+}
+
+const confidence = (text: string, path = 'src/x.txt') =>
+  scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}${h.note ? `:${h.note}` : ''}`);
+
+describe('confidence from context', () => {
+  it('lowers a value another scanner marks as allowed, and one shown as an example', () => {
+    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    expect(confidence(`token = "${slack()}" // gitleaks:allow\n`)).toEqual([
+      '1:slack-token:low:marked as allowed for gitleaks',
+    ]);
+    expect(confidence(`# Example:\n#   SLACK_TOKEN=${slack()}\n`)).toEqual([
+      '2:slack-token:low:shown as an example',
+    ]);
+    expect(confidence(`tokens look like ${slack()}, for example\n`)).toEqual(['1:slack-token:high']);
+    expect(confidence(`e.g. ${slack()}\n`)).toEqual(['1:slack-token:low:shown as an example']);
+    // A checksum proves the token was issued, whatever the wording around it.
+    expect(confidence(`Example: ${githubToken()}\n`)).toEqual(['1:github-token:high']);
+  });
+
+  it('reads many tokens of one kind in a file as a list of samples, and guesses in documentation as examples', () => {
+    const tokens = Array.from(
+      { length: 4 },
+      () => `  "xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}",`,
+    );
+    expect(confidence(`samples := []string{\n${tokens.join('\n')}\n}\n`, 'rules/slack.go')).toEqual(
+      [2, 3, 4, 5].map((l) => `${l}:slack-token:low:one of 4 of this kind in the file, a list of samples`),
+    );
+    expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', 'README.md')).toEqual([
+      '1:generic-secret-assignment:low:in documentation',
+    ]);
+  });
+
+  it('takes AWS keys of documentation accounts and tokens inside base64 blobs for look-alikes', () => {
+    expect(hits(`aws_access_key_id = ${keyOfAccount(123456789012n)}\n`)).toEqual([]);
+    expect(hits(`aws_access_key_id = ${keyOfAccount(580938461073n)}\n`)).toEqual(['1:21:aws-access-key-id']);
+    const blob = `<image href="data:image/png;base64,${rand(40)}+${rand(30)}/EAA${rand(120)}+${rand(20)}"/>`;
+    expect(hits(blob, 'public/sponsors.svg')).toEqual([]);
+  });
+
+  it('reports a value repeated on one line once', () => {
+    const key = keyOfAccount(580938461073n);
+    expect(hits(`{"Raw":"${key}","Redacted":"${key}"}\n`)).toEqual(['1:9:aws-access-key-id']);
+  });
+});
+
 describe('secrets.scan evaluator', () => {
   it('reports only the rule’s detectors or families, honours minEntropy, and redacts', async () => {
     const files = { 'a.env': `GH=${GHP}\nAPI_KEY=aaaabbbbccccdddd1\nDB_PASSWORD=RjFKIjFpTE0w4Tbb\n` };
