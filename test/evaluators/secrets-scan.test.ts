@@ -141,15 +141,25 @@ describe('confidence from context', () => {
   });
 
   it('reads many tokens of one kind in a file as a list of samples, and guesses in documentation as examples', () => {
-    const tokens = Array.from(
-      { length: 4 },
-      () => `  "xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}",`,
-    );
-    expect(confidence(`samples := []string{\n${tokens.join('\n')}\n}\n`, 'rules/slack.go')).toEqual(
+    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    const tokens = Array.from({ length: 4 }, (_, i) => `bot${i}: ${slack()}`);
+    expect(confidence(`bots:\n${tokens.join('\n')}\n`, 'config/bots.yml')).toEqual(
       [2, 3, 4, 5].map((l) => `${l}:slack-token:low:one of 4 of this kind in the file, a list of samples`),
     );
+    expect(confidence(`bot: ${slack()}\n`, 'config/bots.yml')).toEqual(['1:slack-token:high']);
     expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', 'README.md')).toEqual([
       '1:generic-secret-assignment:low:in documentation',
+    ]);
+  });
+
+  it('reads strings in a list, multi-line strings and commented-out guesses in source code as test data', () => {
+    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    const go = `var cases = []string{\n\t"${slack()}",\n\t\`curl -H "Authorization: Bearer ${rand(40)}" \\\n\t  https://api.corp.internal\`,\n}\nconst live = "${slack()}"\n// curl -u ci:${rand(16)} https://x.corp.internal\n`;
+    expect(confidence(go, 'internal/rules/slack.go')).toEqual([
+      '2:slack-token:low:a string in a list of values',
+      '3:authorization-header:low:inside a multi-line string',
+      '6:slack-token:high',
+      '7:curl-user-password:low:in a comment',
     ]);
   });
 

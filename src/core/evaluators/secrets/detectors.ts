@@ -196,6 +196,18 @@ export const DETECTORS: readonly Detector[] = [
   genericAssignmentDetector,
 ];
 
+/**
+ * Detectors whose hits are verified beyond their shape (a checksum, a key structure): context such as
+ * an example or a list of samples does not make them less certain.
+ */
+export const VERIFIED: ReadonlySet<string> = new Set([
+  'private-key',
+  'gcp-service-account-key',
+  ...PROVIDERS.filter((p) => p.validate?.some((v) => v === 'crc32-base62' || v === 'bech32')).map(
+    (p) => p.id,
+  ),
+]);
+
 /** Detector ids (line detectors and binary-file detectors), for option schemas. */
 export const DETECTOR_IDS: readonly string[] = [
   ...DETECTORS.map((d) => d.id),

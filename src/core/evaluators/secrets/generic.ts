@@ -1,3 +1,4 @@
+import { CODE_FILE, COMMENTED } from './context.js';
 import { codeLike, decodedText, nonAscii, standIn } from './judge.js';
 import type { Confidence, Detector, LineHit } from './types.js';
 import { characterClasses, isCiphertext, shannonEntropy } from './values.js';
@@ -35,13 +36,6 @@ const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
 const CONFIG_FILE =
   /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]*\.(?:env|ya?ml|toml|ini|cfg|conf|properties|tfvars|npmrc|netrc)|\.npmrc|\.pypirc|\.netrc|Dockerfile[^/]*)$/i;
 
-/**
- * Source files of programming languages: a literal there is always quoted, so an unquoted value after
- * `=` is an expression (`token = get_token()`, `token := r.Header.Get(...)`), never a secret.
- */
-const CODE_FILE =
-  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
-
 /** Translation catalogs: `wifi_password: "WLAN-Passwort"` is a label, not a secret. */
 const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//i;
 
@@ -51,8 +45,8 @@ const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//
  */
 const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
 
-/** A line commented out in a configuration format (`# password: x`, `;secret_key = x`, `// x`). */
-const COMMENTED = /^[ \t]*(?:#|;|\/\/|<!--|--|REM\s)/i;
+/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
+const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
 
 /** Files that are ciphertext as a whole or by design (SOPS, sealed secrets, Ansible Vault, git-crypt). */
 const ENCRYPTED_PATH = /\.(?:enc|sops|age|gpg|asc|vault)(?:\.[a-z]+)?$|(?:^|\/)[^/]*\.sops\.[a-z]+$/i;
@@ -176,12 +170,12 @@ export const genericAssignmentDetector: Detector = {
       while (start > 0 && m.index - start < 64 && NAME_CHAR.test(line[start - 1]!)) start -= 1;
       const name = line.slice(start, end).replace(/^[-.]+/, '');
       if (PUBLIC_NAME.test(name)) continue;
+      if (/^api[_-]?key$/i.test(name) && ALGOLIA_TEXT.test(ctx.text)) continue;
       const assigned = assignedValue(line, start, end, ctx.path);
       if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
       const decoded = decodedText(assigned.value);
       const entropy = shannonEntropy(decoded ?? assigned.value);
-      // A commented-out line of code may be an example; it does not block on its own.
-      const commented = !config && COMMENTED.test(line);
+
       hits.push({
         start: assigned.start,
         end: assigned.start + assigned.value.length,
@@ -189,7 +183,7 @@ export const genericAssignmentDetector: Detector = {
         label: 'secret',
         context: name,
         entropy,
-        confidence: commented ? 'low' : valueConfidence(decoded ?? assigned.value, entropy),
+        confidence: valueConfidence(decoded ?? assigned.value, entropy),
       });
     }
     return hits;

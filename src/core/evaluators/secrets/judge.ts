@@ -36,7 +36,8 @@ export function wordy(value: string): boolean {
     (s) =>
       /^[0-9]{1,4}$/.test(s) ||
       (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
-      /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s),
+      /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s) ||
+      /^[A-Z]*(?:[A-Z][a-z]+)+$/.test(s),
   );
 }
 

@@ -109,7 +109,8 @@ function insideBase64(line: string, start: number, end: number): boolean {
 
 /** Where a value is shown as an example: `e.g.`, `for example`, `Example:` on its line or just above. */
 function shownAsExample(line: string, start: number, ctx: ScanContext): boolean {
-  if (/\be\.g\.|\b(?:for example|examples?|samples?)\b/i.test(line.slice(0, start))) return true;
+  // `GenerateSampleSecrets("...")`, `example_token = "..."`: the word may be part of an identifier.
+  if (/\be\.g\.|example|sample/i.test(line.slice(0, start))) return true;
   const before = ctx.text.slice(Math.max(0, ctx.offset - 400), ctx.offset);
   return /(?:^|\n)[^\n]*\b(?:examples?|e\.g\.)[ \t]*:?[ \t]*(?:\r?\n[^\n]*){0,2}\r?\n?$/i.test(before);
 }

@@ -1,4 +1,5 @@
-import { DETECTORS, findAwsSecrets } from './detectors.js';
+import { sourceContext } from './context.js';
+import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
 import { type Detector, FAMILY_PRIORITY, type LineHit, type ScanContext, type SecretHit } from './types.js';
 import { shannonEntropy } from './values.js';
 
@@ -211,11 +212,8 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
           // Near the end of a piece that the next one overlaps, a value may be cut short: the next
           // piece sees it whole.
           if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
-          const allowed = ALLOW_MARKER.exec(line);
-          if (allowed && !hit.rejected) {
-            hit.confidence = 'low';
-            hit.note ??= `marked as allowed for ${allowed[1]!.replace(/[:-].*$/, '')}`;
-          }
+          if (!hit.rejected && !VERIFIED.has(d.id))
+            lowerInContext(hit, d.family, line, path, text, piece.start);
           hits.push(toHit(d.id, lineNo, hit, shift));
           if (d.id === 'aws-access-key-id') awsLines.push(lineNo);
         }
@@ -233,6 +231,31 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
  */
 const ALLOW_MARKER =
   /\b(gitleaks:allow|pragma: ?allowlist secret|trufflehog:ignore|secretlint-disable(?:-next)?-line|detect-secrets:? ?allow|nosec\b|kics-scan ignore-line)/i;
+
+/**
+ * Lowers the confidence of a hit that another scanner's marker allows, or that stands in a comment
+ * (guesses only: a token in a comment is still a token), a list of strings or a multi-line string
+ * of source code.
+ */
+function lowerInContext(
+  hit: LineHit,
+  family: string,
+  line: string,
+  path: string,
+  text: string,
+  offset: number,
+): void {
+  const allowed = ALLOW_MARKER.exec(line);
+  let note = allowed ? `marked as allowed for ${allowed[1]!.replace(/[:-].*$/, '')}` : undefined;
+  if (!note) {
+    const where = sourceContext(path, text, line, offset, hit.start);
+    if (where && (where !== 'in a comment' || GUESSES.has(family))) note = where;
+  }
+  if (note) {
+    hit.confidence = 'low';
+    hit.note ??= note;
+  }
+}
 
 /** Families that are guesses about a value, not a verified format. */
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
@@ -257,6 +280,7 @@ function inContext(path: string, hits: SecretHit[]): SecretHit[] {
   const doc = DOCUMENTATION.test(path);
   for (const h of hits) {
     const family = FAMILY.get(h.detector);
+    if (VERIFIED.has(h.detector)) continue;
     if (doc && family !== undefined && GUESSES.has(family)) {
       h.confidence = 'low';
       h.note ??= 'in documentation';

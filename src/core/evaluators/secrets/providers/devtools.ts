@@ -431,7 +431,8 @@ export const DEVTOOLS: ProviderSpec[] = [
     id: 'infracost-api-key',
     label: 'Infracost API key',
     keywords: ['ico-'],
-    pattern: /(?<![A-Za-z0-9_-])ico-[A-Za-z0-9]{32}(?![A-Za-z0-9_-])/g,
+    // Not a file name's `.ico-<hash>.png`.
+    pattern: /(?<![A-Za-z0-9_.-])ico-[A-Za-z0-9]{32}(?![A-Za-z0-9_-])/g,
     prefix: 4,
     validate: ['mixed'],
     example: 'INFRACOST_API_KEY=[[ico-{alnum:32}]]',
