@@ -9,7 +9,7 @@ import {
 import { standIn } from './judge.js';
 import { verifyPemKey } from './pem.js';
 import type { Detector, LineHit, ScanContext } from './types.js';
-import { isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
+import { digest, isCiphertext, isPlaceholder, shannonEntropy } from './values.js';
 
 /**
  * Credentials in the files that tools keep them in, judged by what the file holds, never by its name
@@ -303,7 +303,8 @@ export const terraformStateDetector: Detector = {
       {
         start,
         end: start + 9,
-        value: after,
+        // The state is not one secret: its identity is a digest of the resources' start.
+        value: `terraform-state:${digest(after)}`,
         shown: 'resources',
         label: 'Terraform state with resources',
         confidence: sensitive ? 'high' : 'medium',

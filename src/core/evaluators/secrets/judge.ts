@@ -51,6 +51,8 @@ export function selfNamed(value: string): boolean {
  * bundle): a member access followed by code punctuation, or statements.
  */
 export function codeLike(value: string): boolean {
+  // `"+resMatch+"`: the inside of a concatenation, between two string literals.
+  if (/^\+[A-Za-z_$][\w$]*\+?$|^\+?[A-Za-z_$][\w$]*\+$/.test(value)) return true;
   return /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
 

@@ -3,6 +3,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { inspectBinary } from './binary-files.js';
 import { scanTextFull, type Unread } from './scan.js';
 import type { SecretHit } from './types.js';
+import { digest } from './values.js';
 
 /**
  * What the secret scanner reads of each file, so that nothing is skipped silently: text as the
@@ -39,7 +40,7 @@ export function scanFile(workspace: Workspace, file: string): FileScan {
                 line: 1,
                 start: 0,
                 end: 0,
-                value: content.head.toString('latin1'),
+                value: `${found.detector}:${digest(content.head.toString('latin1'))}`,
                 shown: found.label,
                 label: found.label,
                 entropy: 8,
