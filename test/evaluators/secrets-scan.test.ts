@@ -97,11 +97,13 @@ describe('secret scanner', () => {
     expect(result.unread[0]!.column).toBeGreaterThan(MAX_LINE_WORK - 10_000);
   });
 
-  it('stays fast on hostile lines full of keywords', () => {
+  it('stays linear on hostile lines full of keywords', () => {
+    // Not a benchmark (bench/secrets.mjs is): a bound that only super-linear work on these 1.5 MB,
+    // a regular expression backtracking without limit, could exceed on a loaded machine.
     const hostile = `${'token=token:password://@'.repeat(40_000)}\n${'a'.repeat(500_000)}`;
     const start = performance.now();
     scanText('hostile.txt', hostile);
-    expect(performance.now() - start).toBeLessThan(3_000);
+    expect(performance.now() - start).toBeLessThan(15_000);
   });
 
   it('keeps private keys out of the generic detector and reports them once', () => {
