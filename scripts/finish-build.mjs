@@ -6,10 +6,16 @@
 //   whose WebAssembly file ncc copies as an asset;
 // - writes the snapshot of the validated built-in rules beside each bundle (see RuleSnapshot in
 //   src/core/rules/load.ts), so a run does not parse and validate them again.
+// Every path is relative to the working directory (lib/ and dist/ of the build), so the tests can
+// build into a private directory without touching the checkout's dist/.
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { buildRuleSnapshot, RULE_SNAPSHOT_FILE } from '../lib/core/rules/load.js';
+
+const { buildRuleSnapshot, RULE_SNAPSHOT_FILE } = await import(
+  pathToFileURL(path.resolve('lib/core/rules/load.js')).href
+);
 
 writeFileSync('dist/cli.js', "#!/usr/bin/env node\nimport './cli/index.js';\n");
 chmodSync('dist/cli.js', 0o755);

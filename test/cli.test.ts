@@ -52,7 +52,9 @@ describe('controlgate CLI', () => {
   it('exits 2 for an unknown option or format', async () => {
     expect((await cli('check', '--frmat', 'json')).code).toBe(2);
     const r = await cli('check', '.', '--format', 'xml');
-    expect(r.stderr).toBe('controlgate: --format must be one of text, json, sarif, markdown; got "xml"\n');
+    expect(r.stderr).toBe(
+      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv; got "xml"\n',
+    );
   });
 
   it.each(['0', '65', '1.5', 'two', ''])('exits 2 for --jobs %j', async (jobs) => {

@@ -3,12 +3,15 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import type { Report } from '../core/index.js';
 import type { GateScope } from '../core/pr.js';
+import { directoryProbe } from '../core/workspace/probe.js';
 import {
   planAnnotations,
   renderJson,
   renderMarkdown,
   renderSarifString,
   renderText,
+  sarifRepositoryFile,
+  workflowFromRef,
 } from '../reporters/index.js';
 import type { Annotation } from '../reporters/types.js';
 import { checkRunSink, refusalsSink, stickyCommentSink } from './api-sinks.js';
@@ -163,7 +166,15 @@ export const sarifSink: Sink = {
     const file = context.settings.sarifFile!;
     // Code scanning reads paths from the repository's root, like the review comments.
     const pathPrefix = context.pr?.prefix ?? repoPrefix(context.settings);
-    await writeText(file, renderSarifString(report, { pathPrefix }));
+    // Repository-level findings go on a real file; the workflow running this step is one.
+    const workflow = workflowFromRef(context.env.GITHUB_WORKFLOW_REF);
+    const probe = directoryProbe(context.settings.root);
+    const repositoryFile = sarifRepositoryFile(report, pathPrefix, {
+      ...probe,
+      workflow:
+        workflow && directoryProbe(context.settings.workspace).exists(workflow) ? workflow : undefined,
+    });
+    await writeText(file, renderSarifString(report, { pathPrefix, repositoryFile }));
     context.files['sarif-file'] = file;
   },
 };

@@ -2,6 +2,7 @@ import { allControls, compareControlIds, controlsFrom2013, getControl } from '..
 import { allEvaluators } from '../core/evaluators/registry.js';
 import { helpUri } from '../core/finding.js';
 import { loadRules } from '../core/rules/load.js';
+import { didYouMean } from '../core/suggest.js';
 import { type Rule, UsageError } from '../core/types.js';
 
 interface ListOptions {
@@ -105,8 +106,9 @@ export function explainCommand(id: string, options: ListOptions): string {
       `${id} is an ISO/IEC 27001:2013 id with no technological (8.x) successor; it maps to an organisational, people or physical control`,
     );
   }
+  const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
   throw new UsageError(
-    `no rule or control with id "${id}" (see \`controlgate rules\` and \`controlgate controls\`)`,
+    `no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`,
   );
 }
 

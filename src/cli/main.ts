@@ -17,14 +17,14 @@ import {
   UsageError,
 } from '../core/types.js';
 import { VERSION } from '../core/version.js';
-import { renderJson, renderMarkdown, renderSarifString, renderText } from '../reporters/index.js';
+import { AGGREGATE_FORMATS, aggregate } from './aggregate.js';
 import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
+import { FORMATS, parseFormat, renderReport, standInStream, useColor } from './format.js';
+import { startProgress } from './progress.js';
+import { argumentError, unknownCommand } from './suggest.js';
 
 /** Process exit codes: the contract scripts rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 } as const;
-
-const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
-type Format = (typeof FORMATS)[number];
 
 export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
 
@@ -34,9 +34,11 @@ Usage:
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
   controlgate explain <id>    explain a rule id or a control id (e.g. 8.28)
+  controlgate aggregate <report.json|dir>...
+                              one organisation summary from many repositories' JSON reports
 
 Options for check:
-  --format <f>      text | json | sarif | markdown (default: text)
+  --format <f>      ${FORMATS.join(' | ')} (default: text)
   --output <file>   write the report to a file instead of stdout
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
@@ -58,10 +60,19 @@ Options for check:
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
   --verbose         print what the check does (index, threads) on stderr
-  --color/--no-color  force or disable colours in the text report (default: on for a terminal)
+  --compact         text: one line per finding, each rule's fix once after the findings
+  --blocking-only   text: list only the findings that fail the gate (the others are counted)
+  --color/--no-color  force or disable colours in the text report (default: on for a terminal;
+                    FORCE_COLOR and NO_COLOR are honoured)
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
+
+Options for aggregate (a repository is named by its report's path, e.g. reports/acme/api.json
+under reports/ is acme/api):
+  --format <f>      ${AGGREGATE_FORMATS.join(' | ')} (default: markdown)
+  --output <file>   write the summary to a file instead of stdout
+  --fail-on-gate    exit 1 when a repository's gate failed
 
 Other options:
   --json            (rules, controls, explain) print JSON
@@ -75,17 +86,28 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /**
+   * The stream behind `stdout`, asked whether it takes colours (a terminal, FORCE_COLOR, NO_COLOR);
+   * absent: a stand-in that is a terminal when `isTTY` is.
+   */
+  stdoutStream?: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: the progress line of a long check is drawn only there. */
+  stderrIsTTY?: boolean;
 }
 
 const processIo: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  stdoutStream: process.stdout,
+  stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 
 export interface MainOptions {
   /** The script slice workers start from (the bundle's own entry); absent: no worker threads. */
   workerScript?: string | URL;
+  /** How long a check runs before the progress line appears on a terminal (default 2,000 ms). */
+  progressDelayMs?: number;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -93,8 +115,12 @@ export async function main(argv: string[], io: Io = processIo, options: MainOpti
   try {
     return await dispatch(argv, io, options);
   } catch (err) {
-    if (err instanceof UsageError || isArgError(err)) {
-      io.stderr(`controlgate: ${(err as Error).message}\n`);
+    if (isArgError(err)) {
+      io.stderr(`controlgate: ${argumentError(err as Error, argv, Object.keys(CLI_OPTIONS))}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`controlgate: ${err.message}\n`);
       return EXIT.usage;
     }
     io.stderr(
@@ -104,37 +130,43 @@ export async function main(argv: string[], io: Io = processIo, options: MainOpti
   }
 }
 
+/** Every option of every command (parseArgs needs one table). */
+const CLI_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  config: { type: 'string', short: 'c' },
+  rules: { type: 'string', multiple: true },
+  rule: { type: 'string', multiple: true },
+  'fail-on': { type: 'string' },
+  'fail-on-confidence': { type: 'string' },
+  persona: { type: 'string' },
+  controls: { type: 'string' },
+  base: { type: 'string' },
+  gate: { type: 'string' },
+  scan: { type: 'string' },
+  'fail-on-gap': { type: 'boolean' },
+  'no-fail-on-gap': { type: 'boolean' },
+  'require-declarations': { type: 'string' },
+  'default-branch': { type: 'string' },
+  jobs: { type: 'string' },
+  verbose: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  compact: { type: 'boolean' },
+  'blocking-only': { type: 'boolean' },
+  'fail-on-gate': { type: 'boolean' },
+  json: { type: 'boolean' },
+  kinds: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      config: { type: 'string', short: 'c' },
-      rules: { type: 'string', multiple: true },
-      rule: { type: 'string', multiple: true },
-      'fail-on': { type: 'string' },
-      'fail-on-confidence': { type: 'string' },
-      persona: { type: 'string' },
-      controls: { type: 'string' },
-      base: { type: 'string' },
-      gate: { type: 'string' },
-      scan: { type: 'string' },
-      'fail-on-gap': { type: 'boolean' },
-      'no-fail-on-gap': { type: 'boolean' },
-      'require-declarations': { type: 'string' },
-      'default-branch': { type: 'string' },
-      jobs: { type: 'string' },
-      verbose: { type: 'boolean' },
-      color: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      json: { type: 'boolean' },
-      kinds: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
+    options: CLI_OPTIONS,
   });
   if (values.version) {
     io.stdout(`${VERSION}\n`);
@@ -170,8 +202,22 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
       io.stdout(explainCommand(id, { json: Boolean(values.json), ruleDirs: extraRuleDirs }));
       return EXIT.passed;
     }
+    case 'aggregate': {
+      const result = aggregate(rest, values.format);
+      if (values.output) {
+        writeOutput(values.output, result.text);
+        io.stderr(
+          `controlgate: ${result.reports} reports, ${result.failed} failed the gate; ${values.format ?? 'markdown'} summary written to ${values.output}\n`,
+        );
+      } else {
+        io.stdout(result.text);
+      }
+      for (const file of result.skipped)
+        io.stderr(`controlgate: skipped ${file}: not a controlgate JSON report\n`);
+      return values['fail-on-gate'] && result.failed > 0 ? EXIT.gateFailed : EXIT.passed;
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (try --help)`);
+      throw new UsageError(unknownCommand(command));
   }
 }
 
@@ -196,26 +242,40 @@ interface CheckValues {
   verbose?: boolean;
   color?: boolean;
   'no-color'?: boolean;
+  compact?: boolean;
+  'blocking-only'?: boolean;
 }
 
 async function check(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
-  const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
-  }
+  const started = new Date();
+  const format = parseFormat(values.format);
   const failOn = parseFailOn(values['fail-on']);
   const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
   const persona = parseChoice('--persona', values.persona, PERSONAS);
   const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
   const jobs = parseJobs(values.jobs);
   const threads = options.workerScript ? sliceThreads(options.workerScript, jobs) : undefined;
-  const logger: Logger = {
-    debug: values.verbose ? (m) => io.stderr(`debug: ${m}\n`) : () => {},
-    info() {},
-    warning: (m) => io.stderr(`warning: ${m}\n`),
-    error: (m) => io.stderr(`error: ${m}\n`),
-  };
   const change = await changeOptions(dir, values);
+  const progress = startProgress({
+    write: io.stderr,
+    enabled: io.stderrIsTTY === true,
+    label: `checking ${dir}`,
+    ...(options.progressDelayMs !== undefined ? { delayMs: options.progressDelayMs } : {}),
+  });
+  // Anything else on stderr first erases the progress line, so the two never share a line.
+  const stderr = (text: string) => {
+    progress.clear();
+    io.stderr(text);
+  };
+  const logger: Logger = {
+    debug: (m) => {
+      progress.phase(m);
+      if (values.verbose) stderr(`debug: ${m}\n`);
+    },
+    info() {},
+    warning: (m) => stderr(`warning: ${m}\n`),
+    error: (m) => stderr(`error: ${m}\n`),
+  };
   const report = await runCheck({
     root: dir,
     ...(values.config ? { configPath: values.config } : {}),
@@ -232,22 +292,17 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
     ...(threads ? { threads } : {}),
     logger,
-  });
-  const color = values['no-color']
-    ? false
-    : (values.color ?? (io.isTTY && !values.output && !process.env.NO_COLOR));
-  const rendered =
-    format === 'json'
-      ? renderJson(report)
-      : format === 'sarif'
-        ? renderSarifString(report, { pathPrefix: GitRepository.open(dir)?.prefix ?? '' })
-        : format === 'markdown'
-          ? renderMarkdown(report)
-          : renderText(report, { color });
+  }).finally(() => progress.stop()); // the report goes out on a clean line
+  const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
+  const rendered = renderReport(
+    report,
+    format,
+    dir,
+    { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true },
+    started,
+  );
   if (values.output) {
-    const out = path.resolve(values.output);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, rendered);
+    writeOutput(values.output, rendered);
     const gate = report.summary.gate;
     io.stderr(
       `controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`,
@@ -256,6 +311,13 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   }
   return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+
+/** Writes a report or summary to `file`, creating its directory. */
+function writeOutput(file: string, text: string): void {
+  const out = path.resolve(file);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, text);
 }
 
 /**

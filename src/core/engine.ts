@@ -28,6 +28,7 @@ import { buildReport } from './report.js';
 import { RuleRun } from './rule-run.js';
 import { loadRules } from './rules/load.js';
 import type { SliceThreads } from './slices.js';
+import { didYouMean } from './suggest.js';
 import { triage } from './triage.js';
 import {
   type Confidence,
@@ -133,12 +134,20 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   if (options.onlyRules) {
     const wanted = new Set(options.onlyRules);
     const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
-    if (unknown.length > 0) throw new UsageError(`unknown rule id: ${unknown.join(', ')}`);
+    if (unknown.length > 0) {
+      const ids = rules.map((r) => r.id);
+      const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
+      throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+    }
     rules = rules.filter((r) => wanted.has(r.id));
   }
   for (const id of Object.keys(config.rules)) {
     if (!rules.some((r) => r.id === id) && !options.onlyRules) {
-      log.warning(`${config.file}: /rules/${id}: no rule has this id; the setting is ignored`);
+      const hint = didYouMean(
+        id,
+        rules.map((r) => r.id),
+      );
+      log.warning(`${config.file}: /rules/${id}: no rule has this id${hint}; the setting is ignored`);
     }
   }
   const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;

@@ -64,6 +64,8 @@ export interface SarifResult {
     confidence: Finding['confidence'];
     blocking: boolean;
     isNew?: boolean;
+    /** The finding is about the repository as a whole; its location is the file chosen to hold it. */
+    repositoryLevel?: true;
   };
 }
 
@@ -88,6 +90,8 @@ export interface SarifRun {
   invocations: { executionSuccessful: boolean; toolExecutionNotifications: SarifNotification[] }[];
   columnKind: 'utf16CodeUnits' | 'unicodeCodePoints';
   results: SarifResult[];
+  /** Tells runs of one log apart (§3.17): the aggregate's run per repository. */
+  automationDetails?: { id: string };
 }
 
 /** The root object of a SARIF 2.1.0 log (§3.13). */

@@ -21,16 +21,6 @@ export const SARIF_SCHEMA =
 /** Key of controlgate's fingerprint in `partialFingerprints`; versioned so it can change safely. */
 export const FINGERPRINT_KEY = 'controlgate/v1';
 
-/**
- * Where a repository-level finding (no file) is placed. GitHub code scanning rejects the whole upload
- * when a result has no location (`locations: []` -> "expected at least one location") or an empty
- * `uri`, and the upload action validates `uri` as a URI reference. A result on a path that does not
- * exist in the repository is accepted and listed without a code preview (OpenSSF Scorecard has shipped
- * this for years), so repository-level findings point at a fixed, valid, obviously-not-a-file relative
- * URI on line 1. It never matches a diff line, so it is never annotated on a pull request.
- */
-export const REPOSITORY_URI = '(repository)';
-
 /** security-severity drives GitHub's critical/high/medium/low badge (>= 9 / 7 / 4 / > 0). */
 const SECURITY_SEVERITY: Record<Severity, string> = {
   critical: '9.5',
@@ -56,11 +46,19 @@ export interface SarifOptions {
    * repository's root. Default: none (the checked directory is the repository).
    */
   pathPrefix?: string;
+  /**
+   * The file repository-level findings (no location of their own) point at, as a path from the
+   * repository's root: code scanning needs a file for every result, and one that does not exist is
+   * shown as missing. Choose it with `sarifRepositoryFile` (sarif-anchor.ts); default: the declarations
+   * file. Results there are on line 1 and carry `repositoryLevel: true`.
+   */
+  repositoryFile?: string;
 }
 
 /** One run with every rule of the report, one result per finding, and rule errors as notifications. */
 export function renderSarif(report: Report, options: SarifOptions = {}): SarifLog {
   const prefix = options.pathPrefix ?? '';
+  const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
   const titles = controlTitles(report);
   const rules = report.rules.map((r) => descriptor(r, titles));
   const index = new Map(report.rules.map((r, i) => [r.id, i]));
@@ -99,7 +97,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): SarifLo
           },
         ],
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((f) => result(f, index.get(f.ruleId)!, prefix)),
+        results: report.findings.map((f) => result(f, index.get(f.ruleId)!, prefix, anchor)),
       },
     ],
   };
@@ -140,13 +138,13 @@ function descriptor(r: RuleSummary, titles: Map<string, string>): SarifReporting
   };
 }
 
-function result(f: Finding, ruleIndex: number, prefix: string): SarifResult {
+function result(f: Finding, ruleIndex: number, prefix: string, anchor: string): SarifResult {
   const out: SarifResult = {
     ruleId: f.ruleId,
     ruleIndex,
     level: sarifLevel(f.severity),
     message: { text: escapeSarifText(multiLine(f.message)) },
-    locations: [location(f, prefix)],
+    locations: [location(f, prefix, anchor)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     properties: {
       controls: [...f.controls],
@@ -157,6 +155,7 @@ function result(f: Finding, ruleIndex: number, prefix: string): SarifResult {
     },
   };
   if (f.isNew !== undefined) out.properties.isNew = f.isNew;
+  if (!f.location) out.properties.repositoryLevel = true;
   if (f.status === 'excepted' || f.status === 'ignored') {
     out.suppressions = [
       {
@@ -181,12 +180,12 @@ function justification(f: Finding): string {
   );
 }
 
-function location(f: Finding, prefix: string): SarifLocation {
+function location(f: Finding, prefix: string, anchor: string): SarifLocation {
   const loc = f.location;
   if (!loc) {
     return {
       physicalLocation: {
-        artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
+        artifactLocation: { uri: encodePath(anchor), uriBaseId: '%SRCROOT%' },
         region: { startLine: 1 },
       },
     };

@@ -3,6 +3,7 @@
  * passed through {@link escapeControls} / {@link singleLine}, so a crafted file name cannot emit its
  * own escape sequences, clear the screen or fake a "pass" line.
  */
+import { styleText } from 'node:util';
 import {
   type Finding,
   type FindingException,
@@ -30,17 +31,6 @@ import type { TextOptions } from './types.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan' | 'green' | 'magenta' | 'gray';
 
-const SGR: Record<Style, string> = {
-  bold: '1',
-  dim: '2',
-  red: '31',
-  green: '32',
-  yellow: '33',
-  magenta: '35',
-  cyan: '36',
-  gray: '90',
-};
-
 const SEVERITY_STYLE: Record<Severity, Style> = {
   critical: 'magenta',
   high: 'red',
@@ -61,12 +51,19 @@ const VERDICT_STYLE: Record<Verdict, Style> = {
 /**
  * Renders the terminal report: header, then one section per control that has something to say
  * (gaps first: verdict, declared status, why, its findings), the other controls by verdict, policy
- * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR) only when
- * `options.color` is true.
+ * changes, notices, the summary with the gate decision, and rule errors. Colour (ANSI SGR, from
+ * `node:util`'s styleText) only when `options.color` is true: the caller has decided for its stream.
+ * `compact` gives one line per finding; `blockingOnly` lists only the findings that fail the gate;
+ * either way each rule's fix is said once, in a list after the findings, not under every finding.
  */
 export function renderText(report: Report, options: TextOptions = {}): string {
   const paint = (style: Style, s: string): string =>
-    options.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s;
+    options.color ? styleText(style, s, { validateStream: false }) : s;
+  const layout: Layout = {
+    compact: options.compact === true,
+    blockingOnly: options.blockingOnly === true,
+    fixesOnce: options.compact === true || options.blockingOnly === true,
+  };
   const titles = controlTitles(report);
   const out: string[] = [];
 
@@ -83,9 +80,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   for (const w of report.policy.warnings) out.push(paint('red', `warning: ${singleLine(w)}`));
   out.push('');
 
-  out.push(...controlSections(report, titles, paint));
+  out.push(...controlSections(report, titles, paint, layout));
+  if (layout.fixesOnce) out.push(...fixesSection(report, paint, layout));
   out.push(...otherControls(report, paint));
-  out.push(...policyChangesSection(report, paint));
+  out.push(...policyChangesSection(report, paint, layout));
   if (report.policy.notices.length > 0) {
     out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${singleLine(n)}`), '');
   }
@@ -100,6 +98,20 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 }
 
 type Paint = (style: Style, s: string) => string;
+
+interface Layout {
+  compact: boolean;
+  blockingOnly: boolean;
+  /** Each rule's fix once, after the findings, instead of under each finding. */
+  fixesOnce: boolean;
+}
+
+/** The findings a layout lists in the control sections (policy changes have their own). */
+function listed(report: Report, layout: Layout): Finding[] {
+  return report.findings.filter(
+    (f) => f.ruleId !== POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking),
+  );
+}
 
 function policyLine(report: Report): string {
   const file = report.policy.controls
@@ -117,21 +129,34 @@ function policyLine(report: Report): string {
  * under the control where it matters most (see homeControl); its other controls are named under it.
  * Policy changes have their own section.
  */
-function controlSections(report: Report, titles: Map<string, string>, paint: Paint): string[] {
+function controlSections(
+  report: Report,
+  titles: Map<string, string>,
+  paint: Paint,
+  layout: Layout,
+): string[] {
   const verdicts = new Map(report.controls.map((c) => [c.id, c.verdict]));
   const groups = new Map<string, Finding[]>();
-  for (const f of report.findings) {
-    if (f.ruleId === POLICY_CHANGE_RULE) continue;
+  for (const f of listed(report, layout)) {
     const key = homeControl(f, verdicts);
     const list = groups.get(key);
     if (list) list.push(f);
     else groups.set(key, [f]);
   }
   const shown = controlsByVerdict(report).filter(
-    (c) => groups.has(c.id) || c.verdict === 'gap' || c.verdict === 'unverifiable',
+    (c) =>
+      groups.has(c.id) ||
+      (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
+      (c.verdict === 'unverifiable' && !layout.blockingOnly),
   );
   if (shown.length === 0 && report.findings.length === 0) return [paint('green', 'No findings.'), ''];
   const out: string[] = [paint('dim', '! marks a finding that fails the gate'), ''];
+  if (layout.blockingOnly) {
+    const left = report.findings.filter((f) => !f.blocking).length;
+    const note = left === 1 ? '1 finding that does not block is' : `${left} findings that do not block are`;
+    if (left > 0) out.push(paint('dim', `${note} not listed`), '');
+    if (shown.length === 0) out.push(paint('green', 'No finding fails the gate.'), '');
+  }
   const sevWidth = Math.max(...SEVERITY_ORDER.map((s) => s.length));
   const indent = ' '.repeat(sevWidth + 4);
   for (const c of shown) {
@@ -142,7 +167,7 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
       `${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count})`)}`,
     );
     for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
-    if (c.findings > list.length) {
+    if (c.findings > list.length && !layout.blockingOnly) {
       const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
       const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
       out.push(
@@ -159,6 +184,7 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
         (unsure ? paint('dim', ` (${unsure})`) : '');
       const rule = paint('dim', `[${escapeControls(f.ruleId)}]`);
       out.push(`${mark} ${sev}  ${where}  ${singleLine(f.message)}  ${rule}${status}`);
+      if (layout.compact) continue;
       if (f.location?.endLine !== undefined && f.location.endLine !== f.location.startLine) {
         out.push(`${indent}${paint('dim', `lines ${f.location.startLine}-${f.location.endLine}`)}`);
       }
@@ -168,6 +194,7 @@ function controlSections(report: Report, titles: Map<string, string>, paint: Pai
         out.push(`${indent}also: ${named.join('; ')}`);
       }
       if (f.exception) out.push(`${indent}${paint('dim', `${exceptionLine(f.exception)}`)}`);
+      if (layout.fixesOnce) continue;
       if (f.status === 'open' && f.remediation) out.push(`${indent}fix:  ${singleLine(f.remediation)}`);
       out.push(`${indent}${paint('dim', `help: ${escapeControls(f.helpUri)}`)}`);
     }
@@ -199,8 +226,33 @@ function otherControls(report: Report, paint: Paint): string[] {
   return out;
 }
 
-function policyChangesSection(report: Report, paint: Paint): string[] {
-  const changes = report.findings.filter((f) => f.ruleId === POLICY_CHANGE_RULE);
+/** Each rule with open findings listed above, once: how many, its fix and its documentation. */
+function fixesSection(report: Report, paint: Paint, layout: Layout): string[] {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of listed(report, layout)) {
+    if (f.status !== 'open') continue;
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
+  if (byRule.size === 0) return [];
+  const out = [paint('bold', `Fixes (${plural(byRule.size, 'rule')})`)];
+  for (const [ruleId, list] of byRule) {
+    const first = list[0]!;
+    out.push(
+      `  ${paint('bold', escapeControls(ruleId))}  ${paint('dim', `(${plural(list.length, 'finding')})`)}`,
+    );
+    if (first.remediation) out.push(`    fix:  ${singleLine(first.remediation)}`);
+    out.push(`    ${paint('dim', `help: ${escapeControls(first.helpUri)}`)}`);
+  }
+  out.push('');
+  return out;
+}
+
+function policyChangesSection(report: Report, paint: Paint, layout: Layout): string[] {
+  const changes = report.findings.filter(
+    (f) => f.ruleId === POLICY_CHANGE_RULE && (!layout.blockingOnly || f.blocking),
+  );
   if (changes.length === 0) return [];
   const out = [paint('bold', `Policy changes (${changes.length}, need review)`)];
   for (const f of changes) {

@@ -29,6 +29,10 @@ export interface AnnotationOptions {
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on for a TTY). */
   color?: boolean;
+  /** One line per finding; each rule's fix is given once, after the findings. */
+  compact?: boolean;
+  /** List only the findings that fail the gate (the others are counted); fixes given once. */
+  blockingOnly?: boolean;
 }
 
 /** Options of `renderMarkdown`. */

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,20 +18,45 @@ import { Workspace } from '../../src/core/workspace/workspace.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import {
   type ActionRun,
+  buildPrivateBundle,
   commandLines,
   fixtureRule,
   makeTree,
   removeTempDirs,
   runAction,
-  snapshotBundle,
 } from '../helpers/run-action.js';
 
-// Every test runs the bundle the Action ships, so it is rebuilt once from the current sources.
+// Every test runs the bundle the Action ships, rebuilt once from the current sources into a private
+// directory: the checkout's dist/ is never deleted or rewritten while the suite runs.
 let entry = '';
+/** The checkout's dist/ before and after the build: `npm test` must not delete or rewrite it. */
+const distStamps: { before?: string; after?: string } = {};
+function stampDist(): string {
+  const dist = path.join(REPO_ROOT, 'dist');
+  if (!existsSync(dist)) return 'no dist/';
+  return readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((f) => `${f} ${statSync(path.join(dist, f)).mtimeMs}`)
+    .join('\n');
+}
 beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  entry = snapshotBundle();
+  distStamps.before = stampDist();
+  entry = buildPrivateBundle({ cli: true });
+  distStamps.after = stampDist();
 }, 180_000);
+
+it("builds into a private directory and leaves the checkout's dist/ as it was", () => {
+  expect(entry.startsWith(path.join(REPO_ROOT, 'dist'))).toBe(false);
+  for (const file of [
+    'index.js',
+    'cli.js',
+    path.join('cli', 'index.js'),
+    'builtin-rules.json',
+    'licenses.txt',
+  ])
+    expect(existsSync(path.join(path.dirname(entry), file)), file).toBe(true);
+  expect(distStamps.after).toBe(distStamps.before);
+});
 
 afterAll(removeTempDirs);
 
@@ -157,6 +182,48 @@ describe('Action: annotations', () => {
           x.locations[0]!.physicalLocation.artifactLocation.uri,
       ),
     ).toEqual(['services/api/src/app.js', 'services/api/src/app.js', 'services/api/src/app.js']);
+  });
+
+  it('puts a repository-level SARIF result on the configuration, else on the workflow running the step', async () => {
+    const onlySecurityPolicy = customRulesOnlyConfig().replace('  security-policy: off\n', '');
+    const uriOf = (file: string) => {
+      const sarif = JSON.parse(readFileSync(file, 'utf8'));
+      const results = sarif.runs[0].results as {
+        ruleId: string;
+        properties: { repositoryLevel?: boolean };
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        }[];
+      }[];
+      expect(results.map((x) => [x.ruleId, x.properties.repositoryLevel])).toEqual([
+        ['security-policy', true],
+      ]);
+      return [
+        results[0]!.locations[0]!.physicalLocation.artifactLocation.uri,
+        results[0]!.locations[0]!.physicalLocation.region.startLine,
+      ];
+    };
+    const configured = makeTree({ '.controlgate.yml': onlySecurityPolicy, 'README.md': 'hi\n' });
+    const a = await runAction({
+      workspace: configured,
+      inputs: { 'fail-on': 'never', 'sarif-file': 'cg.sarif' },
+    });
+    expect(a.code).toBe(0);
+    expect(uriOf(path.join(configured, 'cg.sarif'))).toEqual(['.controlgate.yml', 1]);
+    // The configuration lives outside the checkout: the workflow file that runs the step is next.
+    const elsewhere = makeTree({ 'controlgate.yml': onlySecurityPolicy });
+    const workspace = makeTree({ '.github/workflows/gate.yml': 'on: push\n', 'README.md': 'hi\n' });
+    const b = await runAction({
+      workspace,
+      inputs: {
+        'fail-on': 'never',
+        'sarif-file': 'cg.sarif',
+        config: path.join(elsewhere, 'controlgate.yml'),
+      },
+      env: { GITHUB_WORKFLOW_REF: 'acme/payments-api/.github/workflows/gate.yml@refs/heads/main' },
+    });
+    expect(b.code).toBe(0);
+    expect(uriOf(path.join(workspace, 'cg.sarif'))).toEqual(['.github/workflows/gate.yml', 1]);
   });
 
   it('shows 10 per level, then one notice counting the rest', async () => {

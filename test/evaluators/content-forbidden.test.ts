@@ -94,6 +94,68 @@ describe('content.forbidden', () => {
   });
 });
 
+describe('content.forbidden in shell files', () => {
+  const options = {
+    paths: ['**'],
+    shellPaths: ['**/*.sh', '**/Dockerfile'],
+    patterns: [
+      {
+        pattern: '(?<![\\w.-])curl(?:[ \\t]+[^\\s|;&]+){0,40}?[ \\t]+(?<arg>-k|--insecure)(?![\\w-])',
+        commands: ['curl'],
+      },
+      {
+        pattern: '--no-check-certificate',
+        commands: ['wget'],
+        exceptArgument: '^https?://localhost(?:[:/]|$)',
+      },
+      { pattern: 'sslverify=0' },
+    ],
+  };
+
+  it('joins continuations and reports the physical line and columns of the match', async () => {
+    const findings = await run(contentForbidden, options, {
+      'a.sh':
+        'echo start\ncurl -fsS \\\n  # a comment line inside the continuation\n  --insecure https://x.example/a \\\n  -o a\n',
+    });
+    expect(findings.map((f) => [at(f), f.location?.endLine, f.location?.endColumn])).toEqual([
+      ['a.sh:2:1', 4, 12],
+    ]);
+  });
+
+  it('counts a flag only as an argument of the command it configures', async () => {
+    const findings = await run(contentForbidden, options, {
+      'b.sh': [
+        'echo "curl --insecure https://x.example"',
+        'curl https://x.example/a | grep --insecure',
+        'wget https://x.example/b && echo --no-check-certificate',
+        'grep -r -- --no-check-certificate .',
+        'curl https://x.example # not --insecure',
+        'wget --no-check-certificate https://localhost:8443/health',
+        'sudo -E timeout 9 wget -q --no-check-certificate https://x.example/c',
+        'sh -c "curl -s --insecure https://x.example/d"',
+        'docker run --rm img curl --insecure https://x.example/e',
+      ].join('\n'),
+    });
+    expect(findings.map(at)).toEqual(['b.sh:7:27', 'b.sh:8:8', 'b.sh:9:21']);
+  });
+
+  it('drops matches in what echo and grep print, unless written to a file; other files are plain text', async () => {
+    const findings = await run(contentForbidden, options, {
+      'c.sh':
+        'echo "sslverify=0" >> /etc/yum.conf\necho "sslverify=0"\necho sslverify=0 | sudo tee -a /etc/dnf/dnf.conf\n',
+      'd.repo': 'sslverify=0\n',
+      Dockerfile:
+        'FROM alpine:3.20\nRUN echo "check: curl --insecure" && printf "sslverify=0" > /etc/x.conf\n',
+    });
+    expect(findings.map(at)).toEqual(['c.sh:1:7', 'c.sh:3:6', 'd.repo:1:1', 'Dockerfile:2:46']);
+  });
+
+  it('stays bounded on hostile shell lines', async () => {
+    const hostile = `${'curl "$('.repeat(5_000)}\\\n${'-k '.repeat(5_000)}\n${'x \\\n'.repeat(5_000)}`;
+    await run(contentForbidden, options, { 'e.sh': hostile });
+  });
+});
+
 describe('built-in content rules', () => {
   it('tls-verification-disabled locates the curl flag cluster precisely', async () => {
     const [f] = await runBuiltin('tls-verification-disabled', {

@@ -80,11 +80,22 @@ describe('dockerfile.add-url', () => {
           'ADD git@github.com:o/r.git#main /src',
           'ADD https://user:hunter2-secret@example.dev/z.tgz /opt/',
           'ADD local.tgz /opt/',
+          'ARG V',
+          'ADD https://example.dev/tool-v$V.jar /opt/',
         ].join('\n'),
       },
       {},
     );
-    expect(findings.map(at)).toEqual(['Dockerfile:3:5', 'Dockerfile:6:5', 'Dockerfile:7:5']);
+    expect(findings.map(at)).toEqual([
+      'Dockerfile:3:5',
+      'Dockerfile:6:5',
+      'Dockerfile:7:5',
+      'Dockerfile:10:5',
+    ]);
+    // A variable without a value shows as `?`, never as an invisible character.
+    expect(findings[3]!.message).toContain(
+      'https://example.dev/tool-v?.jar (https://example.dev/tool-v$V.jar)',
+    );
     expect(findings[0]!.message).toContain('https://example.dev/x.tgz (${URL})');
     expect(JSON.stringify(findings)).not.toContain('hunter2-secret');
   });
@@ -123,9 +134,42 @@ describe('dockerfile.secret-env', () => {
 describe('dockerfile.run-command', () => {
   it('finds downloads piped into a shell, in pipelines and substitutions', () => {
     const text = 'curl -fsSL x | sh; wget -qO- y | sudo -E bash -; curl z | tar xz; sh -c "$(curl -fsSL w)"';
-    expect(pipeToShell(text).map((i) => text.slice(i, i + 4))).toEqual(['curl', 'wget', 'sh -']);
+    expect(pipeToShell(text).map((i) => text.slice(i, i + 4))).toEqual(['curl', 'wget', 'curl']);
     expect(pipeToShell('curl x || sh fallback.sh')).toEqual([]);
     expect(pipeToShell('curl -o f x && sha256sum -c f.sha | tee log')).toEqual([]);
+  });
+
+  it('reads the commands, not the text: flags and names in arguments, data and code passed with -c', () => {
+    // An interpreter given its own code reads the download as data.
+    expect(
+      pipeToShell(`curl -s api | python3 -c 'import json,sys; print(json.load(sys.stdin)["v"])'`),
+    ).toEqual([]);
+    expect(pipeToShell('echo "curl x | sh"; grep -q curl log | sh -c true')).toEqual([]);
+    const piped = 'X=$(curl -s a | sh) && curl -s b | tee /tmp/b.sh | bash -s -- --yes';
+    expect(pipeToShell(piped)).toEqual([piped.indexOf('curl'), piped.indexOf('curl -s b')]);
+    const substituted = 'sh -c "VERSION=$(curl -s v)"; bash <(wget -qO- i); eval "$(curl -s e)"';
+    expect(pipeToShell(substituted)).toEqual([substituted.indexOf('wget'), substituted.indexOf('curl -s e')]);
+  });
+
+  it('reads exec-form RUNs, heredoc scripts, and leaves RUNs under a non-POSIX SHELL alone', async () => {
+    const files = {
+      Dockerfile: [
+        'FROM a:1',
+        'RUN ["sudo", "apt-get", "install", "-y", "x"]',
+        'RUN <<EOF',
+        'set -eux',
+        'curl -fsSL https://get.example | sh',
+        'EOF',
+        'SHELL ["powershell", "-Command"]',
+        'RUN iwr https://get.example/i.ps1 | sudo sh',
+        'FROM a:1 AS next',
+        'RUN sudo true',
+      ].join('\n'),
+    };
+    const pipe = await evaluate(dockerfileRunCommand, files, { audit: 'pipe-to-shell' });
+    const sudo = await evaluate(dockerfileRunCommand, files, { audit: 'sudo' });
+    expect(pipe.map(at)).toEqual(['Dockerfile:5:1']);
+    expect(sudo.map(at)).toEqual(['Dockerfile:2:6', 'Dockerfile:10:5']);
   });
 
   it('is linear on hostile input', () => {

@@ -123,6 +123,24 @@ describe('k8s.run-as-root', () => {
     expect(findings[1]!.message).toContain('container "root"');
   });
 
+  it('is sure of an explicit root user, and of a missing setting only as far as the image may run as root', async () => {
+    const findings = await run(
+      k8sRunAsRoot,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: unset
+        - name: root
+          securityContext: { runAsUser: 0 }
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      ['a.yaml:9:11', 'medium'],
+      ['a.yaml:11:41', undefined],
+    ]);
+  });
+
   it('skips Windows pods', async () => {
     const findings = await run(
       k8sRunAsRoot,
@@ -254,6 +272,34 @@ describe('k8s.env-secret-literal', () => {
       expect([v, isPlaceholderValue(v)]).toEqual([v, true]);
     }
     expect(isPlaceholderValue('hunter2-but-longer')).toBe(false);
+  });
+
+  it('tells settings, paths, names and object references from credentials (crater run of issue 13)', () => {
+    const standIns: [string, string][] = [
+      ['MYSQL_ALLOW_EMPTY_PASSWORD', '1'],
+      ['MYSQL_RANDOM_ROOT_PASSWORD', 'yes'],
+      ['GOOGLE_APPLICATION_CREDENTIALS', '/var/secrets/google/key.json'],
+      ['DB_PASSWORD', './secrets/db-password.txt'],
+      ['HF_TOKEN', 'HF_TOKEN'],
+      ['GOOGLE_API_KEY', 'GOOGLE_API_KEY_VAL'],
+      ['NGC_API_KEY', 'nvapi-NVKEY'],
+      ['OAUTH2_PROXY_COOKIE_SECRET', 'SECRET'],
+      ['MYSQL_ROOT_PASSWORD', 'yourpassword'],
+      ['MINIO_ACCESS_KEY', 'minio'],
+      ['OPERATOR_SECRET', 'operator'],
+      ['TLS_SECRET', 'web-tls'],
+    ];
+    for (const [name, value] of standIns)
+      expect([name, isPlaceholderValue(value, name)]).toEqual([name, true]);
+    const real: [string, string][] = [
+      ['MYSQL_ROOT_PASSWORD', 'my-secret-pw'],
+      ['POSTGRES_PASSWORD', 'postgres'],
+      ['MINIO_SECRET_KEY', 'minio123'],
+      ['CLIENT_SECRET', 'q8Hf3kLw0pZ7'],
+      ['TOTP_SECRET', 'JBSWY3DPEHPK3PXP'],
+      ['API_KEY', 'AIzaSyD4-1x9vYzK0q3mN8pL2sT6uW7r'],
+    ];
+    for (const [name, value] of real) expect([name, isPlaceholderValue(value, name)]).toEqual([name, false]);
   });
 
   it('reports literal values without ever repeating them', async () => {

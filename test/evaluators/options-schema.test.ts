@@ -90,6 +90,7 @@ describe('options schemas of the generic and repository kinds', () => {
       except: [],
       ignoreCase: false,
       commentPrefixes: [],
+      shellPaths: [],
     });
   });
 });

@@ -293,6 +293,8 @@ provider "postgresql" {
     for (const v of ['', 'test', 'mock_access_key', 'dummy', '<token>', '${TOKEN}', 'xxxxxxxx', 'changeme']) {
       expect([v, isPlaceholder(v)]).toEqual([v, true]);
     }
-    expect(isPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(false);
+    // AWS's documented example key is an example, not a credential; a key of the same shape is one.
+    expect(isPlaceholder('AKIAIOSFODNN7EXAMPLE')).toBe(true);
+    expect(isPlaceholder('AKIA4HQX7RZ2M9KD3TWB')).toBe(false);
   });
 });

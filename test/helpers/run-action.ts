@@ -38,31 +38,34 @@ export function snapshotBundle(): string {
 /**
  * Builds the Action bundle from the current sources into a private directory (tsc, then ncc, as
  * `npm run build` does) and runs that from then on. Nothing in the checkout is written, so test files
- * that build in parallel, or a build started by hand, cannot race with it.
+ * that build in parallel, or a build started by hand, cannot race with it, and `npm test` never
+ * deletes the committed dist/. With `cli`, the CLI bundle and everything `scripts/finish-build.mjs`
+ * adds (dist/cli.js, the validated rule snapshot, the licence list) are built too: the whole of
+ * `npm run build`, in the private directory.
  */
-export function buildPrivateBundle(): string {
+export function buildPrivateBundle(options: { cli?: boolean } = {}): string {
   const dir = tempDir('controlgate-build-');
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
-  execFileSync(bin('tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', path.join(dir, 'lib')], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-  });
-  execFileSync(
-    bin('ncc'),
-    [
-      'build',
-      path.join(dir, 'lib', 'index.js'),
-      '-o',
-      path.join(dir, 'dist'),
-      '--target',
-      'es2023',
-      '--quiet',
-    ],
-    { cwd: dir, stdio: 'pipe' },
-  );
+  // The data the bundle (and the rule snapshot) reads at run time lies beside it, as in a checkout.
   for (const data of ['rules', 'schemas', 'data'])
     symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
+  const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+  const run = (file: string, args: string[], cwd: string) => execFileSync(file, args, { cwd, stdio: 'pipe' });
+  const lib = path.join(dir, 'lib');
+  run(bin('tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', lib], REPO_ROOT);
+  const ncc = (entryFile: string, out: string, extra: string[] = []) =>
+    run(
+      bin('ncc'),
+      ['build', path.join(lib, entryFile), '-o', out, '--target', 'es2023', '--quiet', ...extra],
+      dir,
+    );
+  if (!options.cli) {
+    ncc('index.js', path.join(dir, 'dist'));
+  } else {
+    ncc('index.js', path.join(dir, 'dist'), ['--stats-out', path.join(lib, 'action-stats.json')]);
+    ncc('cli.js', path.join(dir, 'dist', 'cli'));
+    run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'finish-build.mjs')], dir);
+  }
   entry = path.join(dir, 'dist', 'index.js');
   return entry;
 }

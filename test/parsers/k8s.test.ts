@@ -7,6 +7,7 @@ import {
   containersOf,
   k8sManifestPaths,
   k8sObjects,
+  podMetadata,
   podSpecOf,
   readK8sObjects,
 } from '../../src/core/parsers/k8s.js';
@@ -106,6 +107,34 @@ describe('Kubernetes manifests', () => {
     expect(podSpecOf(readK8sObjects(ws, 'pod.yaml')[0]!)?.node.pointer).toBe('/spec');
   });
 
+  it('reads JSON manifests, OpenShift DeploymentConfigs and the objects of a Template', () => {
+    const ws = tree({
+      'dc.json': JSON.stringify(
+        {
+          apiVersion: 'v1',
+          kind: 'DeploymentConfig',
+          metadata: { name: 'legacy' },
+          spec: { template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'app' }] } } },
+        },
+        null,
+        2,
+      ),
+      'template.yaml':
+        'apiVersion: template.openshift.io/v1\nkind: Template\nobjects:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: { name: d }\n    spec:\n      template:\n        spec:\n          containers:\n            - name: c\n',
+      'package.json': '{ "apiVersion": "1", "kind": "app" }',
+      'settings.json': '{ "kind": "not a manifest" }',
+    });
+    const objects = k8sObjects(ws);
+    expect(objects.map((o) => `${o.path}:${o.kind}:${o.node.pointer}`)).toEqual([
+      'dc.json:DeploymentConfig:',
+      'template.yaml:Deployment:/objects/0',
+    ]);
+    const [dc, deployment] = objects.map((o) => podSpecOf(o)!);
+    expect(containersOf(dc!).map((c) => pos(c.node.span))).toEqual(['16:11']);
+    expect(podMetadata(dc!)?.pointer).toBe('/spec/template/metadata');
+    expect(containersOf(deployment!).map((c) => c.name)).toEqual(['c']);
+  });
+
   it('reads the items of a List', () => {
     const ws = tree({
       'list.yaml':
@@ -145,6 +174,8 @@ describe('Kubernetes manifests', () => {
     const ws = tree({
       'broken.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n',
       'templated.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .name }\n',
+      // A build step substitutes `{NAME}` placeholders (`sed`, `make`) before the file is applied.
+      'substituted.yaml': 'apiVersion: v1\nkind: Service\nspec:\n  clusterIP: {SERVICE_IP_PREFIX}.16\n',
       'other.yaml': 'list: [\n',
     });
     expect(k8sObjects(ws)).toEqual([]);

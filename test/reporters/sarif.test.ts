@@ -3,11 +3,11 @@ import type { Finding } from '../../src/core/types.js';
 import {
   encodePath,
   FINGERPRINT_KEY,
-  REPOSITORY_URI,
   renderSarif,
   renderSarifString,
   sarifLevel,
 } from '../../src/reporters/sarif.js';
+import { sarifRepositoryFile, workflowFromRef } from '../../src/reporters/sarif-anchor.js';
 import { assembleReport, HOSTILE_PATH, sampleReport } from '../fixtures/report/sample-report.js';
 import { strictAjv } from './helpers.js';
 
@@ -115,28 +115,66 @@ describe('renderSarif', () => {
     ]);
   });
 
-  it('puts a repository-level finding on a fixed, valid relative URI at line 1', () => {
+  it('puts a repository-level finding on a real file, by default the declarations file, at line 1', () => {
     const r = resultFor((f) => f.location === null);
     expect(r.locations).toEqual([
       {
         physicalLocation: {
-          artifactLocation: { uri: REPOSITORY_URI, uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: '.github/controls.yml', uriBaseId: '%SRCROOT%' },
           region: { startLine: 1 },
         },
       },
     ]);
-    const ajv = strictAjv();
-    expect(ajv.validate({ type: 'string', format: 'uri-reference' }, REPOSITORY_URI)).toBe(true);
+    expect(r.properties.repositoryLevel).toBe(true);
+    expect(resultFor((f) => f.location !== null).properties.repositoryLevel).toBeUndefined();
+    const uris = log.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).not.toContain('(repository)');
+    const elsewhere = renderSarif(sampleReport(), { repositoryFile: '.github/workflows/gate.yml' });
+    const i = sampleReport().findings.findIndex((f) => f.location === null);
+    expect(elsewhere.runs[0]!.results[i]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
+      '.github/workflows/gate.yml',
+    );
   });
 
-  it('puts pathPrefix before every file path, not before the repository-level URI', () => {
+  it('chooses the declarations file, else the configuration, else the workflow, else a file at the top', () => {
+    const report = sampleReport();
+    const probe = (files: string[], workflow?: string) => ({
+      exists: (f: string) => files.includes(f),
+      rootFiles: () => files.filter((f) => !f.includes('/')),
+      workflow,
+    });
+    const declared = { ...report, policy: { ...report.policy, controls: '.github/controls.yml' } };
+    const none = { ...report, policy: { ...report.policy, controls: null } };
+    expect(sarifRepositoryFile(declared, 'svc/', probe(['.github/controls.yml', '.controlgate.yml']))).toBe(
+      'svc/.github/controls.yml',
+    );
+    expect(sarifRepositoryFile(none, 'svc/', probe(['.controlgate.yml']))).toBe('svc/.controlgate.yml');
+    expect(sarifRepositoryFile(none, '', probe(['x.txt'], '.github/workflows/gate.yml'))).toBe(
+      '.github/workflows/gate.yml',
+    );
+    expect(sarifRepositoryFile(none, '', probe(['package.json', 'README.md', 'a.txt']))).toBe('README.md');
+    expect(sarifRepositoryFile(none, '', probe(['package.json', 'a.txt']))).toBe('a.txt');
+    // A file that was looked for but is gone, or a config outside the tree, is never chosen.
+    const outside = { ...none, settings: { ...none.settings, config: '../shared/controlgate.yml' } };
+    expect(sarifRepositoryFile(outside, '', probe(['../shared/controlgate.yml', 'Makefile']))).toBe(
+      'Makefile',
+    );
+    // An empty tree: the declarations file's configured place.
+    expect(sarifRepositoryFile(none, '', probe([]))).toBe('.github/controls.yml');
+    expect(workflowFromRef('acme/api/.github/workflows/gate.yml@refs/pull/7/merge')).toBe(
+      '.github/workflows/gate.yml',
+    );
+    expect(workflowFromRef('nonsense')).toBeUndefined();
+  });
+
+  it('puts pathPrefix before every file path, the repository-level one included', () => {
     const report = sampleReport();
     const uris = (log: ReturnType<typeof renderSarif>) =>
       log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
     const plain = uris(renderSarif(report));
     const prefixed = uris(renderSarif(report, { pathPrefix: 'services/api/' }));
-    expect(prefixed).toEqual(plain.map((u) => (u === REPOSITORY_URI ? u : `services/api/${u}`)));
-    expect(plain.filter((u) => u !== REPOSITORY_URI).length).toBeGreaterThan(3);
+    expect(prefixed).toEqual(plain.map((u) => `services/api/${u}`));
+    expect(plain.length).toBeGreaterThan(3);
   });
 
   it('converts inclusive end columns to SARIF exclusive ones and keeps multi-line regions', () => {

@@ -17,14 +17,19 @@ import { githubBranchProtection } from './github/branch-protection.js';
 import { githubEnvironmentReviewers } from './github/environment-reviewers.js';
 import { githubSecurityFeatures } from './github/security-features.js';
 import { githubWorkflowToken } from './github/workflow-token.js';
+import { k8sCapabilities } from './k8s/capabilities.js';
 import { k8sEnvSecretLiteral } from './k8s/env-secret-literal.js';
 import { k8sHostNamespaces } from './k8s/host-namespaces.js';
 import { k8sHostPath } from './k8s/host-path.js';
+import { k8sHostPort } from './k8s/host-port.js';
 import { k8sImageTag } from './k8s/image-tag.js';
 import { k8sPrivilegeEscalation } from './k8s/privilege-escalation.js';
 import { k8sPrivileged } from './k8s/privileged.js';
+import { k8sRbac } from './k8s/rbac.js';
+import { k8sReadOnlyRootFs } from './k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from './k8s/resource-limits.js';
 import { k8sRunAsRoot } from './k8s/run-as-root.js';
+import { k8sSeccomp } from './k8s/seccomp.js';
 import { policyEvaluators } from './policy/policy.js';
 import { binaryExecutables } from './repo/binary-executables.js';
 import { depsLockfile } from './repo/deps-lockfile.js';
@@ -95,6 +100,11 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   k8sImageTag,
   k8sResourceLimits,
   k8sEnvSecretLiteral,
+  k8sReadOnlyRootFs,
+  k8sHostPort,
+  k8sCapabilities,
+  k8sSeccomp,
+  k8sRbac,
   terraformAttribute,
   terraformS3Encryption,
   terraformOpenIngress,

@@ -13,6 +13,8 @@ import {
   StageScope,
 } from './dockerfile-scope.js';
 import { expandVariables, joinContinuations, splitWords, UNRESOLVED } from './dockerfile-words.js';
+import type { ShellCommand, ShellWord } from './shell.js';
+import { type CommandView, programName, SHELLS, scriptCommands, viewOf } from './shell-commands.js';
 
 export type { AddInstruction, EnvDecl, ScopedWord } from './dockerfile-scope.js';
 
@@ -55,6 +57,12 @@ export interface InstructionText {
   /** RUN only: the arguments as written and their offset in the file, for {@link positionInRun}. */
   raw?: string;
   rawOffset?: number;
+  /**
+   * RUN only: how the command is run. `shell`: by a POSIX shell (the default `/bin/sh -c`, or a SHELL
+   * such as bash); `exec`: the JSON form, no shell; `other`: by a SHELL that is not POSIX (PowerShell,
+   * cmd), whose commands are not read.
+   */
+  form?: 'shell' | 'exec' | 'other';
 }
 
 export interface FromInstruction {
@@ -126,12 +134,16 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
   };
   let stage: Stage | undefined;
   let scope: StageScope | undefined;
+  // The SHELL in force: a stage starts with the one of the stage it builds on, else /bin/sh.
+  let posixShell = true;
+  const shellAtEnd: boolean[] = [];
   let globals: Map<string, string | null> | undefined;
   // ENV values at the end of each stage, and the names each stage set, for stages built FROM it.
   const envAtEnd: Map<string, string>[] = [];
   let envNames = new Set<string>();
   const closeStage = () => {
     if (scope) envAtEnd.push(scope.envSnapshot(envNames));
+    if (stage) shellAtEnd.push(posixShell);
   };
   for (const ins of parsed.getInstructions()) {
     const keyword = ins.getKeyword();
@@ -150,6 +162,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       };
       const parent = inheritedStage(model, stage, globals);
       scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
+      posixShell = parent ? (shellAtEnd[parent.index] ?? true) : true;
       envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
       model.stages.push(stage);
       continue;
@@ -173,7 +186,16 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       );
       if (first) stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
     } else if (stage && keyword === 'RUN') {
-      stage.runs.push(withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf));
+      const run = withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf);
+      run.form =
+        run.value.trimStart().startsWith('[') && isJsonArray(run.value)
+          ? 'exec'
+          : posixShell
+            ? 'shell'
+            : 'other';
+      stage.runs.push(run);
+    } else if (stage && keyword === 'SHELL') {
+      posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
     }
   }
   return model;
@@ -186,6 +208,74 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
 export function positionInRun(model: DockerfileModel, run: InstructionText, index: number) {
   if (run.raw === undefined || run.rawOffset === undefined) return run.span.start;
   return runPosition(run.raw, run.rawOffset, model.escapeChar, model.lines, index);
+}
+
+/** True for a SHELL instruction's JSON array that names a POSIX shell (`["/bin/bash", "-c"]`). */
+function isPosixShell(args: string): boolean {
+  try {
+    const argv: unknown = JSON.parse(args);
+    if (!Array.isArray(argv) || typeof argv[0] !== 'string') return true;
+    return SHELLS.has(programName(argv[0]));
+  } catch {
+    // Docker rejects a SHELL that is not a JSON array; the default shell stays.
+    return true;
+  }
+}
+
+function isJsonArray(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The commands a RUN executes, with offsets in its `value` (use {@link positionInRun} for the file
+ * position): the shell form lexed as a POSIX script (a heredoc body given to the shell included), the
+ * exec form as one command; none for a RUN under a shell that is not POSIX. Cached on the instruction.
+ */
+export function runCommands(run: InstructionText): CommandView[] {
+  const cached = RUN_COMMANDS.get(run);
+  if (cached) return cached;
+  let views: CommandView[] = [];
+  if (run.form === 'exec') views = execFormCommand(run.value);
+  else if (run.form !== 'other') {
+    views = scriptCommands(run.value);
+    // `RUN <<EOF` alone hands the heredoc's body to the shell as the script.
+    const first = views[0]?.command;
+    const body = first && first.words.length === 0 ? first.redirects.find((r) => r.body)?.body : undefined;
+    if (body) views.push(...scriptCommands(run.value, body[0], body[1]));
+  }
+  RUN_COMMANDS.set(run, views);
+  return views;
+}
+
+const RUN_COMMANDS = new WeakMap<InstructionText, CommandView[]>();
+
+/** The exec form `["curl", "-k", "x"]` as one command whose words are the JSON strings. */
+function execFormCommand(value: string): CommandView[] {
+  const words: ShellWord[] = [];
+  for (const m of value.matchAll(/"(?:[^"\\]|\\.)*"/g)) {
+    let text = m[0];
+    try {
+      text = JSON.parse(m[0]) as string;
+    } catch {
+      // Left as written; isJsonArray already checked the whole value.
+    }
+    words.push({ value: text, start: m.index, end: m.index + m[0].length, quoted: true });
+  }
+  if (words.length === 0) return [];
+  const command: ShellCommand = {
+    assignments: [],
+    words,
+    redirects: [],
+    start: words[0]!.start,
+    end: words[words.length - 1]!.end,
+    depth: 0,
+  };
+  return [viewOf(command)];
 }
 
 /** The earlier stage a FROM builds on (inheriting its ENV), resolving global ARGs in the image. */

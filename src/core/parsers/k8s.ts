@@ -10,8 +10,19 @@ import { excludedByKustomize, isHelmTemplate } from './k8s-files.js';
  * something else, and Helm templates are not YAML until rendered.
  */
 
-/** Where manifests may live: anywhere, as YAML. */
-export const K8S_GLOBS = ['**/*.yaml', '**/*.yml'];
+/** Where manifests may live: anywhere, as YAML or JSON. */
+export const K8S_GLOBS = ['**/*.yaml', '**/*.yml', '**/*.json'];
+
+/** JSON files that are never manifests and can be large: not even read. */
+const NOT_MANIFESTS = [
+  '**/package.json',
+  '**/package-lock.json',
+  '**/composer.{json,lock}',
+  '**/tsconfig*.json',
+  '**/*.min.json',
+  '**/.vscode/**',
+  '**/node_modules/**',
+];
 
 /** A value of a manifest, with where it sits. */
 export interface K8sNode<T = unknown> {
@@ -61,8 +72,14 @@ const POD_SPEC_PATHS = new Map<string, { groups: readonly string[]; path: readon
     ReplicaSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
     Job: { groups: ['batch'], path: ['spec', 'template', 'spec'] },
     CronJob: { groups: ['batch'], path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
+    // OpenShift (its legacy manifests use the core group's `v1`) and Argo Rollouts.
+    DeploymentConfig: { groups: ['apps.openshift.io', ''], path: ['spec', 'template', 'spec'] },
+    Rollout: { groups: ['argoproj.io'], path: ['spec', 'template', 'spec'] },
   }),
 );
+
+/** Kinds that hold other objects: a List's `items`, an OpenShift Template's `objects`. */
+const CONTAINER_KINDS: Record<string, string> = { Template: 'objects' };
 
 /** The kinds whose pod spec this model finds. */
 export const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
@@ -72,14 +89,22 @@ const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containe
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
+/**
+ * JSON manifests are indented, so their keys may be anywhere on a line; their `apiVersion` is a string
+ * such as "v1" or "apps/v1". That spares parsing OpenAPI documents and JSON schemas, where it is an
+ * object describing the field.
+ */
+const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
+const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 
 const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
 /** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
 export function k8sManifestPaths(workspace: Workspace): string[] {
+  const skip = workspace.matcher(NOT_MANIFESTS);
   return workspace
     .glob(K8S_GLOBS)
-    .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+    .filter((f) => !skip(f) && !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
 }
 
 /**
@@ -90,11 +115,20 @@ export function k8sManifestPaths(workspace: Workspace): string[] {
 export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] {
   return workspace.memo('k8s', file, () => {
     const text = workspace.text(file);
-    if (text === undefined || !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)) return [];
+    if (text === undefined) return [];
+    const json = file.endsWith('.json');
+    if (
+      json
+        ? !JSON_MANIFEST.test(text) || !JSON_KIND.test(text)
+        : !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)
+    )
+      return [];
     const parsed = parseYaml(text);
     if (!parsed.ok) {
-      // Templating of any kind (`{{ }}`) means the file is not meant to parse as it stands.
-      if (!text.includes('{{')) workspace.reportProblem({ path: file, ...parsed.error });
+      // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
+      // file is not meant to parse as it stands.
+      if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
+        workspace.reportProblem({ path: file, ...parsed.error });
       return [];
     }
     return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
@@ -112,10 +146,13 @@ export function k8sObjects(workspace: Workspace): K8sObject[] {
 function objectsIn(path: string, document: YamlDocument, pointer: string, value: unknown, depth: number) {
   if (!isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return [];
   const node = { value, pointer, span: spanOf(document, pointer) };
-  // `kubectl get -o yaml` wraps objects in a List; nested lists are not a thing, so one level is enough.
-  if (value.kind.endsWith('List') && Array.isArray(value.items) && depth === 0) {
-    return value.items.flatMap((item, i): K8sObject[] =>
-      objectsIn(path, document, `${pointer}/items/${i}`, item, depth + 1),
+  // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
+  // neither nests, so one level is enough.
+  const member = value.kind.endsWith('List') ? 'items' : CONTAINER_KINDS[value.kind];
+  const members = member === undefined ? undefined : value[member];
+  if (member !== undefined && Array.isArray(members) && depth === 0) {
+    return members.flatMap((item, i): K8sObject[] =>
+      objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1),
     );
   }
   const object: K8sObject = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
@@ -136,6 +173,21 @@ export function podSpecOf(object: K8sObject): PodSpec | undefined {
   if (!known?.groups.includes(apiGroup(object.apiVersion))) return undefined;
   const node = childAt(object, object.node, ...known.path);
   return node && isMap(node.value) ? { object, node: node as K8sNode<Record<string, unknown>> } : undefined;
+}
+
+/** The metadata of the pod a spec describes (`spec.template.metadata`, or a Pod's own `metadata`). */
+export function podMetadata(pod: PodSpec): K8sNode<Record<string, unknown>> | undefined {
+  const pointer = pod.node.pointer.replace(/\/spec$/, '/metadata');
+  const tokens = pointer
+    .split('/')
+    .slice(1)
+    .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
+  const node = childAt(
+    pod.object,
+    { value: pod.object.document.value, pointer: '', span: pod.node.span },
+    ...tokens,
+  );
+  return node && isMap(node.value) ? (node as K8sNode<Record<string, unknown>>) : undefined;
 }
 
 /** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */

@@ -1,11 +1,15 @@
 import { locationFromSpan } from '../../location.js';
 import { dockerfilePaths, readDockerfile } from '../../parsers/dockerfile.js';
+import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 
-/** A URL's password is never repeated in a message or key. */
+/** A URL's password is never repeated in a message or key; an unknown variable shows as `?`. */
 function withoutPassword(url: string): string {
-  return url.replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@');
+  return url
+    .replace(/\/\/([^/@\s:]*):[^/@\s]*@/, '//$1:…@')
+    .split(UNRESOLVED)
+    .join('?');
 }
 
 /** Remote sources ADD fetches itself: http(s) URLs and git repositories. */

@@ -1,9 +1,6 @@
-import {
-  dockerfilePaths,
-  type InstructionText,
-  positionInRun,
-  readDockerfile,
-} from '../../parsers/dockerfile.js';
+import { dockerfilePaths, positionInRun, readDockerfile, runCommands } from '../../parsers/dockerfile.js';
+import type { ShellCommand } from '../../parsers/shell.js';
+import { type CommandView, programName, scriptCommands } from '../../parsers/shell-commands.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 
@@ -16,48 +13,65 @@ export interface RunCommandOptions {
   audit: RunAudit;
 }
 
-/** Where a shell command can start: line start, after `;`, `&&`, `||`, `|`, `(`, backtick or `$(`. */
-const COMMAND_START = String.raw`(?:^|[;&|(\x60\n]|\$\()[ \t]*`;
-const SUDO = new RegExp(`${COMMAND_START}(sudo)(?![\\w.-])`, 'g');
-
-/** A download command somewhere in a pipeline segment. */
-const DOWNLOAD = /(?:^|[\s(])(curl|wget)(?![\w.-])/;
-/** The command after a pipe is a shell or an interpreter reading the script from stdin. */
-const INTERPRETER =
-  /^[ \t]*(?:sudo(?:[ \t]+-\S+)*[ \t]+)?(?:env[ \t]+)?(?:\S*\/)?(?:(?:ba|da|z|k|fi|a)?sh|python[0-9.]*|perl|ruby|node)(?![\w.-])/;
-/** `sh -c "$(curl ...)"` and `bash <(curl ...)`: the same, through a substitution. */
-const SUBSTITUTED =
-  /(?<![\w.-])(?:ba|da|z|k)?sh[ \t]+(?:-c[ \t]+)?["']?(?:\$\(|<\(|\x60)[ \t]*(curl|wget)(?![\w.-])/g;
-const SEPARATORS = new Set([';', '&', '|', '\n', '(']);
+/** Programs that download. */
+const DOWNLOADERS = new Set(['curl', 'wget']);
+/** Programs that run a script read from their standard input (or from a substituted file). */
+const INTERPRETERS = /^(?:(?:ba|da|z|k|mk|a)?sh|python[0-9.]*|perl|ruby|node|php|pwsh|source|\.|eval)$/;
 
 /**
- * Indexes of downloads piped into a shell. Each `|` splits the text into the segment before it (back
- * to the previous separator) and after it, so every character is looked at a bounded number of times:
- * linear on any input, unlike one pattern with a long optional middle.
+ * Offsets (in `text`, or in the RUN) of downloads whose output is run as code: piped into a shell or
+ * interpreter that reads its script from standard input (`curl ... | sh`, `wget -qO- ... | sudo bash
+ * -s`; not `| python3 -c '<code>'`, which runs its own code), or substituted into what one runs
+ * (`sh -c "$(curl ...)"`, `bash <(curl ...)`, `eval "$(wget -O- ...)"`).
  */
 export function pipeToShell(text: string): number[] {
+  return pipedDownloads(scriptCommands(text));
+}
+
+function pipedDownloads(views: readonly CommandView[]): number[] {
   const out: number[] = [];
-  let segmentStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (!SEPARATORS.has(c)) continue;
-    const isPipe = c === '|' && text[i - 1] !== '|' && text[i + 1] !== '|';
-    if (isPipe) {
-      const left = text.slice(segmentStart, i);
-      const download = DOWNLOAD.exec(left);
-      if (download) {
-        let j = i + 1;
-        while (j < text.length && !SEPARATORS.has(text[j]!)) j++;
-        if (INTERPRETER.test(text.slice(i + 1, j))) {
-          out.push(segmentStart + download.index + download[0].length - download[1]!.length);
-        }
-      }
+  let byCommand: Map<ShellCommand, CommandView> | undefined;
+  views.forEach((view, i) => {
+    if (!DOWNLOADERS.has(view.name)) return;
+    const at = view.command.words[view.nameIndex]!.start;
+    const reader = pipelineReader(views, i);
+    if (reader && INTERPRETERS.test(reader.name) && readsStdin(reader)) {
+      out.push(at);
+      return;
     }
-    segmentStart = i + 1;
-  }
-  SUBSTITUTED.lastIndex = 0;
-  for (let m = SUBSTITUTED.exec(text); m; m = SUBSTITUTED.exec(text)) out.push(m.index);
+    const parent = view.command.parent;
+    if (!parent) return;
+    byCommand ??= new Map(views.map((v) => [v.command, v]));
+    const holder = byCommand.get(parent.command);
+    if (holder && INTERPRETERS.test(holder.name) && /^(?:\$\(|<\(|`)/.test(parent.word.value.trimStart()))
+      out.push(at);
+  });
   return out.sort((a, b) => a - b);
+}
+
+/** The command a pipeline stage feeds, past any `tee`. */
+function pipelineReader(views: readonly CommandView[], index: number): CommandView | undefined {
+  let current = views[index]!;
+  for (let j = index + 1; j < views.length && j < index + 64; j++) {
+    if (current.command.next !== '|' && current.command.next !== '|&') return undefined;
+    const next = views[j]!;
+    if (next.command.depth !== current.command.depth || next.command.parent !== current.command.parent)
+      continue;
+    if (next.name !== 'tee') return next;
+    current = next;
+  }
+  return undefined;
+}
+
+/** False when an interpreter is given its code (`-c`, `-e`) or a script file, so stdin is only data. */
+function readsStdin(view: CommandView): boolean {
+  const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+  for (const a of args) {
+    if (a === '-' || a === '--' || a === '-s') return true;
+    if (/^-[A-Za-z]*[ceE]$/.test(a) || a === '--command' || a === '--eval') return false;
+    if (!a.startsWith('-')) return false;
+  }
+  return true;
 }
 
 const MESSAGES: Record<RunAudit, string> = {
@@ -93,7 +107,8 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
       if (!model) continue;
       for (const stage of model.stages) {
         for (const run of stage.runs) {
-          for (const index of options.audit === 'sudo' ? sudoAt(run) : pipeToShell(run.value)) {
+          const views = runCommands(run);
+          for (const index of options.audit === 'sudo' ? sudoAt(views) : pipedDownloads(views)) {
             const at = positionInRun(model, run, index);
             findings.push({
               message: MESSAGES[options.audit],
@@ -108,13 +123,13 @@ export const dockerfileRunCommand = defineEvaluator<RunCommandOptions>({
   },
 });
 
-/** Indexes in the RUN's joined text where a `sudo` command starts. */
-function sudoAt(run: InstructionText): number[] {
+/** Offsets in the RUN where a command runs through `sudo` (`sudo apt-get`, `env X=1 sudo -E make`). */
+function sudoAt(views: readonly CommandView[]): number[] {
   const out: number[] = [];
-  SUDO.lastIndex = 0;
-  for (let m = SUDO.exec(run.value); m; m = SUDO.exec(run.value)) {
-    out.push(m.index + m[0].length - 4);
-    if (m[0].length === 0) SUDO.lastIndex += 1;
+  for (const view of views) {
+    const words = view.command.words.slice(0, view.nameIndex);
+    const sudo = words.find((w) => programName(w.value) === 'sudo');
+    if (sudo) out.push(sudo.start);
   }
-  return out;
+  return out.sort((a, b) => a - b);
 }

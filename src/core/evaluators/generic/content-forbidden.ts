@@ -11,11 +11,19 @@ import {
   selectFiles,
   showPattern,
 } from './shared.js';
+import { forEachLogicalLine, LineCommands, physicalPosition, type ShellLimits } from './shell-lines.js';
 
 /** One forbidden pattern: a bare regular expression, or one with its own flags and message. */
 export type ForbiddenPattern =
   | string
-  | { pattern: string; flags?: string; message?: string; redact?: boolean };
+  | {
+      pattern: string;
+      flags?: string;
+      message?: string;
+      redact?: boolean;
+      commands?: string[];
+      exceptArgument?: string;
+    };
 
 /** Options of `content.forbidden`. */
 export interface ContentForbiddenOptions {
@@ -24,13 +32,17 @@ export interface ContentForbiddenOptions {
   ignoreCase: boolean;
   patterns: ForbiddenPattern[];
   commentPrefixes: string[];
+  shellPaths: string[];
   message?: string;
 }
 
 interface CompiledPattern {
   re: RegExp;
+  /** The same expression with the `g` flag, to try every match of a logical line in shell files. */
+  all: RegExp;
   message: string;
   redact: boolean;
+  limits: ShellLimits;
 }
 
 /**
@@ -77,6 +89,19 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
               description:
                 'The match may be a secret: identify findings by the pattern only, never by the matched text.',
             },
+            commands: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+              description:
+                'In `shellPaths` files: the match (or its group named `arg`, when the pattern has one) ' +
+                'counts only as an argument of one of these programs (base names, after wrappers such as ' +
+                'sudo, env or timeout), e.g. ["curl"] for `curl ... (?<arg>-k)`.',
+            },
+            exceptArgument: regexSource(
+              'In `shellPaths` files: the match does not count when an argument of its command matches ' +
+                'this expression (e.g. a URL of the local machine).',
+            ),
           },
         },
       },
@@ -88,6 +113,14 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
           'Lines whose first non-blank characters are one of these prefixes (e.g. "#", "//") are ' +
           'comments and are not scanned. Comments after code on the same line are still scanned.',
       },
+      shellPaths: globList(
+        'Globs of the selected files whose lines are shell commands or hold them (scripts, Dockerfiles, CI ' +
+          'configuration, Makefiles). In them backslash continuations are joined, and a match counts only ' +
+          'where a command acts on it: not in a comment, not in the arguments of a command that only prints ' +
+          'or searches text (echo, printf, grep, ...) unless its output is written to a file; patterns ' +
+          'with `commands` or `exceptArgument` are limited further.',
+        { default: [] },
+      ),
       message: {
         type: 'string',
         minLength: 1,
@@ -97,19 +130,26 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
   },
   evaluate({ options, workspace }): RawFinding[] {
     const patterns = options.patterns.map((p): CompiledPattern => {
-      const spec = typeof p === 'string' ? { pattern: p } : p;
+      const spec: Exclude<ForbiddenPattern, string> = typeof p === 'string' ? { pattern: p } : p;
       const re = compilePattern(spec.pattern, spec.flags);
+      const limits: ShellLimits = {};
+      if (spec.commands) limits.commands = new Set(spec.commands);
+      if (spec.exceptArgument) limits.exceptArgument = compilePattern(spec.exceptArgument);
       return {
         re,
+        all: new RegExp(re.source, `${re.flags}dg`),
         message: spec.message ?? options.message ?? `Forbidden content: the line matches ${showPattern(re)}.`,
         redact: spec.redact ?? false,
+        limits,
       };
     });
     const findings: RawFinding[] = [];
+    const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
     for (const file of selectFiles(workspace, options)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
-      scanFile(file, text, patterns, options.commentPrefixes, findings);
+      if (shell?.(file)) scanShellFile(file, text, patterns, options.commentPrefixes, findings);
+      else scanFile(file, text, patterns, options.commentPrefixes, findings);
     }
     return findings;
   },
@@ -141,6 +181,48 @@ function scanFile(
       out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
     }
     return true;
+  });
+}
+
+/** {@link scanFile} for shell files: logical lines, and only matches a command acts on. */
+function scanShellFile(
+  file: string,
+  text: string,
+  patterns: readonly CompiledPattern[],
+  commentPrefixes: readonly string[],
+  out: RawFinding[],
+): void {
+  const ordinals = new Map<string, number>();
+  forEachLogicalLine(text, (line) => {
+    if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes)) return;
+    let commands: LineCommands | undefined;
+    for (const p of patterns) {
+      if (!p.re.test(line.text)) continue;
+      commands ??= new LineCommands(line.text);
+      p.all.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      for (m = p.all.exec(line.text); m; m = p.all.exec(line.text)) {
+        // A group named `arg` is the part that must be an argument (`curl ... -k`: the `-k`).
+        const arg = m.indices?.groups?.arg;
+        if (commands.counts(arg ? arg[0] : m.index, p.limits)) break;
+        if (m[0].length === 0) p.all.lastIndex += 1;
+      }
+      if (!m) continue;
+      const identity = `${showPattern(p.re)}\u0000${p.redact ? '' : keyText(m[0])}`;
+      const n = (ordinals.get(identity) ?? 0) + 1;
+      ordinals.set(identity, n);
+      const start = physicalPosition(line, m.index);
+      const end = physicalPosition(line, m.index + Math.max(1, m[0].length) - 1);
+      const location: Location = {
+        path: file,
+        startLine: start.line,
+        // A match across continuation lines ends on the physical line where it ends.
+        endLine: end.line,
+        startColumn: start.column,
+        endColumn: end.column,
+      };
+      out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 import { childAt, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
+import { isPlaceholder } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import { containerFinding, eachContainer } from './shared.js';
 
@@ -97,18 +98,51 @@ export function isSecretName(name: string): boolean {
   return last === 'KEY' && (parts.length === 1 || KEY_QUALIFIERS.has(parts[parts.length - 2]!));
 }
 
+/** Values that switch or count rather than authenticate (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`). */
+const SETTING_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|enabled?|disabled?|[0-9]{1,6})$/i;
+
+/** A file or a location of one: where a credential is, not the credential (`/var/secrets/key.json`). */
+const PATH_VALUE =
+  /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\|file:\/\/)|^[\w.-]+\.(?:json|pem|key|crt|cer|p12|pfx|jks|txt|ya?ml)$/i;
+
+/**
+ * A name written where the value should go (`HF_TOKEN: "HF_TOKEN"`, `GOOGLE_API_KEY_VAL`, `SECRET`,
+ * `nvapi-NVKEY`): capitals and underscores only, after an optional lower-case issuer prefix. Real
+ * keys mix cases or digits.
+ */
+const NAME_AS_VALUE = /^(?:[a-z0-9]+[-_])?[A-Z][A-Z_]{2,39}$/;
+
+/** The secret words whose values are keys, which are never short words (a MinIO access key `minio` is a user name). */
+const KEY_WORDS = /(?:^|_)(?:API_?KEY|ACCESS_?KEY|SECRET_?KEY|PRIVATE_?KEY|KEY)$/i;
+
 /** Whether a literal value is a stand-in rather than a credential: empty, a reference, a placeholder. */
-export function isPlaceholderValue(value: string): boolean {
+export function isPlaceholderValue(value: string, name = ''): boolean {
   const v = value.trim();
   return (
     v === '' ||
-    /^(true|false)$/i.test(v) ||
+    SETTING_VALUE.test(v) ||
+    PATH_VALUE.test(v) ||
+    NAME_AS_VALUE.test(v) ||
+    v.toUpperCase() === name.toUpperCase() ||
     /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || // Kubernetes' own $(VAR) reference
-    /^\$\{[^}]*\}$/.test(v) ||
     /^\{\{.*\}\}$/s.test(v) ||
-    /^<[^<>]*>$/.test(v) ||
-    /^[x*.]+$/i.test(v)
+    /^[x*.]+$/i.test(v) ||
+    /^your/i.test(v) ||
+    isPlaceholder(v) ||
+    (KEY_WORDS.test(name) && v.length < 8) ||
+    isSecretObjectName(name, v)
   );
+}
+
+/**
+ * `OPERATOR_SECRET: operator`, `TLS_SECRET: web-tls`: a variable named after a Secret whose value is
+ * a Kubernetes object name (a lower-case DNS label that repeats a part of the variable's name, or ends
+ * like a Secret's name: `-tls`, `-secret`, `-credentials`) names the Secret object to read.
+ */
+function isSecretObjectName(name: string, value: string): boolean {
+  if (!/(?:^|_)SECRET$/i.test(name) || !/^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) return false;
+  const parts = name.toLowerCase().split(/[^a-z0-9]+/);
+  return parts.includes(value) || /-(?:secrets?|tls|certs?|credentials|creds)$/.test(value);
 }
 
 /**
@@ -140,7 +174,12 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
       if (!Array.isArray(env)) return;
       env.forEach((entry, i) => {
         if (!isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string') return;
-        if (ignored.has(entry.name) || !isSecretName(entry.name) || isPlaceholderValue(entry.value)) return;
+        if (
+          ignored.has(entry.name) ||
+          !isSecretName(entry.name) ||
+          isPlaceholderValue(entry.value, entry.name)
+        )
+          return;
         const node = childAt(c.pod.object, c.node, 'env', i, 'value');
         if (!node) return;
         findings.push(

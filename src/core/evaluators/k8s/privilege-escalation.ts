@@ -7,6 +7,7 @@ import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO
  * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
  * defaults it to true, which lets a process gain privileges through setuid binaries or file
  * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
+ * Privileged containers are left to `k8s.privileged`.
  */
 export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privilege-escalation',
@@ -15,6 +16,9 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     eachContainer(workspace, (c) => {
+      // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
+      // privileged-container rule reports it.
+      if (containerSetting(c, 'privileged')?.value === true) return;
       const setting = containerSetting(c, 'allowPrivilegeEscalation');
       if (setting?.value === false) return;
       const what = describeContainer(c);

@@ -84,6 +84,8 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
             at.anchor,
           ),
         );
+        // The image's USER decides, which only the image can tell.
+        findings[findings.length - 1]!.confidence = 'medium';
       }
     }
     return findings;

@@ -6,6 +6,7 @@ import {
   terraformFiles,
 } from '../../parsers/terraform.js';
 import type { RawFinding } from '../../types.js';
+import { isPlaceholder as isStandIn } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import { spanLocation } from './shared.js';
 
@@ -118,6 +119,8 @@ export function isPlaceholder(value: string): boolean {
     /^<[^<>]*>$/.test(v) ||
     /^\$\{[^}]*\}$/.test(v) ||
     /^[x*.]+$/i.test(v) ||
-    /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v)
+    /^(test|mock|fake|dummy|example|placeholder|changeme|none|null|foo|bar)([-_ ].*)?$/i.test(v) ||
+    // Published examples (AWS's `AKIAIOSFODNN7EXAMPLE`), interpolations, repeated characters.
+    isStandIn(v)
   );
 }

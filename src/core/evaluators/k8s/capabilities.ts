@@ -1,0 +1,103 @@
+import { childAt, containersOf, describeContainer, isMap, podSpecs } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { containerFinding, containerSetting, isWindowsPod } from './shared.js';
+
+/** Options of `k8s.capabilities`: one of the two audits, or both. */
+export interface CapabilitiesOptions {
+  /** Capabilities a container must not add (`ALL` included). Empty: adds are not checked. */
+  forbiddenAdd: string[];
+  /** Report containers that do not drop ALL. */
+  requireDropAll: boolean;
+}
+
+/** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
+function normalise(cap: unknown): string {
+  return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
+}
+
+/**
+ * `k8s.capabilities`: Linux capabilities of containers. With `forbiddenAdd`, each listed capability
+ * a container adds is reported at its entry (`CAP_` prefix and case ignored); with `requireDropAll`, a
+ * container that does not drop ALL keeps the runtime's default set (NET_RAW among them). Windows pods
+ * have no Linux capabilities.
+ */
+export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
+  kind: 'k8s.capabilities',
+  summary:
+    'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      forbiddenAdd: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        default: [],
+        description:
+          'Capabilities a container must not add (without the CAP_ prefix; ALL for all). Empty: adds are not checked.',
+      },
+      requireDropAll: {
+        type: 'boolean',
+        default: false,
+        description: 'Report containers whose securityContext.capabilities.drop does not include ALL.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const forbidden = new Set(options.forbiddenAdd.map(normalise));
+    const findings: RawFinding[] = [];
+    for (const pod of podSpecs(workspace)) {
+      if (isWindowsPod(pod)) continue;
+      for (const c of containersOf(pod, ['initContainers', 'containers'])) {
+        // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.
+        if (containerSetting(c, 'privileged')?.value === true) continue;
+        const what = describeContainer(c);
+        const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
+        if (forbidden.size > 0 && Array.isArray(add?.value)) {
+          add.value.forEach((cap, i) => {
+            const name = normalise(cap);
+            if (!forbidden.has(name)) return;
+            const node = childAt(pod.object, add, i);
+            if (!node) return;
+            const effect =
+              name === 'ALL'
+                ? 'every capability, which amounts to root on the node for many kernel paths'
+                : `${name}, a capability that breaks the container's isolation (the baseline Pod Security Standard forbids it)`;
+            findings.push(
+              containerFinding(
+                c,
+                node,
+                `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`,
+                `add:${name}`,
+              ),
+            );
+          });
+        }
+        if (!options.requireDropAll) continue;
+        const drop = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
+        if (Array.isArray(drop?.value) && drop.value.some((x) => normalise(x) === 'ALL')) continue;
+        const capabilities = childAt(pod.object, c.node, 'securityContext', 'capabilities');
+        const sc = childAt(pod.object, c.node, 'securityContext');
+        const [node, anchor] = drop
+          ? [drop, 'key' as const]
+          : capabilities && isMap(capabilities.value)
+            ? [capabilities, 'key' as const]
+            : sc && isMap(sc.value)
+              ? [sc, 'key' as const]
+              : [c.node, 'start' as const];
+        findings.push(
+          containerFinding(
+            c,
+            node,
+            `The ${what} does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, ` +
+              'SETUID, DAC_OVERRIDE, ...). Set securityContext.capabilities.drop: ["ALL"] and add back only what it needs.',
+            'drop:ALL',
+            anchor,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,101 @@
+import { apiGroup, childAt, describeObject, isMap, k8sObjects } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { findingAt } from './shared.js';
+
+/** Options of `k8s.rbac`. */
+export interface RbacOptions {
+  audit: 'wildcard' | 'cluster-admin';
+}
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/**
+ * Whether a rule's API groups reach Kubernetes' own objects: `*`, the core group `""`, or a built-in
+ * group (`apps`, `batch`, `*.k8s.io`). An operator's `*` over the groups of its own custom resources
+ * (`constraints.gatekeeper.sh`, `cilium.io`), or over metrics APIs whose resources are metric names, is
+ * left alone; so are rules without API groups (`nonResourceURLs`).
+ */
+function grantsBuiltInApis(groups: unknown): boolean {
+  if (!Array.isArray(groups)) return false;
+  return groups.some(
+    (g) =>
+      typeof g === 'string' &&
+      (g === '*' || g === '' || !g.includes('.') || (g.endsWith('.k8s.io') && !g.endsWith('metrics.k8s.io'))),
+  );
+}
+
+/**
+ * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
+ * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources (every action,
+ * or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
+ * to the built-in `cluster-admin` ClusterRole (everything, everywhere with a ClusterRoleBinding).
+ */
+export const k8sRbac = defineEvaluator<RbacOptions>({
+  kind: 'k8s.rbac',
+  summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['audit'],
+    properties: {
+      audit: {
+        enum: ['wildcard', 'cluster-admin'],
+        description: 'Which RBAC audit: wildcard or cluster-admin.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const findings: RawFinding[] = [];
+    for (const object of k8sObjects(workspace)) {
+      if (apiGroup(object.apiVersion) !== RBAC_GROUP) continue;
+      const at = { object };
+      if (options.audit === 'cluster-admin') {
+        if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
+        const name = childAt(object, object.node, 'roleRef', 'name');
+        const kind = childAt(object, object.node, 'roleRef', 'kind');
+        if (name?.value !== 'cluster-admin' || kind?.value !== 'ClusterRole' || !name) continue;
+        const scope =
+          object.kind === 'ClusterRoleBinding'
+            ? 'every permission on every object of the cluster'
+            : 'every permission in its namespace';
+        findings.push(
+          findingAt(
+            at,
+            name,
+            `${describeObject(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
+              'the verbs and resources its subjects need.',
+            ['cluster-admin'],
+          ),
+        );
+        continue;
+      }
+      if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
+      const rules = object.node.value.rules;
+      if (!Array.isArray(rules)) continue;
+      rules.forEach((rule, i) => {
+        if (!isMap(rule) || !grantsBuiltInApis(rule.apiGroups)) return;
+        for (const field of ['verbs', 'resources'] as const) {
+          const list = rule[field];
+          if (!Array.isArray(list)) continue;
+          const index = list.indexOf('*');
+          const node = index === -1 ? undefined : childAt(object, object.node, 'rules', i, field, index);
+          if (!node) continue;
+          const what =
+            field === 'verbs'
+              ? 'every verb (including delete, escalate and impersonate)'
+              : 'every resource type (Secrets included, and types added later)';
+          findings.push(
+            findingAt(
+              at,
+              node,
+              `${describeObject(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`,
+              [`rules/${i}/${field}`],
+            ),
+          );
+        }
+      });
+    }
+    return findings;
+  },
+});
