@@ -43,7 +43,7 @@ describe('secret scanner', () => {
     // `password` is a keyword (netrc) and the start of an anchor (assignments): both detectors run.
     expect(
       hits('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\nmachine git.corp.internal login ci password Zk3v9QpL2mXw\n'),
-    ).toEqual(['1:16:generic-secret-assignment', '2:45:netrc-password']);
+    ).toEqual(['1:16:generic-secret-assignment', '2:45:netrc-entry']);
   });
 
   it('pairs an unnamed AWS secret key with an access key ID up to three lines away', () => {
@@ -156,12 +156,13 @@ describe('confidence from context', () => {
 
   it('reads strings in a list, multi-line strings and commented-out guesses in source code as test data', () => {
     const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
-    const go = `var cases = []string{\n\t"${slack()}",\n\t\`curl -H "Authorization: Bearer ${rand(40)}" \\\n\t  https://api.corp.internal\`,\n}\nconst live = "${slack()}"\n// curl -u ci:${rand(16)} https://x.corp.internal\n`;
+    const go = `var cases = []string{\n\t"${slack()}",\n\t"${slack()}",\n\t\`curl -H "Authorization: Bearer ${rand(40)}" \\\n\t  https://api.corp.internal\`,\n}\nconst live = "${slack()}"\n// curl -u ci:${rand(16)} https://x.corp.internal\n`;
     expect(confidence(go, 'internal/rules/slack.go')).toEqual([
       '2:slack-token:low:a string in a list of values',
-      '3:authorization-header:low:inside a multi-line string',
-      '6:slack-token:high',
-      '7:curl-user-password:low:in a comment',
+      '3:slack-token:low:a string in a list of values',
+      '4:authorization-header:low:inside a multi-line string',
+      '7:slack-token:high',
+      '8:curl-user-password:low:in a comment',
     ]);
   });
 

@@ -16,6 +16,18 @@ export const COMMENTED = /^[ \t]*(?:#|;|\/\/|\/?\*|<!--|--|REM\s)/i;
 /** A line that is one string literal, an element of a list (`"value",`, `` `a line of text`, ``). */
 const LIST_ELEMENT = /^[ \t]*(["'`])[^\n]*\1[ \t]*,?[ \t]*(?:(?:\/\/|#)[^\n]*)?$/;
 
+/** Whether the line before or after the one at `offset` is a string element too (a list, not one value). */
+function neighbourIsElement(text: string, offset: number, length: number): boolean {
+  const prevEnd = offset - 1;
+  const prevStart = prevEnd > 0 ? text.lastIndexOf('\n', prevEnd - 1) + 1 : -1;
+  const prev = prevStart >= 0 ? text.slice(prevStart, prevEnd).replace(/\r$/, '') : '';
+  const nextStart = text.indexOf('\n', offset + length);
+  let nextEnd = nextStart === -1 ? -1 : text.indexOf('\n', nextStart + 1);
+  if (nextEnd === -1) nextEnd = text.length;
+  const next = nextStart === -1 ? '' : text.slice(nextStart + 1, nextEnd).replace(/\r$/, '');
+  return LIST_ELEMENT.test(prev) || LIST_ELEMENT.test(next);
+}
+
 /** The delimiters of multi-line string literals, by language. */
 function multilineDelimiter(path: string): RegExp | undefined {
   if (/\.(?:go|[cm]?[jt]sx?)$/i.test(path)) return /`/g;
@@ -69,7 +81,8 @@ export function sourceContext(
 ): string | undefined {
   if (!CODE_FILE.test(path)) return undefined;
   if (COMMENTED.test(line)) return 'in a comment';
-  if (LIST_ELEMENT.test(line)) return 'a string in a list of values';
+  if (LIST_ELEMENT.test(line) && neighbourIsElement(text, lineOffset, line.length))
+    return 'a string in a list of values';
   if (insideMultilineString(path, text, lineOffset + column)) return 'inside a multi-line string';
   return undefined;
 }

@@ -36,6 +36,8 @@ export const npmrcDetector: Detector = {
   id: 'npmrc-credential',
   family: 'credential',
   keywords: ['_authtoken', '_auth', '_password', 'npmauthtoken', 'npmauthident'],
+  // `DB_PASSWORD = ...` is no npm setting: the key stands alone and is assigned.
+  confirm: /(?<![a-z0-9])_(?:authtoken|auth|password)["']?[ \t]*[=:]|npmauth(?:token|ident)/iy,
   identity: 'value',
   describes:
     'npm registry credentials (`_authToken`, `_auth`, `_password` in `.npmrc`, `npmAuthToken` in ' +
@@ -89,44 +91,60 @@ export const pypircDetector: Detector = {
 const NETRC_FILE = /(?:^|\/)[._]netrc$/;
 const NETRC_PASSWORD = /(?:^|\s)password[ \t]+(\S{1,1024})/g;
 
-/** `.netrc` passwords, and netrc lines written by scripts (`machine h login u password p`). */
+/** Passwords of netrc syntax on a line (`password p`, also after `machine h login u`). */
+function netrcPasswords(line: string): LineHit[] {
+  const hits: LineHit[] = [];
+  NETRC_PASSWORD.lastIndex = 0;
+  for (let m = NETRC_PASSWORD.exec(line); m; m = NETRC_PASSWORD.exec(line)) {
+    const value = m[1]!.replace(/["']$/, '');
+    if (!literal(value, 4)) continue;
+    const start = m.index + m[0].length - m[1]!.length;
+    hits.push({
+      start,
+      end: start + value.length,
+      value,
+      label: 'password in a netrc entry',
+      confidence: 'high',
+    });
+  }
+  return hits;
+}
+
+/** `.netrc` and `_netrc` files: every `password` they hold. */
 export const netrcDetector: Detector = {
   id: 'netrc-password',
   family: 'credential',
   keywords: ['password'],
+  paths: NETRC_FILE,
   identity: 'value',
-  describes:
-    'Passwords in `.netrc`/`_netrc` files and in `machine ... password ...` lines written by scripts.',
-  find(line, ctx) {
-    if (
-      !NETRC_FILE.test(ctx.path) &&
-      !/\bmachine[ \t]+\S+[ \t]+(?:login[ \t]+\S+[ \t]+)?password[ \t]/.test(line)
-    ) {
-      return [];
-    }
-    const hits: LineHit[] = [];
-    NETRC_PASSWORD.lastIndex = 0;
-    for (let m = NETRC_PASSWORD.exec(line); m; m = NETRC_PASSWORD.exec(line)) {
-      const value = m[1]!.replace(/["']$/, '');
-      if (!literal(value, 4)) continue;
-      const start = m.index + m[0].length - m[1]!.length;
-      hits.push({
-        start,
-        end: start + value.length,
-        value,
-        label: 'password in a netrc entry',
-        confidence: 'high',
-      });
-    }
-    return hits;
-  },
+  describes: 'Passwords in `.netrc` and `_netrc` files.',
+  find: netrcPasswords,
+};
+
+/** Netrc entries that scripts write into other files (`machine h login u password p`). */
+export const netrcEntryDetector: Detector = {
+  id: 'netrc-entry',
+  family: 'credential',
+  keywords: ['machine'],
+  confirm: /machine[ \t]+\S+[ \t]+(?:login[ \t]+\S+[ \t]+)?password[ \t]/iy,
+  identity: 'value',
+  describes: 'Passwords in netrc entries written on one line by scripts (`machine h login u password p`).',
+  find: netrcPasswords,
 };
 
 const DOCKER_AUTH = /"(auth|identitytoken|password|registrytoken)"[ \t]*:[ \t]*"([^"\\]{4,4096})"/g;
 
-/** Whether a text is a docker client configuration (or an old `.dockercfg`). */
+let lastDockerText: string | undefined;
+let lastDocker = false;
+
+/** Whether a text is a docker client configuration (or an old `.dockercfg`), cached per text. */
 function dockerConfig(ctx: ScanContext): boolean {
-  return /"auths"[ \t]*:|(?:^|\/)\.dockercfg$/.test(ctx.path) || ctx.text.includes('"auths"');
+  if (/(?:^|\/)\.dockercfg$/.test(ctx.path)) return true;
+  if (ctx.text !== lastDockerText) {
+    lastDockerText = ctx.text;
+    lastDocker = ctx.text.includes('"auths"');
+  }
+  return lastDocker;
 }
 
 /** Registry credentials in docker's `config.json`, and in a Kubernetes `.dockerconfigjson` Secret. */

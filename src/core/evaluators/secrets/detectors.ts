@@ -5,11 +5,12 @@ import {
   dotenvDetector,
   kubeconfigDetector,
   netrcDetector,
+  netrcEntryDetector,
   npmrcDetector,
   pypircDetector,
   terraformStateDetector,
 } from './credential-files.js';
-import { genericAssignmentDetector, SECRET_ASSIGNMENT_ANCHOR } from './generic.js';
+import { genericAssignmentDetector } from './generic.js';
 import { authorizationHeaderDetector, curlUserDetector, passwordFlagDetector } from './http.js';
 import { verifyPemKey, verifyPgpKey, verifyPuttyKey, verifySsh2Key } from './pem.js';
 import { providerDetector } from './provider.js';
@@ -119,9 +120,7 @@ export function looksLikeAwsSecret(value: string): boolean {
 const awsSecretKey: Detector = {
   id: 'aws-secret-access-key',
   family: 'cloud',
-  // Named AWS secrets are assignments to a secret-looking name: the generic anchor finds the lines.
-  keywords: [],
-  anchor: SECRET_ASSIGNMENT_ANCHOR,
+  keywords: ['secretaccess', 'secret_access', 'secret-access', 'aws_secret', 'awssecret', 'secretkey'],
   identity: 'value',
   describes:
     'AWS secret access keys: 40 random base64 characters assigned to a name such as ' +
@@ -184,6 +183,7 @@ export const DETECTORS: readonly Detector[] = [
   npmrcDetector,
   pypircDetector,
   netrcDetector,
+  netrcEntryDetector,
   gitCredentialsDetector,
   dockerConfigDetector,
   kubeconfigDetector,

@@ -54,16 +54,42 @@ const ENCRYPTED_TEXT =
   /^kind:[ \t]*SealedSecret\b|^sops:[ \t]*$|^\$ANSIBLE_VAULT;|^[ \t]+encryptedData:[ \t]*$/m;
 
 let lastText: string | undefined;
+let lastPath: string | undefined;
 let lastEncrypted = false;
 
 /** Whether a file is encrypted as a whole; cached for the text being scanned (one file at a time). */
 export function encryptedFile(path: string, text: string): boolean {
-  if (ENCRYPTED_PATH.test(path)) return true;
-  if (text !== lastText) {
+  if (text !== lastText || path !== lastPath) {
     lastText = text;
-    lastEncrypted = ENCRYPTED_TEXT.test(text);
+    lastPath = path;
+    // The literals first: searching for them is much cheaper than the multi-line pattern.
+    lastEncrypted =
+      ENCRYPTED_PATH.test(path) ||
+      ((text.includes('SealedSecret') ||
+        text.includes('sops:') ||
+        text.includes('$ANSIBLE_VAULT') ||
+        text.includes('encryptedData:')) &&
+        ENCRYPTED_TEXT.test(text));
   }
   return lastEncrypted;
+}
+
+/** What the generic detector needs to know of a path, worked out once per file. */
+interface PathFacts {
+  config: boolean;
+  code: boolean;
+  translations: boolean;
+}
+let factsPath: string | undefined;
+let facts: PathFacts = { config: false, code: false, translations: false };
+
+function pathFacts(path: string): PathFacts {
+  if (path !== factsPath) {
+    factsPath = path;
+    const config = CONFIG_FILE.test(path);
+    facts = { config, code: !config && CODE_FILE.test(path), translations: TRANSLATIONS.test(path) };
+  }
+  return facts;
 }
 
 /** Values that name or fetch a secret rather than being one. */
@@ -114,10 +140,35 @@ export function valueConfidence(value: string, entropy = shannonEntropy(value)):
 }
 
 /**
- * A secret-looking name followed by an assignment, on lower-cased text: the same test as
- * {@link SECRET_NAME} and {@link ASSIGN}, so only lines that assign to such a name are looked at.
+ * A secret-looking name followed by an assignment: the same test as {@link SECRET_NAME} and
+ * {@link ASSIGN}, confirmed where one of {@link SECRET_NAME_KEYWORDS} starts, so only lines that
+ * assign to such a name are looked at.
  */
-export const SECRET_ASSIGNMENT_ANCHOR = String.raw`(?:${SECRET_NAME_SOURCE})(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`;
+export const SECRET_ASSIGNMENT = new RegExp(
+  String.raw`(?:${SECRET_NAME_SOURCE})(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`,
+  'iy',
+);
+
+/** Where the alternatives of {@link SECRET_NAME_SOURCE} can start. */
+export const SECRET_NAME_KEYWORDS = [
+  'passw',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'api_key',
+  'api-key',
+  'apikey',
+  'access_key',
+  'access-key',
+  'accesskey',
+  'private_key',
+  'private-key',
+  'privatekey',
+  'auth_key',
+  'auth-key',
+  'authkey',
+];
 
 /** The literal value assigned to a secret-looking name ending at `nameEnd`, with where it starts. */
 export function assignedValue(
@@ -133,8 +184,7 @@ export function assignedValue(
   QUOTED.lastIndex = valueAt;
   const quoted = QUOTED.exec(line);
   if (quoted) return { value: (quoted[1] ?? quoted[2] ?? quoted[3])!, start: valueAt + 1, quoted: true };
-  const configFile = CONFIG_FILE.test(path);
-  const codeFile = !configFile && CODE_FILE.test(path);
+  const { config: configFile, code: codeFile } = pathFacts(path);
   if (codeFile) return undefined;
   if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
     return undefined;
@@ -148,8 +198,8 @@ export function assignedValue(
 export const genericAssignmentDetector: Detector = {
   id: 'generic-secret-assignment',
   family: 'generic',
-  keywords: [],
-  anchor: SECRET_ASSIGNMENT_ANCHOR,
+  keywords: SECRET_NAME_KEYWORDS,
+  confirm: SECRET_ASSIGNMENT,
   identity: 'context',
   describes:
     'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
@@ -159,10 +209,9 @@ export const genericAssignmentDetector: Detector = {
     'in configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone.',
   find(line, ctx) {
     const hits: LineHit[] = [];
-    const config = CONFIG_FILE.test(ctx.path);
+    const { config, translations } = pathFacts(ctx.path);
     if (config && COMMENTED.test(line)) return hits;
-    if (TRANSLATIONS.test(ctx.path) || PUBLIC_CONTEXT.test(line) || encryptedFile(ctx.path, ctx.text))
-      return hits;
+    if (translations || PUBLIC_CONTEXT.test(line)) return hits;
     SECRET_NAME.lastIndex = 0;
     for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
       const end = m.index + m[0].length;
@@ -173,6 +222,8 @@ export const genericAssignmentDetector: Detector = {
       if (/^api[_-]?key$/i.test(name) && ALGOLIA_TEXT.test(ctx.text)) continue;
       const assigned = assignedValue(line, start, end, ctx.path);
       if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
+      // Asked only of a file with a candidate (most files have none): it reads the whole text.
+      if (encryptedFile(ctx.path, ctx.text)) return hits;
       const decoded = decodedText(assigned.value);
       const entropy = shannonEntropy(decoded ?? assigned.value);
 

@@ -106,6 +106,9 @@ const HEADER_CONTEXT = /(?:-H|--header)[ \t=]*["']?$|(?:header|headers|setReques
 export const authorizationHeaderDetector: Detector = {
   id: 'authorization-header',
   family: 'http',
+  // A header with a value after it, not `Get("Authorization")`.
+  confirm:
+    /(?:proxy-authorization|authorization|x-api-key|api-key|apikey|x-apikey|x-auth-token|x-access-token|private-token|x-functions-key|ocp-apim-subscription-key)["']?[ \t]*:[ \t]*["']?[a-z0-9._~+/=-]/iy,
   keywords: [
     'authorization',
     'x-api-key',

@@ -1,4 +1,5 @@
 import { base64Json, decodeBase64, validBech32, validCrc32Base62 } from './checksums.js';
+import { literalPrefix } from './keywords.js';
 import type { Confidence, Detector, LineHit, ScanContext } from './types.js';
 import { isPlaceholder, shannonEntropy } from './values.js';
 
@@ -125,7 +126,10 @@ export interface ProviderSpec {
   family?: 'cloud' | 'token' | 'private-key';
   /** Lower-case literals; every line holding such a secret contains one (the prefilter). */
   keywords: string[];
-  /** A literal-led pattern over lower-cased text, for secrets whose prefix is too short to be a keyword. */
+  /**
+   * For a prefix too short to be a keyword on its own (`sk`, `api-`): a pattern led by it, confirmed
+   * where the prefix is found (case-insensitive), which becomes the keyword.
+   */
   anchor?: string;
   /**
    * The secret's shape: a global regular expression, bounded and led by a literal. Group 1 is the
@@ -153,7 +157,9 @@ export function providerDetector(spec: ProviderSpec): Detector {
     id: spec.id,
     family: spec.family ?? 'token',
     keywords: spec.keywords,
-    ...(spec.anchor ? { anchor: spec.anchor } : {}),
+    ...(spec.anchor
+      ? { anchored: [{ keyword: literalPrefix(spec.anchor), confirm: new RegExp(spec.anchor, 'iy') }] }
+      : {}),
     identity: 'value',
     binary: true,
     describes: `${spec.label}.`,

@@ -1,13 +1,14 @@
 import { sourceContext } from './context.js';
 import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
+import { buildMatcher, forEachMarkedLine, type KeywordMatcher, lineCounter, type Mark } from './keywords.js';
 import { type Detector, FAMILY_PRIORITY, type LineHit, type ScanContext, type SecretHit } from './types.js';
 import { shannonEntropy } from './values.js';
 
 /**
- * The secret scanner: one pass per text for every detector. A single regular expression of the
- * keywords and anchors of the detectors that apply to the file walks the lower-cased text; only lines
- * that contain one are shown to the detectors it belongs to. Most lines contain none and cost one step
- * of one regex scan. Lines up to {@link MAX_PIECE_CHARS} are shown whole; a longer line (minified
+ * The secret scanner: one pass per text for every detector. An automaton of the keywords of the
+ * detectors that apply to the file (keywords.ts) walks the text; only lines that contain one (and
+ * pass its confirmation, for short keywords) are shown to the detectors it belongs to. Most lines
+ * contain none and cost one table lookup per character. Lines up to {@link MAX_PIECE_CHARS} are shown whole; a longer line (minified
  * code, a binary file read as bytes) is shown as windows around its keyword hits, so a secret at any
  * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}.
  */
@@ -46,107 +47,24 @@ export interface ScanOptions {
   binary?: boolean;
 }
 
-interface Prefilter {
-  /** For lower-cased text, and (when lower-casing changes the length) for the text itself. */
-  lower: RegExp;
-  ignoreCase: RegExp;
-  /** The keywords alone, to find those inside an anchor's match. */
-  keywordsOnly: RegExp | undefined;
-  /** By keyword: its detectors and those of every keyword it contains (they are on the line too). */
-  byKeyword: Map<string, Detector[]>;
-  /** Detectors of each anchor, by the index of its capture group. */
-  byGroup: Detector[][];
-}
-
-const escapeRegex = (k: string) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
 /** Detectors restricted to some files, in table order (few), and the rest. */
 const PATH_BOUND = DETECTORS.filter((d) => d.paths);
-const prefilters = new Map<string, { detectors: Detector[]; prefilter: Prefilter | undefined }>();
+const matchers = new Map<string, KeywordMatcher | undefined>();
 
 /**
- * The detectors that apply to a file and their prefilter, compiled once per combination (a handful:
- * ordinary files, `.env` files, `.pypirc`, ..., and binary content).
+ * The keyword matcher of the detectors that apply to a file, compiled once per combination (a
+ * handful: ordinary files, `.env` files, `.pypirc`, ..., and binary content).
  */
-function prefilterFor(path: string, binary: boolean) {
+function matcherFor(path: string, binary: boolean): KeywordMatcher | undefined {
   let key = binary ? 'b' : 't';
   for (let i = 0; i < PATH_BOUND.length; i++) if (PATH_BOUND[i]!.paths!.test(path)) key += `.${i}`;
-  let entry = prefilters.get(key);
-  if (!entry) {
+  if (!matchers.has(key)) {
     const detectors = DETECTORS.filter(
       (d) => (!d.paths || d.paths.test(path)) && (!binary || d.binary === true),
     );
-    entry = { detectors, prefilter: detectors.length ? buildPrefilter(detectors) : undefined };
-    prefilters.set(key, entry);
+    matchers.set(key, detectors.length ? buildMatcher(detectors) : undefined);
   }
-  return entry;
-}
-
-/**
- * One regular expression for the detectors: each distinct anchor as a capture group, then their
- * literal keywords as a trie (so the engine tests one character and moves on). Anchors come first so
- * that one starting where a keyword does is not hidden by it; keywords inside an anchor's match are
- * found by a second, keyword-only pass over that match, and a keyword brings the detectors of the
- * keywords it contains.
- */
-function buildPrefilter(detectors: readonly Detector[]): Prefilter {
-  const own = new Map<string, Detector[]>();
-  const anchors = new Map<string, Detector[]>();
-  for (const d of detectors) {
-    for (const k of d.keywords) own.set(k, [...(own.get(k) ?? []), d]);
-    if (d.anchor) anchors.set(d.anchor, [...(anchors.get(d.anchor) ?? []), d]);
-  }
-  const byKeyword = new Map<string, Detector[]>();
-  for (const k of own.keys()) {
-    const all = new Set<Detector>();
-    for (const [other, ds] of own) if (k.includes(other)) for (const d of ds) all.add(d);
-    byKeyword.set(k, [...all]);
-  }
-  const keywords = trie([...own.keys()]);
-  const source = [...[...anchors.keys()].map((a) => `(${a})`), keywords].filter(Boolean).join('|');
-  return {
-    lower: new RegExp(source, 'g'),
-    ignoreCase: new RegExp(source, 'gi'),
-    keywordsOnly: keywords ? new RegExp(keywords, 'g') : undefined,
-    byKeyword,
-    byGroup: [...anchors.values()],
-  };
-}
-
-/** `(?:a(?:kia|sia)|gh(?:p_|s_))`: a trie of literals as a regular expression source. */
-function trie(words: string[]): string {
-  interface Node {
-    end?: boolean;
-    next: Map<string, Node>;
-  }
-  const root: Node = { next: new Map() };
-  for (const w of words) {
-    let n = root;
-    for (const c of w) {
-      let child = n.next.get(c);
-      if (!child) {
-        child = { next: new Map() };
-        n.next.set(c, child);
-      }
-      n = child;
-    }
-    n.end = true;
-  }
-  const emit = (n: Node): string => {
-    const alts = [...n.next]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([c, child]) => escapeRegex(c) + emit(child));
-    if (alts.length === 0) return '';
-    const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
-    return n.end ? `(?:${body})?` : body;
-  };
-  return emit(root);
-}
-
-/** A keyword hit: where, and for which detectors. */
-interface Mark {
-  at: number;
-  detectors: readonly Detector[];
+  return matchers.get(key);
 }
 
 /** Scans one text with every detector that applies to its path. Exposed for tests and the benchmark. */
@@ -156,54 +74,28 @@ export function scanText(path: string, text: string, options: ScanOptions = {}):
 
 /** {@link scanText}, with the parts of pathological lines that were not read. */
 export function scanTextFull(path: string, text: string, options: ScanOptions = {}): ScanResult {
-  const { detectors, prefilter } = prefilterFor(path, options.binary ?? false);
+  const matcher = matcherFor(path, options.binary ?? false);
   const hits: SecretHit[] = [];
   const unread: Unread[] = [];
-  if (!prefilter || detectors.length === 0) return { hits, unread };
-  const { byKeyword, byGroup } = prefilter;
-  // Matching lower-cased text without the `i` flag is much faster; offsets agree unless lower-casing
-  // changed the length (a few Unicode letters), where the case-insensitive form is used instead.
-  const lowered = text.toLowerCase();
-  const sameLength = lowered.length === text.length;
-  const re = sameLength ? prefilter.lower : prefilter.ignoreCase;
-  const haystack = sameLength ? lowered : text;
+  if (!matcher) return { hits, unread };
   const firstLine = options.firstLine ?? 1;
   const firstColumn = options.firstColumn ?? 0;
+  // Binary content has no lines to speak of: its "lines" are read whole (binary-safe detectors only).
+  const budget = options.binary ? Number.POSITIVE_INFINITY : MAX_LINE_WORK;
   const awsLines: number[] = [];
-  re.lastIndex = 0;
-  let m = re.exec(haystack);
-  // Line numbers are counted incrementally from the last line visited (matches come in order).
-  let lineNo = firstLine;
-  let counted = 0;
-  while (m) {
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-    let lineEnd = text.indexOf('\n', m.index);
-    if (lineEnd === -1) lineEnd = text.length;
-    lineNo += countNewlines(text, counted, lineStart);
-    counted = lineStart;
-    const marks: Mark[] = [];
-    while (m && m.index < lineEnd) {
-      const group = m.length > 1 ? m.findIndex((g, i) => i > 0 && g !== undefined) : -1;
-      if (group > 0) {
-        marks.push({ at: m.index, detectors: byGroup[group - 1]! });
-        if (prefilter.keywordsOnly) keywordsIn(m[0].toLowerCase(), m.index, prefilter, marks);
-      } else {
-        const found = byKeyword.get(m[0].toLowerCase());
-        if (found) marks.push({ at: m.index, detectors: found });
-      }
-      // From the next character, not the match's end: a keyword may start inside this match.
-      re.lastIndex = m.index + 1;
-      m = re.exec(haystack);
-    }
-    if (marks.length === 0) continue;
+  const lineOf = lineCounter(text);
+  forEachMarkedLine(matcher, text, (lineStart, lineEnd, marks, from, to) => {
+    let lineNo = -1;
+    const number = () => {
+      if (lineNo === -1) lineNo = firstLine + lineOf(lineStart);
+      return lineNo;
+    };
     let stop = lineEnd;
     if (stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
     const column0 = lineStart === 0 ? firstColumn : 0;
-    // Binary content has no lines to speak of: its "lines" are read whole (binary-safe detectors only).
-    const budget = options.binary ? Number.POSITIVE_INFINITY : MAX_LINE_WORK;
     const skipped = (column: number) =>
-      unread.push({ line: lineNo, column: column0 + column + 1, reason: 'line too long' });
-    for (const piece of pieces(lineStart, stop, marks, budget, skipped)) {
+      unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
+    for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
       const line = text.slice(piece.start, piece.end);
       const ctx: ScanContext = { path, text, offset: piece.start };
       const shift = piece.start - lineStart + column0;
@@ -214,12 +106,12 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
           if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
           if (!hit.rejected && !VERIFIED.has(d.id))
             lowerInContext(hit, d.family, line, path, text, piece.start);
-          hits.push(toHit(d.id, lineNo, hit, shift));
-          if (d.id === 'aws-access-key-id') awsLines.push(lineNo);
+          hits.push(toHit(d.id, number(), hit, shift));
+          if (d.id === 'aws-access-key-id' && !hit.rejected) awsLines.push(number());
         }
       }
     }
-  }
+  });
   if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines, firstLine));
   return { hits: inContext(path, resolveOverlaps(hits)), unread };
 }
@@ -303,15 +195,12 @@ interface Piece {
   cut: boolean;
 }
 
-/** Marks the keywords inside an anchor's match (at `at` in the text). */
-function keywordsIn(matched: string, at: number, prefilter: Prefilter, marks: Mark[]): void {
-  const re = prefilter.keywordsOnly!;
-  re.lastIndex = 0;
-  for (let k = re.exec(matched); k; k = re.exec(matched)) {
-    const found = prefilter.byKeyword.get(k[0]);
-    if (found) marks.push({ at: at + k.index, detectors: found });
-    re.lastIndex = k.index + 1;
-  }
+/** A part of a line shown to detectors; `cut` when the next piece overlaps its end. */
+interface Piece {
+  start: number;
+  end: number;
+  detectors: Set<Detector>;
+  cut: boolean;
 }
 
 /**
@@ -323,12 +212,14 @@ function pieces(
   start: number,
   end: number,
   marks: Mark[],
+  from: number,
+  to: number,
   budgetChars: number,
   skipped: (column: number) => void,
 ): Piece[] {
   if (end - start <= MAX_PIECE_CHARS) {
     const all = new Set<Detector>();
-    for (const mark of marks) for (const d of mark.detectors) all.add(d);
+    for (let i = from; i < to; i++) for (const d of marks[i]!.detectors) all.add(d);
     return [{ start, end, detectors: all, cut: false }];
   }
   const out: Piece[] = [];
@@ -344,7 +235,8 @@ function pieces(
     }
     current = undefined;
   };
-  for (const mark of marks) {
+  for (let i = from; i < to; i++) {
+    const mark = marks[i]!;
     if (budget <= 0) {
       skipped(mark.at - start);
       return out;
@@ -374,12 +266,6 @@ function toHit(detector: string, line: number, hit: LineHit, shift = 0): SecretH
     entropy: hit.entropy ?? shannonEntropy(hit.value),
     confidence: hit.confidence ?? 'high',
   };
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n += 1;
-  return n;
 }
 
 /** Unnamed 40-character secrets within {@link AWS_PAIR_WINDOW} lines of an AWS access key ID. */

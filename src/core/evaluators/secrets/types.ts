@@ -79,14 +79,16 @@ export interface ScanContext {
 export interface Detector {
   id: string;
   family: SecretFamily;
-  /** Lower-case literals, one of which every line with such a secret contains (the prefilter). */
+  /** Lower-case ASCII literals, one of which every line with such a secret contains (the prefilter). */
   keywords: readonly string[];
   /**
-   * Instead of (or besides) keywords: a regular expression over the lower-cased text that every line
-   * with such a secret matches, for secrets whose only literal (`://`, `token`) is too common to be a
-   * useful prefilter. Bounded and anchored on a literal, like every pattern here.
+   * For keywords too common to be a prefilter on their own (`://`, `token`, `sk`): a sticky,
+   * case-insensitive pattern that must match where the keyword starts (`://user:password@`, an
+   * assignment to a secret-looking name). Bounded, like every pattern here.
    */
-  anchor?: string;
+  confirm?: RegExp;
+  /** More keywords, each with its own confirmation (a short issuer prefix and the token's shape). */
+  anchored?: readonly { keyword: string; confirm: RegExp }[];
   identity: IdentityMode;
   /** Only files whose path matches are shown to this detector (credential files by their format). */
   paths?: RegExp;

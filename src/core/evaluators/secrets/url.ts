@@ -159,17 +159,17 @@ export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefine
 }
 
 /**
- * `://user:password@`, on lower-cased text: a URL with user information, not every URL. The user
- * information is only looked ahead at, so a token inside it is still seen by its own detector.
+ * `://user:password@`: a URL with user information, not every URL. The user information is only
+ * looked ahead at, so a token inside it is still seen by its own detector.
  */
-const URL_CREDENTIALS_ANCHOR = String.raw`:\/\/(?=[^\s"'\x60<>]{1,256}@)`;
+const URL_CREDENTIALS = /:\/\/(?=[^\s"'\x60<>]{1,256}@)/y;
 
 /** Passwords (and tokens in the user position) in URLs and connection strings. */
 export const connectionStringDetector: Detector = {
   id: 'connection-string-password',
   family: 'connection-string',
-  keywords: [],
-  anchor: URL_CREDENTIALS_ANCHOR,
+  keywords: ['://'],
+  confirm: URL_CREDENTIALS,
   identity: 'context',
   describes:
     'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
