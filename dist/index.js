@@ -11975,6 +11975,1495 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
+/***/ 7091:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*!
+Copyright (c) the purl authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+
+const {
+  PackageURL,
+  PurlComponent,
+  PurlQualifierNames,
+  PurlType
+} = __nccwpck_require__(6686)
+
+module.exports = {
+  PackageURL,
+  PurlComponent,
+  PurlQualifierNames,
+  PurlType
+}
+
+
+/***/ }),
+
+/***/ 3779:
+/***/ ((module) => {
+
+
+
+const LOOP_SENTINEL = 1_000_000
+
+const REUSED_SEARCH_PARAMS = new URLSearchParams()
+
+const REUSED_SEARCH_PARAMS_KEY = '_'
+
+const REUSED_SEARCH_PARAMS_OFFSET = 2 // '_='.length
+
+module.exports = {
+    LOOP_SENTINEL,
+    REUSED_SEARCH_PARAMS,
+    REUSED_SEARCH_PARAMS_KEY,
+    REUSED_SEARCH_PARAMS_OFFSET
+}
+
+
+/***/ }),
+
+/***/ 782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { PurlError } = __nccwpck_require__(616)
+
+const { decodeURIComponent } = globalThis
+
+function decodePurlComponent(comp, encodedURIComponent) {
+    try {
+        return decodeURIComponent(encodedURIComponent)
+    } catch {}
+    throw new PurlError(`unable to decode "${comp}" component`)
+}
+
+module.exports = {
+    decodePurlComponent
+}
+
+
+/***/ }),
+
+/***/ 5954:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const {
+    REUSED_SEARCH_PARAMS,
+    REUSED_SEARCH_PARAMS_KEY,
+    REUSED_SEARCH_PARAMS_OFFSET
+} = __nccwpck_require__(3779)
+const { isObject } = __nccwpck_require__(7018)
+const { isNonEmptyString } = __nccwpck_require__(2764)
+
+const { encodeURIComponent } = globalThis
+
+function encodeNamespace(namespace) {
+    return isNonEmptyString(namespace)
+        ? encodeURIComponent(namespace)
+              .replace(/%3A/g, ':')
+              .replace(/%2F/g, '/')
+        : ''
+}
+
+function encodeQualifierParam(param) {
+    if (isNonEmptyString(param)) {
+        // Param key and value are encoded with `percentEncodeSet` of
+        // 'application/x-www-form-urlencoded' and `spaceAsPlus` of `true`.
+        // https://url.spec.whatwg.org/#urlencoded-serializing
+        REUSED_SEARCH_PARAMS.set(REUSED_SEARCH_PARAMS_KEY, param)
+        return replacePlusSignWithPercentEncodedSpace(
+            REUSED_SEARCH_PARAMS.toString().slice(REUSED_SEARCH_PARAMS_OFFSET)
+        )
+    }
+    return ''
+}
+
+function encodeQualifiers(qualifiers) {
+    if (isObject(qualifiers)) {
+        // Sort this list of qualifier strings lexicographically.
+        const qualifiersKeys = Object.keys(qualifiers).sort()
+        const searchParams = new URLSearchParams()
+        for (let i = 0, { length } = qualifiersKeys; i < length; i += 1) {
+            const key = qualifiersKeys[i]
+            searchParams.set(key, qualifiers[key])
+        }
+        return replacePlusSignWithPercentEncodedSpace(searchParams.toString())
+    }
+    return ''
+}
+
+function encodeSubpath(subpath) {
+    return isNonEmptyString(subpath)
+        ? encodeURIComponent(subpath).replace(/%2F/g, '/')
+        : ''
+}
+
+function encodeVersion(version) {
+    return isNonEmptyString(version)
+        ? encodeURIComponent(version).replace(/%3A/g, ':').replace(/%2B/g, '+')
+        : ''
+}
+
+function replacePlusSignWithPercentEncodedSpace(str) {
+    // Convert plus signs to %20 for better portability.
+    return str.replace(/\+/g, '%20')
+}
+
+module.exports = {
+    encodeNamespace,
+    encodeVersion,
+    encodeQualifiers,
+    encodeQualifierParam,
+    encodeSubpath,
+    encodeURIComponent
+}
+
+
+/***/ }),
+
+/***/ 616:
+/***/ ((module) => {
+
+
+
+function formatPurlErrorMessage(message = '') {
+    const { length } = message
+    let formatted = ''
+    if (length) {
+        // Lower case start of message.
+        const code0 = message.charCodeAt(0)
+        formatted =
+            code0 >= 65 /*'A'*/ || code0 <= 90 /*'Z'*/
+                ? `${message[0].toLowerCase()}${message.slice(1)}`
+                : message
+        // Remove period from end of message.
+        if (
+            length > 1 &&
+            message.charCodeAt(length - 1) === 46 /*'.'*/ &&
+            message.charCodeAt(length - 2) !== 46
+        ) {
+            formatted = formatted.slice(0, -1)
+        }
+    }
+    return `Invalid purl: ${formatted}`
+}
+
+class PurlError extends Error {
+    constructor(message) {
+        super(formatPurlErrorMessage(message))
+    }
+}
+
+module.exports = {
+    formatPurlErrorMessage,
+    PurlError
+}
+
+
+/***/ }),
+
+/***/ 4947:
+/***/ ((module) => {
+
+
+
+function createHelpersNamespaceObject(helpers, options_ = {}) {
+    const { comparator, ...defaults } = { __proto__: null, ...options_ }
+    const helperNames = Object.keys(helpers).sort()
+    const propNames = [
+        ...new Set([...Object.values(helpers)].map(Object.keys).flat())
+    ].sort(comparator)
+    const nsObject = Object.create(null)
+    for (let i = 0, { length } = propNames; i < length; i += 1) {
+        const propName = propNames[i]
+        const helpersForProp = Object.create(null)
+        for (
+            let j = 0, { length: length_j } = helperNames;
+            j < length_j;
+            j += 1
+        ) {
+            const helperName = helperNames[j]
+            const helperValue =
+                helpers[helperName][propName] ?? defaults[helperName]
+            if (helperValue !== undefined) {
+                helpersForProp[helperName] = helperValue
+            }
+        }
+        nsObject[propName] = helpersForProp
+    }
+    return nsObject
+}
+
+module.exports = {
+    createHelpersNamespaceObject
+}
+
+
+/***/ }),
+
+/***/ 6808:
+/***/ ((module) => {
+
+
+
+function isNullishOrEmptyString(value) {
+    return (
+        value === null ||
+        value === undefined ||
+        (typeof value === 'string' && value.length === 0)
+    )
+}
+
+module.exports = {
+    isNullishOrEmptyString
+}
+
+
+/***/ }),
+
+/***/ 4265:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isObject } = __nccwpck_require__(7018)
+const { isBlank } = __nccwpck_require__(2764)
+
+function normalizeName(rawName) {
+    return typeof rawName === 'string' ? rawName.trim() : undefined
+}
+
+function normalizeNamespace(rawNamespace) {
+    return typeof rawNamespace === 'string'
+        ? normalizePath(rawNamespace)
+        : undefined
+}
+
+function normalizePath(pathname, callback) {
+    let collapsed = ''
+    let start = 0
+    // Leading and trailing slashes, i.e. '/', are not significant and should be
+    // stripped in the canonical form.
+    while (pathname.charCodeAt(start) === 47 /*'/'*/) {
+        start += 1
+    }
+    let nextIndex = pathname.indexOf('/', start)
+    if (nextIndex === -1) {
+        return pathname.slice(start)
+    }
+    // Discard any empty string segments by collapsing repeated segment
+    // separator slashes, i.e. '/'.
+    while (nextIndex !== -1) {
+        const segment = pathname.slice(start, nextIndex)
+        if (callback === undefined || callback(segment)) {
+            collapsed =
+                collapsed + (collapsed.length === 0 ? '' : '/') + segment
+        }
+        start = nextIndex + 1
+        while (pathname.charCodeAt(start) === 47) {
+            start += 1
+        }
+        nextIndex = pathname.indexOf('/', start)
+    }
+    const lastSegment = pathname.slice(start)
+    if (
+        lastSegment.length !== 0 &&
+        (callback === undefined || callback(lastSegment))
+    ) {
+        collapsed = collapsed + '/' + lastSegment
+    }
+    return collapsed
+}
+
+function normalizeQualifiers(rawQualifiers) {
+    let qualifiers
+    for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value === 'string' ? value : String(value)
+        const trimmed = strValue.trim()
+        // A key=value pair with an empty value is the same as no key/value
+        // at all for this key.
+        if (trimmed.length === 0) {
+            continue
+        }
+        if (qualifiers === undefined) {
+            qualifiers = { __proto__: null }
+        }
+        // A key is case insensitive. The canonical form is lowercase.
+        qualifiers[key.toLowerCase()] = trimmed
+    }
+    return qualifiers
+}
+
+function normalizeSubpath(rawSubpath) {
+    return typeof rawSubpath === 'string'
+        ? normalizePath(rawSubpath, subpathFilter)
+        : undefined
+}
+
+function normalizeType(rawType) {
+    // The type must NOT be percent-encoded.
+    // The type is case insensitive. The canonical form is lowercase.
+    return typeof rawType === 'string'
+        ? rawType.trim().toLowerCase()
+        : undefined
+}
+
+function normalizeVersion(rawVersion) {
+    return typeof rawVersion === 'string' ? rawVersion.trim() : undefined
+}
+
+function qualifiersToEntries(rawQualifiers) {
+    if (isObject(rawQualifiers)) {
+        return rawQualifiers instanceof URLSearchParams
+            ? rawQualifiers.entries()
+            : Object.entries(rawQualifiers)
+    }
+    return typeof rawQualifiers === 'string'
+        ? new URLSearchParams(rawQualifiers).entries()
+        : Object.entries({})
+}
+
+function subpathFilter(segment) {
+    // When percent-decoded, a segment
+    //   - must not be any of '.' or '..'
+    //   - must not be empty
+    const { length } = segment
+    if (length === 1 && segment.charCodeAt(0) === 46 /*'.'*/) return false
+    if (
+        length === 2 &&
+        segment.charCodeAt(0) === 46 &&
+        segment.charCodeAt(1) === 46
+    ) {
+        return false
+    }
+    return !isBlank(segment)
+}
+
+module.exports = {
+    normalizeName,
+    normalizeNamespace,
+    normalizePath,
+    normalizeQualifiers,
+    normalizeSubpath,
+    normalizeType,
+    normalizeVersion
+}
+
+
+/***/ }),
+
+/***/ 7018:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { LOOP_SENTINEL } = __nccwpck_require__(3779)
+
+function isObject(value) {
+    return value !== null && typeof value === 'object'
+}
+
+function recursiveFreeze(value_) {
+    if (
+        value_ === null ||
+        !(typeof value_ === 'object' || typeof value_ === 'function') ||
+        Object.isFrozen(value_)
+    ) {
+        return value_
+    }
+    const queue = [value_]
+    let { length: queueLength } = queue
+    let pos = 0
+    while (pos < queueLength) {
+        if (pos === LOOP_SENTINEL) {
+            throw new Error(
+                'Detected infinite loop in object crawl of recursiveFreeze'
+            )
+        }
+        const obj = queue[pos++]
+        Object.freeze(obj)
+        if (Array.isArray(obj)) {
+            for (let i = 0, { length } = obj; i < length; i += 1) {
+                const item = obj[i]
+                if (
+                    item !== null &&
+                    (typeof item === 'object' || typeof item === 'function') &&
+                    !Object.isFrozen(item)
+                ) {
+                    queue[queueLength++] = item
+                }
+            }
+        } else {
+            const keys = Reflect.ownKeys(obj)
+            for (let i = 0, { length } = keys; i < length; i += 1) {
+                const propValue = obj[keys[i]]
+                if (
+                    propValue !== null &&
+                    (typeof propValue === 'object' ||
+                        typeof propValue === 'function') &&
+                    !Object.isFrozen(propValue)
+                ) {
+                    queue[queueLength++] = propValue
+                }
+            }
+        }
+    }
+    return value_
+}
+
+module.exports = {
+    isObject,
+    recursiveFreeze
+}
+
+
+/***/ }),
+
+/***/ 6686:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*!
+Copyright (c) the purl authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+
+const { decodePurlComponent } = __nccwpck_require__(782)
+const { isObject, recursiveFreeze } = __nccwpck_require__(7018)
+const { isBlank, isNonEmptyString, trimLeadingSlashes } = __nccwpck_require__(2764)
+
+const { PurlComponent } = __nccwpck_require__(1487)
+const { PurlQualifierNames } = __nccwpck_require__(7197)
+const { PurlType } = __nccwpck_require__(8958)
+const { PurlError } = __nccwpck_require__(616)
+
+class PackageURL {
+    static Component = recursiveFreeze(PurlComponent)
+    static KnownQualifierNames = recursiveFreeze(PurlQualifierNames)
+    static Type = recursiveFreeze(PurlType)
+
+    constructor(
+        rawType,
+        rawNamespace,
+        rawName,
+        rawVersion,
+        rawQualifiers,
+        rawSubpath
+    ) {
+        const type = isNonEmptyString(rawType)
+            ? PurlComponent.type.normalize(rawType)
+            : rawType
+        PurlComponent.type.validate(type, true)
+
+        const namespace = isNonEmptyString(rawNamespace)
+            ? PurlComponent.namespace.normalize(rawNamespace)
+            : rawNamespace
+        PurlComponent.namespace.validate(namespace, true)
+
+        const name = isNonEmptyString(rawName)
+            ? PurlComponent.name.normalize(rawName)
+            : rawName
+        PurlComponent.name.validate(name, true)
+
+        const version = isNonEmptyString(rawVersion)
+            ? PurlComponent.version.normalize(rawVersion)
+            : rawVersion
+        PurlComponent.version.validate(version, true)
+
+        const qualifiers =
+            typeof rawQualifiers === 'string' || isObject(rawQualifiers)
+                ? PurlComponent.qualifiers.normalize(rawQualifiers)
+                : rawQualifiers
+        PurlComponent.qualifiers.validate(qualifiers, true)
+
+        const subpath = isNonEmptyString(rawSubpath)
+            ? PurlComponent.subpath.normalize(rawSubpath)
+            : rawSubpath
+        PurlComponent.subpath.validate(subpath, true)
+
+        this.type = type
+        this.name = name
+        this.namespace = namespace ?? undefined
+        this.version = version ?? undefined
+        this.qualifiers = qualifiers ?? undefined
+        this.subpath = subpath ?? undefined
+
+        const typeHelpers = PurlType[type]
+        if (typeHelpers) {
+            typeHelpers.normalize(this)
+            typeHelpers.validate(this, true)
+        }
+    }
+
+    toString() {
+        const { namespace, name, version, qualifiers, subpath, type } = this
+        let purlStr = `pkg:${PurlComponent.type.encode(type)}/`
+        if (namespace) {
+            purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`
+        }
+        purlStr = `${purlStr}${PurlComponent.name.encode(name)}`
+        if (version) {
+            purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`
+        }
+        if (qualifiers) {
+            purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`
+        }
+        if (subpath) {
+            purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`
+        }
+        return purlStr
+    }
+
+    static fromString(purlStr) {
+        return new PackageURL(...PackageURL.parseString(purlStr))
+    }
+
+    static parseString(purlStr) {
+        // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#how-to-parse-a-purl-string-in-its-components
+        if (typeof purlStr !== 'string') {
+            throw new Error('A purl string argument is required.')
+        }
+        if (isBlank(purlStr)) {
+            return [
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined
+            ]
+        }
+
+        // Split the remainder once from left on ':'.
+        const colonIndex = purlStr.indexOf(':')
+        // Use WHATWG URL to split up the purl string.
+        //   - Split the purl string once from right on '#'
+        //   - Split the remainder once from right on '?'
+        //   - Split the remainder once from left on ':'
+        let url
+        let maybeUrlWithAuth
+        if (colonIndex !== -1) {
+            try {
+                // Since a purl never contains a URL Authority, its scheme
+                // must not be suffixed with double slash as in 'pkg://'
+                // and should use instead 'pkg:'. Purl parsers must accept
+                // URLs such as 'pkg://' and must ignore the '//'
+                const beforeColon = purlStr.slice(0, colonIndex)
+                const afterColon = purlStr.slice(colonIndex + 1)
+                const trimmedAfterColon = trimLeadingSlashes(afterColon)
+                url = new URL(`${beforeColon}:${trimmedAfterColon}`)
+                maybeUrlWithAuth =
+                    afterColon.length === trimmedAfterColon.length
+                        ? url
+                        : new URL(purlStr)
+            } catch (e) {
+                throw new PurlError('failed to parse as URL', {
+                    cause: e
+                })
+            }
+        }
+        // The scheme is a constant with the value "pkg".
+        if (url?.protocol !== 'pkg:') {
+            throw new PurlError('missing required "pkg" scheme component')
+        }
+        // A purl must NOT contain a URL Authority i.e. there is no support for
+        // username, password, host and port components.
+        if (
+            maybeUrlWithAuth.username !== '' ||
+            maybeUrlWithAuth.password !== ''
+        ) {
+            throw new PurlError('cannot contain a "user:pass@host:port"')
+        }
+
+        const { pathname } = url
+        const firstSlashIndex = pathname.indexOf('/')
+        const rawType = decodePurlComponent(
+            'type',
+            firstSlashIndex === -1
+                ? pathname
+                : pathname.slice(0, firstSlashIndex)
+        )
+        if (firstSlashIndex < 1) {
+            return [
+                rawType,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined
+            ]
+        }
+
+        let rawVersion
+        let atSignIndex = pathname.lastIndexOf('@')
+        // Handle unencoded leading '@' characters. This is a small break from
+        // the specification to make parsing more forgiving so that users don't
+        // have to deal with it.
+        if (
+            atSignIndex !== -1 &&
+            pathname.charCodeAt(atSignIndex - 1) === 47 /*'/'*/
+        ) {
+            atSignIndex = -1
+        }
+        const beforeVersion = pathname.slice(
+            rawType.length + 1,
+            atSignIndex === -1 ? pathname.length : atSignIndex
+        )
+        if (atSignIndex !== -1) {
+            // Split the remainder once from right on '@'.
+            rawVersion = decodePurlComponent(
+                'version',
+                pathname.slice(atSignIndex + 1)
+            )
+        }
+
+        let rawNamespace
+        let rawName
+        const lastSlashIndex = beforeVersion.lastIndexOf('/')
+        if (lastSlashIndex === -1) {
+            // Split the remainder once from right on '/'.
+            rawName = decodePurlComponent('name', beforeVersion)
+        } else {
+            // Split the remainder once from right on '/'.
+            rawName = decodePurlComponent(
+                'name',
+                beforeVersion.slice(lastSlashIndex + 1)
+            )
+            // Split the remainder on '/'.
+            rawNamespace = decodePurlComponent(
+                'namespace',
+                beforeVersion.slice(0, lastSlashIndex)
+            )
+        }
+
+        let rawQualifiers
+        const { searchParams } = url
+        if (searchParams.size !== 0) {
+            searchParams.forEach((value) =>
+                decodePurlComponent('qualifiers', value)
+            )
+            // Split the remainder once from right on '?'.
+            rawQualifiers = searchParams
+        }
+
+        let rawSubpath
+        const { hash } = url
+        if (hash.length !== 0) {
+            // Split the purl string once from right on '#'.
+            rawSubpath = decodePurlComponent('subpath', hash.slice(1))
+        }
+
+        return [
+            rawType,
+            rawNamespace,
+            rawName,
+            rawVersion,
+            rawQualifiers,
+            rawSubpath
+        ]
+    }
+}
+
+for (const staticProp of ['Component', 'KnownQualifierNames', 'Type']) {
+    Reflect.defineProperty(PackageURL, staticProp, {
+        ...Reflect.getOwnPropertyDescriptor(PackageURL, staticProp),
+        writable: false
+    })
+}
+
+Reflect.setPrototypeOf(PackageURL.prototype, null)
+
+module.exports = {
+    PackageURL,
+    PurlComponent,
+    PurlQualifierNames,
+    PurlType
+}
+
+
+/***/ }),
+
+/***/ 1487:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const {
+    encodeNamespace,
+    encodeVersion,
+    encodeQualifiers,
+    encodeQualifierParam,
+    encodeSubpath,
+    encodeURIComponent
+} = __nccwpck_require__(5954)
+
+const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
+
+const {
+    normalizeType,
+    normalizeNamespace,
+    normalizeName,
+    normalizeVersion,
+    normalizeQualifiers,
+    normalizeSubpath
+} = __nccwpck_require__(4265)
+
+const { localeCompare, isNonEmptyString } = __nccwpck_require__(2764)
+
+const {
+    validateType,
+    validateNamespace,
+    validateName,
+    validateVersion,
+    validateQualifiers,
+    validateQualifierKey,
+    validateSubpath
+} = __nccwpck_require__(3206)
+
+const PurlComponentEncoder = (comp) =>
+    isNonEmptyString(comp) ? encodeURIComponent(comp) : ''
+
+const PurlComponentStringNormalizer = (comp) =>
+    typeof comp === 'string' ? comp : undefined
+
+const PurlComponentValidator = (_comp, _throws) => true
+
+const componentSortOrderLookup = {
+    __proto__: null,
+    type: 0,
+    namespace: 1,
+    name: 2,
+    version: 3,
+    qualifiers: 4,
+    qualifierKey: 5,
+    qualifierValue: 6,
+    subpath: 7
+}
+
+function componentSortOrder(comp) {
+    return componentSortOrderLookup[comp] ?? comp
+}
+
+function componentComparator(compA, compB) {
+    return localeCompare(componentSortOrder(compA), componentSortOrder(compB))
+}
+
+module.exports = {
+    // Rules for each purl component:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#rules-for-each-purl-component
+    PurlComponent: createHelpersNamespaceObject(
+        {
+            encode: {
+                namespace: encodeNamespace,
+                version: encodeVersion,
+                qualifiers: encodeQualifiers,
+                qualifierKey: encodeQualifierParam,
+                qualifierValue: encodeQualifierParam,
+                subpath: encodeSubpath
+            },
+            normalize: {
+                type: normalizeType,
+                namespace: normalizeNamespace,
+                name: normalizeName,
+                version: normalizeVersion,
+                qualifiers: normalizeQualifiers,
+                subpath: normalizeSubpath
+            },
+            validate: {
+                type: validateType,
+                namespace: validateNamespace,
+                name: validateName,
+                version: validateVersion,
+                qualifierKey: validateQualifierKey,
+                qualifiers: validateQualifiers,
+                subpath: validateSubpath
+            }
+        },
+        {
+            comparator: componentComparator,
+            encode: PurlComponentEncoder,
+            normalize: PurlComponentStringNormalizer,
+            validate: PurlComponentValidator
+        }
+    )
+}
+
+
+/***/ }),
+
+/***/ 7197:
+/***/ ((module) => {
+
+
+
+module.exports = {
+    // Known qualifiers:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#known-qualifiers-keyvalue-pairs
+    PurlQualifierNames: {
+        __proto__: null,
+        RepositoryUrl: 'repository_url',
+        DownloadUrl: 'download_url',
+        VcsUrl: 'vcs_url',
+        FileName: 'file_name',
+        Checksum: 'checksum'
+    }
+}
+
+
+/***/ }),
+
+/***/ 8958:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isNullishOrEmptyString } = __nccwpck_require__(6808)
+
+const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
+
+const {
+    isSemverString,
+    lowerName,
+    lowerNamespace,
+    lowerVersion,
+    replaceDashesWithUnderscores,
+    replaceUnderscoresWithDashes
+} = __nccwpck_require__(2764)
+
+const { validateEmptyByType, validateRequiredByType } = __nccwpck_require__(3206)
+const { PurlError } = __nccwpck_require__(616)
+
+const PurlTypNormalizer = (purl) => purl
+
+const PurlTypeValidator = (_purl, _throws) => true
+
+module.exports = {
+    // PURL types:
+    // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst
+    PurlType: createHelpersNamespaceObject(
+        {
+            normalize: {
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#alpm
+                alpm(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#apk
+                apk(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitbucket
+                bitbucket(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitnami
+                bitnami(purl) {
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#composer
+                composer(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#deb
+                deb(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#other-candidate-types-to-define
+                gitlab(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#github
+                github(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+                // golang(purl) {
+                //     // Ignore case-insensitive rule because go.mod are case-sensitive.
+                //     // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+                //     lowerNamespace(purl)
+                //     lowerName(purl)
+                //     return purl
+                // },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#hex
+                hex(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#huggingface
+                huggingface(purl) {
+                    lowerVersion(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+                mlflow(purl) {
+                    if (
+                        purl.qualifiers?.repository_url?.includes('databricks')
+                    ) {
+                        lowerName(purl)
+                    }
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#npm
+                npm(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#luarocks
+                luarocks(purl) {
+                    lowerVersion(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+                oci(purl) {
+                    lowerName(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+                pub(purl) {
+                    lowerName(purl)
+                    purl.name = replaceDashesWithUnderscores(purl.name)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pypi
+                pypi(purl) {
+                    lowerNamespace(purl)
+                    lowerName(purl)
+                    purl.name = replaceUnderscoresWithDashes(purl.name)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#qpkg
+                qpkg(purl) {
+                    lowerNamespace(purl)
+                    return purl
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#rpm
+                rpm(purl) {
+                    lowerNamespace(purl)
+                    return purl
+                }
+            },
+            validate: {
+                // TODO: cocoapods name validation
+                // TODO: cpan namespace validation
+                // TODO: swid qualifier validation
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#conan
+                conan(purl, throws) {
+                    if (isNullishOrEmptyString(purl.namespace)) {
+                        if (purl.qualifiers?.channel) {
+                            if (throws) {
+                                throw new PurlError(
+                                    'conan requires a "namespace" component when a "channel" qualifier is present'
+                                )
+                            }
+                            return false
+                        }
+                    } else if (isNullishOrEmptyString(purl.qualifiers)) {
+                        if (throws) {
+                            throw new PurlError(
+                                'conan requires a "qualifiers" component when a namespace is present'
+                            )
+                        }
+                        return false
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#cran
+                cran(purl, throws) {
+                    return validateRequiredByType(
+                        'cran',
+                        'version',
+                        purl.version,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+                golang(purl) {
+                    // Still being lenient here since the standard changes aren't official.
+                    // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+                    const { version } = purl
+                    const length =
+                        typeof version === 'string' ? version.length : 0
+                    // If the version starts with a "v" then ensure its a valid semver version.
+                    // This, by semver semantics, also supports pseudo-version number.
+                    // https://go.dev/doc/modules/version-numbers#pseudo-version-number
+                    if (
+                        length &&
+                        version.charCodeAt(0) === 118 /*'v'*/ &&
+                        !isSemverString(version.slice(1))
+                    ) {
+                        if (throws) {
+                            throw new PurlError(
+                                'golang "version" component starting with a "v" must be followed by a valid semver version'
+                            )
+                        }
+                        return false
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#maven
+                maven(purl, throws) {
+                    return validateRequiredByType(
+                        'maven',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+                mlflow(purl, throws) {
+                    return validateEmptyByType(
+                        'mlflow',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+                oci(purl, throws) {
+                    return validateEmptyByType(
+                        'oci',
+                        'namespace',
+                        purl.namespace,
+                        throws
+                    )
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+                pub(purl, throws) {
+                    const { name } = purl
+                    for (let i = 0, { length } = name; i < length; i += 1) {
+                        const code = name.charCodeAt(i)
+                        // prettier-ignore
+                        if (
+                  !(
+                      (
+                          (code >= 48 && code <= 57)  || // 0-9
+                          (code >= 97 && code <= 122) || // a-z
+                          code === 95 // _
+                      )
+                  )
+              ) {
+                  if (throws) {
+                      throw new PurlError(
+                          'pub "name" component may only contain [a-z0-9_] characters'
+                      )
+                  }
+                  return false
+              }
+                    }
+                    return true
+                },
+                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#swift
+                swift(purl, throws) {
+                    return (
+                        validateRequiredByType(
+                            'swift',
+                            'namespace',
+                            purl.namespace,
+                            throws
+                        ) &&
+                        validateRequiredByType(
+                            'swift',
+                            'version',
+                            purl.version,
+                            throws
+                        )
+                    )
+                }
+            }
+        },
+        {
+            normalize: PurlTypNormalizer,
+            validate: PurlTypeValidator
+        }
+    )
+}
+
+
+/***/ }),
+
+/***/ 2764:
+/***/ ((module) => {
+
+
+
+// Intl.Collator is faster than String#localeCompare
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/String/localeCompare:
+// > When comparing large numbers of strings, such as in sorting large arrays,
+// > it is better to create an Intl.Collator object and use the function provided
+// > by its compare() method.
+const { compare: localeCompare } = new Intl.Collator()
+
+// This regexp is valid as of 2024-08-01.
+// https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
+const regexSemverNumberedGroups =
+    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/
+
+function isBlank(str) {
+    for (let i = 0, { length } = str; i < length; i += 1) {
+        const code = str.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                // Whitespace characters according to ECMAScript spec:
+                // https://tc39.es/ecma262/#sec-white-space
+                (
+                    code === 0x0020 || // Space
+                    code === 0x0009 || // Tab
+                    code === 0x000a || // Line Feed
+                    code === 0x000b || // Vertical Tab
+                    code === 0x000c || // Form Feed
+                    code === 0x000d || // Carriage Return
+                    code === 0x00a0 || // No-Break Space
+                    code === 0x1680 || // Ogham Space Mark
+                    code === 0x2000 || // En Quad
+                    code === 0x2001 || // Em Quad
+                    code === 0x2002 || // En Space
+                    code === 0x2003 || // Em Space
+                    code === 0x2004 || // Three-Per-Em Space
+                    code === 0x2005 || // Four-Per-Em Space
+                    code === 0x2006 || // Six-Per-Em Space
+                    code === 0x2007 || // Figure Space
+                    code === 0x2008 || // Punctuation Space
+                    code === 0x2009 || // Thin Space
+                    code === 0x200a || // Hair Space
+                    code === 0x2028 || // Line Separator
+                    code === 0x2029 || // Paragraph Separator
+                    code === 0x202f || // Narrow No-Break Space
+                    code === 0x205f || // Medium Mathematical Space
+                    code === 0x3000 || // Ideographic Space
+                    code === 0xfeff    // Byte Order Mark
+                )
+            )
+        ) {
+            return false
+        }
+    }
+    return true
+}
+
+function isNonEmptyString(value) {
+    return typeof value === 'string' && value.length > 0
+}
+
+function isSemverString(value) {
+    return typeof value === 'string' && regexSemverNumberedGroups.test(value)
+}
+
+function lowerName(purl) {
+    purl.name = purl.name.toLowerCase()
+}
+
+function lowerNamespace(purl) {
+    const { namespace } = purl
+    if (typeof namespace === 'string') {
+        purl.namespace = namespace.toLowerCase()
+    }
+}
+
+function lowerVersion(purl) {
+    const { version } = purl
+    if (typeof version === 'string') {
+        purl.version = version.toLowerCase()
+    }
+}
+
+function replaceDashesWithUnderscores(str) {
+    // Replace all "-" with "_"
+    let result = ''
+    let fromIndex = 0
+    let index = 0
+    while ((index = str.indexOf('-', fromIndex)) !== -1) {
+        result = result + str.slice(fromIndex, index) + '_'
+        fromIndex = index + 1
+    }
+    return fromIndex ? result + str.slice(fromIndex) : str
+}
+
+function replaceUnderscoresWithDashes(str) {
+    // Replace all "_" with "-"
+    let result = ''
+    let fromIndex = 0
+    let index = 0
+    while ((index = str.indexOf('_', fromIndex)) !== -1) {
+        result = result + str.slice(fromIndex, index) + '-'
+        fromIndex = index + 1
+    }
+    return fromIndex ? result + str.slice(fromIndex) : str
+}
+
+function trimLeadingSlashes(str) {
+    let start = 0
+    while (str.charCodeAt(start) === 47 /*'/'*/) {
+        start += 1
+    }
+    return start === 0 ? str : str.slice(start)
+}
+
+module.exports = {
+    isBlank,
+    isNonEmptyString,
+    isSemverString,
+    localeCompare,
+    lowerName,
+    lowerNamespace,
+    lowerVersion,
+    replaceDashesWithUnderscores,
+    replaceUnderscoresWithDashes,
+    trimLeadingSlashes
+}
+
+
+/***/ }),
+
+/***/ 3206:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { PurlError } = __nccwpck_require__(616)
+const { isNullishOrEmptyString } = __nccwpck_require__(6808)
+const { isNonEmptyString } = __nccwpck_require__(2764)
+
+function validateEmptyByType(type, name, value, throws) {
+    if (!isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`${type} "${name}" component must be empty`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateName(name, throws) {
+    return (
+        validateRequired('name', name, throws) &&
+        validateStrings('name', name, throws)
+    )
+}
+
+function validateNamespace(namespace, throws) {
+    return validateStrings('namespace', namespace, throws)
+}
+
+function validateQualifiers(qualifiers, throws) {
+    if (qualifiers === null || qualifiers === undefined) {
+        return true
+    }
+    if (typeof qualifiers !== 'object') {
+        if (throws) {
+            throw new PurlError('"qualifiers" must be an object')
+        }
+        return false
+    }
+    const keysIterable =
+        // URL searchParams have an "keys" method that returns an iterator.
+        typeof qualifiers.keys === 'function'
+            ? qualifiers.keys()
+            : Object.keys(qualifiers)
+    for (const key of keysIterable) {
+        if (!validateQualifierKey(key, throws)) {
+            return false
+        }
+    }
+    return true
+}
+
+function validateQualifierKey(key, throws) {
+    // A key cannot start with a number.
+    if (!validateStartsWithoutNumber('qualifier', key, throws)) {
+        return false
+    }
+    // The key must be composed only of ASCII letters and numbers,
+    // '.', '-' and '_' (period, dash and underscore).
+    for (let i = 0, { length } = key; i < length; i += 1) {
+        const code = key.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                (
+                    (code >= 48 && code <= 57)  || // 0-9
+                    (code >= 65 && code <= 90)  || // A-Z
+                    (code >= 97 && code <= 122) || // a-z
+                    code === 46 || // .
+                    code === 45 || // -
+                    code === 95    // _
+                )
+            )
+        ) {
+            if (throws) {
+                throw new PurlError(
+                    `qualifier "${key}" contains an illegal character`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateRequired(name, value, throws) {
+    if (isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`"${name}" is a required component`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateRequiredByType(type, name, value, throws) {
+    if (isNullishOrEmptyString(value)) {
+        if (throws) {
+            throw new PurlError(`${type} requires a "${name}" component`)
+        }
+        return false
+    }
+    return true
+}
+
+function validateStartsWithoutNumber(name, value, throws) {
+    if (isNonEmptyString(value)) {
+        const code = value.charCodeAt(0)
+        if (code >= 48 /*'0'*/ && code <= 57 /*'9'*/) {
+            if (throws) {
+                throw new PurlError(
+                    `${name} "${value}" cannot start with a number`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateStrings(name, value, throws) {
+    if (value === null || value === undefined || typeof value === 'string') {
+        return true
+    }
+    if (throws) {
+        throw new PurlError(`"'${name}" must be a string`)
+    }
+    return false
+}
+
+function validateSubpath(subpath, throws) {
+    return validateStrings('subpath', subpath, throws)
+}
+
+function validateType(type, throws) {
+    // The type cannot be nullish, an empty string, or start with a number.
+    if (
+        !validateRequired('type', type, throws) ||
+        !validateStrings('type', type, throws) ||
+        !validateStartsWithoutNumber('type', type, throws)
+    ) {
+        return false
+    }
+    // The package type is composed only of ASCII letters and numbers,
+    // '.', '+' and '-' (period, plus, and dash)
+    for (let i = 0, { length } = type; i < length; i += 1) {
+        const code = type.charCodeAt(i)
+        // prettier-ignore
+        if (
+            !(
+                (
+                    (code >= 48 && code <= 57)  || // 0-9
+                    (code >= 65 && code <= 90)  || // A-Z
+                    (code >= 97 && code <= 122) || // a-z
+                    code === 46 || // .
+                    code === 43 || // +
+                    code === 45    // -
+                )
+            )
+        ) {
+            if (throws) {
+                throw new PurlError(
+                    `type "${type}" contains an illegal character`
+                )
+            }
+            return false
+        }
+    }
+    return true
+}
+
+function validateVersion(version, throws) {
+    return validateStrings('version', version, throws)
+}
+
+module.exports = {
+    validateEmptyByType,
+    validateName,
+    validateNamespace,
+    validateQualifiers,
+    validateQualifierKey,
+    validateRequired,
+    validateRequiredByType,
+    validateStartsWithoutNumber,
+    validateStrings,
+    validateSubpath,
+    validateType,
+    validateVersion
+}
+
+
+/***/ }),
+
 /***/ 4006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -14475,6 +15964,312 @@ exports.basename = (path, { windows } = {}) => {
 
   return last;
 };
+
+
+/***/ }),
+
+/***/ 3326:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var scan = __nccwpck_require__(6849)
+var parse = __nccwpck_require__(5501)
+
+module.exports = function (source) {
+  return parse(scan(source))
+}
+
+
+/***/ }),
+
+/***/ 5501:
+/***/ ((module) => {
+
+
+
+// The ABNF grammar in the spec is totally ambiguous.
+//
+// This parser follows the operator precedence defined in the
+// `Order of Precedence and Parentheses` section.
+
+module.exports = function (tokens) {
+  var index = 0
+
+  function hasMore () {
+    return index < tokens.length
+  }
+
+  function token () {
+    return hasMore() ? tokens[index] : null
+  }
+
+  function next () {
+    if (!hasMore()) {
+      throw new Error()
+    }
+    index++
+  }
+
+  function parseOperator (operator) {
+    var t = token()
+    if (t && t.type === 'OPERATOR' && operator === t.string) {
+      next()
+      return t.string
+    }
+  }
+
+  function parseWith () {
+    if (parseOperator('WITH')) {
+      var t = token()
+      if (t && t.type === 'EXCEPTION') {
+        next()
+        return t.string
+      }
+      throw new Error('Expected exception after `WITH`')
+    }
+  }
+
+  function parseLicenseRef () {
+    // TODO: Actually, everything is concatenated into one string
+    // for backward-compatibility but it could be better to return
+    // a nice structure.
+    var begin = index
+    var string = ''
+    var t = token()
+    if (t.type === 'DOCUMENTREF') {
+      next()
+      string += 'DocumentRef-' + t.string + ':'
+      if (!parseOperator(':')) {
+        throw new Error('Expected `:` after `DocumentRef-...`')
+      }
+    }
+    t = token()
+    if (t === null) {
+      throw new Error('Unexpected end of input')
+    }
+    if (t.type === 'LICENSEREF') {
+      next()
+      string += 'LicenseRef-' + t.string
+      var node = { license: string }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+    index = begin
+  }
+
+  function parseLicense () {
+    var t = token()
+    if (t && t.type === 'LICENSE') {
+      next()
+      var node = { license: t.string }
+      if (parseOperator('+')) {
+        node.plus = true
+      }
+      var exception = parseWith()
+      if (exception) {
+        node.exception = exception
+      }
+      return node
+    }
+  }
+
+  function parseParenthesizedExpression () {
+    var left = parseOperator('(')
+    if (!left) {
+      return
+    }
+
+    var expr = parseExpression()
+
+    if (!parseOperator(')')) {
+      throw new Error('Expected `)`')
+    }
+
+    return expr
+  }
+
+  function parseAtom () {
+    return (
+      parseParenthesizedExpression() ||
+      parseLicenseRef() ||
+      parseLicense()
+    )
+  }
+
+  function makeBinaryOpParser (operator, nextParser) {
+    return function parseBinaryOp () {
+      var left = nextParser()
+      if (!left) {
+        return
+      }
+
+      if (!parseOperator(operator)) {
+        return left
+      }
+
+      var right = parseBinaryOp()
+      if (!right) {
+        throw new Error('Expected expression')
+      }
+      return {
+        left: left,
+        conjunction: operator.toLowerCase(),
+        right: right
+      }
+    }
+  }
+
+  var parseAnd = makeBinaryOpParser('AND', parseAtom)
+  var parseExpression = makeBinaryOpParser('OR', parseAnd)
+
+  var node = parseExpression()
+  if (!node || hasMore()) {
+    throw new Error('Syntax error')
+  }
+  return node
+}
+
+
+/***/ }),
+
+/***/ 6849:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var licenses = []
+  .concat(__nccwpck_require__(5204))
+  .concat(__nccwpck_require__(3389))
+var exceptions = __nccwpck_require__(3988)
+
+module.exports = function (source) {
+  var index = 0
+
+  function hasMore () {
+    return index < source.length
+  }
+
+  // `value` can be a regexp or a string.
+  // If it is recognized, the matching source string is returned and
+  // the index is incremented. Otherwise `undefined` is returned.
+  function read (value) {
+    if (value instanceof RegExp) {
+      var chars = source.slice(index)
+      var match = chars.match(value)
+      if (match) {
+        index += match[0].length
+        return match[0]
+      }
+    } else {
+      if (source.indexOf(value, index) === index) {
+        index += value.length
+        return value
+      }
+    }
+  }
+
+  function skipWhitespace () {
+    read(/[ ]*/)
+  }
+
+  function operator () {
+    var string
+    var possibilities = [/^WITH/i, /^AND/i, /^OR/i, '(', ')', ':', '+']
+    for (var i = 0; i < possibilities.length; i++) {
+      string = read(possibilities[i])
+      if (string) {
+        break
+      }
+    }
+
+    if (string === '+' && index > 1 && source[index - 2] === ' ') {
+      throw new Error('Space before `+`')
+    }
+
+    return string && {
+      type: 'OPERATOR',
+      string: string.toUpperCase()
+    }
+  }
+
+  function idstring () {
+    return read(/[A-Za-z0-9-.]+/)
+  }
+
+  function expectIdstring () {
+    var string = idstring()
+    if (!string) {
+      throw new Error('Expected idstring at offset ' + index)
+    }
+    return string
+  }
+
+  function documentRef () {
+    if (read('DocumentRef-')) {
+      var string = expectIdstring()
+      return { type: 'DOCUMENTREF', string: string }
+    }
+  }
+
+  function licenseRef () {
+    if (read('LicenseRef-')) {
+      var string = expectIdstring()
+      return { type: 'LICENSEREF', string: string }
+    }
+  }
+
+  function identifier () {
+    var begin = index
+    var string = idstring()
+
+    if (licenses.indexOf(string) !== -1) {
+      return {
+        type: 'LICENSE',
+        string: string
+      }
+    } else if (exceptions.indexOf(string) !== -1) {
+      return {
+        type: 'EXCEPTION',
+        string: string
+      }
+    }
+
+    index = begin
+  }
+
+  // Tries to read the next token. Returns `undefined` if no token is
+  // recognized.
+  function parseToken () {
+    // Ordering matters
+    return (
+      operator() ||
+      documentRef() ||
+      licenseRef() ||
+      identifier()
+    )
+  }
+
+  var tokens = []
+  while (hasMore()) {
+    skipWhitespace()
+    if (!hasMore()) {
+      break
+    }
+
+    var token = parseToken()
+    if (!token) {
+      throw new Error('Unexpected `' + source[index] +
+                      '` at offset ' + index)
+    }
+
+    tokens.push(token)
+  }
+  return tokens
+}
 
 
 /***/ }),
@@ -47756,10 +49551,12 @@ var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
 
 
+/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
+const THEMES = (/* unused pure expression or super */ null && (['Organizational', 'People', 'Physical', 'Technological']));
 let controls;
 let byId;
 let by2013;
-/** All 34 controls, in catalog order (8.1 .. 8.34). */
+/** All 93 controls, in catalog order (5.1 .. 8.34). */
 function allControls() {
     if (!controls) {
         const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
@@ -47767,14 +49564,18 @@ function allControls() {
     }
     return controls;
 }
-/** The control with a 2022 id such as "8.28", or undefined. */
+/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
+function controlsOfTheme(theme) {
+    return allControls().filter((c) => c.theme === theme);
+}
+/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
 function getControl(id) {
     byId ??= new Map(allControls().map((c) => [c.id, c]));
     return byId.get(id);
 }
 /**
- * The technological 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3".
- * Empty when the old control maps only to organisational, people or physical controls.
+ * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
+ * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
  */
 function controlsFrom2013(id) {
     if (!by2013) {
@@ -48810,23 +50611,41 @@ function testPathContext(testPaths) {
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
 function applyPersona(findings, persona) {
     const shown = [];
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    let hiddenCount = 0;
-    let needs = 'regular';
+    const hidden = {
+        findings: 0,
+        bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])),
+        lowConfidence: 0,
+        pedantic: 0,
+        auditor: 0,
+        persona: 'pedantic',
+    };
     for (const f of findings) {
         if (f.blocking || personaSees(persona, f)) {
             shown.push(f);
             continue;
         }
-        hiddenCount += 1;
-        bySeverity[f.severity] += 1;
-        const wanted = f.persona === 'auditor' ? 'auditor' : 'pedantic';
-        if (PERSONAS.indexOf(wanted) > PERSONAS.indexOf(needs))
-            needs = wanted;
+        hidden.findings += 1;
+        hidden.bySeverity[f.severity] += 1;
+        if (f.persona === 'auditor')
+            hidden.auditor += 1;
+        else if (f.persona === 'pedantic')
+            hidden.pedantic += 1;
+        else
+            hidden.lowConfidence += 1;
+        if (f.persona === 'auditor')
+            hidden.persona = 'auditor';
     }
-    return hiddenCount === 0
-        ? { shown }
-        : { shown, hidden: { findings: hiddenCount, bySeverity, persona: needs } };
+    return hidden.findings === 0 ? { shown } : { shown, hidden };
+}
+/** What was hidden, in words: `3 of low confidence, 40 for auditors`. */
+function hiddenReasons(h) {
+    return [
+        h.lowConfidence > 0 ? `${h.lowConfidence} of low confidence` : '',
+        h.pedantic > 0 ? `${h.pedantic} code smell${h.pedantic === 1 ? '' : 's'}` : '',
+        h.auditor > 0 ? `${h.auditor} for auditors` : '',
+    ]
+        .filter(Boolean)
+        .join(', ');
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -48958,7 +50777,7 @@ function checkDeclarations(declarations, file, options) {
     if (options.requireDeclarations === 'technological' && !declarations) {
         out.problems.push({
             kind: 'undeclared',
-            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${allControls().length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
             location: null,
             key: 'no-file',
         });
@@ -49006,7 +50825,7 @@ function checkDeclarations(declarations, file, options) {
         }
     }
     if (options.requireDeclarations === 'technological') {
-        for (const c of allControls()) {
+        for (const c of controlsOfTheme('Technological')) {
             if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
                 continue;
             out.problems.push({
@@ -49113,7 +50932,7 @@ function assessControls(input) {
     const { check, policyRules } = input;
     const decls = check.declarations;
     const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-    return allControls().map((c) => {
+    return controlsOfTheme('Technological').map((c) => {
         const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
         const mapped = input.findings.filter((f) => f.controls.includes(c.id));
         const declared = decls?.controls.get(c.id) ?? null;
@@ -49652,7 +51471,8 @@ function readControls(out, controls, keys, entryProblems, at) {
     const translated = new Map();
     for (const key of old) {
         const pointer = `/controls/${key}`;
-        const targets = controlsFrom2013(key);
+        // Until the declarations cover every theme, only technological successors are verified.
+        const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
         const where = at(pointer, true);
         const line = `${where.path}:${where.startLine}`;
         if (targets.length === 0) {
@@ -49980,8 +51800,8 @@ function deepFreeze(value) {
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 88 modules
-var registry = __nccwpck_require__(8704);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
+var registry = __nccwpck_require__(8374);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -50237,8 +52057,10 @@ class RuleRun {
     append(rule, summary, raw) {
         const exclude = this.config.rules[rule.id]?.exclude;
         const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
-        // Policy findings are about the policy files themselves, wherever they are.
-        const context = (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.context;
+        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
+        // about what test paths hold.
+        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
+        const context = exempt ? undefined : this.context;
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
@@ -50429,7 +52251,7 @@ function loadRuleFile(file, display, rel, source, problems) {
         if (!getControl(id)) {
             add({
                 pointer: `/controls/${i}`,
-                message: `unknown control "${id}": use an ISO/IEC 27002:2022 technological control id (8.1-8.34)`,
+                message: `unknown control "${id}": use an ISO/IEC 27002:2022 control id (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)`,
                 ...at(doc.span(`/controls/${i}`)),
             });
         }
@@ -50721,7 +52543,9 @@ async function runCheck(options) {
                 const focused = scan.head && base instanceof BaseWorkspace
                     ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
                     : undefined;
-                const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
+                // The API too: the online workflow audits judge the base's action references the same way
+                // (answers are cached per run), so a pin that was already there is not the change's finding.
+                const baseRun = new RuleRun(config, base, context, silentLogger, options.github, focused);
                 await baseRun.evaluateAll(entries.filter(({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes'), LAST_KIND);
                 dedupeFingerprints(baseRun.findings);
                 return baseRun.findings;
@@ -50775,7 +52599,7 @@ async function runCheck(options) {
     // What the reader sees: every blocking finding, and the others the persona asks for.
     const { shown, hidden } = applyPersona(findings, persona);
     if (hidden) {
-        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
+        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
     }
     return buildReport({
         root: options.root,
@@ -51486,6 +53310,11 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/shared.js
+/**
+ * Small, format-independent views of a Report that several reporters need. Nothing here escapes:
+ * each reporter escapes for its own format at the point of output.
+ */
+
 /** Most severe first: the order every reporter lists severities in. */
 const shared_SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 /** Control id -> title, from the report's own control list (the reporters never read the catalog). */
@@ -51524,15 +53353,14 @@ function gateThreshold(report) {
 }
 /**
  * What the persona left out, in words (none of it blocks), or undefined: e.g. `3 findings not shown
- * (persona regular: low confidence or code smells; persona pedantic shows them)`.
+ * (persona regular: 3 of low confidence; persona pedantic shows them)`.
  */
 function hiddenNote(report) {
     const h = report.summary.hidden;
     if (!h)
         return undefined;
     const them = h.findings === 1 ? 'it' : 'them';
-    const what = report.settings.persona === 'pedantic' ? 'audit-only findings' : 'low confidence or code smells';
-    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${what}; persona ${h.persona} shows ${them})`;
+    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${hiddenReasons(h)}; persona ${h.persona} shows ${them})`;
 }
 /** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */
 function confidenceLabel(f) {
@@ -52318,6 +54146,9 @@ function summary(s) {
                 hidden: {
                     findings: s.hidden.findings,
                     bySeverity: Object.fromEntries(shared_SEVERITY_ORDER.map((sev) => [sev, s.hidden.bySeverity[sev]])),
+                    lowConfidence: s.hidden.lowConfidence,
+                    pedantic: s.hidden.pedantic,
+                    auditor: s.hidden.auditor,
                     persona: s.hidden.persona,
                 },
             }
@@ -53995,7 +55826,7 @@ function gate(report, scope) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8704);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8374);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -54118,7 +55949,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 8704:
+/***/ 8374:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54167,8 +55998,8 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: external "node:path/posix"
-const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var workspace_glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shared.js
@@ -54293,6 +56124,559 @@ function orList(items) {
     return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-examples.js
+/**
+ * The published example and test values the personal-data detectors leave alone, and the IBAN
+ * lengths by country they validate against. Data, kept apart from the detectors' logic.
+ */
+/** Test card numbers published by payment providers, besides those {@link looksArtificial} catches. */
+const TEST_CARDS = new Set([
+    '4242424242424242',
+    '4000056655665556',
+    '5555555555554444',
+    '2223003122003222',
+    '5200828282828210',
+    '5105105105105100',
+    '378282246310005',
+    '371449635398431',
+    '6011111111111117',
+    '6011000990139424',
+    '3056930009020004',
+    '36227206271667',
+    '3566002020360505',
+    '6200000000000005',
+    '4111111111111111',
+    '4012888888881881',
+    '4222222222222',
+    '4005519200000004',
+    '4009348888881881',
+    '4012000033330026',
+    '4012000077777777',
+    '4217651111111119',
+    '4500600000000061',
+    '3530111333300000',
+    '30569309025904',
+    '38520000023237',
+    '5431111111111111',
+    '4000000000000002',
+    '4000000000009995',
+    '4000002500003155',
+    '4000000000000077',
+    '4000000000003220',
+    '4111111145551142',
+    '5101180000000007',
+    '370000000000002',
+    '6011601160116611',
+    '4988438843884305',
+    '5454545454545454',
+    '4917610000000000',
+    '4462030000000000',
+    '4000000000000010',
+    '4000000000000028',
+    '4000000000000036',
+    '4000000000000101',
+    '4000000000000341',
+    '5200000000000007',
+    '5123456789012346',
+    '4444333322221111',
+    '4263982640269299',
+    '5425233430109903',
+    '374245455400126',
+    '6011000400000000',
+    '3566000020000410',
+    '36006666333344',
+    '4035501000000008',
+]);
+/** IBAN lengths by country (ISO 13616 registry). */
+const IBAN_LENGTHS = {
+    AD: 24,
+    AE: 23,
+    AL: 28,
+    AT: 20,
+    AZ: 28,
+    BA: 20,
+    BE: 16,
+    BG: 22,
+    BH: 22,
+    BR: 29,
+    BY: 28,
+    CH: 21,
+    CR: 22,
+    CY: 28,
+    CZ: 24,
+    DE: 22,
+    DK: 18,
+    DO: 28,
+    EE: 20,
+    EG: 29,
+    ES: 24,
+    FI: 18,
+    FO: 18,
+    FR: 27,
+    GB: 22,
+    GE: 22,
+    GI: 23,
+    GL: 18,
+    GR: 27,
+    GT: 28,
+    HR: 21,
+    HU: 28,
+    IE: 22,
+    IL: 23,
+    IQ: 23,
+    IS: 26,
+    IT: 27,
+    JO: 30,
+    KW: 30,
+    KZ: 20,
+    LB: 28,
+    LC: 32,
+    LI: 21,
+    LT: 20,
+    LU: 20,
+    LV: 21,
+    MC: 27,
+    MD: 24,
+    ME: 22,
+    MK: 19,
+    MR: 27,
+    MT: 31,
+    MU: 30,
+    NL: 18,
+    NO: 15,
+    PK: 24,
+    PL: 28,
+    PS: 29,
+    PT: 25,
+    QA: 29,
+    RO: 24,
+    RS: 22,
+    SA: 24,
+    SC: 31,
+    SE: 24,
+    SI: 19,
+    SK: 24,
+    SM: 27,
+    ST: 25,
+    SV: 28,
+    TL: 23,
+    TN: 24,
+    TR: 26,
+    UA: 29,
+    VA: 22,
+    VG: 24,
+    XK: 20,
+};
+/** The examples printed in the IBAN standard, bank documentation and Wikipedia. */
+const EXAMPLE_IBANS = new Set([
+    'DE89370400440532013000',
+    'GB82WEST12345698765432',
+    'GB29NWBK60161331926819',
+    'GB33BUKB20201555555555',
+    'FR1420041010050500013M02606',
+    'FR7630006000011234567890189',
+    'NL91ABNA0417164300',
+    'NL02ABNA0123456789',
+    'BE68539007547034',
+    'BE71096123456769',
+    'CH9300762011623852957',
+    'CH5604835012345678009',
+    'ES9121000418450200051332',
+    'IT60X0542811101000000123456',
+    'AT611904300234573201',
+    'PL61109010140000071219812874',
+    'NO9386011117947',
+    'DK5000400440116243',
+    'FI2112345600000785',
+    'SE4550000000058398257466',
+    'IE29AIBK93115212345678',
+    'PT50000201231234567890154',
+    'LU280019400644750000',
+    'GR1601101250000000012300695',
+    'CZ6508000000192000145399',
+    'HU42117730161111101800000000',
+    'SK3112000000198742637541',
+    'SI56263300012039086',
+    'DE02120300000000202051',
+    'DE75512108001245126199',
+    'DE12500105170648489890',
+    'GB94BARC10201530093459',
+    'AD1200012030200359100100',
+    'LI21088100002324013AA',
+    'MT84MALT011000012345MTLCAST001S',
+    'SA0380000000608010167519',
+]);
+/** Numbers printed on sample cards and in advertisements, and the well-known placeholder. */
+const EXAMPLE_SSNS = new Set(['078-05-1120', '219-09-9999', '123-45-6789', '987-65-4321']);
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-detectors.js
+/**
+ * Detectors of real-looking personal data in a line of text: payment card numbers, IBANs, US social
+ * security numbers and e-mail addresses at personal mail providers. Precision comes first: each
+ * candidate must pass its checksum or format rules, and the well-known example and test values
+ * (Stripe's 4242..., the IBAN of every textbook, 123-45-6789, test@gmail.com) are not reported.
+ * Every pattern is linear: bounded repetitions and literal anchors.
+ */
+
+const CARD = /(?<![\w.+/-])\d(?:[ -]?\d){12,18}(?![\w/-]|\.\d)/g;
+const CARD_CONTEXT = /card|credit|debit|\bcc[-_ ]?(?:num|no)|\bpan\b|visa|master ?card|amex|american express|discover|payment/i;
+function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+        let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+        if (i % 2 === 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return sum % 10 === 0;
+}
+/** Card networks by prefix, with the lengths they issue. */
+function cardNetworkLengths(d) {
+    if (d.startsWith('4'))
+        return [13, 16, 19];
+    const two = Number(d.slice(0, 2));
+    const four = Number(d.slice(0, 4));
+    if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720))
+        return [16];
+    if (two === 34 || two === 37)
+        return [15];
+    if (d.startsWith('6011') || two === 65 || (Number(d.slice(0, 3)) >= 644 && Number(d.slice(0, 3)) <= 649))
+        return [16, 19];
+    if (four >= 3528 && four <= 3589)
+        return [16, 17, 18, 19];
+    if (two === 36 ||
+        two === 38 ||
+        two === 39 ||
+        (Number(d.slice(0, 3)) >= 300 && Number(d.slice(0, 3)) <= 305))
+        return [14, 16, 19];
+    return [];
+}
+/**
+ * Runs of five equal digits, five consecutive ones (`45678`, `98765`), or a value made of one short
+ * block repeated: made up by a person, not issued to one.
+ */
+function looksArtificial(d) {
+    if (/(\d)\1{4}/.test(d))
+        return true;
+    if (/^(\d{1,4})\1+\d{0,3}$/.test(d))
+        return true;
+    let up = 1;
+    let down = 1;
+    for (let i = 1; i < d.length; i++) {
+        const step = d.charCodeAt(i) - d.charCodeAt(i - 1);
+        up = step === 1 ? up + 1 : 1;
+        down = step === -1 ? down + 1 : 1;
+        if (up >= 5 || down >= 5)
+            return true;
+    }
+    return false;
+}
+function cardGroupsValid(raw) {
+    const sep = /[ -]/.exec(raw)?.[0];
+    if (!sep)
+        return true;
+    const groups = raw.split(sep);
+    if (groups.some((g) => /[ -]/.test(g)))
+        return false;
+    const shape = groups.map((g) => g.length).join(',');
+    return [
+        '4,4,4,4',
+        '4,4,4,4,3',
+        '4,6,5',
+        '4,6,4',
+        '4,4,4,1',
+        '4,4,4,2',
+        '4,4,4,3',
+        '4,4,4,4,1',
+        '4,4,4,4,2',
+    ].includes(shape);
+}
+function detectCards(line, out) {
+    let context;
+    for (const m of line.matchAll(CARD)) {
+        const raw = m[0];
+        const digits = raw.replace(/[ -]/g, '');
+        if (digits.length < 13 || digits.length > 19)
+            continue;
+        if (!cardNetworkLengths(digits).includes(digits.length) || !luhn(digits))
+            continue;
+        if (TEST_CARDS.has(digits) || looksArtificial(digits) || !cardGroupsValid(raw))
+            continue;
+        // An unseparated run of digits is also an id, a timestamp or a phone number: it needs a word
+        // about cards on the same line.
+        if (raw === digits) {
+            context ??= CARD_CONTEXT.test(line);
+            if (!context)
+                continue;
+        }
+        out.push({
+            kind: 'card',
+            masked: `card number ending ${digits.slice(-4)}`,
+            value: digits,
+            start: m.index,
+            end: m.index + raw.length,
+        });
+    }
+}
+const IBAN = /(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g;
+function ibanChecksumValid(iban) {
+    const rearranged = iban.slice(4) + iban.slice(0, 4);
+    let remainder = 0;
+    for (const ch of rearranged) {
+        const code = ch.charCodeAt(0);
+        const digits = code >= 65 ? String(code - 55) : ch;
+        for (const d of digits)
+            remainder = (remainder * 10 + (d.charCodeAt(0) - 48)) % 97;
+    }
+    return remainder === 1;
+}
+function detectIbans(line, out) {
+    for (const m of line.matchAll(IBAN)) {
+        const raw = m[1];
+        const iban = raw.replace(/ /g, '');
+        if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length || !ibanChecksumValid(iban))
+            continue;
+        const bban = iban.slice(4);
+        if (EXAMPLE_IBANS.has(iban) || /(\w)\1{5}/.test(bban) || looksArtificial(bban.replace(/\D/g, '')))
+            continue;
+        out.push({
+            kind: 'iban',
+            masked: `${iban.slice(0, 2)} IBAN ending ${iban.slice(-4)}`,
+            value: iban,
+            start: m.index,
+            end: m.index + raw.length,
+        });
+    }
+}
+const SSN = /(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])/g;
+const SSN_CONTEXT = /\bssn\b|social[ _-]?security|\btax[ _-]?id|taxpayer|\bitin\b/i;
+function detectSsns(line, out) {
+    if (!SSN_CONTEXT.test(line))
+        return;
+    for (const m of line.matchAll(SSN)) {
+        const [all, area, group, serial] = m;
+        const a = Number(area);
+        if (a === 0 || a === 666 || a >= 900 || group === '00' || serial === '0000')
+            continue;
+        if (EXAMPLE_SSNS.has(all) ||
+            looksArtificial(area + group + serial) ||
+            /^(\d)\1*$/.test(area + group + serial))
+            continue;
+        out.push({
+            kind: 'ssn',
+            masked: `SSN ending ${serial}`,
+            value: all,
+            start: m.index,
+            end: m.index + all.length,
+        });
+    }
+}
+const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
+/** Local parts that are placeholders, not people: exact names, and words that mark test data. */
+const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
+const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
+/**
+ * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
+ * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
+ * what tools that read repositories are tested on.
+ */
+const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+/** Words just before an address that say it is made up: "test alias@gmail.com". */
+const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
+function detectEmails(line, domains, out) {
+    if (!line.includes('@') || AUTHORSHIP.test(line))
+        return;
+    for (const m of line.matchAll(EMAIL)) {
+        const local = m[1];
+        const domain = m[2].toLowerCase();
+        if (!domains.has(domain))
+            continue;
+        const name = local.replace(/\+.*$/, '');
+        if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3)
+            continue;
+        // `Name <address>`: an identity as git and package metadata write it.
+        if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>')
+            continue;
+        if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index)))
+            continue;
+        out.push({
+            kind: 'email',
+            masked: `${name[0]}…@${domain}`,
+            value: `${local.toLowerCase()}@${domain}`,
+            start: m.index,
+            end: m.index + m[0].length,
+        });
+    }
+}
+/** Every real-looking personal datum of the wanted kinds in one line, in line order. */
+function detectPersonalData(line, kinds, emailDomains) {
+    const out = [];
+    if (kinds.has('card') && /\d{4}/.test(line))
+        detectCards(line, out);
+    if (kinds.has('iban') && /[A-Z]{2}\d{2}/.test(line))
+        detectIbans(line, out);
+    if (kinds.has('ssn') && line.includes('-'))
+        detectSsns(line, out);
+    if (kinds.has('email'))
+        detectEmails(line, emailDomains, out);
+    return out.sort((a, b) => a.start - b.start);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-data.js
+
+
+
+
+const KINDS = ['card', 'iban', 'ssn', 'email'];
+/** Personal mail providers: an address there belongs to a person, not to an organisation's test domain. */
+const PERSONAL_MAIL_DOMAINS = [
+    'gmail.com',
+    'googlemail.com',
+    'yahoo.com',
+    'yahoo.co.uk',
+    'yahoo.fr',
+    'yahoo.de',
+    'ymail.com',
+    'hotmail.com',
+    'hotmail.co.uk',
+    'hotmail.fr',
+    'hotmail.de',
+    'outlook.com',
+    'outlook.de',
+    'live.com',
+    'live.fr',
+    'msn.com',
+    'icloud.com',
+    'me.com',
+    'mac.com',
+    'aol.com',
+    'gmx.de',
+    'gmx.net',
+    'gmx.com',
+    'web.de',
+    't-online.de',
+    'freenet.de',
+    'orange.fr',
+    'wanadoo.fr',
+    'free.fr',
+    'laposte.net',
+    'sfr.fr',
+    'libero.it',
+    'virgilio.it',
+    'mail.ru',
+    'yandex.ru',
+    'yandex.com',
+    'rambler.ru',
+    'protonmail.com',
+    'proton.me',
+    'pm.me',
+    'tutanota.com',
+    'zoho.com',
+    'qq.com',
+    '163.com',
+    '126.com',
+    'sina.com',
+    'naver.com',
+    'hanmail.net',
+    'comcast.net',
+    'verizon.net',
+    'att.net',
+    'sbcglobal.net',
+    'btinternet.com',
+    'seznam.cz',
+    'wp.pl',
+    'o2.pl',
+    'interia.pl',
+    'bol.com.br',
+    'uol.com.br',
+    'rediffmail.com',
+];
+const NOUNS = {
+    card: 'a payment card number that passes the Luhn check',
+    iban: 'an IBAN with a valid checksum',
+    ssn: 'a US social security number',
+    email: 'a personal e-mail address',
+};
+/**
+ * Files whose addresses are authorship metadata (package, chart and project maintainers, git
+ * reflogs and patches, JSON Schemas' credits), not records about people.
+ */
+const AUTHORSHIP_FILES = /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
+/** Package registry documents (packuments, search results, installed manifests) credit their authors. */
+const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
+/**
+ * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
+ * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
+ * kind and the last characters, and its key is a hash of the value.
+ */
+const dataPersonalData = (0,types/* defineEvaluator */.D)({
+    kind: 'data.personal-data',
+    scope: 'file',
+    testData: true,
+    summary: 'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths'],
+        properties: {
+            paths: globList('Globs of the files to scan.', { minItems: 1 }),
+            except: globList('Globs of files not to scan.', { default: [] }),
+            kinds: {
+                type: 'array',
+                uniqueItems: true,
+                minItems: 1,
+                items: { enum: [...KINDS] },
+                default: [...KINDS],
+                description: 'What to look for: card, iban, ssn, email.',
+            },
+            emailDomains: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
+                default: PERSONAL_MAIL_DOMAINS,
+                description: 'Mail domains whose addresses belong to people (setting it replaces the default list).',
+            },
+            maxPerFile: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+            where: { type: 'string', minLength: 1, default: 'this file' },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const kinds = new Set(options.kinds);
+        const withoutEmail = new Set(options.kinds.filter((k) => k !== 'email'));
+        const domains = new Set(options.emailDomains.map((d) => d.toLowerCase()));
+        const findings = [];
+        for (const file of selectFiles(workspace, options)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            const found = [];
+            const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
+            const wanted = authorship ? withoutEmail : kinds;
+            if (wanted.size === 0)
+                continue;
+            forEachLine(text, (line, lineNo) => {
+                for (const datum of detectPersonalData(line, wanted, domains))
+                    found.push({ datum, line: lineNo });
+            });
+            const shown = found.slice(0, options.maxPerFile);
+            shown.forEach(({ datum, line }, i) => {
+                const more = i === shown.length - 1 ? found.length - shown.length : 0;
+                findings.push({
+                    message: `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                        `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+                    location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
+                    key: `${datum.kind}:${(0,external_node_crypto_.createHash)('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+                });
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: external "node:path/posix"
+const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js + 1 modules
 var yaml = __nccwpck_require__(7594);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
@@ -54877,6 +57261,2288 @@ function preferredFirst(locks, pkg) {
     const manager = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
     const first = manager ? MANAGER_LOCKS.get(manager) : undefined;
     return first ? [first, ...locks.filter((l) => l !== first)] : [...locks];
+}
+
+// EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
+var packageurl_js = __nccwpck_require__(7091);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
+
+/** A component with its purl computed; `namespace` is dropped when empty. */
+function component(fields) {
+    const { namespace, ...rest } = fields;
+    const purl = new packageurl_js.PackageURL(rest.type, namespace || undefined, rest.name, rest.version, undefined, undefined);
+    return { ...rest, ...(namespace ? { namespace } : {}), purl: purl.toString() };
+}
+/**
+ * npm-style Subresource Integrity strings (`sha512-<base64> sha1-<base64>`) as CycloneDX hashes
+ * (hexadecimal). Unknown algorithms and malformed parts are skipped.
+ */
+function sriHashes(integrity) {
+    if (typeof integrity !== 'string')
+        return undefined;
+    const out = [];
+    for (const part of integrity.trim().split(/\s+/).slice(0, 4)) {
+        const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$/.exec(part);
+        if (!m)
+            continue;
+        const alg = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[m[1]];
+        const hex = Buffer.from(m[2], 'base64').toString('hex');
+        if (hex.length === HEX_LENGTH[alg] && !out.some((h) => h.alg === alg))
+            out.push({ alg, content: hex });
+    }
+    return out.length > 0 ? out : undefined;
+}
+const HEX_LENGTH = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-384': 96, 'SHA-512': 128 };
+/** `@scope/name` -> [`@scope`, `name`]; `name` -> [undefined, `name`]. */
+function splitNpmName(full) {
+    if (full.startsWith('@')) {
+        const slash = full.indexOf('/');
+        if (slash > 1)
+            return [full.slice(0, slash), full.slice(slash + 1)];
+    }
+    return [undefined, full];
+}
+/** Whether a value is a plain object (JSON or YAML mapping). */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A string property, or undefined. */
+function str(obj, key) {
+    const v = obj[key];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/unreadable.js
+/**
+ * The inventory of a lockfile that cannot be read as text (larger than the read limit, binary, a
+ * symbolic link), with the reason; undefined when its text is available.
+ */
+function unreadable(ws, file) {
+    const content = ws.read(file);
+    if (content.kind === 'text')
+        return undefined;
+    const problem = content.kind === 'too-large'
+        ? `larger than the ${Math.round(ws.maxFileBytes / 1024)} KiB read limit (${Math.round(content.size / 1024)} KiB), not read`
+        : content.kind === 'binary'
+            ? 'a binary file, not read'
+            : content.kind === 'symlink'
+                ? 'a symbolic link, not followed'
+                : `not readable (${content.reason})`;
+    return {
+        file,
+        format: file.slice(file.lastIndexOf('/') + 1),
+        components: [],
+        recordsLicenses: false,
+        problem,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/npm.js
+
+
+
+/**
+ * package-lock.json and npm-shrinkwrap.json. Version 2 and 3 list every installed package under
+ * `packages` by its `node_modules/...` path (with its licence); version 1 nests them under
+ * `dependencies`. The root package, workspace members and links to them are the project itself.
+ */
+function readPackageLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = readJson(ws, file);
+    if (!lock)
+        return {
+            file,
+            format: 'package-lock.json',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid JSON',
+        };
+    const version = typeof lock.lockfileVersion === 'number' ? lock.lockfileVersion : 1;
+    const components = [];
+    if (isRecord(lock.packages)) {
+        for (const [key, entry] of Object.entries(lock.packages)) {
+            const at = key.lastIndexOf('node_modules/');
+            if (at === -1 || !isRecord(entry) || entry.link === true || entry.inBundle === true)
+                continue;
+            const full = str(entry, 'name') ?? key.slice(at + 'node_modules/'.length);
+            const version = str(entry, 'version');
+            if (!version)
+                continue;
+            const [namespace, name] = splitNpmName(full);
+            const license = str(entry, 'license');
+            const hashes = sriHashes(entry.integrity);
+            components.push(component({
+                type: 'npm',
+                namespace,
+                name,
+                version,
+                scope: npmScope(entry),
+                ...(license ? { license } : {}),
+                ...(hashes ? { hashes } : {}),
+                lockfile: file,
+                anchor: JSON.stringify(key),
+            }));
+        }
+        return { file, format: `${baseName(file)} v${version}`, components, recordsLicenses: true };
+    }
+    // Version 1: a tree of `dependencies`, nested where versions conflict.
+    const walk = (deps, depth) => {
+        if (!isRecord(deps) || depth > 64)
+            return;
+        for (const [full, entry] of Object.entries(deps)) {
+            if (!isRecord(entry))
+                continue;
+            const version = str(entry, 'version');
+            if (version && entry.bundled !== true && !version.startsWith('file:')) {
+                const [namespace, name] = splitNpmName(full);
+                const hashes = sriHashes(entry.integrity);
+                components.push(component({
+                    type: 'npm',
+                    namespace,
+                    name,
+                    version,
+                    scope: npmScope(entry),
+                    ...(hashes ? { hashes } : {}),
+                    lockfile: file,
+                    anchor: JSON.stringify(full),
+                }));
+            }
+            walk(entry.dependencies, depth + 1);
+        }
+    };
+    walk(lock.dependencies, 0);
+    return { file, format: `${baseName(file)} v1`, components, recordsLicenses: false };
+}
+function npmScope(entry) {
+    if (entry.dev === true || entry.devOptional === true)
+        return 'excluded';
+    if (entry.optional === true)
+        return 'optional';
+    return 'required';
+}
+function baseName(file) {
+    return file.slice(file.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
+
+
+/**
+ * A TOML lockfile parsed with smol-toml (cached per file). A syntax error is recorded as the file's
+ * located input problem (reported by the `unparsable-file` rule) and returns undefined.
+ */
+function readToml(ws, file) {
+    return ws.memo('deps.toml', file, () => {
+        const text = ws.text(file);
+        if (text === undefined)
+            return undefined;
+        try {
+            const value = parse(text, { maxDepth: 100 });
+            return isRecord(value) ? value : undefined;
+        }
+        catch (err) {
+            const line = err instanceof TomlError ? err.line : 1;
+            const column = err instanceof TomlError ? err.column : 1;
+            const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+            ws.reportProblem({ path: file, message: `not valid TOML: ${message}`, line, column });
+            return undefined;
+        }
+    });
+}
+/** The `[[package]]` tables of a Cargo, Poetry, uv or PDM lockfile. */
+function packageTables(doc) {
+    const list = doc.package;
+    return Array.isArray(list) ? list.filter(isRecord) : [];
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/other.js
+
+
+
+
+
+/**
+ * Lockfiles of the other ecosystems: go.mod (Go has no separate lockfile: go.mod's `require`
+ * directives, after `replace`, are the exact versions built with), Cargo.lock, Gradle's dependency
+ * locks, Gemfile.lock, composer.lock and NuGet's packages.lock.json.
+ */
+const fail = (file, format, problem) => ({
+    file,
+    format,
+    components: [],
+    recordsLicenses: false,
+    problem,
+});
+/** `github.com/a/b/v2` -> namespace `github.com/a/b`, name `v2` (the purl spec's split for Go). */
+function goComponent(path, version, file, anchor) {
+    const slash = path.lastIndexOf('/');
+    return component({
+        type: 'golang',
+        namespace: slash > 0 ? path.slice(0, slash) : undefined,
+        name: slash > 0 ? path.slice(slash + 1) : path,
+        version,
+        lockfile: file,
+        anchor,
+    });
+}
+function readGoMod(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const requires = [];
+    const replaces = new Map();
+    let block;
+    forEachLine(ws.text(file) ?? '', (raw) => {
+        const line = raw.replace(/\/\/.*$/, '').trim();
+        if (line === '')
+            return;
+        if (block) {
+            if (line === ')')
+                block = undefined;
+            else
+                directive(block, line);
+            return;
+        }
+        const m = /^(require|replace)\s*(\(?)\s*(.*)$/.exec(line);
+        if (!m)
+            return;
+        if (m[2])
+            block = m[1];
+        else
+            directive(m[1], m[3]);
+    });
+    function directive(kind, rest) {
+        const words = rest.split(/\s+/).map((w) => w.replace(/^"|"$/g, ''));
+        if (kind === 'require' && words.length >= 2)
+            requires.push({ path: words[0], version: words[1] });
+        if (kind !== 'replace')
+            return;
+        const arrow = words.indexOf('=>');
+        if (arrow < 1)
+            return;
+        const from = arrow === 2 ? `${words[0]}@${words[1]}` : words[0];
+        const target = words[arrow + 1];
+        if (!target)
+            return;
+        // A replacement by a directory is code in (or next to) this repository.
+        const local = /^(?:\.{1,2}\/|\/)/.test(target) || target === '.' || target === '..';
+        replaces.set(from, local ? null : { path: target, ...(words[arrow + 2] ? { version: words[arrow + 2] } : {}) });
+    }
+    const components = [];
+    for (const req of requires) {
+        const replaced = replaces.has(`${req.path}@${req.version}`)
+            ? replaces.get(`${req.path}@${req.version}`)
+            : replaces.get(req.path);
+        if (replaced === null)
+            continue;
+        const path = replaced?.path ?? req.path;
+        const version = replaced?.version ?? req.version;
+        components.push(goComponent(path, version, file, req.path));
+    }
+    return { file, format: 'go.mod', components, recordsLicenses: false };
+}
+function readCargoLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const doc = readToml(ws, file);
+    if (!doc)
+        return fail(file, 'Cargo.lock', 'not valid TOML');
+    const components = [];
+    for (const pkg of packageTables(doc)) {
+        const name = str(pkg, 'name');
+        const version = str(pkg, 'version');
+        // Packages without a source are the workspace's own crates (and path dependencies).
+        if (!name || !version || !str(pkg, 'source'))
+            continue;
+        const checksum = str(pkg, 'checksum');
+        components.push(component({
+            type: 'cargo',
+            name,
+            version,
+            ...(checksum && /^[0-9a-f]{64}$/.test(checksum)
+                ? { hashes: [{ alg: 'SHA-256', content: checksum }] }
+                : {}),
+            lockfile: file,
+            anchor: `name = "${name}"`,
+        }));
+    }
+    return { file, format: 'Cargo.lock', components, recordsLicenses: false };
+}
+/** gradle.lockfile: `group:artifact:version=configuration,...`; test-only configurations are excluded. */
+function readGradleLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const components = [];
+    forEachLine(ws.text(file) ?? '', (line) => {
+        const m = /^([^:#=\s]+):([^:=\s]+):([^:=\s]+)=(.*)$/.exec(line.trim());
+        if (!m)
+            return;
+        const configs = m[4].split(',').filter(Boolean);
+        const testOnly = configs.length > 0 && configs.every((c) => /test/i.test(c));
+        components.push(component({
+            type: 'maven',
+            namespace: m[1],
+            name: m[2],
+            version: m[3],
+            scope: testOnly ? 'excluded' : 'required',
+            lockfile: file,
+            anchor: `${m[1]}:${m[2]}:${m[3]}`,
+        }));
+    });
+    return { file, format: 'gradle.lockfile', components, recordsLicenses: false };
+}
+/** Gemfile.lock: the `specs:` of its GEM and GIT sections (PATH sections are the project's own gems). */
+function readGemfileLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const components = [];
+    let section = '';
+    forEachLine(ws.text(file) ?? '', (line) => {
+        if (/^[A-Z]/.test(line)) {
+            section = line.trim();
+            return;
+        }
+        if (section !== 'GEM' && section !== 'GIT')
+            return;
+        const m = /^ {4}([A-Za-z0-9][\w.-]*) \(([^)\s]+)\)$/.exec(line);
+        if (!m)
+            return;
+        // `1.15.4-x86_64-linux`: the platform is not part of the version.
+        const version = m[2].replace(/-(?:x86|x64|arm|aarch|universal|java|mingw|mswin|darwin|linux)[\w-]*$/, '');
+        components.push(component({ type: 'gem', name: m[1], version, lockfile: file, anchor: line.trim() }));
+    });
+    return { file, format: 'Gemfile.lock', components, recordsLicenses: false };
+}
+/** composer.lock: `packages` (run time) and `packages-dev`, each with its licences. */
+function readComposerLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = readJson(ws, file);
+    if (!lock)
+        return fail(file, 'composer.lock', 'not valid JSON');
+    const components = [];
+    for (const [section, scope] of [
+        ['packages', 'required'],
+        ['packages-dev', 'excluded'],
+    ]) {
+        const list = lock[section];
+        if (!Array.isArray(list))
+            continue;
+        for (const pkg of list) {
+            if (!isRecord(pkg))
+                continue;
+            const full = str(pkg, 'name');
+            const version = str(pkg, 'version');
+            if (!full || !version)
+                continue;
+            const slash = full.indexOf('/');
+            const licenses = Array.isArray(pkg.license)
+                ? pkg.license.filter((l) => typeof l === 'string')
+                : [];
+            // Composer lists alternatives: the package may be used under any one of them.
+            const license = licenses.length > 1 ? `(${licenses.join(' OR ')})` : licenses[0];
+            components.push(component({
+                type: 'composer',
+                namespace: slash > 0 ? full.slice(0, slash) : undefined,
+                name: slash > 0 ? full.slice(slash + 1) : full,
+                version,
+                scope,
+                ...(license ? { license } : {}),
+                lockfile: file,
+                anchor: `"name": ${JSON.stringify(full)}`,
+            }));
+        }
+    }
+    return { file, format: 'composer.lock', components, recordsLicenses: true };
+}
+/** NuGet packages.lock.json: resolved packages per target framework; project references skipped. */
+function readNugetLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = readJson(ws, file);
+    if (!lock)
+        return fail(file, 'packages.lock.json', 'not valid JSON');
+    const components = [];
+    const frameworks = isRecord(lock.dependencies) ? Object.values(lock.dependencies) : [];
+    for (const deps of frameworks) {
+        if (!isRecord(deps))
+            continue;
+        for (const [name, entry] of Object.entries(deps)) {
+            if (!isRecord(entry) || entry.type === 'Project')
+                continue;
+            const version = str(entry, 'resolved');
+            if (!version)
+                continue;
+            const hash = str(entry, 'contentHash');
+            const hex = hash ? Buffer.from(hash, 'base64').toString('hex') : '';
+            components.push(component({
+                type: 'nuget',
+                name,
+                version,
+                ...(hex.length === 128 ? { hashes: [{ alg: 'SHA-512', content: hex }] } : {}),
+                lockfile: file,
+                anchor: JSON.stringify(name),
+            }));
+        }
+    }
+    return { file, format: 'packages.lock.json', components, recordsLicenses: false };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/pnpm.js
+
+
+/**
+ * pnpm-lock.yaml, versions 5 to 9. Package keys are `/name/1.0.0_peers` (v5), `/name@1.0.0(peers)`
+ * (v6) or `name@1.0.0` (v9); v5 and v6 mark development-only packages with `dev: true`, v9 says it
+ * only per importer, so its scope is left unsaid. Packages resolved from a tarball or git keep the
+ * version pnpm recorded.
+ */
+function readPnpmLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    if (!isRecord(doc)) {
+        return {
+            file,
+            format: 'pnpm-lock.yaml',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid YAML',
+        };
+    }
+    const lockVersion = String(doc.lockfileVersion ?? '');
+    const major = Number.parseInt(lockVersion, 10) || 0;
+    const components = [];
+    const packages = isRecord(doc.packages) ? doc.packages : {};
+    for (const [key, entry] of Object.entries(packages)) {
+        const parsedKey = major >= 6 ? splitAtVersion(key) : (splitV5(key) ?? splitAtVersion(key));
+        if (!parsedKey)
+            continue;
+        const meta = isRecord(entry) ? entry : {};
+        // The package's real name when the key is an alias or a URL.
+        const full = typeof meta.name === 'string' ? meta.name : parsedKey.name;
+        const version = typeof meta.version === 'string' ? meta.version : parsedKey.version;
+        const [namespace, name] = splitNpmName(full);
+        const resolution = isRecord(meta.resolution) ? meta.resolution : {};
+        const hashes = sriHashes(resolution.integrity);
+        const scope = meta.dev === true
+            ? 'excluded'
+            : meta.dev === false
+                ? meta.optional === true
+                    ? 'optional'
+                    : 'required'
+                : undefined;
+        components.push(component({
+            type: 'npm',
+            namespace,
+            name,
+            version,
+            ...(scope ? { scope } : {}),
+            ...(hashes ? { hashes } : {}),
+            lockfile: file,
+            anchor: key,
+        }));
+    }
+    return { file, format: `pnpm-lock.yaml v${lockVersion || '?'}`, components, recordsLicenses: false };
+}
+/** `/@scope/name@1.0.0(peer@2)` or `name@1.0.0` -> name and version, peer suffix dropped. */
+function splitAtVersion(key) {
+    const bare = key.replace(/^\//, '');
+    const paren = bare.indexOf('(');
+    const core = paren === -1 ? bare : bare.slice(0, paren);
+    const at = core.indexOf('@', 1);
+    if (at <= 0)
+        return undefined;
+    const version = core.slice(at + 1);
+    return version ? { name: core.slice(0, at), version } : undefined;
+}
+/** `/@scope/name/1.0.0_peer@2` -> name and version (pnpm 5). */
+function splitV5(key) {
+    const bare = key.replace(/^\//, '');
+    const slash = bare.lastIndexOf('/');
+    if (slash <= 0)
+        return undefined;
+    const name = bare.slice(0, slash);
+    const version = bare.slice(slash + 1).replace(/_.*$/, '');
+    return version && /^\d/.test(version) ? { name, version } : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/python.js
+
+
+
+
+
+/** Sources that are the project itself (or a path on the developer's disk), not a dependency. */
+const LOCAL_SOURCES = ['editable', 'virtual', 'workspace', 'directory', 'path'];
+/**
+ * poetry.lock, uv.lock and pdm.lock: `[[package]]` tables with `name` and `version`. Development
+ * groups are told by Poetry 1 (`category = "dev"`), Poetry 2 (`groups`) and PDM (`groups`); uv.lock
+ * records groups on the project's own entry only, so its scope is left unsaid.
+ */
+function readPythonTomlLock(ws, file) {
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const doc = readToml(ws, file);
+    if (!doc)
+        return { file, format: base, components: [], recordsLicenses: false, problem: 'not valid TOML' };
+    const components = [];
+    for (const pkg of packageTables(doc)) {
+        const name = str(pkg, 'name');
+        const version = str(pkg, 'version');
+        if (!name || !version)
+            continue;
+        const source = pkg.source;
+        if (isRecord(source)) {
+            const kind = typeof source.type === 'string' ? source.type : Object.keys(source)[0];
+            if (kind && LOCAL_SOURCES.includes(kind))
+                continue;
+            if (kind === 'file' && base === 'poetry.lock')
+                continue;
+        }
+        const scope = pythonScope(pkg, base);
+        components.push(component({
+            type: 'pypi',
+            name,
+            version,
+            ...(scope ? { scope } : {}),
+            lockfile: file,
+            anchor: `"${name}"`,
+        }));
+    }
+    return { file, format: base, components, recordsLicenses: false };
+}
+function pythonScope(pkg, base) {
+    if (base === 'uv.lock')
+        return undefined;
+    if (pkg.category === 'dev')
+        return 'excluded';
+    if (pkg.category === 'main')
+        return pkg.optional === true ? 'optional' : 'required';
+    const groups = Array.isArray(pkg.groups) ? pkg.groups : undefined;
+    if (!groups)
+        return undefined;
+    const main = groups.includes(base === 'pdm.lock' ? 'default' : 'main');
+    return main ? (pkg.optional === true ? 'optional' : 'required') : 'excluded';
+}
+/** Pipfile.lock: `default` (run time) and `develop` packages pinned with `==`. */
+function readPipfileLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const lock = readJson(ws, file);
+    if (!lock)
+        return {
+            file,
+            format: 'Pipfile.lock',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid JSON',
+        };
+    const components = [];
+    for (const [section, scope] of [
+        ['default', 'required'],
+        ['develop', 'excluded'],
+    ]) {
+        const packages = lock[section];
+        if (!isRecord(packages))
+            continue;
+        for (const [name, entry] of Object.entries(packages)) {
+            const pin = isRecord(entry) ? str(entry, 'version') : undefined;
+            const version = pin?.replace(/^===?/, '');
+            if (!version || version === pin)
+                continue;
+            components.push(component({ type: 'pypi', name, version, scope, lockfile: file, anchor: JSON.stringify(name) }));
+        }
+    }
+    return { file, format: 'Pipfile.lock', components, recordsLicenses: false };
+}
+/** `name[extra]==1.2.3 ; markers  --hash=...`: an exact pin, as pip-compile writes them. */
+const PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?[ \t]*===?[ \t]*([A-Za-z0-9][A-Za-z0-9.+!_-]*)(?=[ \t;\\]|$)/;
+/**
+ * requirements*.txt: the exactly pinned requirements (what pip-compile and `pip freeze` write).
+ * Ranges are not resolved here, so they are not in the inventory. A file named for development or
+ * tests (`requirements-dev.txt`, `requirements/test.txt`) holds development-only packages.
+ */
+function readRequirements(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const dev = /(?:^|[/_.-])(?:dev|develop|development|test|tests|testing|lint|docs?|ci)(?:[/_.-]|$)/i.test(file);
+    const components = [];
+    forEachLine(ws.text(file) ?? '', (line) => {
+        const m = PIN.exec(line.trimStart());
+        if (!m)
+            return;
+        components.push(component({
+            type: 'pypi',
+            name: m[1],
+            version: m[2],
+            scope: dev ? 'excluded' : 'required',
+            lockfile: file,
+            anchor: m[0],
+        }));
+    });
+    return { file, format: 'requirements (pinned)', components, recordsLicenses: false };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/yarn.js
+
+
+
+/**
+ * yarn.lock, both formats. Yarn 2+ ("berry") writes YAML with a `__metadata` entry and is read with
+ * the workspace's YAML parser. Yarn 1 writes its own indentation format, read line by line here: the
+ * only parsers published for it bundle most of Yarn 1 or bring a second YAML parser, and the reader
+ * needs four things (the entry's specifiers, `version`, `resolved` and `integrity`).
+ */
+function readYarnLock(ws, file) {
+    const bad = unreadable(ws, file);
+    if (bad)
+        return bad;
+    const text = ws.text(file) ?? '';
+    return /^__metadata:/m.test(text) ? readBerry(ws, file) : readClassic(text, file);
+}
+function readClassic(text, file) {
+    const components = [];
+    let entry;
+    const flush = () => {
+        if (entry?.version && !entry.local) {
+            const [namespace, name] = splitNpmName(entry.name);
+            const hashes = sriHashes(entry.integrity);
+            components.push(component({
+                type: 'npm',
+                namespace,
+                name,
+                version: entry.version,
+                ...(hashes ? { hashes } : {}),
+                lockfile: file,
+                anchor: entry.header,
+            }));
+        }
+        entry = undefined;
+    };
+    forEachLine(text, (line) => {
+        if (line === '' || line.startsWith('#'))
+            return;
+        if (!/^\s/.test(line)) {
+            flush();
+            if (!line.endsWith(':'))
+                return;
+            const first = line.slice(0, -1).split(',')[0].trim().replace(/^"|"$/g, '');
+            const at = first.indexOf('@', 1);
+            if (at <= 0)
+                return;
+            const range = first.slice(at + 1);
+            entry = {
+                header: line.slice(0, -1),
+                name: first.slice(0, at),
+                // The project's own packages (workspaces, file: and link: dependencies) are not dependencies.
+                local: /^(?:file|link|portal|workspace):/.test(range),
+            };
+            return;
+        }
+        if (!entry)
+            return;
+        const field = /^ {2}(version|resolved|integrity) "?([^"\s]+)"?$/.exec(line);
+        if (!field)
+            return;
+        if (field[1] === 'version')
+            entry.version = field[2];
+        else if (field[1] === 'integrity')
+            entry.integrity = field[2];
+        else if (field[2].startsWith('file:'))
+            entry.local = true;
+    });
+    flush();
+    return { file, format: 'yarn.lock v1', components, recordsLicenses: false };
+}
+function readBerry(ws, file) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    if (!isRecord(doc)) {
+        return {
+            file,
+            format: 'yarn.lock (berry)',
+            components: [],
+            recordsLicenses: false,
+            problem: 'not valid YAML',
+        };
+    }
+    const meta = isRecord(doc.__metadata) ? doc.__metadata : {};
+    const components = [];
+    for (const [key, entry] of Object.entries(doc)) {
+        if (key === '__metadata' || !isRecord(entry) || entry.linkType === 'soft')
+            continue;
+        const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
+        const at = resolution.indexOf('@', 1);
+        const protocol = /^([a-z]+):/.exec(resolution.slice(at + 1))?.[1];
+        if (at <= 0 || (protocol && protocol !== 'npm'))
+            continue;
+        const version = typeof entry.version === 'string' ? entry.version : String(entry.version ?? '');
+        if (!version)
+            continue;
+        const [namespace, name] = splitNpmName(resolution.slice(0, at));
+        components.push(component({ type: 'npm', namespace, name, version, lockfile: file, anchor: key }));
+    }
+    return {
+        file,
+        format: `yarn.lock (berry v${String(meta.version ?? '?')})`,
+        components,
+        recordsLicenses: false,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js
+
+
+
+
+
+
+
+/** Readers by lockfile name. */
+const BY_NAME = new Map([
+    ['package-lock.json', readPackageLock],
+    ['npm-shrinkwrap.json', readPackageLock],
+    ['pnpm-lock.yaml', readPnpmLock],
+    ['yarn.lock', readYarnLock],
+    ['poetry.lock', readPythonTomlLock],
+    ['uv.lock', readPythonTomlLock],
+    ['pdm.lock', readPythonTomlLock],
+    ['Pipfile.lock', readPipfileLock],
+    ['go.mod', readGoMod],
+    ['Cargo.lock', readCargoLock],
+    ['gradle.lockfile', readGradleLock],
+    ['buildscript-gradle.lockfile', readGradleLock],
+    ['Gemfile.lock', readGemfileLock],
+    ['gems.locked', readGemfileLock],
+    ['composer.lock', readComposerLock],
+    ['packages.lock.json', readNugetLock],
+]);
+/** The lockfile names the inventory reads (requirements files besides), for documentation. */
+const LOCKFILE_NAMES = [...BY_NAME.keys(), 'requirements*.txt'];
+function inventory_readerFor(file) {
+    const name = posix_namespaceObject.basename(file);
+    const byName = BY_NAME.get(name);
+    if (byName)
+        return byName;
+    if (/^requirements[\w.-]*\.txt$/i.test(name) || /(?:^|\/)requirements\/[\w.-]+\.txt$/i.test(file)) {
+        return readRequirements;
+    }
+    // Gradle 6 and earlier: one lockfile per configuration under gradle/dependency-locks/.
+    if (/(?:^|\/)gradle\/dependency-locks\/[\w.-]+\.lockfile$/.test(file))
+        return readGradleLock;
+    return undefined;
+}
+/** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
+function lockfilePaths(ws, exclude = DEFAULT_MANIFEST_EXCLUDE) {
+    const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+    return ws.files.filter((f) => inventory_readerFor(f) !== undefined && !excluded(f));
+}
+/** One lockfile's inventory (cached per file); undefined when the file is not a known lockfile. */
+function readLockfile(ws, file) {
+    const reader = inventory_readerFor(file);
+    if (!reader)
+        return undefined;
+    return ws.memo('deps.inventory', file, () => reader(ws, file));
+}
+/** Every lockfile's inventory, in index order. */
+function inventory_readInventory(ws, exclude = DEFAULT_MANIFEST_EXCLUDE) {
+    return lockfilePaths(ws, exclude).flatMap((f) => readLockfile(ws, f) ?? []);
+}
+const SCOPE_RANK = { required: 3, optional: 2, excluded: 1 };
+/**
+ * The components of all lockfiles, one per purl, sorted by purl. The widest scope wins (a package
+ * needed at run time by one project and for tests by another is needed at run time); the first
+ * recorded licence and every distinct hash are kept.
+ */
+function inventory_uniqueComponents(lockfiles) {
+    const byPurl = new Map();
+    for (const lock of lockfiles) {
+        for (const c of lock.components) {
+            const seen = byPurl.get(c.purl);
+            if (!seen) {
+                byPurl.set(c.purl, { component: { ...c }, lockfiles: [lock.file] });
+                continue;
+            }
+            if (!seen.lockfiles.includes(lock.file))
+                seen.lockfiles.push(lock.file);
+            const merged = seen.component;
+            // A scope unknown in one lockfile is unknown overall: nothing is claimed that was not read.
+            if (!c.scope || !merged.scope)
+                delete merged.scope;
+            else if (SCOPE_RANK[c.scope] > SCOPE_RANK[merged.scope])
+                merged.scope = c.scope;
+            if (!merged.license && c.license)
+                merged.license = c.license;
+            for (const h of c.hashes ?? []) {
+                merged.hashes ??= [];
+                if (!merged.hashes.some((x) => x.alg === h.alg))
+                    merged.hashes.push(h);
+            }
+        }
+    }
+    return [...byPurl.values()].sort((a, b) => (a.component.purl < b.component.purl ? -1 : 1));
+}
+
+// EXTERNAL MODULE: ./node_modules/spdx-expression-parse/index.js
+var spdx_expression_parse = __nccwpck_require__(3326);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
+
+/**
+ * Parses an SPDX licence expression as package metadata writes it; undefined when it is not one
+ * ("SEE LICENSE IN LICENSE.md", "BSD", a URL). The parser knows the SPDX licence and exception
+ * lists, so a single identifier that parses is a real SPDX identifier.
+ */
+function parseSpdx(text) {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.length > 500)
+        return undefined;
+    try {
+        return spdx_expression_parse(trimmed);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one SPDX licence identifier an expression consists of, or undefined for anything else. */
+function singleSpdxId(text) {
+    const node = parseSpdx(text);
+    if (!node || !('license' in node) || node.plus || node.exception)
+        return undefined;
+    return /^(?:LicenseRef|DocumentRef)-/.test(node.license) ? undefined : node.license;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/license.js
+
+
+
+
+
+
+/**
+ * `deps.license`: dependencies whose licence, as their lockfile records it (npm lockfiles v2+,
+ * composer.lock), cannot be complied with under the configured policy: every way to satisfy the SPDX
+ * expression (`MIT OR GPL-3.0-only` offers two) uses a denied licence, or one outside `allow`.
+ * Licences that are not SPDX expressions are left alone (nothing to judge), as are lockfiles that do
+ * not record licences.
+ */
+const depsLicense = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.license',
+    summary: 'Dependency licences recorded in lockfiles (npm, composer) checked against deny and allow lists.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            deny: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[A-Za-z0-9.+-]+\\*?$' },
+                default: [],
+                description: 'SPDX licence identifiers that are not acceptable; `AGPL-*` matches a family.',
+            },
+            allow: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[A-Za-z0-9.+-]+\\*?$' },
+                default: [],
+                description: 'When set, the only acceptable SPDX identifiers (deny still applies).',
+            },
+            scopes: {
+                type: 'array',
+                uniqueItems: true,
+                minItems: 1,
+                items: { enum: ['required', 'optional', 'excluded', 'unknown'] },
+                default: ['required', 'optional', 'unknown'],
+                description: 'Which dependencies to check: run time (required), optional, development (excluded), unknown.',
+            },
+            exclude: globList('Globs of lockfiles to leave out (setting it replaces the defaults).', {
+                default: DEFAULT_MANIFEST_EXCLUDE,
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        const deny = familyMatcher(options.deny);
+        const allow = options.allow.length > 0 ? familyMatcher(options.allow) : undefined;
+        const acceptable = (id) => !deny(id) && (!allow || allow(id));
+        const scopes = new Set(options.scopes);
+        const findings = [];
+        for (const lock of inventory_readInventory(workspace, options.exclude)) {
+            if (!lock.recordsLicenses)
+                continue;
+            for (const c of lock.components) {
+                if (!c.license || !scopes.has(c.scope ?? 'unknown'))
+                    continue;
+                const node = parseSpdx(c.license);
+                if (!node || satisfiable(node, acceptable))
+                    continue;
+                const blocking = [...new Set(leaves(node).filter((id) => !acceptable(id)))];
+                findings.push({
+                    message: `${c.namespace ? `${c.namespace}/` : ''}${c.name}@${c.version} is licensed ${c.license}, which the licence ` +
+                        `policy does not accept (${blocking.join(', ')} ${allow && !blocking.some(deny) ? 'not on the allow list' : 'denied'}).`,
+                    location: { path: lock.file, startLine: lineOf(workspace, lock.file, c.anchor) },
+                    key: `${c.purl}:${c.license}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+/**
+ * Exact identifiers, and `PREFIX*` families. Version forms are one licence: `GPL-3.0`, `GPL-3.0+`,
+ * `GPL-3.0-only` and `GPL-3.0-or-later` all grant at least GPL-3.0, so a policy on one applies to all.
+ */
+function familyMatcher(patterns) {
+    const canonical = (id) => id.toLowerCase().replace(/(?:\+|-only|-or-later)$/, '');
+    const match = (0,workspace_glob/* pathMatcher */.k)(patterns.map((p) => (p.endsWith('*') ? p.toLowerCase() : canonical(p))));
+    return (id) => match(id.toLowerCase()) || match(canonical(id));
+}
+/** Whether some choice of licences in the expression uses only acceptable ones. */
+function satisfiable(node, acceptable) {
+    if ('license' in node)
+        return acceptable(node.plus ? `${node.license}+` : node.license);
+    return node.conjunction === 'or'
+        ? satisfiable(node.left, acceptable) || satisfiable(node.right, acceptable)
+        : satisfiable(node.left, acceptable) && satisfiable(node.right, acceptable);
+}
+function leaves(node) {
+    return 'license' in node ? [node.license] : [...leaves(node.left), ...leaves(node.right)];
+}
+/** The line of the package's entry in its lockfile (1 when the entry cannot be found). */
+function lineOf(ws, file, anchor) {
+    const text = ws.text(file);
+    const at = anchor && text ? text.indexOf(anchor) : -1;
+    if (!text || at < 0)
+        return 1;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1))
+        line += 1;
+    return line;
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -56225,7 +60891,7 @@ const ECOSYSTEM_NAMES = (/* unused pure expression or super */ null && ([
     'github-actions',
 ]));
 const hasText = (re) => (ws, file) => re.test(ws.text(file) ?? '');
-const KINDS = [
+const ecosystems_KINDS = [
     {
         ecosystem: 'npm',
         managers: ['npm'],
@@ -56303,7 +60969,7 @@ function detectManifests(ws, exclude) {
             if (excluded(file))
                 continue;
             const name = posix_namespaceObject.basename(file);
-            const kind = KINDS.find((k) => k.matches(name, file));
+            const kind = ecosystems_KINDS.find((k) => k.matches(name, file));
             if (!kind || (kind.declares && !kind.declares(ws, file)))
                 continue;
             out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
@@ -56327,6 +60993,175 @@ function detectManifests(ws, exclude) {
 function dirOf(file) {
     const d = posix_namespaceObject.dirname(file);
     return d === '.' ? '' : d;
+}
+
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js
+var workspace = __nccwpck_require__(6012);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
+
+
+/**
+ * Lockfiles of large projects pass the 1 MiB a rule reads of one file (a package-lock.json of a
+ * few thousand packages is several MiB). The SBOM is written once per run and only reads
+ * lockfiles, so it allows more; a larger one is listed in the SBOM as not read.
+ */
+const SBOM_MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
+/** The inventory the SBOM describes: every lockfile of the tree at `root` and its components. */
+function sbomInventory(root, selection) {
+    const ws = new Workspace(root, {
+        include: [...selection.include],
+        exclude: [...selection.exclude],
+        maxFileBytes: SBOM_MAX_LOCKFILE_BYTES,
+    });
+    const lockfiles = readInventory(ws);
+    return { lockfiles, components: uniqueComponents(lockfiles) };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/sbom-coverage.js
+
+
+
+
+
+
+
+/** Lockfiles that list the packages of each ecosystem the lockfile-missing rule does not cover. */
+const LOCKS = {
+    gradle: /(?:^|\/)(?:buildscript-)?gradle\.lockfile$/,
+    nuget: /(?:^|\/)packages\.lock\.json$/,
+};
+/** Build steps and plugins that produce an SBOM: with one, the build lists what lockfiles cannot. */
+const GENERATOR = /cyclonedx|\bsyft\b|anchore\/sbom-action|\bcdxgen\b|spdx-sbom-generator|\bsbom-tool\b|--sbom\b|^\s*sboms:|microsoft\/sbom-action|trivy[^\n]{0,80}--format[ =](?:cyclonedx|spdx)/im;
+const BUILD_FILES = [
+    '.github/workflows/*.{yml,yaml}',
+    '**/pom.xml',
+    '**/build.gradle',
+    '**/build.gradle.kts',
+    '**/.goreleaser.{yml,yaml}',
+    '**/{Makefile,makefile,GNUmakefile}',
+    '**/package.json',
+    '**/*.{csproj,fsproj}',
+    '**/Directory.Build.props',
+];
+/**
+ * `deps.sbom-coverage`: every dependency the repository declares can be listed in its SBOM. Passes
+ * when the build runs an SBOM generator (CycloneDX or SPDX tooling, syft, GoReleaser `sboms`).
+ * Otherwise reports what `check --format cyclonedx` cannot list: Maven projects (Maven has no
+ * lockfile), Gradle builds without dependency locking, NuGet projects without packages.lock.json,
+ * requirements files with unpinned entries, and lockfiles that do not parse. Missing npm, Python,
+ * Ruby, Rust, PHP and Go lockfiles are the lockfile-missing rule's.
+ */
+const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.sbom-coverage',
+    summary: 'Every declared dependency can be listed in an SBOM: pinned by a lockfile or covered by an SBOM generator.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            exclude: globList('Globs of manifests to leave out (setting it replaces the defaults).', {
+                default: DEFAULT_MANIFEST_EXCLUDE,
+            }),
+        },
+    },
+    evaluate({ options, workspace }) {
+        if (hasGenerator(workspace))
+            return [];
+        const lockfiles = inventory_readInventory(workspace, options.exclude);
+        const findings = [];
+        for (const lock of lockfiles) {
+            const problem = realProblem(workspace, lock);
+            if (!problem)
+                continue;
+            findings.push({
+                message: `${lock.file} is ${problem}, so an SBOM of this repository cannot list its packages.`,
+                location: (0,core_location/* fileLocation */.AR)(lock.file),
+                key: `unread:${lock.file}`,
+            });
+        }
+        const seen = new Set();
+        for (const m of detectManifests(workspace, options.exclude)) {
+            const key = `${m.ecosystem}:${m.dir}`;
+            if (seen.has(key))
+                continue;
+            if (m.ecosystem === 'maven') {
+                seen.add(key);
+                findings.push({
+                    message: `${m.file} declares Maven dependencies, and Maven keeps no lockfile: an SBOM of this repository cannot list them unless the build produces one (e.g. the CycloneDX Maven plugin).`,
+                    location: (0,core_location/* fileLocation */.AR)(m.file),
+                    key,
+                });
+            }
+            else if (m.ecosystem === 'gradle' || m.ecosystem === 'nuget') {
+                // Gradle writes a lockfile per project, beside its build script (settings scripts and version
+                // catalogs declare no resolved dependencies); NuGet one per project, beside the project file.
+                if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file))
+                    continue;
+                const lock = LOCKS[m.ecosystem];
+                if (lockfiles.some((l) => lock.test(l.file) && sbom_coverage_dirOf(l.file) === m.dir))
+                    continue;
+                seen.add(key);
+                findings.push({
+                    message: m.ecosystem === 'gradle'
+                        ? `${m.file} declares Gradle dependencies without dependency locking (no gradle.lockfile), so an SBOM of this repository cannot list their versions.`
+                        : `${m.file} declares NuGet packages without a packages.lock.json (RestorePackagesWithLockFile), so an SBOM of this repository cannot list their versions.`,
+                    location: (0,core_location/* fileLocation */.AR)(m.file),
+                    key,
+                });
+            }
+            else if (m.ecosystem === 'pip' && /(?:^|\/)requirements[^/]*\.txt$/i.test(m.file)) {
+                const line = firstUnpinned(workspace, m.file);
+                if (line === undefined)
+                    continue;
+                findings.push({
+                    message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.`,
+                    location: { path: m.file, startLine: line },
+                    key: `unpinned:${m.file}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+/** Whether a build file runs an SBOM generator. */
+function hasGenerator(ws) {
+    return ws.memo('deps.sbom-generator', '', () => ws.glob(BUILD_FILES).some((f) => GENERATOR.test(ws.text(f) ?? '')));
+}
+/** A lockfile's problem that the SBOM has too; one larger than the rules read is read by the SBOM. */
+function realProblem(ws, lock) {
+    if (!lock.problem)
+        return undefined;
+    const content = ws.read(lock.file);
+    if (content.kind === 'too-large') {
+        return content.size > SBOM_MAX_LOCKFILE_BYTES
+            ? `larger than ${SBOM_MAX_LOCKFILE_BYTES >> 20} MiB`
+            : undefined;
+    }
+    return lock.problem;
+}
+/** The directory of a file ("" for the root). */
+function sbom_coverage_dirOf(file) {
+    const slash = file.lastIndexOf('/');
+    return slash === -1 ? '' : file.slice(0, slash);
+}
+/** The first requirement line without `==` (options, includes and editable installs aside). */
+function firstUnpinned(ws, file) {
+    let found;
+    forEachLine(ws.text(file) ?? '', (raw, lineNo) => {
+        const line = raw.replace(/(^|\s)#.*$/, '').trim();
+        if (line === '' ||
+            line.startsWith('-') ||
+            line.startsWith('--') ||
+            /^(?:\.{0,2}\/|https?:|git\+)/.test(line))
+            return;
+        // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped above.
+        if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line))
+            return;
+        if (!/^[A-Za-z0-9]/.test(line))
+            return;
+        found = lineNo;
+        return false;
+    });
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-config.js
@@ -57194,8 +62029,6 @@ function sudoAt(views) {
     return out.sort((a, b) => a - b);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/values.js
 
 /**
@@ -57368,6 +62201,112 @@ function isLiteralSecret(name, value) {
         return false;
     return !isPlaceholder(v);
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/evidence/document.js
+
+
+
+/** Documents are text; images, diagrams and binary exports of tools are evidence too when they exist. */
+const TEXT_LIKE = /\.(?:md|markdown|mdx|rst|adoc|asciidoc|txt|org|html?|ya?ml|json|tm7|py)$/i;
+/**
+ * `evidence.document`: the repository holds a document that evidences an organisational practice (a
+ * threat model, an incident response procedure, runbooks, a licence, device management profiles).
+ * It passes when a matching file has at least `minChars` characters of content (not a stub) and, with
+ * `contains`, a line matching the pattern; a binary match (a diagram, a tool's export) counts as
+ * present. Otherwise it reports what it looked for, so the evidence can be added or declared
+ * elsewhere (a URL in the declarations file).
+ */
+const evidenceDocument = (0,types/* defineEvaluator */.D)({
+    kind: 'evidence.document',
+    summary: 'A document evidencing a practice exists and is more than a stub (a threat model, runbooks, a licence).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths', 'what'],
+        properties: {
+            paths: globList('Globs of acceptable documents (matched without regard to case).', { minItems: 1 }),
+            except: globList('Globs of files that do not count.', {
+                default: ['**/node_modules/**', '**/vendor/**', '**/third_party/**'],
+            }),
+            what: { type: 'string', minLength: 1, description: 'What the document is, e.g. "a threat model".' },
+            minChars: {
+                type: 'integer',
+                minimum: 0,
+                default: 200,
+                description: 'Characters, whitespace aside, that a text document needs to count as more than a stub.',
+            },
+            contains: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['pattern', 'description'],
+                properties: {
+                    pattern: regexSource('A line of the document must match it.'),
+                    flags: FLAGS_SCHEMA,
+                    description: {
+                        type: 'string',
+                        minLength: 1,
+                        description: 'What the pattern looks for, for messages.',
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const candidates = selectFiles(workspace, {
+            paths: options.paths,
+            except: options.except,
+            ignoreCase: true,
+        });
+        const re = options.contains
+            ? compilePattern(options.contains.pattern, options.contains.flags)
+            : undefined;
+        let stub;
+        let lacking;
+        for (const file of candidates) {
+            const content = workspace.read(file);
+            if (content.kind === 'binary' || (content.kind === 'too-large' && !TEXT_LIKE.test(file)))
+                return [];
+            if (content.kind !== 'text')
+                continue;
+            const chars = content.text.replace(/\s+/g, '').length;
+            if (chars < options.minChars) {
+                stub ??= { file, chars };
+                continue;
+            }
+            if (re && !firstMatchingLine(content.text, re)) {
+                lacking ??= file;
+                continue;
+            }
+            return [];
+        }
+        if (lacking && options.contains) {
+            return [
+                {
+                    message: `${lacking} is ${options.what}, but it does not say ${options.contains.description}.`,
+                    location: (0,core_location/* fileLocation */.AR)(lacking),
+                    key: 'content',
+                },
+            ];
+        }
+        if (stub) {
+            return [
+                {
+                    message: `${stub.file} is ${options.what} in name only: ${stub.chars} characters, fewer than the ${options.minChars} a real document has.`,
+                    location: (0,core_location/* fileLocation */.AR)(stub.file),
+                    key: 'stub',
+                },
+            ];
+        }
+        const shown = options.paths.slice(0, 4).map((p) => `\`${p}\``);
+        return [
+            {
+                message: `The repository has no ${options.what.replace(/^an? /, '')} (looked for ${orList(shown)}${options.paths.length > 4 ? ' and more' : ''}). If it is kept elsewhere, cite it as evidence in the declarations.`,
+                location: null,
+                key: 'missing',
+            },
+        ];
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-lines.js
 
@@ -59474,6 +64413,118 @@ function profileOf(pod, c) {
     return fromAnnotation(legacy(POD_ANNOTATION), true);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/single-replica.js
+
+
+
+/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
+const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
+const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
+/**
+ * Flags Deployments, StatefulSets and ReplicaSets that a Service sends traffic to and that run one
+ * pod: `replicas: 1`, or no `replicas`
+ * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
+ * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
+ * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
+ * design, manifests of development environments need none, and a computed value is not judged.
+ */
+const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
+    kind: 'k8s.single-replica',
+    summary: 'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const objects = k8sObjects(workspace);
+        const scaled = new Set(objects.flatMap(scaleTarget));
+        const overlaid = kustomizeReplicas(workspace);
+        const services = objects.flatMap(serviceSelector);
+        const findings = [];
+        for (const object of objects) {
+            if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps')
+                continue;
+            if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object))))
+                continue;
+            if (object.name && overlaid.has(object.name))
+                continue;
+            if (DEV_PATH.test(object.path) || !served(object, services))
+                continue;
+            const spec = childAt(object, object.node, 'spec');
+            if (!spec || !isMap(spec.value))
+                continue;
+            // `Recreate` stops the old pod before starting the new one: a singleton by design (a
+            // ReadWriteOnce volume, a single writer), which more replicas would break.
+            const strategy = childAt(object, spec, 'strategy', 'type');
+            if (strategy?.value === 'Recreate')
+                continue;
+            const replicas = childAt(object, spec, 'replicas');
+            if (replicas && replicas.value !== 1)
+                continue;
+            const what = describeObject(object);
+            findings.push(replicas
+                ? findingAt({ object }, replicas, `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`, ['replicas'])
+                : findingAt({ object }, spec, `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`, ['replicas'], 'key'));
+        }
+        return findings;
+    },
+});
+/** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
+const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
+function serviceSelector(object) {
+    if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '')
+        return [];
+    const selector = childAt(object, object.node, 'spec', 'selector');
+    if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0)
+        return [];
+    return [{ namespace: namespaceOf(object), selector: selector.value }];
+}
+/**
+ * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
+ * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ */
+function served(object, services) {
+    const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
+    if (!labels || !isMap(labels.value))
+        return false;
+    const pod = labels.value;
+    const ns = namespaceOf(object);
+    return services.some((svc) => (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+        Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v));
+}
+/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
+function kustomizeReplicas(ws) {
+    const names = new Set();
+    for (const file of ws.glob(KUSTOMIZATIONS)) {
+        const parsed = ws.yaml(file);
+        const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+        const list = isMap(doc) ? doc.replicas : undefined;
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list)
+            if (isMap(item) && typeof item.name === 'string')
+                names.add(item.name);
+    }
+    return names;
+}
+function namespaceOf(object) {
+    const meta = object.node.value.metadata;
+    return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+}
+function targetKey(kind, name, namespace) {
+    return `${kind}\u0000${name}\u0000${namespace}`;
+}
+/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
+function scaleTarget(object) {
+    if (!SCALERS.has(object.kind))
+        return [];
+    const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
+    if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string')
+        return [];
+    const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
+    return [targetKey(kind, ref.value.name, namespaceOf(object))];
+}
+
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy = __nccwpck_require__(4918);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/magic.js
@@ -59788,6 +64839,134 @@ function decidingNegation(lines, entry) {
 }
 function list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/repo/vendored-ownership.js
+
+
+
+/** GitHub reads the first of these that exists. */
+const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/**
+ * `repo.vendored-ownership`: code written elsewhere and kept in the repository (vendored directories
+ * such as `vendor/` and `third_party/`, and git submodules) has an owner in CODEOWNERS, the way
+ * GitHub resolves it (the last matching rule decides; a rule without owners leaves the path unowned),
+ * or in the nearest Kubernetes-style OWNERS file (approvers, reviewers or maintainers).
+ * Someone must be accountable for reviewing updates to code nobody here wrote.
+ */
+const repoVendoredOwnership = (0,types/* defineEvaluator */.D)({
+    kind: 'repo.vendored-ownership',
+    summary: 'Vendored directories and git submodules have an owner in CODEOWNERS.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            directories: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string', pattern: '^[^/*?]+$' },
+                default: ['vendor', 'vendored', 'third_party', 'third-party', 'thirdparty'],
+                description: 'Names of directories (at any depth) that hold copied third-party code.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const roots = [...vendoredDirectories(workspace, options.directories), ...submodules(workspace)];
+        if (roots.length === 0)
+            return [];
+        const file = CODEOWNERS_FILES.find((f) => workspace.has(f));
+        const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
+        const findings = [];
+        for (const root of roots) {
+            if (ownedByOwnersFile(workspace, root.dir))
+                continue;
+            const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
+            const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
+            if (!file || !rules) {
+                findings.push({
+                    message: `${what} has no owner: the repository has no CODEOWNERS file, so nobody is asked to review its updates.`,
+                    location: at,
+                    key: root.dir,
+                });
+                continue;
+            }
+            const rule = rules.findLast((r) => r.matches(root.sample));
+            if (rule && rule.owners.length > 0)
+                continue;
+            findings.push({
+                message: rule
+                    ? `${what} has no owner: the last rule of ${file} that matches it (\`${rule.pattern}\`, line ${rule.line}) names nobody.`
+                    : `${what} has no owner: no rule of ${file} matches it, so nobody is asked to review its updates.`,
+                location: at ?? { path: file, startLine: rule?.line ?? 1 },
+                key: root.dir,
+            });
+        }
+        return findings;
+    },
+});
+/**
+ * Kubernetes-style OWNERS files (Prow): the nearest one in the directory or above it, listing
+ * approvers, reviewers or maintainers, owns the path, the way those projects assign review.
+ */
+function ownedByOwnersFile(ws, dir) {
+    const parts = dir.split('/');
+    for (let i = parts.length; i >= 0; i--) {
+        const file = [...parts.slice(0, i), 'OWNERS'].join('/');
+        if (!ws.has(file))
+            continue;
+        return /^(?:approvers|reviewers|maintainers)[ \t]*:[ \t]*(?:#.*)?\r?\n(?:[ \t]*#.*\r?\n)*[ \t]*-[ \t]*\S/m.test(ws.text(file) ?? '');
+    }
+    return false;
+}
+/** The outermost directory with one of the names, for each file under one (node_modules aside). */
+function vendoredDirectories(ws, names) {
+    const wanted = new Set(names);
+    const roots = new Map();
+    for (const file of ws.files) {
+        const parts = file.split('/');
+        const i = parts.findIndex((p, k) => k < parts.length - 1 && wanted.has(p));
+        if (i === -1 || parts.slice(0, i).includes('node_modules'))
+            continue;
+        const dir = parts.slice(0, i + 1).join('/');
+        if (!roots.has(dir))
+            roots.set(dir, { dir, sample: file });
+    }
+    return [...roots.values()];
+}
+/** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
+function submodules(ws) {
+    const text = ws.has('.gitmodules') ? ws.text('.gitmodules') : undefined;
+    if (!text)
+        return [];
+    const out = [];
+    forEachLine(text, (line, lineNo) => {
+        const m = /^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$/.exec(line);
+        const dir = m?.[1]?.replace(/^"|"$/g, '').replace(/\/+$/, '');
+        if (dir && !dir.startsWith('/') && !dir.split('/').includes('..'))
+            out.push({ dir, sample: `${dir}/.submodule`, line: lineNo });
+    });
+    return out;
+}
+/** CODEOWNERS rules in file order; each pattern matched with gitignore semantics, as GitHub does. */
+function ownerRules(text) {
+    const rules = [];
+    forEachLine(text, (line, lineNo) => {
+        const body = line.replace(/(^|\s)#.*$/, '').trim();
+        if (body === '')
+            return;
+        const [pattern, ...owners] = body.split(/\s+/);
+        if (!pattern || pattern.startsWith('!'))
+            return;
+        let matcher;
+        try {
+            matcher = ignore().add(pattern);
+        }
+        catch {
+            return;
+        }
+        rules.push({ pattern, owners, line: lineNo, matches: (p) => matcher.ignores(p) });
+    });
+    return rules;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
@@ -61005,6 +66184,221 @@ function declaresDefault(files, d) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/audit-access.js
+
+
+
+
+/** AWS managed policies that can change what they can see. */
+const AWS_WRITE = /policy\/(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)\b/;
+/** GCP basic roles and predefined admin roles. */
+const GCP_WRITE = /^"?roles\/(?:owner|editor|[A-Za-z0-9.]+\.admin)"?$/;
+/** Azure built-in roles that write. */
+const AZURE_WRITE = /^"?(?:Owner|Contributor|User Access Administrator)"?$/;
+const SHAPES = new Map([
+    ['aws_iam_role_policy_attachment', { principals: ['role'], grant: 'policy_arn', writes: AWS_WRITE }],
+    ['aws_iam_user_policy_attachment', { principals: ['user'], grant: 'policy_arn', writes: AWS_WRITE }],
+    ['aws_iam_group_policy_attachment', { principals: ['group'], grant: 'policy_arn', writes: AWS_WRITE }],
+    [
+        'aws_iam_policy_attachment',
+        { principals: ['roles', 'users', 'groups'], grant: 'policy_arn', writes: AWS_WRITE },
+    ],
+    ['aws_iam_role', { principals: ['name'], grant: 'managed_policy_arns', writes: AWS_WRITE }],
+    ['google_project_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    ['google_project_iam_binding', { principals: ['members'], grant: 'role', writes: GCP_WRITE }],
+    ['google_folder_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    ['google_organization_iam_member', { principals: ['member'], grant: 'role', writes: GCP_WRITE }],
+    [
+        'azurerm_role_assignment',
+        { principals: ['principal_id'], grant: 'role_definition_name', writes: AZURE_WRITE },
+    ],
+]);
+/**
+ * "audit", "auditor", "security-audit", but not the writers of audit logs ("audit-logs",
+ * "audit_trail_delivery"), which need write access to where the logs go.
+ */
+const AUDIT = /audit(?![-_ ]?(?:log|trail|event|stream|deliver|writ|export|sink|bucket|record))/i;
+/**
+ * `terraform.audit-access`: identities named for audit (a role, user, group or member whose name or
+ * reference says "audit") that are granted write access: AWS AdministratorAccess, PowerUserAccess or
+ * a `*FullAccess` managed policy, GCP owner, editor or an admin role, Azure Owner, Contributor or User
+ * Access Administrator. Auditors and audit tools need read access (SecurityAudit, ReadOnlyAccess,
+ * roles/viewer, iam.securityReviewer, Reader); write access lets an audit change what it assesses.
+ */
+const terraformAuditAccess = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.audit-access',
+    summary: 'Terraform grants of write or admin access to identities named for audit (AWS IAM, GCP IAM, Azure RBAC).',
+    schema: NO_OPTIONS,
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, [...SHAPES.keys()])) {
+            const shape = SHAPES.get(resource.type);
+            const body = resource.block.body;
+            const principal = shape.principals
+                .map((n) => attribute(body, n))
+                .find((a) => a !== undefined && AUDIT.test(a.value.text));
+            // An aws_iam_role is named by its label too: `resource "aws_iam_role" "auditor"`.
+            const named = principal ?? (resource.type === 'aws_iam_role' && AUDIT.test(resource.name) ? 'label' : undefined);
+            if (!named)
+                continue;
+            const grant = attribute(body, shape.grant);
+            if (!grant)
+                continue;
+            const writes = grantedWrites(grant, shape.writes);
+            if (writes.length === 0)
+                continue;
+            const who = typeof named === 'string' ? resource.name : named.value.text.slice(0, 80);
+            findings.push({
+                message: `${describeResource(resource)} gives ${who}, an identity for audits, write access (${writes.join(', ')}): ` +
+                    'an audit should read what it assesses, never change it.',
+                location: spanLocation(resource.file.path, grant.value.span),
+                key: `${resource.type}.${resource.name}:${writes.join(',')}`,
+            });
+        }
+        return findings;
+    },
+});
+/** The write grants in a grant attribute (one value, or a list such as `managed_policy_arns`). */
+function grantedWrites(grant, writes) {
+    const items = grant.value.kind === 'tuple' ? grant.value.items : [grant.value];
+    return items.flatMap((i) => {
+        const m = writes.exec(i.text.trim());
+        if (!m)
+            return [];
+        return [m[0].replace(/^"|"$/g, '').replace(/^policy\//, '')];
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-egress.js
+
+
+
+
+const RESOURCE_TYPES = [
+    'aws_security_group',
+    'aws_default_security_group',
+    'aws_security_group_rule',
+    'aws_vpc_security_group_egress_rule',
+    'google_compute_firewall',
+    'azurerm_network_security_rule',
+    'azurerm_network_security_group',
+];
+/**
+ * `terraform.open-egress`: firewall rules that allow every protocol and port to every address
+ * (`0.0.0.0/0`, `::/0`; Azure's `*`, `Internet`): AWS security groups (inline `egress`,
+ * `aws_security_group_rule`, `aws_vpc_security_group_egress_rule`), GCP egress firewalls and Azure
+ * outbound NSG rules. Such a rule leaves outbound traffic unfiltered at the network layer. Computed
+ * values are not judged; rules limited to some ports or protocols are not reported, nor AWS groups
+ * named for a storage, database, cache, load balancer or endpoint service (see DATA_SERVICE).
+ */
+const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
+    kind: 'terraform.open-egress',
+    summary: 'Terraform firewall rules (AWS security groups, GCP firewalls, Azure NSG rules) that allow all egress to 0.0.0.0/0 or ::/0.',
+    schema: NO_OPTIONS,
+    async evaluate({ workspace }) {
+        const files = await terraformFiles(workspace);
+        const findings = [];
+        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+            if (guardsDataService(resource))
+                continue;
+            for (const dest of openDestinations(resource)) {
+                findings.push({
+                    message: `${describeResource(resource)} allows all outbound traffic to ${dest.value} (every protocol and port): ` +
+                        'nothing limits which sites and services its workloads reach.',
+                    location: spanLocation(resource.file.path, dest.span),
+                    key: `${resource.type}.${resource.name}:egress:${dest.value}`,
+                });
+            }
+        }
+        return findings;
+    },
+});
+/**
+ * Storage, database, cache, load balancer and endpoint services answer connections but do not open
+ * their own to the internet, so an allow-all egress rule on their security group filters nothing that
+ * would happen anyway. Told by the names the configuration gives the group (its label, `name`,
+ * `description`, or the group a rule belongs to).
+ */
+const DATA_SERVICE = /(?:^|[^a-z0-9])(?:efs|fsx[a-z]?|rds|db|database|aurora|postgres(?:ql)?|mysql|mariadb|redis|cache|elasticache|memcached|docdb|documentdb|neptune|nfs|storage|alb|nlb|elb|lb|endpoints?|vpce)(?:[^a-z0-9]|$)/i;
+function guardsDataService(r) {
+    if (!r.type.startsWith('aws_'))
+        return false;
+    const body = r.block.body;
+    const names = [r.name, open_egress_str(body, 'name'), open_egress_str(body, 'name_prefix'), open_egress_str(body, 'description')];
+    const group = attribute(body, 'security_group_id');
+    if (group)
+        names.push(group.value.text);
+    return names.some((n) => n !== undefined && DATA_SERVICE.test(n));
+}
+function openDestinations(r) {
+    const body = r.block.body;
+    switch (r.type) {
+        case 'aws_security_group':
+        case 'aws_default_security_group':
+            return nestedBlocks(body, 'egress').flatMap((b) => aws(b.body, 'protocol'));
+        case 'aws_security_group_rule':
+            return open_egress_str(body, 'type')?.toLowerCase() === 'egress' ? aws(body, 'protocol') : [];
+        case 'aws_vpc_security_group_egress_rule':
+            return aws(body, 'ip_protocol');
+        case 'google_compute_firewall':
+            return gcp(body);
+        case 'azurerm_network_security_rule':
+            return azure(body);
+        case 'azurerm_network_security_group':
+            return nestedBlocks(body, 'security_rule').flatMap((b) => azure(b.body));
+        default:
+            return [];
+    }
+}
+function aws(body, protocolName) {
+    const proto = open_egress_str(body, protocolName)?.toLowerCase();
+    const allPorts = proto === '-1' ||
+        proto === 'all' ||
+        ((proto === 'tcp' || proto === '6') && num(body, 'from_port') === 0 && num(body, 'to_port') === 65535);
+    if (!allPorts)
+        return [];
+    return ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6']
+        .flatMap((n) => strings(body, n))
+        .filter((d) => /\/0$/.test(d.value.trim()));
+}
+function gcp(body) {
+    if (open_egress_str(body, 'direction')?.toUpperCase() !== 'EGRESS' || literalOf(body, 'disabled') === true)
+        return [];
+    const everything = nestedBlocks(body, 'allow').some(({ body: allow }) => open_egress_str(allow, 'protocol')?.toLowerCase() === 'all' && !attribute(allow, 'ports'));
+    return everything ? strings(body, 'destination_ranges').filter((d) => /\/0$/.test(d.value.trim())) : [];
+}
+function azure(body) {
+    if (open_egress_str(body, 'direction')?.toLowerCase() !== 'outbound' || open_egress_str(body, 'access')?.toLowerCase() !== 'allow')
+        return [];
+    if (open_egress_str(body, 'protocol') !== '*' || open_egress_str(body, 'destination_port_range') !== '*')
+        return [];
+    return [
+        ...strings(body, 'destination_address_prefix'),
+        ...strings(body, 'destination_address_prefixes'),
+    ].filter((d) => /\/0$/.test(d.value.trim()) || ['*', 'internet', 'any'].includes(d.value.trim().toLowerCase()));
+}
+function literalOf(body, name) {
+    const a = attribute(body, name);
+    return a ? literal(a.value) : undefined;
+}
+function open_egress_str(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+function num(body, name) {
+    const v = literalOf(body, name);
+    return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+/** Literal strings of an attribute that is a string or a list of strings, each with its span. */
+function strings(body, name) {
+    const a = attribute(body, name);
+    if (!a)
+        return [];
+    const items = a.value.kind === 'tuple' ? a.value.items : [a.value];
+    return items.flatMap((i) => (i.kind === 'string' ? [{ value: i.value, span: i.span }] : []));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/open-ingress.js
 
 
@@ -61023,7 +66417,7 @@ const PORT_NAMES = {
     27017: 'MongoDB',
 };
 const AWS_GROUPS = ['aws_security_group', 'aws_default_security_group'];
-const RESOURCE_TYPES = [
+const open_ingress_RESOURCE_TYPES = [
     ...AWS_GROUPS,
     'aws_security_group_rule',
     'aws_vpc_security_group_ingress_rule',
@@ -61058,7 +66452,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     async evaluate({ options, workspace }) {
         const files = await terraformFiles(workspace);
         const findings = [];
-        for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+        for (const resource of terraformResources(files, open_ingress_RESOURCE_TYPES)) {
             for (const rule of ingressRules(resource)) {
                 const exposed = exposedPorts(rule.ports, options.ports);
                 if (exposed.length === 0)
@@ -61085,7 +66479,7 @@ function ingressRules(r) {
         case 'aws_default_security_group':
             return nestedBlocks(body, 'ingress').map((b) => awsRule(r, b.body, 'protocol'));
         case 'aws_security_group_rule':
-            return str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
+            return open_ingress_str(body, 'type')?.toLowerCase() === 'ingress' ? [awsRule(r, body, 'protocol')] : [];
         case 'aws_vpc_security_group_ingress_rule':
             return [awsRule(r, body, 'ip_protocol')];
         case 'google_compute_firewall':
@@ -61099,7 +66493,7 @@ function ingressRules(r) {
     }
 }
 function awsRule(resource, body, protocolName) {
-    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => strings(body, n));
+    const sources = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => open_ingress_strings(body, n));
     const protocol = attribute(body, protocolName);
     const p = protocol ? literal(protocol.value) : 'tcp';
     const proto = p === undefined || p === null ? 'tcp' : String(p).toLowerCase();
@@ -61107,17 +66501,17 @@ function awsRule(resource, body, protocolName) {
         return { resource, sources, ports: 'all' };
     if (proto !== 'tcp' && proto !== '6')
         return { resource, sources, ports: [] };
-    const from = num(body, 'from_port');
-    const to = num(body, 'to_port');
+    const from = open_ingress_num(body, 'from_port');
+    const to = open_ingress_num(body, 'to_port');
     return { resource, sources, ports: from === undefined || to === undefined ? undefined : [[from, to]] };
 }
 function gcpRule(resource, body) {
-    const direction = str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
-    if (direction !== 'INGRESS' || literalOf(body, 'disabled') === true)
+    const direction = open_ingress_str(body, 'direction')?.toUpperCase() ?? 'INGRESS';
+    if (direction !== 'INGRESS' || open_ingress_literalOf(body, 'disabled') === true)
         return [];
-    const sources = strings(body, 'source_ranges');
+    const sources = open_ingress_strings(body, 'source_ranges');
     return nestedBlocks(body, 'allow').map(({ body: allow }) => {
-        const proto = str(allow, 'protocol')?.toLowerCase();
+        const proto = open_ingress_str(allow, 'protocol')?.toLowerCase();
         if (proto !== 'tcp' && proto !== 'all' && proto !== '6')
             return { resource, sources, ports: [] };
         const ports = attribute(allow, 'ports');
@@ -61127,13 +66521,13 @@ function gcpRule(resource, body) {
     });
 }
 function azureRule(resource, body) {
-    if (str(body, 'direction')?.toLowerCase() !== 'inbound' || str(body, 'access')?.toLowerCase() !== 'allow') {
+    if (open_ingress_str(body, 'direction')?.toLowerCase() !== 'inbound' || open_ingress_str(body, 'access')?.toLowerCase() !== 'allow') {
         return [];
     }
-    const proto = str(body, 'protocol')?.toLowerCase();
+    const proto = open_ingress_str(body, 'protocol')?.toLowerCase();
     if (proto !== 'tcp' && proto !== '*')
         return [];
-    const sources = [...strings(body, 'source_address_prefix'), ...strings(body, 'source_address_prefixes')];
+    const sources = [...open_ingress_strings(body, 'source_address_prefix'), ...open_ingress_strings(body, 'source_address_prefixes')];
     const single = attribute(body, 'destination_port_range');
     const list = attribute(body, 'destination_port_ranges');
     const ranges = [single, list].flatMap((a) => (a ? [rangesOf(a.value)] : []));
@@ -61180,21 +66574,21 @@ function isAnywhere(source, azure) {
         return true;
     return azure && ['*', 'internet', 'any'].includes(s.toLowerCase());
 }
-function literalOf(body, name) {
+function open_ingress_literalOf(body, name) {
     const a = attribute(body, name);
     return a ? literal(a.value) : undefined;
 }
-function str(body, name) {
-    const v = literalOf(body, name);
+function open_ingress_str(body, name) {
+    const v = open_ingress_literalOf(body, name);
     return typeof v === 'string' ? v : undefined;
 }
-function num(body, name) {
-    const v = literalOf(body, name);
+function open_ingress_num(body, name) {
+    const v = open_ingress_literalOf(body, name);
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
     return n;
 }
 /** Literal strings of an attribute that is a string or a list of strings, each with its span. */
-function strings(body, name) {
+function open_ingress_strings(body, name) {
     const a = attribute(body, name);
     if (!a)
         return [];
@@ -61378,6 +66772,301 @@ function covered(coverage, sse) {
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
+var workflow_expressions = __nccwpck_require__(2155);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
+/**
+ * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
+ * from what), and commands that download and execute code. It is not a shell parser: it reads
+ * logical lines (backslash continuations joined) with linear-time patterns, which is how these
+ * commands are written in practice; what it cannot see it does not report.
+ */
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+function shell_joinContinuations(script) {
+    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+function lines(script) {
+    const out = [];
+    const joined = shell_joinContinuations(script);
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        out.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    return out;
+}
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+function shellWrites(script) {
+    const out = [];
+    const assigned = new Map();
+    let heredoc;
+    const all = lines(script);
+    const files = writtenFiles(all);
+    for (const [i, line] of all.entries()) {
+        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+            heredoc = undefined;
+            continue;
+        }
+        const sources = sourcesOf(line, assigned);
+        const file = files[i];
+        if (file === 'path') {
+            // The written text is what precedes the redirection, less the command that prints it.
+            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
+                out.push({ file, name: '', ...sources });
+            continue;
+        }
+        if (file) {
+            const writes = commands(line).flatMap((command) => {
+                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+                if (!m)
+                    return [];
+                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
+                if (m[2] === '<<') {
+                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+                    heredoc = { write, delimiter };
+                }
+                return [write];
+            });
+            out.push(...writes);
+            if (writes.length > 0)
+                continue;
+            if (heredoc) {
+                heredoc.write.ranges.push(...sources.ranges);
+                heredoc.write.envVars.push(...sources.envVars);
+                continue;
+            }
+        }
+        const a = ASSIGNMENT.exec(line.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line) {
+    const out = [];
+    let from = 0;
+    for (const m of line.text.matchAll(/;|&&/g)) {
+        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+        from = m.index + m[0].length;
+    }
+    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+    return out;
+}
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all) {
+    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
+        ? 'output'
+        : /GITHUB_ENV/.test(l.text)
+            ? 'env'
+            : /GITHUB_PATH/.test(l.text)
+                ? 'path'
+                : undefined);
+    const open = [];
+    for (const [i, l] of all.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
+        if (!close)
+            continue;
+        const start = open.pop();
+        if (start === undefined)
+            continue;
+        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
+        for (let k = start + 1; k < i; k++)
+            files[k] ??= file;
+    }
+    return files;
+}
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text) {
+    return text
+        .trim()
+        .replace(/^echo\s+|["']/g, '')
+        .split(/\s/)[0];
+}
+function sourcesOf(line, assigned) {
+    const ranges = [[line.start, line.end]];
+    const envVars = [];
+    for (const m of line.text.matchAll(VAR_REF)) {
+        const name = m[1];
+        const known = assigned.get(name);
+        if (known) {
+            ranges.push(...known.ranges);
+            envVars.push(...known.envVars);
+        }
+        else
+            envVars.push(name);
+    }
+    return { ranges, envVars };
+}
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
+    // iex ((New-Object Net.WebClient).DownloadString('...'))
+    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+/** `curl | sh` and its relatives in a script, at their offsets. */
+function remoteExecutions(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    for (const re of REMOTE_EXECUTION) {
+        re.lastIndex = 0;
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
+/** Commands in a script that fetch or check out a pull request's head. */
+function headCheckouts(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
+    for (const m of joined.matchAll(re)) {
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
+
+const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
+/** The simple commands of a script, in order. */
+function commandsOf(script) {
+    const text = shell_joinContinuations(script);
+    const out = [];
+    let heredoc;
+    let at = 0;
+    for (const line of text.split('\n')) {
+        const lineStart = at;
+        at += line.length + 1;
+        if (heredoc !== undefined) {
+            if (line.trim() === heredoc)
+                heredoc = undefined;
+            continue;
+        }
+        const commands = splitLine(line, lineStart);
+        out.push(...commands);
+        for (const c of commands) {
+            const marker = c.words.find((w) => /^<<-?\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
+            if (!marker)
+                continue;
+            const inline = marker.text.replace(/^<<-?/, '');
+            const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;
+            if (word)
+                heredoc = word.replace(/['"]/g, '');
+        }
+    }
+    return out;
+}
+function splitLine(line, offset) {
+    const out = [];
+    let words = [];
+    let word;
+    let quote;
+    let start = -1;
+    const endWord = () => {
+        if (word)
+            words.push(word);
+        word = undefined;
+    };
+    const endCommand = (end, next) => {
+        endWord();
+        if (words.length > 0)
+            out.push(build(words, start, end, next));
+        words = [];
+        start = -1;
+    };
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"' && i + 1 < line.length)
+                word.text += line[++i];
+            else
+                word.text += ch;
+            word.end = offset + i + 1;
+            continue;
+        }
+        if (ch === ' ' || ch === '\t' || ch === '\r') {
+            endWord();
+            continue;
+        }
+        if (ch === '#' && !word) {
+            break;
+        }
+        const op = /^(?:&&|\|\||;|\||&)/.exec(line.slice(i, i + 2))?.[0];
+        if (op && !(op === '&' && (line[i - 1] === '>' || line[i + 1] === '>'))) {
+            endCommand(offset + i, op);
+            i += op.length - 1;
+            continue;
+        }
+        if (start === -1)
+            start = offset + i;
+        if (!word)
+            word = { text: '', start: offset + i, end: offset + i + 1 };
+        if (ch === '$' && line.startsWith('{{', i + 1)) {
+            // A `${{ }}` expression is substituted before the shell sees the script: one word.
+            const close = line.indexOf('}}', i + 3);
+            const end = close === -1 ? line.length : close + 2;
+            word.text += line.slice(i, end);
+            word.end = offset + end;
+            i = end - 1;
+            continue;
+        }
+        if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '\\' && i + 1 < line.length)
+            word.text += line[++i];
+        else
+            word.text += ch;
+        word.end = offset + i + 1;
+    }
+    endCommand(offset + line.length, '');
+    return out;
+}
+function build(words, start, end, next) {
+    let i = 0;
+    while (i < words.length) {
+        const w = words[i].text;
+        if (PREFIXES.has(w)) {
+            i++;
+            // Options of the prefix (`sudo -E`, `env -i`).
+            while (i < words.length && words[i].text.startsWith('-'))
+                i++;
+        }
+        else if (/^[A-Za-z_]\w*=/.test(w))
+            i++;
+        else
+            break;
+    }
+    return { words, start, end: Math.max(start, end), program: words.slice(i), next };
+}
+/** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
+function commands_programName(command) {
+    const first = command.program[0]?.text;
+    return first?.replace(/^.*\//, '').toLowerCase();
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/uses.js
 
 /** A full commit SHA: the only `@ref` that cannot be moved to other code. */
@@ -61433,6 +67122,19 @@ const PR_EVENTS = new Set([
 ]);
 /** Events that run with the base repository's secrets and a writable token on outsiders' input. */
 const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events an outsider can cause that run with the base repository's writable token: the privileged
+ * ones, and issues, comments, discussions, forks and stars.
+ */
+const OUTSIDER_EVENTS = new Set([
+    ...PRIVILEGED_EVENTS,
+    'issue_comment',
+    'issues',
+    'discussion',
+    'discussion_comment',
+    'fork',
+    'watch',
+]);
 /** The events a workflow is triggered by. */
 function eventsOf(workflow) {
     return new Set((workflow.on?.events ?? []).map((e) => e.event));
@@ -61500,37 +67202,1001 @@ function stepLabel(step) {
             return v;
     return step.run ? 'run' : `#${step.index}`;
 }
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+function aliasNote(node) {
+    return node?.origin
+        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+        : '';
+}
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
+
 
 
 
 
 /**
- * `actions/checkout` writes the job's token into `.git/config` unless `persist-credentials: false`,
- * where every later step (and every file upload of the checkout directory) can read it. In a workflow
- * that uploads artifacts, each persisting checkout is reported at its `uses:` (or at an explicit
- * `persist-credentials: true`). It is high when the same job uploads the checkout directory itself
- * with hidden files included (upload-artifact before v4.4, or `include-hidden-files: true`): then the
- * token is in the artifact for anyone who can download it.
+ * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
+ * `cargo install foo`, `go install foo@latest`) are resolved when the job runs: the newest release,
+ * and the newest of each of its dependencies, whoever published them an hour ago. A lockfile or a
+ * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
+ * package of the command: low when a package has no version, info when every package names an exact
+ * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
+ * (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not reported.
  */
-const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
-    kind: 'workflow.checkout-credentials',
+const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.adhoc-packages',
     scope: 'file',
-    summary: 'actions/checkout persisting the token in .git/config in workflows that upload artifacts.',
+    summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                if (!step.run || !INSTALLER.test(step.run.value))
+                    return;
+                let text;
+                for (const command of commandsOf(step.run.value)) {
+                    const found = adhoc(command);
+                    if (!found)
+                        continue;
+                    text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                    const first = found.packages[0];
+                    const names = found.packages.map((p) => p.text);
+                    const pinned = found.packages.every((p) => found.pinned(p.text));
+                    findings.push({
+                        message: `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
+                            (pinned
+                                ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
+                                : ', taking whatever release is newest when the job runs.') +
+                            ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.`,
+                        location: text.locate(first.start, first.end),
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
+                        severity: pinned ? 'info' : 'low',
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** A quick test before splitting the script into commands. */
+const INSTALLER = /\b(?:install|add|i)\b/;
+/** Options that take a value (the value is not a package name). */
+const VALUE_OPTIONS = new Set([
+    '--group',
+    '--no-binary',
+    '--only-binary',
+    '--implementation',
+    '--abi',
+    '--config-settings',
+    '--upgrade-strategy',
+    '-r',
+    '--requirement',
+    '-c',
+    '--constraint',
+    '-e',
+    '--editable',
+    '-i',
+    '--index-url',
+    '--extra-index-url',
+    '-f',
+    '--find-links',
+    '-t',
+    '--target',
+    '--prefix',
+    '--root',
+    '--platform',
+    '--python-version',
+    '--python',
+    '-p',
+    '--registry',
+    '--prefix',
+    '--cache',
+    '--install-dir',
+    '-v',
+    '--version',
+    '--root',
+    '--git',
+    '--branch',
+    '--tag',
+    '--rev',
+    '--path',
+    '--features',
+    '--index',
+    '--source',
+    '--tool-path',
+    '--framework',
+    '--arch',
+    '--os',
+    '--filter',
+    '-w',
+    '--workspace',
+    '-C',
+    '--dir',
+]);
+/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, set elsewhere). */
+const npmPinned = (s) => /^(?:@[^/@]+\/)?[^@]+@(?:v?\d+\.\d+\.\d+|\$)/.test(s);
+const pipPinned = (s) => /===?\s*\d/.test(s);
+/** Recognises an install by name and returns its package arguments. */
+function adhoc(command) {
+    let words = command.program.map((w) => w);
+    const name = () => words[0]?.text.replace(/^.*\//, '').toLowerCase();
+    // `python -m pip install`, `uv pip install`, `corepack pnpm add`
+    if (/^python[\d.]*$|^py$/.test(name() ?? '') && words[1]?.text === '-m')
+        words = words.slice(2);
+    else if (name() === 'uv' && words[1]?.text === 'pip')
+        words = words.slice(1);
+    const tool = name();
+    const sub = words[1]?.text;
+    const args = () => packagesAfter(words.slice(2));
+    switch (tool) {
+        case 'npm':
+            return sub === 'install' || sub === 'i' || sub === 'add'
+                ? result(`npm ${sub}`, args(), npmPinned)
+                : undefined;
+        case 'yarn':
+            if (sub === 'global' && words[2]?.text === 'add')
+                return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+            return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
+        case 'pnpm':
+        case 'bun':
+            return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
+                ? result(`${tool} ${sub}`, args(), npmPinned)
+                : undefined;
+        case 'pip':
+        case 'pip3':
+            if (sub !== 'install' || words.some((w) => w.text === '--require-hashes'))
+                return undefined;
+            return result('pip install', args(), pipPinned);
+        case 'pipx':
+            return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
+        case 'gem':
+            if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text)))
+                return undefined;
+            return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || versionFlag(words));
+        case 'bundle':
+            return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
+        case 'cargo':
+            if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text)))
+                return undefined;
+            return result('cargo install', args(), (s) => /@\d/.test(s) || versionFlag(words));
+        case 'go':
+            // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
+            if (sub !== 'install')
+                return undefined;
+            return result('go install', 
+            // A commit or a version from a variable is as fixed as a tag.
+            args().filter((w) => /@/.test(w.text) && !/@(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$|\$)/.test(w.text)), () => false);
+        case 'dotnet':
+            return sub === 'tool' && words[2]?.text === 'install'
+                ? result('dotnet tool install', packagesAfter(words.slice(3)), () => versionFlag(words))
+                : undefined;
+        case 'composer':
+            return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
+                ? result(`composer ${sub}`, packagesAfter(words.slice(sub === 'global' ? 3 : 2)), (s) => /:\s*v?\d+\.\d+\.\d+$/.test(s))
+                : undefined;
+        default:
+            return undefined;
+    }
+}
+function result(tool, packages, pinned) {
+    return packages.length > 0 ? { tool, packages, pinned } : undefined;
+}
+function versionFlag(words) {
+    return words.some((w) => /^(?:-v|--version)(=|$)/.test(w.text));
+}
+/** Package arguments: not options or their values, not paths, files, URLs of archives or variables. */
+function packagesAfter(words) {
+    const out = [];
+    for (let i = 0; i < words.length; i++) {
+        const t = words[i].text;
+        if (t.startsWith('-')) {
+            if (VALUE_OPTIONS.has(t))
+                i++;
+            continue;
+        }
+        if (/^[.~/$%<>]|^\w:\\|\.(?:whl|tar\.gz|tgz|zip|gem|txt|toml|cfg)$|^file:|^\$\{\{|^[>|&]/.test(t))
+            continue;
+        if (t === '' || /[<>]/.test(t))
+            continue;
+        out.push(words[i]);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/anonymous-definition.js
+
+
+
+/**
+ * A workflow without `name:` is listed in the Actions tab, in required status checks and in audit
+ * logs under its file path; an action without one under its repository path. Naming them makes runs
+ * and checks recognisable to the people who approve and audit them. A code smell: info, for the
+ * pedantic. Reported at the top of the file.
+ */
+const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.anonymous-definition',
+    scope: 'file',
+    summary: 'Workflows and actions without a name:, shown in the UI, checks and logs by file path only.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (path, kind, name) => {
+            if (typeof name === 'string' && name.trim() !== '')
+                return;
+            findings.push({
+                message: `This ${kind} has no name:, so runs, checks and logs show it by its path; add a name that says what it does.`,
+                location: (0,core_location/* fileLocation */.AR)(path),
+                key: 'name',
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                check(workflow.path, 'workflow', workflow.name?.value);
+            },
+            action(action) {
+                check(action.path, 'action', action.name?.value);
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-api.js
+
+/**
+ * What the online workflow audits ask GitHub about the actions a repository uses: the repository
+ * (archived, default branch), its tags, whether a ref is a branch or a tag, whether a commit is in a
+ * branch's history, and the advisory database. One instance per API client (so per run): every answer
+ * is cached and shared by the audits, and the requests not yet answered are bounded by a budget that
+ * the audits share. A question that cannot be asked (budget spent, no answer from the API) resolves to
+ * `undefined`, which the audits report as "not checked", never as a pass.
+ */
+/** Requests the online workflow audits may make per run, together (cached answers cost nothing). */
+const ONLINE_REQUEST_BUDGET = 40;
+/** Actions per advisory query (the `affects` list of one request). */
+const ADVISORY_BATCH = 20;
+class ActionApi {
+    api;
+    budget;
+    answers = new Map();
+    /** Advisories by `owner/repo@version`, kept per package so that any later batch can reuse them. */
+    advisoryCache = new Map();
+    spent = 0;
+    silent = false;
+    constructor(api, budget) {
+        this.api = api;
+        this.budget = budget;
+    }
+    /** Requests made so far. */
+    get requests() {
+        return this.spent;
+    }
+    /** Why questions go unanswered from now on, if they do. */
+    get exhausted() {
+        if (this.silent)
+            return 'the GitHub API stopped answering';
+        return this.spent >= this.budget
+            ? `the run's budget of ${this.budget} requests for these audits is spent`
+            : undefined;
+    }
+    /** A GET within the budget; undefined when it cannot be asked or got no answer. */
+    get(path) {
+        const known = this.answers.get(path);
+        if (known)
+            return known;
+        if (this.exhausted)
+            return Promise.resolve(undefined);
+        this.spent += 1;
+        const answer = this.api.get(path).then((r) => (r.status === 429 || (r.status === 403 && rateLimited(r)) ? this.stop() : r), () => this.stop());
+        this.answers.set(path, answer);
+        return answer;
+    }
+    stop() {
+        this.silent = true;
+        return undefined;
+    }
+    /** `archived` and the default branch; `null` when the repository does not exist (or is hidden). */
+    async repository(slug) {
+        const r = await this.get(`/repos/${path(slug)}`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const data = record(r.data);
+        if (r.status !== 200 || !data)
+            return undefined;
+        const branch = typeof data.default_branch === 'string' ? data.default_branch : undefined;
+        return { archived: data.archived === true, ...(branch ? { defaultBranch: branch } : {}) };
+    }
+    /** The first page of tags (newest first, as GitHub lists them) and whether that is all of them. */
+    async tags(slug) {
+        const r = await this.get(`/repos/${path(slug)}/tags?per_page=100`);
+        if (r?.status !== 200 || !Array.isArray(r.data))
+            return undefined;
+        const tags = [];
+        for (const item of r.data) {
+            const t = record(item);
+            const sha = record(t?.commit)?.sha;
+            if (typeof t?.name === 'string' && typeof sha === 'string')
+                tags.push({ name: t.name, sha: sha.toLowerCase() });
+        }
+        return { tags, complete: r.data.length < 100 };
+    }
+    /** The commit a tag names: from the tag list, else the tag's ref; `null` when there is no such tag. */
+    async tagCommit(slug, tag) {
+        const listed = await this.tags(slug);
+        const hit = listed?.tags.find((t) => t.name === tag);
+        if (hit)
+            return hit.sha;
+        if (listed?.complete)
+            return null;
+        const r = await this.get(`/repos/${path(slug)}/git/ref/tags/${(0,github_api/* segment */.mX)(tag)}`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const object = record(record(r.data)?.object);
+        if (r.status !== 200 || typeof object?.sha !== 'string')
+            return undefined;
+        if (object.type !== 'tag')
+            return object.sha.toLowerCase();
+        // An annotated tag points at a tag object, which points at the commit.
+        const t = await this.get(`/repos/${path(slug)}/git/tags/${(0,github_api/* segment */.mX)(object.sha)}`);
+        const target = record(record(t?.data)?.object);
+        return t?.status === 200 && typeof target?.sha === 'string' ? target.sha.toLowerCase() : undefined;
+    }
+    /** Whether a branch of that name exists. */
+    async branchExists(slug, name) {
+        const r = await this.get(`/repos/${path(slug)}/branches/${(0,github_api/* segment */.mX)(name)}`);
+        if (!r)
+            return undefined;
+        return r.status === 200 ? true : r.status === 404 ? false : undefined;
+    }
+    /** Whether a tag of that name exists. */
+    async tagExists(slug, name) {
+        const sha = await this.tagCommit(slug, name);
+        return sha === undefined ? undefined : sha !== null;
+    }
+    /**
+     * How `head` relates to `base` (`identical`, `behind`: head is in base's history; `ahead`,
+     * `diverged`: it is not); `null` when GitHub knows no such commit in this repository's network.
+     */
+    async compare(slug, base, head) {
+        const r = await this.get(`/repos/${path(slug)}/compare/${(0,github_api/* segment */.mX)(base)}...${(0,github_api/* segment */.mX)(head)}?per_page=1`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const status = record(r.data)?.status;
+        return r.status === 200 && typeof status === 'string' ? status : undefined;
+    }
+    /**
+     * Advisories affecting each of `packages` (`owner/repo@1.2.3`), asked in batches of distinct
+     * actions (so each advisory maps back to one version) and remembered per package; a package whose
+     * batch got no answer is absent from the result.
+     */
+    async advisoriesFor(packages) {
+        const slugOf = (p) => p.slice(0, p.lastIndexOf('@'));
+        const batches = [];
+        for (const item of new Set(packages)) {
+            if (this.advisoryCache.has(item))
+                continue;
+            const batch = batches.find((b) => b.length < ADVISORY_BATCH && !b.some((x) => slugOf(x) === slugOf(item)));
+            if (batch)
+                batch.push(item);
+            else
+                batches.push([item]);
+        }
+        for (const batch of batches) {
+            const answer = await this.advisories(batch);
+            if (!answer)
+                continue;
+            for (const item of batch) {
+                const slug = slugOf(item);
+                this.advisoryCache.set(item, answer.filter((a) => a.vulnerabilities.some((v) => v.name === slug)));
+            }
+        }
+        const out = new Map();
+        for (const item of packages) {
+            const known = this.advisoryCache.get(item);
+            if (known)
+                out.set(item, known);
+        }
+        return out;
+    }
+    /** Reviewed advisories of the `actions` ecosystem affecting any of `packages` (`owner/repo@1.2.3`). */
+    async advisories(packages) {
+        const affects = packages.map((p) => encodeURIComponent(p)).join(',');
+        const r = await this.get(`/advisories?ecosystem=actions&affects=${affects}&per_page=100`);
+        if (r?.status !== 200 || !Array.isArray(r.data))
+            return undefined;
+        const out = [];
+        for (const item of r.data) {
+            const a = record(item);
+            if (!a || typeof a.ghsa_id !== 'string' || a.withdrawn_at)
+                continue;
+            const vulnerabilities = (Array.isArray(a.vulnerabilities) ? a.vulnerabilities : []).flatMap((v) => {
+                const vr = record(v);
+                const name = record(vr?.package)?.name;
+                if (typeof name !== 'string')
+                    return [];
+                const patched = vr?.first_patched_version;
+                const fixed = typeof patched === 'string' ? patched : record(patched)?.identifier;
+                return [
+                    {
+                        name: name.toLowerCase(),
+                        range: typeof vr?.vulnerable_version_range === 'string' ? vr.vulnerable_version_range : '',
+                        ...(typeof fixed === 'string' ? { patched: fixed } : {}),
+                    },
+                ];
+            });
+            out.push({
+                ghsaId: a.ghsa_id,
+                summary: typeof a.summary === 'string' ? a.summary : '',
+                severity: typeof a.severity === 'string' ? a.severity : 'unknown',
+                url: typeof a.html_url === 'string' ? a.html_url : `https://github.com/advisories/${a.ghsa_id}`,
+                vulnerabilities,
+            });
+        }
+        return out;
+    }
+}
+const instances = new WeakMap();
+/** The run's shared instance for an API client. */
+function actionApi(api, budget = ONLINE_REQUEST_BUDGET) {
+    let instance = instances.get(api);
+    if (!instance) {
+        instance = new ActionApi(api, budget);
+        instances.set(api, instance);
+    }
+    return instance;
+}
+function path(slug) {
+    return slug
+        .split('/')
+        .map((s) => (0,github_api/* segment */.mX)(s))
+        .join('/');
+}
+function record(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function rateLimited(r) {
+    const message = record(r.data)?.message;
+    return typeof message === 'string' && /rate limit/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-refs.js
+
+
+
+/** The references of `sources`, in document order. */
+function actionRefs(workspace, sources, 
+/** Read the version comments of commit pins (false: leave `commentVersion` unset). */
+comments = true) {
+    // Shared by the online audits and ref-version-mismatch: collected once per workspace view.
+    return workspace.memo(comments ? 'action-refs' : 'action-refs-bare', '', () => collect(workspace, sources, comments));
+}
+function collect(workspace, sources, comments) {
+    const out = [];
+    const add = (source, uses) => {
+        if (!uses)
+            return;
+        const ref = parseUses(uses.value);
+        if (ref.kind !== 'repository')
+            return;
+        // Only a commit pin needs its comment to say which release it is.
+        const pinning = refPinning(ref.ref);
+        const version = comments && pinning === 'sha' ? commentVersion(workspace, source.path, uses) : undefined;
+        out.push({
+            file: source.path,
+            uses,
+            owner: ref.owner,
+            repo: ref.repo,
+            slug: `${ref.owner}/${ref.repo}`.toLowerCase(),
+            name: [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/'),
+            ...(ref.ref !== undefined ? { ref: ref.ref } : {}),
+            pinning,
+            ...(version ? { commentVersion: version } : {}),
+            location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
+        });
+    };
+    (0,workflow/* walkWorkflows */.EG)(sources, {
+        job(job, workflow) {
+            add(workflow, job.uses);
+        },
+        step(step, source) {
+            add(source, step.uses);
+        },
+    });
+    return out;
+}
+const VERSION = /(?:^|[\s=@:(])(v?\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.]+)?)(?![\w.])/;
+/** The version in the comment that follows a `uses:` value on its line. */
+function commentVersion(workspace, file, uses) {
+    const content = workspace.read(file);
+    if (content.kind !== 'text')
+        return undefined;
+    const line = uses.span.end.line;
+    const start = content.lines.lineStart(line);
+    const end = content.text.indexOf('\n', start);
+    const rest = content.text.slice(start + uses.span.end.column, end === -1 ? undefined : end);
+    const hash = rest.search(/(?:^|\s)#/);
+    if (hash === -1)
+        return undefined;
+    return VERSION.exec(rest.slice(rest.indexOf('#', hash) + 1).trim())?.[1];
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/online.js
+
+
+
+
+/** Why the run had no API, as the rule's `detail` says it. */
+const NO_API = 'the GitHub API is needed to check the actions this repository uses, and this run has none (the Action needs its `token` input; the CLI reads GITHUB_TOKEN and GITHUB_REPOSITORY)';
+async function onlineAudit(workspace, github, what, select, check, 
+/** Runs first, over every selected reference (to batch questions). */
+prepare) {
+    const sources = (0,workflow/* workflowSources */.Gf)(workspace);
+    // Without an API, only whether there is anything to check matters (no comments read).
+    if (!github) {
+        if (actionRefs(workspace, sources, false).some(select))
+            throw new github_api/* UnverifiableError */.RJ(NO_API);
+        return [];
+    }
+    const refs = actionRefs(workspace, sources).filter(select);
+    if (refs.length === 0)
+        return [];
+    const api = actionApi(github);
+    await prepare?.(refs, api);
+    const findings = [];
+    const unchecked = [];
+    for (const ref of refs) {
+        const outcome = await check(ref, api);
+        if ('findings' in outcome)
+            findings.push(...outcome.findings);
+        else
+            unchecked.push({ ref, why: api.exhausted ?? outcome.unchecked });
+    }
+    if (unchecked.length === refs.length && findings.length === 0) {
+        const reasons = [...new Set(unchecked.map((u) => u.why))].join('; ');
+        throw new github_api/* UnverifiableError */.RJ(`no reference could be checked (${what}): ${reasons}`);
+    }
+    if (unchecked.length > 0) {
+        const list = unchecked
+            .slice(0, 5)
+            .map((u) => `${u.ref.uses.value.trim()} (${u.ref.file}:${u.ref.location.startLine}: ${u.why})`)
+            .join('; ');
+        findings.push({
+            message: `${unchecked.length} of ${refs.length} action references were not checked (${what}): ${list}` +
+                `${unchecked.length > 5 ? `; and ${unchecked.length - 5} more` : ''}. Their absence from the findings is not a pass.`,
+            // About the run's coverage, not about a line: repository-level, listing where each one is.
+            location: null,
+            key: 'unchecked',
+            severity: 'info',
+        });
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/archived-uses.js
+
+
+/**
+ * An archived repository is read-only: whatever vulnerability its action (or its bundled dependencies)
+ * has will never be fixed there, and it still runs with the job's token. Reported at each `uses:` of
+ * an action or reusable workflow whose repository GitHub reports as archived. Online: it needs the
+ * GitHub API (one cached request per repository, within the run's budget for these audits).
+ */
+const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.archived-uses',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Actions and reusable workflows from archived repositories (GitHub API).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, 'whether their repositories are archived', () => true, async (ref, api) => {
+            const repo = await api.repository(ref.slug);
+            if (repo === undefined)
+                return { unchecked: 'no answer from the GitHub API' };
+            if (repo === null)
+                return { unchecked: 'repository not found' };
+            if (!repo.archived)
+                return { findings: [] };
+            const finding = {
+                message: `"${ref.uses.value.trim()}" comes from ${ref.owner}/${ref.repo}, which is archived: it is no longer ` +
+                    'maintained, so its vulnerabilities will not be fixed. Replace it with a maintained action or a few lines of script.',
+                location: ref.location,
+                key: `uses/${ref.name.toLowerCase()}@${ref.ref ?? ''}`,
+            };
+            return { findings: [finding] };
+        });
+    },
+});
+
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
+
+
+/** The `if:` of a job or step, parsed; undefined when absent or not a string (`if: false`). */
+function readCondition(workspace, source, holder, 
+/** A cheap test of the text first: conditions that cannot matter are not parsed or located. */
+relevant) {
+    const node = holder.if;
+    if (!node || typeof node.value !== 'string')
+        return undefined;
+    if (relevant && !relevant.test(node.value))
+        return undefined;
+    const text = node.value;
+    if (text.includes('${{')) {
+        const parts = [];
+        for (const e of (0,workflow_expressions/* expressionsAt */.Ve)(workspace, source, node.pointer)) {
+            if (e.parsed.ok && e.parsed.node)
+                parts.push({ node: e.parsed.node, inner: e.inner, locate: e.locate });
+        }
+        return { node, text, fenced: true, parts };
+    }
+    const parsed = (0,expression/* parseExpression */.YK)(text);
+    if (!parsed.ok || !parsed.node)
+        return { node, text, fenced: false, parts: [] };
+    const located = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, node);
+    return {
+        node,
+        text,
+        fenced: false,
+        parts: [{ node: parsed.node, inner: text, locate: (from, to) => located.locate(from, to) }],
+    };
+}
+/** The text outside the `${{ }}` of a fenced condition (what turns it into an always-true string). */
+function outsideText(text) {
+    let out = '';
+    let at = 0;
+    for (const e of (0,expression/* findExpressions */.zV)(text)) {
+        out += text.slice(at, e.start);
+        at = e.end;
+    }
+    return out + text.slice(at);
+}
+/** The operator of a comparison node (`==`, `!=`, `<`, ...). */
+function compareOperator(node) {
+    return node.op;
+}
+/** Every node of a tree, parents before children. */
+function* nodes(node) {
+    yield node;
+    switch (node.kind) {
+        case 'call':
+        case 'and':
+        case 'or':
+            for (const a of node.args)
+                yield* nodes(a);
+            break;
+        case 'not':
+            yield* nodes(node.arg);
+            break;
+        case 'compare':
+            yield* nodes(node.left);
+            yield* nodes(node.right);
+            break;
+        case 'index':
+            yield* nodes(node.target);
+            for (const c of node.computed)
+                yield* nodes(c);
+            break;
+        case 'ref':
+            for (const c of node.computed)
+                yield* nodes(c);
+            break;
+        case 'literal':
+            break;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/bot-conditions.js
+
+
+
+
+/**
+ * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
+ * pull request whose last update was made by Dependabot (by letting it rebase their fork's branch),
+ * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
+ * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
+ * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
+ * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
+ * sound and not reported.
+ */
+const workflowBotConditions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.bot-conditions',
+    scope: 'file',
+    summary: "Bot checks on github.actor (== 'dependabot[bot]') that a fork's pull request can satisfy.",
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (workflow, part, owner) => {
+            const severity = grade(workflow);
+            if (!severity)
+                return;
+            for (const ref of grants(part.node, true)) {
+                const text = part.inner.slice(ref.start, ref.end);
+                findings.push({
+                    message: `"${text}" names whoever triggered the latest event, which a fork's pull request can arrange to be a bot ` +
+                        "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
+                        'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.',
+                    location: part.locate(ref.start, ref.end),
+                    key: `${owner}/${part.inner.trim()}/${text}`,
+                    ...(severity === 'high' ? {} : { severity }),
+                });
+            }
+        };
+        const condition = (workflow, holder, owner) => {
+            if (workflow.kind !== 'workflow')
+                return;
+            const c = readCondition(workspace, workflow, holder, ACTOR_TEXT);
+            if (c && !c.fenced)
+                for (const part of c.parts)
+                    check(workflow, part, owner);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                condition(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+            },
+            expression(expr, source) {
+                if (source.kind !== 'workflow' || !ACTOR_TEXT.test(expr.inner))
+                    return;
+                if (!expr.parsed.ok || !expr.parsed.node)
+                    return;
+                check(source, { node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`);
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/**
+ * Events whose actor can be made a bot by someone outside: the latest push to a pull request's branch
+ * (Dependabot updating a fork's branch), or the run that triggered a `workflow_run`. Privileged ones
+ * run with the base repository's secrets and a writable token. Comments and reviews are made by their
+ * author, whom a fork cannot replace with a bot.
+ */
+const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
+const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
+function grade(workflow) {
+    const events = eventsOf(workflow);
+    if ([...events].some((e) => PRIVILEGED.has(e)))
+        return 'high';
+    return events.has('pull_request') ? 'medium' : undefined;
+}
+/** Text that can hold an actor reference (a quick test before walking the tree). */
+const ACTOR_TEXT = /actor|sender/i;
+const ACTORS = new Set(['github.actor', 'github.triggering_actor', 'github.event.sender.login']);
+/** Literals that name a bot account (`dependabot[bot]`, `renovate`, `[bot]`). */
+const BOT = /\[bot\]|^(?:dependabot|renovate|github-actions)/i;
+const isActor = (n) => n?.kind === 'ref' && ACTORS.has(n.path.join('.'));
+const botLiteral = (n) => n?.kind === 'literal' && typeof n.value === 'string' && BOT.test(n.value);
+/**
+ * The actor references through which `node` (read as true when `positive`, false otherwise) can be
+ * satisfied by naming a bot alone. Conjunctions with a sound guard grant nothing.
+ */
+function grants(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return grants(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            const conjunction = (node.kind === 'and') === positive;
+            if (conjunction && positive && node.args.some((a) => soundGuard(a)))
+                return [];
+            return node.args.flatMap((a) => grants(a, positive));
+        }
+        case 'compare': {
+            const op = compareOperator(node);
+            const actor = isActor(node.left) ? node.left : isActor(node.right) ? node.right : undefined;
+            const other = actor === node.left ? node.right : node.left;
+            if (!actor || !botLiteral(other))
+                return [];
+            return (op === '==' && positive) || (op === '!=' && !positive) ? [actor] : [];
+        }
+        case 'call': {
+            if (!positive || !['contains', 'startswith', 'endswith'].includes(node.name))
+                return [];
+            const [a, b] = node.args;
+            if (isActor(a) && botLiteral(b))
+                return [a];
+            if (node.name === 'contains' && isActor(b) && (botLiteral(a) || botList(a)))
+                return [b];
+            return [];
+        }
+        default:
+            return [];
+    }
+}
+/** `fromJSON('["dependabot[bot]", ...]')`. */
+function botList(node) {
+    if (node?.kind !== 'call' || node.name !== 'fromjson')
+        return false;
+    const arg = node.args[0];
+    return arg?.kind === 'literal' && typeof arg.value === 'string' && /\[bot\]/i.test(arg.value);
+}
+/** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
+function soundGuard(node) {
+    if (node.kind === 'compare') {
+        const op = compareOperator(node);
+        const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
+        if (op === '==' && paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
+            return true;
+        if (op === '==' && paths.includes('github.event.pull_request.head.repo.full_name'))
+            return paths.includes('github.repository');
+        // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
+        if (op === '==' && paths.includes('github.event_name')) {
+            const other = node.left.kind === 'literal' ? node.left : node.right;
+            return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
+        }
+        if (paths.includes('github.event.pull_request.head.repo.fork')) {
+            const other = node.left.kind === 'literal' ? node.left : node.right;
+            return other.kind === 'literal' && other.value === (op !== '==');
+        }
+        return false;
+    }
+    return (node.kind === 'not' &&
+        node.arg.kind === 'ref' &&
+        node.arg.path.join('.') === 'github.event.pull_request.head.repo.fork');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
+
+/**
+ * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
+ * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
+ * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
+ */
+/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
+const PUBLISH_ACTIONS = [
+    'pypa/gh-action-pypi-publish',
+    'softprops/action-gh-release',
+    'ncipollo/release-action',
+    'svenstaro/upload-release-action',
+    'actions/create-release',
+    'actions/upload-release-asset',
+    'js-devtools/npm-publish',
+    'rubygems/release-gem',
+    'cadwallion/publish-rubygems-action',
+    'katyo/publish-crates',
+    'cycjimmy/semantic-release-action',
+    'marvinpinto/action-automatic-releases',
+];
+/** Commands that publish (package registries, releases, images). */
+const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|docker\s+(?:image\s+)?push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+/** Whether a step publishes. */
+function publishes(step) {
+    const action = actionPathOf(step.uses);
+    if (action) {
+        if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
+            return true;
+        // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+        // not a snapshot, or with publishing skipped).
+        if (action === 'docker/build-push-action')
+            return isTrue(input(step, 'push'));
+        if (action === 'goreleaser/goreleaser-action') {
+            const args = input(step, 'args')?.value;
+            return (typeof args === 'string' &&
+                /(^|\s)release(\s|$)/.test(args) &&
+                !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args));
+        }
+        return false;
+    }
+    return typeof step.run?.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
+}
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
+function releaseTrigger(workflow) {
+    const events = workflow.on?.events ?? [];
+    if (events.some((t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group'))
+        return undefined;
+    for (const t of events) {
+        if (t.event === 'release')
+            return 'release';
+        if (t.event !== 'push')
+            continue;
+        const config = t.config?.value;
+        if (!config || typeof config !== 'object')
+            continue;
+        const c = config;
+        if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore'])
+            return 'push of tags';
+    }
+    return undefined;
+}
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
+function publishingJobs(workflow) {
+    const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+    const out = new Set();
+    const add = (job, needed = false) => {
+        if (out.has(job) || (needed && !handsOver(job)))
+            return;
+        out.add(job);
+        const needs = job.value.needs;
+        for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+            const dep = typeof id === 'string' ? byId.get(id) : undefined;
+            if (dep)
+                add(dep, true);
+        }
+    };
+    for (const job of workflow.jobs)
+        if (job.steps.some(publishes))
+            add(job);
+    return out;
+}
+/** A job whose results another job can use: artifacts it uploads, or outputs it declares. */
+function handsOver(job) {
+    if ((job.outputs?.entries.size ?? 0) > 0)
+        return true;
+    return job.steps.some((s) => /upload-artifact/.test(actionPathOf(s.uses) ?? ''));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/cache-poisoning.js
+
+
+
+
+
+/**
+ * GitHub's cache is shared by every workflow run on a branch: code that runs in any workflow of the
+ * default branch (a compromised dependency, an injection in an issue-triggered workflow) can write an
+ * entry that a later release job restores and builds from. Reported at each step that restores a
+ * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
+ * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
+ * but no publishing step is recognised, in every job. A step or input that turns the cache off for
+ * releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
+ */
+const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.cache-poisoning',
+    scope: 'file',
+    summary: 'Caches restored in release and publishing jobs, where a poisoned entry ends up in what is published.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
-                const uploads = workflow.jobs.flatMap((j) => j.steps.filter((s) => actionOf(s.uses) === 'actions/upload-artifact'));
-                if (uploads.length === 0)
+                const trigger = releaseTrigger(workflow);
+                const publishing = publishingJobs(workflow);
+                if (!trigger && publishing.size === 0)
                     return;
-                for (const job of workflow.jobs) {
+                const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
+                for (const job of jobs) {
                     for (const step of job.steps) {
-                        if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                        const restore = restoresCache(step);
+                        if (!restore || conditionalOnRelease(step))
                             continue;
-                        findings.push(finding(workflow, job, step));
+                        const why = job.steps.some(publishes)
+                            ? `job "${job.id}" publishes`
+                            : publishing.has(job)
+                                ? `job "${job.id}" builds for a job that publishes`
+                                : `the workflow runs on a ${trigger}`;
+                        findings.push({
+                            message: `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
+                                "workflow run on the branch (the cache's scope) becomes part of the release. Turn the cache off in " +
+                                'release jobs (or restore only in jobs whose output is not published).',
+                            location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
+                            key: `${job.id}/${stepLabel(step)}`,
+                            // A default we infer (setup-go's version unknown) or a release without a publishing step we recognise.
+                            ...(restore.inferred || publishing.size === 0 ? { confidence: 'medium' } : {}),
+                        });
                     }
                 }
             },
@@ -61538,33 +68204,189 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function finding(workflow, job, step) {
-    const explicit = input(step, 'persist-credentials');
-    const at = isTrue(explicit) ? explicit : step.uses;
-    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
-    const leaking = job.steps.find((s) => s.index > step.index && uploadsWithGitDir(s, dir));
-    const base = `actions/checkout in job "${job.id}" leaves the job's token in .git/config (no "persist-credentials: false") ` +
-        'in a workflow that uploads artifacts';
+/** Inputs that switch a setup action's cache on (`cache: npm`, `bundler-cache: true`). */
+const CACHE_INPUTS = {
+    'actions/setup-node': { input: 'cache', kind: 'name' },
+    'actions/setup-python': { input: 'cache', kind: 'name' },
+    'actions/setup-java': { input: 'cache', kind: 'name' },
+    'actions/setup-dotnet': { input: 'cache', kind: 'flag' },
+    'ruby/setup-ruby': { input: 'bundler-cache', kind: 'flag' },
+    'astral-sh/setup-uv': { input: 'enable-cache', kind: 'flag' },
+    'docker/build-push-action': { input: 'cache-from', kind: 'name' },
+    'docker/bake-action': { input: 'cache-from', kind: 'name' },
+};
+/** Actions that restore a cache unless an input turns it off (`lookup-only: true`, `cache: false`). */
+const CACHE_BY_DEFAULT = {
+    'actions/cache': { off: 'lookup-only', when: 'true' },
+    'actions/cache/restore': { off: 'lookup-only', when: 'true' },
+    'swatinem/rust-cache': { off: 'lookup-only', when: 'true' },
+    'gradle/actions/setup-gradle': { off: 'cache-disabled', when: 'true' },
+    'gradle/gradle-build-action': { off: 'cache-disabled', when: 'true' },
+    'jdx/mise-action': { off: 'cache', when: 'false' },
+    'hendrikmuhs/ccache-action': { off: 'restore', when: 'false' },
+    'actions/setup-go': { off: 'cache', when: 'false' },
+};
+/** How a step restores a cache, and the node to report; undefined when it does not. */
+function restoresCache(step) {
+    const action = actionPathOf(step.uses);
+    if (!action || !step.uses)
+        return undefined;
+    const spec = CACHE_INPUTS[action];
+    if (spec) {
+        const value = input(step, spec.input);
+        if (!value || dynamic(value))
+            return undefined;
+        const text = String(value.value ?? '').trim();
+        if (spec.kind === 'flag' ? !isTrue(value) : text === '' || isFalse(value))
+            return undefined;
+        if (spec.input === 'cache-from' && !/type=gha/.test(text))
+            return undefined;
+        return { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value };
+    }
+    const byDefault = CACHE_BY_DEFAULT[action];
+    if (!byDefault)
+        return undefined;
+    const off = input(step, byDefault.off);
+    if (off && (dynamic(off) || (byDefault.when === 'true' ? isTrue(off) : isFalse(off))))
+        return undefined;
+    // actions/setup-go caches by default since v4; older majors only when asked.
+    if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test(refOf(step.uses) ?? ''))
+        return undefined;
+    const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test(refOf(step.uses) ?? '');
     return {
-        message: leaking
-            ? `${base}, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the ` +
-                'token ends up in the artifact. Set "persist-credentials: false" and upload only the build output.'
-            : `${base}; any later step or a broadened upload path can read or publish it. Set "persist-credentials: false" ` +
-                'unless a later step pushes with it.',
-        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, at.span),
-        key: `${job.id}/${stepLabel(step)}`,
-        ...(leaking ? { severity: 'high' } : {}),
+        how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default',
+        at: off ?? step.uses,
+        inferred,
     };
 }
+/** An input whose value is an expression: the author decides per run (e.g. off for tags). */
+function dynamic(node) {
+    return typeof node.value === 'string' && node.value.includes('${{');
+}
+/** A step that only runs when the ref or event says it is not a release. */
+function conditionalOnRelease(step) {
+    const c = step.if?.value;
+    return typeof c === 'string' && /github\.(ref|ref_name|ref_type|event_name)\b|startsWith\s*\(/i.test(c);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+
+
+
+
+/**
+ * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
+ * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
+ * where every later step — every dependency install script, test and action — can read it. Each such
+ * checkout is reported at its `uses:`, graded by what can reach the token:
+ * - high: the same job uploads the checkout directory with its hidden files (upload-artifact before
+ *   v4.4, or `include-hidden-files: true`) and the token sits in `.git/config` (checkout before v6):
+ *   the token is in the artifact, downloadable by anyone who can see the run;
+ * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
+ *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
+ *   input is handled, or the workflow uploads artifacts;
+ * - low otherwise: the token is still readable by every later step.
+ * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
+ * reported, at that value, only when the token ends up in an artifact or the job is privileged.
+ */
+const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.checkout-credentials',
+    scope: 'file',
+    summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                    return;
+                const found = finding(workspace, source, job, step);
+                if (found)
+                    findings.push(found);
+            },
+        });
+        return findings;
+    },
+});
+function finding(workspace, source, job, step) {
+    const explicit = input(step, 'persist-credentials');
+    const deliberate = isTrue(explicit);
+    const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
+    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
+    const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
+    const leaking = inGitConfig
+        ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
+        : undefined;
+    const workflow = source.kind === 'workflow' ? source : undefined;
+    const facts = workflow ? workflowFacts(workflow) : undefined;
+    const privileged = facts?.outsiders ?? [];
+    const reasons = [];
+    if (privileged.length > 0)
+        reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
+    if (!deliberate) {
+        if (workflow && job && writes(workflow, job))
+            reasons.push('the token can write to the repository');
+        if (input(step, 'token'))
+            reasons.push('it persists the credential given in "token:", not the job token');
+        if (facts?.uploads)
+            reasons.push('the workflow uploads artifacts');
+    }
+    if (deliberate && !leaking && privileged.length === 0)
+        return undefined;
+    const severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
+    const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
+    const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
+    const head = deliberate
+        ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
+        : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+    const why = leaking
+        ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
+        : reasons.length > 0
+            ? `; ${reasons.join('; ')}`
+            : '';
+    const fix = deliberate
+        ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
+        : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const at = deliberate ? explicit : step.uses;
+    return {
+        message: `${head}${why}. ${fix}`,
+        location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
+        key: `${job?.id ?? ''}/${stepLabel(step)}`,
+        severity,
+    };
+}
+/** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */
+function writes(workflow, job) {
+    const perms = job.permissions ?? workflow.permissions;
+    if (!perms)
+        return false;
+    if (perms.shorthand)
+        return perms.shorthand.value.trim() === 'write-all';
+    return perms.scopes.some((s) => typeof s.level.value === 'string' && s.level.value.trim() === 'write');
+}
+/** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
+const FACTS = new WeakMap();
+function workflowFacts(workflow) {
+    let facts = FACTS.get(workflow);
+    if (!facts) {
+        facts = {
+            outsiders: [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)),
+            uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
+        };
+        FACTS.set(workflow, facts);
+    }
+    return facts;
+}
 /** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */
-function uploadsWithGitDir(step, dir) {
+function uploadsWithGitDir(workspace, path, step, dir) {
     if (actionOf(step.uses) !== 'actions/upload-artifact')
         return false;
-    const path = input(step, 'path');
-    if (typeof path?.value !== 'string')
+    const paths = input(step, 'path');
+    if (typeof paths?.value !== 'string')
         return false;
     const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
-    const covers = path.value.split('\n').some((line) => {
+    const covers = paths.value.split('\n').some((line) => {
         const p = line
             .trim()
             .replace(/^\.\/?/, '')
@@ -61582,11 +68404,89 @@ function uploadsWithGitDir(step, dir) {
     if (isTrue(input(step, 'include-hidden-files')))
         return true;
     // upload-artifact excludes hidden files by default since v4.4.0; earlier versions include them.
-    const m = /^v(\d+)(?:\.(\d+))?/.exec(refOf(step.uses) ?? '');
-    if (!m)
+    const version = actionVersion(workspace, path, step.uses);
+    if (!version)
         return false;
-    const major = Number(m[1]);
-    return major < 4 || (major === 4 && m[2] !== undefined && Number(m[2]) < 4);
+    return version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4);
+}
+function majorVersion(workspace, path, uses) {
+    return actionVersion(workspace, path, uses)?.[0];
+}
+/**
+ * The version of a `uses:` reference: its tag (`v4`, `v4.3.1`), or for a commit SHA the version in
+ * the comment after it on the same line (`@<sha> # v4.2.2`), as pinning tools write it.
+ */
+function actionVersion(workspace, path, uses) {
+    const parse = (text) => {
+        const m = /^v?(\d+)(?:\.(\d+))?/.exec(text ?? '');
+        return m
+            ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
+            : undefined;
+    };
+    const ref = refOf(uses);
+    if (ref && !/^[0-9a-f]{40}$/i.test(ref))
+        return parse(ref);
+    const content = workspace.read(path);
+    if (content.kind !== 'text' || uses.origin)
+        return undefined;
+    const at = content.lines.lineStart(uses.span.end.line) + uses.span.end.column;
+    const eol = content.text.indexOf('\n', at);
+    const rest = content.text.slice(at, eol === -1 ? undefined : eol);
+    return parse(/^\s*#\s*(v?\d+(?:\.\d+)*)/.exec(rest)?.[1]);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/concurrency-limits.js
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: messages quote GitHub expressions (${{ }}).
+
+
+
+/**
+ * A workflow that runs on every push or pull request update starts a new run for each, and without a
+ * `concurrency` group the superseded runs keep going: runner minutes (and, on self-hosted or billed
+ * runners, capacity) spent on results nobody reads, and artifacts and deployments from an older run
+ * that can finish after a newer one. A code smell rather than a vulnerability: info, for the pedantic.
+ * Reported at `on:` of such workflows when neither the workflow nor every job sets `concurrency`;
+ * pushes of tags only (a release) do not count.
+ */
+const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.concurrency-limits',
+    scope: 'file',
+    summary: 'Push and pull request workflows without a concurrency group, so superseded runs keep running.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                const events = (workflow.on?.events ?? [])
+                    .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
+                    .map((t) => t.event);
+                if (events.length === 0 || !workflow.on)
+                    return;
+                const root = workflow.document.value;
+                if (root.concurrency !== undefined)
+                    return;
+                if (workflow.jobs.length > 0 && workflow.jobs.every((j) => j.value.concurrency !== undefined))
+                    return;
+                findings.push({
+                    message: `This workflow runs on every ${events.join(' and ')} and sets no concurrency group, so a new run does not ` +
+                        'stop the one it supersedes. Add `concurrency: { group: ${{ github.workflow }}-${{ github.ref }}, ' +
+                        'cancel-in-progress: true }` (keep cancel-in-progress false for deployments, which should queue).',
+                    location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, workflow.on.span, true),
+                    key: 'concurrency',
+                });
+            },
+        });
+        return findings;
+    },
+});
+/** Events that fire again for each update of the same branch or pull request. */
+const REPEATED = new Set(['push', 'pull_request', 'pull_request_target']);
+/** A push filtered to tags only: each tag is pushed once, so no run supersedes another. */
+function tagsOnly(config) {
+    if (!config || typeof config !== 'object')
+        return false;
+    const c = config;
+    return (c.tags !== undefined || c['tags-ignore'] !== undefined) && !c.branches && !c['branches-ignore'];
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/container-credentials.js
@@ -61632,10 +68532,224 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
-// EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
-var workflow_expressions = __nccwpck_require__(2155);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/callers.js
+
+
+/**
+ * The jobs and steps of the repository that call the reusable workflow or local action in `file`
+ * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
+ * back to the values passed in. Indexed once per run.
+ */
+function localCallers(workspace, file) {
+    const index = workspace.memo('workflow-local-callers', '', () => {
+        const map = new Map();
+        const add = (target, caller) => {
+            const list = map.get(target);
+            if (list)
+                list.push(caller);
+            else
+                map.set(target, [caller]);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                const ref = job.uses && parseUses(job.uses.value);
+                if (ref && ref.kind === 'local')
+                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
+            },
+            step(step, source, job) {
+                const ref = step.uses && parseUses(step.uses.value);
+                if (ref?.kind !== 'local')
+                    return;
+                const dir = normalize(ref.path).replace(/\/$/, '');
+                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
+                for (const name of ['action.yml', 'action.yaml'])
+                    add(dir === '' ? name : `${dir}/${name}`, caller);
+            },
+        });
+        return map;
+    });
+    return index.get(file) ?? [];
+}
+function withOf(map) {
+    return map ? { with: map } : {};
+}
+/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
+function normalize(path) {
+    return path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/')
+        .concat(path.endsWith('/') ? '/' : '');
+}
+/**
+ * The events that can run a workflow: its own triggers and, for a reusable workflow
+ * (`workflow_call`), the triggers of the workflows in this repository that call it, followed through
+ * chains of calls. A reusable workflow runs in its caller's event context (`github.event` is the
+ * caller's), so one called from a `pull_request_target` workflow is as privileged as its caller.
+ * `workflow_call` itself stays in the set: callers outside the repository are not visible here.
+ */
+function triggeringEvents(workspace, workflow) {
+    const events = new Set((workflow.on?.events ?? []).map((e) => e.event));
+    if (!events.has('workflow_call'))
+        return events;
+    const seen = new Set([workflow.path]);
+    const queue = [workflow.path];
+    while (queue.length > 0) {
+        for (const caller of localCallers(workspace, queue.shift())) {
+            if (caller.source.kind !== 'workflow' || !caller.job || seen.has(caller.source.path))
+                continue;
+            seen.add(caller.source.path);
+            for (const e of caller.source.on?.events ?? [])
+                events.add(e.event);
+            queue.push(caller.source.path);
+        }
+    }
+    return events;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ */
+function jobExcludesOutsiders(workflow, job) {
+    let known = JOBS.get(job);
+    if (known === undefined) {
+        known = jobGuarded(workflow, job, new Set());
+        JOBS.set(job, known);
+    }
+    return known;
+}
+/** Per job, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap();
+function jobGuarded(workflow, job, seen) {
+    if (seen.has(job.id))
+        return false;
+    seen.add(job.id);
+    if (excludesOutsiders(job.if))
+        return true;
+    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+        return false;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (upstream && jobGuarded(workflow, upstream, seen))
+            return true;
+    }
+    return false;
+}
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
+ * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+function excludesOutsiders(condition) {
+    const node = conditionTree(condition);
+    return node ? guards(node) : false;
+}
+function conditionTree(condition) {
+    if (!condition)
+        return undefined;
+    const value = condition.value;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    let inner = text;
+    if (text.includes('${{')) {
+        const found = (0,expression/* findExpressions */.zV)(text);
+        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
+        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
+            return undefined;
+        inner = found[0].inner;
+    }
+    const parsed = (0,expression/* parseExpression */.YK)(inner);
+    return parsed.ok ? parsed.node : undefined;
+}
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
+function guards(node) {
+    switch (node.kind) {
+        case 'and':
+            return node.args.some(guards);
+        case 'or':
+            return node.args.every(guards);
+        case 'not':
+            return isRef(node.arg, FORK_FLAGS);
+        case 'compare':
+            return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+        case 'call':
+            return node.name === 'contains' && containsTrusted(node.args);
+        default:
+            return false;
+    }
+}
+const HEAD_REPOSITORIES = [
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+    'github.event.pull_request.head.repo.fork',
+    'github.event.workflow_run.head_repository.fork',
+];
+function compareGuards(op, a, b) {
+    if (op === '==') {
+        // The head repository is this repository (or one named literally).
+        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b)))
+            return true;
+        if (isRef(a, FORK_FLAGS) && conditions_literal(b) === false)
+            return true;
+        // A run triggered by a push (or a schedule), not by a pull request.
+        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(conditions_literal(b))))
+            return true;
+        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
+            return true;
+        // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
+        // else can take); unlike github.actor, the author of a pull request cannot be another account.
+        if (isRef(a, ['github.event.pull_request.user.login']) && typeof conditions_literal(b) === 'string')
+            return true;
+    }
+    if (op === '!=' && isRef(a, FORK_FLAGS) && conditions_literal(b) === true)
+        return true;
+    return false;
+}
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args) {
+    const [list, item] = args;
+    if (!list || !item || !isAssociation(item))
+        return false;
+    let values;
+    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+        try {
+            values = JSON.parse(String(list.args[0].value));
+        }
+        catch {
+            return false;
+        }
+    }
+    else if (list.kind === 'literal' && typeof list.value === 'string') {
+        values = list.value.split(/[\s,;|]+/).filter(Boolean);
+    }
+    return (Array.isArray(values) &&
+        values.length > 0 &&
+        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
+}
+function isRef(node, paths) {
+    return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+function isAssociation(node) {
+    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+function isString(node) {
+    return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+}
+function conditions_literal(node) {
+    return node.kind === 'literal' ? node.value : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
 /**
  * Which expression contexts an outsider controls, and how much. Written from GitHub's webhook payload
@@ -61764,63 +68878,17 @@ function match(pattern, path) {
                 return undefined;
             continue;
         }
-        if (got !== want && got !== '?')
+        // A filter (`github.event.*.body`) or a computed index reaches every key, this one included;
+        // not a free-form payload (`client_payload.**`), whose keys are anyone's guess.
+        if (got === '*' && pattern[i + 1] === '**')
+            return undefined;
+        if (got !== want && got !== '?' && got !== '*')
             return undefined;
     }
     return path.length === pattern.length ? 'exact' : 'prefix';
 }
 function worst(a, b) {
     return a === 'arbitrary' || b === 'arbitrary' ? 'arbitrary' : 'structured';
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/callers.js
-
-
-/**
- * The jobs and steps of the repository that call the reusable workflow or local action in `file`
- * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
- * back to the values passed in. Indexed once per run.
- */
-function localCallers(workspace, file) {
-    const index = workspace.memo('workflow-local-callers', '', () => {
-        const map = new Map();
-        const add = (target, caller) => {
-            const list = map.get(target);
-            if (list)
-                list.push(caller);
-            else
-                map.set(target, [caller]);
-        };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
-            job(job, workflow) {
-                const ref = job.uses && parseUses(job.uses.value);
-                if (ref && ref.kind === 'local')
-                    add(normalize(ref.path), { source: workflow, job, ...withOf(job.with) });
-            },
-            step(step, source, job) {
-                const ref = step.uses && parseUses(step.uses.value);
-                if (ref?.kind !== 'local')
-                    return;
-                const dir = normalize(ref.path).replace(/\/$/, '');
-                const caller = { source, step, ...(job ? { job } : {}), ...withOf(step.with) };
-                for (const name of ['action.yml', 'action.yaml'])
-                    add(dir === '' ? name : `${dir}/${name}`, caller);
-            },
-        });
-        return map;
-    });
-    return index.get(file) ?? [];
-}
-function withOf(map) {
-    return map ? { with: map } : {};
-}
-/** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
-function normalize(path) {
-    return path
-        .split('/')
-        .filter((s) => s !== '.' && s !== '')
-        .join('/')
-        .concat(path.endsWith('/') ? '/' : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
@@ -61845,17 +68913,20 @@ function callerScope(caller) {
 function declaredInputs(source, name) {
     const types = [];
     const defaults = [];
-    const read = (inputs, pointer) => {
+    const out = { types, defaults };
+    const read = (inputs, pointer, via) => {
         if (!inputs || typeof inputs !== 'object')
             return;
         for (const [k, v] of Object.entries(inputs)) {
-            if (k.toLowerCase() !== name || !v || typeof v !== 'object')
+            if (k.toLowerCase() !== name)
                 continue;
-            const spec = v;
-            if (typeof spec.type === 'string')
-                types.push(spec.type);
-            else
-                types.push('string');
+            out.name = k;
+            // `inputs: { x: }` declares a string input with no settings.
+            const spec = v && typeof v === 'object' ? v : {};
+            const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
+            types.push(type);
+            if (type === 'string')
+                out.via ??= via;
             if (typeof spec.default === 'string' && spec.default.includes('${{')) {
                 const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
                 const span = source.document.span(p) ?? source.document.nearestSpan(p);
@@ -61865,15 +68936,15 @@ function declaredInputs(source, name) {
         }
     };
     if (source.kind === 'action')
-        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs');
+        read(source.inputs?.value, source.inputs?.pointer ?? '/inputs', 'action');
     else
         for (const e of source.on?.events ?? []) {
             if ((e.event === 'workflow_call' || e.event === 'workflow_dispatch') && e.config) {
                 const inputs = e.config.value?.inputs;
-                read(inputs, `${e.config.pointer}/inputs`);
+                read(inputs, `${e.config.pointer}/inputs`, e.event);
             }
         }
-    return { types, defaults };
+    return out;
 }
 /** Pointers of the values a matrix key takes: `matrix.<key>` lists and `include` entries. */
 function matrixPointers(base, matrix, key) {
@@ -61898,165 +68969,6 @@ function matrixPointers(base, matrix, key) {
     return pointers;
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
-/**
- * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
- * from what), and commands that download and execute code. It is not a shell parser: it reads
- * logical lines (backslash continuations joined) with linear-time patterns, which is how these
- * commands are written in practice; what it cannot see it does not report.
- */
-/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
-function shell_joinContinuations(script) {
-    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
-}
-function lines(script) {
-    const out = [];
-    const joined = shell_joinContinuations(script);
-    let at = 0;
-    for (const text of joined.split('\n')) {
-        out.push({ start: at, end: at + text.length, text });
-        at += text.length + 1;
-    }
-    return out;
-}
-const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
-const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
-const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
-/**
- * The values a script writes to step outputs or the job environment. A line that mentions
- * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
- * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
- * value that follow are attributed to the same name. Shell variables assigned earlier in the script
- * are followed to their assignment.
- */
-function shellWrites(script) {
-    const out = [];
-    const assigned = new Map();
-    let heredoc;
-    const all = lines(script);
-    const files = writtenFiles(all);
-    for (const [i, line] of all.entries()) {
-        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
-            heredoc = undefined;
-            continue;
-        }
-        const sources = sourcesOf(line, assigned);
-        const file = files[i];
-        if (file) {
-            const writes = commands(line).flatMap((command) => {
-                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
-                if (!m)
-                    return [];
-                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
-                if (m[2] === '<<') {
-                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
-                    heredoc = { write, delimiter };
-                }
-                return [write];
-            });
-            out.push(...writes);
-            if (writes.length > 0)
-                continue;
-            if (heredoc) {
-                heredoc.write.ranges.push(...sources.ranges);
-                heredoc.write.envVars.push(...sources.envVars);
-                continue;
-            }
-        }
-        const a = ASSIGNMENT.exec(line.text);
-        if (a)
-            assigned.set(a[1], sources);
-    }
-    return out;
-}
-/** The `;`- and `&&`-separated commands of a line, with their offsets. */
-function commands(line) {
-    const out = [];
-    let from = 0;
-    for (const m of line.text.matchAll(/;|&&/g)) {
-        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
-        from = m.index + m[0].length;
-    }
-    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
-    return out;
-}
-/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
-function writtenFiles(all) {
-    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text) ? 'output' : /GITHUB_ENV/.test(l.text) ? 'env' : undefined);
-    const open = [];
-    for (const [i, l] of all.entries()) {
-        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
-            open.push(i);
-        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV)\b/.exec(l.text);
-        if (!close)
-            continue;
-        const start = open.pop();
-        if (start === undefined)
-            continue;
-        for (let k = start + 1; k < i; k++)
-            files[k] ??= close[1] === 'OUTPUT' ? 'output' : 'env';
-    }
-    return files;
-}
-/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
-function heredocEnd(text) {
-    return text
-        .trim()
-        .replace(/^echo\s+|["']/g, '')
-        .split(/\s/)[0];
-}
-function sourcesOf(line, assigned) {
-    const ranges = [[line.start, line.end]];
-    const envVars = [];
-    for (const m of line.text.matchAll(VAR_REF)) {
-        const name = m[1];
-        const known = assigned.get(name);
-        if (known) {
-            ranges.push(...known.ranges);
-            envVars.push(...known.envVars);
-        }
-        else
-            envVars.push(name);
-    }
-    return { ranges, envVars };
-}
-const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
-const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
-/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
-const REMOTE_EXECUTION = [
-    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
-    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
-    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
-    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
-    // iex ((New-Object Net.WebClient).DownloadString('...'))
-    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
-];
-/** `curl | sh` and its relatives in a script, at their offsets. */
-function remoteExecutions(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    for (const re of REMOTE_EXECUTION) {
-        re.lastIndex = 0;
-        for (const m of joined.matchAll(re)) {
-            const start = m.index;
-            if (out.some((o) => start < o.end && o.start < start + m[0].length))
-                continue;
-            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-        }
-    }
-    return out.sort((a, b) => a.start - b.start);
-}
-/** Commands in a script that fetch or check out a pull request's head. */
-function headCheckouts(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s/]{1,200}\/(?:head|merge))(?![\w-])/g;
-    for (const m of joined.matchAll(re)) {
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
 
 
@@ -62067,14 +68979,29 @@ function headCheckouts(script) {
 /** Input types whose values cannot carry text. */
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 const dataflow_MAX_DEPTH = 8;
-/** Actions whose outputs carry text from the pull request or its author (output name, or `*`). */
+/**
+ * Actions whose outputs carry what a pull request or its author chose: `text` outputs are free text
+ * (template injection), `head` outputs name the pull request's code (head checkouts); patterns are on
+ * the lower-cased output name, and `unless` rules a step out by its inputs.
+ */
 const TAINTED_OUTPUTS = {
-    'tj-actions/changed-files': ['*'],
-    'tj-actions/branch-names': ['*'],
-    'peter-evans/find-comment': ['comment-body'],
-    'xt0rted/pull-request-comment-branch': ['head_ref', 'head_sha'],
-    'octokit/request-action': ['data'],
+    // File names chosen by the pull request; counts and `any_`/`only_` flags are numbers and booleans.
+    'tj-actions/changed-files': { text: /^(?!any_|only_)(?!.*_count$)/ },
+    'tj-actions/branch-names': { text: /^(?!is_)/, head: /^(?:current_branch|head_ref_branch)$/ },
+    // A comment found among the bot's own comments is text the bot wrote.
+    'peter-evans/find-comment': {
+        text: /^comment-body$/,
+        unless: (step) => /\[bot\]$/.test(String(withInput(step, 'comment-author') ?? '').trim()),
+    },
+    'xt0rted/pull-request-comment-branch': { text: /^head_ref$/, head: /^head_(?:ref|sha)$/ },
+    'octokit/request-action': { text: /^data$/ },
 };
+function withInput(step, name) {
+    for (const [k, v] of step.with?.entries ?? [])
+        if (k.toLowerCase() === name)
+            return v.value;
+    return undefined;
+}
 /**
  * Follows expression values through a repository's workflows: `env:` at every level (and values
  * written to `$GITHUB_ENV`), step outputs written by scripts or by actions known to echo pull request
@@ -62085,11 +69012,19 @@ const TAINTED_OUTPUTS = {
 class Dataflow {
     workspace;
     classify;
+    options;
     cache = new Map();
     active = new Set();
-    constructor(workspace, classify) {
+    /**
+     * `inputs: true` makes free-text inputs of manual and reusable workflows and of actions sources in
+     * themselves (template injection); without it, inputs are only followed to the callers in the
+     * repository. `heads: true` follows the outputs of actions that name a pull request's head rather
+     * than those that carry its text (head-checkout detection).
+     */
+    constructor(workspace, classify, options = {}) {
         this.workspace = workspace;
         this.classify = classify;
+        this.options = options;
     }
     /** Every source value an expression can expand to, with the reference it enters through. */
     flows(node, inner, scope, depth = 0) {
@@ -62276,8 +69211,9 @@ class Dataflow {
             const ref = parseUses(step.uses.value);
             if (ref.kind !== 'repository')
                 return [];
-            const outputs = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
-            if (!outputs?.some((o) => o === '*' || o === name))
+            const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
+            const outputs = this.options.heads ? tainted?.head : tainted?.text;
+            if (!outputs?.test(name) || tainted?.unless?.(step))
                 return [];
             const origin = {
                 text: `${text} (${ref.owner}/${ref.repo})`,
@@ -62308,6 +69244,15 @@ class Dataflow {
         if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t)))
             return [];
         const out = [];
+        // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
+        // source in itself, whatever the callers visible here pass.
+        if (declared.via && this.options.inputs) {
+            const text = `inputs.${declared.name ?? name}`;
+            out.push({
+                origin: { text, capability: 'arbitrary', via: [], input: declared.via },
+                collection: false,
+            });
+        }
         for (const d of declared.defaults) {
             out.push(...this.value({ source, level: 'workflow' }, d.pointer, this.hop(`inputs.${name}`, source, d), depth + 1));
         }
@@ -62345,45 +69290,58 @@ class Dataflow {
 
 
 
+
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
- * writable token, on events an outsider can cause. Checking out and building the pull request's
- * code there ("pwn request") hands those privileges to the pull request: critical, reported at the
- * ref that names the head (`actions/checkout` `ref:`/`repository:`, `gh pr checkout`, `git fetch
+ * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
+ * `workflow_run` whose upstream workflows are all known and never run on pull requests), at the
+ * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * privileges to the pull request: critical, reported instead at the ref that names the head
+ * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
- * the pull request are reported the same way. A job whose `if:` admits only same-repository pull
- * requests (or, for comments, only members) is not. A privileged trigger without such a checkout is
- * informational, at the trigger.
+ * the pull request are reported the same way, and so are reusable workflows called from such
+ * workflows (they run in their caller's event). A job or step whose condition admits only
+ * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
+ * (conditions.ts).
  */
 const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dangerous-triggers',
-    summary: 'pull_request_target / workflow_run (and issue_comment) workflows that check out or run the pull request head (critical); such triggers without a checkout (info).',
+    summary: 'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         const sources = (0,workflow/* workflowSources */.Gf)(workspace);
-        const flow = new Dataflow(workspace, classifyHeadRef);
+        const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
         (0,workflow/* walkWorkflows */.EG)(sources, {
             workflow(workflow) {
-                const events = eventsOf(workflow);
+                const own = eventsOf(workflow);
+                const events = triggeringEvents(workspace, workflow);
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
-                if (privileged.length === 0)
-                    return;
                 const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources));
+                const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
                 let critical = 0;
                 if (untrustedRun.length > 0) {
                     for (const job of workflow.jobs) {
-                        if (guarded(job, events))
+                        if (jobExcludesOutsiders(workflow, job))
                             continue;
                         for (const step of job.steps) {
+                            if (excludesOutsiders(step.if))
+                                continue;
+                            const gate = environmentGate(workflow, job);
                             for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                                 critical += 1;
                                 findings.push({
-                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')} with the base repository's secrets and a ` +
+                                    message: `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
                                         `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
-                                        'test or action in that code runs with those privileges.',
+                                        'test or action in that code runs with those privileges.' +
+                                        (gate
+                                            ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
+                                            : ''),
                                     location: hit.location,
                                     key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                    // An environment may require a reviewer's approval (a setting this file cannot show).
+                                    ...(gate ? { confidence: 'medium' } : {}),
                                 });
                             }
                         }
@@ -62394,13 +69352,18 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 for (const trigger of workflow.on?.events ?? []) {
                     if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run')
                         continue;
+                    const fromPullRequests = trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
                     findings.push({
                         message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
-                            'outsiders can cause. No job here runs untrusted pull request code (no unguarded checkout of ' +
-                            'its head); keep it that way, and treat every value from the event (titles, branch names, artifacts) as untrusted.',
+                            (fromPullRequests
+                                ? 'outsiders can cause. '
+                                : 'follow the workflows it names, none of which runs on pull requests today. ') +
+                            'No job here checks out pull request code, but every value from the event (titles, branch names, ' +
+                            'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+                            '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
                         key: `trigger:${trigger.event}`,
-                        severity: 'info',
+                        severity: fromPullRequests ? 'medium' : 'low',
                     });
                 }
             },
@@ -62408,16 +69371,23 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** A job condition that admits only pull requests from this repository, or only trusted commenters. */
-function guarded(job, events) {
-    const cond = conditionOf(job).replace(/\s+/g, ' ');
-    if (/head\.repo\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.pull_request\.head\.repo\.full_name/.test(cond))
-        return true;
-    if (/head_repository\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.workflow_run\.head_repository\.full_name/.test(cond))
-        return true;
-    if (/head\.repo\.fork ?== ?false|!\s?github\.event\.pull_request\.head\.repo\.fork\b/.test(cond))
-        return true;
-    return events.has('issue_comment') && !events.has('pull_request_target') && /author_association/.test(cond);
+/** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
+function environmentGate(workflow, job, seen = new Set()) {
+    if (seen.has(job.id))
+        return undefined;
+    seen.add(job.id);
+    const env = job.environment?.value;
+    const name = typeof env === 'string' ? env : env?.name;
+    if (typeof name === 'string' && name.trim() !== '')
+        return name.trim();
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        const found = upstream && environmentGate(workflow, upstream, seen);
+        if (found)
+            return found;
+    }
+    return undefined;
 }
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
@@ -62489,6 +69459,77 @@ function upstreamRunsOnPullRequests(workflow, sources) {
         return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
     });
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dependabot-cooldown.js
+
+
+const FILES = ['.github/dependabot.yml', '.github/dependabot.yaml'];
+/**
+ * A compromised release is usually found and pulled within days; a Dependabot that proposes every
+ * release the hour it is published brings it into the repository before then. `cooldown` makes
+ * version updates wait (security updates are not delayed). Reported at each `updates` entry without
+ * a cooldown (at its `package-ecosystem`), and at a `default-days` below `days` (or, without
+ * `default-days`, at a `cooldown` whose semver-specific waits do not all reach `days`).
+ */
+const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.dependabot-cooldown',
+    scope: 'file',
+    summary: 'Dependabot version updates without a cooldown of at least N days after a release.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { days: { type: 'integer', minimum: 1, maximum: 90, default: 7 } },
+    },
+    evaluate({ options, workspace }) {
+        const days = options.days ?? 7;
+        const findings = [];
+        for (const file of workspace.glob(FILES)) {
+            const parsed = workspace.yaml(file);
+            const doc = parsed?.ok ? parsed.documents[0] : undefined;
+            const updates = doc?.value?.updates;
+            if (!doc || !Array.isArray(updates))
+                continue;
+            updates.forEach((entry, i) => {
+                if (!entry || typeof entry !== 'object')
+                    return;
+                const e = entry;
+                const ecosystem = typeof e['package-ecosystem'] === 'string' ? e['package-ecosystem'] : `#${i + 1}`;
+                const dirs = e.directory ?? e.directories;
+                const where = `${ecosystem} in ${Array.isArray(dirs) ? dirs.join(', ') : String(dirs ?? '/')}`;
+                const span = (p) => doc.span(`/updates/${i}${p}`) ?? doc.nearestSpan(`/updates/${i}${p}`);
+                const cooldown = e.cooldown;
+                let at;
+                let why = '';
+                if (!cooldown || typeof cooldown !== 'object') {
+                    at = '/package-ecosystem';
+                    why = 'no cooldown, so a release is proposed as soon as it is published';
+                }
+                else if (typeof cooldown['default-days'] === 'number') {
+                    if (cooldown['default-days'] < days) {
+                        at = '/cooldown/default-days';
+                        why = `a wait of only ${cooldown['default-days']} day${cooldown['default-days'] === 1 ? '' : 's'} after a release`;
+                    }
+                }
+                else {
+                    const waits = ['semver-major-days', 'semver-minor-days', 'semver-patch-days'].map((k) => cooldown[k]);
+                    if (!waits.every((w) => typeof w === 'number' && w >= days)) {
+                        at = '/cooldown';
+                        why = 'no default-days, so some updates are proposed without the full wait';
+                    }
+                }
+                const s = at && span(at);
+                if (!s)
+                    return;
+                findings.push({
+                    message: `Dependabot updates for ${where}: ${why}. Set cooldown.default-days to at least ${days}, so a compromised release is usually pulled before it is proposed.`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(file, s, at === '/cooldown'),
+                    key: `${where}`,
+                });
+            });
+        }
+        return findings;
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/deploy-environment.js
 
@@ -62590,6 +69631,407 @@ function productionMention(job, production) {
     return hit ? `${hit[0]} names production` : undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/forbidden-uses.js
+
+
+
+
+
+/**
+ * An organisation's list of approved (or banned) actions and reusable workflows, enforced on every
+ * change. Globs match `owner/repo[/path]` case-insensitively; a glob with `@` matches the reference
+ * with its ref (`actions/checkout@v1*`). With `allow`, everything not listed is reported; with
+ * `deny`, everything listed. Local (`./`) and `docker://` references are not matched. Reported at
+ * the `uses:`.
+ */
+const workflowForbiddenUses = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.forbidden-uses',
+    scope: 'file',
+    summary: 'Actions and reusable workflows outside an allow list or on a deny list.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            allow: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+            deny: {
+                type: 'array',
+                default: [],
+                items: {
+                    anyOf: [
+                        { type: 'string', minLength: 1 },
+                        {
+                            type: 'object',
+                            additionalProperties: false,
+                            required: ['uses'],
+                            properties: {
+                                uses: { type: 'string', minLength: 1 },
+                                reason: { type: 'string', minLength: 1 },
+                            },
+                        },
+                    ],
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const allow = matcher(options.allow ?? []);
+        const deny = (options.deny ?? []).map((d) => (typeof d === 'string' ? { uses: d } : d));
+        const denied = deny.map((d) => ({ ...d, test: matcher([d.uses]) }));
+        /** Why a reference is forbidden, or undefined; with its key. */
+        const judge = (text) => {
+            const ref = parseUses(text);
+            if (ref.kind !== 'repository')
+                return undefined;
+            const name = [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/');
+            const full = `${name}@${ref.ref ?? ''}`;
+            const key = `uses/${full.toLowerCase()}`;
+            const hit = denied.find((d) => d.test(name, full));
+            if (hit)
+                return {
+                    key,
+                    message: `"${text.trim()}" is on the deny list (${hit.uses})${hit.reason ? `: ${hit.reason}` : '.'}`,
+                };
+            if ((options.allow ?? []).length > 0 && !allow(name, full))
+                return {
+                    key,
+                    message: `"${text.trim()}" is not on the list of allowed actions and reusable workflows.`,
+                };
+            return undefined;
+        };
+        // The same references recur across workflows: each is judged once.
+        const verdicts = new Map();
+        const findings = [];
+        const check = (path, uses) => {
+            if (!uses)
+                return;
+            if (!verdicts.has(uses.value))
+                verdicts.set(uses.value, judge(uses.value));
+            const verdict = verdicts.get(uses.value);
+            if (!verdict)
+                return;
+            findings.push({
+                message: `${verdict.message} Use an approved action, or have it added to the rule's list.`,
+                location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
+                key: verdict.key,
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                check(workflow.path, job.uses);
+            },
+            step(step, source) {
+                check(source.path, step.uses);
+            },
+        });
+        return findings;
+    },
+});
+/** Matches `owner/repo[/path]` (globs without `@`) or `owner/repo[/path]@ref` (globs with one). */
+function matcher(globs) {
+    const plain = globs.filter((g) => !g.includes('@'));
+    const versioned = globs.filter((g) => g.includes('@'));
+    const a = plain.length > 0 ? picomatch(plain, { nocase: true, dot: true }) : () => false;
+    const b = versioned.length > 0 ? picomatch(versioned, { nocase: true, dot: true }) : () => false;
+    // `owner/repo` also covers the repository's sub-actions (`github/codeql-action/*` is explicit).
+    return (name, full) => a(name) || a(name.split('/').slice(0, 2).join('/')) || b(full);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/env-writes.js
+
+const TARGET = /(?:>>?|\btee\s+(?:-a\s+|--append\s+)?|-(?:File)?Path\s+|\bAdd-Content\s+)\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b\}?|\$env:GITHUB_(ENV|PATH)\b|%GITHUB_(ENV|PATH)%)/i;
+const GROUP_END = /^\s*\}\s*>>?\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b|\$env:GITHUB_(ENV|PATH)\b)/i;
+const env_writes_ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
+const env_writes_VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
+const RANDOM = /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Guid|\[guid\]::NewGuid|randomUUID|secrets\.token_hex/i;
+/** Variables the runner sets: never attacker data (and the targets themselves). */
+const RUNNER_VAR = /^(GITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|WORKSPACE|SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|REPOSITORY|SERVER_URL|API_URL|ACTION_PATH)|RUNNER_\w+|HOME|PATH|PWD|env|GITHUB_EVENT_PATH)$/i;
+/** Every write to the environment files, in script order. */
+function envWrites(script) {
+    const joined = shell_joinContinuations(script);
+    const lines = [];
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        lines.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    // The closing line of a group writes nothing of its own.
+    const target = lines.map((l) => GROUP_END.test(l.text) ? undefined : fileOf(TARGET.exec(l.text)));
+    // Lines of a `{ ... } >> file` group, and heredoc bodies whose command writes to a file.
+    const open = [];
+    for (const [i, l] of lines.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = GROUP_END.exec(l.text);
+        if (close) {
+            const from = open.pop();
+            if (from !== undefined)
+                for (let k = from + 1; k < i; k++)
+                    target[k] ??= fileOf(close);
+        }
+        const heredoc = target[i] && /<<-?\s*['"]?([A-Za-z_]\w*)['"]?/.exec(l.text.replace(/\w+<<[$"'\w{}]+/, ''));
+        if (heredoc) {
+            for (let k = i + 1; k < lines.length && lines[k].text.trim() !== heredoc[1]; k++)
+                target[k] = target[i];
+        }
+    }
+    const random = RANDOM.test(joined) && /<<\s*["']?\$\{?\w/.test(joined);
+    const assigned = new Map();
+    const out = [];
+    for (const [i, l] of lines.entries()) {
+        const sources = env_writes_sourcesOf(l, assigned);
+        const file = target[i];
+        if (file) {
+            out.push({
+                file,
+                start: l.start,
+                end: l.end,
+                text: l.text.trim(),
+                ...sources,
+                randomDelimiter: random,
+            });
+            continue;
+        }
+        const a = env_writes_ASSIGNMENT.exec(l.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The line, plus what the script variables it reads were assigned from. */
+function env_writes_sourcesOf(line, assigned) {
+    const out = { ranges: [[line.start, line.end]], envVars: [] };
+    for (const m of line.text.matchAll(env_writes_VAR_REF)) {
+        const name = m[1] ?? m[2] ?? m[3];
+        if (RUNNER_VAR.test(name))
+            continue;
+        const known = assigned.get(name);
+        if (known) {
+            out.ranges.push(...known.ranges);
+            out.envVars.push(...known.envVars);
+        }
+        else
+            out.envVars.push(name);
+    }
+    return out;
+}
+function fileOf(m) {
+    if (!m)
+        return undefined;
+    const name = (m[1] ?? m[2] ?? m[3] ?? '').toUpperCase();
+    return name === 'ENV' ? 'env' : name === 'PATH' ? 'path' : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/github-env.js
+
+
+
+
+
+
+
+
+/**
+ * `$GITHUB_ENV` is a file of `NAME=value` lines (or `NAME<<DELIMITER` blocks) that the runner reads
+ * after the step: a value with a line break in it defines further variables for every later step of
+ * the job, and `LD_PRELOAD`, `NODE_OPTIONS`, `BASH_ENV` or `PATH` turn that into code execution.
+ * Reported at the writing line when the value can carry a line break chosen by someone else:
+ * - text from the event (bodies, comments, commit messages, `client_payload`; through `env:`, outputs,
+ *   shell variables, or the event file itself): high; titles, inputs and action outputs, which are
+ *   usually one line: medium;
+ * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
+ *   artifact (`$(cat pr.txt)`): high.
+ * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
+ * a `NAME<<$DELIMITER` block whose delimiter the script makes at random.
+ */
+const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.github-env',
+    summary: 'Attacker-chosen text written to $GITHUB_ENV or $GITHUB_PATH, where a line break defines more variables.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const flow = new Dataflow(workspace, classifyContext);
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value))
+                    return;
+                const writes = envWrites(step.run.value);
+                if (writes.length === 0)
+                    return;
+                const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                const exprs = (0,workflow_expressions/* expressionsAt */.Ve)(workspace, source, step.run.pointer);
+                const artifacts = source.kind === 'workflow' && job ? downloadsArtifacts(source, job, step) : false;
+                for (const w of writes) {
+                    if (w.file === 'env' && w.randomDelimiter)
+                        continue;
+                    const origins = [];
+                    for (const e of exprs) {
+                        const end = e.start + e.raw.length;
+                        if (!e.parsed.ok || !w.ranges.some(([s, t]) => e.start < t && s < end))
+                            continue;
+                        origins.push(...flow
+                            .flows(e.parsed.node, e.inner, scope)
+                            .filter((f) => !f.collection)
+                            .map((f) => f.origin));
+                    }
+                    for (const name of new Set(w.envVars)) {
+                        const ref = `env.${name}`;
+                        const parsed = (0,expression/* parseExpression */.YK)(ref);
+                        if (parsed.ok)
+                            origins.push(...flow.flows(parsed.node, ref, scope).map((f) => f.origin));
+                    }
+                    const texts = w.ranges.map(([s, t]) => step.run.value.slice(s, t)).join('\n');
+                    const found = judge(w, origins, texts, artifacts);
+                    if (!found)
+                        continue;
+                    findings.push({
+                        message: github_env_message(w, found.what),
+                        location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
+                        ...(found.severity === 'high' ? {} : { severity: found.severity }),
+                        ...(found.confidence ? { confidence: found.confidence } : {}),
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** White space at `from` (the write's line is reported from its first character). */
+function leadingSpace(text, from) {
+    let i = from;
+    while (text[i] === ' ' || text[i] === '\t')
+        i++;
+    return i - from;
+}
+/** How bad a write is, from what its value is made of; undefined when it cannot carry a line break. */
+function judge(w, origins, texts, artifacts) {
+    const graded = origins.map((o) => ({ o, risk: newlineRisk(o.text) })).filter((g) => g.risk !== undefined);
+    const high = graded.find((g) => g.risk === 'high');
+    if (high)
+        return { severity: 'high', what: github_env_describe(high.o) };
+    if (/\$\{?GITHUB_EVENT_PATH/.test(texts))
+        return {
+            severity: /\.(body|message|comment)\b/.test(texts) ? 'high' : 'medium',
+            what: 'a field of the event payload ($GITHUB_EVENT_PATH)',
+            confidence: 'medium',
+        };
+    if (artifacts &&
+        /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts))
+        return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
+    // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
+    const medium = graded[0];
+    if (medium)
+        return { severity: 'medium', what: github_env_describe(medium.o), confidence: 'medium' };
+    return w.file === 'path' && origins.length > 0
+        ? { severity: 'medium', what: github_env_describe(origins[0]), confidence: 'medium' }
+        : undefined;
+}
+/** Whether a source's text can hold a line break: surely (bodies, messages), or usually not (titles, inputs). */
+function newlineRisk(text) {
+    if (/\b(body|message|diff_hunk|client_payload|changes|description)\b/i.test(text))
+        return 'high';
+    if (/\btitle\b|^(github\.event\.)?inputs\.|^steps\.|\(/.test(text))
+        return 'medium';
+    return undefined;
+}
+function github_env_describe(o) {
+    return o.via.length === 0 ? o.text : `${o.text} (via ${o.via.map((h) => h.text).join(' <- ')})`;
+}
+function github_env_message(w, what) {
+    const file = w.file === 'env' ? '$GITHUB_ENV' : '$GITHUB_PATH';
+    const effect = w.file === 'env'
+        ? 'a line break in it defines more variables for every later step of the job (LD_PRELOAD, NODE_OPTIONS or BASH_ENV run code)'
+        : 'it decides which directories later steps search for programs';
+    return (`"${w.text.slice(0, 100)}" writes ${what} to ${file}: ${effect}. ` +
+        'Pass the value as a step output ($GITHUB_OUTPUT) instead, or write it as NAME<<$DELIMITER with a random delimiter.');
+}
+/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
+function downloadsArtifacts(workflow, job, step) {
+    if (workflow.kind !== 'workflow')
+        return false;
+    const events = eventsOf(workflow);
+    if (!events.has('workflow_run') && !events.has('pull_request_target'))
+        return false;
+    return job.steps.some((s) => s.index <= step.index &&
+        ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
+            (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/impostor-commit.js
+
+
+/**
+ * GitHub serves a commit of any fork through every repository of the fork network, so
+ * `owner/action@<sha>` can name code that the owner never wrote and that no branch of theirs holds:
+ * an "impostor" commit, indistinguishable from a genuine pin in review. A pinned commit is accepted
+ * when a tag among the repository's newest 100 points at it, when it is in the default branch's
+ * history, or when it is in the history of the tag its comment names (`# v4.2.2`). Otherwise it is
+ * reported at the `uses:` (high). Online: it needs the GitHub API (the tag list, the repository and
+ * one comparison per commit not at a tag).
+ */
+const workflowImpostorCommit = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.impostor-commit',
+    scope: 'file',
+    mainThread: true,
+    summary: "Commits pinned in uses: that are not in the action repository's history (fork-network impostors; GitHub API).",
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, "whether their pinned commits are in the action repository's history", (ref) => ref.pinning === 'sha', impostor_commit_check);
+    },
+});
+const IN_HISTORY = new Set(['identical', 'behind']);
+async function impostor_commit_check(ref, api) {
+    const sha = ref.ref.toLowerCase();
+    const tags = await api.tags(ref.slug);
+    if (tags?.tags.some((t) => t.sha === sha))
+        return { findings: [] };
+    const repo = await api.repository(ref.slug);
+    if (repo === undefined)
+        return { unchecked: 'no answer about the repository' };
+    if (repo === null)
+        return { unchecked: 'repository not found' };
+    const places = [];
+    let unknown = false;
+    if (repo.defaultBranch) {
+        const status = await api.compare(ref.slug, repo.defaultBranch, sha);
+        if (status === undefined)
+            return { unchecked: 'no answer to the comparison with the default branch' };
+        if (status !== null && IN_HISTORY.has(status))
+            return { findings: [] };
+        unknown = status === null;
+        places.push(`the history of ${repo.defaultBranch}`);
+    }
+    if (ref.commentVersion) {
+        const tag = await api.tagCommit(ref.slug, ref.commentVersion);
+        if (tag === undefined)
+            return { unchecked: `no answer about tag ${ref.commentVersion}` };
+        if (tag !== null) {
+            const status = await api.compare(ref.slug, ref.commentVersion, sha);
+            if (status === undefined)
+                return { unchecked: `no answer to the comparison with ${ref.commentVersion}` };
+            if (status !== null && IN_HISTORY.has(status))
+                return { findings: [] };
+            places.push(`the history of tag ${ref.commentVersion}`);
+        }
+    }
+    places.push(tags ? `the newest ${tags.tags.length} tags` : 'its tags (not read)');
+    return {
+        findings: [
+            {
+                message: `Commit ${sha} pinned by "${ref.uses.value.trim()}" is not in ${places.join(', nor in ')} of ${ref.owner}/${ref.repo}: ` +
+                    "it may come from a fork (GitHub serves fork commits under the parent's name). Check where the commit comes from, " +
+                    'and pin a commit of a release of the action itself.',
+                location: ref.location,
+                key: `uses/${ref.name.toLowerCase()}@${sha}`,
+                // A commit GitHub cannot relate to the repository at all is certain; one on an untagged side
+                // branch of the repository itself would be a false alarm, hence medium otherwise.
+                ...(unknown ? { confidence: 'high' } : {}),
+            },
+        ],
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/insecure-commands.js
 
 
@@ -62616,7 +70058,9 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
                 if (name.toUpperCase() !== NAME)
                     continue;
                 const v = node.value;
-                if (v === false || v === null || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v)))
+                // The runner enables them only for "true" (any case); still, anything but an explicit off is
+                // reported, since the value may change and only false/0/empty say "off".
+                if (v === false || v === null || v === 0 || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v)))
                     continue;
                 findings.push({
                     message: `${where} sets ${NAME}, which re-enables the deprecated set-env and add-path commands; any output of a step can then change the environment of later steps. Remove it and use $GITHUB_ENV / $GITHUB_PATH.`,
@@ -62650,6 +70094,574 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/insecure-url-scheme.js
+
+
+
+
+
+
+/**
+ * Code, packages and keys fetched over `http://`, `ftp://` or `git://` arrive without integrity or
+ * authenticity: anyone on the network path (or who can poison DNS) decides what the job runs. Reported
+ * at the URL, in the commands that fetch (curl, wget, Invoke-WebRequest, git, package installers and
+ * their index options, key imports) and in action inputs that name a download or registry URL.
+ * Addresses that stay on the runner or its job's network (localhost, private ranges, service
+ * containers, single-label host names) are not reported, nor are apt/yum sources, whose packages are
+ * signed and verified whatever the transport.
+ */
+const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.insecure-url-scheme',
+    scope: 'file',
+    summary: 'Downloads, clones and package indexes over http://, ftp:// or git:// in scripts and action inputs.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const report = (url, location, owner, what, input = false) => {
+            const scheme = url.slice(0, url.indexOf(':'));
+            findings.push({
+                message: `${what} "${url.slice(0, 120)}" over ${scheme}://, which has no encryption or integrity: whoever is on the ` +
+                    `network path can replace what arrives. Use ${scheme === 'git' ? 'https:// (or ssh://)' : 'https://'}.`,
+                location,
+                key: `${owner}/${url}`,
+                // An input named like a URL may be a link the action only prints.
+                ...(input ? { confidence: 'medium' } : {}),
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                for (const [name, value] of step.with?.entries ?? []) {
+                    if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
+                        continue;
+                    const url = insecure(value.value.trim(), job);
+                    if (url)
+                        report(url, (0,core_location/* locationFromSpan */.Cx)(source.path, value.span), owner, `Input "${name}" points at`, true);
+                }
+                if (!step.run || !/\b(?:https?|ftp|git):\/\//i.test(step.run.value))
+                    return;
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                for (const command of commandsOf(step.run.value)) {
+                    const program = commands_programName(command);
+                    if (!program || !FETCHERS.has(program))
+                        continue;
+                    if (program === 'git' &&
+                        !/^(?:clone|fetch|pull|submodule|remote|ls-remote)$/.test(command.program[1]?.text ?? ''))
+                        continue;
+                    for (const w of command.program.slice(1)) {
+                        const url = insecure(w.text.replace(/^[-\w]+=/, ''), job);
+                        if (url)
+                            report(url, text.locate(w.start, w.end), owner, `"${program}" fetches`);
+                    }
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** Programs that fetch what they are given (or configure where packages come from). */
+const FETCHERS = new Set([
+    'curl',
+    'wget',
+    'aria2c',
+    'iwr',
+    'irm',
+    'invoke-webrequest',
+    'invoke-restmethod',
+    'start-bitstransfer',
+    'git',
+    'pip',
+    'pip3',
+    'pipx',
+    'uv',
+    'poetry',
+    'npm',
+    'yarn',
+    'pnpm',
+    'npx',
+    'gem',
+    'bundle',
+    'helm',
+    'rpm',
+    'apt-key',
+    'go',
+    'cargo',
+    'dotnet',
+    'nuget',
+    'composer',
+    'conda',
+    'mamba',
+    'svn',
+    'hg',
+]);
+const SCHEME = /^(https?|ftp|git):\/\/([^/\s"'?#]*)/i;
+/** The URL when it uses a plaintext scheme towards a host outside the job's own network. */
+function insecure(text, job) {
+    const m = SCHEME.exec(text);
+    if (!m || m[1].toLowerCase() === 'https')
+        return undefined;
+    const host = m[2]
+        .replace(/^[^@]*@/, '')
+        .replace(/:\d+$/, '')
+        .replace(/^\[|\]$/g, '')
+        .toLowerCase();
+    if (local(host, job))
+        return undefined;
+    return text.split(/\s/)[0];
+}
+function local(host, job) {
+    if (host === '' || host.includes('$') || host.includes('{'))
+        return true;
+    if (!host.includes('.') ||
+        host === '::1' ||
+        /\.(?:local|localhost|internal|lan|home\.arpa|svc|cluster\.local)$/.test(host))
+        return true;
+    if (/^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|0\.0\.0\.0$)/.test(host))
+        return true;
+    return (job?.services ?? []).some((s) => s.id?.toLowerCase() === host);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/versions.js
+/**
+ * Release versions of actions as their tags write them (`v4`, `v4.2.2`, `1.0.0-beta.1`), compared by
+ * number, and the advisory database's version ranges (`>= 1.0.0, < 1.2.3`, `<= 35.7.6`, `= 2.0.0`).
+ */
+/** Numeric parts of a version (`v4.2.2` -> [4, 2, 2]), or undefined when it is not one. */
+function versionParts(text) {
+    const m = /^v?(\d+(?:\.\d+){0,3})(?:[-+].*)?$/i.exec(text.trim());
+    return m ? m[1].split('.').map(Number) : undefined;
+}
+/** A full release version (`1.2.3`): what the advisory database's ranges are written in. */
+function isFullVersion(text) {
+    return (versionParts(text)?.length ?? 0) >= 3;
+}
+function compareVersions(a, b) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        const d = (a[i] ?? 0) - (b[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+/**
+ * Whether `version` is inside `range`; undefined when the range cannot be read (then the advisory
+ * database's own answer stands).
+ */
+function inRange(version, range) {
+    const v = versionParts(version);
+    if (!v)
+        return undefined;
+    const clauses = range
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    if (clauses.length === 0)
+        return undefined;
+    for (const clause of clauses) {
+        const m = /^(>=|<=|>|<|=)?\s*(\S+)$/.exec(clause);
+        const bound = m && versionParts(m[2]);
+        if (!m || !bound)
+            return undefined;
+        const c = compareVersions(v, bound);
+        const ok = m[1] === '>=' ? c >= 0 : m[1] === '<=' ? c <= 0 : m[1] === '>' ? c > 0 : m[1] === '<' ? c < 0 : c === 0;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+/** The most specific version among tag names (`v4.2.2` over `v4`), or undefined. */
+function mostSpecific(names) {
+    let best;
+    for (const name of names) {
+        const parts = versionParts(name);
+        if (!parts)
+            continue;
+        if (!best || parts.length > best.parts.length)
+            best = { name, parts };
+    }
+    return best?.name;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/known-vulnerable-actions.js
+
+
+
+/**
+ * Actions have security advisories too (GitHub's advisory database, ecosystem `actions`): code
+ * injection, token disclosure, a compromised release. Reported at each `uses:` whose version an
+ * advisory covers, at the advisory's severity, with the first fixed version. The version is the tag
+ * (`@v4.2.2`), the most specific tag at the pinned commit (`@v4` or `@<sha>` resolved through the tag
+ * list), or, for a commit no tag points to, the version its comment names. References by branch have
+ * no version and are not checked. Online: one cached tag list per repository and one advisory query
+ * per 20 actions, within the run's budget for these audits.
+ */
+const workflowKnownVulnerableActions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.known-vulnerable-actions',
+    scope: 'file',
+    mainThread: true,
+    summary: "Actions at versions covered by a GitHub security advisory (advisory database, 'actions' ecosystem).",
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            allow: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', pattern: '^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$' },
+            },
+        },
+    },
+    evaluate({ options, workspace, github }) {
+        const allow = new Set((options.allow ?? []).map((a) => a.toLowerCase()));
+        const versions = new Map();
+        const advisories = new Map();
+        const prepare = async (refs, api) => {
+            for (const ref of refs)
+                versions.set(ref, await versionOf(ref, api));
+            const wanted = [...versions.entries()].flatMap(([ref, v]) => 'version' in v ? [`${ref.slug}@${v.version}`] : []);
+            for (const [item, list] of await api.advisoriesFor(wanted))
+                advisories.set(item, list);
+        };
+        const check = async (ref) => {
+            const v = versions.get(ref);
+            if (!v || 'unknown' in v)
+                return { unchecked: v && 'unknown' in v ? v.unknown : 'not resolved' };
+            const key = `${ref.slug}@${v.version}`;
+            const answer = advisories.get(key);
+            if (!answer)
+                return { unchecked: 'no answer from the advisory database' };
+            const findings = [];
+            for (const a of answer) {
+                if (allow.has(a.ghsaId.toLowerCase()))
+                    continue;
+                const hit = a.vulnerabilities.find((x) => x.name === ref.slug && inRange(v.version, x.range) !== false);
+                if (!hit)
+                    continue;
+                findings.push({
+                    message: `${ref.owner}/${ref.repo} ${v.version} (${ref.uses.value.trim()}) is affected by ${a.ghsaId}: ${a.summary.slice(0, 160)} ` +
+                        `(vulnerable: ${hit.range || 'see the advisory'}). ${hit.patched ? `Upgrade to ${hit.patched} or later` : 'No fixed version is published: remove the action'}; see ${a.url}.`,
+                    location: ref.location,
+                    key: `uses/${ref.name.toLowerCase()}@${ref.ref ?? ''}/${a.ghsaId}`,
+                    severity: severityOf(a.severity),
+                    // A version read from a comment is what the author says the commit is, not what a tag says.
+                    ...(v.fromComment ? { confidence: 'medium' } : {}),
+                });
+            }
+            return { findings };
+        };
+        return onlineAudit(workspace, github, 'against the advisory database', (ref) => ref.pinning === 'sha' || (ref.pinning === 'mutable' && versionParts(ref.ref) !== undefined), check, prepare);
+    },
+});
+async function versionOf(ref, api) {
+    const pinned = ref.ref;
+    if (ref.pinning === 'mutable' && isFullVersion(pinned))
+        return { version: bare(pinned) };
+    const tags = await api.tags(ref.slug);
+    const sha = ref.pinning === 'sha' ? pinned.toLowerCase() : tags?.tags.find((t) => t.name === pinned)?.sha;
+    const at = sha ? mostSpecific(tags?.tags.filter((t) => t.sha === sha).map((t) => t.name) ?? []) : undefined;
+    if (at && isFullVersion(at))
+        return { version: bare(at) };
+    if (ref.pinning === 'sha' && ref.commentVersion && isFullVersion(ref.commentVersion))
+        return { version: bare(ref.commentVersion), fromComment: true };
+    if (!tags)
+        return { unknown: 'no answer about its tags' };
+    return {
+        unknown: ref.pinning === 'sha'
+            ? 'no tag among the newest 100 points to the pinned commit, and no version comment names it'
+            : `"${pinned}" names no release among the newest 100 tags`,
+    };
+}
+function bare(version) {
+    return version.replace(/^v/i, '');
+}
+function severityOf(s) {
+    switch (s.toLowerCase()) {
+        case 'critical':
+            return 'critical';
+        case 'high':
+            return 'high';
+        case 'low':
+            return 'low';
+        default:
+            return 'medium';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/misfeature.js
+
+
+
+
+
+/**
+ * Features that work but defeat their purpose or an audit:
+ * - `continue-on-error: true` on a security check (a scanner, an audit, dependency review), on the
+ *   step or on its job: the check can fail without failing anything (medium);
+ * - `shell: cmd` (step or `defaults.run.shell`): cmd has no grammar to speak of, its quoting cannot
+ *   be reasoned about, and it has not been the default on Windows runners since 2019 (low);
+ * - actions/setup-python's `pip-install`: packages installed into the global interpreter, outside any
+ *   manifest or lockfile (low).
+ */
+const workflowMisfeature = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.misfeature',
+    scope: 'file',
+    summary: 'continue-on-error on security checks, shell: cmd, and setup-python pip-install.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const add = (source, pointer, message, key, severity) => {
+            const span = source.document.span(pointer);
+            if (!span)
+                return;
+            findings.push({
+                message,
+                location: (0,core_location/* locationFromSpan */.Cx)(source.path, span),
+                key,
+                ...(severity ? { severity } : {}),
+            });
+        };
+        const cmd = (source, pointer, owner) => {
+            add(source, pointer, '`shell: cmd` runs the script with Windows cmd, whose quoting and expansion rules make a script impossible to ' +
+                'review with confidence (and to audit); use `pwsh` or `bash`, the defaults on Windows runners.', `${owner}/shell`, 'low');
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                if (isCmd(defaultShell(workflow.document.value)))
+                    cmd(workflow, '/defaults/run/shell', 'defaults');
+            },
+            job(job, workflow) {
+                if (isCmd(defaultShell(job.value)))
+                    cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
+                const check = onError(job.value) ? job.steps.find(securityCheck) : undefined;
+                if (check) {
+                    add(workflow, `${job.pointer}/continue-on-error`, `Job "${job.id}" runs a security check ("${shown(check)}") with continue-on-error: true, so its failure ` +
+                        'never fails the workflow. Remove continue-on-error (or make the check report without failing, on purpose).', `${job.id}/continue-on-error`);
+                }
+            },
+            step(step, source, job) {
+                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                if (isCmd(step.shell?.value))
+                    cmd(source, `${step.pointer}/shell`, owner);
+                if (onError(step.value) && securityCheck(step)) {
+                    add(source, `${step.pointer}/continue-on-error`, `Step "${shown(step)}" is a security check with continue-on-error: true: when it finds something (or ` +
+                        'breaks), the job still succeeds and nobody is stopped. Remove continue-on-error.', `${owner}/continue-on-error`);
+                }
+                const pip = actionPathOf(step.uses) === 'actions/setup-python' ? input(step, 'pip-install') : undefined;
+                if (pip) {
+                    add(source, pip.pointer, '`pip-install` installs packages into the global Python of the runner, by name and outside any lockfile; ' +
+                        'install into a virtual environment from a locked manifest in a run step instead.', `${owner}/pip-install`, 'low');
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** How a step is named in a message: its name, its action, or the first line of its script. */
+function shown(step) {
+    if (typeof step.name?.value === 'string')
+        return step.name.value;
+    if (step.uses)
+        return step.uses.value.trim();
+    return (step.run?.value.trim().split('\n')[0] ?? '').slice(0, 60);
+}
+/** `continue-on-error: true` (or the string "true"); an expression decides per run and is left alone. */
+function onError(value) {
+    const v = value['continue-on-error'];
+    return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
+}
+function defaultShell(value) {
+    const defaults = value?.defaults;
+    return defaults?.run?.shell;
+}
+function isCmd(value) {
+    return typeof value === 'string' && /^cmd(\.exe)?(\s|$)/i.test(value.trim());
+}
+/** Actions that check for vulnerabilities, secrets or policy violations (`owner/repo[/path]` prefixes). */
+const SECURITY_ACTIONS = [
+    'actions/dependency-review-action',
+    'aquasecurity/trivy-action',
+    'aquasecurity/tfsec-action',
+    'snyk/actions',
+    'gitleaks/gitleaks-action',
+    'trufflesecurity/trufflehog',
+    'returntocorp/semgrep-action',
+    'semgrep/semgrep-action',
+    'zizmorcore/zizmor-action',
+    'anchore/scan-action',
+    'google/osv-scanner-action',
+    'bridgecrewio/checkov-action',
+    'docker/scout-action',
+    'securego/gosec',
+    'pypa/gh-action-pip-audit',
+    'rustsec/audit-check',
+    'sonarsource/sonarqube-quality-gate-action',
+    'step-security/secret-scanning-review-action',
+    'controlgate/controlgate',
+];
+/** Commands that fail on findings: dependency audits, scanners, secret detectors. */
+const SECURITY_COMMAND = /^(?:(?:npm|yarn|pnpm|bun)\s+audit|pip-audit|safety\s+(?:check|scan)|bandit|cargo\s+(?:audit|deny)|govulncheck|gosec|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks|trufflehog|checkov|tfsec|zizmor|osv-scanner|brakeman|bundle(?:r)?[\s-]audit|dependency-check|controlgate)\b/;
+function securityCheck(step) {
+    const action = actionPathOf(step.uses);
+    if (action)
+        return SECURITY_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`));
+    if (!step.run)
+        return false;
+    return commandsOf(step.run.value).some((c) => SECURITY_COMMAND.test(c.program.map((w) => w.text).join(' ')));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/obfuscation.js
+
+
+
+
+
+
+
+/**
+ * Constructs that do nothing but hide what a workflow does from a reviewer (and from other audits):
+ * - `uses:` paths with empty, `.` or `..` segments (`actions/checkout/../checkout@v4`): medium;
+ * - expressions that compute a constant or undo themselves (`format('{0}/{1}', 'a', 'b')`,
+ *   `fromJSON(toJSON(x))`): low;
+ * - scripts that decode and run a command (`echo ... | base64 -d | sh`, `powershell -EncodedCommand`,
+ *   `exec(base64.b64decode(...))`): high, because nobody reviewing the file can see what runs.
+ */
+const workflowObfuscation = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.obfuscation',
+    scope: 'file',
+    summary: 'Needless indirection that hides what runs: dot segments in uses:, constant or self-cancelling expressions, encoded commands.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const uses = (path, node) => {
+            // Only a path with `/.` or `//` can be obscured: most references are not parsed at all.
+            const why = node && /\/\.|\/\//.test(node.value) ? obscurePath(node.value) : undefined;
+            if (!node || !why)
+                return;
+            findings.push({
+                message: `"${node.value.trim()}" ${why}; write the plain path so reviewers and tools see which action runs.`,
+                location: (0,core_location/* locationFromSpan */.Cx)(path, node.span),
+                key: `uses/${node.value.trim()}`,
+                severity: 'medium',
+            });
+        };
+        const needlessIn = (part, owner) => {
+            for (const n of nodes(part.node)) {
+                const why = needless(n);
+                if (!why)
+                    continue;
+                const text = part.inner.slice(n.start, n.end);
+                findings.push({
+                    message: `"${text}" ${why}; write the value directly so it can be read and audited.`,
+                    location: part.locate(n.start, n.end),
+                    key: `${owner}/${text}`,
+                    severity: 'low',
+                });
+                break;
+            }
+        };
+        // Bare `if:` conditions are expressions too, without `${{ }}` (fenced ones come as expressions).
+        const condition = (source, holder, owner) => {
+            const c = readCondition(workspace, source, holder, CALL_TEXT);
+            if (c && !c.fenced)
+                for (const part of c.parts)
+                    needlessIn(part, `${owner}/if`);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                uses(workflow.path, job.uses);
+                condition(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                uses(source.path, step.uses);
+                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+                if (!step.run || !ENCODED_TEXT.test(step.run.value))
+                    return;
+                const hits = encodedExecutions(step.run.value);
+                if (hits.length === 0)
+                    return;
+                const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                for (const hit of hits) {
+                    findings.push({
+                        message: `"${hit.text.slice(0, 100)}" decodes a command and runs it, so no reviewer can see what this step does. ` +
+                            'Write the command itself in the script (or commit the script as a file).',
+                        location: text.locate(hit.start, hit.end),
+                        key: `${job?.id ?? ''}/${step.index}/${hit.text}`,
+                    });
+                }
+            },
+            expression(expr) {
+                if (!CALL_TEXT.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
+                    return;
+                const part = { node: expr.parsed.node, inner: expr.inner, locate: expr.locate };
+                needlessIn(part, `${expr.jobId ?? ''}/${expr.field.join('.')}`);
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** Quick tests before walking a tree or running the patterns. */
+const CALL_TEXT = /format|json|join/i;
+const ENCODED_TEXT = /base64|xxd|-e(?:nc|ncodedcommand)?\s|b64decode/i;
+/** Why a `uses:` path is obscured, or undefined. */
+function obscurePath(text) {
+    const ref = parseUses(text);
+    if (ref.kind === 'docker' || ref.kind === 'invalid')
+        return undefined;
+    const path = ref.kind === 'local' ? ref.path.slice(2) : [ref.owner, ref.repo, ref.path ?? ''].join('/');
+    const segments = (ref.kind === 'repository' && !ref.path ? `${ref.owner}/${ref.repo}` : path).split('/');
+    if (segments.some((s) => s === '..'))
+        return 'climbs out of a directory with ".." in its path';
+    if (segments.some((s) => s === '.'))
+        return 'has a "." segment in its path';
+    if (segments.slice(0, -1).some((s) => s === '') || /\/\//.test(path))
+        return 'has an empty segment ("//") in its path';
+    return undefined;
+}
+/** Why an expression node is needless indirection, or undefined. */
+function needless(n) {
+    if (n.kind !== 'call')
+        return undefined;
+    const [first] = n.args;
+    if ((n.name === 'fromjson' || n.name === 'tojson') && first?.kind === 'call') {
+        const pair = n.name === 'fromjson' ? 'tojson' : 'fromjson';
+        if (first.name === pair)
+            return 'converts a value to JSON and straight back';
+    }
+    if (n.name === 'format' && n.args.length > 1 && n.args.every((a) => a.kind === 'literal'))
+        return 'assembles a constant from literal pieces';
+    if (n.name === 'join' && n.args.length >= 1 && first?.kind === 'literal' && typeof first.value === 'string')
+        return 'joins a single string, which returns it unchanged';
+    return undefined;
+}
+const SHELL = String.raw `(?:sudo\s+)?(?:ba|z|da|k)?sh|python[23]?|perl|ruby|node|pwsh|powershell|iex|Invoke-Expression`;
+const DECODE = String.raw `(?:base64\s+(?:-\w*d\w*|--decode)|openssl\s+(?:enc\s+-)?base64\s+-d|xxd\s+-r(?:\s+-p)?)`;
+/** Each pattern is linear: bounded negated classes, no nested quantifiers. */
+const ENCODED = [
+    // echo <blob> | base64 -d | sh
+    // (the interpreter reads the program from standard input: no script or module after it)
+    new RegExp(String.raw `${DECODE}[^|;&\n]{0,300}\|\s*(?:${SHELL})(?:\s+-{1,2}\w{0,8}){0,3}[ \t]*(?=$|[;&|\n)"'#])`, 'gim'),
+    // eval "$(echo <blob> | base64 -d)", bash -c "$(... | base64 --decode)", source <(...base64 -d)
+    new RegExp(String.raw `(?:eval|(?:ba|z)?sh\s+-c|source|\.)\s+["']?(?:\$\(|<\()[^)\n]{0,2000}?${DECODE}`, 'gi'),
+    // powershell -EncodedCommand <blob>, pwsh -enc <blob>
+    /(?<![\w-])(?:pwsh|powershell)(?:\.exe)?\s+(?:-\w+\s+){0,4}-e(?:nc(?:odedcommand)?)?\s+[A-Za-z0-9+/=]{16,}/gi,
+    // python -c "exec(base64.b64decode('...'))"
+    /(?<![\w.])(?:exec|eval)\s*\(\s*(?:__import__\(\s*['"]base64['"]\s*\)|base64)\.b64decode\s*\(/gi,
+];
+/** Decode-and-run commands in a script. */
+function encodedExecutions(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    for (const re of ENCODED) {
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/overprovisioned-secrets.js
 
@@ -62738,8 +70750,12 @@ const READ_ONLY_ACTIONS = new Set([
     'extractions/setup-just',
     'taiki-e/install-action',
 ]);
-/** Script text that uses a token or writes to GitHub (pushes, releases, API calls, OIDC). */
-const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset/;
+/**
+ * Script text that uses a token or writes to GitHub: pushes (also through tools that push, such as
+ * `mkdocs gh-deploy`), releases, API calls, and publishing tools that authenticate with the job's
+ * OIDC token (trusted publishing, keyless signing).
+ */
+const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset|\b(?:uv|pdm|hatch|poetry|flit|cargo)\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bcosign\s+(?:sign|attest)|\bgh-deploy\b|\bmike\s+deploy\b|\bghp-import\b|pkg-pr-new/;
 /**
  * A script file of the repository run by path or through an interpreter: what it does is not visible
  * here (it may push with the credentials a checkout persisted), so it counts as a possible writer.
@@ -62797,109 +70813,336 @@ function label(step) {
 
 /**
  * Least privilege for the `GITHUB_TOKEN`:
- * - a workflow without top-level `permissions:` in which some job declares none either runs those
- *   jobs with the repository's default token permissions, which may be read/write on every scope.
- *   The finding is placed on the `jobs:` key, the line above which the top-level block belongs
- *   (one finding per workflow, naming the jobs, rather than one per job);
- * - `permissions: write-all`, at workflow or job level, is reported at that value;
- * - a `<scope>: write` that a pull-request-triggered job cannot use, because every step only reads
- *   (token-use.ts), is reported at that value: at the job's declaration, or at the workflow's when
- *   every job inheriting it is read-only.
- * Any other explicit declaration (`{}`, `read-all`, a scope map) passes; a workflow triggered only by
- * `workflow_call` is exempt from the first check, because a called workflow can never hold more than
- * its caller grants.
+ * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
+ *   default token permissions, which may be read/write on every scope. One finding per workflow on the
+ *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...), low when
+ *   every trigger is a pull request event (a fork's run gets a read-only token), medium otherwise.
+ *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
+ * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
+ *   declares its own (then the top-level block reaches nothing);
+ * - a workflow-level write scope that two or more jobs inherit (each gets it whether it needs it or
+ *   not), or that the only inheriting job cannot use;
+ * - a job-level write scope the job cannot use: every step a script that never uses the token or an
+ *   action known to only read (token-use.ts), on any trigger.
  */
 const workflowPermissions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.permissions',
     scope: 'file',
-    summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
+    summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
-                const top = writeAll(workflow.path, workflow.permissions, 'the workflow');
-                if (top)
-                    findings.push(top);
-                const missing = missingPermissions(workflow);
+                const inheriting = workflow.jobs.filter((j) => !j.permissions);
+                if (inheriting.length > 0) {
+                    const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)');
+                    if (top)
+                        findings.push(top);
+                    findings.push(...workflowWrites(workflow, inheriting));
+                }
+                const missing = missingPermissions(workflow, inheriting);
                 if (missing)
                     findings.push(missing);
-                findings.push(...unneededWrites(workflow));
             },
             job(job, workflow) {
-                const finding = writeAll(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-                if (finding)
-                    findings.push(finding);
+                const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
+                if (own)
+                    findings.push(own);
+                findings.push(...jobWrites(workflow, job));
             },
         });
         return findings;
     },
 });
-function writeAll(path, permissions, scope, jobId = '') {
-    const shorthand = permissions?.shorthand;
-    if (shorthand?.value.trim() !== 'write-all')
+function shorthand(path, permissions, scope, jobId = '') {
+    const value = permissions?.shorthand?.value.trim();
+    if (value !== 'write-all' && value !== 'read-all')
         return undefined;
+    const write = value === 'write-all';
     return {
-        message: `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
-            'list only the scopes it needs (for example "contents: read").',
-        location: (0,core_location/* locationFromSpan */.Cx)(path, shorthand.span),
-        key: `write-all:${jobId}`,
+        message: write
+            ? `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
+                'list only the scopes it needs (for example "contents: read").'
+            : `"permissions: read-all" gives the GITHUB_TOKEN of ${scope} read access to every scope, security ` +
+                'events, deployments and packages included; list only the scopes it needs (for example "contents: read").',
+        location: (0,core_location/* locationFromSpan */.Cx)(path, permissions.shorthand.span),
+        key: `${value}:${jobId}`,
+        severity: write ? 'high' : 'medium',
     };
 }
-/** Write scopes on pull request jobs whose steps only read. */
-function unneededWrites(workflow) {
-    const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
-    if (triggers.length === 0)
+/** Workflow-level write scopes reaching jobs that do not need them. */
+function workflowWrites(workflow, inheriting) {
+    const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
+    if (scopes.length === 0)
         return [];
-    const out = [];
-    const on = triggers.join(', ');
-    const report = (perms, who, jobs) => {
-        for (const { scope, level } of perms.scopes) {
-            if (level.value !== 'write')
-                continue;
-            out.push({
-                message: `"${scope}: write" is granted to ${who}, which runs on ${on}, but none of its steps can use the ` +
-                    `token for more than reading (only scripts without token use and read-only actions). ` +
-                    `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
-                location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
-                key: `unneeded-write:${jobs}:${scope}`,
-            });
-        }
-    };
-    const inheriting = workflow.jobs.filter((j) => !j.permissions);
-    for (const job of workflow.jobs) {
-        if (job.permissions && !tokenWriter(job, workflow))
-            report(job.permissions, `job "${job.id}"`, job.id);
-    }
-    if (workflow.permissions && inheriting.length > 0 && inheriting.every((j) => !tokenWriter(j, workflow))) {
-        const names = inheriting.map((j) => `"${j.id}"`).join(', ');
-        report(workflow.permissions, `every job (${names})`, '*');
-    }
-    return out;
+    const names = inheriting.map((j) => `"${j.id}"`).join(', ');
+    let why;
+    if (inheriting.length > 1)
+        why = `is inherited by every job without permissions of its own (${names}), whether it needs it or not`;
+    else if (!tokenWriter(inheriting[0], workflow))
+        why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+    if (!why)
+        return [];
+    return scopes.map(({ scope, level }) => ({
+        message: `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+            'and grant the write scope on the job that needs it.',
+        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
+        key: `workflow-write:${scope}`,
+    }));
 }
-function missingPermissions(workflow) {
-    if (workflow.permissions)
+/** Job-level write scopes of a job whose steps only read. */
+function jobWrites(workflow, job) {
+    const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
+    if (scopes.length === 0 || tokenWriter(job, workflow))
+        return [];
+    return scopes.map(({ scope, level }) => ({
+        message: `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
+            'reading (only scripts without token use and read-only actions). ' +
+            `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
+        key: `unneeded-write:${job.id}:${scope}`,
+    }));
+}
+function isWrite(value) {
+    return typeof value === 'string' && value.trim() === 'write';
+}
+function missingPermissions(workflow, bare) {
+    if (workflow.permissions || bare.length === 0)
         return undefined;
-    const events = workflow.on?.events ?? [];
-    if (events.length > 0 && events.every((e) => e.event === 'workflow_call'))
+    const events = [...eventsOf(workflow)];
+    if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
-    const bare = workflow.jobs.filter((job) => !job.permissions);
-    if (bare.length === 0)
-        return undefined;
+    const outsiders = events.filter((e) => OUTSIDER_EVENTS.has(e));
+    const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
     const names = bare.map((job) => `"${job.id}"`).join(', ');
     const which = bare.length === workflow.jobs.length
         ? 'no job declares any'
         : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
+    const grade = severity === 'high'
+        ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
+        : severity === 'low'
+            ? ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.'
+            : '';
     return {
         message: `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
-            "repository's default GITHUB_TOKEN permissions, which can include write access to every scope. " +
+            `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
             'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, workflow.jobsNode.span, true),
         key: 'missing-permissions',
+        severity,
+        // The default may be read-only (the repository or organisation setting, which the
+        // github-workflow-token rule reads through the API); the workflow cannot tell.
+        confidence: 'medium',
     };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax-checks.js
+
+
+
+
+
+const EVENTS = new Set(('branch_protection_rule check_run check_suite create delete deployment deployment_status discussion ' +
+    'discussion_comment fork gollum image_version issue_comment issues label merge_group milestone ' +
+    'page_build project project_card project_column public pull_request pull_request_review ' +
+    'pull_request_review_comment pull_request_target push registry_package release repository_dispatch ' +
+    'schedule status watch workflow_call workflow_dispatch workflow_run').split(' '));
+const WORKFLOW_KEYS = new Set([
+    'name',
+    'run-name',
+    'on',
+    'permissions',
+    'env',
+    'defaults',
+    'concurrency',
+    'jobs',
+]);
+const JOB_KEYS = new Set(('name permissions needs if runs-on snapshot environment concurrency outputs env defaults steps ' +
+    'timeout-minutes strategy continue-on-error container services uses with secrets').split(' '));
+const STEP_KEYS = new Set(('id if name uses run shell with env continue-on-error timeout-minutes working-directory background ' +
+    'parallel wait wait-all cancel').split(' '));
+const SCOPES = new Set(('actions artifact-metadata attestations checks code-quality contents deployments discussions id-token ' +
+    'issues models packages pages pull-requests repository-projects security-events statuses').split(' '));
+const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const OPEN = '$' + '{{';
+/** Every problem of one file, in document order of the checks (computed once per file). */
+function syntaxProblems(workspace, source) {
+    return workspace.memo('workflow-syntax', source.path, () => syntax_checks_collect(workspace, source));
+}
+/** Whether GitHub refuses the file outright (a sure problem). */
+function rejectedByGitHub(workspace, source) {
+    return syntaxProblems(workspace, source).some((p) => p.sure);
+}
+function syntax_checks_collect(workspace, source) {
+    const out = [];
+    const add = (span, key, message, sure = true) => out.push({ message, location: (0,core_location/* locationFromSpan */.Cx)(source.path, span), key, sure });
+    const keyOf = (node) => ({ ...node.span, start: node.span.key ?? node.span.start });
+    walkStrings(source, source.document.value, [], add, 0);
+    if (source.kind === 'workflow')
+        checkWorkflow(source, add, keyOf);
+    else
+        for (const step of source.steps) {
+            checkStep(source, step, '', add, keyOf);
+            if (source.using?.value === 'composite' && step.run && !step.shell)
+                add(keyOf(step.run), `shell/${step.index}`, `Step ${step.index + 1} of this composite action runs a script without "shell:", which composite actions require; add "shell: bash" (or the shell it is written for).`, false);
+        }
+    for (const e of (0,workflow_expressions/* workflowExpressions */.X)(workspace, source)) {
+        if (!e.parsed.ok)
+            out.push({
+                message: `"${e.raw}" is not a valid expression (${e.parsed.error}); GitHub refuses the file. Fix the expression.`,
+                location: e.location,
+                key: `expression/${e.raw}`,
+                sure: true,
+            });
+    }
+    return out;
+}
+function checkWorkflow(workflow, add, keyOf) {
+    const root = workflow.document.value;
+    const rootSpan = workflow.document.span('') ?? workflow.jobsNode.span;
+    if (!workflow.on)
+        add(rootSpan, 'on', 'The workflow has no "on:" (the events that run it), so GitHub refuses it. Add one, e.g. "on: pull_request".');
+    for (const e of workflow.on?.events ?? []) {
+        if (!EVENTS.has(e.event))
+            add(e.span, `event/${e.event}`, `"${e.event}" is not an event GitHub knows, so it refuses the workflow; check its spelling (events use underscores: "pull_request").`, false);
+    }
+    unknownKeys(workflow, root, '', WORKFLOW_KEYS, 'the workflow', add, keyOf);
+    const ids = new Set(workflow.jobs.map((j) => j.id));
+    if (workflow.permissions)
+        checkPermissions(workflow.permissions, 'workflow', add);
+    for (const job of workflow.jobs)
+        checkJob(workflow, job, ids, add, keyOf);
+}
+function checkJob(workflow, job, ids, add, keyOf) {
+    const where = `Job "${job.id}"`;
+    const jobKey = { ...job.span, start: job.span.key ?? job.span.start };
+    if (!ID.test(job.id))
+        add(jobKey, `job-id/${job.id}`, `${where} has an id GitHub refuses: it must start with a letter or "_" and hold only letters, digits, "-" and "_".`);
+    unknownKeys(workflow, job.value, job.pointer, JOB_KEYS, where, add, keyOf);
+    const hasSteps = Object.hasOwn(job.value, 'steps');
+    if (job.uses && hasSteps)
+        add(keyOf(job.uses), `uses-steps/${job.id}`, `${where} has both "uses:" (a reusable workflow) and "steps:"; GitHub refuses it. Keep one.`);
+    if (!job.uses && !hasSteps)
+        add(jobKey, `no-steps/${job.id}`, `${where} has neither "steps:" nor "uses:", so GitHub refuses the workflow. Add its steps.`);
+    if (!job.uses && hasSteps && !job.runsOn)
+        add(jobKey, `runs-on/${job.id}`, `${where} has no "runs-on:", so GitHub refuses the workflow. Name the runner, e.g. "runs-on: ubuntu-latest".`);
+    if (job.uses && parseUses(job.uses.value).kind === 'invalid')
+        add(job.uses.span, `uses/${job.id}`, `${where} calls "${job.uses.value}", which is not a reusable workflow reference ("owner/repo/.github/workflows/file.yml@ref" or "./.github/workflows/file.yml").`);
+    if (!job.uses && job.secrets)
+        add(keyOf(job.secrets), `secrets/${job.id}`, `${where} has "secrets:" but calls no reusable workflow; GitHub refuses it. Use "env:" to give steps a secret.`);
+    const needs = job.needs;
+    const list = Array.isArray(needs?.value)
+        ? needs.value
+        : typeof needs?.value === 'string'
+            ? [needs.value]
+            : [];
+    list.forEach((name, i) => {
+        if (typeof name !== 'string' || (ids.has(name) && name !== job.id))
+            return;
+        const span = (Array.isArray(needs.value) && workflow.document.span(`${needs.pointer}/${i}`)) || needs.span;
+        add(span, `needs/${job.id}/${name}`, name === job.id
+            ? `${where} needs itself; GitHub refuses the workflow.`
+            : `${where} needs "${name}", which is not a job of this workflow; GitHub refuses it. Name an existing job.`);
+    });
+    if (job.permissions)
+        checkPermissions(job.permissions, `job "${job.id}"`, add);
+    const stepIds = new Map();
+    for (const step of job.steps) {
+        checkStep(workflow, step, job.id, add, keyOf);
+        const id = typeof step.id?.value === 'string' ? step.id.value : undefined;
+        if (id === undefined)
+            continue;
+        if (stepIds.has(id.toLowerCase()))
+            add(step.id.span, `step-id/${job.id}/${id}`, `Step id "${id}" is used twice in ${where.toLowerCase()}; GitHub refuses the workflow. Give each step its own id.`);
+        stepIds.set(id.toLowerCase(), step.index);
+    }
+}
+function checkStep(source, step, jobId, add, keyOf) {
+    const where = `Step ${step.index + 1}${jobId ? ` of job "${jobId}"` : ''}`;
+    const value = step.value;
+    const kinds = ['uses', 'run', 'wait', 'wait-all', 'cancel'].filter((k) => Object.hasOwn(value, k));
+    if (step.uses && step.run)
+        add(keyOf(step.run), `uses-run/${jobId}/${step.index}`, `${where} has both "uses:" and "run:"; GitHub refuses the workflow. Split it into two steps.`);
+    else if (kinds.length === 0)
+        add({ ...step.span }, `empty/${jobId}/${step.index}`, `${where} has neither "uses:" nor "run:", so GitHub refuses the workflow.`);
+    if (step.uses && parseUses(step.uses.value).kind === 'invalid')
+        add(step.uses.span, `uses/${jobId}/${step.index}`, `${where} uses "${step.uses.value}", which is not an action reference ("owner/repo@ref", "./path" or "docker://image").`);
+    if (typeof step.id?.value === 'string' && !ID.test(step.id.value))
+        add(step.id.span, `id/${jobId}/${step.index}`, `${where} has the id "${step.id.value}", which GitHub refuses: it must start with a letter or "_" and hold only letters, digits, "-" and "_".`);
+    for (const k of Object.keys(value)) {
+        if (STEP_KEYS.has(k) || k === '<<')
+            continue;
+        const span = source.document.span(`${step.pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`) ?? step.span;
+        add({ ...span, start: span.key ?? span.start }, `key/${jobId}/${step.index}/${k}`, `${where} has the key "${k}", which GitHub does not know, so it refuses the workflow; check its spelling.`, false);
+    }
+}
+function unknownKeys(workflow, value, pointer, known, where, add, keyOf) {
+    if (!value || typeof value !== 'object')
+        return;
+    for (const k of Object.keys(value)) {
+        if (known.has(k) || k === '<<')
+            continue;
+        const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}`;
+        const span = workflow.document.span(p) ?? workflow.document.nearestSpan(p);
+        if (span)
+            add(keyOf({ value: null, pointer: p, span }), `key${p}`, `${where} has the key "${k}", which GitHub does not know, so it refuses the workflow; check its spelling.`, false);
+    }
+}
+function checkPermissions(perms, where, add) {
+    const short = perms.shorthand;
+    if (short && !['read-all', 'write-all'].includes(short.value.trim()))
+        add(short.span, `permissions/${where}`, `"permissions: ${short.value}" (${where}) is not valid: use "read-all", "write-all", "{}" or a map of scopes.`);
+    for (const { scope, level } of perms.scopes) {
+        const v = typeof level.value === 'string' ? level.value.trim() : level.value;
+        if (!SCOPES.has(scope))
+            add({ ...level.span, start: level.span.key ?? level.span.start }, `scope/${where}/${scope}`, `"${scope}" (${where}) is not a permission scope GitHub knows, so it refuses the workflow; check its spelling.`, false);
+        else if (!['read', 'write', 'none'].includes(String(v)))
+            add(level.span, `level/${where}/${scope}`, `"${scope}: ${String(v)}" (${where}) is not valid: a scope is "read", "write" or "none".`);
+    }
+}
+/**
+ * YAML merge keys (`<<: *defaults`), which GitHub's reader does not support, and strings with a `${{`
+ * that is never closed, which GitHub refuses as a broken expression.
+ */
+function walkStrings(source, value, path, add, depth) {
+    // Pointers are built only for what is reported: this walk visits every value of the file.
+    const at = () => path.map((t) => `/${(0,yaml/* escapePointerToken */.uC)(t)}`).join('');
+    if (typeof value === 'string') {
+        if (!value.includes(OPEN))
+            return;
+        let opened = 0;
+        for (let i = value.indexOf(OPEN); i !== -1; i = value.indexOf(OPEN, i + 3))
+            opened++;
+        const pointer = at();
+        if (opened > (0,expression/* findExpressions */.zV)(value).length && !source.document.origin(pointer)) {
+            const span = source.document.span(pointer);
+            if (span)
+                add(span, `unclosed${pointer}`, `This value opens an expression with "${OPEN}" that is never closed with "}}"; GitHub refuses the file. Close it.`);
+        }
+        return;
+    }
+    if (depth > 32 || !value || typeof value !== 'object')
+        return;
+    const isArray = Array.isArray(value);
+    for (const k of Object.keys(value)) {
+        path.push(k);
+        if (k === '<<' && !isArray) {
+            const p = at();
+            const span = source.document.span(p);
+            if (span && !source.document.origin(p))
+                add({ ...span, start: span.key ?? span.start }, `merge${p}`, 'GitHub does not support YAML merge keys ("<<"), so it refuses the file; repeat the keys, or use an alias for the whole value.');
+        }
+        else
+            walkStrings(source, value[k], path, add, depth + 1);
+        path.pop();
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence.js
+
 
 
 
@@ -62954,7 +71197,8 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const performs = (job) => (names !== undefined &&
             [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
             job.steps.some((s) => stepPerforms(s, action, commands, names));
-        const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs));
+        // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
+        const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
         if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e))))
             return [];
         if (doing.length === 0) {
@@ -62986,6 +71230,123 @@ function stepPerforms(step, action, commands, names) {
         return true;
     return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-confusion.js
+
+
+/**
+ * A `uses:` by tag or branch name (`@v1`) runs whatever that name resolves to, and when the action's
+ * repository has both a tag and a branch of that name, which one wins is not what a reader assumes:
+ * whoever can push a branch can shadow the release. Reported at each `uses:` whose ref exists as both.
+ * Online: it needs the GitHub API (the tag list and, for names that are tags, one branch lookup).
+ */
+const workflowRefConfusion = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.ref-confusion',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Actions referenced by a name that is both a tag and a branch of their repository (GitHub API).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, 'whether their refs are both a tag and a branch', (ref) => ref.pinning === 'mutable', async (ref, api) => {
+            const name = ref.ref;
+            const tag = await api.tagExists(ref.slug, name);
+            if (tag === undefined)
+                return { unchecked: 'no answer about its tags' };
+            if (!tag)
+                return { findings: [] };
+            const branch = await api.branchExists(ref.slug, name);
+            if (branch === undefined)
+                return { unchecked: 'no answer about its branches' };
+            if (!branch)
+                return { findings: [] };
+            return {
+                findings: [
+                    {
+                        message: `"${name}" is both a tag and a branch of ${ref.owner}/${ref.repo}, so "${ref.uses.value.trim()}" may run ` +
+                            'the branch (which anyone with push access moves) instead of the release. Pin the full commit SHA of the release.',
+                        location: ref.location,
+                        key: `uses/${ref.name.toLowerCase()}@${name}`,
+                    },
+                ],
+            };
+        });
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-version-mismatch.js
+
+
+
+
+
+/**
+ * `uses: owner/action@<sha> # v4.2.2`: reviewers and Dependabot read the comment, the runner runs the
+ * commit. When they disagree, a review approves one version and the job runs another (a forgotten
+ * comment after an update, or a commit swapped under an unchanged comment). Offline, a mismatch is
+ * certain when two pins of the same repository carry the same full version (`v4.2.2`, not a moving
+ * major tag like `v4`) on different commits: both are reported, each naming the other. With the
+ * GitHub API, each pin commented with a full version is also compared with the commit its tag names (cached, within the
+ * run's budget for the online audits); without it, that part is skipped and the rule still runs.
+ */
+const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.ref-version-mismatch',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Commit pins whose version comment names another release (offline by comparing pins; online by resolving the tag).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    async evaluate({ workspace, github }) {
+        const refs = actionRefs(workspace, (0,workflow/* workflowSources */.Gf)(workspace)).filter((r) => r.pinning === 'sha' && r.commentVersion !== undefined);
+        const findings = [];
+        const reported = new Set();
+        const groups = new Map();
+        for (const r of refs) {
+            if (!isFullVersion(r.commentVersion))
+                continue;
+            const key = `${r.slug}\u0000${r.commentVersion.replace(/^v/i, '')}`;
+            groups.set(key, [...(groups.get(key) ?? []), r]);
+        }
+        for (const group of groups.values()) {
+            const shas = new Set(group.map((r) => r.ref.toLowerCase()));
+            if (shas.size < 2)
+                continue;
+            for (const r of group) {
+                const other = group.find((o) => o.ref.toLowerCase() !== r.ref.toLowerCase());
+                reported.add(r);
+                findings.push({
+                    message: `"${r.uses.value.trim()}" is commented ${r.commentVersion}, and so is ${other.uses.value.trim()} at ` +
+                        `${other.file}:${other.location.startLine}, on another commit: at most one of them is ${r.commentVersion}. ` +
+                        'Resolve the tag and make the pins and comments agree.',
+                    location: r.location,
+                    key: `uses/${r.name.toLowerCase()}@${r.ref.toLowerCase()}/${r.commentVersion}`,
+                    // One of the two may be right: without the API it cannot be told which.
+                    confidence: 'medium',
+                });
+            }
+        }
+        if (!github)
+            return findings;
+        const api = actionApi(github);
+        for (const r of refs) {
+            // A major tag such as v4 moves with every release: an older v4 pin is not a mismatch.
+            if (reported.has(r) || !isFullVersion(r.commentVersion))
+                continue;
+            const written = r.commentVersion;
+            const toggled = written.startsWith('v') ? written.slice(1) : `v${written}`;
+            let sha = await api.tagCommit(r.slug, written);
+            if (sha === null)
+                sha = await api.tagCommit(r.slug, toggled);
+            if (!sha || sha === r.ref.toLowerCase())
+                continue;
+            findings.push({
+                message: `"${r.uses.value.trim()}" is commented ${r.commentVersion}, but tag ${r.commentVersion} of ${r.owner}/${r.repo} ` +
+                    `is commit ${sha}: the comment names another release than the one that runs. Update the comment (or the pin).`,
+                location: r.location,
+                key: `uses/${r.name.toLowerCase()}@${r.ref.toLowerCase()}/${r.commentVersion}`,
+            });
+        }
+        return findings;
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/remote-script.js
 
@@ -63059,6 +71420,108 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-outside-env.js
+
+
+
+
+
+/**
+ * Repository and organisation secrets reach every job of every workflow on every branch; a secret
+ * stored in a GitHub environment reaches only jobs that name the environment, after its protection
+ * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
+ * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
+ * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
+ * credential (a token, key, password; not a host name or an ARN), or any secret of a job that
+ * publishes a release. The job's own token, jobs that call a reusable workflow (which cannot name an
+ * environment), image pull credentials and presence tests (`secrets.X != ''`) are left alone.
+ */
+const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.secrets-outside-env',
+    scope: 'file',
+    summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            names: {
+                type: 'string',
+                format: 'regex',
+                default: 'deploy|prod|release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const deployment = new RegExp(options.names, 'i');
+        const findings = [];
+        const seen = new Set();
+        // Whether a job publishes, asked for each of its expressions: computed once per job.
+        const publishers = new Map();
+        const publishingJob = (job) => {
+            const known = publishers.get(job);
+            if (known !== undefined)
+                return known;
+            const p = job.steps.some(publishes);
+            publishers.set(job, p);
+            return p;
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            expression(expr, source, job) {
+                if (source.kind !== 'workflow' || !job || job.uses || job.environment)
+                    return;
+                if (!/secrets/i.test(expr.inner) || !expr.parsed.ok)
+                    return;
+                // Credentials for pulling a job's images are not deployment credentials.
+                if (/\/(container|services)\//.test(expr.pointer))
+                    return;
+                const compared = comparedRefs(expr.parsed.node);
+                for (const ref of (0,expression/* references */.Ft)(expr.parsed.node)) {
+                    const name = ref.path[0] === 'secrets' ? ref.path[1] : undefined;
+                    if (!name || name === 'github_token' || name === '*' || name === '?')
+                        continue;
+                    // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
+                    if (compared.has(ref))
+                        continue;
+                    const publishing = publishingJob(job);
+                    if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name)))
+                        continue;
+                    const once = `${source.path}\u0000${job.id}\u0000${name}`;
+                    if (seen.has(once))
+                        continue;
+                    seen.add(once);
+                    const text = expr.inner.slice(ref.start, ref.end);
+                    findings.push({
+                        message: `Job "${job.id}" reads ${text}${publishing ? ' and publishes a release' : ', a deployment credential by its name'}, ` +
+                            'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
+                            'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+                        location: expr.locate(ref.start, ref.end),
+                        key: `${job.id}/${name}`,
+                        // A publishing job's secrets are credentials for certain; a name is a strong hint.
+                        ...(publishing ? { confidence: 'high' } : {}),
+                    });
+                }
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
+const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
+/** References that are operands of a comparison (their value is compared, not used). */
+function comparedRefs(node) {
+    const out = new Set();
+    if (!node)
+        return out;
+    for (const n of nodes(node)) {
+        if (n.kind !== 'compare')
+            continue;
+        for (const side of [n.left, n.right])
+            if (side.kind === 'ref')
+                out.add(side);
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/self-hosted-runner.js
 
@@ -63158,6 +71621,172 @@ function selfHostedLabel(workflow, job, node) {
     return scan(node.value, node.pointer, 0);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/stale-action-refs.js
+
+
+/**
+ * A commit pin that no tag points to is some state between releases: unreleased fixes or bugs, no
+ * release notes, nothing Dependabot can compare with a newer release. Not a vulnerability, so info
+ * and for the pedantic. Reported at each `uses:` pinned to a commit that none of the repository's
+ * tags names (when it has more than 100, a pin older than the newest 100 whose comment names no tag
+ * of it is listed as not checked). Online: one cached tag list per repository.
+ */
+const workflowStaleActionRefs = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.stale-action-refs',
+    scope: 'file',
+    mainThread: true,
+    summary: 'Actions pinned to a commit that is not a tagged release (GitHub API).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace, github }) {
+        return onlineAudit(workspace, github, 'whether their pinned commits are tagged releases', (ref) => ref.pinning === 'sha', async (ref, api) => {
+            const sha = ref.ref.toLowerCase();
+            const tags = await api.tags(ref.slug);
+            if (!tags)
+                return { unchecked: 'no answer about its tags' };
+            if (tags.tags.some((t) => t.sha === sha))
+                return { findings: [] };
+            if (!tags.complete) {
+                const named = ref.commentVersion ? await api.tagCommit(ref.slug, ref.commentVersion) : null;
+                if (named === sha)
+                    return { findings: [] };
+                if (named === undefined || !ref.commentVersion)
+                    return { unchecked: 'more than 100 tags, and the pin is not at one of the newest' };
+            }
+            return {
+                findings: [
+                    {
+                        message: `"${ref.uses.value.trim()}" pins commit ${sha.slice(0, 12)}, which no tag of ${ref.owner}/${ref.repo} points to: ` +
+                            'an unreleased state of the action. Pin the commit of a release (and name it in the comment).',
+                        location: ref.location,
+                        key: `uses/${ref.name.toLowerCase()}@${sha}`,
+                    },
+                ],
+            };
+        });
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/superfluous-actions.js
+
+
+
+
+/**
+ * Actions that wrap a tool GitHub's runner images already have (`gh`, `git`, `rustup`, `jq`,
+ * `docker`): each one is third-party code, with its own dependencies and maintainers, running with
+ * the job's token, for what one line of script does. A code smell, not a vulnerability: info, for
+ * the pedantic. Reported at the `uses:`; extend the list with `actions`.
+ */
+const workflowSuperfluousActions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.superfluous-actions',
+    scope: 'file',
+    summary: 'Third-party actions that do what a preinstalled tool does in one command (gh, git, rustup, jq, docker).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            actions: {
+                type: 'array',
+                default: [],
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['uses', 'replacement'],
+                    properties: {
+                        uses: { type: 'string', minLength: 1 },
+                        replacement: { type: 'string', minLength: 1 },
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const table = [
+            ...(options.actions ?? []).map((a) => [a.uses.toLowerCase(), a.replacement]),
+            ...BUILT_IN,
+        ];
+        const findings = [];
+        const check = (path, uses) => {
+            const action = actionPathOf(uses);
+            if (!action || !uses)
+                return;
+            const hit = table.find(([a]) => action === a || (a.endsWith('/*') && action.startsWith(a.slice(0, -1))));
+            if (!hit)
+                return;
+            findings.push({
+                message: `"${uses.value.trim()}" does what \`${hit[1]}\` does with a tool already on the runner; one fewer third-party action is one fewer party to trust.`,
+                location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
+                key: `uses/${action}`,
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source) {
+                check(source.path, step.uses);
+            },
+        });
+        return findings;
+    },
+});
+/** `owner/repo[/path]` (lower case) and the preinstalled command that replaces it. */
+const BUILT_IN = [
+    ['softprops/action-gh-release', 'gh release create'],
+    ['ncipollo/release-action', 'gh release create'],
+    ['svenstaro/upload-release-action', 'gh release upload'],
+    ['elgohr/github-release-action', 'gh release create'],
+    ['marvinpinto/action-automatic-releases', 'gh release create'],
+    ['actions/create-release', 'gh release create'],
+    ['actions/upload-release-asset', 'gh release upload'],
+    ['peter-evans/create-pull-request', 'git push and gh pr create'],
+    ['peter-evans/create-or-update-comment', 'gh pr comment / gh issue comment'],
+    ['thollander/actions-comment-pull-request', 'gh pr comment'],
+    ['dacbd/create-issue-action', 'gh issue create'],
+    ['actions-ecosystem/action-add-labels', 'gh issue edit --add-label'],
+    ['actions-ecosystem/action-remove-labels', 'gh issue edit --remove-label'],
+    ['andymckay/labeler', 'gh issue edit --add-label'],
+    ['stefanzweifel/git-auto-commit-action', 'git add, git commit and git push'],
+    ['endbug/add-and-commit', 'git add, git commit and git push'],
+    ['ad-m/github-push-action', 'git push'],
+    ['dtolnay/rust-toolchain', 'rustup toolchain install'],
+    ['actions-rs/toolchain', 'rustup toolchain install'],
+    ['actions-rs/cargo', 'cargo'],
+    ['sergeysova/jq-action', 'jq'],
+    ['addnab/docker-run-action', 'docker run'],
+    ['andstor/file-existence-action', 'test -e'],
+    ['juliangruber/read-file-action', 'cat'],
+];
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax.js
+
+
+
+/**
+ * Workflows and actions GitHub would refuse: a step with both `uses:` and `run:`, `needs:` naming no
+ * job, a job without steps or runner, an invalid expression, id or permission, a YAML merge key, an
+ * unknown event or key (syntax-checks.ts). Such a workflow never runs, so whatever it was meant to
+ * enforce silently does not happen; each problem is reported where it is written. Unknown events and
+ * keys are reported with medium confidence: GitHub adds new ones from time to time.
+ */
+const workflowSyntax = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.syntax',
+    scope: 'file',
+    summary: 'Workflow and action files GitHub refuses (uses and run in one step, needs naming no job, invalid expressions, ids, permissions, merge keys, unknown events and keys).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const visit = (source) => {
+            for (const p of syntaxProblems(workspace, source))
+                findings.push({
+                    message: p.message,
+                    location: p.location,
+                    key: p.key,
+                    ...(p.sure ? {} : { confidence: 'medium' }),
+                });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), { workflow: visit, action: visit });
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/template-injection.js
 
 
@@ -63165,35 +71794,21 @@ function selfHostedLabel(workflow, job, node) {
 
 
 
+
+
 /**
- * Action inputs whose value is executed as code (a script, an inline command), keyed by `owner/repo`
- * (lower case). `run:` is always a sink.
- */
-const CODE_INPUTS = {
-    'actions/github-script': ['script'],
-    'azure/cli': ['inlinescript'],
-    'azure/powershell': ['inlinescript'],
-    'appleboy/ssh-action': ['script'],
-    'nick-fields/retry': ['command'],
-    'addnab/docker-run-action': ['run'],
-    'jannekem/run-python-script-action': ['script'],
-    'amadevus/pwsh-script': ['script'],
-    'cardinalby/js-eval-action': ['expression'],
-    'mathiasvr/command-output': ['run'],
-};
-/**
- * Template injection: a `${{ }}` expression in code (a `run:` script, or an action input that is run as
- * a script) is substituted into the code before it runs, so a value an outsider chooses becomes code.
- * Reported at the context reference that brings the value in, graded by what the value can hold (see
- * contexts.ts): free text is high, validated syntax is medium; numbers, SHAs, booleans, static matrix
- * values and conditions (`if:` is never code) are not reported. Values are followed through `env:`,
- * step and job outputs, matrices and local `inputs.*` (dataflow.ts). An input with no caller in the
- * repository (manual dispatch, a workflow called from elsewhere) is not reported: its value is not
- * derivable here, and flagging every `inputs.*` would bury the real findings.
+ * Template injection: a `${{ }}` expression in code is substituted into the code before it runs, so a
+ * value an outsider chooses becomes code. Code is a `run:` script (whatever its `shell:`), a `shell:`
+ * value itself (step or `defaults.run`), and the inputs of actions that run their value (the rule's
+ * `sinks`). Reported at the context reference that brings the value in, graded by what the value can
+ * hold (contexts.ts): free text is high, validated syntax medium; numbers, SHAs, booleans, static
+ * matrix values and conditions are not reported. Values are followed through `env:`, step and job
+ * outputs, matrices and local callers (dataflow.ts). A free-text input of a manual or reusable
+ * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value.
  */
 const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.template-injection',
-    summary: 'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages) expanded into run: scripts or script inputs, followed through env, outputs, matrices and inputs.',
+    summary: 'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages, free-text inputs) expanded into run: scripts, shell: values or code inputs of actions, followed through env, outputs, matrices and inputs.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -63201,7 +71816,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
             sinks: {
                 type: 'array',
                 default: [],
-                description: 'Extra action inputs that execute their value as code.',
+                description: 'Action inputs that execute their value as code.',
                 items: {
                     type: 'object',
                     additionalProperties: false,
@@ -63219,34 +71834,49 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const sinks = new Map(Object.entries(CODE_INPUTS));
+        const sinks = new Map();
         for (const s of options.sinks ?? []) {
             const key = s.uses.toLowerCase();
             sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
         }
-        const flow = new Dataflow(workspace, classifyContext);
+        const flow = new Dataflow(workspace, classifyContext, { inputs: true });
         const findings = [];
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             expression(expr, source, job, step) {
-                if (!step || !expr.parsed.ok)
+                if (!expr.parsed.ok)
                     return;
-                const sink = sinkName(step, expr.field, sinks);
+                const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
                 if (!sink)
                     return;
-                const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+                const scope = step
+                    ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
+                    : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
                 const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
+                const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+                const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
+                const insiders = source.kind === 'workflow' && job !== undefined
+                    ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+                    : false;
                 for (const group of byReference(flows)) {
-                    findings.push(template_injection_finding(expr, group, sink, `${job?.id ?? ''}/${stepLabel(step)}`));
+                    const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file);
+                    if (insiders) {
+                        f.message +=
+                            ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+                        f.confidence = 'low';
+                    }
+                    findings.push(f);
                 }
             },
         }, workspace);
         return findings;
     },
 });
-/** `run:` or `with.<input>` when the field is code, else undefined. */
-function sinkName(step, field, sinks) {
+/** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
+function stepSink(step, field, sinks) {
     if (field.length === 1 && field[0] === 'run' && step.run)
         return 'run:';
+    if (field.length === 1 && field[0] === 'shell')
+        return 'shell:';
     if (field.length !== 2 || field[0] !== 'with' || !step.uses)
         return undefined;
     const ref = parseUses(step.uses.value);
@@ -63257,6 +71887,39 @@ function sinkName(step, field, sinks) {
     return inputs?.includes(input.toLowerCase())
         ? `the "${input}" input of ${ref.owner}/${ref.repo}`
         : undefined;
+}
+/** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
+function defaultsSink(field) {
+    return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
+}
+/**
+ * The job file (`$GITHUB_ENV`, `$GITHUB_PATH`) the script line holding the expression writes to: then
+ * the value also becomes an environment variable or a PATH entry of every later step.
+ */
+function writtenFile(workspace, source, step, expr) {
+    const run = step.run;
+    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+    const end = expr.start + expr.raw.length;
+    for (const w of writes) {
+        if (w.file === 'output')
+            continue;
+        const [from, to] = w.ranges[0];
+        if (expr.start < to && from < end)
+            return w.file;
+    }
+    return undefined;
+}
+/** The shell a step's script runs in (its own, the job's or the workflow's default), lower case. */
+function shellOf(step, job, source) {
+    const pick = [
+        step?.shell,
+        job?.defaults?.shell,
+        source.kind === 'workflow' ? source.defaults?.shell : undefined,
+    ];
+    for (const s of pick)
+        if (typeof s?.value === 'string')
+            return s.value.trim().toLowerCase();
+    return '';
 }
 /** Flows grouped by the reference they enter through (one finding per reference). */
 function byReference(flows) {
@@ -63270,7 +71933,7 @@ function byReference(flows) {
     }
     return [...groups.values()];
 }
-function template_injection_finding(expr, flows, sink, owner) {
+function template_injection_finding(expr, flows, sink, owner, shell, file) {
     const first = flows[0];
     const ref = expr.inner.slice(first.ref.start, first.ref.end);
     const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
@@ -63278,27 +71941,129 @@ function template_injection_finding(expr, flows, sink, owner) {
     const shown = origins.slice(0, 3).join('; ');
     const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
     const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+    const alias = expr.definedAt
+        ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
+        : '';
+    // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+    // passes untrusted text, which cannot be known from this repository.
+    const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+    const written = file === 'env'
+        ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
+        : file === 'path'
+            ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
+            : '';
     return {
-        message: `"${ref}" in ${sink} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
-            'Bind the expression to a variable in the step\'s env: and read the variable in the script ("$NAME").',
+        message: `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
+            remediation(sink, shell),
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
+        ...(onlyInputs ? { confidence: 'medium' } : {}),
     };
+}
+/** How to read the value as data where it is used. */
+function remediation(sink, shell) {
+    if (sink === 'shell:' || sink === 'defaults.run.shell')
+        return 'Choose the shell from a fixed list (a matrix or a condition), never from an input or event text.';
+    const bind = "Bind the expression to a variable in the step's env: and read the variable";
+    if (sink.includes('actions/github-script'))
+        return `${bind} as process.env.NAME (or read context.payload).`;
+    if (sink !== 'run:')
+        return `${bind} in the code as an environment variable, never as text spliced into it.`;
+    const word = shell.split(/\s/)[0] ?? '';
+    if (word === 'pwsh' || word === 'powershell')
+        return `${bind} as $env:NAME.`;
+    if (word.startsWith('python'))
+        return `${bind} as os.environ["NAME"].`;
+    if (word === 'node')
+        return `${bind} as process.env.NAME.`;
+    if (word === 'cmd')
+        return `${bind} as %NAME%.`;
+    return `${bind} in the script, quoted ("$NAME").`;
 }
 /** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
 function template_injection_describe(flow, ref, at) {
     const origin = flow.origin;
-    if (origin.text === ref && origin.via.length === 0)
-        return origin.text;
+    const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
+    if (origin.via.length === 0)
+        return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
     const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
-    return `${origin.text} via ${hops}`;
+    return `${source} via ${hops}`;
+}
+function chooser(input) {
+    switch (input) {
+        case 'workflow_dispatch':
+            return 'free text typed by whoever runs the workflow';
+        case 'workflow_call':
+            return 'free text passed by any workflow that calls this one';
+        case 'action':
+            return 'free text passed by any workflow that uses this action';
+    }
 }
 function hopText(hop, at) {
     const where = hop.location.path === at.path
         ? `line ${hop.location.startLine}`
         : `${hop.location.path}:${hop.location.startLine}`;
     return `${hop.text} (${where})`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/undocumented-permissions.js
+
+
+
+/**
+ * Every write scope a workflow grants is a decision someone will have to re-check: a comment that
+ * says why (`contents: write # pushes the changelog commit`) lets a reviewer tell a needed grant from
+ * a leftover. Reported at each `write` scope (and `write-all`) with no comment on its line or on the
+ * line just above it. Read scopes are not reported. A code smell: info, for the pedantic.
+ */
+const workflowUndocumentedPermissions = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.undocumented-permissions',
+    scope: 'file',
+    summary: 'Write permissions granted without a comment that says why.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (source, block, owner) => {
+            if (!block)
+                return;
+            const lines = workspace.memo('source-lines', source.path, () => linesOf(workspace, source.path));
+            const entries = block.shorthand?.value === 'write-all'
+                ? [{ scope: 'write-all', node: block.shorthand }]
+                : block.scopes
+                    .filter((s) => s.level.value === 'write')
+                    .map((s) => ({ scope: s.scope, node: s.level }));
+            for (const { scope, node } of entries) {
+                const line = node.span.key?.line ?? node.span.start.line;
+                if (commented(lines, line))
+                    continue;
+                findings.push({
+                    message: `${owner === '' ? 'The workflow' : `Job "${owner}"`} grants ${scope === 'write-all' ? 'write-all' : `${scope}: write`} without a comment saying which step needs it and why; add one, so the grant can be reviewed (and dropped when no longer needed).`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span, scope !== 'write-all'),
+                    key: `${owner}/${scope}`,
+                });
+            }
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            workflow(workflow) {
+                check(workflow, workflow.permissions, '');
+            },
+            job(job, workflow) {
+                check(workflow, job.permissions, job.id);
+            },
+        });
+        return findings;
+    },
+});
+function linesOf(workspace, path) {
+    return (workspace.text(path) ?? '').split(/\r?\n/);
+}
+/** A comment on the (1-based) line, or a comment line just above it. */
+function commented(lines, line) {
+    const here = lines[line - 1] ?? '';
+    if (/(?:^|\s)#/.test(here.replace(/(["'])(?:(?!\1).)*\1/g, '')))
+        return true;
+    return /^\s*#/.test(lines[line - 2] ?? '');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-images.js
@@ -63349,7 +72114,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     ? `tag "${ref.tag}"`
                     : 'name only (the "latest" tag)';
             findings.push({
-                message: `Image "${ref.raw}" (${what}) is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+                message: `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
                     'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
                 location: (0,core_location/* locationFromSpan */.Cx)(path, image.span),
                 key: `${key}:${ref.raw}`,
@@ -63373,6 +72138,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
 });
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-uses.js
+
 
 
 
@@ -63407,7 +72173,11 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const check = (path, uses, what) => {
             const message = problem(uses.value, what, allowed);
             if (message)
-                findings.push({ message, location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span), key: uses.value.trim() });
+                findings.push({
+                    message: `${message}${aliasNote(uses)}`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
+                    key: uses.value.trim(),
+                });
         };
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
@@ -63454,7 +72224,438 @@ function problem(text, what, allowed) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unredacted-secrets.js
+
+
+
+/**
+ * The runner masks a secret in the logs by its exact value. A field read out of a structured secret
+ * (`fromJSON(secrets.AWS).key`) is a different string, which the runner has never been told about,
+ * so it is printed in clear wherever it appears: a debug line, `set -x`, an error message. Reported
+ * at the field access; the whole secret passed on as is (`fromJSON(secrets.X)` alone) stays masked.
+ */
+const workflowUnredactedSecrets = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.unredacted-secrets',
+    scope: 'file',
+    summary: 'Fields read out of a JSON secret (fromJSON(secrets.X).field), which the runner cannot mask in logs.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            expression(expr) {
+                if (!/fromjson/i.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
+                    return;
+                for (const n of nodes(expr.parsed.node)) {
+                    const secret = n.kind === 'index' ? structuredSecret(n.target) : undefined;
+                    if (!secret)
+                        continue;
+                    const text = expr.inner.slice(n.start, n.end);
+                    findings.push({
+                        message: `"${text}" reads a field out of the secret ${secret}: the runner masks only whole secret values, so ` +
+                            'this field is printed in clear wherever a step writes it to the log. Store each field as a secret of its own.',
+                        location: expr.locate(n.start, n.end),
+                        key: `${expr.jobId ?? ''}/${expr.field.join('.')}/${text}`,
+                    });
+                }
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** `secrets.NAME` when the node is `fromJSON(secrets.NAME)`. */
+function structuredSecret(node) {
+    if (node.kind !== 'call' || node.name !== 'fromjson')
+        return undefined;
+    const arg = node.args[0];
+    if (arg?.kind !== 'ref' || arg.path[0] !== 'secrets' || arg.path.length !== 2)
+        return undefined;
+    return `secrets.${arg.path[1]}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unsound-condition.js
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: messages quote GitHub expressions (${{ }}).
+
+
+
+
+
+
+/**
+ * An `if:` that holds `${{ }}` is evaluated as a template: only a value that is exactly one
+ * `${{ ... }}` is a condition. Anything around it — the line break a `|` block keeps, text, a second
+ * expression (`${{ a }} && ${{ b }}`) — makes the result a non-empty string, which is true, so the
+ * step or job always runs whatever the expressions say. Reported at the `if:` value.
+ */
+const workflowUnsoundCondition = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.unsound-condition',
+    scope: 'file',
+    summary: 'if: values with ${{ }} and anything else around it, which the runner reads as an always-true string.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (source, holder, owner) => {
+            const node = holder.if;
+            if (!node || typeof node.value !== 'string' || !node.value.includes('${{'))
+                return;
+            const found = (0,expression/* findExpressions */.zV)(node.value);
+            if (found.length === 0)
+                return;
+            const outside = outsideText(node.value);
+            if (found.length === 1 && outside === '')
+                return;
+            const why = outside.trim() === ''
+                ? found.length > 1
+                    ? 'two or more ${{ }} expressions are joined into one string'
+                    : `the ${/\n/.test(outside) ? 'line break' : 'white space'} around the \${{ }} is kept, so the value is a string`
+                : `the text "${outside.trim().slice(0, 40)}" outside the \${{ }} makes the value a string`;
+            findings.push({
+                message: `This condition is always true: ${why}, and a non-empty string is true. ` +
+                    'Write the whole condition as one expression (`if: a && b`, or one `${{ a && b }}` with no text around it; use `|-` or `>-` for block scalars).',
+                location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span, true),
+                key: `${owner}/if/${node.value.trim()}`,
+            });
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                check(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                check(source, step, `${job?.id ?? ''}/${stepLabel(step)}`);
+            },
+        });
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unsound-contains.js
+
+
+
+/**
+ * `contains('refs/heads/main refs/heads/release', github.ref)` searches a string, not a list: it is
+ * true for every substring, so a branch named `mai` or `release` passes a check meant for two exact
+ * refs. Reported at the `contains(` of every such call whose first argument is a string (a literal,
+ * `format()` or `join()`) and whose second is a value someone can choose (a ref, a branch, a login,
+ * an input, an output). Values from a fixed vocabulary (event names, the runner's OS, the repository)
+ * cannot be made into a surprising substring and are left alone.
+ */
+const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.unsound-contains',
+    scope: 'file',
+    summary: "contains('a b', value) on a string where a list was meant: any substring of it passes.",
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        const check = (part, owner) => {
+            for (const n of nodes(part.node)) {
+                if (n.kind !== 'call' || n.name !== 'contains' || n.args.length !== 2)
+                    continue;
+                const [haystack, needle] = n.args;
+                if (!unsound_contains_isString(haystack) || !choosable(needle))
+                    continue;
+                const searched = part.inner.slice(haystack.start, haystack.end);
+                const value = part.inner.slice(needle.start, needle.end);
+                findings.push({
+                    message: `contains(${searched}, ${value}) looks for ${value} inside a string, so any part of it matches (a ref such as ` +
+                        '"refs/heads/mai" passes a check for "refs/heads/main"). Compare against a list: ' +
+                        `contains(fromJSON('["a", "b"]'), ${value}), or use == for each value.`,
+                    location: part.locate(n.start, n.start + 'contains'.length),
+                    key: `${owner}/${part.inner.slice(n.start, n.end)}`,
+                    // Values set by the workflow's own author (inputs, env, outputs) may never hold a surprising substring.
+                    ...(needle.kind !== 'ref' || /^(inputs|env|steps|needs|vars)$/.test(needle.path[0] ?? '')
+                        ? { confidence: 'medium' }
+                        : {}),
+                });
+            }
+        };
+        const condition = (source, holder, owner) => {
+            const c = readCondition(workspace, source, holder, CONTAINS_TEXT);
+            // Fenced conditions are expressions too: the expression callback sees them.
+            if (c && !c.fenced)
+                for (const part of c.parts)
+                    check(part, owner);
+        };
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            job(job, workflow) {
+                condition(workflow, job, job.id);
+            },
+            step(step, source, job) {
+                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+            },
+            expression(expr) {
+                if (!CONTAINS_TEXT.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
+                    return;
+                check({ node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`);
+            },
+        }, workspace);
+        return findings;
+    },
+});
+/** A quick test before walking the tree. */
+const CONTAINS_TEXT = /contains/i;
+/** A value that is a string whatever happens: a string literal, `format(...)` or `join(...)`. */
+function unsound_contains_isString(node) {
+    if (node.kind === 'literal')
+        return typeof node.value === 'string';
+    return node.kind === 'call' && (node.name === 'format' || node.name === 'join');
+}
+/** Contexts whose values come from a small fixed set that no one can extend with a substring. */
+const FIXED = [
+    /^github\.(event_name|event\.action|repository|repository_owner|repository_id|workflow|job|run_attempt|run_number|run_id|ref_type|server_url|api_url|graphql_url)$/,
+    /^runner\./,
+    /^matrix\./,
+    /^strategy\./,
+    /^job\.(status|container)/,
+    /^steps\.[^.]+\.(outcome|conclusion)$/,
+    /^needs\.[^.]+\.result$/,
+];
+/** A value (not a constant, not from a fixed vocabulary) that a contributor or an outsider picks. */
+function choosable(node) {
+    if (node.kind === 'literal')
+        return false;
+    if (node.kind !== 'ref')
+        return true;
+    const path = node.path.join('.');
+    return !FIXED.some((re) => re.test(path));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/use-trusted-publishing.js
+
+
+
+
+
+
+/**
+ * npm, PyPI, RubyGems, crates.io and nuget.org accept a short-lived token that GitHub's OIDC issues to
+ * the publishing job ("trusted publishing"): nothing to store, nothing that outlives the job. A
+ * long-lived registry token in a repository secret can be read by any workflow run that gets secrets
+ * and keeps working after it leaks. Reported at the secret that carries the token to a publish step:
+ * the action input, the `env:` entry (step, job or workflow), or the command's token flag. Publishing
+ * to another registry (GitHub Packages, a private index) is not reported, and neither is a token minted
+ * by an OIDC exchange (a step output such as rust-lang/crates-io-auth-action's).
+ */
+const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.use-trusted-publishing',
+    scope: 'file',
+    summary: 'Long-lived registry tokens used to publish where OIDC trusted publishing exists (npm, PyPI, RubyGems, crates.io, NuGet).',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                for (const hit of tokensOf(workspace, source, job, step)) {
+                    findings.push({
+                        message: `${hit.registry} is published with a long-lived token (${hit.what}). ${hit.registry} accepts a short-lived ` +
+                            `OIDC token instead: configure this repository and workflow as a trusted publisher on ${hit.registry}, ` +
+                            'give the job `id-token: write`, remove the token and delete the secret.',
+                        location: hit.location,
+                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.registry}/${hit.what}`,
+                    });
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** Publishing actions and the input that carries a token. */
+const ACTIONS = {
+    'pypa/gh-action-pypi-publish': {
+        registry: 'PyPI',
+        input: 'password',
+        registryInput: ['repository-url', /pypi\.org/],
+    },
+    'js-devtools/npm-publish': {
+        registry: 'npm',
+        input: 'token',
+        registryInput: ['registry', /registry\.npmjs\.org/],
+    },
+    'katyo/publish-crates': { registry: 'crates.io', input: 'registry-token' },
+    'cadwallion/publish-rubygems-action': { registry: 'RubyGems', input: '' },
+};
+/** A quick test before splitting a script into commands. */
+const PUBLISH_TEXT = /publish|upload|push|release|pypi-token/;
+const use_trusted_publishing_ECOSYSTEMS = [
+    {
+        registry: 'npm',
+        command: /^(?:npm|pnpm|lerna)\s+publish\b|^yarn\s+(?:npm\s+)?publish\b|^(?:npx\s+)?changeset\s+publish\b/,
+        env: ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'NPM_AUTH_TOKEN', 'YARN_NPM_AUTH_TOKEN', 'NPM_CONFIG__AUTH_TOKEN'],
+        flags: [],
+        elsewhere: [/^--registry(=|$)/, /registry\.npmjs\.org/],
+    },
+    {
+        registry: 'PyPI',
+        command: /^(?:python3?\s+-m\s+)?twine\s+upload\b|^(?:uv|poetry|hatch|flit|pdm)\s+publish\b|^poetry\s+config\s+pypi-token\./,
+        env: [
+            'TWINE_PASSWORD',
+            'UV_PUBLISH_TOKEN',
+            'UV_PUBLISH_PASSWORD',
+            'POETRY_PYPI_TOKEN_PYPI',
+            'HATCH_INDEX_AUTH',
+            'FLIT_PASSWORD',
+            'PDM_PUBLISH_PASSWORD',
+        ],
+        flags: ['-p', '--password', '--token', '-t', '-a', '--auth', '-P', 'pypi-token.pypi'],
+        elsewhere: [/^--repository-url(=|$)|^--publish-url(=|$)/, /pypi\.org/],
+    },
+    {
+        registry: 'crates.io',
+        command: /^cargo\s+publish\b/,
+        env: ['CARGO_REGISTRY_TOKEN'],
+        flags: ['--token'],
+        elsewhere: [/^--registry(=|$)/, /^crates-io$/],
+    },
+    {
+        registry: 'RubyGems',
+        command: /^gem\s+push\b|^(?:bundle\s+exec\s+)?rake\s+release\b/,
+        env: ['GEM_HOST_API_KEY', 'RUBYGEMS_API_KEY'],
+        flags: ['--key', '-k'],
+        elsewhere: [/^--host(=|$)/, /rubygems\.org/],
+    },
+    {
+        registry: 'nuget.org',
+        command: /^(?:dotnet\s+)?nuget\s+push\b/,
+        env: ['NUGET_API_KEY', 'NUGET_AUTH_TOKEN'],
+        flags: ['--api-key', '-k', '-apikey'],
+        elsewhere: [/^(?:--source|-s|-source)(=|$)/i, /nuget\.org/],
+    },
+];
+function tokensOf(workspace, source, job, step) {
+    const envs = [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined];
+    const action = actionOf(step.uses);
+    const spec = action ? ACTIONS[action] : undefined;
+    if (spec) {
+        const other = spec.registryInput && input(step, spec.registryInput[0]);
+        if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
+            return [];
+        const token = spec.input ? input(step, spec.input) : undefined;
+        if (token && fromSecret(token))
+            return [
+                {
+                    registry: spec.registry,
+                    what: `input "${spec.input}"`,
+                    location: (0,core_location/* locationFromSpan */.Cx)(source.path, token.span),
+                },
+            ];
+        const env = secretEnv(envs, ['RUBYGEMS_API_KEY', 'GEM_HOST_API_KEY']);
+        return !spec.input && env ? [{ registry: spec.registry, ...envHit(source, env) }] : [];
+    }
+    if (!step.run || !PUBLISH_TEXT.test(step.run.value))
+        return [];
+    const out = [];
+    const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+    for (const command of commandsOf(step.run.value)) {
+        const line = command.program.map((w) => w.text).join(' ');
+        const eco = use_trusted_publishing_ECOSYSTEMS.find((e) => e.command.test(line));
+        if (!eco || elsewhere(command, eco) || (eco.registry === 'npm' && npmElsewhere(job)))
+            continue;
+        const flag = tokenFlag(command, eco);
+        if (flag) {
+            out.push({
+                registry: eco.registry,
+                what: `"${flag.text}"`,
+                location: text.locate(flag.start, flag.end),
+            });
+            continue;
+        }
+        const env = secretEnv(envs, eco.env);
+        if (env)
+            out.push({ registry: eco.registry, ...envHit(source, env) });
+    }
+    return out;
+}
+/** A value that reads a repository, organisation or environment secret (not the job's own token). */
+function fromSecret(node) {
+    return typeof node.value === 'string' && /\bsecrets\.(?!github_token\b)\w+/i.test(node.value);
+}
+/** The innermost `env:` entry among `names` whose value is a secret. */
+function secretEnv(envs, names) {
+    for (const env of envs) {
+        for (const [k, v] of env?.entries ?? []) {
+            if (names.includes(k.toUpperCase()))
+                return fromSecret(v) ? [k, v] : undefined;
+        }
+    }
+    return undefined;
+}
+function envHit(source, [name, node]) {
+    return {
+        what: `env ${name}: ${String(node.value).trim()}`,
+        location: (0,core_location/* locationFromSpan */.Cx)(source.path, node.span),
+    };
+}
+/** The value of a token flag (`--token ${{ secrets.X }}`, `-p "$PYPI_PASSWORD"`) on the command. */
+function tokenFlag(command, eco) {
+    const words = command.program;
+    for (const [i, w] of words.entries()) {
+        const [flag, inline] = w.text.split(/=(.*)/s, 2);
+        if (!eco.flags.includes(flag.toLowerCase()) && !eco.flags.includes(flag))
+            continue;
+        const value = inline !== undefined ? { ...w, text: inline } : words[i + 1];
+        if (value && /secrets\.|^\$\{?\w|^\$env:/i.test(value.text) && !/secrets\.github_token/i.test(value.text))
+            return { text: value.text, start: value.start, end: value.end };
+    }
+    return undefined;
+}
+/** The command publishes to another registry than the public one. */
+function elsewhere(command, eco) {
+    if (!eco.elsewhere)
+        return false;
+    const [flag, official] = eco.elsewhere;
+    const words = command.program;
+    for (const [i, w] of words.entries()) {
+        if (!flag.test(w.text))
+            continue;
+        const value = w.text.includes('=') ? w.text.slice(w.text.indexOf('=') + 1) : (words[i + 1]?.text ?? '');
+        if (!official.test(value))
+            return true;
+    }
+    return false;
+}
+/** The job's setup-node points npm at another registry (GitHub Packages, a private one). */
+function npmElsewhere(job) {
+    return (job?.steps ?? []).some((s) => {
+        if (actionOf(s.uses) !== 'actions/setup-node')
+            return false;
+        const url = input(s, 'registry-url');
+        return typeof url?.value === 'string' && !/registry\.npmjs\.org/.test(url.value);
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/registry.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -63570,6 +72771,39 @@ const EVALUATORS = [
     githubEnvironmentReviewers,
     inputProblems,
     ...policy/* policyEvaluators */.Z,
+    k8sSingleReplica,
+    dataPersonalData,
+    repoVendoredOwnership,
+    terraformOpenEgress,
+    terraformAuditAccess,
+    evidenceDocument,
+    depsLicense,
+    depsSbomCoverage,
+    workflowAdhocPackages,
+    workflowAnonymousDefinition,
+    workflowArchivedUses,
+    workflowBotConditions,
+    workflowCachePoisoning,
+    workflowConcurrencyLimits,
+    workflowDependabotCooldown,
+    workflowForbiddenUses,
+    workflowGithubEnv,
+    workflowImpostorCommit,
+    workflowInsecureUrlScheme,
+    workflowKnownVulnerableActions,
+    workflowMisfeature,
+    workflowObfuscation,
+    workflowRefConfusion,
+    workflowRefVersionMismatch,
+    workflowSecretsOutsideEnv,
+    workflowStaleActionRefs,
+    workflowSuperfluousActions,
+    workflowUndocumentedPermissions,
+    workflowUnredactedSecrets,
+    workflowUnsoundCondition,
+    workflowUnsoundContains,
+    workflowUseTrustedPublishing,
+    workflowSyntax,
 ];
 const BY_KIND = new Map(EVALUATORS.map((e) => [e.kind, e]));
 /** The evaluator for a `check.kind`, or undefined. */
@@ -65800,7 +75034,7 @@ class Converter {
         if (e instanceof Binary) {
             const left = this.convert(e.left);
             const right = this.convert(e.right);
-            return { kind: 'compare', left, right, start: left.start, end: right.end };
+            return { kind: 'compare', op: e.operator.lexeme, left, right, start: left.start, end: right.end };
         }
         if (e instanceof Logical) {
             const args = e.args.map((a) => this.convert(a));
@@ -66213,31 +75447,38 @@ function workflowExpressions(workspace, source) {
 function collect(workspace, source) {
     const out = [];
     const doc = source.document;
+    const steps = stepPointers(source);
     const visit = (value, pointer, depth) => {
         if (depth > 64)
             return;
         if (typeof value === 'string') {
             if (!value.includes('${{'))
                 return;
-            const span = doc.span(pointer) ?? doc.nearestSpan(pointer);
+            const origin = doc.origin(pointer);
+            const span = origin?.span ?? doc.span(pointer) ?? doc.nearestSpan(pointer);
             if (!span)
                 return;
-            const text = locatedText(workspace, source.path, { value, pointer, span });
+            // Through an alias the text is read where it is written; findings point at the alias.
+            const text = locatedText(workspace, source.path, { value, pointer: origin?.pointer ?? pointer, span });
+            const used = origin && (0,core_location/* locationFromSpan */.Cx)(source.path, origin.alias);
             for (const found of (0,expression/* findExpressions */.zV)(value)) {
                 const inner = found.inner;
                 const innerStart = found.innerStart;
-                out.push({
+                const e = {
                     pointer,
-                    ...owner(source, pointer),
+                    ...owner(source, pointer, steps),
                     raw: value.slice(found.start, found.end),
                     inner,
                     start: found.start,
                     innerStart,
                     parsed: (0,expression/* parseExpression */.YK)(inner),
-                    location: text.locate(found.start, found.end),
-                    exact: text.exact,
-                    locate: (from, to) => text.locate(innerStart + from, innerStart + to),
-                });
+                    location: used ? { ...used } : text.locate(found.start, found.end),
+                    exact: !used && text.exact,
+                    locate: used ? () => ({ ...used }) : (from, to) => text.locate(innerStart + from, innerStart + to),
+                };
+                if (used)
+                    e.definedAt = text.locate(found.start, found.end);
+                out.push(e);
             }
             return;
         }
@@ -66253,12 +75494,18 @@ function collect(workspace, source) {
     visit(doc.value, '', 0);
     return out;
 }
+/** Step pointer (`/jobs/<id>/steps/<n>`, `.../steps/<n>/parallel/<m>`) -> the step's index. */
+function stepPointers(source) {
+    const map = new Map();
+    const steps = source.kind === 'workflow' ? source.jobs.flatMap((j) => j.steps) : source.steps;
+    for (const s of steps)
+        map.set(s.pointer, s.index);
+    return map;
+}
 /** Which job and step a pointer is under, and the remaining tokens. */
-function owner(source, pointer) {
-    const tokens = pointer
-        .split('/')
-        .slice(1)
-        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+function owner(source, pointer, steps) {
+    const raw = pointer.split('/');
+    const tokens = raw.slice(1).map(unescapeToken);
     let rest = tokens;
     const out = { field: [] };
     if (source.kind === 'workflow') {
@@ -66274,11 +75521,22 @@ function owner(source, pointer) {
         return { field: tokens };
     }
     if (rest[0] === 'steps' && rest[1] !== undefined && /^\d+$/.test(rest[1])) {
-        out.stepIndex = Number(rest[1]);
-        rest = rest.slice(2);
+        // The step's own pointer: the raw (escaped) tokens up to `steps/<n>` (and `parallel/<m>`).
+        const consumed = tokens.length - rest.length;
+        const base = raw.slice(0, consumed + 3).join('/');
+        const nested = rest[2] === 'parallel' && rest[3] !== undefined ? `${base}/parallel/${raw[consumed + 4]}` : undefined;
+        const inner = nested !== undefined ? steps.get(nested) : undefined;
+        const index = inner ?? steps.get(base);
+        if (index !== undefined) {
+            out.stepIndex = index;
+            rest = rest.slice(inner !== undefined ? 4 : 2);
+        }
     }
     out.field = rest;
     return out;
+}
+function unescapeToken(token) {
+    return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 /** The expressions of one string value (by its pointer), from the per-file index. */
 function expressionsAt(workspace, source, pointer) {
@@ -66439,6 +75697,7 @@ function buildWorkflow(path, document) {
     if (permissions)
         workflow.permissions = readPermissions(r, permissions);
     assign(workflow, 'env', r.map(root, 'env'));
+    assign(workflow, 'defaults', readDefaults(r, root));
     return workflow;
 }
 /** Builds the model of an action metadata document; undefined unless it has a `runs` mapping. */
@@ -66466,6 +75725,8 @@ function readJob(r, id, node) {
     assign(job, 'env', r.map(node, 'env'));
     assign(job, 'environment', r.optional(node, 'environment'));
     assign(job, 'outputs', r.map(node, 'outputs'));
+    assign(job, 'needs', r.optional(node, 'needs'));
+    assign(job, 'defaults', readDefaults(r, node));
     const strategy = r.optional(node, 'strategy');
     if (strategy)
         assign(job, 'matrix', r.optional(strategy, 'matrix'));
@@ -66488,22 +75749,46 @@ function readSteps(r, parent) {
     if (!list || !Array.isArray(list.value))
         return [];
     const steps = [];
-    list.value.forEach((value, index) => {
-        const node = r.child(list, index);
+    list.value.forEach((value, position) => {
+        const node = r.child(list, position);
         if (!isMap(value))
             return;
-        const step = { ...node, index };
-        assign(step, 'id', r.optional(node, 'id'));
-        assign(step, 'name', r.optional(node, 'name'));
-        assign(step, 'if', r.optional(node, 'if'));
-        assign(step, 'uses', r.string(node, 'uses'));
-        assign(step, 'run', r.string(node, 'run'));
-        assign(step, 'shell', r.optional(node, 'shell'));
-        assign(step, 'with', r.map(node, 'with'));
-        assign(step, 'env', r.map(node, 'env'));
-        steps.push(step);
+        // `- parallel: [steps...]` runs its steps side by side; they are steps of the job all the same.
+        const group = r.optional(node, 'parallel');
+        if (group && Array.isArray(group.value) && !('run' in value) && !('uses' in value)) {
+            group.value.forEach((inner, i) => {
+                if (isMap(inner))
+                    steps.push(readStep(r, r.child(group, i), steps.length, position));
+            });
+            return;
+        }
+        steps.push(readStep(r, node, steps.length));
     });
     return steps;
+}
+function readStep(r, node, index, group) {
+    const step = { ...node, index };
+    if (group !== undefined)
+        step.group = group;
+    assign(step, 'id', r.optional(node, 'id'));
+    assign(step, 'name', r.optional(node, 'name'));
+    assign(step, 'if', r.optional(node, 'if'));
+    assign(step, 'uses', r.string(node, 'uses'));
+    assign(step, 'run', r.string(node, 'run'));
+    assign(step, 'shell', r.optional(node, 'shell'));
+    assign(step, 'with', r.map(node, 'with'));
+    assign(step, 'env', r.map(node, 'env'));
+    return step;
+}
+function readDefaults(r, parent) {
+    const defaults = r.optional(parent, 'defaults');
+    const run = defaults && r.optional(defaults, 'run');
+    if (!run)
+        return undefined;
+    const out = {};
+    assign(out, 'shell', r.optional(run, 'shell'));
+    assign(out, 'workingDirectory', r.optional(run, 'working-directory'));
+    return out;
 }
 function readTriggers(r, on) {
     const v = on.value;
@@ -66555,7 +75840,11 @@ class Reader {
         this.doc = doc;
     }
     node(pointer, value) {
-        // A value that only exists through an alias or merge has no span of its own: use the nearest one.
+        // A value reached through an alias is shown at the alias that brings it here, and
+        // remembers where it is written; any other value without a span of its own at the nearest one.
+        const origin = this.doc.origin(pointer);
+        if (origin)
+            return { value, pointer, span: origin.alias, origin };
         const span = this.doc.span(pointer) ?? this.doc.nearestSpan(pointer) ?? ORIGIN;
         return { value, pointer, span };
     }
@@ -71412,19 +80701,22 @@ function pointer(...tokens) {
 function parseYaml(text, filename) {
     const lines = new workspace_lines/* LineIndex */.r(text);
     let events;
+    // The text the events' offsets refer to: the file, or the file with deficient indentation mended
+    // (same length, so every offset and position is the file's own).
+    let source;
     try {
-        events = parseEvents(text, { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) });
+        ({ events, source } = lenientEvents(text, filename));
     }
     catch (err) {
         return { ok: false, error: toYamlError(err, lines) };
     }
-    const bomb = aliasExpansionError(events, text, lines);
+    const bomb = aliasExpansionError(events, source, lines);
     if (bomb)
         return { ok: false, error: bomb };
     let values;
     try {
         const options = {
-            source: text,
+            source,
             maxAliases: MAX_ALIASES,
             maxTotalMergeKeys: MAX_MERGE_KEYS,
             ...(filename ? { filename } : {}),
@@ -71434,9 +80726,9 @@ function parseYaml(text, filename) {
     catch (err) {
         return { ok: false, error: toYamlError(err, lines) };
     }
-    const spans = indexPositions(events, text);
+    const indexes = indexPositions(events, source);
     const documents = values.map((value, index) => {
-        const map = spans[index] ?? new Map();
+        const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
         const toSpan = (p) => {
             const raw = map.get(p);
             if (!raw)
@@ -71470,9 +80762,104 @@ function parseYaml(text, filename) {
                 }
                 return keys.sort((a, b) => a.at - b.at).map((k) => k.key);
             },
+            origin(p) {
+                if (aliases.size === 0 || (map.has(p) && !aliases.has(p)))
+                    return undefined;
+                const found = resolveAlias(p, map, aliases);
+                if (!found)
+                    return undefined;
+                const span = toSpan(found.pointer);
+                const alias = toSpan(found.alias);
+                return span && alias ? { pointer: found.pointer, span, alias, anchor: found.anchor } : undefined;
+            },
         };
     });
     return { ok: true, documents };
+}
+/** How many deficient lines one file may have mended before its error stands. */
+const MAX_MENDED_LINES = 64;
+/**
+ * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
+ * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
+ * it, and js-yaml 5 enforces it ("deficient indentation"); libyaml-style readers, GitHub's among them,
+ * do not, so a workflow whose `needs: [` list closes with `]` at the key's indentation runs on GitHub.
+ * Inside a flow collection a line break is only a separator, so the deficient line is joined to the
+ * content before it: the break (and any comment-only lines and trailing comment between them) becomes
+ * blanks of the same length. Offsets stay the file's own; any other error, or one the join does not
+ * cure, is the original error.
+ */
+function lenientEvents(text, filename) {
+    const options = { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) };
+    let source = text;
+    let first;
+    for (let mended = 0;; mended++) {
+        try {
+            return { events: parseEvents(source, options), source };
+        }
+        catch (err) {
+            first ??= err;
+            const at = err instanceof YAMLException ? err.mark?.position : undefined;
+            const next = mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+                ? joinToPreviousContent(source, at)
+                : undefined;
+            if (next === undefined)
+                throw first;
+            source = next;
+        }
+    }
+}
+/**
+ * Blanks the line break(s) before the line holding `at` (which must be the first character on its
+ * line), the comment-only and blank lines above it and the trailing comment of the content line they
+ * reach, so `at` continues that line. Undefined when `at` is not at the start of its line's content.
+ */
+function joinToPreviousContent(text, at) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (lineStart === 0 || !/^[ \t]*$/.test(text.slice(lineStart, at)))
+        return undefined;
+    const chars = text.split('');
+    const blank = (from, to) => {
+        for (let i = from; i < to; i++)
+            chars[i] = ' ';
+    };
+    let end = lineStart - 1; // the line break before the deficient line
+    for (;;) {
+        const start = text.lastIndexOf('\n', end - 1) + 1;
+        blank(end, end + 1);
+        if (text[end - 1] === '\r')
+            blank(end - 1, end);
+        const line = text.slice(start, end).replace(/\r$/, '');
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#')) {
+            if (start === 0)
+                return chars.join('');
+            blank(start, end);
+            end = start - 1;
+            continue;
+        }
+        const comment = trailingComment(line);
+        if (comment >= 0)
+            blank(start + comment, end);
+        return chars.join('');
+    }
+}
+/** Offset of a line's trailing comment (`#` after a blank, outside quotes), or -1. */
+function trailingComment(line) {
+    let quote = '';
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote === '"' && ch === '\\')
+            i++;
+        else if (quote) {
+            if (ch === quote)
+                quote = '';
+        }
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t'))
+            return i;
+    }
+    return -1;
 }
 /** Sizes every anchored node once and rejects a document whose aliases expand past the bound. */
 function aliasExpansionError(events, text, lines) {
@@ -71552,13 +80939,44 @@ function toYamlError(err, lines) {
     return { message, line: 1, column: 1 };
 }
 /**
+ * Follows `pointer` token by token through the source: a token that names a written child moves
+ * there, and an alias moves to its anchored node. Undefined when the pointer is not reached through
+ * an alias (or does not exist). Merge keys (`<<: *a`) are not expanded: GitHub's reader does not
+ * support them, so `<<` stays an ordinary key in the value, as it is here.
+ */
+function resolveAlias(pointer, spans, aliases) {
+    let via;
+    let current = '';
+    for (const token of pointer.split('/').slice(1)) {
+        current = `${current}/${token}`;
+        if (!spans.has(current))
+            return undefined;
+        // Bounded: an alias names a node defined before it, so a chain cannot loop, but stay safe.
+        for (let hops = 0; hops < 100; hops++) {
+            const a = aliases.get(current);
+            if (!a)
+                break;
+            via ??= { alias: current, anchor: a.anchor };
+            current = a.target;
+        }
+    }
+    return via && { pointer: current, ...via };
+}
+/**
  * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
  * as source offsets. Aliases are recorded at the alias itself (never expanded).
  */
 function indexPositions(events, text) {
     const docs = [];
     let map = new Map();
+    let aliases = new Map();
+    // Anchor name -> pointer of the node that defines it (the latest definition wins, as in YAML).
+    let anchors = new Map();
     const stack = [];
+    const anchorOf = (ev, p) => {
+        if (ev.anchorStart >= 0 && !p.includes('\u0000'))
+            anchors.set(text.slice(ev.anchorStart, ev.anchorEnd), p);
+    };
     /** Resolves where the node that starts now lives, and consumes the parent's slot. */
     const place = () => {
         const parent = stack[stack.length - 1];
@@ -71586,7 +81004,9 @@ function indexPositions(events, text) {
         switch (ev.type) {
             case EVENT_ID.DOCUMENT:
                 map = new Map();
-                docs.push(map);
+                aliases = new Map();
+                anchors = new Map();
+                docs.push({ spans: map, aliases });
                 break;
             case EVENT_ID.MAPPING:
             case EVENT_ID.SEQUENCE: {
@@ -71601,6 +81021,7 @@ function indexPositions(events, text) {
                     break;
                 }
                 extend(ev.start + 1);
+                anchorOf(ev, slot.p);
                 stack.push(yaml_frame(ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', slot.p, ev.start, slot.key));
                 break;
             }
@@ -71625,8 +81046,17 @@ function indexPositions(events, text) {
                     break;
                 }
                 extend(end);
-                if (!slot.p.includes('\u0000'))
-                    map.set(slot.p, [start, end, slot.key]);
+                if (slot.p.includes('\u0000'))
+                    break;
+                map.set(slot.p, [start, end, slot.key]);
+                if (ev.type === EVENT_ID.SCALAR)
+                    anchorOf(ev, slot.p);
+                else {
+                    const anchor = text.slice(ev.anchorStart, ev.anchorEnd);
+                    const target = anchors.get(anchor);
+                    if (target !== undefined)
+                        aliases.set(slot.p, { target, anchor });
+                }
                 break;
             }
             case EVENT_ID.POP: {
@@ -74684,6 +84114,27 @@ module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
+
+/***/ }),
+
+/***/ 3988:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["389-exception","Asterisk-exception","Autoconf-exception-2.0","Autoconf-exception-3.0","Autoconf-exception-generic","Autoconf-exception-generic-3.0","Autoconf-exception-macro","Bison-exception-1.24","Bison-exception-2.2","Bootloader-exception","Classpath-exception-2.0","CLISP-exception-2.0","cryptsetup-OpenSSL-exception","DigiRule-FOSS-exception","eCos-exception-2.0","Fawkes-Runtime-exception","FLTK-exception","fmt-exception","Font-exception-2.0","freertos-exception-2.0","GCC-exception-2.0","GCC-exception-2.0-note","GCC-exception-3.1","Gmsh-exception","GNAT-exception","GNOME-examples-exception","GNU-compiler-exception","gnu-javamail-exception","GPL-3.0-interface-exception","GPL-3.0-linking-exception","GPL-3.0-linking-source-exception","GPL-CC-1.0","GStreamer-exception-2005","GStreamer-exception-2008","i2p-gpl-java-exception","KiCad-libraries-exception","LGPL-3.0-linking-exception","libpri-OpenH323-exception","Libtool-exception","Linux-syscall-note","LLGPL","LLVM-exception","LZMA-exception","mif-exception","OCaml-LGPL-linking-exception","OCCT-exception-1.0","OpenJDK-assembly-exception-1.0","openvpn-openssl-exception","PS-or-PDF-font-exception-20170817","QPL-1.0-INRIA-2004-exception","Qt-GPL-exception-1.0","Qt-LGPL-exception-1.1","Qwt-exception-1.0","SANE-exception","SHL-2.0","SHL-2.1","stunnel-exception","SWI-exception","Swift-exception","Texinfo-exception","u-boot-exception-2.0","UBDL-exception","Universal-FOSS-exception-1.0","vsftpd-openssl-exception","WxWindows-exception-3.1","x11vnc-openssl-exception"]');
+
+/***/ }),
+
+/***/ 3389:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["AGPL-1.0","AGPL-3.0","BSD-2-Clause-FreeBSD","BSD-2-Clause-NetBSD","GFDL-1.1","GFDL-1.2","GFDL-1.3","GPL-1.0","GPL-2.0","GPL-2.0-with-GCC-exception","GPL-2.0-with-autoconf-exception","GPL-2.0-with-bison-exception","GPL-2.0-with-classpath-exception","GPL-2.0-with-font-exception","GPL-3.0","GPL-3.0-with-GCC-exception","GPL-3.0-with-autoconf-exception","LGPL-2.0","LGPL-2.1","LGPL-3.0","Net-SNMP","Nunit","StandardML-NJ","bzip2-1.0.5","eCos-2.0","wxWindows"]');
+
+/***/ }),
+
+/***/ 5204:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","AFL-1.1","AFL-1.2","AFL-2.0","AFL-2.1","AFL-3.0","AGPL-1.0-only","AGPL-1.0-or-later","AGPL-3.0-only","AGPL-3.0-or-later","ALGLIB-Documentation","AMD-newlib","AMDPLPA","AML","AML-glslang","AMPAS","ANTLR-PD","ANTLR-PD-fallback","APAFML","APL-1.0","APSL-1.0","APSL-1.1","APSL-1.2","APSL-2.0","ASWF-Digital-Assets-1.0","ASWF-Digital-Assets-1.1","Abstyles","AdaCore-doc","Adobe-2006","Adobe-Display-PostScript","Adobe-Glyph","Adobe-Utopia","Advanced-Cryptics-Dictionary","Afmparse","Aladdin","Apache-1.0","Apache-1.1","Apache-2.0","App-s2p","Arphic-1999","Artistic-1.0","Artistic-1.0-Perl","Artistic-1.0-cl8","Artistic-2.0","Artistic-dist","Aspell-RU","BOLA-1.1","BSD-1-Clause","BSD-2-Clause","BSD-2-Clause-Darwin","BSD-2-Clause-Patent","BSD-2-Clause-Views","BSD-2-Clause-first-lines","BSD-2-Clause-pkgconf-disclaimer","BSD-2-Clause-pos-unchanged","BSD-3-Clause","BSD-3-Clause-Attribution","BSD-3-Clause-Clear","BSD-3-Clause-HP","BSD-3-Clause-LBNL","BSD-3-Clause-Modification","BSD-3-Clause-No-Military-License","BSD-3-Clause-No-Nuclear-License","BSD-3-Clause-No-Nuclear-License-2014","BSD-3-Clause-No-Nuclear-Warranty","BSD-3-Clause-Open-MPI","BSD-3-Clause-OpenWebUI","BSD-3-Clause-Sun","BSD-3-Clause-Tso","BSD-3-Clause-acpica","BSD-3-Clause-flex","BSD-4-Clause","BSD-4-Clause-Shortened","BSD-4-Clause-UC","BSD-4.3RENO","BSD-4.3TAHOE","BSD-Advertising-Acknowledgement","BSD-Attribution-HPND-disclaimer","BSD-Inferno-Nettverk","BSD-Mark-Modifications","BSD-Protection","BSD-Source-Code","BSD-Source-Code-no-disclaimer","BSD-Source-alt-GPL","BSD-Source-beginning-file","BSD-Systemics","BSD-Systemics-W3Works","BSD-ask-to-endorse","BSL-1.0","BUSL-1.1","Baekmuk","Bahyph","Barr","Beerware","BitTorrent-1.0","BitTorrent-1.1","Bitstream-Charter","Bitstream-Vera","BlueOak-1.0.0","Boehm-GC","Boehm-GC-without-fee","Borceux","Brian-Gladman-2-Clause","Brian-Gladman-3-Clause","Brian-Gladman-3-Clause-no-conversion","Buddy","Bugroff","C-UDA-1.0","CAL-1.0","CAL-1.0-Combined-Work-Exception","CAPEC-tou","CATOSL-1.1","CC-BY-1.0","CC-BY-2.0","CC-BY-2.5","CC-BY-2.5-AU","CC-BY-3.0","CC-BY-3.0-AT","CC-BY-3.0-AU","CC-BY-3.0-DE","CC-BY-3.0-IGO","CC-BY-3.0-NL","CC-BY-3.0-US","CC-BY-4.0","CC-BY-NC-1.0","CC-BY-NC-2.0","CC-BY-NC-2.5","CC-BY-NC-3.0","CC-BY-NC-3.0-DE","CC-BY-NC-3.0-IGO","CC-BY-NC-4.0","CC-BY-NC-ND-1.0","CC-BY-NC-ND-2.0","CC-BY-NC-ND-2.5","CC-BY-NC-ND-3.0","CC-BY-NC-ND-3.0-DE","CC-BY-NC-ND-3.0-IGO","CC-BY-NC-ND-4.0","CC-BY-NC-SA-1.0","CC-BY-NC-SA-2.0","CC-BY-NC-SA-2.0-DE","CC-BY-NC-SA-2.0-FR","CC-BY-NC-SA-2.0-UK","CC-BY-NC-SA-2.5","CC-BY-NC-SA-3.0","CC-BY-NC-SA-3.0-DE","CC-BY-NC-SA-3.0-IGO","CC-BY-NC-SA-4.0","CC-BY-ND-1.0","CC-BY-ND-2.0","CC-BY-ND-2.5","CC-BY-ND-3.0","CC-BY-ND-3.0-DE","CC-BY-ND-4.0","CC-BY-SA-1.0","CC-BY-SA-2.0","CC-BY-SA-2.0-UK","CC-BY-SA-2.1-JP","CC-BY-SA-2.5","CC-BY-SA-3.0","CC-BY-SA-3.0-AT","CC-BY-SA-3.0-DE","CC-BY-SA-3.0-IGO","CC-BY-SA-4.0","CC-PDDC","CC-PDM-1.0","CC-SA-1.0","CC0-1.0","CDDL-1.0","CDDL-1.1","CDL-1.0","CDLA-Permissive-1.0","CDLA-Permissive-2.0","CDLA-Sharing-1.0","CECILL-1.0","CECILL-1.1","CECILL-2.0","CECILL-2.1","CECILL-B","CECILL-C","CERN-OHL-1.1","CERN-OHL-1.2","CERN-OHL-P-2.0","CERN-OHL-S-2.0","CERN-OHL-W-2.0","CFITSIO","CMU-Mach","CMU-Mach-nodoc","CNRI-Jython","CNRI-Python","CNRI-Python-GPL-Compatible","COIL-1.0","CPAL-1.0","CPL-1.0","CPOL-1.02","CUA-OPL-1.0","Caldera","Caldera-no-preamble","Catharon","ClArtistic","Clips","Community-Spec-1.0","Condor-1.1","Cornell-Lossless-JPEG","Cronyx","Crossword","CryptoSwift","CrystalStacker","Cube","D-FSL-1.0","DEC-3-Clause","DL-DE-BY-2.0","DL-DE-ZERO-2.0","DOC","DRL-1.0","DRL-1.1","DSDP","DocBook-DTD","DocBook-Schema","DocBook-Stylesheet","DocBook-XML","Dotseqn","ECL-1.0","ECL-2.0","EFL-1.0","EFL-2.0","EPICS","EPL-1.0","EPL-2.0","ESA-PL-permissive-2.4","ESA-PL-strong-copyleft-2.4","ESA-PL-weak-copyleft-2.4","EUDatagrid","EUPL-1.0","EUPL-1.1","EUPL-1.2","Elastic-2.0","Entessa","ErlPL-1.1","Eurosym","FBM","FDK-AAC","FDK-MPEG-H","FSFAP","FSFAP-no-warranty-disclaimer","FSFUL","FSFULLR","FSFULLRSD","FSFULLRWD","FSL-1.1-ALv2","FSL-1.1-MIT","FTL","Fair","Ferguson-Twofish","Frameworx-1.0","FreeBSD-DOC","FreeImage","Furuseth","GCR-docs","GD","GFDL-1.1-invariants-only","GFDL-1.1-invariants-or-later","GFDL-1.1-no-invariants-only","GFDL-1.1-no-invariants-or-later","GFDL-1.1-only","GFDL-1.1-or-later","GFDL-1.2-invariants-only","GFDL-1.2-invariants-or-later","GFDL-1.2-no-invariants-only","GFDL-1.2-no-invariants-or-later","GFDL-1.2-only","GFDL-1.2-or-later","GFDL-1.3-invariants-only","GFDL-1.3-invariants-or-later","GFDL-1.3-no-invariants-only","GFDL-1.3-no-invariants-or-later","GFDL-1.3-only","GFDL-1.3-or-later","GL2PS","GLWTPL","GPL-1.0-only","GPL-1.0-or-later","GPL-2.0-only","GPL-2.0-or-later","GPL-3.0-only","GPL-3.0-or-later","Game-Programming-Gems","Giftware","Glide","Glulxe","Graphics-Gems","Gutmann","HDF5","HIDAPI","HP-1986","HP-1989","HPND","HPND-DEC","HPND-Fenneberg-Livingston","HPND-INRIA-IMAG","HPND-Intel","HPND-Kevlin-Henney","HPND-MIT-disclaimer","HPND-Markus-Kuhn","HPND-Netrek","HPND-Pbmplus","HPND-SMC","HPND-UC","HPND-UC-export-US","HPND-doc","HPND-doc-sell","HPND-export-US","HPND-export-US-acknowledgement","HPND-export-US-modify","HPND-export2-US","HPND-merchantability-variant","HPND-sell-MIT-disclaimer-xserver","HPND-sell-regexpr","HPND-sell-variant","HPND-sell-variant-MIT-disclaimer","HPND-sell-variant-MIT-disclaimer-rev","HPND-sell-variant-critical-systems","HTMLTIDY","HaskellReport","Hippocratic-2.1","Hippocratic-3.0-core","IBM-pibs","ICU","IEC-Code-Components-EULA","IJG","IJG-short","IPA","IPL-1.0","ISC","ISC-Veillard","ISO-permission","ImageMagick","Imlib2","Info-ZIP","Informatica","Inner-Net-2.0","InnoSetup","Intel","Intel-ACPI","Interbase-1.0","JPL-image","JPNIC","JSON","Jam","JasPer-2.0","Kastrup","Kazlib","Knuth-CTAN","LAL-1.2","LAL-1.3","LGPL-2.0-only","LGPL-2.0-or-later","LGPL-2.1-only","LGPL-2.1-or-later","LGPL-3.0-only","LGPL-3.0-or-later","LGPLLR","LOOP","LPD-document","LPL-1.0","LPL-1.02","LPPL-1.0","LPPL-1.1","LPPL-1.2","LPPL-1.3a","LPPL-1.3c","LZMA-SDK-9.11-to-9.20","LZMA-SDK-9.22","Latex2e","Latex2e-translated-notice","Leptonica","LiLiQ-P-1.1","LiLiQ-R-1.1","LiLiQ-Rplus-1.1","Libpng","Linux-OpenIB","Linux-man-pages-1-para","Linux-man-pages-copyleft","Linux-man-pages-copyleft-2-para","Linux-man-pages-copyleft-var","Lucida-Bitmap-Fonts","MIPS","MIT","MIT-0","MIT-CMU","MIT-Click","MIT-Festival","MIT-Khronos-old","MIT-Modern-Variant","MIT-STK","MIT-Wu","MIT-advertising","MIT-enna","MIT-feh","MIT-open-group","MIT-testregex","MITNFA","MMIXware","MMPL-1.0.1","MPEG-SSG","MPL-1.0","MPL-1.1","MPL-2.0","MPL-2.0-no-copyleft-exception","MS-LPL","MS-PL","MS-RL","MTLL","MVT-1.1","Mackerras-3-Clause","Mackerras-3-Clause-acknowledgment","MakeIndex","Martin-Birgmeier","McPhee-slideshow","Minpack","MirOS","Motosoto","MulanPSL-1.0","MulanPSL-2.0","Multics","Mup","NAIST-2003","NASA-1.3","NBPL-1.0","NCBI-PD","NCGL-UK-2.0","NCL","NCSA","NGPL","NICTA-1.0","NIST-PD","NIST-PD-TNT","NIST-PD-fallback","NIST-Software","NLOD-1.0","NLOD-2.0","NLPL","NOSL","NPL-1.0","NPL-1.1","NPOSL-3.0","NRL","NTIA-PD","NTP","NTP-0","Naumen","NetCDF","Newsletr","Nokia","Noweb","O-UDA-1.0","OAR","OCCT-PL","OCLC-2.0","ODC-By-1.0","ODbL-1.0","OFFIS","OFL-1.0","OFL-1.0-RFN","OFL-1.0-no-RFN","OFL-1.1","OFL-1.1-RFN","OFL-1.1-no-RFN","OGC-1.0","OGDL-Taiwan-1.0","OGL-Canada-2.0","OGL-UK-1.0","OGL-UK-2.0","OGL-UK-3.0","OGTSL","OLDAP-1.1","OLDAP-1.2","OLDAP-1.3","OLDAP-1.4","OLDAP-2.0","OLDAP-2.0.1","OLDAP-2.1","OLDAP-2.2","OLDAP-2.2.1","OLDAP-2.2.2","OLDAP-2.3","OLDAP-2.4","OLDAP-2.5","OLDAP-2.6","OLDAP-2.7","OLDAP-2.8","OLFL-1.3","OML","OPL-1.0","OPL-UK-3.0","OPUBL-1.0","OSC-1.0","OSET-PL-2.1","OSL-1.0","OSL-1.1","OSL-2.0","OSL-2.1","OSL-3.0","OSSP","OpenMDW-1.0","OpenPBS-2.3","OpenSSL","OpenSSL-standalone","OpenVision","PADL","PDDL-1.0","PHP-3.0","PHP-3.01","PPL","PSF-2.0","ParaType-Free-Font-1.3","Parity-6.0.0","Parity-7.0.0","Pixar","Plexus","PolyForm-Noncommercial-1.0.0","PolyForm-Small-Business-1.0.0","PostgreSQL","Python-2.0","Python-2.0.1","QPL-1.0","QPL-1.0-INRIA-2004","Qhull","RHeCos-1.1","RPL-1.1","RPL-1.5","RPSL-1.0","RSA-MD","RSCPL","Rdisc","Ruby","Ruby-pty","SAX-PD","SAX-PD-2.0","SCEA","SGI-B-1.0","SGI-B-1.1","SGI-B-2.0","SGI-OpenGL","SGMLUG-PM","SGP4","SHL-0.5","SHL-0.51","SISSL","SISSL-1.2","SL","SMAIL-GPL","SMLNJ","SMPPL","SNIA","SOFA","SPL-1.0","SSH-OpenSSH","SSH-short","SSLeay-standalone","SSPL-1.0","SUL-1.0","SWL","Saxpath","SchemeReport","Sendmail","Sendmail-8.23","Sendmail-Open-Source-1.1","SimPL-2.0","Sleepycat","Soundex","Spencer-86","Spencer-94","Spencer-99","SugarCRM-1.1.3","Sun-PPP","Sun-PPP-2000","SunPro","Symlinks","TAPR-OHL-1.0","TCL","TCP-wrappers","TGPPL-1.0","TMate","TORQUE-1.1","TOSL","TPDL","TPL-1.0","TTWL","TTYP0","TU-Berlin-1.0","TU-Berlin-2.0","TekHVC","TermReadKey","ThirdEye","TrustedQSL","UCAR","UCL-1.0","UMich-Merit","UPL-1.0","URT-RLE","Ubuntu-font-1.0","UnRAR","Unicode-3.0","Unicode-DFS-2015","Unicode-DFS-2016","Unicode-TOU","UnixCrypt","Unlicense","Unlicense-libtelnet","Unlicense-libwhirlpool","VOSTROM","VSL-1.0","Vim","Vixie-Cron","W3C","W3C-19980720","W3C-20150513","WTFNMFPL","WTFPL","Watcom-1.0","Widget-Workshop","WordNet","Wsuipa","X11","X11-distribute-modifications-variant","X11-no-permit-persons","X11-swapped","XFree86-1.1","XSkat","Xdebug-1.03","Xerox","Xfig","Xnet","YPL-1.0","YPL-1.1","ZPL-1.1","ZPL-2.0","ZPL-2.1","Zed","Zeeff","Zend-2.0","Zimbra-1.3","Zimbra-1.4","Zlib","any-OSI","any-OSI-perl-modules","atc-game","bcrypt-Solar-Designer","blessing","bzip2-1.0.6","check-cvs","checkmk","copyleft-next-0.3.0","copyleft-next-0.3.1","curl","cve-tou","diffmark","dtoa","dvipdfm","eGenix","etalab-2.0","fwlw","gSOAP-1.3b","generic-xts","gnuplot","gtkbook","hdparm","hyphen-bulgarian","iMatix","jove","libpng-1.6.35","libpng-2.0","libselinux-1.0","libtiff","libutil-David-Nugent","lsof","magaz","mailprio","man2html","metamail","mpi-permissive","mpich2","mplus","ngrep","pkgconf","pnmstitch","psfrag","psutils","python-ldap","radvd","snprintf","softSurfer","ssh-keyscan","swrule","threeparttable","ulem","w3m","wwl","xinetd","xkeyboard-config-Zinoviev","xlock","xpp","xzoom","zlib-acknowledgement"]');
 
 /***/ })
 

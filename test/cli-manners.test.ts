@@ -134,7 +134,7 @@ describe('did you mean', () => {
         'controlgate: unknown command "chek" (did you mean check?)\nusage: controlgate <check|init|rules|controls|explain|aggregate> [options]\nRun `controlgate --help` for every command and option.\n',
     });
     expect((await cli(['check', '.', '--format', 'jsn'])).stderr).toBe(
-      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv; got "jsn" (did you mean json?)\n',
+      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx; got "jsn" (did you mean json?)\n',
     );
     const root = tree({ 'a.txt': 'a\n' });
     expect(await cli(['check', root, '--rule', 'workflow-unpined-action'])).toEqual({

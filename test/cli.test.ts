@@ -53,7 +53,7 @@ describe('controlgate CLI', () => {
     expect((await cli('check', '--frmat', 'json')).code).toBe(2);
     const r = await cli('check', '.', '--format', 'xml');
     expect(r.stderr).toBe(
-      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv; got "xml"\n',
+      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx; got "xml"\n',
     );
   });
 
@@ -140,12 +140,18 @@ describe('controlgate CLI', () => {
   it('lists rules and controls, and explains a rule, a control and a 2013 id', async () => {
     const rules = await cli('rules');
     expect(rules.stdout).toContain('workflow-unpinned-action');
-    expect((await cli('controls')).stdout).toMatch(/8\.28\s+Secure coding/);
+    const controls = (await cli('controls')).stdout;
+    expect(controls).toMatch(/\n8\.28\s+Technological\s+Secure coding\s+\d+\n/);
+    expect(controls).toMatch(/\n5\.24\s+Organizational\s+Information security incident management planning/);
+    expect(controls.match(/^[5-8]\.\d+ /gm)).toHaveLength(93);
     expect((await cli('explain', 'dockerfile-root-user')).stdout).toContain(
       '8.18  Use of privileged utility programs',
     );
     expect((await cli('explain', '8.24')).stdout).toContain('tls-verification-disabled');
     expect((await cli('explain', 'A.9.2.3')).stdout).toContain('A.9.2.3 (ISO/IEC 27001:2013) is now 8.2.');
+    const policy = (await cli('explain', 'A.5.1.2')).stdout;
+    expect(policy).toContain('A.5.1.2 (ISO/IEC 27001:2013) is now 5.1.');
+    expect(policy).toContain('Theme: Organizational');
     expect(await cli('explain', 'nope')).toMatchObject({ code: 2 });
   });
 

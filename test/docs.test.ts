@@ -43,7 +43,8 @@ describe('documentation examples', () => {
           mkdirSync(path.dirname(path.join(root, other)), { recursive: true });
           writeFileSync(path.join(root, other), content);
         }
-        const report = await runCheck({ root, onlyRules: [rule.id], failOn: 'never' });
+        // Examples show what a rule detects, whatever persona would display it (code smells: pedantic).
+        const report = await runCheck({ root, onlyRules: [rule.id], failOn: 'never', persona: 'auditor' });
         expect(report.errors).toEqual([]);
         const located = report.findings.filter((f) => f.location?.path === file);
         if (side === 'fail')

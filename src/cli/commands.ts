@@ -1,4 +1,11 @@
-import { allControls, compareControlIds, controlsFrom2013, getControl } from '../core/catalog.js';
+import {
+  allControls,
+  compareControlIds,
+  controlsFrom2013,
+  controlsOfTheme,
+  getControl,
+  THEMES,
+} from '../core/catalog.js';
 import { allEvaluators } from '../core/evaluators/registry.js';
 import { helpUri } from '../core/finding.js';
 import { loadRules } from '../core/rules/load.js';
@@ -55,9 +62,17 @@ export function controlsCommand(options: ListOptions): string {
       2,
     )}\n`;
   }
-  const rows = allControls().map((c) => [c.id, c.title, String((byControl.get(c.id) ?? []).length)]);
-  const covered = allControls().filter((c) => byControl.has(c.id)).length;
-  return `${table([['CONTROL', 'TITLE', 'RULES'], ...rows])}\n\n${covered} of ${allControls().length} technological controls are covered by at least one rule.\n`;
+  const rows = allControls().map((c) => [
+    c.id,
+    c.theme,
+    clean(c.title),
+    String((byControl.get(c.id) ?? []).length),
+  ]);
+  const coverage = THEMES.map((theme) => {
+    const of = controlsOfTheme(theme);
+    return `${theme.toLowerCase()} ${of.filter((c) => byControl.has(c.id)).length} of ${of.length}`;
+  });
+  return `${table([['CONTROL', 'THEME', 'TITLE', 'RULES'], ...rows])}\n\nControls covered by at least one rule: ${coverage.join(', ')}.\n`;
 }
 
 /** `controlgate explain <id>`: a rule (what, why, fix, controls) or a control (what, rules, 2013 ids). */
@@ -92,19 +107,18 @@ export function explainCommand(id: string, options: ListOptions): string {
       c.description,
       ...(note ? ['', note] : []),
       '',
+      `Theme: ${c.theme}`,
       `ISO/IEC 27001:2013 predecessors: ${c.iso27001_2013.join(', ') || 'none (new control)'}`,
-      `Control type: ${c.attributes.controlType.join(', ')}; properties: ${c.attributes.securityProperties.join(', ')}`,
+      ...(c.attributes
+        ? [
+            `Control type: ${c.attributes.controlType.join(', ')}; properties: ${c.attributes.securityProperties.join(', ')}`,
+          ]
+        : []),
       '',
       mapped.length ? 'Rules:' : 'No rule covers this control yet.',
       ...mapped.map((r) => `  ${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${clean(r.title)}`),
       '',
     ].join('\n');
-  }
-  const old = controlsFrom2013(id);
-  if (/^a?\.?\d+\.\d+\.\d+$/i.test(id) && old.length === 0) {
-    throw new UsageError(
-      `${id} is an ISO/IEC 27001:2013 id with no technological (8.x) successor; it maps to an organisational, people or physical control`,
-    );
   }
   const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
   throw new UsageError(

@@ -2,15 +2,19 @@
  * `check --format`: which reporter renders the report, and whether the terminal gets colours. Kept
  * apart from main.ts so adding a format touches one table.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import tty from 'node:tty';
 import { styleText } from 'node:util';
+import { sbomInventory } from '../core/evaluators/deps/lockfiles/sbom.js';
 import { GitRepository } from '../core/git.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Report } from '../core/types.js';
 import { UsageError } from '../core/types.js';
 import { directoryProbe } from '../core/workspace/probe.js';
+import { renderCycloneDx } from '../reporters/cyclonedx.js';
 import {
   renderCsv,
   renderJson,
@@ -22,7 +26,7 @@ import {
 } from '../reporters/index.js';
 
 /** The report formats of `check --format`. */
-export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** The format named by `--format` (default text); a usage error, with a suggestion, otherwise. */
@@ -65,6 +69,14 @@ export function renderReport(
       return renderJunit(report, { timestamp: started, hostname: hostname() });
     case 'csv':
       return renderCsv(report);
+    case 'cyclonedx':
+      // The SBOM of the lockfiles (not of the findings); the gate still decides the exit code.
+      return renderCycloneDx(report, {
+        ...sbomInventory(dir, report.settings),
+        serialNumber: `urn:uuid:${randomUUID()}`,
+        timestamp: started,
+        name: path.basename(path.resolve(dir)),
+      });
     default:
       return renderText(report, {
         color: layout.color,

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { packagePath } from './paths.js';
 
-/** One technological control of ISO/IEC 27002:2022 (clause 8). */
+/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
+export const THEMES = ['Organizational', 'People', 'Physical', 'Technological'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** One control of ISO/IEC 27002:2022 (the same numbers as ISO/IEC 27001:2022 Annex A). */
 export interface Control {
   id: string;
   title: string;
+  theme: Theme;
   /** controlgate's own one-line summary (never the standard's text). */
   description: string;
   newIn2022: boolean;
-  attributes: {
+  /** The 2022 attribute tags; kept for the technological controls only. */
+  attributes?: {
     controlType: string[];
     securityProperties: string[];
     cybersecurityConcepts: string[];
@@ -23,7 +29,7 @@ let controls: Control[] | undefined;
 let byId: Map<string, Control> | undefined;
 let by2013: Map<string, Control[]> | undefined;
 
-/** All 34 controls, in catalog order (8.1 .. 8.34). */
+/** All 93 controls, in catalog order (5.1 .. 8.34). */
 export function allControls(): readonly Control[] {
   if (!controls) {
     const raw = JSON.parse(readFileSync(packagePath('data', 'controls.json'), 'utf8')) as {
@@ -34,15 +40,20 @@ export function allControls(): readonly Control[] {
   return controls;
 }
 
-/** The control with a 2022 id such as "8.28", or undefined. */
+/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
+export function controlsOfTheme(theme: Theme): readonly Control[] {
+  return allControls().filter((c) => c.theme === theme);
+}
+
+/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
 export function getControl(id: string): Control | undefined {
   byId ??= new Map(allControls().map((c) => [c.id, c]));
   return byId.get(id);
 }
 
 /**
- * The technological 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3".
- * Empty when the old control maps only to organisational, people or physical controls.
+ * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
+ * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
  */
 export function controlsFrom2013(id: string): Control[] {
   if (!by2013) {

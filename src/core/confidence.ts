@@ -8,7 +8,7 @@ import {
   CONFIDENCES,
   type Confidence,
   type Finding,
-  PERSONAS,
+  type HiddenFindings,
   type Persona,
   SEVERITIES,
   type Severity,
@@ -91,25 +91,38 @@ export function testPathContext(testPaths: readonly string[]): (f: Finding) => v
 export function applyPersona(
   findings: readonly Finding[],
   persona: Persona,
-): {
-  shown: Finding[];
-  hidden?: { findings: number; bySeverity: Record<Severity, number>; persona: Persona };
-} {
+): { shown: Finding[]; hidden?: HiddenFindings } {
   const shown: Finding[] = [];
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  let hiddenCount = 0;
-  let needs: Persona = 'regular';
+  const hidden: HiddenFindings = {
+    findings: 0,
+    bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+    lowConfidence: 0,
+    pedantic: 0,
+    auditor: 0,
+    persona: 'pedantic',
+  };
   for (const f of findings) {
     if (f.blocking || personaSees(persona, f)) {
       shown.push(f);
       continue;
     }
-    hiddenCount += 1;
-    bySeverity[f.severity] += 1;
-    const wanted: Persona = f.persona === 'auditor' ? 'auditor' : 'pedantic';
-    if (PERSONAS.indexOf(wanted) > PERSONAS.indexOf(needs)) needs = wanted;
+    hidden.findings += 1;
+    hidden.bySeverity[f.severity] += 1;
+    if (f.persona === 'auditor') hidden.auditor += 1;
+    else if (f.persona === 'pedantic') hidden.pedantic += 1;
+    else hidden.lowConfidence += 1;
+    if (f.persona === 'auditor') hidden.persona = 'auditor';
   }
-  return hiddenCount === 0
-    ? { shown }
-    : { shown, hidden: { findings: hiddenCount, bySeverity, persona: needs } };
+  return hidden.findings === 0 ? { shown } : { shown, hidden };
+}
+
+/** What was hidden, in words: `3 of low confidence, 40 for auditors`. */
+export function hiddenReasons(h: HiddenFindings): string {
+  return [
+    h.lowConfidence > 0 ? `${h.lowConfidence} of low confidence` : '',
+    h.pedantic > 0 ? `${h.pedantic} code smell${h.pedantic === 1 ? '' : 's'}` : '',
+    h.auditor > 0 ? `${h.auditor} for auditors` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }

@@ -1,4 +1,4 @@
-import { allControls, getControl } from './catalog.js';
+import { controlsOfTheme, getControl, THEMES } from './catalog.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { Rule } from './types.js';
 
@@ -106,13 +106,17 @@ export function renderRuleIndex(rules: Rule[]): string {
     '',
     '## Coverage by control',
     '',
-    '| control | title | rules |',
-    '| --- | --- | --- |',
-    ...allControls().map((c) => {
-      const ids = sorted.filter((r) => r.controls.includes(c.id)).map((r) => `[${r.id}](${r.id}.md)`);
-      return `| ${c.id} | ${c.title} | ${ids.join(', ') || '—'} |`;
-    }),
-    '',
+    ...THEMES.flatMap((theme) => [
+      `### ${theme} controls`,
+      '',
+      '| control | title | rules |',
+      '| --- | --- | --- |',
+      ...controlsOfTheme(theme).map((c) => {
+        const ids = sorted.filter((r) => r.controls.includes(c.id)).map((r) => `[${r.id}](${r.id}.md)`);
+        return `| ${c.id} | ${c.title} | ${ids.join(', ') || '—'} |`;
+      }),
+      '',
+    ]),
   ];
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import {
   DEFAULT_FAIL_ON_CONFIDENCE,
   DEFAULT_PERSONA,
   DEFAULT_TEST_PATHS,
+  hiddenReasons,
 } from './confidence.js';
 import { checkDeclarations, utcDay } from './declarations/check.js';
 import type { DeclarationProblem, PolicyProblemKind } from './declarations/model.js';
@@ -223,7 +224,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
             scan.head && base instanceof BaseWorkspace
               ? new FocusedWorkspace(base, base.changed.base)
               : undefined;
-          const baseRun = new RuleRun(config, base, context, silentLogger, undefined, focused);
+          // The API too: the online workflow audits judge the base's action references the same way
+          // (answers are cached per run), so a pin that was already there is not the change's finding.
+          const baseRun = new RuleRun(config, base, context, silentLogger, options.github, focused);
           await baseRun.evaluateAll(
             entries.filter(
               ({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes',
@@ -292,7 +295,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const { shown, hidden } = applyPersona(findings, persona);
   if (hidden) {
     log.info(
-      `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: low confidence or code smells; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
+      `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
     );
   }
   return buildReport({

@@ -222,8 +222,10 @@ export class RuleRun {
   private append(rule: Rule, summary: RuleSummary, raw: readonly RawFinding[]): void {
     const exclude = this.config.rules[rule.id]?.exclude;
     const skip = exclude?.length ? pathMatcher(exclude) : undefined;
-    // Policy findings are about the policy files themselves, wherever they are.
-    const context = policyKind(rule.check.kind) ? undefined : this.context;
+    // Policy findings are about the policy files themselves, wherever they are; test-data rules are
+    // about what test paths hold.
+    const exempt = policyKind(rule.check.kind) || getEvaluator(rule.check.kind)?.testData === true;
+    const context = exempt ? undefined : this.context;
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;
       const finding = createFinding(rule, r, summary.severity);

@@ -259,6 +259,20 @@ export interface GateResult {
   reasons: string[];
 }
 
+/** What the persona left out of a report: counts only, none of it blocks. */
+export interface HiddenFindings {
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  /** Of them: low confidence (and not marked for a persona). */
+  lowConfidence: number;
+  /** Of them: code smells, marked for the pedantic persona. */
+  pedantic: number;
+  /** Of them: only of interest in a full review, marked for the auditor persona. */
+  auditor: number;
+  /** The persona that shows them all. */
+  persona: Persona;
+}
+
 export interface ReportSummary {
   files: number;
   /**
@@ -278,7 +292,7 @@ export interface ReportSummary {
    * Findings left out of the report's findings by the persona (none blocks): how many, by severity,
    * and the persona that would show them all. Absent when nothing was hidden.
    */
-  hidden?: { findings: number; bySeverity: Record<Severity, number>; persona: Persona };
+  hidden?: HiddenFindings;
   gate: GateResult;
 }
 

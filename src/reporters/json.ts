@@ -185,6 +185,9 @@ function summary(s: ReportSummary): ReportSummary {
             bySeverity: Object.fromEntries(
               SEVERITY_ORDER.map((sev) => [sev, s.hidden!.bySeverity[sev]]),
             ) as ReportSummary['bySeverity'],
+            lowConfidence: s.hidden.lowConfidence,
+            pedantic: s.hidden.pedantic,
+            auditor: s.hidden.auditor,
             persona: s.hidden.persona,
           },
         }

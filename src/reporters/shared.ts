@@ -2,6 +2,7 @@
  * Small, format-independent views of a Report that several reporters need. Nothing here escapes:
  * each reporter escapes for its own format at the point of output.
  */
+import { hiddenReasons } from '../core/confidence.js';
 import type { ControlResult, Finding, Location, Report, Severity } from '../core/types.js';
 
 /** Most severe first: the order every reporter lists severities in. */
@@ -46,15 +47,13 @@ export function gateThreshold(report: Report): string {
 
 /**
  * What the persona left out, in words (none of it blocks), or undefined: e.g. `3 findings not shown
- * (persona regular: low confidence or code smells; persona pedantic shows them)`.
+ * (persona regular: 3 of low confidence; persona pedantic shows them)`.
  */
 export function hiddenNote(report: Report): string | undefined {
   const h = report.summary.hidden;
   if (!h) return undefined;
   const them = h.findings === 1 ? 'it' : 'them';
-  const what =
-    report.settings.persona === 'pedantic' ? 'audit-only findings' : 'low confidence or code smells';
-  return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${what}; persona ${h.persona} shows ${them})`;
+  return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${hiddenReasons(h)}; persona ${h.persona} shows ${them})`;
 }
 
 /** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */

@@ -45,6 +45,9 @@ describe('personas', () => {
     expect(hidden).toEqual({
       findings: 2,
       bySeverity: { info: 0, low: 1, medium: 0, high: 1, critical: 0 },
+      lowConfidence: 1,
+      pedantic: 0,
+      auditor: 1,
       persona: 'auditor',
     });
     expect(applyPersona(list, 'auditor')).toEqual({ shown: list });
@@ -111,11 +114,14 @@ describe('confidence in a run', () => {
     expect(report.summary.hidden).toEqual({
       findings: 1,
       bySeverity: { critical: 0, high: 1, medium: 0, low: 0, info: 0 },
+      lowConfidence: 1,
+      pedantic: 0,
+      auditor: 0,
       persona: 'pedantic',
     });
     expect(report.rules.find((r) => r.id === 'no-forbidden')?.findings).toBe(2);
     expect(renderText(report, { color: false })).toContain(
-      '1 finding not shown (persona regular: low confidence or code smells; persona pedantic shows it)',
+      '1 finding not shown (persona regular: 1 of low confidence; persona pedantic shows it)',
     );
     expect(renderMarkdown(report)).toContain('1 finding not shown (persona regular');
   });

@@ -84,3 +84,36 @@ describe('parseYaml positions', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('parseYaml accepts what GitHub accepts', () => {
+  it('reads a flow sequence closed at its key’s indentation, with exact positions', () => {
+    const text = [
+      'jobs:', //                 1
+      '  report:', //             2
+      '    needs: [', //          3
+      '      lint,', //           4
+      '      # the tests', //     5
+      '      test # slow', //     6
+      '    ]', //                 7
+      '    runs-on: ubuntu-latest', // 8
+    ].join('\n');
+    const d = doc(text);
+    expect(d.value).toEqual({ jobs: { report: { needs: ['lint', 'test'], 'runs-on': 'ubuntu-latest' } } });
+    expect(d.span('/jobs/report/needs/1')?.start).toEqual({ line: 6, column: 7 });
+    expect(d.span('/jobs/report/runs-on')?.start).toEqual({ line: 8, column: 14 });
+  });
+
+  it('reads flow items and mappings indented less than their key, at the top level and with CRLF', () => {
+    const d = doc('on: {\r\npush: {\r\n  branches: [\r\nmain ]\r\n}\r\n}\r\nname: x\r\n');
+    expect(d.value).toEqual({ on: { push: { branches: ['main'] } }, name: 'x' });
+    expect(d.span('/on/push/branches/0')?.start).toEqual({ line: 4, column: 1 });
+    expect(d.span('/name')?.start).toEqual({ line: 7, column: 7 });
+  });
+
+  it('keeps reporting other errors where they are', () => {
+    const r = parseYaml('a:\n  b: [1,\n  2\n  c: 3\n');
+    expect(r.ok).toBe(false);
+    const bad = parseYaml('a: 1\n b: 2\n');
+    expect(bad).toMatchObject({ ok: false, error: { line: 2 } });
+  });
+});

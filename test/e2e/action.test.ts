@@ -527,9 +527,12 @@ describe('Action: the demo repository', () => {
     expect(results.get('private-key-committed')).toBe('fail');
     expect(failing).not.toContain('private-key-committed');
     expect(report.summary.hidden.findings).toBeGreaterThan(0);
+    // The evidence rules' findings (a missing threat model, runbooks...) are for the auditor persona.
     expect(r.summary).toMatch(
-      /\d+ findings? not shown \(persona regular: low confidence or code smells; persona pedantic shows/,
+      /\d+ findings? not shown \(persona regular: \d+ of low confidence, \d+ for auditors; persona auditor shows/,
     );
+    expect(results.get('security-design-documented')).toBe('fail');
+    expect(failing).not.toContain('security-design-documented');
     // Done right: CODEOWNERS, Dependabot, and the Python image (pinned digest, non-root user).
     expect(results.get('codeowners-present')).toBe('pass');
     expect(results.get('dependency-update-tool')).toBe('pass');

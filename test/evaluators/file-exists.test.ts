@@ -58,6 +58,14 @@ describe('file.exists', () => {
     });
     expect(vague.map(at)).toEqual(['SECURITY.rst:1:-']);
   });
+
+  it('security-policy accepts an RFC 9116 security.txt that names a contact', async () => {
+    const txt = 'Contact: mailto:security@acme.example\nExpires: 2027-01-01T00:00:00Z\n';
+    expect(await runBuiltin('security-policy', { '.well-known/security.txt': txt })).toEqual([]);
+    expect(await runBuiltin('security-policy', { 'public/.well-known/security.txt': txt })).toEqual([]);
+    const bare = await runBuiltin('security-policy', { '.well-known/security.txt': 'Expires: 2027-01-01\n' });
+    expect(bare.map(at)).toEqual(['.well-known/security.txt:1:-']);
+  });
 });
 
 describe('file.absent', () => {

@@ -12,6 +12,7 @@ import { workflowRemoteScript } from '../../src/core/evaluators/workflow/remote-
 import { workflowSecretsInherit } from '../../src/core/evaluators/workflow/secrets-inherit.js';
 import { workflowSelfHostedRunner } from '../../src/core/evaluators/workflow/self-hosted-runner.js';
 import { workflowUnpinnedImages } from '../../src/core/evaluators/workflow/unpinned-images.js';
+import { workflowUnpinnedUses } from '../../src/core/evaluators/workflow/unpinned-uses.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
 
 afterAll(removeTrees);
@@ -20,7 +21,7 @@ const W = '.github/workflows/w.yml';
 const one = (text: string) => ({ [W]: text });
 
 describe('workflow.dangerous-triggers', () => {
-  it('reports the head ref of a checkout, through env, at its column; the trigger alone as info', async () => {
+  it('reports the head ref of a checkout, through env, at its column; the trigger alone as medium', async () => {
     const findings = await evaluate(
       workflowDangerousTriggers,
       one(`on: [pull_request_target]
@@ -43,8 +44,113 @@ jobs:
       {},
     );
     expect(info.map((f) => [at(f), f.severity, f.key])).toEqual([
-      [`${W}:1:5`, 'info', 'trigger:workflow_run'],
+      [`${W}:1:5`, 'medium', 'trigger:workflow_run'],
     ]);
+  });
+
+  it('accepts only conditions that exclude outsiders, read from the parsed condition', async () => {
+    const checkout = (cond: string) => `on: pull_request_target
+jobs:
+  a:
+    if: ${cond}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+`;
+    const critical = async (cond: string) =>
+      (await evaluate(workflowDangerousTriggers, one(checkout(cond)), {})).some(
+        (f) => f.severity === undefined,
+      );
+    expect(await critical('github.event.pull_request.head.repo.full_name == github.repository')).toBe(false);
+    expect(await critical("success() && github.event.pull_request.head.repo.full_name == 'acme/app'")).toBe(
+      false,
+    );
+    expect(await critical('${{ !github.event.pull_request.head.repo.fork }}')).toBe(false);
+    expect(
+      await critical(
+        'contains(fromJSON(\'["OWNER","MEMBER"]\'), github.event.pull_request.author_association)',
+      ),
+    ).toBe(false);
+    expect(await critical("github.event.pull_request.author_association == 'COLLABORATOR'")).toBe(false);
+    expect(await critical("github.event.pull_request.author_association != 'NONE'")).toBe(true);
+    expect(
+      await critical(
+        'contains(fromJSON(\'["OWNER","CONTRIBUTOR"]\'), github.event.pull_request.author_association)',
+      ),
+    ).toBe(true);
+    expect(
+      await critical(
+        "github.event.pull_request.head.repo.full_name == github.repository || contains(github.event.pull_request.labels.*.name, 'ok')",
+      ),
+    ).toBe(true);
+    expect(await critical("github.actor == 'dependabot[bot]'")).toBe(true);
+    expect(await critical("github.event.pull_request.user.login == 'dependabot[bot]'")).toBe(false);
+    expect(await critical("github.repository == 'acme/app'")).toBe(true);
+    expect(
+      await critical('github.event.pull_request.head.repo.full_name == github.repository ${{ true }}'),
+    ).toBe(true);
+  });
+
+  it('follows a reusable workflow to the privileged workflows that call it, and step conditions', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      {
+        '.github/workflows/caller.yml':
+          'on: pull_request_target\njobs:\n  c:\n    uses: ./.github/workflows/build.yml\n',
+        '.github/workflows/build.yml': `on: workflow_call
+jobs:
+  b:
+    steps:
+      - if: github.event.pull_request.head.repo.fork == false
+        uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+      - run: git fetch origin "pull/\${{ github.event.number }}/head" && make
+`,
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      ['.github/workflows/caller.yml:1:5', 'medium'],
+      ['.github/workflows/build.yml:8:14', undefined],
+    ]);
+    expect(findings[1]!.message).toContain(
+      'runs on pull_request_target (through the workflows that call it)',
+    );
+  });
+
+  it('is less sure of a checkout that waits for an environment (which may require a reviewer)', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(`on: pull_request_target
+jobs:
+  approve:
+    environment: external
+    steps: [{run: echo ok}]
+  test:
+    needs: [approve]
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      [`${W}:10:27`, undefined, 'medium'],
+    ]);
+    expect(findings[0]!.message).toContain('It waits for the "external" environment');
+  });
+
+  it('grades a workflow_run of push-only workflows low', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      {
+        '.github/workflows/build.yml': 'name: Build\non: push\njobs:\n  b:\n    steps: [{run: make}]\n',
+        '.github/workflows/deploy.yml':
+          'on:\n  workflow_run:\n    workflows: [Build]\njobs:\n  d:\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.workflow_run.head_sha }}" }\n',
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/deploy.yml:2:3', 'low']]);
   });
 });
 
@@ -90,8 +196,82 @@ jobs:
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
       [`${W}:5:15`, 'high'],
-      [`${W}:11:15`, undefined],
+      [`${W}:11:15`, 'medium'],
     ]);
+  });
+
+  it('checkout credentials and unpinned uses through an alias: at the alias, saying where it is written', async () => {
+    const files = one(`on: push
+jobs:
+  a:
+    steps:
+      - &co
+        uses: actions/checkout@v4
+  b:
+    steps:
+      - *co
+`);
+    const creds = await evaluate(workflowCheckoutCredentials, files, {});
+    expect(creds.map(at)).toEqual([`${W}:6:15`, `${W}:9:9`]);
+    expect(creds[1]!.message).toContain(
+      'in job "b" (written at line 6 and expanded here through the alias *co)',
+    );
+    expect(creds[0]!.message).not.toContain('alias');
+    const pins = await evaluate(workflowUnpinnedUses, files, { allow: [] });
+    expect(pins.map(at)).toEqual([`${W}:6:15`, `${W}:9:9`]);
+    expect(pins[1]!.message).toContain('(written at line 6 and expanded here through the alias *co)');
+  });
+
+  it('checkout credentials: every persisting checkout, graded by what can reach the token', async () => {
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      one(`on: push
+permissions: { contents: read }
+jobs:
+  plain:
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+  pat:
+    steps:
+      - uses: actions/checkout@v4
+        with: { token: "\${{ secrets.BOT_PAT }}" }
+  pusher:
+    permissions: { contents: write }
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+        with: { persist-credentials: true }
+  v6:
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v6.0.0
+      - uses: actions/upload-artifact@v3
+        with: { path: . }
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      [`${W}:6:15`, 'medium'],
+      [`${W}:9:15`, 'medium'],
+      [`${W}:14:15`, 'medium'],
+      [`${W}:19:15`, 'medium'],
+    ]);
+    expect(findings[1]!.message).toContain('it persists the credential given in "token:"');
+    expect(findings[2]!.message).toContain('the token can write to the repository');
+    expect(findings[3]!.message).toContain('a credentials file that .git/config includes');
+    const alone = await evaluate(
+      workflowCheckoutCredentials,
+      one('on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n'),
+      {},
+    );
+    expect(alone.map((f) => f.severity)).toEqual(['low']);
+    const privileged = await evaluate(
+      workflowCheckoutCredentials,
+      one(
+        'on: pull_request_target\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n',
+      ),
+      {},
+    );
+    expect(privileged.map((f) => [at(f), f.severity])).toEqual([[`${W}:6:38`, 'medium']]);
   });
 
   it('secrets inherit, overprovisioned secrets and literal registry passwords, exactly located', async () => {
@@ -134,6 +314,23 @@ jobs:
       {},
     );
     expect(findings.map(at)).toEqual([`${W}:8:16`, `${W}:7:16`]);
+  });
+
+  it('insecure commands: explicit off values are not reported', async () => {
+    const findings = await evaluate(
+      workflowInsecureCommands,
+      one(`on: push
+env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: 0 }
+jobs:
+  a:
+    env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: "False" }
+    steps:
+      - run: echo hi
+        env: { ACTIONS_ALLOW_UNSECURE_COMMANDS: false }
+`),
+      {},
+    );
+    expect(findings).toEqual([]);
   });
 });
 
@@ -183,7 +380,7 @@ describe('process evidence', () => {
   });
 
   it('points at `on:` of a workflow that performs it on other events only, and passes on pull requests', async () => {
-    const steps = '    steps:\n      - uses: github/codeql-action/analyze@v3\n';
+    const steps = '    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/analyze@v3\n';
     const push = await evaluate(workflowPrEvidence, one(`name: x\non: push\njobs:\n  a:\n${steps}`), {
       ...sast,
       events: ['pull_request'],
@@ -194,6 +391,17 @@ describe('process evidence', () => {
       events: ['pull_request'],
     });
     expect(pr).toEqual([]);
+  });
+
+  it('does not count a workflow GitHub refuses as evidence', async () => {
+    const broken = await evaluate(
+      workflowPrEvidence,
+      one(
+        'on: pull_request\njobs:\n  a:\n    runs-on: x\n    needs: [missing]\n    steps:\n      - uses: github/codeql-action/analyze@v3\n',
+      ),
+      { ...sast, events: ['pull_request'] },
+    );
+    expect(broken.map((f) => [f.location, f.key])).toEqual([[null, 'missing']]);
   });
 
   it('deploy jobs without environment, at the job key', async () => {
@@ -242,5 +450,18 @@ jobs:
       {},
     );
     expect(findings.map((f) => [at(f), f.key])).toEqual([[`${W}:5:30`, 'unneeded-write:ro:contents']]);
+  });
+
+  it('counts tools that push or publish with the job token (OIDC) as uses of it', async () => {
+    const job = (run: string) =>
+      `on: release\npermissions: {}\njobs:\n  a:\n    permissions: { id-token: write, contents: write }\n    steps:\n      - run: ${run}\n`;
+    for (const run of [
+      'uv publish',
+      'mkdocs gh-deploy --force',
+      'cosign sign --yes img',
+      'npx pkg-pr-new publish',
+    ])
+      expect(await evaluate(workflowPermissions, one(job(run)), {})).toEqual([]);
+    expect((await evaluate(workflowPermissions, one(job('uv build')), {})).length).toBe(2);
   });
 });

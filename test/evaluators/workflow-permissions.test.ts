@@ -23,9 +23,10 @@ jobs:
     expect(findings.map(at)).toEqual(['.github/workflows/w.yml:3:1']);
     expect(findings[0]!.message).toContain('jobs "b", "c" declare none');
     expect(findings[0]!.key).toBe('missing-permissions');
+    expect(findings[0]!.confidence).toBe('medium');
   });
 
-  it('reports write-all at the value, at workflow and job level', async () => {
+  it('reports write-all and read-all at the value, at job level and at a workflow level some job inherits', async () => {
     const findings = await run(`on: push
 permissions: write-all
 jobs:
@@ -35,17 +36,98 @@ jobs:
   b:
     permissions: read-all
     steps: [{run: x}]
+  c:
+    steps: [{run: git push}]
 `);
-    expect(findings.map(at)).toEqual(['.github/workflows/w.yml:2:14', '.github/workflows/w.yml:5:18']);
+    expect(findings.map(at)).toEqual([
+      '.github/workflows/w.yml:2:14',
+      '.github/workflows/w.yml:5:18',
+      '.github/workflows/w.yml:8:18',
+    ]);
     expect(findings[0]!.location).toMatchObject({ endLine: 2, endColumn: 22 });
-    expect(findings.map((f) => f.key)).toEqual(['write-all:', 'write-all:a']);
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([
+      ['write-all:', 'high'],
+      ['write-all:a', 'high'],
+      ['read-all:b', 'medium'],
+    ]);
     expect(findings[1]!.message).toContain('job "a"');
+  });
+
+  it('grades missing permissions by trigger', async () => {
+    const severity = async (on: string) =>
+      (await run(`on: ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`)).map((f) => f.severity);
+    expect(await severity('pull_request')).toEqual(['low']);
+    expect(await severity('[pull_request, pull_request_review]')).toEqual(['low']);
+    expect(await severity('[push, pull_request]')).toEqual(['medium']);
+    expect(await severity('schedule')).toEqual(['medium']);
+    expect(await severity('issue_comment')).toEqual(['high']);
+    expect(await severity('[pull_request_target]')).toEqual(['high']);
+    const [high] = await run('on: [issues, push]\njobs:\n  a:\n    steps: [{run: x}]\n');
+    expect(high!.message).toContain('It runs on issues, which outsiders can cause');
+  });
+
+  it('reports workflow-level write scopes that several jobs, or a job that only reads, inherit', async () => {
+    const findings = await run(`on: push
+permissions:
+  contents: write
+  packages: read
+jobs:
+  test:
+    steps: [{run: make test}]
+  push:
+    steps: [{run: git push}]
+  own:
+    permissions: {}
+    steps: [{run: x}]
+`);
+    expect(findings.map(at)).toEqual(['.github/workflows/w.yml:3:13']);
+    expect(findings[0]!.message).toContain(
+      'inherited by every job without permissions of its own ("test", "push")',
+    );
+    const one = await run(`on: push
+permissions:
+  contents: write
+jobs:
+  test:
+    steps: [{run: make test}]
+`);
+    expect(one.map((f) => f.message)).toEqual([
+      expect.stringContaining('inherited by job "test", none of whose steps can use the token'),
+    ]);
+    const writer = await run(
+      'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    steps: [{run: git push}]\n',
+    );
+    expect(writer).toEqual([]);
+  });
+
+  it('reports job-level write scopes the job cannot use, on any trigger', async () => {
+    const findings = await run(`on: schedule
+permissions: {}
+jobs:
+  test:
+    permissions:
+      contents: write
+      issues: read
+    steps: [{uses: actions/checkout@v4}, {run: make test}]
+  report:
+    permissions:
+      issues: write
+    steps: [{run: gh issue create --title x}]
+`);
+    expect(findings.map(at)).toEqual(['.github/workflows/w.yml:6:17']);
+    expect(findings[0]!.key).toBe('unneeded-write:test:contents');
   });
 
   it.each([
     ['permissions: {}', 'on: push\npermissions: {}\njobs:\n  a:\n    steps: [{run: x}]\n'],
-    ['read-all', 'on: push\npermissions: read-all\njobs:\n  a:\n    steps: [{run: x}]\n'],
-    ['scopes', 'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    steps: [{run: x}]\n'],
+    [
+      'read-all that every job overrides',
+      'on: push\npermissions: read-all\njobs:\n  a:\n    permissions: {}\n    steps: [{run: x}]\n',
+    ],
+    [
+      'a write scope its one job uses',
+      'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    steps: [{run: git push}]\n',
+    ],
     ['every job declares', 'on: push\njobs:\n  a:\n    permissions: {}\n    steps: [{run: x}]\n'],
     ['workflow_call only', 'on:\n  workflow_call:\njobs:\n  a:\n    steps: [{run: x}]\n'],
     ['workflow_call as a string', 'on: workflow_call\njobs:\n  a:\n    steps: [{run: x}]\n'],

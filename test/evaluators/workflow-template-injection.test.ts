@@ -2,12 +2,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { classifyContext } from '../../src/core/evaluators/workflow/contexts.js';
 import { workflowTemplateInjection } from '../../src/core/evaluators/workflow/template-injection.js';
+import { loadRules } from '../../src/core/rules/load.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
 
 afterAll(removeTrees);
 
 const W = '.github/workflows/w.yml';
-const run = (files: Record<string, string>, sinks: { uses: string; inputs: string[] }[] = []) =>
+type Sinks = { uses: string; inputs: string[] }[];
+/** The code inputs the built-in rule lists (its `check.with.sinks`). */
+const BUILTIN = (
+  loadRules().find((r) => r.id === 'workflow-template-injection')!.check.with as { sinks: Sinks }
+).sinks;
+const run = (files: Record<string, string>, sinks: Sinks = BUILTIN) =>
   evaluate(workflowTemplateInjection, files, { sinks });
 const job = (steps: string, extra = '') =>
   `on: pull_request_target\njobs:\n  j:\n    runs-on: ubuntu-latest\n${extra}    steps:\n${steps}`;
@@ -58,6 +64,8 @@ jobs:
 `,
     });
     expect(findings.map(at)).toEqual([`${W}:9:26`, `${W}:10:23`, `${W}:10:52`]);
+    expect(findings[0]!.message).toContain('The line writes it to $GITHUB_ENV');
+    expect(findings[1]!.message).not.toContain('$GITHUB_ENV');
     expect(findings[1]!.message).toContain('github.event.issue.title via env.T (line 3)');
     expect(findings[2]!.message).toContain('github.event.issue.body via env.B (line 9)');
   });
@@ -97,7 +105,7 @@ jobs:
     expect(findings.map(at)).toEqual([`${W}:13:23`]);
   });
 
-  it('follows inputs of local reusable workflows and actions to their callers', async () => {
+  it('treats free-text inputs as sources and follows them to local callers too', async () => {
     const findings = await run({
       [W]: `on: pull_request_target
 jobs:
@@ -116,8 +124,129 @@ jobs:
       'actions/a/action.yml':
         'name: a\ninputs:\n  msg: {}\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo "${{ inputs.msg }}"\n',
     });
-    expect(findings.map(at)).toEqual(['.github/workflows/r.yml:11:23', 'actions/a/action.yml:8:22']);
+    // t: a caller passes the head branch; n: a string input, chosen by any caller; b: a boolean.
+    expect(findings.map(at)).toEqual([
+      '.github/workflows/r.yml:11:23',
+      '.github/workflows/r.yml:11:39',
+      'actions/a/action.yml:8:22',
+    ]);
     expect(findings[0]!.message).toContain(`github.head_ref via inputs.t (${W}:5)`);
+    expect(findings[1]!.message).toContain('inputs.n (free text passed by any workflow that calls this one)');
+    expect(findings.map((f) => f.severity)).toEqual(['high', 'high', 'high']);
+    // A caller here passes pull request text: sure. Only unseen callers' text: medium confidence.
+    expect(findings.map((f) => f.confidence)).toEqual([undefined, 'medium', undefined]);
+  });
+
+  it('grades manual-workflow inputs by their declared type', async () => {
+    const findings = await run({
+      [W]: `on:
+  workflow_dispatch:
+    inputs:
+      version: { required: true }
+      notes: { type: string }
+      level: { type: choice, options: [a, b] }
+      force: { type: boolean }
+      count: { type: number }
+      env: { type: environment }
+jobs:
+  r:
+    runs-on: x
+    steps:
+      - run: echo \${{ inputs.version }} \${{ github.event.inputs.notes }} \${{ inputs.level }} \${{ inputs.force }} \${{ inputs.count }} \${{ inputs.env }} \${{ inputs.undeclared }}
+`,
+    });
+    expect(findings.map(at)).toEqual([`${W}:14:23`, `${W}:14:45`]);
+    expect(findings[0]!.message).toContain('inputs.version (free text typed by whoever runs the workflow)');
+  });
+
+  it('treats shell: values as code and words the fix for the script’s shell', async () => {
+    const findings = await run({
+      [W]: `on: issues
+defaults:
+  run:
+    shell: \${{ github.event.issue.title }}
+jobs:
+  j:
+    runs-on: x
+    defaults:
+      run:
+        shell: pwsh
+    steps:
+      - run: Write-Output "\${{ github.event.issue.title }}"
+      - shell: python
+        run: print("\${{ github.event.issue.body }}")
+      - shell: \${{ github.event.issue.body }} {0}
+        run: echo hi
+`,
+    });
+    expect(findings.map(at)).toEqual([`${W}:4:16`, `${W}:12:32`, `${W}:14:25`, `${W}:15:20`]);
+    expect(findings.map((f) => f.message.replace(/^.*\. /, ''))).toEqual([
+      'Choose the shell from a fixed list (a matrix or a condition), never from an input or event text.',
+      "Bind the expression to a variable in the step's env: and read the variable as $env:NAME.",
+      'Bind the expression to a variable in the step\'s env: and read the variable as os.environ["NAME"].',
+      'Choose the shell from a fixed list (a matrix or a condition), never from an input or event text.',
+    ]);
+  });
+
+  it('reports an expansion through a YAML alias where it is used, saying where it is written', async () => {
+    const findings = await run({
+      [W]: `on: issues
+jobs:
+  a:
+    runs-on: x
+    steps: &s
+      - run: echo "\${{ github.event.issue.title }}"
+  b:
+    runs-on: x
+    steps: *s
+`,
+    });
+    expect(findings.map(at)).toEqual([`${W}:6:24`, `${W}:9:12`]);
+    expect(findings[1]!.message).toContain('(written at line 6 and expanded here through a YAML alias)');
+    expect(findings[0]!.key).not.toBe(findings[1]!.key);
+  });
+
+  it('is least sure in jobs only insiders can start (their condition, or that of a job they need)', async () => {
+    const findings = await run({
+      [W]: `on: pull_request
+jobs:
+  meta:
+    if: github.event.pull_request.user.login == 'dependabot[bot]'
+    runs-on: x
+    steps: [{run: echo ok}]
+  bump:
+    needs: meta
+    runs-on: x
+    steps:
+      - run: git push origin "HEAD:\${{ github.head_ref }}"
+  open:
+    runs-on: x
+    steps:
+      - run: echo "\${{ github.head_ref }}"
+`,
+    });
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      [`${W}:11:40`, 'low'],
+      [`${W}:15:24`, undefined],
+    ]);
+    expect(findings[0]!.message).toContain('so only they could exploit it');
+  });
+
+  it('knows which outputs of known actions carry text', async () => {
+    const findings = await run({
+      [W]: job(`      - id: files
+        uses: tj-actions/changed-files@v46
+      - id: mine
+        uses: peter-evans/find-comment@v3
+        with: { comment-author: 'github-actions[bot]' }
+      - id: any
+        uses: peter-evans/find-comment@v3
+      - run: |
+          echo \${{ steps.files.outputs.all_changed_files }} \${{ steps.files.outputs.all_changed_files_count }} \${{ steps.files.outputs.any_changed }}
+          echo \${{ steps.mine.outputs.comment-body }} \${{ steps.any.outputs.comment-body }}
+`),
+    });
+    expect(findings.map(at)).toEqual([`${W}:14:20`, `${W}:15:59`]);
   });
 
   it('follows job outputs and computed matrices, not static ones', async () => {
@@ -157,18 +286,17 @@ jobs:
 `),
     };
     expect((await run(files)).map(at)).toEqual([`${W}:8:36`]);
-    expect((await run(files, [{ uses: 'acme/exec', inputs: ['cmd'] }])).map(at)).toEqual([
-      `${W}:8:36`,
-      `${W}:12:20`,
-    ]);
+    expect((await run(files, [{ uses: 'acme/exec', inputs: ['cmd'] }])).map(at)).toEqual([`${W}:12:20`]);
+    expect((await run(files, [])).map(at)).toEqual([]);
   });
 
   it('reports toJSON and join of objects and arrays that hold attacker text', async () => {
     const findings = await run({
       [W]: job(`      - run: echo '\${{ toJSON(github.event) }}' "\${{ join(github.event.commits.*.message) }}"
+      - run: echo '\${{ toJSON(github.event.*.body) }}' "\${{ github.event.*.body }}" '\${{ toJSON(github.event.*.id) }}'
 `),
     });
-    expect(findings.map(at)).toEqual([`${W}:6:31`, `${W}:6:59`]);
+    expect(findings.map(at)).toEqual([`${W}:6:31`, `${W}:6:59`, `${W}:7:31`]);
   });
 });
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseUses, refPinning } from '../../src/core/parsers/uses.js';
 import {
@@ -135,6 +136,104 @@ jobs:
     expect(pos(steps[1]!.uses!.span)).toBe('7:9');
   });
 
+  it('remembers where a value reached through an alias is written; merge keys stay keys, as on GitHub', () => {
+    const wf = workflow(`on: push
+jobs:
+  a:
+    env: &env
+      TITLE: x
+    steps: &steps
+      - run: make
+  b:
+    env:
+      <<: *env
+      MODE: fast
+    steps: *steps
+`);
+    const [a, b] = wf.jobs;
+    expect(a!.steps[0]!.run!.origin).toBeUndefined();
+    const run = b!.steps[0]!.run!;
+    expect(pos(run.span)).toBe('12:12');
+    expect(run.origin && { at: pos(run.origin.span), anchor: run.origin.anchor }).toEqual({
+      at: '7:14',
+      anchor: 'steps',
+    });
+    const merged = b!.env!.entries.get('<<')!;
+    expect([pos(merged.span), merged.origin && pos(merged.origin.span)]).toEqual(['10:11', '5:7']);
+    expect([...b!.env!.entries.keys()]).toEqual(['<<', 'MODE']);
+    expect(b!.env!.entries.get('MODE')!.origin).toBeUndefined();
+  });
+
+  it('reads the steps of parallel groups as steps of the job, in document order', () => {
+    const ws = tree({
+      '.github/workflows/p.yml': `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        shell: bash
+    needs: [lint]
+    steps:
+      - uses: actions/checkout@v4
+      - parallel:
+          - run: echo "\${{ github.event.head_commit.message }}"
+          - id: two
+            run: make two
+      - run: make test
+`,
+    });
+    const wf = workflowSources(ws)[0] as Workflow;
+    const job = wf.jobs[0]!;
+    expect(job.steps.map((s) => [s.index, s.group, s.uses?.value ?? s.run?.value])).toEqual([
+      [0, undefined, 'actions/checkout@v4'],
+      [1, 1, 'echo "${{ github.event.head_commit.message }}"'],
+      [2, 1, 'make two'],
+      [3, undefined, 'make test'],
+    ]);
+    expect(job.steps[2]!.pointer).toBe('/jobs/build/steps/1/parallel/1');
+    expect(job.defaults?.shell?.value).toBe('bash');
+    expect(job.needs?.value).toEqual(['lint']);
+    const held: string[] = [];
+    walkWorkflows(
+      [wf],
+      {
+        expression: (e, _s, j, step) =>
+          held.push(
+            `${j?.id}/${step?.index}/${e.field.join('.')}:${pos({ start: { line: e.location.startLine, column: e.location.startColumn! } })}`,
+          ),
+      },
+      ws,
+    );
+    expect(held).toEqual(['build/1/run:12:24']);
+  });
+
+  it('locates an expression reached through an alias at the alias, and where it is written', () => {
+    const ws = tree({
+      '.github/workflows/a.yml': `on: issues
+jobs:
+  a:
+    steps: &s
+      - run: echo "\${{ github.event.issue.title }}"
+  b:
+    steps: *s
+`,
+    });
+    const wf = workflowSources(ws)[0]!;
+    const found: string[] = [];
+    walkWorkflows(
+      [wf],
+      {
+        expression: (e, _s, j) =>
+          found.push(
+            `${j?.id} ${e.location.startLine}:${e.location.startColumn} ${e.exact} ${e.definedAt ? `${e.definedAt.startLine}:${e.definedAt.startColumn}` : '-'}`,
+          ),
+      },
+      ws,
+    );
+    expect(found).toEqual(['a 5:20 true -', 'b 7:12 false 5:20']);
+  });
+
   it('skips YAML that is not a workflow or an action, and ignores malformed entries', () => {
     const ws = tree({
       '.github/workflows/labels.yml': '- name: bug\n',
@@ -146,7 +245,7 @@ jobs:
     expect(sources.map((s) => s.path)).toEqual(['.github/workflows/odd.yml']);
     const odd = sources[0] as Workflow;
     expect(odd.jobs.map((j) => j.id)).toEqual(['b']);
-    expect(odd.jobs[0]!.steps.map((s) => [s.index, s.run?.value])).toEqual([[1, 'x']]);
+    expect(odd.jobs[0]!.steps.map((s) => [s.index, s.run?.value])).toEqual([[0, 'x']]);
     expect(ws.inputProblems()).toEqual([]);
   });
 

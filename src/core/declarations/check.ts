@@ -1,4 +1,4 @@
-import { allControls } from '../catalog.js';
+import { controlsOfTheme } from '../catalog.js';
 import type { EvidenceResult, RequireDeclarations } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { checkEvidence } from './evidence.js';
@@ -62,7 +62,7 @@ export function checkDeclarations(
   if (options.requireDeclarations === 'technological' && !declarations) {
     out.problems.push({
       kind: 'undeclared',
-      message: `No declarations file (${file}): require-declarations is "technological", so each of the ${allControls().length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+      message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
       location: null,
       key: 'no-file',
     });
@@ -109,7 +109,7 @@ export function checkDeclarations(
   }
 
   if (options.requireDeclarations === 'technological') {
-    for (const c of allControls()) {
+    for (const c of controlsOfTheme('Technological')) {
       if (declarations.controls.has(c.id) || declarations.invalid.has(c.id)) continue;
       out.problems.push({
         kind: 'undeclared',

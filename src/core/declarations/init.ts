@@ -7,7 +7,7 @@
  * implemented; everything else as planned with a TODO, because only a person can decide it.
  */
 import path from 'node:path';
-import { allControls } from '../catalog.js';
+import { controlsOfTheme } from '../catalog.js';
 import { loadConfig } from '../config.js';
 import { runCheck } from '../engine.js';
 import { parseUses } from '../parsers/uses.js';
@@ -80,7 +80,7 @@ export async function draftDeclarations(options: InitOptions): Promise<Draft> {
     `# reviewed: ${today}   # set when the declarations are approved`,
     'controls:',
   ];
-  for (const c of allControls()) {
+  for (const c of controlsOfTheme('Technological')) {
     const control = report.controls.find((x) => x.id === c.id)!;
     const evidence = found.get(c.id);
     const failing = control.rules.filter((r) => r.result === 'fail').map((r) => r.id);

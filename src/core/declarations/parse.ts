@@ -143,7 +143,8 @@ function readControls(
   const translated = new Map<string, DeclaredControl[]>();
   for (const key of old) {
     const pointer = `/controls/${key}`;
-    const targets = controlsFrom2013(key);
+    // Until the declarations cover every theme, only technological successors are verified.
+    const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
     const where = at(pointer, true);
     const line = `${where.path}:${where.startLine}`;
     if (targets.length === 0) {

@@ -1,4 +1,4 @@
-import { allControls } from '../catalog.js';
+import { controlsOfTheme } from '../catalog.js';
 import { confidenceRank } from '../confidence.js';
 import type {
   Confidence,
@@ -77,7 +77,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
   const { check, policyRules } = input;
   const decls = check.declarations;
   const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-  return allControls().map((c): ControlResult => {
+  return controlsOfTheme('Technological').map((c): ControlResult => {
     const rules = input.rules.filter(
       (r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id),
     );

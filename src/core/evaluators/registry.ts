@@ -1,5 +1,8 @@
 import { inputProblems } from './core/input-problems.js';
+import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
+import { depsLicense } from './deps/license.js';
+import { depsSbomCoverage } from './deps/sbom-coverage.js';
 import { depsUpdateCoverage } from './deps/update-coverage.js';
 import { dockerfileAddUrl } from './dockerfile/add-url.js';
 import { dockerfileBaseImage } from './dockerfile/base-image.js';
@@ -8,6 +11,7 @@ import { dockerfileExposedPorts } from './dockerfile/exposed-ports.js';
 import { dockerfileRootUser } from './dockerfile/root-user.js';
 import { dockerfileRunCommand } from './dockerfile/run-command.js';
 import { dockerfileSecretEnv } from './dockerfile/secret-env.js';
+import { evidenceDocument } from './evidence/document.js';
 import { contentForbidden } from './generic/content-forbidden.js';
 import { contentRequired } from './generic/content-required.js';
 import { fileAbsent } from './generic/file-absent.js';
@@ -30,30 +34,59 @@ import { k8sReadOnlyRootFs } from './k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from './k8s/resource-limits.js';
 import { k8sRunAsRoot } from './k8s/run-as-root.js';
 import { k8sSeccomp } from './k8s/seccomp.js';
+import { k8sSingleReplica } from './k8s/single-replica.js';
 import { policyEvaluators } from './policy/policy.js';
 import { binaryExecutables } from './repo/binary-executables.js';
 import { depsLockfile } from './repo/deps-lockfile.js';
 import { gitignoreMustIgnore } from './repo/gitignore-must-ignore.js';
+import { repoVendoredOwnership } from './repo/vendored-ownership.js';
 import { secretsScan } from './secrets/evaluator.js';
 import { terraformAttribute } from './terraform/attribute.js';
+import { terraformAuditAccess } from './terraform/audit-access.js';
+import { terraformOpenEgress } from './terraform/open-egress.js';
 import { terraformOpenIngress } from './terraform/open-ingress.js';
 import { terraformProviderCredentials } from './terraform/provider-credentials.js';
 import { terraformS3Encryption } from './terraform/s3-encryption.js';
 import type { Evaluator } from './types.js';
+import { workflowAdhocPackages } from './workflow/adhoc-packages.js';
+import { workflowAnonymousDefinition } from './workflow/anonymous-definition.js';
+import { workflowArchivedUses } from './workflow/archived-uses.js';
+import { workflowBotConditions } from './workflow/bot-conditions.js';
+import { workflowCachePoisoning } from './workflow/cache-poisoning.js';
 import { workflowCheckoutCredentials } from './workflow/checkout-credentials.js';
+import { workflowConcurrencyLimits } from './workflow/concurrency-limits.js';
 import { workflowContainerCredentials } from './workflow/container-credentials.js';
 import { workflowDangerousTriggers } from './workflow/dangerous-triggers.js';
+import { workflowDependabotCooldown } from './workflow/dependabot-cooldown.js';
 import { workflowDeployEnvironment } from './workflow/deploy-environment.js';
+import { workflowForbiddenUses } from './workflow/forbidden-uses.js';
+import { workflowGithubEnv } from './workflow/github-env.js';
+import { workflowImpostorCommit } from './workflow/impostor-commit.js';
 import { workflowInsecureCommands } from './workflow/insecure-commands.js';
+import { workflowInsecureUrlScheme } from './workflow/insecure-url-scheme.js';
+import { workflowKnownVulnerableActions } from './workflow/known-vulnerable-actions.js';
+import { workflowMisfeature } from './workflow/misfeature.js';
+import { workflowObfuscation } from './workflow/obfuscation.js';
 import { workflowOverprovisionedSecrets } from './workflow/overprovisioned-secrets.js';
 import { workflowPermissions } from './workflow/permissions.js';
 import { workflowPrEvidence } from './workflow/pr-evidence.js';
+import { workflowRefConfusion } from './workflow/ref-confusion.js';
+import { workflowRefVersionMismatch } from './workflow/ref-version-mismatch.js';
 import { workflowRemoteScript } from './workflow/remote-script.js';
 import { workflowSecretsInherit } from './workflow/secrets-inherit.js';
+import { workflowSecretsOutsideEnv } from './workflow/secrets-outside-env.js';
 import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
+import { workflowStaleActionRefs } from './workflow/stale-action-refs.js';
+import { workflowSuperfluousActions } from './workflow/superfluous-actions.js';
+import { workflowSyntax } from './workflow/syntax.js';
 import { workflowTemplateInjection } from './workflow/template-injection.js';
+import { workflowUndocumentedPermissions } from './workflow/undocumented-permissions.js';
 import { workflowUnpinnedImages } from './workflow/unpinned-images.js';
 import { workflowUnpinnedUses } from './workflow/unpinned-uses.js';
+import { workflowUnredactedSecrets } from './workflow/unredacted-secrets.js';
+import { workflowUnsoundCondition } from './workflow/unsound-condition.js';
+import { workflowUnsoundContains } from './workflow/unsound-contains.js';
+import { workflowUseTrustedPublishing } from './workflow/use-trusted-publishing.js';
 
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
@@ -115,6 +148,39 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   githubEnvironmentReviewers,
   inputProblems,
   ...policyEvaluators,
+  k8sSingleReplica,
+  dataPersonalData,
+  repoVendoredOwnership,
+  terraformOpenEgress,
+  terraformAuditAccess,
+  evidenceDocument,
+  depsLicense,
+  depsSbomCoverage,
+  workflowAdhocPackages,
+  workflowAnonymousDefinition,
+  workflowArchivedUses,
+  workflowBotConditions,
+  workflowCachePoisoning,
+  workflowConcurrencyLimits,
+  workflowDependabotCooldown,
+  workflowForbiddenUses,
+  workflowGithubEnv,
+  workflowImpostorCommit,
+  workflowInsecureUrlScheme,
+  workflowKnownVulnerableActions,
+  workflowMisfeature,
+  workflowObfuscation,
+  workflowRefConfusion,
+  workflowRefVersionMismatch,
+  workflowSecretsOutsideEnv,
+  workflowStaleActionRefs,
+  workflowSuperfluousActions,
+  workflowUndocumentedPermissions,
+  workflowUnredactedSecrets,
+  workflowUnsoundCondition,
+  workflowUnsoundContains,
+  workflowUseTrustedPublishing,
+  workflowSyntax,
 ] as readonly Evaluator<never>[];
 
 const BY_KIND = new Map<string, Evaluator<unknown>>(

@@ -52,6 +52,11 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * a slice worker (see slices.ts).
    */
   mainThread?: true;
+  /**
+   * The rule judges test data itself (real personal data in fixtures): its findings in test, fixture
+   * and example paths keep their confidence instead of being lowered like everyone else's there.
+   */
+  testData?: true;
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 

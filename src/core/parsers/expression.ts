@@ -106,7 +106,8 @@ export type ExprNode =
   | (Base & { kind: 'call'; name: string; args: ExprNode[] })
   | (Base & { kind: 'and' | 'or'; args: ExprNode[] })
   | (Base & { kind: 'not'; arg: ExprNode })
-  | (Base & { kind: 'compare'; left: ExprNode; right: ExprNode })
+  /** `op` is the operator as written: `==`, `!=`, `<`, `<=`, `>`, `>=`. */
+  | (Base & { kind: 'compare'; op: string; left: ExprNode; right: ExprNode })
   /** An index into a value that is not a context (e.g. `fromJSON(x).title`). */
   | (Base & { kind: 'index'; target: ExprNode; key: string; computed: ExprNode[] });
 
@@ -204,7 +205,7 @@ class Converter {
     if (e instanceof Binary) {
       const left = this.convert(e.left);
       const right = this.convert(e.right);
-      return { kind: 'compare', left, right, start: left.start, end: right.end };
+      return { kind: 'compare', op: e.operator.lexeme, left, right, start: left.start, end: right.end };
     }
     if (e instanceof Logical) {
       const args = e.args.map((a) => this.convert(a));

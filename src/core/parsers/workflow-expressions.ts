@@ -66,28 +66,34 @@ export function workflowExpressions(workspace: Workspace, source: WorkflowSource
 function collect(workspace: Workspace, source: WorkflowSource): WorkflowExpression[] {
   const out: WorkflowExpression[] = [];
   const doc = source.document;
+  const steps = stepPointers(source);
   const visit = (value: unknown, pointer: string, depth: number): void => {
     if (depth > 64) return;
     if (typeof value === 'string') {
       if (!value.includes('${{')) return;
-      const span = doc.span(pointer) ?? doc.nearestSpan(pointer);
+      const origin = doc.origin(pointer);
+      const span = origin?.span ?? doc.span(pointer) ?? doc.nearestSpan(pointer);
       if (!span) return;
-      const text = locatedText(workspace, source.path, { value, pointer, span });
+      // Through an alias the text is read where it is written; findings point at the alias.
+      const text = locatedText(workspace, source.path, { value, pointer: origin?.pointer ?? pointer, span });
+      const used = origin && locationFromSpan(source.path, origin.alias);
       for (const found of findExpressions(value)) {
         const inner = found.inner;
         const innerStart = found.innerStart;
-        out.push({
+        const e: WorkflowExpression = {
           pointer,
-          ...owner(source, pointer),
+          ...owner(source, pointer, steps),
           raw: value.slice(found.start, found.end),
           inner,
           start: found.start,
           innerStart,
           parsed: parseExpression(inner),
-          location: text.locate(found.start, found.end),
-          exact: text.exact,
-          locate: (from, to) => text.locate(innerStart + from, innerStart + to),
-        });
+          location: used ? { ...used } : text.locate(found.start, found.end),
+          exact: !used && text.exact,
+          locate: used ? () => ({ ...used }) : (from, to) => text.locate(innerStart + from, innerStart + to),
+        };
+        if (used) e.definedAt = text.locate(found.start, found.end);
+        out.push(e);
       }
       return;
     }
@@ -101,15 +107,22 @@ function collect(workspace: Workspace, source: WorkflowSource): WorkflowExpressi
   return out;
 }
 
+/** Step pointer (`/jobs/<id>/steps/<n>`, `.../steps/<n>/parallel/<m>`) -> the step's index. */
+function stepPointers(source: WorkflowSource): Map<string, number> {
+  const map = new Map<string, number>();
+  const steps = source.kind === 'workflow' ? source.jobs.flatMap((j) => j.steps) : source.steps;
+  for (const s of steps) map.set(s.pointer, s.index);
+  return map;
+}
+
 /** Which job and step a pointer is under, and the remaining tokens. */
 function owner(
   source: WorkflowSource,
   pointer: string,
+  steps: Map<string, number>,
 ): Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> {
-  const tokens = pointer
-    .split('/')
-    .slice(1)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const raw = pointer.split('/');
+  const tokens = raw.slice(1).map(unescapeToken);
   let rest = tokens;
   const out: Pick<WorkflowExpression, 'jobId' | 'stepIndex' | 'field'> = { field: [] };
   if (source.kind === 'workflow') {
@@ -122,11 +135,24 @@ function owner(
     return { field: tokens };
   }
   if (rest[0] === 'steps' && rest[1] !== undefined && /^\d+$/.test(rest[1])) {
-    out.stepIndex = Number(rest[1]);
-    rest = rest.slice(2);
+    // The step's own pointer: the raw (escaped) tokens up to `steps/<n>` (and `parallel/<m>`).
+    const consumed = tokens.length - rest.length;
+    const base = raw.slice(0, consumed + 3).join('/');
+    const nested =
+      rest[2] === 'parallel' && rest[3] !== undefined ? `${base}/parallel/${raw[consumed + 4]}` : undefined;
+    const inner = nested !== undefined ? steps.get(nested) : undefined;
+    const index = inner ?? steps.get(base);
+    if (index !== undefined) {
+      out.stepIndex = index;
+      rest = rest.slice(inner !== undefined ? 4 : 2);
+    }
   }
   out.field = rest;
   return out;
+}
+
+function unescapeToken(token: string): string {
+  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 
 /** The expressions of one string value (by its pointer), from the per-file index. */

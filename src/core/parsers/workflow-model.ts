@@ -1,5 +1,5 @@
 import type { Location } from '../types.js';
-import type { NodeSpan, YamlDocument } from '../workspace/yaml.js';
+import type { NodeSpan, YamlDocument, YamlOrigin } from '../workspace/yaml.js';
 import type { ParseResult } from './expression.js';
 
 /**
@@ -14,6 +14,8 @@ export interface Located<T = unknown> {
   pointer: string;
   /** Span of the value (`span.key`: its mapping key). A value reached through an alias: the alias. */
   span: NodeSpan;
+  /** Set for a value reached through a YAML alias: where it is written (see YamlDocument.origin). */
+  origin?: YamlOrigin;
 }
 
 /** A mapping such as `with:` or `env:`; `entries` is empty when the value is not a mapping. */
@@ -46,8 +48,13 @@ export interface Permissions extends Located {
 
 /** A step of a job or of a composite action. */
 export interface Step extends Located<Record<string, unknown>> {
-  /** Position in the `steps` list (0-based). */
+  /**
+   * Position among the job's steps in document order (0-based): the position in the `steps` list,
+   * with the steps of a `parallel:` group counted one by one where the group stands.
+   */
   index: number;
+  /** For a step inside a `parallel:` group: the group's position in the `steps` list. */
+  group?: number;
   id?: Located;
   name?: Located;
   if?: Located;
@@ -65,6 +72,12 @@ export interface ContainerSpec extends Located {
   /** `credentials: { username, password }` for a private registry. */
   credentials?: LocatedMap;
   env?: LocatedMap;
+}
+
+/** `defaults: { run: { shell, working-directory } }` of a workflow or a job. */
+export interface RunDefaults {
+  shell?: Located;
+  workingDirectory?: Located;
 }
 
 export interface Job extends Located<Record<string, unknown>> {
@@ -87,6 +100,10 @@ export interface Job extends Located<Record<string, unknown>> {
   matrix?: Located;
   /** `outputs:`, read by later jobs as `needs.<id>.outputs.<name>`. */
   outputs?: LocatedMap;
+  /** `needs:` as a string or a list. */
+  needs?: Located;
+  /** `defaults.run` of the job. */
+  defaults?: RunDefaults;
   steps: Step[];
 }
 
@@ -102,6 +119,8 @@ export interface Workflow extends SourceBase {
   on?: Triggers;
   permissions?: Permissions;
   env?: LocatedMap;
+  /** `defaults.run` of the workflow. */
+  defaults?: RunDefaults;
   /** The `jobs:` mapping; `span.key` is the `jobs:` key. */
   jobsNode: Located<Record<string, unknown>>;
   jobs: Job[];
@@ -159,6 +178,11 @@ export interface WorkflowExpression {
   location: Location;
   /** False when the value's source could not be mapped and positions fall back to its start. */
   exact: boolean;
+  /**
+   * For an expression reached through a YAML alias: where it is written. `location` and
+   * `locate` then point at the alias (where the expansion is used).
+   */
+  definedAt?: Location;
   /** The file location of [from, to) inside `inner` (e.g. one context reference). */
   locate(from: number, to: number): Location;
 }

@@ -8,6 +8,7 @@ import type {
   Located,
   LocatedMap,
   Permissions,
+  RunDefaults,
   Step,
   Trigger,
   Triggers,
@@ -147,6 +148,7 @@ export function buildWorkflow(path: string, document: YamlDocument): Workflow | 
   const permissions = r.optional(root, 'permissions');
   if (permissions) workflow.permissions = readPermissions(r, permissions);
   assign(workflow, 'env', r.map(root, 'env'));
+  assign(workflow, 'defaults', readDefaults(r, root));
   return workflow;
 }
 
@@ -175,6 +177,8 @@ function readJob(r: Reader, id: string, node: Located<Record<string, unknown>>):
   assign(job, 'env', r.map(node, 'env'));
   assign(job, 'environment', r.optional(node, 'environment'));
   assign(job, 'outputs', r.map(node, 'outputs'));
+  assign(job, 'needs', r.optional(node, 'needs'));
+  assign(job, 'defaults', readDefaults(r, node));
   const strategy = r.optional(node, 'strategy');
   if (strategy) assign(job, 'matrix', r.optional(strategy, 'matrix'));
   const container = r.optional(node, 'container');
@@ -194,21 +198,44 @@ function readSteps(r: Reader, parent: Located<Record<string, unknown>>): Step[] 
   const list = r.optional(parent, 'steps');
   if (!list || !Array.isArray(list.value)) return [];
   const steps: Step[] = [];
-  list.value.forEach((value, index) => {
-    const node = r.child(list, index);
+  list.value.forEach((value, position) => {
+    const node = r.child(list, position);
     if (!isMap(value)) return;
-    const step: Step = { ...(node as Located<Record<string, unknown>>), index };
-    assign(step, 'id', r.optional(node, 'id'));
-    assign(step, 'name', r.optional(node, 'name'));
-    assign(step, 'if', r.optional(node, 'if'));
-    assign(step, 'uses', r.string(node, 'uses'));
-    assign(step, 'run', r.string(node, 'run'));
-    assign(step, 'shell', r.optional(node, 'shell'));
-    assign(step, 'with', r.map(node, 'with'));
-    assign(step, 'env', r.map(node, 'env'));
-    steps.push(step);
+    // `- parallel: [steps...]` runs its steps side by side; they are steps of the job all the same.
+    const group = r.optional(node, 'parallel');
+    if (group && Array.isArray(group.value) && !('run' in value) && !('uses' in value)) {
+      group.value.forEach((inner, i) => {
+        if (isMap(inner)) steps.push(readStep(r, r.child(group, i), steps.length, position));
+      });
+      return;
+    }
+    steps.push(readStep(r, node, steps.length));
   });
   return steps;
+}
+
+function readStep(r: Reader, node: Located, index: number, group?: number): Step {
+  const step: Step = { ...(node as Located<Record<string, unknown>>), index };
+  if (group !== undefined) step.group = group;
+  assign(step, 'id', r.optional(node, 'id'));
+  assign(step, 'name', r.optional(node, 'name'));
+  assign(step, 'if', r.optional(node, 'if'));
+  assign(step, 'uses', r.string(node, 'uses'));
+  assign(step, 'run', r.string(node, 'run'));
+  assign(step, 'shell', r.optional(node, 'shell'));
+  assign(step, 'with', r.map(node, 'with'));
+  assign(step, 'env', r.map(node, 'env'));
+  return step;
+}
+
+function readDefaults(r: Reader, parent: Located): RunDefaults | undefined {
+  const defaults = r.optional(parent, 'defaults');
+  const run = defaults && r.optional(defaults, 'run');
+  if (!run) return undefined;
+  const out: RunDefaults = {};
+  assign(out, 'shell', r.optional(run, 'shell'));
+  assign(out, 'workingDirectory', r.optional(run, 'working-directory'));
+  return out;
 }
 
 function readTriggers(r: Reader, on: Located): Triggers {
@@ -261,7 +288,10 @@ class Reader {
   constructor(private readonly doc: YamlDocument) {}
 
   node(pointer: string, value: unknown): Located {
-    // A value that only exists through an alias or merge has no span of its own: use the nearest one.
+    // A value reached through an alias is shown at the alias that brings it here, and
+    // remembers where it is written; any other value without a span of its own at the nearest one.
+    const origin = this.doc.origin(pointer);
+    if (origin) return { value, pointer, span: origin.alias, origin };
     const span = this.doc.span(pointer) ?? this.doc.nearestSpan(pointer) ?? ORIGIN;
     return { value, pointer, span };
   }

@@ -230,7 +230,7 @@ function loadRuleFile(
     if (!getControl(id)) {
       add({
         pointer: `/controls/${i}`,
-        message: `unknown control "${id}": use an ISO/IEC 27002:2022 technological control id (8.1-8.34)`,
+        message: `unknown control "${id}": use an ISO/IEC 27002:2022 control id (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)`,
         ...at(doc.span(`/controls/${i}`)),
       });
     }

@@ -43,6 +43,24 @@ export interface YamlDocument {
    * 8.1, so the value has the key "8.1" while the source has "8.10".
    */
   sourceKeys(pointer: string): string[];
+  /**
+   * For a value that is written elsewhere and reached through a YAML alias (`*name`): where it is
+   * defined and the alias that brings it to `pointer`. Undefined for a value
+   * written at its own place. GitHub expands aliases before it runs anything, so an audit reports the
+   * expansion where it is used (the alias) and says where it is defined.
+   */
+  origin(pointer: string): YamlOrigin | undefined;
+}
+
+/** See {@link YamlDocument.origin}. */
+export interface YamlOrigin {
+  /** Pointer and span of the value where it is written (inside the anchored node). */
+  pointer: string;
+  span: NodeSpan;
+  /** The alias through which the value is reached (the first one on the way). */
+  alias: NodeSpan;
+  /** The anchor's name, without `&`. */
+  anchor: string;
 }
 
 export interface YamlError {
@@ -91,17 +109,20 @@ interface Frame {
 export function parseYaml(text: string, filename?: string): YamlResult {
   const lines = new LineIndex(text);
   let events: Event[];
+  // The text the events' offsets refer to: the file, or the file with deficient indentation mended
+  // (same length, so every offset and position is the file's own).
+  let source: string;
   try {
-    events = parseEvents(text, { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) });
+    ({ events, source } = lenientEvents(text, filename));
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
-  const bomb = aliasExpansionError(events, text, lines);
+  const bomb = aliasExpansionError(events, source, lines);
   if (bomb) return { ok: false, error: bomb };
   let values: unknown[];
   try {
     const options: ConstructorOptions = {
-      source: text,
+      source,
       maxAliases: MAX_ALIASES,
       maxTotalMergeKeys: MAX_MERGE_KEYS,
       ...(filename ? { filename } : {}),
@@ -110,9 +131,9 @@ export function parseYaml(text: string, filename?: string): YamlResult {
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
-  const spans = indexPositions(events, text);
+  const indexes = indexPositions(events, source);
   const documents = values.map((value, index): YamlDocument => {
-    const map = spans[index] ?? new Map<string, [number, number, number]>();
+    const { spans: map, aliases } = indexes[index] ?? { spans: new Map(), aliases: new Map() };
     const toSpan = (p: string): NodeSpan | undefined => {
       const raw = map.get(p);
       if (!raw) return undefined;
@@ -142,9 +163,95 @@ export function parseYaml(text: string, filename?: string): YamlResult {
         }
         return keys.sort((a, b) => a.at - b.at).map((k) => k.key);
       },
+      origin(p: string) {
+        if (aliases.size === 0 || (map.has(p) && !aliases.has(p))) return undefined;
+        const found = resolveAlias(p, map, aliases);
+        if (!found) return undefined;
+        const span = toSpan(found.pointer);
+        const alias = toSpan(found.alias);
+        return span && alias ? { pointer: found.pointer, span, alias, anchor: found.anchor } : undefined;
+      },
     };
   });
   return { ok: true, documents };
+}
+
+/** How many deficient lines one file may have mended before its error stands. */
+const MAX_MENDED_LINES = 64;
+
+/**
+ * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
+ * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
+ * it, and js-yaml 5 enforces it ("deficient indentation"); libyaml-style readers, GitHub's among them,
+ * do not, so a workflow whose `needs: [` list closes with `]` at the key's indentation runs on GitHub.
+ * Inside a flow collection a line break is only a separator, so the deficient line is joined to the
+ * content before it: the break (and any comment-only lines and trailing comment between them) becomes
+ * blanks of the same length. Offsets stay the file's own; any other error, or one the join does not
+ * cure, is the original error.
+ */
+function lenientEvents(text: string, filename?: string): { events: Event[]; source: string } {
+  const options = { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) };
+  let source = text;
+  let first: unknown;
+  for (let mended = 0; ; mended++) {
+    try {
+      return { events: parseEvents(source, options), source };
+    } catch (err) {
+      first ??= err;
+      const at = err instanceof YAMLException ? err.mark?.position : undefined;
+      const next =
+        mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+          ? joinToPreviousContent(source, at)
+          : undefined;
+      if (next === undefined) throw first;
+      source = next;
+    }
+  }
+}
+
+/**
+ * Blanks the line break(s) before the line holding `at` (which must be the first character on its
+ * line), the comment-only and blank lines above it and the trailing comment of the content line they
+ * reach, so `at` continues that line. Undefined when `at` is not at the start of its line's content.
+ */
+function joinToPreviousContent(text: string, at: number): string | undefined {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  if (lineStart === 0 || !/^[ \t]*$/.test(text.slice(lineStart, at))) return undefined;
+  const chars = text.split('');
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) chars[i] = ' ';
+  };
+  let end = lineStart - 1; // the line break before the deficient line
+  for (;;) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    blank(end, end + 1);
+    if (text[end - 1] === '\r') blank(end - 1, end);
+    const line = text.slice(start, end).replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      if (start === 0) return chars.join('');
+      blank(start, end);
+      end = start - 1;
+      continue;
+    }
+    const comment = trailingComment(line);
+    if (comment >= 0) blank(start + comment, end);
+    return chars.join('');
+  }
+}
+
+/** Offset of a line's trailing comment (`#` after a blank, outside quotes), or -1. */
+function trailingComment(line: string): number {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote === '"' && ch === '\\') i++;
+    else if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) return i;
+  }
+  return -1;
 }
 
 /** Sizes every anchored node once and rejects a document whose aliases expand past the bound. */
@@ -217,14 +324,54 @@ function toYamlError(err: unknown, lines: LineIndex): YamlError {
   return { message, line: 1, column: 1 };
 }
 
+/** An alias's pointer -> the pointer of the anchored node it names, and the anchor's name. */
+type AliasIndex = Map<string, { target: string; anchor: string }>;
+
+/**
+ * Follows `pointer` token by token through the source: a token that names a written child moves
+ * there, and an alias moves to its anchored node. Undefined when the pointer is not reached through
+ * an alias (or does not exist). Merge keys (`<<: *a`) are not expanded: GitHub's reader does not
+ * support them, so `<<` stays an ordinary key in the value, as it is here.
+ */
+function resolveAlias(
+  pointer: string,
+  spans: Map<string, unknown>,
+  aliases: AliasIndex,
+): { pointer: string; alias: string; anchor: string } | undefined {
+  let via: { alias: string; anchor: string } | undefined;
+  let current = '';
+  for (const token of pointer.split('/').slice(1)) {
+    current = `${current}/${token}`;
+    if (!spans.has(current)) return undefined;
+    // Bounded: an alias names a node defined before it, so a chain cannot loop, but stay safe.
+    for (let hops = 0; hops < 100; hops++) {
+      const a = aliases.get(current);
+      if (!a) break;
+      via ??= { alias: current, anchor: a.anchor };
+      current = a.target;
+    }
+  }
+  return via && { pointer: current, ...via };
+}
+
 /**
  * Walks the flat event stream once and records, per document, JSON pointer -> [start, end, keyStart]
  * as source offsets. Aliases are recorded at the alias itself (never expanded).
  */
-function indexPositions(events: Event[], text: string): Map<string, [number, number, number]>[] {
-  const docs: Map<string, [number, number, number]>[] = [];
+function indexPositions(
+  events: Event[],
+  text: string,
+): { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] {
+  const docs: { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] = [];
   let map = new Map<string, [number, number, number]>();
+  let aliases: AliasIndex = new Map();
+  // Anchor name -> pointer of the node that defines it (the latest definition wins, as in YAML).
+  let anchors = new Map<string, string>();
   const stack: Frame[] = [];
+  const anchorOf = (ev: { anchorStart: number; anchorEnd: number }, p: string) => {
+    if (ev.anchorStart >= 0 && !p.includes('\u0000'))
+      anchors.set(text.slice(ev.anchorStart, ev.anchorEnd), p);
+  };
 
   /** Resolves where the node that starts now lives, and consumes the parent's slot. */
   const place = (): { p: string; key: number } | 'key' => {
@@ -250,7 +397,9 @@ function indexPositions(events: Event[], text: string): Map<string, [number, num
     switch (ev.type) {
       case EVENT_ID.DOCUMENT:
         map = new Map();
-        docs.push(map);
+        aliases = new Map();
+        anchors = new Map();
+        docs.push({ spans: map, aliases });
         break;
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
@@ -265,6 +414,7 @@ function indexPositions(events: Event[], text: string): Map<string, [number, num
           break;
         }
         extend(ev.start + 1);
+        anchorOf(ev, slot.p);
         stack.push(frame(ev.type === EVENT_ID.MAPPING ? 'map' : 'seq', slot.p, ev.start, slot.key));
         break;
       }
@@ -288,7 +438,14 @@ function indexPositions(events: Event[], text: string): Map<string, [number, num
           break;
         }
         extend(end);
-        if (!slot.p.includes('\u0000')) map.set(slot.p, [start, end, slot.key]);
+        if (slot.p.includes('\u0000')) break;
+        map.set(slot.p, [start, end, slot.key]);
+        if (ev.type === EVENT_ID.SCALAR) anchorOf(ev, slot.p);
+        else {
+          const anchor = text.slice(ev.anchorStart, ev.anchorEnd);
+          const target = anchors.get(anchor);
+          if (target !== undefined) aliases.set(slot.p, { target, anchor });
+        }
         break;
       }
       case EVENT_ID.POP: {

@@ -1,5 +1,5 @@
 import { parseUses } from '../../parsers/uses.js';
-import type { Job, LocatedMap, Step, WorkflowSource } from '../../parsers/workflow.js';
+import type { Job, LocatedMap, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
@@ -54,4 +54,27 @@ function normalize(path: string): string {
     .filter((s) => s !== '.' && s !== '')
     .join('/')
     .concat(path.endsWith('/') ? '/' : '');
+}
+
+/**
+ * The events that can run a workflow: its own triggers and, for a reusable workflow
+ * (`workflow_call`), the triggers of the workflows in this repository that call it, followed through
+ * chains of calls. A reusable workflow runs in its caller's event context (`github.event` is the
+ * caller's), so one called from a `pull_request_target` workflow is as privileged as its caller.
+ * `workflow_call` itself stays in the set: callers outside the repository are not visible here.
+ */
+export function triggeringEvents(workspace: Workspace, workflow: Workflow): Set<string> {
+  const events = new Set((workflow.on?.events ?? []).map((e) => e.event));
+  if (!events.has('workflow_call')) return events;
+  const seen = new Set([workflow.path]);
+  const queue = [workflow.path];
+  while (queue.length > 0) {
+    for (const caller of localCallers(workspace, queue.shift()!)) {
+      if (caller.source.kind !== 'workflow' || !caller.job || seen.has(caller.source.path)) continue;
+      seen.add(caller.source.path);
+      for (const e of caller.source.on?.events ?? []) events.add(e.event);
+      queue.push(caller.source.path);
+    }
+  }
+  return events;
 }

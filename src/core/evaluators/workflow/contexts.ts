@@ -143,7 +143,10 @@ function match(pattern: readonly string[], path: readonly string[]): 'exact' | '
       if (got !== '*' && got !== '#' && got !== '?' && !/^\d+$/.test(got)) return undefined;
       continue;
     }
-    if (got !== want && got !== '?') return undefined;
+    // A filter (`github.event.*.body`) or a computed index reaches every key, this one included;
+    // not a free-form payload (`client_payload.**`), whose keys are anyone's guess.
+    if (got === '*' && pattern[i + 1] === '**') return undefined;
+    if (got !== want && got !== '?' && got !== '*') return undefined;
   }
   return path.length === pattern.length ? 'exact' : 'prefix';
 }

@@ -12,54 +12,67 @@ import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.j
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { triggeringEvents } from './callers.js';
+import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
-import { actionOf, conditionOf, eventsOf, input, PR_EVENTS, stepLabel } from './shared.js';
+import { actionOf, eventsOf, input, PR_EVENTS, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
- * writable token, on events an outsider can cause. Checking out and building the pull request's
- * code there ("pwn request") hands those privileges to the pull request: critical, reported at the
- * ref that names the head (`actions/checkout` `ref:`/`repository:`, `gh pr checkout`, `git fetch
+ * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
+ * `workflow_run` whose upstream workflows are all known and never run on pull requests), at the
+ * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * privileges to the pull request: critical, reported instead at the ref that names the head
+ * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
- * the pull request are reported the same way. A job whose `if:` admits only same-repository pull
- * requests (or, for comments, only members) is not. A privileged trigger without such a checkout is
- * informational, at the trigger.
+ * the pull request are reported the same way, and so are reusable workflows called from such
+ * workflows (they run in their caller's event). A job or step whose condition admits only
+ * same-repository pull requests, push-triggered runs, or owners, members and collaborators is not
+ * (conditions.ts).
  */
 export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>({
   kind: 'workflow.dangerous-triggers',
   summary:
-    'pull_request_target / workflow_run (and issue_comment) workflows that check out or run the pull request head (critical); such triggers without a checkout (info).',
+    'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     const sources = workflowSources(workspace);
-    const flow = new Dataflow(workspace, classifyHeadRef);
+    const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
     walkWorkflows(sources, {
       workflow(workflow) {
-        const events = eventsOf(workflow);
+        const own = eventsOf(workflow);
+        const events = triggeringEvents(workspace, workflow);
         const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) =>
           events.has(e),
         );
-        if (privileged.length === 0) return;
         const untrustedRun = privileged.filter(
           (e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources),
         );
+        const via = privileged.some((e) => !own.has(e)) ? ' (through the workflows that call it)' : '';
         let critical = 0;
         if (untrustedRun.length > 0) {
           for (const job of workflow.jobs) {
-            if (guarded(job, events)) continue;
+            if (jobExcludesOutsiders(workflow, job)) continue;
             for (const step of job.steps) {
+              if (excludesOutsiders(step.if)) continue;
+              const gate = environmentGate(workflow, job);
               for (const hit of headCheckoutsOf(workspace, flow, workflow, job, step)) {
                 critical += 1;
                 findings.push({
                   message:
-                    `Job "${job.id}" runs on ${untrustedRun.join(', ')} with the base repository's secrets and a ` +
+                    `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
                     `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
-                    'test or action in that code runs with those privileges.',
+                    'test or action in that code runs with those privileges.' +
+                    (gate
+                      ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
+                      : ''),
                   location: hit.location,
                   key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                  // An environment may require a reviewer's approval (a setting this file cannot show).
+                  ...(gate ? { confidence: 'medium' as const } : {}),
                 });
               }
             }
@@ -68,14 +81,20 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         if (critical > 0) return;
         for (const trigger of workflow.on?.events ?? []) {
           if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run') continue;
+          const fromPullRequests =
+            trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
           findings.push({
             message:
               `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
-              'outsiders can cause. No job here runs untrusted pull request code (no unguarded checkout of ' +
-              'its head); keep it that way, and treat every value from the event (titles, branch names, artifacts) as untrusted.',
+              (fromPullRequests
+                ? 'outsiders can cause. '
+                : 'follow the workflows it names, none of which runs on pull requests today. ') +
+              'No job here checks out pull request code, but every value from the event (titles, branch names, ' +
+              'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+              '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
             location: locationFromSpan(workflow.path, trigger.span),
             key: `trigger:${trigger.event}`,
-            severity: 'info',
+            severity: fromPullRequests ? 'medium' : 'low',
           });
         }
       },
@@ -84,24 +103,20 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
   },
 });
 
-/** A job condition that admits only pull requests from this repository, or only trusted commenters. */
-function guarded(job: Job, events: Set<string>): boolean {
-  const cond = conditionOf(job).replace(/\s+/g, ' ');
-  if (
-    /head\.repo\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.pull_request\.head\.repo\.full_name/.test(
-      cond,
-    )
-  )
-    return true;
-  if (
-    /head_repository\.full_name ?== ?github\.repository\b|github\.repository ?== ?github\.event\.workflow_run\.head_repository\.full_name/.test(
-      cond,
-    )
-  )
-    return true;
-  if (/head\.repo\.fork ?== ?false|!\s?github\.event\.pull_request\.head\.repo\.fork\b/.test(cond))
-    return true;
-  return events.has('issue_comment') && !events.has('pull_request_target') && /author_association/.test(cond);
+/** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
+function environmentGate(workflow: Workflow, job: Job, seen = new Set<string>()): string | undefined {
+  if (seen.has(job.id)) return undefined;
+  seen.add(job.id);
+  const env = job.environment?.value;
+  const name = typeof env === 'string' ? env : (env as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && name.trim() !== '') return name.trim();
+  const needs = job.needs?.value;
+  for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+    const upstream = workflow.jobs.find((j) => j.id === id);
+    const found = upstream && environmentGate(workflow, upstream, seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 interface Hit {

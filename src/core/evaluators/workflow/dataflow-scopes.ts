@@ -19,20 +19,33 @@ export function callerScope(caller: LocalCaller): Scope {
   return { source: caller.source, job: caller.job, level: 'job' };
 }
 
+/** What a workflow or action declares about one of its inputs (see {@link declaredInputs}). */
+export interface DeclaredInput {
+  /** Declared types (`string` when none is given), one per declaration. */
+  types: string[];
+  /** `default:` values that hold expressions. */
+  defaults: Located[];
+  /** The input's name as declared. */
+  name?: string;
+  /** Who chooses a free-text (string) value: set when one declaration takes free text. */
+  via?: 'workflow_dispatch' | 'workflow_call' | 'action';
+}
+
 /** Declared types and defaults of an input of a reusable workflow, a manual workflow or an action. */
-export function declaredInputs(
-  source: WorkflowSource,
-  name: string,
-): { types: string[]; defaults: Located[] } {
+export function declaredInputs(source: WorkflowSource, name: string): DeclaredInput {
   const types: string[] = [];
   const defaults: Located[] = [];
-  const read = (inputs: unknown, pointer: string) => {
+  const out: DeclaredInput = { types, defaults };
+  const read = (inputs: unknown, pointer: string, via: DeclaredInput['via']) => {
     if (!inputs || typeof inputs !== 'object') return;
     for (const [k, v] of Object.entries(inputs as Record<string, unknown>)) {
-      if (k.toLowerCase() !== name || !v || typeof v !== 'object') continue;
-      const spec = v as Record<string, unknown>;
-      if (typeof spec.type === 'string') types.push(spec.type);
-      else types.push('string');
+      if (k.toLowerCase() !== name) continue;
+      out.name = k;
+      // `inputs: { x: }` declares a string input with no settings.
+      const spec = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+      const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
+      types.push(type);
+      if (type === 'string') out.via ??= via;
       if (typeof spec.default === 'string' && spec.default.includes('${{')) {
         const p = `${pointer}/${escapePointerToken(k)}/default`;
         const span = source.document.span(p) ?? source.document.nearestSpan(p);
@@ -40,15 +53,15 @@ export function declaredInputs(
       }
     }
   };
-  if (source.kind === 'action') read(source.inputs?.value, source.inputs?.pointer ?? '/inputs');
+  if (source.kind === 'action') read(source.inputs?.value, source.inputs?.pointer ?? '/inputs', 'action');
   else
     for (const e of (source as Workflow).on?.events ?? []) {
       if ((e.event === 'workflow_call' || e.event === 'workflow_dispatch') && e.config) {
         const inputs = (e.config.value as Record<string, unknown> | null)?.inputs;
-        read(inputs, `${e.config.pointer}/inputs`);
+        read(inputs, `${e.config.pointer}/inputs`, e.event);
       }
     }
-  return { types, defaults };
+  return out;
 }
 
 /** Pointers of the values a matrix key takes: `matrix.<key>` lists and `include` entries. */

@@ -23,6 +23,12 @@ export interface Origin {
   capability: Capability;
   /** From the sink outwards: the first hop is the reference in the sink expression. */
   via: Hop[];
+  /**
+   * Set when the source is a free-text input of a manual workflow, a reusable workflow or a composite
+   * action: whoever dispatches or calls it chooses the value, which is not visible here (unlike a
+   * caller in this repository that passes pull request text, reported as that context).
+   */
+  input?: 'workflow_dispatch' | 'workflow_call' | 'action';
 }
 
 /** An attacker-controlled value entering an expression through one of its references. */
@@ -50,14 +56,28 @@ type Classifier = (path: readonly string[]) => Classification | undefined;
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 const MAX_DEPTH = 8;
 
-/** Actions whose outputs carry text from the pull request or its author (output name, or `*`). */
-const TAINTED_OUTPUTS: Record<string, string[]> = {
-  'tj-actions/changed-files': ['*'],
-  'tj-actions/branch-names': ['*'],
-  'peter-evans/find-comment': ['comment-body'],
-  'xt0rted/pull-request-comment-branch': ['head_ref', 'head_sha'],
-  'octokit/request-action': ['data'],
+/**
+ * Actions whose outputs carry what a pull request or its author chose: `text` outputs are free text
+ * (template injection), `head` outputs name the pull request's code (head checkouts); patterns are on
+ * the lower-cased output name, and `unless` rules a step out by its inputs.
+ */
+const TAINTED_OUTPUTS: Record<string, { text?: RegExp; head?: RegExp; unless?: (step: Step) => boolean }> = {
+  // File names chosen by the pull request; counts and `any_`/`only_` flags are numbers and booleans.
+  'tj-actions/changed-files': { text: /^(?!any_|only_)(?!.*_count$)/ },
+  'tj-actions/branch-names': { text: /^(?!is_)/, head: /^(?:current_branch|head_ref_branch)$/ },
+  // A comment found among the bot's own comments is text the bot wrote.
+  'peter-evans/find-comment': {
+    text: /^comment-body$/,
+    unless: (step) => /\[bot\]$/.test(String(withInput(step, 'comment-author') ?? '').trim()),
+  },
+  'xt0rted/pull-request-comment-branch': { text: /^head_ref$/, head: /^head_(?:ref|sha)$/ },
+  'octokit/request-action': { text: /^data$/ },
 };
+
+function withInput(step: Step, name: string): unknown {
+  for (const [k, v] of step.with?.entries ?? []) if (k.toLowerCase() === name) return v.value;
+  return undefined;
+}
 
 /**
  * Follows expression values through a repository's workflows: `env:` at every level (and values
@@ -70,9 +90,16 @@ export class Dataflow {
   private readonly cache = new Map<string, Resolved[]>();
   private readonly active = new Set<string>();
 
+  /**
+   * `inputs: true` makes free-text inputs of manual and reusable workflows and of actions sources in
+   * themselves (template injection); without it, inputs are only followed to the callers in the
+   * repository. `heads: true` follows the outputs of actions that name a pull request's head rather
+   * than those that carry its text (head-checkout detection).
+   */
   constructor(
     private readonly workspace: Workspace,
     private readonly classify: Classifier,
+    private readonly options: { inputs?: boolean; heads?: boolean } = {},
   ) {}
 
   /** Every source value an expression can expand to, with the reference it enters through. */
@@ -272,8 +299,9 @@ export class Dataflow {
     if (step.uses) {
       const ref = parseUses(step.uses.value);
       if (ref.kind !== 'repository') return [];
-      const outputs = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
-      if (!outputs?.some((o) => o === '*' || o === name)) return [];
+      const tainted = TAINTED_OUTPUTS[`${ref.owner}/${ref.repo}`.toLowerCase()];
+      const outputs = this.options.heads ? tainted?.head : tainted?.text;
+      if (!outputs?.test(name) || tainted?.unless?.(step)) return [];
       const origin = {
         text: `${text} (${ref.owner}/${ref.repo})`,
         capability: 'arbitrary' as const,
@@ -301,6 +329,15 @@ export class Dataflow {
     const declared = declaredInputs(source, name);
     if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t))) return [];
     const out: Resolved[] = [];
+    // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
+    // source in itself, whatever the callers visible here pass.
+    if (declared.via && this.options.inputs) {
+      const text = `inputs.${declared.name ?? name}`;
+      out.push({
+        origin: { text, capability: 'arbitrary', via: [], input: declared.via },
+        collection: false,
+      });
+    }
     for (const d of declared.defaults) {
       out.push(
         ...this.value(

@@ -25,7 +25,10 @@ export const workflowInsecureCommands = defineEvaluator<Record<string, never>>({
       for (const [name, node] of env?.entries ?? []) {
         if (name.toUpperCase() !== NAME) continue;
         const v = node.value;
-        if (v === false || v === null || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v))) continue;
+        // The runner enables them only for "true" (any case); still, anything but an explicit off is
+        // reported, since the value may change and only false/0/empty say "off".
+        if (v === false || v === null || v === 0 || (typeof v === 'string' && /^\s*(false|0|)\s*$/i.test(v)))
+          continue;
         findings.push({
           message: `${where} sets ${NAME}, which re-enables the deprecated set-env and add-path commands; any output of a step can then change the environment of later steps. Remove it and use $GITHUB_ENV / $GITHUB_PATH.`,
           location: locationFromSpan(path, { ...node.span, start: node.span.key ?? node.span.start }),

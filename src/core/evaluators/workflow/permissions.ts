@@ -1,112 +1,151 @@
 import { locationFromSpan } from '../../location.js';
-import { type Permissions, type Workflow, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
-import type { RawFinding } from '../../types.js';
+import {
+  type Job,
+  type Permissions,
+  type Workflow,
+  walkWorkflows,
+  workflowSources,
+} from '../../parsers/workflow.js';
+import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { eventsOf, PR_EVENTS } from './shared.js';
+import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
 
 /**
  * Least privilege for the `GITHUB_TOKEN`:
- * - a workflow without top-level `permissions:` in which some job declares none either runs those
- *   jobs with the repository's default token permissions, which may be read/write on every scope.
- *   The finding is placed on the `jobs:` key, the line above which the top-level block belongs
- *   (one finding per workflow, naming the jobs, rather than one per job);
- * - `permissions: write-all`, at workflow or job level, is reported at that value;
- * - a `<scope>: write` that a pull-request-triggered job cannot use, because every step only reads
- *   (token-use.ts), is reported at that value: at the job's declaration, or at the workflow's when
- *   every job inheriting it is read-only.
- * Any other explicit declaration (`{}`, `read-all`, a scope map) passes; a workflow triggered only by
- * `workflow_call` is exempt from the first check, because a called workflow can never hold more than
- * its caller grants.
+ * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
+ *   default token permissions, which may be read/write on every scope. One finding per workflow on the
+ *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...), low when
+ *   every trigger is a pull request event (a fork's run gets a read-only token), medium otherwise.
+ *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
+ * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
+ *   declares its own (then the top-level block reaches nothing);
+ * - a workflow-level write scope that two or more jobs inherit (each gets it whether it needs it or
+ *   not), or that the only inheriting job cannot use;
+ * - a job-level write scope the job cannot use: every step a script that never uses the token or an
+ *   action known to only read (token-use.ts), on any trigger.
  */
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
   scope: 'file',
-  summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default, or grant write-all.',
+  summary:
+    'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     walkWorkflows(workflowSources(workspace), {
       workflow(workflow) {
-        const top = writeAll(workflow.path, workflow.permissions, 'the workflow');
-        if (top) findings.push(top);
-        const missing = missingPermissions(workflow);
+        const inheriting = workflow.jobs.filter((j) => !j.permissions);
+        if (inheriting.length > 0) {
+          const top = shorthand(
+            workflow.path,
+            workflow.permissions,
+            'the workflow (every job without its own)',
+          );
+          if (top) findings.push(top);
+          findings.push(...workflowWrites(workflow, inheriting));
+        }
+        const missing = missingPermissions(workflow, inheriting);
         if (missing) findings.push(missing);
-        findings.push(...unneededWrites(workflow));
       },
       job(job, workflow) {
-        const finding = writeAll(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-        if (finding) findings.push(finding);
+        const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
+        if (own) findings.push(own);
+        findings.push(...jobWrites(workflow, job));
       },
     });
     return findings;
   },
 });
 
-function writeAll(
+function shorthand(
   path: string,
   permissions: Permissions | undefined,
   scope: string,
   jobId = '',
 ): RawFinding | undefined {
-  const shorthand = permissions?.shorthand;
-  if (shorthand?.value.trim() !== 'write-all') return undefined;
+  const value = permissions?.shorthand?.value.trim();
+  if (value !== 'write-all' && value !== 'read-all') return undefined;
+  const write = value === 'write-all';
   return {
+    message: write
+      ? `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
+        'list only the scopes it needs (for example "contents: read").'
+      : `"permissions: read-all" gives the GITHUB_TOKEN of ${scope} read access to every scope, security ` +
+        'events, deployments and packages included; list only the scopes it needs (for example "contents: read").',
+    location: locationFromSpan(path, permissions!.shorthand!.span),
+    key: `${value}:${jobId}`,
+    severity: write ? 'high' : 'medium',
+  };
+}
+
+/** Workflow-level write scopes reaching jobs that do not need them. */
+function workflowWrites(workflow: Workflow, inheriting: Job[]): RawFinding[] {
+  const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
+  if (scopes.length === 0) return [];
+  const names = inheriting.map((j) => `"${j.id}"`).join(', ');
+  let why: string | undefined;
+  if (inheriting.length > 1)
+    why = `is inherited by every job without permissions of its own (${names}), whether it needs it or not`;
+  else if (!tokenWriter(inheriting[0]!, workflow))
+    why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
+  if (!why) return [];
+  return scopes.map(({ scope, level }) => ({
     message:
-      `"permissions: write-all" gives the GITHUB_TOKEN of ${scope} write access to every scope; ` +
-      'list only the scopes it needs (for example "contents: read").',
-    location: locationFromSpan(path, shorthand.span),
-    key: `write-all:${jobId}`,
-  };
+      `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+      'and grant the write scope on the job that needs it.',
+    location: locationFromSpan(workflow.path, level.span),
+    key: `workflow-write:${scope}`,
+  }));
 }
 
-/** Write scopes on pull request jobs whose steps only read. */
-function unneededWrites(workflow: Workflow): RawFinding[] {
-  const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
-  if (triggers.length === 0) return [];
-  const out: RawFinding[] = [];
-  const on = triggers.join(', ');
-  const report = (perms: Permissions, who: string, jobs: string) => {
-    for (const { scope, level } of perms.scopes) {
-      if (level.value !== 'write') continue;
-      out.push({
-        message:
-          `"${scope}: write" is granted to ${who}, which runs on ${on}, but none of its steps can use the ` +
-          `token for more than reading (only scripts without token use and read-only actions). ` +
-          `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
-        location: locationFromSpan(workflow.path, level.span),
-        key: `unneeded-write:${jobs}:${scope}`,
-      });
-    }
-  };
-  const inheriting = workflow.jobs.filter((j) => !j.permissions);
-  for (const job of workflow.jobs) {
-    if (job.permissions && !tokenWriter(job, workflow)) report(job.permissions, `job "${job.id}"`, job.id);
-  }
-  if (workflow.permissions && inheriting.length > 0 && inheriting.every((j) => !tokenWriter(j, workflow))) {
-    const names = inheriting.map((j) => `"${j.id}"`).join(', ');
-    report(workflow.permissions, `every job (${names})`, '*');
-  }
-  return out;
+/** Job-level write scopes of a job whose steps only read. */
+function jobWrites(workflow: Workflow, job: Job): RawFinding[] {
+  const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
+  if (scopes.length === 0 || tokenWriter(job, workflow)) return [];
+  return scopes.map(({ scope, level }) => ({
+    message:
+      `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
+      'reading (only scripts without token use and read-only actions). ' +
+      `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+    location: locationFromSpan(workflow.path, level.span),
+    key: `unneeded-write:${job.id}:${scope}`,
+  }));
 }
 
-function missingPermissions(workflow: Workflow): RawFinding | undefined {
-  if (workflow.permissions) return undefined;
-  const events = workflow.on?.events ?? [];
-  if (events.length > 0 && events.every((e) => e.event === 'workflow_call')) return undefined;
-  const bare = workflow.jobs.filter((job) => !job.permissions);
-  if (bare.length === 0) return undefined;
+function isWrite(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() === 'write';
+}
+
+function missingPermissions(workflow: Workflow, bare: Job[]): RawFinding | undefined {
+  if (workflow.permissions || bare.length === 0) return undefined;
+  const events = [...eventsOf(workflow)];
+  if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
+  const outsiders = events.filter((e) => OUTSIDER_EVENTS.has(e));
+  const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+  const severity: Severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
   const names = bare.map((job) => `"${job.id}"`).join(', ');
   const which =
     bare.length === workflow.jobs.length
       ? 'no job declares any'
       : `job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none`;
+  const grade =
+    severity === 'high'
+      ? ` It runs on ${outsiders.join(', ')}, which outsiders can cause, so a writable token is exposed to their input.`
+      : severity === 'low'
+        ? ' It runs on pull requests only, where a fork gets a read-only token, but branches of this repository do not.'
+        : '';
   return {
     message:
       `No top-level "permissions:" and ${which}, so ${bare.length > 1 ? 'they run' : 'it runs'} with the ` +
-      "repository's default GITHUB_TOKEN permissions, which can include write access to every scope. " +
+      `repository's default GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
       'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
     location: locationFromSpan(workflow.path, workflow.jobsNode.span, true),
     key: 'missing-permissions',
+    severity,
+    // The default may be read-only (the repository or organisation setting, which the
+    // github-workflow-token rule reads through the API); the workflow cannot tell.
+    confidence: 'medium',
   };
 }

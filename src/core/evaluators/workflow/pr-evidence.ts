@@ -4,6 +4,7 @@ import { workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { actionPathOf, eventsOf, globMatcher } from './shared.js';
+import { rejectedByGitHub } from './syntax-checks.js';
 
 export interface PrEvidenceOptions {
   /** What the evidence is, for messages ("static analysis", "tests"). */
@@ -69,8 +70,9 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       (names !== undefined &&
         [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
       job.steps.some((s) => stepPerforms(s, action, commands, names));
+    // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
     const doing = workflowSources(workspace).filter(
-      (s): s is Workflow => s.kind === 'workflow' && s.jobs.some(performs),
+      (s): s is Workflow => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s),
     );
     if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e)))) return [];
     if (doing.length === 0) {

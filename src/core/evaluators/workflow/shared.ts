@@ -13,6 +13,20 @@ export const PR_EVENTS = new Set([
 /** Events that run with the base repository's secrets and a writable token on outsiders' input. */
 export const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
 
+/**
+ * Events an outsider can cause that run with the base repository's writable token: the privileged
+ * ones, and issues, comments, discussions, forks and stars.
+ */
+export const OUTSIDER_EVENTS = new Set([
+  ...PRIVILEGED_EVENTS,
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'fork',
+  'watch',
+]);
+
 /** The events a workflow is triggered by. */
 export function eventsOf(workflow: Workflow): Set<string> {
   return new Set((workflow.on?.events ?? []).map((e) => e.event));
@@ -84,4 +98,14 @@ export function stepLabel(step: Step): string {
   for (const v of [step.id?.value, step.name?.value, step.uses?.value])
     if (typeof v === 'string' && v) return v;
   return step.run ? 'run' : `#${step.index}`;
+}
+
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+export function aliasNote(node: Located | undefined): string {
+  return node?.origin
+    ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+    : '';
 }

@@ -5,10 +5,10 @@
  * commands are written in practice; what it cannot see it does not report.
  */
 
-/** A value a script writes to `$GITHUB_OUTPUT` or `$GITHUB_ENV`, and what it is made of. */
+/** A value a script writes to `$GITHUB_OUTPUT`, `$GITHUB_ENV` or `$GITHUB_PATH`, and what it is made of. */
 export interface ShellWrite {
-  file: 'output' | 'env';
-  /** Output or variable name (as written). */
+  file: 'output' | 'env' | 'path';
+  /** Output or variable name (as written); empty for `$GITHUB_PATH`, whose lines are directories. */
   name: string;
   /** Ranges of the script [start, end) the value comes from (the writing line, or an assignment). */
   ranges: [number, number][];
@@ -62,6 +62,12 @@ export function shellWrites(script: string): ShellWrite[] {
     }
     const sources = sourcesOf(line, assigned);
     const file = files[i];
+    if (file === 'path') {
+      // The written text is what precedes the redirection, less the command that prints it.
+      if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
+        out.push({ file, name: '', ...sources });
+      continue;
+    }
     if (file) {
       const writes = commands(line).flatMap((command) => {
         const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
@@ -100,18 +106,25 @@ function commands(line: Line): Line[] {
 }
 
 /** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
-function writtenFiles(all: Line[]): ('output' | 'env' | undefined)[] {
+function writtenFiles(all: Line[]): (ShellWrite['file'] | undefined)[] {
   const files = all.map((l) =>
-    /GITHUB_OUTPUT/.test(l.text) ? 'output' : /GITHUB_ENV/.test(l.text) ? ('env' as const) : undefined,
+    /GITHUB_OUTPUT/.test(l.text)
+      ? 'output'
+      : /GITHUB_ENV/.test(l.text)
+        ? 'env'
+        : /GITHUB_PATH/.test(l.text)
+          ? ('path' as const)
+          : undefined,
   );
   const open: number[] = [];
   for (const [i, l] of all.entries()) {
     if (/^\s*\{\s*(?:#.*)?$/.test(l.text)) open.push(i);
-    const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV)\b/.exec(l.text);
+    const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
     if (!close) continue;
     const start = open.pop();
     if (start === undefined) continue;
-    for (let k = start + 1; k < i; k++) files[k] ??= close[1] === 'OUTPUT' ? 'output' : 'env';
+    const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
+    for (let k = start + 1; k < i; k++) files[k] ??= file;
   }
   return files;
 }
@@ -184,7 +197,7 @@ export function headCheckouts(script: string): RemoteExecution[] {
   const joined = joinContinuations(script);
   const out: RemoteExecution[] = [];
   const re =
-    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/[^\s/]{1,200}\/(?:head|merge))(?![\w-])/g;
+    /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
   for (const m of joined.matchAll(re)) {
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
   }

@@ -1,52 +1,43 @@
 import { parseUses } from '../../parsers/uses.js';
 import {
+  type Job,
   type Step,
   type WorkflowExpression,
+  type WorkflowSource,
   walkWorkflows,
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { Location, RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
-import { Dataflow, type Flow, type Hop } from './dataflow.js';
+import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { stepLabel } from './shared.js';
+import { shellWrites } from './shell.js';
 
 export interface TemplateInjectionOptions {
-  /** Extra action inputs that run their value as code: `{ uses: "owner/repo", inputs: ["script"] }`. */
+  /**
+   * Action inputs that run their value as code: `{ uses: "owner/repo", inputs: ["script"] }`. The
+   * built-in rule lists the known ones; a custom rule of this kind can list more.
+   */
   sinks: { uses: string; inputs: string[] }[];
 }
 
 /**
- * Action inputs whose value is executed as code (a script, an inline command), keyed by `owner/repo`
- * (lower case). `run:` is always a sink.
- */
-const CODE_INPUTS: Record<string, string[]> = {
-  'actions/github-script': ['script'],
-  'azure/cli': ['inlinescript'],
-  'azure/powershell': ['inlinescript'],
-  'appleboy/ssh-action': ['script'],
-  'nick-fields/retry': ['command'],
-  'addnab/docker-run-action': ['run'],
-  'jannekem/run-python-script-action': ['script'],
-  'amadevus/pwsh-script': ['script'],
-  'cardinalby/js-eval-action': ['expression'],
-  'mathiasvr/command-output': ['run'],
-};
-
-/**
- * Template injection: a `${{ }}` expression in code (a `run:` script, or an action input that is run as
- * a script) is substituted into the code before it runs, so a value an outsider chooses becomes code.
- * Reported at the context reference that brings the value in, graded by what the value can hold (see
- * contexts.ts): free text is high, validated syntax is medium; numbers, SHAs, booleans, static matrix
- * values and conditions (`if:` is never code) are not reported. Values are followed through `env:`,
- * step and job outputs, matrices and local `inputs.*` (dataflow.ts). An input with no caller in the
- * repository (manual dispatch, a workflow called from elsewhere) is not reported: its value is not
- * derivable here, and flagging every `inputs.*` would bury the real findings.
+ * Template injection: a `${{ }}` expression in code is substituted into the code before it runs, so a
+ * value an outsider chooses becomes code. Code is a `run:` script (whatever its `shell:`), a `shell:`
+ * value itself (step or `defaults.run`), and the inputs of actions that run their value (the rule's
+ * `sinks`). Reported at the context reference that brings the value in, graded by what the value can
+ * hold (contexts.ts): free text is high, validated syntax medium; numbers, SHAs, booleans, static
+ * matrix values and conditions are not reported. Values are followed through `env:`, step and job
+ * outputs, matrices and local callers (dataflow.ts). A free-text input of a manual or reusable
+ * workflow or of an action is a source in itself: whoever dispatches or calls it chooses the value.
  */
 export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOptions>({
   kind: 'workflow.template-injection',
   summary:
-    'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages) expanded into run: scripts or script inputs, followed through env, outputs, matrices and inputs.',
+    'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages, free-text inputs) expanded into run: scripts, shell: values or code inputs of actions, followed through env, outputs, matrices and inputs.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -54,7 +45,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
       sinks: {
         type: 'array',
         default: [],
-        description: 'Extra action inputs that execute their value as code.',
+        description: 'Action inputs that execute their value as code.',
         items: {
           type: 'object',
           additionalProperties: false,
@@ -72,24 +63,38 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
     },
   },
   evaluate({ options, workspace }) {
-    const sinks = new Map(Object.entries(CODE_INPUTS));
+    const sinks = new Map<string, string[]>();
     for (const s of options.sinks ?? []) {
       const key = s.uses.toLowerCase();
       sinks.set(key, [...(sinks.get(key) ?? []), ...s.inputs.map((i) => i.toLowerCase())]);
     }
-    const flow = new Dataflow(workspace, classifyContext);
+    const flow = new Dataflow(workspace, classifyContext, { inputs: true });
     const findings: RawFinding[] = [];
     walkWorkflows(
       workflowSources(workspace),
       {
         expression(expr, source, job, step) {
-          if (!step || !expr.parsed.ok) return;
-          const sink = sinkName(step, expr.field, sinks);
+          if (!expr.parsed.ok) return;
+          const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
           if (!sink) return;
-          const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' as const };
+          const scope: Scope = step
+            ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
+            : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
           const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
+          const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+          const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
+          const insiders =
+            source.kind === 'workflow' && job !== undefined
+              ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
+              : false;
           for (const group of byReference(flows)) {
-            findings.push(finding(expr, group, sink, `${job?.id ?? ''}/${stepLabel(step)}`));
+            const f = finding(expr, group, sink, owner, shellOf(step, job, source), file);
+            if (insiders) {
+              f.message +=
+                ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
+              f.confidence = 'low';
+            }
+            findings.push(f);
           }
         },
       },
@@ -99,9 +104,10 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
   },
 });
 
-/** `run:` or `with.<input>` when the field is code, else undefined. */
-function sinkName(step: Step, field: string[], sinks: Map<string, string[]>): string | undefined {
+/** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
+function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): string | undefined {
   if (field.length === 1 && field[0] === 'run' && step.run) return 'run:';
+  if (field.length === 1 && field[0] === 'shell') return 'shell:';
   if (field.length !== 2 || field[0] !== 'with' || !step.uses) return undefined;
   const ref = parseUses(step.uses.value);
   if (ref.kind !== 'repository') return undefined;
@@ -110,6 +116,45 @@ function sinkName(step: Step, field: string[], sinks: Map<string, string[]>): st
   return inputs?.includes(input.toLowerCase())
     ? `the "${input}" input of ${ref.owner}/${ref.repo}`
     : undefined;
+}
+
+/** `defaults.run.shell` of a job or the workflow: the command line every `run:` is started with. */
+function defaultsSink(field: string[]): string | undefined {
+  return field.join('/') === 'defaults/run/shell' ? 'defaults.run.shell' : undefined;
+}
+
+/**
+ * The job file (`$GITHUB_ENV`, `$GITHUB_PATH`) the script line holding the expression writes to: then
+ * the value also becomes an environment variable or a PATH entry of every later step.
+ */
+function writtenFile(
+  workspace: Workspace,
+  source: WorkflowSource,
+  step: Step,
+  expr: WorkflowExpression,
+): 'env' | 'path' | undefined {
+  const run = step.run!;
+  const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () =>
+    shellWrites(run.value),
+  );
+  const end = expr.start + expr.raw.length;
+  for (const w of writes) {
+    if (w.file === 'output') continue;
+    const [from, to] = w.ranges[0]!;
+    if (expr.start < to && from < end) return w.file;
+  }
+  return undefined;
+}
+
+/** The shell a step's script runs in (its own, the job's or the workflow's default), lower case. */
+function shellOf(step: Step | undefined, job: Job | undefined, source: WorkflowSource): string {
+  const pick = [
+    step?.shell,
+    job?.defaults?.shell,
+    source.kind === 'workflow' ? source.defaults?.shell : undefined,
+  ];
+  for (const s of pick) if (typeof s?.value === 'string') return s.value.trim().toLowerCase();
+  return '';
 }
 
 /** Flows grouped by the reference they enter through (one finding per reference). */
@@ -123,7 +168,14 @@ function byReference(flows: Flow[]): Flow[][] {
   return [...groups.values()];
 }
 
-function finding(expr: WorkflowExpression, flows: Flow[], sink: string, owner: string): RawFinding {
+function finding(
+  expr: WorkflowExpression,
+  flows: Flow[],
+  sink: string,
+  owner: string,
+  shell: string,
+  file: 'env' | 'path' | undefined,
+): RawFinding {
   const first = flows[0]!;
   const ref = expr.inner.slice(first.ref.start, first.ref.end);
   const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
@@ -131,22 +183,63 @@ function finding(expr: WorkflowExpression, flows: Flow[], sink: string, owner: s
   const shown = origins.slice(0, 3).join('; ');
   const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
   const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+  const alias = expr.definedAt
+    ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
+    : '';
+  // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+  // passes untrusted text, which cannot be known from this repository.
+  const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+  const written =
+    file === 'env'
+      ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
+      : file === 'path'
+        ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
+        : '';
   return {
     message:
-      `"${ref}" in ${sink} is substituted into the code before it runs and can carry ${what}: ${shown}${more}. ` +
-      'Bind the expression to a variable in the step\'s env: and read the variable in the script ("$NAME").',
+      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
+      remediation(sink, shell),
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
     severity: arbitrary ? 'high' : 'medium',
+    ...(onlyInputs ? { confidence: 'medium' as const } : {}),
   };
+}
+
+/** How to read the value as data where it is used. */
+function remediation(sink: string, shell: string): string {
+  if (sink === 'shell:' || sink === 'defaults.run.shell')
+    return 'Choose the shell from a fixed list (a matrix or a condition), never from an input or event text.';
+  const bind = "Bind the expression to a variable in the step's env: and read the variable";
+  if (sink.includes('actions/github-script')) return `${bind} as process.env.NAME (or read context.payload).`;
+  if (sink !== 'run:')
+    return `${bind} in the code as an environment variable, never as text spliced into it.`;
+  const word = shell.split(/\s/)[0] ?? '';
+  if (word === 'pwsh' || word === 'powershell') return `${bind} as $env:NAME.`;
+  if (word.startsWith('python')) return `${bind} as os.environ["NAME"].`;
+  if (word === 'node') return `${bind} as process.env.NAME.`;
+  if (word === 'cmd') return `${bind} as %NAME%.`;
+  return `${bind} in the script, quoted ("$NAME").`;
 }
 
 /** `github.event.issue.title`, or `env.TITLE <- github.event.issue.title (env.TITLE, line 9)`. */
 function describe(flow: Flow, ref: string, at: Location): string {
   const origin = flow.origin;
-  if (origin.text === ref && origin.via.length === 0) return origin.text;
+  const source = origin.input ? `${origin.text} (${chooser(origin.input)})` : origin.text;
+  if (origin.via.length === 0) return origin.text.startsWith(ref) ? source : `${ref}, that is ${source}`;
   const hops = origin.via.map((h) => hopText(h, at)).join(' <- ');
-  return `${origin.text} via ${hops}`;
+  return `${source} via ${hops}`;
+}
+
+function chooser(input: NonNullable<Flow['origin']['input']>): string {
+  switch (input) {
+    case 'workflow_dispatch':
+      return 'free text typed by whoever runs the workflow';
+    case 'workflow_call':
+      return 'free text passed by any workflow that calls this one';
+    case 'action':
+      return 'free text passed by any workflow that uses this action';
+  }
 }
 
 function hopText(hop: Hop, at: Location): string {

@@ -43,9 +43,13 @@ const READ_ONLY_ACTIONS = new Set([
   'taiki-e/install-action',
 ]);
 
-/** Script text that uses a token or writes to GitHub (pushes, releases, API calls, OIDC). */
+/**
+ * Script text that uses a token or writes to GitHub: pushes (also through tools that push, such as
+ * `mkdocs gh-deploy`), releases, API calls, and publishing tools that authenticate with the job's
+ * OIDC token (trusted publishing, keyless signing).
+ */
 const WRITES =
-  /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset/;
+  /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_REQUEST)_(?:TOKEN|URL)|api\.github\.com|\bgh\s|\bhub\s|\bgit\s+(?:-c\s+\S+\s+)*(?:push|tag)\b|\b(?:npm|yarn|pnpm)\s+publish\b|\bdocker\s+push\b|semantic-release|goreleaser|changeset|\b(?:uv|pdm|hatch|poetry|flit|cargo)\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bcosign\s+(?:sign|attest)|\bgh-deploy\b|\bmike\s+deploy\b|\bghp-import\b|pkg-pr-new/;
 
 /**
  * A script file of the repository run by path or through an interpreter: what it does is not visible

@@ -3,7 +3,7 @@ import { hasSha256Digest, parseImageRef } from '../../parsers/image-ref.js';
 import { type Located, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { globMatcher } from './shared.js';
+import { aliasNote, globMatcher } from './shared.js';
 
 export interface UnpinnedImagesOptions {
   /** Globs on the image name without tag or digest (`postgres`, `ghcr.io/acme/*`) that may use tags. */
@@ -51,7 +51,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
           : 'name only (the "latest" tag)';
       findings.push({
         message:
-          `Image "${ref.raw}" (${what}) is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+          `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
           'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
         location: locationFromSpan(path, image.span),
         key: `${key}:${ref.raw}`,

@@ -5,6 +5,7 @@ import { parseUses, refPinning } from '../../parsers/uses.js';
 import { type Located, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { aliasNote } from './shared.js';
 
 export interface UnpinnedUsesOptions {
   /** Globs on `owner/repo` (case-insensitive) whose actions may be referenced by tag or branch. */
@@ -40,7 +41,11 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     const check = (path: string, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
       const message = problem(uses.value, what, allowed);
       if (message)
-        findings.push({ message, location: locationFromSpan(path, uses.span), key: uses.value.trim() });
+        findings.push({
+          message: `${message}${aliasNote(uses)}`,
+          location: locationFromSpan(path, uses.span),
+          key: uses.value.trim(),
+        });
     };
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {

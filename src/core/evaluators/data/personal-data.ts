@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { RawFinding } from '../../types.js';
+import { forEachLine, globList, selectFiles } from '../generic/shared.js';
+import { defineEvaluator } from '../types.js';
+import { detectPersonalData, type PersonalDataKind, type PersonalDatum } from './personal-detectors.js';
+
+const KINDS: readonly PersonalDataKind[] = ['card', 'iban', 'ssn', 'email'];
+
+/** Personal mail providers: an address there belongs to a person, not to an organisation's test domain. */
+export const PERSONAL_MAIL_DOMAINS = [
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'yahoo.fr',
+  'yahoo.de',
+  'ymail.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'hotmail.fr',
+  'hotmail.de',
+  'outlook.com',
+  'outlook.de',
+  'live.com',
+  'live.fr',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'gmx.de',
+  'gmx.net',
+  'gmx.com',
+  'web.de',
+  't-online.de',
+  'freenet.de',
+  'orange.fr',
+  'wanadoo.fr',
+  'free.fr',
+  'laposte.net',
+  'sfr.fr',
+  'libero.it',
+  'virgilio.it',
+  'mail.ru',
+  'yandex.ru',
+  'yandex.com',
+  'rambler.ru',
+  'protonmail.com',
+  'proton.me',
+  'pm.me',
+  'tutanota.com',
+  'zoho.com',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'sina.com',
+  'naver.com',
+  'hanmail.net',
+  'comcast.net',
+  'verizon.net',
+  'att.net',
+  'sbcglobal.net',
+  'btinternet.com',
+  'seznam.cz',
+  'wp.pl',
+  'o2.pl',
+  'interia.pl',
+  'bol.com.br',
+  'uol.com.br',
+  'rediffmail.com',
+];
+
+const NOUNS: Record<PersonalDataKind, string> = {
+  card: 'a payment card number that passes the Luhn check',
+  iban: 'an IBAN with a valid checksum',
+  ssn: 'a US social security number',
+  email: 'a personal e-mail address',
+};
+
+/**
+ * Files whose addresses are authorship metadata (package, chart and project maintainers, git
+ * reflogs and patches, JSON Schemas' credits), not records about people.
+ */
+const AUTHORSHIP_FILES =
+  /(?:^|\/)(?:Chart\.ya?ml|package\.json|composer\.json|pom\.xml|setup\.(?:py|cfg)|pyproject\.toml|Cargo\.toml|\.mailmap|CODEOWNERS|(?:AUTHORS|CONTRIBUTORS|MAINTAINERS|OWNERS)[^/]*|[^/]+\.(?:gemspec|patch|diff|schema\.json)|logs\/(?:HEAD|refs\/.+))$/;
+/** Package registry documents (packuments, search results, installed manifests) credit their authors. */
+const REGISTRY_METADATA = /"_npmUser"|"dist-tags"|"_resolved"|"_shasum"|^\s*"?maintainers"?\s*:/m;
+
+interface Options {
+  paths: string[];
+  except: string[];
+  kinds: PersonalDataKind[];
+  emailDomains: string[];
+  /** Findings per file; the last one says how many more the file holds. */
+  maxPerFile: number;
+  /** Where the data was found, for the message: "test data", "a data export". */
+  where: string;
+}
+
+/**
+ * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
+ * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
+ * kind and the last characters, and its key is a hash of the value.
+ */
+export const dataPersonalData = defineEvaluator<Options>({
+  kind: 'data.personal-data',
+  scope: 'file',
+  testData: true,
+  summary:
+    'Real-looking personal data (valid card numbers, IBANs, SSNs, personal e-mail addresses) in the selected files.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['paths'],
+    properties: {
+      paths: globList('Globs of the files to scan.', { minItems: 1 }),
+      except: globList('Globs of files not to scan.', { default: [] }),
+      kinds: {
+        type: 'array',
+        uniqueItems: true,
+        minItems: 1,
+        items: { enum: [...KINDS] },
+        default: [...KINDS],
+        description: 'What to look for: card, iban, ssn, email.',
+      },
+      emailDomains: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[a-z0-9.-]+\\.[a-z]{2,}$' },
+        default: PERSONAL_MAIL_DOMAINS,
+        description: 'Mail domains whose addresses belong to people (setting it replaces the default list).',
+      },
+      maxPerFile: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+      where: { type: 'string', minLength: 1, default: 'this file' },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const kinds = new Set(options.kinds);
+    const withoutEmail = new Set(options.kinds.filter((k) => k !== 'email'));
+    const domains = new Set(options.emailDomains.map((d) => d.toLowerCase()));
+    const findings: RawFinding[] = [];
+    for (const file of selectFiles(workspace, options)) {
+      const text = workspace.text(file);
+      if (text === undefined) continue;
+      const found: { datum: PersonalDatum; line: number }[] = [];
+      const authorship = AUTHORSHIP_FILES.test(file) || REGISTRY_METADATA.test(text);
+      const wanted = authorship ? withoutEmail : kinds;
+      if (wanted.size === 0) continue;
+      forEachLine(text, (line, lineNo) => {
+        for (const datum of detectPersonalData(line, wanted, domains)) found.push({ datum, line: lineNo });
+      });
+      const shown = found.slice(0, options.maxPerFile);
+      shown.forEach(({ datum, line }, i) => {
+        const more = i === shown.length - 1 ? found.length - shown.length : 0;
+        findings.push({
+          message:
+            `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+            `data${more > 0 ? ` (and ${more} more in this file)` : ''}.`,
+          location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
+          key: `${datum.kind}:${createHash('sha256').update(datum.value).digest('hex').slice(0, 16)}`,
+        });
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,155 @@
+import { fileLocation } from '../../location.js';
+import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { forEachLine, globList } from '../generic/shared.js';
+import { DEFAULT_MANIFEST_EXCLUDE } from '../repo/deps-lockfile.js';
+import { defineEvaluator } from '../types.js';
+import { detectManifests, type EcosystemName } from './ecosystems.js';
+import { readInventory } from './lockfiles/inventory.js';
+import { SBOM_MAX_LOCKFILE_BYTES } from './lockfiles/sbom.js';
+import type { LockfileInventory } from './lockfiles/types.js';
+
+interface Options {
+  exclude: string[];
+}
+
+/** Lockfiles that list the packages of each ecosystem the lockfile-missing rule does not cover. */
+const LOCKS: Partial<Record<EcosystemName, RegExp>> = {
+  gradle: /(?:^|\/)(?:buildscript-)?gradle\.lockfile$/,
+  nuget: /(?:^|\/)packages\.lock\.json$/,
+};
+
+/** Build steps and plugins that produce an SBOM: with one, the build lists what lockfiles cannot. */
+const GENERATOR =
+  /cyclonedx|\bsyft\b|anchore\/sbom-action|\bcdxgen\b|spdx-sbom-generator|\bsbom-tool\b|--sbom\b|^\s*sboms:|microsoft\/sbom-action|trivy[^\n]{0,80}--format[ =](?:cyclonedx|spdx)/im;
+const BUILD_FILES = [
+  '.github/workflows/*.{yml,yaml}',
+  '**/pom.xml',
+  '**/build.gradle',
+  '**/build.gradle.kts',
+  '**/.goreleaser.{yml,yaml}',
+  '**/{Makefile,makefile,GNUmakefile}',
+  '**/package.json',
+  '**/*.{csproj,fsproj}',
+  '**/Directory.Build.props',
+];
+
+/**
+ * `deps.sbom-coverage`: every dependency the repository declares can be listed in its SBOM. Passes
+ * when the build runs an SBOM generator (CycloneDX or SPDX tooling, syft, GoReleaser `sboms`).
+ * Otherwise reports what `check --format cyclonedx` cannot list: Maven projects (Maven has no
+ * lockfile), Gradle builds without dependency locking, NuGet projects without packages.lock.json,
+ * requirements files with unpinned entries, and lockfiles that do not parse. Missing npm, Python,
+ * Ruby, Rust, PHP and Go lockfiles are the lockfile-missing rule's.
+ */
+export const depsSbomCoverage = defineEvaluator<Options>({
+  kind: 'deps.sbom-coverage',
+  summary:
+    'Every declared dependency can be listed in an SBOM: pinned by a lockfile or covered by an SBOM generator.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      exclude: globList('Globs of manifests to leave out (setting it replaces the defaults).', {
+        default: DEFAULT_MANIFEST_EXCLUDE,
+      }),
+    },
+  },
+  evaluate({ options, workspace }) {
+    if (hasGenerator(workspace)) return [];
+    const lockfiles = readInventory(workspace, options.exclude);
+    const findings: RawFinding[] = [];
+    for (const lock of lockfiles) {
+      const problem = realProblem(workspace, lock);
+      if (!problem) continue;
+      findings.push({
+        message: `${lock.file} is ${problem}, so an SBOM of this repository cannot list its packages.`,
+        location: fileLocation(lock.file),
+        key: `unread:${lock.file}`,
+      });
+    }
+    const seen = new Set<string>();
+    for (const m of detectManifests(workspace, options.exclude)) {
+      const key = `${m.ecosystem}:${m.dir}`;
+      if (seen.has(key)) continue;
+      if (m.ecosystem === 'maven') {
+        seen.add(key);
+        findings.push({
+          message: `${m.file} declares Maven dependencies, and Maven keeps no lockfile: an SBOM of this repository cannot list them unless the build produces one (e.g. the CycloneDX Maven plugin).`,
+          location: fileLocation(m.file),
+          key,
+        });
+      } else if (m.ecosystem === 'gradle' || m.ecosystem === 'nuget') {
+        // Gradle writes a lockfile per project, beside its build script (settings scripts and version
+        // catalogs declare no resolved dependencies); NuGet one per project, beside the project file.
+        if (m.ecosystem === 'gradle' && !/(?:^|\/)build\.gradle(?:\.kts)?$/.test(m.file)) continue;
+        const lock = LOCKS[m.ecosystem]!;
+        if (lockfiles.some((l) => lock.test(l.file) && dirOf(l.file) === m.dir)) continue;
+        seen.add(key);
+        findings.push({
+          message:
+            m.ecosystem === 'gradle'
+              ? `${m.file} declares Gradle dependencies without dependency locking (no gradle.lockfile), so an SBOM of this repository cannot list their versions.`
+              : `${m.file} declares NuGet packages without a packages.lock.json (RestorePackagesWithLockFile), so an SBOM of this repository cannot list their versions.`,
+          location: fileLocation(m.file),
+          key,
+        });
+      } else if (m.ecosystem === 'pip' && /(?:^|\/)requirements[^/]*\.txt$/i.test(m.file)) {
+        const line = firstUnpinned(workspace, m.file);
+        if (line === undefined) continue;
+        findings.push({
+          message: `${m.file} has requirements without an exact version (==), so an SBOM of this repository cannot list the versions installed.`,
+          location: { path: m.file, startLine: line },
+          key: `unpinned:${m.file}`,
+        });
+      }
+    }
+    return findings;
+  },
+});
+
+/** Whether a build file runs an SBOM generator. */
+function hasGenerator(ws: Workspace): boolean {
+  return ws.memo('deps.sbom-generator', '', () =>
+    ws.glob(BUILD_FILES).some((f) => GENERATOR.test(ws.text(f) ?? '')),
+  );
+}
+
+/** A lockfile's problem that the SBOM has too; one larger than the rules read is read by the SBOM. */
+function realProblem(ws: Workspace, lock: LockfileInventory): string | undefined {
+  if (!lock.problem) return undefined;
+  const content = ws.read(lock.file);
+  if (content.kind === 'too-large') {
+    return content.size > SBOM_MAX_LOCKFILE_BYTES
+      ? `larger than ${SBOM_MAX_LOCKFILE_BYTES >> 20} MiB`
+      : undefined;
+  }
+  return lock.problem;
+}
+
+/** The directory of a file ("" for the root). */
+function dirOf(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return slash === -1 ? '' : file.slice(0, slash);
+}
+
+/** The first requirement line without `==` (options, includes and editable installs aside). */
+function firstUnpinned(ws: Workspace, file: string): number | undefined {
+  let found: number | undefined;
+  forEachLine(ws.text(file) ?? '', (raw, lineNo) => {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (
+      line === '' ||
+      line.startsWith('-') ||
+      line.startsWith('--') ||
+      /^(?:\.{0,2}\/|https?:|git\+)/.test(line)
+    )
+      return;
+    // Continuation lines of a pinned entry (`    --hash=...`) start with a dash and are skipped above.
+    if (/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[A-Za-z0-9]/.test(line)) return;
+    if (!/^[A-Za-z0-9]/.test(line)) return;
+    found = lineNo;
+    return false;
+  });
+  return found;
+}

@@ -1,0 +1,131 @@
+import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { defineEvaluator } from '../types.js';
+import { findingAt, NO_OPTIONS } from './shared.js';
+
+/** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
+const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+
+/** Workload kinds whose `spec.replicas` is the number of identical pods (default 1). */
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+/** Objects that scale a workload by its `spec.scaleTargetRef` (the HPA, KEDA's ScaledObject). */
+const SCALERS = new Set(['HorizontalPodAutoscaler', 'ScaledObject']);
+
+/**
+ * Flags Deployments, StatefulSets and ReplicaSets that a Service sends traffic to and that run one
+ * pod: `replicas: 1`, or no `replicas`
+ * (Kubernetes then runs one), unless an autoscaler in the same manifests targets them (its minimum
+ * decides, and autoscalers are judged elsewhere) or a kustomization sets their count. `replicas: 0`
+ * is a workload switched off on purpose, a Deployment with the `Recreate` strategy a singleton by
+ * design, manifests of development environments need none, and a computed value is not judged.
+ */
+export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
+  kind: 'k8s.single-replica',
+  summary:
+    'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const objects = k8sObjects(workspace);
+    const scaled = new Set(objects.flatMap(scaleTarget));
+    const overlaid = kustomizeReplicas(workspace);
+    const services = objects.flatMap(serviceSelector);
+    const findings: RawFinding[] = [];
+    for (const object of objects) {
+      if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps') continue;
+      if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
+      if (object.name && overlaid.has(object.name)) continue;
+      if (DEV_PATH.test(object.path) || !served(object, services)) continue;
+      const spec = childAt(object, object.node, 'spec');
+      if (!spec || !isMap(spec.value)) continue;
+      // `Recreate` stops the old pod before starting the new one: a singleton by design (a
+      // ReadWriteOnce volume, a single writer), which more replicas would break.
+      const strategy = childAt(object, spec, 'strategy', 'type');
+      if (strategy?.value === 'Recreate') continue;
+      const replicas = childAt(object, spec, 'replicas');
+      if (replicas && replicas.value !== 1) continue;
+      const what = describeObject(object);
+      findings.push(
+        replicas
+          ? findingAt(
+              { object },
+              replicas,
+              `${what} runs one replica: when its pod or node fails, or during a rollout or a node drain, nothing serves.`,
+              ['replicas'],
+            )
+          : findingAt(
+              { object },
+              spec,
+              `${what} sets no replicas, so Kubernetes runs one pod: when it or its node fails, nothing serves.`,
+              ['replicas'],
+              'key',
+            ),
+      );
+    }
+    return findings;
+  },
+});
+
+/** Development environments (Tilt, Skaffold, kind, minikube, `dev` overlays) need no redundancy. */
+const DEV_PATH = /(?:^|\/)(?:dev|development|local|tilt|skaffold|minikube|kind|dev-[\w-]+|[\w-]+-dev)\//i;
+
+/** A Service's selector and namespace: the pods it sends traffic to. */
+interface ServiceSelector {
+  namespace: string;
+  selector: Record<string, unknown>;
+}
+
+function serviceSelector(object: K8sObject): ServiceSelector[] {
+  if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '') return [];
+  const selector = childAt(object, object.node, 'spec', 'selector');
+  if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0) return [];
+  return [{ namespace: namespaceOf(object), selector: selector.value }];
+}
+
+/**
+ * Whether a Service in the manifests sends traffic to the workload's pods: redundancy matters for
+ * what serves others. A worker, a load generator or a one-off tool that nothing calls is left alone.
+ */
+function served(object: K8sObject, services: readonly ServiceSelector[]): boolean {
+  const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
+  if (!labels || !isMap(labels.value)) return false;
+  const pod = labels.value;
+  const ns = namespaceOf(object);
+  return services.some(
+    (svc) =>
+      (svc.namespace === ns || svc.namespace === '' || ns === '') &&
+      Object.entries(svc.selector).every(([k, v]) => Object.hasOwn(pod, k) && pod[k] === v),
+  );
+}
+
+/** Workload names whose replica count a kustomization overrides (`replicas: [{ name, count }]`). */
+function kustomizeReplicas(ws: Workspace): Set<string> {
+  const names = new Set<string>();
+  for (const file of ws.glob(KUSTOMIZATIONS)) {
+    const parsed = ws.yaml(file);
+    const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
+    const list = isMap(doc) ? doc.replicas : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const item of list) if (isMap(item) && typeof item.name === 'string') names.add(item.name);
+  }
+  return names;
+}
+
+function namespaceOf(object: K8sObject): string {
+  const meta = object.node.value.metadata;
+  return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+}
+
+function targetKey(kind: string, name: string, namespace: string): string {
+  return `${kind}\u0000${name}\u0000${namespace}`;
+}
+
+/** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
+function scaleTarget(object: K8sObject): string[] {
+  if (!SCALERS.has(object.kind)) return [];
+  const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
+  if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string') return [];
+  const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
+  return [targetKey(kind, ref.value.name, namespaceOf(object))];
+}

@@ -1,0 +1,146 @@
+import ignore from 'ignore';
+import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { forEachLine } from '../generic/shared.js';
+import { defineEvaluator } from '../types.js';
+
+interface Options {
+  /** Directory names that hold code copied from elsewhere. */
+  directories: string[];
+}
+
+/** GitHub reads the first of these that exists. */
+const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+
+/** One vendored tree: its root directory, a file in it (to ask CODEOWNERS about) and where it is declared. */
+interface VendoredRoot {
+  dir: string;
+  sample: string;
+  /** `.gitmodules` line of a submodule; undefined for a directory of copied code. */
+  line?: number;
+}
+
+interface OwnerRule {
+  pattern: string;
+  owners: string[];
+  line: number;
+  matches: (path: string) => boolean;
+}
+
+/**
+ * `repo.vendored-ownership`: code written elsewhere and kept in the repository (vendored directories
+ * such as `vendor/` and `third_party/`, and git submodules) has an owner in CODEOWNERS, the way
+ * GitHub resolves it (the last matching rule decides; a rule without owners leaves the path unowned),
+ * or in the nearest Kubernetes-style OWNERS file (approvers, reviewers or maintainers).
+ * Someone must be accountable for reviewing updates to code nobody here wrote.
+ */
+export const repoVendoredOwnership = defineEvaluator<Options>({
+  kind: 'repo.vendored-ownership',
+  summary: 'Vendored directories and git submodules have an owner in CODEOWNERS.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      directories: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string', pattern: '^[^/*?]+$' },
+        default: ['vendor', 'vendored', 'third_party', 'third-party', 'thirdparty'],
+        description: 'Names of directories (at any depth) that hold copied third-party code.',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const roots = [...vendoredDirectories(workspace, options.directories), ...submodules(workspace)];
+    if (roots.length === 0) return [];
+    const file = CODEOWNERS_FILES.find((f) => workspace.has(f));
+    const rules = file ? ownerRules(workspace.text(file) ?? '') : undefined;
+    const findings: RawFinding[] = [];
+    for (const root of roots) {
+      if (ownedByOwnersFile(workspace, root.dir)) continue;
+      const what = root.line ? `the git submodule ${root.dir}` : `${root.dir}/ (code copied from elsewhere)`;
+      const at = root.line ? { path: '.gitmodules', startLine: root.line } : null;
+      if (!file || !rules) {
+        findings.push({
+          message: `${what} has no owner: the repository has no CODEOWNERS file, so nobody is asked to review its updates.`,
+          location: at,
+          key: root.dir,
+        });
+        continue;
+      }
+      const rule = rules.findLast((r) => r.matches(root.sample));
+      if (rule && rule.owners.length > 0) continue;
+      findings.push({
+        message: rule
+          ? `${what} has no owner: the last rule of ${file} that matches it (\`${rule.pattern}\`, line ${rule.line}) names nobody.`
+          : `${what} has no owner: no rule of ${file} matches it, so nobody is asked to review its updates.`,
+        location: at ?? { path: file, startLine: rule?.line ?? 1 },
+        key: root.dir,
+      });
+    }
+    return findings;
+  },
+});
+
+/**
+ * Kubernetes-style OWNERS files (Prow): the nearest one in the directory or above it, listing
+ * approvers, reviewers or maintainers, owns the path, the way those projects assign review.
+ */
+function ownedByOwnersFile(ws: Workspace, dir: string): boolean {
+  const parts = dir.split('/');
+  for (let i = parts.length; i >= 0; i--) {
+    const file = [...parts.slice(0, i), 'OWNERS'].join('/');
+    if (!ws.has(file)) continue;
+    return /^(?:approvers|reviewers|maintainers)[ \t]*:[ \t]*(?:#.*)?\r?\n(?:[ \t]*#.*\r?\n)*[ \t]*-[ \t]*\S/m.test(
+      ws.text(file) ?? '',
+    );
+  }
+  return false;
+}
+
+/** The outermost directory with one of the names, for each file under one (node_modules aside). */
+function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredRoot[] {
+  const wanted = new Set(names);
+  const roots = new Map<string, VendoredRoot>();
+  for (const file of ws.files) {
+    const parts = file.split('/');
+    const i = parts.findIndex((p, k) => k < parts.length - 1 && wanted.has(p));
+    if (i === -1 || parts.slice(0, i).includes('node_modules')) continue;
+    const dir = parts.slice(0, i + 1).join('/');
+    if (!roots.has(dir)) roots.set(dir, { dir, sample: file });
+  }
+  return [...roots.values()];
+}
+
+/** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
+function submodules(ws: Workspace): VendoredRoot[] {
+  const text = ws.has('.gitmodules') ? ws.text('.gitmodules') : undefined;
+  if (!text) return [];
+  const out: VendoredRoot[] = [];
+  forEachLine(text, (line, lineNo) => {
+    const m = /^[ \t]*path[ \t]*=[ \t]*(.+?)[ \t]*$/.exec(line);
+    const dir = m?.[1]?.replace(/^"|"$/g, '').replace(/\/+$/, '');
+    if (dir && !dir.startsWith('/') && !dir.split('/').includes('..'))
+      out.push({ dir, sample: `${dir}/.submodule`, line: lineNo });
+  });
+  return out;
+}
+
+/** CODEOWNERS rules in file order; each pattern matched with gitignore semantics, as GitHub does. */
+function ownerRules(text: string): OwnerRule[] {
+  const rules: OwnerRule[] = [];
+  forEachLine(text, (line, lineNo) => {
+    const body = line.replace(/(^|\s)#.*$/, '').trim();
+    if (body === '') return;
+    const [pattern, ...owners] = body.split(/\s+/);
+    if (!pattern || pattern.startsWith('!')) return;
+    let matcher: ReturnType<typeof ignore>;
+    try {
+      matcher = ignore().add(pattern);
+    } catch {
+      return;
+    }
+    rules.push({ pattern, owners, line: lineNo, matches: (p) => matcher.ignores(p) });
+  });
+  return rules;
+}

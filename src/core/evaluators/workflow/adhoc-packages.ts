@@ -1,0 +1,205 @@
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { locatedText } from '../../parsers/workflow-expressions.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { type Command, commandsOf, type Word } from './commands.js';
+import { stepLabel } from './shared.js';
+
+/**
+ * Packages installed by name in a script (`npm install -g foo`, `pip install foo`, `gem install foo`,
+ * `cargo install foo`, `go install foo@latest`) are resolved when the job runs: the newest release,
+ * and the newest of each of its dependencies, whoever published them an hour ago. A lockfile or a
+ * manifest with hashes is what makes an install reviewable and repeatable. Reported at the first
+ * package of the command: low when a package has no version, info when every package names an exact
+ * version (its own dependencies are still resolved at run time). Installs from a manifest or lockfile
+ * (`npm ci`, `pip install -r requirements.txt`, `bundle install`, `pip install .`) are not reported.
+ */
+export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.adhoc-packages',
+  scope: 'file',
+  summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    walkWorkflows(workflowSources(workspace), {
+      step(step, source, job) {
+        if (!step.run || !INSTALLER.test(step.run.value)) return;
+        let text: ReturnType<typeof locatedText> | undefined;
+        for (const command of commandsOf(step.run.value)) {
+          const found = adhoc(command);
+          if (!found) continue;
+          text ??= locatedText(workspace, source.path, step.run);
+          const first = found.packages[0]!;
+          const names = found.packages.map((p) => p.text);
+          const pinned = found.packages.every((p) => found.pinned(p.text));
+          findings.push({
+            message:
+              `"${found.tool} ${names.join(' ').slice(0, 80)}" installs ${names.length === 1 ? 'a package' : 'packages'} by name at run time` +
+              (pinned
+                ? ' (the version is pinned, but its dependencies are resolved afresh on every run).'
+                : ', taking whatever release is newest when the job runs.') +
+              ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.`,
+            location: text.locate(first.start, first.end),
+            key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
+            severity: pinned ? 'info' : 'low',
+          });
+        }
+      },
+    });
+    return findings;
+  },
+});
+
+/** A quick test before splitting the script into commands. */
+const INSTALLER = /\b(?:install|add|i)\b/;
+
+interface Adhoc {
+  tool: string;
+  packages: Word[];
+  pinned(spec: string): boolean;
+}
+
+/** Options that take a value (the value is not a package name). */
+const VALUE_OPTIONS = new Set([
+  '--group',
+  '--no-binary',
+  '--only-binary',
+  '--implementation',
+  '--abi',
+  '--config-settings',
+  '--upgrade-strategy',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--platform',
+  '--python-version',
+  '--python',
+  '-p',
+  '--registry',
+  '--prefix',
+  '--cache',
+  '--install-dir',
+  '-v',
+  '--version',
+  '--root',
+  '--git',
+  '--branch',
+  '--tag',
+  '--rev',
+  '--path',
+  '--features',
+  '--index',
+  '--source',
+  '--tool-path',
+  '--framework',
+  '--arch',
+  '--os',
+  '--filter',
+  '-w',
+  '--workspace',
+  '-C',
+  '--dir',
+]);
+
+/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, set elsewhere). */
+const npmPinned = (s: string) => /^(?:@[^/@]+\/)?[^@]+@(?:v?\d+\.\d+\.\d+|\$)/.test(s);
+const pipPinned = (s: string) => /===?\s*\d/.test(s);
+
+/** Recognises an install by name and returns its package arguments. */
+function adhoc(command: Command): Adhoc | undefined {
+  let words = command.program.map((w) => w);
+  const name = () => words[0]?.text.replace(/^.*\//, '').toLowerCase();
+  // `python -m pip install`, `uv pip install`, `corepack pnpm add`
+  if (/^python[\d.]*$|^py$/.test(name() ?? '') && words[1]?.text === '-m') words = words.slice(2);
+  else if (name() === 'uv' && words[1]?.text === 'pip') words = words.slice(1);
+  const tool = name();
+  const sub = words[1]?.text;
+  const args = () => packagesAfter(words.slice(2));
+  switch (tool) {
+    case 'npm':
+      return sub === 'install' || sub === 'i' || sub === 'add'
+        ? result(`npm ${sub}`, args(), npmPinned)
+        : undefined;
+    case 'yarn':
+      if (sub === 'global' && words[2]?.text === 'add')
+        return result('yarn global add', packagesAfter(words.slice(3)), npmPinned);
+      return sub === 'add' ? result('yarn add', args(), npmPinned) : undefined;
+    case 'pnpm':
+    case 'bun':
+      return sub === 'add' || (sub === 'install' && tool === 'bun') || (sub === 'i' && tool === 'bun')
+        ? result(`${tool} ${sub}`, args(), npmPinned)
+        : undefined;
+    case 'pip':
+    case 'pip3':
+      if (sub !== 'install' || words.some((w) => w.text === '--require-hashes')) return undefined;
+      return result('pip install', args(), pipPinned);
+    case 'pipx':
+      return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
+    case 'gem':
+      if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text))) return undefined;
+      return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || versionFlag(words));
+    case 'bundle':
+      return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
+    case 'cargo':
+      if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text))) return undefined;
+      return result('cargo install', args(), (s) => /@\d/.test(s) || versionFlag(words));
+    case 'go':
+      // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
+      if (sub !== 'install') return undefined;
+      return result(
+        'go install',
+        // A commit or a version from a variable is as fixed as a tag.
+        args().filter((w) => /@/.test(w.text) && !/@(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$|\$)/.test(w.text)),
+        () => false,
+      );
+    case 'dotnet':
+      return sub === 'tool' && words[2]?.text === 'install'
+        ? result('dotnet tool install', packagesAfter(words.slice(3)), () => versionFlag(words))
+        : undefined;
+    case 'composer':
+      return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
+        ? result(`composer ${sub}`, packagesAfter(words.slice(sub === 'global' ? 3 : 2)), (s) =>
+            /:\s*v?\d+\.\d+\.\d+$/.test(s),
+          )
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function result(tool: string, packages: Word[], pinned: (s: string) => boolean): Adhoc | undefined {
+  return packages.length > 0 ? { tool, packages, pinned } : undefined;
+}
+
+function versionFlag(words: Word[]): boolean {
+  return words.some((w) => /^(?:-v|--version)(=|$)/.test(w.text));
+}
+
+/** Package arguments: not options or their values, not paths, files, URLs of archives or variables. */
+function packagesAfter(words: Word[]): Word[] {
+  const out: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i]!.text;
+    if (t.startsWith('-')) {
+      if (VALUE_OPTIONS.has(t)) i++;
+      continue;
+    }
+    if (/^[.~/$%<>]|^\w:\\|\.(?:whl|tar\.gz|tgz|zip|gem|txt|toml|cfg)$|^file:|^\$\{\{|^[>|&]/.test(t))
+      continue;
+    if (t === '' || /[<>]/.test(t)) continue;
+    out.push(words[i]!);
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+import type { ExprNode, RefNode } from '../../parsers/expression.js';
+import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding, Severity } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { type ConditionPart, compareOperator, readCondition } from './condition-parts.js';
+import { eventsOf } from './shared.js';
+
+/**
+ * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
+ * pull request whose last update was made by Dependabot (by letting it rebase their fork's branch),
+ * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
+ * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
+ * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
+ * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
+ * sound and not reported.
+ */
+export const workflowBotConditions = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.bot-conditions',
+  scope: 'file',
+  summary: "Bot checks on github.actor (== 'dependabot[bot]') that a fork's pull request can satisfy.",
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    const check = (workflow: Workflow, part: ConditionPart, owner: string) => {
+      const severity = grade(workflow);
+      if (!severity) return;
+      for (const ref of grants(part.node, true)) {
+        const text = part.inner.slice(ref.start, ref.end);
+        findings.push({
+          message:
+            `"${text}" names whoever triggered the latest event, which a fork's pull request can arrange to be a bot ` +
+            "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
+            'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.',
+          location: part.locate(ref.start, ref.end),
+          key: `${owner}/${part.inner.trim()}/${text}`,
+          ...(severity === 'high' ? {} : { severity }),
+        });
+      }
+    };
+    const condition = (workflow: WorkflowSource, holder: Job | Step, owner: string) => {
+      if (workflow.kind !== 'workflow') return;
+      const c = readCondition(workspace, workflow, holder, ACTOR_TEXT);
+      if (c && !c.fenced) for (const part of c.parts) check(workflow, part, owner);
+    };
+    walkWorkflows(
+      workflowSources(workspace),
+      {
+        job(job, workflow) {
+          condition(workflow, job, job.id);
+        },
+        step(step, source, job) {
+          condition(source, step, `${job?.id ?? ''}/${step.index}`);
+        },
+        expression(expr, source) {
+          if (source.kind !== 'workflow' || !ACTOR_TEXT.test(expr.inner)) return;
+          if (!expr.parsed.ok || !expr.parsed.node) return;
+          check(
+            source,
+            { node: expr.parsed.node, inner: expr.inner, locate: expr.locate },
+            `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`,
+          );
+        },
+      },
+      workspace,
+    );
+    return findings;
+  },
+});
+
+/**
+ * Events whose actor can be made a bot by someone outside: the latest push to a pull request's branch
+ * (Dependabot updating a fork's branch), or the run that triggered a `workflow_run`. Privileged ones
+ * run with the base repository's secrets and a writable token. Comments and reviews are made by their
+ * author, whom a fork cannot replace with a bot.
+ */
+const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
+const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
+
+function grade(workflow: Workflow): Severity | undefined {
+  const events = eventsOf(workflow);
+  if ([...events].some((e) => PRIVILEGED.has(e))) return 'high';
+  return events.has('pull_request') ? 'medium' : undefined;
+}
+
+/** Text that can hold an actor reference (a quick test before walking the tree). */
+const ACTOR_TEXT = /actor|sender/i;
+const ACTORS = new Set(['github.actor', 'github.triggering_actor', 'github.event.sender.login']);
+/** Literals that name a bot account (`dependabot[bot]`, `renovate`, `[bot]`). */
+const BOT = /\[bot\]|^(?:dependabot|renovate|github-actions)/i;
+
+const isActor = (n: ExprNode | undefined): n is RefNode => n?.kind === 'ref' && ACTORS.has(n.path.join('.'));
+const botLiteral = (n: ExprNode | undefined) =>
+  n?.kind === 'literal' && typeof n.value === 'string' && BOT.test(n.value);
+
+/**
+ * The actor references through which `node` (read as true when `positive`, false otherwise) can be
+ * satisfied by naming a bot alone. Conjunctions with a sound guard grant nothing.
+ */
+function grants(node: ExprNode, positive: boolean): RefNode[] {
+  switch (node.kind) {
+    case 'not':
+      return grants(node.arg, !positive);
+    case 'and':
+    case 'or': {
+      const conjunction = (node.kind === 'and') === positive;
+      if (conjunction && positive && node.args.some((a) => soundGuard(a))) return [];
+      return node.args.flatMap((a) => grants(a, positive));
+    }
+    case 'compare': {
+      const op = compareOperator(node);
+      const actor = isActor(node.left) ? node.left : isActor(node.right) ? node.right : undefined;
+      const other = actor === node.left ? node.right : node.left;
+      if (!actor || !botLiteral(other)) return [];
+      return (op === '==' && positive) || (op === '!=' && !positive) ? [actor] : [];
+    }
+    case 'call': {
+      if (!positive || !['contains', 'startswith', 'endswith'].includes(node.name)) return [];
+      const [a, b] = node.args;
+      if (isActor(a) && botLiteral(b)) return [a];
+      if (node.name === 'contains' && isActor(b) && (botLiteral(a) || botList(a))) return [b];
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** `fromJSON('["dependabot[bot]", ...]')`. */
+function botList(node: ExprNode | undefined): boolean {
+  if (node?.kind !== 'call' || node.name !== 'fromjson') return false;
+  const arg = node.args[0];
+  return arg?.kind === 'literal' && typeof arg.value === 'string' && /\[bot\]/i.test(arg.value);
+}
+
+/** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
+function soundGuard(node: ExprNode): boolean {
+  if (node.kind === 'compare') {
+    const op = compareOperator(node);
+    const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
+    if (op === '==' && paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
+      return true;
+    if (op === '==' && paths.includes('github.event.pull_request.head.repo.full_name'))
+      return paths.includes('github.repository');
+    // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
+    if (op === '==' && paths.includes('github.event_name')) {
+      const other = node.left.kind === 'literal' ? node.left : node.right;
+      return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
+    }
+    if (paths.includes('github.event.pull_request.head.repo.fork')) {
+      const other = node.left.kind === 'literal' ? node.left : node.right;
+      return other.kind === 'literal' && other.value === (op !== '==');
+    }
+    return false;
+  }
+  return (
+    node.kind === 'not' &&
+    node.arg.kind === 'ref' &&
+    node.arg.path.join('.') === 'github.event.pull_request.head.repo.fork'
+  );
+}

@@ -1,0 +1,119 @@
+import { locationFromSpan } from '../../location.js';
+import type { Located, Step } from '../../parsers/workflow.js';
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { publishes, publishingJobs, releaseTrigger } from './publishing.js';
+import { actionPathOf, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
+
+/**
+ * GitHub's cache is shared by every workflow run on a branch: code that runs in any workflow of the
+ * default branch (a compromised dependency, an injection in an issue-triggered workflow) can write an
+ * entry that a later release job restores and builds from. Reported at each step that restores a
+ * cache (actions/cache, and setup actions with their cache on) in the jobs of a release workflow that
+ * publish or build what is published; when the workflow is a release (a release event, a pushed tag)
+ * but no publishing step is recognised, in every job. A step or input that turns the cache off for
+ * releases (an `if:` on the ref or event, an expression as the cache input) is not reported.
+ */
+export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.cache-poisoning',
+  scope: 'file',
+  summary:
+    'Caches restored in release and publishing jobs, where a poisoned entry ends up in what is published.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    walkWorkflows(workflowSources(workspace), {
+      workflow(workflow) {
+        const trigger = releaseTrigger(workflow);
+        const publishing = publishingJobs(workflow);
+        if (!trigger && publishing.size === 0) return;
+        const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
+        for (const job of jobs) {
+          for (const step of job.steps) {
+            const restore = restoresCache(step);
+            if (!restore || conditionalOnRelease(step)) continue;
+            const why = job.steps.some(publishes)
+              ? `job "${job.id}" publishes`
+              : publishing.has(job)
+                ? `job "${job.id}" builds for a job that publishes`
+                : `the workflow runs on a ${trigger}`;
+            findings.push({
+              message:
+                `"${step.uses?.value.trim()}" restores a cache ${restore.how}, and ${why}: an entry written by any ` +
+                "workflow run on the branch (the cache's scope) becomes part of the release. Turn the cache off in " +
+                'release jobs (or restore only in jobs whose output is not published).',
+              location: locationFromSpan(workflow.path, restore.at.span),
+              key: `${job.id}/${stepLabel(step)}`,
+              // A default we infer (setup-go's version unknown) or a release without a publishing step we recognise.
+              ...(restore.inferred || publishing.size === 0 ? { confidence: 'medium' as const } : {}),
+            });
+          }
+        }
+      },
+    });
+    return findings;
+  },
+});
+
+/** Inputs that switch a setup action's cache on (`cache: npm`, `bundler-cache: true`). */
+const CACHE_INPUTS: Record<string, { input: string; kind: 'name' | 'flag' }> = {
+  'actions/setup-node': { input: 'cache', kind: 'name' },
+  'actions/setup-python': { input: 'cache', kind: 'name' },
+  'actions/setup-java': { input: 'cache', kind: 'name' },
+  'actions/setup-dotnet': { input: 'cache', kind: 'flag' },
+  'ruby/setup-ruby': { input: 'bundler-cache', kind: 'flag' },
+  'astral-sh/setup-uv': { input: 'enable-cache', kind: 'flag' },
+  'docker/build-push-action': { input: 'cache-from', kind: 'name' },
+  'docker/bake-action': { input: 'cache-from', kind: 'name' },
+};
+
+/** Actions that restore a cache unless an input turns it off (`lookup-only: true`, `cache: false`). */
+const CACHE_BY_DEFAULT: Record<string, { off: string; when: 'true' | 'false' }> = {
+  'actions/cache': { off: 'lookup-only', when: 'true' },
+  'actions/cache/restore': { off: 'lookup-only', when: 'true' },
+  'swatinem/rust-cache': { off: 'lookup-only', when: 'true' },
+  'gradle/actions/setup-gradle': { off: 'cache-disabled', when: 'true' },
+  'gradle/gradle-build-action': { off: 'cache-disabled', when: 'true' },
+  'jdx/mise-action': { off: 'cache', when: 'false' },
+  'hendrikmuhs/ccache-action': { off: 'restore', when: 'false' },
+  'actions/setup-go': { off: 'cache', when: 'false' },
+};
+
+/** How a step restores a cache, and the node to report; undefined when it does not. */
+function restoresCache(step: Step): { how: string; at: Located; inferred?: boolean } | undefined {
+  const action = actionPathOf(step.uses);
+  if (!action || !step.uses) return undefined;
+  const spec = CACHE_INPUTS[action];
+  if (spec) {
+    const value = input(step, spec.input);
+    if (!value || dynamic(value)) return undefined;
+    const text = String(value.value ?? '').trim();
+    if (spec.kind === 'flag' ? !isTrue(value) : text === '' || isFalse(value)) return undefined;
+    if (spec.input === 'cache-from' && !/type=gha/.test(text)) return undefined;
+    return { how: `(${spec.input}: ${text.split('\n')[0]})`, at: value };
+  }
+  const byDefault = CACHE_BY_DEFAULT[action];
+  if (!byDefault) return undefined;
+  const off = input(step, byDefault.off);
+  if (off && (dynamic(off) || (byDefault.when === 'true' ? isTrue(off) : isFalse(off)))) return undefined;
+  // actions/setup-go caches by default since v4; older majors only when asked.
+  if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test(refOf(step.uses) ?? '')) return undefined;
+  const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test(refOf(step.uses) ?? '');
+  return {
+    how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default',
+    at: off ?? step.uses,
+    inferred,
+  };
+}
+
+/** An input whose value is an expression: the author decides per run (e.g. off for tags). */
+function dynamic(node: Located): boolean {
+  return typeof node.value === 'string' && node.value.includes('${{');
+}
+
+/** A step that only runs when the ref or event says it is not a release. */
+function conditionalOnRelease(step: Step): boolean {
+  const c = step.if?.value;
+  return typeof c === 'string' && /github\.(ref|ref_name|ref_type|event_name)\b|startsWith\s*\(/i.test(c);
+}

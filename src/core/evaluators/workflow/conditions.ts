@@ -1,0 +1,144 @@
+import { type ExprNode, findExpressions, parseExpression } from '../../parsers/expression.js';
+import type { Job, Located, Workflow } from '../../parsers/workflow.js';
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ */
+export function jobExcludesOutsiders(workflow: Workflow, job: Job): boolean {
+  let known = JOBS.get(job);
+  if (known === undefined) {
+    known = jobGuarded(workflow, job, new Set());
+    JOBS.set(job, known);
+  }
+  return known;
+}
+
+/** Per job, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap<Job, boolean>();
+
+function jobGuarded(workflow: Workflow, job: Job, seen: Set<string>): boolean {
+  if (seen.has(job.id)) return false;
+  seen.add(job.id);
+  if (excludesOutsiders(job.if)) return true;
+  if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+    return false;
+  const needs = job.needs?.value;
+  for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+    const upstream = workflow.jobs.find((j) => j.id === id);
+    if (upstream && jobGuarded(workflow, upstream, seen)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
+ * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+export function excludesOutsiders(condition: Located | undefined): boolean {
+  const node = conditionTree(condition);
+  return node ? guards(node) : false;
+}
+
+function conditionTree(condition: Located | undefined): ExprNode | undefined {
+  if (!condition) return undefined;
+  const value = condition.value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  let inner = text;
+  if (text.includes('${{')) {
+    const found = findExpressions(text);
+    // Only a value that is exactly one `${{ }}` is evaluated as a condition.
+    if (found.length !== 1 || found[0]!.start !== 0 || found[0]!.end !== text.length) return undefined;
+    inner = found[0]!.inner;
+  }
+  const parsed = parseExpression(inner);
+  return parsed.ok ? parsed.node : undefined;
+}
+
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
+
+function guards(node: ExprNode): boolean {
+  switch (node.kind) {
+    case 'and':
+      return node.args.some(guards);
+    case 'or':
+      return node.args.every(guards);
+    case 'not':
+      return isRef(node.arg, FORK_FLAGS);
+    case 'compare':
+      return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+    case 'call':
+      return node.name === 'contains' && containsTrusted(node.args);
+    default:
+      return false;
+  }
+}
+
+const HEAD_REPOSITORIES = [
+  'github.event.pull_request.head.repo.full_name',
+  'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+  'github.event.pull_request.head.repo.fork',
+  'github.event.workflow_run.head_repository.fork',
+];
+
+function compareGuards(op: string, a: ExprNode, b: ExprNode): boolean {
+  if (op === '==') {
+    // The head repository is this repository (or one named literally).
+    if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b))) return true;
+    if (isRef(a, FORK_FLAGS) && literal(b) === false) return true;
+    // A run triggered by a push (or a schedule), not by a pull request.
+    if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(literal(b))))
+      return true;
+    if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(literal(b)).toLowerCase())) return true;
+    // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
+    // else can take); unlike github.actor, the author of a pull request cannot be another account.
+    if (isRef(a, ['github.event.pull_request.user.login']) && typeof literal(b) === 'string') return true;
+  }
+  if (op === '!=' && isRef(a, FORK_FLAGS) && literal(b) === true) return true;
+  return false;
+}
+
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args: ExprNode[]): boolean {
+  const [list, item] = args;
+  if (!list || !item || !isAssociation(item)) return false;
+  let values: unknown;
+  if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+    try {
+      values = JSON.parse(String(list.args[0].value));
+    } catch {
+      return false;
+    }
+  } else if (list.kind === 'literal' && typeof list.value === 'string') {
+    values = list.value.split(/[\s,;|]+/).filter(Boolean);
+  }
+  return (
+    Array.isArray(values) &&
+    values.length > 0 &&
+    values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase()))
+  );
+}
+
+function isRef(node: ExprNode, paths: readonly string[]): boolean {
+  return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+
+function isAssociation(node: ExprNode): boolean {
+  return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+
+function isString(node: ExprNode): boolean {
+  return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+}
+
+function literal(node: ExprNode): unknown {
+  return node.kind === 'literal' ? node.value : undefined;
+}

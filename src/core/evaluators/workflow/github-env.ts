@@ -1,0 +1,147 @@
+import { parseExpression } from '../../parsers/expression.js';
+import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
+import type { Confidence, RawFinding, Severity } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { classifyContext } from './contexts.js';
+import { Dataflow, type Origin, type Scope } from './dataflow.js';
+import { type EnvWrite, envWrites } from './env-writes.js';
+import { actionOf, eventsOf, stepLabel } from './shared.js';
+
+/**
+ * `$GITHUB_ENV` is a file of `NAME=value` lines (or `NAME<<DELIMITER` blocks) that the runner reads
+ * after the step: a value with a line break in it defines further variables for every later step of
+ * the job, and `LD_PRELOAD`, `NODE_OPTIONS`, `BASH_ENV` or `PATH` turn that into code execution.
+ * Reported at the writing line when the value can carry a line break chosen by someone else:
+ * - text from the event (bodies, comments, commit messages, `client_payload`; through `env:`, outputs,
+ *   shell variables, or the event file itself): high; titles, inputs and action outputs, which are
+ *   usually one line: medium;
+ * - in pull_request_target and workflow_run workflows, the content of a file from a downloaded
+ *   artifact (`$(cat pr.txt)`): high.
+ * Branch names, labels and other values that cannot hold a line break are not reported, and neither is
+ * a `NAME<<$DELIMITER` block whose delimiter the script makes at random.
+ */
+export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.github-env',
+  summary:
+    'Attacker-chosen text written to $GITHUB_ENV or $GITHUB_PATH, where a line break defines more variables.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    const flow = new Dataflow(workspace, classifyContext);
+    walkWorkflows(workflowSources(workspace), {
+      step(step, source, job) {
+        if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value)) return;
+        const writes = envWrites(step.run.value);
+        if (writes.length === 0) return;
+        const scope: Scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+        const text = locatedText(workspace, source.path, step.run);
+        const exprs = expressionsAt(workspace, source, step.run.pointer);
+        const artifacts = source.kind === 'workflow' && job ? downloadsArtifacts(source, job, step) : false;
+        for (const w of writes) {
+          if (w.file === 'env' && w.randomDelimiter) continue;
+          const origins: Origin[] = [];
+          for (const e of exprs) {
+            const end = e.start + e.raw.length;
+            if (!e.parsed.ok || !w.ranges.some(([s, t]) => e.start < t && s < end)) continue;
+            origins.push(
+              ...flow
+                .flows(e.parsed.node, e.inner, scope)
+                .filter((f) => !f.collection)
+                .map((f) => f.origin),
+            );
+          }
+          for (const name of new Set(w.envVars)) {
+            const ref = `env.${name}`;
+            const parsed = parseExpression(ref);
+            if (parsed.ok) origins.push(...flow.flows(parsed.node, ref, scope).map((f) => f.origin));
+          }
+          const texts = w.ranges.map(([s, t]) => step.run!.value.slice(s, t)).join('\n');
+          const found = judge(w, origins, texts, artifacts);
+          if (!found) continue;
+          findings.push({
+            message: message(w, found.what),
+            location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
+            key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
+            ...(found.severity === 'high' ? {} : { severity: found.severity }),
+            ...(found.confidence ? { confidence: found.confidence } : {}),
+          });
+        }
+      },
+    });
+    return findings;
+  },
+});
+
+/** White space at `from` (the write's line is reported from its first character). */
+function leadingSpace(text: string, from: number): number {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i - from;
+}
+
+/** How bad a write is, from what its value is made of; undefined when it cannot carry a line break. */
+function judge(
+  w: EnvWrite,
+  origins: Origin[],
+  texts: string,
+  artifacts: boolean,
+): { severity: Severity; what: string; confidence?: Confidence } | undefined {
+  const graded = origins.map((o) => ({ o, risk: newlineRisk(o.text) })).filter((g) => g.risk !== undefined);
+  const high = graded.find((g) => g.risk === 'high');
+  if (high) return { severity: 'high', what: describe(high.o) };
+  if (/\$\{?GITHUB_EVENT_PATH/.test(texts))
+    return {
+      severity: /\.(body|message|comment)\b/.test(texts) ? 'high' : 'medium',
+      what: 'a field of the event payload ($GITHUB_EVENT_PATH)',
+      confidence: 'medium',
+    };
+  if (
+    artifacts &&
+    /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b|^\s*(?:cat|jq|head|tail)\s/.test(texts)
+  )
+    return { severity: 'high', what: 'a file of an artifact from the triggering run', confidence: 'medium' };
+  // Titles, inputs and action outputs are usually one line: the write is risky, not proven.
+  const medium = graded[0];
+  if (medium) return { severity: 'medium', what: describe(medium.o), confidence: 'medium' };
+  return w.file === 'path' && origins.length > 0
+    ? { severity: 'medium', what: describe(origins[0]!), confidence: 'medium' }
+    : undefined;
+}
+
+/** Whether a source's text can hold a line break: surely (bodies, messages), or usually not (titles, inputs). */
+function newlineRisk(text: string): 'high' | 'medium' | undefined {
+  if (/\b(body|message|diff_hunk|client_payload|changes|description)\b/i.test(text)) return 'high';
+  if (/\btitle\b|^(github\.event\.)?inputs\.|^steps\.|\(/.test(text)) return 'medium';
+  return undefined;
+}
+
+function describe(o: Origin): string {
+  return o.via.length === 0 ? o.text : `${o.text} (via ${o.via.map((h) => h.text).join(' <- ')})`;
+}
+
+function message(w: EnvWrite, what: string): string {
+  const file = w.file === 'env' ? '$GITHUB_ENV' : '$GITHUB_PATH';
+  const effect =
+    w.file === 'env'
+      ? 'a line break in it defines more variables for every later step of the job (LD_PRELOAD, NODE_OPTIONS or BASH_ENV run code)'
+      : 'it decides which directories later steps search for programs';
+  return (
+    `"${w.text.slice(0, 100)}" writes ${what} to ${file}: ${effect}. ` +
+    'Pass the value as a step output ($GITHUB_OUTPUT) instead, or write it as NAME<<$DELIMITER with a random delimiter.'
+  );
+}
+
+/** The job downloads an artifact (or a triggering run's files) before this step, in a privileged workflow. */
+function downloadsArtifacts(workflow: Workflow | WorkflowSource, job: Job, step: Step): boolean {
+  if (workflow.kind !== 'workflow') return false;
+  const events = eventsOf(workflow);
+  if (!events.has('workflow_run') && !events.has('pull_request_target')) return false;
+  return job.steps.some(
+    (s) =>
+      s.index <= step.index &&
+      ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
+        (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))),
+  );
+}

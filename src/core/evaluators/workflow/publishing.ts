@@ -1,0 +1,98 @@
+import type { Job, Step, Workflow } from '../../parsers/workflow.js';
+import { actionPathOf, input, isTrue } from './shared.js';
+
+/**
+ * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
+ * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
+ * release workflows (cache-poisoning) and publishing credentials (use-trusted-publishing).
+ */
+
+/** Actions that publish what the job built (`owner/repo[/path]`, lower case). */
+const PUBLISH_ACTIONS = [
+  'pypa/gh-action-pypi-publish',
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'svenstaro/upload-release-action',
+  'actions/create-release',
+  'actions/upload-release-asset',
+  'js-devtools/npm-publish',
+  'rubygems/release-gem',
+  'cadwallion/publish-rubygems-action',
+  'katyo/publish-crates',
+  'cycjimmy/semantic-release-action',
+  'marvinpinto/action-automatic-releases',
+];
+
+/** Commands that publish (package registries, releases, images). */
+export const PUBLISH_COMMAND =
+  /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|docker\s+(?:image\s+)?push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
+
+/** Whether a step publishes. */
+export function publishes(step: Step): boolean {
+  const action = actionPathOf(step.uses);
+  if (action) {
+    if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`))) return true;
+    // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
+    // not a snapshot, or with publishing skipped).
+    if (action === 'docker/build-push-action') return isTrue(input(step, 'push'));
+    if (action === 'goreleaser/goreleaser-action') {
+      const args = input(step, 'args')?.value;
+      return (
+        typeof args === 'string' &&
+        /(^|\s)release(\s|$)/.test(args) &&
+        !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args)
+      );
+    }
+    return false;
+  }
+  return typeof step.run?.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
+}
+
+/**
+ * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
+ * requests (a CI workflow that happens to run on tags too).
+ */
+export function releaseTrigger(workflow: Workflow): string | undefined {
+  const events = workflow.on?.events ?? [];
+  if (
+    events.some(
+      (t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group',
+    )
+  )
+    return undefined;
+  for (const t of events) {
+    if (t.event === 'release') return 'release';
+    if (t.event !== 'push') continue;
+    const config = t.config?.value;
+    if (!config || typeof config !== 'object') continue;
+    const c = config as Record<string, unknown>;
+    if ((c.tags || c['tags-ignore']) && !c.branches && !c['branches-ignore']) return 'push of tags';
+  }
+  return undefined;
+}
+
+/**
+ * The jobs that publish, and the jobs they need that hand them something (an uploaded artifact, job
+ * outputs): those build what is published. A job needed only to pass first (tests) hands nothing over.
+ */
+export function publishingJobs(workflow: Workflow): Set<Job> {
+  const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+  const out = new Set<Job>();
+  const add = (job: Job, needed = false) => {
+    if (out.has(job) || (needed && !handsOver(job))) return;
+    out.add(job);
+    const needs = job.value.needs;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+      const dep = typeof id === 'string' ? byId.get(id) : undefined;
+      if (dep) add(dep, true);
+    }
+  };
+  for (const job of workflow.jobs) if (job.steps.some(publishes)) add(job);
+  return out;
+}
+
+/** A job whose results another job can use: artifacts it uploads, or outputs it declares. */
+function handsOver(job: Job): boolean {
+  if ((job.outputs?.entries.size ?? 0) > 0) return true;
+  return job.steps.some((s) => /upload-artifact/.test(actionPathOf(s.uses) ?? ''));
+}

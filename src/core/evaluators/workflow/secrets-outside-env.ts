@@ -1,0 +1,103 @@
+import { type ExprNode, type RefNode, references } from '../../parsers/expression.js';
+import { type Job, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { nodes } from './condition-parts.js';
+import { publishes } from './publishing.js';
+
+export interface SecretsOutsideEnvOptions {
+  /** Regular expression (case-insensitive) on secret names that hold deployment credentials. */
+  names: string;
+}
+
+/**
+ * Repository and organisation secrets reach every job of every workflow on every branch; a secret
+ * stored in a GitHub environment reaches only jobs that name the environment, after its protection
+ * rules (reviewers, protected branches) allow them. Deployment credentials belong in an environment.
+ * Reported at the first use of each such secret in a job without `environment:`: a secret whose name
+ * says it deploys or publishes (cloud, registry, signing, SSH keys; see `names`) and that it is a
+ * credential (a token, key, password; not a host name or an ARN), or any secret of a job that
+ * publishes a release. The job's own token, jobs that call a reusable workflow (which cannot name an
+ * environment), image pull credentials and presence tests (`secrets.X != ''`) are left alone.
+ */
+export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOptions>({
+  kind: 'workflow.secrets-outside-env',
+  scope: 'file',
+  summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      names: {
+        type: 'string',
+        format: 'regex',
+        default:
+          'deploy|prod|release|publish|aws|azure|gcp|gcloud|google_application|kube|k8s|ssh|sftp|ftp|heroku|vercel|netlify|cloudflare|fly_|digitalocean|firebase|npm_token|pypi|twine|cargo_registry|rubygems|gem_host|nuget|docker(?:hub)?_(?:password|token)|registry_(?:password|token)|gpg|signing|keystore|app_store|play_store|ossrh|sonatype|maven_(?:password|token)|terraform|tf_api',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const deployment = new RegExp(options.names, 'i');
+    const findings: RawFinding[] = [];
+    const seen = new Set<string>();
+    // Whether a job publishes, asked for each of its expressions: computed once per job.
+    const publishers = new Map<Job, boolean>();
+    const publishingJob = (job: Job) => {
+      const known = publishers.get(job);
+      if (known !== undefined) return known;
+      const p = job.steps.some(publishes);
+      publishers.set(job, p);
+      return p;
+    };
+    walkWorkflows(
+      workflowSources(workspace),
+      {
+        expression(expr, source, job) {
+          if (source.kind !== 'workflow' || !job || job.uses || job.environment) return;
+          if (!/secrets/i.test(expr.inner) || !expr.parsed.ok) return;
+          // Credentials for pulling a job's images are not deployment credentials.
+          if (/\/(container|services)\//.test(expr.pointer)) return;
+          const compared = comparedRefs(expr.parsed.node);
+          for (const ref of references(expr.parsed.node)) {
+            const name = ref.path[0] === 'secrets' ? ref.path[1] : undefined;
+            if (!name || name === 'github_token' || name === '*' || name === '?') continue;
+            // `secrets.X != ''` tests whether the secret is set; its value goes nowhere.
+            if (compared.has(ref)) continue;
+            const publishing = publishingJob(job);
+            if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name))) continue;
+            const once = `${source.path}\u0000${job.id}\u0000${name}`;
+            if (seen.has(once)) continue;
+            seen.add(once);
+            const text = expr.inner.slice(ref.start, ref.end);
+            findings.push({
+              message:
+                `Job "${job.id}" reads ${text}${publishing ? ' and publishes a release' : ', a deployment credential by its name'}, ` +
+                'without an environment: as a repository or organisation secret it is available to every workflow on every ' +
+                'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
+              location: expr.locate(ref.start, ref.end),
+              key: `${job.id}/${name}`,
+              // A publishing job's secrets are credentials for certain; a name is a strong hint.
+              ...(publishing ? { confidence: 'high' as const } : {}),
+            });
+          }
+        },
+      },
+      workspace,
+    );
+    return findings;
+  },
+});
+
+/** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
+const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
+
+/** References that are operands of a comparison (their value is compared, not used). */
+function comparedRefs(node: ExprNode | undefined): Set<RefNode> {
+  const out = new Set<RefNode>();
+  if (!node) return out;
+  for (const n of nodes(node)) {
+    if (n.kind !== 'compare') continue;
+    for (const side of [n.left, n.right]) if (side.kind === 'ref') out.add(side);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { depsSbomCoverage } from '../../src/core/evaluators/deps/sbom-coverage.js';
+import { at, cleanup, run } from './kit.js';
+
+afterAll(cleanup);
+
+const gradle = 'dependencies { implementation("com.google.guava:guava:33.4.0-jre") }\n';
+const csproj =
+  '<Project><ItemGroup><PackageReference Include="Serilog" Version="4.2.0" /></ItemGroup></Project>\n';
+
+describe('deps.sbom-coverage', () => {
+  it('accepts Gradle and NuGet projects whose lockfile is committed', async () => {
+    const findings = await run(
+      depsSbomCoverage,
+      {},
+      {
+        'app/build.gradle': gradle,
+        'app/gradle.lockfile': 'com.google.guava:guava:33.4.0-jre=runtimeClasspath\nempty=\n',
+        'svc/Svc.csproj': csproj,
+        'svc/packages.lock.json': '{"version":1,"dependencies":{"net8.0":{}}}',
+      },
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('wants a Gradle lockfile beside each build script, and reports each project once', async () => {
+    const findings = await run(
+      depsSbomCoverage,
+      {},
+      {
+        'build.gradle': gradle,
+        'settings.gradle': 'include("lib")\n',
+        'lib/build.gradle': gradle,
+        'gradle.lockfile': 'com.google.guava:guava:33.4.0-jre=runtimeClasspath\n',
+        'other/pom.xml': '<project><dependencies/></project>\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(['lib/build.gradle:1:-', 'other/pom.xml:1:-']);
+  });
+
+  it('a CycloneDX plugin in the build covers everything', async () => {
+    const pom =
+      '<project><build><plugins><plugin><groupId>org.cyclonedx</groupId><artifactId>cyclonedx-maven-plugin</artifactId></plugin></plugins></build></project>\n';
+    expect(await run(depsSbomCoverage, {}, { 'pom.xml': pom, 'requirements.txt': 'flask\n' })).toEqual([]);
+  });
+
+  it('leaves options, includes and hash lines of requirements files alone', async () => {
+    const text =
+      '-r base.txt\n--index-url https://pypi.org/simple\nflask==3.1.0 \\\n    --hash=sha256:00\n-e ./lib\n';
+    expect(await run(depsSbomCoverage, {}, { 'requirements.txt': text })).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PERSONAL_MAIL_DOMAINS } from '../../src/core/evaluators/data/personal-data.js';
+import {
+  detectPersonalData,
+  type PersonalDataKind,
+} from '../../src/core/evaluators/data/personal-detectors.js';
+import { cleanup, runBuiltin } from './kit.js';
+
+afterAll(cleanup);
+
+const ALL = new Set<PersonalDataKind>(['card', 'iban', 'ssn', 'email']);
+const DOMAINS = new Set(PERSONAL_MAIL_DOMAINS);
+const kinds = (line: string) => detectPersonalData(line, ALL, DOMAINS).map((d) => `${d.kind} ${d.masked}`);
+
+describe('personal data detectors', () => {
+  it.each([
+    ['card: 4532 0151 1283 0366', ['card card number ending 0366']],
+    ['card: 4532-0151-1283-0366', ['card card number ending 0366']],
+    ['"cardNumber": "5285173649027141"', ['card card number ending 7141']],
+    ['amex 3741 928374 65106', ['card card number ending 5106']],
+    ['IBAN DE88 5007 0010 0925 8416 73', ['iban DE IBAN ending 1673']],
+    ['GB91NWBK40172938571604', ['iban GB IBAN ending 1604']],
+    ['ssn=536-22-8143', ['ssn SSN ending 8143']],
+    ['"email": "maria.lopez.84@hotmail.com"', ['email m…@hotmail.com']],
+    ['imported from the CRM: maria.lopez.84@hotmail.com', ['email m…@hotmail.com']],
+  ])('finds %s', (line, expected) => {
+    expect(kinds(line)).toEqual(expected);
+  });
+
+  it.each([
+    'id: 4532015112830366', // no word about cards on the line
+    'card: 4532 0151 1283 0367', // Luhn fails
+    'card: 4242 4242 4242 4242', // a published test number
+    'card: 4111111111111111',
+    'card: 4532 015112 830366', // not a card grouping
+    'DE89370400440532013000', // the textbook IBAN
+    'DE88500700100925841674', // checksum fails
+    'ssn: 123-45-6789',
+    'ssn: 666-22-8143',
+    'phone 536-22-8143', // an SSN needs its word
+    'jane.doe@gmail.com test.user@gmail.com alice@yahoo.com noreply@gmail.com',
+    'm.keller1979@example.com m.keller1979@acme.io',
+    'version 4532015112830366.1',
+    '{"SSN": "458-45-6789"}', // five consecutive digits: made up
+    // Authorship and made-up addresses, as crater found them in real fixtures.
+    'Signed-off-by: Wei Fu <weifu.dev@gmail.com>',
+    '0000 1b6d Zach Example <zach.r1ce@protonmail.com> 1635896329 -0500\tclone',
+    '"author_email": "mvoz.nik@protonmail.com",',
+    '"plus": "test alias@gmail.com",',
+    '"email": "fabrikamfiber4@hotmail.com",',
+    '"id":"2bb20d8a71fb7adbc1d6239cc9ff4130f26819dc@gmail.com"',
+    'JSF was developed by Anders Example (anders.example.net@gmail.com)',
+  ])('ignores %s', (line) => {
+    expect(kinds(line)).toEqual([]);
+  });
+
+  it('never lets the whole value into the masked form', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{3,10}\.[a-z]{3,10}[0-9]{0,4}$/), (local) => {
+        const line = `"email": "${local}@gmail.com"`;
+        for (const d of detectPersonalData(line, ALL, DOMAINS)) {
+          expect(d.masked.includes(local)).toBe(false);
+          expect(line.slice(d.start, d.end)).toBe(`${local}@gmail.com`);
+        }
+      }),
+    );
+  });
+
+  it('keeps its confidence in test paths (where findings of other rules are lowered) and never prints the value', async () => {
+    const findings = await runBuiltin('test-data-personal', {
+      'test/fixtures/users.json':
+        '{ "email": "maria.lopez.84@hotmail.com", "card": "4532 0151 1283 0366" }\n',
+    });
+    expect(findings.map((f) => [f.confidence, f.confidenceReason])).toEqual([
+      ['medium', undefined],
+      ['medium', undefined],
+    ]);
+    expect(findings.map((f) => f.message).join(' ')).not.toMatch(/lopez|4532 0151 1283 0366/);
+  });
+
+  it('leaves addresses in authorship metadata files alone, but not card numbers there', async () => {
+    const findings = await runBuiltin('test-data-personal', {
+      'test/fixtures/chart/Chart.yaml':
+        'maintainers:\n  - name: M. Keller\n    email: m.keller1979@gmail.com\n',
+      'test/fixtures/registry/abbrev.json':
+        '{\n  "maintainers": [\n    { "email": "m.keller1979@gmail.com" }\n  ]\n}\n',
+      'test/fixtures/registry/card.json': '{\n  "maintainers": [],\n  "card": "4532 0151 1283 0366"\n}\n',
+    });
+    expect(findings.map((f) => `${f.location?.path}:${f.location?.startLine}`)).toEqual([
+      'test/fixtures/registry/card.json:3',
+    ]);
+  });
+});

@@ -1,0 +1,200 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) are the subject of these tests.
+import { afterAll, describe, expect, it } from 'vitest';
+import { workflowBotConditions } from '../../src/core/evaluators/workflow/bot-conditions.js';
+import { workflowCachePoisoning } from '../../src/core/evaluators/workflow/cache-poisoning.js';
+import { commandsOf } from '../../src/core/evaluators/workflow/commands.js';
+import { envWrites } from '../../src/core/evaluators/workflow/env-writes.js';
+import { workflowGithubEnv } from '../../src/core/evaluators/workflow/github-env.js';
+import { workflowInsecureUrlScheme } from '../../src/core/evaluators/workflow/insecure-url-scheme.js';
+import { workflowObfuscation } from '../../src/core/evaluators/workflow/obfuscation.js';
+import { workflowUnsoundContains } from '../../src/core/evaluators/workflow/unsound-contains.js';
+import { inRange } from '../../src/core/evaluators/workflow/versions.js';
+import { at, evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const W = '.github/workflows/w.yml';
+const one = (text: string) => ({ [W]: text });
+const graded = (fs: { severity?: string; confidence?: string }[]) =>
+  fs.map((f) => `${f.severity ?? 'rule'}/${f.confidence ?? 'rule'}`);
+
+describe('commandsOf', () => {
+  it('splits commands at operators outside quotes, keeps ${{ }} as one word, skips comments and heredoc bodies', () => {
+    const script = [
+      'sudo -E FOO=1 pip install "a b" ${{ inputs.pkg }} && echo \'x;y\' | tee out # npm install z',
+      'cat > f <<EOF',
+      'npm install inside-heredoc',
+      'EOF',
+      'cmd 2>&1 >log; other\\',
+      '  continued',
+    ].join('\n');
+    const commands = commandsOf(script);
+    expect(commands.map((c) => [c.program.map((w) => w.text), c.next])).toEqual([
+      [['pip', 'install', 'a b', '${{ inputs.pkg }}'], '&&'],
+      [['echo', 'x;y'], '|'],
+      [['tee', 'out'], ''],
+      [['cat', '>', 'f', '<<EOF'], ''],
+      [['cmd', '2>&1', '>log'], ';'],
+      [['other', 'continued'], ''],
+    ]);
+    const pkg = commands[0]!.program[3]!;
+    expect(script.slice(pkg.start, pkg.end)).toBe('${{ inputs.pkg }}');
+  });
+});
+
+describe('envWrites', () => {
+  it('finds bash, PowerShell, cmd, tee and grouped writes, and follows script variables to their sources', () => {
+    const script = [
+      'V=$(jq -r .body "$GITHUB_EVENT_PATH")',
+      'W="prefix $V $OTHER"',
+      'echo "A=$W" >> "$GITHUB_ENV"',
+      'echo "$HOME/bin" | tee -a $GITHUB_PATH',
+      '"B=$env:X" | Out-File -FilePath $env:GITHUB_ENV -Append',
+      'echo C=%Y%>> %GITHUB_ENV%',
+      '{',
+      '  echo "D<<EOF"',
+      '  echo "$Z"',
+      '} >> "$GITHUB_ENV"',
+    ].join('\n');
+    const writes = envWrites(script);
+    expect(writes.map((w) => [w.file, w.text, w.envVars, w.ranges.length])).toEqual([
+      ['env', 'echo "A=$W" >> "$GITHUB_ENV"', ['OTHER'], 3],
+      ['path', 'echo "$HOME/bin" | tee -a $GITHUB_PATH', [], 1],
+      ['env', '"B=$env:X" | Out-File -FilePath $env:GITHUB_ENV -Append', ['X'], 1],
+      ['env', 'echo C=%Y%>> %GITHUB_ENV%', ['Y'], 1],
+      ['env', 'echo "D<<EOF"', [], 1],
+      ['env', 'echo "$Z"', ['Z'], 1],
+    ]);
+    expect(writes.every((w) => !w.randomDelimiter)).toBe(true);
+    expect(envWrites('d=$(uuidgen)\necho "X<<$d" >> $GITHUB_ENV')[0]!.randomDelimiter).toBe(true);
+  });
+});
+
+describe('workflow.github-env', () => {
+  it('grades by whether the value can hold a line break, at the writing command', async () => {
+    const findings = await evaluate(
+      workflowGithubEnv,
+      one(`on: pull_request_target
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - run: |
+          echo "T=\${{ github.event.pull_request.title }}" >> $GITHUB_ENV
+          echo "B=\${{ github.event.pull_request.body }}" >> $GITHUB_ENV
+          echo "R=\${{ github.head_ref }}" >> $GITHUB_ENV
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), ...graded([f])])).toEqual([
+      [`${W}:7:11`, 'medium/medium'],
+      [`${W}:8:11`, 'rule/rule'],
+    ]);
+  });
+});
+
+describe('workflow.bot-conditions', () => {
+  it('is medium on pull_request and silent on push', async () => {
+    const job = "jobs:\n  a:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: x\n    steps: []\n";
+    expect(graded(await evaluate(workflowBotConditions, one(`on: pull_request\n${job}`), {}))).toEqual([
+      'medium/rule',
+    ]);
+    expect(await evaluate(workflowBotConditions, one(`on: push\n${job}`), {})).toEqual([]);
+  });
+});
+
+describe('workflow.unsound-contains', () => {
+  it('is medium confidence for values the workflow author sets', async () => {
+    const findings = await evaluate(
+      workflowUnsoundContains,
+      one(`on: workflow_dispatch
+jobs:
+  a:
+    if: contains('prod staging', inputs.target) || contains('main', github.head_ref)
+    runs-on: x
+    steps: []
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      [`${W}:4:9`, 'medium'],
+      [`${W}:4:52`, undefined],
+    ]);
+  });
+});
+
+describe('workflow.obfuscation', () => {
+  it('grades encoded commands high, uses: paths medium and expressions low; a format of one value is a conversion', async () => {
+    const findings = await evaluate(
+      workflowObfuscation,
+      one(`on: push
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: ./.github/actions/../actions/x
+      - run: echo "\${{ fromJSON(toJSON(github.sha)) }} \${{ format('{0}', github.run_id) }}"
+      - run: echo aGk= | base64 -d | sh -s
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity ?? 'rule'])).toEqual([
+      [`${W}:6:15`, 'medium'],
+      [`${W}:7:24`, 'low'],
+      [`${W}:8:26`, 'rule'],
+    ]);
+  });
+});
+
+describe('workflow.cache-poisoning', () => {
+  it('is medium confidence for a release workflow without a recognised publishing step', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(`on:
+  release:
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: actions/cache@v4
+        with: { path: x, key: y }
+      - run: ./ship.sh
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:7:15`, 'medium']]);
+  });
+});
+
+describe('workflow.insecure-url-scheme', () => {
+  it('reports inputs with medium confidence and keeps ports and credentials out of the host test', async () => {
+    const findings = await evaluate(
+      workflowInsecureUrlScheme,
+      one(`on: push
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: some/action@v1
+        with:
+          server-url: http://ci.example.com:8080
+      - run: git clone http://user@git.example.com:8000/repo.git && curl http://db:5432
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      [`${W}:8:23`, 'medium'],
+      [`${W}:9:24`, undefined],
+    ]);
+  });
+});
+
+describe('advisory version ranges', () => {
+  it('reads the comparison operators and refuses what it cannot read', () => {
+    expect(inRange('1.0.1', '>= 1.0.0, < 1.0.2')).toBe(true);
+    expect(inRange('v1.0.2', '>= 1.0.0, < 1.0.2')).toBe(false);
+    expect(inRange('35.7.6', '<= 35.7.6')).toBe(true);
+    expect(inRange('2', '= 2.0.0')).toBe(true);
+    expect(inRange('1.0.0', 'around 1')).toBeUndefined();
+  });
+});
