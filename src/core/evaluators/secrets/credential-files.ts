@@ -97,7 +97,8 @@ function netrcPasswords(line: string): LineHit[] {
   NETRC_PASSWORD.lastIndex = 0;
   for (let m = NETRC_PASSWORD.exec(line); m; m = NETRC_PASSWORD.exec(line)) {
     const value = m[1]!.replace(/["']$/, '');
-    if (!literal(value, 4)) continue;
+    // In code or prose around a netrc line (`password p\``, `password[ \t]`), not a password.
+    if (!literal(value, 4) || /["'`()[\]{}\\]/.test(value)) continue;
     const start = m.index + m[0].length - m[1]!.length;
     hits.push({
       start,
