@@ -110,6 +110,15 @@ describe('parseYaml accepts what GitHub accepts', () => {
     expect(d.span('/name')?.start).toEqual({ line: 7, column: 7 });
   });
 
+  it('mends a bounded number of lines: past that, the first error stands', () => {
+    const lists = (n: number) => Array.from({ length: n }, (_, i) => `k${i}: [\n  a\n]`).join('\n');
+    expect(parseYaml(lists(16)).ok).toBe(true);
+    expect(parseYaml(lists(17))).toMatchObject({
+      ok: false,
+      error: { line: 3, message: 'deficient indentation' },
+    });
+  });
+
   it('keeps reporting other errors where they are', () => {
     const r = parseYaml('a:\n  b: [1,\n  2\n  c: 3\n');
     expect(r.ok).toBe(false);

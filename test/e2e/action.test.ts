@@ -529,7 +529,7 @@ describe('Action: the demo repository', () => {
     expect(report.summary.hidden.findings).toBeGreaterThan(0);
     // The evidence rules' findings (a missing threat model, runbooks...) are for the auditor persona.
     expect(r.summary).toMatch(
-      /\d+ findings? not shown \(persona regular: \d+ of low confidence, \d+ for auditors; persona auditor shows/,
+      /\d+ findings? not shown \(persona regular: \d+ of low confidence, \d+ code smells?, \d+ for auditors; persona auditor shows/,
     );
     expect(results.get('security-design-documented')).toBe('fail');
     expect(failing).not.toContain('security-design-documented');

@@ -393,6 +393,20 @@ describe('process evidence', () => {
     expect(pr).toEqual([]);
   });
 
+  it('counts a reusable workflow called from a pull request workflow as running on pull requests', async () => {
+    const findings = await evaluate(
+      workflowPrEvidence,
+      {
+        '.github/workflows/pr.yml':
+          'on: pull_request\njobs:\n  scan:\n    uses: ./.github/workflows/scan.yml\n',
+        '.github/workflows/scan.yml':
+          'on: workflow_call\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/analyze@v3\n',
+      },
+      { ...sast, events: ['pull_request'] },
+    );
+    expect(findings).toEqual([]);
+  });
+
   it('does not count a workflow GitHub refuses as evidence', async () => {
     const broken = await evaluate(
       workflowPrEvidence,

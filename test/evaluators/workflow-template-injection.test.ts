@@ -157,6 +157,8 @@ jobs:
     });
     expect(findings.map(at)).toEqual([`${W}:14:23`, `${W}:14:45`]);
     expect(findings[0]!.message).toContain('inputs.version (free text typed by whoever runs the workflow)');
+    // Only someone with write access types them: out of the regular view.
+    expect(findings.map((f) => f.confidence)).toEqual(['low', 'low']);
   });
 
   it('treats shell: values as code and words the fix for the script’s shell', async () => {

@@ -176,8 +176,13 @@ export function parseYaml(text: string, filename?: string): YamlResult {
   return { ok: true, documents };
 }
 
-/** How many deficient lines one file may have mended before its error stands. */
-const MAX_MENDED_LINES = 64;
+/**
+ * How many deficient lines one file may have mended before its error stands, and the largest text
+ * that is mended at all: each mend parses the file again, so a hostile file could otherwise cost
+ * many full parses. Real workflows have one or two such lines.
+ */
+const MAX_MENDED_LINES = 16;
+const MAX_MENDED_TEXT = 256 * 1024;
 
 /**
  * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
@@ -200,7 +205,10 @@ function lenientEvents(text: string, filename?: string): { events: Event[]; sour
       first ??= err;
       const at = err instanceof YAMLException ? err.mark?.position : undefined;
       const next =
-        mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+        mended < MAX_MENDED_LINES &&
+        text.length <= MAX_MENDED_TEXT &&
+        typeof at === 'number' &&
+        /deficient indentation/.test(String(err))
           ? joinToPreviousContent(source, at)
           : undefined;
       if (next === undefined) throw first;

@@ -45,7 +45,8 @@ export function declaredInputs(source: WorkflowSource, name: string): DeclaredIn
       const spec = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
       const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
       types.push(type);
-      if (type === 'string') out.via ??= via;
+      // A workflow that is both dispatched and called takes text from its callers too.
+      if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch')) out.via = via;
       if (typeof spec.default === 'string' && spec.default.includes('${{')) {
         const p = `${pointer}/${escapePointerToken(k)}/default`;
         const span = source.document.span(p) ?? source.document.nearestSpan(p);

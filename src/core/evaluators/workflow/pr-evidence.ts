@@ -3,7 +3,8 @@ import type { Job, Step, Workflow } from '../../parsers/workflow.js';
 import { workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { actionPathOf, eventsOf, globMatcher } from './shared.js';
+import { triggeringEvents } from './callers.js';
+import { actionPathOf, globMatcher } from './shared.js';
 import { rejectedByGitHub } from './syntax-checks.js';
 
 export interface PrEvidenceOptions {
@@ -74,7 +75,10 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     const doing = workflowSources(workspace).filter(
       (s): s is Workflow => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s),
     );
-    if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e)))) return [];
+    // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
+    // on pull requests.
+    const runsOn = (w: Workflow) => triggeringEvents(workspace, w);
+    if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e)))) return [];
     if (doing.length === 0) {
       return [
         {
@@ -87,7 +91,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       ];
     }
     return doing.map((w): RawFinding => {
-      const on = [...eventsOf(w)].join(', ') || 'no trigger';
+      const on = [...runsOn(w)].join(', ') || 'no trigger';
       return {
         message:
           `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +

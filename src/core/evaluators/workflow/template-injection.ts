@@ -187,8 +187,11 @@ function finding(
     ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
     : '';
   // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
-  // passes untrusted text, which cannot be known from this repository.
+  // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
+  // manual run comes from someone with write access, who could change the workflow anyway (low: out
+  // of the regular view, like injections in jobs only insiders can start).
   const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+  const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
   const written =
     file === 'env'
       ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
@@ -202,7 +205,7 @@ function finding(
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
     severity: arbitrary ? 'high' : 'medium',
-    ...(onlyInputs ? { confidence: 'medium' as const } : {}),
+    ...(onlyDispatch ? { confidence: 'low' as const } : onlyInputs ? { confidence: 'medium' as const } : {}),
   };
 }
 
