@@ -28,6 +28,25 @@ function neighbourIsElement(text: string, offset: number, length: number): boole
   return LIST_ELEMENT.test(prev) || LIST_ELEMENT.test(next);
 }
 
+/**
+ * Whether the code line before the one at `offset` (blank and comment lines aside) ends with `,`,
+ * `(`, `[` or `{`: the line is an element of a list, an argument list or a composite literal, not a
+ * value assigned to something.
+ */
+function afterListOpening(text: string, offset: number): boolean {
+  let end = offset - 1;
+  for (let i = 0; i < 20 && end > 0; i++) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const prev = text
+      .slice(start, end)
+      .replace(/[ \t]+\/\/.*$/, '')
+      .trim();
+    if (prev !== '' && !COMMENTED.test(prev)) return /[,([{]$/.test(prev);
+    end = start - 1;
+  }
+  return false;
+}
+
 /** The delimiters of multi-line string literals, by language. */
 function multilineDelimiter(path: string): RegExp | undefined {
   if (/\.(?:go|[cm]?[jt]sx?)$/i.test(path)) return /`/g;
@@ -81,8 +100,12 @@ export function sourceContext(
 ): string | undefined {
   if (!CODE_FILE.test(path)) return undefined;
   if (COMMENTED.test(line)) return 'in a comment';
-  if (LIST_ELEMENT.test(line) && neighbourIsElement(text, lineOffset, line.length))
+  if (
+    LIST_ELEMENT.test(line) &&
+    (afterListOpening(text, lineOffset) || neighbourIsElement(text, lineOffset, line.length))
+  ) {
     return 'a string in a list of values';
+  }
   if (insideMultilineString(path, text, lineOffset + column)) return 'inside a multi-line string';
   return undefined;
 }

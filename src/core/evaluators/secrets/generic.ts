@@ -96,7 +96,7 @@ function pathFacts(path: string): PathFacts {
 const REFERENCE =
   /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
 /** An unquoted value with a call or a member access is an expression, not a literal. */
-const EXPRESSION = /[([]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const EXPRESSION = /\(|\[$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
 const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
 /**
