@@ -17,8 +17,8 @@ export const modules = {
 /**
  * The Action's GitHub API client: Octokit from `@actions/github` (which honours `GITHUB_API_URL`
  * and the runner's proxy settings) with the throttling and retry plugins, a count of every HTTP
- * request, and a circuit breaker so that an unreachable API costs one failed request sequence,
- * not one per feature.
+ * request, a timeout on every attempt and on the run's whole time on the API, and a circuit breaker
+ * so that an unreachable API costs one failed request sequence, not one per feature.
  */
 
 
@@ -34,19 +34,28 @@ const SERVER_ERROR_RETRIES = 2;
 const COMMENT_WRITE = /\/(reviews|comments)(\/\{[a-z_]+\})?$/;
 function createApiClient(options) {
     const calls = { total: 0, commentWrites: 0, retries: 0 };
-    let unreachable = false;
-    // Registered first, so it sits innermost: every attempt of a retried request is counted. Both
-    // plugins retry with the same options object, which is how a retry is told from a new request.
-    const attempted = new WeakSet();
+    const attemptMs = options.requestTimeoutMs ?? _github_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_REQUEST_TIMEOUT_MS */ .Zc;
+    const phaseMs = options.phaseMs ?? attemptMs * _github_js__WEBPACK_IMPORTED_MODULE_2__/* .API_PHASE_FACTOR */ .l9;
+    let unreachable;
+    /** Time spent waiting on the API so far (requests in flight, retries and rate-limit waits). */
+    let spentMs = 0;
+    // Registered first, so it sits innermost: every attempt of a retried request is counted and gets
+    // its own timeout. Both plugins retry with the same options object, which is how a retry is told
+    // from a new request; the caller's signal (the run's remaining API time) is kept beside it.
+    const attempted = new WeakMap();
     const counter = (octokit) => {
         octokit.hook.wrap('request', async (request, opts) => {
             calls.total += 1;
             if (opts.method !== 'GET' && COMMENT_WRITE.test(String(opts.url)))
                 calls.commentWrites += 1;
+            const req = (opts.request ?? {});
             if (attempted.has(opts))
                 calls.retries += 1;
             else
-                attempted.add(opts);
+                attempted.set(opts, req.signal);
+            const outer = attempted.get(opts);
+            const timeout = AbortSignal.timeout(attemptMs);
+            opts.request = { ...req, signal: outer ? AbortSignal.any([outer, timeout]) : timeout };
             return request(opts);
         });
     };
@@ -72,30 +81,77 @@ function createApiClient(options) {
             error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
         },
     }, counter, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
-    const request = async (route, params = {}) => {
+    const request = async (route, params = {}, opts = {}) => {
         if (unreachable)
-            throw new _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .h('the GitHub API did not answer earlier in this run', 0);
+            throw new _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD(unreachable, 0);
+        const remaining = phaseMs - spentMs;
+        if (remaining <= 0) {
+            unreachable = `the run's time on the GitHub API (${seconds(phaseMs)}) is used up`;
+            throw new _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD(unreachable, 0);
+        }
+        // The run's remaining API time bounds everything below: attempts, retries and rate-limit waits.
+        const phase = new AbortController();
+        const timer = setTimeout(() => phase.abort(), remaining);
+        const started = Date.now();
         try {
             // Only templated routes take the repository; on a literal path Octokit would send it as a query.
             const repository = route.includes('{owner}') ? { owner: options.owner, repo: options.repo } : {};
-            const response = await octokit.request(route, { ...repository, ...params });
+            const sent = octokit.request(route, {
+                ...repository,
+                ...params,
+                request: { signal: phase.signal, ...(opts.retry === false ? { retries: 0 } : {}) },
+            });
+            sent.catch(() => { });
+            const expired = new Promise((_, reject) => {
+                phase.signal.addEventListener('abort', () => reject(new Error('phase')), { once: true });
+            });
+            const response = await Promise.race([sent, expired]);
             return { status: response.status, data: response.data, headers: response.headers };
         }
         catch (err) {
+            if (phase.signal.aborted) {
+                unreachable = `the run's time on the GitHub API (${seconds(phaseMs)}) ran out during ${route.replace(/^(\w+) .*\/(\w[\w-]*)(\/\{\w+\})?$/, '$1 …/$2')}`;
+                throw new _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD(unreachable, 0);
+            }
             const e = toApiError(err);
-            if (e.status === 0 || e.status >= 500)
-                unreachable = true;
+            // A write that is not retried may have been processed: its caller looks before giving up.
+            if ((e.status === 0 || e.status >= 500) && opts.retry !== false)
+                unreachable = e.message;
             throw e;
         }
+        finally {
+            clearTimeout(timer);
+            spentMs += Date.now() - started;
+        }
     };
+    let identity;
     const client = {
         owner: options.owner,
         repo: options.repo,
         calls,
         get unreachable() {
+            return unreachable !== undefined;
+        },
+        get unreachableReason() {
             return unreachable;
         },
         request,
+        identity() {
+            identity ??= request('GET /user').then(({ data }) => typeof data.login === 'string'
+                ? { login: data.login, type: String(data.type ?? 'User') }
+                : undefined, (err) => {
+                // An installation token cannot read /user (403): its writes are a bot's.
+                if (err instanceof _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD && err.status > 0 && err.status < 500)
+                    return undefined;
+                throw err;
+            });
+            return identity;
+        },
+        learnIdentity(user) {
+            if (!identity && user && typeof user.login === 'string' && user.type !== 'Bot') {
+                identity = Promise.resolve({ login: user.login, type: String(user.type) });
+            }
+        },
         async paginate(route, params, maxPages) {
             const items = [];
             for (let page = 1; page <= maxPages; page++) {
@@ -119,7 +175,7 @@ function createApiClient(options) {
                 }
                 catch (err) {
                     // Refusals and absences are answers the rules interpret; silence is not.
-                    if (err instanceof _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .h && err.status >= 400 && err.status < 500 && !err.rateLimited) {
+                    if (err instanceof _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD && err.status >= 400 && err.status < 500 && !err.rateLimited) {
                         return { status: err.status, data: err.data };
                     }
                     throw err;
@@ -129,17 +185,21 @@ function createApiClient(options) {
     };
     return client;
 }
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
 /** Octokit's RequestError (or anything else) as an {@link ApiError} with a one-line message. */
 function toApiError(err) {
-    if (err instanceof _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .h)
+    if (err instanceof _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD)
         return err;
     const e = err;
     const status = typeof e.status === 'number' && e.response ? e.status : 0;
     const headers = e.response?.headers ?? {};
     const rateLimited = status === 429 ||
         (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? '')));
-    const message = status === 0 ? `no answer from the GitHub API (${e.message ?? String(err)})` : e.message;
-    const out = new _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .h(`${message ?? 'request failed'}`.split('\n')[0], status, rateLimited);
+    const cause = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer in time' : (e.message ?? String(err));
+    const message = status === 0 ? `no answer from the GitHub API (${cause})` : e.message;
+    const out = new _github_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD(`${message ?? 'request failed'}`.split('\n')[0], status, rateLimited);
     out.data = e.response?.data;
     return out;
 }

@@ -49504,7 +49504,9 @@ module.exports = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   h: () => (/* binding */ ApiError)
+/* harmony export */   Zc: () => (/* binding */ DEFAULT_REQUEST_TIMEOUT_MS),
+/* harmony export */   hD: () => (/* binding */ ApiError),
+/* harmony export */   l9: () => (/* binding */ API_PHASE_FACTOR)
 /* harmony export */ });
 /** A failed call, classified for the fallback logic. */
 class ApiError extends Error {
@@ -49527,11 +49529,15 @@ class ApiError extends Error {
         return this.status === 403 && !this.rateLimited;
     }
 }
+/** Each request (each attempt of it) is given up after this long: what the CLI allows too. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** The run's whole time on the API is this many request timeouts (3 minutes by default). */
+const API_PHASE_FACTOR = 12;
 
 
 /***/ }),
 
-/***/ 4407:
+/***/ 9065:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49540,77 +49546,272 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(6813);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./lib/core/paths.js
-var paths = __nccwpck_require__(4539);
-;// CONCATENATED MODULE: ./lib/core/catalog.js
-
-
-/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
-const THEMES = (/* unused pure expression or super */ null && (['Organizational', 'People', 'Physical', 'Technological']));
-let controls;
-let byId;
-let by2013;
-/** All 93 controls, in catalog order (5.1 .. 8.34). */
-function allControls() {
-    if (!controls) {
-        const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
-        controls = raw.controls;
-    }
-    return controls;
-}
-/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
-function controlsOfTheme(theme) {
-    return allControls().filter((c) => c.theme === theme);
-}
-/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
-function getControl(id) {
-    byId ??= new Map(allControls().map((c) => [c.id, c]));
-    return byId.get(id);
-}
-/**
- * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
- * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
- */
-function controlsFrom2013(id) {
-    if (!by2013) {
-        by2013 = new Map();
-        for (const c of allControls()) {
-            for (const old of c.iso27001_2013) {
-                const list = by2013.get(old) ?? [];
-                list.push(c);
-                by2013.set(old, list);
-            }
-        }
-    }
-    return by2013.get(normalize2013(id)) ?? [];
-}
-/** Accepts "A.9.2.3", "a.9.2.3" and "9.2.3". */
-function normalize2013(id) {
-    const t = id.trim();
-    return /^a\./i.test(t) ? `A.${t.slice(2)}` : `A.${t}`;
-}
-/** Sorts control ids numerically ("8.2" before "8.10"). */
-function compareControlIds(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./lib/core/diff.js
+/**
+ * The change under review: which files a pull request touches and which lines of the new version it
+ * adds. Two sources give the same shape: git (`base...head`, when the checkout has the history) and
+ * the GitHub API's list of pull-request files (each with a unified `patch`). Paths are relative to the
+ * top of the repository; {@link DiffIndex} answers questions in the checked root's terms.
+ */
+
+/** Most bytes of `git diff` output read; a larger diff is left to the API, whose patches are capped. */
+const MAX_DIFF_BYTES = 64 * 1024 * 1024;
+const GIT_TIMEOUT_MS = 60_000;
+const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+/**
+ * Parses `git diff --raw -p -z --unified=0` output: NUL-separated raw records (exact paths and
+ * statuses), an empty record, then the patch with one `diff --git` section per record, in the same
+ * order. Only hunk headers are read: with no context lines, a hunk's new side is exactly its added
+ * lines. Paths are never parsed from the patch headers, which quote unusual names.
+ */
+function parseGitDiff(output) {
+    const end = output.indexOf('\0\0');
+    const raw = end >= 0 ? output.slice(0, end) : output;
+    const patch = end >= 0 ? output.slice(end + 2) : '';
+    const files = parseRaw(raw);
+    const sections = patch.split(/^diff --git /m).slice(1);
+    if (sections.length !== files.length) {
+        // Should not happen; without a reliable pairing the lines are unknown rather than wrong.
+        for (const f of files)
+            if (f.status !== 'deleted')
+                f.linesUnknown = true;
+        return files;
+    }
+    files.forEach((file, i) => {
+        const section = sections[i];
+        if (file.status === 'deleted')
+            return;
+        if (/^Binary files .* differ$/m.test(section)) {
+            file.linesUnknown = true;
+            return;
+        }
+        const ranges = [];
+        for (const line of section.split('\n')) {
+            const m = HUNK.exec(line);
+            if (!m)
+                continue;
+            const start = Number(m[1]);
+            const count = m[2] === undefined ? 1 : Number(m[2]);
+            if (count > 0)
+                ranges.push({ start, end: start + count - 1 });
+        }
+        file.added = mergeRanges(ranges);
+    });
+    return files;
+}
+/** `:mode mode sha sha STATUS\0path\0[path\0]` records, as `git diff --raw -z` writes them. */
+function parseRaw(raw) {
+    const fields = raw.split('\0');
+    const files = [];
+    for (let i = 0; i < fields.length;) {
+        const meta = fields[i++];
+        const m = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(meta);
+        if (!m)
+            continue;
+        const letter = m[1];
+        const first = fields[i++] ?? '';
+        if (letter === 'R' || letter === 'C') {
+            const second = fields[i++] ?? '';
+            files.push({
+                path: second,
+                previousPath: first,
+                status: letter === 'R' ? 'renamed' : 'copied',
+                added: [],
+            });
+            continue;
+        }
+        const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : letter === 'T' ? 'type-changed' : 'modified';
+        files.push({ path: first, status, added: [] });
+    }
+    return files;
+}
+/**
+ * The added lines of a unified patch as the API returns it (with context lines). Lines are counted on
+ * the new side: context and `+` lines advance it, `-` lines and `\ No newline` markers do not.
+ */
+function parsePatch(patch) {
+    const ranges = [];
+    let line = 0;
+    let inHunk = false;
+    for (const text of patch.split('\n')) {
+        const m = HUNK.exec(text);
+        if (m) {
+            line = Number(m[1]);
+            inHunk = true;
+            continue;
+        }
+        if (!inHunk || text === '')
+            continue;
+        const mark = text[0];
+        if (mark === '+') {
+            ranges.push({ start: line, end: line });
+            line += 1;
+        }
+        else if (mark === ' ') {
+            line += 1;
+        }
+    }
+    return mergeRanges(ranges);
+}
+/** Maps an API pull-request file status to ours; `unchanged` files are dropped by the caller. */
+function apiStatus(status) {
+    switch (status) {
+        case 'added':
+            return 'added';
+        case 'removed':
+            return 'deleted';
+        case 'modified':
+        case 'changed':
+            return 'modified';
+        case 'renamed':
+            return 'renamed';
+        case 'copied':
+            return 'copied';
+        default:
+            return undefined;
+    }
+}
+/** Sorted, with overlapping and adjacent ranges joined. */
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const out = [];
+    for (const r of sorted) {
+        const last = out.at(-1);
+        if (last && r.start <= last.end + 1)
+            last.end = Math.max(last.end, r.end);
+        else
+            out.push({ ...r });
+    }
+    return out;
+}
+/**
+ * Runs `git diff base...head` in `dir` (three dots: against the merge base, as GitHub shows a pull
+ * request) and parses it. Undefined when git fails, a commit is missing (shallow checkout) or the
+ * output exceeds {@link MAX_DIFF_BYTES}.
+ */
+async function gitDiff(dir, base, head) {
+    if (!isCommitId(base) || !isCommitId(head))
+        return undefined;
+    const out = await gitOutput(dir, [
+        'diff',
+        '--raw',
+        '-p',
+        '-z',
+        '--unified=0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--find-renames',
+        `${base}...${head}`,
+        '--',
+    ]);
+    return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
+}
+/** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
+function isCommitId(ref) {
+    return /^[0-9a-f]{7,64}$/i.test(ref);
+}
+/**
+ * Runs git read-only with an argument array (no shell) and bounded output; undefined on any failure.
+ * `input` is written to its standard input (for `cat-file --batch`).
+ */
+function gitOutput(cwd, args, options = {}) {
+    const maxBytes = options.maxBytes ?? MAX_DIFF_BYTES;
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
+            timeout: GIT_TIMEOUT_MS,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+        const chunks = [];
+        let size = 0;
+        let failed = false;
+        child.stdout.on('data', (b) => {
+            size += b.length;
+            if (size > maxBytes) {
+                failed = true;
+                child.kill();
+                return;
+            }
+            chunks.push(b);
+        });
+        child.on('error', () => {
+            failed = true;
+        });
+        child.on('close', (code) => resolve(failed || code !== 0 ? undefined : Buffer.concat(chunks)));
+        if (options.input !== undefined) {
+            child.stdin.on('error', () => {
+                failed = true;
+            });
+            child.stdin.end(options.input);
+        }
+    });
+}
+/**
+ * Answers diff questions in the checked root's terms: `prefix` is the root's path from the top of the
+ * repository (`services/api/`, or empty), which the diff's paths carry and findings' paths do not.
+ */
+class DiffIndex {
+    diff;
+    prefix;
+    byPath = new Map();
+    constructor(diff, prefix = '') {
+        this.diff = diff;
+        this.prefix = prefix;
+        for (const f of diff.files) {
+            if (f.status === 'deleted' || !f.path.startsWith(prefix))
+                continue;
+            this.byPath.set(f.path.slice(prefix.length), f);
+        }
+    }
+    /** Where a renamed file was before (root-relative), when the diff says it was renamed. */
+    previousPath(path) {
+        const f = this.byPath.get(path);
+        if (f?.status !== 'renamed' || !f.previousPath?.startsWith(this.prefix))
+            return undefined;
+        return f.previousPath.slice(this.prefix.length);
+    }
+    /** The changed file at a root-relative path (deleted files are not there). */
+    file(path) {
+        return this.byPath.get(path);
+    }
+    /** The root-relative paths the pull request adds or changes (deleted files are not there). */
+    paths() {
+        return [...this.byPath.keys()];
+    }
+    /** Whether the pull request touches this root-relative path. */
+    isChanged(path) {
+        return this.byPath.has(path);
+    }
+    /** The first added line within [start, end], or undefined: where an inline comment may go. */
+    firstAddedLine(path, start, end = start) {
+        const file = this.byPath.get(path);
+        if (!file)
+            return undefined;
+        for (const r of file.added) {
+            if (r.end < start)
+                continue;
+            if (r.start > end)
+                break;
+            return Math.max(r.start, start);
+        }
+        return undefined;
+    }
+    /** Whether any line of [start, end] is an added line. */
+    touches(path, start, end = start) {
+        return this.firstAddedLine(path, start, end) !== undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/git.js
 /**
  * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
@@ -49619,6 +49820,7 @@ var external_node_child_process_ = __nccwpck_require__(1421);
  * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
  * tree (new versus existing findings) will reuse it.
  */
+
 
 
 
@@ -49729,6 +49931,14 @@ class GitRepository {
         return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
     }
 }
+function isDirectory(p) {
+    try {
+        return (0,external_node_fs_.lstatSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
 function hasGitAncestor(dir) {
     for (let d = external_node_path_.resolve(dir);; d = external_node_path_.dirname(d)) {
         if ((0,external_node_fs_.existsSync)(external_node_path_.join(d, '.git')))
@@ -49768,6 +49978,50 @@ function run(cwd, args, { maxBuffer = 1024 * 1024, acceptStatus } = {}) {
         const failed = err;
         return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
     }
+}
+/**
+ * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
+ * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
+ */
+const REPOSITORY_LEVEL = [
+    '.github',
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    ':(icase)SECURITY',
+    ':(icase)SECURITY.*',
+    ':(icase)docs/SECURITY',
+    ':(icase)docs/SECURITY.*',
+    '.gitignore',
+    'renovate.json',
+    'renovate.json5',
+    '.renovaterc',
+    '.renovaterc.json',
+    '.renovaterc.json5',
+    '.gitlab/renovate.json',
+    '.gitlab/renovate.json5',
+];
+/**
+ * The repository-level files that a folder of the repository (`prefix` from the top, as
+ * {@link GitRepository.prefix}) inherits: tracked, and outside the folder. A folder with a `.github/`
+ * of its own is laid out as a repository of its own (an example, a fixture, a template, a project
+ * to be split off; GitHub itself only reads the top one): it inherits nothing.
+ */
+async function repositoryFiles(root, prefix) {
+    if (isDirectory(external_node_path_.join(root, '.github')))
+        return undefined;
+    const up = prefix
+        .split('/')
+        .filter(Boolean)
+        .map(() => '..');
+    const top = external_node_path_.resolve(root, ...up);
+    const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
+    const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
+    return files.length > 0 ? { root: top, files } : undefined;
+}
+/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
+async function untrackedFiles(root) {
+    const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
+    return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/policy/tree.js
@@ -50000,253 +50254,67 @@ function parseConfig(text, file) {
     return config;
 }
 
-;// CONCATENATED MODULE: ./lib/core/diff.js
-/**
- * The change under review: which files a pull request touches and which lines of the new version it
- * adds. Two sources give the same shape: git (`base...head`, when the checkout has the history) and
- * the GitHub API's list of pull-request files (each with a unified `patch`). Paths are relative to the
- * top of the repository; {@link DiffIndex} answers questions in the checked root's terms.
- */
+// EXTERNAL MODULE: ./lib/core/github-api.js
+var github_api = __nccwpck_require__(6813);
+// EXTERNAL MODULE: ./lib/core/paths.js
+var paths = __nccwpck_require__(4539);
+;// CONCATENATED MODULE: ./lib/core/catalog.js
 
-/** Most bytes of `git diff` output read; a larger diff is left to the API, whose patches are capped. */
-const MAX_DIFF_BYTES = 64 * 1024 * 1024;
-const GIT_TIMEOUT_MS = 60_000;
-const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
-/**
- * Parses `git diff --raw -p -z --unified=0` output: NUL-separated raw records (exact paths and
- * statuses), an empty record, then the patch with one `diff --git` section per record, in the same
- * order. Only hunk headers are read: with no context lines, a hunk's new side is exactly its added
- * lines. Paths are never parsed from the patch headers, which quote unusual names.
- */
-function parseGitDiff(output) {
-    const end = output.indexOf('\0\0');
-    const raw = end >= 0 ? output.slice(0, end) : output;
-    const patch = end >= 0 ? output.slice(end + 2) : '';
-    const files = parseRaw(raw);
-    const sections = patch.split(/^diff --git /m).slice(1);
-    if (sections.length !== files.length) {
-        // Should not happen; without a reliable pairing the lines are unknown rather than wrong.
-        for (const f of files)
-            if (f.status !== 'deleted')
-                f.linesUnknown = true;
-        return files;
+
+/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
+const THEMES = (/* unused pure expression or super */ null && (['Organizational', 'People', 'Physical', 'Technological']));
+let controls;
+let byId;
+let by2013;
+/** All 93 controls, in catalog order (5.1 .. 8.34). */
+function allControls() {
+    if (!controls) {
+        const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
+        controls = raw.controls;
     }
-    files.forEach((file, i) => {
-        const section = sections[i];
-        if (file.status === 'deleted')
-            return;
-        if (/^Binary files .* differ$/m.test(section)) {
-            file.linesUnknown = true;
-            return;
-        }
-        const ranges = [];
-        for (const line of section.split('\n')) {
-            const m = HUNK.exec(line);
-            if (!m)
-                continue;
-            const start = Number(m[1]);
-            const count = m[2] === undefined ? 1 : Number(m[2]);
-            if (count > 0)
-                ranges.push({ start, end: start + count - 1 });
-        }
-        file.added = mergeRanges(ranges);
-    });
-    return files;
+    return controls;
 }
-/** `:mode mode sha sha STATUS\0path\0[path\0]` records, as `git diff --raw -z` writes them. */
-function parseRaw(raw) {
-    const fields = raw.split('\0');
-    const files = [];
-    for (let i = 0; i < fields.length;) {
-        const meta = fields[i++];
-        const m = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(meta);
-        if (!m)
-            continue;
-        const letter = m[1];
-        const first = fields[i++] ?? '';
-        if (letter === 'R' || letter === 'C') {
-            const second = fields[i++] ?? '';
-            files.push({
-                path: second,
-                previousPath: first,
-                status: letter === 'R' ? 'renamed' : 'copied',
-                added: [],
-            });
-            continue;
-        }
-        const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : letter === 'T' ? 'type-changed' : 'modified';
-        files.push({ path: first, status, added: [] });
-    }
-    return files;
+/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
+function controlsOfTheme(theme) {
+    return allControls().filter((c) => c.theme === theme);
+}
+/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
+function getControl(id) {
+    byId ??= new Map(allControls().map((c) => [c.id, c]));
+    return byId.get(id);
 }
 /**
- * The added lines of a unified patch as the API returns it (with context lines). Lines are counted on
- * the new side: context and `+` lines advance it, `-` lines and `\ No newline` markers do not.
+ * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
+ * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
  */
-function parsePatch(patch) {
-    const ranges = [];
-    let line = 0;
-    let inHunk = false;
-    for (const text of patch.split('\n')) {
-        const m = HUNK.exec(text);
-        if (m) {
-            line = Number(m[1]);
-            inHunk = true;
-            continue;
-        }
-        if (!inHunk || text === '')
-            continue;
-        const mark = text[0];
-        if (mark === '+') {
-            ranges.push({ start: line, end: line });
-            line += 1;
-        }
-        else if (mark === ' ') {
-            line += 1;
-        }
-    }
-    return mergeRanges(ranges);
-}
-/** Maps an API pull-request file status to ours; `unchanged` files are dropped by the caller. */
-function apiStatus(status) {
-    switch (status) {
-        case 'added':
-            return 'added';
-        case 'removed':
-            return 'deleted';
-        case 'modified':
-        case 'changed':
-            return 'modified';
-        case 'renamed':
-            return 'renamed';
-        case 'copied':
-            return 'copied';
-        default:
-            return undefined;
-    }
-}
-/** Sorted, with overlapping and adjacent ranges joined. */
-function mergeRanges(ranges) {
-    const sorted = [...ranges].sort((a, b) => a.start - b.start);
-    const out = [];
-    for (const r of sorted) {
-        const last = out.at(-1);
-        if (last && r.start <= last.end + 1)
-            last.end = Math.max(last.end, r.end);
-        else
-            out.push({ ...r });
-    }
-    return out;
-}
-/**
- * Runs `git diff base...head` in `dir` (three dots: against the merge base, as GitHub shows a pull
- * request) and parses it. Undefined when git fails, a commit is missing (shallow checkout) or the
- * output exceeds {@link MAX_DIFF_BYTES}.
- */
-async function gitDiff(dir, base, head) {
-    if (!isCommitId(base) || !isCommitId(head))
-        return undefined;
-    const out = await gitOutput(dir, [
-        'diff',
-        '--raw',
-        '-p',
-        '-z',
-        '--unified=0',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
-        '--find-renames',
-        `${base}...${head}`,
-        '--',
-    ]);
-    return out === undefined ? undefined : parseGitDiff(out.toString('utf8'));
-}
-/** A full or abbreviated hexadecimal object id: never an option, a range or a path. */
-function isCommitId(ref) {
-    return /^[0-9a-f]{7,64}$/i.test(ref);
-}
-/**
- * Runs git read-only with an argument array (no shell) and bounded output; undefined on any failure.
- * `input` is written to its standard input (for `cat-file --batch`).
- */
-function gitOutput(cwd, args, options = {}) {
-    const maxBytes = options.maxBytes ?? MAX_DIFF_BYTES;
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
-            cwd,
-            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'],
-            timeout: GIT_TIMEOUT_MS,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-        });
-        const chunks = [];
-        let size = 0;
-        let failed = false;
-        child.stdout.on('data', (b) => {
-            size += b.length;
-            if (size > maxBytes) {
-                failed = true;
-                child.kill();
-                return;
+function controlsFrom2013(id) {
+    if (!by2013) {
+        by2013 = new Map();
+        for (const c of allControls()) {
+            for (const old of c.iso27001_2013) {
+                const list = by2013.get(old) ?? [];
+                list.push(c);
+                by2013.set(old, list);
             }
-            chunks.push(b);
-        });
-        child.on('error', () => {
-            failed = true;
-        });
-        child.on('close', (code) => resolve(failed || code !== 0 ? undefined : Buffer.concat(chunks)));
-        if (options.input !== undefined) {
-            child.stdin.on('error', () => {
-                failed = true;
-            });
-            child.stdin.end(options.input);
         }
-    });
+    }
+    return by2013.get(normalize2013(id)) ?? [];
 }
-/**
- * Answers diff questions in the checked root's terms: `prefix` is the root's path from the top of the
- * repository (`services/api/`, or empty), which the diff's paths carry and findings' paths do not.
- */
-class DiffIndex {
-    diff;
-    byPath = new Map();
-    constructor(diff, prefix = '') {
-        this.diff = diff;
-        for (const f of diff.files) {
-            if (f.status === 'deleted' || !f.path.startsWith(prefix))
-                continue;
-            this.byPath.set(f.path.slice(prefix.length), f);
-        }
+/** Accepts "A.9.2.3", "a.9.2.3" and "9.2.3". */
+function normalize2013(id) {
+    const t = id.trim();
+    return /^a\./i.test(t) ? `A.${t.slice(2)}` : `A.${t}`;
+}
+/** Sorts control ids numerically ("8.2" before "8.10"). */
+function compareControlIds(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
     }
-    /** The changed file at a root-relative path (deleted files are not there). */
-    file(path) {
-        return this.byPath.get(path);
-    }
-    /** The root-relative paths the pull request adds or changes (deleted files are not there). */
-    paths() {
-        return [...this.byPath.keys()];
-    }
-    /** Whether the pull request touches this root-relative path. */
-    isChanged(path) {
-        return this.byPath.has(path);
-    }
-    /** The first added line within [start, end], or undefined: where an inline comment may go. */
-    firstAddedLine(path, start, end = start) {
-        const file = this.byPath.get(path);
-        if (!file)
-            return undefined;
-        for (const r of file.added) {
-            if (r.end < start)
-                continue;
-            if (r.start > end)
-                break;
-            return Math.max(r.start, start);
-        }
-        return undefined;
-    }
-    /** Whether any line of [start, end] is an added line. */
-    touches(path, start, end = start) {
-        return this.firstAddedLine(path, start, end) !== undefined;
-    }
+    return 0;
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
@@ -50256,7 +50324,8 @@ var workspace_workspace = __nccwpck_require__(6012);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
- * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
+ * ones it inherits. No second checkout: the base is the head workspace with the change undone (a
+ * renamed file keeps its new name, with its old content). Files
  * the change did not touch are the head's own cached reads (same content, same findings, no extra
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
@@ -50283,12 +50352,15 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
      * the base (modified, deleted, renamed from). Paths may lie outside include/exclude.
      */
     changed;
+    /** Files git found renamed: new path (where the base content is shown) -> path in the base. */
+    renamed;
     constructor(head, files, blobs, options = {}) {
-        const { changed, ...selection } = options;
+        const { changed, renamed, ...selection } = options;
         super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
         this.head = head;
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
+        this.renamed = renamed ?? new Map();
     }
     read(file) {
         if (!this.has(file))
@@ -50334,13 +50406,16 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
  * as the change.
  */
 async function buildBaseWorkspace(head, baseline, options = {}) {
-    const { diff, ...selection } = options;
+    const { diff, untracked, ...selection } = options;
     if (!isCommitId(baseline))
         return undefined;
     const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
     if (out === undefined)
         return undefined;
-    const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+    const { removed, entries, renamed } = parseRawAgainstWorktree(out.toString('utf8'));
+    // Files the index does not know (the CLI's untracked files) are the change's own: not in the base.
+    for (const p of untracked ?? [])
+        removed.push(p);
     const files = new Set(head.indexed);
     for (const p of removed)
         files.delete(p);
@@ -50355,7 +50430,7 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
         head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
         base: wanted.map((e) => e.path),
     };
-    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed });
+    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed });
 }
 /**
  * `git diff --raw` of the baseline commit against the working tree (a pass over every file's status):
@@ -50378,7 +50453,9 @@ function diffAgainstWorktree(root, baseline) {
 }
 /**
  * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
- * exist only in the working tree, and the base's version of every path whose content differs.
+ * exist only in the working tree, and the base's version of every path whose content differs. A file
+ * git finds renamed is given its base content under its new name (`renamed` maps new to old), so its
+ * findings keep their identity (the path is part of a fingerprint) and stay existing.
  */
 function parseRawAgainstWorktree(raw) {
     const fields = raw.split('\0');
@@ -50386,18 +50463,22 @@ function parseRawAgainstWorktree(raw) {
     const entries = [];
     /** Paths the working tree no longer has (the base's version is among the entries). */
     const deleted = [];
+    const renamed = new Map();
     for (let i = 0; i < fields.length;) {
         const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
         if (!m)
             continue;
         const [, mode, , oid, letter] = m;
         const first = fields[i++] ?? '';
-        if (letter === 'R' || letter === 'C') {
+        if (letter === 'R') {
             const second = fields[i++] ?? '';
-            removed.push(second);
-            // A copy leaves its source in place, unchanged unless listed again on its own.
-            if (letter === 'R')
-                entries.push({ path: first, mode, oid });
+            entries.push({ path: second, mode, oid });
+            renamed.set(second, first);
+            continue;
+        }
+        if (letter === 'C') {
+            // A copy leaves its source in place, unchanged unless listed again on its own; the copy is new.
+            removed.push(fields[i++] ?? '');
             continue;
         }
         if (letter === 'A')
@@ -50407,7 +50488,7 @@ function parseRawAgainstWorktree(raw) {
         if (letter === 'D')
             deleted.push(first);
     }
-    return { removed, entries, deleted };
+    return { removed, entries, deleted, renamed };
 }
 /**
  * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
@@ -51068,7 +51149,9 @@ function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
 }
 /**
  * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
- * in a changed file whose lines are unknown, or cannot be placed in a file at all.
+ * in a changed file whose lines are unknown, or cannot be placed in a file at all. When the diff is
+ * partial (the API lists at most 3,000 files), a file it does not list may be changed too: its
+ * findings count as new.
  */
 function markNewByDiff(findings, diff, exempt = new Set()) {
     const summary = { new: 0, existing: 0, unplaced: 0 };
@@ -51084,8 +51167,9 @@ function markNewByDiff(findings, diff, exempt = new Set()) {
             const { path, startLine, endLine } = f.location;
             const file = diff.file(path);
             f.isNew =
-                file !== undefined &&
-                    (file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine));
+                file === undefined
+                    ? diff.diff.truncated
+                    : file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine);
         }
         summary[f.isNew ? 'new' : 'existing'] += 1;
     }
@@ -51113,7 +51197,11 @@ async function judgeChange(findings, options, run) {
     const base = run.base !== undefined
         ? (run.base ?? undefined)
         : options.baseline
-            ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+            ? await buildBaseWorkspace(run.head, options.baseline, {
+                include: run.include,
+                exclude: run.exclude,
+                ...(run.untracked ? { untracked: run.untracked } : {}),
+            })
             : undefined;
     if (base && options.baseline) {
         const baseFindings = await run.evaluateBase(base);
@@ -51168,9 +51256,11 @@ function applyGate(findings, failOn, options = {}) {
     const scope = options.scope ?? 'all';
     const always = options.alwaysBlocking ?? new Set();
     const policyRules = options.policyRules ?? new Map();
-    const reasons = [];
+    const forced = options.forced ?? new Set();
+    const reasons = [...(options.failures ?? [])];
     const counts = new Map();
     const unconditional = [];
+    const weakened = [];
     for (const f of findings) {
         f.blocking = false;
         if (f.status !== 'open')
@@ -51178,6 +51268,10 @@ function applyGate(findings, failOn, options = {}) {
         if (always.has(f.ruleId)) {
             f.blocking = true;
             unconditional.push(f);
+        }
+        else if (forced.has(f)) {
+            f.blocking = true;
+            weakened.push(f);
         }
         else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
             f.blocking = true;
@@ -51187,6 +51281,9 @@ function applyGate(findings, failOn, options = {}) {
     if (unconditional.length > 0) {
         const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
         reasons.push(`${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`);
+    }
+    if (weakened.length > 0) {
+        reasons.push(`${weakened.length} change${weakened.length === 1 ? '' : 's'} to the gate's own settings in the workflow that runs it, not approved`);
     }
     const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
     if (thresholdCount > 0) {
@@ -51214,152 +51311,14 @@ function applyGate(findings, failOn, options = {}) {
     return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
 }
 
-// EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
-;// CONCATENATED MODULE: ./lib/core/policy/changes.js
-
-
-
-const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
-/** The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. */
-function policyChanges(base, head, rules) {
-    const out = [];
-    const add = (message, location, key) => out.push({ kind: 'changes', message: `Policy change: ${message}`, location, key });
-    declarationChanges(base, head, add);
-    configChanges(base, head, rules, add);
-    for (const [file, hash] of base.ruleFiles) {
-        const now = head.ruleFiles.get(file);
-        if (now === hash)
-            continue;
-        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
-    }
-    return out;
-}
-function declarationChanges(base, head, add) {
-    const b = base.declarations;
-    const h = head.declarations;
-    const file = h?.file ?? head.controlsFile;
-    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
-    if (base.controlsFile !== head.controlsFile) {
-        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
-    }
-    if (b && !h) {
-        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
-        return;
-    }
-    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
-    for (const id of [...ids].sort()) {
-        const was = b?.controls.get(id);
-        const now = h?.controls.get(id);
-        const from = was?.status ?? 'undeclared';
-        const to = now?.status ?? 'undeclared';
-        if (from !== to) {
-            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`);
-        }
-        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
-            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
-        }
-        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
-        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
-            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
-        }
-    }
-    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
-    for (const e of h?.exceptions ?? []) {
-        const where = at(e.pointer);
-        const old = before.get(e.id);
-        if (!old) {
-            add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`);
-            continue;
-        }
-        if (e.expires && (!old.expires || e.expires > old.expires)) {
-            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`);
-        }
-        const widened = widening(old, e);
-        if (widened.length > 0) {
-            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`);
-        }
-    }
-}
-function widening(old, now) {
-    const out = [];
-    const rules = now.rules.filter((r) => !old.rules.includes(r));
-    if (rules.length > 0)
-        out.push(`now also covers ${rules.join(', ')}`);
-    if (old.paths.length > 0 && now.paths.length === 0)
-        out.push('now covers every path');
-    else {
-        const paths = now.paths.filter((p) => !old.paths.includes(p));
-        if (paths.length > 0)
-            out.push(`now also covers ${paths.join(', ')}`);
-    }
-    if (old.control && !now.control)
-        out.push(`no longer limited to control ${old.control}`);
-    return out;
-}
-function describe(e) {
-    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
-    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
-}
-function configChanges(base, head, rules, add) {
-    const b = base.config;
-    const h = head.config;
-    const doc = head.configDocument;
-    const file = h.file;
-    const at = (pointer) => {
-        const span = doc?.nearestSpan(pointer);
-        return file && span ? (0,core_location/* locationFromSpan */.Cx)(file, span, true) : file ? { path: file, startLine: 1 } : null;
-    };
-    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
-    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
-    for (const id of [...ids].sort()) {
-        const was = b.rules[id] ?? {};
-        const now = h.rules[id] ?? {};
-        const where = at(`/rules/${(0,yaml/* escapePointerToken */.uC)(id)}`);
-        if (now.enabled === false && was.enabled !== false) {
-            add(`rule ${id} is disabled.`, where, `rule-off:${id}`);
-            continue;
-        }
-        const def = builtin.get(id);
-        const sevWas = was.severity ?? def;
-        const sevNow = now.severity ?? def;
-        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
-            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`);
-        }
-        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
-        if (excluded.length > 0)
-            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`);
-    }
-    const failWas = b.failOn ?? 'high';
-    const failNow = h.failOn ?? 'high';
-    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
-        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`);
-    }
-    if ((b.failOnGap ?? true) && h.failOnGap === false)
-        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
-    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
-        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
-    }
-    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
-        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
-    }
-    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
-    if (excluded.length > 0)
-        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`);
-    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
-        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`);
-    }
-    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
-        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
-    }
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/declarations/model.js
 /** Default location of the declarations file, relative to the repository root. */
 const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
 
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
 ;// CONCATENATED MODULE: ./lib/core/declarations/parse.js
 
 
@@ -51618,11 +51577,28 @@ function loadPolicy(options) {
             why += ', and the fallback reader could not read it either';
     }
     if (!tree) {
-        const warning = `The policy could not be read from the base commit ${options.base} (${why}), so it is read from the change under review, which can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0) so a pull request cannot weaken its own policy.`;
+        const warning = `The policy could not be read from the base commit ${options.base} (${why}), so the gate fails: the change's own policy is all there is, and it can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0), or give the Action a token that can read the repository's contents.`;
         options.logger.warning(warning);
-        return { source: 'head', base: null, active: head, head, warnings: [warning] };
+        return {
+            source: 'head',
+            base: null,
+            active: head,
+            head,
+            warnings: [warning],
+            failClosed: `the policy could not be read from the base commit ${options.base.slice(0, 12)}`,
+        };
     }
-    const active = snapshot(tree, options, false);
+    let active;
+    try {
+        active = snapshot(tree, options, false);
+    }
+    catch (err) {
+        // The base's policy is what the change is judged by: its problems are the base branch's to fix.
+        if (err instanceof UsageError) {
+            throw new UsageError(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
+        }
+        throw err;
+    }
     if (active.declarations && head.declarations?.document) {
         relocate(active.declarations, head.declarations);
     }
@@ -51648,6 +51624,17 @@ function snapshot(tree, options, isHead) {
     }
     const controlsFile = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
     const declarations = readDeclarations(tree, root, controlsFile);
+    // A declarations file named explicitly must exist: read as "nothing declared", gaps would stop
+    // failing the gate. (A base commit that predates it is fine: the change adds it.)
+    if (declarations === null &&
+        isHead &&
+        !options.controlsMayBeMissing &&
+        (options.controlsPath ?? config.controls)) {
+        const named = options.controlsPath
+            ? 'the `controls` input or --controls'
+            : `\`controls\` in ${config.file}`;
+        throw new UsageError(`declarations file not found: ${controlsFile} (named by ${named})`);
+    }
     const ruleDirs = [];
     const inRepo = [];
     for (const d of [
@@ -51656,6 +51643,10 @@ function snapshot(tree, options, isHead) {
     ]) {
         const rel = external_node_path_.relative(root, d).split(external_node_path_.sep).join('/');
         const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
+        // The working tree must have every rule directory asked for; a base commit may predate one.
+        if (isHead && !load_isDirectory(d)) {
+            throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+        }
         if (inside)
             inRepo.push(rel);
         ruleDirs.push(inside && !isHead ? { dir: rel, tree } : d);
@@ -51674,6 +51665,14 @@ function snapshot(tree, options, isHead) {
     if (configDocument)
         out.configDocument = configDocument;
     return out;
+}
+function load_isDirectory(dir) {
+    try {
+        return (0,external_node_fs_.statSync)(dir).isDirectory();
+    }
+    catch {
+        return false;
+    }
 }
 function readDeclarations(tree, root, file) {
     if (external_node_path_.isAbsolute(file)) {
@@ -51727,355 +51726,10 @@ function relocate(base, head) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/core/version.js
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./lib/core/report.js
-
-
-/** Assembles the one immutable Report that every reporter and sink reads. */
-function buildReport(input) {
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    const byStatus = { open: 0, excepted: 0, ignored: 0 };
-    for (const f of input.findings) {
-        bySeverity[f.severity] += 1;
-        byStatus[f.status] += 1;
-    }
-    const byVerdict = Object.fromEntries(types_VERDICTS.map((v) => [v, 0]));
-    for (const c of input.controls)
-        byVerdict[c.verdict] += 1;
-    const report = {
-        version: 1,
-        tool: {
-            name: 'controlgate',
-            version: VERSION,
-            informationUri: 'https://github.com/controlgate/controlgate',
-        },
-        repository: { root: input.root, head: input.head, base: input.base },
-        settings: {
-            failOn: input.failOn,
-            failOnConfidence: input.failOnConfidence,
-            persona: input.persona,
-            testPaths: input.testPaths,
-            failOnGap: input.failOnGap,
-            requireDeclarations: input.requireDeclarations,
-            exceptionMaxDays: input.exceptionMaxDays,
-            config: input.config.file,
-            controls: input.controlsFile,
-            ruleDirs: input.ruleDirs,
-            include: input.config.include,
-            exclude: input.config.exclude,
-        },
-        policy: input.policy,
-        rules: input.rules,
-        controls: input.controls,
-        findings: input.findings,
-        errors: input.errors,
-        summary: {
-            files: input.files,
-            ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
-            rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
-            findings: input.findings.length,
-            open: byStatus.open,
-            blocking: input.findings.filter((f) => f.blocking).length,
-            bySeverity,
-            byStatus,
-            byVerdict,
-            errors: input.errors.length,
-            ...(input.hidden ? { hidden: input.hidden } : {}),
-            gate: input.gate,
-        },
-    };
-    return deepFreeze(report);
-}
-function deepFreeze(value) {
-    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const v of Object.values(value))
-            deepFreeze(v);
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: ./lib/core/evaluate-rule.js
-var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
-var registry = __nccwpck_require__(8374);
-;// CONCATENATED MODULE: ./lib/core/finding.js
-
-/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
-const HOMEPAGE = 'https://github.com/controlgate/controlgate';
-/** The documentation page of a rule: docs/rules/<id>.md. */
-function helpUri(ruleId) {
-    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
-}
-/**
- * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
- * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
- * configuration overrides); an evaluator's per-occurrence severity wins over it.
- */
-function createFinding(rule, raw, severity = rule.severity) {
-    const location = raw.location ? normalizeLocation(raw.location) : null;
-    return {
-        ruleId: rule.id,
-        title: rule.title,
-        controls: [...(raw.controls ?? rule.controls)],
-        severity: raw.severity ?? severity,
-        confidence: raw.confidence ?? rule.confidence,
-        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
-        message: raw.message,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        location,
-        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
-        status: 'open',
-        blocking: false,
-    };
-}
-/**
- * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
- * numbers), so the same problem keeps its fingerprint when lines above it move.
- */
-function fingerprint(ruleId, path, key) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
-}
-function normalizeLocation(loc) {
-    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
-    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
-        out.endLine = loc.endLine;
-    if (loc.startColumn !== undefined && loc.startColumn >= 1)
-        out.startColumn = loc.startColumn;
-    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
-        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
-        if (!sameLine || loc.endColumn >= loc.startColumn)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
-// EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
-var slices = __nccwpck_require__(9592);
-;// CONCATENATED MODULE: ./lib/core/rule-run.js
-/**
- * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
- * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
- * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
- * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
- */
-
-
-
-
-
-
-
-/** Evaluates rules one by one, collecting their summaries, findings and errors. */
-class RuleRun {
-    config;
-    workspace;
-    policy;
-    log;
-    github;
-    focused;
-    threads;
-    findings = [];
-    errors = [];
-    summaries = [];
-    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
-    context;
-    constructor(config, workspace, policy, log, github, 
-    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
-    focused, 
-    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
-    threads) {
-        this.config = config;
-        this.workspace = workspace;
-        this.policy = policy;
-        this.log = log;
-        this.github = github;
-        this.focused = focused;
-        this.threads = threads;
-        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
-    }
-    /**
-     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
-     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
-     * slice's texts are released), after the other rules, so memory follows the slice and not the
-     * repository; slice workers, when given, take slices alongside this thread. `last` runs after
-     * everything else within its slice (it reports what the others could not parse).
-     */
-    async evaluateAll(entries, last) {
-        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
-        const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
-        const isLast = (e) => e.rule.check.kind === last;
-        const whole = entries.filter((e) => !perFile(e));
-        const sliced = entries.filter(perFile);
-        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
-            const summary = this.begin(e.rule, e.notApplicable);
-            return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
-        });
-        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
-        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
-        const sharedRules = shared.map((a) => a.rule);
-        const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
-        const queue = new slices/* SliceQueue */.qE(undefined, count);
-        // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count);
-        try {
-            for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
-                await this.evaluate(e.rule, e.notApplicable);
-            }
-            if (active.length === 0)
-                return;
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
-            const policy = {
-                ...slices/* SLICE_POLICY */.EX,
-                ...(this.policy.base ? { base: this.policy.base } : {}),
-            };
-            const ownRules = own.map((a) => a.rule);
-            for (let slice = 0; slice < count; slice++) {
-                const outcomes = byslice.get(slice) ?? [];
-                if (own.length > 0) {
-                    const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
-                }
-                for (const [i, a] of [...shared, ...own].entries())
-                    a.slices.push(outcomes[i]);
-            }
-        }
-        finally {
-            pool?.stop();
-        }
-        for (const a of active) {
-            // The engine's problems of a policy rule belong to the rule once, not to each slice.
-            const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
-            const raw = kind ? this.policy.of(kind) : [];
-            const failed = a.slices.find((o) => 'error' in o);
-            if (failed)
-                this.fail(a.rule, a.summary, failed);
-            else
-                this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
-        }
-    }
-    startWorkers(rules, queue, count) {
-        if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
-            return undefined;
-        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
-            root: this.workspace.root,
-            maxFileBytes: this.workspace.maxFileBytes,
-            files: this.workspace.files,
-            rules,
-            queue: queue.buffer,
-        });
-    }
-    /**
-     * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
-     * then gathers the workers' and evaluates any slice a worker took but never delivered.
-     */
-    async sharedSlices(rules, queue, count, pool) {
-        const byslice = new Map();
-        if (rules.length === 0)
-            return byslice;
-        const files = this.workspace.files;
-        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
-        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
-            byslice.set(slice, await evaluate(slice));
-        }
-        if (pool) {
-            const delivered = await pool.collect(count, new Set(byslice.keys()));
-            // In slice order, after this thread's own: the first problem recorded per file wins, and every
-            // file belongs to one slice, so which thread took which slice changes nothing.
-            for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
-                byslice.set(r.slice, r.outcomes);
-                for (const p of r.problems)
-                    this.workspace.reportProblem(p);
-            }
-            this.log.debug(`per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
-                (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''));
-        }
-        for (let slice = 0; slice < count; slice++) {
-            if (!byslice.has(slice))
-                byslice.set(slice, await evaluate(slice));
-        }
-        return byslice;
-    }
-    async evaluate(rule, notApplicable) {
-        const summary = this.begin(rule, notApplicable);
-        if (!summary)
-            return;
-        const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
-        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
-        if ('error' in outcome)
-            this.fail(rule, summary, outcome);
-        else
-            this.append(rule, summary, outcome.raw);
-    }
-    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
-    begin(rule, notApplicable) {
-        const settings = this.config.rules[rule.id] ?? {};
-        const summary = {
-            id: rule.id,
-            title: rule.title,
-            severity: settings.severity ?? rule.severity,
-            controls: rule.controls,
-            rationale: rule.rationale,
-            remediation: rule.remediation,
-            helpUri: helpUri(rule.id),
-            source: rule.source,
-            result: 'pass',
-            findings: 0,
-        };
-        this.summaries.push(summary);
-        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
-            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
-            if (this.policy.of('declarations-file').length > 0) {
-                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
-            }
-        }
-        else if (settings.enabled === false) {
-            summary.result = 'disabled';
-            return undefined;
-        }
-        if (notApplicable) {
-            summary.result = 'not-applicable';
-            return undefined;
-        }
-        return summary;
-    }
-    fail(rule, summary, outcome) {
-        // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
-        // which permission would help. It is no rule error and raises no warning of its own.
-        if (outcome.unverifiable) {
-            summary.result = 'unverifiable';
-            summary.detail = outcome.error;
-            return;
-        }
-        summary.result = 'error';
-        this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
-    }
-    append(rule, summary, raw) {
-        const exclude = this.config.rules[rule.id]?.exclude;
-        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
-        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
-        // about what test paths hold.
-        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
-        const context = exempt ? undefined : this.context;
-        for (const r of raw) {
-            if (skip && r.location && skip(r.location.path))
-                continue;
-            const finding = createFinding(rule, r, summary.severity);
-            context?.(finding);
-            this.findings.push(finding);
-            summary.findings += 1;
-        }
-        if (summary.result !== 'error')
-            summary.result = summary.findings > 0 ? 'fail' : 'pass';
-    }
-}
-
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 153 modules
+var registry = __nccwpck_require__(8374);
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
 
 
@@ -52320,6 +51974,743 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
+// EXTERNAL MODULE: ./lib/core/triage.js
+var triage = __nccwpck_require__(4551);
+;// CONCATENATED MODULE: ./lib/core/policy/changes.js
+/**
+ * What a change does to the policy it is judged by: every control whose declared status changes,
+ * every exception added, extended or widened, every rule disabled, downgraded or narrowed, and every
+ * setting that weakens the gate. Each is a `policy-change` finding (control 8.32) that asks for review,
+ * located on the head's line.
+ */
+
+
+
+
+
+
+const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
+/**
+ * The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. For changes
+ * that would suppress findings, `effects` receives which (the change then blocks at their severity
+ * until approved).
+ */
+function policyChanges(base, head, rules, effects) {
+    const out = [];
+    const add = (message, location, key, suppresses) => {
+        const problem = {
+            kind: 'changes',
+            message: `Policy change: ${message}`,
+            location,
+            key,
+        };
+        out.push(problem);
+        if (suppresses)
+            effects?.set(problem, suppresses);
+    };
+    declarationChanges(base, head, add);
+    configChanges(base, head, rules, add);
+    for (const [file, hash] of base.ruleFiles) {
+        const now = head.ruleFiles.get(file);
+        if (now === hash)
+            continue;
+        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
+    }
+    return out;
+}
+const isOpen = (f) => f.status === 'open';
+function declarationChanges(base, head, add) {
+    const b = base.declarations;
+    const h = head.declarations;
+    const file = h?.file ?? head.controlsFile;
+    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
+    if (base.controlsFile !== head.controlsFile) {
+        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
+    }
+    if (b && !h) {
+        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
+        return;
+    }
+    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
+    for (const id of [...ids].sort()) {
+        const was = b?.controls.get(id);
+        const now = h?.controls.get(id);
+        const from = was?.status ?? 'undeclared';
+        const to = now?.status ?? 'undeclared';
+        if (from !== to) {
+            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`, 
+            // Its rules would be skipped once the control is not applicable.
+            to === 'not-applicable' ? (f) => isOpen(f) && f.controls.includes(id) : undefined);
+        }
+        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
+            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
+        }
+        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
+        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
+            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
+        }
+    }
+    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
+    for (const e of h?.exceptions ?? []) {
+        const where = at(e.pointer);
+        const old = before.get(e.id);
+        const covered = (f) => isOpen(f) && (0,triage/* exceptionCovers */.On)(e, f);
+        if (!old) {
+            add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`, covered);
+            continue;
+        }
+        if (e.expires && (!old.expires || e.expires > old.expires)) {
+            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`, covered);
+        }
+        const widened = widening(old, e);
+        if (widened.length > 0) {
+            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`, covered);
+        }
+    }
+}
+function widening(old, now) {
+    const out = [];
+    const rules = now.rules.filter((r) => !old.rules.includes(r));
+    if (rules.length > 0)
+        out.push(`now also covers ${rules.join(', ')}`);
+    if (old.paths.length > 0 && now.paths.length === 0)
+        out.push('now covers every path');
+    else {
+        const paths = now.paths.filter((p) => !old.paths.includes(p));
+        if (paths.length > 0)
+            out.push(`now also covers ${paths.join(', ')}`);
+    }
+    if (old.control && !now.control)
+        out.push(`no longer limited to control ${old.control}`);
+    return out;
+}
+function describe(e) {
+    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
+    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
+}
+function configChanges(base, head, rules, add) {
+    const b = base.config;
+    const h = head.config;
+    const doc = head.configDocument;
+    const file = h.file;
+    const at = (pointer) => {
+        const span = doc?.nearestSpan(pointer);
+        return file && span ? (0,core_location/* locationFromSpan */.Cx)(file, span, true) : file ? { path: file, startLine: 1 } : null;
+    };
+    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
+    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
+    for (const id of [...ids].sort()) {
+        const was = b.rules[id] ?? {};
+        const now = h.rules[id] ?? {};
+        const where = at(`/rules/${(0,yaml/* escapePointerToken */.uC)(id)}`);
+        const ofRule = (f) => isOpen(f) && f.ruleId === id;
+        if (now.enabled === false && was.enabled !== false) {
+            add(`rule ${id} is disabled.`, where, `rule-off:${id}`, ofRule);
+            continue;
+        }
+        const def = builtin.get(id);
+        const sevWas = was.severity ?? def;
+        const sevNow = now.severity ?? def;
+        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
+            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`, ofRule);
+        }
+        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
+        if (excluded.length > 0) {
+            const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`, (f) => ofRule(f) && f.location !== null && inExcluded(f.location.path));
+        }
+    }
+    const failWas = b.failOn ?? 'high';
+    const failNow = h.failOn ?? 'high';
+    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
+        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`, (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow));
+    }
+    const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
+        add(`fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`, at('/fail-on-confidence'), `fail-on-confidence:${confidenceNow}`, (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow));
+    }
+    // More test paths: findings there become low confidence, which does not block by default.
+    const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
+    const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
+    if (testNow.length > 0) {
+        const inTests = (0,glob/* pathMatcher */.k)(testNow);
+        add(`findings in ${testNow.join(', ')} are treated as test code (low confidence).`, at('/test-paths'), `test-paths:${testNow.join(',')}`, (f) => isOpen(f) && f.location !== null && inTests(f.location.path));
+    }
+    if ((b.failOnGap ?? true) && h.failOnGap === false)
+        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
+    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
+        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
+    }
+    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
+        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
+    }
+    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
+    if (excluded.length > 0) {
+        const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`, (f) => isOpen(f) && f.location !== null && inExcluded(f.location.path));
+    }
+    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
+        const included = (0,glob/* pathMatcher */.k)(h.include);
+        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`, (f) => isOpen(f) && f.location !== null && !included(f.location.path));
+    }
+    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
+        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/finding.js
+
+/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
+const HOMEPAGE = 'https://github.com/controlgate/controlgate';
+/** The documentation page of a rule: docs/rules/<id>.md. */
+function helpUri(ruleId) {
+    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+}
+/**
+ * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
+ * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
+ * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ */
+function createFinding(rule, raw, severity = rule.severity) {
+    const location = raw.location ? normalizeLocation(raw.location) : null;
+    return {
+        ruleId: rule.id,
+        title: rule.title,
+        controls: [...(raw.controls ?? rule.controls)],
+        severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
+        message: raw.message,
+        remediation: rule.remediation,
+        helpUri: helpUri(rule.id),
+        location,
+        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
+        status: 'open',
+        blocking: false,
+    };
+}
+/**
+ * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
+ * numbers), so the same problem keeps its fingerprint when lines above it move.
+ */
+function fingerprint(ruleId, path, key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+}
+function normalizeLocation(loc) {
+    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
+    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
+        out.endLine = loc.endLine;
+    if (loc.startColumn !== undefined && loc.startColumn >= 1)
+        out.startColumn = loc.startColumn;
+    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
+        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
+        if (!sameLine || loc.endColumn >= loc.startColumn)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/suppressions.js
+/**
+ * A suppression a change adds for itself (an inline ignore, an exception, a rule disabled, a raised
+ * `fail-on`, a weakened input of the step that runs the gate) is a policy change that blocks at the
+ * severity of what it suppresses, until someone entitled approves it:
+ *
+ * - inline ignores are in the tree, so they take effect: the policy change reporting one is raised to
+ *   the severity of the findings it silences (a critical private key makes a critical policy change);
+ * - exceptions and configuration come from the base commit, so what they would suppress still blocks
+ *   by itself; their policy change carries the same severity, so it reads as blocking too;
+ * - the gate's own inputs are the caller's (the workflow step): a weakening always blocks.
+ *
+ * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
+ * policy in force and leaves each policy change at its rule's severity, reported and approved.
+ */
+
+
+
+
+/**
+ * The policy changes that suppress findings counting against the gate, each with the severity of the
+ * worst of them. Inline ignores are matched by place: an added ignore's policy change is located at
+ * the comment, and an ignored finding names the comment that ignored it.
+ */
+function planEscalations(input) {
+    const { findings, changeRules, scope } = input;
+    const changes = findings.filter((f) => changeRules.has(f.ruleId));
+    if (changes.length === 0)
+        return [];
+    const sure = confidenceRank(input.minConfidence);
+    const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && confidenceRank(f.confidence) >= sure);
+    const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
+    const out = [];
+    const consider = (change, suppressed) => {
+        if (!change || suppressed.length === 0)
+            return;
+        suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+            confidenceRank(b.confidence) - confidenceRank(a.confidence));
+        const worst = suppressed[0];
+        const stronger = severityRank(worst.severity) > severityRank(change.severity) ||
+            confidenceRank(worst.confidence) > confidenceRank(change.confidence);
+        if (stronger)
+            out.push({ change, severity: worst.severity, suppressed });
+    };
+    for (const [problem, suppresses] of input.effects) {
+        for (const rule of changeRules) {
+            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
+            consider(change, subjects.filter(suppresses));
+        }
+    }
+    for (const change of changes) {
+        const at = change.location;
+        if (!at)
+            continue;
+        consider(change, subjects.filter((f) => f.status === 'ignored' &&
+            f.exception?.kind === 'inline-ignore' &&
+            f.exception.location.path === at.path &&
+            f.exception.location.startLine === at.startLine));
+    }
+    return out;
+}
+/** Raises each policy change to the severity of what it suppresses, and says so in its message. */
+function applyEscalations(escalations) {
+    for (const { change, severity, suppressed } of escalations) {
+        const worst = suppressed[0];
+        // It blocks as the finding it suppresses would: that severity, and at least that confidence.
+        if (severityRank(severity) > severityRank(change.severity))
+            change.severity = severity;
+        if (confidenceRank(worst.confidence) > confidenceRank(change.confidence)) {
+            change.confidence = worst.confidence;
+            delete change.confidenceReason;
+        }
+        const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
+        const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
+        change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
+    }
+}
+/** Fingerprints of policy-change findings made from `problems`, for rules of `changeRules`. */
+function changeFingerprints(problems, changeRules) {
+    const out = new Set();
+    for (const p of problems) {
+        for (const rule of changeRules)
+            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/review.js
+/**
+ * The engine's side of a change reviewing its own policy: which policy is in force (the base's, or the
+ * change's once approved), the custom rule files the change breaks, the base tree as the change's
+ * renames see it, and, after triage, the policy changes that must block until approved. Kept out of
+ * engine.ts so the pipeline there stays a list of steps.
+ */
+
+
+
+
+
+/**
+ * Reads what the change does to the policy it is judged by and decides which policy is in force:
+ * the base's, unless the change alters it and the caller's `approval` says someone entitled approved
+ * (and the change's rule files all load).
+ */
+async function reviewPolicy(loaded, options) {
+    let policy = loaded;
+    const base = policy.source === 'base' ? policy.active : undefined;
+    // The head's custom rules must load too (they are what will be merged); a broken one is a finding,
+    // and the base's rules stay in force, so every output is still written.
+    const ruleFiles = base && headRulesDiffer(policy) ? ruleFileProblems(policy.head.ruleDirs, options) : [];
+    let rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
+    const effects = new Map();
+    const changes = base ? policyChanges(base, policy.head, rules, effects) : [];
+    const gateChanges = (options.gateChanges ?? []).map((c) => ({
+        ...c,
+        kind: 'changes',
+    }));
+    const approval = lazyApproval(options.approval);
+    if (base && changes.length + gateChanges.length > 0 && ruleFiles.length === 0 && (await approval.get())) {
+        policy = { ...policy, active: policy.head };
+        rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
+    }
+    return { policy, rules, ...(base ? { base } : {}), changes, effects, gateChanges, ruleFiles, approval };
+}
+/**
+ * After triage: raises each policy change that suppresses findings to their severity, and returns the
+ * weakenings of the gate's definition that must block whatever `fail-on` says; with an approval,
+ * neither, and every policy change says who approved it.
+ */
+async function settlePolicyChanges(review, findings, changeRules, scope, minConfidence) {
+    const escalations = planEscalations({
+        findings,
+        changeRules,
+        effects: review.effects,
+        scope,
+        minConfidence,
+    });
+    const forcedPrints = changeFingerprints(review.gateChanges, changeRules);
+    const approved = escalations.length + forcedPrints.size > 0 ? await review.approval.get() : review.approval.known();
+    if (!approved) {
+        applyEscalations(escalations);
+        return { forced: new Set(findings.filter((f) => forcedPrints.has(f.fingerprint))) };
+    }
+    for (const f of findings) {
+        if (changeRules.has(f.ruleId))
+            f.message = `${f.message} Approved: ${approved.detail}.`;
+    }
+    return { forced: new Set(), approved };
+}
+/** A base tree that reads a renamed file under its old name (its inline ignores are not new). */
+function renamedTree(tree, renamed, diff) {
+    return {
+        label: tree.label,
+        read: (file, maxBytes) => tree.read(renamed.get(file) ?? diff?.previousPath(file) ?? file, maxBytes),
+        list: (dir) => tree.list(dir),
+    };
+}
+function lazyApproval(ask) {
+    let answer;
+    let known;
+    return {
+        async get() {
+            answer ??= ask ? ask() : Promise.resolve(undefined);
+            known = await answer;
+            return known;
+        },
+        known: () => known,
+    };
+}
+/**
+ * The problems of custom rule files that do not load, as `rule-files` findings located in each file
+ * (the head's rule directories, which the change may have edited); none when they all load.
+ */
+function ruleFileProblems(dirs, options) {
+    try {
+        loadRules(dirs, { builtin: options.builtin });
+        return [];
+    }
+    catch (err) {
+        if (!(err instanceof RuleLoadError))
+            throw err;
+        return err.problems.map(({ file, problem }) => {
+            const rel = external_node_path_.relative(options.root, file).split(external_node_path_.sep).join('/');
+            const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
+            const shown = inside ? rel : file;
+            return {
+                kind: 'rule-files',
+                message: `${(0,validate/* formatProblem */.Vw)(shown, problem)} (this rule file does not load, so the base commit's rules are used: fix it before it is merged)`,
+                location: inside ? { path: rel, startLine: problem.line ?? 1 } : null,
+                key: `${shown}:${problem.pointer}:${problem.message}`,
+            };
+        });
+    }
+}
+/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
+function headRulesDiffer(policy) {
+    const a = policy.active.ruleFiles;
+    const b = policy.head.ruleFiles;
+    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
+        return true;
+    for (const [file, hash] of a)
+        if (b.get(file) !== hash)
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./lib/core/version.js
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./lib/core/report.js
+
+
+/** Assembles the one immutable Report that every reporter and sink reads. */
+function buildReport(input) {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    const byStatus = { open: 0, excepted: 0, ignored: 0 };
+    for (const f of input.findings) {
+        bySeverity[f.severity] += 1;
+        byStatus[f.status] += 1;
+    }
+    const byVerdict = Object.fromEntries(types_VERDICTS.map((v) => [v, 0]));
+    for (const c of input.controls)
+        byVerdict[c.verdict] += 1;
+    const report = {
+        version: 1,
+        tool: {
+            name: 'controlgate',
+            version: VERSION,
+            informationUri: 'https://github.com/controlgate/controlgate',
+        },
+        repository: { root: input.root, head: input.head, base: input.base },
+        settings: {
+            failOn: input.failOn,
+            failOnConfidence: input.failOnConfidence,
+            persona: input.persona,
+            testPaths: input.testPaths,
+            failOnGap: input.failOnGap,
+            requireDeclarations: input.requireDeclarations,
+            exceptionMaxDays: input.exceptionMaxDays,
+            config: input.config.file,
+            controls: input.controlsFile,
+            ruleDirs: input.ruleDirs,
+            include: input.config.include,
+            exclude: input.config.exclude,
+        },
+        policy: input.policy,
+        rules: input.rules,
+        controls: input.controls,
+        findings: input.findings,
+        errors: input.errors,
+        summary: {
+            files: input.files,
+            ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
+            rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
+            findings: input.findings.length,
+            open: byStatus.open,
+            blocking: input.findings.filter((f) => f.blocking).length,
+            bySeverity,
+            byStatus,
+            byVerdict,
+            errors: input.errors.length,
+            ...(input.hidden ? { hidden: input.hidden } : {}),
+            gate: input.gate,
+        },
+    };
+    return deepFreeze(report);
+}
+function deepFreeze(value) {
+    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value))
+            deepFreeze(v);
+    }
+    return value;
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluate-rule.js
+var evaluate_rule = __nccwpck_require__(2595);
+// EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
+var slices = __nccwpck_require__(9592);
+;// CONCATENATED MODULE: ./lib/core/rule-run.js
+/**
+ * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
+ * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
+ * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
+ * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ */
+
+
+
+
+
+
+
+/** Evaluates rules one by one, collecting their summaries, findings and errors. */
+class RuleRun {
+    config;
+    workspace;
+    policy;
+    log;
+    github;
+    focused;
+    threads;
+    findings = [];
+    errors = [];
+    summaries = [];
+    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+    context;
+    constructor(config, workspace, policy, log, github, 
+    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
+    focused, 
+    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
+    threads) {
+        this.config = config;
+        this.workspace = workspace;
+        this.policy = policy;
+        this.log = log;
+        this.github = github;
+        this.focused = focused;
+        this.threads = threads;
+        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
+    }
+    /**
+     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
+     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
+     * slice's texts are released), after the other rules, so memory follows the slice and not the
+     * repository; slice workers, when given, take slices alongside this thread. `last` runs after
+     * everything else within its slice (it reports what the others could not parse).
+     */
+    async evaluateAll(entries, last) {
+        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
+        const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
+        const isLast = (e) => e.rule.check.kind === last;
+        const whole = entries.filter((e) => !perFile(e));
+        const sliced = entries.filter(perFile);
+        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
+            const summary = this.begin(e.rule, e.notApplicable);
+            return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
+        });
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const sharedRules = shared.map((a) => a.rule);
+        const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
+        const queue = new slices/* SliceQueue */.qE(undefined, count);
+        // Workers start first: they load while this thread evaluates the rules that read across files.
+        const pool = this.startWorkers(sharedRules, queue, count);
+        try {
+            for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
+                await this.evaluate(e.rule, e.notApplicable);
+            }
+            if (active.length === 0)
+                return;
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
+            const policy = {
+                ...slices/* SLICE_POLICY */.EX,
+                ...(this.policy.base ? { base: this.policy.base } : {}),
+            };
+            const ownRules = own.map((a) => a.rule);
+            for (let slice = 0; slice < count; slice++) {
+                const outcomes = byslice.get(slice) ?? [];
+                if (own.length > 0) {
+                    const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
+                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
+                }
+                for (const [i, a] of [...shared, ...own].entries())
+                    a.slices.push(outcomes[i]);
+            }
+        }
+        finally {
+            pool?.stop();
+        }
+        for (const a of active) {
+            // The engine's problems of a policy rule belong to the rule once, not to each slice.
+            const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
+            const raw = kind ? this.policy.of(kind) : [];
+            const failed = a.slices.find((o) => 'error' in o);
+            if (failed)
+                this.fail(a.rule, a.summary, failed);
+            else
+                this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
+        }
+    }
+    startWorkers(rules, queue, count) {
+        if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
+            return undefined;
+        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
+            root: this.workspace.root,
+            maxFileBytes: this.workspace.maxFileBytes,
+            files: this.workspace.files,
+            ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
+            rules,
+            queue: queue.buffer,
+        });
+    }
+    /**
+     * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
+     * then gathers the workers' and evaluates any slice a worker took but never delivered.
+     */
+    async sharedSlices(rules, queue, count, pool) {
+        const byslice = new Map();
+        if (rules.length === 0)
+            return byslice;
+        const files = this.workspace.files;
+        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
+            byslice.set(slice, await evaluate(slice));
+        }
+        if (pool) {
+            const delivered = await pool.collect(count, new Set(byslice.keys()));
+            // In slice order, after this thread's own: the first problem recorded per file wins, and every
+            // file belongs to one slice, so which thread took which slice changes nothing.
+            for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
+                byslice.set(r.slice, r.outcomes);
+                for (const p of r.problems)
+                    this.workspace.reportProblem(p);
+            }
+            this.log.debug(`per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
+                (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''));
+        }
+        for (let slice = 0; slice < count; slice++) {
+            if (!byslice.has(slice))
+                byslice.set(slice, await evaluate(slice));
+        }
+        return byslice;
+    }
+    async evaluate(rule, notApplicable) {
+        const summary = this.begin(rule, notApplicable);
+        if (!summary)
+            return;
+        const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
+        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
+        if ('error' in outcome)
+            this.fail(rule, summary, outcome);
+        else
+            this.append(rule, summary, outcome.raw);
+    }
+    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
+    begin(rule, notApplicable) {
+        const settings = this.config.rules[rule.id] ?? {};
+        const summary = {
+            id: rule.id,
+            title: rule.title,
+            severity: settings.severity ?? rule.severity,
+            controls: rule.controls,
+            rationale: rule.rationale,
+            remediation: rule.remediation,
+            helpUri: helpUri(rule.id),
+            source: rule.source,
+            result: 'pass',
+            findings: 0,
+        };
+        this.summaries.push(summary);
+        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
+            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
+            if (this.policy.of('declarations-file').length > 0) {
+                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
+            }
+        }
+        else if (settings.enabled === false) {
+            summary.result = 'disabled';
+            return undefined;
+        }
+        if (notApplicable) {
+            summary.result = 'not-applicable';
+            return undefined;
+        }
+        return summary;
+    }
+    fail(rule, summary, outcome) {
+        // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
+        // which permission would help. It is no rule error and raises no warning of its own.
+        if (outcome.unverifiable) {
+            summary.result = 'unverifiable';
+            summary.detail = outcome.error;
+            return;
+        }
+        summary.result = 'error';
+        this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
+    }
+    append(rule, summary, raw) {
+        const exclude = this.config.rules[rule.id]?.exclude;
+        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
+        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
+        // about what test paths hold.
+        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
+        const context = exempt ? undefined : this.context;
+        for (const r of raw) {
+            if (skip && r.location && skip(r.location.path))
+                continue;
+            const finding = createFinding(rule, r, summary.severity);
+            context?.(finding);
+            this.findings.push(finding);
+            summary.findings += 1;
+        }
+        if (summary.result !== 'error')
+            summary.result = summary.findings > 0 ? 'fail' : 'pass';
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/suggest.js
 /**
  * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
@@ -52397,14 +52788,11 @@ function didYouMean(typed, candidates, max = 3) {
     return ` (did you mean ${list}?)`;
 }
 
-// EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(4551);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/engine.js
-
 
 
 
@@ -52446,15 +52834,22 @@ async function runCheck(options) {
     // The change's diff against the working tree is another pass over the tree: it runs alongside
     // the index.
     const diff = changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff);
+    // Untracked files that are part of the change (a local check with --base): listed once, for the
+    // index and to leave them out of the base.
+    const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
     // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
     index?.catch(() => { });
-    const policy = loadPolicy({ ...pick(options), root, logger: log });
+    // What the change does to the policy it is judged by, and whether someone entitled approved it;
+    // an approval puts the change's own policy in force (see policy/review.ts).
+    const review = await reviewPolicy(loadPolicy({ ...pick(options), root, logger: log }), {
+        builtin: options.builtinRules !== false,
+        root,
+        ...(options.gateChanges ? { gateChanges: options.gateChanges } : {}),
+        ...(options.approval ? { approval: options.approval } : {}),
+    });
+    const { policy, rules: allRules, base: baseSnapshot } = review;
     const config = policy.active.config;
-    const builtin = options.builtinRules !== false;
-    if (policy.source === 'base' && headRulesDiffer(policy))
-        loadRules(policy.head.ruleDirs, { builtin });
-    const allRules = loadRules(policy.active.ruleDirs, { builtin });
     let rules = allRules;
     if (options.onlyRules) {
         const wanted = new Set(options.onlyRules);
@@ -52478,15 +52873,19 @@ async function runCheck(options) {
     const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
     const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
     const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
+    const repo = GitRepository.open(root);
+    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+    // .github/, .gitignore), which GitHub and git read from the top.
+    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
     const workspace = new workspace_workspace/* Workspace */.aR(root, {
         ...(index ? { index: await index } : {}),
         include: config.include,
         exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
         ...(options.files ? { files: options.files } : {}),
+        ...(inherited ? { inherited } : {}),
     });
     log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
-    const repo = GitRepository.open(root);
     const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
     const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
         workspace,
@@ -52499,11 +52898,16 @@ async function runCheck(options) {
     const problems = [
         ...(policy.head.declarations?.problems ?? []),
         ...check.problems,
-        ...(policy.source === 'base' ? policyChanges(policy.active, policy.head, allRules) : []),
+        ...review.changes,
+        ...review.gateChanges,
+        ...review.ruleFiles,
     ];
+    // Renamed files are read from the base under their old name (inline ignores moved with them are
+    // not new); the base tree's own renames are known once it is built, before any rule runs.
+    const renamed = new Map();
     const context = {
         of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
-        ...(policy.source === 'base' ? { base: policy.active.tree } : {}),
+        ...(baseSnapshot ? { base: renamedTree(baseSnapshot.tree, renamed, options.change?.diff) } : {}),
     };
     const policyRules = new Map();
     for (const r of rules) {
@@ -52511,7 +52915,9 @@ async function runCheck(options) {
         if (kind)
             policyRules.set(r.id, kind);
     }
-    const scan = await scanScope(workspace, options.change, config, diff, log);
+    const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
+    for (const [to, from] of scan.base?.renamed ?? [])
+        renamed.set(to, from);
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
     const skipped = [];
     const entries = rules.map((rule) => {
@@ -52521,7 +52927,7 @@ async function runCheck(options) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
-    (0,triage/* triage */.N)({
+    (0,triage/* triage */.NA)({
         findings: run.findings,
         exceptions: check.exceptions,
         workspace,
@@ -52536,6 +52942,7 @@ async function runCheck(options) {
             exclude: config.exclude,
             ...(scan.base !== undefined ? { base: scan.base } : {}),
             exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
+            ...((await untracked) ? { untracked: await untracked } : {}),
             alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
             // The same rules and settings over the base tree, minus the ones judged without it.
             async evaluateBase(base) {
@@ -52555,6 +52962,19 @@ async function runCheck(options) {
     if (change && change.judged.method !== 'none') {
         log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
     }
+    // A finding in a file inherited from the repository's top is located there, from the checked folder.
+    if (workspace.inheritance && repo?.prefix) {
+        const up = '../'.repeat(repo.prefix.split('/').filter(Boolean).length);
+        for (const f of findings) {
+            if (f.location && workspace.isInherited(f.location.path))
+                f.location = { ...f.location, path: up + f.location.path };
+        }
+    }
+    // Suppressions the change adds for itself block at the severity of what they suppress, and the
+    // gate's own settings weakened in the workflow block outright, until approved.
+    const scope = options.change?.scope ?? 'all';
+    const changeRules = new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id));
+    const { forced, approved } = await settlePolicyChanges(review, findings, changeRules, scope, failOnConfidence);
     findings.sort(compareFindings);
     const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const controls = assessControls({
@@ -52565,16 +52985,21 @@ async function runCheck(options) {
         policyRules,
         minConfidence: failOnConfidence,
     });
-    const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id));
+    const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id));
     const gate = applyGate(findings, failOn, {
         failOnGap,
         failOnConfidence,
         controls,
         policyRules,
         alwaysBlocking,
-        scope: options.change?.scope ?? 'all',
+        scope,
+        forced,
+        ...(policy.failClosed ? { failures: [policy.failClosed] } : {}),
     });
     const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
+    if (approved) {
+        notices.push(`The change's policy changes are approved (${approved.detail})${policy.active === policy.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`);
+    }
     if (skipped.length > 0) {
         notices.push(`rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`);
     }
@@ -52618,7 +53043,8 @@ async function runCheck(options) {
         rules: summaries,
         controls,
         policy: {
-            source: policy.source,
+            // Approved: the change's own policy was in force.
+            source: baseSnapshot && policy.active === policy.head ? 'head' : policy.source,
             base: policy.base,
             controls: policy.active.declarations ? policy.active.controlsFile : null,
             warnings,
@@ -52639,16 +53065,24 @@ async function runCheck(options) {
  * tracked files the working tree has lost, instead of a second pass. (A file added after the base
  * and deleted without committing is not in that diff; it stays listed, and reads as unreadable.)
  */
-async function changeIndex(root, changedOnly, diff) {
+async function changeIndex(root, changedOnly, diff, untracked) {
+    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+    const withUntracked = async (index) => {
+        const extra = (await untracked) ?? [];
+        if (extra.length === 0 || index.source !== 'git')
+            return index;
+        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return { ...index, files };
+    };
     if (!changedOnly)
-        return (0,files/* listFilesAsync */.KY)(root);
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, untracked ? { untracked: false } : {}));
     const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
     if (!diff)
-        return index;
+        return withUntracked(index);
     if (raw === undefined)
-        return (0,files/* listFilesAsync */.KY)(root, { untracked: false });
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
     const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
-    return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
+    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
 }
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
 function scanChanged(change) {
@@ -52659,7 +53093,7 @@ function scanChanged(change) {
  * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
  * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
  */
-async function scanScope(workspace, change, selection, diff, log) {
+async function scanScope(workspace, change, selection, diff, log, untracked) {
     if (!scanChanged(change))
         return {};
     const base = change.baseline
@@ -52667,11 +53101,14 @@ async function scanScope(workspace, change, selection, diff, log) {
             include: selection.include,
             exclude: selection.exclude,
             ...(diff ? { diff } : {}),
+            ...(untracked ? { untracked } : {}),
         })) ?? null)
         : undefined;
-    const paths = base ? base.changed.head : change.diff?.paths();
+    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
     if (!paths) {
-        log.info('scanning every file: the files the change touches are unknown');
+        log.info(change.diff?.diff.truncated && !base
+            ? 'scanning every file: the list of the files the change touches is partial'
+            : 'scanning every file: the files the change touches are unknown');
         return base === undefined ? {} : { base };
     }
     const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
@@ -52689,18 +53126,8 @@ function pick(o) {
         ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
         ...(o.base ? { base: o.base } : {}),
         ...(o.baseTree ? { baseTree: o.baseTree } : {}),
+        ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
     };
-}
-/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
-function headRulesDiffer(policy) {
-    const a = policy.active.ruleFiles;
-    const b = policy.head.ruleFiles;
-    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
-        return true;
-    for (const [file, hash] of a)
-        if (b.get(file) !== hash)
-            return true;
-    return false;
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -52744,6 +53171,250 @@ function compareFindings(a, b) {
 
 
 
+// EXTERNAL MODULE: ./lib/action/github.js
+var github = __nccwpck_require__(6859);
+;// CONCATENATED MODULE: ./lib/action/approval.js
+
+/** Pages of reviews read (100 each). */
+const MAX_REVIEW_PAGES = 5;
+/** Reviewers whose permission is asked, at most. */
+const MAX_REVIEWERS = 10;
+/** Roles that may approve a change to the gate. */
+const APPROVING_ROLES = new Set(['admin', 'maintain', 'write']);
+/**
+ * The approval of the head commit's policy changes, or undefined (with `why`, for the report, when
+ * the API could not say). Asks the API only when called: runs whose change touches no policy never do.
+ */
+async function findApproval(client, info) {
+    let reviews;
+    try {
+        reviews = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: info.number }, MAX_REVIEW_PAGES);
+    }
+    catch (err) {
+        return { why: `the reviews could not be read (${approval_describe(err)})` };
+    }
+    // Each reviewer's latest decision (reviews come oldest first; comments do not change a decision).
+    const latest = new Map();
+    for (const r of reviews) {
+        const login = typeof r.user?.login === 'string' ? r.user.login : undefined;
+        if (!login || r.user?.type === 'Bot')
+            continue;
+        if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED')
+            latest.set(login, r);
+    }
+    const candidates = [...latest]
+        .filter(([login, r]) => r.state === 'APPROVED' &&
+        r.commit_id === info.head.sha &&
+        login.toLowerCase() !== (info.author ?? '').toLowerCase())
+        .slice(0, MAX_REVIEWERS);
+    for (const [login] of candidates) {
+        let role;
+        try {
+            const { data } = await client.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { username: login });
+            role = data.role_name ?? data.permission;
+        }
+        catch (err) {
+            if (err instanceof github/* ApiError */.hD && err.status === 404)
+                continue;
+            return { why: `the permission of ${login} could not be read (${approval_describe(err)})` };
+        }
+        if (typeof role === 'string' && APPROVING_ROLES.has(role)) {
+            return {
+                approval: {
+                    by: login,
+                    detail: `approving review of ${info.head.sha.slice(0, 12)} by ${login} (${role} access)`,
+                },
+            };
+        }
+    }
+    return {};
+}
+function approval_describe(err) {
+    if (err instanceof github/* ApiError */.hD)
+        return err.status > 0 ? `HTTP ${err.status}: ${err.message}` : err.message;
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./lib/action/base-commit.js
+/**
+ * The pull request's base commit as files, for what must be judged by the base rather than by the
+ * change: the policy (config, declarations, custom rules), the workflow that runs the gate, and the
+ * base version of files whose inline ignores may be new. From git objects when the checkout has the
+ * commit; else (a shallow checkout) from the GitHub API's git database: one request for the commit's
+ * tree, then one per file actually needed. Either way a synchronous {@link TreeReader}, as the engine
+ * reads policy, over files fetched ahead.
+ */
+
+
+
+
+
+/** Most files read through the API for one run (policy files, rule files, files with ignores). */
+const MAX_API_FILES = 200;
+/**
+ * The base commit through git when the checkout has it, else through the API (when there is a
+ * client); undefined when neither can read it. An API failure other than "no such commit" is
+ * reported in `problem`, for the run's notes.
+ */
+async function readBaseCommit(options) {
+    const repo = GitRepository.open(options.workspace);
+    const resolved = repo?.resolveCommit(options.commit);
+    if (repo && resolved) {
+        const top = gitTree(repo, resolved);
+        const rootRepo = GitRepository.open(options.root);
+        return {
+            base: { source: 'git', commit: resolved, top, root: rootRepo ? gitTree(rootRepo, resolved) : top },
+        };
+    }
+    if (!options.client)
+        return { problem: 'no token was given to read it through the API' };
+    try {
+        const tree = await ApiTree.open(options.client, options.commit);
+        if (!tree)
+            return { problem: `the API does not know the commit ${options.commit}` };
+        await tree.preload(options.needs);
+        return {
+            base: {
+                source: 'api',
+                commit: options.commit,
+                top: tree.view(''),
+                root: tree.view(options.needs.prefix),
+            },
+        };
+    }
+    catch (err) {
+        const status = err instanceof github/* ApiError */.hD && err.status > 0 ? `HTTP ${err.status}: ` : '';
+        return { problem: `the API did not give it (${status}${err.message})` };
+    }
+}
+/** A commit's tree listed once through the API, and the blobs read so far. */
+class ApiTree {
+    client;
+    commit;
+    entries;
+    blobs = new Map();
+    fetched = 0;
+    constructor(client, commit, entries) {
+        this.client = client;
+        this.commit = commit;
+        this.entries = entries;
+    }
+    /** Lists the commit's tree (`git/trees/{sha}?recursive=1`); undefined when the API has no such commit. */
+    static async open(client, commit) {
+        let data;
+        try {
+            ({ data } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: commit, recursive: '1' }));
+        }
+        catch (err) {
+            if (err instanceof github/* ApiError */.hD && (err.status === 404 || err.status === 422))
+                return undefined;
+            throw err;
+        }
+        // A listing GitHub cut short could hide a policy file: reading it as absent would be reading
+        // the base wrong, so such a base is not read at all (the run then fails closed).
+        if (data.truncated === true)
+            throw new github/* ApiError */.hD('the commit tree is too large to list', 0);
+        const entries = new Map();
+        for (const e of Array.isArray(data.tree) ? data.tree : []) {
+            const x = e;
+            if (typeof x.path !== 'string' || typeof x.sha !== 'string')
+                continue;
+            entries.set(x.path, {
+                mode: String(x.mode ?? ''),
+                type: String(x.type ?? ''),
+                sha: x.sha,
+                size: Number(x.size ?? 0),
+            });
+        }
+        return new ApiTree(client, commit, entries);
+    }
+    /** Reads ahead what the run needs: config, then (from it) declarations and rule files, then the rest. */
+    async preload(needs) {
+        const root = this.view(needs.prefix);
+        const configs = needs.configPath ? [needs.configPath] : DEFAULT_CONFIG_FILES;
+        for (const f of configs)
+            await this.fetch(needs.prefix + f.replace(/^\.\//, ''));
+        // The base config names the declarations file and the rule directories; a broken one is the
+        // engine's to report, from the same files.
+        let config;
+        try {
+            config = readConfig(root, needs.configPath, { required: false });
+        }
+        catch {
+            config = undefined;
+        }
+        const controls = needs.controlsPath ?? config?.controls ?? DEFAULT_CONTROLS_FILE;
+        await this.fetch(needs.prefix + controls.replace(/^\.\//, ''));
+        for (const dir of [...(config?.ruleDirs ?? []), ...needs.ruleDirs]) {
+            for (const f of root.list(dir))
+                if (/\.ya?ml$/.test(f))
+                    await this.fetch(needs.prefix + f);
+        }
+        for (const f of needs.topFiles) {
+            if (this.entries.has(f))
+                await this.fetch(f);
+            else {
+                // Not in the base: its siblings tell what the change replaces (a renamed workflow).
+                const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/') + 1) : '';
+                for (const p of this.entries.keys()) {
+                    if (p.startsWith(dir) && !p.slice(dir.length).includes('/') && /\.ya?ml$/.test(p))
+                        await this.fetch(p);
+                }
+            }
+        }
+        for (const f of needs.rootFiles)
+            await this.fetch(needs.prefix + f);
+    }
+    /** A reader of the paths under `prefix`, relative to it. */
+    view(prefix) {
+        return {
+            label: `base commit ${this.commit.slice(0, 12)} (read through the GitHub API)`,
+            read: (file, maxBytes = MAX_BLOB_BYTES) => {
+                if (!isRelative(file))
+                    return { kind: 'missing' };
+                const entry = this.entries.get(prefix + file);
+                if (!entry)
+                    return { kind: 'missing' };
+                if (entry.type !== 'blob' || entry.mode === '120000')
+                    return { kind: 'not-a-file' };
+                if (entry.size > maxBytes)
+                    return { kind: 'too-large', size: entry.size };
+                // Not read ahead: treated as absent, which errs towards "the change adds it".
+                return this.blobs.get(prefix + file) ?? { kind: 'missing' };
+            },
+            list: (dir) => {
+                const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+                if (base !== '' && !isRelative(base))
+                    return [];
+                const start = `${prefix}${base ? `${base}/` : ''}`;
+                const out = [];
+                for (const [p, e] of this.entries) {
+                    if (p.startsWith(start) && e.type === 'blob' && e.mode !== '120000')
+                        out.push(p.slice(prefix.length));
+                }
+                return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            },
+        };
+    }
+    async fetch(path) {
+        const entry = this.entries.get(path);
+        if (entry?.type !== 'blob' || entry.mode === '120000' || this.blobs.has(path))
+            return;
+        if (entry.size > MAX_BLOB_BYTES)
+            return;
+        if (++this.fetched > MAX_API_FILES)
+            throw new github/* ApiError */.hD(`more than ${MAX_API_FILES} policy files to read`, 0);
+        const { data } = await this.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: entry.sha });
+        if (typeof data.content !== 'string' || data.encoding !== 'base64') {
+            throw new github/* ApiError */.hD(`the blob of ${path} came without its content`, 0);
+        }
+        let text = Buffer.from(data.content, 'base64').toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        this.blobs.set(path, { kind: 'text', text });
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/action/event.js
 /**
  * The workflow run's event, read from the runner's files: which repository, whether a pull request
@@ -52752,8 +53423,15 @@ function compareFindings(a, b) {
  */
 
 
-/** Events whose payload carries a `pull_request`. */
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * Events whose payload carries a `pull_request`. A submitted or dismissed review re-runs the gate of
+ * the same head commit, so an approval of its policy changes takes effect (see approval.ts).
+ */
+const PULL_REQUEST_EVENTS = [
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+];
 /** GitHub caps webhook payloads at 25 MB; a larger file is not an event payload. */
 const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 /** Reads the event from `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` and `GITHUB_REPOSITORY`. */
@@ -52801,13 +53479,20 @@ function pullRequestInfo(pr) {
     const baseRepo = event_str(record(base.repo).full_name) ?? '';
     // A head repository that is gone (deleted fork) is treated as a fork: nothing about it is trusted.
     const headRepo = event_str(record(head.repo).full_name) ?? '';
-    return {
+    const info = {
         number,
         base: { sha: baseSha, ref: event_str(base.ref) ?? '', repo: baseRepo },
         head: { sha: headSha, ref: event_str(head.ref) ?? '', repo: headRepo },
         fork: headRepo === '' || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
         draft: pr.draft === true,
     };
+    const author = event_str(record(pr.user).login);
+    if (author)
+        info.author = author;
+    const changed = pr.changed_files;
+    if (typeof changed === 'number' && Number.isInteger(changed) && changed >= 0)
+        info.changedFiles = changed;
+    return info;
 }
 function readBounded(file) {
     const fd = (0,external_node_fs_.openSync)(file, 'r');
@@ -52836,6 +53521,238 @@ function record(value) {
 }
 function event_str(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/action/gate-inputs.js
+
+
+
+/** The running step from the runner's environment; undefined outside a workflow of this repository. */
+function runningStep(env) {
+    const ref = env.GITHUB_WORKFLOW_REF ?? '';
+    const repo = env.GITHUB_REPOSITORY ?? '';
+    const job = env.GITHUB_JOB ?? '';
+    if (!ref || !repo || !job || !ref.toLowerCase().startsWith(`${repo.toLowerCase()}/`))
+        return undefined;
+    const at = ref.indexOf('@', repo.length + 1);
+    const workflow = ref.slice(repo.length + 1, at < 0 ? undefined : at);
+    if (!isRelative(workflow) || !/\.ya?ml$/.test(workflow))
+        return undefined;
+    return {
+        workflow,
+        job,
+        action: env.GITHUB_ACTION ?? '',
+        actionRepository: env.GITHUB_ACTION_REPOSITORY ?? '',
+    };
+}
+const gate_inputs_FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
+/**
+ * The weakenings of the running step (and its job) against the base commit's workflow, as policy
+ * changes located on the head's lines. None when the base has no controlgate step at all (the change
+ * adopts it) or the running step cannot be found.
+ */
+function gateInputChanges(ctx) {
+    const { step } = ctx;
+    const head = ctx.head === undefined ? undefined : findStep(ctx.head, step, step.job);
+    if (!head)
+        return {
+            changes: [],
+            note: `the step that runs controlgate was not found in ${step.workflow} (job ${step.job})`,
+        };
+    const baseFile = ctx.base.read(step.workflow);
+    const base = baseFile.kind === 'text' ? findCounterpart(baseFile.text, step, head) : undefined;
+    const file = step.workflow;
+    // Located in the checked root's terms; a workflow above a checked folder is named in the message.
+    const where = (ptr) => {
+        const span = head.doc.nearestSpan(ptr);
+        if (!span || !file.startsWith(ctx.prefix))
+            return null;
+        return (0,core_location/* locationFromSpan */.Cx)(file.slice(ctx.prefix.length), span, true);
+    };
+    const out = [];
+    const add = (what, ptr, key) => out.push({
+        message: `Policy change: ${what} in ${file} (job ${step.job}), the step that runs controlgate: it may weaken the gate this change is judged by, so the gate fails until someone with write access approves the head commit.`,
+        location: where(ptr),
+        key: `gate-input:${file}:${step.job}:${key}`,
+    });
+    if (!base) {
+        const elsewhere = baseRunsGate(ctx.base, step);
+        if (elsewhere) {
+            add(`the step is new (the base commit runs controlgate from ${elsewhere})`, head.at, `new-step:${JSON.stringify(head.step.with ?? {})}`);
+        }
+        return { changes: out };
+    }
+    const withOf = (s) => gate_inputs_record(s.step.with);
+    const h = withOf(head);
+    const b = withOf(base);
+    const text = (v) => (v === undefined || v === null ? '' : String(v).trim());
+    const dynamic = (v) => v.includes('${{');
+    const inputs = new Set([...Object.keys(h), ...Object.keys(b)]);
+    for (const name of [...inputs].sort()) {
+        const now = text(h[name]);
+        const was = text(b[name]);
+        if (now === was)
+            continue;
+        const ptr = `${head.at}/with/${name}`;
+        const change = `input ${name} changes from ${quote(was, 'unset')} to ${quote(now, 'unset')}`;
+        const key = `${name}:${now}`;
+        if (dynamic(now) || dynamic(was)) {
+            add(change, ptr, key);
+            continue;
+        }
+        switch (name) {
+            case 'fail-on': {
+                const rank = (v) => gate_inputs_FAIL_ON_RANK[v.toLowerCase() || (ctx.baseConfig?.failOn ?? 'high')] ?? 5;
+                if (rank(now) > rank(was))
+                    add(change, ptr, key);
+                break;
+            }
+            case 'fail-on-confidence': {
+                const order = ['low', 'medium', 'high'];
+                const rank = (v) => order.indexOf(v.toLowerCase() || (ctx.baseConfig?.failOnConfidence ?? 'medium'));
+                if (rank(now) > rank(was))
+                    add(change, ptr, key);
+                break;
+            }
+            case 'fail-on-gap': {
+                const on = (v) => (v === '' ? (ctx.baseConfig?.failOnGap ?? true) : !/^false$/i.test(v));
+                if (on(was) && !on(now))
+                    add(change, ptr, key);
+                break;
+            }
+            case 'require-declarations': {
+                const level = (v) => v.toLowerCase() || (ctx.baseConfig?.requireDeclarations ?? 'none');
+                if (level(was) === 'technological' && level(now) !== 'technological')
+                    add(change, ptr, key);
+                break;
+            }
+            case 'gate': {
+                const scope = (v) => v.toLowerCase() || 'new';
+                if (scope(was) === 'all' && scope(now) !== 'all')
+                    add(change, ptr, key);
+                break;
+            }
+            // Extra rule directories only add rules: dropping one is what weakens the gate.
+            case 'rules': {
+                const list = (v) => v
+                    .split(/[\n,]/)
+                    .map((d) => d.trim().replace(/\/+$/, ''))
+                    .filter(Boolean);
+                const kept = new Set(list(now));
+                if (list(was).some((d) => !kept.has(d)))
+                    add(change, ptr, key);
+                break;
+            }
+            // Where the gate looks, and with what settings: any change may drop something.
+            case 'path':
+            case 'config':
+            case 'controls':
+                add(change, ptr, key);
+                break;
+            default:
+                // Reporting inputs (annotations, comments, files, token, scan) do not decide the gate.
+                break;
+        }
+    }
+    for (const [level, now, was, ptr] of [
+        ['step', head.step, base.step, head.at],
+        ['job', head.job, base.job, (0,yaml/* pointer */.Wn)('jobs', step.job)],
+    ]) {
+        const cont = (v) => text(v['continue-on-error']);
+        if (cont(now) !== cont(was) && cont(now) !== '' && !/^false$/i.test(cont(now))) {
+            add(`the ${level} now continues on error (${quote(cont(now), '')}), so a failed gate would not fail the job`, `${ptr}/continue-on-error`, `${level}-continue:${cont(now)}`);
+        }
+        if (text(now.if) !== text(was.if)) {
+            add(`the ${level}'s condition changes from ${quote(text(was.if), 'none')} to ${quote(text(now.if), 'none')}`, `${ptr}/if`, `${level}-if:${text(now.if)}`);
+        }
+    }
+    return { changes: out };
+}
+/** The steps of `job` in `text` that run this action, with their places; undefined when unreadable. */
+function stepsOf(text, step, job) {
+    const parsed = (0,yaml/* parseYaml */.hN)(text);
+    const doc = parsed.ok ? parsed.documents[0] : undefined;
+    const jobValue = gate_inputs_record(gate_inputs_record(gate_inputs_record(doc?.value).jobs)[job]);
+    const steps = Array.isArray(jobValue.steps) ? jobValue.steps.map(gate_inputs_record) : [];
+    if (!doc)
+        return undefined;
+    const ours = steps.map((s, i) => ({ s, i })).filter(({ s }) => usesThisAction(s.uses, step));
+    const ref = (i) => ({
+        doc,
+        at: (0,yaml/* pointer */.Wn)('jobs', job, 'steps', i),
+        step: steps[i],
+        job: jobValue,
+    });
+    return { ours, ref };
+}
+/**
+ * The running step in the head's workflow: the step whose id is GITHUB_ACTION, else the n-th of this
+ * action's steps without an id (the runner names them `__owner_repo`, `__owner_repo_2`, ...).
+ */
+function findStep(text, step, job) {
+    const found = stepsOf(text, step, job);
+    if (!found)
+        return undefined;
+    const byId = step.action ? found.ours.find(({ s }) => s.id === step.action) : undefined;
+    if (byId)
+        return found.ref(byId.i);
+    const ordinal = Number(/_(\d+)$/.exec(step.action)?.[1] ?? 1) - 1;
+    const match = found.ours.filter(({ s }) => !s.id)[ordinal];
+    return match ? found.ref(match.i) : undefined;
+}
+/** The base's counterpart of a head step: the same id, else the same place among id-less steps. */
+function findCounterpart(text, step, head) {
+    const found = stepsOf(text, step, step.job);
+    if (!found)
+        return undefined;
+    const id = head.step.id;
+    if (typeof id === 'string' && id) {
+        const byId = found.ours.find(({ s }) => s.id === id);
+        return byId ? found.ref(byId.i) : undefined;
+    }
+    const headSteps = Array.isArray(head.job.steps) ? head.job.steps.map(gate_inputs_record) : [];
+    const ordinal = headSteps.filter((s) => !s.id && usesThisAction(s.uses, step)).indexOf(head.step);
+    const match = found.ours.filter(({ s }) => !s.id)[ordinal];
+    return match ? found.ref(match.i) : undefined;
+}
+function usesThisAction(uses, step) {
+    if (typeof uses !== 'string')
+        return false;
+    const u = uses.trim().toLowerCase();
+    if (!step.actionRepository)
+        return u.startsWith('./');
+    const repo = step.actionRepository.toLowerCase();
+    return u.startsWith(`${repo}@`) || u.startsWith(`${repo}/`);
+}
+/** A workflow of the base commit that runs this action, if any: the change would replace it. */
+function baseRunsGate(base, step) {
+    const dir = step.workflow.includes('/') ? step.workflow.slice(0, step.workflow.lastIndexOf('/')) : '';
+    for (const file of base.list(dir)) {
+        if (!/\.ya?ml$/.test(file) || file.slice(dir.length + 1).includes('/'))
+            continue;
+        const read = base.read(file);
+        if (read.kind !== 'text')
+            continue;
+        const parsed = (0,yaml/* parseYaml */.hN)(read.text);
+        const jobs = gate_inputs_record(gate_inputs_record(parsed.ok ? parsed.documents[0]?.value : undefined).jobs);
+        for (const job of Object.values(jobs)) {
+            const steps = gate_inputs_record(job).steps;
+            if (Array.isArray(steps) && steps.some((s) => usesThisAction(gate_inputs_record(s).uses, step)))
+                return file;
+        }
+    }
+    return undefined;
+}
+/** A value from a workflow, quoted and cut short: it is the change's text, shown in every report. */
+function quote(value, empty) {
+    if (value === '')
+        return empty;
+    return `"${value.length > 120 ? `${value.slice(0, 117)}...` : value}"`;
+}
+function gate_inputs_record(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
 }
 
 ;// CONCATENATED MODULE: ./lib/action/logger.js
@@ -52873,8 +53790,6 @@ function infoVerbatim(text) {
     core/* info */.pq(`::${token}::`);
 }
 
-// EXTERNAL MODULE: ./lib/action/github.js
-var github = __nccwpck_require__(6859);
 ;// CONCATENATED MODULE: ./lib/action/pull-request.js
 /**
  * Everything a pull-request run needs before the engine runs: the changed files and lines (git when
@@ -52899,10 +53814,13 @@ async function preparePullRequest(options) {
     }
     else if (client) {
         try {
-            run.diff = await apiDiff(client, info.number);
+            run.diff = await apiDiff(client, info.number, info.changedFiles);
+            if (run.diff.truncated) {
+                notes.push(`the API lists ${run.diff.files.length.toLocaleString('en-US')} of the ${info.changedFiles && info.changedFiles > run.diff.files.length ? info.changedFiles.toLocaleString('en-US') : 'more than 3,000'} files this pull request changes (its limit is 3,000): every file is scanned, and a finding in a file the API did not list counts as new`);
+            }
         }
         catch (err) {
-            const status = err instanceof github/* ApiError */.h ? ` (HTTP ${err.status || 'no answer'})` : '';
+            const status = err instanceof github/* ApiError */.hD ? ` (HTTP ${err.status || 'no answer'})` : '';
             notes.push(`changed files unknown: git has no history and the API did not list them${status}`);
         }
     }
@@ -52917,8 +53835,12 @@ async function preparePullRequest(options) {
     }
     return run;
 }
-/** `GET /repos/{owner}/{repo}/pulls/{n}/files`, every page, each file's patch parsed. */
-async function apiDiff(client, pullNumber) {
+/**
+ * `GET /repos/{owner}/{repo}/pulls/{n}/files`, every page, each file's patch parsed. GitHub lists at
+ * most 3,000 files: the diff is partial when it stops there, or lists fewer than `changedFiles` (the
+ * event's count).
+ */
+async function apiDiff(client, pullNumber, changedFiles) {
     const items = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { pull_number: pullNumber }, MAX_FILE_PAGES);
     const files = [];
     for (const item of items) {
@@ -52938,7 +53860,8 @@ async function apiDiff(client, pullNumber) {
         }
         files.push(file);
     }
-    return { source: 'api', files, truncated: items.length >= MAX_FILE_PAGES * 100 };
+    const truncated = items.length >= MAX_FILE_PAGES * 100 || (changedFiles ?? 0) > items.length;
+    return { source: 'api', files, truncated };
 }
 async function gitPrefix(root) {
     const inside = (await gitOutput(root, ['rev-parse', '--is-inside-work-tree']))?.toString().trim();
@@ -52966,6 +53889,7 @@ function onChangedLine(f, index) {
 
 
 
+
 /** The allowed values of `gate`. */
 const GATE_VALUES = ['new', 'all'];
 /** The allowed values of `scan`. */
@@ -52988,7 +53912,12 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const resolve = (p) => external_node_path_.resolve(workspace, p);
     const rawPath = input('path').trim() || '.';
     const root = resolve(rawPath);
-    if (!isDirectory(root)) {
+    // The workspace is the checkout: anything above it is the runner's, not the repository's.
+    const fromWorkspace = external_node_path_.relative(workspace, root);
+    if (fromWorkspace.startsWith('..') || external_node_path_.isAbsolute(fromWorkspace)) {
+        throw new UsageError(`Input "path": ${rawPath} is outside the workspace (${workspace}); give a directory of the checkout, relative to it`);
+    }
+    if (!settings_isDirectory(root)) {
         throw new UsageError(`Input "path": directory not found: ${rawPath} (resolved to ${root})`);
     }
     const settings = {
@@ -53001,6 +53930,7 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
         checkRun: readBoolean(input, 'check-run', false),
         reviewComments: readBoolean(input, 'review-comments', false),
         comment: readBoolean(input, 'comment', false),
+        apiTimeoutMs: readSeconds(input, 'api-timeout', github/* DEFAULT_REQUEST_TIMEOUT_MS */.Zc / 1000) * 1000,
     };
     const gate = input('gate').trim().toLowerCase();
     if (gate) {
@@ -53078,12 +54008,22 @@ function readBoolean(input, name, fallback) {
         return false;
     throw new UsageError(`Input "${name}" has an invalid value "${raw}": use true or false`);
 }
+/** A number of seconds from 1 to 600 (whole seconds). */
+function readSeconds(input, name, fallback) {
+    const raw = input(name).trim();
+    if (raw === '')
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 600) {
+        throw new UsageError(`Input "${name}" has an invalid value "${raw}": use a whole number of seconds from 1 to 600`);
+    }
+    return Number(raw);
+}
 function relativeIfInside(root, abs) {
     const rel = external_node_path_.relative(root, abs);
     const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
     return inside ? rel.split(external_node_path_.sep).join('/') : abs;
 }
-function isDirectory(p) {
+function settings_isDirectory(p) {
     try {
         return (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory();
     }
@@ -53428,6 +54368,22 @@ function filesScanned(report) {
         return `${files} file${files === 1 ? '' : 's'}`;
     return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
 }
+/**
+ * A finding's path from the top of the repository: the checked folder's `prefix` joined with the
+ * path, which climbs out of the folder (`../../.github/CODEOWNERS`) for a repository-level file the
+ * folder inherits.
+ */
+function repositoryPath(prefix, file) {
+    if (!file.startsWith('../'))
+        return prefix + file;
+    const parts = prefix.split('/').filter(Boolean);
+    let rest = file;
+    while (rest.startsWith('../') && parts.length > 0) {
+        parts.pop();
+        rest = rest.slice(3);
+    }
+    return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
 
@@ -53594,7 +54550,7 @@ function sarif_location(f, prefix, anchor) {
         region.endColumn = loc.endColumn + 1;
     return {
         physicalLocation: {
-            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: encodePath(repositoryPath(prefix, loc.path)), uriBaseId: '%SRCROOT%' },
             region,
         },
     };
@@ -54858,7 +55814,7 @@ function check_run_annotation(f, prefix) {
         ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
         : '';
     const out = {
-        path: prefix + loc.path,
+        path: repositoryPath(prefix, loc.path),
         start_line: loc.startLine,
         end_line: loc.endLine ?? loc.startLine,
         annotation_level: level === 'error' ? 'failure' : level,
@@ -54922,7 +55878,7 @@ function renderPrComment(report, context) {
     const rest = open.filter((f) => !isPolicy(f));
     const fresh = rest.filter((f) => f.isNew !== false);
     const debt = rest.filter((f) => f.isNew === false);
-    const head = [context.marker, ...gateSection(report, context, fresh, debt), ...controlSection(report)];
+    const head = [context.marker, ...gateSection(report, context, open), ...controlSection(report)];
     let budget = max - RESERVE - pr_comment_length(head);
     let cut = 0;
     const add = (out, lines) => {
@@ -55014,7 +55970,7 @@ function renderPrComment(report, context) {
 function defaultIsPolicyChange(f) {
     return f.ruleId === 'policy-change' || f.ruleId.endsWith('-policy-change');
 }
-function gateSection(report, context, fresh, debt) {
+function gateSection(report, context, open) {
     const gate = report.summary.gate;
     const pass = gate.result === 'pass';
     const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
@@ -55025,8 +55981,10 @@ function gateSection(report, context, fresh, debt) {
     out.push(`${pass ? 'Passed' : '**Failed**'} (${escape_escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`);
     for (const reason of gate.reasons)
         out.push(`- ${escape_escapeMarkdown(reason)}`);
-    const blocking = fresh.filter((f) => f.blocking).length + debt.filter((f) => f.blocking).length;
-    out.push('', `**${fresh.length}** new · **${debt.length}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`, '');
+    // Counted like the control table below: every open finding, policy changes included.
+    const fresh = open.filter((f) => f.isNew !== false).length;
+    const blocking = open.filter((f) => f.blocking).length;
+    out.push('', `**${fresh}** new · **${open.length - fresh}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`, '');
     const hidden = hiddenNote(report);
     if (hidden)
         out.push(`${escape_escapeMarkdown(hidden)}.`, '');
@@ -55120,10 +56078,13 @@ function fitChars(text, max) {
 ;// CONCATENATED MODULE: ./lib/action/api-sinks.js
 /**
  * The sinks that write through the GitHub API: the check run, inline review comments and the sticky
- * comment. Each is optional and permission-aware: a 403 records the permission that would lift it
- * (one warning for all of them comes at the end, from {@link refusalsSink}); an API that stopped
- * answering is recorded once and the later API sinks are skipped. None of this can change the gate.
+ * comment. Each is optional and permission-aware: a refusal or an API failure is recorded (one warning
+ * for all of them comes at the end, from {@link refusalsSink}); an API that stopped answering is
+ * recorded once and the later API sinks are skipped. A write that may have been processed although
+ * no answer came is never blindly sent again: what the first attempt created is looked for first.
+ * None of this can change the gate.
  */
+
 
 
 
@@ -55155,23 +56116,66 @@ async function writeCheckRun(report, context) {
     if (batches.length === 0)
         batches.push([]);
     const single = batches.length === 1;
+    const name = checkRunName(context);
+    // This run's mark on its check run, to find it again when the create's answer is lost.
+    const externalId = `controlgate-${context.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomUUID)()}`;
+    const find = async () => {
+        const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ref: context.sha, check_name: name, filter: 'all', per_page: 100 });
+        const run = (data.check_runs ?? []).find((r) => r.external_id === externalId);
+        return typeof run?.id === 'number' ? run.id : undefined;
+    };
     // Annotations are appended by each update; the run is completed with the last batch.
-    const created = await client.request('POST /repos/{owner}/{repo}/check-runs', {
-        name: checkRunName(context),
-        head_sha: context.sha,
-        ...(single ? { status: 'completed', conclusion } : { status: 'in_progress' }),
-        output: { ...output, annotations: batches[0] },
-    });
-    const id = created.data.id;
+    const id = await writeOnce(async () => {
+        const created = await client.request('POST /repos/{owner}/{repo}/check-runs', {
+            name,
+            head_sha: context.sha,
+            external_id: externalId,
+            ...(single ? { status: 'completed', conclusion } : { status: 'in_progress' }),
+            output: { ...output, annotations: batches[0] },
+        }, { retry: false });
+        if (typeof created.data.id === 'number')
+            return created.data.id;
+        // Created, but the answer does not say which: the mark does.
+        const found = await find();
+        if (found === undefined)
+            throw new github/* ApiError */.hD('GitHub answered the check run without its id', created.status);
+        return found;
+    }, find);
+    let sent = batches[0].length;
     for (let i = 1; i < batches.length; i++) {
         const last = i === batches.length - 1;
-        await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        const expected = sent + batches[i].length;
+        // An update appends its annotations: resent only when the first attempt did not arrive.
+        await writeOnce(() => client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
             check_run_id: id,
             ...(last ? { status: 'completed', conclusion } : {}),
             output: { title: output.title, summary: output.summary, annotations: batches[i] },
+        }, { retry: false }), async () => {
+            const { data } = await client.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: id });
+            return Number(data.output?.annotations_count ?? 0) >= expected ? true : undefined;
         });
+        sent = expected;
     }
     core/* info */.pq(`controlgate: check run ${id} created on ${context.sha} with ${annotations.length} annotations`);
+}
+/**
+ * Sends a write that must not happen twice. When no answer came (a dropped connection, a timeout) or
+ * the server failed after perhaps doing the work, `find` looks for what the first attempt created;
+ * only when it is not there is the write sent once more.
+ */
+async function writeOnce(send, find) {
+    try {
+        return await send();
+    }
+    catch (err) {
+        if (!(err instanceof github/* ApiError */.hD) || (err.status !== 0 && err.status < 500) || err.rateLimited)
+            throw err;
+        core/* debug */.Yz(`write failed (${err.message}); looking for what it created before trying again`);
+        const found = await find();
+        if (found !== undefined)
+            return found;
+        return send();
+    }
 }
 /** One check per checked tree: `controlgate`, or `controlgate (services/api)`. */
 function checkRunName(context) {
@@ -55198,9 +56202,10 @@ async function writeSticky(report, context) {
     const client = context.client;
     const pr = context.pr;
     const marker = stickyMarker(pr.prefix);
-    const comments = await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: pr.info.number }, MAX_COMMENT_PAGES);
-    // Only a bot's comment counts: a contributor pasting the marker must not capture the updates.
-    const existing = comments.find((c) => c.user?.type === 'Bot' && c.body?.startsWith(marker));
+    const list = async () => {
+        const comments = await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: pr.info.number }, MAX_COMMENT_PAGES);
+        return ownComments(client, comments.filter((c) => c.body?.startsWith(marker)));
+    };
     const notes = [...pr.notes, ...context.refusals.map(describeRefusal)];
     const body = renderPrComment(report, {
         marker,
@@ -55210,6 +56215,7 @@ async function writeSticky(report, context) {
         notes,
         ...(context.runUrl ? { runUrl: context.runUrl } : {}),
     });
+    const [existing] = await list();
     if (existing?.body === body) {
         core/* info */.pq(`controlgate: sticky comment ${existing.id} is up to date`);
         return;
@@ -55220,19 +56226,56 @@ async function writeSticky(report, context) {
             body,
         });
         core/* info */.pq(`controlgate: sticky comment ${existing.id} updated`);
+        return;
     }
-    else {
-        const created = await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-            issue_number: pr.info.number,
+    const create = async () => {
+        const created = await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: pr.info.number, body }, { retry: false });
+        client.learnIdentity(created.data.user);
+        return created.data.id;
+    };
+    const created = await writeOnce(create, async () => (await list()).find((c) => c.body === body)?.id);
+    // Another run may have created its own meanwhile (two pushes in a row): look again, keep the oldest
+    // and delete the younger ones, so every run converges on one comment holding the latest body.
+    const ours = await list();
+    const [keep, ...younger] = ours;
+    for (const c of younger) {
+        try {
+            await client.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: c.id });
+        }
+        catch (err) {
+            // Already deleted by the other run.
+            if (!(err instanceof github/* ApiError */.hD) || err.status !== 404)
+                throw err;
+        }
+    }
+    if (keep && keep.id !== created && keep.body !== body) {
+        await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+            comment_id: keep.id,
             body,
         });
-        core/* info */.pq(`controlgate: sticky comment ${created.data.id} created`);
     }
+    const id = keep?.id ?? created;
+    core/* info */.pq(`controlgate: sticky comment ${id} ${id === created ? 'created' : 'updated'}${younger.length > 0 ? ` (${younger.length} duplicate${younger.length === 1 ? '' : 's'} from a concurrent run deleted)` : ''}`);
 }
 /**
- * Runs one API feature: a 403 is recorded as a refusal naming `permission` (and the feature skipped
- * without a warning of its own), an API that stopped answering is recorded once; other errors reach
- * `writeSinks`, which warns. An earlier refusal of the same permission skips the feature outright.
+ * The comments among `comments` (each carrying one of controlgate's markers) that this token wrote,
+ * oldest first. A bot's comment is a workflow's (a contributor cannot write as one); a person's comment
+ * counts only when the token acts as that person, which is asked once, and only when such a comment
+ * exists. So a marker pasted by a contributor neither suppresses a comment nor captures the updates,
+ * and a run with a person's token still finds its own comments.
+ */
+async function ownComments(client, comments) {
+    const people = comments.filter((c) => c.user?.type !== 'Bot');
+    const me = people.length > 0 ? await client.identity() : undefined;
+    return comments
+        .filter((c) => c.user?.type === 'Bot' || (me !== undefined && c.user?.login === me.login))
+        .sort((a, b) => a.id - b.id);
+}
+/**
+ * Runs one API feature: a 403 is recorded as a refusal naming `permission`, any other API failure as a
+ * refusal with its reason, so that all of them end in one warning; an earlier refusal of the same
+ * permission skips the feature outright, and so does an API that stopped answering. Only an error
+ * that is not the API's (a bug) reaches `writeSinks`, which warns on its own.
  */
 async function guarded(context, feature, permission, write) {
     if (context.client?.unreachable) {
@@ -55247,13 +56290,14 @@ async function guarded(context, feature, permission, write) {
         await write();
     }
     catch (err) {
-        if (err instanceof github/* ApiError */.h && err.forbidden) {
+        if (err instanceof github/* ApiError */.hD && err.forbidden) {
             core/* debug */.Yz(`${feature}: HTTP 403: ${err.message}`);
             context.refusals.push({ feature, permission });
             return;
         }
-        if (err instanceof github/* ApiError */.h && (err.status === 0 || err.status >= 500 || err.rateLimited)) {
-            context.refusals.push({ feature, reason: err.message });
+        if (err instanceof github/* ApiError */.hD) {
+            const status = err.status > 0 ? `HTTP ${err.status}: ` : '';
+            context.refusals.push({ feature, reason: `${status}${err.message}` });
             return;
         }
         throw err;
@@ -55360,10 +56404,11 @@ function paragraph(s) {
 
 ;// CONCATENATED MODULE: ./lib/action/review-sink.js
 /**
- * Inline review comments on the lines a pull request changes. One review per run with at most 30
- * comments, each placed on an added line of the diff (a single line outside the diff fails the whole
- * review with 422). Earlier comments are recognised by their fingerprint marker and never repeated;
- * those whose finding is gone are marked resolved. Findings that cannot be placed inline are listed
+ * Inline review comments on the lines a pull request changes: at most 30 standing comments per pull
+ * request (a run adds what the earlier ones leave room for, in one review), each placed on an added
+ * line of the diff (a single line outside the diff fails the whole review with 422). Earlier comments
+ * are recognised by their fingerprint marker and author and never repeated; those whose finding is
+ * gone are marked resolved, which frees their place. Findings without an inline comment are listed
  * in the sticky comment.
  */
 
@@ -55404,20 +56449,30 @@ function placeFindings(report, context) {
 async function writeReview(report, context) {
     const client = context.client;
     const pr = context.pr;
-    const existing = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', { pull_number: pr.info.number }, MAX_REVIEW_COMMENT_PAGES);
-    // Ours: written by a bot and carrying a marker; a marker pasted by a person is ignored.
-    const ours = existing.flatMap((c) => {
-        const marker = c.user?.type === 'Bot' && c.body ? parseReviewMarker(c.body) : undefined;
-        return marker ? [{ comment: c, ...marker }] : [];
-    });
+    const list = async () => {
+        const comments = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', { pull_number: pr.info.number }, MAX_REVIEW_COMMENT_PAGES);
+        // Ours: carrying a marker, and written by this token (see ownComments); a pasted marker is ignored.
+        const marked = comments.flatMap((c) => {
+            const marker = c.body ? parseReviewMarker(c.body) : undefined;
+            return marker ? [{ ...c, marker }] : [];
+        });
+        return (await ownComments(client, marked)).map((c) => ({ comment: c, ...c.marker }));
+    };
+    const ours = await list();
     const active = new Set(ours.filter((c) => !c.fixed).map((c) => c.fingerprint));
     for (const fp of active)
         context.inline.add(fp);
+    const open = new Set(report.findings.filter((f) => f.status === 'open').map((f) => f.fingerprint));
+    const gone = ours.filter((c) => !c.fixed && !open.has(c.fingerprint)).slice(0, MAX_RESOLVED_PER_RUN);
     const placed = placeFindings(report, context).filter((p) => !active.has(p.finding.fingerprint));
-    const batch = placed.slice(0, MAX_REVIEW_COMMENTS);
+    // The cap is per pull request: comments of earlier runs that still stand count against it (those
+    // resolved now make room), so a re-run never adds another batch to a pull request that has more
+    // findings than the cap.
+    const room = Math.max(0, MAX_REVIEW_COMMENTS - (active.size - gone.length));
+    const batch = placed.slice(0, room);
     if (batch.length > 0) {
-        try {
-            await client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+        const send = async () => {
+            const created = await client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
                 pull_number: pr.info.number,
                 commit_id: pr.info.head.sha,
                 event: 'COMMENT',
@@ -55428,7 +56483,17 @@ async function writeReview(report, context) {
                     side: 'RIGHT',
                     body: renderReviewComment(p.finding),
                 })),
-            });
+            }, { retry: false });
+            client.learnIdentity(created.data.user);
+            return true;
+        };
+        // A review whose answer was lost may exist: its comments carry the batch's fingerprints.
+        const find = async () => {
+            const now = new Set((await list()).map((c) => c.fingerprint));
+            return batch.some((p) => now.has(p.finding.fingerprint)) ? true : undefined;
+        };
+        try {
+            await writeOnce(send, find);
             for (const p of batch)
                 context.inline.add(p.finding.fingerprint);
             core/* info */.pq(`controlgate: review posted with ${batch.length} inline comments`);
@@ -55436,7 +56501,7 @@ async function writeReview(report, context) {
         catch (err) {
             // 422: a line is not in the diff GitHub has (a newer push moved it). The findings stay in the
             // sticky comment; nothing is retried one by one, which would spend the budget on guesses.
-            if (!(err instanceof github/* ApiError */.h) || err.status !== 422)
+            if (!(err instanceof github/* ApiError */.hD) || err.status !== 422)
                 throw err;
             context.refusals.push({
                 feature: 'review comments',
@@ -55444,8 +56509,9 @@ async function writeReview(report, context) {
             });
         }
     }
-    const open = new Set(report.findings.filter((f) => f.status === 'open').map((f) => f.fingerprint));
-    const gone = ours.filter((c) => !c.fixed && !open.has(c.fingerprint)).slice(0, MAX_RESOLVED_PER_RUN);
+    else if (placed.length > 0) {
+        core/* info */.pq(`controlgate: ${placed.length} more findings on changed lines; ${active.size - gone.length} inline comments of earlier runs stand (at most ${MAX_REVIEW_COMMENTS} per pull request), so they are in the sticky comment`);
+    }
     for (const c of gone) {
         await client.request('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', {
             comment_id: c.comment.id,
@@ -55458,6 +56524,7 @@ async function writeReview(report, context) {
 }
 
 ;// CONCATENATED MODULE: ./lib/action/sinks.js
+
 
 
 
@@ -55609,7 +56676,7 @@ function emitAnnotation(a, prefix) {
     if (a.title)
         properties.title = a.title;
     if (a.file)
-        properties.file = prefix + a.file;
+        properties.file = repositoryPath(prefix, a.file);
     if (a.startLine !== undefined)
         properties.startLine = a.startLine;
     if (a.endLine !== undefined)
@@ -55663,6 +56730,12 @@ function sinks_plural(n, word) {
 
 
 
+
+
+
+
+
+
 /**
  * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
  * gate is the step's exit status: `core.setFailed` (exit code 1) when it fails, and for any error.
@@ -55689,9 +56762,17 @@ async function main_run(options = {}) {
                 ...(client ? { client } : {}),
             })
             : undefined;
+        const integrity = pr ? await gateIntegrity(settings, env, pr, client, event.name) : undefined;
         for (const note of pr?.notes ?? [])
             core/* info */.pq(`controlgate: ${note}`);
-        const report = await check(settings, logger, { event, scope, pr, client, threads: options.threads });
+        const report = await check(settings, logger, {
+            event,
+            scope,
+            pr,
+            client,
+            threads: options.threads,
+            ...(integrity ? { integrity } : {}),
+        });
         const context = {
             settings,
             env,
@@ -55729,7 +56810,102 @@ async function main_run(options = {}) {
         core/* setFailed */.C1(`controlgate failed unexpectedly: ${message}`);
     }
 }
-function check(settings, logger, { event, scope, pr, client, threads }) {
+/**
+ * Reads what the engine needs to judge the pull request by its base: the base commit's policy files
+ * (through the API in a shallow checkout), the inputs of the workflow step that runs this Action in
+ * the base's workflow, and (only if asked) who approved the change's policy changes. Every problem is
+ * a note; an unreadable base makes the engine fail the gate.
+ */
+async function gateIntegrity(settings, env, pr, client, eventName) {
+    // On pull_request_target the runner takes the workflow from the base branch: the change cannot
+    // edit the step (and the checkout may hold a version that did not run).
+    const step = eventName === 'pull_request_target' ? undefined : runningStep(env);
+    const inRoot = (p) => (p && !external_node_path_.isAbsolute(p) ? p : undefined);
+    const ruleDirs = settings.ruleDirs
+        .map((d) => external_node_path_.relative(settings.root, d).split(external_node_path_.sep).join('/'))
+        .filter((d) => d !== '' && !d.startsWith('..') && !external_node_path_.isAbsolute(d));
+    const configPath = inRoot(settings.configPath);
+    const controlsPath = inRoot(settings.controlsPath);
+    const { base, problem } = await readBaseCommit({
+        workspace: settings.workspace,
+        root: settings.root,
+        commit: pr.info.base.sha,
+        ...(client ? { client } : {}),
+        needs: {
+            prefix: pr.prefix,
+            ...(configPath ? { configPath } : {}),
+            ...(controlsPath ? { controlsPath } : {}),
+            ruleDirs,
+            topFiles: step ? [step.workflow] : [],
+            rootFiles: filesWithIgnores(settings.root, pr),
+        },
+    });
+    if (problem)
+        pr.notes.push(`the base commit ${pr.info.base.sha.slice(0, 12)} could not be read: ${problem}`);
+    else if (base?.source === 'api')
+        pr.notes.push("the base commit's policy was read through the GitHub API (the checkout does not have it)");
+    const out = { gateChanges: [] };
+    if (base?.source === 'api')
+        out.baseTree = base.root;
+    if (base && step) {
+        let baseConfig;
+        try {
+            baseConfig = readConfig(base.root, configPath, { required: false });
+        }
+        catch {
+            baseConfig = undefined; // the engine reports a broken base config
+        }
+        const { changes, note } = gateInputChanges({
+            step,
+            head: readText(external_node_path_.join(settings.workspace, step.workflow)),
+            base: base.top,
+            baseConfig,
+            prefix: pr.prefix,
+        });
+        if (note)
+            pr.notes.push(note);
+        out.gateChanges = changes;
+    }
+    if (client) {
+        out.approval = async () => {
+            const { approval, why } = await findApproval(client, pr.info);
+            if (why)
+                pr.notes.push(`approvals of the policy changes could not be checked: ${why}`);
+            if (approval)
+                core/* info */.pq(`controlgate: policy changes approved (${approval.detail})`);
+            return approval;
+        };
+    }
+    return out;
+}
+/** Changed files (root-relative) whose head version holds an inline ignore: their base is needed. */
+function filesWithIgnores(root, pr) {
+    const out = [];
+    for (const f of pr.diff?.files ?? []) {
+        if (f.status === 'deleted' || f.status === 'added' || !f.path.startsWith(pr.prefix))
+            continue;
+        const rel = f.path.slice(pr.prefix.length);
+        const before = (f.status === 'renamed' && f.previousPath?.startsWith(pr.prefix) ? f.previousPath : f.path).slice(pr.prefix.length);
+        if (readText(external_node_path_.join(root, rel))?.includes('controlgate:'))
+            out.push(before);
+        if (out.length >= 50)
+            break;
+    }
+    return out;
+}
+/** A small text file of the checkout (a workflow), or undefined; never through a symbolic link. */
+function readText(file) {
+    try {
+        const st = (0,external_node_fs_.lstatSync)(file);
+        if (!st.isFile() || st.size > 1024 * 1024)
+            return undefined;
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function check(settings, logger, { event, scope, pr, client, threads, integrity }) {
     return runCheck({
         root: settings.root,
         ...(threads ? { threads } : {}),
@@ -55752,6 +56928,9 @@ function check(settings, logger, { event, scope, pr, client, threads }) {
         },
         // One answer per endpoint per run, shared by the rules that read it (the API budget relies on it).
         ...(client ? { github: (0,github_api/* cachedGitHubApi */.QL)(client.api) } : {}),
+        ...(integrity?.baseTree ? { baseTree: () => integrity.baseTree } : {}),
+        ...(integrity?.gateChanges.length ? { gateChanges: integrity.gateChanges } : {}),
+        ...(integrity?.approval ? { approval: integrity.approval } : {}),
     });
 }
 /**
@@ -55766,7 +56945,11 @@ async function apiClient(settings, event) {
     core/* setSecret */.Pq(settings.token);
     try {
         const { createApiClient } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(875)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9875));
-        return createApiClient({ token: settings.token, ...event.repository });
+        return createApiClient({
+            token: settings.token,
+            ...event.repository,
+            requestTimeoutMs: settings.apiTimeoutMs,
+        });
     }
     catch (err) {
         core/* debug */.Yz(`GitHub API client unavailable: ${err instanceof Error ? err.message : String(err)}`);
@@ -55878,7 +57061,7 @@ var triage = __nccwpck_require__(4551);
 function reasonlessIgnores(workspace) {
     const out = [];
     for (const file of workspace.files) {
-        for (const d of (0,triage/* readDirectives */.V)(workspace.text(file))) {
+        for (const d of (0,triage/* readDirectives */.Vl)(workspace.text(file))) {
             if (d.reason)
                 continue;
             const ids = d.rules.join(', ') || 'rule-id';
@@ -55895,7 +57078,7 @@ function reasonlessIgnores(workspace) {
 function addedIgnores(workspace, base) {
     const out = [];
     for (const file of workspace.files) {
-        const directives = (0,triage/* readDirectives */.V)(workspace.text(file)).filter((d) => d.reason);
+        const directives = (0,triage/* readDirectives */.Vl)(workspace.text(file)).filter((d) => d.reason);
         if (directives.length === 0)
             continue;
         const before = base.read(file);
@@ -55940,6 +57123,7 @@ const policyEvaluators = [
     policyEvaluator('exceptions', 'Exceptions have a reason, an approver and an expiry within the allowed horizon.'),
     policyEvaluator('inline-ignores', 'Inline ignore comments give a reason.', (ctx) => reasonlessIgnores(ctx.workspace)),
     policyEvaluator('changes', 'Changes to the policy (config, declarations, exceptions, custom rules, inline ignores) made by the change under review.', (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : []), true),
+    policyEvaluator('rule-files', 'Custom rule files that the change under review adds or edits load (schema, evaluator options, unique ids).'),
 ];
 /** The problem kind a `policy.*` check kind reports, or undefined for other kinds. */
 function policyKind(kind) {
@@ -68925,8 +70109,9 @@ function declaredInputs(source, name) {
             const spec = v && typeof v === 'object' ? v : {};
             const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
             types.push(type);
-            if (type === 'string')
-                out.via ??= via;
+            // A workflow that is both dispatched and called takes text from its callers too.
+            if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch'))
+                out.via = via;
             if (typeof spec.default === 'string' && spec.default.includes('${{')) {
                 const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
                 const span = source.document.span(p) ?? source.document.nearestSpan(p);
@@ -71147,6 +72332,7 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
@@ -71199,7 +72385,10 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             job.steps.some((s) => stepPerforms(s, action, commands, names));
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
         const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
-        if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e))))
+        // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
+        // on pull requests.
+        const runsOn = (w) => triggeringEvents(workspace, w);
+        if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e))))
             return [];
         if (doing.length === 0) {
             return [
@@ -71212,7 +72401,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             ];
         }
         return doing.map((w) => {
-            const on = [...eventsOf(w)].join(', ') || 'no trigger';
+            const on = [...runsOn(w)].join(', ') || 'no trigger';
             return {
                 message: `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
                     'before it runs. Add "pull_request" to its triggers.',
@@ -71945,8 +73134,11 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
         ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
         : '';
     // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
-    // passes untrusted text, which cannot be known from this repository.
+    // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
+    // manual run comes from someone with write access, who could change the workflow anyway (low: out
+    // of the regular view, like injections in jobs only insiders can start).
     const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+    const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
     const written = file === 'env'
         ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
         : file === 'path'
@@ -71958,7 +73150,7 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
-        ...(onlyInputs ? { confidence: 'medium' } : {}),
+        ...(onlyDispatch ? { confidence: 'low' } : onlyInputs ? { confidence: 'medium' } : {}),
     };
 }
 /** How to read the value as data where it is used. */
@@ -76084,7 +77276,11 @@ function serveSlices(port = external_node_worker_threads_.parentPort) {
 }
 /** Takes slices of `job` until none is left, posting each slice's result, then `{ done: true }`. */
 async function serveJob(job, post) {
-    const workspace = new workspace_workspace/* Workspace */.aR(job.root, { files: job.files, maxFileBytes: job.maxFileBytes });
+    const workspace = new workspace_workspace/* Workspace */.aR(job.root, {
+        files: job.inherited ? job.files.filter((f) => !job.inherited.files.includes(f)) : job.files,
+        maxFileBytes: job.maxFileBytes,
+        ...(job.inherited ? { inherited: job.inherited } : {}),
+    });
     const queue = new SliceQueue(job.queue);
     const sent = new Set();
     for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
@@ -76178,8 +77374,9 @@ class SlicePool {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ triage),
-/* harmony export */   V: () => (/* binding */ readDirectives)
+/* harmony export */   NA: () => (/* binding */ triage),
+/* harmony export */   On: () => (/* binding */ exceptionCovers),
+/* harmony export */   Vl: () => (/* binding */ readDirectives)
 /* harmony export */ });
 /* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
 /**
@@ -76207,16 +77404,7 @@ function triage(input) {
         }
         return m;
     };
-    const covers = (s, f) => {
-        const e = s.exception;
-        if (!e.rules.includes(f.ruleId))
-            return false;
-        if (e.control && !f.controls.includes(e.control))
-            return false;
-        if (e.paths.length === 0)
-            return true;
-        return f.location !== null && byPaths(e.paths)(f.location.path);
-    };
+    const covers = (s, f) => exceptionCovers(s.exception, f, byPaths);
     for (const f of input.findings) {
         if (f.status !== 'open' || input.protectedRules.has(f.ruleId))
             continue;
@@ -76252,6 +77440,20 @@ function triage(input) {
         f.status = 'ignored';
         f.exception = { kind: 'inline-ignore', reason: d.reason, location: { path, startLine: d.line } };
     }
+}
+/**
+ * Whether an exception's scope takes in a finding: one of its rules, its control (when it names one)
+ * and, when it lists paths, a located finding in one of them (no paths: everywhere, repository-level
+ * findings included). `byPaths` compiles the globs; callers cache it.
+ */
+function exceptionCovers(e, f, byPaths = _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k) {
+    if (!e.rules.includes(f.ruleId))
+        return false;
+    if (e.control && !f.controls.includes(e.control))
+        return false;
+    if (e.paths.length === 0)
+        return true;
+    return f.location !== null && byPaths(e.paths)(f.location.path);
 }
 function describe(s) {
     const e = s.exception;
@@ -76800,6 +78002,9 @@ class Workspace {
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
+    /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
+    inheritance;
+    inheritedFrom;
     constructor(root, options = {}) {
         this.root = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root);
         this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -76812,6 +78017,18 @@ class Workspace {
             const listed = options.index ?? (0,_files_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(this.root);
             files = listed.files;
             this.indexSource = listed.source;
+        }
+        if (options.inherited) {
+            const own = new Set(files);
+            const lacking = options.inherited.files.filter((f) => !own.has(f));
+            if (lacking.length > 0) {
+                this.inheritance = { root: node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(options.inherited.root), files: lacking };
+                this.inheritedFrom = new Workspace(options.inherited.root, {
+                    files: lacking,
+                    maxFileBytes: this.maxFileBytes,
+                });
+                files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            }
         }
         const include = options.include?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.include) : undefined;
         const exclude = options.exclude?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.exclude) : undefined;
@@ -76909,9 +78126,18 @@ class Workspace {
     inputProblems() {
         return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
+    /** Whether a file is another tree's (see {@link Inheritance}). */
+    isInherited(file) {
+        return this.inheritedFrom?.has(file) ?? false;
+    }
     load(file) {
         if (!this.fileSet.has(file) || !isSafeRelative(file)) {
             return { kind: 'unreadable', reason: 'not in the workspace index' };
+        }
+        if (this.inheritedFrom?.has(file)) {
+            const content = this.inheritedFrom.read(file);
+            this.inheritedFrom.release([file]);
+            return content;
         }
         const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.join(this.root, file);
         let fd;
@@ -80776,8 +82002,13 @@ function parseYaml(text, filename) {
     });
     return { ok: true, documents };
 }
-/** How many deficient lines one file may have mended before its error stands. */
-const MAX_MENDED_LINES = 64;
+/**
+ * How many deficient lines one file may have mended before its error stands, and the largest text
+ * that is mended at all: each mend parses the file again, so a hostile file could otherwise cost
+ * many full parses. Real workflows have one or two such lines.
+ */
+const MAX_MENDED_LINES = 16;
+const MAX_MENDED_TEXT = 256 * 1024;
 /**
  * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
  * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
@@ -80799,7 +82030,10 @@ function lenientEvents(text, filename) {
         catch (err) {
             first ??= err;
             const at = err instanceof YAMLException ? err.mark?.position : undefined;
-            const next = mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+            const next = mended < MAX_MENDED_LINES &&
+                text.length <= MAX_MENDED_TEXT &&
+                typeof at === 'number' &&
+                /deficient indentation/.test(String(err))
                 ? joinToPreviousContent(source, at)
                 : undefined;
             if (next === undefined)
@@ -81117,7 +82351,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4407);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9065);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9592);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -81127,8 +82361,13 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 // The bundle is also the slice workers' script: started as one, it serves slices instead of running.
 if ((0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .isSliceWorker */ .ZL)())
     (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .serveSlices */ .dB)();
-else
+else {
     await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)({ threads: (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .sliceThreads */ .s_)(import.meta.url) });
+    // The gate is decided and written. A request the run gave up on (a rate-limit wait past the run's
+    // time on the API) must not keep the step alive: whatever is still pending gets a second, then the
+    // process ends with the code the run set.
+    setTimeout(() => process.exit(), 1000).unref();
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -20962,7 +20962,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9502);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2771);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -20980,7 +20980,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9502:
+/***/ 2771:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21207,14 +21207,23 @@ function gitOutput(cwd, args, options = {}) {
  */
 class DiffIndex {
     diff;
+    prefix;
     byPath = new Map();
     constructor(diff, prefix = '') {
         this.diff = diff;
+        this.prefix = prefix;
         for (const f of diff.files) {
             if (f.status === 'deleted' || !f.path.startsWith(prefix))
                 continue;
             this.byPath.set(f.path.slice(prefix.length), f);
         }
+    }
+    /** Where a renamed file was before (root-relative), when the diff says it was renamed. */
+    previousPath(path) {
+        const f = this.byPath.get(path);
+        if (f?.status !== 'renamed' || !f.previousPath?.startsWith(this.prefix))
+            return undefined;
+        return f.previousPath.slice(this.prefix.length);
     }
     /** The changed file at a root-relative path (deleted files are not there). */
     file(path) {
@@ -21255,7 +21264,8 @@ var workspace_workspace = __nccwpck_require__(6012);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
- * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
+ * ones it inherits. No second checkout: the base is the head workspace with the change undone (a
+ * renamed file keeps its new name, with its old content). Files
  * the change did not touch are the head's own cached reads (same content, same findings, no extra
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
@@ -21282,12 +21292,15 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
      * the base (modified, deleted, renamed from). Paths may lie outside include/exclude.
      */
     changed;
+    /** Files git found renamed: new path (where the base content is shown) -> path in the base. */
+    renamed;
     constructor(head, files, blobs, options = {}) {
-        const { changed, ...selection } = options;
+        const { changed, renamed, ...selection } = options;
         super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
         this.head = head;
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
+        this.renamed = renamed ?? new Map();
     }
     read(file) {
         if (!this.has(file))
@@ -21333,13 +21346,16 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
  * as the change.
  */
 async function buildBaseWorkspace(head, baseline, options = {}) {
-    const { diff, ...selection } = options;
+    const { diff, untracked, ...selection } = options;
     if (!isCommitId(baseline))
         return undefined;
     const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
     if (out === undefined)
         return undefined;
-    const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+    const { removed, entries, renamed } = parseRawAgainstWorktree(out.toString('utf8'));
+    // Files the index does not know (the CLI's untracked files) are the change's own: not in the base.
+    for (const p of untracked ?? [])
+        removed.push(p);
     const files = new Set(head.indexed);
     for (const p of removed)
         files.delete(p);
@@ -21354,7 +21370,7 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
         head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
         base: wanted.map((e) => e.path),
     };
-    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed });
+    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed });
 }
 /**
  * `git diff --raw` of the baseline commit against the working tree (a pass over every file's status):
@@ -21377,7 +21393,9 @@ function diffAgainstWorktree(root, baseline) {
 }
 /**
  * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
- * exist only in the working tree, and the base's version of every path whose content differs.
+ * exist only in the working tree, and the base's version of every path whose content differs. A file
+ * git finds renamed is given its base content under its new name (`renamed` maps new to old), so its
+ * findings keep their identity (the path is part of a fingerprint) and stay existing.
  */
 function parseRawAgainstWorktree(raw) {
     const fields = raw.split('\0');
@@ -21385,18 +21403,22 @@ function parseRawAgainstWorktree(raw) {
     const entries = [];
     /** Paths the working tree no longer has (the base's version is among the entries). */
     const deleted = [];
+    const renamed = new Map();
     for (let i = 0; i < fields.length;) {
         const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
         if (!m)
             continue;
         const [, mode, , oid, letter] = m;
         const first = fields[i++] ?? '';
-        if (letter === 'R' || letter === 'C') {
+        if (letter === 'R') {
             const second = fields[i++] ?? '';
-            removed.push(second);
-            // A copy leaves its source in place, unchanged unless listed again on its own.
-            if (letter === 'R')
-                entries.push({ path: first, mode, oid });
+            entries.push({ path: second, mode, oid });
+            renamed.set(second, first);
+            continue;
+        }
+        if (letter === 'C') {
+            // A copy leaves its source in place, unchanged unless listed again on its own; the copy is new.
+            removed.push(fields[i++] ?? '');
             continue;
         }
         if (letter === 'A')
@@ -21406,7 +21428,7 @@ function parseRawAgainstWorktree(raw) {
         if (letter === 'D')
             deleted.push(first);
     }
-    return { removed, entries, deleted };
+    return { removed, entries, deleted, renamed };
 }
 /**
  * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
@@ -21598,6 +21620,7 @@ function compareControlIds(a, b) {
 
 
 
+
 /** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
 const MAX_BLOB_BYTES = 1024 * 1024;
 /** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
@@ -21705,6 +21728,14 @@ class GitRepository {
         return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
     }
 }
+function isDirectory(p) {
+    try {
+        return (0,external_node_fs_.lstatSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
 function hasGitAncestor(dir) {
     for (let d = external_node_path_.resolve(dir);; d = external_node_path_.dirname(d)) {
         if ((0,external_node_fs_.existsSync)(external_node_path_.join(d, '.git')))
@@ -21744,6 +21775,50 @@ function run(cwd, args, { maxBuffer = 1024 * 1024, acceptStatus } = {}) {
         const failed = err;
         return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
     }
+}
+/**
+ * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
+ * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
+ */
+const REPOSITORY_LEVEL = [
+    '.github',
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    ':(icase)SECURITY',
+    ':(icase)SECURITY.*',
+    ':(icase)docs/SECURITY',
+    ':(icase)docs/SECURITY.*',
+    '.gitignore',
+    'renovate.json',
+    'renovate.json5',
+    '.renovaterc',
+    '.renovaterc.json',
+    '.renovaterc.json5',
+    '.gitlab/renovate.json',
+    '.gitlab/renovate.json5',
+];
+/**
+ * The repository-level files that a folder of the repository (`prefix` from the top, as
+ * {@link GitRepository.prefix}) inherits: tracked, and outside the folder. A folder with a `.github/`
+ * of its own is laid out as a repository of its own (an example, a fixture, a template, a project
+ * to be split off; GitHub itself only reads the top one): it inherits nothing.
+ */
+async function repositoryFiles(root, prefix) {
+    if (isDirectory(external_node_path_.join(root, '.github')))
+        return undefined;
+    const up = prefix
+        .split('/')
+        .filter(Boolean)
+        .map(() => '..');
+    const top = external_node_path_.resolve(root, ...up);
+    const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
+    const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
+    return files.length > 0 ? { root: top, files } : undefined;
+}
+/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
+async function untrackedFiles(root) {
+    const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
+    return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }
 
 ;// CONCATENATED MODULE: ./lib/core/policy/tree.js
@@ -22517,7 +22592,9 @@ function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
 }
 /**
  * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
- * in a changed file whose lines are unknown, or cannot be placed in a file at all.
+ * in a changed file whose lines are unknown, or cannot be placed in a file at all. When the diff is
+ * partial (the API lists at most 3,000 files), a file it does not list may be changed too: its
+ * findings count as new.
  */
 function markNewByDiff(findings, diff, exempt = new Set()) {
     const summary = { new: 0, existing: 0, unplaced: 0 };
@@ -22533,8 +22610,9 @@ function markNewByDiff(findings, diff, exempt = new Set()) {
             const { path, startLine, endLine } = f.location;
             const file = diff.file(path);
             f.isNew =
-                file !== undefined &&
-                    (file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine));
+                file === undefined
+                    ? diff.diff.truncated
+                    : file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine);
         }
         summary[f.isNew ? 'new' : 'existing'] += 1;
     }
@@ -22562,7 +22640,11 @@ async function judgeChange(findings, options, run) {
     const base = run.base !== undefined
         ? (run.base ?? undefined)
         : options.baseline
-            ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+            ? await buildBaseWorkspace(run.head, options.baseline, {
+                include: run.include,
+                exclude: run.exclude,
+                ...(run.untracked ? { untracked: run.untracked } : {}),
+            })
             : undefined;
     if (base && options.baseline) {
         const baseFindings = await run.evaluateBase(base);
@@ -22617,9 +22699,11 @@ function applyGate(findings, failOn, options = {}) {
     const scope = options.scope ?? 'all';
     const always = options.alwaysBlocking ?? new Set();
     const policyRules = options.policyRules ?? new Map();
-    const reasons = [];
+    const forced = options.forced ?? new Set();
+    const reasons = [...(options.failures ?? [])];
     const counts = new Map();
     const unconditional = [];
+    const weakened = [];
     for (const f of findings) {
         f.blocking = false;
         if (f.status !== 'open')
@@ -22627,6 +22711,10 @@ function applyGate(findings, failOn, options = {}) {
         if (always.has(f.ruleId)) {
             f.blocking = true;
             unconditional.push(f);
+        }
+        else if (forced.has(f)) {
+            f.blocking = true;
+            weakened.push(f);
         }
         else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
             f.blocking = true;
@@ -22636,6 +22724,9 @@ function applyGate(findings, failOn, options = {}) {
     if (unconditional.length > 0) {
         const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
         reasons.push(`${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`);
+    }
+    if (weakened.length > 0) {
+        reasons.push(`${weakened.length} change${weakened.length === 1 ? '' : 's'} to the gate's own settings in the workflow that runs it, not approved`);
     }
     const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
     if (thresholdCount > 0) {
@@ -22663,152 +22754,14 @@ function applyGate(findings, failOn, options = {}) {
     return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
 }
 
-// EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
-;// CONCATENATED MODULE: ./lib/core/policy/changes.js
-
-
-
-const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
-/** The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. */
-function policyChanges(base, head, rules) {
-    const out = [];
-    const add = (message, location, key) => out.push({ kind: 'changes', message: `Policy change: ${message}`, location, key });
-    declarationChanges(base, head, add);
-    configChanges(base, head, rules, add);
-    for (const [file, hash] of base.ruleFiles) {
-        const now = head.ruleFiles.get(file);
-        if (now === hash)
-            continue;
-        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
-    }
-    return out;
-}
-function declarationChanges(base, head, add) {
-    const b = base.declarations;
-    const h = head.declarations;
-    const file = h?.file ?? head.controlsFile;
-    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
-    if (base.controlsFile !== head.controlsFile) {
-        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
-    }
-    if (b && !h) {
-        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
-        return;
-    }
-    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
-    for (const id of [...ids].sort()) {
-        const was = b?.controls.get(id);
-        const now = h?.controls.get(id);
-        const from = was?.status ?? 'undeclared';
-        const to = now?.status ?? 'undeclared';
-        if (from !== to) {
-            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`);
-        }
-        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
-            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
-        }
-        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
-        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
-            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
-        }
-    }
-    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
-    for (const e of h?.exceptions ?? []) {
-        const where = at(e.pointer);
-        const old = before.get(e.id);
-        if (!old) {
-            add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`);
-            continue;
-        }
-        if (e.expires && (!old.expires || e.expires > old.expires)) {
-            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`);
-        }
-        const widened = widening(old, e);
-        if (widened.length > 0) {
-            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`);
-        }
-    }
-}
-function widening(old, now) {
-    const out = [];
-    const rules = now.rules.filter((r) => !old.rules.includes(r));
-    if (rules.length > 0)
-        out.push(`now also covers ${rules.join(', ')}`);
-    if (old.paths.length > 0 && now.paths.length === 0)
-        out.push('now covers every path');
-    else {
-        const paths = now.paths.filter((p) => !old.paths.includes(p));
-        if (paths.length > 0)
-            out.push(`now also covers ${paths.join(', ')}`);
-    }
-    if (old.control && !now.control)
-        out.push(`no longer limited to control ${old.control}`);
-    return out;
-}
-function describe(e) {
-    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
-    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
-}
-function configChanges(base, head, rules, add) {
-    const b = base.config;
-    const h = head.config;
-    const doc = head.configDocument;
-    const file = h.file;
-    const at = (pointer) => {
-        const span = doc?.nearestSpan(pointer);
-        return file && span ? (0,core_location/* locationFromSpan */.Cx)(file, span, true) : file ? { path: file, startLine: 1 } : null;
-    };
-    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
-    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
-    for (const id of [...ids].sort()) {
-        const was = b.rules[id] ?? {};
-        const now = h.rules[id] ?? {};
-        const where = at(`/rules/${(0,yaml/* escapePointerToken */.uC)(id)}`);
-        if (now.enabled === false && was.enabled !== false) {
-            add(`rule ${id} is disabled.`, where, `rule-off:${id}`);
-            continue;
-        }
-        const def = builtin.get(id);
-        const sevWas = was.severity ?? def;
-        const sevNow = now.severity ?? def;
-        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
-            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`);
-        }
-        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
-        if (excluded.length > 0)
-            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`);
-    }
-    const failWas = b.failOn ?? 'high';
-    const failNow = h.failOn ?? 'high';
-    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
-        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`);
-    }
-    if ((b.failOnGap ?? true) && h.failOnGap === false)
-        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
-    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
-        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
-    }
-    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
-        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
-    }
-    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
-    if (excluded.length > 0)
-        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`);
-    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
-        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`);
-    }
-    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
-        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
-    }
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/declarations/model.js
 /** Default location of the declarations file, relative to the repository root. */
 const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
 
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
 ;// CONCATENATED MODULE: ./lib/core/declarations/parse.js
 
 
@@ -23067,11 +23020,28 @@ function loadPolicy(options) {
             why += ', and the fallback reader could not read it either';
     }
     if (!tree) {
-        const warning = `The policy could not be read from the base commit ${options.base} (${why}), so it is read from the change under review, which can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0) so a pull request cannot weaken its own policy.`;
+        const warning = `The policy could not be read from the base commit ${options.base} (${why}), so the gate fails: the change's own policy is all there is, and it can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0), or give the Action a token that can read the repository's contents.`;
         options.logger.warning(warning);
-        return { source: 'head', base: null, active: head, head, warnings: [warning] };
+        return {
+            source: 'head',
+            base: null,
+            active: head,
+            head,
+            warnings: [warning],
+            failClosed: `the policy could not be read from the base commit ${options.base.slice(0, 12)}`,
+        };
     }
-    const active = snapshot(tree, options, false);
+    let active;
+    try {
+        active = snapshot(tree, options, false);
+    }
+    catch (err) {
+        // The base's policy is what the change is judged by: its problems are the base branch's to fix.
+        if (err instanceof UsageError) {
+            throw new UsageError(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
+        }
+        throw err;
+    }
     if (active.declarations && head.declarations?.document) {
         relocate(active.declarations, head.declarations);
     }
@@ -23097,6 +23067,17 @@ function snapshot(tree, options, isHead) {
     }
     const controlsFile = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
     const declarations = readDeclarations(tree, root, controlsFile);
+    // A declarations file named explicitly must exist: read as "nothing declared", gaps would stop
+    // failing the gate. (A base commit that predates it is fine: the change adds it.)
+    if (declarations === null &&
+        isHead &&
+        !options.controlsMayBeMissing &&
+        (options.controlsPath ?? config.controls)) {
+        const named = options.controlsPath
+            ? 'the `controls` input or --controls'
+            : `\`controls\` in ${config.file}`;
+        throw new UsageError(`declarations file not found: ${controlsFile} (named by ${named})`);
+    }
     const ruleDirs = [];
     const inRepo = [];
     for (const d of [
@@ -23105,6 +23086,10 @@ function snapshot(tree, options, isHead) {
     ]) {
         const rel = external_node_path_.relative(root, d).split(external_node_path_.sep).join('/');
         const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
+        // The working tree must have every rule directory asked for; a base commit may predate one.
+        if (isHead && !load_isDirectory(d)) {
+            throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+        }
         if (inside)
             inRepo.push(rel);
         ruleDirs.push(inside && !isHead ? { dir: rel, tree } : d);
@@ -23123,6 +23108,14 @@ function snapshot(tree, options, isHead) {
     if (configDocument)
         out.configDocument = configDocument;
     return out;
+}
+function load_isDirectory(dir) {
+    try {
+        return (0,external_node_fs_.statSync)(dir).isDirectory();
+    }
+    catch {
+        return false;
+    }
 }
 function readDeclarations(tree, root, file) {
     if (external_node_path_.isAbsolute(file)) {
@@ -23176,355 +23169,10 @@ function relocate(base, head) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/core/version.js
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./lib/core/report.js
-
-
-/** Assembles the one immutable Report that every reporter and sink reads. */
-function buildReport(input) {
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    const byStatus = { open: 0, excepted: 0, ignored: 0 };
-    for (const f of input.findings) {
-        bySeverity[f.severity] += 1;
-        byStatus[f.status] += 1;
-    }
-    const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
-    for (const c of input.controls)
-        byVerdict[c.verdict] += 1;
-    const report = {
-        version: 1,
-        tool: {
-            name: 'controlgate',
-            version: VERSION,
-            informationUri: 'https://github.com/controlgate/controlgate',
-        },
-        repository: { root: input.root, head: input.head, base: input.base },
-        settings: {
-            failOn: input.failOn,
-            failOnConfidence: input.failOnConfidence,
-            persona: input.persona,
-            testPaths: input.testPaths,
-            failOnGap: input.failOnGap,
-            requireDeclarations: input.requireDeclarations,
-            exceptionMaxDays: input.exceptionMaxDays,
-            config: input.config.file,
-            controls: input.controlsFile,
-            ruleDirs: input.ruleDirs,
-            include: input.config.include,
-            exclude: input.config.exclude,
-        },
-        policy: input.policy,
-        rules: input.rules,
-        controls: input.controls,
-        findings: input.findings,
-        errors: input.errors,
-        summary: {
-            files: input.files,
-            ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
-            rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
-            findings: input.findings.length,
-            open: byStatus.open,
-            blocking: input.findings.filter((f) => f.blocking).length,
-            bySeverity,
-            byStatus,
-            byVerdict,
-            errors: input.errors.length,
-            ...(input.hidden ? { hidden: input.hidden } : {}),
-            gate: input.gate,
-        },
-    };
-    return deepFreeze(report);
-}
-function deepFreeze(value) {
-    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const v of Object.values(value))
-            deepFreeze(v);
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: ./lib/core/evaluate-rule.js
-var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 127 modules
-var registry = __nccwpck_require__(5166);
-;// CONCATENATED MODULE: ./lib/core/finding.js
-
-/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
-const HOMEPAGE = 'https://github.com/controlgate/controlgate';
-/** The documentation page of a rule: docs/rules/<id>.md. */
-function helpUri(ruleId) {
-    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
-}
-/**
- * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
- * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
- * configuration overrides); an evaluator's per-occurrence severity wins over it.
- */
-function createFinding(rule, raw, severity = rule.severity) {
-    const location = raw.location ? normalizeLocation(raw.location) : null;
-    return {
-        ruleId: rule.id,
-        title: rule.title,
-        controls: [...(raw.controls ?? rule.controls)],
-        severity: raw.severity ?? severity,
-        confidence: raw.confidence ?? rule.confidence,
-        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
-        message: raw.message,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        location,
-        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
-        status: 'open',
-        blocking: false,
-    };
-}
-/**
- * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
- * numbers), so the same problem keeps its fingerprint when lines above it move.
- */
-function fingerprint(ruleId, path, key) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
-}
-function normalizeLocation(loc) {
-    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
-    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
-        out.endLine = loc.endLine;
-    if (loc.startColumn !== undefined && loc.startColumn >= 1)
-        out.startColumn = loc.startColumn;
-    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
-        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
-        if (!sameLine || loc.endColumn >= loc.startColumn)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
-// EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
-var slices = __nccwpck_require__(7885);
-;// CONCATENATED MODULE: ./lib/core/rule-run.js
-/**
- * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
- * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
- * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
- * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
- */
-
-
-
-
-
-
-
-/** Evaluates rules one by one, collecting their summaries, findings and errors. */
-class RuleRun {
-    config;
-    workspace;
-    policy;
-    log;
-    github;
-    focused;
-    threads;
-    findings = [];
-    errors = [];
-    summaries = [];
-    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
-    context;
-    constructor(config, workspace, policy, log, github, 
-    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
-    focused, 
-    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
-    threads) {
-        this.config = config;
-        this.workspace = workspace;
-        this.policy = policy;
-        this.log = log;
-        this.github = github;
-        this.focused = focused;
-        this.threads = threads;
-        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
-    }
-    /**
-     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
-     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
-     * slice's texts are released), after the other rules, so memory follows the slice and not the
-     * repository; slice workers, when given, take slices alongside this thread. `last` runs after
-     * everything else within its slice (it reports what the others could not parse).
-     */
-    async evaluateAll(entries, last) {
-        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
-        const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
-        const isLast = (e) => e.rule.check.kind === last;
-        const whole = entries.filter((e) => !perFile(e));
-        const sliced = entries.filter(perFile);
-        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
-            const summary = this.begin(e.rule, e.notApplicable);
-            return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
-        });
-        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
-        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
-        const sharedRules = shared.map((a) => a.rule);
-        const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
-        const queue = new slices/* SliceQueue */.qE(undefined, count);
-        // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count);
-        try {
-            for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
-                await this.evaluate(e.rule, e.notApplicable);
-            }
-            if (active.length === 0)
-                return;
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
-            const policy = {
-                ...slices/* SLICE_POLICY */.EX,
-                ...(this.policy.base ? { base: this.policy.base } : {}),
-            };
-            const ownRules = own.map((a) => a.rule);
-            for (let slice = 0; slice < count; slice++) {
-                const outcomes = byslice.get(slice) ?? [];
-                if (own.length > 0) {
-                    const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
-                }
-                for (const [i, a] of [...shared, ...own].entries())
-                    a.slices.push(outcomes[i]);
-            }
-        }
-        finally {
-            pool?.stop();
-        }
-        for (const a of active) {
-            // The engine's problems of a policy rule belong to the rule once, not to each slice.
-            const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
-            const raw = kind ? this.policy.of(kind) : [];
-            const failed = a.slices.find((o) => 'error' in o);
-            if (failed)
-                this.fail(a.rule, a.summary, failed);
-            else
-                this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
-        }
-    }
-    startWorkers(rules, queue, count) {
-        if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
-            return undefined;
-        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
-            root: this.workspace.root,
-            maxFileBytes: this.workspace.maxFileBytes,
-            files: this.workspace.files,
-            rules,
-            queue: queue.buffer,
-        });
-    }
-    /**
-     * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
-     * then gathers the workers' and evaluates any slice a worker took but never delivered.
-     */
-    async sharedSlices(rules, queue, count, pool) {
-        const byslice = new Map();
-        if (rules.length === 0)
-            return byslice;
-        const files = this.workspace.files;
-        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
-        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
-            byslice.set(slice, await evaluate(slice));
-        }
-        if (pool) {
-            const delivered = await pool.collect(count, new Set(byslice.keys()));
-            // In slice order, after this thread's own: the first problem recorded per file wins, and every
-            // file belongs to one slice, so which thread took which slice changes nothing.
-            for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
-                byslice.set(r.slice, r.outcomes);
-                for (const p of r.problems)
-                    this.workspace.reportProblem(p);
-            }
-            this.log.debug(`per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
-                (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''));
-        }
-        for (let slice = 0; slice < count; slice++) {
-            if (!byslice.has(slice))
-                byslice.set(slice, await evaluate(slice));
-        }
-        return byslice;
-    }
-    async evaluate(rule, notApplicable) {
-        const summary = this.begin(rule, notApplicable);
-        if (!summary)
-            return;
-        const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
-        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
-        if ('error' in outcome)
-            this.fail(rule, summary, outcome);
-        else
-            this.append(rule, summary, outcome.raw);
-    }
-    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
-    begin(rule, notApplicable) {
-        const settings = this.config.rules[rule.id] ?? {};
-        const summary = {
-            id: rule.id,
-            title: rule.title,
-            severity: settings.severity ?? rule.severity,
-            controls: rule.controls,
-            rationale: rule.rationale,
-            remediation: rule.remediation,
-            helpUri: helpUri(rule.id),
-            source: rule.source,
-            result: 'pass',
-            findings: 0,
-        };
-        this.summaries.push(summary);
-        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
-            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
-            if (this.policy.of('declarations-file').length > 0) {
-                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
-            }
-        }
-        else if (settings.enabled === false) {
-            summary.result = 'disabled';
-            return undefined;
-        }
-        if (notApplicable) {
-            summary.result = 'not-applicable';
-            return undefined;
-        }
-        return summary;
-    }
-    fail(rule, summary, outcome) {
-        // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
-        // which permission would help. It is no rule error and raises no warning of its own.
-        if (outcome.unverifiable) {
-            summary.result = 'unverifiable';
-            summary.detail = outcome.error;
-            return;
-        }
-        summary.result = 'error';
-        this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
-    }
-    append(rule, summary, raw) {
-        const exclude = this.config.rules[rule.id]?.exclude;
-        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
-        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
-        // about what test paths hold.
-        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
-        const context = exempt ? undefined : this.context;
-        for (const r of raw) {
-            if (skip && r.location && skip(r.location.path))
-                continue;
-            const finding = createFinding(rule, r, summary.severity);
-            context?.(finding);
-            this.findings.push(finding);
-            summary.findings += 1;
-        }
-        if (summary.result !== 'error')
-            summary.result = summary.findings > 0 ? 'fail' : 'pass';
-    }
-}
-
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 127 modules
+var registry = __nccwpck_require__(5166);
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
 
 
@@ -23769,6 +23417,743 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
+// EXTERNAL MODULE: ./lib/core/triage.js
+var triage = __nccwpck_require__(4551);
+;// CONCATENATED MODULE: ./lib/core/policy/changes.js
+/**
+ * What a change does to the policy it is judged by: every control whose declared status changes,
+ * every exception added, extended or widened, every rule disabled, downgraded or narrowed, and every
+ * setting that weakens the gate. Each is a `policy-change` finding (control 8.32) that asks for review,
+ * located on the head's line.
+ */
+
+
+
+
+
+
+const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
+/**
+ * The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. For changes
+ * that would suppress findings, `effects` receives which (the change then blocks at their severity
+ * until approved).
+ */
+function policyChanges(base, head, rules, effects) {
+    const out = [];
+    const add = (message, location, key, suppresses) => {
+        const problem = {
+            kind: 'changes',
+            message: `Policy change: ${message}`,
+            location,
+            key,
+        };
+        out.push(problem);
+        if (suppresses)
+            effects?.set(problem, suppresses);
+    };
+    declarationChanges(base, head, add);
+    configChanges(base, head, rules, add);
+    for (const [file, hash] of base.ruleFiles) {
+        const now = head.ruleFiles.get(file);
+        if (now === hash)
+            continue;
+        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
+    }
+    return out;
+}
+const isOpen = (f) => f.status === 'open';
+function declarationChanges(base, head, add) {
+    const b = base.declarations;
+    const h = head.declarations;
+    const file = h?.file ?? head.controlsFile;
+    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
+    if (base.controlsFile !== head.controlsFile) {
+        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
+    }
+    if (b && !h) {
+        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
+        return;
+    }
+    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
+    for (const id of [...ids].sort()) {
+        const was = b?.controls.get(id);
+        const now = h?.controls.get(id);
+        const from = was?.status ?? 'undeclared';
+        const to = now?.status ?? 'undeclared';
+        if (from !== to) {
+            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`, 
+            // Its rules would be skipped once the control is not applicable.
+            to === 'not-applicable' ? (f) => isOpen(f) && f.controls.includes(id) : undefined);
+        }
+        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
+            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
+        }
+        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
+        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
+            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
+        }
+    }
+    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
+    for (const e of h?.exceptions ?? []) {
+        const where = at(e.pointer);
+        const old = before.get(e.id);
+        const covered = (f) => isOpen(f) && (0,triage/* exceptionCovers */.On)(e, f);
+        if (!old) {
+            add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`, covered);
+            continue;
+        }
+        if (e.expires && (!old.expires || e.expires > old.expires)) {
+            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`, covered);
+        }
+        const widened = widening(old, e);
+        if (widened.length > 0) {
+            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`, covered);
+        }
+    }
+}
+function widening(old, now) {
+    const out = [];
+    const rules = now.rules.filter((r) => !old.rules.includes(r));
+    if (rules.length > 0)
+        out.push(`now also covers ${rules.join(', ')}`);
+    if (old.paths.length > 0 && now.paths.length === 0)
+        out.push('now covers every path');
+    else {
+        const paths = now.paths.filter((p) => !old.paths.includes(p));
+        if (paths.length > 0)
+            out.push(`now also covers ${paths.join(', ')}`);
+    }
+    if (old.control && !now.control)
+        out.push(`no longer limited to control ${old.control}`);
+    return out;
+}
+function describe(e) {
+    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
+    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
+}
+function configChanges(base, head, rules, add) {
+    const b = base.config;
+    const h = head.config;
+    const doc = head.configDocument;
+    const file = h.file;
+    const at = (pointer) => {
+        const span = doc?.nearestSpan(pointer);
+        return file && span ? (0,core_location/* locationFromSpan */.Cx)(file, span, true) : file ? { path: file, startLine: 1 } : null;
+    };
+    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
+    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
+    for (const id of [...ids].sort()) {
+        const was = b.rules[id] ?? {};
+        const now = h.rules[id] ?? {};
+        const where = at(`/rules/${(0,yaml/* escapePointerToken */.uC)(id)}`);
+        const ofRule = (f) => isOpen(f) && f.ruleId === id;
+        if (now.enabled === false && was.enabled !== false) {
+            add(`rule ${id} is disabled.`, where, `rule-off:${id}`, ofRule);
+            continue;
+        }
+        const def = builtin.get(id);
+        const sevWas = was.severity ?? def;
+        const sevNow = now.severity ?? def;
+        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
+            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`, ofRule);
+        }
+        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
+        if (excluded.length > 0) {
+            const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`, (f) => ofRule(f) && f.location !== null && inExcluded(f.location.path));
+        }
+    }
+    const failWas = b.failOn ?? 'high';
+    const failNow = h.failOn ?? 'high';
+    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
+        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`, (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow));
+    }
+    const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
+        add(`fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`, at('/fail-on-confidence'), `fail-on-confidence:${confidenceNow}`, (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow));
+    }
+    // More test paths: findings there become low confidence, which does not block by default.
+    const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
+    const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
+    if (testNow.length > 0) {
+        const inTests = (0,glob/* pathMatcher */.k)(testNow);
+        add(`findings in ${testNow.join(', ')} are treated as test code (low confidence).`, at('/test-paths'), `test-paths:${testNow.join(',')}`, (f) => isOpen(f) && f.location !== null && inTests(f.location.path));
+    }
+    if ((b.failOnGap ?? true) && h.failOnGap === false)
+        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
+    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
+        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
+    }
+    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
+        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
+    }
+    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
+    if (excluded.length > 0) {
+        const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`, (f) => isOpen(f) && f.location !== null && inExcluded(f.location.path));
+    }
+    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
+        const included = (0,glob/* pathMatcher */.k)(h.include);
+        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`, (f) => isOpen(f) && f.location !== null && !included(f.location.path));
+    }
+    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
+        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/finding.js
+
+/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
+const HOMEPAGE = 'https://github.com/controlgate/controlgate';
+/** The documentation page of a rule: docs/rules/<id>.md. */
+function helpUri(ruleId) {
+    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+}
+/**
+ * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
+ * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
+ * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ */
+function createFinding(rule, raw, severity = rule.severity) {
+    const location = raw.location ? normalizeLocation(raw.location) : null;
+    return {
+        ruleId: rule.id,
+        title: rule.title,
+        controls: [...(raw.controls ?? rule.controls)],
+        severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
+        message: raw.message,
+        remediation: rule.remediation,
+        helpUri: helpUri(rule.id),
+        location,
+        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
+        status: 'open',
+        blocking: false,
+    };
+}
+/**
+ * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
+ * numbers), so the same problem keeps its fingerprint when lines above it move.
+ */
+function fingerprint(ruleId, path, key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+}
+function normalizeLocation(loc) {
+    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
+    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
+        out.endLine = loc.endLine;
+    if (loc.startColumn !== undefined && loc.startColumn >= 1)
+        out.startColumn = loc.startColumn;
+    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
+        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
+        if (!sameLine || loc.endColumn >= loc.startColumn)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/suppressions.js
+/**
+ * A suppression a change adds for itself (an inline ignore, an exception, a rule disabled, a raised
+ * `fail-on`, a weakened input of the step that runs the gate) is a policy change that blocks at the
+ * severity of what it suppresses, until someone entitled approves it:
+ *
+ * - inline ignores are in the tree, so they take effect: the policy change reporting one is raised to
+ *   the severity of the findings it silences (a critical private key makes a critical policy change);
+ * - exceptions and configuration come from the base commit, so what they would suppress still blocks
+ *   by itself; their policy change carries the same severity, so it reads as blocking too;
+ * - the gate's own inputs are the caller's (the workflow step): a weakening always blocks.
+ *
+ * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
+ * policy in force and leaves each policy change at its rule's severity, reported and approved.
+ */
+
+
+
+
+/**
+ * The policy changes that suppress findings counting against the gate, each with the severity of the
+ * worst of them. Inline ignores are matched by place: an added ignore's policy change is located at
+ * the comment, and an ignored finding names the comment that ignored it.
+ */
+function planEscalations(input) {
+    const { findings, changeRules, scope } = input;
+    const changes = findings.filter((f) => changeRules.has(f.ruleId));
+    if (changes.length === 0)
+        return [];
+    const sure = confidenceRank(input.minConfidence);
+    const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && confidenceRank(f.confidence) >= sure);
+    const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
+    const out = [];
+    const consider = (change, suppressed) => {
+        if (!change || suppressed.length === 0)
+            return;
+        suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+            confidenceRank(b.confidence) - confidenceRank(a.confidence));
+        const worst = suppressed[0];
+        const stronger = severityRank(worst.severity) > severityRank(change.severity) ||
+            confidenceRank(worst.confidence) > confidenceRank(change.confidence);
+        if (stronger)
+            out.push({ change, severity: worst.severity, suppressed });
+    };
+    for (const [problem, suppresses] of input.effects) {
+        for (const rule of changeRules) {
+            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
+            consider(change, subjects.filter(suppresses));
+        }
+    }
+    for (const change of changes) {
+        const at = change.location;
+        if (!at)
+            continue;
+        consider(change, subjects.filter((f) => f.status === 'ignored' &&
+            f.exception?.kind === 'inline-ignore' &&
+            f.exception.location.path === at.path &&
+            f.exception.location.startLine === at.startLine));
+    }
+    return out;
+}
+/** Raises each policy change to the severity of what it suppresses, and says so in its message. */
+function applyEscalations(escalations) {
+    for (const { change, severity, suppressed } of escalations) {
+        const worst = suppressed[0];
+        // It blocks as the finding it suppresses would: that severity, and at least that confidence.
+        if (severityRank(severity) > severityRank(change.severity))
+            change.severity = severity;
+        if (confidenceRank(worst.confidence) > confidenceRank(change.confidence)) {
+            change.confidence = worst.confidence;
+            delete change.confidenceReason;
+        }
+        const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
+        const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
+        change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
+    }
+}
+/** Fingerprints of policy-change findings made from `problems`, for rules of `changeRules`. */
+function changeFingerprints(problems, changeRules) {
+    const out = new Set();
+    for (const p of problems) {
+        for (const rule of changeRules)
+            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/review.js
+/**
+ * The engine's side of a change reviewing its own policy: which policy is in force (the base's, or the
+ * change's once approved), the custom rule files the change breaks, the base tree as the change's
+ * renames see it, and, after triage, the policy changes that must block until approved. Kept out of
+ * engine.ts so the pipeline there stays a list of steps.
+ */
+
+
+
+
+
+/**
+ * Reads what the change does to the policy it is judged by and decides which policy is in force:
+ * the base's, unless the change alters it and the caller's `approval` says someone entitled approved
+ * (and the change's rule files all load).
+ */
+async function reviewPolicy(loaded, options) {
+    let policy = loaded;
+    const base = policy.source === 'base' ? policy.active : undefined;
+    // The head's custom rules must load too (they are what will be merged); a broken one is a finding,
+    // and the base's rules stay in force, so every output is still written.
+    const ruleFiles = base && headRulesDiffer(policy) ? ruleFileProblems(policy.head.ruleDirs, options) : [];
+    let rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
+    const effects = new Map();
+    const changes = base ? policyChanges(base, policy.head, rules, effects) : [];
+    const gateChanges = (options.gateChanges ?? []).map((c) => ({
+        ...c,
+        kind: 'changes',
+    }));
+    const approval = lazyApproval(options.approval);
+    if (base && changes.length + gateChanges.length > 0 && ruleFiles.length === 0 && (await approval.get())) {
+        policy = { ...policy, active: policy.head };
+        rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
+    }
+    return { policy, rules, ...(base ? { base } : {}), changes, effects, gateChanges, ruleFiles, approval };
+}
+/**
+ * After triage: raises each policy change that suppresses findings to their severity, and returns the
+ * weakenings of the gate's definition that must block whatever `fail-on` says; with an approval,
+ * neither, and every policy change says who approved it.
+ */
+async function settlePolicyChanges(review, findings, changeRules, scope, minConfidence) {
+    const escalations = planEscalations({
+        findings,
+        changeRules,
+        effects: review.effects,
+        scope,
+        minConfidence,
+    });
+    const forcedPrints = changeFingerprints(review.gateChanges, changeRules);
+    const approved = escalations.length + forcedPrints.size > 0 ? await review.approval.get() : review.approval.known();
+    if (!approved) {
+        applyEscalations(escalations);
+        return { forced: new Set(findings.filter((f) => forcedPrints.has(f.fingerprint))) };
+    }
+    for (const f of findings) {
+        if (changeRules.has(f.ruleId))
+            f.message = `${f.message} Approved: ${approved.detail}.`;
+    }
+    return { forced: new Set(), approved };
+}
+/** A base tree that reads a renamed file under its old name (its inline ignores are not new). */
+function renamedTree(tree, renamed, diff) {
+    return {
+        label: tree.label,
+        read: (file, maxBytes) => tree.read(renamed.get(file) ?? diff?.previousPath(file) ?? file, maxBytes),
+        list: (dir) => tree.list(dir),
+    };
+}
+function lazyApproval(ask) {
+    let answer;
+    let known;
+    return {
+        async get() {
+            answer ??= ask ? ask() : Promise.resolve(undefined);
+            known = await answer;
+            return known;
+        },
+        known: () => known,
+    };
+}
+/**
+ * The problems of custom rule files that do not load, as `rule-files` findings located in each file
+ * (the head's rule directories, which the change may have edited); none when they all load.
+ */
+function ruleFileProblems(dirs, options) {
+    try {
+        loadRules(dirs, { builtin: options.builtin });
+        return [];
+    }
+    catch (err) {
+        if (!(err instanceof RuleLoadError))
+            throw err;
+        return err.problems.map(({ file, problem }) => {
+            const rel = external_node_path_.relative(options.root, file).split(external_node_path_.sep).join('/');
+            const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
+            const shown = inside ? rel : file;
+            return {
+                kind: 'rule-files',
+                message: `${(0,validate/* formatProblem */.Vw)(shown, problem)} (this rule file does not load, so the base commit's rules are used: fix it before it is merged)`,
+                location: inside ? { path: rel, startLine: problem.line ?? 1 } : null,
+                key: `${shown}:${problem.pointer}:${problem.message}`,
+            };
+        });
+    }
+}
+/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
+function headRulesDiffer(policy) {
+    const a = policy.active.ruleFiles;
+    const b = policy.head.ruleFiles;
+    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
+        return true;
+    for (const [file, hash] of a)
+        if (b.get(file) !== hash)
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./lib/core/version.js
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./lib/core/report.js
+
+
+/** Assembles the one immutable Report that every reporter and sink reads. */
+function buildReport(input) {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    const byStatus = { open: 0, excepted: 0, ignored: 0 };
+    for (const f of input.findings) {
+        bySeverity[f.severity] += 1;
+        byStatus[f.status] += 1;
+    }
+    const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const c of input.controls)
+        byVerdict[c.verdict] += 1;
+    const report = {
+        version: 1,
+        tool: {
+            name: 'controlgate',
+            version: VERSION,
+            informationUri: 'https://github.com/controlgate/controlgate',
+        },
+        repository: { root: input.root, head: input.head, base: input.base },
+        settings: {
+            failOn: input.failOn,
+            failOnConfidence: input.failOnConfidence,
+            persona: input.persona,
+            testPaths: input.testPaths,
+            failOnGap: input.failOnGap,
+            requireDeclarations: input.requireDeclarations,
+            exceptionMaxDays: input.exceptionMaxDays,
+            config: input.config.file,
+            controls: input.controlsFile,
+            ruleDirs: input.ruleDirs,
+            include: input.config.include,
+            exclude: input.config.exclude,
+        },
+        policy: input.policy,
+        rules: input.rules,
+        controls: input.controls,
+        findings: input.findings,
+        errors: input.errors,
+        summary: {
+            files: input.files,
+            ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
+            rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
+            findings: input.findings.length,
+            open: byStatus.open,
+            blocking: input.findings.filter((f) => f.blocking).length,
+            bySeverity,
+            byStatus,
+            byVerdict,
+            errors: input.errors.length,
+            ...(input.hidden ? { hidden: input.hidden } : {}),
+            gate: input.gate,
+        },
+    };
+    return deepFreeze(report);
+}
+function deepFreeze(value) {
+    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value))
+            deepFreeze(v);
+    }
+    return value;
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluate-rule.js
+var evaluate_rule = __nccwpck_require__(2595);
+// EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
+var slices = __nccwpck_require__(7885);
+;// CONCATENATED MODULE: ./lib/core/rule-run.js
+/**
+ * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
+ * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
+ * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
+ * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ */
+
+
+
+
+
+
+
+/** Evaluates rules one by one, collecting their summaries, findings and errors. */
+class RuleRun {
+    config;
+    workspace;
+    policy;
+    log;
+    github;
+    focused;
+    threads;
+    findings = [];
+    errors = [];
+    summaries = [];
+    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+    context;
+    constructor(config, workspace, policy, log, github, 
+    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
+    focused, 
+    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
+    threads) {
+        this.config = config;
+        this.workspace = workspace;
+        this.policy = policy;
+        this.log = log;
+        this.github = github;
+        this.focused = focused;
+        this.threads = threads;
+        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
+    }
+    /**
+     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
+     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
+     * slice's texts are released), after the other rules, so memory follows the slice and not the
+     * repository; slice workers, when given, take slices alongside this thread. `last` runs after
+     * everything else within its slice (it reports what the others could not parse).
+     */
+    async evaluateAll(entries, last) {
+        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
+        const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
+        const isLast = (e) => e.rule.check.kind === last;
+        const whole = entries.filter((e) => !perFile(e));
+        const sliced = entries.filter(perFile);
+        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
+            const summary = this.begin(e.rule, e.notApplicable);
+            return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
+        });
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const sharedRules = shared.map((a) => a.rule);
+        const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
+        const queue = new slices/* SliceQueue */.qE(undefined, count);
+        // Workers start first: they load while this thread evaluates the rules that read across files.
+        const pool = this.startWorkers(sharedRules, queue, count);
+        try {
+            for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
+                await this.evaluate(e.rule, e.notApplicable);
+            }
+            if (active.length === 0)
+                return;
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
+            const policy = {
+                ...slices/* SLICE_POLICY */.EX,
+                ...(this.policy.base ? { base: this.policy.base } : {}),
+            };
+            const ownRules = own.map((a) => a.rule);
+            for (let slice = 0; slice < count; slice++) {
+                const outcomes = byslice.get(slice) ?? [];
+                if (own.length > 0) {
+                    const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
+                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
+                }
+                for (const [i, a] of [...shared, ...own].entries())
+                    a.slices.push(outcomes[i]);
+            }
+        }
+        finally {
+            pool?.stop();
+        }
+        for (const a of active) {
+            // The engine's problems of a policy rule belong to the rule once, not to each slice.
+            const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
+            const raw = kind ? this.policy.of(kind) : [];
+            const failed = a.slices.find((o) => 'error' in o);
+            if (failed)
+                this.fail(a.rule, a.summary, failed);
+            else
+                this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
+        }
+    }
+    startWorkers(rules, queue, count) {
+        if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
+            return undefined;
+        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
+            root: this.workspace.root,
+            maxFileBytes: this.workspace.maxFileBytes,
+            files: this.workspace.files,
+            ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
+            rules,
+            queue: queue.buffer,
+        });
+    }
+    /**
+     * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
+     * then gathers the workers' and evaluates any slice a worker took but never delivered.
+     */
+    async sharedSlices(rules, queue, count, pool) {
+        const byslice = new Map();
+        if (rules.length === 0)
+            return byslice;
+        const files = this.workspace.files;
+        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
+            byslice.set(slice, await evaluate(slice));
+        }
+        if (pool) {
+            const delivered = await pool.collect(count, new Set(byslice.keys()));
+            // In slice order, after this thread's own: the first problem recorded per file wins, and every
+            // file belongs to one slice, so which thread took which slice changes nothing.
+            for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
+                byslice.set(r.slice, r.outcomes);
+                for (const p of r.problems)
+                    this.workspace.reportProblem(p);
+            }
+            this.log.debug(`per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
+                (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''));
+        }
+        for (let slice = 0; slice < count; slice++) {
+            if (!byslice.has(slice))
+                byslice.set(slice, await evaluate(slice));
+        }
+        return byslice;
+    }
+    async evaluate(rule, notApplicable) {
+        const summary = this.begin(rule, notApplicable);
+        if (!summary)
+            return;
+        const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
+        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
+        if ('error' in outcome)
+            this.fail(rule, summary, outcome);
+        else
+            this.append(rule, summary, outcome.raw);
+    }
+    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
+    begin(rule, notApplicable) {
+        const settings = this.config.rules[rule.id] ?? {};
+        const summary = {
+            id: rule.id,
+            title: rule.title,
+            severity: settings.severity ?? rule.severity,
+            controls: rule.controls,
+            rationale: rule.rationale,
+            remediation: rule.remediation,
+            helpUri: helpUri(rule.id),
+            source: rule.source,
+            result: 'pass',
+            findings: 0,
+        };
+        this.summaries.push(summary);
+        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
+            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
+            if (this.policy.of('declarations-file').length > 0) {
+                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
+            }
+        }
+        else if (settings.enabled === false) {
+            summary.result = 'disabled';
+            return undefined;
+        }
+        if (notApplicable) {
+            summary.result = 'not-applicable';
+            return undefined;
+        }
+        return summary;
+    }
+    fail(rule, summary, outcome) {
+        // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
+        // which permission would help. It is no rule error and raises no warning of its own.
+        if (outcome.unverifiable) {
+            summary.result = 'unverifiable';
+            summary.detail = outcome.error;
+            return;
+        }
+        summary.result = 'error';
+        this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
+    }
+    append(rule, summary, raw) {
+        const exclude = this.config.rules[rule.id]?.exclude;
+        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
+        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
+        // about what test paths hold.
+        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
+        const context = exempt ? undefined : this.context;
+        for (const r of raw) {
+            if (skip && r.location && skip(r.location.path))
+                continue;
+            const finding = createFinding(rule, r, summary.severity);
+            context?.(finding);
+            this.findings.push(finding);
+            summary.findings += 1;
+        }
+        if (summary.result !== 'error')
+            summary.result = summary.findings > 0 ? 'fail' : 'pass';
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/suggest.js
 /**
  * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
@@ -23846,14 +24231,11 @@ function didYouMean(typed, candidates, max = 3) {
     return ` (did you mean ${list}?)`;
 }
 
-// EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(4551);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/engine.js
-
 
 
 
@@ -23895,15 +24277,22 @@ async function runCheck(options) {
     // The change's diff against the working tree is another pass over the tree: it runs alongside
     // the index.
     const diff = changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff);
+    // Untracked files that are part of the change (a local check with --base): listed once, for the
+    // index and to leave them out of the base.
+    const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
     // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
     index?.catch(() => { });
-    const policy = loadPolicy({ ...pick(options), root, logger: log });
+    // What the change does to the policy it is judged by, and whether someone entitled approved it;
+    // an approval puts the change's own policy in force (see policy/review.ts).
+    const review = await reviewPolicy(loadPolicy({ ...pick(options), root, logger: log }), {
+        builtin: options.builtinRules !== false,
+        root,
+        ...(options.gateChanges ? { gateChanges: options.gateChanges } : {}),
+        ...(options.approval ? { approval: options.approval } : {}),
+    });
+    const { policy, rules: allRules, base: baseSnapshot } = review;
     const config = policy.active.config;
-    const builtin = options.builtinRules !== false;
-    if (policy.source === 'base' && headRulesDiffer(policy))
-        loadRules(policy.head.ruleDirs, { builtin });
-    const allRules = loadRules(policy.active.ruleDirs, { builtin });
     let rules = allRules;
     if (options.onlyRules) {
         const wanted = new Set(options.onlyRules);
@@ -23927,15 +24316,19 @@ async function runCheck(options) {
     const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
     const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
     const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
+    const repo = GitRepository.open(root);
+    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+    // .github/, .gitignore), which GitHub and git read from the top.
+    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
     const workspace = new workspace_workspace/* Workspace */.aR(root, {
         ...(index ? { index: await index } : {}),
         include: config.include,
         exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
         ...(options.files ? { files: options.files } : {}),
+        ...(inherited ? { inherited } : {}),
     });
     log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
-    const repo = GitRepository.open(root);
     const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
     const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
         workspace,
@@ -23948,11 +24341,16 @@ async function runCheck(options) {
     const problems = [
         ...(policy.head.declarations?.problems ?? []),
         ...check.problems,
-        ...(policy.source === 'base' ? policyChanges(policy.active, policy.head, allRules) : []),
+        ...review.changes,
+        ...review.gateChanges,
+        ...review.ruleFiles,
     ];
+    // Renamed files are read from the base under their old name (inline ignores moved with them are
+    // not new); the base tree's own renames are known once it is built, before any rule runs.
+    const renamed = new Map();
     const context = {
         of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
-        ...(policy.source === 'base' ? { base: policy.active.tree } : {}),
+        ...(baseSnapshot ? { base: renamedTree(baseSnapshot.tree, renamed, options.change?.diff) } : {}),
     };
     const policyRules = new Map();
     for (const r of rules) {
@@ -23960,7 +24358,9 @@ async function runCheck(options) {
         if (kind)
             policyRules.set(r.id, kind);
     }
-    const scan = await scanScope(workspace, options.change, config, diff, log);
+    const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
+    for (const [to, from] of scan.base?.renamed ?? [])
+        renamed.set(to, from);
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
     const skipped = [];
     const entries = rules.map((rule) => {
@@ -23970,7 +24370,7 @@ async function runCheck(options) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
-    (0,triage/* triage */.N)({
+    (0,triage/* triage */.NA)({
         findings: run.findings,
         exceptions: check.exceptions,
         workspace,
@@ -23985,6 +24385,7 @@ async function runCheck(options) {
             exclude: config.exclude,
             ...(scan.base !== undefined ? { base: scan.base } : {}),
             exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
+            ...((await untracked) ? { untracked: await untracked } : {}),
             alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
             // The same rules and settings over the base tree, minus the ones judged without it.
             async evaluateBase(base) {
@@ -24004,6 +24405,19 @@ async function runCheck(options) {
     if (change && change.judged.method !== 'none') {
         log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
     }
+    // A finding in a file inherited from the repository's top is located there, from the checked folder.
+    if (workspace.inheritance && repo?.prefix) {
+        const up = '../'.repeat(repo.prefix.split('/').filter(Boolean).length);
+        for (const f of findings) {
+            if (f.location && workspace.isInherited(f.location.path))
+                f.location = { ...f.location, path: up + f.location.path };
+        }
+    }
+    // Suppressions the change adds for itself block at the severity of what they suppress, and the
+    // gate's own settings weakened in the workflow block outright, until approved.
+    const scope = options.change?.scope ?? 'all';
+    const changeRules = new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id));
+    const { forced, approved } = await settlePolicyChanges(review, findings, changeRules, scope, failOnConfidence);
     findings.sort(compareFindings);
     const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const controls = assessControls({
@@ -24014,16 +24428,21 @@ async function runCheck(options) {
         policyRules,
         minConfidence: failOnConfidence,
     });
-    const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id));
+    const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id));
     const gate = applyGate(findings, failOn, {
         failOnGap,
         failOnConfidence,
         controls,
         policyRules,
         alwaysBlocking,
-        scope: options.change?.scope ?? 'all',
+        scope,
+        forced,
+        ...(policy.failClosed ? { failures: [policy.failClosed] } : {}),
     });
     const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
+    if (approved) {
+        notices.push(`The change's policy changes are approved (${approved.detail})${policy.active === policy.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`);
+    }
     if (skipped.length > 0) {
         notices.push(`rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`);
     }
@@ -24067,7 +24486,8 @@ async function runCheck(options) {
         rules: summaries,
         controls,
         policy: {
-            source: policy.source,
+            // Approved: the change's own policy was in force.
+            source: baseSnapshot && policy.active === policy.head ? 'head' : policy.source,
             base: policy.base,
             controls: policy.active.declarations ? policy.active.controlsFile : null,
             warnings,
@@ -24088,16 +24508,24 @@ async function runCheck(options) {
  * tracked files the working tree has lost, instead of a second pass. (A file added after the base
  * and deleted without committing is not in that diff; it stays listed, and reads as unreadable.)
  */
-async function changeIndex(root, changedOnly, diff) {
+async function changeIndex(root, changedOnly, diff, untracked) {
+    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+    const withUntracked = async (index) => {
+        const extra = (await untracked) ?? [];
+        if (extra.length === 0 || index.source !== 'git')
+            return index;
+        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return { ...index, files };
+    };
     if (!changedOnly)
-        return (0,files/* listFilesAsync */.KY)(root);
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, untracked ? { untracked: false } : {}));
     const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
     if (!diff)
-        return index;
+        return withUntracked(index);
     if (raw === undefined)
-        return (0,files/* listFilesAsync */.KY)(root, { untracked: false });
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
     const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
-    return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
+    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
 }
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
 function scanChanged(change) {
@@ -24108,7 +24536,7 @@ function scanChanged(change) {
  * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
  * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
  */
-async function scanScope(workspace, change, selection, diff, log) {
+async function scanScope(workspace, change, selection, diff, log, untracked) {
     if (!scanChanged(change))
         return {};
     const base = change.baseline
@@ -24116,11 +24544,14 @@ async function scanScope(workspace, change, selection, diff, log) {
             include: selection.include,
             exclude: selection.exclude,
             ...(diff ? { diff } : {}),
+            ...(untracked ? { untracked } : {}),
         })) ?? null)
         : undefined;
-    const paths = base ? base.changed.head : change.diff?.paths();
+    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
     if (!paths) {
-        log.info('scanning every file: the files the change touches are unknown');
+        log.info(change.diff?.diff.truncated && !base
+            ? 'scanning every file: the list of the files the change touches is partial'
+            : 'scanning every file: the files the change touches are unknown');
         return base === undefined ? {} : { base };
     }
     const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
@@ -24138,18 +24569,8 @@ function pick(o) {
         ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
         ...(o.base ? { base: o.base } : {}),
         ...(o.baseTree ? { baseTree: o.baseTree } : {}),
+        ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
     };
-}
-/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
-function headRulesDiffer(policy) {
-    const a = policy.active.ruleFiles;
-    const b = policy.head.ruleFiles;
-    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
-        return true;
-    for (const [file, hash] of a)
-        if (b.get(file) !== hash)
-            return true;
-    return false;
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -24213,6 +24634,7 @@ async function draftDeclarations(options) {
     const report = await runCheck({
         root: options.root,
         controlsPath: file,
+        controlsMayBeMissing: true,
         failOn: 'never',
         failOnGap: false,
         ...(options.ruleDirs ? { ruleDirs: options.ruleDirs } : {}),
@@ -24635,6 +25057,22 @@ function filesScanned(report) {
         return `${files} file${files === 1 ? '' : 's'}`;
     return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
 }
+/**
+ * A finding's path from the top of the repository: the checked folder's `prefix` joined with the
+ * path, which climbs out of the folder (`../../.github/CODEOWNERS`) for a repository-level file the
+ * folder inherits.
+ */
+function repositoryPath(prefix, file) {
+    if (!file.startsWith('../'))
+        return prefix + file;
+    const parts = prefix.split('/').filter(Boolean);
+    let rest = file;
+    while (rest.startsWith('../') && parts.length > 0) {
+        parts.pop();
+        rest = rest.slice(3);
+    }
+    return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
 
@@ -24801,7 +25239,7 @@ function sarif_location(f, prefix, anchor) {
         region.endColumn = loc.endColumn + 1;
     return {
         physicalLocation: {
-            artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: encodePath(repositoryPath(prefix, loc.path)), uriBaseId: '%SRCROOT%' },
             region,
         },
     };
@@ -26694,15 +27132,38 @@ Other options:
   -v, --version     print the version
 
 Exit codes: 0 passed, 1 gate failed, 2 usage or configuration error, 3 internal error.`;
+/** Streams whose reader went away (`check | head`): later writes to them are dropped. */
+const main_closed = new Set();
 const processIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => write(process.stdout, t),
+    stderr: (t) => write(process.stderr, t),
     isTTY: Boolean(process.stdout.isTTY),
     stdoutStream: process.stdout,
     stderrIsTTY: Boolean(process.stderr.isTTY),
 };
+function write(stream, text) {
+    if (!main_closed.has(stream))
+        stream.write(text);
+}
+/**
+ * A reader that closes the pipe early (`controlgate rules --json | head`) is not an error: the rest
+ * of the output is dropped and the command ends quietly with its own exit code, as Unix tools do.
+ */
+function endQuietlyOnClosedPipe() {
+    for (const stream of [process.stdout, process.stderr]) {
+        if (stream.listenerCount('error') > 0)
+            continue;
+        stream.on('error', (err) => {
+            if (err.code !== 'EPIPE')
+                throw err;
+            main_closed.add(stream);
+        });
+    }
+}
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 async function main(argv, io = processIo, options = {}) {
+    if (io === processIo)
+        endQuietlyOnClosedPipe();
     try {
         return await dispatch(argv, io, options);
     }
@@ -26867,11 +27328,25 @@ async function check(dir, values, io, options) {
     }
     return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
-/** Writes a report or summary to `file`, creating its directory. */
+/**
+ * Writes a report or summary to `file`, creating its directory. A path that cannot be written (a
+ * directory, no permission) is the user's to fix: a usage error, not a crash.
+ */
 function writeOutput(file, text) {
     const out = external_node_path_.resolve(file);
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(out, text);
+    try {
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(out, text);
+    }
+    catch (err) {
+        const e = err;
+        const why = e.code === 'EISDIR'
+            ? 'it is a directory'
+            : e.code === 'EACCES'
+                ? 'permission denied'
+                : (e.code ?? e.message);
+        throw new UsageError(`--output ${file}: cannot write the report there (${why}); give a file path`);
+    }
 }
 /**
  * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
@@ -26947,7 +27422,13 @@ async function changeOptions(dir, values) {
     }
     const head = repo.head();
     const baseline = head ? await resolveBaseline(dir, base, head) : undefined;
-    return { scope: scope ?? 'new', ...(baseline ? { baseline } : {}), ...(scan ? { scan } : {}) };
+    // The working tree is the change: a file not yet added to git is part of it.
+    return {
+        scope: scope ?? 'new',
+        untracked: true,
+        ...(baseline ? { baseline } : {}),
+        ...(scan ? { scan } : {}),
+    };
 }
 function parseChoice(flag, value, allowed) {
     if (value === undefined)
@@ -29400,7 +29881,7 @@ var triage = __nccwpck_require__(4551);
 function reasonlessIgnores(workspace) {
     const out = [];
     for (const file of workspace.files) {
-        for (const d of (0,triage/* readDirectives */.V)(workspace.text(file))) {
+        for (const d of (0,triage/* readDirectives */.Vl)(workspace.text(file))) {
             if (d.reason)
                 continue;
             const ids = d.rules.join(', ') || 'rule-id';
@@ -29417,7 +29898,7 @@ function reasonlessIgnores(workspace) {
 function addedIgnores(workspace, base) {
     const out = [];
     for (const file of workspace.files) {
-        const directives = (0,triage/* readDirectives */.V)(workspace.text(file)).filter((d) => d.reason);
+        const directives = (0,triage/* readDirectives */.Vl)(workspace.text(file)).filter((d) => d.reason);
         if (directives.length === 0)
             continue;
         const before = base.read(file);
@@ -29462,6 +29943,7 @@ const policyEvaluators = [
     policyEvaluator('exceptions', 'Exceptions have a reason, an approver and an expiry within the allowed horizon.'),
     policyEvaluator('inline-ignores', 'Inline ignore comments give a reason.', (ctx) => reasonlessIgnores(ctx.workspace)),
     policyEvaluator('changes', 'Changes to the policy (config, declarations, exceptions, custom rules, inline ignores) made by the change under review.', (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : []), true),
+    policyEvaluator('rule-files', 'Custom rule files that the change under review adds or edits load (schema, evaluator options, unique ids).'),
 ];
 /** The problem kind a `policy.*` check kind reports, or undefined for other kinds. */
 function policyKind(kind) {
@@ -39722,8 +40204,9 @@ function declaredInputs(source, name) {
             const spec = v && typeof v === 'object' ? v : {};
             const type = typeof spec.type === 'string' ? spec.type.toLowerCase() : 'string';
             types.push(type);
-            if (type === 'string')
-                out.via ??= via;
+            // A workflow that is both dispatched and called takes text from its callers too.
+            if (type === 'string' && (out.via === undefined || out.via === 'workflow_dispatch'))
+                out.via = via;
             if (typeof spec.default === 'string' && spec.default.includes('${{')) {
                 const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(k)}/default`;
                 const span = source.document.span(p) ?? source.document.nearestSpan(p);
@@ -41944,6 +42427,7 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
@@ -41996,7 +42480,10 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             job.steps.some((s) => stepPerforms(s, action, commands, names));
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
         const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
-        if (doing.some((w) => [...eventsOf(w)].some((e) => events.has(e))))
+        // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
+        // on pull requests.
+        const runsOn = (w) => triggeringEvents(workspace, w);
+        if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e))))
             return [];
         if (doing.length === 0) {
             return [
@@ -42009,7 +42496,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             ];
         }
         return doing.map((w) => {
-            const on = [...eventsOf(w)].join(', ') || 'no trigger';
+            const on = [...runsOn(w)].join(', ') || 'no trigger';
             return {
                 message: `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
                     'before it runs. Add "pull_request" to its triggers.',
@@ -42742,8 +43229,11 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
         ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
         : '';
     // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
-    // passes untrusted text, which cannot be known from this repository.
+    // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
+    // manual run comes from someone with write access, who could change the workflow anyway (low: out
+    // of the regular view, like injections in jobs only insiders can start).
     const onlyInputs = flows.every((f) => f.origin.input !== undefined);
+    const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
     const written = file === 'env'
         ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
         : file === 'path'
@@ -42755,7 +43245,7 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
-        ...(onlyInputs ? { confidence: 'medium' } : {}),
+        ...(onlyDispatch ? { confidence: 'low' } : onlyInputs ? { confidence: 'medium' } : {}),
     };
 }
 /** How to read the value as data where it is used. */
@@ -47352,7 +47842,11 @@ function serveSlices(port = external_node_worker_threads_namespaceObject.parentP
 }
 /** Takes slices of `job` until none is left, posting each slice's result, then `{ done: true }`. */
 async function serveJob(job, post) {
-    const workspace = new workspace_workspace/* Workspace */.aR(job.root, { files: job.files, maxFileBytes: job.maxFileBytes });
+    const workspace = new workspace_workspace/* Workspace */.aR(job.root, {
+        files: job.inherited ? job.files.filter((f) => !job.inherited.files.includes(f)) : job.files,
+        maxFileBytes: job.maxFileBytes,
+        ...(job.inherited ? { inherited: job.inherited } : {}),
+    });
     const queue = new SliceQueue(job.queue);
     const sent = new Set();
     for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
@@ -47446,8 +47940,9 @@ class SlicePool {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ triage),
-/* harmony export */   V: () => (/* binding */ readDirectives)
+/* harmony export */   NA: () => (/* binding */ triage),
+/* harmony export */   On: () => (/* binding */ exceptionCovers),
+/* harmony export */   Vl: () => (/* binding */ readDirectives)
 /* harmony export */ });
 /* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
 /**
@@ -47475,16 +47970,7 @@ function triage(input) {
         }
         return m;
     };
-    const covers = (s, f) => {
-        const e = s.exception;
-        if (!e.rules.includes(f.ruleId))
-            return false;
-        if (e.control && !f.controls.includes(e.control))
-            return false;
-        if (e.paths.length === 0)
-            return true;
-        return f.location !== null && byPaths(e.paths)(f.location.path);
-    };
+    const covers = (s, f) => exceptionCovers(s.exception, f, byPaths);
     for (const f of input.findings) {
         if (f.status !== 'open' || input.protectedRules.has(f.ruleId))
             continue;
@@ -47520,6 +48006,20 @@ function triage(input) {
         f.status = 'ignored';
         f.exception = { kind: 'inline-ignore', reason: d.reason, location: { path, startLine: d.line } };
     }
+}
+/**
+ * Whether an exception's scope takes in a finding: one of its rules, its control (when it names one)
+ * and, when it lists paths, a located finding in one of them (no paths: everywhere, repository-level
+ * findings included). `byPaths` compiles the globs; callers cache it.
+ */
+function exceptionCovers(e, f, byPaths = _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k) {
+    if (!e.rules.includes(f.ruleId))
+        return false;
+    if (e.control && !f.controls.includes(e.control))
+        return false;
+    if (e.paths.length === 0)
+        return true;
+    return f.location !== null && byPaths(e.paths)(f.location.path);
 }
 function describe(s) {
     const e = s.exception;
@@ -48068,6 +48568,9 @@ class Workspace {
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
+    /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
+    inheritance;
+    inheritedFrom;
     constructor(root, options = {}) {
         this.root = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root);
         this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -48080,6 +48583,18 @@ class Workspace {
             const listed = options.index ?? (0,_files_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(this.root);
             files = listed.files;
             this.indexSource = listed.source;
+        }
+        if (options.inherited) {
+            const own = new Set(files);
+            const lacking = options.inherited.files.filter((f) => !own.has(f));
+            if (lacking.length > 0) {
+                this.inheritance = { root: node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(options.inherited.root), files: lacking };
+                this.inheritedFrom = new Workspace(options.inherited.root, {
+                    files: lacking,
+                    maxFileBytes: this.maxFileBytes,
+                });
+                files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            }
         }
         const include = options.include?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.include) : undefined;
         const exclude = options.exclude?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.exclude) : undefined;
@@ -48177,9 +48692,18 @@ class Workspace {
     inputProblems() {
         return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
+    /** Whether a file is another tree's (see {@link Inheritance}). */
+    isInherited(file) {
+        return this.inheritedFrom?.has(file) ?? false;
+    }
     load(file) {
         if (!this.fileSet.has(file) || !isSafeRelative(file)) {
             return { kind: 'unreadable', reason: 'not in the workspace index' };
+        }
+        if (this.inheritedFrom?.has(file)) {
+            const content = this.inheritedFrom.read(file);
+            this.inheritedFrom.release([file]);
+            return content;
         }
         const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.join(this.root, file);
         let fd;
@@ -52044,8 +52568,13 @@ function parseYaml(text, filename) {
     });
     return { ok: true, documents };
 }
-/** How many deficient lines one file may have mended before its error stands. */
-const MAX_MENDED_LINES = 64;
+/**
+ * How many deficient lines one file may have mended before its error stands, and the largest text
+ * that is mended at all: each mend parses the file again, so a hostile file could otherwise cost
+ * many full parses. Real workflows have one or two such lines.
+ */
+const MAX_MENDED_LINES = 16;
+const MAX_MENDED_TEXT = 256 * 1024;
 /**
  * Parse events, accepting what GitHub's YAML reader accepts. The YAML spec requires every line of a
  * flow collection (and of a multi-line quoted scalar) to be indented more than the block that holds
@@ -52067,7 +52596,10 @@ function lenientEvents(text, filename) {
         catch (err) {
             first ??= err;
             const at = err instanceof YAMLException ? err.mark?.position : undefined;
-            const next = mended < MAX_MENDED_LINES && typeof at === 'number' && /deficient indentation/.test(String(err))
+            const next = mended < MAX_MENDED_LINES &&
+                text.length <= MAX_MENDED_TEXT &&
+                typeof at === 'number' &&
+                /deficient indentation/.test(String(err))
                 ? joinToPreviousContent(source, at)
                 : undefined;
             if (next === undefined)

@@ -1,14 +1,17 @@
 /**
  * The sinks that write through the GitHub API: the check run, inline review comments and the sticky
- * comment. Each is optional and permission-aware: a 403 records the permission that would lift it
- * (one warning for all of them comes at the end, from {@link refusalsSink}); an API that stopped
- * answering is recorded once and the later API sinks are skipped. None of this can change the gate.
+ * comment. Each is optional and permission-aware: a refusal or an API failure is recorded (one warning
+ * for all of them comes at the end, from {@link refusalsSink}); an API that stopped answering is
+ * recorded once and the later API sinks are skipped. A write that may have been processed although
+ * no answer came is never blindly sent again: what the first attempt created is looked for first.
+ * None of this can change the gate.
  */
+import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Report } from '../core/index.js';
 import { CHECK_RUN_BATCH, planCheckRunAnnotations, renderCheckRunOutput } from '../reporters/check-run.js';
 import { renderPrComment } from '../reporters/pr-comment.js';
-import { ApiError } from './github.js';
+import { type ApiClient, ApiError, type ApiIdentity } from './github.js';
 import { onChangedLine, workspacePrefix } from './pull-request.js';
 import type { Sink, SinkContext } from './sinks.js';
 
@@ -39,23 +42,81 @@ async function writeCheckRun(report: Report, context: SinkContext): Promise<void
   }
   if (batches.length === 0) batches.push([]);
   const single = batches.length === 1;
+  const name = checkRunName(context);
+  // This run's mark on its check run, to find it again when the create's answer is lost.
+  const externalId = `controlgate-${context.env.GITHUB_RUN_ID ?? 'local'}-${randomUUID()}`;
+  const find = async (): Promise<number | undefined> => {
+    const { data } = await client.request<{ check_runs?: { id?: unknown; external_id?: unknown }[] }>(
+      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+      { ref: context.sha, check_name: name, filter: 'all', per_page: 100 },
+    );
+    const run = (data.check_runs ?? []).find((r) => r.external_id === externalId);
+    return typeof run?.id === 'number' ? run.id : undefined;
+  };
   // Annotations are appended by each update; the run is completed with the last batch.
-  const created = await client.request<{ id: number }>('POST /repos/{owner}/{repo}/check-runs', {
-    name: checkRunName(context),
-    head_sha: context.sha,
-    ...(single ? { status: 'completed', conclusion } : { status: 'in_progress' }),
-    output: { ...output, annotations: batches[0] },
-  });
-  const id = created.data.id;
+  const id = await writeOnce(async () => {
+    const created = await client.request<{ id?: unknown }>(
+      'POST /repos/{owner}/{repo}/check-runs',
+      {
+        name,
+        head_sha: context.sha,
+        external_id: externalId,
+        ...(single ? { status: 'completed', conclusion } : { status: 'in_progress' }),
+        output: { ...output, annotations: batches[0] },
+      },
+      { retry: false },
+    );
+    if (typeof created.data.id === 'number') return created.data.id;
+    // Created, but the answer does not say which: the mark does.
+    const found = await find();
+    if (found === undefined)
+      throw new ApiError('GitHub answered the check run without its id', created.status);
+    return found;
+  }, find);
+  let sent = batches[0]!.length;
   for (let i = 1; i < batches.length; i++) {
     const last = i === batches.length - 1;
-    await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      check_run_id: id,
-      ...(last ? { status: 'completed', conclusion } : {}),
-      output: { title: output.title, summary: output.summary, annotations: batches[i] },
-    });
+    const expected = sent + batches[i]!.length;
+    // An update appends its annotations: resent only when the first attempt did not arrive.
+    await writeOnce<unknown>(
+      () =>
+        client.request(
+          'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
+          {
+            check_run_id: id,
+            ...(last ? { status: 'completed', conclusion } : {}),
+            output: { title: output.title, summary: output.summary, annotations: batches[i] },
+          },
+          { retry: false },
+        ),
+      async () => {
+        const { data } = await client.request<{ output?: { annotations_count?: unknown } }>(
+          'GET /repos/{owner}/{repo}/check-runs/{check_run_id}',
+          { check_run_id: id },
+        );
+        return Number(data.output?.annotations_count ?? 0) >= expected ? true : undefined;
+      },
+    );
+    sent = expected;
   }
   core.info(`controlgate: check run ${id} created on ${context.sha} with ${annotations.length} annotations`);
+}
+
+/**
+ * Sends a write that must not happen twice. When no answer came (a dropped connection, a timeout) or
+ * the server failed after perhaps doing the work, `find` looks for what the first attempt created;
+ * only when it is not there is the write sent once more.
+ */
+export async function writeOnce<T>(send: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError) || (err.status !== 0 && err.status < 500) || err.rateLimited) throw err;
+    core.debug(`write failed (${err.message}); looking for what it created before trying again`);
+    const found = await find();
+    if (found !== undefined) return found;
+    return send();
+  }
 }
 
 /** One check per checked tree: `controlgate`, or `controlgate (services/api)`. */
@@ -89,13 +150,17 @@ async function writeSticky(report: Report, context: SinkContext): Promise<void> 
   const client = context.client!;
   const pr = context.pr!;
   const marker = stickyMarker(pr.prefix);
-  const comments = await client.paginate<IssueComment>(
-    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-    { issue_number: pr.info.number },
-    MAX_COMMENT_PAGES,
-  );
-  // Only a bot's comment counts: a contributor pasting the marker must not capture the updates.
-  const existing = comments.find((c) => c.user?.type === 'Bot' && c.body?.startsWith(marker));
+  const list = async (): Promise<IssueComment[]> => {
+    const comments = await client.paginate<IssueComment>(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { issue_number: pr.info.number },
+      MAX_COMMENT_PAGES,
+    );
+    return ownComments(
+      client,
+      comments.filter((c) => c.body?.startsWith(marker)),
+    );
+  };
   const notes = [...pr.notes, ...context.refusals.map(describeRefusal)];
   const body = renderPrComment(report, {
     marker,
@@ -105,6 +170,7 @@ async function writeSticky(report: Report, context: SinkContext): Promise<void> 
     notes,
     ...(context.runUrl ? { runUrl: context.runUrl } : {}),
   });
+  const [existing] = await list();
   if (existing?.body === body) {
     core.info(`controlgate: sticky comment ${existing.id} is up to date`);
     return;
@@ -115,16 +181,40 @@ async function writeSticky(report: Report, context: SinkContext): Promise<void> 
       body,
     });
     core.info(`controlgate: sticky comment ${existing.id} updated`);
-  } else {
-    const created = await client.request<{ id: number }>(
-      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
-      {
-        issue_number: pr.info.number,
-        body,
-      },
-    );
-    core.info(`controlgate: sticky comment ${created.data.id} created`);
+    return;
   }
+  const create = async () => {
+    const created = await client.request<IssueComment>(
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { issue_number: pr.info.number, body },
+      { retry: false },
+    );
+    client.learnIdentity(created.data.user);
+    return created.data.id;
+  };
+  const created = await writeOnce(create, async () => (await list()).find((c) => c.body === body)?.id);
+  // Another run may have created its own meanwhile (two pushes in a row): look again, keep the oldest
+  // and delete the younger ones, so every run converges on one comment holding the latest body.
+  const ours = await list();
+  const [keep, ...younger] = ours;
+  for (const c of younger) {
+    try {
+      await client.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: c.id });
+    } catch (err) {
+      // Already deleted by the other run.
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    }
+  }
+  if (keep && keep.id !== created && keep.body !== body) {
+    await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+      comment_id: keep.id,
+      body,
+    });
+  }
+  const id = keep?.id ?? created;
+  core.info(
+    `controlgate: sticky comment ${id} ${id === created ? 'created' : 'updated'}${younger.length > 0 ? ` (${younger.length} duplicate${younger.length === 1 ? '' : 's'} from a concurrent run deleted)` : ''}`,
+  );
 }
 
 /** The fields of an issue or review comment that controlgate reads. */
@@ -135,9 +225,25 @@ export interface IssueComment {
 }
 
 /**
- * Runs one API feature: a 403 is recorded as a refusal naming `permission` (and the feature skipped
- * without a warning of its own), an API that stopped answering is recorded once; other errors reach
- * `writeSinks`, which warns. An earlier refusal of the same permission skips the feature outright.
+ * The comments among `comments` (each carrying one of controlgate's markers) that this token wrote,
+ * oldest first. A bot's comment is a workflow's (a contributor cannot write as one); a person's comment
+ * counts only when the token acts as that person, which is asked once, and only when such a comment
+ * exists. So a marker pasted by a contributor neither suppresses a comment nor captures the updates,
+ * and a run with a person's token still finds its own comments.
+ */
+export async function ownComments<C extends IssueComment>(client: ApiClient, comments: C[]): Promise<C[]> {
+  const people = comments.filter((c) => c.user?.type !== 'Bot');
+  const me: ApiIdentity | undefined = people.length > 0 ? await client.identity() : undefined;
+  return comments
+    .filter((c) => c.user?.type === 'Bot' || (me !== undefined && c.user?.login === me.login))
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Runs one API feature: a 403 is recorded as a refusal naming `permission`, any other API failure as a
+ * refusal with its reason, so that all of them end in one warning; an earlier refusal of the same
+ * permission skips the feature outright, and so does an API that stopped answering. Only an error
+ * that is not the API's (a bug) reaches `writeSinks`, which warns on its own.
  */
 export async function guarded(
   context: SinkContext,
@@ -161,8 +267,9 @@ export async function guarded(
       context.refusals.push({ feature, permission });
       return;
     }
-    if (err instanceof ApiError && (err.status === 0 || err.status >= 500 || err.rateLimited)) {
-      context.refusals.push({ feature, reason: err.message });
+    if (err instanceof ApiError) {
+      const status = err.status > 0 ? `HTTP ${err.status}: ` : '';
+      context.refusals.push({ feature, reason: `${status}${err.message}` });
       return;
     }
     throw err;

@@ -7,8 +7,15 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseRepository } from '../core/github-api.js';
 import type { PullRequestInfo } from '../core/pr.js';
 
-/** Events whose payload carries a `pull_request`. */
-export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target'];
+/**
+ * Events whose payload carries a `pull_request`. A submitted or dismissed review re-runs the gate of
+ * the same head commit, so an approval of its policy changes takes effect (see approval.ts).
+ */
+export const PULL_REQUEST_EVENTS: readonly string[] = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+];
 
 /** GitHub caps webhook payloads at 25 MB; a larger file is not an event payload. */
 const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -67,13 +74,18 @@ export function pullRequestInfo(pr: Record<string, unknown>): PullRequestInfo | 
   const baseRepo = str(record(base.repo).full_name) ?? '';
   // A head repository that is gone (deleted fork) is treated as a fork: nothing about it is trusted.
   const headRepo = str(record(head.repo).full_name) ?? '';
-  return {
+  const info: PullRequestInfo = {
     number,
     base: { sha: baseSha, ref: str(base.ref) ?? '', repo: baseRepo },
     head: { sha: headSha, ref: str(head.ref) ?? '', repo: headRepo },
     fork: headRepo === '' || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
     draft: pr.draft === true,
   };
+  const author = str(record(pr.user).login);
+  if (author) info.author = author;
+  const changed = pr.changed_files;
+  if (typeof changed === 'number' && Number.isInteger(changed) && changed >= 0) info.changedFiles = changed;
+  return info;
 }
 
 function readBounded(file: string): string {

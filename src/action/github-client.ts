@@ -1,8 +1,8 @@
 /**
  * The Action's GitHub API client: Octokit from `@actions/github` (which honours `GITHUB_API_URL`
  * and the runner's proxy settings) with the throttling and retry plugins, a count of every HTTP
- * request, and a circuit breaker so that an unreachable API costs one failed request sequence,
- * not one per feature.
+ * request, a timeout on every attempt and on the run's whole time on the API, and a circuit breaker
+ * so that an unreachable API costs one failed request sequence, not one per feature.
  */
 
 import * as core from '@actions/core';
@@ -10,7 +10,16 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { GitHubResponse } from '../core/github-api.js';
-import { type ApiCallCount, type ApiClient, type ApiClientOptions, ApiError } from './github.js';
+import {
+  API_PHASE_FACTOR,
+  type ApiCallCount,
+  type ApiClient,
+  type ApiClientOptions,
+  ApiError,
+  type ApiIdentity,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type RequestOptions,
+} from './github.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -25,17 +34,26 @@ const COMMENT_WRITE = /\/(reviews|comments)(\/\{[a-z_]+\})?$/;
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const calls: ApiCallCount = { total: 0, commentWrites: 0, retries: 0 };
-  let unreachable = false;
+  const attemptMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const phaseMs = options.phaseMs ?? attemptMs * API_PHASE_FACTOR;
+  let unreachable: string | undefined;
+  /** Time spent waiting on the API so far (requests in flight, retries and rate-limit waits). */
+  let spentMs = 0;
 
-  // Registered first, so it sits innermost: every attempt of a retried request is counted. Both
-  // plugins retry with the same options object, which is how a retry is told from a new request.
-  const attempted = new WeakSet<object>();
+  // Registered first, so it sits innermost: every attempt of a retried request is counted and gets
+  // its own timeout. Both plugins retry with the same options object, which is how a retry is told
+  // from a new request; the caller's signal (the run's remaining API time) is kept beside it.
+  const attempted = new WeakMap<object, AbortSignal | undefined>();
   const counter = (octokit: { hook: Octokit['hook'] }) => {
     octokit.hook.wrap('request', async (request, opts) => {
       calls.total += 1;
       if (opts.method !== 'GET' && COMMENT_WRITE.test(String(opts.url))) calls.commentWrites += 1;
+      const req = (opts.request ?? {}) as { signal?: AbortSignal };
       if (attempted.has(opts)) calls.retries += 1;
-      else attempted.add(opts);
+      else attempted.set(opts, req.signal);
+      const outer = attempted.get(opts);
+      const timeout = AbortSignal.timeout(attemptMs);
+      opts.request = { ...req, signal: outer ? AbortSignal.any([outer, timeout]) : timeout } as never;
       return request(opts);
     });
   };
@@ -74,28 +92,81 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     throttling as never,
   );
 
-  const request = async <T>(route: string, params: Record<string, unknown> = {}) => {
-    if (unreachable) throw new ApiError('the GitHub API did not answer earlier in this run', 0);
+  const request = async <T>(
+    route: string,
+    params: Record<string, unknown> = {},
+    opts: RequestOptions = {},
+  ) => {
+    if (unreachable) throw new ApiError(unreachable, 0);
+    const remaining = phaseMs - spentMs;
+    if (remaining <= 0) {
+      unreachable = `the run's time on the GitHub API (${seconds(phaseMs)}) is used up`;
+      throw new ApiError(unreachable, 0);
+    }
+    // The run's remaining API time bounds everything below: attempts, retries and rate-limit waits.
+    const phase = new AbortController();
+    const timer = setTimeout(() => phase.abort(), remaining);
+    const started = Date.now();
     try {
       // Only templated routes take the repository; on a literal path Octokit would send it as a query.
       const repository = route.includes('{owner}') ? { owner: options.owner, repo: options.repo } : {};
-      const response = await octokit.request(route, { ...repository, ...params });
+      const sent = octokit.request(route, {
+        ...repository,
+        ...params,
+        request: { signal: phase.signal, ...(opts.retry === false ? { retries: 0 } : {}) },
+      });
+      sent.catch(() => {});
+      const expired = new Promise<never>((_, reject) => {
+        phase.signal.addEventListener('abort', () => reject(new Error('phase')), { once: true });
+      });
+      const response = await Promise.race([sent, expired]);
       return { status: response.status, data: response.data as T, headers: response.headers };
     } catch (err) {
+      if (phase.signal.aborted) {
+        unreachable = `the run's time on the GitHub API (${seconds(phaseMs)}) ran out during ${route.replace(/^(\w+) .*\/(\w[\w-]*)(\/\{\w+\})?$/, '$1 …/$2')}`;
+        throw new ApiError(unreachable, 0);
+      }
       const e = toApiError(err);
-      if (e.status === 0 || e.status >= 500) unreachable = true;
+      // A write that is not retried may have been processed: its caller looks before giving up.
+      if ((e.status === 0 || e.status >= 500) && opts.retry !== false) unreachable = e.message;
       throw e;
+    } finally {
+      clearTimeout(timer);
+      spentMs += Date.now() - started;
     }
   };
 
+  let identity: Promise<ApiIdentity | undefined> | undefined;
   const client: ApiClient = {
     owner: options.owner,
     repo: options.repo,
     calls,
     get unreachable() {
+      return unreachable !== undefined;
+    },
+    get unreachableReason() {
       return unreachable;
     },
     request,
+    identity() {
+      identity ??= request<{ login?: unknown; type?: unknown }>('GET /user').then(
+        ({ data }) =>
+          typeof data.login === 'string'
+            ? { login: data.login, type: String(data.type ?? 'User') }
+            : undefined,
+        (err) => {
+          // An installation token cannot read /user (403): its writes are a bot's.
+          if (err instanceof ApiError && err.status > 0 && err.status < 500) return undefined;
+          throw err;
+        },
+      );
+      return identity;
+    },
+    learnIdentity(user) {
+      if (!identity && user && typeof user.login === 'string' && user.type !== 'Bot') {
+        identity = Promise.resolve({ login: user.login, type: String(user.type) });
+      }
+    },
     async paginate<T>(route: string, params: Record<string, unknown>, maxPages: number) {
       const items: T[] = [];
       for (let page = 1; page <= maxPages; page++) {
@@ -127,10 +198,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return client;
 }
 
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 /** Octokit's RequestError (or anything else) as an {@link ApiError} with a one-line message. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as {
+    name?: string;
     status?: number;
     message?: string;
     response?: { headers?: Record<string, string>; data?: unknown };
@@ -140,7 +216,9 @@ export function toApiError(err: unknown): ApiError {
   const rateLimited =
     status === 429 ||
     (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? '')));
-  const message = status === 0 ? `no answer from the GitHub API (${e.message ?? String(err)})` : e.message;
+  const cause =
+    e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer in time' : (e.message ?? String(err));
+  const message = status === 0 ? `no answer from the GitHub API (${cause})` : e.message;
   const out = new ApiError(`${message ?? 'request failed'}`.split('\n')[0]!, status, rateLimited);
   out.data = e.response?.data;
   return out;

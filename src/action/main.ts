@@ -1,9 +1,17 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as core from '@actions/core';
+import { type Config, readConfig } from '../core/config.js';
 import { cachedGitHubApi } from '../core/github-api.js';
-import { type Logger, type Report, runCheck, UsageError } from '../core/index.js';
+import { type Logger, type RawFinding, type Report, runCheck, UsageError } from '../core/index.js';
+import type { PolicyApproval } from '../core/policy/suppressions.js';
+import type { TreeReader } from '../core/policy/tree.js';
 import type { GateScope } from '../core/pr.js';
 import type { SliceThreads } from '../core/slices.js';
+import { findApproval } from './approval.js';
+import { readBaseCommit } from './base-commit.js';
 import { type ActionEvent, readEvent } from './event.js';
+import { gateInputChanges, runningStep } from './gate-inputs.js';
 import type { ApiClient } from './github.js';
 import { createActionsLogger, infoVerbatim } from './logger.js';
 import { type PullRequestRun, preparePullRequest } from './pull-request.js';
@@ -43,8 +51,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
           ...(client ? { client } : {}),
         })
       : undefined;
+    const integrity = pr ? await gateIntegrity(settings, env, pr, client, event.name) : undefined;
     for (const note of pr?.notes ?? []) core.info(`controlgate: ${note}`);
-    const report = await check(settings, logger, { event, scope, pr, client, threads: options.threads });
+    const report = await check(settings, logger, {
+      event,
+      scope,
+      pr,
+      client,
+      threads: options.threads,
+      ...(integrity ? { integrity } : {}),
+    });
     const context: SinkContext = {
       settings,
       env,
@@ -90,12 +106,117 @@ interface CheckContext {
   pr: PullRequestRun | undefined;
   client: ApiClient | undefined;
   threads: SliceThreads | undefined;
+  integrity?: GateIntegrity;
+}
+
+/** What keeps a pull request from weakening its own gate: the base commit, the workflow, approvals. */
+interface GateIntegrity {
+  /** The base commit read through the API, when the checkout does not have it. */
+  baseTree?: TreeReader;
+  gateChanges: RawFinding[];
+  approval?: () => Promise<PolicyApproval | undefined>;
+}
+
+/**
+ * Reads what the engine needs to judge the pull request by its base: the base commit's policy files
+ * (through the API in a shallow checkout), the inputs of the workflow step that runs this Action in
+ * the base's workflow, and (only if asked) who approved the change's policy changes. Every problem is
+ * a note; an unreadable base makes the engine fail the gate.
+ */
+async function gateIntegrity(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  pr: PullRequestRun,
+  client: ApiClient | undefined,
+  eventName: string,
+): Promise<GateIntegrity> {
+  // On pull_request_target the runner takes the workflow from the base branch: the change cannot
+  // edit the step (and the checkout may hold a version that did not run).
+  const step = eventName === 'pull_request_target' ? undefined : runningStep(env);
+  const inRoot = (p: string | undefined) => (p && !path.isAbsolute(p) ? p : undefined);
+  const ruleDirs = settings.ruleDirs
+    .map((d) => path.relative(settings.root, d).split(path.sep).join('/'))
+    .filter((d) => d !== '' && !d.startsWith('..') && !path.isAbsolute(d));
+  const configPath = inRoot(settings.configPath);
+  const controlsPath = inRoot(settings.controlsPath);
+  const { base, problem } = await readBaseCommit({
+    workspace: settings.workspace,
+    root: settings.root,
+    commit: pr.info.base.sha,
+    ...(client ? { client } : {}),
+    needs: {
+      prefix: pr.prefix,
+      ...(configPath ? { configPath } : {}),
+      ...(controlsPath ? { controlsPath } : {}),
+      ruleDirs,
+      topFiles: step ? [step.workflow] : [],
+      rootFiles: filesWithIgnores(settings.root, pr),
+    },
+  });
+  if (problem)
+    pr.notes.push(`the base commit ${pr.info.base.sha.slice(0, 12)} could not be read: ${problem}`);
+  else if (base?.source === 'api')
+    pr.notes.push("the base commit's policy was read through the GitHub API (the checkout does not have it)");
+  const out: GateIntegrity = { gateChanges: [] };
+  if (base?.source === 'api') out.baseTree = base.root;
+  if (base && step) {
+    let baseConfig: Config | undefined;
+    try {
+      baseConfig = readConfig(base.root, configPath, { required: false });
+    } catch {
+      baseConfig = undefined; // the engine reports a broken base config
+    }
+    const { changes, note } = gateInputChanges({
+      step,
+      head: readText(path.join(settings.workspace, step.workflow)),
+      base: base.top,
+      baseConfig,
+      prefix: pr.prefix,
+    });
+    if (note) pr.notes.push(note);
+    out.gateChanges = changes;
+  }
+  if (client) {
+    out.approval = async () => {
+      const { approval, why } = await findApproval(client, pr.info);
+      if (why) pr.notes.push(`approvals of the policy changes could not be checked: ${why}`);
+      if (approval) core.info(`controlgate: policy changes approved (${approval.detail})`);
+      return approval;
+    };
+  }
+  return out;
+}
+
+/** Changed files (root-relative) whose head version holds an inline ignore: their base is needed. */
+function filesWithIgnores(root: string, pr: PullRequestRun): string[] {
+  const out: string[] = [];
+  for (const f of pr.diff?.files ?? []) {
+    if (f.status === 'deleted' || f.status === 'added' || !f.path.startsWith(pr.prefix)) continue;
+    const rel = f.path.slice(pr.prefix.length);
+    const before = (
+      f.status === 'renamed' && f.previousPath?.startsWith(pr.prefix) ? f.previousPath : f.path
+    ).slice(pr.prefix.length);
+    if (readText(path.join(root, rel))?.includes('controlgate:')) out.push(before);
+    if (out.length >= 50) break;
+  }
+  return out;
+}
+
+/** A small text file of the checkout (a workflow), or undefined; never through a symbolic link. */
+function readText(file: string): string | undefined {
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile() || st.size > 1024 * 1024) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function check(
   settings: Settings,
   logger: Logger,
-  { event, scope, pr, client, threads }: CheckContext,
+  { event, scope, pr, client, threads, integrity }: CheckContext,
 ): Promise<Report> {
   return runCheck({
     root: settings.root,
@@ -119,6 +240,9 @@ function check(
     },
     // One answer per endpoint per run, shared by the rules that read it (the API budget relies on it).
     ...(client ? { github: cachedGitHubApi(client.api) } : {}),
+    ...(integrity?.baseTree ? { baseTree: () => integrity.baseTree } : {}),
+    ...(integrity?.gateChanges.length ? { gateChanges: integrity.gateChanges } : {}),
+    ...(integrity?.approval ? { approval: integrity.approval } : {}),
   });
 }
 
@@ -133,7 +257,11 @@ async function apiClient(settings: Settings, event: ActionEvent): Promise<ApiCli
   core.setSecret(settings.token);
   try {
     const { createApiClient } = await import('./github-client.js');
-    return createApiClient({ token: settings.token, ...event.repository });
+    return createApiClient({
+      token: settings.token,
+      ...event.repository,
+      requestTimeoutMs: settings.apiTimeoutMs,
+    });
   } catch (err) {
     core.debug(`GitHub API client unavailable: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;

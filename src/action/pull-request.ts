@@ -59,7 +59,12 @@ export async function preparePullRequest(options: PrepareOptions): Promise<PullR
     run.diff = { source: 'git', files, truncated: false };
   } else if (client) {
     try {
-      run.diff = await apiDiff(client, info.number);
+      run.diff = await apiDiff(client, info.number, info.changedFiles);
+      if (run.diff.truncated) {
+        notes.push(
+          `the API lists ${run.diff.files.length.toLocaleString('en-US')} of the ${info.changedFiles && info.changedFiles > run.diff.files.length ? info.changedFiles.toLocaleString('en-US') : 'more than 3,000'} files this pull request changes (its limit is 3,000): every file is scanned, and a finding in a file the API did not list counts as new`,
+        );
+      }
     } catch (err) {
       const status = err instanceof ApiError ? ` (HTTP ${err.status || 'no answer'})` : '';
       notes.push(`changed files unknown: git has no history and the API did not list them${status}`);
@@ -80,8 +85,16 @@ export async function preparePullRequest(options: PrepareOptions): Promise<PullR
   return run;
 }
 
-/** `GET /repos/{owner}/{repo}/pulls/{n}/files`, every page, each file's patch parsed. */
-export async function apiDiff(client: ApiClient, pullNumber: number): Promise<PullRequestDiff> {
+/**
+ * `GET /repos/{owner}/{repo}/pulls/{n}/files`, every page, each file's patch parsed. GitHub lists at
+ * most 3,000 files: the diff is partial when it stops there, or lists fewer than `changedFiles` (the
+ * event's count).
+ */
+export async function apiDiff(
+  client: ApiClient,
+  pullNumber: number,
+  changedFiles?: number,
+): Promise<PullRequestDiff> {
   const items = await client.paginate<Record<string, unknown>>(
     'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
     { pull_number: pullNumber },
@@ -101,7 +114,8 @@ export async function apiDiff(client: ApiClient, pullNumber: number): Promise<Pu
     }
     files.push(file);
   }
-  return { source: 'api', files, truncated: items.length >= MAX_FILE_PAGES * 100 };
+  const truncated = items.length >= MAX_FILE_PAGES * 100 || (changedFiles ?? 0) > items.length;
+  return { source: 'api', files, truncated };
 }
 
 async function gitPrefix(root: string): Promise<string | undefined> {

@@ -1,8 +1,9 @@
 /**
- * Inline review comments on the lines a pull request changes. One review per run with at most 30
- * comments, each placed on an added line of the diff (a single line outside the diff fails the whole
- * review with 422). Earlier comments are recognised by their fingerprint marker and never repeated;
- * those whose finding is gone are marked resolved. Findings that cannot be placed inline are listed
+ * Inline review comments on the lines a pull request changes: at most 30 standing comments per pull
+ * request (a run adds what the earlier ones leave room for, in one review), each placed on an added
+ * line of the diff (a single line outside the diff fails the whole review with 422). Earlier comments
+ * are recognised by their fingerprint marker and author and never repeated; those whose finding is
+ * gone are marked resolved, which frees their place. Findings without an inline comment are listed
  * in the sticky comment.
  */
 import * as core from '@actions/core';
@@ -15,8 +16,8 @@ import {
   renderReviewComment,
 } from '../reporters/review.js';
 import { byPriority } from '../reporters/shared.js';
-import { guarded, type IssueComment } from './api-sinks.js';
-import { ApiError } from './github.js';
+import { guarded, type IssueComment, ownComments, writeOnce } from './api-sinks.js';
+import { ApiError, type ApiIdentity } from './github.js';
 import type { Sink, SinkContext } from './sinks.js';
 
 /** Most pages of review comments read (100 per page). */
@@ -60,35 +61,60 @@ export function placeFindings(report: Report, context: Pick<SinkContext, 'pr'>):
 async function writeReview(report: Report, context: SinkContext): Promise<void> {
   const client = context.client!;
   const pr = context.pr!;
-  const existing = await client.paginate<ReviewComment>(
-    'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
-    { pull_number: pr.info.number },
-    MAX_REVIEW_COMMENT_PAGES,
-  );
-  // Ours: written by a bot and carrying a marker; a marker pasted by a person is ignored.
-  const ours = existing.flatMap((c) => {
-    const marker = c.user?.type === 'Bot' && c.body ? parseReviewMarker(c.body) : undefined;
-    return marker ? [{ comment: c, ...marker }] : [];
-  });
+  const list = async () => {
+    const comments = await client.paginate<ReviewComment>(
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments',
+      { pull_number: pr.info.number },
+      MAX_REVIEW_COMMENT_PAGES,
+    );
+    // Ours: carrying a marker, and written by this token (see ownComments); a pasted marker is ignored.
+    const marked = comments.flatMap((c) => {
+      const marker = c.body ? parseReviewMarker(c.body) : undefined;
+      return marker ? [{ ...c, marker }] : [];
+    });
+    return (await ownComments(client, marked)).map((c) => ({ comment: c, ...c.marker }));
+  };
+  const ours = await list();
   const active = new Set(ours.filter((c) => !c.fixed).map((c) => c.fingerprint));
   for (const fp of active) context.inline.add(fp);
 
+  const open = new Set(report.findings.filter((f) => f.status === 'open').map((f) => f.fingerprint));
+  const gone = ours.filter((c) => !c.fixed && !open.has(c.fingerprint)).slice(0, MAX_RESOLVED_PER_RUN);
+
   const placed = placeFindings(report, context).filter((p) => !active.has(p.finding.fingerprint));
-  const batch = placed.slice(0, MAX_REVIEW_COMMENTS);
+  // The cap is per pull request: comments of earlier runs that still stand count against it (those
+  // resolved now make room), so a re-run never adds another batch to a pull request that has more
+  // findings than the cap.
+  const room = Math.max(0, MAX_REVIEW_COMMENTS - (active.size - gone.length));
+  const batch = placed.slice(0, room);
   if (batch.length > 0) {
+    const send = async () => {
+      const created = await client.request<{ user?: ApiIdentity | null }>(
+        'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+        {
+          pull_number: pr.info.number,
+          commit_id: pr.info.head.sha,
+          event: 'COMMENT',
+          body: renderReviewBody(batch.length, placed.length - batch.length),
+          comments: batch.map((p) => ({
+            path: p.path,
+            line: p.line,
+            side: 'RIGHT',
+            body: renderReviewComment(p.finding),
+          })),
+        },
+        { retry: false },
+      );
+      client.learnIdentity(created.data.user);
+      return true;
+    };
+    // A review whose answer was lost may exist: its comments carry the batch's fingerprints.
+    const find = async () => {
+      const now = new Set((await list()).map((c) => c.fingerprint));
+      return batch.some((p) => now.has(p.finding.fingerprint)) ? true : undefined;
+    };
     try {
-      await client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-        pull_number: pr.info.number,
-        commit_id: pr.info.head.sha,
-        event: 'COMMENT',
-        body: renderReviewBody(batch.length, placed.length - batch.length),
-        comments: batch.map((p) => ({
-          path: p.path,
-          line: p.line,
-          side: 'RIGHT',
-          body: renderReviewComment(p.finding),
-        })),
-      });
+      await writeOnce(send, find);
       for (const p of batch) context.inline.add(p.finding.fingerprint);
       core.info(`controlgate: review posted with ${batch.length} inline comments`);
     } catch (err) {
@@ -100,10 +126,12 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
         reason: `GitHub refused the review (HTTP 422: ${err.message})`,
       });
     }
+  } else if (placed.length > 0) {
+    core.info(
+      `controlgate: ${placed.length} more findings on changed lines; ${active.size - gone.length} inline comments of earlier runs stand (at most ${MAX_REVIEW_COMMENTS} per pull request), so they are in the sticky comment`,
+    );
   }
 
-  const open = new Set(report.findings.filter((f) => f.status === 'open').map((f) => f.fingerprint));
-  const gone = ours.filter((c) => !c.fixed && !open.has(c.fingerprint)).slice(0, MAX_RESOLVED_PER_RUN);
   for (const c of gone) {
     await client.request('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', {
       comment_id: c.comment.id,

@@ -11,6 +11,7 @@ import {
   UsageError,
 } from '../core/index.js';
 import type { GateScope, ScanScope } from '../core/pr.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './github.js';
 
 /** The Action's inputs after validation: absolute paths, typed values, defaults applied. */
 export interface Settings {
@@ -55,6 +56,8 @@ export interface Settings {
   reviewComments: boolean;
   /** Input `comment`: the sticky pull-request comment (needs `pull-requests: write`). */
   comment: boolean;
+  /** Input `api-timeout`, in milliseconds: the longest wait for one GitHub API request. */
+  apiTimeoutMs: number;
 }
 
 /** The allowed values of `gate`. */
@@ -91,6 +94,13 @@ export function readSettings(
 
   const rawPath = input('path').trim() || '.';
   const root = resolve(rawPath);
+  // The workspace is the checkout: anything above it is the runner's, not the repository's.
+  const fromWorkspace = path.relative(workspace, root);
+  if (fromWorkspace.startsWith('..') || path.isAbsolute(fromWorkspace)) {
+    throw new UsageError(
+      `Input "path": ${rawPath} is outside the workspace (${workspace}); give a directory of the checkout, relative to it`,
+    );
+  }
   if (!isDirectory(root)) {
     throw new UsageError(`Input "path": directory not found: ${rawPath} (resolved to ${root})`);
   }
@@ -105,6 +115,7 @@ export function readSettings(
     checkRun: readBoolean(input, 'check-run', false),
     reviewComments: readBoolean(input, 'review-comments', false),
     comment: readBoolean(input, 'comment', false),
+    apiTimeoutMs: readSeconds(input, 'api-timeout', DEFAULT_REQUEST_TIMEOUT_MS / 1000) * 1000,
   };
 
   const gate = input('gate').trim().toLowerCase();
@@ -194,6 +205,18 @@ function readBoolean(input: InputReader, name: string, fallback: boolean): boole
   if (/^(true|True|TRUE)$/.test(raw)) return true;
   if (/^(false|False|FALSE)$/.test(raw)) return false;
   throw new UsageError(`Input "${name}" has an invalid value "${raw}": use true or false`);
+}
+
+/** A number of seconds from 1 to 600 (whole seconds). */
+function readSeconds(input: InputReader, name: string, fallback: number): number {
+  const raw = input(name).trim();
+  if (raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 600) {
+    throw new UsageError(
+      `Input "${name}" has an invalid value "${raw}": use a whole number of seconds from 1 to 600`,
+    );
+  }
+  return Number(raw);
 }
 
 function relativeIfInside(root: string, abs: string): string {

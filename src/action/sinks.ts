@@ -13,6 +13,7 @@ import {
   sarifRepositoryFile,
   workflowFromRef,
 } from '../reporters/index.js';
+import { repositoryPath } from '../reporters/shared.js';
 import type { Annotation } from '../reporters/types.js';
 import { checkRunSink, refusalsSink, stickyCommentSink } from './api-sinks.js';
 import type { ApiClient } from './github.js';
@@ -233,7 +234,7 @@ function emitAnnotation(a: Annotation, prefix: string): void {
   // here is what keeps a hostile file name from closing the command early.
   const properties: core.AnnotationProperties = {};
   if (a.title) properties.title = a.title;
-  if (a.file) properties.file = prefix + a.file;
+  if (a.file) properties.file = repositoryPath(prefix, a.file);
   if (a.startLine !== undefined) properties.startLine = a.startLine;
   if (a.endLine !== undefined) properties.endLine = a.endLine;
   if (a.startColumn !== undefined) properties.startColumn = a.startColumn;

@@ -95,13 +95,34 @@ export interface Io {
   stderrIsTTY?: boolean;
 }
 
+/** Streams whose reader went away (`check | head`): later writes to them are dropped. */
+const closed = new Set<NodeJS.WriteStream>();
+
 const processIo: Io = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => write(process.stdout, t),
+  stderr: (t) => write(process.stderr, t),
   isTTY: Boolean(process.stdout.isTTY),
   stdoutStream: process.stdout,
   stderrIsTTY: Boolean(process.stderr.isTTY),
 };
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!closed.has(stream)) stream.write(text);
+}
+
+/**
+ * A reader that closes the pipe early (`controlgate rules --json | head`) is not an error: the rest
+ * of the output is dropped and the command ends quietly with its own exit code, as Unix tools do.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed.add(stream);
+    });
+  }
+}
 
 export interface MainOptions {
   /** The script slice workers start from (the bundle's own entry); absent: no worker threads. */
@@ -112,6 +133,7 @@ export interface MainOptions {
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo, options: MainOptions = {}): Promise<number> {
+  if (io === processIo) endQuietlyOnClosedPipe();
   try {
     return await dispatch(argv, io, options);
   } catch (err) {
@@ -313,11 +335,25 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
   return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
 
-/** Writes a report or summary to `file`, creating its directory. */
+/**
+ * Writes a report or summary to `file`, creating its directory. A path that cannot be written (a
+ * directory, no permission) is the user's to fix: a usage error, not a crash.
+ */
 function writeOutput(file: string, text: string): void {
   const out = path.resolve(file);
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, text);
+  try {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, text);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'EISDIR'
+        ? 'it is a directory'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : (e.code ?? e.message);
+    throw new UsageError(`--output ${file}: cannot write the report there (${why}); give a file path`);
+  }
 }
 
 /**
@@ -396,7 +432,13 @@ async function changeOptions(dir: string, values: CheckValues): Promise<ChangeOp
   }
   const head = repo.head();
   const baseline = head ? await resolveBaseline(dir, base, head) : undefined;
-  return { scope: scope ?? 'new', ...(baseline ? { baseline } : {}), ...(scan ? { scan } : {}) };
+  // The working tree is the change: a file not yet added to git is part of it.
+  return {
+    scope: scope ?? 'new',
+    untracked: true,
+    ...(baseline ? { baseline } : {}),
+    ...(scan ? { scan } : {}),
+  };
 }
 
 function parseChoice<T extends string>(

@@ -1,6 +1,7 @@
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
- * ones it inherits. No second checkout: the base is the head workspace with the change undone. Files
+ * ones it inherits. No second checkout: the base is the head workspace with the change undone (a
+ * renamed file keeps its new name, with its old content). Files
  * the change did not touch are the head's own cached reads (same content, same findings, no extra
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
@@ -37,6 +38,8 @@ export class BaseWorkspace extends Workspace {
    * the base (modified, deleted, renamed from). Paths may lie outside include/exclude.
    */
   readonly changed: { head: readonly string[]; base: readonly string[] };
+  /** Files git found renamed: new path (where the base content is shown) -> path in the base. */
+  readonly renamed: ReadonlyMap<string, string>;
 
   constructor(
     readonly head: Workspace,
@@ -46,12 +49,14 @@ export class BaseWorkspace extends Workspace {
       include?: string[];
       exclude?: string[];
       changed?: { head: readonly string[]; base: readonly string[] };
+      renamed?: ReadonlyMap<string, string>;
     } = {},
   ) {
-    const { changed, ...selection } = options;
+    const { changed, renamed, ...selection } = options;
     super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
     this.blobs = blobs;
     this.changed = changed ?? { head: [], base: [...blobs.keys()] };
+    this.renamed = renamed ?? new Map();
   }
 
   override read(file: string): FileContent {
@@ -107,13 +112,17 @@ export async function buildBaseWorkspace(
     exclude?: string[];
     /** The output of {@link diffAgainstWorktree}, started earlier by the caller. */
     diff?: Promise<Buffer | undefined>;
+    /** Files of the working tree that git does not track: added by the change. */
+    untracked?: readonly string[];
   } = {},
 ): Promise<BaseWorkspace | undefined> {
-  const { diff, ...selection } = options;
+  const { diff, untracked, ...selection } = options;
   if (!isCommitId(baseline)) return undefined;
   const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
   if (out === undefined) return undefined;
-  const { removed, entries } = parseRawAgainstWorktree(out.toString('utf8'));
+  const { removed, entries, renamed } = parseRawAgainstWorktree(out.toString('utf8'));
+  // Files the index does not know (the CLI's untracked files) are the change's own: not in the base.
+  for (const p of untracked ?? []) removed.push(p);
 
   const files = new Set(head.indexed);
   for (const p of removed) files.delete(p);
@@ -126,7 +135,7 @@ export async function buildBaseWorkspace(
     head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
     base: wanted.map((e) => e.path),
   };
-  return new BaseWorkspace(head, sorted, blobs, { ...selection, changed });
+  return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed });
 }
 
 /**
@@ -150,35 +159,43 @@ export function diffAgainstWorktree(root: string, baseline: string): Promise<Buf
 
 /**
  * From `git diff --raw -z <commit>` (commit on the left, working tree on the right): the paths that
- * exist only in the working tree, and the base's version of every path whose content differs.
+ * exist only in the working tree, and the base's version of every path whose content differs. A file
+ * git finds renamed is given its base content under its new name (`renamed` maps new to old), so its
+ * findings keep their identity (the path is part of a fingerprint) and stay existing.
  */
 export function parseRawAgainstWorktree(raw: string): {
   removed: string[];
   entries: BaseEntry[];
   deleted: string[];
+  renamed: Map<string, string>;
 } {
   const fields = raw.split('\0');
   const removed: string[] = [];
   const entries: BaseEntry[] = [];
   /** Paths the working tree no longer has (the base's version is among the entries). */
   const deleted: string[] = [];
+  const renamed = new Map<string, string>();
   for (let i = 0; i < fields.length; ) {
     const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]!);
     if (!m) continue;
     const [, mode, , oid, letter] = m as unknown as [string, string, string, string, string];
     const first = fields[i++] ?? '';
-    if (letter === 'R' || letter === 'C') {
+    if (letter === 'R') {
       const second = fields[i++] ?? '';
-      removed.push(second);
-      // A copy leaves its source in place, unchanged unless listed again on its own.
-      if (letter === 'R') entries.push({ path: first, mode, oid });
+      entries.push({ path: second, mode, oid });
+      renamed.set(second, first);
+      continue;
+    }
+    if (letter === 'C') {
+      // A copy leaves its source in place, unchanged unless listed again on its own; the copy is new.
+      removed.push(fields[i++] ?? '');
       continue;
     }
     if (letter === 'A') removed.push(first);
     else entries.push({ path: first, mode, oid });
     if (letter === 'D') deleted.push(first);
   }
-  return { removed, entries, deleted };
+  return { removed, entries, deleted, renamed };
 }
 
 /**

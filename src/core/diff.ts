@@ -242,12 +242,19 @@ export class DiffIndex {
 
   constructor(
     readonly diff: PullRequestDiff,
-    prefix = '',
+    private readonly prefix = '',
   ) {
     for (const f of diff.files) {
       if (f.status === 'deleted' || !f.path.startsWith(prefix)) continue;
       this.byPath.set(f.path.slice(prefix.length), f);
     }
+  }
+
+  /** Where a renamed file was before (root-relative), when the diff says it was renamed. */
+  previousPath(path: string): string | undefined {
+    const f = this.byPath.get(path);
+    if (f?.status !== 'renamed' || !f.previousPath?.startsWith(this.prefix)) return undefined;
+    return f.previousPath.slice(this.prefix.length);
   }
 
   /** The changed file at a root-relative path (deleted files are not there). */

@@ -19,15 +19,15 @@ import { assessControls } from './declarations/verdicts.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import { applyGate, severityRank } from './gate.js';
-import { GitRepository } from './git.js';
+import { GitRepository, repositoryFiles, untrackedFiles } from './git.js';
 import type { GitHubApi } from './github-api.js';
-import { policyChanges } from './policy/changes.js';
-import { loadPolicy, type Policy } from './policy/load.js';
+import { loadPolicy } from './policy/load.js';
+import { renamedTree, reviewPolicy, settlePolicyChanges } from './policy/review.js';
+import type { PolicyApproval } from './policy/suppressions.js';
 import type { TreeReader } from './policy/tree.js';
 import { type ChangeOptions, judgeChange } from './pr.js';
 import { buildReport } from './report.js';
 import { RuleRun } from './rule-run.js';
-import { loadRules } from './rules/load.js';
 import type { SliceThreads } from './slices.js';
 import { didYouMean } from './suggest.js';
 import { triage } from './triage.js';
@@ -57,6 +57,12 @@ export interface CheckOptions {
   controlsPath?: string;
   /** Extra rule directories (absolute, or relative to the current directory). */
   ruleDirs?: string[];
+  /**
+   * A declarations file named by `controlsPath` or the config may be absent (`init`, which is about to
+   * write it). Otherwise a named file that does not exist is an error: read as "nothing declared",
+   * gaps would stop failing the gate.
+   */
+  controlsMayBeMissing?: boolean;
   /** Overrides the config's `fail-on`. Default `high`. */
   failOn?: FailOn;
   /** Overrides the config's `fail-on-confidence`. Default `medium`. */
@@ -97,6 +103,17 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
+  /**
+   * Weakenings of the gate's own definition that the caller found outside the policy files (the
+   * inputs of the workflow step that runs the check, against the base commit's workflow): policy
+   * changes that fail the gate until approved.
+   */
+  gateChanges?: RawFinding[];
+  /**
+   * Whether someone entitled approved the change's policy changes. Asked at most once, and only when
+   * the change alters the policy it is judged by; an approval puts the change's own policy in force.
+   */
+  approval?: () => Promise<PolicyApproval | undefined>;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -123,14 +140,22 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // the index.
   const diff =
     changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
-  const index = options.files ? undefined : changeIndex(root, changedOnly, diff);
+  // Untracked files that are part of the change (a local check with --base): listed once, for the
+  // index and to leave them out of the base.
+  const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
+  const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
   // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
   index?.catch(() => {});
-  const policy = loadPolicy({ ...pick(options), root, logger: log });
+  // What the change does to the policy it is judged by, and whether someone entitled approved it;
+  // an approval puts the change's own policy in force (see policy/review.ts).
+  const review = await reviewPolicy(loadPolicy({ ...pick(options), root, logger: log }), {
+    builtin: options.builtinRules !== false,
+    root,
+    ...(options.gateChanges ? { gateChanges: options.gateChanges } : {}),
+    ...(options.approval ? { approval: options.approval } : {}),
+  });
+  const { policy, rules: allRules, base: baseSnapshot } = review;
   const config = policy.active.config;
-  const builtin = options.builtinRules !== false;
-  if (policy.source === 'base' && headRulesDiffer(policy)) loadRules(policy.head.ruleDirs, { builtin });
-  const allRules = loadRules(policy.active.ruleDirs, { builtin });
   let rules = allRules;
   if (options.onlyRules) {
     const wanted = new Set(options.onlyRules);
@@ -157,16 +182,20 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
   const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
   const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
+  const repo = GitRepository.open(root);
+  // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+  // .github/, .gitignore), which GitHub and git read from the top.
+  const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
   const workspace = new Workspace(root, {
     ...(index ? { index: await index } : {}),
     include: config.include,
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     ...(options.files ? { files: options.files } : {}),
+    ...(inherited ? { inherited } : {}),
   });
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
 
-  const repo = GitRepository.open(root);
   const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
   const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
     workspace,
@@ -179,11 +208,16 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const problems: DeclarationProblem[] = [
     ...(policy.head.declarations?.problems ?? []),
     ...check.problems,
-    ...(policy.source === 'base' ? policyChanges(policy.active, policy.head, allRules) : []),
+    ...review.changes,
+    ...review.gateChanges,
+    ...review.ruleFiles,
   ];
+  // Renamed files are read from the base under their old name (inline ignores moved with them are
+  // not new); the base tree's own renames are known once it is built, before any rule runs.
+  const renamed = new Map<string, string>();
   const context: PolicyProblems = {
     of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
-    ...(policy.source === 'base' ? { base: policy.active.tree } : {}),
+    ...(baseSnapshot ? { base: renamedTree(baseSnapshot.tree, renamed, options.change?.diff) } : {}),
   };
   const policyRules = new Map<string, PolicyProblemKind>();
   for (const r of rules) {
@@ -191,7 +225,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     if (kind) policyRules.set(r.id, kind);
   }
 
-  const scan = await scanScope(workspace, options.change, config, diff, log);
+  const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
+  for (const [to, from] of scan.base?.renamed ?? []) renamed.set(to, from);
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
   const skipped: string[] = [];
   const entries = rules.map((rule) => {
@@ -216,6 +251,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
         exclude: config.exclude,
         ...(scan.base !== undefined ? { base: scan.base } : {}),
         exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
+        ...((await untracked) ? { untracked: await untracked } : {}),
         alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
         // The same rules and settings over the base tree, minus the ones judged without it.
         async evaluateBase(base) {
@@ -243,6 +279,25 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`,
     );
   }
+  // A finding in a file inherited from the repository's top is located there, from the checked folder.
+  if (workspace.inheritance && repo?.prefix) {
+    const up = '../'.repeat(repo.prefix.split('/').filter(Boolean).length);
+    for (const f of findings) {
+      if (f.location && workspace.isInherited(f.location.path))
+        f.location = { ...f.location, path: up + f.location.path };
+    }
+  }
+  // Suppressions the change adds for itself block at the severity of what they suppress, and the
+  // gate's own settings weakened in the workflow block outright, until approved.
+  const scope = options.change?.scope ?? 'all';
+  const changeRules = new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id));
+  const { forced, approved } = await settlePolicyChanges(
+    review,
+    findings,
+    changeRules,
+    scope,
+    failOnConfidence,
+  );
   findings.sort(compareFindings);
   const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const controls = assessControls({
@@ -254,7 +309,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     minConfidence: failOnConfidence,
   });
   const alwaysBlocking = new Set(
-    [...policyRules].filter(([, k]) => k === 'declarations-file').map(([id]) => id),
+    [...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id),
   );
   const gate = applyGate(findings, failOn, {
     failOnGap,
@@ -262,10 +317,17 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     controls,
     policyRules,
     alwaysBlocking,
-    scope: options.change?.scope ?? 'all',
+    scope,
+    forced,
+    ...(policy.failClosed ? { failures: [policy.failClosed] } : {}),
   });
 
   const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
+  if (approved) {
+    notices.push(
+      `The change's policy changes are approved (${approved.detail})${policy.active === policy.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`,
+    );
+  }
   if (skipped.length > 0) {
     notices.push(
       `rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`,
@@ -315,7 +377,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     rules: summaries,
     controls,
     policy: {
-      source: policy.source,
+      // Approved: the change's own policy was in force.
+      source: baseSnapshot && policy.active === policy.head ? 'head' : policy.source,
       base: policy.base,
       controls: policy.active.declarations ? policy.active.controlsFile : null,
       warnings,
@@ -349,13 +412,23 @@ async function changeIndex(
   root: string,
   changedOnly: boolean,
   diff: Promise<Buffer | undefined> | undefined,
+  untracked: Promise<string[]> | undefined,
 ): Promise<FileIndexResult> {
-  if (!changedOnly) return listFilesAsync(root);
+  // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+  const withUntracked = async (index: FileIndexResult): Promise<FileIndexResult> => {
+    const extra = (await untracked) ?? [];
+    if (extra.length === 0 || index.source !== 'git') return index;
+    const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { ...index, files };
+  };
+  if (!changedOnly) return withUntracked(await listFilesAsync(root, untracked ? { untracked: false } : {}));
   const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
-  if (!diff) return index;
-  if (raw === undefined) return listFilesAsync(root, { untracked: false });
+  if (!diff) return withUntracked(index);
+  if (raw === undefined) return withUntracked(await listFilesAsync(root, { untracked: false }));
   const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
-  return gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) };
+  return withUntracked(
+    gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) },
+  );
 }
 
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
@@ -374,6 +447,7 @@ async function scanScope(
   selection: { include: string[]; exclude: string[] },
   diff: Promise<Buffer | undefined> | undefined,
   log: Logger,
+  untracked: readonly string[] | undefined,
 ): Promise<ScanPlan> {
   if (!scanChanged(change)) return {};
   const base = change.baseline
@@ -381,11 +455,16 @@ async function scanScope(
         include: selection.include,
         exclude: selection.exclude,
         ...(diff ? { diff } : {}),
+        ...(untracked ? { untracked } : {}),
       })) ?? null)
     : undefined;
-  const paths = base ? base.changed.head : change.diff?.paths();
+  const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
   if (!paths) {
-    log.info('scanning every file: the files the change touches are unknown');
+    log.info(
+      change.diff?.diff.truncated && !base
+        ? 'scanning every file: the list of the files the change touches is partial'
+        : 'scanning every file: the files the change touches are unknown',
+    );
     return base === undefined ? {} : { base };
   }
   const head = new FocusedWorkspace(workspace, paths);
@@ -407,16 +486,8 @@ function pick(o: CheckOptions) {
     ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
     ...(o.base ? { base: o.base } : {}),
     ...(o.baseTree ? { baseTree: o.baseTree } : {}),
+    ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
   };
-}
-
-/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
-function headRulesDiffer(policy: Policy): boolean {
-  const a = policy.active.ruleFiles;
-  const b = policy.head.ruleFiles;
-  if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length) return true;
-  for (const [file, hash] of a) if (b.get(file) !== hash) return true;
-  return false;
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */

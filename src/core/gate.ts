@@ -41,6 +41,13 @@ export interface GateOptions {
    * are reported as debt. Gaps and always-blocking rules count either way. Default `all`.
    */
   scope?: GateScope;
+  /**
+   * Findings that block whatever `fail-on` and the scope say: weakenings of the gate's own definition
+   * (the inputs of the step that runs it) that nobody entitled approved.
+   */
+  forced?: ReadonlySet<Finding>;
+  /** Reasons that fail the gate by themselves (the base commit's policy could not be read). */
+  failures?: readonly string[];
 }
 
 /** Gap reasons listed one per control up to this many; the rest are counted. */
@@ -59,16 +66,21 @@ export function applyGate(findings: Finding[], failOn: FailOn, options: GateOpti
   const scope = options.scope ?? 'all';
   const always = options.alwaysBlocking ?? new Set<string>();
   const policyRules = options.policyRules ?? new Map<string, PolicyProblemKind>();
-  const reasons: string[] = [];
+  const forced = options.forced ?? new Set<Finding>();
+  const reasons: string[] = [...(options.failures ?? [])];
 
   const counts = new Map<Severity, number>();
   const unconditional: Finding[] = [];
+  const weakened: Finding[] = [];
   for (const f of findings) {
     f.blocking = false;
     if (f.status !== 'open') continue;
     if (always.has(f.ruleId)) {
       f.blocking = true;
       unconditional.push(f);
+    } else if (forced.has(f)) {
+      f.blocking = true;
+      weakened.push(f);
     } else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
       f.blocking = true;
       counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
@@ -78,6 +90,11 @@ export function applyGate(findings: Finding[], failOn: FailOn, options: GateOpti
     const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
     reasons.push(
       `${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`,
+    );
+  }
+  if (weakened.length > 0) {
+    reasons.push(
+      `${weakened.length} change${weakened.length === 1 ? '' : 's'} to the gate's own settings in the workflow that runs it, not approved`,
     );
   }
   const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);

@@ -6,8 +6,10 @@
  * tree (new versus existing findings) will reuse it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
+import { gitOutput } from './diff.js';
+import type { Inheritance } from './workspace/workspace.js';
 
 /** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
@@ -126,6 +128,14 @@ export class GitRepository {
   }
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function hasGitAncestor(dir: string): boolean {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     if (existsSync(path.join(d, '.git'))) return true;
@@ -170,4 +180,50 @@ function run(
     const failed = err as { status?: number | null; stdout?: Buffer };
     return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
   }
+}
+
+/**
+ * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
+ * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
+ */
+const REPOSITORY_LEVEL = [
+  '.github',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+  ':(icase)SECURITY',
+  ':(icase)SECURITY.*',
+  ':(icase)docs/SECURITY',
+  ':(icase)docs/SECURITY.*',
+  '.gitignore',
+  'renovate.json',
+  'renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.renovaterc.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+];
+
+/**
+ * The repository-level files that a folder of the repository (`prefix` from the top, as
+ * {@link GitRepository.prefix}) inherits: tracked, and outside the folder. A folder with a `.github/`
+ * of its own is laid out as a repository of its own (an example, a fixture, a template, a project
+ * to be split off; GitHub itself only reads the top one): it inherits nothing.
+ */
+export async function repositoryFiles(root: string, prefix: string): Promise<Inheritance | undefined> {
+  if (isDirectory(path.join(root, '.github'))) return undefined;
+  const up = prefix
+    .split('/')
+    .filter(Boolean)
+    .map(() => '..');
+  const top = path.resolve(root, ...up);
+  const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
+  const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
+  return files.length > 0 ? { root: top, files } : undefined;
+}
+
+/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
+export async function untrackedFiles(root: string): Promise<string[]> {
+  const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
+  return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }

@@ -24,6 +24,10 @@ export interface PullRequestInfo {
   /** The head lives in another repository: the token is read-only and secrets are absent. */
   fork: boolean;
   draft: boolean;
+  /** Who opened the pull request (`user.login`), when the event says. */
+  author?: string;
+  /** How many files the pull request changes, as the event counts them (`changed_files`). */
+  changedFiles?: number;
 }
 
 /** How new and existing findings were told apart in a run. */
@@ -62,7 +66,9 @@ export function markNewByBase(
 
 /**
  * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
- * in a changed file whose lines are unknown, or cannot be placed in a file at all.
+ * in a changed file whose lines are unknown, or cannot be placed in a file at all. When the diff is
+ * partial (the API lists at most 3,000 files), a file it does not list may be changed too: its
+ * findings count as new.
  */
 export function markNewByDiff(
   findings: readonly Finding[],
@@ -80,8 +86,9 @@ export function markNewByDiff(
       const { path, startLine, endLine } = f.location;
       const file = diff.file(path);
       f.isNew =
-        file !== undefined &&
-        (file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine));
+        file === undefined
+          ? diff.diff.truncated
+          : file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine);
     }
     summary[f.isNew ? 'new' : 'existing'] += 1;
   }
@@ -114,6 +121,12 @@ export interface ChangeOptions {
    * under gate `new` (findings elsewhere cannot be new), all under gate `all`.
    */
   scan?: ScanScope;
+  /**
+   * The working tree's untracked, non-ignored files are part of the change (a local check with
+   * `--base`: a new file not yet added is still the change's). Default false: in CI they are what
+   * earlier steps left behind (build output), not the pull request.
+   */
+  untracked?: boolean;
 }
 
 /** Which files the per-file rules look at on a change. */
@@ -139,6 +152,8 @@ export interface ChangeRun {
   exempt: ReadonlySet<string>;
   /** Rules whose findings are the change itself (policy changes): always new, not run on the base. */
   alwaysNew: ReadonlySet<string>;
+  /** Untracked files that belong to the change (see {@link ChangeOptions.untracked}). */
+  untracked?: readonly string[];
 }
 
 /**
@@ -157,7 +172,11 @@ export async function judgeChange(
     run.base !== undefined
       ? (run.base ?? undefined)
       : options.baseline
-        ? await buildBaseWorkspace(run.head, options.baseline, { include: run.include, exclude: run.exclude })
+        ? await buildBaseWorkspace(run.head, options.baseline, {
+            include: run.include,
+            exclude: run.exclude,
+            ...(run.untracked ? { untracked: run.untracked } : {}),
+          })
         : undefined;
   if (base && options.baseline) {
     const baseFindings = await run.evaluateBase(base);

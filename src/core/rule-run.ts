@@ -117,6 +117,7 @@ export class RuleRun {
       root: this.workspace.root,
       maxFileBytes: this.workspace.maxFileBytes,
       files: this.workspace.files,
+      ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
       rules,
       queue: queue.buffer,
     });

@@ -14,7 +14,7 @@ import type { PolicyProblems } from './evaluators/types.js';
 import type { GitHubApi } from './github-api.js';
 import type { Rule } from './types.js';
 import { FocusedWorkspace } from './workspace/focus.js';
-import { type InputProblem, Workspace } from './workspace/workspace.js';
+import { type Inheritance, type InputProblem, Workspace } from './workspace/workspace.js';
 
 /** Files per slice. */
 export const CHUNK_FILES = 2000;
@@ -25,6 +25,8 @@ export interface SliceJob {
   maxFileBytes: number;
   /** The workspace's files (after include and exclude), in index order. */
   files: readonly string[];
+  /** Files the workspace inherits from the repository's top (see `Inheritance`). */
+  inherited?: Inheritance;
   rules: readonly Rule[];
   /** The {@link SliceQueue}'s shared memory. */
   queue: SharedArrayBuffer;
@@ -183,7 +185,11 @@ export function serveSlices(port: MessagePort | null = parentPort): void {
 
 /** Takes slices of `job` until none is left, posting each slice's result, then `{ done: true }`. */
 export async function serveJob(job: SliceJob, post: (message: WorkerMessage) => void): Promise<void> {
-  const workspace = new Workspace(job.root, { files: job.files, maxFileBytes: job.maxFileBytes });
+  const workspace = new Workspace(job.root, {
+    files: job.inherited ? job.files.filter((f) => !job.inherited!.files.includes(f)) : job.files,
+    maxFileBytes: job.maxFileBytes,
+    ...(job.inherited ? { inherited: job.inherited } : {}),
+  });
   const queue = new SliceQueue(job.queue);
   const sent = new Set<string>();
   for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {

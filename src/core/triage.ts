@@ -6,6 +6,7 @@
  */
 
 import type { ExceptionState } from './declarations/check.js';
+import type { DeclaredException } from './declarations/model.js';
 import type { Finding, FindingException } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
@@ -47,13 +48,7 @@ export function triage(input: TriageInput): void {
     }
     return m;
   };
-  const covers = (s: ExceptionState, f: Finding): boolean => {
-    const e = s.exception;
-    if (!e.rules.includes(f.ruleId)) return false;
-    if (e.control && !f.controls.includes(e.control)) return false;
-    if (e.paths.length === 0) return true;
-    return f.location !== null && byPaths(e.paths)(f.location.path);
-  };
+  const covers = (s: ExceptionState, f: Finding): boolean => exceptionCovers(s.exception, f, byPaths);
 
   for (const f of input.findings) {
     if (f.status !== 'open' || input.protectedRules.has(f.ruleId)) continue;
@@ -88,6 +83,22 @@ export function triage(input: TriageInput): void {
     f.status = 'ignored';
     f.exception = { kind: 'inline-ignore', reason: d.reason, location: { path, startLine: d.line } };
   }
+}
+
+/**
+ * Whether an exception's scope takes in a finding: one of its rules, its control (when it names one)
+ * and, when it lists paths, a located finding in one of them (no paths: everywhere, repository-level
+ * findings included). `byPaths` compiles the globs; callers cache it.
+ */
+export function exceptionCovers(
+  e: DeclaredException,
+  f: Finding,
+  byPaths: (paths: string[]) => (p: string) => boolean = pathMatcher,
+): boolean {
+  if (!e.rules.includes(f.ruleId)) return false;
+  if (e.control && !f.controls.includes(e.control)) return false;
+  if (e.paths.length === 0) return true;
+  return f.location !== null && byPaths(e.paths)(f.location.path);
 }
 
 function describe(s: ExceptionState): FindingException {

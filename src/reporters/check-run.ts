@@ -7,7 +7,7 @@ import type { Finding, Report } from '../core/types.js';
 import { annotationLevel } from './annotations.js';
 import { escapeMarkdown, multiLine, plural, singleLine, truncate } from './escape.js';
 import { renderMarkdown } from './markdown.js';
-import { byPriority } from './shared.js';
+import { byPriority, repositoryPath } from './shared.js';
 
 /** GitHub accepts 50 annotations per create or update request. */
 export const CHECK_RUN_BATCH = 50;
@@ -62,7 +62,7 @@ function annotation(f: Finding, prefix: string): CheckRunAnnotation {
       ? ` (${f.controls.length === 1 ? 'control' : 'controls'} ${f.controls.join(', ')})`
       : '';
   const out: CheckRunAnnotation = {
-    path: prefix + loc.path,
+    path: repositoryPath(prefix, loc.path),
     start_line: loc.startLine,
     end_line: loc.endLine ?? loc.startLine,
     annotation_level: level === 'error' ? 'failure' : level,

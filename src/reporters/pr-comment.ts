@@ -67,7 +67,7 @@ export function renderPrComment(report: Report, context: PrCommentContext): stri
   const fresh = rest.filter((f) => f.isNew !== false);
   const debt = rest.filter((f) => f.isNew === false);
 
-  const head = [context.marker, ...gateSection(report, context, fresh, debt), ...controlSection(report)];
+  const head = [context.marker, ...gateSection(report, context, open), ...controlSection(report)];
   let budget = max - RESERVE - length(head);
   let cut = 0;
   const add = (out: string[], lines: string[]): boolean => {
@@ -158,7 +158,7 @@ function defaultIsPolicyChange(f: Finding): boolean {
   return f.ruleId === 'policy-change' || f.ruleId.endsWith('-policy-change');
 }
 
-function gateSection(report: Report, context: PrCommentContext, fresh: Finding[], debt: Finding[]): string[] {
+function gateSection(report: Report, context: PrCommentContext, open: Finding[]): string[] {
   const gate = report.summary.gate;
   const pass = gate.result === 'pass';
   const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
@@ -171,10 +171,12 @@ function gateSection(report: Report, context: PrCommentContext, fresh: Finding[]
     `${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`,
   );
   for (const reason of gate.reasons) out.push(`- ${escapeMarkdown(reason)}`);
-  const blocking = fresh.filter((f) => f.blocking).length + debt.filter((f) => f.blocking).length;
+  // Counted like the control table below: every open finding, policy changes included.
+  const fresh = open.filter((f) => f.isNew !== false).length;
+  const blocking = open.filter((f) => f.blocking).length;
   out.push(
     '',
-    `**${fresh.length}** new · **${debt.length}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`,
+    `**${fresh}** new · **${open.length - fresh}** existing · **${blocking}** blocking · ${report.summary.byStatus.excepted} excepted · ${report.summary.byStatus.ignored} ignored`,
     '',
   );
   const hidden = hiddenNote(report);

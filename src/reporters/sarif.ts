@@ -12,7 +12,7 @@ import type {
   SarifReportingDescriptor,
   SarifResult,
 } from './sarif-types.js';
-import { controlTitles } from './shared.js';
+import { controlTitles, repositoryPath } from './shared.js';
 
 /** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
 export const SARIF_SCHEMA =
@@ -197,7 +197,7 @@ function location(f: Finding, prefix: string, anchor: string): SarifLocation {
   if (loc.endColumn !== undefined) region.endColumn = loc.endColumn + 1;
   return {
     physicalLocation: {
-      artifactLocation: { uri: encodePath(prefix + loc.path), uriBaseId: '%SRCROOT%' },
+      artifactLocation: { uri: encodePath(repositoryPath(prefix, loc.path)), uriBaseId: '%SRCROOT%' },
       region,
     },
   };

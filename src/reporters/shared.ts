@@ -128,3 +128,19 @@ export function filesScanned(report: Report): string {
   if (changedFiles === undefined) return `${files} file${files === 1 ? '' : 's'}`;
   return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
 }
+
+/**
+ * A finding's path from the top of the repository: the checked folder's `prefix` joined with the
+ * path, which climbs out of the folder (`../../.github/CODEOWNERS`) for a repository-level file the
+ * folder inherits.
+ */
+export function repositoryPath(prefix: string, file: string): string {
+  if (!file.startsWith('../')) return prefix + file;
+  const parts = prefix.split('/').filter(Boolean);
+  let rest = file;
+  while (rest.startsWith('../') && parts.length > 0) {
+    parts.pop();
+    rest = rest.slice(3);
+  }
+  return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}

@@ -30,7 +30,30 @@ describe('action settings', () => {
       checkRun: false,
       reviewComments: false,
       comment: false,
+      apiTimeoutMs: 15_000,
     });
+  });
+
+  it('reads api-timeout in whole seconds and rejects anything else naming the input', () => {
+    expect(settings({ 'api-timeout': '3' }).apiTimeoutMs).toBe(3000);
+    for (const bad of ['0', '601', '1.5', 'soon']) {
+      expect(() => settings({ 'api-timeout': bad })).toThrow(
+        new UsageError(
+          `Input "api-timeout" has an invalid value "${bad}": use a whole number of seconds from 1 to 600`,
+        ),
+      );
+    }
+  });
+
+  it('refuses a path outside the workspace', () => {
+    const ws = workspace();
+    for (const outside of ['../..', '..', '/etc']) {
+      expect(() => settings({ path: outside }, path.join(ws, 'services'))).toThrow(
+        new UsageError(
+          `Input "path": ${outside} is outside the workspace (${path.join(ws, 'services')}); give a directory of the checkout, relative to it`,
+        ),
+      );
+    }
   });
 
   it('reads the pull-request inputs and rejects an unknown gate scope naming the input', () => {

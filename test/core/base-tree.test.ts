@@ -6,7 +6,7 @@ import { Workspace } from '../../src/core/workspace/workspace.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 describe('buildBaseWorkspace', () => {
-  it('undoes the change: added files gone, deleted and renamed files back, edited files as they were', async () => {
+  it('undoes the change: added files gone, deleted files back, edited and renamed files as they were', async () => {
     const repo = scratchRepo();
     const base = repo.commit({
       'src/app.js': 'const a = 1;\n',
@@ -29,7 +29,9 @@ describe('buildBaseWorkspace', () => {
     const head = new Workspace(repo.dir);
     const ws = await buildBaseWorkspace(head, base);
     expect(ws).toBeDefined();
-    expect(ws!.files).toEqual(['README.md', 'bin.dat', 'src/app.js', 'src/old-name.js', 'src/removed.js']);
+    // The renamed file keeps its new name with its base content, so its findings keep their identity.
+    expect(ws!.files).toEqual(['README.md', 'bin.dat', 'src/app.js', 'src/new-name.js', 'src/removed.js']);
+    expect(ws!.renamed).toEqual(new Map([['src/new-name.js', 'src/old-name.js']]));
     expect(ws!.text('src/app.js')).toBe('const a = 1;\n');
     expect(ws!.text('src/removed.js')).toBe('bye();\n');
     expect(ws!.text('README.md')).toBe('same\n');
@@ -95,7 +97,12 @@ describe('parseRawAgainstWorktree', () => {
   it('keeps a copy source in place and removes the copy', () => {
     const z = '0'.repeat(40);
     const raw = [`:100644 100644 ${'a'.repeat(40)} ${z} C100`, 'src.txt', 'copy.txt', ''].join('\0');
-    expect(parseRawAgainstWorktree(raw)).toEqual({ removed: ['copy.txt'], entries: [], deleted: [] });
+    expect(parseRawAgainstWorktree(raw)).toEqual({
+      removed: ['copy.txt'],
+      entries: [],
+      deleted: [],
+      renamed: new Map(),
+    });
   });
 
   it('lists what the working tree deleted, with the base version to read', () => {
@@ -105,6 +112,7 @@ describe('parseRawAgainstWorktree', () => {
       removed: [],
       entries: [{ path: 'gone.txt', mode: '100644', oid: 'b'.repeat(40) }],
       deleted: ['gone.txt'],
+      renamed: new Map(),
     });
   });
 });

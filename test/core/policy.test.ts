@@ -169,9 +169,13 @@ describe('policy from the base commit (tamper test)', async () => {
       expect(c).toMatchObject({ controls: ['8.32'], severity: 'medium', status: 'open' });
   });
 
-  it('falls back to the head with a loud warning when the base commit is not available', async () => {
+  it('fails closed, with a loud warning, when the base commit is not available', async () => {
     const missing = await check(root, '0123456789abcdef0123456789abcdef01234567');
     expect(missing.policy.source).toBe('head');
+    expect(missing.summary.gate.result).toBe('fail');
+    expect(missing.summary.gate.reasons[0]).toBe(
+      'the policy could not be read from the base commit 0123456789ab',
+    );
     expect(missing.policy.warnings).toEqual([
       expect.stringMatching(
         /^The policy could not be read from the base commit 0123456789abcdef0123456789abcdef01234567 \(the commit is not in the local repository\)/,

@@ -4,7 +4,7 @@
  * got, the workflow commands on stdout and the exit code.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addedFilePatch, FakeGitHub, type RecordedRequest } from '../helpers/fake-github.js';
+import { addedFilePatch, blobSha, FakeGitHub, type RecordedRequest } from '../helpers/fake-github.js';
 import {
   type ActionRun,
   buildPrivateBundle,
@@ -88,17 +88,19 @@ describe('pull request: a normal run', () => {
     expect(annotations(r)).toEqual(STANDARD_ANNOTATIONS);
 
     // The history is in the checkout: no request for the changed files.
+    // The sticky comment is looked for again once created: a concurrent run may have made its own.
     expect(fake.log()).toEqual([
       `POST ${R}/check-runs`,
       `GET ${R}/pulls/7/comments?per_page=100&page=1`,
       `POST ${R}/pulls/7/reviews`,
       `GET ${R}/issues/7/comments?per_page=100&page=1`,
       `POST ${R}/issues/7/comments`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
     ]);
     expect(fake.requests.every((q) => q.headers.authorization === 'token ghs_fake_token_for_tests')).toBe(
       true,
     );
-    expect(r.stdout).toContain('controlgate: 5 GitHub API requests (2 comment writes, 0 retries)');
+    expect(r.stdout).toContain('controlgate: 6 GitHub API requests (2 comment writes, 0 retries)');
     // The token is only ever handed to the runner to mask.
     expect(r.lines.filter((l) => l.includes('ghs_fake_token_for_tests'))).toEqual([
       '::add-mask::ghs_fake_token_for_tests',
@@ -221,8 +223,16 @@ describe('pull request: a normal run', () => {
     });
     const r = await run(repo, { ...ALL_FEATURES, 'review-comments': 'false', 'check-run': 'false' });
     expect(r.code).toBe(1);
-    expect(fake.log().at(-1)).toBe(`POST ${R}/issues/7/comments`);
+    // A person's comment carries the marker: the token's identity is asked (an installation token
+    // cannot answer, so only a bot's comment can be ours).
+    expect(fake.log()).toEqual([
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      'GET /user',
+      `POST ${R}/issues/7/comments`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
+    ]);
     expect(fake.state.issueComments[0]!.body).toBe('<!-- controlgate:sticky path=. -->\nhijacked');
+    expect(fake.state.issueComments).toHaveLength(2);
   });
 });
 
@@ -270,12 +280,13 @@ describe('pull request: permissions and failures never change the gate', () => {
       `GET ${R}/issues/7/comments?per_page=100&page=1`,
       `GET ${R}/issues/7/comments?per_page=100&page=1`,
       `POST ${R}/issues/7/comments`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
     ]);
     const [first, second] = fake.requests as [RecordedRequest, RecordedRequest];
     expect(second.at - first.at).toBeGreaterThanOrEqual(950);
     expect(fake.state.checkRuns).toHaveLength(1);
     expect(fake.state.issueComments).toHaveLength(1);
-    expect(r.stdout).toContain('controlgate: 8 GitHub API requests (2 comment writes, 3 retries)');
+    expect(r.stdout).toContain('controlgate: 9 GitHub API requests (2 comment writes, 3 retries)');
     expect(commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'))).toEqual([]);
   });
 
@@ -285,7 +296,10 @@ describe('pull request: permissions and failures never change the gate', () => {
     const r = await run(repo);
     expect(r.code).toBe(1);
     expect(r.outputs.result).toBe('fail');
-    expect(fake.log()).toEqual([`POST ${R}/check-runs`, `POST ${R}/check-runs`, `POST ${R}/check-runs`]);
+    // The create is not resent blindly (it may have been processed): the check runs of the commit are
+    // looked at first, and that read is retried like every other; then the API counts as down.
+    const lookup = `GET ${R}/commits/${repo.headSha}/check-runs?check_name=controlgate&filter=all&per_page=100`;
+    expect(fake.log()).toEqual([`POST ${R}/check-runs`, lookup, lookup, lookup]);
     const warnings = commandLines(r, 'warning').filter((l) => l.startsWith('::warning::'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
@@ -309,6 +323,7 @@ describe('pull request: permissions and failures never change the gate', () => {
       `POST ${R}/pulls/7/reviews`,
       `GET ${R}/issues/7/comments?per_page=100&page=1`,
       `POST ${R}/issues/7/comments`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
     ]);
     const sticky = fake.state.issueComments[0]!.body;
     expect(sticky).toContain('### Introduced by this pull request (3)');
@@ -359,7 +374,7 @@ describe('pull request: GitHub limits', () => {
     expect(commandLines(r, 'error')).toHaveLength(10);
   });
 
-  it('posts at most 30 inline comments per review; the rest go to the sticky comment, then the next run', async () => {
+  it('posts at most 30 inline comments per pull request; the rest stay in the sticky comment, re-runs add none', async () => {
     const many = Array.from({ length: 40 }, (_, i) => `flag${i} = DEBUG_BACKDOOR;`).join('\n');
     const repo = prRepo({ 'src/app.js': 'ok();\n' }, { 'src/many.js': `${many}\n` });
     fake.state.files = apiFiles(repo);
@@ -375,12 +390,16 @@ describe('pull request: GitHub limits', () => {
     expect(sticky).toContain('### Introduced by this pull request (40)');
     expect(sticky.split('\n').filter((l) => l.startsWith('| 💬 |'))).toHaveLength(30);
 
-    await run(repo, inputs);
-    const second = fake.state.reviews[1]!;
-    expect((second.comments as { line: number }[]).map((c) => c.line)).toEqual(
-      Array.from({ length: 10 }, (_, i) => i + 31),
+    // A re-run: the 30 comments still stand, so no review is added (the cap is per pull request).
+    const again = await run(repo, inputs);
+    expect(fake.state.reviews).toHaveLength(1);
+    expect(fake.state.reviewComments).toHaveLength(30);
+    expect(again.stdout).toContain(
+      'controlgate: 10 more findings on changed lines; 30 inline comments of earlier runs stand (at most 30 per pull request), so they are in the sticky comment',
     );
-    expect(fake.state.reviewComments).toHaveLength(40);
+    expect(fake.state.issueComments[0]!.body.split('\n').filter((l) => l.startsWith('| 💬 |'))).toHaveLength(
+      30,
+    );
   });
 });
 
@@ -464,13 +483,16 @@ const SETTINGS_RULES = [
 ];
 
 describe('pull request: API budget', () => {
-  it('makes at most 10 requests besides comment writes for a 100-file PR without history, settings rules on', async () => {
+  it('makes at most 10 requests besides comment writes and base reads for a 100-file PR without history, settings rules on', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 100; i++)
       files[`src/f${i}.js`] =
         i < 3 ? `export const v${i} = DEBUG_BACKDOOR;\n` : `export const v${i} = ${i};\n`;
-    // A plain directory: no git history, so the changed lines come from the API.
-    const workspace = makeTree({ '.controlgate.yml': onlyRulesConfig(SETTINGS_RULES), ...POLICY, ...files });
+    // A plain directory: no git history, so the changed lines come from the API, and the base
+    // commit's policy (its config and the three rule files) from the API's git database.
+    const policy = { '.controlgate.yml': onlyRulesConfig(SETTINGS_RULES), ...POLICY };
+    const workspace = makeTree({ ...policy, ...files });
+    fake.addCommit('a'.repeat(40), policy);
     fake.state.files = Object.entries(files).map(([filename, content]) => ({
       filename,
       status: 'added' as const,
@@ -486,9 +508,19 @@ describe('pull request: API budget', () => {
 
     const commentWrite = (q: RecordedRequest) =>
       q.method !== 'GET' && /\/(reviews|comments)(\/\d+)?$/.test(q.path);
-    const budgeted = fake.requests.filter((q) => !commentWrite(q));
-    expect(budgeted.length).toBeLessThanOrEqual(10);
-    expect(fake.log().filter((_, i) => !commentWrite(fake.requests[i]!))).toEqual([
+    const baseRead = (q: RecordedRequest) => /\/git\/(trees|blobs)\//.test(q.path);
+    const budgeted = fake.requests.filter((q) => !commentWrite(q) && !baseRead(q));
+    // And the sticky comment is looked for once more after it is created.
+    expect(budgeted.length).toBeLessThanOrEqual(11);
+    expect(fake.log().filter((_, i) => baseRead(fake.requests[i]!))).toEqual([
+      `GET ${R}/git/trees/${'a'.repeat(40)}?recursive=1`,
+      ...['.controlgate.yml', ...Object.keys(POLICY).sort()].map(
+        (f) => `GET ${R}/git/blobs/${blobSha(policy[f as keyof typeof policy]!)}`,
+      ),
+    ]);
+    expect(
+      fake.log().filter((_, i) => !commentWrite(fake.requests[i]!) && !baseRead(fake.requests[i]!)),
+    ).toEqual([
       `GET ${R}/pulls/7/files?per_page=100&page=1`,
       `GET ${R}`,
       `GET ${R}/rules/branches/main?per_page=100`,
@@ -499,8 +531,12 @@ describe('pull request: API budget', () => {
       `POST ${R}/check-runs`,
       `GET ${R}/pulls/7/comments?per_page=100&page=1`,
       `GET ${R}/issues/7/comments?per_page=100&page=1`,
+      `GET ${R}/issues/7/comments?per_page=100&page=1`,
     ]);
-    expect(r.stdout).toContain('controlgate: 12 GitHub API requests (2 comment writes, 0 retries)');
+    expect(r.stdout).toContain('controlgate: 18 GitHub API requests (2 comment writes, 0 retries)');
+    expect(r.stdout).toContain(
+      "controlgate: the base commit's policy was read through the GitHub API (the checkout does not have it)",
+    );
 
     // Settings findings are never the pull request's: reported as existing, not blocking under gate: new.
     const sticky = fake.state.issueComments[0]!.body;
@@ -516,7 +552,9 @@ describe('pull request: API budget', () => {
   it('follows the link header through every page of changed files', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 150; i++) files[`src/f${i}.js`] = `export const v${i} = ${i};\n`;
-    const workspace = makeTree({ '.controlgate.yml': onlyRulesConfig(), ...POLICY, ...files });
+    const policy = { '.controlgate.yml': onlyRulesConfig(), ...POLICY };
+    const workspace = makeTree({ ...policy, ...files });
+    fake.addCommit('a'.repeat(40), policy);
     fake.state.files = Object.entries(files).map(([filename, content]) => ({
       filename,
       status: 'added' as const,
@@ -528,7 +566,7 @@ describe('pull request: API budget', () => {
       env: pullRequestEvent({ base: 'a'.repeat(40), head: 'b'.repeat(40) }, fake.url),
     });
     expect(r.code).toBe(0);
-    expect(fake.log()).toEqual([
+    expect(fake.log().filter((l) => !l.includes('/git/'))).toEqual([
       `GET ${R}/pulls/7/files?per_page=100&page=1`,
       `GET ${R}/pulls/7/files?per_page=100&page=2`,
       `POST ${R}/check-runs`,

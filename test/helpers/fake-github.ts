@@ -1,10 +1,13 @@
 /**
  * A fake GitHub REST API for the end-to-end tests: a real HTTP server on 127.0.0.1 (random port) that
  * implements the endpoints controlgate uses, keeps their state (comments, reviews, check runs) across
- * runs, records every request, checks what GitHub checks (50 annotations per request, review lines
- * inside the diff, body sizes), and can inject 403, 404, 422, 429 with `retry-after`, 500 and dropped
- * connections. Nothing here reaches the internet.
+ * runs, records every request, and checks what GitHub checks (50 annotations per request, review lines
+ * inside the diff, body sizes, at most 3,000 files listed per pull request). Faults can be injected
+ * before a request is processed (403, 404, 422, 429 with `retry-after`, 500, a dropped connection, no
+ * answer at all) or after it was processed (a reset or a 502 once the write is done), and requests can
+ * be held until several have arrived, to make concurrent runs race. Nothing here reaches the internet.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -28,20 +31,31 @@ export interface FakePrFile {
   changes?: number;
 }
 
-/** A failure to inject: the first matching requests (`times`, default 1) get it instead of an answer. */
+/**
+ * A failure to inject: the first matching requests (`times`, default 1) get it instead of an answer.
+ * `drop` closes the connection, `hang` never answers. With `after`, the request is processed first
+ * (a write is done) and the failure replaces the answer.
+ */
 export interface Fault {
   method?: string;
   path: RegExp;
-  status: number | 'drop';
+  status: number | 'drop' | 'hang';
   headers?: Record<string, string>;
   body?: unknown;
   times?: number;
+  after?: boolean;
+}
+
+/** An account as the API shows it. */
+export interface FakeUser {
+  login: string;
+  type: 'Bot' | 'User';
 }
 
 export interface FakeComment {
   id: number;
   body: string;
-  user: { login: string; type: 'Bot' | 'User' };
+  user: FakeUser;
   path?: string;
   line?: number;
   commit_id?: string;
@@ -53,8 +67,18 @@ export interface FakeCheckRun {
   head_sha: string;
   status: string;
   conclusion?: string;
+  external_id?: string;
   output: { title?: string; summary?: string; text?: string };
   annotations: unknown[];
+}
+
+export interface FakeReview {
+  id: number;
+  commit_id: string;
+  body: string;
+  comments: unknown[];
+  user: FakeUser;
+  state: 'COMMENTED' | 'APPROVED' | 'CHANGES_REQUESTED' | 'DISMISSED';
 }
 
 /** Mutable state the tests arrange and inspect. */
@@ -62,13 +86,29 @@ export interface FakeState {
   files: FakePrFile[];
   issueComments: FakeComment[];
   reviewComments: FakeComment[];
-  reviews: { id: number; commit_id: string; body: string; comments: unknown[] }[];
+  reviews: FakeReview[];
   checkRuns: FakeCheckRun[];
   /** Answers of settings endpoints, by path (`/repos/acme/payments-api/environments`): status and body. */
   responses: Map<string, { status: number; body?: unknown }>;
+  /** Who the token authenticates as: the author of every write; `GET /user` answers only for a User. */
+  tokenUser: FakeUser;
+  /** Repository roles by login (admin, maintain, write, triage, read), for the permission endpoint. */
+  roles: Map<string, string>;
+  /** Trees of commits the git database API serves (commit id -> path -> content). */
+  commits: Map<string, Record<string, string>>;
 }
 
-const BOT = { login: 'github-actions[bot]', type: 'Bot' as const };
+export const GITHUB_ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
+
+/** GitHub lists at most this many files of a pull request, whatever the pages asked for. */
+export const MAX_LISTED_FILES = 3000;
+
+/** What a route answers. */
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
@@ -79,10 +119,15 @@ export class FakeGitHub {
     reviews: [],
     checkRuns: [],
     responses: new Map(),
+    tokenUser: GITHUB_ACTIONS_BOT,
+    roles: new Map(),
+    commits: new Map(),
   };
   /** Every write answers 403 "Resource not accessible by integration" (a fork's read-only token). */
   readOnly = false;
   private readonly faults: Fault[] = [];
+  private readonly holds: { method: string; path: RegExp; count: number; waiting: (() => void)[] }[] = [];
+  private readonly hanging = new Set<ServerResponse>();
   private nextId = 1000;
   private readonly started = Date.now();
 
@@ -95,6 +140,7 @@ export class FakeGitHub {
     let fake: FakeGitHub | undefined;
     const server = createServer((req, res) => {
       fake!.handle(req, res).catch((err) => {
+        if (res.headersSent || res.destroyed) return;
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: `fake server error: ${(err as Error).message}` }));
       });
@@ -106,6 +152,8 @@ export class FakeGitHub {
   }
 
   close(): Promise<void> {
+    for (const h of this.holds) for (const release of h.waiting.splice(0)) release();
+    for (const res of this.hanging) res.destroy();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -113,6 +161,14 @@ export class FakeGitHub {
   /** Queues a failure for matching requests. */
   inject(fault: Fault): void {
     this.faults.push({ times: 1, ...fault });
+  }
+
+  /**
+   * Holds the first `count` matching requests until all of them have arrived, then answers them: two
+   * runs started together both read before either writes.
+   */
+  hold(method: string, path: RegExp, count: number): void {
+    this.holds.push({ method, path, count, waiting: [] });
   }
 
   /** Forgets the recorded requests (state stays): for asserting on one run at a time. */
@@ -131,14 +187,26 @@ export class FakeGitHub {
   /** Adds a comment as if an earlier run (or a person) wrote it. */
   addComment(
     kind: 'issue' | 'review',
-    comment: Omit<FakeComment, 'id' | 'user'> & { user?: FakeComment['user'] },
+    comment: Omit<FakeComment, 'id' | 'user'> & { user?: FakeUser },
   ): FakeComment {
-    const c: FakeComment = { id: this.nextId++, user: BOT, ...comment };
+    const c: FakeComment = { id: this.nextId++, user: GITHUB_ACTIONS_BOT, ...comment };
     (kind === 'issue' ? this.state.issueComments : this.state.reviewComments).push(c);
     return c;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  /** Adds a review as if a person submitted it. */
+  addReview(review: Omit<FakeReview, 'id' | 'comments' | 'body'> & { body?: string }): FakeReview {
+    const r: FakeReview = { id: this.nextId++, body: '', comments: [], ...review };
+    this.state.reviews.push(r);
+    return r;
+  }
+
+  /** Serves a commit's tree through the git database API (trees and blobs). */
+  addCommit(sha: string, files: Record<string, string>): void {
+    this.state.commits.set(sha, files);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.test');
     const raw = await readBody(req);
     let body: unknown;
@@ -157,20 +225,44 @@ export class FakeGitHub {
       at: Date.now() - this.started,
     });
 
+    const hold = this.holds.find((h) => h.method === method && h.path.test(url.pathname) && h.count > 0);
+    if (hold) {
+      hold.count -= 1;
+      await new Promise<void>((resolve) => {
+        hold.waiting.push(resolve);
+        if (hold.count === 0) for (const release of hold.waiting.splice(0)) release();
+      });
+    }
+
     const fault = this.faults.find((f) => (!f.method || f.method === method) && f.path.test(url.pathname));
     if (fault) {
       fault.times! -= 1;
       if (fault.times! <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+      if (fault.after) this.answer(method, url, body, req);
       if (fault.status === 'drop') {
         req.socket.destroy();
         return;
       }
-      return send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.headers);
+      if (fault.status === 'hang') {
+        this.hanging.add(res);
+        return;
+      }
+      send(res, {
+        status: fault.status,
+        body: fault.body ?? { message: `injected ${fault.status}` },
+        headers: fault.headers,
+      });
+      return;
     }
     if (this.readOnly && method !== 'GET') {
-      return send(res, 403, { message: 'Resource not accessible by integration' });
+      send(res, { status: 403, body: { message: 'Resource not accessible by integration' } });
+      return;
     }
-    return route(this, method, url, body, res);
+    send(res, this.answer(method, url, body, req));
+  }
+
+  private answer(method: string, url: URL, body: unknown, req: IncomingMessage): Answer {
+    return route(this, method, url, body, `http://${req.headers.host}`);
   }
 
   /** @internal */ id(): number {
@@ -178,67 +270,127 @@ export class FakeGitHub {
   }
 }
 
-function route(fake: FakeGitHub, method: string, url: URL, body: unknown, res: ServerResponse): true {
+function route(fake: FakeGitHub, method: string, url: URL, body: unknown, origin: string): Answer {
   const p = url.pathname;
   const s = fake.state;
   const b = (body ?? {}) as Record<string, unknown>;
+  const R = '^/repos/[^/]+/[^/]+';
+  const match = (re: string) => new RegExp(`${R}${re}$`).exec(p);
 
   const canned = s.responses.get(p);
-  if (method === 'GET' && canned) return send(res, canned.status, canned.body);
+  if (method === 'GET' && canned) return { status: canned.status, body: canned.body };
 
-  if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(p))
-    return page(res, url, s.files);
-  if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/comments$/.test(p))
-    return page(res, url, s.reviewComments);
-  if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(p))
-    return page(res, url, s.issueComments);
+  if (method === 'GET' && p === '/user') {
+    return s.tokenUser.type === 'User'
+      ? { status: 200, body: { login: s.tokenUser.login, type: 'User' } }
+      : { status: 403, body: { message: 'Resource not accessible by integration' } };
+  }
+  if (method === 'GET' && match('/pulls/\\d+/files'))
+    return page(url, s.files.slice(0, MAX_LISTED_FILES), origin);
+  if (method === 'GET' && match('/pulls/\\d+/comments')) return page(url, s.reviewComments, origin);
+  if (method === 'GET' && match('/issues/\\d+/comments')) return page(url, s.issueComments, origin);
+  if (method === 'GET' && match('/pulls/\\d+/reviews')) {
+    return page(
+      url,
+      s.reviews.map((r) => ({
+        id: r.id,
+        user: r.user,
+        state: r.state,
+        commit_id: r.commit_id,
+        body: r.body,
+      })),
+      origin,
+    );
+  }
+  const permission = match('/collaborators/([^/]+)/permission');
+  if (method === 'GET' && permission) {
+    const login = decodeURIComponent(permission[1]!);
+    const role = s.roles.get(login);
+    if (!role) return { status: 404, body: { message: `${login} is not a user` } };
+    const legacy = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+    return { status: 200, body: { permission: legacy, role_name: role, user: { login, type: 'User' } } };
+  }
+  const tree = match('/git/trees/([0-9a-f]+)');
+  if (method === 'GET' && tree) {
+    const files = s.commits.get(tree[1]!);
+    if (!files) return { status: 404, body: { message: 'Not Found' } };
+    return { status: 200, body: { sha: tree[1], tree: treeEntries(files), truncated: false } };
+  }
+  const blob = match('/git/blobs/([0-9a-f]+)');
+  if (method === 'GET' && blob) {
+    for (const files of s.commits.values()) {
+      for (const content of Object.values(files)) {
+        if (blobSha(content) !== blob[1]) continue;
+        const size = Buffer.byteLength(content);
+        return {
+          status: 200,
+          body: { sha: blob[1], size, encoding: 'base64', content: Buffer.from(content).toString('base64') },
+        };
+      }
+    }
+    return { status: 404, body: { message: 'Not Found' } };
+  }
 
-  if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(p)) {
+  if (method === 'POST' && match('/issues/\\d+/comments')) {
     const text = String(b.body ?? '');
     if (text.length > 65_536)
-      return send(res, 422, { message: 'Body is too long (maximum is 65536 characters)' });
-    const c: FakeComment = { id: fake.id(), body: text, user: BOT };
+      return { status: 422, body: { message: 'Body is too long (maximum is 65536 characters)' } };
+    const c: FakeComment = { id: fake.id(), body: text, user: s.tokenUser };
     s.issueComments.push(c);
-    return send(res, 201, c);
+    return { status: 201, body: c };
   }
-  const commentEdit = /^\/repos\/[^/]+\/[^/]+\/(issues|pulls)\/comments\/(\d+)$/.exec(p);
-  if (commentEdit && method === 'PATCH') {
+  const commentEdit = match('/(issues|pulls)/comments/(\\d+)');
+  if (commentEdit && (method === 'PATCH' || method === 'DELETE')) {
     const list = commentEdit[1] === 'issues' ? s.issueComments : s.reviewComments;
     const c = list.find((x) => x.id === Number(commentEdit[2]));
-    if (!c) return send(res, 404, { message: 'Not Found' });
+    if (!c) return { status: 404, body: { message: 'Not Found' } };
+    if (method === 'DELETE') {
+      list.splice(list.indexOf(c), 1);
+      return { status: 204 };
+    }
     const text = String(b.body ?? '');
     if (text.length > 65_536)
-      return send(res, 422, { message: 'Body is too long (maximum is 65536 characters)' });
+      return { status: 422, body: { message: 'Body is too long (maximum is 65536 characters)' } };
     c.body = text;
-    return send(res, 200, c);
+    return { status: 200, body: c };
   }
-  if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/reviews$/.test(p)) {
+  if (method === 'POST' && match('/pulls/\\d+/reviews')) {
     const comments = (b.comments ?? []) as { path: string; line: number; side?: string; body: string }[];
     for (const c of comments) {
       if (c.side !== 'RIGHT' || !rightSideLines(s.files, c.path).has(c.line)) {
-        return send(res, 422, {
-          message: 'Unprocessable Entity',
-          errors: [`Line could not be resolved: ${c.path}:${c.line}`],
-        });
+        return {
+          status: 422,
+          body: {
+            message: 'Unprocessable Entity',
+            errors: [`Line could not be resolved: ${c.path}:${c.line}`],
+          },
+        };
       }
     }
-    const review = { id: fake.id(), commit_id: String(b.commit_id), body: String(b.body ?? ''), comments };
+    const review: FakeReview = {
+      id: fake.id(),
+      commit_id: String(b.commit_id),
+      body: String(b.body ?? ''),
+      comments,
+      user: s.tokenUser,
+      state: 'COMMENTED',
+    };
     s.reviews.push(review);
     for (const c of comments) {
       s.reviewComments.push({
         id: fake.id(),
         body: c.body,
-        user: BOT,
+        user: s.tokenUser,
         path: c.path,
         line: c.line,
         commit_id: review.commit_id,
       });
     }
-    return send(res, 200, { id: review.id, state: 'COMMENTED' });
+    return { status: 200, body: { id: review.id, state: 'COMMENTED' } };
   }
-  if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(p)) {
+  if (method === 'POST' && match('/check-runs')) {
     const problem = checkOutput(b.output);
-    if (problem) return send(res, 422, { message: problem });
+    if (problem) return { status: 422, body: { message: problem } };
     const output = (b.output ?? {}) as FakeCheckRun['output'] & { annotations?: unknown[] };
     const run: FakeCheckRun = {
       id: fake.id(),
@@ -249,22 +401,47 @@ function route(fake: FakeGitHub, method: string, url: URL, body: unknown, res: S
       annotations: [...(output.annotations ?? [])],
     };
     if (b.conclusion) run.conclusion = String(b.conclusion);
+    if (typeof b.external_id === 'string') run.external_id = b.external_id;
     s.checkRuns.push(run);
-    return send(res, 201, { id: run.id });
+    return { status: 201, body: { id: run.id } };
   }
-  const checkRunEdit = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)$/.exec(p);
-  if (checkRunEdit && method === 'PATCH') {
+  const commitRuns = match('/commits/([0-9a-f]+)/check-runs');
+  if (method === 'GET' && commitRuns) {
+    const name = url.searchParams.get('check_name');
+    const runs = s.checkRuns.filter((r) => r.head_sha === commitRuns[1] && (!name || r.name === name));
+    return { status: 200, body: { total_count: runs.length, check_runs: runs.map(publicCheckRun) } };
+  }
+  const checkRunEdit = match('/check-runs/(\\d+)');
+  if (checkRunEdit && (method === 'PATCH' || method === 'GET')) {
     const run = s.checkRuns.find((r) => r.id === Number(checkRunEdit[1]));
-    if (!run) return send(res, 404, { message: 'Not Found' });
+    if (!run) return { status: 404, body: { message: 'Not Found' } };
+    if (method === 'GET') return { status: 200, body: publicCheckRun(run) };
     const problem = checkOutput(b.output);
-    if (problem) return send(res, 422, { message: problem });
+    if (problem) return { status: 422, body: { message: problem } };
     const output = (b.output ?? {}) as FakeCheckRun['output'] & { annotations?: unknown[] };
     run.annotations.push(...(output.annotations ?? []));
     if (b.status) run.status = String(b.status);
     if (b.conclusion) run.conclusion = String(b.conclusion);
-    return send(res, 200, { id: run.id });
+    return { status: 200, body: { id: run.id } };
   }
-  return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+}
+
+/** A check run as the API returns it: the annotations only counted. */
+function publicCheckRun(run: FakeCheckRun) {
+  return {
+    id: run.id,
+    name: run.name,
+    head_sha: run.head_sha,
+    status: run.status,
+    conclusion: run.conclusion ?? null,
+    external_id: run.external_id ?? '',
+    output: {
+      title: run.output.title,
+      summary: run.output.summary,
+      annotations_count: run.annotations.length,
+    },
+  };
 }
 
 /** What GitHub enforces on a check run's output. */
@@ -275,6 +452,33 @@ function checkOutput(output: unknown): string | undefined {
   if (o.summary.length > 65_535 || (o.text?.length ?? 0) > 65_535) return 'output summary or text too long';
   if ((o.annotations?.length ?? 0) > 50) return 'at most 50 annotations per request';
   return undefined;
+}
+
+/** Git's object id of a blob with this content. */
+export function blobSha(content: string): string {
+  const bytes = Buffer.from(content);
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** A recursive tree listing: every directory and every file, sorted, as `git/trees?recursive=1`. */
+function treeEntries(files: Record<string, string>) {
+  const dirs = new Set<string>();
+  for (const file of Object.keys(files)) {
+    const parts = file.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const entries: { path: string; mode: string; type: string; sha: string; size?: number }[] = [];
+  for (const dir of dirs) entries.push({ path: dir, mode: '040000', type: 'tree', sha: '0'.repeat(40) });
+  for (const [file, content] of Object.entries(files)) {
+    entries.push({
+      path: file,
+      mode: '100644',
+      type: 'blob',
+      sha: blobSha(content),
+      size: Buffer.byteLength(content),
+    });
+  }
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Lines a review comment may target: the new side of every hunk (added and context lines). */
@@ -295,24 +499,20 @@ export function rightSideLines(files: FakePrFile[], path: string): Set<number> {
 }
 
 /** One page of a list, with GitHub's `link` header when there is a next page. */
-function page(res: ServerResponse, url: URL, items: unknown[]): true {
+function page(url: URL, items: unknown[], origin: string): Answer {
   const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
   const n = Math.max(1, Number(url.searchParams.get('page') ?? 1));
   const headers: Record<string, string> = {};
   if (n * perPage < items.length) {
     const next = new URL(url.href);
     next.searchParams.set('page', String(n + 1));
-    headers.link = `<http://${res.req.headers.host}${next.pathname}${next.search}>; rel="next"`;
+    headers.link = `<${origin}${next.pathname}${next.search}>; rel="next"`;
   }
-  return send(res, 200, items.slice((n - 1) * perPage, n * perPage), headers);
+  return { status: 200, body: items.slice((n - 1) * perPage, n * perPage), headers };
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): true {
+function send(res: ServerResponse, answer: Answer): void {
+  const { status, body, headers = {} } = answer;
   const text = status === 204 || body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
@@ -321,7 +521,6 @@ function send(
     ...headers,
   });
   res.end(text);
-  return true;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -70,6 +70,36 @@ export function buildPrivateBundle(options: { cli?: boolean } = {}): string {
   return entry;
 }
 
+/**
+ * Builds the CLI bundle from the current sources into a private directory, as `npm run build` does,
+ * and returns its entry (`dist/cli/index.js`), for tests that run the CLI as a process.
+ */
+export function buildPrivateCli(): string {
+  const dir = tempDir('controlgate-cli-build-');
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  const bin = (name: string) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+  execFileSync(bin('tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', path.join(dir, 'lib')], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+  });
+  execFileSync(
+    bin('ncc'),
+    [
+      'build',
+      path.join(dir, 'lib', 'cli.js'),
+      '-o',
+      path.join(dir, 'dist', 'cli'),
+      '--target',
+      'es2023',
+      '--quiet',
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
+  for (const data of ['rules', 'schemas', 'data'])
+    symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
+  return path.join(dir, 'dist', 'cli', 'index.js');
+}
+
 export interface ActionRun {
   /** Exit code of the process (the runner's step result). */
   code: number;

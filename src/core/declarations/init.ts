@@ -54,6 +54,7 @@ export async function draftDeclarations(options: InitOptions): Promise<Draft> {
   const report = await runCheck({
     root: options.root,
     controlsPath: file,
+    controlsMayBeMissing: true,
     failOn: 'never',
     failOnGap: false,
     ...(options.ruleDirs ? { ruleDirs: options.ruleDirs } : {}),

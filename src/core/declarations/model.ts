@@ -49,7 +49,8 @@ export type PolicyProblemKind =
   | 'plan-due'
   | 'exceptions'
   | 'inline-ignores'
-  | 'changes';
+  | 'changes'
+  | 'rule-files';
 
 /** The parsed declarations file. */
 export interface Declarations {

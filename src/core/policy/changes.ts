@@ -4,24 +4,47 @@
  * setting that weakens the gate. Each is a `policy-change` finding (control 8.32) that asks for review,
  * located on the head's line.
  */
+
+import { confidenceRank, DEFAULT_FAIL_ON_CONFIDENCE, DEFAULT_TEST_PATHS } from '../confidence.js';
 import type { DeclarationProblem, DeclaredException } from '../declarations/model.js';
-import { severityRank } from '../gate.js';
+import { meetsThreshold, severityRank } from '../gate.js';
 import { locationFromSpan } from '../location.js';
-import type { FailOn, Location, Rule, Severity } from '../types.js';
+import { exceptionCovers } from '../triage.js';
+import type { FailOn, Finding, Location, Rule, Severity } from '../types.js';
+import { pathMatcher } from '../workspace/glob.js';
 import { escapePointerToken } from '../workspace/yaml.js';
 import type { PolicySnapshot } from './load.js';
 
 const FAIL_ON_RANK: Record<FailOn, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
 
-/** The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. */
+/**
+ * Which findings a policy change would suppress once in force: an exception added or widened covers
+ * them, a rule disabled drops them, a raised `fail-on` lets them through. See suppressions.ts.
+ */
+export type Suppresses = (f: Finding) => boolean;
+
+/**
+ * The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. For changes
+ * that would suppress findings, `effects` receives which (the change then blocks at their severity
+ * until approved).
+ */
 export function policyChanges(
   base: PolicySnapshot,
   head: PolicySnapshot,
   rules: readonly Rule[],
+  effects?: Map<DeclarationProblem, Suppresses>,
 ): DeclarationProblem[] {
   const out: DeclarationProblem[] = [];
-  const add = (message: string, location: Location | null, key: string) =>
-    out.push({ kind: 'changes', message: `Policy change: ${message}`, location, key });
+  const add = (message: string, location: Location | null, key: string, suppresses?: Suppresses) => {
+    const problem: DeclarationProblem = {
+      kind: 'changes',
+      message: `Policy change: ${message}`,
+      location,
+      key,
+    };
+    out.push(problem);
+    if (suppresses) effects?.set(problem, suppresses);
+  };
   declarationChanges(base, head, add);
   configChanges(base, head, rules, add);
   for (const [file, hash] of base.ruleFiles) {
@@ -36,7 +59,9 @@ export function policyChanges(
   return out;
 }
 
-type Add = (message: string, location: Location | null, key: string) => void;
+type Add = (message: string, location: Location | null, key: string, suppresses?: Suppresses) => void;
+
+const isOpen = (f: Finding) => f.status === 'open';
 
 function declarationChanges(base: PolicySnapshot, head: PolicySnapshot, add: Add): void {
   const b = base.declarations;
@@ -65,6 +90,8 @@ function declarationChanges(base: PolicySnapshot, head: PolicySnapshot, add: Add
         `${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`,
         now ? at(`${now.pointer}/status`) : at('/controls', true),
         `status:${id}:${from}:${to}`,
+        // Its rules would be skipped once the control is not applicable.
+        to === 'not-applicable' ? (f) => isOpen(f) && f.controls.includes(id) : undefined,
       );
     } else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
       add(
@@ -86,8 +113,9 @@ function declarationChanges(base: PolicySnapshot, head: PolicySnapshot, add: Add
   for (const e of h?.exceptions ?? []) {
     const where = at(e.pointer);
     const old = before.get(e.id);
+    const covered = (f: Finding) => isOpen(f) && exceptionCovers(e, f);
     if (!old) {
-      add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`);
+      add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`, covered);
       continue;
     }
     if (e.expires && (!old.expires || e.expires > old.expires)) {
@@ -95,6 +123,7 @@ function declarationChanges(base: PolicySnapshot, head: PolicySnapshot, add: Add
         `exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`,
         at(`${e.pointer}/expires`),
         `exception-extended:${e.id}:${e.expires}`,
+        covered,
       );
     }
     const widened = widening(old, e);
@@ -103,6 +132,7 @@ function declarationChanges(base: PolicySnapshot, head: PolicySnapshot, add: Add
         `exception ${e.id} is widened: ${widened.join('; ')}.`,
         where,
         `exception-widened:${e.id}:${widened.join(';')}`,
+        covered,
       );
     }
   }
@@ -141,28 +171,64 @@ function configChanges(base: PolicySnapshot, head: PolicySnapshot, rules: readon
     const was = b.rules[id] ?? {};
     const now = h.rules[id] ?? {};
     const where = at(`/rules/${escapePointerToken(id)}`);
+    const ofRule = (f: Finding) => isOpen(f) && f.ruleId === id;
     if (now.enabled === false && was.enabled !== false) {
-      add(`rule ${id} is disabled.`, where, `rule-off:${id}`);
+      add(`rule ${id} is disabled.`, where, `rule-off:${id}`, ofRule);
       continue;
     }
     const def = builtin.get(id);
     const sevWas: Severity | undefined = was.severity ?? def;
     const sevNow: Severity | undefined = now.severity ?? def;
     if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
-      add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`);
+      add(
+        `rule ${id} is downgraded from ${sevWas} to ${sevNow}.`,
+        where,
+        `rule-down:${id}:${sevNow}`,
+        ofRule,
+      );
     }
     const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
-    if (excluded.length > 0)
+    if (excluded.length > 0) {
+      const inExcluded = pathMatcher(excluded);
       add(
         `rule ${id} no longer checks ${excluded.join(', ')}.`,
         where,
         `rule-exclude:${id}:${excluded.join(',')}`,
+        (f) => ofRule(f) && f.location !== null && inExcluded(f.location.path),
       );
+    }
   }
   const failWas = b.failOn ?? 'high';
   const failNow = h.failOn ?? 'high';
   if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
-    add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`);
+    add(
+      `fail-on is raised from ${failWas} to ${failNow}.`,
+      at('/fail-on'),
+      `fail-on:${failNow}`,
+      (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow),
+    );
+  }
+  const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+  const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+  if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
+    add(
+      `fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`,
+      at('/fail-on-confidence'),
+      `fail-on-confidence:${confidenceNow}`,
+      (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow),
+    );
+  }
+  // More test paths: findings there become low confidence, which does not block by default.
+  const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
+  const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
+  if (testNow.length > 0) {
+    const inTests = pathMatcher(testNow);
+    add(
+      `findings in ${testNow.join(', ')} are treated as test code (low confidence).`,
+      at('/test-paths'),
+      `test-paths:${testNow.join(',')}`,
+      (f) => isOpen(f) && f.location !== null && inTests(f.location.path),
+    );
   }
   if ((b.failOnGap ?? true) && h.failOnGap === false)
     add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
@@ -177,14 +243,23 @@ function configChanges(base: PolicySnapshot, head: PolicySnapshot, rules: readon
     );
   }
   const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
-  if (excluded.length > 0)
+  if (excluded.length > 0) {
+    const inExcluded = pathMatcher(excluded);
     add(
       `the check no longer covers ${excluded.join(', ')}.`,
       at('/exclude'),
       `exclude:${excluded.join(',')}`,
+      (f) => isOpen(f) && f.location !== null && inExcluded(f.location.path),
     );
+  }
   if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
-    add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`);
+    const included = pathMatcher(h.include);
+    add(
+      `the check is limited to ${h.include.join(', ')}.`,
+      at('/include'),
+      `include:${h.include.join(',')}`,
+      (f) => isOpen(f) && f.location !== null && !included(f.location.path),
+    );
   }
   if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
     add(

@@ -28,6 +28,8 @@ export interface PolicyOptions {
   controlsPath?: string;
   /** Extra rule directories given by the caller (absolute, or relative to the current directory). */
   ruleDirs?: string[];
+  /** A named declarations file may be absent (see `CheckOptions.controlsMayBeMissing`). */
+  controlsMayBeMissing?: boolean;
   /** A commit-ish to read the policy from (the pull request's base). */
   base?: string;
   /**
@@ -61,6 +63,11 @@ export interface Policy {
   /** The head's own policy (the same object as `active` without a base). */
   head: PolicySnapshot;
   warnings: string[];
+  /**
+   * Set when a base commit was given but could not be read: the head's policy, which the change can
+   * modify, is all there is, so the gate fails with this reason (fail closed).
+   */
+  failClosed?: string;
 }
 
 /** Loads the policy in force and, with a base commit, the head's version beside it. */
@@ -78,11 +85,29 @@ export function loadPolicy(options: PolicyOptions): Policy {
     if (!tree) why += ', and the fallback reader could not read it either';
   }
   if (!tree) {
-    const warning = `The policy could not be read from the base commit ${options.base} (${why}), so it is read from the change under review, which can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0) so a pull request cannot weaken its own policy.`;
+    const warning = `The policy could not be read from the base commit ${options.base} (${why}), so the gate fails: the change's own policy is all there is, and it can modify it. Fetch the base commit (actions/checkout with fetch-depth: 0), or give the Action a token that can read the repository's contents.`;
     options.logger.warning(warning);
-    return { source: 'head', base: null, active: head, head, warnings: [warning] };
+    return {
+      source: 'head',
+      base: null,
+      active: head,
+      head,
+      warnings: [warning],
+      failClosed: `the policy could not be read from the base commit ${options.base.slice(0, 12)}`,
+    };
   }
-  const active = snapshot(tree, options, false);
+  let active: PolicySnapshot;
+  try {
+    active = snapshot(tree, options, false);
+  } catch (err) {
+    // The base's policy is what the change is judged by: its problems are the base branch's to fix.
+    if (err instanceof UsageError) {
+      throw new UsageError(
+        `the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`,
+      );
+    }
+    throw err;
+  }
   if (active.declarations && head.declarations?.document) {
     relocate(active.declarations, head.declarations);
   }
@@ -112,6 +137,19 @@ function snapshot(tree: TreeReader, options: PolicyOptions, isHead: boolean): Po
     '',
   );
   const declarations = readDeclarations(tree, root, controlsFile);
+  // A declarations file named explicitly must exist: read as "nothing declared", gaps would stop
+  // failing the gate. (A base commit that predates it is fine: the change adds it.)
+  if (
+    declarations === null &&
+    isHead &&
+    !options.controlsMayBeMissing &&
+    (options.controlsPath ?? config.controls)
+  ) {
+    const named = options.controlsPath
+      ? 'the `controls` input or --controls'
+      : `\`controls\` in ${config.file}`;
+    throw new UsageError(`declarations file not found: ${controlsFile} (named by ${named})`);
+  }
 
   const ruleDirs: (string | TreeRuleDir)[] = [];
   const inRepo: string[] = [];
@@ -121,6 +159,12 @@ function snapshot(tree: TreeReader, options: PolicyOptions, isHead: boolean): Po
   ]) {
     const rel = path.relative(root, d).split(path.sep).join('/');
     const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    // The working tree must have every rule directory asked for; a base commit may predate one.
+    if (isHead && !isDirectory(d)) {
+      throw new UsageError(
+        `rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`,
+      );
+    }
     if (inside) inRepo.push(rel);
     ruleDirs.push(inside && !isHead ? { dir: rel, tree } : d);
   }
@@ -135,6 +179,14 @@ function snapshot(tree: TreeReader, options: PolicyOptions, isHead: boolean): Po
   const out: PolicySnapshot = { tree, config, controlsFile, declarations, ruleDirs, ruleFiles };
   if (configDocument) out.configDocument = configDocument;
   return out;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function readDeclarations(tree: TreeReader, root: string, file: string): Declarations | null {

@@ -60,6 +60,18 @@ export interface WorkspaceOptions {
   files?: readonly string[];
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
+  /**
+   * Files of another tree that apply to this one, listed (and read) under their own names when this
+   * tree has no file of that name: the repository's top-level files (CODEOWNERS, SECURITY.md,
+   * `.github/`, `.gitignore`) when the tree checked is a folder of the repository.
+   */
+  inherited?: Inheritance;
+}
+
+/** See {@link WorkspaceOptions.inherited}: the other tree's root, and its files that apply. */
+export interface Inheritance {
+  root: string;
+  files: readonly string[];
 }
 
 /**
@@ -86,6 +98,9 @@ export class Workspace {
   private readonly memos = new Map<string, Map<string, unknown>>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
+  /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
+  readonly inheritance?: Inheritance;
+  private readonly inheritedFrom?: Workspace;
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
@@ -98,6 +113,18 @@ export class Workspace {
       const listed = options.index ?? listFiles(this.root);
       files = listed.files;
       this.indexSource = listed.source;
+    }
+    if (options.inherited) {
+      const own = new Set(files);
+      const lacking = options.inherited.files.filter((f) => !own.has(f));
+      if (lacking.length > 0) {
+        this.inheritance = { root: path.resolve(options.inherited.root), files: lacking };
+        this.inheritedFrom = new Workspace(options.inherited.root, {
+          files: lacking,
+          maxFileBytes: this.maxFileBytes,
+        });
+        files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      }
     }
     const include = options.include?.length ? pathMatcher(options.include) : undefined;
     const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
@@ -199,6 +226,11 @@ export class Workspace {
     return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /** Whether a file is another tree's (see {@link Inheritance}). */
+  isInherited(file: string): boolean {
+    return this.inheritedFrom?.has(file) ?? false;
+  }
+
   private load(file: string): FileContent {
     const opened = this.open(file);
     if (!('fd' in opened)) return opened;
@@ -249,6 +281,11 @@ export class Workspace {
   private open(file: string): { fd: number; size: number } | FileContent {
     if (!this.fileSet.has(file) || !isSafeRelative(file)) {
       return { kind: 'unreadable', reason: 'not in the workspace index' };
+    }
+    if (this.inheritedFrom?.has(file)) {
+      const content = this.inheritedFrom.read(file);
+      this.inheritedFrom.release([file]);
+      return content;
     }
     const abs = path.join(this.root, file);
     let fd: number | undefined;

@@ -61,6 +61,10 @@ export const policyEvaluators = [
     (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : []),
     true,
   ),
+  policyEvaluator(
+    'rule-files',
+    'Custom rule files that the change under review adds or edits load (schema, evaluator options, unique ids).',
+  ),
 ];
 
 /** The problem kind a `policy.*` check kind reports, or undefined for other kinds. */

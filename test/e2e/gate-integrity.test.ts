@@ -1,0 +1,503 @@
+/**
+ * A pull request cannot get past the gate it is judged by (issue 15): the built bundle runs as a
+ * process with a `pull_request` payload against the fake GitHub API, and each test plays a change that
+ * tries to weaken its own gate — an inline ignore, its own config in a shallow checkout, the workflow
+ * step's inputs, more files than the API lists, a rename, a broken rule file, a checked folder — and
+ * asserts the exit code, the workflow commands and the requests the server got.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addedFilePatch, blobSha, FakeGitHub } from '../helpers/fake-github.js';
+import { scratchRepo } from '../helpers/git-repo.js';
+import {
+  type ActionRun,
+  buildPrivateBundle,
+  commandLines,
+  makeTree,
+  removeTempDirs,
+  runAction,
+} from '../helpers/run-action.js';
+import { apiFiles, OWNER, onlyRulesConfig, POLICY, PR_NUMBER, prRepo, REPO } from './pr-helpers.js';
+
+beforeAll(() => {
+  buildPrivateBundle();
+}, 240_000);
+afterAll(removeTempDirs);
+
+let fake: FakeGitHub;
+beforeEach(async () => {
+  fake = await FakeGitHub.start();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const R = `/repos/${OWNER}/${REPO}`;
+const TOKEN = 'ghs_fake_token_for_tests';
+
+/** The `pull_request` payload with an author, and the runner's variables for the step that runs it. */
+function event(
+  info: { base: string; head: string; author?: string; changedFiles?: number },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const payload = {
+    action: 'synchronize',
+    number: PR_NUMBER,
+    pull_request: {
+      number: PR_NUMBER,
+      draft: false,
+      user: { login: info.author ?? 'contributor' },
+      ...(info.changedFiles ? { changed_files: info.changedFiles } : {}),
+      base: { sha: info.base, ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+      head: { sha: info.head, ref: 'feature', repo: { full_name: `${OWNER}/${REPO}` } },
+    },
+    repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'main' },
+  };
+  const file = path.join(makeTree({}), 'event.json');
+  writeFileSync(file, JSON.stringify(payload));
+  return {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: file,
+    GITHUB_API_URL: fake.url,
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_SHA: 'f'.repeat(40),
+    ...extra,
+  };
+}
+
+function run(
+  workspace: string,
+  info: Parameters<typeof event>[0],
+  inputs: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<ActionRun> {
+  return runAction({ workspace, inputs, env: event(info, extra) });
+}
+
+function annotations(r: ActionRun): string[] {
+  return commandLines(r).filter((l) => /^::(error|warning|notice) /.test(l));
+}
+
+/** An approving review of `commit` by `login`, who holds `role` in the repository. */
+function approve(login: string, role: string, commit: string): void {
+  fake.state.roles.set(login, role);
+  fake.addReview({ user: { login, type: 'User' }, state: 'APPROVED', commit_id: commit });
+}
+
+const KEEP_POLICY = onlyRulesConfig(['policy-change', 'private-key-committed']);
+
+/** A private key, with an inline ignore the pull request adds on the line above it. */
+const IGNORED_KEY = [
+  'server:',
+  '  tls_key: |',
+  '    # controlgate: ignore[private-key-committed] throwaway key for the demo',
+  '    -----BEGIN PRIVATE KEY-----',
+  '    FAKEKEYFORTESTS',
+  '    -----END PRIVATE KEY-----',
+  '',
+].join('\n');
+
+describe('1. a suppression the pull request adds for itself', () => {
+  function ignoringPr() {
+    return prRepo(
+      { '.controlgate.yml': KEEP_POLICY, 'config/app.yml': 'server: {}\n' },
+      { 'config/app.yml': IGNORED_KEY },
+    );
+  }
+
+  it('blocks at the severity of what it silences (a critical key) until approved', async () => {
+    const repo = ignoringPr();
+    const r = await runAction({
+      workspace: repo.dir,
+      inputs: { token: TOKEN, rules: 'policy', 'fail-on': 'high', 'json-file': 'report.json' },
+      env: event({ base: repo.baseSha, head: repo.headSha }),
+    });
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      '::error::controlgate gate failed: 1 new open finding at or above "high" (1 critical)',
+    );
+    expect(annotations(r)[0]).toMatch(
+      /^::error title=\[critical\] Changes to the policy are reviewed \(control 8\.32\),file=config\/app\.yml,line=3,.*::Policy change: inline ignore added at config\/app\.yml:3: private-key-committed ignored \("throwaway key for the demo"\)\. It suppresses private-key-committed at config\/app\.yml:4 \(critical\), so it blocks as that finding would until someone with write access approves the head commit\./,
+    );
+    const json = JSON.parse(readFileSync(path.join(repo.dir, 'report.json'), 'utf8'));
+    expect(
+      json.findings.map((f: { ruleId: string; severity: string; status: string }) => [
+        f.ruleId,
+        f.severity,
+        f.status,
+      ]),
+    ).toEqual([
+      ['policy-change', 'critical', 'open'],
+      ['private-key-committed', 'critical', 'ignored'],
+    ]);
+    // Nobody approved: the reviews were read, once.
+    expect(fake.log()).toEqual([`GET ${R}/pulls/7/reviews?per_page=100&page=1`]);
+  });
+
+  it('passes once someone with write access approves the head commit, and only then', async () => {
+    const repo = ignoringPr();
+    const go = () =>
+      runAction({
+        workspace: repo.dir,
+        inputs: { token: TOKEN, rules: 'policy', 'fail-on': 'high', 'json-file': 'report.json' },
+        env: event({ base: repo.baseSha, head: repo.headSha, author: 'contributor' }),
+      });
+    // Not approvals: of an older commit, by the author, by someone who can only read.
+    approve('maintainer', 'write', repo.baseSha);
+    approve('contributor', 'write', repo.headSha);
+    approve('reader', 'read', repo.headSha);
+    const refused = await go();
+    expect(refused.code).toBe(1);
+    expect(fake.log()).toEqual([
+      `GET ${R}/pulls/7/reviews?per_page=100&page=1`,
+      `GET ${R}/collaborators/reader/permission`,
+    ]);
+
+    approve('lead', 'maintain', repo.headSha);
+    fake.clearRequests();
+    const approved = await go();
+    expect(approved.code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(repo.dir, 'report.json'), 'utf8'));
+    const change = json.findings.find((f: { ruleId: string }) => f.ruleId === 'policy-change');
+    expect(change).toMatchObject({ severity: 'medium', blocking: false });
+    expect(change.message).toBe(
+      `Policy change: inline ignore added at config/app.yml:3: private-key-committed ignored ("throwaway key for the demo"). Approved: approving review of ${repo.headSha.slice(0, 12)} by lead (maintain access).`,
+    );
+    expect(json.policy.notices).toContain(
+      `The change's policy changes are approved (approving review of ${repo.headSha.slice(0, 12)} by lead (maintain access)).`,
+    );
+  });
+
+  it('keeps the base policy in force: an exception the pull request adds does not apply until approved', async () => {
+    const declarations = (exception: string) =>
+      `version: 1\ncontrols:\n  "8.28": { status: implemented, justification: Reviewed code, evidence: [policy] }\n${exception}`;
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const exception = [
+      'exceptions:',
+      '  - id: EXC-SELF',
+      '    rules: [debug-backdoor]',
+      '    reason: Needed for the demo',
+      '    approved-by: "@contributor"',
+      `    expires: ${expires}`,
+      '',
+    ].join('\n');
+    const repo = prRepo(
+      { '.controlgate.yml': onlyRulesConfig(['policy-change']), '.github/controls.yml': declarations('') },
+      { '.github/controls.yml': declarations(exception), 'src/new.js': 'x = DEBUG_BACKDOOR;\n' },
+    );
+    const r = await run(
+      repo.dir,
+      { base: repo.baseSha, head: repo.headSha },
+      { token: TOKEN, rules: 'policy', 'fail-on': 'high' },
+    );
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error')).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^::error title=\\[high\\] Changes to the policy are reviewed \\(control 8\\.32\\),file=\\.github/controls\\.yml,line=5,.*::Policy change: exception EXC-SELF is added \\(debug-backdoor everywhere, expires ${expires}\\)\\. It suppresses debug-backdoor at src/new\\.js:1 \\(high\\), so it blocks as that finding would until someone with write access approves the head commit\\.`,
+        ),
+      ),
+    );
+    approve('lead', 'admin', repo.headSha);
+    const approved = await run(
+      repo.dir,
+      { base: repo.baseSha, head: repo.headSha },
+      { token: TOKEN, rules: 'policy', 'fail-on': 'high' },
+    );
+    // Approved: the change's own policy is in force, and its exception excepts the finding.
+    expect(approved.code).toBe(0);
+  });
+});
+
+describe('3. a shallow checkout', () => {
+  /** The pull request's base and head, and a depth-1 clone of the head (no base commit in it). */
+  function shallowPr() {
+    const base: Record<string, string> = {
+      '.controlgate.yml': onlyRulesConfig(['policy-change']),
+      ...POLICY,
+      'src/app.js': 'ok();\n',
+    };
+    const repo = prRepo(
+      { '.controlgate.yml': base['.controlgate.yml']!, 'src/app.js': 'ok();\n' },
+      {
+        '.controlgate.yml': base['.controlgate.yml']!.replace('version: 1\n', 'version: 1\nfail-on: never\n'),
+        'src/app.js': 'if (DEBUG_BACKDOOR) skip();\n',
+      },
+    );
+    const clone = path.join(makeTree({}), 'checkout');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'feature', `file://${repo.dir}`, clone]);
+    fake.state.files = apiFiles(repo);
+    return { repo, clone, base };
+  }
+
+  it("reads the base's policy through the API, so the change's fail-on: never does not apply", async () => {
+    const { repo, clone, base } = shallowPr();
+    fake.addCommit(repo.baseSha, base);
+    const r = await run(clone, { base: repo.baseSha, head: repo.headSha }, { token: TOKEN, rules: 'policy' });
+    expect(r.code).toBe(1);
+    // The backdoor, and the change's `fail-on: never`, which would let it through.
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      '::error::controlgate gate failed: 2 new open findings at or above "high" (2 high)',
+    );
+    expect(r.stdout).toContain(
+      "controlgate: the base commit's policy was read through the GitHub API (the checkout does not have it)",
+    );
+    expect(annotations(r)).toContainEqual(
+      expect.stringMatching(
+        /file=\.controlgate\.yml,line=2,.*::Policy change: fail-on is raised from high to never\./,
+      ),
+    );
+    // One request for the base commit's tree, one per policy file it has.
+    expect(fake.log().filter((l) => l.includes('/git/'))).toEqual([
+      `GET ${R}/git/trees/${repo.baseSha}?recursive=1`,
+      ...(
+        [
+          '.controlgate.yml',
+          'policy/debug-backdoor.yml',
+          'policy/plain-http.yml',
+          'policy/security-todo.yml',
+        ] as const
+      ).map((f) => `GET ${R}/git/blobs/${blobSha(base[f]!)}`),
+    ]);
+  });
+
+  it('fails closed when the base commit cannot be read at all', async () => {
+    const { repo, clone } = shallowPr();
+    const r = await run(clone, { base: repo.baseSha, head: repo.headSha }, { token: TOKEN, rules: 'policy' });
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      `::error::controlgate gate failed: the policy could not be read from the base commit ${repo.baseSha.slice(0, 12)}`,
+    );
+  });
+
+  it('the quick start and the example workflow fetch the history and run one gate per pull request at a time', () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const quick = readme.slice(readme.indexOf('## Quick start: the Action'), readme.indexOf('Then make the'));
+    expect(quick).toContain('fetch-depth: 0');
+    expect(quick).toContain(`group: controlgate-${'${{'} github.ref }}`);
+    expect(quick).toContain('pull_request_review:');
+    const example = readFileSync(
+      path.join(__dirname, '..', '..', 'examples', 'workflows', 'controlgate.yml'),
+      'utf8',
+    );
+    expect(example).toContain('fetch-depth: 0');
+    expect(example).toContain(`group: controlgate-${'${{'} github.ref }}`);
+    expect(example).toContain('pull_request_review:');
+  });
+});
+
+describe('4. a pull request of more than 3,000 files', () => {
+  it('scans every file when the API stops listing, and says so', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3005; i++)
+      files[`src/f${String(i).padStart(4, '0')}.js`] = `export const v${i} = ${i};\n`;
+    files['src/f3002.js'] = 'export const v = DEBUG_BACKDOOR;\n';
+    const policy = { '.controlgate.yml': onlyRulesConfig(), ...POLICY };
+    const workspace = makeTree({ ...policy, ...files });
+    fake.addCommit('a'.repeat(40), policy);
+    fake.state.files = Object.entries(files).map(([filename, content]) => ({
+      filename,
+      status: 'added' as const,
+      patch: addedFilePatch([content.trimEnd()]),
+    }));
+    const r = await run(
+      workspace,
+      { base: 'a'.repeat(40), head: 'b'.repeat(40) },
+      { token: TOKEN, rules: 'policy', comment: 'true' },
+    );
+    expect(r.code).toBe(1);
+    expect(fake.log().filter((l) => l.includes('/files?'))).toHaveLength(30);
+    expect(annotations(r)).toEqual([
+      expect.stringMatching(
+        /^::error title=\[high\] No debug backdoors ship \(control 8\.28\),file=src\/f3002\.js,line=1,/,
+      ),
+    ]);
+    expect(r.stdout).toContain(
+      'controlgate: the API lists 3,000 of the more than 3,000 files this pull request changes (its limit is 3,000): every file is scanned, and a finding in a file the API did not list counts as new',
+    );
+    expect(r.summary).toContain('Checked 3009 files with ');
+    expect(fake.state.issueComments[0]!.body).toContain('> the API lists 3,000 of the more than 3,000 files');
+  });
+});
+
+/** The workflow that runs the gate, with `with` lines for the controlgate step. */
+function workflow(inputs: string[], stepExtra: string[] = []): string {
+  return [
+    'name: controlgate',
+    'on: pull_request',
+    'jobs:',
+    '  gate:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
+    '      - uses: controlgate/controlgate@8f4b7c2d9e1a3b5c6d7e8f9a0b1c2d3e4f5a6b7c',
+    ...stepExtra,
+    '        with:',
+    ...inputs.map((i) => `          ${i}`),
+    '',
+  ].join('\n');
+}
+
+/** What the runner sets for the step: the workflow, the job and the action it runs. */
+const STEP_ENV = {
+  GITHUB_WORKFLOW_REF: `${OWNER}/${REPO}/.github/workflows/controlgate.yml@refs/pull/7/merge`,
+  GITHUB_JOB: 'gate',
+  GITHUB_ACTION: '__controlgate_controlgate',
+  GITHUB_ACTION_REPOSITORY: 'controlgate/controlgate',
+};
+
+describe('5. the workflow step that runs the gate', () => {
+  function weakenedPr(headInputs: string[], stepExtra: string[] = []) {
+    return prRepo(
+      {
+        '.controlgate.yml': onlyRulesConfig(['policy-change']),
+        '.github/workflows/controlgate.yml': workflow(['fail-on: high', 'rules: policy']),
+      },
+      {
+        '.github/workflows/controlgate.yml': workflow(headInputs, stepExtra),
+        'src/new.js': 'x = DEBUG_BACKDOOR;\n',
+      },
+    );
+  }
+
+  it('fails the gate when the change lowers its own inputs, until someone with write access approves', async () => {
+    const repo = weakenedPr(['fail-on: never', 'fail-on-gap: false', 'rules: policy']);
+    // What the runner passes: the head's inputs.
+    const inputs = { token: TOKEN, 'fail-on': 'never', 'fail-on-gap': 'false', rules: 'policy' };
+    const r = await run(repo.dir, { base: repo.baseSha, head: repo.headSha }, inputs, STEP_ENV);
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      "::error::controlgate gate failed: 2 changes to the gate's own settings in the workflow that runs it, not approved",
+    );
+    const changes = annotations(r).filter((a) => a.includes('Policy change'));
+    expect(changes.map((a) => /file=([^,]+),line=(\d+)/.exec(a)!.slice(1).join(':'))).toEqual([
+      '.github/workflows/controlgate.yml:10',
+      '.github/workflows/controlgate.yml:11',
+    ]);
+    expect(changes[0]).toContain(
+      '::Policy change: input fail-on changes from "high" to "never" in .github/workflows/controlgate.yml (job gate), the step that runs controlgate: it may weaken the gate this change is judged by, so the gate fails until someone with write access approves the head commit.',
+    );
+    expect(changes[1]).toContain('input fail-on-gap changes from unset to "false"');
+
+    approve('lead', 'write', repo.headSha);
+    const approved = await run(repo.dir, { base: repo.baseSha, head: repo.headSha }, inputs, STEP_ENV);
+    expect(approved.code).toBe(0);
+  });
+
+  it('reports a step that may fail without failing the job, and a tightened input not at all', async () => {
+    const repo = weakenedPr(['fail-on: medium', 'rules: policy'], ['        continue-on-error: true']);
+    const inputs = { token: TOKEN, 'fail-on': 'medium', rules: 'policy' };
+    const r = await run(repo.dir, { base: repo.baseSha, head: repo.headSha }, inputs, STEP_ENV);
+    expect(r.code).toBe(1);
+    const changes = annotations(r).filter((a) => a.includes('Policy change'));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toContain(
+      'Policy change: the step now continues on error ("true"), so a failed gate would not fail the job in .github/workflows/controlgate.yml (job gate)',
+    );
+  });
+});
+
+describe('6. a renamed file', () => {
+  it("keeps its findings existing (git's rename detection), so gate: new passes", async () => {
+    const body = 'const a = 1;\nif (DEBUG_BACKDOOR) skip();\n'.repeat(3);
+    const repo = prRepo({ 'src/old-name.js': body }, { 'src/old-name.js': null, 'src/new-name.js': body });
+    const r = await run(repo.dir, { base: repo.baseSha, head: repo.headSha }, { rules: 'policy' });
+    expect(r.code).toBe(0);
+    expect(commandLines(r, 'error')).toEqual([]);
+    expect(annotations(r)[0]).toMatch(
+      /^::warning title=\[high\] No debug backdoors ship .*file=src\/new-name\.js,line=2,/,
+    );
+  });
+});
+
+describe('13. errors are errors', () => {
+  it('refuses a path outside the workspace, a missing controls file, and names a broken base config', async () => {
+    const repo = prRepo({}, { 'src/app.js': 'ok();\n' });
+    const info = { base: repo.baseSha, head: repo.headSha };
+    const outside = await run(repo.dir, info, { path: '../..' });
+    expect(outside.code).toBe(1);
+    expect(commandLines(outside, 'error')).toEqual([
+      `::error::Input "path": ../.. is outside the workspace (${repo.dir}); give a directory of the checkout, relative to it`,
+    ]);
+    const missing = await run(repo.dir, info, { controls: 'compliance/soa.yml' });
+    expect(missing.code).toBe(1);
+    expect(commandLines(missing, 'error')).toEqual([
+      '::error::declarations file not found: compliance/soa.yml (named by the `controls` input or --controls)',
+    ]);
+
+    // The base branch's config is broken; the change fixes its own copy, but is judged by the base's.
+    const broken = prRepo(
+      { '.controlgate.yml': 'version: 1\nfail-on: sometimes\n' },
+      { '.controlgate.yml': 'version: 1\n', 'src/app.js': 'ok();\n' },
+    );
+    const r = await run(broken.dir, { base: broken.baseSha, head: broken.headSha }, {});
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error')[0]).toMatch(
+      new RegExp(
+        `^::error::the policy from the base commit ${broken.baseSha.slice(0, 12)}, which this change is judged by, is invalid: invalid configuration:%0A  \\.controlgate\\.yml:2:10: /fail-on: must be one of`,
+      ),
+    );
+  });
+});
+
+describe('14. an invalid rule file the pull request adds', () => {
+  it('is a located finding that fails the gate; the base rules run and every output is written', async () => {
+    const broken = POLICY['policy/debug-backdoor.yml']!.replace(
+      'id: debug-backdoor',
+      'id: broken-rule',
+    ).replace('severity: high', 'severity: urgent');
+    const repo = prRepo(
+      { '.controlgate.yml': onlyRulesConfig(['rule-file-invalid']) },
+      { 'policy/broken-rule.yml': broken, 'src/new.js': 'x = DEBUG_BACKDOOR;\n' },
+    );
+    const r = await run(
+      repo.dir,
+      { base: repo.baseSha, head: repo.headSha },
+      { rules: 'policy', 'json-file': 'report.json', 'sarif-file': 'report.sarif' },
+    );
+    expect(r.code).toBe(1);
+    expect(
+      annotations(r)
+        .map((a) => /^::(\w+) title=([^,]+),file=([^,]+),line=(\d+)/.exec(a)!.slice(1).join(' | '))
+        .sort(),
+    ).toEqual([
+      'error | [high] Custom rule files the change adds or edits are valid (control 8.32) | policy/broken-rule.yml | 3',
+      'error | [high] No debug backdoors ship (control 8.28) | src/new.js | 1',
+    ]);
+    expect(existsSync(path.join(repo.dir, 'report.sarif'))).toBe(true);
+    const json = JSON.parse(readFileSync(path.join(repo.dir, 'report.json'), 'utf8'));
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'rule-file-invalid',
+      'debug-backdoor',
+    ]);
+    expect(r.outputs['json-file']).toBe(path.join(repo.dir, 'report.json'));
+  });
+});
+
+describe('15. a folder of the repository', () => {
+  it("checks the repository's own CODEOWNERS and security policy at its top", async () => {
+    const repo = scratchRepo(makeTree({}));
+    const sha = repo.commit({
+      '.github/CODEOWNERS': '* @acme/maintainers\n',
+      'SECURITY.md': 'Report vulnerabilities to security@acme.example, never in a public issue.\n',
+      'services/api/.controlgate.yml': onlyRulesConfig(['codeowners-present', 'security-policy']),
+      'services/api/src/app.js': 'ok();\n',
+    });
+    const r = await runAction({
+      workspace: repo.dir,
+      inputs: { path: 'services/api', 'json-file': 'report.json' },
+      env: { GITHUB_SHA: sha },
+    });
+    expect(r.code).toBe(0);
+    expect(annotations(r)).toEqual([]);
+    const json = JSON.parse(readFileSync(path.join(repo.dir, 'report.json'), 'utf8'));
+    expect(
+      json.rules.filter((x: { id: string }) => ['codeowners-present', 'security-policy'].includes(x.id)),
+    ).toEqual([
+      expect.objectContaining({ id: 'codeowners-present', result: 'pass' }),
+      expect.objectContaining({ id: 'security-policy', result: 'pass' }),
+    ]);
+  });
+});
