@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // No test reaches github.com: the CLI's online mode starts only with a token, so none leaks in.
+    env: { GITHUB_TOKEN: '' },
   },
 });

@@ -49537,7 +49537,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 9065:
+/***/ 1136:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49879,6 +49879,18 @@ class GitRepository {
         const name = out?.toString().trim();
         return name ? name.replace(/^origin\//, '') : undefined;
     }
+    /** The ref checked out (`refs/heads/main`), or undefined on a detached HEAD. */
+    symbolicHead() {
+        return run(this.dir, ['symbolic-ref', '--quiet', 'HEAD'])?.toString().trim() || undefined;
+    }
+    /** A remote's fetch URL as configured, or undefined. */
+    remoteUrl(name) {
+        if (!/^[A-Za-z0-9._-]+$/.test(name))
+            return undefined;
+        return (run(this.dir, ['config', '--get', `remote.${name}.url`])
+            ?.toString()
+            .trim() || undefined);
+    }
     /**
      * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
      * links and submodules are reported as `not-a-file`: their target is never followed.
@@ -50139,6 +50151,7 @@ const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['impl
 const types_VERDICTS = [
     'gap',
     'unverifiable',
+    'not-assessed',
     'undeclared',
     'planned',
     'satisfied',
@@ -50245,6 +50258,8 @@ function parseConfig(text, file) {
         config.requireDeclarations = raw['require-declarations'];
     if (raw['exception-max-days'] !== undefined)
         config.exceptionMaxDays = raw['exception-max-days'];
+    if (raw['review-max-days'] !== undefined)
+        config.reviewMaxDays = raw['review-max-days'];
     if (raw['fail-on-confidence'])
         config.failOnConfidence = raw['fail-on-confidence'];
     if (raw.persona)
@@ -50256,6 +50271,68 @@ function parseConfig(text, file) {
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
 var github_api = __nccwpck_require__(6813);
+;// CONCATENATED MODULE: ./lib/core/identity.js
+
+const SAFE_REF = /^refs\/[A-Za-z0-9._/+-]{1,240}$/;
+/** What GitHub Actions' environment says: GITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_REF, GITHUB_RUN_ID. */
+function identityFromEnv(env) {
+    const out = {};
+    const repo = (0,github_api/* parseRepository */.SU)(env.GITHUB_REPOSITORY);
+    const server = webOrigin(env.GITHUB_SERVER_URL ?? 'https://github.com');
+    if (repo) {
+        out.repository = `${repo.owner}/${repo.repo}`;
+        if (server)
+            out.url = `${server}/${out.repository}`;
+    }
+    if (env.GITHUB_REF && SAFE_REF.test(env.GITHUB_REF))
+        out.ref = env.GITHUB_REF;
+    const id = env.GITHUB_RUN_ID;
+    if (out.url && id && /^\d{1,20}$/.test(id)) {
+        const attempt = env.GITHUB_RUN_ATTEMPT;
+        out.runUrl = `${out.url}/actions/runs/${id}${attempt && /^\d{1,6}$/.test(attempt) && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+    }
+    return out;
+}
+/**
+ * The environment's identity, completed from git where it says nothing: the branch checked out
+ * (`refs/heads/...`) and the `origin` remote when it is a GitHub-like web address (an SSH or HTTPS
+ * remote of any host). Two git processes at most, only when the environment lacks the answers.
+ */
+function identityOf(repo, env) {
+    const out = identityFromEnv(env);
+    if (!repo)
+        return out;
+    if (!out.ref) {
+        const ref = repo.symbolicHead();
+        if (ref && SAFE_REF.test(ref))
+            out.ref = ref;
+    }
+    if (!out.repository) {
+        const remote = repo.remoteUrl('origin');
+        const parsed = remote ? fromRemote(remote) : undefined;
+        if (parsed)
+            Object.assign(out, parsed);
+    }
+    return out;
+}
+/** `git@github.com:acme/api.git`, `https://github.com/acme/api(.git)`, `ssh://git@host/acme/api`. */
+function fromRemote(remote) {
+    const m = /^(?:https?:\/\/(?:[^@/\s]+@)?|ssh:\/\/[^@/\s]+@|[A-Za-z0-9._-]+@)([A-Za-z0-9.-]+)(?::\d+)?[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remote.trim());
+    if (!m)
+        return undefined;
+    const repository = `${m[2]}/${m[3]}`;
+    return parseRepository(repository) ? { repository, url: `https://${m[1]}/${repository}` } : undefined;
+}
+function webOrigin(value) {
+    try {
+        const u = new URL(value);
+        return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./lib/core/paths.js
 var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
@@ -50319,8 +50396,10 @@ function compareControlIds(a, b) {
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js
-var workspace_workspace = __nccwpck_require__(6012);
+// EXTERNAL MODULE: ./lib/core/workspace/scope.js
+var scope = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
@@ -50330,6 +50409,7 @@ var workspace_workspace = __nccwpck_require__(6012);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -50356,7 +50436,13 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     renamed;
     constructor(head, files, blobs, options = {}) {
         const { changed, renamed, ...selection } = options;
-        super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
+        // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
+        super(head.root, {
+            ...selection,
+            files,
+            maxFileBytes: head.maxFileBytes,
+            scope: new scope/* ScopeRecorder */.Rs([], new Map(), false),
+        });
         this.head = head;
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
@@ -50733,15 +50819,67 @@ function hiddenReasons(h) {
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
+;// CONCATENATED MODULE: ./lib/core/declarations/substance.js
+/**
+ * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
+ * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
+ * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
+ * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
+ * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
+ */
+/** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
+const MIN_DOCUMENT_CHARS = 100;
+const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html?)$/i;
+const PLACEHOLDER = /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
+/** `ok`, or why the file does not count as evidence (for the finding's message). */
+function substance(file, seen) {
+    if (seen.bytes === 0)
+        return { ok: false, why: `${file} is empty` };
+    if (seen.binary || seen.text === undefined)
+        return { ok: true };
+    if (DOCUMENT.test(file)) {
+        const chars = prose(seen.text);
+        return chars >= MIN_DOCUMENT_CHARS
+            ? { ok: true }
+            : {
+                ok: false,
+                why: `${file} holds no more than a placeholder (${chars} character${chars === 1 ? '' : 's'} of text besides headings, comments, markup and placeholders such as TODO; a document cited as evidence needs at least ${MIN_DOCUMENT_CHARS})`,
+            };
+    }
+    const meaningful = seen.text
+        .split(/\r?\n/)
+        .filter((line) => !/^\s*(#|\/\/|;|--|<!--)/.test(line))
+        .join('\n')
+        .replace(PLACEHOLDER, '')
+        .replace(/\s+/g, '');
+    return meaningful.length > 0
+        ? { ok: true }
+        : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
+}
+/** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
+function prose(text) {
+    return text
+        .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+        .split(/\r?\n/)
+        .filter((line) => !/^\s{0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$|\.\.\s)/.test(line))
+        .join('\n')
+        .replace(PLACEHOLDER, '')
+        .replace(/[\s#*_>`|=~[\]()-]+/g, '').length;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/evidence.js
 
 
+
+/** Files listed (and hashed) per evidence item; a directory or glob may match many more. */
+const MAX_EVIDENCE_FILES = 20;
 /** Events that run a workflow on the change under review, before it merges. */
 const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
 /**
  * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
  * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
- * match at least one file of the repository.
+ * match at least one file of the repository that holds more than a placeholder. The files matched are
+ * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
  */
 function checkEvidence(ref, ctx) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
@@ -50754,18 +50892,47 @@ function checkEvidence(ref, ctx) {
     if ((0,workflow/* isWorkflowPath */.$u)(rel))
         return checkWorkflow(ref, rel, ctx);
     const indexed = ctx.workspace.indexed;
-    let found;
+    let matched;
     if (/[*?[\]{}!]/.test(rel)) {
         const match = ctx.workspace.matcher([rel]);
-        found = indexed.some((f) => match(f));
+        matched = indexed.filter((f) => match(f));
     }
     else {
         const dir = rel.endsWith('/') ? rel : `${rel}/`;
-        found = indexed.includes(rel) || indexed.some((f) => f.startsWith(dir));
+        matched = indexed.filter((f) => f === rel || f.startsWith(dir));
     }
-    return found
-        ? { ref, kind: 'path', status: 'present', detail: null }
-        : { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+    if (matched.length === 0) {
+        return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+    }
+    const listed = matched.slice(0, MAX_EVIDENCE_FILES);
+    const files = [];
+    let why;
+    let substantial = false;
+    for (const f of listed) {
+        const seen = ctx.workspace.inspect(f);
+        files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
+        if (substantial)
+            continue;
+        const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
+        if (judged.ok)
+            substantial = true;
+        else
+            why ??= judged.why;
+    }
+    const more = matched.length > listed.length ? { matched: matched.length } : {};
+    if (substantial)
+        return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
+    const scope = matched.length === 1
+        ? ''
+        : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
+    return {
+        ref,
+        kind: 'path',
+        status: 'missing',
+        detail: matched.length === 1 ? why : `it holds no more than placeholders${scope}`,
+        files,
+        ...more,
+    };
 }
 function checkWorkflow(ref, rel, ctx) {
     const missing = (detail) => ({ ref, kind: 'workflow', status: 'missing', detail });
@@ -50777,10 +50944,17 @@ function checkWorkflow(ref, rel, ctx) {
     const source = (0,workflow/* readWorkflowSource */.$Z)(ctx.workspace, rel);
     if (source?.kind !== 'workflow')
         return missing('the file is not a valid workflow');
+    const seen = ctx.workspace.inspect(rel);
+    const files = [
+        { path: rel, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 },
+    ];
     const runs = runsOnChanges(source, ctx.defaultBranches);
     return runs
-        ? { ref, kind: 'workflow', status: 'present', detail: null }
-        : missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`);
+        ? { ref, kind: 'workflow', status: 'present', detail: null, files }
+        : {
+            ...missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`),
+            files,
+        };
 }
 /**
  * Whether a workflow runs on the change under review: on `pull_request`, `pull_request_target` or
@@ -50841,8 +51015,9 @@ function list(v) {
 /**
  * Checks the declarations in force: evidence of implemented and partial controls must exist, a
  * not-applicable control needs a justification, a planned control must not be past its due date,
- * exceptions need a reason, an approver and an expiry within the allowed horizon, and (with
- * `require-declarations: technological`) every control must be declared.
+ * exceptions need a reason, an approver and an expiry within the allowed horizon, a review date must
+ * not be stale, and (with `require-declarations: technological` or `all`) every control of the
+ * catalog asked for must be declared.
  */
 function checkDeclarations(declarations, file, options) {
     const out = {
@@ -50853,12 +51028,14 @@ function checkDeclarations(declarations, file, options) {
         evidence: new Map(),
         exceptions: [],
         notApplicable: new Set(),
+        reviews: new Map(),
         notices: [],
     };
-    if (options.requireDeclarations === 'technological' && !declarations) {
+    const required = requiredControls(options.requireDeclarations);
+    if (required.length > 0 && !declarations) {
         out.problems.push({
             kind: 'undeclared',
-            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+            message: `No declarations file (${file}): require-declarations is "${options.requireDeclarations}", so each of the ${required.length} ${options.requireDeclarations === 'all' ? '' : 'technological '}controls must be declared. Run \`controlgate init\` for a draft.`,
             location: null,
             key: 'no-file',
         });
@@ -50866,6 +51043,7 @@ function checkDeclarations(declarations, file, options) {
     if (!declarations || declarations.unreadable)
         return out;
     const at = declarations.locate;
+    checkReviews(declarations, options, out);
     for (const c of declarations.controls.values()) {
         const results = c.evidence.map((ref) => checkEvidence(ref, options));
         out.evidence.set(c.id, results);
@@ -50905,18 +51083,16 @@ function checkDeclarations(declarations, file, options) {
             });
         }
     }
-    if (options.requireDeclarations === 'technological') {
-        for (const c of controlsOfTheme('Technological')) {
-            if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
-                continue;
-            out.problems.push({
-                kind: 'undeclared',
-                message: `${c.id} (${c.title}) is not declared: require-declarations is "technological". Declare its status in ${file}.`,
-                location: at('/controls', true),
-                key: c.id,
-                controls: [c.id],
-            });
-        }
+    for (const c of required) {
+        if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
+            continue;
+        out.problems.push({
+            kind: 'undeclared',
+            message: `${c.id} (${c.title}) is not declared: require-declarations is "${options.requireDeclarations}". Declare its status in ${file}.`,
+            location: at('/controls', true),
+            key: c.id,
+            controls: [c.id],
+        });
     }
     const horizon = addDays(options.today, options.exceptionMaxDays);
     for (const e of declarations.exceptions) {
@@ -50955,6 +51131,60 @@ function checkDeclarations(declarations, file, options) {
     }
     return out;
 }
+/** The controls `require-declarations` asks to be declared. */
+function requiredControls(required) {
+    if (required === 'all')
+        return allControls();
+    return required === 'technological' ? controlsOfTheme('Technological') : [];
+}
+/**
+ * The review date in force for each control declared implemented or partial (its own `reviewed`,
+ * else the file's), and a `review-overdue` problem where it is stale or not a past date: one at the
+ * control's own date, one at the file's date for every control that relies on it.
+ */
+function checkReviews(declarations, options, out) {
+    const oldest = addDays(options.today, -options.reviewMaxDays);
+    const staleness = (date) => {
+        if (date > options.today)
+            return `its review date ${date} is after today (${options.today})`;
+        if (date < oldest) {
+            return `it was last reviewed on ${date}, more than ${options.reviewMaxDays} days ago (review-max-days)`;
+        }
+        return null;
+    };
+    const header = declarations.meta.reviewed;
+    const relying = [];
+    for (const c of declarations.controls.values()) {
+        const date = c.reviewed ?? header;
+        if (!date)
+            continue;
+        const stale = staleness(date);
+        out.reviews.set(c.id, { date, stale });
+        if (!stale || (c.status !== 'implemented' && c.status !== 'partial'))
+            continue;
+        if (c.reviewed === null) {
+            relying.push(c.id);
+            continue;
+        }
+        out.problems.push({
+            kind: 'review-overdue',
+            message: `${c.id} is declared ${c.status}, but ${stale}: review the control and its evidence, then update its reviewed date.`,
+            location: declarations.locate(`${c.pointer}/reviewed`),
+            key: `${c.id}:${c.reviewed}`,
+            controls: [c.id],
+        });
+    }
+    const headerStale = header ? staleness(header) : null;
+    if (header && headerStale) {
+        out.problems.push({
+            kind: 'review-overdue',
+            message: `The declarations file's review is stale: ${headerStale.replace(/^its/, 'the')}${relying.length > 0 ? `; ${relying.length} implemented or partial control${relying.length === 1 ? ' relies' : 's rely'} on it (${relying.join(', ')})` : ''}. Review the declarations, then update reviewed.`,
+            location: declarations.locate('/reviewed'),
+            key: `file:${header}`,
+            ...(relying.length > 0 ? { controls: relying } : {}),
+        });
+    }
+}
 /** Empty, or still the `TODO` that `controlgate init` writes. */
 function isMissingJustification(text) {
     return text === null || text.trim() === '' || /^\s*TODO\b/i.test(text);
@@ -50969,11 +51199,75 @@ function utcDay(now) {
     return now.toISOString().slice(0, 10);
 }
 
+;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
+/** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
+const INPUTS = {
+    terraform: 'Terraform files (*.tf)',
+    k8s: 'Kubernetes manifests',
+    dockerfile: 'Dockerfiles',
+    workflow: 'GitHub Actions workflows',
+    deps: 'dependency manifests or update configurations',
+    secrets: 'readable text files',
+    content: 'files matching its paths',
+    file: 'files matching its paths',
+    structured: 'files matching its paths',
+    files: 'binary files',
+    gitignore: '.gitignore files',
+    github: 'repository settings',
+    core: 'files',
+    evidence: 'documents of the kind it looks for',
+    data: 'files of the kind it scans for personal data',
+    repo: 'files of the kind it checks',
+};
+/** Kinds that read something narrower than their family. */
+const KIND_INPUTS = {
+    'repo.vendored-ownership': 'vendored directories or submodules',
+    'deps.license': 'lockfiles that record licences',
+    'deps.sbom-coverage': 'dependency lockfiles',
+    'deps.lockfile': 'dependency manifests',
+};
+/** What a rule of this check kind reads, as a noun phrase ("Terraform files (*.tf)"). */
+function inputsOf(kind) {
+    return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
+}
+/** Whether a rule looked at anything: a file or a repository setting. */
+function examinedAnything(rule) {
+    return (rule.scope?.files ?? 0) > 0 || (rule.scope?.settings.length ?? 0) > 0;
+}
+/** How many inputs a rule examined (files and settings). */
+function examinedCount(rule) {
+    return (rule.scope?.files ?? 0) + (rule.scope?.settings.length ?? 0);
+}
+/** "rule X examined nothing: no Terraform files (*.tf) in this repository". */
+function examinedNothing(rule, kind, run) {
+    const inputs = inputsOf(kind);
+    if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
+        const n = run.changedFiles;
+        const which = n === 0
+            ? 'the change touches no file'
+            : n === 1
+                ? 'the one changed file is none'
+                : `none of the ${n} changed files is one`;
+        return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${which}`;
+    }
+    return `rule ${rule.id} examined nothing: no ${inputs} in ${run.narrowed ? 'the checked paths (include/exclude)' : 'this repository'}`;
+}
+/** What to do about a declaration nothing assessed. */
+function notAssessedHint(id, file) {
+    return `If ${id} does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in ${file}.`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
 
 
+
 /** Policy problems that are the located cause of a gap in the control they name. */
-const GAP_PROBLEMS = new Set(['evidence', 'justification', 'plan-due']);
+const GAP_PROBLEMS = new Set([
+    'evidence',
+    'justification',
+    'plan-due',
+    'review-overdue',
+]);
 /**
  * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
  * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
@@ -50999,27 +51293,33 @@ function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
     });
 }
 /**
- * One verdict per technological control, with the reasons in words:
- * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run,
- *   or nothing (no evidence, no rule) can verify it;
+ * One verdict per control of the catalog (all 93), with the reasons in words:
+ * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
+ * - not-assessed: declared implemented or partial, nothing contradicts it, but nothing assessed it
+ *   either: none of its rules examined anything (no Terraform for a Terraform rule) and no evidence
+ *   was verified (see not-assessed.ts);
  * - undeclared: no declaration (findings are still reported);
  * - not-applicable: declared so with a justification (its rules are skipped);
  * - planned: declared planned and not overdue (findings reported, not blocking);
  * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
  *   missing; or planned past its due date; or not-applicable without a justification;
- * - satisfied: declared implemented or partial and nothing above applies.
+ * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
+ *   examined something and passed, or a cited evidence file or workflow was verified, or (an
+ *   attestation) its evidence is URLs recorded for a control with an owner and a fresh review date.
+ * A stale review of an implemented or partial control is a gap, like missing evidence.
  */
 function assessControls(input) {
     const { check, policyRules } = input;
     const decls = check.declarations;
     const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-    return controlsOfTheme('Technological').map((c) => {
+    return allControls().map((c) => {
         const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
         const mapped = input.findings.filter((f) => f.controls.includes(c.id));
         const declared = decls?.controls.get(c.id) ?? null;
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
         let verdict;
+        let hint;
         const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
         const failing = rules
             .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
@@ -51071,33 +51371,56 @@ function assessControls(input) {
             const missing = evidence
                 .filter((e) => e.status === 'missing')
                 .map((e) => `evidence ${e.ref} is missing: ${e.detail}`);
-            reasons.push(...failing, ...missing);
+            const review = check.reviews.get(c.id);
+            reasons.push(...failing, ...missing, ...(review?.stale ? [`its review is stale: ${review.stale}`] : []));
+            // A rule assesses the control when it examined something and nothing it found counts against
+            // the control (its findings may be excepted, ignored, informational or of low confidence).
+            const assessedBy = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
+                examinedAnything(r) &&
+                !against.some((f) => f.ruleId === r.id));
+            const verified = evidence.filter((e) => e.status === 'present');
+            const urls = evidence.filter((e) => e.status === 'not-verified');
+            const owner = declared.owner ?? decls?.meta.owner ?? null;
             if (reasons.length > 0)
                 verdict = 'gap';
             else if (errored.length > 0) {
                 verdict = 'unverifiable';
                 reasons.push(...errored);
             }
-            else if (evidence.length === 0 && rules.length === 0) {
-                verdict = 'unverifiable';
-                reasons.push(`nothing verifies this declaration: cite evidence (a path, a workflow or a URL) or add a rule mapped to ${c.id}`);
+            else if (assessedBy.length > 0 || verified.length > 0) {
+                verdict = 'satisfied';
+            }
+            else if (urls.length > 0 && owner && review) {
+                // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
+                verdict = 'satisfied';
+                reasons.push(`attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`);
             }
             else {
-                verdict = 'satisfied';
-                if (evidence.length > 0 && evidence.every((e) => e.status === 'not-verified')) {
-                    reasons.push('its evidence is URLs only, which controlgate records but does not fetch');
+                // Nothing contradicts the declaration, and nothing supports it: never a pass.
+                verdict = 'not-assessed';
+                hint = notAssessedHint(c.id, check.file);
+                for (const r of rules)
+                    reasons.push(examinedNothing(r, input.kinds.get(r.id) ?? '', input.run));
+                if (urls.length > 0) {
+                    const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
+                    reasons.push(`its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`);
+                }
+                else if (rules.length === 0) {
+                    reasons.push(`no rule checks ${c.id} and no evidence is cited`);
                 }
             }
         }
         return {
             id: c.id,
             title: c.title,
+            theme: c.theme,
             declared: declared
                 ? {
                     status: declared.status,
                     justification: declared.justification,
                     owner: declared.owner,
                     due: declared.due,
+                    ...(declared.reviewed ? { reviewed: declared.reviewed } : {}),
                     location: declared.location,
                     from2013: declared.from2013,
                 }
@@ -51106,9 +51429,18 @@ function assessControls(input) {
             reasons,
             evidence,
             exceptions: exceptionsOf(c.id, mapped, check),
-            rules: rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+            rules: rules.map((r) => ({
+                id: r.id,
+                result: r.result,
+                findings: r.findings,
+                ...(r.scope ? { examined: examinedCount(r) } : {}),
+            })),
             findings: mapped.length,
             open: mapped.filter((f) => f.status === 'open').length,
+            ...(hint ? { hint } : {}),
+            ...(input.run.changedFiles !== undefined
+                ? { basis: rules.some((r) => r.scope?.basis === 'change') ? 'change' : 'tree' }
+                : {}),
         };
     });
 }
@@ -51324,7 +51656,8 @@ var core_location = __nccwpck_require__(6244);
 
 
 
-const ID_2022 = /^8\.([1-9]|[12][0-9]|3[0-4])$/;
+/** ISO/IEC 27002:2022 ids of every theme: 5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34. */
+const ID_2022 = /^(5\.([1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.([1-9]|1[0-4])|8\.([1-9]|[12][0-9]|3[0-4]))$/;
 const ID_2013 = /^A\.([5-9]|1[0-8])\.[0-9]{1,2}\.[0-9]{1,2}$/;
 /** Claims least first: when several 2013 ids translate to one control, the weakest claim wins. */
 const CLAIM_RANK = {
@@ -51383,7 +51716,9 @@ function parseDeclarations(text, file) {
                 out.invalid.set(key, `its id must be quoted in ${file}`);
             }
             else if (!ID_2022.test(key) && !ID_2013.test(key)) {
-                const hint = getControl(key) ? '' : ' (use 8.1-8.34, or an ISO/IEC 27001:2013 id such as A.9.2.3)';
+                const hint = getControl(key)
+                    ? ''
+                    : ' (use an ISO/IEC 27002:2022 id: 5.1-5.37, 6.1-6.8, 7.1-7.14 or 8.1-8.34; or an ISO/IEC 27001:2013 id such as A.9.2.3)';
                 problem(`unknown control id "${key}"${hint}`, where, `unknown:${key}`);
             }
             else {
@@ -51430,12 +51765,11 @@ function readControls(out, controls, keys, entryProblems, at) {
     const translated = new Map();
     for (const key of old) {
         const pointer = `/controls/${key}`;
-        // Until the declarations cover every theme, only technological successors are verified.
-        const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
+        const targets = controlsFrom2013(key);
         const where = at(pointer, true);
         const line = `${where.path}:${where.startLine}`;
         if (targets.length === 0) {
-            out.notices.push(`${line}: ${key} (ISO/IEC 27001:2013) has no technological successor in ISO/IEC 27002:2022 (it became an organisational, people or physical control); controlgate does not verify it`);
+            out.notices.push(`${line}: ${key} is not an ISO/IEC 27001:2013 Annex A control; controlgate does not verify it`);
             continue;
         }
         const ids = targets.map((c) => c.id);
@@ -51491,6 +51825,7 @@ function declared(id, raw, pointer, location, from2013) {
         justification: raw.justification ?? null,
         owner: raw.owner ?? null,
         due: raw.due ?? null,
+        reviewed: raw.reviewed ?? null,
         location,
         from2013,
         evidence: [...(raw.evidence ?? [])],
@@ -52139,8 +52474,14 @@ function configChanges(base, head, rules, add) {
     }
     if ((b.failOnGap ?? true) && h.failOnGap === false)
         add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
-    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
-        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
+    const required = { none: 0, technological: 1, all: 2 };
+    const requiredWas = b.requireDeclarations ?? 'none';
+    const requiredNow = h.requireDeclarations ?? 'none';
+    if (required[requiredNow] < required[requiredWas]) {
+        add(`require-declarations is lowered from ${requiredWas} to ${requiredNow}.`, at('/require-declarations'), 'require-declarations');
+    }
+    if ((h.reviewMaxDays ?? 365) > (b.reviewMaxDays ?? 365)) {
+        add(`review-max-days is raised to ${h.reviewMaxDays}.`, at('/review-max-days'), `review-days:${h.reviewMaxDays}`);
     }
     if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
         add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
@@ -52442,7 +52783,16 @@ function buildReport(input) {
             version: VERSION,
             informationUri: 'https://github.com/controlgate/controlgate',
         },
-        repository: { root: input.root, head: input.head, base: input.base },
+        repository: {
+            root: input.root,
+            head: input.head,
+            base: input.base,
+            ...(input.identity?.repository ? { name: input.identity.repository } : {}),
+            ...(input.identity?.url ? { url: input.identity.url } : {}),
+            ...(input.identity?.ref ? { ref: input.identity.ref } : {}),
+        },
+        ...(input.time ? { run: { time: input.time.toISOString(), url: input.identity?.runUrl ?? null } } : {}),
+        ...(input.declarations ? { declarations: input.declarations } : {}),
         settings: {
             failOn: input.failOn,
             failOnConfidence: input.failOnConfidence,
@@ -52451,6 +52801,7 @@ function buildReport(input) {
             failOnGap: input.failOnGap,
             requireDeclarations: input.requireDeclarations,
             exceptionMaxDays: input.exceptionMaxDays,
+            ...(input.reviewMaxDays !== undefined ? { reviewMaxDays: input.reviewMaxDays } : {}),
             config: input.config.file,
             controls: input.controlsFile,
             ruleDirs: input.ruleDirs,
@@ -52506,6 +52857,7 @@ var slices = __nccwpck_require__(9592);
 
 
 
+
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
 class RuleRun {
     config;
@@ -52518,6 +52870,11 @@ class RuleRun {
     findings = [];
     errors = [];
     summaries = [];
+    /**
+     * Files no rule assesses the repository by: controlgate's own configuration and declarations. A
+     * content rule that read only them has examined nothing of what the controls are about.
+     */
+    policyFiles = new Set();
     /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
     context;
     constructor(config, workspace, policy, log, github, 
@@ -52588,11 +52945,29 @@ class RuleRun {
             const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
             const raw = kind ? this.policy.of(kind) : [];
             const failed = a.slices.find((o) => 'error' in o);
+            const tally = this.tally();
+            const settings = new Set();
+            for (const o of a.slices) {
+                tally.add(o.examined.files);
+                for (const s of o.examined.settings)
+                    settings.add(s);
+            }
+            a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
             if (failed)
                 this.fail(a.rule, a.summary, failed);
             else
                 this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
         }
+    }
+    /** A tally of one rule's examined files over this run's tree. */
+    tally() {
+        const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
+        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
+    }
+    scopeOf(examined, basis) {
+        const tally = this.tally();
+        tally.add(examined.files);
+        return { ...tally.result(), settings: examined.settings, basis };
     }
     startWorkers(rules, queue, count) {
         if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
@@ -52643,6 +53018,7 @@ class RuleRun {
             return;
         const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
         const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
+        summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
         if ('error' in outcome)
             this.fail(rule, summary, outcome);
         else
@@ -52817,6 +53193,7 @@ var workspace_focus = __nccwpck_require__(6981);
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
 const DEFAULT_EXCEPTION_MAX_DAYS = 365;
+const DEFAULT_REVIEW_MAX_DAYS = 365;
 /**
  * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
  * -> assess -> gate. Throws {@link UsageError} for problems the user must fix (missing path, invalid
@@ -52824,6 +53201,7 @@ const DEFAULT_EXCEPTION_MAX_DAYS = 365;
  * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
  */
 async function runCheck(options) {
+    const started = new Date();
     const log = options.logger ?? silentLogger;
     const root = external_node_path_.resolve(options.root);
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
@@ -52877,6 +53255,7 @@ async function runCheck(options) {
     // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
     // .github/, .gitignore), which GitHub and git read from the top.
     const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
+    const reviewMaxDays = config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS;
     const workspace = new workspace_workspace/* Workspace */.aR(root, {
         ...(index ? { index: await index } : {}),
         include: config.include,
@@ -52892,6 +53271,7 @@ async function runCheck(options) {
         today: utcDay(options.now ?? new Date()),
         requireDeclarations,
         exceptionMaxDays,
+        reviewMaxDays,
         defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
         ruleIds: new Set(allRules.map((r) => r.id)),
     });
@@ -52919,6 +53299,10 @@ async function runCheck(options) {
     for (const [to, from] of scan.base?.renamed ?? [])
         renamed.set(to, from);
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+    for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
+        if (f)
+            run.policyFiles.add(f);
+    }
     const skipped = [];
     const entries = rules.map((rule) => {
         const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
@@ -52983,6 +53367,11 @@ async function runCheck(options) {
         errors: run.errors,
         check,
         policyRules,
+        kinds: new Map(rules.map((r) => [r.id, r.check.kind])),
+        run: {
+            ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
+            narrowed: config.include.length > 0 || config.exclude.length > 0,
+        },
         minConfidence: failOnConfidence,
     });
     const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id));
@@ -53026,10 +53415,15 @@ async function runCheck(options) {
     if (hidden) {
         log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
     }
+    const declared = policy.active.declarations;
     return buildReport({
         root: options.root,
         head: repo?.head() ?? null,
         base: policy.base ?? options.base ?? null,
+        ...(options.identity ? { identity: options.identity } : {}),
+        time: options.now ?? started,
+        ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
+        reviewMaxDays,
         config,
         failOn,
         failOnConfidence,
@@ -53977,8 +54371,8 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
         settings.failOnGap = readBoolean(input, 'fail-on-gap', true);
     const required = input('require-declarations').trim().toLowerCase();
     if (required) {
-        if (required !== 'none' && required !== 'technological') {
-            throw new UsageError(`Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none or technological (or leave it empty to use the config file's, else none)`);
+        if (required !== 'none' && required !== 'technological' && required !== 'all') {
+            throw new UsageError(`Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`);
         }
         settings.requireDeclarations = required;
     }
@@ -53988,6 +54382,12 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const json = input('json-file').trim();
     if (json)
         settings.jsonFile = resolve(json);
+    const oscal = input('oscal-file').trim();
+    if (oscal)
+        settings.oscalFile = resolve(oscal);
+    const soa = input('soa-file').trim();
+    if (soa)
+        settings.soaFile = resolve(soa);
     return settings;
 }
 /** Splits a list input written one per line, comma-separated, or both; blanks are dropped. */
@@ -54312,6 +54712,7 @@ const POLICY_CHANGE_RULE = 'policy-change';
 const HOME_ORDER = [
     'gap',
     'unverifiable',
+    'not-assessed',
     'planned',
     'undeclared',
     'satisfied',
@@ -54383,6 +54784,22 @@ function repositoryPath(prefix, file) {
         rest = rest.slice(3);
     }
     return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
+/**
+ * On a pull request whose per-file rules looked at the changed files only: which declared controls'
+ * verdicts rest on the change, the others resting on the whole tree. Undefined on a full check.
+ */
+function changeBasisLine(report) {
+    const { changedFiles } = report.summary;
+    if (changedFiles === undefined)
+        return undefined;
+    const onChange = report.controls
+        .filter((c) => c.declared !== null && c.basis === 'change')
+        .map((c) => c.id);
+    const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
+    if (onChange.length === 0)
+        return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
+    return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
@@ -54669,6 +55086,7 @@ function renderAggregateJson(summary) {
 const VERDICT_MARK = {
     gap: '❌',
     unverifiable: '⚠️',
+    'not-assessed': '🔍',
     undeclared: '❔',
     planned: '🗓️',
     satisfied: '✅',
@@ -54959,7 +55377,26 @@ function canonicalReport(report) {
             version: report.tool.version,
             informationUri: report.tool.informationUri,
         },
-        repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
+        repository: {
+            root: report.repository.root,
+            head: report.repository.head,
+            base: report.repository.base,
+            ...(report.repository.name !== undefined ? { name: report.repository.name } : {}),
+            ...(report.repository.url !== undefined ? { url: report.repository.url } : {}),
+            ...(report.repository.ref !== undefined ? { ref: report.repository.ref } : {}),
+        },
+        ...(report.run ? { run: { time: report.run.time, url: report.run.url } } : {}),
+        ...(report.declarations
+            ? {
+                declarations: {
+                    file: report.declarations.file,
+                    scope: report.declarations.scope,
+                    owner: report.declarations.owner,
+                    approvedBy: report.declarations.approvedBy,
+                    reviewed: report.declarations.reviewed,
+                },
+            }
+            : {}),
         settings: {
             failOn: report.settings.failOn,
             failOnConfidence: report.settings.failOnConfidence,
@@ -54968,6 +55405,9 @@ function canonicalReport(report) {
             failOnGap: report.settings.failOnGap,
             requireDeclarations: report.settings.requireDeclarations,
             exceptionMaxDays: report.settings.exceptionMaxDays,
+            ...(report.settings.reviewMaxDays !== undefined
+                ? { reviewMaxDays: report.settings.reviewMaxDays }
+                : {}),
             config: report.settings.config,
             controls: report.settings.controls,
             ruleDirs: [...report.settings.ruleDirs],
@@ -54995,6 +55435,16 @@ function rule(r) {
         result: r.result,
         findings: r.findings,
         ...(r.detail !== undefined ? { detail: r.detail } : {}),
+        ...(r.scope
+            ? {
+                scope: {
+                    files: r.scope.files,
+                    examples: [...r.scope.examples],
+                    settings: [...r.scope.settings],
+                    basis: r.scope.basis,
+                },
+            }
+            : {}),
     };
 }
 function policy(p) {
@@ -55010,19 +55460,34 @@ function control(c) {
     return {
         id: c.id,
         title: c.title,
+        ...(c.theme !== undefined ? { theme: c.theme } : {}),
         declared: c.declared ? json_declared(c.declared) : null,
         verdict: c.verdict,
         reasons: [...c.reasons],
-        evidence: c.evidence.map((e) => ({ ref: e.ref, kind: e.kind, status: e.status, detail: e.detail })),
+        evidence: c.evidence.map((e) => ({
+            ref: e.ref,
+            kind: e.kind,
+            status: e.status,
+            detail: e.detail,
+            ...(e.files ? { files: e.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) } : {}),
+            ...(e.matched !== undefined ? { matched: e.matched } : {}),
+        })),
         exceptions: c.exceptions.map((e) => ({
             id: e.id,
             state: e.state,
             expires: e.expires,
             findings: e.findings,
         })),
-        rules: c.rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+        rules: c.rules.map((r) => ({
+            id: r.id,
+            result: r.result,
+            findings: r.findings,
+            ...(r.examined !== undefined ? { examined: r.examined } : {}),
+        })),
         findings: c.findings,
         open: c.open,
+        ...(c.hint !== undefined ? { hint: c.hint } : {}),
+        ...(c.basis !== undefined ? { basis: c.basis } : {}),
     };
 }
 function json_declared(d) {
@@ -55031,6 +55496,7 @@ function json_declared(d) {
         justification: d.justification,
         owner: d.owner,
         due: d.due,
+        ...(d.reviewed ? { reviewed: d.reviewed } : {}),
         location: d.location ? json_location(d.location) : null,
         from2013: d.from2013,
     };
@@ -55293,6 +55759,7 @@ const MAX_POLICY_CHANGES = 50;
 const VERDICT_LABEL = {
     gap: '❌ gap',
     unverifiable: '⚠️ unverifiable',
+    'not-assessed': '🔍 not assessed',
     undeclared: '❔ undeclared',
     planned: '🗓️ planned',
     satisfied: '✅ satisfied',
@@ -55398,6 +55865,9 @@ function controlsSection(report) {
             out.push(controlRow(c));
         out.push('');
     }
+    const basis = changeBasisLine(report);
+    if (basis)
+        out.push(escape_escapeMarkdown(basis), '');
     if (quiet.length > 0) {
         const list = quiet.map((c) => `${escape_escapeMarkdown(c.id)} ${escape_escapeMarkdown(c.title)}`).join(' · ');
         out.push(`<details><summary>${escape_plural(quiet.length, 'undeclared control')} with no findings</summary>`, '', list, '', '</details>', '');
@@ -55408,7 +55878,9 @@ function controlsSection(report) {
 }
 function controlRow(c) {
     const findings = c.open === c.findings ? `${c.findings}` : `${c.findings} (${c.open} open)`;
-    const why = c.reasons.map((r) => escape_escapeMarkdown(escape_truncate(r, MAX_REASON))).join('; ') || '—';
+    const why = [...c.reasons, ...(c.hint ? [c.hint] : [])]
+        .map((r) => escape_escapeMarkdown(escape_truncate(r, MAX_REASON)))
+        .join('; ') || '—';
     return `| ${escape_escapeMarkdown(c.id)} | ${escape_escapeMarkdown(c.title)} | ${escape_escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
 }
 /** Changes to the policy made by the change under review, each needing a reviewer's eye. */
@@ -55488,6 +55960,293 @@ function fitBytes(text, maxBytes) {
     return `${lastNewline > 0 ? cut.slice(0, lastNewline) : ''}${note}`;
 }
 
+;// CONCATENATED MODULE: ./lib/reporters/oscal.js
+/**
+ * The report as an OSCAL Assessment Results document (OSCAL 1.0.6), for GRC tools and auditors: one
+ * result for the run (its time, the tool and version, the repository, commit, ref and CI run), one
+ * observation per rule run (what it examined, how it came out), per finding and per piece of
+ * declared evidence (with the SHA-256 of each file), and one OSCAL finding per control, whose target
+ * status is `satisfied` only when controlgate's verdict is, its reason the verdict itself, and which
+ * names the observations it rests on. Controls are identified as in ISO/IEC 27001:2022 Annex A
+ * ("A.8.28"), the same numbers as ISO/IEC 27002:2022.
+ *
+ * UUIDs are name-based (version 5), derived from the repository, the commit and the run's time, so
+ * the same report always renders to the same document, and a control keeps its finding's UUID
+ * across the runs of one repository only through the same names.
+ */
+
+/** The namespace of controlgate's OSCAL props (their names are not OSCAL's own). */
+const OSCAL_NS = 'https://github.com/controlgate/controlgate/ns/oscal';
+/** Name-based UUIDs of this document live in this namespace (a version 4 UUID chosen once). */
+const UUID_NAMESPACE = '6f1c2a4e-9b7d-4c35-8e21-5d0a3f6b7c19';
+const OSCAL_VERSION = '1.0.6';
+/** The OSCAL Assessment Results document of a report, as a plain object. */
+function renderOscal(report) {
+    const time = report.run?.time ?? '1970-01-01T00:00:00.000Z';
+    const subject = report.repository.name ?? report.repository.root;
+    const id = (kind, name) => uuid5(`${kind}\u0000${subject}\u0000${report.repository.head ?? ''}\u0000${time}\u0000${name}`);
+    const tool = id('tool', report.tool.version);
+    const origins = [{ actors: [{ type: 'tool', 'actor-uuid': tool }] }];
+    const link = evidenceLink(report);
+    const ruleObservations = new Map();
+    const observations = [];
+    for (const r of report.rules) {
+        if (!r.scope)
+            continue;
+        const uuid = id('rule', r.id);
+        ruleObservations.set(r.id, uuid);
+        observations.push(ruleObservation(r, uuid, time, origins, link));
+    }
+    const findingObservations = new Map();
+    for (const f of report.findings) {
+        const uuid = id('finding', f.fingerprint);
+        findingObservations.set(f, uuid);
+        observations.push(findingObservation(f, uuid, time, origins, link));
+    }
+    const evidenceObservations = new Map();
+    for (const c of report.controls) {
+        const uuids = c.evidence.map((e, i) => {
+            const uuid = id('evidence', `${c.id}\u0000${i}\u0000${e.ref}`);
+            observations.push(evidenceObservation(c, e, uuid, time, origins, link));
+            return uuid;
+        });
+        evidenceObservations.set(c, uuids);
+    }
+    const findings = report.controls.map((c) => {
+        const related = [
+            ...c.rules.flatMap((r) => ruleObservations.get(r.id) ?? []),
+            ...report.findings.filter((f) => f.controls.includes(c.id)).map((f) => findingObservations.get(f)),
+            ...(evidenceObservations.get(c) ?? []),
+        ];
+        return controlFinding(c, id('control', c.id), related);
+    });
+    const result = {
+        uuid: id('result', ''),
+        title: `ISO/IEC 27002:2022 controls of ${oneLine(subject)}`,
+        description: `controlgate ${report.tool.version} checked ${report.summary.files} files${report.summary.changedFiles !== undefined ? ` (the per-file rules the ${report.summary.changedFiles} changed ones)` : ''} with ${report.summary.rules} rules and assessed ${report.controls.length} controls against the declarations ${report.declarations?.file ?? '(none)'}. Gate: ${report.summary.gate.result}.`,
+        start: time,
+        end: time,
+        props: props([
+            ['repository', report.repository.name],
+            ['repository-url', report.repository.url],
+            ['commit', report.repository.head],
+            ['base-commit', report.repository.base],
+            ['ref', report.repository.ref],
+            ['root', report.repository.root],
+            ['gate', report.summary.gate.result],
+            ['files', String(report.summary.files)],
+            ['changed-files', report.summary.changedFiles?.toString()],
+        ]),
+        ...(report.run?.url ? { links: [{ href: report.run.url, rel: 'ci-run', text: 'The CI run' }] } : {}),
+        'local-definitions': {
+            components: [
+                {
+                    uuid: tool,
+                    type: 'software',
+                    title: 'controlgate',
+                    description: 'Checks a repository against ISO/IEC 27002:2022 and verifies its declared Statement of Applicability.',
+                    props: props([['version', report.tool.version]]),
+                    links: [{ href: report.tool.informationUri, rel: 'homepage' }],
+                    status: { state: 'operational' },
+                },
+            ],
+        },
+        'reviewed-controls': {
+            description: 'Every control of ISO/IEC 27002:2022 (ISO/IEC 27001:2022 Annex A).',
+            'control-selections': [
+                { 'include-controls': report.controls.map((c) => ({ 'control-id': controlId(c.id) })) },
+            ],
+        },
+        ...(observations.length > 0 ? { observations } : {}),
+        ...(findings.length > 0 ? { findings } : {}),
+    };
+    const d = report.declarations;
+    return {
+        'assessment-results': {
+            uuid: id('assessment-results', ''),
+            metadata: {
+                title: `controlgate assessment of ${oneLine(subject)} against ISO/IEC 27002:2022`,
+                'last-modified': time,
+                version: report.repository.head ?? 'working tree',
+                'oscal-version': OSCAL_VERSION,
+                props: props([
+                    ['tool', report.tool.name],
+                    ['tool-version', report.tool.version],
+                    ['scope', d?.scope],
+                    ['owner', d?.owner],
+                    ['approved-by', d?.approvedBy],
+                    ['reviewed', d?.reviewed],
+                ]),
+                ...(report.repository.url ? { links: [{ href: report.repository.url, rel: 'repository' }] } : {}),
+            },
+            'import-ap': {
+                href: encodeURI(d?.file ?? report.settings.controls),
+                remarks: 'controlgate has no OSCAL assessment plan: the declarations file (the Statement of Applicability as code) and the rules of this run define what was assessed.',
+            },
+            results: [result],
+        },
+    };
+}
+/** Pretty-printed JSON, with a trailing newline. */
+function renderOscalString(report) {
+    return `${JSON.stringify(renderOscal(report), null, 2)}\n`;
+}
+function ruleObservation(r, uuid, time, origins, link) {
+    const scope = r.scope;
+    const what = [
+        `${scope.files} file${scope.files === 1 ? '' : 's'}`,
+        ...(scope.settings.length > 0
+            ? [`${scope.settings.length} repository setting${scope.settings.length === 1 ? '' : 's'}`]
+            : []),
+    ].join(' and ');
+    const examined = [
+        ...scope.examples.map((p) => ({ href: link(p), description: `Examined: ${p}` })),
+        ...scope.settings.map((s) => ({ description: `Read through the GitHub API: ${s}` })),
+    ];
+    return {
+        uuid,
+        title: `Rule ${r.id}: ${r.result}`,
+        description: `${r.title}. Result: ${r.result} (${r.findings} finding${r.findings === 1 ? '' : 's'}); it examined ${what}${scope.basis === 'change' ? ', in the files the change touches' : ''}.${r.detail ? ` ${r.detail}` : ''}`,
+        props: props([
+            ['rule', r.id],
+            ['result', r.result],
+            ['severity', r.severity],
+            ['files-examined', String(scope.files)],
+            ['settings-examined', String(scope.settings.length)],
+            ['basis', scope.basis],
+            ...r.controls.map((c) => ['control', c]),
+        ]),
+        links: [{ href: r.helpUri, rel: 'reference' }],
+        methods: ['TEST'],
+        types: ['control-objective'],
+        origins,
+        ...(examined.length > 0 ? { 'relevant-evidence': examined } : {}),
+        collected: time,
+    };
+}
+function findingObservation(f, uuid, time, origins, link) {
+    const where = f.location ? `${f.location.path}:${f.location.startLine}` : 'the repository';
+    return {
+        uuid,
+        title: f.title,
+        description: `${f.message} (${where})`,
+        props: props([
+            ['rule', f.ruleId],
+            ['severity', f.severity],
+            ['confidence', f.confidence],
+            ['status', f.status],
+            ['blocking', String(f.blocking)],
+            ['new', f.isNew === undefined ? undefined : String(f.isNew)],
+            ['fingerprint', f.fingerprint],
+            ...f.controls.map((c) => ['control', c]),
+        ]),
+        links: [{ href: f.helpUri, rel: 'reference' }],
+        methods: ['TEST'],
+        types: ['finding'],
+        origins,
+        ...(f.location
+            ? { 'relevant-evidence': [{ href: link(f.location.path, f.location.startLine), description: where }] }
+            : {}),
+        collected: time,
+    };
+}
+function evidenceObservation(c, e, uuid, time, origins, link) {
+    const files = (e.files ?? []).map((f) => ({
+        href: link(f.path),
+        description: `${f.path} (${f.bytes} bytes)`,
+        ...(f.sha256 ? { props: props([['sha256', f.sha256]]) } : {}),
+    }));
+    const href = e.kind === 'url' ? webUrl(e.ref) : undefined;
+    const url = href ? [{ href, description: 'Recorded, not fetched' }] : [];
+    const evidence = [...files, ...url];
+    return {
+        uuid,
+        title: `Evidence of ${c.id}: ${e.ref}`,
+        description: `Declared evidence ${e.ref} (${e.kind}): ${e.status}${e.detail ? `, ${e.detail}` : ''}${e.matched ? `; it matches ${e.matched} files, the first ${files.length} listed` : ''}.`,
+        props: props([
+            ['control', c.id],
+            ['evidence-kind', e.kind],
+            ['evidence-status', e.status],
+        ]),
+        methods: ['EXAMINE'],
+        origins,
+        ...(evidence.length > 0 ? { 'relevant-evidence': evidence } : {}),
+        collected: time,
+    };
+}
+function controlFinding(c, uuid, related) {
+    const d = c.declared;
+    const declared = d
+        ? `Declared ${d.status}${d.justification ? `: ${d.justification}` : ''}.`
+        : 'Not declared in the Statement of Applicability.';
+    const why = c.reasons.length > 0 ? ` ${c.reasons.join('; ')}.` : '';
+    return {
+        uuid,
+        title: `${c.id} ${c.title}`,
+        description: `Verdict: ${c.verdict}. ${declared}${why}`,
+        props: props([
+            ['verdict', c.verdict],
+            ['theme', c.theme],
+            ['declared-status', d?.status],
+            ['owner', d?.owner],
+            ['basis', c.basis],
+        ]),
+        target: {
+            type: 'objective-id',
+            'target-id': controlId(c.id),
+            title: `${c.id} ${c.title}`,
+            status: { state: c.verdict === 'satisfied' ? 'satisfied' : 'not-satisfied', reason: c.verdict },
+        },
+        ...(related.length > 0
+            ? { 'related-observations': related.map((u) => ({ 'observation-uuid': u })) }
+            : {}),
+        ...(c.hint ? { remarks: c.hint } : {}),
+    };
+}
+/** "A.8.28": how ISO/IEC 27001:2022 Annex A names the control (an OSCAL token cannot start with a digit). */
+function controlId(id) {
+    return `A.${id}`;
+}
+/**
+ * Where a file of the repository can be read: on the repository's web page at the commit checked,
+ * when both are known; else the path, relative to the repository root.
+ */
+function evidenceLink(report) {
+    const { url, head } = report.repository;
+    const base = url && head ? `${url}/blob/${head}/` : '';
+    return (path, line) => `${base}${path.split('/').map(encodeURIComponent).join('/')}${line ? `#L${line}` : ''}`;
+}
+/** OSCAL props in controlgate's namespace; absent values are left out. Values on one line, trimmed. */
+function props(pairs) {
+    return pairs
+        .filter((p) => typeof p[1] === 'string' && p[1].trim() !== '')
+        .map(([name, value]) => ({ name, ns: OSCAL_NS, value: oneLine(value) }));
+}
+/** An http(s) URL in its normalised, percent-encoded form, or undefined. */
+function webUrl(text) {
+    try {
+        const u = new URL(text);
+        return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** An RFC 4122 version 5 (name-based, SHA-1) UUID. */
+function uuid5(name) {
+    const hash = (0,external_node_crypto_.createHash)('sha1')
+        .update(Buffer.from(UUID_NAMESPACE.replace(/-/g, ''), 'hex'))
+        .update(name, 'utf8')
+        .digest();
+    hash[6] = (hash[6] & 0x0f) | 0x50;
+    hash[8] = (hash[8] & 0x3f) | 0x80;
+    const h = hash.subarray(0, 16).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/reporters/sarif-anchor.js
 /**
  * Where SARIF places a finding about the repository as a whole (a missing SECURITY.md, a setting).
@@ -55529,6 +56288,180 @@ function workflowFromRef(ref) {
     return match?.[1];
 }
 
+;// CONCATENATED MODULE: ./lib/reporters/soa.js
+/**
+ * The Statement of Applicability an auditor reads, as Markdown and as CSV: every control of ISO/IEC
+ * 27002:2022 with its theme, whether it applies and why, its declared status and owner, its evidence
+ * (each file with the SHA-256 of its bytes), controlgate's verdict with the reasons, what assessed
+ * it (the rules that examined something, and how much), and when. Both come from one Report, so they
+ * say exactly what the JSON report and the OSCAL document of the same run say.
+ */
+
+
+const soa_THEMES = ['Organizational', 'People', 'Physical', 'Technological'];
+/** The rows of the SoA, in catalog order. */
+function soaRows(report) {
+    const header = report.declarations;
+    const examined = new Map(report.rules.map((r) => [r.id, r.scope]));
+    return report.controls.map((c) => {
+        const d = c.declared;
+        return {
+            control: c.id,
+            title: c.title,
+            theme: c.theme ?? '',
+            applicable: !d ? 'not declared' : d.status === 'not-applicable' ? 'no' : 'yes',
+            justification: d?.justification ?? '',
+            status: d?.status ?? 'not declared',
+            owner: d?.owner ?? (d ? (header?.owner ?? '') : ''),
+            reviewed: d?.reviewed ?? (d ? (header?.reviewed ?? '') : ''),
+            evidence: c.evidence.map(evidenceText),
+            verdict: c.verdict,
+            reasons: [...c.reasons, ...(c.hint ? [c.hint] : [])],
+            assessedBy: c.rules.flatMap((r) => {
+                const scope = examined.get(r.id);
+                if (!scope || (scope.files === 0 && scope.settings.length === 0))
+                    return [];
+                const parts = [
+                    ...(scope.files > 0 ? [escape_plural(scope.files, 'file')] : []),
+                    ...(scope.settings.length > 0 ? [escape_plural(scope.settings.length, 'setting')] : []),
+                ];
+                const basis = scope.basis === 'change' ? ', changed files only' : '';
+                return [`${r.id} (${r.result}; ${parts.join(', ')}${basis})`];
+            }),
+            lastAssessed: report.run?.time ?? '',
+            commit: report.repository.head ?? '',
+        };
+    });
+}
+/** `docs/ir.md [docs/ir.md sha256:…]`, `https://… (URL, recorded, not fetched)`, `x.md (missing: …)`. */
+function evidenceText(e) {
+    const state = e.status === 'present'
+        ? ''
+        : e.status === 'not-verified'
+            ? ' (URL, recorded, not fetched)'
+            : ` (missing: ${e.detail})`;
+    const files = (e.files ?? []).map((f) => `${f.path} sha256:${f.sha256 ?? 'unreadable'}`);
+    const more = e.matched !== undefined ? `, and ${e.matched - files.length} more files` : '';
+    return files.length > 0 ? `${e.ref}${state} [${files.join(', ')}${more}]` : `${e.ref}${state}`;
+}
+const soa_CSV_COLUMNS = [
+    ['control', 'control'],
+    ['title', 'title'],
+    ['theme', 'theme'],
+    ['applicable', 'applicable'],
+    ['justification', 'justification'],
+    ['status', 'status'],
+    ['owner', 'owner'],
+    ['reviewed', 'reviewed'],
+    ['evidence', 'evidence'],
+    ['verdict', 'verdict'],
+    ['reasons', 'reasons'],
+    ['assessedBy', 'assessed_by'],
+    ['lastAssessed', 'last_assessed'],
+    ['commit', 'commit'],
+];
+/**
+ * The SoA as CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when needed), a header
+ * row and one row per control; the run's identity is in the columns `last_assessed` and `commit`. A
+ * cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return) is prefixed with an apostrophe: the text comes from the repository, and an
+ * auditor opens this file.
+ */
+function renderSoaCsv(report) {
+    const lines = [soa_CSV_COLUMNS.map(([, name]) => name).join(',')];
+    for (const row of soaRows(report)) {
+        lines.push(soa_CSV_COLUMNS.map(([key]) => {
+            const value = row[key];
+            return csvCell(Array.isArray(value) ? value.join('; ') : value);
+        }).join(','));
+    }
+    return `${lines.join('\r\n')}\r\n`;
+}
+function csvCell(value) {
+    const flat = value.replace(/\r\n?|\n/g, ' ');
+    const safe = /^[=+\-@\t\r]/.test(flat) ? `'${flat}` : flat;
+    return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+/** The SoA as GitHub Flavored Markdown: the run's identity, then one table per theme, then the evidence files. */
+function renderSoaMarkdown(report) {
+    const rows = soaRows(report);
+    const d = report.declarations;
+    const r = report.repository;
+    const out = [`# Statement of Applicability${d?.scope ? `: ${escape_escapeMarkdown(d.scope)}` : ''}`, ''];
+    const facts = [
+        [
+            'Repository',
+            r.name ? (r.url ? markdownLink(r.name, r.url) : escape_escapeMarkdown(r.name)) : escape_escapeMarkdown(r.root),
+        ],
+        ['Commit', r.head ? `\`${r.head}\`` : 'not a git checkout'],
+        ['Ref', r.ref ? escape_escapeMarkdown(r.ref) : 'unknown'],
+        ['Assessed', report.run ? escape_escapeMarkdown(report.run.time) : 'unknown'],
+        ['CI run', report.run?.url ? markdownLink(report.run.url, report.run.url) : 'none (a local run)'],
+        [
+            'Declarations',
+            d ? escape_escapeMarkdown(d.file) : `none (${escape_escapeMarkdown(report.settings.controls)} not found)`,
+        ],
+        ['Owner', escape_escapeMarkdown(d?.owner ?? '—')],
+        ['Approved by', escape_escapeMarkdown(d?.approvedBy ?? '—')],
+        ['Reviewed', escape_escapeMarkdown(d?.reviewed ?? '—')],
+        ['Tool', `controlgate ${escape_escapeMarkdown(report.tool.version)}`],
+    ];
+    out.push('| | |', '| --- | --- |', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
+    const applicable = rows.filter((x) => x.applicable === 'yes').length;
+    const excluded = rows.filter((x) => x.applicable === 'no').length;
+    const verdicts = Object.entries(report.summary.byVerdict)
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(', ');
+    out.push(`${rows.length} controls: ${applicable} applicable, ${excluded} not applicable, ${rows.length - applicable - excluded} not declared. Verdicts: ${verdicts}.`, '', 'A verdict is `satisfied` only when a rule examined something in the repository and passed, a cited file or workflow was verified, or a URL is attested by an owner with a review date that is not stale; `not-assessed` says nothing was examined. "Assessed by" lists the rules that examined something, with how much.', '');
+    for (const theme of soa_THEMES) {
+        const of = rows.filter((x) => x.theme === theme);
+        if (of.length === 0)
+            continue;
+        out.push(`## ${theme} controls`, '', '| Control | Title | Applicable | Status | Justification | Owner | Evidence | Verdict | Why | Assessed by |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+        for (const x of of) {
+            const cells = [
+                x.control,
+                x.title,
+                x.applicable,
+                x.status,
+                x.justification,
+                x.owner,
+                x.evidence.map(shortHashes).join('; '),
+                x.verdict,
+                x.reasons.join('; '),
+                x.assessedBy.join('; '),
+            ].map((v) => (v === '' ? '—' : escape_escapeMarkdown(v)));
+            out.push(`| ${cells.join(' | ')} |`);
+        }
+        out.push('');
+    }
+    const files = report.controls.flatMap((c) => c.evidence.flatMap((e) => (e.files ?? []).map((f) => ({ control: c.id, ...f }))));
+    if (files.length > 0) {
+        out.push('## Evidence files', '', '| Control | File | SHA-256 | Bytes |', '| --- | --- | --- | ---: |');
+        for (const f of files) {
+            out.push(`| ${f.control} | ${escape_escapeMarkdown(f.path)} | ${f.sha256 ? `\`${f.sha256}\`` : 'not readable'} | ${f.bytes} |`);
+        }
+        out.push('');
+    }
+    return `${out.join('\n')}\n`;
+}
+/** In the tables, hashes shortened to 12 digits; the evidence files section has them whole. */
+function shortHashes(text) {
+    return text.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}/g, 'sha256:$1…');
+}
+/**
+ * The Statement of Applicability's two files for one path: the Markdown there and the CSV beside it
+ * (`soa.md` and `soa.csv`); a path ending in `.csv` names the CSV, and the Markdown goes beside it.
+ */
+function soaPaths(file) {
+    const ext = external_node_path_.extname(file);
+    const stem = ext ? file.slice(0, -ext.length) : file;
+    return ext.toLowerCase() === '.csv'
+        ? { markdown: `${stem}.md`, csv: file }
+        : { markdown: ext ? file : `${file}.md`, csv: `${stem}.csv` };
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./lib/reporters/text.js
@@ -55551,6 +56484,7 @@ const SEVERITY_STYLE = {
 const VERDICT_STYLE = {
     gap: 'red',
     unverifiable: 'yellow',
+    'not-assessed': 'yellow',
     undeclared: 'gray',
     planned: 'cyan',
     satisfied: 'green',
@@ -55633,7 +56567,7 @@ function controlSections(report, titles, paint, layout) {
     }
     const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) ||
         (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
-        (c.verdict === 'unverifiable' && !layout.blockingOnly));
+        ((c.verdict === 'unverifiable' || c.verdict === 'not-assessed') && !layout.blockingOnly));
     if (shown.length === 0 && report.findings.length === 0)
         return [paint('green', 'No findings.'), ''];
     const out = [paint('dim', '! marks a finding that fails the gate'), ''];
@@ -55651,11 +56585,15 @@ function controlSections(report, titles, paint, layout) {
         const list = groups.get(c.id) ?? [];
         const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
         const count = c.findings > 0 ? `, ${escape_plural(c.findings, 'finding')}` : '';
-        out.push(`${paint('bold', `${escape_escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count})`)}`);
+        const basis = c.basis === 'change' ? '; on the change only' : '';
+        out.push(`${paint('bold', `${escape_escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count}${basis})`)}`);
         for (const r of c.reasons)
             out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
-        if (c.findings > list.length && !layout.blockingOnly) {
-            const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+        if (c.hint && !layout.blockingOnly)
+            out.push(`    ${paint('dim', 'hint:')} ${escape_singleLine(c.hint)}`);
+        const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+        // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
+        if (elsewhere.length > 0 && !layout.blockingOnly) {
             const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escape_escapeControls);
             out.push(`    ${paint('dim', `(${escape_plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
         }
@@ -55710,6 +56648,9 @@ function otherControls(report, paint) {
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
     }
+    const line = changeBasisLine(report);
+    if (line)
+        out.push(`  ${escape_singleLine(line)}`);
     out.push('');
     return out;
 }
@@ -55773,6 +56714,8 @@ function summarySection(report, paint) {
 
 ;// CONCATENATED MODULE: ./lib/reporters/index.js
 /** Reporters: pure functions of one Report. No I/O here; the sinks write what these return. */
+
+
 
 
 
@@ -55863,6 +56806,7 @@ const RESERVE = 1500;
 const pr_comment_VERDICT_LABEL = {
     gap: '❌ gap',
     unverifiable: '❔ unverifiable',
+    'not-assessed': '🔍 not assessed',
     undeclared: '◻️ undeclared',
     planned: '🗓️ planned',
     satisfied: '✅ satisfied',
@@ -56023,6 +56967,11 @@ function controlSection(report) {
     const quiet = report.controls.length - rows.length;
     if (quiet > 0)
         out.push('', `${escape_plural(quiet, 'other control')}: no open finding and nothing to declare.`);
+    // Not a problem of the change (its rules examined nothing here), so listed, not tabled.
+    const unassessed = report.controls.filter((c) => c.verdict === 'not-assessed' && !counts.has(c.id));
+    if (unassessed.length > 0) {
+        out.push('', `Not assessed (their rules examined nothing${report.summary.changedFiles !== undefined ? ' in the changed files' : ''}): ${unassessed.map((c) => escape_escapeMarkdown(c.id)).join(', ')}.`);
+    }
     out.push('');
     return out;
 }
@@ -56634,6 +57583,28 @@ const jsonSink = {
         context.files['json-file'] = file;
     },
 };
+/** The OSCAL Assessment Results document, for GRC tools and auditors. */
+const oscalSink = {
+    name: 'OSCAL file',
+    enabled: ({ settings }) => Boolean(settings.oscalFile),
+    async write(report, context) {
+        const file = context.settings.oscalFile;
+        await writeText(file, renderOscalString(report));
+        context.files['oscal-file'] = file;
+    },
+};
+/** The Statement of Applicability: Markdown at the path, CSV beside it. */
+const soaSink = {
+    name: 'Statement of Applicability',
+    enabled: ({ settings }) => Boolean(settings.soaFile),
+    async write(report, context) {
+        const { markdown, csv } = soaPaths(context.settings.soaFile);
+        await writeText(markdown, renderSoaMarkdown(report));
+        await writeText(csv, renderSoaCsv(report));
+        context.files['soa-file'] = markdown;
+        context.files['soa-csv-file'] = csv;
+    },
+};
 /** Step outputs; last, so the file outputs name only files that were written. */
 const outputsSink = {
     name: 'step outputs',
@@ -56644,6 +57615,9 @@ const outputsSink = {
         core/* setOutput */.uH('blocking', report.summary.blocking);
         core/* setOutput */.uH('sarif-file', context.files['sarif-file'] ?? '');
         core/* setOutput */.uH('json-file', context.files['json-file'] ?? '');
+        core/* setOutput */.uH('oscal-file', context.files['oscal-file'] ?? '');
+        core/* setOutput */.uH('soa-file', context.files['soa-file'] ?? '');
+        core/* setOutput */.uH('soa-csv-file', context.files['soa-csv-file'] ?? '');
     },
 };
 /**
@@ -56656,6 +57630,8 @@ function defaultSinks() {
         logSink,
         sarifSink,
         jsonSink,
+        oscalSink,
+        soaSink,
         annotationsSink,
         jobSummarySink,
         checkRunSink,
@@ -56736,6 +57712,7 @@ function sinks_plural(n, word) {
 
 
 
+
 /**
  * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
  * gate is the step's exit status: `core.setFailed` (exit code 1) when it fails, and for any error.
@@ -56772,6 +57749,7 @@ async function main_run(options = {}) {
             client,
             threads: options.threads,
             ...(integrity ? { integrity } : {}),
+            identity: identityFromEnv(env),
         });
         const context = {
             settings,
@@ -56905,9 +57883,10 @@ function readText(file) {
         return undefined;
     }
 }
-function check(settings, logger, { event, scope, pr, client, threads, integrity }) {
+function check(settings, logger, { event, scope, pr, client, threads, integrity, identity }) {
     return runCheck({
         root: settings.root,
+        identity,
         ...(threads ? { threads } : {}),
         ruleDirs: settings.ruleDirs,
         logger,
@@ -57009,17 +57988,30 @@ function gate(report, scope) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
+/* unused harmony export recordingApi */
 /* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8374);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
  * error, and a rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ * The call also records the rule's scope: the files it read through the workspace and the repository
+ * settings it read through the API, so no verdict can rest on a rule that looked at nothing.
  * The outcome is plain data, so a slice worker can send it to the engine's thread.
  */
 
 
 async function runEvaluator(rule, workspace, policy, github) {
     const evaluator = (0,_evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .getEvaluator */ .s)(rule.check.kind);
+    const settings = [];
+    const api = github ? recordingApi(github) : undefined;
+    workspace.scope.begin();
+    if (api)
+        api.settings = settings;
+    const examined = () => {
+        if (api)
+            api.settings = undefined;
+        return { files: workspace.scope.end(), settings };
+    };
     try {
         if (!evaluator)
             throw new Error(`no evaluator for kind "${rule.check.kind}"`);
@@ -57028,14 +58020,39 @@ async function runEvaluator(rule, workspace, policy, github) {
             options: rule.check.with ?? {},
             workspace,
             policy,
-            ...(github ? { github } : {}),
+            ...(api ? { github: api.client } : {}),
         });
-        return { raw };
+        return { raw, examined: examined() };
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return { error: message, unverifiable: err instanceof _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .UnverifiableError */ .RJ };
+        return { error: message, unverifiable: err instanceof _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .UnverifiableError */ .RJ, examined: examined() };
     }
+}
+const recorders = new WeakMap();
+/**
+ * The API as the rules see it: every answer a rule gets is a setting it examined, recorded in the
+ * list of the rule that asked (taken when it asks, so a late answer is never credited to the next
+ * rule). One client per underlying client, so what the rules build on it (a cache, a shared request
+ * budget keyed by the client) stays shared; whatever else the client offers is inherited unchanged.
+ */
+function recordingApi(api) {
+    let rec = recorders.get(api);
+    if (!rec) {
+        const state = { client: api, settings: undefined };
+        const get = async (path) => {
+            const list = state.settings;
+            const answer = await api.get(path);
+            const line = `GET ${path} -> ${answer.status}`;
+            if (list && !list.includes(line))
+                list.push(line);
+            return answer;
+        };
+        state.client = Object.create(api, { get: { value: get } });
+        recorders.set(api, state);
+        rec = state;
+    }
+    return rec;
 }
 
 
@@ -57118,8 +58135,9 @@ const policyEvaluators = [
     policyEvaluator('declarations-file', 'The declarations file parses and matches schemas/controls.schema.json.'),
     policyEvaluator('evidence', 'Evidence of controls declared implemented or partial exists (workflows run on pull requests).'),
     policyEvaluator('justification', 'Controls declared not-applicable carry a justification.'),
-    policyEvaluator('undeclared', 'Every technological control is declared (with require-declarations: technological).'),
+    policyEvaluator('undeclared', 'Every control asked for is declared (require-declarations: technological, or all).'),
     policyEvaluator('plan-due', 'Controls declared planned are not past their due date.'),
+    policyEvaluator('review-overdue', 'Review dates of the declarations and of controls declared implemented or partial are not stale.'),
     policyEvaluator('exceptions', 'Exceptions have a reason, an approver and an expiry within the allowed horizon.'),
     policyEvaluator('inline-ignores', 'Inline ignore comments give a reason.', (ctx) => reasonlessIgnores(ctx.workspace)),
     policyEvaluator('changes', 'Changes to the policy (config, declarations, exceptions, custom rules, inline ignores) made by the change under review.', (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : []), true),
@@ -62179,8 +63197,8 @@ function dirOf(file) {
     return d === '.' ? '' : d;
 }
 
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js
-var workspace = __nccwpck_require__(6012);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
 
 
@@ -63921,8 +64939,11 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                 },
             ];
         }
-        if (!options.contains)
+        if (!options.contains) {
+            // Found by name: the files it judged are in its scope, though it reads none of them.
+            workspace.examine(candidates);
             return [];
+        }
         const re = compilePattern(options.contains.pattern, options.contains.flags);
         for (const file of candidates) {
             const text = workspace.text(file);
@@ -77147,8 +78168,8 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js
-var workspace_workspace = __nccwpck_require__(6012);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/slices.js
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
@@ -77786,7 +78807,7 @@ function compareStrings(a, b) {
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
 /* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
-/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6012);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6651);
 /**
  * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
  * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
@@ -77805,6 +78826,7 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
         super(whole.root, {
             files: listed.sort(_files_js__WEBPACK_IMPORTED_MODULE_0__/* .compareStrings */ .Kt),
             maxFileBytes: whole.maxFileBytes,
+            scope: whole.scope,
         });
         this.whole = whole;
         this.focus = new Set(this.files);
@@ -77937,20 +78959,284 @@ class LineIndex {
 
 /***/ }),
 
-/***/ 6012:
+/***/ 3218:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Nt: () => (/* binding */ PER_FILE_MEMOS),
-/* harmony export */   aR: () => (/* binding */ Workspace)
+/* harmony export */   F9: () => (/* binding */ ScopeTally),
+/* harmony export */   Rs: () => (/* binding */ ScopeRecorder)
 /* harmony export */ });
-/* unused harmony export DEFAULT_MAX_FILE_BYTES */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2042);
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6643);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6774);
-/* harmony import */ var _yaml_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7594);
+/* unused harmony export SCOPE_EXAMPLES */
+/**
+ * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
+ * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
+ * workspace records it as the rule reads: a file read or parsed through the workspace, a cached parse
+ * of it handed out again, or a file an evaluator names as judged by its presence (`examine`). Cached
+ * computations remember the files they read, so a rule that gets a parse another rule paid for is
+ * credited with the same files. Nothing here depends on an evaluator remembering to report.
+ *
+ * Files are recorded by their position in the tree's file list: a position costs no string, posts to
+ * a slice worker as a number (a worker's tree lists the same files in the same order), and a stamp per
+ * file tells a repeated read of the same rule without a set per evaluation.
+ */
+const NO_DEPS = Object.freeze([]);
+/**
+ * Records the files read through one tree (and every view of it: the changed-files view and slices
+ * share their whole tree's recorder). Rules are evaluated one at a time on a thread, so one rule is
+ * recorded at a time.
+ */
+class ScopeRecorder {
+    files;
+    positions;
+    enabled;
+    stamps;
+    epoch = 0;
+    rule = null;
+    trail = [];
+    open = 0;
+    /** Whether a read must be recorded: a rule is being recorded or a cached computation is open. */
+    active = false;
+    /**
+     * `files`: the tree's files, whose positions are recorded, and `positions`, each file's position;
+     * `enabled: false` records nothing.
+     */
+    constructor(files, positions, enabled = true) {
+        this.files = files;
+        this.positions = positions;
+        this.enabled = enabled;
+    }
+    /** The position of a file of the tree, or undefined. */
+    position(file) {
+        return this.positions.get(file);
+    }
+    /** Records that `file` was read or judged. */
+    touch(file) {
+        const i = this.position(file);
+        if (i !== undefined)
+            this.touchAt(i);
+    }
+    /** Records the file at a position. */
+    touchAt(i) {
+        const rule = this.rule;
+        if (rule !== null && this.stamps[i] !== this.epoch) {
+            this.stamps[i] = this.epoch;
+            rule.push(i);
+        }
+        if (this.open > 0)
+            this.trail.push(i);
+    }
+    /** Starts recording a rule's run, until {@link end}. */
+    begin() {
+        if (!this.enabled)
+            return;
+        this.stamps ??= new Uint32Array(this.files.length);
+        this.epoch += 1;
+        this.rule = [];
+        this.active = true;
+    }
+    /** Ends a rule's run: the positions of the files it examined, each once. */
+    end() {
+        const examined = this.rule ?? [];
+        this.rule = null;
+        this.active = this.open > 0;
+        return examined;
+    }
+    /** Opens a cached computation; every read until {@link close} is one of its dependencies. */
+    openFrame() {
+        if (!this.enabled)
+            return -1;
+        this.open += 1;
+        this.active = true;
+        return this.trail.length;
+    }
+    /**
+     * Closes a computation (in any order: an asynchronous one closes when it settles) and returns what
+     * it read. A computation that was still open when another opened also gets the other's reads,
+     * which it depends on through it.
+     */
+    closeFrame(frame) {
+        if (frame < 0)
+            return NO_DEPS;
+        const trail = this.trail;
+        let deps = NO_DEPS;
+        if (trail.length > frame) {
+            const first = trail[frame];
+            let same = true;
+            for (let i = frame + 1; i < trail.length && same; i++)
+                same = trail[i] === first;
+            deps = same ? first : [...new Set(trail.slice(frame))];
+        }
+        this.open -= 1;
+        if (this.open === 0)
+            trail.length = 0;
+        this.active = this.rule !== null || this.open > 0;
+        return deps;
+    }
+}
+/** Paths listed per rule in the report; the count covers the rest. */
+const SCOPE_EXAMPLES = 20;
+/**
+ * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
+ * tree): a bit per file of the tree, so the count is exact however the runs overlap.
+ */
+class ScopeTally {
+    files;
+    discount;
+    bits;
+    counted = 0;
+    /**
+     * `files`: the tree's files, which positions index; `discount`: positions of files that are never
+     * the subject of an assessment (controlgate's own configuration and declarations).
+     */
+    constructor(files, discount = []) {
+        this.files = files;
+        this.discount = discount;
+    }
+    add(positions) {
+        if (positions.length === 0)
+            return;
+        this.bits ??= new Uint8Array(this.files.length);
+        const bits = this.bits;
+        for (const i of positions) {
+            if (bits[i] === 0) {
+                bits[i] = 1;
+                this.counted += 1;
+            }
+        }
+    }
+    /** How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order. */
+    result() {
+        const bits = this.bits;
+        if (!bits)
+            return { files: 0, examples: [] };
+        for (const i of this.discount) {
+            if (bits[i] === 1) {
+                bits[i] = 0;
+                this.counted -= 1;
+            }
+        }
+        const examples = [];
+        const wanted = Math.min(SCOPE_EXAMPLES, this.counted);
+        for (let i = 0; i < bits.length && examples.length < wanted; i++) {
+            if (bits[i] === 1)
+                examples.push(this.files[i]);
+        }
+        return { files: this.counted, examples };
+    }
+}
+
+
+/***/ }),
+
+/***/ 6651:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Nt: () => (/* binding */ PER_FILE_MEMOS),
+  aR: () => (/* binding */ Workspace)
+});
+
+// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/workspace/files.js
+var workspace_files = __nccwpck_require__(2042);
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var glob = __nccwpck_require__(6643);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/workspace/inspect.js
+/**
+ * A file cited as evidence, read for an auditor: its SHA-256 over the exact bytes (what `sha256sum`
+ * prints, so the hash in the Statement of Applicability can be checked by hand), its size, and its
+ * text when it is small enough to judge whether it holds more than a placeholder. Same bounds as every
+ * workspace read: never through a symbolic link, never outside the root, a cap on what is hashed.
+ */
+
+
+
+/** Larger evidence files are not hashed (a hash of part of a file would mislead). */
+const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
+/** Text is kept for judging content up to this size; larger files are plainly not placeholders. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+const CHUNK = 64 * 1024;
+const NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
+/**
+ * Reads `file` (relative, POSIX) under `root`. `realDirectory` tells whether the file's directory and
+ * every one above it is a real directory (the workspace's own, cached check).
+ */
+function inspectFile(root, file, realDirectory) {
+    if (external_node_path_.isAbsolute(file) || file.includes('\0') || file.split(/[\\/]/).includes('..')) {
+        return { ok: false, reason: 'not a path inside the repository' };
+    }
+    if (!realDirectory(external_node_path_.posix.dirname(file)))
+        return { ok: false, reason: 'it is behind a symbolic link' };
+    let fd;
+    try {
+        try {
+            fd = (0,external_node_fs_.openSync)(external_node_path_.join(root, file), external_node_fs_.constants.O_RDONLY | NO_FOLLOW | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+        }
+        catch (err) {
+            const code = err.code;
+            if (code === 'ELOOP')
+                return { ok: false, reason: 'it is a symbolic link' };
+            return {
+                ok: false,
+                reason: code === 'ENOENT' ? 'it is not in the working tree' : `it cannot be read (${code})`,
+            };
+        }
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile())
+            return { ok: false, reason: 'it is not a regular file' };
+        if (st.size > MAX_EVIDENCE_BYTES) {
+            return {
+                ok: false,
+                reason: `it is larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB, so it is not hashed`,
+            };
+        }
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const kept = [];
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let bytes = 0;
+        let binary = false;
+        for (;;) {
+            const n = (0,external_node_fs_.readSync)(fd, buf, 0, CHUNK, bytes);
+            if (n === 0)
+                break;
+            const chunk = buf.subarray(0, n);
+            hash.update(chunk);
+            // Git's heuristic, as for every read: a NUL byte in the first 8,000 bytes means binary.
+            if (bytes < 8000 && chunk.subarray(0, 8000 - bytes).includes(0))
+                binary = true;
+            if (!binary && bytes + n <= MAX_TEXT_BYTES)
+                kept.push(Buffer.from(chunk));
+            bytes += n;
+        }
+        const sha256 = hash.digest('hex');
+        if (binary || bytes > MAX_TEXT_BYTES)
+            return { ok: true, sha256, bytes, binary };
+        return { ok: true, sha256, bytes, binary, text: Buffer.concat(kept).toString('utf8') };
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
+// EXTERNAL MODULE: ./lib/core/workspace/lines.js
+var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/scope.js
+var scope = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./lib/core/workspace/yaml.js + 1 modules
+var yaml = __nccwpck_require__(7594);
+;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
+
+
 
 
 
@@ -77958,7 +79244,7 @@ class LineIndex {
 
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
-const NO_FOLLOW = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0;
+const workspace_NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
 /** The read buffer, shared by every read (reads are synchronous); grows to the largest file read. */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 /** Default cap on bytes read from one file; larger files are listed but not scanned. */
@@ -77992,7 +79278,8 @@ class Workspace {
     indexed;
     indexSource;
     maxFileBytes;
-    fileSet;
+    /** Each file's position in {@link files}. */
+    fileIndex;
     contents = new Map();
     yamlCache = new Map();
     problems = new Map();
@@ -78002,11 +79289,14 @@ class Workspace {
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
+    /** What the rule being evaluated reads (see scope.ts). */
+    scope;
+    indexedFiles;
     /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
     inheritance;
     inheritedFrom;
     constructor(root, options = {}) {
-        this.root = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root);
+        this.root = external_node_path_.resolve(root);
         this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
         let files;
         if (options.files) {
@@ -78014,7 +79304,7 @@ class Workspace {
             this.indexSource = 'given';
         }
         else {
-            const listed = options.index ?? (0,_files_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(this.root);
+            const listed = options.index ?? (0,workspace_files/* listFiles */.CS)(this.root);
             files = listed.files;
             this.indexSource = listed.source;
         }
@@ -78022,7 +79312,7 @@ class Workspace {
             const own = new Set(files);
             const lacking = options.inherited.files.filter((f) => !own.has(f));
             if (lacking.length > 0) {
-                this.inheritance = { root: node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(options.inherited.root), files: lacking };
+                this.inheritance = { root: external_node_path_.resolve(options.inherited.root), files: lacking };
                 this.inheritedFrom = new Workspace(options.inherited.root, {
                     files: lacking,
                     maxFileBytes: this.maxFileBytes,
@@ -78030,14 +79320,15 @@ class Workspace {
                 files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
             }
         }
-        const include = options.include?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.include) : undefined;
-        const exclude = options.exclude?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.exclude) : undefined;
+        const include = options.include?.length ? (0,glob/* pathMatcher */.k)(options.include) : undefined;
+        const exclude = options.exclude?.length ? (0,glob/* pathMatcher */.k)(options.exclude) : undefined;
         this.indexed = files;
         this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
-        this.fileSet = new Set(this.files);
+        this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
+        this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
     }
     has(file) {
-        return this.fileSet.has(file);
+        return this.fileIndex.has(file);
     }
     /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
     glob(patterns) {
@@ -78060,7 +79351,7 @@ class Workspace {
         const key = patterns.join('\u0000');
         let m = this.matchers.get(key);
         if (!m) {
-            m = (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(patterns);
+            m = (0,glob/* pathMatcher */.k)(patterns);
             this.matchers.set(key, m);
         }
         return m;
@@ -78072,7 +79363,24 @@ class Workspace {
             content = this.load(file);
             this.contents.set(file, content);
         }
+        // A rule examined what it could read: a symlink or an unreadable file is not an input.
+        if (this.scope.active &&
+            (content.kind === 'text' || content.kind === 'binary') &&
+            content.at !== undefined) {
+            this.scope.touchAt(content.at);
+        }
         return content;
+    }
+    /**
+     * Records files a rule judged without reading them (a required file found by its name): they count
+     * in the rule's scope like the files it reads.
+     */
+    examine(files) {
+        if (!this.scope.active)
+            return;
+        for (const f of typeof files === 'string' ? [files] : files)
+            if (this.has(f))
+                this.scope.touch(f);
     }
     /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
     text(file) {
@@ -78090,12 +79398,15 @@ class Workspace {
     /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
     yaml(file) {
         const cached = this.yamlCache.get(file);
-        if (cached)
+        if (cached) {
+            if (this.scope.active)
+                this.scope.touch(file);
             return cached;
+        }
         const text = this.text(file);
         if (text === undefined)
             return undefined;
-        const result = (0,_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text);
+        const result = (0,yaml/* parseYaml */.hN)(text);
         this.yamlCache.set(file, result);
         if (!result.ok)
             this.reportProblem({ path: file, ...result.error });
@@ -78106,16 +79417,59 @@ class Workspace {
      * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
      */
     memo(kind, file, compute) {
-        let byFile = this.memos.get(kind);
-        if (!byFile) {
-            byFile = new Map();
-            this.memos.set(kind, byFile);
+        let store = this.memos.get(kind);
+        if (!store) {
+            store = { values: new Map() };
+            this.memos.set(kind, store);
         }
-        if (byFile.has(file))
-            return byFile.get(file);
-        const value = compute();
-        byFile.set(file, value);
+        const values = store.values;
+        const entry = values.get(file);
+        if (entry !== undefined) {
+            if (this.scope.active) {
+                const deps = entry.deps;
+                if (typeof deps === 'number')
+                    this.scope.touchAt(deps);
+                else
+                    for (const d of deps)
+                        this.scope.touchAt(d);
+            }
+            return entry.value;
+        }
+        // The files the computation reads are remembered with its value (an asynchronous one's when it
+        // settles), so the rules that reuse the value are credited with them.
+        const frame = this.scope.openFrame();
+        let value;
+        try {
+            value = compute();
+        }
+        catch (err) {
+            this.scope.closeFrame(frame);
+            throw err;
+        }
+        const stored = { value, deps: NO_DEPS };
+        values.set(file, stored);
+        const settle = () => {
+            stored.deps = this.scope.closeFrame(frame);
+        };
+        if (value instanceof Promise)
+            value.then(settle, settle);
+        else
+            settle();
         return value;
+    }
+    /**
+     * A file of the index (include and exclude do not apply: evidence may sit where no rule looks),
+     * hashed over its exact bytes, with its text when small: for evidence cited in the declarations.
+     * Not cached, and no rule's scope: it is read for the declarations, not by a rule.
+     */
+    inspect(file) {
+        if (!this.indexedSet.has(file))
+            return { ok: false, reason: 'it is not in the repository' };
+        return inspectFile(this.root, file, (dir) => this.realDirectory(dir));
+    }
+    get indexedSet() {
+        this.indexedFiles ??= new Set(this.indexed);
+        return this.indexedFiles;
     }
     /** Records a located problem with an input file; the first problem per file wins. */
     reportProblem(problem) {
@@ -78131,7 +79485,8 @@ class Workspace {
         return this.inheritedFrom?.has(file) ?? false;
     }
     load(file) {
-        if (!this.fileSet.has(file) || !isSafeRelative(file)) {
+        const at = this.fileIndex.get(file);
+        if (at === undefined || !isSafeRelative(file)) {
             return { kind: 'unreadable', reason: 'not in the workspace index' };
         }
         if (this.inheritedFrom?.has(file)) {
@@ -78139,25 +79494,25 @@ class Workspace {
             this.inheritedFrom.release([file]);
             return content;
         }
-        const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.join(this.root, file);
+        const abs = external_node_path_.join(this.root, file);
         let fd;
         try {
             // A directory on the way may be a symlink pointing out of the tree: each directory is checked
             // once per run. The file itself is opened without following a final symlink, and without
             // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
-            if (!this.realDirectory(node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(file)))
+            if (!this.realDirectory(external_node_path_.posix.dirname(file)))
                 return { kind: 'symlink' };
-            if (!NO_FOLLOW && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(abs).isSymbolicLink())
+            if (!workspace_NO_FOLLOW && (0,external_node_fs_.lstatSync)(abs).isSymbolicLink())
                 return { kind: 'symlink' };
             try {
-                fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(abs, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | NO_FOLLOW | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK ?? 0));
+                fd = (0,external_node_fs_.openSync)(abs, external_node_fs_.constants.O_RDONLY | workspace_NO_FOLLOW | (external_node_fs_.constants.O_NONBLOCK ?? 0));
             }
             catch (err) {
                 if (err.code === 'ELOOP')
                     return { kind: 'symlink' };
                 throw err;
             }
-            const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd);
+            const st = (0,external_node_fs_.fstatSync)(fd);
             if (!st.isFile())
                 return { kind: 'unreadable', reason: 'not a regular file' };
             const size = st.size;
@@ -78169,27 +79524,27 @@ class Workspace {
             const buf = scratch;
             let read = 0;
             while (read < want) {
-                const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, read, want - read, read);
+                const n = (0,external_node_fs_.readSync)(fd, buf, read, want - read, read);
                 if (n === 0)
                     break;
                 read += n;
             }
             const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
             if (head.includes(0))
-                return { kind: 'binary', size, head: Buffer.from(head) };
+                return { kind: 'binary', size, head: Buffer.from(head), at };
             if (size > this.maxFileBytes)
                 return { kind: 'too-large', size };
             let text = buf.subarray(0, read).toString('utf8');
             if (text.charCodeAt(0) === 0xfeff)
                 text = text.slice(1);
-            return { kind: 'text', text, lines: new _lines_js__WEBPACK_IMPORTED_MODULE_5__/* .LineIndex */ .r(text) };
+            return { kind: 'text', text, lines: new lines/* LineIndex */.r(text), at };
         }
         catch (err) {
             return { kind: 'unreadable', reason: err.code ?? String(err) };
         }
         finally {
             if (fd !== undefined)
-                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+                (0,external_node_fs_.closeSync)(fd);
         }
     }
     /** Whether a directory (relative, POSIX) and every directory above it is a real one, not a symlink. */
@@ -78198,10 +79553,10 @@ class Workspace {
             return true;
         let real = this.directories.get(dir);
         if (real === undefined) {
-            real = this.realDirectory(node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(dir));
+            real = this.realDirectory(external_node_path_.posix.dirname(dir));
             if (real) {
                 try {
-                    real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(this.root, dir)).isDirectory();
+                    real = (0,external_node_fs_.lstatSync)(external_node_path_.join(this.root, dir)).isDirectory();
                 }
                 catch {
                     real = false;
@@ -78212,9 +79567,10 @@ class Workspace {
         return real;
     }
 }
+const NO_DEPS = Object.freeze([]);
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file) {
-    if (node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(file) || file.includes('\0'))
+    if (external_node_path_.isAbsolute(file) || file.includes('\0'))
         return false;
     return !file.split(/[\\/]/).includes('..');
 }
@@ -82351,7 +83707,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9065);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9592);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

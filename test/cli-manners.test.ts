@@ -108,7 +108,7 @@ describe('did you mean', () => {
       stdout: '',
       stderr: [
         'controlgate: unknown option --frmat (did you mean --format?)',
-        'usage: controlgate check [dir] [--format text|json|sarif|markdown|junit|csv] [--output file] [options]',
+        'usage: controlgate check [dir] [--format text|json|sarif|markdown|junit|csv|cyclonedx|oscal] [--output file] [options]',
         'Run `controlgate --help` for every command and option.',
         '',
       ].join('\n'),
@@ -131,10 +131,10 @@ describe('did you mean', () => {
       code: 2,
       stdout: '',
       stderr:
-        'controlgate: unknown command "chek" (did you mean check?)\nusage: controlgate <check|init|rules|controls|explain|aggregate> [options]\nRun `controlgate --help` for every command and option.\n',
+        'controlgate: unknown command "chek" (did you mean check?)\nusage: controlgate <check|soa|init|rules|controls|explain|aggregate> [options]\nRun `controlgate --help` for every command and option.\n',
     });
     expect((await cli(['check', '.', '--format', 'jsn'])).stderr).toBe(
-      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx; got "jsn" (did you mean json?)\n',
+      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx, oscal; got "jsn" (did you mean json?)\n',
     );
     const root = tree({ 'a.txt': 'a\n' });
     expect(await cli(['check', root, '--rule', 'workflow-unpined-action'])).toEqual({

@@ -53,7 +53,7 @@ describe('controlgate CLI', () => {
     expect((await cli('check', '--frmat', 'json')).code).toBe(2);
     const r = await cli('check', '.', '--format', 'xml');
     expect(r.stderr).toBe(
-      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx; got "xml"\n',
+      'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx, oscal; got "xml"\n',
     );
   });
 
@@ -141,8 +141,16 @@ describe('controlgate CLI', () => {
     const rules = await cli('rules');
     expect(rules.stdout).toContain('workflow-unpinned-action');
     const controls = (await cli('controls')).stdout;
-    expect(controls).toMatch(/\n8\.28\s+Technological\s+Secure coding\s+\d+\n/);
-    expect(controls).toMatch(/\n5\.24\s+Organizational\s+Information security incident management planning/);
+    expect(controls).toMatch(/\n8\.28\s+Technological\s+Secure coding\s+\d+ rules\n/);
+    expect(controls).toMatch(/\n7\.12\s+Physical\s+Cabling security\s+evidence only\n/);
+    expect(controls).toContain('Controls checked by at least one rule: organizational ');
+    const listed = JSON.parse((await cli('controls', '--json')).stdout);
+    expect(listed).toHaveLength(93);
+    expect(listed.find((c: { id: string }) => c.id === '8.4')).toMatchObject({
+      theme: 'Technological',
+      coverage: 'rules',
+      rules: expect.arrayContaining(['codeowners-present', 'github-branch-protection']),
+    });
     expect(controls.match(/^[5-8]\.\d+ /gm)).toHaveLength(93);
     expect((await cli('explain', 'dockerfile-root-user')).stdout).toContain(
       '8.18  Use of privileged utility programs',
@@ -228,18 +236,41 @@ describe('controlgate CLI', () => {
       (f: { ruleId: string }) => f.ruleId === 'control-undeclared',
     );
     expect(undeclared).toEqual([expect.objectContaining({ location: null })]);
-    expect((await cli('check', '.', '--require-declarations', 'all')).code).toBe(2);
+    const root = repo({ '.github/controls.yml': 'version: 1\ncontrols:\n  "8.4": { status: planned }\n' });
+    const all = JSON.parse(
+      (await cli('check', root, '--require-declarations', 'all', '--format', 'json', '--fail-on', 'never'))
+        .stdout,
+    );
+    const missing = all.findings.filter((f: { ruleId: string }) => f.ruleId === 'control-undeclared');
+    expect(missing).toHaveLength(92);
+    expect(missing[0].message).toMatch(
+      /^5\.1 \(Policies for information security\) is not declared: require-declarations is "all"/,
+    );
+    expect((await cli('check', '.', '--require-declarations', 'every')).code).toBe(2);
   });
 
-  it('init drafts declarations for the demo repository that validate and yield the expected verdicts', async () => {
+  it('init drafts declarations for the demo repository that validate, and the next check confirms every entry', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'cg-init-'));
     cpSync(path.join(REPO_ROOT, 'examples', 'demo-repo'), root, { recursive: true });
     rmSync(path.join(root, '.github', 'controls.yml'));
     const r = await cli('init', root);
     expect(r.code).toBe(0);
-    // The demo has CODEOWNERS, tests on pull requests and a deployment environment, and no SAST.
-    expect(r.stdout).toMatch(
-      /^wrote .*\.github\/controls\.yml: 3 of 34 controls drafted as implemented \(8\.4, 8\.31, 8\.32\)/,
+    // Without the API, the controls resting on repository settings (branch protection, environments)
+    // cannot be confirmed, so nothing is claimed implemented; controls whose rules found nothing to
+    // examine (Terraform-only ones: the demo holds no Terraform) are proposed not applicable.
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual([
+      `wrote ${path.join(root, '.github', 'controls.yml')}: the 93 controls of ISO/IEC 27002:2022, each as the next \`controlgate check\` confirms it.`,
+      '  implemented (0), with the evidence controlgate verified: none',
+      '  not-applicable (7), proposed because the repository holds nothing their rules check; confirm each justification: 8.10, 8.13, 8.15, 8.16, 8.23, 8.30, 8.34',
+      expect.stringMatching(
+        /^ {2}planned \(86\), each with a TODO to decide: 27 technological \(8\.1, .*\) and 59 organizational, people and physical controls$/,
+      ),
+    ]);
+    expect(r.stdout).toContain(
+      '  - the header: owner, approved-by, and reviewed once the declarations are approved.',
+    );
+    expect(r.stdout).toContain(
+      'repository settings (branch protection, secret scanning) were not read (GITHUB_TOKEN is not set)',
     );
     const text = readFileSync(path.join(root, '.github', 'controls.yml'), 'utf8');
     expect(text.split('\n')[0]).toBe(
@@ -249,30 +280,81 @@ describe('controlgate CLI', () => {
     if (!parsed.ok) throw new Error(`the draft is not YAML: ${parsed.error.message}`);
     const doc = parsed.documents[0]!;
     expect(validate(schemaValidator('controls.schema.json'), doc.value, doc)).toEqual([]);
-    expect(Object.keys((doc.value as { controls: object }).controls)).toHaveLength(34);
+    const entries = (doc.value as { controls: Record<string, { status: string; justification: string }> })
+      .controls;
+    expect(Object.keys(entries)).toHaveLength(93);
+    expect(entries['8.13']).toEqual({
+      status: 'not-applicable',
+      justification: 'Nothing 8.13 covers is kept in this repository: it holds no Terraform files (*.tf).',
+    });
+    expect(entries['8.4']!.justification).toMatch(
+      /^TODO: evidence found \(\.github\/CODEOWNERS\), but the check calls it unverifiable: rule github-branch-protection could not be verified/,
+    );
 
     const checked = JSON.parse((await cli('check', root, '--format', 'json', '--fail-on', 'never')).stdout);
     expect(checked.findings.filter((f: { ruleId: string }) => f.ruleId.startsWith('control'))).toEqual([]);
-    const verdicts = Object.fromEntries(
-      checked.controls.map((c: { id: string; verdict: string }) => [c.id, c.verdict]),
-    );
-    // What init drafts as implemented verifies (satisfied, or unverifiable only because this run has
-    // no GitHub API to read branch protection with); everything else is planned; nothing is a gap.
-    expect(Object.keys(verdicts).filter((id) => verdicts[id] !== 'planned')).toEqual(['8.4', '8.31', '8.32']);
-    for (const c of checked.controls.filter((x: { verdict: string }) => x.verdict !== 'planned')) {
-      if (c.verdict === 'unverifiable') {
-        for (const reason of c.reasons) expect(reason).toMatch(/could not be verified: .*no GitHub API/);
-      } else expect(c.verdict).toBe('satisfied');
-    }
-    expect(text).toContain('"8.29": # Security testing in development and acceptance\n    status: planned');
-    expect(checked.controls.find((c: { id: string }) => c.id === '8.4').evidence).toEqual([
-      { ref: '.github/CODEOWNERS', kind: 'path', status: 'present', detail: null },
-    ]);
+    const expected: Record<string, string> = {
+      planned: 'planned',
+      'not-applicable': 'not-applicable',
+      implemented: 'satisfied',
+    };
+    for (const c of checked.controls) expect(c.verdict, c.id).toBe(expected[entries[c.id]!.status]);
 
     const again = await cli('init', root);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists; init never overwrites it');
     expect(readFileSync(path.join(root, '.github', 'controls.yml'), 'utf8')).toBe(text);
+  });
+
+  it('init takes the default branch from --default-branch, and never drafts what the next check calls a gap', async () => {
+    const git = scratchRepo();
+    git.git('checkout', '-q', '-b', 'trunk');
+    git.commit({
+      'app.py': 'print("hello")\n',
+      '.github/workflows/codeql.yml': [
+        'on:',
+        '  pull_request:',
+        '    branches: [trunk]',
+        'permissions:',
+        '  contents: read',
+        'jobs:',
+        '  analyze:',
+        '    runs-on: ubuntu-latest',
+        '    permissions:',
+        '      security-events: write',
+        '    steps:',
+        '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
+        '        with:',
+        '          persist-credentials: false',
+        '      - uses: github/codeql-action/init@df409f7d9260372bd5f19e5b04e83cb3c43714ae',
+        '      - uses: github/codeql-action/analyze@df409f7d9260372bd5f19e5b04e83cb3c43714ae',
+        '',
+      ].join('\n'),
+    });
+    // Without origin/HEAD main or master is assumed, as check assumes it: the SAST evidence is not claimed.
+    const assumed = await cli('init', git.dir, '--controls', 'assumed.yml');
+    expect(assumed.stdout).toContain('  implemented (0), with the evidence controlgate verified: none');
+    expect(assumed.stdout).toContain(
+      'if trunk (checked out) is the default branch, run init and check with --default-branch trunk',
+    );
+    const r = await cli('init', git.dir, '--default-branch', 'trunk');
+    expect(r.stdout).toContain('  implemented (1), with the evidence controlgate verified: 8.28');
+    expect(r.stdout).toContain(
+      '  - the default branch: trunk (from --default-branch: pass it to check too).',
+    );
+    const text = readFileSync(path.join(git.dir, '.github', 'controls.yml'), 'utf8');
+    expect(text).toContain(
+      '  "8.28": # Secure coding\n    status: implemented\n    justification: "controlgate found: Static analysis (SAST) runs on every pull request."\n    evidence: [".github/workflows/codeql.yml"]\n',
+    );
+    const checked = JSON.parse(
+      (await cli('check', git.dir, '--default-branch', 'trunk', '--format', 'json', '--fail-on', 'never'))
+        .stdout,
+    );
+    const verdicts = checked.controls.map((c: { verdict: string }) => c.verdict);
+    expect(verdicts).not.toContain('gap');
+    expect(verdicts).not.toContain('not-assessed');
+    expect(verdicts).not.toContain('unverifiable');
+    expect(checked.controls.find((c: { id: string }) => c.id === '8.28').verdict).toBe('satisfied');
   });
 
   it('init writes where --controls says, and only there', async () => {

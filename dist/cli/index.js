@@ -20962,7 +20962,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2771);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5498);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -20980,7 +20980,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2771:
+/***/ 5498:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21259,8 +21259,10 @@ class DiffIndex {
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js
-var workspace_workspace = __nccwpck_require__(6012);
+// EXTERNAL MODULE: ./lib/core/workspace/scope.js
+var scope = __nccwpck_require__(837);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
@@ -21270,6 +21272,7 @@ var workspace_workspace = __nccwpck_require__(6012);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -21296,7 +21299,13 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     renamed;
     constructor(head, files, blobs, options = {}) {
         const { changed, renamed, ...selection } = options;
-        super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
+        // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
+        super(head.root, {
+            ...selection,
+            files,
+            maxFileBytes: head.maxFileBytes,
+            scope: new scope/* ScopeRecorder */.Rs([], new Map(), false),
+        });
         this.head = head;
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
@@ -21548,67 +21557,8 @@ async function resolveBaseline(dir, base, head) {
     return rev(['merge-base', base, head]);
 }
 
-// EXTERNAL MODULE: ./lib/core/paths.js
-var paths = __nccwpck_require__(4539);
-;// CONCATENATED MODULE: ./lib/core/catalog.js
-
-
-/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
-const THEMES = ['Organizational', 'People', 'Physical', 'Technological'];
-let controls;
-let byId;
-let by2013;
-/** All 93 controls, in catalog order (5.1 .. 8.34). */
-function allControls() {
-    if (!controls) {
-        const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
-        controls = raw.controls;
-    }
-    return controls;
-}
-/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
-function controlsOfTheme(theme) {
-    return allControls().filter((c) => c.theme === theme);
-}
-/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
-function getControl(id) {
-    byId ??= new Map(allControls().map((c) => [c.id, c]));
-    return byId.get(id);
-}
-/**
- * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
- * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
- */
-function controlsFrom2013(id) {
-    if (!by2013) {
-        by2013 = new Map();
-        for (const c of allControls()) {
-            for (const old of c.iso27001_2013) {
-                const list = by2013.get(old) ?? [];
-                list.push(c);
-                by2013.set(old, list);
-            }
-        }
-    }
-    return by2013.get(normalize2013(id)) ?? [];
-}
-/** Accepts "A.9.2.3", "a.9.2.3" and "9.2.3". */
-function normalize2013(id) {
-    const t = id.trim();
-    return /^a\./i.test(t) ? `A.${t.slice(2)}` : `A.${t}`;
-}
-/** Sorts control ids numerically ("8.2" before "8.10"). */
-function compareControlIds(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./lib/core/git.js
 /**
  * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
@@ -21675,6 +21625,18 @@ class GitRepository {
         const out = run(this.dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
         const name = out?.toString().trim();
         return name ? name.replace(/^origin\//, '') : undefined;
+    }
+    /** The ref checked out (`refs/heads/main`), or undefined on a detached HEAD. */
+    symbolicHead() {
+        return run(this.dir, ['symbolic-ref', '--quiet', 'HEAD'])?.toString().trim() || undefined;
+    }
+    /** A remote's fetch URL as configured, or undefined. */
+    remoteUrl(name) {
+        if (!/^[A-Za-z0-9._-]+$/.test(name))
+            return undefined;
+        return (run(this.dir, ['config', '--get', `remote.${name}.url`])
+            ?.toString()
+            .trim() || undefined);
     }
     /**
      * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
@@ -21936,6 +21898,7 @@ const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['impl
 const VERDICTS = [
     'gap',
     'unverifiable',
+    'not-assessed',
     'undeclared',
     'planned',
     'satisfied',
@@ -22042,6 +22005,8 @@ function parseConfig(text, file) {
         config.requireDeclarations = raw['require-declarations'];
     if (raw['exception-max-days'] !== undefined)
         config.exceptionMaxDays = raw['exception-max-days'];
+    if (raw['review-max-days'] !== undefined)
+        config.reviewMaxDays = raw['review-max-days'];
     if (raw['fail-on-confidence'])
         config.failOnConfidence = raw['fail-on-confidence'];
     if (raw.persona)
@@ -22172,19 +22137,132 @@ function hiddenReasons(h) {
         .join(', ');
 }
 
+// EXTERNAL MODULE: ./lib/core/paths.js
+var paths = __nccwpck_require__(4539);
+;// CONCATENATED MODULE: ./lib/core/catalog.js
+
+
+/** The four themes of ISO/IEC 27002:2022, in the standard's order (clauses 5 to 8). */
+const THEMES = ['Organizational', 'People', 'Physical', 'Technological'];
+let controls;
+let byId;
+let by2013;
+/** All 93 controls, in catalog order (5.1 .. 8.34). */
+function allControls() {
+    if (!controls) {
+        const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'controls.json'), 'utf8'));
+        controls = raw.controls;
+    }
+    return controls;
+}
+/** The controls of one theme, in catalog order (`Technological`: 8.1 .. 8.34). */
+function controlsOfTheme(theme) {
+    return allControls().filter((c) => c.theme === theme);
+}
+/** The control with a 2022 id such as "8.28" or "5.24", or undefined. */
+function getControl(id) {
+    byId ??= new Map(allControls().map((c) => [c.id, c]));
+    return byId.get(id);
+}
+/**
+ * The 2022 controls that replace an ISO/IEC 27001:2013 Annex A id such as "A.9.2.3", of any theme
+ * (A.18.2.3 became both 5.36 and 8.8). Empty for an id that is not a 2013 Annex A control.
+ */
+function controlsFrom2013(id) {
+    if (!by2013) {
+        by2013 = new Map();
+        for (const c of allControls()) {
+            for (const old of c.iso27001_2013) {
+                const list = by2013.get(old) ?? [];
+                list.push(c);
+                by2013.set(old, list);
+            }
+        }
+    }
+    return by2013.get(normalize2013(id)) ?? [];
+}
+/** Accepts "A.9.2.3", "a.9.2.3" and "9.2.3". */
+function normalize2013(id) {
+    const t = id.trim();
+    return /^a\./i.test(t) ? `A.${t.slice(2)}` : `A.${t}`;
+}
+/** Sorts control ids numerically ("8.2" before "8.10"). */
+function compareControlIds(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
 var workflow = __nccwpck_require__(8539);
+;// CONCATENATED MODULE: ./lib/core/declarations/substance.js
+/**
+ * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
+ * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
+ * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
+ * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
+ * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
+ */
+/** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
+const MIN_DOCUMENT_CHARS = 100;
+const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html?)$/i;
+const PLACEHOLDER = /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
+/** `ok`, or why the file does not count as evidence (for the finding's message). */
+function substance(file, seen) {
+    if (seen.bytes === 0)
+        return { ok: false, why: `${file} is empty` };
+    if (seen.binary || seen.text === undefined)
+        return { ok: true };
+    if (DOCUMENT.test(file)) {
+        const chars = prose(seen.text);
+        return chars >= MIN_DOCUMENT_CHARS
+            ? { ok: true }
+            : {
+                ok: false,
+                why: `${file} holds no more than a placeholder (${chars} character${chars === 1 ? '' : 's'} of text besides headings, comments, markup and placeholders such as TODO; a document cited as evidence needs at least ${MIN_DOCUMENT_CHARS})`,
+            };
+    }
+    const meaningful = seen.text
+        .split(/\r?\n/)
+        .filter((line) => !/^\s*(#|\/\/|;|--|<!--)/.test(line))
+        .join('\n')
+        .replace(PLACEHOLDER, '')
+        .replace(/\s+/g, '');
+    return meaningful.length > 0
+        ? { ok: true }
+        : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
+}
+/** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
+function prose(text) {
+    return text
+        .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+        .split(/\r?\n/)
+        .filter((line) => !/^\s{0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$|\.\.\s)/.test(line))
+        .join('\n')
+        .replace(PLACEHOLDER, '')
+        .replace(/[\s#*_>`|=~[\]()-]+/g, '').length;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/evidence.js
 
 
+
+/** Files listed (and hashed) per evidence item; a directory or glob may match many more. */
+const MAX_EVIDENCE_FILES = 20;
 /** Events that run a workflow on the change under review, before it merges. */
 const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
 /**
  * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
  * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
- * match at least one file of the repository.
+ * match at least one file of the repository that holds more than a placeholder. The files matched are
+ * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
  */
 function checkEvidence(ref, ctx) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
@@ -22197,18 +22275,47 @@ function checkEvidence(ref, ctx) {
     if ((0,workflow/* isWorkflowPath */.$u)(rel))
         return checkWorkflow(ref, rel, ctx);
     const indexed = ctx.workspace.indexed;
-    let found;
+    let matched;
     if (/[*?[\]{}!]/.test(rel)) {
         const match = ctx.workspace.matcher([rel]);
-        found = indexed.some((f) => match(f));
+        matched = indexed.filter((f) => match(f));
     }
     else {
         const dir = rel.endsWith('/') ? rel : `${rel}/`;
-        found = indexed.includes(rel) || indexed.some((f) => f.startsWith(dir));
+        matched = indexed.filter((f) => f === rel || f.startsWith(dir));
     }
-    return found
-        ? { ref, kind: 'path', status: 'present', detail: null }
-        : { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+    if (matched.length === 0) {
+        return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+    }
+    const listed = matched.slice(0, MAX_EVIDENCE_FILES);
+    const files = [];
+    let why;
+    let substantial = false;
+    for (const f of listed) {
+        const seen = ctx.workspace.inspect(f);
+        files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
+        if (substantial)
+            continue;
+        const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
+        if (judged.ok)
+            substantial = true;
+        else
+            why ??= judged.why;
+    }
+    const more = matched.length > listed.length ? { matched: matched.length } : {};
+    if (substantial)
+        return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
+    const scope = matched.length === 1
+        ? ''
+        : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
+    return {
+        ref,
+        kind: 'path',
+        status: 'missing',
+        detail: matched.length === 1 ? why : `it holds no more than placeholders${scope}`,
+        files,
+        ...more,
+    };
 }
 function checkWorkflow(ref, rel, ctx) {
     const missing = (detail) => ({ ref, kind: 'workflow', status: 'missing', detail });
@@ -22220,10 +22327,17 @@ function checkWorkflow(ref, rel, ctx) {
     const source = (0,workflow/* readWorkflowSource */.$Z)(ctx.workspace, rel);
     if (source?.kind !== 'workflow')
         return missing('the file is not a valid workflow');
+    const seen = ctx.workspace.inspect(rel);
+    const files = [
+        { path: rel, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 },
+    ];
     const runs = runsOnChanges(source, ctx.defaultBranches);
     return runs
-        ? { ref, kind: 'workflow', status: 'present', detail: null }
-        : missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`);
+        ? { ref, kind: 'workflow', status: 'present', detail: null, files }
+        : {
+            ...missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`),
+            files,
+        };
 }
 /**
  * Whether a workflow runs on the change under review: on `pull_request`, `pull_request_target` or
@@ -22284,8 +22398,9 @@ function list(v) {
 /**
  * Checks the declarations in force: evidence of implemented and partial controls must exist, a
  * not-applicable control needs a justification, a planned control must not be past its due date,
- * exceptions need a reason, an approver and an expiry within the allowed horizon, and (with
- * `require-declarations: technological`) every control must be declared.
+ * exceptions need a reason, an approver and an expiry within the allowed horizon, a review date must
+ * not be stale, and (with `require-declarations: technological` or `all`) every control of the
+ * catalog asked for must be declared.
  */
 function checkDeclarations(declarations, file, options) {
     const out = {
@@ -22296,12 +22411,14 @@ function checkDeclarations(declarations, file, options) {
         evidence: new Map(),
         exceptions: [],
         notApplicable: new Set(),
+        reviews: new Map(),
         notices: [],
     };
-    if (options.requireDeclarations === 'technological' && !declarations) {
+    const required = requiredControls(options.requireDeclarations);
+    if (required.length > 0 && !declarations) {
         out.problems.push({
             kind: 'undeclared',
-            message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+            message: `No declarations file (${file}): require-declarations is "${options.requireDeclarations}", so each of the ${required.length} ${options.requireDeclarations === 'all' ? '' : 'technological '}controls must be declared. Run \`controlgate init\` for a draft.`,
             location: null,
             key: 'no-file',
         });
@@ -22309,6 +22426,7 @@ function checkDeclarations(declarations, file, options) {
     if (!declarations || declarations.unreadable)
         return out;
     const at = declarations.locate;
+    checkReviews(declarations, options, out);
     for (const c of declarations.controls.values()) {
         const results = c.evidence.map((ref) => checkEvidence(ref, options));
         out.evidence.set(c.id, results);
@@ -22348,18 +22466,16 @@ function checkDeclarations(declarations, file, options) {
             });
         }
     }
-    if (options.requireDeclarations === 'technological') {
-        for (const c of controlsOfTheme('Technological')) {
-            if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
-                continue;
-            out.problems.push({
-                kind: 'undeclared',
-                message: `${c.id} (${c.title}) is not declared: require-declarations is "technological". Declare its status in ${file}.`,
-                location: at('/controls', true),
-                key: c.id,
-                controls: [c.id],
-            });
-        }
+    for (const c of required) {
+        if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
+            continue;
+        out.problems.push({
+            kind: 'undeclared',
+            message: `${c.id} (${c.title}) is not declared: require-declarations is "${options.requireDeclarations}". Declare its status in ${file}.`,
+            location: at('/controls', true),
+            key: c.id,
+            controls: [c.id],
+        });
     }
     const horizon = addDays(options.today, options.exceptionMaxDays);
     for (const e of declarations.exceptions) {
@@ -22398,6 +22514,60 @@ function checkDeclarations(declarations, file, options) {
     }
     return out;
 }
+/** The controls `require-declarations` asks to be declared. */
+function requiredControls(required) {
+    if (required === 'all')
+        return allControls();
+    return required === 'technological' ? controlsOfTheme('Technological') : [];
+}
+/**
+ * The review date in force for each control declared implemented or partial (its own `reviewed`,
+ * else the file's), and a `review-overdue` problem where it is stale or not a past date: one at the
+ * control's own date, one at the file's date for every control that relies on it.
+ */
+function checkReviews(declarations, options, out) {
+    const oldest = addDays(options.today, -options.reviewMaxDays);
+    const staleness = (date) => {
+        if (date > options.today)
+            return `its review date ${date} is after today (${options.today})`;
+        if (date < oldest) {
+            return `it was last reviewed on ${date}, more than ${options.reviewMaxDays} days ago (review-max-days)`;
+        }
+        return null;
+    };
+    const header = declarations.meta.reviewed;
+    const relying = [];
+    for (const c of declarations.controls.values()) {
+        const date = c.reviewed ?? header;
+        if (!date)
+            continue;
+        const stale = staleness(date);
+        out.reviews.set(c.id, { date, stale });
+        if (!stale || (c.status !== 'implemented' && c.status !== 'partial'))
+            continue;
+        if (c.reviewed === null) {
+            relying.push(c.id);
+            continue;
+        }
+        out.problems.push({
+            kind: 'review-overdue',
+            message: `${c.id} is declared ${c.status}, but ${stale}: review the control and its evidence, then update its reviewed date.`,
+            location: declarations.locate(`${c.pointer}/reviewed`),
+            key: `${c.id}:${c.reviewed}`,
+            controls: [c.id],
+        });
+    }
+    const headerStale = header ? staleness(header) : null;
+    if (header && headerStale) {
+        out.problems.push({
+            kind: 'review-overdue',
+            message: `The declarations file's review is stale: ${headerStale.replace(/^its/, 'the')}${relying.length > 0 ? `; ${relying.length} implemented or partial control${relying.length === 1 ? ' relies' : 's rely'} on it (${relying.join(', ')})` : ''}. Review the declarations, then update reviewed.`,
+            location: declarations.locate('/reviewed'),
+            key: `file:${header}`,
+            ...(relying.length > 0 ? { controls: relying } : {}),
+        });
+    }
+}
 /** Empty, or still the `TODO` that `controlgate init` writes. */
 function isMissingJustification(text) {
     return text === null || text.trim() === '' || /^\s*TODO\b/i.test(text);
@@ -22412,11 +22582,75 @@ function utcDay(now) {
     return now.toISOString().slice(0, 10);
 }
 
+;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
+/** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
+const INPUTS = {
+    terraform: 'Terraform files (*.tf)',
+    k8s: 'Kubernetes manifests',
+    dockerfile: 'Dockerfiles',
+    workflow: 'GitHub Actions workflows',
+    deps: 'dependency manifests or update configurations',
+    secrets: 'readable text files',
+    content: 'files matching its paths',
+    file: 'files matching its paths',
+    structured: 'files matching its paths',
+    files: 'binary files',
+    gitignore: '.gitignore files',
+    github: 'repository settings',
+    core: 'files',
+    evidence: 'documents of the kind it looks for',
+    data: 'files of the kind it scans for personal data',
+    repo: 'files of the kind it checks',
+};
+/** Kinds that read something narrower than their family. */
+const KIND_INPUTS = {
+    'repo.vendored-ownership': 'vendored directories or submodules',
+    'deps.license': 'lockfiles that record licences',
+    'deps.sbom-coverage': 'dependency lockfiles',
+    'deps.lockfile': 'dependency manifests',
+};
+/** What a rule of this check kind reads, as a noun phrase ("Terraform files (*.tf)"). */
+function inputsOf(kind) {
+    return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
+}
+/** Whether a rule looked at anything: a file or a repository setting. */
+function examinedAnything(rule) {
+    return (rule.scope?.files ?? 0) > 0 || (rule.scope?.settings.length ?? 0) > 0;
+}
+/** How many inputs a rule examined (files and settings). */
+function examinedCount(rule) {
+    return (rule.scope?.files ?? 0) + (rule.scope?.settings.length ?? 0);
+}
+/** "rule X examined nothing: no Terraform files (*.tf) in this repository". */
+function examinedNothing(rule, kind, run) {
+    const inputs = inputsOf(kind);
+    if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
+        const n = run.changedFiles;
+        const which = n === 0
+            ? 'the change touches no file'
+            : n === 1
+                ? 'the one changed file is none'
+                : `none of the ${n} changed files is one`;
+        return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${which}`;
+    }
+    return `rule ${rule.id} examined nothing: no ${inputs} in ${run.narrowed ? 'the checked paths (include/exclude)' : 'this repository'}`;
+}
+/** What to do about a declaration nothing assessed. */
+function notAssessedHint(id, file) {
+    return `If ${id} does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in ${file}.`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
 
 
+
 /** Policy problems that are the located cause of a gap in the control they name. */
-const GAP_PROBLEMS = new Set(['evidence', 'justification', 'plan-due']);
+const GAP_PROBLEMS = new Set([
+    'evidence',
+    'justification',
+    'plan-due',
+    'review-overdue',
+]);
 /**
  * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
  * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
@@ -22442,27 +22676,33 @@ function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
     });
 }
 /**
- * One verdict per technological control, with the reasons in words:
- * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run,
- *   or nothing (no evidence, no rule) can verify it;
+ * One verdict per control of the catalog (all 93), with the reasons in words:
+ * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
+ * - not-assessed: declared implemented or partial, nothing contradicts it, but nothing assessed it
+ *   either: none of its rules examined anything (no Terraform for a Terraform rule) and no evidence
+ *   was verified (see not-assessed.ts);
  * - undeclared: no declaration (findings are still reported);
  * - not-applicable: declared so with a justification (its rules are skipped);
  * - planned: declared planned and not overdue (findings reported, not blocking);
  * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
  *   missing; or planned past its due date; or not-applicable without a justification;
- * - satisfied: declared implemented or partial and nothing above applies.
+ * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
+ *   examined something and passed, or a cited evidence file or workflow was verified, or (an
+ *   attestation) its evidence is URLs recorded for a control with an owner and a fresh review date.
+ * A stale review of an implemented or partial control is a gap, like missing evidence.
  */
 function assessControls(input) {
     const { check, policyRules } = input;
     const decls = check.declarations;
     const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-    return controlsOfTheme('Technological').map((c) => {
+    return allControls().map((c) => {
         const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
         const mapped = input.findings.filter((f) => f.controls.includes(c.id));
         const declared = decls?.controls.get(c.id) ?? null;
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
         let verdict;
+        let hint;
         const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
         const failing = rules
             .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
@@ -22514,33 +22754,56 @@ function assessControls(input) {
             const missing = evidence
                 .filter((e) => e.status === 'missing')
                 .map((e) => `evidence ${e.ref} is missing: ${e.detail}`);
-            reasons.push(...failing, ...missing);
+            const review = check.reviews.get(c.id);
+            reasons.push(...failing, ...missing, ...(review?.stale ? [`its review is stale: ${review.stale}`] : []));
+            // A rule assesses the control when it examined something and nothing it found counts against
+            // the control (its findings may be excepted, ignored, informational or of low confidence).
+            const assessedBy = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
+                examinedAnything(r) &&
+                !against.some((f) => f.ruleId === r.id));
+            const verified = evidence.filter((e) => e.status === 'present');
+            const urls = evidence.filter((e) => e.status === 'not-verified');
+            const owner = declared.owner ?? decls?.meta.owner ?? null;
             if (reasons.length > 0)
                 verdict = 'gap';
             else if (errored.length > 0) {
                 verdict = 'unverifiable';
                 reasons.push(...errored);
             }
-            else if (evidence.length === 0 && rules.length === 0) {
-                verdict = 'unverifiable';
-                reasons.push(`nothing verifies this declaration: cite evidence (a path, a workflow or a URL) or add a rule mapped to ${c.id}`);
+            else if (assessedBy.length > 0 || verified.length > 0) {
+                verdict = 'satisfied';
+            }
+            else if (urls.length > 0 && owner && review) {
+                // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
+                verdict = 'satisfied';
+                reasons.push(`attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`);
             }
             else {
-                verdict = 'satisfied';
-                if (evidence.length > 0 && evidence.every((e) => e.status === 'not-verified')) {
-                    reasons.push('its evidence is URLs only, which controlgate records but does not fetch');
+                // Nothing contradicts the declaration, and nothing supports it: never a pass.
+                verdict = 'not-assessed';
+                hint = notAssessedHint(c.id, check.file);
+                for (const r of rules)
+                    reasons.push(examinedNothing(r, input.kinds.get(r.id) ?? '', input.run));
+                if (urls.length > 0) {
+                    const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
+                    reasons.push(`its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`);
+                }
+                else if (rules.length === 0) {
+                    reasons.push(`no rule checks ${c.id} and no evidence is cited`);
                 }
             }
         }
         return {
             id: c.id,
             title: c.title,
+            theme: c.theme,
             declared: declared
                 ? {
                     status: declared.status,
                     justification: declared.justification,
                     owner: declared.owner,
                     due: declared.due,
+                    ...(declared.reviewed ? { reviewed: declared.reviewed } : {}),
                     location: declared.location,
                     from2013: declared.from2013,
                 }
@@ -22549,9 +22812,18 @@ function assessControls(input) {
             reasons,
             evidence,
             exceptions: exceptionsOf(c.id, mapped, check),
-            rules: rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+            rules: rules.map((r) => ({
+                id: r.id,
+                result: r.result,
+                findings: r.findings,
+                ...(r.scope ? { examined: examinedCount(r) } : {}),
+            })),
             findings: mapped.length,
             open: mapped.filter((f) => f.status === 'open').length,
+            ...(hint ? { hint } : {}),
+            ...(input.run.changedFiles !== undefined
+                ? { basis: rules.some((r) => r.scope?.basis === 'change') ? 'change' : 'tree' }
+                : {}),
         };
     });
 }
@@ -22767,7 +23039,8 @@ var core_location = __nccwpck_require__(6244);
 
 
 
-const ID_2022 = /^8\.([1-9]|[12][0-9]|3[0-4])$/;
+/** ISO/IEC 27002:2022 ids of every theme: 5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34. */
+const ID_2022 = /^(5\.([1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.([1-9]|1[0-4])|8\.([1-9]|[12][0-9]|3[0-4]))$/;
 const ID_2013 = /^A\.([5-9]|1[0-8])\.[0-9]{1,2}\.[0-9]{1,2}$/;
 /** Claims least first: when several 2013 ids translate to one control, the weakest claim wins. */
 const CLAIM_RANK = {
@@ -22826,7 +23099,9 @@ function parseDeclarations(text, file) {
                 out.invalid.set(key, `its id must be quoted in ${file}`);
             }
             else if (!ID_2022.test(key) && !ID_2013.test(key)) {
-                const hint = getControl(key) ? '' : ' (use 8.1-8.34, or an ISO/IEC 27001:2013 id such as A.9.2.3)';
+                const hint = getControl(key)
+                    ? ''
+                    : ' (use an ISO/IEC 27002:2022 id: 5.1-5.37, 6.1-6.8, 7.1-7.14 or 8.1-8.34; or an ISO/IEC 27001:2013 id such as A.9.2.3)';
                 problem(`unknown control id "${key}"${hint}`, where, `unknown:${key}`);
             }
             else {
@@ -22873,12 +23148,11 @@ function readControls(out, controls, keys, entryProblems, at) {
     const translated = new Map();
     for (const key of old) {
         const pointer = `/controls/${key}`;
-        // Until the declarations cover every theme, only technological successors are verified.
-        const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
+        const targets = controlsFrom2013(key);
         const where = at(pointer, true);
         const line = `${where.path}:${where.startLine}`;
         if (targets.length === 0) {
-            out.notices.push(`${line}: ${key} (ISO/IEC 27001:2013) has no technological successor in ISO/IEC 27002:2022 (it became an organisational, people or physical control); controlgate does not verify it`);
+            out.notices.push(`${line}: ${key} is not an ISO/IEC 27001:2013 Annex A control; controlgate does not verify it`);
             continue;
         }
         const ids = targets.map((c) => c.id);
@@ -22934,6 +23208,7 @@ function declared(id, raw, pointer, location, from2013) {
         justification: raw.justification ?? null,
         owner: raw.owner ?? null,
         due: raw.due ?? null,
+        reviewed: raw.reviewed ?? null,
         location,
         from2013,
         evidence: [...(raw.evidence ?? [])],
@@ -23582,8 +23857,14 @@ function configChanges(base, head, rules, add) {
     }
     if ((b.failOnGap ?? true) && h.failOnGap === false)
         add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
-    if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
-        add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
+    const required = { none: 0, technological: 1, all: 2 };
+    const requiredWas = b.requireDeclarations ?? 'none';
+    const requiredNow = h.requireDeclarations ?? 'none';
+    if (required[requiredNow] < required[requiredWas]) {
+        add(`require-declarations is lowered from ${requiredWas} to ${requiredNow}.`, at('/require-declarations'), 'require-declarations');
+    }
+    if ((h.reviewMaxDays ?? 365) > (b.reviewMaxDays ?? 365)) {
+        add(`review-max-days is raised to ${h.reviewMaxDays}.`, at('/review-max-days'), `review-days:${h.reviewMaxDays}`);
     }
     if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
         add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
@@ -23885,7 +24166,16 @@ function buildReport(input) {
             version: VERSION,
             informationUri: 'https://github.com/controlgate/controlgate',
         },
-        repository: { root: input.root, head: input.head, base: input.base },
+        repository: {
+            root: input.root,
+            head: input.head,
+            base: input.base,
+            ...(input.identity?.repository ? { name: input.identity.repository } : {}),
+            ...(input.identity?.url ? { url: input.identity.url } : {}),
+            ...(input.identity?.ref ? { ref: input.identity.ref } : {}),
+        },
+        ...(input.time ? { run: { time: input.time.toISOString(), url: input.identity?.runUrl ?? null } } : {}),
+        ...(input.declarations ? { declarations: input.declarations } : {}),
         settings: {
             failOn: input.failOn,
             failOnConfidence: input.failOnConfidence,
@@ -23894,6 +24184,7 @@ function buildReport(input) {
             failOnGap: input.failOnGap,
             requireDeclarations: input.requireDeclarations,
             exceptionMaxDays: input.exceptionMaxDays,
+            ...(input.reviewMaxDays !== undefined ? { reviewMaxDays: input.reviewMaxDays } : {}),
             config: input.config.file,
             controls: input.controlsFile,
             ruleDirs: input.ruleDirs,
@@ -23949,6 +24240,7 @@ var slices = __nccwpck_require__(7885);
 
 
 
+
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
 class RuleRun {
     config;
@@ -23961,6 +24253,11 @@ class RuleRun {
     findings = [];
     errors = [];
     summaries = [];
+    /**
+     * Files no rule assesses the repository by: controlgate's own configuration and declarations. A
+     * content rule that read only them has examined nothing of what the controls are about.
+     */
+    policyFiles = new Set();
     /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
     context;
     constructor(config, workspace, policy, log, github, 
@@ -24031,11 +24328,29 @@ class RuleRun {
             const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
             const raw = kind ? this.policy.of(kind) : [];
             const failed = a.slices.find((o) => 'error' in o);
+            const tally = this.tally();
+            const settings = new Set();
+            for (const o of a.slices) {
+                tally.add(o.examined.files);
+                for (const s of o.examined.settings)
+                    settings.add(s);
+            }
+            a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
             if (failed)
                 this.fail(a.rule, a.summary, failed);
             else
                 this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
         }
+    }
+    /** A tally of one rule's examined files over this run's tree. */
+    tally() {
+        const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
+        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
+    }
+    scopeOf(examined, basis) {
+        const tally = this.tally();
+        tally.add(examined.files);
+        return { ...tally.result(), settings: examined.settings, basis };
     }
     startWorkers(rules, queue, count) {
         if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
@@ -24086,6 +24401,7 @@ class RuleRun {
             return;
         const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
         const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
+        summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
         if ('error' in outcome)
             this.fail(rule, summary, outcome);
         else
@@ -24260,6 +24576,7 @@ var workspace_focus = __nccwpck_require__(6981);
 const LAST_KIND = 'core.input-problems';
 const DEFAULT_FAIL_ON = 'high';
 const DEFAULT_EXCEPTION_MAX_DAYS = 365;
+const DEFAULT_REVIEW_MAX_DAYS = 365;
 /**
  * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
  * -> assess -> gate. Throws {@link UsageError} for problems the user must fix (missing path, invalid
@@ -24267,6 +24584,7 @@ const DEFAULT_EXCEPTION_MAX_DAYS = 365;
  * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
  */
 async function runCheck(options) {
+    const started = new Date();
     const log = options.logger ?? silentLogger;
     const root = external_node_path_.resolve(options.root);
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
@@ -24320,6 +24638,7 @@ async function runCheck(options) {
     // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
     // .github/, .gitignore), which GitHub and git read from the top.
     const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
+    const reviewMaxDays = config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS;
     const workspace = new workspace_workspace/* Workspace */.aR(root, {
         ...(index ? { index: await index } : {}),
         include: config.include,
@@ -24335,6 +24654,7 @@ async function runCheck(options) {
         today: utcDay(options.now ?? new Date()),
         requireDeclarations,
         exceptionMaxDays,
+        reviewMaxDays,
         defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
         ruleIds: new Set(allRules.map((r) => r.id)),
     });
@@ -24362,6 +24682,10 @@ async function runCheck(options) {
     for (const [to, from] of scan.base?.renamed ?? [])
         renamed.set(to, from);
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+    for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
+        if (f)
+            run.policyFiles.add(f);
+    }
     const skipped = [];
     const entries = rules.map((rule) => {
         const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
@@ -24426,6 +24750,11 @@ async function runCheck(options) {
         errors: run.errors,
         check,
         policyRules,
+        kinds: new Map(rules.map((r) => [r.id, r.check.kind])),
+        run: {
+            ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
+            narrowed: config.include.length > 0 || config.exclude.length > 0,
+        },
         minConfidence: failOnConfidence,
     });
     const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id));
@@ -24469,10 +24798,15 @@ async function runCheck(options) {
     if (hidden) {
         log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
     }
+    const declared = policy.active.declarations;
     return buildReport({
         root: options.root,
         head: repo?.head() ?? null,
         base: policy.base ?? options.base ?? null,
+        ...(options.identity ? { identity: options.identity } : {}),
+        time: options.now ?? started,
+        ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
+        reviewMaxDays,
         config,
         failOn,
         failOnConfidence,
@@ -24604,14 +24938,86 @@ function compareFindings(a, b) {
 
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
 var uses = __nccwpck_require__(3850);
+;// CONCATENATED MODULE: ./lib/core/declarations/render-draft.js
+/**
+ * The text of the declarations file `controlgate init` drafts: YAML a person reads and edits, with
+ * the schema line editors use, the header to fill in, one section per theme, and the reason for
+ * every entry. Values are written as JSON strings (valid YAML that escapes everything).
+ */
+
+
+
+/** The schema line editors read (yaml-language-server, and the YAML extensions built on it). */
+const SCHEMA_COMMENT = '# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schemas/controls.schema.json';
+const MAX_EVIDENCE = 4;
+const THEME_NOTE = {
+    Organizational: 'Organizational controls (5.x): policies and processes. Cite the documents that show them (a file in the repository, or a URL with an owner and a review date), or declare them not-applicable with the reason.',
+    People: 'People controls (6.x): screening, terms, awareness, reporting. Usually evidenced outside the repository: cite a URL with an owner and a review date.',
+    Physical: "Physical controls (7.x): premises and equipment. For a repository these are usually another team's, or not applicable: say which.",
+    Technological: "Technological controls (8.x): checked by controlgate's rules on every change.",
+};
+/** The draft's text. */
+function renderDraft(entries, header) {
+    const lines = [
+        SCHEMA_COMMENT,
+        '# Statement of Applicability for the 93 controls of ISO/IEC 27002:2022 (ISO/IEC 27001:2022 Annex A),',
+        `# drafted by \`controlgate init\` on ${header.today}. Every entry is what controlgate's check confirms`,
+        '# today: implemented where a rule found the evidence, not-applicable where the repository holds nothing',
+        "# a control's rules check (confirm each one), planned with a TODO where only a person can decide.",
+        'version: 1',
+        `scope: ${q(`${external_node_path_.basename(external_node_path_.resolve(header.root)) || 'this'} repository`)}`,
+        `owner: ${q(header.owner ?? 'TODO: the team accountable for these declarations')}`,
+        `approved-by: ${q('TODO: who approves this Statement of Applicability')}`,
+        `# reviewed: ${header.today}   # set when the declarations are approved; a year later it is stale`,
+        'controls:',
+    ];
+    for (const theme of THEMES) {
+        lines.push(`  # ${THEME_NOTE[theme]}`);
+        for (const c of allControls().filter((x) => x.theme === theme)) {
+            const e = entries.get(c.id);
+            if (!e)
+                continue;
+            if (e.status === 'not-applicable') {
+                lines.push(`  # proposed by controlgate init: confirm, or declare where ${c.id} is implemented`);
+            }
+            lines.push(`  ${q(c.id)}: # ${c.title}`);
+            lines.push(`    status: ${e.status}`);
+            if (e.status === 'implemented') {
+                lines.push(`    justification: ${q(`controlgate found: ${e.because.join('; ')}.`)}`);
+                lines.push(`    evidence: [${e.evidence.slice(0, MAX_EVIDENCE).map(q).join(', ')}]`);
+            }
+            else if (e.status === 'not-applicable') {
+                lines.push(`    justification: ${q(e.justification)}`);
+            }
+            else {
+                lines.push(`    justification: ${q(e.todo)}`);
+                lines.push(`    # due: ${addDays(header.today, 90)}`);
+            }
+        }
+    }
+    lines.push('# Approved risk acceptances, e.g.:', '#  - id: EXC-0001', '#    rules: [dockerfile-root-user]', '#    paths: ["legacy/**"]', '#    reason: Legacy image, removal tracked in TICKET-123', '#    approved-by: "@org/security"', `#    expires: ${addDays(header.today, 90)}`, 'exceptions: []', '');
+    return lines.join('\n');
+}
+/** A YAML double-quoted scalar: JSON string syntax is valid YAML and escapes everything. */
+function q(s) {
+    return JSON.stringify(s);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/init.js
 /**
- * `controlgate init`: a draft declarations file for a repository that has none. Every one of the 34
- * controls gets an entry. Evidence comes from the rules themselves, so the draft follows the rule set
- * rather than a second list: a passing rule that looks for something (a `file.exists` rule such as
- * CODEOWNERS or Dependabot, a `workflow.pr-evidence` rule such as SAST on pull requests) cites what it
- * found as evidence for its controls. A control with evidence and no failing rule is drafted as
- * implemented; everything else as planned with a TODO, because only a person can decide it.
+ * `controlgate init`: a draft declarations file for a repository that has none, one a user keeps.
+ * Every one of the 93 controls gets an entry, and every entry is what the next `check` will confirm:
+ *
+ * - implemented, with the evidence a passing rule found (a `file.exists` rule such as CODEOWNERS, a
+ *   `workflow.pr-evidence` rule such as SAST on pull requests), so the draft follows the rule set
+ *   rather than a second list of detectors;
+ * - not-applicable, proposed with a justification, where the control has rules and none of them
+ *   found anything to examine (no Terraform, no Kubernetes manifests): the user confirms or changes it;
+ * - planned with a TODO everywhere else, because only a person can decide it.
+ *
+ * The draft is then checked as it stands (written to a temporary file outside the repository): an
+ * implemented entry the check would not call satisfied (a gap, unverifiable without the API, not
+ * assessed) becomes planned, saying why. So init never drafts a claim the next check contradicts.
  */
 
 
@@ -24624,69 +25030,122 @@ var uses = __nccwpck_require__(3850);
 
 
 
-/** The schema line editors read (yaml-language-server, and the YAML extensions built on it). */
-const SCHEMA_COMMENT = '# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schemas/controls.schema.json';
-const MAX_EVIDENCE = 4;
-/** Drafts the declarations file of the repository at `root` (nothing is written). */
+
+
+
+
+/** Drafts the declarations file of the repository at `root` (nothing is written in it). */
 async function draftDeclarations(options) {
     const config = loadConfig(options.root);
     const file = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
-    const report = await runCheck({
+    const branch = defaultBranchOf(options);
+    const today = utcDay(options.now ?? new Date());
+    const check = (controlsPath) => runCheck({
         root: options.root,
-        controlsPath: file,
+        controlsPath,
         controlsMayBeMissing: true,
         failOn: 'never',
         failOnGap: false,
+        ...(branch.name ? { defaultBranch: branch.name } : {}),
         ...(options.ruleDirs ? { ruleDirs: options.ruleDirs } : {}),
         ...(options.now ? { now: options.now } : {}),
+        ...(options.github ? { github: options.github } : {}),
     });
+    const report = await check(file);
     const rules = loadRules([
         ...config.ruleDirs.map((d) => external_node_path_.resolve(options.root, d)),
         ...(options.ruleDirs ?? []),
     ]);
     const workspace = new workspace_workspace/* Workspace */.aR(options.root, { include: config.include, exclude: config.exclude });
-    const found = collectEvidence(report, rules, workspace);
-    const today = utcDay(options.now ?? new Date());
-    const implemented = [];
-    const lines = [
-        SCHEMA_COMMENT,
-        `# Statement of Applicability for the ISO/IEC 27002:2022 technological controls (8.1-8.34), drafted`,
-        `# by \`controlgate init\` on ${today}. Review every entry before committing it: statuses were inferred`,
-        '# from what controlgate found in the repository. Replace each TODO with a decision and its reason.',
-        'version: 1',
-        `scope: ${q(`${baseName(options.root)} repository`)}`,
-        `owner: ${q(codeOwner(workspace) ?? 'TODO: the team accountable for these declarations')}`,
-        `approved-by: ${q('TODO: who approves this Statement of Applicability')}`,
-        `# reviewed: ${today}   # set when the declarations are approved`,
-        'controls:',
-    ];
-    for (const c of controlsOfTheme('Technological')) {
-        const control = report.controls.find((x) => x.id === c.id);
-        const evidence = found.get(c.id);
-        const failing = control.rules.filter((r) => r.result === 'fail').map((r) => r.id);
-        lines.push(`  ${q(c.id)}: # ${c.title}`);
-        if (evidence && failing.length === 0) {
-            implemented.push(c.id);
-            lines.push('    status: implemented');
-            lines.push(`    justification: ${q(`controlgate found: ${evidence.because.join('; ')}.`)}`);
-            lines.push(`    evidence: [${evidence.evidence.slice(0, MAX_EVIDENCE).map(q).join(', ')}]`);
-            continue;
+    const found = collectEvidence(report, rules, workspace, branch.name ? [branch.name] : ['main', 'master']);
+    const kinds = new Map(rules.map((r) => [r.id, r.check.kind]));
+    const entries = new Map();
+    for (const c of report.controls)
+        entries.set(c.id, propose(c, found.get(c.id), kinds));
+    const header = { root: options.root, today, owner: codeOwner(workspace) };
+    let text = renderDraft(entries, header);
+    // The draft as the next check will see it: what it would not confirm is not claimed.
+    const dir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join((0,external_node_os_.tmpdir)(), 'controlgate-init-'));
+    try {
+        const trial = external_node_path_.join(dir, external_node_path_.basename(file));
+        (0,external_node_fs_.writeFileSync)(trial, text);
+        const checked = await check(trial);
+        let changed = false;
+        for (const c of checked.controls) {
+            const entry = entries.get(c.id);
+            const expected = entry?.status === 'implemented' ? 'satisfied' : entry?.status;
+            if (!entry || entry.status === 'planned' || c.verdict === expected)
+                continue;
+            changed = true;
+            const why = c.reasons[0] ?? c.verdict;
+            entries.set(c.id, {
+                status: 'planned',
+                todo: entry.status === 'implemented'
+                    ? `TODO: evidence found (${entry.evidence.join(', ')}), but the check calls it ${c.verdict}: ${why}. Resolve that, then declare it implemented.`
+                    : `TODO: decide implemented, partial, planned or not-applicable, and say why. The check would not accept it as not applicable: ${why}.`,
+            });
         }
-        lines.push('    status: planned');
-        const checks = control.rules.length
-            ? ` controlgate checks it with ${control.rules.length === 1 ? 'one rule' : `${control.rules.length} rules`}; ${failing.length ? `failing: ${failing.join(', ')}` : 'none fails'}.`
-            : ' No controlgate rule checks it: cite your evidence (documents, workflows, URLs).';
-        const why = evidence
-            ? `TODO: evidence found (${evidence.evidence.slice(0, MAX_EVIDENCE).join(', ')}), but ${failing.join(', ')} ${failing.length === 1 ? 'fails' : 'fail'}; fix, then declare implemented.`
-            : `TODO: decide implemented, partial, planned or not-applicable, and say why.${checks}`;
-        lines.push(`    justification: ${q(why)}`);
-        lines.push(`    # due: ${addDays(today, 90)}`);
+        if (changed)
+            text = renderDraft(entries, header);
     }
-    lines.push('# Approved risk acceptances, e.g.:', '#  - id: EXC-0001', '#    rules: [dockerfile-root-user]', '#    paths: ["legacy/**"]', '#    reason: Legacy image, removal tracked in TICKET-123', '#    approved-by: "@org/security"', `#    expires: ${addDays(today, 90)}`, 'exceptions: []', '');
-    return { file, text: lines.join('\n'), implemented };
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    return { file, text, defaultBranch: branch, entries };
+}
+/** What to draft for one control, from the check of the repository without declarations. */
+function propose(c, found, kinds) {
+    const rules = c.rules.filter((r) => !kinds.get(r.id)?.startsWith('policy.'));
+    const failing = rules.filter((r) => r.result === 'fail').map((r) => r.id);
+    if (found && failing.length === 0) {
+        return { status: 'implemented', evidence: found.evidence, because: found.because };
+    }
+    // Rules exist and every one passed without finding anything to look at: nothing here to control.
+    const idle = rules.length > 0 && rules.every((r) => r.result === 'pass' && (r.examined ?? 0) === 0);
+    if (idle && !found) {
+        const inputs = [...new Set(rules.map((r) => inputsOf(kinds.get(r.id) ?? '')))];
+        return {
+            status: 'not-applicable',
+            justification: `Nothing ${c.id} covers is kept in this repository: it holds no ${inputs.join(', no ')}.`,
+        };
+    }
+    if (found) {
+        return {
+            status: 'planned',
+            todo: `TODO: evidence found (${found.evidence.join(', ')}), but ${failing.join(', ')} ${failing.length === 1 ? 'fails' : 'fail'}; fix, then declare implemented.`,
+        };
+    }
+    const checks = rules.length
+        ? ` controlgate checks it with ${rules.length === 1 ? 'one rule' : `${rules.length} rules`}; ${failing.length ? `failing: ${failing.join(', ')}` : 'none fails'}.`
+        : c.theme === 'Technological'
+            ? ' No controlgate rule checks it: cite your evidence (documents, workflows, URLs).'
+            : ' Cite its evidence: a document in the repository, or a URL with an owner and a review date.';
+    return {
+        status: 'planned',
+        todo: `TODO: decide implemented, partial, planned or not-applicable, and say why.${checks}`,
+    };
+}
+/**
+ * The default branch as `check` will take it: the option, else git's `origin/HEAD`, else main or
+ * master. The branch checked out is only reported: taking it would draft evidence (a workflow that
+ * runs on pull requests to it) that a `check` without the same option would call missing.
+ */
+function defaultBranchOf(options) {
+    if (options.defaultBranch)
+        return { name: options.defaultBranch, source: 'option' };
+    const repo = GitRepository.open(options.root);
+    const remote = repo?.defaultBranch();
+    if (remote)
+        return { name: remote, source: 'origin/HEAD' };
+    const head = repo?.symbolicHead()?.replace(/^refs\/heads\//, '');
+    return {
+        name: null,
+        source: 'assumed',
+        ...(head && !head.startsWith('refs/') ? { checkedOut: head } : {}),
+    };
 }
 /** Evidence per control from passing rules that look for something. */
-function collectEvidence(report, rules, workspace) {
+function collectEvidence(report, rules, workspace, branches) {
     const out = new Map();
     const add = (controls, evidence, because) => {
         if (evidence.length === 0)
@@ -24705,7 +25164,7 @@ function collectEvidence(report, rules, workspace) {
     const workflows = workspace
         .glob(workflow/* WORKFLOW_GLOBS */.iK)
         .map((f) => (0,workflow/* readWorkflowSource */.$Z)(workspace, f))
-        .filter((w) => w?.kind === 'workflow' && runsOnChanges(w, ['main', 'master']));
+        .filter((w) => w?.kind === 'workflow' && runsOnChanges(w, branches));
     for (const rule of rules) {
         if (!passed.has(rule.id))
             continue;
@@ -24750,12 +25209,74 @@ function codeOwner(workspace) {
     }
     return undefined;
 }
-function baseName(root) {
-    return external_node_path_.basename(external_node_path_.resolve(root)) || 'this';
+/** The controls a draft leaves to the user: planned ones, and proposals to confirm. */
+function decisions(draft) {
+    const ids = (status) => [...draft.entries].filter(([, e]) => e.status === status).map(([id]) => id);
+    return { implemented: ids('implemented'), notApplicable: ids('not-applicable'), planned: ids('planned') };
 }
-/** A YAML double-quoted scalar: JSON string syntax is valid YAML and escapes everything. */
-function q(s) {
-    return JSON.stringify(s);
+
+// EXTERNAL MODULE: ./lib/core/github-api.js
+var github_api = __nccwpck_require__(6813);
+;// CONCATENATED MODULE: ./lib/core/identity.js
+
+const SAFE_REF = /^refs\/[A-Za-z0-9._/+-]{1,240}$/;
+/** What GitHub Actions' environment says: GITHUB_REPOSITORY, GITHUB_SERVER_URL, GITHUB_REF, GITHUB_RUN_ID. */
+function identityFromEnv(env) {
+    const out = {};
+    const repo = (0,github_api/* parseRepository */.SU)(env.GITHUB_REPOSITORY);
+    const server = webOrigin(env.GITHUB_SERVER_URL ?? 'https://github.com');
+    if (repo) {
+        out.repository = `${repo.owner}/${repo.repo}`;
+        if (server)
+            out.url = `${server}/${out.repository}`;
+    }
+    if (env.GITHUB_REF && SAFE_REF.test(env.GITHUB_REF))
+        out.ref = env.GITHUB_REF;
+    const id = env.GITHUB_RUN_ID;
+    if (out.url && id && /^\d{1,20}$/.test(id)) {
+        const attempt = env.GITHUB_RUN_ATTEMPT;
+        out.runUrl = `${out.url}/actions/runs/${id}${attempt && /^\d{1,6}$/.test(attempt) && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+    }
+    return out;
+}
+/**
+ * The environment's identity, completed from git where it says nothing: the branch checked out
+ * (`refs/heads/...`) and the `origin` remote when it is a GitHub-like web address (an SSH or HTTPS
+ * remote of any host). Two git processes at most, only when the environment lacks the answers.
+ */
+function identityOf(repo, env) {
+    const out = identityFromEnv(env);
+    if (!repo)
+        return out;
+    if (!out.ref) {
+        const ref = repo.symbolicHead();
+        if (ref && SAFE_REF.test(ref))
+            out.ref = ref;
+    }
+    if (!out.repository) {
+        const remote = repo.remoteUrl('origin');
+        const parsed = remote ? fromRemote(remote) : undefined;
+        if (parsed)
+            Object.assign(out, parsed);
+    }
+    return out;
+}
+/** `git@github.com:acme/api.git`, `https://github.com/acme/api(.git)`, `ssh://git@host/acme/api`. */
+function fromRemote(remote) {
+    const m = /^(?:https?:\/\/(?:[^@/\s]+@)?|ssh:\/\/[^@/\s]+@|[A-Za-z0-9._-]+@)([A-Za-z0-9.-]+)(?::\d+)?[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remote.trim());
+    if (!m)
+        return undefined;
+    const repository = `${m[2]}/${m[3]}`;
+    return (0,github_api/* parseRepository */.SU)(repository) ? { repository, url: `https://${m[1]}/${repository}` } : undefined;
+}
+function webOrigin(value) {
+    try {
+        const u = new URL(value);
+        return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/escape.js
@@ -25001,6 +25522,7 @@ const POLICY_CHANGE_RULE = 'policy-change';
 const HOME_ORDER = [
     'gap',
     'unverifiable',
+    'not-assessed',
     'planned',
     'undeclared',
     'satisfied',
@@ -25072,6 +25594,22 @@ function repositoryPath(prefix, file) {
         rest = rest.slice(3);
     }
     return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
+/**
+ * On a pull request whose per-file rules looked at the changed files only: which declared controls'
+ * verdicts rest on the change, the others resting on the whole tree. Undefined on a full check.
+ */
+function changeBasisLine(report) {
+    const { changedFiles } = report.summary;
+    if (changedFiles === undefined)
+        return undefined;
+    const onChange = report.controls
+        .filter((c) => c.declared !== null && c.basis === 'change')
+        .map((c) => c.id);
+    const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
+    if (onChange.length === 0)
+        return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
+    return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
@@ -25358,6 +25896,7 @@ function renderAggregateJson(summary) {
 const VERDICT_MARK = {
     gap: '❌',
     unverifiable: '⚠️',
+    'not-assessed': '🔍',
     undeclared: '❔',
     planned: '🗓️',
     satisfied: '✅',
@@ -25648,7 +26187,26 @@ function canonicalReport(report) {
             version: report.tool.version,
             informationUri: report.tool.informationUri,
         },
-        repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
+        repository: {
+            root: report.repository.root,
+            head: report.repository.head,
+            base: report.repository.base,
+            ...(report.repository.name !== undefined ? { name: report.repository.name } : {}),
+            ...(report.repository.url !== undefined ? { url: report.repository.url } : {}),
+            ...(report.repository.ref !== undefined ? { ref: report.repository.ref } : {}),
+        },
+        ...(report.run ? { run: { time: report.run.time, url: report.run.url } } : {}),
+        ...(report.declarations
+            ? {
+                declarations: {
+                    file: report.declarations.file,
+                    scope: report.declarations.scope,
+                    owner: report.declarations.owner,
+                    approvedBy: report.declarations.approvedBy,
+                    reviewed: report.declarations.reviewed,
+                },
+            }
+            : {}),
         settings: {
             failOn: report.settings.failOn,
             failOnConfidence: report.settings.failOnConfidence,
@@ -25657,6 +26215,9 @@ function canonicalReport(report) {
             failOnGap: report.settings.failOnGap,
             requireDeclarations: report.settings.requireDeclarations,
             exceptionMaxDays: report.settings.exceptionMaxDays,
+            ...(report.settings.reviewMaxDays !== undefined
+                ? { reviewMaxDays: report.settings.reviewMaxDays }
+                : {}),
             config: report.settings.config,
             controls: report.settings.controls,
             ruleDirs: [...report.settings.ruleDirs],
@@ -25684,6 +26245,16 @@ function rule(r) {
         result: r.result,
         findings: r.findings,
         ...(r.detail !== undefined ? { detail: r.detail } : {}),
+        ...(r.scope
+            ? {
+                scope: {
+                    files: r.scope.files,
+                    examples: [...r.scope.examples],
+                    settings: [...r.scope.settings],
+                    basis: r.scope.basis,
+                },
+            }
+            : {}),
     };
 }
 function policy(p) {
@@ -25699,19 +26270,34 @@ function control(c) {
     return {
         id: c.id,
         title: c.title,
+        ...(c.theme !== undefined ? { theme: c.theme } : {}),
         declared: c.declared ? json_declared(c.declared) : null,
         verdict: c.verdict,
         reasons: [...c.reasons],
-        evidence: c.evidence.map((e) => ({ ref: e.ref, kind: e.kind, status: e.status, detail: e.detail })),
+        evidence: c.evidence.map((e) => ({
+            ref: e.ref,
+            kind: e.kind,
+            status: e.status,
+            detail: e.detail,
+            ...(e.files ? { files: e.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) } : {}),
+            ...(e.matched !== undefined ? { matched: e.matched } : {}),
+        })),
         exceptions: c.exceptions.map((e) => ({
             id: e.id,
             state: e.state,
             expires: e.expires,
             findings: e.findings,
         })),
-        rules: c.rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+        rules: c.rules.map((r) => ({
+            id: r.id,
+            result: r.result,
+            findings: r.findings,
+            ...(r.examined !== undefined ? { examined: r.examined } : {}),
+        })),
         findings: c.findings,
         open: c.open,
+        ...(c.hint !== undefined ? { hint: c.hint } : {}),
+        ...(c.basis !== undefined ? { basis: c.basis } : {}),
     };
 }
 function json_declared(d) {
@@ -25720,6 +26306,7 @@ function json_declared(d) {
         justification: d.justification,
         owner: d.owner,
         due: d.due,
+        ...(d.reviewed ? { reviewed: d.reviewed } : {}),
         location: d.location ? json_location(d.location) : null,
         from2013: d.from2013,
     };
@@ -25982,6 +26569,7 @@ const MAX_POLICY_CHANGES = 50;
 const VERDICT_LABEL = {
     gap: '❌ gap',
     unverifiable: '⚠️ unverifiable',
+    'not-assessed': '🔍 not assessed',
     undeclared: '❔ undeclared',
     planned: '🗓️ planned',
     satisfied: '✅ satisfied',
@@ -26087,6 +26675,9 @@ function controlsSection(report) {
             out.push(controlRow(c));
         out.push('');
     }
+    const basis = changeBasisLine(report);
+    if (basis)
+        out.push(escapeMarkdown(basis), '');
     if (quiet.length > 0) {
         const list = quiet.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
         out.push(`<details><summary>${escape_plural(quiet.length, 'undeclared control')} with no findings</summary>`, '', list, '', '</details>', '');
@@ -26097,7 +26688,9 @@ function controlsSection(report) {
 }
 function controlRow(c) {
     const findings = c.open === c.findings ? `${c.findings}` : `${c.findings} (${c.open} open)`;
-    const why = c.reasons.map((r) => escapeMarkdown(escape_truncate(r, MAX_REASON))).join('; ') || '—';
+    const why = [...c.reasons, ...(c.hint ? [c.hint] : [])]
+        .map((r) => escapeMarkdown(escape_truncate(r, MAX_REASON)))
+        .join('; ') || '—';
     return `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
 }
 /** Changes to the policy made by the change under review, each needing a reviewer's eye. */
@@ -26177,6 +26770,293 @@ function fitBytes(text, maxBytes) {
     return `${lastNewline > 0 ? cut.slice(0, lastNewline) : ''}${note}`;
 }
 
+;// CONCATENATED MODULE: ./lib/reporters/oscal.js
+/**
+ * The report as an OSCAL Assessment Results document (OSCAL 1.0.6), for GRC tools and auditors: one
+ * result for the run (its time, the tool and version, the repository, commit, ref and CI run), one
+ * observation per rule run (what it examined, how it came out), per finding and per piece of
+ * declared evidence (with the SHA-256 of each file), and one OSCAL finding per control, whose target
+ * status is `satisfied` only when controlgate's verdict is, its reason the verdict itself, and which
+ * names the observations it rests on. Controls are identified as in ISO/IEC 27001:2022 Annex A
+ * ("A.8.28"), the same numbers as ISO/IEC 27002:2022.
+ *
+ * UUIDs are name-based (version 5), derived from the repository, the commit and the run's time, so
+ * the same report always renders to the same document, and a control keeps its finding's UUID
+ * across the runs of one repository only through the same names.
+ */
+
+/** The namespace of controlgate's OSCAL props (their names are not OSCAL's own). */
+const OSCAL_NS = 'https://github.com/controlgate/controlgate/ns/oscal';
+/** Name-based UUIDs of this document live in this namespace (a version 4 UUID chosen once). */
+const UUID_NAMESPACE = '6f1c2a4e-9b7d-4c35-8e21-5d0a3f6b7c19';
+const OSCAL_VERSION = '1.0.6';
+/** The OSCAL Assessment Results document of a report, as a plain object. */
+function renderOscal(report) {
+    const time = report.run?.time ?? '1970-01-01T00:00:00.000Z';
+    const subject = report.repository.name ?? report.repository.root;
+    const id = (kind, name) => uuid5(`${kind}\u0000${subject}\u0000${report.repository.head ?? ''}\u0000${time}\u0000${name}`);
+    const tool = id('tool', report.tool.version);
+    const origins = [{ actors: [{ type: 'tool', 'actor-uuid': tool }] }];
+    const link = evidenceLink(report);
+    const ruleObservations = new Map();
+    const observations = [];
+    for (const r of report.rules) {
+        if (!r.scope)
+            continue;
+        const uuid = id('rule', r.id);
+        ruleObservations.set(r.id, uuid);
+        observations.push(ruleObservation(r, uuid, time, origins, link));
+    }
+    const findingObservations = new Map();
+    for (const f of report.findings) {
+        const uuid = id('finding', f.fingerprint);
+        findingObservations.set(f, uuid);
+        observations.push(findingObservation(f, uuid, time, origins, link));
+    }
+    const evidenceObservations = new Map();
+    for (const c of report.controls) {
+        const uuids = c.evidence.map((e, i) => {
+            const uuid = id('evidence', `${c.id}\u0000${i}\u0000${e.ref}`);
+            observations.push(evidenceObservation(c, e, uuid, time, origins, link));
+            return uuid;
+        });
+        evidenceObservations.set(c, uuids);
+    }
+    const findings = report.controls.map((c) => {
+        const related = [
+            ...c.rules.flatMap((r) => ruleObservations.get(r.id) ?? []),
+            ...report.findings.filter((f) => f.controls.includes(c.id)).map((f) => findingObservations.get(f)),
+            ...(evidenceObservations.get(c) ?? []),
+        ];
+        return controlFinding(c, id('control', c.id), related);
+    });
+    const result = {
+        uuid: id('result', ''),
+        title: `ISO/IEC 27002:2022 controls of ${oneLine(subject)}`,
+        description: `controlgate ${report.tool.version} checked ${report.summary.files} files${report.summary.changedFiles !== undefined ? ` (the per-file rules the ${report.summary.changedFiles} changed ones)` : ''} with ${report.summary.rules} rules and assessed ${report.controls.length} controls against the declarations ${report.declarations?.file ?? '(none)'}. Gate: ${report.summary.gate.result}.`,
+        start: time,
+        end: time,
+        props: props([
+            ['repository', report.repository.name],
+            ['repository-url', report.repository.url],
+            ['commit', report.repository.head],
+            ['base-commit', report.repository.base],
+            ['ref', report.repository.ref],
+            ['root', report.repository.root],
+            ['gate', report.summary.gate.result],
+            ['files', String(report.summary.files)],
+            ['changed-files', report.summary.changedFiles?.toString()],
+        ]),
+        ...(report.run?.url ? { links: [{ href: report.run.url, rel: 'ci-run', text: 'The CI run' }] } : {}),
+        'local-definitions': {
+            components: [
+                {
+                    uuid: tool,
+                    type: 'software',
+                    title: 'controlgate',
+                    description: 'Checks a repository against ISO/IEC 27002:2022 and verifies its declared Statement of Applicability.',
+                    props: props([['version', report.tool.version]]),
+                    links: [{ href: report.tool.informationUri, rel: 'homepage' }],
+                    status: { state: 'operational' },
+                },
+            ],
+        },
+        'reviewed-controls': {
+            description: 'Every control of ISO/IEC 27002:2022 (ISO/IEC 27001:2022 Annex A).',
+            'control-selections': [
+                { 'include-controls': report.controls.map((c) => ({ 'control-id': controlId(c.id) })) },
+            ],
+        },
+        ...(observations.length > 0 ? { observations } : {}),
+        ...(findings.length > 0 ? { findings } : {}),
+    };
+    const d = report.declarations;
+    return {
+        'assessment-results': {
+            uuid: id('assessment-results', ''),
+            metadata: {
+                title: `controlgate assessment of ${oneLine(subject)} against ISO/IEC 27002:2022`,
+                'last-modified': time,
+                version: report.repository.head ?? 'working tree',
+                'oscal-version': OSCAL_VERSION,
+                props: props([
+                    ['tool', report.tool.name],
+                    ['tool-version', report.tool.version],
+                    ['scope', d?.scope],
+                    ['owner', d?.owner],
+                    ['approved-by', d?.approvedBy],
+                    ['reviewed', d?.reviewed],
+                ]),
+                ...(report.repository.url ? { links: [{ href: report.repository.url, rel: 'repository' }] } : {}),
+            },
+            'import-ap': {
+                href: encodeURI(d?.file ?? report.settings.controls),
+                remarks: 'controlgate has no OSCAL assessment plan: the declarations file (the Statement of Applicability as code) and the rules of this run define what was assessed.',
+            },
+            results: [result],
+        },
+    };
+}
+/** Pretty-printed JSON, with a trailing newline. */
+function renderOscalString(report) {
+    return `${JSON.stringify(renderOscal(report), null, 2)}\n`;
+}
+function ruleObservation(r, uuid, time, origins, link) {
+    const scope = r.scope;
+    const what = [
+        `${scope.files} file${scope.files === 1 ? '' : 's'}`,
+        ...(scope.settings.length > 0
+            ? [`${scope.settings.length} repository setting${scope.settings.length === 1 ? '' : 's'}`]
+            : []),
+    ].join(' and ');
+    const examined = [
+        ...scope.examples.map((p) => ({ href: link(p), description: `Examined: ${p}` })),
+        ...scope.settings.map((s) => ({ description: `Read through the GitHub API: ${s}` })),
+    ];
+    return {
+        uuid,
+        title: `Rule ${r.id}: ${r.result}`,
+        description: `${r.title}. Result: ${r.result} (${r.findings} finding${r.findings === 1 ? '' : 's'}); it examined ${what}${scope.basis === 'change' ? ', in the files the change touches' : ''}.${r.detail ? ` ${r.detail}` : ''}`,
+        props: props([
+            ['rule', r.id],
+            ['result', r.result],
+            ['severity', r.severity],
+            ['files-examined', String(scope.files)],
+            ['settings-examined', String(scope.settings.length)],
+            ['basis', scope.basis],
+            ...r.controls.map((c) => ['control', c]),
+        ]),
+        links: [{ href: r.helpUri, rel: 'reference' }],
+        methods: ['TEST'],
+        types: ['control-objective'],
+        origins,
+        ...(examined.length > 0 ? { 'relevant-evidence': examined } : {}),
+        collected: time,
+    };
+}
+function findingObservation(f, uuid, time, origins, link) {
+    const where = f.location ? `${f.location.path}:${f.location.startLine}` : 'the repository';
+    return {
+        uuid,
+        title: f.title,
+        description: `${f.message} (${where})`,
+        props: props([
+            ['rule', f.ruleId],
+            ['severity', f.severity],
+            ['confidence', f.confidence],
+            ['status', f.status],
+            ['blocking', String(f.blocking)],
+            ['new', f.isNew === undefined ? undefined : String(f.isNew)],
+            ['fingerprint', f.fingerprint],
+            ...f.controls.map((c) => ['control', c]),
+        ]),
+        links: [{ href: f.helpUri, rel: 'reference' }],
+        methods: ['TEST'],
+        types: ['finding'],
+        origins,
+        ...(f.location
+            ? { 'relevant-evidence': [{ href: link(f.location.path, f.location.startLine), description: where }] }
+            : {}),
+        collected: time,
+    };
+}
+function evidenceObservation(c, e, uuid, time, origins, link) {
+    const files = (e.files ?? []).map((f) => ({
+        href: link(f.path),
+        description: `${f.path} (${f.bytes} bytes)`,
+        ...(f.sha256 ? { props: props([['sha256', f.sha256]]) } : {}),
+    }));
+    const href = e.kind === 'url' ? webUrl(e.ref) : undefined;
+    const url = href ? [{ href, description: 'Recorded, not fetched' }] : [];
+    const evidence = [...files, ...url];
+    return {
+        uuid,
+        title: `Evidence of ${c.id}: ${e.ref}`,
+        description: `Declared evidence ${e.ref} (${e.kind}): ${e.status}${e.detail ? `, ${e.detail}` : ''}${e.matched ? `; it matches ${e.matched} files, the first ${files.length} listed` : ''}.`,
+        props: props([
+            ['control', c.id],
+            ['evidence-kind', e.kind],
+            ['evidence-status', e.status],
+        ]),
+        methods: ['EXAMINE'],
+        origins,
+        ...(evidence.length > 0 ? { 'relevant-evidence': evidence } : {}),
+        collected: time,
+    };
+}
+function controlFinding(c, uuid, related) {
+    const d = c.declared;
+    const declared = d
+        ? `Declared ${d.status}${d.justification ? `: ${d.justification}` : ''}.`
+        : 'Not declared in the Statement of Applicability.';
+    const why = c.reasons.length > 0 ? ` ${c.reasons.join('; ')}.` : '';
+    return {
+        uuid,
+        title: `${c.id} ${c.title}`,
+        description: `Verdict: ${c.verdict}. ${declared}${why}`,
+        props: props([
+            ['verdict', c.verdict],
+            ['theme', c.theme],
+            ['declared-status', d?.status],
+            ['owner', d?.owner],
+            ['basis', c.basis],
+        ]),
+        target: {
+            type: 'objective-id',
+            'target-id': controlId(c.id),
+            title: `${c.id} ${c.title}`,
+            status: { state: c.verdict === 'satisfied' ? 'satisfied' : 'not-satisfied', reason: c.verdict },
+        },
+        ...(related.length > 0
+            ? { 'related-observations': related.map((u) => ({ 'observation-uuid': u })) }
+            : {}),
+        ...(c.hint ? { remarks: c.hint } : {}),
+    };
+}
+/** "A.8.28": how ISO/IEC 27001:2022 Annex A names the control (an OSCAL token cannot start with a digit). */
+function controlId(id) {
+    return `A.${id}`;
+}
+/**
+ * Where a file of the repository can be read: on the repository's web page at the commit checked,
+ * when both are known; else the path, relative to the repository root.
+ */
+function evidenceLink(report) {
+    const { url, head } = report.repository;
+    const base = url && head ? `${url}/blob/${head}/` : '';
+    return (path, line) => `${base}${path.split('/').map(encodeURIComponent).join('/')}${line ? `#L${line}` : ''}`;
+}
+/** OSCAL props in controlgate's namespace; absent values are left out. Values on one line, trimmed. */
+function props(pairs) {
+    return pairs
+        .filter((p) => typeof p[1] === 'string' && p[1].trim() !== '')
+        .map(([name, value]) => ({ name, ns: OSCAL_NS, value: oneLine(value) }));
+}
+/** An http(s) URL in its normalised, percent-encoded form, or undefined. */
+function webUrl(text) {
+    try {
+        const u = new URL(text);
+        return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** An RFC 4122 version 5 (name-based, SHA-1) UUID. */
+function uuid5(name) {
+    const hash = (0,external_node_crypto_.createHash)('sha1')
+        .update(Buffer.from(UUID_NAMESPACE.replace(/-/g, ''), 'hex'))
+        .update(name, 'utf8')
+        .digest();
+    hash[6] = (hash[6] & 0x0f) | 0x50;
+    hash[8] = (hash[8] & 0x3f) | 0x80;
+    const h = hash.subarray(0, 16).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/reporters/sarif-anchor.js
 /**
  * Where SARIF places a finding about the repository as a whole (a missing SECURITY.md, a setting).
@@ -26218,6 +27098,180 @@ function workflowFromRef(ref) {
     return match?.[1];
 }
 
+;// CONCATENATED MODULE: ./lib/reporters/soa.js
+/**
+ * The Statement of Applicability an auditor reads, as Markdown and as CSV: every control of ISO/IEC
+ * 27002:2022 with its theme, whether it applies and why, its declared status and owner, its evidence
+ * (each file with the SHA-256 of its bytes), controlgate's verdict with the reasons, what assessed
+ * it (the rules that examined something, and how much), and when. Both come from one Report, so they
+ * say exactly what the JSON report and the OSCAL document of the same run say.
+ */
+
+
+const soa_THEMES = ['Organizational', 'People', 'Physical', 'Technological'];
+/** The rows of the SoA, in catalog order. */
+function soaRows(report) {
+    const header = report.declarations;
+    const examined = new Map(report.rules.map((r) => [r.id, r.scope]));
+    return report.controls.map((c) => {
+        const d = c.declared;
+        return {
+            control: c.id,
+            title: c.title,
+            theme: c.theme ?? '',
+            applicable: !d ? 'not declared' : d.status === 'not-applicable' ? 'no' : 'yes',
+            justification: d?.justification ?? '',
+            status: d?.status ?? 'not declared',
+            owner: d?.owner ?? (d ? (header?.owner ?? '') : ''),
+            reviewed: d?.reviewed ?? (d ? (header?.reviewed ?? '') : ''),
+            evidence: c.evidence.map(evidenceText),
+            verdict: c.verdict,
+            reasons: [...c.reasons, ...(c.hint ? [c.hint] : [])],
+            assessedBy: c.rules.flatMap((r) => {
+                const scope = examined.get(r.id);
+                if (!scope || (scope.files === 0 && scope.settings.length === 0))
+                    return [];
+                const parts = [
+                    ...(scope.files > 0 ? [escape_plural(scope.files, 'file')] : []),
+                    ...(scope.settings.length > 0 ? [escape_plural(scope.settings.length, 'setting')] : []),
+                ];
+                const basis = scope.basis === 'change' ? ', changed files only' : '';
+                return [`${r.id} (${r.result}; ${parts.join(', ')}${basis})`];
+            }),
+            lastAssessed: report.run?.time ?? '',
+            commit: report.repository.head ?? '',
+        };
+    });
+}
+/** `docs/ir.md [docs/ir.md sha256:…]`, `https://… (URL, recorded, not fetched)`, `x.md (missing: …)`. */
+function evidenceText(e) {
+    const state = e.status === 'present'
+        ? ''
+        : e.status === 'not-verified'
+            ? ' (URL, recorded, not fetched)'
+            : ` (missing: ${e.detail})`;
+    const files = (e.files ?? []).map((f) => `${f.path} sha256:${f.sha256 ?? 'unreadable'}`);
+    const more = e.matched !== undefined ? `, and ${e.matched - files.length} more files` : '';
+    return files.length > 0 ? `${e.ref}${state} [${files.join(', ')}${more}]` : `${e.ref}${state}`;
+}
+const soa_CSV_COLUMNS = [
+    ['control', 'control'],
+    ['title', 'title'],
+    ['theme', 'theme'],
+    ['applicable', 'applicable'],
+    ['justification', 'justification'],
+    ['status', 'status'],
+    ['owner', 'owner'],
+    ['reviewed', 'reviewed'],
+    ['evidence', 'evidence'],
+    ['verdict', 'verdict'],
+    ['reasons', 'reasons'],
+    ['assessedBy', 'assessed_by'],
+    ['lastAssessed', 'last_assessed'],
+    ['commit', 'commit'],
+];
+/**
+ * The SoA as CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when needed), a header
+ * row and one row per control; the run's identity is in the columns `last_assessed` and `commit`. A
+ * cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return) is prefixed with an apostrophe: the text comes from the repository, and an
+ * auditor opens this file.
+ */
+function renderSoaCsv(report) {
+    const lines = [soa_CSV_COLUMNS.map(([, name]) => name).join(',')];
+    for (const row of soaRows(report)) {
+        lines.push(soa_CSV_COLUMNS.map(([key]) => {
+            const value = row[key];
+            return csvCell(Array.isArray(value) ? value.join('; ') : value);
+        }).join(','));
+    }
+    return `${lines.join('\r\n')}\r\n`;
+}
+function csvCell(value) {
+    const flat = value.replace(/\r\n?|\n/g, ' ');
+    const safe = /^[=+\-@\t\r]/.test(flat) ? `'${flat}` : flat;
+    return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+/** The SoA as GitHub Flavored Markdown: the run's identity, then one table per theme, then the evidence files. */
+function renderSoaMarkdown(report) {
+    const rows = soaRows(report);
+    const d = report.declarations;
+    const r = report.repository;
+    const out = [`# Statement of Applicability${d?.scope ? `: ${escapeMarkdown(d.scope)}` : ''}`, ''];
+    const facts = [
+        [
+            'Repository',
+            r.name ? (r.url ? markdownLink(r.name, r.url) : escapeMarkdown(r.name)) : escapeMarkdown(r.root),
+        ],
+        ['Commit', r.head ? `\`${r.head}\`` : 'not a git checkout'],
+        ['Ref', r.ref ? escapeMarkdown(r.ref) : 'unknown'],
+        ['Assessed', report.run ? escapeMarkdown(report.run.time) : 'unknown'],
+        ['CI run', report.run?.url ? markdownLink(report.run.url, report.run.url) : 'none (a local run)'],
+        [
+            'Declarations',
+            d ? escapeMarkdown(d.file) : `none (${escapeMarkdown(report.settings.controls)} not found)`,
+        ],
+        ['Owner', escapeMarkdown(d?.owner ?? '—')],
+        ['Approved by', escapeMarkdown(d?.approvedBy ?? '—')],
+        ['Reviewed', escapeMarkdown(d?.reviewed ?? '—')],
+        ['Tool', `controlgate ${escapeMarkdown(report.tool.version)}`],
+    ];
+    out.push('| | |', '| --- | --- |', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
+    const applicable = rows.filter((x) => x.applicable === 'yes').length;
+    const excluded = rows.filter((x) => x.applicable === 'no').length;
+    const verdicts = Object.entries(report.summary.byVerdict)
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(', ');
+    out.push(`${rows.length} controls: ${applicable} applicable, ${excluded} not applicable, ${rows.length - applicable - excluded} not declared. Verdicts: ${verdicts}.`, '', 'A verdict is `satisfied` only when a rule examined something in the repository and passed, a cited file or workflow was verified, or a URL is attested by an owner with a review date that is not stale; `not-assessed` says nothing was examined. "Assessed by" lists the rules that examined something, with how much.', '');
+    for (const theme of soa_THEMES) {
+        const of = rows.filter((x) => x.theme === theme);
+        if (of.length === 0)
+            continue;
+        out.push(`## ${theme} controls`, '', '| Control | Title | Applicable | Status | Justification | Owner | Evidence | Verdict | Why | Assessed by |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+        for (const x of of) {
+            const cells = [
+                x.control,
+                x.title,
+                x.applicable,
+                x.status,
+                x.justification,
+                x.owner,
+                x.evidence.map(shortHashes).join('; '),
+                x.verdict,
+                x.reasons.join('; '),
+                x.assessedBy.join('; '),
+            ].map((v) => (v === '' ? '—' : escapeMarkdown(v)));
+            out.push(`| ${cells.join(' | ')} |`);
+        }
+        out.push('');
+    }
+    const files = report.controls.flatMap((c) => c.evidence.flatMap((e) => (e.files ?? []).map((f) => ({ control: c.id, ...f }))));
+    if (files.length > 0) {
+        out.push('## Evidence files', '', '| Control | File | SHA-256 | Bytes |', '| --- | --- | --- | ---: |');
+        for (const f of files) {
+            out.push(`| ${f.control} | ${escapeMarkdown(f.path)} | ${f.sha256 ? `\`${f.sha256}\`` : 'not readable'} | ${f.bytes} |`);
+        }
+        out.push('');
+    }
+    return `${out.join('\n')}\n`;
+}
+/** In the tables, hashes shortened to 12 digits; the evidence files section has them whole. */
+function shortHashes(text) {
+    return text.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}/g, 'sha256:$1…');
+}
+/**
+ * The Statement of Applicability's two files for one path: the Markdown there and the CSV beside it
+ * (`soa.md` and `soa.csv`); a path ending in `.csv` names the CSV, and the Markdown goes beside it.
+ */
+function soaPaths(file) {
+    const ext = external_node_path_.extname(file);
+    const stem = ext ? file.slice(0, -ext.length) : file;
+    return ext.toLowerCase() === '.csv'
+        ? { markdown: `${stem}.md`, csv: file }
+        : { markdown: ext ? file : `${file}.md`, csv: `${stem}.csv` };
+}
+
 ;// CONCATENATED MODULE: ./lib/reporters/text.js
 /**
  * The CLI's terminal report. Plain text, optionally coloured; every repository or rule string is
@@ -26238,6 +27292,7 @@ const SEVERITY_STYLE = {
 const VERDICT_STYLE = {
     gap: 'red',
     unverifiable: 'yellow',
+    'not-assessed': 'yellow',
     undeclared: 'gray',
     planned: 'cyan',
     satisfied: 'green',
@@ -26320,7 +27375,7 @@ function controlSections(report, titles, paint, layout) {
     }
     const shown = controlsByVerdict(report).filter((c) => groups.has(c.id) ||
         (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
-        (c.verdict === 'unverifiable' && !layout.blockingOnly));
+        ((c.verdict === 'unverifiable' || c.verdict === 'not-assessed') && !layout.blockingOnly));
     if (shown.length === 0 && report.findings.length === 0)
         return [paint('green', 'No findings.'), ''];
     const out = [paint('dim', '! marks a finding that fails the gate'), ''];
@@ -26338,11 +27393,15 @@ function controlSections(report, titles, paint, layout) {
         const list = groups.get(c.id) ?? [];
         const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
         const count = c.findings > 0 ? `, ${escape_plural(c.findings, 'finding')}` : '';
-        out.push(`${paint('bold', `${escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count})`)}`);
+        const basis = c.basis === 'change' ? '; on the change only' : '';
+        out.push(`${paint('bold', `${escapeControls(c.id)}  ${escape_singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${escape_singleLine(declaredLabel(c))}${count}${basis})`)}`);
         for (const r of c.reasons)
             out.push(`    ${paint('dim', '-')} ${escape_singleLine(r)}`);
-        if (c.findings > list.length && !layout.blockingOnly) {
-            const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+        if (c.hint && !layout.blockingOnly)
+            out.push(`    ${paint('dim', 'hint:')} ${escape_singleLine(c.hint)}`);
+        const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+        // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
+        if (elsewhere.length > 0 && !layout.blockingOnly) {
             const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
             out.push(`    ${paint('dim', `(${escape_plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`);
         }
@@ -26397,6 +27456,9 @@ function otherControls(report, paint) {
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
     }
+    const line = changeBasisLine(report);
+    if (line)
+        out.push(`  ${escape_singleLine(line)}`);
     out.push('');
     return out;
 }
@@ -26460,6 +27522,8 @@ function summarySection(report, paint) {
 
 ;// CONCATENATED MODULE: ./lib/reporters/index.js
 /** Reporters: pure functions of one Report. No I/O here; the sinks write what these return. */
+
+
 
 
 
@@ -26596,6 +27660,7 @@ function readReport(f) {
 
 
 
+
 /** Terminal text from repository-free data still goes through this, to keep every line printable. */
 function clean(text) {
     return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
@@ -26627,24 +27692,38 @@ function rulesCommand(options) {
         .map((r) => [r.id, r.severity, r.controls.join(','), clean(r.title)]);
     return `${table([['RULE', 'SEVERITY', 'CONTROLS', 'TITLE'], ...rows])}\n\n${rules.length} rules. \`controlgate explain <rule>\` shows one.\n`;
 }
-/** `controlgate controls`: the catalog with the rules that cover each control. */
+/**
+ * `controlgate controls`: the 93 controls with their coverage: the rules that check each, or, for a
+ * control no rule checks, that only declared evidence can verify it.
+ */
 function controlsCommand(options) {
     const rules = loadRules(options.ruleDirs);
     const byControl = rulesByControl(rules);
+    const coverageOf = (id) => (byControl.has(id) ? 'rules' : 'evidence');
     if (options.json) {
-        return `${JSON.stringify(allControls().map((c) => ({ ...c, rules: (byControl.get(c.id) ?? []).map((r) => r.id) })), null, 2)}\n`;
+        return `${JSON.stringify(allControls().map((c) => ({
+            ...c,
+            coverage: coverageOf(c.id),
+            rules: (byControl.get(c.id) ?? []).map((r) => r.id),
+        })), null, 2)}\n`;
     }
-    const rows = allControls().map((c) => [
-        c.id,
-        c.theme,
-        clean(c.title),
-        String((byControl.get(c.id) ?? []).length),
-    ]);
+    const rows = allControls().map((c) => {
+        const n = (byControl.get(c.id) ?? []).length;
+        return [c.id, c.theme, clean(c.title), n > 0 ? `${n} rule${n === 1 ? '' : 's'}` : 'evidence only'];
+    });
     const coverage = THEMES.map((theme) => {
         const of = controlsOfTheme(theme);
         return `${theme.toLowerCase()} ${of.filter((c) => byControl.has(c.id)).length} of ${of.length}`;
     });
-    return `${table([['CONTROL', 'THEME', 'TITLE', 'RULES'], ...rows])}\n\nControls covered by at least one rule: ${coverage.join(', ')}.\n`;
+    return [
+        table([['CONTROL', 'THEME', 'TITLE', 'VERIFIED BY'], ...rows]),
+        '',
+        `Controls checked by at least one rule: ${coverage.join(', ')}.`,
+        'The others are verified by the evidence declared for them in .github/controls.yml: a file that must',
+        'exist and hold more than a placeholder, a workflow that must run on changes, or a URL with an owner',
+        'and a review date that is not stale. `controlgate explain <id>` shows one control.',
+        '',
+    ].join('\n');
 }
 /** `controlgate explain <id>`: a rule (what, why, fix, controls) or a control (what, rules, 2013 ids). */
 function explainCommand(id, options) {
@@ -26688,7 +27767,9 @@ function explainCommand(id, options) {
                 ]
                 : []),
             '',
-            mapped.length ? 'Rules:' : 'No rule covers this control yet.',
+            mapped.length
+                ? 'Rules:'
+                : 'No rule checks this control: its declared evidence verifies it (a file, a workflow, or a URL with an owner and a review date).',
             ...mapped.map((r) => `  ${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${clean(r.title)}`),
             '',
         ].join('\n');
@@ -26734,9 +27815,102 @@ function ruleJson(r) {
         helpUri: helpUri(r.id),
     };
 }
+/**
+ * What `init` says after writing the draft: what it claimed and why the next check will agree, what
+ * it proposes for the user to confirm, and what only the user can decide.
+ */
+function initSummary(draft, file, offline) {
+    const { implemented, notApplicable, planned } = decisions(draft);
+    const techPlanned = planned.filter((id) => id.startsWith('8.'));
+    const otherPlanned = planned.filter((id) => !id.startsWith('8.'));
+    const branch = draft.defaultBranch;
+    const lines = [
+        `wrote ${clean(file)}: the 93 controls of ISO/IEC 27002:2022, each as the next \`controlgate check\` confirms it.`,
+        `  implemented (${implemented.length}), with the evidence controlgate verified: ${implemented.join(', ') || 'none'}`,
+        `  not-applicable (${notApplicable.length}), proposed because the repository holds nothing their rules check; confirm each justification: ${notApplicable.join(', ') || 'none'}`,
+        `  planned (${planned.length}), each with a TODO to decide: ${techPlanned.length} technological (${techPlanned.join(', ') || 'none'}) and ${otherPlanned.length} organizational, people and physical controls`,
+        '',
+        'Still yours to decide:',
+        '  - every TODO: declare implemented (citing evidence: a file, a workflow, or a URL with an owner and a',
+        '    review date), partial, planned (with a due date) or not-applicable (with the reason);',
+        '  - the header: owner, approved-by, and reviewed once the declarations are approved.',
+        branch.source === 'assumed'
+            ? `  - the default branch: git has no origin/HEAD, so main or master was assumed, as check assumes it${branch.checkedOut && !['main', 'master'].includes(branch.checkedOut) ? `; if ${clean(branch.checkedOut)} (checked out) is the default branch, run init and check with --default-branch ${clean(branch.checkedOut)}, or \`git remote set-head origin --auto\`` : ''}.`
+            : `  - the default branch: ${clean(branch.name ?? '')} (${branch.source === 'option' ? 'from --default-branch: pass it to check too' : 'from origin/HEAD'}).`,
+        ...(offline
+            ? [
+                `  - repository settings (branch protection, secret scanning) were not read (${clean(offline)}): controls that rest on them are drafted as planned; set GITHUB_TOKEN and GITHUB_REPOSITORY to verify them.`,
+            ]
+            : []),
+        '',
+    ];
+    return lines.join('\n');
+}
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/cli/evidence.js
+/**
+ * What the CLI adds to a check for evidence kept beyond the run: the repository's settings read
+ * through the GitHub API when the environment gives a token (the online mode, as in the Action), and
+ * the auditor's files written from the same report (the OSCAL document, the Statement of
+ * Applicability as Markdown and CSV).
+ */
+
+
+
+
+
+/**
+ * The GitHub API for the `github.*` rules, from the environment the Action also reads: GITHUB_TOKEN
+ * (never printed), GITHUB_REPOSITORY (`owner/name`) and GITHUB_API_URL (default
+ * https://api.github.com; plain http only to this machine, so a token never crosses a network in
+ * the clear). Without both variables, or with `--offline`, the rules report their controls as
+ * unverifiable and say why.
+ */
+function onlineApi(env, offline) {
+    if (offline)
+        return { why: '--offline' };
+    const token = env.GITHUB_TOKEN?.trim();
+    const repo = (0,github_api/* parseRepository */.SU)(env.GITHUB_REPOSITORY);
+    if (!token || !repo) {
+        return { why: `${!token ? 'GITHUB_TOKEN' : 'GITHUB_REPOSITORY (owner/name)'} is not set` };
+    }
+    const base = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+    let url;
+    try {
+        url = new URL(base);
+    }
+    catch {
+        throw new UsageError(`GITHUB_API_URL is not a URL: ${base}`);
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new UsageError(`GITHUB_API_URL must be an https:// address (plain http only to this machine), so that GITHUB_TOKEN is never sent in the clear; got ${url.origin}`);
+    }
+    const api = (0,github_api/* fetchGitHubApi */.SQ)({ ...repo, token, baseUrl: base });
+    return { api, repository: `${repo.owner}/${repo.repo}`, host: url.host };
+}
+/** Writes the OSCAL document and the SoA files asked for; returns what was written, for the log line. */
+function writeEvidenceFiles(report, files) {
+    const written = [];
+    if (files.oscal) {
+        writeText(files.oscal, renderOscalString(report));
+        written.push(`OSCAL assessment results written to ${files.oscal}`);
+    }
+    if (files.soa) {
+        const { markdown, csv } = soaPaths(files.soa);
+        writeText(markdown, renderSoaMarkdown(report));
+        writeText(csv, renderSoaCsv(report));
+        written.push(`Statement of Applicability written to ${markdown} and ${csv}`);
+    }
+    return written;
+}
+/** Writes a file, creating its directory. */
+function writeText(file, text) {
+    const out = external_node_path_.resolve(file);
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(out), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(out, text);
+}
+
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:tty"
@@ -26872,7 +28046,7 @@ function licenseChoice(text) {
 
 
 /** The report formats of `check --format`. */
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx'];
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx', 'oscal'];
 /** The format named by `--format` (default text); a usage error, with a suggestion, otherwise. */
 function parseFormat(value) {
     const format = value ?? 'text';
@@ -26906,6 +28080,8 @@ function renderReport(report, format, dir, layout, started) {
                 timestamp: started,
                 name: external_node_path_.basename(external_node_path_.resolve(dir)),
             });
+        case 'oscal':
+            return renderOscalString(report);
         default:
             return renderText(report, {
                 color: layout.color,
@@ -27014,11 +28190,12 @@ function startProgress(options) {
  */
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = ['check', 'init', 'rules', 'controls', 'explain', 'aggregate'];
+const COMMANDS = ['check', 'soa', 'init', 'rules', 'controls', 'explain', 'aggregate'];
 /** One usage line per command: what a person needs to retype the command correctly. */
 const USAGE_LINES = {
-    check: 'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv] [--output file] [options]',
-    init: 'controlgate init [dir] [--controls file]',
+    check: 'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv|cyclonedx|oscal] [--output file] [options]',
+    soa: 'controlgate soa [dir] [--format markdown|csv] [--output file] [options]',
+    init: 'controlgate init [dir] [--controls file] [--default-branch name]',
     rules: 'controlgate rules [--kinds] [--json] [--rules dir]',
     controls: 'controlgate controls [--json] [--rules dir]',
     explain: 'controlgate explain <rule-id|control-id> [--json]',
@@ -27076,12 +28253,16 @@ function argumentError(err, argv, options) {
 
 
 
+
+
+
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
-const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
+const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate soa [dir]       check, and write the Statement of Applicability (Markdown or CSV)
   controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
@@ -27089,9 +28270,15 @@ Usage:
   controlgate aggregate <report.json|dir>...
                               one organisation summary from many repositories' JSON reports
 
-Options for check:
-  --format <f>      ${FORMATS.join(' | ')} (default: text)
+Options for check (soa takes them too):
+  --format <f>      ${FORMATS.join(' | ')} (default: text); soa: markdown | csv
   --output <file>   write the report to a file instead of stdout
+  --oscal-file <file>  also write the OSCAL Assessment Results document of the same run
+  --soa-file <file>    also write the Statement of Applicability: Markdown there, CSV beside it
+                    (soa.md and soa.csv)
+  --offline         never read repository settings through the GitHub API (by default they are
+                    read when GITHUB_TOKEN and GITHUB_REPOSITORY are set; GITHUB_API_URL for
+                    GitHub Enterprise Server)
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
   --base <ref>      check as a pull request against this commit: the policy is read from it,
@@ -27107,7 +28294,7 @@ Options for check:
   --persona <p>     regular | pedantic | auditor: which findings that do not block are shown
                     (default: config, else regular; hidden findings are counted)
   --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
-  --require-declarations <r>  none | technological (default: config, else none)
+  --require-declarations <r>  none | technological | all (default: config, else none)
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
@@ -27119,6 +28306,9 @@ Options for check:
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
+  --default-branch <name>  the branch workflows cited as evidence must run on (default: git's
+                    origin/HEAD, else main or master, as check takes it)
+  --offline         never read repository settings through the GitHub API
 
 Options for aggregate (a repository is named by its report's path, e.g. reports/acme/api.json
 under reports/ is acme/api):
@@ -27198,6 +28388,9 @@ const CLI_OPTIONS = {
     'no-fail-on-gap': { type: 'boolean' },
     'require-declarations': { type: 'string' },
     'default-branch': { type: 'string' },
+    'oscal-file': { type: 'string' },
+    'soa-file': { type: 'string' },
+    offline: { type: 'boolean' },
     jobs: { type: 'string' },
     verbose: { type: 'boolean' },
     color: { type: 'boolean' },
@@ -27233,10 +28426,15 @@ async function dispatch(argv, io, options) {
                 throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
             return check(rest[0] ?? '.', values, io, options);
         }
+        case 'soa': {
+            if (rest.length > 1)
+                throw new UsageError(`soa takes one directory, got: ${rest.join(' ')}`);
+            return soa(rest[0] ?? '.', values, io, options);
+        }
         case 'init': {
             if (rest.length > 1)
                 throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
-            return init(rest[0] ?? '.', values, io);
+            return init(rest[0] ?? '.', values, io, options);
         }
         case 'rules':
             io.stdout(rulesCommand({ json: Boolean(values.json), kinds: Boolean(values.kinds), ruleDirs: extraRuleDirs }));
@@ -27271,6 +28469,47 @@ async function dispatch(argv, io, options) {
 async function check(dir, values, io, options) {
     const started = new Date();
     const format = parseFormat(values.format);
+    const report = await checkReport(dir, values, io, options);
+    const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
+    const rendered = renderReport(report, format, dir, { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true }, started);
+    emit(report, rendered, `${format} report`, values, io);
+    return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+/**
+ * `soa [dir]`: the check, written as the Statement of Applicability (Markdown, or CSV with
+ * `--format csv` or an `--output` ending in .csv). An export: its exit code is 0 whatever the gate
+ * says (`check` is the gate).
+ */
+async function soa(dir, values, io, options) {
+    const format = values.format ?? (values.output?.toLowerCase().endsWith('.csv') ? 'csv' : 'markdown');
+    if (format !== 'markdown' && format !== 'csv') {
+        throw new UsageError(`soa --format must be markdown or csv; got "${values.format}"`);
+    }
+    const report = await checkReport(dir, values, io, options);
+    const rendered = format === 'csv' ? renderSoaCsv(report) : renderSoaMarkdown(report);
+    emit(report, rendered, `Statement of Applicability (${format})`, values, io);
+    return EXIT.passed;
+}
+/** Prints the rendered report, or writes it and says so; writes the evidence files asked for too. */
+function emit(report, rendered, what, values, io) {
+    const written = writeEvidenceFiles(report, {
+        ...(values['oscal-file'] ? { oscal: values['oscal-file'] } : {}),
+        ...(values['soa-file'] ? { soa: values['soa-file'] } : {}),
+    });
+    if (values.output) {
+        writeOutput(values.output, rendered);
+        written.unshift(`${what} written to ${values.output}`);
+    }
+    else {
+        io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+    }
+    if (written.length > 0) {
+        const gate = report.summary.gate;
+        io.stderr(`controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${written.join('; ')}\n`);
+    }
+}
+/** Runs the check as the options say: the report every command of the CLI renders. */
+async function checkReport(dir, values, io, options) {
     const failOn = parseFailOn(values['fail-on']);
     const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
     const persona = parseChoice('--persona', values.persona, PERSONAS);
@@ -27299,8 +28538,15 @@ async function check(dir, values, io, options) {
         warning: (m) => stderr(`warning: ${m}\n`),
         error: (m) => stderr(`error: ${m}\n`),
     };
-    const report = await runCheck({
+    const env = options.env ?? process.env;
+    const online = onlineApi(env, Boolean(values.offline));
+    logger.debug(online.api
+        ? `reading the repository settings of ${online.repository} through the GitHub API (${online.host})`
+        : `repository settings are not read: ${online.why}`);
+    return runCheck({
         root: dir,
+        identity: identityOf(GitRepository.open(dir), env),
+        ...(online.api ? { github: online.api } : {}),
         ...(values.config ? { configPath: values.config } : {}),
         ...(values.rules ? { ruleDirs: values.rules } : {}),
         ...(values.rule ? { onlyRules: values.rule } : {}),
@@ -27316,17 +28562,6 @@ async function check(dir, values, io, options) {
         ...(threads ? { threads } : {}),
         logger,
     }).finally(() => progress.stop()); // the report goes out on a clean line
-    const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
-    const rendered = renderReport(report, format, dir, { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true }, started);
-    if (values.output) {
-        writeOutput(values.output, rendered);
-        const gate = report.summary.gate;
-        io.stderr(`controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`);
-    }
-    else {
-        io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-    }
-    return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
 /**
  * Writes a report or summary to `file`, creating its directory. A path that cannot be written (a
@@ -27352,14 +28587,17 @@ function writeOutput(file, text) {
  * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
  * error (exit 2), and the write itself is exclusive, so a file created meanwhile is not clobbered.
  */
-async function init(dir, values, io) {
+async function init(dir, values, io, options) {
     const root = external_node_path_.resolve(dir);
     if (!(0,external_node_fs_.existsSync)(root))
         throw new UsageError(`path not found or not a directory: ${dir}`);
+    const online = onlineApi(options.env ?? process.env, Boolean(values.offline));
     const draft = await draftDeclarations({
         root,
         ...(values.controls ? { controlsPath: values.controls } : {}),
         ...(values.rules ? { ruleDirs: values.rules } : {}),
+        ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
+        ...(online.api ? { github: online.api } : {}),
     });
     const target = external_node_path_.resolve(root, draft.file);
     const exists = () => new UsageError(`${external_node_path_.join(dir, draft.file)} already exists; init never overwrites it (remove it or use --controls)`);
@@ -27374,14 +28612,14 @@ async function init(dir, values, io) {
             throw exists();
         throw err;
     }
-    io.stdout(`wrote ${external_node_path_.join(dir, draft.file)}: ${draft.implemented.length} of 34 controls drafted as implemented (${draft.implemented.join(', ') || 'none'}), the rest as planned. Review every TODO, then commit it.\n`);
+    io.stdout(initSummary(draft, external_node_path_.join(dir, draft.file), online.api ? undefined : online.why));
     return EXIT.passed;
 }
 function parseRequireDeclarations(value) {
     if (value === undefined)
         return undefined;
-    if (value !== 'none' && value !== 'technological') {
-        throw new UsageError(`--require-declarations must be none or technological; got "${value}"`);
+    if (value !== 'none' && value !== 'technological' && value !== 'all') {
+        throw new UsageError(`--require-declarations must be none, technological or all; got "${value}"`);
     }
     return value;
 }
@@ -27447,17 +28685,30 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
+/* unused harmony export recordingApi */
 /* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5166);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
  * error, and a rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ * The call also records the rule's scope: the files it read through the workspace and the repository
+ * settings it read through the API, so no verdict can rest on a rule that looked at nothing.
  * The outcome is plain data, so a slice worker can send it to the engine's thread.
  */
 
 
 async function runEvaluator(rule, workspace, policy, github) {
     const evaluator = (0,_evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .getEvaluator */ .s)(rule.check.kind);
+    const settings = [];
+    const api = github ? recordingApi(github) : undefined;
+    workspace.scope.begin();
+    if (api)
+        api.settings = settings;
+    const examined = () => {
+        if (api)
+            api.settings = undefined;
+        return { files: workspace.scope.end(), settings };
+    };
     try {
         if (!evaluator)
             throw new Error(`no evaluator for kind "${rule.check.kind}"`);
@@ -27466,14 +28717,39 @@ async function runEvaluator(rule, workspace, policy, github) {
             options: rule.check.with ?? {},
             workspace,
             policy,
-            ...(github ? { github } : {}),
+            ...(api ? { github: api.client } : {}),
         });
-        return { raw };
+        return { raw, examined: examined() };
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return { error: message, unverifiable: err instanceof _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .UnverifiableError */ .RJ };
+        return { error: message, unverifiable: err instanceof _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .UnverifiableError */ .RJ, examined: examined() };
     }
+}
+const recorders = new WeakMap();
+/**
+ * The API as the rules see it: every answer a rule gets is a setting it examined, recorded in the
+ * list of the rule that asked (taken when it asks, so a late answer is never credited to the next
+ * rule). One client per underlying client, so what the rules build on it (a cache, a shared request
+ * budget keyed by the client) stays shared; whatever else the client offers is inherited unchanged.
+ */
+function recordingApi(api) {
+    let rec = recorders.get(api);
+    if (!rec) {
+        const state = { client: api, settings: undefined };
+        const get = async (path) => {
+            const list = state.settings;
+            const answer = await api.get(path);
+            const line = `GET ${path} -> ${answer.status}`;
+            if (list && !list.includes(line))
+                list.push(line);
+            return answer;
+        };
+        state.client = Object.create(api, { get: { value: get } });
+        recorders.set(api, state);
+        rec = state;
+    }
+    return rec;
 }
 
 
@@ -29658,7 +30934,7 @@ function uniqueComponents(lockfiles) {
 /* harmony export */   K: () => (/* binding */ sbomInventory),
 /* harmony export */   z: () => (/* binding */ SBOM_MAX_LOCKFILE_BYTES)
 /* harmony export */ });
-/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6012);
+/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6651);
 /* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(557);
 
 
@@ -29938,8 +31214,9 @@ const policyEvaluators = [
     policyEvaluator('declarations-file', 'The declarations file parses and matches schemas/controls.schema.json.'),
     policyEvaluator('evidence', 'Evidence of controls declared implemented or partial exists (workflows run on pull requests).'),
     policyEvaluator('justification', 'Controls declared not-applicable carry a justification.'),
-    policyEvaluator('undeclared', 'Every technological control is declared (with require-declarations: technological).'),
+    policyEvaluator('undeclared', 'Every control asked for is declared (require-declarations: technological, or all).'),
     policyEvaluator('plan-due', 'Controls declared planned are not past their due date.'),
+    policyEvaluator('review-overdue', 'Review dates of the declarations and of controls declared implemented or partial are not stale.'),
     policyEvaluator('exceptions', 'Exceptions have a reason, an approver and an expiry within the allowed horizon.'),
     policyEvaluator('inline-ignores', 'Inline ignore comments give a reason.', (ctx) => reasonlessIgnores(ctx.workspace)),
     policyEvaluator('changes', 'Changes to the policy (config, declarations, exceptions, custom rules, inline ignores) made by the change under review.', (ctx) => (ctx.policy?.base ? addedIgnores(ctx.workspace, ctx.policy.base) : []), true),
@@ -34057,8 +35334,11 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                 },
             ];
         }
-        if (!options.contains)
+        if (!options.contains) {
+            // Found by name: the files it judged are in its scope, though it reads none of them.
+            workspace.examine(candidates);
             return [];
+        }
         const re = (0,shared/* compilePattern */.Eb)(options.contains.pattern, options.contains.flags);
         for (const file of candidates) {
             const text = workspace.text(file);
@@ -44480,9 +45760,11 @@ function defineEvaluator(evaluator) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   En: () => (/* binding */ ADMINISTRATION_READ),
 /* harmony export */   RJ: () => (/* binding */ UnverifiableError),
+/* harmony export */   SQ: () => (/* binding */ fetchGitHubApi),
+/* harmony export */   SU: () => (/* binding */ parseRepository),
 /* harmony export */   mX: () => (/* binding */ segment)
 /* harmony export */ });
-/* unused harmony exports cachedGitHubApi, fetchGitHubApi, parseRepository */
+/* unused harmony export cachedGitHubApi */
 /**
  * The little of the GitHub REST API that rules about repository settings need, as an interface: the
  * engine stays free of `@actions/*` and of any HTTP client. The Action implements it with Octokit
@@ -47713,8 +48995,8 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js
-var workspace_workspace = __nccwpck_require__(6012);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/slices.js
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
@@ -48352,7 +49634,7 @@ function compareStrings(a, b) {
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
 /* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
-/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6012);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6651);
 /**
  * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
  * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
@@ -48371,6 +49653,7 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
         super(whole.root, {
             files: listed.sort(_files_js__WEBPACK_IMPORTED_MODULE_0__/* .compareStrings */ .Kt),
             maxFileBytes: whole.maxFileBytes,
+            scope: whole.scope,
         });
         this.whole = whole;
         this.focus = new Set(this.files);
@@ -48503,20 +49786,284 @@ class LineIndex {
 
 /***/ }),
 
-/***/ 6012:
+/***/ 837:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Nt: () => (/* binding */ PER_FILE_MEMOS),
-/* harmony export */   aR: () => (/* binding */ Workspace)
+/* harmony export */   F9: () => (/* binding */ ScopeTally),
+/* harmony export */   Rs: () => (/* binding */ ScopeRecorder)
 /* harmony export */ });
-/* unused harmony export DEFAULT_MAX_FILE_BYTES */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2042);
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6643);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6774);
-/* harmony import */ var _yaml_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7594);
+/* unused harmony export SCOPE_EXAMPLES */
+/**
+ * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
+ * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
+ * workspace records it as the rule reads: a file read or parsed through the workspace, a cached parse
+ * of it handed out again, or a file an evaluator names as judged by its presence (`examine`). Cached
+ * computations remember the files they read, so a rule that gets a parse another rule paid for is
+ * credited with the same files. Nothing here depends on an evaluator remembering to report.
+ *
+ * Files are recorded by their position in the tree's file list: a position costs no string, posts to
+ * a slice worker as a number (a worker's tree lists the same files in the same order), and a stamp per
+ * file tells a repeated read of the same rule without a set per evaluation.
+ */
+const NO_DEPS = Object.freeze([]);
+/**
+ * Records the files read through one tree (and every view of it: the changed-files view and slices
+ * share their whole tree's recorder). Rules are evaluated one at a time on a thread, so one rule is
+ * recorded at a time.
+ */
+class ScopeRecorder {
+    files;
+    positions;
+    enabled;
+    stamps;
+    epoch = 0;
+    rule = null;
+    trail = [];
+    open = 0;
+    /** Whether a read must be recorded: a rule is being recorded or a cached computation is open. */
+    active = false;
+    /**
+     * `files`: the tree's files, whose positions are recorded, and `positions`, each file's position;
+     * `enabled: false` records nothing.
+     */
+    constructor(files, positions, enabled = true) {
+        this.files = files;
+        this.positions = positions;
+        this.enabled = enabled;
+    }
+    /** The position of a file of the tree, or undefined. */
+    position(file) {
+        return this.positions.get(file);
+    }
+    /** Records that `file` was read or judged. */
+    touch(file) {
+        const i = this.position(file);
+        if (i !== undefined)
+            this.touchAt(i);
+    }
+    /** Records the file at a position. */
+    touchAt(i) {
+        const rule = this.rule;
+        if (rule !== null && this.stamps[i] !== this.epoch) {
+            this.stamps[i] = this.epoch;
+            rule.push(i);
+        }
+        if (this.open > 0)
+            this.trail.push(i);
+    }
+    /** Starts recording a rule's run, until {@link end}. */
+    begin() {
+        if (!this.enabled)
+            return;
+        this.stamps ??= new Uint32Array(this.files.length);
+        this.epoch += 1;
+        this.rule = [];
+        this.active = true;
+    }
+    /** Ends a rule's run: the positions of the files it examined, each once. */
+    end() {
+        const examined = this.rule ?? [];
+        this.rule = null;
+        this.active = this.open > 0;
+        return examined;
+    }
+    /** Opens a cached computation; every read until {@link close} is one of its dependencies. */
+    openFrame() {
+        if (!this.enabled)
+            return -1;
+        this.open += 1;
+        this.active = true;
+        return this.trail.length;
+    }
+    /**
+     * Closes a computation (in any order: an asynchronous one closes when it settles) and returns what
+     * it read. A computation that was still open when another opened also gets the other's reads,
+     * which it depends on through it.
+     */
+    closeFrame(frame) {
+        if (frame < 0)
+            return NO_DEPS;
+        const trail = this.trail;
+        let deps = NO_DEPS;
+        if (trail.length > frame) {
+            const first = trail[frame];
+            let same = true;
+            for (let i = frame + 1; i < trail.length && same; i++)
+                same = trail[i] === first;
+            deps = same ? first : [...new Set(trail.slice(frame))];
+        }
+        this.open -= 1;
+        if (this.open === 0)
+            trail.length = 0;
+        this.active = this.rule !== null || this.open > 0;
+        return deps;
+    }
+}
+/** Paths listed per rule in the report; the count covers the rest. */
+const SCOPE_EXAMPLES = 20;
+/**
+ * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
+ * tree): a bit per file of the tree, so the count is exact however the runs overlap.
+ */
+class ScopeTally {
+    files;
+    discount;
+    bits;
+    counted = 0;
+    /**
+     * `files`: the tree's files, which positions index; `discount`: positions of files that are never
+     * the subject of an assessment (controlgate's own configuration and declarations).
+     */
+    constructor(files, discount = []) {
+        this.files = files;
+        this.discount = discount;
+    }
+    add(positions) {
+        if (positions.length === 0)
+            return;
+        this.bits ??= new Uint8Array(this.files.length);
+        const bits = this.bits;
+        for (const i of positions) {
+            if (bits[i] === 0) {
+                bits[i] = 1;
+                this.counted += 1;
+            }
+        }
+    }
+    /** How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order. */
+    result() {
+        const bits = this.bits;
+        if (!bits)
+            return { files: 0, examples: [] };
+        for (const i of this.discount) {
+            if (bits[i] === 1) {
+                bits[i] = 0;
+                this.counted -= 1;
+            }
+        }
+        const examples = [];
+        const wanted = Math.min(SCOPE_EXAMPLES, this.counted);
+        for (let i = 0; i < bits.length && examples.length < wanted; i++) {
+            if (bits[i] === 1)
+                examples.push(this.files[i]);
+        }
+        return { files: this.counted, examples };
+    }
+}
+
+
+/***/ }),
+
+/***/ 6651:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Nt: () => (/* binding */ PER_FILE_MEMOS),
+  aR: () => (/* binding */ Workspace)
+});
+
+// UNUSED EXPORTS: DEFAULT_MAX_FILE_BYTES
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/workspace/files.js
+var workspace_files = __nccwpck_require__(2042);
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var glob = __nccwpck_require__(6643);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/workspace/inspect.js
+/**
+ * A file cited as evidence, read for an auditor: its SHA-256 over the exact bytes (what `sha256sum`
+ * prints, so the hash in the Statement of Applicability can be checked by hand), its size, and its
+ * text when it is small enough to judge whether it holds more than a placeholder. Same bounds as every
+ * workspace read: never through a symbolic link, never outside the root, a cap on what is hashed.
+ */
+
+
+
+/** Larger evidence files are not hashed (a hash of part of a file would mislead). */
+const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
+/** Text is kept for judging content up to this size; larger files are plainly not placeholders. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+const CHUNK = 64 * 1024;
+const NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
+/**
+ * Reads `file` (relative, POSIX) under `root`. `realDirectory` tells whether the file's directory and
+ * every one above it is a real directory (the workspace's own, cached check).
+ */
+function inspectFile(root, file, realDirectory) {
+    if (external_node_path_.isAbsolute(file) || file.includes('\0') || file.split(/[\\/]/).includes('..')) {
+        return { ok: false, reason: 'not a path inside the repository' };
+    }
+    if (!realDirectory(external_node_path_.posix.dirname(file)))
+        return { ok: false, reason: 'it is behind a symbolic link' };
+    let fd;
+    try {
+        try {
+            fd = (0,external_node_fs_.openSync)(external_node_path_.join(root, file), external_node_fs_.constants.O_RDONLY | NO_FOLLOW | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+        }
+        catch (err) {
+            const code = err.code;
+            if (code === 'ELOOP')
+                return { ok: false, reason: 'it is a symbolic link' };
+            return {
+                ok: false,
+                reason: code === 'ENOENT' ? 'it is not in the working tree' : `it cannot be read (${code})`,
+            };
+        }
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile())
+            return { ok: false, reason: 'it is not a regular file' };
+        if (st.size > MAX_EVIDENCE_BYTES) {
+            return {
+                ok: false,
+                reason: `it is larger than ${MAX_EVIDENCE_BYTES / 1024 / 1024} MiB, so it is not hashed`,
+            };
+        }
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const kept = [];
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let bytes = 0;
+        let binary = false;
+        for (;;) {
+            const n = (0,external_node_fs_.readSync)(fd, buf, 0, CHUNK, bytes);
+            if (n === 0)
+                break;
+            const chunk = buf.subarray(0, n);
+            hash.update(chunk);
+            // Git's heuristic, as for every read: a NUL byte in the first 8,000 bytes means binary.
+            if (bytes < 8000 && chunk.subarray(0, 8000 - bytes).includes(0))
+                binary = true;
+            if (!binary && bytes + n <= MAX_TEXT_BYTES)
+                kept.push(Buffer.from(chunk));
+            bytes += n;
+        }
+        const sha256 = hash.digest('hex');
+        if (binary || bytes > MAX_TEXT_BYTES)
+            return { ok: true, sha256, bytes, binary };
+        return { ok: true, sha256, bytes, binary, text: Buffer.concat(kept).toString('utf8') };
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
+// EXTERNAL MODULE: ./lib/core/workspace/lines.js
+var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/scope.js
+var scope = __nccwpck_require__(837);
+// EXTERNAL MODULE: ./lib/core/workspace/yaml.js + 1 modules
+var yaml = __nccwpck_require__(7594);
+;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
+
+
 
 
 
@@ -48524,7 +50071,7 @@ class LineIndex {
 
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
-const NO_FOLLOW = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0;
+const workspace_NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
 /** The read buffer, shared by every read (reads are synchronous); grows to the largest file read. */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 /** Default cap on bytes read from one file; larger files are listed but not scanned. */
@@ -48558,7 +50105,8 @@ class Workspace {
     indexed;
     indexSource;
     maxFileBytes;
-    fileSet;
+    /** Each file's position in {@link files}. */
+    fileIndex;
     contents = new Map();
     yamlCache = new Map();
     problems = new Map();
@@ -48568,11 +50116,14 @@ class Workspace {
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
+    /** What the rule being evaluated reads (see scope.ts). */
+    scope;
+    indexedFiles;
     /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
     inheritance;
     inheritedFrom;
     constructor(root, options = {}) {
-        this.root = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root);
+        this.root = external_node_path_.resolve(root);
         this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
         let files;
         if (options.files) {
@@ -48580,7 +50131,7 @@ class Workspace {
             this.indexSource = 'given';
         }
         else {
-            const listed = options.index ?? (0,_files_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(this.root);
+            const listed = options.index ?? (0,workspace_files/* listFiles */.CS)(this.root);
             files = listed.files;
             this.indexSource = listed.source;
         }
@@ -48588,7 +50139,7 @@ class Workspace {
             const own = new Set(files);
             const lacking = options.inherited.files.filter((f) => !own.has(f));
             if (lacking.length > 0) {
-                this.inheritance = { root: node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(options.inherited.root), files: lacking };
+                this.inheritance = { root: external_node_path_.resolve(options.inherited.root), files: lacking };
                 this.inheritedFrom = new Workspace(options.inherited.root, {
                     files: lacking,
                     maxFileBytes: this.maxFileBytes,
@@ -48596,14 +50147,15 @@ class Workspace {
                 files = [...files, ...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
             }
         }
-        const include = options.include?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.include) : undefined;
-        const exclude = options.exclude?.length ? (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(options.exclude) : undefined;
+        const include = options.include?.length ? (0,glob/* pathMatcher */.k)(options.include) : undefined;
+        const exclude = options.exclude?.length ? (0,glob/* pathMatcher */.k)(options.exclude) : undefined;
         this.indexed = files;
         this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
-        this.fileSet = new Set(this.files);
+        this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
+        this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
     }
     has(file) {
-        return this.fileSet.has(file);
+        return this.fileIndex.has(file);
     }
     /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
     glob(patterns) {
@@ -48626,7 +50178,7 @@ class Workspace {
         const key = patterns.join('\u0000');
         let m = this.matchers.get(key);
         if (!m) {
-            m = (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .k)(patterns);
+            m = (0,glob/* pathMatcher */.k)(patterns);
             this.matchers.set(key, m);
         }
         return m;
@@ -48638,7 +50190,24 @@ class Workspace {
             content = this.load(file);
             this.contents.set(file, content);
         }
+        // A rule examined what it could read: a symlink or an unreadable file is not an input.
+        if (this.scope.active &&
+            (content.kind === 'text' || content.kind === 'binary') &&
+            content.at !== undefined) {
+            this.scope.touchAt(content.at);
+        }
         return content;
+    }
+    /**
+     * Records files a rule judged without reading them (a required file found by its name): they count
+     * in the rule's scope like the files it reads.
+     */
+    examine(files) {
+        if (!this.scope.active)
+            return;
+        for (const f of typeof files === 'string' ? [files] : files)
+            if (this.has(f))
+                this.scope.touch(f);
     }
     /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
     text(file) {
@@ -48656,12 +50225,15 @@ class Workspace {
     /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
     yaml(file) {
         const cached = this.yamlCache.get(file);
-        if (cached)
+        if (cached) {
+            if (this.scope.active)
+                this.scope.touch(file);
             return cached;
+        }
         const text = this.text(file);
         if (text === undefined)
             return undefined;
-        const result = (0,_yaml_js__WEBPACK_IMPORTED_MODULE_3__/* .parseYaml */ .hN)(text);
+        const result = (0,yaml/* parseYaml */.hN)(text);
         this.yamlCache.set(file, result);
         if (!result.ok)
             this.reportProblem({ path: file, ...result.error });
@@ -48672,16 +50244,59 @@ class Workspace {
      * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
      */
     memo(kind, file, compute) {
-        let byFile = this.memos.get(kind);
-        if (!byFile) {
-            byFile = new Map();
-            this.memos.set(kind, byFile);
+        let store = this.memos.get(kind);
+        if (!store) {
+            store = { values: new Map() };
+            this.memos.set(kind, store);
         }
-        if (byFile.has(file))
-            return byFile.get(file);
-        const value = compute();
-        byFile.set(file, value);
+        const values = store.values;
+        const entry = values.get(file);
+        if (entry !== undefined) {
+            if (this.scope.active) {
+                const deps = entry.deps;
+                if (typeof deps === 'number')
+                    this.scope.touchAt(deps);
+                else
+                    for (const d of deps)
+                        this.scope.touchAt(d);
+            }
+            return entry.value;
+        }
+        // The files the computation reads are remembered with its value (an asynchronous one's when it
+        // settles), so the rules that reuse the value are credited with them.
+        const frame = this.scope.openFrame();
+        let value;
+        try {
+            value = compute();
+        }
+        catch (err) {
+            this.scope.closeFrame(frame);
+            throw err;
+        }
+        const stored = { value, deps: NO_DEPS };
+        values.set(file, stored);
+        const settle = () => {
+            stored.deps = this.scope.closeFrame(frame);
+        };
+        if (value instanceof Promise)
+            value.then(settle, settle);
+        else
+            settle();
         return value;
+    }
+    /**
+     * A file of the index (include and exclude do not apply: evidence may sit where no rule looks),
+     * hashed over its exact bytes, with its text when small: for evidence cited in the declarations.
+     * Not cached, and no rule's scope: it is read for the declarations, not by a rule.
+     */
+    inspect(file) {
+        if (!this.indexedSet.has(file))
+            return { ok: false, reason: 'it is not in the repository' };
+        return inspectFile(this.root, file, (dir) => this.realDirectory(dir));
+    }
+    get indexedSet() {
+        this.indexedFiles ??= new Set(this.indexed);
+        return this.indexedFiles;
     }
     /** Records a located problem with an input file; the first problem per file wins. */
     reportProblem(problem) {
@@ -48697,7 +50312,8 @@ class Workspace {
         return this.inheritedFrom?.has(file) ?? false;
     }
     load(file) {
-        if (!this.fileSet.has(file) || !isSafeRelative(file)) {
+        const at = this.fileIndex.get(file);
+        if (at === undefined || !isSafeRelative(file)) {
             return { kind: 'unreadable', reason: 'not in the workspace index' };
         }
         if (this.inheritedFrom?.has(file)) {
@@ -48705,25 +50321,25 @@ class Workspace {
             this.inheritedFrom.release([file]);
             return content;
         }
-        const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.join(this.root, file);
+        const abs = external_node_path_.join(this.root, file);
         let fd;
         try {
             // A directory on the way may be a symlink pointing out of the tree: each directory is checked
             // once per run. The file itself is opened without following a final symlink, and without
             // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
-            if (!this.realDirectory(node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(file)))
+            if (!this.realDirectory(external_node_path_.posix.dirname(file)))
                 return { kind: 'symlink' };
-            if (!NO_FOLLOW && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(abs).isSymbolicLink())
+            if (!workspace_NO_FOLLOW && (0,external_node_fs_.lstatSync)(abs).isSymbolicLink())
                 return { kind: 'symlink' };
             try {
-                fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(abs, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | NO_FOLLOW | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK ?? 0));
+                fd = (0,external_node_fs_.openSync)(abs, external_node_fs_.constants.O_RDONLY | workspace_NO_FOLLOW | (external_node_fs_.constants.O_NONBLOCK ?? 0));
             }
             catch (err) {
                 if (err.code === 'ELOOP')
                     return { kind: 'symlink' };
                 throw err;
             }
-            const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd);
+            const st = (0,external_node_fs_.fstatSync)(fd);
             if (!st.isFile())
                 return { kind: 'unreadable', reason: 'not a regular file' };
             const size = st.size;
@@ -48735,27 +50351,27 @@ class Workspace {
             const buf = scratch;
             let read = 0;
             while (read < want) {
-                const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, read, want - read, read);
+                const n = (0,external_node_fs_.readSync)(fd, buf, read, want - read, read);
                 if (n === 0)
                     break;
                 read += n;
             }
             const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
             if (head.includes(0))
-                return { kind: 'binary', size, head: Buffer.from(head) };
+                return { kind: 'binary', size, head: Buffer.from(head), at };
             if (size > this.maxFileBytes)
                 return { kind: 'too-large', size };
             let text = buf.subarray(0, read).toString('utf8');
             if (text.charCodeAt(0) === 0xfeff)
                 text = text.slice(1);
-            return { kind: 'text', text, lines: new _lines_js__WEBPACK_IMPORTED_MODULE_5__/* .LineIndex */ .r(text) };
+            return { kind: 'text', text, lines: new lines/* LineIndex */.r(text), at };
         }
         catch (err) {
             return { kind: 'unreadable', reason: err.code ?? String(err) };
         }
         finally {
             if (fd !== undefined)
-                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+                (0,external_node_fs_.closeSync)(fd);
         }
     }
     /** Whether a directory (relative, POSIX) and every directory above it is a real one, not a symlink. */
@@ -48764,10 +50380,10 @@ class Workspace {
             return true;
         let real = this.directories.get(dir);
         if (real === undefined) {
-            real = this.realDirectory(node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(dir));
+            real = this.realDirectory(external_node_path_.posix.dirname(dir));
             if (real) {
                 try {
-                    real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(this.root, dir)).isDirectory();
+                    real = (0,external_node_fs_.lstatSync)(external_node_path_.join(this.root, dir)).isDirectory();
                 }
                 catch {
                     real = false;
@@ -48778,9 +50394,10 @@ class Workspace {
         return real;
     }
 }
+const NO_DEPS = Object.freeze([]);
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file) {
-    if (node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(file) || file.includes('\0'))
+    if (external_node_path_.isAbsolute(file) || file.includes('\0'))
         return false;
     return !file.split(/[\\/]/).includes('..');
 }

@@ -3,7 +3,15 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { type Config, readConfig } from '../core/config.js';
 import { cachedGitHubApi } from '../core/github-api.js';
-import { type Logger, type RawFinding, type Report, runCheck, UsageError } from '../core/index.js';
+import { identityFromEnv } from '../core/identity.js';
+import {
+  type Logger,
+  type RawFinding,
+  type Report,
+  type RunIdentity,
+  runCheck,
+  UsageError,
+} from '../core/index.js';
 import type { PolicyApproval } from '../core/policy/suppressions.js';
 import type { TreeReader } from '../core/policy/tree.js';
 import type { GateScope } from '../core/pr.js';
@@ -60,6 +68,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       client,
       threads: options.threads,
       ...(integrity ? { integrity } : {}),
+      identity: identityFromEnv(env),
     });
     const context: SinkContext = {
       settings,
@@ -107,6 +116,7 @@ interface CheckContext {
   client: ApiClient | undefined;
   threads: SliceThreads | undefined;
   integrity?: GateIntegrity;
+  identity: RunIdentity;
 }
 
 /** What keeps a pull request from weakening its own gate: the base commit, the workflow, approvals. */
@@ -216,10 +226,11 @@ function readText(file: string): string | undefined {
 function check(
   settings: Settings,
   logger: Logger,
-  { event, scope, pr, client, threads, integrity }: CheckContext,
+  { event, scope, pr, client, threads, integrity, identity }: CheckContext,
 ): Promise<Report> {
   return runCheck({
     root: settings.root,
+    identity,
     ...(threads ? { threads } : {}),
     ruleDirs: settings.ruleDirs,
     logger,

@@ -42,6 +42,10 @@ export interface Settings {
   sarifFile?: string;
   /** Absolute path of the JSON report to write, or undefined (input `json-file`). */
   jsonFile?: string;
+  /** Absolute path of the OSCAL Assessment Results document to write (input `oscal-file`). */
+  oscalFile?: string;
+  /** Absolute path of the Statement of Applicability in Markdown; the CSV goes beside it (input `soa-file`). */
+  soaFile?: string;
   annotations: boolean;
   jobSummary: boolean;
   /** Input `token`; empty means no API use (write-free outputs only). Never logged. */
@@ -175,9 +179,9 @@ export function readSettings(
   if (input('fail-on-gap').trim()) settings.failOnGap = readBoolean(input, 'fail-on-gap', true);
   const required = input('require-declarations').trim().toLowerCase();
   if (required) {
-    if (required !== 'none' && required !== 'technological') {
+    if (required !== 'none' && required !== 'technological' && required !== 'all') {
       throw new UsageError(
-        `Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none or technological (or leave it empty to use the config file's, else none)`,
+        `Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`,
       );
     }
     settings.requireDeclarations = required;
@@ -187,6 +191,10 @@ export function readSettings(
   if (sarif) settings.sarifFile = resolve(sarif);
   const json = input('json-file').trim();
   if (json) settings.jsonFile = resolve(json);
+  const oscal = input('oscal-file').trim();
+  if (oscal) settings.oscalFile = resolve(oscal);
+  const soa = input('soa-file').trim();
+  if (soa) settings.soaFile = resolve(soa);
   return settings;
 }
 

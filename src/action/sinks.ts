@@ -8,9 +8,13 @@ import {
   planAnnotations,
   renderJson,
   renderMarkdown,
+  renderOscalString,
   renderSarifString,
+  renderSoaCsv,
+  renderSoaMarkdown,
   renderText,
   sarifRepositoryFile,
+  soaPaths,
   workflowFromRef,
 } from '../reporters/index.js';
 import { repositoryPath } from '../reporters/shared.js';
@@ -23,7 +27,7 @@ import { reviewCommentsSink } from './review-sink.js';
 import type { Settings } from './settings.js';
 
 /** Names of the files an Action run can write, as its outputs name them. */
-export type FileOutput = 'sarif-file' | 'json-file';
+export type FileOutput = 'sarif-file' | 'json-file' | 'oscal-file' | 'soa-file' | 'soa-csv-file';
 
 /** What every sink may read besides the report. */
 export interface SinkContext {
@@ -191,6 +195,30 @@ export const jsonSink: Sink = {
   },
 };
 
+/** The OSCAL Assessment Results document, for GRC tools and auditors. */
+export const oscalSink: Sink = {
+  name: 'OSCAL file',
+  enabled: ({ settings }) => Boolean(settings.oscalFile),
+  async write(report, context) {
+    const file = context.settings.oscalFile!;
+    await writeText(file, renderOscalString(report));
+    context.files['oscal-file'] = file;
+  },
+};
+
+/** The Statement of Applicability: Markdown at the path, CSV beside it. */
+export const soaSink: Sink = {
+  name: 'Statement of Applicability',
+  enabled: ({ settings }) => Boolean(settings.soaFile),
+  async write(report, context) {
+    const { markdown, csv } = soaPaths(context.settings.soaFile!);
+    await writeText(markdown, renderSoaMarkdown(report));
+    await writeText(csv, renderSoaCsv(report));
+    context.files['soa-file'] = markdown;
+    context.files['soa-csv-file'] = csv;
+  },
+};
+
 /** Step outputs; last, so the file outputs name only files that were written. */
 export const outputsSink: Sink = {
   name: 'step outputs',
@@ -201,6 +229,9 @@ export const outputsSink: Sink = {
     core.setOutput('blocking', report.summary.blocking);
     core.setOutput('sarif-file', context.files['sarif-file'] ?? '');
     core.setOutput('json-file', context.files['json-file'] ?? '');
+    core.setOutput('oscal-file', context.files['oscal-file'] ?? '');
+    core.setOutput('soa-file', context.files['soa-file'] ?? '');
+    core.setOutput('soa-csv-file', context.files['soa-csv-file'] ?? '');
   },
 };
 
@@ -214,6 +245,8 @@ export function defaultSinks(): Sink[] {
     logSink,
     sarifSink,
     jsonSink,
+    oscalSink,
+    soaSink,
     annotationsSink,
     jobSummarySink,
     checkRunSink,

@@ -6,6 +6,7 @@ import {
   getControl,
   THEMES,
 } from '../core/catalog.js';
+import { type Draft, decisions } from '../core/declarations/init.js';
 import { allEvaluators } from '../core/evaluators/registry.js';
 import { helpUri } from '../core/finding.js';
 import { loadRules } from '../core/rules/load.js';
@@ -51,28 +52,42 @@ export function rulesCommand(options: ListOptions & { kinds: boolean }): string 
   return `${table([['RULE', 'SEVERITY', 'CONTROLS', 'TITLE'], ...rows])}\n\n${rules.length} rules. \`controlgate explain <rule>\` shows one.\n`;
 }
 
-/** `controlgate controls`: the catalog with the rules that cover each control. */
+/**
+ * `controlgate controls`: the 93 controls with their coverage: the rules that check each, or, for a
+ * control no rule checks, that only declared evidence can verify it.
+ */
 export function controlsCommand(options: ListOptions): string {
   const rules = loadRules(options.ruleDirs);
   const byControl = rulesByControl(rules);
+  const coverageOf = (id: string) => (byControl.has(id) ? 'rules' : 'evidence');
   if (options.json) {
     return `${JSON.stringify(
-      allControls().map((c) => ({ ...c, rules: (byControl.get(c.id) ?? []).map((r) => r.id) })),
+      allControls().map((c) => ({
+        ...c,
+        coverage: coverageOf(c.id),
+        rules: (byControl.get(c.id) ?? []).map((r) => r.id),
+      })),
       null,
       2,
     )}\n`;
   }
-  const rows = allControls().map((c) => [
-    c.id,
-    c.theme,
-    clean(c.title),
-    String((byControl.get(c.id) ?? []).length),
-  ]);
+  const rows = allControls().map((c) => {
+    const n = (byControl.get(c.id) ?? []).length;
+    return [c.id, c.theme, clean(c.title), n > 0 ? `${n} rule${n === 1 ? '' : 's'}` : 'evidence only'];
+  });
   const coverage = THEMES.map((theme) => {
     const of = controlsOfTheme(theme);
     return `${theme.toLowerCase()} ${of.filter((c) => byControl.has(c.id)).length} of ${of.length}`;
   });
-  return `${table([['CONTROL', 'THEME', 'TITLE', 'RULES'], ...rows])}\n\nControls covered by at least one rule: ${coverage.join(', ')}.\n`;
+  return [
+    table([['CONTROL', 'THEME', 'TITLE', 'VERIFIED BY'], ...rows]),
+    '',
+    `Controls checked by at least one rule: ${coverage.join(', ')}.`,
+    'The others are verified by the evidence declared for them in .github/controls.yml: a file that must',
+    'exist and hold more than a placeholder, a workflow that must run on changes, or a URL with an owner',
+    'and a review date that is not stale. `controlgate explain <id>` shows one control.',
+    '',
+  ].join('\n');
 }
 
 /** `controlgate explain <id>`: a rule (what, why, fix, controls) or a control (what, rules, 2013 ids). */
@@ -115,7 +130,9 @@ export function explainCommand(id: string, options: ListOptions): string {
           ]
         : []),
       '',
-      mapped.length ? 'Rules:' : 'No rule covers this control yet.',
+      mapped.length
+        ? 'Rules:'
+        : 'No rule checks this control: its declared evidence verifies it (a file, a workflow, or a URL with an owner and a review date).',
       ...mapped.map((r) => `  ${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${clean(r.title)}`),
       '',
     ].join('\n');
@@ -162,4 +179,36 @@ function ruleJson(r: Rule) {
     source: r.source,
     helpUri: helpUri(r.id),
   };
+}
+
+/**
+ * What `init` says after writing the draft: what it claimed and why the next check will agree, what
+ * it proposes for the user to confirm, and what only the user can decide.
+ */
+export function initSummary(draft: Draft, file: string, offline?: string): string {
+  const { implemented, notApplicable, planned } = decisions(draft);
+  const techPlanned = planned.filter((id) => id.startsWith('8.'));
+  const otherPlanned = planned.filter((id) => !id.startsWith('8.'));
+  const branch = draft.defaultBranch;
+  const lines = [
+    `wrote ${clean(file)}: the 93 controls of ISO/IEC 27002:2022, each as the next \`controlgate check\` confirms it.`,
+    `  implemented (${implemented.length}), with the evidence controlgate verified: ${implemented.join(', ') || 'none'}`,
+    `  not-applicable (${notApplicable.length}), proposed because the repository holds nothing their rules check; confirm each justification: ${notApplicable.join(', ') || 'none'}`,
+    `  planned (${planned.length}), each with a TODO to decide: ${techPlanned.length} technological (${techPlanned.join(', ') || 'none'}) and ${otherPlanned.length} organizational, people and physical controls`,
+    '',
+    'Still yours to decide:',
+    '  - every TODO: declare implemented (citing evidence: a file, a workflow, or a URL with an owner and a',
+    '    review date), partial, planned (with a due date) or not-applicable (with the reason);',
+    '  - the header: owner, approved-by, and reviewed once the declarations are approved.',
+    branch.source === 'assumed'
+      ? `  - the default branch: git has no origin/HEAD, so main or master was assumed, as check assumes it${branch.checkedOut && !['main', 'master'].includes(branch.checkedOut) ? `; if ${clean(branch.checkedOut)} (checked out) is the default branch, run init and check with --default-branch ${clean(branch.checkedOut)}, or \`git remote set-head origin --auto\`` : ''}.`
+      : `  - the default branch: ${clean(branch.name ?? '')} (${branch.source === 'option' ? 'from --default-branch: pass it to check too' : 'from origin/HEAD'}).`,
+    ...(offline
+      ? [
+          `  - repository settings (branch protection, secret scanning) were not read (${clean(offline)}): controls that rest on them are drafted as planned; set GITHUB_TOKEN and GITHUB_REPOSITORY to verify them.`,
+        ]
+      : []),
+    '',
+  ];
+  return lines.join('\n');
 }

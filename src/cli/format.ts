@@ -20,13 +20,14 @@ import {
   renderJson,
   renderJunit,
   renderMarkdown,
+  renderOscalString,
   renderSarifString,
   renderText,
   sarifRepositoryFile,
 } from '../reporters/index.js';
 
 /** The report formats of `check --format`. */
-export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'csv', 'cyclonedx', 'oscal'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** The format named by `--format` (default text); a usage error, with a suggestion, otherwise. */
@@ -77,6 +78,8 @@ export function renderReport(
         timestamp: started,
         name: path.basename(path.resolve(dir)),
       });
+    case 'oscal':
+      return renderOscalString(report);
     default:
       return renderText(report, {
         color: layout.color,

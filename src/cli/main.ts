@@ -5,6 +5,7 @@ import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
 import { GitRepository } from '../core/git.js';
+import { identityOf } from '../core/identity.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
 import { sliceThreads } from '../core/slices.js';
 import {
@@ -12,13 +13,16 @@ import {
   type FailOn,
   type Logger,
   PERSONAS,
+  type Report,
   type RequireDeclarations,
   SEVERITIES,
   UsageError,
 } from '../core/types.js';
 import { VERSION } from '../core/version.js';
+import { renderSoaCsv, renderSoaMarkdown } from '../reporters/index.js';
 import { AGGREGATE_FORMATS, aggregate } from './aggregate.js';
-import { controlsCommand, explainCommand, rulesCommand } from './commands.js';
+import { controlsCommand, explainCommand, initSummary, rulesCommand } from './commands.js';
+import { onlineApi, writeEvidenceFiles } from './evidence.js';
 import { FORMATS, parseFormat, renderReport, standInStream, useColor } from './format.js';
 import { startProgress } from './progress.js';
 import { argumentError, unknownCommand } from './suggest.js';
@@ -26,10 +30,11 @@ import { argumentError, unknownCommand } from './suggest.js';
 /** Process exit codes: the contract scripts rely on. */
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 } as const;
 
-export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 technological controls, checked as code
+export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate soa [dir]       check, and write the Statement of Applicability (Markdown or CSV)
   controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
   controlgate controls        list the 34 technological controls and the rules covering each
@@ -37,9 +42,15 @@ Usage:
   controlgate aggregate <report.json|dir>...
                               one organisation summary from many repositories' JSON reports
 
-Options for check:
-  --format <f>      ${FORMATS.join(' | ')} (default: text)
+Options for check (soa takes them too):
+  --format <f>      ${FORMATS.join(' | ')} (default: text); soa: markdown | csv
   --output <file>   write the report to a file instead of stdout
+  --oscal-file <file>  also write the OSCAL Assessment Results document of the same run
+  --soa-file <file>    also write the Statement of Applicability: Markdown there, CSV beside it
+                    (soa.md and soa.csv)
+  --offline         never read repository settings through the GitHub API (by default they are
+                    read when GITHUB_TOKEN and GITHUB_REPOSITORY are set; GITHUB_API_URL for
+                    GitHub Enterprise Server)
   --config <file>   configuration file (default: .controlgate.yml in the checked directory)
   --controls <file> declarations file (default: config's controls, else .github/controls.yml)
   --base <ref>      check as a pull request against this commit: the policy is read from it,
@@ -55,7 +66,7 @@ Options for check:
   --persona <p>     regular | pedantic | auditor: which findings that do not block are shown
                     (default: config, else regular; hidden findings are counted)
   --fail-on-gap/--no-fail-on-gap  fail when a declared control has a gap (default: config, else on)
-  --require-declarations <r>  none | technological (default: config, else none)
+  --require-declarations <r>  none | technological | all (default: config, else none)
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
@@ -67,6 +78,9 @@ Options for check:
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
+  --default-branch <name>  the branch workflows cited as evidence must run on (default: git's
+                    origin/HEAD, else main or master, as check takes it)
+  --offline         never read repository settings through the GitHub API
 
 Options for aggregate (a repository is named by its report's path, e.g. reports/acme/api.json
 under reports/ is acme/api):
@@ -129,6 +143,11 @@ export interface MainOptions {
   workerScript?: string | URL;
   /** How long a check runs before the progress line appears on a terminal (default 2,000 ms). */
   progressDelayMs?: number;
+  /**
+   * The environment: GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL turn on the online mode,
+   * GITHUB_* variables name the run. Default: the process's.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -170,6 +189,9 @@ const CLI_OPTIONS = {
   'no-fail-on-gap': { type: 'boolean' },
   'require-declarations': { type: 'string' },
   'default-branch': { type: 'string' },
+  'oscal-file': { type: 'string' },
+  'soa-file': { type: 'string' },
+  offline: { type: 'boolean' },
   jobs: { type: 'string' },
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },
@@ -205,9 +227,13 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
       if (rest.length > 1) throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
       return check(rest[0] ?? '.', values, io, options);
     }
+    case 'soa': {
+      if (rest.length > 1) throw new UsageError(`soa takes one directory, got: ${rest.join(' ')}`);
+      return soa(rest[0] ?? '.', values, io, options);
+    }
     case 'init': {
       if (rest.length > 1) throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
-      return init(rest[0] ?? '.', values, io);
+      return init(rest[0] ?? '.', values, io, options);
     }
     case 'rules':
       io.stdout(
@@ -260,6 +286,9 @@ interface CheckValues {
   'no-fail-on-gap'?: boolean;
   'require-declarations'?: string;
   'default-branch'?: string;
+  'oscal-file'?: string;
+  'soa-file'?: string;
+  offline?: boolean;
   jobs?: string;
   verbose?: boolean;
   color?: boolean;
@@ -271,6 +300,57 @@ interface CheckValues {
 async function check(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
   const started = new Date();
   const format = parseFormat(values.format);
+  const report = await checkReport(dir, values, io, options);
+  const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
+  const rendered = renderReport(
+    report,
+    format,
+    dir,
+    { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true },
+    started,
+  );
+  emit(report, rendered, `${format} report`, values, io);
+  return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
+}
+
+/**
+ * `soa [dir]`: the check, written as the Statement of Applicability (Markdown, or CSV with
+ * `--format csv` or an `--output` ending in .csv). An export: its exit code is 0 whatever the gate
+ * says (`check` is the gate).
+ */
+async function soa(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
+  const format = values.format ?? (values.output?.toLowerCase().endsWith('.csv') ? 'csv' : 'markdown');
+  if (format !== 'markdown' && format !== 'csv') {
+    throw new UsageError(`soa --format must be markdown or csv; got "${values.format}"`);
+  }
+  const report = await checkReport(dir, values, io, options);
+  const rendered = format === 'csv' ? renderSoaCsv(report) : renderSoaMarkdown(report);
+  emit(report, rendered, `Statement of Applicability (${format})`, values, io);
+  return EXIT.passed;
+}
+
+/** Prints the rendered report, or writes it and says so; writes the evidence files asked for too. */
+function emit(report: Report, rendered: string, what: string, values: CheckValues, io: Io): void {
+  const written = writeEvidenceFiles(report, {
+    ...(values['oscal-file'] ? { oscal: values['oscal-file'] } : {}),
+    ...(values['soa-file'] ? { soa: values['soa-file'] } : {}),
+  });
+  if (values.output) {
+    writeOutput(values.output, rendered);
+    written.unshift(`${what} written to ${values.output}`);
+  } else {
+    io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  }
+  if (written.length > 0) {
+    const gate = report.summary.gate;
+    io.stderr(
+      `controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${written.join('; ')}\n`,
+    );
+  }
+}
+
+/** Runs the check as the options say: the report every command of the CLI renders. */
+async function checkReport(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<Report> {
   const failOn = parseFailOn(values['fail-on']);
   const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
   const persona = parseChoice('--persona', values.persona, PERSONAS);
@@ -298,8 +378,17 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     warning: (m) => stderr(`warning: ${m}\n`),
     error: (m) => stderr(`error: ${m}\n`),
   };
-  const report = await runCheck({
+  const env = options.env ?? process.env;
+  const online = onlineApi(env, Boolean(values.offline));
+  logger.debug(
+    online.api
+      ? `reading the repository settings of ${online.repository} through the GitHub API (${online.host})`
+      : `repository settings are not read: ${online.why}`,
+  );
+  return runCheck({
     root: dir,
+    identity: identityOf(GitRepository.open(dir), env),
+    ...(online.api ? { github: online.api } : {}),
     ...(values.config ? { configPath: values.config } : {}),
     ...(values.rules ? { ruleDirs: values.rules } : {}),
     ...(values.rule ? { onlyRules: values.rule } : {}),
@@ -315,24 +404,6 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
     ...(threads ? { threads } : {}),
     logger,
   }).finally(() => progress.stop()); // the report goes out on a clean line
-  const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
-  const rendered = renderReport(
-    report,
-    format,
-    dir,
-    { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true },
-    started,
-  );
-  if (values.output) {
-    writeOutput(values.output, rendered);
-    const gate = report.summary.gate;
-    io.stderr(
-      `controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${format} report written to ${values.output}\n`,
-    );
-  } else {
-    io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  }
-  return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
 
 /**
@@ -360,13 +431,16 @@ function writeOutput(file: string, text: string): void {
  * `init [dir]`: writes the draft declarations file. Never overwrites: an existing file is a usage
  * error (exit 2), and the write itself is exclusive, so a file created meanwhile is not clobbered.
  */
-async function init(dir: string, values: CheckValues, io: Io): Promise<number> {
+async function init(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
   const root = path.resolve(dir);
   if (!existsSync(root)) throw new UsageError(`path not found or not a directory: ${dir}`);
+  const online = onlineApi(options.env ?? process.env, Boolean(values.offline));
   const draft = await draftDeclarations({
     root,
     ...(values.controls ? { controlsPath: values.controls } : {}),
     ...(values.rules ? { ruleDirs: values.rules } : {}),
+    ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
+    ...(online.api ? { github: online.api } : {}),
   });
   const target = path.resolve(root, draft.file);
   const exists = () =>
@@ -381,16 +455,15 @@ async function init(dir: string, values: CheckValues, io: Io): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
     throw err;
   }
-  io.stdout(
-    `wrote ${path.join(dir, draft.file)}: ${draft.implemented.length} of 34 controls drafted as implemented (${draft.implemented.join(', ') || 'none'}), the rest as planned. Review every TODO, then commit it.\n`,
-  );
+  io.stdout(initSummary(draft, path.join(dir, draft.file), online.api ? undefined : online.why));
+
   return EXIT.passed;
 }
 
 function parseRequireDeclarations(value: string | undefined): RequireDeclarations | undefined {
   if (value === undefined) return undefined;
-  if (value !== 'none' && value !== 'technological') {
-    throw new UsageError(`--require-declarations must be none or technological; got "${value}"`);
+  if (value !== 'none' && value !== 'technological' && value !== 'all') {
+    throw new UsageError(`--require-declarations must be none, technological or all; got "${value}"`);
   }
   return value;
 }

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { gitOutput, isCommitId } from './diff.js';
 import { LineIndex } from './workspace/lines.js';
+import { ScopeRecorder } from './workspace/scope.js';
 import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace/workspace.js';
 import type { YamlResult } from './workspace/yaml.js';
 
@@ -53,7 +54,13 @@ export class BaseWorkspace extends Workspace {
     } = {},
   ) {
     const { changed, renamed, ...selection } = options;
-    super(head.root, { ...selection, files, maxFileBytes: head.maxFileBytes });
+    // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
+    super(head.root, {
+      ...selection,
+      files,
+      maxFileBytes: head.maxFileBytes,
+      scope: new ScopeRecorder([], new Map(), false),
+    });
     this.blobs = blobs;
     this.changed = changed ?? { head: [], base: [...blobs.keys()] };
     this.renamed = renamed ?? new Map();

@@ -33,6 +33,8 @@ export interface Config {
   requireDeclarations?: RequireDeclarations;
   /** Longest an exception may run, in days from the day of the run (default 365). */
   exceptionMaxDays?: number;
+  /** Oldest a declaration's review (`reviewed`) may be, in days before the day of the run (default 365). */
+  reviewMaxDays?: number;
   /** The lowest confidence of a finding that can block (default medium). */
   failOnConfidence?: Confidence;
   /** Which non-blocking findings the report shows (default regular). */
@@ -110,6 +112,7 @@ export function parseConfig(text: string, file: string): Config {
     'fail-on-gap'?: boolean;
     'require-declarations'?: RequireDeclarations;
     'exception-max-days'?: number;
+    'review-max-days'?: number;
     'fail-on-confidence'?: Confidence;
     persona?: Persona;
     'test-paths'?: string[];
@@ -133,6 +136,7 @@ export function parseConfig(text: string, file: string): Config {
   if (raw['fail-on-gap'] !== undefined) config.failOnGap = raw['fail-on-gap'];
   if (raw['require-declarations']) config.requireDeclarations = raw['require-declarations'];
   if (raw['exception-max-days'] !== undefined) config.exceptionMaxDays = raw['exception-max-days'];
+  if (raw['review-max-days'] !== undefined) config.reviewMaxDays = raw['review-max-days'];
   if (raw['fail-on-confidence']) config.failOnConfidence = raw['fail-on-confidence'];
   if (raw.persona) config.persona = raw.persona;
   if (raw['test-paths']) config.testPaths = raw['test-paths'];

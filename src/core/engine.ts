@@ -40,6 +40,7 @@ import {
   type RawFinding,
   type Report,
   type RequireDeclarations,
+  type RunIdentity,
   silentLogger,
   UsageError,
 } from './types.js';
@@ -114,6 +115,8 @@ export interface CheckOptions {
    * the change alters the policy it is judged by; an approval puts the change's own policy in force.
    */
   approval?: () => Promise<PolicyApproval | undefined>;
+  /** The repository and CI run, recorded in the report for evidence (see RunIdentity). */
+  identity?: RunIdentity;
 }
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -121,6 +124,7 @@ const LAST_KIND = 'core.input-problems';
 
 export const DEFAULT_FAIL_ON: FailOn = 'high';
 export const DEFAULT_EXCEPTION_MAX_DAYS = 365;
+export const DEFAULT_REVIEW_MAX_DAYS = 365;
 
 /**
  * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
@@ -129,6 +133,7 @@ export const DEFAULT_EXCEPTION_MAX_DAYS = 365;
  * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
  */
 export async function runCheck(options: CheckOptions): Promise<Report> {
+  const started = new Date();
   const log = options.logger ?? silentLogger;
   const root = path.resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -186,6 +191,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
   // .github/, .gitignore), which GitHub and git read from the top.
   const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
+  const reviewMaxDays = config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS;
   const workspace = new Workspace(root, {
     ...(index ? { index: await index } : {}),
     include: config.include,
@@ -202,6 +208,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     today: utcDay(options.now ?? new Date()),
     requireDeclarations,
     exceptionMaxDays,
+    reviewMaxDays,
     defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
     ruleIds: new Set(allRules.map((r) => r.id)),
   });
@@ -228,6 +235,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
   for (const [to, from] of scan.base?.renamed ?? []) renamed.set(to, from);
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+  for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
+    if (f) run.policyFiles.add(f);
+  }
   const skipped: string[] = [];
   const entries = rules.map((rule) => {
     const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
@@ -306,6 +316,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     errors: run.errors,
     check,
     policyRules,
+    kinds: new Map(rules.map((r) => [r.id, r.check.kind])),
+    run: {
+      ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
+      narrowed: config.include.length > 0 || config.exclude.length > 0,
+    },
     minConfidence: failOnConfidence,
   });
   const alwaysBlocking = new Set(
@@ -360,10 +375,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
     );
   }
+  const declared = policy.active.declarations;
   return buildReport({
     root: options.root,
     head: repo?.head() ?? null,
     base: policy.base ?? options.base ?? null,
+    ...(options.identity ? { identity: options.identity } : {}),
+    time: options.now ?? started,
+    ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
+    reviewMaxDays,
     config,
     failOn,
     failOnConfidence,

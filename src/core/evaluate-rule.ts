@@ -1,6 +1,8 @@
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
  * error, and a rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ * The call also records the rule's scope: the files it read through the workspace and the repository
+ * settings it read through the API, so no verdict can rest on a rule that looked at nothing.
  * The outcome is plain data, so a slice worker can send it to the engine's thread.
  */
 import { getEvaluator } from './evaluators/registry.js';
@@ -9,8 +11,19 @@ import { type GitHubApi, UnverifiableError } from './github-api.js';
 import type { RawFinding, Rule } from './types.js';
 import type { Workspace } from './workspace/workspace.js';
 
-/** What one rule made of a workspace: its raw findings, or why it failed. */
-export type RuleOutcome = { raw: RawFinding[] } | { error: string; unverifiable: boolean };
+/**
+ * What one evaluation looked at: the files, by position in the tree's file list (the whole tree's,
+ * also when the rule saw a changed-files view or a slice), and the API reads (`GET <path> -> <status>`).
+ */
+export interface Examined {
+  files: number[];
+  settings: string[];
+}
+
+/** What one rule made of a workspace: its raw findings, or why it failed; and what it examined. */
+export type RuleOutcome = ({ raw: RawFinding[] } | { error: string; unverifiable: boolean }) & {
+  examined: Examined;
+};
 
 export async function runEvaluator(
   rule: Rule,
@@ -19,6 +32,14 @@ export async function runEvaluator(
   github?: GitHubApi,
 ): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
+  const settings: string[] = [];
+  const api = github ? recordingApi(github) : undefined;
+  workspace.scope.begin();
+  if (api) api.settings = settings;
+  const examined = (): Examined => {
+    if (api) api.settings = undefined;
+    return { files: workspace.scope.end(), settings };
+  };
   try {
     if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);
     const raw = await evaluator.evaluate({
@@ -26,11 +47,44 @@ export async function runEvaluator(
       options: rule.check.with ?? {},
       workspace,
       policy,
-      ...(github ? { github } : {}),
+      ...(api ? { github: api.client } : {}),
     });
-    return { raw };
+    return { raw, examined: examined() };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { error: message, unverifiable: err instanceof UnverifiableError };
+    return { error: message, unverifiable: err instanceof UnverifiableError, examined: examined() };
   }
+}
+
+/** The client the rules of a run see, and the list of the rule being evaluated. */
+export interface RecordingApi {
+  client: GitHubApi;
+  /** Where the rule being evaluated records what it reads; rules run one at a time on a thread. */
+  settings: string[] | undefined;
+}
+
+const recorders = new WeakMap<GitHubApi, RecordingApi>();
+
+/**
+ * The API as the rules see it: every answer a rule gets is a setting it examined, recorded in the
+ * list of the rule that asked (taken when it asks, so a late answer is never credited to the next
+ * rule). One client per underlying client, so what the rules build on it (a cache, a shared request
+ * budget keyed by the client) stays shared; whatever else the client offers is inherited unchanged.
+ */
+export function recordingApi(api: GitHubApi): RecordingApi {
+  let rec = recorders.get(api);
+  if (!rec) {
+    const state: RecordingApi = { client: api, settings: undefined };
+    const get: GitHubApi['get'] = async (path) => {
+      const list = state.settings;
+      const answer = await api.get(path);
+      const line = `GET ${path} -> ${answer.status}`;
+      if (list && !list.includes(line)) list.push(line);
+      return answer;
+    };
+    state.client = Object.create(api, { get: { value: get } }) as GitHubApi;
+    recorders.set(api, state);
+    rec = state;
+  }
+  return rec;
 }

@@ -80,6 +80,21 @@ export class GitRepository {
     return name ? name.replace(/^origin\//, '') : undefined;
   }
 
+  /** The ref checked out (`refs/heads/main`), or undefined on a detached HEAD. */
+  symbolicHead(): string | undefined {
+    return run(this.dir, ['symbolic-ref', '--quiet', 'HEAD'])?.toString().trim() || undefined;
+  }
+
+  /** A remote's fetch URL as configured, or undefined. */
+  remoteUrl(name: string): string | undefined {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) return undefined;
+    return (
+      run(this.dir, ['config', '--get', `remote.${name}.url`])
+        ?.toString()
+        .trim() || undefined
+    );
+  }
+
   /**
    * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
    * links and submodules are reported as `not-a-file`: their target is never followed.

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import {
   type Confidence,
   type ControlResult,
+  type DeclarationsHeader,
   type FailOn,
   type Finding,
   type FindingStatus,
@@ -13,6 +14,7 @@ import {
   type RequireDeclarations,
   type RuleError,
   type RuleSummary,
+  type RunIdentity,
   SEVERITIES,
   type Severity,
   VERDICTS,
@@ -24,6 +26,12 @@ export interface ReportInput {
   root: string;
   head: string | null;
   base: string | null;
+  /** The repository and CI run, when the front end knows them. */
+  identity?: RunIdentity;
+  /** The moment of the run. */
+  time?: Date;
+  declarations?: DeclarationsHeader;
+  reviewMaxDays?: number;
   config: Config;
   failOn: FailOn;
   failOnConfidence: Confidence;
@@ -63,7 +71,16 @@ export function buildReport(input: ReportInput): Report {
       version: VERSION,
       informationUri: 'https://github.com/controlgate/controlgate',
     },
-    repository: { root: input.root, head: input.head, base: input.base },
+    repository: {
+      root: input.root,
+      head: input.head,
+      base: input.base,
+      ...(input.identity?.repository ? { name: input.identity.repository } : {}),
+      ...(input.identity?.url ? { url: input.identity.url } : {}),
+      ...(input.identity?.ref ? { ref: input.identity.ref } : {}),
+    },
+    ...(input.time ? { run: { time: input.time.toISOString(), url: input.identity?.runUrl ?? null } } : {}),
+    ...(input.declarations ? { declarations: input.declarations } : {}),
     settings: {
       failOn: input.failOn,
       failOnConfidence: input.failOnConfidence,
@@ -72,6 +89,7 @@ export function buildReport(input: ReportInput): Report {
       failOnGap: input.failOnGap,
       requireDeclarations: input.requireDeclarations,
       exceptionMaxDays: input.exceptionMaxDays,
+      ...(input.reviewMaxDays !== undefined ? { reviewMaxDays: input.reviewMaxDays } : {}),
       config: input.config.file,
       controls: input.controlsFile,
       ruleDirs: input.ruleDirs,

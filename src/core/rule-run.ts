@@ -7,7 +7,7 @@
 
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
-import { type RuleOutcome, runEvaluator } from './evaluate-rule.js';
+import { type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
@@ -23,8 +23,9 @@ import {
   sliceCount,
   sliceFiles,
 } from './slices.js';
-import type { Finding, Logger, RawFinding, Rule, RuleError, RuleSummary } from './types.js';
+import type { Finding, Logger, RawFinding, Rule, RuleError, RuleScope, RuleSummary } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
+import { ScopeTally } from './workspace/scope.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
@@ -38,6 +39,11 @@ export class RuleRun {
   readonly findings: Finding[] = [];
   readonly errors: RuleError[] = [];
   readonly summaries: RuleSummary[] = [];
+  /**
+   * Files no rule assesses the repository by: controlgate's own configuration and declarations. A
+   * content rule that read only them has examined nothing of what the controls are about.
+   */
+  readonly policyFiles = new Set<string>();
   /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
   private readonly context: (f: Finding) => void;
 
@@ -106,9 +112,28 @@ export class RuleRun {
       const kind = policyKind(a.rule.check.kind);
       const raw: RawFinding[] = kind ? this.policy.of(kind) : [];
       const failed = a.slices.find((o) => 'error' in o);
+      const tally = this.tally();
+      const settings = new Set<string>();
+      for (const o of a.slices) {
+        tally.add(o.examined.files);
+        for (const s of o.examined.settings) settings.add(s);
+      }
+      a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
       if (failed) this.fail(a.rule, a.summary, failed);
       else this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
     }
+  }
+
+  /** A tally of one rule's examined files over this run's tree. */
+  private tally(): ScopeTally {
+    const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
+    return new ScopeTally(this.workspace.files, discount);
+  }
+
+  private scopeOf(examined: Examined, basis: RuleScope['basis']): RuleScope {
+    const tally = this.tally();
+    tally.add(examined.files);
+    return { ...tally.result(), settings: examined.settings, basis };
   }
 
   private startWorkers(rules: Rule[], queue: SliceQueue, count: number): SlicePool | undefined {
@@ -170,6 +195,7 @@ export class RuleRun {
       this.policy,
       this.github,
     );
+    summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
     if ('error' in outcome) this.fail(rule, summary, outcome);
     else this.append(rule, summary, outcome.raw);
   }

@@ -34,7 +34,10 @@ export interface SliceJob {
 
 export interface SliceResult {
   slice: number;
-  /** One per rule of the job, in its order. */
+  /**
+   * One per rule of the job, in its order. What each examined is by position in the job's file list,
+   * which is the engine's tree's, so positions mean the same file on every thread.
+   */
   outcomes: RuleOutcome[];
   /** Input problems recorded while evaluating the slice, not sent before. */
   problems: InputProblem[];

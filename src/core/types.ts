@@ -157,6 +157,24 @@ export interface Rule {
  */
 export type RuleResult = 'pass' | 'fail' | 'error' | 'disabled' | 'not-applicable' | 'unverifiable';
 
+/**
+ * What one rule examined in a run, recorded by the workspace as the rule read (see
+ * workspace/scope.ts): a rule that examined nothing proves nothing, whatever its result.
+ */
+export interface RuleScope {
+  /** Distinct files of the tree it read, parsed or judged by name. */
+  files: number;
+  /** The first of them (at most 20), in path order. */
+  examples: string[];
+  /** Repository settings it read through the GitHub API: `GET <path> -> <status>`. */
+  settings: string[];
+  /**
+   * `change`: a per-file rule that looked only at the files the change under review touches (a pull
+   * request scanned with `scan: changed`); `tree`: the whole tree.
+   */
+  basis: 'tree' | 'change';
+}
+
 export interface RuleSummary {
   id: string;
   title: string;
@@ -174,6 +192,8 @@ export interface RuleSummary {
    * or the API refused), naming the permission that would make it verifiable.
    */
   detail?: string;
+  /** What it examined; absent when it was not evaluated (disabled, not applicable). */
+  scope?: RuleScope;
 }
 
 export interface RuleError {
@@ -189,6 +209,7 @@ export type DeclaredStatus = (typeof DECLARED_STATUSES)[number];
 export const VERDICTS = [
   'gap',
   'unverifiable',
+  'not-assessed',
   'undeclared',
   'planned',
   'satisfied',
@@ -196,8 +217,11 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** `require-declarations`: `technological` makes every undeclared control a finding. */
-export type RequireDeclarations = 'none' | 'technological';
+/**
+ * `require-declarations`: `technological` makes every undeclared technological control (8.x) a
+ * finding, `all` every one of the 93 controls.
+ */
+export type RequireDeclarations = 'none' | 'technological' | 'all';
 
 /** A control's declaration, as read from the declarations file. */
 export interface ControlDeclaration {
@@ -206,6 +230,8 @@ export interface ControlDeclaration {
   owner: string | null;
   /** `YYYY-MM-DD`, for planned controls. */
   due: string | null;
+  /** `YYYY-MM-DD`: when the declaration and its evidence were last reviewed (a stale review is a gap). */
+  reviewed?: string | null;
   /** Where the declaration is written. */
   location: Location | null;
   /** The ISO/IEC 27001:2013 id it was declared under (translated), or null. */
@@ -216,10 +242,25 @@ export interface ControlDeclaration {
 export interface EvidenceResult {
   ref: string;
   kind: 'path' | 'workflow' | 'url';
-  /** URLs are recorded but not fetched: `not-verified`. */
+  /**
+   * URLs are recorded but not fetched: `not-verified`. A path is `missing` when nothing matches or
+   * what matches holds no more than a placeholder.
+   */
   status: 'present' | 'missing' | 'not-verified';
   /** Why it is missing (e.g. the workflow does not run on pull requests), else null. */
   detail: string | null;
+  /** The files a path or workflow matched (the first 20), with a hash of their exact bytes. */
+  files?: EvidenceFile[];
+  /** How many files it matched, when more are matched than listed. */
+  matched?: number;
+}
+
+/** A file cited as evidence, as it was when the run read it. */
+export interface EvidenceFile {
+  path: string;
+  /** SHA-256 of the file's bytes (hex); null when it could not be read (a symbolic link, too large). */
+  sha256: string | null;
+  bytes: number;
 }
 
 /** An exception that concerns a control (by its `control` field or the findings it covers). */
@@ -235,17 +276,30 @@ export interface ControlExceptionRef {
 export interface ControlResult {
   id: string;
   title: string;
+  /** Organizational (5.x), People (6.x), Physical (7.x) or Technological (8.x). */
+  theme?: 'Organizational' | 'People' | 'Physical' | 'Technological';
   declared: ControlDeclaration | null;
   verdict: Verdict;
   /** Why the verdict is what it is, one sentence each (empty for a plain satisfied or undeclared). */
   reasons: string[];
   evidence: EvidenceResult[];
   exceptions: ControlExceptionRef[];
-  /** The enabled rules mapped to it and their results. */
-  rules: { id: string; result: RuleResult; findings: number }[];
+  /**
+   * The enabled rules mapped to it and their results; `examined`: how many files and settings each
+   * looked at (a pass that examined nothing assesses nothing).
+   */
+  rules: { id: string; result: RuleResult; findings: number; examined?: number }[];
   /** Findings mapped to it, of any status; `open` of them are open. */
   findings: number;
   open: number;
+  /** For `not-assessed`: what the reader can do (declare it not applicable, or cite evidence). */
+  hint?: string;
+  /**
+   * Set when the per-file rules of the run looked at the changed files only: `change` when a rule
+   * mapped to the control did (its verdict rests on the change), `tree` when all of them read the
+   * whole tree.
+   */
+  basis?: 'tree' | 'change';
 }
 
 export interface GateResult {
@@ -311,10 +365,50 @@ export interface PolicyInfo {
 }
 
 /** The JSON report (`"version": 1`) is a public format: see schemas/report.schema.json. */
+/**
+ * Who and what the run was about, for evidence kept beyond the run: given by the front end (the
+ * Action reads GitHub's environment, the CLI the same variables or git).
+ */
+export interface RunIdentity {
+  /** `owner/name`. */
+  repository?: string;
+  /** The repository's web address, e.g. https://github.com/acme/api. */
+  url?: string;
+  /** The ref checked out: `refs/heads/main`, `refs/pull/12/merge`. */
+  ref?: string;
+  /** The CI run that produced the report (a GitHub Actions run's address). */
+  runUrl?: string;
+}
+
+/** The declarations file's header, as the run read it. */
+export interface DeclarationsHeader {
+  /** The file, relative to the root. */
+  file: string;
+  scope: string | null;
+  owner: string | null;
+  approvedBy: string | null;
+  /** `YYYY-MM-DD`. */
+  reviewed: string | null;
+}
+
 export interface Report {
   version: 1;
   tool: { name: 'controlgate'; version: string; informationUri: string };
-  repository: { root: string; head: string | null; base: string | null };
+  repository: {
+    root: string;
+    /** The commit checked, when known. */
+    head: string | null;
+    base: string | null;
+    /** `owner/name`, when known. */
+    name?: string;
+    url?: string;
+    /** The ref checked out, when known. */
+    ref?: string;
+  };
+  /** When the run happened (ISO 8601, UTC) and the CI run that made it. */
+  run?: { time: string; url: string | null };
+  /** The header of the declarations in force; absent without a declarations file. */
+  declarations?: DeclarationsHeader;
   settings: {
     failOn: FailOn;
     /** The lowest confidence of a finding that can block. */
@@ -327,6 +421,8 @@ export interface Report {
     requireDeclarations: RequireDeclarations;
     /** Longest an exception may run, in days from the day of the run. */
     exceptionMaxDays: number;
+    /** Oldest a review date may be, in days before the day of the run. */
+    reviewMaxDays?: number;
     config: string | null;
     /** The declarations file looked for (relative to the root). */
     controls: string;

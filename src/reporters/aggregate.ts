@@ -155,6 +155,7 @@ export function renderAggregateJson(summary: OrgSummary): string {
 const VERDICT_MARK: Record<Verdict, string> = {
   gap: '❌',
   unverifiable: '⚠️',
+  'not-assessed': '🔍',
   undeclared: '❔',
   planned: '🗓️',
   satisfied: '✅',

@@ -34,7 +34,26 @@ export function canonicalReport(report: Report): Report {
       version: report.tool.version,
       informationUri: report.tool.informationUri,
     },
-    repository: { root: report.repository.root, head: report.repository.head, base: report.repository.base },
+    repository: {
+      root: report.repository.root,
+      head: report.repository.head,
+      base: report.repository.base,
+      ...(report.repository.name !== undefined ? { name: report.repository.name } : {}),
+      ...(report.repository.url !== undefined ? { url: report.repository.url } : {}),
+      ...(report.repository.ref !== undefined ? { ref: report.repository.ref } : {}),
+    },
+    ...(report.run ? { run: { time: report.run.time, url: report.run.url } } : {}),
+    ...(report.declarations
+      ? {
+          declarations: {
+            file: report.declarations.file,
+            scope: report.declarations.scope,
+            owner: report.declarations.owner,
+            approvedBy: report.declarations.approvedBy,
+            reviewed: report.declarations.reviewed,
+          },
+        }
+      : {}),
     settings: {
       failOn: report.settings.failOn,
       failOnConfidence: report.settings.failOnConfidence,
@@ -43,6 +62,9 @@ export function canonicalReport(report: Report): Report {
       failOnGap: report.settings.failOnGap,
       requireDeclarations: report.settings.requireDeclarations,
       exceptionMaxDays: report.settings.exceptionMaxDays,
+      ...(report.settings.reviewMaxDays !== undefined
+        ? { reviewMaxDays: report.settings.reviewMaxDays }
+        : {}),
       config: report.settings.config,
       controls: report.settings.controls,
       ruleDirs: [...report.settings.ruleDirs],
@@ -71,6 +93,16 @@ function rule(r: RuleSummary): RuleSummary {
     result: r.result,
     findings: r.findings,
     ...(r.detail !== undefined ? { detail: r.detail } : {}),
+    ...(r.scope
+      ? {
+          scope: {
+            files: r.scope.files,
+            examples: [...r.scope.examples],
+            settings: [...r.scope.settings],
+            basis: r.scope.basis,
+          },
+        }
+      : {}),
   };
 }
 
@@ -88,19 +120,34 @@ function control(c: ControlResult): ControlResult {
   return {
     id: c.id,
     title: c.title,
+    ...(c.theme !== undefined ? { theme: c.theme } : {}),
     declared: c.declared ? declared(c.declared) : null,
     verdict: c.verdict,
     reasons: [...c.reasons],
-    evidence: c.evidence.map((e) => ({ ref: e.ref, kind: e.kind, status: e.status, detail: e.detail })),
+    evidence: c.evidence.map((e) => ({
+      ref: e.ref,
+      kind: e.kind,
+      status: e.status,
+      detail: e.detail,
+      ...(e.files ? { files: e.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) } : {}),
+      ...(e.matched !== undefined ? { matched: e.matched } : {}),
+    })),
     exceptions: c.exceptions.map((e) => ({
       id: e.id,
       state: e.state,
       expires: e.expires,
       findings: e.findings,
     })),
-    rules: c.rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+    rules: c.rules.map((r) => ({
+      id: r.id,
+      result: r.result,
+      findings: r.findings,
+      ...(r.examined !== undefined ? { examined: r.examined } : {}),
+    })),
     findings: c.findings,
     open: c.open,
+    ...(c.hint !== undefined ? { hint: c.hint } : {}),
+    ...(c.basis !== undefined ? { basis: c.basis } : {}),
   };
 }
 
@@ -110,6 +157,7 @@ function declared(d: ControlDeclaration): ControlDeclaration {
     justification: d.justification,
     owner: d.owner,
     due: d.due,
+    ...(d.reviewed ? { reviewed: d.reviewed } : {}),
     location: d.location ? location(d.location) : null,
     from2013: d.from2013,
   };

@@ -15,6 +15,7 @@ import {
 } from './escape.js';
 import {
   byPriority,
+  changeBasisLine,
   confidenceLabel,
   controlsByVerdict,
   declaredLabel,
@@ -45,6 +46,7 @@ const MAX_POLICY_CHANGES = 50;
 const VERDICT_LABEL: Record<Verdict, string> = {
   gap: '❌ gap',
   unverifiable: '⚠️ unverifiable',
+  'not-assessed': '🔍 not assessed',
   undeclared: '❔ undeclared',
   planned: '🗓️ planned',
   satisfied: '✅ satisfied',
@@ -165,6 +167,8 @@ function controlsSection(report: Report): string[] {
     for (const c of rows) out.push(controlRow(c));
     out.push('');
   }
+  const basis = changeBasisLine(report);
+  if (basis) out.push(escapeMarkdown(basis), '');
   if (quiet.length > 0) {
     const list = quiet.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');
     out.push(
@@ -182,7 +186,10 @@ function controlsSection(report: Report): string[] {
 
 function controlRow(c: ControlResult): string {
   const findings = c.open === c.findings ? `${c.findings}` : `${c.findings} (${c.open} open)`;
-  const why = c.reasons.map((r) => escapeMarkdown(truncate(r, MAX_REASON))).join('; ') || '—';
+  const why =
+    [...c.reasons, ...(c.hint ? [c.hint] : [])]
+      .map((r) => escapeMarkdown(truncate(r, MAX_REASON)))
+      .join('; ') || '—';
   return `| ${escapeMarkdown(c.id)} | ${escapeMarkdown(c.title)} | ${escapeMarkdown(declaredLabel(c))} | ${VERDICT_LABEL[c.verdict]} | ${findings} | ${why} |`;
 }
 

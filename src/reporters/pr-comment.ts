@@ -50,6 +50,7 @@ const RESERVE = 1500;
 const VERDICT_LABEL: Record<string, string> = {
   gap: '❌ gap',
   unverifiable: '❔ unverifiable',
+  'not-assessed': '🔍 not assessed',
   undeclared: '◻️ undeclared',
   planned: '🗓️ planned',
   satisfied: '✅ satisfied',
@@ -215,6 +216,14 @@ function controlSection(report: Report): string[] {
   }
   const quiet = report.controls.length - rows.length;
   if (quiet > 0) out.push('', `${plural(quiet, 'other control')}: no open finding and nothing to declare.`);
+  // Not a problem of the change (its rules examined nothing here), so listed, not tabled.
+  const unassessed = report.controls.filter((c) => c.verdict === 'not-assessed' && !counts.has(c.id));
+  if (unassessed.length > 0) {
+    out.push(
+      '',
+      `Not assessed (their rules examined nothing${report.summary.changedFiles !== undefined ? ' in the changed files' : ''}): ${unassessed.map((c) => escapeMarkdown(c.id)).join(', ')}.`,
+    );
+  }
   out.push('');
   return out;
 }

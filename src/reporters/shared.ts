@@ -68,6 +68,7 @@ export const POLICY_CHANGE_RULE = 'policy-change';
 const HOME_ORDER: readonly ControlResult['verdict'][] = [
   'gap',
   'unverifiable',
+  'not-assessed',
   'planned',
   'undeclared',
   'satisfied',
@@ -143,4 +144,20 @@ export function repositoryPath(prefix: string, file: string): string {
     rest = rest.slice(3);
   }
   return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
+
+/**
+ * On a pull request whose per-file rules looked at the changed files only: which declared controls'
+ * verdicts rest on the change, the others resting on the whole tree. Undefined on a full check.
+ */
+export function changeBasisLine(report: Report): string | undefined {
+  const { changedFiles } = report.summary;
+  if (changedFiles === undefined) return undefined;
+  const onChange = report.controls
+    .filter((c) => c.declared !== null && c.basis === 'change')
+    .map((c) => c.id);
+  const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
+  if (onChange.length === 0)
+    return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
+  return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
 }

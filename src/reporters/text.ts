@@ -14,6 +14,7 @@ import {
 } from '../core/types.js';
 import { escapeControls, plural, singleLine } from './escape.js';
 import {
+  changeBasisLine,
   confidenceLabel,
   controlsByVerdict,
   controlTitles,
@@ -42,6 +43,7 @@ const SEVERITY_STYLE: Record<Severity, Style> = {
 const VERDICT_STYLE: Record<Verdict, Style> = {
   gap: 'red',
   unverifiable: 'yellow',
+  'not-assessed': 'yellow',
   undeclared: 'gray',
   planned: 'cyan',
   satisfied: 'green',
@@ -147,7 +149,7 @@ function controlSections(
     (c) =>
       groups.has(c.id) ||
       (c.verdict === 'gap' && (!layout.blockingOnly || report.summary.gate.failOnGap)) ||
-      (c.verdict === 'unverifiable' && !layout.blockingOnly),
+      ((c.verdict === 'unverifiable' || c.verdict === 'not-assessed') && !layout.blockingOnly),
   );
   if (shown.length === 0 && report.findings.length === 0) return [paint('green', 'No findings.'), ''];
   const out: string[] = [paint('dim', '! marks a finding that fails the gate'), ''];
@@ -163,12 +165,15 @@ function controlSections(
     const list = groups.get(c.id) ?? [];
     const verdict = paint(VERDICT_STYLE[c.verdict], c.verdict.toUpperCase());
     const count = c.findings > 0 ? `, ${plural(c.findings, 'finding')}` : '';
+    const basis = c.basis === 'change' ? '; on the change only' : '';
     out.push(
-      `${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count})`)}`,
+      `${paint('bold', `${escapeControls(c.id)}  ${singleLine(c.title)}`)}  ${verdict}  ${paint('dim', `(${singleLine(declaredLabel(c))}${count}${basis})`)}`,
     );
     for (const r of c.reasons) out.push(`    ${paint('dim', '-')} ${singleLine(r)}`);
-    if (c.findings > list.length && !layout.blockingOnly) {
-      const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+    if (c.hint && !layout.blockingOnly) out.push(`    ${paint('dim', 'hint:')} ${singleLine(c.hint)}`);
+    const elsewhere = report.findings.filter((f) => f.controls.includes(c.id) && !list.includes(f));
+    // Hidden findings count in c.findings but are listed nowhere: say only where listed ones are.
+    if (elsewhere.length > 0 && !layout.blockingOnly) {
       const where = [...new Set(elsewhere.map((f) => homeControl(f, verdicts)))].map(escapeControls);
       out.push(
         `    ${paint('dim', `(${plural(elsewhere.length, 'more finding')} listed under ${where.join(', ')})`)}`,
@@ -222,6 +227,8 @@ function otherControls(report: Report, paint: Paint): string[] {
     const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
     if (ids.length > 0) out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
   }
+  const line = changeBasisLine(report);
+  if (line) out.push(`  ${singleLine(line)}`);
   out.push('');
   return out;
 }

@@ -177,9 +177,10 @@ describe('action settings', () => {
       requireDeclarations: 'technological',
     });
     expect(settings({}, ws)).not.toHaveProperty('failOnGap');
-    expect(() => settings({ 'require-declarations': 'all' }, ws)).toThrow(
+    expect(settings({ 'require-declarations': 'all' }, ws)).toMatchObject({ requireDeclarations: 'all' });
+    expect(() => settings({ 'require-declarations': 'every' }, ws)).toThrow(
       new UsageError(
-        'Input "require-declarations" has an invalid value "all": use none or technological (or leave it empty to use the config file\'s, else none)',
+        'Input "require-declarations" has an invalid value "every": use none, technological or all (or leave it empty to use the config file\'s, else none)',
       ),
     );
   });

@@ -107,12 +107,11 @@ describe('verdicts', async () => {
     });
   });
 
-  it('unverifiable: nothing can verify the declaration, or the entry is invalid', () => {
+  it('not assessed when nothing can verify the declaration; unverifiable when the entry is invalid', () => {
     expect(control(report, '8.5')).toMatchObject({
-      verdict: 'unverifiable',
-      reasons: [
-        'nothing verifies this declaration: cite evidence (a path, a workflow or a URL) or add a rule mapped to 8.5',
-      ],
+      verdict: 'not-assessed',
+      reasons: ['no rule checks 8.5 and no evidence is cited'],
+      hint: 'If 8.5 does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in .github/controls.yml.',
     });
     expect(control(report, '8.6')).toMatchObject({
       verdict: 'unverifiable',
@@ -127,15 +126,16 @@ describe('verdicts', async () => {
   it('counts every verdict in the summary', () => {
     expect(report.summary.byVerdict).toEqual({
       gap: 4,
-      unverifiable: 2,
-      undeclared: 23,
+      unverifiable: 1,
+      'not-assessed': 2,
+      undeclared: 81,
       planned: 2,
       satisfied: 2,
       'not-applicable': 1,
     });
   });
 
-  it('translates ISO/IEC 27001:2013 ids, with a notice, and explains those with no technological successor', () => {
+  it('translates ISO/IEC 27001:2013 ids of every theme, with a notice', () => {
     expect(control(report, '8.2')).toMatchObject({
       verdict: 'satisfied',
       declared: { status: 'implemented', from2013: 'A.9.2.3', location: { startLine: 33 } },
@@ -144,9 +144,16 @@ describe('verdicts', async () => {
     expect(report.policy.notices).toEqual(
       expect.arrayContaining([
         '.github/controls.yml:33: A.9.2.3 (ISO/IEC 27001:2013) is declared as 8.2 (ISO/IEC 27002:2022); consider writing "8.2"',
-        '.github/controls.yml:38: A.5.1.1 (ISO/IEC 27001:2013) has no technological successor in ISO/IEC 27002:2022 (it became an organisational, people or physical control); controlgate does not verify it',
+        '.github/controls.yml:38: A.5.1.1 (ISO/IEC 27001:2013) is declared as 5.1 (ISO/IEC 27002:2022); consider writing "5.1"',
       ]),
     );
+    // An organisational control with no rule and no evidence: not assessed, never satisfied.
+    expect(control(report, '5.1')).toMatchObject({
+      theme: 'Organizational',
+      verdict: 'not-assessed',
+      declared: { status: 'implemented', from2013: 'A.5.1.1' },
+      reasons: ['no rule checks 5.1 and no evidence is cited'],
+    });
   });
 
   it('gates on the gaps and on the invalid file, and says why', () => {
@@ -282,14 +289,17 @@ describe('parseDeclarations', () => {
 
   it('asks for quotes around ids that YAML reads as numbers, and rejects unknown ids', () => {
     const d = parseDeclarations(
-      'version: 1\ncontrols:\n  8.10: { status: planned }\n  "8.35": { status: planned }\n',
+      'version: 1\ncontrols:\n  8.10: { status: planned }\n  "8.35": { status: planned }\n  "5.38": { status: planned }\n  "5.37": { status: planned }\n  "7.14": { status: planned }\n',
       'c.yml',
     );
+    const hint =
+      '(use an ISO/IEC 27002:2022 id: 5.1-5.37, 6.1-6.8, 7.1-7.14 or 8.1-8.34; or an ISO/IEC 27001:2013 id such as A.9.2.3)';
     expect(d.problems.map((p) => [p.location?.startLine, p.message])).toEqual([
       [3, 'c.yml: control id 8.10 must be quoted ("8.10"): YAML reads it as the number 8.1'],
-      [4, 'c.yml: unknown control id "8.35" (use 8.1-8.34, or an ISO/IEC 27001:2013 id such as A.9.2.3)'],
+      [4, `c.yml: unknown control id "8.35" ${hint}`],
+      [5, `c.yml: unknown control id "5.38" ${hint}`],
     ]);
-    expect(d.controls.size).toBe(0);
+    expect([...d.controls.keys()]).toEqual(['5.37', '7.14']);
     expect(d.invalid.has('8.10')).toBe(true);
   });
 

@@ -105,6 +105,11 @@ describe('per-file rules over a large tree, slice by slice', () => {
       'inline-ignore-invalid fail 1',
       'unparsable-file fail 2',
     ]);
+    // Every text file of every slice, counted once, though the slices read them separately.
+    const scan = report.rules.find((r) => r.id === 'api-token-committed')!;
+    expect(scan.scope).toMatchObject({ files: TOTAL + 2, settings: [], basis: 'tree' });
+    expect(scan.scope!.examples.slice(0, 2)).toEqual(['.github/workflows/broken.yml', 'f/00000.py']);
+    expect(scan.scope!.examples).toHaveLength(20);
   }, 60_000);
 
   it('gives the same report when a worker thread takes slices', async () => {

@@ -341,7 +341,7 @@ describe('Action: hostile file names', () => {
 });
 
 describe('Action: job summary, outputs and report files', () => {
-  it('writes the Markdown report, the step outputs and parseable JSON and SARIF files', async () => {
+  it('writes the Markdown report, the step outputs and parseable JSON, SARIF, OSCAL and SoA files', async () => {
     const workspace = knownFindingsRepo();
     const r = await runAction({
       workspace,
@@ -350,7 +350,10 @@ describe('Action: job summary, outputs and report files', () => {
         'fail-on': 'high',
         'sarif-file': 'out/cg.sarif',
         'json-file': 'out/deep/cg.json',
+        'oscal-file': 'evidence/oscal.json',
+        'soa-file': 'evidence/soa.md',
       },
+      env: { GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '2' },
     });
     expect(r.code).toBe(1);
     expect(r.summary).toContain('## ❌ controlgate: gate failed');
@@ -364,12 +367,27 @@ describe('Action: job summary, outputs and report files', () => {
       blocking: '1',
       'sarif-file': path.join(workspace, 'out/cg.sarif'),
       'json-file': path.join(workspace, 'out/deep/cg.json'),
+      'oscal-file': path.join(workspace, 'evidence/oscal.json'),
+      'soa-file': path.join(workspace, 'evidence/soa.md'),
+      'soa-csv-file': path.join(workspace, 'evidence/soa.csv'),
     });
     const json = JSON.parse(readFileSync(r.outputs['json-file']!, 'utf8'));
     expect(json).toMatchObject({
       version: 1,
+      repository: {
+        name: 'acme/payments-api',
+        url: 'http://127.0.0.1:1/acme/payments-api',
+        ref: 'refs/heads/main',
+      },
+      run: { url: 'http://127.0.0.1:1/acme/payments-api/actions/runs/4242/attempts/2' },
       summary: { findings: 3, blocking: 1, gate: { result: 'fail' } },
     });
+    expect(Date.now() - Date.parse(json.run.time)).toBeLessThan(120_000);
+    const oscal = JSON.parse(readFileSync(r.outputs['oscal-file']!, 'utf8'));
+    expect(oscal['assessment-results'].results[0].findings).toHaveLength(93);
+    expect(oscal['assessment-results'].results[0].links[0].href).toBe(json.run.url);
+    expect(readFileSync(r.outputs['soa-file']!, 'utf8')).toMatch(/^# Statement of Applicability\n/);
+    expect(readFileSync(r.outputs['soa-csv-file']!, 'utf8').split('\r\n')).toHaveLength(95);
     const sarif = JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results).toHaveLength(3);
@@ -388,6 +406,9 @@ describe('Action: job summary, outputs and report files', () => {
       blocking: '0',
       'sarif-file': '',
       'json-file': '',
+      'oscal-file': '',
+      'soa-file': '',
+      'soa-csv-file': '',
     });
   });
 

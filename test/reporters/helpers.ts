@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -10,6 +13,17 @@ export function strictAjv(): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
   return ajv;
+}
+
+/**
+ * A validator of the vendored OSCAL 1.0.6 Assessment Results schema, as NIST publishes it: it needs
+ * a lenient ajv (keywords and Unicode classes a strict one refuses; see test/vendor/oscal/README.md).
+ */
+export function oscalValidator() {
+  const file = path.join(REPO_ROOT, 'test', 'vendor', 'oscal', 'oscal_assessment-results_schema-1.0.6.json');
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 /**

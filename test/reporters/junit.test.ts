@@ -136,6 +136,7 @@ describe('renderJunit', () => {
       '8.8 Management of technical vulnerabilities',
       '8.9 Configuration management',
       '8.12 Data leakage prevention',
+      '8.13 Information backup',
       '8.18 Use of privileged utility programs',
       '8.19 Installation of software on operational systems',
       '8.24 Use of cryptography',

@@ -172,6 +172,7 @@ describe('renderMarkdown', () => {
       '8.4 ❌ gap',
       '8.24 ❌ gap',
       '8.7 ⚠️ unverifiable',
+      '8.13 🔍 not assessed',
       '8.2 🗓️ planned',
       '8.3 ❔ undeclared',
       '8.8 ❔ undeclared',
@@ -191,8 +192,12 @@ describe('renderMarkdown', () => {
       '1',
       'rule codeowners-present has 1 open finding; evidence .github/CODEOWNERS is missing: no such file or directory in the repository',
     ]);
-    expect(rows[3]![2]).toBe('planned (as A.9.2.3)');
-    expect(md).toContain('<details><summary>21 undeclared controls with no findings</summary>');
+    expect(rows[4]![2]).toBe('planned (as A.9.2.3)');
+    expect(rows[3]!.slice(4)).toEqual([
+      '0',
+      'no rule checks 8.13 and no evidence is cited; If 8.13 does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in .github/controls.yml.',
+    ]);
+    expect(md).toContain('<details><summary>20 undeclared controls with no findings</summary>');
     expect(md).not.toMatch(/\| 8\.1 \| User end point devices/);
   });
 

@@ -1,4 +1,4 @@
-import { controlsOfTheme } from '../catalog.js';
+import { allControls, controlsOfTheme } from '../catalog.js';
 import type { EvidenceResult, RequireDeclarations } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { checkEvidence } from './evidence.js';
@@ -18,6 +18,8 @@ export interface DeclarationCheckOptions {
   today: string;
   requireDeclarations: RequireDeclarations;
   exceptionMaxDays: number;
+  /** Oldest a review date may be, in days before `today`. */
+  reviewMaxDays: number;
   defaultBranches: readonly string[];
   /** Every rule id known to this run, to catch exceptions that name a rule that does not exist. */
   ruleIds: ReadonlySet<string>;
@@ -35,14 +37,20 @@ export interface DeclarationCheck {
   exceptions: ExceptionState[];
   /** Controls declared not applicable with a justification: their rules are skipped. */
   notApplicable: Set<string>;
+  /**
+   * Each declared control's review: the date it was last reviewed (its own, else the file's) and
+   * whether that review is stale (older than review-max-days) or not a past date.
+   */
+  reviews: Map<string, { date: string; stale: string | null }>;
   notices: string[];
 }
 
 /**
  * Checks the declarations in force: evidence of implemented and partial controls must exist, a
  * not-applicable control needs a justification, a planned control must not be past its due date,
- * exceptions need a reason, an approver and an expiry within the allowed horizon, and (with
- * `require-declarations: technological`) every control must be declared.
+ * exceptions need a reason, an approver and an expiry within the allowed horizon, a review date must
+ * not be stale, and (with `require-declarations: technological` or `all`) every control of the
+ * catalog asked for must be declared.
  */
 export function checkDeclarations(
   declarations: Declarations | null,
@@ -57,18 +65,21 @@ export function checkDeclarations(
     evidence: new Map(),
     exceptions: [],
     notApplicable: new Set(),
+    reviews: new Map(),
     notices: [],
   };
-  if (options.requireDeclarations === 'technological' && !declarations) {
+  const required = requiredControls(options.requireDeclarations);
+  if (required.length > 0 && !declarations) {
     out.problems.push({
       kind: 'undeclared',
-      message: `No declarations file (${file}): require-declarations is "technological", so each of the ${controlsOfTheme('Technological').length} technological controls must be declared. Run \`controlgate init\` for a draft.`,
+      message: `No declarations file (${file}): require-declarations is "${options.requireDeclarations}", so each of the ${required.length} ${options.requireDeclarations === 'all' ? '' : 'technological '}controls must be declared. Run \`controlgate init\` for a draft.`,
       location: null,
       key: 'no-file',
     });
   }
   if (!declarations || declarations.unreadable) return out;
   const at = declarations.locate;
+  checkReviews(declarations, options, out);
 
   for (const c of declarations.controls.values()) {
     const results = c.evidence.map((ref) => checkEvidence(ref, options));
@@ -108,17 +119,15 @@ export function checkDeclarations(
     }
   }
 
-  if (options.requireDeclarations === 'technological') {
-    for (const c of controlsOfTheme('Technological')) {
-      if (declarations.controls.has(c.id) || declarations.invalid.has(c.id)) continue;
-      out.problems.push({
-        kind: 'undeclared',
-        message: `${c.id} (${c.title}) is not declared: require-declarations is "technological". Declare its status in ${file}.`,
-        location: at('/controls', true),
-        key: c.id,
-        controls: [c.id],
-      });
-    }
+  for (const c of required) {
+    if (declarations.controls.has(c.id) || declarations.invalid.has(c.id)) continue;
+    out.problems.push({
+      kind: 'undeclared',
+      message: `${c.id} (${c.title}) is not declared: require-declarations is "${options.requireDeclarations}". Declare its status in ${file}.`,
+      location: at('/controls', true),
+      key: c.id,
+      controls: [c.id],
+    });
   }
 
   const horizon = addDays(options.today, options.exceptionMaxDays);
@@ -161,6 +170,62 @@ export function checkDeclarations(
     }
   }
   return out;
+}
+
+/** The controls `require-declarations` asks to be declared. */
+function requiredControls(required: RequireDeclarations) {
+  if (required === 'all') return allControls();
+  return required === 'technological' ? controlsOfTheme('Technological') : [];
+}
+
+/**
+ * The review date in force for each control declared implemented or partial (its own `reviewed`,
+ * else the file's), and a `review-overdue` problem where it is stale or not a past date: one at the
+ * control's own date, one at the file's date for every control that relies on it.
+ */
+function checkReviews(
+  declarations: Declarations,
+  options: DeclarationCheckOptions,
+  out: DeclarationCheck,
+): void {
+  const oldest = addDays(options.today, -options.reviewMaxDays);
+  const staleness = (date: string): string | null => {
+    if (date > options.today) return `its review date ${date} is after today (${options.today})`;
+    if (date < oldest) {
+      return `it was last reviewed on ${date}, more than ${options.reviewMaxDays} days ago (review-max-days)`;
+    }
+    return null;
+  };
+  const header = declarations.meta.reviewed;
+  const relying: string[] = [];
+  for (const c of declarations.controls.values()) {
+    const date = c.reviewed ?? header;
+    if (!date) continue;
+    const stale = staleness(date);
+    out.reviews.set(c.id, { date, stale });
+    if (!stale || (c.status !== 'implemented' && c.status !== 'partial')) continue;
+    if (c.reviewed === null) {
+      relying.push(c.id);
+      continue;
+    }
+    out.problems.push({
+      kind: 'review-overdue',
+      message: `${c.id} is declared ${c.status}, but ${stale}: review the control and its evidence, then update its reviewed date.`,
+      location: declarations.locate(`${c.pointer}/reviewed`),
+      key: `${c.id}:${c.reviewed}`,
+      controls: [c.id],
+    });
+  }
+  const headerStale = header ? staleness(header) : null;
+  if (header && headerStale) {
+    out.problems.push({
+      kind: 'review-overdue',
+      message: `The declarations file's review is stale: ${headerStale.replace(/^its/, 'the')}${relying.length > 0 ? `; ${relying.length} implemented or partial control${relying.length === 1 ? ' relies' : 's rely'} on it (${relying.join(', ')})` : ''}. Review the declarations, then update reviewed.`,
+      location: declarations.locate('/reviewed'),
+      key: `file:${header}`,
+      ...(relying.length > 0 ? { controls: relying } : {}),
+    });
+  }
 }
 
 /** Empty, or still the `TODO` that `controlgate init` writes. */

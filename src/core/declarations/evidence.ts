@@ -1,8 +1,12 @@
 import picomatch from 'picomatch';
 import { isWorkflowPath, readWorkflowSource } from '../parsers/workflow.js';
 import type { Trigger, Workflow } from '../parsers/workflow-model.js';
-import type { EvidenceResult } from '../types.js';
+import type { EvidenceFile, EvidenceResult } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { substance } from './substance.js';
+
+/** Files listed (and hashed) per evidence item; a directory or glob may match many more. */
+const MAX_EVIDENCE_FILES = 20;
 
 /** Events that run a workflow on the change under review, before it merges. */
 const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
@@ -19,7 +23,8 @@ export interface EvidenceContext {
 /**
  * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
  * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
- * match at least one file of the repository.
+ * match at least one file of the repository that holds more than a placeholder. The files matched are
+ * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
  */
 export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
@@ -31,17 +36,43 @@ export function checkEvidence(ref: string, ctx: EvidenceContext): EvidenceResult
   }
   if (isWorkflowPath(rel)) return checkWorkflow(ref, rel, ctx);
   const indexed = ctx.workspace.indexed;
-  let found: boolean;
+  let matched: string[];
   if (/[*?[\]{}!]/.test(rel)) {
     const match = ctx.workspace.matcher([rel]);
-    found = indexed.some((f) => match(f));
+    matched = indexed.filter((f) => match(f));
   } else {
     const dir = rel.endsWith('/') ? rel : `${rel}/`;
-    found = indexed.includes(rel) || indexed.some((f) => f.startsWith(dir));
+    matched = indexed.filter((f) => f === rel || f.startsWith(dir));
   }
-  return found
-    ? { ref, kind: 'path', status: 'present', detail: null }
-    : { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+  if (matched.length === 0) {
+    return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+  }
+  const listed = matched.slice(0, MAX_EVIDENCE_FILES);
+  const files: EvidenceFile[] = [];
+  let why: string | undefined;
+  let substantial = false;
+  for (const f of listed) {
+    const seen = ctx.workspace.inspect(f);
+    files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
+    if (substantial) continue;
+    const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
+    if (judged.ok) substantial = true;
+    else why ??= judged.why;
+  }
+  const more = matched.length > listed.length ? { matched: matched.length } : {};
+  if (substantial) return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
+  const scope =
+    matched.length === 1
+      ? ''
+      : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
+  return {
+    ref,
+    kind: 'path',
+    status: 'missing',
+    detail: matched.length === 1 ? why! : `it holds no more than placeholders${scope}`,
+    files,
+    ...more,
+  };
 }
 
 function checkWorkflow(ref: string, rel: string, ctx: EvidenceContext): EvidenceResult {
@@ -54,12 +85,19 @@ function checkWorkflow(ref: string, rel: string, ctx: EvidenceContext): Evidence
   }
   const source = readWorkflowSource(ctx.workspace, rel);
   if (source?.kind !== 'workflow') return missing('the file is not a valid workflow');
+  const seen = ctx.workspace.inspect(rel);
+  const files: EvidenceFile[] = [
+    { path: rel, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 },
+  ];
   const runs = runsOnChanges(source, ctx.defaultBranches);
   return runs
-    ? { ref, kind: 'workflow', status: 'present', detail: null }
-    : missing(
-        `the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`,
-      );
+    ? { ref, kind: 'workflow', status: 'present', detail: null, files }
+    : {
+        ...missing(
+          `the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`,
+        ),
+        files,
+      };
 }
 
 /**

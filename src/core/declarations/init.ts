@@ -1,30 +1,36 @@
 /**
- * `controlgate init`: a draft declarations file for a repository that has none. Every one of the 34
- * controls gets an entry. Evidence comes from the rules themselves, so the draft follows the rule set
- * rather than a second list: a passing rule that looks for something (a `file.exists` rule such as
- * CODEOWNERS or Dependabot, a `workflow.pr-evidence` rule such as SAST on pull requests) cites what it
- * found as evidence for its controls. A control with evidence and no failing rule is drafted as
- * implemented; everything else as planned with a TODO, because only a person can decide it.
+ * `controlgate init`: a draft declarations file for a repository that has none, one a user keeps.
+ * Every one of the 93 controls gets an entry, and every entry is what the next `check` will confirm:
+ *
+ * - implemented, with the evidence a passing rule found (a `file.exists` rule such as CODEOWNERS, a
+ *   `workflow.pr-evidence` rule such as SAST on pull requests), so the draft follows the rule set
+ *   rather than a second list of detectors;
+ * - not-applicable, proposed with a justification, where the control has rules and none of them
+ *   found anything to examine (no Terraform, no Kubernetes manifests): the user confirms or changes it;
+ * - planned with a TODO everywhere else, because only a person can decide it.
+ *
+ * The draft is then checked as it stands (written to a temporary file outside the repository): an
+ * implemented entry the check would not call satisfied (a gap, unverifiable without the API, not
+ * assessed) becomes planned, saying why. So init never drafts a claim the next check contradicts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { controlsOfTheme } from '../catalog.js';
 import { loadConfig } from '../config.js';
 import { runCheck } from '../engine.js';
+import { GitRepository } from '../git.js';
+import type { GitHubApi } from '../github-api.js';
 import { parseUses } from '../parsers/uses.js';
 import { readWorkflowSource, WORKFLOW_GLOBS } from '../parsers/workflow.js';
 import type { Job, Step, Workflow } from '../parsers/workflow-model.js';
 import { loadRules } from '../rules/load.js';
-import type { Report, Rule } from '../types.js';
+import type { ControlResult, Report, Rule } from '../types.js';
 import { Workspace } from '../workspace/workspace.js';
-import { addDays, utcDay } from './check.js';
+import { utcDay } from './check.js';
 import { runsOnChanges } from './evidence.js';
 import { DEFAULT_CONTROLS_FILE } from './model.js';
-
-/** The schema line editors read (yaml-language-server, and the YAML extensions built on it). */
-export const SCHEMA_COMMENT =
-  '# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schemas/controls.schema.json';
-
-const MAX_EVIDENCE = 4;
+import { inputsOf } from './not-assessed.js';
+import { renderDraft } from './render-draft.js';
 
 export interface InitOptions {
   root: string;
@@ -32,14 +38,29 @@ export interface InitOptions {
   controlsPath?: string;
   ruleDirs?: string[];
   now?: Date;
+  /** The default branch; default: git's `origin/HEAD`, else main or master (as `check` takes it). */
+  defaultBranch?: string;
+  /** Read access to repository settings, so that controls resting on them can be verified. */
+  github?: GitHubApi;
 }
+
+/** One control's draft entry. */
+export type Entry =
+  | { status: 'implemented'; evidence: string[]; because: string[] }
+  | { status: 'not-applicable'; justification: string }
+  | { status: 'planned'; todo: string };
 
 export interface Draft {
   /** The file to write, relative to the root. */
   file: string;
   text: string;
-  /** Controls drafted as implemented (the rest are planned). */
-  implemented: string[];
+  /**
+   * The default branch the draft assumed and where it came from; `assumed`: main or master, as
+   * `check` assumes without `origin/HEAD` (`checkedOut` then names the branch checked out).
+   */
+  defaultBranch: { name: string | null; source: 'option' | 'origin/HEAD' | 'assumed'; checkedOut?: string };
+  /** By control id, in catalog order. */
+  entries: Map<string, Entry>;
 }
 
 interface Found {
@@ -47,78 +68,124 @@ interface Found {
   because: string[];
 }
 
-/** Drafts the declarations file of the repository at `root` (nothing is written). */
+/** Drafts the declarations file of the repository at `root` (nothing is written in it). */
 export async function draftDeclarations(options: InitOptions): Promise<Draft> {
   const config = loadConfig(options.root);
   const file = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
-  const report = await runCheck({
-    root: options.root,
-    controlsPath: file,
-    controlsMayBeMissing: true,
-    failOn: 'never',
-    failOnGap: false,
-    ...(options.ruleDirs ? { ruleDirs: options.ruleDirs } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const branch = defaultBranchOf(options);
+  const today = utcDay(options.now ?? new Date());
+  const check = (controlsPath: string) =>
+    runCheck({
+      root: options.root,
+      controlsPath,
+      controlsMayBeMissing: true,
+      failOn: 'never',
+      failOnGap: false,
+      ...(branch.name ? { defaultBranch: branch.name } : {}),
+      ...(options.ruleDirs ? { ruleDirs: options.ruleDirs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.github ? { github: options.github } : {}),
+    });
+  const report = await check(file);
   const rules = loadRules([
     ...config.ruleDirs.map((d) => path.resolve(options.root, d)),
     ...(options.ruleDirs ?? []),
   ]);
   const workspace = new Workspace(options.root, { include: config.include, exclude: config.exclude });
-  const found = collectEvidence(report, rules, workspace);
-  const today = utcDay(options.now ?? new Date());
-  const implemented: string[] = [];
+  const found = collectEvidence(report, rules, workspace, branch.name ? [branch.name] : ['main', 'master']);
+  const kinds = new Map(rules.map((r) => [r.id, r.check.kind]));
 
-  const lines = [
-    SCHEMA_COMMENT,
-    `# Statement of Applicability for the ISO/IEC 27002:2022 technological controls (8.1-8.34), drafted`,
-    `# by \`controlgate init\` on ${today}. Review every entry before committing it: statuses were inferred`,
-    '# from what controlgate found in the repository. Replace each TODO with a decision and its reason.',
-    'version: 1',
-    `scope: ${q(`${baseName(options.root)} repository`)}`,
-    `owner: ${q(codeOwner(workspace) ?? 'TODO: the team accountable for these declarations')}`,
-    `approved-by: ${q('TODO: who approves this Statement of Applicability')}`,
-    `# reviewed: ${today}   # set when the declarations are approved`,
-    'controls:',
-  ];
-  for (const c of controlsOfTheme('Technological')) {
-    const control = report.controls.find((x) => x.id === c.id)!;
-    const evidence = found.get(c.id);
-    const failing = control.rules.filter((r) => r.result === 'fail').map((r) => r.id);
-    lines.push(`  ${q(c.id)}: # ${c.title}`);
-    if (evidence && failing.length === 0) {
-      implemented.push(c.id);
-      lines.push('    status: implemented');
-      lines.push(`    justification: ${q(`controlgate found: ${evidence.because.join('; ')}.`)}`);
-      lines.push(`    evidence: [${evidence.evidence.slice(0, MAX_EVIDENCE).map(q).join(', ')}]`);
-      continue;
+  const entries = new Map<string, Entry>();
+  for (const c of report.controls) entries.set(c.id, propose(c, found.get(c.id), kinds));
+  const header = { root: options.root, today, owner: codeOwner(workspace) };
+  let text = renderDraft(entries, header);
+
+  // The draft as the next check will see it: what it would not confirm is not claimed.
+  const dir = mkdtempSync(path.join(tmpdir(), 'controlgate-init-'));
+  try {
+    const trial = path.join(dir, path.basename(file));
+    writeFileSync(trial, text);
+    const checked = await check(trial);
+    let changed = false;
+    for (const c of checked.controls) {
+      const entry = entries.get(c.id);
+      const expected = entry?.status === 'implemented' ? 'satisfied' : entry?.status;
+      if (!entry || entry.status === 'planned' || c.verdict === expected) continue;
+      changed = true;
+      const why = c.reasons[0] ?? c.verdict;
+      entries.set(c.id, {
+        status: 'planned',
+        todo:
+          entry.status === 'implemented'
+            ? `TODO: evidence found (${entry.evidence.join(', ')}), but the check calls it ${c.verdict}: ${why}. Resolve that, then declare it implemented.`
+            : `TODO: decide implemented, partial, planned or not-applicable, and say why. The check would not accept it as not applicable: ${why}.`,
+      });
     }
-    lines.push('    status: planned');
-    const checks = control.rules.length
-      ? ` controlgate checks it with ${control.rules.length === 1 ? 'one rule' : `${control.rules.length} rules`}; ${failing.length ? `failing: ${failing.join(', ')}` : 'none fails'}.`
-      : ' No controlgate rule checks it: cite your evidence (documents, workflows, URLs).';
-    const why = evidence
-      ? `TODO: evidence found (${evidence.evidence.slice(0, MAX_EVIDENCE).join(', ')}), but ${failing.join(', ')} ${failing.length === 1 ? 'fails' : 'fail'}; fix, then declare implemented.`
-      : `TODO: decide implemented, partial, planned or not-applicable, and say why.${checks}`;
-    lines.push(`    justification: ${q(why)}`);
-    lines.push(`    # due: ${addDays(today, 90)}`);
+    if (changed) text = renderDraft(entries, header);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  lines.push(
-    '# Approved risk acceptances, e.g.:',
-    '#  - id: EXC-0001',
-    '#    rules: [dockerfile-root-user]',
-    '#    paths: ["legacy/**"]',
-    '#    reason: Legacy image, removal tracked in TICKET-123',
-    '#    approved-by: "@org/security"',
-    `#    expires: ${addDays(today, 90)}`,
-    'exceptions: []',
-    '',
-  );
-  return { file, text: lines.join('\n'), implemented };
+  return { file, text, defaultBranch: branch, entries };
+}
+
+/** What to draft for one control, from the check of the repository without declarations. */
+function propose(c: ControlResult, found: Found | undefined, kinds: ReadonlyMap<string, string>): Entry {
+  const rules = c.rules.filter((r) => !kinds.get(r.id)?.startsWith('policy.'));
+  const failing = rules.filter((r) => r.result === 'fail').map((r) => r.id);
+  if (found && failing.length === 0) {
+    return { status: 'implemented', evidence: found.evidence, because: found.because };
+  }
+  // Rules exist and every one passed without finding anything to look at: nothing here to control.
+  const idle = rules.length > 0 && rules.every((r) => r.result === 'pass' && (r.examined ?? 0) === 0);
+  if (idle && !found) {
+    const inputs = [...new Set(rules.map((r) => inputsOf(kinds.get(r.id) ?? '')))];
+    return {
+      status: 'not-applicable',
+      justification: `Nothing ${c.id} covers is kept in this repository: it holds no ${inputs.join(', no ')}.`,
+    };
+  }
+  if (found) {
+    return {
+      status: 'planned',
+      todo: `TODO: evidence found (${found.evidence.join(', ')}), but ${failing.join(', ')} ${failing.length === 1 ? 'fails' : 'fail'}; fix, then declare implemented.`,
+    };
+  }
+  const checks = rules.length
+    ? ` controlgate checks it with ${rules.length === 1 ? 'one rule' : `${rules.length} rules`}; ${failing.length ? `failing: ${failing.join(', ')}` : 'none fails'}.`
+    : c.theme === 'Technological'
+      ? ' No controlgate rule checks it: cite your evidence (documents, workflows, URLs).'
+      : ' Cite its evidence: a document in the repository, or a URL with an owner and a review date.';
+  return {
+    status: 'planned',
+    todo: `TODO: decide implemented, partial, planned or not-applicable, and say why.${checks}`,
+  };
+}
+
+/**
+ * The default branch as `check` will take it: the option, else git's `origin/HEAD`, else main or
+ * master. The branch checked out is only reported: taking it would draft evidence (a workflow that
+ * runs on pull requests to it) that a `check` without the same option would call missing.
+ */
+function defaultBranchOf(options: InitOptions): Draft['defaultBranch'] {
+  if (options.defaultBranch) return { name: options.defaultBranch, source: 'option' };
+  const repo = GitRepository.open(options.root);
+  const remote = repo?.defaultBranch();
+  if (remote) return { name: remote, source: 'origin/HEAD' };
+  const head = repo?.symbolicHead()?.replace(/^refs\/heads\//, '');
+  return {
+    name: null,
+    source: 'assumed',
+    ...(head && !head.startsWith('refs/') ? { checkedOut: head } : {}),
+  };
 }
 
 /** Evidence per control from passing rules that look for something. */
-function collectEvidence(report: Report, rules: readonly Rule[], workspace: Workspace): Map<string, Found> {
+function collectEvidence(
+  report: Report,
+  rules: readonly Rule[],
+  workspace: Workspace,
+  branches: readonly string[],
+): Map<string, Found> {
   const out = new Map<string, Found>();
   const add = (controls: readonly string[], evidence: string[], because: string) => {
     if (evidence.length === 0) return;
@@ -133,7 +200,7 @@ function collectEvidence(report: Report, rules: readonly Rule[], workspace: Work
   const workflows = workspace
     .glob(WORKFLOW_GLOBS)
     .map((f) => readWorkflowSource(workspace, f))
-    .filter((w): w is Workflow => w?.kind === 'workflow' && runsOnChanges(w, ['main', 'master']));
+    .filter((w): w is Workflow => w?.kind === 'workflow' && runsOnChanges(w, branches));
   for (const rule of rules) {
     if (!passed.has(rule.id)) continue;
     const options = (rule.check.with ?? {}) as Record<string, unknown>;
@@ -185,11 +252,13 @@ function codeOwner(workspace: Workspace): string | undefined {
   return undefined;
 }
 
-function baseName(root: string): string {
-  return path.basename(path.resolve(root)) || 'this';
-}
-
-/** A YAML double-quoted scalar: JSON string syntax is valid YAML and escapes everything. */
-function q(s: string): string {
-  return JSON.stringify(s);
+/** The controls a draft leaves to the user: planned ones, and proposals to confirm. */
+export function decisions(draft: Draft): {
+  implemented: string[];
+  notApplicable: string[];
+  planned: string[];
+} {
+  const ids = (status: Entry['status']) =>
+    [...draft.entries].filter(([, e]) => e.status === status).map(([id]) => id);
+  return { implemented: ids('implemented'), notApplicable: ids('not-applicable'), planned: ids('planned') };
 }

@@ -13,6 +13,7 @@ export const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
 export interface DeclaredControl extends ControlDeclaration {
   id: string;
   evidence: string[];
+  reviewed: string | null;
   /** JSON pointer of the entry in the file (`/controls/8.28`, or the 2013 key it came from). */
   pointer: string;
 }
@@ -47,6 +48,7 @@ export type PolicyProblemKind =
   | 'justification'
   | 'undeclared'
   | 'plan-due'
+  | 'review-overdue'
   | 'exceptions'
   | 'inline-ignores'
   | 'changes'

@@ -5,7 +5,8 @@ import { schemaValidator, validate } from '../validate.js';
 import { escapePointerToken, parseYaml, type YamlDocument } from '../workspace/yaml.js';
 import type { Declarations, DeclaredControl, Locator } from './model.js';
 
-const ID_2022 = /^8\.([1-9]|[12][0-9]|3[0-4])$/;
+/** ISO/IEC 27002:2022 ids of every theme: 5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34. */
+const ID_2022 = /^(5\.([1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.([1-9]|1[0-4])|8\.([1-9]|[12][0-9]|3[0-4]))$/;
 const ID_2013 = /^A\.([5-9]|1[0-8])\.[0-9]{1,2}\.[0-9]{1,2}$/;
 
 /** Claims least first: when several 2013 ids translate to one control, the weakest claim wins. */
@@ -22,6 +23,7 @@ interface RawControl {
   owner?: string;
   evidence?: string[];
   due?: string;
+  reviewed?: string;
 }
 
 interface RawException {
@@ -90,7 +92,9 @@ export function parseDeclarations(text: string, file: string): Declarations {
         );
         out.invalid.set(key, `its id must be quoted in ${file}`);
       } else if (!ID_2022.test(key) && !ID_2013.test(key)) {
-        const hint = getControl(key) ? '' : ' (use 8.1-8.34, or an ISO/IEC 27001:2013 id such as A.9.2.3)';
+        const hint = getControl(key)
+          ? ''
+          : ' (use an ISO/IEC 27002:2022 id: 5.1-5.37, 6.1-6.8, 7.1-7.14 or 8.1-8.34; or an ISO/IEC 27001:2013 id such as A.9.2.3)';
         problem(`unknown control id "${key}"${hint}`, where, `unknown:${key}`);
       } else {
         clean[key] = controlsValue[key];
@@ -143,13 +147,12 @@ function readControls(
   const translated = new Map<string, DeclaredControl[]>();
   for (const key of old) {
     const pointer = `/controls/${key}`;
-    // Until the declarations cover every theme, only technological successors are verified.
-    const targets = controlsFrom2013(key).filter((c) => c.theme === 'Technological');
+    const targets = controlsFrom2013(key);
     const where = at(pointer, true);
     const line = `${where.path}:${where.startLine}`;
     if (targets.length === 0) {
       out.notices.push(
-        `${line}: ${key} (ISO/IEC 27001:2013) has no technological successor in ISO/IEC 27002:2022 (it became an organisational, people or physical control); controlgate does not verify it`,
+        `${line}: ${key} is not an ISO/IEC 27001:2013 Annex A control; controlgate does not verify it`,
       );
       continue;
     }
@@ -220,6 +223,7 @@ function declared(
     justification: raw.justification ?? null,
     owner: raw.owner ?? null,
     due: raw.due ?? null,
+    reviewed: raw.reviewed ?? null,
     location,
     from2013,
     evidence: [...(raw.evidence ?? [])],

@@ -1,4 +1,4 @@
-import { controlsOfTheme } from '../catalog.js';
+import { allControls } from '../catalog.js';
 import { confidenceRank } from '../confidence.js';
 import type {
   Confidence,
@@ -11,9 +11,21 @@ import type {
 } from '../types.js';
 import type { DeclarationCheck } from './check.js';
 import type { PolicyProblemKind } from './model.js';
+import {
+  examinedAnything,
+  examinedCount,
+  examinedNothing,
+  notAssessedHint,
+  type RunScope,
+} from './not-assessed.js';
 
 /** Policy problems that are the located cause of a gap in the control they name. */
-const GAP_PROBLEMS: ReadonlySet<PolicyProblemKind> = new Set(['evidence', 'justification', 'plan-due']);
+const GAP_PROBLEMS: ReadonlySet<PolicyProblemKind> = new Set([
+  'evidence',
+  'justification',
+  'plan-due',
+  'review-overdue',
+]);
 
 export interface AssessInput {
   rules: readonly RuleSummary[];
@@ -22,6 +34,10 @@ export interface AssessInput {
   check: DeclarationCheck;
   /** The policy rules of this run (check kind `policy.*`) and what each reports. */
   policyRules: ReadonlyMap<string, PolicyProblemKind>;
+  /** Each rule's check kind, to say what a rule that examined nothing looks for. */
+  kinds: ReadonlyMap<string, string>;
+  /** Where the run looked (the whole tree, or a pull request's changed files). */
+  run: RunScope;
   /** Findings less sure than this are reported but are no evidence against a control (default low). */
   minConfidence?: Confidence;
 }
@@ -63,21 +79,26 @@ export function gapCauses(
 }
 
 /**
- * One verdict per technological control, with the reasons in words:
- * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run,
- *   or nothing (no evidence, no rule) can verify it;
+ * One verdict per control of the catalog (all 93), with the reasons in words:
+ * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
+ * - not-assessed: declared implemented or partial, nothing contradicts it, but nothing assessed it
+ *   either: none of its rules examined anything (no Terraform for a Terraform rule) and no evidence
+ *   was verified (see not-assessed.ts);
  * - undeclared: no declaration (findings are still reported);
  * - not-applicable: declared so with a justification (its rules are skipped);
  * - planned: declared planned and not overdue (findings reported, not blocking);
  * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
  *   missing; or planned past its due date; or not-applicable without a justification;
- * - satisfied: declared implemented or partial and nothing above applies.
+ * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
+ *   examined something and passed, or a cited evidence file or workflow was verified, or (an
+ *   attestation) its evidence is URLs recorded for a control with an owner and a fresh review date.
+ * A stale review of an implemented or partial control is a gap, like missing evidence.
  */
 export function assessControls(input: AssessInput): ControlResult[] {
   const { check, policyRules } = input;
   const decls = check.declarations;
   const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-  return controlsOfTheme('Technological').map((c): ControlResult => {
+  return allControls().map((c): ControlResult => {
     const rules = input.rules.filter(
       (r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id),
     );
@@ -86,6 +107,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
     const evidence = check.evidence.get(c.id) ?? [];
     const reasons: string[] = [];
     let verdict: Verdict;
+    let hint: string | undefined;
 
     const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
     const failing = rules
@@ -131,20 +153,47 @@ export function assessControls(input: AssessInput): ControlResult[] {
       const missing = evidence
         .filter((e) => e.status === 'missing')
         .map((e) => `evidence ${e.ref} is missing: ${e.detail}`);
-      reasons.push(...failing, ...missing);
+      const review = check.reviews.get(c.id);
+      reasons.push(
+        ...failing,
+        ...missing,
+        ...(review?.stale ? [`its review is stale: ${review.stale}`] : []),
+      );
+      // A rule assesses the control when it examined something and nothing it found counts against
+      // the control (its findings may be excepted, ignored, informational or of low confidence).
+      const assessedBy = rules.filter(
+        (r) =>
+          (r.result === 'pass' || r.result === 'fail') &&
+          examinedAnything(r) &&
+          !against.some((f) => f.ruleId === r.id),
+      );
+      const verified = evidence.filter((e) => e.status === 'present');
+      const urls = evidence.filter((e) => e.status === 'not-verified');
+      const owner = declared.owner ?? decls?.meta.owner ?? null;
       if (reasons.length > 0) verdict = 'gap';
       else if (errored.length > 0) {
         verdict = 'unverifiable';
         reasons.push(...errored);
-      } else if (evidence.length === 0 && rules.length === 0) {
-        verdict = 'unverifiable';
+      } else if (assessedBy.length > 0 || verified.length > 0) {
+        verdict = 'satisfied';
+      } else if (urls.length > 0 && owner && review) {
+        // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
+        verdict = 'satisfied';
         reasons.push(
-          `nothing verifies this declaration: cite evidence (a path, a workflow or a URL) or add a rule mapped to ${c.id}`,
+          `attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`,
         );
       } else {
-        verdict = 'satisfied';
-        if (evidence.length > 0 && evidence.every((e) => e.status === 'not-verified')) {
-          reasons.push('its evidence is URLs only, which controlgate records but does not fetch');
+        // Nothing contradicts the declaration, and nothing supports it: never a pass.
+        verdict = 'not-assessed';
+        hint = notAssessedHint(c.id, check.file);
+        for (const r of rules) reasons.push(examinedNothing(r, input.kinds.get(r.id) ?? '', input.run));
+        if (urls.length > 0) {
+          const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
+          reasons.push(
+            `its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`,
+          );
+        } else if (rules.length === 0) {
+          reasons.push(`no rule checks ${c.id} and no evidence is cited`);
         }
       }
     }
@@ -152,12 +201,14 @@ export function assessControls(input: AssessInput): ControlResult[] {
     return {
       id: c.id,
       title: c.title,
+      theme: c.theme,
       declared: declared
         ? {
             status: declared.status,
             justification: declared.justification,
             owner: declared.owner,
             due: declared.due,
+            ...(declared.reviewed ? { reviewed: declared.reviewed } : {}),
             location: declared.location,
             from2013: declared.from2013,
           }
@@ -166,9 +217,18 @@ export function assessControls(input: AssessInput): ControlResult[] {
       reasons,
       evidence,
       exceptions: exceptionsOf(c.id, mapped, check),
-      rules: rules.map((r) => ({ id: r.id, result: r.result, findings: r.findings })),
+      rules: rules.map((r) => ({
+        id: r.id,
+        result: r.result,
+        findings: r.findings,
+        ...(r.scope ? { examined: examinedCount(r) } : {}),
+      })),
       findings: mapped.length,
       open: mapped.filter((f) => f.status === 'open').length,
+      ...(hint ? { hint } : {}),
+      ...(input.run.changedFiles !== undefined
+        ? { basis: rules.some((r) => r.scope?.basis === 'change') ? ('change' as const) : ('tree' as const) }
+        : {}),
     };
   });
 }

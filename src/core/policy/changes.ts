@@ -232,8 +232,22 @@ function configChanges(base: PolicySnapshot, head: PolicySnapshot, rules: readon
   }
   if ((b.failOnGap ?? true) && h.failOnGap === false)
     add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
-  if (b.requireDeclarations === 'technological' && h.requireDeclarations !== 'technological') {
-    add('require-declarations is lowered to none.', at('/require-declarations'), 'require-declarations');
+  const required = { none: 0, technological: 1, all: 2 } as const;
+  const requiredWas = b.requireDeclarations ?? 'none';
+  const requiredNow = h.requireDeclarations ?? 'none';
+  if (required[requiredNow] < required[requiredWas]) {
+    add(
+      `require-declarations is lowered from ${requiredWas} to ${requiredNow}.`,
+      at('/require-declarations'),
+      'require-declarations',
+    );
+  }
+  if ((h.reviewMaxDays ?? 365) > (b.reviewMaxDays ?? 365)) {
+    add(
+      `review-max-days is raised to ${h.reviewMaxDays}.`,
+      at('/review-max-days'),
+      `review-days:${h.reviewMaxDays}`,
+    );
   }
   if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
     add(

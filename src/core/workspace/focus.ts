@@ -22,6 +22,7 @@ export class FocusedWorkspace extends Workspace {
     super(whole.root, {
       files: listed.sort(compareStrings),
       maxFileBytes: whole.maxFileBytes,
+      scope: whole.scope,
     });
     this.focus = new Set(this.files);
   }

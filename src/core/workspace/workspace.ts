@@ -2,7 +2,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from '
 import path from 'node:path';
 import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
+import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
+import { type Deps, ScopeRecorder } from './scope.js';
 import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
@@ -38,9 +40,10 @@ const BINARY_SNIFF_BYTES = 8000;
  * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
  */
 export type FileContent =
-  | { kind: 'text'; text: string; lines: LineIndex }
-  | { kind: 'binary'; size: number; head: Buffer; chunks?: ChunkReader }
-  | { kind: 'too-large'; size: number; encoding?: TextEncoding; chunks?: ChunkReader }
+  // `at`: the file's position in the tree that read it, for recording a rule's scope without a lookup.
+  | { kind: 'text'; text: string; lines: LineIndex; at?: number }
+  | { kind: 'binary'; size: number; head: Buffer; chunks?: ChunkReader; at?: number }
+  | { kind: 'too-large'; size: number; encoding?: TextEncoding; chunks?: ChunkReader; at?: number }
   | { kind: 'symlink' }
   | { kind: 'unreadable'; reason: string };
 
@@ -60,6 +63,8 @@ export interface WorkspaceOptions {
   files?: readonly string[];
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
+  /** Where reads are recorded; a view of another tree shares that tree's (default: its own). */
+  scope?: ScopeRecorder;
   /**
    * Files of another tree that apply to this one, listed (and read) under their own names when this
    * tree has no file of that name: the repository's top-level files (CODEOWNERS, SECURITY.md,
@@ -88,16 +93,20 @@ export class Workspace {
   readonly indexed: readonly string[];
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
-  private readonly fileSet: Set<string>;
+  /** Each file's position in {@link files}. */
+  private readonly fileIndex: Map<string, number>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly globs = new Map<string, readonly string[]>();
   /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
-  private readonly memos = new Map<string, Map<string, unknown>>();
+  private readonly memos = new Map<string, MemoStore>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
+  /** What the rule being evaluated reads (see scope.ts). */
+  readonly scope: ScopeRecorder;
+  private indexedFiles: Set<string> | undefined;
   /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
   readonly inheritance?: Inheritance;
   private readonly inheritedFrom?: Workspace;
@@ -130,11 +139,12 @@ export class Workspace {
     const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
     this.indexed = files;
     this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
-    this.fileSet = new Set(this.files);
+    this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
+    this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
   }
 
   has(file: string): boolean {
-    return this.fileSet.has(file);
+    return this.fileIndex.has(file);
   }
 
   /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
@@ -171,7 +181,24 @@ export class Workspace {
       content = this.load(file);
       this.contents.set(file, content);
     }
+    // A rule examined what it could read: a symlink or an unreadable file is not an input.
+    if (
+      this.scope.active &&
+      (content.kind === 'text' || content.kind === 'binary') &&
+      content.at !== undefined
+    ) {
+      this.scope.touchAt(content.at);
+    }
     return content;
+  }
+
+  /**
+   * Records files a rule judged without reading them (a required file found by its name): they count
+   * in the rule's scope like the files it reads.
+   */
+  examine(files: string | readonly string[]): void {
+    if (!this.scope.active) return;
+    for (const f of typeof files === 'string' ? [files] : files) if (this.has(f)) this.scope.touch(f);
   }
 
   /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
@@ -191,7 +218,10 @@ export class Workspace {
   /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
   yaml(file: string): YamlResult | undefined {
     const cached = this.yamlCache.get(file);
-    if (cached) return cached;
+    if (cached) {
+      if (this.scope.active) this.scope.touch(file);
+      return cached;
+    }
     const text = this.text(file);
     if (text === undefined) return undefined;
     const result = parseYaml(text);
@@ -205,15 +235,54 @@ export class Workspace {
    * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
    */
   memo<T>(kind: string, file: string, compute: () => T): T {
-    let byFile = this.memos.get(kind);
-    if (!byFile) {
-      byFile = new Map();
-      this.memos.set(kind, byFile);
+    let store = this.memos.get(kind);
+    if (!store) {
+      store = { values: new Map() };
+      this.memos.set(kind, store);
     }
-    if (byFile.has(file)) return byFile.get(file) as T;
-    const value = compute();
-    byFile.set(file, value);
+    const values = store.values;
+    const entry = values.get(file);
+    if (entry !== undefined) {
+      if (this.scope.active) {
+        const deps = entry.deps;
+        if (typeof deps === 'number') this.scope.touchAt(deps);
+        else for (const d of deps) this.scope.touchAt(d);
+      }
+      return entry.value as T;
+    }
+    // The files the computation reads are remembered with its value (an asynchronous one's when it
+    // settles), so the rules that reuse the value are credited with them.
+    const frame = this.scope.openFrame();
+    let value: T;
+    try {
+      value = compute();
+    } catch (err) {
+      this.scope.closeFrame(frame);
+      throw err;
+    }
+    const stored: MemoEntry = { value, deps: NO_DEPS };
+    values.set(file, stored);
+    const settle = () => {
+      stored.deps = this.scope.closeFrame(frame);
+    };
+    if (value instanceof Promise) value.then(settle, settle);
+    else settle();
     return value;
+  }
+
+  /**
+   * A file of the index (include and exclude do not apply: evidence may sit where no rule looks),
+   * hashed over its exact bytes, with its text when small: for evidence cited in the declarations.
+   * Not cached, and no rule's scope: it is read for the declarations, not by a rule.
+   */
+  inspect(file: string): Inspection {
+    if (!this.indexedSet.has(file)) return { ok: false, reason: 'it is not in the repository' };
+    return inspectFile(this.root, file, (dir) => this.realDirectory(dir));
+  }
+
+  private get indexedSet(): ReadonlySet<string> {
+    this.indexedFiles ??= new Set(this.indexed);
+    return this.indexedFiles;
   }
 
   /** Records a located problem with an input file; the first problem per file wins. */
@@ -234,7 +303,7 @@ export class Workspace {
   private load(file: string): FileContent {
     const opened = this.open(file);
     if (!('fd' in opened)) return opened;
-    const { fd, size } = opened;
+    const { fd, size, at } = opened;
     try {
       // A file over the cap is only sniffed. The bytes land in one reused buffer (the text is a
       // copy), so reading a large tree leaves no buffer per file behind for the collector.
@@ -256,17 +325,17 @@ export class Workspace {
       if (size > this.maxFileBytes) {
         const encoding: TextEncoding = utf16 ?? (head.includes(0) ? 'latin1' : 'utf-8');
         return encoding === 'latin1'
-          ? { kind: 'binary', size, head: Buffer.from(head), chunks }
-          : { kind: 'too-large', size, encoding, chunks };
+          ? { kind: 'binary', size, head: Buffer.from(head), chunks, at }
+          : { kind: 'too-large', size, encoding, chunks, at };
       }
       if (utf16) {
         const text = decodeText(buf.subarray(0, read), utf16);
-        return { kind: 'text', text, lines: new LineIndex(text) };
+        return { kind: 'text', text, lines: new LineIndex(text), at };
       }
-      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks };
+      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks, at };
       let text = buf.subarray(0, read).toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      return { kind: 'text', text, lines: new LineIndex(text) };
+      return { kind: 'text', text, lines: new LineIndex(text), at };
     } catch (err) {
       return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
     } finally {
@@ -278,8 +347,9 @@ export class Workspace {
    * Opens a file of the index for reading, or says why not: never through a symbolic link (the file
    * or a directory on the way), never outside the root, never a FIFO or device.
    */
-  private open(file: string): { fd: number; size: number } | FileContent {
-    if (!this.fileSet.has(file) || !isSafeRelative(file)) {
+  private open(file: string): { fd: number; size: number; at: number } | FileContent {
+    const at = this.fileIndex.get(file);
+    if (at === undefined || !isSafeRelative(file)) {
       return { kind: 'unreadable', reason: 'not in the workspace index' };
     }
     if (this.inheritedFrom?.has(file)) {
@@ -306,7 +376,7 @@ export class Workspace {
         closeSync(fd);
         return { kind: 'unreadable', reason: 'not a regular file' };
       }
-      return { fd, size: st.size };
+      return { fd, size: st.size, at };
     } catch (err) {
       if (fd !== undefined) closeSync(fd);
       return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
@@ -331,6 +401,22 @@ export class Workspace {
     return real;
   }
 }
+
+/** One kind of memo, by file. */
+interface MemoStore {
+  values: Map<string, MemoEntry>;
+}
+
+/**
+ * A memo's value and the positions of the files computing it read (one number for the usual parse of
+ * one file), handed to the scope of every rule that gets the value.
+ */
+interface MemoEntry {
+  value: unknown;
+  deps: Deps;
+}
+
+const NO_DEPS: Deps = Object.freeze([]);
 
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file: string): boolean {

@@ -72,7 +72,11 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
         },
       ];
     }
-    if (!options.contains) return [];
+    if (!options.contains) {
+      // Found by name: the files it judged are in its scope, though it reads none of them.
+      workspace.examine(candidates);
+      return [];
+    }
     const re = compilePattern(options.contains.pattern, options.contains.flags);
     for (const file of candidates) {
       const text = workspace.text(file);

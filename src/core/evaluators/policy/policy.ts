@@ -45,9 +45,13 @@ export const policyEvaluators = [
   policyEvaluator('justification', 'Controls declared not-applicable carry a justification.'),
   policyEvaluator(
     'undeclared',
-    'Every technological control is declared (with require-declarations: technological).',
+    'Every control asked for is declared (require-declarations: technological, or all).',
   ),
   policyEvaluator('plan-due', 'Controls declared planned are not past their due date.'),
+  policyEvaluator(
+    'review-overdue',
+    'Review dates of the declarations and of controls declared implemented or partial are not stale.',
+  ),
   policyEvaluator(
     'exceptions',
     'Exceptions have a reason, an approver and an expiry within the allowed horizon.',

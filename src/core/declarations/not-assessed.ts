@@ -1,0 +1,78 @@
+/**
+ * Why a control could not be assessed, in words a reader can act on: which of its rules examined
+ * nothing and what they look for ("no Terraform files in this repository"), and what to do about it
+ * (declare it not applicable with a reason, or cite evidence).
+ */
+import type { RuleSummary } from '../types.js';
+
+/** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
+const INPUTS: Record<string, string> = {
+  terraform: 'Terraform files (*.tf)',
+  k8s: 'Kubernetes manifests',
+  dockerfile: 'Dockerfiles',
+  workflow: 'GitHub Actions workflows',
+  deps: 'dependency manifests or update configurations',
+  secrets: 'readable text files',
+  content: 'files matching its paths',
+  file: 'files matching its paths',
+  structured: 'files matching its paths',
+  files: 'binary files',
+  gitignore: '.gitignore files',
+  github: 'repository settings',
+  core: 'files',
+  evidence: 'documents of the kind it looks for',
+  data: 'files of the kind it scans for personal data',
+  repo: 'files of the kind it checks',
+};
+
+/** Kinds that read something narrower than their family. */
+const KIND_INPUTS: Record<string, string> = {
+  'repo.vendored-ownership': 'vendored directories or submodules',
+  'deps.license': 'lockfiles that record licences',
+  'deps.sbom-coverage': 'dependency lockfiles',
+  'deps.lockfile': 'dependency manifests',
+};
+
+/** What a rule of this check kind reads, as a noun phrase ("Terraform files (*.tf)"). */
+export function inputsOf(kind: string): string {
+  return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
+}
+
+/** Whether a rule looked at anything: a file or a repository setting. */
+export function examinedAnything(rule: Pick<RuleSummary, 'scope'>): boolean {
+  return (rule.scope?.files ?? 0) > 0 || (rule.scope?.settings.length ?? 0) > 0;
+}
+
+/** How many inputs a rule examined (files and settings). */
+export function examinedCount(rule: Pick<RuleSummary, 'scope'>): number {
+  return (rule.scope?.files ?? 0) + (rule.scope?.settings.length ?? 0);
+}
+
+/** Where a run looked, for the reasons: the whole tree, or the changed files of a pull request. */
+export interface RunScope {
+  /** Set on a pull request whose per-file rules looked at the changed files only. */
+  changedFiles?: number;
+  /** The configuration narrowed the tree (`include`/`exclude`). */
+  narrowed: boolean;
+}
+
+/** "rule X examined nothing: no Terraform files (*.tf) in this repository". */
+export function examinedNothing(rule: RuleSummary, kind: string, run: RunScope): string {
+  const inputs = inputsOf(kind);
+  if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
+    const n = run.changedFiles;
+    const which =
+      n === 0
+        ? 'the change touches no file'
+        : n === 1
+          ? 'the one changed file is none'
+          : `none of the ${n} changed files is one`;
+    return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${which}`;
+  }
+  return `rule ${rule.id} examined nothing: no ${inputs} in ${run.narrowed ? 'the checked paths (include/exclude)' : 'this repository'}`;
+}
+
+/** What to do about a declaration nothing assessed. */
+export function notAssessedHint(id: string, file: string): string {
+  return `If ${id} does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in ${file}.`;
+}

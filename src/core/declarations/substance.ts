@@ -1,0 +1,56 @@
+/**
+ * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
+ * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
+ * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
+ * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
+ * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
+ */
+
+/** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
+export const MIN_DOCUMENT_CHARS = 100;
+
+const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html?)$/i;
+const PLACEHOLDER =
+  /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
+
+/** What {@link substance} needs of a read file. */
+export interface Seen {
+  bytes: number;
+  binary: boolean;
+  text?: string;
+}
+
+/** `ok`, or why the file does not count as evidence (for the finding's message). */
+export function substance(file: string, seen: Seen): { ok: true } | { ok: false; why: string } {
+  if (seen.bytes === 0) return { ok: false, why: `${file} is empty` };
+  if (seen.binary || seen.text === undefined) return { ok: true };
+  if (DOCUMENT.test(file)) {
+    const chars = prose(seen.text);
+    return chars >= MIN_DOCUMENT_CHARS
+      ? { ok: true }
+      : {
+          ok: false,
+          why: `${file} holds no more than a placeholder (${chars} character${chars === 1 ? '' : 's'} of text besides headings, comments, markup and placeholders such as TODO; a document cited as evidence needs at least ${MIN_DOCUMENT_CHARS})`,
+        };
+  }
+  const meaningful = seen.text
+    .split(/\r?\n/)
+    .filter((line) => !/^\s*(#|\/\/|;|--|<!--)/.test(line))
+    .join('\n')
+    .replace(PLACEHOLDER, '')
+    .replace(/\s+/g, '');
+  return meaningful.length > 0
+    ? { ok: true }
+    : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
+}
+
+/** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
+function prose(text: string): number {
+  return text
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+    .split(/\r?\n/)
+    .filter((line) => !/^\s{0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$|\.\.\s)/.test(line))
+    .join('\n')
+    .replace(PLACEHOLDER, '')
+    .replace(/[\s#*_>`|=~[\]()-]+/g, '').length;
+}

@@ -1,0 +1,166 @@
+/**
+ * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
+ * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
+ * workspace records it as the rule reads: a file read or parsed through the workspace, a cached parse
+ * of it handed out again, or a file an evaluator names as judged by its presence (`examine`). Cached
+ * computations remember the files they read, so a rule that gets a parse another rule paid for is
+ * credited with the same files. Nothing here depends on an evaluator remembering to report.
+ *
+ * Files are recorded by their position in the tree's file list: a position costs no string, posts to
+ * a slice worker as a number (a worker's tree lists the same files in the same order), and a stamp per
+ * file tells a repeated read of the same rule without a set per evaluation.
+ */
+
+/**
+ * An open cached computation: where its reads start in the recorder's trail of reads (a shared list,
+ * so opening one allocates nothing; emptied whenever no computation is open).
+ */
+type Frame = number;
+
+/** What a computation read: nothing, one file (the usual parse of a file), or several. */
+export type Deps = number | readonly number[];
+
+const NO_DEPS: readonly number[] = Object.freeze([]);
+
+/**
+ * Records the files read through one tree (and every view of it: the changed-files view and slices
+ * share their whole tree's recorder). Rules are evaluated one at a time on a thread, so one rule is
+ * recorded at a time.
+ */
+export class ScopeRecorder {
+  private stamps: Uint32Array | undefined;
+  private epoch = 0;
+  private rule: number[] | null = null;
+  private readonly trail: number[] = [];
+  private open = 0;
+  /** Whether a read must be recorded: a rule is being recorded or a cached computation is open. */
+  active = false;
+
+  /**
+   * `files`: the tree's files, whose positions are recorded, and `positions`, each file's position;
+   * `enabled: false` records nothing.
+   */
+  constructor(
+    readonly files: readonly string[],
+    private readonly positions: ReadonlyMap<string, number>,
+    private readonly enabled = true,
+  ) {}
+
+  /** The position of a file of the tree, or undefined. */
+  position(file: string): number | undefined {
+    return this.positions.get(file);
+  }
+
+  /** Records that `file` was read or judged. */
+  touch(file: string): void {
+    const i = this.position(file);
+    if (i !== undefined) this.touchAt(i);
+  }
+
+  /** Records the file at a position. */
+  touchAt(i: number): void {
+    const rule = this.rule;
+    if (rule !== null && this.stamps![i] !== this.epoch) {
+      this.stamps![i] = this.epoch;
+      rule.push(i);
+    }
+    if (this.open > 0) this.trail.push(i);
+  }
+
+  /** Starts recording a rule's run, until {@link end}. */
+  begin(): void {
+    if (!this.enabled) return;
+    this.stamps ??= new Uint32Array(this.files.length);
+    this.epoch += 1;
+    this.rule = [];
+    this.active = true;
+  }
+
+  /** Ends a rule's run: the positions of the files it examined, each once. */
+  end(): number[] {
+    const examined = this.rule ?? [];
+    this.rule = null;
+    this.active = this.open > 0;
+    return examined;
+  }
+
+  /** Opens a cached computation; every read until {@link close} is one of its dependencies. */
+  openFrame(): Frame {
+    if (!this.enabled) return -1;
+    this.open += 1;
+    this.active = true;
+    return this.trail.length;
+  }
+
+  /**
+   * Closes a computation (in any order: an asynchronous one closes when it settles) and returns what
+   * it read. A computation that was still open when another opened also gets the other's reads,
+   * which it depends on through it.
+   */
+  closeFrame(frame: Frame): Deps {
+    if (frame < 0) return NO_DEPS;
+    const trail = this.trail;
+    let deps: Deps = NO_DEPS;
+    if (trail.length > frame) {
+      const first = trail[frame]!;
+      let same = true;
+      for (let i = frame + 1; i < trail.length && same; i++) same = trail[i] === first;
+      deps = same ? first : [...new Set(trail.slice(frame))];
+    }
+    this.open -= 1;
+    if (this.open === 0) trail.length = 0;
+    this.active = this.rule !== null || this.open > 0;
+    return deps;
+  }
+}
+
+/** Paths listed per rule in the report; the count covers the rest. */
+export const SCOPE_EXAMPLES = 20;
+
+/**
+ * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
+ * tree): a bit per file of the tree, so the count is exact however the runs overlap.
+ */
+export class ScopeTally {
+  private bits: Uint8Array | undefined;
+  private counted = 0;
+
+  /**
+   * `files`: the tree's files, which positions index; `discount`: positions of files that are never
+   * the subject of an assessment (controlgate's own configuration and declarations).
+   */
+  constructor(
+    private readonly files: readonly string[],
+    private readonly discount: readonly number[] = [],
+  ) {}
+
+  add(positions: readonly number[]): void {
+    if (positions.length === 0) return;
+    this.bits ??= new Uint8Array(this.files.length);
+    const bits = this.bits;
+    for (const i of positions) {
+      if (bits[i] === 0) {
+        bits[i] = 1;
+        this.counted += 1;
+      }
+    }
+  }
+
+  /** How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order. */
+  result(): { files: number; examples: string[] } {
+    const bits = this.bits;
+    if (!bits) return { files: 0, examples: [] };
+    for (const i of this.discount) {
+      if (bits[i] === 1) {
+        bits[i] = 0;
+        this.counted -= 1;
+      }
+    }
+    const examples: string[] = [];
+    const wanted = Math.min(SCOPE_EXAMPLES, this.counted);
+    for (let i = 0; i < bits.length && examples.length < wanted; i++) {
+      if (bits[i] === 1) examples.push(this.files[i]!);
+    }
+    return { files: this.counted, examples };
+  }
+}

@@ -1,0 +1,263 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveBaseline } from '../../src/core/base-tree.js';
+import { controlsOfTheme } from '../../src/core/catalog.js';
+import { examinedNothing } from '../../src/core/declarations/not-assessed.js';
+import { runCheck } from '../../src/core/engine.js';
+import { recordingApi } from '../../src/core/evaluate-rule.js';
+import { cachedGitHubApi, type GitHubApi } from '../../src/core/github-api.js';
+import type { Report } from '../../src/core/types.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+import { renderText } from '../../src/reporters/text.js';
+import { scratchRepo } from '../helpers/git-repo.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-scope-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+/** Every technological control declared implemented, with a justification and no evidence. */
+function claimEverything(): string {
+  const entries = controlsOfTheme('Technological').map(
+    (c) => `  "${c.id}": { status: implemented, justification: "We do this." }`,
+  );
+  return `version: 1\ncontrols:\n${entries.join('\n')}\n`;
+}
+
+const control = (r: Report, id: string) => r.controls.find((c) => c.id === id)!;
+const rule = (r: Report, id: string) => r.rules.find((x) => x.id === id)!;
+
+describe('rule scope and verdicts that rest on it', () => {
+  it('never calls a declared control satisfied when its rules examined nothing', async () => {
+    // Nothing but the declarations: every rule passes or fails on an empty tree, none examines anything.
+    const report = await runCheck({
+      root: tree({ '.github/controls.yml': claimEverything() }),
+      now: NOW,
+      defaultBranch: 'main',
+      failOnGap: false,
+    });
+    const declared = report.controls.filter((c) => c.declared !== null);
+    expect(declared).toHaveLength(34);
+    const verdicts = new Set(declared.map((c) => c.verdict));
+    expect(verdicts.has('satisfied')).toBe(false);
+    expect([...verdicts].sort()).toEqual(['gap', 'not-assessed', 'unverifiable']);
+    expect(control(report, '8.13')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        'rule terraform-backup-retention-zero examined nothing: no Terraform files (*.tf) in this repository',
+      ],
+      hint: 'If 8.13 does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in .github/controls.yml.',
+      rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 0 }],
+    });
+    // An evidence rule that found no document to judge assesses nothing either.
+    expect(control(report, '8.1')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        'rule endpoint-device-management examined nothing: no documents of the kind it looks for in this repository',
+      ],
+    });
+    // The declarations file is read by content rules, but it is controlgate's, not the subject.
+    expect(rule(report, 'tls-verification-disabled').scope).toEqual({
+      files: 0,
+      examples: [],
+      settings: [],
+      basis: 'tree',
+    });
+    expect(report.summary.byVerdict['not-assessed']).toBe(
+      report.controls.filter((c) => c.verdict === 'not-assessed').length,
+    );
+  });
+
+  it('credits every rule with the files it parsed, also when another rule paid for the parse', async () => {
+    const report = await runCheck({
+      root: tree({
+        '.github/controls.yml': claimEverything(),
+        'infra/db.tf': 'resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}\n',
+        'infra/README.md': 'The database.\n',
+      }),
+      now: NOW,
+      defaultBranch: 'main',
+      failOnGap: false,
+    });
+    expect(control(report, '8.13')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [],
+      rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 1 }],
+    });
+    // All Terraform rules share one cached parse of the tree; each is credited with the file.
+    const terraform = report.rules.filter((r) => r.id.startsWith('terraform-'));
+    expect(terraform.length).toBeGreaterThan(5);
+    for (const r of terraform) {
+      expect(r.scope, r.id).toEqual({ files: 1, examples: ['infra/db.tf'], settings: [], basis: 'tree' });
+    }
+    // A required file found by its name counts, though the rule never reads it.
+    expect(rule(report, 'security-policy').scope?.files).toBe(0);
+    expect(rule(report, 'security-policy').result).toBe('fail');
+  });
+
+  it('counts a required file found by name', async () => {
+    const report = await runCheck({
+      root: tree({ 'SECURITY.md': 'Report vulnerabilities to security@example.com.\n' }),
+      onlyRules: ['security-policy'],
+    });
+    expect(rule(report, 'security-policy')).toMatchObject({
+      result: 'pass',
+      scope: { files: 1, examples: ['SECURITY.md'], settings: [], basis: 'tree' },
+    });
+  });
+
+  it('records the repository settings a rule read through the API', async () => {
+    const requests: string[] = [];
+    const api: GitHubApi = {
+      owner: 'acme',
+      repo: 'api',
+      async get(p) {
+        requests.push(p);
+        if (p === '/repos/acme/api') {
+          return {
+            status: 200,
+            data: {
+              default_branch: 'main',
+              security_and_analysis: {
+                secret_scanning: { status: 'enabled' },
+                secret_scanning_push_protection: { status: 'enabled' },
+              },
+            },
+          };
+        }
+        return { status: 404, data: { message: 'Not Found' } };
+      },
+    };
+    const report = await runCheck({
+      root: tree({ 'a.txt': 'x\n' }),
+      onlyRules: ['github-secret-scanning'],
+      github: api,
+    });
+    expect(rule(report, 'github-secret-scanning')).toMatchObject({
+      result: 'pass',
+      scope: { files: 0, examples: [], settings: ['GET /repos/acme/api -> 200'], basis: 'tree' },
+    });
+    expect(requests).toEqual(['/repos/acme/api']);
+  });
+});
+
+describe('Workspace scope recording', () => {
+  it('remembers what a cached computation read and hands it to every later reader', async () => {
+    const root = tree({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.bin': 'x\u0000y', 'd.txt': 'd\n' });
+    const ws = new Workspace(root);
+    const names = (positions: number[]) => positions.map((i) => ws.files[i]).sort();
+    ws.scope.begin();
+    const joined = ws.memo('joined', '', () => `${ws.text('a.txt')}${ws.text('b.txt')}`);
+    ws.text('a.txt');
+    const first = ws.scope.end();
+    ws.scope.begin();
+    expect(ws.memo('joined', '', () => 'never computed')).toBe(joined);
+    ws.read('c.bin');
+    ws.read('missing.txt');
+    const second = ws.scope.end();
+    // Each file once per rule, however often it was read.
+    expect(names(first)).toEqual(['a.txt', 'b.txt']);
+    expect(names(second)).toEqual(['a.txt', 'b.txt', 'c.bin']);
+    // Asynchronous computations are credited with what they read after their first await.
+    ws.scope.begin();
+    await ws.memo('later', '', async () => {
+      await Promise.resolve();
+      return ws.text('d.txt');
+    });
+    const third = ws.scope.end();
+    ws.scope.begin();
+    await ws.memo('later', '', async () => 'never computed');
+    // A per-file parse of its own file costs no dependency entry, and still credits the file.
+    ws.memo('parse', 'b.txt', () => ws.text('b.txt'));
+    const fourth = ws.scope.end();
+    ws.scope.begin();
+    ws.memo('parse', 'b.txt', () => 'never computed');
+    const fifth = ws.scope.end();
+    expect(names(third)).toEqual(['d.txt']);
+    expect(names(fourth)).toEqual(['b.txt', 'd.txt']);
+    expect(names(fifth)).toEqual(['b.txt']);
+    // Reads outside a rule are not anyone's scope.
+    ws.text('a.txt');
+    ws.scope.begin();
+    expect(ws.scope.end()).toEqual([]);
+  });
+});
+
+describe('a pull request scanned on its changed files', () => {
+  it('says which verdicts rest on the change, and why a per-file rule examined nothing there', async () => {
+    const repo = scratchRepo();
+    const declarations = [
+      'version: 1',
+      'controls:',
+      '  "8.7": { status: implemented, justification: "No executables or remote scripts." }',
+      '  "8.13": { status: implemented, justification: "Backups of the database." }',
+      '',
+    ].join('\n');
+    const base = repo.commit({
+      '.github/controls.yml': declarations,
+      'infra/db.tf': 'resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}\n',
+      'README.md': 'The service.\n',
+    });
+    repo.commit({ 'README.md': 'The service, documented.\n' });
+    const baseline = await resolveBaseline(repo.dir, base, repo.git('rev-parse', 'HEAD'));
+    const report = await runCheck({
+      root: repo.dir,
+      base,
+      change: { scope: 'new', scan: 'changed', ...(baseline ? { baseline } : {}) },
+      now: NOW,
+      defaultBranch: 'main',
+    });
+    expect(report.summary.changedFiles).toBe(1);
+    // 8.13's Terraform rule reads across files: the whole tree.
+    expect(control(report, '8.13')).toMatchObject({ verdict: 'satisfied', basis: 'tree' });
+    // 8.7's rules are per-file: on this pull request they looked at README.md only, which none reads.
+    const malware = control(report, '8.7');
+    expect(malware).toMatchObject({ verdict: 'satisfied', basis: 'change' });
+    expect(rule(report, 'binary-executable-committed').scope).toMatchObject({
+      files: 1,
+      examples: ['README.md'],
+      basis: 'change',
+    });
+    expect(renderText(report)).toContain(
+      'Verdicts resting on the 1 changed file only (per-file rules): 8.7; the others rest on the whole tree.',
+    );
+    const dockerfile = rule(report, 'dockerfile-add-url');
+    expect(dockerfile.scope).toMatchObject({ files: 0, basis: 'change' });
+    expect(examinedNothing(dockerfile, 'dockerfile.add-url', { changedFiles: 1, narrowed: false })).toBe(
+      'rule dockerfile-add-url examined nothing: it looks at Dockerfiles, and the one changed file is none',
+    );
+  });
+});
+
+describe('the API client the rules see', () => {
+  it('is one client per run, so what rules build on it (caches, a shared budget) stays shared', async () => {
+    const answers: string[] = [];
+    const api: GitHubApi = {
+      owner: 'acme',
+      repo: 'api',
+      async get(p) {
+        answers.push(p);
+        return { status: 200, data: { default_branch: 'main', security_and_analysis: {} } };
+      },
+    };
+    expect(recordingApi(api).client).toBe(recordingApi(api).client);
+    // Two rules reading the same setting are each credited with it.
+    const report = await runCheck({
+      root: tree({ 'a.txt': 'x\n' }),
+      onlyRules: ['github-secret-scanning', 'github-dependabot'],
+      github: cachedGitHubApi(api),
+    });
+    for (const id of ['github-secret-scanning', 'github-dependabot']) {
+      expect(rule(report, id).scope?.settings, id).toContain('GET /repos/acme/api -> 200');
+    }
+    expect(answers.filter((p) => p === '/repos/acme/api')).toHaveLength(1);
+  });
+});
