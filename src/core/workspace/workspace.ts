@@ -318,21 +318,22 @@ export class Workspace {
       }
       const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
       const utf16 = utf16Encoding(head);
-      const chunks = fdChunks(() => {
-        const again = this.open(file);
-        return 'fd' in again ? again.fd : undefined;
-      });
+      const chunks = () =>
+        fdChunks(() => {
+          const again = this.open(file);
+          return 'fd' in again ? again.fd : undefined;
+        });
       if (size > this.maxFileBytes) {
         const encoding: TextEncoding = utf16 ?? (head.includes(0) ? 'latin1' : 'utf-8');
         return encoding === 'latin1'
-          ? { kind: 'binary', size, head: Buffer.from(head), chunks, at }
-          : { kind: 'too-large', size, encoding, chunks, at };
+          ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
+          : { kind: 'too-large', size, encoding, chunks: chunks(), at };
       }
       if (utf16) {
         const text = decodeText(buf.subarray(0, read), utf16);
         return { kind: 'text', text, lines: new LineIndex(text), at };
       }
-      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks, at };
+      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at };
       let text = buf.subarray(0, read).toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       return { kind: 'text', text, lines: new LineIndex(text), at };

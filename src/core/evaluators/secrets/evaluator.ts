@@ -1,4 +1,5 @@
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { globList, selectFiles } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
 import { DETECTOR_IDS, familyOf, getDetector } from './detectors.js';
@@ -103,7 +104,7 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
     const families = new Set(options.families ?? []);
     const wanted = (id: string) => ids.has(id) || families.has(familyOf(id) as SecretFamily);
     const findings: RawFinding[] = [];
-    for (const file of selectFiles(workspace, options)) {
+    for (const file of selected(workspace, options)) {
       const scan = scanFile(workspace, file);
       for (const hit of scan.hits) {
         if (!wanted(hit.detector)) continue;
@@ -115,6 +116,26 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
     return findings;
   },
 });
+
+/**
+ * The files a rule scans. The secret rules mostly select alike (every file but the defaults'
+ * exceptions), so a selection is computed once per tree and reused by the rules that share it.
+ */
+const selections = new WeakMap<Workspace, Map<string, readonly string[]>>();
+function selected(workspace: Workspace, options: SecretsScanOptions): readonly string[] {
+  let byKey = selections.get(workspace);
+  if (!byKey) {
+    byKey = new Map();
+    selections.set(workspace, byKey);
+  }
+  const key = JSON.stringify([options.paths, options.except]);
+  let files = byKey.get(key);
+  if (!files) {
+    files = selectFiles(workspace, options);
+    byKey.set(key, files);
+  }
+  return files;
+}
 
 /** A located `info` finding for a part of a file that was not scanned. */
 function unreadFinding(file: string, part: Unread): RawFinding {

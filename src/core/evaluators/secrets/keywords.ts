@@ -9,13 +9,18 @@ import type { Detector } from './types.js';
  * keywords, and keywords that overlap or contain one another are all found.
  */
 
-/** Symbols of the automaton: ASCII, upper case folded to lower; every other character is symbol 0. */
-const ALPHABET = 128;
-
 /** A compiled automaton. */
 export interface KeywordMatcher {
-  /** Next state for (state, symbol), flattened; the failure links are folded in. */
+  /**
+   * Next state for (state, class), flattened; the failure links are folded in. States are numbered
+   * premultiplied by the number of classes (the scan adds the class to them directly), and a state
+   * where keywords end is stored complemented (negative), so the scan tests one sign per character.
+   */
   delta: Int32Array;
+  /** The class of every UTF-16 code unit: each character of a keyword (case-folded) has its own, the rest share 0. */
+  classOf: Uint8Array;
+  /** The number of classes (the width of a row of {@link delta}). */
+  width: number;
   /** For each state, the index into `outputs` of the keywords ending there, or -1. */
   outputAt: Int32Array;
   /** Keyword ids ending at each output state (their own and their suffixes'). */
@@ -24,9 +29,8 @@ export interface KeywordMatcher {
   keywords: { length: number; triggers: { detectors: Detector[]; confirm: RegExp | undefined }[] }[];
 }
 
-const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c < ALPHABET ? c : 0);
-const FOLD = Uint8Array.from({ length: ALPHABET }, (_, c) => fold(c));
-const SHIFT = 7; // log2(ALPHABET)
+/** ASCII folded to lower case; every other character is 0 (no keyword has one). */
+const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c < 128 ? c : 0);
 
 /** Builds the matcher of a set of detectors (their keywords, lower case, ASCII). */
 export function buildMatcher(detectors: readonly Detector[]): KeywordMatcher {
@@ -48,13 +52,23 @@ export function buildMatcher(detectors: readonly Detector[]): KeywordMatcher {
     for (const k of d.keywords) add(k, d, d.confirm);
     for (const a of d.anchored ?? []) add(a.keyword, d, a.confirm);
   }
+  // Classes: one per character the keywords use (at most the 95 printable ASCII characters).
+  const classOf = new Uint8Array(0x10000);
+  let width = 1;
+  for (const word of ids.keys()) {
+    for (let i = 0; i < word.length; i++) {
+      const c = fold(word.charCodeAt(i));
+      if (c !== 0 && classOf[c] === 0) classOf[c] = width++;
+    }
+  }
+  for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
   // The trie.
   const children: Map<number, number>[] = [new Map()];
   const ends: number[][] = [[]];
   for (const [word, id] of ids) {
     let s = 0;
     for (let i = 0; i < word.length; i++) {
-      const c = fold(word.charCodeAt(i));
+      const c = classOf[word.charCodeAt(i)]!;
       let next = children[s]!.get(c);
       if (next === undefined) {
         next = children.length;
@@ -68,10 +82,10 @@ export function buildMatcher(detectors: readonly Detector[]): KeywordMatcher {
   }
   // Failure links, breadth first, folded into a full transition table.
   const states = children.length;
-  const delta = new Int32Array(states * ALPHABET);
+  const delta = new Int32Array(states * width);
   const failure = new Int32Array(states);
   const queue: number[] = [];
-  for (let c = 0; c < ALPHABET; c++) {
+  for (let c = 0; c < width; c++) {
     const next = children[0]!.get(c);
     delta[c] = next ?? 0;
     if (next !== undefined) queue.push(next);
@@ -79,18 +93,16 @@ export function buildMatcher(detectors: readonly Detector[]): KeywordMatcher {
   for (let q = 0; q < queue.length; q++) {
     const s = queue[q]!;
     ends[s]!.push(...ends[failure[s]!]!);
-    for (let c = 0; c < ALPHABET; c++) {
+    for (let c = 0; c < width; c++) {
       const next = children[s]!.get(c);
-      if (next === undefined) delta[s * ALPHABET + c] = delta[failure[s]! * ALPHABET + c]!;
+      if (next === undefined) delta[s * width + c] = delta[failure[s]! * width + c]!;
       else {
-        failure[next] = delta[failure[s]! * ALPHABET + c]!;
-        delta[s * ALPHABET + c] = next;
+        failure[next] = delta[failure[s]! * width + c]!;
+        delta[s * width + c] = next;
         queue.push(next);
       }
     }
   }
-  // Next states premultiplied by the alphabet's size (the scan adds the symbol to them directly).
-  for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! * ALPHABET;
   const outputAt = new Int32Array(states).fill(-1);
   const outputs: number[][] = [];
   for (let s = 0; s < states; s++) {
@@ -98,7 +110,11 @@ export function buildMatcher(detectors: readonly Detector[]): KeywordMatcher {
     outputAt[s] = outputs.length;
     outputs.push([...new Set(ends[s])]);
   }
-  return { delta, outputAt, outputs, keywords };
+  for (let i = 0; i < delta.length; i++) {
+    const next = delta[i]!;
+    delta[i] = outputAt[next] === -1 ? next * width : ~(next * width);
+  }
+  return { delta, classOf, width, outputAt, outputs, keywords };
 }
 
 /** A confirmed keyword: where it starts, and the detectors it brings. */
@@ -156,17 +172,15 @@ function sortRange(marks: Mark[], from: number, to: number): void {
 
 /** Every confirmed keyword of a text, in the order the automaton finds them (by their end). */
 function findMarks(matcher: KeywordMatcher, text: string): Mark[] {
-  const { delta, outputAt, outputs, keywords } = matcher;
+  const { delta, classOf, width, outputAt, outputs, keywords } = matcher;
   const marks: Mark[] = [];
-  // States are kept multiplied by the alphabet's size: one addition per character.
   let state = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    state = delta[state + (c < ALPHABET ? FOLD[c]! : 0)]!;
-    const out = outputAt[state >> SHIFT]!;
-    if (out === -1) continue;
-    for (const id of outputs[out]!) {
+    state = delta[state + classOf[text.charCodeAt(i)]!]!;
+    if (state >= 0) continue;
+    state = ~state;
+    for (const id of outputs[outputAt[(state / width) | 0]!]!) {
       const k = keywords[id]!;
       const at = i - k.length + 1;
       for (const t of k.triggers) {
