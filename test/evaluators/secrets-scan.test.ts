@@ -139,6 +139,10 @@ describe('confidence from context', () => {
     ]);
     expect(confidence(`tokens look like ${slack()}, for example\n`)).toEqual(['1:slack-token:high']);
     expect(confidence(`e.g. ${slack()}\n`)).toEqual(['1:slack-token:low:shown as an example']);
+    // A host in RFC 2606's `.example` domain just above is configuration, not an example heading.
+    expect(confidence(`API_URL=https://api.internal.example\nSLACK_TOKEN=${slack()}\n`)).toEqual([
+      '2:slack-token:high',
+    ]);
     // A checksum proves the token was issued, whatever the wording around it.
     expect(confidence(`Example: ${githubToken()}\n`)).toEqual(['1:github-token:high']);
   });

@@ -113,7 +113,11 @@ function shownAsExample(line: string, start: number, ctx: ScanContext): boolean 
   // `GenerateSampleSecrets("...")`, `example_token = "..."`: the word may be part of an identifier.
   if (/\be\.g\.|example|sample/i.test(line.slice(0, start))) return true;
   const before = ctx.text.slice(Math.max(0, ctx.offset - 400), ctx.offset);
-  return /(?:^|\n)[^\n]*\b(?:examples?|e\.g\.)[ \t]*:?[ \t]*(?:\r?\n[^\n]*){0,2}\r?\n?$/i.test(before);
+  // The word ends a line above as a heading (`For example:`), not as the end of a host name or a
+  // path (`https://api.internal.example`, RFC 2606's reserved domain, is common in configuration).
+  return /(?:^|\n)[^\n]*(?<![\w./@-])(?:examples?|e\.g\.)[ \t]*:?[ \t]*(?:\r?\n[^\n]*){0,2}\r?\n?$/i.test(
+    before,
+  );
 }
 
 /** One kind of issuer credential. */

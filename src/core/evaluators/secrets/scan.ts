@@ -195,14 +195,6 @@ interface Piece {
   cut: boolean;
 }
 
-/** A part of a line shown to detectors; `cut` when the next piece overlaps its end. */
-interface Piece {
-  start: number;
-  end: number;
-  detectors: Set<Detector>;
-  cut: boolean;
-}
-
 /**
  * The pieces of one line that detectors see: the whole line when it is short, else windows around
  * its keyword hits, merged and cut to {@link MAX_PIECE_CHARS} with an overlap, within the line's
