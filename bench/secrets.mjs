@@ -70,6 +70,7 @@ function detectorSource(d) {
     'npmrc-credential': String.raw`(?i)(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent)["']?[ \t]*[=:]`,
     'pypirc-password': String.raw`(?i)^[ \t]*password[ \t]*[=:]`,
     'netrc-password': String.raw`(?:^|\s)password[ \t]+\S`,
+    'netrc-entry': String.raw`(?i)machine[ \t]+\S+[ \t]+(?:login[ \t]+\S+[ \t]+)?password[ \t]`,
     'git-credentials': String.raw`://[^\s]*@`,
     'docker-config-auth': String.raw`"(?:auth|identitytoken|password|registrytoken)"[ \t]*:|\.dockerconfigjson`,
     'kubeconfig-credential': String.raw`^[ \t]*(?:-[ \t]+)?(?:client-key-data|token|password|client-secret|id-token|refresh-token)[ \t]*:`,
