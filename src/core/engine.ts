@@ -104,6 +104,8 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
+  /** Texts read instead of these files' (see WorkspaceOptions.overlay); no worker threads then. */
+  overlay?: ReadonlyMap<string, string>;
   /**
    * Weakenings of the gate's own definition that the caller found outside the policy files (the
    * inputs of the workflow step that runs the check, against the base commit's workflow): policy
@@ -198,6 +200,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     ...(options.files ? { files: options.files } : {}),
+    ...(options.overlay ? { overlay: options.overlay } : {}),
     ...(inherited ? { inherited } : {}),
   });
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
@@ -234,7 +237,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 
   const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
   for (const [to, from] of scan.base?.renamed ?? []) renamed.set(to, from);
-  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+  // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
+  const threads = options.overlay ? undefined : options.threads;
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
   for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
