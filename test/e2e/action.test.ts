@@ -607,7 +607,7 @@ describe('worker threads over a large tree', () => {
   const files: Record<string, string> = { '.github/workflows/broken.yml': 'on: push\njobs: [unclosed\n' };
   for (let i = 0; i < 4100; i++) {
     files[`src/m${String(i).padStart(4, '0')}.py`] =
-      i === 0 || i === 4099 ? 'TOKEN = "ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo"\n' : `x = ${i}\n`;
+      i === 0 || i === 4099 ? 'TOKEN = "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"\n' : `x = ${i}\n`;
   }
   const cli = (tree: string, jobs: string) =>
     spawnSync(
