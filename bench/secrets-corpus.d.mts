@@ -4,11 +4,22 @@ export interface CorpusFile {
   text: string;
   /** 1-based line -> secret family, for every line that holds a secret. */
   labels: Map<number, string>;
+  /** 1-based line -> kind of decoy, for every line that looks like a secret and is not one. */
+  decoys: Map<number, string>;
+}
+/** The detector data and helpers the corpus is built from (src/ in tests, lib/ in the benchmark). */
+export interface CorpusLib {
+  providers: readonly {
+    id: string;
+    family?: string;
+    pattern: RegExp;
+    example: string;
+    counterExample: string;
+    prefix: number;
+  }[];
+  expandExample: (template: string, rnd: () => number) => { line: string; secret: string; start: number };
+  syntheticKey: (kind: string, random: (n: number) => Buffer) => string;
+  signCrc32Base62: (random30: string) => string;
 }
 export function prng(seed: number): () => number;
-export function generators(seed: number): Record<string, (...args: never[]) => string> & {
-  rnd: () => number;
-  str: (n: number, alphabet?: string) => string;
-  pick: <T>(list: readonly T[]) => T;
-};
-export function buildCorpus(seed?: number): CorpusFile[];
+export function buildCorpus(lib: CorpusLib, seed?: number): CorpusFile[];

@@ -1,10 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are test data here.
 // A labelled corpus for judging secret detectors: realistic files in which every line that holds a
-// secret is labelled with its family, and every other line is a negative (placeholders, references,
-// look-alikes). Secret bodies are random, drawn from a seeded generator, so no value is real and the
-// corpus is the same on every run. Used by bench/secrets-accuracy.mjs and test/evaluators/secrets-corpus.test.ts.
+// secret is labelled with its family, and every decoy line (a placeholder, ciphertext, a public key or
+// identifier, a test-mode value, a look-alike) is labelled as a decoy. Secret bodies are random, drawn
+// from a seeded generator, so no value is real and the corpus is the same on every run. The issuer
+// secrets come from the detector data's own example templates (one per kind, in several syntaxes);
+// everything else is written here. Used by bench/secrets-accuracy.mjs and the corpus test.
+//
+// The detector data lives in TypeScript: callers pass it in (`lib/` from the benchmark, `src/` from
+// the tests) as `{ providers, expandExample, syntheticKey, signCrc32Base62 }`.
 
 import { prng } from './prng.mjs';
+import { decoyFiles } from './secrets-decoys.mjs';
 
 export { prng };
 
@@ -12,9 +18,10 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const B64 = `${ALNUM}+/`;
 const URLSAFE = `${ALNUM}-_`;
+const HEX = '0123456789abcdef';
 
 /** Random-string helpers over one generator. */
-export function generators(seed) {
+export function generators(seed, lib) {
   const rnd = prng(seed);
   const str = (n, alphabet = ALNUM) => {
     let s = '';
@@ -22,46 +29,78 @@ export function generators(seed) {
     return s;
   };
   const b64url = (obj) => Buffer.from(JSON.stringify(obj)).toString('base64url');
-  const g = {
+  const bytes = (n) => Buffer.from(str(n * 2, HEX), 'hex');
+  return {
     rnd,
     str,
     pick: (list) => list[Math.floor(rnd() * list.length)],
     akia: () => `AKIA${str(16, B32)}`,
     awsSecret: () => str(40, B64),
-    ghp: (p = 'ghp') => `${p}_${str(36)}`,
-    pat: () => `github_pat_${str(22)}_${str(59)}`,
-    glpat: () => `glpat-${str(20, URLSAFE)}`,
-    xoxb: () => `xoxb-${str(12, '0123456789')}-${str(13, '0123456789')}-${str(24)}`,
-    webhook: () => `https://hooks.slack.com/services/T${str(10, B32)}/B${str(10, B32)}/${str(24)}`,
+    ghp: (p = 'ghp') => `${p}_${lib ? lib.signCrc32Base62(str(30)) : str(36)}`,
+    npm: () => `npm_${lib ? lib.signCrc32Base62(str(30)) : str(36)}`,
     stripe: (p = 'sk') => `${p}_live_${str(24)}`,
-    npm: () => `npm_${str(36)}`,
-    azure: () => `${str(86, B64)}==`,
-    jwt: () =>
-      `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: `svc-${str(6)}`, iat: 1716800000 })}.${str(43, URLSAFE)}`,
+    jwt: (claims = {}) =>
+      `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: `svc-${str(6)}`, iat: 1716800000, ...claims })}.${str(43, URLSAFE)}`,
     password: (n = 16) => str(n, `${ALNUM}!#%^*`),
     /** A password as it can stand in a URL's user-info without percent-encoding. */
     urlPassword: (n = 16) => str(n, `${ALNUM}!*~`),
-    /** PKCS#8 / SEC1 / OpenSSH bodies start with fixed structure bytes; the rest is random. */
-    pemBody: (start = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC') => `${start}${str(64 - start.length, B64)}`,
-    pemLine: () => str(64, B64),
+    uuid: () => [8, 4, 4, 4, 12].map((n) => str(n, HEX)).join('-'),
+    b64: (s) => Buffer.from(s).toString('base64'),
+    /** The base64 body of a synthetic private key (structure only, random bytes). */
+    key: (kind) => lib.syntheticKey(kind, bytes),
+    pem: (label, body, indent = '') =>
+      [`-----BEGIN ${label}-----`, ...body.match(/.{1,64}/g), `-----END ${label}-----`].map(
+        (l) => indent + l,
+      ),
   };
-  return g;
 }
 
-/** One labelled file: `lines` of `{ text, label }`, label a family name or null. */
-function file(path, ...lines) {
-  return { path, lines: lines.map((l) => (typeof l === 'string' ? { text: l, label: null } : l)) };
+/** One labelled file: `lines` of `{ text, label, decoy }`. */
+export function file(path, ...lines) {
+  return { path, lines: lines.flat().map((l) => (typeof l === 'string' ? { text: l } : l)) };
 }
-const pos = (label, text) => ({ text, label });
+/** A line holding a secret of `family`. */
+export const pos = (label, text) => ({ text, label });
+/** A line that must not be reported, and what kind of decoy it is. */
+export const decoy = (kind, text) => ({ text, decoy: kind });
 
-/**
- * The corpus: positives for every family in the formats where they are found, and negatives chosen
- * to trip naive patterns. Returns `{ path, text, labels: Map<line, family> }[]`.
- */
-export function buildCorpus(seed = 7) {
-  const g = generators(seed);
-  const files = [
-    // --- cloud
+/** Where the issuer secrets are embedded: the example line itself, or the secret in other syntaxes. */
+const SYNTAXES = [
+  (name, s) => [`config/${name}.yml`, `${name.replace(/-/g, '_')}: "${s}"`],
+  (name, s) => [`src/${name}.ts`, `export const credential = '${s}';`],
+  (name, s) => [`deploy/${name}.json`, `{ "value": "${s}" }`],
+];
+
+/** Positives from the detector data: each kind's example line, then its secret in two more syntaxes. */
+function issuerFiles(g, lib) {
+  const files = [];
+  for (const spec of lib.providers) {
+    const family = spec.family ?? 'token';
+    const first = lib.expandExample(spec.example, g.rnd);
+    files.push(file(`issuers/${spec.id}.env`, pos(family, first.line)));
+    // A secret found only with its context (a variable name, a keyword such as `discord`) keeps its
+    // line; one that carries its issuer's prefix moves to other syntaxes.
+    const lower = first.secret.toLowerCase();
+    const prefixed =
+      new RegExp(spec.pattern.source, spec.pattern.flags).test(first.secret) &&
+      (spec.keywords.some((k) => lower.includes(k)) ||
+        (spec.anchor !== undefined && new RegExp(spec.anchor).test(lower)));
+    const contextual = first.start > 0 && !prefixed;
+    const second = lib.expandExample(spec.example, g.rnd);
+    const [path, text] = contextual
+      ? [`scripts/${spec.id}.sh`, `export ${second.line}`]
+      : SYNTAXES[files.length % SYNTAXES.length](spec.id, second.secret);
+    files.push(file(path, pos(family, text)));
+    const counter = lib.expandExample(spec.counterExample, g.rnd);
+    files.push(file(`decoys/${spec.id}.txt`, decoy('counter-example', counter.line)));
+  }
+  return files;
+}
+
+/** Positives written here: keys, credential files, HTTP and URL credentials, generic assignments. */
+function handWritten(g) {
+  const ec = g.key('ec');
+  return [
     file(
       'config/aws.ini',
       '[default]',
@@ -75,62 +114,97 @@ export function buildCorpus(seed = 7) {
       pos('cloud', `  secretAccessKey: '${g.awsSecret()}',`),
       '});',
     ),
-    file('.env.production', pos('cloud', `AWS_ACCESS_KEY_ID=${g.akia()}`), 'AWS_REGION=eu-west-1'),
     file(
       'deploy/key.json',
       '{',
       '  "type": "service_account",',
       '  "project_id": "billing-prod",',
-      `  "private_key_id": "${g.str(40, '0123456789abcdef')}",`,
-      pos(
-        'cloud',
-        `  "private_key": "-----BEGIN PRIVATE KEY-----\\n${g.pemBody()}\\n-----END PRIVATE KEY-----\\n",`,
-      ),
+      `  "private_key_id": "${g.str(40, HEX)}",`,
+      pos('cloud', `  "private_key": "${g.pem('PRIVATE KEY', g.key('pkcs8')).join('\\n')}\\n",`),
       '  "client_email": "deployer@billing-prod.iam.gserviceaccount.com"',
       '}',
     ),
-    file(
-      'appsettings.json',
-      '{',
-      pos(
-        'cloud',
-        `  "Storage": "DefaultEndpointsProtocol=https;AccountName=billingprod;AccountKey=${g.azure()};EndpointSuffix=core.windows.net"`,
-      ),
-      '}',
-    ),
-    // --- tokens
-    file(
-      'scripts/release.sh',
-      '#!/bin/sh',
-      pos('token', `export GH_TOKEN=${g.ghp()}`),
-      'gh release create "$1"',
-    ),
-    file(
-      '.github/workflows/sync.yml',
-      'env:',
-      pos('token', `  TOKEN: ${g.ghp('ghs')}`),
-      pos('token', `  PAT: ${g.pat()}`),
-    ),
-    file('tools/oauth.py', pos('token', `ACCESS = "${g.ghp('gho')}"`)),
-    file('.gitlab-ci.yml', 'variables:', pos('token', `  GITLAB_TOKEN: ${g.glpat()}`)),
-    file(
-      'src/notify.ts',
-      pos('token', `const slack = new WebClient('${g.xoxb()}');`),
-      pos('token', `const hook = '${g.webhook()}';`),
-    ),
-    file(
-      'src/billing.rb',
-      pos('token', `Stripe.api_key = "${g.stripe()}"`),
-      pos('token', `RESTRICTED = '${g.stripe('rk')}'`),
-    ),
-    file('.npmrc', pos('token', `//registry.npmjs.org/:_authToken=${g.npm()}`)),
-    // --- jwt
     file(
       'test/api.http',
       'GET https://api.internal.example/orders',
       pos('jwt', `Authorization: Bearer ${g.jwt()}`),
     ),
-    // --- connection strings
+    file('src/jobs.py', pos('jwt', `SERVICE_JWT = "${g.jwt({ exp: 4102444800 })}"`)),
+    file(
+      'deploy/server.key',
+      pos('private-key', g.pem('RSA PRIVATE KEY', g.key('rsa'))[0]),
+      ...g.pem('RSA PRIVATE KEY', g.key('rsa')).slice(1),
+    ),
+    file(
+      '.ssh/id_deploy',
+      ...g.pem('OPENSSH PRIVATE KEY', g.key('openssh')).map((l, i) => (i === 0 ? pos('private-key', l) : l)),
+    ),
+    file(
+      'config/tls.yml',
+      'tls:',
+      '  key: |',
+      ...g.pem('EC PRIVATE KEY', ec, '    ').map((l, i) => (i === 0 ? pos('private-key', l) : l)),
+    ),
+    file(
+      'secrets.json',
+      '{',
+      pos('private-key', `  "signing_key": "${g.pem('EC PRIVATE KEY', g.key('ec')).join('\\n')}\\n"`),
+      '}',
+    ),
+    file(
+      'keys/app.pem',
+      ...g.pem('PRIVATE KEY', g.key('pkcs8')).map((l, i) => (i === 0 ? pos('private-key', l) : l)),
+    ),
+    // credential files
+    file('.npmrc', pos('credential', `//npm.corp.internal/:_authToken=${g.uuid()}`)),
+    file('tools/.npmrc', pos('credential', `_auth=${g.b64(`ci:${g.password(18)}`)}`)),
+    file('.pypirc', '[corp]', 'username = release', pos('credential', `password = ${g.password(18)}`)),
+    file(
+      'ops/.netrc',
+      'machine files.corp.internal',
+      '  login ci',
+      pos('credential', `  password ${g.password(20)}`),
+    ),
+    file('.git-credentials', pos('credential', `https://ci:${g.urlPassword(24)}@git.corp.internal`)),
+    file(
+      '.docker/config.json',
+      '{ "auths": {',
+      pos('credential', `  "r.corp.internal": { "auth": "${g.b64(`ci:${g.password(20)}`)}" }`),
+      '} }',
+    ),
+    file(
+      'kube/prod.kubeconfig',
+      'apiVersion: v1',
+      'kind: Config',
+      'users:',
+      '- name: ci',
+      '  user:',
+      pos('credential', `    token: ${g.str(48)}`),
+    ),
+    file('.env', pos('credential', `SESSION_SECRET=${g.password(32)}`), 'PORT=8080'),
+    file('services/web/.env.production', 'NODE_ENV=production', pos('credential', `STRIPE_KEY=${g.str(32)}`)),
+    // HTTP credentials
+    file(
+      'scripts/upload.sh',
+      pos('http', `curl -u deploy:${g.password(18)} -T out.tgz https://files.corp.internal/`),
+    ),
+    file(
+      'scripts/build.sh',
+      'curl -sf -X POST \\',
+      '  -H "Accept: application/json" \\',
+      pos('http', `  --user "ci:${g.password(16)}" \\`),
+      '  https://jenkins.corp.internal/job/x/build',
+    ),
+    file('scripts/charge.sh', pos('http', `curl -u ${g.str(32)}: https://api.payments.internal/v1/charges`)),
+    file('docs/api.http', pos('http', `Authorization: Basic ${g.b64(`svc:${g.password(18)}`)}`)),
+    file(
+      'scripts/sync.sh',
+      pos('http', `curl -H "X-API-Key: ${g.str(40)}" https://api.partner.internal/v2/sync`),
+    ),
+    file('scripts/login.sh', pos('http', `docker login -u ci -p ${g.password(20)} registry.corp.internal`)),
+    file('scripts/db.sh', pos('http', `mysql -u root -p${g.password(16)} billing < dump.sql`)),
+    file('scripts/ssh.sh', pos('http', `sshpass -p '${g.password(14)}' ssh deploy@10.0.3.7`)),
+    // URL credentials
     file(
       'config/database.yml',
       'production:',
@@ -151,9 +225,21 @@ export function buildCorpus(seed = 7) {
       'scripts/mirror.sh',
       pos('connection-string', `git clone https://deploy:${g.urlPassword(18)}@git.corp.internal/app.git`),
     ),
-    // --- generic assignments
+    file(
+      'config/queue.yml',
+      pos('connection-string', `amqp: amqps://worker:${g.str(6)}@${g.str(6)}@mq.corp.internal:5671/`),
+    ),
+    file(
+      'scripts/vendor.sh',
+      pos('connection-string', `git clone https://${g.str(40)}:x-oauth-basic@github.com/acme/vendor.git`),
+    ),
+    file(
+      'requirements.txt',
+      pos('connection-string', `lib @ git+https://${g.str(32)}@git.corp.internal/acme/lib.git@v1.2`),
+    ),
+    // generic assignments
     file('src/config.py', 'DB_USER = "billing"', pos('generic', `DB_PASSWORD = "${g.password()}"`)),
-    file('src/client.js', pos('generic', `const apiKey = '${g.str(32, '0123456789abcdef')}';`)),
+    file('src/client.js', pos('generic', `const apiKey = '${g.str(32, HEX)}';`)),
     file(
       'config/app.yaml',
       'auth:',
@@ -166,146 +252,25 @@ export function buildCorpus(seed = 7) {
     ),
     file('internal/conf.go', pos('generic', `	Password := "${g.password(18)}"`)),
     file('src/Config.java', pos('generic', `    private static final String API_KEY = "${g.str(40)}";`)),
-    file(
-      'settings.json',
-      '{',
-      pos(
-        'generic',
-        `  "api_key": "${g.str(8, '0123456789abcdef')}-${g.str(4, '0123456789abcdef')}-4${g.str(3, '0123456789abcdef')}-a${g.str(3, '0123456789abcdef')}-${g.str(12, '0123456789abcdef')}",`,
-      ),
-      '  "region": "eu"',
-      '}',
-    ),
-    file('.env', pos('generic', `SESSION_SECRET=${g.password(32)}`), 'PORT=8080'),
-    // --- private keys
-    file(
-      'deploy/server.key',
-      pos('private-key', '-----BEGIN RSA PRIVATE KEY-----'),
-      g.pemBody('MIIEowIBAAKCAQEA'),
-      g.pemLine(),
-      '-----END RSA PRIVATE KEY-----',
-    ),
-    file(
-      '.ssh/id_deploy',
-      pos('private-key', '-----BEGIN OPENSSH PRIVATE KEY-----'),
-      g.pemBody('b3BlbnNzaC1rZXktdjEAAAAA'),
-      g.pemLine(),
-      '-----END OPENSSH PRIVATE KEY-----',
-    ),
-    file(
-      'config/tls.yml',
-      'tls:',
-      '  key: |',
-      pos('private-key', '    -----BEGIN EC PRIVATE KEY-----'),
-      `    ${g.pemBody('MHcCAQEEI')}`,
-      `    ${g.pemLine()}`,
-      '    -----END EC PRIVATE KEY-----',
-    ),
-    // --- negatives: placeholders, references, look-alikes
-    file(
-      'docs/aws.md',
-      'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
-      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    ),
-    file(
-      'docs/tokens.md',
-      'export GH_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-      'TOKEN=<your-token>',
-      'token: ${GITHUB_TOKEN}',
-    ),
-    file(
-      '.github/workflows/ci.yml',
-      'env:',
-      '  DB_PASSWORD: ${{ secrets.DB_PASSWORD }}',
-      '  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
-    ),
-    file(
-      'src/settings.py',
-      'PASSWORD = os.environ["PASSWORD"]',
-      'token = get_token()',
-      'SECRET_KEY = env("SECRET_KEY")',
-      'PASSWORD_MIN_LENGTH = 12',
-    ),
-    file(
-      'src/auth.ts',
-      'const apiKey = process.env.API_KEY;',
-      'const passwordHash = await bcrypt.hash(password, 10);',
-      "const tokenType = 'Bearer';",
-      "const label = 'Enter your password';",
-    ),
-    file(
-      'k8s/deploy.yaml',
-      '        - name: DB_PASSWORD',
-      '          valueFrom:',
-      '            secretKeyRef:',
-      '              name: db-credentials',
-      '              key: password',
-      '      secretName: my-app-tls',
-    ),
-    file(
-      'config/dev.yml',
-      'url: postgres://user:password@localhost:5432/app',
-      'cache: redis://:changeme@127.0.0.1:6379',
-      'mq: amqp://guest:guest@rabbitmq:5672',
-      'db: mysql://root:root@db/app',
-    ),
-    file(
-      'README.md',
-      'See https://example.com/docs and git@github.com:org/repo.git',
-      'Use `password: hunter2` only in examples.',
-      'commit 3f786850e387550fdab836ed7e6dc881de23001b',
-    ),
-    file(
-      'src/crypto.ts',
-      "if (line === '-----BEGIN RSA PRIVATE KEY-----') return 'rsa';",
-      "const HEADER = '-----BEGIN PRIVATE KEY-----';",
-    ),
-    file(
-      'docs/jwt.md',
-      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
-    ),
-    file(
-      'src/payments.js',
-      "const publishable = 'pk_live_' + suffix;",
-      `const stripeTest = '${'sk'}_test_${g.str(24)}';`,
-      `STRIPE_SECRET_KEY = "${'sk'}_test_${g.str(24)}"`,
-      `STRIPE_PUBLISHABLE_KEY = "${'pk'}_live_${g.str(24)}"`,
-    ),
-    file(
-      'config/settings.yml',
-      'password: "********"',
-      'api_key: dummy-key-for-tests',
-      'secret: true',
-      'token_url: https://auth.internal.example/token',
-      'password: ""',
-    ),
-    file('src/i18n/fr.json', '{ "password": "Mot de passe", "token": "Jeton d\'accès" }'),
-    file('assets/logo.css', `.logo { background: url(data:image/png;base64,${g.str(400, B64)}); }`),
-    file(
-      'src/hashes.go',
-      `var checksum = "sha256:${g.str(64, '0123456789abcdef')}"`,
-      `requestID := "${g.str(8, '0123456789abcdef')}-${g.str(4, '0123456789abcdef')}"`,
-    ),
-    file(
-      'src/tokenizer.py',
-      'tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")',
-      'tokens = tokenizer(text)',
-    ),
-    file(
-      'config/azurite.env',
-      'AZURE_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;',
-    ),
-    file(
-      'src/secret.ts',
-      "export const SECRET_HEADER = 'x-secret';",
-      'export function rotateToken(token: string) { return token; }',
-    ),
+    file('settings.json', '{', pos('generic', `  "api_key": "${g.uuid()}",`), '  "region": "eu"', '}'),
+    file('config/smtp.toml', '[smtp]', pos('generic', `password = "${g.password(20)}"`)),
   ];
+}
+
+/**
+ * The corpus: `{ path, text, labels: Map<line, family>, decoys: Map<line, kind> }[]`. `lib` is the
+ * detector data and its helpers (see the header).
+ */
+export function buildCorpus(lib, seed = 7) {
+  const g = generators(seed, lib);
+  const files = [...issuerFiles(g, lib), ...handWritten(g), ...decoyFiles(g, lib, file, decoy)];
   return files.map((f) => {
     const labels = new Map();
+    const decoys = new Map();
     f.lines.forEach((l, i) => {
       if (l.label) labels.set(i + 1, l.label);
+      if (l.decoy) decoys.set(i + 1, l.decoy);
     });
-    return { path: f.path, text: `${f.lines.map((l) => l.text).join('\n')}\n`, labels };
+    return { path: f.path, text: `${f.lines.map((l) => l.text).join('\n')}\n`, labels, decoys };
   });
 }

@@ -3,9 +3,11 @@
 // 500 files. The secrets' random parts come from the same generator: test data, never credentials.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { signCrc32Base62 } from '../lib/core/evaluators/secrets/checksums.js';
 import { generators } from './secrets-corpus.mjs';
 
-const g = generators(20_240_527);
+// Planted GitHub tokens carry a valid checksum, as issued ones do (a bad one reads as a look-alike).
+const g = generators(20_240_527, { signCrc32Base62 });
 const WORDS = [
   'user',
   'order',

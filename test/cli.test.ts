@@ -119,7 +119,7 @@ describe('controlgate CLI', () => {
 
   it('gives SARIF paths from the repository root when checking a folder of a git repository', async () => {
     const repo = scratchRepo();
-    repo.commit({ 'services/api/config.py': 'TOKEN = "ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo"\n' });
+    repo.commit({ 'services/api/config.py': 'TOKEN = "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"\n' });
     const r = await cli(
       'check',
       path.join(repo.dir, 'services', 'api'),

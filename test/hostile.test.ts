@@ -83,7 +83,7 @@ describe('hostile input', () => {
     expect(report.errors).toEqual([]);
   });
 
-  it('lists a 100 MB file without reading it', async () => {
+  it('reads a 100 MB file only as far as the secret scan goes, and says where it stopped', async () => {
     const root = tree({ 'ok.txt': 'fine\n' });
     const fd = openSync(path.join(root, 'huge.sh'), 'w');
     const chunk = Buffer.alloc(1024 * 1024, 'curl -k https://example.test\n');
@@ -91,7 +91,20 @@ describe('hostile input', () => {
     closeSync(fd);
     const report = await runCheck({ root, failOn: 'never' });
     expect(report.summary.files).toBe(2);
-    expect(report.findings.filter((f) => f.location?.path === 'huge.sh')).toEqual([]);
+    // The content rules do not read it (over the size cap); the secret scan streams 64 MiB of it:
+    // 64 times 36,157 line breaks (a MiB holds 36,157 of the 29-byte lines and part of one more).
+    expect(
+      report.findings
+        .filter((f) => f.location?.path === 'huge.sh')
+        .map((f) => [f.ruleId, f.severity, f.location?.startLine, f.message]),
+    ).toEqual([
+      [
+        'hardcoded-secret',
+        'info',
+        2_314_049,
+        'Part of this file was not scanned for secrets: the file has 104,857,600 bytes and only the first 67,108,864 were read (from line 2314049, column 1).',
+      ],
+    ]);
     expect(report.errors).toEqual([]);
   });
 

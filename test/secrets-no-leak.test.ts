@@ -2,8 +2,15 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/core/engine.js';
+import { signCrc32Base62 } from '../src/core/evaluators/secrets/checksums.js';
+import { toFinding } from '../src/core/evaluators/secrets/evaluator.js';
+import { expandExample, syntheticKey } from '../src/core/evaluators/secrets/examples.js';
+import { PROVIDERS } from '../src/core/evaluators/secrets/providers/index.js';
+import { scanText } from '../src/core/evaluators/secrets/scan.js';
+import { createFinding } from '../src/core/finding.js';
 import type { Report } from '../src/core/types.js';
 import {
   planAnnotations,
@@ -12,17 +19,19 @@ import {
   renderSarifString,
   renderText,
 } from '../src/reporters/index.js';
+import { testRule } from './evaluators/kit.js';
 
 /**
  * Builds a repository full of secrets whose random parts are drawn fresh on every run (so nothing
  * here is, or ever was, a real credential), runs the whole engine over it, renders every reporter,
- * and checks that no output contains a secret or any 8-character piece of its random part.
+ * and checks that no output contains a secret or any 8-character piece of its random part. A
+ * property test then throws generated URLs, headers and assignments at the scanner alone.
  */
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** A random string over `alphabet`; every generated secret is recorded with its random part. */
+/** Every generated secret, with the part of it that is random. */
 const planted: { secret: string; random: string }[] = [];
 function rand(n: number, alphabet = ALNUM): string {
   let s = '';
@@ -34,39 +43,60 @@ function secret(prefix: string, random: string, suffix = ''): string {
   planted.push({ secret: value, random });
   return value;
 }
-
+/** Draws for the example templates (not for keys: nothing here needs to be unpredictable). */
+const draw = () => Math.random();
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** A PEM block around a synthetic key body drawn from the system's random source. */
+function pemKey(label: string, kind: string): string {
+  const body = syntheticKey(kind, (n) => randomBytes(n));
+  planted.push({ secret: body.slice(0, 64), random: body.slice(16, 64) });
+  return [`-----BEGIN ${label}-----`, ...(body.match(/.{1,64}/g) ?? []), `-----END ${label}-----`].join('\n');
+}
 
 function repository(): Record<string, string> {
-  const pem = randomBytes(600)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n');
-  planted.push({ secret: pem.split('\n')[1]!, random: pem.split('\n')[1]! });
-  const jwtSig = rand(43, `${ALNUM}-_`);
-  const jwt = secret(`${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'test-only' })}.`, jwtSig);
+  const jwt = secret(
+    `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'test-only' })}.`,
+    rand(43, `${ALNUM}-_`),
+  );
+  const tokenUser = rand(40);
+  const atPassword = `${rand(6)}@${rand(6)}:${rand(8)}`;
+  const providers = PROVIDERS.map((spec) => {
+    const ex = expandExample(spec.example, draw);
+    planted.push({ secret: ex.secret, random: ex.secret.slice(spec.prefix) });
+    return ex.line;
+  });
   return {
     'test-only/aws.ini': `[default]\naws_access_key_id = ${secret('AKIA', rand(16, B32))}\naws_secret_access_key = ${secret('', rand(40))}\n`,
-    'test-only/release.sh': `#!/bin/sh\nexport GH_TOKEN=${secret('ghp_', rand(36))}\nexport GL=${secret('glpat-', rand(20))}\n`,
+    'test-only/release.sh': `#!/bin/sh\nexport GH_TOKEN=${secret('ghp_', signCrc32Base62(rand(30)))}\nexport GL=${secret('glpat-', rand(20))}\n`,
     'test-only/notify.ts': `const slack = '${secret('xoxb-123456789012-1234567890123-', rand(24))}';\nconst hook = '${secret('https://hooks.slack.com/services/T0TESTONLY/B0TESTONLY/', rand(24))}';\n`,
     'test-only/billing.rb': `Stripe.api_key = "${secret('sk_live_', rand(24))}"\n`,
-    'test-only/.npmrc': `//registry.npmjs.org/:_authToken=${secret('npm_', rand(36))}\n`,
-    'test-only/api.http': `Authorization: Bearer ${jwt}\n`,
-    'test-only/database.yml': `url: postgres://billing:${secret('', rand(20))}@db.prod.internal:5432/billing\n`,
+    'test-only/.npmrc': `//registry.npmjs.org/:_authToken=${secret('npm_', signCrc32Base62(rand(30)))}\n_auth=${secret('', b64(`ci:${rand(20)}`))}\n`,
+    'test-only/api.http': `Authorization: Bearer ${jwt}\nX-API-Key: ${secret('', rand(32))}\nAuthorization: Basic ${secret('', b64(`deploy:${rand(18)}`))}\n`,
+    'test-only/database.yml': `url: postgres://billing:${secret('', rand(20))}@db.prod.internal:5432/billing\nalt: postgres://app:${secret('', atPassword)}@db2.prod.internal/app\n`,
+    'test-only/clone.sh': `git clone https://${secret('', tokenUser)}:x-oauth-basic@github.com/acme/app.git\ngit clone https://${secret('', rand(40))}@git.corp.internal/app.git\ncurl -u deploy:${secret('', rand(18))} https://files.corp.internal/\ndocker login -u ci -p ${secret('', rand(20))} registry.corp.internal\n`,
     'test-only/settings.py': `DB_PASSWORD = "${secret('', rand(18))}"\nAPI_KEY = '${secret('', rand(32))}'\n`,
     'test-only/appsettings.json': `{ "Blobs": "DefaultEndpointsProtocol=https;AccountName=t;AccountKey=${secret('', rand(86, `${ALNUM}+/`), '==')}" }\n`,
-    'test-only/service-account.json': `{\n  "type": "service_account",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\n${secret('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', rand(40))}\\n-----END PRIVATE KEY-----\\n"\n}\n`,
-    'test-only/server.key': `-----BEGIN RSA PRIVATE KEY-----\n${pem}-----END RSA PRIVATE KEY-----\n`,
+    'test-only/service-account.json': `{\n  "type": "service_account",\n  "private_key": "${pemKey('PRIVATE KEY', 'pkcs8').replace(/\n/g, '\\n')}\\n"\n}\n`,
+    'test-only/server.key': `${pemKey('RSA PRIVATE KEY', 'rsa')}\n`,
     'test-only/Dockerfile': `FROM node:22-slim\nARG NPM_TOKEN=${secret('', rand(36))}\nENV DB_PASSWORD=${secret('', rand(16))}\nADD https://deploy:${secret('', rand(20))}@files.internal.example/a.tgz /opt/\n`,
     'test-only/requirements.txt': `lib @ git+https://${secret('', rand(24))}@github.com/acme/lib.git@main\n`,
-    'test-only/package.json': `{ "dependencies": { "ui": "git+https://x:${secret('', rand(24))}@github.com/acme/ui.git#main" } }\n`,
-    // A line long enough to be truncated by the reporters, with the secret near the end of the cap.
-    'test-only/long.env': `${'A'.repeat(19_900)} TOKEN=${secret('ghp_', rand(36))}\n`,
+    'test-only/.env': `SESSION_SECRET=${secret('', rand(32))}\n`,
+    'test-only/.pypirc': `[pypi]\nusername = ci\npassword = ${secret('', rand(20))}\n`,
+    'test-only/.netrc': `machine files.corp.internal login ci password ${secret('', rand(20))}\n`,
+    'test-only/.git-credentials': `https://ci:${secret('', rand(24))}@git.corp.internal\n`,
+    'test-only/.docker/config.json': `{ "auths": { "r.corp.internal": { "auth": "${secret('', b64(`ci:${rand(20)}`))}" } } }\n`,
+    'test-only/kubeconfig': `apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user:\n    token: ${secret('', rand(48))}\n`,
+    'test-only/providers.env': `${providers.join('\n')}\n`,
+    // A line longer than the old 20,000-character cap, with the secret near its end.
+    'test-only/long.env': `${'A'.repeat(30_000)} TOKEN=${secret('ghp_', signCrc32Base62(rand(30)))}\n`,
   };
 }
 
 /** True when `text` contains the secret or any 8-character piece of its random part. */
 function leaked(text: string, s: { secret: string; random: string }): boolean {
-  if (text.includes(s.secret)) return true;
+  if (s.secret.length >= 8 && text.includes(s.secret)) return true;
   for (let i = 0; i + 8 <= s.random.length; i++) if (text.includes(s.random.slice(i, i + 8))) return true;
   return false;
 }
@@ -94,11 +124,13 @@ describe('no output leaks a secret', () => {
       'connection-string-password',
       'hardcoded-secret',
       'private-key-committed',
+      'credential-file-committed',
       'dockerfile-secret-env',
     ]) {
       expect(secretRules, id).toContain(id);
     }
-    expect(report.findings.length).toBeGreaterThanOrEqual(20);
+    const providerLines = report.findings.filter((f) => f.location?.path === 'test-only/providers.env');
+    expect(new Set(providerLines.map((f) => f.location!.startLine)).size).toBe(PROVIDERS.length);
   });
 
   it.each([
@@ -116,5 +148,43 @@ describe('no output leaks a secret', () => {
       .filter((s) => leaked(out, s))
       .map((s) => `${s.secret.slice(0, 4)}… (${s.secret.length})`);
     expect(leaks).toEqual([]);
+  });
+});
+
+const word = (n: number) =>
+  fc.array(fc.constantFrom(...ALNUM), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const userinfoChar = fc.constantFrom(...`${ALNUM}@:/!*~-._`);
+const password = fc.array(userinfoChar, { minLength: 10, maxLength: 40 }).map((a) => a.join(''));
+
+describe('no finding leaks its secret (property)', () => {
+  it('URL credentials parsed from the right, tokens in the user position, headers and flags', () => {
+    const rule = testRule('secrets.scan', {});
+    fc.assert(
+      fc.property(
+        word(24),
+        password,
+        fc.constantFrom('postgres', 'https', 'redis', 'amqps', 'mongodb+srv'),
+        (token, pw, scheme) => {
+          const cases = [
+            { line: `url: ${scheme}://${token}:x-oauth-basic@db.corp.internal/app`, secret: token },
+            { line: `url: ${scheme}://${token}@git.corp.internal/app.git`, secret: token },
+            { line: `url: ${scheme}://app:${pw}@db.corp.internal:5432/app`, secret: pw },
+            { line: `curl -u ci:${token} https://files.corp.internal/`, secret: token },
+            { line: `Authorization: Bearer ${token}`, secret: token },
+            { line: `docker login -u ci -p ${token} registry.corp.internal`, secret: token },
+          ];
+          for (const { line, secret: value } of cases) {
+            for (const hit of scanText('config/app.env', `${line}\n`)) {
+              const raw = toFinding('config/app.env', hit);
+              const finding = createFinding(rule, raw);
+              for (const out of [finding.message, finding.fingerprint, raw.key ?? '']) {
+                expect(leaked(out, { secret: value, random: value })).toBe(false);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

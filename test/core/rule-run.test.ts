@@ -15,7 +15,7 @@ import {
 import type { Logger, Report } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
-const TOKEN = 'ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo';
+const TOKEN = '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';
 const TOTAL = CHUNK_FILES * 2 + 100;
 
 /** A tree larger than two slices: findings in the first slice, a later slice and the last, partial one. */

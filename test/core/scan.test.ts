@@ -4,12 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { resolveBaseline } from '../../src/core/base-tree.js';
 import { DiffIndex } from '../../src/core/diff.js';
 import { runCheck } from '../../src/core/engine.js';
+import { signCrc32Base62 } from '../../src/core/evaluators/secrets/checksums.js';
 import type { Report } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 const RULES = ['api-token-committed', 'workflow-unpinned-action', 'lockfile-missing', 'codeowners-present'];
-/** Distinct, random-looking GitHub tokens (the detectors skip placeholders like ghp_1111...). */
-const TOKEN = (n: number) => `ghp_${'R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo0XiM'.slice(n, n + 36)}`;
+/**
+ * Distinct, random-looking GitHub tokens with valid checksums (the detectors skip placeholders like
+ * ghp_1111... and bodies whose checksum does not match).
+ */
+const TOKEN = (n: number) =>
+  `ghp_${signCrc32Base62('R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo0XiM'.slice(n, n + 30))}`;
 const WORKFLOW = (ref: string) =>
   `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@${ref}\n`;
 

@@ -119,7 +119,7 @@ describe('Workspace reads', () => {
     });
     const ws = new Workspace(root, { maxFileBytes: 1024 });
     expect(ws.read('bin.dat')).toMatchObject({ kind: 'binary', size: 7 });
-    expect(ws.read('big.txt')).toEqual({ kind: 'too-large', size: 2048 });
+    expect(ws.read('big.txt')).toMatchObject({ kind: 'too-large', size: 2048, encoding: 'utf-8' });
     expect(ws.text('bom.txt')).toBe('hello');
   });
 

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
 import { addedFilePatch, blobSha, FakeGitHub } from '../helpers/fake-github.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 import {
@@ -88,13 +89,16 @@ function approve(login: string, role: string, commit: string): void {
 
 const KEEP_POLICY = onlyRulesConfig(['policy-change', 'private-key-committed']);
 
-/** A private key, with an inline ignore the pull request adds on the line above it. */
+/**
+ * A private key (synthetic: a well-formed PKCS#8 structure around filler bytes), with an inline ignore
+ * the pull request adds on the line above it.
+ */
 const IGNORED_KEY = [
   'server:',
   '  tls_key: |',
   '    # controlgate: ignore[private-key-committed] throwaway key for the demo',
   '    -----BEGIN PRIVATE KEY-----',
-  '    FAKEKEYFORTESTS',
+  ...(syntheticKey('pkcs8', (n) => Buffer.alloc(n, 0x5a)).match(/.{1,64}/g) ?? []).map((l) => `    ${l}`),
   '    -----END PRIVATE KEY-----',
   '',
 ].join('\n');

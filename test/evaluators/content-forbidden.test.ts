@@ -3,9 +3,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { contentForbidden } from '../../src/core/evaluators/generic/content-forbidden.js';
 import { MAX_LINE_CHARS } from '../../src/core/evaluators/generic/shared.js';
 import { secretsScan } from '../../src/core/evaluators/secrets/evaluator.js';
+import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import { cpuMs } from '../helpers/linear.js';
 import { at, cleanup, run, runBuiltin, testRule, workspaceOf } from './kit.js';
+import { keyBody } from './secrets-kit.js';
 
 afterAll(cleanup);
 
@@ -172,13 +174,17 @@ describe('built-in content rules', () => {
   });
 
   it('private-key-committed never echoes key material, even on a single-line key', async () => {
-    const body = 'FAKEKEYFORTESTSFAKEKEYFORTESTS';
+    // Synthetic bodies with the structure of a key (a placeholder body is not a key at all).
+    const rsa = keyBody('rsa');
+    const ssh = keyBody('openssh');
     const findings = await runBuiltin('private-key-committed', {
-      'k.env': `KEY="-----BEGIN RSA PRIVATE KEY----- ${body} -----END RSA PRIVATE KEY-----"\n`,
-      'k.json': `{"k": "-----BEGIN OPENSSH PRIVATE KEY-----\\n${body}\\n-----END OPENSSH PRIVATE KEY-----"}\n`,
+      'k.env': `KEY="-----BEGIN RSA PRIVATE KEY----- ${rsa} -----END RSA PRIVATE KEY-----"\n`,
+      'k.json': `{"k": "-----BEGIN OPENSSH PRIVATE KEY-----\\n${ssh}\\n-----END OPENSSH PRIVATE KEY-----"}\n`,
     });
     expect(findings.map(at).sort()).toEqual(['k.env:1:6', 'k.json:1:8']);
-    for (const f of findings) expect(JSON.stringify(f)).not.toContain('FAKEKEY');
+    for (const f of findings) {
+      for (const body of [rsa, ssh]) expect(JSON.stringify(f)).not.toContain(body.slice(16, 40));
+    }
     // The highlighted range is the header alone.
     expect(findings.find((f) => f.location?.path === 'k.env')!.location!.endColumn).toBe(36);
   });
@@ -186,11 +192,19 @@ describe('built-in content rules', () => {
   it('private-key-committed keys and messages never contain key material (property)', async () => {
     const rule = loadRules().find((r) => r.id === 'private-key-committed')!;
     const options = rule.check.with as never;
-    const body = fc.stringMatching(/^[A-Za-z0-9+/]{12,64}$/);
-    const header = fc.constantFrom('RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY');
+    // Key bodies with the structure the scanner verifies, filled with the property's random bytes.
+    const KIND: Record<string, string> = {
+      'RSA PRIVATE KEY': 'rsa',
+      'PRIVATE KEY': 'pkcs8',
+      'EC PRIVATE KEY': 'ec',
+      'OPENSSH PRIVATE KEY': 'openssh',
+    };
+    const header = fc.constantFrom(...Object.keys(KIND));
     const sep = fc.constantFrom(' ', '\\n', '\n');
+    const bytes = fc.uint8Array({ minLength: 1300, maxLength: 1300 });
     await fc.assert(
-      fc.asyncProperty(header, sep, body, async (h, s, b) => {
+      fc.asyncProperty(header, sep, bytes, async (h, s, random) => {
+        const b = syntheticKey(KIND[h]!, (n) => Buffer.from(random.subarray(0, n)));
         const workspace = workspaceOf({
           'k.txt': `x = "-----BEGIN ${h}-----${s}${b}\n-----END ${h}-----"\n`,
         });
@@ -201,7 +215,10 @@ describe('built-in content rules', () => {
           workspace,
         });
         expect(findings.length).toBe(1);
-        for (const f of findings) expect(`${f.key} ${f.message}`).not.toContain(b);
+        for (const f of findings) {
+          for (let i = 0; i + 8 <= 64; i += 8)
+            expect(`${f.key} ${f.message}`).not.toContain(b.slice(i, i + 8));
+        }
       }),
       { numRuns: 60 },
     );

@@ -1,49 +1,50 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are test data here.
-import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCorpus } from '../../bench/secrets-corpus.mjs';
-import { DETECTORS } from '../../src/core/evaluators/secrets/detectors.js';
-import { leaks, secretsScan, toFinding } from '../../src/core/evaluators/secrets/evaluator.js';
-import { scanText } from '../../src/core/evaluators/secrets/scan.js';
-import { createFinding } from '../../src/core/finding.js';
+import { leaks, secretsScan } from '../../src/core/evaluators/secrets/evaluator.js';
+import { MAX_LINE_WORK, scanText, scanTextFull } from '../../src/core/evaluators/secrets/scan.js';
 import { expectLinear } from '../helpers/linear.js';
-import { cleanup, run, testRule } from './kit.js';
+import { cleanup, run } from './kit.js';
+import { githubToken, hits, keyBody, pem, rand } from './secrets-kit.js';
 
 afterAll(cleanup);
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const body = (n: number, alphabet = ALNUM) =>
-  fc.array(fc.constantFrom(...alphabet), { minLength: n, maxLength: n }).map((a) => a.join(''));
-
-// Fixed random bodies (generated once; not real credentials).
-const GHP = 'ghp_9YxtcUTovhPeP5PNg6mshfDyVr6dQKCU689Z';
-const AKIA = 'AKIAEYOC3VM7QPH7U3KX';
-const AWS_SECRET = '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';
-
-const hits = (text: string, path = 'src/x.txt') =>
-  scanText(path, text).map((h) => `${h.line}:${h.start + 1}:${h.detector}`);
+const GHP = githubToken();
+const AKIA = `AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
+const AWS_SECRET = rand(40);
 
 describe('secret scanner', () => {
   it('reports each detector at the exact columns of the value', () => {
     const text = [
       `export GH_TOKEN=${GHP}`,
       `aws_access_key_id = ${AKIA}`,
-      `url: postgres://billing:Wg5OG5f40WblYJZNg3Zp@db.prod.internal/billing`,
+      'url: postgres://billing:Wg5OG5f40WblYJZNg3Zp@db.prod.internal/billing',
       'DB_PASSWORD = "RjFKIjFpTE0w4Tbb"',
+      'curl -u deploy:Vq8#kTz2LmW9pR4x https://files.internal.example.org/',
     ].join('\n');
     expect(hits(text)).toEqual([
       '1:17:github-token',
       '2:21:aws-access-key-id',
       '3:25:connection-string-password',
       '4:16:generic-secret-assignment',
+      '5:16:curl-user-password',
     ]);
   });
 
   it('gives a value to the most specific detector only', () => {
-    const token = 'ghs_2RPo9wLtzdvxN7TuxldSnY7UEdtwsWnvqgaz';
+    const token = githubToken('ghs');
     expect(hits(`url = "https://x-access-token:${token}@github.com/o/r"`)).toEqual(['1:31:github-token']);
     expect(hits(`GITHUB_TOKEN = "${GHP}"`)).toEqual(['1:17:github-token']);
     expect(hits(`aws_secret_access_key = "${AWS_SECRET}"`)).toEqual(['1:26:aws-secret-access-key']);
+    expect(hits(`curl -H "Authorization: token ${GHP}" https://api.github.com/user`)).toEqual([
+      '1:31:github-token',
+    ]);
+  });
+
+  it('finds a keyword that starts inside another keyword or an anchor', () => {
+    // `password` is a keyword (netrc) and the start of an anchor (assignments): both detectors run.
+    expect(
+      hits('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\nmachine git.corp.internal login ci password Zk3v9QpL2mXw\n'),
+    ).toEqual(['1:16:generic-secret-assignment', '2:45:netrc-entry']);
   });
 
   it('pairs an unnamed AWS secret key with an access key ID up to three lines away', () => {
@@ -53,32 +54,51 @@ describe('secret scanner', () => {
     expect(hits(far)).toEqual(['1:6:aws-access-key-id']);
   });
 
-  it('reports a GCP private key only in a service-account key file', () => {
-    const key = `"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\\n-----END PRIVATE KEY-----\\n"`;
+  it('reports a GCP private key only in a service-account key file, verified as a key', () => {
+    const body = pem('PRIVATE KEY', keyBody('pkcs8')).replace(/\n/g, '\\n');
+    const key = `"private_key": "${body}\\n"`;
     expect(hits(`{\n  "type": "service_account",\n  ${key}\n}`)).toEqual(['3:19:gcp-service-account-key']);
-    // Without the service-account marker, the PEM header is still a private key.
+    // Without the service-account marker, the PEM key is still a private key.
     expect(hits(`{\n  ${key}\n}`)).toEqual(['2:19:private-key']);
+    const placeholder =
+      '"private_key": "-----BEGIN PRIVATE KEY-----\\n<your key>\\n-----END PRIVATE KEY-----\\n"';
+    expect(hits(`{\n  "type": "service_account",\n  ${placeholder}\n}`)).toEqual([]);
   });
 
   it('ignores placeholders, references and look-alikes', () => {
     const text = [
       'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
       'GH_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      // The right shape, but the checksum of a made-up body does not match: never issued.
+      `GH_TOKEN=ghp_${rand(36)}`,
       'password: ${{ secrets.DB_PASSWORD }}',
       'token = os.environ["TOKEN"]',
       'url: postgres://app:app@localhost/app',
       'secretName: db-credentials',
       "if (line === '-----BEGIN RSA PRIVATE KEY-----') return;",
+      'api_key: ENC[AES256_GCM,data:Tr4nF9x2,iv:aGVsbG8=,tag:d29ybGQ=,type:str]',
+      '<Reference Include="System.Data, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089" />',
+      '<meta name="csrf-token" content="kX8fT2mQ9vL4pR7wZ3nB6yH1">',
+      `posthog.init('phc_${rand(43)}')`,
     ].join('\n');
-    expect(hits(text)).toEqual([]);
+    expect(hits(text, 'src/app.cs')).toEqual([]);
   });
 
-  it('sees only the first 20,000 characters of a line, as the content rules do', () => {
-    expect(hits(`${' '.repeat(19_980)}x = 1; GH=${GHP}`)).toEqual([]);
-    expect(hits(`${' '.repeat(19_900)}GH=${GHP}`)).toHaveLength(1);
+  it('finds secrets anywhere on a long line, in windows around the keywords', () => {
+    expect(hits(`${'a'.repeat(19_990)} GH=${GHP}`)).toEqual(['1:19995:github-token']);
+    expect(hits(`${'x = 1; '.repeat(30_000)}GH=${GHP}`)).toEqual(['1:210004:github-token']);
+    const minified = `${'var a=1;'.repeat(5_000)}const t="${GHP}";${'b();'.repeat(5_000)}`;
+    expect(hits(minified, 'dist/app.js')).toEqual(['1:40010:github-token']);
   });
 
-  it('stays fast on hostile lines full of keywords', () => {
+  it('reports the part of a pathological line beyond its work budget as unread', () => {
+    const hostile = `${'token=x '.repeat(MAX_LINE_WORK / 4)}GH=${GHP}`;
+    const result = scanTextFull('src/x.txt', hostile);
+    expect(result.unread).toEqual([expect.objectContaining({ line: 1, reason: 'line too long' })]);
+    expect(result.unread[0]!.column).toBeGreaterThan(MAX_LINE_WORK - 10_000);
+  });
+
+  it('stays linear on hostile lines full of keywords', () => {
     expectLinear((scale) => {
       scanText(
         'hostile.txt',
@@ -87,99 +107,132 @@ describe('secret scanner', () => {
     });
   });
 
-  it('finds every labelled secret of the corpus, and nothing else', () => {
-    for (const file of buildCorpus()) {
-      const got = new Set(
-        scanText(file.path, file.text)
-          .filter((h) => h.detector !== 'generic-secret-assignment' || h.entropy >= 3)
-          .map((h) => h.line),
-      );
-      expect([...got].sort(), file.path).toEqual([...file.labels.keys()].sort());
-    }
+  it('keeps private keys out of the generic detector and reports them once', () => {
+    const text = `tls:\n  key: |\n${pem('EC PRIVATE KEY', keyBody('ec'), '    ')}\n`;
+    expect(hits(text, 'config/tls.yml')).toEqual(['3:5:private-key']);
+  });
+});
+
+/** An AWS access key ID of a given account (the account is encoded in its first ten characters). */
+function keyOfAccount(account: bigint): string {
+  const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = (account << 7n) << 2n; // 48 bits of the first six bytes, then two more bits
+  let head = '';
+  for (let i = 0; i < 10; i++) {
+    head = B32[Number(bits & 31n)] + head;
+    bits >>= 5n;
+  }
+  return `AKIA${head}${rand(6, B32)}`;
+}
+
+const confidence = (text: string, path = 'src/x.txt') =>
+  scanText(path, text).map((h) => `${h.line}:${h.detector}:${h.confidence}${h.note ? `:${h.note}` : ''}`);
+
+describe('confidence from context', () => {
+  it('lowers a value another scanner marks as allowed, and one shown as an example', () => {
+    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    expect(confidence(`token = "${slack()}" // gitleaks:allow\n`)).toEqual([
+      '1:slack-token:low:marked as allowed for gitleaks',
+    ]);
+    expect(confidence(`# Example:\n#   SLACK_TOKEN=${slack()}\n`)).toEqual([
+      '2:slack-token:low:shown as an example',
+    ]);
+    expect(confidence(`tokens look like ${slack()}, for example\n`)).toEqual(['1:slack-token:high']);
+    expect(confidence(`e.g. ${slack()}\n`)).toEqual(['1:slack-token:low:shown as an example']);
+    // A host in RFC 2606's `.example` domain just above is configuration, not an example heading.
+    expect(confidence(`API_URL=https://api.internal.example\nSLACK_TOKEN=${slack()}\n`)).toEqual([
+      '2:slack-token:high',
+    ]);
+    // A checksum proves the token was issued, whatever the wording around it.
+    expect(confidence(`Example: ${githubToken()}\n`)).toEqual(['1:github-token:high']);
+  });
+
+  it('reads many tokens of one kind in a file as a list of samples, and guesses in documentation as examples', () => {
+    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    const tokens = Array.from({ length: 4 }, (_, i) => `bot${i}: ${slack()}`);
+    expect(confidence(`bots:\n${tokens.join('\n')}\n`, 'config/bots.yml')).toEqual(
+      [2, 3, 4, 5].map((l) => `${l}:slack-token:low:one of 4 of this kind in the file, a list of samples`),
+    );
+    expect(confidence(`bot: ${slack()}\n`, 'config/bots.yml')).toEqual(['1:slack-token:high']);
+    expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', 'README.md')).toEqual([
+      '1:generic-secret-assignment:low:in documentation',
+    ]);
+  });
+
+  it('reads strings in a list, multi-line strings and commented-out guesses in source code as test data', () => {
+    const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
+    const go = `var cases = []string{\n\t"${slack()}",\n\t"${slack()}",\n\t\`curl -H "Authorization: Bearer ${rand(40)}" \\\n\t  https://api.corp.internal\`,\n}\nconst live = "${slack()}"\n// curl -u ci:${rand(16)} https://x.corp.internal\n`;
+    expect(confidence(go, 'internal/rules/slack.go')).toEqual([
+      '2:slack-token:low:a string in a list of values',
+      '3:slack-token:low:a string in a list of values',
+      '4:authorization-header:low:inside a multi-line string',
+      '7:slack-token:high',
+      '8:curl-user-password:low:in a comment',
+    ]);
+  });
+
+  it('takes AWS keys of documentation accounts and tokens inside base64 blobs for look-alikes', () => {
+    expect(hits(`aws_access_key_id = ${keyOfAccount(123456789012n)}\n`)).toEqual([]);
+    expect(hits(`aws_access_key_id = ${keyOfAccount(580938461073n)}\n`)).toEqual(['1:21:aws-access-key-id']);
+    const blob = `<image href="data:image/png;base64,${rand(40)}+${rand(30)}/EAA${rand(120)}+${rand(20)}"/>`;
+    expect(hits(blob, 'public/sponsors.svg')).toEqual([]);
+  });
+
+  it('reports a value repeated on one line once', () => {
+    const key = keyOfAccount(580938461073n);
+    expect(hits(`{"Raw":"${key}","Redacted":"${key}"}\n`)).toEqual(['1:9:aws-access-key-id']);
   });
 });
 
 describe('secrets.scan evaluator', () => {
-  it('reports only the rule’s detectors, honours minEntropy, and redacts', async () => {
+  it('reports only the rule’s detectors or families, honours minEntropy, and redacts', async () => {
     const files = { 'a.env': `GH=${GHP}\nAPI_KEY=aaaabbbbccccdddd1\nDB_PASSWORD=RjFKIjFpTE0w4Tbb\n` };
     const tokens = await run(secretsScan, { detectors: ['github-token'] }, files);
     expect(tokens.map((f) => f.message)).toEqual([
-      'GitHub personal access token (classic) is committed: ghp_… (40 chars).',
+      'GitHub token (ghp_, gho_, ghu_, ghs_, ghr_) is committed: ghp_… (40 chars).',
+    ]);
+    expect(await run(secretsScan, { families: ['token'] }, files)).toHaveLength(1);
+    const credential = await run(secretsScan, { families: ['credential'] }, files);
+    expect(credential.map((f) => f.message)).toEqual([
+      'Secret in a .env file is committed (`DB_PASSWORD`): RjF… (16 chars).',
     ]);
     const generic = await run(
       secretsScan,
       { detectors: ['generic-secret-assignment'], minEntropy: 3.5 },
-      files,
+      {
+        'src/settings.py': 'API_KEY = "aaaabbbbccccdddd1"\nDB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n',
+      },
     );
     expect(generic.map((f) => f.message)).toEqual([
       'A literal secret is assigned to `DB_PASSWORD`: RjF… (16 chars).',
     ]);
-    expect(generic[0]!.key).toBe('generic-secret-assignment:DB_PASSWORD');
   });
 
-  it('keys random tokens by a salted hash, so a moved token keeps its fingerprint', async () => {
-    const a = await run(secretsScan, { detectors: ['github-token'] }, { 'x.sh': `A=${GHP}\n` });
-    const b = await run(secretsScan, { detectors: ['github-token'] }, { 'x.sh': `\n\n  B=${GHP}\n` });
+  it('keys a finding by a keyed hash of its value: a moved token keeps it, a replaced one changes it', async () => {
+    const opts = { detectors: ['github-token'] };
+    const a = await run(secretsScan, opts, { 'x.sh': `A=${GHP}\n` });
+    const b = await run(secretsScan, opts, { 'x.sh': `\n\n  B=${GHP}\n` });
+    const c = await run(secretsScan, opts, { 'x.sh': `A=${githubToken()}\n` });
     expect(a[0]!.key).toBe(b[0]!.key);
+    expect(c[0]!.key).not.toBe(a[0]!.key);
     expect(a[0]!.key).not.toContain(GHP.slice(4, 12));
+  });
+
+  it('keys a chosen password by its context and 20 bits of its hash: a replacement is a new finding', async () => {
+    const opts = { families: ['connection-string'] };
+    const url = (p: string) => ({
+      'config/db.yml': `url: postgres://billing:${p}@db.prod.internal/billing\n`,
+    });
+    const a = await run(secretsScan, opts, url('Wg5OG5f40WblYJZNg3Zp'));
+    const b = await run(secretsScan, opts, url('Jq2LmW9pR4xVb7Tk1Zc3'));
+    expect(a[0]!.key).toMatch(
+      /^connection-string-password:postgres:\/\/billing@db\.prod\.internal:[0-9a-f]{5}$/,
+    );
+    expect(b[0]!.key).not.toBe(a[0]!.key);
   });
 
   it('drops a context that would repeat part of the value', () => {
     expect(leaks('DB_PASSWORD', 'RjFKIjFpTE0w4Tbb')).toBe(false);
     expect(leaks('prefix-RjFKIjFp', 'RjFKIjFpTE0w4Tbb')).toBe(true);
-  });
-});
-
-/** Realistic shapes with random bodies, each embedded in a realistic line. */
-const secrets = fc.oneof(
-  body(36).map((b) => ({ secret: `ghp_${b}`, random: b })),
-  body(59).map((b) => ({ secret: `github_pat_${b.slice(0, 22)}_${b}`, random: b })),
-  body(20, `${ALNUM}_-`).map((b) => ({ secret: `glpat-${b}`, random: b })),
-  body(24).map((b) => ({ secret: `sk_live_${b}`, random: b })),
-  body(36).map((b) => ({ secret: `npm_${b}`, random: b })),
-  body(24).map((b) => ({ secret: `xoxb-123456789012-1234567890123-${b}`, random: b })),
-  body(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567').map((b) => ({ secret: `AKIA${b}`, random: b })),
-  body(40, `${ALNUM}/+`).map((b) => ({ secret: b, random: b, aws: true })),
-  body(20).map((b) => ({ secret: b, random: b, password: true })),
-);
-const templates = [
-  (s: string) => `export TOKEN=${s}`,
-  (s: string) => `const apiKey = '${s}';`,
-  (s: string) => `  "password": "${s}",`,
-  (s: string) => `DB_URL=postgres://app:${s}@db.prod.internal:5432/app`,
-  (s: string) => `Authorization: Bearer ${s}`,
-  (s: string) => `aws_secret_access_key = ${s}`,
-  (s: string) => `secret_key: ${s} # rotate me`,
-];
-
-describe('no secret finding leaks its secret', () => {
-  it('message, key and fingerprint never contain the value or 8 characters of its random part', () => {
-    const rule = testRule('secrets.scan', {});
-    fc.assert(
-      fc.property(
-        secrets,
-        fc.constantFrom(...templates),
-        fc.string({ maxLength: 20 }),
-        (s, template, noise) => {
-          const text = `${noise.replace(/[\r\n]/g, ' ')}\n${template(s.secret)}\nAKIAEYOC3VM7QPH7U3KX\n`;
-          for (const hit of scanText('config/app.env', text)) {
-            const finding = createFinding(rule, toFinding('config/app.env', hit));
-            for (const out of [
-              finding.message,
-              finding.fingerprint,
-              toFinding('config/app.env', hit).key ?? '',
-            ]) {
-              expect(out).not.toContain(s.secret);
-              expect(leaks(out, s.random)).toBe(false);
-            }
-          }
-        },
-      ),
-      { numRuns: 400 },
-    );
-  });
-
-  it('covers every detector', () => {
-    expect(DETECTORS.map((d) => d.id)).toContain('generic-secret-assignment');
   });
 });

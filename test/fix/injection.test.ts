@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: workflow `${{ }}` expressions and shell `${VAR}` are test data here.
 import { afterAll, describe, expect, it } from 'vitest';
+import { githubToken } from '../evaluators/secrets-kit.js';
 import { cleanupTrees, roundTrip } from './round-trip.js';
 
 afterAll(cleanupTrees);
@@ -134,7 +135,8 @@ describe('fix: expressions out of run: into env:', () => {
   }
 
   it('a fix whose lines hold a secret is withheld, so no report or suggestion carries it', async () => {
-    const token = 'ghp_R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo';
+    // A well-formed token (its checksum holds): one that fails it is a look-alike, not a secret.
+    const token = githubToken();
     const { findings } = await roundTrip(
       {
         [FILE]: wf(

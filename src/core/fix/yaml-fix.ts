@@ -6,7 +6,7 @@
  * one per finding (only when a batch fails are its fixes checked one by one, a bounded number).
  */
 
-import { scanFile } from '../evaluators/secrets/scan.js';
+import { scanFile } from '../evaluators/secrets/source.js';
 import type { FindingFix, TextEdit } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { YamlDocument } from '../workspace/yaml.js';
@@ -44,7 +44,7 @@ const URL_PASSWORD = /:\/\/[^\s/?#@"'`<>\\:]{0,128}:(?![$%])[^\s/?#@"'`<>\\]{1,2
 export function holdsSecret(workspace: Workspace, file: string, fix: FindingFix): boolean {
   const { startLine, endLine, text } = fix.region;
   if (URL_PASSWORD.test(text)) return true;
-  return scanFile(workspace, file).some((hit) => hit.line >= startLine && hit.line <= endLine);
+  return scanFile(workspace, file).hits.some((hit) => hit.line >= startLine && hit.line <= endLine);
 }
 
 interface Item {

@@ -5,6 +5,7 @@ import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
 import { type Deps, ScopeRecorder } from './scope.js';
+import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
@@ -33,11 +34,16 @@ export const PER_FILE_MEMOS: ReadonlySet<string> = new Set([
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 
+/**
+ * What a read found. Text is UTF-8, or UTF-16 decoded (by its byte-order mark or its zero bytes).
+ * Binary files and files over the size cap are not held in memory; where the reader can, it offers
+ * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
+ */
 export type FileContent =
   // `at`: the file's position in the tree that read it, for recording a rule's scope without a lookup.
   | { kind: 'text'; text: string; lines: LineIndex; at?: number }
-  | { kind: 'binary'; size: number; head: Buffer; at?: number }
-  | { kind: 'too-large'; size: number }
+  | { kind: 'binary'; size: number; head: Buffer; chunks?: ChunkReader; at?: number }
+  | { kind: 'too-large'; size: number; encoding?: TextEncoding; chunks?: ChunkReader; at?: number }
   | { kind: 'symlink' }
   | { kind: 'unreadable'; reason: string };
 
@@ -303,6 +309,54 @@ export class Workspace {
   }
 
   private load(file: string): FileContent {
+    const opened = this.open(file);
+    if (!('fd' in opened)) return opened;
+    const { fd, size, at } = opened;
+    try {
+      // A file over the cap is only sniffed. The bytes land in one reused buffer (the text is a
+      // copy), so reading a large tree leaves no buffer per file behind for the collector.
+      const want = size > this.maxFileBytes ? Math.min(size, BINARY_SNIFF_BYTES) : size;
+      if (scratch.length < want) scratch = Buffer.allocUnsafe(Math.max(want, scratch.length * 2));
+      const buf = scratch;
+      let read = 0;
+      while (read < want) {
+        const n = readSync(fd, buf, read, want - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
+      const utf16 = utf16Encoding(head);
+      const chunks = () =>
+        fdChunks(() => {
+          const again = this.open(file);
+          return 'fd' in again ? again.fd : undefined;
+        });
+      if (size > this.maxFileBytes) {
+        const encoding: TextEncoding = utf16 ?? (head.includes(0) ? 'latin1' : 'utf-8');
+        return encoding === 'latin1'
+          ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
+          : { kind: 'too-large', size, encoding, chunks: chunks(), at };
+      }
+      if (utf16) {
+        const text = decodeText(buf.subarray(0, read), utf16);
+        return { kind: 'text', text, lines: new LineIndex(text), at };
+      }
+      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at };
+      let text = buf.subarray(0, read).toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      return { kind: 'text', text, lines: new LineIndex(text), at };
+    } catch (err) {
+      return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Opens a file of the index for reading, or says why not: never through a symbolic link (the file
+   * or a directory on the way), never outside the root, never a FIFO or device.
+   */
+  private open(file: string): { fd: number; size: number; at: number } | FileContent {
     const at = this.fileIndex.get(file);
     if (at === undefined || !isSafeRelative(file)) {
       return { kind: 'unreadable', reason: 'not in the workspace index' };
@@ -332,29 +386,14 @@ export class Workspace {
         throw err;
       }
       const st = fstatSync(fd);
-      if (!st.isFile()) return { kind: 'unreadable', reason: 'not a regular file' };
-      const size = st.size;
-      // A file over the cap is only sniffed. The bytes land in one reused buffer (the text is a
-      // copy), so reading a large tree leaves no buffer per file behind for the collector.
-      const want = size > this.maxFileBytes ? Math.min(size, BINARY_SNIFF_BYTES) : size;
-      if (scratch.length < want) scratch = Buffer.allocUnsafe(Math.max(want, scratch.length * 2));
-      const buf = scratch;
-      let read = 0;
-      while (read < want) {
-        const n = readSync(fd, buf, read, want - read, read);
-        if (n === 0) break;
-        read += n;
+      if (!st.isFile()) {
+        closeSync(fd);
+        return { kind: 'unreadable', reason: 'not a regular file' };
       }
-      const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
-      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), at };
-      if (size > this.maxFileBytes) return { kind: 'too-large', size };
-      let text = buf.subarray(0, read).toString('utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      return { kind: 'text', text, lines: new LineIndex(text), at };
+      return { fd, size: st.size, at };
     } catch (err) {
-      return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
-    } finally {
       if (fd !== undefined) closeSync(fd);
+      return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
     }
   }
 

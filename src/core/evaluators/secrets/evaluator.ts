@@ -1,17 +1,21 @@
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { globList, selectFiles } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
-import { DETECTOR_IDS, getDetector } from './detectors.js';
-import { scanFile } from './scan.js';
-import type { SecretHit } from './types.js';
-import { redact, secretIdentity } from './values.js';
+import { DETECTOR_IDS, familyOf, getDetector } from './detectors.js';
+import type { Unread } from './scan.js';
+import { scanFile } from './source.js';
+import { FAMILY_PRIORITY, type SecretFamily, type SecretHit } from './types.js';
+import { contextIdentity, redact, secretIdentity } from './values.js';
 
 /** Options of `secrets.scan`. */
 export interface SecretsScanOptions {
-  detectors: string[];
+  detectors?: string[];
+  families?: SecretFamily[];
   paths: string[];
   except: string[];
   minEntropy: number;
+  reportUnread: boolean;
 }
 
 /** Files that hold checksums, generated or minified content: random-looking by design, never keys. */
@@ -34,14 +38,19 @@ const DEFAULT_EXCEPT = [
   '**/*.min.{js,css}',
   '**/*.{js,css}.map',
   '**/node_modules/**',
+  // Package managers' own bundles, checked in by Yarn Berry projects.
+  '**/.yarn/releases/**',
+  '**/.yarn/plugins/**',
+  '**/.pnp.{cjs,loader.mjs}',
 ];
 
 /**
- * `secrets.scan`: secrets in the contents of text files, found by the detector library (detectors.ts)
- * in one pass per file that every secret rule shares. A rule picks the detectors it reports; a value
- * claimed by a more specific detector is not reported again by a generic one. Findings carry only a
- * redacted form of the value (a prefix of at most four characters and the length), and their identity
- * is a salted hash of a random token or the non-secret context of a chosen password.
+ * `secrets.scan`: secrets in file contents, found by the detector library (detectors.ts) in one pass
+ * per file that every secret rule shares: text, files over the size cap (streamed) and binary files
+ * (read as bytes). A rule picks the detectors or families it reports; a value claimed by a more
+ * specific detector is not reported again by a generic one. Findings carry only a redacted form of
+ * the value (a prefix of at most four characters and the length), and their identity is a keyed hash
+ * of the value, so replacing a secret by another is a new finding.
  */
 export const secretsScan = defineEvaluator<SecretsScanOptions>({
   kind: 'secrets.scan',
@@ -50,14 +59,22 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['detectors'],
+    anyOf: [{ required: ['detectors'] }, { required: ['families'] }],
     properties: {
       detectors: {
         type: 'array',
         minItems: 1,
         uniqueItems: true,
         items: { enum: [...DETECTOR_IDS] },
-        description: `Detectors whose hits this rule reports: ${DETECTOR_IDS.join(', ')}.`,
+        description:
+          'Detectors whose hits this rule reports (see the docs of the secret rules for the list).',
+      },
+      families: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { enum: [...FAMILY_PRIORITY] },
+        description: `Families of detectors whose hits this rule reports: ${FAMILY_PRIORITY.join(', ')}.`,
       },
       paths: globList('Globs of the files to scan.', { default: ['**'] }),
       except: globList(
@@ -73,47 +90,86 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
           'Shannon entropy, in bits per character, that a value assigned to a secret-looking name must reach ' +
           '(generic-secret-assignment only); random 16-character tokens score about 3.7, words about 2.5.',
       },
+      reportUnread: {
+        type: 'boolean',
+        default: false,
+        description:
+          'Also report, as `info` findings, the parts of files that were not scanned for secrets (past the ' +
+          'bytes read per file, past the work budget of a pathological line), so nothing is skipped silently.',
+      },
     },
   },
   evaluate({ options, workspace }): RawFinding[] {
-    const wanted = new Set(options.detectors);
+    const ids = new Set(options.detectors ?? []);
+    const families = new Set(options.families ?? []);
+    const wanted = (id: string) => ids.has(id) || families.has(familyOf(id) as SecretFamily);
     const findings: RawFinding[] = [];
-    for (const file of selectFiles(workspace, options)) {
-      for (const hit of scanFile(workspace, file)) {
-        if (!wanted.has(hit.detector)) continue;
+    for (const file of selected(workspace, options)) {
+      const scan = scanFile(workspace, file);
+      for (const hit of scan.hits) {
+        if (!wanted(hit.detector)) continue;
         if (hit.detector === 'generic-secret-assignment' && hit.entropy < options.minEntropy) continue;
         findings.push(toFinding(file, hit));
       }
+      if (options.reportUnread) for (const part of scan.unread) findings.push(unreadFinding(file, part));
     }
     return findings;
   },
 });
 
+/**
+ * The files a rule scans. The secret rules mostly select alike (every file but the defaults'
+ * exceptions), so a selection is computed once per tree and reused by the rules that share it.
+ */
+const selections = new WeakMap<Workspace, Map<string, readonly string[]>>();
+function selected(workspace: Workspace, options: SecretsScanOptions): readonly string[] {
+  let byKey = selections.get(workspace);
+  if (!byKey) {
+    byKey = new Map();
+    selections.set(workspace, byKey);
+  }
+  const key = JSON.stringify([options.paths, options.except]);
+  let files = byKey.get(key);
+  if (!files) {
+    files = selectFiles(workspace, options);
+    byKey.set(key, files);
+  }
+  return files;
+}
+
+/** A located `info` finding for a part of a file that was not scanned. */
+function unreadFinding(file: string, part: Unread): RawFinding {
+  return {
+    message: `Part of this file was not scanned for secrets: ${part.reason} (from line ${part.line}, column ${part.column}).`,
+    location: { path: file, startLine: part.line, startColumn: part.column },
+    severity: 'info',
+    confidence: 'high',
+    key: `unread:${part.reason.replace(/\d[\d,]*/g, 'N')}`,
+  };
+}
+
 /** Turns a hit into a finding whose message and key are checked not to contain the value. */
 export function toFinding(file: string, hit: SecretHit): RawFinding {
   const detector = getDetector(hit.detector);
-  const shown = redact(hit.value);
+  const family = familyOf(hit.detector);
   let context = hit.context;
   if (context !== undefined && leaks(context, hit.value)) context = undefined;
   const label = hit.label.charAt(0).toUpperCase() + hit.label.slice(1);
-  const where = context && detector?.identity === 'context' ? ` in \`${context}\`` : '';
-  const message =
-    detector?.family === 'private-key'
-      ? `${label} is committed (header \`${hit.value}\`).`
-      : detector?.family === 'generic'
-        ? `A literal secret is assigned to \`${context ?? 'a secret-looking name'}\`: ${shown}.`
-        : `${label} is committed${where}: ${shown}.`;
-  let key: string;
-  switch (detector?.identity) {
-    case 'value':
-      key = secretIdentity(hit.detector, hit.value);
-      break;
-    case 'context':
-      key = `${hit.detector}:${context ?? ''}`;
-      break;
-    default:
-      key = `${hit.detector}:${hit.label}`;
+  const shown = hit.shown !== undefined && !leaks(hit.shown, hit.value) ? hit.shown : undefined;
+  const contextual = detector?.identity === 'context';
+  let message: string;
+  if (family === 'private-key' && shown) message = `${label} is committed (\`${shown}\`).`;
+  else if (shown) message = `${label} is committed.`;
+  else if (family === 'generic') {
+    message = `A literal secret is assigned to \`${context ?? 'a secret-looking name'}\`: ${redact(hit.value)}.`;
+  } else {
+    const where = context && contextual ? ` (\`${context}\`)` : '';
+    message = `${label} is committed${where}: ${redact(hit.value)}.`;
   }
+  if (hit.note) message = `${message.slice(0, -1)} (${hit.note}).`;
+  const key = contextual
+    ? contextIdentity(hit.detector, context ?? '', hit.value)
+    : secretIdentity(hit.detector, hit.value);
   return {
     message,
     location: {
@@ -124,6 +180,7 @@ export function toFinding(file: string, hit: SecretHit): RawFinding {
       endColumn: Math.max(hit.start + 1, hit.end),
     },
     key,
+    confidence: hit.confidence,
   };
 }
 

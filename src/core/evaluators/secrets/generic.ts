@@ -1,94 +1,33 @@
-import type { Detector, LineHit } from './types.js';
-import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
+import { CODE_FILE, COMMENTED } from './context.js';
+import { codeLike, decodedText, nonAscii, standIn } from './judge.js';
+import type { Confidence, Detector, LineHit } from './types.js';
+import { characterClasses, isCiphertext, shannonEntropy } from './values.js';
 
 /**
- * Detectors for secrets that have no issuer prefix: passwords in connection strings and values
- * assigned to secret-looking names. Both are located procedurally from a literal anchor (`://`, the
- * name) with sticky, bounded patterns, so the work per line stays linear.
+ * Values assigned to secret-looking names (`password = "..."`, `apiKey: '...'`, `DB_PASSWORD=...`).
+ * Such a value has no issuer prefix to verify, so it is reported only when everything says it is a
+ * literal secret: a name that ends in a secret word and is not a public identifier, a value that is
+ * long, random-looking and not a placeholder, reference, ciphertext, word, number or path, on a line
+ * that is not commented out in a configuration file, in a file that is not encrypted as a whole.
  */
-
-// ---------------------------------------------------------------------------------------------------
-// Connection strings: scheme://user:password@host
-
-const URL_CREDENTIALS =
-  /([^\s:/?#@"'`<>[\]{}\\]{0,128}):([^\s/?#@"'`<>\\]{1,256})@([A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])/y;
-const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
-
-/** Hosts that only the developer's own machine or documentation can reach. */
-const HARMLESS_HOST =
-  /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
-
-/** Passwords that documentation and local development setups use; they protect nothing real. */
-const DEFAULT_PASSWORDS = new Set([
-  'pass',
-  'password',
-  'passwd',
-  'pwd',
-  'secret',
-  'root',
-  'admin',
-  'guest',
-  'test',
-  'postgres',
-  'mysql',
-  'user',
-  'token',
-]);
-
-/**
- * `://user:password@`, on lower-cased text: a URL with a password, not every URL. The user
- * information is only looked ahead at, so a token inside it is still seen by its own detector.
- */
-const URL_CREDENTIALS_ANCHOR = String.raw`:\/\/(?=[^\s/?#@"'\x60<>[\]{}\\:]{0,128}:[^\s/?#@"'\x60<>\\]{1,256}@)`;
-
-/** Passwords in the user information of URLs and connection strings. */
-export const connectionStringDetector: Detector = {
-  id: 'connection-string-password',
-  family: 'connection-string',
-  keywords: [],
-  anchor: URL_CREDENTIALS_ANCHOR,
-  identity: 'context',
-  describes:
-    'Passwords in URLs and connection strings (`scheme://user:password@host`), except interpolated, ' +
-    'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
-  find(line) {
-    const hits: LineHit[] = [];
-    for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
-      let s = at;
-      while (s > 0 && at - s < 32 && SCHEME_CHAR.test(line[s - 1]!)) s -= 1;
-      const scheme = line.slice(s, at).toLowerCase();
-      if (!/^[a-z]/.test(scheme)) continue;
-      URL_CREDENTIALS.lastIndex = at + 3;
-      const m = URL_CREDENTIALS.exec(line);
-      if (!m) continue;
-      const [, user = '', password = '', host = ''] = m;
-      if (HARMLESS_HOST.test(host) || password === user || DEFAULT_PASSWORDS.has(password.toLowerCase())) {
-        continue;
-      }
-      if (password.length < 4 || isPlaceholder(password) || /^[$%]/.test(password)) continue;
-      const start = at + 3 + user.length + 1;
-      hits.push({
-        start,
-        end: start + password.length,
-        value: password,
-        label: `password in a ${scheme} URL`,
-        context: `${scheme}://${user}@${host}`,
-      });
-    }
-    return hits;
-  },
-};
-
-// ---------------------------------------------------------------------------------------------------
-// Assignments to secret-looking names: password = "...", apiKey: '...', DB_PASSWORD=...
 
 /**
  * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
  * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
  */
-const SECRET_NAME =
-  /(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![A-Za-z0-9_])/gi;
+export const SECRET_NAME_SOURCE =
+  'passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key';
+const SECRET_NAME = new RegExp(`(?:${SECRET_NAME_SOURCE})(?![A-Za-z0-9_])`, 'gi');
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
+
+/**
+ * Names that end in a secret word but hold public or non-secret values: .NET assembly
+ * `publicKeyToken`, anti-forgery (`csrf_token`), pagination and cancellation tokens, publishable and
+ * public client keys.
+ */
+const PUBLIC_NAME =
+  /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend|search[_-]?only|public[_-]?api)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$/i;
+
 const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
 const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
 const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
@@ -97,27 +36,78 @@ const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
 const CONFIG_FILE =
   /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]*\.(?:env|ya?ml|toml|ini|cfg|conf|properties|tfvars|npmrc|netrc)|\.npmrc|\.pypirc|\.netrc|Dockerfile[^/]*)$/i;
 
+/** Translation catalogs: `wifi_password: "WLAN-Passwort"` is a label, not a secret. */
+const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|translations?|lang|langs)\//i;
+
 /**
- * Source files of programming languages: a literal there is always quoted, so an unquoted value after
- * `=` is an expression (`token = get_token()`, `token := r.Header.Get(...)`), never a secret.
+ * Values that are public by design although assigned to a secret-looking name: Cloudflare Web
+ * Analytics beacon tokens, Algolia DocSearch (search-only) keys beside their index name.
  */
-const CODE_FILE =
-  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
+const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
+
+/** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
+const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+
+/** Files that are ciphertext as a whole or by design (SOPS, sealed secrets, Ansible Vault, git-crypt). */
+const ENCRYPTED_PATH = /\.(?:enc|sops|age|gpg|asc|vault)(?:\.[a-z]+)?$|(?:^|\/)[^/]*\.sops\.[a-z]+$/i;
+const ENCRYPTED_TEXT =
+  /^kind:[ \t]*SealedSecret\b|^sops:[ \t]*$|^\$ANSIBLE_VAULT;|^[ \t]+encryptedData:[ \t]*$/m;
+
+let lastText: string | undefined;
+let lastPath: string | undefined;
+let lastEncrypted = false;
+
+/** Whether a file is encrypted as a whole; cached for the text being scanned (one file at a time). */
+export function encryptedFile(path: string, text: string): boolean {
+  if (text !== lastText || path !== lastPath) {
+    lastText = text;
+    lastPath = path;
+    // The literals first: searching for them is much cheaper than the multi-line pattern.
+    lastEncrypted =
+      ENCRYPTED_PATH.test(path) ||
+      ((text.includes('SealedSecret') ||
+        text.includes('sops:') ||
+        text.includes('$ANSIBLE_VAULT') ||
+        text.includes('encryptedData:')) &&
+        ENCRYPTED_TEXT.test(text));
+  }
+  return lastEncrypted;
+}
+
+/** What the generic detector needs to know of a path, worked out once per file. */
+interface PathFacts {
+  config: boolean;
+  code: boolean;
+  translations: boolean;
+}
+let factsPath: string | undefined;
+let facts: PathFacts = { config: false, code: false, translations: false };
+
+function pathFacts(path: string): PathFacts {
+  if (path !== factsPath) {
+    factsPath = path;
+    const config = CONFIG_FILE.test(path);
+    facts = { config, code: !config && CODE_FILE.test(path), translations: TRANSLATIONS.test(path) };
+  }
+  return facts;
+}
 
 /** Values that name or fetch a secret rather than being one. */
 const REFERENCE =
-  /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\//;
+  /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
 /** An unquoted value with a call or a member access is an expression, not a literal. */
-const EXPRESSION = /\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-/** Words and identifiers: a secret has digits, mixed case or symbols. */
-const WORDLIKE =
-  /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+)$/;
+const EXPRESSION = /\(|\[$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
 const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
-/** Stripe test-mode and publishable keys: not secrets by the issuer's own definition. */
-const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_/;
-/** A value that repeats the kind of thing it is ("my-secret", "password123") is a stand-in. */
-const SELF_NAMED = /secret|passw|token|api[_-]?key/i;
+/**
+ * Keys that issuers define as not secret: publishable and public client keys (Stripe `pk_live_`,
+ * PostHog `phc_`, Mapbox `pk.`, Flutterwave `FLWPUBK`, Supabase `sb_publishable_`), and test-mode or
+ * sandbox keys (`sk_test_`, `FLWSECK_TEST-`, EasyPost `EZTK`, `shippo_test_`, `access-sandbox-`).
+ */
+export const NOT_SECRET_KEY =
+  /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK|^sb_publishable_|^EZTK|^FLWSECK_TEST|^[a-z]+_test_|^access-sandbox-|^sandbox_/;
+/** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
+const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 
 /** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
 export const GENERIC_MIN_LENGTH = 8;
@@ -125,70 +115,126 @@ export const GENERIC_MIN_LENGTH = 8;
 /**
  * True when a value assigned to a secret-looking name could be a real secret (before the entropy
  * threshold, which the rule sets): long enough, mixing character classes, and not a reference,
- * word, number, path or placeholder.
+ * word, number, path, ciphertext or placeholder.
  */
 export function plausibleSecretValue(value: string, quoted = true): boolean {
-  if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value)) return false;
-  if (!quoted && EXPRESSION.test(value)) return false;
-  if (REFERENCE.test(value) || WORDLIKE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value)) {
+  if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value) || nonAscii(value))
     return false;
-  }
-  if (SELF_NAMED.test(value) || NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
-  return !isPlaceholder(value);
+  if (!quoted && EXPRESSION.test(value)) return false;
+  if (REFERENCE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value) || standIn(value)) return false;
+  if (NOT_SECRET_KEY.test(value) || characterClasses(value) < 2) return false;
+  if (isCiphertext(value) || DIGEST.test(value) || codeLike(value)) return false;
+  // Kubernetes Secret data and similar: judge what the base64 says (`UGFzc3dvcmQkMTIz` is `Password$123`).
+  const decoded = decodedText(value);
+  return (
+    decoded === undefined ||
+    (decoded.length >= GENERIC_MIN_LENGTH && !standIn(decoded) && !/\s/.test(decoded))
+  );
+}
+
+/** How sure a guess about a value is: long, mixed and random is likelier a real secret. */
+export function valueConfidence(value: string, entropy = shannonEntropy(value)): Confidence {
+  if (value.length >= 20 && entropy >= 4 && characterClasses(value) >= 3) return 'high';
+  if ((value.length >= 12 && entropy >= 3.5) || (value.length >= 16 && entropy >= 3.2)) return 'medium';
+  return 'low';
 }
 
 /**
- * A secret-looking name followed by an assignment, on lower-cased text: the same test as
- * {@link SECRET_NAME} and {@link ASSIGN}, so only lines that assign to such a name are looked at.
+ * A secret-looking name followed by an assignment: the same test as {@link SECRET_NAME} and
+ * {@link ASSIGN}, confirmed where one of {@link SECRET_NAME_KEYWORDS} starts, so only lines that
+ * assign to such a name are looked at.
  */
-export const SECRET_ASSIGNMENT_ANCHOR = String.raw`(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`;
+export const SECRET_ASSIGNMENT = new RegExp(
+  String.raw`(?:${SECRET_NAME_SOURCE})(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`,
+  'iy',
+);
+
+/** Where the alternatives of {@link SECRET_NAME_SOURCE} can start. */
+export const SECRET_NAME_KEYWORDS = [
+  'passw',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'api_key',
+  'api-key',
+  'apikey',
+  'access_key',
+  'access-key',
+  'accesskey',
+  'private_key',
+  'private-key',
+  'privatekey',
+  'auth_key',
+  'auth-key',
+  'authkey',
+];
+
+/** The literal value assigned to a secret-looking name ending at `nameEnd`, with where it starts. */
+export function assignedValue(
+  line: string,
+  nameStart: number,
+  nameEnd: number,
+  path: string,
+): { value: string; start: number; quoted: boolean } | undefined {
+  ASSIGN.lastIndex = nameEnd;
+  const assign = ASSIGN.exec(line);
+  if (!assign || !/[=:]/.test(assign[0])) return undefined;
+  const valueAt = nameEnd + assign[0].length;
+  QUOTED.lastIndex = valueAt;
+  const quoted = QUOTED.exec(line);
+  if (quoted) return { value: (quoted[1] ?? quoted[2] ?? quoted[3])!, start: valueAt + 1, quoted: true };
+  const { config: configFile, code: codeFile } = pathFacts(path);
+  if (codeFile) return undefined;
+  if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
+    return undefined;
+  }
+  UNQUOTED.lastIndex = valueAt;
+  const value = UNQUOTED.exec(line)?.[1];
+  return value === undefined ? undefined : { value, start: valueAt, quoted: false };
+}
 
 /** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
 export const genericAssignmentDetector: Detector = {
   id: 'generic-secret-assignment',
   family: 'generic',
-  keywords: [],
-  anchor: SECRET_ASSIGNMENT_ANCHOR,
+  keywords: SECRET_NAME_KEYWORDS,
+  confirm: SECRET_ASSIGNMENT,
   identity: 'context',
   describes:
     'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
     'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
-    "rule's `minEntropy`) and is not a placeholder, reference, word, number or path.",
+    "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number or path; public " +
+    'identifiers (`publicKeyToken`, CSRF and pagination tokens, publishable keys), lines commented out ' +
+    'in configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone.',
   find(line, ctx) {
     const hits: LineHit[] = [];
-    const configFile = CONFIG_FILE.test(ctx.path);
-    const codeFile = !configFile && CODE_FILE.test(ctx.path);
+    const { config, translations } = pathFacts(ctx.path);
+    if (config && COMMENTED.test(line)) return hits;
+    if (translations || PUBLIC_CONTEXT.test(line)) return hits;
     SECRET_NAME.lastIndex = 0;
     for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
       const end = m.index + m[0].length;
       let start = m.index;
       while (start > 0 && m.index - start < 64 && NAME_CHAR.test(line[start - 1]!)) start -= 1;
-      ASSIGN.lastIndex = end;
-      const assign = ASSIGN.exec(line);
-      if (!assign || !/[=:]/.test(assign[0])) continue;
-      const valueAt = end + assign[0].length;
-      QUOTED.lastIndex = valueAt;
-      const quoted = QUOTED.exec(line);
-      let value: string | undefined;
-      let valueStart = valueAt;
-      if (quoted) {
-        value = quoted[1] ?? quoted[2] ?? quoted[3];
-        valueStart += 1;
-      } else if (
-        !codeFile &&
-        (configFile || isConfigStyle(line, start) || line.slice(start - 2, start) === '--')
-      ) {
-        UNQUOTED.lastIndex = valueAt;
-        value = UNQUOTED.exec(line)?.[1];
-      }
-      if (value === undefined || !plausibleSecretValue(value, quoted !== null)) continue;
+      const name = line.slice(start, end).replace(/^[-.]+/, '');
+      if (PUBLIC_NAME.test(name)) continue;
+      if (/^api[_-]?key$/i.test(name) && ALGOLIA_TEXT.test(ctx.text)) continue;
+      const assigned = assignedValue(line, start, end, ctx.path);
+      if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
+      // Asked only of a file with a candidate (most files have none): it reads the whole text.
+      if (encryptedFile(ctx.path, ctx.text)) return hits;
+      const decoded = decodedText(assigned.value);
+      const entropy = shannonEntropy(decoded ?? assigned.value);
+
       hits.push({
-        start: valueStart,
-        end: valueStart + value.length,
-        value,
+        start: assigned.start,
+        end: assigned.start + assigned.value.length,
+        value: assigned.value,
         label: 'secret',
-        context: line.slice(start, end).replace(/^[-.]+/, ''),
-        entropy: shannonEntropy(value),
+        context: name,
+        entropy,
+        confidence: valueConfidence(decoded ?? assigned.value, entropy),
       });
     }
     return hits;
@@ -196,6 +242,6 @@ export const genericAssignmentDetector: Detector = {
 };
 
 /** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
-function isConfigStyle(line: string, nameStart: number): boolean {
+export function isConfigStyle(line: string, nameStart: number): boolean {
   return /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?$/.test(line.slice(0, nameStart));
 }

@@ -1,167 +1,280 @@
-import type { Workspace } from '../../workspace/workspace.js';
-import { MAX_LINE_CHARS } from '../generic/shared.js';
-import { DETECTORS, findAwsSecrets } from './detectors.js';
+import { sourceContext } from './context.js';
+import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
+import { buildMatcher, forEachMarkedLine, type KeywordMatcher, lineCounter, type Mark } from './keywords.js';
 import { type Detector, FAMILY_PRIORITY, type LineHit, type ScanContext, type SecretHit } from './types.js';
 import { shannonEntropy } from './values.js';
 
 /**
- * The secret scanner: one pass per file for every detector, shared by every secret rule through the
- * workspace memo. A single regex of all detectors' keywords and anchors walks the lower-cased file
- * text; only lines that contain one are split out and shown to the detectors it belongs to. Most
- * lines contain none and cost one step of one regex scan. Lines are capped at
- * {@link MAX_LINE_CHARS} as in the content rules.
+ * The secret scanner: one pass per text for every detector. An automaton of the keywords of the
+ * detectors that apply to the file (keywords.ts) walks the text; only lines that contain one (and
+ * pass its confirmation, for short keywords) are shown to the detectors it belongs to. Most lines
+ * contain none and cost one table lookup per character. Lines up to {@link MAX_PIECE_CHARS} are shown whole; a longer line (minified
+ * code, a binary file read as bytes) is shown as windows around its keyword hits, so a secret at any
+ * column is found while the work per line stays bounded by {@link MAX_LINE_WORK}.
  */
 
+/** Longest piece of a line a detector is shown at once. */
+export const MAX_PIECE_CHARS = 20_000;
+/** Around a keyword hit in a long line: characters before it and after it that a window covers. */
+const WINDOW_BEFORE = 1024;
+const WINDOW_AFTER = 8192;
+/** Characters of windows looked at per line; the rest of a pathological line is reported as unread. */
+export const MAX_LINE_WORK = 256 * 1024;
 /** Lines around an AWS access key ID that are searched for its secret access key. */
 const AWS_PAIR_WINDOW = 3;
 
-interface Prefilter {
-  /** For lower-cased text, and (when lower-casing changes the length) for the text itself. */
-  lower: RegExp;
-  ignoreCase: RegExp;
-  byKeyword: Map<string, Detector[]>;
-  /** Detectors of each anchor, by the index of its capture group. */
-  byGroup: Detector[][];
+/** A part of a text that was not looked at, to be reported rather than skipped silently. */
+export interface Unread {
+  line: number;
+  /** 1-based column from which the rest of the line was not read. */
+  column: number;
+  reason: string;
 }
 
-let prefilter: Prefilter | undefined;
+/** What a scan found. */
+export interface ScanResult {
+  hits: SecretHit[];
+  unread: Unread[];
+}
 
-const escapeRegex = (k: string) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Where a text sits in its file, when it is a chunk of a file read in parts. */
+export interface ScanOptions {
+  /** Line number of the text's first line (default 1). */
+  firstLine?: number;
+  /** Column offset of the text's first line, when a chunk starts in the middle of a line. */
+  firstColumn?: number;
+  /** The text is a binary file read as bytes: only detectors with `binary` run. */
+  binary?: boolean;
+}
+
+/** Detectors restricted to some files, in table order (few), and the rest. */
+const PATH_BOUND = DETECTORS.filter((d) => d.paths);
+const matchers = new Map<string, KeywordMatcher | undefined>();
 
 /**
- * One regular expression for all detectors: their literal keywords as a trie (so the engine tests
- * one character and moves on), then each distinct anchor as a capture group.
+ * The keyword matcher of the detectors that apply to a file, compiled once per combination (a
+ * handful: ordinary files, `.env` files, `.pypirc`, ..., and binary content).
  */
-function buildPrefilter(): Prefilter {
-  const byKeyword = new Map<string, Detector[]>();
-  const anchors = new Map<string, Detector[]>();
-  for (const d of DETECTORS) {
-    for (const k of d.keywords) byKeyword.set(k, [...(byKeyword.get(k) ?? []), d]);
-    if (d.anchor) anchors.set(d.anchor, [...(anchors.get(d.anchor) ?? []), d]);
+function matcherFor(path: string, binary: boolean): KeywordMatcher | undefined {
+  let key = binary ? 'b' : 't';
+  for (let i = 0; i < PATH_BOUND.length; i++) if (PATH_BOUND[i]!.paths!.test(path)) key += `.${i}`;
+  if (!matchers.has(key)) {
+    const detectors = DETECTORS.filter(
+      (d) => (!d.paths || d.paths.test(path)) && (!binary || d.binary === true),
+    );
+    matchers.set(key, detectors.length ? buildMatcher(detectors) : undefined);
   }
-  const parts = [trie([...byKeyword.keys()]), ...[...anchors.keys()].map((a) => `(${a})`)];
-  const source = parts.filter(Boolean).join('|');
-  return {
-    lower: new RegExp(source, 'g'),
-    ignoreCase: new RegExp(source, 'gi'),
-    byKeyword,
-    byGroup: [...anchors.values()],
-  };
+  return matchers.get(key);
 }
 
-/** `(?:a(?:kia|sia)|gh(?:p_|s_))`: a trie of literals as a regular expression source. */
-function trie(words: string[]): string {
-  interface Node {
-    end?: boolean;
-    next: Map<string, Node>;
-  }
-  const root: Node = { next: new Map() };
-  for (const w of words) {
-    let n = root;
-    for (const c of w) {
-      let child = n.next.get(c);
-      if (!child) {
-        child = { next: new Map() };
-        n.next.set(c, child);
-      }
-      n = child;
-    }
-    n.end = true;
-  }
-  const emit = (n: Node): string => {
-    const alts = [...n.next]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([c, child]) => escapeRegex(c) + emit(child));
-    if (alts.length === 0) return '';
-    const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
-    return n.end ? `(?:${body})?` : body;
-  };
-  return emit(root);
+/** Scans one text with every detector that applies to its path. Exposed for tests and the benchmark. */
+export function scanText(path: string, text: string, options: ScanOptions = {}): SecretHit[] {
+  return scanTextFull(path, text, options).hits;
 }
 
-/** Secrets found in a file (cached per run); empty for files that are not readable text. */
-export function scanFile(workspace: Workspace, file: string): readonly SecretHit[] {
-  return workspace.memo('secrets', file, () => {
-    const text = workspace.text(file);
-    return text === undefined ? [] : scanText(file, text);
-  });
-}
-
-/** Scans one text with every detector. Exposed for tests and the benchmark. */
-export function scanText(path: string, text: string): SecretHit[] {
-  prefilter ??= buildPrefilter();
-  const { byKeyword, byGroup } = prefilter;
-  // Matching lower-cased text without the `i` flag is much faster; offsets agree unless lower-casing
-  // changed the length (a few Unicode letters), where the case-insensitive form is used instead.
-  const lowered = text.toLowerCase();
-  const sameLength = lowered.length === text.length;
-  const re = sameLength ? prefilter.lower : prefilter.ignoreCase;
-  const haystack = sameLength ? lowered : text;
-  const ctx: ScanContext = { path, text };
+/** {@link scanText}, with the parts of pathological lines that were not read. */
+export function scanTextFull(path: string, text: string, options: ScanOptions = {}): ScanResult {
+  const matcher = matcherFor(path, options.binary ?? false);
   const hits: SecretHit[] = [];
+  const unread: Unread[] = [];
+  if (!matcher) return { hits, unread };
+  const firstLine = options.firstLine ?? 1;
+  const firstColumn = options.firstColumn ?? 0;
+  // Binary content has no lines to speak of: its "lines" are read whole (binary-safe detectors only).
+  const budget = options.binary ? Number.POSITIVE_INFINITY : MAX_LINE_WORK;
   const awsLines: number[] = [];
-  re.lastIndex = 0;
-  let m = re.exec(haystack);
-  // Line numbers are counted incrementally from the last line visited (matches come in order).
-  let lineNo = 1;
-  let counted = 0;
-  while (m) {
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-    let lineEnd = text.indexOf('\n', m.index);
-    if (lineEnd === -1) lineEnd = text.length;
-    lineNo += countNewlines(text, counted, lineStart);
-    counted = lineStart;
-    const capEnd = Math.min(lineEnd, lineStart + MAX_LINE_CHARS);
-    const wanted = new Set<Detector>();
-    while (m && m.index < lineEnd) {
-      if (m.index + m[0].length <= capEnd) {
-        const group = m.findIndex((g, i) => i > 0 && g !== undefined);
-        const detectors = group > 0 ? byGroup[group - 1] : byKeyword.get(m[0].toLowerCase());
-        for (const d of detectors ?? []) wanted.add(d);
-      }
-      m = re.exec(haystack);
-    }
-    if (wanted.size > 0) {
-      let stop = capEnd;
-      if (stop === lineEnd && stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
-      const line = text.slice(lineStart, stop);
-      for (const d of wanted) {
+  const lineOf = lineCounter(text);
+  forEachMarkedLine(matcher, text, (lineStart, lineEnd, marks, from, to) => {
+    let lineNo = -1;
+    const number = () => {
+      if (lineNo === -1) lineNo = firstLine + lineOf(lineStart);
+      return lineNo;
+    };
+    let stop = lineEnd;
+    if (stop > lineStart && text.charCodeAt(stop - 1) === 13) stop -= 1;
+    const column0 = lineStart === 0 ? firstColumn : 0;
+    const skipped = (column: number) =>
+      unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
+    for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
+      const line = text.slice(piece.start, piece.end);
+      const ctx: ScanContext = { path, text, offset: piece.start };
+      const shift = piece.start - lineStart + column0;
+      for (const d of piece.detectors) {
         for (const hit of d.find(line, ctx)) {
-          hits.push(toHit(d.id, lineNo, hit));
-          if (d.id === 'aws-access-key-id') awsLines.push(lineNo);
+          // Near the end of a piece that the next one overlaps, a value may be cut short: the next
+          // piece sees it whole.
+          if (piece.cut && hit.end > line.length - WINDOW_BEFORE / 2) continue;
+          if (!hit.rejected && !VERIFIED.has(d.id))
+            lowerInContext(hit, d.family, line, path, text, piece.start);
+          hits.push(toHit(d.id, number(), hit, shift));
+          if (d.id === 'aws-access-key-id' && !hit.rejected) awsLines.push(number());
         }
       }
     }
+  });
+  if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines, firstLine));
+  return { hits: inContext(path, resolveOverlaps(hits)), unread };
+}
+
+/**
+ * Another scanner's inline allowance on the line (`gitleaks:allow`, `pragma: allowlist secret`,
+ * `trufflehog:ignore`, `secretlint-disable-line`, `nosec`): someone reviewed the value as not a
+ * secret. It stays reported, with low confidence; controlgate's own ignores work as everywhere.
+ */
+const ALLOW_MARKER =
+  /\b(gitleaks:allow|pragma: ?allowlist secret|trufflehog:ignore|secretlint-disable(?:-next)?-line|detect-secrets:? ?allow|nosec\b|kics-scan ignore-line)/i;
+
+/**
+ * Lowers the confidence of a hit that another scanner's marker allows, or that stands in a comment
+ * (guesses only: a token in a comment is still a token), a list of strings or a multi-line string
+ * of source code.
+ */
+function lowerInContext(
+  hit: LineHit,
+  family: string,
+  line: string,
+  path: string,
+  text: string,
+  offset: number,
+): void {
+  const allowed = ALLOW_MARKER.exec(line);
+  let note = allowed ? `marked as allowed for ${allowed[1]!.replace(/[:-].*$/, '')}` : undefined;
+  if (!note) {
+    const where = sourceContext(path, text, line, offset, hit.start);
+    if (where && (where !== 'in a comment' || GUESSES.has(family))) note = where;
   }
-  if (awsLines.length > 0) hits.push(...awsSecretsNear(text, awsLines));
-  return resolveOverlaps(hits);
+  if (note) {
+    hit.confidence = 'low';
+    hit.note ??= note;
+  }
 }
 
-function toHit(detector: string, line: number, hit: LineHit): SecretHit {
-  return { detector, line, ...hit, entropy: hit.entropy ?? shannonEntropy(hit.value) };
+/** Families that are guesses about a value, not a verified format. */
+const GUESSES = new Set(['generic', 'http', 'connection-string']);
+/**
+ * Documentation: Markdown and reStructuredText, and the sources of documentation sites
+ * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader.
+ */
+const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
+/** Tokens of one kind that a file must hold before it reads as a list of samples. */
+const SAMPLE_LIST = 4;
+/** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
+const SAMPLE_LIST_GUESSES = 6;
+
+/**
+ * Confidence from the file as a whole: guesses in documentation are examples, and a file holding
+ * many tokens of the same kind (a scanner's test vectors, a list of sample tokens) is a list of
+ * samples, not a configuration that uses them. Both stay reported, with low confidence.
+ */
+function inContext(path: string, hits: SecretHit[]): SecretHit[] {
+  const perDetector = new Map<string, number>();
+  for (const h of hits) perDetector.set(h.detector, (perDetector.get(h.detector) ?? 0) + 1);
+  const doc = DOCUMENTATION.test(path);
+  for (const h of hits) {
+    const family = FAMILY.get(h.detector);
+    if (VERIFIED.has(h.detector)) continue;
+    if (doc && family !== undefined && GUESSES.has(family)) {
+      h.confidence = 'low';
+      h.note ??= 'in documentation';
+    } else if (
+      family !== undefined &&
+      perDetector.get(h.detector)! >= (GUESSES.has(family) ? SAMPLE_LIST_GUESSES : SAMPLE_LIST)
+    ) {
+      h.confidence = 'low';
+      h.note ??= `one of ${perDetector.get(h.detector)} of this kind in the file, a list of samples`;
+    }
+  }
+  return hits;
 }
 
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n += 1;
-  return n;
+/** A part of a line shown to detectors; `cut` when the next piece overlaps its end. */
+interface Piece {
+  start: number;
+  end: number;
+  detectors: Set<Detector>;
+  cut: boolean;
+}
+
+/**
+ * The pieces of one line that detectors see: the whole line when it is short, else windows around
+ * its keyword hits, merged and cut to {@link MAX_PIECE_CHARS} with an overlap, within the line's
+ * work budget (the first column past it is passed to `skipped`).
+ */
+function pieces(
+  start: number,
+  end: number,
+  marks: Mark[],
+  from: number,
+  to: number,
+  budgetChars: number,
+  skipped: (column: number) => void,
+): Piece[] {
+  if (end - start <= MAX_PIECE_CHARS) {
+    const all = new Set<Detector>();
+    for (let i = from; i < to; i++) for (const d of marks[i]!.detectors) all.add(d);
+    return [{ start, end, detectors: all, cut: false }];
+  }
+  const out: Piece[] = [];
+  let budget = budgetChars;
+  let current: { start: number; end: number; detectors: Set<Detector> } | undefined;
+  const flush = () => {
+    if (!current) return;
+    for (let s = current.start; s < current.end; s += MAX_PIECE_CHARS - WINDOW_BEFORE) {
+      const e = Math.min(current.end, s + MAX_PIECE_CHARS);
+      out.push({ start: s, end: e, detectors: current.detectors, cut: e < current.end });
+      budget -= e - s;
+      if (e === current.end) break;
+    }
+    current = undefined;
+  };
+  for (let i = from; i < to; i++) {
+    const mark = marks[i]!;
+    if (budget <= 0) {
+      skipped(mark.at - start);
+      return out;
+    }
+    const s = Math.max(start, mark.at - WINDOW_BEFORE);
+    const e = Math.min(end, mark.at + WINDOW_AFTER);
+    if (current && s <= current.end) {
+      current.end = Math.max(current.end, e);
+      for (const d of mark.detectors) current.detectors.add(d);
+    } else {
+      flush();
+      current = { start: s, end: e, detectors: new Set(mark.detectors) };
+    }
+    if (current.end - current.start >= MAX_LINE_WORK) flush();
+  }
+  flush();
+  return out;
+}
+
+function toHit(detector: string, line: number, hit: LineHit, shift = 0): SecretHit {
+  return {
+    detector,
+    line,
+    ...hit,
+    start: hit.start + shift,
+    end: hit.end + shift,
+    entropy: hit.entropy ?? shannonEntropy(hit.value),
+    confidence: hit.confidence ?? 'high',
+  };
 }
 
 /** Unnamed 40-character secrets within {@link AWS_PAIR_WINDOW} lines of an AWS access key ID. */
-function awsSecretsNear(text: string, keyLines: number[]): SecretHit[] {
+function awsSecretsNear(text: string, keyLines: number[], firstLine: number): SecretHit[] {
   const wanted = new Set<number>();
   for (const l of keyLines) {
-    for (let i = Math.max(1, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++) wanted.add(i);
+    for (let i = Math.max(firstLine, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++) wanted.add(i);
   }
   const hits: SecretHit[] = [];
-  let lineNo = 1;
+  let lineNo = firstLine;
   let start = 0;
   const last = Math.max(...wanted);
   while (start <= text.length && lineNo <= last) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     if (wanted.has(lineNo)) {
-      const line = text.slice(start, Math.min(end, start + MAX_LINE_CHARS));
+      const line = text.slice(start, Math.min(end, start + MAX_PIECE_CHARS));
       for (const hit of findAwsSecrets(line)) hits.push(toHit('aws-secret-access-key', lineNo, hit));
     }
     start = end + 1;
@@ -170,15 +283,28 @@ function awsSecretsNear(text: string, keyLines: number[]): SecretHit[] {
   return hits;
 }
 
+const FAMILY = new Map(DETECTORS.map((d) => [d.id, d.family]));
 const RANK = new Map<string, number>();
-for (const d of DETECTORS) RANK.set(d.id, FAMILY_PRIORITY.indexOf(d.family));
+/** Detectors that know an issuer's format: a look-alike rejected by one does not silence another. */
+const ISSUER = new Set<string>();
+for (const d of DETECTORS) {
+  RANK.set(d.id, d.rank ?? FAMILY_PRIORITY.indexOf(d.family));
+  if (d.family === 'cloud' || d.family === 'private-key' || d.family === 'token') ISSUER.add(d.id);
+}
 
 /**
  * One secret, one hit: where spans on a line overlap (a GitHub token inside a connection string, an
  * AWS key assigned to `secret_key = ...`), the most specific family keeps it and the others drop it.
+ * A look-alike that an issuer detector rejected keeps its span from the generic detectors, then goes.
  */
-function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
-  hits.sort((a, b) => a.line - b.line || RANK.get(a.detector)! - RANK.get(b.detector)! || a.start - b.start);
+export function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
+  hits.sort(
+    (a, b) =>
+      a.line - b.line ||
+      RANK.get(a.detector)! - RANK.get(b.detector)! ||
+      Number(a.rejected ?? false) - Number(b.rejected ?? false) ||
+      a.start - b.start,
+  );
   const kept: SecretHit[] = [];
   let lineStart = 0;
   for (const h of hits) {
@@ -186,9 +312,15 @@ function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
     let clash = false;
     for (let i = lineStart; i < kept.length && !clash; i++) {
       const k = kept[i]!;
-      clash = k.line === h.line && k.start < h.end && h.start < k.end;
+      // The same value twice on a line (`"Raw": "X", "Redacted": "X"`) is one finding.
+      if (k.line === h.line && k.detector === h.detector && k.value === h.value) {
+        clash = true;
+        break;
+      }
+      clash =
+        k.line === h.line && k.start < h.end && h.start < k.end && !(k.rejected && ISSUER.has(h.detector));
     }
     if (!clash) kept.push(h);
   }
-  return kept.sort((a, b) => a.line - b.line || a.start - b.start);
+  return kept.filter((h) => !h.rejected).sort((a, b) => a.line - b.line || a.start - b.start);
 }

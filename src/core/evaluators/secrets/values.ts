@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * Judgements about a candidate secret value that every detector shares: how random it looks, whether
@@ -43,10 +43,31 @@ export function characterClasses(value: string): number {
  * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
  */
 const PLACEHOLDER_WORDS =
-  /example|sample|placeholder|changeme|change[_-]me|dummy|fake|redacted|replace[_-]?me|your[_-]|xxxx|\*\*\*|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_-]a[_-]real|lorem/i;
+  /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|IOSFODNN7|K7MDENG|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked/i;
+
+/**
+ * Short stand-ins that a random string contains by chance (`xXx`, `tbD`, `FaKe` appear in one random
+ * 50-character token in a few hundred): only as a whole word, or as a run in one case.
+ */
+const PLACEHOLDER_SHORT =
+  /x{4}|X{4}|(?<![A-Za-z0-9])(?:xxx|XXX|tbd|TBD|todo|TODO|fake|FAKE|Fake)(?![A-Za-z0-9])|fake[_-]|FAKE[_-]/;
 
 /** Template and interpolation syntaxes: the value is read from elsewhere at run time. */
-const INTERPOLATION = /\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|%s|^@[A-Za-z_]+@$|^\{[A-Za-z_]+\}$/;
+const INTERPOLATION =
+  /\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|%[sdv]|^@[A-Za-z_]+@$|^\{[A-Za-z_]+\}$|^__[A-Z_]+__$/;
+
+/**
+ * Ciphertext that is meant to be committed: SOPS (`ENC[AES256_GCM,...]`), Jasypt (`ENC(...)`), Spring
+ * Cloud Config (`{cipher}`), Ansible Vault, HashiCorp Vault transit (`vault:v1:`), AWS KMS blobs
+ * (`AQICAH...`), ejson (`EJ[1:...]`), dotenvx (`encrypted:`), armoured PGP and age messages.
+ */
+const CIPHERTEXT =
+  /^(?:ENC\[(?:AES256_GCM|PKCS7|GPG|KMS)|ENC\(|\{cipher\}|\$ANSIBLE_VAULT;|vault:v\d+:|AQICAH|EJ\[\d:|encrypted:|-----BEGIN (?:PGP MESSAGE|AGE ENCRYPTED FILE)-----)/;
+
+/** True when a value is ciphertext produced by a secrets-encryption tool (see {@link CIPHERTEXT}). */
+export function isCiphertext(value: string): boolean {
+  return CIPHERTEXT.test(value.replace(/^["'`]/, ''));
+}
 
 /**
  * Well-known published values that look like secrets but are not (the Azure Storage emulator's
@@ -74,11 +95,25 @@ export function isPublicValue(value: string): boolean {
  */
 export function isPlaceholder(value: string): boolean {
   if (value.length === 0) return true;
-  if (PLACEHOLDER_WORDS.test(value) || INTERPOLATION.test(value)) return true;
+  if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHORT.test(value) || INTERPOLATION.test(value))
+    return true;
   if (isPublicValue(value)) return true;
   const distinct = new Set(value).size;
   if (distinct <= 2 || (value.length >= 12 && distinct <= 4)) return true;
-  return isSequential(value);
+  return isSequential(value) || hasRun(value);
+}
+
+/**
+ * True when six characters in a row step up by one (`123456`, `abcdef`, `klmnop`): typed by a
+ * person, and in a random token about once in a billion.
+ */
+function hasRun(value: string): boolean {
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    run = value.charCodeAt(i) - value.charCodeAt(i - 1) === 1 ? run + 1 : 1;
+    if (run >= 6) return true;
+  }
+  return false;
 }
 
 /** True when at least 80% of neighbouring characters step by +1 or -1 (`0123456789`, `abcdef`, `zyx`). */
@@ -103,10 +138,30 @@ export function redact(value: string): string {
 }
 
 /**
- * A finding identity derived from a secret without containing it: a truncated SHA-256, so the same
- * leaked token keeps its fingerprint wherever it moves. Only used for random, high-entropy values; a
- * human-chosen password could be recovered from its hash by guessing, so those are keyed by context.
+ * The key of the fingerprint hash. It is not a secret (the code is public): it makes the digests
+ * controlgate's own, so a table computed for another tool's fingerprints does not apply to them.
+ */
+const FINGERPRINT_KEY = 'controlgate/secret-fingerprint/v1';
+
+/** HMAC-SHA256 of `value` under the fingerprint key, hex. */
+function keyedDigest(value: string): string {
+  return createHmac('sha256', FINGERPRINT_KEY).update(value).digest('hex');
+}
+
+/**
+ * A finding identity derived from a random secret without containing it: 96 bits of a keyed hash,
+ * so the same leaked token keeps its fingerprint wherever it moves in a file and a different token
+ * is a different finding. Only for values too random to be guessed from their hash.
  */
 export function secretIdentity(detectorId: string, value: string): string {
-  return `${detectorId}:${digest(`controlgate-secret\u0000${value}`).slice(0, 24)}`;
+  return `${detectorId}:${keyedDigest(`${detectorId}\u0000${value}`).slice(0, 24)}`;
+}
+
+/**
+ * The identity of a value a person may have chosen (a password): its non-secret context and 20 bits
+ * of the keyed hash. Replacing the password changes the identity (but one time in a million), while
+ * the 20 bits cannot confirm a guessed password: about a million candidates share them.
+ */
+export function contextIdentity(detectorId: string, context: string, value: string): string {
+  return `${detectorId}:${context}:${keyedDigest(`${detectorId}\u0000${value}`).slice(0, 5)}`;
 }

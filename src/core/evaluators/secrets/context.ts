@@ -1,0 +1,111 @@
+/**
+ * Where in a source file a value stands, for the confidence of a secret found there: a value that
+ * makes up a whole line as a string in a list (`"ghp_...",`), text inside a multi-line string
+ * literal (a raw string, a docstring, a template of another file), a commented-out line. Secrets in
+ * such places are test vectors, documentation and examples far more often than credentials in use,
+ * so they stay reported with low confidence rather than blocking.
+ */
+
+/** Source files of programming languages (where a literal is always quoted). */
+export const CODE_FILE =
+  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
+
+/** A comment line in code or configuration. */
+export const COMMENTED = /^[ \t]*(?:#|;|\/\/|\/?\*|<!--|--|REM\s)/i;
+
+/** A line that is one string literal, an element of a list (`"value",`, `` `a line of text`, ``). */
+const LIST_ELEMENT = /^[ \t]*(["'`])[^\n]*\1[ \t]*,?[ \t]*(?:(?:\/\/|#)[^\n]*)?$/;
+
+/** Whether the line before or after the one at `offset` is a string element too (a list, not one value). */
+function neighbourIsElement(text: string, offset: number, length: number): boolean {
+  const prevEnd = offset - 1;
+  const prevStart = prevEnd > 0 ? text.lastIndexOf('\n', prevEnd - 1) + 1 : -1;
+  const prev = prevStart >= 0 ? text.slice(prevStart, prevEnd).replace(/\r$/, '') : '';
+  const nextStart = text.indexOf('\n', offset + length);
+  let nextEnd = nextStart === -1 ? -1 : text.indexOf('\n', nextStart + 1);
+  if (nextEnd === -1) nextEnd = text.length;
+  const next = nextStart === -1 ? '' : text.slice(nextStart + 1, nextEnd).replace(/\r$/, '');
+  return LIST_ELEMENT.test(prev) || LIST_ELEMENT.test(next);
+}
+
+/**
+ * Whether the code line before the one at `offset` (blank and comment lines aside) ends with `,`,
+ * `(`, `[` or `{`: the line is an element of a list, an argument list or a composite literal, not a
+ * value assigned to something.
+ */
+function afterListOpening(text: string, offset: number): boolean {
+  let end = offset - 1;
+  for (let i = 0; i < 20 && end > 0; i++) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const prev = text
+      .slice(start, end)
+      .replace(/[ \t]+\/\/.*$/, '')
+      .trim();
+    if (prev !== '' && !COMMENTED.test(prev)) return /[,([{]$/.test(prev);
+    end = start - 1;
+  }
+  return false;
+}
+
+/** The delimiters of multi-line string literals, by language. */
+function multilineDelimiter(path: string): RegExp | undefined {
+  if (/\.(?:go|[cm]?[jt]sx?)$/i.test(path)) return /`/g;
+  if (/\.(?:py|kt|kts|scala|groovy|java|swift|cs)$/i.test(path)) return /"""|'''/g;
+  return undefined;
+}
+
+let cachedText: string | undefined;
+let cachedPath: string | undefined;
+let delimiters: number[] = [];
+
+/** Offsets of the string delimiters in a text, computed once per text. */
+function delimiterOffsets(path: string, text: string): number[] {
+  if (text !== cachedText || path !== cachedPath) {
+    cachedText = text;
+    cachedPath = path;
+    delimiters = [];
+    const re = multilineDelimiter(path);
+    if (re) for (let m = re.exec(text); m; m = re.exec(text)) delimiters.push(m.index);
+  }
+  return delimiters;
+}
+
+/**
+ * Whether `offset` lies inside a string literal that spans lines (the delimiters before it are odd
+ * in number, and a line break lies between the ones around it). Escaped and nested delimiters are
+ * not parsed: the answer only lowers a confidence.
+ */
+function insideMultilineString(path: string, text: string, offset: number): boolean {
+  const at = delimiterOffsets(path, text);
+  if (at.length < 2) return false;
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  // `lo` delimiters stand before the offset.
+  if (lo % 2 === 0 || lo >= at.length) return false;
+  return text.slice(at[lo - 1]!, at[lo]!).includes('\n');
+}
+
+/** Why a value in a source file is likely not a credential in use, or undefined. */
+export function sourceContext(
+  path: string,
+  text: string,
+  line: string,
+  lineOffset: number,
+  column: number,
+): string | undefined {
+  if (!CODE_FILE.test(path)) return undefined;
+  if (COMMENTED.test(line)) return 'in a comment';
+  if (
+    LIST_ELEMENT.test(line) &&
+    (afterListOpening(text, lineOffset) || neighbourIsElement(text, lineOffset, line.length))
+  ) {
+    return 'a string in a list of values';
+  }
+  if (insideMultilineString(path, text, lineOffset + column)) return 'inside a multi-line string';
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { isPlaceholder } from './values.js';
+
+/**
+ * Judgements of a candidate value that has no issuer format to verify (a password, a token in a
+ * header, a value assigned to a secret-looking name): is it a stand-in (a word, a phrase of words, a
+ * value that names itself, code), and what does it say once decoded from base64 (Kubernetes Secret
+ * data, `Authorization: Basic`)? Real credentials are random; what people type as examples is words.
+ */
+
+/** Words and identifiers: a secret has digits, mixed case or symbols (`password123` is a word too). */
+export const WORDLIKE =
+  /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_.]?[0-9]{1,4})$/;
+
+/** A value that repeats the kind of thing it is (`my-secret`, `Password$123456`) is a stand-in. */
+const SELF_NAMED = /secret|passw|token|api[_-]?key|credential/i;
+
+/** Upper-case letters that follow a lower-case one: `WiFi` has one, a random `kXbqTzPw` several. */
+function caseTransitions(s: string): number {
+  let n = 0;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    if (a >= 97 && a <= 122 && b >= 65 && b <= 90) n += 1;
+  }
+  return n;
+}
+
+/**
+ * Words joined by separators (`cert-manager/cert-manager-webhook-ca`, `WiFi-adgangskode`,
+ * `foo/restricted-psp-users`, a dotted module path): every segment a short word or a small number.
+ */
+export function wordy(value: string): boolean {
+  const segments = value.split(/[-_./:,=@+ ]+/).filter(Boolean);
+  if (segments.length < 2) return false;
+  return segments.every(
+    (s) =>
+      /^[0-9]{1,4}$/.test(s) ||
+      (/^[A-Za-z]{1,16}$/.test(s) && caseTransitions(s) <= 2) ||
+      /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]+)+$/.test(s) ||
+      /^[A-Z]*(?:[A-Z][a-z]+)+$/.test(s),
+  );
+}
+
+/** True when the value names itself as a secret (`secret123`, `my_api_token`). */
+export function selfNamed(value: string): boolean {
+  return SELF_NAMED.test(value);
+}
+
+/**
+ * Code caught between two string literals (`"),E=n.limitMessage;!S;)n.limit=h,"` in a minified
+ * bundle): a member access followed by code punctuation, or statements.
+ */
+export function codeLike(value: string): boolean {
+  // `"+resMatch+"`: the inside of a concatenation, between two string literals.
+  if (/^\+[A-Za-z_$][\w$]*\+?$|^\+?[A-Za-z_$][\w$]*\+$/.test(value)) return true;
+  return /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
+}
+
+/** A value someone typed in place of a secret: a placeholder, a word or words, or its own name. */
+export function standIn(value: string): boolean {
+  return isPlaceholder(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value);
+}
+
+/**
+ * The text a base64 value decodes to, when it is printable ASCII (a Kubernetes Secret's `data`, a
+ * Basic credential), else undefined: binary keys stay as they are.
+ */
+export function decodedText(value: string): string | undefined {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const text = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
+}
+
+/** Letters of scripts other than Latin: translations and prose, never generated credentials. */
+export function nonAscii(value: string): boolean {
+  return /[^\x20-\x7e]/.test(value);
+}

@@ -1,0 +1,133 @@
+import { type ChunkReader, type TextEncoding, textChunks } from '../../workspace/stream.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { inspectBinary } from './binary-files.js';
+import { scanTextFull, type Unread } from './scan.js';
+import type { SecretHit } from './types.js';
+import { digest } from './values.js';
+
+/**
+ * What the secret scanner reads of each file, so that nothing is skipped silently: text as the
+ * workspace holds it; files over the size cap streamed in chunks (UTF-8 or UTF-16); binary files
+ * read as bytes for the secrets that have an unmistakable shape, and recognised as keystores by their
+ * first bytes. Whatever is still not read (past {@link MAX_SCAN_BYTES}, past a line's work budget,
+ * content the reader cannot stream) is returned as located {@link Unread} parts for the rules to report.
+ */
+
+/** Bytes of one file that are scanned at most (the rest is reported as not read). */
+export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
+
+/** Secrets in one file, and what was not read. */
+export interface FileScan {
+  hits: readonly SecretHit[];
+  unread: readonly Unread[];
+}
+
+const NOTHING: FileScan = { hits: [], unread: [] };
+
+/** Secrets found in a file (cached per run and shared by every secret rule). */
+export function scanFile(workspace: Workspace, file: string): FileScan {
+  return workspace.memo('secrets', file, () => {
+    const content = workspace.read(file);
+    switch (content.kind) {
+      case 'text':
+        return scanTextFull(file, content.text);
+      case 'binary': {
+        const found = inspectBinary(content.head, content.size);
+        const hits: SecretHit[] = found
+          ? [
+              {
+                detector: found.detector,
+                line: 1,
+                start: 0,
+                end: 0,
+                value: `${found.detector}:${digest(content.head.toString('latin1'))}`,
+                shown: found.label,
+                label: found.label,
+                entropy: 8,
+                confidence: found.confidence,
+              },
+            ]
+          : [];
+        const mode = textWithNul(content.head) ? 'utf-8' : 'latin1';
+        return streamed(file, content.size, content.chunks, mode, hits);
+      }
+      case 'too-large':
+        return streamed(file, content.size, content.chunks, content.encoding ?? 'utf-8', []);
+      default:
+        // Symbolic links are never followed and unreadable entries are not files: nothing to read.
+        return NOTHING;
+    }
+  });
+}
+
+/**
+ * Text that has NUL bytes but is otherwise plain (a NUL-padded header, a text file with a stray
+ * NUL): every detector runs on it, not only those for binary content.
+ */
+function textWithNul(head: Buffer): boolean {
+  let nul = 0;
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) nul += 1;
+    else if (b < 32 && b !== 9 && b !== 10 && b !== 13) control += 1;
+  }
+  return control <= head.length * 0.01 && nul <= head.length * 0.1;
+}
+
+/** Scans a file chunk by chunk; binary content (latin1) runs the binary-safe detectors only. */
+function streamed(
+  file: string,
+  size: number,
+  chunks: ChunkReader | undefined,
+  encoding: TextEncoding,
+  found: SecretHit[],
+): FileScan {
+  if (!chunks) {
+    return {
+      hits: found,
+      unread: [
+        { line: 1, column: 1, reason: `its ${size.toLocaleString('en')} bytes could not be streamed` },
+      ],
+    };
+  }
+  const hits = [...found];
+  const unread: Unread[] = [];
+  const seen = new Set<string>();
+  const binary = encoding === 'latin1';
+  let lastLine = 1;
+  for (const chunk of textChunks(chunks(MAX_SCAN_BYTES), encoding)) {
+    const result = scanTextFull(file, chunk.text, {
+      firstLine: chunk.firstLine,
+      firstColumn: chunk.firstColumn,
+      binary,
+    });
+    const lastBreak = chunk.text.lastIndexOf('\n');
+    lastLine = chunk.firstLine + countLines(chunk.text);
+    // Where a chunk cuts a line, the next chunk repeats its end: values there are taken from the next.
+    const cutAt = chunk.cut
+      ? (lastBreak === -1 ? chunk.firstColumn + chunk.text.length : chunk.text.length - lastBreak - 1) - 2048
+      : Number.POSITIVE_INFINITY;
+    for (const h of result.hits) {
+      if (h.line === lastLine && h.end > cutAt) continue;
+      const key = `${h.detector}:${h.line}:${h.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      hits.push(h);
+    }
+    unread.push(...result.unread);
+  }
+  if (size > MAX_SCAN_BYTES) {
+    unread.push({
+      line: lastLine,
+      column: 1,
+      reason: `the file has ${size.toLocaleString('en')} bytes and only the first ${MAX_SCAN_BYTES.toLocaleString('en')} were read`,
+    });
+  }
+  return { hits, unread };
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
+}

@@ -1,0 +1,203 @@
+import { standIn } from './judge.js';
+import type { Confidence, Detector, LineHit } from './types.js';
+import { characterClasses, isPlaceholder, shannonEntropy } from './values.js';
+
+/**
+ * Credentials in the user information of URLs (`scheme://user:password@host`), parsed from the
+ * right: the host is what follows the LAST `@` of the authority, so a password holding `@` or `:` is
+ * taken whole (`postgres://app:p@ss:w0rd@db`), and a token standing in the user position
+ * (`https://TOKEN:x-oauth-basic@github.com`, `https://TOKEN@github.com`) is the secret, never shown.
+ * Messages show the scheme, the host, and the user only when it is a plain name.
+ */
+
+/** A URL's authority and what follows it, up to whitespace, quotes or brackets that never belong to it. */
+const AUTHORITY = /[^\s"'`<>\\{}|^]{0,512}/y;
+/**
+ * A host after the `@`: a name or an IPv6 literal, an optional numeric port, then the end of the
+ * authority (path, query, fragment, a delimiter). `ss:w0rd` is not a host, so the `@` before it was
+ * part of a password.
+ */
+const HOST_AT =
+  /^([A-Za-z0-9_](?:[A-Za-z0-9._-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?(?=$|[/?#;,)\]])/;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+
+/** Hosts that only the developer's own machine or documentation can reach. */
+const HARMLESS_HOST =
+  /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
+
+/** Passwords that documentation and local development setups use; they protect nothing real. */
+export const DEFAULT_PASSWORDS = new Set([
+  'pass',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'root',
+  'admin',
+  'guest',
+  'test',
+  'postgres',
+  'mysql',
+  'user',
+  'token',
+  'changeme',
+  'letmein',
+]);
+
+/** Passwords that say "the token is the user name" (GitHub's OAuth convention). */
+const TOKEN_IN_USER_PASSWORDS = new Set(['x-oauth-basic', 'x-access-token', 'oauth2', '']);
+
+/** The parts of one URL's user information. */
+export interface UrlCredential {
+  scheme: string;
+  user: string;
+  /** undefined when the authority has no `:` after the user. */
+  password: string | undefined;
+  host: string;
+  /** Offsets in the line of the user and of the password. */
+  userStart: number;
+  passwordStart: number;
+  /** More than one `@` could end the user information: the host is not shown. */
+  ambiguous: boolean;
+}
+
+/**
+ * Parses the credential of the URL whose `://` is at `at`, or undefined. The authority runs to the
+ * first character that cannot be in it; the user information ends at the LAST `@` followed by a
+ * host, so a password holding `@`, `:` or `/` is taken whole. When several `@` are followed by
+ * something host-like (`u:p@ss/x@db`, `u:t@github.com/o/r@v1`), which part is the password cannot be
+ * known: the longest reading is the secret, and nothing after the scheme is shown (`ambiguous`).
+ */
+export function parseUrlCredential(line: string, at: number): UrlCredential | undefined {
+  let s = at;
+  while (s > 0 && at - s < 32 && SCHEME_CHAR.test(line[s - 1]!)) s -= 1;
+  const scheme = line.slice(s, at).toLowerCase();
+  if (!/^[a-z]/.test(scheme)) return undefined;
+  const from = at + 3;
+  AUTHORITY.lastIndex = from;
+  const candidate = AUTHORITY.exec(line)![0];
+  const ats: number[] = [];
+  for (let i = candidate.indexOf('@'); i !== -1 && ats.length < 16; i = candidate.indexOf('@', i + 1)) {
+    if (i > 0 && HOST_AT.test(candidate.slice(i + 1))) ats.push(i);
+  }
+  // Readings from the longest: user information is `user` or `user:password`, with no path in the
+  // user (`github.com/org/repo@v1`) and no port for a password (`host:8080/path@x`).
+  const readings = ats.filter((end) => {
+    const info = candidate.slice(0, end);
+    const colon = info.indexOf(':');
+    if (/[/?#]/.test(colon === -1 ? info : info.slice(0, colon))) return false;
+    return colon === -1 || !/^[0-9]{1,5}(?:[/?#]|$)/.test(info.slice(colon + 1));
+  });
+  const userEnd = readings[readings.length - 1];
+  if (userEnd === undefined) return undefined;
+  const info = candidate.slice(0, userEnd);
+  const colon = info.indexOf(':');
+  const user = colon === -1 ? info : info.slice(0, colon);
+  const password = colon === -1 ? undefined : info.slice(colon + 1);
+  const host = HOST_AT.exec(candidate.slice(userEnd + 1))![1]!;
+  return {
+    scheme,
+    user,
+    password,
+    host,
+    userStart: from,
+    passwordStart: from + colon + 1,
+    ambiguous: readings.length > 1,
+  };
+}
+
+/** A user name that can be shown: a short plain identifier, not something random enough to be a token. */
+export function showableUser(user: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9._-]{0,31}$/.test(user) && !looksRandom(user);
+}
+
+/** Long, mixed and high in entropy: a generated token rather than a name or a chosen word. */
+export function looksRandom(value: string): boolean {
+  return value.length >= 16 && characterClasses(value) >= 2 && shannonEntropy(value) >= 3.5;
+}
+
+/** `scheme://user@host`, or `scheme://host` when the user may itself be a credential. */
+function context(c: UrlCredential): string {
+  if (c.ambiguous) return `${c.scheme}://…`;
+  return showableUser(c.user) ? `${c.scheme}://${c.user}@${c.host}` : `${c.scheme}://${c.host}`;
+}
+
+/**
+ * The secret in a URL's user information, or undefined: the password, or the user when it is a
+ * token. `strict` (a credential store) reports every entry; otherwise local hosts, default and
+ * placeholder passwords, and passwords equal to the user are left alone.
+ */
+export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefined {
+  const tokenInUser = looksRandom(c.user) && !isPlaceholder(c.user) && !/^[$%{<]/.test(c.user);
+  if (c.password === undefined || TOKEN_IN_USER_PASSWORDS.has(c.password.toLowerCase())) {
+    if (!tokenInUser || (!strict && HARMLESS_HOST.test(c.host))) return undefined;
+    return {
+      start: c.userStart,
+      end: c.userStart + c.user.length,
+      value: c.user,
+      label: `token in the user name of a ${c.scheme} URL`,
+      context: context(c),
+      confidence: 'high',
+    };
+  }
+  const p = c.password;
+  if (p.length < (strict ? 1 : 4) || isPlaceholder(p) || /^[$%]/.test(p)) return undefined;
+  if (!strict && (HARMLESS_HOST.test(c.host) || p === c.user || DEFAULT_PASSWORDS.has(p.toLowerCase()))) {
+    return undefined;
+  }
+  // Documentation's passwords are words (`supersecret`, `redis`, `key_1234`, `password123`).
+  if (!strict && standIn(p)) return undefined;
+  const confidence: Confidence = looksRandom(p) || p.length >= 12 ? 'high' : 'medium';
+  return {
+    start: c.passwordStart,
+    end: c.passwordStart + p.length,
+    value: p,
+    label: `password in a ${c.scheme} URL`,
+    context: context(c),
+    confidence,
+  };
+}
+
+/**
+ * `://user:password@`: a URL with user information, not every URL. The user information is only
+ * looked ahead at, so a token inside it is still seen by its own detector.
+ */
+const URL_CREDENTIALS = /:\/\/(?=[^\s"'\x60<>]{1,256}@)/y;
+
+/** Passwords (and tokens in the user position) in URLs and connection strings. */
+export const connectionStringDetector: Detector = {
+  id: 'connection-string-password',
+  family: 'connection-string',
+  keywords: ['://'],
+  confirm: URL_CREDENTIALS,
+  identity: 'context',
+  describes:
+    'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
+    'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
+    'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
+  find(line) {
+    const hits: LineHit[] = [];
+    for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
+      const c = parseUrlCredential(line, at);
+      const hit = c && urlSecret(c, false);
+      if (hit) hits.push(hit);
+    }
+    return hits;
+  },
+};
+
+/** `.git-credentials`: git's plain-text credential store, one URL with its credential per line. */
+export const gitCredentialsDetector: Detector = {
+  id: 'git-credentials',
+  family: 'credential',
+  keywords: ['://'],
+  paths: /(?:^|\/)\.git-credentials$/,
+  identity: 'context',
+  describes: "Entries of git's plain-text credential store (`.git-credentials`), whatever the host.",
+  find(line) {
+    const at = line.indexOf('://');
+    const c = at === -1 ? undefined : parseUrlCredential(line, at);
+    const hit = c && urlSecret(c, true);
+    return hit ? [{ ...hit, label: `credential in git's credential store (${hit.label})` }] : [];
+  },
+};

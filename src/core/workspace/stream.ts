@@ -1,0 +1,143 @@
+import { closeSync, readSync } from 'node:fs';
+
+/**
+ * Bounded, streaming reads of files the workspace does not hold as text (binary files and files over
+ * the size cap), for the rules that must still look inside them (secrets). Memory stays at one chunk
+ * whatever the file's size; the bytes read are bounded by the caller.
+ */
+
+/** Bytes read at a time. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/** Text encodings the workspace tells apart; `latin1` reads bytes one to one (binary files). */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1';
+
+/** Reads a file's bytes in chunks, up to `maxBytes`; each chunk is valid only until the next one. */
+export type ChunkReader = (maxBytes: number) => Generator<Buffer, void, undefined>;
+
+/** A chunk reader over a file descriptor that `open` returns (or undefined when it cannot be opened). */
+export function fdChunks(open: () => number | undefined): ChunkReader {
+  return function* read(maxBytes: number) {
+    const fd = open();
+    if (fd === undefined) return;
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, maxBytes)));
+    try {
+      let position = 0;
+      while (position < maxBytes) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, maxBytes - position), position);
+        if (n === 0) return;
+        position += n;
+        yield buf.subarray(0, n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
+/**
+ * UTF-16 text, told by its byte-order mark or, without one, by zero bytes on one side of nearly every
+ * code unit (what ASCII text looks like in UTF-16); undefined for anything else.
+ */
+export function utf16Encoding(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const n = Math.min(head.length, 4096) & ~1;
+  // Without a zero byte it is not UTF-16 (a native search: most files stop here).
+  if (n < 16 || head.subarray(0, n).indexOf(0) === -1) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZero += 1;
+    if (head[i + 1] === 0) oddZero += 1;
+  }
+  const units = n / 2;
+  if (oddZero >= units * 0.9 && evenZero <= units * 0.02) return 'utf-16le';
+  if (evenZero >= units * 0.9 && oddZero <= units * 0.02) return 'utf-16be';
+  return undefined;
+}
+
+/** Decodes a whole buffer (a UTF-16 file within the size cap), without its byte-order mark. */
+export function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
+  if (encoding === 'latin1')
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  // TextDecoder drops a leading byte-order mark.
+  return new TextDecoder(encoding === 'utf-16be' ? 'utf-16le' : encoding).decode(
+    encoding === 'utf-16be' ? swapBytes(bytes) : bytes,
+  );
+}
+
+/** UTF-16BE as UTF-16LE (TextDecoder in Node has no big-endian UTF-16 without full ICU). */
+function swapBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length & ~1);
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    out[i] = bytes[i + 1]!;
+    out[i + 1] = bytes[i]!;
+  }
+  return out;
+}
+
+/** One part of a file's text, cut at a line break where there is one. */
+export interface TextChunk {
+  text: string;
+  /** 1-based line of the chunk's first character. */
+  firstLine: number;
+  /** 0-based column of the chunk's first character (0 unless a line longer than a chunk was cut). */
+  firstColumn: number;
+  /** The chunk ends inside a line that the next chunk continues (and overlaps). */
+  cut: boolean;
+}
+
+/**
+ * A file's text in chunks of about {@link CHUNK_BYTES}, each ending at a line break when the chunk
+ * has one. A line longer than a chunk is cut, and the next chunk repeats its last `overlap`
+ * characters, so a value across the cut is seen whole by one of them.
+ */
+export function* textChunks(
+  chunks: Iterable<Uint8Array>,
+  encoding: TextEncoding,
+  overlap = 4096,
+): Generator<TextChunk, void, undefined> {
+  // The decoder drops a leading byte-order mark; latin1 is Buffer's one-to-one byte decoding (the
+  // WHATWG `latin1` label means windows-1252).
+  const decoder = encoding === 'utf-8' || encoding === 'utf-16le' ? new TextDecoder(encoding) : undefined;
+  let pending = '';
+  let firstLine = 1;
+  let firstColumn = 0;
+  let odd: number | undefined;
+  const emit = function* (final: boolean): Generator<TextChunk, void, undefined> {
+    while (pending.length >= CHUNK_BYTES || (final && pending.length > 0)) {
+      let cut = pending.lastIndexOf('\n', CHUNK_BYTES);
+      if (final && pending.length < CHUNK_BYTES) cut = pending.length - 1;
+      if (cut === -1) {
+        // One line longer than a chunk: cut it, and start the next chunk `overlap` characters back.
+        const text = pending.slice(0, CHUNK_BYTES);
+        yield { text, firstLine, firstColumn, cut: true };
+        firstColumn += CHUNK_BYTES - overlap;
+        pending = pending.slice(CHUNK_BYTES - overlap);
+        continue;
+      }
+      const text = pending.slice(0, cut + 1);
+      yield { text, firstLine, firstColumn, cut: false };
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) firstLine += 1;
+      firstColumn = 0;
+      pending = pending.slice(cut + 1);
+    }
+  };
+  for (const chunk of chunks) {
+    if (decoder) pending += decoder.decode(chunk, { stream: true });
+    else if (encoding === 'latin1')
+      pending += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
+    else {
+      // Big-endian UTF-16: swap byte pairs, carrying an odd byte to the next chunk.
+      const bytes = new Uint8Array(chunk.length + (odd === undefined ? 0 : 1));
+      if (odd !== undefined) bytes[0] = odd;
+      bytes.set(chunk, odd === undefined ? 0 : 1);
+      odd = bytes.length % 2 ? bytes[bytes.length - 1] : undefined;
+      pending += new TextDecoder('utf-16le').decode(swapBytes(bytes));
+    }
+    yield* emit(false);
+  }
+  if (decoder) pending += decoder.decode();
+  yield* emit(true);
+}

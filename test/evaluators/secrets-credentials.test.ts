@@ -1,0 +1,213 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are test data here.
+import { describe, expect, it } from 'vitest';
+import { toFinding } from '../../src/core/evaluators/secrets/evaluator.js';
+import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { githubToken, hits, keyBody, pem, rand } from './secrets-kit.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const PASSWORD = 'Zk3v9QpL2mXw7Rt';
+const TOKEN = rand(40);
+
+describe('credentials in URLs, parsed from the right', () => {
+  it('takes a password holding @, : or / whole, and never shows it in the context', () => {
+    const [hit] = scanText('config/db.yml', 'url: postgres://app:p@ss:w0rd/X9z@db.prod.internal:5432/app\n');
+    expect(hit).toMatchObject({ detector: 'connection-string-password', value: 'p@ss:w0rd/X9z', start: 20 });
+    expect(toFinding('config/db.yml', hit!).message).toBe(
+      'Password in a postgres URL is committed (`postgres://app@db.prod.internal`): p@… (13 chars).',
+    );
+  });
+
+  it('reports a token in the user position without printing it', () => {
+    for (const url of [
+      `https://${TOKEN}:x-oauth-basic@github.com/acme/app.git`,
+      `https://${TOKEN}@git.corp.internal/app.git`,
+    ]) {
+      const found = scanText('scripts/clone.sh', `git clone ${url}\n`);
+      expect(found.map((h) => [h.detector, h.value])).toEqual([['connection-string-password', TOKEN]]);
+      const finding = toFinding('scripts/clone.sh', found[0]!);
+      expect(finding.message).not.toContain(TOKEN.slice(4, 12));
+      expect(finding.message).toMatch(
+        /^Token in the user name of a https URL is committed \(`https:\/\/[a-z.]+`\): /,
+      );
+      expect(finding.key).not.toContain(TOKEN.slice(4, 12));
+    }
+  });
+
+  it('leaves paths with @, local hosts, default and interpolated passwords alone', () => {
+    const text = [
+      'uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11',
+      'see https://github.com/actions/checkout@v4 and https://www.npmjs.com/package/@scope/name',
+      'DATABASE_URL=postgres://app:app@localhost/app',
+      'DATABASE_URL=postgres://app:${DB_PASSWORD}@db.prod.internal/app',
+      'AMQP=amqp://guest:guest@rabbitmq:5672',
+      'git clone git@github.com:acme/app.git',
+    ].join('\n');
+    expect(hits(text, 'docs/setup.md')).toEqual([]);
+  });
+});
+
+describe('credentials given to HTTP clients and tools', () => {
+  it('finds curl -u passwords, also on a continuation line, and tokens as the user', () => {
+    const text = [
+      `curl -u deploy:${PASSWORD} https://files.internal.example.org/upload`,
+      'curl -X POST \\',
+      '  -H "Content-Type: application/json" \\',
+      `  --user "ci-bot:${PASSWORD}" \\`,
+      '  https://jenkins.internal.example.org/job/x/build',
+      `curl -u ${TOKEN}: https://api.vendor.internal/v1/charges`,
+      'curl -u "$USER:$PASS" https://x.internal.example.org',
+      'curl -u admin:admin http://localhost:9200',
+      'sort -u names.txt',
+    ].join('\n');
+    expect(hits(text, 'scripts/deploy.sh')).toEqual([
+      '1:16:curl-user-password',
+      '4:18:curl-user-password',
+      '6:9:curl-user-password',
+    ]);
+  });
+
+  it('finds Authorization headers with literal credentials', () => {
+    const text = [
+      `curl -H "Authorization: Basic ${b64(`deploy:${PASSWORD}`)}" https://x.internal`,
+      `Authorization: Bearer ${TOKEN}`,
+      `  -H 'X-API-Key: ${TOKEN}' \\`,
+      'Authorization: Bearer $TOKEN',
+      'Authorization: Basic dXNlcjpwYXNzd29yZA==',
+      "headers: { Authorization: 'Bearer ' + token }",
+      'Authorization: Bearer <token>',
+    ].join('\n');
+    expect(hits(text, 'docs/api.http')).toEqual([
+      '1:31:authorization-header',
+      '2:23:authorization-header',
+      '3:18:authorization-header',
+    ]);
+  });
+
+  it('finds passwords and tokens given as command-line flags', () => {
+    const text = [
+      `docker login -u ci -p ${PASSWORD} registry.corp.internal`,
+      `sshpass -p '${PASSWORD}' ssh deploy@10.0.0.5`,
+      `mysql -u root -p${PASSWORD} billing`,
+      `vault login --token=${TOKEN}`,
+      'docker login -u ci --password-stdin registry.corp.internal',
+      'mysql -u root -p billing',
+      'app --password "$DB_PASSWORD"',
+    ].join('\n');
+    expect(hits(text, 'scripts/ops.sh')).toEqual([
+      '1:23:password-flag',
+      '2:13:password-flag',
+      '3:17:password-flag',
+      '4:21:password-flag',
+    ]);
+  });
+});
+
+describe('credential files, judged by content', () => {
+  it('finds npm, PyPI, netrc and git credential-store entries', () => {
+    expect(
+      hits(
+        `//registry.corp.internal/:_authToken=${rand(8, 'abcdef0123456789')}-${rand(4, 'abcdef0123456789')}-${rand(4, 'abcdef0123456789')}-${rand(4, 'abcdef0123456789')}-${rand(12, 'abcdef0123456789')}\n`,
+        '.npmrc',
+      ),
+    ).toEqual(['1:38:npmrc-credential']);
+    expect(hits(`_auth=${b64(`ci:${PASSWORD}`)}\n`, '.npmrc')).toEqual(['1:7:npmrc-credential']);
+    expect(hits('//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n', '.npmrc')).toEqual([]);
+    expect(hits(`[pypi]\nusername = deploy\npassword = ${PASSWORD}\n`, '.pypirc')).toEqual([
+      '3:12:pypirc-password',
+    ]);
+    expect(hits(`machine github.com\n  login ci\n  password ${PASSWORD}\n`, 'ops/.netrc')).toEqual([
+      '3:12:netrc-password',
+    ]);
+    expect(hits(`https://ci:${PASSWORD}@git.corp.internal\n`, '.git-credentials')).toEqual([
+      '1:12:git-credentials',
+    ]);
+  });
+
+  it('finds docker registry auths and kubeconfig user credentials', () => {
+    const docker = `{\n  "auths": {\n    "registry.corp.internal": { "auth": "${b64(`ci:${PASSWORD}`)}" }\n  }\n}\n`;
+    expect(hits(docker, '.docker/config.json')).toEqual(['3:42:docker-config-auth']);
+    const secret = `kind: Secret\ndata:\n  .dockerconfigjson: ${b64(docker)}\n`;
+    expect(hits(secret, 'k8s/pull-secret.yaml')).toEqual(['3:22:docker-config-auth']);
+    const kube = [
+      'apiVersion: v1',
+      'kind: Config',
+      'users:',
+      '- name: admin',
+      '  user:',
+      `    client-key-data: ${b64(`${pem('RSA PRIVATE KEY', keyBody('rsa'))}\n`)}`,
+      '- name: ci',
+      '  user:',
+      `    token: ${TOKEN}`,
+    ].join('\n');
+    expect(hits(kube, 'kubeconfig')).toEqual(['6:22:kubeconfig-credential', '9:12:kubeconfig-credential']);
+    // A workflow's `token:` is not a kubeconfig credential.
+    expect(
+      hits(
+        `steps:\n  - uses: actions/checkout@v4\n    with:\n      token: ${'${{ secrets.PAT }}'}\n`,
+        '.github/workflows/ci.yml',
+      ),
+    ).toEqual([]);
+  });
+
+  it('reports a .env by what it assigns, not by its name', () => {
+    expect(
+      hits('IMAGE_TAG=1.4.2\nMEDIA_PATH=/var/media\nDEBUG=true\nMYSQL_ALLOW_EMPTY_PASSWORD="1"\n', '.env'),
+    ).toEqual([]);
+    expect(hits(`STRIPE_KEY=${rand(32)}\nPORT=8080\n`, 'services/api/.env.production')).toEqual([
+      '1:12:dotenv-secret',
+    ]);
+    expect(hits(`STRIPE_KEY=${rand(32)}\n`, 'services/api/.env.example')).toEqual([]);
+    expect(hits(`NEXT_PUBLIC_MAPS_KEY=${rand(32)}\n`, '.env')).toEqual([]);
+  });
+
+  it('reports Terraform state only when it holds resources', () => {
+    expect(hits('{\n  "version": 4,\n  "resources": []\n}\n', 'infra/terraform.tfstate')).toEqual([]);
+    const state =
+      '{\n  "version": 4,\n  "resources": [\n    { "type": "aws_db_instance", "instances": [{ "attributes": { "password": "x" } }] }\n  ]\n}\n';
+    expect(scanText('infra/terraform.tfstate', state).map((h) => [h.line, h.detector, h.confidence])).toEqual(
+      [[3, 'terraform-state', 'high']],
+    );
+  });
+});
+
+describe('generic assignments', () => {
+  it.each([
+    [
+      'a SOPS value',
+      'db_password: ENC[AES256_GCM,data:8fj3kLm2,iv:Zm9vYmFy,tag:YmF6cXV4,type:str]',
+      'config/secrets.yaml',
+    ],
+    [
+      'a Jasypt value',
+      'spring.datasource.password=ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)',
+      'src/main/resources/application.properties',
+    ],
+    ['a Spring Cloud Config cipher', "password: '{cipher}AQA3kLm2Zm9vYmFyYmF6cXV4'", 'config/app.yml'],
+    ['an Ansible Vault value', 'db_password: !vault |', 'group_vars/all.yml'],
+    ['a commented-out INI default', ';secret_key = 8fj3kLm2Zm9vYmFyYmF6', 'php.ini'],
+    ['a commented-out YAML line', '# api_token: 8fj3kLm2Zm9vYmFyYmF6', 'config/app.yml'],
+    ['a .NET public key token', '<add assembly="Foo" publicKeyToken="b77a5c561934e089" />', 'web.config'],
+    ['a CSRF token', 'csrf_token = "kX8fT2mQ9vL4pR7wZ3nB6yH1"', 'tests/test_forms.py'],
+    ['a pagination token', 'nextPageToken: "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA"', 'fixtures/page.yml'],
+    ['a value naming the variable', 'HF_TOKEN: "HF_TOKEN"', 'docker-compose.yml'],
+    ['a template placeholder', 'api_key: "{{ .Values.apiKey }}"', 'chart/templates/cm.yaml'],
+    ['a printf placeholder', 'password = "%s"', 'src/db.py'],
+    ['a REPLACE_ME value', 'client_secret: REPLACE_ME_WITH_REAL_SECRET', 'config/app.yml'],
+    ['hashes', 'password: "########"', 'config/app.yml'],
+  ])('ignores %s', (_what, line, path) => {
+    expect(hits(`${line}\n`, path)).toEqual([]);
+  });
+
+  it('still reports a literal secret assigned in code and configuration', () => {
+    expect(hits(`DB_PASSWORD = "${PASSWORD}"\n`, 'src/settings.py')).toEqual([
+      '1:16:generic-secret-assignment',
+    ]);
+    expect(hits(`  client_secret: ${PASSWORD}\n`, 'config/app.yml')).toEqual([
+      '1:18:generic-secret-assignment',
+    ]);
+  });
+
+  it('keeps tokens recognised by their issuer out of the generic detector', () => {
+    expect(hits(`token: ${githubToken()}\n`, 'config/app.yml')).toEqual(['1:8:github-token']);
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { crc24 } from '../../src/core/evaluators/secrets/checksums.js';
+import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { example, hits, keyBody, pem, rand } from './secrets-kit.js';
+
+/**
+ * Private keys are reported only when their body has the structure of a key: the false alarms of
+ * issue 13 were PEM headers around placeholders, and none of those decodes to a key.
+ */
+
+const keys = (text: string, path = 'deploy/server.key') =>
+  scanText(path, text).map((h) => `${h.line}:${h.start + 1}:${h.detector}:${h.confidence}:${h.label}`);
+
+describe('private keys, verified by structure', () => {
+  it.each([
+    ['RSA PRIVATE KEY', 'rsa', 'PEM private key'],
+    ['PRIVATE KEY', 'pkcs8', 'PEM private key'],
+    ['EC PRIVATE KEY', 'ec', 'PEM private key'],
+    ['OPENSSH PRIVATE KEY', 'openssh', 'PEM private key'],
+  ])('finds a %s whose body decodes to a key', (label, kind, name) => {
+    expect(keys(`${pem(label, keyBody(kind))}\n`)).toEqual([`1:1:private-key:high:${name}`]);
+  });
+
+  it.each([
+    ['an angle-bracket placeholder', '<client private key>'],
+    ['a redaction', '<REDACTED - see vault>'],
+    ['dots', '...'],
+    ['stars', '****************************************************************'],
+    ['x', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
+    ['a word', 'FAKEKEYFORTESTS'],
+    [
+      'random base64 that is not DER',
+      rand(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
+    ],
+  ])('does not report a PEM header around %s', (_what, body) => {
+    expect(keys(`-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`)).toEqual([]);
+  });
+
+  it('does not report a key cut short in documentation', () => {
+    const body = keyBody('rsa');
+    const doc = `-----BEGIN RSA PRIVATE KEY-----\n${body.slice(0, 64)}\n${body.slice(64, 128)}\n...\n-----END RSA PRIVATE KEY-----\n`;
+    expect(keys(doc, 'docs/tls.md')).toEqual([]);
+    // Nor when prose follows the cut instead of the END line.
+    const prose = `-----BEGIN RSA PRIVATE KEY-----\n${body.slice(0, 64)}\nThen paste the rest of the key into the vault and keep it safe from everyone who is not an operator.\n`;
+    expect(keys(prose, 'docs/tls.md')).toEqual([]);
+  });
+
+  it('reads keys written into JSON strings, YAML blocks and code', () => {
+    const ec = keyBody('ec');
+    const json = `{\n  "signing_key": "${pem('EC PRIVATE KEY', ec).replace(/\n/g, '\\n')}\\n"\n}\n`;
+    expect(hits(json, 'secrets.json')).toEqual(['2:19:private-key']);
+    const yaml = `tls:\n  key: |\n${pem('PRIVATE KEY', keyBody('pkcs8'), '    ')}\n`;
+    expect(hits(yaml, 'config/app.yml')).toEqual(['3:5:private-key']);
+    const lines = pem('RSA PRIVATE KEY', keyBody('rsa')).split('\n');
+    const go = `const key = "" +\n${lines.map((l) => `\t"${l}\\n" +`).join('\n')}\n\t""\n`;
+    expect(hits(go, 'internal/keys.go')).toEqual(['2:3:private-key']);
+    const oneLine = `KEY="${pem('EC PRIVATE KEY', ec).replace(/\n/g, ' ')}"\n`;
+    expect(hits(oneLine, 'deploy/.env.production')).toEqual(['1:6:private-key']);
+  });
+
+  it('reports encrypted keys with medium confidence', () => {
+    const pkcs8 = Buffer.from(keyBody('pkcs8'), 'base64');
+    // EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID ... } ... }
+    pkcs8[4] = 0x30;
+    expect(keys(`${pem('ENCRYPTED PRIVATE KEY', pkcs8.toString('base64'))}\n`)).toEqual([
+      '1:1:private-key:medium:PEM private key (encrypted)',
+    ]);
+    const legacy = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'Proc-Type: 4,ENCRYPTED',
+      'DEK-Info: AES-128-CBC,8B0C1A96E3D0F2C4A1B2C3D4E5F60718',
+      '',
+      ...(rand(1200, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/').match(/.{64}/g) ??
+        []),
+      '-----END RSA PRIVATE KEY-----',
+    ].join('\n');
+    expect(keys(legacy)).toEqual(['1:1:private-key:medium:PEM private key (encrypted)']);
+  });
+
+  it('checks PGP secret key blocks by packet tag and armour checksum', () => {
+    const body = keyBody('pgp');
+    const sum = Buffer.alloc(3);
+    sum.writeUIntBE(crc24(Buffer.from(body, 'base64')), 0, 3);
+    const block = (crc: string) =>
+      [
+        '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+        'Comment: release signing key',
+        '',
+        ...(body.match(/.{1,64}/g) ?? []),
+        `=${crc}`,
+        '-----END PGP PRIVATE KEY BLOCK-----',
+      ].join('\n');
+    expect(keys(block(sum.toString('base64')), 'keys/release.asc')).toEqual([
+      '1:1:private-key:high:PGP private key block',
+    ]);
+    expect(keys(block('AAAA'), 'keys/release.asc')).toEqual([]);
+    // A public key block is not a secret.
+    expect(keys(block(sum.toString('base64')).replace(/PRIVATE/g, 'PUBLIC'), 'keys/release.asc')).toEqual([]);
+  });
+
+  it('checks PuTTY keys for their private lines and MAC', () => {
+    const ppk = (mac: string) =>
+      [
+        'PuTTY-User-Key-File-3: ssh-ed25519',
+        'Encryption: none',
+        'Comment: deploy',
+        'Public-Lines: 2',
+        'AAAAC3NzaC1lZDI1NTE5AAAAIGx0',
+        'ZmFrZQ==',
+        'Private-Lines: 1',
+        rand(48, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
+        `Private-MAC: ${mac}`,
+      ].join('\n');
+    expect(keys(ppk(rand(64, '0123456789abcdef')), 'keys/admin.ppk')).toEqual([
+      '1:1:private-key:high:PuTTY private key',
+    ]);
+    expect(keys(ppk('<mac>'), 'keys/admin.ppk')).toEqual([]);
+  });
+
+  it('checks age secret keys by their Bech32 checksum', () => {
+    const key = example('AGE-SECRET-KEY-1{BECH32:52}{bech32sum}').secret;
+    expect(keys(`# created: 2024-01-01\n${key}\n`, 'keys/age.txt')).toEqual([
+      '2:1:age-secret-key:high:age secret key',
+    ]);
+    const broken = `${key.slice(0, -1)}${key.endsWith('Q') ? 'P' : 'Q'}`;
+    expect(keys(`# created: 2024-01-01\n${broken}\n`, 'keys/age.txt')).toEqual([]);
+  });
+
+  it('does not take a quoted header constant in a parser for a key', () => {
+    expect(hits("if (line === '-----BEGIN RSA PRIVATE KEY-----') return 'rsa';\n", 'src/pem.ts')).toEqual([]);
+    expect(hits('const HEADER = "-----BEGIN OPENSSH PRIVATE KEY-----\\n";\n', 'src/ssh.ts')).toEqual([]);
+  });
+});

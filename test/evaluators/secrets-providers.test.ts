@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prng } from '../../bench/prng.mjs';
+import {
+  signCrc32Base62,
+  validBech32,
+  validCrc32Base62,
+} from '../../src/core/evaluators/secrets/checksums.js';
+import { DETECTORS } from '../../src/core/evaluators/secrets/detectors.js';
+import { renderSecretDetectors } from '../../src/core/evaluators/secrets/docs.js';
+import { expandExample } from '../../src/core/evaluators/secrets/examples.js';
+import { PROVIDERS } from '../../src/core/evaluators/secrets/providers/index.js';
+import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+
+/**
+ * Every entry of the detector data is tested by its own synthetic example (found, exactly, by that
+ * detector) and counter-example (not reported by it). Examples are expanded from templates with a
+ * seeded generator, several times each, so a pattern that only matches one lucky draw fails.
+ */
+
+const DRAWS = 5;
+
+describe('issuer detectors (providers/*.ts)', () => {
+  it('cover at least 100 kinds of credential, with unique ids', () => {
+    expect(PROVIDERS.length).toBeGreaterThanOrEqual(100);
+    const ids = DETECTORS.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of PROVIDERS) expect(p.id, p.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+  });
+
+  it.each(PROVIDERS.map((p) => [p.id, p] as const))(
+    '%s: its example is found and its counter-example is not',
+    (_id, spec) => {
+      const rnd = prng(spec.id.length * 7919);
+      for (let i = 0; i < DRAWS; i++) {
+        const ex = expandExample(spec.example, rnd);
+        const hits = scanText('config/settings.conf', `${ex.line}\n`).filter((h) => h.detector === spec.id);
+        expect(
+          hits.map((h) => [h.line, h.start, h.value]),
+          ex.line,
+        ).toEqual([[1, ex.start, ex.secret]]);
+        const counter = expandExample(spec.counterExample, rnd);
+        const decoys = scanText('config/settings.conf', `${counter.line}\n`).filter(
+          (h) => h.detector === spec.id,
+        );
+        expect(decoys, counter.line).toEqual([]);
+      }
+    },
+  );
+
+  it('keyword prefilters are lower-case literals that each example contains', () => {
+    for (const spec of PROVIDERS) {
+      for (const k of spec.keywords) expect(k, spec.id).toBe(k.toLowerCase());
+      const line = expandExample(spec.example, prng(1)).line.toLowerCase();
+      const keyed = spec.keywords.some((k) => line.includes(k));
+      const anchored = spec.anchor !== undefined && new RegExp(spec.anchor).test(line);
+      expect(keyed || anchored, spec.id).toBe(true);
+    }
+  });
+});
+
+describe('docs/secrets.md', () => {
+  it('lists every detector, as generated from the data (npm run docs)', () => {
+    const page = readFileSync(path.join(REPO_ROOT, 'docs', 'secrets.md'), 'utf8');
+    expect(page, 'stale page: run npm run docs').toBe(renderSecretDetectors());
+    for (const d of DETECTORS) expect(page).toContain(`| \`${d.id}\` |`);
+  });
+});
+
+describe('checksums', () => {
+  it('accepts a GitHub/npm token body only with its CRC32', () => {
+    const body = signCrc32Base62('aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0');
+    expect(body).toHaveLength(36);
+    expect(validCrc32Base62(body)).toBe(true);
+    expect(validCrc32Base62(`${body.slice(0, 35)}${body.endsWith('A') ? 'B' : 'A'}`)).toBe(false);
+    expect(validCrc32Base62(body.slice(1))).toBe(false);
+  });
+
+  it('checks Bech32 strings as BIP 173 does', () => {
+    // BIP 173's own valid and invalid test vectors.
+    expect(validBech32('A12UEL5L')).toBe(true);
+    expect(validBech32('abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw')).toBe(true);
+    expect(validBech32('A12UEL5M')).toBe(false);
+    expect(validBech32('A12uEL5L')).toBe(false);
+  });
+});
