@@ -67,6 +67,9 @@ export async function evaluateHead(
   };
 
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+  // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
+  // rule the change does not touch (see phases/comparison.ts).
+  if (options.change?.baseline && options.change.incremental !== false) run.recordInputs();
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
@@ -92,11 +95,14 @@ export async function evaluateHead(
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 export function dedupeFingerprints(findings: Finding[]): void {
   const seen = new Map<string, number>();
-  for (const f of findings) {
-    const n = seen.get(f.fingerprint) ?? 0;
-    seen.set(f.fingerprint, n + 1);
-    if (n > 0) f.fingerprint = `${f.fingerprint}:${n}`;
-  }
+  for (const f of findings) f.fingerprint = uniqueFingerprint(f.fingerprint, seen);
+}
+
+/** The fingerprint with its ordinal among those `seen` so far (none for the first). */
+export function uniqueFingerprint(fingerprint: string, seen: Map<string, number>): string {
+  const n = seen.get(fingerprint) ?? 0;
+  seen.set(fingerprint, n + 1);
+  return n > 0 ? `${fingerprint}:${n}` : fingerprint;
 }
 
 function toRaw(p: DeclarationProblem): RawFinding {
