@@ -113,7 +113,11 @@ const KINDS: Record<string, { path: (n: number) => string; variants: ((n: number
   },
   codeowners: {
     path: () => '.github/CODEOWNERS',
-    variants: [() => '* @org/owners\n', () => '/vendor/ @org/vendored\n* @org/owners\n'],
+    variants: [
+      () => '* @org/owners\n',
+      () => '/vendor/ @org/vendored\n* @org/owners\n',
+      () => '/src/ @org/app\n',
+    ],
   },
   repofile: {
     path: (n) =>
@@ -121,7 +125,7 @@ const KINDS: Record<string, { path: (n: number) => string; variants: ((n: number
     variants: [() => '# Notes\nReport to security@example.com\n', () => 'node_modules/\n.env\n', () => 'x\n'],
   },
   vendored: {
-    path: (n) => `vendor/lib${n}/index.js`,
+    path: (n) => [`vendor/lib${n}/index.js`, `third_party/lib${n}/index.js`][n % 2]!,
     variants: [(n) => `module.exports = ${n};\n`],
   },
   dependabot: {
@@ -277,6 +281,28 @@ describe('incremental base evaluation (differential)', () => {
     // The comparison means something only if rules were in fact left out on the base.
     expect(saved).toBeGreaterThan(100);
   }, 300_000);
+
+  it('evaluates on the base a rule that enumerated the tree when the change adds a file it never read', async () => {
+    // The vendored-code rule lists the tree for vendored directories and reads CODEOWNERS only: the
+    // added directory is known to it through the listing alone.
+    const repo = scratchRepo();
+    const base = repo.commit({
+      '.github/CODEOWNERS': '/src/ @org/app\n',
+      'vendor/liba/index.js': 'module.exports = 1;\n',
+      'src/a.js': 'export const a = 1;\n',
+    });
+    repo.commit({ 'third_party/libb/index.js': 'module.exports = 2;\n' });
+    const report = await runCheck({
+      root: repo.dir,
+      base,
+      onlyRules: ['vendored-code-owner'],
+      failOnGap: false,
+      change: { scope: 'new', baseline: base, scan: 'changed' },
+    });
+    expect(
+      report.findings.map((f) => `${f.message.includes('third_party') ? 'libb' : 'liba'} ${f.isNew}`).sort(),
+    ).toEqual(['liba false', 'libb true']);
+  });
 
   it('evaluates on the base a rule whose input the change touches, and finds the finding existing', async () => {
     // The change adds a lockfile for one package and touches nothing else a lockfile rule asks for:
