@@ -20,7 +20,8 @@
 // A case may hold `.github-api.json` (REST path, query ignored -> { status, data }): the GitHub API
 // answers of that case, for the online audits (known-vulnerable actions, impostor commits, ...);
 // any other path answers 404. Without it the online audits are unverifiable and report nothing.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -121,14 +122,18 @@ for (const c of cases(args.corpus)) {
   for (const s of safes) rows.get(s.id).negatives += 1;
   // Every finding a rule makes is scored, whatever persona would show it (code smells are pedantic).
   const github = answersApi(path.join(c.root, '.github-api.json'));
+  // Each case is checked as a repository of its own: a copy outside this repository, so the check
+  // does not inherit this repository's own .github files (a folder check inherits its repository's).
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'controlgate-wf-case-'));
+  cpSync(c.root, copy, { recursive: true });
   const report = await runCheck({
-    root: c.root,
+    root: copy,
     onlyRules: RULES,
     failOn: 'never',
     failOnGap: false,
     persona: 'auditor',
     ...(github ? { github } : {}),
-  });
+  }).finally(() => rmSync(copy, { recursive: true, force: true }));
   for (const e of report.errors) notes.push(`${c.name}: rule error ${e.ruleId}: ${e.message}`);
   for (const f of report.findings) {
     const row = rows.get(f.ruleId);

@@ -187,7 +187,7 @@ async function timing() {
       `\nAnalysed ${COUNT} generated workflows (${files.length} files) with ${WORKFLOW_RULES.length} workflow rules, ` +
         `${RUNS} runs, fresh workspace each (file index, read, YAML parse, model, all audits):\n` +
         `- wall time: median ${ms(median(wall))} (min ${ms(Math.min(...wall))}, max ${ms(Math.max(...wall))})\n` +
-        `- CPU time (user + system): median ${ms(median(cpu))}\n` +
+        `- CPU time (user + system): median ${ms(median(cpu))} (min ${ms(Math.min(...cpu))})\n` +
         `- ${findings} findings; load average at the end: ${os
           .loadavg()
           .map((l) => l.toFixed(1))

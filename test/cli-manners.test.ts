@@ -131,7 +131,7 @@ describe('did you mean', () => {
       code: 2,
       stdout: '',
       stderr:
-        'controlgate: unknown command "chek" (did you mean check?)\nusage: controlgate <check|soa|init|rules|controls|explain|aggregate> [options]\nRun `controlgate --help` for every command and option.\n',
+        'controlgate: unknown command "chek" (did you mean check?)\nusage: controlgate <check|fix|soa|init|rules|controls|explain|aggregate> [options]\nRun `controlgate --help` for every command and option.\n',
     });
     expect((await cli(['check', '.', '--format', 'jsn'])).stderr).toBe(
       'controlgate: --format must be one of text, json, sarif, markdown, junit, csv, cyclonedx, oscal; got "jsn" (did you mean json?)\n',

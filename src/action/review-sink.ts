@@ -7,7 +7,10 @@
  * in the sticky comment.
  */
 import * as core from '@actions/core';
-import type { Finding, Report } from '../core/index.js';
+import { fixedRegionText } from '../core/fix/edits.js';
+import { apiResolver, withCommit } from '../core/fix/resolve.js';
+import type { GitHubApi } from '../core/github-api.js';
+import type { Finding, FindingFix, Report } from '../core/index.js';
 import {
   MAX_REVIEW_COMMENTS,
   parseReviewMarker,
@@ -24,6 +27,13 @@ import type { Sink, SinkContext } from './sinks.js';
 const MAX_REVIEW_COMMENT_PAGES = 10;
 /** Most earlier comments marked resolved per run, so a large cleanup cannot exhaust the budget. */
 const MAX_RESOLVED_PER_RUN = 30;
+/**
+ * Most requests a run makes to learn the commits of tags for pin suggestions (one per action
+ * repository, cached): the comments of a large pull request cannot spend the run's API budget.
+ */
+const PIN_REQUEST_BUDGET = 10;
+/** Longest suggestion offered (GitHub takes comments up to 65,536 characters); longer: the comment alone. */
+export const MAX_SUGGESTION_CHARS = 20_000;
 
 /** A finding placed on a line of the diff. */
 export interface PlacedFinding {
@@ -31,6 +41,12 @@ export interface PlacedFinding {
   /** Repository-relative path. */
   path: string;
   line: number;
+  /** With a suggestion over several lines: the first (`line` is the last). */
+  startLine?: number;
+  /** The commented lines as the finding's fix leaves them, when the pull request adds them all. */
+  suggestion?: string;
+  /** A pin on lines the pull request adds: its suggestion once the commit of its tag is known. */
+  pending?: FindingFix;
 }
 
 export const reviewCommentsSink: Sink = {
@@ -53,9 +69,47 @@ export function placeFindings(report: Report, context: Pick<SinkContext, 'pr'>):
     if (f.status !== 'open' || f.isNew === false || !f.location) continue;
     const { path, startLine, endLine } = f.location;
     const line = pr.index.firstAddedLine(path, startLine, endLine ?? startLine);
-    if (line !== undefined) out.push({ finding: f, path: pr.prefix + path, line });
+    if (line === undefined) continue;
+    const placed: PlacedFinding = { finding: f, path: pr.prefix + path, line };
+    // GitHub applies a suggestion to the commented lines only: offered when the fix stays within
+    // lines the pull request adds.
+    const fix = f.fix;
+    if (fix) {
+      const { startLine: first, endLine: last } = fix.region;
+      let added = true;
+      for (let l = first; l <= last && added; l++) added = pr.index.firstAddedLine(path, l, l) === l;
+      if (added && fix.resolve && fixedRegionText(fix) === undefined) placed.pending = fix;
+      else if (added) suggest(placed, fix);
+    }
+    out.push(placed);
   }
   return out;
+}
+
+/** Puts the fix's lines on the comment as a suggestion (the comment then covers exactly them). */
+function suggest(placed: PlacedFinding, fix: FindingFix): void {
+  const after = fixedRegionText(fix);
+  if (after === undefined || after.length > MAX_SUGGESTION_CHARS) return;
+  if (after.includes('controlgate:fingerprint')) return;
+  const { startLine: first, endLine: last } = fix.region;
+  placed.line = last;
+  if (first < last) placed.startLine = first;
+  placed.suggestion = after;
+}
+
+/**
+ * Pins in the batch get their suggestion when the API says which commit their tag names (tags of
+ * each action repository, within {@link PIN_REQUEST_BUDGET}); the others are posted without one.
+ */
+async function suggestPins(batch: readonly PlacedFinding[], api: GitHubApi): Promise<void> {
+  const pending = batch.filter((p) => p.pending?.resolve);
+  if (pending.length === 0) return;
+  const resolve = apiResolver(api, PIN_REQUEST_BUDGET);
+  for (const p of pending) {
+    const fix = p.pending!;
+    const answer = await resolve(fix.resolve!).catch(() => undefined);
+    if (answer && 'sha' in answer) suggest(p, withCommit(fix, answer.sha));
+  }
 }
 
 async function writeReview(report: Report, context: SinkContext): Promise<void> {
@@ -87,6 +141,7 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
   // findings than the cap.
   const room = Math.max(0, MAX_REVIEW_COMMENTS - (active.size - gone.length));
   const batch = placed.slice(0, room);
+  await suggestPins(batch, client.api);
   if (batch.length > 0) {
     const send = async () => {
       const created = await client.request<{ user?: ApiIdentity | null }>(
@@ -98,9 +153,10 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
           body: renderReviewBody(batch.length, placed.length - batch.length),
           comments: batch.map((p) => ({
             path: p.path,
+            ...(p.startLine ? { start_line: p.startLine, start_side: 'RIGHT' } : {}),
             line: p.line,
             side: 'RIGHT',
-            body: renderReviewComment(p.finding),
+            body: renderReviewComment(p.finding, p.suggestion),
           })),
         },
         { retry: false },

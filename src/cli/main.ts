@@ -23,6 +23,7 @@ import { renderSoaCsv, renderSoaMarkdown } from '../reporters/index.js';
 import { AGGREGATE_FORMATS, aggregate } from './aggregate.js';
 import { controlsCommand, explainCommand, initSummary, rulesCommand } from './commands.js';
 import { onlineApi, writeEvidenceFiles } from './evidence.js';
+import { fixCommand } from './fix.js';
 import { FORMATS, parseFormat, renderReport, standInStream, useColor } from './format.js';
 import { startProgress } from './progress.js';
 import { argumentError, unknownCommand } from './suggest.js';
@@ -34,6 +35,7 @@ export const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, ch
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate fix [dir]       apply the mechanical fixes of the findings and print them as a diff
   controlgate soa [dir]       check, and write the Statement of Applicability (Markdown or CSV)
   controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
@@ -75,6 +77,14 @@ Options for check (soa takes them too):
   --blocking-only   text: list only the findings that fail the gate (the others are counted)
   --color/--no-color  force or disable colours in the text report (default: on for a terminal;
                     FORCE_COLOR and NO_COLOR are honoured)
+
+Options for fix (also --config, --controls, --rules, --persona, --fail-on, --fail-on-confidence):
+  --rule <id>       fix only this rule's findings (repeatable)
+  --dry-run         print the diff, write nothing
+  --offline         never ask the GitHub API (pins are then listed as not fixed)
+  Pins of actions are resolved through the GitHub API when GITHUB_TOKEN is set (GITHUB_API_URL
+  for GitHub Enterprise Server); without it they are listed as not fixed. Exit code 1 when findings
+  that fail the gate remain after the fixes.
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
@@ -198,6 +208,7 @@ const CLI_OPTIONS = {
   'no-color': { type: 'boolean' },
   compact: { type: 'boolean' },
   'blocking-only': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   'fail-on-gate': { type: 'boolean' },
   json: { type: 'boolean' },
   kinds: { type: 'boolean' },
@@ -226,6 +237,23 @@ async function dispatch(argv: string[], io: Io, options: MainOptions): Promise<n
     case 'check': {
       if (rest.length > 1) throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
       return check(rest[0] ?? '.', values, io, options);
+    }
+    case 'fix': {
+      if (rest.length > 1) throw new UsageError(`fix takes one directory, got: ${rest.join(' ')}`);
+      const failOn = parseFailOn(values['fail-on']);
+      const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
+      const persona = parseChoice('--persona', values.persona, PERSONAS);
+      return fixCommand(
+        rest[0] ?? '.',
+        values,
+        {
+          ...(failOn ? { failOn } : {}),
+          ...(failOnConfidence ? { failOnConfidence } : {}),
+          ...(persona ? { persona } : {}),
+        },
+        io,
+        options.env ?? process.env,
+      );
     }
     case 'soa': {
       if (rest.length > 1) throw new UsageError(`soa takes one directory, got: ${rest.join(' ')}`);

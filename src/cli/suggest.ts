@@ -5,12 +5,13 @@
 import { didYouMean } from '../core/suggest.js';
 
 /** The commands, in the order `--help` lists them. */
-export const COMMANDS = ['check', 'soa', 'init', 'rules', 'controls', 'explain', 'aggregate'] as const;
+export const COMMANDS = ['check', 'fix', 'soa', 'init', 'rules', 'controls', 'explain', 'aggregate'] as const;
 
 /** One usage line per command: what a person needs to retype the command correctly. */
 const USAGE_LINES: Record<string, string> = {
   check:
     'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv|cyclonedx|oscal] [--output file] [options]',
+  fix: 'controlgate fix [dir] [--rule id]... [--dry-run] [options]',
   soa: 'controlgate soa [dir] [--format markdown|csv] [--output file] [options]',
   init: 'controlgate init [dir] [--controls file] [--default-branch name]',
   rules: 'controlgate rules [--kinds] [--json] [--rules dir]',

@@ -79,7 +79,17 @@ export function personaSees(persona: Persona, f: Pick<Finding, 'confidence' | 'p
  */
 export function testPathContext(testPaths: readonly string[]): (f: Finding) => void {
   if (testPaths.length === 0) return () => {};
-  const matches = pathMatcher([...testPaths]);
+  const matcher = pathMatcher([...testPaths]);
+  // A file usually holds many findings: its path is matched once.
+  const known = new Map<string, boolean>();
+  const matches = (path: string): boolean => {
+    let hit = known.get(path);
+    if (hit === undefined) {
+      hit = matcher(path);
+      known.set(path, hit);
+    }
+    return hit;
+  };
   return (f) => {
     if (!f.location || f.confidence === 'low' || !matches(f.location.path)) return;
     f.confidence = 'low';

@@ -30,6 +30,14 @@ export function renderRuleDoc(rule: Rule): string {
   if (evaluator) {
     lines.push('## What is checked', '', `${evaluator.summary}`, '');
   }
+  if (evaluator?.fix) {
+    lines.push(
+      '## Mechanical fix',
+      '',
+      `\`controlgate fix\` ${evaluator.fix}; a review comment on lines a pull request adds carries the same change as a suggestion.`,
+      '',
+    );
+  }
   for (const example of rule.examples) {
     const lang = codeLanguage(example.path);
     lines.push(

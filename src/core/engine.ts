@@ -87,6 +87,8 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
+  /** Texts read instead of these files' (see WorkspaceOptions.overlay); no worker threads then. */
+  overlay?: ReadonlyMap<string, string>;
   /**
    * Weakenings of the gate's own definition that the caller found outside the policy files (the
    * inputs of the workflow step that runs the check, against the base commit's workflow): policy

@@ -30,6 +30,8 @@ export function createFinding(rule: Rule, raw: RawFinding, severity: Severity = 
     fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
     status: 'open',
     blocking: false,
+    ...(raw.fix && location ? { fix: raw.fix } : {}),
+    ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
   };
 }
 

@@ -83,6 +83,59 @@ export interface Finding {
   isNew?: boolean;
   /** The exception or inline ignore that suppressed it (or that expired and re-opened it). */
   exception?: FindingException;
+  /** The mechanical fix of this occurrence, applied by `controlgate fix` and offered as a suggestion. */
+  fix?: FindingFix;
+  /** Why this occurrence of a rule that has fixes gets none (a step whose needs cannot be told). */
+  unfixable?: string;
+}
+
+/**
+ * One replacement in a file's text: the range [start, end) of UTF-16 offsets into the text as the
+ * workspace read it (without a byte-order mark) becomes `text`. `start === end` inserts.
+ */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The whole lines a fix touches, as they were: a suggestion replaces exactly these lines, and the
+ * fix is applied only where the file still reads like this.
+ */
+export interface FixRegion {
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** Offset of the first character of `startLine`. */
+  offset: number;
+  /** The lines' text, with the line break after `endLine` when there is one. */
+  text: string;
+}
+
+/**
+ * A value the fix needs from outside the tree: the commit a tag of an action's repository names. The
+ * edit at `edit` receives the full commit SHA as its text once it is resolved (`controlgate fix` asks
+ * the GitHub API); unresolved, the fix is not applied.
+ */
+export interface FixResolve {
+  kind: 'tag-commit';
+  /** `owner/repo`. */
+  repository: string;
+  ref: string;
+  edit: number;
+}
+
+/**
+ * A mechanical fix computed by the evaluator where it found the problem: minimal text edits of the
+ * finding's file (sorted, non-overlapping) that keep formatting and comments everywhere else.
+ */
+export interface FindingFix {
+  /** One line: what the fix does ("Add persist-credentials: false to the checkout"). */
+  description: string;
+  edits: TextEdit[];
+  region: FixRegion;
+  resolve?: FixResolve;
 }
 
 /** What an evaluator returns; `createFinding` turns it into a {@link Finding}. */
@@ -108,6 +161,10 @@ export interface RawFinding {
    * evidence for 8.28) belongs to that control. Each must be a catalog id.
    */
   controls?: string[];
+  /** The mechanical fix of this occurrence (see {@link FindingFix}); edits of `location.path`. */
+  fix?: FindingFix;
+  /** Why the occurrence gets no fix although its rule has them (said by `controlgate fix`). */
+  unfixable?: string;
 }
 
 export interface RuleCheck {

@@ -10,6 +10,7 @@ import {
   type ControlResult,
   type Finding,
   type FindingException,
+  type FindingFix,
   type Location,
   type PolicyInfo,
   type Report,
@@ -195,7 +196,28 @@ function finding(f: Finding): Finding {
   };
   if (f.isNew !== undefined) out.isNew = f.isNew;
   if (f.exception) out.exception = exception(f.exception);
+  if (f.fix) out.fix = fix(f.fix);
+  if (f.unfixable !== undefined) out.unfixable = f.unfixable;
   return out;
+}
+
+function fix(x: FindingFix): FindingFix {
+  const r = x.region;
+  return {
+    description: x.description,
+    edits: x.edits.map((e) => ({ start: e.start, end: e.end, text: e.text })),
+    region: { startLine: r.startLine, endLine: r.endLine, offset: r.offset, text: r.text },
+    ...(x.resolve
+      ? {
+          resolve: {
+            kind: x.resolve.kind,
+            repository: x.resolve.repository,
+            ref: x.resolve.ref,
+            edit: x.resolve.edit,
+          },
+        }
+      : {}),
+  };
 }
 
 function location(l: Location): Location {

@@ -24,8 +24,24 @@ export function parseReviewMarker(body: string): { fingerprint: string; fixed: b
   return m ? { fingerprint: m[1]!, fixed: m[2] !== undefined } : undefined;
 }
 
-/** The body of one inline comment: what is wrong, how to fix it, which controls, then the marker. */
-export function renderReviewComment(f: Finding): string {
+/**
+ * A GitHub suggestion block: the lines the comment covers, as the fix leaves them. The fence is
+ * longer than any run of backticks in the lines, so repository text cannot close it.
+ */
+export function suggestionBlock(text: string): string {
+  // GitHub shows and replaces lines without their carriage returns.
+  const lines = text.replace(/\r\n/g, '\n');
+  const longest = Math.max(2, ...[...lines.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}suggestion\n${lines}${lines === '' ? '' : '\n'}${fence}`;
+}
+
+/**
+ * The body of one inline comment: what is wrong, how to fix it, which controls, then the marker.
+ * `suggestion` (the commented lines as the rule's fix leaves them) adds a block a reviewer applies
+ * with one click.
+ */
+export function renderReviewComment(f: Finding, suggestion?: string): string {
   const controls =
     f.controls.length > 0 ? ` · ISO/IEC 27002:2022 ${escapeMarkdown(f.controls.join(', '))}` : '';
   const blocking = f.blocking ? ' · **blocks the merge**' : '';
@@ -35,6 +51,14 @@ export function renderReviewComment(f: Finding): string {
     paragraph(truncate(f.message, MAX_MESSAGE)),
   ];
   if (f.remediation) lines.push('', `**Fix:** ${paragraph(truncate(f.remediation, MAX_REMEDIATION))}`);
+  if (suggestion !== undefined && f.fix) {
+    lines.push(
+      '',
+      `**Suggested change** (\`controlgate fix\` makes it): ${escapeMarkdown(f.fix.description)}`,
+      '',
+    );
+    lines.push(suggestionBlock(suggestion));
+  }
   lines.push('', `<sub>${markdownLink('controlgate', f.helpUri)} rule ${codeSpan(f.ruleId)}</sub>`);
   lines.push(reviewMarker(f.fingerprint));
   return lines.join('\n');

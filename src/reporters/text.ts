@@ -283,6 +283,12 @@ function summarySection(report: Report, paint: Paint): string[] {
   );
   const hidden = hiddenNote(report);
   if (hidden) out.push(`  ${paint('dim', singleLine(hidden))}`);
+  const fixable = report.findings.filter((f) => f.status === 'open' && f.fix).length;
+  if (fixable > 0) {
+    out.push(
+      `  ${plural(fixable, 'finding')} with a mechanical fix: \`controlgate fix\` applies ${fixable === 1 ? 'it' : 'them'} (--dry-run shows the diff)`,
+    );
+  }
   if (s.errors > 0) out.push(`  ${paint('red', plural(s.errors, 'rule error'))}`);
   const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
   out.push(`Gate: ${gate} ${paint('dim', `(${gateSettings(report)})`)}`);

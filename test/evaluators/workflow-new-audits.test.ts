@@ -7,6 +7,7 @@ import { envWrites } from '../../src/core/evaluators/workflow/env-writes.js';
 import { workflowGithubEnv } from '../../src/core/evaluators/workflow/github-env.js';
 import { workflowInsecureUrlScheme } from '../../src/core/evaluators/workflow/insecure-url-scheme.js';
 import { workflowObfuscation } from '../../src/core/evaluators/workflow/obfuscation.js';
+import { workflowSecretsOutsideEnv } from '../../src/core/evaluators/workflow/secrets-outside-env.js';
 import { workflowUnsoundContains } from '../../src/core/evaluators/workflow/unsound-contains.js';
 import { inRange } from '../../src/core/evaluators/workflow/versions.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
@@ -164,6 +165,24 @@ jobs:
     );
     expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:7:15`, 'medium']]);
   });
+
+  it('is low confidence for a pushed tag without a publishing step (a release pull request, checks on tags)', async () => {
+    const findings = await evaluate(
+      workflowCachePoisoning,
+      one(`on:
+  push:
+    tags: ['v*']
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - uses: actions/setup-go@v5
+      - run: ./open-release-pr.sh
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:8:15`, 'low']]);
+  });
 });
 
 describe('workflow.insecure-url-scheme', () => {
@@ -196,5 +215,24 @@ describe('advisory version ranges', () => {
     expect(inRange('35.7.6', '<= 35.7.6')).toBe(true);
     expect(inRange('2', '= 2.0.0')).toBe(true);
     expect(inRange('1.0.0', 'around 1')).toBeUndefined();
+  });
+});
+
+describe('workflow.secrets-outside-env', () => {
+  const job = (on: string) => `on: ${on}
+jobs:
+  e2e:
+    runs-on: x
+    steps:
+      - run: ./remote-tests.sh
+        env:
+          SSH_KEY: \${{ secrets.TEST_MACHINE_SSH_KEY }}
+`;
+  it('grades a deployment-like name by where the workflow runs: low where pull requests run it, medium elsewhere', async () => {
+    const options = { names: 'ssh' };
+    const onPr = await evaluate(workflowSecretsOutsideEnv, one(job('[push, pull_request]')), options);
+    const onPush = await evaluate(workflowSecretsOutsideEnv, one(job('push')), options);
+    expect(onPr.map((f) => [at(f), f.confidence])).toEqual([[`${W}:8:24`, 'low']]);
+    expect(onPush.map((f) => [at(f), f.confidence ?? 'rule'])).toEqual([[`${W}:8:24`, 'rule']]);
   });
 });

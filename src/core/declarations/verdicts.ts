@@ -78,6 +78,21 @@ export function gapCauses(
   });
 }
 
+/** Items grouped by each control they map to, in their original order. */
+function byControl<T extends { readonly controls: readonly string[] }>(
+  items: readonly T[],
+): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    for (const id of new Set(item.controls)) {
+      const list = out.get(id);
+      if (list) list.push(item);
+      else out.set(id, [item]);
+    }
+  }
+  return out;
+}
+
 /**
  * One verdict per control of the catalog (all 93), with the reasons in words:
  * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
@@ -98,11 +113,12 @@ export function assessControls(input: AssessInput): ControlResult[] {
   const { check, policyRules } = input;
   const decls = check.declarations;
   const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
+  // Indexed once: a run can hold tens of thousands of findings and there are 93 controls.
+  const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
+  const findingsOf = byControl(input.findings);
   return allControls().map((c): ControlResult => {
-    const rules = input.rules.filter(
-      (r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id),
-    );
-    const mapped = input.findings.filter((f) => f.controls.includes(c.id));
+    const rules = rulesOf.get(c.id) ?? [];
+    const mapped = findingsOf.get(c.id) ?? [];
     const declared = decls?.controls.get(c.id) ?? null;
     const evidence = check.evidence.get(c.id) ?? [];
     const reasons: string[] = [];

@@ -37,6 +37,11 @@ export interface Evaluator<Options = Record<string, unknown>> {
   kind: string;
   /** One line for `controlgate rules` and the docs. */
   summary: string;
+  /**
+   * What `controlgate fix` does for its findings, in a few words (its findings carry `fix` edits, or
+   * `unfixable` with the reason); absent: no mechanical fix. Shown in the rule's documentation.
+   */
+  fix?: string;
   /** JSON Schema of `check.with`; validated when rules load. Defaults are applied by ajv. */
   schema: Record<string, unknown>;
   /**

@@ -79,26 +79,30 @@ export function walkWorkflows(
             groupExpressions(workflowExpressions(workspace, source)),
           )
         : undefined;
-    const emit = (key: string, job: Job | undefined, step: Step | undefined) => {
-      for (const e of exprs?.get(key) ?? []) visitor.expression?.(e, source, job, step);
-    };
+    // Most audits take no expressions: their walk builds no holder keys.
+    const emit = exprs
+      ? (key: string, job: Job | undefined, step: Step | undefined) => {
+          for (const e of exprs.get(key) ?? []) visitor.expression?.(e, source, job, step);
+        }
+      : undefined;
     if (source.kind === 'workflow') {
       visitor.workflow?.(source);
-      emit('', undefined, undefined);
+      emit?.('', undefined, undefined);
       for (const job of source.jobs) {
         visitor.job?.(job, source);
-        emit(job.id, job, undefined);
+        emit?.(job.id, job, undefined);
+        if (!visitor.step && !emit) continue;
         for (const step of job.steps) {
           visitor.step?.(step, source, job);
-          emit(`${job.id}\u0000${step.index}`, job, step);
+          emit?.(`${job.id}\u0000${step.index}`, job, step);
         }
       }
     } else {
       visitor.action?.(source);
-      emit('', undefined, undefined);
+      emit?.('', undefined, undefined);
       for (const step of source.steps) {
         visitor.step?.(step, source, undefined);
-        emit(`\u0000${step.index}`, undefined, step);
+        emit?.(`\u0000${step.index}`, undefined, step);
       }
     }
   }

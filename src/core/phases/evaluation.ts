@@ -66,7 +66,9 @@ export async function evaluateHead(
       : {}),
   };
 
-  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+  // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
+  const threads = options.overlay ? undefined : options.threads;
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
   // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
   // rule the change does not touch (see phases/comparison.ts).
   if (options.change?.baseline && options.change.incremental !== false) run.recordInputs();

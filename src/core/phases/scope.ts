@@ -88,6 +88,7 @@ export async function defineScope(
     exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     ...(options.files ? { files: options.files } : {}),
+    ...(options.overlay ? { overlay: options.overlay } : {}),
     ...(inherited ? { inherited } : {}),
   });
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);

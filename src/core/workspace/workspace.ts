@@ -57,6 +57,11 @@ export interface WorkspaceOptions {
   files?: readonly string[];
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
+  /**
+   * Texts that stand in for files of the index (`controlgate fix` checks its edits before writing
+   * them): read instead of the disk, within the same size cap.
+   */
+  overlay?: ReadonlyMap<string, string>;
   /** Where reads are recorded; a view of another tree shares that tree's (default: its own). */
   scope?: ScopeRecorder;
   /**
@@ -98,6 +103,7 @@ export class Workspace {
   private readonly memos = new Map<string, MemoStore>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
+  private readonly overlay: ReadonlyMap<string, string> | undefined;
   /** What the rule being evaluated reads (see scope.ts). */
   readonly scope: ScopeRecorder;
   private indexedFiles: Set<string> | undefined;
@@ -107,6 +113,7 @@ export class Workspace {
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
+    this.overlay = options.overlay;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     let files: string[];
     if (options.files) {
@@ -298,6 +305,11 @@ export class Workspace {
     const at = this.fileIndex.get(file);
     if (at === undefined || !isSafeRelative(file)) {
       return { kind: 'unreadable', reason: 'not in the workspace index' };
+    }
+    const staged = this.overlay?.get(file);
+    if (staged !== undefined) {
+      if (staged.length > this.maxFileBytes) return { kind: 'too-large', size: staged.length };
+      return { kind: 'text', text: staged, lines: new LineIndex(staged) };
     }
     if (this.inheritedFrom?.has(file)) {
       const content = this.inheritedFrom.read(file);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import {
   type DockerfileModel,
@@ -12,7 +14,9 @@ import {
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { userFix } from './fix-user.js';
 
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
@@ -66,6 +70,7 @@ export const NON_ROOT_IMAGES = [
 export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   kind: 'dockerfile.root-user',
   scope: 'file',
+  fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
   schema: {
@@ -102,6 +107,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           key: 'no-user',
           // The base image may set a user of its own, which only the image can tell.
           confidence: 'medium',
+          ...fixOf(workspace, model, base),
         });
       } else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
         const inherited =
@@ -110,12 +116,84 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
+          ...fixOf(workspace, model, externalBase(model, final)),
         });
       }
     }
     return findings;
   },
 });
+
+/**
+ * Official images whose entrypoint or server starts as root and switches to a user of its own
+ * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
+ * them (their data and cache directories belong to that user), so the fix leaves them to a person.
+ */
+const DROPS_PRIVILEGES = imageMatcher(
+  [
+    'nginx',
+    'httpd',
+    'redis',
+    'postgres',
+    'mysql',
+    'mariadb',
+    'mongo',
+    'rabbitmq',
+    'cassandra',
+    'couchdb',
+    'zookeeper',
+    'wordpress',
+  ]
+    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
+    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']),
+);
+
+/** Why the image of a Docker container action is not given a USER. */
+export const CONTAINER_ACTION =
+  'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
+
+function fixOf(workspace: Workspace, model: DockerfileModel, base: string | undefined) {
+  const content = workspace.read(model.path);
+  if (content.kind !== 'text') return {};
+  if (containerAction(workspace, model.path)) return { unfixable: CONTAINER_ACTION };
+  if (base !== undefined && DROPS_PRIVILEGES(base)) {
+    return {
+      unfixable: `${base.replace(/[:@].*$/, '')} starts as root and switches to its own user; an unprivileged variant of the image, or its own user, is a choice to make by hand`,
+    };
+  }
+  const attempt = userFix(model, content.text, content.lines);
+  return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
+    ? { unfixable: HOLDS_SECRET }
+    : attempt;
+}
+
+/**
+ * Whether the Dockerfile is the image of a Docker container action: an `action.yml` (or `.yaml`) in
+ * its directory or one above with `runs.using: docker` and `runs.image` naming this file (relative to
+ * the action's directory). GitHub's documentation asks such images to keep the default (root) user.
+ */
+function containerAction(workspace: Workspace, file: string): boolean {
+  let dir = path.posix.dirname(file);
+  for (;;) {
+    for (const name of ['action.yml', 'action.yaml']) {
+      const at = dir === '.' ? name : `${dir}/${name}`;
+      const parsed = workspace.has(at) ? workspace.yaml(at) : undefined;
+      if (!parsed?.ok) continue;
+      const runs = record(record(parsed.documents[0]?.value)?.runs);
+      const image = runs?.image;
+      if (String(runs?.using).toLowerCase() !== 'docker' || typeof image !== 'string') continue;
+      if (path.posix.normalize(path.posix.join(dir, image.trim())) === file) return true;
+    }
+    if (dir === '.') return false;
+    dir = path.posix.dirname(dir);
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
 
 /** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
 export function imageMatcher(patterns: readonly string[]): (image: string) => boolean {

@@ -1,6 +1,8 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { privilegeEscalationFix } from './fix-escalation.js';
 import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO_OPTIONS } from './shared.js';
 
 /**
@@ -12,9 +14,11 @@ import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO
 export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privilege-escalation',
   summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
+  fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    const fixes = new FixBatches(workspace);
     eachContainer(workspace, (c) => {
       // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
       // privileged-container rule reports it.
@@ -23,29 +27,30 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
       if (setting?.value === false) return;
       const what = describeContainer(c);
       if (setting) {
-        findings.push(
-          containerFinding(
-            c,
-            setting,
-            `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
-              'gain privileges through setuid binaries. Set it to false.',
-            'allowPrivilegeEscalation',
-          ),
+        const finding = containerFinding(
+          c,
+          setting,
+          `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
+            'gain privileges through setuid binaries. Set it to false.',
+          'allowPrivilegeEscalation',
         );
+        privilegeEscalationFix(fixes, finding, c);
+        findings.push(finding);
         return;
       }
       const at = missingSettingAt(c);
-      findings.push(
-        containerFinding(
-          c,
-          at.node,
-          `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
-            'so its processes can gain privileges through setuid binaries.',
-          'allowPrivilegeEscalation',
-          at.anchor,
-        ),
+      const finding = containerFinding(
+        c,
+        at.node,
+        `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
+          'so its processes can gain privileges through setuid binaries.',
+        'allowPrivilegeEscalation',
+        at.anchor,
       );
+      privilegeEscalationFix(fixes, finding, c);
+      findings.push(finding);
     });
+    fixes.finish();
     return findings;
   },
 });

@@ -45,8 +45,15 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
                 'release jobs (or restore only in jobs whose output is not published).',
               location: locationFromSpan(workflow.path, restore.at.span),
               key: `${job.id}/${stepLabel(step)}`,
-              // A default we infer (setup-go's version unknown) or a release without a publishing step we recognise.
-              ...(restore.inferred || publishing.size === 0 ? { confidence: 'medium' as const } : {}),
+              // Without a publishing step we recognise, a pushed tag is often a workflow that only
+              // prepares a release (opens a release pull request, runs checks on tags): a guess, shown to
+              // pedantic readers; a release event is a release, but what it ships is unseen (medium).
+              // A cache default we infer (setup-go's version unknown) is less certain too.
+              ...(publishing.size === 0
+                ? { confidence: trigger === 'release' ? ('medium' as const) : ('low' as const) }
+                : restore.inferred
+                  ? { confidence: 'medium' as const }
+                  : {}),
             });
           }
         }

@@ -1,9 +1,11 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import type { Job, Located, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { persistCredentialsFix } from './fix-checkout.js';
 import {
   actionOf,
   aliasNote,
@@ -35,24 +37,28 @@ import {
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
   scope: 'file',
+  fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    const fixes = new FixBatches(workspace);
     walkWorkflows(workflowSources(workspace), {
       step(step, source, job) {
         if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials'))) return;
-        const found = finding(workspace, source, job, step);
+        const found = finding(workspace, fixes, source, job, step);
         if (found) findings.push(found);
       },
     });
+    fixes.finish();
     return findings;
   },
 });
 
 function finding(
   workspace: Workspace,
+  fixes: FixBatches,
   source: WorkflowSource,
   job: Job | undefined,
   step: Step,
@@ -92,12 +98,15 @@ function finding(
     ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
     : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
   const at = deliberate ? explicit! : step.uses!;
-  return {
+  const found: RawFinding = {
     message: `${head}${why}. ${fix}`,
     location: locationFromSpan(source.path, at.span),
     key: `${job?.id ?? ''}/${stepLabel(step)}`,
     severity,
   };
+  if (deliberate) found.unfixable = 'persist-credentials: true is set on purpose';
+  else persistCredentialsFix(fixes, found, source, steps, step);
+  return found;
 }
 
 /** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */

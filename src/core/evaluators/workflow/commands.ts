@@ -1,3 +1,4 @@
+import { memoByScript } from './script-memo.js';
 import { joinContinuations } from './shell.js';
 
 /**
@@ -28,8 +29,10 @@ export interface Command {
 
 const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
 
-/** The simple commands of a script, in order. */
-export function commandsOf(script: string): Command[] {
+/** The simple commands of a script, in order (shared between audits: read-only). */
+export const commandsOf: (script: string) => readonly Command[] = memoByScript(scanCommands);
+
+function scanCommands(script: string): Command[] {
   const text = joinContinuations(script);
   const out: Command[] = [];
   let heredoc: string | undefined;

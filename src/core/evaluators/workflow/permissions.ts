@@ -1,3 +1,4 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import {
   type Job,
@@ -8,6 +9,7 @@ import {
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
 
@@ -29,11 +31,13 @@ import { tokenWriter } from './token-use.js';
 export const workflowPermissions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.permissions',
   scope: 'file',
+  fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
   summary:
     'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    const fixes = new FixBatches(workspace);
     walkWorkflows(workflowSources(workspace), {
       workflow(workflow) {
         const inheriting = workflow.jobs.filter((j) => !j.permissions);
@@ -43,18 +47,28 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
             workflow.permissions,
             'the workflow (every job without its own)',
           );
-          if (top) findings.push(top);
-          findings.push(...workflowWrites(workflow, inheriting));
+          if (top) {
+            shorthandFix(fixes, top, workflow, workflow.permissions!.shorthand!, undefined, inheriting);
+            findings.push(top);
+          }
+          findings.push(...workflowWrites(fixes, workflow, inheriting));
         }
         const missing = missingPermissions(workflow, inheriting);
-        if (missing) findings.push(missing);
+        if (missing) {
+          missingPermissionsFix(fixes, missing, workflow, inheriting);
+          findings.push(missing);
+        }
       },
       job(job, workflow) {
         const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-        if (own) findings.push(own);
-        findings.push(...jobWrites(workflow, job));
+        if (own) {
+          shorthandFix(fixes, own, workflow, job.permissions!.shorthand!, job, []);
+          findings.push(own);
+        }
+        findings.push(...jobWrites(fixes, workflow, job));
       },
     });
+    fixes.finish();
     return findings;
   },
 });
@@ -81,7 +95,7 @@ function shorthand(
 }
 
 /** Workflow-level write scopes reaching jobs that do not need them. */
-function workflowWrites(workflow: Workflow, inheriting: Job[]): RawFinding[] {
+function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]): RawFinding[] {
   const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0) return [];
   const names = inheriting.map((j) => `"${j.id}"`).join(', ');
@@ -91,27 +105,35 @@ function workflowWrites(workflow: Workflow, inheriting: Job[]): RawFinding[] {
   else if (!tokenWriter(inheriting[0]!, workflow))
     why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
   if (!why) return [];
-  return scopes.map(({ scope, level }) => ({
-    message:
-      `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
-      'and grant the write scope on the job that needs it.',
-    location: locationFromSpan(workflow.path, level.span),
-    key: `workflow-write:${scope}`,
-  }));
+  return scopes.map(({ scope, level }) => {
+    const found: RawFinding = {
+      message:
+        `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+        'and grant the write scope on the job that needs it.',
+      location: locationFromSpan(workflow.path, level.span),
+      key: `workflow-write:${scope}`,
+    };
+    workflowWriteFix(fixes, found, workflow, scope, level, inheriting);
+    return found;
+  });
 }
 
 /** Job-level write scopes of a job whose steps only read. */
-function jobWrites(workflow: Workflow, job: Job): RawFinding[] {
+function jobWrites(fixes: FixBatches, workflow: Workflow, job: Job): RawFinding[] {
   const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
   if (scopes.length === 0 || tokenWriter(job, workflow)) return [];
-  return scopes.map(({ scope, level }) => ({
-    message:
-      `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-      'reading (only scripts without token use and read-only actions). ' +
-      `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
-    location: locationFromSpan(workflow.path, level.span),
-    key: `unneeded-write:${job.id}:${scope}`,
-  }));
+  return scopes.map(({ scope, level }) => {
+    const found: RawFinding = {
+      message:
+        `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
+        'reading (only scripts without token use and read-only actions). ' +
+        `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+      location: locationFromSpan(workflow.path, level.span),
+      key: `unneeded-write:${job.id}:${scope}`,
+    };
+    lowerScopeFix(fixes, found, workflow, scope, level);
+    return found;
+  });
 }
 
 function isWrite(value: unknown): boolean {

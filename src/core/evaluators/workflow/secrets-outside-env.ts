@@ -1,5 +1,5 @@
 import { type ExprNode, type RefNode, references } from '../../parsers/expression.js';
-import { type Job, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { type Job, type Workflow, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { nodes } from './condition-parts.js';
@@ -76,8 +76,14 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
                 'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
               location: expr.locate(ref.start, ref.end),
               key: `${job.id}/${name}`,
-              // A publishing job's secrets are credentials for certain; a name is a strong hint.
-              ...(publishing ? { confidence: 'high' as const } : {}),
+              // A publishing job's secrets are credentials for certain; a name is a strong hint, except
+              // in a workflow that pull requests run: deployments do not run there, so a name-only match
+              // is most often test infrastructure (a test machine's SSH key, a test corpus's bucket).
+              ...(publishing
+                ? { confidence: 'high' as const }
+                : runsOnPullRequests(source)
+                  ? { confidence: 'low' as const }
+                  : {}),
             });
           }
         },
@@ -87,6 +93,11 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     return findings;
   },
 });
+
+/** Whether pull requests trigger the workflow (its jobs then test changes rather than deploy them). */
+function runsOnPullRequests(workflow: Workflow): boolean {
+  return (workflow.on?.events ?? []).some((t) => t.event === 'pull_request' || t.event === 'merge_group');
+}
 
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;

@@ -1,3 +1,4 @@
+import { memoByScript } from './script-memo.js';
 /**
  * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
  * from what), and commands that download and execute code. It is not a shell parser: it reads
@@ -49,7 +50,9 @@ const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
  * value that follow are attributed to the same name. Shell variables assigned earlier in the script
  * are followed to their assignment.
  */
-export function shellWrites(script: string): ShellWrite[] {
+export const shellWrites: (script: string) => readonly ShellWrite[] = memoByScript(scanShellWrites);
+
+function scanShellWrites(script: string): ShellWrite[] {
   const out: ShellWrite[] = [];
   const assigned = new Map<string, { ranges: [number, number][]; envVars: string[] }>();
   let heredoc: { write: ShellWrite; delimiter: string } | undefined;
@@ -178,7 +181,10 @@ const REMOTE_EXECUTION = [
 ];
 
 /** `curl | sh` and its relatives in a script, at their offsets. */
-export function remoteExecutions(script: string): RemoteExecution[] {
+export const remoteExecutions: (script: string) => readonly RemoteExecution[] =
+  memoByScript(scanRemoteExecutions);
+
+function scanRemoteExecutions(script: string): RemoteExecution[] {
   const joined = joinContinuations(script);
   const out: RemoteExecution[] = [];
   for (const re of REMOTE_EXECUTION) {
@@ -193,7 +199,9 @@ export function remoteExecutions(script: string): RemoteExecution[] {
 }
 
 /** Commands in a script that fetch or check out a pull request's head. */
-export function headCheckouts(script: string): RemoteExecution[] {
+export const headCheckouts: (script: string) => readonly RemoteExecution[] = memoByScript(scanHeadCheckouts);
+
+function scanHeadCheckouts(script: string): RemoteExecution[] {
   const joined = joinContinuations(script);
   const out: RemoteExecution[] = [];
   const re =

@@ -1,3 +1,4 @@
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
@@ -13,6 +14,7 @@ import { defineEvaluator } from '../types.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyContext } from './contexts.js';
 import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
+import { injectionFix } from './fix-injection.js';
 import { stepLabel } from './shared.js';
 import { shellWrites } from './shell.js';
 
@@ -36,6 +38,7 @@ export interface TemplateInjectionOptions {
  */
 export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOptions>({
   kind: 'workflow.template-injection',
+  fix: "moves the expressions of a run: script into the step's env: and reads them as quoted variables (bash, sh, pwsh)",
   summary:
     'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages, free-text inputs) expanded into run: scripts, shell: values or code inputs of actions, followed through env, outputs, matrices and inputs.',
   schema: {
@@ -70,10 +73,20 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
     }
     const flow = new Dataflow(workspace, classifyContext, { inputs: true });
     const findings: RawFinding[] = [];
+    // Per step: every expression of its script, and the reported ones with their findings; one fix
+    // per step covers them all.
+    const scripts = new Map<Step, ScriptFindings>();
     walkWorkflows(
       workflowSources(workspace),
       {
         expression(expr, source, job, step) {
+          const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
+          let entry = script && scripts.get(script);
+          if (script && !entry) {
+            entry = { source, job, step: script, all: [], tainted: [], findings: [] };
+            scripts.set(script, entry);
+          }
+          entry?.all.push(expr);
           if (!expr.parsed.ok) return;
           const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
           if (!sink) return;
@@ -94,15 +107,34 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
                 ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
               f.confidence = 'low';
             }
+            if (entry && sink === 'run:') {
+              if (!entry.tainted.includes(expr)) entry.tainted.push(expr);
+              entry.findings.push(f);
+            } else f.unfixable = 'only run: scripts are rewritten mechanically';
             findings.push(f);
           }
         },
       },
       workspace,
     );
+    const fixes = new FixBatches(workspace);
+    for (const s of scripts.values()) {
+      if (s.findings.length > 0)
+        injectionFix(fixes, s.findings, workspace, s.source, s.job, s.step, s.tainted, s.all);
+    }
+    fixes.finish();
     return findings;
   },
 });
+
+interface ScriptFindings {
+  source: WorkflowSource;
+  job: Job | undefined;
+  step: Step;
+  all: WorkflowExpression[];
+  tainted: WorkflowExpression[];
+  findings: RawFinding[];
+}
 
 /** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
 function stepSink(step: Step, field: string[], sinks: Map<string, string[]>): string | undefined {

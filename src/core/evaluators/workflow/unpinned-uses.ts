@@ -1,10 +1,12 @@
 import picomatch from 'picomatch';
+import { FixBatches } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
 import { hasSha256Digest } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
-import { type Located, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { type Located, type WorkflowSource, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { pinFix } from './fix-pin.js';
 import { aliasNote } from './shared.js';
 
 export interface UnpinnedUsesOptions {
@@ -20,6 +22,7 @@ export interface UnpinnedUsesOptions {
 export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   kind: 'workflow.unpinned-uses',
   scope: 'file',
+  fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
   summary:
     'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
   schema: {
@@ -38,23 +41,27 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
     const allow = options.allow ?? [];
     const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
     const findings: RawFinding[] = [];
-    const check = (path: string, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
+    const fixes = new FixBatches(workspace);
+    const check = (source: WorkflowSource, uses: Located<string>, what: 'Action' | 'Reusable workflow') => {
       const message = problem(uses.value, what, allowed);
-      if (message)
-        findings.push({
-          message: `${message}${aliasNote(uses)}`,
-          location: locationFromSpan(path, uses.span),
-          key: uses.value.trim(),
-        });
+      if (!message) return;
+      const finding: RawFinding = {
+        message: `${message}${aliasNote(uses)}`,
+        location: locationFromSpan(source.path, uses.span),
+        key: uses.value.trim(),
+      };
+      pinFix(fixes, finding, workspace, source, uses);
+      findings.push(finding);
     };
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
-        if (job.uses) check(workflow.path, job.uses, 'Reusable workflow');
+        if (job.uses) check(workflow, job.uses, 'Reusable workflow');
       },
       step(step, source) {
-        if (step.uses) check(source.path, step.uses, 'Action');
+        if (step.uses) check(source, step.uses, 'Action');
       },
     });
+    fixes.finish();
     return findings;
   },
 });

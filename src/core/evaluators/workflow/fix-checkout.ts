@@ -1,0 +1,89 @@
+import { setAt } from '../../fix/yaml-edit.js';
+import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
+import type { Step, WorkflowSource } from '../../parsers/workflow.js';
+import { actionOf, stepLabel } from './shared.js';
+
+/**
+ * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
+ * remote (a push, and in a private repository a fetch too), and tools that push with git.
+ */
+const GIT_REMOTE =
+  /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:push|fetch|pull|ls-remote|submodule|remote\s+update)\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+
+/** A repository script whose name says it releases: what it does with git is not visible here. */
+const RELEASE_SCRIPT =
+  /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+
+/** Actions that commit and push with the credentials checkout persisted. */
+const PUSHING_ACTIONS = new Set([
+  'stefanzweifel/git-auto-commit-action',
+  'endbug/add-and-commit',
+  'ad-m/github-push-action',
+  'changesets/action',
+  'cycjimmy/semantic-release-action',
+  'actions-js/push',
+  'devops-infra/action-commit-push',
+  'github-actions-x/commit',
+]);
+
+/**
+ * The fix of a checkout that leaves the token on disk: `persist-credentials: false` in its `with:`
+ * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
+ * a git command that talks to the remote, a tool or action that pushes, a release script.
+ */
+export function persistCredentialsFix(
+  fixes: FixBatches,
+  finding: FixTarget,
+  source: WorkflowSource,
+  steps: readonly Step[],
+  step: Step,
+): void {
+  const user = credentialUsers(steps).find((s) => s.index > step.index);
+  if (user) {
+    finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
+    return;
+  }
+  const target = `${step.pointer}/with/persist-credentials`;
+  fixes.add(
+    finding,
+    source.path,
+    source.document,
+    'Add persist-credentials: false to the checkout',
+    (editor) => {
+      const entry = { key: 'persist-credentials', value: false };
+      if (step.with && (step.with.value === null || typeof step.with.value !== 'object'))
+        return 'its with: is not a mapping';
+      const edit = step.with
+        ? editor.insertEntry(step.with.pointer, entry)
+        : editor.insertEntry(step.pointer, { key: 'with', value: [entry] }, { after: 'uses' });
+      return edit ? [edit] : 'the step is written through an alias or in a form that cannot be edited safely';
+    },
+    (doc) => setAt(doc, target, false),
+  );
+}
+
+/** The steps of a job that may use persisted credentials, read once per job. */
+const USERS = new WeakMap<readonly Step[], Step[]>();
+function credentialUsers(steps: readonly Step[]): Step[] {
+  let users = USERS.get(steps);
+  if (!users) {
+    users = steps.filter(usesCredentials);
+    USERS.set(steps, users);
+  }
+  return users;
+}
+
+/**
+ * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
+ * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry.
+ */
+const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
+
+function usesCredentials(step: Step): boolean {
+  if (step.run) return GIT_REMOTE.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+  const action = actionOf(step.uses);
+  if (action === undefined) return false;
+  if (PUSHING_ACTIONS.has(action)) return true;
+  const path = (step.uses?.value ?? '').split('@')[0]!.toLowerCase();
+  return !path.startsWith('docker/') && !path.startsWith('./') && PUSHING_NAME.test(path);
+}

@@ -1,0 +1,103 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTrees, roundTrip } from './round-trip.js';
+
+afterAll(cleanupTrees);
+
+const RULE = 'workflow-checkout-persisted-credentials';
+const FILE = '.github/workflows/ci.yml';
+const wf = (steps: string) =>
+  `on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+
+const CASES: { name: string; input: string; output: string }[] = [
+  {
+    name: 'no with: one is added after uses:',
+    input: wf('      - uses: actions/checkout@v4 # the code\n      - run: make test\n'),
+    output: wf(
+      '      - uses: actions/checkout@v4 # the code\n        with:\n          persist-credentials: false\n      - run: make test\n',
+    ),
+  },
+  {
+    name: 'a with: block gets the entry after its last one',
+    input: wf(
+      '      - name: Check out\n        uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n',
+    ),
+    output: wf(
+      '      - name: Check out\n        uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n',
+    ),
+  },
+  {
+    name: 'a flow with: stays flow',
+    input: wf('      - uses: actions/checkout@v4\n        with: { fetch-depth: 0 }\n      - run: make\n'),
+    output: wf(
+      '      - uses: actions/checkout@v4\n        with: { fetch-depth: 0, persist-credentials: false }\n      - run: make\n',
+    ),
+  },
+  {
+    name: 'a flow step',
+    input: wf('      - { uses: actions/checkout@v4 }\n'),
+    output: wf('      - { uses: actions/checkout@v4, with: { persist-credentials: false } }\n'),
+  },
+  {
+    name: 'four-space indentation, a block scalar after, tabs inside the script',
+    input:
+      'on: push\npermissions:\n    contents: read\njobs:\n    build:\n        runs-on: ubuntu-latest\n        steps:\n            -   uses: actions/checkout@v4\n            -   run: |\n                    printf "a\\tb"\t# tab\n',
+    output:
+      'on: push\npermissions:\n    contents: read\njobs:\n    build:\n        runs-on: ubuntu-latest\n        steps:\n            -   uses: actions/checkout@v4\n                with:\n                    persist-credentials: false\n            -   run: |\n                    printf "a\\tb"\t# tab\n',
+  },
+  {
+    name: 'comments inside with:, CRLF kept',
+    input: wf(
+      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n',
+    ).replace(/\n/g, '\r\n'),
+    output: wf(
+      '      - uses: actions/checkout@v4\n        with:\n          # history\n          fetch-depth: 0 # all\n          persist-credentials: false\n',
+    ).replace(/\n/g, '\r\n'),
+  },
+  {
+    name: 'an anchored step defined here is edited where it is written',
+    input: wf('      - &co\n        uses: actions/checkout@v4\n      - run: make\n'),
+    output: wf(
+      '      - &co\n        uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n      - run: make\n',
+    ),
+  },
+];
+
+describe('fix: persist-credentials: false', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { final } = await roundTrip({ [FILE]: c.input }, RULE, { fixes: 1 });
+      expect(final[FILE]).toBe(c.output);
+    });
+  }
+
+  it('not when a later step pushes, nor for a deliberate true', async () => {
+    const { findings } = await roundTrip(
+      {
+        [FILE]: `on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n      - run: git tag v1 && git push --tags\n  docs:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n      - uses: actions/upload-artifact@v3\n        with: { path: . }\n`,
+      },
+      RULE,
+      { fixes: 0 },
+    );
+    expect(findings.map((f) => [f.location?.startLine, f.unfixable])).toEqual([
+      [14, 'persist-credentials: true is set on purpose'],
+      [7, expect.stringMatching(/^step "run" may push or fetch with the persisted credentials/)],
+    ]);
+  });
+
+  it('not before an action whose name says it pushes; an image build is no git push', async () => {
+    const { findings } = await roundTrip(
+      {
+        [FILE]: wf('      - uses: actions/checkout@v4\n      - uses: acme/actions/helpers/version-push@v1\n'),
+        '.github/workflows/image.yml': wf(
+          '      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n',
+        ),
+      },
+      RULE,
+      { fixes: 1 },
+    );
+    expect(findings.map((f) => [f.location?.path, f.unfixable])).toEqual([
+      [FILE, expect.stringMatching(/^step "acme\/actions\/helpers\/version-push@v1" may push/)],
+      ['.github/workflows/image.yml', undefined],
+    ]);
+  });
+});
