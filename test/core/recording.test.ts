@@ -56,6 +56,16 @@ describe('RecordingWorkspace', () => {
     expect(record(view, (w) => w.memo('other', '', () => '')).opaque).toMatch(/other/);
   });
 
+  it('answers every question a workspace takes from the whole tree (a method added later must be too)', () => {
+    // The view has no file list of its own: a method it inherited would answer from an empty tree.
+    // Those left are the text of a read (through `read`) and private helpers of reads it delegates.
+    const own = new Set(Object.getOwnPropertyNames(RecordingWorkspace.prototype));
+    const inherited = Object.getOwnPropertyNames(Workspace.prototype).filter(
+      (n) => n !== 'constructor' && !own.has(n),
+    );
+    expect(inherited).toEqual(['text', 'indexedSet', 'load', 'realDirectory']);
+  });
+
   it('cannot record what a rule learns from the input problems of the others', () => {
     const view = new RecordingWorkspace(tree({ 'a.yml': ': :\n' }), new InputLog());
     expect(record(view, (w) => w.inputProblems()).opaque).toBeDefined();
