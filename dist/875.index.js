@@ -9,10 +9,10 @@ export const modules = {
 /* harmony export */   createApiClient: () => (/* binding */ createApiClient)
 /* harmony export */ });
 /* unused harmony exports MAX_RETRY_AFTER_SECONDS, toApiError */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6257);
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1758);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6856);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(934);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6859);
 /**
  * The Action's GitHub API client: Octokit from `@actions/github` (which honours `GITHUB_API_URL`
@@ -61,10 +61,10 @@ function createApiClient(options) {
     };
     const limitHandler = (kind) => (retryAfter, opts, _octokit, retryCount) => {
         const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RETRY_AFTER_SECONDS;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`GitHub API ${kind} on ${opts.method} ${opts.url}: ${retrying ? `retrying after ${retryAfter}s` : 'giving up'}`);
+        _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`GitHub API ${kind} on ${opts.method} ${opts.url}: ${retrying ? `retrying after ${retryAfter}s` : 'giving up'}`);
         return retrying;
     };
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_1__/* .getOctokit */ .Q)(options.token, {
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
         throttle: {
             onRateLimit: limitHandler('rate limit'),
             onSecondaryRateLimit: limitHandler('secondary rate limit'),
@@ -75,10 +75,10 @@ function createApiClient(options) {
             doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
         },
         log: {
-            debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-            info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-            warn: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-            error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
+            debug: (m) => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(m),
+            info: (m) => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(m),
+            warn: (m) => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(m),
+            error: (m) => _commands_js__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(m),
         },
     }, counter, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
     const request = async (route, params = {}, opts = {}) => {

@@ -11975,1495 +11975,6 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 7091:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-/*!
-Copyright (c) the purl authors
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-*/
-
-
-const {
-  PackageURL,
-  PurlComponent,
-  PurlQualifierNames,
-  PurlType
-} = __nccwpck_require__(6686)
-
-module.exports = {
-  PackageURL,
-  PurlComponent,
-  PurlQualifierNames,
-  PurlType
-}
-
-
-/***/ }),
-
-/***/ 3779:
-/***/ ((module) => {
-
-
-
-const LOOP_SENTINEL = 1_000_000
-
-const REUSED_SEARCH_PARAMS = new URLSearchParams()
-
-const REUSED_SEARCH_PARAMS_KEY = '_'
-
-const REUSED_SEARCH_PARAMS_OFFSET = 2 // '_='.length
-
-module.exports = {
-    LOOP_SENTINEL,
-    REUSED_SEARCH_PARAMS,
-    REUSED_SEARCH_PARAMS_KEY,
-    REUSED_SEARCH_PARAMS_OFFSET
-}
-
-
-/***/ }),
-
-/***/ 782:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const { PurlError } = __nccwpck_require__(616)
-
-const { decodeURIComponent } = globalThis
-
-function decodePurlComponent(comp, encodedURIComponent) {
-    try {
-        return decodeURIComponent(encodedURIComponent)
-    } catch {}
-    throw new PurlError(`unable to decode "${comp}" component`)
-}
-
-module.exports = {
-    decodePurlComponent
-}
-
-
-/***/ }),
-
-/***/ 5954:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const {
-    REUSED_SEARCH_PARAMS,
-    REUSED_SEARCH_PARAMS_KEY,
-    REUSED_SEARCH_PARAMS_OFFSET
-} = __nccwpck_require__(3779)
-const { isObject } = __nccwpck_require__(7018)
-const { isNonEmptyString } = __nccwpck_require__(2764)
-
-const { encodeURIComponent } = globalThis
-
-function encodeNamespace(namespace) {
-    return isNonEmptyString(namespace)
-        ? encodeURIComponent(namespace)
-              .replace(/%3A/g, ':')
-              .replace(/%2F/g, '/')
-        : ''
-}
-
-function encodeQualifierParam(param) {
-    if (isNonEmptyString(param)) {
-        // Param key and value are encoded with `percentEncodeSet` of
-        // 'application/x-www-form-urlencoded' and `spaceAsPlus` of `true`.
-        // https://url.spec.whatwg.org/#urlencoded-serializing
-        REUSED_SEARCH_PARAMS.set(REUSED_SEARCH_PARAMS_KEY, param)
-        return replacePlusSignWithPercentEncodedSpace(
-            REUSED_SEARCH_PARAMS.toString().slice(REUSED_SEARCH_PARAMS_OFFSET)
-        )
-    }
-    return ''
-}
-
-function encodeQualifiers(qualifiers) {
-    if (isObject(qualifiers)) {
-        // Sort this list of qualifier strings lexicographically.
-        const qualifiersKeys = Object.keys(qualifiers).sort()
-        const searchParams = new URLSearchParams()
-        for (let i = 0, { length } = qualifiersKeys; i < length; i += 1) {
-            const key = qualifiersKeys[i]
-            searchParams.set(key, qualifiers[key])
-        }
-        return replacePlusSignWithPercentEncodedSpace(searchParams.toString())
-    }
-    return ''
-}
-
-function encodeSubpath(subpath) {
-    return isNonEmptyString(subpath)
-        ? encodeURIComponent(subpath).replace(/%2F/g, '/')
-        : ''
-}
-
-function encodeVersion(version) {
-    return isNonEmptyString(version)
-        ? encodeURIComponent(version).replace(/%3A/g, ':').replace(/%2B/g, '+')
-        : ''
-}
-
-function replacePlusSignWithPercentEncodedSpace(str) {
-    // Convert plus signs to %20 for better portability.
-    return str.replace(/\+/g, '%20')
-}
-
-module.exports = {
-    encodeNamespace,
-    encodeVersion,
-    encodeQualifiers,
-    encodeQualifierParam,
-    encodeSubpath,
-    encodeURIComponent
-}
-
-
-/***/ }),
-
-/***/ 616:
-/***/ ((module) => {
-
-
-
-function formatPurlErrorMessage(message = '') {
-    const { length } = message
-    let formatted = ''
-    if (length) {
-        // Lower case start of message.
-        const code0 = message.charCodeAt(0)
-        formatted =
-            code0 >= 65 /*'A'*/ || code0 <= 90 /*'Z'*/
-                ? `${message[0].toLowerCase()}${message.slice(1)}`
-                : message
-        // Remove period from end of message.
-        if (
-            length > 1 &&
-            message.charCodeAt(length - 1) === 46 /*'.'*/ &&
-            message.charCodeAt(length - 2) !== 46
-        ) {
-            formatted = formatted.slice(0, -1)
-        }
-    }
-    return `Invalid purl: ${formatted}`
-}
-
-class PurlError extends Error {
-    constructor(message) {
-        super(formatPurlErrorMessage(message))
-    }
-}
-
-module.exports = {
-    formatPurlErrorMessage,
-    PurlError
-}
-
-
-/***/ }),
-
-/***/ 4947:
-/***/ ((module) => {
-
-
-
-function createHelpersNamespaceObject(helpers, options_ = {}) {
-    const { comparator, ...defaults } = { __proto__: null, ...options_ }
-    const helperNames = Object.keys(helpers).sort()
-    const propNames = [
-        ...new Set([...Object.values(helpers)].map(Object.keys).flat())
-    ].sort(comparator)
-    const nsObject = Object.create(null)
-    for (let i = 0, { length } = propNames; i < length; i += 1) {
-        const propName = propNames[i]
-        const helpersForProp = Object.create(null)
-        for (
-            let j = 0, { length: length_j } = helperNames;
-            j < length_j;
-            j += 1
-        ) {
-            const helperName = helperNames[j]
-            const helperValue =
-                helpers[helperName][propName] ?? defaults[helperName]
-            if (helperValue !== undefined) {
-                helpersForProp[helperName] = helperValue
-            }
-        }
-        nsObject[propName] = helpersForProp
-    }
-    return nsObject
-}
-
-module.exports = {
-    createHelpersNamespaceObject
-}
-
-
-/***/ }),
-
-/***/ 6808:
-/***/ ((module) => {
-
-
-
-function isNullishOrEmptyString(value) {
-    return (
-        value === null ||
-        value === undefined ||
-        (typeof value === 'string' && value.length === 0)
-    )
-}
-
-module.exports = {
-    isNullishOrEmptyString
-}
-
-
-/***/ }),
-
-/***/ 4265:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const { isObject } = __nccwpck_require__(7018)
-const { isBlank } = __nccwpck_require__(2764)
-
-function normalizeName(rawName) {
-    return typeof rawName === 'string' ? rawName.trim() : undefined
-}
-
-function normalizeNamespace(rawNamespace) {
-    return typeof rawNamespace === 'string'
-        ? normalizePath(rawNamespace)
-        : undefined
-}
-
-function normalizePath(pathname, callback) {
-    let collapsed = ''
-    let start = 0
-    // Leading and trailing slashes, i.e. '/', are not significant and should be
-    // stripped in the canonical form.
-    while (pathname.charCodeAt(start) === 47 /*'/'*/) {
-        start += 1
-    }
-    let nextIndex = pathname.indexOf('/', start)
-    if (nextIndex === -1) {
-        return pathname.slice(start)
-    }
-    // Discard any empty string segments by collapsing repeated segment
-    // separator slashes, i.e. '/'.
-    while (nextIndex !== -1) {
-        const segment = pathname.slice(start, nextIndex)
-        if (callback === undefined || callback(segment)) {
-            collapsed =
-                collapsed + (collapsed.length === 0 ? '' : '/') + segment
-        }
-        start = nextIndex + 1
-        while (pathname.charCodeAt(start) === 47) {
-            start += 1
-        }
-        nextIndex = pathname.indexOf('/', start)
-    }
-    const lastSegment = pathname.slice(start)
-    if (
-        lastSegment.length !== 0 &&
-        (callback === undefined || callback(lastSegment))
-    ) {
-        collapsed = collapsed + '/' + lastSegment
-    }
-    return collapsed
-}
-
-function normalizeQualifiers(rawQualifiers) {
-    let qualifiers
-    for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
-        const strValue = typeof value === 'string' ? value : String(value)
-        const trimmed = strValue.trim()
-        // A key=value pair with an empty value is the same as no key/value
-        // at all for this key.
-        if (trimmed.length === 0) {
-            continue
-        }
-        if (qualifiers === undefined) {
-            qualifiers = { __proto__: null }
-        }
-        // A key is case insensitive. The canonical form is lowercase.
-        qualifiers[key.toLowerCase()] = trimmed
-    }
-    return qualifiers
-}
-
-function normalizeSubpath(rawSubpath) {
-    return typeof rawSubpath === 'string'
-        ? normalizePath(rawSubpath, subpathFilter)
-        : undefined
-}
-
-function normalizeType(rawType) {
-    // The type must NOT be percent-encoded.
-    // The type is case insensitive. The canonical form is lowercase.
-    return typeof rawType === 'string'
-        ? rawType.trim().toLowerCase()
-        : undefined
-}
-
-function normalizeVersion(rawVersion) {
-    return typeof rawVersion === 'string' ? rawVersion.trim() : undefined
-}
-
-function qualifiersToEntries(rawQualifiers) {
-    if (isObject(rawQualifiers)) {
-        return rawQualifiers instanceof URLSearchParams
-            ? rawQualifiers.entries()
-            : Object.entries(rawQualifiers)
-    }
-    return typeof rawQualifiers === 'string'
-        ? new URLSearchParams(rawQualifiers).entries()
-        : Object.entries({})
-}
-
-function subpathFilter(segment) {
-    // When percent-decoded, a segment
-    //   - must not be any of '.' or '..'
-    //   - must not be empty
-    const { length } = segment
-    if (length === 1 && segment.charCodeAt(0) === 46 /*'.'*/) return false
-    if (
-        length === 2 &&
-        segment.charCodeAt(0) === 46 &&
-        segment.charCodeAt(1) === 46
-    ) {
-        return false
-    }
-    return !isBlank(segment)
-}
-
-module.exports = {
-    normalizeName,
-    normalizeNamespace,
-    normalizePath,
-    normalizeQualifiers,
-    normalizeSubpath,
-    normalizeType,
-    normalizeVersion
-}
-
-
-/***/ }),
-
-/***/ 7018:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const { LOOP_SENTINEL } = __nccwpck_require__(3779)
-
-function isObject(value) {
-    return value !== null && typeof value === 'object'
-}
-
-function recursiveFreeze(value_) {
-    if (
-        value_ === null ||
-        !(typeof value_ === 'object' || typeof value_ === 'function') ||
-        Object.isFrozen(value_)
-    ) {
-        return value_
-    }
-    const queue = [value_]
-    let { length: queueLength } = queue
-    let pos = 0
-    while (pos < queueLength) {
-        if (pos === LOOP_SENTINEL) {
-            throw new Error(
-                'Detected infinite loop in object crawl of recursiveFreeze'
-            )
-        }
-        const obj = queue[pos++]
-        Object.freeze(obj)
-        if (Array.isArray(obj)) {
-            for (let i = 0, { length } = obj; i < length; i += 1) {
-                const item = obj[i]
-                if (
-                    item !== null &&
-                    (typeof item === 'object' || typeof item === 'function') &&
-                    !Object.isFrozen(item)
-                ) {
-                    queue[queueLength++] = item
-                }
-            }
-        } else {
-            const keys = Reflect.ownKeys(obj)
-            for (let i = 0, { length } = keys; i < length; i += 1) {
-                const propValue = obj[keys[i]]
-                if (
-                    propValue !== null &&
-                    (typeof propValue === 'object' ||
-                        typeof propValue === 'function') &&
-                    !Object.isFrozen(propValue)
-                ) {
-                    queue[queueLength++] = propValue
-                }
-            }
-        }
-    }
-    return value_
-}
-
-module.exports = {
-    isObject,
-    recursiveFreeze
-}
-
-
-/***/ }),
-
-/***/ 6686:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-/*!
-Copyright (c) the purl authors
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-*/
-
-
-const { decodePurlComponent } = __nccwpck_require__(782)
-const { isObject, recursiveFreeze } = __nccwpck_require__(7018)
-const { isBlank, isNonEmptyString, trimLeadingSlashes } = __nccwpck_require__(2764)
-
-const { PurlComponent } = __nccwpck_require__(1487)
-const { PurlQualifierNames } = __nccwpck_require__(7197)
-const { PurlType } = __nccwpck_require__(8958)
-const { PurlError } = __nccwpck_require__(616)
-
-class PackageURL {
-    static Component = recursiveFreeze(PurlComponent)
-    static KnownQualifierNames = recursiveFreeze(PurlQualifierNames)
-    static Type = recursiveFreeze(PurlType)
-
-    constructor(
-        rawType,
-        rawNamespace,
-        rawName,
-        rawVersion,
-        rawQualifiers,
-        rawSubpath
-    ) {
-        const type = isNonEmptyString(rawType)
-            ? PurlComponent.type.normalize(rawType)
-            : rawType
-        PurlComponent.type.validate(type, true)
-
-        const namespace = isNonEmptyString(rawNamespace)
-            ? PurlComponent.namespace.normalize(rawNamespace)
-            : rawNamespace
-        PurlComponent.namespace.validate(namespace, true)
-
-        const name = isNonEmptyString(rawName)
-            ? PurlComponent.name.normalize(rawName)
-            : rawName
-        PurlComponent.name.validate(name, true)
-
-        const version = isNonEmptyString(rawVersion)
-            ? PurlComponent.version.normalize(rawVersion)
-            : rawVersion
-        PurlComponent.version.validate(version, true)
-
-        const qualifiers =
-            typeof rawQualifiers === 'string' || isObject(rawQualifiers)
-                ? PurlComponent.qualifiers.normalize(rawQualifiers)
-                : rawQualifiers
-        PurlComponent.qualifiers.validate(qualifiers, true)
-
-        const subpath = isNonEmptyString(rawSubpath)
-            ? PurlComponent.subpath.normalize(rawSubpath)
-            : rawSubpath
-        PurlComponent.subpath.validate(subpath, true)
-
-        this.type = type
-        this.name = name
-        this.namespace = namespace ?? undefined
-        this.version = version ?? undefined
-        this.qualifiers = qualifiers ?? undefined
-        this.subpath = subpath ?? undefined
-
-        const typeHelpers = PurlType[type]
-        if (typeHelpers) {
-            typeHelpers.normalize(this)
-            typeHelpers.validate(this, true)
-        }
-    }
-
-    toString() {
-        const { namespace, name, version, qualifiers, subpath, type } = this
-        let purlStr = `pkg:${PurlComponent.type.encode(type)}/`
-        if (namespace) {
-            purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`
-        }
-        purlStr = `${purlStr}${PurlComponent.name.encode(name)}`
-        if (version) {
-            purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`
-        }
-        if (qualifiers) {
-            purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`
-        }
-        if (subpath) {
-            purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`
-        }
-        return purlStr
-    }
-
-    static fromString(purlStr) {
-        return new PackageURL(...PackageURL.parseString(purlStr))
-    }
-
-    static parseString(purlStr) {
-        // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#how-to-parse-a-purl-string-in-its-components
-        if (typeof purlStr !== 'string') {
-            throw new Error('A purl string argument is required.')
-        }
-        if (isBlank(purlStr)) {
-            return [
-                undefined,
-                undefined,
-                undefined,
-                undefined,
-                undefined,
-                undefined
-            ]
-        }
-
-        // Split the remainder once from left on ':'.
-        const colonIndex = purlStr.indexOf(':')
-        // Use WHATWG URL to split up the purl string.
-        //   - Split the purl string once from right on '#'
-        //   - Split the remainder once from right on '?'
-        //   - Split the remainder once from left on ':'
-        let url
-        let maybeUrlWithAuth
-        if (colonIndex !== -1) {
-            try {
-                // Since a purl never contains a URL Authority, its scheme
-                // must not be suffixed with double slash as in 'pkg://'
-                // and should use instead 'pkg:'. Purl parsers must accept
-                // URLs such as 'pkg://' and must ignore the '//'
-                const beforeColon = purlStr.slice(0, colonIndex)
-                const afterColon = purlStr.slice(colonIndex + 1)
-                const trimmedAfterColon = trimLeadingSlashes(afterColon)
-                url = new URL(`${beforeColon}:${trimmedAfterColon}`)
-                maybeUrlWithAuth =
-                    afterColon.length === trimmedAfterColon.length
-                        ? url
-                        : new URL(purlStr)
-            } catch (e) {
-                throw new PurlError('failed to parse as URL', {
-                    cause: e
-                })
-            }
-        }
-        // The scheme is a constant with the value "pkg".
-        if (url?.protocol !== 'pkg:') {
-            throw new PurlError('missing required "pkg" scheme component')
-        }
-        // A purl must NOT contain a URL Authority i.e. there is no support for
-        // username, password, host and port components.
-        if (
-            maybeUrlWithAuth.username !== '' ||
-            maybeUrlWithAuth.password !== ''
-        ) {
-            throw new PurlError('cannot contain a "user:pass@host:port"')
-        }
-
-        const { pathname } = url
-        const firstSlashIndex = pathname.indexOf('/')
-        const rawType = decodePurlComponent(
-            'type',
-            firstSlashIndex === -1
-                ? pathname
-                : pathname.slice(0, firstSlashIndex)
-        )
-        if (firstSlashIndex < 1) {
-            return [
-                rawType,
-                undefined,
-                undefined,
-                undefined,
-                undefined,
-                undefined
-            ]
-        }
-
-        let rawVersion
-        let atSignIndex = pathname.lastIndexOf('@')
-        // Handle unencoded leading '@' characters. This is a small break from
-        // the specification to make parsing more forgiving so that users don't
-        // have to deal with it.
-        if (
-            atSignIndex !== -1 &&
-            pathname.charCodeAt(atSignIndex - 1) === 47 /*'/'*/
-        ) {
-            atSignIndex = -1
-        }
-        const beforeVersion = pathname.slice(
-            rawType.length + 1,
-            atSignIndex === -1 ? pathname.length : atSignIndex
-        )
-        if (atSignIndex !== -1) {
-            // Split the remainder once from right on '@'.
-            rawVersion = decodePurlComponent(
-                'version',
-                pathname.slice(atSignIndex + 1)
-            )
-        }
-
-        let rawNamespace
-        let rawName
-        const lastSlashIndex = beforeVersion.lastIndexOf('/')
-        if (lastSlashIndex === -1) {
-            // Split the remainder once from right on '/'.
-            rawName = decodePurlComponent('name', beforeVersion)
-        } else {
-            // Split the remainder once from right on '/'.
-            rawName = decodePurlComponent(
-                'name',
-                beforeVersion.slice(lastSlashIndex + 1)
-            )
-            // Split the remainder on '/'.
-            rawNamespace = decodePurlComponent(
-                'namespace',
-                beforeVersion.slice(0, lastSlashIndex)
-            )
-        }
-
-        let rawQualifiers
-        const { searchParams } = url
-        if (searchParams.size !== 0) {
-            searchParams.forEach((value) =>
-                decodePurlComponent('qualifiers', value)
-            )
-            // Split the remainder once from right on '?'.
-            rawQualifiers = searchParams
-        }
-
-        let rawSubpath
-        const { hash } = url
-        if (hash.length !== 0) {
-            // Split the purl string once from right on '#'.
-            rawSubpath = decodePurlComponent('subpath', hash.slice(1))
-        }
-
-        return [
-            rawType,
-            rawNamespace,
-            rawName,
-            rawVersion,
-            rawQualifiers,
-            rawSubpath
-        ]
-    }
-}
-
-for (const staticProp of ['Component', 'KnownQualifierNames', 'Type']) {
-    Reflect.defineProperty(PackageURL, staticProp, {
-        ...Reflect.getOwnPropertyDescriptor(PackageURL, staticProp),
-        writable: false
-    })
-}
-
-Reflect.setPrototypeOf(PackageURL.prototype, null)
-
-module.exports = {
-    PackageURL,
-    PurlComponent,
-    PurlQualifierNames,
-    PurlType
-}
-
-
-/***/ }),
-
-/***/ 1487:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const {
-    encodeNamespace,
-    encodeVersion,
-    encodeQualifiers,
-    encodeQualifierParam,
-    encodeSubpath,
-    encodeURIComponent
-} = __nccwpck_require__(5954)
-
-const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
-
-const {
-    normalizeType,
-    normalizeNamespace,
-    normalizeName,
-    normalizeVersion,
-    normalizeQualifiers,
-    normalizeSubpath
-} = __nccwpck_require__(4265)
-
-const { localeCompare, isNonEmptyString } = __nccwpck_require__(2764)
-
-const {
-    validateType,
-    validateNamespace,
-    validateName,
-    validateVersion,
-    validateQualifiers,
-    validateQualifierKey,
-    validateSubpath
-} = __nccwpck_require__(3206)
-
-const PurlComponentEncoder = (comp) =>
-    isNonEmptyString(comp) ? encodeURIComponent(comp) : ''
-
-const PurlComponentStringNormalizer = (comp) =>
-    typeof comp === 'string' ? comp : undefined
-
-const PurlComponentValidator = (_comp, _throws) => true
-
-const componentSortOrderLookup = {
-    __proto__: null,
-    type: 0,
-    namespace: 1,
-    name: 2,
-    version: 3,
-    qualifiers: 4,
-    qualifierKey: 5,
-    qualifierValue: 6,
-    subpath: 7
-}
-
-function componentSortOrder(comp) {
-    return componentSortOrderLookup[comp] ?? comp
-}
-
-function componentComparator(compA, compB) {
-    return localeCompare(componentSortOrder(compA), componentSortOrder(compB))
-}
-
-module.exports = {
-    // Rules for each purl component:
-    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#rules-for-each-purl-component
-    PurlComponent: createHelpersNamespaceObject(
-        {
-            encode: {
-                namespace: encodeNamespace,
-                version: encodeVersion,
-                qualifiers: encodeQualifiers,
-                qualifierKey: encodeQualifierParam,
-                qualifierValue: encodeQualifierParam,
-                subpath: encodeSubpath
-            },
-            normalize: {
-                type: normalizeType,
-                namespace: normalizeNamespace,
-                name: normalizeName,
-                version: normalizeVersion,
-                qualifiers: normalizeQualifiers,
-                subpath: normalizeSubpath
-            },
-            validate: {
-                type: validateType,
-                namespace: validateNamespace,
-                name: validateName,
-                version: validateVersion,
-                qualifierKey: validateQualifierKey,
-                qualifiers: validateQualifiers,
-                subpath: validateSubpath
-            }
-        },
-        {
-            comparator: componentComparator,
-            encode: PurlComponentEncoder,
-            normalize: PurlComponentStringNormalizer,
-            validate: PurlComponentValidator
-        }
-    )
-}
-
-
-/***/ }),
-
-/***/ 7197:
-/***/ ((module) => {
-
-
-
-module.exports = {
-    // Known qualifiers:
-    // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#known-qualifiers-keyvalue-pairs
-    PurlQualifierNames: {
-        __proto__: null,
-        RepositoryUrl: 'repository_url',
-        DownloadUrl: 'download_url',
-        VcsUrl: 'vcs_url',
-        FileName: 'file_name',
-        Checksum: 'checksum'
-    }
-}
-
-
-/***/ }),
-
-/***/ 8958:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const { isNullishOrEmptyString } = __nccwpck_require__(6808)
-
-const { createHelpersNamespaceObject } = __nccwpck_require__(4947)
-
-const {
-    isSemverString,
-    lowerName,
-    lowerNamespace,
-    lowerVersion,
-    replaceDashesWithUnderscores,
-    replaceUnderscoresWithDashes
-} = __nccwpck_require__(2764)
-
-const { validateEmptyByType, validateRequiredByType } = __nccwpck_require__(3206)
-const { PurlError } = __nccwpck_require__(616)
-
-const PurlTypNormalizer = (purl) => purl
-
-const PurlTypeValidator = (_purl, _throws) => true
-
-module.exports = {
-    // PURL types:
-    // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst
-    PurlType: createHelpersNamespaceObject(
-        {
-            normalize: {
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#alpm
-                alpm(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#apk
-                apk(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitbucket
-                bitbucket(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitnami
-                bitnami(purl) {
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#composer
-                composer(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#deb
-                deb(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#other-candidate-types-to-define
-                gitlab(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#github
-                github(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
-                // golang(purl) {
-                //     // Ignore case-insensitive rule because go.mod are case-sensitive.
-                //     // Pending spec change: https://github.com/package-url/purl-spec/pull/196
-                //     lowerNamespace(purl)
-                //     lowerName(purl)
-                //     return purl
-                // },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#hex
-                hex(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#huggingface
-                huggingface(purl) {
-                    lowerVersion(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
-                mlflow(purl) {
-                    if (
-                        purl.qualifiers?.repository_url?.includes('databricks')
-                    ) {
-                        lowerName(purl)
-                    }
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#npm
-                npm(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#luarocks
-                luarocks(purl) {
-                    lowerVersion(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
-                oci(purl) {
-                    lowerName(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
-                pub(purl) {
-                    lowerName(purl)
-                    purl.name = replaceDashesWithUnderscores(purl.name)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pypi
-                pypi(purl) {
-                    lowerNamespace(purl)
-                    lowerName(purl)
-                    purl.name = replaceUnderscoresWithDashes(purl.name)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#qpkg
-                qpkg(purl) {
-                    lowerNamespace(purl)
-                    return purl
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#rpm
-                rpm(purl) {
-                    lowerNamespace(purl)
-                    return purl
-                }
-            },
-            validate: {
-                // TODO: cocoapods name validation
-                // TODO: cpan namespace validation
-                // TODO: swid qualifier validation
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#conan
-                conan(purl, throws) {
-                    if (isNullishOrEmptyString(purl.namespace)) {
-                        if (purl.qualifiers?.channel) {
-                            if (throws) {
-                                throw new PurlError(
-                                    'conan requires a "namespace" component when a "channel" qualifier is present'
-                                )
-                            }
-                            return false
-                        }
-                    } else if (isNullishOrEmptyString(purl.qualifiers)) {
-                        if (throws) {
-                            throw new PurlError(
-                                'conan requires a "qualifiers" component when a namespace is present'
-                            )
-                        }
-                        return false
-                    }
-                    return true
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#cran
-                cran(purl, throws) {
-                    return validateRequiredByType(
-                        'cran',
-                        'version',
-                        purl.version,
-                        throws
-                    )
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
-                golang(purl) {
-                    // Still being lenient here since the standard changes aren't official.
-                    // Pending spec change: https://github.com/package-url/purl-spec/pull/196
-                    const { version } = purl
-                    const length =
-                        typeof version === 'string' ? version.length : 0
-                    // If the version starts with a "v" then ensure its a valid semver version.
-                    // This, by semver semantics, also supports pseudo-version number.
-                    // https://go.dev/doc/modules/version-numbers#pseudo-version-number
-                    if (
-                        length &&
-                        version.charCodeAt(0) === 118 /*'v'*/ &&
-                        !isSemverString(version.slice(1))
-                    ) {
-                        if (throws) {
-                            throw new PurlError(
-                                'golang "version" component starting with a "v" must be followed by a valid semver version'
-                            )
-                        }
-                        return false
-                    }
-                    return true
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#maven
-                maven(purl, throws) {
-                    return validateRequiredByType(
-                        'maven',
-                        'namespace',
-                        purl.namespace,
-                        throws
-                    )
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
-                mlflow(purl, throws) {
-                    return validateEmptyByType(
-                        'mlflow',
-                        'namespace',
-                        purl.namespace,
-                        throws
-                    )
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
-                oci(purl, throws) {
-                    return validateEmptyByType(
-                        'oci',
-                        'namespace',
-                        purl.namespace,
-                        throws
-                    )
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
-                pub(purl, throws) {
-                    const { name } = purl
-                    for (let i = 0, { length } = name; i < length; i += 1) {
-                        const code = name.charCodeAt(i)
-                        // prettier-ignore
-                        if (
-                  !(
-                      (
-                          (code >= 48 && code <= 57)  || // 0-9
-                          (code >= 97 && code <= 122) || // a-z
-                          code === 95 // _
-                      )
-                  )
-              ) {
-                  if (throws) {
-                      throw new PurlError(
-                          'pub "name" component may only contain [a-z0-9_] characters'
-                      )
-                  }
-                  return false
-              }
-                    }
-                    return true
-                },
-                // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#swift
-                swift(purl, throws) {
-                    return (
-                        validateRequiredByType(
-                            'swift',
-                            'namespace',
-                            purl.namespace,
-                            throws
-                        ) &&
-                        validateRequiredByType(
-                            'swift',
-                            'version',
-                            purl.version,
-                            throws
-                        )
-                    )
-                }
-            }
-        },
-        {
-            normalize: PurlTypNormalizer,
-            validate: PurlTypeValidator
-        }
-    )
-}
-
-
-/***/ }),
-
-/***/ 2764:
-/***/ ((module) => {
-
-
-
-// Intl.Collator is faster than String#localeCompare
-// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/String/localeCompare:
-// > When comparing large numbers of strings, such as in sorting large arrays,
-// > it is better to create an Intl.Collator object and use the function provided
-// > by its compare() method.
-const { compare: localeCompare } = new Intl.Collator()
-
-// This regexp is valid as of 2024-08-01.
-// https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
-const regexSemverNumberedGroups =
-    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/
-
-function isBlank(str) {
-    for (let i = 0, { length } = str; i < length; i += 1) {
-        const code = str.charCodeAt(i)
-        // prettier-ignore
-        if (
-            !(
-                // Whitespace characters according to ECMAScript spec:
-                // https://tc39.es/ecma262/#sec-white-space
-                (
-                    code === 0x0020 || // Space
-                    code === 0x0009 || // Tab
-                    code === 0x000a || // Line Feed
-                    code === 0x000b || // Vertical Tab
-                    code === 0x000c || // Form Feed
-                    code === 0x000d || // Carriage Return
-                    code === 0x00a0 || // No-Break Space
-                    code === 0x1680 || // Ogham Space Mark
-                    code === 0x2000 || // En Quad
-                    code === 0x2001 || // Em Quad
-                    code === 0x2002 || // En Space
-                    code === 0x2003 || // Em Space
-                    code === 0x2004 || // Three-Per-Em Space
-                    code === 0x2005 || // Four-Per-Em Space
-                    code === 0x2006 || // Six-Per-Em Space
-                    code === 0x2007 || // Figure Space
-                    code === 0x2008 || // Punctuation Space
-                    code === 0x2009 || // Thin Space
-                    code === 0x200a || // Hair Space
-                    code === 0x2028 || // Line Separator
-                    code === 0x2029 || // Paragraph Separator
-                    code === 0x202f || // Narrow No-Break Space
-                    code === 0x205f || // Medium Mathematical Space
-                    code === 0x3000 || // Ideographic Space
-                    code === 0xfeff    // Byte Order Mark
-                )
-            )
-        ) {
-            return false
-        }
-    }
-    return true
-}
-
-function isNonEmptyString(value) {
-    return typeof value === 'string' && value.length > 0
-}
-
-function isSemverString(value) {
-    return typeof value === 'string' && regexSemverNumberedGroups.test(value)
-}
-
-function lowerName(purl) {
-    purl.name = purl.name.toLowerCase()
-}
-
-function lowerNamespace(purl) {
-    const { namespace } = purl
-    if (typeof namespace === 'string') {
-        purl.namespace = namespace.toLowerCase()
-    }
-}
-
-function lowerVersion(purl) {
-    const { version } = purl
-    if (typeof version === 'string') {
-        purl.version = version.toLowerCase()
-    }
-}
-
-function replaceDashesWithUnderscores(str) {
-    // Replace all "-" with "_"
-    let result = ''
-    let fromIndex = 0
-    let index = 0
-    while ((index = str.indexOf('-', fromIndex)) !== -1) {
-        result = result + str.slice(fromIndex, index) + '_'
-        fromIndex = index + 1
-    }
-    return fromIndex ? result + str.slice(fromIndex) : str
-}
-
-function replaceUnderscoresWithDashes(str) {
-    // Replace all "_" with "-"
-    let result = ''
-    let fromIndex = 0
-    let index = 0
-    while ((index = str.indexOf('_', fromIndex)) !== -1) {
-        result = result + str.slice(fromIndex, index) + '-'
-        fromIndex = index + 1
-    }
-    return fromIndex ? result + str.slice(fromIndex) : str
-}
-
-function trimLeadingSlashes(str) {
-    let start = 0
-    while (str.charCodeAt(start) === 47 /*'/'*/) {
-        start += 1
-    }
-    return start === 0 ? str : str.slice(start)
-}
-
-module.exports = {
-    isBlank,
-    isNonEmptyString,
-    isSemverString,
-    localeCompare,
-    lowerName,
-    lowerNamespace,
-    lowerVersion,
-    replaceDashesWithUnderscores,
-    replaceUnderscoresWithDashes,
-    trimLeadingSlashes
-}
-
-
-/***/ }),
-
-/***/ 3206:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const { PurlError } = __nccwpck_require__(616)
-const { isNullishOrEmptyString } = __nccwpck_require__(6808)
-const { isNonEmptyString } = __nccwpck_require__(2764)
-
-function validateEmptyByType(type, name, value, throws) {
-    if (!isNullishOrEmptyString(value)) {
-        if (throws) {
-            throw new PurlError(`${type} "${name}" component must be empty`)
-        }
-        return false
-    }
-    return true
-}
-
-function validateName(name, throws) {
-    return (
-        validateRequired('name', name, throws) &&
-        validateStrings('name', name, throws)
-    )
-}
-
-function validateNamespace(namespace, throws) {
-    return validateStrings('namespace', namespace, throws)
-}
-
-function validateQualifiers(qualifiers, throws) {
-    if (qualifiers === null || qualifiers === undefined) {
-        return true
-    }
-    if (typeof qualifiers !== 'object') {
-        if (throws) {
-            throw new PurlError('"qualifiers" must be an object')
-        }
-        return false
-    }
-    const keysIterable =
-        // URL searchParams have an "keys" method that returns an iterator.
-        typeof qualifiers.keys === 'function'
-            ? qualifiers.keys()
-            : Object.keys(qualifiers)
-    for (const key of keysIterable) {
-        if (!validateQualifierKey(key, throws)) {
-            return false
-        }
-    }
-    return true
-}
-
-function validateQualifierKey(key, throws) {
-    // A key cannot start with a number.
-    if (!validateStartsWithoutNumber('qualifier', key, throws)) {
-        return false
-    }
-    // The key must be composed only of ASCII letters and numbers,
-    // '.', '-' and '_' (period, dash and underscore).
-    for (let i = 0, { length } = key; i < length; i += 1) {
-        const code = key.charCodeAt(i)
-        // prettier-ignore
-        if (
-            !(
-                (
-                    (code >= 48 && code <= 57)  || // 0-9
-                    (code >= 65 && code <= 90)  || // A-Z
-                    (code >= 97 && code <= 122) || // a-z
-                    code === 46 || // .
-                    code === 45 || // -
-                    code === 95    // _
-                )
-            )
-        ) {
-            if (throws) {
-                throw new PurlError(
-                    `qualifier "${key}" contains an illegal character`
-                )
-            }
-            return false
-        }
-    }
-    return true
-}
-
-function validateRequired(name, value, throws) {
-    if (isNullishOrEmptyString(value)) {
-        if (throws) {
-            throw new PurlError(`"${name}" is a required component`)
-        }
-        return false
-    }
-    return true
-}
-
-function validateRequiredByType(type, name, value, throws) {
-    if (isNullishOrEmptyString(value)) {
-        if (throws) {
-            throw new PurlError(`${type} requires a "${name}" component`)
-        }
-        return false
-    }
-    return true
-}
-
-function validateStartsWithoutNumber(name, value, throws) {
-    if (isNonEmptyString(value)) {
-        const code = value.charCodeAt(0)
-        if (code >= 48 /*'0'*/ && code <= 57 /*'9'*/) {
-            if (throws) {
-                throw new PurlError(
-                    `${name} "${value}" cannot start with a number`
-                )
-            }
-            return false
-        }
-    }
-    return true
-}
-
-function validateStrings(name, value, throws) {
-    if (value === null || value === undefined || typeof value === 'string') {
-        return true
-    }
-    if (throws) {
-        throw new PurlError(`"'${name}" must be a string`)
-    }
-    return false
-}
-
-function validateSubpath(subpath, throws) {
-    return validateStrings('subpath', subpath, throws)
-}
-
-function validateType(type, throws) {
-    // The type cannot be nullish, an empty string, or start with a number.
-    if (
-        !validateRequired('type', type, throws) ||
-        !validateStrings('type', type, throws) ||
-        !validateStartsWithoutNumber('type', type, throws)
-    ) {
-        return false
-    }
-    // The package type is composed only of ASCII letters and numbers,
-    // '.', '+' and '-' (period, plus, and dash)
-    for (let i = 0, { length } = type; i < length; i += 1) {
-        const code = type.charCodeAt(i)
-        // prettier-ignore
-        if (
-            !(
-                (
-                    (code >= 48 && code <= 57)  || // 0-9
-                    (code >= 65 && code <= 90)  || // A-Z
-                    (code >= 97 && code <= 122) || // a-z
-                    code === 46 || // .
-                    code === 43 || // +
-                    code === 45    // -
-                )
-            )
-        ) {
-            if (throws) {
-                throw new PurlError(
-                    `type "${type}" contains an illegal character`
-                )
-            }
-            return false
-        }
-    }
-    return true
-}
-
-function validateVersion(version, throws) {
-    return validateStrings('version', version, throws)
-}
-
-module.exports = {
-    validateEmptyByType,
-    validateName,
-    validateNamespace,
-    validateQualifiers,
-    validateQualifierKey,
-    validateRequired,
-    validateRequiredByType,
-    validateStartsWithoutNumber,
-    validateStrings,
-    validateSubpath,
-    validateType,
-    validateVersion
-}
-
-
-/***/ }),
-
 /***/ 4006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -20962,7 +19473,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5498);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4694);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -20980,7 +19491,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5498:
+/***/ 4694:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22089,7 +20600,17 @@ function personaSees(persona, f) {
 function testPathContext(testPaths) {
     if (testPaths.length === 0)
         return () => { };
-    const matches = (0,glob/* pathMatcher */.k)([...testPaths]);
+    const matcher = (0,glob/* pathMatcher */.k)([...testPaths]);
+    // A file usually holds many findings: its path is matched once.
+    const known = new Map();
+    const matches = (path) => {
+        let hit = known.get(path);
+        if (hit === undefined) {
+            hit = matcher(path);
+            known.set(path, hit);
+        }
+        return hit;
+    };
     return (f) => {
         if (!f.location || f.confidence === 'low' || !matches(f.location.path))
             return;
@@ -22675,6 +21196,20 @@ function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
         return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
     });
 }
+/** Items grouped by each control they map to, in their original order. */
+function byControl(items) {
+    const out = new Map();
+    for (const item of items) {
+        for (const id of new Set(item.controls)) {
+            const list = out.get(id);
+            if (list)
+                list.push(item);
+            else
+                out.set(id, [item]);
+        }
+    }
+    return out;
+}
 /**
  * One verdict per control of the catalog (all 93), with the reasons in words:
  * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
@@ -22695,9 +21230,12 @@ function assessControls(input) {
     const { check, policyRules } = input;
     const decls = check.declarations;
     const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
+    // Indexed once: a run can hold tens of thousands of findings and there are 93 controls.
+    const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
+    const findingsOf = byControl(input.findings);
     return allControls().map((c) => {
-        const rules = input.rules.filter((r) => r.controls.includes(c.id) && r.result !== 'disabled' && !policyRules.has(r.id));
-        const mapped = input.findings.filter((f) => f.controls.includes(c.id));
+        const rules = rulesOf.get(c.id) ?? [];
+        const mapped = findingsOf.get(c.id) ?? [];
         const declared = decls?.controls.get(c.id) ?? null;
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
@@ -23446,8 +21984,8 @@ function relocate(base, head) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 127 modules
-var registry = __nccwpck_require__(5166);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 137 modules
+var registry = __nccwpck_require__(4286);
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
 
 
@@ -23482,8 +22020,12 @@ function builtinRulesDir() {
  * directories. All problems are collected, then raised together as a {@link RuleLoadError}.
  */
 function loadRules(extraDirs = [], options = {}) {
-    const snapshot = options.snapshot === undefined ? bundledSnapshot() : options.snapshot;
+    // The bundled snapshot is parsed afresh for each call, so its rules are this call's own; one
+    // given by the caller is cloned rule by rule instead.
+    const bundled = options.snapshot === undefined;
+    const snapshot = bundled ? bundledSnapshot() : options.snapshot;
     const validated = snapshot && snapshot.inputs === snapshotInputs() ? snapshot.rules : undefined;
+    const verify = process.env.CONTROLGATE_VERIFY_RULES === '1';
     const problems = [];
     const rules = [];
     const seen = new Map();
@@ -23498,6 +22040,7 @@ function loadRules(extraDirs = [], options = {}) {
         const source = isBuiltin ? 'builtin' : typeof d === 'string' ? d : d.dir;
         let files;
         let read;
+        let size = () => undefined;
         if (typeof d === 'string') {
             try {
                 files = listRuleFiles(d);
@@ -23506,6 +22049,7 @@ function loadRules(extraDirs = [], options = {}) {
                 throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
             }
             read = (rel) => readRuleFile(external_node_path_.join(d, rel));
+            size = (rel) => (0,external_node_fs_.lstatSync)(external_node_path_.join(d, rel)).size;
         }
         else {
             const prefix = d.dir.replace(/^\.\//, '').replace(/\/+$/, '');
@@ -23520,16 +22064,26 @@ function loadRules(extraDirs = [], options = {}) {
                 return { size: file.kind === 'too-large' ? file.size : 0 };
             };
         }
+        /**
+         * Whether a built-in rule file is the one the build validated: the same size, or with
+         * CONTROLGATE_VERIFY_RULES=1 the same sha256. Sizes cost one lstat and no read; an edit that
+         * keeps a file's size exactly is validated only when verifying (docs/performance.md).
+         */
+        const unchanged = (known, rel) => {
+            if (!verify)
+                return size(rel) === known.size;
+            const file = read(rel);
+            return file.text !== undefined && sha256(file.text) === known.sha256;
+        };
         for (const rel of files) {
             const display = isBuiltin
                 ? external_node_path_.posix.join('rules', builtinRel.split(external_node_path_.sep).join('/'), rel)
                 : external_node_path_.join(source, rel);
-            const file = read(rel);
             const key = isBuiltin ? external_node_path_.posix.join(builtinRel.split(external_node_path_.sep).join('/'), rel) : '';
-            const known = validated && file.text !== undefined ? validated[key] : undefined;
-            const rule = known && known.sha256 === sha256(file.text)
-                ? { ...structuredClone(known.rule), source, file: rel }
-                : loadRuleFile(file, display, rel, source, problems);
+            const known = validated?.[key];
+            const rule = known && unchanged(known, rel)
+                ? { ...(bundled ? known.rule : structuredClone(known.rule)), source, file: rel }
+                : loadRuleFile(read(rel), display, rel, source, problems);
             if (!rule)
                 continue;
             const previous = seen.get(rule.id);
@@ -23558,22 +22112,31 @@ function buildRuleSnapshot() {
     const rules = {};
     for (const rule of loadRules([], { snapshot: null })) {
         const { source: _source, file, ...rest } = rule;
-        rules[file] = { sha256: sha256(readFileSync(path.join(builtinRulesDir(), file), 'utf8')), rule: rest };
+        const text = readFileSync(path.join(builtinRulesDir(), file), 'utf8');
+        rules[file] = { sha256: sha256(text), size: Buffer.byteLength(text), rule: rest };
     }
     return { inputs: snapshotInputs(), rules };
 }
-let bundled;
+let bundledText;
+/** The snapshot beside the bundle, parsed anew for each call (cheaper than cloning its rules). */
 function bundledSnapshot() {
-    if (bundled === undefined) {
+    if (bundledText === undefined) {
         const file = external_node_path_.join(external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), RULE_SNAPSHOT_FILE);
         try {
-            bundled = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+            bundledText = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
         catch {
-            bundled = null;
+            bundledText = null;
         }
     }
-    return bundled;
+    if (bundledText === null)
+        return null;
+    try {
+        return JSON.parse(bundledText);
+    }
+    catch {
+        return null;
+    }
 }
 let inputs;
 function snapshotInputs() {
@@ -23912,6 +22475,8 @@ function createFinding(rule, raw, severity = rule.severity) {
         fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
         status: 'open',
         blocking: false,
+        ...(raw.fix && location ? { fix: raw.fix } : {}),
+        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
     };
 }
 /**
@@ -24645,6 +23210,7 @@ async function runCheck(options) {
         exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
         ...(options.files ? { files: options.files } : {}),
+        ...(options.overlay ? { overlay: options.overlay } : {}),
         ...(inherited ? { inherited } : {}),
     });
     log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
@@ -24681,7 +23247,9 @@ async function runCheck(options) {
     const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
     for (const [to, from] of scan.base?.renamed ?? [])
         renamed.set(to, from);
-    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, options.threads);
+    // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
+    const threads = options.overlay ? undefined : options.threads;
+    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
     for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -26344,7 +24912,29 @@ function finding(f) {
         out.isNew = f.isNew;
     if (f.exception)
         out.exception = exception(f.exception);
+    if (f.fix)
+        out.fix = fix(f.fix);
+    if (f.unfixable !== undefined)
+        out.unfixable = f.unfixable;
     return out;
+}
+function fix(x) {
+    const r = x.region;
+    return {
+        description: x.description,
+        edits: x.edits.map((e) => ({ start: e.start, end: e.end, text: e.text })),
+        region: { startLine: r.startLine, endLine: r.endLine, offset: r.offset, text: r.text },
+        ...(x.resolve
+            ? {
+                resolve: {
+                    kind: x.resolve.kind,
+                    repository: x.resolve.repository,
+                    ref: x.resolve.ref,
+                    edit: x.resolve.edit,
+                },
+            }
+            : {}),
+    };
 }
 function json_location(l) {
     const out = { path: l.path, startLine: l.startLine };
@@ -27511,6 +26101,10 @@ function summarySection(report, paint) {
     const hidden = hiddenNote(report);
     if (hidden)
         out.push(`  ${paint('dim', escape_singleLine(hidden))}`);
+    const fixable = report.findings.filter((f) => f.status === 'open' && f.fix).length;
+    if (fixable > 0) {
+        out.push(`  ${escape_plural(fixable, 'finding')} with a mechanical fix: \`controlgate fix\` applies ${fixable === 1 ? 'it' : 'them'} (--dry-run shows the diff)`);
+    }
     if (s.errors > 0)
         out.push(`  ${paint('red', escape_plural(s.errors, 'rule error'))}`);
     const gate = s.gate.result === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL');
@@ -27911,6 +26505,962 @@ function writeText(file, text) {
     (0,external_node_fs_.writeFileSync)(out, text);
 }
 
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
+var action_api = __nccwpck_require__(4351);
+;// CONCATENATED MODULE: ./lib/core/fix/resolve.js
+/**
+ * What pinning an action needs from outside the tree: the commit a tag names, asked of the GitHub
+ * API through the same cached, budgeted client the online workflow audits use.
+ */
+
+/** Requests one `controlgate fix` may make to resolve tags (one or two per action repository). */
+const FIX_REQUEST_BUDGET = 200;
+/** A resolver of tags to commits through the API. */
+function apiResolver(api, budget = FIX_REQUEST_BUDGET) {
+    const actions = new action_api/* ActionApi */.Lh(api, budget);
+    return async (need) => {
+        const sha = await actions.tagCommit(need.repository, need.ref);
+        if (typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha))
+            return { sha };
+        if (sha === null) {
+            return {
+                reason: `"${need.ref}" is not a tag of ${need.repository} (a branch moves: pin a release by hand)`,
+            };
+        }
+        return {
+            reason: `the GitHub API did not say which commit ${need.repository}@${need.ref} names${actions.exhausted ? ` (${actions.exhausted})` : ''}`,
+        };
+    };
+}
+/** The fix with the commit its {@link FindingFix.resolve} asked for written into its edit. */
+function withCommit(fix, sha) {
+    const at = fix.resolve?.edit;
+    return { ...fix, edits: fix.edits.map((e, i) => (i === at ? { ...e, text: sha } : e)) };
+}
+
+// EXTERNAL MODULE: ./lib/core/fix/edits.js
+var fix_edits = __nccwpck_require__(9938);
+;// CONCATENATED MODULE: ./lib/core/fix/run.js
+/**
+ * `controlgate fix`: checks, applies the mechanical fixes the evaluators computed, and checks again
+ * until nothing more applies. Edits are staged in memory (the workspace reads them instead of the
+ * disk), so a dry run sees exactly what a real one would write, and a fix that another fix of the
+ * same lines made stale is simply recomputed by the next pass.
+ */
+
+
+
+
+
+/** How many check-and-apply rounds at most (fixes of one step's lines apply one per round). */
+const MAX_FIX_PASSES = 12;
+/**
+ * Applies every fix it can to the staged texts and returns them with the check of the result. Files
+ * are not written here: the caller writes `files` (or prints their diff).
+ */
+async function runFix(options) {
+    const root = external_node_path_.resolve(options.root);
+    const overlay = new Map();
+    const original = new Map();
+    const applied = [];
+    const skipped = new Map();
+    const resolved = new Map();
+    const refused = new Set();
+    let report;
+    let passes = 0;
+    while (passes < MAX_FIX_PASSES) {
+        passes += 1;
+        report = await runCheck({ ...options, overlay });
+        const chosen = await choose(report.findings, refused, skipped, async (need) => {
+            const key = `${need.repository}@${need.ref}`;
+            let answer = resolved.get(key);
+            if (!answer) {
+                answer = options.resolve
+                    ? options.resolve(need).catch((err) => ({ reason: String(err) }))
+                    : Promise.resolve({
+                        reason: `offline: which commit ${key} names is not known (set GITHUB_TOKEN to ask the GitHub API)`,
+                    });
+                resolved.set(key, answer);
+            }
+            return answer;
+        });
+        if (chosen.length === 0)
+            break;
+        const byPath = new Map();
+        for (const c of chosen)
+            byPath.set(c.path, [...(byPath.get(c.path) ?? []), c]);
+        let changed = false;
+        for (const [file, fixes] of byPath) {
+            const text = overlay.get(file) ?? readText(root, file);
+            if (text === undefined)
+                continue;
+            if (!original.has(file))
+                original.set(file, text);
+            const usable = fixes.filter((c) => regionMatches(text, c.fix));
+            const edits = usable.flatMap((c) => c.fix.edits).sort((a, b) => a.start - b.start);
+            if (edits.length === 0)
+                continue;
+            overlay.set(file, (0,fix_edits/* applyEdits */.ct)(text, edits));
+            changed = true;
+            for (const c of usable) {
+                applied.push({
+                    ruleId: c.finding.ruleId,
+                    path: file,
+                    line: c.finding.location?.startLine ?? 1,
+                    description: c.fix.description,
+                    also: c.also,
+                });
+            }
+        }
+        if (!changed)
+            break;
+    }
+    // Findings that are gone were fixed after all (by another fix of the same lines).
+    const open = new Set(report.findings.map((f) => skipKey(f)));
+    const files = [...overlay].flatMap(([file, after]) => {
+        const before = original.get(file);
+        return before === after ? [] : [{ path: file, before, after }];
+    });
+    return {
+        files,
+        applied,
+        skipped: [...skipped.entries()].filter(([k]) => open.has(k)).map(([, s]) => s),
+        report: report,
+        passes,
+    };
+}
+/**
+ * The fixes to apply in this pass: at most one of any set that touches the same text (the others
+ * are recomputed on the next pass), identical fixes once, pins only once their commit is known.
+ */
+async function choose(findings, refused, skipped, resolve) {
+    const chosen = [];
+    for (const f of findings) {
+        if (f.status !== 'open' || !f.location)
+            continue;
+        const where = { ruleId: f.ruleId, path: f.location.path, line: f.location.startLine };
+        if (!f.fix) {
+            if (f.unfixable)
+                skipped.set(skipKey(f), { ...where, reason: f.unfixable });
+            continue;
+        }
+        const key = skipKey(f);
+        if (refused.has(key))
+            continue;
+        let fix = f.fix;
+        const same = chosen.find((c) => c.path === f.location.path && (0,fix_edits/* sameFix */.iF)(c.fix, fix));
+        if (same) {
+            same.also += 1;
+            continue;
+        }
+        if (chosen.some((c) => c.path === f.location.path && (0,fix_edits/* fixesConflict */.QK)(c.fix, fix)))
+            continue;
+        if (fix.resolve) {
+            const answer = await resolve(fix.resolve);
+            if ('reason' in answer) {
+                refused.add(key);
+                skipped.set(key, { ...where, reason: answer.reason });
+                continue;
+            }
+            fix = withCommit(fix, answer.sha);
+        }
+        chosen.push({ finding: f, fix, path: f.location.path, also: 0 });
+    }
+    return chosen;
+}
+function skipKey(f) {
+    return `${f.ruleId}\u0000${f.fingerprint}`;
+}
+/** Whether the file still reads as the fix expects (it was computed from this very text). */
+function regionMatches(text, fix) {
+    const { offset, text: lines } = fix.region;
+    return text.slice(offset, offset + lines.length) === lines;
+}
+/** A file's text as the workspace reads it (a byte-order mark is not part of it). */
+function readText(root, file) {
+    try {
+        const text = (0,external_node_fs_.readFileSync)(external_node_path_.join(root, file), 'utf8');
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/cli/fix.js
+/**
+ * `controlgate fix [dir]`: applies the mechanical fixes the rules compute and prints them as a
+ * unified diff (`--dry-run`: the diff only). Pins of actions are resolved through the GitHub API
+ * when GITHUB_TOKEN is set; offline they are listed as not applied.
+ */
+
+
+
+
+
+
+
+/** Runs the fixes; returns 0 when nothing that blocks is left, 1 when the gate would still fail. */
+async function fixCommand(dir, values, settings, io, env = process.env) {
+    const dryRun = values['dry-run'] === true;
+    const logger = {
+        debug: (m) => {
+            if (values.verbose)
+                io.stderr(`debug: ${m}\n`);
+        },
+        info() { },
+        warning: (m) => io.stderr(`warning: ${m}\n`),
+        error: (m) => io.stderr(`error: ${m}\n`),
+    };
+    // Tags are resolved with the same API settings as the online check (https only, GITHUB_TOKEN); the
+    // repository itself does not matter for them.
+    const online = onlineApi({ ...env, GITHUB_REPOSITORY: env.GITHUB_REPOSITORY?.trim() || 'unknown/unknown' }, values.offline === true);
+    const outcome = await runFix({
+        root: dir,
+        ...(values.config ? { configPath: values.config } : {}),
+        ...(values.controls ? { controlsPath: values.controls } : {}),
+        ...(values.rules ? { ruleDirs: values.rules } : {}),
+        ...(values.rule ? { onlyRules: values.rule } : {}),
+        ...settings,
+        ...(online.api ? { resolve: apiResolver(online.api) } : {}),
+        logger,
+    });
+    const shown = (text) => (io.isTTY ? printable(text) : text);
+    for (const file of outcome.files)
+        io.stdout(shown(unifiedDiff(file.path, file.before, file.after)));
+    if (!dryRun)
+        for (const file of outcome.files)
+            writeFixed(dir, file.path, file.after);
+    const fixes = outcome.applied.length;
+    const verb = dryRun ? 'would apply' : 'applied';
+    io.stderr(`controlgate fix: ${verb} ${fixes} fix${fixes === 1 ? '' : 'es'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'}${dryRun && fixes > 0 ? ' (dry run: nothing written)' : ''}\n`);
+    const byPlace = (a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+    for (const a of [...outcome.applied].sort(byPlace)) {
+        const also = a.also > 0 ? ` (and ${a.also} more finding${a.also === 1 ? '' : 's'})` : '';
+        io.stderr(`  ${printable(`${a.path}:${a.line}`)} ${a.ruleId}: ${printable(a.description)}${also}\n`);
+    }
+    if (outcome.skipped.length > 0) {
+        io.stderr(`not fixed (${outcome.skipped.length}):\n`);
+        for (const s of [...outcome.skipped].sort(byPlace))
+            io.stderr(`  ${printable(`${s.path}:${s.line}`)} ${s.ruleId}: ${printable(s.reason)}\n`);
+    }
+    const summary = outcome.report.summary;
+    const left = outcome.report.findings.filter((f) => f.status === 'open').length;
+    if (left > 0) {
+        io.stderr(`${left} finding${left === 1 ? '' : 's'} remain${left === 1 ? 's' : ''} without a mechanical fix, ${summary.blocking} blocking (\`controlgate check\` lists them); gate ${summary.gate.result}\n`);
+    }
+    return summary.gate.result === 'fail' ? 1 : 0;
+}
+/** A unified diff of one file, with `a/` and `b/` prefixes as git writes them. */
+function unifiedDiff(file, before, after) {
+    const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, '', '', { context: 3 });
+    const out = [`--- a/${file}`, `+++ b/${file}`];
+    for (const h of patch.hunks) {
+        out.push(`@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@`);
+        out.push(...h.lines);
+    }
+    return `${out.join('\n')}\n`;
+}
+function range(start, lines) {
+    return lines === 1 ? String(start) : `${lines === 0 ? start : start},${lines}`;
+}
+/** Writes a fixed file back: only a regular file (never through a link), keeping a byte-order mark. */
+function writeFixed(dir, file, text) {
+    const abs = external_node_path_.join(external_node_path_.resolve(dir), file);
+    const st = (0,external_node_fs_.lstatSync)(abs);
+    if (!st.isFile())
+        throw new UsageError(`${file}: not a regular file; not written`);
+    const bom = (0,external_node_fs_.readFileSync)(abs)
+        .subarray(0, 3)
+        .equals(Buffer.from([0xef, 0xbb, 0xbf]));
+    (0,external_node_fs_.writeFileSync)(abs, bom ? `\uFEFF${text}` : text);
+}
+/** Text for a terminal: control characters (escape sequences from the repository) shown, not sent. */
+function printable(text) {
+    return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => c === '\r' ? '\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:tty"
@@ -28055,7 +27605,7 @@ function parseFormat(value) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${value}"${didYouMean(format, FORMATS)}`);
 }
 /** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
-function renderReport(report, format, dir, layout, started) {
+async function renderReport(report, format, dir, layout, started) {
     switch (format) {
         case 'json':
             return renderJson(report);
@@ -28075,7 +27625,7 @@ function renderReport(report, format, dir, layout, started) {
         case 'cyclonedx':
             // The SBOM of the lockfiles (not of the findings); the gate still decides the exit code.
             return renderCycloneDx(report, {
-                ...(0,sbom/* sbomInventory */.K)(dir, report.settings),
+                ...(await (0,sbom/* sbomInventory */.K)(dir, report.settings)),
                 serialNumber: `urn:uuid:${(0,external_node_crypto_.randomUUID)()}`,
                 timestamp: started,
                 name: external_node_path_.basename(external_node_path_.resolve(dir)),
@@ -28190,10 +27740,11 @@ function startProgress(options) {
  */
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = ['check', 'soa', 'init', 'rules', 'controls', 'explain', 'aggregate'];
+const COMMANDS = ['check', 'fix', 'soa', 'init', 'rules', 'controls', 'explain', 'aggregate'];
 /** One usage line per command: what a person needs to retype the command correctly. */
 const USAGE_LINES = {
     check: 'controlgate check [dir] [--format text|json|sarif|markdown|junit|csv|cyclonedx|oscal] [--output file] [options]',
+    fix: 'controlgate fix [dir] [--rule id]... [--dry-run] [options]',
     soa: 'controlgate soa [dir] [--format markdown|csv] [--output file] [options]',
     init: 'controlgate init [dir] [--controls file] [--default-branch name]',
     rules: 'controlgate rules [--kinds] [--json] [--rules dir]',
@@ -28256,12 +27807,14 @@ function argumentError(err, argv, options) {
 
 
 
+
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
 const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
+  controlgate fix [dir]       apply the mechanical fixes of the findings and print them as a diff
   controlgate soa [dir]       check, and write the Statement of Applicability (Markdown or CSV)
   controlgate init [dir]      draft .github/controls.yml (the declarations) for a repository
   controlgate rules           list the rules (--kinds: the check kinds for custom rules)
@@ -28303,6 +27856,14 @@ Options for check (soa takes them too):
   --blocking-only   text: list only the findings that fail the gate (the others are counted)
   --color/--no-color  force or disable colours in the text report (default: on for a terminal;
                     FORCE_COLOR and NO_COLOR are honoured)
+
+Options for fix (also --config, --controls, --rules, --persona, --fail-on, --fail-on-confidence):
+  --rule <id>       fix only this rule's findings (repeatable)
+  --dry-run         print the diff, write nothing
+  --offline         never ask the GitHub API (pins are then listed as not fixed)
+  Pins of actions are resolved through the GitHub API when GITHUB_TOKEN is set (GITHUB_API_URL
+  for GitHub Enterprise Server); without it they are listed as not fixed. Exit code 1 when findings
+  that fail the gate remain after the fixes.
 
 Options for init:
   --controls <file> where to write the draft (default: .github/controls.yml); never overwritten
@@ -28397,6 +27958,7 @@ const CLI_OPTIONS = {
     'no-color': { type: 'boolean' },
     compact: { type: 'boolean' },
     'blocking-only': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
     'fail-on-gate': { type: 'boolean' },
     json: { type: 'boolean' },
     kinds: { type: 'boolean' },
@@ -28425,6 +27987,18 @@ async function dispatch(argv, io, options) {
             if (rest.length > 1)
                 throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
             return check(rest[0] ?? '.', values, io, options);
+        }
+        case 'fix': {
+            if (rest.length > 1)
+                throw new UsageError(`fix takes one directory, got: ${rest.join(' ')}`);
+            const failOn = parseFailOn(values['fail-on']);
+            const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
+            const persona = parseChoice('--persona', values.persona, PERSONAS);
+            return fixCommand(rest[0] ?? '.', values, {
+                ...(failOn ? { failOn } : {}),
+                ...(failOnConfidence ? { failOnConfidence } : {}),
+                ...(persona ? { persona } : {}),
+            }, io, options.env ?? process.env);
         }
         case 'soa': {
             if (rest.length > 1)
@@ -28471,7 +28045,7 @@ async function check(dir, values, io, options) {
     const format = parseFormat(values.format);
     const report = await checkReport(dir, values, io, options);
     const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
-    const rendered = renderReport(report, format, dir, { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true }, started);
+    const rendered = await renderReport(report, format, dir, { color, compact: values.compact === true, blockingOnly: values['blocking-only'] === true }, started);
     emit(report, rendered, `${format} report`, values, io);
     return report.summary.gate.result === 'fail' ? EXIT.gateFailed : EXIT.passed;
 }
@@ -28686,7 +28260,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5166);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4286);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -28773,14 +28347,22 @@ var posix_ = __nccwpck_require__(3916);
 var deps_lockfile = __nccwpck_require__(6499);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
 var manifests = __nccwpck_require__(4513);
-// EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
-var packageurl_js = __nccwpck_require__(7091);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
-
+let packageUrl;
+/**
+ * Loads the purl library that {@link component} needs; every reader of lockfiles awaits it first
+ * (`readInventory` does). It is a dynamic import because `packageurl-js` builds an `Intl.Collator`
+ * when it is evaluated, 15-25 ms of CPU that a run without lockfiles should not pay at start.
+ */
+async function loadPackageUrl() {
+    packageUrl ??= (await __nccwpck_require__.e(/* import() */ 91).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7091, 19))).PackageURL;
+}
 /** A component with its purl computed; `namespace` is dropped when empty. */
 function component(fields) {
     const { namespace, ...rest } = fields;
-    const purl = new packageurl_js.PackageURL(rest.type, namespace || undefined, rest.name, rest.version, undefined, undefined);
+    if (!packageUrl)
+        throw new Error('component() before loadPackageUrl(): lockfiles are read through readInventory');
+    const purl = new packageUrl(rest.type, namespace || undefined, rest.name, rest.version, undefined, undefined);
     return { ...rest, ...(namespace ? { namespace } : {}), purl: purl.toString() };
 }
 /**
@@ -30839,6 +30421,7 @@ function readBerry(ws, file) {
 
 
 
+
 /** Readers by lockfile name. */
 const BY_NAME = new Map([
     ['package-lock.json', readPackageLock],
@@ -30878,16 +30461,22 @@ function lockfilePaths(ws, exclude = deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
     return ws.files.filter((f) => readerFor(f) !== undefined && !excluded(f));
 }
-/** One lockfile's inventory (cached per file); undefined when the file is not a known lockfile. */
+/**
+ * One lockfile's inventory (cached per file); undefined when the file is not a known lockfile.
+ * Needs `loadPackageUrl()` to have finished: {@link readInventory} sees to it.
+ */
 function readLockfile(ws, file) {
     const reader = readerFor(file);
     if (!reader)
         return undefined;
     return ws.memo('deps.inventory', file, () => reader(ws, file));
 }
-/** Every lockfile's inventory, in index order. */
-function readInventory(ws, exclude = deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty) {
-    return lockfilePaths(ws, exclude).flatMap((f) => readLockfile(ws, f) ?? []);
+/** Every lockfile's inventory, in index order; the purl library is loaded only when there is one. */
+async function readInventory(ws, exclude = deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty) {
+    const files = lockfilePaths(ws, exclude);
+    if (files.length > 0)
+        await loadPackageUrl();
+    return files.flatMap((f) => readLockfile(ws, f) ?? []);
 }
 const SCOPE_RANK = { required: 3, optional: 2, excluded: 1 };
 /**
@@ -30945,13 +30534,13 @@ function uniqueComponents(lockfiles) {
  */
 const SBOM_MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
 /** The inventory the SBOM describes: every lockfile of the tree at `root` and its components. */
-function sbomInventory(root, selection) {
+async function sbomInventory(root, selection) {
     const ws = new _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__/* .Workspace */ .aR(root, {
         include: [...selection.include],
         exclude: [...selection.exclude],
         maxFileBytes: SBOM_MAX_LOCKFILE_BYTES,
     });
-    const lockfiles = (0,_inventory_js__WEBPACK_IMPORTED_MODULE_1__/* .readInventory */ .zw)(ws);
+    const lockfiles = await (0,_inventory_js__WEBPACK_IMPORTED_MODULE_1__/* .readInventory */ .zw)(ws);
     return { lockfiles, components: (0,_inventory_js__WEBPACK_IMPORTED_MODULE_1__/* .uniqueComponents */ .uB)(lockfiles) };
 }
 
@@ -31230,7 +30819,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 5166:
+/***/ 4286:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32154,13 +31743,13 @@ const depsLicense = (0,types/* defineEvaluator */.D)({
             }),
         },
     },
-    evaluate({ options, workspace }) {
+    async evaluate({ options, workspace }) {
         const deny = familyMatcher(options.deny);
         const allow = options.allow.length > 0 ? familyMatcher(options.allow) : undefined;
         const acceptable = (id) => !deny(id) && (!allow || allow(id));
         const scopes = new Set(options.scopes);
         const findings = [];
-        for (const lock of (0,inventory/* readInventory */.zw)(workspace, options.exclude)) {
+        for (const lock of await (0,inventory/* readInventory */.zw)(workspace, options.exclude)) {
             if (!lock.recordsLicenses)
                 continue;
             for (const c of lock.components) {
@@ -33713,10 +33302,10 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
             }),
         },
     },
-    evaluate({ options, workspace }) {
+    async evaluate({ options, workspace }) {
         if (hasGenerator(workspace))
             return [];
-        const lockfiles = (0,inventory/* readInventory */.zw)(workspace, options.exclude);
+        const lockfiles = await (0,inventory/* readInventory */.zw)(workspace, options.exclude);
         const findings = [];
         for (const lock of lockfiles) {
             const problem = realProblem(workspace, lock);
@@ -34357,7 +33946,1348 @@ function exposedPort(word, forbidden) {
     return undefined;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/values.js
+
+/**
+ * Judgements about a candidate secret value that every detector shares: how random it looks, whether
+ * it is a placeholder, and how it may be shown. Nothing here returns or logs the value itself except
+ * {@link redact}, whose output is at most four leading characters and the length.
+ */
+/** Shannon entropy of the characters of `value`, in bits per character (0 for an empty string). */
+function shannonEntropy(value) {
+    if (value.length === 0)
+        return 0;
+    const counts = new Map();
+    for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    let bits = 0;
+    for (const n of counts.values()) {
+        const p = n / value.length;
+        bits -= p * Math.log2(p);
+    }
+    return bits;
+}
+/** How many of lower case, upper case, digits and other characters `value` mixes (0-4). */
+function characterClasses(value) {
+    let lower = 0;
+    let upper = 0;
+    let digit = 0;
+    let other = 0;
+    for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 97 && c <= 122)
+            lower = 1;
+        else if (c >= 65 && c <= 90)
+            upper = 1;
+        else if (c >= 48 && c <= 57)
+            digit = 1;
+        else
+            other = 1;
+    }
+    return lower + upper + digit + other;
+}
+/**
+ * Words that documentation, templates and tests put where a secret goes. Matched anywhere in the
+ * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
+ */
+const PLACEHOLDER_WORDS = /example|sample|placeholder|changeme|change[_-]me|dummy|fake|redacted|replace[_-]?me|your[_-]|xxxx|\*\*\*|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_-]a[_-]real|lorem/i;
+/** Template and interpolation syntaxes: the value is read from elsewhere at run time. */
+const INTERPOLATION = /\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|%s|^@[A-Za-z_]+@$|^\{[A-Za-z_]+\}$/;
+/**
+ * Well-known published values that look like secrets but are not (the Azure Storage emulator's
+ * account key). Kept as SHA-256 digests so that no scanner mistakes this file for a leak.
+ */
+const PUBLIC_VALUES = new Set([
+    // Azurite / Azure Storage Emulator account key (documented by Microsoft for local development).
+    '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+]);
+/** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
+function digest(value) {
+    return (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex');
+}
+/** True when a value is published sample material (see {@link PUBLIC_VALUES}). */
+function isPublicValue(value) {
+    return PUBLIC_VALUES.has(digest(value));
+}
+/**
+ * True when the value (or the random part of a token, after its fixed prefix) is evidently not a real
+ * secret: a placeholder word, an interpolation, one repeated character, a run such as `123456789` or
+ * `abcdefgh`, or too few distinct characters to be random.
+ */
+function isPlaceholder(value) {
+    if (value.length === 0)
+        return true;
+    if (PLACEHOLDER_WORDS.test(value) || INTERPOLATION.test(value))
+        return true;
+    if (isPublicValue(value))
+        return true;
+    const distinct = new Set(value).size;
+    if (distinct <= 2 || (value.length >= 12 && distinct <= 4))
+        return true;
+    return isSequential(value);
+}
+/** True when at least 80% of neighbouring characters step by +1 or -1 (`0123456789`, `abcdef`, `zyx`). */
+function isSequential(value) {
+    if (value.length < 6)
+        return false;
+    let steps = 0;
+    for (let i = 1; i < value.length; i++) {
+        const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
+        if (d === 1 || d === -1)
+            steps += 1;
+    }
+    return steps / (value.length - 1) >= 0.8;
+}
+/**
+ * The only form in which a secret is ever shown: up to four leading characters (fewer for short
+ * values, none below eight characters) and the length, e.g. `ghp_… (40 chars)`. For tokens the
+ * leading characters are the issuer's fixed prefix, which says what the secret is without revealing it.
+ */
+function redact(value) {
+    const shown = value.length < 8 ? 0 : Math.min(4, Math.floor(value.length / 5));
+    return `${value.slice(0, shown)}… (${value.length} chars)`;
+}
+/**
+ * A finding identity derived from a secret without containing it: a truncated SHA-256, so the same
+ * leaked token keeps its fingerprint wherever it moves. Only used for random, high-entropy values; a
+ * human-chosen password could be recovered from its hash by guessing, so those are keyed by context.
+ */
+function secretIdentity(detectorId, value) {
+    return `${detectorId}:${digest(`controlgate-secret\u0000${value}`).slice(0, 24)}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
+
+/**
+ * Detectors for secrets that have no issuer prefix: passwords in connection strings and values
+ * assigned to secret-looking names. Both are located procedurally from a literal anchor (`://`, the
+ * name) with sticky, bounded patterns, so the work per line stays linear.
+ */
+// ---------------------------------------------------------------------------------------------------
+// Connection strings: scheme://user:password@host
+const URL_CREDENTIALS = /([^\s:/?#@"'`<>[\]{}\\]{0,128}):([^\s/?#@"'`<>\\]{1,256})@([A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])/y;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+/** Hosts that only the developer's own machine or documentation can reach. */
+const HARMLESS_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
+/** Passwords that documentation and local development setups use; they protect nothing real. */
+const DEFAULT_PASSWORDS = new Set([
+    'pass',
+    'password',
+    'passwd',
+    'pwd',
+    'secret',
+    'root',
+    'admin',
+    'guest',
+    'test',
+    'postgres',
+    'mysql',
+    'user',
+    'token',
+]);
+/**
+ * `://user:password@`, on lower-cased text: a URL with a password, not every URL. The user
+ * information is only looked ahead at, so a token inside it is still seen by its own detector.
+ */
+const URL_CREDENTIALS_ANCHOR = String.raw `:\/\/(?=[^\s/?#@"'\x60<>[\]{}\\:]{0,128}:[^\s/?#@"'\x60<>\\]{1,256}@)`;
+/** Passwords in the user information of URLs and connection strings. */
+const connectionStringDetector = {
+    id: 'connection-string-password',
+    family: 'connection-string',
+    keywords: [],
+    anchor: URL_CREDENTIALS_ANCHOR,
+    identity: 'context',
+    describes: 'Passwords in URLs and connection strings (`scheme://user:password@host`), except interpolated, ' +
+        'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
+    find(line) {
+        const hits = [];
+        for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
+            let s = at;
+            while (s > 0 && at - s < 32 && SCHEME_CHAR.test(line[s - 1]))
+                s -= 1;
+            const scheme = line.slice(s, at).toLowerCase();
+            if (!/^[a-z]/.test(scheme))
+                continue;
+            URL_CREDENTIALS.lastIndex = at + 3;
+            const m = URL_CREDENTIALS.exec(line);
+            if (!m)
+                continue;
+            const [, user = '', password = '', host = ''] = m;
+            if (HARMLESS_HOST.test(host) || password === user || DEFAULT_PASSWORDS.has(password.toLowerCase())) {
+                continue;
+            }
+            if (password.length < 4 || isPlaceholder(password) || /^[$%]/.test(password))
+                continue;
+            const start = at + 3 + user.length + 1;
+            hits.push({
+                start,
+                end: start + password.length,
+                value: password,
+                label: `password in a ${scheme} URL`,
+                context: `${scheme}://${user}@${host}`,
+            });
+        }
+        return hits;
+    },
+};
+// ---------------------------------------------------------------------------------------------------
+// Assignments to secret-looking names: password = "...", apiKey: '...', DB_PASSWORD=...
+/**
+ * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
+ * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
+ */
+const SECRET_NAME = /(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![A-Za-z0-9_])/gi;
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
+const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
+const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
+const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
+/** Files whose `name: value` and `NAME=value` lines hold literal values, not expressions. */
+const CONFIG_FILE = /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]*\.(?:env|ya?ml|toml|ini|cfg|conf|properties|tfvars|npmrc|netrc)|\.npmrc|\.pypirc|\.netrc|Dockerfile[^/]*)$/i;
+/**
+ * Source files of programming languages: a literal there is always quoted, so an unquoted value after
+ * `=` is an expression (`token = get_token()`, `token := r.Header.Get(...)`), never a secret.
+ */
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
+/** Values that name or fetch a secret rather than being one. */
+const REFERENCE = /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\//;
+/** An unquoted value with a call or a member access is an expression, not a literal. */
+const EXPRESSION = /\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Words and identifiers: a secret has digits, mixed case or symbols. */
+const WORDLIKE = /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+)$/;
+const NUMBERLIKE = /^[0-9.,:_-]+$/;
+const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
+/** Stripe test-mode and publishable keys: not secrets by the issuer's own definition. */
+const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_/;
+/** A value that repeats the kind of thing it is ("my-secret", "password123") is a stand-in. */
+const SELF_NAMED = /secret|passw|token|api[_-]?key/i;
+/** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
+const GENERIC_MIN_LENGTH = 8;
+/**
+ * True when a value assigned to a secret-looking name could be a real secret (before the entropy
+ * threshold, which the rule sets): long enough, mixing character classes, and not a reference,
+ * word, number, path or placeholder.
+ */
+function plausibleSecretValue(value, quoted = true) {
+    if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value))
+        return false;
+    if (!quoted && EXPRESSION.test(value))
+        return false;
+    if (REFERENCE.test(value) || WORDLIKE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value)) {
+        return false;
+    }
+    if (SELF_NAMED.test(value) || NOT_SECRET_KEY.test(value) || characterClasses(value) < 2)
+        return false;
+    return !isPlaceholder(value);
+}
+/**
+ * A secret-looking name followed by an assignment, on lower-cased text: the same test as
+ * {@link SECRET_NAME} and {@link ASSIGN}, so only lines that assign to such a name are looked at.
+ */
+const SECRET_ASSIGNMENT_ANCHOR = String.raw `(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`;
+/** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
+const genericAssignmentDetector = {
+    id: 'generic-secret-assignment',
+    family: 'generic',
+    keywords: [],
+    anchor: SECRET_ASSIGNMENT_ANCHOR,
+    identity: 'context',
+    describes: 'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
+        'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
+        "rule's `minEntropy`) and is not a placeholder, reference, word, number or path.",
+    find(line, ctx) {
+        const hits = [];
+        const configFile = CONFIG_FILE.test(ctx.path);
+        const codeFile = !configFile && CODE_FILE.test(ctx.path);
+        SECRET_NAME.lastIndex = 0;
+        for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
+            const end = m.index + m[0].length;
+            let start = m.index;
+            while (start > 0 && m.index - start < 64 && NAME_CHAR.test(line[start - 1]))
+                start -= 1;
+            ASSIGN.lastIndex = end;
+            const assign = ASSIGN.exec(line);
+            if (!assign || !/[=:]/.test(assign[0]))
+                continue;
+            const valueAt = end + assign[0].length;
+            QUOTED.lastIndex = valueAt;
+            const quoted = QUOTED.exec(line);
+            let value;
+            let valueStart = valueAt;
+            if (quoted) {
+                value = quoted[1] ?? quoted[2] ?? quoted[3];
+                valueStart += 1;
+            }
+            else if (!codeFile &&
+                (configFile || isConfigStyle(line, start) || line.slice(start - 2, start) === '--')) {
+                UNQUOTED.lastIndex = valueAt;
+                value = UNQUOTED.exec(line)?.[1];
+            }
+            if (value === undefined || !plausibleSecretValue(value, quoted !== null))
+                continue;
+            hits.push({
+                start: valueStart,
+                end: valueStart + value.length,
+                value,
+                label: 'secret',
+                context: line.slice(start, end).replace(/^[-.]+/, ''),
+                entropy: shannonEntropy(value),
+            });
+        }
+        return hits;
+    },
+};
+/** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
+function isConfigStyle(line, nameStart) {
+    return /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?$/.test(line.slice(0, nameStart));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/detectors.js
+
+
+function tokenDetector(spec) {
+    return {
+        id: spec.id,
+        family: spec.family,
+        keywords: spec.keywords,
+        identity: 'value',
+        describes: spec.describes,
+        find(line, ctx) {
+            const hits = [];
+            spec.pattern.lastIndex = 0;
+            for (let m = spec.pattern.exec(line); m; m = spec.pattern.exec(line)) {
+                const value = m[1] ?? m[0];
+                const start = m.index + m[0].indexOf(value);
+                const body = value.slice(spec.prefix);
+                if (isPlaceholder(body) || shannonEntropy(body) < (spec.minEntropy ?? 3))
+                    continue;
+                if (spec.accept && !spec.accept(value, ctx))
+                    continue;
+                const label = typeof spec.label === 'string' ? spec.label : spec.label(value);
+                hits.push({ start, end: start + value.length, value, label });
+            }
+            return hits;
+        },
+    };
+}
+const GITHUB_KINDS = {
+    ghp: 'GitHub personal access token (classic)',
+    gho: 'GitHub OAuth access token',
+    ghu: 'GitHub App user access token',
+    ghs: 'GitHub App installation token',
+    ghr: 'GitHub refresh token',
+};
+/** Decodes one base64url JWT segment as a JSON object, or undefined. */
+function jwtPart(segment) {
+    try {
+        const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Private key armour headers, as in the original `private-key-committed` content rule. */
+const PRIVATE_KEY_HEADERS = [
+    [
+        /-----BEGIN OPENSSH PRIVATE KEY-----(?=[ \t]*$|(?:\\r)?\\n|[ \t]*[A-Za-z0-9+/]{8})/g,
+        'OpenSSH private key',
+    ],
+    [/-----BEGIN PGP PRIVATE KEY BLOCK-----(?=[ \t]*$|(?:\\r)?\\n)/g, 'PGP private key block'],
+    [
+        /-----BEGIN (?!OPENSSH )(?:[A-Z0-9]{1,20} ){0,2}PRIVATE KEY-----(?=[ \t]*$|(?:\\r)?\\n|[ \t]*[A-Za-z0-9+/]{8})/g,
+        'PEM private key',
+    ],
+    [/---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?=[ \t]*$|(?:\\r)?\\n)/g, 'SSH2 private key'],
+    [/^PuTTY-User-Key-File-[0-9]{1,2}: /g, 'PuTTY private key'],
+];
+/** A GCP service-account key file: JSON with `"type": "service_account"` and a `private_key`. */
+const GCP_PRIVATE_KEY = /"private_key"[ \t]*:[ \t]*"(-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----[^"]{16,10000})"/g;
+const privateKey = {
+    id: 'private-key',
+    family: 'private-key',
+    keywords: ['-----begin ', '---- begin ssh2', 'putty-user-key-file-'],
+    identity: 'position',
+    describes: 'PEM (PKCS#1, PKCS#8, SEC1, DSA), OpenSSH, PGP, SSH2 and PuTTY private keys, by their armour header ' +
+        'where key material follows (a quoted header constant in a parser is not a key).',
+    find(line) {
+        const hits = [];
+        for (const [re, label] of PRIVATE_KEY_HEADERS) {
+            re.lastIndex = 0;
+            for (let m = re.exec(line); m; m = re.exec(line)) {
+                hits.push({ start: m.index, end: m.index + m[0].length, value: m[0], label, context: m[0] });
+                if (m[0].length === 0)
+                    break;
+            }
+        }
+        return hits;
+    },
+};
+/** The detectors that recognise a token by its issuer's fixed prefix or structure. */
+const TOKENS = [
+    tokenDetector({
+        id: 'aws-access-key-id',
+        family: 'cloud',
+        keywords: ['akia', 'asia', 'abia', 'acca'],
+        pattern: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
+        prefix: 4,
+        minEntropy: 2.5,
+        label: (v) => (v.startsWith('ASIA') ? 'AWS temporary access key ID' : 'AWS access key ID'),
+        describes: 'AWS access key IDs (AKIA, ASIA, ABIA, ACCA).',
+    }),
+    tokenDetector({
+        id: 'gcp-service-account-key',
+        family: 'cloud',
+        // The value starts with the PEM header, which is the rarer literal of the line.
+        keywords: ['-----begin '],
+        pattern: GCP_PRIVATE_KEY,
+        prefix: 0,
+        label: 'GCP service account private key',
+        describes: 'The `private_key` of a Google Cloud service-account key file (JSON with "type": "service_account").',
+        accept: (_v, ctx) => /"type"[ \t]*:[ \t]*"service_account"/.test(ctx.text),
+    }),
+    tokenDetector({
+        id: 'azure-storage-key',
+        family: 'cloud',
+        keywords: ['accountkey=', 'sharedaccesskey='],
+        pattern: /(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})(?![A-Za-z0-9+/=])/gi,
+        prefix: 0,
+        minEntropy: 4,
+        label: 'Azure storage or shared access key',
+        describes: 'Azure Storage account keys and Service Bus / Event Hubs shared access keys in connection strings ' +
+            '(`AccountKey=`, `SharedAccessKey=`); the public storage-emulator key is not reported.',
+    }),
+    tokenDetector({
+        id: 'github-token',
+        family: 'token',
+        keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+        pattern: /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
+        prefix: 4,
+        label: (v) => GITHUB_KINDS[v.slice(0, 3)] ?? 'GitHub token',
+        describes: 'GitHub tokens: ghp_ (classic PAT), gho_, ghu_, ghs_, ghr_.',
+    }),
+    tokenDetector({
+        id: 'github-fine-grained-token',
+        family: 'token',
+        keywords: ['github_pat_'],
+        pattern: /(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
+        prefix: 11,
+        label: 'GitHub fine-grained personal access token',
+        describes: 'GitHub fine-grained personal access tokens (github_pat_).',
+    }),
+    tokenDetector({
+        id: 'gitlab-token',
+        family: 'token',
+        keywords: ['glpat-'],
+        pattern: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])/g,
+        prefix: 6,
+        label: 'GitLab personal access token',
+        describes: 'GitLab personal access tokens (glpat-).',
+    }),
+    tokenDetector({
+        id: 'slack-token',
+        family: 'token',
+        keywords: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
+        pattern: /(?<![A-Za-z0-9_-])(xox[abprs]-[0-9]{6,16}-[A-Za-z0-9-]{8,200})(?![A-Za-z0-9_-])/g,
+        prefix: 5,
+        label: 'Slack token',
+        describes: 'Slack bot, user, app, refresh and legacy tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-).',
+    }),
+    tokenDetector({
+        id: 'slack-webhook',
+        family: 'token',
+        keywords: ['hooks.slack.com/'],
+        pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9]{6,16}\/[A-Za-z0-9]{6,16}\/[A-Za-z0-9]{16,64})(?![A-Za-z0-9])/g,
+        prefix: 0,
+        label: 'Slack incoming webhook URL',
+        describes: 'Slack incoming webhook and workflow trigger URLs (hooks.slack.com/services/...).',
+    }),
+    tokenDetector({
+        id: 'stripe-live-key',
+        family: 'token',
+        keywords: ['sk_live_', 'rk_live_'],
+        pattern: /(?<![A-Za-z0-9_])((?:sk|rk)_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g,
+        prefix: 8,
+        label: (v) => (v.startsWith('rk') ? 'Stripe live restricted key' : 'Stripe live secret key'),
+        describes: 'Stripe live secret and restricted keys (sk_live_, rk_live_); test-mode keys are not secrets.',
+    }),
+    tokenDetector({
+        id: 'npm-token',
+        family: 'token',
+        keywords: ['npm_'],
+        pattern: /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+        prefix: 4,
+        label: 'npm access token',
+        describes: 'npm access tokens (npm_).',
+    }),
+    tokenDetector({
+        id: 'jwt',
+        family: 'jwt',
+        keywords: ['eyj'],
+        pattern: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/g,
+        prefix: 0,
+        label: 'JSON Web Token',
+        describes: 'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg`).',
+        accept: (value) => {
+            const [header, payload] = value.split('.');
+            const h = jwtPart(header ?? '');
+            const p = jwtPart(payload ?? '');
+            if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none')
+                return false;
+            // jwt.io's demonstration token, reproduced in countless tutorials.
+            return !(p.sub === '1234567890' && p.name === 'John Doe');
+        },
+    }),
+];
+/** AWS secret access keys: 40 base64 characters, named as such or next to an access key ID. */
+const AWS_SECRET_KEY = /(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
+const AWS_SECRET_NAME = /secret_?access_?key|aws_?secret|secretkey/i;
+/** True when a 40-character candidate looks like a random AWS secret access key. */
+function looksLikeAwsSecret(value) {
+    return characterClasses(value) >= 3 && shannonEntropy(value) >= 4 && !isPlaceholder(value);
+}
+const awsSecretKey = {
+    id: 'aws-secret-access-key',
+    family: 'cloud',
+    // Named AWS secrets are assignments to a secret-looking name: the generic anchor finds the lines.
+    keywords: [],
+    anchor: SECRET_ASSIGNMENT_ANCHOR,
+    identity: 'value',
+    describes: 'AWS secret access keys: 40 random base64 characters assigned to a name such as ' +
+        '`aws_secret_access_key`, or within three lines of an AWS access key ID.',
+    find(line) {
+        if (!AWS_SECRET_NAME.test(line))
+            return [];
+        return findAwsSecrets(line);
+    },
+};
+/** Every AWS-secret-shaped value on a line (the scanner also calls this near access key IDs). */
+function findAwsSecrets(line) {
+    const hits = [];
+    AWS_SECRET_KEY.lastIndex = 0;
+    for (let m = AWS_SECRET_KEY.exec(line); m; m = AWS_SECRET_KEY.exec(line)) {
+        if (!looksLikeAwsSecret(m[1]))
+            continue;
+        hits.push({ start: m.index, end: m.index + 40, value: m[1], label: 'AWS secret access key' });
+    }
+    return hits;
+}
+/** Every detector, in family priority order. */
+const DETECTORS = [
+    privateKey,
+    ...TOKENS.filter((d) => d.family === 'cloud'),
+    awsSecretKey,
+    ...TOKENS.filter((d) => d.family !== 'cloud'),
+    connectionStringDetector,
+    genericAssignmentDetector,
+];
+/** Detector ids, for option schemas. */
+const DETECTOR_IDS = DETECTORS.map((d) => d.id);
+const BY_ID = new Map(DETECTORS.map((d) => [d.id, d]));
+/** The detector with this id, or undefined. */
+function getDetector(id) {
+    return BY_ID.get(id);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/types.js
+/**
+ * Shared shapes of the secret scanner. A detector recognises one kind of secret on one line; the
+ * scanner (scan.ts) decides which lines a detector sees, and the evaluator (evaluator.ts) turns hits
+ * into findings that never carry the value.
+ */
+/**
+ * Families in priority order: when two hits overlap on a line, the earlier family keeps it. Cloud
+ * comes first so that a service-account key file is reported as such, not as a bare PEM key.
+ */
+const FAMILY_PRIORITY = [
+    'cloud',
+    'private-key',
+    'token',
+    'jwt',
+    'connection-string',
+    'generic',
+];
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/scan.js
+
+
+
+
+/**
+ * The secret scanner: one pass per file for every detector, shared by every secret rule through the
+ * workspace memo. A single regex of all detectors' keywords and anchors walks the lower-cased file
+ * text; only lines that contain one are split out and shown to the detectors it belongs to. Most
+ * lines contain none and cost one step of one regex scan. Lines are capped at
+ * {@link MAX_LINE_CHARS} as in the content rules.
+ */
+/** Lines around an AWS access key ID that are searched for its secret access key. */
+const AWS_PAIR_WINDOW = 3;
+let prefilter;
+const escapeRegex = (k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/**
+ * One regular expression for all detectors: their literal keywords as a trie (so the engine tests
+ * one character and moves on), then each distinct anchor as a capture group.
+ */
+function buildPrefilter() {
+    const byKeyword = new Map();
+    const anchors = new Map();
+    for (const d of DETECTORS) {
+        for (const k of d.keywords)
+            byKeyword.set(k, [...(byKeyword.get(k) ?? []), d]);
+        if (d.anchor)
+            anchors.set(d.anchor, [...(anchors.get(d.anchor) ?? []), d]);
+    }
+    const parts = [trie([...byKeyword.keys()]), ...[...anchors.keys()].map((a) => `(${a})`)];
+    const source = parts.filter(Boolean).join('|');
+    return {
+        lower: new RegExp(source, 'g'),
+        ignoreCase: new RegExp(source, 'gi'),
+        byKeyword,
+        byGroup: [...anchors.values()],
+    };
+}
+/** `(?:a(?:kia|sia)|gh(?:p_|s_))`: a trie of literals as a regular expression source. */
+function trie(words) {
+    const root = { next: new Map() };
+    for (const w of words) {
+        let n = root;
+        for (const c of w) {
+            let child = n.next.get(c);
+            if (!child) {
+                child = { next: new Map() };
+                n.next.set(c, child);
+            }
+            n = child;
+        }
+        n.end = true;
+    }
+    const emit = (n) => {
+        const alts = [...n.next]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([c, child]) => escapeRegex(c) + emit(child));
+        if (alts.length === 0)
+            return '';
+        const body = alts.length === 1 ? alts[0] : `(?:${alts.join('|')})`;
+        return n.end ? `(?:${body})?` : body;
+    };
+    return emit(root);
+}
+/** Secrets found in a file (cached per run); empty for files that are not readable text. */
+function scanFile(workspace, file) {
+    return workspace.memo('secrets', file, () => {
+        const text = workspace.text(file);
+        return text === undefined ? [] : scanText(file, text);
+    });
+}
+/** Scans one text with every detector. Exposed for tests and the benchmark. */
+function scanText(path, text) {
+    prefilter ??= buildPrefilter();
+    const { byKeyword, byGroup } = prefilter;
+    // Matching lower-cased text without the `i` flag is much faster; offsets agree unless lower-casing
+    // changed the length (a few Unicode letters), where the case-insensitive form is used instead.
+    const lowered = text.toLowerCase();
+    const sameLength = lowered.length === text.length;
+    const re = sameLength ? prefilter.lower : prefilter.ignoreCase;
+    const haystack = sameLength ? lowered : text;
+    const ctx = { path, text };
+    const hits = [];
+    const awsLines = [];
+    re.lastIndex = 0;
+    let m = re.exec(haystack);
+    // Line numbers are counted incrementally from the last line visited (matches come in order).
+    let lineNo = 1;
+    let counted = 0;
+    while (m) {
+        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+        let lineEnd = text.indexOf('\n', m.index);
+        if (lineEnd === -1)
+            lineEnd = text.length;
+        lineNo += countNewlines(text, counted, lineStart);
+        counted = lineStart;
+        const capEnd = Math.min(lineEnd, lineStart + shared/* MAX_LINE_CHARS */.yL);
+        const wanted = new Set();
+        while (m && m.index < lineEnd) {
+            if (m.index + m[0].length <= capEnd) {
+                const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+                const detectors = group > 0 ? byGroup[group - 1] : byKeyword.get(m[0].toLowerCase());
+                for (const d of detectors ?? [])
+                    wanted.add(d);
+            }
+            m = re.exec(haystack);
+        }
+        if (wanted.size > 0) {
+            let stop = capEnd;
+            if (stop === lineEnd && stop > lineStart && text.charCodeAt(stop - 1) === 13)
+                stop -= 1;
+            const line = text.slice(lineStart, stop);
+            for (const d of wanted) {
+                for (const hit of d.find(line, ctx)) {
+                    hits.push(toHit(d.id, lineNo, hit));
+                    if (d.id === 'aws-access-key-id')
+                        awsLines.push(lineNo);
+                }
+            }
+        }
+    }
+    if (awsLines.length > 0)
+        hits.push(...awsSecretsNear(text, awsLines));
+    return resolveOverlaps(hits);
+}
+function toHit(detector, line, hit) {
+    return { detector, line, ...hit, entropy: hit.entropy ?? shannonEntropy(hit.value) };
+}
+function countNewlines(text, from, to) {
+    let n = 0;
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1))
+        n += 1;
+    return n;
+}
+/** Unnamed 40-character secrets within {@link AWS_PAIR_WINDOW} lines of an AWS access key ID. */
+function awsSecretsNear(text, keyLines) {
+    const wanted = new Set();
+    for (const l of keyLines) {
+        for (let i = Math.max(1, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++)
+            wanted.add(i);
+    }
+    const hits = [];
+    let lineNo = 1;
+    let start = 0;
+    const last = Math.max(...wanted);
+    while (start <= text.length && lineNo <= last) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        if (wanted.has(lineNo)) {
+            const line = text.slice(start, Math.min(end, start + shared/* MAX_LINE_CHARS */.yL));
+            for (const hit of findAwsSecrets(line))
+                hits.push(toHit('aws-secret-access-key', lineNo, hit));
+        }
+        start = end + 1;
+        lineNo += 1;
+    }
+    return hits;
+}
+const RANK = new Map();
+for (const d of DETECTORS)
+    RANK.set(d.id, FAMILY_PRIORITY.indexOf(d.family));
+/**
+ * One secret, one hit: where spans on a line overlap (a GitHub token inside a connection string, an
+ * AWS key assigned to `secret_key = ...`), the most specific family keeps it and the others drop it.
+ */
+function resolveOverlaps(hits) {
+    hits.sort((a, b) => a.line - b.line || RANK.get(a.detector) - RANK.get(b.detector) || a.start - b.start);
+    const kept = [];
+    let lineStart = 0;
+    for (const h of hits) {
+        if (kept.length > 0 && kept[kept.length - 1].line !== h.line)
+            lineStart = kept.length;
+        let clash = false;
+        for (let i = lineStart; i < kept.length && !clash; i++) {
+            const k = kept[i];
+            clash = k.line === h.line && k.start < h.end && h.start < k.end;
+        }
+        if (!clash)
+            kept.push(h);
+    }
+    return kept.sort((a, b) => a.line - b.line || a.start - b.start);
+}
+
+// EXTERNAL MODULE: ./lib/core/fix/edits.js
+var fix_edits = __nccwpck_require__(9938);
+;// CONCATENATED MODULE: ./lib/core/fix/yaml-edit.js
+
+
+/** Edits of one YAML document of one file's text. */
+class YamlEditor {
+    text;
+    lines;
+    doc;
+    eol;
+    constructor(text, lines, doc) {
+        this.text = text;
+        this.lines = lines;
+        this.doc = doc;
+        this.eol = (0,fix_edits/* lineBreak */.qL)(text);
+    }
+    offset(pos) {
+        return this.lines.lineStart(pos.line) + pos.column - 1;
+    }
+    /** Whether the node at `pointer` is written where it is (not reached through an alias). */
+    editable(pointer) {
+        return this.doc.span(pointer) !== undefined && this.doc.origin(pointer) === undefined;
+    }
+    /** Whether the collection at `pointer` is written in flow style (`{...}`, `[...]`). */
+    isFlow(pointer) {
+        const span = this.doc.span(pointer);
+        if (!span)
+            return false;
+        const ch = this.text[this.offset(span.start)];
+        return ch === '{' || ch === '[';
+    }
+    /** Replaces the scalar at `pointer` with `value`, written in the style its context needs. */
+    replaceScalar(pointer, value) {
+        const span = this.doc.span(pointer);
+        if (!span || !this.editable(pointer) || typeof value === 'object')
+            return undefined;
+        const start = this.offset(span.start);
+        const end = this.offset(span.end) + 1;
+        const flow = this.insideFlow(pointer);
+        return { start, end, text: this.scalar(value, flow, this.jsonKeys(pointer)) };
+    }
+    /**
+     * Replaces the scalar at `pointer` (a mapping's value) with a mapping: block entries on the lines
+     * below its key, or `{ ... }` in flow context or when empty.
+     */
+    replaceWithMapping(pointer, entries) {
+        const span = this.doc.span(pointer);
+        if (!span?.key || !this.editable(pointer))
+            return undefined;
+        const start = this.offset(span.start);
+        const end = this.offset(span.end) + 1;
+        if (entries.length === 0)
+            return { start, end, text: '{}' };
+        if (this.insideFlow(pointer)) {
+            const json = this.jsonKeys(pointer.slice(0, pointer.lastIndexOf('/')));
+            return { start, end, text: `{ ${entries.map((e) => this.flowEntry(e, json)).join(', ')} }` };
+        }
+        const colon = this.text.indexOf(':', this.offset(span.key));
+        if (colon < 0 || colon >= start || !/^[ \t]*$/.test(this.text.slice(colon + 1, start)))
+            return undefined;
+        const indent = span.key.column - 1 + this.indentUnit();
+        const lines = entries.flatMap((e) => this.blockLines(e, indent));
+        return { start: colon + 1, end, text: `${this.eol}${lines.join(this.eol)}` };
+    }
+    /** Adds entries to the mapping at `pointer`; undefined when the mapping cannot be edited safely. */
+    insertEntry(pointer, entry, where = {}) {
+        const span = this.doc.span(pointer);
+        const value = this.valueAt(pointer);
+        const list = Array.isArray(entry) ? entry : [entry];
+        if (!span || !this.editable(pointer) || !isMap(value) || list.length === 0)
+            return undefined;
+        return this.isFlow(pointer) ? this.insertFlow(pointer, list) : this.insertBlock(pointer, list, where);
+    }
+    /** The keys of the mapping at `pointer` in source order, with their child pointers. */
+    entries(pointer) {
+        // From the value's keys and the span index (not YamlDocument.sourceKeys, which scans every
+        // position of the document): cheap enough to ask once per fix in a file of thousands of fixes.
+        const value = this.valueAt(pointer);
+        if (!isMap(value))
+            return [];
+        const out = Object.keys(value).map((key) => {
+            const child = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(key)}`;
+            const at = this.doc.span(child)?.key;
+            return { key, pointer: child, at: at ? this.offset(at) : -1 };
+        });
+        return out.sort((a, b) => a.at - b.at).map(({ key, pointer: p }) => ({ key, pointer: p }));
+    }
+    /** The 0-based column of a block mapping's keys. */
+    indentOf(pointer) {
+        const first = this.entries(pointer)[0];
+        const at = first && this.doc.span(first.pointer)?.key;
+        return (at ?? this.doc.span(pointer)?.start ?? { column: 1 }).column - 1;
+    }
+    unit;
+    /** How far a nested block mapping is indented in this file: the first example found, else 2. */
+    indentUnit() {
+        this.unit ??= this.findUnit();
+        return this.unit;
+    }
+    findUnit() {
+        const m = /^([ ]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n\1([ ]+)[^\s#]/m.exec(this.text);
+        const unit = m?.[2]?.length ?? 2;
+        return unit >= 1 && unit <= 8 ? unit : 2;
+    }
+    insertBlock(pointer, list, where) {
+        const keys = this.entries(pointer);
+        if (keys.length === 0)
+            return undefined;
+        const indent = this.indentOf(pointer);
+        const body = list.flatMap((e) => this.blockLines(e, indent)).join(this.eol) + this.eol;
+        for (const name of where.before ?? []) {
+            const hit = keys.find((k) => k.key === name);
+            const at = hit && this.doc.span(hit.pointer)?.key;
+            if (!at)
+                continue;
+            const lineStart = this.lines.lineStart(at.line);
+            // The first key of a sequence item shares its line with `- `: nothing can go before it.
+            if (this.text.slice(lineStart, this.offset(at)).trim() !== '')
+                continue;
+            const start = this.aboveComments(at.line);
+            return { start, end: start, text: body };
+        }
+        const anchor = (where.after && keys.find((k) => k.key === where.after)) || keys[keys.length - 1];
+        const end = this.valueEndLine(anchor.pointer);
+        if (end === undefined)
+            return undefined;
+        return this.insertAfterLine(end, body);
+    }
+    insertFlow(pointer, list) {
+        const span = this.doc.span(pointer);
+        const close = matchingClose(this.text, this.offset(span.start));
+        if (close === undefined || this.text[close] !== '}')
+            return undefined;
+        const json = this.jsonKeys(pointer);
+        const item = list.map((e) => this.flowEntry(e, json)).join(', ');
+        let p = close - 1;
+        while (p >= 0 && /\s/.test(this.text[p]))
+            p--;
+        if (this.text[p] === '{')
+            return { start: p + 1, end: close, text: json ? item : ` ${item} ` };
+        const comma = this.text[p] === ',';
+        const lastLine = this.lines.position(p).line;
+        if (lastLine !== this.lines.position(close).line) {
+            // One entry per line (pretty JSON): the new one on a line of its own, indented like the last.
+            const keys = this.entries(pointer);
+            const lastKey = keys.length > 0 ? this.doc.span(keys[keys.length - 1].pointer)?.key : undefined;
+            const indent = lastKey ? (/^[ \t]*/.exec(this.lineText(lastKey.line))?.[0] ?? '') : '';
+            return { start: p + 1, end: p + 1, text: `${comma ? '' : ','}${this.eol}${indent}${item}` };
+        }
+        return { start: p + 1, end: p + 1, text: `${comma ? '' : ','} ${item}` };
+    }
+    /** The line after which text is inserted: the last non-blank line of the value at `pointer`. */
+    valueEndLine(pointer) {
+        const span = this.doc.span(pointer);
+        if (!span)
+            return undefined;
+        let line = span.end.line;
+        const start = this.offset(span.start);
+        if (this.text[start] === '{' || this.text[start] === '[') {
+            const close = matchingClose(this.text, start);
+            if (close === undefined)
+                return undefined;
+            line = this.lines.position(close).line;
+        }
+        const first = span.key?.line ?? span.start.line;
+        while (line > first && this.lineText(line).trim() === '')
+            line--;
+        return line;
+    }
+    /** An insertion of whole lines after line `line`. */
+    insertAfterLine(line, body) {
+        if (line >= this.lines.lineCount) {
+            const end = this.text.length;
+            const text = this.text.endsWith('\n') || end === 0 ? body : `${this.eol}${body.slice(0, -this.eol.length)}`;
+            return { start: end, end, text };
+        }
+        const start = this.lines.lineStart(line + 1);
+        return { start, end: start, text: body };
+    }
+    /** The start of the comment lines directly above `line` (comments belong to what follows them). */
+    aboveComments(line) {
+        let first = line;
+        while (first > 1 && /^\s*#/.test(this.lineText(first - 1)))
+            first--;
+        return this.lines.lineStart(first);
+    }
+    lineText(line) {
+        const start = this.lines.lineStart(line);
+        const next = line < this.lines.lineCount ? this.lines.lineStart(line + 1) : this.text.length;
+        return this.text.slice(start, next).replace(/\r?\n$/, '');
+    }
+    /** The lines of an entry in block style at `indent` columns. */
+    blockLines(entry, indent) {
+        const pad = ' '.repeat(indent);
+        const key = this.scalar(entry.key, false, false);
+        if (Array.isArray(entry.value)) {
+            if (entry.value.length === 0)
+                return [`${pad}${key}: {}`];
+            const unit = this.indentUnit();
+            return [`${pad}${key}:`, ...entry.value.flatMap((e) => this.blockLines(e, indent + unit))];
+        }
+        const comment = entry.comment ? ` # ${entry.comment.replace(/[\r\n]+/g, ' ')}` : '';
+        return [`${pad}${key}: ${this.scalar(entry.value, false, false)}${comment}`];
+    }
+    /** An entry in flow style (`key: value`, `"key": value` in JSON). */
+    flowEntry(entry, json) {
+        const key = this.scalar(entry.key, true, json);
+        if (Array.isArray(entry.value)) {
+            const inner = entry.value.map((e) => this.flowEntry(e, json)).join(', ');
+            return `${key}: ${inner ? (json ? `{${inner}}` : `{ ${inner} }`) : '{}'}`;
+        }
+        return `${key}: ${this.scalar(entry.value, true, json)}`;
+    }
+    /** A scalar written so that it reads back as `value` (plain when that is safe). */
+    scalar(value, flow, json) {
+        if (typeof value !== 'string')
+            return String(value);
+        if (json)
+            return JSON.stringify(value);
+        if (isPlainSafe(value, flow))
+            return value;
+        return /[\n\r\t\\]/.test(value) ? JSON.stringify(value) : `'${value.replace(/'/g, "''")}'`;
+    }
+    /** Whether the mapping at `pointer` (or holding it) writes its keys as JSON strings. */
+    jsonKeys(pointer) {
+        const keys = this.entries(pointer);
+        const first = keys[0] && this.doc.span(keys[0].pointer)?.key;
+        if (!first || !this.isFlow(pointer))
+            return false;
+        // A quoted key's position may be its first character or its quote.
+        const at = this.offset(first);
+        return this.text[at] === '"' || this.text[at - 1] === '"';
+    }
+    insideFlow(pointer) {
+        const parent = pointer.slice(0, pointer.lastIndexOf('/'));
+        return this.isFlow(parent);
+    }
+    valueAt(pointer) {
+        let value = this.doc.value;
+        for (const raw of pointer.split('/').slice(1)) {
+            const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+            if (value === null || typeof value !== 'object')
+                return undefined;
+            value = value[token];
+        }
+        return value;
+    }
+}
+/**
+ * The offset of the bracket that closes the flow collection opened at `open`: quoted scalars and
+ * comments are skipped, and plain scalars cannot hold brackets in flow context.
+ */
+function matchingClose(text, open) {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === '"') {
+            for (i++; i < text.length && text[i] !== '"'; i++)
+                if (text[i] === '\\')
+                    i++;
+        }
+        else if (ch === "'") {
+            for (i++; i < text.length; i++) {
+                if (text[i] === "'" && text[i + 1] === "'")
+                    i++;
+                else if (text[i] === "'")
+                    break;
+            }
+        }
+        else if (ch === '#' && /\s/.test(text[i - 1] ?? '')) {
+            while (i < text.length && text[i] !== '\n')
+                i++;
+        }
+        else if (ch === '{' || ch === '[')
+            depth++;
+        else if (ch === '}' || ch === ']') {
+            depth--;
+            if (depth === 0)
+                return i;
+        }
+    }
+    return undefined;
+}
+/** Words YAML reads as something other than a string. */
+const NON_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN|[-+]?[0-9][0-9_.:eExXoObB+-]*)$/;
+function isPlainSafe(value, flow) {
+    if (value === '' || value !== value.trim() || NON_STRING.test(value))
+        return false;
+    if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(value) || /[\r\n\t]/.test(value))
+        return false;
+    if (value.includes(': ') || value.includes(' #') || value.endsWith(':'))
+        return false;
+    return !(flow && /[,[\]{}]/.test(value));
+}
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * Whether `edits` turn `text` into YAML whose documents equal `expected` (order of mapping keys
+ * aside): the edit must do exactly what it intends and nothing else.
+ */
+function verifyYaml(text, edits, expected) {
+    const after = (0,yaml/* parseYaml */.hN)((0,fix_edits/* applyEdits */.ct)(text, edits));
+    if (!after.ok || after.documents.length !== expected.length)
+        return false;
+    return after.documents.every((d, i) => deepEqual(d.value, expected[i]));
+}
+/** Structural equality of parsed YAML values; mapping key order does not matter. */
+function deepEqual(a, b) {
+    if (Object.is(a, b))
+        return true;
+    if (a instanceof Date && b instanceof Date)
+        return a.getTime() === b.getTime();
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) !== Array.isArray(b))
+        return false;
+    if (Array.isArray(a)) {
+        const bb = b;
+        return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+    }
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length)
+        return false;
+    const rb = b;
+    return ka.every((k) => Object.hasOwn(rb, k) && deepEqual(a[k], rb[k]));
+}
+/** A deep copy of parsed YAML values, to describe what an edit should produce. */
+function cloneYaml(value) {
+    return structuredClone(value);
+}
+/** Sets `value` at a JSON pointer inside a cloned document (creating mappings on the way). */
+function setAt(root, pointer, value) {
+    const tokens = pointer
+        .split('/')
+        .slice(1)
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let node = root;
+    for (const t of tokens.slice(0, -1)) {
+        const next = node[t];
+        if (next === null || typeof next !== 'object')
+            node[t] = {};
+        node = node[t];
+    }
+    const last = tokens[tokens.length - 1];
+    if (last !== undefined)
+        node[last] = value;
+}
+
+;// CONCATENATED MODULE: ./lib/core/fix/yaml-fix.js
+/**
+ * The one way evaluators build fixes of YAML (or JSON) files: edits made with a {@link YamlEditor} on
+ * the workspace's text, kept only when the edited text parses to exactly the intended documents.
+ * Verification is batched per file: the fixes that touch different text are applied together and the
+ * file is parsed once for all of them, so a file with thousands of findings costs a few parses, not
+ * one per finding (only when a batch fails are its fixes checked one by one, a bounded number).
+ */
+
+
+
+/** How many fixes of one file are checked one by one after their batch failed. */
+const SINGLE_CHECKS = 24;
+const UNVERIFIED = 'the edit could not be made without changing something else in the file';
+/** Why a fix is withheld when the lines it changes hold a secret (the fix carries those lines). */
+const HOLDS_SECRET = 'the lines it changes hold a secret value: fix them by hand';
+/**
+ * A password in a URL's user information that is not a variable (`https://deploy:…@host`), whatever the
+ * host: the secrets rules leave example and loopback hosts alone, but a fix must not copy even those.
+ */
+const URL_PASSWORD = /:\/\/[^\s/?#@"'`<>\\:]{0,128}:(?![$%])[^\s/?#@"'`<>\\]{1,256}@/;
+/**
+ * Whether the lines a fix changes hold a secret, by the secrets rules' own scan of the file (shared
+ * with them, per run) or a password in a URL: such a fix would copy the secret into reports and
+ * review comments, so it is withheld ({@link HOLDS_SECRET}).
+ */
+function holdsSecret(workspace, file, fix) {
+    const { startLine, endLine, text } = fix.region;
+    if (URL_PASSWORD.test(text))
+        return true;
+    return scanFile(workspace, file).some((hit) => hit.line >= startLine && hit.line <= endLine);
+}
+/** The fixes of one evaluator run, verified per file by {@link FixBatches.finish}. */
+class FixBatches {
+    workspace;
+    files = new Map();
+    editors = new Map();
+    constructor(workspace) {
+        this.workspace = workspace;
+    }
+    /**
+     * Plans a fix for `target`: `edit` returns the edits (or why there are none), `intend` applies the
+     * same change to a copy of the document's value. Identical edits for several targets are one fix.
+     */
+    add(target, file, document, description, edit, intend, finalize) {
+        const targets = Array.isArray(target) ? target : [target];
+        const content = this.workspace.read(file);
+        let edits = 'the file could not be read again';
+        if (content.kind === 'text') {
+            const key = `${file}\u0000${document.index}`;
+            let editor = this.editors.get(key);
+            if (!editor) {
+                editor = new YamlEditor(content.text, content.lines, document);
+                this.editors.set(key, editor);
+            }
+            edits = edit(editor);
+        }
+        if (typeof edits === 'string') {
+            for (const t of targets)
+                t.unfixable = edits;
+            return;
+        }
+        const items = this.files.get(file) ?? [];
+        this.files.set(file, items);
+        const same = items.find((i) => sameEdits(i.edits, edits));
+        if (same)
+            same.targets.push(...targets);
+        else
+            items.push({
+                targets,
+                description,
+                edits,
+                intend,
+                index: document.index,
+                ...(finalize ? { finalize } : {}),
+            });
+    }
+    /** Verifies every planned fix and sets each target's `fix` or `unfixable`. */
+    finish() {
+        for (const [file, items] of this.files)
+            this.verifyFile(file, items);
+        this.files.clear();
+        this.editors.clear();
+    }
+    verifyFile(file, items) {
+        const content = this.workspace.read(file);
+        const parsed = this.workspace.yaml(file);
+        if (content.kind !== 'text' || !parsed?.ok) {
+            for (const i of items)
+                for (const t of i.targets)
+                    t.unfixable = 'the file could not be read again';
+            return;
+        }
+        const values = parsed.documents.map((d) => d.value);
+        let singles = SINGLE_CHECKS;
+        for (const layer of yaml_fix_layers(items)) {
+            const verify = (group) => {
+                const expected = values.map((v) => cloneYaml(v));
+                for (const i of group)
+                    i.intend(expected[i.index]);
+                const edits = group.flatMap((i) => i.edits).sort((a, b) => a.start - b.start);
+                return verifyYaml(content.text, edits, expected);
+            };
+            const good = verify(layer) ? layer : layer.filter((i) => singles-- > 0 && verify([i]));
+            for (const i of layer) {
+                const made = good.includes(i)
+                    ? (0,fix_edits/* makeFix */._p)(content.text, content.lines, i.description, i.edits)
+                    : undefined;
+                const fix = made && i.finalize ? i.finalize(made) : made;
+                const secret = fix !== undefined && holdsSecret(this.workspace, file, fix);
+                for (const t of i.targets) {
+                    if (fix && !secret)
+                        t.fix = fix;
+                    else
+                        t.unfixable = secret ? HOLDS_SECRET : good.includes(i) ? 'nothing to change' : UNVERIFIED;
+                }
+            }
+        }
+    }
+}
+/** Groups fixes so that no two of a group touch the same text (greedy, in order of position). */
+function yaml_fix_layers(items) {
+    const sorted = [...items].sort((a, b) => (a.edits[0]?.start ?? 0) - (b.edits[0]?.start ?? 0));
+    const out = [];
+    for (const item of sorted) {
+        const ranges = item.edits.map((e) => [e.start, e.end]);
+        const layer = out.find((l) => !ranges.some(([s, e]) => overlaps(l.ranges, s, e)));
+        if (layer) {
+            layer.items.push(item);
+            for (const r of ranges)
+                insertSorted(layer.ranges, r);
+        }
+        else
+            out.push({ items: [item], ranges: [...ranges].sort((a, b) => a[0] - b[0]) });
+    }
+    return out.map((l) => l.items);
+}
+/** Whether [s, e] meets any of the sorted, disjoint ranges (touching counts). */
+function overlaps(ranges, s, e) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ranges[mid][1] < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ranges.length && ranges[lo][0] <= e;
+}
+function insertSorted(ranges, r) {
+    let i = ranges.length;
+    while (i > 0 && ranges[i - 1][0] > r[0])
+        i--;
+    ranges.splice(i, 0, r);
+}
+function sameEdits(a, b) {
+    return (a.length === b.length &&
+        a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text));
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
+
+
+
+/** The unprivileged user the fix switches to: numeric, so it needs no entry in /etc/passwd. */
+const FIX_USER = '10001';
+/** Instructions after which the image's user no longer matters for the build. */
+const RUNTIME_ONLY = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'STOPSIGNAL', 'VOLUME']);
+/**
+ * The fix of a final stage that runs as root: `USER 10001` before its final CMD/ENTRYPOINT (so the
+ * build steps before it keep running as root), or at its end when build steps follow them. Not for
+ * Windows images, whose users are names, not numbers.
+ */
+function userFix(model, text, lines) {
+    const final = finalStage(model);
+    if (!final)
+        return { unfixable: 'no final stage' };
+    const image = final.from.image ?? '';
+    if (model.escapeChar === '`' || /windows|nanoserver|servercore/i.test(image)) {
+        return { unfixable: 'a Windows image names its users (USER ContainerUser); set one by hand' };
+    }
+    const source = text.replace(/\r(?!\n)/g, ' ');
+    const fromLine = final.from.span.start.line;
+    const instructions = main.DockerfileParser.parse(source)
+        .getInstructions()
+        .filter((i) => i.getRange().start.line + 1 >= fromLine)
+        .map((i) => ({
+        keyword: i.getKeyword(),
+        start: i.getRange().start.line + 1,
+        end: i.getRange().end.line + 1,
+    }));
+    if (instructions.length < 1)
+        return { unfixable: 'the final stage could not be read' };
+    const lastOf = (k) => instructions.map((i) => i.keyword).lastIndexOf(k);
+    const starts = [lastOf('CMD'), lastOf('ENTRYPOINT')].filter((i) => i > 0);
+    let at = starts.length > 0 ? Math.min(...starts) : -1;
+    // A build step after the start command would run as the new user: then the USER goes last.
+    if (at > 0 && instructions.slice(at).some((i) => !RUNTIME_ONLY.has(i.keyword)))
+        at = -1;
+    const eol = (0,fix_edits/* lineBreak */.qL)(text);
+    const line = `USER ${FIX_USER}`;
+    let edit;
+    if (at > 0) {
+        let first = instructions[at].start;
+        // Comments directly above the start command describe it: the USER goes above them.
+        while (first > fromLine + 1 && /^\s*#/.test(lineText(text, lines, first - 1)))
+            first--;
+        const start = lines.lineStart(first);
+        edit = { start, end: start, text: `${line}${eol}` };
+    }
+    else {
+        const last = instructions[instructions.length - 1].end;
+        if (last >= lines.lineCount || lines.lineStart(last + 1) >= text.length) {
+            const end = text.length;
+            edit = { start: end, end, text: text.endsWith('\n') ? `${line}${eol}` : `${eol}${line}` };
+        }
+        else {
+            const start = lines.lineStart(last + 1);
+            edit = { start, end: start, text: `${line}${eol}` };
+        }
+    }
+    const after = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    const check = finalStage(parseDockerfile(model.path, after));
+    if (check?.users[check.users.length - 1]?.value !== FIX_USER) {
+        return { unfixable: 'the USER line could not be placed without changing another instruction' };
+    }
+    const fix = (0,fix_edits/* makeFix */._p)(text, lines, `Run the final stage as the unprivileged user ${FIX_USER}`, [edit]);
+    return fix ? { fix } : { unfixable: 'nothing to change' };
+}
+function lineText(text, lines, line) {
+    const start = lines.lineStart(line);
+    const next = line < lines.lineCount ? lines.lineStart(line + 1) : text.length;
+    return text.slice(start, next);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/root-user.js
+
+
+
 
 
 
@@ -34400,6 +35330,7 @@ const NON_ROOT_IMAGES = [
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
+    fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
         type: 'object',
@@ -34435,6 +35366,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                     key: 'no-user',
                     // The base image may set a user of its own, which only the image can tell.
                     confidence: 'medium',
+                    ...fixOf(workspace, model, base),
                 });
             }
             else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
@@ -34443,12 +35375,82 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                     message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
+                    ...fixOf(workspace, model, externalBase(model, final)),
                 });
             }
         }
         return findings;
     },
 });
+/**
+ * Official images whose entrypoint or server starts as root and switches to a user of its own
+ * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
+ * them (their data and cache directories belong to that user), so the fix leaves them to a person.
+ */
+const DROPS_PRIVILEGES = imageMatcher([
+    'nginx',
+    'httpd',
+    'redis',
+    'postgres',
+    'mysql',
+    'mariadb',
+    'mongo',
+    'rabbitmq',
+    'cassandra',
+    'couchdb',
+    'zookeeper',
+    'wordpress',
+]
+    .flatMap((n) => [n, `${n}:*`, `${n}@*`, `*/${n}`, `*/${n}:*`, `*/${n}@*`])
+    .concat(['php:*apache*', 'php:*fpm*', '*/php:*apache*', '*/php:*fpm*']));
+/** Why the image of a Docker container action is not given a USER. */
+const CONTAINER_ACTION = 'the image of a Docker container action (action.yml runs it): GitHub runs such actions as root, and with another USER the action cannot write to the workspace';
+function fixOf(workspace, model, base) {
+    const content = workspace.read(model.path);
+    if (content.kind !== 'text')
+        return {};
+    if (containerAction(workspace, model.path))
+        return { unfixable: CONTAINER_ACTION };
+    if (base !== undefined && DROPS_PRIVILEGES(base)) {
+        return {
+            unfixable: `${base.replace(/[:@].*$/, '')} starts as root and switches to its own user; an unprivileged variant of the image, or its own user, is a choice to make by hand`,
+        };
+    }
+    const attempt = userFix(model, content.text, content.lines);
+    return 'fix' in attempt && holdsSecret(workspace, model.path, attempt.fix)
+        ? { unfixable: HOLDS_SECRET }
+        : attempt;
+}
+/**
+ * Whether the Dockerfile is the image of a Docker container action: an `action.yml` (or `.yaml`) in
+ * its directory or one above with `runs.using: docker` and `runs.image` naming this file (relative to
+ * the action's directory). GitHub's documentation asks such images to keep the default (root) user.
+ */
+function containerAction(workspace, file) {
+    let dir = external_node_path_.posix.dirname(file);
+    for (;;) {
+        for (const name of ['action.yml', 'action.yaml']) {
+            const at = dir === '.' ? name : `${dir}/${name}`;
+            const parsed = workspace.has(at) ? workspace.yaml(at) : undefined;
+            if (!parsed?.ok)
+                continue;
+            const runs = record(record(parsed.documents[0]?.value)?.runs);
+            const image = runs?.image;
+            if (String(runs?.using).toLowerCase() !== 'docker' || typeof image !== 'string')
+                continue;
+            if (external_node_path_.posix.normalize(external_node_path_.posix.join(dir, image.trim())) === file)
+                return true;
+        }
+        if (dir === '.')
+            return false;
+        dir = external_node_path_.posix.dirname(dir);
+    }
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
 /** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
 function imageMatcher(patterns) {
     const compile = (p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
@@ -34626,125 +35628,13 @@ function sudoAt(views) {
     return out.sort((a, b) => a - b);
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/values.js
-
-/**
- * Judgements about a candidate secret value that every detector shares: how random it looks, whether
- * it is a placeholder, and how it may be shown. Nothing here returns or logs the value itself except
- * {@link redact}, whose output is at most four leading characters and the length.
- */
-/** Shannon entropy of the characters of `value`, in bits per character (0 for an empty string). */
-function shannonEntropy(value) {
-    if (value.length === 0)
-        return 0;
-    const counts = new Map();
-    for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
-        counts.set(c, (counts.get(c) ?? 0) + 1);
-    }
-    let bits = 0;
-    for (const n of counts.values()) {
-        const p = n / value.length;
-        bits -= p * Math.log2(p);
-    }
-    return bits;
-}
-/** How many of lower case, upper case, digits and other characters `value` mixes (0-4). */
-function characterClasses(value) {
-    let lower = 0;
-    let upper = 0;
-    let digit = 0;
-    let other = 0;
-    for (let i = 0; i < value.length; i++) {
-        const c = value.charCodeAt(i);
-        if (c >= 97 && c <= 122)
-            lower = 1;
-        else if (c >= 65 && c <= 90)
-            upper = 1;
-        else if (c >= 48 && c <= 57)
-            digit = 1;
-        else
-            other = 1;
-    }
-    return lower + upper + digit + other;
-}
-/**
- * Words that documentation, templates and tests put where a secret goes. Matched anywhere in the
- * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
- */
-const PLACEHOLDER_WORDS = /example|sample|placeholder|changeme|change[_-]me|dummy|fake|redacted|replace[_-]?me|your[_-]|xxxx|\*\*\*|\.\.\.|…|<[^>]{0,64}>|insert[_-]|notreal|not[_-]a[_-]real|lorem/i;
-/** Template and interpolation syntaxes: the value is read from elsewhere at run time. */
-const INTERPOLATION = /\$\{|\{\{|\$\(|%\(|#\{|^\$[A-Za-z_]|^%[A-Za-z_]+%$|%s|^@[A-Za-z_]+@$|^\{[A-Za-z_]+\}$/;
-/**
- * Well-known published values that look like secrets but are not (the Azure Storage emulator's
- * account key). Kept as SHA-256 digests so that no scanner mistakes this file for a leak.
- */
-const PUBLIC_VALUES = new Set([
-    // Azurite / Azure Storage Emulator account key (documented by Microsoft for local development).
-    '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
-]);
-/** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
-function digest(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex');
-}
-/** True when a value is published sample material (see {@link PUBLIC_VALUES}). */
-function isPublicValue(value) {
-    return PUBLIC_VALUES.has(digest(value));
-}
-/**
- * True when the value (or the random part of a token, after its fixed prefix) is evidently not a real
- * secret: a placeholder word, an interpolation, one repeated character, a run such as `123456789` or
- * `abcdefgh`, or too few distinct characters to be random.
- */
-function isPlaceholder(value) {
-    if (value.length === 0)
-        return true;
-    if (PLACEHOLDER_WORDS.test(value) || INTERPOLATION.test(value))
-        return true;
-    if (isPublicValue(value))
-        return true;
-    const distinct = new Set(value).size;
-    if (distinct <= 2 || (value.length >= 12 && distinct <= 4))
-        return true;
-    return isSequential(value);
-}
-/** True when at least 80% of neighbouring characters step by +1 or -1 (`0123456789`, `abcdef`, `zyx`). */
-function isSequential(value) {
-    if (value.length < 6)
-        return false;
-    let steps = 0;
-    for (let i = 1; i < value.length; i++) {
-        const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
-        if (d === 1 || d === -1)
-            steps += 1;
-    }
-    return steps / (value.length - 1) >= 0.8;
-}
-/**
- * The only form in which a secret is ever shown: up to four leading characters (fewer for short
- * values, none below eight characters) and the length, e.g. `ghp_… (40 chars)`. For tokens the
- * leading characters are the issuer's fixed prefix, which says what the secret is without revealing it.
- */
-function redact(value) {
-    const shown = value.length < 8 ? 0 : Math.min(4, Math.floor(value.length / 5));
-    return `${value.slice(0, shown)}… (${value.length} chars)`;
-}
-/**
- * A finding identity derived from a secret without containing it: a truncated SHA-256, so the same
- * leaked token keeps its fingerprint wherever it moves. Only used for random, high-entropy values; a
- * human-chosen password could be recovered from its hash by guessing, so those are keyed by context.
- */
-function secretIdentity(detectorId, value) {
-    return `${detectorId}:${digest(`controlgate-secret\u0000${value}`).slice(0, 24)}`;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 
 
 
 
 /** Names that say the variable holds a credential. */
-const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIAL/i;
+const secret_env_SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIAL/i;
 /** Suffixes that say it holds something about a credential instead: where it is, how long it lives. */
 const NOT_SECRET_SUFFIX = /_(?:FILE|PATH|DIR|URL|URI|HOST|PORT|NAME|ID|USER|USERNAME|ENDPOINT|REGION|TYPE|LENGTH|MIN|MAX|EXPIRY|EXPIRES|TTL|TIMEOUT|VERSION|ENABLED|HEADER|SOURCE|REF|ARN)$/i;
 /** Values that configure rather than authenticate. */
@@ -34791,7 +35681,7 @@ const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
 });
 /** True when a credential-named variable is given a value that could be a real secret. */
 function isLiteralSecret(name, value) {
-    if (!SECRET_NAME.test(name) || NOT_SECRET_SUFFIX.test(name))
+    if (!secret_env_SECRET_NAME.test(name) || NOT_SECRET_SUFFIX.test(name))
         return false;
     const v = value.trim();
     if (v.length < 4 || v.includes('$') || NOT_SECRET_VALUE.test(v))
@@ -35089,12 +35979,12 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
             if (shell?.(file))
                 scanShellFile(file, text, patterns, options.commentPrefixes, findings);
             else
-                scanFile(file, text, patterns, options.commentPrefixes, findings);
+                content_forbidden_scanFile(file, text, patterns, options.commentPrefixes, findings);
         }
         return findings;
     },
 });
-function scanFile(file, text, patterns, commentPrefixes, out) {
+function content_forbidden_scanFile(file, text, patterns, commentPrefixes, out) {
     const ordinals = new Map();
     (0,shared/* forEachLine */.FF)(text, (line, lineNo) => {
         if (commentPrefixes.length > 0 && isComment(line, commentPrefixes))
@@ -35876,8 +36766,6 @@ const githubWorkflowToken = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/core/parsers/k8s-files.js
 
 
@@ -36038,7 +36926,7 @@ function k8sObjects(workspace) {
     return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)));
 }
 function objectsIn(path, document, pointer, value, depth) {
-    if (!isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
+    if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
         return [];
     const node = { value, pointer, span: spanOf(document, pointer) };
     // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
@@ -36049,7 +36937,7 @@ function objectsIn(path, document, pointer, value, depth) {
         return members.flatMap((item, i) => objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1));
     }
     const object = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
-    if (isMap(value.metadata) && typeof value.metadata.name === 'string')
+    if (k8s_isMap(value.metadata) && typeof value.metadata.name === 'string')
         object.name = value.metadata.name;
     return [object];
 }
@@ -36065,7 +36953,7 @@ function podSpecOf(object) {
     if (!known?.groups.includes(apiGroup(object.apiVersion)))
         return undefined;
     const node = childAt(object, object.node, ...known.path);
-    return node && isMap(node.value) ? { object, node: node } : undefined;
+    return node && k8s_isMap(node.value) ? { object, node: node } : undefined;
 }
 /** The metadata of the pod a spec describes (`spec.template.metadata`, or a Pod's own `metadata`). */
 function podMetadata(pod) {
@@ -36075,7 +36963,7 @@ function podMetadata(pod) {
         .slice(1)
         .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
     const node = childAt(pod.object, { value: pod.object.document.value, pointer: '', span: pod.node.span }, ...tokens);
-    return node && isMap(node.value) ? node : undefined;
+    return node && k8s_isMap(node.value) ? node : undefined;
 }
 /** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
 function containersOf(pod, groups = CONTAINER_GROUPS) {
@@ -36087,7 +36975,7 @@ function containersOf(pod, groups = CONTAINER_GROUPS) {
         if (!Array.isArray(list))
             continue;
         list.forEach((value, index) => {
-            if (!isMap(value))
+            if (!k8s_isMap(value))
                 return;
             const pointer = `${pod.node.pointer}/${group}/${index}`;
             const name = typeof value.name === 'string' ? value.name : `#${index}`;
@@ -36114,7 +37002,7 @@ function childAt(object, base, ...tokens) {
     let value = base.value;
     let pointer = base.pointer;
     for (const token of tokens) {
-        if (isMap(value) && typeof token === 'string' && Object.hasOwn(value, token))
+        if (k8s_isMap(value) && typeof token === 'string' && Object.hasOwn(value, token))
             value = value[token];
         else if (Array.isArray(value) && typeof token === 'number' && token < value.length)
             value = value[token];
@@ -36146,7 +37034,7 @@ function spanOf(document, pointer) {
     return document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN;
 }
 /** A YAML mapping (not a sequence, not null). */
-function isMap(value) {
+function k8s_isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -36177,7 +37065,7 @@ function podSetting(pod, key) {
  */
 function missingSettingAt(c) {
     const sc = childAt(c.pod.object, c.node, 'securityContext');
-    return sc && isMap(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
+    return sc && k8s_isMap(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
 }
 /** True when a pod declares that it runs on Windows nodes, where Linux user ids do not apply. */
 function isWindowsPod(pod) {
@@ -36267,9 +37155,9 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                 const sc = childAt(pod.object, c.node, 'securityContext');
                 const [node, anchor] = drop
                     ? [drop, 'key']
-                    : capabilities && isMap(capabilities.value)
+                    : capabilities && k8s_isMap(capabilities.value)
                         ? [capabilities, 'key']
-                        : sc && isMap(sc.value)
+                        : sc && k8s_isMap(sc.value)
                             ? [sc, 'key']
                             : [c.node, 'start'];
                 findings.push(containerFinding(c, node, `The ${what} does not drop ALL capabilities, so it keeps the runtime's default set (NET_RAW, ` +
@@ -36439,7 +37327,7 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
             if (!Array.isArray(env))
                 return;
             env.forEach((entry, i) => {
-                if (!isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string')
+                if (!k8s_isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string')
                     return;
                 if (ignored.has(entry.name) ||
                     !isSecretName(entry.name) ||
@@ -36543,7 +37431,7 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
             if (!Array.isArray(volumes))
                 continue;
             volumes.forEach((volume, i) => {
-                if (!isMap(volume) || !isMap(volume.hostPath))
+                if (!k8s_isMap(volume) || !k8s_isMap(volume.hostPath))
                     return;
                 const hostPath = typeof volume.hostPath.path === 'string' ? volume.hostPath.path : '';
                 if (allowed.has(hostPath))
@@ -36584,7 +37472,7 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
                 if (!Array.isArray(ports))
                     continue;
                 ports.forEach((port, i) => {
-                    if (!isMap(port) || port.hostPort === undefined || port.hostPort === null || port.hostPort === 0)
+                    if (!k8s_isMap(port) || port.hostPort === undefined || port.hostPort === null || port.hostPort === 0)
                         return;
                     const node = childAt(pod.object, c.node, 'ports', i, 'hostPort');
                     if (!node)
@@ -36632,7 +37520,42 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/fix-escalation.js
+
+
+const DESCRIPTION = 'Set securityContext.allowPrivilegeEscalation: false on the container';
+/**
+ * The fix of a container that may escalate privileges: its `allowPrivilegeEscalation` set to false,
+ * added to its `securityContext` (created when missing), in the style the manifest is written in
+ * (block YAML, flow mappings, JSON).
+ */
+function privilegeEscalationFix(fixes, finding, c) {
+    const object = c.pod.object;
+    const setting = childAt(object, c.node, 'securityContext', 'allowPrivilegeEscalation');
+    const context = childAt(object, c.node, 'securityContext');
+    const target = `${c.node.pointer}/securityContext/allowPrivilegeEscalation`;
+    fixes.add(finding, object.path, object.document, DESCRIPTION, (editor) => {
+        let edit;
+        if (setting)
+            edit = editor.replaceScalar(setting.pointer, false);
+        else if (context && k8s_isMap(context.value))
+            edit = editor.insertEntry(context.pointer, { key: 'allowPrivilegeEscalation', value: false });
+        else if (context)
+            return 'its securityContext is not a mapping';
+        else
+            edit = editor.insertEntry(c.node.pointer, {
+                key: 'securityContext',
+                value: [{ key: 'allowPrivilegeEscalation', value: false }],
+            });
+        return edit
+            ? [edit]
+            : 'the container is written through an alias or in a form that cannot be edited safely';
+    }, (doc) => setAt(doc, target, false));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/privilege-escalation.js
+
+
 
 
 
@@ -36645,9 +37568,11 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
 const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
     summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
+    fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
+        const fixes = new FixBatches(workspace);
         eachContainer(workspace, (c) => {
             // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
             // privileged-container rule reports it.
@@ -36658,14 +37583,19 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
                 return;
             const what = describeContainer(c);
             if (setting) {
-                findings.push(containerFinding(c, setting, `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
-                    'gain privileges through setuid binaries. Set it to false.', 'allowPrivilegeEscalation'));
+                const finding = containerFinding(c, setting, `The ${what} sets allowPrivilegeEscalation to ${JSON.stringify(setting.value)}: its processes can ` +
+                    'gain privileges through setuid binaries. Set it to false.', 'allowPrivilegeEscalation');
+                privilegeEscalationFix(fixes, finding, c);
+                findings.push(finding);
                 return;
             }
             const at = missingSettingAt(c);
-            findings.push(containerFinding(c, at.node, `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
-                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor));
+            const finding = containerFinding(c, at.node, `The ${what} does not set allowPrivilegeEscalation: false, and Kubernetes defaults it to true, ` +
+                'so its processes can gain privileges through setuid binaries.', 'allowPrivilegeEscalation', at.anchor);
+            privilegeEscalationFix(fixes, finding, c);
+            findings.push(finding);
         });
+        fixes.finish();
         return findings;
     },
 });
@@ -36759,7 +37689,7 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
             if (!Array.isArray(rules))
                 continue;
             rules.forEach((rule, i) => {
-                if (!isMap(rule) || !grantsBuiltInApis(rule.apiGroups))
+                if (!k8s_isMap(rule) || !grantsBuiltInApis(rule.apiGroups))
                     return;
                 for (const field of ['verbs', 'resources']) {
                     const list = rule[field];
@@ -36847,15 +37777,15 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
         for (const pod of podSpecs(workspace)) {
             for (const c of containersOf(pod, ['initContainers', 'containers'])) {
                 const limits = childAt(pod.object, c.node, 'resources', 'limits');
-                const set = limits && isMap(limits.value) ? limits.value : {};
+                const set = limits && k8s_isMap(limits.value) ? limits.value : {};
                 const missing = options.resources.filter((r) => set[r] === undefined || set[r] === null);
                 if (missing.length === 0)
                     continue;
                 const resources = childAt(pod.object, c.node, 'resources');
                 // Point where the limit is to be written: the limits, else resources, else the container.
-                const [node, anchor] = limits && isMap(limits.value)
+                const [node, anchor] = limits && k8s_isMap(limits.value)
                     ? [limits, 'key']
-                    : resources && isMap(resources.value)
+                    : resources && k8s_isMap(resources.value)
                         ? [resources, 'key']
                         : [c.node, 'start'];
                 findings.push(containerFinding(c, node, `The ${describeContainer(c)} has no ${missing.join(' or ')} limit (resources.limits), so it can ` +
@@ -36970,14 +37900,14 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
                 continue;
             if (missing.length === containers.length) {
                 const sc = childAt(pod.object, pod.node, 'securityContext');
-                const [node, anchor] = sc && isMap(sc.value) ? [sc, 'key'] : [pod.node, 'start'];
+                const [node, anchor] = sc && k8s_isMap(sc.value) ? [sc, 'key'] : [pod.node, 'start'];
                 findings.push(findingAt(pod, node, `${describeObject(pod.object)} sets no seccomp profile (pod or containers), so its containers run ` +
                     'Unconfined: every system call reaches the kernel. Set securityContext.seccompProfile.type: RuntimeDefault in the pod spec.', ['seccomp:missing'], anchor));
                 continue;
             }
             for (const c of missing) {
                 const sc = childAt(pod.object, c.node, 'securityContext');
-                const [node, anchor] = sc && isMap(sc.value) ? [sc, 'key'] : [c.node, 'start'];
+                const [node, anchor] = sc && k8s_isMap(sc.value) ? [sc, 'key'] : [c.node, 'start'];
                 findings.push(containerFinding(c, node, `The ${describeContainer(c)} has no seccomp profile of its own or from the pod, so it runs Unconfined. ` +
                     'Set securityContext.seccompProfile.type: RuntimeDefault.', 'seccomp:missing', anchor));
             }
@@ -37051,7 +37981,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
             if (DEV_PATH.test(object.path) || !served(object, services))
                 continue;
             const spec = childAt(object, object.node, 'spec');
-            if (!spec || !isMap(spec.value))
+            if (!spec || !k8s_isMap(spec.value))
                 continue;
             // `Recreate` stops the old pod before starting the new one: a singleton by design (a
             // ReadWriteOnce volume, a single writer), which more replicas would break.
@@ -37075,7 +38005,7 @@ function serviceSelector(object) {
     if (object.kind !== 'Service' || apiGroup(object.apiVersion) !== '')
         return [];
     const selector = childAt(object, object.node, 'spec', 'selector');
-    if (!selector || !isMap(selector.value) || Object.keys(selector.value).length === 0)
+    if (!selector || !k8s_isMap(selector.value) || Object.keys(selector.value).length === 0)
         return [];
     return [{ namespace: namespaceOf(object), selector: selector.value }];
 }
@@ -37085,7 +38015,7 @@ function serviceSelector(object) {
  */
 function served(object, services) {
     const labels = childAt(object, object.node, 'spec', 'template', 'metadata', 'labels');
-    if (!labels || !isMap(labels.value))
+    if (!labels || !k8s_isMap(labels.value))
         return false;
     const pod = labels.value;
     const ns = namespaceOf(object);
@@ -37098,18 +38028,18 @@ function kustomizeReplicas(ws) {
     for (const file of ws.glob(KUSTOMIZATIONS)) {
         const parsed = ws.yaml(file);
         const doc = parsed?.ok ? parsed.documents[0]?.value : undefined;
-        const list = isMap(doc) ? doc.replicas : undefined;
+        const list = k8s_isMap(doc) ? doc.replicas : undefined;
         if (!Array.isArray(list))
             continue;
         for (const item of list)
-            if (isMap(item) && typeof item.name === 'string')
+            if (k8s_isMap(item) && typeof item.name === 'string')
                 names.add(item.name);
     }
     return names;
 }
 function namespaceOf(object) {
     const meta = object.node.value.metadata;
-    return isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
+    return k8s_isMap(meta) && typeof meta.namespace === 'string' ? meta.namespace : '';
 }
 function targetKey(kind, name, namespace) {
     return `${kind}\u0000${name}\u0000${namespace}`;
@@ -37119,7 +38049,7 @@ function scaleTarget(object) {
     if (!SCALERS.has(object.kind))
         return [];
     const ref = childAt(object, object.node, 'spec', 'scaleTargetRef');
-    if (!ref || !isMap(ref.value) || typeof ref.value.name !== 'string')
+    if (!ref || !k8s_isMap(ref.value) || typeof ref.value.name !== 'string')
         return [];
     const kind = typeof ref.value.kind === 'string' ? ref.value.kind : 'Deployment';
     return [targetKey(kind, ref.value.name, namespaceOf(object))];
@@ -37569,643 +38499,6 @@ function ownerRules(text) {
     return rules;
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
-
-/**
- * Detectors for secrets that have no issuer prefix: passwords in connection strings and values
- * assigned to secret-looking names. Both are located procedurally from a literal anchor (`://`, the
- * name) with sticky, bounded patterns, so the work per line stays linear.
- */
-// ---------------------------------------------------------------------------------------------------
-// Connection strings: scheme://user:password@host
-const URL_CREDENTIALS = /([^\s:/?#@"'`<>[\]{}\\]{0,128}):([^\s/?#@"'`<>\\]{1,256})@([A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])/y;
-const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
-/** Hosts that only the developer's own machine or documentation can reach. */
-const HARMLESS_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|host\.docker\.internal)$|(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|example|local)$/i;
-/** Passwords that documentation and local development setups use; they protect nothing real. */
-const DEFAULT_PASSWORDS = new Set([
-    'pass',
-    'password',
-    'passwd',
-    'pwd',
-    'secret',
-    'root',
-    'admin',
-    'guest',
-    'test',
-    'postgres',
-    'mysql',
-    'user',
-    'token',
-]);
-/**
- * `://user:password@`, on lower-cased text: a URL with a password, not every URL. The user
- * information is only looked ahead at, so a token inside it is still seen by its own detector.
- */
-const URL_CREDENTIALS_ANCHOR = String.raw `:\/\/(?=[^\s/?#@"'\x60<>[\]{}\\:]{0,128}:[^\s/?#@"'\x60<>\\]{1,256}@)`;
-/** Passwords in the user information of URLs and connection strings. */
-const connectionStringDetector = {
-    id: 'connection-string-password',
-    family: 'connection-string',
-    keywords: [],
-    anchor: URL_CREDENTIALS_ANCHOR,
-    identity: 'context',
-    describes: 'Passwords in URLs and connection strings (`scheme://user:password@host`), except interpolated, ' +
-        'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
-    find(line) {
-        const hits = [];
-        for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
-            let s = at;
-            while (s > 0 && at - s < 32 && SCHEME_CHAR.test(line[s - 1]))
-                s -= 1;
-            const scheme = line.slice(s, at).toLowerCase();
-            if (!/^[a-z]/.test(scheme))
-                continue;
-            URL_CREDENTIALS.lastIndex = at + 3;
-            const m = URL_CREDENTIALS.exec(line);
-            if (!m)
-                continue;
-            const [, user = '', password = '', host = ''] = m;
-            if (HARMLESS_HOST.test(host) || password === user || DEFAULT_PASSWORDS.has(password.toLowerCase())) {
-                continue;
-            }
-            if (password.length < 4 || isPlaceholder(password) || /^[$%]/.test(password))
-                continue;
-            const start = at + 3 + user.length + 1;
-            hits.push({
-                start,
-                end: start + password.length,
-                value: password,
-                label: `password in a ${scheme} URL`,
-                context: `${scheme}://${user}@${host}`,
-            });
-        }
-        return hits;
-    },
-};
-// ---------------------------------------------------------------------------------------------------
-// Assignments to secret-looking names: password = "...", apiKey: '...', DB_PASSWORD=...
-/**
- * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
- * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
- */
-const generic_SECRET_NAME = /(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![A-Za-z0-9_])/gi;
-const NAME_CHAR = /[A-Za-z0-9_.-]/;
-const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
-const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
-const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
-/** Files whose `name: value` and `NAME=value` lines hold literal values, not expressions. */
-const CONFIG_FILE = /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]*\.(?:env|ya?ml|toml|ini|cfg|conf|properties|tfvars|npmrc|netrc)|\.npmrc|\.pypirc|\.netrc|Dockerfile[^/]*)$/i;
-/**
- * Source files of programming languages: a literal there is always quoted, so an unquoted value after
- * `=` is an expression (`token = get_token()`, `token := r.Header.Get(...)`), never a secret.
- */
-const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|groovy|rb|php|cs|fs|vb|rs|swift|m|mm|c|cc|cpp|h|hpp|dart|lua|ex|exs|erl|clj|r|jl|pl|pm)$/i;
-/** Values that name or fetch a secret rather than being one. */
-const REFERENCE = /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\//;
-/** An unquoted value with a call or a member access is an expression, not a literal. */
-const EXPRESSION = /\(|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-/** Words and identifiers: a secret has digits, mixed case or symbols. */
-const WORDLIKE = /^(?:[a-z]+(?:[-_. ][a-z]+)*|[A-Z]+(?:[-_. ][A-Z]+)*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+)+)$/;
-const NUMBERLIKE = /^[0-9.,:_-]+$/;
-const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
-/** Stripe test-mode and publishable keys: not secrets by the issuer's own definition. */
-const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_/;
-/** A value that repeats the kind of thing it is ("my-secret", "password123") is a stand-in. */
-const SELF_NAMED = /secret|passw|token|api[_-]?key/i;
-/** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
-const GENERIC_MIN_LENGTH = 8;
-/**
- * True when a value assigned to a secret-looking name could be a real secret (before the entropy
- * threshold, which the rule sets): long enough, mixing character classes, and not a reference,
- * word, number, path or placeholder.
- */
-function plausibleSecretValue(value, quoted = true) {
-    if (value.length < GENERIC_MIN_LENGTH || value.length > 256 || /\s/.test(value))
-        return false;
-    if (!quoted && EXPRESSION.test(value))
-        return false;
-    if (REFERENCE.test(value) || WORDLIKE.test(value) || NUMBERLIKE.test(value) || PATHLIKE.test(value)) {
-        return false;
-    }
-    if (SELF_NAMED.test(value) || NOT_SECRET_KEY.test(value) || characterClasses(value) < 2)
-        return false;
-    return !isPlaceholder(value);
-}
-/**
- * A secret-looking name followed by an assignment, on lower-cased text: the same test as
- * {@link SECRET_NAME} and {@link ASSIGN}, so only lines that assign to such a name are looked at.
- */
-const SECRET_ASSIGNMENT_ANCHOR = String.raw `(?:passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)(?![a-z0-9_])["'\x60]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])`;
-/** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
-const genericAssignmentDetector = {
-    id: 'generic-secret-assignment',
-    family: 'generic',
-    keywords: [],
-    anchor: SECRET_ASSIGNMENT_ANCHOR,
-    identity: 'context',
-    describes: 'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
-        'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
-        "rule's `minEntropy`) and is not a placeholder, reference, word, number or path.",
-    find(line, ctx) {
-        const hits = [];
-        const configFile = CONFIG_FILE.test(ctx.path);
-        const codeFile = !configFile && CODE_FILE.test(ctx.path);
-        generic_SECRET_NAME.lastIndex = 0;
-        for (let m = generic_SECRET_NAME.exec(line); m; m = generic_SECRET_NAME.exec(line)) {
-            const end = m.index + m[0].length;
-            let start = m.index;
-            while (start > 0 && m.index - start < 64 && NAME_CHAR.test(line[start - 1]))
-                start -= 1;
-            ASSIGN.lastIndex = end;
-            const assign = ASSIGN.exec(line);
-            if (!assign || !/[=:]/.test(assign[0]))
-                continue;
-            const valueAt = end + assign[0].length;
-            QUOTED.lastIndex = valueAt;
-            const quoted = QUOTED.exec(line);
-            let value;
-            let valueStart = valueAt;
-            if (quoted) {
-                value = quoted[1] ?? quoted[2] ?? quoted[3];
-                valueStart += 1;
-            }
-            else if (!codeFile &&
-                (configFile || isConfigStyle(line, start) || line.slice(start - 2, start) === '--')) {
-                UNQUOTED.lastIndex = valueAt;
-                value = UNQUOTED.exec(line)?.[1];
-            }
-            if (value === undefined || !plausibleSecretValue(value, quoted !== null))
-                continue;
-            hits.push({
-                start: valueStart,
-                end: valueStart + value.length,
-                value,
-                label: 'secret',
-                context: line.slice(start, end).replace(/^[-.]+/, ''),
-                entropy: shannonEntropy(value),
-            });
-        }
-        return hits;
-    },
-};
-/** `NAME=value`, `export NAME=value`, `name: value` and `- name: value` at the start of a line. */
-function isConfigStyle(line, nameStart) {
-    return /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?$/.test(line.slice(0, nameStart));
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/detectors.js
-
-
-function tokenDetector(spec) {
-    return {
-        id: spec.id,
-        family: spec.family,
-        keywords: spec.keywords,
-        identity: 'value',
-        describes: spec.describes,
-        find(line, ctx) {
-            const hits = [];
-            spec.pattern.lastIndex = 0;
-            for (let m = spec.pattern.exec(line); m; m = spec.pattern.exec(line)) {
-                const value = m[1] ?? m[0];
-                const start = m.index + m[0].indexOf(value);
-                const body = value.slice(spec.prefix);
-                if (isPlaceholder(body) || shannonEntropy(body) < (spec.minEntropy ?? 3))
-                    continue;
-                if (spec.accept && !spec.accept(value, ctx))
-                    continue;
-                const label = typeof spec.label === 'string' ? spec.label : spec.label(value);
-                hits.push({ start, end: start + value.length, value, label });
-            }
-            return hits;
-        },
-    };
-}
-const GITHUB_KINDS = {
-    ghp: 'GitHub personal access token (classic)',
-    gho: 'GitHub OAuth access token',
-    ghu: 'GitHub App user access token',
-    ghs: 'GitHub App installation token',
-    ghr: 'GitHub refresh token',
-};
-/** Decodes one base64url JWT segment as a JSON object, or undefined. */
-function jwtPart(segment) {
-    try {
-        const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Private key armour headers, as in the original `private-key-committed` content rule. */
-const PRIVATE_KEY_HEADERS = [
-    [
-        /-----BEGIN OPENSSH PRIVATE KEY-----(?=[ \t]*$|(?:\\r)?\\n|[ \t]*[A-Za-z0-9+/]{8})/g,
-        'OpenSSH private key',
-    ],
-    [/-----BEGIN PGP PRIVATE KEY BLOCK-----(?=[ \t]*$|(?:\\r)?\\n)/g, 'PGP private key block'],
-    [
-        /-----BEGIN (?!OPENSSH )(?:[A-Z0-9]{1,20} ){0,2}PRIVATE KEY-----(?=[ \t]*$|(?:\\r)?\\n|[ \t]*[A-Za-z0-9+/]{8})/g,
-        'PEM private key',
-    ],
-    [/---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?=[ \t]*$|(?:\\r)?\\n)/g, 'SSH2 private key'],
-    [/^PuTTY-User-Key-File-[0-9]{1,2}: /g, 'PuTTY private key'],
-];
-/** A GCP service-account key file: JSON with `"type": "service_account"` and a `private_key`. */
-const GCP_PRIVATE_KEY = /"private_key"[ \t]*:[ \t]*"(-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----[^"]{16,10000})"/g;
-const privateKey = {
-    id: 'private-key',
-    family: 'private-key',
-    keywords: ['-----begin ', '---- begin ssh2', 'putty-user-key-file-'],
-    identity: 'position',
-    describes: 'PEM (PKCS#1, PKCS#8, SEC1, DSA), OpenSSH, PGP, SSH2 and PuTTY private keys, by their armour header ' +
-        'where key material follows (a quoted header constant in a parser is not a key).',
-    find(line) {
-        const hits = [];
-        for (const [re, label] of PRIVATE_KEY_HEADERS) {
-            re.lastIndex = 0;
-            for (let m = re.exec(line); m; m = re.exec(line)) {
-                hits.push({ start: m.index, end: m.index + m[0].length, value: m[0], label, context: m[0] });
-                if (m[0].length === 0)
-                    break;
-            }
-        }
-        return hits;
-    },
-};
-/** The detectors that recognise a token by its issuer's fixed prefix or structure. */
-const TOKENS = [
-    tokenDetector({
-        id: 'aws-access-key-id',
-        family: 'cloud',
-        keywords: ['akia', 'asia', 'abia', 'acca'],
-        pattern: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
-        prefix: 4,
-        minEntropy: 2.5,
-        label: (v) => (v.startsWith('ASIA') ? 'AWS temporary access key ID' : 'AWS access key ID'),
-        describes: 'AWS access key IDs (AKIA, ASIA, ABIA, ACCA).',
-    }),
-    tokenDetector({
-        id: 'gcp-service-account-key',
-        family: 'cloud',
-        // The value starts with the PEM header, which is the rarer literal of the line.
-        keywords: ['-----begin '],
-        pattern: GCP_PRIVATE_KEY,
-        prefix: 0,
-        label: 'GCP service account private key',
-        describes: 'The `private_key` of a Google Cloud service-account key file (JSON with "type": "service_account").',
-        accept: (_v, ctx) => /"type"[ \t]*:[ \t]*"service_account"/.test(ctx.text),
-    }),
-    tokenDetector({
-        id: 'azure-storage-key',
-        family: 'cloud',
-        keywords: ['accountkey=', 'sharedaccesskey='],
-        pattern: /(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2})(?![A-Za-z0-9+/=])/gi,
-        prefix: 0,
-        minEntropy: 4,
-        label: 'Azure storage or shared access key',
-        describes: 'Azure Storage account keys and Service Bus / Event Hubs shared access keys in connection strings ' +
-            '(`AccountKey=`, `SharedAccessKey=`); the public storage-emulator key is not reported.',
-    }),
-    tokenDetector({
-        id: 'github-token',
-        family: 'token',
-        keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
-        pattern: /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
-        prefix: 4,
-        label: (v) => GITHUB_KINDS[v.slice(0, 3)] ?? 'GitHub token',
-        describes: 'GitHub tokens: ghp_ (classic PAT), gho_, ghu_, ghs_, ghr_.',
-    }),
-    tokenDetector({
-        id: 'github-fine-grained-token',
-        family: 'token',
-        keywords: ['github_pat_'],
-        pattern: /(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g,
-        prefix: 11,
-        label: 'GitHub fine-grained personal access token',
-        describes: 'GitHub fine-grained personal access tokens (github_pat_).',
-    }),
-    tokenDetector({
-        id: 'gitlab-token',
-        family: 'token',
-        keywords: ['glpat-'],
-        pattern: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])/g,
-        prefix: 6,
-        label: 'GitLab personal access token',
-        describes: 'GitLab personal access tokens (glpat-).',
-    }),
-    tokenDetector({
-        id: 'slack-token',
-        family: 'token',
-        keywords: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
-        pattern: /(?<![A-Za-z0-9_-])(xox[abprs]-[0-9]{6,16}-[A-Za-z0-9-]{8,200})(?![A-Za-z0-9_-])/g,
-        prefix: 5,
-        label: 'Slack token',
-        describes: 'Slack bot, user, app, refresh and legacy tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-).',
-    }),
-    tokenDetector({
-        id: 'slack-webhook',
-        family: 'token',
-        keywords: ['hooks.slack.com/'],
-        pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9]{6,16}\/[A-Za-z0-9]{6,16}\/[A-Za-z0-9]{16,64})(?![A-Za-z0-9])/g,
-        prefix: 0,
-        label: 'Slack incoming webhook URL',
-        describes: 'Slack incoming webhook and workflow trigger URLs (hooks.slack.com/services/...).',
-    }),
-    tokenDetector({
-        id: 'stripe-live-key',
-        family: 'token',
-        keywords: ['sk_live_', 'rk_live_'],
-        pattern: /(?<![A-Za-z0-9_])((?:sk|rk)_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g,
-        prefix: 8,
-        label: (v) => (v.startsWith('rk') ? 'Stripe live restricted key' : 'Stripe live secret key'),
-        describes: 'Stripe live secret and restricted keys (sk_live_, rk_live_); test-mode keys are not secrets.',
-    }),
-    tokenDetector({
-        id: 'npm-token',
-        family: 'token',
-        keywords: ['npm_'],
-        pattern: /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
-        prefix: 4,
-        label: 'npm access token',
-        describes: 'npm access tokens (npm_).',
-    }),
-    tokenDetector({
-        id: 'jwt',
-        family: 'jwt',
-        keywords: ['eyj'],
-        pattern: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/g,
-        prefix: 0,
-        label: 'JSON Web Token',
-        describes: 'Signed JSON Web Tokens whose header and payload decode to JSON objects (header with `alg`).',
-        accept: (value) => {
-            const [header, payload] = value.split('.');
-            const h = jwtPart(header ?? '');
-            const p = jwtPart(payload ?? '');
-            if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none')
-                return false;
-            // jwt.io's demonstration token, reproduced in countless tutorials.
-            return !(p.sub === '1234567890' && p.name === 'John Doe');
-        },
-    }),
-];
-/** AWS secret access keys: 40 base64 characters, named as such or next to an access key ID. */
-const AWS_SECRET_KEY = /(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
-const AWS_SECRET_NAME = /secret_?access_?key|aws_?secret|secretkey/i;
-/** True when a 40-character candidate looks like a random AWS secret access key. */
-function looksLikeAwsSecret(value) {
-    return characterClasses(value) >= 3 && shannonEntropy(value) >= 4 && !isPlaceholder(value);
-}
-const awsSecretKey = {
-    id: 'aws-secret-access-key',
-    family: 'cloud',
-    // Named AWS secrets are assignments to a secret-looking name: the generic anchor finds the lines.
-    keywords: [],
-    anchor: SECRET_ASSIGNMENT_ANCHOR,
-    identity: 'value',
-    describes: 'AWS secret access keys: 40 random base64 characters assigned to a name such as ' +
-        '`aws_secret_access_key`, or within three lines of an AWS access key ID.',
-    find(line) {
-        if (!AWS_SECRET_NAME.test(line))
-            return [];
-        return findAwsSecrets(line);
-    },
-};
-/** Every AWS-secret-shaped value on a line (the scanner also calls this near access key IDs). */
-function findAwsSecrets(line) {
-    const hits = [];
-    AWS_SECRET_KEY.lastIndex = 0;
-    for (let m = AWS_SECRET_KEY.exec(line); m; m = AWS_SECRET_KEY.exec(line)) {
-        if (!looksLikeAwsSecret(m[1]))
-            continue;
-        hits.push({ start: m.index, end: m.index + 40, value: m[1], label: 'AWS secret access key' });
-    }
-    return hits;
-}
-/** Every detector, in family priority order. */
-const DETECTORS = [
-    privateKey,
-    ...TOKENS.filter((d) => d.family === 'cloud'),
-    awsSecretKey,
-    ...TOKENS.filter((d) => d.family !== 'cloud'),
-    connectionStringDetector,
-    genericAssignmentDetector,
-];
-/** Detector ids, for option schemas. */
-const DETECTOR_IDS = DETECTORS.map((d) => d.id);
-const BY_ID = new Map(DETECTORS.map((d) => [d.id, d]));
-/** The detector with this id, or undefined. */
-function getDetector(id) {
-    return BY_ID.get(id);
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/types.js
-/**
- * Shared shapes of the secret scanner. A detector recognises one kind of secret on one line; the
- * scanner (scan.ts) decides which lines a detector sees, and the evaluator (evaluator.ts) turns hits
- * into findings that never carry the value.
- */
-/**
- * Families in priority order: when two hits overlap on a line, the earlier family keeps it. Cloud
- * comes first so that a service-account key file is reported as such, not as a bare PEM key.
- */
-const FAMILY_PRIORITY = [
-    'cloud',
-    'private-key',
-    'token',
-    'jwt',
-    'connection-string',
-    'generic',
-];
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/scan.js
-
-
-
-
-/**
- * The secret scanner: one pass per file for every detector, shared by every secret rule through the
- * workspace memo. A single regex of all detectors' keywords and anchors walks the lower-cased file
- * text; only lines that contain one are split out and shown to the detectors it belongs to. Most
- * lines contain none and cost one step of one regex scan. Lines are capped at
- * {@link MAX_LINE_CHARS} as in the content rules.
- */
-/** Lines around an AWS access key ID that are searched for its secret access key. */
-const AWS_PAIR_WINDOW = 3;
-let prefilter;
-const escapeRegex = (k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-/**
- * One regular expression for all detectors: their literal keywords as a trie (so the engine tests
- * one character and moves on), then each distinct anchor as a capture group.
- */
-function buildPrefilter() {
-    const byKeyword = new Map();
-    const anchors = new Map();
-    for (const d of DETECTORS) {
-        for (const k of d.keywords)
-            byKeyword.set(k, [...(byKeyword.get(k) ?? []), d]);
-        if (d.anchor)
-            anchors.set(d.anchor, [...(anchors.get(d.anchor) ?? []), d]);
-    }
-    const parts = [trie([...byKeyword.keys()]), ...[...anchors.keys()].map((a) => `(${a})`)];
-    const source = parts.filter(Boolean).join('|');
-    return {
-        lower: new RegExp(source, 'g'),
-        ignoreCase: new RegExp(source, 'gi'),
-        byKeyword,
-        byGroup: [...anchors.values()],
-    };
-}
-/** `(?:a(?:kia|sia)|gh(?:p_|s_))`: a trie of literals as a regular expression source. */
-function trie(words) {
-    const root = { next: new Map() };
-    for (const w of words) {
-        let n = root;
-        for (const c of w) {
-            let child = n.next.get(c);
-            if (!child) {
-                child = { next: new Map() };
-                n.next.set(c, child);
-            }
-            n = child;
-        }
-        n.end = true;
-    }
-    const emit = (n) => {
-        const alts = [...n.next]
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([c, child]) => escapeRegex(c) + emit(child));
-        if (alts.length === 0)
-            return '';
-        const body = alts.length === 1 ? alts[0] : `(?:${alts.join('|')})`;
-        return n.end ? `(?:${body})?` : body;
-    };
-    return emit(root);
-}
-/** Secrets found in a file (cached per run); empty for files that are not readable text. */
-function scan_scanFile(workspace, file) {
-    return workspace.memo('secrets', file, () => {
-        const text = workspace.text(file);
-        return text === undefined ? [] : scanText(file, text);
-    });
-}
-/** Scans one text with every detector. Exposed for tests and the benchmark. */
-function scanText(path, text) {
-    prefilter ??= buildPrefilter();
-    const { byKeyword, byGroup } = prefilter;
-    // Matching lower-cased text without the `i` flag is much faster; offsets agree unless lower-casing
-    // changed the length (a few Unicode letters), where the case-insensitive form is used instead.
-    const lowered = text.toLowerCase();
-    const sameLength = lowered.length === text.length;
-    const re = sameLength ? prefilter.lower : prefilter.ignoreCase;
-    const haystack = sameLength ? lowered : text;
-    const ctx = { path, text };
-    const hits = [];
-    const awsLines = [];
-    re.lastIndex = 0;
-    let m = re.exec(haystack);
-    // Line numbers are counted incrementally from the last line visited (matches come in order).
-    let lineNo = 1;
-    let counted = 0;
-    while (m) {
-        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-        let lineEnd = text.indexOf('\n', m.index);
-        if (lineEnd === -1)
-            lineEnd = text.length;
-        lineNo += countNewlines(text, counted, lineStart);
-        counted = lineStart;
-        const capEnd = Math.min(lineEnd, lineStart + shared/* MAX_LINE_CHARS */.yL);
-        const wanted = new Set();
-        while (m && m.index < lineEnd) {
-            if (m.index + m[0].length <= capEnd) {
-                const group = m.findIndex((g, i) => i > 0 && g !== undefined);
-                const detectors = group > 0 ? byGroup[group - 1] : byKeyword.get(m[0].toLowerCase());
-                for (const d of detectors ?? [])
-                    wanted.add(d);
-            }
-            m = re.exec(haystack);
-        }
-        if (wanted.size > 0) {
-            let stop = capEnd;
-            if (stop === lineEnd && stop > lineStart && text.charCodeAt(stop - 1) === 13)
-                stop -= 1;
-            const line = text.slice(lineStart, stop);
-            for (const d of wanted) {
-                for (const hit of d.find(line, ctx)) {
-                    hits.push(toHit(d.id, lineNo, hit));
-                    if (d.id === 'aws-access-key-id')
-                        awsLines.push(lineNo);
-                }
-            }
-        }
-    }
-    if (awsLines.length > 0)
-        hits.push(...awsSecretsNear(text, awsLines));
-    return resolveOverlaps(hits);
-}
-function toHit(detector, line, hit) {
-    return { detector, line, ...hit, entropy: hit.entropy ?? shannonEntropy(hit.value) };
-}
-function countNewlines(text, from, to) {
-    let n = 0;
-    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1))
-        n += 1;
-    return n;
-}
-/** Unnamed 40-character secrets within {@link AWS_PAIR_WINDOW} lines of an AWS access key ID. */
-function awsSecretsNear(text, keyLines) {
-    const wanted = new Set();
-    for (const l of keyLines) {
-        for (let i = Math.max(1, l - AWS_PAIR_WINDOW); i <= l + AWS_PAIR_WINDOW; i++)
-            wanted.add(i);
-    }
-    const hits = [];
-    let lineNo = 1;
-    let start = 0;
-    const last = Math.max(...wanted);
-    while (start <= text.length && lineNo <= last) {
-        let end = text.indexOf('\n', start);
-        if (end === -1)
-            end = text.length;
-        if (wanted.has(lineNo)) {
-            const line = text.slice(start, Math.min(end, start + shared/* MAX_LINE_CHARS */.yL));
-            for (const hit of findAwsSecrets(line))
-                hits.push(toHit('aws-secret-access-key', lineNo, hit));
-        }
-        start = end + 1;
-        lineNo += 1;
-    }
-    return hits;
-}
-const RANK = new Map();
-for (const d of DETECTORS)
-    RANK.set(d.id, FAMILY_PRIORITY.indexOf(d.family));
-/**
- * One secret, one hit: where spans on a line overlap (a GitHub token inside a connection string, an
- * AWS key assigned to `secret_key = ...`), the most specific family keeps it and the others drop it.
- */
-function resolveOverlaps(hits) {
-    hits.sort((a, b) => a.line - b.line || RANK.get(a.detector) - RANK.get(b.detector) || a.start - b.start);
-    const kept = [];
-    let lineStart = 0;
-    for (const h of hits) {
-        if (kept.length > 0 && kept[kept.length - 1].line !== h.line)
-            lineStart = kept.length;
-        let clash = false;
-        for (let i = lineStart; i < kept.length && !clash; i++) {
-            const k = kept[i];
-            clash = k.line === h.line && k.start < h.end && h.start < k.end;
-        }
-        if (!clash)
-            kept.push(h);
-    }
-    return kept.sort((a, b) => a.line - b.line || a.start - b.start);
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/evaluator.js
 
 
@@ -38272,7 +38565,7 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
         const wanted = new Set(options.detectors);
         const findings = [];
         for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
-            for (const hit of scan_scanFile(workspace, file)) {
+            for (const hit of scanFile(workspace, file)) {
                 if (!wanted.has(hit.detector))
                     continue;
                 if (hit.detector === 'generic-secret-assignment' && hit.entropy < options.minEntropy)
@@ -39374,13 +39667,30 @@ function covered(coverage, sse) {
 var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
 /**
- * Light reading of `run:` scripts: which step outputs and environment variables a script writes (and
- * from what), and commands that download and execute code. It is not a shell parser: it reads
- * logical lines (backslash continuations joined) with linear-time patterns, which is how these
- * commands are written in practice; what it cannot see it does not report.
+ * Several audits read the same `run:` script through the same scanner (commands, writes to the
+ * runner's files, remote executions); a scan is a pure function of the script's text, so its result
+ * is shared between them. The results are read-only by contract (no caller mutates them). The cache
+ * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
+ * limit, not to the number of workflows.
  */
+function memoByScript(scan, limit = 2048) {
+    const cache = new Map();
+    return (script) => {
+        const hit = cache.get(script);
+        if (hit !== undefined)
+            return hit;
+        const value = scan(script);
+        if (cache.size >= limit)
+            cache.clear();
+        cache.set(script, value);
+        return value;
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
+
 /** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
 function shell_joinContinuations(script) {
     return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
@@ -39405,7 +39715,8 @@ const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
  * value that follow are attributed to the same name. Shell variables assigned earlier in the script
  * are followed to their assignment.
  */
-function shellWrites(script) {
+const shellWrites = memoByScript(scanShellWrites);
+function scanShellWrites(script) {
     const out = [];
     const assigned = new Map();
     let heredoc;
@@ -39521,7 +39832,8 @@ const REMOTE_EXECUTION = [
     /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
 ];
 /** `curl | sh` and its relatives in a script, at their offsets. */
-function remoteExecutions(script) {
+const remoteExecutions = memoByScript(scanRemoteExecutions);
+function scanRemoteExecutions(script) {
     const joined = shell_joinContinuations(script);
     const out = [];
     for (const re of REMOTE_EXECUTION) {
@@ -39536,7 +39848,8 @@ function remoteExecutions(script) {
     return out.sort((a, b) => a.start - b.start);
 }
 /** Commands in a script that fetch or check out a pull request's head. */
-function headCheckouts(script) {
+const headCheckouts = memoByScript(scanHeadCheckouts);
+function scanHeadCheckouts(script) {
     const joined = shell_joinContinuations(script);
     const out = [];
     const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
@@ -39548,9 +39861,11 @@ function headCheckouts(script) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
 
+
 const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
-/** The simple commands of a script, in order. */
-function commandsOf(script) {
+/** The simple commands of a script, in order (shared between audits: read-only). */
+const commandsOf = memoByScript(scanCommands);
+function scanCommands(script) {
     const text = shell_joinContinuations(script);
     const out = [];
     let heredoc;
@@ -40005,232 +40320,8 @@ const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-api.js
-
-/**
- * What the online workflow audits ask GitHub about the actions a repository uses: the repository
- * (archived, default branch), its tags, whether a ref is a branch or a tag, whether a commit is in a
- * branch's history, and the advisory database. One instance per API client (so per run): every answer
- * is cached and shared by the audits, and the requests not yet answered are bounded by a budget that
- * the audits share. A question that cannot be asked (budget spent, no answer from the API) resolves to
- * `undefined`, which the audits report as "not checked", never as a pass.
- */
-/** Requests the online workflow audits may make per run, together (cached answers cost nothing). */
-const ONLINE_REQUEST_BUDGET = 40;
-/** Actions per advisory query (the `affects` list of one request). */
-const ADVISORY_BATCH = 20;
-class ActionApi {
-    api;
-    budget;
-    answers = new Map();
-    /** Advisories by `owner/repo@version`, kept per package so that any later batch can reuse them. */
-    advisoryCache = new Map();
-    spent = 0;
-    silent = false;
-    constructor(api, budget) {
-        this.api = api;
-        this.budget = budget;
-    }
-    /** Requests made so far. */
-    get requests() {
-        return this.spent;
-    }
-    /** Why questions go unanswered from now on, if they do. */
-    get exhausted() {
-        if (this.silent)
-            return 'the GitHub API stopped answering';
-        return this.spent >= this.budget
-            ? `the run's budget of ${this.budget} requests for these audits is spent`
-            : undefined;
-    }
-    /** A GET within the budget; undefined when it cannot be asked or got no answer. */
-    get(path) {
-        const known = this.answers.get(path);
-        if (known)
-            return known;
-        if (this.exhausted)
-            return Promise.resolve(undefined);
-        this.spent += 1;
-        const answer = this.api.get(path).then((r) => (r.status === 429 || (r.status === 403 && rateLimited(r)) ? this.stop() : r), () => this.stop());
-        this.answers.set(path, answer);
-        return answer;
-    }
-    stop() {
-        this.silent = true;
-        return undefined;
-    }
-    /** `archived` and the default branch; `null` when the repository does not exist (or is hidden). */
-    async repository(slug) {
-        const r = await this.get(`/repos/${path(slug)}`);
-        if (!r)
-            return undefined;
-        if (r.status === 404)
-            return null;
-        const data = record(r.data);
-        if (r.status !== 200 || !data)
-            return undefined;
-        const branch = typeof data.default_branch === 'string' ? data.default_branch : undefined;
-        return { archived: data.archived === true, ...(branch ? { defaultBranch: branch } : {}) };
-    }
-    /** The first page of tags (newest first, as GitHub lists them) and whether that is all of them. */
-    async tags(slug) {
-        const r = await this.get(`/repos/${path(slug)}/tags?per_page=100`);
-        if (r?.status !== 200 || !Array.isArray(r.data))
-            return undefined;
-        const tags = [];
-        for (const item of r.data) {
-            const t = record(item);
-            const sha = record(t?.commit)?.sha;
-            if (typeof t?.name === 'string' && typeof sha === 'string')
-                tags.push({ name: t.name, sha: sha.toLowerCase() });
-        }
-        return { tags, complete: r.data.length < 100 };
-    }
-    /** The commit a tag names: from the tag list, else the tag's ref; `null` when there is no such tag. */
-    async tagCommit(slug, tag) {
-        const listed = await this.tags(slug);
-        const hit = listed?.tags.find((t) => t.name === tag);
-        if (hit)
-            return hit.sha;
-        if (listed?.complete)
-            return null;
-        const r = await this.get(`/repos/${path(slug)}/git/ref/tags/${(0,github_api/* segment */.mX)(tag)}`);
-        if (!r)
-            return undefined;
-        if (r.status === 404)
-            return null;
-        const object = record(record(r.data)?.object);
-        if (r.status !== 200 || typeof object?.sha !== 'string')
-            return undefined;
-        if (object.type !== 'tag')
-            return object.sha.toLowerCase();
-        // An annotated tag points at a tag object, which points at the commit.
-        const t = await this.get(`/repos/${path(slug)}/git/tags/${(0,github_api/* segment */.mX)(object.sha)}`);
-        const target = record(record(t?.data)?.object);
-        return t?.status === 200 && typeof target?.sha === 'string' ? target.sha.toLowerCase() : undefined;
-    }
-    /** Whether a branch of that name exists. */
-    async branchExists(slug, name) {
-        const r = await this.get(`/repos/${path(slug)}/branches/${(0,github_api/* segment */.mX)(name)}`);
-        if (!r)
-            return undefined;
-        return r.status === 200 ? true : r.status === 404 ? false : undefined;
-    }
-    /** Whether a tag of that name exists. */
-    async tagExists(slug, name) {
-        const sha = await this.tagCommit(slug, name);
-        return sha === undefined ? undefined : sha !== null;
-    }
-    /**
-     * How `head` relates to `base` (`identical`, `behind`: head is in base's history; `ahead`,
-     * `diverged`: it is not); `null` when GitHub knows no such commit in this repository's network.
-     */
-    async compare(slug, base, head) {
-        const r = await this.get(`/repos/${path(slug)}/compare/${(0,github_api/* segment */.mX)(base)}...${(0,github_api/* segment */.mX)(head)}?per_page=1`);
-        if (!r)
-            return undefined;
-        if (r.status === 404)
-            return null;
-        const status = record(r.data)?.status;
-        return r.status === 200 && typeof status === 'string' ? status : undefined;
-    }
-    /**
-     * Advisories affecting each of `packages` (`owner/repo@1.2.3`), asked in batches of distinct
-     * actions (so each advisory maps back to one version) and remembered per package; a package whose
-     * batch got no answer is absent from the result.
-     */
-    async advisoriesFor(packages) {
-        const slugOf = (p) => p.slice(0, p.lastIndexOf('@'));
-        const batches = [];
-        for (const item of new Set(packages)) {
-            if (this.advisoryCache.has(item))
-                continue;
-            const batch = batches.find((b) => b.length < ADVISORY_BATCH && !b.some((x) => slugOf(x) === slugOf(item)));
-            if (batch)
-                batch.push(item);
-            else
-                batches.push([item]);
-        }
-        for (const batch of batches) {
-            const answer = await this.advisories(batch);
-            if (!answer)
-                continue;
-            for (const item of batch) {
-                const slug = slugOf(item);
-                this.advisoryCache.set(item, answer.filter((a) => a.vulnerabilities.some((v) => v.name === slug)));
-            }
-        }
-        const out = new Map();
-        for (const item of packages) {
-            const known = this.advisoryCache.get(item);
-            if (known)
-                out.set(item, known);
-        }
-        return out;
-    }
-    /** Reviewed advisories of the `actions` ecosystem affecting any of `packages` (`owner/repo@1.2.3`). */
-    async advisories(packages) {
-        const affects = packages.map((p) => encodeURIComponent(p)).join(',');
-        const r = await this.get(`/advisories?ecosystem=actions&affects=${affects}&per_page=100`);
-        if (r?.status !== 200 || !Array.isArray(r.data))
-            return undefined;
-        const out = [];
-        for (const item of r.data) {
-            const a = record(item);
-            if (!a || typeof a.ghsa_id !== 'string' || a.withdrawn_at)
-                continue;
-            const vulnerabilities = (Array.isArray(a.vulnerabilities) ? a.vulnerabilities : []).flatMap((v) => {
-                const vr = record(v);
-                const name = record(vr?.package)?.name;
-                if (typeof name !== 'string')
-                    return [];
-                const patched = vr?.first_patched_version;
-                const fixed = typeof patched === 'string' ? patched : record(patched)?.identifier;
-                return [
-                    {
-                        name: name.toLowerCase(),
-                        range: typeof vr?.vulnerable_version_range === 'string' ? vr.vulnerable_version_range : '',
-                        ...(typeof fixed === 'string' ? { patched: fixed } : {}),
-                    },
-                ];
-            });
-            out.push({
-                ghsaId: a.ghsa_id,
-                summary: typeof a.summary === 'string' ? a.summary : '',
-                severity: typeof a.severity === 'string' ? a.severity : 'unknown',
-                url: typeof a.html_url === 'string' ? a.html_url : `https://github.com/advisories/${a.ghsa_id}`,
-                vulnerabilities,
-            });
-        }
-        return out;
-    }
-}
-const instances = new WeakMap();
-/** The run's shared instance for an API client. */
-function actionApi(api, budget = ONLINE_REQUEST_BUDGET) {
-    let instance = instances.get(api);
-    if (!instance) {
-        instance = new ActionApi(api, budget);
-        instances.set(api, instance);
-    }
-    return instance;
-}
-function path(slug) {
-    return slug
-        .split('/')
-        .map((s) => (0,github_api/* segment */.mX)(s))
-        .join('/');
-}
-function record(value) {
-    return value && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
-function rateLimited(r) {
-    const message = record(r.data)?.message;
-    return typeof message === 'string' && /rate limit/i.test(message);
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
+var action_api = __nccwpck_require__(4351);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-refs.js
 
 
@@ -40312,7 +40403,7 @@ prepare) {
     const refs = actionRefs(workspace, sources).filter(select);
     if (refs.length === 0)
         return [];
-    const api = actionApi(github);
+    const api = (0,action_api/* actionApi */.fN)(github);
     await prepare?.(refs, api);
     const findings = [];
     const unchecked = [];
@@ -40753,8 +40844,15 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                                 'release jobs (or restore only in jobs whose output is not published).',
                             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
                             key: `${job.id}/${stepLabel(step)}`,
-                            // A default we infer (setup-go's version unknown) or a release without a publishing step we recognise.
-                            ...(restore.inferred || publishing.size === 0 ? { confidence: 'medium' } : {}),
+                            // Without a publishing step we recognise, a pushed tag is often a workflow that only
+                            // prepares a release (opens a release pull request, runs checks on tags): a guess, shown to
+                            // pedantic readers; a release event is a release, but what it ships is unseen (medium).
+                            // A cache default we infer (setup-go's version unknown) is less certain too.
+                            ...(publishing.size === 0
+                                ? { confidence: trigger === 'release' ? 'medium' : 'low' }
+                                : restore.inferred
+                                    ? { confidence: 'medium' }
+                                    : {}),
                         });
                     }
                 }
@@ -40828,7 +40926,79 @@ function conditionalOnRelease(step) {
     return typeof c === 'string' && /github\.(ref|ref_name|ref_type|event_name)\b|startsWith\s*\(/i.test(c);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
+
+
+/**
+ * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
+ * remote (a push, and in a private repository a fetch too), and tools that push with git.
+ */
+const GIT_REMOTE = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:push|fetch|pull|ls-remote|submodule|remote\s+update)\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+/** A repository script whose name says it releases: what it does with git is not visible here. */
+const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+/** Actions that commit and push with the credentials checkout persisted. */
+const PUSHING_ACTIONS = new Set([
+    'stefanzweifel/git-auto-commit-action',
+    'endbug/add-and-commit',
+    'ad-m/github-push-action',
+    'changesets/action',
+    'cycjimmy/semantic-release-action',
+    'actions-js/push',
+    'devops-infra/action-commit-push',
+    'github-actions-x/commit',
+]);
+/**
+ * The fix of a checkout that leaves the token on disk: `persist-credentials: false` in its `with:`
+ * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
+ * a git command that talks to the remote, a tool or action that pushes, a release script.
+ */
+function persistCredentialsFix(fixes, finding, source, steps, step) {
+    const user = credentialUsers(steps).find((s) => s.index > step.index);
+    if (user) {
+        finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
+        return;
+    }
+    const target = `${step.pointer}/with/persist-credentials`;
+    fixes.add(finding, source.path, source.document, 'Add persist-credentials: false to the checkout', (editor) => {
+        const entry = { key: 'persist-credentials', value: false };
+        if (step.with && (step.with.value === null || typeof step.with.value !== 'object'))
+            return 'its with: is not a mapping';
+        const edit = step.with
+            ? editor.insertEntry(step.with.pointer, entry)
+            : editor.insertEntry(step.pointer, { key: 'with', value: [entry] }, { after: 'uses' });
+        return edit ? [edit] : 'the step is written through an alias or in a form that cannot be edited safely';
+    }, (doc) => setAt(doc, target, false));
+}
+/** The steps of a job that may use persisted credentials, read once per job. */
+const USERS = new WeakMap();
+function credentialUsers(steps) {
+    let users = USERS.get(steps);
+    if (!users) {
+        users = steps.filter(usesCredentials);
+        USERS.set(steps, users);
+    }
+    return users;
+}
+/**
+ * An action not listed whose name says it pushes or commits (`helpers/version-push`): it may push
+ * with the persisted credentials. Image builds (`docker/build-push-action`) push to a registry.
+ */
+const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
+function usesCredentials(step) {
+    if (step.run)
+        return GIT_REMOTE.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+    const action = actionOf(step.uses);
+    if (action === undefined)
+        return false;
+    if (PUSHING_ACTIONS.has(action))
+        return true;
+    const path = (step.uses?.value ?? '').split('@')[0].toLowerCase();
+    return !path.startsWith('docker/') && !path.startsWith('./') && PUSHING_NAME.test(path);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+
+
 
 
 
@@ -40852,23 +41022,26 @@ function conditionalOnRelease(step) {
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
     scope: 'file',
+    fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
+        const fixes = new FixBatches(workspace);
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
                     return;
-                const found = finding(workspace, source, job, step);
+                const found = finding(workspace, fixes, source, job, step);
                 if (found)
                     findings.push(found);
             },
         });
+        fixes.finish();
         return findings;
     },
 });
-function finding(workspace, source, job, step) {
+function finding(workspace, fixes, source, job, step) {
     const explicit = input(step, 'persist-credentials');
     const deliberate = isTrue(explicit);
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
@@ -40908,12 +41081,17 @@ function finding(workspace, source, job, step) {
         ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
         : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
     const at = deliberate ? explicit : step.uses;
-    return {
+    const found = {
         message: `${head}${why}. ${fix}`,
         location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
         key: `${job?.id ?? ''}/${stepLabel(step)}`,
         severity,
     };
+    if (deliberate)
+        found.unfixable = 'persist-credentials: true is set on purpose';
+    else
+        persistCredentialsFix(fixes, found, source, steps, step);
+    return found;
 }
 /** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */
 function writes(workflow, job) {
@@ -43268,6 +43446,463 @@ const workflowOverprovisionedSecrets = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/scopes.js
+
+const R = 'read';
+const W = 'write';
+const NONE = {};
+const CODE_SCANNING = { 'security-events': W, actions: R, contents: R };
+/** Actions (lower-case owner/repo or owner/repo/path) and the scopes they use with the job's token. */
+const ACTIONS = {
+    'actions/checkout': { contents: R },
+    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : NONE),
+    'actions/labeler': { contents: R, 'pull-requests': W },
+    'actions/stale': { issues: W, 'pull-requests': W },
+    'actions/first-interaction': { issues: W, 'pull-requests': W },
+    'actions/dependency-review-action': (s) => input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
+    'actions/configure-pages': { pages: W },
+    'actions/upload-pages-artifact': NONE,
+    'actions/deploy-pages': { pages: W, 'id-token': W },
+    'actions/attest-build-provenance': { 'id-token': W, attestations: W, contents: R },
+    'actions/attest-sbom': { 'id-token': W, attestations: W, contents: R },
+    'actions/attest': { 'id-token': W, attestations: W, contents: R },
+    'actions/create-release': { contents: W },
+    'actions/upload-release-asset': { contents: W },
+    'actions/delete-package-versions': { packages: W },
+    'github/codeql-action/init': { actions: R, contents: R },
+    'github/codeql-action/autobuild': NONE,
+    'github/codeql-action/analyze': CODE_SCANNING,
+    'github/codeql-action/upload-sarif': CODE_SCANNING,
+    'ossf/scorecard-action': { 'security-events': W, 'id-token': W, contents: R, actions: R },
+    'softprops/action-gh-release': { contents: W },
+    'ncipollo/release-action': { contents: W },
+    'goreleaser/goreleaser-action': { contents: W },
+    'peter-evans/create-pull-request': { contents: W, 'pull-requests': W },
+    'peter-evans/create-or-update-comment': { issues: W, 'pull-requests': W },
+    'peter-evans/find-comment': { issues: R, 'pull-requests': R },
+    'marocchino/sticky-pull-request-comment': { 'pull-requests': W },
+    'thollander/actions-comment-pull-request': { 'pull-requests': W },
+    'release-drafter/release-drafter': { contents: W, 'pull-requests': W },
+    'googleapis/release-please-action': { contents: W, 'pull-requests': W, issues: W },
+    'changesets/action': { contents: W, 'pull-requests': W },
+    'stefanzweifel/git-auto-commit-action': { contents: W },
+    'endbug/add-and-commit': { contents: W },
+    'peaceiris/actions-gh-pages': { contents: W },
+    'jamesives/github-pages-deploy-action': { contents: W },
+    'dependabot/fetch-metadata': { 'pull-requests': R },
+    'dessant/lock-threads': { issues: W, 'pull-requests': W, discussions: W },
+    'jasonetco/create-an-issue': { issues: W },
+    'geekyeggo/delete-artifact': { actions: W },
+    'enricomi/publish-unit-test-result-action': { checks: W, 'pull-requests': W, contents: R, issues: R },
+    'cycjimmy/semantic-release-action': { contents: W, issues: W, 'pull-requests': W },
+    'amannn/action-semantic-pull-request': { 'pull-requests': R },
+    'super-linter/super-linter': { contents: R, statuses: W, packages: R },
+    'github/super-linter': { contents: R, statuses: W, packages: R },
+    'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
+    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
+    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
+    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : NONE),
+    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? NONE : { 'id-token': W }),
+    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : NONE,
+};
+/** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
+const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
+/** `gh <group> <command>` and what it needs. */
+const GH = {
+    pr: {
+        scope: 'pull-requests',
+        read: ['view', 'list', 'diff', 'checks', 'status'],
+        write: ['comment', 'create', 'edit', 'merge', 'review', 'close', 'reopen', 'ready', 'lock', 'unlock'],
+    },
+    issue: {
+        scope: 'issues',
+        read: ['view', 'list', 'status'],
+        write: [
+            'comment',
+            'create',
+            'edit',
+            'close',
+            'reopen',
+            'lock',
+            'unlock',
+            'pin',
+            'unpin',
+            'delete',
+            'transfer',
+        ],
+    },
+    release: {
+        scope: 'contents',
+        read: ['view', 'list', 'download'],
+        write: ['create', 'upload', 'edit', 'delete', 'delete-asset'],
+    },
+    run: {
+        scope: 'actions',
+        read: ['list', 'view', 'download', 'watch'],
+        write: ['rerun', 'cancel', 'delete'],
+    },
+    workflow: { scope: 'actions', read: ['list', 'view'], write: ['run', 'enable', 'disable'] },
+    cache: { scope: 'actions', read: ['list'], write: ['delete'] },
+    label: { scope: 'issues', read: ['list'], write: ['create', 'edit', 'delete', 'clone'] },
+    repo: { scope: 'contents', read: ['view', 'clone'], write: [] },
+};
+/** REST path prefixes (after /repos/{owner}/{repo}/) and their scope. */
+const REST = [
+    [/^pulls\b/, 'pull-requests'],
+    [/^issues\/\d+\/comments\b|^issues\b|^labels\b|^milestones\b/, 'issues'],
+    [/^(?:contents|git|commits|releases|tags|branches|compare)\b/, 'contents'],
+    [/^actions\b/, 'actions'],
+    [/^deployments\b/, 'deployments'],
+    [/^statuses\b|^commits\/[^/]+\/statuses\b/, 'statuses'],
+    [/^check-(?:runs|suites)\b/, 'checks'],
+    [/^pages\b/, 'pages'],
+    [/^code-scanning\b/, 'security-events'],
+];
+const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
+const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
+const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
+const scopes_RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
+/** What the job's steps use its token for. */
+function jobNeeds(job, workflow) {
+    const needs = { scopes: new Map(), unsure: [] };
+    const add = (scopes) => {
+        for (const [scope, level] of Object.entries(scopes)) {
+            if (needs.scopes.get(scope) !== 'write')
+                needs.scopes.set(scope, level);
+        }
+    };
+    if (job.uses) {
+        needs.unsure.push({
+            level: W,
+            why: `it calls the reusable workflow ${job.uses.value}, which may need any scope`,
+        });
+        return needs;
+    }
+    const inherited = mentionsToken(workflow.env) || mentionsToken(job.env);
+    for (const c of [job.container, ...job.services])
+        if (mentionsToken(c?.credentials))
+            add({ packages: R });
+    // Whose credentials the checkouts so far left in .git/config: the job's token, or only another
+    // token (`token: ${{ secrets.BOT_TOKEN }}`), whose pushes need no scope of the job's token.
+    let persisted;
+    for (const step of job.steps) {
+        if (step.uses) {
+            const repo = actionOf(step.uses);
+            if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other'))
+                stepUses(step, needs, add);
+            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
+                const token = input(step, 'token')?.value;
+                const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
+                persisted = !other || persisted === 'job' ? 'job' : 'other';
+            }
+        }
+        else if (step.run) {
+            stepRun(step, inherited || mentionsToken(step.env), persisted === 'job', needs, add);
+        }
+    }
+    return needs;
+}
+/** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
+const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
+function stepUses(step, needs, add) {
+    const path = actionPathOf(step.uses);
+    const repo = actionOf(step.uses);
+    const label = stepName(step);
+    if (!path || !repo) {
+        if (step.uses.value.startsWith('./'))
+            needs.unsure.push({ level: W, why: `${label} runs a local action` });
+        else if (mentionsToken(step.env) || mentionsToken(step.with))
+            needs.unsure.push({ level: W, why: `${label} passes the token to a container` });
+        return;
+    }
+    // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
+    const own = ['token', 'github-token', 'github_token', 'repo-token']
+        .map((k) => input(step, k))
+        .find(Boolean);
+    if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
+        return;
+    const known = ACTIONS[path] ?? ACTIONS[repo];
+    if (known)
+        add(typeof known === 'function' ? known(step) : known);
+    else if (path === 'actions/github-script' || repo === 'actions/github-script')
+        script(step, needs, add);
+    else if (!NO_TOKEN.test(path) && !NO_TOKEN.test(repo))
+        needs.unsure.push({ level: W, why: `${label} uses ${repo}, whose token needs are not known` });
+}
+/** actions/github-script: the REST calls its script makes. */
+function script(step, needs, add) {
+    const text = input(step, 'script')?.value;
+    const label = stepName(step);
+    if (typeof text !== 'string')
+        return;
+    const calls = [...text.matchAll(/\bgithub\.(?:rest\.)?(\w+)\.(\w+)\s*\(/g)];
+    if (/\bgithub\.(?:request|graphql|paginate)\b/.test(text) && calls.length === 0) {
+        needs.unsure.push({ level: W, why: `${label} calls the API in a way that is not read here` });
+        return;
+    }
+    const namespaces = {
+        issues: 'issues',
+        pulls: 'pull-requests',
+        repos: 'contents',
+        git: 'contents',
+        actions: 'actions',
+        checks: 'checks',
+        reactions: 'issues',
+    };
+    for (const [, ns, method] of calls) {
+        const scope = namespaces[ns];
+        if (!scope) {
+            needs.unsure.push({
+                level: W,
+                why: `${label} calls github.rest.${ns}, which is not mapped to a scope`,
+            });
+            continue;
+        }
+        add({ [scope]: /^(?:get|list|check|compare|download)/.test(method) ? R : W });
+    }
+}
+function stepRun(step, tokenInEnv, persisted, needs, add) {
+    const text = step.run.value;
+    const label = stepName(step);
+    if (OIDC.test(text))
+        add({ 'id-token': W });
+    if (persisted && GIT_PUSH.test(text))
+        add({ contents: W });
+    if (persisted && scopes_RELEASE_SCRIPT.test(text))
+        needs.unsure.push({
+            level: W,
+            why: `${label} runs a release script, which may push with the checkout's credentials`,
+        });
+    if (!tokenInEnv && !TOKEN.test(text))
+        return;
+    let mapped = false;
+    for (const m of text.matchAll(/\bgh\s+([a-z-]+)(?:\s+([a-z-]+))?/g)) {
+        const [, group, command] = m;
+        if (group === 'api')
+            continue;
+        const known = GH[group];
+        if (!known || !command) {
+            if (group !== 'auth' && group !== 'extension' && group !== 'search') {
+                needs.unsure.push({ level: W, why: `${label} runs "gh ${group}", which is not mapped to a scope` });
+            }
+            continue;
+        }
+        if (known.write.includes(command))
+            add({ [known.scope]: W });
+        else if (known.read.includes(command))
+            add({ [known.scope]: R });
+        else
+            needs.unsure.push({ level: W, why: `${label} runs "gh ${group} ${command}", which is not mapped` });
+        mapped = true;
+    }
+    for (const m of text.matchAll(/\bgh\s+api\s+([^\n;|&]*)/g)) {
+        mapped = true;
+        rest(m[1], label, needs, add);
+    }
+    for (const m of text.matchAll(/\bcurl\b[^\n]*api\.github\.com\/repos\/[^/\s]+\/[^/\s]+\/([^\s"'?]*)([^\n]*)/g)) {
+        mapped = true;
+        const args = m[0];
+        const write = /\s-X\s*(?:POST|PUT|PATCH|DELETE)|--request\s+(?:POST|PUT|PATCH|DELETE)|\s(?:-d|--data\S*)\s/.test(args);
+        restPath(m[1], write, label, needs, add);
+    }
+    if (!mapped)
+        needs.unsure.push({ level: W, why: `${label} is given the token for a use that is not read here` });
+}
+/** `gh api <path> [-X METHOD] [-f ...]`. */
+function rest(args, label, needs, add) {
+    const path = /(?:^|\s)['"]?\/?repos\/[^/\s]+\/[^/\s]+\/([^\s'"?]*)/.exec(args)?.[1];
+    const write = /(?:-X|--method)\s*['"]?(?:POST|PUT|PATCH|DELETE)|\s-[fF]\s|--field|--raw-field|--input/.test(` ${args}`);
+    if (path === undefined) {
+        needs.unsure.push({ level: write ? W : R, why: `${label} calls "gh api ${args.trim().slice(0, 60)}"` });
+        return;
+    }
+    restPath(path, write, label, needs, add);
+}
+function restPath(path, write, label, needs, add) {
+    const hit = REST.find(([re]) => re.test(path));
+    if (!hit) {
+        needs.unsure.push({ level: write ? W : R, why: `${label} calls the API at ${path || 'the repository'}` });
+        return;
+    }
+    add({ [hit[1]]: write ? W : R });
+}
+function mentionsToken(map) {
+    if (!map)
+        return false;
+    for (const v of map.entries.values())
+        if (typeof v.value === 'string' && TOKEN.test(v.value))
+            return true;
+    return false;
+}
+/** `step "Build"`, `step "actions/checkout@v4"`, or `step #2` for an unnamed script. */
+function stepName(step) {
+    for (const v of [step.name?.value, step.id?.value, step.uses?.value])
+        if (typeof v === 'string' && v)
+            return `step "${v}"`;
+    return `step #${step.index + 1}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-permissions.js
+
+
+/** Where a job's own block goes: before its steps, the usual place. */
+const JOB_PLACEMENT = { before: ['steps'] };
+/** The blocks the jobs need beside `top`, or why they cannot be told. */
+function plan(workflow, jobs, top) {
+    const blocks = new Map();
+    for (const job of jobs) {
+        const needs = jobNeeds(job, workflow);
+        const write = needs.unsure.find((u) => u.level === 'write');
+        if (write)
+            return `job "${job.id}": ${write.why}`;
+        const reads = needs.unsure.map((u) => u.why);
+        const covered = [...needs.scopes].every(([scope, level]) => {
+            const has = top.get(scope);
+            return has === 'write' || (level === 'read' && has === 'read');
+        });
+        if (covered && reads.length === 0)
+            continue;
+        const entries = [...needs.scopes]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([key, value]) => ({ key, value }));
+        if (reads.length > 0) {
+            if (entries.length === 0)
+                entries.push({ key: 'contents', value: 'read' });
+            entries[entries.length - 1].comment =
+                `controlgate fix could not tell what this job reads (${reads.join('; ')}): add the read scopes it needs`;
+        }
+        blocks.set(job, entries);
+    }
+    return blocks;
+}
+/** `contents: read` when some job reads the code (or needs more of it), else nothing. */
+function baseline(workflow, jobs) {
+    const reads = jobs.some((j) => jobNeeds(j, workflow).scopes.has('contents'));
+    return new Map(reads ? [['contents', 'read']] : []);
+}
+function entriesOf(scopes) {
+    return [...scopes].map(([key, value]) => ({ key, value }));
+}
+function mappingOf(entries) {
+    return Object.fromEntries(entries.map((e) => [e.key, e.value]));
+}
+/** The edits and intended values of job blocks. */
+function jobEdits(editor, blocks) {
+    const edits = [];
+    for (const [job, entries] of blocks) {
+        const edit = editor.insertEntry(job.pointer, { key: 'permissions', value: entries }, JOB_PLACEMENT);
+        if (!edit)
+            return `job "${job.id}" cannot be edited safely`;
+        edits.push(edit);
+    }
+    return edits;
+}
+function intendJobs(doc, blocks) {
+    for (const [job, entries] of blocks)
+        setAt(doc, `${job.pointer}/permissions`, mappingOf(entries));
+}
+/** No permissions anywhere for some jobs: a workflow-level block above `jobs:`, job blocks for more. */
+function missingPermissionsFix(fixes, finding, workflow, bare) {
+    const top = baseline(workflow, bare);
+    const blocks = plan(workflow, bare, top);
+    if (typeof blocks === 'string') {
+        finding.unfixable = blocks;
+        return;
+    }
+    const entries = entriesOf(top);
+    fixes.add(finding, workflow.path, workflow.document, fix_permissions_describe(entries, blocks), (editor) => {
+        const edit = editor.insertEntry('', { key: 'permissions', value: entries }, { before: ['jobs'] });
+        if (!edit)
+            return 'the top of the workflow cannot be edited safely';
+        // A blank line above `jobs:` separates sections: keep one between the new block and `jobs:`.
+        const above = editor.text.slice(0, edit.start);
+        if (/(?:^|\n)[ \t]*\r?\n$/.test(above) && edit.start > 0)
+            edit.text += editor.eol;
+        const jobs = jobEdits(editor, blocks);
+        return typeof jobs === 'string' ? jobs : [edit, ...jobs];
+    }, (doc) => {
+        setAt(doc, '/permissions', mappingOf(entries));
+        intendJobs(doc, blocks);
+    });
+}
+/** `write-all` or `read-all`: replaced by the scopes the job (or the inheriting jobs) use. */
+function shorthandFix(fixes, finding, workflow, shorthand, job, inheriting) {
+    let entries;
+    let blocks = new Map();
+    if (job) {
+        const own = plan(workflow, [job], new Map());
+        if (typeof own === 'string') {
+            finding.unfixable = own;
+            return;
+        }
+        entries = own.get(job) ?? [];
+    }
+    else {
+        const top = baseline(workflow, inheriting);
+        const planned = plan(workflow, inheriting, top);
+        if (typeof planned === 'string') {
+            finding.unfixable = planned;
+            return;
+        }
+        entries = entriesOf(top);
+        blocks = planned;
+    }
+    fixes.add(finding, workflow.path, workflow.document, fix_permissions_describe(entries, blocks), (editor) => {
+        const edit = editor.replaceWithMapping(shorthand.pointer, entries);
+        if (!edit)
+            return 'the permissions value cannot be edited safely';
+        const jobs = jobEdits(editor, blocks);
+        return typeof jobs === 'string' ? jobs : [edit, ...jobs];
+    }, (doc) => {
+        setAt(doc, shorthand.pointer, mappingOf(entries));
+        intendJobs(doc, blocks);
+    });
+}
+/** A write scope no step of the job can use: lowered to read (`none` for id-token, which has no read). */
+function lowerScopeFix(fixes, finding, workflow, scope, level) {
+    const lowered = lowest(scope);
+    fixes.add(finding, workflow.path, workflow.document, `Lower "${scope}: write" to "${scope}: ${lowered}"`, (editor) => {
+        const edit = editor.replaceScalar(level.pointer, lowered);
+        return edit ? [edit] : 'the value cannot be edited safely';
+    }, (doc) => setAt(doc, level.pointer, lowered));
+}
+/** A workflow-level write scope: lowered, and granted on the inheriting jobs that use it. */
+function workflowWriteFix(fixes, finding, workflow, scope, level, inheriting) {
+    const lowered = lowest(scope);
+    const top = new Map();
+    for (const s of workflow.permissions?.scopes ?? []) {
+        if (typeof s.level.value === 'string')
+            top.set(s.scope, s.scope === scope ? lowered : s.level.value.trim());
+    }
+    const blocks = plan(workflow, inheriting, top);
+    if (typeof blocks === 'string') {
+        finding.unfixable = blocks;
+        return;
+    }
+    fixes.add(finding, workflow.path, workflow.document, `Lower "${scope}: write" at the top to "${lowered}"${blocks.size > 0 ? `; ${jobsText(blocks)}` : ''}`, (editor) => {
+        const edit = editor.replaceScalar(level.pointer, lowered);
+        if (!edit)
+            return 'the value cannot be edited safely';
+        const jobs = jobEdits(editor, blocks);
+        return typeof jobs === 'string' ? jobs : [edit, ...jobs];
+    }, (doc) => {
+        setAt(doc, level.pointer, lowered);
+        intendJobs(doc, blocks);
+    });
+}
+function lowest(scope) {
+    return scope === 'id-token' ? 'none' : 'read';
+}
+function fix_permissions_describe(entries, blocks) {
+    const top = entries.length > 0 ? entries.map((e) => `${e.key}: ${e.value}`).join(', ') : '{}';
+    return `Declare permissions: ${top}${blocks.size > 0 ? `; ${jobsText(blocks)}` : ''}`;
+}
+function jobsText(blocks) {
+    return [...blocks]
+        .map(([job, e]) => `job "${job.id}" gets ${e.length > 0 ? e.map((x) => `${x.key}: ${x.value}`).join(', ') : '{}'}`)
+        .join('; ');
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/token-use.js
 
 /**
@@ -43325,7 +43960,7 @@ const SCRIPT_FILE = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|
 function tokenWriter(job, workflow) {
     if (job.uses)
         return `it calls the reusable workflow "${job.uses.value}"`;
-    if (mentionsToken(workflow.env) || mentionsToken(job.env))
+    if (token_use_mentionsToken(workflow.env) || token_use_mentionsToken(job.env))
         return 'its env: passes a token to every step';
     for (const step of job.steps) {
         const why = stepWriter(step);
@@ -43335,7 +43970,7 @@ function tokenWriter(job, workflow) {
     return undefined;
 }
 function stepWriter(step) {
-    if (mentionsToken(step.env) || mentionsToken(step.with))
+    if (token_use_mentionsToken(step.env) || token_use_mentionsToken(step.with))
         return `step ${label(step)} is given a token`;
     if (step.run) {
         if (WRITES.test(step.run.value))
@@ -43351,7 +43986,7 @@ function stepWriter(step) {
     }
     return undefined;
 }
-function mentionsToken(map) {
+function token_use_mentionsToken(map) {
     if (!map)
         return false;
     for (const v of map.entries.values()) {
@@ -43366,6 +44001,8 @@ function label(step) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/permissions.js
+
+
 
 
 
@@ -43389,30 +44026,39 @@ function label(step) {
 const workflowPermissions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.permissions',
     scope: 'file',
+    fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
+        const fixes = new FixBatches(workspace);
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
                 if (inheriting.length > 0) {
                     const top = shorthand(workflow.path, workflow.permissions, 'the workflow (every job without its own)');
-                    if (top)
+                    if (top) {
+                        shorthandFix(fixes, top, workflow, workflow.permissions.shorthand, undefined, inheriting);
                         findings.push(top);
-                    findings.push(...workflowWrites(workflow, inheriting));
+                    }
+                    findings.push(...workflowWrites(fixes, workflow, inheriting));
                 }
                 const missing = missingPermissions(workflow, inheriting);
-                if (missing)
+                if (missing) {
+                    missingPermissionsFix(fixes, missing, workflow, inheriting);
                     findings.push(missing);
+                }
             },
             job(job, workflow) {
                 const own = shorthand(workflow.path, job.permissions, `job "${job.id}"`, job.id);
-                if (own)
+                if (own) {
+                    shorthandFix(fixes, own, workflow, job.permissions.shorthand, job, []);
                     findings.push(own);
-                findings.push(...jobWrites(workflow, job));
+                }
+                findings.push(...jobWrites(fixes, workflow, job));
             },
         });
+        fixes.finish();
         return findings;
     },
 });
@@ -43433,7 +44079,7 @@ function shorthand(path, permissions, scope, jobId = '') {
     };
 }
 /** Workflow-level write scopes reaching jobs that do not need them. */
-function workflowWrites(workflow, inheriting) {
+function workflowWrites(fixes, workflow, inheriting) {
     const scopes = (workflow.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
     if (scopes.length === 0)
         return [];
@@ -43445,25 +44091,33 @@ function workflowWrites(workflow, inheriting) {
         why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
     if (!why)
         return [];
-    return scopes.map(({ scope, level }) => ({
-        message: `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
-            'and grant the write scope on the job that needs it.',
-        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
-        key: `workflow-write:${scope}`,
-    }));
+    return scopes.map(({ scope, level }) => {
+        const found = {
+            message: `"${scope}: write" at the top of the workflow ${why}. Set "permissions: {}" (or read scopes) at the top ` +
+                'and grant the write scope on the job that needs it.',
+            location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
+            key: `workflow-write:${scope}`,
+        };
+        workflowWriteFix(fixes, found, workflow, scope, level, inheriting);
+        return found;
+    });
 }
 /** Job-level write scopes of a job whose steps only read. */
-function jobWrites(workflow, job) {
+function jobWrites(fixes, workflow, job) {
     const scopes = (job.permissions?.scopes ?? []).filter((s) => isWrite(s.level.value));
     if (scopes.length === 0 || tokenWriter(job, workflow))
         return [];
-    return scopes.map(({ scope, level }) => ({
-        message: `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
-            'reading (only scripts without token use and read-only actions). ' +
-            `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
-        location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
-        key: `unneeded-write:${job.id}:${scope}`,
-    }));
+    return scopes.map(({ scope, level }) => {
+        const found = {
+            message: `"${scope}: write" is granted to job "${job.id}", but none of its steps can use the token for more than ` +
+                'reading (only scripts without token use and read-only actions). ' +
+                `Grant "${scope}: read" (or remove the scope) so a compromised step cannot write.`,
+            location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, level.span),
+            key: `unneeded-write:${job.id}:${scope}`,
+        };
+        lowerScopeFix(fixes, found, workflow, scope, level);
+        return found;
+    });
 }
 function isWrite(value) {
     return typeof value === 'string' && value.trim() === 'write';
@@ -43889,7 +44543,7 @@ const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
         }
         if (!github)
             return findings;
-        const api = actionApi(github);
+        const api = (0,action_api/* actionApi */.fN)(github);
         for (const r of refs) {
             // A major tag such as v4 moves with every release: an older v4 pin is not a mismatch.
             if (reported.has(r) || !isFullVersion(r.commentVersion))
@@ -44061,8 +44715,14 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
                             'branch. Store it as an environment secret and give the job `environment:` with protection rules.',
                         location: expr.locate(ref.start, ref.end),
                         key: `${job.id}/${name}`,
-                        // A publishing job's secrets are credentials for certain; a name is a strong hint.
-                        ...(publishing ? { confidence: 'high' } : {}),
+                        // A publishing job's secrets are credentials for certain; a name is a strong hint, except
+                        // in a workflow that pull requests run: deployments do not run there, so a name-only match
+                        // is most often test infrastructure (a test machine's SSH key, a test corpus's bucket).
+                        ...(publishing
+                            ? { confidence: 'high' }
+                            : runsOnPullRequests(source)
+                                ? { confidence: 'low' }
+                                : {}),
                     });
                 }
             },
@@ -44070,6 +44730,10 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Whether pull requests trigger the workflow (its jobs then test changes rather than deploy them). */
+function runsOnPullRequests(workflow) {
+    return (workflow.on?.events ?? []).some((t) => t.event === 'pull_request' || t.event === 'merge_group');
+}
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;
 /** References that are operands of a comparison (their value is compared, not used). */
@@ -44351,7 +45015,483 @@ const workflowSyntax = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/fix/shell-context.js
+/**
+ * Where a position of a script sits as its shell reads it (unquoted, in double or single quotes, in a
+ * heredoc, in a comment), so a fix can put a variable there in a form the shell expands as one word
+ * and never re-reads as code. A linear scan, not a parser: command and process substitutions start a
+ * new context, and spans the caller marks as opaque (the `${{ }}` expressions) are skipped whole.
+ */
+/**
+ * The context of each of `offsets` (ascending) in `script`; `opaque` are [start, end) spans read as
+ * ordinary word characters.
+ */
+function quoteContexts(script, family, offsets, opaque = []) {
+    return family === 'pwsh' ? scanPwsh(script, offsets, opaque) : scanPosix(script, offsets, opaque);
+}
+function recorder(offsets) {
+    const out = [];
+    return {
+        out,
+        at(i, state) {
+            while (out.length < offsets.length && offsets[out.length] <= i)
+                out.push(state);
+        },
+        done(state) {
+            while (out.length < offsets.length)
+                out.push(state);
+        },
+    };
+}
+function skipOpaque(i, opaque) {
+    for (const [s, e] of opaque)
+        if (i >= s && i < e)
+            return e;
+    return i;
+}
+function scanPosix(script, offsets, opaque) {
+    const rec = recorder(offsets);
+    // The contexts that substitutions left open: each `$(` or backquote starts a fresh unquoted one.
+    const stack = [];
+    let state = 'none';
+    let depth = 0;
+    let close = '';
+    const pending = [];
+    let i = 0;
+    while (i < script.length) {
+        const skipped = skipOpaque(i, opaque);
+        if (skipped !== i) {
+            rec.at(i, state);
+            i = skipped;
+            continue;
+        }
+        rec.at(i, state);
+        const ch = script[i];
+        const next = script[i + 1];
+        if (state === 'single') {
+            if (ch === "'")
+                state = 'none';
+        }
+        else if (state === 'literal') {
+            if (ch === '\\')
+                i++;
+            else if (ch === "'")
+                state = 'none';
+        }
+        else if (state === 'comment') {
+            if (ch === '\n') {
+                state = 'none';
+                i = heredocBodies(script, i, pending, rec);
+                continue;
+            }
+        }
+        else if (state === 'double') {
+            if (ch === '\\')
+                i++;
+            else if (ch === '"')
+                state = 'none';
+            else if ((ch === '$' && next === '(') || ch === '`') {
+                stack.push({ state, depth, close });
+                state = 'none';
+                depth = 0;
+                close = ch === '`' ? '`' : ')';
+                if (ch === '$')
+                    i++;
+            }
+        }
+        else {
+            // Unquoted.
+            if (ch === '\\')
+                i++;
+            else if (ch === "'")
+                state = 'single';
+            else if (ch === '$' && next === "'") {
+                state = 'literal';
+                i++;
+            }
+            else if (ch === '"')
+                state = 'double';
+            else if (ch === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1])))
+                state = 'comment';
+            else if ((ch === '$' && next === '(') || (ch === '`' && close !== '`')) {
+                stack.push({ state, depth, close });
+                depth = 0;
+                close = ch === '`' ? '`' : ')';
+                if (ch === '$')
+                    i++;
+            }
+            else if (close === '`' && ch === '`') {
+                ({ state, depth, close } = stack.pop());
+            }
+            else if (close === ')' && ch === '(')
+                depth++;
+            else if (close === ')' && ch === ')') {
+                if (depth === 0)
+                    ({ state, depth, close } = stack.pop());
+                else
+                    depth--;
+            }
+            else if (ch === '<' && next === '<' && script[i + 2] !== '<') {
+                const m = /^<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z_][\w-]*))/.exec(script.slice(i));
+                if (m) {
+                    pending.push({
+                        delimiter: m[2] ?? m[3] ?? m[4],
+                        quoted: m[2] !== undefined || m[3] !== undefined || m[0].includes('\\'),
+                        strip: m[1] === '-',
+                    });
+                    i += m[0].length;
+                    continue;
+                }
+            }
+            else if (ch === '\n' && pending.length > 0) {
+                i = heredocBodies(script, i, pending, rec);
+                continue;
+            }
+        }
+        i++;
+    }
+    rec.done(state);
+    return rec.out;
+}
+/** Skips the bodies of the heredocs opened on the line that ends at `newline`; returns where to go on. */
+function heredocBodies(script, newline, pending, rec) {
+    let at = newline + 1;
+    while (pending.length > 0) {
+        const doc = pending.shift();
+        for (;;) {
+            if (at >= script.length)
+                return script.length;
+            const end = script.indexOf('\n', at);
+            const lineEnd = end === -1 ? script.length : end;
+            const line = script.slice(at, lineEnd).replace(/\r$/, '');
+            if ((doc.strip ? line.replace(/^\t+/, '') : line) === doc.delimiter) {
+                at = lineEnd + 1;
+                break;
+            }
+            rec.at(lineEnd, doc.quoted ? 'quoted-heredoc' : 'heredoc');
+            at = lineEnd + 1;
+        }
+    }
+    return at;
+}
+function scanPwsh(script, offsets, opaque) {
+    const rec = recorder(offsets);
+    const stack = [];
+    let state = 'none';
+    let depth = 0;
+    let blockComment = false;
+    let i = 0;
+    while (i < script.length) {
+        const skipped = skipOpaque(i, opaque);
+        if (skipped !== i) {
+            rec.at(i, state);
+            i = skipped;
+            continue;
+        }
+        rec.at(i, state);
+        const ch = script[i];
+        const next = script[i + 1];
+        if (blockComment) {
+            if (ch === '#' && next === '>') {
+                blockComment = false;
+                state = 'none';
+                i++;
+            }
+        }
+        else if (state === 'comment') {
+            if (ch === '\n')
+                state = 'none';
+        }
+        else if (state === 'single') {
+            if (ch === "'" && next === "'")
+                i++;
+            else if (ch === "'")
+                state = 'none';
+        }
+        else if (state === 'literal' || state === 'heredoc') {
+            // Here-strings end with `'@` or `"@` at the start of a line.
+            const end = state === 'literal' ? "'@" : '"@';
+            if (ch === '\n' &&
+                script
+                    .slice(i + 1)
+                    .trimStart()
+                    .startsWith(end)) {
+                i = script.indexOf(end, i) + 2;
+                state = 'none';
+                continue;
+            }
+        }
+        else if (state === 'double') {
+            if (ch === '`')
+                i++;
+            else if (ch === '"' && next === '"')
+                i++;
+            else if (ch === '"')
+                state = 'none';
+            else if (ch === '$' && next === '(') {
+                stack.push({ state, depth });
+                state = 'none';
+                depth = 0;
+                i++;
+            }
+        }
+        else {
+            if (ch === '`')
+                i++;
+            else if (ch === '@' && (next === '"' || next === "'") && /^\s*\r?\n/.test(script.slice(i + 2))) {
+                state = next === '"' ? 'heredoc' : 'literal';
+                i++;
+            }
+            else if (ch === "'")
+                state = 'single';
+            else if (ch === '"')
+                state = 'double';
+            else if (ch === '<' && next === '#') {
+                blockComment = true;
+                state = 'comment';
+                i++;
+            }
+            else if (ch === '#')
+                state = 'comment';
+            else if (stack.length > 0 && ch === '(')
+                depth++;
+            else if (stack.length > 0 && ch === ')') {
+                if (depth === 0)
+                    ({ state, depth } = stack.pop());
+                else
+                    depth--;
+            }
+        }
+        i++;
+    }
+    rec.done(state);
+    return rec.out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-injection.js
+
+
+/**
+ * The fix of template injection in a `run:` script: each reported `${{ }}` moves into the step's
+ * `env:` under a variable name, and the script reads the variable in the form its shell expands as
+ * one word without re-reading it as code (`"$NAME"` in bash and sh, `"$env:NAME"` in PowerShell).
+ * One fix per step covers every reported expression of its script.
+ */
+function injectionFix(fixes, findings, workspace, source, job, step, tainted, all) {
+    const planned = fix_injection_plan(workspace, source, job, step, tainted, all);
+    if ('unfixable' in planned) {
+        for (const f of findings)
+            f.unfixable = planned.unfixable;
+        return;
+    }
+    const { edits, script, entries, vars } = planned;
+    fixes.add(findings, source.path, source.document, `Read ${vars} from the step's env: instead of expanding it into the script`, () => edits, (doc) => {
+        setAt(doc, step.run.pointer, script);
+        for (const entry of entries)
+            setAt(doc, `${step.pointer}/env/${entry.key}`, entry.value);
+    });
+}
+function fix_injection_plan(workspace, source, job, step, tainted, all) {
+    const run = step.run;
+    if (!run || run.origin)
+        return { unfixable: 'the script is written through a YAML alias' };
+    const family = shellFamily(step, job, source);
+    if (typeof family !== 'string' || (family !== 'posix' && family !== 'pwsh'))
+        return family;
+    const content = workspace.read(source.path);
+    if (content.kind !== 'text')
+        return { unfixable: 'the file could not be read again' };
+    const { text, lines } = content;
+    const exprs = [...tainted].sort((a, b) => a.start - b.start);
+    for (const e of exprs) {
+        const at = lines.lineStart(e.location.startLine) + (e.location.startColumn ?? 1) - 1;
+        if (!e.exact || e.definedAt || text.slice(at, at + e.raw.length) !== e.raw)
+            return { unfixable: 'the expression is written with escapes or through an alias' };
+    }
+    const opaque = all.map((e) => [e.start, e.start + e.raw.length]);
+    const contexts = quoteContexts(run.value, family, exprs.map((e) => e.start), opaque);
+    const editor = new YamlEditor(text, lines, source.document);
+    const inScalar = scalarEscape(editor, run.pointer);
+    const names = new Names(step, job, source);
+    const entries = [];
+    const edits = [];
+    let script = '';
+    let from = 0;
+    for (const [i, e] of exprs.entries()) {
+        const { name, entry } = names.bind(e);
+        if (entry && !entries.includes(entry))
+            entries.push(entry);
+        const use = reference(family, contexts[i], name);
+        if (!use)
+            return { unfixable: why(family, contexts[i]) };
+        const at = lines.lineStart(e.location.startLine) + (e.location.startColumn ?? 1) - 1;
+        edits.push({ start: at, end: at + e.raw.length, text: inScalar(use) });
+        script += run.value.slice(from, e.start) + use;
+        from = e.start + e.raw.length;
+    }
+    script += run.value.slice(from);
+    if (entries.length > 0) {
+        if (step.env && !fix_injection_isMap(step.env.value))
+            return { unfixable: "the step's env: is not a mapping" };
+        const insert = step.env
+            ? editor.insertEntry(step.env.pointer, entries)
+            : editor.insertEntry(step.pointer, { key: 'env', value: entries }, { before: ['run'] });
+        if (!insert)
+            return { unfixable: 'the step cannot be edited safely' };
+        edits.push(insert);
+    }
+    const vars = [...new Set(exprs.map((e) => names.bind(e).name))].join(', ');
+    return { edits: edits.sort((a, b) => a.start - b.start), script, entries, vars };
+}
+/**
+ * How text is written inside the script's YAML scalar: a quoted `run: "..."` needs its quote escaped
+ * (`\"` in double quotes, `''` in single quotes); block and plain scalars take it as it is (a plain
+ * scalar that would start with a quote no longer reads the same, and verification refuses it).
+ */
+function scalarEscape(editor, pointer) {
+    const span = editor.doc.span(pointer);
+    const at = span ? editor.offset(span.start) : -1;
+    // The span of a quoted scalar may start at its quote or at its first character.
+    const first = /["']/.test(editor.text[at] ?? '') ? editor.text[at] : editor.text[at - 1];
+    if (first === '"')
+        return (t) => t.replace(/[\\"]/g, '\\$&');
+    if (first === "'")
+        return (t) => t.replace(/'/g, "''");
+    return (t) => t;
+}
+/** How the step's script is run: a shell family, or why it cannot be fixed. */
+function shellFamily(step, job, source) {
+    const set = [
+        step.shell,
+        job?.defaults?.shell,
+        source.kind === 'workflow' ? source.defaults?.shell : undefined,
+    ];
+    const shell = set.find((s) => s !== undefined);
+    if (shell) {
+        if (typeof shell.value !== 'string' || shell.value.includes('${{'))
+            return { unfixable: 'the shell is chosen at run time' };
+        const word = (shell.value.trim().split(/\s+/)[0] ?? '').split(/[\\/]/).pop().toLowerCase();
+        if (['bash', 'sh', 'zsh', 'dash', 'ksh'].includes(word))
+            return 'posix';
+        if (word === 'pwsh' || word === 'powershell')
+            return 'pwsh';
+        if (word === 'cmd')
+            return {
+                unfixable: 'cmd expands %NAME% before it parses the line, so an environment variable is still read as code there; run this step with bash or pwsh',
+            };
+        return {
+            unfixable: `a ${word} script: bind the value in env: and read it with the language's environment API`,
+        };
+    }
+    if (!job)
+        return { unfixable: 'a composite action step without shell:' };
+    const runsOn = job.runsOn?.value;
+    const labels = JSON.stringify(runsOn ?? '');
+    if (labels.includes('${{'))
+        return { unfixable: 'the runner, and so the default shell, is chosen at run time' };
+    return /windows/i.test(labels) ? 'pwsh' : 'posix';
+}
+/** The variable in the form the shell reads as one word of data there; undefined when there is none. */
+function reference(family, context, name) {
+    if (family === 'posix') {
+        switch (context) {
+            case 'none':
+                return `"$${name}"`;
+            case 'double':
+            case 'heredoc':
+            case 'comment':
+                return `\${${name}}`;
+            case 'single':
+                return `'"$${name}"'`;
+            default:
+                return undefined;
+        }
+    }
+    switch (context) {
+        case 'none':
+            return `"$env:${name}"`;
+        case 'double':
+        case 'heredoc':
+        case 'comment':
+            return `\${env:${name}}`;
+        default:
+            return undefined;
+    }
+}
+function why(family, context) {
+    if (context === 'quoted-heredoc' || context === 'literal')
+        return 'the expression is inside text the shell does not expand (a quoted heredoc or here-string)';
+    return family === 'pwsh'
+        ? 'the expression is inside a single-quoted PowerShell string, which does not expand variables'
+        : 'the expression is in a place of the script the fix does not rewrite';
+}
+/** Variable names for the step's expressions: reused when bound already, unique otherwise. */
+class Names {
+    taken = new Set();
+    byExpression = new Map();
+    constructor(step, job, source) {
+        for (const map of [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined]) {
+            for (const k of map?.entries.keys() ?? [])
+                this.taken.add(k);
+        }
+        for (const [k, v] of step.env?.entries ?? []) {
+            if (typeof v.value === 'string' && /^\$\{\{[^}]*\}\}$/.test(v.value.trim()))
+                this.byExpression.set(inner(v.value), { name: k });
+        }
+    }
+    bind(e) {
+        const key = e.inner.trim().replace(/\s+/g, ' ');
+        const known = this.byExpression.get(key);
+        if (known)
+            return known;
+        const envRef = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(key);
+        if (envRef) {
+            const bound = { name: envRef[1] };
+            this.byExpression.set(key, bound);
+            return bound;
+        }
+        let name = derive(key);
+        for (let n = 2; this.taken.has(name); n++)
+            name = `${derive(key)}_${n}`;
+        this.taken.add(name);
+        const bound = { name, entry: { key: name, value: `\${{ ${key} }}` } };
+        this.byExpression.set(key, bound);
+        return bound;
+    }
+}
+function inner(value) {
+    return value.trim().slice(3, -2).trim().replace(/\s+/g, ' ');
+}
+/** The contexts an expression reads; a function's name (`join`, `format`) is not one. */
+const CONTEXTS = /^(?:github|inputs|env|vars|steps|needs|matrix|strategy|job|jobs|runner|secrets)\b/;
+/**
+ * `github.event.pull_request.title` -> PULL_REQUEST_TITLE; `inputs.tag` -> INPUTS_TAG;
+ * `join(github.event.pull_request.labels.*.name, ', ')` -> PULL_REQUEST_LABELS (the value a
+ * function is given, not the function's name).
+ */
+function derive(expression) {
+    const paths = [
+        ...expression.matchAll(/[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\s*'[^']*'\s*\]|\[\d+\])*/g),
+    ].map((m) => m[0]);
+    const path = paths.find((p) => CONTEXTS.test(p)) ?? paths[0] ?? '';
+    const parts = path
+        .replace(/\[\s*'([^']*)'\s*\]/g, '.$1')
+        .split('.')
+        .filter((p) => p && !/^\[/.test(p) && p !== 'github' && p !== 'event');
+    const name = parts
+        .slice(-2)
+        .join('_')
+        .replace(/[^A-Za-z0-9]+/g, '_')
+        .toUpperCase();
+    return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : 'UNTRUSTED_VALUE';
+}
+function fix_injection_isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/template-injection.js
+
+
 
 
 
@@ -44372,6 +45512,7 @@ const workflowSyntax = (0,types/* defineEvaluator */.D)({
  */
 const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.template-injection',
+    fix: "moves the expressions of a run: script into the step's env: and reads them as quoted variables (bash, sh, pwsh)",
     summary: 'Attacker-controllable expressions (pull request, issue and comment text, branch names, commit messages, free-text inputs) expanded into run: scripts, shell: values or code inputs of actions, followed through env, outputs, matrices and inputs.',
     schema: {
         type: 'object',
@@ -44405,8 +45546,18 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         }
         const flow = new Dataflow(workspace, classifyContext, { inputs: true });
         const findings = [];
+        // Per step: every expression of its script, and the reported ones with their findings; one fix
+        // per step covers them all.
+        const scripts = new Map();
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             expression(expr, source, job, step) {
+                const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
+                let entry = script && scripts.get(script);
+                if (script && !entry) {
+                    entry = { source, job, step: script, all: [], tainted: [], findings: [] };
+                    scripts.set(script, entry);
+                }
+                entry?.all.push(expr);
                 if (!expr.parsed.ok)
                     return;
                 const sink = step ? stepSink(step, expr.field, sinks) : defaultsSink(expr.field);
@@ -44428,10 +45579,23 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                             ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
                         f.confidence = 'low';
                     }
+                    if (entry && sink === 'run:') {
+                        if (!entry.tainted.includes(expr))
+                            entry.tainted.push(expr);
+                        entry.findings.push(f);
+                    }
+                    else
+                        f.unfixable = 'only run: scripts are rewritten mechanically';
                     findings.push(f);
                 }
             },
         }, workspace);
+        const fixes = new FixBatches(workspace);
+        for (const s of scripts.values()) {
+            if (s.findings.length > 0)
+                injectionFix(fixes, s.findings, workspace, s.source, s.job, s.step, s.tainted, s.all);
+        }
+        fixes.finish();
         return findings;
     },
 });
@@ -44704,7 +45868,98 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-pin.js
+
+
+/** Stands in for the commit while the edit is checked; the real one is resolved by `controlgate fix`. */
+const PLACEHOLDER = '0'.repeat(40);
+/**
+ * The fix of a `uses:` that names a tag: the ref replaced by the commit the tag names (resolved by
+ * `controlgate fix` through the GitHub API) and the tag kept in a comment after the value, where
+ * Dependabot and Renovate read it (`uses: actions/checkout@<sha> # v4`).
+ */
+function pinFix(fixes, finding, workspace, source, uses) {
+    const why = fix_pin_plan(workspace, source, uses);
+    if (typeof why === 'string') {
+        finding.unfixable = why;
+        return;
+    }
+    const { repository, ref, edits } = why;
+    fixes.add(finding, source.path, source.document, `Pin ${repository}@${ref} to the commit the tag names`, () => edits(PLACEHOLDER), (doc) => setAt(doc, uses.pointer, uses.value.replace(`@${ref}`, `@${PLACEHOLDER}`)), (fix) => ({
+        ...fix,
+        edits: fix.edits.map((e, i) => (i === 0 ? { ...e, text: '' } : e)),
+        resolve: { kind: 'tag-commit', repository, ref, edit: 0 },
+    }));
+}
+/** The repository, tag and edits of a pin (given the commit), or why there is none. */
+function fix_pin_plan(workspace, source, uses) {
+    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
+    if (ref.kind === 'docker')
+        return 'container images are pinned by digest (@sha256:...), which needs the registry';
+    if (ref.kind !== 'repository' || !ref.ref)
+        return 'the reference names no version to pin';
+    if (/^[0-9a-f]{7,39}$/i.test(ref.ref))
+        return 'an abbreviated SHA: write the full one';
+    if (uses.origin)
+        return 'the value is written through a YAML alias';
+    const content = workspace.read(source.path);
+    if (content.kind !== 'text')
+        return 'the file could not be read again';
+    const { text, lines } = content;
+    const start = lines.lineStart(uses.span.start.line) + uses.span.start.column - 1;
+    const end = lines.lineStart(uses.span.end.line) + uses.span.end.column;
+    if (uses.span.start.line !== uses.span.end.line)
+        return 'the value spans lines';
+    const written = text.slice(start, end);
+    const at = written.indexOf('@');
+    if (at < 0 || written.slice(at + 1, at + 1 + ref.ref.length) !== ref.ref)
+        return 'the value is written with escapes';
+    const refStart = start + at + 1;
+    const comment = commentAt(text, end, ref.ref);
+    const edits = (sha) => [
+        { start: refStart, end: refStart + ref.ref.length, text: sha },
+        comment,
+    ];
+    return { repository: `${ref.owner}/${ref.repo}`, ref: ref.ref, edits };
+}
+/**
+ * The version comment: right after the value when nothing but a comment follows it on the line,
+ * else at the end of the line's content (a flow mapping goes on after the value).
+ */
+function commentAt(text, end, ref) {
+    const eol = text.indexOf('\n', end);
+    const lineEnd = eol === -1 ? text.length : text[eol - 1] === '\r' ? eol - 1 : eol;
+    const rest = text.slice(end, lineEnd);
+    const note = ` # ${ref}`;
+    if (/^\s*(#.*)?$/.test(rest))
+        return { start: end, end, text: note };
+    const hash = trailingComment(rest);
+    const content = hash < 0 ? rest.replace(/\s+$/, '') : rest.slice(0, hash).replace(/\s+$/, '');
+    const at = end + content.length;
+    return { start: at, end: at, text: note };
+}
+/** Offset of a trailing comment (`#` after a blank, outside quotes), or -1. */
+function trailingComment(line) {
+    let quote = '';
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quote === '"' && ch === '\\')
+            i++;
+        else if (quote) {
+            if (ch === quote)
+                quote = '';
+        }
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t'))
+            return i;
+    }
+    return -1;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/unpinned-uses.js
+
+
 
 
 
@@ -44720,6 +45975,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
 const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.unpinned-uses',
     scope: 'file',
+    fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
     summary: 'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
     schema: {
         type: 'object',
@@ -44737,25 +45993,30 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         const allow = options.allow ?? [];
         const allowed = allow.length > 0 ? picomatch(allow, { nocase: true, dot: true }) : () => false;
         const findings = [];
-        const check = (path, uses, what) => {
+        const fixes = new FixBatches(workspace);
+        const check = (source, uses, what) => {
             const message = problem(uses.value, what, allowed);
-            if (message)
-                findings.push({
-                    message: `${message}${aliasNote(uses)}`,
-                    location: (0,core_location/* locationFromSpan */.Cx)(path, uses.span),
-                    key: uses.value.trim(),
-                });
+            if (!message)
+                return;
+            const finding = {
+                message: `${message}${aliasNote(uses)}`,
+                location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
+                key: uses.value.trim(),
+            };
+            pinFix(fixes, finding, workspace, source, uses);
+            findings.push(finding);
         };
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 if (job.uses)
-                    check(workflow.path, job.uses, 'Reusable workflow');
+                    check(workflow, job.uses, 'Reusable workflow');
             },
             step(step, source) {
                 if (step.uses)
-                    check(source.path, step.uses, 'Action');
+                    check(source, step.uses, 'Action');
             },
         });
+        fixes.finish();
         return findings;
     },
 });
@@ -45026,7 +46287,7 @@ const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
     },
 });
 /** Publishing actions and the input that carries a token. */
-const ACTIONS = {
+const use_trusted_publishing_ACTIONS = {
     'pypa/gh-action-pypi-publish': {
         registry: 'PyPI',
         input: 'password',
@@ -45090,7 +46351,7 @@ const ECOSYSTEMS = [
 function tokensOf(workspace, source, job, step) {
     const envs = [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined];
     const action = actionOf(step.uses);
-    const spec = action ? ACTIONS[action] : undefined;
+    const spec = action ? use_trusted_publishing_ACTIONS[action] : undefined;
     if (spec) {
         const other = spec.registryInput && input(step, spec.registryInput[0]);
         if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
@@ -45749,6 +47010,354 @@ function tomlStringArray(table, key) {
 /** Identity helper that keeps an evaluator's option type checked. */
 function defineEvaluator(evaluator) {
     return evaluator;
+}
+
+
+/***/ }),
+
+/***/ 4351:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lh: () => (/* binding */ ActionApi),
+/* harmony export */   fN: () => (/* binding */ actionApi)
+/* harmony export */ });
+/* unused harmony export ONLINE_REQUEST_BUDGET */
+/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6813);
+
+/**
+ * What the online workflow audits ask GitHub about the actions a repository uses: the repository
+ * (archived, default branch), its tags, whether a ref is a branch or a tag, whether a commit is in a
+ * branch's history, and the advisory database. One instance per API client (so per run): every answer
+ * is cached and shared by the audits, and the requests not yet answered are bounded by a budget that
+ * the audits share. A question that cannot be asked (budget spent, no answer from the API) resolves to
+ * `undefined`, which the audits report as "not checked", never as a pass.
+ */
+/** Requests the online workflow audits may make per run, together (cached answers cost nothing). */
+const ONLINE_REQUEST_BUDGET = 40;
+/** Actions per advisory query (the `affects` list of one request). */
+const ADVISORY_BATCH = 20;
+class ActionApi {
+    api;
+    budget;
+    answers = new Map();
+    /** Advisories by `owner/repo@version`, kept per package so that any later batch can reuse them. */
+    advisoryCache = new Map();
+    spent = 0;
+    silent = false;
+    constructor(api, budget) {
+        this.api = api;
+        this.budget = budget;
+    }
+    /** Requests made so far. */
+    get requests() {
+        return this.spent;
+    }
+    /** Why questions go unanswered from now on, if they do. */
+    get exhausted() {
+        if (this.silent)
+            return 'the GitHub API stopped answering';
+        return this.spent >= this.budget
+            ? `the run's budget of ${this.budget} requests for these audits is spent`
+            : undefined;
+    }
+    /** A GET within the budget; undefined when it cannot be asked or got no answer. */
+    get(path) {
+        const known = this.answers.get(path);
+        if (known)
+            return known;
+        if (this.exhausted)
+            return Promise.resolve(undefined);
+        this.spent += 1;
+        const answer = this.api.get(path).then((r) => (r.status === 429 || (r.status === 403 && rateLimited(r)) ? this.stop() : r), () => this.stop());
+        this.answers.set(path, answer);
+        return answer;
+    }
+    stop() {
+        this.silent = true;
+        return undefined;
+    }
+    /** `archived` and the default branch; `null` when the repository does not exist (or is hidden). */
+    async repository(slug) {
+        const r = await this.get(`/repos/${path(slug)}`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const data = record(r.data);
+        if (r.status !== 200 || !data)
+            return undefined;
+        const branch = typeof data.default_branch === 'string' ? data.default_branch : undefined;
+        return { archived: data.archived === true, ...(branch ? { defaultBranch: branch } : {}) };
+    }
+    /** The first page of tags (newest first, as GitHub lists them) and whether that is all of them. */
+    async tags(slug) {
+        const r = await this.get(`/repos/${path(slug)}/tags?per_page=100`);
+        if (r?.status !== 200 || !Array.isArray(r.data))
+            return undefined;
+        const tags = [];
+        for (const item of r.data) {
+            const t = record(item);
+            const sha = record(t?.commit)?.sha;
+            if (typeof t?.name === 'string' && typeof sha === 'string')
+                tags.push({ name: t.name, sha: sha.toLowerCase() });
+        }
+        return { tags, complete: r.data.length < 100 };
+    }
+    /** The commit a tag names: from the tag list, else the tag's ref; `null` when there is no such tag. */
+    async tagCommit(slug, tag) {
+        const listed = await this.tags(slug);
+        const hit = listed?.tags.find((t) => t.name === tag);
+        if (hit)
+            return hit.sha;
+        if (listed?.complete)
+            return null;
+        const r = await this.get(`/repos/${path(slug)}/git/ref/tags/${(0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .segment */ .mX)(tag)}`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const object = record(record(r.data)?.object);
+        if (r.status !== 200 || typeof object?.sha !== 'string')
+            return undefined;
+        if (object.type !== 'tag')
+            return object.sha.toLowerCase();
+        // An annotated tag points at a tag object, which points at the commit.
+        const t = await this.get(`/repos/${path(slug)}/git/tags/${(0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .segment */ .mX)(object.sha)}`);
+        const target = record(record(t?.data)?.object);
+        return t?.status === 200 && typeof target?.sha === 'string' ? target.sha.toLowerCase() : undefined;
+    }
+    /** Whether a branch of that name exists. */
+    async branchExists(slug, name) {
+        const r = await this.get(`/repos/${path(slug)}/branches/${(0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .segment */ .mX)(name)}`);
+        if (!r)
+            return undefined;
+        return r.status === 200 ? true : r.status === 404 ? false : undefined;
+    }
+    /** Whether a tag of that name exists. */
+    async tagExists(slug, name) {
+        const sha = await this.tagCommit(slug, name);
+        return sha === undefined ? undefined : sha !== null;
+    }
+    /**
+     * How `head` relates to `base` (`identical`, `behind`: head is in base's history; `ahead`,
+     * `diverged`: it is not); `null` when GitHub knows no such commit in this repository's network.
+     */
+    async compare(slug, base, head) {
+        const r = await this.get(`/repos/${path(slug)}/compare/${(0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .segment */ .mX)(base)}...${(0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .segment */ .mX)(head)}?per_page=1`);
+        if (!r)
+            return undefined;
+        if (r.status === 404)
+            return null;
+        const status = record(r.data)?.status;
+        return r.status === 200 && typeof status === 'string' ? status : undefined;
+    }
+    /**
+     * Advisories affecting each of `packages` (`owner/repo@1.2.3`), asked in batches of distinct
+     * actions (so each advisory maps back to one version) and remembered per package; a package whose
+     * batch got no answer is absent from the result.
+     */
+    async advisoriesFor(packages) {
+        const slugOf = (p) => p.slice(0, p.lastIndexOf('@'));
+        const batches = [];
+        for (const item of new Set(packages)) {
+            if (this.advisoryCache.has(item))
+                continue;
+            const batch = batches.find((b) => b.length < ADVISORY_BATCH && !b.some((x) => slugOf(x) === slugOf(item)));
+            if (batch)
+                batch.push(item);
+            else
+                batches.push([item]);
+        }
+        for (const batch of batches) {
+            const answer = await this.advisories(batch);
+            if (!answer)
+                continue;
+            for (const item of batch) {
+                const slug = slugOf(item);
+                this.advisoryCache.set(item, answer.filter((a) => a.vulnerabilities.some((v) => v.name === slug)));
+            }
+        }
+        const out = new Map();
+        for (const item of packages) {
+            const known = this.advisoryCache.get(item);
+            if (known)
+                out.set(item, known);
+        }
+        return out;
+    }
+    /** Reviewed advisories of the `actions` ecosystem affecting any of `packages` (`owner/repo@1.2.3`). */
+    async advisories(packages) {
+        const affects = packages.map((p) => encodeURIComponent(p)).join(',');
+        const r = await this.get(`/advisories?ecosystem=actions&affects=${affects}&per_page=100`);
+        if (r?.status !== 200 || !Array.isArray(r.data))
+            return undefined;
+        const out = [];
+        for (const item of r.data) {
+            const a = record(item);
+            if (!a || typeof a.ghsa_id !== 'string' || a.withdrawn_at)
+                continue;
+            const vulnerabilities = (Array.isArray(a.vulnerabilities) ? a.vulnerabilities : []).flatMap((v) => {
+                const vr = record(v);
+                const name = record(vr?.package)?.name;
+                if (typeof name !== 'string')
+                    return [];
+                const patched = vr?.first_patched_version;
+                const fixed = typeof patched === 'string' ? patched : record(patched)?.identifier;
+                return [
+                    {
+                        name: name.toLowerCase(),
+                        range: typeof vr?.vulnerable_version_range === 'string' ? vr.vulnerable_version_range : '',
+                        ...(typeof fixed === 'string' ? { patched: fixed } : {}),
+                    },
+                ];
+            });
+            out.push({
+                ghsaId: a.ghsa_id,
+                summary: typeof a.summary === 'string' ? a.summary : '',
+                severity: typeof a.severity === 'string' ? a.severity : 'unknown',
+                url: typeof a.html_url === 'string' ? a.html_url : `https://github.com/advisories/${a.ghsa_id}`,
+                vulnerabilities,
+            });
+        }
+        return out;
+    }
+}
+const instances = new WeakMap();
+/** The run's shared instance for an API client. */
+function actionApi(api, budget = ONLINE_REQUEST_BUDGET) {
+    let instance = instances.get(api);
+    if (!instance) {
+        instance = new ActionApi(api, budget);
+        instances.set(api, instance);
+    }
+    return instance;
+}
+function path(slug) {
+    return slug
+        .split('/')
+        .map((s) => (0,_github_api_js__WEBPACK_IMPORTED_MODULE_0__/* .segment */ .mX)(s))
+        .join('/');
+}
+function record(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function rateLimited(r) {
+    const message = record(r.data)?.message;
+    return typeof message === 'string' && /rate limit/i.test(message);
+}
+
+
+/***/ }),
+
+/***/ 9938:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QK: () => (/* binding */ fixesConflict),
+/* harmony export */   _p: () => (/* binding */ makeFix),
+/* harmony export */   ct: () => (/* binding */ applyEdits),
+/* harmony export */   iF: () => (/* binding */ sameFix),
+/* harmony export */   qL: () => (/* binding */ lineBreak)
+/* harmony export */ });
+/* unused harmony exports normalizeEdits, regionOf, fixedRegionText */
+/** The line break a file uses (the first one found; `\n` for a file without any). */
+function lineBreak(text) {
+    const at = text.indexOf('\n');
+    return at > 0 && text[at - 1] === '\r' ? '\r\n' : '\n';
+}
+/** Sorts edits and checks they are well-formed and disjoint; undefined when they are not. */
+function normalizeEdits(edits, length) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    let last = -1;
+    for (const e of sorted) {
+        if (!Number.isInteger(e.start) || !Number.isInteger(e.end))
+            return undefined;
+        if (e.start < 0 || e.end < e.start || e.end > length || e.start < last)
+            return undefined;
+        last = e.end;
+    }
+    return sorted;
+}
+/** Applies sorted, disjoint edits to a text. */
+function applyEdits(text, edits) {
+    let out = '';
+    let at = 0;
+    for (const e of edits) {
+        out += text.slice(at, e.start) + e.text;
+        at = e.end;
+    }
+    return out + text.slice(at);
+}
+/**
+ * The whole lines the edits touch. An insertion at the start of a line belongs to the line before it
+ * (lines are added after it: `uses:` and the `with:` added below it read as one change), so a
+ * suggestion always replaces at least one existing line.
+ */
+function regionOf(text, lines, edits) {
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    for (const e of edits) {
+        let start = e.start;
+        let end = e.end > e.start ? e.end - 1 : e.start;
+        if (e.start === e.end && e.start > 0 && text[e.start - 1] === '\n') {
+            start = e.start - 1;
+            end = start;
+        }
+        first = Math.min(first, lines.position(start).line);
+        last = Math.max(last, lines.position(end).line);
+    }
+    if (!Number.isFinite(first))
+        first = last = 1;
+    const offset = lines.lineStart(first);
+    const after = last < lines.lineCount ? lines.lineStart(last + 1) : text.length;
+    return { startLine: first, endLine: last, offset, text: text.slice(offset, after) };
+}
+/**
+ * A fix of a file's text, or undefined when the edits are malformed or change nothing. `text` and
+ * `lines` are the workspace's reading of the finding's file.
+ */
+function makeFix(text, lines, description, edits) {
+    const sorted = normalizeEdits(edits, text.length);
+    if (!sorted || sorted.length === 0)
+        return undefined;
+    if (sorted.every((e) => text.slice(e.start, e.end) === e.text))
+        return undefined;
+    return { description, edits: sorted, region: regionOf(text, lines, sorted) };
+}
+/**
+ * The lines of {@link FindingFix.region} after the fix, without the final line break: the body of a
+ * suggestion. Undefined while the fix waits for a resolved value.
+ */
+function fixedRegionText(fix) {
+    if (fix.resolve && fix.edits[fix.resolve.edit]?.text === '')
+        return undefined;
+    const shifted = fix.edits.map((e) => ({
+        start: e.start - fix.region.offset,
+        end: e.end - fix.region.offset,
+        text: e.text,
+    }));
+    const after = applyEdits(fix.region.text, shifted);
+    return after.replace(/\r?\n$/, '');
+}
+/** Whether two fixes touch the same text (ranges that overlap or meet), so only one may apply at a time. */
+function fixesConflict(a, b) {
+    for (const x of a.edits) {
+        for (const y of b.edits)
+            if (x.start <= y.end && y.start <= x.end)
+                return true;
+    }
+    return false;
+}
+/** Whether two fixes make exactly the same edits (one finding's fix repeated by another's). */
+function sameFix(a, b) {
+    return (a.edits.length === b.edits.length &&
+        a.edits.every((e, i) => {
+            const o = b.edits[i];
+            return e.start === o.start && e.end === o.end && e.text === o.text;
+        }));
 }
 
 
@@ -48665,28 +50274,33 @@ function walkWorkflows(sources, visitor, workspace) {
         const exprs = visitor.expression && workspace
             ? workspace.memo('workflow-expressions-by-holder', source.path, () => groupExpressions((0,_workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowExpressions */ .X)(workspace, source)))
             : undefined;
-        const emit = (key, job, step) => {
-            for (const e of exprs?.get(key) ?? [])
-                visitor.expression?.(e, source, job, step);
-        };
+        // Most audits take no expressions: their walk builds no holder keys.
+        const emit = exprs
+            ? (key, job, step) => {
+                for (const e of exprs.get(key) ?? [])
+                    visitor.expression?.(e, source, job, step);
+            }
+            : undefined;
         if (source.kind === 'workflow') {
             visitor.workflow?.(source);
-            emit('', undefined, undefined);
+            emit?.('', undefined, undefined);
             for (const job of source.jobs) {
                 visitor.job?.(job, source);
-                emit(job.id, job, undefined);
+                emit?.(job.id, job, undefined);
+                if (!visitor.step && !emit)
+                    continue;
                 for (const step of job.steps) {
                     visitor.step?.(step, source, job);
-                    emit(`${job.id}\u0000${step.index}`, job, step);
+                    emit?.(`${job.id}\u0000${step.index}`, job, step);
                 }
             }
         }
         else {
             visitor.action?.(source);
-            emit('', undefined, undefined);
+            emit?.('', undefined, undefined);
             for (const step of source.steps) {
                 visitor.step?.(step, source, undefined);
-                emit(`\u0000${step.index}`, undefined, step);
+                emit?.(`\u0000${step.index}`, undefined, step);
             }
         }
     }
@@ -49702,10 +51316,24 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
  * holds a line break (a hostile file name must not slip past a rule's scope).
  */
 
+/**
+ * A test of paths against one glob or a list of globs. The globs are compiled on the first test, not
+ * here: many rules build matchers that a run never calls (a tree without the files they look at, an
+ * empty check), and picomatch's compiling was a good part of a cold start (docs/performance.md).
+ */
 function pathMatcher(patterns, options = {}) {
     const list = typeof patterns === 'string' ? [patterns] : [...patterns];
-    const flags = options.ignoreCase ? 'is' : 's';
-    const fold = options.ignoreCase ? (s) => s.toLowerCase() : (s) => s;
+    let test;
+    return (path) => {
+        if (path === '')
+            return false;
+        test ??= compileMatcher(list, options.ignoreCase === true);
+        return test(path);
+    };
+}
+function compileMatcher(list, ignoreCase) {
+    const flags = ignoreCase ? 'is' : 's';
+    const fold = ignoreCase ? (s) => s.toLowerCase() : (s) => s;
     // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup; the rest is one
     // expression for the whole list, so a tree of 100,000 paths is tested once per path, not once per
     // path and pattern. Every compiled pattern is anchored, so the alternation is exact.
@@ -49719,8 +51347,7 @@ function pathMatcher(patterns, options = {}) {
             sources.push(`(?:${picomatch__WEBPACK_IMPORTED_MODULE_0__.makeRe(p, { dot: true, flags }).source})`);
     }
     const re = sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
-    return (path) => path !== '' &&
-        ((names.size > 0 && names.has(fold(path.slice(path.lastIndexOf('/') + 1)))) || (re?.test(path) ?? false));
+    return (path) => (names.size > 0 && names.has(fold(path.slice(path.lastIndexOf('/') + 1)))) || (re?.test(path) ?? false);
 }
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 function isLiteralPath(glob) {
@@ -50116,6 +51743,7 @@ class Workspace {
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
+    overlay;
     /** What the rule being evaluated reads (see scope.ts). */
     scope;
     indexedFiles;
@@ -50124,6 +51752,7 @@ class Workspace {
     inheritedFrom;
     constructor(root, options = {}) {
         this.root = external_node_path_.resolve(root);
+        this.overlay = options.overlay;
         this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
         let files;
         if (options.files) {
@@ -50315,6 +51944,12 @@ class Workspace {
         const at = this.fileIndex.get(file);
         if (at === undefined || !isSafeRelative(file)) {
             return { kind: 'unreadable', reason: 'not in the workspace index' };
+        }
+        const staged = this.overlay?.get(file);
+        if (staged !== undefined) {
+            if (staged.length > this.maxFileBytes)
+                return { kind: 'too-large', size: staged.length };
+            return { kind: 'text', text: staged, lines: new lines/* LineIndex */.r(staged) };
         }
         if (this.inheritedFrom?.has(file)) {
             const content = this.inheritedFrom.read(file);

@@ -7,10 +7,10 @@
  * None of this can change the gate.
  */
 import { randomUUID } from 'node:crypto';
-import * as core from '@actions/core';
 import type { Report } from '../core/index.js';
 import { CHECK_RUN_BATCH, planCheckRunAnnotations, renderCheckRunOutput } from '../reporters/check-run.js';
 import { renderPrComment } from '../reporters/pr-comment.js';
+import * as runner from './commands.js';
 import { type ApiClient, ApiError, type ApiIdentity } from './github.js';
 import { onChangedLine, workspacePrefix } from './pull-request.js';
 import type { Sink, SinkContext } from './sinks.js';
@@ -99,7 +99,9 @@ async function writeCheckRun(report: Report, context: SinkContext): Promise<void
     );
     sent = expected;
   }
-  core.info(`controlgate: check run ${id} created on ${context.sha} with ${annotations.length} annotations`);
+  runner.info(
+    `controlgate: check run ${id} created on ${context.sha} with ${annotations.length} annotations`,
+  );
 }
 
 /**
@@ -112,7 +114,7 @@ export async function writeOnce<T>(send: () => Promise<T>, find: () => Promise<T
     return await send();
   } catch (err) {
     if (!(err instanceof ApiError) || (err.status !== 0 && err.status < 500) || err.rateLimited) throw err;
-    core.debug(`write failed (${err.message}); looking for what it created before trying again`);
+    runner.debug(`write failed (${err.message}); looking for what it created before trying again`);
     const found = await find();
     if (found !== undefined) return found;
     return send();
@@ -172,7 +174,7 @@ async function writeSticky(report: Report, context: SinkContext): Promise<void> 
   });
   const [existing] = await list();
   if (existing?.body === body) {
-    core.info(`controlgate: sticky comment ${existing.id} is up to date`);
+    runner.info(`controlgate: sticky comment ${existing.id} is up to date`);
     return;
   }
   if (existing) {
@@ -180,7 +182,7 @@ async function writeSticky(report: Report, context: SinkContext): Promise<void> 
       comment_id: existing.id,
       body,
     });
-    core.info(`controlgate: sticky comment ${existing.id} updated`);
+    runner.info(`controlgate: sticky comment ${existing.id} updated`);
     return;
   }
   const create = async () => {
@@ -212,7 +214,7 @@ async function writeSticky(report: Report, context: SinkContext): Promise<void> 
     });
   }
   const id = keep?.id ?? created;
-  core.info(
+  runner.info(
     `controlgate: sticky comment ${id} ${id === created ? 'created' : 'updated'}${younger.length > 0 ? ` (${younger.length} duplicate${younger.length === 1 ? '' : 's'} from a concurrent run deleted)` : ''}`,
   );
 }
@@ -263,7 +265,7 @@ export async function guarded(
     await write();
   } catch (err) {
     if (err instanceof ApiError && err.forbidden) {
-      core.debug(`${feature}: HTTP 403: ${err.message}`);
+      runner.debug(`${feature}: HTTP 403: ${err.message}`);
       context.refusals.push({ feature, permission });
       return;
     }
@@ -293,7 +295,7 @@ export const refusalsSink: Sink = {
   async write(_report, context) {
     const { refusals, client } = context;
     if (client)
-      core.info(
+      runner.info(
         `controlgate: ${client.calls.total} GitHub API requests (${client.calls.commentWrites} comment writes, ${client.calls.retries} retries)`,
       );
     if (refusals.length === 0) return;
@@ -306,7 +308,7 @@ export const refusalsSink: Sink = {
     const parts = [...permissions].map(([perm, features]) => `${features.join(' and ')} (needs \`${perm}\`)`);
     const fork = context.pr?.info.fork ? ' This is a fork pull request: its token is read-only.' : '';
     const what = [...parts, ...other].join('; ');
-    core.warning(
+    runner.warning(
       `controlgate could not write ${what}.${fork} The findings are in the annotations and the job summary; the gate result is unaffected.`,
     );
   },

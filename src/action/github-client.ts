@@ -5,11 +5,11 @@
  * so that an unreachable API costs one failed request sequence, not one per feature.
  */
 
-import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { GitHubResponse } from '../core/github-api.js';
+import * as runner from './commands.js';
 import {
   API_PHASE_FACTOR,
   type ApiCallCount,
@@ -62,7 +62,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     (kind: string) =>
     (retryAfter: number, opts: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
       const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RETRY_AFTER_SECONDS;
-      core.info(
+      runner.info(
         `GitHub API ${kind} on ${opts.method} ${opts.url}: ${retrying ? `retrying after ${retryAfter}s` : 'giving up'}`,
       );
       return retrying;
@@ -81,10 +81,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
       },
       log: {
-        debug: (m: string) => core.debug(m),
-        info: (m: string) => core.debug(m),
-        warn: (m: string) => core.debug(m),
-        error: (m: string) => core.debug(m),
+        debug: (m: string) => runner.debug(m),
+        info: (m: string) => runner.debug(m),
+        warn: (m: string) => runner.debug(m),
+        error: (m: string) => runner.debug(m),
       },
     },
     counter as never,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as core from '@actions/core';
 import type { Logger } from '../core/index.js';
+import * as runner from './commands.js';
 
 /** Annotation levels as GitHub counts them against the per-step limit. */
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -20,15 +20,15 @@ export function createActionsLogger(): ActionsLogger {
   const issued: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
   return {
     issued,
-    debug: (message) => core.debug(message),
-    info: (message) => core.info(message),
+    debug: (message) => runner.debug(message),
+    info: (message) => runner.info(message),
     warning: (message) => {
       issued.warning += 1;
-      core.warning(message);
+      runner.warning(message);
     },
     error: (message) => {
       issued.error += 1;
-      core.error(message);
+      runner.error(message);
     },
   };
 }
@@ -39,7 +39,7 @@ export function createActionsLogger(): ActionsLogger {
  */
 export function infoVerbatim(text: string): void {
   const token = randomUUID();
-  core.info(`::stop-commands::${token}`);
-  core.info(text);
-  core.info(`::${token}::`);
+  runner.info(`::stop-commands::${token}`);
+  runner.info(text);
+  runner.info(`::${token}::`);
 }

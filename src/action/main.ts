@@ -1,6 +1,5 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as core from '@actions/core';
 import { type Config, readConfig } from '../core/config.js';
 import { cachedGitHubApi } from '../core/github-api.js';
 import { identityFromEnv } from '../core/identity.js';
@@ -18,6 +17,7 @@ import type { GateScope } from '../core/pr.js';
 import type { SliceThreads } from '../core/slices.js';
 import { findApproval } from './approval.js';
 import { readBaseCommit } from './base-commit.js';
+import * as runner from './commands.js';
 import { type ActionEvent, readEvent } from './event.js';
 import { gateInputChanges, runningStep } from './gate-inputs.js';
 import type { ApiClient } from './github.js';
@@ -36,13 +36,13 @@ export interface RunOptions {
 
 /**
  * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
- * gate is the step's exit status: `core.setFailed` (exit code 1) when it fails, and for any error.
+ * gate is the step's exit status: `runner.setFailed` (exit code 1) when it fails, and for any error.
  * Reporting (annotations, comments, the check run) happens before and apart from the gate, and can
  * never change it. User errors (bad input, config or rule file) are reported by their message alone;
  * an unexpected error also leaves its stack in the debug log. Never throws.
  */
 export async function run(options: RunOptions = {}): Promise<void> {
-  // @actions/core reads the runner's files from process.env too, so there is one environment only.
+  // The runner's file commands (src/action/commands.ts) read process.env too: one environment only.
   const env = process.env;
   try {
     const settings = readSettings(envInput(env), env);
@@ -60,7 +60,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         })
       : undefined;
     const integrity = pr ? await gateIntegrity(settings, env, pr, client, event.name) : undefined;
-    for (const note of pr?.notes ?? []) core.info(`controlgate: ${note}`);
+    for (const note of pr?.notes ?? []) runner.info(`controlgate: ${note}`);
     const report = await check(settings, logger, {
       event,
       scope,
@@ -89,22 +89,22 @@ export async function run(options: RunOptions = {}): Promise<void> {
       ...(runUrl(env) ? { runUrl: runUrl(env) } : {}),
     };
     if (!client && apiFeatures(settings, Boolean(pr))) {
-      core.warning(
+      runner.warning(
         `controlgate did not write ${apiFeatures(settings, Boolean(pr))}: ${!settings.token ? 'no token was given (input `token`)' : !event.repository ? 'GITHUB_REPOSITORY is not set' : 'the GitHub API client could not start (the debug log says why)'}. The findings are in the annotations and the job summary.`,
       );
     }
     const outcomes = await writeSinks(options.sinks ?? defaultSinks(), report, context);
-    core.debug(`sinks: ${outcomes.map((o) => `${o.name}=${o.status}`).join(', ')}`);
+    runner.debug(`sinks: ${outcomes.map((o) => `${o.name}=${o.status}`).join(', ')}`);
     reportRuleErrors(report);
     gate(report, scope);
   } catch (err) {
     if (err instanceof UsageError) {
-      core.setFailed(err.message);
+      runner.setFailed(err.message);
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof Error && err.stack) core.debug(err.stack);
-    core.setFailed(`controlgate failed unexpectedly: ${message}`);
+    if (err instanceof Error && err.stack) runner.debug(err.stack);
+    runner.setFailed(`controlgate failed unexpectedly: ${message}`);
   }
 }
 
@@ -190,7 +190,7 @@ async function gateIntegrity(
     out.approval = async () => {
       const { approval, why } = await findApproval(client, pr.info);
       if (why) pr.notes.push(`approvals of the policy changes could not be checked: ${why}`);
-      if (approval) core.info(`controlgate: policy changes approved (${approval.detail})`);
+      if (approval) runner.info(`controlgate: policy changes approved (${approval.detail})`);
       return approval;
     };
   }
@@ -265,7 +265,7 @@ function check(
  */
 async function apiClient(settings: Settings, event: ActionEvent): Promise<ApiClient | undefined> {
   if (!settings.token || !event.repository) return undefined;
-  core.setSecret(settings.token);
+  runner.setSecret(settings.token);
   try {
     const { createApiClient } = await import('./github-client.js');
     return createApiClient({
@@ -274,7 +274,7 @@ async function apiClient(settings: Settings, event: ActionEvent): Promise<ApiCli
       requestTimeoutMs: settings.apiTimeoutMs,
     });
   } catch (err) {
-    core.debug(`GitHub API client unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    runner.debug(`GitHub API client unavailable: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }
@@ -309,7 +309,7 @@ function reportRuleErrors(report: Report): void {
   if (errors.length === 0) return;
   const ids = errors.map((e) => e.ruleId);
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
-  core.warning(
+  runner.warning(
     `${errors.length} rule${errors.length === 1 ? '' : 's'} could not be evaluated (${shown}); their controls are unverified in this run. See the log for each error.`,
   );
   infoVerbatim(errors.map((e) => `rule ${e.ruleId}: ${e.message}`).join('\n'));
@@ -318,13 +318,13 @@ function reportRuleErrors(report: Report): void {
 function gate(report: Report, scope: GateScope): void {
   const { gate: result, findings } = report.summary;
   if (result.result === 'fail') {
-    core.setFailed(`controlgate gate failed: ${result.reasons.join('; ')}`);
+    runner.setFailed(`controlgate gate failed: ${result.reasons.join('; ')}`);
     return;
   }
   const existing =
     scope === 'new' ? report.findings.filter((f) => f.isNew === false && f.status === 'open').length : 0;
   const counts = `${findings} finding${findings === 1 ? '' : 's'}${existing > 0 ? ` (${existing} existing, not counted under gate: new)` : ''}`;
-  core.info(
+  runner.info(
     result.failOn === 'never'
       ? `controlgate gate passed (fail-on never disables it): ${counts}`
       : `controlgate gate passed (fail-on ${result.failOn}): ${counts}, none blocking`,

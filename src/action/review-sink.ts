@@ -6,7 +6,6 @@
  * gone are marked resolved, which frees their place. Findings without an inline comment are listed
  * in the sticky comment.
  */
-import * as core from '@actions/core';
 import { fixedRegionText } from '../core/fix/edits.js';
 import { apiResolver, withCommit } from '../core/fix/resolve.js';
 import type { GitHubApi } from '../core/github-api.js';
@@ -20,6 +19,7 @@ import {
 } from '../reporters/review.js';
 import { byPriority } from '../reporters/shared.js';
 import { guarded, type IssueComment, ownComments, writeOnce } from './api-sinks.js';
+import * as runner from './commands.js';
 import { ApiError, type ApiIdentity } from './github.js';
 import type { Sink, SinkContext } from './sinks.js';
 
@@ -172,7 +172,7 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
     try {
       await writeOnce(send, find);
       for (const p of batch) context.inline.add(p.finding.fingerprint);
-      core.info(`controlgate: review posted with ${batch.length} inline comments`);
+      runner.info(`controlgate: review posted with ${batch.length} inline comments`);
     } catch (err) {
       // 422: a line is not in the diff GitHub has (a newer push moved it). The findings stay in the
       // sticky comment; nothing is retried one by one, which would spend the budget on guesses.
@@ -183,7 +183,7 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
       });
     }
   } else if (placed.length > 0) {
-    core.info(
+    runner.info(
       `controlgate: ${placed.length} more findings on changed lines; ${active.size - gone.length} inline comments of earlier runs stand (at most ${MAX_REVIEW_COMMENTS} per pull request), so they are in the sticky comment`,
     );
   }
@@ -195,7 +195,7 @@ async function writeReview(report: Report, context: SinkContext): Promise<void> 
     });
     context.inline.delete(c.fingerprint);
   }
-  if (gone.length > 0) core.info(`controlgate: ${gone.length} earlier inline comments marked resolved`);
+  if (gone.length > 0) runner.info(`controlgate: ${gone.length} earlier inline comments marked resolved`);
 }
 
 /** A pull-request review comment, as far as controlgate reads it. */

@@ -77,8 +77,8 @@ export type InputReader = (name: string) => string;
 export const FAIL_ON_VALUES: readonly FailOn[] = [...SEVERITIES, 'never'];
 
 /**
- * GitHub passes input `foo-bar` as `INPUT_FOO-BAR` (spaces become `_`, hyphens stay). Read directly
- * rather than through `core.getInput` so settings stay testable without `@actions/core`.
+ * GitHub passes input `foo-bar` as `INPUT_FOO-BAR` (spaces become `_`, hyphens stay). Read
+ * directly from the environment, so settings stay testable without a runner.
  */
 export function envInput(env: NodeJS.ProcessEnv = process.env): InputReader {
   return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as core from '@actions/core';
 import type { Report } from '../core/index.js';
 import type { GateScope } from '../core/pr.js';
 import { directoryProbe } from '../core/workspace/probe.js';
@@ -20,6 +19,7 @@ import {
 import { repositoryPath } from '../reporters/shared.js';
 import type { Annotation } from '../reporters/types.js';
 import { checkRunSink, refusalsSink, stickyCommentSink } from './api-sinks.js';
+import * as runner from './commands.js';
 import type { ApiClient } from './github.js';
 import { type AnnotationLevel, infoVerbatim } from './logger.js';
 import { onChangedLine, type PullRequestRun, workspacePrefix } from './pull-request.js';
@@ -111,8 +111,8 @@ export async function writeSinks(
       outcomes.push({ name: sink.name, status: 'written' });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      core.warning(`controlgate could not write the ${sink.name}: ${message}`);
-      if (err instanceof Error && err.stack) core.debug(err.stack);
+      runner.warning(`controlgate could not write the ${sink.name}: ${message}`);
+      if (err instanceof Error && err.stack) runner.debug(err.stack);
       outcomes.push({ name: sink.name, status: 'failed', error: message });
     }
   }
@@ -125,7 +125,7 @@ export const logSink: Sink = {
   enabled: () => true,
   async write(report) {
     const { findings, blocking } = report.summary;
-    await core.group(`controlgate: ${plural(findings, 'finding')}, ${blocking} blocking`, async () => {
+    await runner.group(`controlgate: ${plural(findings, 'finding')}, ${blocking} blocking`, async () => {
       infoVerbatim(renderText(report).trimEnd());
     });
   },
@@ -159,7 +159,7 @@ export const jobSummarySink: Sink = {
       maxBytes: SUMMARY_LIMIT_BYTES,
       fullReportHint: summaryHint(context),
     });
-    await core.summary.addRaw(markdown, true).write();
+    runner.appendSummary(markdown);
   },
 };
 
@@ -224,14 +224,14 @@ export const outputsSink: Sink = {
   name: 'step outputs',
   enabled: () => true,
   async write(report, context) {
-    core.setOutput('result', report.summary.gate.result);
-    core.setOutput('findings', report.summary.findings);
-    core.setOutput('blocking', report.summary.blocking);
-    core.setOutput('sarif-file', context.files['sarif-file'] ?? '');
-    core.setOutput('json-file', context.files['json-file'] ?? '');
-    core.setOutput('oscal-file', context.files['oscal-file'] ?? '');
-    core.setOutput('soa-file', context.files['soa-file'] ?? '');
-    core.setOutput('soa-csv-file', context.files['soa-csv-file'] ?? '');
+    runner.setOutput('result', report.summary.gate.result);
+    runner.setOutput('findings', report.summary.findings);
+    runner.setOutput('blocking', report.summary.blocking);
+    runner.setOutput('sarif-file', context.files['sarif-file'] ?? '');
+    runner.setOutput('json-file', context.files['json-file'] ?? '');
+    runner.setOutput('oscal-file', context.files['oscal-file'] ?? '');
+    runner.setOutput('soa-file', context.files['soa-file'] ?? '');
+    runner.setOutput('soa-csv-file', context.files['soa-csv-file'] ?? '');
   },
 };
 
@@ -263,18 +263,18 @@ export function repoPrefix(settings: Settings): string {
 }
 
 function emitAnnotation(a: Annotation, prefix: string): void {
-  // @actions/core escapes %, CR, LF (and in properties ':' and ',') itself; passing raw strings
+  // The command writer escapes %, CR, LF (and in properties ':' and ',') itself; passing raw strings
   // here is what keeps a hostile file name from closing the command early.
-  const properties: core.AnnotationProperties = {};
+  const properties: runner.AnnotationProperties = {};
   if (a.title) properties.title = a.title;
   if (a.file) properties.file = repositoryPath(prefix, a.file);
   if (a.startLine !== undefined) properties.startLine = a.startLine;
   if (a.endLine !== undefined) properties.endLine = a.endLine;
   if (a.startColumn !== undefined) properties.startColumn = a.startColumn;
   if (a.endColumn !== undefined) properties.endColumn = a.endColumn;
-  if (a.level === 'error') core.error(a.message, properties);
-  else if (a.level === 'warning') core.warning(a.message, properties);
-  else core.notice(a.message, properties);
+  if (a.level === 'error') runner.error(a.message, properties);
+  else if (a.level === 'warning') runner.warning(a.message, properties);
+  else runner.notice(a.message, properties);
 }
 
 /** Where the overflow notice sends readers: the most readable place this run produces. */

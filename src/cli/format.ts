@@ -47,13 +47,13 @@ export interface TextLayout {
 }
 
 /** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
-export function renderReport(
+export async function renderReport(
   report: Report,
   format: Format,
   dir: string,
   layout: TextLayout,
   started: Date,
-): string {
+): Promise<string> {
   switch (format) {
     case 'json':
       return renderJson(report);
@@ -73,7 +73,7 @@ export function renderReport(
     case 'cyclonedx':
       // The SBOM of the lockfiles (not of the findings); the gate still decides the exit code.
       return renderCycloneDx(report, {
-        ...sbomInventory(dir, report.settings),
+        ...(await sbomInventory(dir, report.settings)),
         serialNumber: `urn:uuid:${randomUUID()}`,
         timestamp: started,
         name: path.basename(path.resolve(dir)),

@@ -330,7 +330,7 @@ async function check(dir: string, values: CheckValues, io: Io, options: MainOpti
   const format = parseFormat(values.format);
   const report = await checkReport(dir, values, io, options);
   const color = useColor(values, io.stdoutStream ?? standInStream(io.isTTY));
-  const rendered = renderReport(
+  const rendered = await renderReport(
     report,
     format,
     dir,

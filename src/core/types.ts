@@ -495,7 +495,7 @@ export interface Report {
   summary: ReportSummary;
 }
 
-/** Where messages go: backed by `@actions/core` in the Action and by stderr in the CLI. */
+/** Where messages go: backed by workflow commands (src/action/commands.ts) in the Action and by stderr in the CLI. */
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;

@@ -4,8 +4,8 @@
  * and ends with one notice that says how many were left out and where to read them.
  *
  * Titles and messages have control characters made visible; `file` is the exact path. Nothing is
- * escaped for the workflow-command syntax: the sink must emit the plan through `@actions/core`, whose
- * command escaping handles `%`, line breaks, `:` and `,`.
+ * escaped for the workflow-command syntax: the sink must emit the plan through the Action's
+ * command writer (src/action/commands.ts), whose escaping handles `%`, line breaks, `:` and `,`.
  */
 import type { Finding, Report } from '../core/types.js';
 import { multiLine, plural, singleLine, truncate } from './escape.js';

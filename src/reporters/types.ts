@@ -1,6 +1,6 @@
 import type { Finding } from '../core/types.js';
 
-/** A GitHub workflow-command annotation, before escaping; the sink emits it through `@actions/core`. */
+/** A GitHub workflow-command annotation, before escaping; the sink emits it through action/commands.ts. */
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
   message: string;

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   buildRuleSnapshot,
   builtinRulesDir,
@@ -152,11 +152,31 @@ describe('the snapshot of the built-in rules', () => {
     expect(policy.find((r) => r.id === 'policy-change')?.title).toBe('from the snapshot');
   });
 
-  it('is not used for a file whose text changed: it is parsed and validated again', () => {
+  it('is not used for a file whose size changed: it is parsed and validated again', () => {
+    const snapshot = marked('secrets/jwt-committed.yml', (entry) => {
+      entry.size += 1;
+    });
+    expect(loadRules([], { snapshot })).toEqual(validated);
+  });
+
+  it('compares contents by sha256 only with CONTROLGATE_VERIFY_RULES=1', () => {
+    // An edit that keeps the size: the snapshot's hash no longer matches the file.
     const snapshot = marked('secrets/jwt-committed.yml', (entry) => {
       entry.sha256 = '0'.repeat(64);
     });
-    expect(loadRules([], { snapshot })).toEqual(validated);
+    const title = () => loadRules([], { snapshot }).find((r) => r.id === 'jwt-committed')?.title;
+    expect(title()).toBe('from the snapshot');
+    vi.stubEnv('CONTROLGATE_VERIFY_RULES', '1');
+    try {
+      expect(loadRules([], { snapshot })).toEqual(validated);
+      // Verified and unchanged: still taken from the snapshot.
+      expect(
+        loadRules([], { snapshot: marked('secrets/jwt-committed.yml') }).find((r) => r.id === 'jwt-committed')
+          ?.title,
+      ).toBe('from the snapshot');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('is ignored as a whole when the rule schema or the control catalog differ', () => {

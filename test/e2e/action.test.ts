@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -708,4 +708,46 @@ describe('worker threads over a large tree', () => {
     );
     expect(run.outputs.findings).toBe(String(JSON.parse(cli(tree, '1').stdout).summary.findings));
   }, 60_000);
+});
+
+describe('the built-in rules beside the bundle', () => {
+  /** A copy of the built bundle with a rules/ of its own, where `edit` changed one rule file. */
+  function bundleWithEditedRule(edit: (text: string) => string): string {
+    const dir = makeTree({});
+    cpSync(path.dirname(entry), path.join(dir, 'dist'), { recursive: true });
+    cpSync(path.join(REPO_ROOT, 'rules'), path.join(dir, 'rules'), { recursive: true });
+    for (const data of ['schemas', 'data'])
+      cpSync(path.join(REPO_ROOT, data), path.join(dir, data), { recursive: true });
+    const file = path.join(dir, 'rules', 'secrets', 'jwt-committed.yml');
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+    return path.join(dir, 'dist', 'cli.js');
+  }
+  const explain = (cli: string, env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [cli, 'explain', 'jwt-committed'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+  const title = 'No signed JSON Web Tokens are committed';
+
+  it('validates and uses a rule file whose size differs from the one the build validated', () => {
+    const cli = bundleWithEditedRule((t) =>
+      t.replace(title, 'Signed JSON Web Tokens stay out of the repository'),
+    );
+    expect(explain(cli).stdout).toContain('Signed JSON Web Tokens stay out of the repository');
+    const broken = bundleWithEditedRule((t) => t.replace('severity: medium', 'severity: very-urgent'));
+    const run = explain(broken);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('rules/secrets/jwt-committed.yml');
+  });
+
+  it('notices an edit that keeps the size with CONTROLGATE_VERIFY_RULES=1 only', () => {
+    const cli = bundleWithEditedRule((t) => t.replace(title, title.toUpperCase()));
+    expect(explain(cli).stdout).toContain(title);
+    expect(explain(cli, { CONTROLGATE_VERIFY_RULES: '1' }).stdout).toContain(title.toUpperCase());
+    // The same length, and invalid: refused when verifying.
+    const broken = bundleWithEditedRule((t) => t.replace('severity: medium', 'severity: urgent'));
+    const run = explain(broken, { CONTROLGATE_VERIFY_RULES: '1' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('rules/secrets/jwt-committed.yml:3:11: /severity: must be one of');
+  });
 });

@@ -8,7 +8,7 @@
  * controlgate prints neither the title nor the branch names (event.ts keeps the refs, no sink shows
  * them): no output may contain them at all. File names do appear everywhere, so they are what proves
  * the escaping (escape.ts: HTML as entities, Markdown punctuation backslash-escaped, `@name` broken
- * with a zero-width space, control characters shown as escapes; @actions/core escapes commands).
+ * with a zero-width space, control characters shown as escapes; src/action/commands.ts escapes commands).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -45,7 +45,7 @@ const ROOT = path.join(FIXTURES, 'sbom');
 async function sbomOf(root: string) {
   const report = await runCheck({ root, onlyRules: ['lockfile-missing'], failOn: 'never' });
   return cycloneDxDocument(report, {
-    ...sbomInventory(root, report.settings),
+    ...(await sbomInventory(root, report.settings)),
     serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
     timestamp: new Date('2026-05-04T10:00:00Z'),
     name: path.basename(root),

@@ -63,8 +63,12 @@ export function loadRules(
     snapshot?: RuleSnapshot | null;
   } = {},
 ): Rule[] {
-  const snapshot = options.snapshot === undefined ? bundledSnapshot() : options.snapshot;
+  // The bundled snapshot is parsed afresh for each call, so its rules are this call's own; one
+  // given by the caller is cloned rule by rule instead.
+  const bundled = options.snapshot === undefined;
+  const snapshot = bundled ? bundledSnapshot() : options.snapshot;
   const validated = snapshot && snapshot.inputs === snapshotInputs() ? snapshot.rules : undefined;
+  const verify = process.env.CONTROLGATE_VERIFY_RULES === '1';
   const problems: RuleLoadProblem[] = [];
   const rules: Rule[] = [];
   const seen = new Map<string, string>();
@@ -79,6 +83,7 @@ export function loadRules(
     const source = isBuiltin ? 'builtin' : typeof d === 'string' ? d : d.dir;
     let files: string[];
     let read: (rel: string) => { size: number; text?: string };
+    let size: (rel: string) => number | undefined = () => undefined;
     if (typeof d === 'string') {
       try {
         files = listRuleFiles(d);
@@ -88,6 +93,7 @@ export function loadRules(
         );
       }
       read = (rel) => readRuleFile(path.join(d, rel));
+      size = (rel) => lstatSync(path.join(d, rel)).size;
     } else {
       const prefix = d.dir.replace(/^\.\//, '').replace(/\/+$/, '');
       files = d.tree
@@ -100,17 +106,26 @@ export function loadRules(
         return { size: file.kind === 'too-large' ? file.size : 0 };
       };
     }
+    /**
+     * Whether a built-in rule file is the one the build validated: the same size, or with
+     * CONTROLGATE_VERIFY_RULES=1 the same sha256. Sizes cost one lstat and no read; an edit that
+     * keeps a file's size exactly is validated only when verifying (docs/performance.md).
+     */
+    const unchanged = (known: { sha256: string; size: number }, rel: string): boolean => {
+      if (!verify) return size(rel) === known.size;
+      const file = read(rel);
+      return file.text !== undefined && sha256(file.text) === known.sha256;
+    };
     for (const rel of files) {
       const display = isBuiltin
         ? path.posix.join('rules', builtinRel.split(path.sep).join('/'), rel)
         : path.join(source, rel);
-      const file = read(rel);
       const key = isBuiltin ? path.posix.join(builtinRel.split(path.sep).join('/'), rel) : '';
-      const known = validated && file.text !== undefined ? validated[key] : undefined;
+      const known = validated?.[key];
       const rule =
-        known && known.sha256 === sha256(file.text!)
-          ? { ...structuredClone(known.rule), source, file: rel }
-          : loadRuleFile(file, display, rel, source, problems);
+        known && unchanged(known, rel)
+          ? { ...(bundled ? known.rule : structuredClone(known.rule)), source, file: rel }
+          : loadRuleFile(read(rel), display, rel, source, problems);
       if (!rule) continue;
       const previous = seen.get(rule.id);
       if (previous) {
@@ -133,8 +148,9 @@ export function loadRules(
 
 /**
  * The built-in rules as {@link loadRules} builds them from their files, validated once at build
- * time: a rule file whose text hashes to its entry's `sha256` is taken from here instead of being
- * parsed and checked again; any other file (edited, added) is loaded as usual. The snapshot is used
+ * time: a rule file of its entry's `size` (with CONTROLGATE_VERIFY_RULES=1: whose text hashes to
+ * its `sha256`) is taken from here instead of being parsed and checked again; any other file
+ * (edited, added) is loaded as usual. The snapshot is used
  * only when `inputs` matches the schema and control catalog beside it. Only built-in rules are kept
  * here: custom rule directories are always validated.
  */
@@ -142,7 +158,7 @@ export interface RuleSnapshot {
   /** sha256 of what each rule is checked against besides the code: the rule schema, the controls. */
   inputs: string;
   /** By path under rules/ (POSIX separators). */
-  rules: Record<string, { sha256: string; rule: Omit<Rule, 'source' | 'file'> }>;
+  rules: Record<string, { sha256: string; size: number; rule: Omit<Rule, 'source' | 'file'> }>;
 }
 
 /** Name of the snapshot file the build writes beside each bundle (never present beside src/ or lib/). */
@@ -153,23 +169,30 @@ export function buildRuleSnapshot(): RuleSnapshot {
   const rules: RuleSnapshot['rules'] = {};
   for (const rule of loadRules([], { snapshot: null })) {
     const { source: _source, file, ...rest } = rule;
-    rules[file] = { sha256: sha256(readFileSync(path.join(builtinRulesDir(), file), 'utf8')), rule: rest };
+    const text = readFileSync(path.join(builtinRulesDir(), file), 'utf8');
+    rules[file] = { sha256: sha256(text), size: Buffer.byteLength(text), rule: rest };
   }
   return { inputs: snapshotInputs(), rules };
 }
 
-let bundled: RuleSnapshot | null | undefined;
+let bundledText: string | null | undefined;
 
+/** The snapshot beside the bundle, parsed anew for each call (cheaper than cloning its rules). */
 function bundledSnapshot(): RuleSnapshot | null {
-  if (bundled === undefined) {
+  if (bundledText === undefined) {
     const file = path.join(path.dirname(fileURLToPath(import.meta.url)), RULE_SNAPSHOT_FILE);
     try {
-      bundled = JSON.parse(readFileSync(file, 'utf8')) as RuleSnapshot;
+      bundledText = readFileSync(file, 'utf8');
     } catch {
-      bundled = null;
+      bundledText = null;
     }
   }
-  return bundled;
+  if (bundledText === null) return null;
+  try {
+    return JSON.parse(bundledText) as RuleSnapshot;
+  } catch {
+    return null;
+  }
 }
 
 let inputs: string | undefined;

@@ -60,13 +60,13 @@ export const depsLicense = defineEvaluator<Options>({
       }),
     },
   },
-  evaluate({ options, workspace }) {
+  async evaluate({ options, workspace }) {
     const deny = familyMatcher(options.deny);
     const allow = options.allow.length > 0 ? familyMatcher(options.allow) : undefined;
     const acceptable = (id: string) => !deny(id) && (!allow || allow(id));
     const scopes = new Set(options.scopes);
     const findings: RawFinding[] = [];
-    for (const lock of readInventory(workspace, options.exclude)) {
+    for (const lock of await readInventory(workspace, options.exclude)) {
       if (!lock.recordsLicenses) continue;
       for (const c of lock.components) {
         if (!c.license || !scopes.has(c.scope ?? 'unknown')) continue;

@@ -55,9 +55,9 @@ export const depsSbomCoverage = defineEvaluator<Options>({
       }),
     },
   },
-  evaluate({ options, workspace }) {
+  async evaluate({ options, workspace }) {
     if (hasGenerator(workspace)) return [];
-    const lockfiles = readInventory(workspace, options.exclude);
+    const lockfiles = await readInventory(workspace, options.exclude);
     const findings: RawFinding[] = [];
     for (const lock of lockfiles) {
       const problem = realProblem(workspace, lock);

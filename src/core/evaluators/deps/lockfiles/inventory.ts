@@ -12,7 +12,7 @@ import {
 } from './other.js';
 import { readPnpmLock } from './pnpm.js';
 import { readPipfileLock, readPythonTomlLock, readRequirements } from './python.js';
-import type { Component, LockfileInventory } from './types.js';
+import { type Component, type LockfileInventory, loadPackageUrl } from './types.js';
 import { readYarnLock } from './yarn.js';
 
 type Reader = (ws: Workspace, file: string) => LockfileInventory;
@@ -61,19 +61,24 @@ export function lockfilePaths(
   return ws.files.filter((f) => readerFor(f) !== undefined && !excluded(f));
 }
 
-/** One lockfile's inventory (cached per file); undefined when the file is not a known lockfile. */
+/**
+ * One lockfile's inventory (cached per file); undefined when the file is not a known lockfile.
+ * Needs `loadPackageUrl()` to have finished: {@link readInventory} sees to it.
+ */
 export function readLockfile(ws: Workspace, file: string): LockfileInventory | undefined {
   const reader = readerFor(file);
   if (!reader) return undefined;
   return ws.memo('deps.inventory', file, () => reader(ws, file));
 }
 
-/** Every lockfile's inventory, in index order. */
-export function readInventory(
+/** Every lockfile's inventory, in index order; the purl library is loaded only when there is one. */
+export async function readInventory(
   ws: Workspace,
   exclude: readonly string[] = DEFAULT_MANIFEST_EXCLUDE,
-): LockfileInventory[] {
-  return lockfilePaths(ws, exclude).flatMap((f) => readLockfile(ws, f) ?? []);
+): Promise<LockfileInventory[]> {
+  const files = lockfilePaths(ws, exclude);
+  if (files.length > 0) await loadPackageUrl();
+  return files.flatMap((f) => readLockfile(ws, f) ?? []);
 }
 
 /** A component once per purl, with every lockfile it appears in. */

@@ -10,15 +10,15 @@ import type { LockfileInventory } from './types.js';
 export const SBOM_MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
 
 /** The inventory the SBOM describes: every lockfile of the tree at `root` and its components. */
-export function sbomInventory(
+export async function sbomInventory(
   root: string,
   selection: { include: readonly string[]; exclude: readonly string[] },
-): { lockfiles: LockfileInventory[]; components: InventoryEntry[] } {
+): Promise<{ lockfiles: LockfileInventory[]; components: InventoryEntry[] }> {
   const ws = new Workspace(root, {
     include: [...selection.include],
     exclude: [...selection.exclude],
     maxFileBytes: SBOM_MAX_LOCKFILE_BYTES,
   });
-  const lockfiles = readInventory(ws);
+  const lockfiles = await readInventory(ws);
   return { lockfiles, components: uniqueComponents(lockfiles) };
 }
