@@ -8,8 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { gitOutput, isCommitId } from './diff.js';
+import { compareStrings } from './workspace/files.js';
 import { LineIndex } from './workspace/lines.js';
-import { ScopeRecorder } from './workspace/scope.js';
+import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
 import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace/workspace.js';
 import type { YamlResult } from './workspace/yaml.js';
 
@@ -24,6 +25,11 @@ interface BaseEntry {
   path: string;
   mode: string;
   oid: string;
+  /**
+   * The working tree's file at `path` has the same object id and is a regular file on both sides (a
+   * rename without edits, a mode change): the base shows the head's content, read and parsed once.
+   */
+  same?: true;
 }
 
 /**
@@ -41,6 +47,11 @@ export class BaseWorkspace extends Workspace {
   readonly changed: { head: readonly string[]; base: readonly string[] };
   /** Files git found renamed: new path (where the base content is shown) -> path in the base. */
   readonly renamed: ReadonlyMap<string, string>;
+  /**
+   * How the base differs from the head as the rules see it: the paths whose content differs or that
+   * one side lacks, and whether the file lists differ (see `touchedBy`).
+   */
+  readonly differs: TreeChange;
 
   constructor(
     readonly head: Workspace,
@@ -51,9 +62,10 @@ export class BaseWorkspace extends Workspace {
       exclude?: string[];
       changed?: { head: readonly string[]; base: readonly string[] };
       renamed?: ReadonlyMap<string, string>;
+      differs?: TreeChange;
     } = {},
   ) {
-    const { changed, renamed, ...selection } = options;
+    const { changed, renamed, differs, ...selection } = options;
     // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
     super(head.root, {
       ...selection,
@@ -64,6 +76,7 @@ export class BaseWorkspace extends Workspace {
     this.blobs = blobs;
     this.changed = changed ?? { head: [], base: [...blobs.keys()] };
     this.renamed = renamed ?? new Map();
+    this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
   }
 
   override read(file: string): FileContent {
@@ -127,22 +140,62 @@ export async function buildBaseWorkspace(
   if (!isCommitId(baseline)) return undefined;
   const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
   if (out === undefined) return undefined;
-  const { removed, entries, renamed } = parseRawAgainstWorktree(out.toString('utf8'));
+  const { removed, entries, renamed, deleted } = parseRawAgainstWorktree(out.toString('utf8'));
   // Files the index does not know (the CLI's untracked files) are the change's own: not in the base.
   for (const p of untracked ?? []) removed.push(p);
 
-  const files = new Set(head.indexed);
-  for (const p of removed) files.delete(p);
   const wanted = entries.filter((e) => e.mode !== '160000'); // submodules are not files
-  for (const e of wanted) files.add(e.path);
-  const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
+  const blobs = await readBlobs(
+    head.root,
+    wanted.filter((e) => !e.same),
+    head.maxFileBytes,
+  );
   if (!blobs) return undefined;
-  const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = baseList(head.indexed, removed, wanted);
   const changed = {
     head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
     base: wanted.map((e) => e.path),
   };
-  return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed });
+  // A rename keeps its new name in the base: only additions and deletions change the file list.
+  const differs: TreeChange = {
+    paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
+    listing: removed.length > 0 || deleted.length > 0,
+  };
+  return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
+}
+
+/**
+ * The base's file list: the head's (sorted already) without the files the change added, with the
+ * ones it deleted. A pass over the list, not a sort of it: the list may hold a few hundred thousand
+ * paths and the change a handful.
+ */
+function baseList(
+  head: readonly string[],
+  removed: readonly string[],
+  wanted: readonly BaseEntry[],
+): string[] {
+  const gone = new Set(removed);
+  // A list given by the caller may be in any order: then it is sorted, as before.
+  for (let i = 1; i < head.length; i++) {
+    if (compareStrings(head[i - 1]!, head[i]!) > 0) {
+      head = [...head].sort(compareStrings);
+      break;
+    }
+  }
+  const back = [...new Set(wanted.map((e) => e.path))].sort(compareStrings);
+  const out: string[] = [];
+  let j = 0;
+  let last: string | undefined;
+  const push = (p: string) => {
+    if (p !== last) out.push(p);
+    last = p;
+  };
+  for (const p of head) {
+    while (j < back.length && compareStrings(back[j]!, p) <= 0) push(back[j++]!);
+    if (!gone.has(p)) push(p);
+  }
+  while (j < back.length) push(back[j++]!);
+  return out;
 }
 
 /**
@@ -183,13 +236,25 @@ export function parseRawAgainstWorktree(raw: string): {
   const deleted: string[] = [];
   const renamed = new Map<string, string>();
   for (let i = 0; i < fields.length; ) {
-    const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]!);
+    const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(fields[i++]!);
     if (!m) continue;
-    const [, mode, , oid, letter] = m as unknown as [string, string, string, string, string];
+    const [, mode, headMode, oid, headOid, letter] = m as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    // The working tree's side is all zeros when git did not hash it: then the content may differ.
+    const same =
+      oid === headOid && !/^0+$/.test(oid) && regularFile(mode) && regularFile(headMode)
+        ? { same: true as const }
+        : {};
     const first = fields[i++] ?? '';
     if (letter === 'R') {
       const second = fields[i++] ?? '';
-      entries.push({ path: second, mode, oid });
+      entries.push({ path: second, mode, oid, ...same });
       renamed.set(second, first);
       continue;
     }
@@ -199,10 +264,15 @@ export function parseRawAgainstWorktree(raw: string): {
       continue;
     }
     if (letter === 'A') removed.push(first);
-    else entries.push({ path: first, mode, oid });
+    else entries.push({ path: first, mode, oid, ...(letter === 'D' ? {} : same) });
     if (letter === 'D') deleted.push(first);
   }
   return { removed, entries, deleted, renamed };
+}
+
+/** A blob git stores as a file's content (not a symlink, not a submodule). */
+function regularFile(mode: string): boolean {
+  return mode === '100644' || mode === '100755';
 }
 
 /**

@@ -100,14 +100,6 @@ export function inGateScope(f: Finding, scope: GateScope): boolean {
   return scope === 'all' || f.isNew !== false;
 }
 
-/**
- * Fingerprints of a finding list, as the base run produced them. Kept as a set: the comparison only
- * asks whether the base had an occurrence with the same identity.
- */
-export function fingerprintSet(findings: readonly Finding[]): Set<string> {
-  return new Set(findings.map((f) => f.fingerprint));
-}
-
 /** What the engine is told about the change under review. */
 export interface ChangeOptions {
   /** Which findings the gate counts. */
@@ -127,6 +119,12 @@ export interface ChangeOptions {
    * earlier steps left behind (build output), not the pull request.
    */
   untracked?: boolean;
+  /**
+   * Whether the base tree may reuse the head's findings of a rule that reads across files when the
+   * change touches nothing the rule asked for (see `RecordingWorkspace`). Default true; false
+   * evaluates every rule on the base (the reference the differential test compares with).
+   */
+  incremental?: boolean;
 }
 
 /** Which files the per-file rules look at on a change. */
@@ -146,8 +144,11 @@ export interface ChangeRun {
   base?: BaseWorkspace | null;
   include: string[];
   exclude: string[];
-  /** Runs the same rules, with the same settings, over another workspace; returns deduplicated findings. */
-  evaluateBase(base: Workspace): Promise<readonly Finding[]>;
+  /**
+   * The fingerprints (made unique, as the head's are) of what the same rules, with the same settings,
+   * find in the base tree.
+   */
+  evaluateBase(base: Workspace): Promise<ReadonlySet<string>>;
   /** Rules the tree cannot introduce (repository settings): never new, not run on the base. */
   exempt: ReadonlySet<string>;
   /** Rules whose findings are the change itself (policy changes): always new, not run on the base. */
@@ -179,8 +180,7 @@ export async function judgeChange(
           })
         : undefined;
   if (base && options.baseline) {
-    const baseFindings = await run.evaluateBase(base);
-    counts = markNewByBase(findings, fingerprintSet(baseFindings), run.exempt);
+    counts = markNewByBase(findings, await run.evaluateBase(base), run.exempt);
     judged = { method: 'base-tree', commit: options.baseline };
   } else if (options.diff) {
     counts = markNewByDiff(findings, options.diff, run.exempt);

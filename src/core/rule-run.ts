@@ -25,7 +25,8 @@ import {
 } from './slices.js';
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleScope, RuleSummary } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
-import { ScopeTally } from './workspace/scope.js';
+import { RecordingWorkspace } from './workspace/recording.js';
+import { InputLog, type RuleInputs, ScopeTally } from './workspace/scope.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
@@ -46,6 +47,13 @@ export class RuleRun {
   readonly policyFiles = new Set<string>();
   /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
   private readonly context: (f: Finding) => void;
+  /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
+  private recorder: RecordingWorkspace | undefined;
+  /**
+   * With {@link recordInputs}: each rule that reads across files and ran to the end, with what it
+   * asked of the tree and the fingerprints of its findings as created (before any ordinal).
+   */
+  readonly recorded = new Map<string, { inputs: RuleInputs; fingerprints: string[] }>();
 
   constructor(
     private readonly config: Config,
@@ -59,6 +67,15 @@ export class RuleRun {
     private readonly threads?: SliceThreads,
   ) {
     this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
+  }
+
+  /**
+   * Records, from now on, what each rule that reads across files asks of the tree, and what it
+   * finds, so that another tree differing in paths it never asked about need not evaluate it again
+   * (see {@link recorded}). Per-file rules are not recorded: on a change they look at its files.
+   */
+  recordInputs(): void {
+    this.recorder ??= new RecordingWorkspace(this.workspace, new InputLog());
   }
 
   /**
@@ -188,16 +205,28 @@ export class RuleRun {
   async evaluate(rule: Rule, notApplicable: boolean): Promise<void> {
     const summary = this.begin(rule, notApplicable);
     if (!summary) return;
-    const scoped = this.focused && getEvaluator(rule.check.kind)?.scope === 'file';
+    const perFile = getEvaluator(rule.check.kind)?.scope === 'file';
+    const scoped = this.focused && perFile;
+    // The policy rules read the policy and what the engine found in it: never recorded.
+    const recorder = perFile || policyKind(rule.check.kind) ? undefined : this.recorder;
+    recorder?.log.begin();
     const outcome = await runEvaluator(
       rule,
-      scoped ? this.focused! : this.workspace,
+      scoped ? this.focused! : (recorder ?? this.workspace),
       this.policy,
       this.github,
     );
+    const inputs = recorder?.log.end();
     summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
-    if ('error' in outcome) this.fail(rule, summary, outcome);
-    else this.append(rule, summary, outcome.raw);
+    if ('error' in outcome) return this.fail(rule, summary, outcome);
+    const first = this.findings.length;
+    this.append(rule, summary, outcome.raw);
+    if (inputs) {
+      // An answer of the API is no input a tree can be compared on.
+      if (outcome.examined.settings.length > 0) inputs.opaque ??= 'it reads the API';
+      const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
+      this.recorded.set(rule.id, { inputs, fingerprints });
+    }
   }
 
   /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */

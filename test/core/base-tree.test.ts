@@ -38,6 +38,13 @@ describe('buildBaseWorkspace', () => {
     expect(ws!.read('bin.dat').kind).toBe('binary');
     // Untouched files are the head's own cached reads, not a second copy.
     expect(ws!.read('bin.dat')).toBe(head.read('bin.dat'));
+    // So is a file renamed without an edit (the same blob): no blob read, the head's read and parse.
+    expect(ws!.read('src/new-name.js')).toBe(head.read('src/new-name.js'));
+    // What the rules could see differently: the rename is not among it (same content, same name).
+    expect(ws!.differs).toEqual({
+      paths: new Set(['README.md', 'src/added.js', 'src/app.js', 'src/removed.js']),
+      listing: true,
+    });
   });
 
   it('applies the same include and exclude globs as the head', async () => {
@@ -103,6 +110,28 @@ describe('parseRawAgainstWorktree', () => {
       deleted: [],
       renamed: new Map(),
     });
+  });
+
+  it('marks a rename or mode change that keeps the blob as the same content, unless a side is a link', () => {
+    const a = 'a'.repeat(40);
+    const raw = [
+      `:100644 100644 ${a} ${a} R100`,
+      'old.txt',
+      'new.txt',
+      `:100644 100755 ${a} ${a} M`,
+      'script.sh',
+      `:100644 120000 ${a} ${a} T`,
+      'link',
+      `:100644 100644 ${a} ${'0'.repeat(40)} M`,
+      'dirty.txt',
+      '',
+    ].join('\0');
+    expect(parseRawAgainstWorktree(raw).entries).toEqual([
+      { path: 'new.txt', mode: '100644', oid: a, same: true },
+      { path: 'script.sh', mode: '100644', oid: a, same: true },
+      { path: 'link', mode: '100644', oid: a },
+      { path: 'dirty.txt', mode: '100644', oid: a },
+    ]);
   });
 
   it('lists what the working tree deleted, with the base version to read', () => {

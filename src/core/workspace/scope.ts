@@ -164,3 +164,116 @@ export class ScopeTally {
     return { files: this.counted, examples };
   }
 }
+
+/**
+ * What one rule (or one cached computation) asked of a tree besides the positions {@link ScopeRecorder}
+ * records: every path it read, parsed or looked up (whatever the answer, a missing file included), the
+ * globs it listed, whether it enumerated the whole file list, and why its inputs cannot be known at
+ * all (`opaque`). A change that touches none of these cannot change what the rule finds.
+ */
+export interface RuleInputs {
+  paths: Set<string>;
+  globs: Map<string, readonly string[]>;
+  listed: boolean;
+  opaque: string | undefined;
+}
+
+/** A cached computation's inputs, and whether it has settled (an asynchronous one settles later). */
+export interface CapturedInputs {
+  inputs: RuleInputs;
+  settled: boolean;
+}
+
+export function emptyInputs(): RuleInputs {
+  return { paths: new Set(), globs: new Map(), listed: false, opaque: undefined };
+}
+
+/**
+ * Records {@link RuleInputs} for the rule being evaluated and for every cached computation open
+ * meanwhile, so that a rule handed a value another rule computed is credited with its inputs too.
+ * Rules are evaluated one at a time on a thread, so one rule is recorded at a time.
+ */
+export class InputLog {
+  private rule: RuleInputs | undefined;
+  private readonly frames = new Set<RuleInputs>();
+  /** Cached computations by memo kind and key, with what they asked. */
+  readonly captured = new Map<string, CapturedInputs>();
+
+  begin(): void {
+    this.rule = emptyInputs();
+  }
+
+  end(): RuleInputs {
+    const inputs = this.rule ?? emptyInputs();
+    this.rule = undefined;
+    return inputs;
+  }
+
+  path(file: string): void {
+    this.rule?.paths.add(file);
+    for (const f of this.frames) f.paths.add(file);
+  }
+
+  glob(patterns: readonly string[]): void {
+    const key = patterns.join('\u0000');
+    this.rule?.globs.set(key, patterns);
+    for (const f of this.frames) f.globs.set(key, patterns);
+  }
+
+  listed(): void {
+    if (this.rule) this.rule.listed = true;
+    for (const f of this.frames) f.listed = true;
+  }
+
+  opaque(reason: string): void {
+    if (this.rule) this.rule.opaque ??= reason;
+    for (const f of this.frames) f.opaque ??= reason;
+  }
+
+  /** Opens a cached computation: until {@link closeFrame}, everything asked is also its input. */
+  openFrame(): RuleInputs {
+    const frame = emptyInputs();
+    this.frames.add(frame);
+    return frame;
+  }
+
+  closeFrame(frame: RuleInputs): void {
+    this.frames.delete(frame);
+  }
+
+  /** Credits the rule being recorded (and open computations) with a cached computation's inputs. */
+  replay(inputs: RuleInputs): void {
+    for (const p of inputs.paths) this.path(p);
+    for (const g of inputs.globs.values()) this.glob(g);
+    if (inputs.listed) this.listed();
+    if (inputs.opaque) this.opaque(inputs.opaque);
+  }
+}
+
+/** How a change alters a tree, for {@link touchedBy}. */
+export interface TreeChange {
+  /** Every path whose content differs between the trees, or that only one of them has. */
+  paths: ReadonlySet<string>;
+  /** Whether the file list differs (a path added or deleted; a rename keeps its new name). */
+  listing: boolean;
+}
+
+/**
+ * Whether a change touches anything a rule asked for: then the rule may find something else on the
+ * other tree and must be evaluated there. `matcher` compiles globs as the tree does.
+ */
+export function touchedBy(
+  inputs: RuleInputs,
+  change: TreeChange,
+  matcher: (patterns: readonly string[]) => (p: string) => boolean,
+): boolean {
+  if (inputs.opaque !== undefined) return true;
+  if (inputs.listed && change.listing) return true;
+  if (change.paths.size === 0) return false;
+  for (const p of inputs.paths) if (change.paths.has(p)) return true;
+  for (const patterns of inputs.globs.values()) {
+    const match = matcher(patterns);
+    for (const p of change.paths) if (match(p)) return true;
+  }
+  return false;
+}

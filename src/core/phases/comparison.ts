@@ -1,0 +1,88 @@
+/**
+ * Phase 4, base comparison: on a change, each finding is marked new or existing, by running the same
+ * rules with the same settings over the base tree (or, without the base's history, from the diff).
+ * Repository settings are never new and not run on the base; policy changes are always new. A rule
+ * that reads across files and asked the head nothing the change touches is not evaluated on the base
+ * again: its findings there are its findings on the head.
+ */
+
+import { BaseWorkspace } from '../base-tree.js';
+import type { CheckOptions } from '../engine.js';
+import { type ChangeResult, judgeChange } from '../pr.js';
+import { RuleRun } from '../rule-run.js';
+import { type Logger, silentLogger } from '../types.js';
+import { touchedBy } from '../workspace/scope.js';
+import { dedupeFingerprints, type Evaluation, LAST_KIND, uniqueFingerprint } from './evaluation.js';
+import { type PolicyInForce, policyRulesOf } from './policy.js';
+import { focusedBase, type Scope } from './scope.js';
+
+/** Marks the head's findings new or existing; undefined when the run is not about a change. */
+export async function compareWithBase(
+  options: CheckOptions,
+  policy: PolicyInForce,
+  scope: Scope,
+  evaluation: Evaluation,
+  log: Logger,
+): Promise<ChangeResult | undefined> {
+  if (!options.change) return undefined;
+  const { config } = policy;
+  const changeRules = policyRulesOf(policy, 'changes');
+  const exempt = new Set(policy.rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id));
+  const change = await judgeChange(evaluation.run.findings, options.change, {
+    head: scope.workspace,
+    include: config.include,
+    exclude: config.exclude,
+    ...(scope.scan.base !== undefined ? { base: scope.scan.base } : {}),
+    exempt,
+    ...(scope.untracked ? { untracked: scope.untracked } : {}),
+    alwaysNew: changeRules,
+    // The same rules and settings over the base tree, minus the ones judged without it.
+    async evaluateBase(base) {
+      const judged = evaluation.entries.filter(
+        ({ rule }) => !exempt.has(rule.id) && !changeRules.has(rule.id),
+      );
+      // A rule the change does not touch finds on the base what it found on the head.
+      const reused = base instanceof BaseWorkspace ? untouchedRules(evaluation.run, base) : new Map();
+      // The API too: the online workflow audits judge the base's action references the same way
+      // (answers are cached per run), so a pin that was already there is not the change's finding.
+      const baseRun = new RuleRun(
+        config,
+        base,
+        evaluation.context,
+        silentLogger,
+        options.github,
+        focusedBase(scope, base),
+      );
+      await baseRun.evaluateAll(
+        judged.filter(({ rule }) => !reused.has(rule.id)),
+        LAST_KIND,
+      );
+      dedupeFingerprints(baseRun.findings);
+      const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
+      // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule.
+      for (const { rule } of judged) {
+        const seen = new Map<string, number>();
+        for (const f of reused.get(rule.id) ?? []) fingerprints.add(uniqueFingerprint(f, seen));
+      }
+      return fingerprints;
+    },
+  });
+  if (change.judged.method !== 'none') {
+    log.info(
+      `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`,
+    );
+  }
+  return change;
+}
+
+/**
+ * The rules whose recorded inputs the change does not touch, with the fingerprints they found on the
+ * head: the same rule over a tree that answers every one of its questions the same way finds the same.
+ */
+function untouchedRules(head: RuleRun, base: BaseWorkspace): Map<string, readonly string[]> {
+  const reused = new Map<string, readonly string[]>();
+  for (const [id, { inputs, fingerprints }] of head.recorded) {
+    if (!touchedBy(inputs, base.differs, (patterns) => base.matcher(patterns))) reused.set(id, fingerprints);
+  }
+  return reused;
+}

@@ -1,0 +1,113 @@
+/**
+ * Phase 3, evaluation: the declarations checked against the tree and the calendar, then every rule
+ * over the scope (rules whose controls are all declared not applicable are skipped), then triage
+ * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
+ */
+import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
+import type { DeclarationProblem } from '../declarations/model.js';
+import type { CheckOptions } from '../engine.js';
+import type { PolicyProblems } from '../evaluators/types.js';
+import { renamedTree } from '../policy/review.js';
+import { type RuleEntry, RuleRun } from '../rule-run.js';
+import { triage } from '../triage.js';
+import type { Finding, Logger, RawFinding } from '../types.js';
+import type { PolicyInForce } from './policy.js';
+import type { Scope } from './scope.js';
+
+/** The kind evaluated after all others, because it reports what they could not parse. */
+export const LAST_KIND = 'core.input-problems';
+
+/** What the rules made of the head. */
+export interface Evaluation {
+  /** The declarations in force, checked: evidence, exceptions, controls declared not applicable. */
+  check: DeclarationCheck;
+  /** The engine's policy problems, handed to the policy rules, and the base tree they compare with. */
+  context: PolicyProblems;
+  /** The rules of the run, each with whether its controls are all declared not applicable. */
+  entries: readonly RuleEntry[];
+  /** Rules skipped as not applicable, with their controls, for the notice. */
+  skipped: string[];
+  /** The head's run: summaries, errors and the triaged findings (fingerprints unique). */
+  run: RuleRun;
+}
+
+/** Checks the declarations, evaluates every rule over the scope and triages the findings. */
+export async function evaluateHead(
+  options: CheckOptions,
+  policy: PolicyInForce,
+  scope: Scope,
+  log: Logger,
+): Promise<Evaluation> {
+  const { review, config, settings } = policy;
+  const { workspace, repo, scan } = scope;
+  const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+  const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
+    workspace,
+    today: utcDay(options.now ?? new Date()),
+    requireDeclarations: settings.requireDeclarations,
+    exceptionMaxDays: settings.exceptionMaxDays,
+    reviewMaxDays: settings.reviewMaxDays,
+    defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+    ruleIds: new Set(policy.allRules.map((r) => r.id)),
+  });
+  const problems: DeclarationProblem[] = [
+    ...(policy.policy.head.declarations?.problems ?? []),
+    ...check.problems,
+    ...review.changes,
+    ...review.gateChanges,
+    ...review.ruleFiles,
+  ];
+  // Renamed files are read from the base under their old name (inline ignores moved with them are
+  // not new).
+  const context: PolicyProblems = {
+    of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
+    ...(review.base
+      ? { base: renamedTree(review.base.tree, scan.base?.renamed ?? new Map(), options.change?.diff) }
+      : {}),
+  };
+
+  // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
+  const threads = options.overlay ? undefined : options.threads;
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
+  // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
+  // rule the change does not touch (see phases/comparison.ts).
+  if (options.change?.baseline && options.change.incremental !== false) run.recordInputs();
+  for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
+    if (f) run.policyFiles.add(f);
+  }
+  const skipped: string[] = [];
+  const entries = policy.rules.map((rule) => {
+    const notApplicable =
+      !policy.policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
+    if (notApplicable) skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
+    return { rule, notApplicable };
+  });
+  await run.evaluateAll(entries, LAST_KIND);
+
+  triage({
+    findings: run.findings,
+    exceptions: check.exceptions,
+    workspace,
+    protectedRules: new Set(policy.policyRules.keys()),
+  });
+  dedupeFingerprints(run.findings);
+  return { check, context, entries, skipped, run };
+}
+
+/** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
+export function dedupeFingerprints(findings: Finding[]): void {
+  const seen = new Map<string, number>();
+  for (const f of findings) f.fingerprint = uniqueFingerprint(f.fingerprint, seen);
+}
+
+/** The fingerprint with its ordinal among those `seen` so far (none for the first). */
+export function uniqueFingerprint(fingerprint: string, seen: Map<string, number>): string {
+  const n = seen.get(fingerprint) ?? 0;
+  seen.set(fingerprint, n + 1);
+  return n > 0 ? `${fingerprint}:${n}` : fingerprint;
+}
+
+function toRaw(p: DeclarationProblem): RawFinding {
+  const { kind: _kind, ...raw } = p;
+  return raw;
+}

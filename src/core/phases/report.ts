@@ -1,0 +1,104 @@
+/**
+ * Phase 6, the report: the notices and warnings of the run, said in the log too, what the persona
+ * shows, and the one immutable Report every reporter and sink reads.
+ */
+import { applyPersona, DEFAULT_TEST_PATHS, hiddenReasons } from '../confidence.js';
+import type { CheckOptions } from '../engine.js';
+import { buildReport } from '../report.js';
+import type { Logger, Report } from '../types.js';
+import type { Evaluation } from './evaluation.js';
+import type { PolicyInForce } from './policy.js';
+import type { Scope } from './scope.js';
+import type { Verdicts } from './verdicts.js';
+
+/** Everything the run decided, as a Report; notices and warnings are logged on the way. */
+export function writeReport(
+  options: CheckOptions,
+  started: Date,
+  policy: PolicyInForce,
+  scope: Scope,
+  evaluation: Evaluation,
+  verdicts: Verdicts,
+  log: Logger,
+): Report {
+  const { policy: loaded, config, settings } = policy;
+  const baseSnapshot = policy.review.base;
+  const { check, skipped } = evaluation;
+  const { approved } = verdicts;
+  const notices = [...(loaded.active.declarations?.notices ?? []), ...check.notices];
+  if (approved) {
+    notices.push(
+      `The change's policy changes are approved (${approved.detail})${loaded.active === loaded.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`,
+    );
+  }
+  if (skipped.length > 0) {
+    notices.push(
+      `rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`,
+    );
+  }
+  const warnings = [...loaded.warnings];
+  const broken = loaded.head.declarations?.problems ?? [];
+  if (broken.length > 0) {
+    // Also a blocking finding; said here too so the reason the gate fails is the first thing read.
+    const first = broken[0]!;
+    const where = first.location
+      ? `${first.location.path}:${first.location.startLine}`
+      : loaded.head.controlsFile;
+    warnings.push(
+      `The declarations file is invalid (${broken.length} problem${broken.length === 1 ? '' : 's'}; first at ${where}), so the gate fails until it is fixed.`,
+    );
+  }
+  if (loaded.source === 'base' && (loaded.active.declarations?.problems.length ?? 0) > 0) {
+    warnings.push(
+      `The base commit's declarations file ${loaded.active.controlsFile} has problems; the controls it cannot declare are unverifiable until a fixed version is merged.`,
+    );
+  }
+  // loadPolicy has logged its own warnings already.
+  for (const w of warnings.slice(loaded.warnings.length)) log.warning(w);
+  for (const n of notices) log.info(n);
+  // What the reader sees: every blocking finding, and the others the persona asks for.
+  const { persona } = settings;
+  const { shown, hidden } = applyPersona(verdicts.findings, persona);
+  if (hidden) {
+    log.info(
+      `${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`,
+    );
+  }
+  const declared = loaded.active.declarations;
+  const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
+  return buildReport({
+    root: options.root,
+    head: scope.repo?.head() ?? null,
+    base: loaded.base ?? options.base ?? null,
+    ...(options.identity ? { identity: options.identity } : {}),
+    time: options.now ?? started,
+    ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
+    reviewMaxDays: settings.reviewMaxDays,
+    config,
+    failOn: settings.failOn,
+    failOnConfidence: settings.failOnConfidence,
+    persona,
+    testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
+    failOnGap: settings.failOnGap,
+    requireDeclarations: settings.requireDeclarations,
+    exceptionMaxDays: settings.exceptionMaxDays,
+    controlsFile: loaded.active.controlsFile,
+    ruleDirs: loaded.active.ruleDirs.map((d) => (typeof d === 'string' ? d : d.dir)),
+    rules: verdicts.summaries,
+    controls: verdicts.controls,
+    policy: {
+      // Approved: the change's own policy was in force.
+      source: baseSnapshot && loaded.active === loaded.head ? 'head' : loaded.source,
+      base: loaded.base,
+      controls: loaded.active.declarations ? loaded.active.controlsFile : null,
+      warnings,
+      notices,
+    },
+    findings: shown,
+    ...(hidden ? { hidden } : {}),
+    errors: evaluation.run.errors,
+    gate: verdicts.gate,
+    files: scope.workspace.files.length,
+    ...changed,
+  });
+}

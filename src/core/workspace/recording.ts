@@ -1,0 +1,131 @@
+/**
+ * The head tree as the rules that read across files see it on a pull request: every answer comes from
+ * the whole tree (same reads, same caches, same scope recording), and every question is written in an
+ * {@link InputLog}. What a rule asked tells, once the base tree is known, whether the change can
+ * alter what it finds there; a rule the change does not touch is not evaluated on the base again.
+ * Recorded, not declared: a rule cannot under-declare its inputs, because it has no other way in.
+ */
+import type { Inspection } from './inspect.js';
+import type { InputLog } from './scope.js';
+import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace.js';
+import type { YamlResult } from './yaml.js';
+
+export class RecordingWorkspace extends Workspace {
+  constructor(
+    readonly whole: Workspace,
+    readonly log: InputLog,
+  ) {
+    // No list of its own (building a 100,000-entry index for a view would cost what it saves).
+    super(whole.root, { files: [], maxFileBytes: whole.maxFileBytes, scope: whole.scope });
+    // Enumerating the tree is an input: a change that adds or deletes any file touches it.
+    Object.defineProperty(this, 'files', {
+      get: () => {
+        log.listed();
+        return whole.files;
+      },
+    });
+    Object.defineProperty(this, 'indexed', {
+      get: () => {
+        log.listed();
+        return whole.indexed;
+      },
+    });
+  }
+
+  /** A path asked for; files inherited from the repository's top are outside the change's diff. */
+  private ask(file: string): void {
+    this.log.path(file);
+    if (this.whole.isInherited(file)) this.log.opaque(`${file} is inherited from the repository's top`);
+  }
+
+  override has(file: string): boolean {
+    this.ask(file);
+    return this.whole.has(file);
+  }
+
+  override glob(patterns: string | readonly string[]): string[] {
+    this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
+    return this.whole.glob(patterns);
+  }
+
+  override matcher(patterns: readonly string[]): (p: string) => boolean {
+    return this.whole.matcher(patterns);
+  }
+
+  override read(file: string): FileContent {
+    this.ask(file);
+    return this.whole.read(file);
+  }
+
+  override examine(files: string | readonly string[]): void {
+    this.whole.examine(files);
+  }
+
+  override release(files: readonly string[]): void {
+    this.whole.release(files);
+  }
+
+  override yaml(file: string): YamlResult | undefined {
+    this.ask(file);
+    return this.whole.yaml(file);
+  }
+
+  /**
+   * Per-file parses depend on their file alone. Anything else is computed once for the tree and
+   * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
+   * value computed where nothing was recorded makes the rule's inputs unknown.
+   */
+  override memo<T>(kind: string, file: string, compute: () => T): T {
+    if (PER_FILE_MEMOS.has(kind)) {
+      this.ask(file);
+      return this.whole.memo(kind, file, compute);
+    }
+    const key = `${kind}\u0000${file}`;
+    let ran = false;
+    const value = this.whole.memo(kind, file, () => {
+      ran = true;
+      const frame = this.log.openFrame();
+      const captured = { inputs: frame, settled: false };
+      this.log.captured.set(key, captured);
+      const settle = () => {
+        this.log.closeFrame(frame);
+        captured.settled = true;
+      };
+      let result: T;
+      try {
+        result = compute();
+      } catch (err) {
+        settle();
+        throw err;
+      }
+      if (result instanceof Promise) result.then(settle, settle);
+      else settle();
+      return result;
+    });
+    if (!ran) {
+      const captured = this.log.captured.get(key);
+      if (captured?.settled) this.log.replay(captured.inputs);
+      else this.log.opaque(`the shared computation ${kind} was made where inputs are not recorded`);
+    }
+    return value;
+  }
+
+  override inspect(file: string): Inspection {
+    this.ask(file);
+    return this.whole.inspect(file);
+  }
+
+  override reportProblem(problem: InputProblem): void {
+    this.whole.reportProblem(problem);
+  }
+
+  /** Every other rule's parse problems: not an input that can be recorded. */
+  override inputProblems(): InputProblem[] {
+    this.log.opaque('it reads the input problems of every other rule');
+    return this.whole.inputProblems();
+  }
+
+  override isInherited(file: string): boolean {
+    return this.whole.isInherited(file);
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
+import { InputLog, type RuleInputs, touchedBy } from '../../src/core/workspace/scope.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+
+function tree(files: Record<string, string>): Workspace {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cg-rec-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return new Workspace(dir, { files: Object.keys(files).sort() });
+}
+
+/** Records one "rule" run over the view. */
+function record(view: RecordingWorkspace, rule: (ws: Workspace) => void): RuleInputs {
+  view.log.begin();
+  rule(view);
+  return view.log.end();
+}
+
+const matcher = (ws: Workspace) => (patterns: readonly string[]) => ws.matcher(patterns);
+
+describe('RecordingWorkspace', () => {
+  it('records every path asked, found or not, the globs listed and whether the tree was enumerated', () => {
+    const ws = tree({ 'a/package.json': '{}', 'a/x.yml': 'k: v\n', 'b.txt': 'b' });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    const inputs = record(view, (w) => {
+      w.has('a/package-lock.json');
+      w.text('a/package.json');
+      w.yaml('a/x.yml');
+      w.glob('**/*.tf');
+    });
+    expect([...inputs.paths].sort()).toEqual(['a/package-lock.json', 'a/package.json', 'a/x.yml']);
+    expect([...inputs.globs.values()]).toEqual([['**/*.tf']]);
+    expect(inputs.listed).toBe(false);
+    expect(record(view, (w) => void w.files.length).listed).toBe(true);
+    // The answers are the whole tree's, read once.
+    expect(view.read('b.txt')).toBe(ws.read('b.txt'));
+  });
+
+  it('credits a rule with the inputs of a shared computation another rule made', () => {
+    const ws = tree({ 'k/a.yaml': 'kind: Pod\n', 'k/b.yaml': 'kind: Service\n' });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    const index = (w: Workspace) => w.memo('k8s-index', '', () => w.glob('k/*.yaml').map((f) => w.text(f)));
+    const first = record(view, index);
+    const second = record(view, index);
+    expect(second.paths).toEqual(first.paths);
+    expect([...second.paths].sort()).toEqual(['k/a.yaml', 'k/b.yaml']);
+    expect([...second.globs.values()]).toEqual([['k/*.yaml']]);
+    // Made where nothing was recorded (the whole tree, directly): the rule's inputs are unknown.
+    ws.memo('other', '', () => ws.text('k/a.yaml'));
+    expect(record(view, (w) => w.memo('other', '', () => '')).opaque).toMatch(/other/);
+  });
+
+  it('answers every question a workspace takes from the whole tree (a method added later must be too)', () => {
+    // The view has no file list of its own: a method it inherited would answer from an empty tree.
+    // Those left are the text of a read (through `read`) and private helpers of reads it delegates.
+    const own = new Set(Object.getOwnPropertyNames(RecordingWorkspace.prototype));
+    const inherited = Object.getOwnPropertyNames(Workspace.prototype).filter(
+      (n) => n !== 'constructor' && !own.has(n),
+    );
+    expect(inherited).toEqual(['text', 'indexedSet', 'load', 'realDirectory']);
+  });
+
+  it('cannot record what a rule learns from the input problems of the others', () => {
+    const view = new RecordingWorkspace(tree({ 'a.yml': ': :\n' }), new InputLog());
+    expect(record(view, (w) => w.inputProblems()).opaque).toBeDefined();
+  });
+});
+
+describe('touchedBy', () => {
+  const ws = tree({ 'a/package.json': '{}', 'infra/main.tf': '' });
+  const inputs = (over: Partial<RuleInputs>): RuleInputs => ({
+    paths: new Set(),
+    globs: new Map(),
+    listed: false,
+    opaque: undefined,
+    ...over,
+  });
+
+  it('is touched by a change to a path asked, one matching a glob listed, or a new file list', () => {
+    const change = { paths: new Set(['a/package-lock.json']), listing: true };
+    expect(touchedBy(inputs({ paths: new Set(['a/package-lock.json']) }), change, matcher(ws))).toBe(true);
+    expect(touchedBy(inputs({ globs: new Map([['x', ['**/*-lock.json']]]) }), change, matcher(ws))).toBe(
+      true,
+    );
+    expect(touchedBy(inputs({ listed: true }), change, matcher(ws))).toBe(true);
+    expect(touchedBy(inputs({ opaque: 'API' }), { paths: new Set(), listing: false }, matcher(ws))).toBe(
+      true,
+    );
+  });
+
+  it('is not touched by edits elsewhere, nor is a listing by edits that keep the file list', () => {
+    const edit = { paths: new Set(['src/app.js']), listing: false };
+    const asked = inputs({
+      paths: new Set(['a/package.json']),
+      globs: new Map([['tf', ['**/*.tf']]]),
+      listed: true,
+    });
+    expect(touchedBy(asked, edit, matcher(ws))).toBe(false);
+  });
+});
