@@ -19847,7 +19847,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 9820:
+/***/ 8495:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20702,6 +20702,8 @@ function compareControlIds(a, b) {
     return 0;
 }
 
+// EXTERNAL MODULE: ./lib/core/workspace/files.js
+var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
@@ -20717,6 +20719,7 @@ var workspace_workspace = __nccwpck_require__(6651);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -20742,8 +20745,13 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     changed;
     /** Files git found renamed: new path (where the base content is shown) -> path in the base. */
     renamed;
+    /**
+     * How the base differs from the head as the rules see it: the paths whose content differs or that
+     * one side lacks, and whether the file lists differ (see `touchedBy`).
+     */
+    differs;
     constructor(head, files, blobs, options = {}) {
-        const { changed, renamed, ...selection } = options;
+        const { changed, renamed, differs, ...selection } = options;
         // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
         super(head.root, {
             ...selection,
@@ -20755,6 +20763,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
         this.renamed = renamed ?? new Map();
+        this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
     }
     read(file) {
         if (!this.has(file))
@@ -20806,25 +20815,58 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
     const out = await (diff ?? diffAgainstWorktree(head.root, baseline));
     if (out === undefined)
         return undefined;
-    const { removed, entries, renamed } = parseRawAgainstWorktree(out.toString('utf8'));
+    const { removed, entries, renamed, deleted } = parseRawAgainstWorktree(out.toString('utf8'));
     // Files the index does not know (the CLI's untracked files) are the change's own: not in the base.
     for (const p of untracked ?? [])
         removed.push(p);
-    const files = new Set(head.indexed);
-    for (const p of removed)
-        files.delete(p);
     const wanted = entries.filter((e) => e.mode !== '160000'); // submodules are not files
-    for (const e of wanted)
-        files.add(e.path);
-    const blobs = await readBlobs(head.root, wanted, head.maxFileBytes);
+    const blobs = await readBlobs(head.root, wanted.filter((e) => !e.same), head.maxFileBytes);
     if (!blobs)
         return undefined;
-    const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = baseList(head.indexed, removed, wanted);
     const changed = {
         head: [...new Set([...removed, ...wanted.map((e) => e.path)])],
         base: wanted.map((e) => e.path),
     };
-    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed });
+    // A rename keeps its new name in the base: only additions and deletions change the file list.
+    const differs = {
+        paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
+        listing: removed.length > 0 || deleted.length > 0,
+    };
+    return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
+}
+/**
+ * The base's file list: the head's (sorted already) without the files the change added, with the
+ * ones it deleted. A pass over the list, not a sort of it: the list may hold a few hundred thousand
+ * paths and the change a handful.
+ */
+function baseList(head, removed, wanted) {
+    const gone = new Set(removed);
+    // A list given by the caller may be in any order: then it is sorted, as before.
+    for (let i = 1; i < head.length; i++) {
+        if ((0,files/* compareStrings */.Kt)(head[i - 1], head[i]) > 0) {
+            head = [...head].sort(files/* compareStrings */.Kt);
+            break;
+        }
+    }
+    const back = [...new Set(wanted.map((e) => e.path))].sort(files/* compareStrings */.Kt);
+    const out = [];
+    let j = 0;
+    let last;
+    const push = (p) => {
+        if (p !== last)
+            out.push(p);
+        last = p;
+    };
+    for (const p of head) {
+        while (j < back.length && (0,files/* compareStrings */.Kt)(back[j], p) <= 0)
+            push(back[j++]);
+        if (!gone.has(p))
+            push(p);
+    }
+    while (j < back.length)
+        push(back[j++]);
+    return out;
 }
 /**
  * `git diff --raw` of the baseline commit against the working tree (a pass over every file's status):
@@ -20859,14 +20901,18 @@ function parseRawAgainstWorktree(raw) {
     const deleted = [];
     const renamed = new Map();
     for (let i = 0; i < fields.length;) {
-        const m = /^:(\d+) (\d+) ([0-9a-f]+) [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i++]);
+        const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(fields[i++]);
         if (!m)
             continue;
-        const [, mode, , oid, letter] = m;
+        const [, mode, headMode, oid, headOid, letter] = m;
+        // The working tree's side is all zeros when git did not hash it: then the content may differ.
+        const same = oid === headOid && !/^0+$/.test(oid) && regularFile(mode) && regularFile(headMode)
+            ? { same: true }
+            : {};
         const first = fields[i++] ?? '';
         if (letter === 'R') {
             const second = fields[i++] ?? '';
-            entries.push({ path: second, mode, oid });
+            entries.push({ path: second, mode, oid, ...same });
             renamed.set(second, first);
             continue;
         }
@@ -20878,11 +20924,15 @@ function parseRawAgainstWorktree(raw) {
         if (letter === 'A')
             removed.push(first);
         else
-            entries.push({ path: first, mode, oid });
+            entries.push({ path: first, mode, oid, ...(letter === 'D' ? {} : same) });
         if (letter === 'D')
             deleted.push(first);
     }
     return { removed, entries, deleted, renamed };
+}
+/** A blob git stores as a file's content (not a symlink, not a submodule). */
+function regularFile(mode) {
+    return mode === '100644' || mode === '100755';
 }
 /**
  * Reads the blobs in one `git cat-file --batch` process, streaming: a blob above `maxBytes` keeps only
@@ -21000,6 +21050,101 @@ async function resolveBaseline(dir, base, head) {
         }
     }
     return rev(['merge-base', base, head]);
+}
+
+;// CONCATENATED MODULE: ./lib/core/pr.js
+/**
+ * New versus existing findings on a pull request. A finding is new when the base version of the tree
+ * does not have it: fingerprints are content-based, so a finding keeps its identity when lines move.
+ * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
+ * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
+ * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
+ * change through unchecked.
+ */
+
+/**
+ * Marks each finding new or existing by fingerprint. `exempt` rule ids (repository settings read
+ * through the API) are never new: no change to the tree can introduce them.
+ */
+function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
+    const summary = { new: 0, existing: 0, unplaced: 0 };
+    for (const f of findings) {
+        f.isNew = !exempt.has(f.ruleId) && !baseFingerprints.has(f.fingerprint);
+        summary[f.isNew ? 'new' : 'existing'] += 1;
+    }
+    return summary;
+}
+/**
+ * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
+ * in a changed file whose lines are unknown, or cannot be placed in a file at all. When the diff is
+ * partial (the API lists at most 3,000 files), a file it does not list may be changed too: its
+ * findings count as new.
+ */
+function markNewByDiff(findings, diff, exempt = new Set()) {
+    const summary = { new: 0, existing: 0, unplaced: 0 };
+    for (const f of findings) {
+        if (exempt.has(f.ruleId)) {
+            f.isNew = false;
+        }
+        else if (!f.location) {
+            f.isNew = true;
+            summary.unplaced += 1;
+        }
+        else {
+            const { path, startLine, endLine } = f.location;
+            const file = diff.file(path);
+            f.isNew =
+                file === undefined
+                    ? diff.diff.truncated
+                    : file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine);
+        }
+        summary[f.isNew ? 'new' : 'existing'] += 1;
+    }
+    return summary;
+}
+/** Whether a finding counts against a gate of this scope (unjudged findings always count). */
+function inGateScope(f, scope) {
+    return scope === 'all' || f.isNew !== false;
+}
+/**
+ * Marks every finding new or existing: by evaluating the base tree when the baseline commit is in
+ * the checkout, else from the diff, else not at all (a push, or no way to know).
+ */
+async function judgeChange(findings, options, run) {
+    const empty = { new: 0, existing: 0, unplaced: 0 };
+    let judged = { method: 'none' };
+    let counts = empty;
+    const base = run.base !== undefined
+        ? (run.base ?? undefined)
+        : options.baseline
+            ? await buildBaseWorkspace(run.head, options.baseline, {
+                include: run.include,
+                exclude: run.exclude,
+                ...(run.untracked ? { untracked: run.untracked } : {}),
+            })
+            : undefined;
+    if (base && options.baseline) {
+        counts = markNewByBase(findings, await run.evaluateBase(base), run.exempt);
+        judged = { method: 'base-tree', commit: options.baseline };
+    }
+    else if (options.diff) {
+        counts = markNewByDiff(findings, options.diff, run.exempt);
+        judged = {
+            method: 'diff',
+            reason: options.baseline
+                ? `the base tree of ${options.baseline.slice(0, 12)} could not be read`
+                : 'the base commit is not in the checkout',
+        };
+    }
+    if (judged.method !== 'none') {
+        for (const f of findings) {
+            if (!run.alwaysNew.has(f.ruleId) || f.isNew)
+                continue;
+            f.isNew = true;
+            counts = { ...counts, new: counts.new + 1, existing: counts.existing - 1 };
+        }
+    }
+    return { scope: options.scope, judged, counts };
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
@@ -21131,6 +21276,458 @@ function hiddenReasons(h) {
     ]
         .filter(Boolean)
         .join(', ');
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluate-rule.js
+var evaluate_rule = __nccwpck_require__(2595);
+// EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
+var policy_policy = __nccwpck_require__(4918);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 180 modules
+var registry = __nccwpck_require__(791);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/finding.js
+
+/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
+const HOMEPAGE = 'https://github.com/controlgate/controlgate';
+/** The documentation page of a rule: docs/rules/<id>.md. */
+function helpUri(ruleId) {
+    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+}
+/**
+ * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
+ * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
+ * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ */
+function createFinding(rule, raw, severity = rule.severity) {
+    const location = raw.location ? normalizeLocation(raw.location) : null;
+    return {
+        ruleId: rule.id,
+        title: rule.title,
+        controls: [...(raw.controls ?? rule.controls)],
+        severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
+        message: raw.message,
+        remediation: rule.remediation,
+        helpUri: helpUri(rule.id),
+        location,
+        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
+        status: 'open',
+        blocking: false,
+        ...(raw.fix && location ? { fix: raw.fix } : {}),
+        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
+    };
+}
+/**
+ * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
+ * numbers), so the same problem keeps its fingerprint when lines above it move.
+ */
+function fingerprint(ruleId, path, key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+}
+function normalizeLocation(loc) {
+    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
+    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
+        out.endLine = loc.endLine;
+    if (loc.startColumn !== undefined && loc.startColumn >= 1)
+        out.startColumn = loc.startColumn;
+    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
+        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
+        if (!sameLine || loc.endColumn >= loc.startColumn)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./lib/core/slices.js
+var slices = __nccwpck_require__(1200);
+;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
+
+class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
+    whole;
+    log;
+    constructor(whole, log) {
+        // No list of its own (building a 100,000-entry index for a view would cost what it saves).
+        super(whole.root, { files: [], maxFileBytes: whole.maxFileBytes, scope: whole.scope });
+        this.whole = whole;
+        this.log = log;
+        // Enumerating the tree is an input: a change that adds or deletes any file touches it.
+        Object.defineProperty(this, 'files', {
+            get: () => {
+                log.listed();
+                return whole.files;
+            },
+        });
+        Object.defineProperty(this, 'indexed', {
+            get: () => {
+                log.listed();
+                return whole.indexed;
+            },
+        });
+    }
+    /** A path asked for; files inherited from the repository's top are outside the change's diff. */
+    ask(file) {
+        this.log.path(file);
+        if (this.whole.isInherited(file))
+            this.log.opaque(`${file} is inherited from the repository's top`);
+    }
+    has(file) {
+        this.ask(file);
+        return this.whole.has(file);
+    }
+    glob(patterns) {
+        this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
+        return this.whole.glob(patterns);
+    }
+    matcher(patterns) {
+        return this.whole.matcher(patterns);
+    }
+    read(file) {
+        this.ask(file);
+        return this.whole.read(file);
+    }
+    examine(files) {
+        this.whole.examine(files);
+    }
+    release(files) {
+        this.whole.release(files);
+    }
+    yaml(file) {
+        this.ask(file);
+        return this.whole.yaml(file);
+    }
+    /**
+     * Per-file parses depend on their file alone. Anything else is computed once for the tree and
+     * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
+     * value computed where nothing was recorded makes the rule's inputs unknown.
+     */
+    memo(kind, file, compute) {
+        if (workspace_workspace/* PER_FILE_MEMOS */.Nt.has(kind)) {
+            this.ask(file);
+            return this.whole.memo(kind, file, compute);
+        }
+        const key = `${kind}\u0000${file}`;
+        let ran = false;
+        const value = this.whole.memo(kind, file, () => {
+            ran = true;
+            const frame = this.log.openFrame();
+            const captured = { inputs: frame, settled: false };
+            this.log.captured.set(key, captured);
+            const settle = () => {
+                this.log.closeFrame(frame);
+                captured.settled = true;
+            };
+            let result;
+            try {
+                result = compute();
+            }
+            catch (err) {
+                settle();
+                throw err;
+            }
+            if (result instanceof Promise)
+                result.then(settle, settle);
+            else
+                settle();
+            return result;
+        });
+        if (!ran) {
+            const captured = this.log.captured.get(key);
+            if (captured?.settled)
+                this.log.replay(captured.inputs);
+            else
+                this.log.opaque(`the shared computation ${kind} was made where inputs are not recorded`);
+        }
+        return value;
+    }
+    inspect(file) {
+        this.ask(file);
+        return this.whole.inspect(file);
+    }
+    reportProblem(problem) {
+        this.whole.reportProblem(problem);
+    }
+    /** Every other rule's parse problems: not an input that can be recorded. */
+    inputProblems() {
+        this.log.opaque('it reads the input problems of every other rule');
+        return this.whole.inputProblems();
+    }
+    isInherited(file) {
+        return this.whole.isInherited(file);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/rule-run.js
+/**
+ * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
+ * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
+ * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
+ * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ */
+
+
+
+
+
+
+
+
+
+/** Evaluates rules one by one, collecting their summaries, findings and errors. */
+class RuleRun {
+    config;
+    workspace;
+    policy;
+    log;
+    github;
+    focused;
+    threads;
+    findings = [];
+    errors = [];
+    summaries = [];
+    /**
+     * Files no rule assesses the repository by: controlgate's own configuration and declarations. A
+     * content rule that read only them has examined nothing of what the controls are about.
+     */
+    policyFiles = new Set();
+    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
+    context;
+    /** The view that records what the rules reading across files ask (see {@link recordInputs}). */
+    recorder;
+    /**
+     * With {@link recordInputs}: each rule that reads across files and ran to the end, with what it
+     * asked of the tree and the fingerprints of its findings as created (before any ordinal).
+     */
+    recorded = new Map();
+    constructor(config, workspace, policy, log, github, 
+    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
+    focused, 
+    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
+    threads) {
+        this.config = config;
+        this.workspace = workspace;
+        this.policy = policy;
+        this.log = log;
+        this.github = github;
+        this.focused = focused;
+        this.threads = threads;
+        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
+    }
+    /**
+     * Records, from now on, what each rule that reads across files asks of the tree, and what it
+     * finds, so that another tree differing in paths it never asked about need not evaluate it again
+     * (see {@link recorded}). Per-file rules are not recorded: on a change they look at its files.
+     */
+    recordInputs() {
+        this.recorder ??= new RecordingWorkspace(this.workspace, new scope/* InputLog */.no());
+    }
+    /**
+     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
+     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
+     * slice's texts are released), after the other rules, so memory follows the slice and not the
+     * repository; slice workers, when given, take slices alongside this thread. `last` runs after
+     * everything else within its slice (it reports what the others could not parse).
+     */
+    async evaluateAll(entries, last) {
+        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
+        const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
+        const isLast = (e) => e.rule.check.kind === last;
+        const whole = entries.filter((e) => !perFile(e));
+        const sliced = entries.filter(perFile);
+        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
+            const summary = this.begin(e.rule, e.notApplicable);
+            return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
+        });
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const sharedRules = shared.map((a) => a.rule);
+        const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
+        const queue = new slices/* SliceQueue */.qE(undefined, count);
+        // Workers start first: they load while this thread evaluates the rules that read across files.
+        const pool = this.startWorkers(sharedRules, queue, count);
+        try {
+            for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
+                await this.evaluate(e.rule, e.notApplicable);
+            }
+            if (active.length === 0)
+                return;
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
+            const policy = {
+                ...slices/* SLICE_POLICY */.EX,
+                ...(this.policy.base ? { base: this.policy.base } : {}),
+            };
+            const ownRules = own.map((a) => a.rule);
+            for (let slice = 0; slice < count; slice++) {
+                const outcomes = byslice.get(slice) ?? [];
+                if (own.length > 0) {
+                    const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
+                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
+                }
+                for (const [i, a] of [...shared, ...own].entries())
+                    a.slices.push(outcomes[i]);
+            }
+        }
+        finally {
+            pool?.stop();
+        }
+        for (const a of active) {
+            // The engine's problems of a policy rule belong to the rule once, not to each slice.
+            const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
+            const raw = kind ? this.policy.of(kind) : [];
+            const failed = a.slices.find((o) => 'error' in o);
+            const tally = this.tally();
+            const settings = new Set();
+            for (const o of a.slices) {
+                tally.add(o.examined.files);
+                for (const s of o.examined.settings)
+                    settings.add(s);
+            }
+            a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+            if (failed)
+                this.fail(a.rule, a.summary, failed);
+            else
+                this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
+        }
+    }
+    /** A tally of one rule's examined files over this run's tree. */
+    tally() {
+        const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
+        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
+    }
+    scopeOf(examined, basis) {
+        const tally = this.tally();
+        tally.add(examined.files);
+        return { ...tally.result(), settings: examined.settings, basis };
+    }
+    startWorkers(rules, queue, count) {
+        if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
+            return undefined;
+        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
+            root: this.workspace.root,
+            maxFileBytes: this.workspace.maxFileBytes,
+            files: this.workspace.files,
+            ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
+            rules,
+            queue: queue.buffer,
+        });
+    }
+    /**
+     * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
+     * then gathers the workers' and evaluates any slice a worker took but never delivered.
+     */
+    async sharedSlices(rules, queue, count, pool) {
+        const byslice = new Map();
+        if (rules.length === 0)
+            return byslice;
+        const files = this.workspace.files;
+        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
+            byslice.set(slice, await evaluate(slice));
+        }
+        if (pool) {
+            const delivered = await pool.collect(count, new Set(byslice.keys()));
+            // In slice order, after this thread's own: the first problem recorded per file wins, and every
+            // file belongs to one slice, so which thread took which slice changes nothing.
+            for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
+                byslice.set(r.slice, r.outcomes);
+                for (const p of r.problems)
+                    this.workspace.reportProblem(p);
+            }
+            this.log.debug(`per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
+                (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''));
+        }
+        for (let slice = 0; slice < count; slice++) {
+            if (!byslice.has(slice))
+                byslice.set(slice, await evaluate(slice));
+        }
+        return byslice;
+    }
+    async evaluate(rule, notApplicable) {
+        const summary = this.begin(rule, notApplicable);
+        if (!summary)
+            return;
+        const perFile = (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
+        const scoped = this.focused && perFile;
+        // The policy rules read the policy and what the engine found in it: never recorded.
+        const recorder = perFile || (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.recorder;
+        recorder?.log.begin();
+        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : (recorder ?? this.workspace), this.policy, this.github);
+        const inputs = recorder?.log.end();
+        summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
+        if ('error' in outcome)
+            return this.fail(rule, summary, outcome);
+        const first = this.findings.length;
+        this.append(rule, summary, outcome.raw);
+        if (inputs) {
+            // An answer of the API is no input a tree can be compared on.
+            if (outcome.examined.settings.length > 0)
+                inputs.opaque ??= 'it reads the API';
+            const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
+            this.recorded.set(rule.id, { inputs, fingerprints });
+        }
+    }
+    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
+    begin(rule, notApplicable) {
+        const settings = this.config.rules[rule.id] ?? {};
+        const summary = {
+            id: rule.id,
+            title: rule.title,
+            severity: settings.severity ?? rule.severity,
+            controls: rule.controls,
+            rationale: rule.rationale,
+            remediation: rule.remediation,
+            helpUri: helpUri(rule.id),
+            source: rule.source,
+            result: 'pass',
+            findings: 0,
+        };
+        this.summaries.push(summary);
+        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
+            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
+            if (this.policy.of('declarations-file').length > 0) {
+                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
+            }
+        }
+        else if (settings.enabled === false) {
+            summary.result = 'disabled';
+            return undefined;
+        }
+        if (notApplicable) {
+            summary.result = 'not-applicable';
+            return undefined;
+        }
+        return summary;
+    }
+    fail(rule, summary, outcome) {
+        // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
+        // which permission would help. It is no rule error and raises no warning of its own.
+        if (outcome.unverifiable) {
+            summary.result = 'unverifiable';
+            summary.detail = outcome.error;
+            return;
+        }
+        summary.result = 'error';
+        this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
+    }
+    append(rule, summary, raw) {
+        const exclude = this.config.rules[rule.id]?.exclude;
+        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
+        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
+        // about what test paths hold.
+        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
+        const context = exempt ? undefined : this.context;
+        for (const r of raw) {
+            if (skip && r.location && skip(r.location.path))
+                continue;
+            const finding = createFinding(rule, r, summary.severity);
+            context?.(finding);
+            this.findings.push(finding);
+            summary.findings += 1;
+        }
+        if (summary.result !== 'error')
+            summary.result = summary.findings > 0 ? 'fail' : 'pass';
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -21517,6 +22114,277 @@ function utcDay(now) {
     return now.toISOString().slice(0, 10);
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./lib/core/rules/load.js
+
+
+
+
+
+
+
+
+
+
+/** Rule files larger than this are refused (a rule is a few dozen lines). */
+const MAX_RULE_FILE_BYTES = 256 * 1024;
+/** Raised when rule files are invalid; the message lists every problem as `file:line:col: /ptr: msg`. */
+class RuleLoadError extends UsageError {
+    problems;
+    constructor(problems) {
+        super(`invalid rule file${problems.length === 1 ? '' : 's'}:\n${problems
+            .map((p) => `  ${(0,validate/* formatProblem */.Vw)(p.file, p.problem)}`)
+            .join('\n')}`);
+        this.problems = problems;
+    }
+}
+/** The directory of controlgate's built-in rules. */
+function builtinRulesDir() {
+    return (0,paths/* packagePath */.C)('rules');
+}
+/**
+ * Loads and validates rules: the built-in set, then each extra directory (user rules). Every rule
+ * file must match schemas/rule.schema.json, be named after its id, reference existing controls and
+ * a registered evaluator whose own schema accepts `check.with`; ids must be unique across all
+ * directories. All problems are collected, then raised together as a {@link RuleLoadError}.
+ */
+function loadRules(extraDirs = [], options = {}) {
+    // The bundled snapshot is parsed afresh for each call, so its rules are this call's own; one
+    // given by the caller is cloned rule by rule instead.
+    const bundled = options.snapshot === undefined;
+    const snapshot = bundled ? bundledSnapshot() : options.snapshot;
+    const validated = snapshot && snapshot.inputs === snapshotInputs() ? snapshot.rules : undefined;
+    const verify = process.env.CONTROLGATE_VERIFY_RULES === '1';
+    const problems = [];
+    const rules = [];
+    const seen = new Map();
+    const dirs = [];
+    if (options.builtin !== false)
+        dirs.push(builtinRulesDir());
+    dirs.push(...extraDirs);
+    for (const d of dirs) {
+        // A sub-directory of the built-in rules (e.g. rules/policy, loaded alone by tests) is built-in too.
+        const builtinRel = typeof d === 'string' ? external_node_path_.relative(builtinRulesDir(), d) : '..';
+        const isBuiltin = !builtinRel.startsWith('..') && !external_node_path_.isAbsolute(builtinRel);
+        const source = isBuiltin ? 'builtin' : typeof d === 'string' ? d : d.dir;
+        let files;
+        let read;
+        let size = () => undefined;
+        if (typeof d === 'string') {
+            try {
+                files = listRuleFiles(d);
+            }
+            catch {
+                throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+            }
+            read = (rel) => readRuleFile(external_node_path_.join(d, rel));
+            size = (rel) => (0,external_node_fs_.lstatSync)(external_node_path_.join(d, rel)).size;
+        }
+        else {
+            const prefix = d.dir.replace(/^\.\//, '').replace(/\/+$/, '');
+            files = d.tree
+                .list(prefix)
+                .filter((f) => /\.ya?ml$/.test(f))
+                .map((f) => f.slice(prefix.length + 1));
+            read = (rel) => {
+                const file = d.tree.read(`${prefix}/${rel}`, MAX_RULE_FILE_BYTES);
+                if (file.kind === 'text')
+                    return { size: Buffer.byteLength(file.text), text: file.text };
+                return { size: file.kind === 'too-large' ? file.size : 0 };
+            };
+        }
+        /**
+         * Whether a built-in rule file is the one the build validated: the same size, or with
+         * CONTROLGATE_VERIFY_RULES=1 the same sha256. Sizes cost one lstat and no read; an edit that
+         * keeps a file's size exactly is validated only when verifying (docs/performance.md).
+         */
+        const unchanged = (known, rel) => {
+            if (!verify)
+                return size(rel) === known.size;
+            const file = read(rel);
+            return file.text !== undefined && sha256(file.text) === known.sha256;
+        };
+        for (const rel of files) {
+            const display = isBuiltin
+                ? external_node_path_.posix.join('rules', builtinRel.split(external_node_path_.sep).join('/'), rel)
+                : external_node_path_.join(source, rel);
+            const key = isBuiltin ? external_node_path_.posix.join(builtinRel.split(external_node_path_.sep).join('/'), rel) : '';
+            const known = validated?.[key];
+            const rule = known && unchanged(known, rel)
+                ? { ...(bundled ? known.rule : structuredClone(known.rule)), source, file: rel }
+                : loadRuleFile(read(rel), display, rel, source, problems);
+            if (!rule)
+                continue;
+            const previous = seen.get(rule.id);
+            if (previous) {
+                problems.push({
+                    file: display,
+                    problem: {
+                        pointer: '/id',
+                        message: `duplicate rule id "${rule.id}" (also defined in ${previous})`,
+                    },
+                });
+                continue;
+            }
+            seen.set(rule.id, display);
+            rules.push(rule);
+        }
+    }
+    if (problems.length > 0)
+        throw new RuleLoadError(problems);
+    return rules;
+}
+/** Name of the snapshot file the build writes beside each bundle (never present beside src/ or lib/). */
+const RULE_SNAPSHOT_FILE = 'builtin-rules.json';
+/** Validates every built-in rule file (throwing a {@link RuleLoadError} if any is invalid) into a snapshot. */
+function buildRuleSnapshot() {
+    const rules = {};
+    for (const rule of loadRules([], { snapshot: null })) {
+        const { source: _source, file, ...rest } = rule;
+        const text = readFileSync(path.join(builtinRulesDir(), file), 'utf8');
+        rules[file] = { sha256: sha256(text), size: Buffer.byteLength(text), rule: rest };
+    }
+    return { inputs: snapshotInputs(), rules };
+}
+let bundledText;
+/** The snapshot beside the bundle, parsed anew for each call (cheaper than cloning its rules). */
+function bundledSnapshot() {
+    if (bundledText === undefined) {
+        const file = external_node_path_.join(external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), RULE_SNAPSHOT_FILE);
+        try {
+            bundledText = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        }
+        catch {
+            bundledText = null;
+        }
+    }
+    if (bundledText === null)
+        return null;
+    try {
+        return JSON.parse(bundledText);
+    }
+    catch {
+        return null;
+    }
+}
+let inputs;
+function snapshotInputs() {
+    inputs ??= sha256([(0,paths/* packagePath */.C)('schemas', 'rule.schema.json'), (0,paths/* packagePath */.C)('data', 'controls.json')]
+        .map((f) => sha256((0,external_node_fs_.readFileSync)(f, 'utf8')))
+        .join('\n'));
+    return inputs;
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+function readRuleFile(abs) {
+    const stat = (0,external_node_fs_.lstatSync)(abs);
+    if (stat.size > MAX_RULE_FILE_BYTES)
+        return { size: stat.size };
+    return { size: stat.size, text: (0,external_node_fs_.readFileSync)(abs, 'utf8') };
+}
+function loadRuleFile(file, display, rel, source, problems) {
+    const add = (problem) => problems.push({ file: display, problem });
+    if (file.text === undefined) {
+        add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes or not readable` });
+        return undefined;
+    }
+    const parsed = (0,yaml/* parseYaml */.hN)(file.text);
+    if (!parsed.ok) {
+        add({ pointer: '/', message: `not valid YAML: ${parsed.error.message}`, ...lineCol(parsed.error) });
+        return undefined;
+    }
+    const doc = parsed.documents[0];
+    if (!doc || parsed.documents.length !== 1) {
+        add({ pointer: '/', message: 'a rule file holds exactly one YAML document' });
+        return undefined;
+    }
+    const shape = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('rule.schema.json'), doc.value, doc);
+    if (shape.length > 0) {
+        for (const p of shape)
+            add(p);
+        return undefined;
+    }
+    const raw = doc.value;
+    const before = problems.length;
+    const expected = external_node_path_.basename(rel).replace(/\.ya?ml$/, '');
+    if (expected !== raw.id) {
+        add({ pointer: '/id', message: `must equal the file name "${expected}"`, ...at(doc.span('/id')) });
+    }
+    raw.controls.forEach((id, i) => {
+        if (!getControl(id)) {
+            add({
+                pointer: `/controls/${i}`,
+                message: `unknown control "${id}": use an ISO/IEC 27002:2022 control id (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)`,
+                ...at(doc.span(`/controls/${i}`)),
+            });
+        }
+    });
+    const evaluator = (0,registry/* getEvaluator */.s)(raw.check.kind);
+    if (source !== 'builtin' && raw.check.kind.startsWith('policy.')) {
+        // The policy kinds report what the engine found in the declarations; a second rule would repeat it.
+        add({
+            pointer: '/check/kind',
+            message: `check kind "${raw.check.kind}" is reserved for controlgate's built-in policy rules`,
+            ...at(doc.span('/check/kind')),
+        });
+    }
+    else if (!evaluator) {
+        add({
+            pointer: '/check/kind',
+            message: `unknown check kind "${raw.check.kind}" (run "controlgate rules --kinds" to list them)`,
+            ...at(doc.span('/check/kind')),
+        });
+    }
+    else {
+        const options = raw.check.with ?? {};
+        raw.check.with = options;
+        for (const p of (0,validate/* validate */.tf)(optionsValidator(evaluator), options, doc, '/check/with'))
+            add(p);
+    }
+    if (problems.length > before)
+        return undefined;
+    return {
+        ...raw,
+        confidence: raw.confidence ?? 'high',
+        references: raw.references ?? [],
+        tags: raw.tags ?? [],
+        examples: raw.examples ?? [],
+        source,
+        file: rel,
+    };
+}
+const optionValidators = new WeakMap();
+function optionsValidator(evaluator) {
+    let v = optionValidators.get(evaluator);
+    if (!v) {
+        v = (0,validate/* ajv */.SS)().compile(evaluator.schema);
+        optionValidators.set(evaluator, v);
+    }
+    return v;
+}
+function listRuleFiles(dir) {
+    const out = [];
+    const visit = (sub) => {
+        for (const entry of (0,external_node_fs_.readdirSync)(external_node_path_.join(dir, sub), { withFileTypes: true })) {
+            const rel = sub ? `${sub}/${entry.name}` : entry.name;
+            if (entry.isDirectory())
+                visit(rel);
+            else if (entry.isFile() && /\.ya?ml$/.test(entry.name))
+                out.push(rel);
+        }
+    };
+    visit('');
+    return out.sort();
+}
+function at(span) {
+    return span ? { line: span.start.line, column: span.start.column } : {};
+}
+function lineCol(e) {
+    return { line: e.line, column: e.column };
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS = {
@@ -21790,111 +22658,6 @@ function exceptionsOf(id, mapped, check) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
-var policy_policy = __nccwpck_require__(4918);
-;// CONCATENATED MODULE: ./lib/core/pr.js
-/**
- * New versus existing findings on a pull request. A finding is new when the base version of the tree
- * does not have it: fingerprints are content-based, so a finding keeps its identity when lines move.
- * When the base version cannot be read (a shallow checkout), the diff decides instead: a finding on a
- * line the pull request adds is new, one elsewhere is existing, and one the diff cannot place (about
- * the repository as a whole, or in a binary file) counts as new, so missing history never lets a
- * change through unchecked.
- */
-
-/**
- * Marks each finding new or existing by fingerprint. `exempt` rule ids (repository settings read
- * through the API) are never new: no change to the tree can introduce them.
- */
-function markNewByBase(findings, baseFingerprints, exempt = new Set()) {
-    const summary = { new: 0, existing: 0, unplaced: 0 };
-    for (const f of findings) {
-        f.isNew = !exempt.has(f.ruleId) && !baseFingerprints.has(f.fingerprint);
-        summary[f.isNew ? 'new' : 'existing'] += 1;
-    }
-    return summary;
-}
-/**
- * Marks each finding from the diff alone: new when it touches an added line, sits in an added file or
- * in a changed file whose lines are unknown, or cannot be placed in a file at all. When the diff is
- * partial (the API lists at most 3,000 files), a file it does not list may be changed too: its
- * findings count as new.
- */
-function markNewByDiff(findings, diff, exempt = new Set()) {
-    const summary = { new: 0, existing: 0, unplaced: 0 };
-    for (const f of findings) {
-        if (exempt.has(f.ruleId)) {
-            f.isNew = false;
-        }
-        else if (!f.location) {
-            f.isNew = true;
-            summary.unplaced += 1;
-        }
-        else {
-            const { path, startLine, endLine } = f.location;
-            const file = diff.file(path);
-            f.isNew =
-                file === undefined
-                    ? diff.diff.truncated
-                    : file.status === 'added' || file.linesUnknown === true || diff.touches(path, startLine, endLine);
-        }
-        summary[f.isNew ? 'new' : 'existing'] += 1;
-    }
-    return summary;
-}
-/** Whether a finding counts against a gate of this scope (unjudged findings always count). */
-function inGateScope(f, scope) {
-    return scope === 'all' || f.isNew !== false;
-}
-/**
- * Fingerprints of a finding list, as the base run produced them. Kept as a set: the comparison only
- * asks whether the base had an occurrence with the same identity.
- */
-function fingerprintSet(findings) {
-    return new Set(findings.map((f) => f.fingerprint));
-}
-/**
- * Marks every finding new or existing: by evaluating the base tree when the baseline commit is in
- * the checkout, else from the diff, else not at all (a push, or no way to know).
- */
-async function judgeChange(findings, options, run) {
-    const empty = { new: 0, existing: 0, unplaced: 0 };
-    let judged = { method: 'none' };
-    let counts = empty;
-    const base = run.base !== undefined
-        ? (run.base ?? undefined)
-        : options.baseline
-            ? await buildBaseWorkspace(run.head, options.baseline, {
-                include: run.include,
-                exclude: run.exclude,
-                ...(run.untracked ? { untracked: run.untracked } : {}),
-            })
-            : undefined;
-    if (base && options.baseline) {
-        const baseFindings = await run.evaluateBase(base);
-        counts = markNewByBase(findings, fingerprintSet(baseFindings), run.exempt);
-        judged = { method: 'base-tree', commit: options.baseline };
-    }
-    else if (options.diff) {
-        counts = markNewByDiff(findings, options.diff, run.exempt);
-        judged = {
-            method: 'diff',
-            reason: options.baseline
-                ? `the base tree of ${options.baseline.slice(0, 12)} could not be read`
-                : 'the base commit is not in the checkout',
-        };
-    }
-    if (judged.method !== 'none') {
-        for (const f of findings) {
-            if (!run.alwaysNew.has(f.ruleId) || f.isNew)
-                continue;
-            f.isNew = true;
-            counts = { ...counts, new: counts.new + 1, existing: counts.existing - 1 };
-        }
-    }
-    return { scope: options.scope, judged, counts };
-}
-
 ;// CONCATENATED MODULE: ./lib/core/gate.js
 
 
@@ -21978,14 +22741,495 @@ function applyGate(findings, failOn, options = {}) {
     return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/triage.js
+var triage = __nccwpck_require__(4551);
+;// CONCATENATED MODULE: ./lib/core/policy/changes.js
+/**
+ * What a change does to the policy it is judged by: every control whose declared status changes,
+ * every exception added, extended or widened, every rule disabled, downgraded or narrowed, and every
+ * setting that weakens the gate. Each is a `policy-change` finding (control 8.32) that asks for review,
+ * located on the head's line.
+ */
+
+
+
+
+
+
+const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
+/**
+ * The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. For changes
+ * that would suppress findings, `effects` receives which (the change then blocks at their severity
+ * until approved).
+ */
+function policyChanges(base, head, rules, effects) {
+    const out = [];
+    const add = (message, location, key, suppresses) => {
+        const problem = {
+            kind: 'changes',
+            message: `Policy change: ${message}`,
+            location,
+            key,
+        };
+        out.push(problem);
+        if (suppresses)
+            effects?.set(problem, suppresses);
+    };
+    declarationChanges(base, head, add);
+    configChanges(base, head, rules, add);
+    for (const [file, hash] of base.ruleFiles) {
+        const now = head.ruleFiles.get(file);
+        if (now === hash)
+            continue;
+        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
+    }
+    return out;
+}
+const isOpen = (f) => f.status === 'open';
+function declarationChanges(base, head, add) {
+    const b = base.declarations;
+    const h = head.declarations;
+    const file = h?.file ?? head.controlsFile;
+    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
+    if (base.controlsFile !== head.controlsFile) {
+        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
+    }
+    if (b && !h) {
+        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
+        return;
+    }
+    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
+    for (const id of [...ids].sort()) {
+        const was = b?.controls.get(id);
+        const now = h?.controls.get(id);
+        const from = was?.status ?? 'undeclared';
+        const to = now?.status ?? 'undeclared';
+        if (from !== to) {
+            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`, 
+            // Its rules would be skipped once the control is not applicable.
+            to === 'not-applicable' ? (f) => isOpen(f) && f.controls.includes(id) : undefined);
+        }
+        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
+            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
+        }
+        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
+        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
+            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
+        }
+    }
+    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
+    for (const e of h?.exceptions ?? []) {
+        const where = at(e.pointer);
+        const old = before.get(e.id);
+        const covered = (f) => isOpen(f) && (0,triage/* exceptionCovers */.On)(e, f);
+        if (!old) {
+            add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`, covered);
+            continue;
+        }
+        if (e.expires && (!old.expires || e.expires > old.expires)) {
+            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`, covered);
+        }
+        const widened = widening(old, e);
+        if (widened.length > 0) {
+            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`, covered);
+        }
+    }
+}
+function widening(old, now) {
+    const out = [];
+    const rules = now.rules.filter((r) => !old.rules.includes(r));
+    if (rules.length > 0)
+        out.push(`now also covers ${rules.join(', ')}`);
+    if (old.paths.length > 0 && now.paths.length === 0)
+        out.push('now covers every path');
+    else {
+        const paths = now.paths.filter((p) => !old.paths.includes(p));
+        if (paths.length > 0)
+            out.push(`now also covers ${paths.join(', ')}`);
+    }
+    if (old.control && !now.control)
+        out.push(`no longer limited to control ${old.control}`);
+    return out;
+}
+function describe(e) {
+    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
+    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
+}
+function configChanges(base, head, rules, add) {
+    const b = base.config;
+    const h = head.config;
+    const doc = head.configDocument;
+    const file = h.file;
+    const at = (pointer) => {
+        const span = doc?.nearestSpan(pointer);
+        return file && span ? (0,core_location/* locationFromSpan */.Cx)(file, span, true) : file ? { path: file, startLine: 1 } : null;
+    };
+    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
+    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
+    for (const id of [...ids].sort()) {
+        const was = b.rules[id] ?? {};
+        const now = h.rules[id] ?? {};
+        const where = at(`/rules/${(0,yaml/* escapePointerToken */.uC)(id)}`);
+        const ofRule = (f) => isOpen(f) && f.ruleId === id;
+        if (now.enabled === false && was.enabled !== false) {
+            add(`rule ${id} is disabled.`, where, `rule-off:${id}`, ofRule);
+            continue;
+        }
+        const def = builtin.get(id);
+        const sevWas = was.severity ?? def;
+        const sevNow = now.severity ?? def;
+        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
+            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`, ofRule);
+        }
+        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
+        if (excluded.length > 0) {
+            const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`, (f) => ofRule(f) && f.location !== null && inExcluded(f.location.path));
+        }
+    }
+    const failWas = b.failOn ?? 'high';
+    const failNow = h.failOn ?? 'high';
+    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
+        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`, (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow));
+    }
+    const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
+    if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
+        add(`fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`, at('/fail-on-confidence'), `fail-on-confidence:${confidenceNow}`, (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow));
+    }
+    // More test paths: findings there become low confidence, which does not block by default.
+    const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
+    const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
+    if (testNow.length > 0) {
+        const inTests = (0,glob/* pathMatcher */.k)(testNow);
+        add(`findings in ${testNow.join(', ')} are treated as test code (low confidence).`, at('/test-paths'), `test-paths:${testNow.join(',')}`, (f) => isOpen(f) && f.location !== null && inTests(f.location.path));
+    }
+    if ((b.failOnGap ?? true) && h.failOnGap === false)
+        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
+    const required = { none: 0, technological: 1, all: 2 };
+    const requiredWas = b.requireDeclarations ?? 'none';
+    const requiredNow = h.requireDeclarations ?? 'none';
+    if (required[requiredNow] < required[requiredWas]) {
+        add(`require-declarations is lowered from ${requiredWas} to ${requiredNow}.`, at('/require-declarations'), 'require-declarations');
+    }
+    if ((h.reviewMaxDays ?? 365) > (b.reviewMaxDays ?? 365)) {
+        add(`review-max-days is raised to ${h.reviewMaxDays}.`, at('/review-max-days'), `review-days:${h.reviewMaxDays}`);
+    }
+    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
+        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
+    }
+    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
+    if (excluded.length > 0) {
+        const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
+        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`, (f) => isOpen(f) && f.location !== null && inExcluded(f.location.path));
+    }
+    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
+        const included = (0,glob/* pathMatcher */.k)(h.include);
+        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`, (f) => isOpen(f) && f.location !== null && !included(f.location.path));
+    }
+    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
+        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/suppressions.js
+/**
+ * A suppression a change adds for itself (an inline ignore, an exception, a rule disabled, a raised
+ * `fail-on`, a weakened input of the step that runs the gate) is a policy change that blocks at the
+ * severity of what it suppresses, until someone entitled approves it:
+ *
+ * - inline ignores are in the tree, so they take effect: the policy change reporting one is raised to
+ *   the severity of the findings it silences (a critical private key makes a critical policy change);
+ * - exceptions and configuration come from the base commit, so what they would suppress still blocks
+ *   by itself; their policy change carries the same severity, so it reads as blocking too;
+ * - the gate's own inputs are the caller's (the workflow step): a weakening always blocks.
+ *
+ * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
+ * policy in force and leaves each policy change at its rule's severity, reported and approved.
+ */
+
+
+
+
+/**
+ * The policy changes that suppress findings counting against the gate, each with the severity of the
+ * worst of them. Inline ignores are matched by place: an added ignore's policy change is located at
+ * the comment, and an ignored finding names the comment that ignored it.
+ */
+function planEscalations(input) {
+    const { findings, changeRules, scope } = input;
+    const changes = findings.filter((f) => changeRules.has(f.ruleId));
+    if (changes.length === 0)
+        return [];
+    const sure = confidenceRank(input.minConfidence);
+    const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && confidenceRank(f.confidence) >= sure);
+    const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
+    const out = [];
+    const consider = (change, suppressed) => {
+        if (!change || suppressed.length === 0)
+            return;
+        suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+            confidenceRank(b.confidence) - confidenceRank(a.confidence));
+        const worst = suppressed[0];
+        const stronger = severityRank(worst.severity) > severityRank(change.severity) ||
+            confidenceRank(worst.confidence) > confidenceRank(change.confidence);
+        if (stronger)
+            out.push({ change, severity: worst.severity, suppressed });
+    };
+    for (const [problem, suppresses] of input.effects) {
+        for (const rule of changeRules) {
+            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
+            consider(change, subjects.filter(suppresses));
+        }
+    }
+    for (const change of changes) {
+        const at = change.location;
+        if (!at)
+            continue;
+        consider(change, subjects.filter((f) => f.status === 'ignored' &&
+            f.exception?.kind === 'inline-ignore' &&
+            f.exception.location.path === at.path &&
+            f.exception.location.startLine === at.startLine));
+    }
+    return out;
+}
+/** Raises each policy change to the severity of what it suppresses, and says so in its message. */
+function applyEscalations(escalations) {
+    for (const { change, severity, suppressed } of escalations) {
+        const worst = suppressed[0];
+        // It blocks as the finding it suppresses would: that severity, and at least that confidence.
+        if (severityRank(severity) > severityRank(change.severity))
+            change.severity = severity;
+        if (confidenceRank(worst.confidence) > confidenceRank(change.confidence)) {
+            change.confidence = worst.confidence;
+            delete change.confidenceReason;
+        }
+        const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
+        const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
+        change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
+    }
+}
+/** Fingerprints of policy-change findings made from `problems`, for rules of `changeRules`. */
+function changeFingerprints(problems, changeRules) {
+    const out = new Set();
+    for (const p of problems) {
+        for (const rule of changeRules)
+            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/review.js
+/**
+ * The engine's side of a change reviewing its own policy: which policy is in force (the base's, or the
+ * change's once approved), the custom rule files the change breaks, the base tree as the change's
+ * renames see it, and, after triage, the policy changes that must block until approved. Kept out of
+ * engine.ts so the pipeline there stays a list of steps.
+ */
+
+
+
+
+
+/**
+ * Reads what the change does to the policy it is judged by and decides which policy is in force:
+ * the base's, unless the change alters it and the caller's `approval` says someone entitled approved
+ * (and the change's rule files all load).
+ */
+async function reviewPolicy(loaded, options) {
+    let policy = loaded;
+    const base = policy.source === 'base' ? policy.active : undefined;
+    // The head's custom rules must load too (they are what will be merged); a broken one is a finding,
+    // and the base's rules stay in force, so every output is still written.
+    const ruleFiles = base && headRulesDiffer(policy) ? ruleFileProblems(policy.head.ruleDirs, options) : [];
+    let rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
+    const effects = new Map();
+    const changes = base ? policyChanges(base, policy.head, rules, effects) : [];
+    const gateChanges = (options.gateChanges ?? []).map((c) => ({
+        ...c,
+        kind: 'changes',
+    }));
+    const approval = lazyApproval(options.approval);
+    if (base && changes.length + gateChanges.length > 0 && ruleFiles.length === 0 && (await approval.get())) {
+        policy = { ...policy, active: policy.head };
+        rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
+    }
+    return { policy, rules, ...(base ? { base } : {}), changes, effects, gateChanges, ruleFiles, approval };
+}
+/**
+ * After triage: raises each policy change that suppresses findings to their severity, and returns the
+ * weakenings of the gate's definition that must block whatever `fail-on` says; with an approval,
+ * neither, and every policy change says who approved it.
+ */
+async function settlePolicyChanges(review, findings, changeRules, scope, minConfidence) {
+    const escalations = planEscalations({
+        findings,
+        changeRules,
+        effects: review.effects,
+        scope,
+        minConfidence,
+    });
+    const forcedPrints = changeFingerprints(review.gateChanges, changeRules);
+    const approved = escalations.length + forcedPrints.size > 0 ? await review.approval.get() : review.approval.known();
+    if (!approved) {
+        applyEscalations(escalations);
+        return { forced: new Set(findings.filter((f) => forcedPrints.has(f.fingerprint))) };
+    }
+    for (const f of findings) {
+        if (changeRules.has(f.ruleId))
+            f.message = `${f.message} Approved: ${approved.detail}.`;
+    }
+    return { forced: new Set(), approved };
+}
+/** A base tree that reads a renamed file under its old name (its inline ignores are not new). */
+function renamedTree(tree, renamed, diff) {
+    return {
+        label: tree.label,
+        read: (file, maxBytes) => tree.read(renamed.get(file) ?? diff?.previousPath(file) ?? file, maxBytes),
+        list: (dir) => tree.list(dir),
+    };
+}
+function lazyApproval(ask) {
+    let answer;
+    let known;
+    return {
+        async get() {
+            answer ??= ask ? ask() : Promise.resolve(undefined);
+            known = await answer;
+            return known;
+        },
+        known: () => known,
+    };
+}
+/**
+ * The problems of custom rule files that do not load, as `rule-files` findings located in each file
+ * (the head's rule directories, which the change may have edited); none when they all load.
+ */
+function ruleFileProblems(dirs, options) {
+    try {
+        loadRules(dirs, { builtin: options.builtin });
+        return [];
+    }
+    catch (err) {
+        if (!(err instanceof RuleLoadError))
+            throw err;
+        return err.problems.map(({ file, problem }) => {
+            const rel = external_node_path_.relative(options.root, file).split(external_node_path_.sep).join('/');
+            const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
+            const shown = inside ? rel : file;
+            return {
+                kind: 'rule-files',
+                message: `${(0,validate/* formatProblem */.Vw)(shown, problem)} (this rule file does not load, so the base commit's rules are used: fix it before it is merged)`,
+                location: inside ? { path: rel, startLine: problem.line ?? 1 } : null,
+                key: `${shown}:${problem.pointer}:${problem.message}`,
+            };
+        });
+    }
+}
+/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
+function headRulesDiffer(policy) {
+    const a = policy.active.ruleFiles;
+    const b = policy.head.ruleFiles;
+    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
+        return true;
+    for (const [file, hash] of a)
+        if (b.get(file) !== hash)
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./lib/core/phases/evaluation.js
+/**
+ * Phase 3, evaluation: the declarations checked against the tree and the calendar, then every rule
+ * over the scope (rules whose controls are all declared not applicable are skipped), then triage
+ * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
+ */
+
+
+
+
+/** The kind evaluated after all others, because it reports what they could not parse. */
+const LAST_KIND = 'core.input-problems';
+/** Checks the declarations, evaluates every rule over the scope and triages the findings. */
+async function evaluateHead(options, policy, scope, log) {
+    const { review, config, settings } = policy;
+    const { workspace, repo, scan } = scope;
+    const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+    const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
+        workspace,
+        today: utcDay(options.now ?? new Date()),
+        requireDeclarations: settings.requireDeclarations,
+        exceptionMaxDays: settings.exceptionMaxDays,
+        reviewMaxDays: settings.reviewMaxDays,
+        defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+        ruleIds: new Set(policy.allRules.map((r) => r.id)),
+    });
+    const problems = [
+        ...(policy.policy.head.declarations?.problems ?? []),
+        ...check.problems,
+        ...review.changes,
+        ...review.gateChanges,
+        ...review.ruleFiles,
+    ];
+    // Renamed files are read from the base under their old name (inline ignores moved with them are
+    // not new).
+    const context = {
+        of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
+        ...(review.base
+            ? { base: renamedTree(review.base.tree, scan.base?.renamed ?? new Map(), options.change?.diff) }
+            : {}),
+    };
+    // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
+    const threads = options.overlay ? undefined : options.threads;
+    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
+    // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
+    // rule the change does not touch (see phases/comparison.ts).
+    if (options.change?.baseline && options.change.incremental !== false)
+        run.recordInputs();
+    for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
+        if (f)
+            run.policyFiles.add(f);
+    }
+    const skipped = [];
+    const entries = policy.rules.map((rule) => {
+        const notApplicable = !policy.policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
+        if (notApplicable)
+            skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
+        return { rule, notApplicable };
+    });
+    await run.evaluateAll(entries, LAST_KIND);
+    (0,triage/* triage */.NA)({
+        findings: run.findings,
+        exceptions: check.exceptions,
+        workspace,
+        protectedRules: new Set(policy.policyRules.keys()),
+    });
+    dedupeFingerprints(run.findings);
+    return { check, context, entries, skipped, run };
+}
+/** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
+function dedupeFingerprints(findings) {
+    const seen = new Map();
+    for (const f of findings)
+        f.fingerprint = uniqueFingerprint(f.fingerprint, seen);
+}
+/** The fingerprint with its ordinal among those `seen` so far (none for the first). */
+function uniqueFingerprint(fingerprint, seen) {
+    const n = seen.get(fingerprint) ?? 0;
+    seen.set(fingerprint, n + 1);
+    return n > 0 ? `${fingerprint}:${n}` : fingerprint;
+}
+function toRaw(p) {
+    const { kind: _kind, ...raw } = p;
+    return raw;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/declarations/model.js
 /** Default location of the declarations file, relative to the repository root. */
 const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
 
-// EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
 ;// CONCATENATED MODULE: ./lib/core/declarations/parse.js
 
 
@@ -22396,728 +23640,350 @@ function relocate(base, head) {
     }
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 180 modules
-var registry = __nccwpck_require__(791);
-;// CONCATENATED MODULE: ./lib/core/rules/load.js
-
-
-
-
-
-
-
-
-
-
-/** Rule files larger than this are refused (a rule is a few dozen lines). */
-const MAX_RULE_FILE_BYTES = 256 * 1024;
-/** Raised when rule files are invalid; the message lists every problem as `file:line:col: /ptr: msg`. */
-class RuleLoadError extends UsageError {
-    problems;
-    constructor(problems) {
-        super(`invalid rule file${problems.length === 1 ? '' : 's'}:\n${problems
-            .map((p) => `  ${(0,validate/* formatProblem */.Vw)(p.file, p.problem)}`)
-            .join('\n')}`);
-        this.problems = problems;
-    }
-}
-/** The directory of controlgate's built-in rules. */
-function builtinRulesDir() {
-    return (0,paths/* packagePath */.C)('rules');
-}
+;// CONCATENATED MODULE: ./lib/core/suggest.js
 /**
- * Loads and validates rules: the built-in set, then each extra directory (user rules). Every rule
- * file must match schemas/rule.schema.json, be named after its id, reference existing controls and
- * a registered evaluator whose own schema accepts `check.with`; ids must be unique across all
- * directories. All problems are collected, then raised together as a {@link RuleLoadError}.
+ * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
+ * Candidates within a small edit distance (adjacent swaps count as one edit) are offered, closest
+ * first; a candidate that starts with what was typed counts as close too (`--fail` -> `--fail-on`).
  */
-function loadRules(extraDirs = [], options = {}) {
-    // The bundled snapshot is parsed afresh for each call, so its rules are this call's own; one
-    // given by the caller is cloned rule by rule instead.
-    const bundled = options.snapshot === undefined;
-    const snapshot = bundled ? bundledSnapshot() : options.snapshot;
-    const validated = snapshot && snapshot.inputs === snapshotInputs() ? snapshot.rules : undefined;
-    const verify = process.env.CONTROLGATE_VERIFY_RULES === '1';
-    const problems = [];
-    const rules = [];
-    const seen = new Map();
-    const dirs = [];
-    if (options.builtin !== false)
-        dirs.push(builtinRulesDir());
-    dirs.push(...extraDirs);
-    for (const d of dirs) {
-        // A sub-directory of the built-in rules (e.g. rules/policy, loaded alone by tests) is built-in too.
-        const builtinRel = typeof d === 'string' ? external_node_path_.relative(builtinRulesDir(), d) : '..';
-        const isBuiltin = !builtinRel.startsWith('..') && !external_node_path_.isAbsolute(builtinRel);
-        const source = isBuiltin ? 'builtin' : typeof d === 'string' ? d : d.dir;
-        let files;
-        let read;
-        let size = () => undefined;
-        if (typeof d === 'string') {
-            try {
-                files = listRuleFiles(d);
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = new Array(rows * cols).fill(0);
+    for (let i = 0; i < rows; i++)
+        d[i * cols] = i;
+    for (let j = 0; j < cols; j++)
+        d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[(i - 2) * cols + j - 2] + 1);
             }
-            catch {
-                throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
-            }
-            read = (rel) => readRuleFile(external_node_path_.join(d, rel));
-            size = (rel) => (0,external_node_fs_.lstatSync)(external_node_path_.join(d, rel)).size;
-        }
-        else {
-            const prefix = d.dir.replace(/^\.\//, '').replace(/\/+$/, '');
-            files = d.tree
-                .list(prefix)
-                .filter((f) => /\.ya?ml$/.test(f))
-                .map((f) => f.slice(prefix.length + 1));
-            read = (rel) => {
-                const file = d.tree.read(`${prefix}/${rel}`, MAX_RULE_FILE_BYTES);
-                if (file.kind === 'text')
-                    return { size: Buffer.byteLength(file.text), text: file.text };
-                return { size: file.kind === 'too-large' ? file.size : 0 };
-            };
-        }
-        /**
-         * Whether a built-in rule file is the one the build validated: the same size, or with
-         * CONTROLGATE_VERIFY_RULES=1 the same sha256. Sizes cost one lstat and no read; an edit that
-         * keeps a file's size exactly is validated only when verifying (docs/performance.md).
-         */
-        const unchanged = (known, rel) => {
-            if (!verify)
-                return size(rel) === known.size;
-            const file = read(rel);
-            return file.text !== undefined && sha256(file.text) === known.sha256;
-        };
-        for (const rel of files) {
-            const display = isBuiltin
-                ? external_node_path_.posix.join('rules', builtinRel.split(external_node_path_.sep).join('/'), rel)
-                : external_node_path_.join(source, rel);
-            const key = isBuiltin ? external_node_path_.posix.join(builtinRel.split(external_node_path_.sep).join('/'), rel) : '';
-            const known = validated?.[key];
-            const rule = known && unchanged(known, rel)
-                ? { ...(bundled ? known.rule : structuredClone(known.rule)), source, file: rel }
-                : loadRuleFile(read(rel), display, rel, source, problems);
-            if (!rule)
-                continue;
-            const previous = seen.get(rule.id);
-            if (previous) {
-                problems.push({
-                    file: display,
-                    problem: {
-                        pointer: '/id',
-                        message: `duplicate rule id "${rule.id}" (also defined in ${previous})`,
-                    },
-                });
-                continue;
-            }
-            seen.set(rule.id, display);
-            rules.push(rule);
+            d[i * cols + j] = best;
         }
     }
-    if (problems.length > 0)
-        throw new RuleLoadError(problems);
-    return rules;
-}
-/** Name of the snapshot file the build writes beside each bundle (never present beside src/ or lib/). */
-const RULE_SNAPSHOT_FILE = 'builtin-rules.json';
-/** Validates every built-in rule file (throwing a {@link RuleLoadError} if any is invalid) into a snapshot. */
-function buildRuleSnapshot() {
-    const rules = {};
-    for (const rule of loadRules([], { snapshot: null })) {
-        const { source: _source, file, ...rest } = rule;
-        const text = readFileSync(path.join(builtinRulesDir(), file), 'utf8');
-        rules[file] = { sha256: sha256(text), size: Buffer.byteLength(text), rule: rest };
-    }
-    return { inputs: snapshotInputs(), rules };
-}
-let bundledText;
-/** The snapshot beside the bundle, parsed anew for each call (cheaper than cloning its rules). */
-function bundledSnapshot() {
-    if (bundledText === undefined) {
-        const file = external_node_path_.join(external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), RULE_SNAPSHOT_FILE);
-        try {
-            bundledText = (0,external_node_fs_.readFileSync)(file, 'utf8');
-        }
-        catch {
-            bundledText = null;
-        }
-    }
-    if (bundledText === null)
-        return null;
-    try {
-        return JSON.parse(bundledText);
-    }
-    catch {
-        return null;
-    }
-}
-let inputs;
-function snapshotInputs() {
-    inputs ??= sha256([(0,paths/* packagePath */.C)('schemas', 'rule.schema.json'), (0,paths/* packagePath */.C)('data', 'controls.json')]
-        .map((f) => sha256((0,external_node_fs_.readFileSync)(f, 'utf8')))
-        .join('\n'));
-    return inputs;
-}
-function sha256(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-}
-function readRuleFile(abs) {
-    const stat = (0,external_node_fs_.lstatSync)(abs);
-    if (stat.size > MAX_RULE_FILE_BYTES)
-        return { size: stat.size };
-    return { size: stat.size, text: (0,external_node_fs_.readFileSync)(abs, 'utf8') };
-}
-function loadRuleFile(file, display, rel, source, problems) {
-    const add = (problem) => problems.push({ file: display, problem });
-    if (file.text === undefined) {
-        add({ pointer: '/', message: `file is larger than ${MAX_RULE_FILE_BYTES} bytes or not readable` });
-        return undefined;
-    }
-    const parsed = (0,yaml/* parseYaml */.hN)(file.text);
-    if (!parsed.ok) {
-        add({ pointer: '/', message: `not valid YAML: ${parsed.error.message}`, ...lineCol(parsed.error) });
-        return undefined;
-    }
-    const doc = parsed.documents[0];
-    if (!doc || parsed.documents.length !== 1) {
-        add({ pointer: '/', message: 'a rule file holds exactly one YAML document' });
-        return undefined;
-    }
-    const shape = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('rule.schema.json'), doc.value, doc);
-    if (shape.length > 0) {
-        for (const p of shape)
-            add(p);
-        return undefined;
-    }
-    const raw = doc.value;
-    const before = problems.length;
-    const expected = external_node_path_.basename(rel).replace(/\.ya?ml$/, '');
-    if (expected !== raw.id) {
-        add({ pointer: '/id', message: `must equal the file name "${expected}"`, ...at(doc.span('/id')) });
-    }
-    raw.controls.forEach((id, i) => {
-        if (!getControl(id)) {
-            add({
-                pointer: `/controls/${i}`,
-                message: `unknown control "${id}": use an ISO/IEC 27002:2022 control id (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)`,
-                ...at(doc.span(`/controls/${i}`)),
-            });
-        }
-    });
-    const evaluator = (0,registry/* getEvaluator */.s)(raw.check.kind);
-    if (source !== 'builtin' && raw.check.kind.startsWith('policy.')) {
-        // The policy kinds report what the engine found in the declarations; a second rule would repeat it.
-        add({
-            pointer: '/check/kind',
-            message: `check kind "${raw.check.kind}" is reserved for controlgate's built-in policy rules`,
-            ...at(doc.span('/check/kind')),
-        });
-    }
-    else if (!evaluator) {
-        add({
-            pointer: '/check/kind',
-            message: `unknown check kind "${raw.check.kind}" (run "controlgate rules --kinds" to list them)`,
-            ...at(doc.span('/check/kind')),
-        });
-    }
-    else {
-        const options = raw.check.with ?? {};
-        raw.check.with = options;
-        for (const p of (0,validate/* validate */.tf)(optionsValidator(evaluator), options, doc, '/check/with'))
-            add(p);
-    }
-    if (problems.length > before)
-        return undefined;
-    return {
-        ...raw,
-        confidence: raw.confidence ?? 'high',
-        references: raw.references ?? [],
-        tags: raw.tags ?? [],
-        examples: raw.examples ?? [],
-        source,
-        file: rel,
-    };
-}
-const optionValidators = new WeakMap();
-function optionsValidator(evaluator) {
-    let v = optionValidators.get(evaluator);
-    if (!v) {
-        v = (0,validate/* ajv */.SS)().compile(evaluator.schema);
-        optionValidators.set(evaluator, v);
-    }
-    return v;
-}
-function listRuleFiles(dir) {
-    const out = [];
-    const visit = (sub) => {
-        for (const entry of (0,external_node_fs_.readdirSync)(external_node_path_.join(dir, sub), { withFileTypes: true })) {
-            const rel = sub ? `${sub}/${entry.name}` : entry.name;
-            if (entry.isDirectory())
-                visit(rel);
-            else if (entry.isFile() && /\.ya?ml$/.test(entry.name))
-                out.push(rel);
-        }
-    };
-    visit('');
-    return out.sort();
-}
-function at(span) {
-    return span ? { line: span.start.line, column: span.start.column } : {};
-}
-function lineCol(e) {
-    return { line: e.line, column: e.column };
-}
-
-// EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(4551);
-;// CONCATENATED MODULE: ./lib/core/policy/changes.js
-/**
- * What a change does to the policy it is judged by: every control whose declared status changes,
- * every exception added, extended or widened, every rule disabled, downgraded or narrowed, and every
- * setting that weakens the gate. Each is a `policy-change` finding (control 8.32) that asks for review,
- * located on the head's line.
- */
-
-
-
-
-
-
-const FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
-/**
- * The policy changes from `base` to `head`; `rules` gives each rule's built-in severity. For changes
- * that would suppress findings, `effects` receives which (the change then blocks at their severity
- * until approved).
- */
-function policyChanges(base, head, rules, effects) {
-    const out = [];
-    const add = (message, location, key, suppresses) => {
-        const problem = {
-            kind: 'changes',
-            message: `Policy change: ${message}`,
-            location,
-            key,
-        };
-        out.push(problem);
-        if (suppresses)
-            effects?.set(problem, suppresses);
-    };
-    declarationChanges(base, head, add);
-    configChanges(base, head, rules, add);
-    for (const [file, hash] of base.ruleFiles) {
-        const now = head.ruleFiles.get(file);
-        if (now === hash)
-            continue;
-        add(now === undefined ? `custom rule file ${file} is removed.` : `custom rule file ${file} is edited.`, now === undefined ? null : { path: file, startLine: 1 }, `rule-file:${file}:${now ?? 'removed'}`);
-    }
-    return out;
-}
-const isOpen = (f) => f.status === 'open';
-function declarationChanges(base, head, add) {
-    const b = base.declarations;
-    const h = head.declarations;
-    const file = h?.file ?? head.controlsFile;
-    const at = (pointer, onKey = false) => (h ? h.locate(pointer, onKey) : null);
-    if (base.controlsFile !== head.controlsFile) {
-        add(`the declarations file moves from ${base.controlsFile} to ${head.controlsFile}.`, at(''), `controls-file:${head.controlsFile}`);
-    }
-    if (b && !h) {
-        add(`the declarations file ${file} is removed.`, null, 'controls-removed');
-        return;
-    }
-    const ids = new Set([...(b?.controls.keys() ?? []), ...(h?.controls.keys() ?? [])]);
-    for (const id of [...ids].sort()) {
-        const was = b?.controls.get(id);
-        const now = h?.controls.get(id);
-        const from = was?.status ?? 'undeclared';
-        const to = now?.status ?? 'undeclared';
-        if (from !== to) {
-            add(`${id} changes from ${from} to ${to}${now?.justification ? ` ("${now.justification}")` : ''}.`, now ? at(`${now.pointer}/status`) : at('/controls', true), `status:${id}:${from}:${to}`, 
-            // Its rules would be skipped once the control is not applicable.
-            to === 'not-applicable' ? (f) => isOpen(f) && f.controls.includes(id) : undefined);
-        }
-        else if (was?.status === 'planned' && now?.due && (!was.due || now.due > was.due)) {
-            add(`${id} is re-planned from ${was.due ?? 'no due date'} to ${now.due}.`, at(`${now.pointer}/due`), `due:${id}:${now.due}`);
-        }
-        const dropped = (was?.evidence ?? []).filter((e) => !now?.evidence.includes(e));
-        if (now && dropped.length > 0 && (now.status === 'implemented' || now.status === 'partial')) {
-            add(`${id} no longer cites ${dropped.join(', ')} as evidence.`, at(now.pointer, true), `evidence:${id}:${dropped.join(',')}`);
-        }
-    }
-    const before = new Map((b?.exceptions ?? []).map((e) => [e.id, e]));
-    for (const e of h?.exceptions ?? []) {
-        const where = at(e.pointer);
-        const old = before.get(e.id);
-        const covered = (f) => isOpen(f) && (0,triage/* exceptionCovers */.On)(e, f);
-        if (!old) {
-            add(`exception ${e.id} is added (${describe(e)}).`, where, `exception-added:${e.id}`, covered);
-            continue;
-        }
-        if (e.expires && (!old.expires || e.expires > old.expires)) {
-            add(`exception ${e.id} is extended from ${old.expires ?? 'no expiry'} to ${e.expires}.`, at(`${e.pointer}/expires`), `exception-extended:${e.id}:${e.expires}`, covered);
-        }
-        const widened = widening(old, e);
-        if (widened.length > 0) {
-            add(`exception ${e.id} is widened: ${widened.join('; ')}.`, where, `exception-widened:${e.id}:${widened.join(';')}`, covered);
-        }
-    }
-}
-function widening(old, now) {
-    const out = [];
-    const rules = now.rules.filter((r) => !old.rules.includes(r));
-    if (rules.length > 0)
-        out.push(`now also covers ${rules.join(', ')}`);
-    if (old.paths.length > 0 && now.paths.length === 0)
-        out.push('now covers every path');
-    else {
-        const paths = now.paths.filter((p) => !old.paths.includes(p));
-        if (paths.length > 0)
-            out.push(`now also covers ${paths.join(', ')}`);
-    }
-    if (old.control && !now.control)
-        out.push(`no longer limited to control ${old.control}`);
-    return out;
-}
-function describe(e) {
-    const where = e.paths.length > 0 ? ` in ${e.paths.join(', ')}` : ' everywhere';
-    return `${e.rules.join(', ')}${where}, expires ${e.expires ?? 'never'}`;
-}
-function configChanges(base, head, rules, add) {
-    const b = base.config;
-    const h = head.config;
-    const doc = head.configDocument;
-    const file = h.file;
-    const at = (pointer) => {
-        const span = doc?.nearestSpan(pointer);
-        return file && span ? (0,core_location/* locationFromSpan */.Cx)(file, span, true) : file ? { path: file, startLine: 1 } : null;
-    };
-    const builtin = new Map(rules.map((r) => [r.id, r.severity]));
-    const ids = new Set([...Object.keys(b.rules), ...Object.keys(h.rules)]);
-    for (const id of [...ids].sort()) {
-        const was = b.rules[id] ?? {};
-        const now = h.rules[id] ?? {};
-        const where = at(`/rules/${(0,yaml/* escapePointerToken */.uC)(id)}`);
-        const ofRule = (f) => isOpen(f) && f.ruleId === id;
-        if (now.enabled === false && was.enabled !== false) {
-            add(`rule ${id} is disabled.`, where, `rule-off:${id}`, ofRule);
-            continue;
-        }
-        const def = builtin.get(id);
-        const sevWas = was.severity ?? def;
-        const sevNow = now.severity ?? def;
-        if (sevWas && sevNow && severityRank(sevNow) < severityRank(sevWas)) {
-            add(`rule ${id} is downgraded from ${sevWas} to ${sevNow}.`, where, `rule-down:${id}:${sevNow}`, ofRule);
-        }
-        const excluded = (now.exclude ?? []).filter((g) => !(was.exclude ?? []).includes(g));
-        if (excluded.length > 0) {
-            const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
-            add(`rule ${id} no longer checks ${excluded.join(', ')}.`, where, `rule-exclude:${id}:${excluded.join(',')}`, (f) => ofRule(f) && f.location !== null && inExcluded(f.location.path));
-        }
-    }
-    const failWas = b.failOn ?? 'high';
-    const failNow = h.failOn ?? 'high';
-    if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
-        add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`, (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow));
-    }
-    const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
-    const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
-    if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
-        add(`fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`, at('/fail-on-confidence'), `fail-on-confidence:${confidenceNow}`, (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow));
-    }
-    // More test paths: findings there become low confidence, which does not block by default.
-    const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
-    const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
-    if (testNow.length > 0) {
-        const inTests = (0,glob/* pathMatcher */.k)(testNow);
-        add(`findings in ${testNow.join(', ')} are treated as test code (low confidence).`, at('/test-paths'), `test-paths:${testNow.join(',')}`, (f) => isOpen(f) && f.location !== null && inTests(f.location.path));
-    }
-    if ((b.failOnGap ?? true) && h.failOnGap === false)
-        add('fail-on-gap is turned off.', at('/fail-on-gap'), 'fail-on-gap');
-    const required = { none: 0, technological: 1, all: 2 };
-    const requiredWas = b.requireDeclarations ?? 'none';
-    const requiredNow = h.requireDeclarations ?? 'none';
-    if (required[requiredNow] < required[requiredWas]) {
-        add(`require-declarations is lowered from ${requiredWas} to ${requiredNow}.`, at('/require-declarations'), 'require-declarations');
-    }
-    if ((h.reviewMaxDays ?? 365) > (b.reviewMaxDays ?? 365)) {
-        add(`review-max-days is raised to ${h.reviewMaxDays}.`, at('/review-max-days'), `review-days:${h.reviewMaxDays}`);
-    }
-    if ((h.exceptionMaxDays ?? 365) > (b.exceptionMaxDays ?? 365)) {
-        add(`exception-max-days is raised to ${h.exceptionMaxDays}.`, at('/exception-max-days'), `max-days:${h.exceptionMaxDays}`);
-    }
-    const excluded = h.exclude.filter((g) => !b.exclude.includes(g));
-    if (excluded.length > 0) {
-        const inExcluded = (0,glob/* pathMatcher */.k)(excluded);
-        add(`the check no longer covers ${excluded.join(', ')}.`, at('/exclude'), `exclude:${excluded.join(',')}`, (f) => isOpen(f) && f.location !== null && inExcluded(f.location.path));
-    }
-    if (h.include.join('\0') !== b.include.join('\0') && h.include.length > 0) {
-        const included = (0,glob/* pathMatcher */.k)(h.include);
-        add(`the check is limited to ${h.include.join(', ')}.`, at('/include'), `include:${h.include.join(',')}`, (f) => isOpen(f) && f.location !== null && !included(f.location.path));
-    }
-    if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
-        add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/core/finding.js
-
-/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
-const HOMEPAGE = 'https://github.com/controlgate/controlgate';
-/** The documentation page of a rule: docs/rules/<id>.md. */
-function helpUri(ruleId) {
-    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+    return d[rows * cols - 1];
 }
 /**
- * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
- * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
- * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ * The candidates close to `typed`, closest first (at most `max`): within one to three edits (by
+ * length), or starting with it, and at most one edit further than the closest. Case is ignored.
  */
-function createFinding(rule, raw, severity = rule.severity) {
-    const location = raw.location ? normalizeLocation(raw.location) : null;
-    return {
-        ruleId: rule.id,
-        title: rule.title,
-        controls: [...(raw.controls ?? rule.controls)],
-        severity: raw.severity ?? severity,
-        confidence: raw.confidence ?? rule.confidence,
-        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
-        message: raw.message,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        location,
-        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
-        status: 'open',
-        blocking: false,
-        ...(raw.fix && location ? { fix: raw.fix } : {}),
-        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
-    };
-}
-/**
- * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
- * numbers), so the same problem keeps its fingerprint when lines above it move.
- */
-function fingerprint(ruleId, path, key) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
-}
-function normalizeLocation(loc) {
-    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
-    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
-        out.endLine = loc.endLine;
-    if (loc.startColumn !== undefined && loc.startColumn >= 1)
-        out.startColumn = loc.startColumn;
-    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
-        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
-        if (!sameLine || loc.endColumn >= loc.startColumn)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/core/policy/suppressions.js
-/**
- * A suppression a change adds for itself (an inline ignore, an exception, a rule disabled, a raised
- * `fail-on`, a weakened input of the step that runs the gate) is a policy change that blocks at the
- * severity of what it suppresses, until someone entitled approves it:
- *
- * - inline ignores are in the tree, so they take effect: the policy change reporting one is raised to
- *   the severity of the findings it silences (a critical private key makes a critical policy change);
- * - exceptions and configuration come from the base commit, so what they would suppress still blocks
- *   by itself; their policy change carries the same severity, so it reads as blocking too;
- * - the gate's own inputs are the caller's (the workflow step): a weakening always blocks.
- *
- * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
- * policy in force and leaves each policy change at its rule's severity, reported and approved.
- */
-
-
-
-
-/**
- * The policy changes that suppress findings counting against the gate, each with the severity of the
- * worst of them. Inline ignores are matched by place: an added ignore's policy change is located at
- * the comment, and an ignored finding names the comment that ignored it.
- */
-function planEscalations(input) {
-    const { findings, changeRules, scope } = input;
-    const changes = findings.filter((f) => changeRules.has(f.ruleId));
-    if (changes.length === 0)
+function closest(typed, candidates, max = 3) {
+    const t = typed.toLowerCase();
+    if (t === '')
         return [];
-    const sure = confidenceRank(input.minConfidence);
-    const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && confidenceRank(f.confidence) >= sure);
-    const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
-    const out = [];
-    const consider = (change, suppressed) => {
-        if (!change || suppressed.length === 0)
-            return;
-        suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
-            confidenceRank(b.confidence) - confidenceRank(a.confidence));
-        const worst = suppressed[0];
-        const stronger = severityRank(worst.severity) > severityRank(change.severity) ||
-            confidenceRank(worst.confidence) > confidenceRank(change.confidence);
-        if (stronger)
-            out.push({ change, severity: worst.severity, suppressed });
-    };
-    for (const [problem, suppresses] of input.effects) {
-        for (const rule of changeRules) {
-            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
-            consider(change, subjects.filter(suppresses));
-        }
-    }
-    for (const change of changes) {
-        const at = change.location;
-        if (!at)
+    // One edit in a short name, up to three in a long one: more would suggest unrelated names.
+    const limit = t.length <= 4 ? 1 : t.length <= 8 ? 2 : 3;
+    const scored = [];
+    let order = 0;
+    for (const name of new Set(candidates)) {
+        const n = name.toLowerCase();
+        order += 1;
+        if (n === t)
             continue;
-        consider(change, subjects.filter((f) => f.status === 'ignored' &&
-            f.exception?.kind === 'inline-ignore' &&
-            f.exception.location.path === at.path &&
-            f.exception.location.startLine === at.startLine));
+        const distance = editDistance(t, n);
+        const prefix = t.length >= 3 && n.startsWith(t);
+        if (distance > limit && !prefix)
+            continue;
+        let shared = 0;
+        while (shared < t.length && t[shared] === n[shared])
+            shared++;
+        scored.push({
+            name,
+            score: prefix ? Math.min(distance, limit) : distance,
+            shared,
+            lengths: Math.abs(n.length - t.length),
+            order,
+        });
     }
-    return out;
+    // Fewest edits first; among equals, the one that keeps more of the start (a typo is more often
+    // near the end), then the one of the same length, then the caller's order.
+    const best = Math.min(...scored.map((s) => s.score));
+    return scored
+        .filter((s) => s.score <= best + 1)
+        .sort((a, b) => a.score - b.score || b.shared - a.shared || a.lengths - b.lengths || a.order - b.order)
+        .slice(0, max)
+        .map((s) => s.name);
 }
-/** Raises each policy change to the severity of what it suppresses, and says so in its message. */
-function applyEscalations(escalations) {
-    for (const { change, severity, suppressed } of escalations) {
-        const worst = suppressed[0];
-        // It blocks as the finding it suppresses would: that severity, and at least that confidence.
-        if (severityRank(severity) > severityRank(change.severity))
-            change.severity = severity;
-        if (confidenceRank(worst.confidence) > confidenceRank(change.confidence)) {
-            change.confidence = worst.confidence;
-            delete change.confidenceReason;
-        }
-        const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
-        const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
-        change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
-    }
-}
-/** Fingerprints of policy-change findings made from `problems`, for rules of `changeRules`. */
-function changeFingerprints(problems, changeRules) {
-    const out = new Set();
-    for (const p of problems) {
-        for (const rule of changeRules)
-            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
-    }
-    return out;
+/** ` (did you mean X?)`, ` (did you mean X or Y?)`, or '' when nothing is close. */
+function didYouMean(typed, candidates, max = 3) {
+    const found = closest(typed, candidates, max);
+    if (found.length === 0)
+        return '';
+    const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
+    return ` (did you mean ${list}?)`;
 }
 
-;// CONCATENATED MODULE: ./lib/core/policy/review.js
+;// CONCATENATED MODULE: ./lib/core/phases/policy.js
 /**
- * The engine's side of a change reviewing its own policy: which policy is in force (the base's, or the
- * change's once approved), the custom rule files the change breaks, the base tree as the change's
- * renames see it, and, after triage, the policy changes that must block until approved. Kept out of
- * engine.ts so the pipeline there stays a list of steps.
+ * Phase 1, the policy: which configuration, declarations and rules judge this run (the base commit's
+ * on a change, unless the change's own policy changes are approved), which rules run, and the gate's
+ * settings once the caller's overrides are applied.
  */
 
 
 
 
 
+
+const DEFAULT_FAIL_ON = 'high';
+const DEFAULT_EXCEPTION_MAX_DAYS = 365;
+const DEFAULT_REVIEW_MAX_DAYS = 365;
 /**
- * Reads what the change does to the policy it is judged by and decides which policy is in force:
- * the base's, unless the change alters it and the caller's `approval` says someone entitled approved
- * (and the change's rule files all load).
+ * Loads the policy (from the base commit on a change) and reviews what the change does to it; throws
+ * {@link UsageError} for an unknown rule id asked for, and warns about settings of unknown rules.
  */
-async function reviewPolicy(loaded, options) {
-    let policy = loaded;
-    const base = policy.source === 'base' ? policy.active : undefined;
-    // The head's custom rules must load too (they are what will be merged); a broken one is a finding,
-    // and the base's rules stay in force, so every output is still written.
-    const ruleFiles = base && headRulesDiffer(policy) ? ruleFileProblems(policy.head.ruleDirs, options) : [];
-    let rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
-    const effects = new Map();
-    const changes = base ? policyChanges(base, policy.head, rules, effects) : [];
-    const gateChanges = (options.gateChanges ?? []).map((c) => ({
-        ...c,
-        kind: 'changes',
-    }));
-    const approval = lazyApproval(options.approval);
-    if (base && changes.length + gateChanges.length > 0 && ruleFiles.length === 0 && (await approval.get())) {
-        policy = { ...policy, active: policy.head };
-        rules = loadRules(policy.active.ruleDirs, { builtin: options.builtin });
-    }
-    return { policy, rules, ...(base ? { base } : {}), changes, effects, gateChanges, ruleFiles, approval };
-}
-/**
- * After triage: raises each policy change that suppresses findings to their severity, and returns the
- * weakenings of the gate's definition that must block whatever `fail-on` says; with an approval,
- * neither, and every policy change says who approved it.
- */
-async function settlePolicyChanges(review, findings, changeRules, scope, minConfidence) {
-    const escalations = planEscalations({
-        findings,
-        changeRules,
-        effects: review.effects,
-        scope,
-        minConfidence,
+async function readPolicy(options, root, log) {
+    // What the change does to the policy it is judged by, and whether someone entitled approved it;
+    // an approval puts the change's own policy in force (see policy/review.ts).
+    const review = await reviewPolicy(loadPolicy({ ...policySources(options), root, logger: log }), {
+        builtin: options.builtinRules !== false,
+        root,
+        ...(options.gateChanges ? { gateChanges: options.gateChanges } : {}),
+        ...(options.approval ? { approval: options.approval } : {}),
     });
-    const forcedPrints = changeFingerprints(review.gateChanges, changeRules);
-    const approved = escalations.length + forcedPrints.size > 0 ? await review.approval.get() : review.approval.known();
-    if (!approved) {
-        applyEscalations(escalations);
-        return { forced: new Set(findings.filter((f) => forcedPrints.has(f.fingerprint))) };
+    const { policy, rules: allRules } = review;
+    const config = policy.active.config;
+    const rules = selectRules(allRules, options.onlyRules);
+    for (const id of Object.keys(config.rules)) {
+        if (!rules.some((r) => r.id === id) && !options.onlyRules) {
+            const hint = didYouMean(id, rules.map((r) => r.id));
+            log.warning(`${config.file}: /rules/${id}: no rule has this id${hint}; the setting is ignored`);
+        }
     }
-    for (const f of findings) {
-        if (changeRules.has(f.ruleId))
-            f.message = `${f.message} Approved: ${approved.detail}.`;
+    const settings = {
+        failOn: options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON,
+        failOnConfidence: options.failOnConfidence ?? config.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE,
+        persona: options.persona ?? config.persona ?? DEFAULT_PERSONA,
+        failOnGap: options.failOnGap ?? config.failOnGap ?? true,
+        requireDeclarations: options.requireDeclarations ?? config.requireDeclarations ?? 'none',
+        exceptionMaxDays: options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS,
+        reviewMaxDays: config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS,
+    };
+    const policyRules = new Map();
+    for (const r of rules) {
+        const kind = (0,policy_policy/* policyKind */.L)(r.check.kind);
+        if (kind)
+            policyRules.set(r.id, kind);
     }
-    return { forced: new Set(), approved };
+    return { review, policy, config, allRules, rules, settings, policyRules };
 }
-/** A base tree that reads a renamed file under its old name (its inline ignores are not new). */
-function renamedTree(tree, renamed, diff) {
+/** The policy rules that report problems of one kind (`changes`: policy changes, always new). */
+function policyRulesOf(policy, ...kinds) {
+    return new Set([...policy.policyRules].filter(([, k]) => kinds.includes(k)).map(([id]) => id));
+}
+/** The rules asked for (`--rule`), or all; an unknown id is a usage error with a suggestion. */
+function selectRules(rules, only) {
+    if (!only)
+        return rules;
+    const unknown = only.filter((id) => !rules.some((r) => r.id === id));
+    if (unknown.length > 0) {
+        const ids = rules.map((r) => r.id);
+        const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
+        throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+    }
+    const wanted = new Set(only);
+    return rules.filter((r) => wanted.has(r.id));
+}
+/** Where the policy is read from: the caller's paths and the base commit, when given. */
+function policySources(o) {
     return {
-        label: tree.label,
-        read: (file, maxBytes) => tree.read(renamed.get(file) ?? diff?.previousPath(file) ?? file, maxBytes),
-        list: (dir) => tree.list(dir),
+        ...(o.configPath ? { configPath: o.configPath } : {}),
+        ...(o.controlsPath ? { controlsPath: o.controlsPath } : {}),
+        ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
+        ...(o.base ? { base: o.base } : {}),
+        ...(o.baseTree ? { baseTree: o.baseTree } : {}),
+        ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
     };
 }
-function lazyApproval(ask) {
-    let answer;
-    let known;
+
+// EXTERNAL MODULE: ./lib/core/workspace/focus.js
+var workspace_focus = __nccwpck_require__(6981);
+;// CONCATENATED MODULE: ./lib/core/phases/scope.js
+/**
+ * Phase 2, the scope: the tree the rules see (the file index, the repository's inherited top-level
+ * files, include and exclude) and, on a change, the base tree and the changed files the per-file
+ * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
+ * lists the tree while the rules load.
+ */
+
+
+
+
+
+/** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
+function startListing(root, options) {
+    const changedOnly = scanChanged(options.change);
+    // The change's diff against the working tree is another pass over the tree: it runs alongside
+    // the index.
+    const diff = changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
+    // Untracked files that are part of the change (a local check with --base): listed once, for the
+    // index and to leave them out of the base.
+    const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
+    // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
+    index?.catch(() => { });
     return {
-        async get() {
-            answer ??= ask ? ask() : Promise.resolve(undefined);
-            known = await answer;
-            return known;
+        changedOnly,
+        ...(diff ? { diff } : {}),
+        ...(untracked ? { untracked } : {}),
+        ...(index ? { index } : {}),
+    };
+}
+/** Builds the workspace the rules read, and on a change the base tree and the changed-files view. */
+async function defineScope(root, options, listing, config, log) {
+    const repo = GitRepository.open(root);
+    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+    // .github/, .gitignore), which GitHub and git read from the top.
+    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
+    const workspace = new workspace_workspace/* Workspace */.aR(root, {
+        ...(listing.index ? { index: await listing.index } : {}),
+        include: config.include,
+        exclude: config.exclude,
+        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+        ...(options.files ? { files: options.files } : {}),
+        ...(options.overlay ? { overlay: options.overlay } : {}),
+        ...(inherited ? { inherited } : {}),
+    });
+    log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
+    const untracked = await listing.untracked;
+    const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
+    return { repo, workspace, scan, untracked };
+}
+/**
+ * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
+ * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
+ * of the tree), and the diff against the working tree (which stats every file anyway) tells which
+ * tracked files the working tree has lost, instead of a second pass. (A file added after the base
+ * and deleted without committing is not in that diff; it stays listed, and reads as unreadable.)
+ */
+async function changeIndex(root, changedOnly, diff, untracked) {
+    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+    const withUntracked = async (index) => {
+        const extra = (await untracked) ?? [];
+        if (extra.length === 0 || index.source !== 'git')
+            return index;
+        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return { ...index, files };
+    };
+    if (!changedOnly)
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, untracked ? { untracked: false } : {}));
+    const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
+    if (!diff)
+        return withUntracked(index);
+    if (raw === undefined)
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
+    const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
+    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
+}
+/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
+function scanChanged(change) {
+    return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
+}
+/**
+ * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
+ * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
+ * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
+ */
+async function scanScope(workspace, change, selection, diff, log, untracked) {
+    if (!scanChanged(change))
+        return {};
+    const base = change.baseline
+        ? ((await buildBaseWorkspace(workspace, change.baseline, {
+            include: selection.include,
+            exclude: selection.exclude,
+            ...(diff ? { diff } : {}),
+            ...(untracked ? { untracked } : {}),
+        })) ?? null)
+        : undefined;
+    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
+    if (!paths) {
+        log.info(change.diff?.diff.truncated && !base
+            ? 'scanning every file: the list of the files the change touches is partial'
+            : 'scanning every file: the files the change touches are unknown');
+        return base === undefined ? {} : { base };
+    }
+    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
+    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
+    return { ...(base !== undefined ? { base } : {}), head };
+}
+/** The base side of the change for the per-file rules: the base tree's changed files. */
+function focusedBase(scope, base) {
+    return scope.scan.head && base instanceof BaseWorkspace
+        ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/phases/comparison.js
+/**
+ * Phase 4, base comparison: on a change, each finding is marked new or existing, by running the same
+ * rules with the same settings over the base tree (or, without the base's history, from the diff).
+ * Repository settings are never new and not run on the base; policy changes are always new. A rule
+ * that reads across files and asked the head nothing the change touches is not evaluated on the base
+ * again: its findings there are its findings on the head.
+ */
+
+
+
+
+
+
+
+
+/** Marks the head's findings new or existing; undefined when the run is not about a change. */
+async function compareWithBase(options, policy, scope, evaluation, log) {
+    if (!options.change)
+        return undefined;
+    const { config } = policy;
+    const changeRules = policyRulesOf(policy, 'changes');
+    const exempt = new Set(policy.rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id));
+    const change = await judgeChange(evaluation.run.findings, options.change, {
+        head: scope.workspace,
+        include: config.include,
+        exclude: config.exclude,
+        ...(scope.scan.base !== undefined ? { base: scope.scan.base } : {}),
+        exempt,
+        ...(scope.untracked ? { untracked: scope.untracked } : {}),
+        alwaysNew: changeRules,
+        // The same rules and settings over the base tree, minus the ones judged without it.
+        async evaluateBase(base) {
+            const judged = evaluation.entries.filter(({ rule }) => !exempt.has(rule.id) && !changeRules.has(rule.id));
+            // A rule the change does not touch finds on the base what it found on the head.
+            const reused = base instanceof BaseWorkspace ? untouchedRules(evaluation.run, base) : new Map();
+            // The API too: the online workflow audits judge the base's action references the same way
+            // (answers are cached per run), so a pin that was already there is not the change's finding.
+            const baseRun = new RuleRun(config, base, evaluation.context, silentLogger, options.github, focusedBase(scope, base));
+            await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
+            dedupeFingerprints(baseRun.findings);
+            const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
+            // Each rule's fingerprints are its own (the rule id is part of them): ordinals per rule.
+            for (const { rule } of judged) {
+                const seen = new Map();
+                for (const f of reused.get(rule.id) ?? [])
+                    fingerprints.add(uniqueFingerprint(f, seen));
+            }
+            return fingerprints;
         },
-        known: () => known,
-    };
+    });
+    if (change.judged.method !== 'none') {
+        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
+    }
+    return change;
 }
 /**
- * The problems of custom rule files that do not load, as `rule-files` findings located in each file
- * (the head's rule directories, which the change may have edited); none when they all load.
+ * The rules whose recorded inputs the change does not touch, with the fingerprints they found on the
+ * head: the same rule over a tree that answers every one of its questions the same way finds the same.
  */
-function ruleFileProblems(dirs, options) {
-    try {
-        loadRules(dirs, { builtin: options.builtin });
-        return [];
+function untouchedRules(head, base) {
+    const reused = new Map();
+    for (const [id, { inputs, fingerprints }] of head.recorded) {
+        if (!(0,scope/* touchedBy */.Oq)(inputs, base.differs, (patterns) => base.matcher(patterns)))
+            reused.set(id, fingerprints);
     }
-    catch (err) {
-        if (!(err instanceof RuleLoadError))
-            throw err;
-        return err.problems.map(({ file, problem }) => {
-            const rel = external_node_path_.relative(options.root, file).split(external_node_path_.sep).join('/');
-            const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
-            const shown = inside ? rel : file;
-            return {
-                kind: 'rule-files',
-                message: `${(0,validate/* formatProblem */.Vw)(shown, problem)} (this rule file does not load, so the base commit's rules are used: fix it before it is merged)`,
-                location: inside ? { path: rel, startLine: problem.line ?? 1 } : null,
-                key: `${shown}:${problem.pointer}:${problem.message}`,
-            };
-        });
-    }
-}
-/** Whether the head's custom rules differ from the base's, so they must be validated separately. */
-function headRulesDiffer(policy) {
-    const a = policy.active.ruleFiles;
-    const b = policy.head.ruleFiles;
-    if (a.size !== b.size || policy.active.ruleDirs.length !== policy.head.ruleDirs.length)
-        return true;
-    for (const [file, hash] of a)
-        if (b.get(file) !== hash)
-            return true;
-    return false;
+    return reused;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/version.js
@@ -23201,516 +24067,103 @@ function deepFreeze(value) {
     return value;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluate-rule.js
-var evaluate_rule = __nccwpck_require__(2595);
-// EXTERNAL MODULE: ./lib/core/slices.js
-var slices = __nccwpck_require__(1200);
-;// CONCATENATED MODULE: ./lib/core/rule-run.js
+;// CONCATENATED MODULE: ./lib/core/phases/report.js
 /**
- * Evaluation of rules, one at a time: each rule's effective settings (disabled, severity, excluded
- * paths), the skip of rules whose controls are all declared not applicable, the evaluator call, and
- * the conversion of what it returns into findings. A rule that throws becomes that rule's error; a
- * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
+ * Phase 6, the report: the notices and warnings of the run, said in the log too, what the persona
+ * shows, and the one immutable Report every reporter and sink reads.
+ */
+
+
+/** Everything the run decided, as a Report; notices and warnings are logged on the way. */
+function writeReport(options, started, policy, scope, evaluation, verdicts, log) {
+    const { policy: loaded, config, settings } = policy;
+    const baseSnapshot = policy.review.base;
+    const { check, skipped } = evaluation;
+    const { approved } = verdicts;
+    const notices = [...(loaded.active.declarations?.notices ?? []), ...check.notices];
+    if (approved) {
+        notices.push(`The change's policy changes are approved (${approved.detail})${loaded.active === loaded.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`);
+    }
+    if (skipped.length > 0) {
+        notices.push(`rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`);
+    }
+    const warnings = [...loaded.warnings];
+    const broken = loaded.head.declarations?.problems ?? [];
+    if (broken.length > 0) {
+        // Also a blocking finding; said here too so the reason the gate fails is the first thing read.
+        const first = broken[0];
+        const where = first.location
+            ? `${first.location.path}:${first.location.startLine}`
+            : loaded.head.controlsFile;
+        warnings.push(`The declarations file is invalid (${broken.length} problem${broken.length === 1 ? '' : 's'}; first at ${where}), so the gate fails until it is fixed.`);
+    }
+    if (loaded.source === 'base' && (loaded.active.declarations?.problems.length ?? 0) > 0) {
+        warnings.push(`The base commit's declarations file ${loaded.active.controlsFile} has problems; the controls it cannot declare are unverifiable until a fixed version is merged.`);
+    }
+    // loadPolicy has logged its own warnings already.
+    for (const w of warnings.slice(loaded.warnings.length))
+        log.warning(w);
+    for (const n of notices)
+        log.info(n);
+    // What the reader sees: every blocking finding, and the others the persona asks for.
+    const { persona } = settings;
+    const { shown, hidden } = applyPersona(verdicts.findings, persona);
+    if (hidden) {
+        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
+    }
+    const declared = loaded.active.declarations;
+    const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
+    return buildReport({
+        root: options.root,
+        head: scope.repo?.head() ?? null,
+        base: loaded.base ?? options.base ?? null,
+        ...(options.identity ? { identity: options.identity } : {}),
+        time: options.now ?? started,
+        ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
+        reviewMaxDays: settings.reviewMaxDays,
+        config,
+        failOn: settings.failOn,
+        failOnConfidence: settings.failOnConfidence,
+        persona,
+        testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
+        failOnGap: settings.failOnGap,
+        requireDeclarations: settings.requireDeclarations,
+        exceptionMaxDays: settings.exceptionMaxDays,
+        controlsFile: loaded.active.controlsFile,
+        ruleDirs: loaded.active.ruleDirs.map((d) => (typeof d === 'string' ? d : d.dir)),
+        rules: verdicts.summaries,
+        controls: verdicts.controls,
+        policy: {
+            // Approved: the change's own policy was in force.
+            source: baseSnapshot && loaded.active === loaded.head ? 'head' : loaded.source,
+            base: loaded.base,
+            controls: loaded.active.declarations ? loaded.active.controlsFile : null,
+            warnings,
+            notices,
+        },
+        findings: shown,
+        ...(hidden ? { hidden } : {}),
+        errors: evaluation.run.errors,
+        gate: verdicts.gate,
+        files: scope.workspace.files.length,
+        ...changed,
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/core/phases/verdicts.js
+/**
+ * Phase 5, verdicts: the policy changes a change makes for itself settled (escalated until approved),
+ * one verdict per control from the declarations and the open findings, and the gate.
  */
 
 
 
 
-
-
-
-
-/** Evaluates rules one by one, collecting their summaries, findings and errors. */
-class RuleRun {
-    config;
-    workspace;
-    policy;
-    log;
-    github;
-    focused;
-    threads;
-    findings = [];
-    errors = [];
-    summaries = [];
-    /**
-     * Files no rule assesses the repository by: controlgate's own configuration and declarations. A
-     * content rule that read only them has examined nothing of what the controls are about.
-     */
-    policyFiles = new Set();
-    /** Lowers the confidence of findings in test, fixture, example, docs and vendored paths. */
-    context;
-    constructor(config, workspace, policy, log, github, 
-    /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
-    focused, 
-    /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
-    threads) {
-        this.config = config;
-        this.workspace = workspace;
-        this.policy = policy;
-        this.log = log;
-        this.github = github;
-        this.focused = focused;
-        this.threads = threads;
-        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
-    }
-    /**
-     * Evaluates rules in order, with one exception that changes nothing in the results: over a large
-     * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
-     * slice's texts are released), after the other rules, so memory follows the slice and not the
-     * repository; slice workers, when given, take slices alongside this thread. `last` runs after
-     * everything else within its slice (it reports what the others could not parse).
-     */
-    async evaluateAll(entries, last) {
-        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
-        const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
-        const isLast = (e) => e.rule.check.kind === last;
-        const whole = entries.filter((e) => !perFile(e));
-        const sliced = entries.filter(perFile);
-        const active = [...sliced.filter((e) => !isLast(e)), ...sliced.filter(isLast)].flatMap((e) => {
-            const summary = this.begin(e.rule, e.notApplicable);
-            return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
-        });
-        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
-        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
-        const sharedRules = shared.map((a) => a.rule);
-        const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
-        const queue = new slices/* SliceQueue */.qE(undefined, count);
-        // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count);
-        try {
-            for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
-                await this.evaluate(e.rule, e.notApplicable);
-            }
-            if (active.length === 0)
-                return;
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
-            const policy = {
-                ...slices/* SLICE_POLICY */.EX,
-                ...(this.policy.base ? { base: this.policy.base } : {}),
-            };
-            const ownRules = own.map((a) => a.rule);
-            for (let slice = 0; slice < count; slice++) {
-                const outcomes = byslice.get(slice) ?? [];
-                if (own.length > 0) {
-                    const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
-                }
-                for (const [i, a] of [...shared, ...own].entries())
-                    a.slices.push(outcomes[i]);
-            }
-        }
-        finally {
-            pool?.stop();
-        }
-        for (const a of active) {
-            // The engine's problems of a policy rule belong to the rule once, not to each slice.
-            const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
-            const raw = kind ? this.policy.of(kind) : [];
-            const failed = a.slices.find((o) => 'error' in o);
-            const tally = this.tally();
-            const settings = new Set();
-            for (const o of a.slices) {
-                tally.add(o.examined.files);
-                for (const s of o.examined.settings)
-                    settings.add(s);
-            }
-            a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
-            if (failed)
-                this.fail(a.rule, a.summary, failed);
-            else
-                this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
-        }
-    }
-    /** A tally of one rule's examined files over this run's tree. */
-    tally() {
-        const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
-        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
-    }
-    scopeOf(examined, basis) {
-        const tally = this.tally();
-        tally.add(examined.files);
-        return { ...tally.result(), settings: examined.settings, basis };
-    }
-    startWorkers(rules, queue, count) {
-        if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
-            return undefined;
-        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
-            root: this.workspace.root,
-            maxFileBytes: this.workspace.maxFileBytes,
-            files: this.workspace.files,
-            ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
-            rules,
-            queue: queue.buffer,
-        });
-    }
-    /**
-     * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
-     * then gathers the workers' and evaluates any slice a worker took but never delivered.
-     */
-    async sharedSlices(rules, queue, count, pool) {
-        const byslice = new Map();
-        if (rules.length === 0)
-            return byslice;
-        const files = this.workspace.files;
-        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
-        for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
-            byslice.set(slice, await evaluate(slice));
-        }
-        if (pool) {
-            const delivered = await pool.collect(count, new Set(byslice.keys()));
-            // In slice order, after this thread's own: the first problem recorded per file wins, and every
-            // file belongs to one slice, so which thread took which slice changes nothing.
-            for (const r of [...delivered.values()].sort((a, b) => a.slice - b.slice)) {
-                byslice.set(r.slice, r.outcomes);
-                for (const p of r.problems)
-                    this.workspace.reportProblem(p);
-            }
-            this.log.debug(`per-file rules: ${count} slices, ${delivered.size} on ${this.threads?.count} worker thread(s)` +
-                (pool.failures.length > 0 ? `; worker failed: ${pool.failures.join('; ')}` : ''));
-        }
-        for (let slice = 0; slice < count; slice++) {
-            if (!byslice.has(slice))
-                byslice.set(slice, await evaluate(slice));
-        }
-        return byslice;
-    }
-    async evaluate(rule, notApplicable) {
-        const summary = this.begin(rule, notApplicable);
-        if (!summary)
-            return;
-        const scoped = this.focused && (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
-        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : this.workspace, this.policy, this.github);
-        summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
-        if ('error' in outcome)
-            this.fail(rule, summary, outcome);
-        else
-            this.append(rule, summary, outcome.raw);
-    }
-    /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
-    begin(rule, notApplicable) {
-        const settings = this.config.rules[rule.id] ?? {};
-        const summary = {
-            id: rule.id,
-            title: rule.title,
-            severity: settings.severity ?? rule.severity,
-            controls: rule.controls,
-            rationale: rule.rationale,
-            remediation: rule.remediation,
-            helpUri: helpUri(rule.id),
-            source: rule.source,
-            result: 'pass',
-            findings: 0,
-        };
-        this.summaries.push(summary);
-        if (settings.enabled === false && rule.check.kind === 'policy.declarations-file') {
-            // Never disabled: a broken declarations file must fail the gate. Said only when it matters.
-            if (this.policy.of('declarations-file').length > 0) {
-                this.log.warning(`${this.config.file}: /rules/${rule.id}: this rule cannot be disabled; the setting is ignored`);
-            }
-        }
-        else if (settings.enabled === false) {
-            summary.result = 'disabled';
-            return undefined;
-        }
-        if (notApplicable) {
-            summary.result = 'not-applicable';
-            return undefined;
-        }
-        return summary;
-    }
-    fail(rule, summary, outcome) {
-        // A refused API answer is not a bug: the rule's controls are unverifiable, and the detail says
-        // which permission would help. It is no rule error and raises no warning of its own.
-        if (outcome.unverifiable) {
-            summary.result = 'unverifiable';
-            summary.detail = outcome.error;
-            return;
-        }
-        summary.result = 'error';
-        this.errors.push({ ruleId: rule.id, message: `internal error while evaluating: ${outcome.error}` });
-    }
-    append(rule, summary, raw) {
-        const exclude = this.config.rules[rule.id]?.exclude;
-        const skip = exclude?.length ? (0,glob/* pathMatcher */.k)(exclude) : undefined;
-        // Policy findings are about the policy files themselves, wherever they are; test-data rules are
-        // about what test paths hold.
-        const exempt = (0,policy_policy/* policyKind */.L)(rule.check.kind) || (0,registry/* getEvaluator */.s)(rule.check.kind)?.testData === true;
-        const context = exempt ? undefined : this.context;
-        for (const r of raw) {
-            if (skip && r.location && skip(r.location.path))
-                continue;
-            const finding = createFinding(rule, r, summary.severity);
-            context?.(finding);
-            this.findings.push(finding);
-            summary.findings += 1;
-        }
-        if (summary.result !== 'error')
-            summary.result = summary.findings > 0 ? 'fail' : 'pass';
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/core/suggest.js
-/**
- * "Did you mean" for names a person typed: rule ids, control ids, options, commands and values.
- * Candidates within a small edit distance (adjacent swaps count as one edit) are offered, closest
- * first; a candidate that starts with what was typed counts as close too (`--fail` -> `--fail-on`).
- */
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-function editDistance(a, b) {
-    const rows = a.length + 1;
-    const cols = b.length + 1;
-    const d = new Array(rows * cols).fill(0);
-    for (let i = 0; i < rows; i++)
-        d[i * cols] = i;
-    for (let j = 0; j < cols; j++)
-        d[j] = j;
-    for (let i = 1; i < rows; i++) {
-        for (let j = 1; j < cols; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                best = Math.min(best, d[(i - 2) * cols + j - 2] + 1);
-            }
-            d[i * cols + j] = best;
-        }
-    }
-    return d[rows * cols - 1];
-}
-/**
- * The candidates close to `typed`, closest first (at most `max`): within one to three edits (by
- * length), or starting with it, and at most one edit further than the closest. Case is ignored.
- */
-function closest(typed, candidates, max = 3) {
-    const t = typed.toLowerCase();
-    if (t === '')
-        return [];
-    // One edit in a short name, up to three in a long one: more would suggest unrelated names.
-    const limit = t.length <= 4 ? 1 : t.length <= 8 ? 2 : 3;
-    const scored = [];
-    let order = 0;
-    for (const name of new Set(candidates)) {
-        const n = name.toLowerCase();
-        order += 1;
-        if (n === t)
-            continue;
-        const distance = editDistance(t, n);
-        const prefix = t.length >= 3 && n.startsWith(t);
-        if (distance > limit && !prefix)
-            continue;
-        let shared = 0;
-        while (shared < t.length && t[shared] === n[shared])
-            shared++;
-        scored.push({
-            name,
-            score: prefix ? Math.min(distance, limit) : distance,
-            shared,
-            lengths: Math.abs(n.length - t.length),
-            order,
-        });
-    }
-    // Fewest edits first; among equals, the one that keeps more of the start (a typo is more often
-    // near the end), then the one of the same length, then the caller's order.
-    const best = Math.min(...scored.map((s) => s.score));
-    return scored
-        .filter((s) => s.score <= best + 1)
-        .sort((a, b) => a.score - b.score || b.shared - a.shared || a.lengths - b.lengths || a.order - b.order)
-        .slice(0, max)
-        .map((s) => s.name);
-}
-/** ` (did you mean X?)`, ` (did you mean X or Y?)`, or '' when nothing is close. */
-function didYouMean(typed, candidates, max = 3) {
-    const found = closest(typed, candidates, max);
-    if (found.length === 0)
-        return '';
-    const list = found.length === 1 ? found[0] : `${found.slice(0, -1).join(', ')} or ${found.at(-1)}`;
-    return ` (did you mean ${list}?)`;
-}
-
-// EXTERNAL MODULE: ./lib/core/workspace/files.js
-var files = __nccwpck_require__(2042);
-// EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
-;// CONCATENATED MODULE: ./lib/core/engine.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The kind evaluated after all others, because it reports what they could not parse. */
-const LAST_KIND = 'core.input-problems';
-const DEFAULT_FAIL_ON = 'high';
-const DEFAULT_EXCEPTION_MAX_DAYS = 365;
-const DEFAULT_REVIEW_MAX_DAYS = 365;
-/**
- * Runs the pipeline up to the Report: settings -> policy -> rules -> workspace -> evaluate -> triage
- * -> assess -> gate. Throws {@link UsageError} for problems the user must fix (missing path, invalid
- * config or rules). A broken declarations file is a blocking finding, not an error, so the Action
- * reports it where it is. A rule that throws is recorded as that rule's error and the run goes on.
- */
-async function runCheck(options) {
-    const started = new Date();
-    const log = options.logger ?? silentLogger;
-    const root = external_node_path_.resolve(options.root);
-    if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
-        throw new UsageError(`path not found or not a directory: ${options.root}`);
-    }
-    // The index does not depend on the policy: git lists the tree while the policy and rules load.
-    const changedOnly = scanChanged(options.change);
-    // The change's diff against the working tree is another pass over the tree: it runs alongside
-    // the index.
-    const diff = changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
-    // Untracked files that are part of the change (a local check with --base): listed once, for the
-    // index and to leave them out of the base.
-    const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
-    // Awaited below; a usage error thrown before then must not leave it an unhandled rejection.
-    index?.catch(() => { });
-    // What the change does to the policy it is judged by, and whether someone entitled approved it;
-    // an approval puts the change's own policy in force (see policy/review.ts).
-    const review = await reviewPolicy(loadPolicy({ ...pick(options), root, logger: log }), {
-        builtin: options.builtinRules !== false,
-        root,
-        ...(options.gateChanges ? { gateChanges: options.gateChanges } : {}),
-        ...(options.approval ? { approval: options.approval } : {}),
-    });
-    const { policy, rules: allRules, base: baseSnapshot } = review;
-    const config = policy.active.config;
-    let rules = allRules;
-    if (options.onlyRules) {
-        const wanted = new Set(options.onlyRules);
-        const unknown = options.onlyRules.filter((id) => !rules.some((r) => r.id === id));
-        if (unknown.length > 0) {
-            const ids = rules.map((r) => r.id);
-            const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
-            throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
-        }
-        rules = rules.filter((r) => wanted.has(r.id));
-    }
-    for (const id of Object.keys(config.rules)) {
-        if (!rules.some((r) => r.id === id) && !options.onlyRules) {
-            const hint = didYouMean(id, rules.map((r) => r.id));
-            log.warning(`${config.file}: /rules/${id}: no rule has this id${hint}; the setting is ignored`);
-        }
-    }
-    const failOn = options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
-    const failOnConfidence = options.failOnConfidence ?? config.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
-    const persona = options.persona ?? config.persona ?? DEFAULT_PERSONA;
-    const failOnGap = options.failOnGap ?? config.failOnGap ?? true;
-    const requireDeclarations = options.requireDeclarations ?? config.requireDeclarations ?? 'none';
-    const exceptionMaxDays = options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS;
-    const repo = GitRepository.open(root);
-    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
-    // .github/, .gitignore), which GitHub and git read from the top.
-    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
-    const reviewMaxDays = config.reviewMaxDays ?? DEFAULT_REVIEW_MAX_DAYS;
-    const workspace = new workspace_workspace/* Workspace */.aR(root, {
-        ...(index ? { index: await index } : {}),
-        include: config.include,
-        exclude: config.exclude,
-        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
-        ...(options.files ? { files: options.files } : {}),
-        ...(options.overlay ? { overlay: options.overlay } : {}),
-        ...(inherited ? { inherited } : {}),
-    });
-    log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
-    const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
-    const check = checkDeclarations(policy.active.declarations, policy.active.controlsFile, {
-        workspace,
-        today: utcDay(options.now ?? new Date()),
-        requireDeclarations,
-        exceptionMaxDays,
-        reviewMaxDays,
-        defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
-        ruleIds: new Set(allRules.map((r) => r.id)),
-    });
-    const problems = [
-        ...(policy.head.declarations?.problems ?? []),
-        ...check.problems,
-        ...review.changes,
-        ...review.gateChanges,
-        ...review.ruleFiles,
-    ];
-    // Renamed files are read from the base under their old name (inline ignores moved with them are
-    // not new); the base tree's own renames are known once it is built, before any rule runs.
-    const renamed = new Map();
-    const context = {
-        of: (kind) => problems.filter((p) => p.kind === kind).map(toRaw),
-        ...(baseSnapshot ? { base: renamedTree(baseSnapshot.tree, renamed, options.change?.diff) } : {}),
-    };
-    const policyRules = new Map();
-    for (const r of rules) {
-        const kind = (0,policy_policy/* policyKind */.L)(r.check.kind);
-        if (kind)
-            policyRules.set(r.id, kind);
-    }
-    const scan = await scanScope(workspace, options.change, config, diff, log, await untracked);
-    for (const [to, from] of scan.base?.renamed ?? [])
-        renamed.set(to, from);
-    // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
-    const threads = options.overlay ? undefined : options.threads;
-    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
-    for (const f of [config.file, policy.active.controlsFile, policy.head.controlsFile]) {
-        if (f)
-            run.policyFiles.add(f);
-    }
-    const skipped = [];
-    const entries = rules.map((rule) => {
-        const notApplicable = !policyRules.has(rule.id) && rule.controls.every((c) => check.notApplicable.has(c));
-        if (notApplicable)
-            skipped.push(`${rule.id} (${rule.controls.join(', ')})`);
-        return { rule, notApplicable };
-    });
-    await run.evaluateAll(entries, LAST_KIND);
-    (0,triage/* triage */.NA)({
-        findings: run.findings,
-        exceptions: check.exceptions,
-        workspace,
-        protectedRules: new Set(policyRules.keys()),
-    });
-    const findings = run.findings;
-    dedupeFingerprints(findings);
-    const change = options.change
-        ? await judgeChange(findings, options.change, {
-            head: workspace,
-            include: config.include,
-            exclude: config.exclude,
-            ...(scan.base !== undefined ? { base: scan.base } : {}),
-            exempt: new Set(rules.filter((r) => r.check.kind.startsWith('github.')).map((r) => r.id)),
-            ...((await untracked) ? { untracked: await untracked } : {}),
-            alwaysNew: new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id)),
-            // The same rules and settings over the base tree, minus the ones judged without it.
-            async evaluateBase(base) {
-                // The base side of the change, for the per-file rules.
-                const focused = scan.head && base instanceof BaseWorkspace
-                    ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
-                    : undefined;
-                // The API too: the online workflow audits judge the base's action references the same way
-                // (answers are cached per run), so a pin that was already there is not the change's finding.
-                const baseRun = new RuleRun(config, base, context, silentLogger, options.github, focused);
-                await baseRun.evaluateAll(entries.filter(({ rule }) => !rule.check.kind.startsWith('github.') && policyRules.get(rule.id) !== 'changes'), LAST_KIND);
-                dedupeFingerprints(baseRun.findings);
-                return baseRun.findings;
-            },
-        })
-        : undefined;
-    if (change && change.judged.method !== 'none') {
-        log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
-    }
+/** Settles the policy changes, assesses every control and decides the gate. */
+async function decideVerdicts(options, policy, scope, evaluation) {
+    const { workspace, repo } = scope;
+    const { settings, policyRules } = policy;
+    const findings = evaluation.run.findings;
     // A finding in a file inherited from the repository's top is located there, from the checked folder.
     if (workspace.inheritance && repo?.prefix) {
         const up = '../'.repeat(repo.prefix.split('/').filter(Boolean).length);
@@ -23721,182 +24174,34 @@ async function runCheck(options) {
     }
     // Suppressions the change adds for itself block at the severity of what they suppress, and the
     // gate's own settings weakened in the workflow block outright, until approved.
-    const scope = options.change?.scope ?? 'all';
-    const changeRules = new Set([...policyRules].filter(([, k]) => k === 'changes').map(([id]) => id));
-    const { forced, approved } = await settlePolicyChanges(review, findings, changeRules, scope, failOnConfidence);
+    const gateScope = options.change?.scope ?? 'all';
+    const { forced, approved } = await settlePolicyChanges(policy.review, findings, policyRulesOf(policy, 'changes'), gateScope, settings.failOnConfidence);
     findings.sort(compareFindings);
-    const summaries = run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const summaries = evaluation.run.summaries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const controls = assessControls({
         rules: summaries,
         findings,
-        errors: run.errors,
-        check,
+        errors: evaluation.run.errors,
+        check: evaluation.check,
         policyRules,
-        kinds: new Map(rules.map((r) => [r.id, r.check.kind])),
+        kinds: new Map(policy.rules.map((r) => [r.id, r.check.kind])),
         run: {
-            ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
-            narrowed: config.include.length > 0 || config.exclude.length > 0,
+            ...(scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {}),
+            narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,
         },
-        minConfidence: failOnConfidence,
+        minConfidence: settings.failOnConfidence,
     });
-    const alwaysBlocking = new Set([...policyRules].filter(([, k]) => k === 'declarations-file' || k === 'rule-files').map(([id]) => id));
-    const gate = applyGate(findings, failOn, {
-        failOnGap,
-        failOnConfidence,
+    const gate = applyGate(findings, settings.failOn, {
+        failOnGap: settings.failOnGap,
+        failOnConfidence: settings.failOnConfidence,
         controls,
         policyRules,
-        alwaysBlocking,
-        scope,
+        alwaysBlocking: policyRulesOf(policy, 'declarations-file', 'rule-files'),
+        scope: gateScope,
         forced,
-        ...(policy.failClosed ? { failures: [policy.failClosed] } : {}),
+        ...(policy.policy.failClosed ? { failures: [policy.policy.failClosed] } : {}),
     });
-    const notices = [...(policy.active.declarations?.notices ?? []), ...check.notices];
-    if (approved) {
-        notices.push(`The change's policy changes are approved (${approved.detail})${policy.active === policy.head && baseSnapshot ? ", so the change's own policy is in force" : ''}.`);
-    }
-    if (skipped.length > 0) {
-        notices.push(`rules skipped because every control they map to is declared not-applicable: ${skipped.join(', ')}`);
-    }
-    const warnings = [...policy.warnings];
-    const broken = policy.head.declarations?.problems ?? [];
-    if (broken.length > 0) {
-        // Also a blocking finding; said here too so the reason the gate fails is the first thing read.
-        const first = broken[0];
-        const where = first.location
-            ? `${first.location.path}:${first.location.startLine}`
-            : policy.head.controlsFile;
-        warnings.push(`The declarations file is invalid (${broken.length} problem${broken.length === 1 ? '' : 's'}; first at ${where}), so the gate fails until it is fixed.`);
-    }
-    if (policy.source === 'base' && (policy.active.declarations?.problems.length ?? 0) > 0) {
-        warnings.push(`The base commit's declarations file ${policy.active.controlsFile} has problems; the controls it cannot declare are unverifiable until a fixed version is merged.`);
-    }
-    // loadPolicy has logged its own warnings already.
-    for (const w of warnings.slice(policy.warnings.length))
-        log.warning(w);
-    for (const n of notices)
-        log.info(n);
-    // What the reader sees: every blocking finding, and the others the persona asks for.
-    const { shown, hidden } = applyPersona(findings, persona);
-    if (hidden) {
-        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
-    }
-    const declared = policy.active.declarations;
-    return buildReport({
-        root: options.root,
-        head: repo?.head() ?? null,
-        base: policy.base ?? options.base ?? null,
-        ...(options.identity ? { identity: options.identity } : {}),
-        time: options.now ?? started,
-        ...(declared ? { declarations: { file: declared.file, ...declared.meta } } : {}),
-        reviewMaxDays,
-        config,
-        failOn,
-        failOnConfidence,
-        persona,
-        testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
-        failOnGap,
-        requireDeclarations,
-        exceptionMaxDays,
-        controlsFile: policy.active.controlsFile,
-        ruleDirs: policy.active.ruleDirs.map((d) => (typeof d === 'string' ? d : d.dir)),
-        rules: summaries,
-        controls,
-        policy: {
-            // Approved: the change's own policy was in force.
-            source: baseSnapshot && policy.active === policy.head ? 'head' : policy.source,
-            base: policy.base,
-            controls: policy.active.declarations ? policy.active.controlsFile : null,
-            warnings,
-            notices,
-        },
-        findings: shown,
-        ...(hidden ? { hidden } : {}),
-        errors: run.errors,
-        gate,
-        files: workspace.files.length,
-        ...(scan.head ? { changedFiles: scan.head.files.length } : {}),
-    });
-}
-/**
- * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
- * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
- * of the tree), and the diff against the working tree (which stats every file anyway) tells which
- * tracked files the working tree has lost, instead of a second pass. (A file added after the base
- * and deleted without committing is not in that diff; it stays listed, and reads as unreadable.)
- */
-async function changeIndex(root, changedOnly, diff, untracked) {
-    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
-    const withUntracked = async (index) => {
-        const extra = (await untracked) ?? [];
-        if (extra.length === 0 || index.source !== 'git')
-            return index;
-        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        return { ...index, files };
-    };
-    if (!changedOnly)
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, untracked ? { untracked: false } : {}));
-    const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
-    if (!diff)
-        return withUntracked(index);
-    if (raw === undefined)
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
-    const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
-    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
-}
-/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
-function scanChanged(change) {
-    return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
-}
-/**
- * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
- * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
- * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
- */
-async function scanScope(workspace, change, selection, diff, log, untracked) {
-    if (!scanChanged(change))
-        return {};
-    const base = change.baseline
-        ? ((await buildBaseWorkspace(workspace, change.baseline, {
-            include: selection.include,
-            exclude: selection.exclude,
-            ...(diff ? { diff } : {}),
-            ...(untracked ? { untracked } : {}),
-        })) ?? null)
-        : undefined;
-    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
-    if (!paths) {
-        log.info(change.diff?.diff.truncated && !base
-            ? 'scanning every file: the list of the files the change touches is partial'
-            : 'scanning every file: the files the change touches are unknown');
-        return base === undefined ? {} : { base };
-    }
-    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
-    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
-    return { ...(base !== undefined ? { base } : {}), head };
-}
-function toRaw(p) {
-    const { kind: _kind, ...raw } = p;
-    return raw;
-}
-function pick(o) {
-    return {
-        ...(o.configPath ? { configPath: o.configPath } : {}),
-        ...(o.controlsPath ? { controlsPath: o.controlsPath } : {}),
-        ...(o.ruleDirs ? { ruleDirs: o.ruleDirs } : {}),
-        ...(o.base ? { base: o.base } : {}),
-        ...(o.baseTree ? { baseTree: o.baseTree } : {}),
-        ...(o.controlsMayBeMissing ? { controlsMayBeMissing: true } : {}),
-    };
-}
-/** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
-function dedupeFingerprints(findings) {
-    const seen = new Map();
-    for (const f of findings) {
-        const n = seen.get(f.fingerprint) ?? 0;
-        seen.set(f.fingerprint, n + 1);
-        if (n > 0)
-            f.fingerprint = `${f.fingerprint}:${n}`;
-    }
+    return { findings, summaries, controls, gate, ...(approved ? { approved } : {}) };
 }
 /** Most severe first; then repository-level before located; then path, line, column, rule. */
 function compareFindings(a, b) {
@@ -23916,6 +24221,44 @@ function compareFindings(a, b) {
     if (ca !== cb)
         return ca - cb;
     return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./lib/core/engine.js
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Runs the pipeline up to the Report, one phase after the other (each in `phases/`, each a function
+ * from typed input to typed output): the policy in force, the scope of the tree, the evaluation of
+ * the head, the comparison with the base, the verdicts and the gate, the report. Throws
+ * {@link UsageError} for problems the user must fix (missing path, invalid config or rules). A broken
+ * declarations file is a blocking finding, not an error, so the Action reports it where it is. A rule
+ * that throws is recorded as that rule's error and the run goes on.
+ */
+async function runCheck(options) {
+    const started = new Date();
+    const log = options.logger ?? silentLogger;
+    const root = external_node_path_.resolve(options.root);
+    if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
+        throw new UsageError(`path not found or not a directory: ${options.root}`);
+    }
+    // The index does not depend on the policy: git lists the tree while the policy and rules load.
+    const listing = startListing(root, options);
+    const policy = await readPolicy(options, root, log);
+    const scope = await defineScope(root, options, listing, policy.config, log);
+    const evaluation = await evaluateHead(options, policy, scope, log);
+    // Marks each finding new or existing: the gate of a change counts the new ones.
+    await compareWithBase(options, policy, scope, evaluation, log);
+    const verdicts = await decideVerdicts(options, policy, scope, evaluation);
+    return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/index.js
@@ -54890,9 +55233,11 @@ class LineIndex {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   F9: () => (/* binding */ ScopeTally),
-/* harmony export */   Rs: () => (/* binding */ ScopeRecorder)
+/* harmony export */   Oq: () => (/* binding */ touchedBy),
+/* harmony export */   Rs: () => (/* binding */ ScopeRecorder),
+/* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
-/* unused harmony export SCOPE_EXAMPLES */
+/* unused harmony exports SCOPE_EXAMPLES, emptyInputs */
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
  * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
@@ -55049,6 +55394,93 @@ class ScopeTally {
         }
         return { files: this.counted, examples };
     }
+}
+function emptyInputs() {
+    return { paths: new Set(), globs: new Map(), listed: false, opaque: undefined };
+}
+/**
+ * Records {@link RuleInputs} for the rule being evaluated and for every cached computation open
+ * meanwhile, so that a rule handed a value another rule computed is credited with its inputs too.
+ * Rules are evaluated one at a time on a thread, so one rule is recorded at a time.
+ */
+class InputLog {
+    rule;
+    frames = new Set();
+    /** Cached computations by memo kind and key, with what they asked. */
+    captured = new Map();
+    begin() {
+        this.rule = emptyInputs();
+    }
+    end() {
+        const inputs = this.rule ?? emptyInputs();
+        this.rule = undefined;
+        return inputs;
+    }
+    path(file) {
+        this.rule?.paths.add(file);
+        for (const f of this.frames)
+            f.paths.add(file);
+    }
+    glob(patterns) {
+        const key = patterns.join('\u0000');
+        this.rule?.globs.set(key, patterns);
+        for (const f of this.frames)
+            f.globs.set(key, patterns);
+    }
+    listed() {
+        if (this.rule)
+            this.rule.listed = true;
+        for (const f of this.frames)
+            f.listed = true;
+    }
+    opaque(reason) {
+        if (this.rule)
+            this.rule.opaque ??= reason;
+        for (const f of this.frames)
+            f.opaque ??= reason;
+    }
+    /** Opens a cached computation: until {@link closeFrame}, everything asked is also its input. */
+    openFrame() {
+        const frame = emptyInputs();
+        this.frames.add(frame);
+        return frame;
+    }
+    closeFrame(frame) {
+        this.frames.delete(frame);
+    }
+    /** Credits the rule being recorded (and open computations) with a cached computation's inputs. */
+    replay(inputs) {
+        for (const p of inputs.paths)
+            this.path(p);
+        for (const g of inputs.globs.values())
+            this.glob(g);
+        if (inputs.listed)
+            this.listed();
+        if (inputs.opaque)
+            this.opaque(inputs.opaque);
+    }
+}
+/**
+ * Whether a change touches anything a rule asked for: then the rule may find something else on the
+ * other tree and must be evaluated there. `matcher` compiles globs as the tree does.
+ */
+function touchedBy(inputs, change, matcher) {
+    if (inputs.opaque !== undefined)
+        return true;
+    if (inputs.listed && change.listing)
+        return true;
+    if (change.paths.size === 0)
+        return false;
+    for (const p of inputs.paths)
+        if (change.paths.has(p))
+            return true;
+    for (const patterns of inputs.globs.values()) {
+        const match = matcher(patterns);
+        for (const p of change.paths)
+            if (match(p))
+                return true;
+    }
+    return false;
 }
 
 
@@ -59818,7 +60250,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9820);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8495);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
