@@ -29,6 +29,9 @@ import { RecordingWorkspace } from './workspace/recording.js';
 import { InputLog, type RuleInputs, ScopeTally } from './workspace/scope.js';
 import type { Workspace } from './workspace/workspace.js';
 
+/** What a slice's outcome examined once folded into its rule's tally. */
+const NOTHING_EXAMINED: Examined = Object.freeze({ files: [], settings: [] }) as unknown as Examined;
+
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
 export interface RuleEntry {
   rule: Rule;
@@ -100,14 +103,27 @@ export class RuleRun {
     const sharedRules = shared.map((a) => a.rule);
     const count = sliceCount(this.workspace.files.length);
     const queue = new SliceQueue(undefined, count);
+    // What each rule examined is folded into its tally as each slice's outcome arrives, and the
+    // positions are dropped: kept per slice until the end, they were the largest thing the engine's
+    // heap held at 200,000 files (a number per file and rule that reads every file).
+    const ordered = [...shared, ...own];
+    const tallies = ordered.map(() => this.tally());
+    const settings = ordered.map(() => new Set<string>());
+    const fold = (outcomes: RuleOutcome[], from: number) => {
+      for (const [i, o] of outcomes.entries()) {
+        tallies[from + i]!.add(o.examined.files);
+        for (const s of o.examined.settings) settings[from + i]!.add(s);
+        o.examined = NOTHING_EXAMINED;
+      }
+    };
     // Workers start first: they load while this thread evaluates the rules that read across files.
-    const pool = this.startWorkers(sharedRules, queue, count);
+    const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
     try {
       for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
         await this.evaluate(e.rule, e.notApplicable);
       }
       if (active.length === 0) return;
-      const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
+      const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
       const policy: PolicyProblems = {
         ...SLICE_POLICY,
         ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -117,25 +133,21 @@ export class RuleRun {
         const outcomes = byslice.get(slice) ?? [];
         if (own.length > 0) {
           const files = sliceFiles(this.workspace.files, slice);
-          outcomes.push(...(await evaluateSlice(this.workspace, files, ownRules, policy, this.github)));
+          const mine = await evaluateSlice(this.workspace, files, ownRules, policy, this.github);
+          fold(mine, shared.length);
+          outcomes.push(...mine);
         }
-        for (const [i, a] of [...shared, ...own].entries()) a.slices.push(outcomes[i]!);
+        for (const [i, a] of ordered.entries()) a.slices.push(outcomes[i]!);
       }
     } finally {
       pool?.stop();
     }
-    for (const a of active) {
+    for (const [i, a] of ordered.entries()) {
       // The engine's problems of a policy rule belong to the rule once, not to each slice.
       const kind = policyKind(a.rule.check.kind);
       const raw: RawFinding[] = kind ? this.policy.of(kind) : [];
       const failed = a.slices.find((o) => 'error' in o);
-      const tally = this.tally();
-      const settings = new Set<string>();
-      for (const o of a.slices) {
-        tally.add(o.examined.files);
-        for (const s of o.examined.settings) settings.add(s);
-      }
-      a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+      a.summary.scope = { ...tallies[i]!.result(), settings: [...settings[i]!], basis: 'tree' };
       if (failed) this.fail(a.rule, a.summary, failed);
       else this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
     }
@@ -153,9 +165,14 @@ export class RuleRun {
     return { ...tally.result(), settings: examined.settings, basis };
   }
 
-  private startWorkers(rules: Rule[], queue: SliceQueue, count: number): SlicePool | undefined {
+  private startWorkers(
+    rules: Rule[],
+    queue: SliceQueue,
+    count: number,
+    fold: (outcomes: RuleOutcome[]) => void,
+  ): SlicePool | undefined {
     if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2) return undefined;
-    return new SlicePool(this.threads.spawn, this.threads.count, {
+    return new SlicePool(this.threads.spawn, this.threads.count, fold, {
       root: this.workspace.root,
       maxFileBytes: this.workspace.maxFileBytes,
       files: this.workspace.files,
@@ -174,12 +191,22 @@ export class RuleRun {
     queue: SliceQueue,
     count: number,
     pool: SlicePool | undefined,
+    fold: (outcomes: RuleOutcome[]) => void,
   ): Promise<Map<number, RuleOutcome[]>> {
     const byslice = new Map<number, RuleOutcome[]>();
     if (rules.length === 0) return byslice;
     const files = this.workspace.files;
-    const evaluate = (slice: number) =>
-      evaluateSlice(this.workspace, sliceFiles(files, slice), rules, SLICE_POLICY, this.github);
+    const evaluate = async (slice: number) => {
+      const outcomes = await evaluateSlice(
+        this.workspace,
+        sliceFiles(files, slice),
+        rules,
+        SLICE_POLICY,
+        this.github,
+      );
+      fold(outcomes);
+      return outcomes;
+    };
     for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
       byslice.set(slice, await evaluate(slice));
     }

@@ -218,7 +218,16 @@ export class SlicePool {
   /** Why workers stopped early, for the debug log. */
   readonly failures: string[] = [];
 
-  constructor(spawn: () => SliceWorker, count: number, job: SliceJob) {
+  /**
+   * `fold` takes each delivered slice's outcomes as they arrive (before they are kept until
+   * {@link collect}): the engine folds what they examined into its tallies there.
+   */
+  constructor(
+    spawn: () => SliceWorker,
+    count: number,
+    private readonly fold: (outcomes: RuleOutcome[]) => void,
+    job: SliceJob,
+  ) {
     for (let i = 0; i < count; i++) {
       let worker: SliceWorker;
       try {
@@ -238,6 +247,7 @@ export class SlicePool {
       worker.on('message', (m) => {
         if ('done' in m) finish();
         else {
+          this.fold(m.outcomes);
           this.results.set(m.slice, m);
           this.wake();
         }

@@ -9,6 +9,7 @@ import { runCheck } from '../../src/core/engine.js';
 import { recordingApi } from '../../src/core/evaluate-rule.js';
 import { cachedGitHubApi, type GitHubApi } from '../../src/core/github-api.js';
 import type { Report } from '../../src/core/types.js';
+import { SCOPE_EXAMPLES, ScopeTally } from '../../src/core/workspace/scope.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderText } from '../../src/reporters/text.js';
 import { scratchRepo } from '../helpers/git-repo.js';
@@ -188,6 +189,27 @@ describe('Workspace scope recording', () => {
     ws.text('a.txt');
     ws.scope.begin();
     expect(ws.scope.end()).toEqual([]);
+  });
+});
+
+describe('ScopeTally', () => {
+  it('counts each file once over overlapping runs, across word boundaries, less the discounted files', () => {
+    const files = Array.from({ length: 100 }, (_, i) => `f${String(i).padStart(3, '0')}`);
+    const tally = new ScopeTally(files, [33, 99]);
+    tally.add([31, 32, 33, 63, 64, 99]);
+    tally.add([0, 32, 64, 65, 98]);
+    tally.add([]);
+    expect(tally.result()).toEqual({
+      files: 7,
+      examples: ['f000', 'f031', 'f032', 'f063', 'f064', 'f065', 'f098'],
+    });
+    // Examples stop at SCOPE_EXAMPLES, in the tree's order; the count does not.
+    const all = new ScopeTally(files);
+    all.add([...files.keys()].reverse());
+    const { files: n, examples } = all.result();
+    expect(n).toBe(100);
+    expect(examples).toEqual(files.slice(0, SCOPE_EXAMPLES));
+    expect(new ScopeTally(files).result()).toEqual({ files: 0, examples: [] });
   });
 });
 

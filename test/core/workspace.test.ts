@@ -38,6 +38,14 @@ describe('Workspace index', () => {
     ]);
   });
 
+  it("lists names git would quote (non-ASCII, spaces, tabs) exactly (each decoded from its own bytes of git's answer)", () => {
+    const { dir, commit } = scratchRepo();
+    const names = ['caf\u00e9/men\u00fc.txt', 'sp ace.txt', 'tab\there.txt', '\u65e5\u672c/\u8a9e.md'];
+    commit(Object.fromEntries(names.map((n) => [n, 'x\n'])));
+    const { files } = listFiles(dir);
+    expect(files).toEqual([...names].sort());
+  });
+
   it('walks a plain directory honouring nested .gitignore files', () => {
     const root = tree({
       '.gitignore': 'build/\n*.log\n',

@@ -86,23 +86,44 @@ function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] 
  * listed by `--others` as `dir/`: none of them is a file.
  */
 function fromGit(answers: [GitQuery, Buffer][]): string[] {
-  const answer = (kind: GitQuery) => {
-    const found = answers.find(([k]) => k === kind);
-    return found ? entries(found[1]) : [];
-  };
+  const answer = (kind: GitQuery) => answers.find(([k]) => k === kind)?.[1];
   const files = new Set<string>();
-  for (const entry of answer('staged')) {
-    const tab = entry.indexOf('\t');
-    if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000') continue;
-    files.add(entry.slice(tab + 1));
+  const staged = answer('staged');
+  if (staged) {
+    eachEntry(staged, (start, end) => {
+      const tab = staged.indexOf(TAB, start);
+      if (tab < 0 || tab >= end || staged[start] === S_TAG) return;
+      if (staged.toString('latin1', start + 2, start + 8) === '160000') return;
+      files.add(staged.toString('utf8', tab + 1, end));
+    });
   }
-  for (const name of answer('deleted')) files.delete(name);
-  for (const name of answer('others')) if (!name.endsWith('/')) files.add(name);
+  for (const name of entries(answer('deleted'))) files.delete(name);
+  for (const name of entries(answer('others'))) if (!name.endsWith('/')) files.add(name);
   return [...files].sort(compareStrings);
 }
 
-function entries(out: Buffer): string[] {
-  return out.toString('utf8').split('\0').filter(Boolean);
+const TAB = 0x09;
+const S_TAG = 0x53;
+
+/**
+ * Calls `each` with the bounds of every NUL-terminated entry of git's `-z` output. Each path is then
+ * decoded on its own: a path cut out of one string of the whole answer (split, slice) would be a
+ * view that keeps all of it alive, modes and object ids included (17 MB at 200,000 files).
+ */
+function eachEntry(out: Buffer, each: (start: number, end: number) => void): void {
+  let start = 0;
+  while (start < out.length) {
+    let end = out.indexOf(0, start);
+    if (end < 0) end = out.length;
+    if (end > start) each(start, end);
+    start = end + 1;
+  }
+}
+
+function entries(out: Buffer | undefined): string[] {
+  const list: string[] = [];
+  if (out) eachEntry(out, (start, end) => list.push(out.toString('utf8', start, end)));
+  return list;
 }
 
 const GIT_OPTIONS = { maxBuffer: 1024 * 1024 * 1024 } as const;

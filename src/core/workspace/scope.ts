@@ -119,10 +119,11 @@ export const SCOPE_EXAMPLES = 20;
 
 /**
  * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
- * tree): a bit per file of the tree, so the count is exact however the runs overlap.
+ * tree): a bit per file of the tree, so the count is exact however the runs overlap, and a tally
+ * per rule costs 25 KB at 200,000 files.
  */
 export class ScopeTally {
-  private bits: Uint8Array | undefined;
+  private bits: Uint32Array | undefined;
   private counted = 0;
 
   /**
@@ -136,11 +137,13 @@ export class ScopeTally {
 
   add(positions: readonly number[]): void {
     if (positions.length === 0) return;
-    this.bits ??= new Uint8Array(this.files.length);
+    this.bits ??= new Uint32Array((this.files.length + 31) >>> 5);
     const bits = this.bits;
     for (const i of positions) {
-      if (bits[i] === 0) {
-        bits[i] = 1;
+      const word = i >>> 5;
+      const bit = 1 << (i & 31);
+      if ((bits[word]! & bit) === 0) {
+        bits[word]! |= bit;
         this.counted += 1;
       }
     }
@@ -151,15 +154,20 @@ export class ScopeTally {
     const bits = this.bits;
     if (!bits) return { files: 0, examples: [] };
     for (const i of this.discount) {
-      if (bits[i] === 1) {
-        bits[i] = 0;
+      const word = i >>> 5;
+      const bit = 1 << (i & 31);
+      if ((bits[word]! & bit) !== 0) {
+        bits[word]! &= ~bit;
         this.counted -= 1;
       }
     }
     const examples: string[] = [];
     const wanted = Math.min(SCOPE_EXAMPLES, this.counted);
-    for (let i = 0; i < bits.length && examples.length < wanted; i++) {
-      if (bits[i] === 1) examples.push(this.files[i]!);
+    for (let w = 0; w < bits.length && examples.length < wanted; w++) {
+      if (bits[w] === 0) continue;
+      for (let b = 0; b < 32 && examples.length < wanted; b++) {
+        if ((bits[w]! & (1 << b)) !== 0) examples.push(this.files[(w << 5) + b]!);
+      }
     }
     return { files: this.counted, examples };
   }

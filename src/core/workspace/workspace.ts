@@ -145,7 +145,8 @@ export class Workspace {
     const include = options.include?.length ? pathMatcher(options.include) : undefined;
     const exclude = options.exclude?.length ? pathMatcher(options.exclude) : undefined;
     this.indexed = files;
-    this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
+    // Without include or exclude, one list serves both (a copy is 1.6 MB at 200,000 files).
+    this.files = include || exclude ? files.filter((f) => (!include || include(f)) && !exclude?.(f)) : files;
     this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
     this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
   }
