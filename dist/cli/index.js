@@ -20999,6 +20999,8 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
+/** What a slice's outcome examined once folded into its rule's tally. */
+const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
 class RuleRun {
     config;
@@ -21069,15 +21071,29 @@ class RuleRun {
         const sharedRules = shared.map((a) => a.rule);
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
         const queue = new slices/* SliceQueue */.qE(undefined, count);
+        // What each rule examined is folded into its tally as each slice's outcome arrives, and the
+        // positions are dropped: kept per slice until the end, they were the largest thing the engine's
+        // heap held at 200,000 files (a number per file and rule that reads every file).
+        const ordered = [...shared, ...own];
+        const tallies = ordered.map(() => this.tally());
+        const settings = ordered.map(() => new Set());
+        const fold = (outcomes, from) => {
+            for (const [i, o] of outcomes.entries()) {
+                tallies[from + i].add(o.examined.files);
+                for (const s of o.examined.settings)
+                    settings[from + i].add(s);
+                o.examined = NOTHING_EXAMINED;
+            }
+        };
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count);
+        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
             if (active.length === 0)
                 return;
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool);
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -21087,28 +21103,23 @@ class RuleRun {
                 const outcomes = byslice.get(slice) ?? [];
                 if (own.length > 0) {
                     const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                    outcomes.push(...(await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github)));
+                    const mine = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github);
+                    fold(mine, shared.length);
+                    outcomes.push(...mine);
                 }
-                for (const [i, a] of [...shared, ...own].entries())
+                for (const [i, a] of ordered.entries())
                     a.slices.push(outcomes[i]);
             }
         }
         finally {
             pool?.stop();
         }
-        for (const a of active) {
+        for (const [i, a] of ordered.entries()) {
             // The engine's problems of a policy rule belong to the rule once, not to each slice.
             const kind = (0,policy_policy/* policyKind */.L)(a.rule.check.kind);
             const raw = kind ? this.policy.of(kind) : [];
             const failed = a.slices.find((o) => 'error' in o);
-            const tally = this.tally();
-            const settings = new Set();
-            for (const o of a.slices) {
-                tally.add(o.examined.files);
-                for (const s of o.examined.settings)
-                    settings.add(s);
-            }
-            a.summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+            a.summary.scope = { ...tallies[i].result(), settings: [...settings[i]], basis: 'tree' };
             if (failed)
                 this.fail(a.rule, a.summary, failed);
             else
@@ -21125,10 +21136,10 @@ class RuleRun {
         tally.add(examined.files);
         return { ...tally.result(), settings: examined.settings, basis };
     }
-    startWorkers(rules, queue, count) {
+    startWorkers(rules, queue, count, fold) {
         if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
             return undefined;
-        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, {
+        return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, fold, {
             root: this.workspace.root,
             maxFileBytes: this.workspace.maxFileBytes,
             files: this.workspace.files,
@@ -21141,12 +21152,16 @@ class RuleRun {
      * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
      * then gathers the workers' and evaluates any slice a worker took but never delivered.
      */
-    async sharedSlices(rules, queue, count, pool) {
+    async sharedSlices(rules, queue, count, pool, fold) {
         const byslice = new Map();
         if (rules.length === 0)
             return byslice;
         const files = this.workspace.files;
-        const evaluate = (slice) => (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+        const evaluate = async (slice) => {
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+            fold(outcomes);
+            return outcomes;
+        };
         for (let slice = queue.takeFront(); slice >= 0; slice = queue.takeFront()) {
             byslice.set(slice, await evaluate(slice));
         }
@@ -54485,6 +54500,7 @@ async function serveJob(job, post) {
  * worker took but never delivered (it failed) is missing from the answer.
  */
 class SlicePool {
+    fold;
     results = new Map();
     workers = [];
     running = 0;
@@ -54492,7 +54508,12 @@ class SlicePool {
     awaited = new Set();
     /** Why workers stopped early, for the debug log. */
     failures = [];
-    constructor(spawn, count, job) {
+    /**
+     * `fold` takes each delivered slice's outcomes as they arrive (before they are kept until
+     * {@link collect}): the engine folds what they examined into its tallies there.
+     */
+    constructor(spawn, count, fold, job) {
+        this.fold = fold;
         for (let i = 0; i < count; i++) {
             let worker;
             try {
@@ -54515,6 +54536,7 @@ class SlicePool {
                 if ('done' in m)
                     finish();
                 else {
+                    this.fold(m.outcomes);
                     this.results.set(m.slice, m);
                     this.wake();
                 }
@@ -54868,26 +54890,49 @@ function gitQueries(root, options) {
  * listed by `--others` as `dir/`: none of them is a file.
  */
 function fromGit(answers) {
-    const answer = (kind) => {
-        const found = answers.find(([k]) => k === kind);
-        return found ? entries(found[1]) : [];
-    };
+    const answer = (kind) => answers.find(([k]) => k === kind)?.[1];
     const files = new Set();
-    for (const entry of answer('staged')) {
-        const tab = entry.indexOf('\t');
-        if (tab < 0 || entry.startsWith('S ') || entry.slice(2, 8) === '160000')
-            continue;
-        files.add(entry.slice(tab + 1));
+    const staged = answer('staged');
+    if (staged) {
+        eachEntry(staged, (start, end) => {
+            const tab = staged.indexOf(TAB, start);
+            if (tab < 0 || tab >= end || staged[start] === S_TAG)
+                return;
+            if (staged.toString('latin1', start + 2, start + 8) === '160000')
+                return;
+            files.add(staged.toString('utf8', tab + 1, end));
+        });
     }
-    for (const name of answer('deleted'))
+    for (const name of entries(answer('deleted')))
         files.delete(name);
-    for (const name of answer('others'))
+    for (const name of entries(answer('others')))
         if (!name.endsWith('/'))
             files.add(name);
     return [...files].sort(compareStrings);
 }
+const TAB = 0x09;
+const S_TAG = 0x53;
+/**
+ * Calls `each` with the bounds of every NUL-terminated entry of git's `-z` output. Each path is then
+ * decoded on its own: a path cut out of one string of the whole answer (split, slice) would be a
+ * view that keeps all of it alive, modes and object ids included (17 MB at 200,000 files).
+ */
+function eachEntry(out, each) {
+    let start = 0;
+    while (start < out.length) {
+        let end = out.indexOf(0, start);
+        if (end < 0)
+            end = out.length;
+        if (end > start)
+            each(start, end);
+        start = end + 1;
+    }
+}
 function entries(out) {
-    return out.toString('utf8').split('\0').filter(Boolean);
+    const list = [];
+    if (out)
+        eachEntry(out, (start, end) => list.push(out.toString('utf8', start, end)));
+    return list;
 }
 const GIT_OPTIONS = { maxBuffer: 1024 * 1024 * 1024 };
 function git(root, args) {
@@ -55258,7 +55303,8 @@ class ScopeRecorder {
 const SCOPE_EXAMPLES = 20;
 /**
  * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
- * tree): a bit per file of the tree, so the count is exact however the runs overlap.
+ * tree): a bit per file of the tree, so the count is exact however the runs overlap, and a tally
+ * per rule costs 25 KB at 200,000 files.
  */
 class ScopeTally {
     files;
@@ -55276,11 +55322,13 @@ class ScopeTally {
     add(positions) {
         if (positions.length === 0)
             return;
-        this.bits ??= new Uint8Array(this.files.length);
+        this.bits ??= new Uint32Array((this.files.length + 31) >>> 5);
         const bits = this.bits;
         for (const i of positions) {
-            if (bits[i] === 0) {
-                bits[i] = 1;
+            const word = i >>> 5;
+            const bit = 1 << (i & 31);
+            if ((bits[word] & bit) === 0) {
+                bits[word] |= bit;
                 this.counted += 1;
             }
         }
@@ -55291,16 +55339,22 @@ class ScopeTally {
         if (!bits)
             return { files: 0, examples: [] };
         for (const i of this.discount) {
-            if (bits[i] === 1) {
-                bits[i] = 0;
+            const word = i >>> 5;
+            const bit = 1 << (i & 31);
+            if ((bits[word] & bit) !== 0) {
+                bits[word] &= ~bit;
                 this.counted -= 1;
             }
         }
         const examples = [];
         const wanted = Math.min(SCOPE_EXAMPLES, this.counted);
-        for (let i = 0; i < bits.length && examples.length < wanted; i++) {
-            if (bits[i] === 1)
-                examples.push(this.files[i]);
+        for (let w = 0; w < bits.length && examples.length < wanted; w++) {
+            if (bits[w] === 0)
+                continue;
+            for (let b = 0; b < 32 && examples.length < wanted; b++) {
+                if ((bits[w] & (1 << b)) !== 0)
+                    examples.push(this.files[(w << 5) + b]);
+            }
         }
         return { files: this.counted, examples };
     }
@@ -55739,7 +55793,8 @@ class Workspace {
         const include = options.include?.length ? (0,glob/* pathMatcher */.k)(options.include) : undefined;
         const exclude = options.exclude?.length ? (0,glob/* pathMatcher */.k)(options.exclude) : undefined;
         this.indexed = files;
-        this.files = files.filter((f) => (!include || include(f)) && !exclude?.(f));
+        // Without include or exclude, one list serves both (a copy is 1.6 MB at 200,000 files).
+        this.files = include || exclude ? files.filter((f) => (!include || include(f)) && !exclude?.(f)) : files;
         this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
         this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
     }
@@ -60143,7 +60198,16 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: ./lib/heap.js
 
 /**
- * The entry points' one setting of the JavaScript heap: the young generation keeps its first size
+ * How far the old generation may grow past what the last full collection kept, in percent. V8's
+ * own factor goes up to 4x when collections are cheap relative to the run (they are for a large
+ * check), and so the engine's heap of the 200,000-file check grew to 170-220 MB for 55-85 MB live.
+ * At 25% it stays near 90 MB and the worker's near 57 MB: peak RSS 286-290 MB (352-445 MB before),
+ * for about 40 full collections instead of 25 (docs/performance.md). Read at every full collection,
+ * so setting it at run time takes effect; process-wide, so worker threads follow it too.
+ */
+const HEAP_GROWING_PERCENT = 25;
+/**
+ * The entry points' settings of the JavaScript heap. The young generation keeps its first size
  * instead of doubling. Most of a large check's garbage is file texts that die within their slice;
  * a new space grown to its maximum only adds to peak memory (measured with `npm run bench`: 390 MB
  * peak RSS with growth, 270 MB without, the same run time). The flag is read when the new space
@@ -60151,6 +60215,7 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 function tuneHeap() {
     (0,external_node_v8_namespaceObject.setFlagsFromString)('--semi-space-growth-factor=1');
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
 
