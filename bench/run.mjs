@@ -13,7 +13,7 @@
 // (default 5), BENCH_DIR (default .bench), BENCH_PEER_TIMEOUT_MS (default 150000). Needs GNU time
 // (/usr/bin/time) and, for the floor, ripgrep (apt-get install -y ripgrep).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -245,8 +245,9 @@ function main() {
     ]);
   }
 
-  const empty = path.join(WORK, 'empty');
-  mkdirSync(empty, { recursive: true });
+  // Outside any git work tree (BENCH_DIR defaults to .bench inside this repository, and a folder of
+  // a repository is checked with the repository's own top-level files).
+  const empty = mkdtempSync(path.join(os.tmpdir(), 'controlgate-bench-empty-'));
   const env = {
     PATH: process.env.PATH,
     INPUT_PATH: empty,
