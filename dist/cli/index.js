@@ -38275,14 +38275,21 @@ function resolveOverlaps(hits) {
  */
 /** Bytes of one file that are scanned at most (the rest is reported as not read). */
 const MAX_SCAN_BYTES = 64 * 1024 * 1024;
-const NOTHING = { hits: [], unread: [] };
+/**
+ * The scan of a file with nothing to report, shared: almost every file of a large tree finds
+ * nothing, and each scan stays in the run's memo, so one object per file would be tens of MB at
+ * 200,000 files.
+ */
+const NOTHING = Object.freeze({ hits: Object.freeze([]), unread: Object.freeze([]) });
+/** A scan result, or the shared empty one when it found nothing and left nothing unread. */
+const kept = (scan) => scan.hits.length === 0 && scan.unread.length === 0 ? NOTHING : scan;
 /** Secrets found in a file (cached per run and shared by every secret rule). */
 function scanFile(workspace, file) {
     return workspace.memo('secrets', file, () => {
         const content = workspace.read(file);
         switch (content.kind) {
             case 'text':
-                return scanTextFull(file, content.text);
+                return kept(scanTextFull(file, content.text));
             case 'binary': {
                 const found = inspectBinary(content.head, content.size);
                 const hits = found
