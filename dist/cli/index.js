@@ -48392,6 +48392,7 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Repository and organisation secrets reach every job of every workflow on every branch; a secret
  * stored in a GitHub environment reaches only jobs that name the environment, after its protection
@@ -48477,9 +48478,13 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/** Whether pull requests trigger the workflow (its jobs then test changes rather than deploy them). */
+/**
+ * Whether pull requests (or the merge queue) run the workflow to test a change; its jobs then test
+ * rather than deploy. `pull_request_target` is not counted: it runs with the repository's secrets.
+ */
 function runsOnPullRequests(workflow) {
-    return (workflow.on?.events ?? []).some((t) => t.event === 'pull_request' || t.event === 'merge_group');
+    const events = eventsOf(workflow);
+    return events.has('pull_request') || events.has('merge_group');
 }
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
 const CREDENTIAL = /token|key|secret|passw|pass$|pat$|credential|auth|cert|private|kubeconfig|json|p12|pfx/i;

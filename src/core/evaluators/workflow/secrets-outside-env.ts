@@ -4,6 +4,7 @@ import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { nodes } from './condition-parts.js';
 import { publishes } from './publishing.js';
+import { eventsOf } from './shared.js';
 
 export interface SecretsOutsideEnvOptions {
   /** Regular expression (case-insensitive) on secret names that hold deployment credentials. */
@@ -94,9 +95,13 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
   },
 });
 
-/** Whether pull requests trigger the workflow (its jobs then test changes rather than deploy them). */
+/**
+ * Whether pull requests (or the merge queue) run the workflow to test a change; its jobs then test
+ * rather than deploy. `pull_request_target` is not counted: it runs with the repository's secrets.
+ */
 function runsOnPullRequests(workflow: Workflow): boolean {
-  return (workflow.on?.events ?? []).some((t) => t.event === 'pull_request' || t.event === 'merge_group');
+  const events = eventsOf(workflow);
+  return events.has('pull_request') || events.has('merge_group');
 }
 
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
