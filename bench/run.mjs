@@ -163,7 +163,6 @@ function main() {
   console.error(`generating ${FILES} files in ${REPO} ...`);
   const t0 = Date.now();
   const tracked = generateRepository(REPO, { files: FILES });
-  const base = makePullRequest(REPO, 50);
   const bytes = contentBytes(REPO);
   console.error(
     `  ${tracked} tracked files, ${(bytes / 1e6).toFixed(1)} MB, packed, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
