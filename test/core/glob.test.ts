@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load as loadYaml } from 'js-yaml';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { isLiteralPath, pathMatcher } from '../../src/core/workspace/glob.js';
@@ -74,5 +77,116 @@ describe('pathMatcher', () => {
       false,
       false,
     ]);
+  });
+});
+
+/** Every string of the shipped rules' YAML and every quoted glob in the sources that looks like a glob. */
+function shippedGlobs(): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (/[*?{[]/.test(value) && !/\s/.test(value) && value.length < 200) found.add(value);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  const walk = (dir: string, ext: RegExp, each: (file: string) => void): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file, ext, each);
+      else if (ext.test(entry.name)) each(file);
+    }
+  };
+  walk('rules', /\.yml$/, (file) => visit(loadYaml(readFileSync(file, 'utf8'))));
+  walk('src', /\.ts$/, (file) => {
+    for (const m of readFileSync(file, 'utf8').matchAll(/'((?:\*\*\/|[\w.-]+\/)[^'\s\\]*)'/g))
+      found.add(m[1]!);
+  });
+  return [...found].sort();
+}
+
+/**
+ * Paths a glob matches and paths next to them: each `**` as no, one and two directories, each `*`
+ * as nothing, a name and a dotted name, each brace or group alternative, each class's first member;
+ * then each of those under a directory, with a suffix, and with its case changed.
+ */
+function pathsNear(glob: string): string[] {
+  let forms = [glob];
+  const expand = (re: RegExp, choices: (m: RegExpExecArray) => string[]) => {
+    for (let round = 0; round < 4; round++) {
+      forms = forms.flatMap((f) => {
+        const m = re.exec(f);
+        return m ? choices(m).map((c) => f.slice(0, m.index) + c + f.slice(m.index + m[0].length)) : [f];
+      });
+    }
+  };
+  expand(/[@+?*]?\(([^()]*)\)|\{([^{}]*)\}/, (m) => (m[1] ?? m[2]!).split(/[|,]/));
+  expand(/\[!?([^\]]+)\]/, (m) => [m[1]!.replace(/^\^/, '')[0]!, 'Z']);
+  expand(/\*\*\/?/, () => ['', 'd/', 'd/.e/']);
+  expand(/\*/, () => ['', 'x', 'a.b']);
+  forms = forms.map((f) => f.replace(/\?/g, 'q'));
+  return forms.flatMap((f) => [f, `top/${f}`, `${f}x`, `${f}/z.txt`, f.toUpperCase(), `.${f}`]).slice(0, 400);
+}
+
+describe('pathMatcher on the shipped globs', () => {
+  const globs = shippedGlobs();
+  // Paths git never lists but a given file list might: picomatch's `**` does not cross `.` or `..`.
+  const odd = [
+    'a/./b.yml',
+    './a.yml',
+    'a//b.yml',
+    '/abs/b.yml',
+    'a/../b.yml',
+    '../b.tf',
+    'dir/',
+    'd/a\nb/Dockerfile',
+  ];
+  const paths = [...new Set([...PATHS, ...globs.flatMap(pathsNear), ...odd])];
+
+  it('finds the globs it checks', () => {
+    expect(globs.length).toBeGreaterThan(100);
+    expect(globs).toContain('**/node_modules/**');
+    expect(paths.length).toBeGreaterThan(5000);
+  });
+
+  // What pathMatcher did before it matched segment by segment: picomatch's expression for each glob,
+  // one alternation for the list.
+  const reference = (list: readonly string[], flags: string) => {
+    const re = new RegExp(
+      list.map((g) => `(?:${picomatch.makeRe(g, { dot: true, flags }).source})`).join('|'),
+      flags,
+    );
+    return (p: string) => re.test(p);
+  };
+
+  it("matches each glob alone, and each rule-sized list, exactly as picomatch's expressions do", () => {
+    // A glob alone is tried on the paths near it and on a sample of the rest; the lists on all.
+    const sample = [...odd, ...paths.filter((_, i) => i % 16 === 0)];
+    const lists: [readonly string[], readonly string[]][] = [
+      ...globs.map((g): [string[], string[]] => [[g], [...pathsNear(g), ...sample]]),
+      [globs, sample],
+      [globs.slice(0, 40), paths],
+      [globs.filter((g) => g.startsWith('**/')), sample],
+    ];
+    for (const [list, tried] of lists) {
+      for (const ignoreCase of [false, true]) {
+        const ours = pathMatcher(list, { ignoreCase });
+        const theirs = reference(list, ignoreCase ? 'is' : 's');
+        const mismatches = tried.filter((p) => p !== '' && ours(p) !== theirs(p));
+        expect({ list: list.slice(0, 3), ignoreCase, mismatches }).toEqual({
+          list: list.slice(0, 3),
+          ignoreCase,
+          mismatches: [],
+        });
+      }
+    }
+  });
+
+  it('matches segment by segment with `**` standing for any number of directories', () => {
+    const match = pathMatcher(['**/tasks/**/*.yml', 'a/**/b/*']);
+    expect(
+      ['tasks/x.yml', 'r/tasks/d/e/x.yml', 'r/tasks', 'r/task/x.yml', 'a/b/c', 'a/x/y/b/c', 'a/b/c/d'].map(
+        match,
+      ),
+    ).toEqual([true, true, false, false, true, true, false]);
   });
 });

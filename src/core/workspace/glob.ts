@@ -26,20 +26,63 @@ export function pathMatcher(
 function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: string) => boolean {
   const flags = ignoreCase ? 'is' : 's';
   const fold = ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s;
-  // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup; the rest is one
-  // expression for the whole list, so a tree of 100,000 paths is tested once per path, not once per
-  // path and pattern. Every compiled pattern is anchored, so the alternation is exact.
+  const source = (glob: string) => `(?:${picomatch.makeRe(glob, { dot: true, flags }).source})`;
+  // Picomatch's expression for a leading `**/` (a lazy, look-ahead-guarded `.*?`) cannot fail early,
+  // and every path of a 100,000-file tree is tested against lists of such globs. `**/<one segment>`
+  // is judged on the file's name instead (when plainPath holds, picomatch's `**/` is any number of
+  // whole folders): `**/name` (a lockfile, a manifest) is a name lookup, the others (`**/*.tf`,
+  // `**/*threat[-_ ]model*`) one expression over the name. The rest stays one expression for the
+  // list, where a glob starting with a literal fails at once and `**/dir/**` is as fast as any
+  // lookup measured. Every compiled pattern is anchored, so the alternations are exact.
   const names = new Set<string>();
+  const fileSources: string[] = [];
   const sources: string[] = [];
   for (const p of list) {
     const name = p.startsWith('**/') ? p.slice(3) : undefined;
-    if (name && !name.includes('/') && isLiteralPath(name)) names.add(fold(name));
-    else sources.push(`(?:${picomatch.makeRe(p, { dot: true, flags }).source})`);
+    if (name === undefined || !oneSegment(name)) sources.push(source(p));
+    else if (isLiteralPath(name)) names.add(fold(name));
+    else fileSources.push(source(name));
   }
+  const file = fileSources.length > 0 ? new RegExp(fileSources.join('|'), flags) : undefined;
   const re = sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
-  return (path) =>
-    (names.size > 0 && names.has(fold(path.slice(path.lastIndexOf('/') + 1)))) || (re?.test(path) ?? false);
+  if (!file && names.size === 0) return (path) => re!.test(path);
+  // For paths the name alone does not judge as picomatch does (see plainPath).
+  let whole: RegExp | undefined;
+  return (path) => {
+    if (file && !plainPath(path)) {
+      whole ??= new RegExp(list.map(source).join('|'), flags);
+      return whole.test(path);
+    }
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (names.size > 0 && names.has(fold(base))) return true;
+    if (file?.test(base)) return true;
+    return re?.test(path) ?? false;
+  };
 }
+
+/**
+ * Whether a glob is one path segment that picomatch compiles alone as it does after `**` + `/`: no
+ * separator, escape, negation or `**`, and not empty, `.` or `..`.
+ */
+function oneSegment(glob: string): boolean {
+  if (glob === '' || glob === '.' || glob === '..' || glob.startsWith('!')) return false;
+  return !glob.includes('/') && !glob.includes('\\') && !glob.includes('**') && !glob.includes('!(');
+}
+
+/**
+ * Whether a path has no empty, `.` or `..` segment, which picomatch's `**` does not cross (git never
+ * lists one; a given list might).
+ */
+function plainPath(path: string): boolean {
+  if (path.charCodeAt(0) === SLASH || path.charCodeAt(path.length - 1) === SLASH || path.includes('//'))
+    return false;
+  if (path.charCodeAt(0) !== DOT && !path.includes('/.')) return true;
+  return !DOT_SEGMENT.test(path);
+}
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 export function isLiteralPath(glob: string): boolean {
