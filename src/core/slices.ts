@@ -196,7 +196,10 @@ export async function serveJob(job: SliceJob, post: (message: WorkerMessage) => 
   const queue = new SliceQueue(job.queue);
   const sent = new Set<string>();
   for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
-    const outcomes = await evaluateSlice(workspace, sliceFiles(job.files, slice), job.rules, SLICE_POLICY);
+    const files = sliceFiles(job.files, slice);
+    const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY);
+    // No later slice reads these files: their scans and parses go (an entry per file otherwise).
+    workspace.forget(files);
     const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));
     for (const p of problems) sent.add(p.path);
     post({ slice, outcomes, problems });

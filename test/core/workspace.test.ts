@@ -130,6 +130,30 @@ describe('Workspace reads', () => {
     expect(ws.yaml('a.yml')).toBe(ws.yaml('a.yml'));
   });
 
+  it("forgets the given files' reads, parses and per-file memos, and keeps aggregates and other files'", () => {
+    const root = tree({ 'a.yml': 'a: 1\n', 'b.yml': 'b: 2\n' });
+    const ws = new Workspace(root);
+    let computed = 0;
+    const scan = (f: string) => ws.memo('secrets', f, () => ({ file: f, n: ++computed }));
+    const total = () => ws.memo('total', '', () => ({ n: ++computed }));
+    const [a, b, all, text, parsed] = [
+      scan('a.yml'),
+      scan('b.yml'),
+      total(),
+      ws.read('a.yml'),
+      ws.yaml('a.yml'),
+    ];
+    ws.forget(['a.yml']);
+    expect(scan('b.yml')).toBe(b);
+    expect(total()).toBe(all);
+    expect(computed).toBe(3);
+    expect(scan('a.yml')).toEqual({ file: 'a.yml', n: 4 });
+    expect(scan('a.yml')).not.toBe(a);
+    expect(ws.read('a.yml')).not.toBe(text);
+    expect(ws.yaml('a.yml')).not.toBe(parsed);
+    expect(ws.yaml('a.yml')?.ok).toBe(true);
+  });
+
   it('records a broken YAML file as a located input problem', () => {
     const root = tree({ 'bad.yml': 'a: 1\nb: [\nc: 2\n' });
     const ws = new Workspace(root);

@@ -223,6 +223,19 @@ export class Workspace {
     for (const f of files) this.contents.delete(f);
   }
 
+  /**
+   * Forgets these files' parses and per-file memos too (aggregates, keyed by '', stay): for a
+   * thread whose files no later rule asks about again, so that what it keeps does not grow with the
+   * tree (a slice worker's memos held an entry per file it scanned).
+   */
+  forget(files: readonly string[]): void {
+    this.release(files);
+    for (const f of files) {
+      this.yamlCache.delete(f);
+      for (const store of this.memos.values()) store.values.delete(f);
+    }
+  }
+
   /** Parsed YAML (cached). A parse failure is also recorded as an input problem of the file. */
   yaml(file: string): YamlResult | undefined {
     const cached = this.yamlCache.get(file);
