@@ -63,6 +63,14 @@ describe('pathMatcher', () => {
     expect(pathMatcher(['**/package.json'])('')).toBe(false);
   });
 
+  it('compiles a list once for the process, and never serves one list for another', () => {
+    // A configured glob may hold a NUL: joined with NULs, ['a\0b'] would be the same list as ['a', 'b'].
+    expect(pathMatcher(['a\u0000b'])('a')).toBe(false);
+    expect(pathMatcher(['a', 'b'])('a')).toBe(true);
+    expect(pathMatcher(['c'], { ignoreCase: true })('C')).toBe(true);
+    expect(pathMatcher(['c'])('C')).toBe(false);
+  });
+
   it('tells plain paths from globs', () => {
     expect(['CODEOWNERS', '.github/CODEOWNERS', 'docs/a b.md'].map(isLiteralPath)).toEqual([
       true,

@@ -163,3 +163,13 @@ describe('Workspace reads', () => {
     ]);
   });
 });
+
+describe('Workspace globs', () => {
+  it('never serves the files of one glob list for another', () => {
+    const ws = new Workspace('/nonexistent', { files: ['a', 'b', 'c'] });
+    expect(ws.glob(['a\u0000b'])).toEqual([]);
+    expect(ws.glob(['a', 'b'])).toEqual(['a', 'b']);
+    expect(ws.matcher(['c\u0000b'])('c')).toBe(false);
+    expect(ws.matcher(['c', 'b'])('c')).toBe(true);
+  });
+});
