@@ -146,6 +146,11 @@ describe('pathMatcher on the shipped globs', () => {
     'a/../b.yml',
     '../b.tf',
     'dir/',
+    'x.yml/',
+    'a/.',
+    'a/..',
+    '.',
+    '..',
     'd/a\nb/Dockerfile',
   ];
   const paths = [...new Set([...PATHS, ...globs.flatMap(pathsNear), ...odd])];

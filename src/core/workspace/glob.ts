@@ -68,13 +68,21 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   // For paths the name alone does not judge as picomatch does (see plainPath).
   let whole: RegExp | undefined;
   return (path) => {
-    if (file && !plainPath(path)) {
-      whole ??= new RegExp(list.map(source).join('|'), flags);
-      return whole.test(path);
-    }
     const base = path.slice(path.lastIndexOf('/') + 1);
     if (names.size > 0 && names.has(fold(base))) return true;
-    if (file?.test(base)) return true;
+    if (file) {
+      const hit = file.test(base);
+      // Picomatch's `**/<segment>` can match where the name does not only when the path ends in a
+      // separator or its name is `.` or `..`; where the name matches, the path must be plain. Most
+      // paths are neither, and are not examined further.
+      if (hit || base === '' || base === '.' || base === '..') {
+        if (!plainPath(path)) {
+          whole ??= new RegExp(list.map(source).join('|'), flags);
+          return whole.test(path);
+        }
+        if (hit) return true;
+      }
+    }
     return re?.test(path) ?? false;
   };
 }
