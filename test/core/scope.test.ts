@@ -117,7 +117,7 @@ describe('rule scope and verdicts that rest on it', () => {
     expect(rule(report, 'security-policy').result).toBe('fail');
   });
 
-  it('does not assess a control on Terraform that declares none of its rules\' resources', async () => {
+  it("does not assess a control on Terraform that declares none of its rules' resources", async () => {
     // A bucket, no database: the backup rule read the file but had nothing to judge in it.
     const report = await runCheck({
       root: tree({
