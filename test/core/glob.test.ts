@@ -69,6 +69,7 @@ describe('pathMatcher', () => {
     expect(pathMatcher(['a', 'b'])('a')).toBe(true);
     expect(pathMatcher(['c'], { ignoreCase: true })('C')).toBe(true);
     expect(pathMatcher(['c'])('C')).toBe(false);
+    expect(pathMatcher([])('c')).toBe(false);
   });
 
   it('tells plain paths from globs', () => {

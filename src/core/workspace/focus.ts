@@ -39,6 +39,10 @@ export class FocusedWorkspace extends Workspace {
     this.whole.release(files);
   }
 
+  override forget(files: readonly string[]): void {
+    this.whole.forget(files);
+  }
+
   override yaml(file: string): YamlResult | undefined {
     return this.whole.yaml(file);
   }

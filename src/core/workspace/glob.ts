@@ -64,7 +64,7 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   }
   const file = fileSources.length > 0 ? new RegExp(fileSources.join('|'), flags) : undefined;
   const re = sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
-  if (!file && names.size === 0) return (path) => re!.test(path);
+  if (!file && names.size === 0) return re ? (path) => re.test(path) : () => false;
   // For paths the name alone does not judge as picomatch does (see plainPath).
   let whole: RegExp | undefined;
   return (path) => {

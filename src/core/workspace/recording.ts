@@ -69,6 +69,10 @@ export class RecordingWorkspace extends Workspace {
     this.whole.release(files);
   }
 
+  override forget(files: readonly string[]): void {
+    this.whole.forget(files);
+  }
+
   override yaml(file: string): YamlResult | undefined {
     this.ask(file);
     return this.whole.yaml(file);
