@@ -26,20 +26,50 @@ export function pathMatcher(
 function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: string) => boolean {
   const flags = ignoreCase ? 'is' : 's';
   const fold = ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s;
-  // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup; the rest is one
-  // expression for the whole list, so a tree of 100,000 paths is tested once per path, not once per
-  // path and pattern. Every compiled pattern is anchored, so the alternation is exact.
+  // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup, `**/*.ext` a test of the
+  // name's end; the rest is one expression for the whole list, so a tree of 100,000 paths is tested
+  // once per path, not once per path and pattern. Every compiled pattern is anchored, so the
+  // alternation is exact.
   const names = new Set<string>();
+  const endings: string[] = [];
   const sources: string[] = [];
+  const byNameGlobs: string[] = [];
+  const compile = (globs: readonly string[]) =>
+    new RegExp(globs.map((p) => `(?:${picomatch.makeRe(p, { dot: true, flags }).source})`).join('|'), flags);
   for (const p of list) {
     const name = p.startsWith('**/') ? p.slice(3) : undefined;
     if (name && !name.includes('/') && isLiteralPath(name)) names.add(fold(name));
-    else sources.push(`(?:${picomatch.makeRe(p, { dot: true, flags }).source})`);
+    else if (!ignoreCase && EXTENSION.test(p)) endings.push(p.slice(4));
+    else {
+      sources.push(p);
+      continue;
+    }
+    byNameGlobs.push(p);
   }
-  const re = sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
-  return (path) =>
-    (names.size > 0 && names.has(fold(path.slice(path.lastIndexOf('/') + 1)))) || (re?.test(path) ?? false);
+  const re = sources.length > 0 ? compile(sources) : undefined;
+  if (byNameGlobs.length === 0) return (path) => re?.test(path) ?? false;
+  // picomatch's `**` does not cross a `.` or `..` segment, and lets a trailing `/` match: such paths
+  // (no index lists them) are left to the compiled expression of the globs tested by name.
+  let slowRe: RegExp | undefined;
+  const slow = {
+    test(path: string): boolean {
+      slowRe ??= compile(byNameGlobs);
+      return slowRe.test(path);
+    },
+  };
+  const byName = (path: string) => {
+    if (path.endsWith('/')) return slow.test(path);
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const hit = (names.size > 0 && names.has(fold(base))) || endings.some((e) => base.endsWith(e));
+    return hit && (!DOT_SEGMENT.test(path) || slow.test(path));
+  };
+  return (path) => byName(path) || (re?.test(path) ?? false);
 }
+
+/** `**` + `/*.` + a literal extension: a test of the file name's end (case-sensitive globs only). */
+const EXTENSION = /^\*\*\/\*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+/** A `.` or `..` segment, which picomatch's `**` does not cross. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 export function isLiteralPath(glob: string): boolean {
