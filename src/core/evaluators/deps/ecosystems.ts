@@ -130,10 +130,10 @@ export function detectManifests(ws: Workspace, exclude: readonly string[]): Mani
   return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
     const out: Manifest[] = [];
     for (const file of ws.files) {
-      if (excluded(file)) continue;
-      const name = path.basename(file);
+      // The name first: the exclude globs are tested on the few manifests, not on every path.
+      const name = file.slice(file.lastIndexOf('/') + 1);
       const kind = KINDS.find((k) => k.matches(name, file));
-      if (!kind || (kind.declares && !kind.declares(ws, file))) continue;
+      if (!kind || excluded(file) || (kind.declares && !kind.declares(ws, file))) continue;
       out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
     }
     for (const file of dockerfilePaths(ws)) {
