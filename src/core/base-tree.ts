@@ -104,6 +104,18 @@ export class BaseWorkspace extends Workspace {
     return super.memo(kind, file, compute);
   }
 
+  /**
+   * The head's answer for the files both trees list (a glob is a test of the path alone, and the head
+   * has usually answered it already, for the same rule): only the files the head lacks are matched,
+   * instead of every path of the tree again.
+   */
+  protected override matchFiles(patterns: readonly string[]): string[] {
+    const inHead = new Set(this.head.glob(patterns));
+    // Compiled on its first test only (see pathMatcher).
+    const match = this.matcher(patterns);
+    return this.files.filter((f) => (this.head.has(f) ? inHead.has(f) : match(f)));
+  }
+
   /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
   override inputProblems(): InputProblem[] {
     const own = super.inputProblems();

@@ -55,6 +55,35 @@ describe('buildBaseWorkspace', () => {
     expect(ws!.files).toEqual(['src/a.js']);
   });
 
+  it('lists by glob what a workspace over its own file list lists, with the head answering for the files both trees hold', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'k8s/a.yaml': 'a: 1\n',
+      'k8s/gone.yaml': 'g: 1\n',
+      'k8s/old.yml': 'o: 1\n'.repeat(20),
+      'vendor/v.yaml': 'v: 1\n',
+      'src/x.js': 'x\n',
+    });
+    repo.commit({
+      'k8s/gone.yaml': null,
+      'k8s/old.yml': null,
+      'k8s/new.yml': 'o: 1\n'.repeat(20),
+      'k8s/added.yaml': 'n: 1\n',
+      'k8s/a.yaml': 'a: 2\n',
+    });
+    const patterns = ['**/*.yaml', '**/*.yml'];
+    for (const headFirst of [true, false]) {
+      const head = new Workspace(repo.dir, { exclude: ['vendor/**'] });
+      if (headFirst) expect(head.glob(patterns)).toEqual(['k8s/a.yaml', 'k8s/added.yaml', 'k8s/new.yml']);
+      const ws = await buildBaseWorkspace(head, base, { exclude: ['vendor/**'] });
+      const own = new Workspace(repo.dir, { files: [...ws!.files] });
+      expect(ws!.glob(patterns)).toEqual(own.glob(patterns));
+      // The deleted file is back, the added one gone, the renamed one under its new name.
+      expect(ws!.glob(patterns)).toEqual(['k8s/a.yaml', 'k8s/gone.yaml', 'k8s/new.yml']);
+      expect(ws!.glob('**/*.js')).toEqual(['src/x.js']);
+    }
+  });
+
   it('reports symbolic links as links and bounds blob sizes like the workspace does', async () => {
     const repo = scratchRepo();
     symlinkSync('/etc/passwd', path.join(repo.dir, 'link'));

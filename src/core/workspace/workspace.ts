@@ -164,11 +164,16 @@ export class Workspace {
     const key = list.join('\u0000');
     let found = this.globs.get(key);
     if (!found) {
-      const match = this.matcher(list);
-      found = this.files.filter((f) => match(f));
+      found = this.matchFiles(list);
       this.globs.set(key, found);
     }
     return [...found];
+  }
+
+  /** The files matching the globs, in index order (uncached: see {@link glob}). */
+  protected matchFiles(patterns: readonly string[]): string[] {
+    const match = this.matcher(patterns);
+    return this.files.filter((f) => match(f));
   }
 
   /** A compiled, cached matcher for a set of globs. */
