@@ -79,6 +79,11 @@ export class BaseWorkspace extends Workspace {
     this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
   }
 
+  /** Only the fingerprints of the base's findings are kept: planning and verifying fixes is waste. */
+  override get plansFixes(): boolean {
+    return false;
+  }
+
   override read(file: string): FileContent {
     if (!this.has(file)) return super.read(file);
     return this.blobs.get(file) ?? this.head.read(file);

@@ -2,7 +2,10 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBaseWorkspace, parseRawAgainstWorktree, resolveBaseline } from '../../src/core/base-tree.js';
+import { workflowPermissions } from '../../src/core/evaluators/workflow/permissions.js';
+import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { testRule } from '../evaluators/kit.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 describe('buildBaseWorkspace', () => {
@@ -82,6 +85,27 @@ describe('buildBaseWorkspace', () => {
       expect(ws!.glob(patterns)).toEqual(['k8s/a.yaml', 'k8s/gone.yaml', 'k8s/new.yml']);
       expect(ws!.glob('**/*.js')).toEqual(['src/x.js']);
     }
+  });
+
+  it('plans no fixes: the base run keeps only its findings, which are the same without them', async () => {
+    const workflow = 'on: push\npermissions: write-all\njobs:\n  a:\n    steps: [{run: x}]\n';
+    const repo = scratchRepo();
+    const base = repo.commit({ '.github/workflows/w.yml': workflow, 'a.txt': 'a\n' });
+    repo.commit({ 'a.txt': 'b\n' });
+    const head = new Workspace(repo.dir);
+    const ws = await buildBaseWorkspace(head, base);
+    const rule = testRule(workflowPermissions.kind, {});
+    const onHead = await workflowPermissions.evaluate({ rule, options: {}, workspace: head });
+    const onBase = await workflowPermissions.evaluate({ rule, options: {}, workspace: ws! });
+    expect(onHead.map((f) => [f.key, f.fix !== undefined])).toEqual([['write-all:', true]]);
+    expect(onBase.map((f) => [f.key, f.fix !== undefined, f.unfixable])).toEqual([
+      ['write-all:', false, undefined],
+    ]);
+    expect([head.plansFixes, ws!.plansFixes, new FocusedWorkspace(ws!, ['a.txt']).plansFixes]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('reports symbolic links as links and bounds blob sizes like the workspace does', async () => {

@@ -38,6 +38,10 @@ export class RecordingWorkspace extends Workspace {
     if (this.whole.isInherited(file)) this.log.opaque(`${file} is inherited from the repository's top`);
   }
 
+  override get plansFixes(): boolean {
+    return this.whole.plansFixes;
+  }
+
   override has(file: string): boolean {
     this.ask(file);
     return this.whole.has(file);

@@ -308,6 +308,14 @@ export class Workspace {
     return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /**
+   * Whether the rules plan fixes for their findings: true, except on a change's base tree, whose
+   * findings only tell the head's new ones from the existing (their fingerprints are all it keeps).
+   */
+  get plansFixes(): boolean {
+    return true;
+  }
+
   /** Whether a file is another tree's (see {@link Inheritance}). */
   isInherited(file: string): boolean {
     return this.inheritedFrom?.has(file) ?? false;
