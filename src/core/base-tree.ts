@@ -52,6 +52,8 @@ export class BaseWorkspace extends Workspace {
    * one side lacks, and whether the file lists differ (see `touchedBy`).
    */
   readonly differs: TreeChange;
+  /** The files of this tree that the head lacks (deleted or renamed by the change), in order. */
+  private onlyHere: string[] | undefined;
 
   constructor(
     readonly head: Workspace,
@@ -115,10 +117,12 @@ export class BaseWorkspace extends Workspace {
    * instead of every path of the tree again.
    */
   protected override matchFiles(patterns: readonly string[]): string[] {
-    const inHead = new Set(this.head.glob(patterns));
-    // Compiled on its first test only (see pathMatcher).
+    this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
     const match = this.matcher(patterns);
-    return this.files.filter((f) => (this.head.has(f) ? inHead.has(f) : match(f)));
+    const found = [...this.head.glob(patterns).filter((f) => this.has(f)), ...this.onlyHere.filter(match)];
+    // In this tree's order (the head's list may have been given unsorted).
+    const at = (f: string) => this.fileIndex.get(f)!;
+    return found.sort((a, b) => at(a) - at(b));
   }
 
   /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */

@@ -75,9 +75,21 @@ describe('buildBaseWorkspace', () => {
       'k8s/a.yaml': 'a: 2\n',
     });
     const patterns = ['**/*.yaml', '**/*.yml'];
-    for (const headFirst of [true, false]) {
-      const head = new Workspace(repo.dir, { exclude: ['vendor/**'] });
-      if (headFirst) expect(head.glob(patterns)).toEqual(['k8s/a.yaml', 'k8s/added.yaml', 'k8s/new.yml']);
+    const listed = new Workspace(repo.dir).files;
+    for (const [headFirst, given] of [
+      [true, false],
+      [false, false],
+      [true, true],
+    ]) {
+      // A list given by the caller may be in any order; the base's is sorted.
+      const head = new Workspace(repo.dir, {
+        exclude: ['vendor/**'],
+        ...(given ? { files: [...listed].reverse() } : {}),
+      });
+      if (headFirst)
+        expect(new Set(head.glob(patterns))).toEqual(
+          new Set(['k8s/a.yaml', 'k8s/added.yaml', 'k8s/new.yml']),
+        );
       const ws = await buildBaseWorkspace(head, base, { exclude: ['vendor/**'] });
       const own = new Workspace(repo.dir, { files: [...ws!.files] });
       expect(ws!.glob(patterns)).toEqual(own.glob(patterns));

@@ -99,7 +99,7 @@ export class Workspace {
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
   /** Each file's position in {@link files}. */
-  private readonly fileIndex: Map<string, number>;
+  protected readonly fileIndex: Map<string, number>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
