@@ -52,6 +52,11 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.glob(patterns);
   }
 
+  /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */
+  protected override matchFiles(patterns: readonly string[]): string[] {
+    return this.whole.glob(patterns);
+  }
+
   override matcher(patterns: readonly string[]): (p: string) => boolean {
     return this.whole.matcher(patterns);
   }
