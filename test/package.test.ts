@@ -66,6 +66,8 @@ describe('the npm package', () => {
         'dist/cli.js',
         'dist/cli/index.js',
         'dist/cli/builtin-rules.json',
+        'dist/cli/ajv.cjs',
+        'dist/cli/dockerfile-ast.cjs',
         'dist/licenses.txt',
         'LICENSE',
         'README.md',

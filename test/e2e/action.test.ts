@@ -58,6 +58,40 @@ it("builds into a private directory and leaves the checkout's dist/ as it was", 
   expect(distStamps.after).toBe(distStamps.before);
 });
 
+it('loads ajv and dockerfile-ast from files of their own beside each bundle, and only when a run needs them', () => {
+  const built = path.dirname(path.dirname(entry));
+  for (const name of ['ajv.cjs', 'dockerfile-ast.cjs']) {
+    expect(existsSync(path.join(built, 'dist', name)), name).toBe(true);
+    expect(existsSync(path.join(built, 'dist', 'cli', name)), `cli/${name}`).toBe(true);
+  }
+  // The bundle without them, its data beside it as in the Action's checkout.
+  const copy = makeTree({}, 'controlgate-dist-');
+  cpSync(path.join(built, 'dist'), path.join(copy, 'dist'), {
+    recursive: true,
+    filter: (f) => !f.endsWith('.cjs'),
+  });
+  for (const data of ['rules', 'schemas', 'data'])
+    cpSync(path.join(REPO_ROOT, data), path.join(copy, data), { recursive: true });
+  const run = (tree: string) => {
+    const r = spawnSync(process.execPath, [path.join(copy, 'dist', 'index.js')], {
+      cwd: tree,
+      env: { PATH: process.env.PATH, INPUT_PATH: tree, 'INPUT_FAIL-ON': 'never', GITHUB_WORKSPACE: tree },
+      encoding: 'utf8',
+    });
+    return { code: r.status, output: r.stdout + r.stderr };
+  };
+  // Nothing to validate, no Dockerfile: the run never asks for either library.
+  const empty = run(makeTree({}));
+  expect(empty.code).toBe(0);
+  expect(empty.output).not.toContain('.cjs');
+  // A configuration to validate needs ajv; a Dockerfile to parse needs dockerfile-ast.
+  const config = run(makeTree({ '.controlgate.yml': 'version: 1\n' }));
+  expect(config.code).not.toBe(0);
+  expect(config.output).toContain("Cannot find module 'ajv'");
+  const docker = run(makeTree({ Dockerfile: 'FROM alpine:3.20\nUSER 10001\n' }));
+  expect(docker.output).toContain("Cannot find module 'dockerfile-ast'");
+});
+
 afterAll(removeTempDirs);
 
 /** Ids of every built-in rule, read from the rules/ the bundle loads at run time. */
