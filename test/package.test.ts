@@ -68,6 +68,7 @@ describe('the npm package', () => {
         'dist/cli/builtin-rules.json',
         'dist/cli/ajv.cjs',
         'dist/cli/dockerfile-ast.cjs',
+        'dist/cli/smol-toml.cjs',
         'dist/licenses.txt',
         'LICENSE',
         'README.md',

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv } from 'ajv';
 import type { DockerfileParser } from 'dockerfile-ast';
+import type { parse as parseToml, TomlError } from 'smol-toml';
 
 /**
  * Libraries that many runs never call, loaded on their first use. Compiling a library costs start-up
- * time whether or not it runs: ajv and its formats, and dockerfile-ast with the language-server types
- * it builds on, were a seventh of the Action's instructions on a tree that needs neither
- * (docs/performance.md). The build bundles each one into a file of its own beside the Action's and the
+ * time whether or not it runs: ajv and its formats, dockerfile-ast with the language-server types it
+ * builds on, and smol-toml were a sixth of the Action's instructions on a tree that needs none of
+ * them (docs/performance.md). The build bundles each one into a file of its own beside the Action's and the
  * CLI's bundles (`dist/<name>.cjs`, `dist/cli/<name>.cjs`, from `scripts/vendor/<name>.cjs`, by
  * `scripts/build-vendored.mjs`); from `src/` (tests) and `lib/` the packages are required from
  * node_modules. Loading is synchronous (a CommonJS `require`), so the code that validates or parses
@@ -23,6 +24,7 @@ export interface VendoredLibraries {
     addFormats: (ajv: Ajv) => Ajv;
   };
   'dockerfile-ast': { DockerfileParser: typeof DockerfileParser };
+  'smol-toml': { parse: typeof parseToml; TomlError: typeof TomlError };
 }
 
 const load = createRequire(import.meta.url);
@@ -31,6 +33,7 @@ const load = createRequire(import.meta.url);
 const FROM_PACKAGES: { [Name in keyof VendoredLibraries]: () => VendoredLibraries[Name] } = {
   ajv: () => ({ Ajv: load('ajv').Ajv, addFormats: load('ajv-formats') }),
   'dockerfile-ast': () => ({ DockerfileParser: load('dockerfile-ast').DockerfileParser }),
+  'smol-toml': () => ({ parse: load('smol-toml').parse, TomlError: load('smol-toml').TomlError }),
 };
 
 const loaded = new Map<keyof VendoredLibraries, unknown>();

@@ -58,9 +58,9 @@ it("builds into a private directory and leaves the checkout's dist/ as it was", 
   expect(distStamps.after).toBe(distStamps.before);
 });
 
-it('loads ajv and dockerfile-ast from files of their own beside each bundle, and only when a run needs them', () => {
+it('loads ajv, dockerfile-ast and smol-toml from files of their own beside each bundle, and only when a run needs them', () => {
   const built = path.dirname(path.dirname(entry));
-  for (const name of ['ajv.cjs', 'dockerfile-ast.cjs']) {
+  for (const name of ['ajv.cjs', 'dockerfile-ast.cjs', 'smol-toml.cjs']) {
     expect(existsSync(path.join(built, 'dist', name)), name).toBe(true);
     expect(existsSync(path.join(built, 'dist', 'cli', name)), `cli/${name}`).toBe(true);
   }
@@ -84,12 +84,14 @@ it('loads ajv and dockerfile-ast from files of their own beside each bundle, and
   const empty = run(makeTree({}));
   expect(empty.code).toBe(0);
   expect(empty.output).not.toContain('.cjs');
-  // A configuration to validate needs ajv; a Dockerfile to parse needs dockerfile-ast.
+  // A configuration to validate needs ajv, a Dockerfile dockerfile-ast, a Cargo lockfile smol-toml.
   const config = run(makeTree({ '.controlgate.yml': 'version: 1\n' }));
   expect(config.code).not.toBe(0);
   expect(config.output).toContain("Cannot find module 'ajv'");
   const docker = run(makeTree({ Dockerfile: 'FROM alpine:3.20\nUSER 10001\n' }));
   expect(docker.output).toContain("Cannot find module 'dockerfile-ast'");
+  const toml = run(makeTree({ 'Cargo.toml': '[package]\nname = "a"\n', 'Cargo.lock': 'version = 3\n' }));
+  expect(toml.output).toContain("Cannot find module 'smol-toml'");
 });
 
 afterAll(removeTempDirs);
