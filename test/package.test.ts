@@ -69,6 +69,8 @@ describe('the npm package', () => {
         'dist/cli/ajv.cjs',
         'dist/cli/dockerfile-ast.cjs',
         'dist/cli/smol-toml.cjs',
+        'dist/cli/ignore.cjs',
+        'dist/cli/js-yaml.cjs',
         'dist/licenses.txt',
         'LICENSE',
         'README.md',

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv } from 'ajv';
 import type { DockerfileParser } from 'dockerfile-ast';
+import type { Ignore, Options as IgnoreOptions } from 'ignore';
+import type { constructFromEvents, getScalarValue, parseEvents, YAMLException } from 'js-yaml';
 import type { parse as parseToml, TomlError } from 'smol-toml';
 
 /**
@@ -25,6 +27,14 @@ export interface VendoredLibraries {
   };
   'dockerfile-ast': { DockerfileParser: typeof DockerfileParser };
   'smol-toml': { parse: typeof parseToml; TomlError: typeof TomlError };
+  /** gitignore matching (CommonJS: the module object is the factory). */
+  ignore: (options?: IgnoreOptions) => Ignore;
+  'js-yaml': {
+    parseEvents: typeof parseEvents;
+    constructFromEvents: typeof constructFromEvents;
+    getScalarValue: typeof getScalarValue;
+    YAMLException: typeof YAMLException;
+  };
 }
 
 const load = createRequire(import.meta.url);
@@ -34,6 +44,11 @@ const FROM_PACKAGES: { [Name in keyof VendoredLibraries]: () => VendoredLibrarie
   ajv: () => ({ Ajv: load('ajv').Ajv, addFormats: load('ajv-formats') }),
   'dockerfile-ast': () => ({ DockerfileParser: load('dockerfile-ast').DockerfileParser }),
   'smol-toml': () => ({ parse: load('smol-toml').parse, TomlError: load('smol-toml').TomlError }),
+  ignore: () => load('ignore'),
+  'js-yaml': () => {
+    const { parseEvents, constructFromEvents, getScalarValue, YAMLException } = load('js-yaml');
+    return { parseEvents, constructFromEvents, getScalarValue, YAMLException };
+  },
 };
 
 const loaded = new Map<keyof VendoredLibraries, unknown>();
