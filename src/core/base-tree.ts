@@ -52,6 +52,8 @@ export class BaseWorkspace extends Workspace {
    * one side lacks, and whether the file lists differ (see `touchedBy`).
    */
   readonly differs: TreeChange;
+  /** The files of this tree that the head lacks (deleted or renamed by the change), in order. */
+  private onlyHere: string[] | undefined;
 
   constructor(
     readonly head: Workspace,
@@ -79,6 +81,11 @@ export class BaseWorkspace extends Workspace {
     this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
   }
 
+  /** Only the fingerprints of the base's findings are kept: planning and verifying fixes is waste. */
+  override get plansFixes(): boolean {
+    return false;
+  }
+
   override read(file: string): FileContent {
     if (!this.has(file)) return super.read(file);
     return this.blobs.get(file) ?? this.head.read(file);
@@ -102,6 +109,20 @@ export class BaseWorkspace extends Workspace {
   override memo<T>(kind: string, file: string, compute: () => T): T {
     if (PER_FILE_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
     return super.memo(kind, file, compute);
+  }
+
+  /**
+   * The head's answer for the files both trees list (a glob is a test of the path alone, and the head
+   * has usually answered it already, for the same rule): only the files the head lacks are matched,
+   * instead of every path of the tree again.
+   */
+  protected override matchFiles(patterns: readonly string[]): string[] {
+    this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
+    const match = this.matcher(patterns);
+    const found = [...this.head.glob(patterns).filter((f) => this.has(f)), ...this.onlyHere.filter(match)];
+    // In this tree's order (the head's list may have been given unsorted).
+    const at = (f: string) => this.fileIndex.get(f)!;
+    return found.sort((a, b) => at(a) - at(b));
   }
 
   /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */

@@ -2,7 +2,10 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBaseWorkspace, parseRawAgainstWorktree, resolveBaseline } from '../../src/core/base-tree.js';
+import { workflowPermissions } from '../../src/core/evaluators/workflow/permissions.js';
+import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { testRule } from '../evaluators/kit.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 describe('buildBaseWorkspace', () => {
@@ -53,6 +56,68 @@ describe('buildBaseWorkspace', () => {
     repo.commit({ 'vendor/v.js': null, 'src/a.js': null });
     const ws = await buildBaseWorkspace(new Workspace(repo.dir), base, { exclude: ['vendor/**'] });
     expect(ws!.files).toEqual(['src/a.js']);
+  });
+
+  it('lists by glob what a workspace over its own file list lists, with the head answering for the files both trees hold', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'k8s/a.yaml': 'a: 1\n',
+      'k8s/gone.yaml': 'g: 1\n',
+      'k8s/old.yml': 'o: 1\n'.repeat(20),
+      'vendor/v.yaml': 'v: 1\n',
+      'src/x.js': 'x\n',
+    });
+    repo.commit({
+      'k8s/gone.yaml': null,
+      'k8s/old.yml': null,
+      'k8s/new.yml': 'o: 1\n'.repeat(20),
+      'k8s/added.yaml': 'n: 1\n',
+      'k8s/a.yaml': 'a: 2\n',
+    });
+    const patterns = ['**/*.yaml', '**/*.yml'];
+    const listed = new Workspace(repo.dir).files;
+    for (const [headFirst, given] of [
+      [true, false],
+      [false, false],
+      [true, true],
+    ]) {
+      // A list given by the caller may be in any order; the base's is sorted.
+      const head = new Workspace(repo.dir, {
+        exclude: ['vendor/**'],
+        ...(given ? { files: [...listed].reverse() } : {}),
+      });
+      if (headFirst)
+        expect(new Set(head.glob(patterns))).toEqual(
+          new Set(['k8s/a.yaml', 'k8s/added.yaml', 'k8s/new.yml']),
+        );
+      const ws = await buildBaseWorkspace(head, base, { exclude: ['vendor/**'] });
+      const own = new Workspace(repo.dir, { files: [...ws!.files] });
+      expect(ws!.glob(patterns)).toEqual(own.glob(patterns));
+      // The deleted file is back, the added one gone, the renamed one under its new name.
+      expect(ws!.glob(patterns)).toEqual(['k8s/a.yaml', 'k8s/gone.yaml', 'k8s/new.yml']);
+      expect(ws!.glob('**/*.js')).toEqual(['src/x.js']);
+    }
+  });
+
+  it('plans no fixes: the base run keeps only its findings, which are the same without them', async () => {
+    const workflow = 'on: push\npermissions: write-all\njobs:\n  a:\n    steps: [{run: x}]\n';
+    const repo = scratchRepo();
+    const base = repo.commit({ '.github/workflows/w.yml': workflow, 'a.txt': 'a\n' });
+    repo.commit({ 'a.txt': 'b\n' });
+    const head = new Workspace(repo.dir);
+    const ws = await buildBaseWorkspace(head, base);
+    const rule = testRule(workflowPermissions.kind, {});
+    const onHead = await workflowPermissions.evaluate({ rule, options: {}, workspace: head });
+    const onBase = await workflowPermissions.evaluate({ rule, options: {}, workspace: ws! });
+    expect(onHead.map((f) => [f.key, f.fix !== undefined])).toEqual([['write-all:', true]]);
+    expect(onBase.map((f) => [f.key, f.fix !== undefined, f.unfixable])).toEqual([
+      ['write-all:', false, undefined],
+    ]);
+    expect([head.plansFixes, ws!.plansFixes, new FocusedWorkspace(ws!, ['a.txt']).plansFixes]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('reports symbolic links as links and bounds blob sizes like the workspace does', async () => {

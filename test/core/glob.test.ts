@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { load as loadYaml } from 'js-yaml';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +71,55 @@ describe('pathMatcher', () => {
     expect(pathMatcher(['c'], { ignoreCase: true })('C')).toBe(true);
     expect(pathMatcher(['c'])('C')).toBe(false);
     expect(pathMatcher([])('c')).toBe(false);
+  });
+
+  it('tests `**/*.ext` on the name, and agrees with picomatch on the paths a name test would get wrong', () => {
+    const patterns = ['**/*.yaml', '**/*.tar.gz', 'docs/**'];
+    const ours = pathMatcher(patterns);
+    const theirs = picomatch(patterns, { dot: true, flags: 's' });
+    const paths = [
+      'a.yaml',
+      '.yaml',
+      'k8s/deploy.yaml',
+      'k8s/deploy.yaml.bak',
+      'k8s/deploy.YAML',
+      'a/./b.yaml',
+      'a/../b.yaml',
+      './b.yaml',
+      '../b.yaml',
+      'a/b.yaml/',
+      'a/b.yaml/c',
+      'a\nb/c.yaml',
+      'c.yaml\n',
+      'dist/x.tar.gz',
+      'dist/x.gz',
+      'docs/a.txt',
+      '/abs/a.yaml',
+      'a//b.yaml',
+    ];
+    expect(paths.filter((p) => ours(p) !== theirs(p))).toEqual([]);
+    expect(['k8s/deploy.yaml', 'a/./b.yaml', 'a/b.yaml/', 'dist/x.tar.gz'].map(ours)).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('agrees with picomatch on `**/*.ext` globs for generated paths', () => {
+    const segment = fc.constantFrom('a', 'b.yaml', '.', '..', '', '.yml', 'x.y', 'Y.YAML', 'n\nl', 'c.json');
+    const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
+    const list = fc.subarray(['**/*.yaml', '**/*.yml', '**/*.json', '**/*.y', 'b.yaml', '**/a'], {
+      minLength: 1,
+    });
+    fc.assert(
+      fc.property(list, fc.array(path, { maxLength: 20 }), fc.boolean(), (patterns, paths, ignoreCase) => {
+        const ours = pathMatcher(patterns, { ignoreCase });
+        const theirs = picomatch(patterns, { dot: true, flags: ignoreCase ? 'is' : 's' });
+        for (const p of paths) expect([p, ours(p)]).toEqual([p, theirs(p)]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('tells plain paths from globs', () => {

@@ -61,7 +61,12 @@ export class FixBatches {
   private readonly files = new Map<string, Item[]>();
   private readonly editors = new Map<string, YamlEditor>();
 
-  constructor(private readonly workspace: Workspace) {}
+  /** Whether fixes are planned at all (not on a change's base tree: see `Workspace.plansFixes`). */
+  readonly enabled: boolean;
+
+  constructor(private readonly workspace: Workspace) {
+    this.enabled = workspace.plansFixes;
+  }
 
   /**
    * Plans a fix for `target`: `edit` returns the edits (or why there are none), `intend` applies the
@@ -76,6 +81,7 @@ export class FixBatches {
     intend: (value: unknown) => void,
     finalize?: (fix: FindingFix) => FindingFix,
   ): void {
+    if (!this.enabled) return;
     const targets = Array.isArray(target) ? target : [target];
     const content = this.workspace.read(file);
     let edits: TextEdit[] | string = 'the file could not be read again';

@@ -31,6 +31,10 @@ export class FocusedWorkspace extends Workspace {
     return this.whole.has(file);
   }
 
+  override get plansFixes(): boolean {
+    return this.whole.plansFixes;
+  }
+
   override read(file: string): FileContent {
     return this.whole.read(file);
   }

@@ -45,47 +45,61 @@ function compiled(list: readonly string[], ignoreCase: boolean): (path: string) 
 function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: string) => boolean {
   const flags = ignoreCase ? 'is' : 's';
   const fold = ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s;
-  const source = (glob: string) => `(?:${picomatch.makeRe(glob, { dot: true, flags }).source})`;
-  // Picomatch's expression for a leading `**/` (a lazy, look-ahead-guarded `.*?`) cannot fail early,
-  // and every path of a 100,000-file tree is tested against lists of such globs. `**/<one segment>`
-  // is judged on the file's name instead (when plainPath holds, picomatch's `**/` is any number of
-  // whole folders): `**/name` (a lockfile, a manifest) is a name lookup, the others (`**/*.tf`,
-  // `**/*threat[-_ ]model*`) one expression over the name. The rest stays one expression for the
-  // list, where a glob starting with a literal fails at once and `**/dir/**` is as fast as any
-  // lookup measured. Every compiled pattern is anchored, so the alternations are exact.
+  // `**/name` (the commonest glob: a lockfile, a manifest) is a name lookup, `**/*.ext` a test of the
+  // name's end, and any other `**/<one segment>` (`**/Dockerfile.*`, `**/*threat[-_ ]model*`) one
+  // expression over the name: picomatch's expression for a leading `**/` (a lazy `.*?` guarded by a
+  // look-ahead at every character) cannot fail early. The rest is one expression for the whole
+  // list, so a tree of 100,000 paths is tested once per path, not once per path and pattern; a glob
+  // starting with a literal fails there at once. Every compiled pattern is anchored, so the
+  // alternations are exact.
   const names = new Set<string>();
-  const fileSources: string[] = [];
+  const endings: string[] = [];
+  const nameSources: string[] = [];
   const sources: string[] = [];
+  const byNameGlobs: string[] = [];
+  const compile = (globs: readonly string[]) =>
+    new RegExp(globs.map((p) => `(?:${picomatch.makeRe(p, { dot: true, flags }).source})`).join('|'), flags);
   for (const p of list) {
     const name = p.startsWith('**/') ? p.slice(3) : undefined;
-    if (name === undefined || !oneSegment(name)) sources.push(source(p));
-    else if (isLiteralPath(name)) names.add(fold(name));
-    else fileSources.push(source(name));
-  }
-  const file = fileSources.length > 0 ? new RegExp(fileSources.join('|'), flags) : undefined;
-  const re = sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
-  if (!file && names.size === 0) return re ? (path) => re.test(path) : () => false;
-  // For paths the name alone does not judge as picomatch does (see plainPath).
-  let whole: RegExp | undefined;
-  return (path) => {
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    if (names.size > 0 && names.has(fold(base))) return true;
-    if (file) {
-      const hit = file.test(base);
-      // Picomatch's `**/<segment>` can match where the name does not only when the path ends in a
-      // separator or its name is `.` or `..`; where the name matches, the path must be plain. Most
-      // paths are neither, and are not examined further.
-      if (hit || base === '' || base === '.' || base === '..') {
-        if (!plainPath(path)) {
-          whole ??= new RegExp(list.map(source).join('|'), flags);
-          return whole.test(path);
-        }
-        if (hit) return true;
-      }
+    if (name && !name.includes('/') && isLiteralPath(name)) names.add(fold(name));
+    else if (!ignoreCase && EXTENSION.test(p)) endings.push(p.slice(4));
+    else if (name !== undefined && oneSegment(name)) nameSources.push(name);
+    else {
+      sources.push(p);
+      continue;
     }
-    return re?.test(path) ?? false;
+    byNameGlobs.push(p);
+  }
+  const re = sources.length > 0 ? compile(sources) : undefined;
+  const nameRe = nameSources.length > 0 ? compile(nameSources) : undefined;
+  if (byNameGlobs.length === 0) return re ? (path) => re.test(path) : () => false;
+  // picomatch's `**` does not cross a `.` or `..` segment, and lets a trailing `/` match: such paths
+  // (no index lists them) are left to the compiled expression of the globs tested by name.
+  let slowRe: RegExp | undefined;
+  const slow = {
+    test(path: string): boolean {
+      slowRe ??= compile(byNameGlobs);
+      return slowRe.test(path);
+    },
   };
+  const byName = (path: string) => {
+    if (path.endsWith('/')) return slow.test(path);
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    // A name expression refuses a name `.` or `..` that picomatch's `**/<segment>` may accept.
+    if (nameRe && (base === '.' || base === '..')) return slow.test(path);
+    const hit =
+      (names.size > 0 && names.has(fold(base))) ||
+      endings.some((e) => base.endsWith(e)) ||
+      (nameRe?.test(base) ?? false);
+    return hit && (!DOT_SEGMENT.test(path) || slow.test(path));
+  };
+  return (path) => byName(path) || (re?.test(path) ?? false);
 }
+
+/** `**` + `/*.` + a literal extension: a test of the file name's end (case-sensitive globs only). */
+const EXTENSION = /^\*\*\/\*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+/** A `.` or `..` segment, which picomatch's `**` does not cross. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 /**
  * Whether a glob is one path segment that picomatch compiles alone as it does after `**` + `/`: no
@@ -95,21 +109,6 @@ function oneSegment(glob: string): boolean {
   if (glob === '' || glob === '.' || glob === '..' || glob.startsWith('!')) return false;
   return !glob.includes('/') && !glob.includes('\\') && !glob.includes('**') && !glob.includes('!(');
 }
-
-/**
- * Whether a path has no empty, `.` or `..` segment, which picomatch's `**` does not cross (git never
- * lists one; a given list might).
- */
-function plainPath(path: string): boolean {
-  if (path.charCodeAt(0) === SLASH || path.charCodeAt(path.length - 1) === SLASH || path.includes('//'))
-    return false;
-  if (path.charCodeAt(0) !== DOT && !path.includes('/.')) return true;
-  return !DOT_SEGMENT.test(path);
-}
-
-const SLASH = 0x2f;
-const DOT = 0x2e;
-const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 /** Whether a glob is a plain path (no wildcard, brace, class or negation): it matches itself only. */
 export function isLiteralPath(glob: string): boolean {

@@ -38,6 +38,10 @@ export class RecordingWorkspace extends Workspace {
     if (this.whole.isInherited(file)) this.log.opaque(`${file} is inherited from the repository's top`);
   }
 
+  override get plansFixes(): boolean {
+    return this.whole.plansFixes;
+  }
+
   override has(file: string): boolean {
     this.ask(file);
     return this.whole.has(file);
@@ -45,6 +49,11 @@ export class RecordingWorkspace extends Workspace {
 
   override glob(patterns: string | readonly string[]): string[] {
     this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
+    return this.whole.glob(patterns);
+  }
+
+  /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */
+  protected override matchFiles(patterns: readonly string[]): string[] {
     return this.whole.glob(patterns);
   }
 

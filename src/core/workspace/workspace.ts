@@ -99,7 +99,7 @@ export class Workspace {
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
   /** Each file's position in {@link files}. */
-  private readonly fileIndex: Map<string, number>;
+  protected readonly fileIndex: Map<string, number>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
@@ -164,11 +164,16 @@ export class Workspace {
     const key = JSON.stringify(list);
     let found = this.globs.get(key);
     if (!found) {
-      const match = this.matcher(list);
-      found = this.files.filter((f) => match(f));
+      found = this.matchFiles(list);
       this.globs.set(key, found);
     }
     return [...found];
+  }
+
+  /** The files matching the globs, in index order (uncached: see {@link glob}). */
+  protected matchFiles(patterns: readonly string[]): string[] {
+    const match = this.matcher(patterns);
+    return this.files.filter((f) => match(f));
   }
 
   /** A compiled, cached matcher for a set of globs. */
@@ -330,6 +335,14 @@ export class Workspace {
   /** Problems recorded so far, sorted by path. */
   inputProblems(): InputProblem[] {
     return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * Whether the rules plan fixes for their findings: true, except on a change's base tree, whose
+   * findings only tell the head's new ones from the existing (their fingerprints are all it keeps).
+   */
+  get plansFixes(): boolean {
+    return true;
   }
 
   /** Whether a file is another tree's (see {@link Inheritance}). */

@@ -42,8 +42,10 @@ export interface Manifest {
 interface ManifestKind {
   ecosystem: EcosystemName;
   managers: readonly string[];
-  /** Basename test. */
-  matches(name: string, file: string): boolean;
+  /** The file names of this kind of manifest; or else {@link matches}. */
+  names?: readonly string[];
+  /** Test of the file name (and path), for kinds not known by their names alone. */
+  matches?(name: string, file: string): boolean;
   /** Whether the manifest declares anything to update (default: it does). */
   declares?(ws: Workspace, file: string): boolean;
 }
@@ -54,7 +56,7 @@ const KINDS: readonly ManifestKind[] = [
   {
     ecosystem: 'npm',
     managers: ['npm'],
-    matches: (n) => n === 'package.json',
+    names: ['package.json'],
     declares: (ws, f) => packageJsonNeedsLock(readJson(ws, f)),
   },
   {
@@ -63,23 +65,23 @@ const KINDS: readonly ManifestKind[] = [
     matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
     declares: hasText(/^[ \t]*[A-Za-z0-9-]/m),
   },
-  { ecosystem: 'pip', managers: ['pipenv'], matches: (n) => n === 'Pipfile' },
+  { ecosystem: 'pip', managers: ['pipenv'], names: ['Pipfile'] },
   {
     ecosystem: 'pip',
     managers: ['pip_setup'],
-    matches: (n) => n === 'setup.py',
+    names: ['setup.py'],
     declares: hasText(/install_requires/),
   },
   {
     ecosystem: 'pip',
     managers: ['setup-cfg'],
-    matches: (n) => n === 'setup.cfg',
+    names: ['setup.cfg'],
     declares: hasText(/^[ \t]*install_requires[ \t]*=/m),
   },
   {
     ecosystem: 'pip',
     managers: ['pep621', 'poetry', 'pep723'],
-    matches: (n) => n === 'pyproject.toml',
+    names: ['pyproject.toml'],
     declares: (ws, f) => {
       const text = ws.text(f) ?? '';
       return (
@@ -91,27 +93,27 @@ const KINDS: readonly ManifestKind[] = [
   {
     ecosystem: 'gomod',
     managers: ['gomod'],
-    matches: (n) => n === 'go.mod',
+    names: ['go.mod'],
     declares: (ws, f) => goModNeedsSum(ws.text(f) ?? ''),
   },
   {
     ecosystem: 'cargo',
     managers: ['cargo'],
-    matches: (n) => n === 'Cargo.toml',
+    names: ['Cargo.toml'],
     declares: (ws, f) => cargoNeedsLock(ws.text(f) ?? ''),
   },
-  { ecosystem: 'maven', managers: ['maven'], matches: (n) => n === 'pom.xml' },
+  { ecosystem: 'maven', managers: ['maven'], names: ['pom.xml'] },
   {
     ecosystem: 'gradle',
     managers: ['gradle'],
     matches: (n, f) =>
       /^(?:build|settings)\.gradle(?:\.kts)?$/.test(n) || f.endsWith('gradle/libs.versions.toml'),
   },
-  { ecosystem: 'bundler', managers: ['bundler'], matches: (n) => n === 'Gemfile' || n === 'gems.rb' },
+  { ecosystem: 'bundler', managers: ['bundler'], names: ['Gemfile', 'gems.rb'] },
   {
     ecosystem: 'composer',
     managers: ['composer'],
-    matches: (n) => n === 'composer.json',
+    names: ['composer.json'],
     declares: (ws, f) => composerNeedsLock(readJson(ws, f)),
   },
   {
@@ -122,6 +124,24 @@ const KINDS: readonly ManifestKind[] = [
   },
 ];
 
+/** Each manifest name, with the first kind (in {@link KINDS} order) that lists it. */
+const BY_NAME = new Map<string, number>();
+KINDS.forEach((k, i) => {
+  for (const n of k.names ?? []) if (!BY_NAME.has(n)) BY_NAME.set(n, i);
+});
+/** The kinds tested by {@link ManifestKind.matches}, in order. */
+const MATCHED = KINDS.flatMap((k, i) => (k.matches ? [i] : []));
+
+/** The first kind, in {@link KINDS} order, whose manifest `file` is: a lookup, and the few tests. */
+function kindOf(name: string, file: string): ManifestKind | undefined {
+  const named = BY_NAME.get(name);
+  for (const i of MATCHED) {
+    if (named !== undefined && i > named) break;
+    if (KINDS[i]!.matches!(name, file)) return KINDS[i];
+  }
+  return named === undefined ? undefined : KINDS[named];
+}
+
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
 /** Manifests of the workspace, minus files matching the `exclude` globs, in index order (cached). */
@@ -130,10 +150,10 @@ export function detectManifests(ws: Workspace, exclude: readonly string[]): Mani
   return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
     const out: Manifest[] = [];
     for (const file of ws.files) {
-      if (excluded(file)) continue;
-      const name = path.basename(file);
-      const kind = KINDS.find((k) => k.matches(name, file));
-      if (!kind || (kind.declares && !kind.declares(ws, file))) continue;
+      // The name first: the exclude globs are tested on the few manifests, not on every path.
+      const name = file.slice(file.lastIndexOf('/') + 1);
+      const kind = kindOf(name, file);
+      if (!kind || excluded(file) || (kind.declares && !kind.declares(ws, file))) continue;
       out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
     }
     for (const file of dockerfilePaths(ws)) {

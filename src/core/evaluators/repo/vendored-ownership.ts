@@ -1,5 +1,6 @@
-import ignore from 'ignore';
+import type { Ignore } from 'ignore';
 import type { RawFinding } from '../../types.js';
+import { vendored } from '../../vendored.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { forEachLine } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -103,10 +104,21 @@ function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredR
   const wanted = new Set(names);
   const roots = new Map<string, VendoredRoot>();
   for (const file of ws.files) {
-    const parts = file.split('/');
-    const i = parts.findIndex((p, k) => k < parts.length - 1 && wanted.has(p));
-    if (i === -1 || parts.slice(0, i).includes('node_modules')) continue;
-    const dir = parts.slice(0, i + 1).join('/');
+    // The first directory named as vendored, unless a node_modules directory holds it; walked
+    // segment by segment rather than split (100,000 paths, most with no such directory).
+    let start = 0;
+    let end = -1;
+    for (let slash = file.indexOf('/'); slash !== -1; slash = file.indexOf('/', start)) {
+      const segment = file.slice(start, slash);
+      if (wanted.has(segment)) {
+        end = slash;
+        break;
+      }
+      if (segment === 'node_modules') break;
+      start = slash + 1;
+    }
+    if (end === -1) continue;
+    const dir = file.slice(0, end);
     if (!roots.has(dir)) roots.set(dir, { dir, sample: file });
   }
   return [...roots.values()];
@@ -134,9 +146,9 @@ function ownerRules(text: string): OwnerRule[] {
     if (body === '') return;
     const [pattern, ...owners] = body.split(/\s+/);
     if (!pattern || pattern.startsWith('!')) return;
-    let matcher: ReturnType<typeof ignore>;
+    let matcher: Ignore;
     try {
-      matcher = ignore().add(pattern);
+      matcher = vendored('ignore')().add(pattern);
     } catch {
       return;
     }

@@ -21,6 +21,7 @@ export function injectionFix(
   tainted: readonly WorkflowExpression[],
   all: readonly WorkflowExpression[],
 ): void {
+  if (!fixes.enabled) return;
   const planned = plan(workspace, source, job, step, tainted, all);
   if ('unfixable' in planned) {
     for (const f of findings) f.unfixable = planned.unfixable;
