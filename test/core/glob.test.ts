@@ -73,6 +73,15 @@ describe('pathMatcher', () => {
     expect(pathMatcher([])('c')).toBe(false);
   });
 
+  it('leaves a name `.` or `..` to picomatch, whose `**/<segment>` may accept it', () => {
+    const globs = ['**/.*', '**/?.'];
+    const theirs = picomatch(globs, { dot: true, flags: 's' });
+    expect(['a/..', '..', 'a/.', 'b/.x'].map(pathMatcher(globs))).toEqual(
+      ['a/..', '..', 'a/.', 'b/.x'].map(theirs),
+    );
+    expect(pathMatcher(globs)('a/..')).toBe(true);
+  });
+
   it('tests `**/*.ext` on the name, and agrees with picomatch on the paths a name test would get wrong', () => {
     const patterns = ['**/*.yaml', '**/*.tar.gz', 'docs/**'];
     const ours = pathMatcher(patterns);
