@@ -172,6 +172,48 @@ describe('cache-dir', () => {
     expect(log.warnings).toEqual([]);
   });
 
+  it('reports again the input problems a restored rule found (a file no other rule parses)', async () => {
+    const rule = (id: string, check: string[]) =>
+      [
+        `id: ${id}`,
+        'title: t',
+        'severity: high',
+        'controls: ["8.9"]',
+        'rationale: r',
+        'remediation: r',
+        'check:',
+        ...check,
+      ].join('\n');
+    const repo = scratchRepo();
+    repo.commit({
+      'rules/conf-schema.yml': rule('conf-schema', [
+        '  kind: structured.schema',
+        '  with:',
+        '    paths: ["conf/*.yml"]',
+        '    message: debug is on',
+        '    schema: { type: object, properties: { debug: { enum: [false] } } }',
+      ]),
+      'rules/broken-input.yml': rule('broken-input', ['  kind: core.input-problems']),
+      'conf/a.yml': 'debug: true\n',
+      'conf/b.yml': 'debug: [unclosed\n',
+    });
+    const options = { builtinRules: false, ruleDirs: [path.join(repo.dir, 'rules')] };
+    const dir = cacheDir();
+    const plain = await check(repo.dir, { ...options, onlyRules: undefined });
+    expect(
+      plain.findings.map((f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine}`).sort(),
+    ).toEqual(['broken-input conf/b.yml:2', 'conf-schema conf/a.yml:1']);
+    await check(repo.dir, { ...options, onlyRules: undefined, cacheDir: dir });
+    const debug: string[] = [];
+    const log = { ...logger(), debug: (m: string) => debug.push(m) };
+    const warm = await check(repo.dir, { ...options, onlyRules: undefined, cacheDir: dir, logger: log });
+    expect(judgement(warm)).toEqual(judgement(plain));
+    // The schema rule was restored on every file, evaluated on none: b.yml's problem came from the cache.
+    expect(debug).toContain(
+      'cache-dir: 4 rule outcomes restored, 0 evaluated (0 kept for the next run), 4 files written',
+    );
+  });
+
   it('never stores a token: findings keep their fingerprint, not their key', async () => {
     const repo = scratchRepo();
     repo.commit(tree());
