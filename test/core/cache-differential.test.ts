@@ -148,8 +148,8 @@ describe('cache between runs (differential)', () => {
         const cached = await runCheck({ root: repo.dir, cacheDir, now, logger });
         const plain = await runCheck({ root: repo.dir, now });
         expect(judgement(cached), `seed ${seed}, round ${round}`).toEqual(judgement(plain));
-        const stats = debug.find((m) => m.startsWith('cache-dir: '));
-        restored += Number(/(\d+) rule outcomes restored/.exec(stats ?? '')?.[1] ?? 0);
+        for (const m of debug)
+          restored += Number(/^cache-dir: (\d+) rule outcomes restored/.exec(m)?.[1] ?? 0);
         // Between runs: commits, deletions, working-tree edits git has not staged, untracked files.
         const commit: Record<string, string | null> = {};
         for (let i = 0; i < 1 + Math.floor(rand() * 4); i++) {

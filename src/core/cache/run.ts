@@ -17,8 +17,9 @@ import type { GitHubApi } from '../github-api.js';
 import { SLICE_POLICY } from '../slices.js';
 import type { Logger, RawFinding, Rule } from '../types.js';
 import { VERSION } from '../version.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { InputProblem, Workspace } from '../workspace/workspace.js';
 import { type BlobIds, blobIds } from './blobs.js';
+import { encodeMask, inMask } from './mask.js';
 import {
   CACHE_FORMAT,
   type CacheData,
@@ -40,6 +41,19 @@ export interface CacheStats {
   kept: number;
 }
 
+/** A rule's evaluation on the files of a view. */
+interface Fresh {
+  outcome: RuleOutcome;
+  /** Its findings by file (of the view), and those about no file of it. */
+  raw: Map<string, RawFinding[]>;
+  unlocated: RawFinding[];
+  problems: Map<string, InputProblem[]>;
+  /** Whether it asked nothing but the files of the view: its outcomes may be kept. */
+  alone: boolean;
+  /** Why not. */
+  why?: string;
+}
+
 export class RunCache {
   readonly stats: CacheStats = { hits: 0, evaluated: 0, kept: 0 };
   /** The previous run's entries, once {@link use} found them made under the same key. */
@@ -50,6 +64,10 @@ export class RunCache {
   private readonly next = new Map<string, CachedFile>();
   /** Whether the per-file rules went through the cache over the whole tree (else nothing is saved). */
   private complete = false;
+  /** Whether any file's entry differs from the previous run's. */
+  private changed = false;
+  /** Rules said to be evaluated on every run (said once). */
+  private readonly uncached = new Set<string>();
 
   private constructor(
     readonly dir: string,
@@ -94,8 +112,9 @@ export class RunCache {
   }
 
   /**
-   * The outcomes of `rules` (those given to {@link use}, in that order) on `files`: restored where
-   * the cache has the file's content under its path, else evaluated file by file.
+   * The outcomes of `rules` (those given to {@link use}, in that order) on `files` (a slice): each
+   * rule restored on the files the cache has its outcome for (same path, same content id), and
+   * evaluated on the others, all at once through a {@link FileView} of them.
    */
   async evaluate(
     workspace: Workspace,
@@ -103,69 +122,142 @@ export class RunCache {
     rules: readonly Rule[],
     github: GitHubApi | undefined,
   ): Promise<RuleOutcome[]> {
-    const outcomes: RuleOutcome[] = rules.map(() => ({ raw: [], examined: { files: [], settings: [] } }));
-    for (const file of files) {
+    const n = rules.length;
+    const state = files.map((file) => {
       const blob = this.blobs.get(file);
       const prev = blob !== undefined ? this.previous?.files.get(file) : undefined;
       const hit = prev?.blob === blob ? prev : undefined;
-      const keep: CachedFile | undefined = blob !== undefined ? { blob, outcomes: new Map() } : undefined;
-      const at = workspace.scope.position(file);
-      let view: FileView | undefined;
-      for (const [k, rule] of rules.entries()) {
-        const out = outcomes[k]!;
-        let cached = hit?.outcomes.get(k);
-        if (cached) {
-          this.stats.hits += 1;
-          for (const p of cached.problems) workspace.reportProblem(p);
-          if (cached.examined && at !== undefined) out.examined.files.push(at);
-        } else {
-          view ??= new FileView(workspace, file);
-          const fresh = await this.evaluateOne(view, rule, file, at, github);
-          if ('error' in fresh.outcome && !('error' in out)) outcomes[k] = fresh.outcome;
-          out.examined.files.push(...fresh.outcome.examined.files);
-          out.examined.settings.push(...fresh.outcome.examined.settings);
-          cached = fresh.cached;
-          if (!cached) {
-            if ('raw' in out && 'raw' in fresh.outcome) out.raw.push(...fresh.outcome.raw);
-            continue;
-          }
+      // A file every rule is restored on keeps its entry as it is; the others get one made anew.
+      const restoredWhole = hit !== undefined && hit.cached === undefined;
+      const keep =
+        blob === undefined || restoredWhole
+          ? undefined
+          : {
+              cached: new Uint8Array(n),
+              examined: new Uint8Array(n),
+              outcomes: new Map<number, CachedOutcome>(),
+            };
+      return { file, blob, at: workspace.scope.position(file), hit, keep };
+    });
+    // Rules that miss the same files share one view, and so its parses.
+    const views = new Map<string, FileView>();
+    const outcomes: RuleOutcome[] = [];
+    for (const [k, rule] of rules.entries()) {
+      const misses = state.filter((s) => !(s.hit && inMask(s.hit.cached, k)));
+      let fresh: Fresh | undefined;
+      if (misses.length > 0) {
+        const key = misses.length === state.length ? '' : misses.map((s) => s.file).join('\u0000');
+        let view = views.get(key);
+        if (!view) {
+          view = new FileView(
+            workspace,
+            misses.map((s) => s.file),
+          );
+          views.set(key, view);
         }
-        keep?.outcomes.set(k, cached);
-        const target = outcomes[k]!;
-        if ('raw' in target) target.raw.push(...cached.raw);
+        fresh = await this.evaluateOn(view, rule, github);
+        this.stats.evaluated += misses.length;
+        if (fresh.why && !this.uncached.has(rule.id)) {
+          this.uncached.add(rule.id);
+          this.log.debug(`cache-dir: ${rule.id} is evaluated on every run: ${fresh.why}`);
+        }
+        if (fresh.alone) this.stats.kept += misses.filter((s) => s.blob !== undefined).length;
       }
-      if (keep && keep.outcomes.size > 0) this.next.set(file, keep);
-      workspace.release([file]);
+      const raw: RawFinding[] = [];
+      const examined: number[] = fresh ? [...fresh.outcome.examined.files] : [];
+      const freshExamined = new Set(examined);
+      for (const s of state) {
+        const restored = s.hit && inMask(s.hit.cached, k) ? s.hit : undefined;
+        if (restored) {
+          this.stats.hits += 1;
+          const c = restored.outcomes?.get(k);
+          if (c) {
+            for (const p of c.problems) workspace.reportProblem(p);
+            for (const r of c.raw) raw.push(r);
+            s.keep?.outcomes.set(k, c);
+          }
+          const seen = inMask(restored.examined, k);
+          if (seen && s.at !== undefined) examined.push(s.at);
+          if (s.keep) {
+            s.keep.cached[k] = 1;
+            if (seen) s.keep.examined[k] = 1;
+          }
+          continue;
+        }
+        const found = fresh?.raw.get(s.file);
+        if (found) for (const r of found) raw.push(r);
+        if (fresh?.alone && s.keep) {
+          s.keep.cached[k] = 1;
+          if (s.at !== undefined && freshExamined.has(s.at)) s.keep.examined[k] = 1;
+          const problems = fresh.problems.get(s.file) ?? [];
+          if (found || problems.length > 0) s.keep.outcomes.set(k, { raw: found ?? [], problems });
+        }
+      }
+      if (fresh) raw.push(...fresh.unlocated);
+      const settings = fresh?.outcome.examined.settings ?? [];
+      outcomes.push(
+        fresh && 'error' in fresh.outcome
+          ? { ...fresh.outcome, examined: { files: examined, settings } }
+          : { raw, examined: { files: examined, settings } },
+      );
     }
+    for (const s of state) {
+      if (!s.keep) {
+        // Restored whole: the entry stays as it was.
+        if (s.hit) this.next.set(s.file, s.hit);
+        continue;
+      }
+      this.changed = true;
+      if (!s.keep.cached.includes(1)) continue;
+      const entry: CachedFile = { blob: s.blob!, examined: encodeMask(s.keep.examined) };
+      if (s.keep.cached.includes(0)) entry.cached = encodeMask(s.keep.cached);
+      if (s.keep.outcomes.size > 0) entry.outcomes = s.keep.outcomes;
+      this.next.set(s.file, entry);
+    }
+    workspace.release(files);
     return outcomes;
   }
 
-  /** One rule on one file, and its outcome as a cache entry when it is a function of the file alone. */
-  private async evaluateOne(
-    view: FileView,
-    rule: Rule,
-    file: string,
-    at: number | undefined,
-    github: GitHubApi | undefined,
-  ): Promise<{ outcome: RuleOutcome; cached?: CachedOutcome }> {
-    this.stats.evaluated += 1;
+  /**
+   * One rule on the files of a view, its findings and input problems by file, and whether they are
+   * functions of those files alone (then they are kept for the next run).
+   */
+  private async evaluateOn(view: FileView, rule: Rule, github: GitHubApi | undefined): Promise<Fresh> {
     const clock = clockReads();
     view.begin();
     const outcome = await runEvaluator(rule, view, SLICE_POLICY, github);
     const record = view.end();
-    const alone =
-      'raw' in outcome &&
-      record.foreign === undefined &&
-      clockReads() === clock &&
-      outcome.examined.settings.length === 0 &&
-      outcome.examined.files.every((p) => p === at) &&
-      outcome.raw.every((r: RawFinding) => r.location === null || r.location.path === file);
-    if (!alone) return { outcome };
-    this.stats.kept += 1;
-    return {
-      outcome,
-      cached: { examined: outcome.examined.files.length > 0, raw: outcome.raw, problems: record.problems },
-    };
+    const raw = new Map<string, RawFinding[]>();
+    const unlocated: RawFinding[] = [];
+    const listed = new Set(view.files);
+    for (const r of 'raw' in outcome ? outcome.raw : []) {
+      if (r.location && listed.has(r.location.path)) {
+        const list = raw.get(r.location.path);
+        if (list) list.push(r);
+        else raw.set(r.location.path, [r]);
+      } else unlocated.push(r);
+    }
+    const problems = new Map<string, InputProblem[]>();
+    for (const p of record.problems) {
+      const list = problems.get(p.path);
+      if (list) list.push(p);
+      else problems.set(p.path, [p]);
+    }
+    const positions = new Set(view.files.map((f) => view.whole.scope.position(f)));
+    const why =
+      'error' in outcome
+        ? 'it failed'
+        : (record.foreign ??
+          (clockReads() !== clock
+            ? 'it reads the clock'
+            : unlocated.length > 0
+              ? 'it reports findings about no file it was given'
+              : outcome.examined.settings.length > 0
+                ? 'it reads the API'
+                : outcome.examined.files.every((p) => positions.has(p))
+                  ? undefined
+                  : 'it examines files it was not given'));
+    return { outcome, raw, unlocated, problems, alone: why === undefined, ...(why ? { why } : {}) };
   }
 
   /**
@@ -174,6 +266,14 @@ export class RunCache {
    */
   save(): void {
     if (!this.complete) return;
+    // Every entry restored as it was and none dropped: the file on disk is this run's already.
+    const same = !this.changed && this.previous !== undefined && this.previous.files.size === this.next.size;
+    if (same) {
+      this.log.debug(
+        `cache-dir: ${this.stats.hits} rule outcomes restored, nothing evaluated; the cache is unchanged`,
+      );
+      return;
+    }
     try {
       writeCache(this.dir, { key: this.key, rules: this.rules, files: this.next });
     } catch (err) {

@@ -33,31 +33,42 @@ const MAX_FILES = 1_000_000;
 const MAX_FINDINGS = 10_000;
 const MAX_STRING = 100_000;
 
-/** One rule's outcome on one file. */
+/** What one rule found on one file, when it found anything. */
 export interface CachedOutcome {
-  /** Whether the rule examined the file (its scope, for the verdicts). */
-  examined: boolean;
   raw: RawFinding[];
   problems: InputProblem[];
 }
 
-/** A file's cached outcomes: by rule position in {@link CacheData.rules}. */
+/**
+ * A file's cached outcomes, by rule position in {@link CacheData.rules}. Sets of rules are masks: one
+ * hexadecimal digit per four rules, the lowest bit first (`mask.ts`).
+ */
 export interface CachedFile {
   /** `<mode> <blob id>` of the content the outcomes are about. */
   blob: string;
-  outcomes: Map<number, CachedOutcome>;
+  /** The rules whose outcome on the file is cached; undefined: every rule. */
+  cached?: string;
+  /** The rules that examined the file (their scope, for the verdicts). */
+  examined: string;
+  /** The findings and input problems of the cached rules that have any. */
+  outcomes?: Map<number, CachedOutcome>;
 }
 
 export interface CacheData {
-  /** The run key (see key.ts): version, rule set, settings. */
+  /** The run key (see run.ts): version, rule set, settings. */
   key: string;
   /** The rule ids, by position. */
   rules: string[];
   files: Map<string, CachedFile>;
 }
 
-/** On disk: outcomes as `[rule, examined (0/1), raw?, problems?]`. */
-type StoredOutcome = [number, 0 | 1, RawFinding[]?, InputProblem[]?];
+/** On disk: `{ b: blob, c?: cached, e: examined, o?: [[rule, raw, problems?], ...] }`. */
+interface StoredFile {
+  b: string;
+  c?: string;
+  e: string;
+  o?: [number, RawFinding[], InputProblem[]?][];
+}
 
 /**
  * The fingerprints of restored findings. The cache keeps a finding's fingerprint, which the report
@@ -141,43 +152,49 @@ function decode(doc: unknown, file: string): CacheData | undefined {
   if (!isObject(stored)) fail('/files', 'expected an object');
   const names = Object.keys(stored as object);
   if (names.length > MAX_FILES) fail('/files', `more than ${MAX_FILES} files`);
+  const count = (rules as string[]).length;
+  const mask = new RegExp(`^[0-9a-f]{${Math.ceil(count / 4)}}$`);
   const files = new Map<string, CachedFile>();
   for (const name of names) {
     const at = `/files/${name}`;
-    const entry = (stored as Record<string, unknown>)[name];
-    if (!isObject(entry) || !isString(entry.b) || !/^\d{6} [0-9a-f]{40,64}$/.test(entry.b)) {
-      fail(at, 'expected { b: "<mode> <blob id>", o: [...] }');
+    const e = (stored as Record<string, unknown>)[name] as Partial<Record<keyof StoredFile, unknown>>;
+    if (!isObject(e) || !isString(e.b) || !/^\d{6} [0-9a-f]{40,64}$/.test(e.b)) {
+      fail(at, 'expected { b: "<mode> <blob id>", e: "<mask>", ... }');
     }
-    const e = entry as { b: string; o?: unknown };
-    if (!Array.isArray(e.o) || e.o.length > (rules as string[]).length) fail(`${at}/o`, 'expected an array');
-    const outcomes = new Map<number, CachedOutcome>();
-    for (const [i, o] of (e.o as unknown[]).entries()) {
-      const where = `${at}/o/${i}`;
-      if (!Array.isArray(o) || o.length < 2 || o.length > 4)
-        fail(where, 'expected [rule, examined, raw?, problems?]');
-      const [rule, examined, raw = [], problems = []] = o as unknown[];
-      if (!Number.isInteger(rule) || (rule as number) < 0 || (rule as number) >= (rules as string[]).length) {
-        fail(`${where}/0`, 'not a rule position');
+    if (!isString(e.e) || !mask.test(e.e)) fail(`${at}/e`, `expected a mask of ${count} rules`);
+    if (e.c !== undefined && (!isString(e.c) || !mask.test(e.c)))
+      fail(`${at}/c`, `expected a mask of ${count} rules`);
+    const entry: CachedFile = { blob: e.b as string, examined: e.e as string };
+    if (e.c !== undefined) entry.cached = e.c as string;
+    if (e.o !== undefined) {
+      if (!Array.isArray(e.o) || e.o.length > count) fail(`${at}/o`, 'expected an array');
+      const outcomes = new Map<number, CachedOutcome>();
+      for (const [i, o] of (e.o as unknown[]).entries()) {
+        const where = `${at}/o/${i}`;
+        if (!Array.isArray(o) || o.length < 2 || o.length > 3) fail(where, 'expected [rule, raw, problems?]');
+        const [rule, raw, problems = []] = o as unknown[];
+        if (!Number.isInteger(rule) || (rule as number) < 0 || (rule as number) >= count) {
+          fail(`${where}/0`, 'not a rule position');
+        }
+        if (outcomes.has(rule as number)) fail(`${where}/0`, 'a rule given twice');
+        if (!Array.isArray(raw) || raw.length > MAX_FINDINGS || !raw.every((r) => isRaw(r, name))) {
+          fail(`${where}/1`, `expected findings located in ${name}`);
+        }
+        if (
+          !Array.isArray(problems) ||
+          problems.length > MAX_FINDINGS ||
+          !problems.every((p) => isProblem(p, name))
+        ) {
+          fail(`${where}/2`, `expected input problems of ${name}`);
+        }
+        outcomes.set(rule as number, {
+          raw: (raw as (RawFinding & { fp: string })[]).map(restore),
+          problems: problems as InputProblem[],
+        });
       }
-      if (outcomes.has(rule as number)) fail(`${where}/0`, 'a rule given twice');
-      if (examined !== 0 && examined !== 1) fail(`${where}/1`, 'expected 0 or 1');
-      if (!Array.isArray(raw) || raw.length > MAX_FINDINGS || !raw.every((r) => isRaw(r, name))) {
-        fail(`${where}/2`, `expected findings located in ${name}`);
-      }
-      if (
-        !Array.isArray(problems) ||
-        problems.length > MAX_FINDINGS ||
-        !problems.every((p) => isProblem(p, name))
-      ) {
-        fail(`${where}/3`, `expected input problems of ${name}`);
-      }
-      outcomes.set(rule as number, {
-        examined: examined === 1,
-        raw: (raw as (RawFinding & { fp: string })[]).map(restore),
-        problems: problems as InputProblem[],
-      });
+      entry.outcomes = outcomes;
     }
-    files.set(name, { blob: e.b, outcomes });
+    files.set(name, entry);
   }
   return { key: d.key as string, rules: rules as string[], files };
 }
@@ -190,17 +207,17 @@ export function writeCache(dir: string, data: CacheData): void {
   mkdirSync(dir, { recursive: true });
   if (!lstatSync(dir).isDirectory())
     throw new CacheRefused(`${dir} is not a directory (a symbolic link is refused)`);
-  const files: Record<string, { b: string; o: StoredOutcome[] }> = {};
+  const files: Record<string, StoredFile> = {};
   for (const [name, f] of data.files) {
-    const o: StoredOutcome[] = [];
-    for (const [rule, c] of [...f.outcomes].sort((a, b) => a[0] - b[0])) {
-      const stored: StoredOutcome = [rule, c.examined ? 1 : 0];
-      if (c.raw.length > 0 || c.problems.length > 0)
-        stored.push(c.raw.map((r) => stash(data.rules[rule]!, r)));
-      if (c.problems.length > 0) stored.push(c.problems);
-      o.push(stored);
+    const stored: StoredFile = { b: f.blob, e: f.examined };
+    if (f.cached !== undefined) stored.c = f.cached;
+    if (f.outcomes && f.outcomes.size > 0) {
+      stored.o = [...f.outcomes].map(([rule, c]) => {
+        const raw = c.raw.map((r) => stash(data.rules[rule]!, r));
+        return c.problems.length > 0 ? [rule, raw, c.problems] : [rule, raw];
+      });
     }
-    files[name] = { b: f.blob, o };
+    files[name] = stored;
   }
   const text = JSON.stringify({
     format: 'controlgate-cache',

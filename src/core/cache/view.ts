@@ -1,9 +1,10 @@
 /**
- * One file of the tree, as a per-file rule sees it when its outcome is to be cached: the view lists
- * that file alone, and every question about anything else (another path, the index, the clock, other
- * rules' input problems) is noted as a reason the outcome is not a function of this file. Whether a
- * rule's outcome may be cached is decided by what it asked, not by a list of rules: a rule that
- * looks beyond its file is evaluated again on the next run.
+ * Some files of the tree (a slice's, or those of it the cache has no outcome for), as a per-file rule
+ * sees them when its outcomes are to be cached: the view lists those files alone, and every question
+ * about anything else (another path, the index, the clock, other rules' input problems) is noted as a
+ * reason the outcomes are not functions of the files listed. Whether a rule's outcomes may be cached
+ * is decided by what it asked, not by a list of rules: a rule that looks beyond the files it was
+ * given is evaluated again on the next run.
  *
  * Parses and memos are computed in the view (not taken from the whole tree's caches): whatever they
  * report (a YAML parse problem) or ask is then seen, and credited to every rule that reuses them.
@@ -13,10 +14,10 @@ import type { Inspection } from '../workspace/inspect.js';
 import { type FileContent, type InputProblem, Workspace } from '../workspace/workspace.js';
 import type { YamlResult } from '../workspace/yaml.js';
 
-/** What a rule's evaluation through a {@link FileView} depended on besides its file. */
+/** What a rule's evaluation through a {@link FileView} depended on besides its files. */
 interface Record {
   problems: InputProblem[];
-  /** The first reason the outcome depends on more than the file; undefined: it does not. */
+  /** The first reason the outcome depends on more than the files; undefined: it does not. */
   foreign: string | undefined;
 }
 
@@ -28,11 +29,15 @@ export class FileView extends Workspace {
   /** What each computation made in this view reported or asked, to credit the rules that reuse it. */
   private readonly computed = new Map<string, Record>();
 
+  private readonly listed: ReadonlySet<string>;
+
+  /** `files`: in the whole tree's order. */
   constructor(
     readonly whole: Workspace,
-    readonly file: string,
+    files: readonly string[],
   ) {
-    super(whole.root, { files: [file], maxFileBytes: whole.maxFileBytes, scope: whole.scope });
+    super(whole.root, { files, maxFileBytes: whole.maxFileBytes, scope: whole.scope });
+    this.listed = new Set(files);
     Object.defineProperty(this, 'indexed', {
       get: () => {
         this.note(undefined, 'it lists the whole index');
@@ -60,7 +65,7 @@ export class FileView extends Workspace {
   }
 
   private other(file: string, what: string): void {
-    if (file !== this.file) this.note(undefined, `it ${what} ${file}`);
+    if (!this.listed.has(file)) this.note(undefined, `it ${what} ${file}`);
   }
 
   /** Computes (or reuses) a value of this view, crediting the current rule with what it depended on. */
@@ -114,11 +119,11 @@ export class FileView extends Workspace {
   }
 
   override yaml(file: string): YamlResult | undefined {
-    if (file !== this.file) {
+    if (!this.listed.has(file)) {
       this.other(file, 'parses');
       return this.whole.yaml(file);
     }
-    return this.shared('\u0000yaml', () => super.yaml(file));
+    return this.shared(`\u0000yaml\u0000${file}`, () => super.yaml(file));
   }
 
   override memo<T>(kind: string, file: string, compute: () => T): T {
@@ -136,10 +141,10 @@ export class FileView extends Workspace {
     this.whole.reportProblem(problem);
   }
 
-  /** What other rules recorded: never a function of this file alone. */
+  /** What other rules recorded: never a function of the files listed alone. */
   override inputProblems(): InputProblem[] {
     this.note(undefined, 'it reads the input problems of other rules');
-    return this.whole.inputProblems().filter((p) => p.path === this.file);
+    return this.whole.inputProblems().filter((p) => this.listed.has(p.path));
   }
 
   override isInherited(file: string): boolean {
