@@ -250,14 +250,17 @@ describe('cache-dir: a cache that cannot be trusted', () => {
 
   it('refuses an entry of the wrong shape', async () => {
     const s = await prepared();
-    s.doc.files['src/settings.py'].e = 'zz';
+    s.doc.examined[s.doc.paths.indexOf('src/settings.py')] = 'zz';
     writeFileSync(s.file, JSON.stringify(s.doc));
-    await refused(s, /\/files\/src\/settings\.py\/e: expected a mask of 4 rules/);
+    await refused(
+      s,
+      new RegExp(`/examined/${s.doc.paths.indexOf('src/settings.py')}: expected the index of a mask`),
+    );
   });
 
   it('refuses a finding located in another file than its entry', async () => {
     const s = await prepared();
-    const entry = s.doc.files['src/settings.py'].o[0];
+    const entry = s.doc.outcomes[s.doc.paths.indexOf('src/settings.py')][0];
     entry[1][0].location.path = 'scripts/setup.sh';
     writeFileSync(s.file, JSON.stringify(s.doc));
     await refused(s, /expected findings located in src\/settings\.py/);
@@ -292,9 +295,9 @@ describe('cache-dir: a cache that cannot be trusted', () => {
   it('never applies an entry to a file of another content: a finding the cache says is absent is found', async () => {
     const s = await prepared();
     // The entry of the file with the token claims, for another blob, that nothing is there.
-    const entry = s.doc.files['src/settings.py'];
-    entry.b = `100644 ${'1'.repeat(40)}`;
-    delete entry.o;
+    const i = s.doc.paths.indexOf('src/settings.py');
+    s.doc.blobs[i] = `100644 ${'1'.repeat(40)}`;
+    delete s.doc.outcomes[i];
     writeFileSync(s.file, JSON.stringify(s.doc));
     const log = logger();
     const run = await reads(() => check(s.repo.dir, { cacheDir: s.dir, logger: log }));

@@ -102,7 +102,7 @@ describe('the Action with cache-dir', () => {
     expect(first.code).toBe(0);
     const cache = JSON.parse(readFileSync(path.join(repo.dir, '.controlgate-cache', CACHE_FILE), 'utf8'));
     expect(cache.format).toBe('controlgate-cache');
-    expect(Object.keys(cache.files)).toContain('src/settings.py');
+    expect(cache.paths).toContain('src/settings.py');
     const firstRequests = fake.requests.map((r) => `${r.method} ${r.path}`);
     fake.requests.length = 0;
 
@@ -129,12 +129,13 @@ describe('the Action with cache-dir', () => {
     const first = await run(repo.dir, repo.sha, 'first.json');
     const file = path.join(repo.dir, '.controlgate-cache', CACHE_FILE);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    doc.files['src/settings.py'].o = [[0, [{ message: 'x', location: null, fp: 'nothex' }]]];
+    const i = doc.paths.indexOf('src/settings.py');
+    doc.outcomes[i] = [[0, [{ message: 'x', location: null, fp: 'nothex' }]]];
     writeFileSync(file, JSON.stringify(doc));
     const second = await run(repo.dir, repo.sha, 'second.json');
     const warnings = commandLines(second).filter((l) => l.startsWith('::warning') && l.includes('cache-dir'));
     expect(warnings).toEqual([
-      `::warning::cache-dir: the cache is ignored, every file is evaluated: ${file}: /files/src/settings.py/o/0/1: expected findings located in src/settings.py`,
+      `::warning::cache-dir: the cache is ignored, every file is evaluated: ${file}: /outcomes/${i}/0/1: expected findings located in src/settings.py`,
     ]);
     // Every file evaluated again, as the first run did (the cache is then rewritten whole).
     expect(commandLines(second).filter((l) => !warnings.includes(l))).toEqual(commandLines(first));

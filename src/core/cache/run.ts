@@ -136,6 +136,8 @@ export class RunCache {
               cached: new Uint8Array(n),
               examined: new Uint8Array(n),
               outcomes: new Map<number, CachedOutcome>(),
+              // Whether an outcome evaluated in this run is kept (else the entry is the previous one).
+              fresh: false,
             };
       return { file, blob, at: workspace.scope.position(file), hit, keep };
     });
@@ -187,6 +189,7 @@ export class RunCache {
         const found = fresh?.raw.get(s.file);
         if (found) for (const r of found) raw.push(r);
         if (fresh?.alone && s.keep) {
+          s.keep.fresh = true;
           s.keep.cached[k] = 1;
           if (s.at !== undefined && freshExamined.has(s.at)) s.keep.examined[k] = 1;
           const problems = fresh.problems.get(s.file) ?? [];
@@ -202,8 +205,8 @@ export class RunCache {
       );
     }
     for (const s of state) {
-      if (!s.keep) {
-        // Restored whole: the entry stays as it was.
+      if (!s.keep || (s.hit && !s.keep.fresh)) {
+        // Restored, and nothing new kept: the entry stays as it was.
         if (s.hit) this.next.set(s.file, s.hit);
         continue;
       }
