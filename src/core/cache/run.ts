@@ -141,11 +141,15 @@ export class RunCache {
             };
       return { file, blob, at: workspace.scope.position(file), hit, keep };
     });
+    // Files restored on every rule (the bulk of a run after the first) take the short way below.
+    const whole = state.filter((s) => s.keep === undefined && s.hit !== undefined);
+    const wholeFound = whole.filter((s) => s.hit!.outcomes !== undefined);
+    const rest = state.filter((s) => s.keep !== undefined || s.hit === undefined);
     // Rules that miss the same files share one view, and so its parses.
     const views = new Map<string, FileView>();
     const outcomes: RuleOutcome[] = [];
     for (const [k, rule] of rules.entries()) {
-      const misses = state.filter((s) => !(s.hit && inMask(s.hit.cached, k)));
+      const misses = rest.filter((s) => !(s.hit && inMask(s.hit.cached, k)));
       let fresh: Fresh | undefined;
       if (misses.length > 0) {
         const key = misses.length === state.length ? '' : misses.map((s) => s.file).join('\u0000');
@@ -168,7 +172,17 @@ export class RunCache {
       const raw: RawFinding[] = [];
       const examined: number[] = fresh ? [...fresh.outcome.examined.files] : [];
       const freshExamined = new Set(examined);
-      for (const s of state) {
+      this.stats.hits += whole.length;
+      for (const s of whole) {
+        if (inMask(s.hit!.examined, k) && s.at !== undefined) examined.push(s.at);
+      }
+      for (const s of wholeFound) {
+        const c = s.hit!.outcomes!.get(k);
+        if (!c) continue;
+        for (const p of c.problems) workspace.reportProblem(p);
+        for (const r of c.raw) raw.push(r);
+      }
+      for (const s of rest) {
         const restored = s.hit && inMask(s.hit.cached, k) ? s.hit : undefined;
         if (restored) {
           this.stats.hits += 1;
