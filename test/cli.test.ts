@@ -285,7 +285,8 @@ describe('controlgate CLI', () => {
     expect(Object.keys(entries)).toHaveLength(93);
     expect(entries['8.13']).toEqual({
       status: 'not-applicable',
-      justification: 'Nothing 8.13 covers is kept in this repository: it holds no Terraform files (*.tf).',
+      justification:
+        'Nothing 8.13 covers is kept in this repository: it holds no Terraform resources of the types the rule checks (*.tf).',
     });
     expect(entries['8.4']!.justification).toMatch(
       /^TODO: evidence found \(\.github\/CODEOWNERS\), but the check calls it unverifiable: rule github-branch-protection could not be verified/,

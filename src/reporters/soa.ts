@@ -132,7 +132,12 @@ export function renderSoaMarkdown(report: Report): string {
   const facts: [string, string][] = [
     [
       'Repository',
-      r.name ? (r.url ? markdownLink(r.name, r.url) : escapeMarkdown(r.name)) : escapeMarkdown(r.root),
+      r.name
+        ? r.url
+          ? markdownLink(r.name, r.url)
+          : escapeMarkdown(r.name)
+        : // An auditor cannot tell which repository "." was: say why no name is known.
+          `${escapeMarkdown(r.root)} (a local path: no GITHUB_REPOSITORY and no origin remote named the repository)`,
     ],
     ['Commit', r.head ? `\`${r.head}\`` : 'not a git checkout'],
     ['Ref', r.ref ? escapeMarkdown(r.ref) : 'unknown'],

@@ -53,7 +53,7 @@ describe('rule scope and verdicts that rest on it', () => {
     expect(control(report, '8.13')).toMatchObject({
       verdict: 'not-assessed',
       reasons: [
-        'rule terraform-backup-retention-zero examined nothing: no Terraform files (*.tf) in this repository',
+        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf) in this repository',
       ],
       hint: 'If 8.13 does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in .github/controls.yml.',
       rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 0 }],
@@ -93,15 +93,54 @@ describe('rule scope and verdicts that rest on it', () => {
       reasons: [],
       rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 1 }],
     });
-    // All Terraform rules share one cached parse of the tree; each is credited with the file.
-    const terraform = report.rules.filter((r) => r.id.startsWith('terraform-'));
-    expect(terraform.length).toBeGreaterThan(5);
-    for (const r of terraform) {
-      expect(r.scope, r.id).toEqual({ files: 1, examples: ['infra/db.tf'], settings: [], basis: 'tree' });
-    }
+    // All Terraform rules share one cached parse of the tree; the database rules are credited with
+    // the file that declares the database, the others examined nothing (it holds none of their types).
+    const credited = report.rules
+      .filter((r) => r.id.startsWith('terraform-') && (r.scope?.files ?? 0) > 0)
+      .map((r) => r.id)
+      .sort();
+    expect(credited).toEqual([
+      'terraform-backup-retention-zero',
+      'terraform-db-publicly-accessible',
+      'terraform-db-single-az',
+      'terraform-rds-unencrypted',
+    ]);
+    expect(rule(report, 'terraform-rds-unencrypted').scope).toEqual({
+      files: 1,
+      examples: ['infra/db.tf'],
+      settings: [],
+      basis: 'tree',
+    });
+    expect(rule(report, 'terraform-s3-bucket-unencrypted').scope?.files).toBe(0);
     // A required file found by its name counts, though the rule never reads it.
     expect(rule(report, 'security-policy').scope?.files).toBe(0);
     expect(rule(report, 'security-policy').result).toBe('fail');
+  });
+
+  it("does not assess a control on Terraform that declares none of its rules' resources", async () => {
+    // A bucket, no database: the backup rule read the file but had nothing to judge in it.
+    const report = await runCheck({
+      root: tree({
+        '.github/controls.yml': claimEverything(),
+        'infra/bucket.tf': 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n',
+      }),
+      now: NOW,
+      defaultBranch: 'main',
+      failOnGap: false,
+    });
+    expect(control(report, '8.13')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf) in this repository',
+      ],
+      rules: [{ id: 'terraform-backup-retention-zero', result: 'pass', findings: 0, examined: 0 }],
+    });
+    expect(rule(report, 'terraform-s3-bucket-unencrypted')).toMatchObject({
+      result: 'fail',
+      scope: { files: 1, examples: ['infra/bucket.tf'] },
+    });
+    // No provider or backend block: the credentials rule examined nothing either.
+    expect(rule(report, 'terraform-provider-credentials').scope?.files).toBe(0);
   });
 
   it('counts a required file found by name', async () => {

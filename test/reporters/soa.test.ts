@@ -105,7 +105,7 @@ describe('the Statement of Applicability of a run', async () => {
     expect(rows.find((r) => r.control === '8.13')).toMatchObject({
       verdict: 'not-assessed',
       reasons: [
-        'rule terraform-backup-retention-zero examined nothing: no Terraform files (*.tf) in this repository',
+        'rule terraform-backup-retention-zero examined nothing: no Terraform resources of the types the rule checks (*.tf) in this repository',
         expect.stringMatching(/^If 8\.13 does not apply/),
       ],
     });
@@ -170,6 +170,11 @@ describe('the Statement of Applicability of a run', async () => {
       '—',
     ]);
     expect(md).toContain(`| 5.24 | docs/incident-response.md | \`${sha}\` | ${Buffer.byteLength(ir)} |`);
+    // Without a name (no GITHUB_REPOSITORY, no origin remote) the path is said to be only a path.
+    const local = renderSoaMarkdown({ ...report, repository: { root: '.', head: null, base: null } });
+    expect(local).toContain(
+      '| Repository | . (a local path: no GITHUB_REPOSITORY and no origin remote named the repository) |',
+    );
     // The tables shorten hashes; the evidence section has them whole.
     expect(md).toContain(`sha256:${sha.slice(0, 12)}…`);
   });

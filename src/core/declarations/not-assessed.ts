@@ -7,7 +7,7 @@ import type { RuleSummary } from '../types.js';
 
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS: Record<string, string> = {
-  terraform: 'Terraform files (*.tf)',
+  terraform: 'Terraform resources of the types the rule checks (*.tf)',
   k8s: 'Kubernetes manifests',
   dockerfile: 'Dockerfiles',
   workflow: 'GitHub Actions workflows',
@@ -31,9 +31,10 @@ const KIND_INPUTS: Record<string, string> = {
   'deps.license': 'lockfiles that record licences',
   'deps.sbom-coverage': 'dependency lockfiles',
   'deps.lockfile': 'dependency manifests',
+  'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
 };
 
-/** What a rule of this check kind reads, as a noun phrase ("Terraform files (*.tf)"). */
+/** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
 export function inputsOf(kind: string): string {
   return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
 }
@@ -56,7 +57,7 @@ export interface RunScope {
   narrowed: boolean;
 }
 
-/** "rule X examined nothing: no Terraform files (*.tf) in this repository". */
+/** "rule X examined nothing: no Dockerfiles in this repository". */
 export function examinedNothing(rule: RuleSummary, kind: string, run: RunScope): string {
   const inputs = inputsOf(kind);
   if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {

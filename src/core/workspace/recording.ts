@@ -57,6 +57,10 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.read(file);
   }
 
+  override examineOnly(files: Iterable<string>): void {
+    this.whole.examineOnly(files);
+  }
+
   override examine(files: string | readonly string[]): void {
     this.whole.examine(files);
   }

@@ -67,6 +67,19 @@ export class ScopeRecorder {
     if (this.open > 0) this.trail.push(i);
   }
 
+  /**
+   * Keeps, of what the running rule examined so far, only the files at these positions: a rule that
+   * read a family's files (every `.tf` file) but found its subjects in a few of them (the resources
+   * of its types) examined those few. A file dropped here counts again if the rule reads it later.
+   */
+  narrow(keep: ReadonlySet<number>): void {
+    const rule = this.rule;
+    if (rule === null) return;
+    const kept = rule.filter((i) => keep.has(i));
+    for (const i of rule) if (!keep.has(i)) this.stamps![i] = 0;
+    this.rule = kept;
+  }
+
   /** Starts recording a rule's run, until {@link end}. */
   begin(): void {
     if (!this.enabled) return;

@@ -209,6 +209,22 @@ export class Workspace {
     for (const f of typeof files === 'string' ? [files] : files) if (this.has(f)) this.scope.touch(f);
   }
 
+  /**
+   * Narrows what the running rule examined to these files, of those it read: a rule that read a
+   * family's files but found none of its subjects in most of them (a database rule among `.tf` files
+   * without databases) examined only the files that hold its subjects, so a verdict never rests on a
+   * file that had nothing the rule judges. Narrowing can only remove, never add.
+   */
+  examineOnly(files: Iterable<string>): void {
+    if (!this.scope.active) return;
+    const keep = new Set<number>();
+    for (const f of files) {
+      const i = this.scope.position(f);
+      if (i !== undefined) keep.add(i);
+    }
+    this.scope.narrow(keep);
+  }
+
   /** The file's text, or undefined when it is binary, too large, a symlink or unreadable. */
   text(file: string): string | undefined {
     const c = this.read(file);

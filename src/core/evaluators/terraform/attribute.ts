@@ -14,7 +14,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
-import { LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
+import { examineSubjects, LITERAL_SCHEMA, shortText, spanLocation } from './shared.js';
 
 type Literal = string | number | boolean;
 
@@ -101,13 +101,16 @@ export const terraformAttribute = defineEvaluator<Options>({
   async evaluate({ options, workspace }) {
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
+    const subjects: TerraformResource[] = [];
     for (const target of options.targets) {
       const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
       for (const resource of terraformResources(files, target.resources)) {
+        subjects.push(resource);
         if (skipped(resource.block.body, target)) continue;
         findings.push(...check(resource, target, defaulted));
       }
     }
+    examineSubjects(workspace, subjects);
     return findings;
   },
 });

@@ -8,7 +8,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
-import { spanLocation } from './shared.js';
+import { examineSubjects, spanLocation } from './shared.js';
 
 /** A grant: who gets it (attribute names) and what grants write access (the role or policy attribute). */
 interface GrantShape {
@@ -64,7 +64,9 @@ export const terraformAuditAccess = defineEvaluator<Record<string, never>>({
   async evaluate({ workspace }) {
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
-    for (const resource of terraformResources(files, [...SHAPES.keys()])) {
+    const resources = terraformResources(files, [...SHAPES.keys()]);
+    examineSubjects(workspace, resources);
+    for (const resource of resources) {
       const shape = SHAPES.get(resource.type)!;
       const body = resource.block.body;
       const principal = shape.principals

@@ -12,7 +12,7 @@ import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
-import { spanLocation } from './shared.js';
+import { examineSubjects, spanLocation } from './shared.js';
 
 const RESOURCE_TYPES = [
   'aws_security_group',
@@ -46,7 +46,9 @@ export const terraformOpenEgress = defineEvaluator<Record<string, never>>({
   async evaluate({ workspace }) {
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
-    for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+    const resources = terraformResources(files, RESOURCE_TYPES);
+    examineSubjects(workspace, resources);
+    for (const resource of resources) {
       if (guardsDataService(resource)) continue;
       for (const dest of openDestinations(resource)) {
         findings.push({

@@ -12,7 +12,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
-import { spanLocation } from './shared.js';
+import { examineSubjects, spanLocation } from './shared.js';
 
 interface Options {
   /** Ports that must not be reachable from anywhere. */
@@ -81,7 +81,9 @@ export const terraformOpenIngress = defineEvaluator<Options>({
   async evaluate({ options, workspace }) {
     const files = await terraformFiles(workspace);
     const findings: RawFinding[] = [];
-    for (const resource of terraformResources(files, RESOURCE_TYPES)) {
+    const resources = terraformResources(files, RESOURCE_TYPES);
+    examineSubjects(workspace, resources);
+    for (const resource of resources) {
       for (const rule of ingressRules(resource)) {
         const exposed = exposedPorts(rule.ports, options.ports);
         if (exposed.length === 0) continue;

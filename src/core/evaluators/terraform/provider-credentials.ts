@@ -8,7 +8,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import { isPlaceholder as isStandIn } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
-import { spanLocation } from './shared.js';
+import { examineSubjects, spanLocation } from './shared.js';
 
 interface Options {
   /** Attribute names that hold credentials. */
@@ -59,6 +59,11 @@ export const terraformProviderCredentials = defineEvaluator<Options>({
     const files = await terraformFiles(workspace);
     const names = new Set(options.attributes);
     const findings: RawFinding[] = [];
+    // It judges provider and backend blocks: files without one hold nothing it assesses.
+    examineSubjects(
+      workspace,
+      files.filter((f) => credentialHolders(f).length > 0),
+    );
     for (const file of files) {
       for (const { block, what } of credentialHolders(file)) {
         scan(block.body, 0, (attr, trail) => {

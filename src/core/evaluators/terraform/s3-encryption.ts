@@ -9,7 +9,7 @@ import {
 } from '../../parsers/terraform.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { spanLocation } from './shared.js';
+import { examineSubjects, spanLocation } from './shared.js';
 
 const SSE_RESOURCE = 'aws_s3_bucket_server_side_encryption_configuration';
 /** `aws_s3_bucket.<name>` anywhere in an expression (`.id`, `.bucket`, `[0].id`, `[each.key].id`). */
@@ -40,7 +40,9 @@ export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
     const coverage = new Map<string, Coverage>();
     for (const sse of terraformResources(files, [SSE_RESOURCE])) covered(coverage, sse);
     const findings: RawFinding[] = [];
-    for (const bucket of terraformResources(files, ['aws_s3_bucket'])) {
+    const buckets = terraformResources(files, ['aws_s3_bucket']);
+    examineSubjects(workspace, buckets);
+    for (const bucket of buckets) {
       if (nestedBlocks(bucket.block.body, 'server_side_encryption_configuration').length > 0) continue;
       const c = coverage.get(bucket.file.module);
       if (c?.unresolved || c?.names.has(bucket.name)) continue;

@@ -1,4 +1,6 @@
+import type { TerraformFile, TerraformResource } from '../../parsers/terraform.js';
 import type { Location } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 
 /**
@@ -24,4 +26,18 @@ export function spanLocation(path: string, span: NodeSpan, point = false): Locat
 export function shortText(text: string, max = 40): string {
   const first = text.split('\n')[0]!.trim();
   return first.length > max || text.includes('\n') ? `${first.slice(0, max)}…` : first;
+}
+
+/**
+ * Every Terraform rule reads every `.tf` file (one shared parse), but assesses only the resources of
+ * its types: it examined the files that declare one, so a repository whose Terraform has no database
+ * gives a database rule nothing to pass on (the control is not assessed, not satisfied).
+ */
+export function examineSubjects(
+  workspace: Workspace,
+  subjects: Iterable<TerraformResource | TerraformFile>,
+): void {
+  const files = new Set<string>();
+  for (const s of subjects) files.add('path' in s ? s.path : s.file.path);
+  workspace.examineOnly(files);
 }

@@ -8,6 +8,8 @@ import { remoteExecutions } from './shell.js';
 /**
  * `curl ... | sh` and its relatives (`wget -O- | bash`, `bash <(curl ...)`, `iwr ... | iex`) run
  * whatever the server returns at that moment, unverified, with the job's token and secrets in reach.
+ * A script downloaded to a file or a variable and run by a later command of the same script, with
+ * no checksum or signature check between, is the same thing in two commands.
  * Reported at the command inside the `run:` script (workflows and composite actions). TLS
  * verification switches (`curl -k`) are reported by tls-verification-disabled, not here.
  */
@@ -25,10 +27,12 @@ export const workflowRemoteScript = defineEvaluator<Record<string, never>>({
         if (hits.length === 0) return;
         const text = locatedText(workspace, source.path, step.run);
         for (const hit of hits) {
+          const what = hit.download
+            ? `"${short(hit.text)}" runs what "${short(hit.download)}" downloaded, without verifying it`
+            : `"${short(hit.text)}" executes a download without verifying it`;
           findings.push({
             message:
-              `"${hit.text.length > 120 ? `${hit.text.slice(0, 117)}...` : hit.text}" executes a download without ` +
-              'verifying it: whoever controls the server, the DNS or the URL decides what runs in this job. ' +
+              `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
               'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
             location: text.locate(hit.start, hit.end),
             key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
@@ -39,3 +43,7 @@ export const workflowRemoteScript = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+function short(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

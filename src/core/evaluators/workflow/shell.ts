@@ -163,6 +163,8 @@ export interface RemoteExecution {
   end: number;
   /** The matched command, whitespace collapsed. */
   text: string;
+  /** When the download happened in an earlier command: that command, whitespace collapsed. */
+  download?: string;
 }
 
 const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
@@ -195,7 +197,91 @@ function scanRemoteExecutions(script: string): RemoteExecution[] {
       out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
     }
   }
+  for (const hit of downloadedThenRun(joined)) {
+    if (!out.some((o) => hit.start < o.end && o.start < hit.end)) out.push(hit);
+  }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
+const DOWNLOAD = new RegExp(String.raw`(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
+const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
+/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
+const OUTPUT_FILE =
+  /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
+/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
+const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
+/** `NAME=$(curl ...)`: the download kept in a variable. */
+const CAPTURE = new RegExp(
+  String.raw`(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`,
+  'g',
+);
+/** Anything that checks a file against a pinned digest or a signature. */
+const VERIFIES =
+  /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
+/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
+const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
+
+/**
+ * A script downloaded to a file, or into a variable, then executed later in the same script with no
+ * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
+ * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
+ */
+function downloadedThenRun(joined: string): RemoteExecution[] {
+  if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined)) return [];
+  const out: RemoteExecution[] = [];
+  const run = (name: RegExp, from: number, download: string) => {
+    const tail = joined.slice(from);
+    const m = name.exec(tail);
+    if (!m) return;
+    const start = from + m.index + (m[1]?.length ?? 0);
+    // A check of the download between fetching and running it makes it a verified install.
+    if (VERIFIES.test(joined.slice(from, start))) return;
+    const end = from + m.index + m[0].length;
+    const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
+    out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
+  };
+  DOWNLOAD.lastIndex = 0;
+  for (const m of joined.matchAll(DOWNLOAD)) {
+    const command = m[0];
+    const url = URL_IN.exec(command)?.[0];
+    if (!url) continue;
+    let file = OUTPUT_FILE.exec(command)?.[2];
+    if (file === '-' || file?.startsWith('/dev/')) continue;
+    // `curl -O URL`: -O takes no argument there, the URL names the file.
+    if (file?.includes('://')) file = undefined;
+    if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
+      file = url
+        .replace(/[?#].*$/, '')
+        .split('/')
+        .pop();
+    }
+    if (!file || !SCRIPT_FILE.test(file)) continue;
+    const name = escapeRegExp(file.replace(/^\.[\\/]/, ''));
+    // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
+    const runs = new RegExp(
+      String.raw`(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`,
+      'm',
+    );
+    run(runs, m.index + command.length, command);
+  }
+  CAPTURE.lastIndex = 0;
+  for (const m of joined.matchAll(CAPTURE)) {
+    if (!URL_IN.test(m[0])) continue;
+    const v = escapeRegExp(m[1]!);
+    const ref = String.raw`["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
+    // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
+    const runs = new RegExp(
+      String.raw`(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`,
+      'm',
+    );
+    run(runs, m.index + m[0].length, `${m[0]})`);
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Commands in a script that fetch or check out a pull request's head. */
