@@ -209,7 +209,7 @@ describe('cache-dir', () => {
     const warm = await check(repo.dir, { ...options, onlyRules: undefined, cacheDir: dir, logger: log });
     expect(judgement(warm)).toEqual(judgement(plain));
     // The schema rule was restored on every file, evaluated on none: b.yml's problem came from the cache.
-    expect(debug).toContain('cache-dir: 4 rule outcomes restored, nothing evaluated; the cache is unchanged');
+    expect(debug).toContain('cache-dir: 4 rule outcomes restored, 0 evaluated; the cache is unchanged');
   });
 
   it('never stores a token: findings keep their fingerprint, not their key', async () => {

@@ -287,7 +287,7 @@ export class RunCache {
     const same = !this.changed && this.previous !== undefined && this.previous.files.size === this.next.size;
     if (same) {
       this.log.debug(
-        `cache-dir: ${this.stats.hits} rule outcomes restored, nothing evaluated; the cache is unchanged`,
+        `cache-dir: ${this.stats.hits} rule outcomes restored, ${this.stats.evaluated} evaluated; the cache is unchanged`,
       );
       return;
     }
