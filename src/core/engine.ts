@@ -127,8 +127,12 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
   // The index does not depend on the policy: git lists the tree while the policy and rules load.
   const listing = startListing(root, options);
-  // Staged texts are no working tree: nothing is cached for them.
-  const cache = options.cacheDir && !options.overlay ? RunCache.open(root, options.cacheDir, log) : undefined;
+  // Staged texts are no working tree: nothing is cached for them. A scan of the changed files reads
+  // them only, so it has nothing to restore (the cache is left as it is).
+  const cache =
+    options.cacheDir && !options.overlay && !listing.changedOnly
+      ? RunCache.open(root, options.cacheDir, log)
+      : undefined;
   cache?.catch(() => {});
   const policy = await readPolicy(options, root, log);
   const scope = await defineScope(root, options, listing, policy.config, log);

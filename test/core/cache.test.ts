@@ -212,6 +212,23 @@ describe('cache-dir', () => {
     expect(debug).toContain('cache-dir: 4 rule outcomes restored, 0 evaluated; the cache is unchanged');
   });
 
+  it('is neither read nor rewritten by a pull-request check that scans the changed files only', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit(tree());
+    const dir = cacheDir();
+    await check(repo.dir, { cacheDir: dir });
+    // Not even opened: a cache that is not JSON draws no warning.
+    writeFileSync(path.join(dir, CACHE_FILE), 'not json');
+    repo.commit({ 'src/lib/m3.js': `export const key = "${SLACK}";\n` });
+    const change = { scope: 'new' as const, baseline: base };
+    const log = logger();
+    const result = await check(repo.dir, { cacheDir: dir, change, logger: log });
+    expect(log.warnings).toEqual([]);
+    expect(judgement(result)).toEqual(judgement(await check(repo.dir, { change })));
+    expect(result.findings.map((f) => f.location?.path)).toContain('src/lib/m3.js');
+    expect(readFileSync(path.join(dir, CACHE_FILE), 'utf8')).toBe('not json');
+  });
+
   it('never stores a token: findings keep their fingerprint, not their key', async () => {
     const repo = scratchRepo();
     repo.commit(tree());
