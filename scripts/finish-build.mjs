@@ -1,9 +1,10 @@
 // Finishes `npm run build`:
 // - writes dist/cli.js, the CLI's stable entry point (npm bin and `node dist/cli.js`), which turns on
 //   Node's module compile cache and loads the CLI bundle that ncc emitted into dist/cli/;
-// - writes dist/licenses.txt: the licence of every package in the Action bundle's chunks, read from
-//   ncc's stats (ncc's own `--license` keeps the list of one chunk only), and of the HCL grammar,
-//   whose WebAssembly file ncc copies as an asset;
+// - writes dist/licenses.txt: the licence of every package in the Action bundle's chunks and in the
+//   libraries bundled apart (scripts/build-vendored.mjs), read from ncc's stats (ncc's own `--license`
+//   keeps the list of one chunk only), and of the HCL grammar, whose WebAssembly file ncc copies as an
+//   asset;
 // - writes the snapshot of the validated built-in rules beside each bundle (see RuleSnapshot in
 //   src/core/rules/load.ts), so a run does not parse and validate them again.
 // Every path is relative to the working directory (lib/ and dist/ of the build), so the tests can
@@ -67,6 +68,11 @@ function licenceEntry(dir) {
 
 const entries = [
   ...bundledPackages('lib/action-stats.json'),
+  // The libraries bundled apart and loaded on first use (scripts/build-vendored.mjs).
+  ...readdirSync('lib')
+    .filter((f) => /^vendored-.+-stats\.json$/.test(f))
+    .sort()
+    .flatMap((f) => bundledPackages(path.join('lib', f))),
   'node_modules/@tree-sitter-grammars/tree-sitter-hcl',
 ].map(licenceEntry);
 entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.text < b.text ? -1 : 1));

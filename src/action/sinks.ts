@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../core/index.js';
 import type { GateScope } from '../core/pr.js';
@@ -299,6 +298,8 @@ function displayPath(settings: Settings, file: string): string {
 }
 
 async function writeText(file: string, text: string): Promise<void> {
+  // Loaded here: most runs write no report file, and fs/promises brings readline with it.
+  const { mkdir, writeFile } = process.getBuiltinModule('node:fs/promises');
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, 'utf8');
 }

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { packagePath } from './paths.js';
+import { vendored } from './vendored.js';
 import type { YamlDocument } from './workspace/yaml.js';
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 /** One schema violation, with the JSON pointer and (when known) the source line. */
 export interface SchemaProblem {
@@ -21,6 +17,8 @@ let shared: Ajv | undefined;
 /** The shared ajv instance: all errors, defaults applied, formats on, lenient about unknown keywords. */
 export function ajv(): Ajv {
   if (!shared) {
+    // Loaded here, not imported: most runs validate nothing (src/core/vendored.ts).
+    const { Ajv, addFormats } = vendored('ajv');
     shared = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
     addFormats(shared);
   }

@@ -58,6 +58,54 @@ it("builds into a private directory and leaves the checkout's dist/ as it was", 
   expect(distStamps.after).toBe(distStamps.before);
 });
 
+it('loads the libraries a run may not need from files of their own beside each bundle, and only when a run needs them', () => {
+  const built = path.dirname(path.dirname(entry));
+  for (const name of ['ajv.cjs', 'dockerfile-ast.cjs', 'ignore.cjs', 'js-yaml.cjs', 'smol-toml.cjs']) {
+    expect(existsSync(path.join(built, 'dist', name)), name).toBe(true);
+    expect(existsSync(path.join(built, 'dist', 'cli', name)), `cli/${name}`).toBe(true);
+  }
+  // A copy of the bundle without some of them, its data beside it as in the Action's checkout.
+  const without = (...names: string[]) => {
+    const copy = makeTree({}, 'controlgate-dist-');
+    cpSync(path.join(built, 'dist'), path.join(copy, 'dist'), {
+      recursive: true,
+      filter: (f) => !names.includes(path.basename(f)),
+    });
+    for (const data of ['rules', 'schemas', 'data'])
+      cpSync(path.join(REPO_ROOT, data), path.join(copy, data), { recursive: true });
+    return path.join(copy, 'dist', 'index.js');
+  };
+  const run = (bundle: string, tree: string) => {
+    const r = spawnSync(process.execPath, [bundle], {
+      cwd: tree,
+      env: { PATH: process.env.PATH, INPUT_PATH: tree, 'INPUT_FAIL-ON': 'never', GITHUB_WORKSPACE: tree },
+      encoding: 'utf8',
+    });
+    return { code: r.status, output: r.stdout + r.stderr };
+  };
+  // Nothing to validate or parse, no .gitignore to read: the run asks for none of them.
+  const empty = run(
+    without('ajv.cjs', 'dockerfile-ast.cjs', 'ignore.cjs', 'js-yaml.cjs', 'smol-toml.cjs'),
+    makeTree({}),
+  );
+  expect(empty.code).toBe(0);
+  expect(empty.output).not.toContain('.cjs');
+  // Each library is asked for by what needs it, and by nothing else.
+  const cases: [string, Record<string, string>][] = [
+    ['js-yaml', { '.github/workflows/ci.yml': 'on: push\njobs: {}\n' }],
+    ['ajv', { '.controlgate.yml': 'version: 1\n' }],
+    ['ignore', { '.gitignore': 'build/\n' }],
+    ['dockerfile-ast', { Dockerfile: 'FROM alpine:3.20\nUSER 10001\n' }],
+    ['smol-toml', { 'Cargo.toml': '[package]\nname = "a"\n', 'Cargo.lock': 'version = 3\n' }],
+  ];
+  for (const [name, files] of cases) {
+    const tree = makeTree(files);
+    expect(run(without(`${name}.cjs`), tree).output, name).toContain(`Cannot find module '${name}'`);
+    const whole = run(without(), tree);
+    expect(whole.output, name).not.toContain('Cannot find module');
+  }
+});
+
 afterAll(removeTempDirs);
 
 /** Ids of every built-in rule, read from the rules/ the bundle loads at run time. */

@@ -59,11 +59,15 @@ export function buildPrivateBundle(options: { cli?: boolean } = {}): string {
       ['build', path.join(lib, entryFile), '-o', out, '--target', 'es2023', '--quiet', ...extra],
       dir,
     );
+  // The libraries loaded on first use are bundled beside each bundle (scripts/build-vendored.mjs).
+  const vendored = () => run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-vendored.mjs')], dir);
   if (!options.cli) {
     ncc('index.js', path.join(dir, 'dist'));
+    vendored();
   } else {
     ncc('index.js', path.join(dir, 'dist'), ['--stats-out', path.join(lib, 'action-stats.json')]);
     ncc('cli.js', path.join(dir, 'dist', 'cli'));
+    vendored();
     run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'finish-build.mjs')], dir);
   }
   entry = path.join(dir, 'dist', 'index.js');
@@ -95,6 +99,10 @@ export function buildPrivateCli(): string {
     ],
     { cwd: dir, stdio: 'pipe' },
   );
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-vendored.mjs')], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   for (const data of ['rules', 'schemas', 'data'])
     symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
   return path.join(dir, 'dist', 'cli', 'index.js');

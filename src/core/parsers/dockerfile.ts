@@ -1,4 +1,5 @@
-import { type Add, DockerfileParser, type Env, type From, type Instruction } from 'dockerfile-ast';
+import type { Add, Env, From, Instruction } from 'dockerfile-ast';
+import { vendored } from '../vendored.js';
 import { LineIndex } from '../workspace/lines.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { NodeSpan } from '../workspace/yaml.js';
@@ -121,7 +122,7 @@ export function readDockerfile(workspace: Workspace, file: string): DockerfileMo
 export function parseDockerfile(path: string, text: string, lines = new LineIndex(text)): DockerfileModel {
   // Docker splits lines on '\n' only; a lone '\r' would make the parser count an extra line.
   const source = text.replace(/\r(?!\n)/g, ' ');
-  const parsed = DockerfileParser.parse(source);
+  const parsed = vendored('dockerfile-ast').DockerfileParser.parse(source);
   const escapeChar = parsed.getEscapeCharacter();
   const spanOf = (range: Range) => toSpan(range, lines);
   const model: DockerfileModel = {

@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import { vendored } from '../vendored.js';
 
 /** Directories never indexed: VCS metadata only. Everything else follows .gitignore. */
 const ALWAYS_SKIPPED = new Set(['.git']);
@@ -178,7 +179,7 @@ function readGitignore(root: string, dir: string): Ignore | undefined {
   try {
     const stat = lstatSync(file);
     if (!stat.isFile() || stat.size > 1024 * 1024) return undefined;
-    return ignore().add(readFileSync(file, 'utf8'));
+    return vendored('ignore')().add(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }

@@ -1,13 +1,19 @@
-import {
-  type ConstructorOptions,
-  constructFromEvents,
-  EVENT_ID,
-  type Event,
-  getScalarValue,
-  parseEvents,
-  YAMLException,
-} from 'js-yaml';
+import type { ConstructorOptions, Event, EVENT_ID as LIBRARY_EVENT_ID } from 'js-yaml';
+import { vendored } from '../vendored.js';
 import { LineIndex, type Position } from './lines.js';
+
+/**
+ * js-yaml's event types. js-yaml itself is loaded on the first parse (src/core/vendored.ts); its
+ * typings give each id as a literal, so the check below fails to compile if they ever change.
+ */
+const EVENT_ID = {
+  DOCUMENT: 1,
+  SEQUENCE: 2,
+  MAPPING: 3,
+  SCALAR: 4,
+  ALIAS: 5,
+  POP: 6,
+} as const satisfies typeof LIBRARY_EVENT_ID;
 
 /** Bounds applied to every YAML file read from the repository (untrusted input). */
 const MAX_DEPTH = 100;
@@ -127,7 +133,7 @@ export function parseYaml(text: string, filename?: string): YamlResult {
       maxTotalMergeKeys: MAX_MERGE_KEYS,
       ...(filename ? { filename } : {}),
     };
-    values = constructFromEvents(events, options);
+    values = vendored('js-yaml').constructFromEvents(events, options);
   } catch (err) {
     return { ok: false, error: toYamlError(err, lines) };
   }
@@ -195,15 +201,16 @@ const MAX_MENDED_TEXT = 256 * 1024;
  * cure, is the original error.
  */
 function lenientEvents(text: string, filename?: string): { events: Event[]; source: string } {
+  const yaml = vendored('js-yaml');
   const options = { maxDepth: MAX_DEPTH, ...(filename ? { filename } : {}) };
   let source = text;
   let first: unknown;
   for (let mended = 0; ; mended++) {
     try {
-      return { events: parseEvents(source, options), source };
+      return { events: yaml.parseEvents(source, options), source };
     } catch (err) {
       first ??= err;
-      const at = err instanceof YAMLException ? err.mark?.position : undefined;
+      const at = err instanceof yaml.YAMLException ? err.mark?.position : undefined;
       const next =
         mended < MAX_MENDED_LINES &&
         text.length <= MAX_MENDED_TEXT &&
@@ -319,7 +326,7 @@ function aliasExpansionError(events: Event[], text: string, lines: LineIndex): Y
 }
 
 function toYamlError(err: unknown, lines: LineIndex): YamlError {
-  if (err instanceof YAMLException) {
+  if (err instanceof vendored('js-yaml').YAMLException) {
     const mark = err.mark;
     if (mark && typeof mark.position === 'number' && mark.position >= 0) {
       const pos = lines.position(Math.min(mark.position, lines.length));
@@ -370,6 +377,7 @@ function indexPositions(
   events: Event[],
   text: string,
 ): { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] {
+  const { getScalarValue } = vendored('js-yaml');
   const docs: { spans: Map<string, [number, number, number]>; aliases: AliasIndex }[] = [];
   let map = new Map<string, [number, number, number]>();
   let aliases: AliasIndex = new Map();

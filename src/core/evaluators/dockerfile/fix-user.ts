@@ -1,8 +1,8 @@
-import { DockerfileParser } from 'dockerfile-ast';
 import { lineBreak, makeFix } from '../../fix/edits.js';
 import type { FixAttempt } from '../../fix/yaml-fix.js';
 import { type DockerfileModel, finalStage, parseDockerfile } from '../../parsers/dockerfile.js';
 import type { TextEdit } from '../../types.js';
+import { vendored } from '../../vendored.js';
 import type { LineIndex } from '../../workspace/lines.js';
 
 /** The unprivileged user the fix switches to: numeric, so it needs no entry in /etc/passwd. */
@@ -25,7 +25,8 @@ export function userFix(model: DockerfileModel, text: string, lines: LineIndex):
   }
   const source = text.replace(/\r(?!\n)/g, ' ');
   const fromLine = final.from.span.start.line;
-  const instructions = DockerfileParser.parse(source)
+  const instructions = vendored('dockerfile-ast')
+    .DockerfileParser.parse(source)
     .getInstructions()
     .filter((i) => i.getRange().start.line + 1 >= fromLine)
     .map((i) => ({

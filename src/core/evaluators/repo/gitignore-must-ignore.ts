@@ -1,5 +1,5 @@
-import ignore from 'ignore';
 import type { Location, RawFinding } from '../../types.js';
+import { vendored } from '../../vendored.js';
 import { defineEvaluator } from '../types.js';
 
 /** Options of `gitignore.must-ignore`. */
@@ -68,7 +68,7 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
       ];
     }
     const lines = text.split(/\r?\n/);
-    const ig = ignore({ ignorecase: false }).add(lines);
+    const ig = vendored('ignore')({ ignorecase: false }).add(lines);
     const findings: RawFinding[] = [];
     for (const entry of options.entries) {
       const result = ig.test(entry);
@@ -99,7 +99,7 @@ function decidingNegation(
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
     if (!/^\s*[^#\s]/.test(line)) continue;
-    const verdict = ignore({ ignorecase: false }).add(line).test(entry);
+    const verdict = vendored('ignore')({ ignorecase: false }).add(line).test(entry);
     if (verdict.unignored) return { line: i + 1, text: line.trim() };
     if (verdict.ignored) return undefined;
   }

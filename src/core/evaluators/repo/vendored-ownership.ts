@@ -1,5 +1,6 @@
-import ignore from 'ignore';
+import type { Ignore } from 'ignore';
 import type { RawFinding } from '../../types.js';
+import { vendored } from '../../vendored.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { forEachLine } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -134,9 +135,9 @@ function ownerRules(text: string): OwnerRule[] {
     if (body === '') return;
     const [pattern, ...owners] = body.split(/\s+/);
     if (!pattern || pattern.startsWith('!')) return;
-    let matcher: ReturnType<typeof ignore>;
+    let matcher: Ignore;
     try {
-      matcher = ignore().add(pattern);
+      matcher = vendored('ignore')().add(pattern);
     } catch {
       return;
     }

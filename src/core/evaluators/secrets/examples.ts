@@ -1,5 +1,4 @@
-import { crc32 } from 'node:zlib';
-import { base62, signBech32 } from './checksums.js';
+import { base62, crc32, signBech32 } from './checksums.js';
 
 /**
  * Expands the example templates of the detector data (providers/*.ts) into synthetic secrets, for

@@ -78,7 +78,14 @@ export function isTrue(node: Located | undefined): boolean {
 
 /** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
 export function globMatcher(globs: readonly string[]): (value: string) => boolean {
-  return globs.length > 0 ? picomatch([...globs], { nocase: true, dot: true }) : () => false;
+  if (globs.length === 0) return () => false;
+  // Compiled on the first value: a tree without workflows never tests one (start-up time).
+  const patterns = [...globs];
+  let match: ((value: string) => boolean) | undefined;
+  return (value) => {
+    match ??= picomatch(patterns, { nocase: true, dot: true });
+    return match(value);
+  };
 }
 
 /** The job's `if:` as text (empty when absent). */

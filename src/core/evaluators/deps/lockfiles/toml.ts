@@ -1,4 +1,4 @@
-import { parse, TomlError } from 'smol-toml';
+import { vendored } from '../../../vendored.js';
 import type { Workspace } from '../../../workspace/workspace.js';
 import { isRecord } from './types.js';
 
@@ -10,6 +10,7 @@ export function readToml(ws: Workspace, file: string): Record<string, unknown> |
   return ws.memo('deps.toml', file, () => {
     const text = ws.text(file);
     if (text === undefined) return undefined;
+    const { parse, TomlError } = vendored('smol-toml');
     try {
       const value = parse(text, { maxDepth: 100 });
       return isRecord(value) ? value : undefined;
