@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { RunCache } from './cache/run.js';
 import type { GitHubApi } from './github-api.js';
 import { compareWithBase } from './phases/comparison.js';
 import { evaluateHead } from './phases/evaluation.js';
@@ -130,8 +131,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // them only, so it has nothing to restore (the cache is left as it is).
   const cache =
     options.cacheDir && !options.overlay && !listing.changedOnly
-      ? // Loaded only when asked for: a run without a cache does not compile the cache's modules.
-        import('./cache/run.js').then(({ RunCache }) => RunCache.open(root, options.cacheDir!, log))
+      ? RunCache.open(root, options.cacheDir, log)
       : undefined;
   cache?.catch(() => {});
   const policy = await readPolicy(options, root, log);

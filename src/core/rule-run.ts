@@ -5,8 +5,8 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import { cachedFingerprint } from './cache/fingerprints.js';
 import type { RunCache } from './cache/run.js';
+import { cachedFingerprint } from './cache/store.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';

@@ -21,7 +21,6 @@ import path from 'node:path';
 import { fingerprint } from '../finding.js';
 import { CONFIDENCES, PERSONAS, type RawFinding, SEVERITIES } from '../types.js';
 import type { InputProblem } from '../workspace/workspace.js';
-import { cachedFingerprint, rememberFingerprint } from './fingerprints.js';
 
 /** The file's name in the cache directory. */
 export const CACHE_FILE = 'controlgate-cache.json';
@@ -77,16 +76,27 @@ interface Stored {
   outcomes: Record<string, [number, RawFinding[], InputProblem[]?][]>;
 }
 
+/**
+ * The fingerprints of restored findings. The cache keeps a finding's fingerprint, which the report
+ * prints, instead of its occurrence key, which it does not (a secret's key is a hash of the value).
+ */
+const fingerprints = new WeakMap<RawFinding, string>();
+
+/** The fingerprint a finding restored from the cache had; undefined for a fresh one. */
+export function cachedFingerprint(raw: RawFinding): string | undefined {
+  return fingerprints.get(raw);
+}
+
 function restore(stored: RawFinding & { fp: string }): RawFinding {
   const { fp, ...raw } = stored;
-  rememberFingerprint(raw, fp);
+  fingerprints.set(raw, fp);
   return raw;
 }
 
 /** A finding as stored: its fingerprint (as the report prints it) instead of its key. */
 function stash(ruleId: string, raw: RawFinding): RawFinding & { fp: string } {
   const { key, ...rest } = raw;
-  return { ...rest, fp: cachedFingerprint(raw) ?? fingerprint(ruleId, raw.location?.path ?? '', key ?? '') };
+  return { ...rest, fp: fingerprints.get(raw) ?? fingerprint(ruleId, raw.location?.path ?? '', key ?? '') };
 }
 
 /** Why a cache file is refused. */
