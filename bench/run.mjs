@@ -4,9 +4,7 @@
 // background gc runs during the measurements), then measures (medians of BENCH_RUNS, default 5; wall
 // time, CPU time and peak RSS from GNU time): the full check (CLI, JSON out) in turns with ripgrep
 // running the equivalent secret patterns over the same tree without .git (the floor for content
-// scanning); pull-request checks of 5, 50 and 500 changed files (policy from the base); with the
-// cache between runs (--cache-dir): the run that writes it, a full check that restores it with
-// nothing changed and after a commit of 5, 50 and 500 files, and the pull requests; the cold start
+// scanning); pull-request checks of 5, 50 and 500 changed files (policy from the base); the cold start
 // of dist/index.js with nothing to do; the full check of a second, 200,000-file repository; and
 // secretlint and repolinter when they can be installed (into .bench/peers, from the npm registry; one
 // run each, stopped after BENCH_PEER_TIMEOUT_MS). Prints a Markdown table.
@@ -15,16 +13,7 @@
 // (default 5), BENCH_DIR (default .bench), BENCH_PEER_TIMEOUT_MS (default 150000). Needs GNU time
 // (/usr/bin/time) and, for the floor, ripgrep (apt-get install -y ripgrep).
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,60 +241,6 @@ function main() {
       `controlgate pull-request check (${size} changed files, --base)`,
       pr,
       `${((pr.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((pr.cpu / full.cpu) * 100).toFixed(0)}%)`,
-    ]);
-  }
-
-  // The cache between runs (--cache-dir): written by a full check of main (the cold run, timed too),
-  // then restored by a full check after a commit of N changed files, and by the pull-request checks.
-  // Each timed run starts from the cache main's run wrote (a run rewrites it).
-  const cacheSaved = path.join(WORK, 'cache-main');
-  const cacheRun = path.join(WORK, 'cache-run');
-  const withCache = (...extra) => {
-    rmSync(cacheRun, { recursive: true, force: true });
-    cpSync(cacheSaved, cacheRun, { recursive: true });
-    return check(REPO, '--cache-dir', cacheRun, ...extra);
-  };
-  execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: REPO });
-  const [coldCache] = timeInTurns(Math.max(1, Math.min(RUNS, 3)), [
-    [
-      'full check, empty cache',
-      () => {
-        rmSync(cacheSaved, { recursive: true, force: true });
-        return check(REPO, '--cache-dir', cacheSaved);
-      },
-    ],
-  ]);
-  rows.push([
-    'controlgate full check writing an empty cache (--cache-dir)',
-    coldCache,
-    `CPU ${((coldCache.cpu / full.cpu) * 100).toFixed(0)}% of the full check without a cache`,
-  ]);
-  const [warmSame] = timeInTurns(RUNS, [['full check, warm cache, nothing changed', () => withCache()]]);
-  rows.push([
-    'controlgate full check, warm cache, nothing changed',
-    warmSame,
-    `CPU ${((warmSame.cpu / full.cpu) * 100).toFixed(0)}% of the full check${rg ? `, ${(warmSame.cpu / rg.cpu).toFixed(1)}x rg` : ''}`,
-  ]);
-  for (const size of PR_SIZES) {
-    const prBase = makePullRequest(REPO, size);
-    const [warm, prCached] = timeInTurns(RUNS, [
-      [`full check, warm cache, ${size} files committed`, () => withCache()],
-      // Under --gate all the per-file rules scan every file (scan: all), where the cache applies;
-      // under the default gate new they read the changed files only and the cache is not opened.
-      [
-        `pull-request check, ${size} files, gate all, cache of main`,
-        () => withCache('--base', prBase, '--gate', 'all'),
-      ],
-    ]);
-    rows.push([
-      `controlgate full check, warm cache, after a commit of ${size} changed files`,
-      warm,
-      `CPU ${((warm.cpu / full.cpu) * 100).toFixed(0)}% of the full check${rg ? `, ${(warm.cpu / rg.cpu).toFixed(1)}x rg` : ''}`,
-    ]);
-    rows.push([
-      `controlgate pull-request check (${size} changed files, --base, --gate all), cache of main`,
-      prCached,
-      `CPU ${((prCached.cpu / full.cpu) * 100).toFixed(0)}% of the full check`,
     ]);
   }
 

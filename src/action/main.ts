@@ -235,7 +235,6 @@ function check(
     ruleDirs: settings.ruleDirs,
     logger,
     ...(settings.configPath ? { configPath: settings.configPath } : {}),
-    ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
     ...(settings.failOn ? { failOn: settings.failOn } : {}),
     ...(settings.failOnConfidence ? { failOnConfidence: settings.failOnConfidence } : {}),
     ...(settings.persona ? { persona: settings.persona } : {}),

@@ -46,8 +46,6 @@ export interface Settings {
   oscalFile?: string;
   /** Absolute path of the Statement of Applicability in Markdown; the CSV goes beside it (input `soa-file`). */
   soaFile?: string;
-  /** Absolute path of the cache directory between runs (input `cache-dir`), or undefined. */
-  cacheDir?: string;
   annotations: boolean;
   jobSummary: boolean;
   /** Input `token`; empty means no API use (write-free outputs only). Never logged. */
@@ -197,8 +195,6 @@ export function readSettings(
   if (oscal) settings.oscalFile = resolve(oscal);
   const soa = input('soa-file').trim();
   if (soa) settings.soaFile = resolve(soa);
-  const cacheDir = input('cache-dir').trim();
-  if (cacheDir) settings.cacheDir = resolve(cacheDir);
   return settings;
 }
 

@@ -72,9 +72,6 @@ Options for check (soa takes them too):
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
-  --cache-dir <dir> keep the per-file rules' results of unmodified tracked files in <dir> and
-                    reuse them on the next run (see docs/performance.md; restore only caches
-                    your default branch wrote)
   --verbose         print what the check does (index, threads) on stderr
   --compact         text: one line per finding, each rule's fix once after the findings
   --blocking-only   text: list only the findings that fail the gate (the others are counted)
@@ -206,7 +203,6 @@ const CLI_OPTIONS = {
   'soa-file': { type: 'string' },
   offline: { type: 'boolean' },
   jobs: { type: 'string' },
-  'cache-dir': { type: 'string' },
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -322,7 +318,6 @@ interface CheckValues {
   'soa-file'?: string;
   offline?: boolean;
   jobs?: string;
-  'cache-dir'?: string;
   verbose?: boolean;
   color?: boolean;
   'no-color'?: boolean;
@@ -425,7 +420,6 @@ async function checkReport(dir: string, values: CheckValues, io: Io, options: Ma
     ...(values.config ? { configPath: values.config } : {}),
     ...(values.rules ? { ruleDirs: values.rules } : {}),
     ...(values.rule ? { onlyRules: values.rule } : {}),
-    ...(values['cache-dir'] ? { cacheDir: path.resolve(values['cache-dir']) } : {}),
     ...(failOn ? { failOn } : {}),
     ...(failOnConfidence ? { failOnConfidence } : {}),
     ...(persona ? { persona } : {}),

@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RunCache } from './cache/run.js';
 import type { GitHubApi } from './github-api.js';
 import { compareWithBase } from './phases/comparison.js';
 import { evaluateHead } from './phases/evaluation.js';
@@ -88,11 +87,6 @@ export interface CheckOptions {
   github?: GitHubApi;
   /** Worker threads for the per-file rules over a large tree (see slices.ts); default: none. */
   threads?: SliceThreads;
-  /**
-   * A directory for the cache between runs (see cache/run.ts): the per-file rules' outcomes of
-   * unmodified tracked files are restored from it, and it is rewritten at the end of the run.
-   */
-  cacheDir?: string;
   /** Texts read instead of these files' (see WorkspaceOptions.overlay); no worker threads then. */
   overlay?: ReadonlyMap<string, string>;
   /**
@@ -127,20 +121,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
   // The index does not depend on the policy: git lists the tree while the policy and rules load.
   const listing = startListing(root, options);
-  // Staged texts are no working tree: nothing is cached for them. A scan of the changed files reads
-  // them only, so it has nothing to restore (the cache is left as it is).
-  const cache =
-    options.cacheDir && !options.overlay && !listing.changedOnly
-      ? RunCache.open(root, options.cacheDir, log)
-      : undefined;
-  cache?.catch(() => {});
   const policy = await readPolicy(options, root, log);
   const scope = await defineScope(root, options, listing, policy.config, log);
-  const evaluation = await evaluateHead(options, policy, scope, log, await cache);
+  const evaluation = await evaluateHead(options, policy, scope, log);
   // Marks each finding new or existing: the gate of a change counts the new ones.
   await compareWithBase(options, policy, scope, evaluation, log);
   const verdicts = await decideVerdicts(options, policy, scope, evaluation);
-  const report = writeReport(options, started, policy, scope, evaluation, verdicts, log);
-  (await cache)?.save();
-  return report;
+  return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }

@@ -5,8 +5,6 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import type { RunCache } from './cache/run.js';
-import { cachedFingerprint } from './cache/store.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
@@ -70,8 +68,6 @@ export class RuleRun {
     private readonly focused?: Workspace,
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
     private readonly threads?: SliceThreads,
-    /** The cache between runs (`cache-dir`) for the per-file rules, on a scan of the whole tree. */
-    private readonly cache?: RunCache,
   ) {
     this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
   }
@@ -93,9 +89,7 @@ export class RuleRun {
    * everything else within its slice (it reports what the others could not parse).
    */
   async evaluateAll(entries: readonly RuleEntry[], last?: string): Promise<void> {
-    // With a cache, per-file rules always run file by file (see cache/run.ts), at any tree size.
-    const cache = this.focused ? undefined : this.cache;
-    const chunked = !this.focused && (this.workspace.files.length > CHUNK_FILES || cache !== undefined);
+    const chunked = !this.focused && this.workspace.files.length > CHUNK_FILES;
     const perFile = (e: RuleEntry) => chunked && getEvaluator(e.rule.check.kind)?.scope === 'file';
     const isLast = (e: RuleEntry) => e.rule.check.kind === last;
     const whole = entries.filter((e) => !perFile(e));
@@ -104,22 +98,15 @@ export class RuleRun {
       const summary = this.begin(e.rule, e.notApplicable);
       return summary ? [{ rule: e.rule, summary, slices: [] as RuleOutcome[] }] : [];
     });
-    // Policy rules are never cached (nothing restored may hide what policy would see), nor the
-    // rules that need this thread.
-    const ownThread = (a: { rule: Rule }) => getEvaluator(a.rule.check.kind)?.mainThread === true;
-    const cacheable = (a: { rule: Rule }) =>
-      cache !== undefined && !ownThread(a) && !policyKind(a.rule.check.kind);
-    const cached = active.filter(cacheable);
-    const shared = active.filter((a) => !ownThread(a) && !cacheable(a));
-    const own = active.filter(ownThread);
-    const cachedRules = cached.map((a) => a.rule);
+    const shared = active.filter((a) => !getEvaluator(a.rule.check.kind)?.mainThread);
+    const own = active.filter((a) => getEvaluator(a.rule.check.kind)?.mainThread);
     const sharedRules = shared.map((a) => a.rule);
     const count = sliceCount(this.workspace.files.length);
     const queue = new SliceQueue(undefined, count);
     // What each rule examined is folded into its tally as each slice's outcome arrives, and the
     // positions are dropped: kept per slice until the end, they were the largest thing the engine's
     // heap held at 200,000 files (a number per file and rule that reads every file).
-    const ordered = [...cached, ...shared, ...own];
+    const ordered = [...shared, ...own];
     const tallies = ordered.map(() => this.tally());
     const settings = ordered.map(() => new Set<string>());
     const fold = (outcomes: RuleOutcome[], from: number) => {
@@ -130,32 +117,24 @@ export class RuleRun {
       }
     };
     // Workers start first: they load while this thread evaluates the rules that read across files.
-    const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, cached.length));
+    const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
     try {
       for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
         await this.evaluate(e.rule, e.notApplicable);
       }
       if (active.length === 0) return;
-      cache?.use(cachedRules, { maxFileBytes: this.workspace.maxFileBytes, api: this.github !== undefined });
-      const fromCache = new Map<number, RuleOutcome[]>();
-      for (let slice = 0; slice < count && cache && cachedRules.length > 0; slice++) {
-        const files = sliceFiles(this.workspace.files, slice);
-        const outcomes = await cache.evaluate(this.workspace, files, cachedRules, this.github);
-        fold(outcomes, 0);
-        fromCache.set(slice, outcomes);
-      }
-      const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, cached.length));
+      const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
       const policy: PolicyProblems = {
         ...SLICE_POLICY,
         ...(this.policy.base ? { base: this.policy.base } : {}),
       };
       const ownRules = own.map((a) => a.rule);
       for (let slice = 0; slice < count; slice++) {
-        const outcomes = [...(fromCache.get(slice) ?? []), ...(byslice.get(slice) ?? [])];
+        const outcomes = byslice.get(slice) ?? [];
         if (own.length > 0) {
           const files = sliceFiles(this.workspace.files, slice);
           const mine = await evaluateSlice(this.workspace, files, ownRules, policy, this.github);
-          fold(mine, cached.length + shared.length);
+          fold(mine, shared.length);
           outcomes.push(...mine);
         }
         for (const [i, a] of ordered.entries()) a.slices.push(outcomes[i]!);
@@ -333,8 +312,6 @@ export class RuleRun {
     for (const r of raw) {
       if (skip && r.location && skip(r.location.path)) continue;
       const finding = createFinding(rule, r, summary.severity);
-      // A finding restored from the cache keeps the fingerprint it had (the cache holds no key).
-      finding.fingerprint = cachedFingerprint(r) ?? finding.fingerprint;
       context?.(finding);
       this.findings.push(finding);
       summary.findings += 1;

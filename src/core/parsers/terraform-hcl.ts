@@ -8,7 +8,6 @@ import type * as TreeSitter from 'web-tree-sitter';
 // package's, declared for the package name only.
 // @ts-expect-error TS2306: the .d.cts beside it declares `module 'web-tree-sitter'`, not this path.
 import treeSitterCjs from '../../../node_modules/web-tree-sitter/web-tree-sitter.cjs';
-import { dependedOnClock } from '../clock.js';
 import type { LineIndex } from '../workspace/lines.js';
 
 const treeSitter = treeSitterCjs as typeof TreeSitter;
@@ -96,7 +95,6 @@ async function createParser(): Promise<HclParser> {
       if (!tree) {
         // A cancelled parse would otherwise resume from where it stopped on the next call.
         parser.reset();
-        dependedOnClock();
         return { ok: false, error: { message: 'parsing took too long', line: 1, column: 1 } };
       }
       try {

@@ -3,8 +3,6 @@
  * over the scope (rules whose controls are all declared not applicable are skipped), then triage
  * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
  */
-
-import type { RunCache } from '../cache/run.js';
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
@@ -39,7 +37,6 @@ export async function evaluateHead(
   policy: PolicyInForce,
   scope: Scope,
   log: Logger,
-  cache?: RunCache,
 ): Promise<Evaluation> {
   const { review, config, settings } = policy;
   const { workspace, repo, scan } = scope;
@@ -71,7 +68,7 @@ export async function evaluateHead(
 
   // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
   const threads = options.overlay ? undefined : options.threads;
-  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads, cache);
+  const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
   // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
   // rule the change does not touch (see phases/comparison.ts).
   if (options.change?.baseline && options.change.incremental !== false) run.recordInputs();

@@ -4,8 +4,6 @@
  * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
  * lists the tree while the rules load.
  */
-
-import path from 'node:path';
 import {
   BaseWorkspace,
   buildBaseWorkspace,
@@ -87,7 +85,7 @@ export async function defineScope(
   const workspace = new Workspace(root, {
     ...(listing.index ? { index: await listing.index } : {}),
     include: config.include,
-    exclude: [...config.exclude, ...cacheExclude(root, options.cacheDir)],
+    exclude: config.exclude,
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     ...(options.files ? { files: options.files } : {}),
     ...(options.overlay ? { overlay: options.overlay } : {}),
@@ -170,17 +168,6 @@ async function scanScope(
     `scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`,
   );
   return { ...(base !== undefined ? { base } : {}), head };
-}
-
-/**
- * The cache directory, when it lies in the checked tree: the cache is the run's own output (and
- * changes from run to run), not part of the repository under review.
- */
-function cacheExclude(root: string, cacheDir: string | undefined): string[] {
-  if (!cacheDir) return [];
-  const rel = path.relative(root, path.resolve(root, cacheDir)).split(path.sep).join('/');
-  if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return [];
-  return [`${rel.replace(/[*?[\]{}()!+@\\]/g, '\\$&')}/**`];
 }
 
 /** The base side of the change for the per-file rules: the base tree's changed files. */

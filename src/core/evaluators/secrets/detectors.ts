@@ -1,4 +1,3 @@
-import { now } from '../../clock.js';
 import { BINARY_DETECTORS } from './binary-files.js';
 import { base64Json } from './checksums.js';
 import {
@@ -166,7 +165,7 @@ const jwt: Detector = {
       const p = base64Json(payload);
       if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none') continue;
       if (p.sub === DEMO_SUBJECT && p.name === 'John Doe') continue;
-      const expired = typeof p.exp === 'number' && p.exp * 1000 < now();
+      const expired = typeof p.exp === 'number' && p.exp * 1000 < Date.now();
       const confidence: Confidence = expired ? 'low' : 'medium';
       hits.push({ start: m.index, end: m.index + value.length, value, label: 'JSON Web Token', confidence });
     }
