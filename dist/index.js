@@ -3252,7 +3252,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 9794:
+/***/ 6454:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3838,8 +3838,50 @@ function safeRealpath(p) {
     }
 }
 
-// EXTERNAL MODULE: ./lib/core/types.js
-var types = __nccwpck_require__(2458);
+;// CONCATENATED MODULE: ./lib/core/types.js
+/**
+ * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
+ * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
+ */
+/** Ordered from least to most severe. */
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+/**
+ * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
+ * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * By default only medium and high findings can block (`fail-on-confidence`).
+ */
+const CONFIDENCES = ['low', 'medium', 'high'];
+/**
+ * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
+ * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
+ * only of interest in a review of the whole configuration. Blocking findings are always shown.
+ */
+const PERSONAS = ['regular', 'pedantic', 'auditor'];
+/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
+const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
+/** controlgate's judgement of one control; the order is the order people should read them in. */
+const types_VERDICTS = [
+    'gap',
+    'unverifiable',
+    'not-assessed',
+    'undeclared',
+    'planned',
+    'satisfied',
+    'not-applicable',
+];
+/** A logger that drops everything (tests, library use). */
+const silentLogger = {
+    debug() { },
+    info() { },
+    warning() { },
+    error() { },
+};
+/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+
 // EXTERNAL MODULE: ./lib/core/validate.js
 var validate = __nccwpck_require__(4305);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
@@ -3879,26 +3921,26 @@ function readConfig(tree, configPath, options) {
         if (file.kind === 'missing')
             continue;
         if (file.kind === 'not-a-file')
-            throw new types/* UsageError */.eb(`config file is not a regular file: ${display}`);
+            throw new UsageError(`config file is not a regular file: ${display}`);
         if (file.kind === 'too-large')
-            throw new types/* UsageError */.eb(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
+            throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
         return parseConfig(file.text, display);
     }
     if (configPath && options.required)
-        throw new types/* UsageError */.eb(`config file not found: ${configPath}`);
+        throw new UsageError(`config file not found: ${configPath}`);
     return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
 }
 /** Parses and validates config text; `file` is used in error messages and recorded in the report. */
 function parseConfig(text, file) {
     const parsed = (0,yaml/* parseYaml */.hN)(text);
     if (!parsed.ok) {
-        throw new types/* UsageError */.eb(`${file}:${parsed.error.line}:${parsed.error.column}: not valid YAML: ${parsed.error.message}`);
+        throw new UsageError(`${file}:${parsed.error.line}:${parsed.error.column}: not valid YAML: ${parsed.error.message}`);
     }
     const doc = parsed.documents[0];
     const value = doc?.value ?? {};
     const problems = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('config.schema.json'), value, doc);
     if (problems.length > 0) {
-        throw new types/* UsageError */.eb(`invalid configuration:\n${problems.map((p) => `  ${(0,validate/* formatProblem */.Vw)(file, p)}`).join('\n')}`);
+        throw new UsageError(`invalid configuration:\n${problems.map((p) => `  ${(0,validate/* formatProblem */.Vw)(file, p)}`).join('\n')}`);
     }
     const raw = value;
     const rules = {};
@@ -4529,8 +4571,6 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/cache/fingerprints.js
-var fingerprints = __nccwpck_require__(8033);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/confidence.js
@@ -4585,7 +4625,7 @@ const DEFAULT_TEST_PATHS = [
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
-    return types/* CONFIDENCES */.ix.indexOf(c);
+    return CONFIDENCES.indexOf(c);
 }
 /** Whether a persona sees a non-blocking finding. */
 function personaSees(persona, f) {
@@ -4627,7 +4667,7 @@ function applyPersona(findings, persona) {
     const shown = [];
     const hidden = {
         findings: 0,
-        bySeverity: Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0])),
+        bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])),
         lowConfidence: 0,
         pedantic: 0,
         auditor: 0,
@@ -4668,8 +4708,62 @@ var evaluate_rule = __nccwpck_require__(2595);
 var policy_policy = __nccwpck_require__(4918);
 // EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 171 modules
 var registry = __nccwpck_require__(6004);
-// EXTERNAL MODULE: ./lib/core/finding.js
-var core_finding = __nccwpck_require__(6134);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/finding.js
+
+/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
+const HOMEPAGE = 'https://github.com/controlgate/controlgate';
+/** The documentation page of a rule: docs/rules/<id>.md. */
+function helpUri(ruleId) {
+    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+}
+/**
+ * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
+ * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
+ * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ */
+function createFinding(rule, raw, severity = rule.severity) {
+    const location = raw.location ? normalizeLocation(raw.location) : null;
+    return {
+        ruleId: rule.id,
+        title: rule.title,
+        controls: [...(raw.controls ?? rule.controls)],
+        severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
+        message: raw.message,
+        remediation: rule.remediation,
+        helpUri: helpUri(rule.id),
+        location,
+        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
+        status: 'open',
+        blocking: false,
+        ...(raw.fix && location ? { fix: raw.fix } : {}),
+        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
+    };
+}
+/**
+ * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
+ * numbers), so the same problem keeps its fingerprint when lines above it move.
+ */
+function fingerprint(ruleId, path, key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+}
+function normalizeLocation(loc) {
+    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
+    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
+        out.endLine = loc.endLine;
+    if (loc.startColumn !== undefined && loc.startColumn >= 1)
+        out.startColumn = loc.startColumn;
+    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
+        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
+        if (!sameLine || loc.endColumn >= loc.startColumn)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
 // EXTERNAL MODULE: ./lib/core/slices.js
 var slices = __nccwpck_require__(1200);
 ;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
@@ -4817,7 +4911,6 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
-
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
@@ -4829,7 +4922,6 @@ class RuleRun {
     github;
     focused;
     threads;
-    cache;
     findings = [];
     errors = [];
     summaries = [];
@@ -4851,9 +4943,7 @@ class RuleRun {
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
-    threads, 
-    /** The cache between runs (`cache-dir`) for the per-file rules, on a scan of the whole tree. */
-    cache) {
+    threads) {
         this.config = config;
         this.workspace = workspace;
         this.policy = policy;
@@ -4861,7 +4951,6 @@ class RuleRun {
         this.github = github;
         this.focused = focused;
         this.threads = threads;
-        this.cache = cache;
         this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
     }
     /**
@@ -4880,9 +4969,7 @@ class RuleRun {
      * everything else within its slice (it reports what the others could not parse).
      */
     async evaluateAll(entries, last) {
-        // With a cache, per-file rules always run file by file (see cache/run.ts), at any tree size.
-        const cache = this.focused ? undefined : this.cache;
-        const chunked = !this.focused && (this.workspace.files.length > slices/* CHUNK_FILES */.kW || cache !== undefined);
+        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
         const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
         const isLast = (e) => e.rule.check.kind === last;
         const whole = entries.filter((e) => !perFile(e));
@@ -4891,21 +4978,15 @@ class RuleRun {
             const summary = this.begin(e.rule, e.notApplicable);
             return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
         });
-        // Policy rules are never cached (nothing restored may hide what policy would see), nor the
-        // rules that need this thread.
-        const ownThread = (a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread === true;
-        const cacheable = (a) => cache !== undefined && !ownThread(a) && !(0,policy_policy/* policyKind */.L)(a.rule.check.kind);
-        const cached = active.filter(cacheable);
-        const shared = active.filter((a) => !ownThread(a) && !cacheable(a));
-        const own = active.filter(ownThread);
-        const cachedRules = cached.map((a) => a.rule);
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const sharedRules = shared.map((a) => a.rule);
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
         const queue = new slices/* SliceQueue */.qE(undefined, count);
         // What each rule examined is folded into its tally as each slice's outcome arrives, and the
         // positions are dropped: kept per slice until the end, they were the largest thing the engine's
         // heap held at 200,000 files (a number per file and rule that reads every file).
-        const ordered = [...cached, ...shared, ...own];
+        const ordered = [...shared, ...own];
         const tallies = ordered.map(() => this.tally());
         const settings = ordered.map(() => new Set());
         const fold = (outcomes, from) => {
@@ -4917,33 +4998,25 @@ class RuleRun {
             }
         };
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, cached.length));
+        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
             if (active.length === 0)
                 return;
-            cache?.use(cachedRules, { maxFileBytes: this.workspace.maxFileBytes, api: this.github !== undefined });
-            const fromCache = new Map();
-            for (let slice = 0; slice < count && cache && cachedRules.length > 0; slice++) {
-                const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                const outcomes = await cache.evaluate(this.workspace, files, cachedRules, this.github);
-                fold(outcomes, 0);
-                fromCache.set(slice, outcomes);
-            }
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, cached.length));
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
             };
             const ownRules = own.map((a) => a.rule);
             for (let slice = 0; slice < count; slice++) {
-                const outcomes = [...(fromCache.get(slice) ?? []), ...(byslice.get(slice) ?? [])];
+                const outcomes = byslice.get(slice) ?? [];
                 if (own.length > 0) {
                     const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
                     const mine = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github);
-                    fold(mine, cached.length + shared.length);
+                    fold(mine, shared.length);
                     outcomes.push(...mine);
                 }
                 for (const [i, a] of ordered.entries())
@@ -5056,7 +5129,7 @@ class RuleRun {
             controls: rule.controls,
             rationale: rule.rationale,
             remediation: rule.remediation,
-            helpUri: (0,core_finding/* helpUri */.qU)(rule.id),
+            helpUri: helpUri(rule.id),
             source: rule.source,
             result: 'pass',
             findings: 0,
@@ -5099,9 +5172,7 @@ class RuleRun {
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
-            const finding = (0,core_finding/* createFinding */.uP)(rule, r, summary.severity);
-            // A finding restored from the cache keeps the fingerprint it had (the cache holds no key).
-            finding.fingerprint = (0,fingerprints/* cachedFingerprint */.n)(r) ?? finding.fingerprint;
+            const finding = createFinding(rule, r, summary.severity);
             context?.(finding);
             this.findings.push(finding);
             summary.findings += 1;
@@ -5495,8 +5566,6 @@ function utcDay(now) {
     return now.toISOString().slice(0, 10);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
@@ -5513,7 +5582,7 @@ var external_node_url_ = __nccwpck_require__(3136);
 /** Rule files larger than this are refused (a rule is a few dozen lines). */
 const MAX_RULE_FILE_BYTES = 256 * 1024;
 /** Raised when rule files are invalid; the message lists every problem as `file:line:col: /ptr: msg`. */
-class RuleLoadError extends types/* UsageError */.eb {
+class RuleLoadError extends UsageError {
     problems;
     constructor(problems) {
         super(`invalid rule file${problems.length === 1 ? '' : 's'}:\n${problems
@@ -5559,7 +5628,7 @@ function loadRules(extraDirs = [], options = {}) {
                 files = listRuleFiles(d);
             }
             catch {
-                throw new types/* UsageError */.eb(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+                throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
             }
             read = (rel) => readRuleFile(external_node_path_.join(d, rel));
             size = (rel) => (0,external_node_fs_.lstatSync)(external_node_path_.join(d, rel)).size;
@@ -6049,7 +6118,7 @@ function exceptionsOf(id, mapped, check) {
 
 /** Numeric rank of a severity: info 0 .. critical 4. */
 function severityRank(s) {
-    return types/* SEVERITIES */.oC.indexOf(s);
+    return SEVERITIES.indexOf(s);
 }
 /** Whether a severity is at or above the threshold (`never` blocks nothing). */
 function meetsThreshold(severity, failOn) {
@@ -6101,7 +6170,7 @@ function applyGate(findings, failOn, options = {}) {
     }
     const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
     if (thresholdCount > 0) {
-        const detail = [...types/* SEVERITIES */.oC]
+        const detail = [...SEVERITIES]
             .reverse()
             .filter((s) => counts.has(s))
             .map((s) => `${counts.get(s)} ${s}`)
@@ -6364,7 +6433,7 @@ function planEscalations(input) {
     };
     for (const [problem, suppresses] of input.effects) {
         for (const rule of changeRules) {
-            const change = byFingerprint.get((0,core_finding/* fingerprint */.Rj)(rule, problem.location?.path ?? '', problem.key ?? ''));
+            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
             consider(change, subjects.filter(suppresses));
         }
     }
@@ -6400,7 +6469,7 @@ function changeFingerprints(problems, changeRules) {
     const out = new Set();
     for (const p of problems) {
         for (const rule of changeRules)
-            out.add((0,core_finding/* fingerprint */.Rj)(rule, p.location?.path ?? '', p.key ?? ''));
+            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
     }
     return out;
 }
@@ -6537,7 +6606,7 @@ function headRulesDiffer(policy) {
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
-async function evaluateHead(options, policy, scope, log, cache) {
+async function evaluateHead(options, policy, scope, log) {
     const { review, config, settings } = policy;
     const { workspace, repo, scan } = scope;
     const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
@@ -6567,7 +6636,7 @@ async function evaluateHead(options, policy, scope, log, cache) {
     };
     // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
     const threads = options.overlay ? undefined : options.threads;
-    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads, cache);
+    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
     // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
     // rule the change does not touch (see phases/comparison.ts).
     if (options.change?.baseline && options.change.incremental !== false)
@@ -6892,8 +6961,8 @@ function loadPolicy(options) {
     }
     catch (err) {
         // The base's policy is what the change is judged by: its problems are the base branch's to fix.
-        if (err instanceof types/* UsageError */.eb) {
-            throw new types/* UsageError */.eb(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
+        if (err instanceof UsageError) {
+            throw new UsageError(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
         }
         throw err;
     }
@@ -6931,7 +7000,7 @@ function snapshot(tree, options, isHead) {
         const named = options.controlsPath
             ? 'the `controls` input or --controls'
             : `\`controls\` in ${config.file}`;
-        throw new types/* UsageError */.eb(`declarations file not found: ${controlsFile} (named by ${named})`);
+        throw new UsageError(`declarations file not found: ${controlsFile} (named by ${named})`);
     }
     const ruleDirs = [];
     const inRepo = [];
@@ -6943,7 +7012,7 @@ function snapshot(tree, options, isHead) {
         const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
         // The working tree must have every rule directory asked for; a base commit may predate one.
         if (isHead && !load_isDirectory(d)) {
-            throw new types/* UsageError */.eb(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+            throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
         }
         if (inside)
             inRepo.push(rel);
@@ -6978,13 +7047,13 @@ function readDeclarations(tree, root, file) {
         let text;
         try {
             if ((0,external_node_fs_.statSync)(file).size > MAX_DECLARATIONS_BYTES)
-                throw new types/* UsageError */.eb(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
+                throw new UsageError(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
             text = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
         catch (err) {
-            if (err instanceof types/* UsageError */.eb)
+            if (err instanceof UsageError)
                 throw err;
-            throw new types/* UsageError */.eb(`declarations file not found: ${file}`);
+            throw new UsageError(`declarations file not found: ${file}`);
         }
         return parseDeclarations(text, external_node_path_.relative(root, file).split(external_node_path_.sep).join('/'));
     }
@@ -7167,7 +7236,7 @@ function selectRules(rules, only) {
     if (unknown.length > 0) {
         const ids = rules.map((r) => r.id);
         const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
-        throw new types/* UsageError */.eb(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+        throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
     }
     const wanted = new Set(only);
     return rules.filter((r) => wanted.has(r.id));
@@ -7193,7 +7262,6 @@ var workspace_focus = __nccwpck_require__(6981);
  * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
  * lists the tree while the rules load.
  */
-
 
 
 
@@ -7227,7 +7295,7 @@ async function defineScope(root, options, listing, config, log) {
     const workspace = new workspace_workspace/* Workspace */.aR(root, {
         ...(listing.index ? { index: await listing.index } : {}),
         include: config.include,
-        exclude: [...config.exclude, ...cacheExclude(root, options.cacheDir)],
+        exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
         ...(options.files ? { files: options.files } : {}),
         ...(options.overlay ? { overlay: options.overlay } : {}),
@@ -7295,18 +7363,6 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
     log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
     return { ...(base !== undefined ? { base } : {}), head };
 }
-/**
- * The cache directory, when it lies in the checked tree: the cache is the run's own output (and
- * changes from run to run), not part of the repository under review.
- */
-function cacheExclude(root, cacheDir) {
-    if (!cacheDir)
-        return [];
-    const rel = external_node_path_.relative(root, external_node_path_.resolve(root, cacheDir)).split(external_node_path_.sep).join('/');
-    if (rel === '' || rel === '..' || rel.startsWith('../') || external_node_path_.isAbsolute(rel))
-        return [];
-    return [`${rel.replace(/[*?[\]{}()!+@\\]/g, '\\$&')}/**`];
-}
 /** The base side of the change for the per-file rules: the base tree's changed files. */
 function focusedBase(scope, base) {
     return scope.scan.head && base instanceof BaseWorkspace
@@ -7352,7 +7408,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             const reused = base instanceof BaseWorkspace ? untouchedRules(evaluation.run, base) : new Map();
             // The API too: the online workflow audits judge the base's action references the same way
             // (answers are cached per run), so a pin that was already there is not the change's finding.
-            const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, options.github, focusedBase(scope, base));
+            const baseRun = new RuleRun(config, base, evaluation.context, silentLogger, options.github, focusedBase(scope, base));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
             const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
@@ -7383,27 +7439,29 @@ function untouchedRules(head, base) {
     return reused;
 }
 
-// EXTERNAL MODULE: ./lib/core/version.js
-var version = __nccwpck_require__(8067);
+;// CONCATENATED MODULE: ./lib/core/version.js
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
 ;// CONCATENATED MODULE: ./lib/core/report.js
 
 
 /** Assembles the one immutable Report that every reporter and sink reads. */
 function buildReport(input) {
-    const bySeverity = Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0]));
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
     const byStatus = { open: 0, excepted: 0, ignored: 0 };
     for (const f of input.findings) {
         bySeverity[f.severity] += 1;
         byStatus[f.status] += 1;
     }
-    const byVerdict = Object.fromEntries(types/* VERDICTS */.bk.map((v) => [v, 0]));
+    const byVerdict = Object.fromEntries(types_VERDICTS.map((v) => [v, 0]));
     for (const c of input.controls)
         byVerdict[c.verdict] += 1;
     const report = {
         version: 1,
         tool: {
             name: 'controlgate',
-            version: version/* VERSION */.x,
+            version: VERSION,
             informationUri: 'https://github.com/controlgate/controlgate',
         },
         repository: {
@@ -7640,29 +7698,20 @@ function compareFindings(a, b) {
  */
 async function runCheck(options) {
     const started = new Date();
-    const log = options.logger ?? types/* silentLogger */.qq;
+    const log = options.logger ?? silentLogger;
     const root = external_node_path_.resolve(options.root);
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
-        throw new types/* UsageError */.eb(`path not found or not a directory: ${options.root}`);
+        throw new UsageError(`path not found or not a directory: ${options.root}`);
     }
     // The index does not depend on the policy: git lists the tree while the policy and rules load.
     const listing = startListing(root, options);
-    // Staged texts are no working tree: nothing is cached for them. A scan of the changed files reads
-    // them only, so it has nothing to restore (the cache is left as it is).
-    const cache = options.cacheDir && !options.overlay && !listing.changedOnly
-        ? // Loaded only when asked for: a run without a cache does not compile the cache's modules.
-            __nccwpck_require__.e(/* import() */ 643).then(__nccwpck_require__.bind(__nccwpck_require__, 9643)).then(({ RunCache }) => RunCache.open(root, options.cacheDir, log))
-        : undefined;
-    cache?.catch(() => { });
     const policy = await readPolicy(options, root, log);
     const scope = await defineScope(root, options, listing, policy.config, log);
-    const evaluation = await evaluateHead(options, policy, scope, log, await cache);
+    const evaluation = await evaluateHead(options, policy, scope, log);
     // Marks each finding new or existing: the gate of a change counts the new ones.
     await compareWithBase(options, policy, scope, evaluation, log);
     const verdicts = await decideVerdicts(options, policy, scope, evaluation);
-    const report = writeReport(options, started, policy, scope, evaluation, verdicts, log);
-    (await cache)?.save();
-    return report;
+    return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/index.js
@@ -8403,7 +8452,7 @@ const GATE_VALUES = ['new', 'all'];
 /** The allowed values of `scan`. */
 const SCAN_VALUES = ['changed', 'all'];
 /** The allowed values of `fail-on`, in the order the error message lists them. */
-const FAIL_ON_VALUES = [...types/* SEVERITIES */.oC, 'never'];
+const FAIL_ON_VALUES = [...SEVERITIES, 'never'];
 /**
  * GitHub passes input `foo-bar` as `INPUT_FOO-BAR` (spaces become `_`, hyphens stay). Read
  * directly from the environment, so settings stay testable without a runner.
@@ -8423,10 +8472,10 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     // The workspace is the checkout: anything above it is the runner's, not the repository's.
     const fromWorkspace = external_node_path_.relative(workspace, root);
     if (fromWorkspace.startsWith('..') || external_node_path_.isAbsolute(fromWorkspace)) {
-        throw new types/* UsageError */.eb(`Input "path": ${rawPath} is outside the workspace (${workspace}); give a directory of the checkout, relative to it`);
+        throw new UsageError(`Input "path": ${rawPath} is outside the workspace (${workspace}); give a directory of the checkout, relative to it`);
     }
     if (!settings_isDirectory(root)) {
-        throw new types/* UsageError */.eb(`Input "path": directory not found: ${rawPath} (resolved to ${root})`);
+        throw new UsageError(`Input "path": directory not found: ${rawPath} (resolved to ${root})`);
     }
     const settings = {
         workspace,
@@ -8443,14 +8492,14 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const gate = input('gate').trim().toLowerCase();
     if (gate) {
         if (!GATE_VALUES.includes(gate)) {
-            throw new types/* UsageError */.eb(`Input "gate" has an invalid value "${input('gate').trim()}": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)`);
+            throw new UsageError(`Input "gate" has an invalid value "${input('gate').trim()}": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)`);
         }
         settings.gate = gate;
     }
     const scan = input('scan').trim().toLowerCase();
     if (scan) {
         if (!SCAN_VALUES.includes(scan)) {
-            throw new types/* UsageError */.eb(`Input "scan" has an invalid value "${input('scan').trim()}": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)`);
+            throw new UsageError(`Input "scan" has an invalid value "${input('scan').trim()}": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)`);
         }
         settings.scan = scan;
     }
@@ -8460,21 +8509,21 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const failOn = input('fail-on').trim().toLowerCase();
     if (failOn) {
         if (!FAIL_ON_VALUES.includes(failOn)) {
-            throw new types/* UsageError */.eb(`Input "fail-on" has an invalid value "${input('fail-on').trim()}": use one of ${FAIL_ON_VALUES.join(', ')} (or leave it empty to use the config file's fail-on, else high)`);
+            throw new UsageError(`Input "fail-on" has an invalid value "${input('fail-on').trim()}": use one of ${FAIL_ON_VALUES.join(', ')} (or leave it empty to use the config file's fail-on, else high)`);
         }
         settings.failOn = failOn;
     }
     const confidence = input('fail-on-confidence').trim().toLowerCase();
     if (confidence) {
-        if (!types/* CONFIDENCES */.ix.includes(confidence)) {
-            throw new types/* UsageError */.eb(`Input "fail-on-confidence" has an invalid value "${input('fail-on-confidence').trim()}": use one of ${types/* CONFIDENCES */.ix.join(', ')} (or leave it empty to use the config file's, else medium)`);
+        if (!CONFIDENCES.includes(confidence)) {
+            throw new UsageError(`Input "fail-on-confidence" has an invalid value "${input('fail-on-confidence').trim()}": use one of ${CONFIDENCES.join(', ')} (or leave it empty to use the config file's, else medium)`);
         }
         settings.failOnConfidence = confidence;
     }
     const persona = input('persona').trim().toLowerCase();
     if (persona) {
-        if (!types/* PERSONAS */.Ud.includes(persona)) {
-            throw new types/* UsageError */.eb(`Input "persona" has an invalid value "${input('persona').trim()}": use one of ${types/* PERSONAS */.Ud.join(', ')} (or leave it empty to use the config file's, else regular)`);
+        if (!PERSONAS.includes(persona)) {
+            throw new UsageError(`Input "persona" has an invalid value "${input('persona').trim()}": use one of ${PERSONAS.join(', ')} (or leave it empty to use the config file's, else regular)`);
         }
         settings.persona = persona;
     }
@@ -8486,7 +8535,7 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const required = input('require-declarations').trim().toLowerCase();
     if (required) {
         if (required !== 'none' && required !== 'technological' && required !== 'all') {
-            throw new types/* UsageError */.eb(`Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`);
+            throw new UsageError(`Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`);
         }
         settings.requireDeclarations = required;
     }
@@ -8502,9 +8551,6 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const soa = input('soa-file').trim();
     if (soa)
         settings.soaFile = resolve(soa);
-    const cacheDir = input('cache-dir').trim();
-    if (cacheDir)
-        settings.cacheDir = resolve(cacheDir);
     return settings;
 }
 /** Splits a list input written one per line, comma-separated, or both; blanks are dropped. */
@@ -8523,7 +8569,7 @@ function readBoolean(input, name, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(raw))
         return false;
-    throw new types/* UsageError */.eb(`Input "${name}" has an invalid value "${raw}": use true or false`);
+    throw new UsageError(`Input "${name}" has an invalid value "${raw}": use true or false`);
 }
 /** A number of seconds from 1 to 600 (whole seconds). */
 function readSeconds(input, name, fallback) {
@@ -8531,7 +8577,7 @@ function readSeconds(input, name, fallback) {
     if (raw === '')
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 600) {
-        throw new types/* UsageError */.eb(`Input "${name}" has an invalid value "${raw}": use a whole number of seconds from 1 to 600`);
+        throw new UsageError(`Input "${name}" has an invalid value "${raw}": use a whole number of seconds from 1 to 600`);
     }
     return Number(raw);
 }
@@ -9698,7 +9744,7 @@ function summary(s) {
         blocking: s.blocking,
         bySeverity,
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
-        byVerdict: Object.fromEntries(types/* VERDICTS */.bk.map((v) => [v, s.byVerdict[v]])),
+        byVerdict: Object.fromEntries(types_VERDICTS.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
         ...(s.hidden
             ? {
@@ -10780,12 +10826,12 @@ function exceptionLine(e) {
 }
 /** Controls without a section of their own, one line per verdict. */
 function otherControls(report, paint) {
-    const counts = types/* VERDICTS */.bk.filter((v) => report.summary.byVerdict[v] > 0)
+    const counts = types_VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
         .map((v) => paint(VERDICT_STYLE[v], `${report.summary.byVerdict[v]} ${v}`))
         .join(', ');
     const out = [`${paint('bold', `Controls (${report.controls.length})`)}  ${counts}`];
-    const width = Math.max(...types/* VERDICTS */.bk.map((v) => v.length));
-    for (const v of types/* VERDICTS */.bk) {
+    const width = Math.max(...types_VERDICTS.map((v) => v.length));
+    for (const v of types_VERDICTS) {
         const ids = report.controls.filter((c) => c.verdict === v).map((c) => escape_escapeControls(c.id));
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
@@ -12034,7 +12080,7 @@ async function main_run(options = {}) {
         gate(report, scope);
     }
     catch (err) {
-        if (err instanceof types/* UsageError */.eb) {
+        if (err instanceof UsageError) {
             commands/* setFailed */.C1(err.message);
             return;
         }
@@ -12147,7 +12193,6 @@ function check(settings, logger, { event, scope, pr, client, threads, integrity,
         ruleDirs: settings.ruleDirs,
         logger,
         ...(settings.configPath ? { configPath: settings.configPath } : {}),
-        ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
         ...(settings.failOn ? { failOn: settings.failOn } : {}),
         ...(settings.failOnConfidence ? { failOnConfidence: settings.failOnConfidence } : {}),
         ...(settings.persona ? { persona: settings.persona } : {}),
@@ -12234,60 +12279,6 @@ function gate(report, scope) {
     commands/* info */.pq(result.failOn === 'never'
         ? `controlgate gate passed (fail-on never disables it): ${counts}`
         : `controlgate gate passed (fail-on ${result.failOn}): ${counts}, none blocking`);
-}
-
-
-/***/ }),
-
-/***/ 8033:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ rememberFingerprint),
-/* harmony export */   n: () => (/* binding */ cachedFingerprint)
-/* harmony export */ });
-const fingerprints = new WeakMap();
-/** The fingerprint a finding restored from the cache had; undefined for a fresh one. */
-function cachedFingerprint(raw) {
-    return fingerprints.get(raw);
-}
-/** Records the fingerprint of a finding restored from the cache. */
-function rememberFingerprint(raw, fingerprint) {
-    fingerprints.set(raw, fingerprint);
-}
-
-
-/***/ }),
-
-/***/ 1601:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CR: () => (/* binding */ clockReads),
-/* harmony export */   rk: () => (/* binding */ dependedOnClock),
-/* harmony export */   tB: () => (/* binding */ now)
-/* harmony export */ });
-/**
- * The wall clock as the rules see it. A rule whose result depends on the time (a token past its
- * expiry) is no pure function of the file it reads, so every read is counted: the cache between runs
- * (cache/) keeps no result computed while the clock was read.
- */
-let reads = 0;
-/** Milliseconds since the epoch, as `Date.now()`, counted. */
-function now() {
-    reads += 1;
-    return Date.now();
-}
-/** How many times {@link now} was called on this thread so far. */
-function clockReads() {
-    return reads;
-}
-/**
- * Counts as a read of the clock: for work bounded by a deadline (a parse cancelled after a time
- * limit) whose result then depends on the machine's speed, not only on its input.
- */
-function dependedOnClock() {
-    reads += 1;
 }
 
 
@@ -17182,8 +17173,6 @@ function sourceContext(path, text, line, lineOffset, column) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./lib/core/clock.js
-var clock = __nccwpck_require__(1601);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/checksums.js
 /**
  * Checksums that issuers build into their tokens, so a value of the right shape can be told from a
@@ -20467,7 +20456,6 @@ const PROVIDERS = [
 
 
 
-
 /**
  * The library of secret detectors: issuer tokens from the data in providers/, private keys verified
  * by structure, cloud keys that need their context, JWTs, credential files, HTTP credentials, URL
@@ -20602,7 +20590,7 @@ const jwt = {
                 continue;
             if (p.sub === DEMO_SUBJECT && p.name === 'John Doe')
                 continue;
-            const expired = typeof p.exp === 'number' && p.exp * 1000 < (0,clock/* now */.tB)();
+            const expired = typeof p.exp === 'number' && p.exp * 1000 < Date.now();
             const confidence = expired ? 'low' : 'medium';
             hits.push({ start: m.index, end: m.index + value.length, value, label: 'JSON Web Token', confidence });
         }
@@ -33522,72 +33510,6 @@ function rateLimited(r) {
 
 /***/ }),
 
-/***/ 6134:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Rj: () => (/* binding */ fingerprint),
-/* harmony export */   qU: () => (/* binding */ helpUri),
-/* harmony export */   uP: () => (/* binding */ createFinding)
-/* harmony export */ });
-/* unused harmony export HOMEPAGE */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-
-/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
-const HOMEPAGE = 'https://github.com/controlgate/controlgate';
-/** The documentation page of a rule: docs/rules/<id>.md. */
-function helpUri(ruleId) {
-    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
-}
-/**
- * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
- * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
- * configuration overrides); an evaluator's per-occurrence severity wins over it.
- */
-function createFinding(rule, raw, severity = rule.severity) {
-    const location = raw.location ? normalizeLocation(raw.location) : null;
-    return {
-        ruleId: rule.id,
-        title: rule.title,
-        controls: [...(raw.controls ?? rule.controls)],
-        severity: raw.severity ?? severity,
-        confidence: raw.confidence ?? rule.confidence,
-        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
-        message: raw.message,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        location,
-        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
-        status: 'open',
-        blocking: false,
-        ...(raw.fix && location ? { fix: raw.fix } : {}),
-        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
-    };
-}
-/**
- * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
- * numbers), so the same problem keeps its fingerprint when lines above it move.
- */
-function fingerprint(ruleId, path, key) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
-}
-function normalizeLocation(loc) {
-    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
-    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
-        out.endLine = loc.endLine;
-    if (loc.startColumn !== undefined && loc.startColumn >= 1)
-        out.startColumn = loc.startColumn;
-    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
-        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
-        if (!sameLine || loc.endColumn >= loc.startColumn)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
-
-/***/ }),
-
 /***/ 9938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37170,64 +37092,6 @@ function readDirectives(text) {
 
 /***/ }),
 
-/***/ 2458:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ud: () => (/* binding */ PERSONAS),
-/* harmony export */   bk: () => (/* binding */ VERDICTS),
-/* harmony export */   eb: () => (/* binding */ UsageError),
-/* harmony export */   ix: () => (/* binding */ CONFIDENCES),
-/* harmony export */   oC: () => (/* binding */ SEVERITIES),
-/* harmony export */   qq: () => (/* binding */ silentLogger)
-/* harmony export */ });
-/* unused harmony export DECLARED_STATUSES */
-/**
- * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
- * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
- */
-/** Ordered from least to most severe. */
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-/**
- * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
- * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
- * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
- * By default only medium and high findings can block (`fail-on-confidence`).
- */
-const CONFIDENCES = ['low', 'medium', 'high'];
-/**
- * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
- * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
- * only of interest in a review of the whole configuration. Blocking findings are always shown.
- */
-const PERSONAS = ['regular', 'pedantic', 'auditor'];
-/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
-const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
-/** controlgate's judgement of one control; the order is the order people should read them in. */
-const VERDICTS = [
-    'gap',
-    'unverifiable',
-    'not-assessed',
-    'undeclared',
-    'planned',
-    'satisfied',
-    'not-applicable',
-];
-/** A logger that drops everything (tests, library use). */
-const silentLogger = {
-    debug() { },
-    info() { },
-    warning() { },
-    error() { },
-};
-/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-
-
-/***/ }),
-
 /***/ 4305:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37384,18 +37248,6 @@ function vendored(name) {
     }
     return library;
 }
-
-
-/***/ }),
-
-/***/ 8067:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   x: () => (/* binding */ VERSION)
-/* harmony export */ });
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
 
 
 /***/ }),
@@ -39295,7 +39147,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9794);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6454);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

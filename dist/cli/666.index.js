@@ -12,7 +12,6 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3136);
 /* harmony import */ var _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(551);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1601);
 
 
 
@@ -21,7 +20,6 @@ export const modules = {
 // export that file (src/ and lib/ sit at the same depth, and ncc bundles it); its types are the
 // package's, declared for the package name only.
 // @ts-expect-error TS2306: the .d.cts beside it declares `module 'web-tree-sitter'`, not this path.
-
 
 const treeSitter = _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__;
 /**
@@ -68,7 +66,6 @@ async function createParser() {
             if (!tree) {
                 // A cancelled parse would otherwise resume from where it stopped on the next call.
                 parser.reset();
-                (0,_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .dependedOnClock */ .rk)();
                 return { ok: false, error: { message: 'parsing took too long', line: 1, column: 1 } };
             }
             try {

@@ -2878,7 +2878,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7383);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1559);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -2896,7 +2896,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7383:
+/***/ 1559:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3857,8 +3857,50 @@ function safeRealpath(p) {
     }
 }
 
-// EXTERNAL MODULE: ./lib/core/types.js
-var types = __nccwpck_require__(2458);
+;// CONCATENATED MODULE: ./lib/core/types.js
+/**
+ * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
+ * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
+ */
+/** Ordered from least to most severe. */
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+/**
+ * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
+ * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * By default only medium and high findings can block (`fail-on-confidence`).
+ */
+const CONFIDENCES = ['low', 'medium', 'high'];
+/**
+ * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
+ * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
+ * only of interest in a review of the whole configuration. Blocking findings are always shown.
+ */
+const PERSONAS = ['regular', 'pedantic', 'auditor'];
+/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
+const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
+/** controlgate's judgement of one control; the order is the order people should read them in. */
+const VERDICTS = [
+    'gap',
+    'unverifiable',
+    'not-assessed',
+    'undeclared',
+    'planned',
+    'satisfied',
+    'not-applicable',
+];
+/** A logger that drops everything (tests, library use). */
+const silentLogger = {
+    debug() { },
+    info() { },
+    warning() { },
+    error() { },
+};
+/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+
 // EXTERNAL MODULE: ./lib/core/validate.js
 var validate = __nccwpck_require__(4305);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
@@ -3898,26 +3940,26 @@ function readConfig(tree, configPath, options) {
         if (file.kind === 'missing')
             continue;
         if (file.kind === 'not-a-file')
-            throw new types/* UsageError */.eb(`config file is not a regular file: ${display}`);
+            throw new UsageError(`config file is not a regular file: ${display}`);
         if (file.kind === 'too-large')
-            throw new types/* UsageError */.eb(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
+            throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
         return parseConfig(file.text, display);
     }
     if (configPath && options.required)
-        throw new types/* UsageError */.eb(`config file not found: ${configPath}`);
+        throw new UsageError(`config file not found: ${configPath}`);
     return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
 }
 /** Parses and validates config text; `file` is used in error messages and recorded in the report. */
 function parseConfig(text, file) {
     const parsed = (0,yaml/* parseYaml */.hN)(text);
     if (!parsed.ok) {
-        throw new types/* UsageError */.eb(`${file}:${parsed.error.line}:${parsed.error.column}: not valid YAML: ${parsed.error.message}`);
+        throw new UsageError(`${file}:${parsed.error.line}:${parsed.error.column}: not valid YAML: ${parsed.error.message}`);
     }
     const doc = parsed.documents[0];
     const value = doc?.value ?? {};
     const problems = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('config.schema.json'), value, doc);
     if (problems.length > 0) {
-        throw new types/* UsageError */.eb(`invalid configuration:\n${problems.map((p) => `  ${(0,validate/* formatProblem */.Vw)(file, p)}`).join('\n')}`);
+        throw new UsageError(`invalid configuration:\n${problems.map((p) => `  ${(0,validate/* formatProblem */.Vw)(file, p)}`).join('\n')}`);
     }
     const raw = value;
     const rules = {};
@@ -4054,8 +4096,6 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/cache/fingerprints.js
-var fingerprints = __nccwpck_require__(8033);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/confidence.js
@@ -4110,7 +4150,7 @@ const DEFAULT_TEST_PATHS = [
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
-    return types/* CONFIDENCES */.ix.indexOf(c);
+    return CONFIDENCES.indexOf(c);
 }
 /** Whether a persona sees a non-blocking finding. */
 function personaSees(persona, f) {
@@ -4152,7 +4192,7 @@ function applyPersona(findings, persona) {
     const shown = [];
     const hidden = {
         findings: 0,
-        bySeverity: Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0])),
+        bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])),
         lowConfidence: 0,
         pedantic: 0,
         auditor: 0,
@@ -4193,8 +4233,62 @@ var evaluate_rule = __nccwpck_require__(2595);
 var policy_policy = __nccwpck_require__(4918);
 // EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
 var registry = __nccwpck_require__(5536);
-// EXTERNAL MODULE: ./lib/core/finding.js
-var core_finding = __nccwpck_require__(6134);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/finding.js
+
+/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
+const HOMEPAGE = 'https://github.com/controlgate/controlgate';
+/** The documentation page of a rule: docs/rules/<id>.md. */
+function helpUri(ruleId) {
+    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+}
+/**
+ * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
+ * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
+ * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ */
+function createFinding(rule, raw, severity = rule.severity) {
+    const location = raw.location ? normalizeLocation(raw.location) : null;
+    return {
+        ruleId: rule.id,
+        title: rule.title,
+        controls: [...(raw.controls ?? rule.controls)],
+        severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
+        message: raw.message,
+        remediation: rule.remediation,
+        helpUri: helpUri(rule.id),
+        location,
+        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
+        status: 'open',
+        blocking: false,
+        ...(raw.fix && location ? { fix: raw.fix } : {}),
+        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
+    };
+}
+/**
+ * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
+ * numbers), so the same problem keeps its fingerprint when lines above it move.
+ */
+function fingerprint(ruleId, path, key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+}
+function normalizeLocation(loc) {
+    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
+    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
+        out.endLine = loc.endLine;
+    if (loc.startColumn !== undefined && loc.startColumn >= 1)
+        out.startColumn = loc.startColumn;
+    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
+        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
+        if (!sameLine || loc.endColumn >= loc.startColumn)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
 // EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
 var slices = __nccwpck_require__(7885);
 ;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
@@ -4342,7 +4436,6 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
-
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
@@ -4354,7 +4447,6 @@ class RuleRun {
     github;
     focused;
     threads;
-    cache;
     findings = [];
     errors = [];
     summaries = [];
@@ -4376,9 +4468,7 @@ class RuleRun {
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
     /** Workers for the per-file rules over a large tree; none: the engine's thread does them all. */
-    threads, 
-    /** The cache between runs (`cache-dir`) for the per-file rules, on a scan of the whole tree. */
-    cache) {
+    threads) {
         this.config = config;
         this.workspace = workspace;
         this.policy = policy;
@@ -4386,7 +4476,6 @@ class RuleRun {
         this.github = github;
         this.focused = focused;
         this.threads = threads;
-        this.cache = cache;
         this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
     }
     /**
@@ -4405,9 +4494,7 @@ class RuleRun {
      * everything else within its slice (it reports what the others could not parse).
      */
     async evaluateAll(entries, last) {
-        // With a cache, per-file rules always run file by file (see cache/run.ts), at any tree size.
-        const cache = this.focused ? undefined : this.cache;
-        const chunked = !this.focused && (this.workspace.files.length > slices/* CHUNK_FILES */.kW || cache !== undefined);
+        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
         const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
         const isLast = (e) => e.rule.check.kind === last;
         const whole = entries.filter((e) => !perFile(e));
@@ -4416,21 +4503,15 @@ class RuleRun {
             const summary = this.begin(e.rule, e.notApplicable);
             return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
         });
-        // Policy rules are never cached (nothing restored may hide what policy would see), nor the
-        // rules that need this thread.
-        const ownThread = (a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread === true;
-        const cacheable = (a) => cache !== undefined && !ownThread(a) && !(0,policy_policy/* policyKind */.L)(a.rule.check.kind);
-        const cached = active.filter(cacheable);
-        const shared = active.filter((a) => !ownThread(a) && !cacheable(a));
-        const own = active.filter(ownThread);
-        const cachedRules = cached.map((a) => a.rule);
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const sharedRules = shared.map((a) => a.rule);
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
         const queue = new slices/* SliceQueue */.qE(undefined, count);
         // What each rule examined is folded into its tally as each slice's outcome arrives, and the
         // positions are dropped: kept per slice until the end, they were the largest thing the engine's
         // heap held at 200,000 files (a number per file and rule that reads every file).
-        const ordered = [...cached, ...shared, ...own];
+        const ordered = [...shared, ...own];
         const tallies = ordered.map(() => this.tally());
         const settings = ordered.map(() => new Set());
         const fold = (outcomes, from) => {
@@ -4442,33 +4523,25 @@ class RuleRun {
             }
         };
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, cached.length));
+        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
             if (active.length === 0)
                 return;
-            cache?.use(cachedRules, { maxFileBytes: this.workspace.maxFileBytes, api: this.github !== undefined });
-            const fromCache = new Map();
-            for (let slice = 0; slice < count && cache && cachedRules.length > 0; slice++) {
-                const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
-                const outcomes = await cache.evaluate(this.workspace, files, cachedRules, this.github);
-                fold(outcomes, 0);
-                fromCache.set(slice, outcomes);
-            }
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, cached.length));
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
             };
             const ownRules = own.map((a) => a.rule);
             for (let slice = 0; slice < count; slice++) {
-                const outcomes = [...(fromCache.get(slice) ?? []), ...(byslice.get(slice) ?? [])];
+                const outcomes = byslice.get(slice) ?? [];
                 if (own.length > 0) {
                     const files = (0,slices/* sliceFiles */.Ax)(this.workspace.files, slice);
                     const mine = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, ownRules, policy, this.github);
-                    fold(mine, cached.length + shared.length);
+                    fold(mine, shared.length);
                     outcomes.push(...mine);
                 }
                 for (const [i, a] of ordered.entries())
@@ -4581,7 +4654,7 @@ class RuleRun {
             controls: rule.controls,
             rationale: rule.rationale,
             remediation: rule.remediation,
-            helpUri: (0,core_finding/* helpUri */.qU)(rule.id),
+            helpUri: helpUri(rule.id),
             source: rule.source,
             result: 'pass',
             findings: 0,
@@ -4624,9 +4697,7 @@ class RuleRun {
         for (const r of raw) {
             if (skip && r.location && skip(r.location.path))
                 continue;
-            const finding = (0,core_finding/* createFinding */.uP)(rule, r, summary.severity);
-            // A finding restored from the cache keeps the fingerprint it had (the cache holds no key).
-            finding.fingerprint = (0,fingerprints/* cachedFingerprint */.n)(r) ?? finding.fingerprint;
+            const finding = createFinding(rule, r, summary.severity);
             context?.(finding);
             this.findings.push(finding);
             summary.findings += 1;
@@ -5081,8 +5152,6 @@ function utcDay(now) {
     return now.toISOString().slice(0, 10);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
@@ -5099,7 +5168,7 @@ var external_node_url_ = __nccwpck_require__(3136);
 /** Rule files larger than this are refused (a rule is a few dozen lines). */
 const MAX_RULE_FILE_BYTES = 256 * 1024;
 /** Raised when rule files are invalid; the message lists every problem as `file:line:col: /ptr: msg`. */
-class RuleLoadError extends types/* UsageError */.eb {
+class RuleLoadError extends UsageError {
     problems;
     constructor(problems) {
         super(`invalid rule file${problems.length === 1 ? '' : 's'}:\n${problems
@@ -5145,7 +5214,7 @@ function loadRules(extraDirs = [], options = {}) {
                 files = listRuleFiles(d);
             }
             catch {
-                throw new types/* UsageError */.eb(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+                throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
             }
             read = (rel) => readRuleFile(external_node_path_.join(d, rel));
             size = (rel) => (0,external_node_fs_.lstatSync)(external_node_path_.join(d, rel)).size;
@@ -5635,7 +5704,7 @@ function exceptionsOf(id, mapped, check) {
 
 /** Numeric rank of a severity: info 0 .. critical 4. */
 function severityRank(s) {
-    return types/* SEVERITIES */.oC.indexOf(s);
+    return SEVERITIES.indexOf(s);
 }
 /** Whether a severity is at or above the threshold (`never` blocks nothing). */
 function meetsThreshold(severity, failOn) {
@@ -5687,7 +5756,7 @@ function applyGate(findings, failOn, options = {}) {
     }
     const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
     if (thresholdCount > 0) {
-        const detail = [...types/* SEVERITIES */.oC]
+        const detail = [...SEVERITIES]
             .reverse()
             .filter((s) => counts.has(s))
             .map((s) => `${counts.get(s)} ${s}`)
@@ -5950,7 +6019,7 @@ function planEscalations(input) {
     };
     for (const [problem, suppresses] of input.effects) {
         for (const rule of changeRules) {
-            const change = byFingerprint.get((0,core_finding/* fingerprint */.Rj)(rule, problem.location?.path ?? '', problem.key ?? ''));
+            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
             consider(change, subjects.filter(suppresses));
         }
     }
@@ -5986,7 +6055,7 @@ function changeFingerprints(problems, changeRules) {
     const out = new Set();
     for (const p of problems) {
         for (const rule of changeRules)
-            out.add((0,core_finding/* fingerprint */.Rj)(rule, p.location?.path ?? '', p.key ?? ''));
+            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
     }
     return out;
 }
@@ -6123,7 +6192,7 @@ function headRulesDiffer(policy) {
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
-async function evaluateHead(options, policy, scope, log, cache) {
+async function evaluateHead(options, policy, scope, log) {
     const { review, config, settings } = policy;
     const { workspace, repo, scan } = scope;
     const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
@@ -6153,7 +6222,7 @@ async function evaluateHead(options, policy, scope, log, cache) {
     };
     // Slice workers read the disk, so a run with staged texts keeps every rule on this thread.
     const threads = options.overlay ? undefined : options.threads;
-    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads, cache);
+    const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
     // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
     // rule the change does not touch (see phases/comparison.ts).
     if (options.change?.baseline && options.change.incremental !== false)
@@ -6478,8 +6547,8 @@ function loadPolicy(options) {
     }
     catch (err) {
         // The base's policy is what the change is judged by: its problems are the base branch's to fix.
-        if (err instanceof types/* UsageError */.eb) {
-            throw new types/* UsageError */.eb(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
+        if (err instanceof UsageError) {
+            throw new UsageError(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
         }
         throw err;
     }
@@ -6517,7 +6586,7 @@ function snapshot(tree, options, isHead) {
         const named = options.controlsPath
             ? 'the `controls` input or --controls'
             : `\`controls\` in ${config.file}`;
-        throw new types/* UsageError */.eb(`declarations file not found: ${controlsFile} (named by ${named})`);
+        throw new UsageError(`declarations file not found: ${controlsFile} (named by ${named})`);
     }
     const ruleDirs = [];
     const inRepo = [];
@@ -6529,7 +6598,7 @@ function snapshot(tree, options, isHead) {
         const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
         // The working tree must have every rule directory asked for; a base commit may predate one.
         if (isHead && !load_isDirectory(d)) {
-            throw new types/* UsageError */.eb(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+            throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
         }
         if (inside)
             inRepo.push(rel);
@@ -6564,13 +6633,13 @@ function readDeclarations(tree, root, file) {
         let text;
         try {
             if ((0,external_node_fs_.statSync)(file).size > MAX_DECLARATIONS_BYTES)
-                throw new types/* UsageError */.eb(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
+                throw new UsageError(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
             text = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
         catch (err) {
-            if (err instanceof types/* UsageError */.eb)
+            if (err instanceof UsageError)
                 throw err;
-            throw new types/* UsageError */.eb(`declarations file not found: ${file}`);
+            throw new UsageError(`declarations file not found: ${file}`);
         }
         return parseDeclarations(text, external_node_path_.relative(root, file).split(external_node_path_.sep).join('/'));
     }
@@ -6753,7 +6822,7 @@ function selectRules(rules, only) {
     if (unknown.length > 0) {
         const ids = rules.map((r) => r.id);
         const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
-        throw new types/* UsageError */.eb(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+        throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
     }
     const wanted = new Set(only);
     return rules.filter((r) => wanted.has(r.id));
@@ -6779,7 +6848,6 @@ var workspace_focus = __nccwpck_require__(6981);
  * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
  * lists the tree while the rules load.
  */
-
 
 
 
@@ -6813,7 +6881,7 @@ async function defineScope(root, options, listing, config, log) {
     const workspace = new workspace_workspace/* Workspace */.aR(root, {
         ...(listing.index ? { index: await listing.index } : {}),
         include: config.include,
-        exclude: [...config.exclude, ...cacheExclude(root, options.cacheDir)],
+        exclude: config.exclude,
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
         ...(options.files ? { files: options.files } : {}),
         ...(options.overlay ? { overlay: options.overlay } : {}),
@@ -6881,18 +6949,6 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
     log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
     return { ...(base !== undefined ? { base } : {}), head };
 }
-/**
- * The cache directory, when it lies in the checked tree: the cache is the run's own output (and
- * changes from run to run), not part of the repository under review.
- */
-function cacheExclude(root, cacheDir) {
-    if (!cacheDir)
-        return [];
-    const rel = external_node_path_.relative(root, external_node_path_.resolve(root, cacheDir)).split(external_node_path_.sep).join('/');
-    if (rel === '' || rel === '..' || rel.startsWith('../') || external_node_path_.isAbsolute(rel))
-        return [];
-    return [`${rel.replace(/[*?[\]{}()!+@\\]/g, '\\$&')}/**`];
-}
 /** The base side of the change for the per-file rules: the base tree's changed files. */
 function focusedBase(scope, base) {
     return scope.scan.head && base instanceof BaseWorkspace
@@ -6938,7 +6994,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             const reused = base instanceof BaseWorkspace ? untouchedRules(evaluation.run, base) : new Map();
             // The API too: the online workflow audits judge the base's action references the same way
             // (answers are cached per run), so a pin that was already there is not the change's finding.
-            const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, options.github, focusedBase(scope, base));
+            const baseRun = new RuleRun(config, base, evaluation.context, silentLogger, options.github, focusedBase(scope, base));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
             const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
@@ -6969,27 +7025,29 @@ function untouchedRules(head, base) {
     return reused;
 }
 
-// EXTERNAL MODULE: ./lib/core/version.js
-var version = __nccwpck_require__(8067);
+;// CONCATENATED MODULE: ./lib/core/version.js
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
 ;// CONCATENATED MODULE: ./lib/core/report.js
 
 
 /** Assembles the one immutable Report that every reporter and sink reads. */
 function buildReport(input) {
-    const bySeverity = Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0]));
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
     const byStatus = { open: 0, excepted: 0, ignored: 0 };
     for (const f of input.findings) {
         bySeverity[f.severity] += 1;
         byStatus[f.status] += 1;
     }
-    const byVerdict = Object.fromEntries(types/* VERDICTS */.bk.map((v) => [v, 0]));
+    const byVerdict = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
     for (const c of input.controls)
         byVerdict[c.verdict] += 1;
     const report = {
         version: 1,
         tool: {
             name: 'controlgate',
-            version: version/* VERSION */.x,
+            version: VERSION,
             informationUri: 'https://github.com/controlgate/controlgate',
         },
         repository: {
@@ -7226,29 +7284,20 @@ function compareFindings(a, b) {
  */
 async function runCheck(options) {
     const started = new Date();
-    const log = options.logger ?? types/* silentLogger */.qq;
+    const log = options.logger ?? silentLogger;
     const root = external_node_path_.resolve(options.root);
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
-        throw new types/* UsageError */.eb(`path not found or not a directory: ${options.root}`);
+        throw new UsageError(`path not found or not a directory: ${options.root}`);
     }
     // The index does not depend on the policy: git lists the tree while the policy and rules load.
     const listing = startListing(root, options);
-    // Staged texts are no working tree: nothing is cached for them. A scan of the changed files reads
-    // them only, so it has nothing to restore (the cache is left as it is).
-    const cache = options.cacheDir && !options.overlay && !listing.changedOnly
-        ? // Loaded only when asked for: a run without a cache does not compile the cache's modules.
-            __nccwpck_require__.e(/* import() */ 643).then(__nccwpck_require__.bind(__nccwpck_require__, 9643)).then(({ RunCache }) => RunCache.open(root, options.cacheDir, log))
-        : undefined;
-    cache?.catch(() => { });
     const policy = await readPolicy(options, root, log);
     const scope = await defineScope(root, options, listing, policy.config, log);
-    const evaluation = await evaluateHead(options, policy, scope, log, await cache);
+    const evaluation = await evaluateHead(options, policy, scope, log);
     // Marks each finding new or existing: the gate of a change counts the new ones.
     await compareWithBase(options, policy, scope, evaluation, log);
     const verdicts = await decideVerdicts(options, policy, scope, evaluation);
-    const report = writeReport(options, started, policy, scope, evaluation, verdicts, log);
-    (await cache)?.save();
-    return report;
+    return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
@@ -8141,7 +8190,7 @@ function aggregateReports(reports) {
             if (!titles.has(c.id))
                 titles.set(c.id, c.title);
     const controls = [...titles].map(([id, title]) => {
-        const byVerdict = zeros(types/* VERDICTS */.bk);
+        const byVerdict = zeros(VERDICTS);
         const gaps = [];
         for (const r of repositories) {
             const v = r.verdicts[id];
@@ -8248,7 +8297,7 @@ function renderAggregateMarkdown(summary, options = {}) {
         }),
         '',
     ];
-    const shown = types/* VERDICTS */.bk.filter((v) => v !== 'satisfied');
+    const shown = VERDICTS.filter((v) => v !== 'satisfied');
     const controls = [
         '### Controls',
         '',
@@ -8708,7 +8757,7 @@ function summary(s) {
         blocking: s.blocking,
         bySeverity,
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
-        byVerdict: Object.fromEntries(types/* VERDICTS */.bk.map((v) => [v, s.byVerdict[v]])),
+        byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
         ...(s.hidden
             ? {
@@ -9788,12 +9837,12 @@ function exceptionLine(e) {
 }
 /** Controls without a section of their own, one line per verdict. */
 function otherControls(report, paint) {
-    const counts = types/* VERDICTS */.bk.filter((v) => report.summary.byVerdict[v] > 0)
+    const counts = VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
         .map((v) => paint(VERDICT_STYLE[v], `${report.summary.byVerdict[v]} ${v}`))
         .join(', ');
     const out = [`${paint('bold', `Controls (${report.controls.length})`)}  ${counts}`];
-    const width = Math.max(...types/* VERDICTS */.bk.map((v) => v.length));
-    for (const v of types/* VERDICTS */.bk) {
+    const width = Math.max(...VERDICTS.map((v) => v.length));
+    for (const v of VERDICTS) {
         const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
@@ -9904,10 +9953,10 @@ const MAX_DEPTH = 8;
 function aggregate(inputs, format) {
     const chosen = (format ?? 'markdown');
     if (!AGGREGATE_FORMATS.includes(chosen)) {
-        throw new types/* UsageError */.eb(`aggregate --format must be one of ${AGGREGATE_FORMATS.join(', ')}; got "${format}"${didYouMean(chosen, AGGREGATE_FORMATS)}`);
+        throw new UsageError(`aggregate --format must be one of ${AGGREGATE_FORMATS.join(', ')}; got "${format}"${didYouMean(chosen, AGGREGATE_FORMATS)}`);
     }
     if (inputs.length === 0) {
-        throw new types/* UsageError */.eb('aggregate needs JSON reports or directories holding them, e.g. `aggregate reports/`');
+        throw new UsageError('aggregate needs JSON reports or directories holding them, e.g. `aggregate reports/`');
     }
     const files = inputs.flatMap(reportFiles);
     const reports = [];
@@ -9921,13 +9970,13 @@ function aggregate(inputs, format) {
         }
         const before = seen.get(f.name);
         if (before) {
-            throw new types/* UsageError */.eb(`${f.file} and ${before} both stand for the repository "${f.name}"; rename one`);
+            throw new UsageError(`${f.file} and ${before} both stand for the repository "${f.name}"; rename one`);
         }
         seen.set(f.name, f.file);
         reports.push({ name: f.name, report });
     }
     if (reports.length === 0) {
-        throw new types/* UsageError */.eb(`no controlgate JSON report found in ${inputs.join(', ')}`);
+        throw new UsageError(`no controlgate JSON report found in ${inputs.join(', ')}`);
     }
     const summary = aggregateReports(reports);
     const text = chosen === 'json'
@@ -9943,12 +9992,12 @@ function reportFiles(input) {
         stat = (0,external_node_fs_.lstatSync)(input);
     }
     catch {
-        throw new types/* UsageError */.eb(`aggregate: no such file or directory: ${input}`);
+        throw new UsageError(`aggregate: no such file or directory: ${input}`);
     }
     if (stat.isFile())
         return [{ name: external_node_path_.basename(input).replace(/\.json$/i, ''), file: input, found: false }];
     if (!stat.isDirectory())
-        throw new types/* UsageError */.eb(`aggregate: not a file or directory: ${input}`);
+        throw new UsageError(`aggregate: not a file or directory: ${input}`);
     const out = [];
     const walk = (dir, rel, depth) => {
         if (depth > MAX_DEPTH)
@@ -9971,7 +10020,7 @@ function reportFiles(input) {
 function readReport(f) {
     const size = (0,external_node_fs_.lstatSync)(f.file).size;
     if (size > MAX_REPORT_BYTES) {
-        throw new types/* UsageError */.eb(`${f.file}: ${size} bytes is more than a report can hold (${MAX_REPORT_BYTES})`);
+        throw new UsageError(`${f.file}: ${size} bytes is more than a report can hold (${MAX_REPORT_BYTES})`);
     }
     let value;
     try {
@@ -9980,13 +10029,13 @@ function readReport(f) {
     catch (err) {
         if (f.found)
             return undefined;
-        throw new types/* UsageError */.eb(`${f.file}: not JSON (${err.message})`);
+        throw new UsageError(`${f.file}: not JSON (${err.message})`);
     }
     const tool = value?.tool;
     if (tool?.name !== 'controlgate') {
         if (f.found)
             return undefined;
-        throw new types/* UsageError */.eb(`${f.file}: not a controlgate JSON report (check --format json writes one)`);
+        throw new UsageError(`${f.file}: not a controlgate JSON report (check --format json writes one)`);
     }
     const problems = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('report.schema.json'), value);
     if (problems.length > 0) {
@@ -9994,7 +10043,7 @@ function readReport(f) {
             .slice(0, 3)
             .map((p) => (0,validate/* formatProblem */.Vw)(f.file, p))
             .join('; ');
-        throw new types/* UsageError */.eb(`${first}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}: the report does not match schemas/report.schema.json (written by another controlgate version?)`);
+        throw new UsageError(`${first}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}: the report does not match schemas/report.schema.json (written by another controlgate version?)`);
     }
     return value;
 }
@@ -10090,7 +10139,7 @@ function explainCommand(id, options) {
             controls,
             '',
             `Check: ${rule.check.kind}${rule.source === 'builtin' ? '' : ` (from ${rule.source})`}`,
-            `Docs: ${(0,core_finding/* helpUri */.qU)(rule.id)}`,
+            `Docs: ${helpUri(rule.id)}`,
             '',
         ].join('\n');
     }
@@ -10121,7 +10170,7 @@ function explainCommand(id, options) {
         ].join('\n');
     }
     const known = [...rules.map((r) => r.id), ...allControls().map((c) => c.id)];
-    throw new types/* UsageError */.eb(`no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`);
+    throw new UsageError(`no rule or control with id "${id}"${didYouMean(id, known)} (see \`controlgate rules\` and \`controlgate controls\`)`);
 }
 function resolveControl(id) {
     const direct = getControl(id);
@@ -10158,7 +10207,7 @@ function ruleJson(r) {
         tags: r.tags,
         check: r.check,
         source: r.source,
-        helpUri: (0,core_finding/* helpUri */.qU)(r.id),
+        helpUri: helpUri(r.id),
     };
 }
 /**
@@ -10226,11 +10275,11 @@ function onlineApi(env, offline) {
         url = new URL(base);
     }
     catch {
-        throw new types/* UsageError */.eb(`GITHUB_API_URL is not a URL: ${base}`);
+        throw new UsageError(`GITHUB_API_URL is not a URL: ${base}`);
     }
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw new types/* UsageError */.eb(`GITHUB_API_URL must be an https:// address (plain http only to this machine), so that GITHUB_TOKEN is never sent in the clear; got ${url.origin}`);
+        throw new UsageError(`GITHUB_API_URL must be an https:// address (plain http only to this machine), so that GITHUB_TOKEN is never sent in the clear; got ${url.origin}`);
     }
     const api = (0,github_api/* fetchGitHubApi */.SQ)({ ...repo, token, baseUrl: base });
     return { api, repository: `${repo.owner}/${repo.repo}`, host: url.host };
@@ -11202,7 +11251,7 @@ function writeFixed(dir, file, text) {
     const abs = external_node_path_.join(external_node_path_.resolve(dir), file);
     const st = (0,external_node_fs_.lstatSync)(abs);
     if (!st.isFile())
-        throw new types/* UsageError */.eb(`${file}: not a regular file; not written`);
+        throw new UsageError(`${file}: not a regular file; not written`);
     const bom = (0,external_node_fs_.readFileSync)(abs)
         .subarray(0, 3)
         .equals(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -11354,7 +11403,7 @@ function parseFormat(value) {
     const format = value ?? 'text';
     if (FORMATS.includes(format))
         return format;
-    throw new types/* UsageError */.eb(`--format must be one of ${FORMATS.join(', ')}; got "${value}"${didYouMean(format, FORMATS)}`);
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${value}"${didYouMean(format, FORMATS)}`);
 }
 /** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
 async function renderReport(report, format, dir, layout, started) {
@@ -11562,7 +11611,7 @@ function argumentError(err, argv, options) {
 
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
-const USAGE = `controlgate ${version/* VERSION */.x} — ISO/IEC 27002:2022 controls, checked as code
+const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
 
 Usage:
   controlgate check [dir]     check a repository (default: the current directory)
@@ -11603,9 +11652,6 @@ Options for check (soa takes them too):
   --default-branch <name>  branch that workflows cited as evidence must run on pushes to
   --jobs <n>        threads for the per-file rules over trees of more than 2,000 files
                     (default: one per CPU, at most 4; 1: no worker threads)
-  --cache-dir <dir> keep the per-file rules' results of unmodified tracked files in <dir> and
-                    reuse them on the next run (see docs/performance.md; restore only caches
-                    your default branch wrote)
   --verbose         print what the check does (index, threads) on stderr
   --compact         text: one line per finding, each rule's fix once after the findings
   --blocking-only   text: list only the findings that fail the gate (the others are counted)
@@ -11678,7 +11724,7 @@ async function main(argv, io = processIo, options = {}) {
             io.stderr(`controlgate: ${argumentError(err, argv, Object.keys(CLI_OPTIONS))}\n`);
             return EXIT.usage;
         }
-        if (err instanceof types/* UsageError */.eb) {
+        if (err instanceof UsageError) {
             io.stderr(`controlgate: ${err.message}\n`);
             return EXIT.usage;
         }
@@ -11708,7 +11754,6 @@ const CLI_OPTIONS = {
     'soa-file': { type: 'string' },
     offline: { type: 'boolean' },
     jobs: { type: 'string' },
-    'cache-dir': { type: 'string' },
     verbose: { type: 'boolean' },
     color: { type: 'boolean' },
     'no-color': { type: 'boolean' },
@@ -11729,7 +11774,7 @@ async function dispatch(argv, io, options) {
         options: CLI_OPTIONS,
     });
     if (values.version) {
-        io.stdout(`${version/* VERSION */.x}\n`);
+        io.stdout(`${VERSION}\n`);
         return EXIT.passed;
     }
     const [command, ...rest] = positionals;
@@ -11741,15 +11786,15 @@ async function dispatch(argv, io, options) {
     switch (command) {
         case 'check': {
             if (rest.length > 1)
-                throw new types/* UsageError */.eb(`check takes one directory, got: ${rest.join(' ')}`);
+                throw new UsageError(`check takes one directory, got: ${rest.join(' ')}`);
             return check(rest[0] ?? '.', values, io, options);
         }
         case 'fix': {
             if (rest.length > 1)
-                throw new types/* UsageError */.eb(`fix takes one directory, got: ${rest.join(' ')}`);
+                throw new UsageError(`fix takes one directory, got: ${rest.join(' ')}`);
             const failOn = parseFailOn(values['fail-on']);
-            const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], types/* CONFIDENCES */.ix);
-            const persona = parseChoice('--persona', values.persona, types/* PERSONAS */.Ud);
+            const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
+            const persona = parseChoice('--persona', values.persona, PERSONAS);
             return fixCommand(rest[0] ?? '.', values, {
                 ...(failOn ? { failOn } : {}),
                 ...(failOnConfidence ? { failOnConfidence } : {}),
@@ -11758,12 +11803,12 @@ async function dispatch(argv, io, options) {
         }
         case 'soa': {
             if (rest.length > 1)
-                throw new types/* UsageError */.eb(`soa takes one directory, got: ${rest.join(' ')}`);
+                throw new UsageError(`soa takes one directory, got: ${rest.join(' ')}`);
             return soa(rest[0] ?? '.', values, io, options);
         }
         case 'init': {
             if (rest.length > 1)
-                throw new types/* UsageError */.eb(`init takes one directory, got: ${rest.join(' ')}`);
+                throw new UsageError(`init takes one directory, got: ${rest.join(' ')}`);
             return init(rest[0] ?? '.', values, io, options);
         }
         case 'rules':
@@ -11775,7 +11820,7 @@ async function dispatch(argv, io, options) {
         case 'explain': {
             const id = rest[0];
             if (!id || rest.length > 1)
-                throw new types/* UsageError */.eb('explain takes one rule id or control id, e.g. `explain 8.28`');
+                throw new UsageError('explain takes one rule id or control id, e.g. `explain 8.28`');
             io.stdout(explainCommand(id, { json: Boolean(values.json), ruleDirs: extraRuleDirs }));
             return EXIT.passed;
         }
@@ -11793,7 +11838,7 @@ async function dispatch(argv, io, options) {
             return values['fail-on-gate'] && result.failed > 0 ? EXIT.gateFailed : EXIT.passed;
         }
         default:
-            throw new types/* UsageError */.eb(unknownCommand(command));
+            throw new UsageError(unknownCommand(command));
     }
 }
 async function check(dir, values, io, options) {
@@ -11813,7 +11858,7 @@ async function check(dir, values, io, options) {
 async function soa(dir, values, io, options) {
     const format = values.format ?? (values.output?.toLowerCase().endsWith('.csv') ? 'csv' : 'markdown');
     if (format !== 'markdown' && format !== 'csv') {
-        throw new types/* UsageError */.eb(`soa --format must be markdown or csv; got "${values.format}"`);
+        throw new UsageError(`soa --format must be markdown or csv; got "${values.format}"`);
     }
     const report = await checkReport(dir, values, io, options);
     const rendered = format === 'csv' ? renderSoaCsv(report) : renderSoaMarkdown(report);
@@ -11841,8 +11886,8 @@ function emit(report, rendered, what, values, io) {
 /** Runs the check as the options say: the report every command of the CLI renders. */
 async function checkReport(dir, values, io, options) {
     const failOn = parseFailOn(values['fail-on']);
-    const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], types/* CONFIDENCES */.ix);
-    const persona = parseChoice('--persona', values.persona, types/* PERSONAS */.Ud);
+    const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
+    const persona = parseChoice('--persona', values.persona, PERSONAS);
     const requireDeclarations = parseRequireDeclarations(values['require-declarations']);
     const jobs = parseJobs(values.jobs);
     const threads = options.workerScript ? (0,slices/* sliceThreads */.s_)(options.workerScript, jobs) : undefined;
@@ -11880,7 +11925,6 @@ async function checkReport(dir, values, io, options) {
         ...(values.config ? { configPath: values.config } : {}),
         ...(values.rules ? { ruleDirs: values.rules } : {}),
         ...(values.rule ? { onlyRules: values.rule } : {}),
-        ...(values['cache-dir'] ? { cacheDir: external_node_path_.resolve(values['cache-dir']) } : {}),
         ...(failOn ? { failOn } : {}),
         ...(failOnConfidence ? { failOnConfidence } : {}),
         ...(persona ? { persona } : {}),
@@ -11911,7 +11955,7 @@ function writeOutput(file, text) {
             : e.code === 'EACCES'
                 ? 'permission denied'
                 : (e.code ?? e.message);
-        throw new types/* UsageError */.eb(`--output ${file}: cannot write the report there (${why}); give a file path`);
+        throw new UsageError(`--output ${file}: cannot write the report there (${why}); give a file path`);
     }
 }
 /**
@@ -11921,7 +11965,7 @@ function writeOutput(file, text) {
 async function init(dir, values, io, options) {
     const root = external_node_path_.resolve(dir);
     if (!(0,external_node_fs_.existsSync)(root))
-        throw new types/* UsageError */.eb(`path not found or not a directory: ${dir}`);
+        throw new UsageError(`path not found or not a directory: ${dir}`);
     const online = onlineApi(options.env ?? process.env, Boolean(values.offline));
     const draft = await draftDeclarations({
         root,
@@ -11931,7 +11975,7 @@ async function init(dir, values, io, options) {
         ...(online.api ? { github: online.api } : {}),
     });
     const target = external_node_path_.resolve(root, draft.file);
-    const exists = () => new types/* UsageError */.eb(`${external_node_path_.join(dir, draft.file)} already exists; init never overwrites it (remove it or use --controls)`);
+    const exists = () => new UsageError(`${external_node_path_.join(dir, draft.file)} already exists; init never overwrites it (remove it or use --controls)`);
     if ((0,external_node_fs_.existsSync)(target))
         throw exists();
     (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(target), { recursive: true });
@@ -11950,7 +11994,7 @@ function parseRequireDeclarations(value) {
     if (value === undefined)
         return undefined;
     if (value !== 'none' && value !== 'technological' && value !== 'all') {
-        throw new types/* UsageError */.eb(`--require-declarations must be none, technological or all; got "${value}"`);
+        throw new UsageError(`--require-declarations must be none, technological or all; got "${value}"`);
     }
     return value;
 }
@@ -11959,16 +12003,16 @@ function parseJobs(value) {
         return undefined;
     const jobs = Number(value);
     if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64) {
-        throw new types/* UsageError */.eb(`--jobs must be a whole number from 1 to 64; got "${value}"`);
+        throw new UsageError(`--jobs must be a whole number from 1 to 64; got "${value}"`);
     }
     return jobs;
 }
 function parseFailOn(value) {
     if (value === undefined)
         return undefined;
-    const allowed = [...types/* SEVERITIES */.oC, 'never'];
+    const allowed = [...SEVERITIES, 'never'];
     if (!allowed.includes(value))
-        throw new types/* UsageError */.eb(`--fail-on must be one of ${allowed.join(', ')}; got "${value}"`);
+        throw new UsageError(`--fail-on must be one of ${allowed.join(', ')}; got "${value}"`);
     return value;
 }
 function isArgError(err) {
@@ -11981,13 +12025,13 @@ async function changeOptions(dir, values) {
     const scan = parseChoice('--scan', values.scan, ['changed', 'all']);
     if (!values.base) {
         if (scope === 'new' || scan)
-            throw new types/* UsageError */.eb('--gate new and --scan need --base <ref>');
+            throw new UsageError('--gate new and --scan need --base <ref>');
         return undefined;
     }
     const repo = GitRepository.open(dir);
     const base = repo?.resolveCommit(values.base);
     if (!repo || !base) {
-        throw new types/* UsageError */.eb(`--base ${values.base}: no such commit in the repository at ${dir}`);
+        throw new UsageError(`--base ${values.base}: no such commit in the repository at ${dir}`);
     }
     const head = repo.head();
     const baseline = head ? await resolveBaseline(dir, base, head) : undefined;
@@ -12003,62 +12047,8 @@ function parseChoice(flag, value, allowed) {
     if (value === undefined)
         return undefined;
     if (!allowed.includes(value))
-        throw new types/* UsageError */.eb(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+        throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
     return value;
-}
-
-
-/***/ }),
-
-/***/ 8033:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ rememberFingerprint),
-/* harmony export */   n: () => (/* binding */ cachedFingerprint)
-/* harmony export */ });
-const fingerprints = new WeakMap();
-/** The fingerprint a finding restored from the cache had; undefined for a fresh one. */
-function cachedFingerprint(raw) {
-    return fingerprints.get(raw);
-}
-/** Records the fingerprint of a finding restored from the cache. */
-function rememberFingerprint(raw, fingerprint) {
-    fingerprints.set(raw, fingerprint);
-}
-
-
-/***/ }),
-
-/***/ 1601:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CR: () => (/* binding */ clockReads),
-/* harmony export */   rk: () => (/* binding */ dependedOnClock),
-/* harmony export */   tB: () => (/* binding */ now)
-/* harmony export */ });
-/**
- * The wall clock as the rules see it. A rule whose result depends on the time (a token past its
- * expiry) is no pure function of the file it reads, so every read is counted: the cache between runs
- * (cache/) keeps no result computed while the clock was read.
- */
-let reads = 0;
-/** Milliseconds since the epoch, as `Date.now()`, counted. */
-function now() {
-    reads += 1;
-    return Date.now();
-}
-/** How many times {@link now} was called on this thread so far. */
-function clockReads() {
-    return reads;
-}
-/**
- * Counts as a read of the clock: for work bounded by a deadline (a parse cancelled after a time
- * limit) whose result then depends on the machine's speed, not only on its input.
- */
-function dependedOnClock() {
-    reads += 1;
 }
 
 
@@ -16653,8 +16643,6 @@ function sourceContext(path, text, line, lineOffset, column) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./lib/core/clock.js
-var clock = __nccwpck_require__(1601);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/checksums.js
 /**
  * Checksums that issuers build into their tokens, so a value of the right shape can be told from a
@@ -19938,7 +19926,6 @@ const PROVIDERS = [
 
 
 
-
 /**
  * The library of secret detectors: issuer tokens from the data in providers/, private keys verified
  * by structure, cloud keys that need their context, JWTs, credential files, HTTP credentials, URL
@@ -20073,7 +20060,7 @@ const jwt = {
                 continue;
             if (p.sub === DEMO_SUBJECT && p.name === 'John Doe')
                 continue;
-            const expired = typeof p.exp === 'number' && p.exp * 1000 < (0,clock/* now */.tB)();
+            const expired = typeof p.exp === 'number' && p.exp * 1000 < Date.now();
             const confidence = expired ? 'low' : 'medium';
             hits.push({ start: m.index, end: m.index + value.length, value, label: 'JSON Web Token', confidence });
         }
@@ -33307,72 +33294,6 @@ function rateLimited(r) {
 
 /***/ }),
 
-/***/ 6134:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Rj: () => (/* binding */ fingerprint),
-/* harmony export */   qU: () => (/* binding */ helpUri),
-/* harmony export */   uP: () => (/* binding */ createFinding)
-/* harmony export */ });
-/* unused harmony export HOMEPAGE */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-
-/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
-const HOMEPAGE = 'https://github.com/controlgate/controlgate';
-/** The documentation page of a rule: docs/rules/<id>.md. */
-function helpUri(ruleId) {
-    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
-}
-/**
- * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
- * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
- * configuration overrides); an evaluator's per-occurrence severity wins over it.
- */
-function createFinding(rule, raw, severity = rule.severity) {
-    const location = raw.location ? normalizeLocation(raw.location) : null;
-    return {
-        ruleId: rule.id,
-        title: rule.title,
-        controls: [...(raw.controls ?? rule.controls)],
-        severity: raw.severity ?? severity,
-        confidence: raw.confidence ?? rule.confidence,
-        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
-        message: raw.message,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        location,
-        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
-        status: 'open',
-        blocking: false,
-        ...(raw.fix && location ? { fix: raw.fix } : {}),
-        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
-    };
-}
-/**
- * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
- * numbers), so the same problem keeps its fingerprint when lines above it move.
- */
-function fingerprint(ruleId, path, key) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
-}
-function normalizeLocation(loc) {
-    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
-    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
-        out.endLine = loc.endLine;
-    if (loc.startColumn !== undefined && loc.startColumn >= 1)
-        out.startColumn = loc.startColumn;
-    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
-        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
-        if (!sameLine || loc.endColumn >= loc.startColumn)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
-
-/***/ }),
-
 /***/ 9938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37084,64 +37005,6 @@ function readDirectives(text) {
 
 /***/ }),
 
-/***/ 2458:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ud: () => (/* binding */ PERSONAS),
-/* harmony export */   bk: () => (/* binding */ VERDICTS),
-/* harmony export */   eb: () => (/* binding */ UsageError),
-/* harmony export */   ix: () => (/* binding */ CONFIDENCES),
-/* harmony export */   oC: () => (/* binding */ SEVERITIES),
-/* harmony export */   qq: () => (/* binding */ silentLogger)
-/* harmony export */ });
-/* unused harmony export DECLARED_STATUSES */
-/**
- * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
- * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
- */
-/** Ordered from least to most severe. */
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-/**
- * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
- * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
- * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
- * By default only medium and high findings can block (`fail-on-confidence`).
- */
-const CONFIDENCES = ['low', 'medium', 'high'];
-/**
- * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
- * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
- * only of interest in a review of the whole configuration. Blocking findings are always shown.
- */
-const PERSONAS = ['regular', 'pedantic', 'auditor'];
-/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
-const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
-/** controlgate's judgement of one control; the order is the order people should read them in. */
-const VERDICTS = [
-    'gap',
-    'unverifiable',
-    'not-assessed',
-    'undeclared',
-    'planned',
-    'satisfied',
-    'not-applicable',
-];
-/** A logger that drops everything (tests, library use). */
-const silentLogger = {
-    debug() { },
-    info() { },
-    warning() { },
-    error() { },
-};
-/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-
-
-/***/ }),
-
 /***/ 4305:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37298,18 +37161,6 @@ function vendored(name) {
     }
     return library;
 }
-
-
-/***/ }),
-
-/***/ 8067:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   x: () => (/* binding */ VERSION)
-/* harmony export */ });
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
 
 
 /***/ }),
