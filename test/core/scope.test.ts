@@ -229,6 +229,22 @@ describe('Workspace scope recording', () => {
     ws.scope.begin();
     expect(ws.scope.end()).toEqual([]);
   });
+
+  it('narrows a rule to the files that hold its subjects, and counts a dropped file read again', () => {
+    const root = tree({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'd.txt': 'd\n' });
+    const ws = new Workspace(root);
+    const names = (positions: number[]) => positions.map((i) => ws.files[i]).sort();
+    ws.scope.begin();
+    for (const f of ['a.txt', 'b.txt', 'd.txt']) ws.text(f);
+    ws.examineOnly(['b.txt', 'missing.txt']);
+    ws.text('d.txt');
+    expect(names(ws.scope.end())).toEqual(['b.txt', 'd.txt']);
+    // Outside a rule, narrowing is nothing.
+    ws.examineOnly([]);
+    ws.scope.begin();
+    ws.text('a.txt');
+    expect(names(ws.scope.end())).toEqual(['a.txt']);
+  });
 });
 
 describe('ScopeTally', () => {

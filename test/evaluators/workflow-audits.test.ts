@@ -357,6 +357,25 @@ describe('runners and downloads', () => {
     );
     expect(findings.map((f) => [at(f), f.location?.endColumn])).toEqual([[`${W}:7:11`, 43]]);
   });
+
+  it('a script downloaded by one command and run by a later one, named in the message', async () => {
+    const script = (between: string) =>
+      one(
+        `on: push\njobs:\n  a:\n    steps:\n      - run: |\n          curl -fsSLo get.sh https://get.example.com\n${between}          sudo sh ./get.sh --channel stable\n`,
+      );
+    const findings = await evaluate(workflowRemoteScript, script(''), {});
+    expect(findings.map(at)).toEqual([`${W}:7:11`]);
+    expect(findings[0]!.message).toMatch(
+      /^"sudo sh \.\/get\.sh" runs what "curl -fsSLo get\.sh https:\/\/get\.example\.com" downloaded, without verifying it: /,
+    );
+    // A checksum check between the download and the run makes it a verified install.
+    const verified = await evaluate(
+      workflowRemoteScript,
+      script('          echo "0123abcd  get.sh" | sha256sum -c -\n'),
+      {},
+    );
+    expect(verified).toEqual([]);
+  });
 });
 
 describe('process evidence', () => {
