@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
-import { GitRepository } from '../core/git.js';
+import { GitRepository, withGitSession } from '../core/git.js';
 import { identityOf } from '../core/identity.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
 import { sliceThreads } from '../core/slices.js';
@@ -377,8 +377,20 @@ function emit(report: Report, rendered: string, what: string, values: CheckValue
   }
 }
 
-/** Runs the check as the options say: the report every command of the CLI renders. */
-async function checkReport(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<Report> {
+/**
+ * Runs the check as the options say: the report every command of the CLI renders. One git session
+ * for the whole command: the questions the options ask (the base commit, the identity) are the run's.
+ */
+function checkReport(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<Report> {
+  return withGitSession(() => checkReportNow(dir, values, io, options));
+}
+
+async function checkReportNow(
+  dir: string,
+  values: CheckValues,
+  io: Io,
+  options: MainOptions,
+): Promise<Report> {
   const failOn = parseFailOn(values['fail-on']);
   const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
   const persona = parseChoice('--persona', values.persona, PERSONAS);

@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { gitOutput, isCommitId } from './diff.js';
+import { GitRepository } from './git.js';
 import { compareStrings } from './workspace/files.js';
 import { LineIndex } from './workspace/lines.js';
 import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
@@ -398,7 +399,9 @@ function blobContent(bytes: Buffer, size: number, maxBytes: number): FileContent
 export async function resolveBaseline(dir: string, base: string, head: string): Promise<string | undefined> {
   if (!isCommitId(base) || !isCommitId(head)) return undefined;
   const rev = async (args: string[]) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
-  const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  // The repository opened already in this run knows the commit checked out (see withGitSession).
+  const checkedOut =
+    GitRepository.open(dir)?.head() ?? (await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']));
   if (!checkedOut) return undefined;
   if (checkedOut !== head) {
     const parents = (await rev(['rev-list', '--parents', '-n', '1', checkedOut]))?.split(' ').slice(1) ?? [];

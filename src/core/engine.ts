@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { withGitSession } from './git.js';
 import type { GitHubApi } from './github-api.js';
 import { compareWithBase } from './phases/comparison.js';
 import { evaluateHead } from './phases/evaluation.js';
@@ -112,7 +113,12 @@ export interface CheckOptions {
  * declarations file is a blocking finding, not an error, so the Action reports it where it is. A rule
  * that throws is recorded as that rule's error and the run goes on.
  */
-export async function runCheck(options: CheckOptions): Promise<Report> {
+export function runCheck(options: CheckOptions): Promise<Report> {
+  // Git's answers about the repository (work tree, commit checked out, refs) are asked once per run.
+  return withGitSession(() => runPhases(options));
+}
+
+async function runPhases(options: CheckOptions): Promise<Report> {
   const started = new Date();
   const log = options.logger ?? silentLogger;
   const root = path.resolve(options.root);

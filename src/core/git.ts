@@ -5,6 +5,7 @@
  * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
  * tree (new versus existing findings) will reuse it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,33 @@ export const MAX_BLOB_BYTES = 1024 * 1024;
 /** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
 const MAX_LIST_BYTES = 64 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
+/** Most bytes of one directory's listing kept for later lookups; a larger one is asked path by path. */
+const MAX_DIRECTORY_BYTES = 1024 * 1024;
+
+/**
+ * The repositories opened during one run (see {@link withGitSession}), by resolved directory: a run
+ * asks the same questions (is this a work tree, which commit is checked out, which commit does a
+ * ref name) from several phases, and the answers cannot change while it runs.
+ */
+const session = new AsyncLocalStorage<Map<string, GitRepository | undefined>>();
+
+/**
+ * Runs `fn` with one answer per directory to {@link GitRepository.open} and per ref to
+ * {@link GitRepository.resolveCommit}, each asked of git once. Outside a session every call asks
+ * again (a long-lived process, such as a test suite, may change the repository between runs).
+ * Nested sessions share the outer one.
+ */
+export function withGitSession<T>(fn: () => Promise<T>): Promise<T> {
+  return session.getStore() ? fn() : session.run(new Map(), fn);
+}
+
+/** An entry of a commit's tree, as `ls-tree -l` prints it. */
+interface TreeEntry {
+  mode: string;
+  type: string;
+  object: string;
+  size: number;
+}
 
 /** A blob read from a commit: its text, or why it was not read. */
 export type BlobResult =
@@ -29,17 +57,39 @@ export class GitRepository {
   /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
   readonly prefix: string;
 
+  /** Commits resolved in this session, by ref; undefined outside a session (nothing is kept). */
+  private readonly commits: Map<string, string | undefined> | undefined;
+  /**
+   * Directories of commits listed once, by `commit:directory`: the entries by full path, or
+   * undefined when the listing was over its bound. Object ids name immutable trees, so the answers
+   * hold for the life of the object.
+   */
+  private readonly directories = new Map<string, ReadonlyMap<string, TreeEntry> | undefined>();
+
   private constructor(
     readonly dir: string,
     prefix: string,
     /** The commit checked out when the repository was opened; undefined: no commit yet. */
     private readonly checkedOut: string | undefined,
+    inSession: boolean,
   ) {
     this.prefix = prefix;
+    this.commits = inSession ? new Map() : undefined;
   }
 
-  /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
+  /**
+   * The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one.
+   * Within {@link withGitSession}, the same object for the same directory.
+   */
   static open(dir: string): GitRepository | undefined {
+    const opened = session.getStore();
+    if (!opened) return GitRepository.openNow(dir, false);
+    const key = path.resolve(dir);
+    if (!opened.has(key)) opened.set(key, GitRepository.openNow(dir, true));
+    return opened.get(key);
+  }
+
+  private static openNow(dir: string, inSession: boolean): GitRepository | undefined {
     // git finds a repository through GIT_DIR or a `.git` (directory or file) in `dir` or an ancestor;
     // without either it would only say no, so it is not started.
     if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir)) return undefined;
@@ -54,15 +104,23 @@ export class GitRepository {
     );
     const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
     if (inside?.trim() !== 'true') return undefined;
-    return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined);
+    return new GitRepository(
+      dir,
+      prefix.trim(),
+      isFullCommitId(head.trim()) ? head.trim() : undefined,
+      inSession,
+    );
   }
 
   /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
   resolveCommit(ref: string): string | undefined {
     if (!isSafeRef(ref)) return undefined;
+    if (this.commits?.has(ref)) return this.commits.get(ref);
     const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-    const sha = out?.toString().trim();
-    return sha && isFullCommitId(sha) ? sha : undefined;
+    const text = out?.toString().trim();
+    const sha = text && isFullCommitId(text) ? text : undefined;
+    this.commits?.set(ref, sha);
+    return sha;
   }
 
   /** The commit checked out when the repository was opened, or undefined (no commit yet). */
@@ -130,17 +188,62 @@ export class GitRepository {
     return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  private entry(
-    commit: string,
-    file: string,
-  ): { mode: string; type: string; object: string; size: number } | undefined {
+  /**
+   * The tree entry at `file` in a commit. A commit named by its full id has its directory listed
+   * once (one `ls-tree` answers every lookup in it: the policy tries several candidate names side
+   * by side); a directory whose listing is over its bound, or another ref, is asked path by path.
+   */
+  private entry(commit: string, file: string): TreeEntry | undefined {
     const full = `${this.prefix}${file}`;
+    if (isFullCommitId(commit)) {
+      const slash = full.lastIndexOf('/');
+      const entries = this.directory(commit, slash < 0 ? '' : full.slice(0, slash));
+      if (entries) return entries.get(full);
+    }
     const out = run(this.dir, ['ls-tree', '-l', '-z', '--full-tree', '--end-of-options', commit, '--', full]);
     const record = out?.toString('utf8').split('\0')[0];
-    const m = record ? /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record) : null;
+    const m = record ? TREE_ENTRY.exec(record) : null;
     if (!m || m[5] !== full) return undefined;
-    return { mode: m[1]!, type: m[2]!, object: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) };
+    return treeEntry(m);
   }
+
+  /** The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. */
+  private directory(commit: string, dir: string): ReadonlyMap<string, TreeEntry> | undefined {
+    const key = `${commit}:${dir}`;
+    if (this.directories.has(key)) return this.directories.get(key);
+    // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches.
+    const out = run(
+      this.dir,
+      [
+        '--literal-pathspecs',
+        'ls-tree',
+        '-l',
+        '-z',
+        '--full-tree',
+        '--end-of-options',
+        commit,
+        ...(dir ? ['--', `${dir}/`] : []),
+      ],
+      { maxBuffer: MAX_DIRECTORY_BYTES },
+    );
+    let entries: Map<string, TreeEntry> | undefined;
+    if (out) {
+      entries = new Map();
+      for (const record of out.toString('utf8').split('\0')) {
+        const m = TREE_ENTRY.exec(record);
+        if (m) entries.set(m[5]!, treeEntry(m));
+      }
+    }
+    this.directories.set(key, entries);
+    return entries;
+  }
+}
+
+/** `<mode> <type> <object> <size>\t<path>`, one record of `ls-tree -l -z`. */
+const TREE_ENTRY = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s;
+
+function treeEntry(m: RegExpExecArray): TreeEntry {
+  return { mode: m[1]!, type: m[2]!, object: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) };
 }
 
 function isDirectory(p: string): boolean {
