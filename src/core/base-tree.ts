@@ -20,6 +20,22 @@ const BINARY_SNIFF_BYTES = 8000;
 /** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
 const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * Memo kinds the base shares with the head for an untouched file: the per-file parses every view
+ * shares ({@link PER_FILE_MEMOS}), and what the base alone may add, values computed from one file's
+ * parse and text only. A workflow audit the change touches runs again over every workflow of the
+ * base, and the syntax checks and expressions of the untouched ones are the head's.
+ */
+const SHARED_WITH_HEAD: ReadonlySet<string> = new Set([
+  ...PER_FILE_MEMOS,
+  'workflow-syntax',
+  'workflow-expressions',
+  'workflow-expressions-by-holder',
+  'workflow-expressions-by-pointer',
+  'source-lines',
+  'deps.toml',
+]);
+
 /** A file whose base version differs from the head's, as listed by `git diff --raw`. */
 interface BaseEntry {
   /** Path in the base, relative to the checked root. */
@@ -106,9 +122,9 @@ export class BaseWorkspace extends Workspace {
     return result;
   }
 
-  /** Untouched files share the head's per-file parses (see {@link PER_FILE_MEMOS}). */
+  /** Untouched files share the head's per-file values (see {@link SHARED_WITH_HEAD}). */
   override memo<T>(kind: string, file: string, compute: () => T): T {
-    if (PER_FILE_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
+    if (SHARED_WITH_HEAD.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBaseWorkspace, parseRawAgainstWorktree, resolveBaseline } from '../../src/core/base-tree.js';
 import { workflowPermissions } from '../../src/core/evaluators/workflow/permissions.js';
+import { syntaxProblems } from '../../src/core/evaluators/workflow/syntax-checks.js';
+import { readWorkflowSource } from '../../src/core/parsers/workflow.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { testRule } from '../evaluators/kit.js';
@@ -156,6 +158,35 @@ describe('buildBaseWorkspace', () => {
     expect(ws.memo('k8s', 'k8s/edited.yaml', () => ++computed)).toBe(2); // touched: its own parse
     expect(ws.memo('k8s-objects', '', () => ++computed)).toBe(3); // aggregates are never shared
     expect(ws.inputProblems()).toEqual([{ path: 'k8s/bad.yaml', message: 'broken', line: 2, column: 7 }]);
+  });
+
+  it("shares an untouched workflow's syntax checks with the head and checks a touched one anew", async () => {
+    const repo = scratchRepo();
+    const broken = (expr: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ ${expr} }}\n`;
+    const base = repo.commit({
+      '.github/workflows/same.yml': broken('github.sha ==='),
+      '.github/workflows/edited.yml': broken('github.ref ==='),
+      'Cargo.toml': '[package]\nname = "a"\n',
+      'Cargo.lock': 'version = 3\n',
+    });
+    repo.commit({ '.github/workflows/edited.yml': broken('github.ref') });
+    const head = new Workspace(repo.dir);
+    const problems = (ws: Workspace, file: string) => syntaxProblems(ws, readWorkflowSource(ws, file)!);
+    const headSame = problems(head, '.github/workflows/same.yml');
+    expect(problems(head, '.github/workflows/edited.yml')).toEqual([]);
+    const ws = (await buildBaseWorkspace(head, base))!;
+    // The head's value itself, not a second computation.
+    expect(problems(ws, '.github/workflows/same.yml')).toBe(headSame);
+    expect(headSame.map((p) => p.location.path)).toEqual(['.github/workflows/same.yml']);
+    // The touched workflow is the base's own: its broken expression is found there.
+    expect(problems(ws, '.github/workflows/edited.yml').map((p) => [p.key, p.location.startLine])).toEqual([
+      ['expression/${{ github.ref === }}', 6],
+    ]);
+    let computed = 0;
+    head.memo('deps.toml', 'Cargo.toml', () => ++computed);
+    expect(ws.memo('deps.toml', 'Cargo.toml', () => ++computed)).toBe(1);
+    expect(ws.memo('deps.inventory', 'Cargo.lock', () => ++computed)).toBe(2); // may read other files
   });
 
   it('is undefined when the baseline is not in the repository', async () => {
