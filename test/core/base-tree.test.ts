@@ -181,7 +181,7 @@ describe('buildBaseWorkspace', () => {
     expect(headSame.map((p) => p.location.path)).toEqual(['.github/workflows/same.yml']);
     // The touched workflow is the base's own: its broken expression is found there.
     expect(problems(ws, '.github/workflows/edited.yml').map((p) => [p.key, p.location.startLine])).toEqual([
-      ['expression/${{ github.ref === }}', 6],
+      [`expression/${'$'}{{ github.ref === }}`, 6],
     ]);
     let computed = 0;
     head.memo('deps.toml', 'Cargo.toml', () => ++computed);
