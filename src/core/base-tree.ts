@@ -136,10 +136,13 @@ export class BaseWorkspace extends Workspace {
   protected override matchFiles(patterns: readonly string[]): string[] {
     this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
     const match = this.matcher(patterns);
-    const found = [...this.head.glob(patterns).filter((f) => this.has(f)), ...this.onlyHere.filter(match)];
-    // In this tree's order (the head's list may have been given unsorted).
+    const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
+    const extra = this.onlyHere.filter(match);
+    // In this tree's order (the head's list may have been given unsorted); the head's answer usually
+    // is in it already, and then a pass checks it instead of a sort.
     const at = (f: string) => this.fileIndex.get(f)!;
-    return found.sort((a, b) => at(a) - at(b));
+    if (extra.length === 0 && inOrder(fromHead, at)) return fromHead;
+    return [...fromHead, ...extra].sort((a, b) => at(a) - at(b));
   }
 
   /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
@@ -154,6 +157,17 @@ export class BaseWorkspace extends Workspace {
   private untouched(file: string): boolean {
     return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
   }
+}
+
+/** Whether the files' positions increase along the list. */
+function inOrder(files: readonly string[], at: (f: string) => number): boolean {
+  let last = -1;
+  for (const f of files) {
+    const i = at(f);
+    if (i < last) return false;
+    last = i;
+  }
+  return true;
 }
 
 /**

@@ -68,6 +68,7 @@ describe('buildBaseWorkspace', () => {
       'k8s/old.yml': 'o: 1\n'.repeat(20),
       'vendor/v.yaml': 'v: 1\n',
       'src/x.js': 'x\n',
+      'src/y.js': 'y\n',
     });
     repo.commit({
       'k8s/gone.yaml': null,
@@ -97,7 +98,8 @@ describe('buildBaseWorkspace', () => {
       expect(ws!.glob(patterns)).toEqual(own.glob(patterns));
       // The deleted file is back, the added one gone, the renamed one under its new name.
       expect(ws!.glob(patterns)).toEqual(['k8s/a.yaml', 'k8s/gone.yaml', 'k8s/new.yml']);
-      expect(ws!.glob('**/*.js')).toEqual(['src/x.js']);
+      // Only files both trees hold: the head's answer, in the base's order even when the head's is not.
+      expect(ws!.glob('**/*.js')).toEqual(['src/x.js', 'src/y.js']);
     }
   });
 
