@@ -356,6 +356,15 @@ describe('controlgate CLI', () => {
     expect(verdicts).not.toContain('not-assessed');
     expect(verdicts).not.toContain('unverifiable');
     expect(checked.controls.find((c: { id: string }) => c.id === '8.28').verdict).toBe('satisfied');
+    // Without --default-branch the evidence asks git for origin/HEAD: main or master until it names trunk.
+    const sast = async () =>
+      JSON.parse(
+        (await cli('check', git.dir, '--format', 'json', '--fail-on', 'never')).stdout,
+      ).controls.find((c: { id: string }) => c.id === '8.28').verdict;
+    expect(await sast()).not.toBe('satisfied');
+    git.git('update-ref', 'refs/remotes/origin/trunk', 'HEAD');
+    git.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk');
+    expect(await sast()).toBe('satisfied');
   });
 
   it('init writes where --controls says, and only there', async () => {

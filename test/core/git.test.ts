@@ -153,6 +153,8 @@ describe('git session', () => {
       `ls-tree -l -z --full-tree --end-of-options ${base}`,
       `ls-tree -l -z --full-tree --end-of-options ${base} -- .github/`,
     ]);
+    // The default branch is asked only for a declaration's evidence, and this tree declares nothing.
+    expect(counted('symbolic-ref')).toEqual(['symbolic-ref --quiet HEAD']);
     expect(new Set(commands).size).toBe(commands.length);
   });
 });

@@ -40,14 +40,21 @@ export async function evaluateHead(
 ): Promise<Evaluation> {
   const { review, config, settings } = policy;
   const { workspace, repo, scan } = scope;
-  const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+  // Asked of git only when a declaration's evidence needs it (a process less in most runs).
+  let defaultBranches: readonly string[] | undefined;
   const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
     workspace,
     today: utcDay(options.now ?? new Date()),
     requireDeclarations: settings.requireDeclarations,
     exceptionMaxDays: settings.exceptionMaxDays,
     reviewMaxDays: settings.reviewMaxDays,
-    defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+    get defaultBranches() {
+      if (!defaultBranches) {
+        const named = options.defaultBranch ?? repo?.defaultBranch();
+        defaultBranches = named ? [named] : ['main', 'master'];
+      }
+      return defaultBranches;
+    },
     ruleIds: new Set(policy.allRules.map((r) => r.id)),
   });
   const problems: DeclarationProblem[] = [
