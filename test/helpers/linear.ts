@@ -28,8 +28,14 @@ export function expectLinear(work: (scale: number) => void): void {
   let small = Number.POSITIVE_INFINITY;
   let large = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 5; round++) {
-    small = Math.min(small, cpuOnce(() => work(1)));
-    large = Math.min(large, cpuOnce(() => work(4)));
+    small = Math.min(
+      small,
+      cpuOnce(() => work(1)),
+    );
+    large = Math.min(
+      large,
+      cpuOnce(() => work(4)),
+    );
   }
   expect(large, `CPU ${large.toFixed(1)} ms on 4x the input vs ${small.toFixed(1)} ms`).toBeLessThan(
     8 * small + 20,
