@@ -461,6 +461,32 @@ jobs:
     expect(findings.map(at)).toEqual([`${W}:3:3`]);
     expect(findings[0]!.message).toContain('runs "helm upgrade" and a script names production');
   });
+
+  it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
+    const options = {
+      production: '(?<![a-z])prod(?:uction)?(?![a-z])',
+      deployActions: [],
+      deployCommands: ['helm\\s+install'],
+      releaseActions: [],
+      releaseCommands: ['npm\\s+publish'],
+    };
+    const job =
+      'jobs:\n  diff:\n    steps:\n      - run: helm install rel production/chart\n      - run: npm publish\n';
+    const cases: [string, number][] = [
+      ['on: pull_request\n', 0],
+      ['on: [pull_request, merge_group]\n', 0],
+      ['on:\n  pull_request:\n    paths: [production/**]\n', 0],
+      ['on:\n  pull_request:\n    types: [opened, synchronize]\n', 0],
+      // A merged pull request's `closed` event, a push or a manual run can deploy.
+      ['on:\n  pull_request:\n    types: [closed]\n', 1],
+      ['on:\n  pull_request:\n    types: closed\n', 1],
+      ['on: [pull_request, push]\n', 1],
+      ['on: pull_request_target\n', 1],
+      ['on: workflow_dispatch\n', 1],
+    ];
+    for (const [on, expected] of cases)
+      expect((await evaluate(workflowDeployEnvironment, one(on + job), options)).length, on).toBe(expected);
+  });
 });
 
 describe('workflow.permissions: unneeded write scopes', () => {
