@@ -437,14 +437,17 @@ describe('process evidence', () => {
     expect(broken.map((f) => [f.location, f.key])).toEqual([[null, 'missing']]);
   });
 
+  /** Options of workflow.deploy-environment: production names, no actions, the given commands. */
+  const deployOptions = (deployCommands: string[], releaseCommands: string[] = []) => ({
+    production: '(?<![a-z])prod(?:uction)?(?![a-z])',
+    deployActions: [],
+    deployCommands,
+    releaseActions: [],
+    releaseCommands,
+  });
+
   it('deploy jobs without environment, at the job key', async () => {
-    const options = {
-      production: '(?<![a-z])prod(?:uction)?(?![a-z])',
-      deployActions: [],
-      deployCommands: ['helm\\s+upgrade'],
-      releaseActions: [],
-      releaseCommands: [],
-    };
+    const options = deployOptions(['helm\\s+upgrade']);
     const findings = await evaluate(
       workflowDeployEnvironment,
       one(`on: push
@@ -463,13 +466,7 @@ jobs:
   });
 
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
-    const options = {
-      production: '(?<![a-z])prod(?:uction)?(?![a-z])',
-      deployActions: [],
-      deployCommands: ['helm\\s+install'],
-      releaseActions: [],
-      releaseCommands: ['npm\\s+publish'],
-    };
+    const options = deployOptions(['helm\\s+install'], ['npm\\s+publish']);
     const job =
       'jobs:\n  diff:\n    steps:\n      - run: helm install rel production/chart\n      - run: npm publish\n';
     const cases: [string, number][] = [
