@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, readConfig } from '../core/config.js';
+import { withGitSession } from '../core/git.js';
 import { cachedGitHubApi } from '../core/github-api.js';
 import { identityFromEnv } from '../core/identity.js';
 import {
@@ -41,7 +42,12 @@ export interface RunOptions {
  * never change it. User errors (bad input, config or rule file) are reported by their message alone;
  * an unexpected error also leaves its stack in the debug log. Never throws.
  */
-export async function run(options: RunOptions = {}): Promise<void> {
+export function run(options: RunOptions = {}): Promise<void> {
+  // One git session for the whole run: the base commit's and the checkout's questions are asked once.
+  return withGitSession(() => runInSession(options));
+}
+
+async function runInSession(options: RunOptions): Promise<void> {
   // The runner's file commands (src/action/commands.ts) read process.env too: one environment only.
   const env = process.env;
   try {

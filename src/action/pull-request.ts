@@ -10,10 +10,10 @@ import {
   type ChangedFile,
   DiffIndex,
   gitDiff,
-  gitOutput,
   type PullRequestDiff,
   parsePatch,
 } from '../core/diff.js';
+import { GitRepository } from '../core/git.js';
 import type { PullRequestInfo } from '../core/pr.js';
 import type { Finding } from '../core/types.js';
 import { type ApiClient, ApiError } from './github.js';
@@ -118,10 +118,9 @@ export async function apiDiff(
   return { source: 'api', files, truncated };
 }
 
+/** The checked root's path from the top of its work tree (the run's repository, opened once). */
 async function gitPrefix(root: string): Promise<string | undefined> {
-  const inside = (await gitOutput(root, ['rev-parse', '--is-inside-work-tree']))?.toString().trim();
-  if (inside !== 'true') return undefined;
-  return (await gitOutput(root, ['rev-parse', '--show-prefix']))?.toString().trim() ?? '';
+  return GitRepository.open(root)?.prefix;
 }
 
 /**

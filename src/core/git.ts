@@ -65,6 +65,9 @@ export class GitRepository {
    * hold for the life of the object.
    */
   private readonly directories = new Map<string, ReadonlyMap<string, TreeEntry> | undefined>();
+  /** Blob texts by object id, and recursive listings by `commit:path`: read once (the policy reads its files twice). */
+  private readonly blobs = new Map<string, string>();
+  private readonly listings = new Map<string, readonly string[]>();
 
   private constructor(
     readonly dir: string,
@@ -163,10 +166,13 @@ export class GitRepository {
     if (!entry) return { kind: 'missing' };
     if (entry.type !== 'blob' || entry.mode === '120000') return { kind: 'not-a-file' };
     if (entry.size > maxBytes) return { kind: 'too-large', size: entry.size };
+    const known = this.blobs.get(entry.object);
+    if (known !== undefined) return { kind: 'text', text: known };
     const out = run(this.dir, ['cat-file', 'blob', entry.object], { maxBuffer: maxBytes + 1 });
     if (!out) return { kind: 'missing' };
     let text = out.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.blobs.set(entry.object, text);
     return { kind: 'text', text };
   }
 
@@ -175,6 +181,8 @@ export class GitRepository {
     const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
     if (base !== '' && !isSafePath(base)) return [];
     const spec = `${commit}:${this.prefix}${base}`;
+    const listed = this.listings.get(spec);
+    if (listed) return [...listed];
     const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], {
       maxBuffer: MAX_LIST_BYTES,
     });
@@ -185,7 +193,10 @@ export class GitRepository {
       if (m?.[2] !== 'blob' || m[1] === '120000') continue;
       files.push(base ? `${base}/${m[3]}` : m[3]!);
     }
-    return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // A full commit id names one tree forever; another ref may move.
+    if (isFullCommitId(commit)) this.listings.set(spec, [...files]);
+    return files;
   }
 
   /**

@@ -3,6 +3,9 @@
  * API on 127.0.0.1, with a `pull_request` payload. Each test asserts the exact requests the server
  * got, the workflow commands on stdout and the exit code.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addedFilePatch, blobSha, FakeGitHub, type RecordedRequest } from '../helpers/fake-github.js';
 import {
@@ -77,6 +80,27 @@ const STANDARD_ANNOTATIONS = [
 ];
 
 describe('pull request: a normal run', () => {
+  it('asks git each question once: the checkout, the base commit, its policy files', async () => {
+    const repo = prRepo({ 'src/app.js': 'const a = 1;\n' }, { 'src/app.js': 'const a = 2;\n' });
+    fake.state.files = apiFiles(repo);
+    const trace = path.join(mkdtempSync(path.join(tmpdir(), 'cg-trace-')), 'trace');
+    const r = await runAction({
+      workspace: repo.dir,
+      inputs: ALL_FEATURES,
+      env: { ...pullRequestEvent({ base: repo.baseSha, head: repo.headSha }, fake.url), GIT_TRACE: trace },
+    });
+    expect(r.code).toBe(0);
+    const commands = readFileSync(trace, 'utf8')
+      .split('\n')
+      .flatMap((line) => /trace: built-in: git (.*)$/.exec(line)?.[1]?.replace(/'/g, '') ?? []);
+    expect(commands.filter((c) => c.startsWith('rev-parse'))).toEqual([
+      'rev-parse --is-inside-work-tree --show-prefix --verify --quiet HEAD^{commit}',
+      `rev-parse --verify --quiet --end-of-options ${repo.baseSha}^{commit}`,
+    ]);
+    expect(new Set(commands).size).toBe(commands.length);
+    rmSync(path.dirname(trace), { recursive: true, force: true });
+  });
+
   it('blocks only what the pull request introduces and writes check run, review and sticky comment', async () => {
     const repo = standardPr();
     const r = await run(repo);
