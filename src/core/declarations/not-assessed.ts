@@ -8,7 +8,7 @@ import type { RuleSummary } from '../types.js';
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS: Record<string, string> = {
   terraform: 'Terraform resources of the types the rule checks (*.tf)',
-  k8s: 'Kubernetes manifests',
+  k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
   dockerfile: 'Dockerfiles',
   workflow: 'GitHub Actions workflows',
   deps: 'dependency manifests or update configurations',
@@ -32,6 +32,9 @@ const KIND_INPUTS: Record<string, string> = {
   'deps.sbom-coverage': 'dependency lockfiles',
   'deps.lockfile': 'dependency manifests',
   'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
+  'k8s.rbac':
+    'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
+  'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
