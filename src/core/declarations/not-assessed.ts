@@ -35,6 +35,10 @@ const KIND_INPUTS: Record<string, string> = {
   'k8s.rbac':
     'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
   'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
+  'workflow.container-credentials': 'workflow jobs with a container or services',
+  'workflow.unpinned-images': 'container images pulled by workflow jobs or Docker actions',
+  'workflow.secrets-inherit': 'workflow jobs that call a reusable workflow',
+  'workflow.deploy-environment': 'workflow jobs that deploy or use an environment',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
