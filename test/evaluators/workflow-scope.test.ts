@@ -117,6 +117,21 @@ jobs:
       - run: kubectl apply -f k8s/
 `,
   },
+  {
+    rule: 'workflow-use-trusted-publishing',
+    control: '8.24',
+    inputs: 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
+    // Published with the job's OIDC token: the publish step is judged, and passes.
+    subject: `on: release
+permissions: {}
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    permissions: { id-token: write }
+    steps:
+      - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4
+`,
+  },
 ];
 
 async function check(rule: string, files: Record<string, string>) {

@@ -39,6 +39,7 @@ const KIND_INPUTS: Record<string, string> = {
   'workflow.unpinned-images': 'container images pulled by workflow jobs or Docker actions',
   'workflow.secrets-inherit': 'workflow jobs that call a reusable workflow',
   'workflow.deploy-environment': 'workflow jobs that deploy or use an environment',
+  'workflow.use-trusted-publishing': 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
