@@ -132,11 +132,40 @@ jobs:
       - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4
 `,
   },
+  {
+    rule: 'workflow-cache-poisoning',
+    control: '8.25',
+    inputs: 'release or publishing workflows',
+    // A release workflow that restores no cache: judged, and passes.
+    subject: `on: release
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${PIN}
+      - run: make dist
+`,
+  },
+  {
+    rule: 'workflow-self-hosted-runner',
+    control: '8.22',
+    inputs: 'workflows triggered by pull requests',
+    subject: CI,
+  },
 ];
+
+/** The workflow every tree holds: the pull request one, or for the rule about those, a push one. */
+const base = (rule: string) =>
+  rule === 'workflow-self-hosted-runner' ? CI.replace('on: pull_request', 'on: push') : CI;
 
 async function check(rule: string, files: Record<string, string>) {
   const report = await runCheck({
-    root: tree({ '.github/controls.yml': claimEverything(), '.github/workflows/ci.yml': CI, ...files }),
+    root: tree({
+      '.github/controls.yml': claimEverything(),
+      '.github/workflows/ci.yml': base(rule),
+      ...files,
+    }),
     onlyRules: [rule],
     failOnGap: false,
   });

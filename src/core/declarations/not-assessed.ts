@@ -40,6 +40,8 @@ const KIND_INPUTS: Record<string, string> = {
   'workflow.secrets-inherit': 'workflow jobs that call a reusable workflow',
   'workflow.deploy-environment': 'workflow jobs that deploy or use an environment',
   'workflow.use-trusted-publishing': 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
+  'workflow.cache-poisoning': 'release or publishing workflows',
+  'workflow.self-hosted-runner': 'workflows triggered by pull requests',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
