@@ -153,6 +153,23 @@ jobs:
     inputs: 'workflows triggered by pull requests',
     subject: CI,
   },
+  {
+    rule: 'workflow-secrets-outside-env',
+    control: '8.31',
+    inputs: 'workflow jobs that read deployment or publishing secrets',
+    // The deployment credential is read in an environment: judged, and passes.
+    subject: `on: push
+permissions: {}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: ./deploy.sh
+        env:
+          AWS_SECRET_ACCESS_KEY: \${{ secrets.AWS_SECRET_ACCESS_KEY }}
+`,
+  },
 ];
 
 /** The workflow every tree holds: the pull request one, or for the rule about those, a push one. */

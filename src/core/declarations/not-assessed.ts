@@ -42,6 +42,7 @@ const KIND_INPUTS: Record<string, string> = {
   'workflow.use-trusted-publishing': 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
   'workflow.cache-poisoning': 'release or publishing workflows',
   'workflow.self-hosted-runner': 'workflows triggered by pull requests',
+  'workflow.secrets-outside-env': 'workflow jobs that read deployment or publishing secrets',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
