@@ -109,6 +109,10 @@ export class Workspace {
   private readonly memos = new Map<string, MemoStore>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
+  /** The directory of the last file opened, and its answer (see {@link realDirectoryOf}). */
+  private lastDirectory: { name: string; real: boolean } | undefined;
+  /** The root and a separator, which a relative path of the index completes. */
+  private readonly rootPrefix: string;
   private readonly overlay: ReadonlyMap<string, string> | undefined;
   /** What the rule being evaluated reads (see scope.ts). */
   readonly scope: ScopeRecorder;
@@ -119,6 +123,7 @@ export class Workspace {
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
+    this.rootPrefix = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
     this.overlay = options.overlay;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     let files: string[];
@@ -288,7 +293,8 @@ export class Workspace {
       if (this.scope.active) {
         const deps = entry.deps;
         if (typeof deps === 'number') this.scope.touchAt(deps);
-        else for (const d of deps) this.scope.touchAt(d);
+        // Indexed: most lists are the shared frozen empty one, which a for-of iterated with an object.
+        else for (let i = 0; i < deps.length; i++) this.scope.touchAt(deps[i]!);
       }
       return entry.value as T;
     }
@@ -413,13 +419,15 @@ export class Workspace {
       this.inheritedFrom.release([file]);
       return content;
     }
-    const abs = path.join(this.root, file);
+    // The file is safe and relative: the kernel resolves it under the root as path.join would
+    // (which normalised it through several strings per file).
+    const abs = this.rootPrefix + file;
     let fd: number | undefined;
     try {
       // A directory on the way may be a symlink pointing out of the tree: each directory is checked
       // once per run. The file itself is opened without following a final symlink, and without
       // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
-      if (!this.realDirectory(path.posix.dirname(file))) return { kind: 'symlink' };
+      if (!this.realDirectoryOf(file)) return { kind: 'symlink' };
       if (!NO_FOLLOW && lstatSync(abs).isSymbolicLink()) return { kind: 'symlink' };
       try {
         fd = openSync(abs, constants.O_RDONLY | NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
@@ -437,6 +445,21 @@ export class Workspace {
       if (fd !== undefined) closeSync(fd);
       return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
     }
+  }
+
+  /**
+   * {@link realDirectory} of a file's directory. Files are read in index order, so most share the
+   * directory of the file before: that answer is reused without cutting the directory's name out.
+   */
+  private realDirectoryOf(file: string): boolean {
+    const slash = file.lastIndexOf('/');
+    if (slash <= 0) return this.realDirectory(slash === 0 ? '/' : '.');
+    const last = this.lastDirectory;
+    if (last && last.name.length === slash && file.startsWith(last.name)) return last.real;
+    const name = file.slice(0, slash);
+    const real = this.realDirectory(name);
+    this.lastDirectory = { name, real };
+    return real;
   }
 
   /** Whether a directory (relative, POSIX) and every directory above it is a real one, not a symlink. */
