@@ -72,6 +72,7 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
   }
   const re = sources.length > 0 ? compile(sources) : undefined;
   const nameRe = nameSources.length > 0 ? compile(nameSources) : undefined;
+  const nameAt = nameSources.length > 0 ? stickyNames(nameSources, flags) : undefined;
   if (byNameGlobs.length === 0) return re ? (path) => re.test(path) : () => false;
   // picomatch's `**` does not cross a `.` or `..` segment, and lets a trailing `/` match: such paths
   // (no index lists them) are left to the compiled expression of the globs tested by name.
@@ -105,15 +106,44 @@ function compileMatcher(list: readonly string[], ignoreCase: boolean): (path: st
     for (const e of endings) if (path.endsWith(e)) return true;
     return false;
   };
+  const nameTest = (path: string, start: number): boolean => {
+    if (!nameAt) return nameRe!.test(path.slice(start));
+    nameAt.lastIndex = start;
+    return nameAt.test(path);
+  };
   const byName = (path: string) => {
     if (path.endsWith('/')) return slow.test(path);
     const start = path.lastIndexOf('/') + 1;
     // A name expression refuses a name `.` or `..` that picomatch's `**/<segment>` may accept.
     if (nameRe && isDotName(path, start)) return slow.test(path);
-    const hit = named(path, start) || ends(path) || (nameRe?.test(path.slice(start)) ?? false);
+    const hit = named(path, start) || ends(path) || (nameRe !== undefined && nameTest(path, start));
     return hit && (!DOT_SEGMENT.test(path) || slow.test(path));
   };
   return (path) => byName(path) || (re?.test(path) ?? false);
+}
+
+/**
+ * The one-segment globs as one sticky expression that tests a path's name where it stands (from
+ * `lastIndex`), so that no name is sliced out of its path per test; undefined when an expression
+ * looks behind or anchors at the start other than where the match begins (tested on the slice then).
+ * Without those, a match from the name's first character to the end of the path is exactly a match
+ * of the name alone: a look-ahead and `$` see the same characters either way.
+ */
+function stickyNames(globs: readonly string[], flags: string): RegExp | undefined {
+  const parts: string[] = [];
+  for (const glob of globs) {
+    let source = picomatch.makeRe(glob, { dot: true, flags }).source;
+    if (!source.startsWith('^')) return undefined;
+    // The leading anchors (`^(?:^(?:...` for `Dockerfile.*`): the match starts there anyway.
+    for (let before = ''; before !== source; ) {
+      before = source;
+      source = source.replace(/^((?:\(\?:)*)\^/, '$1');
+    }
+    // Any other `^` but a class's negation (`[^/]`, not an escaped `\[` before an anchor) declines.
+    if (source.includes('(?<') || /(?:^|[^[]|\\\[)\^/.test(source)) return undefined;
+    parts.push(`(?:${source})`);
+  }
+  return new RegExp(parts.join('|'), `${flags}y`);
 }
 
 /** Whether the name starting at `start` is `.` or `..`. */

@@ -279,9 +279,10 @@ export class Workspace {
 
   /**
    * Caches the result of a parser (or any per-file computation) so that every rule shares it:
-   * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
+   * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`. `compute` is given the file,
+   * so that a hot caller can pass one function for every file instead of a closure per call.
    */
-  memo<T>(kind: string, file: string, compute: () => T): T {
+  memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     let store = this.memos.get(kind);
     if (!store) {
       store = { values: new Map() };
@@ -303,7 +304,7 @@ export class Workspace {
     const frame = this.scope.openFrame();
     let value: T;
     try {
-      value = compute();
+      value = compute(file);
     } catch (err) {
       this.scope.closeFrame(frame);
       throw err;
@@ -372,15 +373,17 @@ export class Workspace {
         if (n === 0) break;
         read += n;
       }
+      // One view of the buffer per file: the text is decoded from the buffer's range, not a view.
       const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
       const utf16 = utf16Encoding(head);
+      const nul = head.indexOf(0) !== -1;
       const chunks = () =>
         fdChunks(() => {
           const again = this.open(file);
           return 'fd' in again ? again.fd : undefined;
         });
       if (size > this.maxFileBytes) {
-        const encoding: TextEncoding = utf16 ?? (head.includes(0) ? 'latin1' : 'utf-8');
+        const encoding: TextEncoding = utf16 ?? (nul ? 'latin1' : 'utf-8');
         return encoding === 'latin1'
           ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
           : { kind: 'too-large', size, encoding, chunks: chunks(), at };
@@ -389,8 +392,8 @@ export class Workspace {
         const text = decodeText(buf.subarray(0, read), utf16);
         return { kind: 'text', text, lines: new LineIndex(text), at };
       }
-      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at };
-      let text = buf.subarray(0, read).toString('utf8');
+      if (nul) return { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at };
+      let text = buf.toString('utf8', 0, read);
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       return { kind: 'text', text, lines: new LineIndex(text), at };
     } catch (err) {
