@@ -311,11 +311,12 @@ export class Workspace {
     }
     const stored: MemoEntry = { value, deps: NO_DEPS };
     values.set(file, stored);
-    const settle = () => {
-      stored.deps = this.scope.closeFrame(frame);
-    };
-    if (value instanceof Promise) value.then(settle, settle);
-    else settle();
+    if (value instanceof Promise) {
+      const settle = () => {
+        stored.deps = this.scope.closeFrame(frame);
+      };
+      value.then(settle, settle);
+    } else stored.deps = this.scope.closeFrame(frame);
     return value;
   }
 
