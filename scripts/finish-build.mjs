@@ -7,9 +7,14 @@
 //   asset;
 // - writes the snapshot of the validated built-in rules beside each bundle (see RuleSnapshot in
 //   src/core/rules/load.ts), so a run does not parse and validate them again.
+// - replaces each chunk of the Action's bundle that is byte for byte the CLI's (the HCL parser and
+//   its runtime, the package-URL library: code both bundles load on demand) with a module that
+//   re-exports the CLI's, so the checked-in dist/ holds that code once. Webpack's chunk loader reads
+//   only the chunk module's exports (`ids`, `modules`, `runtime`), and the chunk's code gets the
+//   Action's runtime as an argument, so its asset paths stay the Action's.
 // Every path is relative to the working directory (lib/ and dist/ of the build), so the tests can
 // build into a private directory without touching the checkout's dist/.
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -84,3 +89,9 @@ const json = JSON.stringify(snapshot);
 // A value JSON cannot carry (a date, undefined) would differ after the round trip: refuse it.
 if (!isDeepStrictEqual(JSON.parse(json), snapshot)) throw new Error('the built-in rules do not survive JSON');
 for (const dir of ['dist', 'dist/cli']) writeFileSync(`${dir}/${RULE_SNAPSHOT_FILE}`, `${json}\n`);
+
+for (const chunk of readdirSync('dist').filter((f) => /^\d+\.index\.js$/.test(f))) {
+  const cli = path.join('dist', 'cli', chunk);
+  if (existsSync(cli) && readFileSync(cli).equals(readFileSync(path.join('dist', chunk))))
+    writeFileSync(path.join('dist', chunk), `export * from './cli/${chunk}';\n`);
+}

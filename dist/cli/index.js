@@ -37155,8 +37155,10 @@ const loaded = new Map();
 function vendored(name) {
     let library = loaded.get(name);
     if (!library) {
-        const bundled = external_node_path_.join(external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), `${name}.cjs`);
-        library = (0,external_node_fs_.existsSync)(bundled) ? load(bundled) : FROM_PACKAGES[name]();
+        const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+        // Beside the bundle (the CLI's, or an Action built alone), else in the CLI's folder beside it.
+        const bundled = [external_node_path_.join(here, `${name}.cjs`), external_node_path_.join(here, 'cli', `${name}.cjs`)].find((f) => (0,external_node_fs_.existsSync)(f));
+        library = bundled ? load(bundled) : FROM_PACKAGES[name]();
         loaded.set(name, library);
     }
     return library;

@@ -12,10 +12,11 @@ import type { parse as parseToml, TomlError } from 'smol-toml';
  * Libraries that many runs never call, loaded on their first use. Compiling a library costs start-up
  * time whether or not it runs: ajv and its formats, dockerfile-ast with the language-server types it
  * builds on, and smol-toml were a sixth of the Action's instructions on a tree that needs none of
- * them (docs/performance.md). The build bundles each one into a file of its own beside the Action's and the
- * CLI's bundles (`dist/<name>.cjs`, `dist/cli/<name>.cjs`, from `scripts/vendor/<name>.cjs`, by
- * `scripts/build-vendored.mjs`); from `src/` (tests) and `lib/` the packages are required from
- * node_modules. Loading is synchronous (a CommonJS `require`), so the code that validates or parses
+ * them (docs/performance.md). The build bundles each one into a file of its own, once, beside the
+ * CLI's bundle (`dist/cli/<name>.cjs`, from `scripts/vendor/<name>.cjs`, by
+ * `scripts/build-vendored.mjs`): the npm package ships only `dist/cli/`, and the Action's bundle in
+ * `dist/` finds them in its `cli/` folder. From `src/` (tests) and `lib/` the packages are required
+ * from node_modules. Loading is synchronous (a CommonJS `require`), so the code that validates or parses
  * keeps its synchronous shape; webpack leaves a function made by `createRequire` alone, so the
  * libraries stay out of the main bundles.
  */
@@ -57,8 +58,12 @@ const loaded = new Map<keyof VendoredLibraries, unknown>();
 export function vendored<Name extends keyof VendoredLibraries>(name: Name): VendoredLibraries[Name] {
   let library = loaded.get(name) as VendoredLibraries[Name] | undefined;
   if (!library) {
-    const bundled = path.join(path.dirname(fileURLToPath(import.meta.url)), `${name}.cjs`);
-    library = existsSync(bundled) ? (load(bundled) as VendoredLibraries[Name]) : FROM_PACKAGES[name]();
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    // Beside the bundle (the CLI's, or an Action built alone), else in the CLI's folder beside it.
+    const bundled = [path.join(here, `${name}.cjs`), path.join(here, 'cli', `${name}.cjs`)].find((f) =>
+      existsSync(f),
+    );
+    library = bundled ? (load(bundled) as VendoredLibraries[Name]) : FROM_PACKAGES[name]();
     loaded.set(name, library);
   }
   return library;

@@ -58,10 +58,10 @@ it("builds into a private directory and leaves the checkout's dist/ as it was", 
   expect(distStamps.after).toBe(distStamps.before);
 });
 
-it('loads the libraries a run may not need from files of their own beside each bundle, and only when a run needs them', () => {
+it('loads the libraries a run may not need from files of their own, kept once beside the CLI, and only when a run needs them', () => {
   const built = path.dirname(path.dirname(entry));
   for (const name of ['ajv.cjs', 'dockerfile-ast.cjs', 'ignore.cjs', 'js-yaml.cjs', 'smol-toml.cjs']) {
-    expect(existsSync(path.join(built, 'dist', name)), name).toBe(true);
+    expect(existsSync(path.join(built, 'dist', name)), name).toBe(false);
     expect(existsSync(path.join(built, 'dist', 'cli', name)), `cli/${name}`).toBe(true);
   }
   // A copy of the bundle without some of them, its data beside it as in the Action's checkout.
@@ -104,6 +104,46 @@ it('loads the libraries a run may not need from files of their own beside each b
     const whole = run(without(), tree);
     expect(whole.output, name).not.toContain('Cannot find module');
   }
+});
+
+it("keeps each chunk the CLI's bundle also has once: the Action's re-exports it, and loads it on demand", async () => {
+  const built = path.dirname(entry);
+  // The HCL parser, its WebAssembly runtime and the package-URL library are loaded on demand by both.
+  const chunks = readdirSync(built).filter((f) => /^\d+\.index\.js$/.test(f));
+  const shared = chunks.filter((f) => readFileSync(path.join(built, f), 'utf8').startsWith('export * from'));
+  expect(shared.length).toBeGreaterThan(0);
+  for (const chunk of shared) {
+    expect(readFileSync(path.join(built, chunk), 'utf8')).toBe(`export * from './cli/${chunk}';\n`);
+    expect(existsSync(path.join(built, 'cli', chunk)), chunk).toBe(true);
+  }
+  // No chunk is left twice.
+  for (const chunk of chunks.filter((f) => !shared.includes(f))) {
+    const cli = path.join(built, 'cli', chunk);
+    if (existsSync(cli))
+      expect(readFileSync(cli).equals(readFileSync(path.join(built, chunk))), chunk).toBe(false);
+  }
+  const workspace = makeTree({
+    'infra/main.tf': 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n',
+    'web/package.json': '{ "name": "web", "version": "1.0.0", "dependencies": { "left": "1.0.0" } }\n',
+    'web/package-lock.json': `${JSON.stringify({
+      name: 'web',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'web', version: '1.0.0', dependencies: { left: '1.0.0' } },
+        'node_modules/left': { version: '1.0.0', license: 'AGPL-3.0-only' },
+      },
+    })}\n`,
+  });
+  const r = await runAction({ workspace, inputs: { 'fail-on': 'never' } });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout + r.stderr).not.toMatch(/Cannot find module|not parsed|could not be read/i);
+  // The bucket without encryption (Terraform parsed) and the AGPL package (its purl computed).
+  const at = (file: string) => annotations(r).filter((l) => l.includes(`file=${file},`));
+  expect(
+    at('infra/main.tf').some((l) => l.includes('aws_s3_bucket "logs" has no server-side encryption')),
+  ).toBe(true);
+  expect(at('web/package-lock.json').some((l) => l.includes('AGPL-3.0-only'))).toBe(true);
 });
 
 afterAll(removeTempDirs);

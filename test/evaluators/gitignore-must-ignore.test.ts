@@ -27,7 +27,20 @@ describe('gitignore.must-ignore', () => {
 
   it('reports at line 1 when no pattern matches (e.g. an anchored /.env and a nested entry)', async () => {
     const findings = await check('/.env\n', ['.env', 'config/.env']);
-    expect(findings.map((f) => [at(f), f.key])).toEqual([['.gitignore:1:-', 'config/.env']]);
+    expect(findings.map((f) => [at(f), f.key])).toEqual([['.gitignore:1:-', 'not-ignored']]);
+    expect(findings[0]!.message).toBe(
+      '.gitignore does not ignore `config/.env`: add a pattern that matches it.',
+    );
+  });
+
+  it('names every entry no pattern matches in one finding, and each re-included entry at its negation', async () => {
+    const findings = await check('*.log\n', ['.env', 'config/.env', '.env.local']);
+    expect(findings.map((f) => [at(f), f.key])).toEqual([['.gitignore:1:-', 'not-ignored']]);
+    expect(findings[0]!.message).toBe(
+      '.gitignore does not ignore `.env`, `config/.env`, `.env.local`: add patterns that match them.',
+    );
+    const negated = await check('.env*\n!.env.local\n', ['.env', 'config/.env', '.env.local']);
+    expect(negated.map((f) => [at(f), f.key])).toEqual([['.gitignore:2:-', '.env.local']]);
   });
 
   it('follows git: a file inside an excluded directory cannot be re-included', async () => {

@@ -437,14 +437,17 @@ describe('process evidence', () => {
     expect(broken.map((f) => [f.location, f.key])).toEqual([[null, 'missing']]);
   });
 
+  /** Options of workflow.deploy-environment: production names, no actions, the given commands. */
+  const deployOptions = (deployCommands: string[], releaseCommands: string[] = []) => ({
+    production: '(?<![a-z])prod(?:uction)?(?![a-z])',
+    deployActions: [],
+    deployCommands,
+    releaseActions: [],
+    releaseCommands,
+  });
+
   it('deploy jobs without environment, at the job key', async () => {
-    const options = {
-      production: '(?<![a-z])prod(?:uction)?(?![a-z])',
-      deployActions: [],
-      deployCommands: ['helm\\s+upgrade'],
-      releaseActions: [],
-      releaseCommands: [],
-    };
+    const options = deployOptions(['helm\\s+upgrade']);
     const findings = await evaluate(
       workflowDeployEnvironment,
       one(`on: push
@@ -460,6 +463,26 @@ jobs:
     );
     expect(findings.map(at)).toEqual([`${W}:3:3`]);
     expect(findings[0]!.message).toContain('runs "helm upgrade" and a script names production');
+  });
+
+  it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
+    const options = deployOptions(['helm\\s+install'], ['npm\\s+publish']);
+    const job =
+      'jobs:\n  diff:\n    steps:\n      - run: helm install rel production/chart\n      - run: npm publish\n';
+    const cases: [string, number][] = [
+      ['on: pull_request\n', 0],
+      ['on: [pull_request, merge_group]\n', 0],
+      ['on:\n  pull_request:\n    paths: [production/**]\n', 0],
+      ['on:\n  pull_request:\n    types: [opened, synchronize]\n', 0],
+      // A merged pull request's `closed` event, a push or a manual run can deploy.
+      ['on:\n  pull_request:\n    types: [closed]\n', 1],
+      ['on:\n  pull_request:\n    types: closed\n', 1],
+      ['on: [pull_request, push]\n', 1],
+      ['on: pull_request_target\n', 1],
+      ['on: workflow_dispatch\n', 1],
+    ];
+    for (const [on, expected] of cases)
+      expect((await evaluate(workflowDeployEnvironment, one(on + job), options)).length, on).toBe(expected);
   });
 });
 

@@ -5,25 +5,38 @@
  */
 import { expect } from 'vitest';
 
+/** CPU time (user + system) of one call of `fn`, in ms. */
+function cpuOnce(fn: () => void): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 /** CPU time (user + system) of `fn`, in ms: the best of three runs. */
 export function cpuMs(fn: () => void): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
-    const start = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(start);
-    best = Math.min(best, (used.user + used.system) / 1000);
-  }
-  return best;
+  return Math.min(cpuOnce(fn), cpuOnce(fn), cpuOnce(fn));
 }
 
 /**
  * Asserts that `work(scale)` grows linearly: four times the input costs less than eight times the CPU
- * (plus a few milliseconds, below which timer resolution and garbage collection dominate).
+ * (plus a few milliseconds, below which timer resolution and garbage collection dominate). The two
+ * sizes are run alternately, five times each, and the best of each compared, so a collection or a
+ * busy moment of the machine that lands on one run does not decide.
  */
 export function expectLinear(work: (scale: number) => void): void {
-  const small = cpuMs(() => work(1));
-  const large = cpuMs(() => work(4));
+  let small = Number.POSITIVE_INFINITY;
+  let large = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    small = Math.min(
+      small,
+      cpuOnce(() => work(1)),
+    );
+    large = Math.min(
+      large,
+      cpuOnce(() => work(4)),
+    );
+  }
   expect(large, `CPU ${large.toFixed(1)} ms on 4x the input vs ${small.toFixed(1)} ms`).toBeLessThan(
     8 * small + 20,
   );

@@ -15,7 +15,8 @@ const GITIGNORE = '.gitignore';
  * repository root; a trailing `/` tests a directory). Matching uses the `ignore` package, which
  * implements git's semantics: globs, anchoring, negations and "a file in an excluded directory cannot
  * be re-included". Matching is case-sensitive, as git is on the Linux runners where CI executes.
- * A negation that re-includes an entry is reported at its line.
+ * The entries that no pattern matches are reported together, at the file; a negation that
+ * re-includes an entry is reported at its line.
  */
 export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
   kind: 'gitignore.must-ignore',
@@ -70,19 +71,28 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
     const lines = text.split(/\r?\n/);
     const ig = vendored('ignore')({ ignorecase: false }).add(lines);
     const findings: RawFinding[] = [];
+    const unmatched: string[] = [];
     for (const entry of options.entries) {
       const result = ig.test(entry);
       if (result.ignored) continue;
       const negation = result.unignored ? decidingNegation(lines, entry) : undefined;
-      const location: Location = { path: GITIGNORE, startLine: negation?.line ?? 1 };
+      if (!negation) {
+        unmatched.push(entry);
+        continue;
+      }
       findings.push({
-        message: negation
-          ? `${GITIGNORE} re-includes \`${entry}\` with the negation \`${negation.text}\` on line ${negation.line}, so it can be committed.${why}`
-          : `${GITIGNORE} does not ignore \`${entry}\`: add a pattern that matches it.${why}`,
-        location,
+        message: `${GITIGNORE} re-includes \`${entry}\` with the negation \`${negation.text}\` on line ${negation.line}, so it can be committed.${why}`,
+        location: { path: GITIGNORE, startLine: negation.line },
         key: entry,
       });
     }
+    // The entries no pattern matches share one place (the file): one finding names them all.
+    if (unmatched.length > 0)
+      findings.unshift({
+        message: `${GITIGNORE} does not ignore ${list(unmatched)}: add ${unmatched.length === 1 ? 'a pattern that matches it' : 'patterns that match them'}.${why}`,
+        location: { path: GITIGNORE, startLine: 1 },
+        key: 'not-ignored',
+      });
     return findings;
   },
 });

@@ -1,5 +1,5 @@
 import { locationFromSpan } from '../../location.js';
-import type { Job, Step } from '../../parsers/workflow.js';
+import type { Job, Step, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
@@ -24,6 +24,9 @@ export interface DeployEnvironmentOptions {
  * it records each deployment. A job is taken to deploy to production when it releases to a public
  * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
  * or its id/name) and its id, name, steps, inputs or env name production. Reported at the job's key.
+ * A workflow that runs only to check changes (`pull_request` without the `closed` type, `merge_group`)
+ * does not deploy to production, whatever its scripts name: a chart installed into a throw-away
+ * cluster from a repository's `production/` folder is a test.
  */
 export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOptions>({
   kind: 'workflow.deploy-environment',
@@ -61,7 +64,7 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
     const findings: RawFinding[] = [];
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
-        if (job.environment || job.uses) return;
+        if (job.environment || job.uses || checksChangesOnly(workflow)) return;
         const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
         let why = release ? `it ${release}` : undefined;
         if (!why) {
@@ -93,6 +96,26 @@ function matches(step: Step, action: (v: string) => boolean, commands: RegExp[])
   if (path && action(path)) return `uses ${step.uses!.value.replace(/@.*$/, '')}`;
   const m = step.run && commands.map((re) => re.exec(step.run!.value)).find(Boolean);
   return m ? `runs "${m[0].trim()}"` : undefined;
+}
+
+/**
+ * Whether a workflow runs only on proposed changes: every event is `merge_group`, or `pull_request`
+ * without the `closed` type (a merged pull request's `closed` event is a common deployment trigger).
+ */
+function checksChangesOnly(workflow: WorkflowSource): boolean {
+  if (workflow.kind !== 'workflow' || !workflow.on || workflow.on.events.length === 0) return false;
+  return workflow.on.events.every(({ event, config }) => {
+    if (event === 'merge_group') return true;
+    if (event !== 'pull_request') return false;
+    const settings = config?.value;
+    const types =
+      settings && typeof settings === 'object' && !Array.isArray(settings)
+        ? (settings as Record<string, unknown>).types
+        : undefined;
+    if (types === undefined || types === null) return true;
+    const list = Array.isArray(types) ? types : [types];
+    return list.every((t) => typeof t === 'string' && t !== 'closed');
+  });
 }
 
 /** Where the job names production, if it does. */
