@@ -106,7 +106,7 @@ export class BaseWorkspace extends Workspace {
   }
 
   /** Untouched files share the head's per-file parses (see {@link PER_FILE_MEMOS}). */
-  override memo<T>(kind: string, file: string, compute: () => T): T {
+  override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     if (PER_FILE_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }
