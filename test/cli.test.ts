@@ -257,13 +257,14 @@ describe('controlgate CLI', () => {
     expect(r.code).toBe(0);
     // Without the API, the controls resting on repository settings (branch protection, environments)
     // cannot be confirmed, so nothing is claimed implemented; controls whose rules found nothing to
-    // examine (Terraform-only ones: the demo holds no Terraform) are proposed not applicable.
+    // examine (Terraform-only ones: the demo holds no Terraform; 8.14, whose Kubernetes rule finds no
+    // Deployment among the demo's YAML) are proposed not applicable.
     expect(r.stdout.split('\n').slice(0, 4)).toEqual([
       `wrote ${path.join(root, '.github', 'controls.yml')}: the 93 controls of ISO/IEC 27002:2022, each as the next \`controlgate check\` confirms it.`,
       '  implemented (0), with the evidence controlgate verified: none',
-      '  not-applicable (7), proposed because the repository holds nothing their rules check; confirm each justification: 8.10, 8.13, 8.15, 8.16, 8.23, 8.30, 8.34',
+      '  not-applicable (8), proposed because the repository holds nothing their rules check; confirm each justification: 8.10, 8.13, 8.14, 8.15, 8.16, 8.23, 8.30, 8.34',
       expect.stringMatching(
-        /^ {2}planned \(86\), each with a TODO to decide: 27 technological \(8\.1, .*\) and 59 organizational, people and physical controls$/,
+        /^ {2}planned \(85\), each with a TODO to decide: 26 technological \(8\.1, .*\) and 59 organizational, people and physical controls$/,
       ),
     ]);
     expect(r.stdout).toContain(
@@ -287,6 +288,11 @@ describe('controlgate CLI', () => {
       status: 'not-applicable',
       justification:
         'Nothing 8.13 covers is kept in this repository: it holds no Terraform resources of the types the rule checks (*.tf).',
+    });
+    expect(entries['8.14']).toEqual({
+      status: 'not-applicable',
+      justification:
+        'Nothing 8.14 covers is kept in this repository: it holds no Kubernetes Deployments, StatefulSets or ReplicaSets, no Terraform resources of the types the rule checks (*.tf).',
     });
     expect(entries['8.4']!.justification).toMatch(
       /^TODO: evidence found \(\.github\/CODEOWNERS\), but the check calls it unverifiable: rule github-branch-protection could not be verified/,

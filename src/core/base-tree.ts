@@ -123,7 +123,7 @@ export class BaseWorkspace extends Workspace {
   }
 
   /** Untouched files share the head's per-file values (see {@link SHARED_WITH_HEAD}). */
-  override memo<T>(kind: string, file: string, compute: () => T): T {
+  override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     if (SHARED_WITH_HEAD.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }

@@ -64,6 +64,46 @@ describe('pathMatcher', () => {
     expect(pathMatcher(['**/package.json'])('')).toBe(false);
   });
 
+  it('compares a path’s name in place with every listed name of its length, and agrees with picomatch', () => {
+    // Names of one length (go.mod, go.sum, Gemfile/Podfile), a name that ends another's, a directory
+    // named like a listed file, and names one character off either way.
+    const patterns = ['**/go.mod', '**/go.sum', '**/Gemfile', '**/Podfile', '**/mod', '**/*.lock'];
+    const paths = [
+      'go.mod',
+      'go.sum',
+      'a/go.sum',
+      'a/go.sun',
+      'a/ago.mod',
+      'a/o.mod',
+      'go.mod/x',
+      'a/go.mod/b',
+      'Podfile',
+      'x/Gemfile',
+      'x/gemfile',
+      'x/Gemfile2',
+      'x/mod',
+      'x/amod',
+      'a.lock',
+      'a/.lock',
+      'a/lock',
+      'a/./go.mod',
+      'a/../go.sum',
+    ];
+    const ours = pathMatcher(patterns);
+    const theirs = picomatch(patterns, { dot: true, flags: 's' });
+    expect(paths.filter(ours)).toEqual(paths.filter((p) => theirs(p)));
+    expect(paths.filter(ours)).toEqual([
+      'go.mod',
+      'go.sum',
+      'a/go.sum',
+      'Podfile',
+      'x/Gemfile',
+      'x/mod',
+      'a.lock',
+      'a/.lock',
+    ]);
+  });
+
   it('compiles a list once for the process, and never serves one list for another', () => {
     // A configured glob may hold a NUL: joined with NULs, ['a\0b'] would be the same list as ['a', 'b'].
     expect(pathMatcher(['a\u0000b'])('a')).toBe(false);

@@ -63,7 +63,7 @@ describe('RecordingWorkspace', () => {
     const inherited = Object.getOwnPropertyNames(Workspace.prototype).filter(
       (n) => n !== 'constructor' && !own.has(n),
     );
-    expect(inherited).toEqual(['text', 'indexedSet', 'load', 'open', 'realDirectory']);
+    expect(inherited).toEqual(['text', 'indexedSet', 'load', 'open', 'realDirectoryOf', 'realDirectory']);
   });
 
   it('cannot record what a rule learns from the input problems of the others', () => {

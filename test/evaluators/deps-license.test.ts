@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
 import { depsLicense } from '../../src/core/evaluators/deps/license.js';
 import { cleanup, run, runBuiltin } from './kit.js';
 
@@ -53,5 +57,41 @@ describe('deps.license', () => {
       'package-lock.json': lock({ w: { version: '1.0.0', license: 'Commercial, see AGPL-3.0 notice' } }),
     });
     expect(findings).toEqual([]);
+  });
+
+  it('examines only the lockfiles that record licences: over others its control is not assessed', async () => {
+    const check = async (files: Record<string, string>) => {
+      const root = mkdtempSync(path.join(tmpdir(), 'cg-license-scope-'));
+      const all = {
+        '.github/controls.yml':
+          'version: 1\ncontrols:\n  "5.32": { status: implemented, justification: "Reviewed." }\n',
+        ...files,
+      };
+      for (const [rel, text] of Object.entries(all)) {
+        mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        writeFileSync(path.join(root, rel), text);
+      }
+      const report = await runCheck({ root, onlyRules: ['dependency-license-denied'], failOnGap: false });
+      return {
+        scope: report.rules.find((r) => r.id === 'dependency-license-denied')!.scope,
+        control: report.controls.find((c) => c.id === '5.32')!,
+      };
+    };
+    // A yarn v1 lockfile records no licence: parsed, but nothing in it could be judged.
+    const yarn = { 'yarn.lock': '# yarn lockfile v1\n\nleft-pad@^1.0.0:\n  version "1.3.0"\n' };
+    const none = await check(yarn);
+    expect(none.scope).toMatchObject({ files: 0, examples: [] });
+    expect(none.control).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        'rule dependency-license-denied examined nothing: no lockfiles that record licences in this repository',
+      ],
+    });
+    const npm = await check({
+      ...yarn,
+      'package-lock.json': lock({ a: { version: '1.0.0', license: 'MIT' } }),
+    });
+    expect(npm.scope).toMatchObject({ files: 1, examples: ['package-lock.json'] });
+    expect(npm.control).toMatchObject({ verdict: 'satisfied', reasons: [] });
   });
 });

@@ -8,7 +8,7 @@ import type { RuleSummary } from '../types.js';
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS: Record<string, string> = {
   terraform: 'Terraform resources of the types the rule checks (*.tf)',
-  k8s: 'Kubernetes manifests',
+  k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
   dockerfile: 'Dockerfiles',
   workflow: 'GitHub Actions workflows',
   deps: 'dependency manifests or update configurations',
@@ -32,6 +32,17 @@ const KIND_INPUTS: Record<string, string> = {
   'deps.sbom-coverage': 'dependency lockfiles',
   'deps.lockfile': 'dependency manifests',
   'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
+  'k8s.rbac':
+    'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
+  'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
+  'workflow.container-credentials': 'workflow jobs with a container or services',
+  'workflow.unpinned-images': 'container images pulled by workflow jobs or Docker actions',
+  'workflow.secrets-inherit': 'workflow jobs that call a reusable workflow',
+  'workflow.deploy-environment': 'workflow jobs that deploy or use an environment',
+  'workflow.use-trusted-publishing': 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
+  'workflow.cache-poisoning': 'release or publishing workflows',
+  'workflow.self-hosted-runner': 'workflows triggered by pull requests',
+  'workflow.secrets-outside-env': 'workflow jobs that read deployment or publishing secrets',
 };
 
 /** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */

@@ -52,7 +52,7 @@ export class FocusedWorkspace extends Workspace {
   }
 
   /** Per-file parses (of any file) are the whole tree's; anything computed over the listed files is this view's. */
-  override memo<T>(kind: string, file: string, compute: () => T): T {
+  override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     if (PER_FILE_MEMOS.has(kind)) return this.whole.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }

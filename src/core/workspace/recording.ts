@@ -92,7 +92,7 @@ export class RecordingWorkspace extends Workspace {
    * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
    * value computed where nothing was recorded makes the rule's inputs unknown.
    */
-  override memo<T>(kind: string, file: string, compute: () => T): T {
+  override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     if (PER_FILE_MEMOS.has(kind)) {
       this.ask(file);
       return this.whole.memo(kind, file, compute);
@@ -110,7 +110,7 @@ export class RecordingWorkspace extends Workspace {
       };
       let result: T;
       try {
-        result = compute();
+        result = compute(file);
       } catch (err) {
         settle();
         throw err;

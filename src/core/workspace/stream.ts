@@ -43,8 +43,11 @@ export function utf16Encoding(head: Uint8Array): 'utf-16le' | 'utf-16be' | undef
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   const n = Math.min(head.length, 4096) & ~1;
-  // Without a zero byte it is not UTF-16 (a native search: most files stop here).
-  if (n < 16 || head.subarray(0, n).indexOf(0) === -1) return undefined;
+  // Without a zero byte it is not UTF-16 (a native search: most files stop here; over the whole head,
+  // not a view of its first `n` bytes, which cost an object per file).
+  if (n < 16) return undefined;
+  const zero = head.indexOf(0);
+  if (zero === -1 || zero >= n) return undefined;
   let evenZero = 0;
   let oddZero = 0;
   for (let i = 0; i < n; i += 2) {

@@ -109,6 +109,10 @@ export class Workspace {
   private readonly memos = new Map<string, MemoStore>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
+  /** The directory of the last file opened, and its answer (see {@link realDirectoryOf}). */
+  private lastDirectory: { name: string; real: boolean } | undefined;
+  /** The root and a separator, which a relative path of the index completes. */
+  private readonly rootPrefix: string;
   private readonly overlay: ReadonlyMap<string, string> | undefined;
   /** What the rule being evaluated reads (see scope.ts). */
   readonly scope: ScopeRecorder;
@@ -119,6 +123,7 @@ export class Workspace {
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
+    this.rootPrefix = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
     this.overlay = options.overlay;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     let files: string[];
@@ -274,9 +279,10 @@ export class Workspace {
 
   /**
    * Caches the result of a parser (or any per-file computation) so that every rule shares it:
-   * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`.
+   * `workspace.memo('dockerfile', file, () => parseDockerfile(text))`. `compute` is given the file,
+   * so that a hot caller can pass one function for every file instead of a closure per call.
    */
-  memo<T>(kind: string, file: string, compute: () => T): T {
+  memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     let store = this.memos.get(kind);
     if (!store) {
       store = { values: new Map() };
@@ -288,7 +294,8 @@ export class Workspace {
       if (this.scope.active) {
         const deps = entry.deps;
         if (typeof deps === 'number') this.scope.touchAt(deps);
-        else for (const d of deps) this.scope.touchAt(d);
+        // Indexed: most lists are the shared frozen empty one, which a for-of iterated with an object.
+        else for (let i = 0; i < deps.length; i++) this.scope.touchAt(deps[i]!);
       }
       return entry.value as T;
     }
@@ -297,18 +304,19 @@ export class Workspace {
     const frame = this.scope.openFrame();
     let value: T;
     try {
-      value = compute();
+      value = compute(file);
     } catch (err) {
       this.scope.closeFrame(frame);
       throw err;
     }
     const stored: MemoEntry = { value, deps: NO_DEPS };
     values.set(file, stored);
-    const settle = () => {
-      stored.deps = this.scope.closeFrame(frame);
-    };
-    if (value instanceof Promise) value.then(settle, settle);
-    else settle();
+    if (value instanceof Promise) {
+      const settle = () => {
+        stored.deps = this.scope.closeFrame(frame);
+      };
+      value.then(settle, settle);
+    } else stored.deps = this.scope.closeFrame(frame);
     return value;
   }
 
@@ -366,15 +374,17 @@ export class Workspace {
         if (n === 0) break;
         read += n;
       }
+      // One view of the buffer per file: the text is decoded from the buffer's range, not a view.
       const head = buf.subarray(0, Math.min(read, BINARY_SNIFF_BYTES));
       const utf16 = utf16Encoding(head);
+      const nul = head.indexOf(0) !== -1;
       const chunks = () =>
         fdChunks(() => {
           const again = this.open(file);
           return 'fd' in again ? again.fd : undefined;
         });
       if (size > this.maxFileBytes) {
-        const encoding: TextEncoding = utf16 ?? (head.includes(0) ? 'latin1' : 'utf-8');
+        const encoding: TextEncoding = utf16 ?? (nul ? 'latin1' : 'utf-8');
         return encoding === 'latin1'
           ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
           : { kind: 'too-large', size, encoding, chunks: chunks(), at };
@@ -383,8 +393,8 @@ export class Workspace {
         const text = decodeText(buf.subarray(0, read), utf16);
         return { kind: 'text', text, lines: new LineIndex(text), at };
       }
-      if (head.includes(0)) return { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at };
-      let text = buf.subarray(0, read).toString('utf8');
+      if (nul) return { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at };
+      let text = buf.toString('utf8', 0, read);
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       return { kind: 'text', text, lines: new LineIndex(text), at };
     } catch (err) {
@@ -413,13 +423,15 @@ export class Workspace {
       this.inheritedFrom.release([file]);
       return content;
     }
-    const abs = path.join(this.root, file);
+    // The file is safe and relative: the kernel resolves it under the root as path.join would
+    // (which normalised it through several strings per file).
+    const abs = this.rootPrefix + file;
     let fd: number | undefined;
     try {
       // A directory on the way may be a symlink pointing out of the tree: each directory is checked
       // once per run. The file itself is opened without following a final symlink, and without
       // blocking on a FIFO; where the platform has no O_NOFOLLOW, lstat tells first.
-      if (!this.realDirectory(path.posix.dirname(file))) return { kind: 'symlink' };
+      if (!this.realDirectoryOf(file)) return { kind: 'symlink' };
       if (!NO_FOLLOW && lstatSync(abs).isSymbolicLink()) return { kind: 'symlink' };
       try {
         fd = openSync(abs, constants.O_RDONLY | NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
@@ -437,6 +449,21 @@ export class Workspace {
       if (fd !== undefined) closeSync(fd);
       return { kind: 'unreadable', reason: (err as NodeJS.ErrnoException).code ?? String(err) };
     }
+  }
+
+  /**
+   * {@link realDirectory} of a file's directory. Files are read in index order, so most share the
+   * directory of the file before: that answer is reused without cutting the directory's name out.
+   */
+  private realDirectoryOf(file: string): boolean {
+    const slash = file.lastIndexOf('/');
+    if (slash <= 0) return this.realDirectory(slash === 0 ? '/' : '.');
+    const last = this.lastDirectory;
+    if (last && last.name.length === slash && file.startsWith(last.name)) return last.real;
+    const name = file.slice(0, slash);
+    const real = this.realDirectory(name);
+    this.lastDirectory = { name, real };
+    return real;
   }
 
   /** Whether a directory (relative, POSIX) and every directory above it is a real one, not a symlink. */

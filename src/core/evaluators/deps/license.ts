@@ -66,8 +66,12 @@ export const depsLicense = defineEvaluator<Options>({
     const acceptable = (id: string) => !deny(id) && (!allow || allow(id));
     const scopes = new Set(options.scopes);
     const findings: RawFinding[] = [];
+    // Every lockfile is parsed (one shared inventory), but only those that record licences can be
+    // judged: a repository whose lockfiles record none (go.sum, Cargo.lock) gave the rule nothing.
+    const subjects = new Set<string>();
     for (const lock of await readInventory(workspace, options.exclude)) {
       if (!lock.recordsLicenses) continue;
+      subjects.add(lock.file);
       for (const c of lock.components) {
         if (!c.license || !scopes.has(c.scope ?? 'unknown')) continue;
         const node = parseSpdx(c.license);
@@ -82,6 +86,7 @@ export const depsLicense = defineEvaluator<Options>({
         });
       }
     }
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

@@ -1,7 +1,7 @@
-import { childAt, containersOf, describeContainer, isMap, podSpecs } from '../../parsers/k8s.js';
+import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, isWindowsPod } from './shared.js';
+import { containerFinding, containerSetting, examinedPods, isWindowsPod } from './shared.js';
 
 /** Options of `k8s.capabilities`: one of the two audits, or both. */
 export interface CapabilitiesOptions {
@@ -47,7 +47,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
   evaluate({ options, workspace }) {
     const forbidden = new Set(options.forbiddenAdd.map(normalise));
     const findings: RawFinding[] = [];
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         // A privileged container has every capability, whatever it adds or drops: k8s.privileged reports it.

@@ -1,7 +1,7 @@
-import { childAt, describeObject, podSpecs } from '../../parsers/k8s.js';
+import { childAt, describeObject } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { findingAt } from './shared.js';
+import { examinedPods, findingAt } from './shared.js';
 
 type Namespace = 'network' | 'pid' | 'ipc';
 
@@ -47,7 +47,7 @@ export const k8sHostNamespaces = defineEvaluator<Options>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       for (const ns of options.namespaces) {
         const { field, effect } = FIELDS[ns];
         const node = childAt(pod.object, pod.node, field);

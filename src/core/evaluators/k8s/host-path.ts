@@ -1,7 +1,7 @@
-import { childAt, describeObject, isMap, podSpecs } from '../../parsers/k8s.js';
+import { childAt, describeObject, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { findingAt } from './shared.js';
+import { examinedPods, findingAt } from './shared.js';
 
 interface Options {
   /** Host paths that may be mounted (exact match), e.g. for a node agent reviewed on its own. */
@@ -30,7 +30,7 @@ export const k8sHostPath = defineEvaluator<Options>({
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
     const allowed = new Set(options.allow);
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       const volumes = pod.node.value.volumes;
       if (!Array.isArray(volumes)) continue;
       volumes.forEach((volume, i) => {

@@ -1,7 +1,7 @@
-import { apiGroup, childAt, describeObject, isMap, k8sObjects } from '../../parsers/k8s.js';
+import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { findingAt } from './shared.js';
+import { examineObjects, findingAt } from './shared.js';
 
 /** Options of `k8s.rbac`. */
 export interface RbacOptions {
@@ -47,11 +47,15 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
+    // What the audit judges: bindings (cluster-admin) or roles (wildcard); a tree of neither gives it
+    // nothing to pass on.
+    const subjects: K8sObject[] = [];
     for (const object of k8sObjects(workspace)) {
       if (apiGroup(object.apiVersion) !== RBAC_GROUP) continue;
       const at = { object };
       if (options.audit === 'cluster-admin') {
         if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
+        subjects.push(object);
         const name = childAt(object, object.node, 'roleRef', 'name');
         const kind = childAt(object, object.node, 'roleRef', 'kind');
         if (name?.value !== 'cluster-admin' || kind?.value !== 'ClusterRole' || !name) continue;
@@ -71,6 +75,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
         continue;
       }
       if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
+      subjects.push(object);
       const rules = object.node.value.rules;
       if (!Array.isArray(rules)) continue;
       rules.forEach((rule, i) => {
@@ -96,6 +101,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
         }
       });
     }
+    examineObjects(workspace, subjects);
     return findings;
   },
 });

@@ -1,7 +1,7 @@
-import { containersOf, describeContainer, podSpecs } from '../../parsers/k8s.js';
+import { containersOf, describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, missingSettingAt, NO_OPTIONS } from './shared.js';
+import { containerFinding, containerSetting, examinedPods, missingSettingAt, NO_OPTIONS } from './shared.js';
 
 /**
  * Flags containers and init containers whose `securityContext.readOnlyRootFilesystem` is not `true`.
@@ -15,7 +15,7 @@ export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         const setting = containerSetting(c, 'readOnlyRootFilesystem');
         if (setting?.value === true) continue;

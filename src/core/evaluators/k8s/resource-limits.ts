@@ -1,7 +1,7 @@
-import { childAt, containersOf, describeContainer, isMap, podSpecs } from '../../parsers/k8s.js';
+import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { type Anchor, containerFinding } from './shared.js';
+import { type Anchor, containerFinding, examinedPods } from './shared.js';
 
 interface Options {
   /** Resources every container must limit. */
@@ -32,7 +32,7 @@ export const k8sResourceLimits = defineEvaluator<Options>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         const limits = childAt(pod.object, c.node, 'resources', 'limits');
         const set = limits && isMap(limits.value) ? limits.value : {};

@@ -1,15 +1,10 @@
-import {
-  containersOf,
-  describeContainer,
-  describeObject,
-  type K8sNode,
-  podSpecs,
-} from '../../parsers/k8s.js';
+import { containersOf, describeContainer, describeObject, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
   containerFinding,
   containerSetting,
+  examinedPods,
   findingAt,
   isWindowsPod,
   missingSettingAt,
@@ -31,7 +26,7 @@ export const k8sRunAsRoot = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       if (isWindowsPod(pod)) continue;
       // A pod-level value shared by several containers is one mistake, reported once.
       const reported = new Set<string>();

@@ -8,13 +8,13 @@ import {
   type K8sNode,
   type PodSpec,
   podMetadata,
-  podSpecs,
 } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import {
   containerFinding,
   containerSetting,
+  examinedPods,
   findingAt,
   isWindowsPod,
   NO_OPTIONS,
@@ -46,7 +46,7 @@ export const k8sSeccomp = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const pod of podSpecs(workspace)) {
+    for (const pod of examinedPods(workspace)) {
       if (isWindowsPod(pod)) continue;
       const containers = containersOf(pod, ['initContainers', 'containers']);
       const missing: Container[] = [];

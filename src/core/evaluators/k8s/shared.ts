@@ -5,6 +5,7 @@ import {
   containersOf,
   isMap,
   type K8sNode,
+  type K8sObject,
   occurrenceKey,
   type PodSpec,
   podSpecs,
@@ -17,11 +18,32 @@ import type { Workspace } from '../../workspace/workspace.js';
  * lookups with pod-level inheritance, and findings located at a manifest value.
  */
 
-/** Calls `visit` for every container of every workload in the workspace. */
+/**
+ * Every Kubernetes rule reads every manifest (one shared parse), but judges only its subjects: it
+ * examined the files that hold one, so a rule about containers over a tree of ConfigMaps and Services,
+ * or an RBAC rule over manifests without roles, has nothing to pass on (its control is not assessed).
+ */
+export function examineObjects(workspace: Workspace, subjects: Iterable<K8sObject | PodSpec>): void {
+  const files = new Set<string>();
+  for (const s of subjects) files.add('object' in s ? s.object.path : s.path);
+  workspace.examineOnly(files);
+}
+
+/**
+ * The pod specs of the workspace's workloads, for a rule that judges pods or containers: the rule
+ * examined the files that hold them (workloads, pods, pod templates), not every manifest it read.
+ */
+export function examinedPods(workspace: Workspace): PodSpec[] {
+  const pods = podSpecs(workspace);
+  examineObjects(workspace, pods);
+  return pods;
+}
+
+/** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
 export function eachContainer(
   workspace: Workspace,
   visit: (c: Container) => void,
-  pods = podSpecs(workspace),
+  pods = examinedPods(workspace),
 ) {
   for (const pod of pods) for (const c of containersOf(pod)) visit(c);
 }

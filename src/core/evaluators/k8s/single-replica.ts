@@ -2,7 +2,7 @@ import { apiGroup, childAt, describeObject, isMap, type K8sObject, k8sObjects } 
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { findingAt, NO_OPTIONS } from './shared.js';
+import { examineObjects, findingAt, NO_OPTIONS } from './shared.js';
 
 /** Kustomizations, whose `replicas:` field sets the count of named workloads in an overlay. */
 const KUSTOMIZATIONS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
@@ -32,8 +32,12 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
     const overlaid = kustomizeReplicas(workspace);
     const services = objects.flatMap(serviceSelector);
     const findings: RawFinding[] = [];
+    // Its subjects are the replicated workloads: Services, autoscalers and kustomizations only decide
+    // whether one is judged, so a tree without a Deployment, StatefulSet or ReplicaSet passes on nothing.
+    const subjects: K8sObject[] = [];
     for (const object of objects) {
       if (!REPLICATED.has(object.kind) || apiGroup(object.apiVersion) !== 'apps') continue;
+      subjects.push(object);
       if (scaled.has(targetKey(object.kind, object.name ?? '', namespaceOf(object)))) continue;
       if (object.name && overlaid.has(object.name)) continue;
       if (DEV_PATH.test(object.path) || !served(object, services)) continue;
@@ -63,6 +67,7 @@ export const k8sSingleReplica = defineEvaluator<Record<string, never>>({
             ),
       );
     }
+    examineObjects(workspace, subjects);
     return findings;
   },
 });

@@ -1,4 +1,4 @@
-import type { Location, RawFinding } from '../../types.js';
+import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import { defineEvaluator } from '../types.js';
 

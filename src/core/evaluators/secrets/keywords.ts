@@ -124,16 +124,16 @@ export interface Mark {
 }
 
 /**
- * Runs the matcher over `text` and calls `line(start, end, marks, from, to)` for each line with at
- * least one confirmed keyword, in order: its offsets (the end excludes the line break) and its
- * marks, which are `marks[from..to)` in order of their start.
+ * Calls `line(start, end, marks, from, to)` for each line of `text` with at least one of `marks`
+ * (what {@link findMarks} found in it), in order: its offsets (the end excludes the line break) and
+ * its marks, which are `marks[from..to)` in order of their start. The marks are found first so that
+ * a caller can stop at a text without any (most of a tree's) before setting up anything for its lines.
  */
-export function forEachMarkedLine(
-  matcher: KeywordMatcher,
+export function eachMarkedLine(
   text: string,
+  marks: Mark[],
   line: (start: number, end: number, marks: Mark[], from: number, to: number) => void,
 ): void {
-  const marks = findMarks(matcher, text);
   // Lines are found around the marks only (most of a text has none), with the native searches.
   let i = 0;
   while (i < marks.length) {
@@ -171,7 +171,7 @@ function sortRange(marks: Mark[], from: number, to: number): void {
 }
 
 /** Every confirmed keyword of a text, in the order the automaton finds them (by their end). */
-function findMarks(matcher: KeywordMatcher, text: string): Mark[] {
+export function findMarks(matcher: KeywordMatcher, text: string): Mark[] {
   const { delta, classOf, width, outputAt, outputs, keywords } = matcher;
   const marks: Mark[] = [];
   let state = 0;

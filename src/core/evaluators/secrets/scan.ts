@@ -1,6 +1,13 @@
 import { sourceContext } from './context.js';
 import { DETECTORS, findAwsSecrets, VERIFIED } from './detectors.js';
-import { buildMatcher, forEachMarkedLine, type KeywordMatcher, lineCounter, type Mark } from './keywords.js';
+import {
+  buildMatcher,
+  eachMarkedLine,
+  findMarks,
+  type KeywordMatcher,
+  lineCounter,
+  type Mark,
+} from './keywords.js';
 import { type Detector, FAMILY_PRIORITY, type LineHit, type ScanContext, type SecretHit } from './types.js';
 import { shannonEntropy } from './values.js';
 
@@ -78,13 +85,17 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
   const hits: SecretHit[] = [];
   const unread: Unread[] = [];
   if (!matcher) return { hits, unread };
+  // Every hit stands on a marked line: a text without a mark (most of a tree) is done here, before
+  // the closures and lists of the line pass are made for it.
+  const marks = findMarks(matcher, text);
+  if (marks.length === 0) return { hits, unread };
   const firstLine = options.firstLine ?? 1;
   const firstColumn = options.firstColumn ?? 0;
   // Binary content has no lines to speak of: its "lines" are read whole (binary-safe detectors only).
   const budget = options.binary ? Number.POSITIVE_INFINITY : MAX_LINE_WORK;
   const awsLines: number[] = [];
   const lineOf = lineCounter(text);
-  forEachMarkedLine(matcher, text, (lineStart, lineEnd, marks, from, to) => {
+  eachMarkedLine(text, marks, (lineStart, lineEnd, marks, from, to) => {
     let lineNo = -1;
     const number = () => {
       if (lineNo === -1) lineNo = firstLine + lineOf(lineStart);

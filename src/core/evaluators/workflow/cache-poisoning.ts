@@ -23,11 +23,15 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // Its subjects are release and publishing workflows: one that only builds and tests ships nothing
+    // a poisoned cache could reach, so a repository without them had nothing to judge.
+    const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
       workflow(workflow) {
         const trigger = releaseTrigger(workflow);
         const publishing = publishingJobs(workflow);
         if (!trigger && publishing.size === 0) return;
+        subjects.add(workflow.path);
         const jobs = publishing.size > 0 ? workflow.jobs.filter((j) => publishing.has(j)) : workflow.jobs;
         for (const job of jobs) {
           for (const step of job.steps) {
@@ -59,6 +63,7 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
         }
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

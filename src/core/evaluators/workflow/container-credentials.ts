@@ -15,11 +15,14 @@ export const workflowContainerCredentials = defineEvaluator<Record<string, never
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // Its subjects are job containers and services: a workflow without one had nothing to judge.
+    const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
         const specs: [ContainerSpec, string][] = [];
         if (job.container) specs.push([job.container, `the container of job "${job.id}"`]);
         for (const s of job.services) specs.push([s, `service "${s.id}" of job "${job.id}"`]);
+        if (specs.length > 0) subjects.add(workflow.path);
         for (const [spec, what] of specs) {
           const password = [...(spec.credentials?.entries ?? [])].find(
             ([k]) => k.toLowerCase() === 'password',
@@ -37,6 +40,7 @@ export const workflowContainerCredentials = defineEvaluator<Record<string, never
         }
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

@@ -62,8 +62,12 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
     const deployCommands = (options.deployCommands ?? []).map((c) => new RegExp(c, 'i'));
     const releaseCommands = (options.releaseCommands ?? []).map((c) => new RegExp(c, 'i'));
     const findings: RawFinding[] = [];
+    // Its subjects are deployments: jobs gated by an environment, and jobs found to deploy or release.
+    // A workflow that only builds and tests had nothing to judge.
+    const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
+        if (job.environment) subjects.add(workflow.path);
         if (job.environment || job.uses || checksChangesOnly(workflow)) return;
         const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
         let why = release ? `it ${release}` : undefined;
@@ -75,8 +79,10 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
               : undefined);
           const prod = deploy ? productionMention(job, production) : undefined;
           if (deploy && prod) why = `it ${deploy} and ${prod}`;
+          else if (deploy) subjects.add(workflow.path);
         }
         if (!why) return;
+        subjects.add(workflow.path);
         findings.push({
           message:
             `Job "${job.id}" deploys to production (${why}) without "environment:", so no required reviewer, ` +
@@ -87,6 +93,7 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
         });
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

@@ -14,8 +14,11 @@ export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // Its subjects are calls of reusable workflows: a workflow that makes none had nothing to judge.
+    const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
+        if (job.uses) subjects.add(workflow.path);
         if (!job.uses || typeof job.secrets?.value !== 'string' || job.secrets.value.trim() !== 'inherit')
           return;
         findings.push({
@@ -27,6 +30,7 @@ export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
         });
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

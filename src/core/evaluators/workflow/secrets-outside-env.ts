@@ -41,6 +41,9 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
     const deployment = new RegExp(options.names, 'i');
     const findings: RawFinding[] = [];
     const seen = new Set<string>();
+    // Its subjects are the jobs that read deployment or publishing secrets, in an environment or not:
+    // a repository whose workflows read none had nothing to judge.
+    const subjects = new Set<string>();
     // Whether a job publishes, asked for each of its expressions: computed once per job.
     const publishers = new Map<Job, boolean>();
     const publishingJob = (job: Job) => {
@@ -54,7 +57,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
       workflowSources(workspace),
       {
         expression(expr, source, job) {
-          if (source.kind !== 'workflow' || !job || job.uses || job.environment) return;
+          if (source.kind !== 'workflow' || !job || job.uses) return;
           if (!/secrets/i.test(expr.inner) || !expr.parsed.ok) return;
           // Credentials for pulling a job's images are not deployment credentials.
           if (/\/(container|services)\//.test(expr.pointer)) return;
@@ -66,6 +69,9 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
             if (compared.has(ref)) continue;
             const publishing = publishingJob(job);
             if (!publishing && !(deployment.test(name) && CREDENTIAL.test(name))) continue;
+            subjects.add(source.path);
+            // In an environment: judged, and gated as it should be.
+            if (job.environment) return;
             const once = `${source.path}\u0000${job.id}\u0000${name}`;
             if (seen.has(once)) continue;
             seen.add(once);
@@ -91,6 +97,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
       },
       workspace,
     );
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

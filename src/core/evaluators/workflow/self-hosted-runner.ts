@@ -24,10 +24,14 @@ export const workflowSelfHostedRunner = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // Its subjects are the jobs of pull-request-triggered workflows: a push or release workflow runs
+    // no fork's code, so a repository with no such workflow had nothing to judge.
+    const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
       job(job, workflow) {
         const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
         if (triggers.length === 0 || !job.runsOn) return;
+        subjects.add(workflow.path);
         const label = selfHostedLabel(workflow, job, job.runsOn);
         if (!label) return;
         findings.push({
@@ -40,6 +44,7 @@ export const workflowSelfHostedRunner = defineEvaluator<Record<string, never>>({
         });
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

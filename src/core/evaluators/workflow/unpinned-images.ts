@@ -37,8 +37,12 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
   evaluate({ options, workspace }) {
     const allowed = globMatcher(options.allow ?? []);
     const findings: RawFinding[] = [];
+    // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
+    const subjects = new Set<string>();
     const check = (path: string, image: Located<string> | undefined, what: string, key: string) => {
-      if (!image || image.value.includes('${{')) return;
+      if (!image) return;
+      subjects.add(path);
+      if (image.value.includes('${{')) return;
       const raw = image.value.trim().replace(/^docker:\/\//, '');
       const ref = parseImageRef(raw);
       if (!ref || hasSha256Digest(ref)) return;
@@ -75,6 +79,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
         }
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });

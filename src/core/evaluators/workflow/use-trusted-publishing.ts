@@ -25,9 +25,12 @@ export const workflowUseTrustedPublishing = defineEvaluator<Record<string, never
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
+    // Its subjects are publish steps to these registries: a repository that publishes nothing there
+    // had nothing to judge, whatever its workflows build.
+    const subjects = new Set<string>();
     walkWorkflows(workflowSources(workspace), {
       step(step, source, job) {
-        for (const hit of tokensOf(workspace, source, job, step)) {
+        for (const hit of tokensOf(workspace, source, job, step, () => subjects.add(source.path))) {
           findings.push({
             message:
               `${hit.registry} is published with a long-lived token (${hit.what}). ${hit.registry} accepts a short-lived ` +
@@ -39,6 +42,7 @@ export const workflowUseTrustedPublishing = defineEvaluator<Record<string, never
         }
       },
     });
+    workspace.examineOnly(subjects);
     return findings;
   },
 });
@@ -124,13 +128,21 @@ const ECOSYSTEMS: Ecosystem[] = [
   },
 ];
 
-function tokensOf(workspace: Workspace, source: WorkflowSource, job: Job | undefined, step: Step): Hit[] {
+/** The long-lived tokens a step publishes with; `publishes` is called when it publishes at all. */
+function tokensOf(
+  workspace: Workspace,
+  source: WorkflowSource,
+  job: Job | undefined,
+  step: Step,
+  publishes: () => void,
+): Hit[] {
   const envs = [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined];
   const action = actionOf(step.uses);
   const spec = action ? ACTIONS[action] : undefined;
   if (spec) {
     const other = spec.registryInput && input(step, spec.registryInput[0]);
     if (other && typeof other.value === 'string' && !spec.registryInput![1].test(other.value)) return [];
+    publishes();
     const token = spec.input ? input(step, spec.input) : undefined;
     if (token && fromSecret(token))
       return [
@@ -150,6 +162,7 @@ function tokensOf(workspace: Workspace, source: WorkflowSource, job: Job | undef
     const line = command.program.map((w) => w.text).join(' ');
     const eco = ECOSYSTEMS.find((e) => e.command.test(line));
     if (!eco || elsewhere(command, eco) || (eco.registry === 'npm' && npmElsewhere(job))) continue;
+    publishes();
     const flag = tokenFlag(command, eco);
     if (flag) {
       out.push({

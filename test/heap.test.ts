@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const HEAP = fileURLToPath(new URL('../src/heap.ts', import.meta.url));
+
+/**
+ * The young generation's size that a worker started after `tuneHeap` reports, or (`tune` false)
+ * after only the young generation's growth is turned off, as `tuneHeap` does (a worker's young
+ * generation grows while it loads otherwise). In a process of its own: the flags are process-wide
+ * and would tune the test runner's heap too.
+ */
+function workerNewSpace(tune: boolean): number {
+  const script = `
+    import { Worker } from 'node:worker_threads';
+    import { setFlagsFromString } from 'node:v8';
+    const { tuneHeap } = await import(${JSON.stringify(HEAP)});
+    if (${tune}) tuneHeap();
+    else setFlagsFromString('--semi-space-growth-factor=1');
+    const code = "Promise.all([import('node:worker_threads'), import('node:v8')]).then(([w, v8]) =>" +
+      "w.parentPort.postMessage(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));";
+    const worker = new Worker(code, { eval: true });
+    worker.once('message', (size) => { console.log(size); worker.terminate(); });
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+describe('tuneHeap', () => {
+  it('gives the threads started after it (the slice workers) a young generation of 4 MB, twice V8’s', () => {
+    expect(workerNewSpace(false)).toBeLessThan(4 * 1024 * 1024);
+    expect(workerNewSpace(true)).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+  });
+});
