@@ -14,10 +14,12 @@ const HEAP_GROWING_PERCENT = 25;
  * The young generation's size, in MB per semi-space, of the threads started after {@link tuneHeap}
  * (the slice workers; V8 gives them 2 MB). A worker allocates some 11 KB per file it checks, most of
  * it dead within the file, and every scavenge also copies the live texts of its slice: a larger young
- * generation scavenges less often (docs/performance.md: 8% less CPU for the 100,000-file check, a few
- * MB of peak RSS). The main thread's young generation is sized before any code runs: it keeps V8's.
+ * generation scavenges less often (docs/performance.md: 8% less CPU for the 100,000-file check at 4
+ * MB). 3 MB, not 4: at 200,000 files 4 MB took peak RSS to 296-305 thousand KiB, 3 MB to 289-292
+ * (alternated runs, no CPU difference above the noise). The main thread's young generation is sized
+ * before any code runs: it keeps V8's.
  */
-const WORKER_SEMI_SPACE_MB = 4;
+const WORKER_SEMI_SPACE_MB = 3;
 
 /**
  * The entry points' settings of the JavaScript heap. The young generation keeps its first size

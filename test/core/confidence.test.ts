@@ -155,14 +155,19 @@ describe('confidence in a run', () => {
     expect(smell.summary.hidden?.findings).toBe(2);
   });
 
-  it('a low-confidence finding is no evidence of a gap in a declared control', async () => {
+  it('a low-confidence finding is no evidence of a gap in a declared control, nor of the control met', async () => {
     const root = repo({
       'src/app.txt': 'fine\n',
       '.github/controls.yml':
         'version: 1\ncontrols:\n  "8.28":\n    status: implemented\n    justification: reviewed\n',
     });
     const report = await check(root, { failOn: 'never' });
-    expect(report.controls.find((c) => c.id === '8.28')).toMatchObject({ verdict: 'satisfied' });
+    expect(report.controls.find((c) => c.id === '8.28')).toMatchObject({
+      verdict: 'not-assessed',
+      reasons: [
+        'rule no-forbidden has 1 open finding of lower confidence than medium (fail-on-confidence): it makes no gap, and does not show the control met',
+      ],
+    });
     expect(report.summary.gate.result).toBe('pass');
     const strict = await check(root, { failOn: 'never', failOnConfidence: 'low' });
     expect(strict.controls.find((c) => c.id === '8.28')).toMatchObject({

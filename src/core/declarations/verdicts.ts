@@ -105,7 +105,8 @@ function byControl<T extends { readonly controls: readonly string[] }>(
  * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
  *   missing; or planned past its due date; or not-applicable without a justification;
  * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
- *   examined something and passed, or a cited evidence file or workflow was verified, or (an
+ *   examined something and passed (a rule whose open findings are all below `fail-on-confidence`
+ *   makes no gap but does not count: a guess neither fails nor shows a control met), or a cited evidence file or workflow was verified, or (an
  *   attestation) its evidence is URLs recorded for a control with an owner and a fresh review date.
  * A stale review of an implemented or partial control is a gap, like missing evidence.
  */
@@ -175,13 +176,20 @@ export function assessControls(input: AssessInput): ControlResult[] {
         ...missing,
         ...(review?.stale ? [`its review is stale: ${review.stale}`] : []),
       );
-      // A rule assesses the control when it examined something and nothing it found counts against
-      // the control (its findings may be excepted, ignored, informational or of low confidence).
+      // Open findings below `fail-on-confidence`: guesses make no gap, but a rule that raised them did
+      // not find the control met either, so it does not count towards satisfied.
+      const unsure = new Map<string, number>();
+      for (const f of mapped)
+        if (countsAgainstControl(f, policyRules) && !against.includes(f))
+          unsure.set(f.ruleId, (unsure.get(f.ruleId) ?? 0) + 1);
+      // A rule assesses the control when it examined something and found nothing against it, or only
+      // what someone decided (excepted, ignored) or what is informational.
       const assessedBy = rules.filter(
         (r) =>
           (r.result === 'pass' || r.result === 'fail') &&
           examinedAnything(r) &&
-          !against.some((f) => f.ruleId === r.id),
+          !against.some((f) => f.ruleId === r.id) &&
+          !unsure.has(r.id),
       );
       const verified = evidence.filter((e) => e.status === 'present');
       const urls = evidence.filter((e) => e.status === 'not-verified');
@@ -202,7 +210,14 @@ export function assessControls(input: AssessInput): ControlResult[] {
         // Nothing contradicts the declaration, and nothing supports it: never a pass.
         verdict = 'not-assessed';
         hint = notAssessedHint(c.id, check.file);
-        for (const r of rules) reasons.push(examinedNothing(r, input.kinds.get(r.id) ?? '', input.run));
+        for (const r of rules) {
+          const n = unsure.get(r.id);
+          reasons.push(
+            n
+              ? `rule ${r.id} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${input.minConfidence} (fail-on-confidence): ${n === 1 ? 'it makes' : 'they make'} no gap, and ${n === 1 ? 'does' : 'do'} not show the control met`
+              : examinedNothing(r, input.kinds.get(r.id) ?? '', input.run),
+          );
+        }
         if (urls.length > 0) {
           const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
           reasons.push(
