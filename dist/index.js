@@ -3265,6 +3265,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./lib/core/diff.js
@@ -3537,26 +3539,68 @@ class DiffIndex {
 
 
 
+
 /** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
 const MAX_BLOB_BYTES = 1024 * 1024;
 /** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
 const MAX_LIST_BYTES = 64 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
+/** Most bytes of one directory's listing kept for later lookups; a larger one is asked path by path. */
+const MAX_DIRECTORY_BYTES = 1024 * 1024;
+/**
+ * The repositories opened during one run (see {@link withGitSession}), by resolved directory: a run
+ * asks the same questions (is this a work tree, which commit is checked out, which commit does a
+ * ref name) from several phases, and the answers cannot change while it runs.
+ */
+const session = new external_node_async_hooks_.AsyncLocalStorage();
+/**
+ * Runs `fn` with one answer per directory to {@link GitRepository.open} and per ref to
+ * {@link GitRepository.resolveCommit}, each asked of git once. Outside a session every call asks
+ * again (a long-lived process, such as a test suite, may change the repository between runs).
+ * Nested sessions share the outer one.
+ */
+function withGitSession(fn) {
+    return session.getStore() ? fn() : session.run(new Map(), fn);
+}
 /** A git work tree (or a directory inside one) at `dir`. */
 class GitRepository {
     dir;
     checkedOut;
     /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
     prefix;
+    /** Commits resolved in this session, by ref; undefined outside a session (nothing is kept). */
+    commits;
+    /**
+     * Directories of commits listed once, by `commit:directory`: the entries by full path, or
+     * undefined when the listing was over its bound. Object ids name immutable trees, so the answers
+     * hold for the life of the object.
+     */
+    directories = new Map();
+    /** Blob texts by object id, and recursive listings by `commit:path`: read once (the policy reads its files twice). */
+    blobs = new Map();
+    listings = new Map();
     constructor(dir, prefix, 
     /** The commit checked out when the repository was opened; undefined: no commit yet. */
-    checkedOut) {
+    checkedOut, inSession) {
         this.dir = dir;
         this.checkedOut = checkedOut;
         this.prefix = prefix;
+        this.commits = inSession ? new Map() : undefined;
     }
-    /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
+    /**
+     * The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one.
+     * Within {@link withGitSession}, the same object for the same directory.
+     */
     static open(dir) {
+        const opened = session.getStore();
+        if (!opened)
+            return GitRepository.openNow(dir, false);
+        const key = external_node_path_.resolve(dir);
+        if (!opened.has(key))
+            opened.set(key, GitRepository.openNow(dir, true));
+        return opened.get(key);
+    }
+    static openNow(dir, inSession) {
         // git finds a repository through GIT_DIR or a `.git` (directory or file) in `dir` or an ancestor;
         // without either it would only say no, so it is not started.
         if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir))
@@ -3569,15 +3613,19 @@ class GitRepository {
         const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
         if (inside?.trim() !== 'true')
             return undefined;
-        return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined);
+        return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined, inSession);
     }
     /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
     resolveCommit(ref) {
         if (!isSafeRef(ref))
             return undefined;
+        if (this.commits?.has(ref))
+            return this.commits.get(ref);
         const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-        const sha = out?.toString().trim();
-        return sha && isFullCommitId(sha) ? sha : undefined;
+        const text = out?.toString().trim();
+        const sha = text && isFullCommitId(text) ? text : undefined;
+        this.commits?.set(ref, sha);
+        return sha;
     }
     /** The commit checked out when the repository was opened, or undefined (no commit yet). */
     head() {
@@ -3618,12 +3666,16 @@ class GitRepository {
             return { kind: 'not-a-file' };
         if (entry.size > maxBytes)
             return { kind: 'too-large', size: entry.size };
+        const known = this.blobs.get(entry.object);
+        if (known !== undefined)
+            return { kind: 'text', text: known };
         const out = run(this.dir, ['cat-file', 'blob', entry.object], { maxBuffer: maxBytes + 1 });
         if (!out)
             return { kind: 'missing' };
         let text = out.toString('utf8');
         if (text.charCodeAt(0) === 0xfeff)
             text = text.slice(1);
+        this.blobs.set(entry.object, text);
         return { kind: 'text', text };
     }
     /** Regular files under `dir` (relative to this directory) in a commit, recursively, sorted. */
@@ -3632,6 +3684,9 @@ class GitRepository {
         if (base !== '' && !isSafePath(base))
             return [];
         const spec = `${commit}:${this.prefix}${base}`;
+        const listed = this.listings.get(spec);
+        if (listed)
+            return [...listed];
         const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], {
             maxBuffer: MAX_LIST_BYTES,
         });
@@ -3644,17 +3699,65 @@ class GitRepository {
                 continue;
             files.push(base ? `${base}/${m[3]}` : m[3]);
         }
-        return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        // A full commit id names one tree forever; another ref may move.
+        if (isFullCommitId(commit))
+            this.listings.set(spec, [...files]);
+        return files;
     }
+    /**
+     * The tree entry at `file` in a commit. A commit named by its full id has its directory listed
+     * once (one `ls-tree` answers every lookup in it: the policy tries several candidate names side
+     * by side); a directory whose listing is over its bound, or another ref, is asked path by path.
+     */
     entry(commit, file) {
         const full = `${this.prefix}${file}`;
+        if (isFullCommitId(commit)) {
+            const slash = full.lastIndexOf('/');
+            const entries = this.directory(commit, slash < 0 ? '' : full.slice(0, slash));
+            if (entries)
+                return entries.get(full);
+        }
         const out = run(this.dir, ['ls-tree', '-l', '-z', '--full-tree', '--end-of-options', commit, '--', full]);
         const record = out?.toString('utf8').split('\0')[0];
-        const m = record ? /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record) : null;
+        const m = record ? TREE_ENTRY.exec(record) : null;
         if (!m || m[5] !== full)
             return undefined;
-        return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
+        return treeEntry(m);
     }
+    /** The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. */
+    directory(commit, dir) {
+        const key = `${commit}:${dir}`;
+        if (this.directories.has(key))
+            return this.directories.get(key);
+        // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches.
+        const out = run(this.dir, [
+            '--literal-pathspecs',
+            'ls-tree',
+            '-l',
+            '-z',
+            '--full-tree',
+            '--end-of-options',
+            commit,
+            ...(dir ? ['--', `${dir}/`] : []),
+        ], { maxBuffer: MAX_DIRECTORY_BYTES });
+        let entries;
+        if (out) {
+            entries = new Map();
+            for (const record of out.toString('utf8').split('\0')) {
+                const m = TREE_ENTRY.exec(record);
+                if (m)
+                    entries.set(m[5], treeEntry(m));
+            }
+        }
+        this.directories.set(key, entries);
+        return entries;
+    }
+}
+/** `<mode> <type> <object> <size>\t<path>`, one record of `ls-tree -l -z`. */
+const TREE_ENTRY = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s;
+function treeEntry(m) {
+    return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
 }
 function isDirectory(p) {
     try {
@@ -4130,10 +4233,26 @@ var workspace_workspace = __nccwpck_require__(6651);
 
 
 
+
 /** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
 const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
+/**
+ * Memo kinds the base shares with the head for an untouched file: the per-file parses every view
+ * shares ({@link PER_FILE_MEMOS}), and what the base alone may add, values computed from one file's
+ * parse and text only. A workflow audit the change touches runs again over every workflow of the
+ * base, and the syntax checks and expressions of the untouched ones are the head's.
+ */
+const SHARED_WITH_HEAD = new Set([
+    ...workspace_workspace/* PER_FILE_MEMOS */.Nt,
+    'workflow-syntax',
+    'workflow-expressions',
+    'workflow-expressions-by-holder',
+    'workflow-expressions-by-pointer',
+    'source-lines',
+    'deps.toml',
+]);
 /**
  * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
  * and content that is either a blob of the baseline commit or, for an untouched file, the head
@@ -4195,9 +4314,9 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             this.reportProblem({ path: file, ...result.error });
         return result;
     }
-    /** Untouched files share the head's per-file parses (see {@link PER_FILE_MEMOS}). */
+    /** Untouched files share the head's per-file values (see {@link SHARED_WITH_HEAD}). */
     memo(kind, file, compute) {
-        if (workspace_workspace/* PER_FILE_MEMOS */.Nt.has(kind) && this.untouched(file))
+        if (SHARED_WITH_HEAD.has(kind) && this.untouched(file))
             return this.head.memo(kind, file, compute);
         return super.memo(kind, file, compute);
     }
@@ -4209,10 +4328,14 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     matchFiles(patterns) {
         this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
         const match = this.matcher(patterns);
-        const found = [...this.head.glob(patterns).filter((f) => this.has(f)), ...this.onlyHere.filter(match)];
-        // In this tree's order (the head's list may have been given unsorted).
+        const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
+        const extra = this.onlyHere.filter(match);
+        // In this tree's order (the head's list may have been given unsorted); the head's answer usually
+        // is in it already, and then a pass checks it instead of a sort.
         const at = (f) => this.fileIndex.get(f);
-        return found.sort((a, b) => at(a) - at(b));
+        if (extra.length === 0 && inOrder(fromHead, at))
+            return fromHead;
+        return [...fromHead, ...extra].sort((a, b) => at(a) - at(b));
     }
     /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
     inputProblems() {
@@ -4225,6 +4348,17 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     untouched(file) {
         return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
     }
+}
+/** Whether the files' positions increase along the list. */
+function inOrder(files, at) {
+    let last = -1;
+    for (const f of files) {
+        const i = at(f);
+        if (i < last)
+            return false;
+        last = i;
+    }
+    return true;
 }
 /**
  * Builds the base workspace of `head` against `baseline` (a commit id), or undefined when git cannot
@@ -4462,7 +4596,8 @@ async function resolveBaseline(dir, base, head) {
     if (!isCommitId(base) || !isCommitId(head))
         return undefined;
     const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
-    const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    // The repository opened already in this run knows the commit checked out (see withGitSession).
+    const checkedOut = GitRepository.open(dir)?.head() ?? (await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']));
     if (!checkedOut)
         return undefined;
     if (checkedOut !== head) {
@@ -6631,14 +6766,21 @@ const LAST_KIND = 'core.input-problems';
 async function evaluateHead(options, policy, scope, log) {
     const { review, config, settings } = policy;
     const { workspace, repo, scan } = scope;
-    const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+    // Asked of git only when a declaration's evidence needs it (a process less in most runs).
+    let defaultBranches;
     const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
         workspace,
         today: utcDay(options.now ?? new Date()),
         requireDeclarations: settings.requireDeclarations,
         exceptionMaxDays: settings.exceptionMaxDays,
         reviewMaxDays: settings.reviewMaxDays,
-        defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+        get defaultBranches() {
+            if (!defaultBranches) {
+                const named = options.defaultBranch ?? repo?.defaultBranch();
+                defaultBranches = named ? [named] : ['main', 'master'];
+            }
+            return defaultBranches;
+        },
         ruleIds: new Set(policy.allRules.map((r) => r.id)),
     });
     const problems = [
@@ -7710,6 +7852,7 @@ function compareFindings(a, b) {
 
 
 
+
 /**
  * Runs the pipeline up to the Report, one phase after the other (each in `phases/`, each a function
  * from typed input to typed output): the policy in force, the scope of the tree, the evaluation of
@@ -7718,7 +7861,11 @@ function compareFindings(a, b) {
  * declarations file is a blocking finding, not an error, so the Action reports it where it is. A rule
  * that throws is recorded as that rule's error and the run goes on.
  */
-async function runCheck(options) {
+function runCheck(options) {
+    // Git's answers about the repository (work tree, commit checked out, refs) are asked once per run.
+    return withGitSession(() => runPhases(options));
+}
+async function runPhases(options) {
     const started = new Date();
     const log = options.logger ?? silentLogger;
     const root = external_node_path_.resolve(options.root);
@@ -8379,6 +8526,7 @@ function infoVerbatim(text) {
 
 
 
+
 /** The API lists at most 3,000 files of a pull request, 100 per page. */
 const MAX_FILE_PAGES = 30;
 /** Gathers the diff and the baseline; never throws. */
@@ -8442,11 +8590,9 @@ async function apiDiff(client, pullNumber, changedFiles) {
     const truncated = items.length >= MAX_FILE_PAGES * 100 || (changedFiles ?? 0) > items.length;
     return { source: 'api', files, truncated };
 }
+/** The checked root's path from the top of its work tree (the run's repository, opened once). */
 async function gitPrefix(root) {
-    const inside = (await gitOutput(root, ['rev-parse', '--is-inside-work-tree']))?.toString().trim();
-    if (inside !== 'true')
-        return undefined;
-    return (await gitOutput(root, ['rev-parse', '--show-prefix']))?.toString().trim() ?? '';
+    return GitRepository.open(root)?.prefix;
 }
 /**
  * Finding paths are relative to the checked tree (input `path`); GitHub wants paths relative to the
@@ -12037,6 +12183,7 @@ function sinks_plural(n, word) {
 
 
 
+
 /**
  * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
  * gate is the step's exit status: `runner.setFailed` (exit code 1) when it fails, and for any error.
@@ -12044,7 +12191,11 @@ function sinks_plural(n, word) {
  * never change it. User errors (bad input, config or rule file) are reported by their message alone;
  * an unexpected error also leaves its stack in the debug log. Never throws.
  */
-async function main_run(options = {}) {
+function main_run(options = {}) {
+    // One git session for the whole run: the base commit's and the checkout's questions are asked once.
+    return withGitSession(() => runInSession(options));
+}
+async function runInSession(options) {
     // The runner's file commands (src/action/commands.ts) read process.env too: one environment only.
     const env = process.env;
     try {

@@ -2878,7 +2878,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1559);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2660);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -2896,7 +2896,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1559:
+/***/ 2660:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3173,6 +3173,333 @@ class DiffIndex {
     }
 }
 
+;// CONCATENATED MODULE: external "node:async_hooks"
+const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+;// CONCATENATED MODULE: ./lib/core/git.js
+/**
+ * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
+ * place controlgate runs git, so every call goes through the same guards: `execFile` with an
+ * argument array (never a shell), refs refused when they could be read as options, bounded output,
+ * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
+ * tree (new versus existing findings) will reuse it.
+ */
+
+
+
+
+
+/** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
+const MAX_BLOB_BYTES = 1024 * 1024;
+/** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
+const MAX_LIST_BYTES = 64 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+/** Most bytes of one directory's listing kept for later lookups; a larger one is asked path by path. */
+const MAX_DIRECTORY_BYTES = 1024 * 1024;
+/**
+ * The repositories opened during one run (see {@link withGitSession}), by resolved directory: a run
+ * asks the same questions (is this a work tree, which commit is checked out, which commit does a
+ * ref name) from several phases, and the answers cannot change while it runs.
+ */
+const session = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+/**
+ * Runs `fn` with one answer per directory to {@link GitRepository.open} and per ref to
+ * {@link GitRepository.resolveCommit}, each asked of git once. Outside a session every call asks
+ * again (a long-lived process, such as a test suite, may change the repository between runs).
+ * Nested sessions share the outer one.
+ */
+function withGitSession(fn) {
+    return session.getStore() ? fn() : session.run(new Map(), fn);
+}
+/** A git work tree (or a directory inside one) at `dir`. */
+class GitRepository {
+    dir;
+    checkedOut;
+    /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
+    prefix;
+    /** Commits resolved in this session, by ref; undefined outside a session (nothing is kept). */
+    commits;
+    /**
+     * Directories of commits listed once, by `commit:directory`: the entries by full path, or
+     * undefined when the listing was over its bound. Object ids name immutable trees, so the answers
+     * hold for the life of the object.
+     */
+    directories = new Map();
+    /** Blob texts by object id, and recursive listings by `commit:path`: read once (the policy reads its files twice). */
+    blobs = new Map();
+    listings = new Map();
+    constructor(dir, prefix, 
+    /** The commit checked out when the repository was opened; undefined: no commit yet. */
+    checkedOut, inSession) {
+        this.dir = dir;
+        this.checkedOut = checkedOut;
+        this.prefix = prefix;
+        this.commits = inSession ? new Map() : undefined;
+    }
+    /**
+     * The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one.
+     * Within {@link withGitSession}, the same object for the same directory.
+     */
+    static open(dir) {
+        const opened = session.getStore();
+        if (!opened)
+            return GitRepository.openNow(dir, false);
+        const key = external_node_path_.resolve(dir);
+        if (!opened.has(key))
+            opened.set(key, GitRepository.openNow(dir, true));
+        return opened.get(key);
+    }
+    static openNow(dir, inSession) {
+        // git finds a repository through GIT_DIR or a `.git` (directory or file) in `dir` or an ancestor;
+        // without either it would only say no, so it is not started.
+        if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir))
+            return undefined;
+        // One process: "true" (or "false" inside .git), the prefix (empty at the top), then the commit
+        // checked out; without a commit yet git prints the first two and exits 1.
+        const out = run(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--verify', '--quiet', 'HEAD^{commit}'], {
+            acceptStatus: 1,
+        });
+        const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
+        if (inside?.trim() !== 'true')
+            return undefined;
+        return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined, inSession);
+    }
+    /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
+    resolveCommit(ref) {
+        if (!isSafeRef(ref))
+            return undefined;
+        if (this.commits?.has(ref))
+            return this.commits.get(ref);
+        const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+        const text = out?.toString().trim();
+        const sha = text && isFullCommitId(text) ? text : undefined;
+        this.commits?.set(ref, sha);
+        return sha;
+    }
+    /** The commit checked out when the repository was opened, or undefined (no commit yet). */
+    head() {
+        return this.checkedOut;
+    }
+    /**
+     * The default branch as the remote reports it (`origin/HEAD`), else undefined. CI checkouts often
+     * lack it; callers that know the branch (the Action reads it from the event) pass it instead.
+     */
+    defaultBranch() {
+        const out = run(this.dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+        const name = out?.toString().trim();
+        return name ? name.replace(/^origin\//, '') : undefined;
+    }
+    /** The ref checked out (`refs/heads/main`), or undefined on a detached HEAD. */
+    symbolicHead() {
+        return run(this.dir, ['symbolic-ref', '--quiet', 'HEAD'])?.toString().trim() || undefined;
+    }
+    /** A remote's fetch URL as configured, or undefined. */
+    remoteUrl(name) {
+        if (!/^[A-Za-z0-9._-]+$/.test(name))
+            return undefined;
+        return (run(this.dir, ['config', '--get', `remote.${name}.url`])
+            ?.toString()
+            .trim() || undefined);
+    }
+    /**
+     * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
+     * links and submodules are reported as `not-a-file`: their target is never followed.
+     */
+    readFile(commit, file, maxBytes = MAX_BLOB_BYTES) {
+        if (!isSafePath(file))
+            return { kind: 'missing' };
+        const entry = this.entry(commit, file);
+        if (!entry)
+            return { kind: 'missing' };
+        if (entry.type !== 'blob' || entry.mode === '120000')
+            return { kind: 'not-a-file' };
+        if (entry.size > maxBytes)
+            return { kind: 'too-large', size: entry.size };
+        const known = this.blobs.get(entry.object);
+        if (known !== undefined)
+            return { kind: 'text', text: known };
+        const out = run(this.dir, ['cat-file', 'blob', entry.object], { maxBuffer: maxBytes + 1 });
+        if (!out)
+            return { kind: 'missing' };
+        let text = out.toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        this.blobs.set(entry.object, text);
+        return { kind: 'text', text };
+    }
+    /** Regular files under `dir` (relative to this directory) in a commit, recursively, sorted. */
+    listFiles(commit, dir) {
+        const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+        if (base !== '' && !isSafePath(base))
+            return [];
+        const spec = `${commit}:${this.prefix}${base}`;
+        const listed = this.listings.get(spec);
+        if (listed)
+            return [...listed];
+        const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], {
+            maxBuffer: MAX_LIST_BYTES,
+        });
+        if (!out)
+            return [];
+        const files = [];
+        for (const record of out.toString('utf8').split('\0')) {
+            const m = /^(\d+) (\w+) [0-9a-f]+\t(.+)$/s.exec(record);
+            if (m?.[2] !== 'blob' || m[1] === '120000')
+                continue;
+            files.push(base ? `${base}/${m[3]}` : m[3]);
+        }
+        files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        // A full commit id names one tree forever; another ref may move.
+        if (isFullCommitId(commit))
+            this.listings.set(spec, [...files]);
+        return files;
+    }
+    /**
+     * The tree entry at `file` in a commit. A commit named by its full id has its directory listed
+     * once (one `ls-tree` answers every lookup in it: the policy tries several candidate names side
+     * by side); a directory whose listing is over its bound, or another ref, is asked path by path.
+     */
+    entry(commit, file) {
+        const full = `${this.prefix}${file}`;
+        if (isFullCommitId(commit)) {
+            const slash = full.lastIndexOf('/');
+            const entries = this.directory(commit, slash < 0 ? '' : full.slice(0, slash));
+            if (entries)
+                return entries.get(full);
+        }
+        const out = run(this.dir, ['ls-tree', '-l', '-z', '--full-tree', '--end-of-options', commit, '--', full]);
+        const record = out?.toString('utf8').split('\0')[0];
+        const m = record ? TREE_ENTRY.exec(record) : null;
+        if (!m || m[5] !== full)
+            return undefined;
+        return treeEntry(m);
+    }
+    /** The entries directly under `dir` (from the top; empty: the top) of a commit, by full path. */
+    directory(commit, dir) {
+        const key = `${commit}:${dir}`;
+        if (this.directories.has(key))
+            return this.directories.get(key);
+        // Literal pathspecs: a directory named with `*` or `[` lists itself, never what the pattern matches.
+        const out = run(this.dir, [
+            '--literal-pathspecs',
+            'ls-tree',
+            '-l',
+            '-z',
+            '--full-tree',
+            '--end-of-options',
+            commit,
+            ...(dir ? ['--', `${dir}/`] : []),
+        ], { maxBuffer: MAX_DIRECTORY_BYTES });
+        let entries;
+        if (out) {
+            entries = new Map();
+            for (const record of out.toString('utf8').split('\0')) {
+                const m = TREE_ENTRY.exec(record);
+                if (m)
+                    entries.set(m[5], treeEntry(m));
+            }
+        }
+        this.directories.set(key, entries);
+        return entries;
+    }
+}
+/** `<mode> <type> <object> <size>\t<path>`, one record of `ls-tree -l -z`. */
+const TREE_ENTRY = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s;
+function treeEntry(m) {
+    return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
+}
+function isDirectory(p) {
+    try {
+        return (0,external_node_fs_.lstatSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function hasGitAncestor(dir) {
+    for (let d = external_node_path_.resolve(dir);; d = external_node_path_.dirname(d)) {
+        if ((0,external_node_fs_.existsSync)(external_node_path_.join(d, '.git')))
+            return true;
+        if (external_node_path_.dirname(d) === d)
+            return false;
+    }
+}
+/** A ref that git cannot mistake for an option or a path with special syntax. */
+function isSafeRef(ref) {
+    return /^[A-Za-z0-9._/~^@{}-]+$/.test(ref) && !ref.startsWith('-') && ref.length <= 256;
+}
+/** A relative path inside the tree: no absolute path, no `..`, no NUL. */
+function isSafePath(file) {
+    return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
+}
+/** A full commit id (SHA-1 or SHA-256), as `rev-parse --verify` prints it. */
+function isFullCommitId(text) {
+    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(text);
+}
+/**
+ * Runs git read-only; undefined when it fails, times out or exceeds the output bound, except for an
+ * exit status of `acceptStatus`, whose output is still wanted.
+ */
+function run(cwd, args, { maxBuffer = 1024 * 1024, acceptStatus } = {}) {
+    try {
+        return (0,external_node_child_process_.execFileSync)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            maxBuffer,
+            timeout: TIMEOUT_MS,
+            stdio: ['ignore', 'pipe', 'ignore'],
+            // Reads only: never prompt for credentials, never take the index lock another git may need.
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+        });
+    }
+    catch (err) {
+        const failed = err;
+        return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
+    }
+}
+/**
+ * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
+ * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
+ */
+const REPOSITORY_LEVEL = [
+    '.github',
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    ':(icase)SECURITY',
+    ':(icase)SECURITY.*',
+    ':(icase)docs/SECURITY',
+    ':(icase)docs/SECURITY.*',
+    '.gitignore',
+    'renovate.json',
+    'renovate.json5',
+    '.renovaterc',
+    '.renovaterc.json',
+    '.renovaterc.json5',
+    '.gitlab/renovate.json',
+    '.gitlab/renovate.json5',
+];
+/**
+ * The repository-level files that a folder of the repository (`prefix` from the top, as
+ * {@link GitRepository.prefix}) inherits: tracked, and outside the folder. A folder with a `.github/`
+ * of its own is laid out as a repository of its own (an example, a fixture, a template, a project
+ * to be split off; GitHub itself only reads the top one): it inherits nothing.
+ */
+async function repositoryFiles(root, prefix) {
+    if (isDirectory(external_node_path_.join(root, '.github')))
+        return undefined;
+    const up = prefix
+        .split('/')
+        .filter(Boolean)
+        .map(() => '..');
+    const top = external_node_path_.resolve(root, ...up);
+    const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
+    const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
+    return files.length > 0 ? { root: top, files } : undefined;
+}
+/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
+async function untrackedFiles(root) {
+    const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
+    return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
+}
+
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
@@ -3196,10 +3523,26 @@ var workspace_workspace = __nccwpck_require__(6651);
 
 
 
+
 /** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
 const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
+/**
+ * Memo kinds the base shares with the head for an untouched file: the per-file parses every view
+ * shares ({@link PER_FILE_MEMOS}), and what the base alone may add, values computed from one file's
+ * parse and text only. A workflow audit the change touches runs again over every workflow of the
+ * base, and the syntax checks and expressions of the untouched ones are the head's.
+ */
+const SHARED_WITH_HEAD = new Set([
+    ...workspace_workspace/* PER_FILE_MEMOS */.Nt,
+    'workflow-syntax',
+    'workflow-expressions',
+    'workflow-expressions-by-holder',
+    'workflow-expressions-by-pointer',
+    'source-lines',
+    'deps.toml',
+]);
 /**
  * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
  * and content that is either a blob of the baseline commit or, for an untouched file, the head
@@ -3261,9 +3604,9 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             this.reportProblem({ path: file, ...result.error });
         return result;
     }
-    /** Untouched files share the head's per-file parses (see {@link PER_FILE_MEMOS}). */
+    /** Untouched files share the head's per-file values (see {@link SHARED_WITH_HEAD}). */
     memo(kind, file, compute) {
-        if (workspace_workspace/* PER_FILE_MEMOS */.Nt.has(kind) && this.untouched(file))
+        if (SHARED_WITH_HEAD.has(kind) && this.untouched(file))
             return this.head.memo(kind, file, compute);
         return super.memo(kind, file, compute);
     }
@@ -3275,10 +3618,14 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     matchFiles(patterns) {
         this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
         const match = this.matcher(patterns);
-        const found = [...this.head.glob(patterns).filter((f) => this.has(f)), ...this.onlyHere.filter(match)];
-        // In this tree's order (the head's list may have been given unsorted).
+        const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
+        const extra = this.onlyHere.filter(match);
+        // In this tree's order (the head's list may have been given unsorted); the head's answer usually
+        // is in it already, and then a pass checks it instead of a sort.
         const at = (f) => this.fileIndex.get(f);
-        return found.sort((a, b) => at(a) - at(b));
+        if (extra.length === 0 && inOrder(fromHead, at))
+            return fromHead;
+        return [...fromHead, ...extra].sort((a, b) => at(a) - at(b));
     }
     /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
     inputProblems() {
@@ -3291,6 +3638,17 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     untouched(file) {
         return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
     }
+}
+/** Whether the files' positions increase along the list. */
+function inOrder(files, at) {
+    let last = -1;
+    for (const f of files) {
+        const i = at(f);
+        if (i < last)
+            return false;
+        last = i;
+    }
+    return true;
 }
 /**
  * Builds the base workspace of `head` against `baseline` (a commit id), or undefined when git cannot
@@ -3528,7 +3886,8 @@ async function resolveBaseline(dir, base, head) {
     if (!isCommitId(base) || !isCommitId(head))
         return undefined;
     const rev = async (args) => (await gitOutput(dir, args))?.toString('utf8').trim() || undefined;
-    const checkedOut = await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    // The repository opened already in this run knows the commit checked out (see withGitSession).
+    const checkedOut = GitRepository.open(dir)?.head() ?? (await rev(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']));
     if (!checkedOut)
         return undefined;
     if (checkedOut !== head) {
@@ -3544,230 +3903,6 @@ async function resolveBaseline(dir, base, head) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./lib/core/git.js
-/**
- * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
- * place controlgate runs git, so every call goes through the same guards: `execFile` with an
- * argument array (never a shell), refs refused when they could be read as options, bounded output,
- * and no command that writes to the repository. Policy-from-base uses it today; evaluating the base
- * tree (new versus existing findings) will reuse it.
- */
-
-
-
-
-/** Most bytes read from one blob; policy files are small, and rule files are refused above 256 KiB. */
-const MAX_BLOB_BYTES = 1024 * 1024;
-/** Most bytes of a listing (ls-tree, ls-files); a tree with more is refused rather than truncated. */
-const MAX_LIST_BYTES = 64 * 1024 * 1024;
-const TIMEOUT_MS = 30_000;
-/** A git work tree (or a directory inside one) at `dir`. */
-class GitRepository {
-    dir;
-    checkedOut;
-    /** The directory's path from the top of the work tree, with a trailing `/` (or empty). */
-    prefix;
-    constructor(dir, prefix, 
-    /** The commit checked out when the repository was opened; undefined: no commit yet. */
-    checkedOut) {
-        this.dir = dir;
-        this.checkedOut = checkedOut;
-        this.prefix = prefix;
-    }
-    /** The repository that contains `dir`, or undefined when git is unavailable or `dir` is not in one. */
-    static open(dir) {
-        // git finds a repository through GIT_DIR or a `.git` (directory or file) in `dir` or an ancestor;
-        // without either it would only say no, so it is not started.
-        if (process.env.GIT_DIR === undefined && !hasGitAncestor(dir))
-            return undefined;
-        // One process: "true" (or "false" inside .git), the prefix (empty at the top), then the commit
-        // checked out; without a commit yet git prints the first two and exits 1.
-        const out = run(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--verify', '--quiet', 'HEAD^{commit}'], {
-            acceptStatus: 1,
-        });
-        const [inside, prefix = '', head = ''] = (out ?? '').toString().split('\n');
-        if (inside?.trim() !== 'true')
-            return undefined;
-        return new GitRepository(dir, prefix.trim(), isFullCommitId(head.trim()) ? head.trim() : undefined);
-    }
-    /** The full commit id a ref (sha, branch, tag, `HEAD~1`) names, or undefined. */
-    resolveCommit(ref) {
-        if (!isSafeRef(ref))
-            return undefined;
-        const out = run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-        const sha = out?.toString().trim();
-        return sha && isFullCommitId(sha) ? sha : undefined;
-    }
-    /** The commit checked out when the repository was opened, or undefined (no commit yet). */
-    head() {
-        return this.checkedOut;
-    }
-    /**
-     * The default branch as the remote reports it (`origin/HEAD`), else undefined. CI checkouts often
-     * lack it; callers that know the branch (the Action reads it from the event) pass it instead.
-     */
-    defaultBranch() {
-        const out = run(this.dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
-        const name = out?.toString().trim();
-        return name ? name.replace(/^origin\//, '') : undefined;
-    }
-    /** The ref checked out (`refs/heads/main`), or undefined on a detached HEAD. */
-    symbolicHead() {
-        return run(this.dir, ['symbolic-ref', '--quiet', 'HEAD'])?.toString().trim() || undefined;
-    }
-    /** A remote's fetch URL as configured, or undefined. */
-    remoteUrl(name) {
-        if (!/^[A-Za-z0-9._-]+$/.test(name))
-            return undefined;
-        return (run(this.dir, ['config', '--get', `remote.${name}.url`])
-            ?.toString()
-            .trim() || undefined);
-    }
-    /**
-     * Reads a file of a commit; `file` is relative to this directory (POSIX separators). Symbolic
-     * links and submodules are reported as `not-a-file`: their target is never followed.
-     */
-    readFile(commit, file, maxBytes = MAX_BLOB_BYTES) {
-        if (!isSafePath(file))
-            return { kind: 'missing' };
-        const entry = this.entry(commit, file);
-        if (!entry)
-            return { kind: 'missing' };
-        if (entry.type !== 'blob' || entry.mode === '120000')
-            return { kind: 'not-a-file' };
-        if (entry.size > maxBytes)
-            return { kind: 'too-large', size: entry.size };
-        const out = run(this.dir, ['cat-file', 'blob', entry.object], { maxBuffer: maxBytes + 1 });
-        if (!out)
-            return { kind: 'missing' };
-        let text = out.toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        return { kind: 'text', text };
-    }
-    /** Regular files under `dir` (relative to this directory) in a commit, recursively, sorted. */
-    listFiles(commit, dir) {
-        const base = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
-        if (base !== '' && !isSafePath(base))
-            return [];
-        const spec = `${commit}:${this.prefix}${base}`;
-        const out = run(this.dir, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', spec], {
-            maxBuffer: MAX_LIST_BYTES,
-        });
-        if (!out)
-            return [];
-        const files = [];
-        for (const record of out.toString('utf8').split('\0')) {
-            const m = /^(\d+) (\w+) [0-9a-f]+\t(.+)$/s.exec(record);
-            if (m?.[2] !== 'blob' || m[1] === '120000')
-                continue;
-            files.push(base ? `${base}/${m[3]}` : m[3]);
-        }
-        return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    }
-    entry(commit, file) {
-        const full = `${this.prefix}${file}`;
-        const out = run(this.dir, ['ls-tree', '-l', '-z', '--full-tree', '--end-of-options', commit, '--', full]);
-        const record = out?.toString('utf8').split('\0')[0];
-        const m = record ? /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record) : null;
-        if (!m || m[5] !== full)
-            return undefined;
-        return { mode: m[1], type: m[2], object: m[3], size: m[4] === '-' ? 0 : Number(m[4]) };
-    }
-}
-function isDirectory(p) {
-    try {
-        return (0,external_node_fs_.lstatSync)(p).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-function hasGitAncestor(dir) {
-    for (let d = external_node_path_.resolve(dir);; d = external_node_path_.dirname(d)) {
-        if ((0,external_node_fs_.existsSync)(external_node_path_.join(d, '.git')))
-            return true;
-        if (external_node_path_.dirname(d) === d)
-            return false;
-    }
-}
-/** A ref that git cannot mistake for an option or a path with special syntax. */
-function isSafeRef(ref) {
-    return /^[A-Za-z0-9._/~^@{}-]+$/.test(ref) && !ref.startsWith('-') && ref.length <= 256;
-}
-/** A relative path inside the tree: no absolute path, no `..`, no NUL. */
-function isSafePath(file) {
-    return file !== '' && !file.startsWith('/') && !file.includes('\0') && !file.split('/').includes('..');
-}
-/** A full commit id (SHA-1 or SHA-256), as `rev-parse --verify` prints it. */
-function isFullCommitId(text) {
-    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(text);
-}
-/**
- * Runs git read-only; undefined when it fails, times out or exceeds the output bound, except for an
- * exit status of `acceptStatus`, whose output is still wanted.
- */
-function run(cwd, args, { maxBuffer = 1024 * 1024, acceptStatus } = {}) {
-    try {
-        return (0,external_node_child_process_.execFileSync)('git', ['-c', 'core.quotepath=off', ...args], {
-            cwd,
-            maxBuffer,
-            timeout: TIMEOUT_MS,
-            stdio: ['ignore', 'pipe', 'ignore'],
-            // Reads only: never prompt for credentials, never take the index lock another git may need.
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-        });
-    }
-    catch (err) {
-        const failed = err;
-        return acceptStatus !== undefined && failed.status === acceptStatus ? failed.stdout : undefined;
-    }
-}
-/**
- * Where GitHub and git look for repository-level files, from the top of the repository: code owners,
- * the security policy, workflows and Dependabot (all of `.github/`), Renovate, the top `.gitignore`.
- */
-const REPOSITORY_LEVEL = [
-    '.github',
-    'CODEOWNERS',
-    'docs/CODEOWNERS',
-    ':(icase)SECURITY',
-    ':(icase)SECURITY.*',
-    ':(icase)docs/SECURITY',
-    ':(icase)docs/SECURITY.*',
-    '.gitignore',
-    'renovate.json',
-    'renovate.json5',
-    '.renovaterc',
-    '.renovaterc.json',
-    '.renovaterc.json5',
-    '.gitlab/renovate.json',
-    '.gitlab/renovate.json5',
-];
-/**
- * The repository-level files that a folder of the repository (`prefix` from the top, as
- * {@link GitRepository.prefix}) inherits: tracked, and outside the folder. A folder with a `.github/`
- * of its own is laid out as a repository of its own (an example, a fixture, a template, a project
- * to be split off; GitHub itself only reads the top one): it inherits nothing.
- */
-async function repositoryFiles(root, prefix) {
-    if (isDirectory(external_node_path_.join(root, '.github')))
-        return undefined;
-    const up = prefix
-        .split('/')
-        .filter(Boolean)
-        .map(() => '..');
-    const top = external_node_path_.resolve(root, ...up);
-    const out = await gitOutput(top, ['ls-files', '-z', '--', ...REPOSITORY_LEVEL]);
-    const files = (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.startsWith(prefix));
-    return files.length > 0 ? { root: top, files } : undefined;
-}
-/** The untracked, non-ignored files of a work tree (what `git status` shows as `??`). */
-async function untrackedFiles(root) {
-    const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
-    return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
-}
-
 ;// CONCATENATED MODULE: ./lib/core/policy/tree.js
 /**
  * A read-only view of one version of the repository's files, for reading policy (config,
@@ -6217,14 +6352,21 @@ const LAST_KIND = 'core.input-problems';
 async function evaluateHead(options, policy, scope, log) {
     const { review, config, settings } = policy;
     const { workspace, repo, scan } = scope;
-    const defaultBranch = options.defaultBranch ?? repo?.defaultBranch();
+    // Asked of git only when a declaration's evidence needs it (a process less in most runs).
+    let defaultBranches;
     const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
         workspace,
         today: utcDay(options.now ?? new Date()),
         requireDeclarations: settings.requireDeclarations,
         exceptionMaxDays: settings.exceptionMaxDays,
         reviewMaxDays: settings.reviewMaxDays,
-        defaultBranches: defaultBranch ? [defaultBranch] : ['main', 'master'],
+        get defaultBranches() {
+            if (!defaultBranches) {
+                const named = options.defaultBranch ?? repo?.defaultBranch();
+                defaultBranches = named ? [named] : ['main', 'master'];
+            }
+            return defaultBranches;
+        },
         ruleIds: new Set(policy.allRules.map((r) => r.id)),
     });
     const problems = [
@@ -7296,6 +7438,7 @@ function compareFindings(a, b) {
 
 
 
+
 /**
  * Runs the pipeline up to the Report, one phase after the other (each in `phases/`, each a function
  * from typed input to typed output): the policy in force, the scope of the tree, the evaluation of
@@ -7304,7 +7447,11 @@ function compareFindings(a, b) {
  * declarations file is a blocking finding, not an error, so the Action reports it where it is. A rule
  * that throws is recorded as that rule's error and the run goes on.
  */
-async function runCheck(options) {
+function runCheck(options) {
+    // Git's answers about the repository (work tree, commit checked out, refs) are asked once per run.
+    return withGitSession(() => runPhases(options));
+}
+async function runPhases(options) {
     const started = new Date();
     const log = options.logger ?? silentLogger;
     const root = external_node_path_.resolve(options.root);
@@ -11905,8 +12052,14 @@ function emit(report, rendered, what, values, io) {
         io.stderr(`controlgate: ${report.summary.findings} findings, ${report.summary.blocking} blocking; gate ${gate.result}; ${written.join('; ')}\n`);
     }
 }
-/** Runs the check as the options say: the report every command of the CLI renders. */
-async function checkReport(dir, values, io, options) {
+/**
+ * Runs the check as the options say: the report every command of the CLI renders. One git session
+ * for the whole command: the questions the options ask (the base commit, the identity) are the run's.
+ */
+function checkReport(dir, values, io, options) {
+    return withGitSession(() => checkReportNow(dir, values, io, options));
+}
+async function checkReportNow(dir, values, io, options) {
     const failOn = parseFailOn(values['fail-on']);
     const failOnConfidence = parseChoice('--fail-on-confidence', values['fail-on-confidence'], CONFIDENCES);
     const persona = parseChoice('--persona', values.persona, PERSONAS);
