@@ -1,9 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveBaseline } from '../../src/core/base-tree.js';
-import { controlsOfTheme } from '../../src/core/catalog.js';
 import { examinedNothing } from '../../src/core/declarations/not-assessed.js';
 import { runCheck } from '../../src/core/engine.js';
 import { recordingApi } from '../../src/core/evaluate-rule.js';
@@ -12,26 +8,14 @@ import type { Report } from '../../src/core/types.js';
 import { SCOPE_EXAMPLES, ScopeTally } from '../../src/core/workspace/scope.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderText } from '../../src/reporters/text.js';
+import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'cg-scope-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
+afterAll(removeScopeTrees);
 
-/** Every technological control declared implemented, with a justification and no evidence. */
-function claimEverything(): string {
-  const entries = controlsOfTheme('Technological').map(
-    (c) => `  "${c.id}": { status: implemented, justification: "We do this." }`,
-  );
-  return `version: 1\ncontrols:\n${entries.join('\n')}\n`;
-}
+const tree = (files: Record<string, string>) => scopeTree(files, 'cg-scope-');
 
 const control = (r: Report, id: string) => r.controls.find((c) => c.id === id)!;
 const rule = (r: Report, id: string) => r.rules.find((x) => x.id === id)!;

@@ -1,9 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { controlsOfTheme } from '../../src/core/catalog.js';
 import { runCheck } from '../../src/core/engine.js';
+import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.js';
 
 /**
  * Every Kubernetes rule reads every manifest through one shared parse; each must be credited only with
@@ -11,28 +8,9 @@ import { runCheck } from '../../src/core/engine.js';
  * tree of manifests without its subjects leaves its control not assessed rather than satisfied.
  */
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+afterAll(removeScopeTrees);
 
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'cg-k8s-scope-'));
-  roots.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
-
-/** Every technological control declared implemented, with a justification and no evidence. */
-function claimEverything(): string {
-  const entries = controlsOfTheme('Technological').map(
-    (c) => `  "${c.id}": { status: implemented, justification: "We do this." }`,
-  );
-  return `version: 1\ncontrols:\n${entries.join('\n')}\n`;
-}
+const tree = (files: Record<string, string>) => scopeTree(files, 'cg-k8s-scope-');
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: strict }\n';
 const SERVICE =

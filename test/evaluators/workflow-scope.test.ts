@@ -1,10 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: workflow sources write ${{ }} literally.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { controlsOfTheme } from '../../src/core/catalog.js';
 import { runCheck } from '../../src/core/engine.js';
+import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.js';
 
 /**
  * Workflow rules whose subject is a part only some workflows have (a job container, a pulled image, a
@@ -12,27 +9,9 @@ import { runCheck } from '../../src/core/engine.js';
  * trigger or a step that every workflow has (or may have) keeps every workflow it looked at.
  */
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+afterAll(removeScopeTrees);
 
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'cg-wf-scope-'));
-  roots.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
-
-function claimEverything(): string {
-  const entries = controlsOfTheme('Technological').map(
-    (c) => `  "${c.id}": { status: implemented, justification: "We do this." }`,
-  );
-  return `version: 1\ncontrols:\n${entries.join('\n')}\n`;
-}
+const tree = (files: Record<string, string>) => scopeTree(files, 'cg-wf-scope-');
 
 const PIN = 'actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1';
 /** A workflow that builds and tests: no container, no image, no call, no deployment. */
