@@ -6179,7 +6179,8 @@ function assessControls(input) {
             // not find the control met either, so it does not count towards satisfied.
             const unsure = new Map();
             for (const f of mapped)
-                if (countsAgainstControl(f, policyRules) && !against.includes(f))
+                if (countsAgainstControl(f, policyRules) &&
+                    !countsAgainstControl(f, policyRules, input.minConfidence))
                     unsure.set(f.ruleId, (unsure.get(f.ruleId) ?? 0) + 1);
             // A rule assesses the control when it examined something and found nothing against it, or only
             // what someone decided (excepted, ignored) or what is informational.
