@@ -8,14 +8,15 @@ import type { Report } from '../../src/core/types.js';
 import { SCOPE_EXAMPLES, ScopeTally } from '../../src/core/workspace/scope.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderText } from '../../src/reporters/text.js';
-import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.js';
+import { claimEverything } from '../helpers/claims.js';
 import { scratchRepo } from '../helpers/git-repo.js';
+import { makeTree, removeTempDirs } from '../helpers/run-action.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
-afterAll(removeScopeTrees);
+afterAll(removeTempDirs);
 
-const tree = (files: Record<string, string>) => scopeTree(files, 'cg-scope-');
+const tree = (files: Record<string, string>) => makeTree(files, 'cg-scope-');
 
 const control = (r: Report, id: string) => r.controls.find((c) => c.id === id)!;
 const rule = (r: Report, id: string) => r.rules.find((x) => x.id === id)!;

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/core/engine.js';
-import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.js';
+import { claimEverything } from '../helpers/claims.js';
+import { makeTree, removeTempDirs } from '../helpers/run-action.js';
 
 /**
  * Every Kubernetes rule reads every manifest through one shared parse; each must be credited only with
@@ -8,9 +9,9 @@ import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.
  * tree of manifests without its subjects leaves its control not assessed rather than satisfied.
  */
 
-afterAll(removeScopeTrees);
+afterAll(removeTempDirs);
 
-const tree = (files: Record<string, string>) => scopeTree(files, 'cg-k8s-scope-');
+const tree = (files: Record<string, string>) => makeTree(files, 'cg-k8s-scope-');
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: strict }\n';
 const SERVICE =

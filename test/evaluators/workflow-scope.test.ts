@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: workflow sources write ${{ }} literally.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/core/engine.js';
-import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.js';
+import { claimEverything } from '../helpers/claims.js';
+import { makeTree, removeTempDirs } from '../helpers/run-action.js';
 
 /**
  * Workflow rules whose subject is a part only some workflows have (a job container, a pulled image, a
@@ -9,9 +10,9 @@ import { claimEverything, removeScopeTrees, scopeTree } from '../helpers/claims.
  * trigger or a step that every workflow has (or may have) keeps every workflow it looked at.
  */
 
-afterAll(removeScopeTrees);
+afterAll(removeTempDirs);
 
-const tree = (files: Record<string, string>) => scopeTree(files, 'cg-wf-scope-');
+const tree = (files: Record<string, string>) => makeTree(files, 'cg-wf-scope-');
 
 const PIN = 'actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1';
 /** A workflow that builds and tests: no container, no image, no call, no deployment. */
