@@ -4,6 +4,7 @@ import { workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { triggeringEvents } from './callers.js';
+import { followCalls, golangciEnables } from './pr-evidence-follow.js';
 import { actionPathOf, globMatcher } from './shared.js';
 import { rejectedByGitHub } from './syntax-checks.js';
 
@@ -18,7 +19,36 @@ export interface PrEvidenceOptions {
   names: string;
   /** Events that run before a change is merged. */
   events: string[];
+  /** golangci-lint counts when the root configuration enables one of these linters (e.g. gosec). */
+  golangciLinters?: string[];
+  /** Whether `make` targets and repository scripts called from `run:` are read too. */
+  followCalls?: boolean;
 }
+
+/** golangci-lint run from an action or a script. */
+const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
+const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
+
+/**
+ * Other CI systems whose configuration sits at the root: their pull request runs are invisible here,
+ * so a finding in a repository that has one says so.
+ */
+const OTHER_CI: ReadonlyArray<readonly [file: string, system: string]> = [
+  ['.circleci/config.yml', 'CircleCI'],
+  ['.travis.yml', 'Travis CI'],
+  ['Jenkinsfile', 'Jenkins'],
+  ['azure-pipelines.yml', 'Azure Pipelines'],
+  ['.gitlab-ci.yml', 'GitLab CI'],
+  ['.buildkite/pipeline.yml', 'Buildkite'],
+  ['.prow.yaml', 'Prow'],
+  // Kubernetes-style repositories: Prow presubmits are configured in another repository.
+  ['OWNERS', 'Prow'],
+  ['cloudbuild.yaml', 'Cloud Build'],
+  ['.drone.yml', 'Drone'],
+  ['bitbucket-pipelines.yml', 'Bitbucket Pipelines'],
+  ['appveyor.yml', 'AppVeyor'],
+  ['.cirrus.yml', 'Cirrus CI'],
+];
 
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
@@ -60,6 +90,19 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         items: { type: 'string', minLength: 1 },
         description: 'Events that run before a change is merged.',
       },
+      golangciLinters: {
+        type: 'array',
+        default: [],
+        items: { type: 'string', minLength: 1 },
+        description:
+          'golangci-lint (action or command) counts when the root .golangci.yml enables one of these linters.',
+      },
+      followCalls: {
+        type: 'boolean',
+        default: true,
+        description:
+          'Also match commands in the Makefile targets and repository scripts a run: step calls (two levels).',
+      },
     },
   },
   evaluate({ options, workspace }) {
@@ -67,10 +110,35 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
     const names = options.names ? new RegExp(options.names, 'i') : undefined;
     const events = new Set(options.events ?? []);
+    // Asked at most once, and only when golangci-lint runs somewhere.
+    let golangci: boolean | undefined;
+    const golangciCounts = () => (golangci ??= golangciEnables(workspace, options.golangciLinters ?? []));
+    const usesGolangci = (options.golangciLinters ?? []).length > 0;
+    const textPerforms = (text: string): boolean =>
+      commands.some((re) => re.test(text)) ||
+      (usesGolangci && GOLANGCI_COMMAND.test(text) && golangciCounts());
+    const runPerforms = (script: string): boolean =>
+      textPerforms(script) ||
+      (options.followCalls !== false &&
+        followCalls(workspace, script).some(
+          (f) =>
+            textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target)),
+        ));
+    const stepPerforms = (step: Step): boolean => {
+      const path = actionPathOf(step.uses);
+      if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
+        return true;
+      if (step.run && runPerforms(step.run.value)) return true;
+      return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
+    };
+    // A job calling a reusable workflow of another repository is matched by its path like an action
+    // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
+    const calledPath = (job: Job) => (job.uses ? actionPathOf(job.uses) : undefined);
     const performs = (job: Job): boolean =>
       (names !== undefined &&
         [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
-      job.steps.some((s) => stepPerforms(s, action, commands, names));
+      ((p) => p !== undefined && action(p))(calledPath(job)) ||
+      job.steps.some(stepPerforms);
     // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
     const doing = workflowSources(workspace).filter(
       (s): s is Workflow => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s),
@@ -80,11 +148,18 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     const runsOn = (w: Workflow) => triggeringEvents(workspace, w);
     if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e)))) return [];
     if (doing.length === 0) {
+      const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
+      const elsewhere =
+        other.length > 0
+          ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
+            `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
+          : '';
       return [
         {
           message:
             `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
-            `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).`,
+            `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+            elsewhere,
           location: null,
           key: 'missing',
         },
@@ -102,15 +177,3 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     });
   },
 });
-
-function stepPerforms(
-  step: Step,
-  action: (v: string) => boolean,
-  commands: RegExp[],
-  names: RegExp | undefined,
-): boolean {
-  const path = actionPathOf(step.uses);
-  if (path && action(path)) return true;
-  if (step.run && commands.some((re) => re.test(step.run!.value))) return true;
-  return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
-}

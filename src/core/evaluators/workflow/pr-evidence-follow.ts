@@ -1,0 +1,194 @@
+import type { Workspace } from '../../workspace/workspace.js';
+
+/**
+ * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
+ * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
+ * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
+ * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
+ * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
+ * through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ */
+
+/** At most this many texts are followed from one workflow step (a script calling scripts). */
+const MAX_TEXTS = 24;
+/** Calls are followed this deep (step -> make target -> script). */
+const MAX_DEPTH = 2;
+/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
+const MAX_GLOB_FILES = 8;
+
+/** A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`. */
+const SCRIPT_CALL = /(?:^|[\s;&|(`"'])((?:\.{1,2}\/)*[\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
+const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+
+/** A text a step hands work to, and how it was reached (for a make target: its name). */
+export interface Followed {
+  text: string;
+  /** The make target whose recipe this is, when it is one. */
+  target?: string;
+}
+
+/**
+ * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
+ */
+export function followCalls(workspace: Workspace, script: string): Followed[] {
+  const out: Followed[] = [];
+  const seen = new Set<string>();
+  let frontier = [script];
+  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const text of frontier) {
+      for (const f of directCalls(workspace, text, seen)) {
+        if (out.length >= MAX_TEXTS) return out;
+        out.push(f);
+        next.push(f.text);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
+function directCalls(workspace: Workspace, text: string, seen: Set<string>): Followed[] {
+  const out: Followed[] = [];
+  for (const m of text.matchAll(SCRIPT_CALL)) {
+    for (const file of scriptFiles(workspace, m[1]!)) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const body = workspace.text(file);
+      if (body !== undefined) out.push({ text: body });
+    }
+  }
+  for (const m of text.matchAll(MAKE_CALL)) {
+    const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+    if (!makefile) continue;
+    const body = workspace.text(makefile);
+    if (body === undefined) continue;
+    for (const target of targets) {
+      for (const recipe of recipesOf(body, target)) {
+        const key = `${makefile}#${recipe.target}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(recipe);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The repository files a script path names. Working directories are unknown, so `./` and `../` are
+ * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
+ * (`${lang}`, `$LANG`, `$(x)`) matches any name.
+ */
+function scriptFiles(workspace: Workspace, raw: string): string[] {
+  const rel = raw
+    .replace(/^(?:\.{1,2}\/)+/, '')
+    .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+    .replace(/\*{2,}/g, '*');
+  if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/')) return [];
+  if (!rel.includes('*') && workspace.has(rel)) return [rel];
+  return workspace.glob([rel, `**/${rel}`]).slice(0, MAX_GLOB_FILES);
+}
+
+/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
+function makeArguments(workspace: Workspace, args: string): { makefile?: string; targets: string[] } {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  let dir = '';
+  let file: string | undefined;
+  const targets: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-C' || w === '--directory') dir = words[++i] ?? '';
+    else if (w === '-f' || w === '--file' || w === '--makefile') file = words[++i];
+    else if (/^--?[\w-]/.test(w) || w.includes('=')) continue;
+    else if (/^[\w./-]+$/.test(w)) targets.push(w);
+    else break;
+  }
+  const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
+  const join = (f: string) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
+  const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
+  return { makefile: candidates.find((c) => workspace.has(c)), targets };
+}
+
+/**
+ * The recipe of `target` in a Makefile's text, followed by the recipes of its prerequisites named in
+ * the same file (one level): `test: unit-test lint` runs both.
+ */
+function recipesOf(makefile: string, target: string): Followed[] {
+  const rules = parseMakefile(makefile);
+  const own = rules.get(target);
+  if (!own) return [];
+  const out: Followed[] = [{ text: own.recipe, target }];
+  for (const p of own.prerequisites) {
+    const dep = rules.get(p);
+    if (dep && p !== target) out.push({ text: dep.recipe, target: p });
+  }
+  return out;
+}
+
+interface MakeRule {
+  prerequisites: string[];
+  recipe: string;
+}
+
+/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
+function parseMakefile(text: string): Map<string, MakeRule> {
+  const rules = new Map<string, MakeRule>();
+  let current: MakeRule[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('\t')) {
+      for (const r of current) r.recipe += `${line.slice(1)}\n`;
+      continue;
+    }
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`).
+    const m = /^([^\s:#=][^:#=]*?)\s*::?(?![=])\s*([^=;#]*)(?:;(.*))?$/.exec(line);
+    if (!m) {
+      current = [];
+      continue;
+    }
+    current = [];
+    const prerequisites = m[2]!.split(/[\s|]+/).filter(Boolean);
+    for (const name of m[1]!.split(/\s+/)) {
+      const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
+      rule.prerequisites.push(...prerequisites);
+      if (m[3]) rule.recipe += `${m[3]}\n`;
+      rules.set(name, rule);
+      current.push(rule);
+    }
+  }
+  return rules;
+}
+
+/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
+const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
+
+/**
+ * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
+ * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
+ * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
+ * default set has no security linter).
+ */
+export function golangciEnables(workspace: Workspace, linters: readonly string[]): boolean {
+  if (linters.length === 0) return false;
+  const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
+  const doc = file ? workspace.yaml(file) : undefined;
+  const root = doc?.ok ? doc.documents[0]?.value : undefined;
+  const section = isRecord(root) && isRecord(root.linters) ? root.linters : undefined;
+  if (!section) return false;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
+  const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
+  const all = section.default === 'all' || section['enable-all'] === true;
+  return linters.some((l) => {
+    const name = l.toLowerCase();
+    return enabled.has(name) || (all && !disabled.has(name));
+  });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

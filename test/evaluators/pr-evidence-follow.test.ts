@@ -1,0 +1,166 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell variables (${language}) are the subject of these tests.
+import { afterAll, describe, expect, it } from 'vitest';
+import { at, cleanup, runBuiltin } from './kit.js';
+
+afterAll(cleanup);
+
+/**
+ * The built-in SAST and tests rules over small trees modelled on what crater judgements found: the
+ * activity run on pull requests through golangci-lint's gosec, a make target, a repository script or a
+ * reusable workflow of another repository. Each `pass` case failed before the evaluator followed
+ * these; each `fail` case is the same shape without the activity.
+ */
+
+const W = '.github/workflows/ci.yml';
+const PIN = '0123456789abcdef0123456789abcdef01234567';
+/** A pull request workflow whose one job runs `steps` (YAML list items, indented 6). */
+const pr = (steps: string) =>
+  `on: pull_request\npermissions: { contents: read }\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+const action = (uses: string) => `      - uses: ${uses}@${PIN}\n`;
+const run = (script: string) => `      - run: ${script}\n`;
+const GOSEC_V2 = 'version: "2"\nlinters:\n  default: none\n  enable: [govet, gosec]\n';
+
+type Case = [name: string, files: Record<string, string>, expected: string[]];
+
+const sast: Case[] = [
+  [
+    'golangci-lint action, v2 config enabling gosec',
+    { [W]: pr(action('golangci/golangci-lint-action')), '.golangci.yml': GOSEC_V2 },
+    [],
+  ],
+  [
+    'golangci-lint command, v1 enable-all',
+    {
+      [W]: pr(run('golangci-lint run ./...')),
+      '.golangci.yaml': 'linters:\n  enable-all: true\n  disable: [lll]\n',
+    },
+    [],
+  ],
+  [
+    'golangci-lint behind make lint',
+    {
+      [W]: pr(run('make lint')),
+      Makefile: 'GO ?= go\nlint: tools\n\tgolangci-lint run -v\n',
+      '.golangci.yml': GOSEC_V2,
+    },
+    [],
+  ],
+  [
+    'zizmor in a reusable workflow of another repository',
+    {
+      [W]: `on: pull_request\njobs:\n  zizmor:\n    uses: org/.github/.github/workflows/zizmor.yml@${PIN}\n`,
+    },
+    [],
+  ],
+  [
+    'bandit behind a script with a variable',
+    { [W]: pr(run('./ci/scan-${LANG}.sh')), 'ci/scan-python.sh': 'bandit -r src\n' },
+    [],
+  ],
+  ['golangci-lint without a configuration', { [W]: pr(action('golangci/golangci-lint-action')) }, ['-']],
+  [
+    'golangci-lint whose configuration does not enable gosec',
+    { [W]: pr(run('golangci-lint run')), '.golangci.yml': 'version: "2"\nlinters:\n  enable: [govet]\n' },
+    ['-'],
+  ],
+  [
+    'golangci-lint with all linters but gosec disabled',
+    {
+      [W]: pr(run('golangci-lint run')),
+      '.golangci.yml': 'version: "2"\nlinters:\n  default: all\n  disable: [gosec]\n',
+    },
+    ['-'],
+  ],
+  [
+    'gosec enabled but golangci-lint never runs',
+    { [W]: pr(run('go vet ./...')), '.golangci.yml': GOSEC_V2 },
+    ['-'],
+  ],
+  [
+    'make lint whose recipe only formats',
+    { [W]: pr(run('make lint')), Makefile: 'lint:\n\tgofmt -l .\n', '.golangci.yml': GOSEC_V2 },
+    ['-'],
+  ],
+  [
+    'a reusable workflow of another repository that builds images',
+    {
+      [W]: `on: pull_request\njobs:\n  build:\n    uses: org/.github/.github/workflows/docker-build.yml@${PIN}\n`,
+    },
+    ['-'],
+  ],
+  ['a script that does not exist', { [W]: pr(run('../../outside/scan.sh')) }, ['-']],
+];
+
+const tests: Case[] = [
+  ['npm run --if-present test', { [W]: pr(run('npm run --if-present test')) }, []],
+  [
+    'a script path with a variable, relative to a working directory',
+    {
+      [W]: pr(run('for f in $FILES; do ../scripts/build-${language}.sh "$f"; done')),
+      'scripts/build-typescript.sh': 'npm ci\nnpm run --if-present test\n',
+      'scripts/build-go.sh': 'go build ./...\n',
+    },
+    [],
+  ],
+  [
+    'a make target whose prerequisite runs go test',
+    { [W]: pr(run('make ci')), Makefile: 'ci: lint unit\nlint:\n\tgo vet ./...\nunit:\n\tgo test ./...\n' },
+    [],
+  ],
+  [
+    'a make target named like tests, with -C',
+    { [W]: pr(run('make -C build test-unit')), 'build/Makefile': 'test-unit:\n\t./hack/run.sh\n' },
+    [],
+  ],
+  [
+    'make then a script then go test',
+    {
+      [W]: pr(run('make verify')),
+      Makefile: 'verify:\n\thack/verify-all.sh\n',
+      'hack/verify-all.sh': 'go test -race ./...\n',
+    },
+    [],
+  ],
+  ['npm run --if-present build', { [W]: pr(run('npm run --if-present build')) }, ['-']],
+  [
+    'a script with a variable whose files only build',
+    { [W]: pr(run('../scripts/build-${language}.sh')), 'scripts/build-go.sh': 'go build ./...\n' },
+    ['-'],
+  ],
+  [
+    'a make target that only builds',
+    {
+      [W]: pr(run('make build')),
+      Makefile: 'build: gen\n\tgo build ./...\ngen:\n\tgo generate ./...\ntest:\n\tgo test ./...\n',
+    },
+    ['-'],
+  ],
+];
+
+describe('workflow-sast-on-pull-requests: evidence behind golangci-lint, make, scripts, reusable workflows', () => {
+  it.each(sast)('%s', async (_name, files, expected) => {
+    expect((await runBuiltin('workflow-sast-on-pull-requests', files)).map(at)).toEqual(expected);
+  });
+});
+
+describe('workflow-tests-on-pull-requests: evidence behind make and scripts', () => {
+  it.each(tests)('%s', async (_name, files, expected) => {
+    expect((await runBuiltin('workflow-tests-on-pull-requests', files)).map(at)).toEqual(expected);
+  });
+});
+
+describe('workflow.pr-evidence: a repository with another CI system', () => {
+  it('names its configuration in the repository-level finding, and says nothing when there is none', async () => {
+    const files = { [W]: pr(run('go build ./...')) };
+    const [plain] = await runBuiltin('workflow-tests-on-pull-requests', files);
+    expect(plain?.message).not.toContain('also has');
+    const [prow] = await runBuiltin('workflow-tests-on-pull-requests', {
+      ...files,
+      OWNERS: 'approvers: [a]\n',
+      '.travis.yml': 'language: go\n',
+    });
+    expect(prow?.message).toContain(
+      'This repository also has .travis.yml (Travis CI), OWNERS (Prow), whose runs are not visible here: if it runs tests on pull requests, declare that in .github/controls.yml with its evidence.',
+    );
+  });
+});
