@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /**
@@ -64,10 +65,10 @@ function directCalls(workspace: Workspace, text: string, seen: Set<string>): Fol
   for (const m of text.matchAll(MAKE_CALL)) {
     const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
     if (!makefile) continue;
-    const body = workspace.text(makefile);
-    if (body === undefined) continue;
+    // Parsed once per tree: many steps call the same Makefile.
+    const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
     for (const target of targets) {
-      for (const recipe of recipesOf(body, target)) {
+      for (const recipe of recipesOf(rules, target)) {
         const key = `${makefile}#${recipe.target}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -90,7 +91,24 @@ function scriptFiles(workspace: Workspace, raw: string): string[] {
     .replace(/\*{2,}/g, '*');
   if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/')) return [];
   if (!rel.includes('*') && workspace.has(rel)) return [rel];
-  return workspace.glob([rel, `**/${rel}`]).slice(0, MAX_GLOB_FILES);
+  // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
+  // per call: a monorepo's workflows call hundreds of scripts.
+  const match = picomatch([rel, `**/${rel}`], { dot: true });
+  return shellScripts(workspace)
+    .filter((f) => match(f))
+    .slice(0, MAX_GLOB_FILES);
+}
+
+const SCRIPTS = new WeakMap<Workspace, readonly string[]>();
+
+/** The tree's `.sh` and `.bash` files, in index order. */
+function shellScripts(workspace: Workspace): readonly string[] {
+  let list = SCRIPTS.get(workspace);
+  if (!list) {
+    list = workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash'));
+    SCRIPTS.set(workspace, list);
+  }
+  return list;
 }
 
 /** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
@@ -114,11 +132,10 @@ function makeArguments(workspace: Workspace, args: string): { makefile?: string;
 }
 
 /**
- * The recipe of `target` in a Makefile's text, followed by the recipes of its prerequisites named in
+ * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
  * the same file (one level): `test: unit-test lint` runs both.
  */
-function recipesOf(makefile: string, target: string): Followed[] {
-  const rules = parseMakefile(makefile);
+function recipesOf(rules: ReadonlyMap<string, MakeRule>, target: string): Followed[] {
   const own = rules.get(target);
   if (!own) return [];
   const out: Followed[] = [{ text: own.recipe, target }];
