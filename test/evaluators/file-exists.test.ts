@@ -36,6 +36,28 @@ describe('file.exists', () => {
     expect(findings[0]!.message).toBe('SECURITY.md (and 1 other candidate) has no line matching /@/.');
   });
 
+  it('names a file it does not read (a legacy name) in the missing finding, only when it exists', async () => {
+    const options = {
+      paths: ['.github/dependabot.yml'],
+      message: 'No bot.',
+      notRead: [{ path: '.dependabot/config.yml', why: 'that format is retired' }],
+    };
+    const legacy = await run(fileExists, options, { '.dependabot/config.yml': 'version: 1\n' });
+    expect(legacy.map((f) => f.message)).toEqual([
+      'No bot. .dependabot/config.yml exists, but that format is retired.',
+    ]);
+    expect((await run(fileExists, options, { 'README.md': 'x' })).map((f) => f.message)).toEqual(['No bot.']);
+  });
+
+  it('dependency-update-tool says the Dependabot Preview file is no longer read', async () => {
+    const [finding] = await runBuiltin('dependency-update-tool', {
+      '.dependabot/config.yml': 'version: 1\nupdate_configs: []\n',
+    });
+    expect(finding?.message).toContain(
+      ".dependabot/config.yml exists, but it is the format of Dependabot Preview, which GitHub retired in 2021; GitHub's Dependabot reads only .github/dependabot.yml (version 2).",
+    );
+  });
+
   it('matches paths case-insensitively when asked', async () => {
     const files = { 'docs/security.MD': 'x' };
     expect(await run(fileExists, { paths: ['docs/SECURITY.md'] }, files)).toHaveLength(1);

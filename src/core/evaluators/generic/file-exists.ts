@@ -21,6 +21,8 @@ export interface FileExistsOptions {
   ignoreCase: boolean;
   contains?: { pattern: string; flags: string; message?: string };
   message?: string;
+  /** Literal paths that look like the file but are not read (legacy names), each with why. */
+  notRead?: { path: string; why: string }[];
 }
 
 /**
@@ -59,14 +61,32 @@ export const fileExists = defineEvaluator<FileExistsOptions>({
         },
       },
       message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+      notRead: {
+        type: 'array',
+        description:
+          'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['path', 'why'],
+          properties: {
+            path: { type: 'string', minLength: 1, description: 'A literal path from the root.' },
+            why: { type: 'string', minLength: 1, description: 'Why it does not count, for the message.' },
+          },
+        },
+      },
     },
   },
   evaluate({ options, workspace }): RawFinding[] {
     const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
     if (candidates.length === 0) {
+      // A legacy file is why a team believes it is covered: say which one and why it does not count.
+      const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
+      const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
       return [
         {
-          message: options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`,
+          message:
+            (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) + why,
           location: null,
           key: 'missing',
         },
