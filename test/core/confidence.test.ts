@@ -175,6 +175,29 @@ describe('confidence in a run', () => {
       reasons: ['rule no-forbidden has 1 open finding'],
     });
   });
+
+  it('a control met by its evidence says why the low-confidence findings it counts make no gap', async () => {
+    const root = repo({
+      'src/app.txt': 'fine\n',
+      'docs/secure-coding.md':
+        '# Secure coding\n\nEvery change is reviewed by a second engineer against the team checklist, and input from users is validated at the boundary before it reaches a query or a shell.\n',
+      '.github/controls.yml':
+        'version: 1\ncontrols:\n  "8.28":\n    status: implemented\n    justification: reviewed\n    evidence: [docs/secure-coding.md]\n',
+    });
+    const report = await check(root, { failOn: 'never' });
+    expect(report.controls.find((c) => c.id === '8.28')).toMatchObject({
+      verdict: 'satisfied',
+      open: 1,
+      reasons: [
+        'rule no-forbidden has 1 open finding of lower confidence than medium (fail-on-confidence): it makes no gap',
+      ],
+    });
+    const strict = await check(root, { failOn: 'never', failOnConfidence: 'low' });
+    expect(strict.controls.find((c) => c.id === '8.28')).toMatchObject({
+      verdict: 'gap',
+      reasons: ['rule no-forbidden has 1 open finding'],
+    });
+  });
 });
 
 describe('settings', () => {

@@ -106,8 +106,9 @@ function byControl<T extends { readonly controls: readonly string[] }>(
  *   missing; or planned past its due date; or not-applicable without a justification;
  * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
  *   examined something and passed (a rule whose open findings are all below `fail-on-confidence`
- *   makes no gap but does not count: a guess neither fails nor shows a control met), or a cited evidence file or workflow was verified, or (an
- *   attestation) its evidence is URLs recorded for a control with an owner and a fresh review date.
+ *   makes no gap but does not count: a guess neither fails nor shows a control met, and the reasons
+ *   name it), or a cited evidence file or workflow was verified, or (an attestation) its evidence is
+ *   URLs recorded for a control with an owner and a fresh review date.
  * A stale review of an implemented or partial control is a gap, like missing evidence.
  */
 export function assessControls(input: AssessInput): ControlResult[] {
@@ -203,6 +204,12 @@ export function assessControls(input: AssessInput): ControlResult[] {
         reasons.push(...errored);
       } else if (assessedBy.length > 0 || verified.length > 0) {
         verdict = 'satisfied';
+        // Met by what the other rules and the evidence show; the guesses stay in the open findings
+        // count, so the verdict says why they do not count against it.
+        for (const [id, n] of unsure)
+          reasons.push(
+            `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`,
+          );
       } else if (urls.length > 0 && owner && review) {
         // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
         verdict = 'satisfied';
@@ -217,7 +224,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
           const n = unsure.get(r.id);
           reasons.push(
             n
-              ? `rule ${r.id} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${input.minConfidence} (fail-on-confidence): ${n === 1 ? 'it makes' : 'they make'} no gap, and ${n === 1 ? 'does' : 'do'} not show the control met`
+              ? `${unsureFindings(r.id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap, and ${n === 1 ? 'does' : 'do'} not show the control met`
               : examinedNothing(r, input.kinds.get(r.id) ?? '', input.run),
           );
         }
@@ -279,4 +286,9 @@ function exceptionsOf(
     out.push({ id: e.id, state, expires: e.expires, findings: covered });
   }
   return out;
+}
+
+/** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
+function unsureFindings(ruleId: string, n: number, minConfidence: Confidence | undefined): string {
+  return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${minConfidence ?? 'low'} (fail-on-confidence)`;
 }
