@@ -135,6 +135,19 @@ const tests: Case[] = [
     },
     ['-'],
   ],
+  [
+    'variable assignments are not targets',
+    { [W]: pr(run('make unit')), Makefile: 'unit := go test ./...\nunit ?= go test\nci:\n\t$(unit)\n' },
+    ['-'],
+  ],
+  [
+    'attacker-sized lines are read (no quadratic split): the target after them still counts',
+    {
+      [W]: pr(run(`make ci ./${'a'.repeat(200_000)}`)),
+      Makefile: `x${' '.repeat(200_000)}\nci:\n\tgo test ./...\n`,
+    },
+    [],
+  ],
 ];
 
 describe('workflow-sast-on-pull-requests: evidence behind golangci-lint, make, scripts, reusable workflows', () => {

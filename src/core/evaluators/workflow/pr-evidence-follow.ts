@@ -18,7 +18,8 @@ const MAX_DEPTH = 2;
 const MAX_GLOB_FILES = 8;
 
 /** A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`. */
-const SCRIPT_CALL = /(?:^|[\s;&|(`"'])((?:\.{1,2}\/)*[\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+// One character class (no nested or overlapping quantifiers): linear on a long token.
+const SCRIPT_CALL = /(?:^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
 /** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
 const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
 
@@ -161,18 +162,25 @@ function parseMakefile(text: string): Map<string, MakeRule> {
       continue;
     }
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`).
-    const m = /^([^\s:#=][^:#=]*?)\s*::?(?![=])\s*([^=;#]*)(?:;(.*))?$/.exec(line);
-    if (!m) {
+    // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
+    // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
+    const colon = line.indexOf(':');
+    const head = colon > 0 ? line.slice(0, colon) : '';
+    let rest = colon > 0 ? line.slice(colon + 1) : '';
+    if (rest.startsWith(':')) rest = rest.slice(1);
+    const semi = rest.indexOf(';');
+    const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
+    if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
       current = [];
       continue;
     }
+    const inline = semi >= 0 ? rest.slice(semi + 1) : '';
     current = [];
-    const prerequisites = m[2]!.split(/[\s|]+/).filter(Boolean);
-    for (const name of m[1]!.split(/\s+/)) {
+    const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
+    for (const name of head.trim().split(/\s+/)) {
       const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
       rule.prerequisites.push(...prerequisites);
-      if (m[3]) rule.recipe += `${m[3]}\n`;
+      if (inline) rule.recipe += `${inline}\n`;
       rules.set(name, rule);
       current.push(rule);
     }
