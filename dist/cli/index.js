@@ -4366,8 +4366,8 @@ function hiddenReasons(h) {
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy_policy = __nccwpck_require__(4918);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
-var registry = __nccwpck_require__(5536);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 155 modules
+var registry = __nccwpck_require__(6581);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
@@ -12246,7 +12246,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */   t: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5536);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6581);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -13493,7 +13493,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 5536:
+/***/ 6581:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22268,14 +22268,30 @@ const fileExists = (0,types/* defineEvaluator */.D)({
                 },
             },
             message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+            notRead: {
+                type: 'array',
+                description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path', 'why'],
+                    properties: {
+                        path: { type: 'string', minLength: 1, description: 'A literal path from the root.' },
+                        why: { type: 'string', minLength: 1, description: 'Why it does not count, for the message.' },
+                    },
+                },
+            },
         },
     },
     evaluate({ options, workspace }) {
         const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
         if (candidates.length === 0) {
+            // A legacy file is why a team believes it is covered: say which one and why it does not count.
+            const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
+            const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
             return [
                 {
-                    message: options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`,
+                    message: (options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`) + why,
                     location: null,
                     key: 'missing',
                 },
@@ -30479,6 +30495,220 @@ function missingPermissions(workflow, bare) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
+
+/**
+ * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
+ * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
+ * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
+ * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
+ * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
+ * through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ */
+/** At most this many texts are followed from one workflow step (a script calling scripts). */
+const MAX_TEXTS = 24;
+/** Calls are followed this deep (step -> make target -> script). */
+const pr_evidence_follow_MAX_DEPTH = 2;
+/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
+const MAX_GLOB_FILES = 8;
+/** A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`. */
+// One character class (no nested or overlapping quantifiers): linear on a long token.
+const SCRIPT_CALL = /(?:^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
+const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+/**
+ * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
+ */
+function followCalls(workspace, script) {
+    const out = [];
+    const seen = new Set();
+    let frontier = [script];
+    for (let depth = 0; depth < pr_evidence_follow_MAX_DEPTH && frontier.length > 0; depth++) {
+        const next = [];
+        for (const text of frontier) {
+            for (const f of directCalls(workspace, text, seen)) {
+                if (out.length >= MAX_TEXTS)
+                    return out;
+                out.push(f);
+                next.push(f.text);
+            }
+        }
+        frontier = next;
+    }
+    return out;
+}
+/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
+function directCalls(workspace, text, seen) {
+    const out = [];
+    for (const m of text.matchAll(SCRIPT_CALL)) {
+        for (const file of scriptFiles(workspace, m[1])) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            const body = workspace.text(file);
+            if (body !== undefined)
+                out.push({ text: body });
+        }
+    }
+    for (const m of text.matchAll(MAKE_CALL)) {
+        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+        if (!makefile)
+            continue;
+        // Parsed once per tree: many steps call the same Makefile.
+        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
+        for (const target of targets) {
+            for (const recipe of recipesOf(rules, target)) {
+                const key = `${makefile}#${recipe.target}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                out.push(recipe);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * The repository files a script path names. Working directories are unknown, so `./` and `../` are
+ * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
+ * (`${lang}`, `$LANG`, `$(x)`) matches any name.
+ */
+function scriptFiles(workspace, raw) {
+    const rel = raw
+        .replace(/^(?:\.{1,2}\/)+/, '')
+        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+        .replace(/\*{2,}/g, '*');
+    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
+        return [];
+    if (!rel.includes('*') && workspace.has(rel))
+        return [rel];
+    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
+    // per call: a monorepo's workflows call hundreds of scripts.
+    const match = picomatch([rel, `**/${rel}`], { dot: true });
+    return shellScripts(workspace)
+        .filter((f) => match(f))
+        .slice(0, MAX_GLOB_FILES);
+}
+const SCRIPTS = new WeakMap();
+/** The tree's `.sh` and `.bash` files, in index order. */
+function shellScripts(workspace) {
+    let list = SCRIPTS.get(workspace);
+    if (!list) {
+        list = workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash'));
+        SCRIPTS.set(workspace, list);
+    }
+    return list;
+}
+/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
+function makeArguments(workspace, args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let dir = '';
+    let file;
+    const targets = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '-C' || w === '--directory')
+            dir = words[++i] ?? '';
+        else if (w === '-f' || w === '--file' || w === '--makefile')
+            file = words[++i];
+        else if (/^--?[\w-]/.test(w) || w.includes('='))
+            continue;
+        else if (/^[\w./-]+$/.test(w))
+            targets.push(w);
+        else
+            break;
+    }
+    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
+    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
+    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
+    return { makefile: candidates.find((c) => workspace.has(c)), targets };
+}
+/**
+ * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
+ * the same file (one level): `test: unit-test lint` runs both.
+ */
+function recipesOf(rules, target) {
+    const own = rules.get(target);
+    if (!own)
+        return [];
+    const out = [{ text: own.recipe, target }];
+    for (const p of own.prerequisites) {
+        const dep = rules.get(p);
+        if (dep && p !== target)
+            out.push({ text: dep.recipe, target: p });
+    }
+    return out;
+}
+/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
+function parseMakefile(text) {
+    const rules = new Map();
+    let current = [];
+    for (const line of text.split('\n')) {
+        if (line.startsWith('\t')) {
+            for (const r of current)
+                r.recipe += `${line.slice(1)}\n`;
+            continue;
+        }
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
+        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
+        const colon = line.indexOf(':');
+        const head = colon > 0 ? line.slice(0, colon) : '';
+        let rest = colon > 0 ? line.slice(colon + 1) : '';
+        if (rest.startsWith(':'))
+            rest = rest.slice(1);
+        const semi = rest.indexOf(';');
+        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
+        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
+            current = [];
+            continue;
+        }
+        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
+        current = [];
+        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
+        for (const name of head.trim().split(/\s+/)) {
+            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
+            rule.prerequisites.push(...prerequisites);
+            if (inline)
+                rule.recipe += `${inline}\n`;
+            rules.set(name, rule);
+            current.push(rule);
+        }
+    }
+    return rules;
+}
+/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
+const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
+/**
+ * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
+ * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
+ * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
+ * default set has no security linter).
+ */
+function golangciEnables(workspace, linters) {
+    if (linters.length === 0)
+        return false;
+    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
+    const doc = file ? workspace.yaml(file) : undefined;
+    const root = doc?.ok ? doc.documents[0]?.value : undefined;
+    const section = isRecord(root) && isRecord(root.linters) ? root.linters : undefined;
+    if (!section)
+        return false;
+    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
+    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
+    const all = section.default === 'all' || section['enable-all'] === true;
+    return linters.some((l) => {
+        const name = l.toLowerCase();
+        return enabled.has(name) || (all && !disabled.has(name));
+    });
+}
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax-checks.js
 
 
@@ -30688,6 +30918,30 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
+/** golangci-lint run from an action or a script. */
+const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
+const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
+/**
+ * Other CI systems whose configuration sits at the root: their pull request runs are invisible here,
+ * so a finding in a repository that has one says so.
+ */
+const OTHER_CI = [
+    ['.circleci/config.yml', 'CircleCI'],
+    ['.travis.yml', 'Travis CI'],
+    ['Jenkinsfile', 'Jenkins'],
+    ['azure-pipelines.yml', 'Azure Pipelines'],
+    ['.gitlab-ci.yml', 'GitLab CI'],
+    ['.buildkite/pipeline.yml', 'Buildkite'],
+    ['.prow.yaml', 'Prow'],
+    // Kubernetes-style repositories: Prow presubmits are configured in another repository.
+    ['OWNERS', 'Prow'],
+    ['cloudbuild.yaml', 'Cloud Build'],
+    ['.drone.yml', 'Drone'],
+    ['bitbucket-pipelines.yml', 'Bitbucket Pipelines'],
+    ['appveyor.yml', 'AppVeyor'],
+    ['.cirrus.yml', 'Cirrus CI'],
+];
 /**
  * Process evidence at repository level: some workflow that runs on pull requests (before a change
  * is merged) performs the activity — a static analysis tool, a test suite. When workflows perform it
@@ -30728,6 +30982,17 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
                 items: { type: 'string', minLength: 1 },
                 description: 'Events that run before a change is merged.',
             },
+            golangciLinters: {
+                type: 'array',
+                default: [],
+                items: { type: 'string', minLength: 1 },
+                description: 'golangci-lint (action or command) counts when the root .golangci.yml enables one of these linters.',
+            },
+            followCalls: {
+                type: 'boolean',
+                default: true,
+                description: 'Also match commands in the Makefile targets and repository scripts a run: step calls (two levels).',
+            },
         },
     },
     evaluate({ options, workspace }) {
@@ -30735,9 +31000,30 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
         const names = options.names ? new RegExp(options.names, 'i') : undefined;
         const events = new Set(options.events ?? []);
+        // Asked at most once, and only when golangci-lint runs somewhere.
+        let golangci;
+        const golangciCounts = () => (golangci ??= golangciEnables(workspace, options.golangciLinters ?? []));
+        const usesGolangci = (options.golangciLinters ?? []).length > 0;
+        const textPerforms = (text) => commands.some((re) => re.test(text)) ||
+            (usesGolangci && GOLANGCI_COMMAND.test(text) && golangciCounts());
+        const runPerforms = (script) => textPerforms(script) ||
+            (options.followCalls !== false &&
+                followCalls(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
+        const stepPerforms = (step) => {
+            const path = actionPathOf(step.uses);
+            if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
+                return true;
+            if (step.run && runPerforms(step.run.value))
+                return true;
+            return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
+        };
+        // A job calling a reusable workflow of another repository is matched by its path like an action
+        // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
+        const calledPath = (job) => (job.uses ? actionPathOf(job.uses) : undefined);
         const performs = (job) => (names !== undefined &&
             [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
-            job.steps.some((s) => stepPerforms(s, action, commands, names));
+            ((p) => p !== undefined && action(p))(calledPath(job)) ||
+            job.steps.some(stepPerforms);
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
         const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
         // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
@@ -30746,10 +31032,16 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e))))
             return [];
         if (doing.length === 0) {
+            const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
+            const elsewhere = other.length > 0
+                ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
+                    `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
+                : '';
             return [
                 {
                     message: `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
-                        `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).`,
+                        `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+                        elsewhere,
                     location: null,
                     key: 'missing',
                 },
@@ -30766,14 +31058,6 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         });
     },
 });
-function stepPerforms(step, action, commands, names) {
-    const path = actionPathOf(step.uses);
-    if (path && action(path))
-        return true;
-    if (step.run && commands.some((re) => re.test(step.run.value)))
-        return true;
-    return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
-}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-confusion.js
 
