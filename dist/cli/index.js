@@ -30590,15 +30590,9 @@ function scriptFiles(workspace, raw) {
         .filter((f) => match(f))
         .slice(0, MAX_GLOB_FILES);
 }
-const SCRIPTS = new WeakMap();
-/** The tree's `.sh` and `.bash` files, in index order. */
+/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace) {
-    let list = SCRIPTS.get(workspace);
-    if (!list) {
-        list = workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash'));
-        SCRIPTS.set(workspace, list);
-    }
-    return list;
+    return workspace.memo('shell-scripts', '', () => workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash')));
 }
 /** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
 function makeArguments(workspace, args) {
@@ -31019,10 +31013,13 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         };
         // A job calling a reusable workflow of another repository is matched by its path like an action
         // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
-        const calledPath = (job) => (job.uses ? actionPathOf(job.uses) : undefined);
+        const callsPerforming = (job) => {
+            const called = job.uses ? actionPathOf(job.uses) : undefined;
+            return called !== undefined && action(called);
+        };
         const performs = (job) => (names !== undefined &&
             [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
-            ((p) => p !== undefined && action(p))(calledPath(job)) ||
+            callsPerforming(job) ||
             job.steps.some(stepPerforms);
         // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
         const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));

@@ -100,16 +100,11 @@ function scriptFiles(workspace: Workspace, raw: string): string[] {
     .slice(0, MAX_GLOB_FILES);
 }
 
-const SCRIPTS = new WeakMap<Workspace, readonly string[]>();
-
-/** The tree's `.sh` and `.bash` files, in index order. */
+/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace: Workspace): readonly string[] {
-  let list = SCRIPTS.get(workspace);
-  if (!list) {
-    list = workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash'));
-    SCRIPTS.set(workspace, list);
-  }
-  return list;
+  return workspace.memo('shell-scripts', '', () =>
+    workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash')),
+  );
 }
 
 /** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */

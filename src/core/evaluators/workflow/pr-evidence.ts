@@ -133,11 +133,14 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     };
     // A job calling a reusable workflow of another repository is matched by its path like an action
     // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
-    const calledPath = (job: Job) => (job.uses ? actionPathOf(job.uses) : undefined);
+    const callsPerforming = (job: Job): boolean => {
+      const called = job.uses ? actionPathOf(job.uses) : undefined;
+      return called !== undefined && action(called);
+    };
     const performs = (job: Job): boolean =>
       (names !== undefined &&
         [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
-      ((p) => p !== undefined && action(p))(calledPath(job)) ||
+      callsPerforming(job) ||
       job.steps.some(stepPerforms);
     // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
     const doing = workflowSources(workspace).filter(
