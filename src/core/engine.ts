@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { BaseResults, BaseResultsInput } from './base-results.js';
 import { withGitSession } from './git.js';
 import type { GitHubApi } from './github-api.js';
 import { compareWithBase } from './phases/comparison.js';
@@ -103,6 +104,15 @@ export interface CheckOptions {
   approval?: () => Promise<PolicyApproval | undefined>;
   /** The repository and CI run, recorded in the report for evidence (see RunIdentity). */
   identity?: RunIdentity;
+  /**
+   * Results of the change's base commit from an earlier run (see base-results.ts): a rule that reads
+   * across files and asked nothing the change touches is not evaluated on the head again. Used only
+   * when they fit the run (commit, version, rules, settings); the caller answers for where they came
+   * from.
+   */
+  baseResults?: BaseResultsInput;
+  /** Receives the results of this run's rules that read across files, for later changes to reuse. */
+  collectBaseResults?: (results: BaseResults) => void;
 }
 
 /**

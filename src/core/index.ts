@@ -1,4 +1,5 @@
 /** The engine's public surface, shared by the Action and the CLI. No `@actions/*` imports here. */
+export * from './base-results.js';
 export * from './catalog.js';
 export * from './config.js';
 export * from './engine.js';

@@ -391,6 +391,12 @@ export interface ReportSummary {
    * gate new): how many of {@link files} they are.
    */
   changedFiles?: number;
+  /**
+   * Set when rules that read across files were not evaluated on the head because results of the base
+   * commit from an earlier run fit and the change touches nothing they read: how many, and where the
+   * results came from.
+   */
+  reused?: { rules: number; source: string };
   rules: number;
   findings: number;
   open: number;

@@ -1,0 +1,162 @@
+/**
+ * Base results: what the rules that read across files found on one commit, with what each asked of
+ * the tree, kept so that a later check of a change to that commit need not evaluate them on the head
+ * again when the change touches nothing they asked (see `RuleInputs` and `touchedBy`). A push run on
+ * the default branch writes them; a pull request to that commit reads them.
+ *
+ * The engine only checks that results fit the run (same commit, same controlgate, same rules and
+ * settings). Whether they can be trusted is the caller's question: in a pull request they must come
+ * from somewhere the pull request cannot write (the Action reads them from an artifact of a `push`
+ * run on the default branch, checked through the API); a file restored into the workspace could be
+ * planted by the change itself, and would let it hide its own findings.
+ */
+import { createHash } from 'node:crypto';
+import type { Config } from './config.js';
+import type { RawFinding, Rule, RuleScope } from './types.js';
+import { emptyInputs, type RuleInputs } from './workspace/scope.js';
+import { VERSION } from './version.js';
+
+export const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
+
+/** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
+export const BASE_RESULTS_MAX_BYTES = 64 * 1024 * 1024;
+
+/** One rule's results on the base commit. */
+export interface StoredRule {
+  /** What the rule asked of the tree (see `RuleInputs`); rules with opaque inputs are not stored. */
+  inputs: { paths: string[]; globs: string[][]; listed: boolean };
+  /** The findings as the rule reported them, before settings, context and triage. */
+  raw: RawFinding[];
+  /** What it examined, as its summary in the report says. */
+  scope: RuleScope;
+}
+
+export interface BaseResults {
+  format: typeof BASE_RESULTS_FORMAT;
+  /** The controlgate version that wrote them. */
+  version: string;
+  /** The commit whose tree was checked. */
+  commit: string;
+  /** Digest of everything besides the tree that shapes what the rules find (see {@link resultsKey}). */
+  key: string;
+  rules: Record<string, StoredRule>;
+}
+
+/** Base results handed to a run, with where they came from (for the log and the report). */
+export interface BaseResultsInput {
+  results: BaseResults;
+  /** Where they came from, in words: "artifact 12 of run 34 (push to main)", a file name. */
+  source: string;
+}
+
+/** What shapes the rules' findings besides the tree: a run with another key cannot reuse them. */
+export interface ResultsKeyParts {
+  rules: readonly Rule[];
+  config: Config;
+  defaultBranch: string | undefined;
+  maxFileBytes: number | undefined;
+  /** The checked folder inside its repository ('' at the top). */
+  prefix: string;
+}
+
+/** A digest of the version, the rules (definitions and options) and the settings in force. */
+export function resultsKey(parts: ResultsKeyParts): string {
+  const canonical = JSON.stringify({ version: VERSION, ...parts }, (_k, v: unknown) => {
+    if (v instanceof Map) return [...v.entries()];
+    if (v instanceof Set) return [...v];
+    if (v instanceof RegExp) return v.toString();
+    return v;
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
+export function storedInputs(inputs: RuleInputs): StoredRule['inputs'] | undefined {
+  if (inputs.opaque !== undefined) return undefined;
+  return {
+    paths: [...inputs.paths].sort(),
+    globs: [...inputs.globs.values()].map((g) => [...g]),
+    listed: inputs.listed,
+  };
+}
+
+/** Stored inputs back as the engine compares them. */
+export function recordedInputs(stored: StoredRule['inputs']): RuleInputs {
+  const inputs = emptyInputs();
+  for (const p of stored.paths) inputs.paths.add(p);
+  for (const g of stored.globs) inputs.globs.set(g.join('\u0000'), g);
+  inputs.listed = stored.listed;
+  return inputs;
+}
+
+export function serializeBaseResults(results: BaseResults): string {
+  return JSON.stringify(results);
+}
+
+/**
+ * Reads base results; throws an Error whose message says what is wrong (the caller logs it and goes
+ * on without them). Checks the shape the engine relies on, not where the text came from.
+ */
+export function parseBaseResults(text: string): BaseResults {
+  if (text.length > BASE_RESULTS_MAX_BYTES) {
+    throw new Error(`larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!isObject(data)) throw new Error('not a JSON object');
+  if (data.format !== BASE_RESULTS_FORMAT) {
+    throw new Error(`format is ${JSON.stringify(data.format)}, expected ${BASE_RESULTS_FORMAT}`);
+  }
+  if (typeof data.version !== 'string') throw new Error('version is missing');
+  if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
+    throw new Error('commit is not a full commit id');
+  }
+  if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key)) throw new Error('key is not a digest');
+  if (!isObject(data.rules)) throw new Error('rules is not an object');
+  for (const [id, rule] of Object.entries(data.rules)) {
+    const problem = storedRuleProblem(rule);
+    if (problem) throw new Error(`rules.${id}: ${problem}`);
+  }
+  return data as unknown as BaseResults;
+}
+
+function storedRuleProblem(rule: unknown): string | undefined {
+  if (!isObject(rule)) return 'not an object';
+  const inputs = rule.inputs;
+  if (!isObject(inputs)) return 'inputs is not an object';
+  if (!isStrings(inputs.paths)) return 'inputs.paths is not a list of paths';
+  if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings)) return 'inputs.globs is not a list of globs';
+  if (typeof inputs.listed !== 'boolean') return 'inputs.listed is not a boolean';
+  if (!Array.isArray(rule.raw)) return 'raw is not a list';
+  for (const [i, raw] of rule.raw.entries()) {
+    if (!isObject(raw) || typeof raw.message !== 'string') return `raw[${i}] has no message`;
+    const location = raw.location;
+    if (location !== undefined && location !== null) {
+      if (!isObject(location) || typeof location.path !== 'string') return `raw[${i}].location has no path`;
+      for (const k of ['startLine', 'endLine', 'startColumn', 'endColumn']) {
+        const n = location[k];
+        if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 0)) {
+          return `raw[${i}].location.${k} is not a line or column`;
+        }
+      }
+    }
+  }
+  const scope = rule.scope;
+  if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
+    return 'scope is not a rule scope';
+  }
+  if (!isStrings(scope.settings)) return 'scope.settings is not a list';
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
