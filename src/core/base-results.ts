@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import type { Config } from './config.js';
 import type { RawFinding, Rule, RuleScope } from './types.js';
-import { emptyInputs, type RuleInputs } from './workspace/scope.js';
 import { VERSION } from './version.js';
+import { emptyInputs, type RuleInputs } from './workspace/scope.js';
 
 export const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
 
@@ -115,7 +115,8 @@ export function parseBaseResults(text: string): BaseResults {
   if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
     throw new Error('commit is not a full commit id');
   }
-  if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key)) throw new Error('key is not a digest');
+  if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+    throw new Error('key is not a digest');
   if (!isObject(data.rules)) throw new Error('rules is not an object');
   for (const [id, rule] of Object.entries(data.rules)) {
     const problem = storedRuleProblem(rule);
@@ -129,7 +130,8 @@ function storedRuleProblem(rule: unknown): string | undefined {
   const inputs = rule.inputs;
   if (!isObject(inputs)) return 'inputs is not an object';
   if (!isStrings(inputs.paths)) return 'inputs.paths is not a list of paths';
-  if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings)) return 'inputs.globs is not a list of globs';
+  if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
+    return 'inputs.globs is not a list of globs';
   if (typeof inputs.listed !== 'boolean') return 'inputs.listed is not a boolean';
   if (!Array.isArray(rule.raw)) return 'raw is not a list';
   for (const [i, raw] of rule.raw.entries()) {
