@@ -5,8 +5,8 @@
  * fingerprint, verdicts, gate, policy changes: the whole report but its timing).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../src/core/base-results.js';
+import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import type { Report } from '../../src/core/types.js';
@@ -283,7 +283,7 @@ describe('incremental base evaluation (differential)', () => {
     expect(saved).toBeGreaterThan(100);
   }, 300_000);
 
-  it('judges random pull requests with the base commit\'s stored results exactly as without them', async () => {
+  it("judges random pull requests with the base commit's stored results exactly as without them", async () => {
     // The base commit is checked first, as a push run on the default branch does, and its results of
     // the rules that read across files are kept; the pull request's check then takes those the change
     // does not touch instead of evaluating them on the head. Everything but the note that it did must
