@@ -52,7 +52,21 @@ const git = (cwd, ...a) =>
 function check(tree, out, ...extra) {
   const r = spawnSync(
     '/usr/bin/time',
-    ['-f', '%e %U %S', NODE, args.cli, 'check', tree, '--format', 'json', '--output', out, '--fail-on', 'never', ...extra],
+    [
+      '-f',
+      '%e %U %S',
+      NODE,
+      args.cli,
+      'check',
+      tree,
+      '--format',
+      'json',
+      '--output',
+      out,
+      '--fail-on',
+      'never',
+      ...extra,
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
   const times = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
@@ -70,7 +84,9 @@ const judgement = (file) => {
   return { text: JSON.stringify(report), reused };
 };
 
-const rows = [['repo', 'commit', 'added', 'modified', 'deleted', 'stored', 'reused', 'cpu_without', 'cpu_with', 'same']];
+const rows = [
+  ['repo', 'commit', 'added', 'modified', 'deleted', 'stored', 'reused', 'cpu_without', 'cpu_with', 'same'],
+];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const repo of repos) {
   const mirror = path.join(args.mirrors, repo.replace('/', '+'), 'repo');
@@ -89,7 +105,19 @@ for (const repo of repos) {
       .filter(Boolean)
       .map((l) => l[0]);
     const count = (s) => status.filter((x) => x === s).length;
-    git(tree, 'checkout', '-q', '-f', parent);
+    // A snapshot may lack its largest blobs: such a change cannot be checked out, and is skipped.
+    const checkout = (rev) => {
+      try {
+        git(tree, 'checkout', '-q', '-f', rev);
+        return true;
+      } catch {
+        console.log(
+          `${repo} ${commit.slice(0, 10)}: ${rev.slice(0, 10)} cannot be checked out (objects missing)`,
+        );
+        return false;
+      }
+    };
+    if (!checkout(parent)) continue;
     const stored = path.join(args.out, 'base-results.json');
     rmSync(stored, { force: true });
     check(tree, path.join(args.out, 'base.json'), '--write-base-results', stored);
@@ -98,12 +126,14 @@ for (const repo of repos) {
       continue;
     }
     const storedRules = Object.keys(JSON.parse(readFileSync(stored, 'utf8')).rules).length;
-    git(tree, 'checkout', '-q', '-f', commit);
+    if (!checkout(commit)) continue;
     const without = [];
     const withResults = [];
     for (let i = 0; i < RUNS; i++) {
       without.push(check(tree, path.join(args.out, 'without.json'), '--base', parent).cpu);
-      withResults.push(check(tree, path.join(args.out, 'with.json'), '--base', parent, '--base-results', stored).cpu);
+      withResults.push(
+        check(tree, path.join(args.out, 'with.json'), '--base', parent, '--base-results', stored).cpu,
+      );
     }
     const a = judgement(path.join(args.out, 'without.json'));
     const b = judgement(path.join(args.out, 'with.json'));
@@ -123,7 +153,10 @@ for (const repo of repos) {
     rows.push(row);
     console.log(row.join('\t'));
     if (!same) {
-      writeFileSync(path.join(args.out, `differs-${repo.replace('/', '+')}-${commit.slice(0, 10)}.json`), `${a.text}\n${b.text}\n`);
+      writeFileSync(
+        path.join(args.out, `differs-${repo.replace('/', '+')}-${commit.slice(0, 10)}.json`),
+        `${a.text}\n${b.text}\n`,
+      );
     }
   }
   rmSync(tree, { recursive: true, force: true });
