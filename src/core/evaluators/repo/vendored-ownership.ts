@@ -1,6 +1,7 @@
 import type { Ignore } from 'ignore';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
+import { globSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { forEachLine } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -103,7 +104,11 @@ function ownedByOwnersFile(ws: Workspace, dir: string): boolean {
 function vendoredDirectories(ws: Workspace, names: readonly string[]): VendoredRoot[] {
   const wanted = new Set(names);
   const roots = new Map<string, VendoredRoot>();
-  for (const file of ws.files) {
+  // Only files under a directory of one of the names matter: listed through a glob of them, adding
+  // any other file does not touch the rule (a name glob syntax would change is looked for in every file).
+  const plain = names.length > 0 && names.every((n) => /^[\w.-]+$/.test(n) && n !== '.' && n !== '..');
+  const files = plain ? ws.filesWhere(globSelector([...wanted].sort().map((n) => `**/${n}/**`))) : ws.files;
+  for (const file of files) {
     // The first directory named as vendored, unless a node_modules directory holds it; walked
     // segment by segment rather than split (100,000 paths, most with no such directory).
     let start = 0;
