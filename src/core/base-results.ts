@@ -66,9 +66,29 @@ export interface ResultsKeyParts {
   prefix: string;
 }
 
-/** A digest of the version, the rules (definitions and options) and the settings in force. */
+/**
+ * A digest of the version, the rules (definitions and options) and the settings that shape findings.
+ * Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
+ * absolute path on the runner), a pull request's run as read from the base commit (relative), and
+ * the same definition finds the same either way.
+ */
 export function resultsKey(parts: ResultsKeyParts): string {
-  const canonical = JSON.stringify({ version: VERSION, ...parts }, (_k, v: unknown) => {
+  const { rules, config, ...rest } = parts;
+  const shaping = {
+    version: VERSION,
+    ...rest,
+    rules: rules.map(({ source, file: _file, ...rule }) => ({
+      ...rule,
+      source: source === 'builtin' ? 'builtin' : 'custom',
+    })),
+    config: {
+      include: config.include,
+      exclude: config.exclude,
+      rules: config.rules,
+      testPaths: config.testPaths,
+    },
+  };
+  const canonical = JSON.stringify(shaping, (_k, v: unknown) => {
     if (v instanceof Map) return [...v.entries()];
     if (v instanceof Set) return [...v];
     if (v instanceof RegExp) return v.toString();

@@ -11,11 +11,14 @@ import {
   BASE_RESULTS_FORMAT,
   type BaseResults,
   parseBaseResults,
+  resultsKey,
   serializeBaseResults,
 } from '../../src/core/base-results.js';
+import { parseConfig } from '../../src/core/config.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { RuleRun } from '../../src/core/rule-run.js';
-import type { Logger } from '../../src/core/types.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import type { Logger, Rule } from '../../src/core/types.js';
 import { cli } from '../helpers/cli.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
@@ -286,6 +289,25 @@ describe('base results', () => {
         /^warning: base results not written: the work tree differs from commit [0-9a-f]{12} \(src\/extra\.js\); check a clean checkout$/,
       ),
     ]);
+  });
+
+  it('keys results on what shapes findings, not on where a custom rule file lies', async () => {
+    const rule = loadRules().find((x) => x.id === 'lockfile-missing');
+    const config = {
+      ...parseConfig('version: 1\nrules:\n  lockfile-missing:\n    severity: high\n', '.controlgate.yml'),
+      ruleDirs: ['policy'],
+    };
+    const key = (r: Rule, c = config) =>
+      resultsKey({ rules: [r], config: c, maxFileBytes: 1024, prefix: '' });
+    const custom = { ...rule!, source: '/home/runner/work/x/policy', file: 'lockfile-missing.yml' };
+    expect(key({ ...custom, source: 'policy', file: 'deps/lockfile-missing.yml' })).toBe(key(custom));
+    expect(
+      key({ ...custom, source: 'policy' }, { ...config, ruleDirs: ['/abs/policy'], failOnGap: false }),
+    ).toBe(key(custom));
+    // A built-in rule is not a custom one with the same definition; another severity is another key.
+    expect(key(rule!)).not.toBe(key(custom));
+    expect(key({ ...custom, severity: 'low' })).not.toBe(key(custom));
+    expect(key(custom, { ...config, exclude: ['vendor/**'] })).not.toBe(key(custom));
   });
 
   /** Results with one rule, `r`, whose stored parts are overridden. */
