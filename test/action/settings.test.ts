@@ -51,7 +51,18 @@ describe('action settings', () => {
       'controlgate-base-results',
     );
     expect(settings({ 'base-results': 'results v2.json' }).baseResults).toBe('results v2.json');
-    for (const bad of ['../base', 'a/b', 'a\\b', 'a:b', 'a*', 'a?', 'a|b', 'a"b', 'a\u0007b', 'x'.repeat(257)]) {
+    for (const bad of [
+      '../base',
+      'a/b',
+      'a\\b',
+      'a:b',
+      'a*',
+      'a?',
+      'a|b',
+      'a"b',
+      'a\u0007b',
+      'x'.repeat(257),
+    ]) {
       expect(() => settings({ 'base-results': bad })).toThrow(
         new UsageError(
           `Input "base-results" has an invalid value ${JSON.stringify(bad.slice(0, 100))}: give the name of the artifact that carries the base results (e.g. controlgate-base-results), at most 256 characters, without / \\ " : < > | * ? or control characters (or leave it empty: off)`,

@@ -83,9 +83,7 @@ describe('readSingleJsonFile', () => {
       ['a\nb.json', 'has control characters in its name'],
     ];
     for (const [name, problem] of cases) {
-      expect(read(writeZip(one({ name }))), name).toThrow(
-        `the zip entry ${JSON.stringify(name)} ${problem}`,
-      );
+      expect(read(writeZip(one({ name }))), name).toThrow(`the zip entry ${JSON.stringify(name)} ${problem}`);
     }
   });
 
