@@ -179,6 +179,8 @@ export function artifactProblem(
 export function runProblem(run: unknown, runId: number, query: BaseArtifactQuery): string | undefined {
   const x = record(run);
   if (x.id !== runId) return 'comes from a run the API does not describe';
+  if (typeof x.event !== 'string')
+    return `was made by a run of no known event, not by a push to ${query.defaultBranch}`;
   if (x.event !== 'push') {
     return `was made by a ${JSON.stringify(String(x.event).slice(0, 50))} run, not by a push to ${query.defaultBranch}`;
   }
