@@ -3252,7 +3252,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 6454:
+/***/ 8233:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3851,6 +3851,17 @@ async function untrackedFiles(root) {
     const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
     return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }
+/**
+ * A path under `root` where the work tree is not the commit checked out (modified, staged, deleted or
+ * untracked and not ignored), or undefined when it is; null when git cannot tell.
+ */
+async function worktreeChange(root) {
+    const out = await gitOutput(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.']);
+    if (out === undefined)
+        return null;
+    const first = out.toString('utf8').split('\0')[0] ?? '';
+    return first === '' ? undefined : first.slice(3);
+}
 
 ;// CONCATENATED MODULE: ./lib/core/policy/tree.js
 /**
@@ -4149,6 +4160,149 @@ function webOrigin(value) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/version.js
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
+// EXTERNAL MODULE: ./lib/core/workspace/scope.js
+var workspace_scope = __nccwpck_require__(837);
+;// CONCATENATED MODULE: ./lib/core/base-results.js
+/**
+ * Base results: what the rules that read across files found on one commit, with what each asked of
+ * the tree, kept so that a later check of a change to that commit need not evaluate them on the head
+ * again when the change touches nothing they asked (see `RuleInputs` and `touchedBy`). A push run on
+ * the default branch writes them; a pull request to that commit reads them.
+ *
+ * The engine only checks that results fit the run (same commit, same controlgate, same rules and
+ * settings). Whether they can be trusted is the caller's question: in a pull request they must come
+ * from somewhere the pull request cannot write (the Action reads them from an artifact of a `push`
+ * run on the default branch, checked through the API); a file restored into the workspace could be
+ * planted by the change itself, and would let it hide its own findings.
+ */
+
+
+
+const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
+/** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
+const BASE_RESULTS_MAX_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+/** A digest of the version, the rules (definitions and options) and the settings in force. */
+function resultsKey(parts) {
+    const canonical = JSON.stringify({ version: VERSION, ...parts }, (_k, v) => {
+        if (v instanceof Map)
+            return [...v.entries()];
+        if (v instanceof Set)
+            return [...v];
+        if (v instanceof RegExp)
+            return v.toString();
+        return v;
+    });
+    return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex');
+}
+/** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
+function storedInputs(inputs) {
+    if (inputs.opaque !== undefined)
+        return undefined;
+    return {
+        paths: [...inputs.paths].sort(),
+        globs: [...inputs.globs.values()].map((g) => [...g]),
+        listed: inputs.listed,
+    };
+}
+/** Stored inputs back as the engine compares them. */
+function recordedInputs(stored) {
+    const inputs = (0,workspace_scope/* emptyInputs */.Rv)();
+    for (const p of stored.paths)
+        inputs.paths.add(p);
+    for (const g of stored.globs)
+        inputs.globs.set(g.join('\u0000'), g);
+    inputs.listed = stored.listed;
+    return inputs;
+}
+function serializeBaseResults(results) {
+    return JSON.stringify(results);
+}
+/**
+ * Reads base results; throws an Error whose message says what is wrong (the caller logs it and goes
+ * on without them). Checks the shape the engine relies on, not where the text came from.
+ */
+function parseBaseResults(text) {
+    if (text.length > BASE_RESULTS_MAX_BYTES) {
+        throw new Error(`larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!isObject(data))
+        throw new Error('not a JSON object');
+    if (data.format !== BASE_RESULTS_FORMAT) {
+        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${BASE_RESULTS_FORMAT}`);
+    }
+    if (typeof data.version !== 'string')
+        throw new Error('version is missing');
+    if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
+        throw new Error('commit is not a full commit id');
+    }
+    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+        throw new Error('key is not a digest');
+    if (!isObject(data.rules))
+        throw new Error('rules is not an object');
+    for (const [id, rule] of Object.entries(data.rules)) {
+        const problem = storedRuleProblem(rule);
+        if (problem)
+            throw new Error(`rules.${id}: ${problem}`);
+    }
+    return data;
+}
+function storedRuleProblem(rule) {
+    if (!isObject(rule))
+        return 'not an object';
+    const inputs = rule.inputs;
+    if (!isObject(inputs))
+        return 'inputs is not an object';
+    if (!isStrings(inputs.paths))
+        return 'inputs.paths is not a list of paths';
+    if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
+        return 'inputs.globs is not a list of globs';
+    if (typeof inputs.listed !== 'boolean')
+        return 'inputs.listed is not a boolean';
+    if (!Array.isArray(rule.raw))
+        return 'raw is not a list';
+    for (const [i, raw] of rule.raw.entries()) {
+        if (!isObject(raw) || typeof raw.message !== 'string')
+            return `raw[${i}] has no message`;
+        const location = raw.location;
+        if (location !== undefined && location !== null) {
+            if (!isObject(location) || typeof location.path !== 'string')
+                return `raw[${i}].location has no path`;
+            for (const k of ['startLine', 'endLine', 'startColumn', 'endColumn']) {
+                const n = location[k];
+                if (n !== undefined && !(Number.isInteger(n) && n >= 0)) {
+                    return `raw[${i}].location.${k} is not a line or column`;
+                }
+            }
+        }
+    }
+    const scope = rule.scope;
+    if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
+        return 'scope is not a rule scope';
+    }
+    if (!isStrings(scope.settings))
+        return 'scope.settings is not a list';
+    return undefined;
+}
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStrings(v) {
+    return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+
 // EXTERNAL MODULE: ./lib/core/paths.js
 var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
@@ -4214,8 +4368,6 @@ function compareControlIds(a, b) {
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
-// EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
 var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
@@ -4283,7 +4435,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             ...selection,
             files,
             maxFileBytes: head.maxFileBytes,
-            scope: new scope/* ScopeRecorder */.Rs([], new Map(), false),
+            scope: new workspace_scope/* ScopeRecorder */.Rs([], new Map(), false),
         });
         this.head = head;
         this.blobs = blobs;
@@ -4843,8 +4995,6 @@ var evaluate_rule = __nccwpck_require__(2595);
 var policy_policy = __nccwpck_require__(4918);
 // EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 172 modules
 var registry = __nccwpck_require__(7687);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -5046,6 +5196,7 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
+
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
@@ -5074,6 +5225,13 @@ class RuleRun {
      * asked of the tree and the fingerprints of its findings as created (before any ordinal).
      */
     recorded = new Map();
+    /**
+     * Results of the base commit from an earlier run, for the rules the change does not touch (see
+     * {@link reuseResults}): such a rule is not evaluated, its stored findings are.
+     */
+    reusable = new Map();
+    /** Rules whose results came from {@link reusable} in this run. */
+    reused = new Set();
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -5094,7 +5252,15 @@ class RuleRun {
      * (see {@link recorded}). Per-file rules are not recorded: on a change they look at its files.
      */
     recordInputs() {
-        this.recorder ??= new RecordingWorkspace(this.workspace, new scope/* InputLog */.no());
+        this.recorder ??= new RecordingWorkspace(this.workspace, new workspace_scope/* InputLog */.no());
+    }
+    /**
+     * Takes these rules' results of the base commit instead of evaluating them: the caller answers for
+     * their origin and for the change touching none of their inputs. Their inputs are recorded as the
+     * base's, so the base comparison reuses them too.
+     */
+    reuseResults(rules) {
+        this.reusable = rules;
     }
     /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
@@ -5176,7 +5342,7 @@ class RuleRun {
     /** A tally of one rule's examined files over this run's tree. */
     tally() {
         const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
-        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
+        return new workspace_scope/* ScopeTally */.F9(this.workspace.files, discount);
     }
     scopeOf(examined, basis) {
         const tally = this.tally();
@@ -5234,6 +5400,9 @@ class RuleRun {
         const summary = this.begin(rule, notApplicable);
         if (!summary)
             return;
+        const stored = this.reusable.get(rule.id);
+        if (stored)
+            return this.reuse(rule, summary, stored);
         const perFile = (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
         const scoped = this.focused && perFile;
         // The policy rules read the policy and what the engine found in it: never recorded.
@@ -5251,8 +5420,22 @@ class RuleRun {
             if (outcome.examined.settings.length > 0)
                 inputs.opaque ??= 'it reads the API';
             const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
-            this.recorded.set(rule.id, { inputs, fingerprints });
+            this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
         }
+    }
+    /** A rule's stored results as if it had just found them: same settings, context and fingerprints. */
+    reuse(rule, summary, stored) {
+        summary.scope = {
+            ...stored.scope,
+            examples: [...stored.scope.examples],
+            settings: [...stored.scope.settings],
+        };
+        const first = this.findings.length;
+        this.append(rule, summary, stored.raw);
+        const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
+        const inputs = recordedInputs(stored.inputs);
+        this.recorded.set(rule.id, { inputs, fingerprints, raw: stored.raw, scope: summary.scope });
+        this.reused.add(rule.id);
     }
     /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */
     begin(rule, notApplicable) {
@@ -6760,12 +6943,107 @@ function headRulesDiffer(policy) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./lib/core/phases/reuse.js
+/**
+ * Base results in the evaluation phase: which stored results of the base commit a change's head may
+ * take instead of evaluating a rule (they fit the run, and the change touches nothing the rule
+ * asked), and the results of this run's rules that read across files, for later changes to reuse.
+ */
+
+
+
+
+
+/** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
+function runKey(options, policy, scope) {
+    return resultsKey({
+        rules: policy.rules,
+        config: policy.config,
+        maxFileBytes: scope.workspace.maxFileBytes,
+        prefix: scope.repo?.prefix ?? '',
+    });
+}
+/**
+ * The stored rules the head may take as they are, or why none: results of another commit, version,
+ * rule set or settings never fit; without the base tree's diff (a checkout without the base commit,
+ * `scan: all`) what the change touches is unknown.
+ */
+function reusableResults(options, policy, scope) {
+    const given = options.baseResults;
+    if (!given)
+        return { reason: 'none given' };
+    const { results } = given;
+    const baseline = options.change?.baseline;
+    if (!baseline)
+        return { reason: 'the run has no base commit' };
+    if (results.commit !== baseline) {
+        return {
+            reason: `they are of commit ${results.commit.slice(0, 12)}, the base is ${baseline.slice(0, 12)}`,
+        };
+    }
+    if (results.version !== VERSION) {
+        return { reason: `they were written by controlgate ${results.version}, this is ${VERSION}` };
+    }
+    if (results.key !== runKey(options, policy, scope)) {
+        return { reason: 'they were written with other rules or settings than the policy in force' };
+    }
+    const base = scope.scan.base;
+    if (!(base instanceof BaseWorkspace)) {
+        return { reason: 'what the change touches is not known without the base tree (scan: changed)' };
+    }
+    const rules = new Map();
+    for (const [id, stored] of Object.entries(results.rules)) {
+        if (!(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(stored.inputs), base.differs, (p) => base.matcher(p)))
+            rules.set(id, stored);
+    }
+    return { rules };
+}
+/** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
+function reuseBaseResults(options, policy, scope, run, log) {
+    if (!options.baseResults)
+        return;
+    const fit = reusableResults(options, policy, scope);
+    if ('reason' in fit) {
+        log.info(`base results from ${options.baseResults.source} not used: ${fit.reason}`);
+        return;
+    }
+    run.reuseResults(fit.rules);
+}
+/** This run's results of the rules that read across files (those whose inputs are known). */
+async function collectResults(options, policy, scope, run, log) {
+    const commit = scope.repo?.head();
+    if (!commit) {
+        log.warning('base results not written: the checked tree is not a commit of a git repository');
+        return undefined;
+    }
+    // They stand for the commit: a tree with other content would lend its findings to every change.
+    const changed = await worktreeChange(scope.workspace.root);
+    if (changed !== undefined) {
+        log.warning(`base results not written: ${changed === null ? `git could not tell whether the work tree matches commit ${commit.slice(0, 12)}` : `the work tree differs from commit ${commit.slice(0, 12)} (${changed})`}; check a clean checkout`);
+        return undefined;
+    }
+    const rules = {};
+    for (const [id, recorded] of run.recorded) {
+        const inputs = storedInputs(recorded.inputs);
+        if (inputs)
+            rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+    }
+    return {
+        format: BASE_RESULTS_FORMAT,
+        version: VERSION,
+        commit,
+        key: runKey(options, policy, scope),
+        rules,
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/core/phases/evaluation.js
 /**
  * Phase 3, evaluation: the declarations checked against the tree and the calendar, then every rule
  * over the scope (rules whose controls are all declared not applicable are skipped), then triage
  * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
  */
+
 
 
 
@@ -6813,8 +7091,11 @@ async function evaluateHead(options, policy, scope, log) {
     const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
     // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
     // rule the change does not touch (see phases/comparison.ts).
-    if (options.change?.baseline && options.change.incremental !== false)
+    if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
         run.recordInputs();
+    }
+    // Results of the base commit from an earlier run, for the rules the change does not touch.
+    reuseBaseResults(options, policy, scope, run, log);
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -6827,6 +7108,11 @@ async function evaluateHead(options, policy, scope, log) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
+    if (options.collectBaseResults) {
+        const results = await collectResults(options, policy, scope, run, log);
+        if (results)
+            options.collectBaseResults(results);
+    }
     (0,triage/* triage */.NA)({
         findings: run.findings,
         exceptions: check.exceptions,
@@ -6910,7 +7196,7 @@ function parseDeclarations(text, file) {
     const value = (doc.value ?? {});
     // Keys are checked by hand first: the schema's pattern error would not say what to do instead.
     const checked = structuredClone(value);
-    const controlsValue = isObject(value.controls) ? value.controls : undefined;
+    const controlsValue = parse_isObject(value.controls) ? value.controls : undefined;
     const usableKeys = [];
     if (controlsValue) {
         const valueKeys = new Set(Object.keys(controlsValue));
@@ -7042,7 +7328,7 @@ function readExceptions(out, list, entryProblems, at, problem) {
     const seen = new Map();
     list.forEach((item, i) => {
         const pointer = `/exceptions/${i}`;
-        if (entryProblems.has(pointer.slice(1)) || !isObject(item))
+        if (entryProblems.has(pointer.slice(1)) || !parse_isObject(item))
             return;
         const raw = item;
         const location = at(pointer);
@@ -7072,7 +7358,7 @@ function documentLocator(doc, file) {
         return span ? (0,core_location/* locationFromSpan */.Cx)(file, span, onKey) : { path: file, startLine: 1 };
     };
 }
-function isObject(v) {
+function parse_isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function str(v) {
@@ -7607,15 +7893,11 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
 function untouchedRules(head, base) {
     const reused = new Map();
     for (const [id, { inputs, fingerprints }] of head.recorded) {
-        if (!(0,scope/* touchedBy */.Oq)(inputs, base.differs, (patterns) => base.matcher(patterns)))
+        if (!(0,workspace_scope/* touchedBy */.Oq)(inputs, base.differs, (patterns) => base.matcher(patterns)))
             reused.set(id, fingerprints);
     }
     return reused;
 }
-
-;// CONCATENATED MODULE: ./lib/core/version.js
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./lib/core/report.js
 
@@ -7671,6 +7953,7 @@ function buildReport(input) {
         summary: {
             files: input.files,
             ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
+            ...(input.reused ? { reused: input.reused } : {}),
             rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
             findings: input.findings.length,
             open: byStatus.open,
@@ -7740,6 +8023,11 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
     }
     const declared = loaded.active.declarations;
     const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
+    const reused = evaluation.run.reused.size;
+    const source = options.baseResults?.source;
+    if (reused > 0 && source) {
+        log.info(`${reused} rule${reused === 1 ? '' : 's'} that read across files not evaluated again: the change touches nothing ${reused === 1 ? 'it reads' : 'they read'}, and the results of the base commit come from ${source}`);
+    }
     return buildReport({
         root: options.root,
         head: scope.repo?.head() ?? null,
@@ -7774,6 +8062,7 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
         gate: verdicts.gate,
         files: scope.workspace.files.length,
         ...changed,
+        ...(reused > 0 && source ? { reused: { rules: reused, source } } : {}),
     });
 }
 
@@ -7895,6 +8184,7 @@ async function runPhases(options) {
 
 ;// CONCATENATED MODULE: ./lib/core/index.js
 /** The engine's public surface, shared by the Action and the CLI. No `@actions/*` imports here. */
+
 
 
 
@@ -38382,9 +38672,10 @@ class LineIndex {
 /* harmony export */   F9: () => (/* binding */ ScopeTally),
 /* harmony export */   Oq: () => (/* binding */ touchedBy),
 /* harmony export */   Rs: () => (/* binding */ ScopeRecorder),
+/* harmony export */   Rv: () => (/* binding */ emptyInputs),
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
-/* unused harmony exports SCOPE_EXAMPLES, emptyInputs */
+/* unused harmony export SCOPE_EXAMPLES */
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
  * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
@@ -39870,7 +40161,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6454);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8233);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { BaseResults } from '../core/base-results.js';
 import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { runCheck } from '../core/engine.js';
@@ -21,6 +22,7 @@ import {
 import { VERSION } from '../core/version.js';
 import { renderSoaCsv, renderSoaMarkdown } from '../reporters/index.js';
 import { AGGREGATE_FORMATS, aggregate } from './aggregate.js';
+import { baseResultsText, readBaseResultsFile } from './base-results.js';
 import { controlsCommand, explainCommand, initSummary, rulesCommand } from './commands.js';
 import { onlineApi, writeEvidenceFiles } from './evidence.js';
 import { fixCommand } from './fix.js';
@@ -60,6 +62,10 @@ Options for check (soa takes them too):
   --gate <g>        new | all: which findings fail the gate (default: new with --base, else all)
   --scan <s>        changed | all: files the per-file rules look at with --base (default:
                     changed under --gate new, all under --gate all)
+  --write-base-results <file>  also write what the rules that read across files found, for later
+                    checks with --base of this commit (a clean checkout of a commit only)
+  --base-results <file>  with --base: results written by --write-base-results for the base commit;
+                    rules the change does not touch are not evaluated again
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
@@ -208,6 +214,8 @@ const CLI_OPTIONS = {
   'no-color': { type: 'boolean' },
   compact: { type: 'boolean' },
   'blocking-only': { type: 'boolean' },
+  'base-results': { type: 'string' },
+  'write-base-results': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'fail-on-gate': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -323,6 +331,8 @@ interface CheckValues {
   'no-color'?: boolean;
   compact?: boolean;
   'blocking-only'?: boolean;
+  'base-results'?: string;
+  'write-base-results'?: string;
 }
 
 async function check(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
@@ -398,6 +408,8 @@ async function checkReportNow(
   const jobs = parseJobs(values.jobs);
   const threads = options.workerScript ? sliceThreads(options.workerScript, jobs) : undefined;
   const change = await changeOptions(dir, values);
+  if (values['base-results'] && !change) throw new UsageError('--base-results needs --base <ref>');
+  const baseResults = values['base-results'] ? readBaseResultsFile(values['base-results']) : undefined;
   const progress = startProgress({
     write: io.stderr,
     enabled: io.stderrIsTTY === true,
@@ -414,7 +426,9 @@ async function checkReportNow(
       progress.phase(m);
       if (values.verbose) stderr(`debug: ${m}\n`);
     },
-    info() {},
+    info: (m) => {
+      if (values.verbose) stderr(`info: ${m}\n`);
+    },
     warning: (m) => stderr(`warning: ${m}\n`),
     error: (m) => stderr(`error: ${m}\n`),
   };
@@ -442,15 +456,24 @@ async function checkReportNow(
     ...(requireDeclarations ? { requireDeclarations } : {}),
     ...(values['default-branch'] ? { defaultBranch: values['default-branch'] } : {}),
     ...(threads ? { threads } : {}),
+    ...(baseResults ? { baseResults } : {}),
+    ...(values['write-base-results']
+      ? { collectBaseResults: writeBaseResults(values['write-base-results']) }
+      : {}),
     logger,
   }).finally(() => progress.stop()); // the report goes out on a clean line
+}
+
+/** Writes the collected results to `file` (created with its directory), or says why it cannot. */
+function writeBaseResults(file: string): (results: BaseResults) => void {
+  return (results) => writeOutput(file, baseResultsText(results), '--write-base-results');
 }
 
 /**
  * Writes a report or summary to `file`, creating its directory. A path that cannot be written (a
  * directory, no permission) is the user's to fix: a usage error, not a crash.
  */
-function writeOutput(file: string, text: string): void {
+function writeOutput(file: string, text: string, flag = '--output'): void {
   const out = path.resolve(file);
   try {
     mkdirSync(path.dirname(out), { recursive: true });
@@ -463,7 +486,9 @@ function writeOutput(file: string, text: string): void {
         : e.code === 'EACCES'
           ? 'permission denied'
           : (e.code ?? e.message);
-    throw new UsageError(`--output ${file}: cannot write the report there (${why}); give a file path`);
+    throw new UsageError(
+      `${flag} ${file}: cannot write ${flag === '--output' ? 'the report' : 'it'} there (${why}); give a file path`,
+    );
   }
 }
 

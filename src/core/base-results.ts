@@ -53,8 +53,7 @@ export interface BaseResultsInput {
 export interface ResultsKeyParts {
   rules: readonly Rule[];
   config: Config;
-  defaultBranch: string | undefined;
-  maxFileBytes: number | undefined;
+  maxFileBytes: number;
   /** The checked folder inside its repository ('' at the top). */
   prefix: string;
 }

@@ -356,3 +356,14 @@ export async function untrackedFiles(root: string): Promise<string[]> {
   const out = await gitOutput(root, ['ls-files', '-z', '--others', '--exclude-standard']);
   return (out?.toString('utf8').split('\0') ?? []).filter((f) => f !== '' && !f.endsWith('/'));
 }
+
+/**
+ * A path under `root` where the work tree is not the commit checked out (modified, staged, deleted or
+ * untracked and not ignored), or undefined when it is; null when git cannot tell.
+ */
+export async function worktreeChange(root: string): Promise<string | undefined | null> {
+  const out = await gitOutput(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.']);
+  if (out === undefined) return null;
+  const first = out.toString('utf8').split('\0')[0] ?? '';
+  return first === '' ? undefined : first.slice(3);
+}

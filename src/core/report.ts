@@ -52,6 +52,7 @@ export interface ReportInput {
   gate: GateResult;
   files: number;
   changedFiles?: number;
+  reused?: { rules: number; source: string };
 }
 
 /** Assembles the one immutable Report that every reporter and sink reads. */
@@ -104,6 +105,7 @@ export function buildReport(input: ReportInput): Report {
     summary: {
       files: input.files,
       ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
+      ...(input.reused ? { reused: input.reused } : {}),
       rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
       findings: input.findings.length,
       open: byStatus.open,

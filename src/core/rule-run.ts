@@ -5,6 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
+import { recordedInputs, type StoredRule } from './base-results.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
@@ -32,6 +33,16 @@ import type { Workspace } from './workspace/workspace.js';
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED: Examined = Object.freeze({ files: [], settings: [] }) as unknown as Examined;
 
+/** What a rule that reads across files asked and found, recorded on a change or for base results. */
+export interface RecordedRule {
+  inputs: RuleInputs;
+  /** The fingerprints of its findings as created (before any ordinal). */
+  fingerprints: string[];
+  /** Its findings as it reported them (see `StoredRule.raw`). */
+  raw: readonly RawFinding[];
+  scope: RuleScope;
+}
+
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
 export interface RuleEntry {
   rule: Rule;
@@ -56,7 +67,14 @@ export class RuleRun {
    * With {@link recordInputs}: each rule that reads across files and ran to the end, with what it
    * asked of the tree and the fingerprints of its findings as created (before any ordinal).
    */
-  readonly recorded = new Map<string, { inputs: RuleInputs; fingerprints: string[] }>();
+  readonly recorded = new Map<string, RecordedRule>();
+  /**
+   * Results of the base commit from an earlier run, for the rules the change does not touch (see
+   * {@link reuseResults}): such a rule is not evaluated, its stored findings are.
+   */
+  private reusable: ReadonlyMap<string, StoredRule> = new Map();
+  /** Rules whose results came from {@link reusable} in this run. */
+  readonly reused = new Set<string>();
 
   constructor(
     private readonly config: Config,
@@ -79,6 +97,15 @@ export class RuleRun {
    */
   recordInputs(): void {
     this.recorder ??= new RecordingWorkspace(this.workspace, new InputLog());
+  }
+
+  /**
+   * Takes these rules' results of the base commit instead of evaluating them: the caller answers for
+   * their origin and for the change touching none of their inputs. Their inputs are recorded as the
+   * base's, so the base comparison reuses them too.
+   */
+  reuseResults(rules: ReadonlyMap<string, StoredRule>): void {
+    this.reusable = rules;
   }
 
   /**
@@ -232,6 +259,8 @@ export class RuleRun {
   async evaluate(rule: Rule, notApplicable: boolean): Promise<void> {
     const summary = this.begin(rule, notApplicable);
     if (!summary) return;
+    const stored = this.reusable.get(rule.id);
+    if (stored) return this.reuse(rule, summary, stored);
     const perFile = getEvaluator(rule.check.kind)?.scope === 'file';
     const scoped = this.focused && perFile;
     // The policy rules read the policy and what the engine found in it: never recorded.
@@ -252,8 +281,23 @@ export class RuleRun {
       // An answer of the API is no input a tree can be compared on.
       if (outcome.examined.settings.length > 0) inputs.opaque ??= 'it reads the API';
       const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
-      this.recorded.set(rule.id, { inputs, fingerprints });
+      this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
     }
+  }
+
+  /** A rule's stored results as if it had just found them: same settings, context and fingerprints. */
+  private reuse(rule: Rule, summary: RuleSummary, stored: StoredRule): void {
+    summary.scope = {
+      ...stored.scope,
+      examples: [...stored.scope.examples],
+      settings: [...stored.scope.settings],
+    };
+    const first = this.findings.length;
+    this.append(rule, summary, stored.raw);
+    const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
+    const inputs = recordedInputs(stored.inputs);
+    this.recorded.set(rule.id, { inputs, fingerprints, raw: stored.raw, scope: summary.scope });
+    this.reused.add(rule.id);
   }
 
   /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */

@@ -240,6 +240,7 @@ function summary(s: ReportSummary): ReportSummary {
   return {
     files: s.files,
     ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
+    ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
     rules: s.rules,
     findings: s.findings,
     open: s.open,

@@ -157,7 +157,11 @@ export function changeBasisLine(report: Report): string | undefined {
     .filter((c) => c.declared !== null && c.basis === 'change')
     .map((c) => c.id);
   const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
-  if (onChange.length === 0)
-    return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
-  return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
+  const line =
+    onChange.length === 0
+      ? `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`
+      : `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
+  const reused = report.summary.reused;
+  if (!reused) return line;
+  return `${line} ${reused.rules} rule${reused.rules === 1 ? '' : 's'} that read across files ${reused.rules === 1 ? 'was' : 'were'} not evaluated again: the change touches nothing ${reused.rules === 1 ? 'it reads' : 'they read'}, and ${reused.rules === 1 ? 'its' : 'their'} results on the base commit come from ${reused.source}.`;
 }

@@ -5,8 +5,9 @@
  * fingerprint, verdicts, gate, policy changes: the whole report but its timing).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../src/core/base-results.js';
 import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
-import { runCheck } from '../../src/core/engine.js';
+import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import type { Report } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
@@ -280,6 +281,53 @@ describe('incremental base evaluation (differential)', () => {
     expect(cases).toBe(24);
     // The comparison means something only if rules were in fact left out on the base.
     expect(saved).toBeGreaterThan(100);
+  }, 300_000);
+
+  it("judges random pull requests with the base commit's stored results exactly as without them", async () => {
+    // The base commit is checked first, as a push run on the default branch does, and its results of
+    // the rules that read across files are kept; the pull request's check then takes those the change
+    // does not touch instead of evaluating them on the head. Everything but the note that it did must
+    // be the same as the check that evaluates every rule on both trees.
+    let cases = 0;
+    let reused = 0;
+    for (let seed = 11; seed <= 16; seed++) {
+      const rand = rng(seed);
+      const tree = baseTree(rand, 18 + Math.floor(rand() * 14));
+      for (let pr = 0; pr < 3; pr++) {
+        const repo = scratchRepo();
+        const base = repo.commit(tree, 'base');
+        const now = new Date('2026-06-01T00:00:00Z');
+        let stored: BaseResults | undefined;
+        await runCheck({ root: repo.dir, now, collectBaseResults: (r) => (stored = r) });
+        expect(stored?.commit).toBe(base);
+        // Through the text a run writes and the next one reads.
+        const results = parseBaseResults(serializeBaseResults(stored!));
+        const change = pullRequest(rand, tree);
+        repo.commit(change, 'pull request');
+        const check = (options: Partial<CheckOptions>) =>
+          runCheck({
+            root: repo.dir,
+            base,
+            now,
+            change: { scope: 'new', baseline: base, scan: 'changed', incremental: false },
+            ...options,
+          });
+        const full = await check({});
+        const withResults = await check({
+          baseResults: { results, source: 'the test' },
+          change: { scope: 'new', baseline: base, scan: 'changed' },
+        });
+        const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(Object.keys(change))}`;
+        const { reused: note, ...summary } = withResults.summary;
+        expect(judgement({ ...withResults, summary }), label).toEqual(judgement(full));
+        if (note) expect(note.source).toBe('the test');
+        reused += note?.rules ?? 0;
+        cases += 1;
+      }
+    }
+    expect(cases).toBe(18);
+    // Meaningful only if rules were in fact taken from the stored results.
+    expect(reused).toBeGreaterThan(100);
   }, 300_000);
 
   it('evaluates on the base a rule that enumerated the tree when the change adds a file it never read', async () => {

@@ -12,6 +12,7 @@ import { type RuleEntry, RuleRun } from '../rule-run.js';
 import { triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
 import type { PolicyInForce } from './policy.js';
+import { collectResults, reuseBaseResults } from './reuse.js';
 import type { Scope } from './scope.js';
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -78,7 +79,11 @@ export async function evaluateHead(
   const run = new RuleRun(config, workspace, context, log, options.github, scan.head, threads);
   // On a change with a base tree, what the rules ask is recorded: the base need not evaluate again a
   // rule the change does not touch (see phases/comparison.ts).
-  if (options.change?.baseline && options.change.incremental !== false) run.recordInputs();
+  if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
+    run.recordInputs();
+  }
+  // Results of the base commit from an earlier run, for the rules the change does not touch.
+  reuseBaseResults(options, policy, scope, run, log);
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
@@ -90,6 +95,10 @@ export async function evaluateHead(
     return { rule, notApplicable };
   });
   await run.evaluateAll(entries, LAST_KIND);
+  if (options.collectBaseResults) {
+    const results = await collectResults(options, policy, scope, run, log);
+    if (results) options.collectBaseResults(results);
+  }
 
   triage({
     findings: run.findings,

@@ -66,6 +66,13 @@ export function writeReport(
   }
   const declared = loaded.active.declarations;
   const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
+  const reused = evaluation.run.reused.size;
+  const source = options.baseResults?.source;
+  if (reused > 0 && source) {
+    log.info(
+      `${reused} rule${reused === 1 ? '' : 's'} that read across files not evaluated again: the change touches nothing ${reused === 1 ? 'it reads' : 'they read'}, and the results of the base commit come from ${source}`,
+    );
+  }
   return buildReport({
     root: options.root,
     head: scope.repo?.head() ?? null,
@@ -100,5 +107,6 @@ export function writeReport(
     gate: verdicts.gate,
     files: scope.workspace.files.length,
     ...changed,
+    ...(reused > 0 && source ? { reused: { rules: reused, source } } : {}),
   });
 }

@@ -1,0 +1,280 @@
+/**
+ * Base results: what a check of a commit keeps of its rules that read across files, and when a later
+ * check of a change to that commit takes them instead of evaluating those rules on the head. The
+ * differential test over random pull requests is in incremental.test.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import {
+  BASE_RESULTS_FORMAT,
+  type BaseResults,
+  parseBaseResults,
+  serializeBaseResults,
+} from '../../src/core/base-results.js';
+import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import type { Logger } from '../../src/core/types.js';
+import { scratchRepo } from '../helpers/git-repo.js';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+/** A tree with findings of rules that read across files (Terraform, lockfiles, CODEOWNERS). */
+const TREE = {
+  'infra/main.tf':
+    'resource "aws_db_instance" "d" {\n  publicly_accessible = true\n  storage_encrypted   = false\n}\n',
+  'app/package.json': '{"name":"app","dependencies":{"left-pad":"1.3.0"}}\n',
+  'src/index.js': 'export const a = 1;\n',
+};
+
+function logger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug() {},
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
+}
+
+/** A repository at its base commit, the results a check of it keeps, then a change committed. */
+async function changed(change: Record<string, string | null>, options: Partial<CheckOptions> = {}) {
+  const repo = scratchRepo();
+  const base = repo.commit(TREE, 'base');
+  let results: BaseResults | undefined;
+  await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r), ...options });
+  repo.commit(change, 'change');
+  return { repo, base, results: results! };
+}
+
+function prCheck(
+  root: string,
+  base: string,
+  results: BaseResults,
+  log: Logger,
+  options: Partial<CheckOptions> = {},
+) {
+  return runCheck({
+    root,
+    base,
+    now: NOW,
+    logger: log,
+    change: { scope: 'new', baseline: base, scan: 'changed' },
+    baseResults: { results, source: 'the test' },
+    ...options,
+  });
+}
+
+describe('base results', () => {
+  it('keeps each rule that reads across files with what it asked and found, for the commit checked', async () => {
+    const { base, results } = await changed({});
+    expect(results.format).toBe(BASE_RESULTS_FORMAT);
+    expect(results.commit).toBe(base);
+    expect(results.key).toMatch(/^[0-9a-f]{64}$/);
+    const db = results.rules['terraform-db-publicly-accessible'];
+    expect(db?.raw.map((r) => `${r.location?.path}:${r.location?.startLine}`)).toEqual(['infra/main.tf:2']);
+    expect(db?.inputs.paths).toContain('infra/main.tf');
+    expect(results.rules['lockfile-missing']?.raw.map((r) => r.location?.path)).toEqual(['app/package.json']);
+    // Per-file rules look at a change's own files: never kept.
+    expect(results.rules['api-token-committed']).toBeUndefined();
+  });
+
+  it('takes the rules a change does not touch from them, and says so in the log and the report', async () => {
+    const { repo, base, results } = await changed({ 'src/index.js': 'export const a = 2;\n' });
+    const log = logger();
+    const report = await prCheck(repo.dir, base, results, log);
+    expect(report.summary.reused?.source).toBe('the test');
+    expect(report.summary.reused?.rules).toBeGreaterThan(5);
+    expect(log.lines).toContain(
+      `info: ${report.summary.reused?.rules} rules that read across files not evaluated again: the change touches nothing they read, and the results of the base commit come from the test`,
+    );
+    // The stored findings, as existing ones.
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'terraform-db-publicly-accessible' || f.ruleId === 'lockfile-missing')
+        .map(
+          (f) => `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`,
+        ),
+    ).toEqual([
+      'terraform-db-publicly-accessible infra/main.tf:2 existing',
+      'lockfile-missing app/package.json:1 existing',
+    ]);
+  });
+
+  it('evaluates again a rule whose input the change touches: its new finding is found', async () => {
+    const { repo, base, results } = await changed({
+      'infra/main.tf':
+        'resource "aws_db_instance" "d" {\n  publicly_accessible = true\n  storage_encrypted   = false\n}\nresource "aws_db_instance" "e" {\n  publicly_accessible = true\n}\n',
+    });
+    const report = await prCheck(repo.dir, base, results, logger());
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'terraform-db-publicly-accessible')
+        .map((f) => `${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`),
+    ).toEqual(['2 existing', '6 new']);
+  });
+
+  it.each<[string, (r: BaseResults) => BaseResults, string]>([
+    [
+      'another commit',
+      (r) => ({ ...r, commit: 'a'.repeat(40) }),
+      'they are of commit aaaaaaaaaaaa, the base is ',
+    ],
+    [
+      'another version',
+      (r) => ({ ...r, version: '0.0.1' }),
+      'they were written by controlgate 0.0.1, this is ',
+    ],
+    [
+      'other rules or settings',
+      (r) => ({ ...r, key: 'b'.repeat(64) }),
+      'they were written with other rules or settings than the policy in force',
+    ],
+  ])('does not use results of %s, and says why', async (_name, alter, reason) => {
+    const { repo, base, results } = await changed({ 'src/index.js': 'export const a = 2;\n' });
+    const log = logger();
+    const report = await prCheck(repo.dir, base, alter(results), log);
+    expect(report.summary.reused).toBeUndefined();
+    expect(log.lines.find((l) => l.startsWith('info: base results'))).toContain(
+      `info: base results from the test not used: ${reason}`,
+    );
+  });
+
+  it('does not use results written under another configuration', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit(TREE, 'base');
+    let results: BaseResults | undefined;
+    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    // The base commit's own configuration is the policy in force: a change to it is another key.
+    repo.commit({ '.controlgate.yml': 'version: 1\nrules:\n  lockfile-missing:\n    severity: low\n' });
+    const base2 = repo.git('rev-parse', 'HEAD').trim();
+    repo.commit({ 'src/index.js': 'export const a = 3;\n' });
+    const log = logger();
+    const report = await prCheck(repo.dir, base2, { ...results!, commit: base2 }, log);
+    expect(report.summary.reused).toBeUndefined();
+    expect(log.lines).toContain(
+      'info: base results from the test not used: they were written with other rules or settings than the policy in force',
+    );
+  });
+
+  it('writes none for a work tree that is not its commit', async () => {
+    const repo = scratchRepo();
+    repo.commit(TREE, 'base');
+    writeFileSync(path.join(repo.dir, 'src/extra.js'), 'export const b = 1;\n');
+    const log = logger();
+    let results: BaseResults | undefined;
+    await runCheck({ root: repo.dir, now: NOW, logger: log, collectBaseResults: (r) => (results = r) });
+    expect(results).toBeUndefined();
+    expect(log.lines.filter((l) => l.includes('base results'))).toEqual([
+      expect.stringMatching(
+        /^warning: base results not written: the work tree differs from commit [0-9a-f]{12} \(src\/extra\.js\); check a clean checkout$/,
+      ),
+    ]);
+  });
+
+  it.each<[string, string, string]>([
+    ['not JSON', '{', 'not JSON'],
+    ['another format', JSON.stringify({ format: 'x' }), 'format is "x", expected controlgate-base-results/1'],
+    [
+      'a short commit id',
+      JSON.stringify({
+        format: BASE_RESULTS_FORMAT,
+        version: '1',
+        commit: 'abc',
+        key: 'a'.repeat(64),
+        rules: {},
+      }),
+      'commit is not a full commit id',
+    ],
+    [
+      'a finding without a message',
+      JSON.stringify({
+        format: BASE_RESULTS_FORMAT,
+        version: '1',
+        commit: 'a'.repeat(40),
+        key: 'a'.repeat(64),
+        rules: {
+          r: {
+            inputs: { paths: [], globs: [], listed: false },
+            raw: [{ location: null }],
+            scope: { files: 0, examples: [], settings: [], basis: 'tree' },
+          },
+        },
+      }),
+      'rules.r: raw[0] has no message',
+    ],
+    [
+      'a negative line',
+      JSON.stringify({
+        format: BASE_RESULTS_FORMAT,
+        version: '1',
+        commit: 'a'.repeat(40),
+        key: 'a'.repeat(64),
+        rules: {
+          r: {
+            inputs: { paths: [], globs: [], listed: false },
+            raw: [{ message: 'm', location: { path: 'a', startLine: -1 } }],
+            scope: { files: 0, examples: [], settings: [], basis: 'tree' },
+          },
+        },
+      }),
+      'rules.r: raw[0].location.startLine is not a line or column',
+    ],
+  ])('refuses %s', (_name, text, message) => {
+    expect(() => parseBaseResults(text)).toThrow(message);
+  });
+});
+
+describe('controlgate check --write-base-results / --base-results', () => {
+  async function cli(...argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTTY: false,
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('writes the results of a clean checkout and reads them in a check with --base', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit(TREE, 'base');
+    const file = path.join(repo.dir, '..', `${path.basename(repo.dir)}-base-results.json`);
+    const wrote = await cli('check', repo.dir, '--format', 'json', '--write-base-results', file);
+    expect(wrote.code).toBe(1);
+    expect(parseBaseResults(readFileSync(file, 'utf8')).commit).toBe(base);
+    repo.commit({ 'src/index.js': 'export const a = 2;\n' });
+    const plain = await cli('check', repo.dir, '--format', 'json', '--base', base);
+    const reused = await cli('check', repo.dir, '--format', 'json', '--base', base, '--base-results', file);
+    expect(reused.code).toBe(plain.code);
+    const { run: _a, ...withResults } = JSON.parse(reused.stdout);
+    const { run: _b, ...without } = JSON.parse(plain.stdout);
+    expect(withResults.summary.reused).toEqual({ rules: expect.any(Number), source: `the file ${file}` });
+    delete withResults.summary.reused;
+    expect(withResults).toEqual(without);
+  });
+
+  it('refuses --base-results without --base, and a file that is not base results', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit(TREE, 'base');
+    const bad = path.join(tmpdir(), `cg-bad-results-${process.pid}.json`);
+    writeFileSync(bad, serializeBaseResults({ format: 'x' } as unknown as BaseResults));
+    expect(await cli('check', repo.dir, '--base-results', bad)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'controlgate: --base-results needs --base <ref>\n',
+    });
+    expect(await cli('check', repo.dir, '--base', base, '--base-results', bad)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `controlgate: --base-results ${bad}: not base results (format is "x", expected controlgate-base-results/1); write them with check --write-base-results\n`,
+    });
+  });
+});
