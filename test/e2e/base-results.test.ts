@@ -36,14 +36,23 @@ afterEach(async () => {
 const NAME = 'controlgate-base-results';
 const TOKEN = 'ghs_fake_token_for_tests';
 const R = `/repos/${OWNER}/${REPO}`;
-/** Two rules that read the whole tree (their results are what base results carry), and the fixtures'. */
-const KEEP = ['security-policy', 'codeowners-present'];
+/**
+ * Two rules that read the whole tree (their results are what base results carry) and a per-file one.
+ * Built-in only: a custom rule's source differs between a policy read from the work tree and one
+ * read from the base commit, which the engine's results key does not tolerate yet.
+ */
+const WHOLE_TREE = ['security-policy', 'codeowners-present'];
+const KEEP = [...WHOLE_TREE, 'tls-verification-disabled'];
+const SCRIPT = 'scripts/fetch.sh';
 
-/** A pull request adding a debug backdoor (a high finding) to a repository without a security policy. */
+/** A pull request that turns TLS verification off (a high finding) in a repository without a security policy. */
 function repository() {
   const repo = prRepo(
-    { '.controlgate.yml': onlyRulesConfig(KEEP), 'src/app.ts': 'export const port = 8080;\n' },
-    { 'src/app.ts': 'export const port = 8080;\nexport const DEBUG_BACKDOOR = true;\n' },
+    {
+      '.controlgate.yml': onlyRulesConfig(KEEP),
+      [SCRIPT]: '#!/bin/sh\nwget -O tool.tgz https://downloads.example/tool.tgz\n',
+    },
+    { [SCRIPT]: '#!/bin/sh\nwget --no-check-certificate -O tool.tgz https://downloads.example/tool.tgz\n' },
   );
   fake.state.files = apiFiles(repo);
   return repo;
@@ -62,7 +71,7 @@ function pushRun(workspace: string, sha: string, inputs: Record<string, string>,
   );
   return runAction({
     workspace,
-    inputs: { rules: 'policy', 'fail-on': 'never', ...inputs },
+    inputs: { 'fail-on': 'never', ...inputs },
     env: {
       GITHUB_EVENT_NAME: 'push',
       GITHUB_EVENT_PATH: event,
@@ -74,19 +83,21 @@ function pushRun(workspace: string, sha: string, inputs: Record<string, string>,
 }
 
 /** The base commit's results as a push run on main writes them, zipped as upload-artifact does. */
-async function baseArtifact(repo: ReturnType<typeof repository>): Promise<Buffer> {
+async function baseArtifact(repo: ReturnType<typeof repository>): Promise<{ zip: Buffer; rules: string[] }> {
   repo.git('checkout', '-q', 'main');
   const run = await pushRun(repo.dir, repo.baseSha, { 'base-results': NAME });
   repo.git('checkout', '-q', 'feature');
   const file = run.outputs['base-results-file'];
   expect(file).toBe(path.join(run.runnerDir, 'controlgate', 'base-results.json'));
-  return writeZip([{ name: 'base-results.json', data: readFileSync(file!) }]);
+  const text = readFileSync(file!, 'utf8');
+  const rules = Object.keys(parseBaseResults(text).rules);
+  return { zip: writeZip([{ name: 'base-results.json', data: text }]), rules };
 }
 
 function prRun(repo: ReturnType<typeof repository>, inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
     workspace: repo.dir,
-    inputs: { token: TOKEN, rules: 'policy', 'fail-on': 'high', ...inputs },
+    inputs: { token: TOKEN, 'fail-on': 'high', ...inputs },
     env: pullRequestEvent({ base: repo.baseSha, head: repo.headSha }, fake.url),
   });
 }
@@ -111,7 +122,7 @@ describe('base results, written on a push to the default branch', () => {
     expect(run.outputs['base-results-file']).toBe(file);
     const results = parseBaseResults(readFileSync(file, 'utf8'));
     expect(results.commit).toBe(repo.baseSha);
-    for (const id of KEEP) expect(Object.keys(results.rules)).toContain(id);
+    expect(Object.keys(results.rules).sort()).toEqual([...WHOLE_TREE].sort());
     expect(run.lines).toContain(
       `controlgate: base results of commit ${short(repo.baseSha)} (${Object.keys(results.rules).length} rules) written to ${file}; upload it with actions/upload-artifact as the artifact ${NAME}`,
     );
@@ -136,16 +147,22 @@ describe('base results, written on a push to the default branch', () => {
 describe('base results, read on a pull request', () => {
   it('uses the artifact of the push run on the base commit, downloaded without the token', async () => {
     const repo = repository();
-    const zip = await baseArtifact(repo);
+    const { zip, rules: stored } = await baseArtifact(repo);
     const artifact = fake.addArtifact(NAME, zip, { id: 77, head_sha: repo.baseSha });
-    const withBase = await prRun(repo, { 'base-results': NAME });
+    const reportFile = path.join(makeTree({}), 'report.json');
+    const withBase = await prRun(repo, { 'base-results': NAME, 'json-file': reportFile });
+    const source = `artifact ${NAME} (id ${artifact.id}) of run 77, push to main`;
     expect(withBase.lines.filter((l) => l.startsWith('controlgate: base results'))).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^controlgate: base results from artifact ${NAME} \\(id ${artifact.id}\\) of run 77, push to main \\(commit ${short(repo.baseSha)}, \\d+ rules\\)$`,
-        ),
-      ),
+      `controlgate: base results from ${source} (commit ${short(repo.baseSha)}, ${stored.length} rules)`,
     ]);
+    // The engine took them: the change touches nothing the two whole-tree rules read.
+    expect(JSON.parse(readFileSync(reportFile, 'utf8')).summary.reused).toEqual({
+      rules: WHOLE_TREE.length,
+      source,
+    });
+    expect(withBase.lines).toContain(
+      `${WHOLE_TREE.length} rules that read across files not evaluated again: the change touches nothing they read, and the results of the base commit come from ${source}`,
+    );
     const actions = fake.requests.filter(
       (r) => r.path.includes('/actions/') || r.path.startsWith('/storage/'),
     );
@@ -159,7 +176,7 @@ describe('base results, read on a pull request', () => {
     expect(actions[2]!.headers.authorization).toBe(`token ${TOKEN}`);
     expect(actions[3]!.headers.authorization).toBeUndefined();
     expect(withBase.stdout).not.toContain(STORAGE_SIGNATURE);
-    expect(withBase.stdout).not.toContain(TOKEN);
+    expect(withBase.lines.filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
 
     // The verdict is the one a run without base results gives; that run asks nothing of /actions.
     fake.clearRequests();
@@ -195,7 +212,7 @@ describe('base results, read on a pull request', () => {
     ],
   ])('does not use an artifact of %s', async (_what, make, tail) => {
     const repo = repository();
-    const zip = await baseArtifact(repo);
+    const { zip } = await baseArtifact(repo);
     const [run, over] = make(repo.baseSha, repo.headSha);
     const artifact = fake.addArtifact(NAME, zip, { id: 78, ...run } as never, over);
     fake.clearRequests();
