@@ -4,7 +4,7 @@
  * the artifact of that push run through the fake API, follows the download's redirect without the
  * token, and hands the results to the engine; an artifact from any other run is never used.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseBaseResults } from '../../src/core/base-results.js';
@@ -144,6 +144,56 @@ describe('base results, written on a push to the default branch', () => {
   });
 });
 
+describe('base results, never written through a symbolic link', () => {
+  it.each([
+    [
+      'the folder',
+      (temp: string, elsewhere: string) => symlinkSync(elsewhere, path.join(temp, 'controlgate')),
+    ],
+    [
+      'the file',
+      (temp: string, elsewhere: string) => {
+        mkdirSync(path.join(temp, 'controlgate'));
+        symlinkSync(
+          path.join(elsewhere, 'planted.json'),
+          path.join(temp, 'controlgate', 'base-results.json'),
+        );
+      },
+    ],
+  ])('refuses %s as a symbolic link, and goes on', async (_what, plant) => {
+    const repo = repository();
+    repo.git('checkout', '-q', 'main');
+    const temp = makeTree({});
+    const elsewhere = makeTree({});
+    plant(temp, elsewhere);
+    const event = path.join(makeTree({}), 'event.json');
+    writeFileSync(
+      event,
+      JSON.stringify({ repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'main' } }),
+    );
+    const run = await runAction({
+      workspace: repo.dir,
+      inputs: { 'fail-on': 'never', 'base-results': NAME },
+      env: {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_REF: 'refs/heads/main',
+        RUNNER_TEMP: temp,
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['base-results-file']).toBeUndefined();
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(run.lines.filter((l) => l.includes('base results'))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^controlgate: no base results were written to ${path.join(temp, 'controlgate', 'base-results.json').replace(/[.]/g, '\\.')}: `,
+        ),
+      ),
+    ]);
+  });
+});
+
 describe('base results, read on a pull request', () => {
   it('uses the artifact of the push run on the base commit, downloaded without the token', async () => {
     const repo = repository();
@@ -231,6 +281,20 @@ describe('base results, read on a pull request', () => {
     ]);
     expect(fake.log().filter((l) => /\/zip|\/storage\//.test(l))).toEqual([]);
     expect(verdict(result).code).toBe(1);
+  });
+
+  it('goes on without them when the genuine artifact is a zip bomb', async () => {
+    const repo = repository();
+    const bomb = writeZip([
+      { name: 'base-results.json', data: Buffer.alloc(80 * 1024 * 1024, 0x20), declaredSize: 10 },
+    ]);
+    const artifact = fake.addArtifact(NAME, bomb, { id: 79, head_sha: repo.baseSha });
+    const result = await prRun(repo, { 'base-results': NAME });
+    expect(result.lines.filter((l) => l.startsWith('controlgate: base results'))).toEqual([
+      `controlgate: base results not used, every rule is evaluated: artifact ${NAME} (id ${artifact.id}) of run 79, push to main is not readable base results: the zip entry base-results.json inflates past the bound of ${64 * 1024 * 1024} bytes`,
+    ]);
+    expect(fake.log().filter((l) => l.startsWith('GET /storage/'))).toHaveLength(1);
+    expect(verdict(result)).toEqual(verdict(await prRun(repo)));
   });
 
   it('goes on without them when the token may not read the artifacts', async () => {
