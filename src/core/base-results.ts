@@ -24,7 +24,13 @@ export const BASE_RESULTS_MAX_BYTES = 64 * 1024 * 1024;
 /** One rule's results on the base commit. */
 export interface StoredRule {
   /** What the rule asked of the tree (see `RuleInputs`); rules with opaque inputs are not stored. */
-  inputs: { paths: string[]; globs: string[][]; listed: boolean };
+  inputs: {
+    paths: string[];
+    globs: string[][];
+    /** Globs listed through a named screen (see workspace/screens.ts). */
+    screened: { patterns: string[]; screen: string }[];
+    listed: boolean;
+  };
   /** The findings as the rule reported them, before settings, context and triage. */
   raw: RawFinding[];
   /** What it examined, as its summary in the report says. */
@@ -75,6 +81,7 @@ export function storedInputs(inputs: RuleInputs): StoredRule['inputs'] | undefin
   return {
     paths: [...inputs.paths].sort(),
     globs: [...inputs.globs.values()].map((g) => [...g]),
+    screened: [...inputs.screened.values()].map((g) => ({ patterns: [...g.patterns], screen: g.screen })),
     listed: inputs.listed,
   };
 }
@@ -84,6 +91,7 @@ export function recordedInputs(stored: StoredRule['inputs']): RuleInputs {
   const inputs = emptyInputs();
   for (const p of stored.paths) inputs.paths.add(p);
   for (const g of stored.globs) inputs.globs.set(g.join('\u0000'), g);
+  for (const g of stored.screened) inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
   inputs.listed = stored.listed;
   return inputs;
 }
@@ -131,6 +139,12 @@ function storedRuleProblem(rule: unknown): string | undefined {
   if (!isStrings(inputs.paths)) return 'inputs.paths is not a list of paths';
   if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
     return 'inputs.globs is not a list of globs';
+  if (
+    !Array.isArray(inputs.screened) ||
+    !inputs.screened.every((g) => isObject(g) && isStrings(g.patterns) && typeof g.screen === 'string')
+  ) {
+    return 'inputs.screened is not a list of screened globs';
+  }
   if (typeof inputs.listed !== 'boolean') return 'inputs.listed is not a boolean';
   if (!Array.isArray(rule.raw)) return 'raw is not a list';
   for (const [i, raw] of rule.raw.entries()) {

@@ -12,6 +12,7 @@ import { GitRepository } from './git.js';
 import { compareStrings } from './workspace/files.js';
 import { LineIndex } from './workspace/lines.js';
 import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
+import { screenNamed } from './workspace/screens.js';
 import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace/workspace.js';
 import type { YamlResult } from './workspace/yaml.js';
 
@@ -95,7 +96,19 @@ export class BaseWorkspace extends Workspace {
     this.blobs = blobs;
     this.changed = changed ?? { head: [], base: [...blobs.keys()] };
     this.renamed = renamed ?? new Map();
-    this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
+    this.differs = {
+      ...(differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true }),
+      screened: (file, name) => this.screenedOnEitherSide(file, name),
+    };
+  }
+
+  /** Whether the file passes the named screen here or on the head (an unknown screen: yes). */
+  private screenedOnEitherSide(file: string, name: string): boolean {
+    const screen = screenNamed(name);
+    if (!screen) return true;
+    return (
+      (this.has(file) && this.passes(file, screen)) || (this.head.has(file) && this.head.passes(file, screen))
+    );
   }
 
   /** Only the fingerprints of the base's findings are kept: planning and verifying fixes is waste. */

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import {
   BASE_RESULTS_FORMAT,
@@ -15,6 +15,7 @@ import {
   serializeBaseResults,
 } from '../../src/core/base-results.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { RuleRun } from '../../src/core/rule-run.js';
 import type { Logger } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
@@ -27,6 +28,11 @@ const TREE = {
   'app/package.json': '{"name":"app","dependencies":{"left-pad":"1.3.0"}}\n',
   'src/index.js': 'export const a = 1;\n',
 };
+
+const MANIFEST =
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n';
+const WORKFLOW =
+  'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n';
 
 function logger(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -116,6 +122,81 @@ describe('base results', () => {
     ).toEqual(['2 existing', '6 new']);
   });
 
+  it.each<[string, Record<string, string | null>, boolean, string[]]>([
+    [
+      'a workflow edited',
+      { '.github/workflows/ci.yml': `${WORKFLOW}      - run: make\n` },
+      false,
+      ['deploy/app.yaml:10 existing'],
+    ],
+    [
+      'a plain YAML file added',
+      { 'conf/settings.yaml': 'debug: true\n' },
+      false,
+      ['deploy/app.yaml:10 existing'],
+    ],
+    [
+      'the manifest edited',
+      { 'deploy/app.yaml': MANIFEST.replace('nginx:1.27', 'nginx:1.28') },
+      true,
+      ['deploy/app.yaml:10 existing'],
+    ],
+    [
+      'a YAML file made a manifest',
+      { 'conf/settings.yaml': MANIFEST.replace('name: p', 'name: q') },
+      true,
+      ['conf/settings.yaml:10 new', 'deploy/app.yaml:10 existing'],
+    ],
+    ['the manifest made another kind of YAML', { 'deploy/app.yaml': 'debug: true\n' }, true, []],
+  ])('with %s, the Kubernetes rules are evaluated again: %s', async (_name, change, again, expected) => {
+    const repo = scratchRepo();
+    const base = repo.commit({ ...TREE, 'deploy/app.yaml': MANIFEST, '.github/workflows/ci.yml': WORKFLOW });
+    let results: BaseResults | undefined;
+    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    expect(results?.rules['k8s-privileged-container']?.inputs.screened).toEqual([
+      { patterns: ['**/*.yaml', '**/*.yml', '**/*.json'], screen: 'k8s-manifest' },
+    ]);
+    repo.commit(change);
+    const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
+    const report = await prCheck(repo.dir, base, results!, logger());
+    const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
+    taken.mockRestore();
+    expect(reused.includes('k8s-privileged-container')).toBe(!again);
+    expect(reused.includes('terraform-db-publicly-accessible')).toBe(true);
+    // The judgement a full evaluation makes (an edited manifest's finding keeps its identity).
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'k8s-privileged-container')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`),
+    ).toEqual(expected);
+  });
+
+  it.each<[string, string, boolean, string[]]>([
+    ['a build step', '      - run: make\n', false, ['java/pom.xml']],
+    ['an SBOM generator', '      - run: syft . -o cyclonedx-json\n', true, []],
+  ])(
+    'with a workflow given %s, the SBOM rule is evaluated again: %s',
+    async (_name, step, again, expected) => {
+      const repo = scratchRepo();
+      const base = repo.commit({
+        ...TREE,
+        'java/pom.xml': '<project><dependencies><dependency/></dependencies></project>\n',
+        '.github/workflows/ci.yml': WORKFLOW,
+      });
+      let results: BaseResults | undefined;
+      await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+      repo.commit({ '.github/workflows/ci.yml': `${WORKFLOW}${step}` });
+      const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
+      const report = await prCheck(repo.dir, base, results!, logger());
+      const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
+      taken.mockRestore();
+      expect(reused.includes('sbom-coverage')).toBe(!again);
+      expect(
+        report.findings.filter((f) => f.ruleId === 'sbom-coverage').map((f) => f.location?.path),
+      ).toEqual(expected);
+    },
+  );
+
   it.each<[string, (r: BaseResults) => BaseResults, string]>([
     [
       'another commit',
@@ -197,7 +278,7 @@ describe('base results', () => {
         key: 'a'.repeat(64),
         rules: {
           r: {
-            inputs: { paths: [], globs: [], listed: false },
+            inputs: { paths: [], globs: [], screened: [], listed: false },
             raw: [{ location: null }],
             scope: { files: 0, examples: [], settings: [], basis: 'tree' },
           },
@@ -214,13 +295,30 @@ describe('base results', () => {
         key: 'a'.repeat(64),
         rules: {
           r: {
-            inputs: { paths: [], globs: [], listed: false },
+            inputs: { paths: [], globs: [], screened: [], listed: false },
             raw: [{ message: 'm', location: { path: 'a', startLine: -1 } }],
             scope: { files: 0, examples: [], settings: [], basis: 'tree' },
           },
         },
       }),
       'rules.r: raw[0].location.startLine is not a line or column',
+    ],
+    [
+      'a screened glob without its screen',
+      JSON.stringify({
+        format: BASE_RESULTS_FORMAT,
+        version: '1',
+        commit: 'a'.repeat(40),
+        key: 'a'.repeat(64),
+        rules: {
+          r: {
+            inputs: { paths: [], globs: [], screened: [{ patterns: ['**/*.yml'] }], listed: false },
+            raw: [],
+            scope: { files: 0, examples: [], settings: [], basis: 'tree' },
+          },
+        },
+      }),
+      'rules.r: inputs.screened is not a list of screened globs',
     ],
   ])('refuses %s', (_name, text, message) => {
     expect(() => parseBaseResults(text)).toThrow(message);

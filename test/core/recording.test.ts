@@ -77,6 +77,7 @@ describe('touchedBy', () => {
   const inputs = (over: Partial<RuleInputs>): RuleInputs => ({
     paths: new Set(),
     globs: new Map(),
+    screened: new Map(),
     listed: false,
     opaque: undefined,
     ...over,
@@ -92,6 +93,22 @@ describe('touchedBy', () => {
     expect(touchedBy(inputs({ opaque: 'API' }), { paths: new Set(), listing: false }, matcher(ws))).toBe(
       true,
     );
+  });
+
+  it('is touched through a screened glob only by a file that passes the screen on either side', () => {
+    const asked = inputs({ screened: new Map([['k', { patterns: ['**/*.yml'], screen: 'k8s-manifest' }]]) });
+    const change = (passes: boolean | undefined) => ({
+      paths: new Set(['ci/a.yml']),
+      listing: false,
+      ...(passes === undefined
+        ? {}
+        : { screened: (p: string, s: string) => passes && p === 'ci/a.yml' && s === 'k8s-manifest' }),
+    });
+    expect(touchedBy(asked, change(false), matcher(ws))).toBe(false);
+    expect(touchedBy(asked, change(true), matcher(ws))).toBe(true);
+    // Where the trees cannot be asked, the screened glob is a plain glob.
+    expect(touchedBy(asked, change(undefined), matcher(ws))).toBe(true);
+    expect(touchedBy(asked, { paths: new Set(['src/a.js']), listing: true }, matcher(ws))).toBe(false);
   });
 
   it('is not touched by edits elsewhere, nor is a listing by edits that keep the file list', () => {

@@ -1,3 +1,4 @@
+import { defineScreen } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
 import { excludedByKustomize, isHelmTemplate } from './k8s-files.js';
@@ -99,12 +100,21 @@ const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 
 const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
+/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
+function looksLikeManifest(file: string, text: string): boolean {
+  return file.endsWith('.json')
+    ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
+    : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
+}
+
+/** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
+export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
+
 /** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
 export function k8sManifestPaths(workspace: Workspace): string[] {
-  const skip = workspace.matcher(NOT_MANIFESTS);
   return workspace
-    .glob(K8S_GLOBS)
-    .filter((f) => !skip(f) && !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+    .screenedGlob(K8S_GLOBS, K8S_SCREEN)
+    .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
 }
 
 /**
@@ -116,13 +126,7 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
   return workspace.memo('k8s', file, () => {
     const text = workspace.text(file);
     if (text === undefined) return [];
-    const json = file.endsWith('.json');
-    if (
-      json
-        ? !JSON_MANIFEST.test(text) || !JSON_KIND.test(text)
-        : !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)
-    )
-      return [];
+    if (!looksLikeManifest(file, text)) return [];
     const parsed = parseYaml(text);
     if (!parsed.ok) {
       // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the

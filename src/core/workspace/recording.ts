@@ -7,6 +7,7 @@
  */
 import type { Inspection } from './inspect.js';
 import type { InputLog } from './scope.js';
+import type { Screen } from './screens.js';
 import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace.js';
 import type { YamlResult } from './yaml.js';
 
@@ -50,6 +51,17 @@ export class RecordingWorkspace extends Workspace {
   override glob(patterns: string | readonly string[]): string[] {
     this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
     return this.whole.glob(patterns);
+  }
+
+  /** The screened glob is the input; the files tested and dropped are not (see screens.ts). */
+  override screenedGlob(patterns: readonly string[], screen: Screen): string[] {
+    this.log.screened(patterns, screen.name);
+    return this.whole.screenedGlob(patterns, screen);
+  }
+
+  override passes(file: string, screen: Screen): boolean {
+    this.ask(file);
+    return this.whole.passes(file, screen);
   }
 
   /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */

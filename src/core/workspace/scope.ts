@@ -195,6 +195,8 @@ export class ScopeTally {
 export interface RuleInputs {
   paths: Set<string>;
   globs: Map<string, readonly string[]>;
+  /** Globs listed through a screen (see screens.ts), by key: only files that pass it were seen. */
+  screened: Map<string, ScreenedGlob>;
   listed: boolean;
   opaque: string | undefined;
 }
@@ -206,7 +208,7 @@ export interface CapturedInputs {
 }
 
 export function emptyInputs(): RuleInputs {
-  return { paths: new Set(), globs: new Map(), listed: false, opaque: undefined };
+  return { paths: new Set(), globs: new Map(), screened: new Map(), listed: false, opaque: undefined };
 }
 
 /**
@@ -241,6 +243,13 @@ export class InputLog {
     for (const f of this.frames) f.globs.set(key, patterns);
   }
 
+  screened(patterns: readonly string[], screen: string): void {
+    const key = `${screen}\u0000${patterns.join('\u0000')}`;
+    const glob = { patterns, screen };
+    this.rule?.screened.set(key, glob);
+    for (const f of this.frames) f.screened.set(key, glob);
+  }
+
   listed(): void {
     if (this.rule) this.rule.listed = true;
     for (const f of this.frames) f.listed = true;
@@ -266,6 +275,7 @@ export class InputLog {
   replay(inputs: RuleInputs): void {
     for (const p of inputs.paths) this.path(p);
     for (const g of inputs.globs.values()) this.glob(g);
+    for (const g of inputs.screened.values()) this.screened(g.patterns, g.screen);
     if (inputs.listed) this.listed();
     if (inputs.opaque) this.opaque(inputs.opaque);
   }
@@ -277,6 +287,17 @@ export interface TreeChange {
   paths: ReadonlySet<string>;
   /** Whether the file list differs (a path added or deleted; a rename keeps its new name). */
   listing: boolean;
+  /**
+   * Whether a path of {@link paths} passes the named screen on either tree; absent: assumed to (a
+   * screened glob is then a plain glob).
+   */
+  screened?: (path: string, screen: string) => boolean;
+}
+
+/** A glob listed through a screen: the files it matches that pass the screen. */
+export interface ScreenedGlob {
+  patterns: readonly string[];
+  screen: string;
 }
 
 /**
@@ -295,6 +316,11 @@ export function touchedBy(
   for (const patterns of inputs.globs.values()) {
     const match = matcher(patterns);
     for (const p of change.paths) if (match(p)) return true;
+  }
+  // A changed file that is no subject of the screen on either side was never seen by the rule.
+  for (const { patterns, screen } of inputs.screened.values()) {
+    const match = matcher(patterns);
+    for (const p of change.paths) if (match(p) && (change.screened?.(p, screen) ?? true)) return true;
   }
   return false;
 }

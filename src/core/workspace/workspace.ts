@@ -5,6 +5,7 @@ import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
 import { type Deps, ScopeRecorder } from './scope.js';
+import type { Screen } from './screens.js';
 import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
@@ -173,6 +174,23 @@ export class Workspace {
       this.globs.set(key, found);
     }
     return [...found];
+  }
+
+  /**
+   * The files matching the globs whose text passes the screen, in index order: the rule never sees
+   * the others, so they are no input of its (see screens.ts). Each file is tested once per run.
+   */
+  screenedGlob(patterns: readonly string[], screen: Screen): string[] {
+    return this.glob(patterns).filter((f) =>
+      this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)),
+    );
+  }
+
+  /** Whether the file's text passes the screen (false for a file that is not text, or skipped). */
+  passes(file: string, screen: Screen): boolean {
+    if (screen.skip.length > 0 && this.matcher(screen.skip)(file)) return false;
+    const text = this.text(file);
+    return text !== undefined && screen.test(file, text);
   }
 
   /** The files matching the globs, in index order (uncached: see {@link glob}). */

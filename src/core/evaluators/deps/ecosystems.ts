@@ -144,8 +144,31 @@ function kindOf(name: string, file: string): ManifestKind | undefined {
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
-/** Manifests of the workspace, minus files matching the `exclude` globs, in index order (cached). */
+/**
+ * Manifests of the workspace, minus files matching the `exclude` globs, in index order, then the
+ * workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
+ */
 export function detectManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
+  const packages = detectPackageManifests(ws, exclude);
+  const actions = workflowActions(ws);
+  return actions ? [...packages, actions] : packages;
+}
+
+/** The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". */
+function workflowActions(ws: Workspace): Manifest | undefined {
+  return ws.memo('deps.workflow-actions', '', () => {
+    const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+    return workflow
+      ? { file: workflow, dir: '', ecosystem: 'github-actions' as const, managers: ['github-actions'] }
+      : undefined;
+  });
+}
+
+/**
+ * Manifests of packages (not the workflows' actions), minus files matching the `exclude` globs, in
+ * index order (cached): what a rule about packages alone reads, so a workflow is no input of it.
+ */
+export function detectPackageManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
   const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
   return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
     const out: Manifest[] = [];
@@ -162,10 +185,6 @@ export function detectManifests(ws: Workspace, exclude: readonly string[]): Mani
       const external = model?.stages.some((s) => s.from.image && s.from.image.toLowerCase() !== 'scratch');
       if (external) out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
     }
-    // Dependabot reads every workflow of .github/workflows for the directory "/".
-    const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
-    if (workflow)
-      out.push({ file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] });
     return out;
   });
 }

@@ -1,10 +1,11 @@
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
+import { defineScreen } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { forEachLine, globList } from '../generic/shared.js';
 import { DEFAULT_MANIFEST_EXCLUDE } from '../repo/deps-lockfile.js';
 import { defineEvaluator } from '../types.js';
-import { detectManifests, type EcosystemName } from './ecosystems.js';
+import { detectPackageManifests, type EcosystemName } from './ecosystems.js';
 import { readInventory } from './lockfiles/inventory.js';
 import { SBOM_MAX_LOCKFILE_BYTES } from './lockfiles/sbom.js';
 import type { LockfileInventory } from './lockfiles/types.js';
@@ -69,7 +70,7 @@ export const depsSbomCoverage = defineEvaluator<Options>({
       });
     }
     const seen = new Set<string>();
-    for (const m of detectManifests(workspace, options.exclude)) {
+    for (const m of detectPackageManifests(workspace, options.exclude)) {
       const key = `${m.ecosystem}:${m.dir}`;
       if (seen.has(key)) continue;
       if (m.ecosystem === 'maven') {
@@ -108,11 +109,12 @@ export const depsSbomCoverage = defineEvaluator<Options>({
   },
 });
 
+/** Build files that name an SBOM generator: a change to any other build file cannot add one. */
+const SBOM_GENERATOR = defineScreen('sbom-generator', (_file, text) => GENERATOR.test(text));
+
 /** Whether a build file runs an SBOM generator. */
 function hasGenerator(ws: Workspace): boolean {
-  return ws.memo('deps.sbom-generator', '', () =>
-    ws.glob(BUILD_FILES).some((f) => GENERATOR.test(ws.text(f) ?? '')),
-  );
+  return ws.memo('deps.sbom-generator', '', () => ws.screenedGlob(BUILD_FILES, SBOM_GENERATOR).length > 0);
 }
 
 /** A lockfile's problem that the SBOM has too; one larger than the rules read is read by the SBOM. */
