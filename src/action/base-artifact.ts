@@ -64,9 +64,12 @@ export async function fetchBaseResults(
   } catch (err) {
     return { why: `the artifacts could not be listed (${apiProblem(err)})` };
   }
-  const all = Array.isArray((listed as { artifacts?: unknown })?.artifacts)
-    ? ((listed as { artifacts: unknown[] }).artifacts as unknown[])
-    : [];
+  // Newest first, whatever order the API gave: the reason given for none fitting is the newest's.
+  const all = (
+    Array.isArray((listed as { artifacts?: unknown })?.artifacts)
+      ? [...(listed as { artifacts: unknown[] }).artifacts]
+      : []
+  ).sort(newestFirst);
   const rejected: string[] = [];
   const candidates: Artifact[] = [];
   for (const a of all) {
@@ -80,7 +83,6 @@ export async function fetchBaseResults(
       why: `${none}${rejected.length > 0 ? ` (newest: ${rejected[0]})` : ''}; run controlgate with base-results on every push to ${query.defaultBranch} and upload its base-results-file under that name`,
     };
   }
-  candidates.sort(newestFirst);
   const refusals: string[] = [];
   for (const artifact of candidates.slice(0, MAX_CANDIDATES)) {
     let run: unknown;
@@ -204,10 +206,11 @@ export function runProblem(run: unknown, runId: number, query: BaseArtifactQuery
   return undefined;
 }
 
-function newestFirst(a: Artifact, b: Artifact): number {
-  const ta = Date.parse(a.created_at ?? '') || 0;
-  const tb = Date.parse(b.created_at ?? '') || 0;
-  return tb - ta || b.id - a.id;
+function newestFirst(a: unknown, b: unknown): number {
+  const [x, y] = [record(a), record(b)];
+  const time = (r: Record<string, unknown>) => Date.parse(String(r.created_at ?? '')) || 0;
+  const id = (r: Record<string, unknown>) => (Number.isSafeInteger(r.id) ? (r.id as number) : 0);
+  return time(y) - time(x) || id(y) - id(x);
 }
 
 /** `artifact NAME (id N) of run M`, naming only what the listing gave as it should be. */

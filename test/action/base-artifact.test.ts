@@ -198,6 +198,14 @@ describe('fetchBaseResults', () => {
     );
   });
 
+  it("gives the newest artifact's reason, whatever order the API lists them in", async () => {
+    const older = artifact({ id: 12, expired: true, created_at: '2026-01-01T00:00:00Z' });
+    const newer = artifact({ id: 13, created_at: '2026-01-05T00:00:00Z' }, { id: 35, head_sha: OTHER });
+    expect(await fetchBaseResults(client({ artifacts: [older, newer] }).client, QUERY)).toEqual({
+      why: 'no artifact named controlgate-base-results was made for the base commit bbbbbbbbbbbb (newest: artifact controlgate-base-results (id 13) of run 35 was made on commit cccccccccccc, not on the base commit bbbbbbbbbbbb); run controlgate with base-results on every push to main and upload its base-results-file under that name',
+    });
+  });
+
   it('says why when nothing qualifies', async () => {
     const cases: [Parameters<typeof client>[0], string][] = [
       [
