@@ -231,16 +231,28 @@ function main() {
   }
   rows.push(['peak RSS of the full check', undefined, `${full.rss.toFixed(0)} MB`]);
 
+  // The base commit's results, as a push run on the default branch keeps them (main is checked out,
+  // clean): the pull requests are measured without and with them.
+  const baseResults = path.join(WORK, 'base-results.json');
+  check(REPO, '--write-base-results', baseResults);
   // Pull requests of 5, 50 and 500 changed files: the cost should follow the change.
   for (const size of PR_SIZES) {
     const prBase = makePullRequest(REPO, size);
-    const [pr] = timeInTurns(RUNS, [
+    const [pr, reused] = timeInTurns(RUNS, [
       [`pull-request check, ${size} files`, () => check(REPO, '--base', prBase)],
+      [
+        `pull-request check, ${size} files, base results`,
+        () => check(REPO, '--base', prBase, '--base-results', baseResults),
+      ],
     ]);
+    const share = (t) =>
+      `${((t.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((t.cpu / full.cpu) * 100).toFixed(0)}%)`;
+    rows.push([`controlgate pull-request check (${size} changed files, --base)`, pr, share(pr)]);
+    const taken = JSON.parse(readFileSync(out, 'utf8')).summary.reused?.rules ?? 0;
     rows.push([
-      `controlgate pull-request check (${size} changed files, --base)`,
-      pr,
-      `${((pr.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((pr.cpu / full.cpu) * 100).toFixed(0)}%)`,
+      `  the same with the base commit's results (--base-results)`,
+      reused,
+      `${share(reused)}; ${taken} rules taken from them`,
     ]);
   }
 

@@ -4207,6 +4207,8 @@ function storedInputs(inputs) {
     return {
         paths: [...inputs.paths].sort(),
         globs: [...inputs.globs.values()].map((g) => [...g]),
+        screened: [...inputs.screened.values()].map((g) => ({ patterns: [...g.patterns], screen: g.screen })),
+        selected: [...inputs.selected].sort(),
         listed: inputs.listed,
     };
 }
@@ -4217,6 +4219,10 @@ function recordedInputs(stored) {
         inputs.paths.add(p);
     for (const g of stored.globs)
         inputs.globs.set(g.join('\u0000'), g);
+    for (const g of stored.screened)
+        inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
+    for (const name of stored.selected)
+        inputs.selected.add(name);
     inputs.listed = stored.listed;
     return inputs;
 }
@@ -4269,6 +4275,12 @@ function storedRuleProblem(rule) {
         return 'inputs.paths is not a list of paths';
     if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
         return 'inputs.globs is not a list of globs';
+    if (!Array.isArray(inputs.screened) ||
+        !inputs.screened.every((g) => isObject(g) && isStrings(g.patterns) && typeof g.screen === 'string')) {
+        return 'inputs.screened is not a list of screened globs';
+    }
+    if (!isStrings(inputs.selected))
+        return 'inputs.selected is not a list of selectors';
     if (typeof inputs.listed !== 'boolean')
         return 'inputs.listed is not a boolean';
     if (!Array.isArray(rule.raw))
@@ -4368,6 +4380,8 @@ function compareControlIds(a, b) {
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
 var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
@@ -4379,6 +4393,7 @@ var workspace_workspace = __nccwpck_require__(6651);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -4441,7 +4456,17 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
         this.renamed = renamed ?? new Map();
-        this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
+        this.differs = {
+            ...(differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true }),
+            screened: (file, name) => this.screenedOnEitherSide(file, name),
+        };
+    }
+    /** Whether the file passes the named screen here or on the head (an unknown screen: yes). */
+    screenedOnEitherSide(file, name) {
+        const screen = (0,screens/* screenNamed */._3)(name);
+        if (!screen)
+            return true;
+        return ((this.has(file) && this.passes(file, screen)) || (this.head.has(file) && this.head.passes(file, screen)));
     }
     /** Only the fingerprints of the base's findings are kept: planning and verifying fixes is waste. */
     get plansFixes() {
@@ -5091,6 +5116,20 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     glob(patterns) {
         this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
         return this.whole.glob(patterns);
+    }
+    /** The screened glob is the input; the files tested and dropped are not (see screens.ts). */
+    screenedGlob(patterns, screen) {
+        this.log.screened(patterns, screen.name);
+        return this.whole.screenedGlob(patterns, screen);
+    }
+    /** The selector is the input, not the whole file list (see screens.ts). */
+    filesWhere(selector) {
+        this.log.selected(selector.name);
+        return this.whole.filesWhere(selector);
+    }
+    passes(file, screen) {
+        this.ask(file);
+        return this.whole.passes(file, screen);
     }
     /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */
     matchFiles(patterns) {
@@ -6955,7 +6994,7 @@ function headRulesDiffer(policy) {
 
 
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
-function runKey(options, policy, scope) {
+function runKey(policy, scope) {
     return resultsKey({
         rules: policy.rules,
         config: policy.config,
@@ -6984,19 +7023,35 @@ function reusableResults(options, policy, scope) {
     if (results.version !== VERSION) {
         return { reason: `they were written by controlgate ${results.version}, this is ${VERSION}` };
     }
-    if (results.key !== runKey(options, policy, scope)) {
+    if (results.key !== runKey(policy, scope)) {
         return { reason: 'they were written with other rules or settings than the policy in force' };
     }
     const base = scope.scan.base;
     if (!(base instanceof BaseWorkspace)) {
         return { reason: 'what the change touches is not known without the base tree (scan: changed)' };
     }
+    const change = commitChange(base);
     const rules = new Map();
     for (const [id, stored] of Object.entries(results.rules)) {
-        if (!(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(stored.inputs), base.differs, (p) => base.matcher(p)))
+        if (!(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(stored.inputs), change, (p) => base.matcher(p)))
             rules.set(id, stored);
     }
     return { rules };
+}
+/**
+ * How the head differs from the base commit itself. The base tree shows a renamed file's base content
+ * under its new name (so that its findings follow it), but the stored results are of the commit,
+ * where it had its old name: a rename changes both paths and the file list.
+ */
+function commitChange(base) {
+    if (base.renamed.size === 0)
+        return base.differs;
+    const paths = new Set(base.differs.paths);
+    for (const [to, from] of base.renamed) {
+        paths.add(to);
+        paths.add(from);
+    }
+    return { paths, listing: true };
 }
 /** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
 function reuseBaseResults(options, policy, scope, run, log) {
@@ -7010,7 +7065,7 @@ function reuseBaseResults(options, policy, scope, run, log) {
     run.reuseResults(fit.rules);
 }
 /** This run's results of the rules that read across files (those whose inputs are known). */
-async function collectResults(options, policy, scope, run, log) {
+async function collectResults(policy, scope, run, log) {
     const commit = scope.repo?.head();
     if (!commit) {
         log.warning('base results not written: the checked tree is not a commit of a git repository');
@@ -7032,7 +7087,7 @@ async function collectResults(options, policy, scope, run, log) {
         format: BASE_RESULTS_FORMAT,
         version: VERSION,
         commit,
-        key: runKey(options, policy, scope),
+        key: runKey(policy, scope),
         rules,
     };
 }
@@ -7109,7 +7164,7 @@ async function evaluateHead(options, policy, scope, log) {
     });
     await run.evaluateAll(entries, LAST_KIND);
     if (options.collectBaseResults) {
-        const results = await collectResults(options, policy, scope, run, log);
+        const results = await collectResults(policy, scope, run, log);
         if (results)
             options.collectBaseResults(results);
     }
@@ -9426,9 +9481,13 @@ function changeBasisLine(report) {
         .filter((c) => c.declared !== null && c.basis === 'change')
         .map((c) => c.id);
     const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
-    if (onChange.length === 0)
-        return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
-    return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
+    const line = onChange.length === 0
+        ? `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`
+        : `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
+    const reused = report.summary.reused;
+    if (!reused)
+        return line;
+    return `${line} ${reused.rules} rule${reused.rules === 1 ? '' : 's'} that read across files ${reused.rules === 1 ? 'was' : 'were'} not evaluated again: the change touches nothing ${reused.rules === 1 ? 'it reads' : 'they read'}, and ${reused.rules === 1 ? 'its' : 'their'} results on the base commit come from ${reused.source}.`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
@@ -10206,6 +10265,7 @@ function summary(s) {
     return {
         files: s.files,
         ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
+        ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
         rules: s.rules,
         findings: s.findings,
         open: s.open,
@@ -14033,7 +14093,10 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
 
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+
 
 
 
@@ -14089,7 +14152,7 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
         const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
         const wanted = new Set(options.ecosystems);
         const findings = [];
-        for (const file of workspace.files) {
+        for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
             if (excluded(file))
                 continue;
             const name = posix_namespaceObject.basename(file);
@@ -14157,6 +14220,18 @@ function requirementFor(ws, name, file, dir, wanted) {
             return undefined;
     }
 }
+/** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
+const LOCKED_MANIFEST_NAMES = new Set([
+    'package.json',
+    'Pipfile',
+    'pyproject.toml',
+    'Gemfile',
+    'gems.rb',
+    'Cargo.toml',
+    'composer.json',
+    'go.mod',
+]);
+const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)));
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
 function ancestors(dir) {
     const out = [];
@@ -15001,6 +15076,7 @@ function readBerry(ws, file) {
 
 
 
+
 /** Readers by lockfile name. */
 const BY_NAME = new Map([
     ['package-lock.json', readPackageLock],
@@ -15035,10 +15111,11 @@ function inventory_readerFor(file) {
         return readGradleLock;
     return undefined;
 }
+const LOCKFILES = (0,screens/* defineSelector */.xf)('lockfiles', (f) => inventory_readerFor(f) !== undefined);
 /** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
 function lockfilePaths(ws, exclude = DEFAULT_MANIFEST_EXCLUDE) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
-    return ws.files.filter((f) => inventory_readerFor(f) !== undefined && !excluded(f));
+    return ws.filesWhere(LOCKFILES).filter((f) => !excluded(f));
 }
 /**
  * One lockfile's inventory (cached per file); undefined when the file is not a known lockfile.
@@ -16555,6 +16632,7 @@ function offset(pos, lines) {
 
 
 
+
 /**
  * Which package ecosystems a repository uses, and where: one entry per manifest that declares
  * something to update. Ecosystem names are Dependabot's `package-ecosystem` values; each manifest
@@ -16663,12 +16741,36 @@ function kindOf(name, file) {
     return named === undefined ? undefined : ecosystems_KINDS[named];
 }
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-/** Manifests of the workspace, minus files matching the `exclude` globs, in index order (cached). */
+const WORKFLOW_FILES = (0,screens/* defineSelector */.xf)('workflow-files', (f) => WORKFLOW.test(f));
+/** Paths of a kind of manifest (their content may still declare nothing). */
+const PACKAGE_MANIFESTS = (0,screens/* defineSelector */.xf)('package-manifests', (f) => kindOf(f.slice(f.lastIndexOf('/') + 1), f) !== undefined);
+/**
+ * Manifests of the workspace, minus files matching the `exclude` globs, in index order, then the
+ * workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
+ */
 function detectManifests(ws, exclude) {
+    const packages = detectPackageManifests(ws, exclude);
+    const actions = workflowActions(ws);
+    return actions ? [...packages, actions] : packages;
+}
+/** The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". */
+function workflowActions(ws) {
+    return ws.memo('deps.workflow-actions', '', () => {
+        const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+        return workflow
+            ? { file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] }
+            : undefined;
+    });
+}
+/**
+ * Manifests of packages (not the workflows' actions), minus files matching the `exclude` globs, in
+ * index order (cached): what a rule about packages alone reads, so a workflow is no input of it.
+ */
+function detectPackageManifests(ws, exclude) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
     return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
         const out = [];
-        for (const file of ws.files) {
+        for (const file of ws.filesWhere(PACKAGE_MANIFESTS)) {
             // The name first: the exclude globs are tested on the few manifests, not on every path.
             const name = file.slice(file.lastIndexOf('/') + 1);
             const kind = kindOf(name, file);
@@ -16684,10 +16786,6 @@ function detectManifests(ws, exclude) {
             if (external)
                 out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
         }
-        // Dependabot reads every workflow of .github/workflows for the directory "/".
-        const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
-        if (workflow)
-            out.push({ file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] });
         return out;
     });
 }
@@ -16720,6 +16818,7 @@ async function sbomInventory(root, selection) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/sbom-coverage.js
+
 
 
 
@@ -16781,7 +16880,7 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
             });
         }
         const seen = new Set();
-        for (const m of detectManifests(workspace, options.exclude)) {
+        for (const m of detectPackageManifests(workspace, options.exclude)) {
             const key = `${m.ecosystem}:${m.dir}`;
             if (seen.has(key))
                 continue;
@@ -16824,9 +16923,11 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Build files that name an SBOM generator: a change to any other build file cannot add one. */
+const SBOM_GENERATOR = (0,screens/* defineScreen */.ME)('sbom-generator', (_file, text) => GENERATOR.test(text));
 /** Whether a build file runs an SBOM generator. */
 function hasGenerator(ws) {
-    return ws.memo('deps.sbom-generator', '', () => ws.glob(BUILD_FILES).some((f) => GENERATOR.test(ws.text(f) ?? '')));
+    return ws.memo('deps.sbom-generator', '', () => ws.screenedGlob(BUILD_FILES, SBOM_GENERATOR).length > 0);
 }
 /** A lockfile's problem that the SBOM has too; one larger than the rules read is read by the SBOM. */
 function realProblem(ws, lock) {
@@ -23053,6 +23154,7 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
  * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
@@ -23153,7 +23255,7 @@ function orderedCandidates(workspace, globs, ignoreCase = false) {
                 ? [glob]
                 : []
             : ignoreCase
-                ? workspace.files.filter(globMatcher(workspace, glob, true))
+                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
                 : workspace.glob(glob);
         for (const file of matches) {
             if (seen.has(file))
@@ -23728,6 +23830,7 @@ function patchRefs(kustomization) {
 ;// CONCATENATED MODULE: ./lib/core/parsers/k8s.js
 
 
+
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
  * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
@@ -23778,12 +23881,19 @@ const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
 const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
 const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
+function looksLikeManifest(file, text) {
+    return file.endsWith('.json')
+        ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
+        : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
+}
+/** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
+const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
 /** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
 function k8sManifestPaths(workspace) {
-    const skip = workspace.matcher(NOT_MANIFESTS);
     return workspace
-        .glob(K8S_GLOBS)
-        .filter((f) => !skip(f) && !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+        .screenedGlob(K8S_GLOBS, K8S_SCREEN)
+        .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
 }
 /**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
@@ -23795,10 +23905,7 @@ function readK8sObjects(workspace, file) {
         const text = workspace.text(file);
         if (text === undefined)
             return [];
-        const json = file.endsWith('.json');
-        if (json
-            ? !JSON_MANIFEST.test(text) || !JSON_KIND.test(text)
-            : !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text))
+        if (!looksLikeManifest(file, text))
             return [];
         const parsed = (0,yaml/* parseYaml */.hN)(text);
         if (!parsed.ok) {
@@ -31356,6 +31463,7 @@ function missingPermissions(workflow, bare) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
 
+
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
  * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
@@ -31449,9 +31557,10 @@ function scriptFiles(workspace, raw) {
         .filter((f) => match(f))
         .slice(0, MAX_GLOB_FILES);
 }
+const SHELL_SCRIPTS = (0,screens/* defineSelector */.xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
 /** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace) {
-    return workspace.memo('shell-scripts', '', () => workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash')));
+    return workspace.filesWhere(SHELL_SCRIPTS);
 }
 /** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
 function makeArguments(workspace, args) {
@@ -38676,6 +38785,7 @@ class LineIndex {
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
 /* unused harmony export SCOPE_EXAMPLES */
+/* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
  * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
@@ -38688,6 +38798,7 @@ class LineIndex {
  * a slice worker as a number (a worker's tree lists the same files in the same order), and a stamp per
  * file tells a repeated read of the same rule without a set per evaluation.
  */
+
 const NO_DEPS = Object.freeze([]);
 /**
  * Records the files read through one tree (and every view of it: the changed-files view and slices
@@ -38858,7 +38969,14 @@ class ScopeTally {
     }
 }
 function emptyInputs() {
-    return { paths: new Set(), globs: new Map(), listed: false, opaque: undefined };
+    return {
+        paths: new Set(),
+        globs: new Map(),
+        screened: new Map(),
+        selected: new Set(),
+        listed: false,
+        opaque: undefined,
+    };
 }
 /**
  * Records {@link RuleInputs} for the rule being evaluated and for every cached computation open
@@ -38889,6 +39007,18 @@ class InputLog {
         for (const f of this.frames)
             f.globs.set(key, patterns);
     }
+    screened(patterns, screen) {
+        const key = `${screen}\u0000${patterns.join('\u0000')}`;
+        const glob = { patterns, screen };
+        this.rule?.screened.set(key, glob);
+        for (const f of this.frames)
+            f.screened.set(key, glob);
+    }
+    selected(name) {
+        this.rule?.selected.add(name);
+        for (const f of this.frames)
+            f.selected.add(name);
+    }
     listed() {
         if (this.rule)
             this.rule.listed = true;
@@ -38916,6 +39046,10 @@ class InputLog {
             this.path(p);
         for (const g of inputs.globs.values())
             this.glob(g);
+        for (const g of inputs.screened.values())
+            this.screened(g.patterns, g.screen);
+        for (const name of inputs.selected)
+            this.selected(name);
         if (inputs.listed)
             this.listed();
         if (inputs.opaque)
@@ -38942,7 +39076,79 @@ function touchedBy(inputs, change, matcher) {
             if (match(p))
                 return true;
     }
+    // A path added, deleted or edited that no selector of the rule takes leaves its lists as they were.
+    for (const name of inputs.selected) {
+        const selector = (0,_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .selectorNamed */ .R4)(name);
+        for (const p of change.paths)
+            if (!selector || selector.test(p))
+                return true;
+    }
+    // A changed file that is no subject of the screen on either side was never seen by the rule.
+    for (const { patterns, screen } of inputs.screened.values()) {
+        const match = matcher(patterns);
+        for (const p of change.paths)
+            if (match(p) && (change.screened?.(p, screen) ?? true))
+                return true;
+    }
     return false;
+}
+
+
+/***/ }),
+
+/***/ 9752:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ME: () => (/* binding */ defineScreen),
+/* harmony export */   R4: () => (/* binding */ selectorNamed),
+/* harmony export */   _3: () => (/* binding */ screenNamed),
+/* harmony export */   qz: () => (/* binding */ globSelector),
+/* harmony export */   xf: () => (/* binding */ defineSelector)
+/* harmony export */ });
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+
+const screens = new Map();
+/** Defines (once per process, at module load) the screen `name`. */
+function defineScreen(name, test, skip = []) {
+    const screen = { name, skip, test };
+    screens.set(name, screen);
+    return screen;
+}
+/** The screen of that name, or undefined when none is defined (callers then assume it passes). */
+function screenNamed(name) {
+    return screens.get(name);
+}
+const selectors = new Map();
+/** Defines (once per process, at module load) the selector `name`. */
+function defineSelector(name, test) {
+    const selector = { name, test };
+    selectors.set(name, selector);
+    return selector;
+}
+/** The selector of globs, named after them so that any process can make it again from its name. */
+function globSelector(patterns, options = {}) {
+    const name = `glob${options.ignoreCase ? '-i' : ''}:${JSON.stringify(patterns)}`;
+    return selectors.get(name) ?? defineSelector(name, (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(patterns, options));
+}
+/** The selector of that name, or undefined when none is known (callers then assume every path passes). */
+function selectorNamed(name) {
+    const known = selectors.get(name);
+    if (known)
+        return known;
+    const glob = /^glob(-i)?:(\[.*\])$/s.exec(name);
+    if (!glob)
+        return undefined;
+    try {
+        const patterns = JSON.parse(glob[2]);
+        if (Array.isArray(patterns) && patterns.every((p) => typeof p === 'string')) {
+            return globSelector(patterns, { ignoreCase: glob[1] !== undefined });
+        }
+    }
+    catch {
+        // Not a name this process writes: unknown.
+    }
+    return undefined;
 }
 
 
@@ -39255,6 +39461,8 @@ class Workspace {
     problems = new Map();
     matchers = new Map();
     globs = new Map();
+    /** Files by selector name (see {@link filesWhere}). */
+    selected = new Map();
     /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
@@ -39322,6 +39530,29 @@ class Workspace {
             this.globs.set(key, found);
         }
         return [...found];
+    }
+    /**
+     * The files matching the globs whose text passes the screen, in index order: the rule never sees
+     * the others, so they are no input of its (see screens.ts). Each file is tested once per run.
+     */
+    screenedGlob(patterns, screen) {
+        return this.glob(patterns).filter((f) => this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)));
+    }
+    /** The files whose path passes the selector, in index order (see screens.ts). */
+    filesWhere(selector) {
+        let found = this.selected.get(selector.name);
+        if (!found) {
+            found = this.files.filter((f) => selector.test(f));
+            this.selected.set(selector.name, found);
+        }
+        return [...found];
+    }
+    /** Whether the file's text passes the screen (false for a file that is not text, or skipped). */
+    passes(file, screen) {
+        if (screen.skip.length > 0 && this.matcher(screen.skip)(file))
+            return false;
+        const text = this.text(file);
+        return text !== undefined && screen.test(file, text);
     }
     /** The files matching the globs, in index order (uncached: see {@link glob}). */
     matchFiles(patterns) {

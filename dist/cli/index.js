@@ -3517,6 +3517,8 @@ var files = __nccwpck_require__(2042);
 var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
 var workspace_scope = __nccwpck_require__(837);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
 var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
@@ -3528,6 +3530,7 @@ var workspace_workspace = __nccwpck_require__(6651);
  * I/O); files it touched are read from git objects of the baseline commit in one `git cat-file
  * --batch` process. The cost is proportional to the diff, not to the repository.
  */
+
 
 
 
@@ -3590,7 +3593,17 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         this.blobs = blobs;
         this.changed = changed ?? { head: [], base: [...blobs.keys()] };
         this.renamed = renamed ?? new Map();
-        this.differs = differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true };
+        this.differs = {
+            ...(differs ?? { paths: new Set([...this.changed.head, ...this.changed.base]), listing: true }),
+            screened: (file, name) => this.screenedOnEitherSide(file, name),
+        };
+    }
+    /** Whether the file passes the named screen here or on the head (an unknown screen: yes). */
+    screenedOnEitherSide(file, name) {
+        const screen = (0,screens/* screenNamed */._3)(name);
+        if (!screen)
+            return true;
+        return ((this.has(file) && this.passes(file, screen)) || (this.head.has(file) && this.head.passes(file, screen)));
     }
     /** Only the fingerprints of the base's findings are kept: planning and verifying fixes is waste. */
     get plansFixes() {
@@ -4287,6 +4300,8 @@ function storedInputs(inputs) {
     return {
         paths: [...inputs.paths].sort(),
         globs: [...inputs.globs.values()].map((g) => [...g]),
+        screened: [...inputs.screened.values()].map((g) => ({ patterns: [...g.patterns], screen: g.screen })),
+        selected: [...inputs.selected].sort(),
         listed: inputs.listed,
     };
 }
@@ -4297,6 +4312,10 @@ function recordedInputs(stored) {
         inputs.paths.add(p);
     for (const g of stored.globs)
         inputs.globs.set(g.join('\u0000'), g);
+    for (const g of stored.screened)
+        inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
+    for (const name of stored.selected)
+        inputs.selected.add(name);
     inputs.listed = stored.listed;
     return inputs;
 }
@@ -4349,6 +4368,12 @@ function storedRuleProblem(rule) {
         return 'inputs.paths is not a list of paths';
     if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
         return 'inputs.globs is not a list of globs';
+    if (!Array.isArray(inputs.screened) ||
+        !inputs.screened.every((g) => isObject(g) && isStrings(g.patterns) && typeof g.screen === 'string')) {
+        return 'inputs.screened is not a list of screened globs';
+    }
+    if (!isStrings(inputs.selected))
+        return 'inputs.selected is not a list of selectors';
     if (typeof inputs.listed !== 'boolean')
         return 'inputs.listed is not a boolean';
     if (!Array.isArray(rule.raw))
@@ -4616,6 +4641,20 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     glob(patterns) {
         this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
         return this.whole.glob(patterns);
+    }
+    /** The screened glob is the input; the files tested and dropped are not (see screens.ts). */
+    screenedGlob(patterns, screen) {
+        this.log.screened(patterns, screen.name);
+        return this.whole.screenedGlob(patterns, screen);
+    }
+    /** The selector is the input, not the whole file list (see screens.ts). */
+    filesWhere(selector) {
+        this.log.selected(selector.name);
+        return this.whole.filesWhere(selector);
+    }
+    passes(file, screen) {
+        this.ask(file);
+        return this.whole.passes(file, screen);
     }
     /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */
     matchFiles(patterns) {
@@ -6541,7 +6580,7 @@ function headRulesDiffer(policy) {
 
 
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
-function runKey(options, policy, scope) {
+function runKey(policy, scope) {
     return resultsKey({
         rules: policy.rules,
         config: policy.config,
@@ -6570,19 +6609,35 @@ function reusableResults(options, policy, scope) {
     if (results.version !== VERSION) {
         return { reason: `they were written by controlgate ${results.version}, this is ${VERSION}` };
     }
-    if (results.key !== runKey(options, policy, scope)) {
+    if (results.key !== runKey(policy, scope)) {
         return { reason: 'they were written with other rules or settings than the policy in force' };
     }
     const base = scope.scan.base;
     if (!(base instanceof BaseWorkspace)) {
         return { reason: 'what the change touches is not known without the base tree (scan: changed)' };
     }
+    const change = commitChange(base);
     const rules = new Map();
     for (const [id, stored] of Object.entries(results.rules)) {
-        if (!(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(stored.inputs), base.differs, (p) => base.matcher(p)))
+        if (!(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(stored.inputs), change, (p) => base.matcher(p)))
             rules.set(id, stored);
     }
     return { rules };
+}
+/**
+ * How the head differs from the base commit itself. The base tree shows a renamed file's base content
+ * under its new name (so that its findings follow it), but the stored results are of the commit,
+ * where it had its old name: a rename changes both paths and the file list.
+ */
+function commitChange(base) {
+    if (base.renamed.size === 0)
+        return base.differs;
+    const paths = new Set(base.differs.paths);
+    for (const [to, from] of base.renamed) {
+        paths.add(to);
+        paths.add(from);
+    }
+    return { paths, listing: true };
 }
 /** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
 function reuseBaseResults(options, policy, scope, run, log) {
@@ -6596,7 +6651,7 @@ function reuseBaseResults(options, policy, scope, run, log) {
     run.reuseResults(fit.rules);
 }
 /** This run's results of the rules that read across files (those whose inputs are known). */
-async function collectResults(options, policy, scope, run, log) {
+async function collectResults(policy, scope, run, log) {
     const commit = scope.repo?.head();
     if (!commit) {
         log.warning('base results not written: the checked tree is not a commit of a git repository');
@@ -6618,7 +6673,7 @@ async function collectResults(options, policy, scope, run, log) {
         format: BASE_RESULTS_FORMAT,
         version: VERSION,
         commit,
-        key: runKey(options, policy, scope),
+        key: runKey(policy, scope),
         rules,
     };
 }
@@ -6695,7 +6750,7 @@ async function evaluateHead(options, policy, scope, log) {
     });
     await run.evaluateAll(entries, LAST_KIND);
     if (options.collectBaseResults) {
-        const results = await collectResults(options, policy, scope, run, log);
+        const results = await collectResults(policy, scope, run, log);
         if (results)
             options.collectBaseResults(results);
     }
@@ -8439,9 +8494,13 @@ function changeBasisLine(report) {
         .filter((c) => c.declared !== null && c.basis === 'change')
         .map((c) => c.id);
     const files = `${changedFiles} changed file${changedFiles === 1 ? '' : 's'}`;
-    if (onChange.length === 0)
-        return `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`;
-    return `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
+    const line = onChange.length === 0
+        ? `Every verdict rests on the whole tree (the per-file rules looked at the ${files} only).`
+        : `Verdicts resting on the ${files} only (per-file rules): ${onChange.join(', ')}; the others rest on the whole tree. The full check on the default branch covers every file.`;
+    const reused = report.summary.reused;
+    if (!reused)
+        return line;
+    return `${line} ${reused.rules} rule${reused.rules === 1 ? '' : 's'} that read across files ${reused.rules === 1 ? 'was' : 'were'} not evaluated again: the change touches nothing ${reused.rules === 1 ? 'it reads' : 'they read'}, and ${reused.rules === 1 ? 'its' : 'their'} results on the base commit come from ${reused.source}.`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
@@ -9219,6 +9278,7 @@ function summary(s) {
     return {
         files: s.files,
         ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
+        ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
         rules: s.rules,
         findings: s.findings,
         open: s.open,
@@ -12686,6 +12746,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
 var deps_lockfile = __nccwpck_require__(6499);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
@@ -13453,6 +13515,7 @@ function readBerry(ws, file) {
 
 
 
+
 /** Readers by lockfile name. */
 const BY_NAME = new Map([
     ['package-lock.json', readPackageLock],
@@ -13487,10 +13550,11 @@ function readerFor(file) {
         return readGradleLock;
     return undefined;
 }
+const LOCKFILES = (0,screens/* defineSelector */.xf)('lockfiles', (f) => readerFor(f) !== undefined);
 /** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
 function lockfilePaths(ws, exclude = deps_lockfile/* DEFAULT_MANIFEST_EXCLUDE */.Ty) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
-    return ws.files.filter((f) => readerFor(f) !== undefined && !excluded(f));
+    return ws.filesWhere(LOCKFILES).filter((f) => !excluded(f));
 }
 /**
  * One lockfile's inventory (cached per file); undefined when the file is not a known lockfile.
@@ -14840,6 +14904,8 @@ function lineOf(ws, file, anchor) {
 
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
 var vendored = __nccwpck_require__(7680);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
@@ -16167,6 +16233,7 @@ function offset(pos, lines) {
 
 
 
+
 /**
  * Which package ecosystems a repository uses, and where: one entry per manifest that declares
  * something to update. Ecosystem names are Dependabot's `package-ecosystem` values; each manifest
@@ -16275,12 +16342,36 @@ function kindOf(name, file) {
     return named === undefined ? undefined : ecosystems_KINDS[named];
 }
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-/** Manifests of the workspace, minus files matching the `exclude` globs, in index order (cached). */
+const WORKFLOW_FILES = (0,screens/* defineSelector */.xf)('workflow-files', (f) => WORKFLOW.test(f));
+/** Paths of a kind of manifest (their content may still declare nothing). */
+const PACKAGE_MANIFESTS = (0,screens/* defineSelector */.xf)('package-manifests', (f) => kindOf(f.slice(f.lastIndexOf('/') + 1), f) !== undefined);
+/**
+ * Manifests of the workspace, minus files matching the `exclude` globs, in index order, then the
+ * workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
+ */
 function detectManifests(ws, exclude) {
+    const packages = detectPackageManifests(ws, exclude);
+    const actions = workflowActions(ws);
+    return actions ? [...packages, actions] : packages;
+}
+/** The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". */
+function workflowActions(ws) {
+    return ws.memo('deps.workflow-actions', '', () => {
+        const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+        return workflow
+            ? { file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] }
+            : undefined;
+    });
+}
+/**
+ * Manifests of packages (not the workflows' actions), minus files matching the `exclude` globs, in
+ * index order (cached): what a rule about packages alone reads, so a workflow is no input of it.
+ */
+function detectPackageManifests(ws, exclude) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
     return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
         const out = [];
-        for (const file of ws.files) {
+        for (const file of ws.filesWhere(PACKAGE_MANIFESTS)) {
             // The name first: the exclude globs are tested on the few manifests, not on every path.
             const name = file.slice(file.lastIndexOf('/') + 1);
             const kind = kindOf(name, file);
@@ -16296,10 +16387,6 @@ function detectManifests(ws, exclude) {
             if (external)
                 out.push({ file, dir: dirOf(file), ecosystem: 'docker', managers: ['dockerfile'] });
         }
-        // Dependabot reads every workflow of .github/workflows for the directory "/".
-        const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
-        if (workflow)
-            out.push({ file: workflow, dir: '', ecosystem: 'github-actions', managers: ['github-actions'] });
         return out;
     });
 }
@@ -16312,6 +16399,7 @@ function dirOf(file) {
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
 var sbom = __nccwpck_require__(199);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/sbom-coverage.js
+
 
 
 
@@ -16373,7 +16461,7 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
             });
         }
         const seen = new Set();
-        for (const m of detectManifests(workspace, options.exclude)) {
+        for (const m of detectPackageManifests(workspace, options.exclude)) {
             const key = `${m.ecosystem}:${m.dir}`;
             if (seen.has(key))
                 continue;
@@ -16416,9 +16504,11 @@ const depsSbomCoverage = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Build files that name an SBOM generator: a change to any other build file cannot add one. */
+const SBOM_GENERATOR = (0,screens/* defineScreen */.ME)('sbom-generator', (_file, text) => GENERATOR.test(text));
 /** Whether a build file runs an SBOM generator. */
 function hasGenerator(ws) {
-    return ws.memo('deps.sbom-generator', '', () => ws.glob(BUILD_FILES).some((f) => GENERATOR.test(ws.text(f) ?? '')));
+    return ws.memo('deps.sbom-generator', '', () => ws.screenedGlob(BUILD_FILES, SBOM_GENERATOR).length > 0);
 }
 /** A lockfile's problem that the SBOM has too; one larger than the rules read is read by the SBOM. */
 function realProblem(ws, lock) {
@@ -22592,6 +22682,7 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
  * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
@@ -22692,7 +22783,7 @@ function orderedCandidates(workspace, globs, ignoreCase = false) {
                 ? [glob]
                 : []
             : ignoreCase
-                ? workspace.files.filter((0,shared/* globMatcher */.fU)(workspace, glob, true))
+                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
                 : workspace.glob(glob);
         for (const file of matches) {
             if (seen.has(file))
@@ -23267,6 +23358,7 @@ function patchRefs(kustomization) {
 ;// CONCATENATED MODULE: ./lib/core/parsers/k8s.js
 
 
+
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
  * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
@@ -23317,12 +23409,19 @@ const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
 const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
 const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
 const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
+function looksLikeManifest(file, text) {
+    return file.endsWith('.json')
+        ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
+        : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
+}
+/** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
+const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
 /** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
 function k8sManifestPaths(workspace) {
-    const skip = workspace.matcher(NOT_MANIFESTS);
     return workspace
-        .glob(K8S_GLOBS)
-        .filter((f) => !skip(f) && !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+        .screenedGlob(K8S_GLOBS, K8S_SCREEN)
+        .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
 }
 /**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
@@ -23334,10 +23433,7 @@ function readK8sObjects(workspace, file) {
         const text = workspace.text(file);
         if (text === undefined)
             return [];
-        const json = file.endsWith('.json');
-        if (json
-            ? !JSON_MANIFEST.test(text) || !JSON_KIND.test(text)
-            : !LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text))
+        if (!looksLikeManifest(file, text))
             return [];
         const parsed = (0,yaml/* parseYaml */.hN)(text);
         if (!parsed.ok) {
@@ -30854,6 +30950,7 @@ function missingPermissions(workflow, bare) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
 
+
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
  * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
@@ -30947,9 +31044,10 @@ function scriptFiles(workspace, raw) {
         .filter((f) => match(f))
         .slice(0, MAX_GLOB_FILES);
 }
+const SHELL_SCRIPTS = (0,screens/* defineSelector */.xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
 /** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace) {
-    return workspace.memo('shell-scripts', '', () => workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash')));
+    return workspace.filesWhere(SHELL_SCRIPTS);
 }
 /** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
 function makeArguments(workspace, args) {
@@ -33666,11 +33764,13 @@ function allEvaluators() {
 /* harmony export */ });
 /* unused harmony export ECOSYSTEMS */
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6244);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6244);
 /* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6643);
-/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5575);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3703);
-/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4513);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
+/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5575);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3703);
+/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4513);
+
 
 
 
@@ -33702,7 +33802,7 @@ const DEFAULT_MANIFEST_EXCLUDE = [
     '**/__fixtures__/**',
     '**/testdata/**',
 ];
-const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .defineEvaluator */ .D)({
+const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_4__/* .defineEvaluator */ .D)({
     kind: 'deps.lockfile',
     summary: 'Package manifests with dependencies have a committed lockfile (npm, Python, Ruby, Rust, PHP, Go).',
     schema: {
@@ -33716,7 +33816,7 @@ const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .defineEvaluato
                 default: [...ECOSYSTEMS],
                 description: 'Ecosystems to check.',
             },
-            exclude: (0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .globList */ .Xq)('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
+            exclude: (0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_3__/* .globList */ .Xq)('Globs of manifests to ignore: vendored code, installed packages and test fixtures. Setting it ' +
                 'replaces the defaults.', {
                 default: DEFAULT_MANIFEST_EXCLUDE,
             }),
@@ -33726,7 +33826,7 @@ const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .defineEvaluato
         const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
         const wanted = new Set(options.ecosystems);
         const findings = [];
-        for (const file of workspace.files) {
+        for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
             if (excluded(file))
                 continue;
             const name = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.basename(file);
@@ -33741,8 +33841,8 @@ const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .defineEvaluato
             const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
             findings.push({
                 message: `${file} declares dependencies but no lockfile is committed${where}: expected ` +
-                    `${(0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_2__/* .orList */ .A3)(req.locks.map((l) => `\`${l}\``))}.`,
-                location: (0,_location_js__WEBPACK_IMPORTED_MODULE_4__/* .fileLocation */ .AR)(file),
+                    `${(0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_3__/* .orList */ .A3)(req.locks.map((l) => `\`${l}\``))}.`,
+                location: (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .fileLocation */ .AR)(file),
                 key: name,
             });
         }
@@ -33754,8 +33854,8 @@ function requirementFor(ws, name, file, dir, wanted) {
         case 'package.json': {
             if (!wanted.has('npm'))
                 return undefined;
-            const pkg = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(ws, file);
-            if (!(0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .packageJsonNeedsLock */ .TP)(pkg))
+            const pkg = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .readJson */ .Vh)(ws, file);
+            if (!(0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .packageJsonNeedsLock */ .TP)(pkg))
                 return undefined;
             return { locks: preferredFirst(NPM_LOCKS, pkg), dirs: [dir, ...npmWorkspaceRoots(ws, dir)] };
         }
@@ -33764,7 +33864,7 @@ function requirementFor(ws, name, file, dir, wanted) {
         case 'pyproject.toml': {
             if (!wanted.has('python'))
                 return undefined;
-            const tool = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .pyprojectTool */ .Dp)(ws.text(file) ?? '');
+            const tool = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .pyprojectTool */ .Dp)(ws.text(file) ?? '');
             if (!tool)
                 return undefined;
             const primary = `${tool}.lock`;
@@ -33778,22 +33878,34 @@ function requirementFor(ws, name, file, dir, wanted) {
         case 'gems.rb':
             return wanted.has('ruby') ? { locks: ['gems.locked'], dirs: [dir] } : undefined;
         case 'Cargo.toml': {
-            if (!wanted.has('rust') || !(0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .cargoNeedsLock */ .ld)(ws.text(file) ?? ''))
+            if (!wanted.has('rust') || !(0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .cargoNeedsLock */ .ld)(ws.text(file) ?? ''))
                 return undefined;
             return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
         }
         case 'composer.json':
-            return wanted.has('php') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .composerNeedsLock */ .LE)((0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(ws, file))
+            return wanted.has('php') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .composerNeedsLock */ .LE)((0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .readJson */ .Vh)(ws, file))
                 ? { locks: ['composer.lock'], dirs: [dir] }
                 : undefined;
         case 'go.mod':
-            return wanted.has('go') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .goModNeedsSum */ .nT)(ws.text(file) ?? '')
+            return wanted.has('go') && (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .goModNeedsSum */ .nT)(ws.text(file) ?? '')
                 ? { locks: ['go.sum'], dirs: [dir] }
                 : undefined;
         default:
             return undefined;
     }
 }
+/** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
+const LOCKED_MANIFEST_NAMES = new Set([
+    'package.json',
+    'Pipfile',
+    'pyproject.toml',
+    'Gemfile',
+    'gems.rb',
+    'Cargo.toml',
+    'composer.json',
+    'go.mod',
+]);
+const LOCKED_MANIFESTS = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__/* .defineSelector */ .xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)));
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
 function ancestors(dir) {
     const out = [];
@@ -33812,7 +33924,7 @@ function npmWorkspaceRoots(ws, dir) {
     return ancestors(dir).filter((root) => {
         const rel = root ? dir.slice(root.length + 1) : dir;
         const globs = [];
-        const pkg = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .readJson */ .Vh)(ws, join(root, 'package.json'));
+        const pkg = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .readJson */ .Vh)(ws, join(root, 'package.json'));
         const declared = pkg?.workspaces;
         if (Array.isArray(declared))
             globs.push(...declared.filter((g) => typeof g === 'string'));
@@ -33848,14 +33960,14 @@ function matchesWorkspaceGlobs(rel, globs) {
  */
 function cargoWorkspaceRoots(ws, dir) {
     return ancestors(dir).filter((root) => {
-        const table = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .workspaceTable */ .cI)(ws.text(join(root, 'Cargo.toml')) ?? '');
+        const table = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceTable */ .cI)(ws.text(join(root, 'Cargo.toml')) ?? '');
         if (!table)
             return false;
         const rel = root ? dir.slice(root.length + 1) : dir;
-        const members = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .tomlStringArray */ .xm)(table, 'members');
+        const members = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .tomlStringArray */ .xm)(table, 'members');
         if (!members)
             return true;
-        const excluded = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_5__/* .tomlStringArray */ .xm)(table, 'exclude') ?? [];
+        const excluded = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_6__/* .tomlStringArray */ .xm)(table, 'exclude') ?? [];
         return matchesWorkspaceGlobs(rel, [...members, ...excluded.map((g) => `!${g}`)]);
     });
 }
@@ -38658,6 +38770,7 @@ class LineIndex {
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
 /* unused harmony export SCOPE_EXAMPLES */
+/* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
  * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
@@ -38670,6 +38783,7 @@ class LineIndex {
  * a slice worker as a number (a worker's tree lists the same files in the same order), and a stamp per
  * file tells a repeated read of the same rule without a set per evaluation.
  */
+
 const NO_DEPS = Object.freeze([]);
 /**
  * Records the files read through one tree (and every view of it: the changed-files view and slices
@@ -38840,7 +38954,14 @@ class ScopeTally {
     }
 }
 function emptyInputs() {
-    return { paths: new Set(), globs: new Map(), listed: false, opaque: undefined };
+    return {
+        paths: new Set(),
+        globs: new Map(),
+        screened: new Map(),
+        selected: new Set(),
+        listed: false,
+        opaque: undefined,
+    };
 }
 /**
  * Records {@link RuleInputs} for the rule being evaluated and for every cached computation open
@@ -38871,6 +38992,18 @@ class InputLog {
         for (const f of this.frames)
             f.globs.set(key, patterns);
     }
+    screened(patterns, screen) {
+        const key = `${screen}\u0000${patterns.join('\u0000')}`;
+        const glob = { patterns, screen };
+        this.rule?.screened.set(key, glob);
+        for (const f of this.frames)
+            f.screened.set(key, glob);
+    }
+    selected(name) {
+        this.rule?.selected.add(name);
+        for (const f of this.frames)
+            f.selected.add(name);
+    }
     listed() {
         if (this.rule)
             this.rule.listed = true;
@@ -38898,6 +39031,10 @@ class InputLog {
             this.path(p);
         for (const g of inputs.globs.values())
             this.glob(g);
+        for (const g of inputs.screened.values())
+            this.screened(g.patterns, g.screen);
+        for (const name of inputs.selected)
+            this.selected(name);
         if (inputs.listed)
             this.listed();
         if (inputs.opaque)
@@ -38924,7 +39061,79 @@ function touchedBy(inputs, change, matcher) {
             if (match(p))
                 return true;
     }
+    // A path added, deleted or edited that no selector of the rule takes leaves its lists as they were.
+    for (const name of inputs.selected) {
+        const selector = (0,_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .selectorNamed */ .R4)(name);
+        for (const p of change.paths)
+            if (!selector || selector.test(p))
+                return true;
+    }
+    // A changed file that is no subject of the screen on either side was never seen by the rule.
+    for (const { patterns, screen } of inputs.screened.values()) {
+        const match = matcher(patterns);
+        for (const p of change.paths)
+            if (match(p) && (change.screened?.(p, screen) ?? true))
+                return true;
+    }
     return false;
+}
+
+
+/***/ }),
+
+/***/ 9752:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ME: () => (/* binding */ defineScreen),
+/* harmony export */   R4: () => (/* binding */ selectorNamed),
+/* harmony export */   _3: () => (/* binding */ screenNamed),
+/* harmony export */   qz: () => (/* binding */ globSelector),
+/* harmony export */   xf: () => (/* binding */ defineSelector)
+/* harmony export */ });
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+
+const screens = new Map();
+/** Defines (once per process, at module load) the screen `name`. */
+function defineScreen(name, test, skip = []) {
+    const screen = { name, skip, test };
+    screens.set(name, screen);
+    return screen;
+}
+/** The screen of that name, or undefined when none is defined (callers then assume it passes). */
+function screenNamed(name) {
+    return screens.get(name);
+}
+const selectors = new Map();
+/** Defines (once per process, at module load) the selector `name`. */
+function defineSelector(name, test) {
+    const selector = { name, test };
+    selectors.set(name, selector);
+    return selector;
+}
+/** The selector of globs, named after them so that any process can make it again from its name. */
+function globSelector(patterns, options = {}) {
+    const name = `glob${options.ignoreCase ? '-i' : ''}:${JSON.stringify(patterns)}`;
+    return selectors.get(name) ?? defineSelector(name, (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .k)(patterns, options));
+}
+/** The selector of that name, or undefined when none is known (callers then assume every path passes). */
+function selectorNamed(name) {
+    const known = selectors.get(name);
+    if (known)
+        return known;
+    const glob = /^glob(-i)?:(\[.*\])$/s.exec(name);
+    if (!glob)
+        return undefined;
+    try {
+        const patterns = JSON.parse(glob[2]);
+        if (Array.isArray(patterns) && patterns.every((p) => typeof p === 'string')) {
+            return globSelector(patterns, { ignoreCase: glob[1] !== undefined });
+        }
+    }
+    catch {
+        // Not a name this process writes: unknown.
+    }
+    return undefined;
 }
 
 
@@ -39237,6 +39446,8 @@ class Workspace {
     problems = new Map();
     matchers = new Map();
     globs = new Map();
+    /** Files by selector name (see {@link filesWhere}). */
+    selected = new Map();
     /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
@@ -39304,6 +39515,29 @@ class Workspace {
             this.globs.set(key, found);
         }
         return [...found];
+    }
+    /**
+     * The files matching the globs whose text passes the screen, in index order: the rule never sees
+     * the others, so they are no input of its (see screens.ts). Each file is tested once per run.
+     */
+    screenedGlob(patterns, screen) {
+        return this.glob(patterns).filter((f) => this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)));
+    }
+    /** The files whose path passes the selector, in index order (see screens.ts). */
+    filesWhere(selector) {
+        let found = this.selected.get(selector.name);
+        if (!found) {
+            found = this.files.filter((f) => selector.test(f));
+            this.selected.set(selector.name, found);
+        }
+        return [...found];
+    }
+    /** Whether the file's text passes the screen (false for a file that is not text, or skipped). */
+    passes(file, screen) {
+        if (screen.skip.length > 0 && this.matcher(screen.skip)(file))
+            return false;
+        const text = this.text(file);
+        return text !== undefined && screen.test(file, text);
     }
     /** The files matching the globs, in index order (uncached: see {@link glob}). */
     matchFiles(patterns) {

@@ -29,6 +29,8 @@ export interface StoredRule {
     globs: string[][];
     /** Globs listed through a named screen (see workspace/screens.ts). */
     screened: { patterns: string[]; screen: string }[];
+    /** Selectors the tree was listed through (see workspace/screens.ts). */
+    selected: string[];
     listed: boolean;
   };
   /** The findings as the rule reported them, before settings, context and triage. */
@@ -82,6 +84,7 @@ export function storedInputs(inputs: RuleInputs): StoredRule['inputs'] | undefin
     paths: [...inputs.paths].sort(),
     globs: [...inputs.globs.values()].map((g) => [...g]),
     screened: [...inputs.screened.values()].map((g) => ({ patterns: [...g.patterns], screen: g.screen })),
+    selected: [...inputs.selected].sort(),
     listed: inputs.listed,
   };
 }
@@ -92,6 +95,7 @@ export function recordedInputs(stored: StoredRule['inputs']): RuleInputs {
   for (const p of stored.paths) inputs.paths.add(p);
   for (const g of stored.globs) inputs.globs.set(g.join('\u0000'), g);
   for (const g of stored.screened) inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
+  for (const name of stored.selected) inputs.selected.add(name);
   inputs.listed = stored.listed;
   return inputs;
 }
@@ -145,6 +149,7 @@ function storedRuleProblem(rule: unknown): string | undefined {
   ) {
     return 'inputs.screened is not a list of screened globs';
   }
+  if (!isStrings(inputs.selected)) return 'inputs.selected is not a list of selectors';
   if (typeof inputs.listed !== 'boolean') return 'inputs.listed is not a boolean';
   if (!Array.isArray(rule.raw)) return 'raw is not a list';
   for (const [i, raw] of rule.raw.entries()) {

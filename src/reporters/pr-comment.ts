@@ -164,9 +164,10 @@ function gateSection(report: Report, context: PrCommentContext, open: Finding[])
   const pass = gate.result === 'pass';
   const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
   const changed = report.summary.changedFiles;
+  const reused = report.summary.reused;
   const scope =
     context.scope === 'new'
-      ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}`
+      ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}${reused ? `; ${reused.rules} rule${reused.rules === 1 ? '' : 's'} reading across files, untouched by it, took the base commit's results` : ''}`
       : 'every open finding counts';
   out.push(
     `${pass ? 'Passed' : '**Failed**'} (${escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`,

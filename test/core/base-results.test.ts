@@ -171,6 +171,28 @@ describe('base results', () => {
     ).toEqual(expected);
   });
 
+  it.each<[string, Record<string, string | null>, boolean]>([
+    ['a source file added', { 'src/more.js': 'export const b = 1;\n' }, false],
+    ['a source file deleted', { 'src/index.js': null }, false],
+    ['a manifest added', { 'svc/package.json': '{"name":"svc","dependencies":{"x":"1.0.0"}}\n' }, true],
+  ])('with %s, lockfile-missing is evaluated again: %s', async (_name, change, again) => {
+    const { repo, base, results } = await changed(change);
+    expect(results.rules['lockfile-missing']?.inputs).toMatchObject({
+      listed: false,
+      selected: ['lockfile-manifests'],
+    });
+    const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
+    const report = await prCheck(repo.dir, base, results, logger());
+    const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
+    taken.mockRestore();
+    expect(reused.includes('lockfile-missing')).toBe(!again);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'lockfile-missing')
+        .map((f) => `${f.location?.path} ${f.isNew ? 'new' : 'existing'}`),
+    ).toEqual(again ? ['app/package.json existing', 'svc/package.json new'] : ['app/package.json existing']);
+  });
+
   it.each<[string, string, boolean, string[]]>([
     ['a build step', '      - run: make\n', false, ['java/pom.xml']],
     ['an SBOM generator', '      - run: syft . -o cyclonedx-json\n', true, []],
@@ -278,7 +300,7 @@ describe('base results', () => {
         key: 'a'.repeat(64),
         rules: {
           r: {
-            inputs: { paths: [], globs: [], screened: [], listed: false },
+            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
             raw: [{ location: null }],
             scope: { files: 0, examples: [], settings: [], basis: 'tree' },
           },
@@ -295,7 +317,7 @@ describe('base results', () => {
         key: 'a'.repeat(64),
         rules: {
           r: {
-            inputs: { paths: [], globs: [], screened: [], listed: false },
+            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
             raw: [{ message: 'm', location: { path: 'a', startLine: -1 } }],
             scope: { files: 0, examples: [], settings: [], basis: 'tree' },
           },
@@ -312,7 +334,13 @@ describe('base results', () => {
         key: 'a'.repeat(64),
         rules: {
           r: {
-            inputs: { paths: [], globs: [], screened: [{ patterns: ['**/*.yml'] }], listed: false },
+            inputs: {
+              paths: [],
+              globs: [],
+              screened: [{ patterns: ['**/*.yml'] }],
+              selected: [],
+              listed: false,
+            },
             raw: [],
             scope: { files: 0, examples: [], settings: [], basis: 'tree' },
           },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
 import { InputLog, type RuleInputs, touchedBy } from '../../src/core/workspace/scope.js';
+import { defineSelector } from '../../src/core/workspace/screens.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 
 function tree(files: Record<string, string>): Workspace {
@@ -78,6 +79,7 @@ describe('touchedBy', () => {
     paths: new Set(),
     globs: new Map(),
     screened: new Map(),
+    selected: new Set(),
     listed: false,
     opaque: undefined,
     ...over,
@@ -91,6 +93,22 @@ describe('touchedBy', () => {
     );
     expect(touchedBy(inputs({ listed: true }), change, matcher(ws))).toBe(true);
     expect(touchedBy(inputs({ opaque: 'API' }), { paths: new Set(), listing: false }, matcher(ws))).toBe(
+      true,
+    );
+  });
+
+  it('is touched through a selector only by a path the selector takes, added, deleted or edited', () => {
+    defineSelector('test-manifests', (p) => p.endsWith('package.json'));
+    const asked = inputs({ selected: new Set(['test-manifests']) });
+    const added = (p: string) => ({ paths: new Set([p]), listing: true });
+    expect(touchedBy(asked, added('src/new.js'), matcher(ws))).toBe(false);
+    expect(touchedBy(asked, added('svc/package.json'), matcher(ws))).toBe(true);
+    // Globs are selectors any process can make again from their names.
+    const docs = inputs({ selected: new Set(['glob-i:["**/security.md"]']) });
+    expect(touchedBy(docs, added('docs/SECURITY.md'), matcher(ws))).toBe(true);
+    expect(touchedBy(docs, added('docs/guide.md'), matcher(ws))).toBe(false);
+    // A name no process knows: every path counts.
+    expect(touchedBy(inputs({ selected: new Set(['unknown']) }), added('src/new.js'), matcher(ws))).toBe(
       true,
     );
   });

@@ -11,6 +11,7 @@ import {
   planCheckRunAnnotations,
   renderCheckRunOutput,
 } from '../../src/reporters/check-run.js';
+import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { MAX_COMMENT_CHARS, renderPrComment } from '../../src/reporters/pr-comment.js';
 import {
   parseReviewMarker,
@@ -107,6 +108,19 @@ describe('renderPrComment', () => {
     );
     expect(body).toContain('**1** new · **0** existing · **1** blocking');
     expect(body).not.toContain('src/old.js');
+  });
+
+  it("says how many rules took the base commit's stored results", async () => {
+    const checked = await prReport({ 'src/old.js': 'x = 1;\n' }, { 'src/new.js': 'y = 2;\n' }, 'changed');
+    const reused = { rules: 12, source: 'artifact controlgate-base-results (id 7) of run 9, push to main' };
+    const report = { ...checked, summary: { ...checked.summary, reused } };
+    const body = renderPrComment(report, { marker: MARKER, scope: 'new' });
+    expect(body).toContain(
+      "gate: new, only what this pull request introduces can block; per-file rules checked its 1 changed file; 12 rules reading across files, untouched by it, took the base commit's results).",
+    );
+    expect(renderMarkdown(report)).toContain(
+      '12 rules that read across files were not evaluated again: the change touches nothing they read, and their results on the base commit come from artifact controlgate-base-results (id 7) of run 9, push to main.',
+    );
   });
 
   it('fits 65,536 characters with thousands of findings and says what it left out', async () => {

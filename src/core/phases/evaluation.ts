@@ -96,7 +96,7 @@ export async function evaluateHead(
   });
   await run.evaluateAll(entries, LAST_KIND);
   if (options.collectBaseResults) {
-    const results = await collectResults(options, policy, scope, run, log);
+    const results = await collectResults(policy, scope, run, log);
     if (results) options.collectBaseResults(results);
   }
 

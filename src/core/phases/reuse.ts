@@ -23,7 +23,7 @@ import type { PolicyInForce } from './policy.js';
 import type { Scope } from './scope.js';
 
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
-export function runKey(options: CheckOptions, policy: PolicyInForce, scope: Scope): string {
+export function runKey(policy: PolicyInForce, scope: Scope): string {
   return resultsKey({
     rules: policy.rules,
     config: policy.config,
@@ -55,7 +55,7 @@ export function reusableResults(
   if (results.version !== VERSION) {
     return { reason: `they were written by controlgate ${results.version}, this is ${VERSION}` };
   }
-  if (results.key !== runKey(options, policy, scope)) {
+  if (results.key !== runKey(policy, scope)) {
     return { reason: 'they were written with other rules or settings than the policy in force' };
   }
   const base = scope.scan.base;
@@ -104,7 +104,6 @@ export function reuseBaseResults(
 
 /** This run's results of the rules that read across files (those whose inputs are known). */
 export async function collectResults(
-  options: CheckOptions,
   policy: PolicyInForce,
   scope: Scope,
   run: RuleRun,
@@ -132,7 +131,7 @@ export async function collectResults(
     format: BASE_RESULTS_FORMAT,
     version: VERSION,
     commit,
-    key: runKey(options, policy, scope),
+    key: runKey(policy, scope),
     rules,
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Inspection } from './inspect.js';
 import type { InputLog } from './scope.js';
-import type { Screen } from './screens.js';
+import type { Screen, Selector } from './screens.js';
 import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace.js';
 import type { YamlResult } from './yaml.js';
 
@@ -57,6 +57,12 @@ export class RecordingWorkspace extends Workspace {
   override screenedGlob(patterns: readonly string[], screen: Screen): string[] {
     this.log.screened(patterns, screen.name);
     return this.whole.screenedGlob(patterns, screen);
+  }
+
+  /** The selector is the input, not the whole file list (see screens.ts). */
+  override filesWhere(selector: Selector): string[] {
+    this.log.selected(selector.name);
+    return this.whole.filesWhere(selector);
   }
 
   override passes(file: string, screen: Screen): boolean {

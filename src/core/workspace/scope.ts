@@ -11,6 +11,8 @@
  * file tells a repeated read of the same rule without a set per evaluation.
  */
 
+import { selectorNamed } from './screens.js';
+
 /**
  * An open cached computation: where its reads start in the recorder's trail of reads (a shared list,
  * so opening one allocates nothing; emptied whenever no computation is open).
@@ -197,6 +199,8 @@ export interface RuleInputs {
   globs: Map<string, readonly string[]>;
   /** Globs listed through a screen (see screens.ts), by key: only files that pass it were seen. */
   screened: Map<string, ScreenedGlob>;
+  /** Selectors the tree was listed through (see screens.ts), by name. */
+  selected: Set<string>;
   listed: boolean;
   opaque: string | undefined;
 }
@@ -208,7 +212,14 @@ export interface CapturedInputs {
 }
 
 export function emptyInputs(): RuleInputs {
-  return { paths: new Set(), globs: new Map(), screened: new Map(), listed: false, opaque: undefined };
+  return {
+    paths: new Set(),
+    globs: new Map(),
+    screened: new Map(),
+    selected: new Set(),
+    listed: false,
+    opaque: undefined,
+  };
 }
 
 /**
@@ -250,6 +261,11 @@ export class InputLog {
     for (const f of this.frames) f.screened.set(key, glob);
   }
 
+  selected(name: string): void {
+    this.rule?.selected.add(name);
+    for (const f of this.frames) f.selected.add(name);
+  }
+
   listed(): void {
     if (this.rule) this.rule.listed = true;
     for (const f of this.frames) f.listed = true;
@@ -276,6 +292,7 @@ export class InputLog {
     for (const p of inputs.paths) this.path(p);
     for (const g of inputs.globs.values()) this.glob(g);
     for (const g of inputs.screened.values()) this.screened(g.patterns, g.screen);
+    for (const name of inputs.selected) this.selected(name);
     if (inputs.listed) this.listed();
     if (inputs.opaque) this.opaque(inputs.opaque);
   }
@@ -316,6 +333,11 @@ export function touchedBy(
   for (const patterns of inputs.globs.values()) {
     const match = matcher(patterns);
     for (const p of change.paths) if (match(p)) return true;
+  }
+  // A path added, deleted or edited that no selector of the rule takes leaves its lists as they were.
+  for (const name of inputs.selected) {
+    const selector = selectorNamed(name);
+    for (const p of change.paths) if (!selector || selector.test(p)) return true;
   }
   // A changed file that is no subject of the screen on either side was never seen by the rule.
   for (const { patterns, screen } of inputs.screened.values()) {

@@ -1,3 +1,5 @@
+import { pathMatcher } from './glob.js';
+
 /**
  * Screens: named tests of a file's text that tell a family's subjects from the other files its globs
  * match (a Kubernetes manifest among every YAML file). A rule that lists its files through
@@ -31,4 +33,48 @@ export function defineScreen(
 /** The screen of that name, or undefined when none is defined (callers then assume it passes). */
 export function screenNamed(name: string): Screen | undefined {
   return screens.get(name);
+}
+
+/**
+ * Selectors: named tests of a path, for a rule that enumerates the tree for some kind of file
+ * (manifests by name, documents by case-insensitive globs). Listed through
+ * `Workspace.filesWhere`, the tree is an input of the rule only through the paths that pass: adding
+ * or deleting any other file touches it no more than a glob would (see `touchedBy`). A selector must
+ * depend on the path alone.
+ */
+export interface Selector {
+  readonly name: string;
+  test(path: string): boolean;
+}
+
+const selectors = new Map<string, Selector>();
+
+/** Defines (once per process, at module load) the selector `name`. */
+export function defineSelector(name: string, test: (path: string) => boolean): Selector {
+  const selector: Selector = { name, test };
+  selectors.set(name, selector);
+  return selector;
+}
+
+/** The selector of globs, named after them so that any process can make it again from its name. */
+export function globSelector(patterns: readonly string[], options: { ignoreCase?: boolean } = {}): Selector {
+  const name = `glob${options.ignoreCase ? '-i' : ''}:${JSON.stringify(patterns)}`;
+  return selectors.get(name) ?? defineSelector(name, pathMatcher(patterns, options));
+}
+
+/** The selector of that name, or undefined when none is known (callers then assume every path passes). */
+export function selectorNamed(name: string): Selector | undefined {
+  const known = selectors.get(name);
+  if (known) return known;
+  const glob = /^glob(-i)?:(\[.*\])$/s.exec(name);
+  if (!glob) return undefined;
+  try {
+    const patterns: unknown = JSON.parse(glob[2]!);
+    if (Array.isArray(patterns) && patterns.every((p) => typeof p === 'string')) {
+      return globSelector(patterns, { ignoreCase: glob[1] !== undefined });
+    }
+  } catch {
+    // Not a name this process writes: unknown.
+  }
+  return undefined;
 }

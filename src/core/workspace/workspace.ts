@@ -5,7 +5,7 @@ import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
 import { type Deps, ScopeRecorder } from './scope.js';
-import type { Screen } from './screens.js';
+import type { Screen, Selector } from './screens.js';
 import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 
@@ -106,6 +106,8 @@ export class Workspace {
   private readonly problems = new Map<string, InputProblem>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly globs = new Map<string, readonly string[]>();
+  /** Files by selector name (see {@link filesWhere}). */
+  private readonly selected = new Map<string, readonly string[]>();
   /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
   private readonly memos = new Map<string, MemoStore>();
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
@@ -184,6 +186,16 @@ export class Workspace {
     return this.glob(patterns).filter((f) =>
       this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)),
     );
+  }
+
+  /** The files whose path passes the selector, in index order (see screens.ts). */
+  filesWhere(selector: Selector): string[] {
+    let found = this.selected.get(selector.name);
+    if (!found) {
+      found = this.files.filter((f) => selector.test(f));
+      this.selected.set(selector.name, found);
+    }
+    return [...found];
   }
 
   /** Whether the file's text passes the screen (false for a file that is not text, or skipped). */

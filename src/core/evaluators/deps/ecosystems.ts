@@ -1,5 +1,6 @@
 import path from 'node:path/posix';
 import { dockerfilePaths, readDockerfile } from '../../parsers/dockerfile.js';
+import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import {
   cargoNeedsLock,
@@ -143,6 +144,12 @@ function kindOf(name: string, file: string): ManifestKind | undefined {
 }
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+const WORKFLOW_FILES = defineSelector('workflow-files', (f) => WORKFLOW.test(f));
+/** Paths of a kind of manifest (their content may still declare nothing). */
+const PACKAGE_MANIFESTS = defineSelector(
+  'package-manifests',
+  (f) => kindOf(f.slice(f.lastIndexOf('/') + 1), f) !== undefined,
+);
 
 /**
  * Manifests of the workspace, minus files matching the `exclude` globs, in index order, then the
@@ -157,7 +164,7 @@ export function detectManifests(ws: Workspace, exclude: readonly string[]): Mani
 /** The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". */
 function workflowActions(ws: Workspace): Manifest | undefined {
   return ws.memo('deps.workflow-actions', '', () => {
-    const workflow = ws.files.find((f) => WORKFLOW.test(f) && /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
+    const workflow = ws.filesWhere(WORKFLOW_FILES).find((f) => /^\s*-?\s*uses:/m.test(ws.text(f) ?? ''));
     return workflow
       ? { file: workflow, dir: '', ecosystem: 'github-actions' as const, managers: ['github-actions'] }
       : undefined;
@@ -172,7 +179,7 @@ export function detectPackageManifests(ws: Workspace, exclude: readonly string[]
   const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
   return ws.memo('deps.manifests', exclude.join('\u0000'), () => {
     const out: Manifest[] = [];
-    for (const file of ws.files) {
+    for (const file of ws.filesWhere(PACKAGE_MANIFESTS)) {
       // The name first: the exclude globs are tested on the few manifests, not on every path.
       const name = file.slice(file.lastIndexOf('/') + 1);
       const kind = kindOf(name, file);

@@ -1,6 +1,7 @@
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import { isLiteralPath } from '../../workspace/glob.js';
+import { globSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import {
@@ -8,7 +9,6 @@ import {
   FLAGS_SCHEMA,
   firstMatchingLine,
   globList,
-  globMatcher,
   IGNORE_CASE_SCHEMA,
   orList,
   regexSource,
@@ -131,7 +131,7 @@ function orderedCandidates(workspace: Workspace, globs: readonly string[], ignor
           ? [glob]
           : []
         : ignoreCase
-          ? workspace.files.filter(globMatcher(workspace, glob, true))
+          ? workspace.filesWhere(globSelector([glob], { ignoreCase: true }))
           : workspace.glob(glob);
     for (const file of matches) {
       if (seen.has(file)) continue;

@@ -2,6 +2,7 @@ import path from 'node:path/posix';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import { pathMatcher } from '../../workspace/glob.js';
+import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList, orList } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -86,7 +87,7 @@ export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
     const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
     const wanted = new Set(options.ecosystems);
     const findings: RawFinding[] = [];
-    for (const file of workspace.files) {
+    for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
       if (excluded(file)) continue;
       const name = path.basename(file);
       const parent = path.dirname(file);
@@ -155,6 +156,21 @@ function requirementFor(
       return undefined;
   }
 }
+
+/** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
+const LOCKED_MANIFEST_NAMES = new Set([
+  'package.json',
+  'Pipfile',
+  'pyproject.toml',
+  'Gemfile',
+  'gems.rb',
+  'Cargo.toml',
+  'composer.json',
+  'go.mod',
+]);
+const LOCKED_MANIFESTS = defineSelector('lockfile-manifests', (f) =>
+  LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)),
+);
 
 /** Ancestors of `dir`, nearest first ("" is the repository root). */
 function ancestors(dir: string): string[] {

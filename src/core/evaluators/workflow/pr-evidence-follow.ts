@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { defineSelector } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /**
@@ -100,11 +101,11 @@ function scriptFiles(workspace: Workspace, raw: string): string[] {
     .slice(0, MAX_GLOB_FILES);
 }
 
+const SHELL_SCRIPTS = defineSelector('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
+
 /** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace: Workspace): readonly string[] {
-  return workspace.memo('shell-scripts', '', () =>
-    workspace.files.filter((f) => f.endsWith('.sh') || f.endsWith('.bash')),
-  );
+  return workspace.filesWhere(SHELL_SCRIPTS);
 }
 
 /** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */

@@ -1,4 +1,5 @@
 import path from 'node:path/posix';
+import { defineSelector } from '../../../workspace/screens.js';
 import type { Workspace } from '../../../workspace/workspace.js';
 import { DEFAULT_MANIFEST_EXCLUDE } from '../../repo/deps-lockfile.js';
 import { readPackageLock } from './npm.js';
@@ -52,13 +53,15 @@ function readerFor(file: string): Reader | undefined {
   return undefined;
 }
 
+const LOCKFILES = defineSelector('lockfiles', (f) => readerFor(f) !== undefined);
+
 /** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
 export function lockfilePaths(
   ws: Workspace,
   exclude: readonly string[] = DEFAULT_MANIFEST_EXCLUDE,
 ): string[] {
   const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
-  return ws.files.filter((f) => readerFor(f) !== undefined && !excluded(f));
+  return ws.filesWhere(LOCKFILES).filter((f) => !excluded(f));
 }
 
 /**
