@@ -225,6 +225,7 @@ export async function buildBaseWorkspace(
   const differs: TreeChange = {
     paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
     listing: removed.length > 0 || deleted.length > 0,
+    presence: new Set([...removed, ...deleted]),
   };
   return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
 }

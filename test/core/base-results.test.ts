@@ -130,9 +130,15 @@ describe('base results', () => {
       ['deploy/app.yaml:10 existing'],
     ],
     [
-      'a plain YAML file added',
-      { 'conf/settings.yaml': 'debug: true\n' },
+      'a plain YAML file edited',
+      { 'conf/settings.yaml': 'debug: false\n' },
       false,
+      ['deploy/app.yaml:10 existing'],
+    ],
+    [
+      'a plain YAML file added',
+      { 'conf/other.yaml': 'debug: true\n' },
+      true,
       ['deploy/app.yaml:10 existing'],
     ],
     [
@@ -150,7 +156,12 @@ describe('base results', () => {
     ['the manifest made another kind of YAML', { 'deploy/app.yaml': 'debug: true\n' }, true, []],
   ])('with %s, the Kubernetes rules are evaluated again: %s', async (_name, change, again, expected) => {
     const repo = scratchRepo();
-    const base = repo.commit({ ...TREE, 'deploy/app.yaml': MANIFEST, '.github/workflows/ci.yml': WORKFLOW });
+    const base = repo.commit({
+      ...TREE,
+      'deploy/app.yaml': MANIFEST,
+      'conf/settings.yaml': 'debug: true\n',
+      '.github/workflows/ci.yml': WORKFLOW,
+    });
     let results: BaseResults | undefined;
     await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
     expect(results?.rules['k8s-privileged-container']?.inputs.screened).toEqual([

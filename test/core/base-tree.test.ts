@@ -49,6 +49,7 @@ describe('buildBaseWorkspace', () => {
     expect(ws!.differs).toEqual({
       paths: new Set(['README.md', 'src/added.js', 'src/app.js', 'src/removed.js']),
       listing: true,
+      presence: new Set(['src/added.js', 'src/removed.js']),
       screened: expect.any(Function),
     });
   });

@@ -97,12 +97,15 @@ describe('touchedBy', () => {
     );
   });
 
-  it('is touched through a selector only by a path the selector takes, added, deleted or edited', () => {
+  it('is touched through a selector only by a path the selector takes, added or deleted', () => {
     defineSelector('test-manifests', (p) => p.endsWith('package.json'));
     const asked = inputs({ selected: new Set(['test-manifests']) });
     const added = (p: string) => ({ paths: new Set([p]), listing: true });
     expect(touchedBy(asked, added('src/new.js'), matcher(ws))).toBe(false);
     expect(touchedBy(asked, added('svc/package.json'), matcher(ws))).toBe(true);
+    // An edit leaves the list as it was (what the rule read of the file is a path input of its own).
+    const edited = { paths: new Set(['svc/package.json']), listing: false, presence: new Set<string>() };
+    expect(touchedBy(asked, edited, matcher(ws))).toBe(false);
     // Globs are selectors any process can make again from their names.
     const docs = inputs({ selected: new Set(['glob-i:["**/security.md"]']) });
     expect(touchedBy(docs, added('docs/SECURITY.md'), matcher(ws))).toBe(true);
@@ -113,17 +116,20 @@ describe('touchedBy', () => {
     );
   });
 
-  it('is touched through a screened glob only by a file that passes the screen on either side', () => {
+  it('is touched through a screened glob by a file added, deleted, or passing the screen on either side', () => {
     const asked = inputs({ screened: new Map([['k', { patterns: ['**/*.yml'], screen: 'k8s-manifest' }]]) });
-    const change = (passes: boolean | undefined) => ({
+    const change = (passes: boolean | undefined, added = false) => ({
       paths: new Set(['ci/a.yml']),
-      listing: false,
+      listing: added,
+      presence: new Set(added ? ['ci/a.yml'] : []),
       ...(passes === undefined
         ? {}
         : { screened: (p: string, s: string) => passes && p === 'ci/a.yml' && s === 'k8s-manifest' }),
     });
     expect(touchedBy(asked, change(false), matcher(ws))).toBe(false);
     expect(touchedBy(asked, change(true), matcher(ws))).toBe(true);
+    // The rule read it to test it: a file more or less is another read.
+    expect(touchedBy(asked, change(false, true), matcher(ws))).toBe(true);
     // Where the trees cannot be asked, the screened glob is a plain glob.
     expect(touchedBy(asked, change(undefined), matcher(ws))).toBe(true);
     expect(touchedBy(asked, { paths: new Set(['src/a.js']), listing: true }, matcher(ws))).toBe(false);

@@ -78,11 +78,14 @@ export function reusableResults(
 function commitChange(base: BaseWorkspace): TreeChange {
   if (base.renamed.size === 0) return base.differs;
   const paths = new Set(base.differs.paths);
+  const presence = new Set(base.differs.presence ?? base.differs.paths);
   for (const [to, from] of base.renamed) {
-    paths.add(to);
-    paths.add(from);
+    for (const p of [to, from]) {
+      paths.add(p);
+      presence.add(p);
+    }
   }
-  return { paths, listing: true };
+  return { paths, listing: true, presence };
 }
 
 /** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */

@@ -304,6 +304,8 @@ export interface TreeChange {
   paths: ReadonlySet<string>;
   /** Whether the file list differs (a path added or deleted; a rename keeps its new name). */
   listing: boolean;
+  /** The paths of {@link paths} that only one tree has (added or deleted); absent: all of them. */
+  presence?: ReadonlySet<string>;
   /**
    * Whether a path of {@link paths} passes the named screen on either tree; absent: assumed to (a
    * screened glob is then a plain glob).
@@ -334,15 +336,19 @@ export function touchedBy(
     const match = matcher(patterns);
     for (const p of change.paths) if (match(p)) return true;
   }
-  // A path added, deleted or edited that no selector of the rule takes leaves its lists as they were.
+  // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
   for (const name of inputs.selected) {
     const selector = selectorNamed(name);
-    for (const p of change.paths) if (!selector || selector.test(p)) return true;
+    for (const p of change.presence ?? change.paths) if (!selector || selector.test(p)) return true;
   }
-  // A changed file that is no subject of the screen on either side was never seen by the rule.
+  // An edited file that is no subject of the screen on either side was read for the screen alone,
+  // the same on both trees; one added or deleted changes what the rule read.
+  const presence = change.presence ?? change.paths;
   for (const { patterns, screen } of inputs.screened.values()) {
     const match = matcher(patterns);
-    for (const p of change.paths) if (match(p) && (change.screened?.(p, screen) ?? true)) return true;
+    for (const p of change.paths) {
+      if (match(p) && (presence.has(p) || (change.screened?.(p, screen) ?? true))) return true;
+    }
   }
   return false;
 }
