@@ -4567,6 +4567,7 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
     const differs = {
         paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
         listing: removed.length > 0 || deleted.length > 0,
+        presence: new Set([...removed, ...deleted]),
     };
     return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
 }
@@ -7047,11 +7048,14 @@ function commitChange(base) {
     if (base.renamed.size === 0)
         return base.differs;
     const paths = new Set(base.differs.paths);
+    const presence = new Set(base.differs.presence ?? base.differs.paths);
     for (const [to, from] of base.renamed) {
-        paths.add(to);
-        paths.add(from);
+        for (const p of [to, from]) {
+            paths.add(p);
+            presence.add(p);
+        }
     }
-    return { paths, listing: true };
+    return { paths, listing: true, presence };
 }
 /** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
 function reuseBaseResults(options, policy, scope, run, log) {
@@ -11639,8 +11643,9 @@ function gateSection(report, context, open) {
     const pass = gate.result === 'pass';
     const out = [`## ${pass ? '✅' : '❌'} controlgate: gate ${pass ? 'passed' : 'failed'}`, ''];
     const changed = report.summary.changedFiles;
+    const reused = report.summary.reused;
     const scope = context.scope === 'new'
-        ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}`
+        ? `only what this pull request introduces can block${changed === undefined ? '' : `; per-file rules checked its ${changed} changed file${changed === 1 ? '' : 's'}`}${reused ? `; ${reused.rules} rule${reused.rules === 1 ? '' : 's'} reading across files, untouched by it, took the base commit's results` : ''}`
         : 'every open finding counts';
     out.push(`${pass ? 'Passed' : '**Failed**'} (${escape_escapeMarkdown(gateThreshold(report))}; gate: ${context.scope}, ${scope}).`);
     for (const reason of gate.reasons)
@@ -39076,19 +39081,22 @@ function touchedBy(inputs, change, matcher) {
             if (match(p))
                 return true;
     }
-    // A path added, deleted or edited that no selector of the rule takes leaves its lists as they were.
+    // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
     for (const name of inputs.selected) {
         const selector = (0,_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .selectorNamed */ .R4)(name);
-        for (const p of change.paths)
+        for (const p of change.presence ?? change.paths)
             if (!selector || selector.test(p))
                 return true;
     }
-    // A changed file that is no subject of the screen on either side was never seen by the rule.
+    // An edited file that is no subject of the screen on either side was read for the screen alone,
+    // the same on both trees; one added or deleted changes what the rule read.
+    const presence = change.presence ?? change.paths;
     for (const { patterns, screen } of inputs.screened.values()) {
         const match = matcher(patterns);
-        for (const p of change.paths)
-            if (match(p) && (change.screened?.(p, screen) ?? true))
+        for (const p of change.paths) {
+            if (match(p) && (presence.has(p) || (change.screened?.(p, screen) ?? true)))
                 return true;
+        }
     }
     return false;
 }

@@ -2,26 +2,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { schemaValidator, validate } from '../src/core/validate.js';
 import { parseYaml } from '../src/core/workspace/yaml.js';
+import { cli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
 import { scratchRepo } from './helpers/git-repo.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
 
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'cg-cli-'));

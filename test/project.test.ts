@@ -16,26 +16,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { runCheck } from '../src/core/engine.js';
 import type { Finding, Report } from '../src/core/types.js';
+import { cli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
 import { scratchRepo } from './helpers/git-repo.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
 
 const where = (f: Finding) => (f.location ? `${f.location.path}:${f.location.startLine}` : '(repository)');
 

@@ -3704,6 +3704,7 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
     const differs = {
         paths: new Set([...removed, ...wanted.filter((e) => !e.same).map((e) => e.path)]),
         listing: removed.length > 0 || deleted.length > 0,
+        presence: new Set([...removed, ...deleted]),
     };
     return new BaseWorkspace(head, sorted, blobs, { ...selection, changed, renamed, differs });
 }
@@ -6633,11 +6634,14 @@ function commitChange(base) {
     if (base.renamed.size === 0)
         return base.differs;
     const paths = new Set(base.differs.paths);
+    const presence = new Set(base.differs.presence ?? base.differs.paths);
     for (const [to, from] of base.renamed) {
-        paths.add(to);
-        paths.add(from);
+        for (const p of [to, from]) {
+            paths.add(p);
+            presence.add(p);
+        }
     }
-    return { paths, listing: true };
+    return { paths, listing: true, presence };
 }
 /** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
 function reuseBaseResults(options, policy, scope, run, log) {
@@ -39061,19 +39065,22 @@ function touchedBy(inputs, change, matcher) {
             if (match(p))
                 return true;
     }
-    // A path added, deleted or edited that no selector of the rule takes leaves its lists as they were.
+    // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
     for (const name of inputs.selected) {
         const selector = (0,_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .selectorNamed */ .R4)(name);
-        for (const p of change.paths)
+        for (const p of change.presence ?? change.paths)
             if (!selector || selector.test(p))
                 return true;
     }
-    // A changed file that is no subject of the screen on either side was never seen by the rule.
+    // An edited file that is no subject of the screen on either side was read for the screen alone,
+    // the same on both trees; one added or deleted changes what the rule read.
+    const presence = change.presence ?? change.paths;
     for (const { patterns, screen } of inputs.screened.values()) {
         const match = matcher(patterns);
-        for (const p of change.paths)
-            if (match(p) && (change.screened?.(p, screen) ?? true))
+        for (const p of change.paths) {
+            if (match(p) && (presence.has(p) || (change.screened?.(p, screen) ?? true)))
                 return true;
+        }
     }
     return false;
 }

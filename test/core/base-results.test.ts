@@ -7,7 +7,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import {
   BASE_RESULTS_FORMAT,
   type BaseResults,
@@ -17,6 +16,7 @@ import {
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import type { Logger } from '../../src/core/types.js';
+import { cli } from '../helpers/cli.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -288,74 +288,42 @@ describe('base results', () => {
     ]);
   });
 
+  /** Results with one rule, `r`, whose stored parts are overridden. */
+  const withRule = (rule: Record<string, unknown>, top: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      format: BASE_RESULTS_FORMAT,
+      version: '1',
+      commit: 'a'.repeat(40),
+      key: 'a'.repeat(64),
+      rules: {
+        r: {
+          inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
+          raw: [],
+          scope: { files: 0, examples: [], settings: [], basis: 'tree' },
+          ...rule,
+        },
+      },
+      ...top,
+    });
+
   it.each<[string, string, string]>([
     ['not JSON', '{', 'not JSON'],
     ['another format', JSON.stringify({ format: 'x' }), 'format is "x", expected controlgate-base-results/1'],
-    [
-      'a short commit id',
-      JSON.stringify({
-        format: BASE_RESULTS_FORMAT,
-        version: '1',
-        commit: 'abc',
-        key: 'a'.repeat(64),
-        rules: {},
-      }),
-      'commit is not a full commit id',
-    ],
+    ['a short commit id', withRule({}, { commit: 'abc' }), 'commit is not a full commit id'],
     [
       'a finding without a message',
-      JSON.stringify({
-        format: BASE_RESULTS_FORMAT,
-        version: '1',
-        commit: 'a'.repeat(40),
-        key: 'a'.repeat(64),
-        rules: {
-          r: {
-            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
-            raw: [{ location: null }],
-            scope: { files: 0, examples: [], settings: [], basis: 'tree' },
-          },
-        },
-      }),
+      withRule({ raw: [{ location: null }] }),
       'rules.r: raw[0] has no message',
     ],
     [
       'a negative line',
-      JSON.stringify({
-        format: BASE_RESULTS_FORMAT,
-        version: '1',
-        commit: 'a'.repeat(40),
-        key: 'a'.repeat(64),
-        rules: {
-          r: {
-            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
-            raw: [{ message: 'm', location: { path: 'a', startLine: -1 } }],
-            scope: { files: 0, examples: [], settings: [], basis: 'tree' },
-          },
-        },
-      }),
+      withRule({ raw: [{ message: 'm', location: { path: 'a', startLine: -1 } }] }),
       'rules.r: raw[0].location.startLine is not a line or column',
     ],
     [
       'a screened glob without its screen',
-      JSON.stringify({
-        format: BASE_RESULTS_FORMAT,
-        version: '1',
-        commit: 'a'.repeat(40),
-        key: 'a'.repeat(64),
-        rules: {
-          r: {
-            inputs: {
-              paths: [],
-              globs: [],
-              screened: [{ patterns: ['**/*.yml'] }],
-              selected: [],
-              listed: false,
-            },
-            raw: [],
-            scope: { files: 0, examples: [], settings: [], basis: 'tree' },
-          },
-        },
+      withRule({
+        inputs: { paths: [], globs: [], screened: [{ patterns: ['**/*.yml'] }], selected: [], listed: false },
       }),
       'rules.r: inputs.screened is not a list of screened globs',
     ],
@@ -365,21 +333,6 @@ describe('base results', () => {
 });
 
 describe('controlgate check --write-base-results / --base-results', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      isTTY: false,
-    });
-    return { code, stdout, stderr };
-  }
-
   it('writes the results of a clean checkout and reads them in a check with --base', async () => {
     const repo = scratchRepo();
     const base = repo.commit(TREE, 'base');
