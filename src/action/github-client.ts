@@ -6,6 +6,7 @@
  */
 
 import { getOctokit } from '@actions/github';
+import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { GitHubResponse } from '../core/github-api.js';
@@ -18,6 +19,7 @@ import {
   ApiError,
   type ApiIdentity,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  DOWNLOAD_TIMEOUT_FACTOR,
   type RequestOptions,
 } from './github.js';
 
@@ -113,7 +115,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const sent = octokit.request(route, {
         ...repository,
         ...params,
-        request: { signal: phase.signal, ...(opts.retry === false ? { retries: 0 } : {}) },
+        request: {
+          signal: phase.signal,
+          ...(opts.retry === false ? { retries: 0 } : {}),
+          ...(opts.redirect ? { redirect: opts.redirect } : {}),
+        },
       });
       sent.catch(() => {});
       const expired = new Promise<never>((_, reject) => {
@@ -167,6 +173,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         identity = Promise.resolve({ login: user.login, type: String(user.type) });
       }
     },
+    download(url: string, maxBytes: number) {
+      calls.total += 1;
+      return downloadBytes(url, maxBytes, attemptMs * DOWNLOAD_TIMEOUT_FACTOR);
+    },
     async paginate<T>(route: string, params: Record<string, unknown>, maxPages: number) {
       const items: T[] = [];
       for (let page = 1; page <= maxPages; page++) {
@@ -196,6 +206,65 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
   };
   return client;
+}
+
+/** The proxy-aware fetch Octokit itself uses (honours the runner's proxy variables). */
+type Fetch = (url: string, init: Record<string, unknown>) => Promise<Response>;
+
+async function downloadBytes(url: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ApiError('the download location is not a URL', 0);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ApiError(`the download location is not an http(s) URL (${parsed.protocol})`, 0);
+  }
+  // Only the host is ever named: the query of a storage URL is a signature that grants access.
+  const where = parsed.host;
+  const fetchFn = ((defaults.request as { fetch?: Fetch } | undefined)?.fetch ?? fetch) as Fetch;
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    // No headers at all: the token is the API's, never the storage's.
+    const response = await fetchFn(url, { method: 'GET', redirect: 'error', signal });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new ApiError(`${where} answered HTTP ${response.status}`, response.status);
+    }
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > maxBytes) {
+      await response.body?.cancel().catch(() => {});
+      throw new ApiError(`${where} offers ${declared} bytes, over the bound of ${maxBytes}`, 0);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new ApiError(`${where} sent more than the bound of ${maxBytes} bytes`, 0);
+      }
+      chunks.push(Buffer.from(value));
+    }
+    return Buffer.concat(chunks, size);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    const e = err as Error & { cause?: { message?: unknown } };
+    const said = typeof e.cause?.message === 'string' ? e.cause.message : e.message;
+    // Whatever the error says, the URL's query (its signature) is not repeated.
+    const cause = signal.aborted
+      ? `no answer within ${seconds(timeoutMs)}`
+      : said
+          .split(url)
+          .join(where)
+          .split(parsed.search || '\u0000')
+          .join('');
+    throw new ApiError(`the download from ${where} failed (${cause})`, 0);
+  }
 }
 
 function seconds(ms: number): string {

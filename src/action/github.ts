@@ -45,6 +45,11 @@ export interface RequestOptions {
    * attempt created before it tries again. Default true.
    */
   retry?: boolean;
+  /**
+   * `manual`: a redirect is answered as it came (status 3xx, `location` in the headers) rather than
+   * followed with the token attached; the caller follows it with {@link ApiClient.download}.
+   */
+  redirect?: 'manual';
 }
 
 /** The account a token acts as, as the API names it. */
@@ -76,6 +81,14 @@ export interface ApiClient {
   identity(): Promise<ApiIdentity | undefined>;
   /** Tells the client who authored a write it made (the answer to a created comment names it). */
   learnIdentity(user: { login?: string; type?: string } | null | undefined): void;
+  /**
+   * GETs a URL outside the API (the storage URL an artifact download redirects to) without the
+   * token or any other credential, through the runner's proxy settings; no redirect is followed.
+   * At most `maxBytes` are read (a longer body is an error before it is all received), within the
+   * request timeout times {@link DOWNLOAD_TIMEOUT_FACTOR}. Throws {@link ApiError}, whose message
+   * names the host, never the URL's query (a signature).
+   */
+  download(url: string, maxBytes: number): Promise<Buffer>;
   /** GET the pages of a list endpoint (100 items each) while the `link` header names a next one, up to `maxPages`. */
   paginate<T = unknown>(route: string, params: Record<string, unknown>, maxPages: number): Promise<T[]>;
   /** The read-only interface the engine's `github.*` rules use. */
@@ -98,5 +111,7 @@ export interface ApiClientOptions {
 
 /** Each request (each attempt of it) is given up after this long: what the CLI allows too. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** A download from storage may take this many request timeouts (1 minute by default). */
+export const DOWNLOAD_TIMEOUT_FACTOR = 4;
 /** The run's whole time on the API is this many request timeouts (3 minutes by default). */
 export const API_PHASE_FACTOR = 12;

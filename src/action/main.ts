@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BaseResults, BaseResultsInput } from '../core/base-results.js';
 import { type Config, readConfig } from '../core/config.js';
 import { withGitSession } from '../core/git.js';
 import { cachedGitHubApi } from '../core/github-api.js';
@@ -18,6 +19,7 @@ import type { GateScope } from '../core/pr.js';
 import type { SliceThreads } from '../core/slices.js';
 import { findApproval } from './approval.js';
 import { readBaseCommit } from './base-commit.js';
+import { producesBaseResults, readBaseResults, writeBaseResults } from './base-results.js';
 import * as runner from './commands.js';
 import { type ActionEvent, readEvent } from './event.js';
 import { gateInputChanges, runningStep } from './gate-inputs.js';
@@ -67,6 +69,10 @@ async function runInSession(options: RunOptions): Promise<void> {
       : undefined;
     const integrity = pr ? await gateIntegrity(settings, env, pr, client, event.name) : undefined;
     for (const note of pr?.notes ?? []) runner.info(`controlgate: ${note}`);
+    const baseResults = await readBaseResults(settings, event, pr, client);
+    // Collected only where a pull request cannot run: a push to the default branch.
+    let collected: BaseResults | undefined;
+    const produce = producesBaseResults(settings, event, env);
     const report = await check(settings, logger, {
       event,
       scope,
@@ -75,7 +81,16 @@ async function runInSession(options: RunOptions): Promise<void> {
       threads: options.threads,
       ...(integrity ? { integrity } : {}),
       identity: identityFromEnv(env),
+      ...(baseResults ? { baseResults } : {}),
+      ...(produce
+        ? {
+            collectBaseResults: (r: BaseResults) => {
+              collected = r;
+            },
+          }
+        : {}),
     });
+    if (produce) writeBaseResults(collected, settings, env);
     const context: SinkContext = {
       settings,
       env,
@@ -123,6 +138,10 @@ interface CheckContext {
   threads: SliceThreads | undefined;
   integrity?: GateIntegrity;
   identity: RunIdentity;
+  /** The base commit's results, from a trusted artifact (pull requests). */
+  baseResults?: BaseResultsInput;
+  /** Receives this run's results (a push to the default branch). */
+  collectBaseResults?: (results: BaseResults) => void;
 }
 
 /** What keeps a pull request from weakening its own gate: the base commit, the workflow, approvals. */
@@ -232,7 +251,7 @@ function readText(file: string): string | undefined {
 function check(
   settings: Settings,
   logger: Logger,
-  { event, scope, pr, client, threads, integrity, identity }: CheckContext,
+  { event, scope, pr, client, threads, integrity, identity, baseResults, collectBaseResults }: CheckContext,
 ): Promise<Report> {
   return runCheck({
     root: settings.root,
@@ -260,6 +279,8 @@ function check(
     ...(integrity?.baseTree ? { baseTree: () => integrity.baseTree } : {}),
     ...(integrity?.gateChanges.length ? { gateChanges: integrity.gateChanges } : {}),
     ...(integrity?.approval ? { approval: integrity.approval } : {}),
+    ...(baseResults ? { baseResults } : {}),
+    ...(collectBaseResults ? { collectBaseResults } : {}),
   });
 }
 

@@ -62,6 +62,11 @@ export interface Settings {
   comment: boolean;
   /** Input `api-timeout`, in milliseconds: the longest wait for one GitHub API request. */
   apiTimeoutMs: number;
+  /**
+   * Input `base-results`: the name of the artifact that carries the base commit's results (written
+   * on a push to the default branch, read on pull requests); undefined means off.
+   */
+  baseResults?: string;
 }
 
 /** The allowed values of `gate`. */
@@ -195,7 +200,25 @@ export function readSettings(
   if (oscal) settings.oscalFile = resolve(oscal);
   const soa = input('soa-file').trim();
   if (soa) settings.soaFile = resolve(soa);
+  const baseResults = input('base-results').trim();
+  if (baseResults) settings.baseResults = artifactName(baseResults);
   return settings;
+}
+
+/** The longest artifact name accepted (upload-artifact's own limit is about this). */
+const MAX_ARTIFACT_NAME = 256;
+
+/**
+ * An artifact name as upload-artifact accepts it: no path separators, none of `" : < > | * ?`, no
+ * control characters. It is sent as a query parameter and printed in the log, never used as a path.
+ */
+function artifactName(raw: string): string {
+  if (raw.length > MAX_ARTIFACT_NAME || /[/\\":<>|*?\u0000-\u001f\u007f]/.test(raw)) {
+    throw new UsageError(
+      `Input "base-results" has an invalid value ${JSON.stringify(raw.slice(0, 100))}: give the name of the artifact that carries the base results (e.g. controlgate-base-results), at most ${MAX_ARTIFACT_NAME} characters, without / \\ " : < > | * ? or control characters (or leave it empty: off)`,
+    );
+  }
+  return raw;
 }
 
 /** Splits a list input written one per line, comma-separated, or both; blanks are dropped. */

@@ -45,6 +45,32 @@ describe('action settings', () => {
     }
   });
 
+  it('reads base-results as an artifact name and refuses a path, a separator or a control character', () => {
+    expect(settings({}).baseResults).toBeUndefined();
+    expect(settings({ 'base-results': '  controlgate-base-results ' }).baseResults).toBe(
+      'controlgate-base-results',
+    );
+    expect(settings({ 'base-results': 'results v2.json' }).baseResults).toBe('results v2.json');
+    for (const bad of [
+      '../base',
+      'a/b',
+      'a\\b',
+      'a:b',
+      'a*',
+      'a?',
+      'a|b',
+      'a"b',
+      'a\u0007b',
+      'x'.repeat(257),
+    ]) {
+      expect(() => settings({ 'base-results': bad })).toThrow(
+        new UsageError(
+          `Input "base-results" has an invalid value ${JSON.stringify(bad.slice(0, 100))}: give the name of the artifact that carries the base results (e.g. controlgate-base-results), at most 256 characters, without / \\ " : < > | * ? or control characters (or leave it empty: off)`,
+        ),
+      );
+    }
+  });
+
   it('refuses a path outside the workspace', () => {
     const ws = workspace();
     for (const outside of ['../..', '..', '/etc']) {

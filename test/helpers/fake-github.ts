@@ -96,7 +96,31 @@ export interface FakeState {
   roles: Map<string, string>;
   /** Trees of commits the git database API serves (commit id -> path -> content). */
   commits: Map<string, Record<string, string>>;
+  /** Workflow artifacts (`actions/artifacts`), each with the zip its download redirects to. */
+  artifacts: FakeArtifact[];
+  /** Workflow runs by id (`actions/runs/{id}`), as the API describes them. */
+  runs: Map<number, Record<string, unknown>>;
 }
+
+/** A workflow artifact as the list endpoint shows it, and its archive. */
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  expired: boolean;
+  created_at: string;
+  workflow_run: {
+    id: number;
+    repository_id: number;
+    head_repository_id: number;
+    head_branch: string;
+    head_sha: string;
+  };
+  zip: Buffer;
+}
+
+/** The query parameter of the storage URL an artifact download redirects to: never to be logged. */
+export const STORAGE_SIGNATURE = 'sig=fake-storage-signature-0123456789';
 
 export const GITHUB_ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
 
@@ -107,6 +131,8 @@ export const MAX_LISTED_FILES = 3000;
 interface Answer {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are (an archive), instead of `body` as JSON. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -122,6 +148,8 @@ export class FakeGitHub {
     tokenUser: GITHUB_ACTIONS_BOT,
     roles: new Map(),
     commits: new Map(),
+    artifacts: [],
+    runs: new Map(),
   };
   /** Every write answers 403 "Resource not accessible by integration" (a fork's read-only token). */
   readOnly = false;
@@ -199,6 +227,44 @@ export class FakeGitHub {
     const r: FakeReview = { id: this.nextId++, body: '', comments: [], ...review };
     this.state.reviews.push(r);
     return r;
+  }
+
+  /**
+   * Adds an artifact holding `zip`, made by the workflow run `run` (whose fields default to a push to
+   * main of `run.head_sha` in acme/payments-api); returns the artifact.
+   */
+  addArtifact(
+    name: string,
+    zip: Buffer,
+    run: Record<string, unknown> & { id: number; head_sha: string },
+    artifact: Partial<Omit<FakeArtifact, 'zip'>> = {},
+  ): FakeArtifact {
+    const fullRun = {
+      event: 'push',
+      head_branch: 'main',
+      repository: { id: 1, full_name: 'acme/payments-api' },
+      head_repository: { id: 1, full_name: 'acme/payments-api' },
+      ...run,
+    };
+    this.state.runs.set(run.id, fullRun);
+    const a: FakeArtifact = {
+      id: this.nextId++,
+      name,
+      size_in_bytes: zip.length,
+      expired: false,
+      created_at: new Date(Date.UTC(2026, 0, 1) + this.nextId * 1000).toISOString(),
+      workflow_run: {
+        id: run.id,
+        repository_id: (fullRun.repository as { id: number }).id,
+        head_repository_id: (fullRun.head_repository as { id: number }).id,
+        head_branch: String(fullRun.head_branch),
+        head_sha: run.head_sha,
+      },
+      ...artifact,
+      zip,
+    };
+    this.state.artifacts.push(a);
+    return a;
   }
 
   /** Serves a commit's tree through the git database API (trees and blobs). */
@@ -309,6 +375,37 @@ function route(fake: FakeGitHub, method: string, url: URL, body: unknown, origin
     if (!role) return { status: 404, body: { message: `${login} is not a user` } };
     const legacy = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
     return { status: 200, body: { permission: legacy, role_name: role, user: { login, type: 'User' } } };
+  }
+  if (method === 'GET' && match('/actions/artifacts')) {
+    const name = url.searchParams.get('name');
+    const listed = s.artifacts
+      .filter((a) => !name || a.name === name)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .map(({ zip: _zip, ...a }) => a);
+    return { status: 200, body: { total_count: listed.length, artifacts: listed.slice(0, 100) } };
+  }
+  const runById = match('/actions/runs/(\\d+)');
+  if (method === 'GET' && runById) {
+    const run = s.runs.get(Number(runById[1]));
+    return run ? { status: 200, body: run } : { status: 404, body: { message: 'Not Found' } };
+  }
+  const archive = match('/actions/artifacts/(\\d+)/zip');
+  if (method === 'GET' && archive) {
+    const a = s.artifacts.find((x) => x.id === Number(archive[1]));
+    if (!a) return { status: 404, body: { message: 'Not Found' } };
+    if (a.expired) return { status: 410, body: { message: 'Artifact has expired' } };
+    // As GitHub: a redirect to a signed URL of another host's storage.
+    return {
+      status: 302,
+      headers: { location: `${origin}/storage/artifacts/${a.id}.zip?${STORAGE_SIGNATURE}` },
+    };
+  }
+  const stored = /^\/storage\/artifacts\/(\d+)\.zip$/.exec(p);
+  if (method === 'GET' && stored) {
+    const a = s.artifacts.find((x) => x.id === Number(stored[1]));
+    if (!a || url.search !== `?${STORAGE_SIGNATURE}`)
+      return { status: 403, body: { message: 'bad signature' } };
+    return { status: 200, raw: a.zip, headers: { 'content-type': 'application/zip' } };
   }
   const tree = match('/git/trees/([0-9a-f]+)');
   if (method === 'GET' && tree) {
@@ -513,6 +610,11 @@ function page(url: URL, items: unknown[], origin: string): Answer {
 
 function send(res: ServerResponse, answer: Answer): void {
   const { status, body, headers = {} } = answer;
+  if (answer.raw) {
+    res.writeHead(status, { 'content-length': String(answer.raw.length), ...headers });
+    res.end(answer.raw);
+    return;
+  }
   const text = status === 204 || body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
