@@ -37,11 +37,24 @@ const NAME = 'controlgate-base-results';
 const TOKEN = 'ghs_fake_token_for_tests';
 const R = `/repos/${OWNER}/${REPO}`;
 /**
- * Two rules that read the whole tree (their results are what base results carry) and a per-file one.
- * Built-in only: a custom rule's source differs between a policy read from the work tree and one
- * read from the base commit, which the engine's results key does not tolerate yet.
+ * Rules that read the whole tree (their results are what base results carry): two built-in ones and
+ * a custom one from a folder the configuration names (the push run reads it from the work tree, the
+ * pull request's run from the base commit: the same rule for the results key); and a per-file one.
  */
-const WHOLE_TREE = ['security-policy', 'codeowners-present'];
+const WHOLE_TREE = ['security-policy', 'codeowners-present', 'changelog-present'];
+const CUSTOM_RULE = [
+  'id: changelog-present',
+  'title: A changelog tells users what changed',
+  'severity: low',
+  'controls: ["8.32"]',
+  'rationale: Fixture rule for the end-to-end tests.',
+  'remediation: Add CHANGELOG.md.',
+  'check:',
+  '  kind: file.exists',
+  '  with:',
+  '    paths: ["CHANGELOG.md"]',
+  '',
+].join('\n');
 const KEEP = [...WHOLE_TREE, 'tls-verification-disabled'];
 const SCRIPT = 'scripts/fetch.sh';
 
@@ -49,7 +62,8 @@ const SCRIPT = 'scripts/fetch.sh';
 function repository() {
   const repo = prRepo(
     {
-      '.controlgate.yml': onlyRulesConfig(KEEP),
+      '.controlgate.yml': `${onlyRulesConfig(KEEP)}rule-dirs:\n  - team-rules\n`,
+      'team-rules/changelog-present.yml': CUSTOM_RULE,
       [SCRIPT]: '#!/bin/sh\nwget -O tool.tgz https://downloads.example/tool.tgz\n',
     },
     { [SCRIPT]: '#!/bin/sh\nwget --no-check-certificate -O tool.tgz https://downloads.example/tool.tgz\n' },
