@@ -3219,6 +3219,7 @@ function appendFileCommand(file, message) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FQ: () => (/* binding */ DOWNLOAD_TIMEOUT_FACTOR),
 /* harmony export */   Zc: () => (/* binding */ DEFAULT_REQUEST_TIMEOUT_MS),
 /* harmony export */   hD: () => (/* binding */ ApiError),
 /* harmony export */   l9: () => (/* binding */ API_PHASE_FACTOR)
@@ -3246,13 +3247,15 @@ class ApiError extends Error {
 }
 /** Each request (each attempt of it) is given up after this long: what the CLI allows too. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** A download from storage may take this many request timeouts (1 minute by default). */
+const DOWNLOAD_TIMEOUT_FACTOR = 4;
 /** The run's whole time on the API is this many request timeouts (3 minutes by default). */
 const API_PHASE_FACTOR = 12;
 
 
 /***/ }),
 
-/***/ 8233:
+/***/ 6308:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4160,161 +4163,8 @@ function webOrigin(value) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/core/version.js
-/** controlgate's version; kept equal to package.json by a test. */
-const VERSION = '0.1.0';
-
-// EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var workspace_scope = __nccwpck_require__(837);
-;// CONCATENATED MODULE: ./lib/core/base-results.js
-/**
- * Base results: what the rules that read across files found on one commit, with what each asked of
- * the tree, kept so that a later check of a change to that commit need not evaluate them on the head
- * again when the change touches nothing they asked (see `RuleInputs` and `touchedBy`). A push run on
- * the default branch writes them; a pull request to that commit reads them.
- *
- * The engine only checks that results fit the run (same commit, same controlgate, same rules and
- * settings). Whether they can be trusted is the caller's question: in a pull request they must come
- * from somewhere the pull request cannot write (the Action reads them from an artifact of a `push`
- * run on the default branch, checked through the API); a file restored into the workspace could be
- * planted by the change itself, and would let it hide its own findings.
- */
-
-
-
-const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
-/** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
-const BASE_RESULTS_MAX_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
-/** A digest of the version, the rules (definitions and options) and the settings in force. */
-function resultsKey(parts) {
-    const canonical = JSON.stringify({ version: VERSION, ...parts }, (_k, v) => {
-        if (v instanceof Map)
-            return [...v.entries()];
-        if (v instanceof Set)
-            return [...v];
-        if (v instanceof RegExp)
-            return v.toString();
-        return v;
-    });
-    return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex');
-}
-/** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
-function storedInputs(inputs) {
-    if (inputs.opaque !== undefined)
-        return undefined;
-    return {
-        paths: [...inputs.paths].sort(),
-        globs: [...inputs.globs.values()].map((g) => [...g]),
-        screened: [...inputs.screened.values()].map((g) => ({ patterns: [...g.patterns], screen: g.screen })),
-        selected: [...inputs.selected].sort(),
-        listed: inputs.listed,
-    };
-}
-/** Stored inputs back as the engine compares them. */
-function recordedInputs(stored) {
-    const inputs = (0,workspace_scope/* emptyInputs */.Rv)();
-    for (const p of stored.paths)
-        inputs.paths.add(p);
-    for (const g of stored.globs)
-        inputs.globs.set(g.join('\u0000'), g);
-    for (const g of stored.screened)
-        inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
-    for (const name of stored.selected)
-        inputs.selected.add(name);
-    inputs.listed = stored.listed;
-    return inputs;
-}
-function serializeBaseResults(results) {
-    return JSON.stringify(results);
-}
-/**
- * Reads base results; throws an Error whose message says what is wrong (the caller logs it and goes
- * on without them). Checks the shape the engine relies on, not where the text came from.
- */
-function parseBaseResults(text) {
-    if (text.length > BASE_RESULTS_MAX_BYTES) {
-        throw new Error(`larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
-    }
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
-    }
-    if (!isObject(data))
-        throw new Error('not a JSON object');
-    if (data.format !== BASE_RESULTS_FORMAT) {
-        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${BASE_RESULTS_FORMAT}`);
-    }
-    if (typeof data.version !== 'string')
-        throw new Error('version is missing');
-    if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
-        throw new Error('commit is not a full commit id');
-    }
-    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
-        throw new Error('key is not a digest');
-    if (!isObject(data.rules))
-        throw new Error('rules is not an object');
-    for (const [id, rule] of Object.entries(data.rules)) {
-        const problem = storedRuleProblem(rule);
-        if (problem)
-            throw new Error(`rules.${id}: ${problem}`);
-    }
-    return data;
-}
-function storedRuleProblem(rule) {
-    if (!isObject(rule))
-        return 'not an object';
-    const inputs = rule.inputs;
-    if (!isObject(inputs))
-        return 'inputs is not an object';
-    if (!isStrings(inputs.paths))
-        return 'inputs.paths is not a list of paths';
-    if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
-        return 'inputs.globs is not a list of globs';
-    if (!Array.isArray(inputs.screened) ||
-        !inputs.screened.every((g) => isObject(g) && isStrings(g.patterns) && typeof g.screen === 'string')) {
-        return 'inputs.screened is not a list of screened globs';
-    }
-    if (!isStrings(inputs.selected))
-        return 'inputs.selected is not a list of selectors';
-    if (typeof inputs.listed !== 'boolean')
-        return 'inputs.listed is not a boolean';
-    if (!Array.isArray(rule.raw))
-        return 'raw is not a list';
-    for (const [i, raw] of rule.raw.entries()) {
-        if (!isObject(raw) || typeof raw.message !== 'string')
-            return `raw[${i}] has no message`;
-        const location = raw.location;
-        if (location !== undefined && location !== null) {
-            if (!isObject(location) || typeof location.path !== 'string')
-                return `raw[${i}].location has no path`;
-            for (const k of ['startLine', 'endLine', 'startColumn', 'endColumn']) {
-                const n = location[k];
-                if (n !== undefined && !(Number.isInteger(n) && n >= 0)) {
-                    return `raw[${i}].location.${k} is not a line or column`;
-                }
-            }
-        }
-    }
-    const scope = rule.scope;
-    if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
-        return 'scope is not a rule scope';
-    }
-    if (!isStrings(scope.settings))
-        return 'scope.settings is not a list';
-    return undefined;
-}
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isStrings(v) {
-    return Array.isArray(v) && v.every((s) => typeof s === 'string');
-}
-
+// EXTERNAL MODULE: ./lib/core/base-results.js
+var base_results = __nccwpck_require__(7817);
 // EXTERNAL MODULE: ./lib/core/paths.js
 var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
@@ -4380,6 +4230,8 @@ function compareControlIds(a, b) {
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
+// EXTERNAL MODULE: ./lib/core/workspace/scope.js
+var workspace_scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
@@ -5021,6 +4873,8 @@ var evaluate_rule = __nccwpck_require__(2595);
 var policy_policy = __nccwpck_require__(4918);
 // EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 172 modules
 var registry = __nccwpck_require__(7687);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -5473,7 +5327,7 @@ class RuleRun {
         const first = this.findings.length;
         this.append(rule, summary, stored.raw);
         const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
-        const inputs = recordedInputs(stored.inputs);
+        const inputs = (0,base_results/* recordedInputs */.KQ)(stored.inputs);
         this.recorded.set(rule.id, { inputs, fingerprints, raw: stored.raw, scope: summary.scope });
         this.reused.add(rule.id);
     }
@@ -6983,6 +6837,8 @@ function headRulesDiffer(policy) {
     return false;
 }
 
+// EXTERNAL MODULE: ./lib/core/version.js
+var version = __nccwpck_require__(8067);
 ;// CONCATENATED MODULE: ./lib/core/phases/reuse.js
 /**
  * Base results in the evaluation phase: which stored results of the base commit a change's head may
@@ -6996,7 +6852,7 @@ function headRulesDiffer(policy) {
 
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
 function runKey(policy, scope) {
-    return resultsKey({
+    return (0,base_results/* resultsKey */.ik)({
         rules: policy.rules,
         config: policy.config,
         maxFileBytes: scope.workspace.maxFileBytes,
@@ -7021,8 +6877,8 @@ function reusableResults(options, policy, scope) {
             reason: `they are of commit ${results.commit.slice(0, 12)}, the base is ${baseline.slice(0, 12)}`,
         };
     }
-    if (results.version !== VERSION) {
-        return { reason: `they were written by controlgate ${results.version}, this is ${VERSION}` };
+    if (results.version !== version/* VERSION */.x) {
+        return { reason: `they were written by controlgate ${results.version}, this is ${version/* VERSION */.x}` };
     }
     if (results.key !== runKey(policy, scope)) {
         return { reason: 'they were written with other rules or settings than the policy in force' };
@@ -7034,7 +6890,7 @@ function reusableResults(options, policy, scope) {
     const change = commitChange(base);
     const rules = new Map();
     for (const [id, stored] of Object.entries(results.rules)) {
-        if (!(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(stored.inputs), change, (p) => base.matcher(p)))
+        if (!(0,workspace_scope/* touchedBy */.Oq)((0,base_results/* recordedInputs */.KQ)(stored.inputs), change, (p) => base.matcher(p)))
             rules.set(id, stored);
     }
     return { rules };
@@ -7083,13 +6939,13 @@ async function collectResults(policy, scope, run, log) {
     }
     const rules = {};
     for (const [id, recorded] of run.recorded) {
-        const inputs = storedInputs(recorded.inputs);
+        const inputs = (0,base_results/* storedInputs */.FF)(recorded.inputs);
         if (inputs)
             rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
     }
     return {
-        format: BASE_RESULTS_FORMAT,
-        version: VERSION,
+        format: base_results/* BASE_RESULTS_FORMAT */.N,
+        version: version/* VERSION */.x,
         commit,
         key: runKey(policy, scope),
         rules,
@@ -7255,7 +7111,7 @@ function parseDeclarations(text, file) {
     const value = (doc.value ?? {});
     // Keys are checked by hand first: the schema's pattern error would not say what to do instead.
     const checked = structuredClone(value);
-    const controlsValue = parse_isObject(value.controls) ? value.controls : undefined;
+    const controlsValue = isObject(value.controls) ? value.controls : undefined;
     const usableKeys = [];
     if (controlsValue) {
         const valueKeys = new Set(Object.keys(controlsValue));
@@ -7387,7 +7243,7 @@ function readExceptions(out, list, entryProblems, at, problem) {
     const seen = new Map();
     list.forEach((item, i) => {
         const pointer = `/exceptions/${i}`;
-        if (entryProblems.has(pointer.slice(1)) || !parse_isObject(item))
+        if (entryProblems.has(pointer.slice(1)) || !isObject(item))
             return;
         const raw = item;
         const location = at(pointer);
@@ -7417,7 +7273,7 @@ function documentLocator(doc, file) {
         return span ? (0,core_location/* locationFromSpan */.Cx)(file, span, onKey) : { path: file, startLine: 1 };
     };
 }
-function parse_isObject(v) {
+function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function str(v) {
@@ -7976,7 +7832,7 @@ function buildReport(input) {
         version: 1,
         tool: {
             name: 'controlgate',
-            version: VERSION,
+            version: version/* VERSION */.x,
             informationUri: 'https://github.com/controlgate/controlgate',
         },
         repository: {
@@ -8500,6 +8356,118 @@ class ApiTree {
 
 // EXTERNAL MODULE: ./lib/action/commands.js
 var commands = __nccwpck_require__(934);
+;// CONCATENATED MODULE: ./lib/action/base-results.js
+/**
+ * The Action's side of base results (input `base-results`): a push to the default branch writes the
+ * results of the commit it checked to a file for actions/upload-artifact; a pull request reads them
+ * back from that artifact, checked through the API (base-artifact.ts, loaded only then). Nothing
+ * here fails a run: a problem is one log line, and the run evaluates every rule.
+ */
+
+
+
+
+/** Where a push run writes the results, under `RUNNER_TEMP`. */
+const BASE_RESULTS_DIR = 'controlgate';
+const BASE_RESULTS_FILE = 'base-results.json';
+/**
+ * Whether this run writes base results: the input is set and the event is a push to the default
+ * branch. A push anywhere else (a feature branch) is what a pull request could have made, so its
+ * results are never offered as base results.
+ */
+function producesBaseResults(settings, event, env) {
+    return (settings.baseResults !== undefined &&
+        event.name === 'push' &&
+        event.defaultBranch !== undefined &&
+        env.GITHUB_REF === `refs/heads/${event.defaultBranch}`);
+}
+/**
+ * Writes the results to `$RUNNER_TEMP/controlgate/base-results.json` and sets the output
+ * `base-results-file`; one log line says what happened.
+ */
+function writeBaseResults(results, settings, env) {
+    if (!results) {
+        commands/* info */.pq('controlgate: no base results were written: the check gave none');
+        return;
+    }
+    const temp = env.RUNNER_TEMP;
+    if (!temp || !external_node_path_.isAbsolute(temp)) {
+        commands/* info */.pq('controlgate: no base results were written: RUNNER_TEMP is not set (not on a runner)');
+        return;
+    }
+    const file = external_node_path_.join(temp, BASE_RESULTS_DIR, BASE_RESULTS_FILE);
+    try {
+        writeNoFollow(file, (0,base_results/* serializeBaseResults */.a5)(results));
+    }
+    catch (err) {
+        commands/* info */.pq(`controlgate: no base results were written to ${file}: ${err.message}`);
+        return;
+    }
+    commands/* setOutput */.uH('base-results-file', file);
+    commands/* info */.pq(`controlgate: base results of commit ${results.commit.slice(0, 12)} (${Object.keys(results.rules).length} rules) written to ${file}; upload it with actions/upload-artifact as the artifact ${settings.baseResults}`);
+}
+/**
+ * Creates the folder (or accepts it when it is a real folder) and writes the file without following
+ * a symbolic link at either place: an earlier step could have put one there.
+ */
+function writeNoFollow(file, text) {
+    const dir = external_node_path_.dirname(file);
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o755 });
+    }
+    catch (err) {
+        if (err.code !== 'EEXIST')
+            throw err;
+    }
+    if (!(0,external_node_fs_.lstatSync)(dir).isDirectory())
+        throw new Error(`${dir} is not a folder (a symbolic link?)`);
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | (external_node_fs_.constants.O_NOFOLLOW ?? 0), 0o644);
+    try {
+        const bytes = Buffer.from(text, 'utf8');
+        for (let at = 0; at < bytes.length;)
+            at += (0,external_node_fs_.writeSync)(fd, bytes, at, bytes.length - at);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/**
+ * The base commit's results for a pull-request run, from the artifact named by the input; undefined
+ * (with one log line saying why and what to do) when there are none to trust. Makes no request and
+ * loads nothing unless the input is set.
+ */
+async function readBaseResults(settings, event, pr, client) {
+    const name = settings.baseResults;
+    if (name === undefined || !pr)
+        return undefined;
+    const skip = (why) => {
+        commands/* info */.pq(`controlgate: base results not used, every rule is evaluated: ${oneLine(why)}`);
+        return undefined;
+    };
+    if (!client || !event.repository)
+        return skip('no token was given (input token) to find the artifact');
+    if (!pr.baseline)
+        return skip('the base commit is not in the checkout (use actions/checkout with fetch-depth: 0)');
+    if (!event.defaultBranch)
+        return skip('the event does not name the default branch');
+    const { fetchBaseResults } = await __nccwpck_require__.e(/* import() */ 790).then(__nccwpck_require__.bind(__nccwpck_require__, 6790));
+    const outcome = await fetchBaseResults(client, {
+        name,
+        commit: pr.baseline,
+        defaultBranch: event.defaultBranch,
+        repository: `${event.repository.owner}/${event.repository.repo}`,
+    });
+    if ('why' in outcome)
+        return skip(outcome.why);
+    const { results, source } = outcome.input;
+    commands/* info */.pq(oneLine(`controlgate: base results from ${source} (commit ${results.commit.slice(0, 12)}, ${Object.keys(results.rules).length} rules)`));
+    return outcome.input;
+}
+/** Text from the API or an artifact on one log line: no line break can start a workflow command. */
+function oneLine(text) {
+    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
+}
+
 ;// CONCATENATED MODULE: ./lib/action/event.js
 /**
  * The workflow run's event, read from the runner's files: which repository, whether a pull request
@@ -9078,7 +9046,22 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const soa = input('soa-file').trim();
     if (soa)
         settings.soaFile = resolve(soa);
+    const baseResults = input('base-results').trim();
+    if (baseResults)
+        settings.baseResults = artifactName(baseResults);
     return settings;
+}
+/** The longest artifact name accepted (upload-artifact's own limit is about this). */
+const MAX_ARTIFACT_NAME = 256;
+/**
+ * An artifact name as upload-artifact accepts it: no path separators, none of `" : < > | * ?`, no
+ * control characters. It is sent as a query parameter and printed in the log, never used as a path.
+ */
+function artifactName(raw) {
+    if (raw.length > MAX_ARTIFACT_NAME || /[/\\":<>|*?\u0000-\u001f\u007f]/.test(raw)) {
+        throw new UsageError(`Input "base-results" has an invalid value ${JSON.stringify(raw.slice(0, 100))}: give the name of the artifact that carries the base results (e.g. controlgate-base-results), at most ${MAX_ARTIFACT_NAME} characters, without / \\ " : < > | * ? or control characters (or leave it empty: off)`);
+    }
+    return raw;
 }
 /** Splits a list input written one per line, comma-separated, or both; blanks are dropped. */
 function splitList(value) {
@@ -10737,7 +10720,7 @@ function renderOscal(report) {
     });
     const result = {
         uuid: id('result', ''),
-        title: `ISO/IEC 27002:2022 controls of ${oneLine(subject)}`,
+        title: `ISO/IEC 27002:2022 controls of ${oscal_oneLine(subject)}`,
         description: `controlgate ${report.tool.version} checked ${report.summary.files} files${report.summary.changedFiles !== undefined ? ` (the per-file rules the ${report.summary.changedFiles} changed ones)` : ''} with ${report.summary.rules} rules and assessed ${report.controls.length} controls against the declarations ${report.declarations?.file ?? '(none)'}. Gate: ${report.summary.gate.result}.`,
         start: time,
         end: time,
@@ -10780,7 +10763,7 @@ function renderOscal(report) {
         'assessment-results': {
             uuid: id('assessment-results', ''),
             metadata: {
-                title: `controlgate assessment of ${oneLine(subject)} against ISO/IEC 27002:2022`,
+                title: `controlgate assessment of ${oscal_oneLine(subject)} against ISO/IEC 27002:2022`,
                 'last-modified': time,
                 version: report.repository.head ?? 'working tree',
                 'oscal-version': OSCAL_VERSION,
@@ -10935,7 +10918,7 @@ function evidenceLink(report) {
 function props(pairs) {
     return pairs
         .filter((p) => typeof p[1] === 'string' && p[1].trim() !== '')
-        .map(([name, value]) => ({ name, ns: OSCAL_NS, value: oneLine(value) }));
+        .map(([name, value]) => ({ name, ns: OSCAL_NS, value: oscal_oneLine(value) }));
 }
 /** An http(s) URL in its normalised, percent-encoded form, or undefined. */
 function webUrl(text) {
@@ -10947,7 +10930,7 @@ function webUrl(text) {
         return undefined;
     }
 }
-function oneLine(text) {
+function oscal_oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 /** An RFC 4122 version 5 (name-based, SHA-1) UUID. */
@@ -12549,6 +12532,7 @@ function sinks_plural(n, word) {
 
 
 
+
 /**
  * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
  * gate is the step's exit status: `runner.setFailed` (exit code 1) when it fails, and for any error.
@@ -12582,6 +12566,10 @@ async function runInSession(options) {
         const integrity = pr ? await gateIntegrity(settings, env, pr, client, event.name) : undefined;
         for (const note of pr?.notes ?? [])
             commands/* info */.pq(`controlgate: ${note}`);
+        const baseResults = await readBaseResults(settings, event, pr, client);
+        // Collected only where a pull request cannot run: a push to the default branch.
+        let collected;
+        const produce = producesBaseResults(settings, event, env);
         const report = await check(settings, logger, {
             event,
             scope,
@@ -12590,7 +12578,17 @@ async function runInSession(options) {
             threads: options.threads,
             ...(integrity ? { integrity } : {}),
             identity: identityFromEnv(env),
+            ...(baseResults ? { baseResults } : {}),
+            ...(produce
+                ? {
+                    collectBaseResults: (r) => {
+                        collected = r;
+                    },
+                }
+                : {}),
         });
+        if (produce)
+            writeBaseResults(collected, settings, env);
         const context = {
             settings,
             env,
@@ -12723,7 +12721,7 @@ function readText(file) {
         return undefined;
     }
 }
-function check(settings, logger, { event, scope, pr, client, threads, integrity, identity }) {
+function check(settings, logger, { event, scope, pr, client, threads, integrity, identity, baseResults, collectBaseResults }) {
     return runCheck({
         root: settings.root,
         identity,
@@ -12750,6 +12748,8 @@ function check(settings, logger, { event, scope, pr, client, threads, integrity,
         ...(integrity?.baseTree ? { baseTree: () => integrity.baseTree } : {}),
         ...(integrity?.gateChanges.length ? { gateChanges: integrity.gateChanges } : {}),
         ...(integrity?.approval ? { approval: integrity.approval } : {}),
+        ...(baseResults ? { baseResults } : {}),
+        ...(collectBaseResults ? { collectBaseResults } : {}),
     });
 }
 /**
@@ -12763,7 +12763,7 @@ async function apiClient(settings, event) {
         return undefined;
     commands/* setSecret */.Pq(settings.token);
     try {
-        const { createApiClient } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(875)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9875));
+        const { createApiClient } = await Promise.all(/* import() */[__nccwpck_require__.e(392), __nccwpck_require__.e(875)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9875));
         return createApiClient({
             token: settings.token,
             ...event.repository,
@@ -12817,6 +12817,190 @@ function gate(report, scope) {
     commands/* info */.pq(result.failOn === 'never'
         ? `controlgate gate passed (fail-on never disables it): ${counts}`
         : `controlgate gate passed (fail-on ${result.failOn}): ${counts}, none blocking`);
+}
+
+
+/***/ }),
+
+/***/ 7817:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FF: () => (/* binding */ storedInputs),
+/* harmony export */   KQ: () => (/* binding */ recordedInputs),
+/* harmony export */   N: () => (/* binding */ BASE_RESULTS_FORMAT),
+/* harmony export */   XZ: () => (/* binding */ parseBaseResults),
+/* harmony export */   a5: () => (/* binding */ serializeBaseResults),
+/* harmony export */   ik: () => (/* binding */ resultsKey),
+/* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
+/* harmony import */ var _workspace_scope_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(837);
+/**
+ * Base results: what the rules that read across files found on one commit, with what each asked of
+ * the tree, kept so that a later check of a change to that commit need not evaluate them on the head
+ * again when the change touches nothing they asked (see `RuleInputs` and `touchedBy`). A push run on
+ * the default branch writes them; a pull request to that commit reads them.
+ *
+ * The engine only checks that results fit the run (same commit, same controlgate, same rules and
+ * settings). Whether they can be trusted is the caller's question: in a pull request they must come
+ * from somewhere the pull request cannot write (the Action reads them from an artifact of a `push`
+ * run on the default branch, checked through the API); a file restored into the workspace could be
+ * planted by the change itself, and would let it hide its own findings.
+ */
+
+
+
+const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
+/** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
+const BASE_RESULTS_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * A digest of the version, the rules (definitions and options) and the settings that shape findings.
+ * Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
+ * absolute path on the runner), a pull request's run as read from the base commit (relative), and
+ * the same definition finds the same either way.
+ */
+function resultsKey(parts) {
+    const { rules, config, ...rest } = parts;
+    const shaping = {
+        version: _version_js__WEBPACK_IMPORTED_MODULE_2__/* .VERSION */ .x,
+        ...rest,
+        rules: rules.map(({ source, file: _file, ...rule }) => ({
+            ...rule,
+            source: source === 'builtin' ? 'builtin' : 'custom',
+        })),
+        config: {
+            include: config.include,
+            exclude: config.exclude,
+            rules: config.rules,
+            testPaths: config.testPaths,
+        },
+    };
+    const canonical = JSON.stringify(shaping, (_k, v) => {
+        if (v instanceof Map)
+            return [...v.entries()];
+        if (v instanceof Set)
+            return [...v];
+        if (v instanceof RegExp)
+            return v.toString();
+        return v;
+    });
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical).digest('hex');
+}
+/** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
+function storedInputs(inputs) {
+    if (inputs.opaque !== undefined)
+        return undefined;
+    return {
+        paths: [...inputs.paths].sort(),
+        globs: [...inputs.globs.values()].map((g) => [...g]),
+        screened: [...inputs.screened.values()].map((g) => ({ patterns: [...g.patterns], screen: g.screen })),
+        selected: [...inputs.selected].sort(),
+        listed: inputs.listed,
+    };
+}
+/** Stored inputs back as the engine compares them. */
+function recordedInputs(stored) {
+    const inputs = (0,_workspace_scope_js__WEBPACK_IMPORTED_MODULE_1__/* .emptyInputs */ .Rv)();
+    for (const p of stored.paths)
+        inputs.paths.add(p);
+    for (const g of stored.globs)
+        inputs.globs.set(g.join('\u0000'), g);
+    for (const g of stored.screened)
+        inputs.screened.set(`${g.screen}\u0000${g.patterns.join('\u0000')}`, g);
+    for (const name of stored.selected)
+        inputs.selected.add(name);
+    inputs.listed = stored.listed;
+    return inputs;
+}
+function serializeBaseResults(results) {
+    return JSON.stringify(results);
+}
+/**
+ * Reads base results; throws an Error whose message says what is wrong (the caller logs it and goes
+ * on without them). Checks the shape the engine relies on, not where the text came from.
+ */
+function parseBaseResults(text) {
+    if (text.length > BASE_RESULTS_MAX_BYTES) {
+        throw new Error(`larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!isObject(data))
+        throw new Error('not a JSON object');
+    if (data.format !== BASE_RESULTS_FORMAT) {
+        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${BASE_RESULTS_FORMAT}`);
+    }
+    if (typeof data.version !== 'string')
+        throw new Error('version is missing');
+    if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
+        throw new Error('commit is not a full commit id');
+    }
+    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+        throw new Error('key is not a digest');
+    if (!isObject(data.rules))
+        throw new Error('rules is not an object');
+    for (const [id, rule] of Object.entries(data.rules)) {
+        const problem = storedRuleProblem(rule);
+        if (problem)
+            throw new Error(`rules.${id}: ${problem}`);
+    }
+    return data;
+}
+function storedRuleProblem(rule) {
+    if (!isObject(rule))
+        return 'not an object';
+    const inputs = rule.inputs;
+    if (!isObject(inputs))
+        return 'inputs is not an object';
+    if (!isStrings(inputs.paths))
+        return 'inputs.paths is not a list of paths';
+    if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
+        return 'inputs.globs is not a list of globs';
+    if (!Array.isArray(inputs.screened) ||
+        !inputs.screened.every((g) => isObject(g) && isStrings(g.patterns) && typeof g.screen === 'string')) {
+        return 'inputs.screened is not a list of screened globs';
+    }
+    if (!isStrings(inputs.selected))
+        return 'inputs.selected is not a list of selectors';
+    if (typeof inputs.listed !== 'boolean')
+        return 'inputs.listed is not a boolean';
+    if (!Array.isArray(rule.raw))
+        return 'raw is not a list';
+    for (const [i, raw] of rule.raw.entries()) {
+        if (!isObject(raw) || typeof raw.message !== 'string')
+            return `raw[${i}] has no message`;
+        const location = raw.location;
+        if (location !== undefined && location !== null) {
+            if (!isObject(location) || typeof location.path !== 'string')
+                return `raw[${i}].location has no path`;
+            for (const k of ['startLine', 'endLine', 'startColumn', 'endColumn']) {
+                const n = location[k];
+                if (n !== undefined && !(Number.isInteger(n) && n >= 0)) {
+                    return `raw[${i}].location.${k} is not a line or column`;
+                }
+            }
+        }
+    }
+    const scope = rule.scope;
+    if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
+        return 'scope is not a rule scope';
+    }
+    if (!isStrings(scope.settings))
+        return 'scope.settings is not a list';
+    return undefined;
+}
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStrings(v) {
+    return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
 
@@ -25417,6 +25601,7 @@ function list(entries) {
 
 
 
+
 /** GitHub reads the first of these that exists. */
 const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 /**
@@ -25494,7 +25679,11 @@ function ownedByOwnersFile(ws, dir) {
 function vendoredDirectories(ws, names) {
     const wanted = new Set(names);
     const roots = new Map();
-    for (const file of ws.files) {
+    // Only files under a directory of one of the names matter: listed through a glob of them, adding
+    // any other file does not touch the rule (a name glob syntax would change is looked for in every file).
+    const plain = names.length > 0 && names.every((n) => /^[\w.-]+$/.test(n) && n !== '.' && n !== '..');
+    const files = plain ? ws.filesWhere((0,screens/* globSelector */.qz)([...wanted].sort().map((n) => `**/${n}/**`))) : ws.files;
+    for (const file of files) {
         // The first directory named as vendored, unless a node_modules directory holds it; walked
         // segment by segment rather than split (100,000 paths, most with no such directory).
         let start = 0;
@@ -38266,6 +38455,18 @@ function vendored(name) {
 
 /***/ }),
 
+/***/ 8067:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ VERSION)
+/* harmony export */ });
+/** controlgate's version; kept equal to package.json by a test. */
+const VERSION = '0.1.0';
+
+
+/***/ }),
+
 /***/ 2042:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40400,7 +40601,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8233);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6308);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

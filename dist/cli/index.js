@@ -4281,9 +4281,29 @@ const VERSION = '0.1.0';
 const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
 /** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
 const BASE_RESULTS_MAX_BYTES = 64 * 1024 * 1024;
-/** A digest of the version, the rules (definitions and options) and the settings in force. */
+/**
+ * A digest of the version, the rules (definitions and options) and the settings that shape findings.
+ * Where a rule file lies is left out: a push run names a custom rule folder as given to it (an
+ * absolute path on the runner), a pull request's run as read from the base commit (relative), and
+ * the same definition finds the same either way.
+ */
 function resultsKey(parts) {
-    const canonical = JSON.stringify({ version: VERSION, ...parts }, (_k, v) => {
+    const { rules, config, ...rest } = parts;
+    const shaping = {
+        version: VERSION,
+        ...rest,
+        rules: rules.map(({ source, file: _file, ...rule }) => ({
+            ...rule,
+            source: source === 'builtin' ? 'builtin' : 'custom',
+        })),
+        config: {
+            include: config.include,
+            exclude: config.exclude,
+            rules: config.rules,
+            testPaths: config.testPaths,
+        },
+    };
+    const canonical = JSON.stringify(shaping, (_k, v) => {
         if (v instanceof Map)
             return [...v.entries()];
         if (v instanceof Set)
@@ -24944,6 +24964,7 @@ function list(entries) {
 
 
 
+
 /** GitHub reads the first of these that exists. */
 const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 /**
@@ -25021,7 +25042,11 @@ function ownedByOwnersFile(ws, dir) {
 function vendoredDirectories(ws, names) {
     const wanted = new Set(names);
     const roots = new Map();
-    for (const file of ws.files) {
+    // Only files under a directory of one of the names matter: listed through a glob of them, adding
+    // any other file does not touch the rule (a name glob syntax would change is looked for in every file).
+    const plain = names.length > 0 && names.every((n) => /^[\w.-]+$/.test(n) && n !== '.' && n !== '..');
+    const files = plain ? ws.filesWhere((0,screens/* globSelector */.qz)([...wanted].sort().map((n) => `**/${n}/**`))) : ws.files;
+    for (const file of files) {
         // The first directory named as vendored, unless a node_modules directory holds it; walked
         // segment by segment rather than split (100,000 paths, most with no such directory).
         let start = 0;
