@@ -53,7 +53,7 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.glob(patterns);
   }
 
-  /** The screened glob is the input; the files tested and dropped are not (see screens.ts). */
+  /** The screened glob is the input; the content of the files tested and dropped is not (see screens.ts). */
   override screenedGlob(patterns: readonly string[], screen: Screen): string[] {
     this.log.screened(patterns, screen.name);
     return this.whole.screenedGlob(patterns, screen);

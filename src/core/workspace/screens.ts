@@ -3,10 +3,11 @@ import { pathMatcher } from './glob.js';
 /**
  * Screens: named tests of a file's text that tell a family's subjects from the other files its globs
  * match (a Kubernetes manifest among every YAML file). A rule that lists its files through
- * `Workspace.screenedGlob` sees only those that pass, so a change to a file that passes the screen
+ * `Workspace.screenedGlob` sees only those that pass, so an edit of a file that passes the screen
  * on neither side cannot change what it finds: the recorded input is the glob with its screen, and a
- * change touches it only through a path that passes on the base or on the head (see `touchedBy`).
- * A screen must depend on the path and the text alone.
+ * change touches it only through a matching path that passes on the base or on the head, or that is
+ * added or deleted (every match is read to be tested, and counts among the files the rule examined;
+ * see `touchedBy`). A screen must depend on the path and the text alone.
  */
 
 /** A named test of a file's text. */

@@ -180,7 +180,8 @@ export class Workspace {
 
   /**
    * The files matching the globs whose text passes the screen, in index order: the rule never sees
-   * the others, so they are no input of its (see screens.ts). Each file is tested once per run.
+   * the others' content, so an edit of one that passes on neither side is no input of its (see
+   * screens.ts). Each file is tested once per run.
    */
   screenedGlob(patterns: readonly string[], screen: Screen): string[] {
     return this.glob(patterns).filter((f) =>
