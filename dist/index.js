@@ -4972,7 +4972,7 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
         this.log.glob(typeof patterns === 'string' ? [patterns] : patterns);
         return this.whole.glob(patterns);
     }
-    /** The screened glob is the input; the files tested and dropped are not (see screens.ts). */
+    /** The screened glob is the input; the content of the files tested and dropped is not (see screens.ts). */
     screenedGlob(patterns, screen) {
         this.log.screened(patterns, screen.name);
         return this.whole.screenedGlob(patterns, screen);
@@ -39742,7 +39742,8 @@ class Workspace {
     }
     /**
      * The files matching the globs whose text passes the screen, in index order: the rule never sees
-     * the others, so they are no input of its (see screens.ts). Each file is tested once per run.
+     * the others' content, so an edit of one that passes on neither side is no input of its (see
+     * screens.ts). Each file is tested once per run.
      */
     screenedGlob(patterns, screen) {
         return this.glob(patterns).filter((f) => this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)));
