@@ -163,16 +163,17 @@ export function packRepository(dir) {
 
 /**
  * Changes `changed` tracked files on a branch `pr` (a pull request's head, made afresh from main) and
- * commits them; returns main's commit, the pull request's base.
+ * commits them; returns main's commit, the pull request's base. The first five are workflows unless
+ * `workflows` is false (then every changed file is a source file).
  */
-export function makePullRequest(dir, changed = 50) {
+export function makePullRequest(dir, changed = 50, { workflows = true } = {}) {
   const git = (...args) =>
     execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
   git('checkout', '-q', '-f', 'main');
   git('checkout', '-q', '-B', 'pr');
   for (let i = 0; i < changed; i++) {
     const rel =
-      i < 5
+      workflows && i < 5
         ? `.github/workflows/ci-${i}.yml`
         : `src/area-${i % 100}/mod-${Math.floor(i / 100)}/file-${i}.${['js', 'ts', 'py', 'go'][i % 4]}`;
     const abs = path.join(dir, rel);

@@ -235,26 +235,30 @@ function main() {
   // clean): the pull requests are measured without and with them.
   const baseResults = path.join(WORK, 'base-results.json');
   check(REPO, '--write-base-results', baseResults);
-  // Pull requests of 5, 50 and 500 changed files: the cost should follow the change.
-  for (const size of PR_SIZES) {
-    const prBase = makePullRequest(REPO, size);
+  const share = (t) =>
+    `${((t.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((t.cpu / full.cpu) * 100).toFixed(0)}%)`;
+  // One pull request, timed without and with the base commit's results, in turns.
+  const pullRequest = (label, prBase) => {
     const [pr, reused] = timeInTurns(RUNS, [
-      [`pull-request check, ${size} files`, () => check(REPO, '--base', prBase)],
+      [`pull-request check, ${label}`, () => check(REPO, '--base', prBase)],
       [
-        `pull-request check, ${size} files, base results`,
+        `pull-request check, ${label}, base results`,
         () => check(REPO, '--base', prBase, '--base-results', baseResults),
       ],
     ]);
-    const share = (t) =>
-      `${((t.wall / full.wall) * 100).toFixed(0)}% of the full check (CPU ${((t.cpu / full.cpu) * 100).toFixed(0)}%)`;
-    rows.push([`controlgate pull-request check (${size} changed files, --base)`, pr, share(pr)]);
+    rows.push([`controlgate pull-request check (${label}, --base)`, pr, share(pr)]);
     const taken = JSON.parse(readFileSync(out, 'utf8')).summary.reused?.rules ?? 0;
     rows.push([
       `  the same with the base commit's results (--base-results)`,
       reused,
       `${share(reused)}; ${taken} rules taken from them`,
     ]);
-  }
+  };
+  // Pull requests of 5, 50 and 500 changed files (five of them workflows): the cost should follow
+  // the change.
+  for (const size of PR_SIZES) pullRequest(`${size} changed files`, makePullRequest(REPO, size));
+  // Five source files only: no rule that reads across files reads them.
+  pullRequest('5 changed source files, no workflow', makePullRequest(REPO, 5, { workflows: false }));
 
   // Outside any git work tree (BENCH_DIR defaults to .bench inside this repository, and a folder of
   // a repository is checked with the repository's own top-level files).
