@@ -15,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/core/base-results.js
 var base_results = __webpack_require__(7817);
+// EXTERNAL MODULE: ./lib/action/event.js
+var action_event = __webpack_require__(3118);
 // EXTERNAL MODULE: ./lib/action/github.js
 var github = __webpack_require__(6859);
 // EXTERNAL MODULE: external "node:zlib"
@@ -180,6 +182,7 @@ function nameProblem(name) {
 
 
 
+
 /** An artifact larger than this (compressed) is not downloaded. */
 const MAX_ARTIFACT_BYTES = base_results/* BASE_RESULTS_MAX_BYTES */.yA;
 /** Candidates whose run is asked about, newest first; the first that qualifies is used. */
@@ -278,7 +281,7 @@ async function download(client, artifact) {
 }
 /** Why an entry of the artifact list is not a candidate, or undefined. */
 function artifactProblem(a, query) {
-    const x = record(a);
+    const x = (0,action_event/* record */.g1)(a);
     if (!Number.isSafeInteger(x.id))
         return 'has no id';
     if (x.name !== query.name)
@@ -290,7 +293,7 @@ function artifactProblem(a, query) {
         return 'has no size';
     if (size > MAX_ARTIFACT_BYTES)
         return `is ${size} bytes, over the bound of ${MAX_ARTIFACT_BYTES}`;
-    const run = record(x.workflow_run);
+    const run = (0,action_event/* record */.g1)(x.workflow_run);
     if (!Number.isSafeInteger(run.id))
         return 'names no workflow run';
     if (run.head_sha !== query.commit) {
@@ -308,7 +311,7 @@ function artifactProblem(a, query) {
  * `issue_comment`, `workflow_dispatch` on another ref, ...) can run, or be fed, a pull request's code.
  */
 function runProblem(run, runId, query) {
-    const x = record(run);
+    const x = (0,action_event/* record */.g1)(run);
     if (x.id !== runId)
         return 'comes from a run the API does not describe';
     if (typeof x.event !== 'string')
@@ -322,11 +325,11 @@ function runProblem(run, runId, query) {
     if (x.head_sha !== query.commit) {
         return `was made by a run on commit ${base_artifact_short(String(x.head_sha))}, not on the base commit ${base_artifact_short(query.commit)}`;
     }
-    const repo = record(x.repository).full_name;
+    const repo = (0,action_event/* record */.g1)(x.repository).full_name;
     if (typeof repo !== 'string' || repo.toLowerCase() !== query.repository.toLowerCase()) {
         return `was made by a run of ${JSON.stringify(String(repo).slice(0, 100))}, not of ${query.repository}`;
     }
-    const headRepo = record(x.head_repository).full_name;
+    const headRepo = (0,action_event/* record */.g1)(x.head_repository).full_name;
     if (headRepo !== undefined &&
         (typeof headRepo !== 'string' || headRepo.toLowerCase() !== repo.toLowerCase())) {
         return `was made by a run on the code of ${JSON.stringify(String(headRepo).slice(0, 100))}`;
@@ -334,15 +337,15 @@ function runProblem(run, runId, query) {
     return undefined;
 }
 function newestFirst(a, b) {
-    const [x, y] = [record(a), record(b)];
+    const [x, y] = [(0,action_event/* record */.g1)(a), (0,action_event/* record */.g1)(b)];
     const time = (r) => Date.parse(String(r.created_at ?? '')) || 0;
     const id = (r) => (Number.isSafeInteger(r.id) ? r.id : 0);
     return time(y) - time(x) || id(y) - id(x);
 }
 /** `artifact NAME (id N) of run M`, naming only what the listing gave as it should be. */
 function label(a, name) {
-    const x = record(a);
-    const run = record(x.workflow_run).id;
+    const x = (0,action_event/* record */.g1)(a);
+    const run = (0,action_event/* record */.g1)(x.workflow_run).id;
     const id = Number.isSafeInteger(x.id) ? `id ${x.id}` : 'no id';
     return `artifact ${x.name === name ? `${name} ` : ''}(${id})${Number.isSafeInteger(run) ? ` of run ${run}` : ''}`;
 }
@@ -359,9 +362,6 @@ function apiProblem(err) {
 }
 function base_artifact_short(sha) {
     return sha.slice(0, 12);
-}
-function record(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
 }
 
 

@@ -3215,6 +3215,127 @@ function appendFileCommand(file, message) {
 
 /***/ }),
 
+/***/ 3118:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g1: () => (/* binding */ record),
+/* harmony export */   j_: () => (/* binding */ readEvent)
+/* harmony export */ });
+/* unused harmony exports PULL_REQUEST_EVENTS, pullRequestInfo */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var _core_github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
+/**
+ * The workflow run's event, read from the runner's files: which repository, whether a pull request
+ * is under review and which commits it compares. Read directly (not through `@actions/github`'s
+ * context, which reads the file at import time) so tests can give any payload.
+ */
+
+
+/**
+ * Events whose payload carries a `pull_request`. A submitted or dismissed review re-runs the gate of
+ * the same head commit, so an approval of its policy changes takes effect (see approval.ts).
+ */
+const PULL_REQUEST_EVENTS = [
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+];
+/** GitHub caps webhook payloads at 25 MB; a larger file is not an event payload. */
+const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+/** Reads the event from `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` and `GITHUB_REPOSITORY`. */
+function readEvent(env) {
+    const event = { name: env.GITHUB_EVENT_NAME ?? '' };
+    const repository = (0,_core_github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
+    if (repository)
+        event.repository = repository;
+    const file = env.GITHUB_EVENT_PATH;
+    if (!file)
+        return event;
+    let payload;
+    try {
+        payload = JSON.parse(readBounded(file));
+    }
+    catch (err) {
+        event.problem = `the event payload ${file} could not be read: ${err.message}`;
+        return event;
+    }
+    const p = record(payload);
+    const defaultBranch = str(record(p.repository).default_branch);
+    if (defaultBranch)
+        event.defaultBranch = defaultBranch;
+    if (PULL_REQUEST_EVENTS.includes(event.name)) {
+        const pr = pullRequestInfo(record(p.pull_request));
+        if (pr)
+            event.pullRequest = pr;
+        else
+            event.problem = `the ${event.name} payload has no usable pull_request (number, base and head commits)`;
+    }
+    return event;
+}
+/** The fields controlgate needs from a payload's `pull_request`, validated; undefined if any is off. */
+function pullRequestInfo(pr) {
+    const number = pr.number;
+    const base = record(pr.base);
+    const head = record(pr.head);
+    const baseSha = str(base.sha);
+    const headSha = str(head.sha);
+    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0)
+        return undefined;
+    if (!baseSha || !headSha || !/^[0-9a-f]{40,64}$/.test(baseSha) || !/^[0-9a-f]{40,64}$/.test(headSha)) {
+        return undefined;
+    }
+    const baseRepo = str(record(base.repo).full_name) ?? '';
+    // A head repository that is gone (deleted fork) is treated as a fork: nothing about it is trusted.
+    const headRepo = str(record(head.repo).full_name) ?? '';
+    const info = {
+        number,
+        base: { sha: baseSha, ref: str(base.ref) ?? '', repo: baseRepo },
+        head: { sha: headSha, ref: str(head.ref) ?? '', repo: headRepo },
+        fork: headRepo === '' || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+        draft: pr.draft === true,
+    };
+    const author = str(record(pr.user).login);
+    if (author)
+        info.author = author;
+    const changed = pr.changed_files;
+    if (typeof changed === 'number' && Number.isInteger(changed) && changed >= 0)
+        info.changedFiles = changed;
+    return info;
+}
+function readBounded(file) {
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(file, 'r');
+    try {
+        const size = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd).size;
+        if (size > MAX_PAYLOAD_BYTES)
+            throw new Error(`larger than ${MAX_PAYLOAD_BYTES} bytes`);
+        const buf = Buffer.alloc(size);
+        let read = 0;
+        while (read < size) {
+            const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, read, size - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        return buf.subarray(0, read).toString('utf8');
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+}
+/** A JSON object's fields, or none for anything else (an answer or payload read as hostile). */
+function record(value) {
+    return value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+function str(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+
+/***/ }),
+
 /***/ 6859:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -3255,7 +3376,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 6308:
+/***/ 6539:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -8354,6 +8475,186 @@ class ApiTree {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/reporters/escape.js
+/**
+ * Escaping for every output format. Every string that came from the repository or a rule (paths,
+ * messages, titles, rule ids of user rules) is data: it must render as the characters it holds and
+ * never as markup, a terminal escape sequence, a mention or a workflow command.
+ */
+/**
+ * Characters that can change how surrounding text is displayed without being visible themselves:
+ * C0 controls (including newline and tab), DEL, C1 controls, and the Unicode format characters
+ * behind "Trojan Source" tricks (bidirectional overrides/isolates, zero-width characters, BOM).
+ */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * Makes invisible and control characters visible as escapes (`\n`, `\x1B`, `\u202E`), so that a file
+ * name cannot move the cursor, recolour a terminal or reorder the text around it.
+ */
+function escape_escapeControls(s) {
+    return s.replace(INVISIBLE, (c) => {
+        const named = NAMED[c];
+        if (named)
+            return named;
+        const code = c.charCodeAt(0);
+        return code <= 0xff
+            ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
+            : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    });
+}
+/**
+ * Prose on one line: runs of whitespace (newlines included) become one space, then any remaining
+ * control character is made visible. For messages and titles, where a line break carries no meaning
+ * but would break a table row or a list item.
+ */
+function escape_singleLine(s) {
+    return escape_escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
+}
+/** Like {@link singleLine} but keeps line breaks (annotation messages render them). */
+function multiLine(s) {
+    return s
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map((line) => escape_escapeControls(line.replace(/[^\S\n]+/g, ' ').trimEnd()))
+        .join('\n')
+        .trim();
+}
+const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** HTML text and attribute values. */
+function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, (c) => HTML[c]);
+}
+/**
+ * Markdown (GitHub Flavored) inline text, safe in a paragraph, a list item and a table cell:
+ * one line; HTML made inert with entities; every character that opens emphasis, code, links,
+ * strikethrough, math or a table cell backslash-escaped; a leading character that would start a
+ * block (list, heading, quote) escaped; `@name` broken with a zero-width space so a PR comment
+ * never notifies someone named in repository content.
+ */
+function escape_escapeMarkdown(s) {
+    const out = escapeInline(escape_singleLine(s));
+    // List markers and setext underlines only have meaning at the start of a line, and an ordered-list
+    // marker only before a space, so "8.9" stays unescaped while "1. item" does not.
+    return out.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])(?= |$)/, '$1\\$2');
+}
+function escapeInline(s) {
+    return (s
+        .replace(/[\\`*_{}[\]#|~$!]/g, (c) => `\\${c}`)
+        .replace(/[&<>]/g, (c) => HTML[c])
+        // Only an @ that starts a word mentions someone ("user@host" does not).
+        .replace(/(?<![A-Za-z0-9_`])@(?=[A-Za-z0-9_-])/g, '@&#8203;'));
+}
+/**
+ * Repository data (a path, an id) as inline code that nothing in it can end or turn into markup:
+ * an HTML `<code>` element whose content is escaped Markdown text, so `<`, backticks and pipes are
+ * plain characters and no raw `<` from the data reaches the output. Control characters are shown as
+ * escapes and spacing is kept (a path keeps its exact spelling). Safe in table cells.
+ */
+function escape_markdownCode(s) {
+    return `<code>${escapeInline(escape_escapeControls(s))}</code>`;
+}
+/**
+ * A Markdown code span that its content cannot close: the fence is one backtick longer than the
+ * longest backtick run inside, padded when the content touches a backtick. Control characters are
+ * made visible (a path keeps its exact spelling). In a table cell `|` must still be escaped: GFM
+ * splits cells before it parses code spans, and turns `\|` back into `|` inside the span.
+ */
+function codeSpan(s, options = {}) {
+    let content = escape_escapeControls(s);
+    if (content === '')
+        return '""';
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const allSpaces = /^ +$/.test(content);
+    const pad = content.startsWith('`') || content.endsWith('`') || (!allSpaces && /^ .* $/s.test(content));
+    if (options.table)
+        content = content.replace(/\|/g, '\\|');
+    return pad ? `${fence} ${content} ${fence}` : `${fence}${content}${fence}`;
+}
+/** The URL if it is an absolute http(s) URL, percent-encoded where Markdown would end it; else undefined. */
+function safeHttpUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return undefined;
+    // URL.href already percent-encodes spaces, quotes and angle brackets; parentheses and pipes would
+    // still end a Markdown link destination or a table cell.
+    return parsed.href.replace(/[()|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** `[text](url)` with escaped text, or the escaped text alone when the URL is not http(s). */
+function markdownLink(text, url) {
+    const safe = safeHttpUrl(url);
+    return safe ? `[${escape_escapeMarkdown(text)}](${safe})` : escape_escapeMarkdown(text);
+}
+/**
+ * Shortens to at most `max` code points (never splitting a surrogate pair), marking the cut with
+ * `…`. `middle` keeps both ends, for paths whose file name matters as much as their root.
+ */
+function escape_truncate(s, max, where = 'end') {
+    // UTF-16 length bounds the code-point count from above: the common case needs no scan.
+    if (s.length <= max)
+        return s;
+    const head = codePointsFrom(s, max + 1);
+    if (head.length <= max)
+        return s;
+    if (max <= 1)
+        return '…';
+    if (where === 'middle') {
+        const keepHead = Math.ceil((max - 1) / 2);
+        const keepTail = max - 1 - keepHead;
+        return `${head.slice(0, keepHead).join('')}…${codePointsBack(s, keepTail).join('')}`;
+    }
+    return `${head.slice(0, max - 1).join('')}…`;
+}
+/** The first `n` code points of `s`, without materialising the rest of a long string. */
+function codePointsFrom(s, n) {
+    const out = [];
+    for (const c of s) {
+        if (out.length === n)
+            break;
+        out.push(c);
+    }
+    return out;
+}
+/** The last `n` code points of `s`, in order. */
+function codePointsBack(s, n) {
+    const out = [];
+    let i = s.length;
+    while (out.length < n && i > 0) {
+        const low = s.charCodeAt(i - 1);
+        const pair = i >= 2 &&
+            low >= 0xdc00 &&
+            low <= 0xdfff &&
+            s.charCodeAt(i - 2) >= 0xd800 &&
+            s.charCodeAt(i - 2) <= 0xdbff;
+        const start = pair ? i - 2 : i - 1;
+        out.push(s.slice(start, i));
+        i = start;
+    }
+    return out.reverse();
+}
+/** UTF-8 size of a string, the unit GitHub's job summary limit is measured in. */
+function escape_utf8Bytes(s) {
+    return Buffer.byteLength(s, 'utf8');
+}
+/**
+ * SARIF plain-text messages interpret `[text](target)` as embedded links (SARIF 2.1.0 §3.11.6); a
+ * backslash before `\`, `[` or `]` makes them literal.
+ */
+function escapeSarifText(s) {
+    return s.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+/** "1 finding", "2 findings". */
+function escape_plural(n, singular, pluralForm = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
 // EXTERNAL MODULE: ./lib/action/commands.js
 var commands = __nccwpck_require__(934);
 ;// CONCATENATED MODULE: ./lib/action/base-results.js
@@ -8363,6 +8664,7 @@ var commands = __nccwpck_require__(934);
  * back from that artifact, checked through the API (base-artifact.ts, loaded only then). Nothing
  * here fails a run: a problem is one log line, and the run evaluates every rule.
  */
+
 
 
 
@@ -8441,7 +8743,7 @@ async function readBaseResults(settings, event, pr, client) {
     if (name === undefined || !pr)
         return undefined;
     const skip = (why) => {
-        commands/* info */.pq(`controlgate: base results not used, every rule is evaluated: ${oneLine(why)}`);
+        commands/* info */.pq(`controlgate: base results not used, every rule is evaluated: ${escape_singleLine(why)}`);
         return undefined;
     };
     if (!client || !event.repository)
@@ -8460,123 +8762,14 @@ async function readBaseResults(settings, event, pr, client) {
     if ('why' in outcome)
         return skip(outcome.why);
     const { results, source } = outcome.input;
-    commands/* info */.pq(oneLine(`controlgate: base results from ${source} (commit ${results.commit.slice(0, 12)}, ${Object.keys(results.rules).length} rules)`));
+    commands/* info */.pq(escape_singleLine(`controlgate: base results from ${source} (commit ${results.commit.slice(0, 12)}, ${Object.keys(results.rules).length} rules)`));
     return outcome.input;
 }
-/** Text from the API or an artifact on one log line: no line break can start a workflow command. */
-function oneLine(text) {
-    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
-}
 
-;// CONCATENATED MODULE: ./lib/action/event.js
-/**
- * The workflow run's event, read from the runner's files: which repository, whether a pull request
- * is under review and which commits it compares. Read directly (not through `@actions/github`'s
- * context, which reads the file at import time) so tests can give any payload.
- */
-
-
-/**
- * Events whose payload carries a `pull_request`. A submitted or dismissed review re-runs the gate of
- * the same head commit, so an approval of its policy changes takes effect (see approval.ts).
- */
-const PULL_REQUEST_EVENTS = [
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-];
-/** GitHub caps webhook payloads at 25 MB; a larger file is not an event payload. */
-const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
-/** Reads the event from `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` and `GITHUB_REPOSITORY`. */
-function readEvent(env) {
-    const event = { name: env.GITHUB_EVENT_NAME ?? '' };
-    const repository = (0,github_api/* parseRepository */.SU)(env.GITHUB_REPOSITORY);
-    if (repository)
-        event.repository = repository;
-    const file = env.GITHUB_EVENT_PATH;
-    if (!file)
-        return event;
-    let payload;
-    try {
-        payload = JSON.parse(readBounded(file));
-    }
-    catch (err) {
-        event.problem = `the event payload ${file} could not be read: ${err.message}`;
-        return event;
-    }
-    const p = record(payload);
-    const defaultBranch = event_str(record(p.repository).default_branch);
-    if (defaultBranch)
-        event.defaultBranch = defaultBranch;
-    if (PULL_REQUEST_EVENTS.includes(event.name)) {
-        const pr = pullRequestInfo(record(p.pull_request));
-        if (pr)
-            event.pullRequest = pr;
-        else
-            event.problem = `the ${event.name} payload has no usable pull_request (number, base and head commits)`;
-    }
-    return event;
-}
-/** The fields controlgate needs from a payload's `pull_request`, validated; undefined if any is off. */
-function pullRequestInfo(pr) {
-    const number = pr.number;
-    const base = record(pr.base);
-    const head = record(pr.head);
-    const baseSha = event_str(base.sha);
-    const headSha = event_str(head.sha);
-    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0)
-        return undefined;
-    if (!baseSha || !headSha || !/^[0-9a-f]{40,64}$/.test(baseSha) || !/^[0-9a-f]{40,64}$/.test(headSha)) {
-        return undefined;
-    }
-    const baseRepo = event_str(record(base.repo).full_name) ?? '';
-    // A head repository that is gone (deleted fork) is treated as a fork: nothing about it is trusted.
-    const headRepo = event_str(record(head.repo).full_name) ?? '';
-    const info = {
-        number,
-        base: { sha: baseSha, ref: event_str(base.ref) ?? '', repo: baseRepo },
-        head: { sha: headSha, ref: event_str(head.ref) ?? '', repo: headRepo },
-        fork: headRepo === '' || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
-        draft: pr.draft === true,
-    };
-    const author = event_str(record(pr.user).login);
-    if (author)
-        info.author = author;
-    const changed = pr.changed_files;
-    if (typeof changed === 'number' && Number.isInteger(changed) && changed >= 0)
-        info.changedFiles = changed;
-    return info;
-}
-function readBounded(file) {
-    const fd = (0,external_node_fs_.openSync)(file, 'r');
-    try {
-        const size = (0,external_node_fs_.fstatSync)(fd).size;
-        if (size > MAX_PAYLOAD_BYTES)
-            throw new Error(`larger than ${MAX_PAYLOAD_BYTES} bytes`);
-        const buf = Buffer.alloc(size);
-        let read = 0;
-        while (read < size) {
-            const n = (0,external_node_fs_.readSync)(fd, buf, read, size - read, read);
-            if (n === 0)
-                break;
-            read += n;
-        }
-        return buf.subarray(0, read).toString('utf8');
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-function record(value) {
-    return value && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-function event_str(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
+// EXTERNAL MODULE: ./lib/action/event.js
+var action_event = __nccwpck_require__(3118);
 ;// CONCATENATED MODULE: ./lib/action/gate-inputs.js
+
 
 
 
@@ -8635,7 +8828,7 @@ function gateInputChanges(ctx) {
         }
         return { changes: out };
     }
-    const withOf = (s) => gate_inputs_record(s.step.with);
+    const withOf = (s) => (0,action_event/* record */.g1)(s.step.with);
     const h = withOf(head);
     const b = withOf(base);
     const text = (v) => (v === undefined || v === null ? '' : String(v).trim());
@@ -8725,8 +8918,8 @@ function gateInputChanges(ctx) {
 function stepsOf(text, step, job) {
     const parsed = (0,yaml/* parseYaml */.hN)(text);
     const doc = parsed.ok ? parsed.documents[0] : undefined;
-    const jobValue = gate_inputs_record(gate_inputs_record(gate_inputs_record(doc?.value).jobs)[job]);
-    const steps = Array.isArray(jobValue.steps) ? jobValue.steps.map(gate_inputs_record) : [];
+    const jobValue = (0,action_event/* record */.g1)((0,action_event/* record */.g1)((0,action_event/* record */.g1)(doc?.value).jobs)[job]);
+    const steps = Array.isArray(jobValue.steps) ? jobValue.steps.map(action_event/* record */.g1) : [];
     if (!doc)
         return undefined;
     const ours = steps.map((s, i) => ({ s, i })).filter(({ s }) => usesThisAction(s.uses, step));
@@ -8763,7 +8956,7 @@ function findCounterpart(text, step, head) {
         const byId = found.ours.find(({ s }) => s.id === id);
         return byId ? found.ref(byId.i) : undefined;
     }
-    const headSteps = Array.isArray(head.job.steps) ? head.job.steps.map(gate_inputs_record) : [];
+    const headSteps = Array.isArray(head.job.steps) ? head.job.steps.map(action_event/* record */.g1) : [];
     const ordinal = headSteps.filter((s) => !s.id && usesThisAction(s.uses, step)).indexOf(head.step);
     const match = found.ours.filter(({ s }) => !s.id)[ordinal];
     return match ? found.ref(match.i) : undefined;
@@ -8787,10 +8980,10 @@ function baseRunsGate(base, step) {
         if (read.kind !== 'text')
             continue;
         const parsed = (0,yaml/* parseYaml */.hN)(read.text);
-        const jobs = gate_inputs_record(gate_inputs_record(parsed.ok ? parsed.documents[0]?.value : undefined).jobs);
+        const jobs = (0,action_event/* record */.g1)((0,action_event/* record */.g1)(parsed.ok ? parsed.documents[0]?.value : undefined).jobs);
         for (const job of Object.values(jobs)) {
-            const steps = gate_inputs_record(job).steps;
-            if (Array.isArray(steps) && steps.some((s) => usesThisAction(gate_inputs_record(s).uses, step)))
+            const steps = (0,action_event/* record */.g1)(job).steps;
+            if (Array.isArray(steps) && steps.some((s) => usesThisAction((0,action_event/* record */.g1)(s).uses, step)))
                 return file;
         }
     }
@@ -8801,11 +8994,6 @@ function quote(value, empty) {
     if (value === '')
         return empty;
     return `"${value.length > 120 ? `${value.slice(0, 117)}...` : value}"`;
-}
-function gate_inputs_record(value) {
-    return value && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: ./lib/action/logger.js
@@ -9138,186 +9326,6 @@ function directoryProbe(dir) {
             }
         },
     };
-}
-
-;// CONCATENATED MODULE: ./lib/reporters/escape.js
-/**
- * Escaping for every output format. Every string that came from the repository or a rule (paths,
- * messages, titles, rule ids of user rules) is data: it must render as the characters it holds and
- * never as markup, a terminal escape sequence, a mention or a workflow command.
- */
-/**
- * Characters that can change how surrounding text is displayed without being visible themselves:
- * C0 controls (including newline and tab), DEL, C1 controls, and the Unicode format characters
- * behind "Trojan Source" tricks (bidirectional overrides/isolates, zero-width characters, BOM).
- */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/**
- * Makes invisible and control characters visible as escapes (`\n`, `\x1B`, `\u202E`), so that a file
- * name cannot move the cursor, recolour a terminal or reorder the text around it.
- */
-function escape_escapeControls(s) {
-    return s.replace(INVISIBLE, (c) => {
-        const named = NAMED[c];
-        if (named)
-            return named;
-        const code = c.charCodeAt(0);
-        return code <= 0xff
-            ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
-            : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    });
-}
-/**
- * Prose on one line: runs of whitespace (newlines included) become one space, then any remaining
- * control character is made visible. For messages and titles, where a line break carries no meaning
- * but would break a table row or a list item.
- */
-function escape_singleLine(s) {
-    return escape_escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
-}
-/** Like {@link singleLine} but keeps line breaks (annotation messages render them). */
-function multiLine(s) {
-    return s
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map((line) => escape_escapeControls(line.replace(/[^\S\n]+/g, ' ').trimEnd()))
-        .join('\n')
-        .trim();
-}
-const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** HTML text and attribute values. */
-function escapeHtml(s) {
-    return s.replace(/[&<>"']/g, (c) => HTML[c]);
-}
-/**
- * Markdown (GitHub Flavored) inline text, safe in a paragraph, a list item and a table cell:
- * one line; HTML made inert with entities; every character that opens emphasis, code, links,
- * strikethrough, math or a table cell backslash-escaped; a leading character that would start a
- * block (list, heading, quote) escaped; `@name` broken with a zero-width space so a PR comment
- * never notifies someone named in repository content.
- */
-function escape_escapeMarkdown(s) {
-    const out = escapeInline(escape_singleLine(s));
-    // List markers and setext underlines only have meaning at the start of a line, and an ordered-list
-    // marker only before a space, so "8.9" stays unescaped while "1. item" does not.
-    return out.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])(?= |$)/, '$1\\$2');
-}
-function escapeInline(s) {
-    return (s
-        .replace(/[\\`*_{}[\]#|~$!]/g, (c) => `\\${c}`)
-        .replace(/[&<>]/g, (c) => HTML[c])
-        // Only an @ that starts a word mentions someone ("user@host" does not).
-        .replace(/(?<![A-Za-z0-9_`])@(?=[A-Za-z0-9_-])/g, '@&#8203;'));
-}
-/**
- * Repository data (a path, an id) as inline code that nothing in it can end or turn into markup:
- * an HTML `<code>` element whose content is escaped Markdown text, so `<`, backticks and pipes are
- * plain characters and no raw `<` from the data reaches the output. Control characters are shown as
- * escapes and spacing is kept (a path keeps its exact spelling). Safe in table cells.
- */
-function escape_markdownCode(s) {
-    return `<code>${escapeInline(escape_escapeControls(s))}</code>`;
-}
-/**
- * A Markdown code span that its content cannot close: the fence is one backtick longer than the
- * longest backtick run inside, padded when the content touches a backtick. Control characters are
- * made visible (a path keeps its exact spelling). In a table cell `|` must still be escaped: GFM
- * splits cells before it parses code spans, and turns `\|` back into `|` inside the span.
- */
-function codeSpan(s, options = {}) {
-    let content = escape_escapeControls(s);
-    if (content === '')
-        return '""';
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
-    const allSpaces = /^ +$/.test(content);
-    const pad = content.startsWith('`') || content.endsWith('`') || (!allSpaces && /^ .* $/s.test(content));
-    if (options.table)
-        content = content.replace(/\|/g, '\\|');
-    return pad ? `${fence} ${content} ${fence}` : `${fence}${content}${fence}`;
-}
-/** The URL if it is an absolute http(s) URL, percent-encoded where Markdown would end it; else undefined. */
-function safeHttpUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return undefined;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return undefined;
-    // URL.href already percent-encodes spaces, quotes and angle brackets; parentheses and pipes would
-    // still end a Markdown link destination or a table cell.
-    return parsed.href.replace(/[()|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-/** `[text](url)` with escaped text, or the escaped text alone when the URL is not http(s). */
-function markdownLink(text, url) {
-    const safe = safeHttpUrl(url);
-    return safe ? `[${escape_escapeMarkdown(text)}](${safe})` : escape_escapeMarkdown(text);
-}
-/**
- * Shortens to at most `max` code points (never splitting a surrogate pair), marking the cut with
- * `…`. `middle` keeps both ends, for paths whose file name matters as much as their root.
- */
-function escape_truncate(s, max, where = 'end') {
-    // UTF-16 length bounds the code-point count from above: the common case needs no scan.
-    if (s.length <= max)
-        return s;
-    const head = codePointsFrom(s, max + 1);
-    if (head.length <= max)
-        return s;
-    if (max <= 1)
-        return '…';
-    if (where === 'middle') {
-        const keepHead = Math.ceil((max - 1) / 2);
-        const keepTail = max - 1 - keepHead;
-        return `${head.slice(0, keepHead).join('')}…${codePointsBack(s, keepTail).join('')}`;
-    }
-    return `${head.slice(0, max - 1).join('')}…`;
-}
-/** The first `n` code points of `s`, without materialising the rest of a long string. */
-function codePointsFrom(s, n) {
-    const out = [];
-    for (const c of s) {
-        if (out.length === n)
-            break;
-        out.push(c);
-    }
-    return out;
-}
-/** The last `n` code points of `s`, in order. */
-function codePointsBack(s, n) {
-    const out = [];
-    let i = s.length;
-    while (out.length < n && i > 0) {
-        const low = s.charCodeAt(i - 1);
-        const pair = i >= 2 &&
-            low >= 0xdc00 &&
-            low <= 0xdfff &&
-            s.charCodeAt(i - 2) >= 0xd800 &&
-            s.charCodeAt(i - 2) <= 0xdbff;
-        const start = pair ? i - 2 : i - 1;
-        out.push(s.slice(start, i));
-        i = start;
-    }
-    return out.reverse();
-}
-/** UTF-8 size of a string, the unit GitHub's job summary limit is measured in. */
-function escape_utf8Bytes(s) {
-    return Buffer.byteLength(s, 'utf8');
-}
-/**
- * SARIF plain-text messages interpret `[text](target)` as embedded links (SARIF 2.1.0 §3.11.6); a
- * backslash before `\`, `[` or `]` makes them literal.
- */
-function escapeSarifText(s) {
-    return s.replace(/[\\[\]]/g, (c) => `\\${c}`);
-}
-/** "1 finding", "2 findings". */
-function escape_plural(n, singular, pluralForm = `${singular}s`) {
-    return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/shared.js
@@ -10720,7 +10728,7 @@ function renderOscal(report) {
     });
     const result = {
         uuid: id('result', ''),
-        title: `ISO/IEC 27002:2022 controls of ${oscal_oneLine(subject)}`,
+        title: `ISO/IEC 27002:2022 controls of ${oneLine(subject)}`,
         description: `controlgate ${report.tool.version} checked ${report.summary.files} files${report.summary.changedFiles !== undefined ? ` (the per-file rules the ${report.summary.changedFiles} changed ones)` : ''} with ${report.summary.rules} rules and assessed ${report.controls.length} controls against the declarations ${report.declarations?.file ?? '(none)'}. Gate: ${report.summary.gate.result}.`,
         start: time,
         end: time,
@@ -10763,7 +10771,7 @@ function renderOscal(report) {
         'assessment-results': {
             uuid: id('assessment-results', ''),
             metadata: {
-                title: `controlgate assessment of ${oscal_oneLine(subject)} against ISO/IEC 27002:2022`,
+                title: `controlgate assessment of ${oneLine(subject)} against ISO/IEC 27002:2022`,
                 'last-modified': time,
                 version: report.repository.head ?? 'working tree',
                 'oscal-version': OSCAL_VERSION,
@@ -10918,7 +10926,7 @@ function evidenceLink(report) {
 function props(pairs) {
     return pairs
         .filter((p) => typeof p[1] === 'string' && p[1].trim() !== '')
-        .map(([name, value]) => ({ name, ns: OSCAL_NS, value: oscal_oneLine(value) }));
+        .map(([name, value]) => ({ name, ns: OSCAL_NS, value: oneLine(value) }));
 }
 /** An http(s) URL in its normalised, percent-encoded form, or undefined. */
 function webUrl(text) {
@@ -10930,7 +10938,7 @@ function webUrl(text) {
         return undefined;
     }
 }
-function oscal_oneLine(text) {
+function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 /** An RFC 4122 version 5 (name-based, SHA-1) UUID. */
@@ -12550,7 +12558,7 @@ async function runInSession(options) {
     try {
         const settings = readSettings(envInput(env), env);
         const logger = createActionsLogger();
-        const event = readEvent(env);
+        const event = (0,action_event/* readEvent */.j_)(env);
         if (event.problem)
             logger.warning(`controlgate: ${event.problem}; the run goes on as for a push`);
         const scope = settings.gate ?? (event.pullRequest ? 'new' : 'all');
@@ -39282,16 +39290,16 @@ function touchedBy(inputs, change, matcher) {
             if (match(p))
                 return true;
     }
+    const presence = change.presence ?? change.paths;
     // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
     for (const name of inputs.selected) {
         const selector = (0,_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .selectorNamed */ .R4)(name);
-        for (const p of change.presence ?? change.paths)
+        for (const p of presence)
             if (!selector || selector.test(p))
                 return true;
     }
     // An edited file that is no subject of the screen on either side was read for the screen alone,
     // the same on both trees; one added or deleted changes what the rule read.
-    const presence = change.presence ?? change.paths;
     for (const { patterns, screen } of inputs.screened.values()) {
         const match = matcher(patterns);
         for (const p of change.paths) {
@@ -40602,7 +40610,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6308);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6539);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

@@ -39090,16 +39090,16 @@ function touchedBy(inputs, change, matcher) {
             if (match(p))
                 return true;
     }
+    const presence = change.presence ?? change.paths;
     // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
     for (const name of inputs.selected) {
         const selector = (0,_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .selectorNamed */ .R4)(name);
-        for (const p of change.presence ?? change.paths)
+        for (const p of presence)
             if (!selector || selector.test(p))
                 return true;
     }
     // An edited file that is no subject of the screen on either side was read for the screen alone,
     // the same on both trees; one added or deleted changes what the rule read.
-    const presence = change.presence ?? change.paths;
     for (const { patterns, screen } of inputs.screened.values()) {
         const match = matcher(patterns);
         for (const p of change.paths) {

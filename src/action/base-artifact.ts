@@ -15,6 +15,7 @@
  * `why` for one log line, and the run then evaluates every rule.
  */
 import { BASE_RESULTS_MAX_BYTES, type BaseResultsInput, parseBaseResults } from '../core/base-results.js';
+import { record } from './event.js';
 import { type ApiClient, ApiError } from './github.js';
 import { readSingleJsonFile } from './zip.js';
 
@@ -233,8 +234,4 @@ function apiProblem(err: unknown): string {
 
 function short(sha: string): string {
   return sha.slice(0, 12);
-}
-
-function record(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }

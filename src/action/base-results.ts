@@ -7,6 +7,7 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { type BaseResults, type BaseResultsInput, serializeBaseResults } from '../core/base-results.js';
+import { singleLine } from '../reporters/escape.js';
 import * as runner from './commands.js';
 import type { ActionEvent } from './event.js';
 import type { ApiClient } from './github.js';
@@ -101,7 +102,7 @@ export async function readBaseResults(
   const name = settings.baseResults;
   if (name === undefined || !pr) return undefined;
   const skip = (why: string) => {
-    runner.info(`controlgate: base results not used, every rule is evaluated: ${oneLine(why)}`);
+    runner.info(`controlgate: base results not used, every rule is evaluated: ${singleLine(why)}`);
     return undefined;
   };
   if (!client || !event.repository) return skip('no token was given (input token) to find the artifact');
@@ -118,14 +119,9 @@ export async function readBaseResults(
   if ('why' in outcome) return skip(outcome.why);
   const { results, source } = outcome.input;
   runner.info(
-    oneLine(
+    singleLine(
       `controlgate: base results from ${source} (commit ${results.commit.slice(0, 12)}, ${Object.keys(results.rules).length} rules)`,
     ),
   );
   return outcome.input;
-}
-
-/** Text from the API or an artifact on one log line: no line break can start a workflow command. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
 }

@@ -106,7 +106,8 @@ function readBounded(file: string): string {
   }
 }
 
-function record(value: unknown): Record<string, unknown> {
+/** A JSON object's fields, or none for anything else (an answer or payload read as hostile). */
+export function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};

@@ -15,6 +15,7 @@ import { locationFromSpan } from '../core/location.js';
 import { isRelative, type TreeReader } from '../core/policy/tree.js';
 import type { RawFinding } from '../core/types.js';
 import { parseYaml, pointer, type YamlDocument } from '../core/workspace/yaml.js';
+import { record } from './event.js';
 
 /** The step this run is, as the runner names it. */
 export interface RunningStep {
@@ -275,10 +276,4 @@ function baseRunsGate(base: TreeReader, step: RunningStep): string | undefined {
 function quote(value: string, empty: string): string {
   if (value === '') return empty;
   return `"${value.length > 120 ? `${value.slice(0, 117)}...` : value}"`;
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
 }

@@ -336,14 +336,14 @@ export function touchedBy(
     const match = matcher(patterns);
     for (const p of change.paths) if (match(p)) return true;
   }
+  const presence = change.presence ?? change.paths;
   // A list through a selector changes only by a path it takes, added or deleted (an edit is a read).
   for (const name of inputs.selected) {
     const selector = selectorNamed(name);
-    for (const p of change.presence ?? change.paths) if (!selector || selector.test(p)) return true;
+    for (const p of presence) if (!selector || selector.test(p)) return true;
   }
   // An edited file that is no subject of the screen on either side was read for the screen alone,
   // the same on both trees; one added or deleted changes what the rule read.
-  const presence = change.presence ?? change.paths;
   for (const { patterns, screen } of inputs.screened.values()) {
     const match = matcher(patterns);
     for (const p of change.paths) {
