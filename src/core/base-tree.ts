@@ -13,29 +13,13 @@ import { compareStrings } from './workspace/files.js';
 import { LineIndex } from './workspace/lines.js';
 import { ScopeRecorder, type TreeChange } from './workspace/scope.js';
 import { screenNamed } from './workspace/screens.js';
-import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace/workspace.js';
+import { FILE_DERIVED_MEMOS, type FileContent, type InputProblem, Workspace } from './workspace/workspace.js';
 import type { YamlResult } from './workspace/yaml.js';
 
 /** Git's heuristic, as the workspace applies it: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 /** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
 const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
-
-/**
- * Memo kinds the base shares with the head for an untouched file: the per-file parses every view
- * shares ({@link PER_FILE_MEMOS}), and what the base alone may add, values computed from one file's
- * parse and text only. A workflow audit the change touches runs again over every workflow of the
- * base, and the syntax checks and expressions of the untouched ones are the head's.
- */
-const SHARED_WITH_HEAD: ReadonlySet<string> = new Set([
-  ...PER_FILE_MEMOS,
-  'workflow-syntax',
-  'workflow-expressions',
-  'workflow-expressions-by-holder',
-  'workflow-expressions-by-pointer',
-  'source-lines',
-  'deps.toml',
-]);
 
 /** A file whose base version differs from the head's, as listed by `git diff --raw`. */
 interface BaseEntry {
@@ -135,9 +119,13 @@ export class BaseWorkspace extends Workspace {
     return result;
   }
 
-  /** Untouched files share the head's per-file values (see {@link SHARED_WITH_HEAD}). */
+  /**
+   * Untouched files share the head's per-file values (see {@link FILE_DERIVED_MEMOS}): a workflow audit
+   * the change touches runs again over every workflow of the base, and the parses, syntax checks and
+   * expressions of the untouched ones are the head's.
+   */
   override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
-    if (SHARED_WITH_HEAD.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
+    if (FILE_DERIVED_MEMOS.has(kind) && this.untouched(file)) return this.head.memo(kind, file, compute);
     return super.memo(kind, file, compute);
   }
 

@@ -57,6 +57,19 @@ describe('RecordingWorkspace', () => {
     expect(record(view, (w) => w.memo('other', '', () => '')).opaque).toMatch(/other/);
   });
 
+  it('credits a value derived from one file, whoever computed it first, to that file alone', () => {
+    const ws = tree({ '.github/workflows/a.yml': 'on: push\n', '.github/workflows/b.yml': 'on: push\n' });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    // A per-file rule (never recorded) computed it on the whole tree: a rule that takes it through
+    // the view read that file, not an unknown set of files.
+    ws.memo('workflow-expressions-by-holder', '.github/workflows/a.yml', () => new Map());
+    const inputs = record(view, (w) =>
+      w.memo('workflow-expressions-by-holder', '.github/workflows/a.yml', () => 0),
+    );
+    expect(inputs.opaque).toBeUndefined();
+    expect([...inputs.paths]).toEqual(['.github/workflows/a.yml']);
+  });
+
   it('answers every question a workspace takes from the whole tree (a method added later must be too)', () => {
     // The view has no file list of its own: a method it inherited would answer from an empty tree.
     // Those left are the text of a read (through `read`) and private helpers of reads it delegates.

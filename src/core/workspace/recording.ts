@@ -8,7 +8,7 @@
 import type { Inspection } from './inspect.js';
 import type { InputLog } from './scope.js';
 import type { Screen, Selector } from './screens.js';
-import { type FileContent, type InputProblem, PER_FILE_MEMOS, Workspace } from './workspace.js';
+import { FILE_DERIVED_MEMOS, type FileContent, type InputProblem, Workspace } from './workspace.js';
 import type { YamlResult } from './yaml.js';
 
 export class RecordingWorkspace extends Workspace {
@@ -106,12 +106,13 @@ export class RecordingWorkspace extends Workspace {
   }
 
   /**
-   * Per-file parses depend on their file alone. Anything else is computed once for the tree and
+   * Per-file parses, and values derived from one file's (see {@link FILE_DERIVED_MEMOS}), depend on
+   * that file alone, whichever rule or view computed them first. Anything else is computed once for the tree and
    * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
    * value computed where nothing was recorded makes the rule's inputs unknown.
    */
   override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
-    if (PER_FILE_MEMOS.has(kind)) {
+    if (FILE_DERIVED_MEMOS.has(kind)) {
       this.ask(file);
       return this.whole.memo(kind, file, compute);
     }

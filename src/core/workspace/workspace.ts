@@ -32,6 +32,21 @@ export const PER_FILE_MEMOS: ReadonlySet<string> = new Set([
   'secrets',
 ]);
 
+/**
+ * {@link PER_FILE_MEMOS}, and the values computed from one file's parse and text only (its syntax
+ * checks, expressions, lines): a view may take them from another that read the same file, and a rule
+ * that takes one read that file and nothing else.
+ */
+export const FILE_DERIVED_MEMOS: ReadonlySet<string> = new Set([
+  ...PER_FILE_MEMOS,
+  'workflow-syntax',
+  'workflow-expressions',
+  'workflow-expressions-by-holder',
+  'workflow-expressions-by-pointer',
+  'source-lines',
+  'deps.toml',
+]);
+
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
 
