@@ -21,22 +21,40 @@ export const BASE_RESULTS_FORMAT = 'controlgate-base-results/1';
 /** Larger results are not read (the bench's 100,000-file tree writes about 1 MB). */
 export const BASE_RESULTS_MAX_BYTES = 64 * 1024 * 1024;
 
+/** What a rule (or one subject of it) asked of the tree (see `RuleInputs`). */
+export interface StoredInputs {
+  paths: string[];
+  globs: string[][];
+  /** Globs listed through a named screen (see workspace/screens.ts). */
+  screened: { patterns: string[]; screen: string }[];
+  /** Selectors the tree was listed through (see workspace/screens.ts). */
+  selected: string[];
+  listed: boolean;
+}
+
 /** One rule's results on the base commit. */
 export interface StoredRule {
-  /** What the rule asked of the tree (see `RuleInputs`); rules with opaque inputs are not stored. */
-  inputs: {
-    paths: string[];
-    globs: string[][];
-    /** Globs listed through a named screen (see workspace/screens.ts). */
-    screened: { patterns: string[]; screen: string }[];
-    /** Selectors the tree was listed through (see workspace/screens.ts). */
-    selected: string[];
-    listed: boolean;
-  };
+  /** What the rule asked of the tree; rules with opaque inputs are not stored. */
+  inputs: StoredInputs;
   /** The findings as the rule reported them, before settings, context and triage. */
   raw: RawFinding[];
   /** What it examined, as its summary in the report says. */
   scope: RuleScope;
+  /**
+   * For a rule that names its subjects (see `Evaluator.subjects`): each subject's part, in order
+   * (`raw` is their findings one after another), so that a change evaluates again only the subjects
+   * whose inputs it touches.
+   */
+  subjects?: StoredSubject[];
+}
+
+/** One subject's part of a rule's results: what evaluating it alone asked, found and examined. */
+export interface StoredSubject {
+  path: string;
+  inputs: StoredInputs;
+  raw: RawFinding[];
+  /** The files it examined. */
+  files: string[];
 }
 
 export interface BaseResults {
@@ -98,7 +116,7 @@ export function resultsKey(parts: ResultsKeyParts): string {
 }
 
 /** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
-export function storedInputs(inputs: RuleInputs): StoredRule['inputs'] | undefined {
+export function storedInputs(inputs: RuleInputs): StoredInputs | undefined {
   if (inputs.opaque !== undefined) return undefined;
   return {
     paths: [...inputs.paths].sort(),
@@ -110,7 +128,7 @@ export function storedInputs(inputs: RuleInputs): StoredRule['inputs'] | undefin
 }
 
 /** Stored inputs back as the engine compares them. */
-export function recordedInputs(stored: StoredRule['inputs']): RuleInputs {
+export function recordedInputs(stored: StoredInputs): RuleInputs {
   const inputs = emptyInputs();
   for (const p of stored.paths) inputs.paths.add(p);
   for (const g of stored.globs) inputs.globs.set(g.join('\u0000'), g);
@@ -158,7 +176,25 @@ export function parseBaseResults(text: string): BaseResults {
 
 function storedRuleProblem(rule: unknown): string | undefined {
   if (!isObject(rule)) return 'not an object';
-  const inputs = rule.inputs;
+  const problem = inputsProblem(rule.inputs) ?? rawProblem(rule.raw);
+  if (problem) return problem;
+  const scope = rule.scope;
+  if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
+    return 'scope is not a rule scope';
+  }
+  if (!isStrings(scope.settings)) return 'scope.settings is not a list';
+  if (rule.subjects === undefined) return undefined;
+  if (!Array.isArray(rule.subjects)) return 'subjects is not a list';
+  for (const [i, subject] of rule.subjects.entries()) {
+    if (!isObject(subject) || typeof subject.path !== 'string') return `subjects[${i}] has no path`;
+    const inner = inputsProblem(subject.inputs) ?? rawProblem(subject.raw);
+    if (inner) return `subjects[${i}].${inner}`;
+    if (!isStrings(subject.files)) return `subjects[${i}].files is not a list of paths`;
+  }
+  return undefined;
+}
+
+function inputsProblem(inputs: unknown): string | undefined {
   if (!isObject(inputs)) return 'inputs is not an object';
   if (!isStrings(inputs.paths)) return 'inputs.paths is not a list of paths';
   if (!Array.isArray(inputs.globs) || !inputs.globs.every(isStrings))
@@ -171,8 +207,12 @@ function storedRuleProblem(rule: unknown): string | undefined {
   }
   if (!isStrings(inputs.selected)) return 'inputs.selected is not a list of selectors';
   if (typeof inputs.listed !== 'boolean') return 'inputs.listed is not a boolean';
-  if (!Array.isArray(rule.raw)) return 'raw is not a list';
-  for (const [i, raw] of rule.raw.entries()) {
+  return undefined;
+}
+
+function rawProblem(list: unknown): string | undefined {
+  if (!Array.isArray(list)) return 'raw is not a list';
+  for (const [i, raw] of list.entries()) {
     if (!isObject(raw) || typeof raw.message !== 'string') return `raw[${i}] has no message`;
     const location = raw.location;
     if (location !== undefined && location !== null) {
@@ -185,11 +225,6 @@ function storedRuleProblem(rule: unknown): string | undefined {
       }
     }
   }
-  const scope = rule.scope;
-  if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
-    return 'scope is not a rule scope';
-  }
-  if (!isStrings(scope.settings)) return 'scope.settings is not a list';
   return undefined;
 }
 

@@ -30,6 +30,8 @@ export async function runEvaluator(
   workspace: Workspace,
   policy: PolicyProblems,
   github?: GitHubApi,
+  /** The subjects to report on (see `Evaluator.subjects`); absent: all of them. */
+  subjects?: readonly string[],
 ): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
   const settings: string[] = [];
@@ -48,6 +50,7 @@ export async function runEvaluator(
       workspace,
       policy,
       ...(api ? { github: api.client } : {}),
+      ...(subjects ? { subjects } : {}),
     });
     return { raw, examined: examined() };
   } catch (err) {

@@ -5,7 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import { recordedInputs, type StoredRule } from './base-results.js';
+import { recordedInputs, type StoredRule, type StoredSubject } from './base-results.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
@@ -41,6 +41,17 @@ export interface RecordedRule {
   /** Its findings as it reported them (see `StoredRule.raw`). */
   raw: readonly RawFinding[];
   scope: RuleScope;
+  /** For a rule evaluated subject by subject (see `Evaluator.subjects`): each subject's part, in order. */
+  subjects?: SubjectResults[];
+}
+
+/** What evaluating one subject of a rule alone asked, found and examined. */
+export interface SubjectResults {
+  path: string;
+  inputs: RuleInputs;
+  raw: RawFinding[];
+  /** The files it examined. */
+  files: string[];
 }
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
@@ -75,6 +86,15 @@ export class RuleRun {
   private reusable: ReadonlyMap<string, StoredRule> = new Map();
   /** Rules whose results came from {@link reusable} in this run. */
   readonly reused = new Set<string>();
+  /**
+   * Of the rules that name their subjects and that the change touches, the subjects it does not
+   * touch, with their stored results (see {@link reuseResults}): only the others are evaluated.
+   */
+  private reusableSubjects: ReadonlyMap<string, ReadonlyMap<string, StoredSubject>> = new Map();
+  /** Subjects whose results came from {@link reusableSubjects}, and all subjects, in this run. */
+  readonly subjectCounts = { reused: 0, total: 0 };
+  /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
+  private splitting = false;
 
   constructor(
     private readonly config: Config,
@@ -104,8 +124,21 @@ export class RuleRun {
    * their origin and for the change touching none of their inputs. Their inputs are recorded as the
    * base's, so the base comparison reuses them too.
    */
-  reuseResults(rules: ReadonlyMap<string, StoredRule>): void {
+  reuseResults(
+    rules: ReadonlyMap<string, StoredRule>,
+    subjects: ReadonlyMap<string, ReadonlyMap<string, StoredSubject>> = new Map(),
+  ): void {
     this.reusable = rules;
+    this.reusableSubjects = subjects;
+  }
+
+  /**
+   * With {@link recordInputs}: evaluates each rule that names its subjects one subject at a time,
+   * recording each subject's part, so that results kept for later changes can be reused by subject.
+   * The findings are the same as one evaluation over the tree.
+   */
+  recordSubjects(): void {
+    this.splitting = true;
   }
 
   /**
@@ -261,7 +294,12 @@ export class RuleRun {
     if (!summary) return;
     const stored = this.reusable.get(rule.id);
     if (stored) return this.reuse(rule, summary, stored);
-    const perFile = getEvaluator(rule.check.kind)?.scope === 'file';
+    const evaluator = getEvaluator(rule.check.kind);
+    const kept = this.reusableSubjects.get(rule.id);
+    if (evaluator?.subjects && this.recorder && (this.splitting || kept)) {
+      return this.evaluateSubjects(rule, summary, evaluator.subjects, this.recorder, kept);
+    }
+    const perFile = evaluator?.scope === 'file';
     const scoped = this.focused && perFile;
     // The policy rules read the policy and what the engine found in it: never recorded.
     const recorder = perFile || policyKind(rule.check.kind) ? undefined : this.recorder;
@@ -283,6 +321,58 @@ export class RuleRun {
       const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
       this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
     }
+  }
+
+  /**
+   * Evaluates a rule one subject at a time, recording what each asked, and takes the stored part of
+   * each subject in `kept` instead. The findings are the subjects' one after another, as one
+   * evaluation over the tree reports them; the inputs and the scope are the union of the subjects'.
+   */
+  private async evaluateSubjects(
+    rule: Rule,
+    summary: RuleSummary,
+    list: (workspace: Workspace) => string[],
+    recorder: RecordingWorkspace,
+    kept: ReadonlyMap<string, StoredSubject> | undefined,
+  ): Promise<void> {
+    recorder.log.begin();
+    const subjects = list(recorder);
+    const listing = recorder.log.end();
+    const tally = this.tally();
+    const settings = new Set<string>();
+    const parts: SubjectResults[] = [];
+    const files = this.workspace.scope.files;
+    for (const path of subjects) {
+      const stored = kept?.get(path);
+      if (stored) {
+        tally.add(stored.files.flatMap((f) => this.workspace.scope.position(f) ?? []));
+        parts.push({ ...stored, inputs: recordedInputs(stored.inputs) });
+        this.subjectCounts.reused += 1;
+        continue;
+      }
+      recorder.log.begin();
+      const outcome = await runEvaluator(rule, recorder, this.policy, this.github, [path]);
+      const inputs = recorder.log.end();
+      tally.add(outcome.examined.files);
+      for (const s of outcome.examined.settings) settings.add(s);
+      if ('error' in outcome) {
+        summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+        return this.fail(rule, summary, outcome);
+      }
+      parts.push({ path, inputs, raw: outcome.raw, files: outcome.examined.files.map((i) => files[i]!) });
+    }
+    this.subjectCounts.total += subjects.length;
+    summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+    const raw = parts.flatMap((p) => p.raw);
+    const first = this.findings.length;
+    this.append(rule, summary, raw);
+    const union = new InputLog();
+    union.begin();
+    for (const part of [listing, ...parts.map((p) => p.inputs)]) union.replay(part);
+    const inputs = union.end();
+    if (settings.size > 0) inputs.opaque ??= 'it reads the API';
+    const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
+    this.recorded.set(rule.id, { inputs, fingerprints, raw, scope: summary.scope, subjects: parts });
   }
 
   /** A rule's stored results as if it had just found them: same settings, context and fingerprints. */

@@ -125,6 +125,74 @@ describe('base results', () => {
     ).toEqual(['2 existing', '6 new']);
   });
 
+  it('takes a touched rule’s findings on the base from them, unless a rename makes the base tree differ', async () => {
+    // Stored results that say the base commit had no such finding: the comparison believes them
+    // instead of evaluating the rule over the base tree (where it would find line 2).
+    const edit = `${TREE['infra/main.tf']}resource "aws_db_instance" "e" {\n  publicly_accessible = true\n}\n`;
+    const judged = async (change: Record<string, string | null>) => {
+      const { repo, base, results } = await changed(change);
+      results.rules['terraform-db-publicly-accessible']!.raw = [];
+      const report = await prCheck(repo.dir, base, results, logger());
+      return report.findings
+        .filter((f) => f.ruleId === 'terraform-db-publicly-accessible')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`);
+    };
+    expect(await judged({ 'infra/main.tf': edit })).toEqual(['infra/main.tf:2 new', 'infra/main.tf:6 new']);
+    // A renamed file is shown in the base tree under its new name: the rule is evaluated there.
+    expect(await judged({ 'infra/main.tf': null, 'infra/db.tf': edit })).toEqual([
+      'infra/db.tf:2 existing',
+      'infra/db.tf:6 new',
+    ]);
+  });
+
+  it('evaluates again the workflows whose findings depend on a workflow the change edits, and only those', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression
+    const head = '${{ github.event.pull_request.head.sha }}';
+    const workflows = {
+      '.github/workflows/build.yml': `on: workflow_call\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${head}\n      - run: make\n`,
+      '.github/workflows/caller.yml': 'on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n',
+      '.github/workflows/lint.yml':
+        'on: push\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n',
+    };
+    const repo = scratchRepo();
+    const base = repo.commit({ ...TREE, ...workflows }, 'base');
+    let results: BaseResults | undefined;
+    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    for (const id of ['workflow-dangerous-trigger', 'workflow-github-env', 'workflow-template-injection']) {
+      expect(
+        results!.rules[id]?.subjects?.map((s) => s.path),
+        id,
+      ).toEqual([
+        '.github/workflows/build.yml',
+        '.github/workflows/caller.yml',
+        '.github/workflows/lint.yml',
+      ]);
+    }
+    // The caller now runs on pull_request_target: the workflow it calls checks out the pull request's
+    // head with the base repository's secrets, a finding in the file the change did not edit.
+    repo.commit({
+      '.github/workflows/caller.yml': workflows['.github/workflows/caller.yml'].replace(
+        'push',
+        'pull_request_target',
+      ),
+    });
+    const log = logger();
+    const report = await prCheck(repo.dir, base, results!, log);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'workflow-dangerous-trigger')
+        .map(
+          (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} ${f.isNew ? 'new' : 'existing'}`,
+        ),
+    ).toEqual(['.github/workflows/build.yml:8 critical new', '.github/workflows/caller.yml:1 medium new']);
+    // Each of the three workflow rules that follow callers evaluated caller.yml again; the one that
+    // asks whether a workflow's callers run on pull_request_target evaluated build.yml again too;
+    // lint.yml, and build.yml for the other two, kept their parts.
+    expect(log.lines).toContain(
+      'info: of the files the other rules that read across files report on, 5 of 9 kept their results of the base commit: the change touches nothing their findings depend on',
+    );
+  });
+
   it.each<[string, Record<string, string | null>, boolean, string[]]>([
     [
       'a workflow edited',
@@ -261,7 +329,7 @@ describe('base results', () => {
 
   it('does not use results written under another configuration', async () => {
     const repo = scratchRepo();
-    const base = repo.commit(TREE, 'base');
+    repo.commit(TREE, 'base');
     let results: BaseResults | undefined;
     await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
     // The base commit's own configuration is the policy in force: a change to it is another key.
@@ -348,6 +416,44 @@ describe('base results', () => {
         inputs: { paths: [], globs: [], screened: [{ patterns: ['**/*.yml'] }], selected: [], listed: false },
       }),
       'rules.r: inputs.screened is not a list of screened globs',
+    ],
+    ['subjects that are not a list', withRule({ subjects: {} }), 'rules.r: subjects is not a list'],
+    [
+      'a subject without its path',
+      withRule({ subjects: [{ inputs: {}, raw: [], files: [] }] }),
+      'rules.r: subjects[0] has no path',
+    ],
+    [
+      'a subject whose inputs are not inputs',
+      withRule({ subjects: [{ path: 'a.yml', inputs: { paths: 'a.yml' }, raw: [], files: [] }] }),
+      'rules.r: subjects[0].inputs.paths is not a list of paths',
+    ],
+    [
+      'a subject whose finding has no message',
+      withRule({
+        subjects: [
+          {
+            path: 'a.yml',
+            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
+            raw: [{}],
+            files: [],
+          },
+        ],
+      }),
+      'rules.r: subjects[0].raw[0] has no message',
+    ],
+    [
+      'a subject without the files it examined',
+      withRule({
+        subjects: [
+          {
+            path: 'a.yml',
+            inputs: { paths: [], globs: [], screened: [], selected: [], listed: false },
+            raw: [],
+          },
+        ],
+      }),
+      'rules.r: subjects[0].files is not a list of paths',
     ],
   ])('refuses %s', (_name, text, message) => {
     expect(() => parseBaseResults(text)).toThrow(message);

@@ -9,7 +9,7 @@ import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../
 import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { RuleRun } from '../../src/core/rule-run.js';
-import type { Report } from '../../src/core/types.js';
+import { type Report, silentLogger } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 /** mulberry32: a seeded generator, so a failing case can be replayed from its seed. */
@@ -158,21 +158,62 @@ const KINDS: Record<string, { path: (n: number) => string; variants: ((n: number
     ],
   },
 };
-const KIND_NAMES = Object.keys(KINDS);
+
+/**
+ * Workflows and actions that call each other (reusable workflows, local actions, workflow_run), whose
+ * findings depend on other files: for the workflow rules kept and reused file by file.
+ */
+const CALLING_KINDS: typeof KINDS = {
+  workflow: KINDS.workflow!,
+  calling: {
+    path: (n) => `.github/workflows/rw-${n}.yml`,
+    variants: [
+      // Runs its input: injectable when a caller passes text an outsider writes.
+      () =>
+        `on:\n  workflow_call:\n    inputs:\n      title:\n        type: string\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${expr('inputs.title')}"\n`,
+      (n) =>
+        `on: pull_request_target\njobs:\n  call:\n    uses: ./.github/workflows/rw-${(n + 1) % 4}.yml\n    with:\n      title: ${expr('github.event.pull_request.title')}\n`,
+      (n) =>
+        `on: push\njobs:\n  call:\n    uses: ./.github/workflows/rw-${(n + 1) % 4}.yml\n    with:\n      title: fixed\n`,
+      // Checks out the pull request's head: critical when a pull_request_target workflow calls it.
+      () =>
+        `on: workflow_call\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.pull_request.head.sha')}\n      - run: make\n`,
+      (n) =>
+        `on:\n  workflow_run:\n    workflows: ["wf-${n}.yml", "rw-${(n + 1) % 4}.yml"]\n    types: [completed]\njobs:\n  w:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.workflow_run.head_sha')}\n      - run: echo "B=${expr('github.event.workflow_run.head_branch')}" >> $GITHUB_ENV\n`,
+      (n) =>
+        `on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./actions/act-${n}\n        with:\n          text: ${expr('github.event.issue.title')}\n`,
+    ],
+  },
+  action: {
+    path: (n) => `actions/act-${n}/action.yml`,
+    variants: [
+      () =>
+        `name: act\ninputs:\n  text:\n    description: text\nruns:\n  using: composite\n  steps:\n    - run: echo "${expr('inputs.text')}"\n      shell: bash\n`,
+      () =>
+        `name: act\ninputs:\n  text:\n    description: text\nruns:\n  using: composite\n  steps:\n    - run: echo "T=${expr('inputs.text')}" >> "$GITHUB_ENV"\n      shell: bash\n`,
+      () => 'name: act\nruns:\n  using: node20\n  main: index.js\n',
+    ],
+  },
+  source: KINDS.source!,
+  codeowners: KINDS.codeowners!,
+};
 
 /** A file of a random kind and variant; numbers are small so that files refer to each other. */
-function randomFile(rand: () => number): [string, string] {
-  const kind = KINDS[KIND_NAMES[Math.floor(rand() * KIND_NAMES.length)]!]!;
+function randomFile(rand: () => number, kinds = KINDS): [string, string] {
+  const names = Object.keys(kinds);
+  const kind = kinds[names[Math.floor(rand() * names.length)]!]!;
   const n = Math.floor(rand() * 4);
   const variant = kind.variants[Math.floor(rand() * kind.variants.length)]!;
   return [kind.path(n), variant(n)];
 }
 
-/** A base tree of about `size` files. */
-function baseTree(rand: () => number, size: number): Record<string, string> {
+/** A base tree of `size` files (no more than the kinds have paths). */
+function baseTree(rand: () => number, size: number, kinds = KINDS): Record<string, string> {
+  const paths = new Set(Object.values(kinds).flatMap((k) => [0, 1, 2, 3].map((n) => k.path(n))));
+  if (size > paths.size) throw new Error(`a tree of ${size} files from ${paths.size} paths`);
   const files: Record<string, string> = {};
   while (Object.keys(files).length < size) {
-    const [p, c] = randomFile(rand);
+    const [p, c] = randomFile(rand, kinds);
     files[p] = c;
   }
   return files;
@@ -182,7 +223,11 @@ function baseTree(rand: () => number, size: number): Record<string, string> {
  * A random pull request against `tree`: additions, deletions, renames (with and without an edit) and
  * edits, as the changes to commit (null deletes).
  */
-function pullRequest(rand: () => number, tree: Record<string, string>): Record<string, string | null> {
+function pullRequest(
+  rand: () => number,
+  tree: Record<string, string>,
+  kinds = KINDS,
+): Record<string, string | null> {
   const change: Record<string, string | null> = {};
   const paths = () => Object.keys(tree).filter((p) => !(p in change));
   const pick = () => {
@@ -193,7 +238,7 @@ function pullRequest(rand: () => number, tree: Record<string, string>): Record<s
   for (let i = 0; i < steps; i++) {
     const op = rand();
     if (op < 0.3) {
-      const [p, c] = randomFile(rand);
+      const [p, c] = randomFile(rand, kinds);
       change[p] = c;
     } else if (op < 0.45) {
       const p = pick();
@@ -210,7 +255,7 @@ function pullRequest(rand: () => number, tree: Record<string, string>): Record<s
       // An edit: another variant of a file of the tree, or a new file of a random kind at its path.
       const p = pick();
       if (!p) continue;
-      const kind = Object.values(KINDS).find((k) => [0, 1, 2, 3].some((n) => k.path(n) === p));
+      const kind = Object.values(kinds).find((k) => [0, 1, 2, 3].some((n) => k.path(n) === p));
       const n = [0, 1, 2, 3].find((m) => kind?.path(m) === p) ?? 0;
       change[p] = kind ? kind.variants[Math.floor(rand() * kind.variants.length)]!(n) : `${tree[p]!}x\n`;
     }
@@ -238,6 +283,60 @@ function spyOnBaseRuns(): { rules: number[] } {
     return original.call(this, entries, last);
   });
   return seen;
+}
+
+/**
+ * For each seed from `first` to `last`: a random base tree of these kinds, its results kept as a push
+ * run keeps them, and three random pull requests checked with them, each compared with the check
+ * that evaluates every rule on both trees. Returns how many cases, rules taken whole, and workflow
+ * files (subjects) taken or evaluated again.
+ */
+async function withStoredResults(first: number, last: number, kinds: typeof KINDS, sizes: [number, number]) {
+  let cases = 0;
+  const reused = { rules: 0, subjects: 0, evaluated: 0 };
+  for (let seed = first; seed <= last; seed++) {
+    const rand = rng(seed);
+    const tree = baseTree(rand, sizes[0] + Math.floor(rand() * (sizes[1] - sizes[0])), kinds);
+    for (let pr = 0; pr < 3; pr++) {
+      const repo = scratchRepo();
+      const base = repo.commit(tree, 'base');
+      const now = new Date('2026-06-01T00:00:00Z');
+      let stored: BaseResults | undefined;
+      await runCheck({ root: repo.dir, now, collectBaseResults: (r) => (stored = r) });
+      expect(stored?.commit).toBe(base);
+      // Through the text a run writes and the next one reads.
+      const results = parseBaseResults(serializeBaseResults(stored!));
+      const change = pullRequest(rand, tree, kinds);
+      repo.commit(change, 'pull request');
+      const check = (options: Partial<CheckOptions>) =>
+        runCheck({
+          root: repo.dir,
+          base,
+          now,
+          change: { scope: 'new', baseline: base, scan: 'changed', incremental: false },
+          ...options,
+        });
+      const full = await check({});
+      const lines: string[] = [];
+      const withResults = await check({
+        baseResults: { results, source: 'the test' },
+        change: { scope: 'new', baseline: base, scan: 'changed' },
+        logger: { ...silentLogger, info: (m) => lines.push(m) },
+      });
+      const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(Object.keys(change))}`;
+      const { reused: note, ...summary } = withResults.summary;
+      expect(judgement({ ...withResults, summary }), label).toEqual(judgement(full));
+      if (note) expect(note.source).toBe('the test');
+      reused.rules += note?.rules ?? 0;
+      const kept = lines.map((l) => /, (\d+) of (\d+) kept their results/.exec(l)).find((m) => m);
+      if (kept) {
+        reused.subjects += Number(kept[1]);
+        reused.evaluated += Number(kept[2]) - Number(kept[1]);
+      }
+      cases += 1;
+    }
+  }
+  return { cases, reused };
 }
 
 describe('incremental base evaluation (differential)', () => {
@@ -288,46 +387,20 @@ describe('incremental base evaluation (differential)', () => {
     // the rules that read across files are kept; the pull request's check then takes those the change
     // does not touch instead of evaluating them on the head. Everything but the note that it did must
     // be the same as the check that evaluates every rule on both trees.
-    let cases = 0;
-    let reused = 0;
-    for (let seed = 21; seed <= 40; seed++) {
-      const rand = rng(seed);
-      const tree = baseTree(rand, 18 + Math.floor(rand() * 14));
-      for (let pr = 0; pr < 3; pr++) {
-        const repo = scratchRepo();
-        const base = repo.commit(tree, 'base');
-        const now = new Date('2026-06-01T00:00:00Z');
-        let stored: BaseResults | undefined;
-        await runCheck({ root: repo.dir, now, collectBaseResults: (r) => (stored = r) });
-        expect(stored?.commit).toBe(base);
-        // Through the text a run writes and the next one reads.
-        const results = parseBaseResults(serializeBaseResults(stored!));
-        const change = pullRequest(rand, tree);
-        repo.commit(change, 'pull request');
-        const check = (options: Partial<CheckOptions>) =>
-          runCheck({
-            root: repo.dir,
-            base,
-            now,
-            change: { scope: 'new', baseline: base, scan: 'changed', incremental: false },
-            ...options,
-          });
-        const full = await check({});
-        const withResults = await check({
-          baseResults: { results, source: 'the test' },
-          change: { scope: 'new', baseline: base, scan: 'changed' },
-        });
-        const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(Object.keys(change))}`;
-        const { reused: note, ...summary } = withResults.summary;
-        expect(judgement({ ...withResults, summary }), label).toEqual(judgement(full));
-        if (note) expect(note.source).toBe('the test');
-        reused += note?.rules ?? 0;
-        cases += 1;
-      }
-    }
+    const { cases, reused } = await withStoredResults(21, 40, KINDS, [18, 32]);
     expect(cases).toBe(60);
     // Meaningful only if rules were in fact taken from the stored results.
-    expect(reused).toBeGreaterThan(100);
+    expect(reused.rules).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('judges random pull requests to workflows that call each other, kept file by file, exactly as without them', async () => {
+    // The workflow rules that follow callers keep their results by workflow: a change evaluates again
+    // only the workflows whose findings can depend on what it touches (themselves, their callers,
+    // the workflows a workflow_run names).
+    const { cases, reused } = await withStoredResults(41, 60, CALLING_KINDS, [9, 17]);
+    expect(cases).toBe(60);
+    expect(reused.subjects).toBeGreaterThan(100);
+    expect(reused.evaluated).toBeGreaterThan(20);
   }, 300_000);
 
   it('evaluates on the base a rule that enumerated the tree when the change adds a file it never read', async () => {

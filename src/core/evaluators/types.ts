@@ -18,6 +18,12 @@ export interface EvaluatorContext<Options> {
    * the `github.*` evaluators use it; without it they report their controls as unverifiable.
    */
   github?: GitHubApi;
+  /**
+   * With {@link Evaluator.subjects}: report the findings located in these files only (the engine
+   * evaluates the others' elsewhere, or takes them from the base commit's stored results). Absent:
+   * every subject.
+   */
+  subjects?: readonly string[];
 }
 
 /** See {@link EvaluatorContext.policy}. */
@@ -62,6 +68,14 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * and example paths keep their confidence instead of being lowered like everyone else's there.
    */
   testData?: true;
+  /**
+   * For a rule that reads across files but reports each finding in one file of a family (a workflow's
+   * findings depend on it and on its local callers): the files its findings can lie in, in the order
+   * it reports them. The evaluator then answers for any of them alone (`EvaluatorContext.subjects`),
+   * and the findings of all of them, one after another, are exactly what it finds over the tree. A
+   * change to one workflow then evaluates that one again, not the family (see rule-run.ts).
+   */
+  subjects?(workspace: Workspace): string[];
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 

@@ -47,12 +47,17 @@ export function readWorkflowSource(workspace: Workspace, file: string): Workflow
   });
 }
 
-/** Every workflow, then every action metadata file, in index order. */
-export function workflowSources(workspace: Workspace): WorkflowSource[] {
-  const files = [
+/** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */
+export function workflowFiles(workspace: Workspace): string[] {
+  return [
     ...workspace.glob(WORKFLOW_GLOBS),
     ...workspace.glob(ACTION_GLOBS).filter((f) => !isWorkflowPath(f)),
   ];
+}
+
+/** Every workflow, then every action metadata file, in index order; `only`: of these files. */
+export function workflowSources(workspace: Workspace, only?: readonly string[]): WorkflowSource[] {
+  const files = only ?? workflowFiles(workspace);
   const out: WorkflowSource[] = [];
   for (const f of files) {
     const source = readWorkflowSource(workspace, f);

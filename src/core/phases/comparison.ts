@@ -3,7 +3,8 @@
  * rules with the same settings over the base tree (or, without the base's history, from the diff).
  * Repository settings are never new and not run on the base; policy changes are always new. A rule
  * that reads across files and asked the head nothing the change touches is not evaluated on the base
- * again: its findings there are its findings on the head.
+ * again: its findings there are its findings on the head. With the base commit's stored results, a
+ * rule the change touches is not either: its findings there are the stored ones.
  */
 
 import { BaseWorkspace } from '../base-tree.js';
@@ -14,6 +15,7 @@ import { type Logger, silentLogger } from '../types.js';
 import { touchedBy } from '../workspace/scope.js';
 import { dedupeFingerprints, type Evaluation, LAST_KIND, uniqueFingerprint } from './evaluation.js';
 import { type PolicyInForce, policyRulesOf } from './policy.js';
+import { baseTreeResults } from './reuse.js';
 import { focusedBase, type Scope } from './scope.js';
 
 /** Marks the head's findings new or existing; undefined when the run is not about a change. */
@@ -43,6 +45,8 @@ export async function compareWithBase(
       );
       // A rule the change does not touch finds on the base what it found on the head.
       const reused = base instanceof BaseWorkspace ? untouchedRules(evaluation.run, base) : new Map();
+      // A rule it touches found on the base commit what the stored results say, if given.
+      const stored = base instanceof BaseWorkspace ? baseTreeResults(evaluation.stored, base) : new Map();
       // The API too: the online workflow audits judge the base's action references the same way
       // (answers are cached per run), so a pin that was already there is not the change's finding.
       const baseRun = new RuleRun(
@@ -53,6 +57,7 @@ export async function compareWithBase(
         options.github,
         focusedBase(scope, base),
       );
+      baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
       await baseRun.evaluateAll(
         judged.filter(({ rule }) => !reused.has(rule.id)),
         LAST_KIND,

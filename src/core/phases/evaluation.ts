@@ -3,6 +3,8 @@
  * over the scope (rules whose controls are all declared not applicable are skipped), then triage
  * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
  */
+
+import type { StoredRule } from '../base-results.js';
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
@@ -30,6 +32,8 @@ export interface Evaluation {
   skipped: string[];
   /** The head's run: summaries, errors and the triaged findings (fingerprints unique). */
   run: RuleRun;
+  /** The base commit's stored results, when given and fitting the run (see phases/reuse.ts). */
+  stored?: ReadonlyMap<string, StoredRule>;
 }
 
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -82,8 +86,10 @@ export async function evaluateHead(
   if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
     run.recordInputs();
   }
+  // Results kept for later changes are kept by subject where a rule names its subjects.
+  if (options.collectBaseResults) run.recordSubjects();
   // Results of the base commit from an earlier run, for the rules the change does not touch.
-  reuseBaseResults(options, policy, scope, run, log);
+  const stored = reuseBaseResults(options, policy, scope, run, log);
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
@@ -107,7 +113,7 @@ export async function evaluateHead(
     protectedRules: new Set(policy.policyRules.keys()),
   });
   dedupeFingerprints(run.findings);
-  return { check, context, entries, skipped, run };
+  return { check, context, entries, skipped, run, ...(stored ? { stored } : {}) };
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */

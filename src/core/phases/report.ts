@@ -73,6 +73,12 @@ export function writeReport(
       `${reused} rule${reused === 1 ? '' : 's'} that read across files not evaluated again: the change touches nothing ${reused === 1 ? 'it reads' : 'they read'}, and the results of the base commit come from ${source}`,
     );
   }
+  const subjects = evaluation.run.subjectCounts;
+  if (subjects.reused > 0 && source) {
+    log.info(
+      `of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`,
+    );
+  }
   return buildReport({
     root: options.root,
     head: scope.repo?.head() ?? null,

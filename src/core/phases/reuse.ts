@@ -9,7 +9,9 @@ import {
   type BaseResults,
   recordedInputs,
   resultsKey,
+  type StoredInputs,
   type StoredRule,
+  type StoredSubject,
   storedInputs,
 } from '../base-results.js';
 import { BaseWorkspace } from '../base-tree.js';
@@ -32,16 +34,29 @@ export function runKey(policy: PolicyInForce, scope: Scope): string {
   });
 }
 
+/** Base results that fit the run: all of them, and those the head may take as they are. */
+export interface FittingResults {
+  /** Every stored rule: its findings on the base commit. */
+  stored: ReadonlyMap<string, StoredRule>;
+  /** The stored rules whose inputs the change does not touch: the head finds the same. */
+  rules: Map<string, StoredRule>;
+  /**
+   * Of the other rules that name their subjects, the subjects whose inputs the change does not
+   * touch, by rule: the head evaluates only the rest of them.
+   */
+  subjects: Map<string, Map<string, StoredSubject>>;
+}
+
 /**
- * The stored rules the head may take as they are, or why none: results of another commit, version,
- * rule set or settings never fit; without the base tree's diff (a checkout without the base commit,
- * `scan: all`) what the change touches is unknown.
+ * The stored rules that fit the run, or why none: results of another commit, version, rule set or
+ * settings never fit; without the base tree's diff (a checkout without the base commit, `scan: all`)
+ * what the change touches is unknown.
  */
 export function reusableResults(
   options: CheckOptions,
   policy: PolicyInForce,
   scope: Scope,
-): { rules: Map<string, StoredRule> } | { reason: string } {
+): FittingResults | { reason: string } {
   const given = options.baseResults;
   if (!given) return { reason: 'none given' };
   const { results } = given;
@@ -63,11 +78,18 @@ export function reusableResults(
     return { reason: 'what the change touches is not known without the base tree (scan: changed)' };
   }
   const change = commitChange(base);
+  const stored = new Map(Object.entries(results.rules));
+  const untouched = (inputs: StoredInputs) =>
+    !touchedBy(recordedInputs(inputs), change, (p) => base.matcher(p));
   const rules = new Map<string, StoredRule>();
-  for (const [id, stored] of Object.entries(results.rules)) {
-    if (!touchedBy(recordedInputs(stored.inputs), change, (p) => base.matcher(p))) rules.set(id, stored);
+  const subjects = new Map<string, Map<string, StoredSubject>>();
+  for (const [id, rule] of stored) {
+    if (untouched(rule.inputs)) rules.set(id, rule);
+    else if (rule.subjects) {
+      subjects.set(id, new Map(rule.subjects.filter((s) => untouched(s.inputs)).map((s) => [s.path, s])));
+    }
   }
-  return { rules };
+  return { stored, rules, subjects };
 }
 
 /**
@@ -88,21 +110,38 @@ function commitChange(base: BaseWorkspace): TreeChange {
   return { paths, listing: true, presence };
 }
 
-/** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
+/**
+ * Hands the fitting base results to the head's run, and logs what was taken or why nothing was.
+ * Returns every stored rule when they fit: the base comparison takes them as the base's findings.
+ */
 export function reuseBaseResults(
   options: CheckOptions,
   policy: PolicyInForce,
   scope: Scope,
   run: RuleRun,
   log: Logger,
-): void {
-  if (!options.baseResults) return;
+): ReadonlyMap<string, StoredRule> | undefined {
+  if (!options.baseResults) return undefined;
   const fit = reusableResults(options, policy, scope);
   if ('reason' in fit) {
     log.info(`base results from ${options.baseResults.source} not used: ${fit.reason}`);
-    return;
+    return undefined;
   }
-  run.reuseResults(fit.rules);
+  run.reuseResults(fit.rules, fit.subjects);
+  return fit.stored;
+}
+
+/**
+ * The stored rules the base comparison may take as the base tree's findings, instead of evaluating
+ * them there: all of them when the base tree is the base commit's. A renamed file is shown in the
+ * base tree under its new name (so its findings keep their identity), where the stored results have
+ * it under its old one: then every rule is evaluated on the base tree as before.
+ */
+export function baseTreeResults(
+  stored: ReadonlyMap<string, StoredRule> | undefined,
+  base: BaseWorkspace,
+): ReadonlyMap<string, StoredRule> {
+  return stored && base.renamed.size === 0 ? stored : new Map();
 }
 
 /** This run's results of the rules that read across files (those whose inputs are known). */
@@ -128,7 +167,10 @@ export async function collectResults(
   const rules: Record<string, StoredRule> = {};
   for (const [id, recorded] of run.recorded) {
     const inputs = storedInputs(recorded.inputs);
-    if (inputs) rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+    if (!inputs) continue;
+    rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+    const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
+    if (subjects?.every((s): s is StoredSubject => s.inputs !== undefined)) rules[id].subjects = subjects;
   }
   return {
     format: BASE_RESULTS_FORMAT,

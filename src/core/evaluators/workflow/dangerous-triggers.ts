@@ -6,6 +6,7 @@ import {
   type Workflow,
   type WorkflowSource,
   walkWorkflows,
+  workflowFiles,
   workflowSources,
 } from '../../parsers/workflow.js';
 import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
@@ -37,11 +38,14 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
   summary:
     'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
   schema: { type: 'object', additionalProperties: false, properties: {} },
-  evaluate({ workspace }) {
+  subjects: workflowFiles,
+  evaluate({ workspace, subjects }) {
     const findings: RawFinding[] = [];
-    const sources = workflowSources(workspace);
+    // Every workflow, for the names a workflow_run trigger follows: read only when one does.
+    let all: WorkflowSource[] | undefined;
+    const sources = () => (all ??= workflowSources(workspace));
     const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
-    walkWorkflows(sources, {
+    walkWorkflows(workflowSources(workspace, subjects), {
       workflow(workflow) {
         const own = eventsOf(workflow);
         const events = triggeringEvents(workspace, workflow);
@@ -183,7 +187,7 @@ function headCheckoutsOf(
  * Whether a `workflow_run` workflow can be triggered by a run of pull request code: true unless every
  * workflow it names is found in the repository and none of them runs on pull requests.
  */
-function upstreamRunsOnPullRequests(workflow: Workflow, sources: readonly WorkflowSource[]): boolean {
+function upstreamRunsOnPullRequests(workflow: Workflow, sources: () => readonly WorkflowSource[]): boolean {
   const config = workflow.on?.events.find((e) => e.event === 'workflow_run')?.config?.value as
     | { workflows?: unknown }
     | null
@@ -191,7 +195,7 @@ function upstreamRunsOnPullRequests(workflow: Workflow, sources: readonly Workfl
   const names = Array.isArray(config?.workflows) ? config.workflows.filter((n) => typeof n === 'string') : [];
   if (names.length === 0) return true;
   return names.some((name) => {
-    const upstream = sources.find(
+    const upstream = sources().find(
       (s): s is Workflow =>
         s.kind === 'workflow' &&
         (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)),

@@ -1,6 +1,6 @@
 import { parseExpression } from '../../parsers/expression.js';
 import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
-import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { walkWorkflows, workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.js';
 import type { Confidence, RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
@@ -27,10 +27,11 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
   summary:
     'Attacker-chosen text written to $GITHUB_ENV or $GITHUB_PATH, where a line break defines more variables.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
-  evaluate({ workspace }) {
+  subjects: workflowFiles,
+  evaluate({ workspace, subjects }) {
     const findings: RawFinding[] = [];
     const flow = new Dataflow(workspace, classifyContext);
-    walkWorkflows(workflowSources(workspace), {
+    walkWorkflows(workflowSources(workspace, subjects), {
       step(step, source, job) {
         if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value)) return;
         const writes = envWrites(step.run.value);

@@ -6,6 +6,7 @@ import {
   type WorkflowExpression,
   type WorkflowSource,
   walkWorkflows,
+  workflowFiles,
   workflowSources,
 } from '../../parsers/workflow.js';
 import type { Location, RawFinding } from '../../types.js';
@@ -65,7 +66,8 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
       },
     },
   },
-  evaluate({ options, workspace }) {
+  subjects: workflowFiles,
+  evaluate({ options, workspace, subjects }) {
     const sinks = new Map<string, string[]>();
     for (const s of options.sinks ?? []) {
       const key = s.uses.toLowerCase();
@@ -77,7 +79,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
     // per step covers them all.
     const scripts = new Map<Step, ScriptFindings>();
     walkWorkflows(
-      workflowSources(workspace),
+      workflowSources(workspace, subjects),
       {
         expression(expr, source, job, step) {
           const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
