@@ -75,7 +75,7 @@ export class BaseWorkspace extends Workspace {
 
   constructor(
     readonly head: Workspace,
-    files: string[],
+    files: readonly string[],
     blobs: ReadonlyMap<string, FileContent>,
     options: {
       include?: string[];
@@ -90,6 +90,8 @@ export class BaseWorkspace extends Workspace {
     super(head.root, {
       ...selection,
       files,
+      // The head's list itself (see baseList): its positions are shared, not built again.
+      sameIndexAs: head,
       maxFileBytes: head.maxFileBytes,
       scope: new ScopeRecorder([], new Map(), false),
     });
@@ -147,6 +149,8 @@ export class BaseWorkspace extends Workspace {
    * instead of every path of the tree again.
    */
   protected override matchFiles(patterns: readonly string[]): string[] {
+    // The same list as the head's (nothing added or deleted): the head's answer is this tree's.
+    if (this.files === this.head.files) return this.head.glob(patterns);
     this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
     const match = this.matcher(patterns);
     const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
@@ -233,13 +237,14 @@ export async function buildBaseWorkspace(
 /**
  * The base's file list: the head's (sorted already) without the files the change added, with the
  * ones it deleted. A pass over the list, not a sort of it: the list may hold a few hundred thousand
- * paths and the change a handful.
+ * paths and the change a handful. A change that adds and deletes nothing (edits, renames) leaves
+ * the head's list: that array itself is returned, so the base shares its positions too.
  */
 function baseList(
   head: readonly string[],
   removed: readonly string[],
   wanted: readonly BaseEntry[],
-): string[] {
+): readonly string[] {
   const gone = new Set(removed);
   // A list given by the caller may be in any order: then it is sorted, as before.
   for (let i = 1; i < head.length; i++) {
@@ -249,6 +254,7 @@ function baseList(
     }
   }
   const back = [...new Set(wanted.map((e) => e.path))].sort(compareStrings);
+  if (gone.size === 0 && back.every((p) => sortedHas(head, p))) return head;
   const out: string[] = [];
   let j = 0;
   let last: string | undefined;
@@ -262,6 +268,20 @@ function baseList(
   }
   while (j < back.length) push(back[j++]!);
   return out;
+}
+
+/** Whether a sorted list holds the path (a binary search). */
+function sortedHas(list: readonly string[], p: string): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareStrings(list[mid]!, p);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
 }
 
 /**

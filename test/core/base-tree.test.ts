@@ -105,6 +105,41 @@ describe('buildBaseWorkspace', () => {
     }
   });
 
+  it("shares the head's list and positions when the change adds and deletes no file, and answers as a list of its own", async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'k8s/a.yaml': 'a: 1\n',
+      'k8s/old.yml': 'o: 1\n'.repeat(20),
+      'src/x.js': 'x\n',
+      'vendor/v.yaml': 'v: 1\n',
+    });
+    // An edit and a rename: the same paths on both sides (the renamed file keeps its new name).
+    repo.commit({ 'k8s/a.yaml': 'a: 2\n', 'k8s/old.yml': null, 'k8s/new.yml': 'o: 1\n'.repeat(20) });
+    const head = new Workspace(repo.dir, { exclude: ['vendor/**'] });
+    const ws = await buildBaseWorkspace(head, base, { exclude: ['vendor/**'] });
+    expect(ws!.files).toBe(head.files);
+    expect(ws!.indexed).toBe(head.indexed);
+    const own = new Workspace(repo.dir, { files: [...ws!.indexed], exclude: ['vendor/**'] });
+    expect(ws!.files).toEqual(['k8s/a.yaml', 'k8s/new.yml', 'src/x.js']);
+    for (const patterns of [['**/*.yaml', '**/*.yml'], ['**/*.js'], ['vendor/**']]) {
+      expect(ws!.glob(patterns)).toEqual(own.glob(patterns));
+    }
+    expect(ws!.has('vendor/v.yaml')).toBe(false);
+    expect(ws!.text('k8s/a.yaml')).toBe('a: 1\n');
+    expect(ws!.text('k8s/new.yml')).toBe(head.text('k8s/new.yml'));
+
+    // Other globs than the head's, or a file deleted: a list of its own, as before.
+    const other = await buildBaseWorkspace(head, base);
+    expect(other!.files).not.toBe(head.files);
+    expect(other!.files).toEqual(['k8s/a.yaml', 'k8s/new.yml', 'src/x.js', 'vendor/v.yaml']);
+    repo.commit({ 'src/x.js': null });
+    const deleted = await buildBaseWorkspace(new Workspace(repo.dir, { exclude: ['vendor/**'] }), base, {
+      exclude: ['vendor/**'],
+    });
+    expect(deleted!.files).toEqual(['k8s/a.yaml', 'k8s/new.yml', 'src/x.js']);
+    expect(deleted!.text('src/x.js')).toBe('x\n');
+  });
+
   it('plans no fixes: the base run keeps only its findings, which are the same without them', async () => {
     const workflow = 'on: push\npermissions: write-all\njobs:\n  a:\n    steps: [{run: x}]\n';
     const repo = scratchRepo();
