@@ -4,6 +4,7 @@ import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
+import { Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
 import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
@@ -106,7 +107,7 @@ export class Workspace {
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
   /** Each file's position in {@link files}. */
-  protected readonly fileIndex: Map<string, number>;
+  protected readonly fileIndex: ReadonlyMap<string, number>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
@@ -175,7 +176,7 @@ export class Workspace {
     this.indexed = files;
     // Without include or exclude, one list serves both (a copy is 1.6 MB at 200,000 files).
     this.files = include || exclude ? files.filter((f) => (!include || include(f)) && !exclude?.(f)) : files;
-    this.fileIndex = positions(this.files);
+    this.fileIndex = new Positions(this.files);
     this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
   }
 
@@ -551,13 +552,6 @@ interface MemoEntry {
 }
 
 const NO_DEPS: Deps = Object.freeze([]);
-
-/** Each file's position in the list (set one by one: no pair array per file on the way). */
-function positions(files: readonly string[]): Map<string, number> {
-  const map = new Map<string, number>();
-  for (let i = 0; i < files.length; i++) map.set(files[i]!, i);
-  return map;
-}
 
 /** Rejects absolute paths and any `..` segment. */
 function isSafeRelative(file: string): boolean {
