@@ -72,6 +72,12 @@ export class BaseWorkspace extends Workspace {
   readonly differs: TreeChange;
   /** The files of this tree that the head lacks (deleted or renamed by the change), in order. */
   private onlyHere: string[] | undefined;
+  /**
+   * When both lists are sorted and selected alike, they differ by the change's paths only: the
+   * files only the head has, and (in {@link onlyHere}) those only this tree has. Null: they may
+   * differ elsewhere.
+   */
+  private headOnly: ReadonlySet<string> | null | undefined;
 
   constructor(
     readonly head: Workspace,
@@ -151,6 +157,14 @@ export class BaseWorkspace extends Workspace {
   protected override matchFiles(patterns: readonly string[]): string[] {
     // The same list as the head's (nothing added or deleted): the head's answer is this tree's.
     if (this.files === this.head.files) return this.head.glob(patterns);
+    const headOnly = this.differenceFromHead();
+    if (headOnly) {
+      // Both in code-unit order: the head's answer without its own files, merged with this tree's.
+      const fromHead = this.head.glob(patterns);
+      const kept = headOnly.size > 0 ? fromHead.filter((f) => !headOnly.has(f)) : fromHead;
+      const extra = this.onlyHere!.filter(this.matcher(patterns));
+      return extra.length === 0 ? kept : mergeSorted(kept, extra);
+    }
     this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
     const match = this.matcher(patterns);
     const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
@@ -160,6 +174,26 @@ export class BaseWorkspace extends Workspace {
     const at = (f: string) => this.fileIndex.get(f)!;
     if (extra.length === 0 && inOrder(fromHead, at)) return fromHead;
     return [...fromHead, ...extra].sort((a, b) => at(a) - at(b));
+  }
+
+  /**
+   * The head's files this tree lacks, with {@link onlyHere} set, when the two lists are sorted and
+   * selected alike: then they differ by the change's paths alone (this list is the head's index
+   * without the paths the change added, with those it deleted or renamed), and a glob needs no pass
+   * over every path to tell which of the head's answers are here. Null otherwise.
+   */
+  private differenceFromHead(): ReadonlySet<string> | null {
+    if (this.headOnly === undefined) {
+      const alike = this.selectsLike(this.head) && this.sortedFiles && this.head.sortedFiles;
+      this.headOnly = alike
+        ? new Set(this.changed.head.filter((f) => this.head.has(f) && !this.has(f)))
+        : null;
+      if (alike) {
+        const here = this.changed.base.filter((f) => this.has(f) && !this.head.has(f));
+        this.onlyHere = [...new Set(here)].sort(compareStrings);
+      }
+    }
+    return this.headOnly;
   }
 
   /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
@@ -174,6 +208,17 @@ export class BaseWorkspace extends Workspace {
   private untouched(file: string): boolean {
     return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
   }
+}
+
+/** Two lists sorted in code-unit order, with no path in both, as one. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareStrings(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 /** Whether the files' positions increase along the list. */

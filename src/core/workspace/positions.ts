@@ -15,10 +15,13 @@ export class Positions implements ReadonlyMap<string, number> {
   private map: Map<string, number> | undefined;
   /** Lookups left to answer by search; the map is built on the next one. */
   private searches: number;
+  /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
+  readonly sorted: boolean;
 
   constructor(private readonly files: readonly string[]) {
     this.searches = Math.max(MIN_SEARCHES, files.length >>> 5);
-    if (!strictlySorted(files)) this.map = build(files);
+    this.sorted = strictlySorted(files);
+    if (!this.sorted) this.map = build(files);
   }
 
   get(file: string): number | undefined {

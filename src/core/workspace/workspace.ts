@@ -184,6 +184,16 @@ export class Workspace {
     return this.fileIndex.has(file);
   }
 
+  /** Whether {@link files} is strictly sorted in code-unit order (an index is; a given list may not be). */
+  get sortedFiles(): boolean {
+    return this.fileIndex instanceof Positions && this.fileIndex.sorted;
+  }
+
+  /** Whether the other workspace selects its files from its index with the same include and exclude. */
+  selectsLike(other: Workspace): boolean {
+    return this.selection === other.selection;
+  }
+
   /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
   glob(patterns: string | readonly string[]): string[] {
     const list = typeof patterns === 'string' ? [patterns] : patterns;
