@@ -184,7 +184,7 @@ export class BaseWorkspace extends Workspace {
    */
   private differenceFromHead(): ReadonlySet<string> | null {
     if (this.headOnly === undefined) {
-      const alike = this.selectsLike(this.head) && this.sortedFiles && this.head.sortedFiles;
+      const alike = Workspace.selectedAlike(this, this.head);
       this.headOnly = alike
         ? new Set(this.changed.head.filter((f) => this.head.has(f) && !this.has(f)))
         : null;

@@ -184,14 +184,15 @@ export class Workspace {
     return this.fileIndex.has(file);
   }
 
-  /** Whether {@link files} is strictly sorted in code-unit order (an index is; a given list may not be). */
-  get sortedFiles(): boolean {
-    return this.fileIndex instanceof Positions && this.fileIndex.sorted;
-  }
-
-  /** Whether the other workspace selects its files from its index with the same include and exclude. */
-  selectsLike(other: Workspace): boolean {
-    return this.selection === other.selection;
+  /**
+   * Whether both trees' lists are strictly sorted in code-unit order (an index is; a given list may
+   * not be) and selected from their indexes by the same include and exclude: then they differ only
+   * where the indexes do. For trees built side by side (a base tree and its head); static, so that
+   * it is no question a view of a tree (a rule's recording view) would have to answer.
+   */
+  static selectedAlike(a: Workspace, b: Workspace): boolean {
+    const sorted = (w: Workspace) => w.fileIndex instanceof Positions && w.fileIndex.sorted;
+    return a.selection === b.selection && sorted(a) && sorted(b);
   }
 
   /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
