@@ -56,10 +56,16 @@ export class BaseWorkspace extends Workspace {
   readonly differs: TreeChange;
   /** The files of this tree that the head lacks (deleted or renamed by the change), in order. */
   private onlyHere: string[] | undefined;
+  /**
+   * When both lists are sorted and selected alike, they differ by the change's paths only: the
+   * files only the head has, and (in {@link onlyHere}) those only this tree has. Null: they may
+   * differ elsewhere.
+   */
+  private headOnly: ReadonlySet<string> | null | undefined;
 
   constructor(
     readonly head: Workspace,
-    files: string[],
+    files: readonly string[],
     blobs: ReadonlyMap<string, FileContent>,
     options: {
       include?: string[];
@@ -74,6 +80,8 @@ export class BaseWorkspace extends Workspace {
     super(head.root, {
       ...selection,
       files,
+      // The head's list itself (see baseList): its positions are shared, not built again.
+      sameIndexAs: head,
       maxFileBytes: head.maxFileBytes,
       scope: new ScopeRecorder([], new Map(), false),
     });
@@ -135,6 +143,16 @@ export class BaseWorkspace extends Workspace {
    * instead of every path of the tree again.
    */
   protected override matchFiles(patterns: readonly string[]): string[] {
+    // The same list as the head's (nothing added or deleted): the head's answer is this tree's.
+    if (this.files === this.head.files) return this.head.glob(patterns);
+    const headOnly = this.differenceFromHead();
+    if (headOnly) {
+      // Both in code-unit order: the head's answer without its own files, merged with this tree's.
+      const fromHead = this.head.glob(patterns);
+      const kept = headOnly.size > 0 ? fromHead.filter((f) => !headOnly.has(f)) : fromHead;
+      const extra = this.onlyHere!.filter(this.matcher(patterns));
+      return extra.length === 0 ? kept : mergeSorted(kept, extra);
+    }
     this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
     const match = this.matcher(patterns);
     const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
@@ -144,6 +162,26 @@ export class BaseWorkspace extends Workspace {
     const at = (f: string) => this.fileIndex.get(f)!;
     if (extra.length === 0 && inOrder(fromHead, at)) return fromHead;
     return [...fromHead, ...extra].sort((a, b) => at(a) - at(b));
+  }
+
+  /**
+   * The head's files this tree lacks, with {@link onlyHere} set, when the two lists are sorted and
+   * selected alike: then they differ by the change's paths alone (this list is the head's index
+   * without the paths the change added, with those it deleted or renamed), and a glob needs no pass
+   * over every path to tell which of the head's answers are here. Null otherwise.
+   */
+  private differenceFromHead(): ReadonlySet<string> | null {
+    if (this.headOnly === undefined) {
+      const alike = Workspace.selectedAlike(this, this.head);
+      this.headOnly = alike
+        ? new Set(this.changed.head.filter((f) => this.head.has(f) && !this.has(f)))
+        : null;
+      if (alike) {
+        const here = this.changed.base.filter((f) => this.has(f) && !this.head.has(f));
+        this.onlyHere = [...new Set(here)].sort(compareStrings);
+      }
+    }
+    return this.headOnly;
   }
 
   /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
@@ -158,6 +196,17 @@ export class BaseWorkspace extends Workspace {
   private untouched(file: string): boolean {
     return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
   }
+}
+
+/** Two lists sorted in code-unit order, with no path in both, as one. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareStrings(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 /** Whether the files' positions increase along the list. */
@@ -221,13 +270,14 @@ export async function buildBaseWorkspace(
 /**
  * The base's file list: the head's (sorted already) without the files the change added, with the
  * ones it deleted. A pass over the list, not a sort of it: the list may hold a few hundred thousand
- * paths and the change a handful.
+ * paths and the change a handful. A change that adds and deletes nothing (edits, renames) leaves
+ * the head's list: that array itself is returned, so the base shares its positions too.
  */
 function baseList(
   head: readonly string[],
   removed: readonly string[],
   wanted: readonly BaseEntry[],
-): string[] {
+): readonly string[] {
   const gone = new Set(removed);
   // A list given by the caller may be in any order: then it is sorted, as before.
   for (let i = 1; i < head.length; i++) {
@@ -237,6 +287,7 @@ function baseList(
     }
   }
   const back = [...new Set(wanted.map((e) => e.path))].sort(compareStrings);
+  if (gone.size === 0 && back.every((p) => sortedHas(head, p))) return head;
   const out: string[] = [];
   let j = 0;
   let last: string | undefined;
@@ -250,6 +301,20 @@ function baseList(
   }
   while (j < back.length) push(back[j++]!);
   return out;
+}
+
+/** Whether a sorted list holds the path (a binary search). */
+function sortedHas(list: readonly string[], p: string): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareStrings(list[mid]!, p);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
 }
 
 /**

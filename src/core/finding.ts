@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Finding, Location, RawFinding, Rule, Severity } from './types.js';
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -40,7 +40,8 @@ export function createFinding(rule: Rule, raw: RawFinding, severity: Severity = 
  * numbers), so the same problem keeps its fingerprint when lines above it move.
  */
 export function fingerprint(ruleId: string, path: string, key: string): string {
-  return createHash('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+  // One call, no Hash object per finding (a report may hold thousands): the same SHA-256.
+  return hash('sha256', `${ruleId}\u0000${path}\u0000${key}`, 'hex').slice(0, 32);
 }
 
 function normalizeLocation(loc: Location): Location {

@@ -105,6 +105,84 @@ describe('buildBaseWorkspace', () => {
     }
   });
 
+  it("shares the head's list and positions when the change adds and deletes no file, and answers as a list of its own", async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'k8s/a.yaml': 'a: 1\n',
+      'k8s/old.yml': 'o: 1\n'.repeat(20),
+      'src/x.js': 'x\n',
+      'vendor/v.yaml': 'v: 1\n',
+    });
+    // An edit and a rename: the same paths on both sides (the renamed file keeps its new name).
+    repo.commit({ 'k8s/a.yaml': 'a: 2\n', 'k8s/old.yml': null, 'k8s/new.yml': 'o: 1\n'.repeat(20) });
+    const head = new Workspace(repo.dir, { exclude: ['vendor/**'] });
+    const ws = await buildBaseWorkspace(head, base, { exclude: ['vendor/**'] });
+    expect(ws!.files).toBe(head.files);
+    expect(ws!.indexed).toBe(head.indexed);
+    const own = new Workspace(repo.dir, { files: [...ws!.indexed], exclude: ['vendor/**'] });
+    expect(ws!.files).toEqual(['k8s/a.yaml', 'k8s/new.yml', 'src/x.js']);
+    for (const patterns of [['**/*.yaml', '**/*.yml'], ['**/*.js'], ['vendor/**']]) {
+      expect(ws!.glob(patterns)).toEqual(own.glob(patterns));
+    }
+    expect(ws!.has('vendor/v.yaml')).toBe(false);
+    expect(ws!.text('k8s/a.yaml')).toBe('a: 1\n');
+    expect(ws!.text('k8s/new.yml')).toBe(head.text('k8s/new.yml'));
+
+    // Other globs than the head's, or a file deleted: a list of its own, as before.
+    const other = await buildBaseWorkspace(head, base);
+    expect(other!.files).not.toBe(head.files);
+    expect(other!.files).toEqual(['k8s/a.yaml', 'k8s/new.yml', 'src/x.js', 'vendor/v.yaml']);
+    repo.commit({ 'src/x.js': null });
+    const deleted = await buildBaseWorkspace(new Workspace(repo.dir, { exclude: ['vendor/**'] }), base, {
+      exclude: ['vendor/**'],
+    });
+    expect(deleted!.files).toEqual(['k8s/a.yaml', 'k8s/new.yml', 'src/x.js']);
+    expect(deleted!.text('src/x.js')).toBe('x\n');
+  });
+
+  it("with files added and deleted, answers a glob from the head's answer and the change's paths, as a list of its own would, and asks the head about no other path", async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'a/keep.yml': 'k: 1\n',
+      'a/gone.yml': 'g: 1\n',
+      'b/old.yml': 'o: 1\n'.repeat(20),
+      'c/z.yml': 'z: 1\n',
+      'src/x.js': 'x\n',
+      'vendor/v.yml': 'v: 1\n',
+    });
+    repo.commit({
+      'a/gone.yml': null,
+      'b/old.yml': null,
+      'b/new.yml': 'o: 1\n'.repeat(20),
+      'a/added.yml': 'n: 1\n',
+      'c/added.js': 'n\n',
+    });
+    // Uncommitted: an untracked file and one no longer tracked are the change's too (the CLI lists
+    // them with ls-files --others and hands them over).
+    writeFileSync(path.join(repo.dir, 'a/untracked.yml'), 'u: 1\n');
+    repo.git('rm', '-q', '--cached', 'c/z.yml');
+    const selection = { exclude: ['vendor/**'] };
+    const head = new Workspace(repo.dir, selection);
+    const untracked = ['a/untracked.yml', 'c/z.yml'];
+    const ws = await buildBaseWorkspace(head, base, { ...selection, untracked });
+    const own = new Workspace(repo.dir, { files: [...ws!.indexed], ...selection });
+    expect(ws!.files).toEqual(own.files);
+    expect(ws!.files).toEqual(['a/gone.yml', 'a/keep.yml', 'b/new.yml', 'c/z.yml', 'src/x.js']);
+    const asked: string[] = [];
+    const has = head.has.bind(head);
+    head.has = (file: string) => {
+      asked.push(file);
+      return has(file);
+    };
+    for (const patterns of [['**/*.yml'], ['**/*.js'], ['a/**'], ['**/added*'], ['**'], ['vendor/**']]) {
+      expect(ws!.glob(patterns)).toEqual(own.glob(patterns));
+    }
+    // Only the change's own paths were looked up in the head, not every path of this tree.
+    expect(new Set(asked)).toEqual(
+      new Set(['a/added.yml', 'a/untracked.yml', 'a/gone.yml', 'b/new.yml', 'c/added.js', 'c/z.yml']),
+    );
+  });
+
   it('plans no fixes: the base run keeps only its findings, which are the same without them', async () => {
     const workflow = 'on: push\npermissions: write-all\njobs:\n  a:\n    steps: [{run: x}]\n';
     const repo = scratchRepo();

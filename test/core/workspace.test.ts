@@ -46,6 +46,40 @@ describe('Workspace index', () => {
     expect(files).toEqual([...names].sort());
   });
 
+  it('lists a conflicted path once, and untracked files in their place among the tracked ones', async () => {
+    const { dir, git, commit } = scratchRepo();
+    commit({ 'b.txt': 'base\n', 'd.txt': 'd\n' });
+    git('checkout', '-q', '-b', 'other');
+    commit({ 'b.txt': 'other\n' });
+    git('checkout', '-q', 'main');
+    commit({ 'b.txt': 'main\n' });
+    expect(() => git('merge', '-q', 'other')).toThrow();
+    // Stages 1, 2 and 3 of b.txt are three entries of git's index.
+    expect(git('ls-files', '--stage', 'b.txt').split('\n')).toHaveLength(3);
+    writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+    writeFileSync(path.join(dir, 'c.txt'), 'c\n');
+    writeFileSync(path.join(dir, 'e.txt'), 'e\n');
+    const all = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt'];
+    expect(listFiles(dir).files).toEqual(all);
+    expect((await listFilesAsync(dir)).files).toEqual(all);
+  });
+
+  it("sorts names beyond U+FFFF by code unit, where git's byte order differs", () => {
+    const { dir, commit } = scratchRepo();
+    // UTF-8 bytes put U+E000 (EE 80 80) before U+10000 (F0 90 80 80); UTF-16 code units the reverse.
+    const names = ['\ue000.txt', '\u{10000}.txt', 'a.txt'];
+    commit(Object.fromEntries(names.map((n) => [n, 'x\n'])));
+    writeFileSync(path.join(dir, '\u{10001}.txt'), 'x\n');
+    expect(listFiles(dir).files).toEqual(['a.txt', '\u{10000}.txt', '\u{10001}.txt', '\ue000.txt']);
+  });
+
+  it('reads the index of a repository with SHA-256 object ids', () => {
+    const root = tree({ 'a.txt': 'a', 'dir/b.txt': 'b' });
+    execFileSync('git', ['init', '-q', '--object-format=sha256'], { cwd: root });
+    execFileSync('git', ['add', '-A'], { cwd: root });
+    expect(listFiles(root, { untracked: false }).files).toEqual(['a.txt', 'dir/b.txt']);
+  });
+
   it('walks a plain directory honouring nested .gitignore files', () => {
     const root = tree({
       '.gitignore': 'build/\n*.log\n',

@@ -88,29 +88,80 @@ function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] 
  */
 function fromGit(answers: [GitQuery, Buffer][]): string[] {
   const answer = (kind: GitQuery) => answers.find(([k]) => k === kind)?.[1];
-  const files = new Set<string>();
   const staged = answer('staged');
-  if (staged) {
-    eachEntry(staged, (start, end) => {
-      const tab = staged.indexOf(TAB, start);
-      if (tab < 0 || tab >= end || staged[start] === S_TAG) return;
-      if (staged.toString('latin1', start + 2, start + 8) === '160000') return;
-      files.add(staged.toString('utf8', tab + 1, end));
-    });
+  let files = staged ? stagedFiles(staged) : [];
+  const deleted = entries(answer('deleted'));
+  if (deleted.length > 0) {
+    const gone = new Set(deleted);
+    files = files.filter((f) => !gone.has(f));
   }
-  for (const name of entries(answer('deleted'))) files.delete(name);
-  for (const name of entries(answer('others'))) if (!name.endsWith('/')) files.add(name);
-  return [...files].sort(compareStrings);
+  const others = entries(answer('others')).filter((name) => !name.endsWith('/'));
+  return others.length > 0 ? mergeSorted(files, others.sort(compareStrings)) : files;
 }
 
 const TAB = 0x09;
 const S_TAG = 0x53;
+/** Where the tab falls in `<tag> <mode> <oid> <stage>\t` with a SHA-1 object id (40 hex digits). */
+const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
 
 /**
- * Calls `each` with the bounds of every NUL-terminated entry of git's `-z` output. Each path is then
- * decoded on its own: a path cut out of one string of the whole answer (split, slice) would be a
- * view that keeps all of it alive, modes and object ids included (17 MB at 200,000 files).
+ * The paths of `ls-files -z -t --stage`, sorted, each once, in one pass over the bytes: no string
+ * but the path is made per entry (the list is 100,000 entries and more). Git lists its index sorted
+ * by the paths' bytes, the stages of a conflicted path one after the other: then the list is
+ * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
+ * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
+function stagedFiles(out: Buffer): string[] {
+  const files: string[] = [];
+  let last = '';
+  let sorted = true;
+  let start = 0;
+  while (start < out.length) {
+    let end = out.indexOf(0, start);
+    if (end < 0) end = out.length;
+    // The tab is found where a SHA-1 repository puts it, else searched (SHA-256 object ids).
+    const tab =
+      start + SHA1_TAB < end && out[start + SHA1_TAB] === TAB ? start + SHA1_TAB : out.indexOf(TAB, start);
+    if (end > start && tab >= 0 && tab < end && out[start] !== S_TAG && !isGitlink(out, start + 2)) {
+      const name = out.toString('utf8', tab + 1, end);
+      if (name !== last) {
+        if (name < last) sorted = false;
+        files.push(name);
+        last = name;
+      }
+    }
+    start = end + 1;
+  }
+  return sorted ? files : [...new Set(files)].sort(compareStrings);
+}
+
+/** Whether the mode at `at` is 160000 (a submodule's commit), read from the bytes. */
+function isGitlink(out: Buffer, at: number): boolean {
+  return (
+    out[at] === 0x31 &&
+    out[at + 1] === 0x36 &&
+    out[at + 2] === 0x30 &&
+    out[at + 3] === 0x30 &&
+    out[at + 4] === 0x30 &&
+    out[at + 5] === 0x30
+  );
+}
+
+/** Two sorted lists as one, sorted, each path once. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  let last: string | undefined;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && compareStrings(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!;
+    if (next !== last) out.push(next);
+    last = next;
+  }
+  return out;
+}
+
+/** Calls `each` with the bounds of every NUL-terminated entry of git's `-z` output. */
 function eachEntry(out: Buffer, each: (start: number, end: number) => void): void {
   let start = 0;
   while (start < out.length) {

@@ -4,6 +4,7 @@ import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
 import { LineIndex } from './lines.js';
+import { Positions } from './positions.js';
 import { type Deps, ScopeRecorder } from './scope.js';
 import type { Screen, Selector } from './screens.js';
 import { type ChunkReader, decodeText, fdChunks, type TextEncoding, utf16Encoding } from './stream.js';
@@ -77,6 +78,12 @@ export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** Use this file list instead of indexing the tree (tests, base trees). */
   files?: readonly string[];
+  /**
+   * A workspace whose index is `files` itself (the same array), selected by the same include and
+   * exclude: its lists and positions are shared instead of built again (a base tree that has the
+   * head's files, when the change adds and deletes none). Ignored when either differs.
+   */
+  sameIndexAs?: Workspace;
   /** The index, listed already (`listFilesAsync`); default: listed here. */
   index?: FileIndexResult;
   /**
@@ -115,7 +122,7 @@ export class Workspace {
   readonly indexSource: 'git' | 'walk' | 'given';
   readonly maxFileBytes: number;
   /** Each file's position in {@link files}. */
-  protected readonly fileIndex: Map<string, number>;
+  protected readonly fileIndex: ReadonlyMap<string, number>;
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
@@ -138,12 +145,26 @@ export class Workspace {
   /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
   readonly inheritance?: Inheritance;
   private readonly inheritedFrom?: Workspace;
+  /** The include and exclude globs that selected {@link files} from {@link indexed}, as one key. */
+  private readonly selection: string;
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = path.resolve(root);
     this.rootPrefix = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
     this.overlay = options.overlay;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.selection = JSON.stringify([options.include ?? [], options.exclude ?? []]);
+    const same = options.sameIndexAs;
+    if (same && options.files === same.indexed && this.selection === same.selection && !options.inherited) {
+      // The same files, selected alike: the other tree's lists and its map of 100,000 positions
+      // serve as they are.
+      this.indexSource = 'given';
+      this.indexed = same.indexed;
+      this.files = same.files;
+      this.fileIndex = same.fileIndex;
+      this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
+      return;
+    }
     let files: string[];
     if (options.files) {
       files = [...options.files];
@@ -170,12 +191,23 @@ export class Workspace {
     this.indexed = files;
     // Without include or exclude, one list serves both (a copy is 1.6 MB at 200,000 files).
     this.files = include || exclude ? files.filter((f) => (!include || include(f)) && !exclude?.(f)) : files;
-    this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
+    this.fileIndex = new Positions(this.files);
     this.scope = options.scope ?? new ScopeRecorder(this.files, this.fileIndex);
   }
 
   has(file: string): boolean {
     return this.fileIndex.has(file);
+  }
+
+  /**
+   * Whether both trees' lists are strictly sorted in code-unit order (an index is; a given list may
+   * not be) and selected from their indexes by the same include and exclude: then they differ only
+   * where the indexes do. For trees built side by side (a base tree and its head); static, so that
+   * it is no question a view of a tree (a rule's recording view) would have to answer.
+   */
+  static selectedAlike(a: Workspace, b: Workspace): boolean {
+    const sorted = (w: Workspace) => w.fileIndex instanceof Positions && w.fileIndex.sorted;
+    return a.selection === b.selection && sorted(a) && sorted(b);
   }
 
   /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
