@@ -4355,8 +4355,8 @@ var lines = __nccwpck_require__(6774);
 var workspace_scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
-var workspace_workspace = __nccwpck_require__(6651);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 2 modules
+var workspace_workspace = __nccwpck_require__(8767);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
@@ -4378,21 +4378,6 @@ var workspace_workspace = __nccwpck_require__(6651);
 const BINARY_SNIFF_BYTES = 8000;
 /** Most bytes streamed from `cat-file` in one run; files beyond the per-file cap are only sniffed. */
 const MAX_BATCH_BYTES = 1024 * 1024 * 1024;
-/**
- * Memo kinds the base shares with the head for an untouched file: the per-file parses every view
- * shares ({@link PER_FILE_MEMOS}), and what the base alone may add, values computed from one file's
- * parse and text only. A workflow audit the change touches runs again over every workflow of the
- * base, and the syntax checks and expressions of the untouched ones are the head's.
- */
-const SHARED_WITH_HEAD = new Set([
-    ...workspace_workspace/* PER_FILE_MEMOS */.Nt,
-    'workflow-syntax',
-    'workflow-expressions',
-    'workflow-expressions-by-holder',
-    'workflow-expressions-by-pointer',
-    'source-lines',
-    'deps.toml',
-]);
 /**
  * A {@link Workspace} over the base version: its own file list, its own findings' input problems,
  * and content that is either a blob of the baseline commit or, for an untouched file, the head
@@ -4416,12 +4401,20 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     differs;
     /** The files of this tree that the head lacks (deleted or renamed by the change), in order. */
     onlyHere;
+    /**
+     * When both lists are sorted and selected alike, they differ by the change's paths only: the
+     * files only the head has, and (in {@link onlyHere}) those only this tree has. Null: they may
+     * differ elsewhere.
+     */
+    headOnly;
     constructor(head, files, blobs, options = {}) {
         const { changed, renamed, differs, ...selection } = options;
         // Its rules' scope is never reported (the base run only tells new findings from old): no recording.
         super(head.root, {
             ...selection,
             files,
+            // The head's list itself (see baseList): its positions are shared, not built again.
+            sameIndexAs: head,
             maxFileBytes: head.maxFileBytes,
             scope: new workspace_scope/* ScopeRecorder */.Rs([], new Map(), false),
         });
@@ -4464,9 +4457,13 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             this.reportProblem({ path: file, ...result.error });
         return result;
     }
-    /** Untouched files share the head's per-file values (see {@link SHARED_WITH_HEAD}). */
+    /**
+     * Untouched files share the head's per-file values (see {@link FILE_DERIVED_MEMOS}): a workflow audit
+     * the change touches runs again over every workflow of the base, and the parses, syntax checks and
+     * expressions of the untouched ones are the head's.
+     */
     memo(kind, file, compute) {
-        if (SHARED_WITH_HEAD.has(kind) && this.untouched(file))
+        if (workspace_workspace/* FILE_DERIVED_MEMOS */.jv.has(kind) && this.untouched(file))
             return this.head.memo(kind, file, compute);
         return super.memo(kind, file, compute);
     }
@@ -4476,6 +4473,17 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
      * instead of every path of the tree again.
      */
     matchFiles(patterns) {
+        // The same list as the head's (nothing added or deleted): the head's answer is this tree's.
+        if (this.files === this.head.files)
+            return this.head.glob(patterns);
+        const headOnly = this.differenceFromHead();
+        if (headOnly) {
+            // Both in code-unit order: the head's answer without its own files, merged with this tree's.
+            const fromHead = this.head.glob(patterns);
+            const kept = headOnly.size > 0 ? fromHead.filter((f) => !headOnly.has(f)) : fromHead;
+            const extra = this.onlyHere.filter(this.matcher(patterns));
+            return extra.length === 0 ? kept : mergeSorted(kept, extra);
+        }
         this.onlyHere ??= this.files.filter((f) => !this.head.has(f));
         const match = this.matcher(patterns);
         const fromHead = this.head.glob(patterns).filter((f) => this.has(f));
@@ -4486,6 +4494,25 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         if (extra.length === 0 && inOrder(fromHead, at))
             return fromHead;
         return [...fromHead, ...extra].sort((a, b) => at(a) - at(b));
+    }
+    /**
+     * The head's files this tree lacks, with {@link onlyHere} set, when the two lists are sorted and
+     * selected alike: then they differ by the change's paths alone (this list is the head's index
+     * without the paths the change added, with those it deleted or renamed), and a glob needs no pass
+     * over every path to tell which of the head's answers are here. Null otherwise.
+     */
+    differenceFromHead() {
+        if (this.headOnly === undefined) {
+            const alike = workspace_workspace/* Workspace */.aR.selectedAlike(this, this.head);
+            this.headOnly = alike
+                ? new Set(this.changed.head.filter((f) => this.head.has(f) && !this.has(f)))
+                : null;
+            if (alike) {
+                const here = this.changed.base.filter((f) => this.has(f) && !this.head.has(f));
+                this.onlyHere = [...new Set(here)].sort(files/* compareStrings */.Kt);
+            }
+        }
+        return this.headOnly;
     }
     /** Its own problems, plus the head's for untouched files (a shared parse recorded them there). */
     inputProblems() {
@@ -4498,6 +4525,19 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
     untouched(file) {
         return file !== '' && this.has(file) && this.head.has(file) && !this.blobs.has(file);
     }
+}
+/** Two lists sorted in code-unit order, with no path in both, as one. */
+function mergeSorted(a, b) {
+    const out = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length)
+        out.push((0,files/* compareStrings */.Kt)(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
+    while (i < a.length)
+        out.push(a[i++]);
+    while (j < b.length)
+        out.push(b[j++]);
+    return out;
 }
 /** Whether the files' positions increase along the list. */
 function inOrder(files, at) {
@@ -4547,7 +4587,8 @@ async function buildBaseWorkspace(head, baseline, options = {}) {
 /**
  * The base's file list: the head's (sorted already) without the files the change added, with the
  * ones it deleted. A pass over the list, not a sort of it: the list may hold a few hundred thousand
- * paths and the change a handful.
+ * paths and the change a handful. A change that adds and deletes nothing (edits, renames) leaves
+ * the head's list: that array itself is returned, so the base shares its positions too.
  */
 function baseList(head, removed, wanted) {
     const gone = new Set(removed);
@@ -4559,6 +4600,8 @@ function baseList(head, removed, wanted) {
         }
     }
     const back = [...new Set(wanted.map((e) => e.path))].sort(files/* compareStrings */.Kt);
+    if (gone.size === 0 && back.every((p) => sortedHas(head, p)))
+        return head;
     const out = [];
     let j = 0;
     let last;
@@ -4576,6 +4619,22 @@ function baseList(head, removed, wanted) {
     while (j < back.length)
         push(back[j++]);
     return out;
+}
+/** Whether a sorted list holds the path (a binary search). */
+function sortedHas(list, p) {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = (0,files/* compareStrings */.Kt)(list[mid], p);
+        if (c === 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
 }
 /**
  * `git diff --raw` of the baseline commit against the working tree (a pass over every file's status):
@@ -5034,7 +5093,8 @@ function createFinding(rule, raw, severity = rule.severity) {
  * numbers), so the same problem keeps its fingerprint when lines above it move.
  */
 function fingerprint(ruleId, path, key) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\u0000${path}\u0000${key}`).digest('hex').slice(0, 32);
+    // One call, no Hash object per finding (a report may hold thousands): the same SHA-256.
+    return (0,external_node_crypto_.hash)('sha256', `${ruleId}\u0000${path}\u0000${key}`, 'hex').slice(0, 32);
 }
 function normalizeLocation(loc) {
     const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
@@ -5135,12 +5195,13 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
         return this.whole.yaml(file);
     }
     /**
-     * Per-file parses depend on their file alone. Anything else is computed once for the tree and
+     * Per-file parses, and values derived from one file's (see {@link FILE_DERIVED_MEMOS}), depend on
+     * that file alone, whichever rule or view computed them first. Anything else is computed once for the tree and
      * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
      * value computed where nothing was recorded makes the rule's inputs unknown.
      */
     memo(kind, file, compute) {
-        if (workspace_workspace/* PER_FILE_MEMOS */.Nt.has(kind)) {
+        if (workspace_workspace/* FILE_DERIVED_MEMOS */.jv.has(kind)) {
             this.ask(file);
             return this.whole.memo(kind, file, compute);
         }
@@ -5247,6 +5308,15 @@ class RuleRun {
     reusable = new Map();
     /** Rules whose results came from {@link reusable} in this run. */
     reused = new Set();
+    /**
+     * Of the rules that name their subjects and that the change touches, the subjects it does not
+     * touch, with their stored results (see {@link reuseResults}): only the others are evaluated.
+     */
+    reusableSubjects = new Map();
+    /** Subjects whose results came from {@link reusableSubjects}, and all subjects, in this run. */
+    subjectCounts = { reused: 0, total: 0 };
+    /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
+    splitting = false;
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -5274,8 +5344,17 @@ class RuleRun {
      * their origin and for the change touching none of their inputs. Their inputs are recorded as the
      * base's, so the base comparison reuses them too.
      */
-    reuseResults(rules) {
+    reuseResults(rules, subjects = new Map()) {
         this.reusable = rules;
+        this.reusableSubjects = subjects;
+    }
+    /**
+     * With {@link recordInputs}: evaluates each rule that names its subjects one subject at a time,
+     * recording each subject's part, so that results kept for later changes can be reused by subject.
+     * The findings are the same as one evaluation over the tree.
+     */
+    recordSubjects() {
+        this.splitting = true;
     }
     /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
@@ -5418,7 +5497,12 @@ class RuleRun {
         const stored = this.reusable.get(rule.id);
         if (stored)
             return this.reuse(rule, summary, stored);
-        const perFile = (0,registry/* getEvaluator */.s)(rule.check.kind)?.scope === 'file';
+        const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+        const kept = this.reusableSubjects.get(rule.id);
+        if (evaluator?.subjects && this.recorder && (this.splitting || kept)) {
+            return this.evaluateSubjects(rule, summary, evaluator.subjects, this.recorder, kept);
+        }
+        const perFile = evaluator?.scope === 'file';
         const scoped = this.focused && perFile;
         // The policy rules read the policy and what the engine found in it: never recorded.
         const recorder = perFile || (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.recorder;
@@ -5437,6 +5521,54 @@ class RuleRun {
             const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
             this.recorded.set(rule.id, { inputs, fingerprints, raw: outcome.raw, scope: summary.scope });
         }
+    }
+    /**
+     * Evaluates a rule one subject at a time, recording what each asked, and takes the stored part of
+     * each subject in `kept` instead. The findings are the subjects' one after another, as one
+     * evaluation over the tree reports them; the inputs and the scope are the union of the subjects'.
+     */
+    async evaluateSubjects(rule, summary, list, recorder, kept) {
+        recorder.log.begin();
+        const subjects = list(recorder);
+        const listing = recorder.log.end();
+        const tally = this.tally();
+        const settings = new Set();
+        const parts = [];
+        const files = this.workspace.scope.files;
+        for (const path of subjects) {
+            const stored = kept?.get(path);
+            if (stored) {
+                tally.add(stored.files.flatMap((f) => this.workspace.scope.position(f) ?? []));
+                parts.push({ ...stored, inputs: (0,base_results/* recordedInputs */.KQ)(stored.inputs) });
+                this.subjectCounts.reused += 1;
+                continue;
+            }
+            recorder.log.begin();
+            const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, recorder, this.policy, this.github, [path]);
+            const inputs = recorder.log.end();
+            tally.add(outcome.examined.files);
+            for (const s of outcome.examined.settings)
+                settings.add(s);
+            if ('error' in outcome) {
+                summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+                return this.fail(rule, summary, outcome);
+            }
+            parts.push({ path, inputs, raw: outcome.raw, files: outcome.examined.files.map((i) => files[i]) });
+        }
+        this.subjectCounts.total += subjects.length;
+        summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
+        const raw = parts.flatMap((p) => p.raw);
+        const first = this.findings.length;
+        this.append(rule, summary, raw);
+        const union = new workspace_scope/* InputLog */.no();
+        union.begin();
+        for (const part of [listing, ...parts.map((p) => p.inputs)])
+            union.replay(part);
+        const inputs = union.end();
+        if (settings.size > 0)
+            inputs.opaque ??= 'it reads the API';
+        const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
+        this.recorded.set(rule.id, { inputs, fingerprints, raw, scope: summary.scope, subjects: parts });
     }
     /** A rule's stored results as if it had just found them: same settings, context and fingerprints. */
     reuse(rule, summary, stored) {
@@ -6981,9 +7113,9 @@ function runKey(policy, scope) {
     });
 }
 /**
- * The stored rules the head may take as they are, or why none: results of another commit, version,
- * rule set or settings never fit; without the base tree's diff (a checkout without the base commit,
- * `scan: all`) what the change touches is unknown.
+ * The stored rules that fit the run, or why none: results of another commit, version, rule set or
+ * settings never fit; without the base tree's diff (a checkout without the base commit, `scan: all`)
+ * what the change touches is unknown.
  */
 function reusableResults(options, policy, scope) {
     const given = options.baseResults;
@@ -7009,12 +7141,18 @@ function reusableResults(options, policy, scope) {
         return { reason: 'what the change touches is not known without the base tree (scan: changed)' };
     }
     const change = commitChange(base);
+    const stored = new Map(Object.entries(results.rules));
+    const untouched = (inputs) => !(0,workspace_scope/* touchedBy */.Oq)((0,base_results/* recordedInputs */.KQ)(inputs), change, (p) => base.matcher(p));
     const rules = new Map();
-    for (const [id, stored] of Object.entries(results.rules)) {
-        if (!(0,workspace_scope/* touchedBy */.Oq)((0,base_results/* recordedInputs */.KQ)(stored.inputs), change, (p) => base.matcher(p)))
-            rules.set(id, stored);
+    const subjects = new Map();
+    for (const [id, rule] of stored) {
+        if (untouched(rule.inputs))
+            rules.set(id, rule);
+        else if (rule.subjects) {
+            subjects.set(id, new Map(rule.subjects.filter((s) => untouched(s.inputs)).map((s) => [s.path, s])));
+        }
     }
-    return { rules };
+    return { stored, rules, subjects };
 }
 /**
  * How the head differs from the base commit itself. The base tree shows a renamed file's base content
@@ -7034,16 +7172,29 @@ function commitChange(base) {
     }
     return { paths, listing: true, presence };
 }
-/** Hands the fitting base results to the head's run, and logs what was taken or why nothing was. */
+/**
+ * Hands the fitting base results to the head's run, and logs what was taken or why nothing was.
+ * Returns every stored rule when they fit: the base comparison takes them as the base's findings.
+ */
 function reuseBaseResults(options, policy, scope, run, log) {
     if (!options.baseResults)
-        return;
+        return undefined;
     const fit = reusableResults(options, policy, scope);
     if ('reason' in fit) {
         log.info(`base results from ${options.baseResults.source} not used: ${fit.reason}`);
-        return;
+        return undefined;
     }
-    run.reuseResults(fit.rules);
+    run.reuseResults(fit.rules, fit.subjects);
+    return fit.stored;
+}
+/**
+ * The stored rules the base comparison may take as the base tree's findings, instead of evaluating
+ * them there: all of them when the base tree is the base commit's. A renamed file is shown in the
+ * base tree under its new name (so its findings keep their identity), where the stored results have
+ * it under its old one: then every rule is evaluated on the base tree as before.
+ */
+function baseTreeResults(stored, base) {
+    return stored && base.renamed.size === 0 ? stored : new Map();
 }
 /** This run's results of the rules that read across files (those whose inputs are known). */
 async function collectResults(policy, scope, run, log) {
@@ -7061,8 +7212,12 @@ async function collectResults(policy, scope, run, log) {
     const rules = {};
     for (const [id, recorded] of run.recorded) {
         const inputs = (0,base_results/* storedInputs */.FF)(recorded.inputs);
-        if (inputs)
-            rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+        if (!inputs)
+            continue;
+        rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+        const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: (0,base_results/* storedInputs */.FF)(s.inputs) }));
+        if (subjects?.every((s) => s.inputs !== undefined))
+            rules[id].subjects = subjects;
     }
     return {
         format: base_results/* BASE_RESULTS_FORMAT */.N,
@@ -7130,8 +7285,11 @@ async function evaluateHead(options, policy, scope, log) {
     if ((options.change?.baseline && options.change.incremental !== false) || options.collectBaseResults) {
         run.recordInputs();
     }
+    // Results kept for later changes are kept by subject where a rule names its subjects.
+    if (options.collectBaseResults)
+        run.recordSubjects();
     // Results of the base commit from an earlier run, for the rules the change does not touch.
-    reuseBaseResults(options, policy, scope, run, log);
+    const stored = reuseBaseResults(options, policy, scope, run, log);
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -7156,7 +7314,7 @@ async function evaluateHead(options, policy, scope, log) {
         protectedRules: new Set(policy.policyRules.keys()),
     });
     dedupeFingerprints(run.findings);
-    return { check, context, entries, skipped, run };
+    return { check, context, entries, skipped, run, ...(stored ? { stored } : {}) };
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -7872,8 +8030,10 @@ function focusedBase(scope, base) {
  * rules with the same settings over the base tree (or, without the base's history, from the diff).
  * Repository settings are never new and not run on the base; policy changes are always new. A rule
  * that reads across files and asked the head nothing the change touches is not evaluated on the base
- * again: its findings there are its findings on the head.
+ * again: its findings there are its findings on the head. With the base commit's stored results, a
+ * rule the change touches is not either: its findings there are the stored ones.
  */
+
 
 
 
@@ -7902,9 +8062,12 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             const judged = evaluation.entries.filter(({ rule }) => !exempt.has(rule.id) && !changeRules.has(rule.id));
             // A rule the change does not touch finds on the base what it found on the head.
             const reused = base instanceof BaseWorkspace ? untouchedRules(evaluation.run, base) : new Map();
+            // A rule it touches found on the base commit what the stored results say, if given.
+            const stored = base instanceof BaseWorkspace ? baseTreeResults(evaluation.stored, base) : new Map();
             // The API too: the online workflow audits judge the base's action references the same way
             // (answers are cached per run), so a pin that was already there is not the change's finding.
             const baseRun = new RuleRun(config, base, evaluation.context, silentLogger, options.github, focusedBase(scope, base));
+            baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
             const fingerprints = new Set(baseRun.findings.map((f) => f.fingerprint));
@@ -8063,6 +8226,10 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
     const source = options.baseResults?.source;
     if (reused > 0 && source) {
         log.info(`${reused} rule${reused === 1 ? '' : 's'} that read across files not evaluated again: the change touches nothing ${reused === 1 ? 'it reads' : 'they read'}, and the results of the base commit come from ${source}`);
+    }
+    const subjects = evaluation.run.subjectCounts;
+    if (subjects.reused > 0 && source) {
+        log.info(`of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`);
     }
     return buildReport({
         root: options.root,
@@ -12964,7 +13131,31 @@ function parseBaseResults(text) {
 function storedRuleProblem(rule) {
     if (!isObject(rule))
         return 'not an object';
-    const inputs = rule.inputs;
+    const problem = inputsProblem(rule.inputs) ?? rawProblem(rule.raw);
+    if (problem)
+        return problem;
+    const scope = rule.scope;
+    if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
+        return 'scope is not a rule scope';
+    }
+    if (!isStrings(scope.settings))
+        return 'scope.settings is not a list';
+    if (rule.subjects === undefined)
+        return undefined;
+    if (!Array.isArray(rule.subjects))
+        return 'subjects is not a list';
+    for (const [i, subject] of rule.subjects.entries()) {
+        if (!isObject(subject) || typeof subject.path !== 'string')
+            return `subjects[${i}] has no path`;
+        const inner = inputsProblem(subject.inputs) ?? rawProblem(subject.raw);
+        if (inner)
+            return `subjects[${i}].${inner}`;
+        if (!isStrings(subject.files))
+            return `subjects[${i}].files is not a list of paths`;
+    }
+    return undefined;
+}
+function inputsProblem(inputs) {
     if (!isObject(inputs))
         return 'inputs is not an object';
     if (!isStrings(inputs.paths))
@@ -12979,9 +13170,12 @@ function storedRuleProblem(rule) {
         return 'inputs.selected is not a list of selectors';
     if (typeof inputs.listed !== 'boolean')
         return 'inputs.listed is not a boolean';
-    if (!Array.isArray(rule.raw))
+    return undefined;
+}
+function rawProblem(list) {
+    if (!Array.isArray(list))
         return 'raw is not a list';
-    for (const [i, raw] of rule.raw.entries()) {
+    for (const [i, raw] of list.entries()) {
         if (!isObject(raw) || typeof raw.message !== 'string')
             return `raw[${i}] has no message`;
         const location = raw.location;
@@ -12996,12 +13190,6 @@ function storedRuleProblem(rule) {
             }
         }
     }
-    const scope = rule.scope;
-    if (!isObject(scope) || !Number.isInteger(scope.files) || !isStrings(scope.examples)) {
-        return 'scope is not a rule scope';
-    }
-    if (!isStrings(scope.settings))
-        return 'scope.settings is not a list';
     return undefined;
 }
 function isObject(v) {
@@ -13032,7 +13220,9 @@ function isStrings(v) {
  */
 
 
-async function runEvaluator(rule, workspace, policy, github) {
+async function runEvaluator(rule, workspace, policy, github, 
+/** The subjects to report on (see `Evaluator.subjects`); absent: all of them. */
+subjects) {
     const evaluator = (0,_evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .getEvaluator */ .s)(rule.check.kind);
     const settings = [];
     const api = github ? recordingApi(github) : undefined;
@@ -13053,6 +13243,7 @@ async function runEvaluator(rule, workspace, policy, github) {
             workspace,
             policy,
             ...(api ? { github: api.client } : {}),
+            ...(subjects ? { subjects } : {}),
         });
         return { raw, examined: examined() };
     }
@@ -16992,8 +17183,8 @@ function dirOf(file) {
     return d === '.' ? '' : d;
 }
 
-// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
-var workspace = __nccwpck_require__(6651);
+// EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 2 modules
+var workspace = __nccwpck_require__(8767);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
 
 
@@ -29523,11 +29714,14 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dangerous-triggers',
     summary: 'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
-    evaluate({ workspace }) {
+    subjects: workflow/* workflowFiles */.BF,
+    evaluate({ workspace, subjects }) {
         const findings = [];
-        const sources = (0,workflow/* workflowSources */.Gf)(workspace);
+        // Every workflow, for the names a workflow_run trigger follows: read only when one does.
+        let all;
+        const sources = () => (all ??= (0,workflow/* workflowSources */.Gf)(workspace));
         const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
-        (0,workflow/* walkWorkflows */.EG)(sources, {
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
                 const own = eventsOf(workflow);
                 const events = triggeringEvents(workspace, workflow);
@@ -29668,7 +29862,7 @@ function upstreamRunsOnPullRequests(workflow, sources) {
     if (names.length === 0)
         return true;
     return names.some((name) => {
-        const upstream = sources.find((s) => s.kind === 'workflow' &&
+        const upstream = sources().find((s) => s.kind === 'workflow' &&
             (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)));
         return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
     });
@@ -30095,10 +30289,11 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.github-env',
     summary: 'Attacker-chosen text written to $GITHUB_ENV or $GITHUB_PATH, where a line break defines more variables.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
-    evaluate({ workspace }) {
+    subjects: workflow/* workflowFiles */.BF,
+    evaluate({ workspace, subjects }) {
         const findings = [];
         const flow = new Dataflow(workspace, classifyContext);
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
             step(step, source, job) {
                 if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value))
                     return;
@@ -33347,7 +33542,8 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    subjects: workflow/* workflowFiles */.BF,
+    evaluate({ options, workspace, subjects }) {
         const sinks = new Map();
         for (const s of options.sinks ?? []) {
             const key = s.uses.toLowerCase();
@@ -33358,7 +33554,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         // Per step: every expression of its script, and the reported ones with their findings; one fix
         // per step covers them all.
         const scripts = new Map();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
             expression(expr, source, job, step) {
                 const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
                 let entry = script && scripts.get(script);
@@ -37564,6 +37760,7 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $Z: () => (/* binding */ readWorkflowSource),
 /* harmony export */   $u: () => (/* binding */ isWorkflowPath),
+/* harmony export */   BF: () => (/* binding */ workflowFiles),
 /* harmony export */   EG: () => (/* binding */ walkWorkflows),
 /* harmony export */   Gf: () => (/* binding */ workflowSources)
 /* harmony export */ });
@@ -37597,12 +37794,16 @@ function readWorkflowSource(workspace, file) {
         return isWorkflowPath(file) ? buildWorkflow(file, doc) : buildAction(file, doc);
     });
 }
-/** Every workflow, then every action metadata file, in index order. */
-function workflowSources(workspace) {
-    const files = [
+/** The workflows, then the actions outside them: the files {@link workflowSources} reads, in its order. */
+function workflowFiles(workspace) {
+    return [
         ...workspace.glob(WORKFLOW_GLOBS),
         ...workspace.glob(ACTION_GLOBS).filter((f) => !isWorkflowPath(f)),
     ];
+}
+/** Every workflow, then every action metadata file, in index order; `only`: of these files. */
+function workflowSources(workspace, only) {
+    const files = only ?? workflowFiles(workspace);
     const out = [];
     for (const f of files) {
         const source = readWorkflowSource(workspace, f);
@@ -37949,7 +38150,7 @@ function packagePath(...parts) {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
 /* harmony import */ var _evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2595);
 /* harmony import */ var _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6981);
-/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6651);
+/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8767);
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
  * into slices of CHUNK_FILES; the engine's thread and the slice workers take slices from one shared
@@ -38552,32 +38753,75 @@ function gitQueries(root, options) {
  */
 function fromGit(answers) {
     const answer = (kind) => answers.find(([k]) => k === kind)?.[1];
-    const files = new Set();
     const staged = answer('staged');
-    if (staged) {
-        eachEntry(staged, (start, end) => {
-            const tab = staged.indexOf(TAB, start);
-            if (tab < 0 || tab >= end || staged[start] === S_TAG)
-                return;
-            if (staged.toString('latin1', start + 2, start + 8) === '160000')
-                return;
-            files.add(staged.toString('utf8', tab + 1, end));
-        });
+    let files = staged ? stagedFiles(staged) : [];
+    const deleted = entries(answer('deleted'));
+    if (deleted.length > 0) {
+        const gone = new Set(deleted);
+        files = files.filter((f) => !gone.has(f));
     }
-    for (const name of entries(answer('deleted')))
-        files.delete(name);
-    for (const name of entries(answer('others')))
-        if (!name.endsWith('/'))
-            files.add(name);
-    return [...files].sort(compareStrings);
+    const others = entries(answer('others')).filter((name) => !name.endsWith('/'));
+    return others.length > 0 ? mergeSorted(files, others.sort(compareStrings)) : files;
 }
 const TAB = 0x09;
 const S_TAG = 0x53;
+/** Where the tab falls in `<tag> <mode> <oid> <stage>\t` with a SHA-1 object id (40 hex digits). */
+const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
 /**
- * Calls `each` with the bounds of every NUL-terminated entry of git's `-z` output. Each path is then
- * decoded on its own: a path cut out of one string of the whole answer (split, slice) would be a
- * view that keeps all of it alive, modes and object ids included (17 MB at 200,000 files).
+ * The paths of `ls-files -z -t --stage`, sorted, each once, in one pass over the bytes: no string
+ * but the path is made per entry (the list is 100,000 entries and more). Git lists its index sorted
+ * by the paths' bytes, the stages of a conflicted path one after the other: then the list is
+ * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
+ * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
+function stagedFiles(out) {
+    const files = [];
+    let last = '';
+    let sorted = true;
+    let start = 0;
+    while (start < out.length) {
+        let end = out.indexOf(0, start);
+        if (end < 0)
+            end = out.length;
+        // The tab is found where a SHA-1 repository puts it, else searched (SHA-256 object ids).
+        const tab = start + SHA1_TAB < end && out[start + SHA1_TAB] === TAB ? start + SHA1_TAB : out.indexOf(TAB, start);
+        if (end > start && tab >= 0 && tab < end && out[start] !== S_TAG && !isGitlink(out, start + 2)) {
+            const name = out.toString('utf8', tab + 1, end);
+            if (name !== last) {
+                if (name < last)
+                    sorted = false;
+                files.push(name);
+                last = name;
+            }
+        }
+        start = end + 1;
+    }
+    return sorted ? files : [...new Set(files)].sort(compareStrings);
+}
+/** Whether the mode at `at` is 160000 (a submodule's commit), read from the bytes. */
+function isGitlink(out, at) {
+    return (out[at] === 0x31 &&
+        out[at + 1] === 0x36 &&
+        out[at + 2] === 0x30 &&
+        out[at + 3] === 0x30 &&
+        out[at + 4] === 0x30 &&
+        out[at + 5] === 0x30);
+}
+/** Two sorted lists as one, sorted, each path once. */
+function mergeSorted(a, b) {
+    const out = [];
+    let i = 0;
+    let j = 0;
+    let last;
+    while (i < a.length || j < b.length) {
+        const next = j >= b.length || (i < a.length && compareStrings(a[i], b[j]) <= 0) ? a[i++] : b[j++];
+        if (next !== last)
+            out.push(next);
+        last = next;
+    }
+    return out;
+}
+/** Calls `each` with the bounds of every NUL-terminated entry of git's `-z` output. */
 function eachEntry(out, each) {
     let start = 0;
     while (start < out.length) {
@@ -38679,7 +38923,7 @@ function compareStrings(a, b) {
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
 /* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
-/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6651);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8767);
 /**
  * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
  * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
@@ -39518,12 +39762,13 @@ function* textChunks(chunks, encoding, overlap = 4096) {
 
 /***/ }),
 
-/***/ 6651:
+/***/ 8767:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  jv: () => (/* binding */ FILE_DERIVED_MEMOS),
   Nt: () => (/* binding */ PER_FILE_MEMOS),
   aR: () => (/* binding */ Workspace)
 });
@@ -39620,6 +39865,96 @@ function inspectFile(root, file, realDirectory) {
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
+;// CONCATENATED MODULE: ./lib/core/workspace/positions.js
+/**
+ * Each file's position in a tree's list, as a read-only map. A map of 100,000 paths costs 30-40 ms
+ * to build (every path hashed, the table grown several times), while a pull-request check that
+ * takes most rules' results from the base commit asks about a thousand paths: a strictly sorted
+ * list answers by binary search until enough lookups have been asked to pay for the map, which is
+ * then built once. A list that is not strictly sorted (a caller's own order, repeats) gets its map
+ * at once, with the map's answer for a repeated path (its last position).
+ */
+
+/** Lookups answered by search before the map is built: at least this many, or 1 in 32 of the files. */
+const MIN_SEARCHES = 1024;
+class Positions {
+    files;
+    map;
+    /** Lookups left to answer by search; the map is built on the next one. */
+    searches;
+    /** Whether the list is strictly sorted ({@link compareStrings}): each path once, in code-unit order. */
+    sorted;
+    constructor(files) {
+        this.files = files;
+        this.searches = Math.max(MIN_SEARCHES, files.length >>> 5);
+        this.sorted = strictlySorted(files);
+        if (!this.sorted)
+            this.map = build(files);
+    }
+    get(file) {
+        if (this.map)
+            return this.map.get(file);
+        if (this.searches-- > 0)
+            return search(this.files, file);
+        return this.built().get(file);
+    }
+    has(file) {
+        return this.get(file) !== undefined;
+    }
+    get size() {
+        return this.built().size;
+    }
+    forEach(each, self) {
+        for (const [key, value] of this.built())
+            each.call(self, value, key, this);
+    }
+    entries() {
+        return this.built().entries();
+    }
+    keys() {
+        return this.built().keys();
+    }
+    values() {
+        return this.built().values();
+    }
+    [Symbol.iterator]() {
+        return this.built().entries();
+    }
+    built() {
+        this.map ??= build(this.files);
+        return this.map;
+    }
+}
+/** The map, set one by one (no pair array per file on the way). */
+function build(files) {
+    const map = new Map();
+    for (let i = 0; i < files.length; i++)
+        map.set(files[i], i);
+    return map;
+}
+function strictlySorted(files) {
+    for (let i = 1; i < files.length; i++)
+        if ((0,workspace_files/* compareStrings */.Kt)(files[i - 1], files[i]) >= 0)
+            return false;
+    return true;
+}
+/** The position of `file` in a strictly sorted list, by binary search. */
+function search(files, file) {
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const at = files[mid];
+        if (at === file)
+            return mid;
+        if (at < file)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
 var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
@@ -39627,6 +39962,7 @@ var stream = __nccwpck_require__(8673);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
 var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
+
 
 
 
@@ -39654,6 +39990,20 @@ const PER_FILE_MEMOS = new Set([
     'k8s',
     'deps.json',
     'secrets',
+]);
+/**
+ * {@link PER_FILE_MEMOS}, and the values computed from one file's parse and text only (its syntax
+ * checks, expressions, lines): a view may take them from another that read the same file, and a rule
+ * that takes one read that file and nothing else.
+ */
+const FILE_DERIVED_MEMOS = new Set([
+    ...PER_FILE_MEMOS,
+    'workflow-syntax',
+    'workflow-expressions',
+    'workflow-expressions-by-holder',
+    'workflow-expressions-by-pointer',
+    'source-lines',
+    'deps.toml',
 ]);
 /** Git's heuristic: a NUL byte in the first 8,000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
@@ -39695,11 +40045,25 @@ class Workspace {
     /** The inherited files this tree lacks, with the workspace that reads them (see {@link Inheritance}). */
     inheritance;
     inheritedFrom;
+    /** The include and exclude globs that selected {@link files} from {@link indexed}, as one key. */
+    selection;
     constructor(root, options = {}) {
         this.root = external_node_path_.resolve(root);
         this.rootPrefix = this.root.endsWith(external_node_path_.sep) ? this.root : this.root + external_node_path_.sep;
         this.overlay = options.overlay;
         this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+        this.selection = JSON.stringify([options.include ?? [], options.exclude ?? []]);
+        const same = options.sameIndexAs;
+        if (same && options.files === same.indexed && this.selection === same.selection && !options.inherited) {
+            // The same files, selected alike: the other tree's lists and its map of 100,000 positions
+            // serve as they are.
+            this.indexSource = 'given';
+            this.indexed = same.indexed;
+            this.files = same.files;
+            this.fileIndex = same.fileIndex;
+            this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
+            return;
+        }
         let files;
         if (options.files) {
             files = [...options.files];
@@ -39727,11 +40091,21 @@ class Workspace {
         this.indexed = files;
         // Without include or exclude, one list serves both (a copy is 1.6 MB at 200,000 files).
         this.files = include || exclude ? files.filter((f) => (!include || include(f)) && !exclude?.(f)) : files;
-        this.fileIndex = new Map(this.files.map((f, i) => [f, i]));
+        this.fileIndex = new Positions(this.files);
         this.scope = options.scope ?? new scope/* ScopeRecorder */.Rs(this.files, this.fileIndex);
     }
     has(file) {
         return this.fileIndex.has(file);
+    }
+    /**
+     * Whether both trees' lists are strictly sorted in code-unit order (an index is; a given list may
+     * not be) and selected from their indexes by the same include and exclude: then they differ only
+     * where the indexes do. For trees built side by side (a base tree and its head); static, so that
+     * it is no question a view of a tree (a rule's recording view) would have to answer.
+     */
+    static selectedAlike(a, b) {
+        const sorted = (w) => w.fileIndex instanceof Positions && w.fileIndex.sorted;
+        return a.selection === b.selection && sorted(a) && sorted(b);
     }
     /** Files matching any of the globs (picomatch syntax, dotfiles included), in index order. */
     glob(patterns) {
