@@ -229,17 +229,21 @@ export function emptyInputs(): RuleInputs {
  */
 export class InputLog {
   private rule: RuleInputs | undefined;
+  /** Cached computations' inputs already credited to {@link rule} (a rule may get a value often). */
+  private readonly replayed = new Set<RuleInputs>();
   private readonly frames = new Set<RuleInputs>();
   /** Cached computations by memo kind and key, with what they asked. */
   readonly captured = new Map<string, CapturedInputs>();
 
   begin(): void {
     this.rule = emptyInputs();
+    this.replayed.clear();
   }
 
   end(): RuleInputs {
     const inputs = this.rule ?? emptyInputs();
     this.rule = undefined;
+    this.replayed.clear();
     return inputs;
   }
 
@@ -289,6 +293,10 @@ export class InputLog {
 
   /** Credits the rule being recorded (and open computations) with a cached computation's inputs. */
   replay(inputs: RuleInputs): void {
+    // Settled inputs do not change: credited once to the rule, they need crediting again only to
+    // computations opened since.
+    if (this.frames.size === 0 && this.replayed.has(inputs)) return;
+    if (this.rule) this.replayed.add(inputs);
     for (const p of inputs.paths) this.path(p);
     for (const g of inputs.globs.values()) this.glob(g);
     for (const g of inputs.screened.values()) this.screened(g.patterns, g.screen);
