@@ -297,7 +297,14 @@ export class RuleRun {
     const evaluator = getEvaluator(rule.check.kind);
     const kept = this.reusableSubjects.get(rule.id);
     if (evaluator?.subjects && this.recorder && (this.splitting || kept)) {
-      return this.evaluateSubjects(rule, summary, evaluator.subjects, this.recorder, kept);
+      this.recorder.log.begin();
+      const subjects = evaluator.subjects(this.recorder);
+      const listing = this.recorder.log.end();
+      // One at a time, subjects cost more than together: worth it to keep their parts for later
+      // changes, or when at least half of them are taken from the stored results.
+      if (this.splitting || (kept?.size ?? 0) * 2 >= subjects.length) {
+        return this.evaluateSubjects(rule, summary, subjects, listing, this.recorder, kept);
+      }
     }
     const perFile = evaluator?.scope === 'file';
     const scoped = this.focused && perFile;
@@ -325,19 +332,17 @@ export class RuleRun {
 
   /**
    * Evaluates a rule one subject at a time, recording what each asked, and takes the stored part of
-   * each subject in `kept` instead. The findings are the subjects' one after another, as one
+   * each subject in `kept` instead; `listing` is what listing the subjects asked. The findings are the subjects' one after another, as one
    * evaluation over the tree reports them; the inputs and the scope are the union of the subjects'.
    */
   private async evaluateSubjects(
     rule: Rule,
     summary: RuleSummary,
-    list: (workspace: Workspace) => string[],
+    subjects: readonly string[],
+    listing: RuleInputs,
     recorder: RecordingWorkspace,
     kept: ReadonlyMap<string, StoredSubject> | undefined,
   ): Promise<void> {
-    recorder.log.begin();
-    const subjects = list(recorder);
-    const listing = recorder.log.end();
     const tally = this.tally();
     const settings = new Set<string>();
     const parts: SubjectResults[] = [];

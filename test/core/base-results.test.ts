@@ -16,6 +16,7 @@ import {
 } from '../../src/core/base-results.js';
 import { parseConfig } from '../../src/core/config.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { MAX_SUBJECT_PATHS } from '../../src/core/phases/reuse.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import type { Logger, Rule } from '../../src/core/types.js';
@@ -185,11 +186,51 @@ describe('base results', () => {
           (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} ${f.isNew ? 'new' : 'existing'}`,
         ),
     ).toEqual(['.github/workflows/build.yml:8 critical new', '.github/workflows/caller.yml:1 medium new']);
-    // Each of the three workflow rules that follow callers evaluated caller.yml again; the one that
-    // asks whether a workflow's callers run on pull_request_target evaluated build.yml again too;
-    // lint.yml, and build.yml for the other two, kept their parts.
+    // Each of the three workflow rules that follow callers evaluated caller.yml again. The one that
+    // asks whether a workflow's callers run on pull_request_target had build.yml to evaluate again
+    // too, and with one part of three left to take, evaluated the tree at once (one file at a time
+    // costs more); the other two took lint.yml's and build.yml's parts.
     expect(log.lines).toContain(
-      'info: of the files the other rules that read across files report on, 5 of 9 kept their results of the base commit: the change touches nothing their findings depend on',
+      'info: of the files the other rules that read across files report on, 4 of 6 kept their results of the base commit: the change touches nothing their findings depend on',
+    );
+  });
+
+  it(`keeps no part for a file whose findings depend on more than ${MAX_SUBJECT_PATHS} files`, async () => {
+    // A reusable workflow's callers are found by reading every workflow: its part would be touched by
+    // any workflow edit, and keeping one such list per file grows with the square of their number.
+    const files: Record<string, string> = {
+      '.github/workflows/build.yml':
+        'on: workflow_call\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+    };
+    for (let i = 0; i < MAX_SUBJECT_PATHS; i++) {
+      files[`.github/workflows/wf-${String(i).padStart(2, '0')}.yml`] =
+        `on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n`;
+    }
+    const repo = scratchRepo();
+    const base = repo.commit({ ...TREE, ...files }, 'base');
+    let results: BaseResults | undefined;
+    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    const kept = results!.rules['workflow-dangerous-trigger']?.subjects?.map((s) => s.path);
+    expect(kept).toHaveLength(MAX_SUBJECT_PATHS);
+    expect(kept).not.toContain('.github/workflows/build.yml');
+    // An edit of one caller evaluates it again, and the reusable workflow, whose part was not kept.
+    repo.commit({
+      '.github/workflows/wf-07.yml': files['.github/workflows/wf-07.yml']!.replace(
+        'push',
+        'pull_request_target',
+      ),
+    });
+    const log = logger();
+    const report = await prCheck(repo.dir, base, results!, log);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'workflow-dangerous-trigger')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`),
+    ).toEqual(['.github/workflows/wf-07.yml:1 new']);
+    // 65 files for each of the three rules: wf-07.yml evaluated again by each, build.yml by the one
+    // that kept no part of it.
+    expect(log.lines).toContain(
+      'info: of the files the other rules that read across files report on, 191 of 195 kept their results of the base commit: the change touches nothing their findings depend on',
     );
   });
 

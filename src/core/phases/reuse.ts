@@ -144,6 +144,14 @@ export function baseTreeResults(
   return stored && base.renamed.size === 0 ? stored : new Map();
 }
 
+/**
+ * A subject that read more files than this is not stored: one that reads every workflow (to find its
+ * callers) is touched by any change that touches its rule, so its part would never be taken, and
+ * keeping it would make the results grow with the square of the number of workflows. The change
+ * evaluates it again instead.
+ */
+export const MAX_SUBJECT_PATHS = 64;
+
 /** This run's results of the rules that read across files (those whose inputs are known). */
 export async function collectResults(
   policy: PolicyInForce,
@@ -170,7 +178,9 @@ export async function collectResults(
     if (!inputs) continue;
     rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
     const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
-    if (subjects?.every((s): s is StoredSubject => s.inputs !== undefined)) rules[id].subjects = subjects;
+    if (subjects?.every((s): s is StoredSubject => s.inputs !== undefined)) {
+      rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
+    }
   }
   return {
     format: BASE_RESULTS_FORMAT,
