@@ -5091,7 +5091,14 @@ class RuleRun {
         const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
         const kept = this.reusableSubjects.get(rule.id);
         if (evaluator?.subjects && this.recorder && (this.splitting || kept)) {
-            return this.evaluateSubjects(rule, summary, evaluator.subjects, this.recorder, kept);
+            this.recorder.log.begin();
+            const subjects = evaluator.subjects(this.recorder);
+            const listing = this.recorder.log.end();
+            // One at a time, subjects cost more than together: worth it to keep their parts for later
+            // changes, or when at least half of them are taken from the stored results.
+            if (this.splitting || (kept?.size ?? 0) * 2 >= subjects.length) {
+                return this.evaluateSubjects(rule, summary, subjects, listing, this.recorder, kept);
+            }
         }
         const perFile = evaluator?.scope === 'file';
         const scoped = this.focused && perFile;
@@ -5115,13 +5122,10 @@ class RuleRun {
     }
     /**
      * Evaluates a rule one subject at a time, recording what each asked, and takes the stored part of
-     * each subject in `kept` instead. The findings are the subjects' one after another, as one
+     * each subject in `kept` instead; `listing` is what listing the subjects asked. The findings are the subjects' one after another, as one
      * evaluation over the tree reports them; the inputs and the scope are the union of the subjects'.
      */
-    async evaluateSubjects(rule, summary, list, recorder, kept) {
-        recorder.log.begin();
-        const subjects = list(recorder);
-        const listing = recorder.log.end();
+    async evaluateSubjects(rule, summary, subjects, listing, recorder, kept) {
         const tally = this.tally();
         const settings = new Set();
         const parts = [];
@@ -6846,6 +6850,13 @@ function reuseBaseResults(options, policy, scope, run, log) {
 function baseTreeResults(stored, base) {
     return stored && base.renamed.size === 0 ? stored : new Map();
 }
+/**
+ * A subject that read more files than this is not stored: one that reads every workflow (to find its
+ * callers) is touched by any change that touches its rule, so its part would never be taken, and
+ * keeping it would make the results grow with the square of the number of workflows. The change
+ * evaluates it again instead.
+ */
+const MAX_SUBJECT_PATHS = 64;
 /** This run's results of the rules that read across files (those whose inputs are known). */
 async function collectResults(policy, scope, run, log) {
     const commit = scope.repo?.head();
@@ -6866,8 +6877,9 @@ async function collectResults(policy, scope, run, log) {
             continue;
         rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
         const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
-        if (subjects?.every((s) => s.inputs !== undefined))
-            rules[id].subjects = subjects;
+        if (subjects?.every((s) => s.inputs !== undefined)) {
+            rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
+        }
     }
     return {
         format: BASE_RESULTS_FORMAT,
@@ -39243,15 +39255,19 @@ function emptyInputs() {
  */
 class InputLog {
     rule;
+    /** Cached computations' inputs already credited to {@link rule} (a rule may get a value often). */
+    replayed = new Set();
     frames = new Set();
     /** Cached computations by memo kind and key, with what they asked. */
     captured = new Map();
     begin() {
         this.rule = emptyInputs();
+        this.replayed.clear();
     }
     end() {
         const inputs = this.rule ?? emptyInputs();
         this.rule = undefined;
+        this.replayed.clear();
         return inputs;
     }
     path(file) {
@@ -39300,6 +39316,12 @@ class InputLog {
     }
     /** Credits the rule being recorded (and open computations) with a cached computation's inputs. */
     replay(inputs) {
+        // Settled inputs do not change: credited once to the rule, they need crediting again only to
+        // computations opened since.
+        if (this.frames.size === 0 && this.replayed.has(inputs))
+            return;
+        if (this.rule)
+            this.replayed.add(inputs);
         for (const p of inputs.paths)
             this.path(p);
         for (const g of inputs.globs.values())
