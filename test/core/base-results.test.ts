@@ -19,7 +19,7 @@ import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { MAX_SUBJECT_PATHS } from '../../src/core/phases/reuse.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { loadRules } from '../../src/core/rules/load.js';
-import type { Logger, Rule } from '../../src/core/types.js';
+import type { Logger, Report, Rule } from '../../src/core/types.js';
 import { cli } from '../helpers/cli.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
@@ -49,14 +49,27 @@ function logger(): Logger & { lines: string[] } {
   };
 }
 
-/** A repository at its base commit, the results a check of it keeps, then a change committed. */
-async function changed(change: Record<string, string | null>, options: Partial<CheckOptions> = {}) {
+/** A repository whose base commit is `tree`, and the results a check of it keeps. */
+async function withResults(tree: Record<string, string>, options: Partial<CheckOptions> = {}) {
   const repo = scratchRepo();
-  const base = repo.commit(TREE, 'base');
+  const base = repo.commit(tree, 'base');
   let results: BaseResults | undefined;
   await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r), ...options });
-  repo.commit(change, 'change');
   return { repo, base, results: results! };
+}
+
+/** A repository at its base commit, the results a check of it keeps, then a change committed. */
+async function changed(change: Record<string, string | null>, options: Partial<CheckOptions> = {}) {
+  const kept = await withResults(TREE, options);
+  kept.repo.commit(change, 'change');
+  return kept;
+}
+
+/** One rule's findings: `path:line severity new|existing`. */
+function findingsOf(report: Report, ruleId: string): string[] {
+  return report.findings
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} ${f.isNew ? 'new' : 'existing'}`);
 }
 
 function prCheck(
@@ -155,10 +168,7 @@ describe('base results', () => {
       '.github/workflows/lint.yml':
         'on: push\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n',
     };
-    const repo = scratchRepo();
-    const base = repo.commit({ ...TREE, ...workflows }, 'base');
-    let results: BaseResults | undefined;
-    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    const { repo, base, results } = await withResults({ ...TREE, ...workflows });
     for (const id of ['workflow-dangerous-trigger', 'workflow-github-env', 'workflow-template-injection']) {
       expect(
         results!.rules[id]?.subjects?.map((s) => s.path),
@@ -178,14 +188,11 @@ describe('base results', () => {
       ),
     });
     const log = logger();
-    const report = await prCheck(repo.dir, base, results!, log);
-    expect(
-      report.findings
-        .filter((f) => f.ruleId === 'workflow-dangerous-trigger')
-        .map(
-          (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} ${f.isNew ? 'new' : 'existing'}`,
-        ),
-    ).toEqual(['.github/workflows/build.yml:8 critical new', '.github/workflows/caller.yml:1 medium new']);
+    const report = await prCheck(repo.dir, base, results, log);
+    expect(findingsOf(report, 'workflow-dangerous-trigger')).toEqual([
+      '.github/workflows/build.yml:8 critical new',
+      '.github/workflows/caller.yml:1 medium new',
+    ]);
     // Each of the three workflow rules that follow callers evaluated caller.yml again. The one that
     // asks whether a workflow's callers run on pull_request_target had build.yml to evaluate again
     // too, and with one part of three left to take, evaluated the tree at once (one file at a time
@@ -206,11 +213,8 @@ describe('base results', () => {
       files[`.github/workflows/wf-${String(i).padStart(2, '0')}.yml`] =
         `on: push\njobs:\n  call:\n    uses: ./.github/workflows/build.yml\n`;
     }
-    const repo = scratchRepo();
-    const base = repo.commit({ ...TREE, ...files }, 'base');
-    let results: BaseResults | undefined;
-    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
-    const kept = results!.rules['workflow-dangerous-trigger']?.subjects?.map((s) => s.path);
+    const { repo, base, results } = await withResults({ ...TREE, ...files });
+    const kept = results.rules['workflow-dangerous-trigger']?.subjects?.map((s) => s.path);
     expect(kept).toHaveLength(MAX_SUBJECT_PATHS);
     expect(kept).not.toContain('.github/workflows/build.yml');
     // An edit of one caller evaluates it again, and the reusable workflow, whose part was not kept.
@@ -221,12 +225,10 @@ describe('base results', () => {
       ),
     });
     const log = logger();
-    const report = await prCheck(repo.dir, base, results!, log);
-    expect(
-      report.findings
-        .filter((f) => f.ruleId === 'workflow-dangerous-trigger')
-        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`),
-    ).toEqual(['.github/workflows/wf-07.yml:1 new']);
+    const report = await prCheck(repo.dir, base, results, log);
+    expect(findingsOf(report, 'workflow-dangerous-trigger')).toEqual([
+      '.github/workflows/wf-07.yml:1 medium new',
+    ]);
     // 65 files for each of the three rules: wf-07.yml evaluated again by each, build.yml by the one
     // that kept no part of it.
     expect(log.lines).toContain(
