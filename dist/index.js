@@ -5531,8 +5531,9 @@ class RuleRun {
     }
     /**
      * Evaluates a rule one subject at a time, recording what each asked, and takes the stored part of
-     * each subject in `kept` instead; `listing` is what listing the subjects asked. The findings are the subjects' one after another, as one
-     * evaluation over the tree reports them; the inputs and the scope are the union of the subjects'.
+     * each subject in `kept` instead; `listing` is what listing the subjects asked. The findings are
+     * the subjects' one after another, as one evaluation over the tree reports them; the inputs and
+     * the scope are the union of the subjects'.
      */
     async evaluateSubjects(rule, summary, subjects, listing, recorder, kept) {
         const tally = this.tally();
