@@ -5196,9 +5196,9 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     }
     /**
      * Per-file parses, and values derived from one file's (see {@link FILE_DERIVED_MEMOS}), depend on
-     * that file alone, whichever rule or view computed them first. Anything else is computed once for the tree and
-     * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
-     * value computed where nothing was recorded makes the rule's inputs unknown.
+     * that file alone, whichever rule or view computed them first. Anything else is computed once for
+     * the tree and shared: its inputs are captured when it is computed and credited to every rule that
+     * gets it; a value computed where nothing was recorded makes the rule's inputs unknown.
      */
     memo(kind, file, compute) {
         if (workspace_workspace/* FILE_DERIVED_MEMOS */.jv.has(kind)) {

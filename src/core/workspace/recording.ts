@@ -107,9 +107,9 @@ export class RecordingWorkspace extends Workspace {
 
   /**
    * Per-file parses, and values derived from one file's (see {@link FILE_DERIVED_MEMOS}), depend on
-   * that file alone, whichever rule or view computed them first. Anything else is computed once for the tree and
-   * shared: its inputs are captured when it is computed and credited to every rule that gets it; a
-   * value computed where nothing was recorded makes the rule's inputs unknown.
+   * that file alone, whichever rule or view computed them first. Anything else is computed once for
+   * the tree and shared: its inputs are captured when it is computed and credited to every rule that
+   * gets it; a value computed where nothing was recorded makes the rule's inputs unknown.
    */
   override memo<T>(kind: string, file: string, compute: (file: string) => T): T {
     if (FILE_DERIVED_MEMOS.has(kind)) {
