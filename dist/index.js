@@ -5514,7 +5514,7 @@ class RuleRun {
         // The policy rules read the policy and what the engine found in it: never recorded.
         const recorder = perFile || (0,policy_policy/* policyKind */.L)(rule.check.kind) ? undefined : this.recorder;
         recorder?.log.begin();
-        const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, scoped ? this.focused : (recorder ?? this.workspace), this.policy, this.github);
+        const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, scoped ? this.focused : (recorder ?? this.workspace), this.policy, this.github);
         const inputs = recorder?.log.end();
         summary.scope = this.scopeOf(outcome.examined, scoped ? 'change' : 'tree');
         if ('error' in outcome)
@@ -5549,7 +5549,7 @@ class RuleRun {
                 continue;
             }
             recorder.log.begin();
-            const outcome = await (0,evaluate_rule/* runEvaluator */.t)(rule, recorder, this.policy, this.github, [path]);
+            const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, recorder, this.policy, this.github, [path]);
             const inputs = recorder.log.end();
             tally.add(outcome.examined.files);
             for (const s of outcome.examined.settings)
@@ -5561,13 +5561,21 @@ class RuleRun {
             parts.push({ path, inputs, raw: outcome.raw, files: outcome.examined.files.map((i) => files[i]) });
         }
         this.subjectCounts.total += subjects.length;
+        // The parts made into the rule's findings (a verdict about the repository as a whole), each time:
+        // what that asks is an input of the rule, not of any part.
+        recorder.log.begin();
+        const combined = await (0,evaluate_rule/* combineParts */.YH)(rule, recorder, this.policy, parts.flatMap((p) => p.raw));
+        const combining = recorder.log.end();
+        tally.add(combined.examined.files);
         summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
-        const raw = parts.flatMap((p) => p.raw);
+        if ('error' in combined)
+            return this.fail(rule, summary, combined);
+        const raw = combined.raw;
         const first = this.findings.length;
         this.append(rule, summary, raw);
         const union = new workspace_scope/* InputLog */.no();
         union.begin();
-        for (const part of [listing, ...parts.map((p) => p.inputs)])
+        for (const part of [listing, ...parts.map((p) => p.inputs), combining])
             union.replay(part);
         const inputs = union.end();
         if (settings.size > 0)
@@ -13219,7 +13227,8 @@ function isStrings(v) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   t: () => (/* binding */ runEvaluator)
+/* harmony export */   YH: () => (/* binding */ combineParts),
+/* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
 /* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7687);
@@ -13233,9 +13242,20 @@ function isStrings(v) {
  */
 
 
-async function runEvaluator(rule, workspace, policy, github, 
+function runEvaluator(rule, workspace, policy, github, 
 /** The subjects to report on (see `Evaluator.subjects`); absent: all of them. */
 subjects) {
+    return guarded(rule, workspace, policy, github, (evaluator, ctx) => evaluator.evaluate(subjects ? { ...ctx, subjects } : ctx));
+}
+/**
+ * The rule's findings from its subjects' parts, one after another (see `Evaluator.combine`), with
+ * what combining them examined; an evaluator without `combine` reports the parts as they are.
+ */
+function combineParts(rule, workspace, policy, parts) {
+    return guarded(rule, workspace, policy, undefined, (evaluator, ctx) => evaluator.combine ? evaluator.combine(ctx, parts) : [...parts]);
+}
+/** Calls the rule's evaluator, turning a throw into the rule's error and recording what it examined. */
+async function guarded(rule, workspace, policy, github, call) {
     const evaluator = (0,_evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .getEvaluator */ .s)(rule.check.kind);
     const settings = [];
     const api = github ? recordingApi(github) : undefined;
@@ -13250,13 +13270,12 @@ subjects) {
     try {
         if (!evaluator)
             throw new Error(`no evaluator for kind "${rule.check.kind}"`);
-        const raw = await evaluator.evaluate({
+        const raw = await call(evaluator, {
             rule,
             options: rule.check.with ?? {},
             workspace,
             policy,
             ...(api ? { github: api.client } : {}),
-            ...(subjects ? { subjects } : {}),
         });
         return { raw, examined: examined() };
     }
@@ -32291,6 +32310,8 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+/** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
+const PERFORMED = 'on-pull-requests';
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
 const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
@@ -32367,7 +32388,9 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    evaluate({ options, workspace }) {
+    subjects: workflow/* workflowFiles */.BF,
+    evaluate(ctx) {
+        const { options, workspace, subjects } = ctx;
         const action = shared_globMatcher(options.actions ?? []);
         const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
         const names = options.names ? new RegExp(options.names, 'i') : undefined;
@@ -32399,40 +32422,56 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
             callsPerforming(job) ||
             job.steps.some(stepPerforms);
-        // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
-        const doing = (0,workflow/* workflowSources */.Gf)(workspace).filter((s) => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s));
-        // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
-        // on pull requests.
-        const runsOn = (w) => triggeringEvents(workspace, w);
-        if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e))))
-            return [];
-        if (doing.length === 0) {
-            const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
-            const elsewhere = other.length > 0
-                ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
-                    `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
-                : '';
-            return [
-                {
-                    message: `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
-                        `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
-                        elsewhere,
-                    location: null,
-                    key: 'missing',
-                },
-            ];
+        // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
+        // workflow that performs the activity is a candidate, in its file: run on pull requests (a
+        // reusable workflow runs on its callers' events) or only on other events.
+        const candidates = [];
+        for (const s of (0,workflow/* workflowSources */.Gf)(workspace, subjects)) {
+            if (s.kind !== 'workflow' || !s.jobs.some(performs) || rejectedByGitHub(workspace, s))
+                continue;
+            const on = [...triggeringEvents(workspace, s)];
+            const location = s.on ? (0,core_location/* locationFromSpan */.Cx)(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
+            candidates.push(on.some((e) => events.has(e))
+                ? {
+                    message: `This workflow runs ${options.evidence} on pull requests.`,
+                    location,
+                    key: PERFORMED,
+                }
+                : {
+                    message: `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                        'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+                    location,
+                    key: 'not-on-pull-requests',
+                });
         }
-        return doing.map((w) => {
-            const on = [...runsOn(w)].join(', ') || 'no trigger';
-            return {
-                message: `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
-                    'before it runs. Add "pull_request" to its triggers.',
-                location: w.on ? (0,core_location/* locationFromSpan */.Cx)(w.path, w.on.span, true) : { path: w.path, startLine: 1 },
-                key: 'not-on-pull-requests',
-            };
-        });
+        return subjects ? candidates : combineEvidence(ctx, candidates);
     },
+    combine: combineEvidence,
 });
+/**
+ * One workflow that performs the activity on pull requests satisfies the rule; else each that
+ * performs it on other events is a finding at its `on:`; else one repository-level finding.
+ */
+function combineEvidence({ options, workspace }, candidates) {
+    if (candidates.some((c) => c.key === PERFORMED))
+        return [];
+    if (candidates.length > 0)
+        return [...candidates];
+    const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
+    const elsewhere = other.length > 0
+        ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
+            `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
+        : '';
+    return [
+        {
+            message: `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
+                `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+                elsewhere,
+            location: null,
+            key: 'missing',
+        },
+    ];
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/ref-confusion.js
 
@@ -38266,7 +38305,7 @@ async function evaluateSlice(workspace, files, rules, policy, github) {
     const view = new _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__/* .FocusedWorkspace */ .z(workspace, files);
     const outcomes = [];
     for (const rule of rules)
-        outcomes.push(await (0,_evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__/* .runEvaluator */ .t)(rule, view, policy, github));
+        outcomes.push(await (0,_evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__/* .runEvaluator */ .tn)(rule, view, policy, github));
     workspace.release(files);
     return outcomes;
 }

@@ -42,8 +42,8 @@ export interface StoredRule {
   scope: RuleScope;
   /**
    * For a rule that names its subjects (see `Evaluator.subjects`): each subject's part, in order
-   * (`raw` is their findings one after another), so that a change evaluates again only the subjects
-   * whose inputs it touches.
+   * (`raw` is their findings one after another, or what `Evaluator.combine` makes of them), so that a
+   * change evaluates again only the subjects whose inputs it touches.
    */
   subjects?: StoredSubject[];
 }

@@ -6,7 +6,7 @@
  * The outcome is plain data, so a slice worker can send it to the engine's thread.
  */
 import { getEvaluator } from './evaluators/registry.js';
-import type { PolicyProblems } from './evaluators/types.js';
+import type { Evaluator, EvaluatorContext, PolicyProblems } from './evaluators/types.js';
 import { type GitHubApi, UnverifiableError } from './github-api.js';
 import type { RawFinding, Rule } from './types.js';
 import type { Workspace } from './workspace/workspace.js';
@@ -25,13 +25,44 @@ export type RuleOutcome = ({ raw: RawFinding[] } | { error: string; unverifiable
   examined: Examined;
 };
 
-export async function runEvaluator(
+export function runEvaluator(
   rule: Rule,
   workspace: Workspace,
   policy: PolicyProblems,
   github?: GitHubApi,
   /** The subjects to report on (see `Evaluator.subjects`); absent: all of them. */
   subjects?: readonly string[],
+): Promise<RuleOutcome> {
+  return guarded(rule, workspace, policy, github, (evaluator, ctx) =>
+    evaluator.evaluate(subjects ? { ...ctx, subjects } : ctx),
+  );
+}
+
+/**
+ * The rule's findings from its subjects' parts, one after another (see `Evaluator.combine`), with
+ * what combining them examined; an evaluator without `combine` reports the parts as they are.
+ */
+export function combineParts(
+  rule: Rule,
+  workspace: Workspace,
+  policy: PolicyProblems,
+  parts: readonly RawFinding[],
+): Promise<RuleOutcome> {
+  return guarded(rule, workspace, policy, undefined, (evaluator, ctx) =>
+    evaluator.combine ? evaluator.combine(ctx, parts) : [...parts],
+  );
+}
+
+/** Calls the rule's evaluator, turning a throw into the rule's error and recording what it examined. */
+async function guarded(
+  rule: Rule,
+  workspace: Workspace,
+  policy: PolicyProblems,
+  github: GitHubApi | undefined,
+  call: (
+    evaluator: Evaluator<unknown>,
+    ctx: EvaluatorContext<unknown>,
+  ) => RawFinding[] | Promise<RawFinding[]>,
 ): Promise<RuleOutcome> {
   const evaluator = getEvaluator(rule.check.kind);
   const settings: string[] = [];
@@ -44,13 +75,12 @@ export async function runEvaluator(
   };
   try {
     if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);
-    const raw = await evaluator.evaluate({
+    const raw = await call(evaluator, {
       rule,
       options: rule.check.with ?? {},
       workspace,
       policy,
       ...(api ? { github: api.client } : {}),
-      ...(subjects ? { subjects } : {}),
     });
     return { raw, examined: examined() };
   } catch (err) {

@@ -8,7 +8,7 @@
 import { recordedInputs, type StoredRule, type StoredSubject } from './base-results.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
-import { type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
+import { combineParts, type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
@@ -368,13 +368,25 @@ export class RuleRun {
       parts.push({ path, inputs, raw: outcome.raw, files: outcome.examined.files.map((i) => files[i]!) });
     }
     this.subjectCounts.total += subjects.length;
+    // The parts made into the rule's findings (a verdict about the repository as a whole), each time:
+    // what that asks is an input of the rule, not of any part.
+    recorder.log.begin();
+    const combined = await combineParts(
+      rule,
+      recorder,
+      this.policy,
+      parts.flatMap((p) => p.raw),
+    );
+    const combining = recorder.log.end();
+    tally.add(combined.examined.files);
     summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
-    const raw = parts.flatMap((p) => p.raw);
+    if ('error' in combined) return this.fail(rule, summary, combined);
+    const raw = combined.raw;
     const first = this.findings.length;
     this.append(rule, summary, raw);
     const union = new InputLog();
     union.begin();
-    for (const part of [listing, ...parts.map((p) => p.inputs)]) union.replay(part);
+    for (const part of [listing, ...parts.map((p) => p.inputs), combining]) union.replay(part);
     const inputs = union.end();
     if (settings.size > 0) inputs.opaque ??= 'it reads the API';
     const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);

@@ -196,9 +196,11 @@ describe('base results', () => {
     // Each of the three workflow rules that follow callers evaluated caller.yml again. The one that
     // asks whether a workflow's callers run on pull_request_target had build.yml to evaluate again
     // too, and with one part of three left to take, evaluated the tree at once (one file at a time
-    // costs more); the other two took lint.yml's and build.yml's parts.
+    // costs more); the other two took lint.yml's and build.yml's parts. So did the two rules that ask
+    // whether some workflow runs tests or static analysis on pull requests (build.yml runs neither,
+    // so its part never asked for its callers).
     expect(log.lines).toContain(
-      'info: of the files the other rules that read across files report on, 4 of 6 kept their results of the base commit: the change touches nothing their findings depend on',
+      'info: of the files the other rules that read across files report on, 8 of 12 kept their results of the base commit: the change touches nothing their findings depend on',
     );
   });
 
@@ -229,11 +231,53 @@ describe('base results', () => {
     expect(findingsOf(report, 'workflow-dangerous-trigger')).toEqual([
       '.github/workflows/wf-07.yml:1 medium new',
     ]);
-    // 65 files for each of the three rules: wf-07.yml evaluated again by each, build.yml by the one
-    // that kept no part of it.
+    // 65 files for each of the five workflow rules with subjects: wf-07.yml evaluated again by each,
+    // build.yml by the one that kept no part of it.
     expect(log.lines).toContain(
-      'info: of the files the other rules that read across files report on, 191 of 195 kept their results of the base commit: the change touches nothing their findings depend on',
+      'info: of the files the other rules that read across files report on, 319 of 325 kept their results of the base commit: the change touches nothing their findings depend on',
     );
+  });
+
+  it('judges whether tests run on pull requests over every workflow, taking the parts of those the change leaves', async () => {
+    const job = (step: string) => `jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - ${step}\n`;
+    const workflows = {
+      '.github/workflows/lint.yml': `on: pull_request\n${job('run: make lint')}`,
+      '.github/workflows/nightly.yml': `on: schedule\n${job('run: go test ./...')}`,
+      '.github/workflows/test.yml': `on: pull_request\n${job('run: npm test')}`,
+    };
+    const { repo, base, results } = await withResults({ ...TREE, ...workflows });
+    expect(results.rules['workflow-tests-on-pull-requests']?.raw).toEqual([]);
+    expect(
+      results.rules['workflow-tests-on-pull-requests']?.subjects?.map((s) => s.raw.map((r) => r.key)),
+    ).toEqual([[], ['not-on-pull-requests'], ['on-pull-requests']]);
+    // The only workflow that tests pull requests now runs on pushes: the rule finds both that test
+    // only after the merge, though the change did not touch the nightly one, whose part it takes.
+    // Each of the five workflow rules with subjects evaluated test.yml again and took the other two.
+    repo.commit({
+      '.github/workflows/test.yml': workflows['.github/workflows/test.yml'].replace('pull_request', 'push'),
+    });
+    const log = logger();
+    const report = await prCheck(repo.dir, base, results, log);
+    expect(findingsOf(report, 'workflow-tests-on-pull-requests')).toEqual([
+      '.github/workflows/nightly.yml:1 medium new',
+      '.github/workflows/test.yml:1 medium new',
+    ]);
+    expect(log.lines).toContain(
+      'info: of the files the other rules that read across files report on, 10 of 15 kept their results of the base commit: the change touches nothing their findings depend on',
+    );
+  });
+
+  it('says again where else static analysis may run when the change adds another CI system', async () => {
+    // No workflow runs static analysis: one finding for the repository, whose text names the other CI
+    // systems the tree has. Which ones are there is asked when the parts are combined: an input too.
+    const { repo, base, results } = await withResults({ ...TREE, '.github/workflows/ci.yml': WORKFLOW });
+    repo.commit({
+      Jenkinsfile: "pipeline { agent any; stages { stage('scan') { steps { sh 'semgrep ci' } } } }\n",
+    });
+    const report = await prCheck(repo.dir, base, results, logger());
+    const missing = report.findings.filter((f) => f.ruleId === 'workflow-sast-on-pull-requests');
+    expect(missing.map((f) => [f.location, f.isNew])).toEqual([[null, false]]);
+    expect(missing[0]?.message).toContain('This repository also has Jenkinsfile (Jenkins)');
   });
 
   it.each<[string, Record<string, string | null>, boolean, string[]]>([

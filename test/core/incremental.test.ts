@@ -182,6 +182,13 @@ const CALLING_KINDS: typeof KINDS = {
         `on:\n  workflow_run:\n    workflows: ["wf-${n}.yml", "rw-${(n + 1) % 4}.yml"]\n    types: [completed]\njobs:\n  w:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.workflow_run.head_sha')}\n      - run: echo "B=${expr('github.event.workflow_run.head_branch')}" >> $GITHUB_ENV\n`,
       (n) =>
         `on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./actions/act-${n}\n        with:\n          text: ${expr('github.event.issue.title')}\n`,
+      // Tests and static analysis, run on pull requests or not depending on the callers and the
+      // triggers: whether the repository runs them on pull requests is a verdict over every workflow.
+      () => 'on: workflow_call\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+      () =>
+        'on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/analyze@v3\n',
+      () =>
+        'on: pull_request\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - run: semgrep ci\n',
     ],
   },
   action: {

@@ -76,6 +76,14 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * change to one workflow then evaluates that one again, not the family (see rule-run.ts).
    */
   subjects?(workspace: Workspace): string[];
+  /**
+   * With {@link subjects}, for a rule whose verdict is about the repository as a whole (some workflow
+   * runs the activity on pull requests): a subject's part is what it contributes (candidates, each in
+   * its file), and this turns the parts of all subjects, one after another, into the rule's findings.
+   * Evaluated without `subjects`, the evaluator returns exactly this of its own parts. It runs on every
+   * evaluation, so only the parts of the subjects a change touches are evaluated again.
+   */
+  combine?(ctx: EvaluatorContext<Options>, parts: readonly RawFinding[]): RawFinding[];
   evaluate(ctx: EvaluatorContext<Options>): RawFinding[] | Promise<RawFinding[]>;
 }
 

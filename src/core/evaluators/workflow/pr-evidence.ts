@@ -1,8 +1,8 @@
 import { locationFromSpan } from '../../location.js';
-import type { Job, Step, Workflow } from '../../parsers/workflow.js';
-import { workflowSources } from '../../parsers/workflow.js';
+import type { Job, Step } from '../../parsers/workflow.js';
+import { workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
-import { defineEvaluator } from '../types.js';
+import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { triggeringEvents } from './callers.js';
 import { followCalls, golangciEnables } from './pr-evidence-follow.js';
 import { actionPathOf, globMatcher } from './shared.js';
@@ -24,6 +24,9 @@ export interface PrEvidenceOptions {
   /** Whether `make` targets and repository scripts called from `run:` are read too. */
   followCalls?: boolean;
 }
+
+/** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
+const PERFORMED = 'on-pull-requests';
 
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
@@ -105,7 +108,9 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       },
     },
   },
-  evaluate({ options, workspace }) {
+  subjects: workflowFiles,
+  evaluate(ctx) {
+    const { options, workspace, subjects } = ctx;
     const action = globMatcher(options.actions ?? []);
     const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
     const names = options.names ? new RegExp(options.names, 'i') : undefined;
@@ -142,41 +147,59 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
       callsPerforming(job) ||
       job.steps.some(stepPerforms);
-    // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it).
-    const doing = workflowSources(workspace).filter(
-      (s): s is Workflow => s.kind === 'workflow' && s.jobs.some(performs) && !rejectedByGitHub(workspace, s),
-    );
-    // A reusable workflow runs on its callers' events: called from a pull request workflow, it runs
-    // on pull requests.
-    const runsOn = (w: Workflow) => triggeringEvents(workspace, w);
-    if (doing.some((w) => [...runsOn(w)].some((e) => events.has(e)))) return [];
-    if (doing.length === 0) {
-      const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
-      const elsewhere =
-        other.length > 0
-          ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
-            `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
-          : '';
-      return [
-        {
-          message:
-            `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
-            `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
-            elsewhere,
-          location: null,
-          key: 'missing',
-        },
-      ];
+    // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
+    // workflow that performs the activity is a candidate, in its file: run on pull requests (a
+    // reusable workflow runs on its callers' events) or only on other events.
+    const candidates: RawFinding[] = [];
+    for (const s of workflowSources(workspace, subjects)) {
+      if (s.kind !== 'workflow' || !s.jobs.some(performs) || rejectedByGitHub(workspace, s)) continue;
+      const on = [...triggeringEvents(workspace, s)];
+      const location = s.on ? locationFromSpan(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
+      candidates.push(
+        on.some((e) => events.has(e))
+          ? {
+              message: `This workflow runs ${options.evidence} on pull requests.`,
+              location,
+              key: PERFORMED,
+            }
+          : {
+              message:
+                `This workflow runs ${options.evidence}, but only on ${on.join(', ') || 'no trigger'}, not on pull ` +
+                'requests, so changes are merged before it runs. Add "pull_request" to its triggers.',
+              location,
+              key: 'not-on-pull-requests',
+            },
+      );
     }
-    return doing.map((w): RawFinding => {
-      const on = [...runsOn(w)].join(', ') || 'no trigger';
-      return {
-        message:
-          `This workflow runs ${options.evidence}, but only on ${on}, not on pull requests, so changes are merged ` +
-          'before it runs. Add "pull_request" to its triggers.',
-        location: w.on ? locationFromSpan(w.path, w.on.span, true) : { path: w.path, startLine: 1 },
-        key: 'not-on-pull-requests',
-      };
-    });
+    return subjects ? candidates : combineEvidence(ctx, candidates);
   },
+  combine: combineEvidence,
 });
+
+/**
+ * One workflow that performs the activity on pull requests satisfies the rule; else each that
+ * performs it on other events is a finding at its `on:`; else one repository-level finding.
+ */
+function combineEvidence(
+  { options, workspace }: EvaluatorContext<PrEvidenceOptions>,
+  candidates: readonly RawFinding[],
+): RawFinding[] {
+  if (candidates.some((c) => c.key === PERFORMED)) return [];
+  if (candidates.length > 0) return [...candidates];
+  const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
+  const elsewhere =
+    other.length > 0
+      ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
+        `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
+      : '';
+  return [
+    {
+      message:
+        `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
+        `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+        elsewhere,
+      location: null,
+      key: 'missing',
+    },
+  ];
+}
