@@ -4431,6 +4431,9 @@ function parseBaseResults(text) {
         throw new Error('key is not a digest');
     if (!isObject(data.rules))
         throw new Error('rules is not an object');
+    if (data.inlineIgnores !== undefined && !isStrings(data.inlineIgnores)) {
+        throw new Error('inlineIgnores is not a list of paths');
+    }
     for (const [id, rule] of Object.entries(data.rules)) {
         const problem = storedRuleProblem(rule);
         if (problem)
@@ -6766,6 +6769,7 @@ function headRulesDiffer(policy) {
 
 
 
+
 /** The digest of what shapes this run's findings besides the tree (see `resultsKey`). */
 function runKey(policy, scope) {
     return resultsKey({
@@ -6815,7 +6819,27 @@ function reusableResults(options, policy, scope) {
             subjects.set(id, new Map(rule.subjects.filter((s) => untouched(s.inputs)).map((s) => [s.path, s])));
         }
     }
-    return { stored, rules, subjects };
+    const quiet = new Set();
+    if (results.inlineIgnores) {
+        const loud = new Set(results.inlineIgnores);
+        for (const path of findingPaths(results)) {
+            if (!loud.has(path) && !change.paths.has(path))
+                quiet.add(path);
+        }
+    }
+    return { stored, rules, subjects, quiet };
+}
+/** The files the stored findings lie in (of the rules and of their subjects' parts). */
+function findingPaths(results) {
+    const paths = new Set();
+    for (const rule of Object.values(results.rules)) {
+        for (const raw of [rule.raw, ...(rule.subjects ?? []).map((s) => s.raw)]) {
+            for (const f of raw)
+                if (f.location)
+                    paths.add(f.location.path);
+        }
+    }
+    return paths;
 }
 /**
  * How the head differs from the base commit itself. The base tree shows a renamed file's base content
@@ -6837,7 +6861,8 @@ function commitChange(base) {
 }
 /**
  * Hands the fitting base results to the head's run, and logs what was taken or why nothing was.
- * Returns every stored rule when they fit: the base comparison takes them as the base's findings.
+ * Returns them when they fit: the base comparison takes every stored rule as the base's findings, and
+ * triage reads no file known to hold no inline-ignore comment.
  */
 function reuseBaseResults(options, policy, scope, run, log) {
     if (!options.baseResults)
@@ -6848,7 +6873,7 @@ function reuseBaseResults(options, policy, scope, run, log) {
         return undefined;
     }
     run.reuseResults(fit.rules, fit.subjects);
-    return fit.stored;
+    return fit;
 }
 /**
  * The stored rules the base comparison may take as the base tree's findings, instead of evaluating
@@ -6890,13 +6915,15 @@ async function collectResults(policy, scope, run, log) {
             rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
         }
     }
-    return {
+    const results = {
         format: BASE_RESULTS_FORMAT,
         version: VERSION,
         commit,
         key: runKey(policy, scope),
         rules,
     };
+    results.inlineIgnores = [...findingPaths(results)].filter((path) => (0,triage/* readDirectives */.Vl)(scope.workspace.text(path)).length > 0);
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/phases/evaluation.js
@@ -6960,7 +6987,7 @@ async function evaluateHead(options, policy, scope, log) {
     if (options.collectBaseResults)
         run.recordSubjects();
     // Results of the base commit from an earlier run, for the rules the change does not touch.
-    const stored = reuseBaseResults(options, policy, scope, run, log);
+    const fit = reuseBaseResults(options, policy, scope, run, log);
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -6983,9 +7010,10 @@ async function evaluateHead(options, policy, scope, log) {
         exceptions: check.exceptions,
         workspace,
         protectedRules: new Set(policy.policyRules.keys()),
+        ...(fit ? { quiet: fit.quiet } : {}),
     });
     dedupeFingerprints(run.findings);
-    return { check, context, entries, skipped, run, ...(stored ? { stored } : {}) };
+    return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -38302,7 +38330,7 @@ function triage(input) {
         const path = f.location.path;
         let list = directives.get(path);
         if (!list) {
-            list = readDirectives(input.workspace.text(path));
+            list = input.quiet?.has(path) ? [] : readDirectives(input.workspace.text(path));
             directives.set(path, list);
         }
         const line = f.location.startLine;

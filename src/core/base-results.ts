@@ -66,6 +66,11 @@ export interface BaseResults {
   /** Digest of everything besides the tree that shapes what the rules find (see {@link resultsKey}). */
   key: string;
   rules: Record<string, StoredRule>;
+  /**
+   * Of the files the stored findings lie in, those that hold an inline-ignore comment: a change's run
+   * reads only these for comments, and the files the change touches (absent: it reads them all).
+   */
+  inlineIgnores?: string[];
 }
 
 /** Base results handed to a run, with where they came from (for the log and the report). */
@@ -167,6 +172,9 @@ export function parseBaseResults(text: string): BaseResults {
   if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
     throw new Error('key is not a digest');
   if (!isObject(data.rules)) throw new Error('rules is not an object');
+  if (data.inlineIgnores !== undefined && !isStrings(data.inlineIgnores)) {
+    throw new Error('inlineIgnores is not a list of paths');
+  }
   for (const [id, rule] of Object.entries(data.rules)) {
     const problem = storedRuleProblem(rule);
     if (problem) throw new Error(`rules.${id}: ${problem}`);

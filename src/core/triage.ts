@@ -24,6 +24,11 @@ export interface TriageInput {
   workspace: Workspace;
   /** Rules whose findings nothing may suppress (the policy rules). */
   protectedRules: ReadonlySet<string>;
+  /**
+   * Files known to hold no inline-ignore comment, not read for one: those the base commit's stored
+   * findings lie in, said to hold none there, and untouched by the change (see `BaseResults`).
+   */
+  quiet?: ReadonlySet<string>;
 }
 
 interface Directive {
@@ -70,7 +75,7 @@ export function triage(input: TriageInput): void {
     const path = f.location.path;
     let list = directives.get(path);
     if (!list) {
-      list = readDirectives(input.workspace.text(path));
+      list = input.quiet?.has(path) ? [] : readDirectives(input.workspace.text(path));
       directives.set(path, list);
     }
     const line = f.location.startLine;

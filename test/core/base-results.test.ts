@@ -267,6 +267,27 @@ describe('base results', () => {
     );
   });
 
+  it('reads for inline ignores only the files the stored findings lie in that hold one, and those the change touches', async () => {
+    const commented =
+      'resource "aws_db_instance" "d" {\n  # controlgate: ignore[terraform-db-publicly-accessible] a demo database, public by design\n  publicly_accessible = true\n}\n';
+    const { repo, base, results } = await withResults({ ...TREE, 'infra/main.tf': commented });
+    expect(results.inlineIgnores).toEqual(['infra/main.tf']);
+    const status = async (stored: BaseResults) => {
+      const report = await prCheck(repo.dir, base, stored, logger());
+      return report.findings
+        .filter((f) => f.ruleId === 'terraform-db-publicly-accessible')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.status}`);
+    };
+    repo.commit({ 'src/index.js': 'export const a = 2;\n' });
+    expect(await status(results)).toEqual(['infra/main.tf:3 ignored']);
+    // Stored results that say the file holds no comment: it is not read for one.
+    const silent = { ...results, inlineIgnores: [] };
+    expect(await status(silent)).toEqual(['infra/main.tf:3 open']);
+    // Unless the change touches it.
+    repo.commit({ 'infra/main.tf': `${commented}# reviewed\n` });
+    expect(await status(silent)).toEqual(['infra/main.tf:3 ignored']);
+  });
+
   it('says again where else static analysis may run when the change adds another CI system', async () => {
     // No workflow runs static analysis: one finding for the repository, whose text names the other CI
     // systems the tree has. Which ones are there is asked when the parts are combined: an input too.
@@ -541,6 +562,11 @@ describe('base results', () => {
         ],
       }),
       'rules.r: subjects[0].files is not a list of paths',
+    ],
+    [
+      'files with inline ignores that are not paths',
+      withRule({}, { inlineIgnores: [1] }),
+      'inlineIgnores is not a list of paths',
     ],
   ])('refuses %s', (_name, text, message) => {
     expect(() => parseBaseResults(text)).toThrow(message);

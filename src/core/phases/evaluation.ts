@@ -89,7 +89,7 @@ export async function evaluateHead(
   // Results kept for later changes are kept by subject where a rule names its subjects.
   if (options.collectBaseResults) run.recordSubjects();
   // Results of the base commit from an earlier run, for the rules the change does not touch.
-  const stored = reuseBaseResults(options, policy, scope, run, log);
+  const fit = reuseBaseResults(options, policy, scope, run, log);
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
@@ -111,9 +111,10 @@ export async function evaluateHead(
     exceptions: check.exceptions,
     workspace,
     protectedRules: new Set(policy.policyRules.keys()),
+    ...(fit ? { quiet: fit.quiet } : {}),
   });
   dedupeFingerprints(run.findings);
-  return { check, context, entries, skipped, run, ...(stored ? { stored } : {}) };
+  return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */

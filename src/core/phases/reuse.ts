@@ -18,6 +18,7 @@ import { BaseWorkspace } from '../base-tree.js';
 import type { CheckOptions } from '../engine.js';
 import { worktreeChange } from '../git.js';
 import type { RuleRun } from '../rule-run.js';
+import { readDirectives } from '../triage.js';
 import type { Logger } from '../types.js';
 import { VERSION } from '../version.js';
 import { type TreeChange, touchedBy } from '../workspace/scope.js';
@@ -45,6 +46,8 @@ export interface FittingResults {
    * touch, by rule: the head evaluates only the rest of them.
    */
   subjects: Map<string, Map<string, StoredSubject>>;
+  /** Files known to hold no inline-ignore comment: stored findings lie in them, untouched by the change. */
+  quiet: ReadonlySet<string>;
 }
 
 /**
@@ -89,7 +92,25 @@ export function reusableResults(
       subjects.set(id, new Map(rule.subjects.filter((s) => untouched(s.inputs)).map((s) => [s.path, s])));
     }
   }
-  return { stored, rules, subjects };
+  const quiet = new Set<string>();
+  if (results.inlineIgnores) {
+    const loud = new Set(results.inlineIgnores);
+    for (const path of findingPaths(results)) {
+      if (!loud.has(path) && !change.paths.has(path)) quiet.add(path);
+    }
+  }
+  return { stored, rules, subjects, quiet };
+}
+
+/** The files the stored findings lie in (of the rules and of their subjects' parts). */
+function findingPaths(results: BaseResults): Set<string> {
+  const paths = new Set<string>();
+  for (const rule of Object.values(results.rules)) {
+    for (const raw of [rule.raw, ...(rule.subjects ?? []).map((s) => s.raw)]) {
+      for (const f of raw) if (f.location) paths.add(f.location.path);
+    }
+  }
+  return paths;
 }
 
 /**
@@ -112,7 +133,8 @@ function commitChange(base: BaseWorkspace): TreeChange {
 
 /**
  * Hands the fitting base results to the head's run, and logs what was taken or why nothing was.
- * Returns every stored rule when they fit: the base comparison takes them as the base's findings.
+ * Returns them when they fit: the base comparison takes every stored rule as the base's findings, and
+ * triage reads no file known to hold no inline-ignore comment.
  */
 export function reuseBaseResults(
   options: CheckOptions,
@@ -120,7 +142,7 @@ export function reuseBaseResults(
   scope: Scope,
   run: RuleRun,
   log: Logger,
-): ReadonlyMap<string, StoredRule> | undefined {
+): FittingResults | undefined {
   if (!options.baseResults) return undefined;
   const fit = reusableResults(options, policy, scope);
   if ('reason' in fit) {
@@ -128,7 +150,7 @@ export function reuseBaseResults(
     return undefined;
   }
   run.reuseResults(fit.rules, fit.subjects);
-  return fit.stored;
+  return fit;
 }
 
 /**
@@ -182,11 +204,15 @@ export async function collectResults(
       rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
     }
   }
-  return {
+  const results: BaseResults = {
     format: BASE_RESULTS_FORMAT,
     version: VERSION,
     commit,
     key: runKey(policy, scope),
     rules,
   };
+  results.inlineIgnores = [...findingPaths(results)].filter(
+    (path) => readDirectives(scope.workspace.text(path)).length > 0,
+  );
+  return results;
 }
