@@ -4,7 +4,8 @@
 // background gc runs during the measurements), then measures (medians of BENCH_RUNS, default 5; wall
 // time, CPU time and peak RSS from GNU time): the full check (CLI, JSON out) in turns with ripgrep
 // running the equivalent secret patterns over the same tree without .git (the floor for content
-// scanning); pull-request checks of 5, 50 and 500 changed files (policy from the base); the cold start
+// scanning); pull-request checks of 5, 50 and 500 changed files (policy from the base), by the CLI
+// without and with the base commit's results and by the Action (bench/action-pr.mjs); the cold start
 // of dist/index.js with nothing to do; the full check of a second, 200,000-file repository; and
 // secretlint and repolinter when they can be installed (into .bench/peers, from the npm registry; one
 // run each, stopped after BENCH_PEER_TIMEOUT_MS). Prints a Markdown table.
@@ -74,6 +75,25 @@ function measure(cmd, args, options = {}) {
     cpu: (Number(m[2]) + Number(m[3])) * 1000,
     rss: Number(m[4]) / 1024,
   };
+}
+
+/**
+ * The Action's pull-request check of the work tree checked out (bench/action-pr.mjs, which starts the
+ * end-to-end tests' fake GitHub API; Node strips the helpers' TypeScript), medians of RUNS.
+ */
+function actionPullRequest(base, results) {
+  const r = spawnSync(
+    NODE,
+    [
+      '--experimental-transform-types',
+      '--no-warnings',
+      path.join(ROOT, 'bench', 'action-pr.mjs'),
+      ...['--repo', REPO, '--base', base, '--base-results', results, '--runs', String(RUNS)],
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (r.status !== 0) throw new Error(`bench/action-pr.mjs exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
 const fmt = (t) => `${(t.wall / 1000).toFixed(2)} s wall, ${(t.cpu / 1000).toFixed(2)} s CPU`;
@@ -252,6 +272,14 @@ function main() {
       `  the same with the base commit's results (--base-results)`,
       reused,
       `${share(reused)}; ${taken} rules taken from them`,
+    ]);
+    // What runs in GitHub Actions: the Action on a pull_request event, the results from the artifact
+    // of a push run (served by the fake GitHub API), no untracked files listed.
+    const action = actionPullRequest(prBase, baseResults);
+    rows.push([
+      `  the Action on it (results from an artifact, fake API)`,
+      action,
+      `${share(action)}; ${action.reused} rules taken, ${action.requests} API requests`,
     ]);
   };
   // Pull requests of 5, 50 and 500 changed files (five of them workflows): the cost should follow
