@@ -108,17 +108,27 @@ export function codeSpan(s: string, options: { table?: boolean } = {}): string {
 
 /** The URL if it is an absolute http(s) URL, percent-encoded where Markdown would end it; else undefined. */
 export function safeHttpUrl(url: string): string | undefined {
-  let parsed: URL;
+  // A report links every finding to its rule's page: a few dozen URLs, thousands of times.
+  if (safeUrls.has(url)) return safeUrls.get(url);
+  let safe: string | undefined;
   try {
-    parsed = new URL(url);
+    const parsed = new URL(url);
+    // URL.href already percent-encodes spaces, quotes and angle brackets; parentheses and pipes would
+    // still end a Markdown link destination or a table cell.
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') {
+      safe = parsed.href.replace(/[()|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    }
   } catch {
-    return undefined;
+    // Not a URL.
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-  // URL.href already percent-encodes spaces, quotes and angle brackets; parentheses and pipes would
-  // still end a Markdown link destination or a table cell.
-  return parsed.href.replace(/[()|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  if (safeUrls.size >= MAX_SAFE_URLS) safeUrls.clear();
+  safeUrls.set(url, safe);
+  return safe;
 }
+
+/** {@link safeHttpUrl}'s answers, by URL (bounded: cleared when full). */
+const safeUrls = new Map<string, string | undefined>();
+const MAX_SAFE_URLS = 1024;
 
 /** `[text](url)` with escaped text, or the escaped text alone when the URL is not http(s). */
 export function markdownLink(text: string, url: string): string {
