@@ -279,7 +279,7 @@ function main() {
     rows.push([
       `  the Action on it (results from an artifact, fake API)`,
       action,
-      `${share(action)}; ${action.reused} rules taken, ${action.requests} API requests`,
+      `${share(action)}; ${action.reused} rules taken, ${action.requests} API requests each`,
     ]);
   };
   // Pull requests of 5, 50 and 500 changed files (five of them workflows): the cost should follow
