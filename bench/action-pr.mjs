@@ -9,7 +9,8 @@
 //     --repo <work tree at the head> --base <commit> [--base-results <file>] [--runs 3]
 //
 // Prints one JSON line: the medians of wall and CPU milliseconds (the process and its children, GNU
-// time), the rules the run said it took from the base results, and the API requests it made. Run by bench/run.mjs; CI has no timing: a script to quote.
+// time), the rules the run said it took from the base results, and the API requests of one run. Run
+// by bench/run.mjs; CI has no timing: a script to quote.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
