@@ -72,8 +72,9 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * For a rule that reads across files but reports each finding in one file of a family (a workflow's
    * findings depend on it and on its local callers): the files its findings can lie in, in the order
    * it reports them. The evaluator then answers for any of them alone (`EvaluatorContext.subjects`),
-   * and the findings of all of them, one after another, are exactly what it finds over the tree. A
-   * change to one workflow then evaluates that one again, not the family (see rule-run.ts).
+   * and the findings of all of them, one after another (combined by {@link combine} when it has it),
+   * are exactly what it finds over the tree. A change to one workflow then evaluates that one again,
+   * not the family (see rule-run.ts).
    */
   subjects?(workspace: Workspace): string[];
   /**
