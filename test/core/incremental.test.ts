@@ -81,6 +81,10 @@ const KINDS: Record<string, { path: (n: number) => string; variants: ((n: number
       (n) =>
         `resource "aws_db_instance" "d${n}" {\n  publicly_accessible = true\n  storage_encrypted   = false\n  multi_az            = false\n}\n`,
       () => 'provider "aws" {\n  access_key = "AKIAIOSFODNN7EXAMPLF"\n  region     = "eu-west-1"\n}\n',
+      // A finding of a rule that reads across files, ignored inline: taken from the stored results, it
+      // is ignored only if the comment is read (stored results name the files that hold one).
+      (n) =>
+        `resource "aws_db_instance" "d${n}" {\n  # controlgate: ignore[terraform-db-publicly-accessible] a demo database, public by design\n  publicly_accessible = true\n  storage_encrypted   = true\n}\n`,
     ],
   },
   manifest: {
