@@ -4400,7 +4400,25 @@ function recordedInputs(stored) {
     return inputs;
 }
 function serializeBaseResults(results) {
-    return JSON.stringify(results);
+    // A rule whose findings are its subjects' one after another is written without them: its parts
+    // hold them (`rawFromSubjects`, restored by parseBaseResults), so the file does not repeat them.
+    const rules = {};
+    for (const [id, rule] of Object.entries(results.rules)) {
+        rules[id] = rawIsSubjects(rule) ? { ...rule, raw: [], rawFromSubjects: true } : rule;
+    }
+    return JSON.stringify({ ...results, rules });
+}
+/** Whether the rule's findings are exactly its stored subjects' findings, one after another. */
+function rawIsSubjects(rule) {
+    if (!rule.subjects)
+        return false;
+    let i = 0;
+    for (const subject of rule.subjects) {
+        for (const finding of subject.raw)
+            if (rule.raw[i++] !== finding)
+                return false;
+    }
+    return i === rule.raw.length;
 }
 /**
  * Reads base results; throws an Error whose message says what is wrong (the caller logs it and goes
@@ -4439,6 +4457,12 @@ function parseBaseResults(text) {
         if (problem)
             throw new Error(`rules.${id}: ${problem}`);
     }
+    for (const rule of Object.values(data.rules)) {
+        if (rule.rawFromSubjects === undefined)
+            continue;
+        delete rule.rawFromSubjects;
+        rule.raw = rule.subjects.flatMap((s) => s.raw);
+    }
     return data;
 }
 function storedRuleProblem(rule) {
@@ -4453,6 +4477,11 @@ function storedRuleProblem(rule) {
     }
     if (!isStrings(scope.settings))
         return 'scope.settings is not a list';
+    if (rule.rawFromSubjects !== undefined) {
+        if (rule.rawFromSubjects !== true || rule.subjects === undefined || rule.raw.length > 0) {
+            return 'rawFromSubjects is not true beside subjects and no findings of its own';
+        }
+    }
     if (rule.subjects === undefined)
         return undefined;
     if (!Array.isArray(rule.subjects))

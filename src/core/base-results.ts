@@ -144,7 +144,23 @@ export function recordedInputs(stored: StoredInputs): RuleInputs {
 }
 
 export function serializeBaseResults(results: BaseResults): string {
-  return JSON.stringify(results);
+  // A rule whose findings are its subjects' one after another is written without them: its parts
+  // hold them (`rawFromSubjects`, restored by parseBaseResults), so the file does not repeat them.
+  const rules: Record<string, StoredRule | (StoredRule & { rawFromSubjects: true })> = {};
+  for (const [id, rule] of Object.entries(results.rules)) {
+    rules[id] = rawIsSubjects(rule) ? { ...rule, raw: [], rawFromSubjects: true } : rule;
+  }
+  return JSON.stringify({ ...results, rules });
+}
+
+/** Whether the rule's findings are exactly its stored subjects' findings, one after another. */
+function rawIsSubjects(rule: StoredRule): boolean {
+  if (!rule.subjects) return false;
+  let i = 0;
+  for (const subject of rule.subjects) {
+    for (const finding of subject.raw) if (rule.raw[i++] !== finding) return false;
+  }
+  return i === rule.raw.length;
 }
 
 /**
@@ -179,6 +195,11 @@ export function parseBaseResults(text: string): BaseResults {
     const problem = storedRuleProblem(rule);
     if (problem) throw new Error(`rules.${id}: ${problem}`);
   }
+  for (const rule of Object.values(data.rules) as Record<string, unknown>[]) {
+    if (rule.rawFromSubjects === undefined) continue;
+    delete rule.rawFromSubjects;
+    rule.raw = (rule.subjects as StoredSubject[]).flatMap((s) => s.raw);
+  }
   return data as unknown as BaseResults;
 }
 
@@ -191,6 +212,11 @@ function storedRuleProblem(rule: unknown): string | undefined {
     return 'scope is not a rule scope';
   }
   if (!isStrings(scope.settings)) return 'scope.settings is not a list';
+  if (rule.rawFromSubjects !== undefined) {
+    if (rule.rawFromSubjects !== true || rule.subjects === undefined || (rule.raw as unknown[]).length > 0) {
+      return 'rawFromSubjects is not true beside subjects and no findings of its own';
+    }
+  }
   if (rule.subjects === undefined) return undefined;
   if (!Array.isArray(rule.subjects)) return 'subjects is not a list';
   for (const [i, subject] of rule.subjects.entries()) {

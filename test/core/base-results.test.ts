@@ -288,6 +288,30 @@ describe('base results', () => {
     expect(await status(silent)).toEqual(['infra/main.tf:3 ignored']);
   });
 
+  it('writes the findings of a rule kept subject by subject once, in its parts', async () => {
+    const injectable = `on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
+    const { results } = await withResults({
+      ...TREE,
+      '.github/workflows/a.yml': injectable,
+      '.github/workflows/b.yml': injectable,
+    });
+    const text = serializeBaseResults(results);
+    const written = JSON.parse(text).rules;
+    // Template injection's findings are its workflows' parts one after another; the SAST rule
+    // combines its parts into a finding about the repository, which no part holds.
+    expect(written['workflow-template-injection'].raw).toEqual([]);
+    expect(written['workflow-template-injection'].rawFromSubjects).toBe(true);
+    expect(results.rules['workflow-template-injection']?.raw.map((r) => r.location?.path)).toEqual([
+      '.github/workflows/a.yml',
+      '.github/workflows/b.yml',
+    ]);
+    expect(written['workflow-sast-on-pull-requests'].rawFromSubjects).toBeUndefined();
+    expect(written['workflow-sast-on-pull-requests'].raw.map((r: { key: string }) => r.key)).toEqual([
+      'missing',
+    ]);
+    expect(parseBaseResults(text)).toEqual(results);
+  });
+
   it('says again where else static analysis may run when the change adds another CI system', async () => {
     // No workflow runs static analysis: one finding for the repository, whose text names the other CI
     // systems the tree has. Which ones are there is asked when the parts are combined: an input too.
@@ -564,6 +588,11 @@ describe('base results', () => {
       'rules.r: subjects[0].files is not a list of paths',
     ],
     [
+      'findings taken from subjects it does not have',
+      withRule({ rawFromSubjects: true }),
+      'rules.r: rawFromSubjects is not true beside subjects and no findings of its own',
+    ],
+    [
       'files with inline ignores that are not paths',
       withRule({}, { inlineIgnores: [1] }),
       'inlineIgnores is not a list of paths',
@@ -596,7 +625,7 @@ describe('controlgate check --write-base-results / --base-results', () => {
     const repo = scratchRepo();
     const base = repo.commit(TREE, 'base');
     const bad = path.join(tmpdir(), `cg-bad-results-${process.pid}.json`);
-    writeFileSync(bad, serializeBaseResults({ format: 'x' } as unknown as BaseResults));
+    writeFileSync(bad, JSON.stringify({ format: 'x' }));
     expect(await cli('check', repo.dir, '--base-results', bad)).toEqual({
       code: 2,
       stdout: '',
