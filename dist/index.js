@@ -5544,7 +5544,7 @@ class RuleRun {
             const stored = kept?.get(path);
             if (stored) {
                 tally.add(stored.files.flatMap((f) => this.workspace.scope.position(f) ?? []));
-                parts.push({ ...stored, inputs: (0,base_results/* recordedInputs */.KQ)(stored.inputs) });
+                parts.push(stored);
                 this.subjectCounts.reused += 1;
                 continue;
             }
@@ -7156,14 +7156,21 @@ function reusableResults(options, policy, scope) {
     }
     const change = commitChange(base);
     const stored = new Map(Object.entries(results.rules));
-    const untouched = (inputs) => !(0,workspace_scope/* touchedBy */.Oq)((0,base_results/* recordedInputs */.KQ)(inputs), change, (p) => base.matcher(p));
+    const matcher = (patterns) => base.matcher(patterns);
+    const untouched = (inputs) => !(0,workspace_scope/* touchedBy */.Oq)((0,base_results/* recordedInputs */.KQ)(inputs), change, matcher);
     const rules = new Map();
     const subjects = new Map();
     for (const [id, rule] of stored) {
         if (untouched(rule.inputs))
             rules.set(id, rule);
         else if (rule.subjects) {
-            subjects.set(id, new Map(rule.subjects.filter((s) => untouched(s.inputs)).map((s) => [s.path, s])));
+            const kept = new Map();
+            for (const part of rule.subjects) {
+                const inputs = (0,base_results/* recordedInputs */.KQ)(part.inputs);
+                if (!(0,workspace_scope/* touchedBy */.Oq)(inputs, change, matcher))
+                    kept.set(part.path, { ...part, inputs });
+            }
+            subjects.set(id, kept);
         }
     }
     const quiet = new Set();

@@ -5,7 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import { recordedInputs, type StoredRule, type StoredSubject } from './base-results.js';
+import { recordedInputs, type StoredRule } from './base-results.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { combineParts, type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
@@ -90,7 +90,7 @@ export class RuleRun {
    * Of the rules that name their subjects and that the change touches, the subjects it does not
    * touch, with their stored results (see {@link reuseResults}): only the others are evaluated.
    */
-  private reusableSubjects: ReadonlyMap<string, ReadonlyMap<string, StoredSubject>> = new Map();
+  private reusableSubjects: ReadonlyMap<string, ReadonlyMap<string, SubjectResults>> = new Map();
   /** Subjects whose results came from {@link reusableSubjects}, and all subjects, in this run. */
   readonly subjectCounts = { reused: 0, total: 0 };
   /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
@@ -126,7 +126,7 @@ export class RuleRun {
    */
   reuseResults(
     rules: ReadonlyMap<string, StoredRule>,
-    subjects: ReadonlyMap<string, ReadonlyMap<string, StoredSubject>> = new Map(),
+    subjects: ReadonlyMap<string, ReadonlyMap<string, SubjectResults>> = new Map(),
   ): void {
     this.reusable = rules;
     this.reusableSubjects = subjects;
@@ -342,7 +342,7 @@ export class RuleRun {
     subjects: readonly string[],
     listing: RuleInputs,
     recorder: RecordingWorkspace,
-    kept: ReadonlyMap<string, StoredSubject> | undefined,
+    kept: ReadonlyMap<string, SubjectResults> | undefined,
   ): Promise<void> {
     const tally = this.tally();
     const settings = new Set<string>();
@@ -352,7 +352,7 @@ export class RuleRun {
       const stored = kept?.get(path);
       if (stored) {
         tally.add(stored.files.flatMap((f) => this.workspace.scope.position(f) ?? []));
-        parts.push({ ...stored, inputs: recordedInputs(stored.inputs) });
+        parts.push(stored);
         this.subjectCounts.reused += 1;
         continue;
       }

@@ -17,7 +17,7 @@ import {
 import { BaseWorkspace } from '../base-tree.js';
 import type { CheckOptions } from '../engine.js';
 import { worktreeChange } from '../git.js';
-import type { RuleRun } from '../rule-run.js';
+import type { RuleRun, SubjectResults } from '../rule-run.js';
 import { readDirectives } from '../triage.js';
 import type { Logger } from '../types.js';
 import { VERSION } from '../version.js';
@@ -43,9 +43,9 @@ export interface FittingResults {
   rules: Map<string, StoredRule>;
   /**
    * Of the other rules that name their subjects, the subjects whose inputs the change does not
-   * touch, by rule: the head evaluates only the rest of them.
+   * touch, by rule, with their inputs as the engine compares them: the head evaluates only the rest.
    */
-  subjects: Map<string, Map<string, StoredSubject>>;
+  subjects: Map<string, Map<string, SubjectResults>>;
   /** Files known to hold no inline-ignore comment: stored findings lie in them, untouched by the change. */
   quiet: ReadonlySet<string>;
 }
@@ -82,14 +82,19 @@ export function reusableResults(
   }
   const change = commitChange(base);
   const stored = new Map(Object.entries(results.rules));
-  const untouched = (inputs: StoredInputs) =>
-    !touchedBy(recordedInputs(inputs), change, (p) => base.matcher(p));
+  const matcher = (patterns: readonly string[]) => base.matcher(patterns);
+  const untouched = (inputs: StoredInputs) => !touchedBy(recordedInputs(inputs), change, matcher);
   const rules = new Map<string, StoredRule>();
-  const subjects = new Map<string, Map<string, StoredSubject>>();
+  const subjects = new Map<string, Map<string, SubjectResults>>();
   for (const [id, rule] of stored) {
     if (untouched(rule.inputs)) rules.set(id, rule);
     else if (rule.subjects) {
-      subjects.set(id, new Map(rule.subjects.filter((s) => untouched(s.inputs)).map((s) => [s.path, s])));
+      const kept = new Map<string, SubjectResults>();
+      for (const part of rule.subjects) {
+        const inputs = recordedInputs(part.inputs);
+        if (!touchedBy(inputs, change, matcher)) kept.set(part.path, { ...part, inputs });
+      }
+      subjects.set(id, kept);
     }
   }
   const quiet = new Set<string>();
