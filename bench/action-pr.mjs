@@ -73,6 +73,10 @@ try {
   const runOnce = (n) => {
     const runner = path.join(work, `runner-${n}`);
     mkdirSync(runner);
+    // The runner creates the step's output and summary files before the step starts; the Action
+    // appends to them (and only warns when they are missing, skipping that work).
+    writeFileSync(path.join(runner, 'output'), '');
+    writeFileSync(path.join(runner, 'summary.md'), '');
     const env = {
       PATH: process.env.PATH,
       GITHUB_ACTIONS: 'true',
@@ -114,6 +118,9 @@ try {
       });
       p.on('close', (code) => {
         if (code !== 0) return reject(new Error(`the Action exited ${code}: ${stderr.slice(-2000)}`));
+        // Every sink the run would use on GitHub must have done its work, or the time is not the Action's.
+        const skipped = /^::warning::controlgate could not write .*$/m.exec(stdout);
+        if (skipped) return reject(new Error(`the Action left a sink out: ${skipped[0]}`));
         const [wall, user, sys] = readFileSync(timing, 'utf8').trim().split(/\s+/).map(Number);
         // The log says how many rules were taken from the base commit's results.
         const taken = /(\d+) rules? that read across files not evaluated again/.exec(stdout);
