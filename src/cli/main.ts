@@ -570,10 +570,10 @@ async function changeOptions(dir: string, values: CheckValues): Promise<ChangeOp
   }
   const head = repo.head();
   const baseline = head ? await resolveBaseline(dir, base, head) : undefined;
-  // The working tree is the change: a file not yet added to git is part of it.
+  // The working tree is the change: an edit not yet staged, a file not yet added to git are part of it.
   return {
     scope: scope ?? 'new',
-    untracked: true,
+    worktree: true,
     ...(baseline ? { baseline } : {}),
     ...(scan ? { scan } : {}),
   };

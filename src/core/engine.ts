@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { escapeControls } from '../reporters/escape.js';
 import type { BaseResults, BaseResultsInput } from './base-results.js';
 import { withGitSession } from './git.js';
 import type { GitHubApi } from './github-api.js';
@@ -128,6 +129,17 @@ export function runCheck(options: CheckOptions): Promise<Report> {
   return withGitSession(() => runPhases(options));
 }
 
+/** Says which tracked files the rules wanted to read and the working tree no longer had. */
+function reportMissing(missing: readonly string[], log: Logger): void {
+  if (missing.length === 0) return;
+  const one = missing.length === 1;
+  const more = missing.length > 5 ? `, and ${missing.length - 5} more` : '';
+  const shown = missing.slice(0, 5).map(escapeControls).join(', ') + more;
+  log.warning(
+    `${one ? '1 file git tracks is' : `${missing.length} files git tracks are`} missing from the working tree and not read: ${shown} (deleted after checkout? stage the deletion, or run controlgate before the step that deletes ${one ? 'it' : 'them'})`,
+  );
+}
+
 async function runPhases(options: CheckOptions): Promise<Report> {
   const started = new Date();
   const log = options.logger ?? silentLogger;
@@ -142,6 +154,7 @@ async function runPhases(options: CheckOptions): Promise<Report> {
   const evaluation = await evaluateHead(options, policy, scope, log);
   // Marks each finding new or existing: the gate of a change counts the new ones.
   await compareWithBase(options, policy, scope, evaluation, log);
+  reportMissing(scope.workspace.missingFiles(), log);
   const verdicts = await decideVerdicts(options, policy, scope, evaluation);
   return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }

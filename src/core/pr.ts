@@ -114,11 +114,14 @@ export interface ChangeOptions {
    */
   scan?: ScanScope;
   /**
-   * The working tree's untracked, non-ignored files are part of the change (a local check with
-   * `--base`: a new file not yet added is still the change's). Default false: in CI they are what
-   * earlier steps left behind (build output), not the pull request.
+   * The working tree is the change's head (a local check with `--base`): edits not yet staged,
+   * files deleted from it and its untracked, non-ignored files are the change's, found by a pass
+   * over every file's status and a walk of the tree. Default false, for CI: the change is what git
+   * tracks, the index (the commit checked out, and whatever an earlier step staged) against the
+   * baseline; what earlier steps left in the working tree without staging it (build output) is not
+   * the pull request's, and no file's status is asked (see `diffAgainstHead`).
    */
-  untracked?: boolean;
+  worktree?: boolean;
   /**
    * Whether the base tree may reuse the head's findings of a rule that reads across files when the
    * change touches nothing the rule asked for (see `RecordingWorkspace`). Default true; false
@@ -153,7 +156,7 @@ export interface ChangeRun {
   exempt: ReadonlySet<string>;
   /** Rules whose findings are the change itself (policy changes): always new, not run on the base. */
   alwaysNew: ReadonlySet<string>;
-  /** Untracked files that belong to the change (see {@link ChangeOptions.untracked}). */
+  /** Untracked files that belong to the change (see {@link ChangeOptions.worktree}). */
   untracked?: readonly string[];
 }
 
@@ -177,6 +180,7 @@ export async function judgeChange(
             include: run.include,
             exclude: run.exclude,
             ...(run.untracked ? { untracked: run.untracked } : {}),
+            worktree: options.worktree === true,
           })
         : undefined;
   if (base && options.baseline) {

@@ -1,7 +1,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBaseWorkspace, parseRawAgainstWorktree, resolveBaseline } from '../../src/core/base-tree.js';
+import { buildBaseWorkspace, parseRawAgainstHead, resolveBaseline } from '../../src/core/base-tree.js';
 import { workflowPermissions } from '../../src/core/evaluators/workflow/permissions.js';
 import { syntaxProblems } from '../../src/core/evaluators/workflow/syntax-checks.js';
 import { readWorkflowSource } from '../../src/core/parsers/workflow.js';
@@ -28,11 +28,12 @@ describe('buildBaseWorkspace', () => {
       'src/removed.js': null,
       'src/added.js': 'hello();\n',
     });
-    // Uncommitted work in the checkout is part of what is compared, too.
+    // Compared with the working tree (a local check), uncommitted work in the checkout is part of
+    // what is compared, too.
     writeFileSync(path.join(repo.dir, 'README.md'), 'edited in the checkout\n');
 
     const head = new Workspace(repo.dir);
-    const ws = await buildBaseWorkspace(head, base);
+    const ws = await buildBaseWorkspace(head, base, { worktree: true });
     expect(ws).toBeDefined();
     // The renamed file keeps its new name with its base content, so its findings keep their identity.
     expect(ws!.files).toEqual(['README.md', 'bin.dat', 'src/app.js', 'src/new-name.js', 'src/removed.js']);
@@ -52,6 +53,19 @@ describe('buildBaseWorkspace', () => {
       presence: new Set(['src/added.js', 'src/removed.js']),
       screened: expect.any(Function),
     });
+
+    // Compared with the index (CI), the edit an earlier step left unstaged is no part of the change:
+    // the base shows the head's file as it is.
+    const committed = await buildBaseWorkspace(new Workspace(repo.dir), base);
+    expect(committed!.files).toEqual(ws!.files);
+    expect(committed!.text('README.md')).toBe('edited in the checkout\n');
+    expect(committed!.text('src/app.js')).toBe('const a = 1;\n');
+    expect(committed!.differs.paths).toEqual(new Set(['src/added.js', 'src/app.js', 'src/removed.js']));
+    // Staged, it is.
+    repo.git('add', 'README.md');
+    const staged = await buildBaseWorkspace(new Workspace(repo.dir), base);
+    expect(staged!.text('README.md')).toBe('same\n');
+    expect(staged!.differs.paths).toEqual(ws!.differs.paths);
   });
 
   it('applies the same include and exclude globs as the head', async () => {
@@ -278,11 +292,11 @@ describe('buildBaseWorkspace', () => {
   });
 });
 
-describe('parseRawAgainstWorktree', () => {
+describe('parseRawAgainstHead', () => {
   it('keeps a copy source in place and removes the copy', () => {
     const z = '0'.repeat(40);
     const raw = [`:100644 100644 ${'a'.repeat(40)} ${z} C100`, 'src.txt', 'copy.txt', ''].join('\0');
-    expect(parseRawAgainstWorktree(raw)).toEqual({
+    expect(parseRawAgainstHead(raw)).toEqual({
       removed: ['copy.txt'],
       entries: [],
       deleted: [],
@@ -304,7 +318,7 @@ describe('parseRawAgainstWorktree', () => {
       'dirty.txt',
       '',
     ].join('\0');
-    expect(parseRawAgainstWorktree(raw).entries).toEqual([
+    expect(parseRawAgainstHead(raw).entries).toEqual([
       { path: 'new.txt', mode: '100644', oid: a, same: true },
       { path: 'script.sh', mode: '100644', oid: a, same: true },
       { path: 'link', mode: '100644', oid: a },
@@ -315,7 +329,7 @@ describe('parseRawAgainstWorktree', () => {
   it('lists what the working tree deleted, with the base version to read', () => {
     const z = '0'.repeat(40);
     const raw = [`:100644 000000 ${'b'.repeat(40)} ${z} D`, 'gone.txt', ''].join('\0');
-    expect(parseRawAgainstWorktree(raw)).toEqual({
+    expect(parseRawAgainstHead(raw)).toEqual({
       removed: [],
       entries: [{ path: 'gone.txt', mode: '100644', oid: 'b'.repeat(40) }],
       deleted: ['gone.txt'],

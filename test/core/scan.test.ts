@@ -5,7 +5,7 @@ import { resolveBaseline } from '../../src/core/base-tree.js';
 import { DiffIndex } from '../../src/core/diff.js';
 import { runCheck } from '../../src/core/engine.js';
 import { signCrc32Base62 } from '../../src/core/evaluators/secrets/checksums.js';
-import type { Report } from '../../src/core/types.js';
+import { type Report, silentLogger } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 
 const RULES = ['api-token-committed', 'workflow-unpinned-action', 'lockfile-missing', 'codeowners-present'];
@@ -36,7 +36,13 @@ function repository() {
   return { ...repo, base };
 }
 
-async function check(dir: string, baseline: string | undefined, scan?: 'changed' | 'all', diff?: DiffIndex) {
+async function check(
+  dir: string,
+  baseline: string | undefined,
+  scan?: 'changed' | 'all',
+  diff?: DiffIndex,
+  worktree?: boolean,
+) {
   return runCheck({
     root: dir,
     onlyRules: RULES,
@@ -46,6 +52,7 @@ async function check(dir: string, baseline: string | undefined, scan?: 'changed'
       ...(baseline ? { baseline } : {}),
       ...(scan ? { scan } : {}),
       ...(diff ? { diff } : {}),
+      ...(worktree ? { worktree } : {}),
     },
   });
 }
@@ -89,31 +96,82 @@ describe('scan: changed on a pull request', () => {
     expect(all.summary.changedFiles).toBeUndefined();
   });
 
-  it('counts uncommitted changes to tracked files; untracked files are no part of the change', async () => {
-    const { dir, base } = repository();
+  it('in CI, judges what git tracks: an edit left unstaged and an untracked file are no part of the change', async () => {
+    const { dir, base, git } = repository();
     writeFileSync(path.join(dir, 'untracked.py'), `KEY = "${TOKEN(3)}"\n`);
     writeFileSync(path.join(dir, 'old/settings.py'), `TOKEN = "${TOKEN(1)}"\nOTHER = "${TOKEN(4)}"\n`);
+    const tokens = (r: Report) => where(r).filter((w) => w.startsWith('api-token'));
     const report = await check(dir, base);
-    expect(where(report).filter((w) => w.startsWith('api-token'))).toEqual([
+    expect(tokens(report)).toEqual(['api-token-committed new/settings.py:1 new']);
+    expect(report.summary).toMatchObject({ files: 5, changedFiles: 2 });
+    // An edit an earlier step staged is the change's.
+    git('add', 'old/settings.py');
+    const staged = await check(dir, base);
+    expect(tokens(staged)).toEqual([
       'api-token-committed new/settings.py:1 new',
       'api-token-committed old/settings.py:1 existing',
       'api-token-committed old/settings.py:2 new',
     ]);
-    expect(report.summary).toMatchObject({ files: 5, changedFiles: 3 });
+    expect(staged.summary).toMatchObject({ files: 5, changedFiles: 3 });
     // A full scan indexes the untracked file too.
     const all = await check(dir, base, 'all');
     expect(all.summary.files).toBe(6);
     expect(where(all)).toContain('api-token-committed untracked.py:1 existing');
   });
 
-  it('leaves a file deleted from the working tree out of the index, as a full scan does', async () => {
+  it('locally (worktree), counts uncommitted edits and untracked files as the change', async () => {
+    const { dir, base } = repository();
+    writeFileSync(path.join(dir, 'untracked.py'), `KEY = "${TOKEN(3)}"\n`);
+    writeFileSync(path.join(dir, 'old/settings.py'), `TOKEN = "${TOKEN(1)}"\nOTHER = "${TOKEN(4)}"\n`);
+    const report = await check(dir, base, undefined, undefined, true);
+    expect(where(report).filter((w) => w.startsWith('api-token'))).toEqual([
+      'api-token-committed new/settings.py:1 new',
+      'api-token-committed old/settings.py:1 existing',
+      'api-token-committed old/settings.py:2 new',
+      'api-token-committed untracked.py:1 new',
+    ]);
+    expect(report.summary).toMatchObject({ files: 6, changedFiles: 4 });
+  });
+
+  it('locally (worktree), leaves a file deleted from the working tree out of the index, as a full scan does', async () => {
     const { dir, base } = repository();
     rmSync(path.join(dir, '.github/workflows/old.yml'));
-    const changed = await check(dir, base);
+    const changed = await check(dir, base, undefined, undefined, true);
     const all = await check(dir, base, 'all');
     expect(changed.summary.files).toBe(4);
     expect(all.summary.files).toBe(4);
     expect(where(all).filter((w) => w.includes('old.yml'))).toEqual([]);
+  });
+
+  it('in CI, keeps a tracked file an earlier step deleted without staging listed, and says it was not read', async () => {
+    const { dir, base, git } = repository();
+    rmSync(path.join(dir, '.github/workflows/old.yml'));
+    const warnings: string[] = [];
+    const changed = await runCheck({
+      root: dir,
+      // A rule that reads every workflow (to find who calls whom), as well as the per-file ones.
+      onlyRules: [...RULES, 'workflow-template-injection'],
+      failOnGap: false,
+      change: { scope: 'new', baseline: base },
+      logger: { ...silentLogger, warning: (m) => warnings.push(m) },
+    });
+    expect(changed.summary.files).toBe(5);
+    expect(where(changed).filter((w) => w.includes('old.yml'))).toEqual([]);
+    expect(warnings).toEqual([
+      '1 file git tracks is missing from the working tree and not read: .github/workflows/old.yml (deleted after checkout? stage the deletion, or run controlgate before the step that deletes it)',
+    ]);
+    // Staged, the deletion is the change's, and nothing is missing.
+    git('rm', '-q', '--cached', '.github/workflows/old.yml');
+    warnings.length = 0;
+    const staged = await runCheck({
+      root: dir,
+      onlyRules: [...RULES, 'workflow-template-injection'],
+      failOnGap: false,
+      change: { scope: 'new', baseline: base },
+      logger: { ...silentLogger, warning: (m) => warnings.push(m) },
+    });
+    expect(staged.summary.files).toBe(4);
+    expect(warnings).toEqual([]);
   });
 
   it('takes the changed files from the diff when the base commit is not in the checkout', async () => {

@@ -3,7 +3,7 @@
  * API on 127.0.0.1, with a `pull_request` payload. Each test asserts the exact requests the server
  * got, the workflow commands on stdout and the exit code.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -191,6 +191,47 @@ describe('pull request: a normal run', () => {
       '::warning title=[high] No debug backdoors ship (control 8.28),file=src/old.js,line=1,endLine=1,col=5,endColumn=18::Debug backdoor switch found.%0A%0AFix: Remove the debug backdoor.',
     ]);
     expect(all.summary).toContain('Checked 6 files with ');
+  });
+
+  it('judges what git tracks: an edit an earlier step left unstaged is no part of the pull request, and no file status is asked', async () => {
+    const repo = prRepo(
+      { 'src/old.js': 'const b = 1;\n', 'src/app.js': 'const a = 1;\n' },
+      { 'src/app.js': 'const a = 2;\n' },
+    );
+    fake.state.files = apiFiles(repo);
+    // A build step rewrites a file the pull request does not touch.
+    writeFileSync(path.join(repo.dir, 'src/old.js'), 'if (DEBUG_BACKDOOR) skip();\n');
+    const trace = path.join(mkdtempSync(path.join(tmpdir(), 'cg-trace-')), 'trace');
+    const built = await runAction({
+      workspace: repo.dir,
+      inputs: ALL_FEATURES,
+      env: { ...pullRequestEvent({ base: repo.baseSha, head: repo.headSha }, fake.url), GIT_TRACE: trace },
+    });
+    expect(built.code).toBe(0);
+    expect(annotations(built)).toEqual([]);
+    expect(built.stdout).toContain(
+      'scanning the 1 changed file of 6 with the per-file rules (scan: changed)',
+    );
+    const commands = readFileSync(trace, 'utf8')
+      .split('\n')
+      .flatMap((line) => /trace: built-in: git (.*)$/.exec(line)?.[1]?.replace(/'/g, '') ?? []);
+    // The pull request's lines (commit to commit) and its files (the base against the index): no
+    // command that stats the working tree (diff against it, diff-files, status).
+    expect(commands.filter((c) => /^(diff|diff-files|diff-index|status)\b/.test(c)).sort()).toEqual([
+      `diff --raw -p -z --unified=0 --no-color --no-ext-diff --no-textconv --find-renames ${repo.baseSha}...${repo.headSha} --`,
+      `diff --raw -z --no-abbrev --find-renames --relative --no-ext-diff --cached ${repo.baseSha} --`,
+    ]);
+    rmSync(path.dirname(trace), { recursive: true, force: true });
+
+    // Staged, the same edit is the change's: a new high finding, which fails the gate.
+    repo.git('add', 'src/old.js');
+    const staged = await run(repo);
+    expect(staged.code).toBe(1);
+    expect(annotations(staged)).toEqual([
+      expect.stringMatching(
+        /^::error title=\[high\] No debug backdoors ship \(control 8\.28\),file=src\/old\.js,line=1,/,
+      ),
+    ]);
   });
 
   it('never repeats a comment: a second push comments only the new finding, resolves the fixed one, edits the sticky', async () => {

@@ -4,12 +4,7 @@
  * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
  * lists the tree while the rules load.
  */
-import {
-  BaseWorkspace,
-  buildBaseWorkspace,
-  diffAgainstWorktree,
-  parseRawAgainstWorktree,
-} from '../base-tree.js';
+import { BaseWorkspace, buildBaseWorkspace, diffAgainstHead, parseRawAgainstHead } from '../base-tree.js';
 import type { Config } from '../config.js';
 import type { CheckOptions } from '../engine.js';
 import { GitRepository, repositoryFiles, untrackedFiles } from '../git.js';
@@ -23,7 +18,7 @@ import { Workspace } from '../workspace/workspace.js';
 export interface Listing {
   /** Whether the per-file rules look at the changed files only (`scan: changed`). */
   changedOnly: boolean;
-  /** `git diff --raw` of the baseline against the working tree, on a changed-files scan. */
+  /** `git diff --raw` of the baseline against the index or the working tree, on a changed-files scan. */
   diff?: Promise<Buffer | undefined>;
   /** Untracked files that are part of the change (a local check with --base). */
   untracked?: Promise<string[]>;
@@ -45,20 +40,23 @@ export interface Scope {
   repo: GitRepository | undefined;
   workspace: Workspace;
   scan: ScanPlan;
-  /** Untracked files that belong to the change (see `ChangeOptions.untracked`). */
+  /** Untracked files that belong to the change (see `ChangeOptions.worktree`). */
   untracked: readonly string[] | undefined;
 }
 
 /** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
 export function startListing(root: string, options: CheckOptions): Listing {
   const changedOnly = scanChanged(options.change);
-  // The change's diff against the working tree is another pass over the tree: it runs alongside
-  // the index.
+  // The change's diff runs alongside the index (against the working tree, it is another pass over
+  // the tree).
+  const worktree = options.change?.worktree === true;
   const diff =
-    changedOnly && options.change?.baseline ? diffAgainstWorktree(root, options.change.baseline) : undefined;
+    changedOnly && options.change?.baseline
+      ? diffAgainstHead(root, options.change.baseline, worktree)
+      : undefined;
   // Untracked files that are part of the change (a local check with --base): listed once, for the
   // index and to leave them out of the base.
-  const untracked = options.change?.untracked && !options.files ? untrackedFiles(root) : undefined;
+  const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
   const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
   // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
   index?.catch(() => {});
@@ -100,9 +98,11 @@ export async function defineScope(
 /**
  * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
  * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
- * of the tree), and the diff against the working tree (which stats every file anyway) tells which
- * tracked files the working tree has lost, instead of a second pass. (A file added after the base
- * and deleted without committing is not in that diff; it stays listed, and reads as unreadable.)
+ * of the tree). Against the working tree, the diff (which stats every file anyway) tells which
+ * tracked files the working tree has lost, instead of a second pass; against the index nothing is
+ * asked of the file system, and a tracked file an earlier step deleted without staging stays listed
+ * and reads as unreadable, which the rules that read it report. (So does a file added after the base
+ * and deleted without committing, which is in neither diff.)
  */
 async function changeIndex(
   root: string,
@@ -121,7 +121,7 @@ async function changeIndex(
   const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
   if (!diff) return withUntracked(index);
   if (raw === undefined) return withUntracked(await listFilesAsync(root, { untracked: false }));
-  const gone = new Set(parseRawAgainstWorktree(raw.toString('utf8')).deleted);
+  const gone = new Set(parseRawAgainstHead(raw.toString('utf8')).deleted);
   return withUntracked(
     gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) },
   );
@@ -134,8 +134,9 @@ function scanChanged(change: ChangeOptions | undefined): change is ChangeOptions
 
 /**
  * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
- * base tree's diff against the working tree (so uncommitted changes to tracked files count), else
- * from the pull request's diff; when neither is known, every file is scanned, and the log says why.
+ * base tree's diff against the index (with `worktree`, against the working tree, so that edits not
+ * yet staged count), else from the pull request's diff; when neither is known, every file is
+ * scanned, and the log says why.
  */
 async function scanScope(
   workspace: Workspace,

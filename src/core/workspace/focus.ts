@@ -61,6 +61,11 @@ export class FocusedWorkspace extends Workspace {
     this.whole.reportProblem(problem);
   }
 
+  /** Reads are the whole tree's, and so are the files they found missing. */
+  override missingFiles(): string[] {
+    return this.whole.missingFiles();
+  }
+
   /** The problems of the listed files only (the whole tree may have parsed others for other rules). */
   override inputProblems(): InputProblem[] {
     return this.whole.inputProblems().filter((p) => this.focus.has(p.path));

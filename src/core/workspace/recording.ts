@@ -164,4 +164,8 @@ export class RecordingWorkspace extends Workspace {
   override isInherited(file: string): boolean {
     return this.whole.isInherited(file);
   }
+
+  override missingFiles(): string[] {
+    return this.whole.missingFiles();
+  }
 }

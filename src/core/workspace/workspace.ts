@@ -126,6 +126,8 @@ export class Workspace {
   private readonly contents = new Map<string, FileContent>();
   private readonly yamlCache = new Map<string, YamlResult>();
   private readonly problems = new Map<string, InputProblem>();
+  /** Files of the index that were not in the working tree when read (see {@link missingFiles}). */
+  private readonly missing = new Set<string>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly globs = new Map<string, readonly string[]>();
   /** Files by selector name (see {@link filesWhere}). */
@@ -418,6 +420,16 @@ export class Workspace {
     if (!this.problems.has(problem.path)) this.problems.set(problem.path, problem);
   }
 
+  /**
+   * Files of the index this thread found missing from the working tree when it read them, sorted:
+   * a change judged from git's index (see `ChangeOptions.worktree`) does not stat the tree, so a
+   * tracked file an earlier step deleted without staging is still listed. Said in the log, not
+   * skipped silently.
+   */
+  missingFiles(): string[] {
+    return [...this.missing].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   /** Problems recorded so far, sorted by path. */
   inputProblems(): InputProblem[] {
     return [...this.problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -514,7 +526,9 @@ export class Workspace {
       try {
         fd = openSync(abs, constants.O_RDONLY | NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ELOOP') return { kind: 'symlink' };
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') return { kind: 'symlink' };
+        if (code === 'ENOENT') this.missing.add(file);
         throw err;
       }
       const st = fstatSync(fd);
