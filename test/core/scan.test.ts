@@ -147,14 +147,16 @@ describe('scan: changed on a pull request', () => {
     const { dir, base, git } = repository();
     rmSync(path.join(dir, '.github/workflows/old.yml'));
     const warnings: string[] = [];
-    const changed = await runCheck({
-      root: dir,
-      // A rule that reads every workflow (to find who calls whom), as well as the per-file ones.
-      onlyRules: [...RULES, 'workflow-template-injection'],
-      failOnGap: false,
-      change: { scope: 'new', baseline: base },
-      logger: { ...silentLogger, warning: (m) => warnings.push(m) },
-    });
+    // A rule that reads every workflow (to find who calls whom), as well as the per-file ones.
+    const checkLogged = () =>
+      runCheck({
+        root: dir,
+        onlyRules: [...RULES, 'workflow-template-injection'],
+        failOnGap: false,
+        change: { scope: 'new', baseline: base },
+        logger: { ...silentLogger, warning: (m) => warnings.push(m) },
+      });
+    const changed = await checkLogged();
     expect(changed.summary.files).toBe(5);
     expect(where(changed).filter((w) => w.includes('old.yml'))).toEqual([]);
     expect(warnings).toEqual([
@@ -163,13 +165,7 @@ describe('scan: changed on a pull request', () => {
     // Staged, the deletion is the change's, and nothing is missing.
     git('rm', '-q', '--cached', '.github/workflows/old.yml');
     warnings.length = 0;
-    const staged = await runCheck({
-      root: dir,
-      onlyRules: [...RULES, 'workflow-template-injection'],
-      failOnGap: false,
-      change: { scope: 'new', baseline: base },
-      logger: { ...silentLogger, warning: (m) => warnings.push(m) },
-    });
+    const staged = await checkLogged();
     expect(staged.summary.files).toBe(4);
     expect(warnings).toEqual([]);
   });

@@ -57,6 +57,21 @@ function run(
   });
 }
 
+/** {@link run} with git's trace on: the run, and the git commands it ran (arguments unquoted). */
+async function tracedRun(repo: { dir: string; baseSha: string; headSha: string }) {
+  const trace = path.join(mkdtempSync(path.join(tmpdir(), 'cg-trace-')), 'trace');
+  const r = await runAction({
+    workspace: repo.dir,
+    inputs: ALL_FEATURES,
+    env: { ...pullRequestEvent({ base: repo.baseSha, head: repo.headSha }, fake.url), GIT_TRACE: trace },
+  });
+  const commands = readFileSync(trace, 'utf8')
+    .split('\n')
+    .flatMap((line) => /trace: built-in: git (.*)$/.exec(line)?.[1]?.replace(/'/g, '') ?? []);
+  rmSync(path.dirname(trace), { recursive: true, force: true });
+  return { r, commands };
+}
+
 function annotations(r: ActionRun): string[] {
   return commandLines(r).filter((l) => /^::(error|warning|notice) /.test(l));
 }
@@ -83,22 +98,13 @@ describe('pull request: a normal run', () => {
   it('asks git each question once: the checkout, the base commit, its policy files', async () => {
     const repo = prRepo({ 'src/app.js': 'const a = 1;\n' }, { 'src/app.js': 'const a = 2;\n' });
     fake.state.files = apiFiles(repo);
-    const trace = path.join(mkdtempSync(path.join(tmpdir(), 'cg-trace-')), 'trace');
-    const r = await runAction({
-      workspace: repo.dir,
-      inputs: ALL_FEATURES,
-      env: { ...pullRequestEvent({ base: repo.baseSha, head: repo.headSha }, fake.url), GIT_TRACE: trace },
-    });
+    const { r, commands } = await tracedRun(repo);
     expect(r.code).toBe(0);
-    const commands = readFileSync(trace, 'utf8')
-      .split('\n')
-      .flatMap((line) => /trace: built-in: git (.*)$/.exec(line)?.[1]?.replace(/'/g, '') ?? []);
     expect(commands.filter((c) => c.startsWith('rev-parse'))).toEqual([
       'rev-parse --is-inside-work-tree --show-prefix --verify --quiet HEAD^{commit}',
       `rev-parse --verify --quiet --end-of-options ${repo.baseSha}^{commit}`,
     ]);
     expect(new Set(commands).size).toBe(commands.length);
-    rmSync(path.dirname(trace), { recursive: true, force: true });
   });
 
   it('blocks only what the pull request introduces and writes check run, review and sticky comment', async () => {
@@ -201,27 +207,18 @@ describe('pull request: a normal run', () => {
     fake.state.files = apiFiles(repo);
     // A build step rewrites a file the pull request does not touch.
     writeFileSync(path.join(repo.dir, 'src/old.js'), 'if (DEBUG_BACKDOOR) skip();\n');
-    const trace = path.join(mkdtempSync(path.join(tmpdir(), 'cg-trace-')), 'trace');
-    const built = await runAction({
-      workspace: repo.dir,
-      inputs: ALL_FEATURES,
-      env: { ...pullRequestEvent({ base: repo.baseSha, head: repo.headSha }, fake.url), GIT_TRACE: trace },
-    });
+    const { r: built, commands } = await tracedRun(repo);
     expect(built.code).toBe(0);
     expect(annotations(built)).toEqual([]);
     expect(built.stdout).toContain(
       'scanning the 1 changed file of 6 with the per-file rules (scan: changed)',
     );
-    const commands = readFileSync(trace, 'utf8')
-      .split('\n')
-      .flatMap((line) => /trace: built-in: git (.*)$/.exec(line)?.[1]?.replace(/'/g, '') ?? []);
     // The pull request's lines (commit to commit) and its files (the base against the index): no
     // command that stats the working tree (diff against it, diff-files, status).
     expect(commands.filter((c) => /^(diff|diff-files|diff-index|status)\b/.test(c)).sort()).toEqual([
       `diff --raw -p -z --unified=0 --no-color --no-ext-diff --no-textconv --find-renames ${repo.baseSha}...${repo.headSha} --`,
       `diff --raw -z --no-abbrev --find-renames --relative --no-ext-diff --cached ${repo.baseSha} --`,
     ]);
-    rmSync(path.dirname(trace), { recursive: true, force: true });
 
     // Staged, the same edit is the change's: a new high finding, which fails the gate.
     repo.git('add', 'src/old.js');
