@@ -8221,9 +8221,9 @@ async function defineScope(root, options, listing, config, log) {
  * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
  * of the tree). Against the working tree, the diff (which stats every file anyway) tells which
  * tracked files the working tree has lost, instead of a second pass; against the index nothing is
- * asked of the file system, and a tracked file an earlier step deleted without staging stays listed
- * and reads as unreadable, which the rules that read it report. (So does a file added after the base
- * and deleted without committing, which is in neither diff.)
+ * asked of the file system, and a tracked file an earlier step deleted without staging stays listed:
+ * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
+ * (So does a file added after the base and deleted without committing, which is in neither diff.)
  */
 async function changeIndex(root, changedOnly, diff, untracked) {
     // Untracked files that belong to the change come from their own list: git walks the tree for them once.
