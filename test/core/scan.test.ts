@@ -131,6 +131,14 @@ describe('scan: changed on a pull request', () => {
       'api-token-committed untracked.py:1 new',
     ]);
     expect(report.summary).toMatchObject({ files: 6, changedFiles: 4 });
+    // Reading every file, the base tree built after the evaluation is the working tree's too.
+    const all = await check(dir, base, 'all', undefined, true);
+    expect(where(all).filter((w) => w.startsWith('api-token'))).toEqual([
+      'api-token-committed new/settings.py:1 new',
+      'api-token-committed old/settings.py:1 existing',
+      'api-token-committed old/settings.py:2 new',
+      'api-token-committed untracked.py:1 new',
+    ]);
   });
 
   it('locally (worktree), leaves a file deleted from the working tree out of the index, as a full scan does', async () => {
