@@ -3376,7 +3376,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 6539:
+/***/ 721:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5113,6 +5113,311 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 172 modules
+var registry = __nccwpck_require__(7687);
+;// CONCATENATED MODULE: ./lib/core/file-cache.js
+/**
+ * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
+ * and its blob (mode and object id in git's index), kept between runs so that a later full check
+ * reads again only the files whose blob changed. A rule qualifies when its findings on a file depend
+ * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), no `reads` of other
+ * files declared. What it asked about the existence of other files (`Workspace.has`) is kept with the
+ * answers; when one answer changed, the rule is evaluated over every file again.
+ *
+ * The engine checks that a cache fits the run (same controlgate, rules and settings); whether the
+ * file can be trusted is the caller's question. A pull request's run never reads one: a file in its
+ * workspace is the pull request's to write (see the Action's `results-cache` input).
+ */
+
+const FILE_CACHE_FORMAT = 'controlgate-results-cache/1';
+/** Larger caches are not read (the bench's 100,000-file tree writes about 10 MB). */
+const FILE_CACHE_MAX_BYTES = (/* unused pure expression or super */ null && (256 * 1024 * 1024));
+function serializeFileCache(cache) {
+    return JSON.stringify(cache);
+}
+/**
+ * Reads a cache; throws an Error whose message says what is wrong (the caller logs it and goes on
+ * without). Checks the shape the engine relies on.
+ */
+function parseFileCache(text) {
+    if (text.length > FILE_CACHE_MAX_BYTES)
+        throw new Error(`larger than ${FILE_CACHE_MAX_BYTES} bytes`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!isObject(data))
+        throw new Error('not a JSON object');
+    if (data.format !== FILE_CACHE_FORMAT) {
+        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${FILE_CACHE_FORMAT}`);
+    }
+    if (typeof data.version !== 'string')
+        throw new Error('version is missing');
+    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+        throw new Error('key is not a digest');
+    if (!Array.isArray(data.rules))
+        throw new Error('rules is not a list');
+    for (const [i, rule] of data.rules.entries()) {
+        const asked = isObject(rule) ? rule.asked : undefined;
+        if (!isObject(rule) || typeof rule.id !== 'string')
+            throw new Error(`rules[${i}] has no id`);
+        if (!Array.isArray(asked) ||
+            !asked.every((a) => Array.isArray(a) && typeof a[0] === 'string' && typeof a[1] === 'boolean')) {
+            throw new Error(`rules[${i}].asked is not a list of [path, exists]`);
+        }
+    }
+    if (!Array.isArray(data.files))
+        throw new Error('files is not a list');
+    const count = data.rules.length;
+    let last = '';
+    for (const [i, file] of data.files.entries()) {
+        const problem = fileProblem(file, count);
+        if (problem)
+            throw new Error(`files[${i}]: ${problem}`);
+        const p = file.p;
+        if (i > 0 && !(last < p))
+            throw new Error(`files[${i}]: not sorted by path`);
+        last = p;
+    }
+    return data;
+}
+function fileProblem(file, rules) {
+    if (!isObject(file) || typeof file.p !== 'string' || typeof file.b !== 'string')
+        return 'no path or blob';
+    const isRule = (n) => Number.isInteger(n) && n >= 0 && n < rules;
+    if (!Array.isArray(file.e) || !file.e.every(isRule))
+        return 'e is not a list of rule indices';
+    if (file.r !== undefined) {
+        if (!isObject(file.r))
+            return 'r is not an object';
+        for (const [k, raw] of Object.entries(file.r)) {
+            if (!/^\d+$/.test(k) || !isRule(Number(k)))
+                return `r.${k} is not a rule index`;
+            const problem = rawProblem(raw);
+            if (problem)
+                return `r.${k}: ${problem}`;
+            if (raw.some((f) => f.location?.path !== file.p))
+                return `r.${k}: a finding lies in another file`;
+        }
+    }
+    if (file.x !== undefined) {
+        const x = file.x;
+        if (!isObject(x) ||
+            x.path !== file.p ||
+            typeof x.message !== 'string' ||
+            !Number.isInteger(x.line) ||
+            !Number.isInteger(x.column)) {
+            return 'x is not an input problem of the file';
+        }
+    }
+    return undefined;
+}
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// EXTERNAL MODULE: ./lib/core/version.js
+var version = __nccwpck_require__(8067);
+;// CONCATENATED MODULE: ./lib/core/cache-run.js
+
+
+
+/** Whether a rule's findings on a file depend on that file alone, so the cache may hold them. */
+function cacheable(rule) {
+    const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+    return evaluator?.scope === 'file' && !evaluator.mainThread && !evaluator.readsOtherFiles;
+}
+/** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
+class CachePlan {
+    workspace;
+    /** Rules taken from the cache on the unchanged files (evaluated on {@link todo} only). */
+    kept = new Set();
+    /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
+    todo = [];
+    use;
+    ruleIndex = new Map();
+    entries = new Map();
+    previousRules = [];
+    constructor(run, workspace, rules) {
+        this.workspace = workspace;
+        const files = workspace.files;
+        const reason = this.unfit(run);
+        const prev = run.previous;
+        if (reason || !prev) {
+            this.use = {
+                unchanged: 0,
+                files: files.length,
+                kept: 0,
+                cacheable: rules.length,
+                reason: reason ?? 'none',
+            };
+            return;
+        }
+        this.previousRules = prev.rules;
+        for (const [i, r] of prev.rules.entries()) {
+            // A rule whose existence questions get another answer now is evaluated over every file.
+            if (r.asked.every(([p, exists]) => workspace.has(p) === exists))
+                this.ruleIndex.set(r.id, i);
+        }
+        for (const f of prev.files)
+            this.entries.set(f.p, f);
+        const { ids, modified } = run.blobs;
+        for (const f of files) {
+            const blob = ids.get(f);
+            if (blob === undefined || modified.has(f) || this.entries.get(f)?.b !== blob)
+                this.todo.push(f);
+        }
+        let why;
+        // The kept rules read the changed files on this thread alone: past half the tree, the slices
+        // (on every thread) are faster.
+        if (this.todo.length * 2 > files.length)
+            why = `${this.todo.length} of ${files.length} files changed`;
+        else
+            for (const r of rules)
+                if (this.ruleIndex.has(r.id))
+                    this.kept.add(r.id);
+        this.use = {
+            unchanged: why ? 0 : files.length - this.todo.length,
+            files: files.length,
+            kept: this.kept.size,
+            cacheable: rules.length,
+            ...(why ? { reason: why } : {}),
+        };
+    }
+    unfit(run) {
+        const prev = run.previous;
+        if (!prev)
+            return undefined;
+        if (prev.version !== version/* VERSION */.x)
+            return `it was written by controlgate ${prev.version}, this is ${version/* VERSION */.x}`;
+        if (prev.key !== run.key)
+            return 'it was written with other rules or settings than the policy in force';
+        return undefined;
+    }
+    /** The input problems recorded in the unchanged files (they are not parsed again). */
+    problems() {
+        if (this.kept.size === 0)
+            return [];
+        const todo = new Set(this.todo);
+        const out = [];
+        for (const [p, f] of this.entries)
+            if (f.x && !todo.has(p) && this.workspace.has(p))
+                out.push(f.x);
+        return out;
+    }
+    /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
+    cached(id) {
+        const i = this.ruleIndex.get(id);
+        const key = String(i);
+        const todo = new Set(this.todo);
+        const found = [];
+        const examined = [];
+        const files = this.workspace.files;
+        for (let pos = 0; pos < files.length; pos++) {
+            const f = files[pos];
+            if (todo.has(f))
+                continue;
+            const entry = this.entries.get(f);
+            if (entry.e.includes(i))
+                examined.push(pos);
+            const raw = entry.r?.[key];
+            if (raw)
+                found.push([pos, raw]);
+        }
+        return { found, examined };
+    }
+    /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
+    asked(id) {
+        const i = this.ruleIndex.get(id);
+        return i === undefined ? [] : (this.previousRules[i]?.asked ?? []);
+    }
+}
+/** Gathers what the cacheable rules found, read and asked, file by file, and writes the next cache. */
+class CacheCollector {
+    workspace;
+    run;
+    rules = new Map();
+    constructor(workspace, run) {
+        this.workspace = workspace;
+        this.run = run;
+    }
+    /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
+    add(id, outcome) {
+        let g = this.rules.get(id);
+        if (!g) {
+            g = {
+                found: new Map(),
+                examined: new Uint8Array(this.workspace.files.length),
+                asked: new Map(),
+                dropped: false,
+            };
+            this.rules.set(id, g);
+        }
+        if (g.dropped)
+            return;
+        // A rule that failed, or read the API, is not kept.
+        if (!('raw' in outcome) || outcome.examined.settings.length > 0) {
+            g.dropped = true;
+            return;
+        }
+        for (const pos of outcome.examined.files)
+            g.examined[pos] = 1;
+        for (const [p, a] of outcome.asked ?? [])
+            g.asked.set(p, a);
+        for (const raw of outcome.raw) {
+            const at = raw.location?.path;
+            // A finding that lies in no file of the tree belongs to no file's entry: the rule is not kept.
+            if (at === undefined || !this.workspace.has(at)) {
+                g.dropped = true;
+                return;
+            }
+            const list = g.found.get(at);
+            if (list)
+                list.push(raw);
+            else
+                g.found.set(at, [raw]);
+        }
+    }
+    /** Adds a kept rule's results on the unchanged files, and what it asked there. */
+    addCached(id, found, examined, asked) {
+        this.add(id, {
+            raw: found.flatMap(([, raw]) => raw),
+            examined: { files: examined, settings: [] },
+            asked,
+        });
+    }
+    /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
+    result() {
+        const kept = [...this.rules.entries()].filter(([, g]) => !g.dropped);
+        const rules = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
+        const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
+        const { ids, modified } = this.run.blobs;
+        const files = [];
+        for (const [pos, p] of this.workspace.files.entries()) {
+            const b = ids.get(p);
+            if (b === undefined || modified.has(p))
+                continue;
+            const e = [];
+            let r;
+            for (const [i, [, g]] of kept.entries()) {
+                if (g.examined[pos])
+                    e.push(i);
+                const found = g.found.get(p);
+                if (found) {
+                    r ??= {};
+                    r[String(i)] = found;
+                }
+            }
+            const x = problems.get(p);
+            files.push({ p, b, e, ...(r ? { r } : {}), ...(x ? { x } : {}) });
+        }
+        return { format: FILE_CACHE_FORMAT, version: version/* VERSION */.x, key: this.run.key, rules, files };
+    }
+}
+
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/confidence.js
@@ -5248,8 +5553,6 @@ function hiddenReasons(h) {
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy_policy = __nccwpck_require__(4918);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 172 modules
-var registry = __nccwpck_require__(7687);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
@@ -5473,6 +5776,7 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
+
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
@@ -5517,6 +5821,10 @@ class RuleRun {
     subjectCounts = { reused: 0, total: 0 };
     /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
     splitting = false;
+    /** The results cache of a full check (see cache-run.ts), when the run uses one. */
+    fileCache;
+    /** What the run took from the results cache, for the log. */
+    cacheUse;
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -5557,6 +5865,13 @@ class RuleRun {
         this.splitting = true;
     }
     /**
+     * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
+     * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
+     */
+    useFileCache(run) {
+        this.fileCache = run;
+    }
+    /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
      * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
      * slice's texts are released), after the other rules, so memory follows the slice and not the
@@ -5564,7 +5879,9 @@ class RuleRun {
      * everything else within its slice (it reports what the others could not parse).
      */
     async evaluateAll(entries, last) {
-        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
+        const cache = this.focused ? undefined : this.fileCache;
+        // With the results cache every per-file rule goes by slices, which the cache is kept alongside.
+        const chunked = !this.focused && (this.workspace.files.length > slices/* CHUNK_FILES */.kW || cache !== undefined);
         const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
         const isLast = (e) => e.rule.check.kind === last;
         const whole = entries.filter((e) => !perFile(e));
@@ -5573,9 +5890,19 @@ class RuleRun {
             const summary = this.begin(e.rule, e.notApplicable);
             return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
         });
-        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const plan = cache
+            ? new CachePlan(cache, this.workspace, active.map((a) => a.rule).filter(cacheable))
+            : undefined;
+        this.cacheUse = plan?.use;
+        const collector = cache?.collect ? new CacheCollector(this.workspace, cache) : undefined;
+        // The unchanged files are not parsed again: the problems found in them last time stand.
+        for (const p of plan?.problems() ?? [])
+            this.workspace.reportProblem(p);
+        const kept = active.filter((a) => plan?.kept.has(a.rule.id));
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread && !plan?.kept.has(a.rule.id));
         const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const sharedRules = shared.map((a) => a.rule);
+        const asking = collector ? sharedRules.map(cacheable) : undefined;
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
         const queue = new slices/* SliceQueue */.qE(undefined, count);
         // What each rule examined is folded into its tally as each slice's outcome arrives, and the
@@ -5586,6 +5913,8 @@ class RuleRun {
         const settings = ordered.map(() => new Set());
         const fold = (outcomes, from) => {
             for (const [i, o] of outcomes.entries()) {
+                if (from === 0 && asking?.[i])
+                    collector.add(sharedRules[i].id, o);
                 tallies[from + i].add(o.examined.files);
                 for (const s of o.examined.settings)
                     settings[from + i].add(s);
@@ -5593,14 +5922,21 @@ class RuleRun {
             }
         };
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
+        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
+        let fresh = [];
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
-            if (active.length === 0)
+            if (active.length === 0) {
+                this.collectCache(collector);
                 return;
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
+            }
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0), asking);
+            // The rules taken from the cache read the changed files only, before the engine's thread's
+            // own rules (the last of which reports what the others could not parse).
+            if (plan && kept.length > 0)
+                fresh = await this.evaluateChanged(kept.map((a) => a.rule), plan.todo);
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -5632,6 +5968,81 @@ class RuleRun {
             else
                 this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
         }
+        for (const [i, a] of kept.entries())
+            this.takeCached(a.rule, a.summary, plan, fresh[i], collector);
+        this.collectCache(collector);
+    }
+    /** Hands this run's results cache to the caller, when asked for one. */
+    collectCache(collector) {
+        if (collector)
+            this.fileCache?.collect?.(collector.result());
+    }
+    /**
+     * The rules taken from the cache over the files it does not hold, in slices on this thread: one
+     * outcome per rule, the slices' findings one after another.
+     */
+    async evaluateChanged(rules, todo) {
+        const out = rules.map(() => ({
+            raw: [],
+            examined: { files: [], settings: [] },
+            asked: [],
+        }));
+        const asking = rules.map(() => true);
+        for (let at = 0; at < todo.length; at += slices/* CHUNK_FILES */.kW) {
+            const files = todo.slice(at, at + slices/* CHUNK_FILES */.kW);
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, rules, slices/* SLICE_POLICY */.EX, this.github, asking);
+            for (const [i, o] of outcomes.entries()) {
+                const sum = out[i];
+                if ('error' in o) {
+                    if ('raw' in sum)
+                        out[i] = { ...o, examined: sum.examined };
+                    continue;
+                }
+                if ('raw' in sum)
+                    sum.raw.push(...o.raw);
+                sum.examined.files.push(...o.examined.files);
+                sum.examined.settings.push(...o.examined.settings);
+                sum.asked.push(...(o.asked ?? []));
+            }
+        }
+        return out;
+    }
+    /**
+     * A rule taken from the cache: its cached findings on the unchanged files and its fresh ones on the
+     * others, in the tree's order (as one evaluation over the tree reports them, file by file).
+     */
+    takeCached(rule, summary, plan, fresh, collector) {
+        const { found, examined } = plan.cached(rule.id);
+        const tally = this.tally();
+        tally.add(examined);
+        tally.add(fresh.examined.files);
+        summary.scope = { ...tally.result(), settings: [...new Set(fresh.examined.settings)], basis: 'tree' };
+        if ('error' in fresh) {
+            this.fail(rule, summary, fresh);
+            return;
+        }
+        const byPosition = [...found];
+        const unplaced = [];
+        const scope = this.workspace.scope;
+        let last;
+        for (const raw of fresh.raw) {
+            const pos = raw.location ? scope.position(raw.location.path) : undefined;
+            if (pos === undefined)
+                unplaced.push(raw);
+            else if (last?.pos === pos)
+                last.list.push(raw);
+            else {
+                last = { pos, list: [raw] };
+                byPosition.push([pos, last.list]);
+            }
+        }
+        // Stable: a file's findings keep their order; a file appears once in either list.
+        byPosition.sort((a, b) => a[0] - b[0]);
+        const kind = (0,policy_policy/* policyKind */.L)(rule.check.kind);
+        const engine = kind ? this.policy.of(kind) : [];
+        this.append(rule, summary, [...engine, ...byPosition.flatMap(([, raw]) => raw), ...unplaced]);
+        collector?.addCached(rule.id, found, examined, plan.asked(rule.id));
+        collector?.add(rule.id, fresh);
     }
     /** A tally of one rule's examined files over this run's tree. */
     tally() {
@@ -5643,7 +6054,7 @@ class RuleRun {
         tally.add(examined.files);
         return { ...tally.result(), settings: examined.settings, basis };
     }
-    startWorkers(rules, queue, count, fold) {
+    startWorkers(rules, queue, count, fold, asking) {
         if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
             return undefined;
         return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, fold, {
@@ -5652,6 +6063,7 @@ class RuleRun {
             files: this.workspace.files,
             ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
             rules,
+            ...(asking ? { asking } : {}),
             queue: queue.buffer,
         });
     }
@@ -5659,13 +6071,13 @@ class RuleRun {
      * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
      * then gathers the workers' and evaluates any slice a worker took but never delivered.
      */
-    async sharedSlices(rules, queue, count, pool, fold) {
+    async sharedSlices(rules, queue, count, pool, fold, asking) {
         const byslice = new Map();
         if (rules.length === 0)
             return byslice;
         const files = this.workspace.files;
         const evaluate = async (slice) => {
-            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github, asking);
             fold(outcomes);
             return outcomes;
         };
@@ -7303,8 +7715,6 @@ function headRulesDiffer(policy) {
     return false;
 }
 
-// EXTERNAL MODULE: ./lib/core/version.js
-var version = __nccwpck_require__(8067);
 ;// CONCATENATED MODULE: ./lib/core/phases/reuse.js
 /**
  * Base results in the evaluation phase: which stored results of the base commit a change's head may
@@ -7542,6 +7952,17 @@ async function evaluateHead(options, policy, scope, log) {
         run.recordSubjects();
     // Results of the base commit from an earlier run, for the rules the change does not touch.
     const fit = reuseBaseResults(options, policy, scope, run, log);
+    if (options.fileCache && scope.blobs) {
+        run.useFileCache({
+            ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
+            ...(options.fileCache.collect ? { collect: options.fileCache.collect } : {}),
+            key: runKey(policy, scope),
+            blobs: scope.blobs,
+        });
+    }
+    else if (options.fileCache) {
+        log.info(`results cache: not used (${options.change ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
+    }
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -7554,6 +7975,8 @@ async function evaluateHead(options, policy, scope, log) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
+    if (run.cacheUse)
+        logCacheUse(run.cacheUse, options.fileCache?.source, log);
     if (options.collectBaseResults) {
         const results = await collectResults(policy, scope, run, log);
         if (results)
@@ -7568,6 +7991,17 @@ async function evaluateHead(options, policy, scope, log) {
     });
     dedupeFingerprints(run.findings);
     return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
+}
+/** Says what the run took from the results cache, or why nothing. */
+function logCacheUse(use, source, log) {
+    const from = source ? ` (${source})` : '';
+    if (use.reason === 'none')
+        log.info(`results cache: none yet; this run's is kept for the next`);
+    else if (use.reason)
+        log.info(`results cache${from}: not taken: ${use.reason}`);
+    else {
+        log.info(`results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them`);
+    }
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -7643,7 +8077,7 @@ function parseDeclarations(text, file) {
     const value = (doc.value ?? {});
     // Keys are checked by hand first: the schema's pattern error would not say what to do instead.
     const checked = structuredClone(value);
-    const controlsValue = isObject(value.controls) ? value.controls : undefined;
+    const controlsValue = parse_isObject(value.controls) ? value.controls : undefined;
     const usableKeys = [];
     if (controlsValue) {
         const valueKeys = new Set(Object.keys(controlsValue));
@@ -7775,7 +8209,7 @@ function readExceptions(out, list, entryProblems, at, problem) {
     const seen = new Map();
     list.forEach((item, i) => {
         const pointer = `/exceptions/${i}`;
-        if (entryProblems.has(pointer.slice(1)) || !isObject(item))
+        if (entryProblems.has(pointer.slice(1)) || !parse_isObject(item))
             return;
         const raw = item;
         const location = at(pointer);
@@ -7805,7 +8239,7 @@ function documentLocator(doc, file) {
         return span ? (0,core_location/* locationFromSpan */.Cx)(file, span, onKey) : { path: file, startLine: 1 };
     };
 }
-function isObject(v) {
+function parse_isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function str(v) {
@@ -8186,7 +8620,9 @@ function startListing(root, options) {
     // Untracked files that are part of the change (a local check with --base): listed once, for the
     // index and to leave them out of the base.
     const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
+    // The results cache is for a full check: it needs each file's blob, from the same pass.
+    const blobs = options.fileCache !== undefined && !options.change && !options.overlay;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
     // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
     index?.catch(() => { });
     return {
@@ -8214,7 +8650,8 @@ async function defineScope(root, options, listing, config, log) {
     log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
     const untracked = await listing.untracked;
     const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
-    return { repo, workspace, scan, untracked };
+    const blobs = (await listing.index)?.blobs;
+    return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
 }
 /**
  * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
@@ -8225,7 +8662,7 @@ async function defineScope(root, options, listing, config, log) {
  * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
  * (So does a file added after the base and deleted without committing, which is in neither diff.)
  */
-async function changeIndex(root, changedOnly, diff, untracked) {
+async function changeIndex(root, changedOnly, diff, untracked, blobs) {
     // Untracked files that belong to the change come from their own list: git walks the tree for them once.
     const withUntracked = async (index) => {
         const extra = (await untracked) ?? [];
@@ -8234,8 +8671,9 @@ async function changeIndex(root, changedOnly, diff, untracked) {
         const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         return { ...index, files };
     };
-    if (!changedOnly)
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, untracked ? { untracked: false } : {}));
+    if (!changedOnly) {
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }));
+    }
     const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
     if (!diff)
         return withUntracked(index);
@@ -13099,6 +13537,7 @@ function gate(report, scope) {
 /* harmony export */   ik: () => (/* binding */ resultsKey),
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
+/* unused harmony export rawProblem */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
 /* harmony import */ var _workspace_scope_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(837);
@@ -13294,6 +13733,7 @@ function inputsProblem(inputs) {
         return 'inputs.listed is not a boolean';
     return undefined;
 }
+/** What is wrong with a stored list of raw findings, or undefined. */
 function rawProblem(list) {
     if (!Array.isArray(list))
         return 'raw is not a list';
@@ -22827,6 +23267,8 @@ const NON_ROOT_IMAGES = [
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
+    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
+    readsOtherFiles: true,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -38402,11 +38844,22 @@ class SliceQueue {
  * Every rule over one slice, then the slice's texts are released. `policy` must not hand out the
  * engine's problems: those belong to the rule once, not once per slice.
  */
-async function evaluateSlice(workspace, files, rules, policy, github) {
-    const view = new _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__/* .FocusedWorkspace */ .z(workspace, files);
+async function evaluateSlice(workspace, files, rules, policy, github, 
+/** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
+asking) {
+    const view = asking?.some(Boolean)
+        ? new _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__/* .AskingView */ .X(workspace, files)
+        : new _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__/* .FocusedWorkspace */ .z(workspace, files);
     const outcomes = [];
-    for (const rule of rules)
-        outcomes.push(await (0,_evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__/* .runEvaluator */ .tn)(rule, view, policy, github));
+    for (const [i, rule] of rules.entries()) {
+        const asked = asking?.[i] ? new Map() : undefined;
+        if (view instanceof _workspace_focus_js__WEBPACK_IMPORTED_MODULE_3__/* .AskingView */ .X)
+            view.asked = asked;
+        const outcome = await (0,_evaluate_rule_js__WEBPACK_IMPORTED_MODULE_2__/* .runEvaluator */ .tn)(rule, view, policy, github);
+        if (asked)
+            outcome.asked = [...asked];
+        outcomes.push(outcome);
+    }
     workspace.release(files);
     return outcomes;
 }
@@ -38439,7 +38892,7 @@ async function serveJob(job, post) {
     const sent = new Set();
     for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
         const files = sliceFiles(job.files, slice);
-        const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY);
+        const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, undefined, job.asking);
         // No later slice reads these files: their scans and parses go (an entry per file otherwise).
         workspace.forget(files);
         const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));
@@ -38881,18 +39334,30 @@ async function listFilesAsync(root, options = {}) {
 }
 /** The index from git's answers, or from a walk when there are none. */
 function indexed(root, answers) {
-    return answers ? { files: fromGit(answers), source: 'git' } : { files: walk(root), source: 'walk' };
+    if (!answers)
+        return { files: walk(root), source: 'walk' };
+    const changed = answers.find(([k]) => k === 'changed')?.[1];
+    if (!changed)
+        return { files: fromGit(answers), source: 'git' };
+    const ids = new Map();
+    const modified = new Set();
+    const files = fromGit(answers, ids, modified);
+    return { files, source: 'git', blobs: { ids, modified } };
 }
 /**
  * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
  * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
- * threads); and the untracked, non-ignored files.
+ * threads; with `blobs`, the modified ones too); and the untracked, non-ignored files.
  */
 function gitQueries(root, options) {
     if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_2__.join(root, '.git')))
         return undefined;
     const queries = [['staged', ['ls-files', '-z', '-t', '--stage']]];
-    if (options.deleted ?? true) {
+    if (options.blobs) {
+        // One stat pass tells the deleted files and the modified ones alike.
+        queries.push(['changed', ['diff-files', '-z', '--name-status', '--no-renames']]);
+    }
+    else if (options.deleted ?? true) {
         queries.push(['deleted', ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames']]);
     }
     if (options.untracked ?? true)
@@ -38904,11 +39369,19 @@ function gitQueries(root, options) {
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit(answers) {
+function fromGit(answers, ids, modified) {
     const answer = (kind) => answers.find(([k]) => k === kind)?.[1];
     const staged = answer('staged');
-    let files = staged ? stagedFiles(staged) : [];
+    let files = staged ? stagedFiles(staged, ids) : [];
     const deleted = entries(answer('deleted'));
+    // `--name-status -z`: a status, then its path; deleted entries leave the list, others are modified.
+    const changed = entries(answer('changed'));
+    for (let i = 0; i + 1 < changed.length; i += 2) {
+        if (changed[i] === 'D')
+            deleted.push(changed[i + 1]);
+        else
+            modified?.add(changed[i + 1]);
+    }
     if (deleted.length > 0) {
         const gone = new Set(deleted);
         files = files.filter((f) => !gone.has(f));
@@ -38927,7 +39400,7 @@ const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
  * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
  * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
-function stagedFiles(out) {
+function stagedFiles(out, ids) {
     const files = [];
     let last = '';
     let sorted = true;
@@ -38945,7 +39418,11 @@ function stagedFiles(out) {
                     sorted = false;
                 files.push(name);
                 last = name;
+                // `<mode> <oid>`, without the tag before it and the stage after it.
+                ids?.set(name, out.toString('latin1', start + 2, tab - 2));
             }
+            else
+                ids?.delete(name); // A conflicted path: no one blob is its content.
         }
         start = end + 1;
     }
@@ -39073,6 +39550,7 @@ function compareStrings(a, b) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ AskingView),
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
 /* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
@@ -39134,6 +39612,28 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
     /** The problems of the listed files only (the whole tree may have parsed others for other rules). */
     inputProblems() {
         return this.whole.inputProblems().filter((p) => this.focus.has(p.path));
+    }
+}
+/**
+ * A slice's view that records the existence questions asked through it (see file-cache.ts): set
+ * {@link asked} before a rule runs, read it after. Marking files examined asks nothing.
+ */
+class AskingView extends FocusedWorkspace {
+    asked;
+    has(file) {
+        const answer = super.has(file);
+        this.asked?.set(file, answer);
+        return answer;
+    }
+    examine(files) {
+        const asked = this.asked;
+        this.asked = undefined;
+        try {
+            super.examine(files);
+        }
+        finally {
+            this.asked = asked;
+        }
     }
 }
 
@@ -41165,7 +41665,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6539);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(721);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

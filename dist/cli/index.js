@@ -2878,7 +2878,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4118);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(689);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 
@@ -2896,7 +2896,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4118:
+/***/ 689:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4711,6 +4711,7 @@ function inputsProblem(inputs) {
         return 'inputs.listed is not a boolean';
     return undefined;
 }
+/** What is wrong with a stored list of raw findings, or undefined. */
 function rawProblem(list) {
     if (!Array.isArray(list))
         return 'raw is not a list';
@@ -4736,6 +4737,309 @@ function isObject(v) {
 }
 function isStrings(v) {
     return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 155 modules
+var registry = __nccwpck_require__(6581);
+;// CONCATENATED MODULE: ./lib/core/file-cache.js
+/**
+ * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
+ * and its blob (mode and object id in git's index), kept between runs so that a later full check
+ * reads again only the files whose blob changed. A rule qualifies when its findings on a file depend
+ * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), no `reads` of other
+ * files declared. What it asked about the existence of other files (`Workspace.has`) is kept with the
+ * answers; when one answer changed, the rule is evaluated over every file again.
+ *
+ * The engine checks that a cache fits the run (same controlgate, rules and settings); whether the
+ * file can be trusted is the caller's question. A pull request's run never reads one: a file in its
+ * workspace is the pull request's to write (see the Action's `results-cache` input).
+ */
+
+const FILE_CACHE_FORMAT = 'controlgate-results-cache/1';
+/** Larger caches are not read (the bench's 100,000-file tree writes about 10 MB). */
+const FILE_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+function serializeFileCache(cache) {
+    return JSON.stringify(cache);
+}
+/**
+ * Reads a cache; throws an Error whose message says what is wrong (the caller logs it and goes on
+ * without). Checks the shape the engine relies on.
+ */
+function parseFileCache(text) {
+    if (text.length > FILE_CACHE_MAX_BYTES)
+        throw new Error(`larger than ${FILE_CACHE_MAX_BYTES} bytes`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!file_cache_isObject(data))
+        throw new Error('not a JSON object');
+    if (data.format !== FILE_CACHE_FORMAT) {
+        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${FILE_CACHE_FORMAT}`);
+    }
+    if (typeof data.version !== 'string')
+        throw new Error('version is missing');
+    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+        throw new Error('key is not a digest');
+    if (!Array.isArray(data.rules))
+        throw new Error('rules is not a list');
+    for (const [i, rule] of data.rules.entries()) {
+        const asked = file_cache_isObject(rule) ? rule.asked : undefined;
+        if (!file_cache_isObject(rule) || typeof rule.id !== 'string')
+            throw new Error(`rules[${i}] has no id`);
+        if (!Array.isArray(asked) ||
+            !asked.every((a) => Array.isArray(a) && typeof a[0] === 'string' && typeof a[1] === 'boolean')) {
+            throw new Error(`rules[${i}].asked is not a list of [path, exists]`);
+        }
+    }
+    if (!Array.isArray(data.files))
+        throw new Error('files is not a list');
+    const count = data.rules.length;
+    let last = '';
+    for (const [i, file] of data.files.entries()) {
+        const problem = fileProblem(file, count);
+        if (problem)
+            throw new Error(`files[${i}]: ${problem}`);
+        const p = file.p;
+        if (i > 0 && !(last < p))
+            throw new Error(`files[${i}]: not sorted by path`);
+        last = p;
+    }
+    return data;
+}
+function fileProblem(file, rules) {
+    if (!file_cache_isObject(file) || typeof file.p !== 'string' || typeof file.b !== 'string')
+        return 'no path or blob';
+    const isRule = (n) => Number.isInteger(n) && n >= 0 && n < rules;
+    if (!Array.isArray(file.e) || !file.e.every(isRule))
+        return 'e is not a list of rule indices';
+    if (file.r !== undefined) {
+        if (!file_cache_isObject(file.r))
+            return 'r is not an object';
+        for (const [k, raw] of Object.entries(file.r)) {
+            if (!/^\d+$/.test(k) || !isRule(Number(k)))
+                return `r.${k} is not a rule index`;
+            const problem = rawProblem(raw);
+            if (problem)
+                return `r.${k}: ${problem}`;
+            if (raw.some((f) => f.location?.path !== file.p))
+                return `r.${k}: a finding lies in another file`;
+        }
+    }
+    if (file.x !== undefined) {
+        const x = file.x;
+        if (!file_cache_isObject(x) ||
+            x.path !== file.p ||
+            typeof x.message !== 'string' ||
+            !Number.isInteger(x.line) ||
+            !Number.isInteger(x.column)) {
+            return 'x is not an input problem of the file';
+        }
+    }
+    return undefined;
+}
+function file_cache_isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+;// CONCATENATED MODULE: ./lib/core/cache-run.js
+
+
+
+/** Whether a rule's findings on a file depend on that file alone, so the cache may hold them. */
+function cacheable(rule) {
+    const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+    return evaluator?.scope === 'file' && !evaluator.mainThread && !evaluator.readsOtherFiles;
+}
+/** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
+class CachePlan {
+    workspace;
+    /** Rules taken from the cache on the unchanged files (evaluated on {@link todo} only). */
+    kept = new Set();
+    /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
+    todo = [];
+    use;
+    ruleIndex = new Map();
+    entries = new Map();
+    previousRules = [];
+    constructor(run, workspace, rules) {
+        this.workspace = workspace;
+        const files = workspace.files;
+        const reason = this.unfit(run);
+        const prev = run.previous;
+        if (reason || !prev) {
+            this.use = {
+                unchanged: 0,
+                files: files.length,
+                kept: 0,
+                cacheable: rules.length,
+                reason: reason ?? 'none',
+            };
+            return;
+        }
+        this.previousRules = prev.rules;
+        for (const [i, r] of prev.rules.entries()) {
+            // A rule whose existence questions get another answer now is evaluated over every file.
+            if (r.asked.every(([p, exists]) => workspace.has(p) === exists))
+                this.ruleIndex.set(r.id, i);
+        }
+        for (const f of prev.files)
+            this.entries.set(f.p, f);
+        const { ids, modified } = run.blobs;
+        for (const f of files) {
+            const blob = ids.get(f);
+            if (blob === undefined || modified.has(f) || this.entries.get(f)?.b !== blob)
+                this.todo.push(f);
+        }
+        let why;
+        // The kept rules read the changed files on this thread alone: past half the tree, the slices
+        // (on every thread) are faster.
+        if (this.todo.length * 2 > files.length)
+            why = `${this.todo.length} of ${files.length} files changed`;
+        else
+            for (const r of rules)
+                if (this.ruleIndex.has(r.id))
+                    this.kept.add(r.id);
+        this.use = {
+            unchanged: why ? 0 : files.length - this.todo.length,
+            files: files.length,
+            kept: this.kept.size,
+            cacheable: rules.length,
+            ...(why ? { reason: why } : {}),
+        };
+    }
+    unfit(run) {
+        const prev = run.previous;
+        if (!prev)
+            return undefined;
+        if (prev.version !== VERSION)
+            return `it was written by controlgate ${prev.version}, this is ${VERSION}`;
+        if (prev.key !== run.key)
+            return 'it was written with other rules or settings than the policy in force';
+        return undefined;
+    }
+    /** The input problems recorded in the unchanged files (they are not parsed again). */
+    problems() {
+        if (this.kept.size === 0)
+            return [];
+        const todo = new Set(this.todo);
+        const out = [];
+        for (const [p, f] of this.entries)
+            if (f.x && !todo.has(p) && this.workspace.has(p))
+                out.push(f.x);
+        return out;
+    }
+    /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
+    cached(id) {
+        const i = this.ruleIndex.get(id);
+        const key = String(i);
+        const todo = new Set(this.todo);
+        const found = [];
+        const examined = [];
+        const files = this.workspace.files;
+        for (let pos = 0; pos < files.length; pos++) {
+            const f = files[pos];
+            if (todo.has(f))
+                continue;
+            const entry = this.entries.get(f);
+            if (entry.e.includes(i))
+                examined.push(pos);
+            const raw = entry.r?.[key];
+            if (raw)
+                found.push([pos, raw]);
+        }
+        return { found, examined };
+    }
+    /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
+    asked(id) {
+        const i = this.ruleIndex.get(id);
+        return i === undefined ? [] : (this.previousRules[i]?.asked ?? []);
+    }
+}
+/** Gathers what the cacheable rules found, read and asked, file by file, and writes the next cache. */
+class CacheCollector {
+    workspace;
+    run;
+    rules = new Map();
+    constructor(workspace, run) {
+        this.workspace = workspace;
+        this.run = run;
+    }
+    /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
+    add(id, outcome) {
+        let g = this.rules.get(id);
+        if (!g) {
+            g = {
+                found: new Map(),
+                examined: new Uint8Array(this.workspace.files.length),
+                asked: new Map(),
+                dropped: false,
+            };
+            this.rules.set(id, g);
+        }
+        if (g.dropped)
+            return;
+        // A rule that failed, or read the API, is not kept.
+        if (!('raw' in outcome) || outcome.examined.settings.length > 0) {
+            g.dropped = true;
+            return;
+        }
+        for (const pos of outcome.examined.files)
+            g.examined[pos] = 1;
+        for (const [p, a] of outcome.asked ?? [])
+            g.asked.set(p, a);
+        for (const raw of outcome.raw) {
+            const at = raw.location?.path;
+            // A finding that lies in no file of the tree belongs to no file's entry: the rule is not kept.
+            if (at === undefined || !this.workspace.has(at)) {
+                g.dropped = true;
+                return;
+            }
+            const list = g.found.get(at);
+            if (list)
+                list.push(raw);
+            else
+                g.found.set(at, [raw]);
+        }
+    }
+    /** Adds a kept rule's results on the unchanged files, and what it asked there. */
+    addCached(id, found, examined, asked) {
+        this.add(id, {
+            raw: found.flatMap(([, raw]) => raw),
+            examined: { files: examined, settings: [] },
+            asked,
+        });
+    }
+    /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
+    result() {
+        const kept = [...this.rules.entries()].filter(([, g]) => !g.dropped);
+        const rules = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
+        const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
+        const { ids, modified } = this.run.blobs;
+        const files = [];
+        for (const [pos, p] of this.workspace.files.entries()) {
+            const b = ids.get(p);
+            if (b === undefined || modified.has(p))
+                continue;
+            const e = [];
+            let r;
+            for (const [i, [, g]] of kept.entries()) {
+                if (g.examined[pos])
+                    e.push(i);
+                const found = g.found.get(p);
+                if (found) {
+                    r ??= {};
+                    r[String(i)] = found;
+                }
+            }
+            const x = problems.get(p);
+            files.push({ p, b, e, ...(r ? { r } : {}), ...(x ? { x } : {}) });
+        }
+        return { format: FILE_CACHE_FORMAT, version: VERSION, key: this.run.key, rules, files };
+    }
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
@@ -4873,8 +5177,6 @@ function hiddenReasons(h) {
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy_policy = __nccwpck_require__(4918);
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 155 modules
-var registry = __nccwpck_require__(6581);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
 
 /** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
@@ -5096,6 +5398,7 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
 
 
 
+
 /** What a slice's outcome examined once folded into its rule's tally. */
 const NOTHING_EXAMINED = Object.freeze({ files: [], settings: [] });
 /** Evaluates rules one by one, collecting their summaries, findings and errors. */
@@ -5140,6 +5443,10 @@ class RuleRun {
     subjectCounts = { reused: 0, total: 0 };
     /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
     splitting = false;
+    /** The results cache of a full check (see cache-run.ts), when the run uses one. */
+    fileCache;
+    /** What the run took from the results cache, for the log. */
+    cacheUse;
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -5180,6 +5487,13 @@ class RuleRun {
         this.splitting = true;
     }
     /**
+     * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
+     * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
+     */
+    useFileCache(run) {
+        this.fileCache = run;
+    }
+    /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
      * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
      * slice's texts are released), after the other rules, so memory follows the slice and not the
@@ -5187,7 +5501,9 @@ class RuleRun {
      * everything else within its slice (it reports what the others could not parse).
      */
     async evaluateAll(entries, last) {
-        const chunked = !this.focused && this.workspace.files.length > slices/* CHUNK_FILES */.kW;
+        const cache = this.focused ? undefined : this.fileCache;
+        // With the results cache every per-file rule goes by slices, which the cache is kept alongside.
+        const chunked = !this.focused && (this.workspace.files.length > slices/* CHUNK_FILES */.kW || cache !== undefined);
         const perFile = (e) => chunked && (0,registry/* getEvaluator */.s)(e.rule.check.kind)?.scope === 'file';
         const isLast = (e) => e.rule.check.kind === last;
         const whole = entries.filter((e) => !perFile(e));
@@ -5196,9 +5512,19 @@ class RuleRun {
             const summary = this.begin(e.rule, e.notApplicable);
             return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
         });
-        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
+        const plan = cache
+            ? new CachePlan(cache, this.workspace, active.map((a) => a.rule).filter(cacheable))
+            : undefined;
+        this.cacheUse = plan?.use;
+        const collector = cache?.collect ? new CacheCollector(this.workspace, cache) : undefined;
+        // The unchanged files are not parsed again: the problems found in them last time stand.
+        for (const p of plan?.problems() ?? [])
+            this.workspace.reportProblem(p);
+        const kept = active.filter((a) => plan?.kept.has(a.rule.id));
+        const shared = active.filter((a) => !(0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread && !plan?.kept.has(a.rule.id));
         const own = active.filter((a) => (0,registry/* getEvaluator */.s)(a.rule.check.kind)?.mainThread);
         const sharedRules = shared.map((a) => a.rule);
+        const asking = collector ? sharedRules.map(cacheable) : undefined;
         const count = (0,slices/* sliceCount */.EF)(this.workspace.files.length);
         const queue = new slices/* SliceQueue */.qE(undefined, count);
         // What each rule examined is folded into its tally as each slice's outcome arrives, and the
@@ -5209,6 +5535,8 @@ class RuleRun {
         const settings = ordered.map(() => new Set());
         const fold = (outcomes, from) => {
             for (const [i, o] of outcomes.entries()) {
+                if (from === 0 && asking?.[i])
+                    collector.add(sharedRules[i].id, o);
                 tallies[from + i].add(o.examined.files);
                 for (const s of o.examined.settings)
                     settings[from + i].add(s);
@@ -5216,14 +5544,21 @@ class RuleRun {
             }
         };
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
+        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
+        let fresh = [];
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
                 await this.evaluate(e.rule, e.notApplicable);
             }
-            if (active.length === 0)
+            if (active.length === 0) {
+                this.collectCache(collector);
                 return;
-            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
+            }
+            const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0), asking);
+            // The rules taken from the cache read the changed files only, before the engine's thread's
+            // own rules (the last of which reports what the others could not parse).
+            if (plan && kept.length > 0)
+                fresh = await this.evaluateChanged(kept.map((a) => a.rule), plan.todo);
             const policy = {
                 ...slices/* SLICE_POLICY */.EX,
                 ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -5255,6 +5590,81 @@ class RuleRun {
             else
                 this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
         }
+        for (const [i, a] of kept.entries())
+            this.takeCached(a.rule, a.summary, plan, fresh[i], collector);
+        this.collectCache(collector);
+    }
+    /** Hands this run's results cache to the caller, when asked for one. */
+    collectCache(collector) {
+        if (collector)
+            this.fileCache?.collect?.(collector.result());
+    }
+    /**
+     * The rules taken from the cache over the files it does not hold, in slices on this thread: one
+     * outcome per rule, the slices' findings one after another.
+     */
+    async evaluateChanged(rules, todo) {
+        const out = rules.map(() => ({
+            raw: [],
+            examined: { files: [], settings: [] },
+            asked: [],
+        }));
+        const asking = rules.map(() => true);
+        for (let at = 0; at < todo.length; at += slices/* CHUNK_FILES */.kW) {
+            const files = todo.slice(at, at + slices/* CHUNK_FILES */.kW);
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, files, rules, slices/* SLICE_POLICY */.EX, this.github, asking);
+            for (const [i, o] of outcomes.entries()) {
+                const sum = out[i];
+                if ('error' in o) {
+                    if ('raw' in sum)
+                        out[i] = { ...o, examined: sum.examined };
+                    continue;
+                }
+                if ('raw' in sum)
+                    sum.raw.push(...o.raw);
+                sum.examined.files.push(...o.examined.files);
+                sum.examined.settings.push(...o.examined.settings);
+                sum.asked.push(...(o.asked ?? []));
+            }
+        }
+        return out;
+    }
+    /**
+     * A rule taken from the cache: its cached findings on the unchanged files and its fresh ones on the
+     * others, in the tree's order (as one evaluation over the tree reports them, file by file).
+     */
+    takeCached(rule, summary, plan, fresh, collector) {
+        const { found, examined } = plan.cached(rule.id);
+        const tally = this.tally();
+        tally.add(examined);
+        tally.add(fresh.examined.files);
+        summary.scope = { ...tally.result(), settings: [...new Set(fresh.examined.settings)], basis: 'tree' };
+        if ('error' in fresh) {
+            this.fail(rule, summary, fresh);
+            return;
+        }
+        const byPosition = [...found];
+        const unplaced = [];
+        const scope = this.workspace.scope;
+        let last;
+        for (const raw of fresh.raw) {
+            const pos = raw.location ? scope.position(raw.location.path) : undefined;
+            if (pos === undefined)
+                unplaced.push(raw);
+            else if (last?.pos === pos)
+                last.list.push(raw);
+            else {
+                last = { pos, list: [raw] };
+                byPosition.push([pos, last.list]);
+            }
+        }
+        // Stable: a file's findings keep their order; a file appears once in either list.
+        byPosition.sort((a, b) => a[0] - b[0]);
+        const kind = (0,policy_policy/* policyKind */.L)(rule.check.kind);
+        const engine = kind ? this.policy.of(kind) : [];
+        this.append(rule, summary, [...engine, ...byPosition.flatMap(([, raw]) => raw), ...unplaced]);
+        collector?.addCached(rule.id, found, examined, plan.asked(rule.id));
+        collector?.add(rule.id, fresh);
     }
     /** A tally of one rule's examined files over this run's tree. */
     tally() {
@@ -5266,7 +5676,7 @@ class RuleRun {
         tally.add(examined.files);
         return { ...tally.result(), settings: examined.settings, basis };
     }
-    startWorkers(rules, queue, count, fold) {
+    startWorkers(rules, queue, count, fold, asking) {
         if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2)
             return undefined;
         return new slices/* SlicePool */.XE(this.threads.spawn, this.threads.count, fold, {
@@ -5275,6 +5685,7 @@ class RuleRun {
             files: this.workspace.files,
             ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
             rules,
+            ...(asking ? { asking } : {}),
             queue: queue.buffer,
         });
     }
@@ -5282,13 +5693,13 @@ class RuleRun {
      * The outcomes of `rules` on every slice, by slice: this thread takes slices until none is left,
      * then gathers the workers' and evaluates any slice a worker took but never delivered.
      */
-    async sharedSlices(rules, queue, count, pool, fold) {
+    async sharedSlices(rules, queue, count, pool, fold, asking) {
         const byslice = new Map();
         if (rules.length === 0)
             return byslice;
         const files = this.workspace.files;
         const evaluate = async (slice) => {
-            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github);
+            const outcomes = await (0,slices/* evaluateSlice */.Qr)(this.workspace, (0,slices/* sliceFiles */.Ax)(files, slice), rules, slices/* SLICE_POLICY */.EX, this.github, asking);
             fold(outcomes);
             return outcomes;
         };
@@ -7224,6 +7635,17 @@ async function evaluateHead(options, policy, scope, log) {
         run.recordSubjects();
     // Results of the base commit from an earlier run, for the rules the change does not touch.
     const fit = reuseBaseResults(options, policy, scope, run, log);
+    if (options.fileCache && scope.blobs) {
+        run.useFileCache({
+            ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
+            ...(options.fileCache.collect ? { collect: options.fileCache.collect } : {}),
+            key: runKey(policy, scope),
+            blobs: scope.blobs,
+        });
+    }
+    else if (options.fileCache) {
+        log.info(`results cache: not used (${options.change ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
+    }
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -7236,6 +7658,8 @@ async function evaluateHead(options, policy, scope, log) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
+    if (run.cacheUse)
+        logCacheUse(run.cacheUse, options.fileCache?.source, log);
     if (options.collectBaseResults) {
         const results = await collectResults(policy, scope, run, log);
         if (results)
@@ -7250,6 +7674,17 @@ async function evaluateHead(options, policy, scope, log) {
     });
     dedupeFingerprints(run.findings);
     return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
+}
+/** Says what the run took from the results cache, or why nothing. */
+function logCacheUse(use, source, log) {
+    const from = source ? ` (${source})` : '';
+    if (use.reason === 'none')
+        log.info(`results cache: none yet; this run's is kept for the next`);
+    else if (use.reason)
+        log.info(`results cache${from}: not taken: ${use.reason}`);
+    else {
+        log.info(`results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them`);
+    }
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
 function dedupeFingerprints(findings) {
@@ -7868,7 +8303,9 @@ function startListing(root, options) {
     // Untracked files that are part of the change (a local check with --base): listed once, for the
     // index and to leave them out of the base.
     const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
+    // The results cache is for a full check: it needs each file's blob, from the same pass.
+    const blobs = options.fileCache !== undefined && !options.change && !options.overlay;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
     // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
     index?.catch(() => { });
     return {
@@ -7896,7 +8333,8 @@ async function defineScope(root, options, listing, config, log) {
     log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
     const untracked = await listing.untracked;
     const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
-    return { repo, workspace, scan, untracked };
+    const blobs = (await listing.index)?.blobs;
+    return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
 }
 /**
  * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
@@ -7907,7 +8345,7 @@ async function defineScope(root, options, listing, config, log) {
  * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
  * (So does a file added after the base and deleted without committing, which is in neither diff.)
  */
-async function changeIndex(root, changedOnly, diff, untracked) {
+async function changeIndex(root, changedOnly, diff, untracked, blobs) {
     // Untracked files that belong to the change come from their own list: git walks the tree for them once.
     const withUntracked = async (index) => {
         const extra = (await untracked) ?? [];
@@ -7916,8 +8354,9 @@ async function changeIndex(root, changedOnly, diff, untracked) {
         const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         return { ...index, files };
     };
-    if (!changedOnly)
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, untracked ? { untracked: false } : {}));
+    if (!changedOnly) {
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }));
+    }
     const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
     if (!diff)
         return withUntracked(index);
@@ -10924,6 +11363,16 @@ function readReport(f) {
 /** Reads `--base-results <file>`; a missing, oversized or malformed file is the user's to fix. */
 function readBaseResultsFile(file) {
     const flag = `--base-results ${file}`;
+    const text = readBoundedFile(file, BASE_RESULTS_MAX_BYTES, flag);
+    try {
+        return { results: parseBaseResults(text), source: `the file ${file}` };
+    }
+    catch (err) {
+        throw new UsageError(`${flag}: not base results (${err.message}); write them with check --write-base-results`);
+    }
+}
+/** A file's text, at most `max` bytes; a usage error naming `flag` when it cannot be read. */
+function readBoundedFile(file, max, flag) {
     let text;
     try {
         const fd = (0,external_node_fs_.openSync)(external_node_path_.resolve(file), 'r');
@@ -10931,9 +11380,8 @@ function readBaseResultsFile(file) {
             const stat = (0,external_node_fs_.fstatSync)(fd);
             if (!stat.isFile())
                 throw new UsageError(`${flag}: not a file`);
-            if (stat.size > BASE_RESULTS_MAX_BYTES) {
-                throw new UsageError(`${flag}: larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
-            }
+            if (stat.size > max)
+                throw new UsageError(`${flag}: larger than ${max} bytes`);
             text = (0,external_node_fs_.readFileSync)(fd, 'utf8');
         }
         finally {
@@ -10945,12 +11393,7 @@ function readBaseResultsFile(file) {
             throw err;
         throw new UsageError(`${flag}: cannot read it (${err.code ?? String(err)})`);
     }
-    try {
-        return { results: parseBaseResults(text), source: `the file ${file}` };
-    }
-    catch (err) {
-        throw new UsageError(`${flag}: not base results (${err.message}); write them with check --write-base-results`);
-    }
+    return text;
 }
 /** The text `--write-base-results` writes. */
 function baseResultsText(results) {
@@ -12519,6 +12962,7 @@ function argumentError(err, argv, options) {
 
 
 
+
 /** Process exit codes: the contract scripts rely on. */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, internal: 3 };
 const USAGE = `controlgate ${VERSION} — ISO/IEC 27002:2022 controls, checked as code
@@ -12554,6 +12998,9 @@ Options for check (soa takes them too):
                     checks with --base of this commit (a clean checkout of a commit only)
   --base-results <file>  with --base: results written by --write-base-results for the base commit;
                     rules the change does not touch are not evaluated again
+  --cache <file>    results cache of the per-file rules: read when it exists, written after the
+                    check; files whose blob in git's index is unchanged are not read again
+                    (a full check only, not with --base)
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
@@ -12675,6 +13122,7 @@ const CLI_OPTIONS = {
     'blocking-only': { type: 'boolean' },
     'base-results': { type: 'string' },
     'write-base-results': { type: 'string' },
+    cache: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'fail-on-gate': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -12817,6 +13265,9 @@ async function checkReportNow(dir, values, io, options) {
     if (values['base-results'] && !change)
         throw new UsageError('--base-results needs --base <ref>');
     const baseResults = values['base-results'] ? readBaseResultsFile(values['base-results']) : undefined;
+    if (values.cache && change) {
+        throw new UsageError('--cache is for a full check; with --base, hand the base commit results with --base-results');
+    }
     const progress = startProgress({
         write: io.stderr,
         enabled: io.stderrIsTTY === true,
@@ -12867,8 +13318,30 @@ async function checkReportNow(dir, values, io, options) {
         ...(values['write-base-results']
             ? { collectBaseResults: writeBaseResults(values['write-base-results']) }
             : {}),
+        ...(values.cache ? { fileCache: fileCacheOption(values.cache, logger) } : {}),
         logger,
     }).finally(() => progress.stop()); // the report goes out on a clean line
+}
+/**
+ * `--cache <file>`: taken when it exists and reads as a cache (a broken one is said and replaced: it
+ * is only a cache), and written after the check.
+ */
+function fileCacheOption(file, log) {
+    const flag = `--cache ${file}`;
+    let previous;
+    if ((0,external_node_fs_.existsSync)(file)) {
+        try {
+            previous = parseFileCache(readBoundedFile(file, FILE_CACHE_MAX_BYTES, flag));
+        }
+        catch (err) {
+            log.warning(`${flag}: not taken (${err.message}); it is written again after this check`);
+        }
+    }
+    return {
+        ...(previous ? { previous } : {}),
+        source: `the file ${file}`,
+        collect: (cache) => writeOutput(file, `${serializeFileCache(cache)}\n`, '--cache'),
+    };
 }
 /** Writes the collected results to `file` (created with its directory), or says why it cannot. */
 function writeBaseResults(file) {
@@ -22182,6 +22655,8 @@ const NON_ROOT_IMAGES = [
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
+    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
+    readsOtherFiles: true,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -38214,11 +38689,22 @@ class SliceQueue {
  * Every rule over one slice, then the slice's texts are released. `policy` must not hand out the
  * engine's problems: those belong to the rule once, not once per slice.
  */
-async function evaluateSlice(workspace, files, rules, policy, github) {
-    const view = new workspace_focus/* FocusedWorkspace */.z(workspace, files);
+async function evaluateSlice(workspace, files, rules, policy, github, 
+/** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
+asking) {
+    const view = asking?.some(Boolean)
+        ? new workspace_focus/* AskingView */.X(workspace, files)
+        : new workspace_focus/* FocusedWorkspace */.z(workspace, files);
     const outcomes = [];
-    for (const rule of rules)
-        outcomes.push(await (0,evaluate_rule/* runEvaluator */.tn)(rule, view, policy, github));
+    for (const [i, rule] of rules.entries()) {
+        const asked = asking?.[i] ? new Map() : undefined;
+        if (view instanceof workspace_focus/* AskingView */.X)
+            view.asked = asked;
+        const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, view, policy, github);
+        if (asked)
+            outcome.asked = [...asked];
+        outcomes.push(outcome);
+    }
     workspace.release(files);
     return outcomes;
 }
@@ -38251,7 +38737,7 @@ async function serveJob(job, post) {
     const sent = new Set();
     for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
         const files = sliceFiles(job.files, slice);
-        const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY);
+        const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, undefined, job.asking);
         // No later slice reads these files: their scans and parses go (an entry per file otherwise).
         workspace.forget(files);
         const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));
@@ -38681,18 +39167,30 @@ async function listFilesAsync(root, options = {}) {
 }
 /** The index from git's answers, or from a walk when there are none. */
 function indexed(root, answers) {
-    return answers ? { files: fromGit(answers), source: 'git' } : { files: walk(root), source: 'walk' };
+    if (!answers)
+        return { files: walk(root), source: 'walk' };
+    const changed = answers.find(([k]) => k === 'changed')?.[1];
+    if (!changed)
+        return { files: fromGit(answers), source: 'git' };
+    const ids = new Map();
+    const modified = new Set();
+    const files = fromGit(answers, ids, modified);
+    return { files, source: 'git', blobs: { ids, modified } };
 }
 /**
  * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
  * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
- * threads); and the untracked, non-ignored files.
+ * threads; with `blobs`, the modified ones too); and the untracked, non-ignored files.
  */
 function gitQueries(root, options) {
     if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_2__.join(root, '.git')))
         return undefined;
     const queries = [['staged', ['ls-files', '-z', '-t', '--stage']]];
-    if (options.deleted ?? true) {
+    if (options.blobs) {
+        // One stat pass tells the deleted files and the modified ones alike.
+        queries.push(['changed', ['diff-files', '-z', '--name-status', '--no-renames']]);
+    }
+    else if (options.deleted ?? true) {
         queries.push(['deleted', ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames']]);
     }
     if (options.untracked ?? true)
@@ -38704,11 +39202,19 @@ function gitQueries(root, options) {
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit(answers) {
+function fromGit(answers, ids, modified) {
     const answer = (kind) => answers.find(([k]) => k === kind)?.[1];
     const staged = answer('staged');
-    let files = staged ? stagedFiles(staged) : [];
+    let files = staged ? stagedFiles(staged, ids) : [];
     const deleted = entries(answer('deleted'));
+    // `--name-status -z`: a status, then its path; deleted entries leave the list, others are modified.
+    const changed = entries(answer('changed'));
+    for (let i = 0; i + 1 < changed.length; i += 2) {
+        if (changed[i] === 'D')
+            deleted.push(changed[i + 1]);
+        else
+            modified?.add(changed[i + 1]);
+    }
     if (deleted.length > 0) {
         const gone = new Set(deleted);
         files = files.filter((f) => !gone.has(f));
@@ -38727,7 +39233,7 @@ const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
  * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
  * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
-function stagedFiles(out) {
+function stagedFiles(out, ids) {
     const files = [];
     let last = '';
     let sorted = true;
@@ -38745,7 +39251,11 @@ function stagedFiles(out) {
                     sorted = false;
                 files.push(name);
                 last = name;
+                // `<mode> <oid>`, without the tag before it and the stage after it.
+                ids?.set(name, out.toString('latin1', start + 2, tab - 2));
             }
+            else
+                ids?.delete(name); // A conflicted path: no one blob is its content.
         }
         start = end + 1;
     }
@@ -38873,6 +39383,7 @@ function compareStrings(a, b) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ AskingView),
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
 /* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
@@ -38934,6 +39445,28 @@ class FocusedWorkspace extends _workspace_js__WEBPACK_IMPORTED_MODULE_1__/* .Wor
     /** The problems of the listed files only (the whole tree may have parsed others for other rules). */
     inputProblems() {
         return this.whole.inputProblems().filter((p) => this.focus.has(p.path));
+    }
+}
+/**
+ * A slice's view that records the existence questions asked through it (see file-cache.ts): set
+ * {@link asked} before a rule runs, read it after. Marking files examined asks nothing.
+ */
+class AskingView extends FocusedWorkspace {
+    asked;
+    has(file) {
+        const answer = super.has(file);
+        this.asked?.set(file, answer);
+        return answer;
+    }
+    examine(files) {
+        const asked = this.asked;
+        this.asked = undefined;
+        try {
+            super.examine(files);
+        }
+        finally {
+            this.asked = asked;
+        }
     }
 }
 

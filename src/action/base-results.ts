@@ -67,7 +67,7 @@ export function writeBaseResults(
  * Creates the folder (or accepts it when it is a real folder) and writes the file without following
  * a symbolic link at either place: an earlier step could have put one there.
  */
-function writeNoFollow(file: string, text: string): void {
+export function writeNoFollow(file: string, text: string): void {
   const dir = path.dirname(file);
   try {
     mkdirSync(dir, { mode: 0o755 });

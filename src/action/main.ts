@@ -6,6 +6,7 @@ import { withGitSession } from '../core/git.js';
 import { cachedGitHubApi } from '../core/github-api.js';
 import { identityFromEnv } from '../core/identity.js';
 import {
+  type CheckOptions,
   type Logger,
   type RawFinding,
   type Report,
@@ -26,6 +27,7 @@ import { gateInputChanges, runningStep } from './gate-inputs.js';
 import type { ApiClient } from './github.js';
 import { createActionsLogger, infoVerbatim } from './logger.js';
 import { type PullRequestRun, preparePullRequest } from './pull-request.js';
+import { resultsCacheOption } from './results-cache.js';
 import { envInput, readSettings, type Settings } from './settings.js';
 import { defaultSinks, type Sink, type SinkContext, writeSinks } from './sinks.js';
 
@@ -73,6 +75,7 @@ async function runInSession(options: RunOptions): Promise<void> {
     // Collected only where a pull request cannot run: a push to the default branch.
     let collected: BaseResults | undefined;
     const produce = producesBaseResults(settings, event, env);
+    const fileCache = resultsCacheOption(settings, event, env);
     const report = await check(settings, logger, {
       event,
       scope,
@@ -82,6 +85,7 @@ async function runInSession(options: RunOptions): Promise<void> {
       ...(integrity ? { integrity } : {}),
       identity: identityFromEnv(env),
       ...(baseResults ? { baseResults } : {}),
+      ...(fileCache ? { fileCache } : {}),
       ...(produce
         ? {
             collectBaseResults: (r: BaseResults) => {
@@ -140,6 +144,7 @@ interface CheckContext {
   identity: RunIdentity;
   /** The base commit's results, from a trusted artifact (pull requests). */
   baseResults?: BaseResultsInput;
+  fileCache?: CheckOptions['fileCache'];
   /** Receives this run's results (a push to the default branch). */
   collectBaseResults?: (results: BaseResults) => void;
 }
@@ -251,7 +256,18 @@ function readText(file: string): string | undefined {
 function check(
   settings: Settings,
   logger: Logger,
-  { event, scope, pr, client, threads, integrity, identity, baseResults, collectBaseResults }: CheckContext,
+  {
+    event,
+    scope,
+    pr,
+    client,
+    threads,
+    integrity,
+    identity,
+    baseResults,
+    collectBaseResults,
+    fileCache,
+  }: CheckContext,
 ): Promise<Report> {
   return runCheck({
     root: settings.root,
@@ -281,6 +297,7 @@ function check(
     ...(integrity?.approval ? { approval: integrity.approval } : {}),
     ...(baseResults ? { baseResults } : {}),
     ...(collectBaseResults ? { collectBaseResults } : {}),
+    ...(fileCache ? { fileCache } : {}),
   });
 }
 

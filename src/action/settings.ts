@@ -67,6 +67,11 @@ export interface Settings {
    * on a push to the default branch, read on pull requests); undefined means off.
    */
   baseResults?: string;
+  /**
+   * Input `results-cache`: the file of the per-file rules' results cache (absolute), read before and
+   * written after a check of the default branch (see results-cache.ts); undefined means off.
+   */
+  resultsCache?: string;
 }
 
 /** The allowed values of `gate`. */
@@ -202,6 +207,17 @@ export function readSettings(
   if (soa) settings.soaFile = resolve(soa);
   const baseResults = input('base-results').trim();
   if (baseResults) settings.baseResults = artifactName(baseResults);
+  const cache = input('results-cache').trim();
+  if (cache) {
+    const file = resolve(cache);
+    const inside = path.relative(settings.root, file);
+    if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+      throw new UsageError(
+        `Input "results-cache": ${cache} lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it, e.g. \${{ runner.temp }}/controlgate/results-cache.json`,
+      );
+    }
+    settings.resultsCache = file;
+  }
   return settings;
 }
 

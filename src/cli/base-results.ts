@@ -18,15 +18,25 @@ import { UsageError } from '../core/types.js';
 /** Reads `--base-results <file>`; a missing, oversized or malformed file is the user's to fix. */
 export function readBaseResultsFile(file: string): BaseResultsInput {
   const flag = `--base-results ${file}`;
+  const text = readBoundedFile(file, BASE_RESULTS_MAX_BYTES, flag);
+  try {
+    return { results: parseBaseResults(text), source: `the file ${file}` };
+  } catch (err) {
+    throw new UsageError(
+      `${flag}: not base results (${(err as Error).message}); write them with check --write-base-results`,
+    );
+  }
+}
+
+/** A file's text, at most `max` bytes; a usage error naming `flag` when it cannot be read. */
+export function readBoundedFile(file: string, max: number, flag: string): string {
   let text: string;
   try {
     const fd = openSync(path.resolve(file), 'r');
     try {
       const stat = fstatSync(fd);
       if (!stat.isFile()) throw new UsageError(`${flag}: not a file`);
-      if (stat.size > BASE_RESULTS_MAX_BYTES) {
-        throw new UsageError(`${flag}: larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
-      }
+      if (stat.size > max) throw new UsageError(`${flag}: larger than ${max} bytes`);
       text = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
@@ -35,13 +45,7 @@ export function readBaseResultsFile(file: string): BaseResultsInput {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`${flag}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  try {
-    return { results: parseBaseResults(text), source: `the file ${file}` };
-  } catch (err) {
-    throw new UsageError(
-      `${flag}: not base results (${(err as Error).message}); write them with check --write-base-results`,
-    );
-  }
+  return text;
 }
 
 /** The text `--write-base-results` writes. */

@@ -4,7 +4,13 @@ import { parseArgs } from 'node:util';
 import type { BaseResults } from '../core/base-results.js';
 import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
-import { runCheck } from '../core/engine.js';
+import { type CheckOptions, runCheck } from '../core/engine.js';
+import {
+  FILE_CACHE_MAX_BYTES,
+  type FileCache,
+  parseFileCache,
+  serializeFileCache,
+} from '../core/file-cache.js';
 import { GitRepository, withGitSession } from '../core/git.js';
 import { identityOf } from '../core/identity.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
@@ -22,7 +28,7 @@ import {
 import { VERSION } from '../core/version.js';
 import { renderSoaCsv, renderSoaMarkdown } from '../reporters/index.js';
 import { AGGREGATE_FORMATS, aggregate } from './aggregate.js';
-import { baseResultsText, readBaseResultsFile } from './base-results.js';
+import { baseResultsText, readBaseResultsFile, readBoundedFile } from './base-results.js';
 import { controlsCommand, explainCommand, initSummary, rulesCommand } from './commands.js';
 import { onlineApi, writeEvidenceFiles } from './evidence.js';
 import { fixCommand } from './fix.js';
@@ -66,6 +72,9 @@ Options for check (soa takes them too):
                     checks with --base of this commit (a clean checkout of a commit only)
   --base-results <file>  with --base: results written by --write-base-results for the base commit;
                     rules the change does not touch are not evaluated again
+  --cache <file>    results cache of the per-file rules: read when it exists, written after the
+                    check; files whose blob in git's index is unchanged are not read again
+                    (a full check only, not with --base)
   --rules <dir>     extra rule directory (repeatable)
   --rule <id>       evaluate only this rule (repeatable)
   --fail-on <s>     info | low | medium | high | critical | never (default: config, else high)
@@ -216,6 +225,7 @@ const CLI_OPTIONS = {
   'blocking-only': { type: 'boolean' },
   'base-results': { type: 'string' },
   'write-base-results': { type: 'string' },
+  cache: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'fail-on-gate': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -333,6 +343,7 @@ interface CheckValues {
   'blocking-only'?: boolean;
   'base-results'?: string;
   'write-base-results'?: string;
+  cache?: string;
 }
 
 async function check(dir: string, values: CheckValues, io: Io, options: MainOptions): Promise<number> {
@@ -410,6 +421,11 @@ async function checkReportNow(
   const change = await changeOptions(dir, values);
   if (values['base-results'] && !change) throw new UsageError('--base-results needs --base <ref>');
   const baseResults = values['base-results'] ? readBaseResultsFile(values['base-results']) : undefined;
+  if (values.cache && change) {
+    throw new UsageError(
+      '--cache is for a full check; with --base, hand the base commit results with --base-results',
+    );
+  }
   const progress = startProgress({
     write: io.stderr,
     enabled: io.stderrIsTTY === true,
@@ -460,8 +476,30 @@ async function checkReportNow(
     ...(values['write-base-results']
       ? { collectBaseResults: writeBaseResults(values['write-base-results']) }
       : {}),
+    ...(values.cache ? { fileCache: fileCacheOption(values.cache, logger) } : {}),
     logger,
   }).finally(() => progress.stop()); // the report goes out on a clean line
+}
+
+/**
+ * `--cache <file>`: taken when it exists and reads as a cache (a broken one is said and replaced: it
+ * is only a cache), and written after the check.
+ */
+function fileCacheOption(file: string, log: Logger): NonNullable<CheckOptions['fileCache']> {
+  const flag = `--cache ${file}`;
+  let previous: FileCache | undefined;
+  if (existsSync(file)) {
+    try {
+      previous = parseFileCache(readBoundedFile(file, FILE_CACHE_MAX_BYTES, flag));
+    } catch (err) {
+      log.warning(`${flag}: not taken (${(err as Error).message}); it is written again after this check`);
+    }
+  }
+  return {
+    ...(previous ? { previous } : {}),
+    source: `the file ${file}`,
+    collect: (cache) => writeOutput(file, `${serializeFileCache(cache)}\n`, '--cache'),
+  };
 }
 
 /** Writes the collected results to `file` (created with its directory), or says why it cannot. */

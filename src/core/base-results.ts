@@ -244,7 +244,8 @@ function inputsProblem(inputs: unknown): string | undefined {
   return undefined;
 }
 
-function rawProblem(list: unknown): string | undefined {
+/** What is wrong with a stored list of raw findings, or undefined. */
+export function rawProblem(list: unknown): string | undefined {
   if (!Array.isArray(list)) return 'raw is not a list';
   for (const [i, raw] of list.entries()) {
     if (!isObject(raw) || typeof raw.message !== 'string') return `raw[${i}] has no message`;

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { escapeControls } from '../reporters/escape.js';
 import type { BaseResults, BaseResultsInput } from './base-results.js';
+import type { FileCache } from './file-cache.js';
 import { withGitSession } from './git.js';
 import type { GitHubApi } from './github-api.js';
 import { compareWithBase } from './phases/comparison.js';
@@ -114,6 +115,12 @@ export interface CheckOptions {
   baseResults?: BaseResultsInput;
   /** Receives the results of this run's rules that read across files, for later changes to reuse. */
   collectBaseResults?: (results: BaseResults) => void;
+  /**
+   * The results cache (see file-cache.ts), for a full check of a git work tree: the per-file rules'
+   * results of an earlier run are taken for the files whose blob is unchanged, and this run's are
+   * handed to `collect`. Not used on a change: the caller answers for where `previous` came from.
+   */
+  fileCache?: { previous?: FileCache; source?: string; collect?: (cache: FileCache) => void };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface Examined {
 /** What one rule made of a workspace: its raw findings, or why it failed; and what it examined. */
 export type RuleOutcome = ({ raw: RawFinding[] } | { error: string; unverifiable: boolean }) & {
   examined: Examined;
+  /** For the results cache: the existence questions the rule asked, with their answers (see file-cache.ts). */
+  asked?: [string, boolean][];
 };
 
 export function runEvaluator(

@@ -6,6 +6,7 @@
  */
 
 import { recordedInputs, type StoredRule } from './base-results.js';
+import { CacheCollector, CachePlan, type CacheUse, cacheable, type FileCacheRun } from './cache-run.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { combineParts, type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
@@ -95,6 +96,10 @@ export class RuleRun {
   readonly subjectCounts = { reused: 0, total: 0 };
   /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
   private splitting = false;
+  /** The results cache of a full check (see cache-run.ts), when the run uses one. */
+  private fileCache: FileCacheRun | undefined;
+  /** What the run took from the results cache, for the log. */
+  cacheUse: CacheUse | undefined;
 
   constructor(
     private readonly config: Config,
@@ -142,6 +147,14 @@ export class RuleRun {
   }
 
   /**
+   * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
+   * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
+   */
+  useFileCache(run: FileCacheRun): void {
+    this.fileCache = run;
+  }
+
+  /**
    * Evaluates rules in order, with one exception that changes nothing in the results: over a large
    * tree, the per-file rules run slice by slice of the files (every such rule on one slice, then the
    * slice's texts are released), after the other rules, so memory follows the slice and not the
@@ -149,7 +162,9 @@ export class RuleRun {
    * everything else within its slice (it reports what the others could not parse).
    */
   async evaluateAll(entries: readonly RuleEntry[], last?: string): Promise<void> {
-    const chunked = !this.focused && this.workspace.files.length > CHUNK_FILES;
+    const cache = this.focused ? undefined : this.fileCache;
+    // With the results cache every per-file rule goes by slices, which the cache is kept alongside.
+    const chunked = !this.focused && (this.workspace.files.length > CHUNK_FILES || cache !== undefined);
     const perFile = (e: RuleEntry) => chunked && getEvaluator(e.rule.check.kind)?.scope === 'file';
     const isLast = (e: RuleEntry) => e.rule.check.kind === last;
     const whole = entries.filter((e) => !perFile(e));
@@ -158,9 +173,20 @@ export class RuleRun {
       const summary = this.begin(e.rule, e.notApplicable);
       return summary ? [{ rule: e.rule, summary, slices: [] as RuleOutcome[] }] : [];
     });
-    const shared = active.filter((a) => !getEvaluator(a.rule.check.kind)?.mainThread);
+    const plan = cache
+      ? new CachePlan(cache, this.workspace, active.map((a) => a.rule).filter(cacheable))
+      : undefined;
+    this.cacheUse = plan?.use;
+    const collector = cache?.collect ? new CacheCollector(this.workspace, cache) : undefined;
+    // The unchanged files are not parsed again: the problems found in them last time stand.
+    for (const p of plan?.problems() ?? []) this.workspace.reportProblem(p);
+    const kept = active.filter((a) => plan?.kept.has(a.rule.id));
+    const shared = active.filter(
+      (a) => !getEvaluator(a.rule.check.kind)?.mainThread && !plan?.kept.has(a.rule.id),
+    );
     const own = active.filter((a) => getEvaluator(a.rule.check.kind)?.mainThread);
     const sharedRules = shared.map((a) => a.rule);
+    const asking = collector ? sharedRules.map(cacheable) : undefined;
     const count = sliceCount(this.workspace.files.length);
     const queue = new SliceQueue(undefined, count);
     // What each rule examined is folded into its tally as each slice's outcome arrives, and the
@@ -171,19 +197,31 @@ export class RuleRun {
     const settings = ordered.map(() => new Set<string>());
     const fold = (outcomes: RuleOutcome[], from: number) => {
       for (const [i, o] of outcomes.entries()) {
+        if (from === 0 && asking?.[i]) collector!.add(sharedRules[i]!.id, o);
         tallies[from + i]!.add(o.examined.files);
         for (const s of o.examined.settings) settings[from + i]!.add(s);
         o.examined = NOTHING_EXAMINED;
       }
     };
     // Workers start first: they load while this thread evaluates the rules that read across files.
-    const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0));
+    const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
+    let fresh: RuleOutcome[] = [];
     try {
       for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
         await this.evaluate(e.rule, e.notApplicable);
       }
-      if (active.length === 0) return;
-      const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0));
+      if (active.length === 0) {
+        this.collectCache(collector);
+        return;
+      }
+      const byslice = await this.sharedSlices(sharedRules, queue, count, pool, (o) => fold(o, 0), asking);
+      // The rules taken from the cache read the changed files only, before the engine's thread's
+      // own rules (the last of which reports what the others could not parse).
+      if (plan && kept.length > 0)
+        fresh = await this.evaluateChanged(
+          kept.map((a) => a.rule),
+          plan.todo,
+        );
       const policy: PolicyProblems = {
         ...SLICE_POLICY,
         ...(this.policy.base ? { base: this.policy.base } : {}),
@@ -211,6 +249,84 @@ export class RuleRun {
       if (failed) this.fail(a.rule, a.summary, failed);
       else this.append(a.rule, a.summary, [...raw, ...a.slices.flatMap((o) => ('raw' in o ? o.raw : []))]);
     }
+    for (const [i, a] of kept.entries()) this.takeCached(a.rule, a.summary, plan!, fresh[i]!, collector);
+    this.collectCache(collector);
+  }
+
+  /** Hands this run's results cache to the caller, when asked for one. */
+  private collectCache(collector: CacheCollector | undefined): void {
+    if (collector) this.fileCache?.collect?.(collector.result());
+  }
+
+  /**
+   * The rules taken from the cache over the files it does not hold, in slices on this thread: one
+   * outcome per rule, the slices' findings one after another.
+   */
+  private async evaluateChanged(rules: Rule[], todo: readonly string[]): Promise<RuleOutcome[]> {
+    const out: RuleOutcome[] = rules.map(() => ({
+      raw: [],
+      examined: { files: [], settings: [] },
+      asked: [],
+    }));
+    const asking = rules.map(() => true);
+    for (let at = 0; at < todo.length; at += CHUNK_FILES) {
+      const files = todo.slice(at, at + CHUNK_FILES);
+      const outcomes = await evaluateSlice(this.workspace, files, rules, SLICE_POLICY, this.github, asking);
+      for (const [i, o] of outcomes.entries()) {
+        const sum = out[i]!;
+        if ('error' in o) {
+          if ('raw' in sum) out[i] = { ...o, examined: sum.examined };
+          continue;
+        }
+        if ('raw' in sum) sum.raw.push(...o.raw);
+        sum.examined.files.push(...o.examined.files);
+        sum.examined.settings.push(...o.examined.settings);
+        sum.asked!.push(...(o.asked ?? []));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A rule taken from the cache: its cached findings on the unchanged files and its fresh ones on the
+   * others, in the tree's order (as one evaluation over the tree reports them, file by file).
+   */
+  private takeCached(
+    rule: Rule,
+    summary: RuleSummary,
+    plan: CachePlan,
+    fresh: RuleOutcome,
+    collector: CacheCollector | undefined,
+  ): void {
+    const { found, examined } = plan.cached(rule.id);
+    const tally = this.tally();
+    tally.add(examined);
+    tally.add(fresh.examined.files);
+    summary.scope = { ...tally.result(), settings: [...new Set(fresh.examined.settings)], basis: 'tree' };
+    if ('error' in fresh) {
+      this.fail(rule, summary, fresh);
+      return;
+    }
+    const byPosition: [number, RawFinding[]][] = [...found];
+    const unplaced: RawFinding[] = [];
+    const scope = this.workspace.scope;
+    let last: { pos: number; list: RawFinding[] } | undefined;
+    for (const raw of fresh.raw) {
+      const pos = raw.location ? scope.position(raw.location.path) : undefined;
+      if (pos === undefined) unplaced.push(raw);
+      else if (last?.pos === pos) last.list.push(raw);
+      else {
+        last = { pos, list: [raw] };
+        byPosition.push([pos, last.list]);
+      }
+    }
+    // Stable: a file's findings keep their order; a file appears once in either list.
+    byPosition.sort((a, b) => a[0] - b[0]);
+    const kind = policyKind(rule.check.kind);
+    const engine: RawFinding[] = kind ? this.policy.of(kind) : [];
+    this.append(rule, summary, [...engine, ...byPosition.flatMap(([, raw]) => raw), ...unplaced]);
+    collector?.addCached(rule.id, found, examined, plan.asked(rule.id));
+    collector?.add(rule.id, fresh);
   }
 
   /** A tally of one rule's examined files over this run's tree. */
@@ -230,6 +346,7 @@ export class RuleRun {
     queue: SliceQueue,
     count: number,
     fold: (outcomes: RuleOutcome[]) => void,
+    asking: boolean[] | undefined,
   ): SlicePool | undefined {
     if (!this.threads || this.threads.count < 1 || rules.length === 0 || count < 2) return undefined;
     return new SlicePool(this.threads.spawn, this.threads.count, fold, {
@@ -238,6 +355,7 @@ export class RuleRun {
       files: this.workspace.files,
       ...(this.workspace.inheritance ? { inherited: this.workspace.inheritance } : {}),
       rules,
+      ...(asking ? { asking } : {}),
       queue: queue.buffer,
     });
   }
@@ -252,6 +370,7 @@ export class RuleRun {
     count: number,
     pool: SlicePool | undefined,
     fold: (outcomes: RuleOutcome[]) => void,
+    asking: boolean[] | undefined,
   ): Promise<Map<number, RuleOutcome[]>> {
     const byslice = new Map<number, RuleOutcome[]>();
     if (rules.length === 0) return byslice;
@@ -263,6 +382,7 @@ export class RuleRun {
         rules,
         SLICE_POLICY,
         this.github,
+        asking,
       );
       fold(outcomes);
       return outcomes;

@@ -13,7 +13,7 @@ import { type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import type { PolicyProblems } from './evaluators/types.js';
 import type { GitHubApi } from './github-api.js';
 import type { Rule } from './types.js';
-import { FocusedWorkspace } from './workspace/focus.js';
+import { AskingView, FocusedWorkspace } from './workspace/focus.js';
 import { type Inheritance, type InputProblem, Workspace } from './workspace/workspace.js';
 
 /** Files per slice. */
@@ -28,6 +28,8 @@ export interface SliceJob {
   /** Files the workspace inherits from the repository's top (see `Inheritance`). */
   inherited?: Inheritance;
   rules: readonly Rule[];
+  /** By rule: whether to record the existence questions it asks (for the results cache). */
+  asking?: readonly boolean[];
   /** The {@link SliceQueue}'s shared memory. */
   queue: SharedArrayBuffer;
 }
@@ -159,10 +161,20 @@ export async function evaluateSlice(
   rules: readonly Rule[],
   policy: PolicyProblems,
   github?: GitHubApi,
+  /** By rule: whether to record the existence questions it asks (see `RuleOutcome.asked`). */
+  asking?: readonly boolean[],
 ): Promise<RuleOutcome[]> {
-  const view = new FocusedWorkspace(workspace, files);
+  const view = asking?.some(Boolean)
+    ? new AskingView(workspace, files)
+    : new FocusedWorkspace(workspace, files);
   const outcomes: RuleOutcome[] = [];
-  for (const rule of rules) outcomes.push(await runEvaluator(rule, view, policy, github));
+  for (const [i, rule] of rules.entries()) {
+    const asked = asking?.[i] ? new Map<string, boolean>() : undefined;
+    if (view instanceof AskingView) view.asked = asked;
+    const outcome = await runEvaluator(rule, view, policy, github);
+    if (asked) outcome.asked = [...asked];
+    outcomes.push(outcome);
+  }
   workspace.release(files);
   return outcomes;
 }
@@ -197,7 +209,7 @@ export async function serveJob(job: SliceJob, post: (message: WorkerMessage) => 
   const sent = new Set<string>();
   for (let slice = queue.takeBack(); slice >= 0; slice = queue.takeBack()) {
     const files = sliceFiles(job.files, slice);
-    const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY);
+    const outcomes = await evaluateSlice(workspace, files, job.rules, SLICE_POLICY, undefined, job.asking);
     // No later slice reads these files: their scans and parses go (an entry per file otherwise).
     workspace.forget(files);
     const problems = workspace.inputProblems().filter((p) => !sent.has(p.path));

@@ -5,6 +5,7 @@
  */
 
 import type { StoredRule } from '../base-results.js';
+import type { CacheUse } from '../cache-run.js';
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
@@ -14,7 +15,7 @@ import { type RuleEntry, RuleRun } from '../rule-run.js';
 import { triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
 import type { PolicyInForce } from './policy.js';
-import { collectResults, reuseBaseResults } from './reuse.js';
+import { collectResults, reuseBaseResults, runKey } from './reuse.js';
 import type { Scope } from './scope.js';
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -90,6 +91,18 @@ export async function evaluateHead(
   if (options.collectBaseResults) run.recordSubjects();
   // Results of the base commit from an earlier run, for the rules the change does not touch.
   const fit = reuseBaseResults(options, policy, scope, run, log);
+  if (options.fileCache && scope.blobs) {
+    run.useFileCache({
+      ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
+      ...(options.fileCache.collect ? { collect: options.fileCache.collect } : {}),
+      key: runKey(policy, scope),
+      blobs: scope.blobs,
+    });
+  } else if (options.fileCache) {
+    log.info(
+      `results cache: not used (${options.change ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`,
+    );
+  }
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
@@ -101,6 +114,7 @@ export async function evaluateHead(
     return { rule, notApplicable };
   });
   await run.evaluateAll(entries, LAST_KIND);
+  if (run.cacheUse) logCacheUse(run.cacheUse, options.fileCache?.source, log);
   if (options.collectBaseResults) {
     const results = await collectResults(policy, scope, run, log);
     if (results) options.collectBaseResults(results);
@@ -115,6 +129,18 @@ export async function evaluateHead(
   });
   dedupeFingerprints(run.findings);
   return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
+}
+
+/** Says what the run took from the results cache, or why nothing. */
+function logCacheUse(use: CacheUse, source: string | undefined, log: Logger): void {
+  const from = source ? ` (${source})` : '';
+  if (use.reason === 'none') log.info(`results cache: none yet; this run's is kept for the next`);
+  else if (use.reason) log.info(`results cache${from}: not taken: ${use.reason}`);
+  else {
+    log.info(
+      `results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them`,
+    );
+  }
 }
 
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */

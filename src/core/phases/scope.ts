@@ -42,6 +42,8 @@ export interface Scope {
   scan: ScanPlan;
   /** Untracked files that belong to the change (see `ChangeOptions.worktree`). */
   untracked: readonly string[] | undefined;
+  /** Each tracked file's blob and the modified files, when the results cache asked for them. */
+  blobs?: FileIndexResult['blobs'];
 }
 
 /** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
@@ -57,7 +59,9 @@ export function startListing(root: string, options: CheckOptions): Listing {
   // Untracked files that are part of the change (a local check with --base): listed once, for the
   // index and to leave them out of the base.
   const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
-  const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked);
+  // The results cache is for a full check: it needs each file's blob, from the same pass.
+  const blobs = options.fileCache !== undefined && !options.change && !options.overlay;
+  const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
   // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
   index?.catch(() => {});
   return {
@@ -92,7 +96,8 @@ export async function defineScope(
   log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
   const untracked = await listing.untracked;
   const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
-  return { repo, workspace, scan, untracked };
+  const blobs = (await listing.index)?.blobs;
+  return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
 }
 
 /**
@@ -109,6 +114,7 @@ async function changeIndex(
   changedOnly: boolean,
   diff: Promise<Buffer | undefined> | undefined,
   untracked: Promise<string[]> | undefined,
+  blobs: boolean,
 ): Promise<FileIndexResult> {
   // Untracked files that belong to the change come from their own list: git walks the tree for them once.
   const withUntracked = async (index: FileIndexResult): Promise<FileIndexResult> => {
@@ -117,7 +123,11 @@ async function changeIndex(
     const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return { ...index, files };
   };
-  if (!changedOnly) return withUntracked(await listFilesAsync(root, untracked ? { untracked: false } : {}));
+  if (!changedOnly) {
+    return withUntracked(
+      await listFilesAsync(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }),
+    );
+  }
   const [index, raw] = await Promise.all([listFilesAsync(root, { untracked: false, deleted: !diff }), diff]);
   if (!diff) return withUntracked(index);
   if (raw === undefined) return withUntracked(await listFilesAsync(root, { untracked: false }));

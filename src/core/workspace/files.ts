@@ -13,6 +13,11 @@ const MAX_WALK_ENTRIES = 500_000;
 export interface FileIndexResult {
   files: string[];
   source: 'git' | 'walk';
+  /**
+   * With {@link ListOptions.blobs}, from git: each tracked file's `<mode> <object id>` in the index,
+   * and the tracked files whose working-tree content differs from it (git's stat check).
+   */
+  blobs?: { ids: Map<string, string>; modified: Set<string> };
 }
 
 /** What to list besides git's index in a git work tree. */
@@ -24,6 +29,8 @@ export interface ListOptions {
    * deletions from its own diff against the work tree passes false and saves a pass over the tree.
    */
   deleted?: boolean;
+  /** Keep each tracked file's mode and object id, and which files the working tree modified (see {@link FileIndexResult.blobs}). */
+  blobs?: boolean;
 }
 
 /**
@@ -60,20 +67,29 @@ export async function listFilesAsync(root: string, options: ListOptions = {}): P
 
 /** The index from git's answers, or from a walk when there are none. */
 function indexed(root: string, answers: [GitQuery, Buffer][] | undefined): FileIndexResult {
-  return answers ? { files: fromGit(answers), source: 'git' } : { files: walk(root), source: 'walk' };
+  if (!answers) return { files: walk(root), source: 'walk' };
+  const changed = answers.find(([k]) => k === 'changed')?.[1];
+  if (!changed) return { files: fromGit(answers), source: 'git' };
+  const ids = new Map<string, string>();
+  const modified = new Set<string>();
+  const files = fromGit(answers, ids, modified);
+  return { files, source: 'git', blobs: { ids, modified } };
 }
 
-type GitQuery = 'staged' | 'deleted' | 'others';
+type GitQuery = 'staged' | 'deleted' | 'changed' | 'others';
 
 /**
  * What git is asked, when `root` has a `.git`: the index, tagged and staged (`<tag> <mode> <oid>
  * <stage>\t<path>`); the entries deleted from the work tree (diff-files stats them on several
- * threads); and the untracked, non-ignored files.
+ * threads; with `blobs`, the modified ones too); and the untracked, non-ignored files.
  */
 function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] | undefined {
   if (!existsSync(path.join(root, '.git'))) return undefined;
   const queries: [GitQuery, string[]][] = [['staged', ['ls-files', '-z', '-t', '--stage']]];
-  if (options.deleted ?? true) {
+  if (options.blobs) {
+    // One stat pass tells the deleted files and the modified ones alike.
+    queries.push(['changed', ['diff-files', '-z', '--name-status', '--no-renames']]);
+  } else if (options.deleted ?? true) {
     queries.push(['deleted', ['diff-files', '-z', '--name-only', '--diff-filter=D', '--no-renames']]);
   }
   if (options.untracked ?? true)
@@ -86,11 +102,17 @@ function gitQueries(root: string, options: ListOptions): [GitQuery, string[]][] 
  * skip-worktree entries (tag S, a sparse checkout) are not in the tree, and a nested repository is
  * listed by `--others` as `dir/`: none of them is a file.
  */
-function fromGit(answers: [GitQuery, Buffer][]): string[] {
+function fromGit(answers: [GitQuery, Buffer][], ids?: Map<string, string>, modified?: Set<string>): string[] {
   const answer = (kind: GitQuery) => answers.find(([k]) => k === kind)?.[1];
   const staged = answer('staged');
-  let files = staged ? stagedFiles(staged) : [];
+  let files = staged ? stagedFiles(staged, ids) : [];
   const deleted = entries(answer('deleted'));
+  // `--name-status -z`: a status, then its path; deleted entries leave the list, others are modified.
+  const changed = entries(answer('changed'));
+  for (let i = 0; i + 1 < changed.length; i += 2) {
+    if (changed[i] === 'D') deleted.push(changed[i + 1]!);
+    else modified?.add(changed[i + 1]!);
+  }
   if (deleted.length > 0) {
     const gone = new Set(deleted);
     files = files.filter((f) => !gone.has(f));
@@ -111,7 +133,7 @@ const SHA1_TAB = 2 + 6 + 1 + 40 + 1 + 1;
  * already in {@link compareStrings} order and a repeat is the previous path. UTF-8 byte order and
  * UTF-16 code-unit order disagree only beyond U+FFFF; such a list is sorted here, as before.
  */
-function stagedFiles(out: Buffer): string[] {
+function stagedFiles(out: Buffer, ids?: Map<string, string>): string[] {
   const files: string[] = [];
   let last = '';
   let sorted = true;
@@ -128,7 +150,9 @@ function stagedFiles(out: Buffer): string[] {
         if (name < last) sorted = false;
         files.push(name);
         last = name;
-      }
+        // `<mode> <oid>`, without the tag before it and the stage after it.
+        ids?.set(name, out.toString('latin1', start + 2, tab - 2));
+      } else ids?.delete(name); // A conflicted path: no one blob is its content.
     }
     start = end + 1;
   }

@@ -71,3 +71,27 @@ export class FocusedWorkspace extends Workspace {
     return this.whole.inputProblems().filter((p) => this.focus.has(p.path));
   }
 }
+
+/**
+ * A slice's view that records the existence questions asked through it (see file-cache.ts): set
+ * {@link asked} before a rule runs, read it after. Marking files examined asks nothing.
+ */
+export class AskingView extends FocusedWorkspace {
+  asked: Map<string, boolean> | undefined;
+
+  override has(file: string): boolean {
+    const answer = super.has(file);
+    this.asked?.set(file, answer);
+    return answer;
+  }
+
+  override examine(files: string | readonly string[]): void {
+    const asked = this.asked;
+    this.asked = undefined;
+    try {
+      super.examine(files);
+    } finally {
+      this.asked = asked;
+    }
+  }
+}

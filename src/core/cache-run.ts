@@ -1,0 +1,229 @@
+/**
+ * The results cache in a run (see file-cache.ts): which per-file rules a full check takes from an
+ * earlier run's cache for the files whose blob is unchanged ({@link CachePlan}), and what this run
+ * leaves for the next one ({@link CacheCollector}).
+ */
+import type { RuleOutcome } from './evaluate-rule.js';
+import { getEvaluator } from './evaluators/registry.js';
+import { type CachedFile, type CachedRule, FILE_CACHE_FORMAT, type FileCache } from './file-cache.js';
+import type { RawFinding, Rule } from './types.js';
+import { VERSION } from './version.js';
+import type { InputProblem, Workspace } from './workspace/workspace.js';
+
+/** The results cache as a run uses it. */
+export interface FileCacheRun {
+  /** An earlier run's cache; the caller answers for where it came from. */
+  previous?: FileCache;
+  /** The run's key (see `resultsKey`): a cache with another was written by other rules or settings. */
+  key: string;
+  /** Each tracked file's blob in git's index, and the files the working tree modified. */
+  blobs: { ids: ReadonlyMap<string, string>; modified: ReadonlySet<string> };
+  /** Receives this run's cache, for the next run. */
+  collect?: (cache: FileCache) => void;
+}
+
+/** What the run took from the cache, for the log. */
+export interface CacheUse {
+  /** Files whose results came from the cache (unchanged blobs), and files in all. */
+  unchanged: number;
+  files: number;
+  /** Rules taken from the cache for those files, and rules the cache can hold. */
+  kept: number;
+  cacheable: number;
+  /** Why nothing was taken, when nothing was. */
+  reason?: string;
+}
+
+/** Whether a rule's findings on a file depend on that file alone, so the cache may hold them. */
+export function cacheable(rule: Rule): boolean {
+  const evaluator = getEvaluator(rule.check.kind);
+  return evaluator?.scope === 'file' && !evaluator.mainThread && !evaluator.readsOtherFiles;
+}
+
+/** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
+export class CachePlan {
+  /** Rules taken from the cache on the unchanged files (evaluated on {@link todo} only). */
+  readonly kept = new Set<string>();
+  /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
+  readonly todo: string[] = [];
+  readonly use: CacheUse;
+  private readonly ruleIndex = new Map<string, number>();
+  private readonly entries = new Map<string, CachedFile>();
+  private previousRules: readonly CachedRule[] = [];
+
+  constructor(
+    run: FileCacheRun,
+    private readonly workspace: Workspace,
+    rules: readonly Rule[],
+  ) {
+    const files = workspace.files;
+    const reason = this.unfit(run);
+    const prev = run.previous;
+    if (reason || !prev) {
+      this.use = {
+        unchanged: 0,
+        files: files.length,
+        kept: 0,
+        cacheable: rules.length,
+        reason: reason ?? 'none',
+      };
+      return;
+    }
+    this.previousRules = prev.rules;
+    for (const [i, r] of prev.rules.entries()) {
+      // A rule whose existence questions get another answer now is evaluated over every file.
+      if (r.asked.every(([p, exists]) => workspace.has(p) === exists)) this.ruleIndex.set(r.id, i);
+    }
+    for (const f of prev.files) this.entries.set(f.p, f);
+    const { ids, modified } = run.blobs;
+    for (const f of files) {
+      const blob = ids.get(f);
+      if (blob === undefined || modified.has(f) || this.entries.get(f)?.b !== blob) this.todo.push(f);
+    }
+    let why: string | undefined;
+    // The kept rules read the changed files on this thread alone: past half the tree, the slices
+    // (on every thread) are faster.
+    if (this.todo.length * 2 > files.length) why = `${this.todo.length} of ${files.length} files changed`;
+    else for (const r of rules) if (this.ruleIndex.has(r.id)) this.kept.add(r.id);
+    this.use = {
+      unchanged: why ? 0 : files.length - this.todo.length,
+      files: files.length,
+      kept: this.kept.size,
+      cacheable: rules.length,
+      ...(why ? { reason: why } : {}),
+    };
+  }
+
+  private unfit(run: FileCacheRun): string | undefined {
+    const prev = run.previous;
+    if (!prev) return undefined;
+    if (prev.version !== VERSION) return `it was written by controlgate ${prev.version}, this is ${VERSION}`;
+    if (prev.key !== run.key) return 'it was written with other rules or settings than the policy in force';
+    return undefined;
+  }
+
+  /** The input problems recorded in the unchanged files (they are not parsed again). */
+  problems(): InputProblem[] {
+    if (this.kept.size === 0) return [];
+    const todo = new Set(this.todo);
+    const out: InputProblem[] = [];
+    for (const [p, f] of this.entries) if (f.x && !todo.has(p) && this.workspace.has(p)) out.push(f.x);
+    return out;
+  }
+
+  /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
+  cached(id: string): { found: [number, RawFinding[]][]; examined: number[] } {
+    const i = this.ruleIndex.get(id)!;
+    const key = String(i);
+    const todo = new Set(this.todo);
+    const found: [number, RawFinding[]][] = [];
+    const examined: number[] = [];
+    const files = this.workspace.files;
+    for (let pos = 0; pos < files.length; pos++) {
+      const f = files[pos]!;
+      if (todo.has(f)) continue;
+      const entry = this.entries.get(f)!;
+      if (entry.e.includes(i)) examined.push(pos);
+      const raw = entry.r?.[key];
+      if (raw) found.push([pos, raw]);
+    }
+    return { found, examined };
+  }
+
+  /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
+  asked(id: string): [string, boolean][] {
+    const i = this.ruleIndex.get(id);
+    return i === undefined ? [] : (this.previousRules[i]?.asked ?? []);
+  }
+}
+
+/** What one rule found, read and asked, file by file, for the next cache. */
+interface Gathered {
+  found: Map<string, RawFinding[]>;
+  examined: Uint8Array;
+  asked: Map<string, boolean>;
+  dropped: boolean;
+}
+
+/** Gathers what the cacheable rules found, read and asked, file by file, and writes the next cache. */
+export class CacheCollector {
+  private readonly rules = new Map<string, Gathered>();
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly run: FileCacheRun,
+  ) {}
+
+  /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
+  add(id: string, outcome: RuleOutcome): void {
+    let g = this.rules.get(id);
+    if (!g) {
+      g = {
+        found: new Map(),
+        examined: new Uint8Array(this.workspace.files.length),
+        asked: new Map(),
+        dropped: false,
+      };
+      this.rules.set(id, g);
+    }
+    if (g.dropped) return;
+    // A rule that failed, or read the API, is not kept.
+    if (!('raw' in outcome) || outcome.examined.settings.length > 0) {
+      g.dropped = true;
+      return;
+    }
+    for (const pos of outcome.examined.files) g.examined[pos] = 1;
+    for (const [p, a] of outcome.asked ?? []) g.asked.set(p, a);
+    for (const raw of outcome.raw) {
+      const at = raw.location?.path;
+      // A finding that lies in no file of the tree belongs to no file's entry: the rule is not kept.
+      if (at === undefined || !this.workspace.has(at)) {
+        g.dropped = true;
+        return;
+      }
+      const list = g.found.get(at);
+      if (list) list.push(raw);
+      else g.found.set(at, [raw]);
+    }
+  }
+
+  /** Adds a kept rule's results on the unchanged files, and what it asked there. */
+  addCached(
+    id: string,
+    found: [number, RawFinding[]][],
+    examined: number[],
+    asked: [string, boolean][],
+  ): void {
+    this.add(id, {
+      raw: found.flatMap(([, raw]) => raw),
+      examined: { files: examined, settings: [] },
+      asked,
+    });
+  }
+
+  /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
+  result(): FileCache {
+    const kept = [...this.rules.entries()].filter(([, g]) => !g.dropped);
+    const rules: CachedRule[] = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
+    const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
+    const { ids, modified } = this.run.blobs;
+    const files: CachedFile[] = [];
+    for (const [pos, p] of this.workspace.files.entries()) {
+      const b = ids.get(p);
+      if (b === undefined || modified.has(p)) continue;
+      const e: number[] = [];
+      let r: Record<string, RawFinding[]> | undefined;
+      for (const [i, [, g]] of kept.entries()) {
+        if (g.examined[pos]) e.push(i);
+        const found = g.found.get(p);
+        if (found) {
+          r ??= {};
+          r[String(i)] = found;
+        }
+      }
+      const x = problems.get(p);
+      files.push({ p, b, e, ...(r ? { r } : {}), ...(x ? { x } : {}) });
+    }
+    return { format: FILE_CACHE_FORMAT, version: VERSION, key: this.run.key, rules, files };
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * The results cache (file-cache.ts, cache-run.ts): a full check that takes an earlier run's per-file
+ * results for the files whose blob is unchanged judges exactly as the check that reads every file,
+ * reads only the files it must, and never takes what no longer holds.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CachePlan, cacheable } from '../../src/core/cache-run.js';
+import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { runEvaluator } from '../../src/core/evaluate-rule.js';
+import { getEvaluator } from '../../src/core/evaluators/registry.js';
+import { signCrc32Base62 } from '../../src/core/evaluators/secrets/checksums.js';
+import {
+  FILE_CACHE_FORMAT,
+  type FileCache,
+  parseFileCache,
+  serializeFileCache,
+} from '../../src/core/file-cache.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import type { Logger, Report } from '../../src/core/types.js';
+import { VERSION } from '../../src/core/version.js';
+import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+import { fixtureRoot, listRuleFixtures } from '../helpers/fixtures.js';
+import { scratchRepo } from '../helpers/git-repo.js';
+import { baseTree, judgement, pullRequest, rng } from '../helpers/random-tree.js';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+/** A GitHub token that passes its checksum (the detector reports only those), one per `n`. */
+const token = (n: number) =>
+  `ghp_${signCrc32Base62('R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo0XiMvB7nC2wQ'.slice(n, n + 30))}`;
+
+function logger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug() {},
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
+}
+
+/** A check of `root` with the results cache: the one it takes (through its text), the one it leaves. */
+async function cachedCheck(
+  root: string,
+  previous: FileCache | undefined,
+  options: Partial<CheckOptions> = {},
+) {
+  let next: FileCache | undefined;
+  const log = logger();
+  const report = await runCheck({
+    root,
+    now: NOW,
+    logger: log,
+    fileCache: {
+      ...(previous ? { previous: parseFileCache(serializeFileCache(previous)) } : {}),
+      collect: (c) => {
+        next = c;
+      },
+    },
+    ...options,
+  });
+  return { report, next: next!, lines: log.lines };
+}
+
+const full = (root: string): Promise<Report> => runCheck({ root, now: NOW });
+
+/** The `results cache:` line of a run's log. */
+const cacheLine = (lines: string[]) => lines.find((l) => l.startsWith('info: results cache'));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('a full check with the results cache', () => {
+  it('judges every commit of random histories as the check that reads every file', async () => {
+    let unchanged = 0;
+    let kept = 0;
+    let runs = 0;
+    for (let seed = 700; seed < 712; seed++) {
+      const rand = rng(seed);
+      const tree = baseTree(rand, 12 + Math.floor(rand() * 14));
+      const repo = scratchRepo();
+      repo.commit(tree, 'first');
+      let { next: cache, lines } = await cachedCheck(repo.dir, undefined);
+      expect(cacheLine(lines)).toBe("info: results cache: none yet; this run's is kept for the next");
+      for (let step = 0; step < 3; step++) {
+        const change = pullRequest(rand, tree);
+        repo.commit(change, `step ${step}`);
+        for (const [p, c] of Object.entries(change)) {
+          if (c === null) delete tree[p];
+          else tree[p] = c;
+        }
+        const cached = await cachedCheck(repo.dir, cache);
+        expect(judgement(cached.report), `seed ${seed}, step ${step}`).toEqual(
+          judgement(await full(repo.dir)),
+        );
+        const taken = /: (\d+) of (\d+) files unchanged; (\d+) of (\d+) per-file rules/.exec(
+          cacheLine(cached.lines) ?? '',
+        );
+        if (taken) {
+          unchanged += Number(taken[1]);
+          kept += Number(taken[3]);
+        }
+        runs += 1;
+        cache = cached.next;
+      }
+    }
+    // Not a vacuous comparison: most files of most runs came from the cache.
+    expect(runs).toBe(36);
+    expect(unchanged).toBeGreaterThan(300);
+    expect(kept).toBeGreaterThan(36 * 40);
+  });
+
+  it('reads again only the files whose blob changed (and those with findings, for their ignore comments)', async () => {
+    const repo = scratchRepo();
+    const tree: Record<string, string> = { 'src/leak.py': `TOKEN = "${token(1)}"\n` };
+    for (let i = 0; i < 40; i++) tree[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
+    repo.commit(tree, 'first');
+    const { next } = await cachedCheck(repo.dir, undefined);
+    repo.commit({ 'src/m7.js': `export const token = "${token(2)}";\n` }, 'second');
+    const read = vi.spyOn(Workspace.prototype, 'read');
+    const cached = await cachedCheck(repo.dir, next);
+    const files = new Set(read.mock.calls.map(([f]) => f));
+    read.mockRestore();
+    expect(cacheLine(cached.lines)).toBe(
+      `info: results cache: 40 of 41 files unchanged; ${cached.next.rules.length} of ${cached.next.rules.length} per-file rules taken from it for them`,
+    );
+    expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual(['src/leak.py', 'src/m7.js']);
+    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+    const tokens = cached.report.findings.filter((f) => f.ruleId === 'api-token-committed');
+    expect(tokens.map((f) => f.location?.path).sort()).toEqual(['src/leak.py', 'src/m7.js']);
+  });
+
+  it('reads the files the working tree changed, and untracked ones, whatever their blob in the index', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'src/a.js': 'export const a = 1;\n', 'src/b.js': 'export const b = 2;\n' }, 'first');
+    const { next } = await cachedCheck(repo.dir, undefined);
+    writeFileSync(path.join(repo.dir, 'src/a.js'), `export const token = "${token(3)}";\n`);
+    writeFileSync(path.join(repo.dir, 'src/new.py'), `TOKEN = "${token(4)}"\n`);
+    const cached = await cachedCheck(repo.dir, next);
+    expect(
+      cached.report.findings.filter((f) => f.ruleId === 'api-token-committed').map((f) => f.location?.path),
+    ).toEqual(['src/a.js', 'src/new.py']);
+    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+    // Neither is kept for the next run: the cache holds what git tracks, as git tracks it.
+    expect(cached.next.files.map((f) => f.p)).toEqual(['src/b.js']);
+  });
+
+  it('keeps the parse problems of the files it does not read again', async () => {
+    const repo = scratchRepo();
+    repo.commit(
+      {
+        '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: [npm\n',
+        'src/a.js': 'export const a = 1;\n',
+      },
+      'first',
+    );
+    const first = await cachedCheck(repo.dir, undefined);
+    const unparsable = (r: Report) =>
+      r.findings.filter((f) => f.ruleId === 'unparsable-file').map((f) => f.location?.path);
+    expect(unparsable(first.report)).toEqual(['.github/dependabot.yml']);
+    repo.commit({ 'src/a.js': 'export const a = 2;\n' }, 'second');
+    const cached = await cachedCheck(repo.dir, first.next);
+    expect(cacheLine(cached.lines)).toMatch(/: 1 of 2 files unchanged/);
+    expect(unparsable(cached.report)).toEqual(['.github/dependabot.yml']);
+    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+  });
+
+  it('evaluates a rule that reads another file again, whatever the cache holds (dockerfile-root-user)', async () => {
+    const repo = scratchRepo();
+    const action = (using: string) =>
+      `name: act\nruns:\n  using: ${using}\n  image: Dockerfile\n  main: index.js\n`;
+    repo.commit(
+      { 'act/Dockerfile': 'FROM node:22\nCMD ["node", "x.js"]\n', 'act/action.yml': action('docker') },
+      'first',
+    );
+    const first = await cachedCheck(repo.dir, undefined);
+    // The image of a container action: reported, but GitHub runs such actions as root, so no fix.
+    const rootUser = (r: Report) =>
+      r.findings
+        .filter((f) => f.ruleId === 'dockerfile-root-user')
+        .map((f) => [f.location?.path, f.unfixable !== undefined]);
+    expect(rootUser(first.report)).toEqual([['act/Dockerfile', true]]);
+    expect(first.next.rules.map((r) => r.id)).not.toContain('dockerfile-root-user');
+    // Only the action changes: the Dockerfile is no longer a container action's image.
+    repo.commit({ 'act/action.yml': action('node24') }, 'second');
+    const cached = await cachedCheck(repo.dir, first.next);
+    expect(rootUser(cached.report)).toEqual([['act/Dockerfile', false]]);
+    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+  });
+
+  it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'src/leak.py': `TOKEN = "${token(5)}"\n` }, 'first');
+    const { next } = await cachedCheck(repo.dir, undefined);
+    // Settings that hide the finding, as if the cache had been written under them.
+    repo.commit(
+      { '.controlgate.yml': 'version: 1\nrules:\n  api-token-committed:\n    severity: low\n' },
+      'config',
+    );
+    const other = await cachedCheck(repo.dir, next);
+    expect(cacheLine(other.lines)).toBe(
+      'info: results cache: not taken: it was written with other rules or settings than the policy in force',
+    );
+    expect(judgement(other.report)).toEqual(judgement(await full(repo.dir)));
+    const older = await cachedCheck(repo.dir, { ...other.next, version: '0.0.1' });
+    expect(cacheLine(older.lines)).toBe(
+      `info: results cache: not taken: it was written by controlgate 0.0.1, this is ${VERSION}`,
+    );
+  });
+
+  it('is not used on a change, which is judged against its base', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({ 'src/a.js': 'export const a = 1;\n' }, 'first');
+    repo.commit({ 'src/b.js': 'export const b = 1;\n' }, 'second');
+    const collect = vi.fn();
+    const log = logger();
+    await runCheck({
+      root: repo.dir,
+      now: NOW,
+      logger: log,
+      base,
+      change: { scope: 'new', baseline: base },
+      fileCache: { collect },
+    });
+    expect(log.lines).toContain(
+      'info: results cache: not used (a change is checked against its base, not against a cache)',
+    );
+    expect(collect).not.toHaveBeenCalled();
+  });
+});
+
+describe('CachePlan', () => {
+  it('evaluates over every file a rule one of whose existence questions gets another answer', () => {
+    const root = scratchRepo().dir;
+    const workspace = new Workspace(root, { files: ['a.js', 'package-lock.json'] });
+    const blob = '100644 0123456789012345678901234567890123456789';
+    const previous: FileCache = {
+      format: FILE_CACHE_FORMAT,
+      version: VERSION,
+      key: 'k'.repeat(64),
+      rules: [
+        { id: 'still', asked: [['package-lock.json', true]] },
+        { id: 'stale', asked: [['yarn.lock', true]] },
+      ],
+      files: [
+        { p: 'a.js', b: blob, e: [0, 1] },
+        { p: 'package-lock.json', b: blob, e: [] },
+      ],
+    };
+    const rule = (id: string) => ({ id }) as Parameters<typeof cacheable>[0];
+    const plan = new CachePlan(
+      {
+        previous,
+        key: previous.key,
+        blobs: {
+          ids: new Map([
+            ['a.js', blob],
+            ['package-lock.json', blob],
+          ]),
+          modified: new Set(),
+        },
+      },
+      workspace,
+      [rule('still'), rule('stale')],
+    );
+    expect([...plan.kept]).toEqual(['still']);
+    expect(plan.todo).toEqual([]);
+    expect(plan.use).toEqual({ unchanged: 2, files: 2, kept: 1, cacheable: 2 });
+  });
+});
+
+describe('parseFileCache', () => {
+  const blob = '100644 0123456789012345678901234567890123456789';
+  const valid = (): Record<string, unknown> => ({
+    format: FILE_CACHE_FORMAT,
+    version: VERSION,
+    key: 'a'.repeat(64),
+    rules: [{ id: 'r', asked: [] }],
+    files: [
+      {
+        p: 'a.py',
+        b: blob,
+        e: [0],
+        r: { '0': [{ message: 'm', location: { path: 'a.py', startLine: 1 } }] },
+      },
+      { p: 'b.py', b: blob, e: [] },
+    ],
+  });
+  it('reads what it wrote', () => {
+    const cache = valid() as unknown as FileCache;
+    expect(parseFileCache(serializeFileCache(cache))).toEqual(cache);
+  });
+  it.each([
+    ['format is "x", expected controlgate-results-cache/1', (c: Record<string, unknown>) => (c.format = 'x')],
+    ['key is not a digest', (c: Record<string, unknown>) => (c.key = 'k')],
+    [
+      'rules[0].asked is not a list of [path, exists]',
+      (c: Record<string, unknown>) => (c.rules = [{ id: 'r', asked: [['p']] }]),
+    ],
+    ['files[1]: not sorted by path', (c: Record<string, unknown>) => (c.files as unknown[]).reverse()],
+    [
+      'files[0]: e is not a list of rule indices',
+      (c: Record<string, unknown>) => ((c.files as Record<string, unknown>[])[0]!.e = [1]),
+    ],
+    [
+      'files[0]: r.0: a finding lies in another file',
+      (c: Record<string, unknown>) =>
+        ((c.files as Record<string, unknown>[])[0]!.r = {
+          '0': [{ message: 'm', location: { path: 'b.py' } }],
+        }),
+    ],
+    [
+      'files[1]: x is not an input problem of the file',
+      (c: Record<string, unknown>) =>
+        ((c.files as Record<string, unknown>[])[1]!.x = { path: 'a.py', message: 'm', line: 1, column: 1 }),
+    ],
+  ])('refuses a cache whose %s', (message, spoil) => {
+    const cache = valid();
+    spoil(cache);
+    expect(() => parseFileCache(JSON.stringify(cache))).toThrow(message);
+  });
+});
+
+describe('the rules the cache may hold', () => {
+  const rules = loadRules();
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const fixtures = listRuleFixtures().filter((fx) => {
+    const rule = byId.get(fx.ruleId);
+    return rule !== undefined && getEvaluator(rule.check.kind)?.scope === 'file' && !fx.base;
+  });
+
+  it('covers the per-file rules', () => {
+    expect(fixtures.length).toBeGreaterThan(40);
+  });
+
+  // A per-file rule is cached file by file: what it finds in a file must come from that file alone,
+  // or it must say `readsOtherFiles`. Evaluated on each file of its fixtures alone, a cached rule
+  // reads nothing else.
+  it.each(fixtures.map((fx) => [fx.ruleId, fx] as const))(
+    '%s reads only the file it reports on, or says it does not',
+    async (_id, fx) => {
+      const rule = byId.get(fx.ruleId)!;
+      const evaluator = getEvaluator(rule.check.kind)!;
+      for (const side of ['fail', 'pass'] as const) {
+        const workspace = new Workspace(fixtureRoot(fx, side));
+        for (const file of workspace.files) {
+          const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), { of: () => [] });
+          const others = outcome.examined.files.map((i) => workspace.files[i]).filter((f) => f !== file);
+          if (cacheable(rule)) expect(others, `${side}/${file}`).toEqual([]);
+          else if (evaluator.readsOtherFiles && others.length > 0) return;
+        }
+      }
+    },
+  );
+});
