@@ -3376,7 +3376,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 721:
+/***/ 3782:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5131,7 +5131,7 @@ var registry = __nccwpck_require__(7687);
 
 const FILE_CACHE_FORMAT = 'controlgate-results-cache/1';
 /** Larger caches are not read (the bench's 100,000-file tree writes about 10 MB). */
-const FILE_CACHE_MAX_BYTES = (/* unused pure expression or super */ null && (256 * 1024 * 1024));
+const FILE_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 function serializeFileCache(cache) {
     return JSON.stringify(cache);
 }
@@ -5196,7 +5196,7 @@ function fileProblem(file, rules) {
         for (const [k, raw] of Object.entries(file.r)) {
             if (!/^\d+$/.test(k) || !isRule(Number(k)))
                 return `r.${k} is not a rule index`;
-            const problem = rawProblem(raw);
+            const problem = (0,base_results/* rawProblem */.M3)(raw);
             if (problem)
                 return `r.${k}: ${problem}`;
             if (raw.some((f) => f.location?.path !== file.p))
@@ -5391,7 +5391,9 @@ class CacheCollector {
     }
     /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
     result() {
-        const kept = [...this.rules.entries()].filter(([, g]) => !g.dropped);
+        const kept = [...this.rules.entries()]
+            .filter(([, g]) => !g.dropped)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const rules = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
         const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
         const { ids, modified } = this.run.blobs;
@@ -7890,12 +7892,144 @@ async function collectResults(policy, scope, run, log) {
     return results;
 }
 
+// EXTERNAL MODULE: ./lib/core/workspace/focus.js
+var workspace_focus = __nccwpck_require__(6981);
+;// CONCATENATED MODULE: ./lib/core/phases/scope.js
+/**
+ * Phase 2, the scope: the tree the rules see (the file index, the repository's inherited top-level
+ * files, include and exclude) and, on a change, the base tree and the changed files the per-file
+ * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
+ * lists the tree while the rules load.
+ */
+
+
+
+
+
+/** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
+function startListing(root, options) {
+    const changedOnly = scanChanged(options.change);
+    // The change's diff runs alongside the index (against the working tree, it is another pass over
+    // the tree).
+    const worktree = options.change?.worktree === true;
+    const diff = changedOnly && options.change?.baseline
+        ? diffAgainstHead(root, options.change.baseline, worktree)
+        : undefined;
+    // Untracked files that are part of the change (a local check with --base): listed once, for the
+    // index and to leave them out of the base.
+    const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
+    // The results cache is for a full check: it needs each file's blob, from the same pass.
+    const blobs = options.fileCache !== undefined && !comparesWithBase(options.change) && !options.overlay;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
+    // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
+    index?.catch(() => { });
+    return {
+        changedOnly,
+        ...(diff ? { diff } : {}),
+        ...(untracked ? { untracked } : {}),
+        ...(index ? { index } : {}),
+    };
+}
+/** Builds the workspace the rules read, and on a change the base tree and the changed-files view. */
+async function defineScope(root, options, listing, config, log) {
+    const repo = GitRepository.open(root);
+    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+    // .github/, .gitignore), which GitHub and git read from the top.
+    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
+    const workspace = new workspace_workspace/* Workspace */.aR(root, {
+        ...(listing.index ? { index: await listing.index } : {}),
+        include: config.include,
+        exclude: config.exclude,
+        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+        ...(options.files ? { files: options.files } : {}),
+        ...(options.overlay ? { overlay: options.overlay } : {}),
+        ...(inherited ? { inherited } : {}),
+    });
+    log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
+    const untracked = await listing.untracked;
+    const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
+    const blobs = (await listing.index)?.blobs;
+    return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
+}
+/**
+ * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
+ * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
+ * of the tree). Against the working tree, the diff (which stats every file anyway) tells which
+ * tracked files the working tree has lost, instead of a second pass; against the index nothing is
+ * asked of the file system, and a tracked file an earlier step deleted without staging stays listed:
+ * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
+ * (So does a file added after the base and deleted without committing, which is in neither diff.)
+ */
+async function changeIndex(root, changedOnly, diff, untracked, blobs) {
+    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+    const withUntracked = async (index) => {
+        const extra = (await untracked) ?? [];
+        if (extra.length === 0 || index.source !== 'git')
+            return index;
+        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return { ...index, files };
+    };
+    if (!changedOnly) {
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }));
+    }
+    const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
+    if (!diff)
+        return withUntracked(index);
+    if (raw === undefined)
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
+    const gone = new Set(parseRawAgainstHead(raw.toString('utf8')).deleted);
+    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
+}
+/** Whether the run judges a change against its base (its base commit or its diff is known). */
+function comparesWithBase(change) {
+    return change !== undefined && (change.baseline !== undefined || change.diff !== undefined);
+}
+/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
+function scanChanged(change) {
+    return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
+}
+/**
+ * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
+ * base tree's diff against the index (with `worktree`, against the working tree, so that edits not
+ * yet staged count), else from the pull request's diff; when neither is known, every file is
+ * scanned, and the log says why.
+ */
+async function scanScope(workspace, change, selection, diff, log, untracked) {
+    if (!scanChanged(change))
+        return {};
+    const base = change.baseline
+        ? ((await buildBaseWorkspace(workspace, change.baseline, {
+            include: selection.include,
+            exclude: selection.exclude,
+            ...(diff ? { diff } : {}),
+            ...(untracked ? { untracked } : {}),
+        })) ?? null)
+        : undefined;
+    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
+    if (!paths) {
+        log.info(change.diff?.diff.truncated && !base
+            ? 'scanning every file: the list of the files the change touches is partial'
+            : 'scanning every file: the files the change touches are unknown');
+        return base === undefined ? {} : { base };
+    }
+    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
+    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
+    return { ...(base !== undefined ? { base } : {}), head };
+}
+/** The base side of the change for the per-file rules: the base tree's changed files. */
+function focusedBase(scope, base) {
+    return scope.scan.head && base instanceof BaseWorkspace
+        ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/phases/evaluation.js
 /**
  * Phase 3, evaluation: the declarations checked against the tree and the calendar, then every rule
  * over the scope (rules whose controls are all declared not applicable are skipped), then triage
  * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
  */
+
 
 
 
@@ -7961,7 +8095,7 @@ async function evaluateHead(options, policy, scope, log) {
         });
     }
     else if (options.fileCache) {
-        log.info(`results cache: not used (${options.change ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
+        log.info(`results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
     }
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
@@ -8594,133 +8728,6 @@ function policySources(o) {
     };
 }
 
-// EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
-;// CONCATENATED MODULE: ./lib/core/phases/scope.js
-/**
- * Phase 2, the scope: the tree the rules see (the file index, the repository's inherited top-level
- * files, include and exclude) and, on a change, the base tree and the changed files the per-file
- * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
- * lists the tree while the rules load.
- */
-
-
-
-
-
-/** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
-function startListing(root, options) {
-    const changedOnly = scanChanged(options.change);
-    // The change's diff runs alongside the index (against the working tree, it is another pass over
-    // the tree).
-    const worktree = options.change?.worktree === true;
-    const diff = changedOnly && options.change?.baseline
-        ? diffAgainstHead(root, options.change.baseline, worktree)
-        : undefined;
-    // Untracked files that are part of the change (a local check with --base): listed once, for the
-    // index and to leave them out of the base.
-    const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
-    // The results cache is for a full check: it needs each file's blob, from the same pass.
-    const blobs = options.fileCache !== undefined && !options.change && !options.overlay;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
-    // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
-    index?.catch(() => { });
-    return {
-        changedOnly,
-        ...(diff ? { diff } : {}),
-        ...(untracked ? { untracked } : {}),
-        ...(index ? { index } : {}),
-    };
-}
-/** Builds the workspace the rules read, and on a change the base tree and the changed-files view. */
-async function defineScope(root, options, listing, config, log) {
-    const repo = GitRepository.open(root);
-    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
-    // .github/, .gitignore), which GitHub and git read from the top.
-    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
-    const workspace = new workspace_workspace/* Workspace */.aR(root, {
-        ...(listing.index ? { index: await listing.index } : {}),
-        include: config.include,
-        exclude: config.exclude,
-        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
-        ...(options.files ? { files: options.files } : {}),
-        ...(options.overlay ? { overlay: options.overlay } : {}),
-        ...(inherited ? { inherited } : {}),
-    });
-    log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
-    const untracked = await listing.untracked;
-    const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
-    const blobs = (await listing.index)?.blobs;
-    return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
-}
-/**
- * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
- * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
- * of the tree). Against the working tree, the diff (which stats every file anyway) tells which
- * tracked files the working tree has lost, instead of a second pass; against the index nothing is
- * asked of the file system, and a tracked file an earlier step deleted without staging stays listed:
- * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
- * (So does a file added after the base and deleted without committing, which is in neither diff.)
- */
-async function changeIndex(root, changedOnly, diff, untracked, blobs) {
-    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
-    const withUntracked = async (index) => {
-        const extra = (await untracked) ?? [];
-        if (extra.length === 0 || index.source !== 'git')
-            return index;
-        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        return { ...index, files };
-    };
-    if (!changedOnly) {
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }));
-    }
-    const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
-    if (!diff)
-        return withUntracked(index);
-    if (raw === undefined)
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
-    const gone = new Set(parseRawAgainstHead(raw.toString('utf8')).deleted);
-    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
-}
-/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
-function scanChanged(change) {
-    return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
-}
-/**
- * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
- * base tree's diff against the index (with `worktree`, against the working tree, so that edits not
- * yet staged count), else from the pull request's diff; when neither is known, every file is
- * scanned, and the log says why.
- */
-async function scanScope(workspace, change, selection, diff, log, untracked) {
-    if (!scanChanged(change))
-        return {};
-    const base = change.baseline
-        ? ((await buildBaseWorkspace(workspace, change.baseline, {
-            include: selection.include,
-            exclude: selection.exclude,
-            ...(diff ? { diff } : {}),
-            ...(untracked ? { untracked } : {}),
-        })) ?? null)
-        : undefined;
-    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
-    if (!paths) {
-        log.info(change.diff?.diff.truncated && !base
-            ? 'scanning every file: the list of the files the change touches is partial'
-            : 'scanning every file: the files the change touches are unknown');
-        return base === undefined ? {} : { base };
-    }
-    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
-    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
-    return { ...(base !== undefined ? { base } : {}), head };
-}
-/** The base side of the change for the per-file rules: the base tree's changed files. */
-function focusedBase(scope, base) {
-    return scope.scan.head && base instanceof BaseWorkspace
-        ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
-        : undefined;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/phases/comparison.js
 /**
  * Phase 4, base comparison: on a change, each finding is marked new or existing, by running the same
@@ -8850,6 +8857,7 @@ function buildReport(input) {
             files: input.files,
             ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
             ...(input.reused ? { reused: input.reused } : {}),
+            ...(input.cached ? { cached: input.cached } : {}),
             rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
             findings: input.findings.length,
             open: byStatus.open,
@@ -8928,6 +8936,10 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
     if (subjects.reused > 0 && source) {
         log.info(`of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`);
     }
+    const use = evaluation.run.cacheUse;
+    const cached = use && !use.reason && use.unchanged > 0 && use.kept > 0
+        ? { files: use.unchanged, rules: use.kept, source: options.fileCache?.source ?? 'a results cache' }
+        : undefined;
     return buildReport({
         root: options.root,
         head: scope.repo?.head() ?? null,
@@ -8963,6 +8975,7 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
         files: scope.workspace.files.length,
         ...changed,
         ...(reused > 0 && source ? { reused: { rules: reused, source } } : {}),
+        ...(cached ? { cached } : {}),
     });
 }
 
@@ -9820,6 +9833,85 @@ function onChangedLine(f, index) {
     return loc !== null && index.touches(loc.path, loc.startLine, loc.endLine ?? loc.startLine);
 }
 
+;// CONCATENATED MODULE: ./lib/action/results-cache.js
+/**
+ * The Action's side of the results cache (input `results-cache`, see core/file-cache.ts): a check of
+ * the default branch that is no pull request's (a push, a schedule, a manual run) takes the per-file
+ * rules' results of the files whose blob is unchanged from the file that actions/cache restored, and
+ * writes this run's back for actions/cache to save. A pull request's run never reads it: a file in
+ * the job's file system can be written by an earlier step running the pull request's code, and would
+ * let the change hide its own findings. Nothing here fails a run: a problem is one log line.
+ */
+
+
+
+
+/** The events whose runs check a branch as pushed, never a pull request's code. */
+const BRANCH_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch']);
+/** Why this run does not use the cache, or undefined when it does. */
+function resultsCacheRefusal(event, env) {
+    if (event.pullRequest || !BRANCH_EVENTS.has(event.name)) {
+        return `a ${event.name} run is not given one: only runs of the default branch (push, schedule, workflow_dispatch) read and write it`;
+    }
+    if (!event.defaultBranch || env.GITHUB_REF !== `refs/heads/${event.defaultBranch}`) {
+        return `the run is not on the default branch${event.defaultBranch ? ` (${event.defaultBranch})` : ''}`;
+    }
+    return undefined;
+}
+/** The engine's `fileCache` for this run, or undefined (and one log line) when the input is off or refused. */
+function resultsCacheOption(settings, event, env) {
+    const file = settings.resultsCache;
+    if (!file)
+        return undefined;
+    const refusal = resultsCacheRefusal(event, env);
+    if (refusal) {
+        commands/* info */.pq(`controlgate: results cache not used: ${refusal}`);
+        return undefined;
+    }
+    const previous = readCache(file);
+    return {
+        ...(previous ? { previous } : {}),
+        source: file,
+        collect: (cache) => {
+            try {
+                writeNoFollow(file, `${serializeFileCache(cache)}\n`);
+                commands/* info */.pq(`controlgate: results cache of ${cache.files.length} files written to ${file}`);
+            }
+            catch (err) {
+                commands/* info */.pq(`controlgate: results cache not written to ${file}: ${err.message}`);
+            }
+        },
+    };
+}
+/** The cache restored at `file`, or undefined (said when it is there and unreadable). */
+function readCache(file) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NOFOLLOW ?? 0));
+    }
+    catch (err) {
+        const code = err.code;
+        if (code !== 'ENOENT')
+            commands/* info */.pq(`controlgate: results cache ${file} not read (${code ?? String(err)})`);
+        return undefined;
+    }
+    try {
+        const stat = (0,external_node_fs_.fstatSync)(fd);
+        if (!stat.isFile())
+            throw new Error('not a file');
+        if (stat.size > FILE_CACHE_MAX_BYTES)
+            throw new Error(`larger than ${FILE_CACHE_MAX_BYTES} bytes`);
+        return parseFileCache((0,external_node_fs_.readFileSync)(fd, 'utf8'));
+    }
+    catch (err) {
+        commands/* info */.pq(`controlgate: results cache ${file} not taken: ${err.message}`);
+        return undefined;
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/action/settings.js
 
 
@@ -9932,6 +10024,15 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const baseResults = input('base-results').trim();
     if (baseResults)
         settings.baseResults = artifactName(baseResults);
+    const cache = input('results-cache').trim();
+    if (cache) {
+        const file = resolve(cache);
+        const inside = external_node_path_.relative(settings.root, file);
+        if (!inside.startsWith('..') && !external_node_path_.isAbsolute(inside)) {
+            throw new UsageError(`Input "results-cache": ${cache} lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it, e.g. \${{ runner.temp }}/controlgate/results-cache.json`);
+        }
+        settings.resultsCache = file;
+    }
     return settings;
 }
 /** The longest artifact name accepted (upload-artifact's own limit is about this). */
@@ -10158,6 +10259,18 @@ function repositoryPath(prefix, file) {
         rest = rest.slice(3);
     }
     return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
+/**
+ * What the verdicts rest on, when not simply on every file read by this run: the changed files of a
+ * pull request (see {@link changeBasisLine}), or a results cache for the unchanged files of a full check.
+ */
+function basisLine(report) {
+    const change = changeBasisLine(report);
+    const cached = report.summary.cached;
+    if (change || !cached)
+        return change;
+    const files = `${cached.files} file${cached.files === 1 ? '' : 's'}`;
+    return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
 }
 /**
  * On a pull request whose per-file rules looked at the changed files only: which declared controls'
@@ -10956,6 +11069,9 @@ function summary(s) {
         files: s.files,
         ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
         ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
+        ...(s.cached
+            ? { cached: { files: s.cached.files, rules: s.cached.rules, source: s.cached.source } }
+            : {}),
         rules: s.rules,
         findings: s.findings,
         open: s.open,
@@ -11266,7 +11382,7 @@ function controlsSection(report) {
             out.push(controlRow(c));
         out.push('');
     }
-    const basis = changeBasisLine(report);
+    const basis = basisLine(report);
     if (basis)
         out.push(escape_escapeMarkdown(basis), '');
     if (quiet.length > 0) {
@@ -12054,7 +12170,7 @@ function otherControls(report, paint) {
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
     }
-    const line = changeBasisLine(report);
+    const line = basisLine(report);
     if (line)
         out.push(`  ${escape_singleLine(line)}`);
     out.push('');
@@ -13236,6 +13352,7 @@ function sinks_plural(n, word) {
 
 
 
+
 /**
  * One Action run: inputs -> settings -> event (pull request, diff) -> report -> sinks -> gate. The
  * gate is the step's exit status: `runner.setFailed` (exit code 1) when it fails, and for any error.
@@ -13273,6 +13390,7 @@ async function runInSession(options) {
         // Collected only where a pull request cannot run: a push to the default branch.
         let collected;
         const produce = producesBaseResults(settings, event, env);
+        const fileCache = resultsCacheOption(settings, event, env);
         const report = await check(settings, logger, {
             event,
             scope,
@@ -13282,6 +13400,7 @@ async function runInSession(options) {
             ...(integrity ? { integrity } : {}),
             identity: identityFromEnv(env),
             ...(baseResults ? { baseResults } : {}),
+            ...(fileCache ? { fileCache } : {}),
             ...(produce
                 ? {
                     collectBaseResults: (r) => {
@@ -13424,7 +13543,7 @@ function readText(file) {
         return undefined;
     }
 }
-function check(settings, logger, { event, scope, pr, client, threads, integrity, identity, baseResults, collectBaseResults }) {
+function check(settings, logger, { event, scope, pr, client, threads, integrity, identity, baseResults, collectBaseResults, fileCache, }) {
     return runCheck({
         root: settings.root,
         identity,
@@ -13453,6 +13572,7 @@ function check(settings, logger, { event, scope, pr, client, threads, integrity,
         ...(integrity?.approval ? { approval: integrity.approval } : {}),
         ...(baseResults ? { baseResults } : {}),
         ...(collectBaseResults ? { collectBaseResults } : {}),
+        ...(fileCache ? { fileCache } : {}),
     });
 }
 /**
@@ -13531,13 +13651,13 @@ function gate(report, scope) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FF: () => (/* binding */ storedInputs),
 /* harmony export */   KQ: () => (/* binding */ recordedInputs),
+/* harmony export */   M3: () => (/* binding */ rawProblem),
 /* harmony export */   N: () => (/* binding */ BASE_RESULTS_FORMAT),
 /* harmony export */   XZ: () => (/* binding */ parseBaseResults),
 /* harmony export */   a5: () => (/* binding */ serializeBaseResults),
 /* harmony export */   ik: () => (/* binding */ resultsKey),
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
-/* unused harmony export rawProblem */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
 /* harmony import */ var _workspace_scope_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(837);
@@ -41665,7 +41785,7 @@ function tuneHeap() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(721);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3782);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
 /* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
 

@@ -5015,7 +5015,9 @@ class CacheCollector {
     }
     /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
     result() {
-        const kept = [...this.rules.entries()].filter(([, g]) => !g.dropped);
+        const kept = [...this.rules.entries()]
+            .filter(([, g]) => !g.dropped)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const rules = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
         const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
         const { ids, modified } = this.run.blobs;
@@ -7573,12 +7575,144 @@ async function collectResults(policy, scope, run, log) {
     return results;
 }
 
+// EXTERNAL MODULE: ./lib/core/workspace/focus.js
+var workspace_focus = __nccwpck_require__(6981);
+;// CONCATENATED MODULE: ./lib/core/phases/scope.js
+/**
+ * Phase 2, the scope: the tree the rules see (the file index, the repository's inherited top-level
+ * files, include and exclude) and, on a change, the base tree and the changed files the per-file
+ * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
+ * lists the tree while the rules load.
+ */
+
+
+
+
+
+/** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
+function startListing(root, options) {
+    const changedOnly = scanChanged(options.change);
+    // The change's diff runs alongside the index (against the working tree, it is another pass over
+    // the tree).
+    const worktree = options.change?.worktree === true;
+    const diff = changedOnly && options.change?.baseline
+        ? diffAgainstHead(root, options.change.baseline, worktree)
+        : undefined;
+    // Untracked files that are part of the change (a local check with --base): listed once, for the
+    // index and to leave them out of the base.
+    const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
+    // The results cache is for a full check: it needs each file's blob, from the same pass.
+    const blobs = options.fileCache !== undefined && !comparesWithBase(options.change) && !options.overlay;
+    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
+    // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
+    index?.catch(() => { });
+    return {
+        changedOnly,
+        ...(diff ? { diff } : {}),
+        ...(untracked ? { untracked } : {}),
+        ...(index ? { index } : {}),
+    };
+}
+/** Builds the workspace the rules read, and on a change the base tree and the changed-files view. */
+async function defineScope(root, options, listing, config, log) {
+    const repo = GitRepository.open(root);
+    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
+    // .github/, .gitignore), which GitHub and git read from the top.
+    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
+    const workspace = new workspace_workspace/* Workspace */.aR(root, {
+        ...(listing.index ? { index: await listing.index } : {}),
+        include: config.include,
+        exclude: config.exclude,
+        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+        ...(options.files ? { files: options.files } : {}),
+        ...(options.overlay ? { overlay: options.overlay } : {}),
+        ...(inherited ? { inherited } : {}),
+    });
+    log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
+    const untracked = await listing.untracked;
+    const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
+    const blobs = (await listing.index)?.blobs;
+    return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
+}
+/**
+ * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
+ * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
+ * of the tree). Against the working tree, the diff (which stats every file anyway) tells which
+ * tracked files the working tree has lost, instead of a second pass; against the index nothing is
+ * asked of the file system, and a tracked file an earlier step deleted without staging stays listed:
+ * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
+ * (So does a file added after the base and deleted without committing, which is in neither diff.)
+ */
+async function changeIndex(root, changedOnly, diff, untracked, blobs) {
+    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
+    const withUntracked = async (index) => {
+        const extra = (await untracked) ?? [];
+        if (extra.length === 0 || index.source !== 'git')
+            return index;
+        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return { ...index, files };
+    };
+    if (!changedOnly) {
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }));
+    }
+    const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
+    if (!diff)
+        return withUntracked(index);
+    if (raw === undefined)
+        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
+    const gone = new Set(parseRawAgainstHead(raw.toString('utf8')).deleted);
+    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
+}
+/** Whether the run judges a change against its base (its base commit or its diff is known). */
+function comparesWithBase(change) {
+    return change !== undefined && (change.baseline !== undefined || change.diff !== undefined);
+}
+/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
+function scanChanged(change) {
+    return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
+}
+/**
+ * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
+ * base tree's diff against the index (with `worktree`, against the working tree, so that edits not
+ * yet staged count), else from the pull request's diff; when neither is known, every file is
+ * scanned, and the log says why.
+ */
+async function scanScope(workspace, change, selection, diff, log, untracked) {
+    if (!scanChanged(change))
+        return {};
+    const base = change.baseline
+        ? ((await buildBaseWorkspace(workspace, change.baseline, {
+            include: selection.include,
+            exclude: selection.exclude,
+            ...(diff ? { diff } : {}),
+            ...(untracked ? { untracked } : {}),
+        })) ?? null)
+        : undefined;
+    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
+    if (!paths) {
+        log.info(change.diff?.diff.truncated && !base
+            ? 'scanning every file: the list of the files the change touches is partial'
+            : 'scanning every file: the files the change touches are unknown');
+        return base === undefined ? {} : { base };
+    }
+    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
+    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
+    return { ...(base !== undefined ? { base } : {}), head };
+}
+/** The base side of the change for the per-file rules: the base tree's changed files. */
+function focusedBase(scope, base) {
+    return scope.scan.head && base instanceof BaseWorkspace
+        ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/phases/evaluation.js
 /**
  * Phase 3, evaluation: the declarations checked against the tree and the calendar, then every rule
  * over the scope (rules whose controls are all declared not applicable are skipped), then triage
  * (exceptions and inline ignores). The findings leave this phase with unique fingerprints.
  */
+
 
 
 
@@ -7644,7 +7778,7 @@ async function evaluateHead(options, policy, scope, log) {
         });
     }
     else if (options.fileCache) {
-        log.info(`results cache: not used (${options.change ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
+        log.info(`results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
     }
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
@@ -8277,133 +8411,6 @@ function policySources(o) {
     };
 }
 
-// EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
-;// CONCATENATED MODULE: ./lib/core/phases/scope.js
-/**
- * Phase 2, the scope: the tree the rules see (the file index, the repository's inherited top-level
- * files, include and exclude) and, on a change, the base tree and the changed files the per-file
- * rules look at. The index and the diff start before the policy loads ({@link startListing}): git
- * lists the tree while the rules load.
- */
-
-
-
-
-
-/** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
-function startListing(root, options) {
-    const changedOnly = scanChanged(options.change);
-    // The change's diff runs alongside the index (against the working tree, it is another pass over
-    // the tree).
-    const worktree = options.change?.worktree === true;
-    const diff = changedOnly && options.change?.baseline
-        ? diffAgainstHead(root, options.change.baseline, worktree)
-        : undefined;
-    // Untracked files that are part of the change (a local check with --base): listed once, for the
-    // index and to leave them out of the base.
-    const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
-    // The results cache is for a full check: it needs each file's blob, from the same pass.
-    const blobs = options.fileCache !== undefined && !options.change && !options.overlay;
-    const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
-    // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
-    index?.catch(() => { });
-    return {
-        changedOnly,
-        ...(diff ? { diff } : {}),
-        ...(untracked ? { untracked } : {}),
-        ...(index ? { index } : {}),
-    };
-}
-/** Builds the workspace the rules read, and on a change the base tree and the changed-files view. */
-async function defineScope(root, options, listing, config, log) {
-    const repo = GitRepository.open(root);
-    // A folder of a repository is checked with the repository's own files (CODEOWNERS, SECURITY.md,
-    // .github/, .gitignore), which GitHub and git read from the top.
-    const inherited = repo?.prefix && !options.files ? await repositoryFiles(root, repo.prefix) : undefined;
-    const workspace = new workspace_workspace/* Workspace */.aR(root, {
-        ...(listing.index ? { index: await listing.index } : {}),
-        include: config.include,
-        exclude: config.exclude,
-        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
-        ...(options.files ? { files: options.files } : {}),
-        ...(options.overlay ? { overlay: options.overlay } : {}),
-        ...(inherited ? { inherited } : {}),
-    });
-    log.debug(`indexed ${workspace.files.length} files (${workspace.indexSource})`);
-    const untracked = await listing.untracked;
-    const scan = await scanScope(workspace, options.change, config, listing.diff, log, untracked);
-    const blobs = (await listing.index)?.blobs;
-    return { repo, workspace, scan, untracked, ...(blobs ? { blobs } : {}) };
-}
-/**
- * The file index. On a changed-files scan: what git tracks (as `git diff` sees it: files that earlier
- * steps left untracked, such as build output, are not part of a pull request, and not worth a walk
- * of the tree). Against the working tree, the diff (which stats every file anyway) tells which
- * tracked files the working tree has lost, instead of a second pass; against the index nothing is
- * asked of the file system, and a tracked file an earlier step deleted without staging stays listed:
- * a rule that reads it finds it missing, and the run names it in a warning (`Workspace.missingFiles`).
- * (So does a file added after the base and deleted without committing, which is in neither diff.)
- */
-async function changeIndex(root, changedOnly, diff, untracked, blobs) {
-    // Untracked files that belong to the change come from their own list: git walks the tree for them once.
-    const withUntracked = async (index) => {
-        const extra = (await untracked) ?? [];
-        if (extra.length === 0 || index.source !== 'git')
-            return index;
-        const files = [...new Set([...index.files, ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        return { ...index, files };
-    };
-    if (!changedOnly) {
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { ...(untracked ? { untracked: false } : {}), ...(blobs ? { blobs } : {}) }));
-    }
-    const [index, raw] = await Promise.all([(0,files/* listFilesAsync */.KY)(root, { untracked: false, deleted: !diff }), diff]);
-    if (!diff)
-        return withUntracked(index);
-    if (raw === undefined)
-        return withUntracked(await (0,files/* listFilesAsync */.KY)(root, { untracked: false }));
-    const gone = new Set(parseRawAgainstHead(raw.toString('utf8')).deleted);
-    return withUntracked(gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) });
-}
-/** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
-function scanChanged(change) {
-    return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
-}
-/**
- * Decides which files the per-file rules see. Under `scan: changed` the changed files come from the
- * base tree's diff against the index (with `worktree`, against the working tree, so that edits not
- * yet staged count), else from the pull request's diff; when neither is known, every file is
- * scanned, and the log says why.
- */
-async function scanScope(workspace, change, selection, diff, log, untracked) {
-    if (!scanChanged(change))
-        return {};
-    const base = change.baseline
-        ? ((await buildBaseWorkspace(workspace, change.baseline, {
-            include: selection.include,
-            exclude: selection.exclude,
-            ...(diff ? { diff } : {}),
-            ...(untracked ? { untracked } : {}),
-        })) ?? null)
-        : undefined;
-    const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
-    if (!paths) {
-        log.info(change.diff?.diff.truncated && !base
-            ? 'scanning every file: the list of the files the change touches is partial'
-            : 'scanning every file: the files the change touches are unknown');
-        return base === undefined ? {} : { base };
-    }
-    const head = new workspace_focus/* FocusedWorkspace */.z(workspace, paths);
-    log.info(`scanning the ${head.files.length} changed file${head.files.length === 1 ? '' : 's'} of ${workspace.files.length} with the per-file rules (scan: changed)`);
-    return { ...(base !== undefined ? { base } : {}), head };
-}
-/** The base side of the change for the per-file rules: the base tree's changed files. */
-function focusedBase(scope, base) {
-    return scope.scan.head && base instanceof BaseWorkspace
-        ? new workspace_focus/* FocusedWorkspace */.z(base, base.changed.base)
-        : undefined;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/phases/comparison.js
 /**
  * Phase 4, base comparison: on a change, each finding is marked new or existing, by running the same
@@ -8533,6 +8540,7 @@ function buildReport(input) {
             files: input.files,
             ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
             ...(input.reused ? { reused: input.reused } : {}),
+            ...(input.cached ? { cached: input.cached } : {}),
             rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
             findings: input.findings.length,
             open: byStatus.open,
@@ -8611,6 +8619,10 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
     if (subjects.reused > 0 && source) {
         log.info(`of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`);
     }
+    const use = evaluation.run.cacheUse;
+    const cached = use && !use.reason && use.unchanged > 0 && use.kept > 0
+        ? { files: use.unchanged, rules: use.kept, source: options.fileCache?.source ?? 'a results cache' }
+        : undefined;
     return buildReport({
         root: options.root,
         head: scope.repo?.head() ?? null,
@@ -8646,6 +8658,7 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
         files: scope.workspace.files.length,
         ...changed,
         ...(reused > 0 && source ? { reused: { rules: reused, source } } : {}),
+        ...(cached ? { cached } : {}),
     });
 }
 
@@ -9254,6 +9267,18 @@ function repositoryPath(prefix, file) {
         rest = rest.slice(3);
     }
     return parts.length > 0 ? `${parts.join('/')}/${rest}` : rest;
+}
+/**
+ * What the verdicts rest on, when not simply on every file read by this run: the changed files of a
+ * pull request (see {@link changeBasisLine}), or a results cache for the unchanged files of a full check.
+ */
+function basisLine(report) {
+    const change = changeBasisLine(report);
+    const cached = report.summary.cached;
+    if (change || !cached)
+        return change;
+    const files = `${cached.files} file${cached.files === 1 ? '' : 's'}`;
+    return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
 }
 /**
  * On a pull request whose per-file rules looked at the changed files only: which declared controls'
@@ -10052,6 +10077,9 @@ function summary(s) {
         files: s.files,
         ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
         ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
+        ...(s.cached
+            ? { cached: { files: s.cached.files, rules: s.cached.rules, source: s.cached.source } }
+            : {}),
         rules: s.rules,
         findings: s.findings,
         open: s.open,
@@ -10362,7 +10390,7 @@ function controlsSection(report) {
             out.push(controlRow(c));
         out.push('');
     }
-    const basis = changeBasisLine(report);
+    const basis = basisLine(report);
     if (basis)
         out.push(escapeMarkdown(basis), '');
     if (quiet.length > 0) {
@@ -11148,7 +11176,7 @@ function otherControls(report, paint) {
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
     }
-    const line = changeBasisLine(report);
+    const line = basisLine(report);
     if (line)
         out.push(`  ${escape_singleLine(line)}`);
     out.push('');

@@ -203,7 +203,9 @@ export class CacheCollector {
 
   /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
   result(): FileCache {
-    const kept = [...this.rules.entries()].filter(([, g]) => !g.dropped);
+    const kept = [...this.rules.entries()]
+      .filter(([, g]) => !g.dropped)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const rules: CachedRule[] = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
     const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
     const { ids, modified } = this.run.blobs;

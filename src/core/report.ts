@@ -53,6 +53,7 @@ export interface ReportInput {
   files: number;
   changedFiles?: number;
   reused?: { rules: number; source: string };
+  cached?: { files: number; rules: number; source: string };
 }
 
 /** Assembles the one immutable Report that every reporter and sink reads. */
@@ -106,6 +107,7 @@ export function buildReport(input: ReportInput): Report {
       files: input.files,
       ...(input.changedFiles !== undefined ? { changedFiles: input.changedFiles } : {}),
       ...(input.reused ? { reused: input.reused } : {}),
+      ...(input.cached ? { cached: input.cached } : {}),
       rules: input.rules.filter((r) => r.result !== 'disabled' && r.result !== 'not-applicable').length,
       findings: input.findings.length,
       open: byStatus.open,

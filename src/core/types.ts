@@ -397,6 +397,12 @@ export interface ReportSummary {
    * results came from.
    */
   reused?: { rules: number; source: string };
+  /**
+   * Set when a full check took the per-file rules' results of files whose blob is unchanged from a
+   * results cache written by an earlier run (same controlgate, rules and settings): how many files
+   * were not read again, for how many rules, and where the cache came from.
+   */
+  cached?: { files: number; rules: number; source: string };
   rules: number;
   findings: number;
   open: number;

@@ -241,6 +241,9 @@ function summary(s: ReportSummary): ReportSummary {
     files: s.files,
     ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
     ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
+    ...(s.cached
+      ? { cached: { files: s.cached.files, rules: s.cached.rules, source: s.cached.source } }
+      : {}),
     rules: s.rules,
     findings: s.findings,
     open: s.open,

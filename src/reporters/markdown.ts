@@ -14,8 +14,8 @@ import {
   utf8Bytes,
 } from './escape.js';
 import {
+  basisLine,
   byPriority,
-  changeBasisLine,
   confidenceLabel,
   controlsByVerdict,
   declaredLabel,
@@ -167,7 +167,7 @@ function controlsSection(report: Report): string[] {
     for (const c of rows) out.push(controlRow(c));
     out.push('');
   }
-  const basis = changeBasisLine(report);
+  const basis = basisLine(report);
   if (basis) out.push(escapeMarkdown(basis), '');
   if (quiet.length > 0) {
     const list = quiet.map((c) => `${escapeMarkdown(c.id)} ${escapeMarkdown(c.title)}`).join(' · ');

@@ -147,6 +147,18 @@ export function repositoryPath(prefix: string, file: string): string {
 }
 
 /**
+ * What the verdicts rest on, when not simply on every file read by this run: the changed files of a
+ * pull request (see {@link changeBasisLine}), or a results cache for the unchanged files of a full check.
+ */
+export function basisLine(report: Report): string | undefined {
+  const change = changeBasisLine(report);
+  const cached = report.summary.cached;
+  if (change || !cached) return change;
+  const files = `${cached.files} file${cached.files === 1 ? '' : 's'}`;
+  return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
+}
+
+/**
  * On a pull request whose per-file rules looked at the changed files only: which declared controls'
  * verdicts rest on the change, the others resting on the whole tree. Undefined on a full check.
  */

@@ -14,7 +14,7 @@ import {
 } from '../core/types.js';
 import { escapeControls, plural, singleLine } from './escape.js';
 import {
-  changeBasisLine,
+  basisLine,
   confidenceLabel,
   controlsByVerdict,
   controlTitles,
@@ -227,7 +227,7 @@ function otherControls(report: Report, paint: Paint): string[] {
     const ids = report.controls.filter((c) => c.verdict === v).map((c) => escapeControls(c.id));
     if (ids.length > 0) out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
   }
-  const line = changeBasisLine(report);
+  const line = basisLine(report);
   if (line) out.push(`  ${singleLine(line)}`);
   out.push('');
   return out;

@@ -3,7 +3,8 @@
  * results for the files whose blob is unchanged judges exactly as the check that reads every file,
  * reads only the files it must, and never takes what no longer holds.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CachePlan, cacheable } from '../../src/core/cache-run.js';
@@ -19,9 +20,11 @@ import {
 } from '../../src/core/file-cache.js';
 import { loadRules } from '../../src/core/rules/load.js';
 import type { Logger, Report } from '../../src/core/types.js';
+import { schemaValidator, validate } from '../../src/core/validate.js';
 import { VERSION } from '../../src/core/version.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { renderJson, renderText } from '../../src/reporters/index.js';
 import { fixtureRoot, listRuleFixtures } from '../helpers/fixtures.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 import { baseTree, judgement, pullRequest, rng } from '../helpers/random-tree.js';
@@ -56,6 +59,7 @@ async function cachedCheck(
     now: NOW,
     logger: log,
     fileCache: {
+      source: 'the test',
       ...(previous ? { previous: parseFileCache(serializeFileCache(previous)) } : {}),
       collect: (c) => {
         next = c;
@@ -67,6 +71,13 @@ async function cachedCheck(
 }
 
 const full = (root: string): Promise<Report> => runCheck({ root, now: NOW });
+
+/** The report as a user sees it, but the summary's word on the cache (asserted where it matters). */
+function judged(report: Report): unknown {
+  const j = judgement(report) as { summary: Record<string, unknown> };
+  delete j.summary.cached;
+  return j;
+}
 
 /** The `results cache:` line of a run's log. */
 const cacheLine = (lines: string[]) => lines.find((l) => l.startsWith('info: results cache'));
@@ -95,9 +106,7 @@ describe('a full check with the results cache', () => {
           else tree[p] = c;
         }
         const cached = await cachedCheck(repo.dir, cache);
-        expect(judgement(cached.report), `seed ${seed}, step ${step}`).toEqual(
-          judgement(await full(repo.dir)),
-        );
+        expect(judged(cached.report), `seed ${seed}, step ${step}`).toEqual(judgement(await full(repo.dir)));
         const taken = /: (\d+) of (\d+) files unchanged; (\d+) of (\d+) per-file rules/.exec(
           cacheLine(cached.lines) ?? '',
         );
@@ -127,10 +136,19 @@ describe('a full check with the results cache', () => {
     const files = new Set(read.mock.calls.map(([f]) => f));
     read.mockRestore();
     expect(cacheLine(cached.lines)).toBe(
-      `info: results cache: 40 of 41 files unchanged; ${cached.next.rules.length} of ${cached.next.rules.length} per-file rules taken from it for them`,
+      `info: results cache (the test): 40 of 41 files unchanged; ${cached.next.rules.length} of ${cached.next.rules.length} per-file rules taken from it for them`,
     );
     expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual(['src/leak.py', 'src/m7.js']);
-    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+    const rules = cached.next.rules.length;
+    expect(cached.report.summary.cached).toEqual({ files: 40, rules, source: 'the test' });
+    // In the frozen JSON format too, which the schema describes.
+    const json = JSON.parse(renderJson(cached.report));
+    expect(json.summary.cached).toEqual({ files: 40, rules, source: 'the test' });
+    expect(validate(schemaValidator('report.schema.json'), json)).toEqual([]);
+    expect(renderText(cached.report)).toContain(
+      `The results of ${rules} per-file rules on 40 files whose content is unchanged come from the results cache (the test), written by an earlier run of the same rules and settings; every other file was read.`,
+    );
+    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
     const tokens = cached.report.findings.filter((f) => f.ruleId === 'api-token-committed');
     expect(tokens.map((f) => f.location?.path).sort()).toEqual(['src/leak.py', 'src/m7.js']);
   });
@@ -145,29 +163,39 @@ describe('a full check with the results cache', () => {
     expect(
       cached.report.findings.filter((f) => f.ruleId === 'api-token-committed').map((f) => f.location?.path),
     ).toEqual(['src/a.js', 'src/new.py']);
-    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
     // Neither is kept for the next run: the cache holds what git tracks, as git tracks it.
     expect(cached.next.files.map((f) => f.p)).toEqual(['src/b.js']);
   });
 
   it('keeps the parse problems of the files it does not read again', async () => {
+    // A custom rule is the only one to parse these files: their problems come from its parse alone.
+    const rules = mkdtempSync(path.join(tmpdir(), 'cg-cache-rules-'));
+    writeFileSync(
+      path.join(rules, 'service-config.yml'),
+      'id: service-config\ntitle: Service configs name an owner\nseverity: low\ncontrols: ["8.9"]\nrationale: Owners answer for them.\nremediation: Add owner.\ncheck:\n  kind: structured.schema\n  with:\n    paths: ["services/*.yml"]\n    message: Service config\n    schema:\n      type: object\n      required: [owner]\n',
+    );
     const repo = scratchRepo();
     repo.commit(
       {
-        '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: [npm\n',
+        'services/a.yml': 'owner: [team\n',
+        'services/b.yml': 'name: b\n',
         'src/a.js': 'export const a = 1;\n',
       },
       'first',
     );
-    const first = await cachedCheck(repo.dir, undefined);
+    const options = { ruleDirs: [rules] };
+    const first = await cachedCheck(repo.dir, undefined, options);
     const unparsable = (r: Report) =>
       r.findings.filter((f) => f.ruleId === 'unparsable-file').map((f) => f.location?.path);
-    expect(unparsable(first.report)).toEqual(['.github/dependabot.yml']);
+    expect(unparsable(first.report)).toEqual(['services/a.yml']);
     repo.commit({ 'src/a.js': 'export const a = 2;\n' }, 'second');
-    const cached = await cachedCheck(repo.dir, first.next);
-    expect(cacheLine(cached.lines)).toMatch(/: 1 of 2 files unchanged/);
-    expect(unparsable(cached.report)).toEqual(['.github/dependabot.yml']);
-    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+    const cached = await cachedCheck(repo.dir, first.next, options);
+    expect(cacheLine(cached.lines)).toMatch(/: 2 of 3 files unchanged/);
+    expect(unparsable(cached.report)).toEqual(['services/a.yml']);
+    expect(judged(cached.report)).toEqual(
+      judgement(await runCheck({ root: repo.dir, now: NOW, ...options })),
+    );
   });
 
   it('evaluates a rule that reads another file again, whatever the cache holds (dockerfile-root-user)', async () => {
@@ -190,7 +218,7 @@ describe('a full check with the results cache', () => {
     repo.commit({ 'act/action.yml': action('node24') }, 'second');
     const cached = await cachedCheck(repo.dir, first.next);
     expect(rootUser(cached.report)).toEqual([['act/Dockerfile', false]]);
-    expect(judgement(cached.report)).toEqual(judgement(await full(repo.dir)));
+    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
   });
 
   it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
@@ -204,12 +232,12 @@ describe('a full check with the results cache', () => {
     );
     const other = await cachedCheck(repo.dir, next);
     expect(cacheLine(other.lines)).toBe(
-      'info: results cache: not taken: it was written with other rules or settings than the policy in force',
+      'info: results cache (the test): not taken: it was written with other rules or settings than the policy in force',
     );
-    expect(judgement(other.report)).toEqual(judgement(await full(repo.dir)));
+    expect(judged(other.report)).toEqual(judgement(await full(repo.dir)));
     const older = await cachedCheck(repo.dir, { ...other.next, version: '0.0.1' });
     expect(cacheLine(older.lines)).toBe(
-      `info: results cache: not taken: it was written by controlgate 0.0.1, this is ${VERSION}`,
+      `info: results cache (the test): not taken: it was written by controlgate 0.0.1, this is ${VERSION}`,
     );
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import type { FileCache } from '../../src/core/file-cache.js';
 import {
   CHUNK_FILES,
   type SliceJob,
@@ -135,6 +136,36 @@ describe('per-file rules over a large tree, slice by slice', () => {
     expect(log).toContain(
       'per-file rules: 3 slices, 0 on 1 worker thread(s); worker failed: worker ran out of memory',
     );
+  }, 60_000);
+
+  it("fills the results cache from the workers' slices, and takes it for the unchanged files", async () => {
+    const repo = scratchRepo();
+    largeTree(repo.dir);
+    repo.commit({}, 'first');
+    const threads = { spawn: () => inThreadWorker(), count: 1 };
+    let cache: FileCache | undefined;
+    const first = await check({ root: repo.dir, threads, fileCache: { collect: (c) => (cache = c) } });
+    expect(located(first)).toEqual(EXPECTED);
+    // Every tracked file, with what each rule the cache holds found and read there.
+    expect(cache!.files).toHaveLength(TOTAL + 2);
+    expect(cache!.rules.map((r) => r.id)).toEqual(['api-token-committed', 'inline-ignore-invalid']);
+    const last = cache!.files.find((f) => f.p === `f/0${TOTAL - 1}.py`)!;
+    expect(Object.keys(last.r ?? {})).toEqual(['0']);
+    expect(last.e).toEqual([0, 1]);
+    repo.commit({ 'f/00001.py': `x = 1\nTOKEN = "${TOKEN}"\n` }, 'second');
+    const log: string[] = [];
+    const cached = await check({
+      root: repo.dir,
+      threads,
+      fileCache: { previous: cache! },
+      logger: { ...debugLog(log), info: (m) => log.push(m) },
+    });
+    expect(log).toContain(
+      `results cache: ${TOTAL + 1} of ${TOTAL + 2} files unchanged; 2 of 2 per-file rules taken from it for them`,
+    );
+    const alone = await check({ root: repo.dir });
+    expect(JSON.stringify(cached.findings)).toBe(JSON.stringify(alone.findings));
+    expect(cached.rules).toEqual(alone.rules);
   }, 60_000);
 
   it('reports a policy change once, not once per slice', async () => {

@@ -16,7 +16,7 @@ import { triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
 import type { PolicyInForce } from './policy.js';
 import { collectResults, reuseBaseResults, runKey } from './reuse.js';
-import type { Scope } from './scope.js';
+import { comparesWithBase, type Scope } from './scope.js';
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
 export const LAST_KIND = 'core.input-problems';
@@ -100,7 +100,7 @@ export async function evaluateHead(
     });
   } else if (options.fileCache) {
     log.info(
-      `results cache: not used (${options.change ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`,
+      `results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`,
     );
   }
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {

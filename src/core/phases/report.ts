@@ -79,6 +79,11 @@ export function writeReport(
       `of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`,
     );
   }
+  const use = evaluation.run.cacheUse;
+  const cached =
+    use && !use.reason && use.unchanged > 0 && use.kept > 0
+      ? { files: use.unchanged, rules: use.kept, source: options.fileCache?.source ?? 'a results cache' }
+      : undefined;
   return buildReport({
     root: options.root,
     head: scope.repo?.head() ?? null,
@@ -114,5 +119,6 @@ export function writeReport(
     files: scope.workspace.files.length,
     ...changed,
     ...(reused > 0 && source ? { reused: { rules: reused, source } } : {}),
+    ...(cached ? { cached } : {}),
   });
 }

@@ -60,7 +60,7 @@ export function startListing(root: string, options: CheckOptions): Listing {
   // index and to leave them out of the base.
   const untracked = worktree && !options.files ? untrackedFiles(root) : undefined;
   // The results cache is for a full check: it needs each file's blob, from the same pass.
-  const blobs = options.fileCache !== undefined && !options.change && !options.overlay;
+  const blobs = options.fileCache !== undefined && !comparesWithBase(options.change) && !options.overlay;
   const index = options.files ? undefined : changeIndex(root, changedOnly, diff, untracked, blobs);
   // Awaited later; a usage error thrown before then must not leave it an unhandled rejection.
   index?.catch(() => {});
@@ -135,6 +135,11 @@ async function changeIndex(
   return withUntracked(
     gone.size === 0 ? index : { ...index, files: index.files.filter((f) => !gone.has(f)) },
   );
+}
+
+/** Whether the run judges a change against its base (its base commit or its diff is known). */
+export function comparesWithBase(change: ChangeOptions | undefined): boolean {
+  return change !== undefined && (change.baseline !== undefined || change.diff !== undefined);
 }
 
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
