@@ -14,7 +14,16 @@
 // (default 5), BENCH_DIR (default .bench), BENCH_PEER_TIMEOUT_MS (default 150000). Needs GNU time
 // (/usr/bin/time) and, for the floor, ripgrep (apt-get install -y ripgrep).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -287,6 +296,38 @@ function main() {
   for (const size of PR_SIZES) pullRequest(`${size} changed files`, makePullRequest(REPO, size));
   // Five source files only: no rule that reads across files reads them.
   pullRequest('5 changed source files, no workflow', makePullRequest(REPO, 5, { workflows: false }));
+
+  // The results cache between full checks (what a push run of the default branch keeps with
+  // actions/cache): written on main, then taken on main (nothing changed) and on commits of 5, 50
+  // and 500 changed files. A run rewrites the cache, so each starts from a copy of main's, and the
+  // full check runs in the same turns for the ratio.
+  const cacheMain = path.join(WORK, 'results-cache.json');
+  const cacheRun = path.join(WORK, 'results-cache-run.json');
+  const withCache = (label) => [
+    label,
+    () => {
+      copyFileSync(cacheMain, cacheRun);
+      return check(REPO, '--cache', cacheRun);
+    },
+  ];
+  execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: REPO });
+  rmSync(cacheMain, { force: true });
+  check(REPO, '--cache', cacheMain);
+  const cacheRows = [];
+  for (const size of [0, ...PR_SIZES]) {
+    if (size > 0) makePullRequest(REPO, size);
+    const [warm, again] = timeInTurns(RUNS, [
+      withCache(`results cache, ${size} changed`),
+      ['full check', () => check(REPO)],
+    ]);
+    const taken = JSON.parse(readFileSync(cacheRun, 'utf8')).files.length;
+    cacheRows.push([
+      `controlgate full check with the results cache (--cache), ${size === 0 ? 'nothing changed' : `${size} files changed since it was written`}`,
+      warm,
+      `${((warm.cpu / again.cpu) * 100).toFixed(0)}% of the full check's CPU in the same turns (${(again.cpu / 1000).toFixed(2)} s)${rg ? `; ${(warm.cpu / rg.cpu).toFixed(1)}x rg by CPU` : ''}; cache ${(statSync(cacheMain).size / 1e6).toFixed(1)} MB, ${taken} files`,
+    ]);
+  }
+  rows.push(...cacheRows);
 
   // Outside any git work tree (BENCH_DIR defaults to .bench inside this repository, and a folder of
   // a repository is checked with the repository's own top-level files).

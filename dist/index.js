@@ -5158,65 +5158,74 @@ function parseFileCache(text) {
         throw new Error('version is missing');
     if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
         throw new Error('key is not a digest');
-    if (!Array.isArray(data.rules))
-        throw new Error('rules is not a list');
-    for (const [i, rule] of data.rules.entries()) {
-        const asked = isObject(rule) ? rule.asked : undefined;
-        if (!isObject(rule) || typeof rule.id !== 'string')
-            throw new Error(`rules[${i}] has no id`);
-        if (!Array.isArray(asked) ||
-            !asked.every((a) => Array.isArray(a) && typeof a[0] === 'string' && typeof a[1] === 'boolean')) {
-            throw new Error(`rules[${i}].asked is not a list of [path, exists]`);
-        }
-    }
-    if (!Array.isArray(data.files))
-        throw new Error('files is not a list');
-    const count = data.rules.length;
-    let last = '';
-    for (const [i, file] of data.files.entries()) {
-        const problem = fileProblem(file, count);
-        if (problem)
-            throw new Error(`files[${i}]: ${problem}`);
-        const p = file.p;
-        if (i > 0 && !(last < p))
-            throw new Error(`files[${i}]: not sorted by path`);
-        last = p;
-    }
+    const problem = shapeProblem(data);
+    if (problem)
+        throw new Error(problem);
     return data;
 }
-function fileProblem(file, rules) {
-    if (!isObject(file) || typeof file.p !== 'string' || typeof file.b !== 'string')
-        return 'no path or blob';
-    const isRule = (n) => Number.isInteger(n) && n >= 0 && n < rules;
-    if (!Array.isArray(file.e) || !file.e.every(isRule))
-        return 'e is not a list of rule indices';
-    if (file.r !== undefined) {
-        if (!isObject(file.r))
-            return 'r is not an object';
-        for (const [k, raw] of Object.entries(file.r)) {
-            if (!/^\d+$/.test(k) || !isRule(Number(k)))
-                return `r.${k} is not a rule index`;
-            const problem = (0,base_results/* rawProblem */.M3)(raw);
-            if (problem)
-                return `r.${k}: ${problem}`;
-            if (raw.some((f) => f.location?.path !== file.p))
-                return `r.${k}: a finding lies in another file`;
+function shapeProblem(data) {
+    const { rules, paths, blobs, readers, read, found, problems } = data;
+    if (!Array.isArray(rules))
+        return 'rules is not a list';
+    for (const [i, rule] of rules.entries()) {
+        if (!isObject(rule) || typeof rule.id !== 'string')
+            return `rules[${i}] has no id`;
+        const asked = rule.asked;
+        if (!Array.isArray(asked) ||
+            !asked.every((a) => Array.isArray(a) && typeof a[0] === 'string' && typeof a[1] === 'boolean')) {
+            return `rules[${i}].asked is not a list of [path, exists]`;
         }
     }
-    if (file.x !== undefined) {
-        const x = file.x;
+    if (!isStrings(paths) || !isStrings(blobs))
+        return 'paths or blobs is not a list of strings';
+    for (let i = 1; i < paths.length; i++)
+        if (!(paths[i - 1] < paths[i]))
+            return `paths[${i}] is not sorted`;
+    const isIndex = (n, length) => Number.isInteger(n) && n >= 0 && n < length;
+    if (!Array.isArray(readers) ||
+        !readers.every((r) => Array.isArray(r) && r.every((n) => isIndex(n, rules.length)))) {
+        return 'readers is not a list of sets of rule indices';
+    }
+    if (!Array.isArray(read) || !read.every((n) => isIndex(n, readers.length)))
+        return 'read is not a list of reader sets';
+    if (blobs.length !== paths.length || read.length !== paths.length)
+        return 'paths, blobs and read differ in length';
+    if (!isObject(found))
+        return 'found is not an object';
+    for (const [at, byRule] of Object.entries(found)) {
+        const path = /^\d+$/.test(at) && isIndex(Number(at), paths.length) ? paths[Number(at)] : undefined;
+        if (path === undefined || !isObject(byRule))
+            return `found.${at} is not a file's findings`;
+        for (const [k, raw] of Object.entries(byRule)) {
+            if (!/^\d+$/.test(k) || !isIndex(Number(k), rules.length))
+                return `found.${at}.${k} is not a rule index`;
+            const wrong = (0,base_results/* rawProblem */.M3)(raw);
+            if (wrong)
+                return `found.${at}.${k}: ${wrong}`;
+            if (raw.some((f) => f.location?.path !== path))
+                return `found.${at}.${k}: a finding lies in another file`;
+        }
+    }
+    if (!isObject(problems))
+        return 'problems is not an object';
+    for (const [at, x] of Object.entries(problems)) {
+        const path = /^\d+$/.test(at) ? paths[Number(at)] : undefined;
         if (!isObject(x) ||
-            x.path !== file.p ||
+            path === undefined ||
+            x.path !== path ||
             typeof x.message !== 'string' ||
             !Number.isInteger(x.line) ||
             !Number.isInteger(x.column)) {
-            return 'x is not an input problem of the file';
+            return `problems.${at} is not an input problem of the file`;
         }
     }
     return undefined;
 }
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStrings(v) {
+    return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
 // EXTERNAL MODULE: ./lib/core/version.js
@@ -5232,17 +5241,17 @@ function cacheable(rule) {
 }
 /** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
 class CachePlan {
-    workspace;
     /** Rules taken from the cache on the unchanged files (evaluated on {@link todo} only). */
     kept = new Set();
     /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
     todo = [];
     use;
     ruleIndex = new Map();
-    entries = new Map();
-    previousRules = [];
+    previous;
+    /** For each file of the tree, its position in the cache when its blob is unchanged, else -1. */
+    at = new Int32Array(0);
+    split;
     constructor(run, workspace, rules) {
-        this.workspace = workspace;
         const files = workspace.files;
         const reason = this.unfit(run);
         const prev = run.previous;
@@ -5256,18 +5265,25 @@ class CachePlan {
             };
             return;
         }
-        this.previousRules = prev.rules;
+        this.previous = prev;
         for (const [i, r] of prev.rules.entries()) {
             // A rule whose existence questions get another answer now is evaluated over every file.
             if (r.asked.every(([p, exists]) => workspace.has(p) === exists))
                 this.ruleIndex.set(r.id, i);
         }
-        for (const f of prev.files)
-            this.entries.set(f.p, f);
+        // Both lists are sorted: one walk pairs each file with its entry.
         const { ids, modified } = run.blobs;
-        for (const f of files) {
+        this.at = new Int32Array(files.length).fill(-1);
+        const paths = prev.paths;
+        let j = 0;
+        for (let pos = 0; pos < files.length; pos++) {
+            const f = files[pos];
+            while (j < paths.length && paths[j] < f)
+                j++;
             const blob = ids.get(f);
-            if (blob === undefined || modified.has(f) || this.entries.get(f)?.b !== blob)
+            if (paths[j] === f && blob !== undefined && prev.blobs[j] === blob && !modified.has(f))
+                this.at[pos] = j;
+            else
                 this.todo.push(f);
         }
         let why;
@@ -5299,40 +5315,40 @@ class CachePlan {
     }
     /** The input problems recorded in the unchanged files (they are not parsed again). */
     problems() {
-        if (this.kept.size === 0)
-            return [];
-        const todo = new Set(this.todo);
-        const out = [];
-        for (const [p, f] of this.entries)
-            if (f.x && !todo.has(p) && this.workspace.has(p))
-                out.push(f.x);
-        return out;
+        return this.kept.size === 0 ? [] : this.splitByRule().problems;
     }
     /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
     cached(id) {
-        const i = this.ruleIndex.get(id);
-        const key = String(i);
-        const todo = new Set(this.todo);
-        const found = [];
-        const examined = [];
-        const files = this.workspace.files;
-        for (let pos = 0; pos < files.length; pos++) {
-            const f = files[pos];
-            if (todo.has(f))
-                continue;
-            const entry = this.entries.get(f);
-            if (entry.e.includes(i))
-                examined.push(pos);
-            const raw = entry.r?.[key];
-            if (raw)
-                found.push([pos, raw]);
-        }
-        return { found, examined };
+        return this.splitByRule().parts[this.ruleIndex.get(id)] ?? { found: [], examined: [] };
     }
     /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
     asked(id) {
         const i = this.ruleIndex.get(id);
-        return i === undefined ? [] : (this.previousRules[i]?.asked ?? []);
+        return i === undefined ? [] : (this.previous?.rules[i]?.asked ?? []);
+    }
+    /** Every rule's part of the unchanged files, and their problems, in one pass over the tree. */
+    splitByRule() {
+        if (this.split)
+            return this.split;
+        const prev = this.previous;
+        const parts = prev.rules.map(() => ({ found: [], examined: [] }));
+        const problems = [];
+        for (let pos = 0; pos < this.at.length; pos++) {
+            const j = this.at[pos];
+            if (j < 0)
+                continue;
+            for (const i of prev.readers[prev.read[j]])
+                parts[i].examined.push(pos);
+            const found = prev.found[j];
+            if (found)
+                for (const [k, raw] of Object.entries(found))
+                    parts[Number(k)].found.push([pos, raw]);
+            const x = prev.problems[j];
+            if (x)
+                problems.push(x);
+        }
+        this.split = { parts, problems };
+        return this.split;
     }
 }
 /** Gathers what the cacheable rules found, read and asked, file by file, and writes the next cache. */
@@ -5382,12 +5398,9 @@ class CacheCollector {
         }
     }
     /** Adds a kept rule's results on the unchanged files, and what it asked there. */
-    addCached(id, found, examined, asked) {
-        this.add(id, {
-            raw: found.flatMap(([, raw]) => raw),
-            examined: { files: examined, settings: [] },
-            asked,
-        });
+    addCached(id, part, asked) {
+        const raw = part.found.flatMap(([, list]) => list);
+        this.add(id, { raw, examined: { files: part.examined, settings: [] }, asked });
     }
     /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
     result() {
@@ -5395,28 +5408,57 @@ class CacheCollector {
             .filter(([, g]) => !g.dropped)
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const rules = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
-        const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
         const { ids, modified } = this.run.blobs;
-        const files = [];
+        const cache = {
+            format: FILE_CACHE_FORMAT,
+            version: version/* VERSION */.x,
+            key: this.run.key,
+            rules,
+            paths: [],
+            blobs: [],
+            readers: [],
+            read: [],
+            found: {},
+            problems: {},
+        };
+        const readerSets = new Map();
+        const positions = new Map();
         for (const [pos, p] of this.workspace.files.entries()) {
             const b = ids.get(p);
             if (b === undefined || modified.has(p))
                 continue;
-            const e = [];
-            let r;
-            for (const [i, [, g]] of kept.entries()) {
+            const readers = [];
+            for (const [i, [, g]] of kept.entries())
                 if (g.examined[pos])
-                    e.push(i);
-                const found = g.found.get(p);
-                if (found) {
-                    r ??= {};
-                    r[String(i)] = found;
-                }
+                    readers.push(i);
+            const key = readers.join(',');
+            let set = readerSets.get(key);
+            if (set === undefined) {
+                set = cache.readers.length;
+                cache.readers.push(readers);
+                readerSets.set(key, set);
             }
-            const x = problems.get(p);
-            files.push({ p, b, e, ...(r ? { r } : {}), ...(x ? { x } : {}) });
+            positions.set(p, cache.paths.length);
+            cache.paths.push(p);
+            cache.blobs.push(b);
+            cache.read.push(set);
         }
-        return { format: FILE_CACHE_FORMAT, version: version/* VERSION */.x, key: this.run.key, rules, files };
+        for (const [i, [, g]] of kept.entries()) {
+            for (const [p, list] of g.found) {
+                const at = positions.get(p);
+                if (at === undefined)
+                    continue;
+                const byRule = cache.found[at] ?? {};
+                byRule[i] = list;
+                cache.found[at] = byRule;
+            }
+        }
+        for (const problem of this.workspace.inputProblems()) {
+            const at = positions.get(problem.path);
+            if (at !== undefined)
+                cache.problems[at] = problem;
+        }
+        return cache;
     }
 }
 
@@ -5924,7 +5966,11 @@ class RuleRun {
             }
         };
         // Workers start first: they load while this thread evaluates the rules that read across files.
-        const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
+        // Not when the cache holds the per-file rules: the few it cannot hold read few files, and a
+        // worker costs more to start (its own copy of the bundle) than it would take from this thread.
+        const pool = plan && plan.kept.size > 0
+            ? undefined
+            : this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
         let fresh = [];
         try {
             for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
@@ -6014,7 +6060,8 @@ class RuleRun {
      * others, in the tree's order (as one evaluation over the tree reports them, file by file).
      */
     takeCached(rule, summary, plan, fresh, collector) {
-        const { found, examined } = plan.cached(rule.id);
+        const part = plan.cached(rule.id);
+        const { found, examined } = part;
         const tally = this.tally();
         tally.add(examined);
         tally.add(fresh.examined.files);
@@ -6043,7 +6090,7 @@ class RuleRun {
         const kind = (0,policy_policy/* policyKind */.L)(rule.check.kind);
         const engine = kind ? this.policy.of(kind) : [];
         this.append(rule, summary, [...engine, ...byPosition.flatMap(([, raw]) => raw), ...unplaced]);
-        collector?.addCached(rule.id, found, examined, plan.asked(rule.id));
+        collector?.addCached(rule.id, part, plan.asked(rule.id));
         collector?.add(rule.id, fresh);
     }
     /** A tally of one rule's examined files over this run's tree. */
@@ -9875,7 +9922,7 @@ function resultsCacheOption(settings, event, env) {
         collect: (cache) => {
             try {
                 writeNoFollow(file, `${serializeFileCache(cache)}\n`);
-                commands/* info */.pq(`controlgate: results cache of ${cache.files.length} files written to ${file}`);
+                commands/* info */.pq(`controlgate: results cache of ${cache.paths.length} files written to ${file}`);
             }
             catch (err) {
                 commands/* info */.pq(`controlgate: results cache not written to ${file}: ${err.message}`);

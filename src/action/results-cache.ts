@@ -53,7 +53,7 @@ export function resultsCacheOption(
     collect: (cache) => {
       try {
         writeNoFollow(file, `${serializeFileCache(cache)}\n`);
-        runner.info(`controlgate: results cache of ${cache.files.length} files written to ${file}`);
+        runner.info(`controlgate: results cache of ${cache.paths.length} files written to ${file}`);
       } catch (err) {
         runner.info(`controlgate: results cache not written to ${file}: ${(err as Error).message}`);
       }

@@ -423,7 +423,7 @@ async function checkReportNow(
   const baseResults = values['base-results'] ? readBaseResultsFile(values['base-results']) : undefined;
   if (values.cache && change) {
     throw new UsageError(
-      '--cache is for a full check; with --base, hand the base commit results with --base-results',
+      "--cache is for a full check; with --base, hand over the base commit's results with --base-results",
     );
   }
   const progress = startProgress({

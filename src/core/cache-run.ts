@@ -5,7 +5,7 @@
  */
 import type { RuleOutcome } from './evaluate-rule.js';
 import { getEvaluator } from './evaluators/registry.js';
-import { type CachedFile, type CachedRule, FILE_CACHE_FORMAT, type FileCache } from './file-cache.js';
+import { type CachedRule, FILE_CACHE_FORMAT, type FileCache } from './file-cache.js';
 import type { RawFinding, Rule } from './types.js';
 import { VERSION } from './version.js';
 import type { InputProblem, Workspace } from './workspace/workspace.js';
@@ -40,6 +40,12 @@ export function cacheable(rule: Rule): boolean {
   return evaluator?.scope === 'file' && !evaluator.mainThread && !evaluator.readsOtherFiles;
 }
 
+/** A kept rule's part of the unchanged files: its findings by position in the tree, and the positions it read. */
+interface RulePart {
+  found: [number, RawFinding[]][];
+  examined: number[];
+}
+
 /** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
 export class CachePlan {
   /** Rules taken from the cache on the unchanged files (evaluated on {@link todo} only). */
@@ -48,14 +54,12 @@ export class CachePlan {
   readonly todo: string[] = [];
   readonly use: CacheUse;
   private readonly ruleIndex = new Map<string, number>();
-  private readonly entries = new Map<string, CachedFile>();
-  private previousRules: readonly CachedRule[] = [];
+  private previous: FileCache | undefined;
+  /** For each file of the tree, its position in the cache when its blob is unchanged, else -1. */
+  private at: Int32Array = new Int32Array(0);
+  private split: { parts: RulePart[]; problems: InputProblem[] } | undefined;
 
-  constructor(
-    run: FileCacheRun,
-    private readonly workspace: Workspace,
-    rules: readonly Rule[],
-  ) {
+  constructor(run: FileCacheRun, workspace: Workspace, rules: readonly Rule[]) {
     const files = workspace.files;
     const reason = this.unfit(run);
     const prev = run.previous;
@@ -69,16 +73,23 @@ export class CachePlan {
       };
       return;
     }
-    this.previousRules = prev.rules;
+    this.previous = prev;
     for (const [i, r] of prev.rules.entries()) {
       // A rule whose existence questions get another answer now is evaluated over every file.
       if (r.asked.every(([p, exists]) => workspace.has(p) === exists)) this.ruleIndex.set(r.id, i);
     }
-    for (const f of prev.files) this.entries.set(f.p, f);
+    // Both lists are sorted: one walk pairs each file with its entry.
     const { ids, modified } = run.blobs;
-    for (const f of files) {
+    this.at = new Int32Array(files.length).fill(-1);
+    const paths = prev.paths;
+    let j = 0;
+    for (let pos = 0; pos < files.length; pos++) {
+      const f = files[pos]!;
+      while (j < paths.length && paths[j]! < f) j++;
       const blob = ids.get(f);
-      if (blob === undefined || modified.has(f) || this.entries.get(f)?.b !== blob) this.todo.push(f);
+      if (paths[j] === f && blob !== undefined && prev.blobs[j] === blob && !modified.has(f))
+        this.at[pos] = j;
+      else this.todo.push(f);
     }
     let why: string | undefined;
     // The kept rules read the changed files on this thread alone: past half the tree, the slices
@@ -104,36 +115,37 @@ export class CachePlan {
 
   /** The input problems recorded in the unchanged files (they are not parsed again). */
   problems(): InputProblem[] {
-    if (this.kept.size === 0) return [];
-    const todo = new Set(this.todo);
-    const out: InputProblem[] = [];
-    for (const [p, f] of this.entries) if (f.x && !todo.has(p) && this.workspace.has(p)) out.push(f.x);
-    return out;
+    return this.kept.size === 0 ? [] : this.splitByRule().problems;
   }
 
   /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
-  cached(id: string): { found: [number, RawFinding[]][]; examined: number[] } {
-    const i = this.ruleIndex.get(id)!;
-    const key = String(i);
-    const todo = new Set(this.todo);
-    const found: [number, RawFinding[]][] = [];
-    const examined: number[] = [];
-    const files = this.workspace.files;
-    for (let pos = 0; pos < files.length; pos++) {
-      const f = files[pos]!;
-      if (todo.has(f)) continue;
-      const entry = this.entries.get(f)!;
-      if (entry.e.includes(i)) examined.push(pos);
-      const raw = entry.r?.[key];
-      if (raw) found.push([pos, raw]);
-    }
-    return { found, examined };
+  cached(id: string): RulePart {
+    return this.splitByRule().parts[this.ruleIndex.get(id)!] ?? { found: [], examined: [] };
   }
 
   /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
   asked(id: string): [string, boolean][] {
     const i = this.ruleIndex.get(id);
-    return i === undefined ? [] : (this.previousRules[i]?.asked ?? []);
+    return i === undefined ? [] : (this.previous?.rules[i]?.asked ?? []);
+  }
+
+  /** Every rule's part of the unchanged files, and their problems, in one pass over the tree. */
+  private splitByRule(): { parts: RulePart[]; problems: InputProblem[] } {
+    if (this.split) return this.split;
+    const prev = this.previous!;
+    const parts: RulePart[] = prev.rules.map(() => ({ found: [], examined: [] }));
+    const problems: InputProblem[] = [];
+    for (let pos = 0; pos < this.at.length; pos++) {
+      const j = this.at[pos]!;
+      if (j < 0) continue;
+      for (const i of prev.readers[prev.read[j]!]!) parts[i]!.examined.push(pos);
+      const found = prev.found[j];
+      if (found) for (const [k, raw] of Object.entries(found)) parts[Number(k)]!.found.push([pos, raw]);
+      const x = prev.problems[j];
+      if (x) problems.push(x);
+    }
+    this.split = { parts, problems };
+    return this.split;
   }
 }
 
@@ -188,17 +200,9 @@ export class CacheCollector {
   }
 
   /** Adds a kept rule's results on the unchanged files, and what it asked there. */
-  addCached(
-    id: string,
-    found: [number, RawFinding[]][],
-    examined: number[],
-    asked: [string, boolean][],
-  ): void {
-    this.add(id, {
-      raw: found.flatMap(([, raw]) => raw),
-      examined: { files: examined, settings: [] },
-      asked,
-    });
+  addCached(id: string, part: RulePart, asked: [string, boolean][]): void {
+    const raw = part.found.flatMap(([, list]) => list);
+    this.add(id, { raw, examined: { files: part.examined, settings: [] }, asked });
   }
 
   /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
@@ -207,25 +211,51 @@ export class CacheCollector {
       .filter(([, g]) => !g.dropped)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const rules: CachedRule[] = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
-    const problems = new Map(this.workspace.inputProblems().map((p) => [p.path, p]));
     const { ids, modified } = this.run.blobs;
-    const files: CachedFile[] = [];
+    const cache: FileCache = {
+      format: FILE_CACHE_FORMAT,
+      version: VERSION,
+      key: this.run.key,
+      rules,
+      paths: [],
+      blobs: [],
+      readers: [],
+      read: [],
+      found: {},
+      problems: {},
+    };
+    const readerSets = new Map<string, number>();
+    const positions = new Map<string, number>();
     for (const [pos, p] of this.workspace.files.entries()) {
       const b = ids.get(p);
       if (b === undefined || modified.has(p)) continue;
-      const e: number[] = [];
-      let r: Record<string, RawFinding[]> | undefined;
-      for (const [i, [, g]] of kept.entries()) {
-        if (g.examined[pos]) e.push(i);
-        const found = g.found.get(p);
-        if (found) {
-          r ??= {};
-          r[String(i)] = found;
-        }
+      const readers: number[] = [];
+      for (const [i, [, g]] of kept.entries()) if (g.examined[pos]) readers.push(i);
+      const key = readers.join(',');
+      let set = readerSets.get(key);
+      if (set === undefined) {
+        set = cache.readers.length;
+        cache.readers.push(readers);
+        readerSets.set(key, set);
       }
-      const x = problems.get(p);
-      files.push({ p, b, e, ...(r ? { r } : {}), ...(x ? { x } : {}) });
+      positions.set(p, cache.paths.length);
+      cache.paths.push(p);
+      cache.blobs.push(b);
+      cache.read.push(set);
     }
-    return { format: FILE_CACHE_FORMAT, version: VERSION, key: this.run.key, rules, files };
+    for (const [i, [, g]] of kept.entries()) {
+      for (const [p, list] of g.found) {
+        const at = positions.get(p);
+        if (at === undefined) continue;
+        const byRule = cache.found[at] ?? {};
+        byRule[i] = list;
+        cache.found[at] = byRule;
+      }
+    }
+    for (const problem of this.workspace.inputProblems()) {
+      const at = positions.get(problem.path);
+      if (at !== undefined) cache.problems[at] = problem;
+    }
+    return cache;
   }
 }

@@ -27,28 +27,29 @@ export interface CachedRule {
   asked: [string, boolean][];
 }
 
-/** One file's results. */
-export interface CachedFile {
-  /** Path, relative to the checked root. */
-  p: string;
-  /** `<mode> <object id>` of the file in git's index when it was read. */
-  b: string;
-  /** The rules (by index in `FileCache.rules`) that read the file. */
-  e: number[];
-  /** The findings in the file, by rule index, as the rule reported them (before settings and triage). */
-  r?: Record<string, RawFinding[]>;
-  /** The first problem recorded while parsing the file, if any. */
-  x?: InputProblem;
-}
-
+/**
+ * The cache, in columns (a 100,000-file tree makes three lists, not 100,000 objects): `paths`,
+ * `blobs` and `read` are one entry per file, in the same order; `found` and `problems` are keyed by
+ * a file's position in them.
+ */
 export interface FileCache {
   format: typeof FILE_CACHE_FORMAT;
   version: string;
   /** Digest of the rules and settings that shape findings (see `resultsKey`). */
   key: string;
   rules: CachedRule[];
-  /** Sorted by path. */
-  files: CachedFile[];
+  /** Sorted, each once: the files, relative to the checked root. */
+  paths: string[];
+  /** Each file's `<mode> <object id>` in git's index when it was read. */
+  blobs: string[];
+  /** Sets of rules (indices in `rules`) that read a file; files share a few. */
+  readers: number[][];
+  /** Each file's set in `readers`. */
+  read: number[];
+  /** The findings in a file (by position), by rule index, as the rule reported them (before settings and triage). */
+  found: Record<string, Record<string, RawFinding[]>>;
+  /** The first problem recorded while parsing a file (by position). */
+  problems: Record<string, InputProblem>;
 }
 
 export function serializeFileCache(cache: FileCache): string {
@@ -74,54 +75,63 @@ export function parseFileCache(text: string): FileCache {
   if (typeof data.version !== 'string') throw new Error('version is missing');
   if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
     throw new Error('key is not a digest');
-  if (!Array.isArray(data.rules)) throw new Error('rules is not a list');
-  for (const [i, rule] of data.rules.entries()) {
-    const asked = isObject(rule) ? rule.asked : undefined;
-    if (!isObject(rule) || typeof rule.id !== 'string') throw new Error(`rules[${i}] has no id`);
+  const problem = shapeProblem(data);
+  if (problem) throw new Error(problem);
+  return data as unknown as FileCache;
+}
+
+function shapeProblem(data: Record<string, unknown>): string | undefined {
+  const { rules, paths, blobs, readers, read, found, problems } = data;
+  if (!Array.isArray(rules)) return 'rules is not a list';
+  for (const [i, rule] of rules.entries()) {
+    if (!isObject(rule) || typeof rule.id !== 'string') return `rules[${i}] has no id`;
+    const asked = rule.asked;
     if (
       !Array.isArray(asked) ||
       !asked.every((a) => Array.isArray(a) && typeof a[0] === 'string' && typeof a[1] === 'boolean')
     ) {
-      throw new Error(`rules[${i}].asked is not a list of [path, exists]`);
+      return `rules[${i}].asked is not a list of [path, exists]`;
     }
   }
-  if (!Array.isArray(data.files)) throw new Error('files is not a list');
-  const count = data.rules.length;
-  let last = '';
-  for (const [i, file] of data.files.entries()) {
-    const problem = fileProblem(file, count);
-    if (problem) throw new Error(`files[${i}]: ${problem}`);
-    const p = (file as CachedFile).p;
-    if (i > 0 && !(last < p)) throw new Error(`files[${i}]: not sorted by path`);
-    last = p;
+  if (!isStrings(paths) || !isStrings(blobs)) return 'paths or blobs is not a list of strings';
+  for (let i = 1; i < paths.length; i++) if (!(paths[i - 1]! < paths[i]!)) return `paths[${i}] is not sorted`;
+  const isIndex = (n: unknown, length: number) =>
+    Number.isInteger(n) && (n as number) >= 0 && (n as number) < length;
+  if (
+    !Array.isArray(readers) ||
+    !readers.every((r) => Array.isArray(r) && r.every((n) => isIndex(n, rules.length)))
+  ) {
+    return 'readers is not a list of sets of rule indices';
   }
-  return data as unknown as FileCache;
-}
-
-function fileProblem(file: unknown, rules: number): string | undefined {
-  if (!isObject(file) || typeof file.p !== 'string' || typeof file.b !== 'string') return 'no path or blob';
-  const isRule = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) < rules;
-  if (!Array.isArray(file.e) || !file.e.every(isRule)) return 'e is not a list of rule indices';
-  if (file.r !== undefined) {
-    if (!isObject(file.r)) return 'r is not an object';
-    for (const [k, raw] of Object.entries(file.r)) {
-      if (!/^\d+$/.test(k) || !isRule(Number(k))) return `r.${k} is not a rule index`;
-      const problem = rawProblem(raw);
-      if (problem) return `r.${k}: ${problem}`;
-      if ((raw as RawFinding[]).some((f) => f.location?.path !== file.p))
-        return `r.${k}: a finding lies in another file`;
+  if (!Array.isArray(read) || !read.every((n) => isIndex(n, readers.length)))
+    return 'read is not a list of reader sets';
+  if (blobs.length !== paths.length || read.length !== paths.length)
+    return 'paths, blobs and read differ in length';
+  if (!isObject(found)) return 'found is not an object';
+  for (const [at, byRule] of Object.entries(found)) {
+    const path = /^\d+$/.test(at) && isIndex(Number(at), paths.length) ? paths[Number(at)] : undefined;
+    if (path === undefined || !isObject(byRule)) return `found.${at} is not a file's findings`;
+    for (const [k, raw] of Object.entries(byRule)) {
+      if (!/^\d+$/.test(k) || !isIndex(Number(k), rules.length))
+        return `found.${at}.${k} is not a rule index`;
+      const wrong = rawProblem(raw);
+      if (wrong) return `found.${at}.${k}: ${wrong}`;
+      if ((raw as RawFinding[]).some((f) => f.location?.path !== path))
+        return `found.${at}.${k}: a finding lies in another file`;
     }
   }
-  if (file.x !== undefined) {
-    const x = file.x;
+  if (!isObject(problems)) return 'problems is not an object';
+  for (const [at, x] of Object.entries(problems)) {
+    const path = /^\d+$/.test(at) ? paths[Number(at)] : undefined;
     if (
       !isObject(x) ||
-      x.path !== file.p ||
+      path === undefined ||
+      x.path !== path ||
       typeof x.message !== 'string' ||
       !Number.isInteger(x.line) ||
       !Number.isInteger(x.column)
     ) {
-      return 'x is not an input problem of the file';
+      return `problems.${at} is not an input problem of the file`;
     }
   }
   return undefined;
@@ -129,4 +139,8 @@ function fileProblem(file: unknown, rules: number): string | undefined {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }

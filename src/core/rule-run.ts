@@ -204,7 +204,12 @@ export class RuleRun {
       }
     };
     // Workers start first: they load while this thread evaluates the rules that read across files.
-    const pool = this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
+    // Not when the cache holds the per-file rules: the few it cannot hold read few files, and a
+    // worker costs more to start (its own copy of the bundle) than it would take from this thread.
+    const pool =
+      plan && plan.kept.size > 0
+        ? undefined
+        : this.startWorkers(sharedRules, queue, count, (outcomes) => fold(outcomes, 0), asking);
     let fresh: RuleOutcome[] = [];
     try {
       for (const e of [...whole.filter((e) => !isLast(e)), ...whole.filter(isLast)]) {
@@ -298,7 +303,8 @@ export class RuleRun {
     fresh: RuleOutcome,
     collector: CacheCollector | undefined,
   ): void {
-    const { found, examined } = plan.cached(rule.id);
+    const part = plan.cached(rule.id);
+    const { found, examined } = part;
     const tally = this.tally();
     tally.add(examined);
     tally.add(fresh.examined.files);
@@ -325,7 +331,7 @@ export class RuleRun {
     const kind = policyKind(rule.check.kind);
     const engine: RawFinding[] = kind ? this.policy.of(kind) : [];
     this.append(rule, summary, [...engine, ...byPosition.flatMap(([, raw]) => raw), ...unplaced]);
-    collector?.addCached(rule.id, found, examined, plan.asked(rule.id));
+    collector?.addCached(rule.id, part, plan.asked(rule.id));
     collector?.add(rule.id, fresh);
   }
 

@@ -3,7 +3,7 @@
  * results for the files whose blob is unchanged judges exactly as the check that reads every file,
  * reads only the files it must, and never takes what no longer holds.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -25,6 +25,7 @@ import { VERSION } from '../../src/core/version.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderJson, renderText } from '../../src/reporters/index.js';
+import { cli } from '../helpers/cli.js';
 import { fixtureRoot, listRuleFixtures } from '../helpers/fixtures.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 import { baseTree, judgement, pullRequest, rng } from '../helpers/random-tree.js';
@@ -165,7 +166,7 @@ describe('a full check with the results cache', () => {
     ).toEqual(['src/a.js', 'src/new.py']);
     expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
     // Neither is kept for the next run: the cache holds what git tracks, as git tracks it.
-    expect(cached.next.files.map((f) => f.p)).toEqual(['src/b.js']);
+    expect(cached.next.paths).toEqual(['src/b.js']);
   });
 
   it('keeps the parse problems of the files it does not read again', async () => {
@@ -275,10 +276,12 @@ describe('CachePlan', () => {
         { id: 'still', asked: [['package-lock.json', true]] },
         { id: 'stale', asked: [['yarn.lock', true]] },
       ],
-      files: [
-        { p: 'a.js', b: blob, e: [0, 1] },
-        { p: 'package-lock.json', b: blob, e: [] },
-      ],
+      paths: ['a.js', 'package-lock.json'],
+      blobs: [blob, blob],
+      readers: [[0, 1], []],
+      read: [0, 1],
+      found: {},
+      problems: {},
     };
     const rule = (id: string) => ({ id }) as Parameters<typeof cacheable>[0];
     const plan = new CachePlan(
@@ -308,44 +311,39 @@ describe('parseFileCache', () => {
     format: FILE_CACHE_FORMAT,
     version: VERSION,
     key: 'a'.repeat(64),
-    rules: [{ id: 'r', asked: [] }],
-    files: [
-      {
-        p: 'a.py',
-        b: blob,
-        e: [0],
-        r: { '0': [{ message: 'm', location: { path: 'a.py', startLine: 1 } }] },
-      },
-      { p: 'b.py', b: blob, e: [] },
-    ],
+    rules: [{ id: 'r', asked: [['package-lock.json', false]] }],
+    paths: ['a.py', 'b.py'],
+    blobs: [blob, blob],
+    readers: [[0], []],
+    read: [0, 1],
+    found: { '0': { '0': [{ message: 'm', location: { path: 'a.py', startLine: 1 } }] } },
+    problems: { '1': { path: 'b.py', message: 'bad', line: 1, column: 2 } },
   });
   it('reads what it wrote', () => {
     const cache = valid() as unknown as FileCache;
     expect(parseFileCache(serializeFileCache(cache))).toEqual(cache);
   });
+  type Cache = Record<string, unknown>;
   it.each([
-    ['format is "x", expected controlgate-results-cache/1', (c: Record<string, unknown>) => (c.format = 'x')],
-    ['key is not a digest', (c: Record<string, unknown>) => (c.key = 'k')],
+    ['format is "x", expected controlgate-results-cache/1', (c: Cache) => (c.format = 'x')],
+    ['key is not a digest', (c: Cache) => (c.key = 'k')],
     [
       'rules[0].asked is not a list of [path, exists]',
-      (c: Record<string, unknown>) => (c.rules = [{ id: 'r', asked: [['p']] }]),
+      (c: Cache) => (c.rules = [{ id: 'r', asked: [['p']] }]),
     ],
-    ['files[1]: not sorted by path', (c: Record<string, unknown>) => (c.files as unknown[]).reverse()],
+    ['paths[1] is not sorted', (c: Cache) => (c.paths = ['b.py', 'a.py'])],
+    ['readers is not a list of sets of rule indices', (c: Cache) => (c.readers = [[1], []])],
+    ['read is not a list of reader sets', (c: Cache) => (c.read = [0, 2])],
+    ['paths, blobs and read differ in length', (c: Cache) => (c.blobs = [blob])],
     [
-      'files[0]: e is not a list of rule indices',
-      (c: Record<string, unknown>) => ((c.files as Record<string, unknown>[])[0]!.e = [1]),
+      'found.0.0: a finding lies in another file',
+      (c: Cache) => (c.found = { '0': { '0': [{ message: 'm', location: { path: 'b.py' } }] } }),
     ],
+    ["found.2 is not a file's findings", (c: Cache) => (c.found = { '2': { '0': [] } })],
+    ['found.0.3 is not a rule index', (c: Cache) => (c.found = { '0': { '3': [] } })],
     [
-      'files[0]: r.0: a finding lies in another file',
-      (c: Record<string, unknown>) =>
-        ((c.files as Record<string, unknown>[])[0]!.r = {
-          '0': [{ message: 'm', location: { path: 'b.py' } }],
-        }),
-    ],
-    [
-      'files[1]: x is not an input problem of the file',
-      (c: Record<string, unknown>) =>
-        ((c.files as Record<string, unknown>[])[1]!.x = { path: 'a.py', message: 'm', line: 1, column: 1 }),
+      'problems.1 is not an input problem of the file',
+      (c: Cache) => (c.problems = { '1': { path: 'a.py', message: 'm', line: 1, column: 1 } }),
     ],
   ])('refuses a cache whose %s', (message, spoil) => {
     const cache = valid();
@@ -385,4 +383,47 @@ describe('the rules the cache may hold', () => {
       }
     },
   );
+});
+
+describe('controlgate check --cache', () => {
+  it('writes the cache after a check, takes it in the next, and says so in the report', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'src/leak.py': `TOKEN = "${token(6)}"\n`, 'src/a.js': 'export const a = 1;\n' }, 'first');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cg-cache-cli-')), 'cache.json');
+    const first = await cli('check', repo.dir, '--format', 'json', '--cache', file);
+    expect(first.code).toBe(1);
+    expect(parseFileCache(readFileSync(file, 'utf8')).paths).toEqual(['src/a.js', 'src/leak.py']);
+    repo.commit({ 'src/a.js': 'export const a = 2;\n' }, 'second');
+    const second = await cli('check', repo.dir, '--format', 'json', '--cache', file, '--verbose');
+    const report = JSON.parse(second.stdout);
+    expect(report.summary.cached).toEqual({
+      files: 1,
+      rules: expect.any(Number),
+      source: `the file ${file}`,
+    });
+    expect(second.stderr).toContain(`info: results cache (the file ${file}): 1 of 2 files unchanged;`);
+    const plain = await cli('check', repo.dir, '--format', 'json');
+    expect(second.code).toBe(plain.code);
+    const { run: _a, ...cachedReport } = report;
+    const { run: _b, ...plainReport } = JSON.parse(plain.stdout);
+    delete cachedReport.summary.cached;
+    expect(cachedReport).toEqual(plainReport);
+  });
+
+  it('replaces a broken cache with a warning, and refuses --cache with --base', async () => {
+    const repo = scratchRepo();
+    const base = repo.commit({ 'src/a.js': 'export const a = 1;\n' }, 'first');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cg-cache-cli-')), 'cache.json');
+    writeFileSync(file, '{"format":"controlgate-results-cache/1"');
+    const run = await cli('check', repo.dir, '--cache', file);
+    expect(run.stderr).toContain(`warning: --cache ${file}: not taken (not JSON (`);
+    expect(run.stderr).toContain('); it is written again after this check\n');
+    expect(parseFileCache(readFileSync(file, 'utf8')).paths).toHaveLength(1);
+    expect(await cli('check', repo.dir, '--cache', file, '--base', base)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "controlgate: --cache is for a full check; with --base, hand over the base commit's results with --base-results\n",
+    });
+  });
 });

@@ -147,11 +147,11 @@ describe('per-file rules over a large tree, slice by slice', () => {
     const first = await check({ root: repo.dir, threads, fileCache: { collect: (c) => (cache = c) } });
     expect(located(first)).toEqual(EXPECTED);
     // Every tracked file, with what each rule the cache holds found and read there.
-    expect(cache!.files).toHaveLength(TOTAL + 2);
+    expect(cache!.paths).toHaveLength(TOTAL + 2);
     expect(cache!.rules.map((r) => r.id)).toEqual(['api-token-committed', 'inline-ignore-invalid']);
-    const last = cache!.files.find((f) => f.p === `f/0${TOTAL - 1}.py`)!;
-    expect(Object.keys(last.r ?? {})).toEqual(['0']);
-    expect(last.e).toEqual([0, 1]);
+    const last = cache!.paths.indexOf(`f/0${TOTAL - 1}.py`);
+    expect(Object.keys(cache!.found[last] ?? {})).toEqual(['0']);
+    expect(cache!.readers[cache!.read[last]!]).toEqual([0, 1]);
     repo.commit({ 'f/00001.py': `x = 1\nTOKEN = "${TOKEN}"\n` }, 'second');
     const log: string[] = [];
     const cached = await check({

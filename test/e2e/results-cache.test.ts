@@ -87,7 +87,7 @@ describe('the results cache in the Action', () => {
     const first = await branchRun(repo.dir, repo.sha, { 'results-cache': file });
     expect(first.lines).toContain("results cache: none yet; this run's is kept for the next");
     const cache = parseFileCache(readFileSync(file, 'utf8'));
-    expect(cache.files.map((f) => f.p)).toEqual(['scripts/fetch.sh', 'src/a.js', 'src/b.js']);
+    expect(cache.paths).toEqual(['scripts/fetch.sh', 'src/a.js', 'src/b.js']);
     expect(first.lines).toContain(`controlgate: results cache of 3 files written to ${file}`);
 
     const sha = repo.commit({ 'src/b.js': `export const token = "${TOKEN}";\n` }, 'second');
@@ -137,7 +137,7 @@ describe('the results cache in the Action', () => {
     expect(broken.lines).toContain(
       `controlgate: results cache ${file} not taken: format is "other", expected controlgate-results-cache/1`,
     );
-    expect(parseFileCache(readFileSync(file, 'utf8')).files).toHaveLength(3);
+    expect(parseFileCache(readFileSync(file, 'utf8')).paths).toHaveLength(3);
 
     const target = path.join(makeTree({}), 'elsewhere.json');
     const link = cacheFile();
