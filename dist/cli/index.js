@@ -3516,7 +3516,7 @@ var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
 var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var workspace_scope = __nccwpck_require__(837);
+var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 2 modules
@@ -3580,7 +3580,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             // The head's list itself (see baseList): its positions are shared, not built again.
             sameIndexAs: head,
             maxFileBytes: head.maxFileBytes,
-            scope: new workspace_scope/* ScopeRecorder */.Rs([], new Map(), false),
+            scope: new scope/* ScopeRecorder */.Rs([], new Map(), false),
         });
         this.head = head;
         this.blobs = blobs;
@@ -4570,6 +4570,18 @@ function resultsKey(parts) {
     });
     return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex');
 }
+/** The files the stored findings lie in (of the rules and of their subjects' parts). */
+function findingPaths(results) {
+    const paths = new Set();
+    for (const rule of Object.values(results.rules)) {
+        for (const raw of [rule.raw, ...(rule.subjects ?? []).map((s) => s.raw)]) {
+            for (const f of raw)
+                if (f.location)
+                    paths.add(f.location.path);
+        }
+    }
+    return paths;
+}
 /** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
 function storedInputs(inputs) {
     if (inputs.opaque !== undefined)
@@ -4584,7 +4596,7 @@ function storedInputs(inputs) {
 }
 /** Stored inputs back as the engine compares them. */
 function recordedInputs(stored) {
-    const inputs = (0,workspace_scope/* emptyInputs */.Rv)();
+    const inputs = (0,scope/* emptyInputs */.Rv)();
     for (const p of stored.paths)
         inputs.paths.add(p);
     for (const g of stored.globs)
@@ -4662,6 +4674,7 @@ function parseBaseResults(text) {
     }
     return data;
 }
+/** What is wrong with one stored rule, or undefined. */
 function storedRuleProblem(rule) {
     if (!isObject(rule))
         return 'not an object';
@@ -4832,6 +4845,15 @@ function shapeProblem(data) {
                 return `found.${at}.${k}: a finding lies in another file`;
         }
     }
+    if (!file_cache_isObject(data.across))
+        return 'across is not an object';
+    for (const [id, rule] of Object.entries(data.across)) {
+        const wrong = storedRuleProblem(rule);
+        if (wrong)
+            return `across.${id}: ${wrong}`;
+    }
+    if (!file_cache_isStrings(data.inlineIgnores))
+        return 'inlineIgnores is not a list of paths';
     if (!file_cache_isObject(problems))
         return 'problems is not an object';
     for (const [at, x] of Object.entries(problems)) {
@@ -4855,6 +4877,12 @@ function file_cache_isStrings(v) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/cache-run.js
+/**
+ * The results cache in a run (see file-cache.ts): which per-file rules a full check takes from an
+ * earlier run's cache for the files whose blob is unchanged ({@link CachePlan}), and what this run
+ * leaves for the next one ({@link CacheCollector}).
+ */
+
 
 
 
@@ -4865,6 +4893,7 @@ function cacheable(rule) {
 }
 /** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
 class CachePlan {
+    workspace;
     /** Rules taken from the cache on the unchanged files (evaluated on {@link todo} only). */
     kept = new Set();
     /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
@@ -4875,7 +4904,10 @@ class CachePlan {
     /** For each file of the tree, its position in the cache when its blob is unchanged, else -1. */
     at = new Int32Array(0);
     split;
+    /** How the tree differs from the cached one, when the cache fits (for the rules that read across files). */
+    change;
     constructor(run, workspace, rules) {
+        this.workspace = workspace;
         const files = workspace.files;
         const reason = this.unfit(run);
         const prev = run.previous;
@@ -4899,17 +4931,28 @@ class CachePlan {
         const { ids, modified } = run.blobs;
         this.at = new Int32Array(files.length).fill(-1);
         const paths = prev.paths;
+        const presence = new Set();
         let j = 0;
         for (let pos = 0; pos < files.length; pos++) {
             const f = files[pos];
             while (j < paths.length && paths[j] < f)
-                j++;
+                presence.add(paths[j++]);
             const blob = ids.get(f);
-            if (paths[j] === f && blob !== undefined && prev.blobs[j] === blob && !modified.has(f))
-                this.at[pos] = j;
+            if (paths[j] !== f)
+                presence.add(f);
+            else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f))
+                this.at[pos] = j++;
             else
+                j++;
+            if (this.at[pos] < 0)
                 this.todo.push(f);
         }
+        while (j < paths.length)
+            presence.add(paths[j++]);
+        // Added, deleted, modified or untracked: a file not cached as it is now (the cache holds no
+        // untracked file, so each is new to it).
+        const changed = new Set([...this.todo, ...presence]);
+        this.change = { paths: changed, listing: presence.size > 0, presence };
         let why;
         // The kept rules read the changed files on this thread alone: past half the tree, the slices
         // (on every thread) are faster.
@@ -4944,6 +4987,29 @@ class CachePlan {
     /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
     cached(id) {
         return this.splitByRule().parts[this.ruleIndex.get(id)] ?? { found: [], examined: [] };
+    }
+    /**
+     * Files known to hold no inline-ignore comment: unchanged since the cache, where they held
+     * findings and no comment (triage need not read them).
+     */
+    quiet() {
+        const quiet = new Set();
+        const prev = this.previous;
+        if (!prev)
+            return quiet;
+        const loud = new Set(prev.inlineIgnores);
+        const unchanged = (p) => {
+            const pos = this.workspace.scope.position(p);
+            return pos !== undefined && this.at[pos] >= 0;
+        };
+        const stored = [
+            ...Object.keys(prev.found).map((at) => prev.paths[Number(at)]),
+            ...findingPaths({ rules: prev.across }),
+        ];
+        for (const p of stored)
+            if (!loud.has(p) && unchanged(p))
+                quiet.add(p);
+        return quiet;
     }
     /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
     asked(id) {
@@ -5044,6 +5110,8 @@ class CacheCollector {
             read: [],
             found: {},
             problems: {},
+            across: {},
+            inlineIgnores: [],
         };
         const readerSets = new Map();
         const positions = new Map();
@@ -5487,10 +5555,10 @@ class RuleRun {
     subjectCounts = { reused: 0, total: 0 };
     /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
     splitting = false;
-    /** The results cache of a full check (see cache-run.ts), when the run uses one. */
+    /** The results cache of a full check (see cache-run.ts), when the run uses one, and what it takes from it. */
     fileCache;
-    /** What the run took from the results cache, for the log. */
-    cacheUse;
+    /** This run's per-file results for the next run (with `FileCacheRun.collect`), after {@link evaluateAll}. */
+    cacheResult;
     constructor(config, workspace, policy, log, github, 
     /** The changed-files view given to per-file rules on a pull request (see `Evaluator.scope`). */
     focused, 
@@ -5511,7 +5579,7 @@ class RuleRun {
      * (see {@link recorded}). Per-file rules are not recorded: on a change they look at its files.
      */
     recordInputs() {
-        this.recorder ??= new RecordingWorkspace(this.workspace, new workspace_scope/* InputLog */.no());
+        this.recorder ??= new RecordingWorkspace(this.workspace, new scope/* InputLog */.no());
     }
     /**
      * Takes these rules' results of the base commit instead of evaluating them: the caller answers for
@@ -5534,8 +5602,8 @@ class RuleRun {
      * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
      * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
      */
-    useFileCache(run) {
-        this.fileCache = run;
+    useFileCache(run, plan) {
+        this.fileCache = { run, plan };
     }
     /**
      * Evaluates rules in order, with one exception that changes nothing in the results: over a large
@@ -5556,11 +5624,8 @@ class RuleRun {
             const summary = this.begin(e.rule, e.notApplicable);
             return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
         });
-        const plan = cache
-            ? new CachePlan(cache, this.workspace, active.map((a) => a.rule).filter(cacheable))
-            : undefined;
-        this.cacheUse = plan?.use;
-        const collector = cache?.collect ? new CacheCollector(this.workspace, cache) : undefined;
+        const plan = cache?.plan;
+        const collector = cache?.run.collect ? new CacheCollector(this.workspace, cache.run) : undefined;
         // The unchanged files are not parsed again: the problems found in them last time stand.
         for (const p of plan?.problems() ?? [])
             this.workspace.reportProblem(p);
@@ -5642,10 +5707,10 @@ class RuleRun {
             this.takeCached(a.rule, a.summary, plan, fresh[i], collector);
         this.collectCache(collector);
     }
-    /** Hands this run's results cache to the caller, when asked for one. */
+    /** Keeps this run's per-file results for the next run, when asked for them. */
     collectCache(collector) {
         if (collector)
-            this.fileCache?.collect?.(collector.result());
+            this.cacheResult = collector.result();
     }
     /**
      * The rules taken from the cache over the files it does not hold, in slices on this thread: one
@@ -5718,7 +5783,7 @@ class RuleRun {
     /** A tally of one rule's examined files over this run's tree. */
     tally() {
         const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
-        return new workspace_scope/* ScopeTally */.F9(this.workspace.files, discount);
+        return new scope/* ScopeTally */.F9(this.workspace.files, discount);
     }
     scopeOf(examined, basis) {
         const tally = this.tally();
@@ -5856,7 +5921,7 @@ class RuleRun {
         const raw = combined.raw;
         const first = this.findings.length;
         this.append(rule, summary, raw);
-        const union = new workspace_scope/* InputLog */.no();
+        const union = new scope/* InputLog */.no();
         union.begin();
         for (const part of [listing, ...parts.map((p) => p.inputs), combining])
             union.replay(part);
@@ -7498,23 +7563,7 @@ function reusableResults(options, policy, scope) {
     }
     const change = commitChange(base);
     const stored = new Map(Object.entries(results.rules));
-    const matcher = (patterns) => base.matcher(patterns);
-    const untouched = (inputs) => !(0,workspace_scope/* touchedBy */.Oq)(recordedInputs(inputs), change, matcher);
-    const rules = new Map();
-    const subjects = new Map();
-    for (const [id, rule] of stored) {
-        if (untouched(rule.inputs))
-            rules.set(id, rule);
-        else if (rule.subjects) {
-            const kept = new Map();
-            for (const part of rule.subjects) {
-                const inputs = recordedInputs(part.inputs);
-                if (!(0,workspace_scope/* touchedBy */.Oq)(inputs, change, matcher))
-                    kept.set(part.path, { ...part, inputs });
-            }
-            subjects.set(id, kept);
-        }
-    }
+    const { rules, subjects } = untouchedResults(stored, change, (patterns) => base.matcher(patterns));
     const quiet = new Set();
     if (results.inlineIgnores) {
         const loud = new Set(results.inlineIgnores);
@@ -7525,17 +7574,27 @@ function reusableResults(options, policy, scope) {
     }
     return { stored, rules, subjects, quiet };
 }
-/** The files the stored findings lie in (of the rules and of their subjects' parts). */
-function findingPaths(results) {
-    const paths = new Set();
-    for (const rule of Object.values(results.rules)) {
-        for (const raw of [rule.raw, ...(rule.subjects ?? []).map((s) => s.raw)]) {
-            for (const f of raw)
-                if (f.location)
-                    paths.add(f.location.path);
+/**
+ * Of stored rules, those whose inputs `change` does not touch (taken whole), and, of the others that
+ * name their subjects, the subjects it does not touch (the rest are evaluated again).
+ */
+function untouchedResults(stored, change, matcher) {
+    const rules = new Map();
+    const subjects = new Map();
+    for (const [id, rule] of stored) {
+        if (!(0,scope/* touchedBy */.Oq)(recordedInputs(rule.inputs), change, matcher))
+            rules.set(id, rule);
+        else if (rule.subjects) {
+            const kept = new Map();
+            for (const part of rule.subjects) {
+                const inputs = recordedInputs(part.inputs);
+                if (!(0,scope/* touchedBy */.Oq)(inputs, change, matcher))
+                    kept.set(part.path, { ...part, inputs });
+            }
+            subjects.set(id, kept);
         }
     }
-    return paths;
+    return { rules, subjects };
 }
 /**
  * How the head differs from the base commit itself. The base tree shows a renamed file's base content
@@ -7587,6 +7646,21 @@ function baseTreeResults(stored, base) {
  * evaluates it again instead.
  */
 const MAX_SUBJECT_PATHS = 64;
+/** The rules that read across files, as this run recorded them, in their stored form (those whose inputs are known). */
+function storedRules(run) {
+    const rules = {};
+    for (const [id, recorded] of run.recorded) {
+        const inputs = storedInputs(recorded.inputs);
+        if (!inputs)
+            continue;
+        rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+        const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
+        if (subjects?.every((s) => s.inputs !== undefined)) {
+            rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
+        }
+    }
+    return rules;
+}
 /** This run's results of the rules that read across files (those whose inputs are known). */
 async function collectResults(policy, scope, run, log) {
     const commit = scope.repo?.head();
@@ -7600,17 +7674,7 @@ async function collectResults(policy, scope, run, log) {
         log.warning(`base results not written: ${changed === null ? `git could not tell whether the work tree matches commit ${commit.slice(0, 12)}` : `the work tree differs from commit ${commit.slice(0, 12)} (${changed})`}; check a clean checkout`);
         return undefined;
     }
-    const rules = {};
-    for (const [id, recorded] of run.recorded) {
-        const inputs = storedInputs(recorded.inputs);
-        if (!inputs)
-            continue;
-        rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
-        const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
-        if (subjects?.every((s) => s.inputs !== undefined)) {
-            rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
-        }
-    }
+    const rules = storedRules(run);
     const results = {
         format: BASE_RESULTS_FORMAT,
         version: VERSION,
@@ -7765,6 +7829,7 @@ function focusedBase(scope, base) {
 
 
 
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -7816,17 +7881,7 @@ async function evaluateHead(options, policy, scope, log) {
         run.recordSubjects();
     // Results of the base commit from an earlier run, for the rules the change does not touch.
     const fit = reuseBaseResults(options, policy, scope, run, log);
-    if (options.fileCache && scope.blobs) {
-        run.useFileCache({
-            ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
-            ...(options.fileCache.collect ? { collect: options.fileCache.collect } : {}),
-            key: runKey(policy, scope),
-            blobs: scope.blobs,
-        });
-    }
-    else if (options.fileCache) {
-        log.info(`results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
-    }
+    const cache = useFileCache(options, policy, scope, run, log);
     for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
         if (f)
             run.policyFiles.add(f);
@@ -7839,8 +7894,10 @@ async function evaluateHead(options, policy, scope, log) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
-    if (run.cacheUse)
-        logCacheUse(run.cacheUse, options.fileCache?.source, log);
+    if (cache) {
+        logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
+        keepFileCache(options, run, cache, scope);
+    }
     if (options.collectBaseResults) {
         const results = await collectResults(policy, scope, run, log);
         if (results)
@@ -7851,20 +7908,76 @@ async function evaluateHead(options, policy, scope, log) {
         exceptions: check.exceptions,
         workspace,
         protectedRules: new Set(policy.policyRules.keys()),
-        ...(fit ? { quiet: fit.quiet } : {}),
+        ...(fit ? { quiet: fit.quiet } : cache ? { quiet: cache.quiet() } : {}),
     });
     dedupeFingerprints(run.findings);
-    return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
+    return {
+        check,
+        context,
+        entries,
+        skipped,
+        run,
+        ...(fit ? { stored: fit.stored } : {}),
+        ...(cache ? { cacheUse: cache.use } : {}),
+    };
+}
+/**
+ * The results cache of a full check (see cache-run.ts): what it takes from the earlier run's (the
+ * per-file rules on the unchanged files, and the rules that read across files whose inputs the
+ * change since does not touch), and whether this run's is gathered.
+ */
+function useFileCache(options, policy, scope, run, log) {
+    if (!options.fileCache)
+        return undefined;
+    if (!scope.blobs) {
+        log.info(`results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
+        return undefined;
+    }
+    const fileCache = {
+        ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
+        collect: options.fileCache.collect !== undefined,
+        key: runKey(policy, scope),
+        blobs: scope.blobs,
+    };
+    const plan = new CachePlan(fileCache, scope.workspace, policy.rules.filter(cacheable));
+    // What the rules that read across files ask is recorded, to be kept, by subject where they name them.
+    if (fileCache.collect || plan.kept.size > 0)
+        run.recordInputs();
+    if (fileCache.collect)
+        run.recordSubjects();
+    const across = options.fileCache.previous?.across;
+    if (plan.kept.size > 0 && plan.change && across) {
+        const { rules, subjects } = untouchedResults(new Map(Object.entries(across)), plan.change, (patterns) => scope.workspace.matcher(patterns));
+        run.reuseResults(rules, subjects);
+        log.debug(`results cache: ${plan.change.paths.size} files changed since it was written (${plan.change.presence?.size ?? 0} added or deleted); ${rules.size} of ${Object.keys(across).length} rules that read across files untouched`);
+    }
+    run.useFileCache(fileCache, plan);
+    return plan;
+}
+/** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
+function keepFileCache(options, run, plan, scope) {
+    const cache = run.cacheResult;
+    const collect = options.fileCache?.collect;
+    if (!cache || !collect)
+        return;
+    cache.across = storedRules(run);
+    const quiet = plan.quiet();
+    const stored = new Set(cache.paths);
+    const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
+    cache.inlineIgnores = [...withFindings]
+        .filter((p) => stored.has(p) && !quiet.has(p) && (0,triage/* readDirectives */.Vl)(scope.workspace.text(p)).length > 0)
+        .sort();
+    collect(cache);
 }
 /** Says what the run took from the results cache, or why nothing. */
-function logCacheUse(use, source, log) {
+function logCacheUse(use, source, log, across) {
     const from = source ? ` (${source})` : '';
     if (use.reason === 'none')
         log.info(`results cache: none yet; this run's is kept for the next`);
     else if (use.reason)
         log.info(`results cache${from}: not taken: ${use.reason}`);
     else {
-        log.info(`results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them`);
+        log.info(`results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them, and ${across} rule${across === 1 ? '' : 's'} that read across files and asked nothing that changed`);
     }
 }
 /** Two occurrences with the same identity get an ordinal, so every fingerprint is unique. */
@@ -8526,7 +8639,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
 function untouchedRules(head, base) {
     const reused = new Map();
     for (const [id, { inputs, fingerprints }] of head.recorded) {
-        if (!(0,workspace_scope/* touchedBy */.Oq)(inputs, base.differs, (patterns) => base.matcher(patterns)))
+        if (!(0,scope/* touchedBy */.Oq)(inputs, base.differs, (patterns) => base.matcher(patterns)))
             reused.set(id, fingerprints);
     }
     return reused;
@@ -8666,9 +8779,14 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
     if (subjects.reused > 0 && source) {
         log.info(`of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`);
     }
-    const use = evaluation.run.cacheUse;
+    const use = evaluation.cacheUse;
     const cached = use && !use.reason && use.unchanged > 0 && use.kept > 0
-        ? { files: use.unchanged, rules: use.kept, source: options.fileCache?.source ?? 'a results cache' }
+        ? {
+            files: use.unchanged,
+            rules: use.kept,
+            across: evaluation.run.reused.size,
+            source: options.fileCache?.source ?? 'a results cache',
+        }
         : undefined;
     return buildReport({
         root: options.root,
@@ -9325,7 +9443,10 @@ function basisLine(report) {
     if (change || !cached)
         return change;
     const files = `${cached.files} file${cached.files === 1 ? '' : 's'}`;
-    return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
+    const across = cached.across > 0
+        ? `, and those of ${cached.across} rule${cached.across === 1 ? '' : 's'} that read across files and asked nothing that changed,`
+        : '';
+    return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged${across} come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
 }
 /**
  * On a pull request whose per-file rules looked at the changed files only: which declared controls'
@@ -10125,7 +10246,14 @@ function summary(s) {
         ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
         ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
         ...(s.cached
-            ? { cached: { files: s.cached.files, rules: s.cached.rules, source: s.cached.source } }
+            ? {
+                cached: {
+                    files: s.cached.files,
+                    rules: s.cached.rules,
+                    across: s.cached.across,
+                    source: s.cached.source,
+                },
+            }
             : {}),
         rules: s.rules,
         findings: s.findings,

@@ -120,6 +120,17 @@ export function resultsKey(parts: ResultsKeyParts): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** The files the stored findings lie in (of the rules and of their subjects' parts). */
+export function findingPaths(results: { rules: Record<string, StoredRule> }): Set<string> {
+  const paths = new Set<string>();
+  for (const rule of Object.values(results.rules)) {
+    for (const raw of [rule.raw, ...(rule.subjects ?? []).map((s) => s.raw)]) {
+      for (const f of raw) if (f.location) paths.add(f.location.path);
+    }
+  }
+  return paths;
+}
+
 /** The stored form of recorded inputs; undefined when they are opaque (never reusable). */
 export function storedInputs(inputs: RuleInputs): StoredInputs | undefined {
   if (inputs.opaque !== undefined) return undefined;
@@ -203,7 +214,8 @@ export function parseBaseResults(text: string): BaseResults {
   return data as unknown as BaseResults;
 }
 
-function storedRuleProblem(rule: unknown): string | undefined {
+/** What is wrong with one stored rule, or undefined. */
+export function storedRuleProblem(rule: unknown): string | undefined {
   if (!isObject(rule)) return 'not an object';
   const problem = inputsProblem(rule.inputs) ?? rawProblem(rule.raw);
   if (problem) return problem;

@@ -3,11 +3,14 @@
  * earlier run's cache for the files whose blob is unchanged ({@link CachePlan}), and what this run
  * leaves for the next one ({@link CacheCollector}).
  */
+
+import { findingPaths } from './base-results.js';
 import type { RuleOutcome } from './evaluate-rule.js';
 import { getEvaluator } from './evaluators/registry.js';
 import { type CachedRule, FILE_CACHE_FORMAT, type FileCache } from './file-cache.js';
 import type { RawFinding, Rule } from './types.js';
 import { VERSION } from './version.js';
+import type { TreeChange } from './workspace/scope.js';
 import type { InputProblem, Workspace } from './workspace/workspace.js';
 
 /** The results cache as a run uses it. */
@@ -18,8 +21,8 @@ export interface FileCacheRun {
   key: string;
   /** Each tracked file's blob in git's index, and the files the working tree modified. */
   blobs: { ids: ReadonlyMap<string, string>; modified: ReadonlySet<string> };
-  /** Receives this run's cache, for the next run. */
-  collect?: (cache: FileCache) => void;
+  /** Whether to gather this run's results for the next run (see `RuleRun.cacheResult`). */
+  collect: boolean;
 }
 
 /** What the run took from the cache, for the log. */
@@ -58,8 +61,14 @@ export class CachePlan {
   /** For each file of the tree, its position in the cache when its blob is unchanged, else -1. */
   private at: Int32Array = new Int32Array(0);
   private split: { parts: RulePart[]; problems: InputProblem[] } | undefined;
+  /** How the tree differs from the cached one, when the cache fits (for the rules that read across files). */
+  change: TreeChange | undefined;
 
-  constructor(run: FileCacheRun, workspace: Workspace, rules: readonly Rule[]) {
+  constructor(
+    run: FileCacheRun,
+    private readonly workspace: Workspace,
+    rules: readonly Rule[],
+  ) {
     const files = workspace.files;
     const reason = this.unfit(run);
     const prev = run.previous;
@@ -82,15 +91,22 @@ export class CachePlan {
     const { ids, modified } = run.blobs;
     this.at = new Int32Array(files.length).fill(-1);
     const paths = prev.paths;
+    const presence = new Set<string>();
     let j = 0;
     for (let pos = 0; pos < files.length; pos++) {
       const f = files[pos]!;
-      while (j < paths.length && paths[j]! < f) j++;
+      while (j < paths.length && paths[j]! < f) presence.add(paths[j++]!);
       const blob = ids.get(f);
-      if (paths[j] === f && blob !== undefined && prev.blobs[j] === blob && !modified.has(f))
-        this.at[pos] = j;
-      else this.todo.push(f);
+      if (paths[j] !== f) presence.add(f);
+      else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f)) this.at[pos] = j++;
+      else j++;
+      if (this.at[pos]! < 0) this.todo.push(f);
     }
+    while (j < paths.length) presence.add(paths[j++]!);
+    // Added, deleted, modified or untracked: a file not cached as it is now (the cache holds no
+    // untracked file, so each is new to it).
+    const changed = new Set<string>([...this.todo, ...presence]);
+    this.change = { paths: changed, listing: presence.size > 0, presence };
     let why: string | undefined;
     // The kept rules read the changed files on this thread alone: past half the tree, the slices
     // (on every thread) are faster.
@@ -121,6 +137,27 @@ export class CachePlan {
   /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
   cached(id: string): RulePart {
     return this.splitByRule().parts[this.ruleIndex.get(id)!] ?? { found: [], examined: [] };
+  }
+
+  /**
+   * Files known to hold no inline-ignore comment: unchanged since the cache, where they held
+   * findings and no comment (triage need not read them).
+   */
+  quiet(): Set<string> {
+    const quiet = new Set<string>();
+    const prev = this.previous;
+    if (!prev) return quiet;
+    const loud = new Set(prev.inlineIgnores);
+    const unchanged = (p: string) => {
+      const pos = this.workspace.scope.position(p);
+      return pos !== undefined && this.at[pos]! >= 0;
+    };
+    const stored = [
+      ...Object.keys(prev.found).map((at) => prev.paths[Number(at)]!),
+      ...findingPaths({ rules: prev.across }),
+    ];
+    for (const p of stored) if (!loud.has(p) && unchanged(p)) quiet.add(p);
+    return quiet;
   }
 
   /** The existence questions a kept rule asked on the unchanged files (kept for the next run). */
@@ -223,6 +260,8 @@ export class CacheCollector {
       read: [],
       found: {},
       problems: {},
+      across: {},
+      inlineIgnores: [],
     };
     const readerSets = new Map<string, number>();
     const positions = new Map<string, number>();

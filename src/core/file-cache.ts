@@ -11,7 +11,7 @@
  * workspace is the pull request's to write (see the Action's `results-cache` input).
  */
 
-import { rawProblem } from './base-results.js';
+import { rawProblem, type StoredRule, storedRuleProblem } from './base-results.js';
 import type { RawFinding } from './types.js';
 import type { InputProblem } from './workspace/workspace.js';
 
@@ -50,6 +50,14 @@ export interface FileCache {
   found: Record<string, Record<string, RawFinding[]>>;
   /** The first problem recorded while parsing a file (by position). */
   problems: Record<string, InputProblem>;
+  /**
+   * The rules that read across files, as base results keep them (what each asked of the tree, its
+   * findings, by subject where it names them): the next run takes those the change since does not
+   * touch.
+   */
+  across: Record<string, StoredRule>;
+  /** Of the files that hold findings, those with an inline-ignore comment (the others are not read for one). */
+  inlineIgnores: string[];
 }
 
 export function serializeFileCache(cache: FileCache): string {
@@ -120,6 +128,12 @@ function shapeProblem(data: Record<string, unknown>): string | undefined {
         return `found.${at}.${k}: a finding lies in another file`;
     }
   }
+  if (!isObject(data.across)) return 'across is not an object';
+  for (const [id, rule] of Object.entries(data.across)) {
+    const wrong = storedRuleProblem(rule);
+    if (wrong) return `across.${id}: ${wrong}`;
+  }
+  if (!isStrings(data.inlineIgnores)) return 'inlineIgnores is not a list of paths';
   if (!isObject(problems)) return 'problems is not an object';
   for (const [at, x] of Object.entries(problems)) {
     const path = /^\d+$/.test(at) ? paths[Number(at)] : undefined;

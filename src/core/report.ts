@@ -53,7 +53,7 @@ export interface ReportInput {
   files: number;
   changedFiles?: number;
   reused?: { rules: number; source: string };
-  cached?: { files: number; rules: number; source: string };
+  cached?: { files: number; rules: number; across: number; source: string };
 }
 
 /** Assembles the one immutable Report that every reporter and sink reads. */

@@ -6,13 +6,14 @@
  */
 
 import { recordedInputs, type StoredRule } from './base-results.js';
-import { CacheCollector, CachePlan, type CacheUse, cacheable, type FileCacheRun } from './cache-run.js';
+import { CacheCollector, type CachePlan, cacheable, type FileCacheRun } from './cache-run.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
 import { combineParts, type Examined, type RuleOutcome, runEvaluator } from './evaluate-rule.js';
 import { policyKind } from './evaluators/policy/policy.js';
 import { getEvaluator } from './evaluators/registry.js';
 import type { PolicyProblems } from './evaluators/types.js';
+import type { FileCache } from './file-cache.js';
 import { createFinding, helpUri } from './finding.js';
 import type { GitHubApi } from './github-api.js';
 import {
@@ -96,10 +97,10 @@ export class RuleRun {
   readonly subjectCounts = { reused: 0, total: 0 };
   /** Whether rules that name their subjects are evaluated and recorded subject by subject. */
   private splitting = false;
-  /** The results cache of a full check (see cache-run.ts), when the run uses one. */
-  private fileCache: FileCacheRun | undefined;
-  /** What the run took from the results cache, for the log. */
-  cacheUse: CacheUse | undefined;
+  /** The results cache of a full check (see cache-run.ts), when the run uses one, and what it takes from it. */
+  private fileCache: { run: FileCacheRun; plan: CachePlan } | undefined;
+  /** This run's per-file results for the next run (with `FileCacheRun.collect`), after {@link evaluateAll}. */
+  cacheResult: FileCache | undefined;
 
   constructor(
     private readonly config: Config,
@@ -150,8 +151,8 @@ export class RuleRun {
    * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
    * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
    */
-  useFileCache(run: FileCacheRun): void {
-    this.fileCache = run;
+  useFileCache(run: FileCacheRun, plan: CachePlan): void {
+    this.fileCache = { run, plan };
   }
 
   /**
@@ -173,11 +174,8 @@ export class RuleRun {
       const summary = this.begin(e.rule, e.notApplicable);
       return summary ? [{ rule: e.rule, summary, slices: [] as RuleOutcome[] }] : [];
     });
-    const plan = cache
-      ? new CachePlan(cache, this.workspace, active.map((a) => a.rule).filter(cacheable))
-      : undefined;
-    this.cacheUse = plan?.use;
-    const collector = cache?.collect ? new CacheCollector(this.workspace, cache) : undefined;
+    const plan = cache?.plan;
+    const collector = cache?.run.collect ? new CacheCollector(this.workspace, cache.run) : undefined;
     // The unchanged files are not parsed again: the problems found in them last time stand.
     for (const p of plan?.problems() ?? []) this.workspace.reportProblem(p);
     const kept = active.filter((a) => plan?.kept.has(a.rule.id));
@@ -258,9 +256,9 @@ export class RuleRun {
     this.collectCache(collector);
   }
 
-  /** Hands this run's results cache to the caller, when asked for one. */
+  /** Keeps this run's per-file results for the next run, when asked for them. */
   private collectCache(collector: CacheCollector | undefined): void {
-    if (collector) this.fileCache?.collect?.(collector.result());
+    if (collector) this.cacheResult = collector.result();
   }
 
   /**

@@ -400,9 +400,10 @@ export interface ReportSummary {
   /**
    * Set when a full check took the per-file rules' results of files whose blob is unchanged from a
    * results cache written by an earlier run (same controlgate, rules and settings): how many files
-   * were not read again, for how many rules, and where the cache came from.
+   * were not read again, for how many rules, how many rules that read across files were taken whole
+   * (they asked nothing that changed), and where the cache came from.
    */
-  cached?: { files: number; rules: number; source: string };
+  cached?: { files: number; rules: number; across: number; source: string };
   rules: number;
   findings: number;
   open: number;

@@ -242,7 +242,14 @@ function summary(s: ReportSummary): ReportSummary {
     ...(s.changedFiles !== undefined ? { changedFiles: s.changedFiles } : {}),
     ...(s.reused ? { reused: { rules: s.reused.rules, source: s.reused.source } } : {}),
     ...(s.cached
-      ? { cached: { files: s.cached.files, rules: s.cached.rules, source: s.cached.source } }
+      ? {
+          cached: {
+            files: s.cached.files,
+            rules: s.cached.rules,
+            across: s.cached.across,
+            source: s.cached.source,
+          },
+        }
       : {}),
     rules: s.rules,
     findings: s.findings,

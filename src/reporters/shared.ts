@@ -155,7 +155,11 @@ export function basisLine(report: Report): string | undefined {
   const cached = report.summary.cached;
   if (change || !cached) return change;
   const files = `${cached.files} file${cached.files === 1 ? '' : 's'}`;
-  return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
+  const across =
+    cached.across > 0
+      ? `, and those of ${cached.across} rule${cached.across === 1 ? '' : 's'} that read across files and asked nothing that changed,`
+      : '';
+  return `The results of ${cached.rules} per-file rule${cached.rules === 1 ? '' : 's'} on ${files} whose content is unchanged${across} come from the results cache (${cached.source}), written by an earlier run of the same rules and settings; every other file was read.`;
 }
 
 /**

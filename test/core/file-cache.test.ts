@@ -125,9 +125,12 @@ describe('a full check with the results cache', () => {
     expect(kept).toBeGreaterThan(36 * 40);
   });
 
-  it('reads again only the files whose blob changed (and those with findings, for their ignore comments)', async () => {
+  it('reads again only the files whose blob changed, and those whose findings an inline comment ignores', async () => {
     const repo = scratchRepo();
-    const tree: Record<string, string> = { 'src/leak.py': `TOKEN = "${token(1)}"\n` };
+    const tree: Record<string, string> = {
+      'src/leak.py': `TOKEN = "${token(1)}"\n`,
+      'src/ignored.py': `# controlgate: ignore[api-token-committed] a revoked token kept for the parser tests\nTOKEN = "${token(8)}"\n`,
+    };
     for (let i = 0; i < 40; i++) tree[`src/m${i}.js`] = `export const v${i} = ${i};\n`;
     repo.commit(tree, 'first');
     const { next } = await cachedCheck(repo.dir, undefined);
@@ -136,22 +139,47 @@ describe('a full check with the results cache', () => {
     const cached = await cachedCheck(repo.dir, next);
     const files = new Set(read.mock.calls.map(([f]) => f));
     read.mockRestore();
+    const across = cached.report.summary.cached?.across;
+    // Every rule that reads across files but asks about Python files is taken whole.
+    expect(across).toBeGreaterThan(30);
     expect(cacheLine(cached.lines)).toBe(
-      `info: results cache (the test): 40 of 41 files unchanged; ${cached.next.rules.length} of ${cached.next.rules.length} per-file rules taken from it for them`,
+      `info: results cache (the test): 41 of 42 files unchanged; ${cached.next.rules.length} of ${cached.next.rules.length} per-file rules taken from it for them, and ${across} rules that read across files and asked nothing that changed`,
     );
-    expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual(['src/leak.py', 'src/m7.js']);
+    expect([...files].filter((f) => f.startsWith('src/')).sort()).toEqual(['src/ignored.py', 'src/m7.js']);
+    expect(cached.next.inlineIgnores).toEqual(['src/ignored.py']);
     const rules = cached.next.rules.length;
-    expect(cached.report.summary.cached).toEqual({ files: 40, rules, source: 'the test' });
+    expect(cached.report.summary.cached).toEqual({ files: 41, rules, across, source: 'the test' });
     // In the frozen JSON format too, which the schema describes.
     const json = JSON.parse(renderJson(cached.report));
-    expect(json.summary.cached).toEqual({ files: 40, rules, source: 'the test' });
+    expect(json.summary.cached).toEqual({ files: 41, rules, across, source: 'the test' });
     expect(validate(schemaValidator('report.schema.json'), json)).toEqual([]);
     expect(renderText(cached.report)).toContain(
-      `The results of ${rules} per-file rules on 40 files whose content is unchanged come from the results cache (the test), written by an earlier run of the same rules and settings; every other file was read.`,
+      `The results of ${rules} per-file rules on 41 files whose content is unchanged, and those of ${across} rules that read across files and asked nothing that changed, come from the results cache (the test), written by an earlier run of the same rules and settings; every other file was read.`,
     );
     expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
     const tokens = cached.report.findings.filter((f) => f.ruleId === 'api-token-committed');
-    expect(tokens.map((f) => f.location?.path).sort()).toEqual(['src/leak.py', 'src/m7.js']);
+    expect(tokens.map((f) => [f.location?.path, f.status]).sort()).toEqual([
+      ['src/ignored.py', 'ignored'],
+      ['src/leak.py', 'open'],
+      ['src/m7.js', 'open'],
+    ]);
+  });
+
+  it('takes every rule from it when nothing changed, those that read across files included', async () => {
+    const rand = rng(4242);
+    const repo = scratchRepo();
+    repo.commit(baseTree(rand, 24), 'first');
+    const first = await cachedCheck(repo.dir, undefined);
+    const across = Object.keys(first.next.across).length;
+    expect(across).toBeGreaterThan(20);
+    const again = await cachedCheck(repo.dir, first.next);
+    expect(again.report.summary.cached).toEqual({
+      files: 24,
+      rules: first.next.rules.length,
+      across,
+      source: 'the test',
+    });
+    expect(judged(again.report)).toEqual(judged(first.report));
   });
 
   it('reads the files the working tree changed, and untracked ones, whatever their blob in the index', async () => {
@@ -282,11 +310,14 @@ describe('CachePlan', () => {
       read: [0, 1],
       found: {},
       problems: {},
+      across: {},
+      inlineIgnores: [],
     };
     const rule = (id: string) => ({ id }) as Parameters<typeof cacheable>[0];
     const plan = new CachePlan(
       {
         previous,
+        collect: false,
         key: previous.key,
         blobs: {
           ids: new Map([
@@ -318,6 +349,8 @@ describe('parseFileCache', () => {
     read: [0, 1],
     found: { '0': { '0': [{ message: 'm', location: { path: 'a.py', startLine: 1 } }] } },
     problems: { '1': { path: 'b.py', message: 'bad', line: 1, column: 2 } },
+    across: {},
+    inlineIgnores: ['a.py'],
   });
   it('reads what it wrote', () => {
     const cache = valid() as unknown as FileCache;
@@ -399,6 +432,7 @@ describe('controlgate check --cache', () => {
     expect(report.summary.cached).toEqual({
       files: 1,
       rules: expect.any(Number),
+      across: expect.any(Number),
       source: `the file ${file}`,
     });
     expect(second.stderr).toContain(`info: results cache (the file ${file}): 1 of 2 files unchanged;`);

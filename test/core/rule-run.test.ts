@@ -161,7 +161,7 @@ describe('per-file rules over a large tree, slice by slice', () => {
       logger: { ...debugLog(log), info: (m) => log.push(m) },
     });
     expect(log).toContain(
-      `results cache: ${TOTAL + 1} of ${TOTAL + 2} files unchanged; 2 of 2 per-file rules taken from it for them`,
+      `results cache: ${TOTAL + 1} of ${TOTAL + 2} files unchanged; 2 of 2 per-file rules taken from it for them, and 0 rules that read across files and asked nothing that changed`,
     );
     const alone = await check({ root: repo.dir });
     expect(JSON.stringify(cached.findings)).toBe(JSON.stringify(alone.findings));

@@ -5,17 +5,17 @@
  */
 
 import type { StoredRule } from '../base-results.js';
-import type { CacheUse } from '../cache-run.js';
+import { CachePlan, type CacheUse, cacheable, type FileCacheRun } from '../cache-run.js';
 import { checkDeclarations, type DeclarationCheck, utcDay } from '../declarations/check.js';
 import type { DeclarationProblem } from '../declarations/model.js';
 import type { CheckOptions } from '../engine.js';
 import type { PolicyProblems } from '../evaluators/types.js';
 import { renamedTree } from '../policy/review.js';
 import { type RuleEntry, RuleRun } from '../rule-run.js';
-import { triage } from '../triage.js';
+import { readDirectives, triage } from '../triage.js';
 import type { Finding, Logger, RawFinding } from '../types.js';
 import type { PolicyInForce } from './policy.js';
-import { collectResults, reuseBaseResults, runKey } from './reuse.js';
+import { collectResults, reuseBaseResults, runKey, storedRules, untouchedResults } from './reuse.js';
 import { comparesWithBase, type Scope } from './scope.js';
 
 /** The kind evaluated after all others, because it reports what they could not parse. */
@@ -35,6 +35,8 @@ export interface Evaluation {
   run: RuleRun;
   /** The base commit's stored results, when given and fitting the run (see phases/reuse.ts). */
   stored?: ReadonlyMap<string, StoredRule>;
+  /** What the run took from the results cache (see cache-run.ts), when it was given one. */
+  cacheUse?: CacheUse;
 }
 
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -91,18 +93,7 @@ export async function evaluateHead(
   if (options.collectBaseResults) run.recordSubjects();
   // Results of the base commit from an earlier run, for the rules the change does not touch.
   const fit = reuseBaseResults(options, policy, scope, run, log);
-  if (options.fileCache && scope.blobs) {
-    run.useFileCache({
-      ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
-      ...(options.fileCache.collect ? { collect: options.fileCache.collect } : {}),
-      key: runKey(policy, scope),
-      blobs: scope.blobs,
-    });
-  } else if (options.fileCache) {
-    log.info(
-      `results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`,
-    );
-  }
+  const cache = useFileCache(options, policy, scope, run, log);
   for (const f of [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile]) {
     if (f) run.policyFiles.add(f);
   }
@@ -114,7 +105,10 @@ export async function evaluateHead(
     return { rule, notApplicable };
   });
   await run.evaluateAll(entries, LAST_KIND);
-  if (run.cacheUse) logCacheUse(run.cacheUse, options.fileCache?.source, log);
+  if (cache) {
+    logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
+    keepFileCache(options, run, cache, scope);
+  }
   if (options.collectBaseResults) {
     const results = await collectResults(policy, scope, run, log);
     if (results) options.collectBaseResults(results);
@@ -125,20 +119,86 @@ export async function evaluateHead(
     exceptions: check.exceptions,
     workspace,
     protectedRules: new Set(policy.policyRules.keys()),
-    ...(fit ? { quiet: fit.quiet } : {}),
+    ...(fit ? { quiet: fit.quiet } : cache ? { quiet: cache.quiet() } : {}),
   });
   dedupeFingerprints(run.findings);
-  return { check, context, entries, skipped, run, ...(fit ? { stored: fit.stored } : {}) };
+  return {
+    check,
+    context,
+    entries,
+    skipped,
+    run,
+    ...(fit ? { stored: fit.stored } : {}),
+    ...(cache ? { cacheUse: cache.use } : {}),
+  };
+}
+
+/**
+ * The results cache of a full check (see cache-run.ts): what it takes from the earlier run's (the
+ * per-file rules on the unchanged files, and the rules that read across files whose inputs the
+ * change since does not touch), and whether this run's is gathered.
+ */
+function useFileCache(
+  options: CheckOptions,
+  policy: PolicyInForce,
+  scope: Scope,
+  run: RuleRun,
+  log: Logger,
+): CachePlan | undefined {
+  if (!options.fileCache) return undefined;
+  if (!scope.blobs) {
+    log.info(
+      `results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`,
+    );
+    return undefined;
+  }
+  const fileCache: FileCacheRun = {
+    ...(options.fileCache.previous ? { previous: options.fileCache.previous } : {}),
+    collect: options.fileCache.collect !== undefined,
+    key: runKey(policy, scope),
+    blobs: scope.blobs,
+  };
+  const plan = new CachePlan(fileCache, scope.workspace, policy.rules.filter(cacheable));
+  // What the rules that read across files ask is recorded, to be kept, by subject where they name them.
+  if (fileCache.collect || plan.kept.size > 0) run.recordInputs();
+  if (fileCache.collect) run.recordSubjects();
+  const across = options.fileCache.previous?.across;
+  if (plan.kept.size > 0 && plan.change && across) {
+    const { rules, subjects } = untouchedResults(new Map(Object.entries(across)), plan.change, (patterns) =>
+      scope.workspace.matcher(patterns),
+    );
+    run.reuseResults(rules, subjects);
+    log.debug(
+      `results cache: ${plan.change.paths.size} files changed since it was written (${plan.change.presence?.size ?? 0} added or deleted); ${rules.size} of ${Object.keys(across).length} rules that read across files untouched`,
+    );
+  }
+  run.useFileCache(fileCache, plan);
+  return plan;
+}
+
+/** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
+function keepFileCache(options: CheckOptions, run: RuleRun, plan: CachePlan, scope: Scope): void {
+  const cache = run.cacheResult;
+  const collect = options.fileCache?.collect;
+  if (!cache || !collect) return;
+  cache.across = storedRules(run);
+  const quiet = plan.quiet();
+  const stored = new Set(cache.paths);
+  const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
+  cache.inlineIgnores = [...withFindings]
+    .filter((p) => stored.has(p) && !quiet.has(p) && readDirectives(scope.workspace.text(p)).length > 0)
+    .sort();
+  collect(cache);
 }
 
 /** Says what the run took from the results cache, or why nothing. */
-function logCacheUse(use: CacheUse, source: string | undefined, log: Logger): void {
+function logCacheUse(use: CacheUse, source: string | undefined, log: Logger, across: number): void {
   const from = source ? ` (${source})` : '';
   if (use.reason === 'none') log.info(`results cache: none yet; this run's is kept for the next`);
   else if (use.reason) log.info(`results cache${from}: not taken: ${use.reason}`);
   else {
     log.info(
-      `results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them`,
+      `results cache${from}: ${use.unchanged} of ${use.files} files unchanged; ${use.kept} of ${use.cacheable} per-file rules taken from it for them, and ${across} rule${across === 1 ? '' : 's'} that read across files and asked nothing that changed`,
     );
   }
 }

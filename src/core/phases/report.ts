@@ -79,10 +79,15 @@ export function writeReport(
       `of the files the other rules that read across files report on, ${subjects.reused} of ${subjects.total} kept their results of the base commit: the change touches nothing their findings depend on`,
     );
   }
-  const use = evaluation.run.cacheUse;
+  const use = evaluation.cacheUse;
   const cached =
     use && !use.reason && use.unchanged > 0 && use.kept > 0
-      ? { files: use.unchanged, rules: use.kept, source: options.fileCache?.source ?? 'a results cache' }
+      ? {
+          files: use.unchanged,
+          rules: use.kept,
+          across: evaluation.run.reused.size,
+          source: options.fileCache?.source ?? 'a results cache',
+        }
       : undefined;
   return buildReport({
     root: options.root,

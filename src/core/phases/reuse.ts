@@ -7,6 +7,7 @@
 import {
   BASE_RESULTS_FORMAT,
   type BaseResults,
+  findingPaths,
   recordedInputs,
   resultsKey,
   type StoredInputs,
@@ -82,21 +83,7 @@ export function reusableResults(
   }
   const change = commitChange(base);
   const stored = new Map(Object.entries(results.rules));
-  const matcher = (patterns: readonly string[]) => base.matcher(patterns);
-  const untouched = (inputs: StoredInputs) => !touchedBy(recordedInputs(inputs), change, matcher);
-  const rules = new Map<string, StoredRule>();
-  const subjects = new Map<string, Map<string, SubjectResults>>();
-  for (const [id, rule] of stored) {
-    if (untouched(rule.inputs)) rules.set(id, rule);
-    else if (rule.subjects) {
-      const kept = new Map<string, SubjectResults>();
-      for (const part of rule.subjects) {
-        const inputs = recordedInputs(part.inputs);
-        if (!touchedBy(inputs, change, matcher)) kept.set(part.path, { ...part, inputs });
-      }
-      subjects.set(id, kept);
-    }
-  }
+  const { rules, subjects } = untouchedResults(stored, change, (patterns) => base.matcher(patterns));
   const quiet = new Set<string>();
   if (results.inlineIgnores) {
     const loud = new Set(results.inlineIgnores);
@@ -107,15 +94,29 @@ export function reusableResults(
   return { stored, rules, subjects, quiet };
 }
 
-/** The files the stored findings lie in (of the rules and of their subjects' parts). */
-function findingPaths(results: BaseResults): Set<string> {
-  const paths = new Set<string>();
-  for (const rule of Object.values(results.rules)) {
-    for (const raw of [rule.raw, ...(rule.subjects ?? []).map((s) => s.raw)]) {
-      for (const f of raw) if (f.location) paths.add(f.location.path);
+/**
+ * Of stored rules, those whose inputs `change` does not touch (taken whole), and, of the others that
+ * name their subjects, the subjects it does not touch (the rest are evaluated again).
+ */
+export function untouchedResults(
+  stored: ReadonlyMap<string, StoredRule>,
+  change: TreeChange,
+  matcher: (patterns: readonly string[]) => (p: string) => boolean,
+): { rules: Map<string, StoredRule>; subjects: Map<string, Map<string, SubjectResults>> } {
+  const rules = new Map<string, StoredRule>();
+  const subjects = new Map<string, Map<string, SubjectResults>>();
+  for (const [id, rule] of stored) {
+    if (!touchedBy(recordedInputs(rule.inputs), change, matcher)) rules.set(id, rule);
+    else if (rule.subjects) {
+      const kept = new Map<string, SubjectResults>();
+      for (const part of rule.subjects) {
+        const inputs = recordedInputs(part.inputs);
+        if (!touchedBy(inputs, change, matcher)) kept.set(part.path, { ...part, inputs });
+      }
+      subjects.set(id, kept);
     }
   }
-  return paths;
+  return { rules, subjects };
 }
 
 /**
@@ -179,6 +180,21 @@ export function baseTreeResults(
  */
 export const MAX_SUBJECT_PATHS = 64;
 
+/** The rules that read across files, as this run recorded them, in their stored form (those whose inputs are known). */
+export function storedRules(run: RuleRun): Record<string, StoredRule> {
+  const rules: Record<string, StoredRule> = {};
+  for (const [id, recorded] of run.recorded) {
+    const inputs = storedInputs(recorded.inputs);
+    if (!inputs) continue;
+    rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
+    const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
+    if (subjects?.every((s): s is StoredSubject => s.inputs !== undefined)) {
+      rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
+    }
+  }
+  return rules;
+}
+
 /** This run's results of the rules that read across files (those whose inputs are known). */
 export async function collectResults(
   policy: PolicyInForce,
@@ -199,16 +215,7 @@ export async function collectResults(
     );
     return undefined;
   }
-  const rules: Record<string, StoredRule> = {};
-  for (const [id, recorded] of run.recorded) {
-    const inputs = storedInputs(recorded.inputs);
-    if (!inputs) continue;
-    rules[id] = { inputs, raw: [...recorded.raw], scope: recorded.scope };
-    const subjects = recorded.subjects?.map((s) => ({ ...s, inputs: storedInputs(s.inputs) }));
-    if (subjects?.every((s): s is StoredSubject => s.inputs !== undefined)) {
-      rules[id].subjects = subjects.filter((s) => s.inputs.paths.length <= MAX_SUBJECT_PATHS);
-    }
-  }
+  const rules = storedRules(run);
   const results: BaseResults = {
     format: BASE_RESULTS_FORMAT,
     version: VERSION,
