@@ -5263,6 +5263,7 @@ class CachePlan {
     todo = [];
     use;
     ruleIndex = new Map();
+    /** The earlier run's cache, when it fits the run. */
     previous;
     /** For each file of the tree, its position in the cache when its blob is unchanged, else -1. */
     at = new Int32Array(0);
@@ -5343,6 +5344,10 @@ class CachePlan {
             return 'it was written with other rules or settings than the policy in force';
         return undefined;
     }
+    /** The position in the cache of the file at `pos` in the tree, when its blob is unchanged; else -1. */
+    unchangedAt(pos) {
+        return this.at[pos] ?? -1;
+    }
     /** The input problems recorded in the unchanged files (they are not parsed again). */
     problems() {
         return this.kept.size === 0 ? [] : this.splitByRule().problems;
@@ -5408,13 +5413,16 @@ class CachePlan {
 class CacheCollector {
     workspace;
     run;
+    plan;
     rules = new Map();
-    constructor(workspace, run) {
+    /** The kept rules' parts taken from the cache, by rule (applied only when they cannot be carried over whole). */
+    parts = new Map();
+    constructor(workspace, run, plan) {
         this.workspace = workspace;
         this.run = run;
+        this.plan = plan;
     }
-    /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
-    add(id, outcome) {
+    gathered(id) {
         let g = this.rules.get(id);
         if (!g) {
             g = {
@@ -5425,6 +5433,11 @@ class CacheCollector {
             };
             this.rules.set(id, g);
         }
+        return g;
+    }
+    /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
+    add(id, outcome) {
+        const g = this.gathered(id);
         if (g.dropped)
             return;
         // A rule that failed, or read the API, is not kept.
@@ -5452,14 +5465,34 @@ class CacheCollector {
     }
     /** Adds a kept rule's results on the unchanged files, and what it asked there. */
     addCached(id, part, asked) {
-        const raw = part.found.flatMap(([, list]) => list);
-        this.add(id, { raw, examined: { files: part.examined, settings: [] }, asked });
+        const g = this.gathered(id);
+        for (const [p, a] of asked)
+            g.asked.set(p, a);
+        this.parts.set(id, part);
+    }
+    /**
+     * Whether the unchanged files' entries carry over as they are: the rules kept are the cache's
+     * own, in its order, each taken from it (the common case: a push with the same rules).
+     */
+    carries(kept) {
+        const prev = this.plan?.previous;
+        if (!prev || prev.rules.length !== kept.length)
+            return undefined;
+        return kept.every((id, i) => prev.rules[i].id === id && this.parts.has(id)) ? prev : undefined;
     }
     /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
     result() {
-        const kept = [...this.rules.entries()]
+        const ordered = () => [...this.rules.entries()]
             .filter(([, g]) => !g.dropped)
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const prev = this.carries(ordered().map(([id]) => id));
+        if (!prev) {
+            for (const [id, part] of this.parts) {
+                const raw = part.found.flatMap(([, list]) => list);
+                this.add(id, { raw, examined: { files: part.examined, settings: [] } });
+            }
+        }
+        const kept = ordered();
         const rules = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
         const { ids, modified } = this.run.blobs;
         const cache = {
@@ -5478,10 +5511,28 @@ class CacheCollector {
         };
         const readerSets = new Map();
         const positions = new Map();
+        if (prev) {
+            for (const readers of prev.readers) {
+                readerSets.set(readers.join(','), cache.readers.length);
+                cache.readers.push(readers);
+            }
+        }
         for (const [pos, p] of this.workspace.files.entries()) {
             const b = ids.get(p);
             if (b === undefined || modified.has(p))
                 continue;
+            const j = prev ? this.plan.unchangedAt(pos) : -1;
+            if (j >= 0) {
+                // Carried over: the same rules read it and found the same in it.
+                const found = prev.found[j];
+                if (found)
+                    cache.found[cache.paths.length] = found;
+                positions.set(p, cache.paths.length);
+                cache.paths.push(p);
+                cache.blobs.push(b);
+                cache.read.push(prev.read[j]);
+                continue;
+            }
             const readers = [];
             for (const [i, [, g]] of kept.entries())
                 if (g.examined[pos])
@@ -5990,7 +6041,9 @@ class RuleRun {
             return summary ? [{ rule: e.rule, summary, slices: [] }] : [];
         });
         const plan = cache?.plan;
-        const collector = cache?.run.collect ? new CacheCollector(this.workspace, cache.run) : undefined;
+        const collector = cache?.run.collect
+            ? new CacheCollector(this.workspace, cache.run, cache.plan)
+            : undefined;
         // The unchanged files are not parsed again: the problems found in them last time stand.
         for (const p of plan?.problems() ?? [])
             this.workspace.reportProblem(p);
@@ -6307,7 +6360,15 @@ class RuleRun {
         this.append(rule, summary, stored.raw);
         const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
         const inputs = (0,base_results/* recordedInputs */.KQ)(stored.inputs);
-        this.recorded.set(rule.id, { inputs, fingerprints, raw: stored.raw, scope: summary.scope });
+        // Its parts by subject go with it, so that results kept again can still be taken by subject.
+        const subjects = stored.subjects?.map((s) => ({ ...s, inputs: (0,base_results/* recordedInputs */.KQ)(s.inputs) }));
+        this.recorded.set(rule.id, {
+            inputs,
+            fingerprints,
+            raw: stored.raw,
+            scope: summary.scope,
+            ...(subjects ? { subjects } : {}),
+        });
         this.reused.add(rule.id);
     }
     /** Records the rule's summary; undefined when it is not evaluated (disabled, not applicable). */

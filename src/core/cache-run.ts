@@ -57,7 +57,8 @@ export class CachePlan {
   readonly todo: string[] = [];
   readonly use: CacheUse;
   private readonly ruleIndex = new Map<string, number>();
-  private previous: FileCache | undefined;
+  /** The earlier run's cache, when it fits the run. */
+  previous: FileCache | undefined;
   /** For each file of the tree, its position in the cache when its blob is unchanged, else -1. */
   private at: Int32Array = new Int32Array(0);
   private split: { parts: RulePart[]; problems: InputProblem[] } | undefined;
@@ -129,6 +130,11 @@ export class CachePlan {
     return undefined;
   }
 
+  /** The position in the cache of the file at `pos` in the tree, when its blob is unchanged; else -1. */
+  unchangedAt(pos: number): number {
+    return this.at[pos] ?? -1;
+  }
+
   /** The input problems recorded in the unchanged files (they are not parsed again). */
   problems(): InputProblem[] {
     return this.kept.size === 0 ? [] : this.splitByRule().problems;
@@ -197,14 +203,16 @@ interface Gathered {
 /** Gathers what the cacheable rules found, read and asked, file by file, and writes the next cache. */
 export class CacheCollector {
   private readonly rules = new Map<string, Gathered>();
+  /** The kept rules' parts taken from the cache, by rule (applied only when they cannot be carried over whole). */
+  private readonly parts = new Map<string, RulePart>();
 
   constructor(
     private readonly workspace: Workspace,
     private readonly run: FileCacheRun,
+    private readonly plan?: CachePlan,
   ) {}
 
-  /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
-  add(id: string, outcome: RuleOutcome): void {
+  private gathered(id: string): Gathered {
     let g = this.rules.get(id);
     if (!g) {
       g = {
@@ -215,6 +223,12 @@ export class CacheCollector {
       };
       this.rules.set(id, g);
     }
+    return g;
+  }
+
+  /** Adds one evaluation of a rule (a slice, or the changed files) to what it found and read. */
+  add(id: string, outcome: RuleOutcome): void {
+    const g = this.gathered(id);
     if (g.dropped) return;
     // A rule that failed, or read the API, is not kept.
     if (!('raw' in outcome) || outcome.examined.settings.length > 0) {
@@ -238,15 +252,35 @@ export class CacheCollector {
 
   /** Adds a kept rule's results on the unchanged files, and what it asked there. */
   addCached(id: string, part: RulePart, asked: [string, boolean][]): void {
-    const raw = part.found.flatMap(([, list]) => list);
-    this.add(id, { raw, examined: { files: part.examined, settings: [] }, asked });
+    const g = this.gathered(id);
+    for (const [p, a] of asked) g.asked.set(p, a);
+    this.parts.set(id, part);
+  }
+
+  /**
+   * Whether the unchanged files' entries carry over as they are: the rules kept are the cache's
+   * own, in its order, each taken from it (the common case: a push with the same rules).
+   */
+  private carries(kept: readonly string[]): FileCache | undefined {
+    const prev = this.plan?.previous;
+    if (!prev || prev.rules.length !== kept.length) return undefined;
+    return kept.every((id, i) => prev.rules[i]!.id === id && this.parts.has(id)) ? prev : undefined;
   }
 
   /** The next cache: every unmodified tracked file with its blob and what each kept rule made of it. */
   result(): FileCache {
-    const kept = [...this.rules.entries()]
-      .filter(([, g]) => !g.dropped)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const ordered = () =>
+      [...this.rules.entries()]
+        .filter(([, g]) => !g.dropped)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const prev = this.carries(ordered().map(([id]) => id));
+    if (!prev) {
+      for (const [id, part] of this.parts) {
+        const raw = part.found.flatMap(([, list]) => list);
+        this.add(id, { raw, examined: { files: part.examined, settings: [] } });
+      }
+    }
+    const kept = ordered();
     const rules: CachedRule[] = kept.map(([id, g]) => ({ id, asked: [...g.asked] }));
     const { ids, modified } = this.run.blobs;
     const cache: FileCache = {
@@ -265,9 +299,26 @@ export class CacheCollector {
     };
     const readerSets = new Map<string, number>();
     const positions = new Map<string, number>();
+    if (prev) {
+      for (const readers of prev.readers) {
+        readerSets.set(readers.join(','), cache.readers.length);
+        cache.readers.push(readers);
+      }
+    }
     for (const [pos, p] of this.workspace.files.entries()) {
       const b = ids.get(p);
       if (b === undefined || modified.has(p)) continue;
+      const j = prev ? this.plan!.unchangedAt(pos) : -1;
+      if (j >= 0) {
+        // Carried over: the same rules read it and found the same in it.
+        const found = prev!.found[j];
+        if (found) cache.found[cache.paths.length] = found;
+        positions.set(p, cache.paths.length);
+        cache.paths.push(p);
+        cache.blobs.push(b);
+        cache.read.push(prev!.read[j]!);
+        continue;
+      }
       const readers: number[] = [];
       for (const [i, [, g]] of kept.entries()) if (g.examined[pos]) readers.push(i);
       const key = readers.join(',');

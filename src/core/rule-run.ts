@@ -175,7 +175,9 @@ export class RuleRun {
       return summary ? [{ rule: e.rule, summary, slices: [] as RuleOutcome[] }] : [];
     });
     const plan = cache?.plan;
-    const collector = cache?.run.collect ? new CacheCollector(this.workspace, cache.run) : undefined;
+    const collector = cache?.run.collect
+      ? new CacheCollector(this.workspace, cache.run, cache.plan)
+      : undefined;
     // The unchanged files are not parsed again: the problems found in them last time stand.
     for (const p of plan?.problems() ?? []) this.workspace.reportProblem(p);
     const kept = active.filter((a) => plan?.kept.has(a.rule.id));
@@ -528,7 +530,15 @@ export class RuleRun {
     this.append(rule, summary, stored.raw);
     const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
     const inputs = recordedInputs(stored.inputs);
-    this.recorded.set(rule.id, { inputs, fingerprints, raw: stored.raw, scope: summary.scope });
+    // Its parts by subject go with it, so that results kept again can still be taken by subject.
+    const subjects = stored.subjects?.map((s) => ({ ...s, inputs: recordedInputs(s.inputs) }));
+    this.recorded.set(rule.id, {
+      inputs,
+      fingerprints,
+      raw: stored.raw,
+      scope: summary.scope,
+      ...(subjects ? { subjects } : {}),
+    });
     this.reused.add(rule.id);
   }
 

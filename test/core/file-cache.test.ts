@@ -180,6 +180,8 @@ describe('a full check with the results cache', () => {
       source: 'the test',
     });
     expect(judged(again.report)).toEqual(judged(first.report));
+    // And keeps the same cache: the workflows' parts by subject included, for the next change.
+    expect(again.next).toEqual(first.next);
   });
 
   it('reads the files the working tree changed, and untracked ones, whatever their blob in the index', async () => {
