@@ -5427,7 +5427,7 @@ class CacheCollector {
         if (!g) {
             g = {
                 found: new Map(),
-                examined: new Uint8Array(this.workspace.files.length),
+                examined: new Uint32Array(Math.ceil(this.workspace.files.length / 32)),
                 asked: new Map(),
                 dropped: false,
             };
@@ -5446,7 +5446,7 @@ class CacheCollector {
             return;
         }
         for (const pos of outcome.examined.files)
-            g.examined[pos] = 1;
+            g.examined[pos >>> 5] |= 1 << (pos & 31);
         for (const [p, a] of outcome.asked ?? [])
             g.asked.set(p, a);
         for (const raw of outcome.raw) {
@@ -5535,7 +5535,7 @@ class CacheCollector {
             }
             const readers = [];
             for (const [i, [, g]] of kept.entries())
-                if (g.examined[pos])
+                if (g.examined[pos >>> 5] & (1 << (pos & 31)))
                     readers.push(i);
             const key = readers.join(',');
             let set = readerSets.get(key);
@@ -10087,7 +10087,7 @@ function resultsCacheOption(settings, event, env) {
         source: file,
         collect: (cache) => {
             try {
-                writeNoFollow(file, `${serializeFileCache(cache)}\n`);
+                writeNoFollow(file, serializeFileCache(cache));
                 commands/* info */.pq(`controlgate: results cache of ${cache.paths.length} files written to ${file}`);
             }
             catch (err) {

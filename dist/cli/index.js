@@ -5064,7 +5064,7 @@ class CacheCollector {
         if (!g) {
             g = {
                 found: new Map(),
-                examined: new Uint8Array(this.workspace.files.length),
+                examined: new Uint32Array(Math.ceil(this.workspace.files.length / 32)),
                 asked: new Map(),
                 dropped: false,
             };
@@ -5083,7 +5083,7 @@ class CacheCollector {
             return;
         }
         for (const pos of outcome.examined.files)
-            g.examined[pos] = 1;
+            g.examined[pos >>> 5] |= 1 << (pos & 31);
         for (const [p, a] of outcome.asked ?? [])
             g.asked.set(p, a);
         for (const raw of outcome.raw) {
@@ -5172,7 +5172,7 @@ class CacheCollector {
             }
             const readers = [];
             for (const [i, [, g]] of kept.entries())
-                if (g.examined[pos])
+                if (g.examined[pos >>> 5] & (1 << (pos & 31)))
                     readers.push(i);
             const key = readers.join(',');
             let set = readerSets.get(key);
@@ -13582,7 +13582,7 @@ async function checkReportNow(dir, values, io, options) {
         ...(values['write-base-results']
             ? { collectBaseResults: writeBaseResults(values['write-base-results']) }
             : {}),
-        ...(values.cache ? { fileCache: fileCacheOption(values.cache, logger) } : {}),
+        ...(values.cache ? { fileCache: fileCacheOption(values.cache, dir, logger) } : {}),
         logger,
     }).finally(() => progress.stop()); // the report goes out on a clean line
 }
@@ -13590,8 +13590,12 @@ async function checkReportNow(dir, values, io, options) {
  * `--cache <file>`: taken when it exists and reads as a cache (a broken one is said and replaced: it
  * is only a cache), and written after the check.
  */
-function fileCacheOption(file, log) {
+function fileCacheOption(file, dir, log) {
     const flag = `--cache ${file}`;
+    const inside = external_node_path_.relative(external_node_path_.resolve(dir), external_node_path_.resolve(file));
+    if (!inside.startsWith('..') && !external_node_path_.isAbsolute(inside)) {
+        throw new UsageError(`${flag}: the file lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it (e.g. under ~/.cache)`);
+    }
     let previous;
     if ((0,external_node_fs_.existsSync)(file)) {
         try {
@@ -13604,7 +13608,7 @@ function fileCacheOption(file, log) {
     return {
         ...(previous ? { previous } : {}),
         source: `the file ${file}`,
-        collect: (cache) => writeOutput(file, `${serializeFileCache(cache)}\n`, '--cache'),
+        collect: (cache) => writeOutput(file, serializeFileCache(cache), '--cache'),
     };
 }
 /** Writes the collected results to `file` (created with its directory), or says why it cannot. */

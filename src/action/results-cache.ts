@@ -52,7 +52,7 @@ export function resultsCacheOption(
     source: file,
     collect: (cache) => {
       try {
-        writeNoFollow(file, `${serializeFileCache(cache)}\n`);
+        writeNoFollow(file, serializeFileCache(cache));
         runner.info(`controlgate: results cache of ${cache.paths.length} files written to ${file}`);
       } catch (err) {
         runner.info(`controlgate: results cache not written to ${file}: ${(err as Error).message}`);

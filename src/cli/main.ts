@@ -476,7 +476,7 @@ async function checkReportNow(
     ...(values['write-base-results']
       ? { collectBaseResults: writeBaseResults(values['write-base-results']) }
       : {}),
-    ...(values.cache ? { fileCache: fileCacheOption(values.cache, logger) } : {}),
+    ...(values.cache ? { fileCache: fileCacheOption(values.cache, dir, logger) } : {}),
     logger,
   }).finally(() => progress.stop()); // the report goes out on a clean line
 }
@@ -485,8 +485,14 @@ async function checkReportNow(
  * `--cache <file>`: taken when it exists and reads as a cache (a broken one is said and replaced: it
  * is only a cache), and written after the check.
  */
-function fileCacheOption(file: string, log: Logger): NonNullable<CheckOptions['fileCache']> {
+function fileCacheOption(file: string, dir: string, log: Logger): NonNullable<CheckOptions['fileCache']> {
   const flag = `--cache ${file}`;
+  const inside = path.relative(path.resolve(dir), path.resolve(file));
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    throw new UsageError(
+      `${flag}: the file lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it (e.g. under ~/.cache)`,
+    );
+  }
   let previous: FileCache | undefined;
   if (existsSync(file)) {
     try {
@@ -498,7 +504,7 @@ function fileCacheOption(file: string, log: Logger): NonNullable<CheckOptions['f
   return {
     ...(previous ? { previous } : {}),
     source: `the file ${file}`,
-    collect: (cache) => writeOutput(file, `${serializeFileCache(cache)}\n`, '--cache'),
+    collect: (cache) => writeOutput(file, serializeFileCache(cache), '--cache'),
   };
 }
 

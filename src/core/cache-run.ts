@@ -195,7 +195,8 @@ export class CachePlan {
 /** What one rule found, read and asked, file by file, for the next cache. */
 interface Gathered {
   found: Map<string, RawFinding[]>;
-  examined: Uint8Array;
+  /** One bit per file of the tree: whether the rule read it. */
+  examined: Uint32Array;
   asked: Map<string, boolean>;
   dropped: boolean;
 }
@@ -217,7 +218,7 @@ export class CacheCollector {
     if (!g) {
       g = {
         found: new Map(),
-        examined: new Uint8Array(this.workspace.files.length),
+        examined: new Uint32Array(Math.ceil(this.workspace.files.length / 32)),
         asked: new Map(),
         dropped: false,
       };
@@ -235,7 +236,7 @@ export class CacheCollector {
       g.dropped = true;
       return;
     }
-    for (const pos of outcome.examined.files) g.examined[pos] = 1;
+    for (const pos of outcome.examined.files) g.examined[pos >>> 5]! |= 1 << (pos & 31);
     for (const [p, a] of outcome.asked ?? []) g.asked.set(p, a);
     for (const raw of outcome.raw) {
       const at = raw.location?.path;
@@ -320,7 +321,8 @@ export class CacheCollector {
         continue;
       }
       const readers: number[] = [];
-      for (const [i, [, g]] of kept.entries()) if (g.examined[pos]) readers.push(i);
+      for (const [i, [, g]] of kept.entries())
+        if (g.examined[pos >>> 5]! & (1 << (pos & 31))) readers.push(i);
       const key = readers.join(',');
       let set = readerSets.get(key);
       if (set === undefined) {

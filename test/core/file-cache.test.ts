@@ -446,7 +446,7 @@ describe('controlgate check --cache', () => {
     expect(cachedReport).toEqual(plainReport);
   });
 
-  it('replaces a broken cache with a warning, and refuses --cache with --base', async () => {
+  it('replaces a broken cache with a warning, and refuses a file inside the checked folder and --cache with --base', async () => {
     const repo = scratchRepo();
     const base = repo.commit({ 'src/a.js': 'export const a = 1;\n' }, 'first');
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'cg-cache-cli-')), 'cache.json');
@@ -455,6 +455,11 @@ describe('controlgate check --cache', () => {
     expect(run.stderr).toContain(`warning: --cache ${file}: not taken (not JSON (`);
     expect(run.stderr).toContain('); it is written again after this check\n');
     expect(parseFileCache(readFileSync(file, 'utf8')).paths).toHaveLength(1);
+    expect(await cli('check', repo.dir, '--cache', path.join(repo.dir, '.cache.json'))).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `controlgate: --cache ${path.join(repo.dir, '.cache.json')}: the file lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it (e.g. under ~/.cache)\n`,
+    });
     expect(await cli('check', repo.dir, '--cache', file, '--base', base)).toEqual({
       code: 2,
       stdout: '',
