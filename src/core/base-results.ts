@@ -179,25 +179,10 @@ function rawIsSubjects(rule: StoredRule): boolean {
  * on without them). Checks the shape the engine relies on, not where the text came from.
  */
 export function parseBaseResults(text: string): BaseResults {
-  if (text.length > BASE_RESULTS_MAX_BYTES) {
-    throw new Error(`larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-  if (!isObject(data)) throw new Error('not a JSON object');
-  if (data.format !== BASE_RESULTS_FORMAT) {
-    throw new Error(`format is ${JSON.stringify(data.format)}, expected ${BASE_RESULTS_FORMAT}`);
-  }
-  if (typeof data.version !== 'string') throw new Error('version is missing');
+  const data = storedJson(text, BASE_RESULTS_FORMAT, BASE_RESULTS_MAX_BYTES);
   if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
     throw new Error('commit is not a full commit id');
   }
-  if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
-    throw new Error('key is not a digest');
   if (!isObject(data.rules)) throw new Error('rules is not an object');
   if (data.inlineIgnores !== undefined && !isStrings(data.inlineIgnores)) {
     throw new Error('inlineIgnores is not a list of paths');
@@ -212,6 +197,26 @@ export function parseBaseResults(text: string): BaseResults {
     rule.raw = (rule.subjects as StoredSubject[]).flatMap((s) => s.raw);
   }
   return data as unknown as BaseResults;
+}
+
+/**
+ * A JSON object that an earlier run stored in `format` (base results, the results cache), with its
+ * version and key checked for shape; throws an Error saying what is wrong.
+ */
+export function storedJson(text: string, format: string, maxBytes: number): Record<string, unknown> {
+  if (text.length > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!isObject(data)) throw new Error('not a JSON object');
+  if (data.format !== format) throw new Error(`format is ${JSON.stringify(data.format)}, expected ${format}`);
+  if (typeof data.version !== 'string') throw new Error('version is missing');
+  if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+    throw new Error('key is not a digest');
+  return data;
 }
 
 /** What is wrong with one stored rule, or undefined. */

@@ -11,7 +11,7 @@
  * workspace is the pull request's to write (see the Action's `results-cache` input).
  */
 
-import { rawProblem, type StoredRule, storedRuleProblem } from './base-results.js';
+import { rawProblem, type StoredRule, storedJson, storedRuleProblem } from './base-results.js';
 import type { RawFinding } from './types.js';
 import type { InputProblem } from './workspace/workspace.js';
 
@@ -69,20 +69,7 @@ export function serializeFileCache(cache: FileCache): string {
  * without). Checks the shape the engine relies on.
  */
 export function parseFileCache(text: string): FileCache {
-  if (text.length > FILE_CACHE_MAX_BYTES) throw new Error(`larger than ${FILE_CACHE_MAX_BYTES} bytes`);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-  if (!isObject(data)) throw new Error('not a JSON object');
-  if (data.format !== FILE_CACHE_FORMAT) {
-    throw new Error(`format is ${JSON.stringify(data.format)}, expected ${FILE_CACHE_FORMAT}`);
-  }
-  if (typeof data.version !== 'string') throw new Error('version is missing');
-  if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
-    throw new Error('key is not a digest');
+  const data = storedJson(text, FILE_CACHE_FORMAT, FILE_CACHE_MAX_BYTES);
   const problem = shapeProblem(data);
   if (problem) throw new Error(problem);
   return data as unknown as FileCache;

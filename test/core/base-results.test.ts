@@ -22,6 +22,7 @@ import { loadRules } from '../../src/core/rules/load.js';
 import type { Logger, Report, Rule } from '../../src/core/types.js';
 import { cli } from '../helpers/cli.js';
 import { scratchRepo } from '../helpers/git-repo.js';
+import { recordingLogger as logger } from '../helpers/logger.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -37,17 +38,6 @@ const MANIFEST =
   'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n';
 const WORKFLOW =
   'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n';
-
-function logger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug() {},
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
-}
 
 /** A repository whose base commit is `tree`, and the results a check of it keeps. */
 async function withResults(tree: Record<string, string>, options: Partial<CheckOptions> = {}) {

@@ -19,7 +19,7 @@ import {
   serializeFileCache,
 } from '../../src/core/file-cache.js';
 import { loadRules } from '../../src/core/rules/load.js';
-import type { Logger, Report } from '../../src/core/types.js';
+import type { Report } from '../../src/core/types.js';
 import { schemaValidator, validate } from '../../src/core/validate.js';
 import { VERSION } from '../../src/core/version.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
@@ -28,6 +28,7 @@ import { renderJson, renderText } from '../../src/reporters/index.js';
 import { cli } from '../helpers/cli.js';
 import { fixtureRoot, listRuleFixtures } from '../helpers/fixtures.js';
 import { scratchRepo } from '../helpers/git-repo.js';
+import { recordingLogger as logger } from '../helpers/logger.js';
 import { baseTree, judgement, pullRequest, rng } from '../helpers/random-tree.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -35,17 +36,6 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 /** A GitHub token that passes its checksum (the detector reports only those), one per `n`. */
 const token = (n: number) =>
   `ghp_${signCrc32Base62('R8kq2ZxV7pLm4TnW9sYb3HcJ6fDg1QaE5uKo0XiMvB7nC2wQ'.slice(n, n + 30))}`;
-
-function logger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug() {},
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
-}
 
 /** A check of `root` with the results cache: the one it takes (through its text), the one it leaves. */
 async function cachedCheck(

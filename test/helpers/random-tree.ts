@@ -3,19 +3,11 @@
  * files of many kinds whose findings depend on each other, drawn from a seeded generator so that a
  * failing case can be replayed from its seed.
  */
+import { prng } from '../../bench/prng.mjs';
 import type { Report } from '../../src/core/types.js';
 
-/** mulberry32: a seeded generator, so a failing case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32), so a failing case can be replayed from its seed. */
+export const rng: (seed: number) => () => number = prng;
 
 export const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
 /** Distinct, random-looking tokens (the detectors skip placeholders). */

@@ -10,7 +10,6 @@ import {
   findingPaths,
   recordedInputs,
   resultsKey,
-  type StoredInputs,
   type StoredRule,
   type StoredSubject,
   storedInputs,
