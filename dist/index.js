@@ -5120,9 +5120,11 @@ var registry = __nccwpck_require__(7687);
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
  * and its blob (mode and object id in git's index), kept between runs so that a later full check
  * reads again only the files whose blob changed. A rule qualifies when its findings on a file depend
- * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), no `reads` of other
- * files declared. What it asked about the existence of other files (`Workspace.has`) is kept with the
- * answers; when one answer changed, the rule is evaluated over every file again.
+ * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), not declared to read
+ * other files (`readsOtherFiles`). What it asked about the existence of other files
+ * (`Workspace.has`) is kept with the answers; when one answer changed, the rule is evaluated over
+ * every file again. The rules that read across files are kept as base results keep them (with what
+ * each asked of the tree); the next check takes those the change since does not touch.
  *
  * The engine checks that a cache fits the run (same controlgate, rules and settings); whether the
  * file can be trusted is the caller's question. A pull request's run never reads one: a file in its
@@ -5140,24 +5142,7 @@ function serializeFileCache(cache) {
  * without). Checks the shape the engine relies on.
  */
 function parseFileCache(text) {
-    if (text.length > FILE_CACHE_MAX_BYTES)
-        throw new Error(`larger than ${FILE_CACHE_MAX_BYTES} bytes`);
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
-    }
-    if (!isObject(data))
-        throw new Error('not a JSON object');
-    if (data.format !== FILE_CACHE_FORMAT) {
-        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${FILE_CACHE_FORMAT}`);
-    }
-    if (typeof data.version !== 'string')
-        throw new Error('version is missing');
-    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
-        throw new Error('key is not a digest');
+    const data = (0,base_results/* storedJson */.sb)(text, FILE_CACHE_FORMAT, FILE_CACHE_MAX_BYTES);
     const problem = shapeProblem(data);
     if (problem)
         throw new Error(problem);
@@ -6015,8 +6000,9 @@ class RuleRun {
         this.splitting = true;
     }
     /**
-     * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
-     * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
+     * Takes the per-file rules' results on the files whose blob is unchanged from an earlier run's
+     * cache (`plan`), and with `run.collect` keeps this run's in {@link cacheResult} (see
+     * file-cache.ts). For a full check of the whole tree.
      */
     useFileCache(run, plan) {
         this.fileCache = { run, plan };
@@ -13881,6 +13867,7 @@ function gate(report, scope) {
 /* harmony export */   XZ: () => (/* binding */ parseBaseResults),
 /* harmony export */   a5: () => (/* binding */ serializeBaseResults),
 /* harmony export */   ik: () => (/* binding */ resultsKey),
+/* harmony export */   sb: () => (/* binding */ storedJson),
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
@@ -14001,28 +13988,10 @@ function rawIsSubjects(rule) {
  * on without them). Checks the shape the engine relies on, not where the text came from.
  */
 function parseBaseResults(text) {
-    if (text.length > BASE_RESULTS_MAX_BYTES) {
-        throw new Error(`larger than ${BASE_RESULTS_MAX_BYTES} bytes`);
-    }
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
-    }
-    if (!isObject(data))
-        throw new Error('not a JSON object');
-    if (data.format !== BASE_RESULTS_FORMAT) {
-        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${BASE_RESULTS_FORMAT}`);
-    }
-    if (typeof data.version !== 'string')
-        throw new Error('version is missing');
+    const data = storedJson(text, BASE_RESULTS_FORMAT, BASE_RESULTS_MAX_BYTES);
     if (typeof data.commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(data.commit)) {
         throw new Error('commit is not a full commit id');
     }
-    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
-        throw new Error('key is not a digest');
     if (!isObject(data.rules))
         throw new Error('rules is not an object');
     if (data.inlineIgnores !== undefined && !isStrings(data.inlineIgnores)) {
@@ -14039,6 +14008,30 @@ function parseBaseResults(text) {
         delete rule.rawFromSubjects;
         rule.raw = rule.subjects.flatMap((s) => s.raw);
     }
+    return data;
+}
+/**
+ * A JSON object that an earlier run stored in `format` (base results, the results cache), with its
+ * version and key checked for shape; throws an Error saying what is wrong.
+ */
+function storedJson(text, format, maxBytes) {
+    if (text.length > maxBytes)
+        throw new Error(`larger than ${maxBytes} bytes`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!isObject(data))
+        throw new Error('not a JSON object');
+    if (data.format !== format)
+        throw new Error(`format is ${JSON.stringify(data.format)}, expected ${format}`);
+    if (typeof data.version !== 'string')
+        throw new Error('version is missing');
+    if (typeof data.key !== 'string' || !/^[0-9a-f]{64}$/.test(data.key))
+        throw new Error('key is not a digest');
     return data;
 }
 /** What is wrong with one stored rule, or undefined. */

@@ -116,9 +116,10 @@ export interface CheckOptions {
   /** Receives the results of this run's rules that read across files, for later changes to reuse. */
   collectBaseResults?: (results: BaseResults) => void;
   /**
-   * The results cache (see file-cache.ts), for a full check of a git work tree: the per-file rules'
-   * results of an earlier run are taken for the files whose blob is unchanged, and this run's are
-   * handed to `collect`. Not used on a change: the caller answers for where `previous` came from.
+   * The results cache (see file-cache.ts), for a full check of a git work tree: an earlier run's
+   * per-file results are taken for the files whose blob is unchanged, and its results of the rules
+   * that read across files for those the change since does not touch; this run's are handed to
+   * `collect`. Not used on a change: the caller answers for where `previous` came from.
    */
   fileCache?: { previous?: FileCache; source?: string; collect?: (cache: FileCache) => void };
 }

@@ -2,9 +2,11 @@
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
  * and its blob (mode and object id in git's index), kept between runs so that a later full check
  * reads again only the files whose blob changed. A rule qualifies when its findings on a file depend
- * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), no `reads` of other
- * files declared. What it asked about the existence of other files (`Workspace.has`) is kept with the
- * answers; when one answer changed, the rule is evaluated over every file again.
+ * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), not declared to read
+ * other files (`readsOtherFiles`). What it asked about the existence of other files
+ * (`Workspace.has`) is kept with the answers; when one answer changed, the rule is evaluated over
+ * every file again. The rules that read across files are kept as base results keep them (with what
+ * each asked of the tree); the next check takes those the change since does not touch.
  *
  * The engine checks that a cache fits the run (same controlgate, rules and settings); whether the
  * file can be trusted is the caller's question. A pull request's run never reads one: a file in its

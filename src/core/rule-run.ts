@@ -148,8 +148,9 @@ export class RuleRun {
   }
 
   /**
-   * Takes the per-file rules' results on files whose blob is unchanged from an earlier run's cache,
-   * and hands this run's to `run.collect` (see file-cache.ts). For a full check of the whole tree.
+   * Takes the per-file rules' results on the files whose blob is unchanged from an earlier run's
+   * cache (`plan`), and with `run.collect` keeps this run's in {@link cacheResult} (see
+   * file-cache.ts). For a full check of the whole tree.
    */
   useFileCache(run: FileCacheRun, plan: CachePlan): void {
     this.fileCache = { run, plan };
