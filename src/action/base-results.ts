@@ -67,7 +67,7 @@ export function writeBaseResults(
  * Creates the folder (or accepts it when it is a real folder) and writes the file without following
  * a symbolic link at either place: an earlier step could have put one there.
  */
-export function writeNoFollow(file: string, text: string): void {
+export function writeNoFollow(file: string, text: string | Iterable<string>): void {
   const dir = path.dirname(file);
   try {
     mkdirSync(dir, { mode: 0o755 });
@@ -81,8 +81,10 @@ export function writeNoFollow(file: string, text: string): void {
     0o644,
   );
   try {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    for (const piece of typeof text === 'string' ? [text] : text) {
+      const bytes = Buffer.from(piece, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
   } finally {
     closeSync(fd);
   }

@@ -8,12 +8,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { CheckOptions } from '../core/engine.js';
-import {
-  FILE_CACHE_MAX_BYTES,
-  type FileCache,
-  parseFileCache,
-  serializeFileCache,
-} from '../core/file-cache.js';
+import { FILE_CACHE_MAX_BYTES, type FileCache, fileCacheText, parseFileCache } from '../core/file-cache.js';
 import { writeNoFollow } from './base-results.js';
 import * as runner from './commands.js';
 import type { ActionEvent } from './event.js';
@@ -52,7 +47,7 @@ export function resultsCacheOption(
     source: file,
     collect: (cache) => {
       try {
-        writeNoFollow(file, serializeFileCache(cache));
+        writeNoFollow(file, fileCacheText(cache));
         runner.info(`controlgate: results cache of ${cache.paths.length} files written to ${file}`);
       } catch (err) {
         runner.info(`controlgate: results cache not written to ${file}: ${(err as Error).message}`);

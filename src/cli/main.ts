@@ -1,16 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BaseResults } from '../core/base-results.js';
 import { resolveBaseline } from '../core/base-tree.js';
 import { draftDeclarations } from '../core/declarations/init.js';
 import { type CheckOptions, runCheck } from '../core/engine.js';
-import {
-  FILE_CACHE_MAX_BYTES,
-  type FileCache,
-  parseFileCache,
-  serializeFileCache,
-} from '../core/file-cache.js';
+import { FILE_CACHE_MAX_BYTES, type FileCache, fileCacheText, parseFileCache } from '../core/file-cache.js';
 import { GitRepository, withGitSession } from '../core/git.js';
 import { identityOf } from '../core/identity.js';
 import type { ChangeOptions, GateScope, ScanScope } from '../core/pr.js';
@@ -504,7 +499,7 @@ function fileCacheOption(file: string, dir: string, log: Logger): NonNullable<Ch
   return {
     ...(previous ? { previous } : {}),
     source: `the file ${file}`,
-    collect: (cache) => writeOutput(file, serializeFileCache(cache), '--cache'),
+    collect: (cache) => writeOutput(file, fileCacheText(cache), '--cache'),
   };
 }
 
@@ -517,11 +512,23 @@ function writeBaseResults(file: string): (results: BaseResults) => void {
  * Writes a report or summary to `file`, creating its directory. A path that cannot be written (a
  * directory, no permission) is the user's to fix: a usage error, not a crash.
  */
-function writeOutput(file: string, text: string, flag = '--output'): void {
+function writeOutput(file: string, text: string | Iterable<string>, flag = '--output'): void {
   const out = path.resolve(file);
   try {
     mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, text);
+    if (typeof text === 'string') writeFileSync(out, text);
+    else {
+      // In pieces, as they are made (see fileCacheText).
+      const fd = openSync(out, 'w');
+      try {
+        for (const piece of text) {
+          const bytes = Buffer.from(piece, 'utf8');
+          for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why =

@@ -63,7 +63,43 @@ export interface FileCache {
 }
 
 export function serializeFileCache(cache: FileCache): string {
-  return JSON.stringify(cache);
+  return [...fileCacheText(cache)].join('');
+}
+
+/**
+ * The cache's JSON text in pieces of at most `step` list entries or one object entry each (the text
+ * of `JSON.stringify(cache)`), so that it is written without holding the whole of it: 20 MB at
+ * 200,000 files, at the end of the run, when the heap is fullest.
+ */
+export function* fileCacheText(cache: FileCache, step = 10_000): Generator<string> {
+  const { format, version, key, rules, paths, blobs, readers, read, found, problems, across, inlineIgnores } =
+    cache;
+  yield `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"key":${JSON.stringify(key)},"rules":${JSON.stringify(rules)}`;
+  const list = function* (name: string, items: readonly unknown[]): Generator<string> {
+    yield `,"${name}":[`;
+    for (let at = 0; at < items.length; at += step) {
+      yield `${at > 0 ? ',' : ''}${JSON.stringify(items.slice(at, at + step)).slice(1, -1)}`;
+    }
+    yield ']';
+  };
+  const object = function* (name: string, entries: Record<string, unknown>): Generator<string> {
+    yield `,"${name}":{`;
+    let first = true;
+    for (const [k, v] of Object.entries(entries)) {
+      yield `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+      first = false;
+    }
+    yield '}';
+  };
+  yield* list('paths', paths);
+  yield* list('blobs', blobs);
+  yield* list('readers', readers);
+  yield* list('read', read);
+  yield* object('found', found);
+  yield* object('problems', problems);
+  yield* object('across', across);
+  yield* list('inlineIgnores', inlineIgnores);
+  yield '}';
 }
 
 /**

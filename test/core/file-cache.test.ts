@@ -15,6 +15,7 @@ import { signCrc32Base62 } from '../../src/core/evaluators/secrets/checksums.js'
 import {
   FILE_CACHE_FORMAT,
   type FileCache,
+  fileCacheText,
   parseFileCache,
   serializeFileCache,
 } from '../../src/core/file-cache.js';
@@ -347,6 +348,22 @@ describe('parseFileCache', () => {
   it('reads what it wrote', () => {
     const cache = valid() as unknown as FileCache;
     expect(parseFileCache(serializeFileCache(cache))).toEqual(cache);
+  });
+  it('is written in pieces that make the text JSON.stringify makes', () => {
+    const cache = valid() as unknown as FileCache;
+    const many = Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, '0')}.py`);
+    const big = {
+      ...cache,
+      paths: many,
+      blobs: many.map(() => blob),
+      read: many.map(() => 1),
+      found: { '3': cache.found['0']!, '0': {} },
+      inlineIgnores: [],
+    };
+    const pieces = [...fileCacheText(big, 10)];
+    expect(pieces.join('')).toBe(JSON.stringify(big));
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(serializeFileCache(cache)).toBe(JSON.stringify(cache));
   });
   type Cache = Record<string, unknown>;
   it.each([
