@@ -190,6 +190,16 @@ describe('a full check with the results cache', () => {
     expect(cached.next.paths).toEqual(['src/b.js']);
   });
 
+  it('is not used on a folder of a repository, whose files git does not list from the top', async () => {
+    const repo = scratchRepo();
+    repo.commit({ 'app/src/a.js': 'export const a = 1;\n', 'other.js': 'x\n' }, 'first');
+    const first = await cachedCheck(path.join(repo.dir, 'app'), undefined);
+    expect(cacheLine(first.lines)).toBe(
+      'info: results cache: not used (the checked folder is not the top of a git work tree)',
+    );
+    expect(first.next).toBeUndefined();
+  });
+
   it('keeps the parse problems of the files it does not read again', async () => {
     // A custom rule is the only one to parse these files: their problems come from its parse alone.
     const rules = mkdtempSync(path.join(tmpdir(), 'cg-cache-rules-'));

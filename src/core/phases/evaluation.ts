@@ -148,7 +148,7 @@ function useFileCache(
   if (!options.fileCache) return undefined;
   if (!scope.blobs) {
     log.info(
-      `results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`,
+      `results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the checked folder is not the top of a git work tree'})`,
     );
     return undefined;
   }
