@@ -92,6 +92,14 @@ export class CachePlan {
     const { ids, modified } = run.blobs;
     this.at = new Int32Array(files.length).fill(-1);
     const paths = prev.paths;
+    // A file with a finding judged by the clock (see `RawFinding.until`) that has run out is read again.
+    const now = Date.now();
+    const expired = new Set<number>();
+    for (const [at, byRule] of Object.entries(prev.found)) {
+      for (const list of Object.values(byRule)) {
+        if (list.some((f) => f.until !== undefined && f.until <= now)) expired.add(Number(at));
+      }
+    }
     const presence = new Set<string>();
     let j = 0;
     for (let pos = 0; pos < files.length; pos++) {
@@ -99,7 +107,8 @@ export class CachePlan {
       while (j < paths.length && paths[j]! < f) presence.add(paths[j++]!);
       const blob = ids.get(f);
       if (paths[j] !== f) presence.add(f);
-      else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f)) this.at[pos] = j++;
+      else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f) && !expired.has(j))
+        this.at[pos] = j++;
       else j++;
       if (this.at[pos]! < 0) this.todo.push(f);
     }

@@ -165,6 +165,12 @@ export interface RawFinding {
   fix?: FindingFix;
   /** Why the occurrence gets no fix although its rule has them (said by `controlgate fix`). */
   unfixable?: string;
+  /**
+   * When (epoch milliseconds) the occurrence would be judged otherwise with nothing changed in its
+   * file (a token found unexpired, judged expired after it): the results cache does not keep the
+   * file's results past it. Not part of the report.
+   */
+  until?: number;
 }
 
 export interface RuleCheck {

@@ -200,6 +200,28 @@ describe('a full check with the results cache', () => {
     expect(first.next).toBeUndefined();
   });
 
+  it('reads again a file whose finding the clock judges otherwise since (a token that expired)', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const jwt = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'svc-billing', exp })}.Qk7vR2xLm9TnW4sYb8HcJ3fDg6QaE1uKo5XiMvB0nC2`;
+    const repo = scratchRepo();
+    repo.commit(
+      { 'src/auth.ts': `export const token = '${jwt}';\n`, 'src/a.js': 'export const a = 1;\n' },
+      'first',
+    );
+    const first = await cachedCheck(repo.dir, undefined);
+    const confidence = (r: Report) =>
+      r.findings.filter((f) => f.ruleId === 'jwt-committed').map((f) => f.confidence);
+    expect(confidence(first.report)).toEqual(['medium']);
+    // Two hours later, nothing committed: the token has expired.
+    vi.spyOn(Date, 'now').mockReturnValue((exp + 3600) * 1000);
+    const later = await cachedCheck(repo.dir, first.next);
+    expect(cacheLine(later.lines)).toMatch(/: 1 of 2 files unchanged/);
+    // Expired, it is no medium finding any more (the full check's judgement, not the cache's).
+    expect(confidence(later.report)).toEqual([]);
+    expect(judged(later.report)).toEqual(judged(await full(repo.dir)));
+  });
+
   it('keeps the parse problems of the files it does not read again', async () => {
     // A custom rule is the only one to parse these files: their problems come from its parse alone.
     const rules = mkdtempSync(path.join(tmpdir(), 'cg-cache-rules-'));

@@ -165,9 +165,18 @@ const jwt: Detector = {
       const p = base64Json(payload);
       if (!h || !p || typeof h.alg !== 'string' || h.alg.toLowerCase() === 'none') continue;
       if (p.sub === DEMO_SUBJECT && p.name === 'John Doe') continue;
-      const expired = typeof p.exp === 'number' && p.exp * 1000 < Date.now();
+      const expires = typeof p.exp === 'number' ? p.exp * 1000 : undefined;
+      const expired = expires !== undefined && expires < Date.now();
       const confidence: Confidence = expired ? 'low' : 'medium';
-      hits.push({ start: m.index, end: m.index + value.length, value, label: 'JSON Web Token', confidence });
+      hits.push({
+        start: m.index,
+        end: m.index + value.length,
+        value,
+        label: 'JSON Web Token',
+        confidence,
+        // Past its expiry the same token is judged otherwise: a cached result must not outlive it.
+        ...(expires !== undefined && !expired ? { until: expires } : {}),
+      });
     }
     return hits;
   },

@@ -188,6 +188,7 @@ export function toFinding(file: string, hit: SecretHit): RawFinding {
     },
     key,
     confidence: hit.confidence,
+    ...(hit.until !== undefined ? { until: hit.until } : {}),
   };
 }
 

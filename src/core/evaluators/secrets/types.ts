@@ -51,6 +51,8 @@ export interface SecretHit {
   confidence: Confidence;
   /** Why the confidence is what it is, when lowered by context (`shown as an example`); for the message. */
   note?: string;
+  /** When the judgement changes by the clock alone (an unexpired token's expiry), in epoch milliseconds. */
+  until?: number;
   /**
    * The value has an issuer's format but fails its checks (checksum, structure, placeholder): it is
    * not reported, and no less specific detector may report the same span. Never leaves the scanner.
