@@ -4957,6 +4957,15 @@ class CachePlan {
         const { ids, modified } = run.blobs;
         this.at = new Int32Array(files.length).fill(-1);
         const paths = prev.paths;
+        // A file with a finding judged by the clock (see `RawFinding.until`) that has run out is read again.
+        const now = Date.now();
+        const expired = new Set();
+        for (const [at, byRule] of Object.entries(prev.found)) {
+            for (const list of Object.values(byRule)) {
+                if (list.some((f) => f.until !== undefined && f.until <= now))
+                    expired.add(Number(at));
+            }
+        }
         const presence = new Set();
         let j = 0;
         for (let pos = 0; pos < files.length; pos++) {
@@ -4966,7 +4975,7 @@ class CachePlan {
             const blob = ids.get(f);
             if (paths[j] !== f)
                 presence.add(f);
-            else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f))
+            else if (blob !== undefined && prev.blobs[j] === blob && !modified.has(f) && !expired.has(j))
                 this.at[pos] = j++;
             else
                 j++;
@@ -8017,7 +8026,7 @@ function useFileCache(options, policy, scope, run, log) {
     if (!options.fileCache)
         return undefined;
     if (!scope.blobs) {
-        log.info(`results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the tree is not a git work tree'})`);
+        log.info(`results cache: not used (${comparesWithBase(options.change) ? 'a change is checked against its base, not against a cache' : 'the checked folder is not the top of a git work tree'})`);
         return undefined;
     }
     const fileCache = {
@@ -21827,9 +21836,18 @@ const jwt = {
                 continue;
             if (p.sub === DEMO_SUBJECT && p.name === 'John Doe')
                 continue;
-            const expired = typeof p.exp === 'number' && p.exp * 1000 < Date.now();
+            const expires = typeof p.exp === 'number' ? p.exp * 1000 : undefined;
+            const expired = expires !== undefined && expires < Date.now();
             const confidence = expired ? 'low' : 'medium';
-            hits.push({ start: m.index, end: m.index + value.length, value, label: 'JSON Web Token', confidence });
+            hits.push({
+                start: m.index,
+                end: m.index + value.length,
+                value,
+                label: 'JSON Web Token',
+                confidence,
+                // Past its expiry the same token is judged otherwise: a cached result must not outlive it.
+                ...(expires !== undefined && !expired ? { until: expires } : {}),
+            });
         }
         return hits;
     },
@@ -26388,6 +26406,7 @@ function toFinding(file, hit) {
         },
         key,
         confidence: hit.confidence,
+        ...(hit.until !== undefined ? { until: hit.until } : {}),
     };
 }
 /** True when `text` contains the value or any 8-character piece of it (the no-leak guarantee). */
