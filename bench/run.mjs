@@ -105,6 +105,41 @@ function actionPullRequest(base, results) {
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
+/**
+ * The Action's check of a push to main (dist/index.js on a `push` event, no token: nothing is asked
+ * of the API), with the results cache at `cache` when given. A runner's files are made in `dir`.
+ */
+function actionPush(dir, cache) {
+  const event = path.join(dir, 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({
+      ref: 'refs/heads/main',
+      repository: { full_name: 'acme/bench', default_branch: 'main' },
+    }),
+  );
+  for (const f of ['output', 'summary.md']) writeFileSync(path.join(dir, f), '');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: REPO,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_SHA: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO }).toString().trim(),
+    GITHUB_REPOSITORY: 'acme/bench',
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
+    'INPUT_FAIL-ON': 'never',
+    ...(cache ? { 'INPUT_RESULTS-CACHE': cache } : {}),
+  };
+  const t = measure(NODE, [ACTION], { env, cwd: REPO });
+  if (t.status !== 0) throw new Error(`the Action's push run exited ${t.status}`);
+  return t;
+}
+
 const fmt = (t) => `${(t.wall / 1000).toFixed(2)} s wall, ${(t.cpu / 1000).toFixed(2)} s CPU`;
 
 /** The median wall time, CPU time and RSS of a list of measurements. */
@@ -345,6 +380,33 @@ function main() {
     ]);
   }
   rows.push(...cacheRows);
+  // The same in the Action, on a push to main: without the cache, and taking the cache of main's
+  // previous push (nothing changed).
+  execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: REPO });
+  const runner = mkdtempSync(path.join(os.tmpdir(), 'controlgate-bench-runner-'));
+  const pushCache = path.join(runner, 'results-cache.json');
+  const written = path.join(runner, 'written.json');
+  actionPush(runner, written);
+  const [pushFull, pushWarm] = timeInTurns(RUNS, [
+    ['the Action, push', () => actionPush(runner)],
+    [
+      'the Action, push with the cache',
+      () => {
+        copyFileSync(written, pushCache);
+        const t = actionPush(runner, pushCache);
+        if (!readFileSync(path.join(runner, 'summary.md'), 'utf8').includes('come from the results cache')) {
+          throw new Error("the Action's push run did not take the results cache");
+        }
+        return t;
+      },
+    ],
+  ]);
+  rows.push(['the Action on a push to main (no token)', pushFull, `peak RSS ${pushFull.rss.toFixed(0)} MB`]);
+  rows.push([
+    '  taking the results cache of the previous push (input results-cache), nothing changed',
+    pushWarm,
+    `${((pushWarm.cpu / pushFull.cpu) * 100).toFixed(0)}% of the Action's push by CPU${rg ? `, ${(pushWarm.cpu / rg.cpu).toFixed(1)}x rg` : ''}; peak RSS ${pushWarm.rss.toFixed(0)} MB`,
+  ]);
 
   // Outside any git work tree (BENCH_DIR defaults to .bench inside this repository, and a folder of
   // a repository is checked with the repository's own top-level files).
