@@ -5187,7 +5187,7 @@ function shapeProblem(data) {
     if (!Array.isArray(rules))
         return 'rules is not a list';
     for (const [i, rule] of rules.entries()) {
-        if (!isObject(rule) || typeof rule.id !== 'string')
+        if (!(0,base_results/* isObject */.Gv)(rule) || typeof rule.id !== 'string')
             return `rules[${i}] has no id`;
         const asked = rule.asked;
         if (!Array.isArray(asked) ||
@@ -5195,7 +5195,7 @@ function shapeProblem(data) {
             return `rules[${i}].asked is not a list of [path, exists]`;
         }
     }
-    if (!isStrings(paths) || !isStrings(blobs))
+    if (!(0,base_results/* isStrings */.VE)(paths) || !(0,base_results/* isStrings */.VE)(blobs))
         return 'paths or blobs is not a list of strings';
     for (let i = 1; i < paths.length; i++)
         if (!(paths[i - 1] < paths[i]))
@@ -5209,11 +5209,11 @@ function shapeProblem(data) {
         return 'read is not a list of reader sets';
     if (blobs.length !== paths.length || read.length !== paths.length)
         return 'paths, blobs and read differ in length';
-    if (!isObject(found))
+    if (!(0,base_results/* isObject */.Gv)(found))
         return 'found is not an object';
     for (const [at, byRule] of Object.entries(found)) {
         const path = /^\d+$/.test(at) && isIndex(Number(at), paths.length) ? paths[Number(at)] : undefined;
-        if (path === undefined || !isObject(byRule))
+        if (path === undefined || !(0,base_results/* isObject */.Gv)(byRule))
             return `found.${at} is not a file's findings`;
         for (const [k, raw] of Object.entries(byRule)) {
             if (!/^\d+$/.test(k) || !isIndex(Number(k), rules.length))
@@ -5225,20 +5225,20 @@ function shapeProblem(data) {
                 return `found.${at}.${k}: a finding lies in another file`;
         }
     }
-    if (!isObject(data.across))
+    if (!(0,base_results/* isObject */.Gv)(data.across))
         return 'across is not an object';
     for (const [id, rule] of Object.entries(data.across)) {
         const wrong = (0,base_results/* storedRuleProblem */.DW)(rule);
         if (wrong)
             return `across.${id}: ${wrong}`;
     }
-    if (!isStrings(data.inlineIgnores))
+    if (!(0,base_results/* isStrings */.VE)(data.inlineIgnores))
         return 'inlineIgnores is not a list of paths';
-    if (!isObject(problems))
+    if (!(0,base_results/* isObject */.Gv)(problems))
         return 'problems is not an object';
     for (const [at, x] of Object.entries(problems)) {
         const path = /^\d+$/.test(at) ? paths[Number(at)] : undefined;
-        if (!isObject(x) ||
+        if (!(0,base_results/* isObject */.Gv)(x) ||
             path === undefined ||
             x.path !== path ||
             typeof x.message !== 'string' ||
@@ -5248,12 +5248,6 @@ function shapeProblem(data) {
         }
     }
     return undefined;
-}
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isStrings(v) {
-    return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
 // EXTERNAL MODULE: ./lib/core/version.js
@@ -8288,9 +8282,11 @@ async function evaluateHead(options, policy, scope, log) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
+    // Files known to hold no ignore comment: triage does not read them, nor does the next cache.
+    const quiet = cache?.quiet();
     if (cache) {
         logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-        keepFileCache(options, run, cache, scope);
+        keepFileCache(options, run, quiet, scope);
     }
     if (options.collectBaseResults) {
         const results = await collectResults(policy, scope, run, log);
@@ -8302,7 +8298,7 @@ async function evaluateHead(options, policy, scope, log) {
         exceptions: check.exceptions,
         workspace,
         protectedRules: new Set(policy.policyRules.keys()),
-        ...(fit ? { quiet: fit.quiet } : cache ? { quiet: cache.quiet() } : {}),
+        ...(fit ? { quiet: fit.quiet } : quiet ? { quiet } : {}),
     });
     dedupeFingerprints(run.findings);
     return {
@@ -8349,13 +8345,12 @@ function useFileCache(options, policy, scope, run, log) {
     return plan;
 }
 /** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
-function keepFileCache(options, run, plan, scope) {
+function keepFileCache(options, run, quiet, scope) {
     const cache = run.cacheResult;
     const collect = options.fileCache?.collect;
     if (!cache || !collect)
         return;
     cache.across = storedRules(run);
-    const quiet = plan.quiet();
     const stored = new Set(cache.paths);
     const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
     cache.inlineIgnores = [...withFindings]
@@ -8448,7 +8443,7 @@ function parseDeclarations(text, file) {
     const value = (doc.value ?? {});
     // Keys are checked by hand first: the schema's pattern error would not say what to do instead.
     const checked = structuredClone(value);
-    const controlsValue = parse_isObject(value.controls) ? value.controls : undefined;
+    const controlsValue = isObject(value.controls) ? value.controls : undefined;
     const usableKeys = [];
     if (controlsValue) {
         const valueKeys = new Set(Object.keys(controlsValue));
@@ -8580,7 +8575,7 @@ function readExceptions(out, list, entryProblems, at, problem) {
     const seen = new Map();
     list.forEach((item, i) => {
         const pointer = `/exceptions/${i}`;
-        if (entryProblems.has(pointer.slice(1)) || !parse_isObject(item))
+        if (entryProblems.has(pointer.slice(1)) || !isObject(item))
             return;
         const raw = item;
         const location = at(pointer);
@@ -8610,7 +8605,7 @@ function documentLocator(doc, file) {
         return span ? (0,core_location/* locationFromSpan */.Cx)(file, span, onKey) : { path: file, startLine: 1 };
     };
 }
-function parse_isObject(v) {
+function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function str(v) {
@@ -13906,9 +13901,11 @@ function gate(report, scope) {
 /* harmony export */   DW: () => (/* binding */ storedRuleProblem),
 /* harmony export */   EW: () => (/* binding */ findingPaths),
 /* harmony export */   FF: () => (/* binding */ storedInputs),
+/* harmony export */   Gv: () => (/* binding */ isObject),
 /* harmony export */   KQ: () => (/* binding */ recordedInputs),
 /* harmony export */   M3: () => (/* binding */ rawProblem),
 /* harmony export */   N: () => (/* binding */ BASE_RESULTS_FORMAT),
+/* harmony export */   VE: () => (/* binding */ isStrings),
 /* harmony export */   XZ: () => (/* binding */ parseBaseResults),
 /* harmony export */   a5: () => (/* binding */ serializeBaseResults),
 /* harmony export */   ik: () => (/* binding */ resultsKey),
@@ -14150,9 +14147,11 @@ function rawProblem(list) {
     }
     return undefined;
 }
+/** A JSON object (not an array, not null). */
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+/** A JSON list of strings. */
 function isStrings(v) {
     return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }

@@ -4751,9 +4751,11 @@ function rawProblem(list) {
     }
     return undefined;
 }
+/** A JSON object (not an array, not null). */
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+/** A JSON list of strings. */
 function isStrings(v) {
     return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
@@ -4832,7 +4834,7 @@ function shapeProblem(data) {
     if (!Array.isArray(rules))
         return 'rules is not a list';
     for (const [i, rule] of rules.entries()) {
-        if (!file_cache_isObject(rule) || typeof rule.id !== 'string')
+        if (!isObject(rule) || typeof rule.id !== 'string')
             return `rules[${i}] has no id`;
         const asked = rule.asked;
         if (!Array.isArray(asked) ||
@@ -4840,7 +4842,7 @@ function shapeProblem(data) {
             return `rules[${i}].asked is not a list of [path, exists]`;
         }
     }
-    if (!file_cache_isStrings(paths) || !file_cache_isStrings(blobs))
+    if (!isStrings(paths) || !isStrings(blobs))
         return 'paths or blobs is not a list of strings';
     for (let i = 1; i < paths.length; i++)
         if (!(paths[i - 1] < paths[i]))
@@ -4854,11 +4856,11 @@ function shapeProblem(data) {
         return 'read is not a list of reader sets';
     if (blobs.length !== paths.length || read.length !== paths.length)
         return 'paths, blobs and read differ in length';
-    if (!file_cache_isObject(found))
+    if (!isObject(found))
         return 'found is not an object';
     for (const [at, byRule] of Object.entries(found)) {
         const path = /^\d+$/.test(at) && isIndex(Number(at), paths.length) ? paths[Number(at)] : undefined;
-        if (path === undefined || !file_cache_isObject(byRule))
+        if (path === undefined || !isObject(byRule))
             return `found.${at} is not a file's findings`;
         for (const [k, raw] of Object.entries(byRule)) {
             if (!/^\d+$/.test(k) || !isIndex(Number(k), rules.length))
@@ -4870,20 +4872,20 @@ function shapeProblem(data) {
                 return `found.${at}.${k}: a finding lies in another file`;
         }
     }
-    if (!file_cache_isObject(data.across))
+    if (!isObject(data.across))
         return 'across is not an object';
     for (const [id, rule] of Object.entries(data.across)) {
         const wrong = storedRuleProblem(rule);
         if (wrong)
             return `across.${id}: ${wrong}`;
     }
-    if (!file_cache_isStrings(data.inlineIgnores))
+    if (!isStrings(data.inlineIgnores))
         return 'inlineIgnores is not a list of paths';
-    if (!file_cache_isObject(problems))
+    if (!isObject(problems))
         return 'problems is not an object';
     for (const [at, x] of Object.entries(problems)) {
         const path = /^\d+$/.test(at) ? paths[Number(at)] : undefined;
-        if (!file_cache_isObject(x) ||
+        if (!isObject(x) ||
             path === undefined ||
             x.path !== path ||
             typeof x.message !== 'string' ||
@@ -4893,12 +4895,6 @@ function shapeProblem(data) {
         }
     }
     return undefined;
-}
-function file_cache_isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function file_cache_isStrings(v) {
-    return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/cache-run.js
@@ -7990,9 +7986,11 @@ async function evaluateHead(options, policy, scope, log) {
         return { rule, notApplicable };
     });
     await run.evaluateAll(entries, LAST_KIND);
+    // Files known to hold no ignore comment: triage does not read them, nor does the next cache.
+    const quiet = cache?.quiet();
     if (cache) {
         logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-        keepFileCache(options, run, cache, scope);
+        keepFileCache(options, run, quiet, scope);
     }
     if (options.collectBaseResults) {
         const results = await collectResults(policy, scope, run, log);
@@ -8004,7 +8002,7 @@ async function evaluateHead(options, policy, scope, log) {
         exceptions: check.exceptions,
         workspace,
         protectedRules: new Set(policy.policyRules.keys()),
-        ...(fit ? { quiet: fit.quiet } : cache ? { quiet: cache.quiet() } : {}),
+        ...(fit ? { quiet: fit.quiet } : quiet ? { quiet } : {}),
     });
     dedupeFingerprints(run.findings);
     return {
@@ -8051,13 +8049,12 @@ function useFileCache(options, policy, scope, run, log) {
     return plan;
 }
 /** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
-function keepFileCache(options, run, plan, scope) {
+function keepFileCache(options, run, quiet, scope) {
     const cache = run.cacheResult;
     const collect = options.fileCache?.collect;
     if (!cache || !collect)
         return;
     cache.across = storedRules(run);
-    const quiet = plan.quiet();
     const stored = new Set(cache.paths);
     const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
     cache.inlineIgnores = [...withFindings]

@@ -13,7 +13,14 @@
  * workspace is the pull request's to write (see the Action's `results-cache` input).
  */
 
-import { rawProblem, type StoredRule, storedJson, storedRuleProblem } from './base-results.js';
+import {
+  isObject,
+  isStrings,
+  rawProblem,
+  type StoredRule,
+  storedJson,
+  storedRuleProblem,
+} from './base-results.js';
 import type { RawFinding } from './types.js';
 import type { InputProblem } from './workspace/workspace.js';
 
@@ -174,12 +181,4 @@ function shapeProblem(data: Record<string, unknown>): string | undefined {
     }
   }
   return undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isStrings(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }

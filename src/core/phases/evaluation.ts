@@ -105,9 +105,11 @@ export async function evaluateHead(
     return { rule, notApplicable };
   });
   await run.evaluateAll(entries, LAST_KIND);
+  // Files known to hold no ignore comment: triage does not read them, nor does the next cache.
+  const quiet = cache?.quiet();
   if (cache) {
     logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-    keepFileCache(options, run, cache, scope);
+    keepFileCache(options, run, quiet!, scope);
   }
   if (options.collectBaseResults) {
     const results = await collectResults(policy, scope, run, log);
@@ -119,7 +121,7 @@ export async function evaluateHead(
     exceptions: check.exceptions,
     workspace,
     protectedRules: new Set(policy.policyRules.keys()),
-    ...(fit ? { quiet: fit.quiet } : cache ? { quiet: cache.quiet() } : {}),
+    ...(fit ? { quiet: fit.quiet } : quiet ? { quiet } : {}),
   });
   dedupeFingerprints(run.findings);
   return {
@@ -177,12 +179,11 @@ function useFileCache(
 }
 
 /** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
-function keepFileCache(options: CheckOptions, run: RuleRun, plan: CachePlan, scope: Scope): void {
+function keepFileCache(options: CheckOptions, run: RuleRun, quiet: ReadonlySet<string>, scope: Scope): void {
   const cache = run.cacheResult;
   const collect = options.fileCache?.collect;
   if (!cache || !collect) return;
   cache.across = storedRules(run);
-  const quiet = plan.quiet();
   const stored = new Set(cache.paths);
   const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
   cache.inlineIgnores = [...withFindings]
