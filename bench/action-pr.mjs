@@ -8,6 +8,9 @@
 //   node --experimental-transform-types --no-warnings bench/action-pr.mjs \
 //     --repo <work tree at the head> --base <commit> [--base-results <file>] [--runs 3]
 //
+// BENCH_NODE_OPTIONS is passed to the Action's Node as NODE_OPTIONS (e.g. '--cpu-prof
+// --cpu-prof-dir=/tmp/prof' to profile it); nothing else of this process's environment is.
+//
 // Prints one JSON line: the medians of wall and CPU milliseconds (the process and its children, GNU
 // time), the rules the run said it took from the base results, and the API requests of one run. Run
 // by bench/run.mjs; CI has no timing: a script to quote.
@@ -94,6 +97,7 @@ try {
       INPUT_TOKEN: 'ghs_bench_token',
       'INPUT_FAIL-ON': 'never',
       ...(args['base-results'] ? { 'INPUT_BASE-RESULTS': ARTIFACT } : {}),
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     };
     const timing = path.join(runner, 'time');
     // Asynchronous: the fake API answers on this thread while the Action runs.
