@@ -91,13 +91,17 @@ jobs:
     ).toBe(true);
   });
 
-  it('follows a reusable workflow to the privileged workflows that call it, and step conditions', async () => {
-    const findings = await evaluate(
-      workflowDangerousTriggers,
-      {
-        '.github/workflows/caller.yml':
-          'on: pull_request_target\njobs:\n  c:\n    uses: ./.github/workflows/build.yml\n',
-        '.github/workflows/build.yml': `on: workflow_call
+  it.each([
+    ['./', 'workspace-relative'],
+    ['$/', 'self-repository'],
+  ])(
+    'follows a reusable workflow to the privileged workflows that call it (%s, %s), and step conditions',
+    async (prefix) => {
+      const findings = await evaluate(
+        workflowDangerousTriggers,
+        {
+          '.github/workflows/caller.yml': `on: pull_request_target\njobs:\n  c:\n    uses: ${prefix}.github/workflows/build.yml\n`,
+          '.github/workflows/build.yml': `on: workflow_call
 jobs:
   b:
     steps:
@@ -106,17 +110,18 @@ jobs:
         with: { ref: "\${{ github.event.pull_request.head.sha }}" }
       - run: git fetch origin "pull/\${{ github.event.number }}/head" && make
 `,
-      },
-      {},
-    );
-    expect(findings.map((f) => [at(f), f.severity])).toEqual([
-      ['.github/workflows/caller.yml:1:5', 'medium'],
-      ['.github/workflows/build.yml:8:14', undefined],
-    ]);
-    expect(findings[1]!.message).toContain(
-      'runs on pull_request_target (through the workflows that call it)',
-    );
-  });
+        },
+        {},
+      );
+      expect(findings.map((f) => [at(f), f.severity])).toEqual([
+        ['.github/workflows/caller.yml:1:5', 'medium'],
+        ['.github/workflows/build.yml:8:14', undefined],
+      ]);
+      expect(findings[1]!.message).toContain(
+        'runs on pull_request_target (through the workflows that call it)',
+      );
+    },
+  );
 
   it('is less sure of a checkout that waits for an environment (which may require a reviewer)', async () => {
     const findings = await evaluate(

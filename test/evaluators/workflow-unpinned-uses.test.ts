@@ -56,6 +56,22 @@ jobs:
     expect(findings[5]!.message).toMatch(/^Reusable workflow/);
   });
 
+  it("takes the self-repository form ($/) as the workflow's own commit: nothing to pin", async () => {
+    const findings = await run({
+      '.github/workflows/ci.yml': `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: $/.github/actions/setup
+      - uses: actions/checkout@v4
+  call:
+    uses: $/.github/workflows/release.yml
+`,
+    });
+    expect(findings.map(at)).toEqual(['.github/workflows/ci.yml:7:15']);
+  });
+
   it('keeps the key stable when lines move', async () => {
     const body = '  a:\n    steps:\n      - uses: actions/checkout@v4\n';
     const [before] = await run({ '.github/workflows/a.yml': `on: push\njobs:\n${body}` });

@@ -1,12 +1,24 @@
 import { type ImageRef, parseImageRef } from './image-ref.js';
 
 /**
- * What a step's or a job's `uses:` points at. GitHub accepts three forms: a path in the same
- * repository (`./...`), a container image (`docker://...`), and an action or reusable workflow in
- * another repository (`owner/repo[/path]@ref`).
+ * What a step's or a job's `uses:` points at. GitHub accepts four forms: a path in the checked-out
+ * workspace (`./...`), a path in the workflow's own repository at the commit that is running
+ * (`$/...`, the self-repository form GitHub added in July 2026), a container image
+ * (`docker://...`), and an action or reusable workflow in another repository
+ * (`owner/repo[/path]@ref`).
  */
 export type UsesRef =
-  | { kind: 'local'; raw: string; path: string }
+  | {
+      kind: 'local';
+      raw: string;
+      /** The path as a workspace-relative `./...` (a `$/...` reference's path is given that form). */
+      path: string;
+      /**
+       * `$/...`: read from the workflow's own commit, not from the workspace, so nothing a job
+       * checks out (a pull request's head) can replace it; like `./`, it needs no pin.
+       */
+      self?: true;
+    }
   | { kind: 'docker'; raw: string; image: ImageRef }
   | {
       kind: 'repository';
@@ -29,6 +41,7 @@ const SHORT_SHA = /^[0-9a-fA-F]{7,39}$/;
 export function parseUses(text: string): UsesRef {
   const raw = text.trim();
   if (raw.startsWith('./')) return { kind: 'local', raw, path: raw };
+  if (raw.startsWith('$/')) return { kind: 'local', raw, path: `./${raw.slice(2)}`, self: true };
   if (raw.startsWith('docker://')) {
     const image = parseImageRef(raw.slice('docker://'.length));
     return image

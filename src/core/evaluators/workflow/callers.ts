@@ -13,8 +13,8 @@ export interface LocalCaller {
 
 /**
  * The jobs and steps of the repository that call the reusable workflow or local action in `file`
- * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
- * back to the values passed in. Indexed once per run.
+ * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`, or the same with `$/`), so that
+ * `inputs.*` can be followed back to the values passed in. Indexed once per run.
  */
 export function localCallers(workspace: Workspace, file: string): LocalCaller[] {
   const index = workspace.memo('workflow-local-callers', '', () => {

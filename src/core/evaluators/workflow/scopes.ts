@@ -6,6 +6,7 @@
  * (a fix never takes away a write scope a step may need); an API read it cannot map is unsure at
  * the read level.
  */
+import { parseUses } from '../../parsers/uses.js';
 import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
 import { actionOf, actionPathOf, input, isFalse } from './shared.js';
 
@@ -189,7 +190,7 @@ function stepUses(step: Step, needs: JobNeeds, add: (s: Scopes) => void): void {
   const repo = actionOf(step.uses);
   const label = stepName(step);
   if (!path || !repo) {
-    if (step.uses!.value.startsWith('./'))
+    if (parseUses(step.uses!.value).kind === 'local')
       needs.unsure.push({ level: W, why: `${label} runs a local action` });
     else if (mentionsToken(step.env) || mentionsToken(step.with))
       needs.unsure.push({ level: W, why: `${label} passes the token to a container` });
