@@ -133,8 +133,38 @@ jobs:
     expect(findings[0]!.message).toContain(`github.head_ref via inputs.t (${W}:5)`);
     expect(findings[1]!.message).toContain('inputs.n (free text passed by any workflow that calls this one)');
     expect(findings.map((f) => f.severity)).toEqual(['high', 'high', 'high']);
-    // A caller here passes pull request text: sure. Only unseen callers' text: medium confidence.
-    expect(findings.map((f) => f.confidence)).toEqual([undefined, 'medium', undefined]);
+    // A caller here passes pull request text: sure. The one caller passes a number for n: only a
+    // caller elsewhere could pass text (low, out of the regular view).
+    expect(findings.map((f) => f.confidence)).toEqual([undefined, 'low', undefined]);
+    expect(findings[1]!.message).toContain(
+      'Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.',
+    );
+  });
+
+  it('keeps an input no caller here passes at medium confidence, and one a caller fills with pull request text sure', async () => {
+    const reusable =
+      'on:\n  workflow_call:\n    inputs:\n      t: { type: string }\njobs:\n  r:\n    runs-on: x\n    steps:\n      - run: echo ${{ inputs.t }}\n';
+    // No caller in the repository: any caller elsewhere chooses the text.
+    const alone = await run({ '.github/workflows/r.yml': reusable });
+    expect(alone.map((f) => [at(f), f.confidence])).toEqual([['.github/workflows/r.yml:9:23', 'medium']]);
+    expect(alone[0]!.message).not.toContain('Every job or step of this repository');
+    // Two callers, one passing a constant, one the pull request's title: the title is what is reported.
+    const called = await run({
+      '.github/workflows/r.yml': reusable,
+      [W]: `on: pull_request_target
+jobs:
+  a:
+    uses: ./.github/workflows/r.yml
+    with: { t: fixed }
+  b:
+    uses: $/.github/workflows/r.yml
+    with: { t: "\${{ github.event.pull_request.title }}" }
+`,
+    });
+    expect(called.map((f) => [at(f), f.severity, f.confidence])).toEqual([
+      ['.github/workflows/r.yml:9:23', 'high', undefined],
+    ]);
+    expect(called[0]!.message).toContain('github.event.pull_request.title via inputs.t');
   });
 
   it('grades manual-workflow inputs by their declared type', async () => {

