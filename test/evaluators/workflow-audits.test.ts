@@ -205,6 +205,37 @@ jobs:
     ]);
   });
 
+  it('checkout credentials: a listed upload path block (with its last line break) does not take the checkout; only contents: write is a repository write', async () => {
+    const findings = await evaluate(
+      workflowCheckoutCredentials,
+      one(`on: push
+jobs:
+  a:
+    permissions: { contents: read, security-events: write }
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/upload-artifact@v4
+        with:
+          include-hidden-files: true
+          path: |
+            coverage.out
+            coverage.html
+  b:
+    permissions: { contents: write }
+    steps:
+      - uses: actions/checkout@v4
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      [`${W}:6:15`, 'medium'],
+      [`${W}:16:15`, 'medium'],
+    ]);
+    expect(findings[0]!.message).not.toContain('uploads the checkout directory');
+    expect(findings[0]!.message).not.toContain('the token can write to the repository');
+    expect(findings[1]!.message).toContain('the token can write to the repository');
+  });
+
   it('checkout credentials and unpinned uses through an alias: at the alias, saying where it is written', async () => {
     const files = one(`on: push
 jobs:

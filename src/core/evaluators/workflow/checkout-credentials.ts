@@ -114,7 +114,14 @@ function writes(workflow: Workflow, job: Job): boolean {
   const perms = job.permissions ?? workflow.permissions;
   if (!perms) return false;
   if (perms.shorthand) return perms.shorthand.value.trim() === 'write-all';
-  return perms.scopes.some((s) => typeof s.level.value === 'string' && s.level.value.trim() === 'write');
+  // What git pushes with: `contents: write`. Other write scopes (security-events, pull-requests, ...)
+  // let the token call the API, not change the repository's code.
+  return perms.scopes.some(
+    (s) =>
+      s.scope.toLowerCase() === 'contents' &&
+      typeof s.level.value === 'string' &&
+      s.level.value.trim() === 'write',
+  );
 }
 
 /** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
@@ -138,6 +145,8 @@ function uploadsWithGitDir(workspace: Workspace, path: string, step: Step, dir: 
   if (typeof paths?.value !== 'string') return false;
   const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
   const covers = paths.value.split('\n').some((line) => {
+    // A block scalar's last line break leaves an empty line, which names no path (`.` names the root).
+    if (line.trim() === '') return false;
     const p = line
       .trim()
       .replace(/^\.\/?/, '')
