@@ -4,6 +4,7 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { actionPathOf, globMatcher } from './shared.js';
+import { firstRealCommand } from './shell.js';
 
 export interface DeployEnvironmentOptions {
   /** Regular expression (case-insensitive) for names that mean production. */
@@ -101,7 +102,7 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
 function matches(step: Step, action: (v: string) => boolean, commands: RegExp[]): string | undefined {
   const path = actionPathOf(step.uses);
   if (path && action(path)) return `uses ${step.uses!.value.replace(/@.*$/, '')}`;
-  const m = step.run && commands.map((re) => re.exec(step.run!.value)).find(Boolean);
+  const m = step.run && commands.map((re) => firstRealCommand(step.run!.value, re)).find(Boolean);
   return m ? `runs "${m[0].trim()}"` : undefined;
 }
 

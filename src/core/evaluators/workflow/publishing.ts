@@ -1,5 +1,6 @@
 import type { Job, Step, Workflow } from '../../parsers/workflow.js';
 import { actionPathOf, input, isTrue } from './shared.js';
+import { firstRealCommand } from './shell.js';
 
 /**
  * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
@@ -45,7 +46,9 @@ export function publishes(step: Step): boolean {
     }
     return false;
   }
-  return typeof step.run?.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
+  return (
+    typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined
+  );
 }
 
 /**
@@ -78,21 +81,26 @@ export function releaseTrigger(workflow: Workflow): string | undefined {
 export function publishingJobs(workflow: Workflow): Set<Job> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const out = new Set<Job>();
-  const add = (job: Job, needed = false) => {
-    if (out.has(job) || (needed && !handsOver(job))) return;
+  const add = (job: Job, neededBy?: Job) => {
+    if (out.has(job) || (neededBy && !handsOver(job, neededBy))) return;
     out.add(job);
     const needs = job.value.needs;
     for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
       const dep = typeof id === 'string' ? byId.get(id) : undefined;
-      if (dep) add(dep, true);
+      if (dep) add(dep, job);
     }
   };
   for (const job of workflow.jobs) if (job.steps.some(publishes)) add(job);
   return out;
 }
 
-/** A job whose results another job can use: artifacts it uploads, or outputs it declares. */
-function handsOver(job: Job): boolean {
+/**
+ * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
+ * when that job downloads artifacts (an upload of documentation beside a release job that downloads
+ * nothing feeds no release).
+ */
+function handsOver(job: Job, neededBy: Job): boolean {
   if ((job.outputs?.entries.size ?? 0) > 0) return true;
-  return job.steps.some((s) => /upload-artifact/.test(actionPathOf(s.uses) ?? ''));
+  const uses = (j: Job, action: string) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
+  return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }

@@ -22,6 +22,24 @@ export function joinContinuations(script: string): string {
   return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
 }
 
+/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
+const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
+
+/**
+ * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ */
+export function firstRealCommand(script: string, command: RegExp): RegExpExecArray | undefined {
+  const joined = joinContinuations(script);
+  const re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+  for (let m = re.exec(joined); m; m = re.exec(joined)) {
+    const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0]!;
+    if (!DRY_RUN.test(rest)) return m;
+    if (m[0].length === 0) re.lastIndex += 1;
+  }
+  return undefined;
+}
+
 interface Line {
   start: number;
   end: number;
