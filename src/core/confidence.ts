@@ -42,7 +42,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/mocks/**',
   '**/examples/**',
   '**/example/**',
+  // A hidden examples folder (`.examples/`) is as much an example as a visible one.
+  '**/.examples/**',
   '**/samples/**',
+  '**/sample/**',
   '**/docs/**',
   '**/doc/**',
   '**/vendor/**',

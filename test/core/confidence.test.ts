@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { applyPersona, personaSees, testPathContext } from '../../src/core/confidence.js';
+import { applyPersona, DEFAULT_TEST_PATHS, personaSees, testPathContext } from '../../src/core/confidence.js';
 import { runCheck } from '../../src/core/engine.js';
 import { createFinding } from '../../src/core/finding.js';
 import type { Confidence, Finding, Persona, Report } from '../../src/core/types.js';
@@ -65,6 +65,18 @@ describe('test paths', () => {
     const g = finding({ location: { path: 'pkg/x_test.go', startLine: 3 } });
     lower(g);
     expect(g.confidence).toBe('low');
+  });
+
+  it.each([
+    ['.examples/docker/Dockerfile', true],
+    ['sample/app/Dockerfile', true],
+    ['examples-app/Dockerfile', false],
+    ['src/.examplesrc/Dockerfile', false],
+  ])('the default test paths: %s is lowered: %s', (file, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason !== undefined).toBe(lowered);
+    if (lowered) expect(f.confidence).toBe('low');
   });
 
   it('leaves production paths and repository-level findings alone', () => {
