@@ -207,6 +207,42 @@ describe('generic assignments', () => {
     ]);
   });
 
+  it.each([
+    ['an indexed data source', 'token = data.aws_eks_cluster_auth.cluster[0].token'],
+    ['a splat', 'token = data.aws_eks_cluster_auth.cluster[*].token'],
+    ['a legacy splat', 'password = data.vault_kv2.ci.*.data'],
+    ['an index by count', 'token = data.aws_eks_cluster_auth.cluster[count.index].token'],
+    ['an index by expression', 'token = data.aws_eks_cluster_auth.cluster[count.index + 1].token'],
+    ['an index by key', 'token = local.kv2[each.key]'],
+  ])('ignores a Terraform reference: %s', (_what, line) => {
+    expect(
+      hits(`provider "kubernetes" {\n  ${line}\n}\n`, 'charts/consul/test/terraform/eks/main.tf'),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['a quoted index', 'token = data.aws_eks_cluster_auth.cluster["primary"].token'],
+    [
+      'a function of an indexed reference',
+      'token = base64decode(data.aws_eks_cluster_auth.cluster[0].token)',
+    ],
+    ['a function of a splat', 'token = one(data.aws_eks_cluster_auth.cluster[*].token)'],
+    ['a reference without index', 'token = data.aws_eks_cluster_auth.cluster.token'],
+  ])('ignores a Terraform reference (as before): %s', (_what, line) => {
+    expect(hits(`provider "kubernetes" {\n  ${line}\n}\n`, 'infra/main.tf')).toEqual([]);
+  });
+
+  it.each([
+    ['a quoted literal', `"${PASSWORD}"`, '2:12'],
+    ['an unquoted literal', PASSWORD, '2:11'],
+    ['an unquoted literal with an index', `${PASSWORD}[0]`, '2:11'],
+    ['a quoted literal shaped like a reference', '"data.Zk3v9Qp.L2mXw7Rt[0]"', '2:12'],
+  ])('still reports a literal in a Terraform file: %s', (_what, value, at) => {
+    expect(hits(`provider "kubernetes" {\n  token = ${value}\n}\n`, 'infra/main.tf')).toEqual([
+      `${at}:generic-secret-assignment`,
+    ]);
+  });
+
   it('keeps tokens recognised by their issuer out of the generic detector', () => {
     expect(hits(`token: ${githubToken()}\n`, 'config/app.yml')).toEqual(['1:8:github-token']);
   });

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are test data here.
 import { describe, expect, it } from 'vitest';
-import { plausibleSecretValue } from '../../src/core/evaluators/secrets/generic.js';
+import { assignedValue, plausibleSecretValue } from '../../src/core/evaluators/secrets/generic.js';
 import {
   characterClasses,
   isPlaceholder,
@@ -8,6 +8,7 @@ import {
   secretIdentity,
   shannonEntropy,
 } from '../../src/core/evaluators/secrets/values.js';
+import { expectLinear } from '../helpers/linear.js';
 
 describe('shannonEntropy', () => {
   it('is 0 for one repeated character and log2(n) for n distinct characters', () => {
@@ -97,6 +98,50 @@ describe('plausibleSecretValue (generic assignments)', () => {
       expect(plausibleSecretValue(value)).toBe(true);
     },
   );
+});
+
+describe('plausibleSecretValue (unquoted values)', () => {
+  it.each([
+    'data.vault_kv2.ci[0].data',
+    'data.vault_kv2.ci["deploy"].data',
+    "data.vault_kv2.ci['deploy'].data",
+    'data.vault_kv2.ci[*].data',
+    'data.vault_kv2.ci.*.data',
+    'data.vault_kv2.ci[count.index].data',
+    'local.kv2[each.key]',
+    // cut by the value pattern at a space inside the index (`[count.index + 1]`)
+    'data.vault_kv2.ci[count.index',
+  ])('%s is a reference, not a literal', (value) => {
+    expect(plausibleSecretValue(value, false)).toBe(false);
+  });
+
+  it.each(['base64decode(data.vault_kv2.ci[0].data)', 'var.database_master_password'])(
+    '%s is an expression, not a literal (as before)',
+    (value) => {
+      expect(plausibleSecretValue(value, false)).toBe(false);
+    },
+  );
+
+  it.each(['RjFKIjFpTE0w4Tbb', 'RjFKIjFpTE0w4Tbb[0]', 'RjFKIjFp[TE0w4Tbb]', 'cluster["RjFKIjFp.TE0w4Tbb"]'])(
+    '%s is still a plausible secret',
+    (value) => {
+      expect(plausibleSecretValue(value, false)).toBe(true);
+    },
+  );
+
+  it('judges a quoted value shaped like a reference as a literal', () => {
+    expect(plausibleSecretValue('data.RjFKIjFp.TE0w4Tbb[0]', true)).toBe(true);
+  });
+
+  it('reads a reference whole, in linear time on lines that almost are one', () => {
+    const line = 'token = data.x.cluster[0].token, other';
+    expect(assignedValue(line, 0, 5, 'infra/main.tf')?.value).toBe('data.x.cluster[0].token');
+    for (const piece of ['[0].y["k"][*]', '.y[a.b', '[a.b.c.d', '.*']) {
+      expectLinear((scale) => {
+        assignedValue(`token = data.x${piece.repeat(20_000 * scale)}!`, 0, 5, 'infra/main.tf');
+      });
+    }
+  });
 });
 
 describe('redact', () => {

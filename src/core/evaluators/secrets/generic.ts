@@ -95,8 +95,27 @@ function pathFacts(path: string): PathFacts {
 /** Values that name or fetch a secret rather than being one. */
 const REFERENCE =
   /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
-/** An unquoted value with a call or a member access is an expression, not a literal. */
-const EXPRESSION = /\(|\[$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** A name in the expressions of configuration languages (HCL, JavaScript, Python). */
+const IDENTIFIER = String.raw`[A-Za-z_$][\w$]*`;
+/** An index or a splat: `[0]`, `[*]`, `["key"]`, `['key']`, `[count.index]`. */
+const INDEX = String.raw`\[(?:\d{1,9}|\*|"[^"\\\r\n]{0,128}"|'[^'\\\r\n]{0,128}'|${IDENTIFIER}(?:\.${IDENTIFIER})*)\]`;
+/**
+ * A reference to a value held elsewhere: a name, then members, indexes and splats, with at least one
+ * member (`var.token`, `data.x.cluster[0].token`, `module.m.outputs["token"]`, `data.x[*].token`,
+ * `aws_instance.x.*.id`). Before the first member come only indexes and `.*` splats, which cannot be
+ * read as a member (a name does not start with `*`): a value is read one way, in linear time.
+ */
+const TRAVERSAL = String.raw`${IDENTIFIER}(?:${INDEX})*(?:\.\*(?:${INDEX})*)*\.${IDENTIFIER}(?:\.${IDENTIFIER}|\.\*|${INDEX})*`;
+/**
+ * A reference where an unquoted value starts, up to where the value ends. Read whole here: the value
+ * pattern stops at `]` and at quotes, which would leave `data.x.cluster[0` of `data.x.cluster[0].token`.
+ */
+const TRAVERSAL_VALUE = new RegExp(String.raw`${TRAVERSAL}(?=[\s,;)\]}]|$)`, 'y');
+/**
+ * An unquoted value with a call, a member access, an index or a splat is an expression, not a literal;
+ * so is a reference cut inside an index that has spaces (`data.x[count.index` of `[count.index + 1]`).
+ */
+const EXPRESSION = new RegExp(String.raw`\(|\[$|^${TRAVERSAL}(?:\[[\w$.]*)?$`);
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
 const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
 /**
@@ -189,8 +208,9 @@ export function assignedValue(
   if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
     return undefined;
   }
+  TRAVERSAL_VALUE.lastIndex = valueAt;
   UNQUOTED.lastIndex = valueAt;
-  const value = UNQUOTED.exec(line)?.[1];
+  const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
   return value === undefined ? undefined : { value, start: valueAt, quoted: false };
 }
 
