@@ -113,9 +113,38 @@ const VALUE_OPTIONS = new Set([
   '--dir',
 ]);
 
-/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, set elsewhere). */
-const npmPinned = (s: string) => /^(?:@[^/@]+\/)?[^@]+@(?:v?\d+\.\d+\.\d+|\$)/.test(s);
-const pipPinned = (s: string) => /===?\s*\d/.test(s);
+/**
+ * A value the workflow sets elsewhere: a GitHub expression (`${{ matrix.version }}`), a shell variable
+ * (`$VERSION`, `${VERSION}`, `$1`, PowerShell's `$env:VERSION`) or a command's output (`$(cat .version)`).
+ */
+const EXPRESSION = /\$(?:[{(]|[A-Za-z_\d])/;
+
+/** What follows the first `separator` of a package argument from `from` on (its version), if any. */
+function versionAfter(spec: string, separator: string, from = 0): string | undefined {
+  const at = spec.indexOf(separator, from);
+  return at < 0 ? undefined : spec.slice(at + separator.length).trim();
+}
+
+/**
+ * A version taken from an expression wherever the expression stands in it (`${{ matrix.v }}`,
+ * `v${{ matrix.v }}`, `1.$MINOR`): a version someone chose, as fixed as a literal one. A range around
+ * an expression (`^${V}`, `~$V`, `>=$V`) still floats.
+ */
+function chosenVersion(version: string | undefined): boolean {
+  return version !== undefined && /^[^^~<>=!*|]/.test(version) && EXPRESSION.test(version);
+}
+
+/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, `name@v${{ matrix.version }}`). */
+const npmPinned = (s: string) => {
+  // After a scope's `@` (`@scope/name@1.2.3`).
+  const version = versionAfter(s, '@', 1);
+  return version !== undefined && (/^v?\d+\.\d+\.\d+/.test(version) || chosenVersion(version));
+};
+/** `name==1.2` or `name==${{ matrix.version }}`; `>=`, `~=` and `!=` leave the version to the resolver. */
+const pipPinned = (s: string) => {
+  const version = /===?(.*)$/.exec(s)?.[1]?.trim();
+  return version !== undefined && (/^\d/.test(version) || chosenVersion(version));
+};
 
 /** Recognises an install by name and returns its package arguments. */
 function adhoc(command: Command): Adhoc | undefined {
@@ -149,19 +178,34 @@ function adhoc(command: Command): Adhoc | undefined {
       return sub === 'install' || sub === 'inject' ? result(`pipx ${sub}`, args(), pipPinned) : undefined;
     case 'gem':
       if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text))) return undefined;
-      return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || versionFlag(words));
+      return result(
+        'gem install',
+        args(),
+        (s) => /:v?\d+\.\d+/.test(s) || chosenVersion(versionAfter(s, ':')) || versionFlag(words),
+      );
     case 'bundle':
       return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
     case 'cargo':
       if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text))) return undefined;
-      return result('cargo install', args(), (s) => /@\d/.test(s) || versionFlag(words));
+      return result(
+        'cargo install',
+        args(),
+        (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words),
+      );
     case 'go':
       // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
       if (sub !== 'install') return undefined;
       return result(
         'go install',
-        // A commit or a version from a variable is as fixed as a tag.
-        args().filter((w) => /@/.test(w.text) && !/@(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$|\$)/.test(w.text)),
+        // A commit or a version from a variable (`@$V`, `@v${{ matrix.v }}`) is as fixed as a tag.
+        args().filter((w) => {
+          const version = versionAfter(w.text, '@');
+          return (
+            version !== undefined &&
+            !/^(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$)/.test(version) &&
+            !chosenVersion(version)
+          );
+        }),
         () => false,
       );
     case 'dotnet':
@@ -170,8 +214,10 @@ function adhoc(command: Command): Adhoc | undefined {
         : undefined;
     case 'composer':
       return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
-        ? result(`composer ${sub}`, packagesAfter(words.slice(sub === 'global' ? 3 : 2)), (s) =>
-            /:\s*v?\d+\.\d+\.\d+$/.test(s),
+        ? result(
+            `composer ${sub}`,
+            packagesAfter(words.slice(sub === 'global' ? 3 : 2)),
+            (s) => /:\s*v?\d+\.\d+\.\d+$/.test(s) || chosenVersion(versionAfter(s, ':')),
           )
         : undefined;
     default:

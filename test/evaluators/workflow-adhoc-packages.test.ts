@@ -1,0 +1,102 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions (${{ }}) and shell variables are the subject of these tests.
+import { afterAll, describe, expect, it } from 'vitest';
+import { workflowAdhocPackages } from '../../src/core/evaluators/workflow/adhoc-packages.js';
+import { evaluate, removeTrees } from '../parsers/tree.js';
+
+afterAll(removeTrees);
+
+const W = '.github/workflows/w.yml';
+
+/** The severity of each finding on a one-step workflow running `script`: info when pinned, low when not. */
+async function graded(script: string): Promise<string[]> {
+  const workflow = `on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        golangci-lint: ['1.64.8']
+    steps:
+      - run: ${script}
+`;
+  const findings = await evaluate(workflowAdhocPackages, { [W]: workflow }, {});
+  return findings.map((f) => String(f.severity));
+}
+
+describe('workflow.adhoc-packages: versions from expressions', () => {
+  it.each([
+    // go reports only versions that float: a chosen version is no finding at all
+    [
+      'go, a literal prefix before a GitHub expression',
+      'go install github.com/golangci/golangci-lint/cmd/golangci-lint@v${{ matrix.golangci-lint }}',
+      [],
+    ],
+    [
+      'go, a literal prefix before a shell variable',
+      'go install golang.org/x/tools/cmd/goimports@v$GOIMPORTS',
+      [],
+    ],
+    [
+      'go, a version built of a prefix and ${VAR}',
+      'go install golang.org/x/vuln/cmd/govulncheck@v1.${MINOR}.0',
+      [],
+    ],
+    [
+      'npm, a literal prefix before a GitHub expression',
+      'npm i -g markdownlint-cli@v${{ env.MDL }}',
+      ['info'],
+    ],
+    [
+      'npm, a scoped package with a prefix before ${VAR}',
+      'npm install -g "@biomejs/biome@v${BIOME}"',
+      ['info'],
+    ],
+    ['yarn, a literal prefix before a shell variable', 'yarn global add typescript@v$TS', ['info']],
+    ['pip, a GitHub expression', 'pip install black==${{ env.BLACK }}', ['info']],
+    ['pip, a quoted shell variable', 'pip install "ruff==$RUFF_VERSION"', ['info']],
+    ['pipx, a GitHub expression', 'pipx install ruff==${{ matrix.ruff }}', ['info']],
+    ['cargo, a GitHub expression', 'cargo install cargo-deny@${{ env.DENY }}', ['info']],
+    ['gem, a shell variable', 'gem install rubocop:$RUBOCOP', ['info']],
+    [
+      'composer, a GitHub expression',
+      'composer install && composer global require phpstan/phpstan:${{ matrix.phpstan }}',
+      ['info'],
+    ],
+  ])('takes %s as a chosen version', async (_what, script, expected) => {
+    expect(await graded(script)).toEqual(expected);
+  });
+
+  it.each([
+    // as before the change: a variable right after the separator, a commit, a literal version
+    ['go, a GitHub expression right after @', 'go install golang.org/x/tools/cmd/goimports@${{ env.V }}', []],
+    [
+      'go, a command substitution',
+      'go install golang.org/x/tools/cmd/goimports@$(cat .goimports-version)',
+      [],
+    ],
+    ['go, a literal version', 'go install golang.org/x/tools/cmd/goimports@v0.24.0', []],
+    ['go, a commit', 'go install golang.org/x/tools/cmd/goimports@0a1b2c3d4e5f', []],
+    ['go, no version (from go.mod)', 'go install ./cmd/tool', []],
+    ['npm, a GitHub expression right after @', 'npm i -g markdownlint-cli@${{ env.MDL }}', ['info']],
+    ['pip, a literal version', 'pip install black==24.4.2', ['info']],
+  ])('still takes %s as pinned', async (_what, script, expected) => {
+    expect(await graded(script)).toEqual(expected);
+  });
+
+  it.each([
+    ['go, @latest', 'go install golang.org/x/tools/cmd/goimports@latest'],
+    ['go, a branch', 'go install golang.org/x/tools/cmd/goimports@main'],
+    ['go, a release branch', 'go install golang.org/x/tools/cmd/goimports@release-branch'],
+    ['npm, @latest', 'npm i -g markdownlint-cli@latest'],
+    ['npm, no version', 'npm i -g markdownlint-cli'],
+    ['npm, a range around an expression', 'npm i -g markdownlint-cli@^${{ env.MDL }}'],
+    ['pip, no version', 'pip install black'],
+    ['pip, a compatible release from an expression', 'pip install "black~=${{ env.BLACK }}"'],
+    ['pip, a name that is an expression with no version', 'pip install black-${{ env.FLAVOUR }}'],
+    ['cargo, no version', 'cargo install cargo-deny'],
+    ['gem, no version', 'gem install rubocop'],
+    ['composer, a range around a variable', 'composer install && composer require phpstan/phpstan:^$PHPSTAN'],
+  ])('still reports %s as floating', async (_what, script) => {
+    expect(await graded(script)).toEqual(['low']);
+  });
+});
