@@ -274,6 +274,39 @@ describe('a full check with the results cache', () => {
     expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
   });
 
+  it('evaluates k8s-image-unpinned again when only the Skaffold configuration changes', async () => {
+    const repo = scratchRepo();
+    const skaffold = (image: string) =>
+      `apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: ${image}\n      context: src/shop\n`;
+    const manifest =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop\nspec:\n  containers:\n    - name: shop\n      image: shop\n';
+    repo.commit(
+      { 'skaffold.yaml': skaffold('shop'), 'k8s/shop.yaml': manifest, 'README.md': 'x\n' },
+      'first',
+    );
+    const unpinned = (r: Report) =>
+      r.findings
+        .filter((f) => f.ruleId === 'k8s-image-unpinned')
+        .map((f) => `${f.location?.path}:${f.location?.startLine}`);
+    const first = await cachedCheck(repo.dir, undefined);
+    // Skaffold builds `shop` and deploys it by digest: nothing to report.
+    expect(unpinned(first.report)).toEqual([]);
+    expect(first.next.across['k8s-image-unpinned']?.inputs.globs).toContainEqual([
+      '**/skaffold.yaml',
+      '**/skaffold.yml',
+    ]);
+    // Another file changes: the rule is taken from the cache as it was.
+    repo.commit({ 'README.md': 'y\n' }, 'second');
+    const kept = await cachedCheck(repo.dir, first.next);
+    expect(kept.next.across['k8s-image-unpinned']).toEqual(first.next.across['k8s-image-unpinned']);
+    expect(unpinned(kept.report)).toEqual([]);
+    // Only the Skaffold file changes: `shop` is no longer built, so the manifest runs `shop:latest`.
+    repo.commit({ 'skaffold.yaml': skaffold('shop-api') }, 'third');
+    const cached = await cachedCheck(repo.dir, kept.next);
+    expect(unpinned(cached.report)).toEqual(['k8s/shop.yaml:8']);
+    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
+  });
+
   it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
     const repo = scratchRepo();
     repo.commit({ 'src/leak.py': `TOKEN = "${token(5)}"\n` }, 'first');

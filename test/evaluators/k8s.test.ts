@@ -12,7 +12,8 @@ import { k8sPrivilegeEscalation } from '../../src/core/evaluators/k8s/privilege-
 import { k8sPrivileged } from '../../src/core/evaluators/k8s/privileged.js';
 import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
-import { at, cleanup, run } from './kit.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+import { at, cleanup, makeTree, run } from './kit.js';
 
 afterAll(cleanup);
 
@@ -201,6 +202,119 @@ describe('k8s.image-tag', () => {
       },
     );
     expect(findings.map(at)).toEqual(['a.yaml:9:29', 'a.yaml:10:30', 'a.yaml:12:29']);
+  });
+
+  /** One container per image, named c0, c1, ...: the first image is on line 9, then one per line. */
+  const images = (...refs: string[]) =>
+    deployment(
+      `      containers:\n${refs.map((r, i) => `        - { name: c${i}, image: "${r}" }\n`).join('')}`,
+    );
+  /** Where the findings of {@link images} are, by the images' positions. */
+  const atImages = (file: string, ...positions: number[]) => positions.map((i) => `${file}:${9 + i}:31`);
+  const SKAFFOLD = `apiVersion: skaffold/v4beta11
+kind: Config
+build:
+  artifacts:
+    - image: adservice
+      context: src/adservice
+    - image: gcr.io/acme/checkout
+---
+apiVersion: skaffold/v2beta29
+kind: Config
+profiles:
+  - name: load
+    build:
+      artifacts:
+        - { image: loadgen }
+`;
+
+  it('skips the images Skaffold builds and deploys by digest, matched by their exact name', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'k8s/app.yaml': images(
+          'adservice',
+          'adservice:latest',
+          'gcr.io/acme/checkout',
+          'loadgen',
+          'frontend',
+          'adservice2',
+          'acme/adservice',
+          'checkout',
+          'gcr.io/acme/checkout-api:latest',
+          'docker.io/library/adservice',
+        ),
+        'skaffold.yaml': SKAFFOLD,
+        'src/frontend/skaffold.yml':
+          'apiVersion: skaffold/v3\nkind: Config\nbuild:\n  artifacts:\n    - image: frontend\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(atImages('k8s/app.yaml', 5, 6, 7, 8, 9));
+  });
+
+  it('skips ko:// references, which ko replaces with the image it built', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      { 'a.yaml': images('ko://github.com/acme/shop/cmd/api', 'api') },
+    );
+    expect(findings.map(at)).toEqual(atImages('a.yaml', 1));
+  });
+
+  it('takes artifacts from Skaffold configuration only: its apiVersion, its file names', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'k8s/app.yaml': images('adservice', 'loadgen', 'frontend'),
+        'skaffold.yaml': SKAFFOLD.replace('skaffold/v4beta11', 'example.com/v1'),
+        'skaffold-dev.yaml': SKAFFOLD,
+        'ui/skaffold.yaml':
+          'apiVersion: skaffold/v3\nkind: Config\nbuild:\n  artifacts:\n    - image: frontend\n',
+      },
+    );
+    // loadgen: the second document of skaffold.yaml is Skaffold's.
+    expect(findings.map(at)).toEqual(atImages('k8s/app.yaml', 0));
+  });
+
+  it('takes a broken or hostile Skaffold file as declaring nothing, and reports no problem in it', async () => {
+    // No `kind`: not taken for a manifest, whose reader records its own parse problems.
+    const laughs = `apiVersion: skaffold/v3
+a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+build:
+  artifacts: [{ image: c2 }]
+`;
+    const files = {
+      'k8s/app.yaml': images('c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'ok'),
+      'a/skaffold.yaml': 'apiVersion: skaffold/v3\nbuild:\n  artifacts: [{ image: c0 }\n',
+      'b/skaffold.yaml': '- apiVersion: skaffold/v3\n- build: { artifacts: [{ image: c1 }] }\n',
+      'c/skaffold.yaml': laughs,
+      'd/skaffold.yaml': `apiVersion: skaffold/v3
+build: { artifacts: { image: c3 } }
+profiles: { build: { artifacts: [{ image: c3 }] } }
+---
+apiVersion: skaffold/v3
+build: { artifacts: [{ image: [c4] }, c4, null, { image: "" }] }
+profiles: [null, c4, { build: [c4] }]
+---
+apiVersion: [skaffold/v3]
+build: { artifacts: [{ image: c5 }] }
+`,
+      // Larger than the workspace reads.
+      'e/skaffold.yaml': `apiVersion: skaffold/v3\nbuild:\n  artifacts:\n    - image: c6\n# ${'x'.repeat(2000)}\n`,
+      // The broken files spoil nothing else.
+      'f/skaffold.yaml': 'apiVersion: skaffold/v3\nbuild:\n  artifacts:\n    - image: ok\n',
+    };
+    const workspace = new Workspace(makeTree(files), { files: Object.keys(files), maxFileBytes: 1024 });
+    const findings = await run(k8sImageTag, {}, workspace);
+    expect(findings.map(at)).toEqual(atImages('k8s/app.yaml', 0, 1, 2, 3, 4, 5, 6));
+    expect(workspace.inputProblems().map((p) => p.path)).toEqual([]);
   });
 });
 
