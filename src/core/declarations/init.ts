@@ -5,8 +5,9 @@
  * - implemented, with the evidence a passing rule found (a `file.exists` rule such as CODEOWNERS, a
  *   `workflow.pr-evidence` rule such as SAST on pull requests), so the draft follows the rule set
  *   rather than a second list of detectors;
- * - not-applicable, proposed with a justification, where the control has rules and none of them
- *   found anything to examine (no Terraform, no Kubernetes manifests): the user confirms or changes it;
+ * - not-applicable, proposed where the control has rules and none of them found anything to examine
+ *   (no Terraform, no Kubernetes manifests), with a justification that says only that (the rules
+ *   see part of what a control covers): the user confirms or changes it;
  * - planned with a TODO everywhere else, because only a person can decide it.
  *
  * The draft is then checked as it stands (written to a temporary file outside the repository): an
@@ -139,9 +140,12 @@ function propose(c: ControlResult, found: Found | undefined, kinds: ReadonlyMap<
   const idle = rules.length > 0 && rules.every((r) => r.result === 'pass' && (r.examined ?? 0) === 0);
   if (idle && !found) {
     const inputs = [...new Set(rules.map((r) => inputsOf(kinds.get(r.id) ?? '')))];
+    // What was examined, not more: the rules see part of what a control covers, so the draft says
+    // what this repository lacks of that part, and the person who confirms it answers for the rest.
+    const checked = rules.length === 1 ? 'the rule that checks' : `the ${rules.length} rules that check`;
     return {
       status: 'not-applicable',
-      justification: `Nothing ${c.id} covers is kept in this repository: it holds no ${inputs.join(', no ')}.`,
+      justification: `This repository holds no ${inputs.join(', no ')}: nothing for ${checked} ${c.id} here. Proposed by controlgate init from that alone; not applicable only if nothing else ${c.id} covers is kept here.`,
     };
   }
   if (found) {
