@@ -9,7 +9,7 @@
 //     --repo <work tree at the head> --base <commit> [--base-results <file>] [--runs 3]
 //
 // BENCH_NODE_OPTIONS is passed to the Action's Node as NODE_OPTIONS (e.g. '--cpu-prof
-// --cpu-prof-dir=/tmp/prof' to profile it); nothing else of this process's environment is.
+// --cpu-prof-dir=/tmp/prof' to profile it); of this process's environment, only it and PATH are.
 //
 // Prints one JSON line: the medians of wall and CPU milliseconds (the process and its children, GNU
 // time), the rules the run said it took from the base results, and the API requests of one run. Run
