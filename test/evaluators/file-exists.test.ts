@@ -58,6 +58,40 @@ describe('file.exists', () => {
     );
   });
 
+  it('dependency-update-tool accepts updatecli manifests with targets, wherever updatecli users keep them', async () => {
+    const manifest = [
+      'name: Bump Alpine',
+      'scms:',
+      '  default:',
+      '    kind: github',
+      '    spec: { owner: "{{ .github.owner }}", repository: "{{ .github.repository }}" }',
+      'sources:',
+      '  latest: { kind: dockerimage, spec: { image: alpine } }',
+      'targets:',
+      '  dockerfile:',
+      '    kind: dockerfile',
+      '    spec: { file: alpine/Dockerfile, instruction: { keyword: ARG, matcher: ALPINE_TAG } }',
+      '',
+    ].join('\n');
+    for (const file of ['updatecli/updatecli.d/alpine.yaml', 'updatecli.d/alpine.yml', 'updatecli.yaml']) {
+      expect(await runBuiltin('dependency-update-tool', { [file]: manifest }), file).toEqual([]);
+    }
+    const crawler = 'autodiscovery:\n  crawlers:\n    dockerfile: {}\n';
+    expect(await runBuiltin('dependency-update-tool', { '.updatecli.yml': crawler })).toEqual([]);
+  });
+
+  it('dependency-update-tool does not take an updatecli values file or template for a configuration', async () => {
+    const findings = await runBuiltin('dependency-update-tool', {
+      'updatecli/values.yaml': 'github:\n  owner: acme\n{{ if .x }}\n  branch: main\n{{ end }}\n',
+      'docs/updatecli.yaml.md': 'targets:\n',
+    });
+    expect(findings.map((f) => `${f.location?.path}:${f.message}`)).toEqual([
+      'updatecli/values.yaml:updatecli/values.yaml: no candidate configures an update, so nothing is updated: ' +
+        'a Dependabot configuration needs a `package-ecosystem` entry per ecosystem in the repository under ' +
+        '`updates`, an updatecli manifest a top-level `targets` map.',
+    ]);
+  });
+
   it('matches paths case-insensitively when asked', async () => {
     const files = { 'docs/security.MD': 'x' };
     expect(await run(fileExists, { paths: ['docs/SECURITY.md'] }, files)).toHaveLength(1);

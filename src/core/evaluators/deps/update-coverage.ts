@@ -1,4 +1,5 @@
 import { fileLocation } from '../../location.js';
+import { readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
@@ -12,6 +13,7 @@ import {
   readRenovate,
   renovateCovers,
 } from './update-config.js';
+import { readUpdatecli, type UpdatecliConfig, type UpdatecliTarget, updatecliCovers } from './updatecli.js';
 
 /** Options of `deps.update-coverage`. */
 export interface UpdateCoverageOptions {
@@ -23,17 +25,19 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 
 /**
  * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
- * repository's Dependabot or Renovate configuration. Dependabot must have an `updates` entry with the
- * manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
+ * repository's Dependabot, Renovate or updatecli configuration. Dependabot must have an `updates`
+ * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
  * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
- * the examples and test directories) are a deliberate choice and not reported. With no configuration at all there is nothing to
+ * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
+ * files its targets edit (a Dockerfile only when a target changes its base image) and the manifests
+ * its autodiscovery crawlers find (see updatecli.ts). With no configuration at all there is nothing to
  * compare (the `dependency-update-tool` rule reports that); one finding per uncovered directory.
  */
 export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   kind: 'deps.update-coverage',
-  summary: 'Dependabot or Renovate updates every ecosystem and directory that has a manifest.',
+  summary: 'Dependabot, Renovate or updatecli updates every ecosystem and directory that has a manifest.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -49,18 +53,21 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   evaluate({ options, workspace }): RawFinding[] {
     const dependabot = readDependabot(workspace);
     const renovate = readRenovate(workspace);
-    if (!dependabot && !renovate) return [];
+    const updatecli = readUpdatecli(workspace);
+    if (!dependabot && !renovate && !updatecli) return [];
     const findings: RawFinding[] = [];
     const reported = new Set<string>();
     for (const m of detectManifests(workspace, options.exclude)) {
       // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
       if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers))) continue;
       if (dependabot && dependabotCovers(workspace, dependabot.entries, m)) continue;
+      const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
+      if (byUpdatecli?.covered) continue;
       const id = `${m.ecosystem}\u0000${m.dir}`;
       if (reported.has(id)) continue;
       reported.add(id);
       findings.push({
-        message: describe(m, dependabot, renovate?.file),
+        message: describe(m, dependabot, renovate?.file, updatecli, byUpdatecli?.editing ?? []),
         location: fileLocation(m.file),
         key: `${m.ecosystem}:${m.dir}`,
       });
@@ -96,6 +103,8 @@ function describe(
   m: Manifest,
   dependabot: { file: string; entries: DependabotEntry[] } | undefined,
   renovateFile: string | undefined,
+  updatecli: UpdatecliConfig | undefined,
+  editing: readonly UpdatecliTarget[],
 ): string {
   const where = m.dir === '' ? 'the repository root' : m.dir;
   const reasons: string[] = [];
@@ -109,8 +118,30 @@ function describe(
     );
   }
   if (renovateFile) reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
+  if (updatecli) reasons.push(describeUpdatecli(updatecli, editing));
+  // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
+  const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
   return (
-    `${m.file} (${m.ecosystem}) in ${where} gets no automated dependency updates: ${reasons.join(', and ')}. ` +
+    `${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasons.join(', and ')}. ` +
     'Vulnerable versions there are not updated.'
+  );
+}
+
+/** Why updatecli does not cover the manifest, in words; says when a manifest was read only in part. */
+function describeUpdatecli(config: UpdatecliConfig, editing: readonly UpdatecliTarget[]): string {
+  const manifests =
+    config.manifests.length === 1 ? config.manifests[0]! : `${config.manifests.length} updatecli manifests`;
+  const partial =
+    config.partial.length === 0
+      ? ''
+      : ` (${config.partial.join(', ')} could only be read in part: template lines or templated file names)`;
+  if (editing.length === 0) return `no updatecli target (${manifests}) edits it${partial}`;
+  const shown = editing
+    .slice(0, 3)
+    .map((t) => `${t.keyword ?? t.kind}${t.matcher ? ` ${t.matcher}` : ''} in ${t.manifest}`);
+  const more = editing.length > 3 ? ` and ${editing.length - 3} more` : '';
+  return (
+    `its updatecli targets (${shown.join('; ')}${more}) change neither a FROM instruction nor an ARG ` +
+    `that a FROM line uses${partial}`
   );
 }
