@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from './config.js';
-import type { RawFinding, Rule, RuleScope } from './types.js';
+import type { LeftOutKind, RawFinding, Rule, RuleScope } from './types.js';
 import { VERSION } from './version.js';
 import { emptyInputs, type RuleInputs } from './workspace/scope.js';
 
@@ -54,6 +54,13 @@ export interface StoredSubject {
   inputs: StoredInputs;
   raw: RawFinding[];
   /** The files it examined. */
+  files: string[];
+  /** The files it left out on purpose, by kind; absent: none. */
+  leftOut?: StoredLeftOut[];
+}
+
+/** Files of one kind that a subject's evaluation left out on purpose (see `RuleScope.leftOut`). */
+export interface StoredLeftOut extends LeftOutKind {
   files: string[];
 }
 
@@ -229,6 +236,15 @@ export function storedRuleProblem(rule: unknown): string | undefined {
     return 'scope is not a rule scope';
   }
   if (!isStrings(scope.settings)) return 'scope.settings is not a list';
+  if (scope.leftOut !== undefined) {
+    const leftOut = scope.leftOut;
+    if (
+      !Array.isArray(leftOut) ||
+      !leftOut.every((l) => isLeftOutKind(l) && Number.isInteger(l.files) && isStrings(l.examples))
+    ) {
+      return 'scope.leftOut is not a list of left-out files';
+    }
+  }
   if (rule.rawFromSubjects !== undefined) {
     if (rule.rawFromSubjects !== true || rule.subjects === undefined || (rule.raw as unknown[]).length > 0) {
       return 'rawFromSubjects is not true beside subjects and no findings of its own';
@@ -241,6 +257,13 @@ export function storedRuleProblem(rule: unknown): string | undefined {
     const inner = inputsProblem(subject.inputs) ?? rawProblem(subject.raw);
     if (inner) return `subjects[${i}].${inner}`;
     if (!isStrings(subject.files)) return `subjects[${i}].files is not a list of paths`;
+    const leftOut = subject.leftOut;
+    if (
+      leftOut !== undefined &&
+      (!Array.isArray(leftOut) || !leftOut.every((l) => isLeftOutKind(l) && isStrings(l.files)))
+    ) {
+      return `subjects[${i}].leftOut is not a list of left-out files`;
+    }
   }
   return undefined;
 }
@@ -278,6 +301,11 @@ export function rawProblem(list: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** An object with a left-out kind's `kind` and `reason`. */
+function isLeftOutKind(v: unknown): v is Record<string, unknown> {
+  return isObject(v) && typeof v.kind === 'string' && typeof v.reason === 'string';
 }
 
 /** A JSON object (not an array, not null). */

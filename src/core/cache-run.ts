@@ -240,8 +240,9 @@ export class CacheCollector {
   add(id: string, outcome: RuleOutcome): void {
     const g = this.gathered(id);
     if (g.dropped) return;
-    // A rule that failed, or read the API, is not kept.
-    if (!('raw' in outcome) || outcome.examined.settings.length > 0) {
+    // A rule that failed, read the API, or left files out (the cache keeps no record of those) is
+    // not kept.
+    if (!('raw' in outcome) || outcome.examined.settings.length > 0 || outcome.examined.leftOut) {
       g.dropped = true;
       return;
     }

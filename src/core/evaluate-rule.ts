@@ -9,6 +9,7 @@ import { getEvaluator } from './evaluators/registry.js';
 import type { Evaluator, EvaluatorContext, PolicyProblems } from './evaluators/types.js';
 import { type GitHubApi, UnverifiableError } from './github-api.js';
 import type { RawFinding, Rule } from './types.js';
+import type { LeftOutPart } from './workspace/scope.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /**
@@ -18,6 +19,8 @@ import type { Workspace } from './workspace/workspace.js';
 export interface Examined {
   files: number[];
   settings: string[];
+  /** Files it left out on purpose, by kind (see `Workspace.leaveOut`); absent: none. */
+  leftOut?: LeftOutPart[];
 }
 
 /** What one rule made of a workspace: its raw findings, or why it failed; and what it examined. */
@@ -73,7 +76,9 @@ async function guarded(
   if (api) api.settings = settings;
   const examined = (): Examined => {
     if (api) api.settings = undefined;
-    return { files: workspace.scope.end(), settings };
+    const files = workspace.scope.end();
+    const leftOut = workspace.scope.leftOut();
+    return leftOut ? { files, settings, leftOut } : { files, settings };
   };
   try {
     if (!evaluator) throw new Error(`no evaluator for kind "${rule.check.kind}"`);

@@ -5,7 +5,7 @@
  * rule that cannot get the answer it needs (an API permission) becomes unverifiable.
  */
 
-import { recordedInputs, type StoredRule } from './base-results.js';
+import { recordedInputs, type StoredLeftOut, type StoredRule } from './base-results.js';
 import { CacheCollector, type CachePlan, cacheable, type FileCacheRun } from './cache-run.js';
 import { DEFAULT_TEST_PATHS, testPathContext } from './confidence.js';
 import type { Config } from './config.js';
@@ -29,7 +29,7 @@ import {
 import type { Finding, Logger, RawFinding, Rule, RuleError, RuleScope, RuleSummary } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import { RecordingWorkspace } from './workspace/recording.js';
-import { InputLog, type RuleInputs, ScopeTally } from './workspace/scope.js';
+import { InputLog, type LeftOutPart, type RuleInputs, ScopeTally } from './workspace/scope.js';
 import type { Workspace } from './workspace/workspace.js';
 
 /** What a slice's outcome examined once folded into its rule's tally. */
@@ -54,6 +54,8 @@ export interface SubjectResults {
   raw: RawFinding[];
   /** The files it examined. */
   files: string[];
+  /** The files it left out on purpose, by kind (see `Workspace.leaveOut`); absent: none. */
+  leftOut?: StoredLeftOut[];
 }
 
 /** A rule to evaluate, and whether every control it maps to is declared not applicable. */
@@ -200,6 +202,7 @@ export class RuleRun {
       for (const [i, o] of outcomes.entries()) {
         if (from === 0 && asking?.[i]) collector!.add(sharedRules[i]!.id, o);
         tallies[from + i]!.add(o.examined.files);
+        tallies[from + i]!.addLeftOut(o.examined.leftOut);
         for (const s of o.examined.settings) settings[from + i]!.add(s);
         o.examined = NOTHING_EXAMINED;
       }
@@ -287,6 +290,8 @@ export class RuleRun {
         if ('raw' in sum) sum.raw.push(...o.raw);
         sum.examined.files.push(...o.examined.files);
         sum.examined.settings.push(...o.examined.settings);
+        if (o.examined.leftOut)
+          sum.examined.leftOut = [...(sum.examined.leftOut ?? []), ...o.examined.leftOut];
         sum.asked!.push(...(o.asked ?? []));
       }
     }
@@ -309,6 +314,7 @@ export class RuleRun {
     const tally = this.tally();
     tally.add(examined);
     tally.add(fresh.examined.files);
+    tally.addLeftOut(fresh.examined.leftOut);
     summary.scope = { ...tally.result(), settings: [...new Set(fresh.examined.settings)], basis: 'tree' };
     if ('error' in fresh) {
       this.fail(rule, summary, fresh);
@@ -342,9 +348,19 @@ export class RuleRun {
     return new ScopeTally(this.workspace.files, discount);
   }
 
+  /** Stored left-out files (by path) as positions of this run's tree. */
+  private leftOutParts(stored: readonly StoredLeftOut[] | undefined): LeftOutPart[] | undefined {
+    return stored?.map((l) => ({
+      kind: l.kind,
+      reason: l.reason,
+      files: l.files.flatMap((f) => this.workspace.scope.position(f) ?? []),
+    }));
+  }
+
   private scopeOf(examined: Examined, basis: RuleScope['basis']): RuleScope {
     const tally = this.tally();
     tally.add(examined.files);
+    tally.addLeftOut(examined.leftOut);
     return { ...tally.result(), settings: examined.settings, basis };
   }
 
@@ -479,6 +495,7 @@ export class RuleRun {
       const stored = kept?.get(path);
       if (stored) {
         tally.add(stored.files.flatMap((f) => this.workspace.scope.position(f) ?? []));
+        tally.addLeftOut(this.leftOutParts(stored.leftOut));
         parts.push(stored);
         this.subjectCounts.reused += 1;
         continue;
@@ -487,12 +504,20 @@ export class RuleRun {
       const outcome = await runEvaluator(rule, recorder, this.policy, this.github, [path]);
       const inputs = recorder.log.end();
       tally.add(outcome.examined.files);
+      tally.addLeftOut(outcome.examined.leftOut);
       for (const s of outcome.examined.settings) settings.add(s);
       if ('error' in outcome) {
         summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
         return this.fail(rule, summary, outcome);
       }
-      parts.push({ path, inputs, raw: outcome.raw, files: outcome.examined.files.map((i) => files[i]!) });
+      const leftOut = outcome.examined.leftOut?.map((p) => ({ ...p, files: p.files.map((i) => files[i]!) }));
+      parts.push({
+        path,
+        inputs,
+        raw: outcome.raw,
+        files: outcome.examined.files.map((i) => files[i]!),
+        ...(leftOut ? { leftOut } : {}),
+      });
     }
     this.subjectCounts.total += subjects.length;
     // The parts made into the rule's findings (a verdict about the repository as a whole), each time:
@@ -506,6 +531,7 @@ export class RuleRun {
     );
     const combining = recorder.log.end();
     tally.add(combined.examined.files);
+    tally.addLeftOut(combined.examined.leftOut);
     summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
     if ('error' in combined) return this.fail(rule, summary, combined);
     const raw = combined.raw;
@@ -527,6 +553,9 @@ export class RuleRun {
       examples: [...stored.scope.examples],
       settings: [...stored.scope.settings],
     };
+    if (stored.scope.leftOut) {
+      summary.scope.leftOut = stored.scope.leftOut.map((l) => ({ ...l, examples: [...l.examples] }));
+    }
     const first = this.findings.length;
     this.append(rule, summary, stored.raw);
     const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);

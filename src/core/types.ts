@@ -236,6 +236,27 @@ export interface RuleScope {
    * request scanned with `scan: changed`); `tree`: the whole tree.
    */
   basis: 'tree' | 'change';
+  /**
+   * Files the rule left out on purpose, by kind (Helm chart templates, kustomize patches): they are
+   * not what it checks as they stand, and are said here, not skipped silently. Absent: none.
+   */
+  leftOut?: LeftOut[];
+}
+
+/** A kind of file a rule leaves out on purpose, and why (see {@link RuleScope.leftOut}). */
+export interface LeftOutKind {
+  /** What the files are, as a noun before "file(s)": `Helm chart template`. */
+  kind: string;
+  /** Why they are left out, and what to do instead: `rendered at install time: check the output of helm template`. */
+  reason: string;
+}
+
+/** Files of one kind a rule left out (see {@link RuleScope.leftOut}). */
+export interface LeftOut extends LeftOutKind {
+  /** Distinct files of the tree. */
+  files: number;
+  /** The first of them (at most 5), in path order. */
+  examples: string[];
 }
 
 export interface RuleSummary {

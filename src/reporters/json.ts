@@ -101,6 +101,16 @@ function rule(r: RuleSummary): RuleSummary {
             examples: [...r.scope.examples],
             settings: [...r.scope.settings],
             basis: r.scope.basis,
+            ...(r.scope.leftOut?.length
+              ? {
+                  leftOut: r.scope.leftOut.map((l) => ({
+                    kind: l.kind,
+                    reason: l.reason,
+                    files: l.files,
+                    examples: [...l.examples],
+                  })),
+                }
+              : {}),
           },
         }
       : {}),

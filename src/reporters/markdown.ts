@@ -23,6 +23,8 @@ import {
   gateSettings,
   hiddenNote,
   isNotable,
+  leftOutBy,
+  leftOutGroups,
   POLICY_CHANGE_RULE,
   REPOSITORY_LABEL,
   SEVERITY_ORDER,
@@ -42,6 +44,7 @@ const MAX_REMEDIATION = 600;
 const MAX_REASON = 300;
 const MAX_ERRORS = 50;
 const MAX_POLICY_CHANGES = 50;
+const MAX_LEFT_OUT = 20;
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   gap: '❌ gap',
@@ -138,6 +141,24 @@ function resultSection(report: Report): string[] {
   const hidden = hiddenNote(report);
   if (hidden) out.push(`${escapeMarkdown(hidden)}.`);
   if (s.errors > 0) out.push(`**${plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
+  out.push('');
+  out.push(...leftOutSection(report));
+  return out;
+}
+
+/** Files rules left out on purpose (Helm chart templates), which no verdict rests on. */
+function leftOutSection(report: Report): string[] {
+  const groups = leftOutGroups(report);
+  if (groups.length === 0) return [];
+  const out = ['Left out, not examined:', ''];
+  for (const g of groups.slice(0, MAX_LEFT_OUT)) {
+    const files =
+      g.examples.map((p) => markdownCode(truncate(p, MAX_PATH))).join(', ') +
+      (g.more > 0 ? `, and ${g.more} more` : '');
+    out.push(`- ${escapeMarkdown(truncate(g.what, MAX_REASON))}, ${escapeMarkdown(leftOutBy(g))}: ${files}`);
+  }
+  if (groups.length > MAX_LEFT_OUT)
+    out.push(`- ${plural(groups.length - MAX_LEFT_OUT, 'more')} in the JSON report.`);
   out.push('');
   return out;
 }

@@ -12,6 +12,7 @@
  * across the runs of one repository only through the same names.
  */
 import { createHash } from 'node:crypto';
+import { leftOutOf } from '../core/declarations/not-assessed.js';
 import type { ControlResult, EvidenceResult, Finding, Report, RuleSummary } from '../core/types.js';
 
 /** The namespace of controlgate's OSCAL props (their names are not OSCAL's own). */
@@ -155,6 +156,7 @@ function ruleObservation(
       ? [`${scope.settings.length} repository setting${scope.settings.length === 1 ? '' : 's'}`]
       : []),
   ].join(' and ');
+  const left = leftOutOf(r);
   const examined = [
     ...scope.examples.map((p) => ({ href: link(p), description: `Examined: ${p}` })),
     ...scope.settings.map((s) => ({ description: `Read through the GitHub API: ${s}` })),
@@ -162,7 +164,7 @@ function ruleObservation(
   return {
     uuid,
     title: `Rule ${r.id}: ${r.result}`,
-    description: `${r.title}. Result: ${r.result} (${r.findings} finding${r.findings === 1 ? '' : 's'}); it examined ${what}${scope.basis === 'change' ? ', in the files the change touches' : ''}.${r.detail ? ` ${r.detail}` : ''}`,
+    description: `${r.title}. Result: ${r.result} (${r.findings} finding${r.findings === 1 ? '' : 's'}); it examined ${what}${scope.basis === 'change' ? ', in the files the change touches' : ''}.${left ? ` It left out ${left}.` : ''}${r.detail ? ` ${r.detail}` : ''}`,
     props: props([
       ['rule', r.id],
       ['result', r.result],

@@ -3,6 +3,7 @@
  * each reporter escapes for its own format at the point of output.
  */
 import { hiddenReasons } from '../core/confidence.js';
+import { leftOutPhrase } from '../core/declarations/not-assessed.js';
 import type { ControlResult, Finding, Location, Report, Severity } from '../core/types.js';
 
 /** Most severe first: the order every reporter lists severities in. */
@@ -128,6 +129,47 @@ export function filesScanned(report: Report): string {
   const { files, changedFiles } = report.summary;
   if (changedFiles === undefined) return `${files} file${files === 1 ? '' : 's'}`;
   return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}
+
+/** Files some rules left out on purpose (see `RuleScope.leftOut`), as one account of them. */
+export interface LeftOutGroup {
+  /** `3 Helm chart template files (rendered at install time: check the output of helm template)`. */
+  what: string;
+  /** The rules that left exactly these files out. */
+  rules: string[];
+  /** The first of the files (at most 5), and how many more there are. */
+  examples: string[];
+  more: number;
+}
+
+/**
+ * What the rules left out, one group per identical account (every Kubernetes rule leaves the same
+ * Helm chart templates out), in the order of the rules that first give it.
+ */
+export function leftOutGroups(report: Report): LeftOutGroup[] {
+  const groups = new Map<string, LeftOutGroup>();
+  for (const r of report.rules) {
+    for (const l of r.scope?.leftOut ?? []) {
+      const key = JSON.stringify([l.kind, l.reason, l.files, l.examples]);
+      const group = groups.get(key);
+      if (group) group.rules.push(r.id);
+      else
+        groups.set(key, {
+          what: leftOutPhrase(l),
+          rules: [r.id],
+          examples: [...l.examples],
+          more: l.files - l.examples.length,
+        });
+    }
+  }
+  return [...groups.values()];
+}
+
+/** `by rule a`, `by rules a, b, c`, or `by 16 rules` when they are more than three. */
+export function leftOutBy(group: LeftOutGroup): string {
+  const { rules } = group;
+  if (rules.length === 1) return `by rule ${rules[0]}`;
+  return rules.length <= 3 ? `by rules ${rules.join(', ')}` : `by ${rules.length} rules`;
 }
 
 /**

@@ -57,6 +57,8 @@ export function soaRows(report: Report): SoaRow[] {
         const parts = [
           ...(scope.files > 0 ? [plural(scope.files, 'file')] : []),
           ...(scope.settings.length > 0 ? [plural(scope.settings.length, 'setting')] : []),
+          // Not examined, so never counted above; the reasons say why and what to check instead.
+          ...(scope.leftOut ?? []).map((l) => `left out ${plural(l.files, `${l.kind} file`)}`),
         ];
         const basis = scope.basis === 'change' ? ', changed files only' : '';
         return [`${r.id} (${r.result}; ${parts.join(', ')}${basis})`];

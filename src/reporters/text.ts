@@ -23,6 +23,8 @@ import {
   gateSettings,
   hiddenNote,
   homeControl,
+  leftOutBy,
+  leftOutGroups,
   POLICY_CHANGE_RULE,
   position,
   REPOSITORY_LABEL,
@@ -85,6 +87,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   out.push(...controlSections(report, titles, paint, layout));
   if (layout.fixesOnce) out.push(...fixesSection(report, paint, layout));
   out.push(...otherControls(report, paint));
+  out.push(...leftOutSection(report, paint));
   out.push(...policyChangesSection(report, paint, layout));
   if (report.policy.notices.length > 0) {
     out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${singleLine(n)}`), '');
@@ -229,6 +232,22 @@ function otherControls(report: Report, paint: Paint): string[] {
   }
   const line = basisLine(report);
   if (line) out.push(`  ${singleLine(line)}`);
+  out.push('');
+  return out;
+}
+
+/**
+ * Files rules left out on purpose (Helm chart templates): no verdict above rests on them, and the
+ * line says what to check instead.
+ */
+function leftOutSection(report: Report, paint: Paint): string[] {
+  const groups = leftOutGroups(report);
+  if (groups.length === 0) return [];
+  const out = [paint('bold', 'Left out (not examined)')];
+  for (const g of groups) {
+    const files = g.examples.map(escapeControls).join(', ') + (g.more > 0 ? `, and ${g.more} more` : '');
+    out.push(`  - ${singleLine(g.what)}, ${escapeControls(leftOutBy(g))}: ${files}`);
+  }
   out.push('');
   return out;
 }

@@ -3,7 +3,7 @@
  * nothing and what they look for ("no Terraform files in this repository"), and what to do about it
  * (declare it not applicable with a reason, or cite evidence).
  */
-import type { RuleSummary } from '../types.js';
+import type { LeftOut, RuleSummary } from '../types.js';
 
 /** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
 const INPUTS: Record<string, string> = {
@@ -68,8 +68,34 @@ export interface RunScope {
   narrowed: boolean;
 }
 
-/** "rule X examined nothing: no Dockerfiles in this repository". */
+/**
+ * Files of one kind a rule left out, in words: `3 Helm chart template files (rendered at install
+ * time: check the output of helm template)`.
+ */
+export function leftOutPhrase(l: LeftOut): string {
+  return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
+}
+
+/** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */
+export function leftOutOf(rule: Pick<RuleSummary, 'scope'>): string | undefined {
+  const leftOut = rule.scope?.leftOut;
+  return leftOut?.length ? leftOut.map(leftOutPhrase).join(', ') : undefined;
+}
+
+/**
+ * "rule X examined nothing: no Dockerfiles in this repository", and what it left out (Helm chart
+ * templates), so that the reason never says the repository has none of what the rule looks for.
+ */
 export function examinedNothing(rule: RuleSummary, kind: string, run: RunScope): string {
+  const left = leftOutOf(rule);
+  const said = examinedNothingIn(rule, kind, run);
+  if (!left) return said;
+  return rule.scope?.basis === 'change' && run.changedFiles !== undefined
+    ? `${said}; it left out ${left}`
+    : `${said} besides what it left out: ${left}`;
+}
+
+function examinedNothingIn(rule: RuleSummary, kind: string, run: RunScope): string {
   const inputs = inputsOf(kind);
   if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
     const n = run.changedFiles;

@@ -15,6 +15,7 @@ import {
   examinedAnything,
   examinedCount,
   examinedNothing,
+  leftOutOf,
   notAssessedHint,
   type RunScope,
 } from './not-assessed.js';
@@ -210,6 +211,8 @@ export function assessControls(input: AssessInput): ControlResult[] {
           reasons.push(
             `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`,
           );
+        // Met as far as its rules looked: what they left out (Helm chart templates) was not examined.
+        reasons.push(...leftOutReasons(rules));
       } else if (urls.length > 0 && owner && review) {
         // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
         verdict = 'satisfied';
@@ -286,6 +289,24 @@ function exceptionsOf(
     out.push({ id: e.id, state, expires: e.expires, findings: covered });
   }
   return out;
+}
+
+/**
+ * `rules a, b left out 2 Helm chart template files (…)`: one reason per distinct account of what
+ * the rules left out, naming the rules that left it out.
+ */
+function leftOutReasons(rules: readonly RuleSummary[]): string[] {
+  const byText = new Map<string, string[]>();
+  for (const r of rules) {
+    const left = leftOutOf(r);
+    if (!left) continue;
+    const ids = byText.get(left);
+    if (ids) ids.push(r.id);
+    else byText.set(left, [r.id]);
+  }
+  return [...byText].map(
+    ([left, ids]) => `${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} left out ${left}`,
+  );
 }
 
 /** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { LeftOutKind } from '../types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { parseYaml } from '../workspace/yaml.js';
 
@@ -7,6 +8,18 @@ import { parseYaml } from '../workspace/yaml.js';
  * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
  * base, so a missing field there is not missing from the result).
  */
+
+/** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
+export const HELM_TEMPLATE: LeftOutKind = {
+  kind: 'Helm chart template',
+  reason: 'rendered at install time: check the output of helm template',
+};
+
+/** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
+export const KUSTOMIZE_PATCH: LeftOutKind = {
+  kind: 'kustomize patch',
+  reason: 'merged into their base, which is checked',
+};
 
 const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 

@@ -1,7 +1,7 @@
 import { defineScreen } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
-import { excludedByKustomize, isHelmTemplate } from './k8s-files.js';
+import { excludedByKustomize, HELM_TEMPLATE, isHelmTemplate, KUSTOMIZE_PATCH } from './k8s-files.js';
 
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
@@ -110,11 +110,18 @@ function looksLikeManifest(file: string, text: string): boolean {
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
 export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
 
-/** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
+/**
+ * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches.
+ * Those are left out of the asking rule's scope (see `Workspace.leaveOut`), so its report says so.
+ */
 export function k8sManifestPaths(workspace: Workspace): string[] {
-  return workspace
-    .screenedGlob(K8S_GLOBS, K8S_SCREEN)
-    .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+  const paths: string[] = [];
+  for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
+    if (isHelmTemplate(workspace, f)) workspace.leaveOut(f, HELM_TEMPLATE);
+    else if (excludedByKustomize(workspace, f)) workspace.leaveOut(f, KUSTOMIZE_PATCH);
+    else paths.push(f);
+  }
+  return paths;
 }
 
 /**

@@ -5,6 +5,7 @@
  * alter what it finds there; a rule the change does not touch is not evaluated on the base again.
  * Recorded, not declared: a rule cannot under-declare its inputs, because it has no other way in.
  */
+import type { LeftOutKind } from '../types.js';
 import type { Inspection } from './inspect.js';
 import type { InputLog } from './scope.js';
 import type { Screen, Selector } from './screens.js';
@@ -90,6 +91,10 @@ export class RecordingWorkspace extends Workspace {
 
   override examine(files: string | readonly string[]): void {
     this.whole.examine(files);
+  }
+
+  override leaveOut(file: string, kind: LeftOutKind): void {
+    this.whole.leaveOut(file, kind);
   }
 
   override release(files: readonly string[]): void {

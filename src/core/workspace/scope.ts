@@ -11,6 +11,7 @@
  * file tells a repeated read of the same rule without a set per evaluation.
  */
 
+import type { LeftOut, LeftOutKind } from '../types.js';
 import { selectorNamed } from './screens.js';
 
 /**
@@ -25,6 +26,14 @@ export type Deps = number | readonly number[];
 const NO_DEPS: readonly number[] = Object.freeze([]);
 
 /**
+ * Files of one kind a rule left out on purpose (see `RuleScope.leftOut`), by position: plain data, so
+ * a slice worker posts it with the rest of what a rule examined.
+ */
+export interface LeftOutPart extends LeftOutKind {
+  files: number[];
+}
+
+/**
  * Records the files read through one tree (and every view of it: the changed-files view and slices
  * share their whole tree's recorder). Rules are evaluated one at a time on a thread, so one rule is
  * recorded at a time.
@@ -35,6 +44,20 @@ export class ScopeRecorder {
   private rule: number[] | null = null;
   private readonly trail: number[] = [];
   private open = 0;
+  /** Kinds of left-out files met so far, each once: the recorder names one by its index. */
+  private readonly kinds: LeftOutKind[] = [];
+  private readonly kindIndex = new Map<string, number>();
+  /** What the running rule left out: positions by kind index; null until it leaves something out. */
+  private left: Map<number, Set<number>> | null = null;
+  /**
+   * Files left out while a cached computation is open, as pairs (kind index, position): the trail
+   * holds `-1 - n` for the n-th pair, so a computation's reads and what it left out stay in order.
+   */
+  private readonly leftTrail: number[] = [];
+  /** What the computation closed last left out (pairs), until {@link takeLeft}. */
+  private closedLeft: number[] | undefined;
+  /** What the rule ended last left out (see {@link leftOut}). */
+  private ended: LeftOutPart[] | undefined;
   /** Whether a read must be recorded: a rule is being recorded or a cached computation is open. */
   active = false;
 
@@ -70,6 +93,56 @@ export class ScopeRecorder {
   }
 
   /**
+   * Records that the running rule left `file` out on purpose, as a file of this kind: it is said in
+   * the rule's scope, never skipped silently. Each file counts once per rule and kind.
+   */
+  leaveOut(file: string, kind: LeftOutKind): void {
+    const i = this.position(file);
+    if (i === undefined || !this.active) return;
+    const key = `${kind.kind}\u0000${kind.reason}`;
+    let k = this.kindIndex.get(key);
+    if (k === undefined) {
+      k = this.kinds.length;
+      this.kinds.push({ kind: kind.kind, reason: kind.reason });
+      this.kindIndex.set(key, k);
+    }
+    this.leaveOutAt(k, i);
+  }
+
+  private leaveOutAt(k: number, i: number): void {
+    if (this.rule !== null) {
+      this.left ??= new Map();
+      let set = this.left.get(k);
+      if (!set) {
+        set = new Set();
+        this.left.set(k, set);
+      }
+      set.add(i);
+    }
+    if (this.open > 0) {
+      this.trail.push(-1 - this.leftTrail.length / 2);
+      this.leftTrail.push(k, i);
+    }
+  }
+
+  /** Credits the running rule (and open computations) with what a cached computation left out. */
+  replayLeft(pairs: readonly number[]): void {
+    for (let j = 0; j < pairs.length; j += 2) this.leaveOutAt(pairs[j]!, pairs[j + 1]!);
+  }
+
+  /** What the computation closed last left out (pairs for {@link replayLeft}), once; usually nothing. */
+  takeLeft(): number[] | undefined {
+    const left = this.closedLeft;
+    this.closedLeft = undefined;
+    return left;
+  }
+
+  /** What the rule ended last left out, by kind; undefined when nothing. */
+  leftOut(): LeftOutPart[] | undefined {
+    return this.ended;
+  }
+
+  /**
    * Keeps, of what the running rule examined so far, only the files at these positions: a rule that
    * read a family's files (every `.tf` file) but found its subjects in a few of them (the resources
    * of its types) examined those few. A file dropped here counts again if the rule reads it later.
@@ -88,6 +161,8 @@ export class ScopeRecorder {
     this.stamps ??= new Uint32Array(this.files.length);
     this.epoch += 1;
     this.rule = [];
+    this.left = null;
+    this.ended = undefined;
     this.active = true;
   }
 
@@ -95,6 +170,9 @@ export class ScopeRecorder {
   end(): number[] {
     const examined = this.rule ?? [];
     this.rule = null;
+    const left = this.left;
+    this.left = null;
+    this.ended = left ? [...left].map(([k, files]) => ({ ...this.kinds[k]!, files: [...files] })) : undefined;
     this.active = this.open > 0;
     return examined;
   }
@@ -116,14 +194,34 @@ export class ScopeRecorder {
     if (frame < 0) return NO_DEPS;
     const trail = this.trail;
     let deps: Deps = NO_DEPS;
+    this.closedLeft = undefined;
     if (trail.length > frame) {
       const first = trail[frame]!;
-      let same = true;
+      let same = first >= 0;
       for (let i = frame + 1; i < trail.length && same; i++) same = trail[i] === first;
-      deps = same ? first : [...new Set(trail.slice(frame))];
+      if (same) deps = first;
+      else {
+        // Something was left out (or several files read): positions apart from left-out pairs.
+        const read = new Set<number>();
+        let left: number[] | undefined;
+        for (let i = frame; i < trail.length; i++) {
+          const t = trail[i]!;
+          if (t >= 0) read.add(t);
+          else {
+            const n = (-1 - t) * 2;
+            left ??= [];
+            left.push(this.leftTrail[n]!, this.leftTrail[n + 1]!);
+          }
+        }
+        deps = read.size > 0 ? [...read] : NO_DEPS;
+        this.closedLeft = left;
+      }
     }
     this.open -= 1;
-    if (this.open === 0) trail.length = 0;
+    if (this.open === 0) {
+      trail.length = 0;
+      this.leftTrail.length = 0;
+    }
     this.active = this.rule !== null || this.open > 0;
     return deps;
   }
@@ -131,6 +229,9 @@ export class ScopeRecorder {
 
 /** Paths listed per rule in the report; the count covers the rest. */
 export const SCOPE_EXAMPLES = 20;
+
+/** Paths listed per kind of file a rule left out; the count covers the rest. */
+export const LEFT_OUT_EXAMPLES = 5;
 
 /**
  * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
@@ -140,6 +241,8 @@ export const SCOPE_EXAMPLES = 20;
 export class ScopeTally {
   private bits: Uint32Array | undefined;
   private counted = 0;
+  /** What the rule left out, by kind (see {@link addLeftOut}). */
+  private left: Map<string, { kind: LeftOutKind; files: Set<number> }> | undefined;
 
   /**
    * `files`: the tree's files, which positions index; `discount`: positions of files that are never
@@ -164,8 +267,49 @@ export class ScopeTally {
     }
   }
 
-  /** How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order. */
-  result(): { files: number; examples: string[] } {
+  /** Adds files a run of the rule left out (see `ScopeRecorder.leaveOut`). */
+  addLeftOut(parts: readonly LeftOutPart[] | undefined): void {
+    if (!parts) return;
+    for (const part of parts) {
+      if (part.files.length === 0) continue;
+      const key = `${part.kind}\u0000${part.reason}`;
+      this.left ??= new Map();
+      let entry = this.left.get(key);
+      if (!entry) {
+        entry = { kind: { kind: part.kind, reason: part.reason }, files: new Set() };
+        this.left.set(key, entry);
+      }
+      for (const i of part.files) entry.files.add(i);
+    }
+  }
+
+  /** What the rule left out, by kind (in the order of their names), each with its first files in the tree's order. */
+  private leftOut(): LeftOut[] {
+    if (!this.left) return [];
+    return [...this.left.values()]
+      .map(({ kind, files }) => {
+        const sorted = [...files].sort((a, b) => a - b);
+        return {
+          kind: kind.kind,
+          reason: kind.reason,
+          files: sorted.length,
+          examples: sorted.slice(0, LEFT_OUT_EXAMPLES).map((i) => this.files[i]!),
+        };
+      })
+      .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.reason, b.reason));
+  }
+
+  /**
+   * How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order; with what the
+   * rule left out, when it left something out.
+   */
+  result(): { files: number; examples: string[]; leftOut?: LeftOut[] } {
+    const leftOut = this.leftOut();
+    const examined = this.examined();
+    return leftOut.length > 0 ? { ...examined, leftOut } : examined;
+  }
+
+  private examined(): { files: number; examples: string[] } {
     const bits = this.bits;
     if (!bits) return { files: 0, examples: [] };
     for (const i of this.discount) {
@@ -186,6 +330,10 @@ export class ScopeTally {
     }
     return { files: this.counted, examples };
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

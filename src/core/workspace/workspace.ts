@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
+import type { LeftOutKind } from '../types.js';
 import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
@@ -134,6 +135,11 @@ export class Workspace {
   private readonly selected = new Map<string, readonly string[]>();
   /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
   private readonly memos = new Map<string, MemoStore>();
+  /**
+   * What computing a memo's value left out (see {@link leaveOut}), handed to every rule that gets the
+   * value; apart from the entries, since nearly none leaves anything out.
+   */
+  private memoLeft: WeakMap<MemoEntry, readonly number[]> | undefined;
   /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
   private readonly directories = new Map<string, boolean>();
   /** The directory of the last file opened, and its answer (see {@link realDirectoryOf}). */
@@ -300,6 +306,15 @@ export class Workspace {
   }
 
   /**
+   * Records a file the running rule leaves out on purpose (a Helm chart template, which is no
+   * manifest until rendered), with what kind of file it is and why: the report says so, instead of
+   * the file being skipped silently. Counted once per rule and kind, apart from what it examined.
+   */
+  leaveOut(file: string, kind: LeftOutKind): void {
+    if (this.scope.active) this.scope.leaveOut(file, kind);
+  }
+
+  /**
    * Narrows what the running rule examined to these files, of those it read: a rule that read a
    * family's files but found none of its subjects in most of them (a database rule among `.tf` files
    * without databases) examined only the files that hold its subjects, so a verdict never rests on a
@@ -376,6 +391,8 @@ export class Workspace {
         if (typeof deps === 'number') this.scope.touchAt(deps);
         // Indexed: most lists are the shared frozen empty one, which a for-of iterated with an object.
         else for (let i = 0; i < deps.length; i++) this.scope.touchAt(deps[i]!);
+        const left = this.memoLeft?.get(entry);
+        if (left) this.scope.replayLeft(left);
       }
       return entry.value as T;
     }
@@ -387,17 +404,25 @@ export class Workspace {
       value = compute(file);
     } catch (err) {
       this.scope.closeFrame(frame);
+      this.scope.takeLeft();
       throw err;
     }
     const stored: MemoEntry = { value, deps: NO_DEPS };
     values.set(file, stored);
     if (value instanceof Promise) {
-      const settle = () => {
-        stored.deps = this.scope.closeFrame(frame);
-      };
+      const settle = () => this.settleMemo(stored, frame);
       value.then(settle, settle);
-    } else stored.deps = this.scope.closeFrame(frame);
+    } else this.settleMemo(stored, frame);
     return value;
+  }
+
+  /** Closes a memo's computation: what it read, and what it left out, go with its value. */
+  private settleMemo(stored: MemoEntry, frame: number): void {
+    stored.deps = this.scope.closeFrame(frame);
+    const left = this.scope.takeLeft();
+    if (!left) return;
+    this.memoLeft ??= new WeakMap();
+    this.memoLeft.set(stored, left);
   }
 
   /**
