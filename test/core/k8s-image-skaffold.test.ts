@@ -23,6 +23,18 @@ function unpinned(report: Report): string[] {
     .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.isNew ? 'new' : 'existing'}`);
 }
 
+/** The pull request's check of the work tree against `base`, with the base commit's stored results. */
+function checkChange(root: string, base: string, results: BaseResults) {
+  return runCheck({
+    root,
+    base,
+    now: NOW,
+    logger: logger(),
+    change: { scope: 'new', baseline: base, scan: 'changed' },
+    baseResults: { results, source: 'the test' },
+  });
+}
+
 describe('k8s-image-unpinned on a pull request with base results', () => {
   it.each([
     ['the Skaffold file stops building the image', skaffold('shop-api'), ['k8s/shop.yaml:8 new']],
@@ -39,14 +51,7 @@ describe('k8s-image-unpinned on a pull request with base results', () => {
     expect(results?.rules['k8s-image-unpinned']?.raw).toEqual([]);
     // The change: the artifact renamed, or the file deleted (and its one artifact with it).
     repo.commit({ 'skaffold.yaml': edit }, 'change');
-    const report = await runCheck({
-      root: repo.dir,
-      base,
-      now: NOW,
-      logger: logger(),
-      change: { scope: 'new', baseline: base, scan: 'changed' },
-      baseResults: { results: results!, source: 'the test' },
-    });
+    const report = await checkChange(repo.dir, base, results!);
     expect(unpinned(report)).toEqual(expected);
   });
 
@@ -60,14 +65,7 @@ describe('k8s-image-unpinned on a pull request with base results', () => {
     const stored = results!.rules['k8s-image-unpinned']!;
     stored.raw = [{ message: 'stored', location: { path: 'k8s/shop.yaml', startLine: 8 }, key: 'x' }];
     repo.commit({ 'README.md': 'x\n' }, 'change');
-    const report = await runCheck({
-      root: repo.dir,
-      base,
-      now: NOW,
-      logger: logger(),
-      change: { scope: 'new', baseline: base, scan: 'changed' },
-      baseResults: { results: results!, source: 'the test' },
-    });
+    const report = await checkChange(repo.dir, base, results!);
     expect(unpinned(report)).toEqual(['k8s/shop.yaml:8 existing']);
   });
 });
