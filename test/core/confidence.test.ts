@@ -70,6 +70,11 @@ describe('test paths', () => {
   it.each([
     ['.examples/docker/Dockerfile', true],
     ['sample/app/Dockerfile', true],
+    ['runtime/template/_testdata/ec.key', true],
+    ['e2e/suites/provider/common.go', true],
+    ['providers/chef/fake/fake.go', true],
+    ['generators/github/github_test.pem', true],
+    ['cmd/latest.go', false],
     ['examples-app/Dockerfile', false],
     ['src/.examplesrc/Dockerfile', false],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
