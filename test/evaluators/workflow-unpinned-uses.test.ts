@@ -72,6 +72,27 @@ jobs:
     expect(findings.map(at)).toEqual(['.github/workflows/ci.yml:7:15']);
   });
 
+  it("leaves SLSA's generator workflows called by a release tag, as they must be; not its actions or other refs", async () => {
+    const gen = 'slsa-framework/slsa-github-generator';
+    const findings = await run({
+      '.github/workflows/release.yml': `on: push
+jobs:
+  provenance:
+    uses: ${gen}/.github/workflows/generator_generic_slsa3.yml@v2.1.0
+  branch:
+    uses: ${gen}/.github/workflows/generator_generic_slsa3.yml@main
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${gen}/actions/generator/generic/create-base64-subjects-from-file@v2.1.0
+`,
+    });
+    expect(findings.map(at)).toEqual([
+      '.github/workflows/release.yml:6:11',
+      '.github/workflows/release.yml:10:15',
+    ]);
+  });
+
   it('keeps the key stable when lines move', async () => {
     const body = '  a:\n    steps:\n      - uses: actions/checkout@v4\n';
     const [before] = await run({ '.github/workflows/a.yml': `on: push\njobs:\n${body}` });

@@ -66,6 +66,24 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   },
 });
 
+/**
+ * SLSA's generators are reusable workflows that must be called by a release tag (`@vX.Y.Z`): they
+ * verify the ref they are called with to attest which builder made the provenance, and a commit SHA
+ * fails that check. Their tags are protected from being moved; a branch or any other ref still counts.
+ */
+function tagOnlyWorkflow(
+  owner: string,
+  repo: string,
+  path: string | undefined,
+  ref: string | undefined,
+): boolean {
+  return (
+    `${owner}/${repo}`.toLowerCase() === 'slsa-framework/slsa-github-generator' &&
+    /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path ?? '') &&
+    /^v\d+\.\d+\.\d+$/.test(ref ?? '')
+  );
+}
+
 /** Why a reference is not pinned, or undefined when it is (or needs no pin). */
 function problem(text: string, what: string, allowed: (ownerRepo: string) => boolean): string | undefined {
   const ref = parseUses(text);
@@ -82,6 +100,7 @@ function problem(text: string, what: string, allowed: (ownerRepo: string) => boo
       );
     case 'repository': {
       if (allowed(`${ref.owner}/${ref.repo}`)) return undefined;
+      if (tagOnlyWorkflow(ref.owner, ref.repo, ref.path, ref.ref)) return undefined;
       switch (refPinning(ref.ref)) {
         case 'sha':
           return undefined;
