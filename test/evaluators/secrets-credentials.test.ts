@@ -33,6 +33,20 @@ describe('credentials in URLs, parsed from the right', () => {
     }
   });
 
+  it("leaves a Sentry DSN's public key alone, not a DSN with its secret key nor a token with another path", () => {
+    const key = '3f8e0c9a1b2d4e5f60718293a4b5c6d7';
+    const text = [
+      `SENTRY_DSN='https://${key}@o450123.ingest.sentry.io/5512345'`,
+      `dsn: "https://${key}@self-hosted.getsentry.net/3"`,
+      `legacy: https://${key}:${PASSWORD}@sentry.internal/12`,
+      `clone: https://${key}@git.corp.internal/app.git`,
+    ].join('\n');
+    expect(scanText('config/sentry.yml', text).map((h) => [h.detector, h.value])).toEqual([
+      ['connection-string-password', PASSWORD],
+      ['connection-string-password', key],
+    ]);
+  });
+
   it('leaves paths with @, local hosts, default and interpolated passwords alone', () => {
     const text = [
       'uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11',

@@ -59,6 +59,8 @@ export interface UrlCredential {
   passwordStart: number;
   /** More than one `@` could end the user information: the host is not shown. */
   ambiguous: boolean;
+  /** What follows the host in the authority's text (port and path), e.g. `/42`. */
+  rest: string;
 }
 
 /**
@@ -94,7 +96,8 @@ export function parseUrlCredential(line: string, at: number): UrlCredential | un
   const colon = info.indexOf(':');
   const user = colon === -1 ? info : info.slice(0, colon);
   const password = colon === -1 ? undefined : info.slice(colon + 1);
-  const host = HOST_AT.exec(candidate.slice(userEnd + 1))![1]!;
+  const afterUser = candidate.slice(userEnd + 1);
+  const host = HOST_AT.exec(afterUser)![1]!;
   return {
     scheme,
     user,
@@ -103,7 +106,21 @@ export function parseUrlCredential(line: string, at: number): UrlCredential | un
     userStart: from,
     passwordStart: from + colon + 1,
     ambiguous: readings.length > 1,
+    rest: afterUser.slice(host.length),
   };
+}
+
+/**
+ * A Sentry DSN (`https://<32 hex>@<host>/<project number>`): its key is public by design, meant to be
+ * shipped in the clients that report errors (Sentry's own documentation says so); a DSN that also
+ * carries the old secret key (`key:secret@`) has a password and is still reported.
+ */
+function isSentryDsn(c: UrlCredential): boolean {
+  return (
+    /^https?$/.test(c.scheme) &&
+    /^[0-9a-f]{32}$/.test(c.user) &&
+    /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,12}\/?$/.test(c.rest)
+  );
 }
 
 /** A user name that can be shown: a short plain identifier, not something random enough to be a token. */
@@ -131,6 +148,7 @@ export function urlSecret(c: UrlCredential, strict: boolean): LineHit | undefine
   const tokenInUser = looksRandom(c.user) && !isPlaceholder(c.user) && !/^[$%{<]/.test(c.user);
   if (c.password === undefined || TOKEN_IN_USER_PASSWORDS.has(c.password.toLowerCase())) {
     if (!tokenInUser || (!strict && HARMLESS_HOST.test(c.host))) return undefined;
+    if (c.password === undefined && isSentryDsn(c)) return undefined;
     return {
       start: c.userStart,
       end: c.userStart + c.user.length,
@@ -174,7 +192,8 @@ export const connectionStringDetector: Detector = {
   describes:
     'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
     'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
-    'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
+    'placeholder and default passwords, passwords equal to the user name, loopback or example hosts, and ' +
+    'the public key of a Sentry DSN.',
   find(line) {
     const hits: LineHit[] = [];
     for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
