@@ -123,6 +123,26 @@ jobs:
     },
   );
 
+  it('says that a reusable workflow of another repository was not examined, instead of that no job checks out', async () => {
+    const wf = (jobs: string) => ({ [W]: `on: pull_request_target\njobs:\n${jobs}` });
+    const [called] = await evaluate(
+      workflowDangerousTriggers,
+      wf('  backport:\n    uses: acme/shared/.github/workflows/backport.yml@v1\n'),
+      {},
+    );
+    expect(called!.message).toContain(
+      'No job in this file checks out pull request code; the reusable workflow it calls from another repository (acme/shared/.github/workflows/backport.yml@v1) is not examined here and may. Every value from the event',
+    );
+    const [plain] = await evaluate(
+      workflowDangerousTriggers,
+      wf('  label:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo labelled\n'),
+      {},
+    );
+    expect(plain!.message).toContain(
+      'No job here checks out pull request code, but every value from the event',
+    );
+  });
+
   it('is less sure of a checkout that waits for an environment (which may require a reviewer)', async () => {
     const findings = await evaluate(
       workflowDangerousTriggers,

@@ -1,5 +1,6 @@
 import { locationFromSpan } from '../../location.js';
 import { findExpressions, parseExpression } from '../../parsers/expression.js';
+import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
   type Step,
@@ -83,6 +84,16 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           }
         }
         if (critical > 0) return;
+        // Jobs that call a reusable workflow of another repository: what it checks out is not seen here.
+        const unseen = workflow.jobs
+          .map((j) => (j.uses ? parseUses(j.uses.value) : undefined))
+          .filter((r) => r?.kind === 'repository')
+          .map((r) => r!.raw);
+        const many = unseen.length > 1;
+        const checked =
+          unseen.length === 0
+            ? 'No job here checks out pull request code, but every'
+            : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
         for (const trigger of workflow.on?.events ?? []) {
           if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run') continue;
           const fromPullRequests =
@@ -93,7 +104,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
               (fromPullRequests
                 ? 'outsiders can cause. '
                 : 'follow the workflows it names, none of which runs on pull requests today. ') +
-              'No job here checks out pull request code, but every value from the event (titles, branch names, ' +
+              `${checked} value from the event (titles, branch names, ` +
               'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
               '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
             location: locationFromSpan(workflow.path, trigger.span),
