@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell variables (${language}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
+import { makeTree } from '../helpers/run-action.js';
 import { at, cleanup, runBuiltin } from './kit.js';
 
 afterAll(cleanup);
@@ -82,11 +84,12 @@ const sast: Case[] = [
     ['-'],
   ],
   [
-    'a reusable workflow of another repository that builds images',
+    // Its steps are not in this tree: the finding is a guess (low confidence, out of the regular view).
+    'a reusable workflow of another repository, not examined',
     {
       [W]: `on: pull_request\njobs:\n  build:\n    uses: org/.github/.github/workflows/docker-build.yml@${PIN}\n`,
     },
-    ['-'],
+    [],
   ],
   ['a script that does not exist', { [W]: pr(run('../../outside/scan.sh')) }, ['-']],
 ];
@@ -153,6 +156,27 @@ const tests: Case[] = [
 describe('workflow-sast-on-pull-requests: evidence behind golangci-lint, make, scripts, reusable workflows', () => {
   it.each(sast)('%s', async (_name, files, expected) => {
     expect((await runBuiltin('workflow-sast-on-pull-requests', files)).map(at)).toEqual(expected);
+  });
+
+  it('names the reusable workflows of other repositories it could not examine, and is not sure without them', async () => {
+    const files = {
+      [W]: `on: pull_request\njobs:\n  scan:\n    uses: org/ci/.github/workflows/code-scan.yaml@${PIN}\n`,
+      '.github/workflows/release.yml': `on: push\njobs:\n  b:\n    uses: org/ci/.github/workflows/release.yml@${PIN}\n`,
+    };
+    const report = await runCheck({
+      root: makeTree(files),
+      onlyRules: ['workflow-sast-on-pull-requests'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.findings.map((f) => [at(f), f.confidence])).toEqual([['-', 'low']]);
+    expect(report.findings[0]!.message).toContain(
+      `No workflow in this repository runs static analysis (SAST) on pull requests, so changes are merged without it.`,
+    );
+    expect(report.findings[0]!.message).toContain(
+      `On pull requests, workflows here call reusable workflows of other repositories, which are not examined: org/ci/.github/workflows/code-scan.yaml@${PIN} (called by ${W}). If one of them runs static analysis (SAST), declare that`,
+    );
+    expect(report.findings[0]!.message).not.toContain('release.yml');
   });
 });
 

@@ -1,4 +1,5 @@
 import { locationFromSpan } from '../../location.js';
+import { parseUses } from '../../parsers/uses.js';
 import type { Job, Step } from '../../parsers/workflow.js';
 import { workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
@@ -27,6 +28,8 @@ export interface PrEvidenceOptions {
 
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
 const PERFORMED = 'on-pull-requests';
+/** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
+const UNSEEN = 'unseen-calls';
 
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
@@ -152,7 +155,20 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     // reusable workflow runs on its callers' events) or only on other events.
     const candidates: RawFinding[] = [];
     for (const s of workflowSources(workspace, subjects)) {
-      if (s.kind !== 'workflow' || !s.jobs.some(performs) || rejectedByGitHub(workspace, s)) continue;
+      if (s.kind !== 'workflow' || rejectedByGitHub(workspace, s)) continue;
+      if (!s.jobs.some(performs)) {
+        // A reusable workflow of another repository called on the events asked for: its steps are not
+        // in this tree, so it may do what is looked for (kept apart; see combineEvidence).
+        const unseen = s.jobs.filter((j) => j.uses && parseUses(j.uses.value).kind === 'repository');
+        if (unseen.length > 0 && [...triggeringEvents(workspace, s)].some((e) => events.has(e))) {
+          candidates.push({
+            message: `${unseen.map((j) => j.uses!.value.trim()).join(', ')} (called by ${s.path})`,
+            location: { path: s.path, startLine: 1 },
+            key: UNSEEN,
+          });
+        }
+        continue;
+      }
       const on = [...triggeringEvents(workspace, s)];
       const location = s.on ? locationFromSpan(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
       candidates.push(
@@ -185,21 +201,33 @@ function combineEvidence(
   candidates: readonly RawFinding[],
 ): RawFinding[] {
   if (candidates.some((c) => c.key === PERFORMED)) return [];
-  if (candidates.length > 0) return [...candidates];
+  const seen = candidates.filter((c) => c.key !== UNSEEN);
+  if (seen.length > 0) return seen;
+  const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
   const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
   const elsewhere =
     other.length > 0
       ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
         `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
       : '';
+  // Reusable workflows of other repositories run on pull requests here: they may do it, unseen.
+  const called =
+    unseen.length > 0
+      ? ` On pull requests, workflows here call reusable workflows of other repositories, which are not examined: ` +
+        `${unseen.slice(0, 3).join('; ')}${unseen.length > 3 ? `; and ${unseen.length - 3} more` : ''}. If one of them ` +
+        `runs ${options.evidence}, declare that in .github/controls.yml with its evidence.`
+      : '';
   return [
     {
       message:
-        `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
+        `No workflow${unseen.length > 0 ? ' in this repository' : ''} runs ${options.evidence} on pull requests, so changes are merged without it. ` +
         `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+        called +
         elsewhere,
       location: null,
       key: 'missing',
+      // What the called workflows do is not known: a guess, which neither blocks nor makes a gap.
+      ...(unseen.length > 0 ? { confidence: 'low' as const } : {}),
     },
   ];
 }
