@@ -5618,13 +5618,17 @@ const DEFAULT_TEST_PATHS = [
     '**/spec/**',
     '**/specs/**',
     '**/testdata/**',
+    '**/_testdata/**',
     '**/test-data/**',
     '**/test_data/**',
+    '**/e2e/**',
     '**/testing/**',
     '**/fixtures/**',
     '**/__fixtures__/**',
     '**/__mocks__/**',
     '**/mocks/**',
+    '**/fake/**',
+    '**/fakes/**',
     '**/examples/**',
     '**/example/**',
     // A hidden examples folder (`.examples/`) is as much an example as a visible one.
@@ -5638,6 +5642,8 @@ const DEFAULT_TEST_PATHS = [
     '**/third-party/**',
     '**/node_modules/**',
     '**/*_test.go',
+    // A test's own data beside it (github_test.pem, client_test.key), not only its code.
+    '**/*_test.*',
     '**/*.test.*',
     '**/*.spec.*',
     '**/test_*.py',
@@ -20760,7 +20766,8 @@ function parseUrlCredential(line, at) {
     const colon = info.indexOf(':');
     const user = colon === -1 ? info : info.slice(0, colon);
     const password = colon === -1 ? undefined : info.slice(colon + 1);
-    const host = HOST_AT.exec(candidate.slice(userEnd + 1))[1];
+    const afterUser = candidate.slice(userEnd + 1);
+    const host = HOST_AT.exec(afterUser)[1];
     return {
         scheme,
         user,
@@ -20769,7 +20776,18 @@ function parseUrlCredential(line, at) {
         userStart: from,
         passwordStart: from + colon + 1,
         ambiguous: readings.length > 1,
+        rest: afterUser.slice(host.length),
     };
+}
+/**
+ * A Sentry DSN (`https://<32 hex>@<host>/<project number>`): its key is public by design, meant to be
+ * shipped in the clients that report errors (Sentry's own documentation says so); a DSN that also
+ * carries the old secret key (`key:secret@`) has a password and is still reported.
+ */
+function isSentryDsn(c) {
+    return (/^https?$/.test(c.scheme) &&
+        /^[0-9a-f]{32}$/.test(c.user) &&
+        /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,12}\/?$/.test(c.rest));
 }
 /** A user name that can be shown: a short plain identifier, not something random enough to be a token. */
 function showableUser(user) {
@@ -20794,6 +20812,8 @@ function urlSecret(c, strict) {
     const tokenInUser = looksRandom(c.user) && !isPlaceholder(c.user) && !/^[$%{<]/.test(c.user);
     if (c.password === undefined || TOKEN_IN_USER_PASSWORDS.has(c.password.toLowerCase())) {
         if (!tokenInUser || (!strict && HARMLESS_HOST.test(c.host)))
+            return undefined;
+        if (c.password === undefined && isSentryDsn(c))
             return undefined;
         return {
             start: c.userStart,
@@ -20837,7 +20857,8 @@ const connectionStringDetector = {
     identity: 'context',
     describes: 'Passwords in URLs and connection strings (`scheme://user:password@host`, also when the password ' +
         'holds `@` or `:`), and tokens in the user position (`https://TOKEN@host`), except interpolated, ' +
-        'placeholder and default passwords, passwords equal to the user name, and loopback or example hosts.',
+        'placeholder and default passwords, passwords equal to the user name, loopback or example hosts, and ' +
+        'the public key of a Sentry DSN.',
     find(line) {
         const hits = [];
         for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', at + 3)) {
@@ -31306,6 +31327,7 @@ class Dataflow {
 
 
 
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
@@ -31366,6 +31388,15 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 }
                 if (critical > 0)
                     return;
+                // Jobs that call a reusable workflow of another repository: what it checks out is not seen here.
+                const unseen = workflow.jobs
+                    .map((j) => (j.uses ? parseUses(j.uses.value) : undefined))
+                    .filter((r) => r?.kind === 'repository')
+                    .map((r) => r.raw);
+                const many = unseen.length > 1;
+                const checked = unseen.length === 0
+                    ? 'No job here checks out pull request code, but every'
+                    : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 for (const trigger of workflow.on?.events ?? []) {
                     if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run')
                         continue;
@@ -31375,7 +31406,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                             (fromPullRequests
                                 ? 'outsiders can cause. '
                                 : 'follow the workflows it names, none of which runs on pull requests today. ') +
-                            'No job here checks out pull request code, but every value from the event (titles, branch names, ' +
+                            `${checked} value from the event (titles, branch names, ` +
                             'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
                             '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
@@ -33897,8 +33928,11 @@ function walkStrings(source, value, path, add, depth) {
 
 
 
+
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
 const PERFORMED = 'on-pull-requests';
+/** A workflow that calls reusable workflows of other repositories on pull requests (not a finding by itself). */
+const UNSEEN = 'unseen-calls';
 /** golangci-lint run from an action or a script. */
 const GOLANGCI_ACTION = 'golangci/golangci-lint-action';
 const GOLANGCI_COMMAND = /(?<![\w-])golangci-lint(?:\s+[^\n]{0,80}?)?\s+run(?![\w-])/i;
@@ -34014,8 +34048,21 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         // reusable workflow runs on its callers' events) or only on other events.
         const candidates = [];
         for (const s of (0,workflow/* workflowSources */.Gf)(workspace, subjects)) {
-            if (s.kind !== 'workflow' || !s.jobs.some(performs) || rejectedByGitHub(workspace, s))
+            if (s.kind !== 'workflow' || rejectedByGitHub(workspace, s))
                 continue;
+            if (!s.jobs.some(performs)) {
+                // A reusable workflow of another repository called on the events asked for: its steps are not
+                // in this tree, so it may do what is looked for (kept apart; see combineEvidence).
+                const unseen = s.jobs.filter((j) => j.uses && parseUses(j.uses.value).kind === 'repository');
+                if (unseen.length > 0 && [...triggeringEvents(workspace, s)].some((e) => events.has(e))) {
+                    candidates.push({
+                        message: `${unseen.map((j) => j.uses.value.trim()).join(', ')} (called by ${s.path})`,
+                        location: { path: s.path, startLine: 1 },
+                        key: UNSEEN,
+                    });
+                }
+                continue;
+            }
             const on = [...triggeringEvents(workspace, s)];
             const location = s.on ? (0,core_location/* locationFromSpan */.Cx)(s.path, s.on.span, true) : { path: s.path, startLine: 1 };
             candidates.push(on.some((e) => events.has(e))
@@ -34042,20 +34089,31 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
 function combineEvidence({ options, workspace }, candidates) {
     if (candidates.some((c) => c.key === PERFORMED))
         return [];
-    if (candidates.length > 0)
-        return [...candidates];
+    const seen = candidates.filter((c) => c.key !== UNSEEN);
+    if (seen.length > 0)
+        return seen;
+    const unseen = candidates.filter((c) => c.key === UNSEEN).map((c) => c.message);
     const other = OTHER_CI.filter(([f]) => workspace.has(f)).map(([f, system]) => `${f} (${system})`);
     const elsewhere = other.length > 0
         ? ` This repository also has ${other.join(', ')}, whose runs are not visible here: if it runs ` +
             `${options.evidence} on pull requests, declare that in .github/controls.yml with its evidence.`
         : '';
+    // Reusable workflows of other repositories run on pull requests here: they may do it, unseen.
+    const called = unseen.length > 0
+        ? ` On pull requests, workflows here call reusable workflows of other repositories, which are not examined: ` +
+            `${unseen.slice(0, 3).join('; ')}${unseen.length > 3 ? `; and ${unseen.length - 3} more` : ''}. If one of them ` +
+            `runs ${options.evidence}, declare that in .github/controls.yml with its evidence.`
+        : '';
     return [
         {
-            message: `No workflow runs ${options.evidence} on pull requests, so changes are merged without it. ` +
+            message: `No workflow${unseen.length > 0 ? ' in this repository' : ''} runs ${options.evidence} on pull requests, so changes are merged without it. ` +
                 `Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).` +
+                called +
                 elsewhere,
             location: null,
             key: 'missing',
+            // What the called workflows do is not known: a guess, which neither blocks nor makes a gap.
+            ...(unseen.length > 0 ? { confidence: 'low' } : {}),
         },
     ];
 }
@@ -35682,6 +35740,16 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * SLSA's generators are reusable workflows that must be called by a release tag (`@vX.Y.Z`): they
+ * verify the ref they are called with to attest which builder made the provenance, and a commit SHA
+ * fails that check. Their tags are protected from being moved; a branch or any other ref still counts.
+ */
+function tagOnlyWorkflow(owner, repo, path, ref) {
+    return (`${owner}/${repo}`.toLowerCase() === 'slsa-framework/slsa-github-generator' &&
+        /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path ?? '') &&
+        /^v\d+\.\d+\.\d+$/.test(ref ?? ''));
+}
 /** Why a reference is not pinned, or undefined when it is (or needs no pin). */
 function problem(text, what, allowed) {
     const ref = parseUses(text);
@@ -35697,6 +35765,8 @@ function problem(text, what, allowed) {
                 'a tag can be moved to a different image at any time. Pin it with @sha256:<digest>.');
         case 'repository': {
             if (allowed(`${ref.owner}/${ref.repo}`))
+                return undefined;
+            if (tagOnlyWorkflow(ref.owner, ref.repo, ref.path, ref.ref))
                 return undefined;
             switch (refPinning(ref.ref)) {
                 case 'sha':
