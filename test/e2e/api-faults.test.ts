@@ -4,15 +4,12 @@
  * answered 502, a write answered without its id, a person's token, two runs at once — and each test
  * asserts the exact requests, what the server holds afterwards, the warnings and the exit code.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { buildPrivateBundle, commandLines, removeTempDirs, runAction } from '../helpers/run-action.js';
+import { commandLines, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { ALL_FEATURES, apiFiles, onlyRulesConfig, prRepo, pullRequestEvent } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 let fake: FakeGitHub;
 beforeEach(async () => {

@@ -6,24 +6,14 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseBaseResults } from '../../src/core/base-results.js';
 import { FakeGitHub, STORAGE_SIGNATURE } from '../helpers/fake-github.js';
-import {
-  type ActionRun,
-  buildPrivateBundle,
-  commandLines,
-  makeTree,
-  removeTempDirs,
-  runAction,
-} from '../helpers/run-action.js';
+import { type ActionRun, commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { writeZip } from '../helpers/zip-writer.js';
 import { apiFiles, OWNER, onlyRulesConfig, prRepo, pullRequestEvent, REPO } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 let fake: FakeGitHub;
 beforeEach(async () => {

@@ -8,24 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
 import { addedFilePatch, blobSha, FakeGitHub } from '../helpers/fake-github.js';
 import { scratchRepo } from '../helpers/git-repo.js';
-import {
-  type ActionRun,
-  buildPrivateBundle,
-  commandLines,
-  makeTree,
-  removeTempDirs,
-  runAction,
-} from '../helpers/run-action.js';
+import { type ActionRun, commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { apiFiles, OWNER, onlyRulesConfig, POLICY, PR_NUMBER, prRepo, REPO } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 let fake: FakeGitHub;
 beforeEach(async () => {

@@ -3,22 +3,13 @@
  * GitHub API, asks about the actions the changed workflow uses (within the run's budget, each answer
  * once), and gates on the advisory the change brings in, not on the archived action the base had.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { scratchRepo } from '../helpers/git-repo.js';
-import {
-  buildPrivateBundle,
-  commandLines,
-  makeTree,
-  removeTempDirs,
-  runAction,
-} from '../helpers/run-action.js';
+import { commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { onlyRulesConfig, pullRequestEvent } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 let fake: FakeGitHub;
 beforeEach(async () => {

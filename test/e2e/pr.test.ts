@@ -6,22 +6,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addedFilePatch, blobSha, FakeGitHub, type RecordedRequest } from '../helpers/fake-github.js';
-import {
-  type ActionRun,
-  buildPrivateBundle,
-  commandLines,
-  makeTree,
-  removeTempDirs,
-  runAction,
-} from '../helpers/run-action.js';
+import { type ActionRun, commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { ALL_FEATURES, apiFiles, onlyRulesConfig, POLICY, prRepo, pullRequestEvent } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 let fake: FakeGitHub;
 beforeEach(async () => {

@@ -6,23 +6,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFileCache } from '../../src/core/file-cache.js';
 import { scratchRepo } from '../helpers/git-repo.js';
-import {
-  type ActionRun,
-  buildPrivateBundle,
-  commandLines,
-  makeTree,
-  removeTempDirs,
-  runAction,
-} from '../helpers/run-action.js';
+import { type ActionRun, commandLines, makeTree, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { OWNER, pullRequestEvent, REPO } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 const TOKEN = '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';
 

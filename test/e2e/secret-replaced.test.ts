@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { syntheticKey } from '../../src/core/evaluators/secrets/examples.js';
 import { rand } from '../evaluators/secrets-kit.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { scratchRepo } from '../helpers/git-repo.js';
-import { buildPrivateBundle, commandLines, removeTempDirs, runAction } from '../helpers/run-action.js';
+import { commandLines, runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { apiFiles, onlyRulesConfig, prRepo, pullRequestEvent } from './pr-helpers.js';
 
 /**
@@ -94,10 +94,7 @@ describe('a replaced secret is a new finding: CLI with --base', () => {
 });
 
 describe('a replaced secret is a new finding: the Action on a pull request', () => {
-  beforeAll(() => {
-    buildPrivateBundle();
-  }, 240_000);
-  afterAll(removeTempDirs);
+  useBuiltBundle();
 
   let fake: FakeGitHub;
   beforeEach(async () => {

@@ -4,15 +4,12 @@
  * the pull request adds: the built bundle runs against the fake GitHub API, and the review it posts
  * is compared request body for request body.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { buildPrivateBundle, removeTempDirs, runAction } from '../helpers/run-action.js';
+import { runAction, useBuiltBundle } from '../helpers/run-action.js';
 import { ALL_FEATURES, apiFiles, onlyRulesConfig, prRepo, pullRequestEvent } from './pr-helpers.js';
 
-beforeAll(() => {
-  buildPrivateBundle();
-}, 240_000);
-afterAll(removeTempDirs);
+useBuiltBundle();
 
 let fake: FakeGitHub;
 beforeEach(async () => {

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from './fixtures.js';
 
 /** The bundled Action entry, as the runner executes it. */
@@ -33,6 +34,17 @@ export function snapshotBundle(): string {
     symlinkSync(path.join(REPO_ROOT, data), path.join(dir, data));
   entry = path.join(dir, 'dist', 'index.js');
   return entry;
+}
+
+/**
+ * For a suite of end-to-end tests: builds the private bundle once before its tests (ncc takes up to
+ * a few minutes on a busy machine) and removes every directory the helpers made after them.
+ */
+export function useBuiltBundle(): void {
+  beforeAll(() => {
+    buildPrivateBundle();
+  }, 240_000);
+  afterAll(removeTempDirs);
 }
 
 /**
