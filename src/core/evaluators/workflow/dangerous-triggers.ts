@@ -84,6 +84,10 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           }
         }
         if (critical > 0) return;
+        const ownTriggers = (workflow.on?.events ?? []).filter(
+          (t) => t.event === 'pull_request_target' || t.event === 'workflow_run',
+        );
+        if (ownTriggers.length === 0) return;
         // Jobs that call a reusable workflow of another repository: what it checks out is not seen here.
         const unseen = workflow.jobs
           .map((j) => (j.uses ? parseUses(j.uses.value) : undefined))
@@ -94,8 +98,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           unseen.length === 0
             ? 'No job here checks out pull request code, but every'
             : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
-        for (const trigger of workflow.on?.events ?? []) {
-          if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run') continue;
+        for (const trigger of ownTriggers) {
           const fromPullRequests =
             trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
           findings.push({

@@ -31,13 +31,25 @@ const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
  */
 export function firstRealCommand(script: string, command: RegExp): RegExpExecArray | undefined {
   const joined = joinContinuations(script);
-  const re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+  const re = globalOf(command);
+  re.lastIndex = 0;
   for (let m = re.exec(joined); m; m = re.exec(joined)) {
     const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0]!;
     if (!DRY_RUN.test(rest)) return m;
     if (m[0].length === 0) re.lastIndex += 1;
   }
   return undefined;
+}
+
+/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+function globalOf(command: RegExp): RegExp {
+  let re = GLOBAL.get(command);
+  if (!re) {
+    re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+    GLOBAL.set(command, re);
+  }
+  return re;
 }
 
 interface Line {
