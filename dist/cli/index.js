@@ -28106,7 +28106,8 @@ const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
  */
 function firstRealCommand(script, command) {
     const joined = shell_joinContinuations(script);
-    const re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+    const re = globalOf(command);
+    re.lastIndex = 0;
     for (let m = re.exec(joined); m; m = re.exec(joined)) {
         const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
         if (!DRY_RUN.test(rest))
@@ -28115,6 +28116,16 @@ function firstRealCommand(script, command) {
             re.lastIndex += 1;
     }
     return undefined;
+}
+/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
+const GLOBAL = new WeakMap();
+function globalOf(command) {
+    let re = GLOBAL.get(command);
+    if (!re) {
+        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+        GLOBAL.set(command, re);
+    }
+    return re;
 }
 function lines(script) {
     const out = [];
@@ -30657,6 +30668,9 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 }
                 if (critical > 0)
                     return;
+                const ownTriggers = (workflow.on?.events ?? []).filter((t) => t.event === 'pull_request_target' || t.event === 'workflow_run');
+                if (ownTriggers.length === 0)
+                    return;
                 // Jobs that call a reusable workflow of another repository: what it checks out is not seen here.
                 const unseen = workflow.jobs
                     .map((j) => (j.uses ? (0,parsers_uses/* parseUses */.A)(j.uses.value) : undefined))
@@ -30666,9 +30680,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 const checked = unseen.length === 0
                     ? 'No job here checks out pull request code, but every'
                     : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
-                for (const trigger of workflow.on?.events ?? []) {
-                    if (trigger.event !== 'pull_request_target' && trigger.event !== 'workflow_run')
-                        continue;
+                for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
                     findings.push({
                         message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
