@@ -1,6 +1,6 @@
 import { run } from './action/main.js';
+import { tuneHeap } from './core/heap.js';
 import { isSliceWorker, serveSlices, sliceThreads } from './core/slices.js';
-import { tuneHeap } from './heap.js';
 
 tuneHeap();
 // The bundle is also the slice workers' script: started as one, it serves slices instead of running.

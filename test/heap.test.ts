@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const HEAP = fileURLToPath(new URL('../src/heap.ts', import.meta.url));
+const HEAP = fileURLToPath(new URL('../src/core/heap.ts', import.meta.url));
 
 /**
  * The young generation's size that a worker started after `tuneHeap` reports, or (`tune` false)
@@ -30,5 +30,30 @@ describe('tuneHeap', () => {
   it('gives the threads started after it (the slice workers) a young generation of 3 MB, more than V8’s 2 MB', () => {
     expect(workerNewSpace(false)).toBeLessThan(3 * 1024 * 1024);
     expect(workerNewSpace(true)).toBeGreaterThanOrEqual(3 * 1024 * 1024);
+  });
+});
+
+/**
+ * The main thread's young generation after a check's heap setting and an allocation that keeps much
+ * alive (as listing and parsing do), in a process of its own.
+ */
+function mainNewSpaceAfter(reads: 'tree' | 'change'): number {
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    const { heapForCheck } = await import(${JSON.stringify(HEAP)});
+    heapForCheck(${JSON.stringify(reads)});
+    const kept = [];
+    for (let i = 0; i < 400000; i++) kept.push({ i, s: 'x' + i });
+    console.log(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+describe('heapForCheck', () => {
+  it('keeps the young generation at its first size for a check of the whole tree, and lets it grow for a check of a change', () => {
+    const tree = mainNewSpaceAfter('tree');
+    const change = mainNewSpaceAfter('change');
+    expect(change).toBeGreaterThanOrEqual(2 * tree);
   });
 });

@@ -5,11 +5,12 @@ import type { BaseResults, BaseResultsInput } from './base-results.js';
 import type { FileCache } from './file-cache.js';
 import { withGitSession } from './git.js';
 import type { GitHubApi } from './github-api.js';
+import { heapForCheck } from './heap.js';
 import { compareWithBase } from './phases/comparison.js';
 import { evaluateHead } from './phases/evaluation.js';
 import { readPolicy } from './phases/policy.js';
 import { writeReport } from './phases/report.js';
-import { defineScope, startListing } from './phases/scope.js';
+import { defineScope, scanChanged, startListing } from './phases/scope.js';
 import { decideVerdicts } from './phases/verdicts.js';
 import type { PolicyApproval } from './policy/suppressions.js';
 import type { TreeReader } from './policy/tree.js';
@@ -155,6 +156,7 @@ async function runPhases(options: CheckOptions): Promise<Report> {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`path not found or not a directory: ${options.root}`);
   }
+  heapForCheck(scanChanged(options.change) ? 'change' : 'tree');
   // The index does not depend on the policy: git lists the tree while the policy and rules load.
   const listing = startListing(root, options);
   const policy = await readPolicy(options, root, log);

@@ -8,6 +8,7 @@ import { BaseWorkspace, buildBaseWorkspace, diffAgainstHead, parseRawAgainstHead
 import type { Config } from '../config.js';
 import type { CheckOptions } from '../engine.js';
 import { GitRepository, repositoryFiles, untrackedFiles } from '../git.js';
+import { heapForCheck } from '../heap.js';
 import type { ChangeOptions } from '../pr.js';
 import type { Logger } from '../types.js';
 import { type FileIndexResult, listFilesAsync } from '../workspace/files.js';
@@ -143,7 +144,7 @@ export function comparesWithBase(change: ChangeOptions | undefined): boolean {
 }
 
 /** Whether the per-file rules look at the changed files only: `scan`, by default changed under gate new. */
-function scanChanged(change: ChangeOptions | undefined): change is ChangeOptions {
+export function scanChanged(change: ChangeOptions | undefined): change is ChangeOptions {
   return change !== undefined && (change.scan ?? (change.scope === 'new' ? 'changed' : 'all')) === 'changed';
 }
 
@@ -172,6 +173,7 @@ async function scanScope(
     : undefined;
   const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
   if (!paths) {
+    heapForCheck('tree');
     log.info(
       change.diff?.diff.truncated && !base
         ? 'scanning every file: the list of the files the change touches is partial'
