@@ -35,8 +35,16 @@ export function escapeControls(s: string): string {
  * but would break a table row or a list item.
  */
 export function singleLine(s: string): string {
+  if (!NOT_SINGLE_LINE.test(s)) return s;
   return escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
 }
+
+/**
+ * What {@link singleLine} changes: whitespace other than one space between words (which includes
+ * every line break), a space at either end, or a character {@link escapeControls} makes visible.
+ * Most messages have none, and a report renders thousands of them.
+ */
+const NOT_SINGLE_LINE = new RegExp(`[^\\S ]|\u0085| {2}|^ | $|${INVISIBLE.source}`);
 
 /** Like {@link singleLine} but keeps line breaks (annotation messages render them). */
 export function multiLine(s: string): string {

@@ -52,6 +52,53 @@ describe('singleLine / multiLine', () => {
     expect(singleLine('  a\n\n b\t\u001b ')).toBe('a b \\x1B');
     expect(multiLine('a  b\r\nc\u202e\n\nd ')).toBe('a b\nc\\u202E\n\nd');
   });
+
+  it('returns a line that needs nothing as it is, and changes any other as collapsing and escaping do', () => {
+    // The characters around the edges of what singleLine changes: spaces, every kind of whitespace
+    // and line break, C0/C1 controls, format characters, and plain text.
+    const alphabet = [
+      ' ',
+      '  ',
+      'a',
+      'b.',
+      '\t',
+      '\n',
+      '\r',
+      '\v',
+      '\f',
+      '\u0085',
+      '\u00a0',
+      '\u1680',
+      '\u2003',
+      '\u2028',
+      '\u2029',
+      '\u202f',
+      '\u3000',
+      '\ufeff',
+      '\u200b',
+      '\u202e',
+      '\u0000',
+      '\u001b',
+      '\u007f',
+      '\u009b',
+      '\u00ad',
+      '\u061c',
+      'é',
+      '\u{1F600}',
+    ];
+    const slow = (s: string) => escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        expect(singleLine(s)).toBe(slow(s));
+      }),
+      { numRuns: 5000 },
+    );
+    const plain = 'The container "app" runs as root: set runAsNonRoot.';
+    expect(singleLine(plain)).toBe(plain);
+    expect(singleLine('two  spaces')).toBe('two spaces');
+    expect(singleLine('no\u00a0break')).toBe('no break');
+  });
 });
 
 describe('escapeHtml', () => {
