@@ -330,6 +330,41 @@ jobs:
     expect(privileged.map((f) => [at(f), f.severity])).toEqual([[`${W}:6:38`, 'medium']]);
   });
 
+  // Outsiders' events count by activity type (activity.ts): a label is a triager's act.
+  it.each([
+    ['issues: types: [labeled]', 'issues:\n    types: [labeled]', 'low', ''],
+    [
+      'issues: types: [opened, labeled]',
+      'issues:\n    types: [opened, labeled]',
+      'medium',
+      "; the workflow runs on issues, where it handles outsiders' input",
+    ],
+    [
+      'issues with no types',
+      'issues:',
+      'medium',
+      "; the workflow runs on issues, where it handles outsiders' input",
+    ],
+    ['pull_request_target: types: [labeled]', 'pull_request_target:\n    types: [labeled]', 'low', ''],
+  ])(
+    'checkout credentials: graded by the activity types of the trigger: %s',
+    async (_name, on, severity, why) => {
+      const findings = await evaluate(
+        workflowCheckoutCredentials,
+        one(`on:\n  ${on}\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n`),
+        {},
+      );
+      expect(findings.map((f) => [f.severity, f.message])).toEqual([
+        [
+          severity,
+          'actions/checkout in job "a" leaves the job\'s token in .git/config (no "persist-credentials: false"), ' +
+            `where every later step can read it${why}. Set "persist-credentials: false" unless a later step pushes ` +
+            'with git; then pass the token to that step explicitly.',
+        ],
+      ]);
+    },
+  );
+
   it('secrets inherit, overprovisioned secrets and literal registry passwords, exactly located', async () => {
     const text = `on: push
 jobs:

@@ -102,6 +102,47 @@ describe('workflow.bot-conditions', () => {
     ]);
     expect(await evaluate(workflowBotConditions, one(`on: push\n${job}`), {})).toEqual([]);
   });
+
+  // The actor of an `opened` pull request is its author: no bot can stand in for the outsider there.
+  const message =
+    '"github.actor" names whoever triggered the latest event, which a fork\'s pull request can arrange to be a bot ' +
+    "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
+    'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.';
+  it.each([
+    ['pull_request_target: types: [opened]', 'pull_request_target:\n    types: [opened]', []],
+    ['pull_request: types: [opened]', 'pull_request:\n    types: [opened]', []],
+    [
+      'pull_request_target: types: [opened, synchronize]',
+      'pull_request_target:\n    types: [opened, synchronize]',
+      [['rule', message]],
+    ],
+    ['pull_request_target with no types', 'pull_request_target:', [['rule', message]]],
+    [
+      'pull_request_target: types: [reopened]',
+      'pull_request_target:\n    types: [reopened]',
+      [['rule', message]],
+    ],
+    [
+      'pull_request_target: types: [labeled]',
+      'pull_request_target:\n    types: [labeled]',
+      [['rule', message]],
+    ],
+    [
+      'pull_request: types: [opened, synchronize]',
+      'pull_request:\n    types: [opened, synchronize]',
+      [['medium', message]],
+    ],
+    [
+      'pull_request_target on opened, pull_request by default',
+      'pull_request_target:\n    types: [opened]\n  pull_request:',
+      [['medium', message]],
+    ],
+    ['workflow_run', 'workflow_run:\n    workflows: [CI]\n    types: [completed]', [['rule', message]]],
+  ])('reports by the activity types of the trigger: %s', async (_name, on, expected) => {
+    const job = "jobs:\n  a:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: x\n    steps: []\n";
+    const findings = await evaluate(workflowBotConditions, one(`on:\n  ${on}\n${job}`), {});
+    expect(findings.map((f) => [f.severity ?? 'rule', f.message])).toEqual(expected);
+  });
 });
 
 describe('workflow.unsound-contains', () => {

@@ -66,6 +66,68 @@ jobs:
     expect(high!.message).toContain('It runs on issues, which outsiders can cause');
   });
 
+  // Who can cause the run, by the trigger's activity types (activity.ts): a label, an assignment or a
+  // milestone is a triager's act; opening, editing or closing one's own issue or pull request is not.
+  const outsiders = (events: string) =>
+    ` It runs on ${events}, which outsiders can cause, so a writable token is exposed to their input.`;
+  it.each([
+    ['issues: types: [labeled]', 'issues:\n    types: [labeled]', 'medium', ''],
+    ['issues: types: labeled (one name)', 'issues:\n    types: labeled', 'medium', ''],
+    [
+      'issues: types: [opened, labeled]',
+      'issues:\n    types: [opened, labeled]',
+      'high',
+      outsiders('issues'),
+    ],
+    ['issues with no types', 'issues:', 'high', outsiders('issues')],
+    ['issues: types: []', 'issues:\n    types: []', 'high', outsiders('issues')],
+    ['issues: types: [assigned, milestoned]', 'issues:\n    types: [assigned, milestoned]', 'medium', ''],
+    [
+      'issues: types: [closed] (the author closes their own)',
+      'issues:\n    types: [closed]',
+      'high',
+      outsiders('issues'),
+    ],
+    ['issues: a type GitHub may add later', 'issues:\n    types: [renamed]', 'high', outsiders('issues')],
+    ['pull_request_target: types: [labeled]', 'pull_request_target:\n    types: [labeled]', 'medium', ''],
+    [
+      'pull_request_target: types: [labeled, synchronize]',
+      'pull_request_target:\n    types: [labeled, synchronize]',
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    ['pull_request_target with no types', 'pull_request_target:', 'high', outsiders('pull_request_target')],
+    [
+      'pull_request_target: types: [closed] (the author closes their own)',
+      'pull_request_target:\n    types: [closed]',
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    ['discussion: types: [labeled, pinned]', 'discussion:\n    types: [labeled, pinned]', 'medium', ''],
+    [
+      'issue_comment: types: [created]',
+      'issue_comment:\n    types: [created]',
+      'high',
+      outsiders('issue_comment'),
+    ],
+    [
+      'issues by a triager, comments by anyone',
+      'issues:\n    types: [labeled]\n  issue_comment:',
+      'high',
+      outsiders('issue_comment'),
+    ],
+  ])('grades missing permissions by activity type: %s', async (_name, on, severity, grade) => {
+    const findings = await run(`on:\n  ${on}\njobs:\n  a:\n    steps: [{run: x}]\n`);
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      [
+        severity,
+        'No top-level "permissions:" and no job declares any, so it runs with the repository\'s default ' +
+          `GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
+          'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
+      ],
+    ]);
+  });
+
   it('reports workflow-level write scopes that several jobs, or a job that only reads, inherit', async () => {
     const findings = await run(`on: push
 permissions:

@@ -1,10 +1,10 @@
 import type { ExprNode, RefNode } from '../../parsers/expression.js';
-import type { Job, Step, Workflow, WorkflowSource } from '../../parsers/workflow.js';
+import type { Job, Step, Trigger, Workflow, WorkflowSource } from '../../parsers/workflow.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { effectiveTypes } from './activity.js';
 import { type ConditionPart, compareOperator, readCondition } from './condition-parts.js';
-import { eventsOf } from './shared.js';
 
 /**
  * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
@@ -12,9 +12,11 @@ import { eventsOf } from './shared.js';
  * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
  * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
  * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
- * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
- * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
- * sound and not reported.
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A pull request event
+ * whose `types:` are only `opened` does not count: its actor is the pull request's author. A check
+ * combined with `&&` and the pull request's author (`...pull_request.user.login`), a same-repository
+ * condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not
+ * reported.
  */
 export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.bot-conditions',
@@ -79,9 +81,22 @@ const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
 const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
 
 function grade(workflow: Workflow): Severity | undefined {
-  const events = eventsOf(workflow);
-  if ([...events].some((e) => PRIVILEGED.has(e))) return 'high';
-  return events.has('pull_request') ? 'medium' : undefined;
+  const events = (workflow.on?.events ?? []).filter(spoofable).map((t) => t.event);
+  if (events.some((e) => PRIVILEGED.has(e))) return 'high';
+  return events.includes('pull_request') ? 'medium' : undefined;
+}
+
+/**
+ * Whether a run through this trigger can have a bot as its actor while running an outsider's code:
+ * every `workflow_run`, and a pull request event on any activity type but `opened` (explicit, or the
+ * defaults `opened`, `synchronize`, `reopened`). Whoever opens a pull request is its author; a later
+ * push (`synchronize`), reopening, label or edit can be a bot's act on someone else's pull request.
+ */
+function spoofable(trigger: Trigger): boolean {
+  if (!SPOOFABLE.has(trigger.event)) return false;
+  if (trigger.event === 'workflow_run') return true;
+  const types = effectiveTypes(trigger);
+  return !types || types.some((t) => t !== 'opened');
 }
 
 /** Text that can hold an actor reference (a quick test before walking the tree). */

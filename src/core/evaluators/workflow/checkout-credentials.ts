@@ -5,18 +5,9 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { outsiderEvents } from './activity.js';
 import { persistCredentialsFix } from './fix-checkout.js';
-import {
-  actionOf,
-  aliasNote,
-  eventsOf,
-  input,
-  isFalse,
-  isTrue,
-  OUTSIDER_EVENTS,
-  refOf,
-  stepLabel,
-} from './shared.js';
+import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
@@ -28,8 +19,9 @@ import {
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
- *   input is handled, or the workflow uploads artifacts;
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
+ *   activity type of theirs (activity.ts), where their input is handled, or the workflow uploads
+ *   artifacts;
  * - low otherwise: the token is still readable by every later step.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged.
@@ -130,7 +122,7 @@ function workflowFacts(workflow: Workflow): { outsiders: string[]; uploads: bool
   let facts = FACTS.get(workflow);
   if (!facts) {
     facts = {
-      outsiders: [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)),
+      outsiders: outsiderEvents(workflow),
       uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
     };
     FACTS.set(workflow, facts);

@@ -9,8 +9,9 @@ import {
 } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { outsiderEvents } from './activity.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
-import { eventsOf, OUTSIDER_EVENTS, PR_EVENTS } from './shared.js';
+import { eventsOf, PR_EVENTS } from './shared.js';
 import { tokenWriter } from './token-use.js';
 
 /**
@@ -18,8 +19,10 @@ import { tokenWriter } from './token-use.js';
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
  *   default token permissions, which may be read/write on every scope. One finding per workflow on the
  *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...), low when
- *   every trigger is a pull request event (a fork's run gets a read-only token), medium otherwise.
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
+ *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts),
+ *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
+ *   otherwise.
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing);
@@ -144,7 +147,7 @@ function missingPermissions(workflow: Workflow, bare: Job[]): RawFinding | undef
   if (workflow.permissions || bare.length === 0) return undefined;
   const events = [...eventsOf(workflow)];
   if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
-  const outsiders = events.filter((e) => OUTSIDER_EVENTS.has(e));
+  const outsiders = outsiderEvents(workflow);
   const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
   const severity: Severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
   const names = bare.map((job) => `"${job.id}"`).join(', ');

@@ -1,0 +1,104 @@
+import type { Trigger, Workflow } from '../../parsers/workflow.js';
+import { OUTSIDER_EVENTS } from './shared.js';
+
+/**
+ * Activity types: `on: <event>: types: [...]` narrows an event to some of its actions, and who can
+ * cause a run then depends on them. What GitHub documents for the events outsiders may cause, and who
+ * can perform each action (an outsider here: someone with read access only, who can open issues and
+ * pull requests, comment, fork and star):
+ *
+ * - `issues` (every type when `types` is absent): `opened`, `edited`, `closed` and `reopened` are
+ *   done by the author on their own issue. `labeled`, `unlabeled`, `assigned`, `milestoned`,
+ *   `demilestoned`, `typed` and `untyped` need triage access, `locked`, `unlocked`, `pinned`,
+ *   `unpinned` and `transferred` write access, `deleted` admin access. `unassigned` is left to
+ *   outsiders: an assignee need not be a collaborator.
+ * - `pull_request_target` (`opened`, `synchronize` and `reopened` when `types` is absent): the
+ *   author opens, pushes to (`synchronize`), edits, closes, reopens and drafts (`converted_to_draft`,
+ *   `ready_for_review`) their own pull request; a push of theirs takes it out of the merge queue
+ *   (`dequeued`) and turns auto-merge off (`auto_merge_disabled`); opening it requests the reviews
+ *   that CODEOWNERS names (`review_requested`). `labeled`, `unlabeled`, `assigned`, `milestoned`,
+ *   `demilestoned`, `locked`, `unlocked`, `auto_merge_enabled` and `enqueued` are maintainers' acts;
+ *   `unassigned` and `review_request_removed` are left to outsiders, as for issues.
+ * - `discussion` (every type when absent): the author creates, edits, deletes, recategorises and
+ *   answers their own; `labeled`, `unlabeled`, `locked`, `unlocked`, `pinned`, `unpinned` and
+ *   `transferred` need triage or write access.
+ * - `issue_comment`, `discussion_comment` (`created`, `edited`, `deleted`), `watch` (`started`),
+ *   `fork` (no types) and `workflow_run` (it follows the triggering run, whoever caused that): every
+ *   type is an outsider's.
+ *
+ * An issue template (or a discussion category form) can attach labels, assignees and an issue type
+ * to what an outsider opens with it, which GitHub reports as `labeled`, `assigned` and `typed` events
+ * as well: those runs carry only what the maintainers wrote into the templates, and are not counted
+ * here (a workflow's findings depend on its own file; the templates are other files). A type not
+ * listed here (one GitHub adds later, or a typo) counts as an outsider's.
+ */
+const MAINTAINER_TYPES: Readonly<Record<string, ReadonlySet<string>>> = {
+  issues: new Set([
+    'labeled',
+    'unlabeled',
+    'assigned',
+    'milestoned',
+    'demilestoned',
+    'typed',
+    'untyped',
+    'locked',
+    'unlocked',
+    'pinned',
+    'unpinned',
+    'transferred',
+    'deleted',
+  ]),
+  pull_request_target: new Set([
+    'labeled',
+    'unlabeled',
+    'assigned',
+    'milestoned',
+    'demilestoned',
+    'locked',
+    'unlocked',
+    'auto_merge_enabled',
+    'enqueued',
+  ]),
+  discussion: new Set(['labeled', 'unlabeled', 'locked', 'unlocked', 'pinned', 'unpinned', 'transferred']),
+};
+
+/** The types an event runs on when `types` is absent, for the events where that is not every type. */
+const DEFAULT_TYPES: Readonly<Record<string, readonly string[]>> = {
+  pull_request: ['opened', 'synchronize', 'reopened'],
+  pull_request_target: ['opened', 'synchronize', 'reopened'],
+};
+
+/** The activity types a trigger lists in `types:` (a list or one name); undefined when it lists none. */
+export function activityTypes(trigger: Trigger): string[] | undefined {
+  const config = trigger.config?.value;
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
+  const types = (config as Record<string, unknown>).types;
+  const list = (Array.isArray(types) ? types : [types]).filter((t): t is string => typeof t === 'string');
+  // `types: []` or a value GitHub would refuse: the event's defaults, the reading that hides nothing.
+  return list.length > 0 ? list.map((t) => t.trim()) : undefined;
+}
+
+/**
+ * The types a trigger runs on: its `types:`, or GitHub's defaults for the event; undefined for every
+ * type (or an event without types).
+ */
+export function effectiveTypes(trigger: Trigger): readonly string[] | undefined {
+  return activityTypes(trigger) ?? DEFAULT_TYPES[trigger.event];
+}
+
+/**
+ * Whether someone without triage or write access can cause a run through this trigger: one of the
+ * events outsiders cause with a writable token (OUTSIDER_EVENTS), on an activity type of theirs.
+ */
+export function outsiderCaused(trigger: Trigger): boolean {
+  if (!OUTSIDER_EVENTS.has(trigger.event)) return false;
+  const maintainers = MAINTAINER_TYPES[trigger.event];
+  const types = effectiveTypes(trigger);
+  return !maintainers || !types || types.some((t) => !maintainers.has(t));
+}
+
+/** The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order. */
+export function outsiderEvents(workflow: Workflow): string[] {
+  const events = (workflow.on?.events ?? []).filter(outsiderCaused).map((t) => t.event);
+  return [...new Set(events)];
+}
