@@ -10,13 +10,14 @@
  * two controls is a test in both suites, as it is evidence for both), plus a `declaration` test for a
  * declared control. A rule's test fails when it has a blocking finding for that control — the JUnit
  * view fails exactly where the gate does; its other open findings are listed in the failure text, or
- * in the suite's `<system-out>` when nothing blocks. A rule that could not run is an error; a
+ * in the suite's `<system-out>` when nothing blocks, as are the files its rules left out on purpose
+ * (Helm chart templates: no test rests on them). A rule that could not run is an error; a
  * disabled, not-applicable or unverifiable rule is skipped. The declaration test fails on a gap,
  * is skipped when the control is planned, not applicable or unverifiable, and passes when satisfied.
  */
 import type { ControlResult, Finding, Report, RuleSummary } from '../core/types.js';
 import { escapeControls, plural, singleLine } from './escape.js';
-import { position, REPOSITORY_LABEL } from './shared.js';
+import { leftOutGroups, position, REPOSITORY_LABEL } from './shared.js';
 
 /** Options of {@link renderJunit}. */
 export interface JunitOptions {
@@ -93,11 +94,17 @@ function placeholder(id: string, report: Report): ControlResult {
   };
 }
 
-function testCases(report: Report, control: ControlResult): Case[] {
+/** The rules that are test cases of a control's suite: mapped to it, or with a finding for it. */
+function suiteRules(report: Report, control: ControlResult): RuleSummary[] {
   const findings = report.findings.filter((f) => f.controls.includes(control.id));
-  const rules = report.rules.filter(
+  return report.rules.filter(
     (r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id),
   );
+}
+
+function testCases(report: Report, control: ControlResult): Case[] {
+  const findings = report.findings.filter((f) => f.controls.includes(control.id));
+  const rules = suiteRules(report, control);
   const cases = rules.map((r) => ({
     name: r.id,
     outcome: ruleOutcome(
@@ -169,15 +176,26 @@ function findingLine(f: Finding): string {
   return `- [${f.severity}] ${where}: ${singleLine(f.message)}${f.status === 'open' ? '' : ` (${f.status})`}`;
 }
 
-/** Why the control stands where it does, and the open findings that do not block. */
+/**
+ * Why the control stands where it does, the open findings that do not block, and the files its rules
+ * left out on purpose (as the text report words them).
+ */
 function systemOut(report: Report, control: ControlResult): string {
   const open = report.findings.filter(
     (f) => f.controls.includes(control.id) && f.status === 'open' && !f.blocking,
   );
+  // Every rule is named, not counted as the text report does past three: they are this suite's test
+  // cases, and a reader needs to know which of them rest on fewer files than the tree holds.
+  const leftOut = leftOutGroups({ rules: suiteRules(report, control) }).map((g) => {
+    const files = g.examples.map(escapeControls).join(', ') + (g.more > 0 ? `, and ${g.more} more` : '');
+    const by = `${g.rules.length === 1 ? 'rule' : 'rules'} ${g.rules.map(escapeControls).join(', ')}`;
+    return `- ${singleLine(g.what)}, by ${by}: ${files}`;
+  });
   return [
     `${control.id} ${control.title}: ${control.verdict}`,
     ...control.reasons.map((r) => `- ${r}`),
     ...(open.length > 0 ? ['Open findings that do not block:', ...open.map(findingLine)] : []),
+    ...(leftOut.length > 0 ? ['Left out (not examined):', ...leftOut] : []),
   ].join('\n');
 }
 

@@ -69,10 +69,14 @@ export interface SarifResult {
   };
 }
 
-/** A tool execution notification (§3.58): here, a rule that failed to run. */
+/**
+ * A tool execution notification (§3.58): a rule that failed to run (`error`), or files a rule left out
+ * on purpose (`note`, with the files as its locations).
+ */
 export interface SarifNotification {
   level: SarifLevel;
   message: SarifMessage;
+  locations?: SarifLocation[];
   associatedRule?: { id: string; index?: number };
 }
 

@@ -2,12 +2,22 @@
  * SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer), built from the Report alone.
  * The subset of SARIF that controlgate emits is typed in sarif-types.ts; no SARIF library is needed.
  */
+import { leftOutPhrase } from '../core/declarations/not-assessed.js';
 import type { Finding, Report, RuleSummary, Severity } from '../core/types.js';
-import { escapeMarkdown, escapeSarifText, markdownLink, multiLine, singleLine } from './escape.js';
+import {
+  escapeControls,
+  escapeMarkdown,
+  escapeSarifText,
+  markdownLink,
+  multiLine,
+  plural,
+  singleLine,
+} from './escape.js';
 import type {
   SarifLevel,
   SarifLocation,
   SarifLog,
+  SarifNotification,
   SarifRegion,
   SarifReportingDescriptor,
   SarifResult,
@@ -55,7 +65,16 @@ export interface SarifOptions {
   repositoryFile?: string;
 }
 
-/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+/**
+ * Most notes on left-out files in one log: one per rule and kind of file is a few dozen in a tree of
+ * Helm charts and kustomize overlays; past this the rest is counted in one last note.
+ */
+export const MAX_LEFT_OUT_NOTES = 50;
+
+/**
+ * One run with every rule of the report, one result per finding, rule errors as error notifications
+ * and the files each rule left out on purpose (Helm chart templates) as note notifications.
+ */
 export function renderSarif(report: Report, options: SarifOptions = {}): SarifLog {
   const prefix = options.pathPrefix ?? '';
   const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
@@ -86,14 +105,17 @@ export function renderSarif(report: Report, options: SarifOptions = {}): SarifLo
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((e) => {
-              const i = index.get(e.ruleId);
-              return {
-                level: 'error' as const,
-                message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
-                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
-              };
-            }),
+            toolExecutionNotifications: [
+              ...report.errors.map((e): SarifNotification => {
+                const i = index.get(e.ruleId);
+                return {
+                  level: 'error',
+                  message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
+                  associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+                };
+              }),
+              ...leftOutNotes(report, index, prefix),
+            ],
           },
         ],
         columnKind: 'utf16CodeUnits',
@@ -106,6 +128,45 @@ export function renderSarif(report: Report, options: SarifOptions = {}): SarifLo
 /** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
 export function renderSarifString(report: Report, options: SarifOptions = {}): string {
   return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
+}
+
+/**
+ * The files rules left out on purpose, so that code scanning does not take the run as having examined
+ * them: one note per rule and kind of file, naming the rule, the kind, why, and the files the report
+ * lists (at most five, with how many more), which are also its locations.
+ */
+function leftOutNotes(report: Report, index: Map<string, number>, prefix: string): SarifNotification[] {
+  const all = report.rules.flatMap((r) => (r.scope?.leftOut ?? []).map((l) => ({ rule: r.id, l })));
+  const notes = all.slice(0, MAX_LEFT_OUT_NOTES).map(({ rule, l }): SarifNotification => {
+    const more = l.files - l.examples.length;
+    const files = l.examples.map(escapeControls).join(', ') + (more > 0 ? `, and ${more} more` : '');
+    const i = index.get(rule);
+    return {
+      level: 'note',
+      message: {
+        text: escapeSarifText(
+          `${singleLine(`${rule} left out ${leftOutPhrase(l)}`)}, not examined: ${files}`,
+        ),
+      },
+      locations: l.examples.map((p) => ({
+        physicalLocation: {
+          artifactLocation: { uri: encodePath(repositoryPath(prefix, p)), uriBaseId: '%SRCROOT%' },
+        },
+      })),
+      associatedRule: i === undefined ? { id: rule } : { id: rule, index: i },
+    };
+  });
+  const rest = all.slice(MAX_LEFT_OUT_NOTES);
+  if (rest.length > 0) {
+    const rules = new Set(rest.map((n) => n.rule)).size;
+    notes.push({
+      level: 'note',
+      message: {
+        text: `and ${plural(rest.length, 'more note')} on files left out by ${plural(rules, 'rule')}, not listed here: the JSON report has them all (rules[].scope.leftOut)`,
+      },
+    });
+  }
+  return notes;
 }
 
 function descriptor(r: RuleSummary, titles: Map<string, string>): SarifReportingDescriptor {

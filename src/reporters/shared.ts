@@ -146,7 +146,7 @@ export interface LeftOutGroup {
  * What the rules left out, one group per identical account (every Kubernetes rule leaves the same
  * Helm chart templates out), in the order of the rules that first give it.
  */
-export function leftOutGroups(report: Report): LeftOutGroup[] {
+export function leftOutGroups(report: Pick<Report, 'rules'>): LeftOutGroup[] {
   const groups = new Map<string, LeftOutGroup>();
   for (const r of report.rules) {
     for (const l of r.scope?.leftOut ?? []) {

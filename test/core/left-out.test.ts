@@ -16,6 +16,8 @@ import { schemaValidator, validate } from '../../src/core/validate.js';
 import { ScopeTally } from '../../src/core/workspace/scope.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/reporters/index.js';
+import { renderJunit } from '../../src/reporters/junit.js';
+import { renderSarif } from '../../src/reporters/sarif.js';
 import { renderSoaMarkdown } from '../../src/reporters/soa.js';
 import { claimEverything } from '../helpers/claims.js';
 import { cli } from '../helpers/cli.js';
@@ -93,11 +95,17 @@ describe('files the Kubernetes rules leave out', () => {
     expect(renderJson(plain)).not.toContain('leftOut');
     expect(renderText(plain)).not.toContain('Left out');
     expect(renderMarkdown(plain)).not.toContain('Left out');
+    expect(renderSarif(plain).runs[0]!.invocations[0]!.toolExecutionNotifications).toEqual([]);
+    expect(renderJunit(plain, { timestamp: NOW })).not.toContain('Left out');
     // The same tree with a chart beside it.
     const helm = await check(HELM_TREE);
     expect(renderJson(helm)).toContain('"leftOut"');
     expect(renderText(helm)).toContain('Left out');
     expect(renderMarkdown(helm)).toContain('Left out');
+    expect(renderSarif(helm).runs[0]!.invocations[0]!.toolExecutionNotifications).toHaveLength(
+      leaving(helm).length,
+    );
+    expect(renderJunit(helm, { timestamp: NOW })).toContain('Left out (not examined):');
   });
 
   it('are said in the text and Markdown reports, with what to check instead', async () => {
@@ -109,6 +117,67 @@ describe('files the Kubernetes rules leave out', () => {
     );
     expect(renderMarkdown(report)).toContain(
       `\nLeft out, not examined:\n\n- ${HELM_LINE}, by ${n} rules: <code>charts/app/templates/deployment.yaml</code>\n`,
+    );
+  });
+
+  it('are notes in SARIF: one per rule, naming it, the kind, why and the files, which are its locations', async () => {
+    const report = await runCheck({
+      root: makeTree(HELM_TREE, 'cg-left-out-'),
+      now: NOW,
+      defaultBranch: 'main',
+      onlyRules: ['k8s-privileged-container', 'k8s-run-as-root'],
+    });
+    const [run] = renderSarif(report, { pathPrefix: 'deploy/' }).runs;
+    const note = (id: string) => ({
+      level: 'note',
+      message: {
+        text: `${id} left out ${HELM_LINE}, not examined: charts/app/templates/deployment.yaml`,
+      },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'deploy/charts/app/templates/deployment.yaml', uriBaseId: '%SRCROOT%' },
+          },
+        },
+      ],
+      associatedRule: { id, index: run!.tool.driver.rules.findIndex((r) => r.id === id) },
+    });
+    expect(run!.invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [note('k8s-privileged-container'), note('k8s-run-as-root')],
+      },
+    ]);
+  });
+
+  it('are in the JUnit output of each control suite whose test cases left them out, naming the rules', async () => {
+    const report = await runCheck({
+      root: makeTree(HELM_TREE, 'cg-left-out-'),
+      now: NOW,
+      defaultBranch: 'main',
+      onlyRules: ['k8s-privileged-container', 'k8s-run-as-root'],
+    });
+    const xml = renderJunit(report, { timestamp: NOW });
+    const out = (control: string) =>
+      new RegExp(
+        `<testsuite id="\\d+" package="controlgate" name="${control.replace('.', '\\.')} [\\s\\S]*?<system-out>([\\s\\S]*?)</system-out>`,
+      ).exec(xml)?.[1];
+    expect(out('8.2')).toBe(
+      [
+        '8.2 Privileged access rights: undeclared',
+        '- rule k8s-run-as-root has 1 open finding',
+        'Open findings that do not block:',
+        '- [medium] k8s/pod.yaml:7:7: The container "web" of Pod "web" sets neither runAsNonRoot: true nor a non-zero runAsUser (in its own or the pod\'s securityContext), so it runs as root whenever the image\'s user is root.',
+        'Left out (not examined):',
+        `- ${HELM_LINE}, by rules k8s-privileged-container, k8s-run-as-root: charts/app/templates/deployment.yaml`,
+      ].join('\n'),
+    );
+    expect(out('8.18')).toBe(
+      [
+        '8.18 Use of privileged utility programs: undeclared',
+        'Left out (not examined):',
+        `- ${HELM_LINE}, by rule k8s-privileged-container: charts/app/templates/deployment.yaml`,
+      ].join('\n'),
     );
   });
 

@@ -219,10 +219,120 @@ jobs:
 `),
       {},
     );
+    // Job b uploads nothing: job a's upload runs on another runner and cannot hold b's token.
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
       [`${W}:5:15`, 'high'],
-      [`${W}:11:15`, 'medium'],
+      [`${W}:11:15`, 'low'],
     ]);
+  });
+
+  describe('checkout credentials: an upload raises the grade only when it can hold the token', () => {
+    const SHA = 'ea165f8d65b6e75b540449e92b4886f43607fa02';
+    const workflow = (same: string, other = '') => `on: push
+permissions: { contents: read }
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with: { path: app }
+      - run: make
+${same}${other && `  publish:\n    runs-on: ubuntu-latest\n    steps:\n${other}`}`;
+    const upload = (ref: string, path: string, hidden?: string) =>
+      `      - name: Upload
+        uses: actions/upload-artifact@${ref}
+        with:
+          path: ${path}
+${hidden === undefined ? '' : `          include-hidden-files: ${hidden}\n`}`;
+    const HEAD =
+      'actions/checkout in job "build" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it';
+    const FIX =
+      '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const UNDECIDED =
+      '; step "Upload" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ';
+    const LEAK =
+      ', and step "Upload" uploads the checkout directory including hidden files, so the token ends up in the artifact';
+
+    it.each([
+      ['an upload of the workspace in another job', workflow('', upload('v3', '.')), 'low', ''],
+      [
+        'a same-job upload of a build output, whatever its version',
+        workflow(upload(SHA, 'dist/')),
+        'low',
+        '',
+      ],
+      ['a same-job upload of another directory than the checkout', workflow(upload('v3', 'site')), 'low', ''],
+      [
+        'a same-job upload of the checkout with v4 (the newest v4: hidden files left out)',
+        workflow(upload('v4', 'app')),
+        'low',
+        '',
+      ],
+      ['a same-job upload of the workspace with v4.4.0', workflow(upload('v4.4.0', '.')), 'low', ''],
+      [
+        'a same-job upload of the workspace with a SHA pin noted v4.6.2',
+        workflow(upload(`${SHA} # v4.6.2`, '"${{ github.workspace }}"')),
+        'low',
+        '',
+      ],
+      [
+        'a same-job upload with v5 and include-hidden-files: false',
+        workflow(upload('v5', '.', 'false')),
+        'low',
+        '',
+      ],
+      ['a same-job upload of the workspace with v3', workflow(upload('v3', '.')), 'high', LEAK],
+      ['a same-job upload of the checkout with v4.3.6', workflow(upload('v4.3.6', 'app/')), 'high', LEAK],
+      [
+        'a same-job upload with v4 and include-hidden-files: true',
+        workflow(upload('v4', '"*"', 'true')),
+        'high',
+        LEAK,
+      ],
+      [
+        'a same-job upload of the workspace pinned to a commit without a version comment',
+        workflow(upload(SHA, '.')),
+        'medium',
+        `${UNDECIDED}it is pinned to a commit without a version comment, and upload-artifact before v4.4 keeps hidden files whatever "include-hidden-files" says`,
+      ],
+      [
+        'a same-job upload of the workspace at a branch',
+        workflow(upload('main', './', 'false')),
+        'medium',
+        `${UNDECIDED}its ref "main" names no version, and upload-artifact before v4.4 keeps hidden files whatever "include-hidden-files" says`,
+      ],
+      [
+        'a same-job upload of the workspace whose include-hidden-files is an expression',
+        workflow(upload('v4.6.2', '.', '${{ inputs.debug }}')),
+        'medium',
+        `${UNDECIDED}"include-hidden-files" is "\${{ inputs.debug }}", known only when the workflow runs`,
+      ],
+    ])('%s', async (_name, text, severity, why) => {
+      const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+      expect(findings.map((f) => [at(f), f.severity, f.message])).toEqual([
+        [`${W}:7:15`, severity, `${HEAD}${why}${FIX}`],
+      ]);
+    });
+
+    it('an upload before the checkout, or after a v6 checkout, cannot hold the token', async () => {
+      const before = `on: push
+jobs:
+  build:
+    steps:
+${upload(SHA, '.')}      - uses: actions/checkout@v4
+`;
+      const v6 = `on: push
+jobs:
+  build:
+    steps:
+      - uses: actions/checkout@v6
+${upload(SHA, '.')}`;
+      for (const text of [before, v6]) {
+        const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+        expect(findings.map((f) => f.severity)).toEqual(['low']);
+        expect(findings[0]!.message).not.toContain('Upload');
+      }
+    });
   });
 
   it('checkout credentials: a listed upload path block (with its last line break) does not take the checkout; only contents: write is a repository write', async () => {
@@ -248,7 +358,7 @@ jobs:
       {},
     );
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
-      [`${W}:6:15`, 'medium'],
+      [`${W}:6:15`, 'low'],
       [`${W}:16:15`, 'medium'],
     ]);
     expect(findings[0]!.message).not.toContain('uploads the checkout directory');
@@ -305,11 +415,13 @@ jobs:
 `),
       {},
     );
+    // The v6 checkout keeps the token outside the checkout directory, so even an upload of it with
+    // hidden files (v3) does not hold the token.
     expect(findings.map((f) => [at(f), f.severity])).toEqual([
-      [`${W}:6:15`, 'medium'],
+      [`${W}:6:15`, 'low'],
       [`${W}:9:15`, 'medium'],
       [`${W}:14:15`, 'medium'],
-      [`${W}:19:15`, 'medium'],
+      [`${W}:19:15`, 'low'],
     ]);
     expect(findings[1]!.message).toContain('it persists the credential given in "token:"');
     expect(findings[2]!.message).toContain('the token can write to the repository');

@@ -2,7 +2,12 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/types.js';
 import { renderJunit } from '../../src/reporters/junit.js';
-import { assembleReport, HOSTILE_MESSAGE, sampleReport } from '../fixtures/report/sample-report.js';
+import {
+  assembleReport,
+  HOSTILE_MESSAGE,
+  HOSTILE_PATH,
+  sampleReport,
+} from '../fixtures/report/sample-report.js';
 
 const WHEN = new Date('2026-05-04T10:20:30.456Z');
 
@@ -205,6 +210,41 @@ describe('renderJunit', () => {
     expect(schemaProblems(doc)).toEqual([]);
     expect(text).toContain('nul\\x00 lone\\uD800 ffff\\uFFFF');
     expect(attributes(elements(doc)[0]!).hostname).toBe('localhost');
+  });
+
+  it("says the files rules left out in the system-out of their controls' suites, escaped, outcomes unchanged", () => {
+    const report = assembleReport([]);
+    const leftOut = {
+      kind: 'Helm chart template',
+      reason: 'rendered at install time: check the output of helm template',
+      files: 6,
+      examples: [HOSTILE_PATH, 'charts/a/templates/x]]>&y.yaml'],
+    };
+    for (const r of report.rules)
+      if (r.id === 'dockerfile-root-user')
+        r.scope = { files: 0, examples: [], settings: [], basis: 'tree', leftOut: [leftOut] };
+    const xml = renderJunit(report, { timestamp: WHEN });
+    const doc = parse(xml);
+    expect(schemaProblems(doc)).toEqual([]);
+    const out = (name: string) => {
+      const suite = elements(doc).find((e) => e.getAttribute('name')?.startsWith(`${name} `))!;
+      return elements(suite).find((e) => e.tagName === 'system-out')!.textContent;
+    };
+    const line =
+      '- 6 Helm chart template files (rendered at install time: check the output of helm template), by rule dockerfile-root-user: ' +
+      'docs/we|rd*<script>alert(1)</script>`x`\\n::error::owned%0A,a,b.md, charts/a/templates/x]]>&y.yaml, and 4 more';
+    // dockerfile-root-user maps to 8.2 and 8.18: both suites say it; no other suite does.
+    expect(out('8.2')).toBe(`8.2 Privileged access rights: undeclared\nLeft out (not examined):\n${line}`);
+    expect(out('8.18')).toBe(
+      `8.18 Use of privileged utility programs: undeclared\nLeft out (not examined):\n${line}`,
+    );
+    expect(xml.match(/Left out/g)).toHaveLength(2);
+    expect(xml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(xml).toContain('x]]&gt;&amp;y.yaml');
+    // The rule passed and still passes: what it left out is said, not counted as a failure or a skip.
+    expect(xml.replace(/\nLeft out[\s\S]*?(?=<\/system-out>)/g, '')).toBe(
+      renderJunit(assembleReport([]), { timestamp: WHEN }),
+    );
   });
 
   it('passes everything in a clean report', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/types.js';
+import type { Finding, LeftOut, Report } from '../../src/core/types.js';
 import {
   encodePath,
   FINGERPRINT_KEY,
+  MAX_LEFT_OUT_NOTES,
   renderSarif,
   renderSarifString,
   sarifLevel,
@@ -228,9 +229,78 @@ describe('renderSarif', () => {
     expect(clean.runs[0]!.results).toEqual([]);
   });
 
+  it('says the files rules left out as notes, escaped, their paths as locations', () => {
+    const sneaky = 'charts/[x](javascript:alert(1))/templates/a\nb.yaml';
+    const report = withLeftOut(assembleReport([]), {
+      'deps-lockfile': [
+        {
+          kind: 'Helm chart template',
+          reason: 'rendered at install time: check the output of helm template',
+          files: 7,
+          examples: [sneaky, HOSTILE_PATH],
+        },
+      ],
+    });
+    const index = report.rules.findIndex((r) => r.id === 'deps-lockfile');
+    expect(renderSarif(report, { pathPrefix: 'svc/' }).runs[0]!.invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: 'note',
+            message: {
+              text:
+                'deps-lockfile left out 7 Helm chart template files (rendered at install time: check the output of helm template), not examined: ' +
+                'charts/\\[x\\](javascript:alert(1))/templates/a\\\\nb.yaml, ' +
+                'docs/we|rd*<script>alert(1)</script>`x`\\\\n::error::owned%0A,a,b.md, and 5 more',
+            },
+            locations: [sneaky, HOSTILE_PATH].map((p) => ({
+              physicalLocation: { artifactLocation: { uri: encodePath(`svc/${p}`), uriBaseId: '%SRCROOT%' } },
+            })),
+            associatedRule: { id: 'deps-lockfile', index },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('lists at most MAX_LEFT_OUT_NOTES left-out notes, after the rule errors, and counts the rest', () => {
+    const kinds = (n: number): LeftOut[] =>
+      Array.from({ length: n }, (_, i) => ({
+        kind: `kind ${i}`,
+        reason: 'why',
+        files: 1,
+        examples: [`f${i}`],
+      }));
+    const report = withLeftOut(sampleReport(), {
+      'deps-lockfile': kinds(MAX_LEFT_OUT_NOTES - 2),
+      'dockerfile-root-user': kinds(4),
+      'gitignore-must-ignore': kinds(3),
+    });
+    const notes = renderSarif(report).runs[0]!.invocations[0]!.toolExecutionNotifications;
+    expect(notes.map((n) => n.level)).toEqual(['error', ...Array(MAX_LEFT_OUT_NOTES + 1).fill('note')]);
+    expect(notes.at(-2)!.message.text).toBe(
+      'dockerfile-root-user left out 1 kind 1 file (why), not examined: f1',
+    );
+    expect(notes.at(-1)).toEqual({
+      level: 'note',
+      message: {
+        text: 'and 5 more notes on files left out by 2 rules, not listed here: the JSON report has them all (rules[].scope.leftOut)',
+      },
+    });
+  });
+
   it('renders as JSON text that parses back to the same log', () => {
     const text = renderSarifString(sampleReport());
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual(log);
   });
 });
+
+/** The report with `leftOut` recorded in the scope of the named rules. */
+function withLeftOut(report: Report, leftOut: Record<string, LeftOut[]>): Report {
+  for (const r of report.rules)
+    if (leftOut[r.id])
+      r.scope = { files: 0, examples: [], settings: [], basis: 'tree', leftOut: leftOut[r.id] };
+  return report;
+}

@@ -20,9 +20,12 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
- *   activity type of theirs (activity.ts), where their input is handled, or the workflow uploads
- *   artifacts;
- * - low otherwise: the token is still readable by every later step.
+ *   activity type of theirs (activity.ts), where their input is handled, or a later step of the same
+ *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
+ *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
+ * - low otherwise: the token is still readable by every later step. An upload in another job runs on
+ *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
+ *   or of the workspace without hidden files does not hold `.git`.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged.
  */
@@ -60,19 +63,31 @@ function finding(
   const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
   const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path')!.value) : '.';
   const inGitConfig = (majorVersion(workspace, source.path, step.uses!) ?? 0) < 6;
-  const leaking = inGitConfig
-    ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
-    : undefined;
+  // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
+  const uploads = inGitConfig
+    ? steps
+        .filter((s) => s.index > step.index)
+        .flatMap((s) => {
+          const kept = hiddenFilesUploaded(workspace, source.path, s, dir);
+          return kept ? [{ step: s, kept }] : [];
+        })
+    : [];
+  const leaking = uploads.find((u) => u.kept === true)?.step;
+  const undecided = uploads.flatMap((u) =>
+    u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }],
+  )[0];
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const facts = workflow ? workflowFacts(workflow) : undefined;
-  const privileged = facts?.outsiders ?? [];
+  const privileged = workflow ? outsiderEvents(workflow) : [];
   const reasons: string[] = [];
   if (privileged.length > 0)
     reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
   if (!deliberate) {
     if (workflow && job && writes(workflow, job)) reasons.push('the token can write to the repository');
     if (input(step, 'token')) reasons.push('it persists the credential given in "token:", not the job token');
-    if (facts?.uploads) reasons.push('the workflow uploads artifacts');
+    if (undecided)
+      reasons.push(
+        `step "${stepLabel(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`,
+      );
   }
   if (deliberate && !leaking && privileged.length === 0) return undefined;
   const severity: Severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
@@ -116,25 +131,20 @@ function writes(workflow: Workflow, job: Job): boolean {
   );
 }
 
-/** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
-const FACTS = new WeakMap<Workflow, { outsiders: string[]; uploads: boolean }>();
-function workflowFacts(workflow: Workflow): { outsiders: string[]; uploads: boolean } {
-  let facts = FACTS.get(workflow);
-  if (!facts) {
-    facts = {
-      outsiders: outsiderEvents(workflow),
-      uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
-    };
-    FACTS.set(workflow, facts);
-  }
-  return facts;
-}
-
-/** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */
-function uploadsWithGitDir(workspace: Workspace, path: string, step: Step, dir: string): boolean {
-  if (actionOf(step.uses) !== 'actions/upload-artifact') return false;
+/**
+ * Whether an upload step puts the checkout directory's hidden files (such as `.git`) into its
+ * artifact: `true` when it does, `undefined` when it does not (another action, paths that do not cover
+ * the checkout directory, a version that leaves hidden files out), or what keeps it from being decided.
+ */
+function hiddenFilesUploaded(
+  workspace: Workspace,
+  path: string,
+  step: Step,
+  dir: string,
+): true | { undecided: string } | undefined {
+  if (actionOf(step.uses) !== 'actions/upload-artifact') return undefined;
   const paths = input(step, 'path');
-  if (typeof paths?.value !== 'string') return false;
+  if (typeof paths?.value !== 'string') return undefined;
   const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
   const covers = paths.value.split('\n').some((line) => {
     // A block scalar's last line break leaves an empty line, which names no path (`.` names the root).
@@ -152,12 +162,27 @@ function uploadsWithGitDir(workspace: Workspace, path: string, step: Step, dir: 
       (root !== '' && p === root)
     );
   });
-  if (!covers) return false;
-  if (isTrue(input(step, 'include-hidden-files'))) return true;
-  // upload-artifact excludes hidden files by default since v4.4.0; earlier versions include them.
+  if (!covers) return undefined;
+  const hidden = input(step, 'include-hidden-files');
+  if (isTrue(hidden)) return true;
+  // upload-artifact leaves hidden files out by default since v4.4.0 (a bare `v4` tag is the newest
+  // v4, so after it); earlier versions take them and ignore `include-hidden-files`.
   const version = actionVersion(workspace, path, step.uses!);
-  if (!version) return false;
-  return version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4);
+  if (!version) {
+    const ref = refOf(step.uses);
+    const pin =
+      ref && /^[0-9a-f]{40}$/i.test(ref)
+        ? 'it is pinned to a commit without a version comment'
+        : `its ref ${JSON.stringify(ref ?? '')} names no version`;
+    return {
+      undecided: `${pin}, and upload-artifact before v4.4 keeps hidden files whatever "include-hidden-files" says`,
+    };
+  }
+  if (version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4)) return true;
+  if (!hidden || isFalse(hidden)) return undefined;
+  return {
+    undecided: `"include-hidden-files" is ${JSON.stringify(String(hidden.value))}, known only when the workflow runs`,
+  };
 }
 
 function majorVersion(workspace: Workspace, path: string, uses: Located<string>): number | undefined {
