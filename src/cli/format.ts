@@ -17,7 +17,7 @@ import { directoryProbe } from '../core/workspace/probe.js';
 import { renderCycloneDx } from '../reporters/cyclonedx.js';
 import {
   renderCsv,
-  renderJson,
+  renderJsonPieces,
   renderJunit,
   renderMarkdown,
   renderOscalString,
@@ -46,17 +46,20 @@ export interface TextLayout {
   blockingOnly?: boolean;
 }
 
-/** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
+/**
+ * The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp).
+ * The JSON report comes in pieces, as they are made (the report of a large tree is megabytes).
+ */
 export async function renderReport(
   report: Report,
   format: Format,
   dir: string,
   layout: TextLayout,
   started: Date,
-): Promise<string> {
+): Promise<string | Iterable<string>> {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return renderJsonPieces(report);
     case 'sarif': {
       // Code scanning reads paths from the repository's root, and needs a real file for findings
       // about the repository as a whole.

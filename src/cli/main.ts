@@ -374,7 +374,13 @@ async function soa(dir: string, values: CheckValues, io: Io, options: MainOption
 }
 
 /** Prints the rendered report, or writes it and says so; writes the evidence files asked for too. */
-function emit(report: Report, rendered: string, what: string, values: CheckValues, io: Io): void {
+function emit(
+  report: Report,
+  rendered: string | Iterable<string>,
+  what: string,
+  values: CheckValues,
+  io: Io,
+): void {
   const written = writeEvidenceFiles(report, {
     ...(values['oscal-file'] ? { oscal: values['oscal-file'] } : {}),
     ...(values['soa-file'] ? { soa: values['soa-file'] } : {}),
@@ -382,8 +388,11 @@ function emit(report: Report, rendered: string, what: string, values: CheckValue
   if (values.output) {
     writeOutput(values.output, rendered);
     written.unshift(`${what} written to ${values.output}`);
-  } else {
+  } else if (typeof rendered === 'string') {
     io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  } else {
+    // In pieces (the JSON report), the last ending its line.
+    for (const piece of rendered) io.stdout(piece);
   }
   if (written.length > 0) {
     const gate = report.summary.gate;

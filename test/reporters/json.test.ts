@@ -6,11 +6,11 @@ import { runCheck } from '../../src/core/engine.js';
 import type { Report } from '../../src/core/types.js';
 import { schemaValidator, validate } from '../../src/core/validate.js';
 import { planAnnotations } from '../../src/reporters/annotations.js';
-import { canonicalReport, renderJson } from '../../src/reporters/json.js';
+import { canonicalReport, renderJson, renderJsonPieces } from '../../src/reporters/json.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { renderSarifString } from '../../src/reporters/sarif.js';
 import { renderText } from '../../src/reporters/text.js';
-import { sampleReport } from '../fixtures/report/sample-report.js';
+import { sampleReport, syntheticFinding } from '../fixtures/report/sample-report.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { strictAjv } from './helpers.js';
 
@@ -23,6 +23,26 @@ function problems(value: unknown) {
 describe('renderJson', () => {
   it('matches the snapshot', async () => {
     await expect(renderJson(sampleReport())).toMatchFileSnapshot('__snapshots__/report.json');
+  });
+
+  it('in pieces, writes the same characters: a few for a small report, batches of findings for a large one', () => {
+    const report = sampleReport();
+    const pieces = [...renderJsonPieces(report)];
+    expect(pieces.join('')).toBe(renderJson(report));
+    // Thousands of findings (hostile text among them): the same text, in several pieces none of
+    // which is the whole.
+    const large: Report = {
+      ...report,
+      findings: Array.from({ length: 3000 }, (_, i) =>
+        i % 100 === 7 ? { ...report.findings[0]!, id: `hostile-${i}` } : syntheticFinding(i, 'medium'),
+      ),
+    };
+    const largePieces = [...renderJsonPieces(large)];
+    expect(largePieces.length).toBeGreaterThan(10);
+    expect(largePieces.join('')).toBe(renderJson(large));
+    // No finding: one piece, the same text.
+    const none: Report = { ...report, findings: [] };
+    expect([...renderJsonPieces(none)]).toEqual([renderJson(none)]);
   });
 
   it('validates against schemas/report.schema.json', () => {
