@@ -4,7 +4,7 @@ import type { GateScope } from '../core/pr.js';
 import { directoryProbe } from '../core/workspace/probe.js';
 import {
   planAnnotations,
-  renderJson,
+  renderJsonPieces,
   renderMarkdown,
   renderOscalString,
   renderSarifString,
@@ -189,7 +189,7 @@ export const jsonSink: Sink = {
   enabled: ({ settings }) => Boolean(settings.jsonFile),
   async write(report, context) {
     const file = context.settings.jsonFile!;
-    await writeText(file, renderJson(report));
+    await writeText(file, renderJsonPieces(report));
     context.files['json-file'] = file;
   },
 };
@@ -297,11 +297,13 @@ function displayPath(settings: Settings, file: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
 }
 
-async function writeText(file: string, text: string): Promise<void> {
+/** Writes a report file: one text, or pieces as they are made (the JSON report, which ends its line). */
+async function writeText(file: string, text: string | Iterable<string>): Promise<void> {
   // Loaded here: most runs write no report file, and fs/promises brings readline with it.
   const { mkdir, writeFile } = process.getBuiltinModule('node:fs/promises');
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, 'utf8');
+  const whole = typeof text === 'string';
+  await writeFile(file, whole && !text.endsWith('\n') ? `${text}\n` : text, 'utf8');
 }
 
 function plural(n: number, word: string): string {
