@@ -12,9 +12,11 @@
  * view fails exactly where the gate does; its other open findings are listed in the failure text, or
  * in the suite's `<system-out>` when nothing blocks, as are the files its rules left out on purpose
  * (Helm chart templates: no test rests on them). A rule that could not run is an error; a
- * disabled, not-applicable or unverifiable rule is skipped. The declaration test fails on a gap,
+ * disabled, not-applicable or unverifiable rule is skipped, and so is one that examined nothing
+ * and found nothing (it proves nothing). The declaration test fails on a gap,
  * is skipped when the control is planned, not applicable or unverifiable, and passes when satisfied.
  */
+import { examinedAnything, leftOutOf } from '../core/declarations/not-assessed.js';
 import type { ControlResult, Finding, Report, RuleSummary } from '../core/types.js';
 import { escapeControls, plural, singleLine } from './escape.js';
 import { leftOutGroups, position, REPOSITORY_LABEL } from './shared.js';
@@ -131,6 +133,15 @@ function ruleOutcome(rule: RuleSummary, findings: Finding[], report: Report): Ou
       return { kind: 'skipped', message: `unverifiable: ${singleLine(rule.detail ?? 'no answer')}` };
     default:
       break;
+  }
+  // A rule that examined nothing proves nothing: skipped, as its controls are not assessed by it.
+  if (findings.length === 0 && rule.scope && !examinedAnything(rule)) {
+    const where = rule.scope.basis === 'change' ? ' in the changed files' : '';
+    const left = leftOutOf(rule);
+    return {
+      kind: 'skipped',
+      message: `examined nothing${where}${left ? `, besides what it left out: ${singleLine(left)}` : ''}`,
+    };
   }
   const blocking = findings.filter((f) => f.blocking);
   if (blocking.length === 0) return { kind: 'passed' };

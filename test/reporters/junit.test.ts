@@ -1,12 +1,13 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/types.js';
+import type { Finding, LeftOut } from '../../src/core/types.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import {
   assembleReport,
   HOSTILE_MESSAGE,
   HOSTILE_PATH,
   sampleReport,
+  syntheticFinding,
 } from '../fixtures/report/sample-report.js';
 
 const WHEN = new Date('2026-05-04T10:20:30.456Z');
@@ -222,7 +223,7 @@ describe('renderJunit', () => {
     };
     for (const r of report.rules)
       if (r.id === 'dockerfile-root-user')
-        r.scope = { files: 0, examples: [], settings: [], basis: 'tree', leftOut: [leftOut] };
+        r.scope = { files: 3, examples: [], settings: [], basis: 'tree', leftOut: [leftOut] };
     const xml = renderJunit(report, { timestamp: WHEN });
     const doc = parse(xml);
     expect(schemaProblems(doc)).toEqual([]);
@@ -244,6 +245,40 @@ describe('renderJunit', () => {
     // The rule passed and still passes: what it left out is said, not counted as a failure or a skip.
     expect(xml.replace(/\nLeft out[\s\S]*?(?=<\/system-out>)/g, '')).toBe(
       renderJunit(assembleReport([]), { timestamp: WHEN }),
+    );
+  });
+
+  it('skips a rule that examined nothing (it proves nothing), saying what it left out; one with a finding keeps its outcome', () => {
+    const report = assembleReport([]);
+    const examinedNothing = (leftOut: LeftOut[] = []) => ({
+      files: 0,
+      examples: [],
+      settings: [],
+      basis: 'tree' as const,
+      ...(leftOut.length ? { leftOut } : {}),
+    });
+    for (const r of report.rules) {
+      if (r.id === 'dockerfile-root-user')
+        r.scope = examinedNothing([
+          { kind: 'Helm chart template', reason: 'rendered at install time', files: 2, examples: [] },
+        ]);
+      if (r.id === 'workflow-permissions') r.scope = { ...examinedNothing(), basis: 'change' };
+    }
+    const xml = renderJunit(report, { timestamp: WHEN });
+    expect(schemaProblems(parse(xml))).toEqual([]);
+    expect(xml).toContain(
+      '<testcase name="dockerfile-root-user" classname="controlgate.control_8_2" time="0">\n      <skipped message="examined nothing, besides what it left out: 2 Helm chart template files (rendered at install time)"/>',
+    );
+    expect(xml).toContain(
+      '<testcase name="workflow-permissions" classname="controlgate.control_8_2" time="0">\n      <skipped message="examined nothing in the changed files"/>',
+    );
+    // A finding about the repository as a whole (nothing examined, something found) is no skip.
+    const found = assembleReport([
+      syntheticFinding(1, 'high', { ruleId: 'dockerfile-root-user', controls: ['8.2'], blocking: true }),
+    ]);
+    for (const r of found.rules) if (r.id === 'dockerfile-root-user') r.scope = examinedNothing();
+    expect(renderJunit(found, { timestamp: WHEN })).toMatch(
+      /<testcase name="dockerfile-root-user" classname="controlgate.control_8_2" time="0">\n +<failure/,
     );
   });
 
