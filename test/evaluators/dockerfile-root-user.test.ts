@@ -1,11 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile `${VAR}` syntax is test data here.
 import { afterAll, describe, expect, it } from 'vitest';
+import { runEvaluator } from '../../src/core/evaluate-rule.js';
 import {
   dockerfileRootUser,
   imageMatcher,
   NON_ROOT_IMAGES,
 } from '../../src/core/evaluators/dockerfile/root-user.js';
-import { at, evaluate, removeTrees } from '../parsers/tree.js';
+import { DEV_CONTAINER_IMAGE } from '../../src/core/parsers/devcontainer.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
+import type { Workspace } from '../../src/core/workspace/workspace.js';
+import { at, evaluate, removeTrees, tree } from '../parsers/tree.js';
 
 afterAll(removeTrees);
 
@@ -98,5 +103,116 @@ describe('dockerfile.root-user', () => {
   it('reports the final stage only, and skips files without a stage', async () => {
     expect(await run('FROM alpine:3 AS build\nUSER root\nFROM alpine:3\nUSER 1000\n')).toEqual([]);
     expect(await run('# empty\n')).toEqual([]);
+  });
+});
+
+describe('dockerfile.root-user on development containers', () => {
+  const rule = loadRules().find((r) => r.id === 'dockerfile-root-user')!;
+  const NO_USER = 'FROM mcr.microsoft.com/devcontainers/base:ubuntu\nRUN apt-get update\n';
+  const DEPLOYED = 'FROM node:22\nCMD ["node", "server.js"]\n';
+
+  /** Findings as `path:line:column`, files left out by kind and reason, and the files examined. */
+  const outcome = async (files: Record<string, string>, view?: (w: Workspace) => Workspace) => {
+    const whole = tree(files);
+    const o = await runEvaluator(rule, view ? view(whole) : whole, { of: () => [] });
+    if (!('raw' in o)) throw new Error(o.error);
+    return {
+      found: o.raw.map(at),
+      messages: o.raw.map((f) => f.message),
+      leftOut: (o.examined.leftOut ?? []).map((l) => ({
+        kind: l.kind,
+        reason: l.reason,
+        files: l.files.map((i) => whole.files[i]),
+      })),
+      examined: o.examined.files.map((i) => whole.files[i]),
+    };
+  };
+  const leftOut = (...files: string[]) => [{ ...DEV_CONTAINER_IMAGE, files }];
+
+  it('leaves out a Dockerfile under .devcontainer/, with its reason, without reading it', async () => {
+    const got = await outcome({ '.devcontainer/Dockerfile': NO_USER, Dockerfile: DEPLOYED });
+    expect(got.found).toEqual(['Dockerfile:1:1']);
+    expect(got.leftOut).toEqual(leftOut('.devcontainer/Dockerfile'));
+    expect(got.examined).toEqual(['Dockerfile']);
+    expect(DEV_CONTAINER_IMAGE.kind).toBe('development container image');
+  });
+
+  it('leaves out the Dockerfile a devcontainer.json builds (JSON with comments), relative to it', async () => {
+    const config = [
+      '// VS Code reads comments and trailing commas here',
+      '{',
+      '  "name": "dev", /* the workspace */',
+      '  "build": { "dockerfile": "../tools/dev.Dockerfile", "context": "..", },',
+      '  "remoteUser": "vscode",',
+      '}',
+    ].join('\n');
+    const files = {
+      '.devcontainer/devcontainer.json': config,
+      'tools/dev.Dockerfile': NO_USER,
+      Dockerfile: DEPLOYED,
+    };
+    const got = await outcome(files);
+    expect(got.found).toEqual(['Dockerfile:1:1']);
+    expect(got.leftOut).toEqual(leftOut('tools/dev.Dockerfile'));
+    expect(got.examined).toEqual(['.devcontainer/devcontainer.json', 'Dockerfile']);
+    // A pull request that changes only the Dockerfile sees the same: the unchanged devcontainer.json is read.
+    const pr = await outcome(files, (w) => new FocusedWorkspace(w, ['tools/dev.Dockerfile']));
+    expect(pr.found).toEqual([]);
+    expect(pr.leftOut).toEqual(leftOut('tools/dev.Dockerfile'));
+  });
+
+  it('reads the older `dockerFile` and a .devcontainer.json of a project in a subdirectory', async () => {
+    const got = await outcome({
+      'apps/web/.devcontainer.json': '{ "dockerFile": "Dockerfile.dev" }',
+      'apps/web/Dockerfile.dev': NO_USER,
+      'apps/web/Dockerfile': DEPLOYED,
+    });
+    expect(got.found).toEqual(['apps/web/Dockerfile:1:1']);
+    expect(got.leftOut).toEqual(leftOut('apps/web/Dockerfile.dev'));
+  });
+
+  it.each([
+    // `.devcontainer/Dockerfile` would be its own Dockerfile: the root one is not.
+    [
+      'builds another Dockerfile',
+      '.devcontainer/devcontainer.json',
+      '{ "build": { "dockerfile": "Dockerfile" } }',
+    ],
+    [
+      'runs an image',
+      '.devcontainer/devcontainer.json',
+      '{ "image": "mcr.microsoft.com/devcontainers/base" }',
+    ],
+    [
+      'names a path outside the tree',
+      '.devcontainer/devcontainer.json',
+      '{ "build": { "dockerfile": "../../Dockerfile" } }',
+    ],
+    [
+      "names an absolute path (the host's)",
+      '.devcontainer.json',
+      '{ "build": { "dockerfile": "/Dockerfile" } }',
+    ],
+  ])('judges a normal Dockerfile as before when the devcontainer.json %s', async (_what, where, config) => {
+    const got = await outcome({ [where]: config, Dockerfile: DEPLOYED });
+    expect(got.found).toEqual(['Dockerfile:1:1']);
+    expect(got.messages).toEqual([
+      'The final stage (FROM node:22) sets no USER, so the container runs as root unless the base image sets another default user.',
+    ]);
+    expect(got.leftOut).toEqual([]);
+  });
+
+  it.each([
+    ['an unterminated object', '{ "build": { "dockerfile": "../Dockerfile" '],
+    ['an unterminated comment', '{ "build": { "dockerfile": "../Dockerfile" } } /* x'],
+    ['not an object', '["../Dockerfile"]'],
+    ['empty', ''],
+  ])('judges the Dockerfile, and says so, when the devcontainer.json is %s', async (_what, config) => {
+    const got = await outcome({ '.devcontainer/devcontainer.json': config, Dockerfile: DEPLOYED });
+    expect(got.found).toEqual(['Dockerfile:1:1']);
+    expect(got.messages).toEqual([
+      "The final stage (FROM node:22) sets no USER, so the container runs as root unless the base image sets another default user. `.devcontainer/devcontainer.json` is not readable as JSON with comments, so this Dockerfile is judged as a deployed image, not as a development container's.",
+    ]);
+    expect(got.leftOut).toEqual([]);
   });
 });

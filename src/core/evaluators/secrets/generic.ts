@@ -13,7 +13,9 @@ import { characterClasses, isCiphertext, shannonEntropy } from './values.js';
 
 /**
  * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
- * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
+ * so `password_file`, `token_url` and `secretName` are not assignments of a secret. There is no left
+ * boundary on purpose: names are compounds (`dbPassword`, `db_password`, `clientsecret`, `accesstoken`),
+ * and no boundary tells `OnePassword` from `dbPassword`; what is assigned decides (see {@link UUID}).
  */
 export const SECRET_NAME_SOURCE =
   'passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key';
@@ -117,7 +119,13 @@ const TRAVERSAL_VALUE = new RegExp(String.raw`${TRAVERSAL}(?=[\s,;)\]}]|$)`, 'y'
  */
 const EXPRESSION = new RegExp(String.raw`\(|\[$|^${TRAVERSAL}(?:\[[\w$.]*)?$`);
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
-const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
+/**
+ * A path, or a path after `<` or `@`, which configuration languages read as "the contents of this
+ * file" (Dovecot `ssl_key = </etc/ssl/x.pem`, curl and CLI arguments `@./token.txt`): absolute, from
+ * `./`, `../` or `~/`, or relative with a directory or a file extension and nothing but path characters.
+ */
+const PATHLIKE =
+  /^(?:[<@]?(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|[<@](?:[\w.-]+\/)+[\w.-]+$|[<@][\w-]+(?:\.[\w-]+)*\.[a-z]{2,5}$)/;
 /**
  * Keys that issuers define as not secret: publishable and public client keys (Stripe `pk_live_`,
  * PostHog `phc_`, Mapbox `pk.`, Flutterwave `FLWPUBK`, Supabase `sb_publishable_`), and test-mode or
@@ -125,6 +133,20 @@ const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
  */
 export const NOT_SECRET_KEY =
   /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK|^sb_publishable_|^EZTK|^FLWSECK_TEST|^[a-z]+_test_|^access-sandbox-|^sandbox_/;
+/**
+ * A UUID (also in braces, as .NET writes GUIDs). Under a password-type name it is far more often an
+ * identifier (`OnePassword = "<uuid>"` in an enum of providers, a credential's id) than a password,
+ * which people choose or generate as random text; it stays reported, with low confidence and why.
+ * Under a token or key name it may be a key (Heroku, Snyk, Codecov and Splunk issue UUID-shaped
+ * keys): medium at most, as the detectors of those issuers report them.
+ */
+const UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+/** The secret words of {@link SECRET_NAME_SOURCE} that name a password. */
+const PASSWORD_WORD = /^(?:passw|passphrase|pwd)/i;
+/** Why a UUID under a password-type name has low confidence; part of the finding's message. */
+export const UUID_UNDER_PASSWORD_NOTE =
+  'a UUID under a password name is usually an identifier, not a password';
+
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 
@@ -214,6 +236,58 @@ export function assignedValue(
   return value === undefined ? undefined : { value, start: valueAt, quoted: false };
 }
 
+/**
+ * An apostrophe in a word (`don't`, `user's`, `I'm`), not a quote that opens a literal: a letter on
+ * both sides, unless what comes before is a string prefix (Python `f'`, `rb'`, `u'`).
+ */
+function apostrophe(line: string, at: number): boolean {
+  return (
+    /[A-Za-z]/.test(line[at - 1] ?? '') &&
+    /[A-Za-z]/.test(line[at + 1] ?? '') &&
+    !/(?:^|[^\w])[fFrRbBuU]{1,2}$/.test(line.slice(Math.max(0, at - 3), at))
+  );
+}
+
+/**
+ * Which string literal is open where, on one line read once from its start: `quoteAt(i)` is the
+ * quote of the literal open at column i, or '' outside literals. Asked at columns in increasing
+ * order (the detector's candidates), it reads each character once; an earlier column reads again.
+ */
+function quoteReader(line: string): (to: number) => string {
+  let at = 0;
+  let open = '';
+  return (to) => {
+    if (to < at) {
+      at = 0;
+      open = '';
+    }
+    for (; at < to; at++) {
+      const c = line[at];
+      if (open) {
+        if (c === '\\') at += 1;
+        else if (c === open) open = '';
+      } else if (c === '"' || c === '`' || (c === "'" && !apostrophe(line, at))) open = c;
+    }
+    return open;
+  };
+}
+
+/**
+ * True when `name:` or `name =` sits inside a string literal that closes right after it
+ * (`"Password:"),e?r().createElement("code"` in a bundle, `"Enter your password: "`): a label or a
+ * prefix, not an assignment; what follows the literal is code. A value inside the same literal
+ * (`"DB_PASSWORD=kX9…"`) is still an assignment. Known only when the line is read from its start.
+ */
+function labelInLiteral(
+  line: string,
+  valueAt: number,
+  quoteAt: ((to: number) => string) | undefined,
+): boolean {
+  if (!quoteAt) return false;
+  const open = quoteAt(valueAt);
+  return open !== '' && line[valueAt] === open;
+}
+
 /** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
 export const genericAssignmentDetector: Detector = {
   id: 'generic-secret-assignment',
@@ -224,14 +298,17 @@ export const genericAssignmentDetector: Detector = {
   describes:
     'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
     'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
-    "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number or path; public " +
-    'identifiers (`publicKeyToken`, CSRF and pagination tokens, publishable keys), lines commented out ' +
-    'in configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone.',
+    "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
+    'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF and pagination tokens, ' +
+    'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
+    'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
+    'UUID under a password name is reported with low confidence: it is usually an identifier.',
   find(line, ctx) {
     const hits: LineHit[] = [];
     const { config, translations } = pathFacts(ctx.path);
     if (config && COMMENTED.test(line)) return hits;
     if (translations || PUBLIC_CONTEXT.test(line)) return hits;
+    let quoteAt: ((to: number) => string) | undefined;
     SECRET_NAME.lastIndex = 0;
     for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
       const end = m.index + m[0].length;
@@ -242,10 +319,23 @@ export const genericAssignmentDetector: Detector = {
       if (/^api[_-]?key$/i.test(name) && ALGOLIA_TEXT.test(ctx.text)) continue;
       const assigned = assignedValue(line, start, end, ctx.path);
       if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
+      if (assigned.quoted) {
+        // In a window of a long line, which literals are open where it starts is unknown.
+        if (ctx.lineStart) quoteAt ??= quoteReader(line);
+        if (labelInLiteral(line, assigned.start - 1, quoteAt)) continue;
+      }
       // Asked only of a file with a candidate (most files have none): it reads the whole text.
       if (encryptedFile(ctx.path, ctx.text)) return hits;
       const decoded = decodedText(assigned.value);
       const entropy = shannonEntropy(decoded ?? assigned.value);
+      let confidence = valueConfidence(decoded ?? assigned.value, entropy);
+      let note: string | undefined;
+      if (UUID.test(assigned.value)) {
+        if (PASSWORD_WORD.test(m[0])) {
+          confidence = 'low';
+          note = UUID_UNDER_PASSWORD_NOTE;
+        } else if (confidence === 'high') confidence = 'medium';
+      }
 
       hits.push({
         start: assigned.start,
@@ -254,7 +344,8 @@ export const genericAssignmentDetector: Detector = {
         label: 'secret',
         context: name,
         entropy,
-        confidence: valueConfidence(decoded ?? assigned.value, entropy),
+        confidence,
+        ...(note ? { note } : {}),
       });
     }
     return hits;

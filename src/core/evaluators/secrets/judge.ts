@@ -48,12 +48,13 @@ export function selfNamed(value: string): boolean {
 
 /**
  * Code caught between two string literals (`"),E=n.limitMessage;!S;)n.limit=h,"` in a minified
- * bundle): a member access followed by code punctuation, or statements.
+ * bundle): a member access followed by code punctuation, or statements. The member access may be of
+ * a call's result (`r().createElement(`, `).then(`).
  */
 export function codeLike(value: string): boolean {
   // `"+resMatch+"`: the inside of a concatenation, between two string literals.
   if (/^\+[A-Za-z_$][\w$]*\+?$|^\+?[A-Za-z_$][\w$]*\+$/.test(value)) return true;
-  return /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
+  return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
 
 /** A value someone typed in place of a secret: a placeholder, a word or words, or its own name. */

@@ -108,7 +108,12 @@ export function scanTextFull(path: string, text: string, options: ScanOptions = 
       unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
     for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
       const line = text.slice(piece.start, piece.end);
-      const ctx: ScanContext = { path, text, offset: piece.start };
+      const ctx: ScanContext = {
+        path,
+        text,
+        offset: piece.start,
+        lineStart: piece.start === lineStart && column0 === 0,
+      };
       const shift = piece.start - lineStart + column0;
       for (const d of piece.detectors) {
         for (const hit of d.find(line, ctx)) {

@@ -75,6 +75,12 @@ export interface ScanContext {
   text: string;
   /** Offset in `text` of the first character of the line (or line window) given to `find`. */
   offset: number;
+  /**
+   * What `find` is given starts where its line starts: false for a window of a long line and for a
+   * chunk of a file that starts in the middle of a line, where what came before (an open string
+   * literal) is unknown.
+   */
+  lineStart: boolean;
 }
 
 /** One kind of secret. */

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { UUID_UNDER_PASSWORD_NOTE } from '../../src/core/evaluators/secrets/generic.js';
+import { codeLike } from '../../src/core/evaluators/secrets/judge.js';
+import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { githubToken } from './secrets-kit.js';
+
+/**
+ * The generic assignment detector (`hardcoded-secret`) on the shapes that an audit of public
+ * repositories found it misreading, beside real secrets of the same shapes that it must still report.
+ * Each case: path, line, and every hit as `column:detector:confidence[:note]`.
+ */
+
+const PASSWORD = 'kX9#mQ2$vL7pW4zR';
+const UUID = '3f0c2a1e-4b5d-4c6e-8f70-a1b2c3d4e5f6';
+/** Every hex digit twice: entropy above 4 bits, which alone would make a value of this length `high`. */
+const UUID_RANDOM = 'a3f19c0e-7b5d-8264-5e2d-0b9f4c7a1386';
+const GHP = githubToken();
+
+const outcome = (path: string, line: string) =>
+  scanText(path, line).map(
+    (h) => `${h.start + 1}:${h.detector}:${h.confidence}${h.note === undefined ? '' : `:${h.note}`}`,
+  );
+
+type Case = [what: string, path: string, line: string, expected: string[]];
+
+const table = (cases: Case[]) =>
+  it.each(cases)('%s', (_what, path, line, expected) => {
+    expect(outcome(path, line)).toEqual(expected);
+  });
+
+describe('generic assignments: a label inside a string literal is not an assignment', () => {
+  table([
+    [
+      'a label in a minified bundle, code up to the next literal',
+      'dist/app.js',
+      'var a=n("label",null,"Password:"),e?r().createElement("code",{className:"x"},t):null;',
+      [],
+    ],
+    [
+      'a label followed by calls that have no member access',
+      'src/form.js',
+      'h("Password:"),f1(a,b),g("x")',
+      [],
+    ],
+    [
+      'a label with words before the name, in single quotes',
+      'src/form.ts',
+      "h('Enter your password:'),f1(a,b),g('x')",
+      [],
+    ],
+    ['a label with a Python string prefix', 'src/form.py', "print(f'Password:'),f1(a,b),g('x')", []],
+    [
+      'a value in an object literal (the quote after the colon opens it)',
+      'src/config.js',
+      `module.exports={user:"ci",password:"${PASSWORD}"}`,
+      ['37:generic-secret-assignment:medium'],
+    ],
+    [
+      'a quoted key: its literal closes before the colon',
+      'config/app.json',
+      `{"user": "ci", "password": "${PASSWORD}"}`,
+      ['29:generic-secret-assignment:medium'],
+    ],
+    [
+      'a value inside the same literal as the name',
+      'compose.yml',
+      `    environment: ["DB_PASSWORD=${PASSWORD}"]`,
+      ['32:generic-secret-assignment:medium'],
+    ],
+    [
+      'a literal with an apostrophe earlier on the line',
+      'src/db.js',
+      `const hint = "Don't log it"; const password = '${PASSWORD}';`,
+      ['48:generic-secret-assignment:medium'],
+    ],
+    [
+      "an apostrophe in a word is not a quote (the user's)",
+      'notes/setup.txt',
+      `set the user's password='${PASSWORD}' on the host`,
+      ['26:generic-secret-assignment:medium'],
+    ],
+  ]);
+
+  it('leaves code out also in a window of a long line, where open literals are unknown', () => {
+    const line = `var x="${'a'.repeat(30_000)}";var a=n("label",null,"Password:"),e?r().createElement("code",{a:1},t)`;
+    expect(outcome('dist/app.js', line)).toEqual([]);
+    const real = `var x="${'a'.repeat(30_000)}";var c={password:"${PASSWORD}"}`;
+    expect(outcome('dist/app.js', real)).toEqual(['30027:generic-secret-assignment:medium']);
+  });
+
+  it('does not guess open literals in a chunk of a file that starts in the middle of a line', () => {
+    // The chunk starts inside a literal: its first quote closes one, it does not open one.
+    const chunk = `aaaa";var c={password:"${PASSWORD}"}`;
+    const found = scanText('dist/app.js', chunk, { firstColumn: 100 }).map((h) => h.start + 1);
+    expect(found).toEqual([124]);
+  });
+
+  it.each([
+    ['),e?r().createElement(', true],
+    ['}).then(', true],
+    ['a.b(', true],
+    [PASSWORD, false],
+    ['Ab)3.9(x', false],
+  ])('codeLike(%s) is %s', (value, expected) => {
+    expect(codeLike(value)).toBe(expected);
+  });
+});
+
+describe('generic assignments: a file reference is not a secret', () => {
+  table([
+    [
+      'Dovecot reads the value from a file (absolute path)',
+      'dovecot/conf.d/10-ssl.conf',
+      'ssl_key_password = </etc/dovecot/private/k3yPw9.txt',
+      [],
+    ],
+    ['Dovecot, relative path', 'dovecot/conf.d/10-ssl.conf', 'ssl_key_password = <private/k3yPw9.txt', []],
+    ['an @ file argument, ./ path', 'deploy/job.conf', 'api_key = @./keys/prod-K3y9.txt', []],
+    ['an @ file argument, file name', 'deploy/job.conf', 'api_key = @prodK3y9.txt', []],
+    [
+      'a random value that starts with < is still a secret',
+      'deploy/job.conf',
+      `db_password = <${PASSWORD}`,
+      ['15:generic-secret-assignment:medium'],
+    ],
+    [
+      'a random value that starts with @ is still a secret',
+      'deploy/job.conf',
+      `db_password = @${PASSWORD}`,
+      ['15:generic-secret-assignment:medium'],
+    ],
+  ]);
+});
+
+describe('generic assignments: names and UUIDs', () => {
+  table([
+    [
+      'a UUID under a password-type name is likelier an identifier: low, and why',
+      'src/providers.ts',
+      `  OnePassword = "${UUID}",`,
+      [`18:generic-secret-assignment:low:${UUID_UNDER_PASSWORD_NOTE}`],
+    ],
+    [
+      'a .NET GUID in braces under a password name',
+      'src/Providers.cs',
+      `  const string AdminPwd = "{${UUID.toUpperCase()}}";`,
+      [`28:generic-secret-assignment:low:${UUID_UNDER_PASSWORD_NOTE}`],
+    ],
+    [
+      'a UUID under a key name may be a key (as Heroku, Snyk, Codecov issue them): medium',
+      'config/app.yml',
+      `service_api_key: ${UUID_RANDOM}`,
+      ['18:generic-secret-assignment:medium'],
+    ],
+    [
+      'a random password under a camelCase compound name',
+      'src/db.ts',
+      `const dbPassword = "${PASSWORD}";`,
+      ['21:generic-secret-assignment:medium'],
+    ],
+    [
+      'a snake_case compound name',
+      'config/db.yml',
+      `db_password: "${PASSWORD}"`,
+      ['15:generic-secret-assignment:medium'],
+    ],
+    [
+      'a lower-case compound name',
+      'config/app.yml',
+      `clientsecret: "${PASSWORD}"`,
+      ['16:generic-secret-assignment:medium'],
+    ],
+    [
+      'a GitHub token under `token:` is reported by its own detector',
+      'config/ci.yml',
+      `token: ${GHP}`,
+      ['8:github-token:high'],
+    ],
+  ]);
+});
