@@ -198,4 +198,37 @@ describe('incremental base evaluation (differential)', () => {
     // (the workflow is not among the changed files, so it finds nothing) always runs on the base.
     expect(spy.rules).toEqual([2]);
   });
+
+  it('evaluates dependency-update-coverage on the base when the change edits only an update workflow', async () => {
+    // The workflow that updates the Go modules moves from one module to another: the module it left
+    // is a new finding, which it is only if the rule ran on the base tree instead of taking the head's.
+    const mod = (name: string) =>
+      `module example.com/${name}\n\ngo 1.23\n\nrequire golang.org/x/text v0.19.0\n`;
+    const updater = (dir: string) =>
+      `on:\n  schedule: [{ cron: "0 5 * * 1" }]\njobs:\n  go:\n    runs-on: ubuntu-latest\n    steps:\n      - working-directory: ${dir}\n        run: |\n          go get -u ./...\n          git commit -am deps && git push origin HEAD:deps\n`;
+    const repo = scratchRepo();
+    const base = repo.commit({
+      '.github/dependabot.yml':
+        'version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n    schedule: { interval: weekly }\n',
+      // Read first for the workflows' actions: the update workflow is read for what it updates alone.
+      '.github/workflows/ci.yml':
+        'on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n',
+      'api/go.mod': mod('api'),
+      'cli/go.mod': mod('cli'),
+      '.github/workflows/update-go.yml': updater('api'),
+    });
+    repo.commit({ '.github/workflows/update-go.yml': updater('cli') });
+    const spy = spyOnBaseRuns();
+    const report = await runCheck({
+      root: repo.dir,
+      base,
+      onlyRules: ['dependency-update-coverage'],
+      failOnGap: false,
+      change: { scope: 'new', baseline: base, scan: 'changed' },
+    });
+    expect(report.findings.map((f) => `${f.location?.path} ${f.isNew ? 'new' : 'existing'}`)).toEqual([
+      'api/go.mod new',
+    ]);
+    expect(spy.rules).toEqual([1]);
+  });
 });

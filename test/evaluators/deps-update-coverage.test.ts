@@ -9,7 +9,7 @@ import { depsUpdateCoverage } from '../../src/core/evaluators/deps/update-covera
 import { neutraliseTemplates } from '../../src/core/evaluators/deps/updatecli.js';
 import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
 import { InputLog, touchedBy } from '../../src/core/workspace/scope.js';
-import { at, cleanup, run, workspaceOf } from './kit.js';
+import { at, cleanup, run, runBuiltin, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -336,5 +336,267 @@ describe('neutraliseTemplates', () => {
     expect(out.split('\n')).toHaveLength(5);
     expect(out).not.toContain('{{');
     expect(out.split('\n')[1]).toBe('');
+  });
+});
+
+/** A workflow on `on` whose one job runs `steps` (YAML list items, indented 6) after `defaults`. */
+const workflow = (on: string, steps: string, job = '') =>
+  `name: deps\non: ${on}\njobs:\n  update:\n    runs-on: ubuntu-latest\n${job}    steps:\n${steps}`;
+const step = (script: string, extra = '') =>
+  `      - ${extra}run: |\n${script
+    .split('\n')
+    .map((l) => `          ${l}`)
+    .join('\n')}\n`;
+const PR_ACTION = '      - uses: peter-evans/create-pull-request@v7\n        with: { branch: deps }\n';
+const SCHEDULED = '{ schedule: [{ cron: "0 5 * * 1" }], workflow_dispatch: {} }';
+const UPDATER = '.github/workflows/update-deps.yml';
+const goMod = (name: string) =>
+  `module example.com/${name}\n\ngo 1.23\n\nrequire golang.org/x/text v0.19.0\n`;
+/**
+ * Go modules at the root, under services/ and in tools/, and an npm package; Dependabot updates the
+ * workflows' actions only, so that the rule compares even where no workflow is an updater.
+ */
+const tree = {
+  ...dependabot(entry('github-actions', 'directory: /')),
+  'go.mod': goMod('root'),
+  'services/api/go.mod': goMod('api'),
+  'services/jobs/go.mod': goMod('jobs'),
+  'tools/go.mod': goMod('tools'),
+  'web/package.json': pkg(),
+};
+const uncovered = (...files: string[]) => files.map((f) => `${f}:1:-`);
+const everything = uncovered(
+  'go.mod',
+  'services/api/go.mod',
+  'services/jobs/go.mod',
+  'tools/go.mod',
+  'web/package.json',
+);
+
+type WorkflowCase = [name: string, files: Record<string, string>, expected: string[]];
+
+const workflowCases: WorkflowCase[] = [
+  [
+    'a scheduled loop over the modules under its directory, then a pull request: those modules only',
+    {
+      [UPDATER]: workflow(
+        SCHEDULED,
+        step(
+          'for mod in */; do\n  (cd "$mod" && go get -u ./... && go mod tidy)\ndone',
+          'working-directory: services\n        ',
+        ) + PR_ACTION,
+      ),
+    },
+    uncovered('go.mod', 'tools/go.mod', 'web/package.json'),
+  ],
+  [
+    'go get -u ./... at the root updates the root module, not the modules nested in it',
+    { [UPDATER]: workflow('workflow_dispatch', step('go get -u ./...\ngo mod tidy') + PR_ACTION) },
+    uncovered('services/api/go.mod', 'services/jobs/go.mod', 'tools/go.mod', 'web/package.json'),
+  ],
+  [
+    'cd dir &&, go -C and npm --prefix move the command, and a subshell cd ends with it',
+    {
+      [UPDATER]: workflow(
+        SCHEDULED,
+        step(
+          '(cd tools && go get -u=patch)\ngo -C services/api get -u all\nnpm --prefix web update\ngit commit -am deps && git push origin HEAD:deps',
+        ),
+      ),
+    },
+    uncovered('go.mod', 'services/jobs/go.mod'),
+  ],
+  [
+    'a working-directory restricts the step to its directory',
+    {
+      [UPDATER]: workflow(
+        'workflow_dispatch',
+        step('go get -u ./...', 'working-directory: tools\n        ') + PR_ACTION,
+      ),
+    },
+    uncovered('go.mod', 'services/api/go.mod', 'services/jobs/go.mod', 'web/package.json'),
+  ],
+  [
+    'a matrix of directories: each listed one',
+    {
+      [UPDATER]: workflow(
+        SCHEDULED,
+        step('go get -u ./...', 'working-directory: ${{ matrix.module }}\n        ') + PR_ACTION,
+        '    strategy:\n      matrix:\n        module: [services/api, tools]\n',
+      ),
+    },
+    uncovered('go.mod', 'services/jobs/go.mod', 'web/package.json'),
+  ],
+  [
+    'a make target that runs a repository script, which opens the pull request',
+    {
+      [UPDATER]: workflow(SCHEDULED, step('make update-deps')),
+      Makefile: 'update-deps: ## all modules\n\t@./hack/update-deps.sh\n',
+      'hack/update-deps.sh':
+        'ROOT="$(cd "$(dirname "$0")/.." && pwd)"\nfor m in $(find "$ROOT" -name go.mod -exec dirname {} \\;); do\n  cd "$m"\n  go get -u ./... || true\ndone\ngh pr create --title "Update Go modules" --body ""\n',
+    },
+    uncovered('web/package.json'),
+  ],
+  [
+    'a local reusable workflow called on a schedule',
+    {
+      [UPDATER]:
+        'on:\n  schedule: [{ cron: "0 5 * * 1" }]\njobs:\n  go:\n    uses: ./.github/workflows/go-update.yml\n',
+      '.github/workflows/go-update.yml': workflow(
+        'workflow_call',
+        step('npm update', 'working-directory: web\n        ') + PR_ACTION,
+      ),
+    },
+    uncovered('go.mod', 'services/api/go.mod', 'services/jobs/go.mod', 'tools/go.mod'),
+  ],
+  [
+    'a CI build on pull requests that runs go get -u covers nothing',
+    {
+      [UPDATER]: workflow(
+        '[pull_request, push]',
+        step(
+          '# builds with what the weekly schedule would update to\ngo get -u ./...\ngo build ./...\ngit push origin HEAD',
+        ),
+      ),
+    },
+    everything,
+  ],
+  [
+    'a scheduled update whose result never leaves the job (an artifact) covers nothing',
+    {
+      [UPDATER]: workflow(
+        SCHEDULED,
+        `${step('go get -u ./...\ngo test ./...')}      - uses: actions/upload-artifact@v4\n        with: { name: go.sum, path: go.sum }\n`,
+      ),
+    },
+    everything,
+  ],
+  [
+    'a pull request opened before the update does not carry it',
+    { [UPDATER]: workflow(SCHEDULED, PR_ACTION + step('go get -u ./...')) },
+    everything,
+  ],
+  [
+    'rehearsals and reports update nothing',
+    {
+      [UPDATER]: workflow(
+        SCHEDULED,
+        step(
+          'go list -u -m all\ngo get -u golang.org/x/text\ncd web && npm outdated; npx npm-check-updates; npm update --dry-run; npm update left-pad',
+        ) + PR_ACTION,
+      ),
+    },
+    everything,
+  ],
+];
+
+describe('deps.update-coverage with update workflows', () => {
+  it.each(workflowCases)('%s', async (_name, files, expected) => {
+    expect((await coverage({ ...tree, ...files })).map(at)).toEqual(expected);
+  });
+
+  it('says which directories the workflow updates when it misses one', async () => {
+    const { '.github/dependabot.yml': _, ...modules } = tree;
+    const findings = await coverage({
+      ...modules,
+      [UPDATER]: workflow(
+        SCHEDULED,
+        step('go get -u ./...', 'working-directory: tools\n        ') + PR_ACTION,
+      ),
+    });
+    const message = (file: string) => findings.find((f) => f.location?.path === file)?.message;
+    expect(message('go.mod')).toBe(
+      'go.mod (gomod) in the repository root gets no automated dependency updates: the gomod updates of ' +
+        '.github/workflows/update-deps.yml (go get -u ./...) run in /tools, which does not reach this ' +
+        'manifest. Vulnerable ' +
+        'versions there are not updated.',
+    );
+    expect(message('web/package.json')).toContain(
+      'no update workflow (.github/workflows/update-deps.yml) runs an update of npm dependencies',
+    );
+  });
+
+  it('reads each ecosystem with its own commands and directories', async () => {
+    const files = {
+      'py/requirements/dev.in': 'pytest\n',
+      'py/requirements/dev.txt': 'pytest==8.3.3\n',
+      'svc/pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask>=3"]\n',
+      'svc/requirements.txt': 'flask==3.0.3\n',
+      'rs/Cargo.toml': '[workspace]\nmembers = ["cli"]\n',
+      'rs/cli/Cargo.toml': '[package]\nname = "cli"\n\n[dependencies]\nserde = "1"\n',
+      'rb/Gemfile': 'source "https://rubygems.org"\ngem "rails"\n',
+      'php/composer.json': '{ "require": { "monolog/monolog": "^3" } }',
+    };
+    const script = [
+      'pip-compile --upgrade py/requirements/dev.in',
+      'uv lock --upgrade --directory svc',
+      'cargo update --manifest-path rs/Cargo.toml',
+      'bundle update --gemfile rb/Gemfile',
+      'composer update -d php --dry-run',
+      'git push',
+    ].join('\n');
+    const findings = await coverage({ ...files, [UPDATER]: workflow(SCHEDULED, step(script)) });
+    // uv updates pyproject.toml's lock, not the requirements file beside it; composer only rehearsed.
+    expect(findings.map(at)).toEqual(uncovered('svc/requirements.txt', 'php/composer.json'));
+  });
+});
+
+describe('deps.update-coverage inputs: update workflows', () => {
+  it('reads every update workflow: editing one, even one with no action in it, re-evaluates the rule', async () => {
+    const ws = workspaceOf({
+      ...tree,
+      '.github/workflows/ci.yml': workflow('pull_request', '      - uses: actions/checkout@v4\n'),
+      [UPDATER]: workflow(SCHEDULED, step('go get -u ./...\ngh pr create --fill')),
+    });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    view.log.begin();
+    expect((await run(depsUpdateCoverage, {}, view)).map(at)).not.toContain('go.mod:1:-');
+    const inputs = view.log.end();
+    const matcher = (patterns: readonly string[]) => ws.matcher(patterns);
+    const edited = new Set([UPDATER]);
+    expect(touchedBy(inputs, { paths: edited, listing: false, presence: new Set() }, matcher)).toBe(true);
+    const added = new Set(['.github/workflows/update-npm.yml']);
+    expect(touchedBy(inputs, { paths: added, listing: true, presence: added }, matcher)).toBe(true);
+  });
+});
+
+describe('dependency-update-tool: an update workflow is an update tool', () => {
+  const tool = (files: Record<string, string>) =>
+    runBuiltin('dependency-update-tool', { ...files, 'go.mod': goMod('x') });
+
+  it.each([
+    [
+      'a scheduled update that opens a pull request',
+      workflow(SCHEDULED, step('go get -u ./...') + PR_ACTION),
+    ],
+    [
+      'a manual update that pushes a branch',
+      workflow('workflow_dispatch', step('cargo update\ngit push origin HEAD:deps')),
+    ],
+  ])('accepts %s', async (_name, updater) => {
+    expect(await tool({ [UPDATER]: updater })).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a CI build on pull requests',
+      workflow('pull_request', step('go get -u ./... # not on schedule') + PR_ACTION),
+    ],
+    ['a scheduled report', workflow(SCHEDULED, step('go list -u -m all\nnpx npm-check-updates') + PR_ACTION)],
+    ['a scheduled update that keeps its result', workflow(SCHEDULED, step('go get -u ./...\ngo test ./...'))],
+  ])('still reports %s', async (_name, other) => {
+    const findings = await tool({ [UPDATER]: other });
+    expect(findings.map(at)).toEqual(['-']);
+    expect(findings[0]!.message).toContain(
+      'and no workflow on `schedule` or `workflow_dispatch` runs an update',
+    );
+  });
+
+  it('accepts a configuration that updates nothing when an update workflow does', async () => {
+    const empty = { '.github/dependabot.yml': 'version: 2\nupdates: []\n' };
+    expect((await tool(empty)).map(at)).toEqual(['.github/dependabot.yml:1:-']);
+    expect(
+      await tool({ ...empty, [UPDATER]: workflow(SCHEDULED, step('go get -u ./...') + PR_ACTION) }),
+    ).toEqual([]);
   });
 });

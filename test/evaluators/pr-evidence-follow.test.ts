@@ -124,6 +124,15 @@ const tests: Case[] = [
     },
     [],
   ],
+  [
+    'a make target whose recipe runs a script silently (@)',
+    {
+      [W]: pr(run('make ci')),
+      Makefile: 'ci:\n\t@./hack/ci.sh\n',
+      'hack/ci.sh': 'go test ./...\n',
+    },
+    [],
+  ],
   ['npm run --if-present build', { [W]: pr(run('npm run --if-present build')) }, ['-']],
   [
     'a script with a variable whose files only build',

@@ -3,8 +3,8 @@
  * Every one of the 93 controls gets an entry, and every entry is what the next `check` will confirm:
  *
  * - implemented, with the evidence a passing rule found (a `file.exists` rule such as CODEOWNERS, a
- *   `workflow.pr-evidence` rule such as SAST on pull requests), so the draft follows the rule set
- *   rather than a second list of detectors;
+ *   `workflow.pr-evidence` rule such as SAST on pull requests, the update tools of `deps.update-tool`),
+ *   so the draft follows the rule set rather than a second list of detectors;
  * - not-applicable, proposed where the control has rules and none of them found anything to examine
  *   (no Terraform, no Kubernetes manifests), with a justification that says only that (the rules
  *   see part of what a control covers): the user confirms or changes it;
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
 import { runCheck } from '../engine.js';
+import { readUpdateWorkflows } from '../evaluators/deps/update-workflows.js';
 import { GitRepository } from '../git.js';
 import type { GitHubApi } from '../github-api.js';
 import { parseUses } from '../parsers/uses.js';
@@ -210,6 +211,9 @@ function collectEvidence(
     const options = (rule.check.with ?? {}) as Record<string, unknown>;
     if (rule.check.kind === 'file.exists' && Array.isArray(options.paths)) {
       add(rule.controls, workspace.glob(options.paths as string[]), rule.title);
+    } else if (rule.check.kind === 'deps.update-tool' && Array.isArray(options.paths)) {
+      const files = workspace.glob(options.paths as string[]);
+      add(rule.controls, [...files, ...(readUpdateWorkflows(workspace)?.files ?? [])], rule.title);
     } else if (rule.check.kind === 'workflow.pr-evidence') {
       const doing = workflows.filter((w) => w.jobs.some((j) => performs(j, options)));
       add(

@@ -4,6 +4,7 @@ import { depsGitBranch } from './deps/git-branch.js';
 import { depsLicense } from './deps/license.js';
 import { depsSbomCoverage } from './deps/sbom-coverage.js';
 import { depsUpdateCoverage } from './deps/update-coverage.js';
+import { depsUpdateTool } from './deps/update-tool.js';
 import { dockerfileAddUrl } from './dockerfile/add-url.js';
 import { dockerfileBaseImage } from './dockerfile/base-image.js';
 import { dockerfileBaseImageDigest } from './dockerfile/base-image-digest.js';
@@ -100,6 +101,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   structuredSchema,
   depsLockfile,
   depsUpdateCoverage,
+  depsUpdateTool,
   depsGitBranch,
   binaryExecutables,
   gitignoreMustIgnore,

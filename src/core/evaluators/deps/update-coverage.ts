@@ -13,6 +13,7 @@ import {
   readRenovate,
   renovateCovers,
 } from './update-config.js';
+import { readUpdateWorkflows, type UpdateWorkflows, workflowCovers } from './update-workflows.js';
 import { readUpdatecli, type UpdatecliConfig, type UpdatecliTarget, updatecliCovers } from './updatecli.js';
 
 /** Options of `deps.update-coverage`. */
@@ -32,12 +33,15 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
  * files its targets edit (a Dockerfile only when a target changes its base image) and the manifests
- * its autodiscovery crawlers find (see updatecli.ts). With no configuration at all there is nothing to
- * compare (the `dependency-update-tool` rule reports that); one finding per uncovered directory.
+ * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
+ * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
+ * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory.
  */
 export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   kind: 'deps.update-coverage',
-  summary: 'Dependabot, Renovate or updatecli updates every ecosystem and directory that has a manifest.',
+  summary:
+    'Dependabot, Renovate, updatecli or an update workflow updates every ecosystem and directory that has a manifest.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -54,7 +58,8 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     const dependabot = readDependabot(workspace);
     const renovate = readRenovate(workspace);
     const updatecli = readUpdatecli(workspace);
-    if (!dependabot && !renovate && !updatecli) return [];
+    const workflows = readUpdateWorkflows(workspace);
+    if (!dependabot && !renovate && !updatecli && !workflows) return [];
     const findings: RawFinding[] = [];
     const reported = new Set<string>();
     for (const m of detectManifests(workspace, options.exclude)) {
@@ -63,11 +68,16 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       if (dependabot && dependabotCovers(workspace, dependabot.entries, m)) continue;
       const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
       if (byUpdatecli?.covered) continue;
+      if (workflows && workflowCovers(workspace, workflows, m)) continue;
       const id = `${m.ecosystem}\u0000${m.dir}`;
       if (reported.has(id)) continue;
       reported.add(id);
       findings.push({
-        message: describe(m, dependabot, renovate?.file, updatecli, byUpdatecli?.editing ?? []),
+        message: describe(
+          m,
+          { dependabot, renovateFile: renovate?.file, updatecli, workflows },
+          byUpdatecli?.editing ?? [],
+        ),
         location: fileLocation(m.file),
         key: `${m.ecosystem}:${m.dir}`,
       });
@@ -99,13 +109,16 @@ function ancestors(dir: string): string[] {
   return out;
 }
 
-function describe(
-  m: Manifest,
-  dependabot: { file: string; entries: DependabotEntry[] } | undefined,
-  renovateFile: string | undefined,
-  updatecli: UpdatecliConfig | undefined,
-  editing: readonly UpdatecliTarget[],
-): string {
+/** The update tools of the repository, as far as they are configured. */
+interface Tools {
+  dependabot: { file: string; entries: DependabotEntry[] } | undefined;
+  renovateFile: string | undefined;
+  updatecli: UpdatecliConfig | undefined;
+  workflows: UpdateWorkflows | undefined;
+}
+
+function describe(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget[]): string {
+  const { dependabot, renovateFile, updatecli, workflows } = tools;
   const where = m.dir === '' ? 'the repository root' : m.dir;
   const reasons: string[] = [];
   if (dependabot) {
@@ -119,6 +132,7 @@ function describe(
   }
   if (renovateFile) reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
   if (updatecli) reasons.push(describeUpdatecli(updatecli, editing));
+  if (workflows) reasons.push(describeWorkflows(workflows, m));
   // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
   const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
   return (
@@ -143,5 +157,24 @@ function describeUpdatecli(config: UpdatecliConfig, editing: readonly UpdatecliT
   return (
     `its updatecli targets (${shown.join('; ')}${more}) change neither a FROM instruction nor an ARG ` +
     `that a FROM line uses${partial}`
+  );
+}
+
+/** Why the update workflows do not cover the manifest: where they update its ecosystem instead. */
+function describeWorkflows(workflows: UpdateWorkflows, m: Manifest): string {
+  const same = workflows.updates.filter((u) => u.ecosystem === m.ecosystem);
+  if (same.length === 0) {
+    const files =
+      workflows.files.length === 1 ? workflows.files[0]! : `${workflows.files.length} update workflows`;
+    return `no update workflow (${files}) runs an update of ${m.ecosystem} dependencies`;
+  }
+  const list = (items: string[]) =>
+    items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
+  const files = [...new Set(same.map((u) => u.workflow))];
+  const commands = [...new Set(same.map((u) => u.text))];
+  const where = [...new Set(same.flatMap((u) => u.dirs.map((d) => (d.path === '' ? '/' : `/${d.path}`))))];
+  return (
+    `the ${m.ecosystem} updates of ${list(files)} (${list(commands)}) run in ${list(where)}, ` +
+    'which does not reach this manifest'
   );
 }

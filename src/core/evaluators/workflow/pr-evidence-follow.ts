@@ -18,9 +18,12 @@ const MAX_DEPTH = 2;
 /** A script path with variables (`build-${lang}.sh`) names at most this many files. */
 const MAX_GLOB_FILES = 8;
 
-/** A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`. */
+/**
+ * A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`, and
+ * in a Makefile recipe a line's `@` (silent) or `+` prefix: `@./hack/update-deps.sh`.
+ */
 // One character class (no nested or overlapping quantifiers): linear on a long token.
-const SCRIPT_CALL = /(?:^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
 /** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
 const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
 
