@@ -4381,8 +4381,16 @@ function escape_escapeControls(s) {
  * but would break a table row or a list item.
  */
 function escape_singleLine(s) {
+    if (!NOT_SINGLE_LINE.test(s))
+        return s;
     return escape_escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
 }
+/**
+ * What {@link singleLine} changes: whitespace other than one space between words (which includes
+ * every line break), a space at either end, or a character {@link escapeControls} makes visible.
+ * Most messages have none, and a report renders thousands of them.
+ */
+const NOT_SINGLE_LINE = new RegExp(`[^\\S ]|\u0085| {2}|^ | $|${INVISIBLE.source}`);
 /** Like {@link singleLine} but keeps line breaks (annotation messages render them). */
 function multiLine(s) {
     return s
@@ -4537,6 +4545,8 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
     return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
+// EXTERNAL MODULE: ./lib/core/heap.js + 1 modules
+var heap = __nccwpck_require__(3365);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
@@ -5113,8 +5123,8 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 173 modules
-var registry = __nccwpck_require__(9313);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 180 modules
+var registry = __nccwpck_require__(6839);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -7194,7 +7204,7 @@ function inputsOf(kind) {
     return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
 }
 /** Whether a rule looked at anything: a file or a repository setting. */
-function examinedAnything(rule) {
+function not_assessed_examinedAnything(rule) {
     return (rule.scope?.files ?? 0) > 0 || (rule.scope?.settings.length ?? 0) > 0;
 }
 /** How many inputs a rule examined (files and settings). */
@@ -7209,7 +7219,7 @@ function leftOutPhrase(l) {
     return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
 }
 /** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */
-function leftOutOf(rule) {
+function not_assessed_leftOutOf(rule) {
     const leftOut = rule.scope?.leftOut;
     return leftOut?.length ? leftOut.map(leftOutPhrase).join(', ') : undefined;
 }
@@ -7218,7 +7228,7 @@ function leftOutOf(rule) {
  * templates), so that the reason never says the repository has none of what the rule looks for.
  */
 function examinedNothing(rule, kind, run) {
-    const left = leftOutOf(rule);
+    const left = not_assessed_leftOutOf(rule);
     const said = examinedNothingIn(rule, kind, run);
     if (!left)
         return said;
@@ -7389,7 +7399,7 @@ function assessControls(input) {
             // A rule assesses the control when it examined something and found nothing against it, or only
             // what someone decided (excepted, ignored) or what is informational.
             const assessedBy = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
-                examinedAnything(r) &&
+                not_assessed_examinedAnything(r) &&
                 !against.some((f) => f.ruleId === r.id) &&
                 !unsure.has(r.id));
             const verified = evidence.filter((e) => e.status === 'present');
@@ -7485,7 +7495,7 @@ function exceptionsOf(id, mapped, check) {
 function leftOutReasons(rules) {
     const byText = new Map();
     for (const r of rules) {
-        const left = leftOutOf(r);
+        const left = not_assessed_leftOutOf(r);
         if (!left)
             continue;
         const ids = byText.get(left);
@@ -8171,6 +8181,7 @@ var workspace_focus = __nccwpck_require__(6981);
 
 
 
+
 /** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
 function startListing(root, options) {
     const changedOnly = scanChanged(options.change);
@@ -8272,6 +8283,7 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
         : undefined;
     const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
     if (!paths) {
+        (0,heap/* heapForCheck */.w)('tree');
         log.info(change.diff?.diff.truncated && !base
             ? 'scanning every file: the list of the files the change touches is partial'
             : 'scanning every file: the files the change touches are unknown');
@@ -9386,6 +9398,7 @@ function compareFindings(a, b) {
 
 
 
+
 /**
  * Runs the pipeline up to the Report, one phase after the other (each in `phases/`, each a function
  * from typed input to typed output): the policy in force, the scope of the tree, the evaluation of
@@ -9414,6 +9427,7 @@ async function runPhases(options) {
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
         throw new UsageError(`path not found or not a directory: ${options.root}`);
     }
+    (0,heap/* heapForCheck */.w)(scanChanged(options.change) ? 'change' : 'tree');
     // The index does not depend on the policy: git lists the tree while the policy and rules load.
     const listing = startListing(root, options);
     const policy = await readPolicy(options, root, log);
@@ -10571,7 +10585,7 @@ function filesScanned(report) {
  * What the rules left out, one group per identical account (every Kubernetes rule leaves the same
  * Helm chart templates out), in the order of the rules that first give it.
  */
-function leftOutGroups(report) {
+function shared_leftOutGroups(report) {
     const groups = new Map();
     for (const r of report.rules) {
         for (const l of r.scope?.leftOut ?? []) {
@@ -10650,6 +10664,11 @@ function changeBasisLine(report) {
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer), built from the Report alone.
+ * The subset of SARIF that controlgate emits is typed in sarif-types.ts; no SARIF library is needed.
+ */
+
 
 
 /** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
@@ -10672,7 +10691,15 @@ function sarifLevel(severity) {
             ? 'warning'
             : 'note';
 }
-/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+/**
+ * Most notes on left-out files in one log: one per rule and kind of file is a few dozen in a tree of
+ * Helm charts and kustomize overlays; past this the rest is counted in one last note.
+ */
+const MAX_LEFT_OUT_NOTES = 50;
+/**
+ * One run with every rule of the report, one result per finding, rule errors as error notifications
+ * and the files each rule left out on purpose (Helm chart templates) as note notifications.
+ */
 function sarif_renderSarif(report, options = {}) {
     const prefix = options.pathPrefix ?? '';
     const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
@@ -10703,14 +10730,17 @@ function sarif_renderSarif(report, options = {}) {
                 invocations: [
                     {
                         executionSuccessful: report.errors.length === 0,
-                        toolExecutionNotifications: report.errors.map((e) => {
-                            const i = index.get(e.ruleId);
-                            return {
-                                level: 'error',
-                                message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
-                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
-                            };
-                        }),
+                        toolExecutionNotifications: [
+                            ...report.errors.map((e) => {
+                                const i = index.get(e.ruleId);
+                                return {
+                                    level: 'error',
+                                    message: { text: escapeSarifText(multiLine(`${e.ruleId}: ${e.message}`)) },
+                                    associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+                                };
+                            }),
+                            ...leftOutNotes(report, index, prefix),
+                        ],
                     },
                 ],
                 columnKind: 'utf16CodeUnits',
@@ -10722,6 +10752,42 @@ function sarif_renderSarif(report, options = {}) {
 /** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
 function renderSarifString(report, options = {}) {
     return `${JSON.stringify(sarif_renderSarif(report, options), null, 2)}\n`;
+}
+/**
+ * The files rules left out on purpose, so that code scanning does not take the run as having examined
+ * them: one note per rule and kind of file, naming the rule, the kind, why, and the files the report
+ * lists (at most five, with how many more), which are also its locations.
+ */
+function leftOutNotes(report, index, prefix) {
+    const all = report.rules.flatMap((r) => (r.scope?.leftOut ?? []).map((l) => ({ rule: r.id, l })));
+    const notes = all.slice(0, MAX_LEFT_OUT_NOTES).map(({ rule, l }) => {
+        const more = l.files - l.examples.length;
+        const files = l.examples.map(escape_escapeControls).join(', ') + (more > 0 ? `, and ${more} more` : '');
+        const i = index.get(rule);
+        return {
+            level: 'note',
+            message: {
+                text: escapeSarifText(`${escape_singleLine(`${rule} left out ${leftOutPhrase(l)}`)}, not examined: ${files}`),
+            },
+            locations: l.examples.map((p) => ({
+                physicalLocation: {
+                    artifactLocation: { uri: encodePath(repositoryPath(prefix, p)), uriBaseId: '%SRCROOT%' },
+                },
+            })),
+            associatedRule: i === undefined ? { id: rule } : { id: rule, index: i },
+        };
+    });
+    const rest = all.slice(MAX_LEFT_OUT_NOTES);
+    if (rest.length > 0) {
+        const rules = new Set(rest.map((n) => n.rule)).size;
+        notes.push({
+            level: 'note',
+            message: {
+                text: `and ${escape_plural(rest.length, 'more note')} on files left out by ${escape_plural(rules, 'rule')}, not listed here: the JSON report has them all (rules[].scope.leftOut)`,
+            },
+        });
+    }
+    return notes;
 }
 function descriptor(r, titles) {
     const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
@@ -11215,6 +11281,35 @@ function csvField(value) {
 function renderJson(report) {
     return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
 }
+/** About how many characters of findings each piece of {@link renderJsonPieces} holds. */
+const PIECE_CHARS = 1 << 16;
+/**
+ * {@link renderJson}'s text, the same characters, in pieces as they are made, for writing to a file:
+ * the findings are rendered a batch at a time, so that the report of a large tree is never one
+ * string (13 MB at 200,000 files) nor copied whole into a buffer for the write.
+ */
+function* renderJsonPieces(report) {
+    // Everything but the findings, with an empty list in their place: a top-level key is the only one
+    // indented by two spaces, and no JSON string holds a raw line break, so the marker is unique.
+    const text = JSON.stringify(canonicalReport({ ...report, findings: [] }), null, 2);
+    const marker = '\n  "findings": []';
+    const at = text.indexOf(marker);
+    if (at < 0 || report.findings.length === 0) {
+        yield `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
+        return;
+    }
+    const last = report.findings.length - 1;
+    let piece = `${text.slice(0, at + marker.length - 2)}[\n`;
+    for (let i = 0; i <= last; i++) {
+        piece += `    ${JSON.stringify(finding(report.findings[i]), null, 2).replaceAll('\n', '\n    ')}`;
+        piece += i < last ? ',\n' : '\n  ]';
+        if (piece.length >= PIECE_CHARS) {
+            yield piece;
+            piece = '';
+        }
+    }
+    yield `${piece}${text.slice(at + marker.length)}\n`;
+}
 /** The Report as a plain object with keys in the documented order; exported for sinks and tests. */
 function canonicalReport(report) {
     return {
@@ -11476,6 +11571,25 @@ function summary(s) {
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/junit.js
+/**
+ * JUnit XML, for the test tabs of CI systems (GitLab, Jenkins, Azure DevOps, test-report actions).
+ * The layout follows the strictest common schema, Apache Ant's JUnit XSD as published by Windy Road:
+ * `<testsuites>` without attributes; each `<testsuite>` with `id`, `package`, `name`, `timestamp`
+ * (no zone), `hostname`, `tests`, `failures`, `errors`, `skipped`, `time`, then `<properties>`, its
+ * test cases, `<system-out>` and `<system-err>`; each `<testcase>` with `name`, `classname`, `time`
+ * and at most one of `<failure>`, `<error>` or `<skipped>`.
+ *
+ * What is a test: one suite per control, one test case per rule run mapped to it (a rule mapped to
+ * two controls is a test in both suites, as it is evidence for both), plus a `declaration` test for a
+ * declared control. A rule's test fails when it has a blocking finding for that control — the JUnit
+ * view fails exactly where the gate does; its other open findings are listed in the failure text, or
+ * in the suite's `<system-out>` when nothing blocks, as are the files its rules left out on purpose
+ * (Helm chart templates: no test rests on them). A rule that could not run is an error; a
+ * disabled, not-applicable or unverifiable rule is skipped, and so is one that examined nothing
+ * and found nothing (it proves nothing). The declaration test fails on a gap,
+ * is skipped when the control is planned, not applicable or unverifiable, and passes when satisfied.
+ */
+
 
 
 /** The JUnit XML document of a report (UTF-8, with a trailing newline). */
@@ -11525,9 +11639,14 @@ function placeholder(id, report) {
         open: findings.filter((f) => f.status === 'open').length,
     };
 }
+/** The rules that are test cases of a control's suite: mapped to it, or with a finding for it. */
+function suiteRules(report, control) {
+    const findings = report.findings.filter((f) => f.controls.includes(control.id));
+    return report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+}
 function testCases(report, control) {
     const findings = report.findings.filter((f) => f.controls.includes(control.id));
-    const rules = report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+    const rules = suiteRules(report, control);
     const cases = rules.map((r) => ({
         name: r.id,
         outcome: ruleOutcome(r, findings.filter((f) => f.ruleId === r.id), report),
@@ -11550,6 +11669,15 @@ function ruleOutcome(rule, findings, report) {
             return { kind: 'skipped', message: `unverifiable: ${singleLine(rule.detail ?? 'no answer')}` };
         default:
             break;
+    }
+    // A rule that examined nothing proves nothing: skipped, as its controls are not assessed by it.
+    if (findings.length === 0 && rule.scope && !examinedAnything(rule)) {
+        const where = rule.scope.basis === 'change' ? ' in the changed files' : '';
+        const left = leftOutOf(rule);
+        return {
+            kind: 'skipped',
+            message: `examined nothing${where}${left ? `, besides what it left out: ${singleLine(left)}` : ''}`,
+        };
     }
     const blocking = findings.filter((f) => f.blocking);
     if (blocking.length === 0)
@@ -11594,13 +11722,24 @@ function findingLine(f) {
     const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
     return `- [${f.severity}] ${where}: ${singleLine(f.message)}${f.status === 'open' ? '' : ` (${f.status})`}`;
 }
-/** Why the control stands where it does, and the open findings that do not block. */
+/**
+ * Why the control stands where it does, the open findings that do not block, and the files its rules
+ * left out on purpose (as the text report words them).
+ */
 function systemOut(report, control) {
     const open = report.findings.filter((f) => f.controls.includes(control.id) && f.status === 'open' && !f.blocking);
+    // Every rule is named, not counted as the text report does past three: they are this suite's test
+    // cases, and a reader needs to know which of them rest on fewer files than the tree holds.
+    const leftOut = leftOutGroups({ rules: suiteRules(report, control) }).map((g) => {
+        const files = g.examples.map(escapeControls).join(', ') + (g.more > 0 ? `, and ${g.more} more` : '');
+        const by = `${g.rules.length === 1 ? 'rule' : 'rules'} ${g.rules.map(escapeControls).join(', ')}`;
+        return `- ${singleLine(g.what)}, by ${by}: ${files}`;
+    });
     return [
         `${control.id} ${control.title}: ${control.verdict}`,
         ...control.reasons.map((r) => `- ${r}`),
         ...(open.length > 0 ? ['Open findings that do not block:', ...open.map(findingLine)] : []),
+        ...(leftOut.length > 0 ? ['Left out (not examined):', ...leftOut] : []),
     ].join('\n');
 }
 function property(name, value) {
@@ -11739,7 +11878,7 @@ function resultSection(report) {
 }
 /** Files rules left out on purpose (Helm chart templates), which no verdict rests on. */
 function leftOutSection(report) {
-    const groups = leftOutGroups(report);
+    const groups = shared_leftOutGroups(report);
     if (groups.length === 0)
         return [];
     const out = ['Left out, not examined:', ''];
@@ -12008,7 +12147,7 @@ function ruleObservation(r, uuid, time, origins, link) {
             ? [`${scope.settings.length} repository setting${scope.settings.length === 1 ? '' : 's'}`]
             : []),
     ].join(' and ');
-    const left = leftOutOf(r);
+    const left = not_assessed_leftOutOf(r);
     const examined = [
         ...scope.examples.map((p) => ({ href: link(p), description: `Examined: ${p}` })),
         ...scope.settings.map((s) => ({ description: `Read through the GitHub API: ${s}` })),
@@ -12577,7 +12716,7 @@ function otherControls(report, paint) {
  * line says what to check instead.
  */
 function text_leftOutSection(report, paint) {
-    const groups = leftOutGroups(report);
+    const groups = shared_leftOutGroups(report);
     if (groups.length === 0)
         return [];
     const out = [paint('bold', 'Left out (not examined)')];
@@ -13626,7 +13765,7 @@ const jsonSink = {
     enabled: ({ settings }) => Boolean(settings.jsonFile),
     async write(report, context) {
         const file = context.settings.jsonFile;
-        await writeText(file, renderJson(report));
+        await writeText(file, renderJsonPieces(report));
         context.files['json-file'] = file;
     },
 };
@@ -13736,11 +13875,13 @@ function displayPath(settings, file) {
     const rel = external_node_path_.relative(settings.workspace, file);
     return rel.startsWith('..') || external_node_path_.isAbsolute(rel) ? file : rel.split(external_node_path_.sep).join('/');
 }
+/** Writes a report file: one text, or pieces as they are made (the JSON report, which ends its line). */
 async function writeText(file, text) {
     // Loaded here: most runs write no report file, and fs/promises brings readline with it.
     const { mkdir, writeFile } = process.getBuiltinModule('node:fs/promises');
     await mkdir(external_node_path_.dirname(file), { recursive: true });
-    await writeFile(file, text.endsWith('\n') ? text : `${text}\n`, 'utf8');
+    const whole = typeof text === 'string';
+    await writeFile(file, whole && !text.endsWith('\n') ? `${text}\n` : text, 'utf8');
 }
 function sinks_plural(n, word) {
     return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -14346,7 +14487,7 @@ function isStrings(v) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9313);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6839);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14523,7 +14664,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9313:
+/***/ 6839:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18669,6 +18810,1247 @@ function parseJsonish(text) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var parsers_workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
+
+
+/**
+ * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
+ * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
+ * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
+ * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
+ * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
+ * through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ */
+/** At most this many texts are followed from one workflow step (a script calling scripts). */
+const MAX_TEXTS = 24;
+/** Calls are followed this deep (step -> make target -> script). */
+const pr_evidence_follow_MAX_DEPTH = 2;
+/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
+const MAX_GLOB_FILES = 8;
+/**
+ * A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`, and
+ * in a Makefile recipe a line's `@` (silent) or `+` prefix: `@./hack/update-deps.sh`.
+ */
+// One character class (no nested or overlapping quantifiers): linear on a long token.
+const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
+const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+/**
+ * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
+ */
+function followCalls(workspace, script) {
+    const out = [];
+    const seen = new Set();
+    let frontier = [script];
+    for (let depth = 0; depth < pr_evidence_follow_MAX_DEPTH && frontier.length > 0; depth++) {
+        const next = [];
+        for (const text of frontier) {
+            for (const f of directCalls(workspace, text, seen)) {
+                if (out.length >= MAX_TEXTS)
+                    return out;
+                out.push(f);
+                next.push(f.text);
+            }
+        }
+        frontier = next;
+    }
+    return out;
+}
+/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
+function directCalls(workspace, text, seen) {
+    const out = [];
+    for (const m of text.matchAll(SCRIPT_CALL)) {
+        for (const file of scriptFiles(workspace, m[1])) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            const body = workspace.text(file);
+            if (body !== undefined)
+                out.push({ text: body });
+        }
+    }
+    for (const m of text.matchAll(MAKE_CALL)) {
+        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+        if (!makefile)
+            continue;
+        // Parsed once per tree: many steps call the same Makefile.
+        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
+        for (const target of targets) {
+            for (const recipe of recipesOf(rules, target)) {
+                const key = `${makefile}#${recipe.target}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                out.push(recipe);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * The repository files a script path names. Working directories are unknown, so `./` and `../` are
+ * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
+ * (`${lang}`, `$LANG`, `$(x)`) matches any name.
+ */
+function scriptFiles(workspace, raw) {
+    const rel = raw
+        .replace(/^(?:\.{1,2}\/)+/, '')
+        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+        .replace(/\*{2,}/g, '*');
+    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
+        return [];
+    if (!rel.includes('*') && workspace.has(rel))
+        return [rel];
+    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
+    // per call: a monorepo's workflows call hundreds of scripts.
+    const match = picomatch([rel, `**/${rel}`], { dot: true });
+    return shellScripts(workspace)
+        .filter((f) => match(f))
+        .slice(0, MAX_GLOB_FILES);
+}
+const SHELL_SCRIPTS = (0,screens/* defineSelector */.xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
+/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
+function shellScripts(workspace) {
+    return workspace.filesWhere(SHELL_SCRIPTS);
+}
+/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
+function makeArguments(workspace, args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let dir = '';
+    let file;
+    const targets = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '-C' || w === '--directory')
+            dir = words[++i] ?? '';
+        else if (w === '-f' || w === '--file' || w === '--makefile')
+            file = words[++i];
+        else if (/^--?[\w-]/.test(w) || w.includes('='))
+            continue;
+        else if (/^[\w./-]+$/.test(w))
+            targets.push(w);
+        else
+            break;
+    }
+    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
+    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
+    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
+    return { makefile: candidates.find((c) => workspace.has(c)), targets };
+}
+/**
+ * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
+ * the same file (one level): `test: unit-test lint` runs both.
+ */
+function recipesOf(rules, target) {
+    const own = rules.get(target);
+    if (!own)
+        return [];
+    const out = [{ text: own.recipe, target }];
+    for (const p of own.prerequisites) {
+        const dep = rules.get(p);
+        if (dep && p !== target)
+            out.push({ text: dep.recipe, target: p });
+    }
+    return out;
+}
+/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
+function parseMakefile(text) {
+    const rules = new Map();
+    let current = [];
+    for (const line of text.split('\n')) {
+        if (line.startsWith('\t')) {
+            for (const r of current)
+                r.recipe += `${line.slice(1)}\n`;
+            continue;
+        }
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
+        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
+        const colon = line.indexOf(':');
+        const head = colon > 0 ? line.slice(0, colon) : '';
+        let rest = colon > 0 ? line.slice(colon + 1) : '';
+        if (rest.startsWith(':'))
+            rest = rest.slice(1);
+        const semi = rest.indexOf(';');
+        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
+        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
+            current = [];
+            continue;
+        }
+        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
+        current = [];
+        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
+        for (const name of head.trim().split(/\s+/)) {
+            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
+            rule.prerequisites.push(...prerequisites);
+            if (inline)
+                rule.recipe += `${inline}\n`;
+            rules.set(name, rule);
+            current.push(rule);
+        }
+    }
+    return rules;
+}
+/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
+const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
+/**
+ * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
+ * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
+ * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
+ * default set has no security linter).
+ */
+function golangciEnables(workspace, linters) {
+    if (linters.length === 0)
+        return false;
+    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
+    const doc = file ? workspace.yaml(file) : undefined;
+    const root = doc?.ok ? doc.documents[0]?.value : undefined;
+    const section = pr_evidence_follow_isRecord(root) && pr_evidence_follow_isRecord(root.linters) ? root.linters : undefined;
+    if (!section)
+        return false;
+    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
+    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
+    const all = section.default === 'all' || section['enable-all'] === true;
+    return linters.some((l) => {
+        const name = l.toLowerCase();
+        return enabled.has(name) || (all && !disabled.has(name));
+    });
+}
+function pr_evidence_follow_isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/image-ref.js
+/**
+ * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
+ * `FROM`, a workflow `container:`/`services:` image or a `docker://` action. Shared so that every rule
+ * agrees on what "pinned" means.
+ */
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/**
+ * Splits an image reference into its parts. Purely syntactic: it does not validate names, so a
+ * reference with unusual characters still yields its tag and digest. Returns undefined for an empty
+ * reference.
+ */
+function parseImageRef(text) {
+    const raw = unquote(text.trim());
+    if (raw === '')
+        return undefined;
+    // A digest follows the first '@'; neither names nor tags may contain one.
+    const at = raw.indexOf('@');
+    const name = at === -1 ? raw : raw.slice(0, at);
+    const digest = at === -1 ? undefined : raw.slice(at + 1);
+    // A tag is after the last ':' that follows the last '/': a ':' before a '/' is a registry port.
+    const slash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    const hasTag = colon > slash;
+    const path = hasTag ? name.slice(0, colon) : name;
+    const tag = hasTag ? name.slice(colon + 1) : undefined;
+    const ref = { raw, repository: path };
+    const first = path.indexOf('/');
+    if (first !== -1) {
+        const host = path.slice(0, first);
+        if (host.includes('.') || host.includes(':') || host === 'localhost') {
+            ref.registry = host;
+            ref.repository = path.slice(first + 1);
+        }
+    }
+    if (tag !== undefined)
+        ref.tag = tag;
+    if (digest !== undefined)
+        ref.digest = digest;
+    return ref;
+}
+/** True when the reference carries a well-formed sha256 content digest (the only immutable pin). */
+function hasSha256Digest(ref) {
+    return ref.digest !== undefined && SHA256_DIGEST.test(ref.digest);
+}
+/** Docker and YAML both accept a quoted word; the quotes are not part of the reference. */
+function unquote(text) {
+    if (text.length >= 2) {
+        const q = text[0];
+        if ((q === '"' || q === "'") && text[text.length - 1] === q)
+            return text.slice(1, -1);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/uses.js
+
+/** A full commit SHA: the only `@ref` that cannot be moved to other code. */
+const FULL_SHA = /^[0-9a-fA-F]{40}$/;
+/** An abbreviated SHA (as `git log --oneline` prints); still resolvable to more than one commit. */
+const SHORT_SHA = /^[0-9a-fA-F]{7,39}$/;
+/** Parses the text of a `uses:` value. */
+function parseUses(text) {
+    const raw = text.trim();
+    if (raw.startsWith('./'))
+        return { kind: 'local', raw, path: raw };
+    if (raw.startsWith('$/'))
+        return { kind: 'local', raw, path: `./${raw.slice(2)}`, self: true };
+    if (raw.startsWith('docker://')) {
+        const image = parseImageRef(raw.slice('docker://'.length));
+        return image
+            ? { kind: 'docker', raw, image }
+            : { kind: 'invalid', raw, reason: 'no image after docker://' };
+    }
+    // Repository names cannot contain '@', so the first one starts the ref; taking the last one would
+    // let `owner/repo@v1@<sha>` pass as pinned.
+    const at = raw.indexOf('@');
+    const target = at === -1 ? raw : raw.slice(0, at);
+    const segments = target.split('/');
+    const [owner, repo] = segments;
+    if (!owner || !repo)
+        return { kind: 'invalid', raw, reason: 'expected owner/repo[/path]@ref' };
+    const out = { kind: 'repository', raw, owner, repo };
+    if (segments.length > 2)
+        out.path = segments.slice(2).join('/');
+    if (at !== -1)
+        out.ref = raw.slice(at + 1);
+    return out;
+}
+/** Classifies a `@ref`: only a full 40-hex commit SHA is immutable. */
+function refPinning(ref) {
+    if (ref === undefined || ref === '')
+        return 'missing';
+    if (FULL_SHA.test(ref))
+        return 'sha';
+    if (SHORT_SHA.test(ref))
+        return 'short-sha';
+    return 'mutable';
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
+
+
+/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
+const PR_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
+/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events an outsider can cause that run with the base repository's writable token: the privileged
+ * ones, and issues, comments, discussions, forks and stars.
+ */
+const OUTSIDER_EVENTS = new Set([
+    ...PRIVILEGED_EVENTS,
+    'issue_comment',
+    'issues',
+    'discussion',
+    'discussion_comment',
+    'fork',
+    'watch',
+]);
+/** The events a workflow is triggered by. */
+function eventsOf(workflow) {
+    return new Set((workflow.on?.events ?? []).map((e) => e.event));
+}
+/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
+function actionOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = parseUses(uses.value);
+    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
+}
+/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
+function actionPathOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = parseUses(uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
+}
+/** The `@ref` of a repository `uses:`. */
+function refOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = parseUses(uses.value);
+    return ref.kind === 'repository' ? ref.ref : undefined;
+}
+/** A `with:` input (input names are case-insensitive). */
+function input(step, name) {
+    for (const [k, v] of step.with?.entries ?? [])
+        if (k.toLowerCase() === name)
+            return v;
+    return undefined;
+}
+/** YAML `false`, or a string that GitHub reads as false. */
+function isFalse(node) {
+    if (!node)
+        return false;
+    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
+}
+/** YAML `true`, or a string that GitHub reads as true. */
+function isTrue(node) {
+    if (!node)
+        return false;
+    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
+}
+/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
+function shared_globMatcher(globs) {
+    if (globs.length === 0)
+        return () => false;
+    // Compiled on the first value: a tree without workflows never tests one (start-up time).
+    const patterns = [...globs];
+    let match;
+    return (value) => {
+        match ??= picomatch(patterns, { nocase: true, dot: true });
+        return match(value);
+    };
+}
+/** The job's `if:` as text (empty when absent). */
+function conditionOf(job) {
+    return typeof job.if?.value === 'string' ? job.if.value : '';
+}
+/** The text a step contributes to keyword searches: its action, name and script. */
+function stepText(step) {
+    return [step.uses?.value, step.name?.value, step.run?.value]
+        .filter((v) => typeof v === 'string')
+        .join('\n');
+}
+/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
+function stepLabel(step) {
+    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
+        if (typeof v === 'string' && v)
+            return v;
+    return step.run ? 'run' : `#${step.index}`;
+}
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+function aliasNote(node) {
+    return node?.origin
+        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+        : '';
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
+/**
+ * Several audits read the same `run:` script through the same scanner (commands, writes to the
+ * runner's files, remote executions); a scan is a pure function of the script's text, so its result
+ * is shared between them. The results are read-only by contract (no caller mutates them). The cache
+ * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
+ * limit, not to the number of workflows.
+ */
+function memoByScript(scan, limit = 2048) {
+    const cache = new Map();
+    return (script) => {
+        const hit = cache.get(script);
+        if (hit !== undefined)
+            return hit;
+        const value = scan(script);
+        if (cache.size >= limit)
+            cache.clear();
+        cache.set(script, value);
+        return value;
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
+
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+function shell_joinContinuations(script) {
+    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
+const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
+/**
+ * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ */
+function firstRealCommand(script, command) {
+    const joined = shell_joinContinuations(script);
+    const re = globalOf(command);
+    re.lastIndex = 0;
+    for (let m = re.exec(joined); m; m = re.exec(joined)) {
+        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
+        if (!DRY_RUN.test(rest))
+            return m;
+        if (m[0].length === 0)
+            re.lastIndex += 1;
+    }
+    return undefined;
+}
+/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
+const GLOBAL = new WeakMap();
+function globalOf(command) {
+    let re = GLOBAL.get(command);
+    if (!re) {
+        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+        GLOBAL.set(command, re);
+    }
+    return re;
+}
+function lines(script) {
+    const out = [];
+    const joined = shell_joinContinuations(script);
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        out.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    return out;
+}
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+const shellWrites = memoByScript(scanShellWrites);
+function scanShellWrites(script) {
+    const out = [];
+    const assigned = new Map();
+    let heredoc;
+    const all = lines(script);
+    const files = writtenFiles(all);
+    for (const [i, line] of all.entries()) {
+        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+            heredoc = undefined;
+            continue;
+        }
+        const sources = sourcesOf(line, assigned);
+        const file = files[i];
+        if (file === 'path') {
+            // The written text is what precedes the redirection, less the command that prints it.
+            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
+                out.push({ file, name: '', ...sources });
+            continue;
+        }
+        if (file) {
+            const writes = commands(line).flatMap((command) => {
+                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+                if (!m)
+                    return [];
+                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
+                if (m[2] === '<<') {
+                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+                    heredoc = { write, delimiter };
+                }
+                return [write];
+            });
+            out.push(...writes);
+            if (writes.length > 0)
+                continue;
+            if (heredoc) {
+                heredoc.write.ranges.push(...sources.ranges);
+                heredoc.write.envVars.push(...sources.envVars);
+                continue;
+            }
+        }
+        const a = ASSIGNMENT.exec(line.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line) {
+    const out = [];
+    let from = 0;
+    for (const m of line.text.matchAll(/;|&&/g)) {
+        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+        from = m.index + m[0].length;
+    }
+    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+    return out;
+}
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all) {
+    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
+        ? 'output'
+        : /GITHUB_ENV/.test(l.text)
+            ? 'env'
+            : /GITHUB_PATH/.test(l.text)
+                ? 'path'
+                : undefined);
+    const open = [];
+    for (const [i, l] of all.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
+        if (!close)
+            continue;
+        const start = open.pop();
+        if (start === undefined)
+            continue;
+        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
+        for (let k = start + 1; k < i; k++)
+            files[k] ??= file;
+    }
+    return files;
+}
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text) {
+    return text
+        .trim()
+        .replace(/^echo\s+|["']/g, '')
+        .split(/\s/)[0];
+}
+function sourcesOf(line, assigned) {
+    const ranges = [[line.start, line.end]];
+    const envVars = [];
+    for (const m of line.text.matchAll(VAR_REF)) {
+        const name = m[1];
+        const known = assigned.get(name);
+        if (known) {
+            ranges.push(...known.ranges);
+            envVars.push(...known.envVars);
+        }
+        else
+            envVars.push(name);
+    }
+    return { ranges, envVars };
+}
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
+    // iex ((New-Object Net.WebClient).DownloadString('...'))
+    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+/** `curl | sh` and its relatives in a script, at their offsets. */
+const remoteExecutions = memoByScript(scanRemoteExecutions);
+function scanRemoteExecutions(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    for (const re of REMOTE_EXECUTION) {
+        re.lastIndex = 0;
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    for (const hit of downloadedThenRun(joined)) {
+        if (!out.some((o) => hit.start < o.end && o.start < hit.end))
+            out.push(hit);
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
+/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
+const DOWNLOAD = new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
+const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
+/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
+const OUTPUT_FILE = /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
+/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
+const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
+/** `NAME=$(curl ...)`: the download kept in a variable. */
+const CAPTURE = new RegExp(String.raw `(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`, 'g');
+/** Anything that checks a file against a pinned digest or a signature. */
+const VERIFIES = /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
+/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
+const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
+/**
+ * A script downloaded to a file, or into a variable, then executed later in the same script with no
+ * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
+ * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
+ */
+function downloadedThenRun(joined) {
+    if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined))
+        return [];
+    const out = [];
+    const run = (name, from, download) => {
+        const tail = joined.slice(from);
+        const m = name.exec(tail);
+        if (!m)
+            return;
+        const start = from + m.index + (m[1]?.length ?? 0);
+        // A check of the download between fetching and running it makes it a verified install.
+        if (VERIFIES.test(joined.slice(from, start)))
+            return;
+        const end = from + m.index + m[0].length;
+        const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
+        out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
+    };
+    DOWNLOAD.lastIndex = 0;
+    for (const m of joined.matchAll(DOWNLOAD)) {
+        const command = m[0];
+        const url = URL_IN.exec(command)?.[0];
+        if (!url)
+            continue;
+        let file = OUTPUT_FILE.exec(command)?.[2];
+        if (file === '-' || file?.startsWith('/dev/'))
+            continue;
+        // `curl -O URL`: -O takes no argument there, the URL names the file.
+        if (file?.includes('://'))
+            file = undefined;
+        if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
+            file = url
+                .replace(/[?#].*$/, '')
+                .split('/')
+                .pop();
+        }
+        if (!file || !SCRIPT_FILE.test(file))
+            continue;
+        const name = escapeRegExp(file.replace(/^\.[\\/]/, ''));
+        // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
+        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
+        run(runs, m.index + command.length, command);
+    }
+    CAPTURE.lastIndex = 0;
+    for (const m of joined.matchAll(CAPTURE)) {
+        if (!URL_IN.test(m[0]))
+            continue;
+        const v = escapeRegExp(m[1]);
+        const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
+        // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
+        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
+        run(runs, m.index + m[0].length, `${m[0]})`);
+    }
+    return out;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Commands in a script that fetch or check out a pull request's head. */
+const headCheckouts = memoByScript(scanHeadCheckouts);
+function scanHeadCheckouts(script) {
+    const joined = shell_joinContinuations(script);
+    const out = [];
+    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
+    for (const m of joined.matchAll(re)) {
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
+
+/** Options that take a value (as the next word), per program; others are flags or `--name=value`. */
+const VALUE_OPTIONS = {
+    go: ['-C', '-modfile'],
+    npm: ['--prefix', '-w', '--workspace'],
+    ncu: [
+        '--packageFile',
+        '--cwd',
+        '-f',
+        '--filter',
+        '-x',
+        '--reject',
+        '-t',
+        '--target',
+        '-p',
+        '--packageManager',
+    ],
+    yarn: ['--cwd'],
+    pnpm: ['-C', '--dir', '--filter', '-F'],
+    cargo: ['--manifest-path', '-p', '--package', '--precise', '-Z'],
+    bundle: ['--gemfile', '--group', '-g', '--source'],
+    composer: ['-d', '--working-dir'],
+    'pip-compile': ['-o', '--output-file', '-P', '--upgrade-package', '-c', '--constraint', '--extra'],
+    uv: ['--directory', '--project', '-P', '--upgrade-package', '-o', '--output-file', '-p', '--python'],
+    poetry: ['-C', '--directory', '-P', '--project'],
+    pdm: ['-p', '--project', '-G', '--group'],
+    pipenv: [],
+};
+/** Splits the words after a program into options and positional words. */
+function parseArgs(words, program) {
+    const takesValue = new Set(VALUE_OPTIONS[program] ?? []);
+    const options = new Map();
+    const positional = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '--') {
+            positional.push(...words.slice(i + 1));
+            break;
+        }
+        if (!w.startsWith('-') || w === '-') {
+            positional.push(w);
+            continue;
+        }
+        const eq = w.indexOf('=');
+        if (eq > 0)
+            options.set(w.slice(0, eq), w.slice(eq + 1));
+        else if (takesValue.has(w) && i + 1 < words.length)
+            options.set(w, words[++i]);
+        else
+            options.set(w, true);
+    }
+    return { options, positional };
+}
+const has = (a, ...names) => names.some((n) => a.options.has(n));
+const update_programs_option = (a, ...names) => {
+    for (const n of names) {
+        const v = a.options.get(n);
+        if (typeof v === 'string')
+            return v;
+    }
+    return undefined;
+};
+/** A rehearsal: `--dry-run` (not `--dry-run=false`). */
+const dryRun = (a) => a.options.has('--dry-run') && a.options.get('--dry-run') !== 'false';
+/** Positional words that name packages (a glob such as `'*'` stands for all of them). */
+const namesPackages = (words) => words.some((w) => !w.includes('*'));
+const PYPROJECT = /^pyproject\.toml$/;
+/** What pip-compile and `uv pip compile` read and write (requirements files, setup.py, pyproject.toml). */
+const COMPILED = /^requirements.*\.(?:txt|in)$|^setup\.(?:py|cfg)$|^pyproject\.toml$/;
+/** Each program's update subcommands: given the words after the program, what they update. */
+const PROGRAMS = {
+    go(words) {
+        // `go [-C dir] get -u[=patch] [packages]`: the module of the directory; named modules only part of it.
+        let sub = 0;
+        while (sub < words.length && words[sub].startsWith('-'))
+            sub += words[sub] === '-C' ? 2 : 1;
+        if (words[sub] !== 'get')
+            return undefined;
+        const a = parseArgs(words.slice(sub + 1), 'go');
+        if (!has(a, '-u'))
+            return undefined;
+        const whole = a.positional.length === 0 || a.positional.some((p) => /^(?:\.|all$|tool$)|\$/.test(p));
+        const dir = update_programs_option(parseArgs(words.slice(0, sub), 'go'), '-C');
+        return whole ? { ecosystem: 'gomod', reach: 'module', ...(dir ? { dir } : {}) } : undefined;
+    },
+    npm(words) {
+        const a = parseArgs(words, 'npm');
+        if (!['update', 'up', 'upgrade'].includes(a.positional[0] ?? ''))
+            return undefined;
+        // `-w name` updates that workspace only.
+        if (dryRun(a) || has(a, '--no-save', '-w', '--workspace') || namesPackages(a.positional.slice(1)))
+            return undefined;
+        const dir = update_programs_option(a, '--prefix');
+        return { ecosystem: 'npm', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    ncu(words) {
+        const a = parseArgs(words, 'ncu');
+        if (!has(a, '-u', '--upgrade') || namesPackages(a.positional) || has(a, '--filter', '-f'))
+            return undefined;
+        const dir = update_programs_option(a, '--cwd');
+        const tree = has(a, '--deep', '-ws', '--workspaces');
+        return { ecosystem: 'npm', reach: tree ? 'tree' : 'package', ...(dir ? { dir } : {}) };
+    },
+    yarn(words) {
+        const a = parseArgs(words, 'yarn');
+        const [sub, ...rest] = a.positional;
+        if (sub !== 'upgrade' && sub !== 'up')
+            return undefined;
+        if (dryRun(a) || namesPackages(rest))
+            return undefined;
+        const dir = update_programs_option(a, '--cwd');
+        return { ecosystem: 'npm', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    pnpm(words) {
+        const a = parseArgs(words, 'pnpm');
+        const [sub, ...rest] = a.positional;
+        if (!['update', 'up', 'upgrade'].includes(sub ?? ''))
+            return undefined;
+        if (dryRun(a) || namesPackages(rest) || has(a, '--filter', '-F'))
+            return undefined;
+        const dir = update_programs_option(a, '-C', '--dir');
+        const tree = has(a, '-r', '--recursive');
+        return { ecosystem: 'npm', reach: tree ? 'tree' : 'package', ...(dir ? { dir } : {}) };
+    },
+    cargo(words) {
+        const a = parseArgs(words, 'cargo');
+        const [sub] = a.positional;
+        if (sub !== 'update' && sub !== 'upgrade')
+            return undefined;
+        if (dryRun(a) || has(a, '-p', '--package', '--precise', '-w', '--workspace', '--locked', '--frozen'))
+            return undefined;
+        if (namesPackages(a.positional.slice(1)))
+            return undefined;
+        const manifest = update_programs_option(a, '--manifest-path');
+        return { ecosystem: 'cargo', reach: 'package', ...(manifest ? { dir: posix_namespaceObject.dirname(manifest) } : {}) };
+    },
+    bundle(words) {
+        const a = parseArgs(words, 'bundle');
+        const [sub, ...gems] = a.positional;
+        if (sub !== 'update' || (gems.length > 0 && !has(a, '--all')))
+            return undefined;
+        const gemfile = update_programs_option(a, '--gemfile');
+        return { ecosystem: 'bundler', reach: 'package', ...(gemfile ? { dir: posix_namespaceObject.dirname(gemfile) } : {}) };
+    },
+    composer(words) {
+        const a = parseArgs(words, 'composer');
+        const [sub, ...packages] = a.positional;
+        if (sub !== 'update' && sub !== 'upgrade' && sub !== 'u')
+            return undefined;
+        if (dryRun(a) || has(a, '--lock') || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-d', '--working-dir');
+        return { ecosystem: 'composer', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    'pip-compile'(words) {
+        const a = parseArgs(words, 'pip-compile');
+        if (!has(a, '-U', '--upgrade') || dryRun(a))
+            return undefined;
+        const files = a.positional.length > 0 ? a.positional.map((f) => posix_namespaceObject.dirname(f)) : undefined;
+        return { ecosystem: 'pip', reach: 'package', names: COMPILED, ...(files ? { files } : {}) };
+    },
+    uv(words) {
+        const a = parseArgs(words, 'uv');
+        const [sub, sub2, ...rest] = a.positional;
+        if (!has(a, '-U', '--upgrade') || dryRun(a) || has(a, '--check', '--locked', '--frozen'))
+            return undefined;
+        const dir = update_programs_option(a, '--directory', '--project');
+        const at = dir ? { dir } : {};
+        if (sub === 'lock' || sub === 'sync')
+            return { ecosystem: 'pip', reach: 'package', names: PYPROJECT, ...at };
+        if (sub !== 'pip' || sub2 !== 'compile')
+            return undefined;
+        const files = rest.length > 0 ? rest.map((f) => posix_namespaceObject.dirname(f)) : undefined;
+        return { ecosystem: 'pip', reach: 'package', names: COMPILED, ...at, ...(files ? { files } : {}) };
+    },
+    poetry(words) {
+        const a = parseArgs(words, 'poetry');
+        const [sub, ...packages] = a.positional;
+        if (sub !== 'update' || dryRun(a) || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-C', '--directory', '-P', '--project');
+        return { ecosystem: 'pip', reach: 'package', names: PYPROJECT, ...(dir ? { dir } : {}) };
+    },
+    pdm(words) {
+        const a = parseArgs(words, 'pdm');
+        const [sub, ...packages] = a.positional;
+        if (sub !== 'update' || dryRun(a) || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-p', '--project');
+        return { ecosystem: 'pip', reach: 'package', names: PYPROJECT, ...(dir ? { dir } : {}) };
+    },
+    pipenv(words) {
+        const a = parseArgs(words, 'pipenv');
+        const [sub, ...packages] = a.positional;
+        if ((sub !== 'update' && sub !== 'upgrade') || has(a, '--dry-run', '--outdated'))
+            return undefined;
+        return namesPackages(packages) ? undefined : { ecosystem: 'pip', reach: 'package', names: /^Pipfile$/ };
+    },
+};
+PROGRAMS['npm-check-updates'] = PROGRAMS.ncu;
+/** Programs that run a package's binary (`npx -y npm-check-updates -u`, `pnpm dlx ncu -u`). */
+const RUNNERS = new Set(['npx', 'pnpx', 'bunx']);
+/** The program a command runs and the words after it, through a package runner or `python -m piptools`. */
+function programOf(view) {
+    const rest = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    if (view.name === 'piptools' && rest[0] === 'compile')
+        return { name: 'pip-compile', words: rest.slice(1) };
+    const dlx = (view.name === 'pnpm' || view.name === 'yarn') && rest[0] === 'dlx';
+    if (!RUNNERS.has(view.name) && !dlx)
+        return { name: view.name, words: rest };
+    const args = dlx ? rest.slice(1) : rest;
+    const k = args.findIndex((w) => !w.startsWith('-'));
+    if (k === -1)
+        return { name: '', words: [] };
+    // `npm-check-updates@17` is the package at a version.
+    return { name: args[k].replace(/(?<=.)@.*$/, ''), words: args.slice(k + 1) };
+}
+/** What a command updates, if it is a whole update of an ecosystem's dependencies. */
+function recognise(view) {
+    const { name, words } = programOf(view);
+    return Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name](words) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-commands.js
+
+
+
+/** The repository root (`$GITHUB_WORKSPACE`, `${{ github.workspace }}`) at the start of a path. */
+const WORKSPACE_ROOT = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=\/|$)/;
+/**
+ * A directory `target` resolved from `from`; null when it is outside the repository (absolute, the
+ * home directory, above the root). A target computed at run time (a variable, a command
+ * substitution, a glob) is some directory under its literal part.
+ */
+function resolveDir(from, target) {
+    let t = target.trim();
+    let base = from;
+    if (WORKSPACE_ROOT.test(t)) {
+        t = t.replace(WORKSPACE_ROOT, '').replace(/^\/+/, '');
+        base = { path: '', exact: true };
+    }
+    else if (t === '' || t === '-' || t.startsWith('/') || t.startsWith('~') || /^[a-z]:[\\/]/i.test(t)) {
+        return null;
+    }
+    const parts = t.split('/');
+    const computed = parts.findIndex((p) => /[$`*?[{]/.test(p));
+    const literal = computed === -1 ? parts : parts.slice(0, computed);
+    const joined = posix_namespaceObject.normalize(posix_namespaceObject.join(base.path || '.', ...literal));
+    if (joined === '..' || joined.startsWith('../'))
+        return null;
+    const dir = joined === '.' ? '' : joined.replace(/\/$/, '');
+    // Below a computed directory only the part above it is known; each `..` may climb one level out.
+    if (!base.exact) {
+        let known = base.path;
+        for (const p of literal)
+            if (p === '..')
+                known = known.includes('/') ? posix_namespaceObject.dirname(known) : '';
+        return { path: known, exact: false };
+    }
+    return { path: dir, exact: computed === -1 };
+}
+/** Whether the command opens a subshell `( ... )` (not a `$( ... )` or `<( ... )` substitution). */
+function opensSubshell(source, start) {
+    let i = start - 1;
+    while (i >= 0 && (source[i] === ' ' || source[i] === '\t'))
+        i--;
+    return source[i] === '(' && source[i - 1] !== '$' && source[i - 1] !== '<';
+}
+/**
+ * Every command of the script with the directory it runs in, from `start`: `cd`, `pushd` and `popd`
+ * at the top level move it, a subshell's `cd` ends with the subshell, and command substitutions and
+ * scripts handed to shells run where their command does. A Makefile `recipe` runs each line in a
+ * shell of its own, from `start` (and its lines may start with `@`, `-`, `+`).
+ */
+function placedCommands(source, start, recipe = false) {
+    const out = [];
+    let cwd = start;
+    const pushed = [];
+    const subshells = [];
+    for (const view of shell_commands_scriptCommands(source, 0, source.length, recipe)) {
+        const c = view.command;
+        const top = c.depth === 0;
+        if (top && opensSubshell(source, c.start))
+            subshells.push(cwd);
+        out.push({ view, dir: cwd });
+        if (top && (view.name === 'cd' || view.name === 'pushd')) {
+            const target = c.words.slice(view.nameIndex + 1).find((w) => !/^-[LPe@]+$/.test(w.value))?.value ?? '';
+            if (view.name === 'pushd')
+                pushed.push(cwd);
+            cwd = cwd ? resolveDir(cwd, target) : null;
+        }
+        else if (top && view.name === 'popd' && pushed.length > 0) {
+            cwd = pushed.pop();
+        }
+        if (top && c.next === ')' && subshells.length > 0)
+            cwd = subshells.pop();
+        if (top && recipe && (c.next === '\n' || c.next === undefined))
+            cwd = start;
+    }
+    return out;
+}
+/** The update commands of a script run from `start` (see {@link UpdateCommand}, {@link placedCommands}). */
+function updateCommands(source, start, recipe = false) {
+    const out = [];
+    for (const { view, dir } of placedCommands(source, start, recipe)) {
+        if (!dir || !view.name)
+            continue;
+        const found = recognise(view);
+        if (!found)
+            continue;
+        const base = found.dir ? resolveDir(dir, found.dir) : dir;
+        const dirs = base ? (found.files ?? ['.']).flatMap((f) => resolveDir(base, f) ?? []) : [];
+        if (dirs.length === 0)
+            continue;
+        out.push({
+            ecosystem: found.ecosystem,
+            text: view.command.words
+                .slice(view.nameIndex)
+                .map((w) => w.value)
+                .join(' '),
+            dirs,
+            reach: found.reach,
+            ...(found.names ? { names: found.names } : {}),
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-workflows.js
+
+
+
+
+
+
+
+
+/** Triggers of an updater: a timetable, or a maintainer's hand. */
+const UPDATE_TRIGGERS = ['schedule', 'workflow_dispatch'];
+/** Workflows that may be updaters: a trigger of theirs is named (read before being parsed). */
+const MAY_UPDATE = (0,screens/* defineScreen */.ME)('update-workflow-triggers', (_file, text) => /\b(?:schedule|workflow_dispatch)\b/.test(text));
+/** Actions that open a pull request or push a commit with the job's changes (`owner/repo`, lower case). */
+const OUTLET_ACTIONS = new Set([
+    'peter-evans/create-pull-request',
+    'stefanzweifel/git-auto-commit-action',
+    'endbug/add-and-commit',
+    'ad-m/github-push-action',
+    'planetscale/ghcommit-action',
+    'devops-infra/action-pull-request',
+    'repo-sync/pull-request',
+    'gr2m/create-or-update-pull-request-action',
+    'technote-space/create-pr-action',
+    'suzuki-shunsuke/commit-action',
+    'iarekylew00t/verified-bot-commit',
+    'actions-js/push',
+]);
+/** Commands that open a pull request or push a branch. */
+const OUTLET_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request|git\s+(?:-[cC]\s+\S+\s+){0,4}push)(?![\w-])/;
+/** A github-script step that opens a pull request or writes commits through the API. */
+const OUTLET_SCRIPT = /\.(?:pulls\.create|git\.createCommit|repos\.createOrUpdateFileContents)\s*\(/;
+const ROOT = { path: '', exact: true };
+/** The update workflows of the workspace (cached per tree), or undefined when there is none. */
+function readUpdateWorkflows(ws) {
+    return ws.memo('deps.update-workflows', '', () => {
+        const files = [];
+        const updates = [];
+        for (const file of ws.screenedGlob(parsers_workflow/* WORKFLOW_GLOBS */.iK, MAY_UPDATE)) {
+            const workflow = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, file);
+            if (workflow?.kind !== 'workflow')
+                continue;
+            const events = eventsOf(workflow);
+            if (!UPDATE_TRIGGERS.some((e) => events.has(e)))
+                continue;
+            const found = workflow.jobs.flatMap((job) => [
+                ...jobUpdates(ws, workflow, job),
+                ...calledUpdates(ws, workflow, job),
+            ]);
+            if (found.length === 0)
+                continue;
+            files.push(file);
+            updates.push(...found);
+        }
+        return files.length > 0 ? { files, updates } : undefined;
+    });
+}
+/** The updates of the jobs of a local reusable workflow that `job` calls (one level). */
+function calledUpdates(ws, caller, job) {
+    const uses = job.uses?.value;
+    if (!uses?.startsWith('./.github/workflows/'))
+        return [];
+    const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, uses.slice(2).replace(/@.*$/, ''));
+    if (called?.kind !== 'workflow' || called.path === caller.path)
+        return [];
+    return called.jobs.flatMap((j) => jobUpdates(ws, called, j).map((u) => ({ ...u, workflow: caller.path })));
+}
+/** The update commands of a job that a step at or after theirs takes out of the runner. */
+function jobUpdates(ws, workflow, job) {
+    const found = [];
+    let lastOutlet = -1;
+    for (const step of job.steps) {
+        const run = typeof step.run?.value === 'string' ? step.run.value : '';
+        const texts = [run];
+        for (const start of run ? stepDirs(workflow, job, step) : []) {
+            for (const update of updateCommands(run, start))
+                found.push({ step: step.index, update });
+            for (const called of calledTexts(ws, run, start)) {
+                texts.push(called.text);
+                for (const update of updateCommands(called.text, called.start, called.recipe))
+                    found.push({ step: step.index, update });
+            }
+        }
+        if (isOutlet(step, texts))
+            lastOutlet = step.index;
+    }
+    return found.filter((f) => f.step <= lastOutlet).map((f) => ({ ...f.update, workflow: workflow.path }));
+}
+/** Whether a step opens a pull request or pushes commits (in its script or the texts it calls). */
+function isOutlet(step, texts) {
+    const action = actionPathOf(step.uses);
+    if (action) {
+        const repo = action.split('/').slice(0, 2).join('/');
+        if (OUTLET_ACTIONS.has(repo))
+            return true;
+        const script = input(step, 'script')?.value;
+        return repo === 'actions/github-script' && typeof script === 'string' && OUTLET_SCRIPT.test(script);
+    }
+    return texts.some((t) => firstRealCommand(t, OUTLET_COMMAND) !== undefined);
+}
+/**
+ * The directories a step's script starts in: its `working-directory`, else the job's or the
+ * workflow's `defaults.run.working-directory`, else the root; one per value of a matrix variable
+ * that it is made of, when the matrix lists them.
+ */
+function stepDirs(workflow, job, step) {
+    const value = step.value['working-directory'] ??
+        job.defaults?.workingDirectory?.value ??
+        workflow.defaults?.workingDirectory?.value;
+    if (value === undefined || value === null)
+        return [ROOT];
+    if (typeof value !== 'string')
+        return [];
+    const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}(.*)$/.exec(value.trim());
+    const listed = m ? matrixValues(job, m[1]) : undefined;
+    const dirs = listed ? listed.map((v) => resolveDir(ROOT, `${v}${m[2]}`)) : [resolveDir(ROOT, value)];
+    return dirs.filter((d) => d !== null);
+}
+/** The values a matrix gives a variable, when all are literal (its list and its `include` entries). */
+function matrixValues(job, name) {
+    const matrix = job.matrix?.value;
+    if (!matrix || typeof matrix !== 'object' || Array.isArray(matrix))
+        return undefined;
+    const { [name]: list, include } = matrix;
+    const values = [
+        ...(Array.isArray(list) ? list : list === undefined ? [] : [list]),
+        ...(Array.isArray(include) ? include.flatMap((e) => (e && typeof e === 'object' ? [e[name]] : [])) : []),
+    ].filter((v) => v !== undefined);
+    return values.length > 0 && values.every((v) => typeof v === 'string') ? values : undefined;
+}
+/** Names of the programs whose callee texts are read: make, and scripts run by path or by a shell. */
+const CALLERS = /^(?:g?make|(?:ba|z|da)?sh|.+\.(?:sh|bash))$/;
+/**
+ * The Makefile recipes and repository scripts a script calls from the root (their paths are looked
+ * up from the root), each with the directory it starts in (`make -C dir` runs there).
+ */
+function calledTexts(ws, script, start) {
+    const out = [];
+    for (const { view, dir } of placedCommands(script, start)) {
+        if (!dir?.exact || dir.path !== '' || !CALLERS.test(view.name))
+            continue;
+        const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+        const c = words.findIndex((w) => w === '-C' || w === '--directory');
+        const from = view.name.endsWith('make') && c >= 0 ? resolveDir(ROOT, words[c + 1] ?? '') : ROOT;
+        if (!from)
+            continue;
+        for (const called of followCalls(ws, script.slice(view.command.start, view.command.end))) {
+            out.push({ text: called.text, start: from, recipe: called.target !== undefined });
+        }
+    }
+    return out;
+}
+/**
+ * Whether an update workflow updates the manifest: an update of its ecosystem (and, for tools that
+ * update some manifests only, of its kind) reaches its directory (see {@link UpdateCommand}).
+ */
+function workflowCovers(ws, config, m) {
+    const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+    return config.updates.some((u) => u.ecosystem === m.ecosystem &&
+        (!u.names || u.names.test(name)) &&
+        u.dirs.some((d) => reaches(ws, u, d, m)));
+}
+function reaches(ws, u, d, m) {
+    const under = d.path === '' || m.dir === d.path || m.dir.startsWith(`${d.path}/`);
+    if (!d.exact || u.reach === 'tree')
+        return under;
+    if (u.reach === 'module')
+        return m.file === goModuleOf(ws, d.path);
+    if (m.dir === d.path)
+        return true;
+    if (m.ecosystem === 'npm')
+        return npmWorkspaceRoots(ws, m.dir).includes(d.path);
+    return m.ecosystem === 'cargo' && cargoWorkspaceRoots(ws, m.dir).includes(d.path);
+}
+/** The go.mod of the module that holds a directory: the nearest at or above it. */
+function goModuleOf(ws, dir) {
+    for (let d = dir;; d = d.includes('/') ? posix_namespaceObject.dirname(d) : '') {
+        const file = d === '' ? 'go.mod' : `${d}/go.mod`;
+        if (ws.has(file))
+            return file;
+        if (d === '')
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/updatecli.js
 
 
@@ -18930,6 +20312,7 @@ function fromArgs(model) {
 
 
 
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -18941,12 +20324,14 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
  * files its targets edit (a Dockerfile only when a target changes its base image) and the manifests
- * its autodiscovery crawlers find (see updatecli.ts). With no configuration at all there is nothing to
- * compare (the `dependency-update-tool` rule reports that); one finding per uncovered directory.
+ * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
+ * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
+ * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory.
  */
 const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-coverage',
-    summary: 'Dependabot, Renovate or updatecli updates every ecosystem and directory that has a manifest.',
+    summary: 'Dependabot, Renovate, updatecli or an update workflow updates every ecosystem and directory that has a manifest.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -18960,7 +20345,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         const dependabot = readDependabot(workspace);
         const renovate = readRenovate(workspace);
         const updatecli = readUpdatecli(workspace);
-        if (!dependabot && !renovate && !updatecli)
+        const workflows = readUpdateWorkflows(workspace);
+        if (!dependabot && !renovate && !updatecli && !workflows)
             return [];
         const findings = [];
         const reported = new Set();
@@ -18973,12 +20359,14 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
             if (byUpdatecli?.covered)
                 continue;
+            if (workflows && workflowCovers(workspace, workflows, m))
+                continue;
             const id = `${m.ecosystem}\u0000${m.dir}`;
             if (reported.has(id))
                 continue;
             reported.add(id);
             findings.push({
-                message: describe(m, dependabot, renovate?.file, updatecli, byUpdatecli?.editing ?? []),
+                message: describe(m, { dependabot, renovateFile: renovate?.file, updatecli, workflows }, byUpdatecli?.editing ?? []),
                 location: (0,core_location/* fileLocation */.AR)(m.file),
                 key: `${m.ecosystem}:${m.dir}`,
             });
@@ -19012,7 +20400,8 @@ function update_coverage_ancestors(dir) {
     }
     return out;
 }
-function describe(m, dependabot, renovateFile, updatecli, editing) {
+function describe(m, tools, editing) {
+    const { dependabot, renovateFile, updatecli, workflows } = tools;
     const where = m.dir === '' ? 'the repository root' : m.dir;
     const reasons = [];
     if (dependabot) {
@@ -19026,6 +20415,8 @@ function describe(m, dependabot, renovateFile, updatecli, editing) {
         reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
     if (updatecli)
         reasons.push(describeUpdatecli(updatecli, editing));
+    if (workflows)
+        reasons.push(describeWorkflows(workflows, m));
     // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
     const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
     return (`${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasons.join(', and ')}. ` +
@@ -19046,6 +20437,167 @@ function describeUpdatecli(config, editing) {
     return (`its updatecli targets (${shown.join('; ')}${more}) change neither a FROM instruction nor an ARG ` +
         `that a FROM line uses${partial}`);
 }
+/** Why the update workflows do not cover the manifest: where they update its ecosystem instead. */
+function describeWorkflows(workflows, m) {
+    const same = workflows.updates.filter((u) => u.ecosystem === m.ecosystem);
+    if (same.length === 0) {
+        const files = workflows.files.length === 1 ? workflows.files[0] : `${workflows.files.length} update workflows`;
+        return `no update workflow (${files}) runs an update of ${m.ecosystem} dependencies`;
+    }
+    const list = (items) => items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
+    const files = [...new Set(same.map((u) => u.workflow))];
+    const commands = [...new Set(same.map((u) => u.text))];
+    const where = [...new Set(same.flatMap((u) => u.dirs.map((d) => (d.path === '' ? '/' : `/${d.path}`))))];
+    return (`the ${m.ecosystem} updates of ${list(files)} (${list(commands)}) run in ${list(where)}, ` +
+        'which does not reach this manifest');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/file-exists.js
+
+
+
+
+
+/**
+ * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
+ * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
+ * owner). A missing file is a repository-level finding; files that exist but lack the content are
+ * reported at the first candidate, in the order of `paths`.
+ */
+const fileExists = (0,types/* defineEvaluator */.D)({
+    kind: 'file.exists',
+    summary: 'At least one file matches the globs (and, optionally, contains a pattern).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths'],
+        properties: {
+            paths: globList('Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
+                'which decides where a "missing content" finding is shown.', { minItems: 1 }),
+            ignoreCase: IGNORE_CASE_SCHEMA,
+            contains: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['pattern'],
+                description: 'Also require at least one matched file to have a line matching this pattern.',
+                properties: {
+                    pattern: regexSource('Regular expression (JavaScript syntax) applied to each line.'),
+                    flags: FLAGS_SCHEMA,
+                    message: {
+                        type: 'string',
+                        minLength: 1,
+                        description: 'Message when files exist but none contains the pattern.',
+                    },
+                },
+            },
+            message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+            notRead: {
+                type: 'array',
+                description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path', 'why'],
+                    properties: {
+                        path: { type: 'string', minLength: 1, description: 'A literal path from the root.' },
+                        why: { type: 'string', minLength: 1, description: 'Why it does not count, for the message.' },
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
+        if (candidates.length === 0) {
+            // A legacy file is why a team believes it is covered: say which one and why it does not count.
+            const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
+            const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
+            return [
+                {
+                    message: (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) + why,
+                    location: null,
+                    key: 'missing',
+                },
+            ];
+        }
+        if (!options.contains) {
+            // Found by name: the files it judged are in its scope, though it reads none of them.
+            workspace.examine(candidates);
+            return [];
+        }
+        const re = compilePattern(options.contains.pattern, options.contains.flags);
+        for (const file of candidates) {
+            const text = workspace.text(file);
+            if (text !== undefined && firstMatchingLine(text, re))
+                return [];
+        }
+        const [first] = candidates;
+        const others = candidates.length - 1;
+        const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
+        return [
+            {
+                message: options.contains.message
+                    ? `${which}: ${options.contains.message}`
+                    : `${which} has no line matching ${showPattern(re)}.`,
+                location: (0,core_location/* fileLocation */.AR)(first),
+                key: 'content',
+            },
+        ];
+    },
+});
+/**
+ * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
+ * plain path is looked up rather than matched against every file.
+ */
+function orderedCandidates(workspace, globs, ignoreCase = false) {
+    const seen = new Set();
+    const out = [];
+    for (const glob of globs) {
+        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.X)(glob)
+            ? workspace.has(glob)
+                ? [glob]
+                : []
+            : ignoreCase
+                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
+                : workspace.glob(glob);
+        for (const file of matches) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            out.push(file);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-tool.js
+
+
+
+/**
+ * `deps.update-tool`: a dependency update tool is configured. The options are `file.exists`'s (the
+ * configuration files of Dependabot, Renovate and updatecli, and what makes one configure an update);
+ * when none of them does, an update workflow (a scheduled or manually run workflow that updates
+ * dependencies and opens a pull request or pushes a commit, see update-workflows.ts) is one too.
+ * Workflows are read only when the files say no, so a repository with a configuration does not
+ * depend on them.
+ */
+const depsUpdateTool = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.update-tool',
+    summary: 'A dependency update tool is configured (one of the files, with an update in it), or a scheduled workflow updates dependencies and opens a pull request.',
+    schema: fileExists.schema,
+    async evaluate(ctx) {
+        const findings = await fileExists.evaluate(ctx);
+        if (findings.length === 0)
+            return findings;
+        const workflows = readUpdateWorkflows(ctx.workspace);
+        if (!workflows)
+            return findings;
+        // The verdict rests on the update workflows, not on the files that configure nothing.
+        ctx.workspace.examineOnly(workflows.files);
+        return [];
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/add-url.js
 
@@ -19105,61 +20657,6 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-
-;// CONCATENATED MODULE: ./lib/core/parsers/image-ref.js
-/**
- * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
- * `FROM`, a workflow `container:`/`services:` image or a `docker://` action. Shared so that every rule
- * agrees on what "pinned" means.
- */
-const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
-/**
- * Splits an image reference into its parts. Purely syntactic: it does not validate names, so a
- * reference with unusual characters still yields its tag and digest. Returns undefined for an empty
- * reference.
- */
-function parseImageRef(text) {
-    const raw = unquote(text.trim());
-    if (raw === '')
-        return undefined;
-    // A digest follows the first '@'; neither names nor tags may contain one.
-    const at = raw.indexOf('@');
-    const name = at === -1 ? raw : raw.slice(0, at);
-    const digest = at === -1 ? undefined : raw.slice(at + 1);
-    // A tag is after the last ':' that follows the last '/': a ':' before a '/' is a registry port.
-    const slash = name.lastIndexOf('/');
-    const colon = name.lastIndexOf(':');
-    const hasTag = colon > slash;
-    const path = hasTag ? name.slice(0, colon) : name;
-    const tag = hasTag ? name.slice(colon + 1) : undefined;
-    const ref = { raw, repository: path };
-    const first = path.indexOf('/');
-    if (first !== -1) {
-        const host = path.slice(0, first);
-        if (host.includes('.') || host.includes(':') || host === 'localhost') {
-            ref.registry = host;
-            ref.repository = path.slice(first + 1);
-        }
-    }
-    if (tag !== undefined)
-        ref.tag = tag;
-    if (digest !== undefined)
-        ref.digest = digest;
-    return ref;
-}
-/** True when the reference carries a well-formed sha256 content digest (the only immutable pin). */
-function hasSha256Digest(ref) {
-    return ref.digest !== undefined && SHA256_DIGEST.test(ref.digest);
-}
-/** Docker and YAML both accept a quoted word; the quotes are not part of the reference. */
-function unquote(text) {
-    if (text.length >= 2) {
-        const q = text[0];
-        if ((q === '"' || q === "'") && text[text.length - 1] === q)
-            return text.slice(1, -1);
-    }
-    return text;
-}
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image.js
 
@@ -19915,13 +21412,14 @@ function selfNamed(value) {
 }
 /**
  * Code caught between two string literals (`"),E=n.limitMessage;!S;)n.limit=h,"` in a minified
- * bundle): a member access followed by code punctuation, or statements.
+ * bundle): a member access followed by code punctuation, or statements. The member access may be of
+ * a call's result (`r().createElement(`, `).then(`).
  */
 function codeLike(value) {
     // `"+resMatch+"`: the inside of a concatenation, between two string literals.
     if (/^\+[A-Za-z_$][\w$]*\+?$|^\+?[A-Za-z_$][\w$]*\+$/.test(value))
         return true;
-    return /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
+    return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
 /** A value someone typed in place of a secret: a placeholder, a word or words, or its own name. */
 function standIn(value) {
@@ -19955,7 +21453,9 @@ function nonAscii(value) {
  */
 /**
  * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
- * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
+ * so `password_file`, `token_url` and `secretName` are not assignments of a secret. There is no left
+ * boundary on purpose: names are compounds (`dbPassword`, `db_password`, `clientsecret`, `accesstoken`),
+ * and no boundary tells `OnePassword` from `dbPassword`; what is assigned decides (see {@link UUID}).
  */
 const SECRET_NAME_SOURCE = 'passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key';
 const SECRET_NAME = new RegExp(`(?:${SECRET_NAME_SOURCE})(?![A-Za-z0-9_])`, 'gi');
@@ -20036,13 +21536,30 @@ const TRAVERSAL_VALUE = new RegExp(String.raw `${TRAVERSAL}(?=[\s,;)\]}]|$)`, 'y
  */
 const EXPRESSION = new RegExp(String.raw `\(|\[$|^${TRAVERSAL}(?:\[[\w$.]*)?$`);
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
-const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
+/**
+ * A path, or a path after `<` or `@`, which configuration languages read as "the contents of this
+ * file" (Dovecot `ssl_key = </etc/ssl/x.pem`, curl and CLI arguments `@./token.txt`): absolute, from
+ * `./`, `../` or `~/`, or relative with a directory or a file extension and nothing but path characters.
+ */
+const PATHLIKE = /^(?:[<@]?(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|[<@](?:[\w.-]+\/)+[\w.-]+$|[<@][\w-]+(?:\.[\w-]+)*\.[a-z]{2,5}$)/;
 /**
  * Keys that issuers define as not secret: publishable and public client keys (Stripe `pk_live_`,
  * PostHog `phc_`, Mapbox `pk.`, Flutterwave `FLWPUBK`, Supabase `sb_publishable_`), and test-mode or
  * sandbox keys (`sk_test_`, `FLWSECK_TEST-`, EasyPost `EZTK`, `shippo_test_`, `access-sandbox-`).
  */
 const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK|^sb_publishable_|^EZTK|^FLWSECK_TEST|^[a-z]+_test_|^access-sandbox-|^sandbox_/;
+/**
+ * A UUID (also in braces, as .NET writes GUIDs). Under a password-type name it is far more often an
+ * identifier (`OnePassword = "<uuid>"` in an enum of providers, a credential's id) than a password,
+ * which people choose or generate as random text; it stays reported, with low confidence and why.
+ * Under a token or key name it may be a key (Heroku, Snyk, Codecov and Splunk issue UUID-shaped
+ * keys): medium at most, as the detectors of those issuers report them.
+ */
+const UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+/** The secret words of {@link SECRET_NAME_SOURCE} that name a password. */
+const PASSWORD_WORD = /^(?:passw|passphrase|pwd)/i;
+/** Why a UUID under a password-type name has low confidence; part of the finding's message. */
+const UUID_UNDER_PASSWORD_NOTE = 'a UUID under a password name is usually an identifier, not a password';
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 /** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
@@ -20124,6 +21641,54 @@ function assignedValue(line, nameStart, nameEnd, path) {
     const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
     return value === undefined ? undefined : { value, start: valueAt, quoted: false };
 }
+/**
+ * An apostrophe in a word (`don't`, `user's`, `I'm`), not a quote that opens a literal: a letter on
+ * both sides, unless what comes before is a string prefix (Python `f'`, `rb'`, `u'`).
+ */
+function apostrophe(line, at) {
+    return (/[A-Za-z]/.test(line[at - 1] ?? '') &&
+        /[A-Za-z]/.test(line[at + 1] ?? '') &&
+        !/(?:^|[^\w])[fFrRbBuU]{1,2}$/.test(line.slice(Math.max(0, at - 3), at)));
+}
+/**
+ * Which string literal is open where, on one line read once from its start: `quoteAt(i)` is the
+ * quote of the literal open at column i, or '' outside literals. Asked at columns in increasing
+ * order (the detector's candidates), it reads each character once; an earlier column reads again.
+ */
+function quoteReader(line) {
+    let at = 0;
+    let open = '';
+    return (to) => {
+        if (to < at) {
+            at = 0;
+            open = '';
+        }
+        for (; at < to; at++) {
+            const c = line[at];
+            if (open) {
+                if (c === '\\')
+                    at += 1;
+                else if (c === open)
+                    open = '';
+            }
+            else if (c === '"' || c === '`' || (c === "'" && !apostrophe(line, at)))
+                open = c;
+        }
+        return open;
+    };
+}
+/**
+ * True when `name:` or `name =` sits inside a string literal that closes right after it
+ * (`"Password:"),e?r().createElement("code"` in a bundle, `"Enter your password: "`): a label or a
+ * prefix, not an assignment; what follows the literal is code. A value inside the same literal
+ * (`"DB_PASSWORD=kX9…"`) is still an assignment. Known only when the line is read from its start.
+ */
+function labelInLiteral(line, valueAt, quoteAt) {
+    if (!quoteAt)
+        return false;
+    const open = quoteAt(valueAt);
+    return open !== '' && line[valueAt] === open;
+}
 /** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
 const genericAssignmentDetector = {
     id: 'generic-secret-assignment',
@@ -20133,9 +21698,11 @@ const genericAssignmentDetector = {
     identity: 'context',
     describes: 'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
         'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
-        "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number or path; public " +
-        'identifiers (`publicKeyToken`, CSRF and pagination tokens, publishable keys), lines commented out ' +
-        'in configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone.',
+        "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
+        'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF and pagination tokens, ' +
+        'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
+        'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
+        'UUID under a password name is reported with low confidence: it is usually an identifier.',
     find(line, ctx) {
         const hits = [];
         const { config, translations } = pathFacts(ctx.path);
@@ -20143,6 +21710,7 @@ const genericAssignmentDetector = {
             return hits;
         if (translations || PUBLIC_CONTEXT.test(line))
             return hits;
+        let quoteAt;
         SECRET_NAME.lastIndex = 0;
         for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
             const end = m.index + m[0].length;
@@ -20157,11 +21725,28 @@ const genericAssignmentDetector = {
             const assigned = assignedValue(line, start, end, ctx.path);
             if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted))
                 continue;
+            if (assigned.quoted) {
+                // In a window of a long line, which literals are open where it starts is unknown.
+                if (ctx.lineStart)
+                    quoteAt ??= quoteReader(line);
+                if (labelInLiteral(line, assigned.start - 1, quoteAt))
+                    continue;
+            }
             // Asked only of a file with a candidate (most files have none): it reads the whole text.
             if (encryptedFile(ctx.path, ctx.text))
                 return hits;
             const decoded = decodedText(assigned.value);
             const entropy = shannonEntropy(decoded ?? assigned.value);
+            let confidence = valueConfidence(decoded ?? assigned.value, entropy);
+            let note;
+            if (UUID.test(assigned.value)) {
+                if (PASSWORD_WORD.test(m[0])) {
+                    confidence = 'low';
+                    note = UUID_UNDER_PASSWORD_NOTE;
+                }
+                else if (confidence === 'high')
+                    confidence = 'medium';
+            }
             hits.push({
                 start: assigned.start,
                 end: assigned.start + assigned.value.length,
@@ -20169,7 +21754,8 @@ const genericAssignmentDetector = {
                 label: 'secret',
                 context: name,
                 entropy,
-                confidence: valueConfidence(decoded ?? assigned.value, entropy),
+                confidence,
+                ...(note ? { note } : {}),
             });
         }
         return hits;
@@ -23179,7 +24765,12 @@ function scanTextFull(path, text, options = {}) {
         const skipped = (column) => unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
         for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
             const line = text.slice(piece.start, piece.end);
-            const ctx = { path, text, offset: piece.start };
+            const ctx = {
+                path,
+                text,
+                offset: piece.start,
+                lineStart: piece.start === lineStart && column0 === 0,
+            };
             const shift = piece.start - lineStart + column0;
             for (const d of piece.detectors) {
                 for (const hit of d.find(line, ctx)) {
@@ -24044,6 +25635,138 @@ function sameEdits(a, b) {
         a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text));
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/jsonc.js
+/**
+ * JSON with comments, as VS Code reads its configuration files (`devcontainer.json`,
+ * `tsconfig.json`): JSON plus `//` and `/* *\/` comments and trailing commas, outside strings.
+ */
+/**
+ * The value of a JSON-with-comments text, or undefined when it is not one (an unterminated string or
+ * comment, anything else JSON does not allow). One pass drops the comments and the commas before a
+ * closing bracket, then `JSON.parse` reads the rest; never throws.
+ */
+function parseJsonc(text) {
+    const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const out = [];
+    /** Where in `out` a comma sits that only white space and comments follow so far; else -1. */
+    let comma = -1;
+    let i = 0;
+    while (i < s.length) {
+        const c = s[i];
+        if (c === '"') {
+            let j = i + 1;
+            while (j < s.length && s[j] !== '"' && s[j] !== '\n')
+                j += s[j] === '\\' ? 2 : 1;
+            if (s[j] !== '"')
+                return undefined;
+            out.push(s.slice(i, j + 1));
+            comma = -1;
+            i = j + 1;
+        }
+        else if (c === '/' && s[i + 1] === '/') {
+            const end = s.indexOf('\n', i);
+            i = end === -1 ? s.length : end;
+            out.push(' ');
+        }
+        else if (c === '/' && s[i + 1] === '*') {
+            const end = s.indexOf('*/', i + 2);
+            if (end === -1)
+                return undefined;
+            i = end + 2;
+            // A comment stands for white space: `1/**/2` stays two values, which JSON refuses.
+            out.push(' ');
+        }
+        else {
+            if ((c === '}' || c === ']') && comma !== -1)
+                out[comma] = ' ';
+            if (c === ',')
+                comma = out.length;
+            else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
+                comma = -1;
+            out.push(c);
+            i += 1;
+        }
+    }
+    try {
+        return JSON.parse(out.join(''));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
+
+
+/**
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): a `devcontainer.json` in
+ * `.devcontainer/` or a `.devcontainer.json` describes a developer's workspace, built from an image
+ * or from a Dockerfile (`build.dockerfile`, formerly `dockerFile`, relative to the devcontainer.json).
+ * Such an image is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * `containerUser`; the devcontainers base images create a non-root user).
+ */
+/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
+const DEV_CONTAINER_IMAGE = {
+    kind: 'development container image',
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/ or built by a devcontainer.json, not a deployed image: the dev container tooling sets its user (remoteUser, containerUser)",
+};
+/** The configuration files of a project in `dir`, as the dev container tooling looks for them. */
+const CONFIG_NAMES = ['.devcontainer/devcontainer.json', '.devcontainer.json'];
+/**
+ * The Dockerfile a devcontainer.json builds (parsed once per run); `unreadable` when the file is not
+ * JSON with comments holding an object.
+ */
+function readDevContainer(workspace, file) {
+    return workspace.memo('devcontainer', file, () => {
+        const text = workspace.text(file);
+        const value = text === undefined ? undefined : parseJsonc(text);
+        if (!devcontainer_isRecord(value))
+            return { unreadable: true };
+        const build = devcontainer_isRecord(value.build) ? value.build : undefined;
+        const named = typeof build?.dockerfile === 'string'
+            ? build.dockerfile
+            : typeof value.dockerFile === 'string'
+                ? value.dockerFile
+                : undefined;
+        const relative = named?.trim();
+        // An absolute path is the host's, not the tree's (joined, it would read as a path in the tree).
+        if (!relative || external_node_path_.posix.isAbsolute(relative))
+            return {};
+        return { dockerfile: external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(file), relative)) };
+    });
+}
+/**
+ * Whether a Dockerfile is a development container's image: it lies under a `.devcontainer/`
+ * directory, or the devcontainer.json of its directory or of a directory above it builds it. Asks
+ * only whether those files exist and what they say, so a pull request's view of the changed files
+ * and the whole tree answer alike (a `.devcontainer/<name>/devcontainer.json` that builds a
+ * Dockerfile outside `.devcontainer/` is not looked for: finding it would take a listing of the tree).
+ */
+function devContainerImage(workspace, file) {
+    if (file.split('/').slice(0, -1).includes('.devcontainer'))
+        return { image: true, unreadable: [] };
+    const unreadable = [];
+    let dir = external_node_path_.posix.dirname(file);
+    for (;;) {
+        for (const name of CONFIG_NAMES) {
+            const at = dir === '.' ? name : `${dir}/${name}`;
+            if (!workspace.has(at))
+                continue;
+            const config = readDevContainer(workspace, at);
+            if ('unreadable' in config)
+                unreadable.push(at);
+            else if (config.dockerfile === file)
+                return { image: true, unreadable: [] };
+        }
+        if (dir === '.')
+            return { image: false, unreadable };
+        dir = external_node_path_.posix.dirname(dir);
+    }
+}
+function devcontainer_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
 
 
@@ -24129,6 +25852,7 @@ function lineText(text, lines, line) {
 
 
 
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
@@ -24161,12 +25885,15 @@ const NON_ROOT_IMAGES = [
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
  * user, so the chain is followed. A USER set from a variable is not judged; nor is the default user of
- * an external base image, which would need the image itself.
+ * an external base image, which would need the image itself. The image of a development container
+ * (under `.devcontainer/`, or built by a devcontainer.json) is a developer's workspace, not a deployed
+ * image: it is left out, and the rule's scope says so.
  */
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
-    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
+    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root; one
+    // built by a devcontainer.json (in its directory or one above) is a development container's image.
     readsOtherFiles: true,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
@@ -24187,19 +25914,25 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         const nonRoot = imageMatcher(options.nonRootImages);
         const findings = [];
         for (const file of dockerfilePaths(workspace)) {
+            const dev = devContainerImage(workspace, file);
+            if (dev.image) {
+                workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
+                continue;
+            }
             const model = readDockerfile(workspace, file);
             const final = model && finalStage(model);
             if (!model || !final)
                 continue;
             const { user, stage } = effectiveUser(model, final);
             const image = final.from.image ?? '';
+            const unknown = devNote(dev.unreadable);
             if (!user) {
                 const base = externalBase(model, stage);
                 if (base !== undefined && nonRoot(base))
                     continue;
                 findings.push({
                     message: `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                        'image sets another default user.',
+                        `image sets another default user.${unknown}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // The base image may set a user of its own, which only the image can tell.
@@ -24210,7 +25943,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
                 const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
                 findings.push({
-                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
+                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.${unknown}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
                     ...fixOf(workspace, model, externalBase(model, final)),
@@ -24220,6 +25953,16 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * What a finding says of devcontainer.json files that could not be read: whether they build the
+ * Dockerfile as a development container's image is unknown, so it was judged as a deployed image.
+ */
+function devNote(unreadable) {
+    if (unreadable.length === 0)
+        return '';
+    const names = unreadable.map((f) => `\`${f}\``).join(' and ');
+    return ` ${names} ${unreadable.length === 1 ? 'is' : 'are'} not readable as JSON with comments, so this Dockerfile is judged as a deployed image, not as a development container's.`;
+}
 /**
  * Official images whose entrypoint or server starts as root and switches to a user of its own
  * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
@@ -24291,7 +26034,7 @@ function record(value) {
 }
 /** A matcher of image references (`registry/repository:tag`) by patterns where `*` is any text. */
 function imageMatcher(patterns) {
-    const compile = (p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+    const compile = (p) => new RegExp(`^${p.split('*').map(root_user_escapeRegExp).join('.*')}$`, 'i');
     const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
     const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
     return (image) => {
@@ -24303,7 +26046,7 @@ function imageMatcher(patterns) {
         return include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
     };
 }
-function escapeRegExp(text) {
+function root_user_escapeRegExp(text) {
     return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 /** The external image at the root of a stage's FROM chain, with ARG defaults substituted. */
@@ -25011,124 +26754,6 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/generic/file-exists.js
-
-
-
-
-
-/**
- * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
- * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
- * owner). A missing file is a repository-level finding; files that exist but lack the content are
- * reported at the first candidate, in the order of `paths`.
- */
-const fileExists = (0,types/* defineEvaluator */.D)({
-    kind: 'file.exists',
-    summary: 'At least one file matches the globs (and, optionally, contains a pattern).',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['paths'],
-        properties: {
-            paths: globList('Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
-                'which decides where a "missing content" finding is shown.', { minItems: 1 }),
-            ignoreCase: IGNORE_CASE_SCHEMA,
-            contains: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['pattern'],
-                description: 'Also require at least one matched file to have a line matching this pattern.',
-                properties: {
-                    pattern: regexSource('Regular expression (JavaScript syntax) applied to each line.'),
-                    flags: FLAGS_SCHEMA,
-                    message: {
-                        type: 'string',
-                        minLength: 1,
-                        description: 'Message when files exist but none contains the pattern.',
-                    },
-                },
-            },
-            message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
-            notRead: {
-                type: 'array',
-                description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['path', 'why'],
-                    properties: {
-                        path: { type: 'string', minLength: 1, description: 'A literal path from the root.' },
-                        why: { type: 'string', minLength: 1, description: 'Why it does not count, for the message.' },
-                    },
-                },
-            },
-        },
-    },
-    evaluate({ options, workspace }) {
-        const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
-        if (candidates.length === 0) {
-            // A legacy file is why a team believes it is covered: say which one and why it does not count.
-            const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
-            const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
-            return [
-                {
-                    message: (options.message ?? `No file matches ${orList(options.paths.map((p) => `\`${p}\``))}.`) + why,
-                    location: null,
-                    key: 'missing',
-                },
-            ];
-        }
-        if (!options.contains) {
-            // Found by name: the files it judged are in its scope, though it reads none of them.
-            workspace.examine(candidates);
-            return [];
-        }
-        const re = compilePattern(options.contains.pattern, options.contains.flags);
-        for (const file of candidates) {
-            const text = workspace.text(file);
-            if (text !== undefined && firstMatchingLine(text, re))
-                return [];
-        }
-        const [first] = candidates;
-        const others = candidates.length - 1;
-        const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
-        return [
-            {
-                message: options.contains.message
-                    ? `${which}: ${options.contains.message}`
-                    : `${which} has no line matching ${showPattern(re)}.`,
-                location: (0,core_location/* fileLocation */.AR)(first),
-                key: 'content',
-            },
-        ];
-    },
-});
-/**
- * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
- * plain path is looked up rather than matched against every file.
- */
-function orderedCandidates(workspace, globs, ignoreCase = false) {
-    const seen = new Set();
-    const out = [];
-    for (const glob of globs) {
-        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.X)(glob)
-            ? workspace.has(glob)
-                ? [glob]
-                : []
-            : ignoreCase
-                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
-                : workspace.glob(glob);
-        for (const file of matches) {
-            if (seen.has(file))
-                continue;
-            seen.add(file);
-            out.push(file);
-        }
-    }
-    return out;
-}
-
 // EXTERNAL MODULE: ./lib/core/validate.js
 var validate = __nccwpck_require__(4305);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/structured-schema.js
@@ -25445,8 +27070,6 @@ function message(r, branch, o) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/github/environment-reviewers.js
 /**
  * `github.environment-reviewers`: deployment environments that look like production require a
@@ -28754,310 +30377,8 @@ function covered(coverage, sse) {
         c.names.add(ref);
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
-/**
- * Several audits read the same `run:` script through the same scanner (commands, writes to the
- * runner's files, remote executions); a scan is a pure function of the script's text, so its result
- * is shared between them. The results are read-only by contract (no caller mutates them). The cache
- * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
- * limit, not to the number of workflows.
- */
-function memoByScript(scan, limit = 2048) {
-    const cache = new Map();
-    return (script) => {
-        const hit = cache.get(script);
-        if (hit !== undefined)
-            return hit;
-        const value = scan(script);
-        if (cache.size >= limit)
-            cache.clear();
-        cache.set(script, value);
-        return value;
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
-
-/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
-function shell_joinContinuations(script) {
-    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
-}
-/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
-const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
-/**
- * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
- * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
- */
-function firstRealCommand(script, command) {
-    const joined = shell_joinContinuations(script);
-    const re = globalOf(command);
-    re.lastIndex = 0;
-    for (let m = re.exec(joined); m; m = re.exec(joined)) {
-        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
-        if (!DRY_RUN.test(rest))
-            return m;
-        if (m[0].length === 0)
-            re.lastIndex += 1;
-    }
-    return undefined;
-}
-/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
-const GLOBAL = new WeakMap();
-function globalOf(command) {
-    let re = GLOBAL.get(command);
-    if (!re) {
-        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
-        GLOBAL.set(command, re);
-    }
-    return re;
-}
-function lines(script) {
-    const out = [];
-    const joined = shell_joinContinuations(script);
-    let at = 0;
-    for (const text of joined.split('\n')) {
-        out.push({ start: at, end: at + text.length, text });
-        at += text.length + 1;
-    }
-    return out;
-}
-const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
-const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
-const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
-/**
- * The values a script writes to step outputs or the job environment. A line that mentions
- * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
- * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
- * value that follow are attributed to the same name. Shell variables assigned earlier in the script
- * are followed to their assignment.
- */
-const shellWrites = memoByScript(scanShellWrites);
-function scanShellWrites(script) {
-    const out = [];
-    const assigned = new Map();
-    let heredoc;
-    const all = lines(script);
-    const files = writtenFiles(all);
-    for (const [i, line] of all.entries()) {
-        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
-            heredoc = undefined;
-            continue;
-        }
-        const sources = sourcesOf(line, assigned);
-        const file = files[i];
-        if (file === 'path') {
-            // The written text is what precedes the redirection, less the command that prints it.
-            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
-                out.push({ file, name: '', ...sources });
-            continue;
-        }
-        if (file) {
-            const writes = commands(line).flatMap((command) => {
-                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
-                if (!m)
-                    return [];
-                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
-                if (m[2] === '<<') {
-                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
-                    heredoc = { write, delimiter };
-                }
-                return [write];
-            });
-            out.push(...writes);
-            if (writes.length > 0)
-                continue;
-            if (heredoc) {
-                heredoc.write.ranges.push(...sources.ranges);
-                heredoc.write.envVars.push(...sources.envVars);
-                continue;
-            }
-        }
-        const a = ASSIGNMENT.exec(line.text);
-        if (a)
-            assigned.set(a[1], sources);
-    }
-    return out;
-}
-/** The `;`- and `&&`-separated commands of a line, with their offsets. */
-function commands(line) {
-    const out = [];
-    let from = 0;
-    for (const m of line.text.matchAll(/;|&&/g)) {
-        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
-        from = m.index + m[0].length;
-    }
-    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
-    return out;
-}
-/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
-function writtenFiles(all) {
-    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
-        ? 'output'
-        : /GITHUB_ENV/.test(l.text)
-            ? 'env'
-            : /GITHUB_PATH/.test(l.text)
-                ? 'path'
-                : undefined);
-    const open = [];
-    for (const [i, l] of all.entries()) {
-        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
-            open.push(i);
-        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
-        if (!close)
-            continue;
-        const start = open.pop();
-        if (start === undefined)
-            continue;
-        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
-        for (let k = start + 1; k < i; k++)
-            files[k] ??= file;
-    }
-    return files;
-}
-/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
-function heredocEnd(text) {
-    return text
-        .trim()
-        .replace(/^echo\s+|["']/g, '')
-        .split(/\s/)[0];
-}
-function sourcesOf(line, assigned) {
-    const ranges = [[line.start, line.end]];
-    const envVars = [];
-    for (const m of line.text.matchAll(VAR_REF)) {
-        const name = m[1];
-        const known = assigned.get(name);
-        if (known) {
-            ranges.push(...known.ranges);
-            envVars.push(...known.envVars);
-        }
-        else
-            envVars.push(name);
-    }
-    return { ranges, envVars };
-}
-const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
-const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
-/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
-const REMOTE_EXECUTION = [
-    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
-    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
-    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
-    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
-    // iex ((New-Object Net.WebClient).DownloadString('...'))
-    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
-];
-/** `curl | sh` and its relatives in a script, at their offsets. */
-const remoteExecutions = memoByScript(scanRemoteExecutions);
-function scanRemoteExecutions(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    for (const re of REMOTE_EXECUTION) {
-        re.lastIndex = 0;
-        for (const m of joined.matchAll(re)) {
-            const start = m.index;
-            if (out.some((o) => start < o.end && o.start < start + m[0].length))
-                continue;
-            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-        }
-    }
-    for (const hit of downloadedThenRun(joined)) {
-        if (!out.some((o) => hit.start < o.end && o.start < hit.end))
-            out.push(hit);
-    }
-    return out.sort((a, b) => a.start - b.start);
-}
-/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
-const DOWNLOAD = new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
-const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
-/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
-const OUTPUT_FILE = /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
-/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
-const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
-/** `NAME=$(curl ...)`: the download kept in a variable. */
-const CAPTURE = new RegExp(String.raw `(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`, 'g');
-/** Anything that checks a file against a pinned digest or a signature. */
-const VERIFIES = /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
-/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
-const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
-/**
- * A script downloaded to a file, or into a variable, then executed later in the same script with no
- * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
- * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
- */
-function downloadedThenRun(joined) {
-    if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined))
-        return [];
-    const out = [];
-    const run = (name, from, download) => {
-        const tail = joined.slice(from);
-        const m = name.exec(tail);
-        if (!m)
-            return;
-        const start = from + m.index + (m[1]?.length ?? 0);
-        // A check of the download between fetching and running it makes it a verified install.
-        if (VERIFIES.test(joined.slice(from, start)))
-            return;
-        const end = from + m.index + m[0].length;
-        const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
-        out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
-    };
-    DOWNLOAD.lastIndex = 0;
-    for (const m of joined.matchAll(DOWNLOAD)) {
-        const command = m[0];
-        const url = URL_IN.exec(command)?.[0];
-        if (!url)
-            continue;
-        let file = OUTPUT_FILE.exec(command)?.[2];
-        if (file === '-' || file?.startsWith('/dev/'))
-            continue;
-        // `curl -O URL`: -O takes no argument there, the URL names the file.
-        if (file?.includes('://'))
-            file = undefined;
-        if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
-            file = url
-                .replace(/[?#].*$/, '')
-                .split('/')
-                .pop();
-        }
-        if (!file || !SCRIPT_FILE.test(file))
-            continue;
-        const name = shell_escapeRegExp(file.replace(/^\.[\\/]/, ''));
-        // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
-        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
-        run(runs, m.index + command.length, command);
-    }
-    CAPTURE.lastIndex = 0;
-    for (const m of joined.matchAll(CAPTURE)) {
-        if (!URL_IN.test(m[0]))
-            continue;
-        const v = shell_escapeRegExp(m[1]);
-        const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
-        // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
-        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
-        run(runs, m.index + m[0].length, `${m[0]})`);
-    }
-    return out;
-}
-function shell_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Commands in a script that fetch or check out a pull request's head. */
-const headCheckouts = memoByScript(scanHeadCheckouts);
-function scanHeadCheckouts(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
-    for (const m of joined.matchAll(re)) {
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
 
 
@@ -29181,161 +30502,6 @@ function commands_programName(command) {
     return first?.replace(/^.*\//, '').toLowerCase();
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/uses.js
-
-/** A full commit SHA: the only `@ref` that cannot be moved to other code. */
-const FULL_SHA = /^[0-9a-fA-F]{40}$/;
-/** An abbreviated SHA (as `git log --oneline` prints); still resolvable to more than one commit. */
-const SHORT_SHA = /^[0-9a-fA-F]{7,39}$/;
-/** Parses the text of a `uses:` value. */
-function parseUses(text) {
-    const raw = text.trim();
-    if (raw.startsWith('./'))
-        return { kind: 'local', raw, path: raw };
-    if (raw.startsWith('$/'))
-        return { kind: 'local', raw, path: `./${raw.slice(2)}`, self: true };
-    if (raw.startsWith('docker://')) {
-        const image = parseImageRef(raw.slice('docker://'.length));
-        return image
-            ? { kind: 'docker', raw, image }
-            : { kind: 'invalid', raw, reason: 'no image after docker://' };
-    }
-    // Repository names cannot contain '@', so the first one starts the ref; taking the last one would
-    // let `owner/repo@v1@<sha>` pass as pinned.
-    const at = raw.indexOf('@');
-    const target = at === -1 ? raw : raw.slice(0, at);
-    const segments = target.split('/');
-    const [owner, repo] = segments;
-    if (!owner || !repo)
-        return { kind: 'invalid', raw, reason: 'expected owner/repo[/path]@ref' };
-    const out = { kind: 'repository', raw, owner, repo };
-    if (segments.length > 2)
-        out.path = segments.slice(2).join('/');
-    if (at !== -1)
-        out.ref = raw.slice(at + 1);
-    return out;
-}
-/** Classifies a `@ref`: only a full 40-hex commit SHA is immutable. */
-function refPinning(ref) {
-    if (ref === undefined || ref === '')
-        return 'missing';
-    if (FULL_SHA.test(ref))
-        return 'sha';
-    if (SHORT_SHA.test(ref))
-        return 'short-sha';
-    return 'mutable';
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
-
-
-/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
-const PR_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-]);
-/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
-const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
-/**
- * Events an outsider can cause that run with the base repository's writable token: the privileged
- * ones, and issues, comments, discussions, forks and stars.
- */
-const OUTSIDER_EVENTS = new Set([
-    ...PRIVILEGED_EVENTS,
-    'issue_comment',
-    'issues',
-    'discussion',
-    'discussion_comment',
-    'fork',
-    'watch',
-]);
-/** The events a workflow is triggered by. */
-function eventsOf(workflow) {
-    return new Set((workflow.on?.events ?? []).map((e) => e.event));
-}
-/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
-function actionOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = parseUses(uses.value);
-    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
-}
-/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
-function actionPathOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = parseUses(uses.value);
-    if (ref.kind !== 'repository')
-        return undefined;
-    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
-}
-/** The `@ref` of a repository `uses:`. */
-function refOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = parseUses(uses.value);
-    return ref.kind === 'repository' ? ref.ref : undefined;
-}
-/** A `with:` input (input names are case-insensitive). */
-function input(step, name) {
-    for (const [k, v] of step.with?.entries ?? [])
-        if (k.toLowerCase() === name)
-            return v;
-    return undefined;
-}
-/** YAML `false`, or a string that GitHub reads as false. */
-function isFalse(node) {
-    if (!node)
-        return false;
-    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
-}
-/** YAML `true`, or a string that GitHub reads as true. */
-function isTrue(node) {
-    if (!node)
-        return false;
-    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
-}
-/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
-function shared_globMatcher(globs) {
-    if (globs.length === 0)
-        return () => false;
-    // Compiled on the first value: a tree without workflows never tests one (start-up time).
-    const patterns = [...globs];
-    let match;
-    return (value) => {
-        match ??= picomatch(patterns, { nocase: true, dot: true });
-        return match(value);
-    };
-}
-/** The job's `if:` as text (empty when absent). */
-function conditionOf(job) {
-    return typeof job.if?.value === 'string' ? job.if.value : '';
-}
-/** The text a step contributes to keyword searches: its action, name and script. */
-function stepText(step) {
-    return [step.uses?.value, step.name?.value, step.run?.value]
-        .filter((v) => typeof v === 'string')
-        .join('\n');
-}
-/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
-function stepLabel(step) {
-    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
-        if (typeof v === 'string' && v)
-            return v;
-    return step.run ? 'run' : `#${step.index}`;
-}
-/**
- * For a value reached through a YAML alias (reported where the alias expands it), the words that say
- * where it is written; empty otherwise.
- */
-function aliasNote(node) {
-    return node?.origin
-        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
-        : '';
-}
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
@@ -29358,7 +30524,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 if (!step.run || !INSTALLER.test(step.run.value))
                     return;
@@ -29390,7 +30556,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
 /** A quick test before splitting the script into commands. */
 const INSTALLER = /\b(?:install|add|i)\b/;
 /** Options that take a value (the value is not a package name). */
-const VALUE_OPTIONS = new Set([
+const adhoc_packages_VALUE_OPTIONS = new Set([
     '--group',
     '--no-binary',
     '--only-binary',
@@ -29550,7 +30716,7 @@ function packagesAfter(words) {
     for (let i = 0; i < words.length; i++) {
         const t = words[i].text;
         if (t.startsWith('-')) {
-            if (VALUE_OPTIONS.has(t))
+            if (adhoc_packages_VALUE_OPTIONS.has(t))
                 i++;
             continue;
         }
@@ -29589,7 +30755,7 @@ const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
                 key: 'name',
             });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 check(workflow.path, 'workflow', workflow.name?.value);
             },
@@ -29638,7 +30804,7 @@ function collect(workspace, sources, comments) {
             location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
         });
     };
-    (0,workflow/* walkWorkflows */.EG)(sources, {
+    (0,parsers_workflow/* walkWorkflows */.EG)(sources, {
         job(job, workflow) {
             add(workflow, job.uses);
         },
@@ -29674,7 +30840,7 @@ const NO_API = 'the GitHub API is needed to check the actions this repository us
 async function onlineAudit(workspace, github, what, select, check, 
 /** Runs first, over every selected reference (to batch questions). */
 prepare) {
-    const sources = (0,workflow/* workflowSources */.Gf)(workspace);
+    const sources = (0,parsers_workflow/* workflowSources */.Gf)(workspace);
     // Without an API, only whether there is anything to check matters (no comments read).
     if (!github) {
         if (actionRefs(workspace, sources, false).some(select))
@@ -29750,6 +30916,107 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
         });
     },
 });
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
+
+/**
+ * Activity types: `on: <event>: types: [...]` narrows an event to some of its actions, and who can
+ * cause a run then depends on them. What GitHub documents for the events outsiders may cause, and who
+ * can perform each action (an outsider here: someone with read access only, who can open issues and
+ * pull requests, comment, fork and star):
+ *
+ * - `issues` (every type when `types` is absent): `opened`, `edited`, `closed` and `reopened` are
+ *   done by the author on their own issue. `labeled`, `unlabeled`, `assigned`, `milestoned`,
+ *   `demilestoned`, `typed` and `untyped` need triage access, `locked`, `unlocked`, `pinned`,
+ *   `unpinned` and `transferred` write access, `deleted` admin access. `unassigned` is left to
+ *   outsiders: an assignee need not be a collaborator.
+ * - `pull_request_target` (`opened`, `synchronize` and `reopened` when `types` is absent): the
+ *   author opens, pushes to (`synchronize`), edits, closes, reopens and drafts (`converted_to_draft`,
+ *   `ready_for_review`) their own pull request; a push of theirs takes it out of the merge queue
+ *   (`dequeued`) and turns auto-merge off (`auto_merge_disabled`); opening it requests the reviews
+ *   that CODEOWNERS names (`review_requested`). `labeled`, `unlabeled`, `assigned`, `milestoned`,
+ *   `demilestoned`, `locked`, `unlocked`, `auto_merge_enabled` and `enqueued` are maintainers' acts;
+ *   `unassigned` and `review_request_removed` are left to outsiders, as for issues.
+ * - `discussion` (every type when absent): the author creates, edits, deletes, recategorises and
+ *   answers their own; `labeled`, `unlabeled`, `locked`, `unlocked`, `pinned`, `unpinned` and
+ *   `transferred` need triage or write access.
+ * - `issue_comment`, `discussion_comment` (`created`, `edited`, `deleted`), `watch` (`started`),
+ *   `fork` (no types) and `workflow_run` (it follows the triggering run, whoever caused that): every
+ *   type is an outsider's.
+ *
+ * An issue template (or a discussion category form) can attach labels, assignees and an issue type
+ * to what an outsider opens with it, which GitHub reports as `labeled`, `assigned` and `typed` events
+ * as well: those runs carry only what the maintainers wrote into the templates, and are not counted
+ * here (a workflow's findings depend on its own file; the templates are other files). A type not
+ * listed here (one GitHub adds later, or a typo) counts as an outsider's.
+ */
+const MAINTAINER_TYPES = {
+    issues: new Set([
+        'labeled',
+        'unlabeled',
+        'assigned',
+        'milestoned',
+        'demilestoned',
+        'typed',
+        'untyped',
+        'locked',
+        'unlocked',
+        'pinned',
+        'unpinned',
+        'transferred',
+        'deleted',
+    ]),
+    pull_request_target: new Set([
+        'labeled',
+        'unlabeled',
+        'assigned',
+        'milestoned',
+        'demilestoned',
+        'locked',
+        'unlocked',
+        'auto_merge_enabled',
+        'enqueued',
+    ]),
+    discussion: new Set(['labeled', 'unlabeled', 'locked', 'unlocked', 'pinned', 'unpinned', 'transferred']),
+};
+/** The types an event runs on when `types` is absent, for the events where that is not every type. */
+const DEFAULT_TYPES = {
+    pull_request: ['opened', 'synchronize', 'reopened'],
+    pull_request_target: ['opened', 'synchronize', 'reopened'],
+};
+/** The activity types a trigger lists in `types:` (a list or one name); undefined when it lists none. */
+function activityTypes(trigger) {
+    const config = trigger.config?.value;
+    if (!config || typeof config !== 'object' || Array.isArray(config))
+        return undefined;
+    const types = config.types;
+    const list = (Array.isArray(types) ? types : [types]).filter((t) => typeof t === 'string');
+    // `types: []` or a value GitHub would refuse: the event's defaults, the reading that hides nothing.
+    return list.length > 0 ? list.map((t) => t.trim()) : undefined;
+}
+/**
+ * The types a trigger runs on: its `types:`, or GitHub's defaults for the event; undefined for every
+ * type (or an event without types).
+ */
+function effectiveTypes(trigger) {
+    return activityTypes(trigger) ?? DEFAULT_TYPES[trigger.event];
+}
+/**
+ * Whether someone without triage or write access can cause a run through this trigger: one of the
+ * events outsiders cause with a writable token (OUTSIDER_EVENTS), on an activity type of theirs.
+ */
+function outsiderCaused(trigger) {
+    if (!OUTSIDER_EVENTS.has(trigger.event))
+        return false;
+    const maintainers = MAINTAINER_TYPES[trigger.event];
+    const types = effectiveTypes(trigger);
+    return !maintainers || !types || types.some((t) => !maintainers.has(t));
+}
+/** The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order. */
+function outsiderEvents(workflow) {
+    const events = (workflow.on?.events ?? []).filter(outsiderCaused).map((t) => t.event);
+    return [...new Set(events)];
+}
 
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
 var expression = __nccwpck_require__(8870);
@@ -29841,9 +31108,11 @@ function* nodes(node) {
  * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
  * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
  * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
- * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
- * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
- * sound and not reported.
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A pull request event
+ * whose `types:` are only `opened` does not count: its actor is the pull request's author. A check
+ * combined with `&&` and the pull request's author (`...pull_request.user.login`), a same-repository
+ * condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not
+ * reported.
  */
 const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.bot-conditions',
@@ -29876,7 +31145,7 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
                 for (const part of c.parts)
                     check(workflow, part, owner);
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 condition(workflow, job, job.id);
             },
@@ -29903,10 +31172,24 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
 const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
 const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
 function grade(workflow) {
-    const events = eventsOf(workflow);
-    if ([...events].some((e) => PRIVILEGED.has(e)))
+    const events = (workflow.on?.events ?? []).filter(spoofable).map((t) => t.event);
+    if (events.some((e) => PRIVILEGED.has(e)))
         return 'high';
-    return events.has('pull_request') ? 'medium' : undefined;
+    return events.includes('pull_request') ? 'medium' : undefined;
+}
+/**
+ * Whether a run through this trigger can have a bot as its actor while running an outsider's code:
+ * every `workflow_run`, and a pull request event on any activity type but `opened` (explicit, or the
+ * defaults `opened`, `synchronize`, `reopened`). Whoever opens a pull request is its author; a later
+ * push (`synchronize`), reopening, label or edit can be a bot's act on someone else's pull request.
+ */
+function spoofable(trigger) {
+    if (!SPOOFABLE.has(trigger.event))
+        return false;
+    if (trigger.event === 'workflow_run')
+        return true;
+    const types = effectiveTypes(trigger);
+    return !types || types.some((t) => t !== 'opened');
 }
 /** Text that can hold an actor reference (a quick test before walking the tree). */
 const ACTOR_TEXT = /actor|sender/i;
@@ -30111,7 +31394,7 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
         // Its subjects are release and publishing workflows: one that only builds and tests ships nothing
         // a poisoned cache could reach, so a repository without them had nothing to judge.
         const subjects = new Set();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 const trigger = releaseTrigger(workflow);
                 const publishing = publishingJobs(workflow);
@@ -30295,6 +31578,7 @@ function usesCredentials(step) {
 
 
 
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -30305,9 +31589,13 @@ function usesCredentials(step) {
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
- *   input is handled, or the workflow uploads artifacts;
- * - low otherwise: the token is still readable by every later step.
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
+ *   activity type of theirs (activity.ts), where their input is handled, or a later step of the same
+ *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
+ *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
+ * - low otherwise: the token is still readable by every later step. An upload in another job runs on
+ *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
+ *   or of the workspace without hidden files does not hold `.git`.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged.
  */
@@ -30320,7 +31608,7 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         const fixes = new FixBatches(workspace);
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
                     return;
@@ -30339,12 +31627,19 @@ function finding(workspace, fixes, source, job, step) {
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
     const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
     const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
-    const leaking = inGitConfig
-        ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
-        : undefined;
+    // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
+    const uploads = inGitConfig
+        ? steps
+            .filter((s) => s.index > step.index)
+            .flatMap((s) => {
+            const kept = hiddenFilesUploaded(workspace, source.path, s, dir);
+            return kept ? [{ step: s, kept }] : [];
+        })
+        : [];
+    const leaking = uploads.find((u) => u.kept === true)?.step;
+    const undecided = uploads.flatMap((u) => u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }])[0];
     const workflow = source.kind === 'workflow' ? source : undefined;
-    const facts = workflow ? workflowFacts(workflow) : undefined;
-    const privileged = facts?.outsiders ?? [];
+    const privileged = workflow ? outsiderEvents(workflow) : [];
     const reasons = [];
     if (privileged.length > 0)
         reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
@@ -30353,8 +31648,8 @@ function finding(workspace, fixes, source, job, step) {
             reasons.push('the token can write to the repository');
         if (input(step, 'token'))
             reasons.push('it persists the credential given in "token:", not the job token');
-        if (facts?.uploads)
-            reasons.push('the workflow uploads artifacts');
+        if (undecided)
+            reasons.push(`step "${stepLabel(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`);
     }
     if (deliberate && !leaking && privileged.length === 0)
         return undefined;
@@ -30398,26 +31693,17 @@ function writes(workflow, job) {
         typeof s.level.value === 'string' &&
         s.level.value.trim() === 'write');
 }
-/** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
-const FACTS = new WeakMap();
-function workflowFacts(workflow) {
-    let facts = FACTS.get(workflow);
-    if (!facts) {
-        facts = {
-            outsiders: [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)),
-            uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
-        };
-        FACTS.set(workflow, facts);
-    }
-    return facts;
-}
-/** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */
-function uploadsWithGitDir(workspace, path, step, dir) {
+/**
+ * Whether an upload step puts the checkout directory's hidden files (such as `.git`) into its
+ * artifact: `true` when it does, `undefined` when it does not (another action, paths that do not cover
+ * the checkout directory, a version that leaves hidden files out), or what keeps it from being decided.
+ */
+function hiddenFilesUploaded(workspace, path, step, dir) {
     if (actionOf(step.uses) !== 'actions/upload-artifact')
-        return false;
+        return undefined;
     const paths = input(step, 'path');
     if (typeof paths?.value !== 'string')
-        return false;
+        return undefined;
     const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
     const covers = paths.value.split('\n').some((line) => {
         // A block scalar's last line break leaves an empty line, which names no path (`.` names the root).
@@ -30436,14 +31722,29 @@ function uploadsWithGitDir(workspace, path, step, dir) {
             (root !== '' && p === root));
     });
     if (!covers)
-        return false;
-    if (isTrue(input(step, 'include-hidden-files')))
+        return undefined;
+    const hidden = input(step, 'include-hidden-files');
+    if (isTrue(hidden))
         return true;
-    // upload-artifact excludes hidden files by default since v4.4.0; earlier versions include them.
+    // upload-artifact leaves hidden files out by default since v4.4.0 (a bare `v4` tag is the newest
+    // v4, so after it); earlier versions take them and ignore `include-hidden-files`.
     const version = actionVersion(workspace, path, step.uses);
-    if (!version)
-        return false;
-    return version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4);
+    if (!version) {
+        const ref = refOf(step.uses);
+        const pin = ref && /^[0-9a-f]{40}$/i.test(ref)
+            ? 'it is pinned to a commit without a version comment'
+            : `its ref ${JSON.stringify(ref ?? '')} names no version`;
+        return {
+            undecided: `${pin}, and upload-artifact before v4.4 keeps hidden files whatever "include-hidden-files" says`,
+        };
+    }
+    if (version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4))
+        return true;
+    if (!hidden || isFalse(hidden))
+        return undefined;
+    return {
+        undecided: `"include-hidden-files" is ${JSON.stringify(String(hidden.value))}, known only when the workflow runs`,
+    };
 }
 function majorVersion(workspace, path, uses) {
     return actionVersion(workspace, path, uses)?.[0];
@@ -30491,7 +31792,7 @@ const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 const events = (workflow.on?.events ?? [])
                     .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
@@ -30543,7 +31844,7 @@ const workflowContainerCredentials = (0,types/* defineEvaluator */.D)({
         const findings = [];
         // Its subjects are job containers and services: a workflow without one had nothing to judge.
         const subjects = new Set();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 const specs = [];
                 if (job.container)
@@ -30591,7 +31892,7 @@ function localCallers(workspace, file) {
             else
                 map.set(target, [caller]);
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 const ref = job.uses && parseUses(job.uses.value);
                 if (ref && ref.kind === 'local')
@@ -31356,14 +32657,14 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.dangerous-triggers',
     summary: 'pull_request_target and workflow_run triggers (medium); workflows on them, on issue_comment or called from them that check out or run the pull request head (critical).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
-    subjects: workflow/* workflowFiles */.BF,
+    subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ workspace, subjects }) {
         const findings = [];
         // Every workflow, for the names a workflow_run trigger follows: read only when one does.
         let all;
-        const sources = () => (all ??= (0,workflow/* workflowSources */.Gf)(workspace));
+        const sources = () => (all ??= (0,parsers_workflow/* workflowSources */.Gf)(workspace));
         const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
                 const own = eventsOf(workflow);
                 const events = triggeringEvents(workspace, workflow);
@@ -31644,7 +32945,7 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
         // Its subjects are deployments: jobs gated by an environment, and jobs found to deploy or release.
         // A workflow that only builds and tests had nothing to judge.
         const subjects = new Set();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 if (job.environment)
                     subjects.add(workflow.path);
@@ -31810,7 +33111,7 @@ const workflowForbiddenUses = (0,types/* defineEvaluator */.D)({
                 key: verdict.key,
             });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 check(workflow.path, job.uses);
             },
@@ -31942,11 +33243,11 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.github-env',
     summary: 'Attacker-chosen text written to $GITHUB_ENV or $GITHUB_PATH, where a line break defines more variables.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
-    subjects: workflow/* workflowFiles */.BF,
+    subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ workspace, subjects }) {
         const findings = [];
         const flow = new Dataflow(workspace, classifyContext);
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             step(step, source, job) {
                 if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value))
                     return;
@@ -32165,7 +33466,7 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
                 });
             }
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow: (w) => check(w.path, w.env, 'The workflow env'),
             job: (j, w) => check(w.path, j.env, `Job "${j.id}"`),
             step(step, source, job) {
@@ -32225,7 +33526,7 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
                 ...(input ? { confidence: 'medium' } : {}),
             });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
                 for (const [name, value] of step.with?.entries ?? []) {
@@ -32521,7 +33822,7 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
             add(source, pointer, '`shell: cmd` runs the script with Windows cmd, whose quoting and expansion rules make a script impossible to ' +
                 'review with confidence (and to audit); use `pwsh` or `bash`, the defaults on Windows runners.', `${owner}/shell`, 'low');
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 if (isCmd(defaultShell(workflow.document.value)))
                     cmd(workflow, '/defaults/run/shell', 'defaults');
@@ -32663,7 +33964,7 @@ const workflowObfuscation = (0,types/* defineEvaluator */.D)({
                 for (const part of c.parts)
                     needlessIn(part, `${owner}/if`);
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 uses(workflow.path, job.uses);
                 condition(workflow, job, job.id);
@@ -32776,7 +34077,7 @@ const workflowOverprovisionedSecrets = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             expression(expr) {
                 if (!expr.parsed.ok)
                     return;
@@ -33375,13 +34676,16 @@ function label(step) {
 
 
 
+
 /**
  * Least privilege for the `GITHUB_TOKEN`:
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
  *   default token permissions, which may be read/write on every scope. One finding per workflow on the
  *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...), low when
- *   every trigger is a pull request event (a fork's run gets a read-only token), medium otherwise.
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
+ *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts),
+ *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
+ *   otherwise.
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing);
@@ -33399,7 +34703,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         const fixes = new FixBatches(workspace);
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 const inheriting = workflow.jobs.filter((j) => !j.permissions);
                 if (inheriting.length > 0) {
@@ -33495,7 +34799,7 @@ function missingPermissions(workflow, bare) {
     const events = [...eventsOf(workflow)];
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
-    const outsiders = events.filter((e) => OUTSIDER_EVENTS.has(e));
+    const outsiders = outsiderEvents(workflow);
     const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
     const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
     const names = bare.map((job) => `"${job.id}"`).join(', ');
@@ -33518,216 +34822,6 @@ function missingPermissions(workflow, bare) {
         // github-workflow-token rule reads through the API); the workflow cannot tell.
         confidence: 'medium',
     };
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
-
-
-/**
- * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
- * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
- * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
- * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
- * through the workspace (which bounds sizes and never follows a symlink out of the tree).
- */
-/** At most this many texts are followed from one workflow step (a script calling scripts). */
-const MAX_TEXTS = 24;
-/** Calls are followed this deep (step -> make target -> script). */
-const pr_evidence_follow_MAX_DEPTH = 2;
-/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
-const MAX_GLOB_FILES = 8;
-/** A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`. */
-// One character class (no nested or overlapping quantifiers): linear on a long token.
-const SCRIPT_CALL = /(?:^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
-/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
-const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
-/**
- * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
- * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
- */
-function followCalls(workspace, script) {
-    const out = [];
-    const seen = new Set();
-    let frontier = [script];
-    for (let depth = 0; depth < pr_evidence_follow_MAX_DEPTH && frontier.length > 0; depth++) {
-        const next = [];
-        for (const text of frontier) {
-            for (const f of directCalls(workspace, text, seen)) {
-                if (out.length >= MAX_TEXTS)
-                    return out;
-                out.push(f);
-                next.push(f.text);
-            }
-        }
-        frontier = next;
-    }
-    return out;
-}
-/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
-function directCalls(workspace, text, seen) {
-    const out = [];
-    for (const m of text.matchAll(SCRIPT_CALL)) {
-        for (const file of scriptFiles(workspace, m[1])) {
-            if (seen.has(file))
-                continue;
-            seen.add(file);
-            const body = workspace.text(file);
-            if (body !== undefined)
-                out.push({ text: body });
-        }
-    }
-    for (const m of text.matchAll(MAKE_CALL)) {
-        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
-        if (!makefile)
-            continue;
-        // Parsed once per tree: many steps call the same Makefile.
-        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
-        for (const target of targets) {
-            for (const recipe of recipesOf(rules, target)) {
-                const key = `${makefile}#${recipe.target}`;
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                out.push(recipe);
-            }
-        }
-    }
-    return out;
-}
-/**
- * The repository files a script path names. Working directories are unknown, so `./` and `../` are
- * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
- * (`${lang}`, `$LANG`, `$(x)`) matches any name.
- */
-function scriptFiles(workspace, raw) {
-    const rel = raw
-        .replace(/^(?:\.{1,2}\/)+/, '')
-        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
-        .replace(/\*{2,}/g, '*');
-    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
-        return [];
-    if (!rel.includes('*') && workspace.has(rel))
-        return [rel];
-    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
-    // per call: a monorepo's workflows call hundreds of scripts.
-    const match = picomatch([rel, `**/${rel}`], { dot: true });
-    return shellScripts(workspace)
-        .filter((f) => match(f))
-        .slice(0, MAX_GLOB_FILES);
-}
-const SHELL_SCRIPTS = (0,screens/* defineSelector */.xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
-/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
-function shellScripts(workspace) {
-    return workspace.filesWhere(SHELL_SCRIPTS);
-}
-/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
-function makeArguments(workspace, args) {
-    const words = args.trim().split(/\s+/).filter(Boolean);
-    let dir = '';
-    let file;
-    const targets = [];
-    for (let i = 0; i < words.length; i++) {
-        const w = words[i];
-        if (w === '-C' || w === '--directory')
-            dir = words[++i] ?? '';
-        else if (w === '-f' || w === '--file' || w === '--makefile')
-            file = words[++i];
-        else if (/^--?[\w-]/.test(w) || w.includes('='))
-            continue;
-        else if (/^[\w./-]+$/.test(w))
-            targets.push(w);
-        else
-            break;
-    }
-    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
-    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
-    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
-    return { makefile: candidates.find((c) => workspace.has(c)), targets };
-}
-/**
- * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
- * the same file (one level): `test: unit-test lint` runs both.
- */
-function recipesOf(rules, target) {
-    const own = rules.get(target);
-    if (!own)
-        return [];
-    const out = [{ text: own.recipe, target }];
-    for (const p of own.prerequisites) {
-        const dep = rules.get(p);
-        if (dep && p !== target)
-            out.push({ text: dep.recipe, target: p });
-    }
-    return out;
-}
-/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
-function parseMakefile(text) {
-    const rules = new Map();
-    let current = [];
-    for (const line of text.split('\n')) {
-        if (line.startsWith('\t')) {
-            for (const r of current)
-                r.recipe += `${line.slice(1)}\n`;
-            continue;
-        }
-        if (line.trim() === '' || line.trimStart().startsWith('#'))
-            continue;
-        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
-        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
-        const colon = line.indexOf(':');
-        const head = colon > 0 ? line.slice(0, colon) : '';
-        let rest = colon > 0 ? line.slice(colon + 1) : '';
-        if (rest.startsWith(':'))
-            rest = rest.slice(1);
-        const semi = rest.indexOf(';');
-        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
-        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
-            current = [];
-            continue;
-        }
-        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
-        current = [];
-        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
-        for (const name of head.trim().split(/\s+/)) {
-            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
-            rule.prerequisites.push(...prerequisites);
-            if (inline)
-                rule.recipe += `${inline}\n`;
-            rules.set(name, rule);
-            current.push(rule);
-        }
-    }
-    return rules;
-}
-/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
-const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
-/**
- * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
- * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
- * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
- * default set has no security linter).
- */
-function golangciEnables(workspace, linters) {
-    if (linters.length === 0)
-        return false;
-    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
-    const doc = file ? workspace.yaml(file) : undefined;
-    const root = doc?.ok ? doc.documents[0]?.value : undefined;
-    const section = pr_evidence_follow_isRecord(root) && pr_evidence_follow_isRecord(root.linters) ? root.linters : undefined;
-    if (!section)
-        return false;
-    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
-    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
-    const all = section.default === 'all' || section['enable-all'] === true;
-    return linters.some((l) => {
-        const name = l.toLowerCase();
-        return enabled.has(name) || (all && !disabled.has(name));
-    });
-}
-function pr_evidence_follow_isRecord(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax-checks.js
@@ -34021,7 +35115,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    subjects: workflow/* workflowFiles */.BF,
+    subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate(ctx) {
         const { options, workspace, subjects } = ctx;
         const action = shared_globMatcher(options.actions ?? []);
@@ -34059,7 +35153,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         // workflow that performs the activity is a candidate, in its file: run on pull requests (a
         // reusable workflow runs on its callers' events) or only on other events.
         const candidates = [];
-        for (const s of (0,workflow/* workflowSources */.Gf)(workspace, subjects)) {
+        for (const s of (0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects)) {
             if (s.kind !== 'workflow' || rejectedByGitHub(workspace, s))
                 continue;
             if (!s.jobs.some(performs)) {
@@ -34194,7 +35288,7 @@ const workflowRefVersionMismatch = (0,types/* defineEvaluator */.D)({
     summary: 'Commit pins whose version comment names another release (offline by comparing pins; online by resolving the tag).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     async evaluate({ workspace, github }) {
-        const refs = actionRefs(workspace, (0,workflow/* workflowSources */.Gf)(workspace)).filter((r) => r.pinning === 'sha' && r.commentVersion !== undefined);
+        const refs = actionRefs(workspace, (0,parsers_workflow/* workflowSources */.Gf)(workspace)).filter((r) => r.pinning === 'sha' && r.commentVersion !== undefined);
         const findings = [];
         const reported = new Set();
         const groups = new Map();
@@ -34268,7 +35362,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 if (!step.run)
                     return;
@@ -34313,7 +35407,7 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
         const findings = [];
         // Its subjects are calls of reusable workflows: a workflow that makes none had nothing to judge.
         const subjects = new Set();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 if (job.uses)
                     subjects.add(workflow.path);
@@ -34381,7 +35475,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
             publishers.set(job, p);
             return p;
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             expression(expr, source, job) {
                 if (source.kind !== 'workflow' || !job || job.uses)
                     return;
@@ -34479,7 +35573,7 @@ const workflowSelfHostedRunner = (0,types/* defineEvaluator */.D)({
         // Its subjects are the jobs of pull-request-triggered workflows: a push or release workflow runs
         // no fork's code, so a repository with no such workflow had nothing to judge.
         const subjects = new Set();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
                 if (triggers.length === 0 || !job.runsOn)
@@ -34658,7 +35752,7 @@ const workflowSuperfluousActions = (0,types/* defineEvaluator */.D)({
                 key: `uses/${action}`,
             });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source) {
                 check(source.path, step.uses);
             },
@@ -34721,7 +35815,7 @@ const workflowSyntax = (0,types/* defineEvaluator */.D)({
                     ...(p.sure ? {} : { confidence: 'medium' }),
                 });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), { workflow: visit, action: visit });
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), { workflow: visit, action: visit });
         return findings;
     },
 });
@@ -35251,7 +36345,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
             },
         },
     },
-    subjects: workflow/* workflowFiles */.BF,
+    subjects: parsers_workflow/* workflowFiles */.BF,
     evaluate({ options, workspace, subjects }) {
         const sinks = new Map();
         for (const s of options.sinks ?? []) {
@@ -35263,7 +36357,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         // Per step: every expression of its script, and the reported ones with their findings; one fix
         // per step covers them all.
         const scripts = new Map();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             expression(expr, source, job, step) {
                 const script = step?.run && expr.field.length === 1 && expr.field[0] === 'run' ? step : undefined;
                 let entry = script && scripts.get(script);
@@ -35501,7 +36595,7 @@ const workflowUndocumentedPermissions = (0,types/* defineEvaluator */.D)({
                 });
             }
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             workflow(workflow) {
                 check(workflow, workflow.permissions, '');
             },
@@ -35582,7 +36676,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                 key: `${key}:${ref.raw}`,
             });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 check(workflow.path, job.container?.image, `the container of job "${job.id}"`, `${job.id}/container`);
                 for (const service of job.services) {
@@ -35738,7 +36832,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             pinFix(fixes, finding, workspace, source, uses);
             findings.push(finding);
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 if (job.uses)
                     check(workflow, job.uses, 'Reusable workflow');
@@ -35813,7 +36907,7 @@ const workflowUnredactedSecrets = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             expression(expr) {
                 if (!/fromjson/i.test(expr.inner) || !expr.parsed.ok || !expr.parsed.node)
                     return;
@@ -35887,7 +36981,7 @@ const workflowUnsoundCondition = (0,types/* defineEvaluator */.D)({
                 key: `${owner}/if/${node.value.trim()}`,
             });
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 check(workflow, job, job.id);
             },
@@ -35947,7 +37041,7 @@ const workflowUnsoundContains = (0,types/* defineEvaluator */.D)({
                 for (const part of c.parts)
                     check(part, owner);
         };
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
                 condition(workflow, job, job.id);
             },
@@ -36017,7 +37111,7 @@ const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
         // Its subjects are publish steps to these registries: a repository that publishes nothing there
         // had nothing to judge, whatever its workflows build.
         const subjects = new Set();
-        (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
                 for (const hit of tokensOf(workspace, source, job, step, () => subjects.add(source.path))) {
                     findings.push({
@@ -36290,6 +37384,7 @@ function npmElsewhere(job) {
 
 
 
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -36302,6 +37397,7 @@ const EVALUATORS = [
     structuredSchema,
     depsLockfile,
     depsUpdateCoverage,
+    depsUpdateTool,
     depsGitBranch,
     binaryExecutables,
     gitignoreMustIgnore,
@@ -36859,6 +37955,73 @@ class UnverifiableError extends Error {
  * never hold it; a GitHub App installation token or a fine-grained token can.
  */
 const ADMINISTRATION_READ = 'the "Administration: read" repository permission (a GitHub App or fine-grained token; the workflow GITHUB_TOKEN cannot have it)';
+
+
+/***/ }),
+
+/***/ 3365:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  w: () => (/* binding */ heapForCheck),
+  D: () => (/* binding */ tuneHeap)
+});
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./lib/core/heap.js
+
+/**
+ * How far the old generation may grow past what the last full collection kept, in percent, in a
+ * check of the whole tree. V8's own factor goes up to 4x when collections are cheap relative to the
+ * run (they are for a large check), and so the engine's heap of the 200,000-file check grew to
+ * 170-220 MB for 55-85 MB live. At 25% it stays near 90 MB and the worker's near 57 MB: peak RSS
+ * 286-290 MB (352-445 MB before), for about 40 full collections instead of 25 (docs/performance.md).
+ * Read at every full collection, so setting it at run time takes effect; process-wide, so worker
+ * threads follow it too. 0 is V8's own, dynamic factor.
+ */
+const HEAP_GROWING_PERCENT = 25;
+/**
+ * The young generation's size, in MB per semi-space, of the threads started after {@link tuneHeap}
+ * (the slice workers; V8 gives them 2 MB). A worker allocates some 11 KB per file it checks, most of
+ * it dead within the file, and every scavenge also copies the live texts of its slice: a larger young
+ * generation scavenges less often (docs/performance.md: 8% less CPU for the 100,000-file check at 4
+ * MB). 3 MB, not 4: at 200,000 files 4 MB took peak RSS to 296-305 thousand KiB, 3 MB to 289-292
+ * (alternated runs, no CPU difference above the noise). The main thread's young generation is sized
+ * before any code runs: it keeps V8's.
+ */
+const WORKER_SEMI_SPACE_MB = 3;
+/** V8's default growth of the young generation (it doubles when a scavenge keeps much alive). */
+const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
+/**
+ * The entry points' setting of the JavaScript heap, before anything runs: the slice workers' young
+ * generation (read when an isolate is made, so it applies to the workers started later, not to this
+ * thread). How the heap grows is decided per check, by {@link heapForCheck}.
+ */
+function tuneHeap() {
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+}
+/**
+ * How the heap grows during one check, set when it starts (the flags are read when the young
+ * generation would grow and at every full collection, so they take effect at once, for every thread).
+ *
+ * A check of the whole tree reads every file: the young generation keeps its first size instead of
+ * doubling (most of its garbage is file texts that die within their slice, and a new space grown to
+ * its maximum only adds to peak memory: 390 MB peak RSS with growth, 270 MB without, the same run
+ * time) and the old generation grows by {@link HEAP_GROWING_PERCENT}. A check of a change reads the
+ * changed files and the inputs of the rules that read across files, a heap of some 20-40 MB at
+ * 100,000 files, where these bounds only cost time: a young generation of V8's first size scavenges
+ * every megabyte, and a full collection comes every time the heap grows by a quarter (the Action's
+ * pull request spent 0.08-0.1 s of its 0.8 s of CPU more with them; docs/performance.md). It keeps
+ * V8's own growth.
+ */
+function heapForCheck(reads) {
+    const tree = reads === 'tree';
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--semi-space-growth-factor=${tree ? 1 : V8_SEMI_SPACE_GROWTH_FACTOR}`);
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--heap-growing-percent=${tree ? HEAP_GROWING_PERCENT : 0}`);
+}
 
 
 /***/ }),
@@ -39495,9 +40658,10 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   $u: () => (/* binding */ isWorkflowPath),
 /* harmony export */   BF: () => (/* binding */ workflowFiles),
 /* harmony export */   EG: () => (/* binding */ walkWorkflows),
-/* harmony export */   Gf: () => (/* binding */ workflowSources)
+/* harmony export */   Gf: () => (/* binding */ workflowSources),
+/* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
-/* unused harmony exports WORKFLOW_GLOBS, ACTION_GLOBS, buildWorkflow, buildAction */
+/* unused harmony exports ACTION_GLOBS, buildWorkflow, buildAction */
 /* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
 /* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2155);
 
@@ -42911,71 +44075,22 @@ function frame(kind, p, start, keyStart = -1) {
 
 /***/ }),
 
-/***/ 7717:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  D: () => (/* binding */ tuneHeap)
-});
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./lib/heap.js
-
-/**
- * How far the old generation may grow past what the last full collection kept, in percent. V8's
- * own factor goes up to 4x when collections are cheap relative to the run (they are for a large
- * check), and so the engine's heap of the 200,000-file check grew to 170-220 MB for 55-85 MB live.
- * At 25% it stays near 90 MB and the worker's near 57 MB: peak RSS 286-290 MB (352-445 MB before),
- * for about 40 full collections instead of 25 (docs/performance.md). Read at every full collection,
- * so setting it at run time takes effect; process-wide, so worker threads follow it too.
- */
-const HEAP_GROWING_PERCENT = 25;
-/**
- * The young generation's size, in MB per semi-space, of the threads started after {@link tuneHeap}
- * (the slice workers; V8 gives them 2 MB). A worker allocates some 11 KB per file it checks, most of
- * it dead within the file, and every scavenge also copies the live texts of its slice: a larger young
- * generation scavenges less often (docs/performance.md: 8% less CPU for the 100,000-file check at 4
- * MB). 3 MB, not 4: at 200,000 files 4 MB took peak RSS to 296-305 thousand KiB, 3 MB to 289-292
- * (alternated runs, no CPU difference above the noise). The main thread's young generation is sized
- * before any code runs: it keeps V8's.
- */
-const WORKER_SEMI_SPACE_MB = 3;
-/**
- * The entry points' settings of the JavaScript heap. The young generation keeps its first size
- * instead of doubling. Most of a large check's garbage is file texts that die within their slice;
- * a new space grown to its maximum only adds to peak memory (measured with `npm run bench`: 390 MB
- * peak RSS with growth, 270 MB without, the same run time). The flag is read when the new space
- * would grow, so setting it at run time takes effect; it applies to worker threads too.
- */
-function tuneHeap() {
-    (0,external_node_v8_namespaceObject.setFlagsFromString)('--semi-space-growth-factor=1');
-    // Read when an isolate is made: the slice workers started later, not this thread.
-    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
-    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-}
-
-
-/***/ }),
-
 /***/ 5691:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3782);
-/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1200);
-/* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
+/* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
+/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1200);
 
 
 
-(0,_heap_js__WEBPACK_IMPORTED_MODULE_2__/* .tuneHeap */ .D)();
+(0,_core_heap_js__WEBPACK_IMPORTED_MODULE_1__/* .tuneHeap */ .D)();
 // The bundle is also the slice workers' script: started as one, it serves slices instead of running.
-if ((0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .isSliceWorker */ .ZL)())
-    (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .serveSlices */ .dB)();
+if ((0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .isSliceWorker */ .ZL)())
+    (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSlices */ .dB)();
 else {
-    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)({ threads: (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .sliceThreads */ .s_)(import.meta.url) });
+    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)({ threads: (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .sliceThreads */ .s_)(import.meta.url) });
     // The gate is decided and written. A request the run gave up on (a rate-limit wait past the run's
     // time on the API) must not keep the step alive: whatever is still pending gets a second, then the
     // process ends with the code the run set.

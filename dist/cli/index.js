@@ -2879,15 +2879,15 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(689);
-/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7885);
-/* harmony import */ var _heap_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7717);
+/* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
+/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7885);
 
 
 
-(0,_heap_js__WEBPACK_IMPORTED_MODULE_2__/* .tuneHeap */ .D)();
+(0,_core_heap_js__WEBPACK_IMPORTED_MODULE_1__/* .tuneHeap */ .D)();
 // The bundle is also the slice workers' script: started as one, it serves slices instead of running.
-if ((0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .isSliceWorker */ .ZL)())
-    (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_1__/* .serveSlices */ .dB)();
+if ((0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .isSliceWorker */ .ZL)())
+    (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSlices */ .dB)();
 else
     process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), undefined, { workerScript: import.meta.url });
 
@@ -4260,8 +4260,16 @@ function escapeControls(s) {
  * but would break a table row or a list item.
  */
 function escape_singleLine(s) {
+    if (!NOT_SINGLE_LINE.test(s))
+        return s;
     return escapeControls(s.replace(/[\s\u0085]+/g, ' ').trim());
 }
+/**
+ * What {@link singleLine} changes: whitespace other than one space between words (which includes
+ * every line break), a space at either end, or a character {@link escapeControls} makes visible.
+ * Most messages have none, and a report renders thousands of them.
+ */
+const NOT_SINGLE_LINE = new RegExp(`[^\\S ]|\u0085| {2}|^ | $|${INVISIBLE.source}`);
 /** Like {@link singleLine} but keeps line breaks (annotation messages render them). */
 function escape_multiLine(s) {
     return s
@@ -4416,6 +4424,8 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
     return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
+// EXTERNAL MODULE: ./lib/core/heap.js + 1 modules
+var heap = __nccwpck_require__(3365);
 ;// CONCATENATED MODULE: ./lib/core/pr.js
 /**
  * New versus existing findings on a pull request. A finding is new when the base version of the tree
@@ -4776,8 +4786,8 @@ function isStrings(v) {
     return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 156 modules
-var registry = __nccwpck_require__(1209);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 154 modules
+var registry = __nccwpck_require__(5463);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -7891,6 +7901,7 @@ var workspace_focus = __nccwpck_require__(6981);
 
 
 
+
 /** Starts listing the tree (and, on a changed-files scan, diffing it against the baseline). */
 function startListing(root, options) {
     const changedOnly = scanChanged(options.change);
@@ -7992,6 +8003,7 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
         : undefined;
     const paths = base ? base.changed.head : change.diff?.diff.truncated ? undefined : change.diff?.paths();
     if (!paths) {
+        (0,heap/* heapForCheck */.w)('tree');
         log.info(change.diff?.diff.truncated && !base
             ? 'scanning every file: the list of the files the change touches is partial'
             : 'scanning every file: the files the change touches are unknown');
@@ -9106,6 +9118,7 @@ function compareFindings(a, b) {
 
 
 
+
 /**
  * Runs the pipeline up to the Report, one phase after the other (each in `phases/`, each a function
  * from typed input to typed output): the policy in force, the scope of the tree, the evaluation of
@@ -9134,6 +9147,7 @@ async function runPhases(options) {
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
         throw new UsageError(`path not found or not a directory: ${options.root}`);
     }
+    (0,heap/* heapForCheck */.w)(scanChanged(options.change) ? 'change' : 'tree');
     // The index does not depend on the policy: git lists the tree while the policy and rules load.
     const listing = startListing(root, options);
     const policy = await readPolicy(options, root, log);
@@ -9146,6 +9160,8 @@ async function runPhases(options) {
     return writeReport(options, started, policy, scope, evaluation, verdicts, log);
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js + 2 modules
+var update_workflows = __nccwpck_require__(1104);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
 var uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/declarations/render-draft.js
@@ -9219,8 +9235,8 @@ function q(s) {
  * Every one of the 93 controls gets an entry, and every entry is what the next `check` will confirm:
  *
  * - implemented, with the evidence a passing rule found (a `file.exists` rule such as CODEOWNERS, a
- *   `workflow.pr-evidence` rule such as SAST on pull requests), so the draft follows the rule set
- *   rather than a second list of detectors;
+ *   `workflow.pr-evidence` rule such as SAST on pull requests, the update tools of `deps.update-tool`),
+ *   so the draft follows the rule set rather than a second list of detectors;
  * - not-applicable, proposed where the control has rules and none of them found anything to examine
  *   (no Terraform, no Kubernetes manifests), with a justification that says only that (the rules
  *   see part of what a control covers): the user confirms or changes it;
@@ -9230,6 +9246,7 @@ function q(s) {
  * implemented entry the check would not call satisfied (a gap, unverifiable without the API, not
  * assessed) becomes planned, saying why. So init never drafts a claim the next check contradicts.
  */
+
 
 
 
@@ -9385,6 +9402,10 @@ function collectEvidence(report, rules, workspace, branches) {
         const options = (rule.check.with ?? {});
         if (rule.check.kind === 'file.exists' && Array.isArray(options.paths)) {
             add(rule.controls, workspace.glob(options.paths), rule.title);
+        }
+        else if (rule.check.kind === 'deps.update-tool' && Array.isArray(options.paths)) {
+            const files = workspace.glob(options.paths);
+            add(rule.controls, [...files, ...((0,update_workflows/* readUpdateWorkflows */.K)(workspace)?.files ?? [])], rule.title);
         }
         else if (rule.check.kind === 'workflow.pr-evidence') {
             const doing = workflows.filter((w) => w.jobs.some((j) => performs(j, options)));
@@ -9697,6 +9718,11 @@ function changeBasisLine(report) {
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/sarif.js
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer), built from the Report alone.
+ * The subset of SARIF that controlgate emits is typed in sarif-types.ts; no SARIF library is needed.
+ */
+
 
 
 /** The OASIS schema of SARIF 2.1.0 (errata 01), named in every log. */
@@ -9719,7 +9745,15 @@ function sarifLevel(severity) {
             ? 'warning'
             : 'note';
 }
-/** One run with every rule of the report, one result per finding, and rule errors as notifications. */
+/**
+ * Most notes on left-out files in one log: one per rule and kind of file is a few dozen in a tree of
+ * Helm charts and kustomize overlays; past this the rest is counted in one last note.
+ */
+const MAX_LEFT_OUT_NOTES = 50;
+/**
+ * One run with every rule of the report, one result per finding, rule errors as error notifications
+ * and the files each rule left out on purpose (Helm chart templates) as note notifications.
+ */
 function renderSarif(report, options = {}) {
     const prefix = options.pathPrefix ?? '';
     const anchor = options.repositoryFile ?? prefix + (report.policy.controls ?? report.settings.controls);
@@ -9750,14 +9784,17 @@ function renderSarif(report, options = {}) {
                 invocations: [
                     {
                         executionSuccessful: report.errors.length === 0,
-                        toolExecutionNotifications: report.errors.map((e) => {
-                            const i = index.get(e.ruleId);
-                            return {
-                                level: 'error',
-                                message: { text: escapeSarifText(escape_multiLine(`${e.ruleId}: ${e.message}`)) },
-                                associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
-                            };
-                        }),
+                        toolExecutionNotifications: [
+                            ...report.errors.map((e) => {
+                                const i = index.get(e.ruleId);
+                                return {
+                                    level: 'error',
+                                    message: { text: escapeSarifText(escape_multiLine(`${e.ruleId}: ${e.message}`)) },
+                                    associatedRule: i === undefined ? { id: e.ruleId } : { id: e.ruleId, index: i },
+                                };
+                            }),
+                            ...leftOutNotes(report, index, prefix),
+                        ],
                     },
                 ],
                 columnKind: 'utf16CodeUnits',
@@ -9769,6 +9806,42 @@ function renderSarif(report, options = {}) {
 /** {@link renderSarif} as pretty-printed JSON text with a trailing newline. */
 function renderSarifString(report, options = {}) {
     return `${JSON.stringify(renderSarif(report, options), null, 2)}\n`;
+}
+/**
+ * The files rules left out on purpose, so that code scanning does not take the run as having examined
+ * them: one note per rule and kind of file, naming the rule, the kind, why, and the files the report
+ * lists (at most five, with how many more), which are also its locations.
+ */
+function leftOutNotes(report, index, prefix) {
+    const all = report.rules.flatMap((r) => (r.scope?.leftOut ?? []).map((l) => ({ rule: r.id, l })));
+    const notes = all.slice(0, MAX_LEFT_OUT_NOTES).map(({ rule, l }) => {
+        const more = l.files - l.examples.length;
+        const files = l.examples.map(escapeControls).join(', ') + (more > 0 ? `, and ${more} more` : '');
+        const i = index.get(rule);
+        return {
+            level: 'note',
+            message: {
+                text: escapeSarifText(`${escape_singleLine(`${rule} left out ${leftOutPhrase(l)}`)}, not examined: ${files}`),
+            },
+            locations: l.examples.map((p) => ({
+                physicalLocation: {
+                    artifactLocation: { uri: encodePath(repositoryPath(prefix, p)), uriBaseId: '%SRCROOT%' },
+                },
+            })),
+            associatedRule: i === undefined ? { id: rule } : { id: rule, index: i },
+        };
+    });
+    const rest = all.slice(MAX_LEFT_OUT_NOTES);
+    if (rest.length > 0) {
+        const rules = new Set(rest.map((n) => n.rule)).size;
+        notes.push({
+            level: 'note',
+            message: {
+                text: `and ${escape_plural(rest.length, 'more note')} on files left out by ${escape_plural(rules, 'rule')}, not listed here: the JSON report has them all (rules[].scope.leftOut)`,
+            },
+        });
+    }
+    return notes;
 }
 function descriptor(r, titles) {
     const controls = r.controls.map((c) => `${c} ${titles.get(c) ?? ''}`.trim());
@@ -10262,6 +10335,35 @@ function csvField(value) {
 function renderJson(report) {
     return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
 }
+/** About how many characters of findings each piece of {@link renderJsonPieces} holds. */
+const PIECE_CHARS = 1 << 16;
+/**
+ * {@link renderJson}'s text, the same characters, in pieces as they are made, for writing to a file:
+ * the findings are rendered a batch at a time, so that the report of a large tree is never one
+ * string (13 MB at 200,000 files) nor copied whole into a buffer for the write.
+ */
+function* renderJsonPieces(report) {
+    // Everything but the findings, with an empty list in their place: a top-level key is the only one
+    // indented by two spaces, and no JSON string holds a raw line break, so the marker is unique.
+    const text = JSON.stringify(canonicalReport({ ...report, findings: [] }), null, 2);
+    const marker = '\n  "findings": []';
+    const at = text.indexOf(marker);
+    if (at < 0 || report.findings.length === 0) {
+        yield `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
+        return;
+    }
+    const last = report.findings.length - 1;
+    let piece = `${text.slice(0, at + marker.length - 2)}[\n`;
+    for (let i = 0; i <= last; i++) {
+        piece += `    ${JSON.stringify(finding(report.findings[i]), null, 2).replaceAll('\n', '\n    ')}`;
+        piece += i < last ? ',\n' : '\n  ]';
+        if (piece.length >= PIECE_CHARS) {
+            yield piece;
+            piece = '';
+        }
+    }
+    yield `${piece}${text.slice(at + marker.length)}\n`;
+}
 /** The Report as a plain object with keys in the documented order; exported for sinks and tests. */
 function canonicalReport(report) {
     return {
@@ -10523,6 +10625,25 @@ function summary(s) {
 }
 
 ;// CONCATENATED MODULE: ./lib/reporters/junit.js
+/**
+ * JUnit XML, for the test tabs of CI systems (GitLab, Jenkins, Azure DevOps, test-report actions).
+ * The layout follows the strictest common schema, Apache Ant's JUnit XSD as published by Windy Road:
+ * `<testsuites>` without attributes; each `<testsuite>` with `id`, `package`, `name`, `timestamp`
+ * (no zone), `hostname`, `tests`, `failures`, `errors`, `skipped`, `time`, then `<properties>`, its
+ * test cases, `<system-out>` and `<system-err>`; each `<testcase>` with `name`, `classname`, `time`
+ * and at most one of `<failure>`, `<error>` or `<skipped>`.
+ *
+ * What is a test: one suite per control, one test case per rule run mapped to it (a rule mapped to
+ * two controls is a test in both suites, as it is evidence for both), plus a `declaration` test for a
+ * declared control. A rule's test fails when it has a blocking finding for that control — the JUnit
+ * view fails exactly where the gate does; its other open findings are listed in the failure text, or
+ * in the suite's `<system-out>` when nothing blocks, as are the files its rules left out on purpose
+ * (Helm chart templates: no test rests on them). A rule that could not run is an error; a
+ * disabled, not-applicable or unverifiable rule is skipped, and so is one that examined nothing
+ * and found nothing (it proves nothing). The declaration test fails on a gap,
+ * is skipped when the control is planned, not applicable or unverifiable, and passes when satisfied.
+ */
+
 
 
 /** The JUnit XML document of a report (UTF-8, with a trailing newline). */
@@ -10572,9 +10693,14 @@ function placeholder(id, report) {
         open: findings.filter((f) => f.status === 'open').length,
     };
 }
+/** The rules that are test cases of a control's suite: mapped to it, or with a finding for it. */
+function suiteRules(report, control) {
+    const findings = report.findings.filter((f) => f.controls.includes(control.id));
+    return report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+}
 function testCases(report, control) {
     const findings = report.findings.filter((f) => f.controls.includes(control.id));
-    const rules = report.rules.filter((r) => r.controls.includes(control.id) || findings.some((f) => f.ruleId === r.id));
+    const rules = suiteRules(report, control);
     const cases = rules.map((r) => ({
         name: r.id,
         outcome: ruleOutcome(r, findings.filter((f) => f.ruleId === r.id), report),
@@ -10597,6 +10723,15 @@ function ruleOutcome(rule, findings, report) {
             return { kind: 'skipped', message: `unverifiable: ${escape_singleLine(rule.detail ?? 'no answer')}` };
         default:
             break;
+    }
+    // A rule that examined nothing proves nothing: skipped, as its controls are not assessed by it.
+    if (findings.length === 0 && rule.scope && !examinedAnything(rule)) {
+        const where = rule.scope.basis === 'change' ? ' in the changed files' : '';
+        const left = leftOutOf(rule);
+        return {
+            kind: 'skipped',
+            message: `examined nothing${where}${left ? `, besides what it left out: ${escape_singleLine(left)}` : ''}`,
+        };
     }
     const blocking = findings.filter((f) => f.blocking);
     if (blocking.length === 0)
@@ -10641,13 +10776,24 @@ function findingLine(f) {
     const where = escapeControls(position(f.location, true) ?? REPOSITORY_LABEL);
     return `- [${f.severity}] ${where}: ${escape_singleLine(f.message)}${f.status === 'open' ? '' : ` (${f.status})`}`;
 }
-/** Why the control stands where it does, and the open findings that do not block. */
+/**
+ * Why the control stands where it does, the open findings that do not block, and the files its rules
+ * left out on purpose (as the text report words them).
+ */
 function systemOut(report, control) {
     const open = report.findings.filter((f) => f.controls.includes(control.id) && f.status === 'open' && !f.blocking);
+    // Every rule is named, not counted as the text report does past three: they are this suite's test
+    // cases, and a reader needs to know which of them rest on fewer files than the tree holds.
+    const leftOut = leftOutGroups({ rules: suiteRules(report, control) }).map((g) => {
+        const files = g.examples.map(escapeControls).join(', ') + (g.more > 0 ? `, and ${g.more} more` : '');
+        const by = `${g.rules.length === 1 ? 'rule' : 'rules'} ${g.rules.map(escapeControls).join(', ')}`;
+        return `- ${escape_singleLine(g.what)}, by ${by}: ${files}`;
+    });
     return [
         `${control.id} ${control.title}: ${control.verdict}`,
         ...control.reasons.map((r) => `- ${r}`),
         ...(open.length > 0 ? ['Open findings that do not block:', ...open.map(findingLine)] : []),
+        ...(leftOut.length > 0 ? ['Left out (not examined):', ...leftOut] : []),
     ].join('\n');
 }
 function property(name, value) {
@@ -13236,11 +13382,14 @@ function parseFormat(value) {
         return format;
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${value}"${didYouMean(format, FORMATS)}`);
 }
-/** The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp). */
+/**
+ * The report of `dir` rendered in `format`; `started` is when the check began (JUnit's timestamp).
+ * The JSON report comes in pieces, as they are made (the report of a large tree is megabytes).
+ */
 async function renderReport(report, format, dir, layout, started) {
     switch (format) {
         case 'json':
-            return renderJson(report);
+            return renderJsonPieces(report);
         case 'sarif': {
             // Code scanning reads paths from the repository's root, and needs a real file for findings
             // about the repository as a whole.
@@ -13718,8 +13867,13 @@ function emit(report, rendered, what, values, io) {
         writeOutput(values.output, rendered);
         written.unshift(`${what} written to ${values.output}`);
     }
-    else {
+    else if (typeof rendered === 'string') {
         io.stdout(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+    }
+    else {
+        // In pieces (the JSON report), the last ending its line.
+        for (const piece of rendered)
+            io.stdout(piece);
     }
     if (written.length > 0) {
         const gate = report.summary.gate;
@@ -13969,7 +14123,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1209);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5463);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14999,6 +15153,549 @@ function singleSpdxId(text) {
 
 /***/ }),
 
+/***/ 1104:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readUpdateWorkflows),
+  o: () => (/* binding */ workflowCovers)
+});
+
+// EXTERNAL MODULE: external "node:path/posix"
+var posix_ = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var parsers_workflow = __nccwpck_require__(8539);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+var deps_lockfile = __nccwpck_require__(6499);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
+var pr_evidence_follow = __nccwpck_require__(6638);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
+var shared = __nccwpck_require__(5529);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
+var shell = __nccwpck_require__(1248);
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js + 1 modules
+var shell_commands = __nccwpck_require__(4030);
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
+
+/** Options that take a value (as the next word), per program; others are flags or `--name=value`. */
+const VALUE_OPTIONS = {
+    go: ['-C', '-modfile'],
+    npm: ['--prefix', '-w', '--workspace'],
+    ncu: [
+        '--packageFile',
+        '--cwd',
+        '-f',
+        '--filter',
+        '-x',
+        '--reject',
+        '-t',
+        '--target',
+        '-p',
+        '--packageManager',
+    ],
+    yarn: ['--cwd'],
+    pnpm: ['-C', '--dir', '--filter', '-F'],
+    cargo: ['--manifest-path', '-p', '--package', '--precise', '-Z'],
+    bundle: ['--gemfile', '--group', '-g', '--source'],
+    composer: ['-d', '--working-dir'],
+    'pip-compile': ['-o', '--output-file', '-P', '--upgrade-package', '-c', '--constraint', '--extra'],
+    uv: ['--directory', '--project', '-P', '--upgrade-package', '-o', '--output-file', '-p', '--python'],
+    poetry: ['-C', '--directory', '-P', '--project'],
+    pdm: ['-p', '--project', '-G', '--group'],
+    pipenv: [],
+};
+/** Splits the words after a program into options and positional words. */
+function parseArgs(words, program) {
+    const takesValue = new Set(VALUE_OPTIONS[program] ?? []);
+    const options = new Map();
+    const positional = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '--') {
+            positional.push(...words.slice(i + 1));
+            break;
+        }
+        if (!w.startsWith('-') || w === '-') {
+            positional.push(w);
+            continue;
+        }
+        const eq = w.indexOf('=');
+        if (eq > 0)
+            options.set(w.slice(0, eq), w.slice(eq + 1));
+        else if (takesValue.has(w) && i + 1 < words.length)
+            options.set(w, words[++i]);
+        else
+            options.set(w, true);
+    }
+    return { options, positional };
+}
+const has = (a, ...names) => names.some((n) => a.options.has(n));
+const update_programs_option = (a, ...names) => {
+    for (const n of names) {
+        const v = a.options.get(n);
+        if (typeof v === 'string')
+            return v;
+    }
+    return undefined;
+};
+/** A rehearsal: `--dry-run` (not `--dry-run=false`). */
+const dryRun = (a) => a.options.has('--dry-run') && a.options.get('--dry-run') !== 'false';
+/** Positional words that name packages (a glob such as `'*'` stands for all of them). */
+const namesPackages = (words) => words.some((w) => !w.includes('*'));
+const PYPROJECT = /^pyproject\.toml$/;
+/** What pip-compile and `uv pip compile` read and write (requirements files, setup.py, pyproject.toml). */
+const COMPILED = /^requirements.*\.(?:txt|in)$|^setup\.(?:py|cfg)$|^pyproject\.toml$/;
+/** Each program's update subcommands: given the words after the program, what they update. */
+const PROGRAMS = {
+    go(words) {
+        // `go [-C dir] get -u[=patch] [packages]`: the module of the directory; named modules only part of it.
+        let sub = 0;
+        while (sub < words.length && words[sub].startsWith('-'))
+            sub += words[sub] === '-C' ? 2 : 1;
+        if (words[sub] !== 'get')
+            return undefined;
+        const a = parseArgs(words.slice(sub + 1), 'go');
+        if (!has(a, '-u'))
+            return undefined;
+        const whole = a.positional.length === 0 || a.positional.some((p) => /^(?:\.|all$|tool$)|\$/.test(p));
+        const dir = update_programs_option(parseArgs(words.slice(0, sub), 'go'), '-C');
+        return whole ? { ecosystem: 'gomod', reach: 'module', ...(dir ? { dir } : {}) } : undefined;
+    },
+    npm(words) {
+        const a = parseArgs(words, 'npm');
+        if (!['update', 'up', 'upgrade'].includes(a.positional[0] ?? ''))
+            return undefined;
+        // `-w name` updates that workspace only.
+        if (dryRun(a) || has(a, '--no-save', '-w', '--workspace') || namesPackages(a.positional.slice(1)))
+            return undefined;
+        const dir = update_programs_option(a, '--prefix');
+        return { ecosystem: 'npm', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    ncu(words) {
+        const a = parseArgs(words, 'ncu');
+        if (!has(a, '-u', '--upgrade') || namesPackages(a.positional) || has(a, '--filter', '-f'))
+            return undefined;
+        const dir = update_programs_option(a, '--cwd');
+        const tree = has(a, '--deep', '-ws', '--workspaces');
+        return { ecosystem: 'npm', reach: tree ? 'tree' : 'package', ...(dir ? { dir } : {}) };
+    },
+    yarn(words) {
+        const a = parseArgs(words, 'yarn');
+        const [sub, ...rest] = a.positional;
+        if (sub !== 'upgrade' && sub !== 'up')
+            return undefined;
+        if (dryRun(a) || namesPackages(rest))
+            return undefined;
+        const dir = update_programs_option(a, '--cwd');
+        return { ecosystem: 'npm', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    pnpm(words) {
+        const a = parseArgs(words, 'pnpm');
+        const [sub, ...rest] = a.positional;
+        if (!['update', 'up', 'upgrade'].includes(sub ?? ''))
+            return undefined;
+        if (dryRun(a) || namesPackages(rest) || has(a, '--filter', '-F'))
+            return undefined;
+        const dir = update_programs_option(a, '-C', '--dir');
+        const tree = has(a, '-r', '--recursive');
+        return { ecosystem: 'npm', reach: tree ? 'tree' : 'package', ...(dir ? { dir } : {}) };
+    },
+    cargo(words) {
+        const a = parseArgs(words, 'cargo');
+        const [sub] = a.positional;
+        if (sub !== 'update' && sub !== 'upgrade')
+            return undefined;
+        if (dryRun(a) || has(a, '-p', '--package', '--precise', '-w', '--workspace', '--locked', '--frozen'))
+            return undefined;
+        if (namesPackages(a.positional.slice(1)))
+            return undefined;
+        const manifest = update_programs_option(a, '--manifest-path');
+        return { ecosystem: 'cargo', reach: 'package', ...(manifest ? { dir: posix_.dirname(manifest) } : {}) };
+    },
+    bundle(words) {
+        const a = parseArgs(words, 'bundle');
+        const [sub, ...gems] = a.positional;
+        if (sub !== 'update' || (gems.length > 0 && !has(a, '--all')))
+            return undefined;
+        const gemfile = update_programs_option(a, '--gemfile');
+        return { ecosystem: 'bundler', reach: 'package', ...(gemfile ? { dir: posix_.dirname(gemfile) } : {}) };
+    },
+    composer(words) {
+        const a = parseArgs(words, 'composer');
+        const [sub, ...packages] = a.positional;
+        if (sub !== 'update' && sub !== 'upgrade' && sub !== 'u')
+            return undefined;
+        if (dryRun(a) || has(a, '--lock') || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-d', '--working-dir');
+        return { ecosystem: 'composer', reach: 'package', ...(dir ? { dir } : {}) };
+    },
+    'pip-compile'(words) {
+        const a = parseArgs(words, 'pip-compile');
+        if (!has(a, '-U', '--upgrade') || dryRun(a))
+            return undefined;
+        const files = a.positional.length > 0 ? a.positional.map((f) => posix_.dirname(f)) : undefined;
+        return { ecosystem: 'pip', reach: 'package', names: COMPILED, ...(files ? { files } : {}) };
+    },
+    uv(words) {
+        const a = parseArgs(words, 'uv');
+        const [sub, sub2, ...rest] = a.positional;
+        if (!has(a, '-U', '--upgrade') || dryRun(a) || has(a, '--check', '--locked', '--frozen'))
+            return undefined;
+        const dir = update_programs_option(a, '--directory', '--project');
+        const at = dir ? { dir } : {};
+        if (sub === 'lock' || sub === 'sync')
+            return { ecosystem: 'pip', reach: 'package', names: PYPROJECT, ...at };
+        if (sub !== 'pip' || sub2 !== 'compile')
+            return undefined;
+        const files = rest.length > 0 ? rest.map((f) => posix_.dirname(f)) : undefined;
+        return { ecosystem: 'pip', reach: 'package', names: COMPILED, ...at, ...(files ? { files } : {}) };
+    },
+    poetry(words) {
+        const a = parseArgs(words, 'poetry');
+        const [sub, ...packages] = a.positional;
+        if (sub !== 'update' || dryRun(a) || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-C', '--directory', '-P', '--project');
+        return { ecosystem: 'pip', reach: 'package', names: PYPROJECT, ...(dir ? { dir } : {}) };
+    },
+    pdm(words) {
+        const a = parseArgs(words, 'pdm');
+        const [sub, ...packages] = a.positional;
+        if (sub !== 'update' || dryRun(a) || namesPackages(packages))
+            return undefined;
+        const dir = update_programs_option(a, '-p', '--project');
+        return { ecosystem: 'pip', reach: 'package', names: PYPROJECT, ...(dir ? { dir } : {}) };
+    },
+    pipenv(words) {
+        const a = parseArgs(words, 'pipenv');
+        const [sub, ...packages] = a.positional;
+        if ((sub !== 'update' && sub !== 'upgrade') || has(a, '--dry-run', '--outdated'))
+            return undefined;
+        return namesPackages(packages) ? undefined : { ecosystem: 'pip', reach: 'package', names: /^Pipfile$/ };
+    },
+};
+PROGRAMS['npm-check-updates'] = PROGRAMS.ncu;
+/** Programs that run a package's binary (`npx -y npm-check-updates -u`, `pnpm dlx ncu -u`). */
+const RUNNERS = new Set(['npx', 'pnpx', 'bunx']);
+/** The program a command runs and the words after it, through a package runner or `python -m piptools`. */
+function programOf(view) {
+    const rest = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    if (view.name === 'piptools' && rest[0] === 'compile')
+        return { name: 'pip-compile', words: rest.slice(1) };
+    const dlx = (view.name === 'pnpm' || view.name === 'yarn') && rest[0] === 'dlx';
+    if (!RUNNERS.has(view.name) && !dlx)
+        return { name: view.name, words: rest };
+    const args = dlx ? rest.slice(1) : rest;
+    const k = args.findIndex((w) => !w.startsWith('-'));
+    if (k === -1)
+        return { name: '', words: [] };
+    // `npm-check-updates@17` is the package at a version.
+    return { name: args[k].replace(/(?<=.)@.*$/, ''), words: args.slice(k + 1) };
+}
+/** What a command updates, if it is a whole update of an ecosystem's dependencies. */
+function recognise(view) {
+    const { name, words } = programOf(view);
+    return Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name](words) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-commands.js
+
+
+
+/** The repository root (`$GITHUB_WORKSPACE`, `${{ github.workspace }}`) at the start of a path. */
+const WORKSPACE_ROOT = /^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=\/|$)/;
+/**
+ * A directory `target` resolved from `from`; null when it is outside the repository (absolute, the
+ * home directory, above the root). A target computed at run time (a variable, a command
+ * substitution, a glob) is some directory under its literal part.
+ */
+function resolveDir(from, target) {
+    let t = target.trim();
+    let base = from;
+    if (WORKSPACE_ROOT.test(t)) {
+        t = t.replace(WORKSPACE_ROOT, '').replace(/^\/+/, '');
+        base = { path: '', exact: true };
+    }
+    else if (t === '' || t === '-' || t.startsWith('/') || t.startsWith('~') || /^[a-z]:[\\/]/i.test(t)) {
+        return null;
+    }
+    const parts = t.split('/');
+    const computed = parts.findIndex((p) => /[$`*?[{]/.test(p));
+    const literal = computed === -1 ? parts : parts.slice(0, computed);
+    const joined = posix_.normalize(posix_.join(base.path || '.', ...literal));
+    if (joined === '..' || joined.startsWith('../'))
+        return null;
+    const dir = joined === '.' ? '' : joined.replace(/\/$/, '');
+    // Below a computed directory only the part above it is known; each `..` may climb one level out.
+    if (!base.exact) {
+        let known = base.path;
+        for (const p of literal)
+            if (p === '..')
+                known = known.includes('/') ? posix_.dirname(known) : '';
+        return { path: known, exact: false };
+    }
+    return { path: dir, exact: computed === -1 };
+}
+/** Whether the command opens a subshell `( ... )` (not a `$( ... )` or `<( ... )` substitution). */
+function opensSubshell(source, start) {
+    let i = start - 1;
+    while (i >= 0 && (source[i] === ' ' || source[i] === '\t'))
+        i--;
+    return source[i] === '(' && source[i - 1] !== '$' && source[i - 1] !== '<';
+}
+/**
+ * Every command of the script with the directory it runs in, from `start`: `cd`, `pushd` and `popd`
+ * at the top level move it, a subshell's `cd` ends with the subshell, and command substitutions and
+ * scripts handed to shells run where their command does. A Makefile `recipe` runs each line in a
+ * shell of its own, from `start` (and its lines may start with `@`, `-`, `+`).
+ */
+function placedCommands(source, start, recipe = false) {
+    const out = [];
+    let cwd = start;
+    const pushed = [];
+    const subshells = [];
+    for (const view of (0,shell_commands/* scriptCommands */.q8)(source, 0, source.length, recipe)) {
+        const c = view.command;
+        const top = c.depth === 0;
+        if (top && opensSubshell(source, c.start))
+            subshells.push(cwd);
+        out.push({ view, dir: cwd });
+        if (top && (view.name === 'cd' || view.name === 'pushd')) {
+            const target = c.words.slice(view.nameIndex + 1).find((w) => !/^-[LPe@]+$/.test(w.value))?.value ?? '';
+            if (view.name === 'pushd')
+                pushed.push(cwd);
+            cwd = cwd ? resolveDir(cwd, target) : null;
+        }
+        else if (top && view.name === 'popd' && pushed.length > 0) {
+            cwd = pushed.pop();
+        }
+        if (top && c.next === ')' && subshells.length > 0)
+            cwd = subshells.pop();
+        if (top && recipe && (c.next === '\n' || c.next === undefined))
+            cwd = start;
+    }
+    return out;
+}
+/** The update commands of a script run from `start` (see {@link UpdateCommand}, {@link placedCommands}). */
+function updateCommands(source, start, recipe = false) {
+    const out = [];
+    for (const { view, dir } of placedCommands(source, start, recipe)) {
+        if (!dir || !view.name)
+            continue;
+        const found = recognise(view);
+        if (!found)
+            continue;
+        const base = found.dir ? resolveDir(dir, found.dir) : dir;
+        const dirs = base ? (found.files ?? ['.']).flatMap((f) => resolveDir(base, f) ?? []) : [];
+        if (dirs.length === 0)
+            continue;
+        out.push({
+            ecosystem: found.ecosystem,
+            text: view.command.words
+                .slice(view.nameIndex)
+                .map((w) => w.value)
+                .join(' '),
+            dirs,
+            reach: found.reach,
+            ...(found.names ? { names: found.names } : {}),
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-workflows.js
+
+
+
+
+
+
+
+
+/** Triggers of an updater: a timetable, or a maintainer's hand. */
+const UPDATE_TRIGGERS = ['schedule', 'workflow_dispatch'];
+/** Workflows that may be updaters: a trigger of theirs is named (read before being parsed). */
+const MAY_UPDATE = (0,screens/* defineScreen */.ME)('update-workflow-triggers', (_file, text) => /\b(?:schedule|workflow_dispatch)\b/.test(text));
+/** Actions that open a pull request or push a commit with the job's changes (`owner/repo`, lower case). */
+const OUTLET_ACTIONS = new Set([
+    'peter-evans/create-pull-request',
+    'stefanzweifel/git-auto-commit-action',
+    'endbug/add-and-commit',
+    'ad-m/github-push-action',
+    'planetscale/ghcommit-action',
+    'devops-infra/action-pull-request',
+    'repo-sync/pull-request',
+    'gr2m/create-or-update-pull-request-action',
+    'technote-space/create-pr-action',
+    'suzuki-shunsuke/commit-action',
+    'iarekylew00t/verified-bot-commit',
+    'actions-js/push',
+]);
+/** Commands that open a pull request or push a branch. */
+const OUTLET_COMMAND = /(?<![\w-])(?:gh\s+pr\s+create|hub\s+pull-request|git\s+(?:-[cC]\s+\S+\s+){0,4}push)(?![\w-])/;
+/** A github-script step that opens a pull request or writes commits through the API. */
+const OUTLET_SCRIPT = /\.(?:pulls\.create|git\.createCommit|repos\.createOrUpdateFileContents)\s*\(/;
+const ROOT = { path: '', exact: true };
+/** The update workflows of the workspace (cached per tree), or undefined when there is none. */
+function readUpdateWorkflows(ws) {
+    return ws.memo('deps.update-workflows', '', () => {
+        const files = [];
+        const updates = [];
+        for (const file of ws.screenedGlob(parsers_workflow/* WORKFLOW_GLOBS */.iK, MAY_UPDATE)) {
+            const workflow = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, file);
+            if (workflow?.kind !== 'workflow')
+                continue;
+            const events = (0,shared/* eventsOf */.XL)(workflow);
+            if (!UPDATE_TRIGGERS.some((e) => events.has(e)))
+                continue;
+            const found = workflow.jobs.flatMap((job) => [
+                ...jobUpdates(ws, workflow, job),
+                ...calledUpdates(ws, workflow, job),
+            ]);
+            if (found.length === 0)
+                continue;
+            files.push(file);
+            updates.push(...found);
+        }
+        return files.length > 0 ? { files, updates } : undefined;
+    });
+}
+/** The updates of the jobs of a local reusable workflow that `job` calls (one level). */
+function calledUpdates(ws, caller, job) {
+    const uses = job.uses?.value;
+    if (!uses?.startsWith('./.github/workflows/'))
+        return [];
+    const called = (0,parsers_workflow/* readWorkflowSource */.$Z)(ws, uses.slice(2).replace(/@.*$/, ''));
+    if (called?.kind !== 'workflow' || called.path === caller.path)
+        return [];
+    return called.jobs.flatMap((j) => jobUpdates(ws, called, j).map((u) => ({ ...u, workflow: caller.path })));
+}
+/** The update commands of a job that a step at or after theirs takes out of the runner. */
+function jobUpdates(ws, workflow, job) {
+    const found = [];
+    let lastOutlet = -1;
+    for (const step of job.steps) {
+        const run = typeof step.run?.value === 'string' ? step.run.value : '';
+        const texts = [run];
+        for (const start of run ? stepDirs(workflow, job, step) : []) {
+            for (const update of updateCommands(run, start))
+                found.push({ step: step.index, update });
+            for (const called of calledTexts(ws, run, start)) {
+                texts.push(called.text);
+                for (const update of updateCommands(called.text, called.start, called.recipe))
+                    found.push({ step: step.index, update });
+            }
+        }
+        if (isOutlet(step, texts))
+            lastOutlet = step.index;
+    }
+    return found.filter((f) => f.step <= lastOutlet).map((f) => ({ ...f.update, workflow: workflow.path }));
+}
+/** Whether a step opens a pull request or pushes commits (in its script or the texts it calls). */
+function isOutlet(step, texts) {
+    const action = (0,shared/* actionPathOf */.ps)(step.uses);
+    if (action) {
+        const repo = action.split('/').slice(0, 2).join('/');
+        if (OUTLET_ACTIONS.has(repo))
+            return true;
+        const script = (0,shared/* input */.hF)(step, 'script')?.value;
+        return repo === 'actions/github-script' && typeof script === 'string' && OUTLET_SCRIPT.test(script);
+    }
+    return texts.some((t) => (0,shell/* firstRealCommand */.Oh)(t, OUTLET_COMMAND) !== undefined);
+}
+/**
+ * The directories a step's script starts in: its `working-directory`, else the job's or the
+ * workflow's `defaults.run.working-directory`, else the root; one per value of a matrix variable
+ * that it is made of, when the matrix lists them.
+ */
+function stepDirs(workflow, job, step) {
+    const value = step.value['working-directory'] ??
+        job.defaults?.workingDirectory?.value ??
+        workflow.defaults?.workingDirectory?.value;
+    if (value === undefined || value === null)
+        return [ROOT];
+    if (typeof value !== 'string')
+        return [];
+    const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}(.*)$/.exec(value.trim());
+    const listed = m ? matrixValues(job, m[1]) : undefined;
+    const dirs = listed ? listed.map((v) => resolveDir(ROOT, `${v}${m[2]}`)) : [resolveDir(ROOT, value)];
+    return dirs.filter((d) => d !== null);
+}
+/** The values a matrix gives a variable, when all are literal (its list and its `include` entries). */
+function matrixValues(job, name) {
+    const matrix = job.matrix?.value;
+    if (!matrix || typeof matrix !== 'object' || Array.isArray(matrix))
+        return undefined;
+    const { [name]: list, include } = matrix;
+    const values = [
+        ...(Array.isArray(list) ? list : list === undefined ? [] : [list]),
+        ...(Array.isArray(include) ? include.flatMap((e) => (e && typeof e === 'object' ? [e[name]] : [])) : []),
+    ].filter((v) => v !== undefined);
+    return values.length > 0 && values.every((v) => typeof v === 'string') ? values : undefined;
+}
+/** Names of the programs whose callee texts are read: make, and scripts run by path or by a shell. */
+const CALLERS = /^(?:g?make|(?:ba|z|da)?sh|.+\.(?:sh|bash))$/;
+/**
+ * The Makefile recipes and repository scripts a script calls from the root (their paths are looked
+ * up from the root), each with the directory it starts in (`make -C dir` runs there).
+ */
+function calledTexts(ws, script, start) {
+    const out = [];
+    for (const { view, dir } of placedCommands(script, start)) {
+        if (!dir?.exact || dir.path !== '' || !CALLERS.test(view.name))
+            continue;
+        const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+        const c = words.findIndex((w) => w === '-C' || w === '--directory');
+        const from = view.name.endsWith('make') && c >= 0 ? resolveDir(ROOT, words[c + 1] ?? '') : ROOT;
+        if (!from)
+            continue;
+        for (const called of (0,pr_evidence_follow/* followCalls */.r)(ws, script.slice(view.command.start, view.command.end))) {
+            out.push({ text: called.text, start: from, recipe: called.target !== undefined });
+        }
+    }
+    return out;
+}
+/**
+ * Whether an update workflow updates the manifest: an update of its ecosystem (and, for tools that
+ * update some manifests only, of its kind) reaches its directory (see {@link UpdateCommand}).
+ */
+function workflowCovers(ws, config, m) {
+    const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+    return config.updates.some((u) => u.ecosystem === m.ecosystem &&
+        (!u.names || u.names.test(name)) &&
+        u.dirs.some((d) => reaches(ws, u, d, m)));
+}
+function reaches(ws, u, d, m) {
+    const under = d.path === '' || m.dir === d.path || m.dir.startsWith(`${d.path}/`);
+    if (!d.exact || u.reach === 'tree')
+        return under;
+    if (u.reach === 'module')
+        return m.file === goModuleOf(ws, d.path);
+    if (m.dir === d.path)
+        return true;
+    if (m.ecosystem === 'npm')
+        return (0,deps_lockfile/* npmWorkspaceRoots */.Q3)(ws, m.dir).includes(d.path);
+    return m.ecosystem === 'cargo' && (0,deps_lockfile/* cargoWorkspaceRoots */.nh)(ws, m.dir).includes(d.path);
+}
+/** The go.mod of the module that holds a directory: the nearest at or above it. */
+function goModuleOf(ws, dir) {
+    for (let d = dir;; d = d.includes('/') ? posix_.dirname(d) : '') {
+        const file = d === '' ? 'go.mod' : `${d}/go.mod`;
+        if (ws.has(file))
+            return file;
+        if (d === '')
+            return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 5575:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -15235,7 +15932,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 1209:
+/***/ 5463:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16519,732 +17216,8 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
     return lines.position(rawOffset + inRaw);
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
-/**
- * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
- * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
- * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
- * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
- * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
- * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
- *
- * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
- */
-/** Characters with no meaning to the lexer inside a word. */
-const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
-/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
-const MAX_DEPTH = 24;
-/** Words that open or close control structures and never name a command. */
-const RESERVED = new Set([
-    'if',
-    'then',
-    'else',
-    'elif',
-    'fi',
-    'do',
-    'done',
-    'while',
-    'until',
-    '!',
-    '{',
-    '}',
-    'esac',
-]);
-/** The operator at `i` (longest first), for a character `isMeta` accepted. */
-function operatorAt(src, i) {
-    const c = src[i];
-    const d = src[i + 1];
-    switch (c) {
-        case '&':
-            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
-        case '|':
-            return d === '|' ? '||' : d === '&' ? '|&' : '|';
-        case ';':
-            if (d !== ';')
-                return d === '&' ? ';&' : ';';
-            return src[i + 2] === '&' ? ';;&' : ';;';
-        case '>':
-            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
-        case '<':
-            if (d === '<')
-                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
-            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
-        case '(':
-        case ')':
-            return c;
-        default:
-            return undefined;
-    }
-}
-function isBlank(c) {
-    return c === ' ' || c === '\t' || c === '\r';
-}
-function isMeta(c) {
-    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
-}
-/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
-function lexShell(source, from = 0, to = source.length) {
-    const out = [];
-    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
-    return out;
-}
-class Lexer {
-    src;
-    limit;
-    out;
-    constructor(src, limit, out) {
-        this.src = src;
-        this.limit = limit;
-        this.out = out;
-    }
-    /**
-     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
-     * whose offset is returned (the caller skips it).
-     */
-    commands(i, depth, close, parent) {
-        const src = this.src;
-        let cmd = newCommand(depth, parent);
-        let heredocs = [];
-        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
-        let caseState;
-        let caseDepth = 0;
-        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
-        let skipUntil;
-        // `function name`: the name is not a command.
-        let skipWords = 0;
-        const finish = (op) => {
-            if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
-                if (op !== undefined)
-                    cmd.next = op;
-                this.out.push(cmd);
-            }
-            cmd = newCommand(depth, parent);
-        };
-        while (i < this.limit) {
-            const c = src[i];
-            if (close === '`' && c === '`')
-                break;
-            if (isBlank(c)) {
-                i++;
-                continue;
-            }
-            if (c === '\\' && src[i + 1] === '\n') {
-                i += 2;
-                continue;
-            }
-            if (c === '#') {
-                while (i < this.limit && src[i] !== '\n')
-                    i++;
-                continue;
-            }
-            if (c === '\n') {
-                i++;
-                if (skipUntil === 'separator')
-                    skipUntil = undefined;
-                if (heredocs.length > 0)
-                    i = this.heredocBodies(i, heredocs);
-                heredocs = [];
-                finish('\n');
-                continue;
-            }
-            if (skipUntil === ']]') {
-                const w = this.word(i, depth, cmd, true);
-                i = w.end;
-                if (w.value === ']]')
-                    skipUntil = undefined;
-                cmd.words.push(w);
-                continue;
-            }
-            const op = isMeta(c) ? operatorAt(src, i) : undefined;
-            if (op !== undefined) {
-                if (op === ')' && close === ')') {
-                    if (caseDepth > 0 && caseState === 'pattern') {
-                        caseState = undefined;
-                        i++;
-                        continue;
-                    }
-                    finish();
-                    return i;
-                }
-                if (op === ')' && caseState === 'pattern') {
-                    caseState = undefined;
-                    i++;
-                    continue;
-                }
-                if ((op === '<' || op === '>') && src[i + 1] === '(') {
-                    // Process substitution: a word whose commands are nested.
-                    const w = this.word(i, depth, cmd, false);
-                    cmd.words.push(w);
-                    i = w.end;
-                    continue;
-                }
-                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
-                    // `name() { ...; }` defines a function; the body's commands follow.
-                    cmd = newCommand(depth, parent);
-                    i = src.indexOf(')', i) + 1;
-                    continue;
-                }
-                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
-                    i = skipBalanced(src, i, this.limit, '(', ')');
-                    continue;
-                }
-                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
-                    const opStart = i;
-                    i += op.length;
-                    const redirect = { op };
-                    while (isBlank(src[i]))
-                        i++;
-                    if (i < this.limit && !isMeta(src[i])) {
-                        const target = this.word(i, depth, cmd, false);
-                        redirect.target = target;
-                        i = target.end;
-                        if (op === '<<' || op === '<<-')
-                            heredocs.push(redirect);
-                    }
-                    cmd.redirects.push(redirect);
-                    cmd.start = Math.min(cmd.start, opStart);
-                    cmd.end = Math.max(cmd.end, i);
-                    continue;
-                }
-                i += op.length;
-                if (op === ';;' || op === ';&' || op === ';;&') {
-                    finish(op);
-                    if (caseDepth > 0)
-                        caseState = 'pattern';
-                    continue;
-                }
-                skipUntil = undefined;
-                finish(op);
-                continue;
-            }
-            // A word.
-            const w = this.word(i, depth, cmd, false, close === '`');
-            i = w.end;
-            // `2>&1`: the file descriptor belongs to the redirection.
-            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
-                continue;
-            if (skipUntil === 'separator')
-                continue;
-            if (skipWords > 0) {
-                skipWords--;
-                continue;
-            }
-            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
-            if (caseState === 'subject') {
-                if (w.value === 'in' && !w.quoted)
-                    caseState = 'pattern';
-                continue;
-            }
-            if (caseState === 'pattern') {
-                if (w.value === 'esac' && !w.quoted) {
-                    caseState = undefined;
-                    caseDepth--;
-                }
-                continue;
-            }
-            if (atStart && !w.quoted) {
-                if (w.value === 'esac' && caseDepth > 0) {
-                    caseDepth--;
-                    continue;
-                }
-                if (RESERVED.has(w.value))
-                    continue;
-                if (w.value === 'case') {
-                    caseState = 'subject';
-                    caseDepth++;
-                    continue;
-                }
-                if (w.value === 'for' || w.value === 'select') {
-                    skipUntil = 'separator';
-                    continue;
-                }
-                if (w.value === 'function') {
-                    skipWords = 1;
-                    continue;
-                }
-                if (w.value === '[[')
-                    skipUntil = ']]';
-            }
-            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
-                cmd.assignments.push(w);
-            }
-            else {
-                cmd.words.push(w);
-            }
-            cmd.start = Math.min(cmd.start, w.start);
-            cmd.end = Math.max(cmd.end, w.end);
-        }
-        if (heredocs.length > 0)
-            this.heredocBodies(i, heredocs);
-        finish();
-        return i;
-    }
-    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
-    nested(at, close, depth, cmd, word) {
-        if (depth >= MAX_DEPTH)
-            return close === ')'
-                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
-                : skipTo(this.src, at, this.limit, '`');
-        return this.commands(at, depth + 1, close, { command: cmd, word });
-    }
-    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
-    dollar(at, depth, cmd, word) {
-        const src = this.src;
-        if (src[at + 1] === '(' && src[at + 2] === '(')
-            return skipBalanced(src, at + 1, this.limit, '(', ')');
-        if (src[at + 1] === '(')
-            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
-        if (src[at + 1] === '{')
-            return skipBalanced(src, at + 1, this.limit, '{', '}');
-        return at + 1;
-    }
-    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
-    heredocBodies(i, heredocs) {
-        for (const h of heredocs) {
-            const delimiter = h.target?.value ?? '';
-            const start = i;
-            let bodyEnd = this.limit;
-            while (i < this.limit) {
-                let eol = this.src.indexOf('\n', i);
-                if (eol === -1 || eol > this.limit)
-                    eol = this.limit;
-                let line = this.src.slice(i, eol).replace(/\r$/, '');
-                if (h.op === '<<-')
-                    line = line.replace(/^\t+/, '');
-                const lineStart = i;
-                i = eol + 1;
-                if (line === delimiter) {
-                    bodyEnd = lineStart;
-                    break;
-                }
-            }
-            h.body = [start, Math.min(bodyEnd, this.limit)];
-        }
-        return Math.min(i, this.limit);
-    }
-    /**
-     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
-     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
-     */
-    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
-        const src = this.src;
-        const start = i;
-        let value = '';
-        let quoted = false;
-        const word = { value: '', start, end: start, quoted: false };
-        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
-        const dollar = (at) => this.dollar(at, depth, cmd, word);
-        while (i < this.limit) {
-            const c = src[i];
-            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
-                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
-                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
-                    value += src.slice(i, end);
-                    i = end;
-                    continue;
-                }
-                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
-                    // `arr=(a b c)`: the array is part of the assignment word.
-                    const end = skipBalanced(src, i, this.limit, '(', ')');
-                    value += src.slice(i, end);
-                    i = end;
-                    continue;
-                }
-                break;
-            }
-            if (c === '\\') {
-                quoted = true;
-                if (src[i + 1] === '\n')
-                    i += 2;
-                else {
-                    value += src[i + 1] ?? '';
-                    i += 2;
-                }
-                continue;
-            }
-            if (c === "'") {
-                quoted = true;
-                const end = skipTo(src, i + 1, this.limit, "'");
-                value += src.slice(i + 1, end);
-                i = end + 1;
-                continue;
-            }
-            if (c === '$' && src[i + 1] === "'") {
-                quoted = true;
-                const { text, end } = ansiC(src, i + 2, this.limit);
-                value += text;
-                i = end;
-                continue;
-            }
-            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
-                quoted = true;
-                i += c === '$' ? 2 : 1;
-                while (i < this.limit && src[i] !== '"') {
-                    const d = src[i];
-                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
-                        if (src[i + 1] !== '\n')
-                            value += src[i + 1];
-                        i += 2;
-                    }
-                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
-                        const end = dollar(i);
-                        value += src.slice(i, end);
-                        i = end;
-                    }
-                    else if (d === '`') {
-                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
-                        value += src.slice(i, end);
-                        i = end;
-                    }
-                    else {
-                        value += d;
-                        i++;
-                    }
-                }
-                i++;
-                continue;
-            }
-            if (c === '$') {
-                const end = dollar(i);
-                value += src.slice(i, end);
-                i = end;
-                continue;
-            }
-            if (c === '`') {
-                if (inBackquotes)
-                    break;
-                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
-                value += src.slice(i, end);
-                i = end;
-                continue;
-            }
-            // A run of ordinary characters, appended at once.
-            PLAIN.lastIndex = i;
-            const run = PLAIN.exec(src);
-            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
-            value += src.slice(i, stop);
-            i = stop;
-        }
-        word.value = value;
-        word.end = Math.min(Math.max(i, start + 1), this.limit);
-        word.quoted = quoted;
-        return word;
-    }
-}
-function newCommand(depth, parent) {
-    const cmd = {
-        assignments: [],
-        words: [],
-        redirects: [],
-        start: Number.POSITIVE_INFINITY,
-        end: 0,
-        depth,
-    };
-    if (parent)
-        cmd.parent = parent;
-    return cmd;
-}
-/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
-function skipTo(src, i, limit, close) {
-    while (i < limit && src[i] !== close)
-        i += close === '`' && src[i] === '\\' ? 2 : 1;
-    return Math.min(i, limit);
-}
-/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
-function skipBalanced(src, i, limit, open, close) {
-    let depth = 0;
-    while (i < limit) {
-        const c = src[i];
-        if (c === '\\')
-            i += 2;
-        else if (c === "'" && open !== '{')
-            i = skipTo(src, i + 1, limit, "'") + 1;
-        else {
-            if (c === open)
-                depth++;
-            else if (c === close && --depth === 0)
-                return i + 1;
-            i++;
-        }
-    }
-    return limit;
-}
-/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
-function ansiC(src, i, limit) {
-    const simple = {
-        n: '\n',
-        t: '\t',
-        r: '\r',
-        '\\': '\\',
-        "'": "'",
-        '"': '"',
-        e: '\u001b',
-        a: '\u0007',
-    };
-    let text = '';
-    while (i < limit && src[i] !== "'") {
-        if (src[i] === '\\' && i + 1 < limit) {
-            const e = src[i + 1];
-            text += simple[e] ?? `\\${e}`;
-            i += 2;
-        }
-        else {
-            text += src[i];
-            i++;
-        }
-    }
-    return { text, end: Math.min(i + 1, limit) };
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/shell-commands.js
-
-/** Programs that run the command given after their own options and positional arguments. */
-const WRAPPERS = new Map([
-    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
-    ['doas', { valueOptions: 'uC', positional: 0 }],
-    ['env', { valueOptions: 'uCS', positional: 0 }],
-    ['exec', { valueOptions: 'a', positional: 0 }],
-    ['command', { valueOptions: '', positional: 0 }],
-    ['builtin', { valueOptions: '', positional: 0 }],
-    ['nohup', { valueOptions: '', positional: 0 }],
-    ['time', { valueOptions: 'fo', positional: 0 }],
-    ['nice', { valueOptions: 'n', positional: 0 }],
-    ['ionice', { valueOptions: 'cnp', positional: 0 }],
-    ['timeout', { valueOptions: 'ks', positional: 1 }],
-    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
-    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
-    ['chroot', { valueOptions: '', positional: 1 }],
-    ['gosu', { valueOptions: '', positional: 1 }],
-    ['su-exec', { valueOptions: '', positional: 1 }],
-    ['eatmydata', { valueOptions: '', positional: 0 }],
-    ['chronic', { valueOptions: '', positional: 0 }],
-    ['unbuffer', { valueOptions: '', positional: 0 }],
-]);
-/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
-/** Dockerfile instructions whose arguments are a shell command line. */
-const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
-/** Programs are named by their base name, without a Windows `.exe`. */
-function programName(word) {
-    const base = word.slice(word.lastIndexOf('/') + 1);
-    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
-}
-/** The view of one command (see {@link CommandView}). */
-function viewOf(command, embedded = false) {
-    const words = command.words;
-    let k = embedded ? hostPrefixEnd(words) : 0;
-    const bodyIndex = k;
-    for (let guard = 0; guard < 8 && k < words.length; guard++) {
-        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
-        if (name.startsWith('python') &&
-            /^python[0-9.]*$/.test(name) &&
-            words[k + 1]?.value === '-m' &&
-            words[k + 2]) {
-            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
-        }
-        const wrapper = WRAPPERS.get(name);
-        if (!wrapper)
-            return { command, name, nameIndex: k, bodyIndex };
-        k = skipWrapper(words, k + 1, wrapper);
-    }
-    return { command, name: '', nameIndex: words.length, bodyIndex };
-}
-function embeddedName(value, first) {
-    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
-    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
-}
-/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
-function hostPrefixEnd(words) {
-    let k = 0;
-    while (k < words.length) {
-        const w = words[k];
-        if (w.quoted)
-            break;
-        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
-            k++;
-        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
-            k++;
-            while (words[k] && /^--[a-z]/.test(words[k].value))
-                k++;
-        }
-        else
-            break;
-    }
-    return k;
-}
-function skipWrapper(words, k, wrapper) {
-    while (k < words.length) {
-        const v = words[k].value;
-        if (v === '--')
-            return k + 1 + wrapper.positional;
-        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
-            k++;
-        }
-        else if (/^-[A-Za-z]/.test(v)) {
-            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
-            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
-        }
-        else if (/^--[a-z]/.test(v)) {
-            k++;
-        }
-        else {
-            break;
-        }
-    }
-    return k + wrapper.positional;
-}
-/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
-function scriptWords(view, source, embedded) {
-    const words = view.command.words;
-    const out = [];
-    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
-    const body = words[view.bodyIndex];
-    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
-        out.push(body);
-    if (view.name === 'eval')
-        out.push(...words.slice(view.nameIndex + 1));
-    for (let k = view.nameIndex; k < words.length; k++) {
-        const v = words[k].value;
-        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
-            continue;
-        const flag = words[k + 1]?.value ?? '';
-        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
-            out.push(words[k + 2]);
-        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
-            out.push(words[k + 1]);
-    }
-    return out;
-}
-function isWhollyQuoted(source, word) {
-    const first = source[word.start];
-    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
-}
-/** Scripts handed to shells are lexed this many levels deep at most. */
-const MAX_SCRIPT_DEPTH = 4;
-/**
- * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
- * passed to shells (`sh -c '...'`, `eval`) included, each command once.
- */
-function shell_commands_scriptCommands(source, from = 0, to = source.length, embedded = false) {
-    const out = [];
-    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
-    // commands are known by their offsets, collected only once a script is re-lexed.
-    let seen;
-    const key = (c) => c.start * 4_194_304 + c.end;
-    const visit = (start, end, level, hosted) => {
-        for (const command of lexShell(source, start, end)) {
-            if (level > 0) {
-                seen ??= new Set(out.map((v) => key(v.command)));
-                if (seen.has(key(command)))
-                    continue;
-                seen.add(key(command));
-            }
-            const view = viewOf(command, hosted);
-            out.push(view);
-            if (level >= MAX_SCRIPT_DEPTH)
-                continue;
-            for (const w of scriptWords(view, source, hosted)) {
-                const quoted = isWhollyQuoted(source, w);
-                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
-            }
-        }
-    };
-    visit(from, to, 0, embedded);
-    return out;
-}
-/**
- * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
- * operator or blank space.
- */
-function contextAt(views, offset) {
-    let best;
-    const consider = (ctx, start, end) => {
-        if (offset < start || offset >= end)
-            return;
-        if (!best || end - start <= best.size)
-            best = { ctx, size: end - start };
-    };
-    for (const view of views) {
-        const c = view.command;
-        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
-            continue;
-        c.words.forEach((w, i) => {
-            const role = i < view.bodyIndex
-                ? 'prefix'
-                : i < view.nameIndex
-                    ? 'prefix'
-                    : i === view.nameIndex
-                        ? 'name'
-                        : 'argument';
-            consider({ view, wordIndex: i, role }, w.start, w.end);
-        });
-        for (const a of c.assignments)
-            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
-        for (const r of c.redirects) {
-            if (r.target)
-                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
-            if (r.body)
-                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
-        }
-    }
-    return best?.ctx;
-}
-/** Programs that only print or search text: a flag in their arguments configures nothing. */
-const TEXT_COMMANDS = new Set([
-    'echo',
-    'printf',
-    'print',
-    'grep',
-    'egrep',
-    'fgrep',
-    'zgrep',
-    'rg',
-    'ag',
-    'ack',
-    'sed',
-    'awk',
-    'gawk',
-    'test',
-    '[',
-    '[[',
-    ':',
-    'true',
-    'false',
-    'logger',
-    'log',
-    'info',
-    'warn',
-    'error',
-    'die',
-    'fail',
-    'debug',
-]);
-/** Targets that discard or show output rather than store it. */
-const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
-/**
- * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
- * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
- */
-function writesToFile(views, index) {
-    const view = views[index];
-    const c = view.command;
-    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
-    if (redirected)
-        return true;
-    if (c.next !== '|' && c.next !== '|&')
-        return false;
-    for (let j = index + 1; j < views.length && j < index + 64; j++) {
-        const next = views[j];
-        if (next.command.depth > c.depth)
-            continue;
-        if (next.command.depth < c.depth)
-            return false;
-        const args = next.command.words.slice(next.nameIndex + 1);
-        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
-    }
-    return false;
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js + 1 modules
+var shell_commands = __nccwpck_require__(4030);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
 
 
@@ -17386,7 +17359,7 @@ function isPosixShell(args) {
         const argv = JSON.parse(args);
         if (!Array.isArray(argv) || typeof argv[0] !== 'string')
             return true;
-        return SHELLS.has(programName(argv[0]));
+        return shell_commands/* SHELLS */.OF.has((0,shell_commands/* programName */.kX)(argv[0]));
     }
     catch {
         // Docker rejects a SHELL that is not a JSON array; the default shell stays.
@@ -17415,12 +17388,12 @@ function runCommands(run) {
     if (run.form === 'exec')
         views = execFormCommand(run.value);
     else if (run.form !== 'other') {
-        views = shell_commands_scriptCommands(run.value);
+        views = (0,shell_commands/* scriptCommands */.q8)(run.value);
         // `RUN <<EOF` alone hands the heredoc's body to the shell as the script.
         const first = views[0]?.command;
         const body = first && first.words.length === 0 ? first.redirects.find((r) => r.body)?.body : undefined;
         if (body)
-            views.push(...shell_commands_scriptCommands(run.value, body[0], body[1]));
+            views.push(...(0,shell_commands/* scriptCommands */.q8)(run.value, body[0], body[1]));
     }
     RUN_COMMANDS.set(run, views);
     return views;
@@ -17449,7 +17422,7 @@ function execFormCommand(value) {
         end: words[words.length - 1].end,
         depth: 0,
     };
-    return [viewOf(command)];
+    return [(0,shell_commands/* viewOf */.du)(command)];
 }
 /** The earlier stage a FROM builds on (inheriting its ENV), resolving global ARGs in the image. */
 function inheritedStage(model, stage, globals) {
@@ -18034,6 +18007,8 @@ function parseJsonish(text) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js + 2 modules
+var update_workflows = __nccwpck_require__(1104);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/updatecli.js
 
 
@@ -18295,6 +18270,7 @@ function fromArgs(model) {
 
 
 
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -18306,12 +18282,14 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
  * files its targets edit (a Dockerfile only when a target changes its base image) and the manifests
- * its autodiscovery crawlers find (see updatecli.ts). With no configuration at all there is nothing to
- * compare (the `dependency-update-tool` rule reports that); one finding per uncovered directory.
+ * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
+ * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
+ * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory.
  */
 const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-coverage',
-    summary: 'Dependabot, Renovate or updatecli updates every ecosystem and directory that has a manifest.',
+    summary: 'Dependabot, Renovate, updatecli or an update workflow updates every ecosystem and directory that has a manifest.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -18325,7 +18303,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         const dependabot = readDependabot(workspace);
         const renovate = readRenovate(workspace);
         const updatecli = readUpdatecli(workspace);
-        if (!dependabot && !renovate && !updatecli)
+        const workflows = (0,update_workflows/* readUpdateWorkflows */.K)(workspace);
+        if (!dependabot && !renovate && !updatecli && !workflows)
             return [];
         const findings = [];
         const reported = new Set();
@@ -18338,12 +18317,14 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
             if (byUpdatecli?.covered)
                 continue;
+            if (workflows && (0,update_workflows/* workflowCovers */.o)(workspace, workflows, m))
+                continue;
             const id = `${m.ecosystem}\u0000${m.dir}`;
             if (reported.has(id))
                 continue;
             reported.add(id);
             findings.push({
-                message: describe(m, dependabot, renovate?.file, updatecli, byUpdatecli?.editing ?? []),
+                message: describe(m, { dependabot, renovateFile: renovate?.file, updatecli, workflows }, byUpdatecli?.editing ?? []),
                 location: (0,core_location/* fileLocation */.AR)(m.file),
                 key: `${m.ecosystem}:${m.dir}`,
             });
@@ -18377,7 +18358,8 @@ function ancestors(dir) {
     }
     return out;
 }
-function describe(m, dependabot, renovateFile, updatecli, editing) {
+function describe(m, tools, editing) {
+    const { dependabot, renovateFile, updatecli, workflows } = tools;
     const where = m.dir === '' ? 'the repository root' : m.dir;
     const reasons = [];
     if (dependabot) {
@@ -18391,6 +18373,8 @@ function describe(m, dependabot, renovateFile, updatecli, editing) {
         reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
     if (updatecli)
         reasons.push(describeUpdatecli(updatecli, editing));
+    if (workflows)
+        reasons.push(describeWorkflows(workflows, m));
     // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
     const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
     return (`${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasons.join(', and ')}. ` +
@@ -18411,6 +18395,167 @@ function describeUpdatecli(config, editing) {
     return (`its updatecli targets (${shown.join('; ')}${more}) change neither a FROM instruction nor an ARG ` +
         `that a FROM line uses${partial}`);
 }
+/** Why the update workflows do not cover the manifest: where they update its ecosystem instead. */
+function describeWorkflows(workflows, m) {
+    const same = workflows.updates.filter((u) => u.ecosystem === m.ecosystem);
+    if (same.length === 0) {
+        const files = workflows.files.length === 1 ? workflows.files[0] : `${workflows.files.length} update workflows`;
+        return `no update workflow (${files}) runs an update of ${m.ecosystem} dependencies`;
+    }
+    const list = (items) => items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
+    const files = [...new Set(same.map((u) => u.workflow))];
+    const commands = [...new Set(same.map((u) => u.text))];
+    const where = [...new Set(same.flatMap((u) => u.dirs.map((d) => (d.path === '' ? '/' : `/${d.path}`))))];
+    return (`the ${m.ecosystem} updates of ${list(files)} (${list(commands)}) run in ${list(where)}, ` +
+        'which does not reach this manifest');
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/file-exists.js
+
+
+
+
+
+/**
+ * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
+ * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
+ * owner). A missing file is a repository-level finding; files that exist but lack the content are
+ * reported at the first candidate, in the order of `paths`.
+ */
+const fileExists = (0,types/* defineEvaluator */.D)({
+    kind: 'file.exists',
+    summary: 'At least one file matches the globs (and, optionally, contains a pattern).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths'],
+        properties: {
+            paths: (0,shared/* globList */.Xq)('Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
+                'which decides where a "missing content" finding is shown.', { minItems: 1 }),
+            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
+            contains: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['pattern'],
+                description: 'Also require at least one matched file to have a line matching this pattern.',
+                properties: {
+                    pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) applied to each line.'),
+                    flags: shared/* FLAGS_SCHEMA */.KF,
+                    message: {
+                        type: 'string',
+                        minLength: 1,
+                        description: 'Message when files exist but none contains the pattern.',
+                    },
+                },
+            },
+            message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
+            notRead: {
+                type: 'array',
+                description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['path', 'why'],
+                    properties: {
+                        path: { type: 'string', minLength: 1, description: 'A literal path from the root.' },
+                        why: { type: 'string', minLength: 1, description: 'Why it does not count, for the message.' },
+                    },
+                },
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
+        if (candidates.length === 0) {
+            // A legacy file is why a team believes it is covered: say which one and why it does not count.
+            const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
+            const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
+            return [
+                {
+                    message: (options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`) + why,
+                    location: null,
+                    key: 'missing',
+                },
+            ];
+        }
+        if (!options.contains) {
+            // Found by name: the files it judged are in its scope, though it reads none of them.
+            workspace.examine(candidates);
+            return [];
+        }
+        const re = (0,shared/* compilePattern */.Eb)(options.contains.pattern, options.contains.flags);
+        for (const file of candidates) {
+            const text = workspace.text(file);
+            if (text !== undefined && (0,shared/* firstMatchingLine */.w9)(text, re))
+                return [];
+        }
+        const [first] = candidates;
+        const others = candidates.length - 1;
+        const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
+        return [
+            {
+                message: options.contains.message
+                    ? `${which}: ${options.contains.message}`
+                    : `${which} has no line matching ${(0,shared/* showPattern */.uz)(re)}.`,
+                location: (0,core_location/* fileLocation */.AR)(first),
+                key: 'content',
+            },
+        ];
+    },
+});
+/**
+ * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
+ * plain path is looked up rather than matched against every file.
+ */
+function orderedCandidates(workspace, globs, ignoreCase = false) {
+    const seen = new Set();
+    const out = [];
+    for (const glob of globs) {
+        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.X)(glob)
+            ? workspace.has(glob)
+                ? [glob]
+                : []
+            : ignoreCase
+                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
+                : workspace.glob(glob);
+        for (const file of matches) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            out.push(file);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-tool.js
+
+
+
+/**
+ * `deps.update-tool`: a dependency update tool is configured. The options are `file.exists`'s (the
+ * configuration files of Dependabot, Renovate and updatecli, and what makes one configure an update);
+ * when none of them does, an update workflow (a scheduled or manually run workflow that updates
+ * dependencies and opens a pull request or pushes a commit, see update-workflows.ts) is one too.
+ * Workflows are read only when the files say no, so a repository with a configuration does not
+ * depend on them.
+ */
+const depsUpdateTool = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.update-tool',
+    summary: 'A dependency update tool is configured (one of the files, with an update in it), or a scheduled workflow updates dependencies and opens a pull request.',
+    schema: fileExists.schema,
+    async evaluate(ctx) {
+        const findings = await fileExists.evaluate(ctx);
+        if (findings.length === 0)
+            return findings;
+        const workflows = (0,update_workflows/* readUpdateWorkflows */.K)(ctx.workspace);
+        if (!workflows)
+            return findings;
+        // The verdict rests on the update workflows, not on the files that configure nothing.
+        ctx.workspace.examineOnly(workflows.files);
+        return [];
+    },
+});
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/add-url.js
 
@@ -19227,13 +19372,14 @@ function selfNamed(value) {
 }
 /**
  * Code caught between two string literals (`"),E=n.limitMessage;!S;)n.limit=h,"` in a minified
- * bundle): a member access followed by code punctuation, or statements.
+ * bundle): a member access followed by code punctuation, or statements. The member access may be of
+ * a call's result (`r().createElement(`, `).then(`).
  */
 function codeLike(value) {
     // `"+resMatch+"`: the inside of a concatenation, between two string literals.
     if (/^\+[A-Za-z_$][\w$]*\+?$|^\+?[A-Za-z_$][\w$]*\+$/.test(value))
         return true;
-    return /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
+    return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
 /** A value someone typed in place of a secret: a placeholder, a word or words, or its own name. */
 function standIn(value) {
@@ -19267,7 +19413,9 @@ function nonAscii(value) {
  */
 /**
  * A secret-looking name must END with one of these words (`db_password`, `clientSecret`, `x-api-key`),
- * so `password_file`, `token_url` and `secretName` are not assignments of a secret.
+ * so `password_file`, `token_url` and `secretName` are not assignments of a secret. There is no left
+ * boundary on purpose: names are compounds (`dbPassword`, `db_password`, `clientsecret`, `accesstoken`),
+ * and no boundary tells `OnePassword` from `dbPassword`; what is assigned decides (see {@link UUID}).
  */
 const SECRET_NAME_SOURCE = 'passw(?:or)?d|passphrase|pwd|secret[_-]?key|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key';
 const SECRET_NAME = new RegExp(`(?:${SECRET_NAME_SOURCE})(?![A-Za-z0-9_])`, 'gi');
@@ -19348,13 +19496,30 @@ const TRAVERSAL_VALUE = new RegExp(String.raw `${TRAVERSAL}(?=[\s,;)\]}]|$)`, 'y
  */
 const EXPRESSION = new RegExp(String.raw `\(|\[$|^${TRAVERSAL}(?:\[[\w$.]*)?$`);
 const NUMBERLIKE = /^[0-9.,:_-]+$/;
-const PATHLIKE = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/;
+/**
+ * A path, or a path after `<` or `@`, which configuration languages read as "the contents of this
+ * file" (Dovecot `ssl_key = </etc/ssl/x.pem`, curl and CLI arguments `@./token.txt`): absolute, from
+ * `./`, `../` or `~/`, or relative with a directory or a file extension and nothing but path characters.
+ */
+const PATHLIKE = /^(?:[<@]?(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|[<@](?:[\w.-]+\/)+[\w.-]+$|[<@][\w-]+(?:\.[\w-]+)*\.[a-z]{2,5}$)/;
 /**
  * Keys that issuers define as not secret: publishable and public client keys (Stripe `pk_live_`,
  * PostHog `phc_`, Mapbox `pk.`, Flutterwave `FLWPUBK`, Supabase `sb_publishable_`), and test-mode or
  * sandbox keys (`sk_test_`, `FLWSECK_TEST-`, EasyPost `EZTK`, `shippo_test_`, `access-sandbox-`).
  */
 const NOT_SECRET_KEY = /^(?:sk|rk|pk)_test_|^pk_live_|^phc_|^pk\.eyJ|^FLWPUBK|^sb_publishable_|^EZTK|^FLWSECK_TEST|^[a-z]+_test_|^access-sandbox-|^sandbox_/;
+/**
+ * A UUID (also in braces, as .NET writes GUIDs). Under a password-type name it is far more often an
+ * identifier (`OnePassword = "<uuid>"` in an enum of providers, a credential's id) than a password,
+ * which people choose or generate as random text; it stays reported, with low confidence and why.
+ * Under a token or key name it may be a key (Heroku, Snyk, Codecov and Splunk issue UUID-shaped
+ * keys): medium at most, as the detectors of those issuers report them.
+ */
+const UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+/** The secret words of {@link SECRET_NAME_SOURCE} that name a password. */
+const PASSWORD_WORD = /^(?:passw|passphrase|pwd)/i;
+/** Why a UUID under a password-type name has low confidence; part of the finding's message. */
+const UUID_UNDER_PASSWORD_NOTE = 'a UUID under a password name is usually an identifier, not a password';
 /** Hash digests and identifiers of a known form: not secrets even under a secret-looking name. */
 const DIGEST = /^(?:sha(?:1|256|384|512)[:-]|md5:)/i;
 /** Minimum length of a generic secret value; shorter strings are rarely credentials worth the noise. */
@@ -19436,6 +19601,54 @@ function assignedValue(line, nameStart, nameEnd, path) {
     const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
     return value === undefined ? undefined : { value, start: valueAt, quoted: false };
 }
+/**
+ * An apostrophe in a word (`don't`, `user's`, `I'm`), not a quote that opens a literal: a letter on
+ * both sides, unless what comes before is a string prefix (Python `f'`, `rb'`, `u'`).
+ */
+function apostrophe(line, at) {
+    return (/[A-Za-z]/.test(line[at - 1] ?? '') &&
+        /[A-Za-z]/.test(line[at + 1] ?? '') &&
+        !/(?:^|[^\w])[fFrRbBuU]{1,2}$/.test(line.slice(Math.max(0, at - 3), at)));
+}
+/**
+ * Which string literal is open where, on one line read once from its start: `quoteAt(i)` is the
+ * quote of the literal open at column i, or '' outside literals. Asked at columns in increasing
+ * order (the detector's candidates), it reads each character once; an earlier column reads again.
+ */
+function quoteReader(line) {
+    let at = 0;
+    let open = '';
+    return (to) => {
+        if (to < at) {
+            at = 0;
+            open = '';
+        }
+        for (; at < to; at++) {
+            const c = line[at];
+            if (open) {
+                if (c === '\\')
+                    at += 1;
+                else if (c === open)
+                    open = '';
+            }
+            else if (c === '"' || c === '`' || (c === "'" && !apostrophe(line, at)))
+                open = c;
+        }
+        return open;
+    };
+}
+/**
+ * True when `name:` or `name =` sits inside a string literal that closes right after it
+ * (`"Password:"),e?r().createElement("code"` in a bundle, `"Enter your password: "`): a label or a
+ * prefix, not an assignment; what follows the literal is code. A value inside the same literal
+ * (`"DB_PASSWORD=kX9…"`) is still an assignment. Known only when the line is read from its start.
+ */
+function labelInLiteral(line, valueAt, quoteAt) {
+    if (!quoteAt)
+        return false;
+    const open = quoteAt(valueAt);
+    return open !== '' && line[valueAt] === open;
+}
 /** Literal, random-looking values assigned to secret-looking names (the rule sets the entropy floor). */
 const genericAssignmentDetector = {
     id: 'generic-secret-assignment',
@@ -19445,9 +19658,11 @@ const genericAssignmentDetector = {
     identity: 'context',
     describes: 'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
         'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
-        "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number or path; public " +
-        'identifiers (`publicKeyToken`, CSRF and pagination tokens, publishable keys), lines commented out ' +
-        'in configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone.',
+        "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
+        'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF and pagination tokens, ' +
+        'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
+        'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
+        'UUID under a password name is reported with low confidence: it is usually an identifier.',
     find(line, ctx) {
         const hits = [];
         const { config, translations } = pathFacts(ctx.path);
@@ -19455,6 +19670,7 @@ const genericAssignmentDetector = {
             return hits;
         if (translations || PUBLIC_CONTEXT.test(line))
             return hits;
+        let quoteAt;
         SECRET_NAME.lastIndex = 0;
         for (let m = SECRET_NAME.exec(line); m; m = SECRET_NAME.exec(line)) {
             const end = m.index + m[0].length;
@@ -19469,11 +19685,28 @@ const genericAssignmentDetector = {
             const assigned = assignedValue(line, start, end, ctx.path);
             if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted))
                 continue;
+            if (assigned.quoted) {
+                // In a window of a long line, which literals are open where it starts is unknown.
+                if (ctx.lineStart)
+                    quoteAt ??= quoteReader(line);
+                if (labelInLiteral(line, assigned.start - 1, quoteAt))
+                    continue;
+            }
             // Asked only of a file with a candidate (most files have none): it reads the whole text.
             if (encryptedFile(ctx.path, ctx.text))
                 return hits;
             const decoded = decodedText(assigned.value);
             const entropy = shannonEntropy(decoded ?? assigned.value);
+            let confidence = valueConfidence(decoded ?? assigned.value, entropy);
+            let note;
+            if (UUID.test(assigned.value)) {
+                if (PASSWORD_WORD.test(m[0])) {
+                    confidence = 'low';
+                    note = UUID_UNDER_PASSWORD_NOTE;
+                }
+                else if (confidence === 'high')
+                    confidence = 'medium';
+            }
             hits.push({
                 start: assigned.start,
                 end: assigned.start + assigned.value.length,
@@ -19481,7 +19714,8 @@ const genericAssignmentDetector = {
                 label: 'secret',
                 context: name,
                 entropy,
-                confidence: valueConfidence(decoded ?? assigned.value, entropy),
+                confidence,
+                ...(note ? { note } : {}),
             });
         }
         return hits;
@@ -22491,7 +22725,12 @@ function scanTextFull(path, text, options = {}) {
         const skipped = (column) => unread.push({ line: number(), column: column0 + column + 1, reason: 'line too long' });
         for (const piece of pieces(lineStart, stop, marks, from, to, budget, skipped)) {
             const line = text.slice(piece.start, piece.end);
-            const ctx = { path, text, offset: piece.start };
+            const ctx = {
+                path,
+                text,
+                offset: piece.start,
+                lineStart: piece.start === lineStart && column0 === 0,
+            };
             const shift = piece.start - lineStart + column0;
             for (const d of piece.detectors) {
                 for (const hit of d.find(line, ctx)) {
@@ -23356,6 +23595,138 @@ function sameEdits(a, b) {
         a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text));
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/jsonc.js
+/**
+ * JSON with comments, as VS Code reads its configuration files (`devcontainer.json`,
+ * `tsconfig.json`): JSON plus `//` and `/* *\/` comments and trailing commas, outside strings.
+ */
+/**
+ * The value of a JSON-with-comments text, or undefined when it is not one (an unterminated string or
+ * comment, anything else JSON does not allow). One pass drops the comments and the commas before a
+ * closing bracket, then `JSON.parse` reads the rest; never throws.
+ */
+function parseJsonc(text) {
+    const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const out = [];
+    /** Where in `out` a comma sits that only white space and comments follow so far; else -1. */
+    let comma = -1;
+    let i = 0;
+    while (i < s.length) {
+        const c = s[i];
+        if (c === '"') {
+            let j = i + 1;
+            while (j < s.length && s[j] !== '"' && s[j] !== '\n')
+                j += s[j] === '\\' ? 2 : 1;
+            if (s[j] !== '"')
+                return undefined;
+            out.push(s.slice(i, j + 1));
+            comma = -1;
+            i = j + 1;
+        }
+        else if (c === '/' && s[i + 1] === '/') {
+            const end = s.indexOf('\n', i);
+            i = end === -1 ? s.length : end;
+            out.push(' ');
+        }
+        else if (c === '/' && s[i + 1] === '*') {
+            const end = s.indexOf('*/', i + 2);
+            if (end === -1)
+                return undefined;
+            i = end + 2;
+            // A comment stands for white space: `1/**/2` stays two values, which JSON refuses.
+            out.push(' ');
+        }
+        else {
+            if ((c === '}' || c === ']') && comma !== -1)
+                out[comma] = ' ';
+            if (c === ',')
+                comma = out.length;
+            else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
+                comma = -1;
+            out.push(c);
+            i += 1;
+        }
+    }
+    try {
+        return JSON.parse(out.join(''));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
+
+
+/**
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): a `devcontainer.json` in
+ * `.devcontainer/` or a `.devcontainer.json` describes a developer's workspace, built from an image
+ * or from a Dockerfile (`build.dockerfile`, formerly `dockerFile`, relative to the devcontainer.json).
+ * Such an image is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * `containerUser`; the devcontainers base images create a non-root user).
+ */
+/** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
+const DEV_CONTAINER_IMAGE = {
+    kind: 'development container image',
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/ or built by a devcontainer.json, not a deployed image: the dev container tooling sets its user (remoteUser, containerUser)",
+};
+/** The configuration files of a project in `dir`, as the dev container tooling looks for them. */
+const CONFIG_NAMES = ['.devcontainer/devcontainer.json', '.devcontainer.json'];
+/**
+ * The Dockerfile a devcontainer.json builds (parsed once per run); `unreadable` when the file is not
+ * JSON with comments holding an object.
+ */
+function readDevContainer(workspace, file) {
+    return workspace.memo('devcontainer', file, () => {
+        const text = workspace.text(file);
+        const value = text === undefined ? undefined : parseJsonc(text);
+        if (!isRecord(value))
+            return { unreadable: true };
+        const build = isRecord(value.build) ? value.build : undefined;
+        const named = typeof build?.dockerfile === 'string'
+            ? build.dockerfile
+            : typeof value.dockerFile === 'string'
+                ? value.dockerFile
+                : undefined;
+        const relative = named?.trim();
+        // An absolute path is the host's, not the tree's (joined, it would read as a path in the tree).
+        if (!relative || external_node_path_.posix.isAbsolute(relative))
+            return {};
+        return { dockerfile: external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(file), relative)) };
+    });
+}
+/**
+ * Whether a Dockerfile is a development container's image: it lies under a `.devcontainer/`
+ * directory, or the devcontainer.json of its directory or of a directory above it builds it. Asks
+ * only whether those files exist and what they say, so a pull request's view of the changed files
+ * and the whole tree answer alike (a `.devcontainer/<name>/devcontainer.json` that builds a
+ * Dockerfile outside `.devcontainer/` is not looked for: finding it would take a listing of the tree).
+ */
+function devContainerImage(workspace, file) {
+    if (file.split('/').slice(0, -1).includes('.devcontainer'))
+        return { image: true, unreadable: [] };
+    const unreadable = [];
+    let dir = external_node_path_.posix.dirname(file);
+    for (;;) {
+        for (const name of CONFIG_NAMES) {
+            const at = dir === '.' ? name : `${dir}/${name}`;
+            if (!workspace.has(at))
+                continue;
+            const config = readDevContainer(workspace, at);
+            if ('unreadable' in config)
+                unreadable.push(at);
+            else if (config.dockerfile === file)
+                return { image: true, unreadable: [] };
+        }
+        if (dir === '.')
+            return { image: false, unreadable };
+        dir = external_node_path_.posix.dirname(dir);
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
 
 
@@ -23441,6 +23812,7 @@ function lineText(text, lines, line) {
 
 
 
+
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
@@ -23473,12 +23845,15 @@ const NON_ROOT_IMAGES = [
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
  * user, so the chain is followed. A USER set from a variable is not judged; nor is the default user of
- * an external base image, which would need the image itself.
+ * an external base image, which would need the image itself. The image of a development container
+ * (under `.devcontainer/`, or built by a devcontainer.json) is a developer's workspace, not a deployed
+ * image: it is left out, and the rule's scope says so.
  */
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
-    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
+    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root; one
+    // built by a devcontainer.json (in its directory or one above) is a development container's image.
     readsOtherFiles: true,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
@@ -23499,19 +23874,25 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         const nonRoot = imageMatcher(options.nonRootImages);
         const findings = [];
         for (const file of dockerfilePaths(workspace)) {
+            const dev = devContainerImage(workspace, file);
+            if (dev.image) {
+                workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
+                continue;
+            }
             const model = readDockerfile(workspace, file);
             const final = model && finalStage(model);
             if (!model || !final)
                 continue;
             const { user, stage } = effectiveUser(model, final);
             const image = final.from.image ?? '';
+            const unknown = devNote(dev.unreadable);
             if (!user) {
                 const base = externalBase(model, stage);
                 if (base !== undefined && nonRoot(base))
                     continue;
                 findings.push({
                     message: `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                        'image sets another default user.',
+                        `image sets another default user.${unknown}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // The base image may set a user of its own, which only the image can tell.
@@ -23522,7 +23903,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
                 const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
                 findings.push({
-                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
+                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.${unknown}`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
                     ...fixOf(workspace, model, externalBase(model, final)),
@@ -23532,6 +23913,16 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * What a finding says of devcontainer.json files that could not be read: whether they build the
+ * Dockerfile as a development container's image is unknown, so it was judged as a deployed image.
+ */
+function devNote(unreadable) {
+    if (unreadable.length === 0)
+        return '';
+    const names = unreadable.map((f) => `\`${f}\``).join(' and ');
+    return ` ${names} ${unreadable.length === 1 ? 'is' : 'are'} not readable as JSON with comments, so this Dockerfile is judged as a deployed image, not as a development container's.`;
+}
 /**
  * Official images whose entrypoint or server starts as root and switches to a user of its own
  * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
@@ -23771,7 +24162,7 @@ function sudoAt(views) {
     const out = [];
     for (const view of views) {
         const words = view.command.words.slice(0, view.nameIndex);
-        const sudo = words.find((w) => programName(w.value) === 'sudo');
+        const sudo = words.find((w) => (0,shell_commands/* programName */.kX)(w.value) === 'sudo');
         if (sudo)
             out.push(sudo.start);
     }
@@ -23994,19 +24385,19 @@ class LineCommands {
         this.text = text;
     }
     all() {
-        this.views ??= shell_commands_scriptCommands(this.text, 0, this.text.length, true);
+        this.views ??= (0,shell_commands/* scriptCommands */.q8)(this.text, 0, this.text.length, true);
         return this.views;
     }
     /** Whether a match at `offset` is something a command acts on, under `limits`. */
     counts(offset, limits) {
         const views = this.all();
-        const ctx = contextAt(views, offset);
+        const ctx = (0,shell_commands/* contextAt */.vP)(views, offset);
         if (!ctx)
             return false;
         const { view } = ctx;
         const words = view.command.words;
         const index = views.indexOf(view);
-        if (TEXT_COMMANDS.has(view.name) && ctx.role !== 'prefix' && !writesToFile(views, index))
+        if (shell_commands/* TEXT_COMMANDS */.$5.has(view.name) && ctx.role !== 'prefix' && !(0,shell_commands/* writesToFile */.qv)(views, index))
             return false;
         if (limits.exceptArgument) {
             const except = limits.exceptArgument;
@@ -24020,8 +24411,8 @@ class LineCommands {
         if (limits.commands.has(view.name))
             return true;
         // A program run by another one: `docker run img curl -k ...`, `kubectl exec p -- wget ...`.
-        return (!TEXT_COMMANDS.has(view.name) &&
-            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
+        return (!shell_commands/* TEXT_COMMANDS */.$5.has(view.name) &&
+            words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has((0,shell_commands/* programName */.kX)(w.value))));
     }
 }
 
@@ -24322,124 +24713,6 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/generic/file-exists.js
-
-
-
-
-
-/**
- * `file.exists`: at least one file matches `paths`; with `contains`, at least one of those files also
- * has a line matching the pattern (a SECURITY.md that names a reporting channel, a CODEOWNERS with an
- * owner). A missing file is a repository-level finding; files that exist but lack the content are
- * reported at the first candidate, in the order of `paths`.
- */
-const fileExists = (0,types/* defineEvaluator */.D)({
-    kind: 'file.exists',
-    summary: 'At least one file matches the globs (and, optionally, contains a pattern).',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['paths'],
-        properties: {
-            paths: (0,shared/* globList */.Xq)('Globs (picomatch syntax, dotfiles included) of acceptable files; listed in order of preference, ' +
-                'which decides where a "missing content" finding is shown.', { minItems: 1 }),
-            ignoreCase: shared/* IGNORE_CASE_SCHEMA */.k0,
-            contains: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['pattern'],
-                description: 'Also require at least one matched file to have a line matching this pattern.',
-                properties: {
-                    pattern: (0,shared/* regexSource */.Jw)('Regular expression (JavaScript syntax) applied to each line.'),
-                    flags: shared/* FLAGS_SCHEMA */.KF,
-                    message: {
-                        type: 'string',
-                        minLength: 1,
-                        description: 'Message when files exist but none contains the pattern.',
-                    },
-                },
-            },
-            message: { type: 'string', minLength: 1, description: 'Message when no file matches `paths`.' },
-            notRead: {
-                type: 'array',
-                description: 'Files that look like an acceptable one but are not read (a legacy name): the "missing" finding names those present and why.',
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['path', 'why'],
-                    properties: {
-                        path: { type: 'string', minLength: 1, description: 'A literal path from the root.' },
-                        why: { type: 'string', minLength: 1, description: 'Why it does not count, for the message.' },
-                    },
-                },
-            },
-        },
-    },
-    evaluate({ options, workspace }) {
-        const candidates = orderedCandidates(workspace, options.paths, options.ignoreCase);
-        if (candidates.length === 0) {
-            // A legacy file is why a team believes it is covered: say which one and why it does not count.
-            const present = (options.notRead ?? []).filter((n) => workspace.has(n.path));
-            const why = present.map((n) => ` ${n.path} exists, but ${n.why}.`).join('');
-            return [
-                {
-                    message: (options.message ?? `No file matches ${(0,shared/* orList */.A3)(options.paths.map((p) => `\`${p}\``))}.`) + why,
-                    location: null,
-                    key: 'missing',
-                },
-            ];
-        }
-        if (!options.contains) {
-            // Found by name: the files it judged are in its scope, though it reads none of them.
-            workspace.examine(candidates);
-            return [];
-        }
-        const re = (0,shared/* compilePattern */.Eb)(options.contains.pattern, options.contains.flags);
-        for (const file of candidates) {
-            const text = workspace.text(file);
-            if (text !== undefined && (0,shared/* firstMatchingLine */.w9)(text, re))
-                return [];
-        }
-        const [first] = candidates;
-        const others = candidates.length - 1;
-        const which = others > 0 ? `${first} (and ${others} other candidate${others === 1 ? '' : 's'})` : first;
-        return [
-            {
-                message: options.contains.message
-                    ? `${which}: ${options.contains.message}`
-                    : `${which} has no line matching ${(0,shared/* showPattern */.uz)(re)}.`,
-                location: (0,core_location/* fileLocation */.AR)(first),
-                key: 'content',
-            },
-        ];
-    },
-});
-/**
- * Matched files, grouped by the first glob that matches them, in the order the globs are listed. A
- * plain path is looked up rather than matched against every file.
- */
-function orderedCandidates(workspace, globs, ignoreCase = false) {
-    const seen = new Set();
-    const out = [];
-    for (const glob of globs) {
-        const matches = !ignoreCase && (0,workspace_glob/* isLiteralPath */.X)(glob)
-            ? workspace.has(glob)
-                ? [glob]
-                : []
-            : ignoreCase
-                ? workspace.filesWhere((0,screens/* globSelector */.qz)([glob], { ignoreCase: true }))
-                : workspace.glob(glob);
-        for (const file of matches) {
-            if (seen.has(file))
-                continue;
-            seen.add(file);
-            out.push(file);
-        }
-    }
-    return out;
-}
 
 // EXTERNAL MODULE: ./lib/core/validate.js
 var validate = __nccwpck_require__(4305);
@@ -27004,7 +27277,7 @@ function leaks(text, value) {
 
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-syntax.js
 /** Expressions (and blocks) nested deeper than this are kept as unknown (empty) instead of walked. */
-const terraform_syntax_MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 /**
  * Parses HCL text into the plain model. Never throws: a syntax error (the first one in source order)
  * or a parse that ran out of time is returned as a located error.
@@ -27035,7 +27308,7 @@ class Builder {
     body(node, depth = 0) {
         const body = { attributes: [], blocks: [] };
         // Real configurations nest a handful of blocks; a pathological file must not exhaust the stack.
-        if (depth > terraform_syntax_MAX_DEPTH)
+        if (depth > MAX_DEPTH)
             return body;
         for (const child of node.children) {
             if (child.type === 'attribute') {
@@ -27073,7 +27346,7 @@ class Builder {
         const span = this.span(node);
         const text = this.src(node);
         const unknown = { kind: 'expression', span, text };
-        if (depth > terraform_syntax_MAX_DEPTH)
+        if (depth > MAX_DEPTH)
             return unknown;
         const named = node.children;
         // A traversal (`a.b[0]`) has several children; a parenthesised value has one named child.
@@ -28070,314 +28343,18 @@ function covered(coverage, sse) {
 var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-memo.js
-/**
- * Several audits read the same `run:` script through the same scanner (commands, writes to the
- * runner's files, remote executions); a scan is a pure function of the script's text, so its result
- * is shared between them. The results are read-only by contract (no caller mutates them). The cache
- * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
- * limit, not to the number of workflows.
- */
-function memoByScript(scan, limit = 2048) {
-    const cache = new Map();
-    return (script) => {
-        const hit = cache.get(script);
-        if (hit !== undefined)
-            return hit;
-        const value = scan(script);
-        if (cache.size >= limit)
-            cache.clear();
-        cache.set(script, value);
-        return value;
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shell.js
-
-/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
-function shell_joinContinuations(script) {
-    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
-}
-/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
-const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
-/**
- * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
- * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
- */
-function firstRealCommand(script, command) {
-    const joined = shell_joinContinuations(script);
-    const re = globalOf(command);
-    re.lastIndex = 0;
-    for (let m = re.exec(joined); m; m = re.exec(joined)) {
-        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
-        if (!DRY_RUN.test(rest))
-            return m;
-        if (m[0].length === 0)
-            re.lastIndex += 1;
-    }
-    return undefined;
-}
-/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
-const GLOBAL = new WeakMap();
-function globalOf(command) {
-    let re = GLOBAL.get(command);
-    if (!re) {
-        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
-        GLOBAL.set(command, re);
-    }
-    return re;
-}
-function lines(script) {
-    const out = [];
-    const joined = shell_joinContinuations(script);
-    let at = 0;
-    for (const text of joined.split('\n')) {
-        out.push({ start: at, end: at + text.length, text });
-        at += text.length + 1;
-    }
-    return out;
-}
-const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
-const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
-const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
-/**
- * The values a script writes to step outputs or the job environment. A line that mentions
- * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
- * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
- * value that follow are attributed to the same name. Shell variables assigned earlier in the script
- * are followed to their assignment.
- */
-const shellWrites = memoByScript(scanShellWrites);
-function scanShellWrites(script) {
-    const out = [];
-    const assigned = new Map();
-    let heredoc;
-    const all = lines(script);
-    const files = writtenFiles(all);
-    for (const [i, line] of all.entries()) {
-        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
-            heredoc = undefined;
-            continue;
-        }
-        const sources = sourcesOf(line, assigned);
-        const file = files[i];
-        if (file === 'path') {
-            // The written text is what precedes the redirection, less the command that prints it.
-            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
-                out.push({ file, name: '', ...sources });
-            continue;
-        }
-        if (file) {
-            const writes = commands(line).flatMap((command) => {
-                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
-                if (!m)
-                    return [];
-                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
-                if (m[2] === '<<') {
-                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
-                    heredoc = { write, delimiter };
-                }
-                return [write];
-            });
-            out.push(...writes);
-            if (writes.length > 0)
-                continue;
-            if (heredoc) {
-                heredoc.write.ranges.push(...sources.ranges);
-                heredoc.write.envVars.push(...sources.envVars);
-                continue;
-            }
-        }
-        const a = ASSIGNMENT.exec(line.text);
-        if (a)
-            assigned.set(a[1], sources);
-    }
-    return out;
-}
-/** The `;`- and `&&`-separated commands of a line, with their offsets. */
-function commands(line) {
-    const out = [];
-    let from = 0;
-    for (const m of line.text.matchAll(/;|&&/g)) {
-        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
-        from = m.index + m[0].length;
-    }
-    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
-    return out;
-}
-/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
-function writtenFiles(all) {
-    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
-        ? 'output'
-        : /GITHUB_ENV/.test(l.text)
-            ? 'env'
-            : /GITHUB_PATH/.test(l.text)
-                ? 'path'
-                : undefined);
-    const open = [];
-    for (const [i, l] of all.entries()) {
-        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
-            open.push(i);
-        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
-        if (!close)
-            continue;
-        const start = open.pop();
-        if (start === undefined)
-            continue;
-        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
-        for (let k = start + 1; k < i; k++)
-            files[k] ??= file;
-    }
-    return files;
-}
-/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
-function heredocEnd(text) {
-    return text
-        .trim()
-        .replace(/^echo\s+|["']/g, '')
-        .split(/\s/)[0];
-}
-function sourcesOf(line, assigned) {
-    const ranges = [[line.start, line.end]];
-    const envVars = [];
-    for (const m of line.text.matchAll(VAR_REF)) {
-        const name = m[1];
-        const known = assigned.get(name);
-        if (known) {
-            ranges.push(...known.ranges);
-            envVars.push(...known.envVars);
-        }
-        else
-            envVars.push(name);
-    }
-    return { ranges, envVars };
-}
-const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
-const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
-/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
-const REMOTE_EXECUTION = [
-    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
-    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
-    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
-    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
-    // iex ((New-Object Net.WebClient).DownloadString('...'))
-    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
-];
-/** `curl | sh` and its relatives in a script, at their offsets. */
-const remoteExecutions = memoByScript(scanRemoteExecutions);
-function scanRemoteExecutions(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    for (const re of REMOTE_EXECUTION) {
-        re.lastIndex = 0;
-        for (const m of joined.matchAll(re)) {
-            const start = m.index;
-            if (out.some((o) => start < o.end && o.start < start + m[0].length))
-                continue;
-            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-        }
-    }
-    for (const hit of downloadedThenRun(joined)) {
-        if (!out.some((o) => hit.start < o.end && o.start < hit.end))
-            out.push(hit);
-    }
-    return out.sort((a, b) => a.start - b.start);
-}
-/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
-const DOWNLOAD = new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
-const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
-/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
-const OUTPUT_FILE = /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
-/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
-const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
-/** `NAME=$(curl ...)`: the download kept in a variable. */
-const CAPTURE = new RegExp(String.raw `(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`, 'g');
-/** Anything that checks a file against a pinned digest or a signature. */
-const VERIFIES = /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
-/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
-const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
-/**
- * A script downloaded to a file, or into a variable, then executed later in the same script with no
- * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
- * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
- */
-function downloadedThenRun(joined) {
-    if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined))
-        return [];
-    const out = [];
-    const run = (name, from, download) => {
-        const tail = joined.slice(from);
-        const m = name.exec(tail);
-        if (!m)
-            return;
-        const start = from + m.index + (m[1]?.length ?? 0);
-        // A check of the download between fetching and running it makes it a verified install.
-        if (VERIFIES.test(joined.slice(from, start)))
-            return;
-        const end = from + m.index + m[0].length;
-        const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
-        out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
-    };
-    DOWNLOAD.lastIndex = 0;
-    for (const m of joined.matchAll(DOWNLOAD)) {
-        const command = m[0];
-        const url = URL_IN.exec(command)?.[0];
-        if (!url)
-            continue;
-        let file = OUTPUT_FILE.exec(command)?.[2];
-        if (file === '-' || file?.startsWith('/dev/'))
-            continue;
-        // `curl -O URL`: -O takes no argument there, the URL names the file.
-        if (file?.includes('://'))
-            file = undefined;
-        if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
-            file = url
-                .replace(/[?#].*$/, '')
-                .split('/')
-                .pop();
-        }
-        if (!file || !SCRIPT_FILE.test(file))
-            continue;
-        const name = shell_escapeRegExp(file.replace(/^\.[\\/]/, ''));
-        // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
-        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
-        run(runs, m.index + command.length, command);
-    }
-    CAPTURE.lastIndex = 0;
-    for (const m of joined.matchAll(CAPTURE)) {
-        if (!URL_IN.test(m[0]))
-            continue;
-        const v = shell_escapeRegExp(m[1]);
-        const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
-        // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
-        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
-        run(runs, m.index + m[0].length, `${m[0]})`);
-    }
-    return out;
-}
-function shell_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Commands in a script that fetch or check out a pull request's head. */
-const headCheckouts = memoByScript(scanHeadCheckouts);
-function scanHeadCheckouts(script) {
-    const joined = shell_joinContinuations(script);
-    const out = [];
-    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
-    for (const m of joined.matchAll(re)) {
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
-    }
-    return out;
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
+var script_memo = __nccwpck_require__(3730);
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
+var shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/commands.js
 
 
 const PREFIXES = new Set(['sudo', 'env', 'time', 'exec', 'command', 'nohup']);
 /** The simple commands of a script, in order (shared between audits: read-only). */
-const commandsOf = memoByScript(scanCommands);
+const commandsOf = (0,script_memo/* memoByScript */.$)(scanCommands);
 function scanCommands(script) {
-    const text = shell_joinContinuations(script);
+    const text = (0,shell/* joinContinuations */.L0)(script);
     const out = [];
     let heredoc;
     let at = 0;
@@ -28488,123 +28465,13 @@ function build(words, start, end, next) {
     return { words, start, end: Math.max(start, end), program: words.slice(i), next };
 }
 /** The program's name without a directory (`/usr/bin/pip3` -> `pip3`), lower case. */
-function commands_programName(command) {
+function programName(command) {
     const first = command.program[0]?.text;
     return first?.replace(/^.*\//, '').toLowerCase();
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/uses.js
-var parsers_uses = __nccwpck_require__(3850);
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/shared.js
-
-
-/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
-const PR_EVENTS = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'pull_request_review_comment',
-]);
-/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
-const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
-/**
- * Events an outsider can cause that run with the base repository's writable token: the privileged
- * ones, and issues, comments, discussions, forks and stars.
- */
-const OUTSIDER_EVENTS = new Set([
-    ...PRIVILEGED_EVENTS,
-    'issue_comment',
-    'issues',
-    'discussion',
-    'discussion_comment',
-    'fork',
-    'watch',
-]);
-/** The events a workflow is triggered by. */
-function eventsOf(workflow) {
-    return new Set((workflow.on?.events ?? []).map((e) => e.event));
-}
-/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
-function actionOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
-    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
-}
-/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
-function actionPathOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
-    if (ref.kind !== 'repository')
-        return undefined;
-    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
-}
-/** The `@ref` of a repository `uses:`. */
-function refOf(uses) {
-    if (!uses)
-        return undefined;
-    const ref = (0,parsers_uses/* parseUses */.A)(uses.value);
-    return ref.kind === 'repository' ? ref.ref : undefined;
-}
-/** A `with:` input (input names are case-insensitive). */
-function input(step, name) {
-    for (const [k, v] of step.with?.entries ?? [])
-        if (k.toLowerCase() === name)
-            return v;
-    return undefined;
-}
-/** YAML `false`, or a string that GitHub reads as false. */
-function isFalse(node) {
-    if (!node)
-        return false;
-    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
-}
-/** YAML `true`, or a string that GitHub reads as true. */
-function isTrue(node) {
-    if (!node)
-        return false;
-    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
-}
-/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
-function globMatcher(globs) {
-    if (globs.length === 0)
-        return () => false;
-    // Compiled on the first value: a tree without workflows never tests one (start-up time).
-    const patterns = [...globs];
-    let match;
-    return (value) => {
-        match ??= picomatch(patterns, { nocase: true, dot: true });
-        return match(value);
-    };
-}
-/** The job's `if:` as text (empty when absent). */
-function conditionOf(job) {
-    return typeof job.if?.value === 'string' ? job.if.value : '';
-}
-/** The text a step contributes to keyword searches: its action, name and script. */
-function stepText(step) {
-    return [step.uses?.value, step.name?.value, step.run?.value]
-        .filter((v) => typeof v === 'string')
-        .join('\n');
-}
-/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
-function stepLabel(step) {
-    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
-        if (typeof v === 'string' && v)
-            return v;
-    return step.run ? 'run' : `#${step.index}`;
-}
-/**
- * For a value reached through a YAML alias (reported where the alias expands it), the words that say
- * where it is written; empty otherwise.
- */
-function aliasNote(node) {
-    return node?.origin
-        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
-        : '';
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
+var workflow_shared = __nccwpck_require__(5529);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
@@ -28647,7 +28514,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
                                 : ', taking whatever release is newest when the job runs.') +
                             ` Declare ${names.length === 1 ? 'it' : 'them'} in a manifest with a committed lockfile (or hashes) and install from that.`,
                         location: text.locate(first.start, first.end),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${found.tool} ${names.join(' ')}`,
+                        key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${found.tool} ${names.join(' ')}`,
                         severity: pinned ? 'info' : 'low',
                     });
                 }
@@ -28872,6 +28739,8 @@ const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
 var action_api = __nccwpck_require__(4351);
+// EXTERNAL MODULE: ./lib/core/parsers/uses.js
+var parsers_uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-refs.js
 
 
@@ -29020,6 +28889,107 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
+
+/**
+ * Activity types: `on: <event>: types: [...]` narrows an event to some of its actions, and who can
+ * cause a run then depends on them. What GitHub documents for the events outsiders may cause, and who
+ * can perform each action (an outsider here: someone with read access only, who can open issues and
+ * pull requests, comment, fork and star):
+ *
+ * - `issues` (every type when `types` is absent): `opened`, `edited`, `closed` and `reopened` are
+ *   done by the author on their own issue. `labeled`, `unlabeled`, `assigned`, `milestoned`,
+ *   `demilestoned`, `typed` and `untyped` need triage access, `locked`, `unlocked`, `pinned`,
+ *   `unpinned` and `transferred` write access, `deleted` admin access. `unassigned` is left to
+ *   outsiders: an assignee need not be a collaborator.
+ * - `pull_request_target` (`opened`, `synchronize` and `reopened` when `types` is absent): the
+ *   author opens, pushes to (`synchronize`), edits, closes, reopens and drafts (`converted_to_draft`,
+ *   `ready_for_review`) their own pull request; a push of theirs takes it out of the merge queue
+ *   (`dequeued`) and turns auto-merge off (`auto_merge_disabled`); opening it requests the reviews
+ *   that CODEOWNERS names (`review_requested`). `labeled`, `unlabeled`, `assigned`, `milestoned`,
+ *   `demilestoned`, `locked`, `unlocked`, `auto_merge_enabled` and `enqueued` are maintainers' acts;
+ *   `unassigned` and `review_request_removed` are left to outsiders, as for issues.
+ * - `discussion` (every type when absent): the author creates, edits, deletes, recategorises and
+ *   answers their own; `labeled`, `unlabeled`, `locked`, `unlocked`, `pinned`, `unpinned` and
+ *   `transferred` need triage or write access.
+ * - `issue_comment`, `discussion_comment` (`created`, `edited`, `deleted`), `watch` (`started`),
+ *   `fork` (no types) and `workflow_run` (it follows the triggering run, whoever caused that): every
+ *   type is an outsider's.
+ *
+ * An issue template (or a discussion category form) can attach labels, assignees and an issue type
+ * to what an outsider opens with it, which GitHub reports as `labeled`, `assigned` and `typed` events
+ * as well: those runs carry only what the maintainers wrote into the templates, and are not counted
+ * here (a workflow's findings depend on its own file; the templates are other files). A type not
+ * listed here (one GitHub adds later, or a typo) counts as an outsider's.
+ */
+const MAINTAINER_TYPES = {
+    issues: new Set([
+        'labeled',
+        'unlabeled',
+        'assigned',
+        'milestoned',
+        'demilestoned',
+        'typed',
+        'untyped',
+        'locked',
+        'unlocked',
+        'pinned',
+        'unpinned',
+        'transferred',
+        'deleted',
+    ]),
+    pull_request_target: new Set([
+        'labeled',
+        'unlabeled',
+        'assigned',
+        'milestoned',
+        'demilestoned',
+        'locked',
+        'unlocked',
+        'auto_merge_enabled',
+        'enqueued',
+    ]),
+    discussion: new Set(['labeled', 'unlabeled', 'locked', 'unlocked', 'pinned', 'unpinned', 'transferred']),
+};
+/** The types an event runs on when `types` is absent, for the events where that is not every type. */
+const DEFAULT_TYPES = {
+    pull_request: ['opened', 'synchronize', 'reopened'],
+    pull_request_target: ['opened', 'synchronize', 'reopened'],
+};
+/** The activity types a trigger lists in `types:` (a list or one name); undefined when it lists none. */
+function activityTypes(trigger) {
+    const config = trigger.config?.value;
+    if (!config || typeof config !== 'object' || Array.isArray(config))
+        return undefined;
+    const types = config.types;
+    const list = (Array.isArray(types) ? types : [types]).filter((t) => typeof t === 'string');
+    // `types: []` or a value GitHub would refuse: the event's defaults, the reading that hides nothing.
+    return list.length > 0 ? list.map((t) => t.trim()) : undefined;
+}
+/**
+ * The types a trigger runs on: its `types:`, or GitHub's defaults for the event; undefined for every
+ * type (or an event without types).
+ */
+function effectiveTypes(trigger) {
+    return activityTypes(trigger) ?? DEFAULT_TYPES[trigger.event];
+}
+/**
+ * Whether someone without triage or write access can cause a run through this trigger: one of the
+ * events outsiders cause with a writable token (OUTSIDER_EVENTS), on an activity type of theirs.
+ */
+function outsiderCaused(trigger) {
+    if (!workflow_shared/* OUTSIDER_EVENTS */.AQ.has(trigger.event))
+        return false;
+    const maintainers = MAINTAINER_TYPES[trigger.event];
+    const types = effectiveTypes(trigger);
+    return !maintainers || !types || types.some((t) => !maintainers.has(t));
+}
+/** The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order. */
+function outsiderEvents(workflow) {
+    const events = (workflow.on?.events ?? []).filter(outsiderCaused).map((t) => t.event);
+    return [...new Set(events)];
+}
+
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
 var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
@@ -29110,9 +29080,11 @@ function* nodes(node) {
  * and `github.actor == 'dependabot[bot]'` is then true for their code. Reported at the actor reference
  * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
  * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
- * writable token), medium on pull_request (the run gets Dependabot's secrets). A check combined with `&&` and the pull request's author (`...pull_request.user.login`), a
- * same-repository condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is
- * sound and not reported.
+ * writable token), medium on pull_request (the run gets Dependabot's secrets). A pull request event
+ * whose `types:` are only `opened` does not count: its actor is the pull request's author. A check
+ * combined with `&&` and the pull request's author (`...pull_request.user.login`), a same-repository
+ * condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not
+ * reported.
  */
 const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.bot-conditions',
@@ -29172,10 +29144,24 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
 const PRIVILEGED = new Set(['pull_request_target', 'workflow_run']);
 const SPOOFABLE = new Set([...PRIVILEGED, 'pull_request']);
 function grade(workflow) {
-    const events = eventsOf(workflow);
-    if ([...events].some((e) => PRIVILEGED.has(e)))
+    const events = (workflow.on?.events ?? []).filter(spoofable).map((t) => t.event);
+    if (events.some((e) => PRIVILEGED.has(e)))
         return 'high';
-    return events.has('pull_request') ? 'medium' : undefined;
+    return events.includes('pull_request') ? 'medium' : undefined;
+}
+/**
+ * Whether a run through this trigger can have a bot as its actor while running an outsider's code:
+ * every `workflow_run`, and a pull request event on any activity type but `opened` (explicit, or the
+ * defaults `opened`, `synchronize`, `reopened`). Whoever opens a pull request is its author; a later
+ * push (`synchronize`), reopening, label or edit can be a bot's act on someone else's pull request.
+ */
+function spoofable(trigger) {
+    if (!SPOOFABLE.has(trigger.event))
+        return false;
+    if (trigger.event === 'workflow_run')
+        return true;
+    const types = effectiveTypes(trigger);
+    return !types || types.some((t) => t !== 'opened');
 }
 /** Text that can hold an actor reference (a quick test before walking the tree). */
 const ACTOR_TEXT = /actor|sender/i;
@@ -29280,23 +29266,23 @@ const PUBLISH_ACTIONS = [
 const PUBLISH_COMMAND = /(?<![\w-])(?:(?:npm|pnpm|lerna|changeset|vsce|ovsx)\s+publish|yarn\s+(?:npm\s+)?publish|twine\s+upload|(?:uv|poetry|hatch|flit|pdm)\s+publish|cargo\s+publish|gem\s+push|(?:dotnet\s+)?nuget\s+push|docker\s+(?:image\s+)?push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|(?:npx\s+)?semantic-release(?!-)|mvn\b[^\n]{0,200}\bdeploy\b|(?:gradle|gradlew)\b[^\n]{0,200}\bpublish\w*)(?![\w-])/;
 /** Whether a step publishes. */
 function publishes(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
     if (action) {
         if (PUBLISH_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`)))
             return true;
         // docker/build-push-action publishes only with `push: true`; goreleaser only runs `release` (and
         // not a snapshot, or with publishing skipped).
         if (action === 'docker/build-push-action')
-            return isTrue(input(step, 'push'));
+            return (0,workflow_shared/* isTrue */.Hn)((0,workflow_shared/* input */.hF)(step, 'push'));
         if (action === 'goreleaser/goreleaser-action') {
-            const args = input(step, 'args')?.value;
+            const args = (0,workflow_shared/* input */.hF)(step, 'args')?.value;
             return (typeof args === 'string' &&
                 /(^|\s)release(\s|$)/.test(args) &&
                 !/--snapshot|--skip[= ][^\n]*publish|--skip-publish/.test(args));
         }
         return false;
     }
-    return (typeof step.run?.value === 'string' && firstRealCommand(step.run.value, PUBLISH_COMMAND) !== undefined);
+    return (typeof step.run?.value === 'string' && (0,shell/* firstRealCommand */.Oh)(step.run.value, PUBLISH_COMMAND) !== undefined);
 }
 /**
  * A release trigger: `release`, or `push` of tags only; not in a workflow that also runs on pull
@@ -29351,7 +29337,7 @@ function publishingJobs(workflow) {
 function handsOver(job, neededBy) {
     if ((job.outputs?.entries.size ?? 0) > 0)
         return true;
-    const uses = (j, action) => j.steps.some((s) => (actionPathOf(s.uses) ?? '').includes(action));
+    const uses = (j, action) => j.steps.some((s) => ((0,workflow_shared/* actionPathOf */.ps)(s.uses) ?? '').includes(action));
     return uses(job, 'upload-artifact') && uses(neededBy, 'download-artifact');
 }
 
@@ -29403,7 +29389,7 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
                                 "workflow run on the branch (the cache's scope) becomes part of the release. Turn the cache off in " +
                                 'release jobs (or restore only in jobs whose output is not published).',
                             location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, restore.at.span),
-                            key: `${job.id}/${stepLabel(step)}`,
+                            key: `${job.id}/${(0,workflow_shared/* stepLabel */.vO)(step)}`,
                             // Without a publishing step we recognise, a pushed tag is often a workflow that only
                             // prepares a release (opens a release pull request, runs checks on tags): a guess, shown to
                             // pedantic readers; a release event is a release, but what it ships is unseen (medium).
@@ -29446,16 +29432,16 @@ const CACHE_BY_DEFAULT = {
 };
 /** How a step restores a cache, and the node to report; undefined when it does not. */
 function restoresCache(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
     if (!action || !step.uses)
         return undefined;
     const spec = CACHE_INPUTS[action];
     if (spec) {
-        const value = input(step, spec.input);
+        const value = (0,workflow_shared/* input */.hF)(step, spec.input);
         if (!value || dynamic(value))
             return undefined;
         const text = String(value.value ?? '').trim();
-        if (spec.kind === 'flag' ? !isTrue(value) : text === '' || isFalse(value))
+        if (spec.kind === 'flag' ? !(0,workflow_shared/* isTrue */.Hn)(value) : text === '' || (0,workflow_shared/* isFalse */.Wu)(value))
             return undefined;
         if (spec.input === 'cache-from' && !/type=gha/.test(text))
             return undefined;
@@ -29464,13 +29450,13 @@ function restoresCache(step) {
     const byDefault = CACHE_BY_DEFAULT[action];
     if (!byDefault)
         return undefined;
-    const off = input(step, byDefault.off);
-    if (off && (dynamic(off) || (byDefault.when === 'true' ? isTrue(off) : isFalse(off))))
+    const off = (0,workflow_shared/* input */.hF)(step, byDefault.off);
+    if (off && (dynamic(off) || (byDefault.when === 'true' ? (0,workflow_shared/* isTrue */.Hn)(off) : (0,workflow_shared/* isFalse */.Wu)(off))))
         return undefined;
     // actions/setup-go caches by default since v4; older majors only when asked.
-    if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test(refOf(step.uses) ?? ''))
+    if (action === 'actions/setup-go' && !off && /^v[1-3](\.|$)/.test((0,workflow_shared/* refOf */.H8)(step.uses) ?? ''))
         return undefined;
-    const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test(refOf(step.uses) ?? '');
+    const inferred = action === 'actions/setup-go' && !off && !/^v\d/.test((0,workflow_shared/* refOf */.H8)(step.uses) ?? '');
     return {
         how: off ? `(${byDefault.off}: ${String(off.value)})` : 'by default',
         at: off ?? step.uses,
@@ -29516,7 +29502,7 @@ const PUSHING_ACTIONS = new Set([
 function persistCredentialsFix(fixes, finding, source, steps, step) {
     const user = credentialUsers(steps).find((s) => s.index > step.index);
     if (user) {
-        finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
+        finding.unfixable = `step "${(0,workflow_shared/* stepLabel */.vO)(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
     }
     const target = `${step.pointer}/with/persist-credentials`;
@@ -29548,7 +29534,7 @@ const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
 function usesCredentials(step) {
     if (step.run)
         return GIT_REMOTE.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
-    const action = actionOf(step.uses);
+    const action = (0,workflow_shared/* actionOf */.qj)(step.uses);
     if (action === undefined)
         return false;
     if (PUSHING_ACTIONS.has(action))
@@ -29558,6 +29544,7 @@ function usesCredentials(step) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/checkout-credentials.js
+
 
 
 
@@ -29574,9 +29561,13 @@ function usesCredentials(step) {
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...), where their
- *   input is handled, or the workflow uploads artifacts;
- * - low otherwise: the token is still readable by every later step.
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
+ *   activity type of theirs (activity.ts), where their input is handled, or a later step of the same
+ *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
+ *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
+ * - low otherwise: the token is still readable by every later step. An upload in another job runs on
+ *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
+ *   or of the workspace without hidden files does not hold `.git`.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged.
  */
@@ -29591,7 +29582,7 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
         const fixes = new FixBatches(workspace);
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
-                if (actionOf(step.uses) !== 'actions/checkout' || isFalse(input(step, 'persist-credentials')))
+                if ((0,workflow_shared/* actionOf */.qj)(step.uses) !== 'actions/checkout' || (0,workflow_shared/* isFalse */.Wu)((0,workflow_shared/* input */.hF)(step, 'persist-credentials')))
                     return;
                 const found = finding(workspace, fixes, source, job, step);
                 if (found)
@@ -29603,38 +29594,45 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     },
 });
 function finding(workspace, fixes, source, job, step) {
-    const explicit = input(step, 'persist-credentials');
-    const deliberate = isTrue(explicit);
+    const explicit = (0,workflow_shared/* input */.hF)(step, 'persist-credentials');
+    const deliberate = (0,workflow_shared/* isTrue */.Hn)(explicit);
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
-    const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
+    const dir = typeof (0,workflow_shared/* input */.hF)(step, 'path')?.value === 'string' ? String((0,workflow_shared/* input */.hF)(step, 'path').value) : '.';
     const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
-    const leaking = inGitConfig
-        ? steps.find((s) => s.index > step.index && uploadsWithGitDir(workspace, source.path, s, dir))
-        : undefined;
+    // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
+    const uploads = inGitConfig
+        ? steps
+            .filter((s) => s.index > step.index)
+            .flatMap((s) => {
+            const kept = hiddenFilesUploaded(workspace, source.path, s, dir);
+            return kept ? [{ step: s, kept }] : [];
+        })
+        : [];
+    const leaking = uploads.find((u) => u.kept === true)?.step;
+    const undecided = uploads.flatMap((u) => u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }])[0];
     const workflow = source.kind === 'workflow' ? source : undefined;
-    const facts = workflow ? workflowFacts(workflow) : undefined;
-    const privileged = facts?.outsiders ?? [];
+    const privileged = workflow ? outsiderEvents(workflow) : [];
     const reasons = [];
     if (privileged.length > 0)
         reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
     if (!deliberate) {
         if (workflow && job && writes(workflow, job))
             reasons.push('the token can write to the repository');
-        if (input(step, 'token'))
+        if ((0,workflow_shared/* input */.hF)(step, 'token'))
             reasons.push('it persists the credential given in "token:", not the job token');
-        if (facts?.uploads)
-            reasons.push('the workflow uploads artifacts');
+        if (undecided)
+            reasons.push(`step "${(0,workflow_shared/* stepLabel */.vO)(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`);
     }
     if (deliberate && !leaking && privileged.length === 0)
         return undefined;
     const severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
     const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
-    const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
+    const who = `${job ? `in job "${job.id}"` : 'in this action'}${(0,workflow_shared/* aliasNote */.lp)(step.uses)}`;
     const head = deliberate
         ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
         : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
     const why = leaking
-        ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
+        ? `, and step "${(0,workflow_shared/* stepLabel */.vO)(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
         : reasons.length > 0
             ? `; ${reasons.join('; ')}`
             : '';
@@ -29645,7 +29643,7 @@ function finding(workspace, fixes, source, job, step) {
     const found = {
         message: `${head}${why}. ${fix}`,
         location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
-        key: `${job?.id ?? ''}/${stepLabel(step)}`,
+        key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}`,
         severity,
     };
     if (deliberate)
@@ -29667,26 +29665,17 @@ function writes(workflow, job) {
         typeof s.level.value === 'string' &&
         s.level.value.trim() === 'write');
 }
-/** What every checkout of a workflow shares: its events from outsiders, and whether it uploads artifacts. */
-const FACTS = new WeakMap();
-function workflowFacts(workflow) {
-    let facts = FACTS.get(workflow);
-    if (!facts) {
-        facts = {
-            outsiders: [...eventsOf(workflow)].filter((e) => OUTSIDER_EVENTS.has(e)),
-            uploads: workflow.jobs.some((j) => j.steps.some((s) => actionOf(s.uses) === 'actions/upload-artifact')),
-        };
-        FACTS.set(workflow, facts);
-    }
-    return facts;
-}
-/** An upload whose paths cover the checkout directory and that keeps hidden files (such as .git). */
-function uploadsWithGitDir(workspace, path, step, dir) {
-    if (actionOf(step.uses) !== 'actions/upload-artifact')
-        return false;
-    const paths = input(step, 'path');
+/**
+ * Whether an upload step puts the checkout directory's hidden files (such as `.git`) into its
+ * artifact: `true` when it does, `undefined` when it does not (another action, paths that do not cover
+ * the checkout directory, a version that leaves hidden files out), or what keeps it from being decided.
+ */
+function hiddenFilesUploaded(workspace, path, step, dir) {
+    if ((0,workflow_shared/* actionOf */.qj)(step.uses) !== 'actions/upload-artifact')
+        return undefined;
+    const paths = (0,workflow_shared/* input */.hF)(step, 'path');
     if (typeof paths?.value !== 'string')
-        return false;
+        return undefined;
     const root = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
     const covers = paths.value.split('\n').some((line) => {
         // A block scalar's last line break leaves an empty line, which names no path (`.` names the root).
@@ -29705,14 +29694,29 @@ function uploadsWithGitDir(workspace, path, step, dir) {
             (root !== '' && p === root));
     });
     if (!covers)
-        return false;
-    if (isTrue(input(step, 'include-hidden-files')))
+        return undefined;
+    const hidden = (0,workflow_shared/* input */.hF)(step, 'include-hidden-files');
+    if ((0,workflow_shared/* isTrue */.Hn)(hidden))
         return true;
-    // upload-artifact excludes hidden files by default since v4.4.0; earlier versions include them.
+    // upload-artifact leaves hidden files out by default since v4.4.0 (a bare `v4` tag is the newest
+    // v4, so after it); earlier versions take them and ignore `include-hidden-files`.
     const version = actionVersion(workspace, path, step.uses);
-    if (!version)
-        return false;
-    return version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4);
+    if (!version) {
+        const ref = (0,workflow_shared/* refOf */.H8)(step.uses);
+        const pin = ref && /^[0-9a-f]{40}$/i.test(ref)
+            ? 'it is pinned to a commit without a version comment'
+            : `its ref ${JSON.stringify(ref ?? '')} names no version`;
+        return {
+            undecided: `${pin}, and upload-artifact before v4.4 keeps hidden files whatever "include-hidden-files" says`,
+        };
+    }
+    if (version[0] < 4 || (version[0] === 4 && version[1] !== undefined && version[1] < 4))
+        return true;
+    if (!hidden || (0,workflow_shared/* isFalse */.Wu)(hidden))
+        return undefined;
+    return {
+        undecided: `"include-hidden-files" is ${JSON.stringify(String(hidden.value))}, known only when the workflow runs`,
+    };
 }
 function majorVersion(workspace, path, uses) {
     return actionVersion(workspace, path, uses)?.[0];
@@ -29728,7 +29732,7 @@ function actionVersion(workspace, path, uses) {
             ? [Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]
             : undefined;
     };
-    const ref = refOf(uses);
+    const ref = (0,workflow_shared/* refOf */.H8)(uses);
     if (ref && !/^[0-9a-f]{40}$/i.test(ref))
         return parse(ref);
     const content = workspace.read(path);
@@ -30481,7 +30485,7 @@ class Dataflow {
     }
     writes(source, step) {
         const run = step.run;
-        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+        return this.workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
     }
     /** Flows into a value a script wrote: the expressions on its lines and the env vars it read. */
     written(w, step, index, scope, text, depth) {
@@ -30634,7 +30638,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         const flow = new Dataflow(workspace, classifyHeadRef, { heads: true });
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace, subjects), {
             workflow(workflow) {
-                const own = eventsOf(workflow);
+                const own = (0,workflow_shared/* eventsOf */.XL)(workflow);
                 const events = triggeringEvents(workspace, workflow);
                 const privileged = ['pull_request_target', 'workflow_run', 'issue_comment'].filter((e) => events.has(e));
                 const untrustedRun = privileged.filter((e) => e !== 'workflow_run' || upstreamRunsOnPullRequests(workflow, sources));
@@ -30658,7 +30662,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                             ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                                             : ''),
                                     location: hit.location,
-                                    key: `${job.id}/${stepLabel(step)}/${hit.what}`,
+                                    key: `${job.id}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${hit.what}`,
                                     // An environment may require a reviewer's approval (a setting this file cannot show).
                                     ...(gate ? { confidence: 'medium' } : {}),
                                 });
@@ -30721,9 +30725,9 @@ function environmentGate(workflow, job, seen = new Set()) {
 function headCheckoutsOf(workspace, flow, workflow, job, step) {
     const scope = { source: workflow, job, stepIndex: step.index, level: 'step' };
     const hits = [];
-    if (actionOf(step.uses) === 'actions/checkout') {
+    if ((0,workflow_shared/* actionOf */.qj)(step.uses) === 'actions/checkout') {
         for (const name of ['ref', 'repository']) {
-            const node = input(step, name);
+            const node = (0,workflow_shared/* input */.hF)(step, name);
             if (!node || typeof node.value !== 'string')
                 continue;
             for (const e of (0,workflow_expressions/* expressionsAt */.Ve)(workspace, workflow, node.pointer)) {
@@ -30745,12 +30749,12 @@ function headCheckoutsOf(workspace, flow, workflow, job, step) {
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
-    for (const c of headCheckouts(step.run.value))
+    for (const c of (0,shell/* headCheckouts */.wP)(step.run.value))
         hits.push({ what: c.text, location: text.locate(c.start, c.end) });
     if (hits.length > 0)
         return hits;
     // `git checkout ${{ github.event.pull_request.head.sha }}` and friends, line by line.
-    const script = shell_joinContinuations(step.run.value);
+    const script = (0,shell/* joinContinuations */.L0)(step.run.value);
     let at = 0;
     for (const line of script.split('\n')) {
         if (/\bgit\s+(?:-c\s+\S+\s+)*(?:checkout|switch|fetch|reset|pull|clone|worktree)\b/.test(line)) {
@@ -30785,7 +30789,7 @@ function upstreamRunsOnPullRequests(workflow, sources) {
     return names.some((name) => {
         const upstream = sources().find((s) => s.kind === 'workflow' &&
             (s.name?.value === name || (s.name === undefined && s.path.replace(/^.*\//, '') === name)));
-        return !upstream || [...eventsOf(upstream)].some((e) => PR_EVENTS.has(e));
+        return !upstream || [...(0,workflow_shared/* eventsOf */.XL)(upstream)].some((e) => workflow_shared/* PR_EVENTS */.l.has(e));
     });
 }
 
@@ -30905,8 +30909,8 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const production = new RegExp(options.production ?? '(?<![a-z])(?:prod|production)(?![a-z])', 'i');
-        const deployAction = globMatcher(options.deployActions ?? []);
-        const releaseAction = globMatcher(options.releaseActions ?? []);
+        const deployAction = (0,workflow_shared/* globMatcher */.fU)(options.deployActions ?? []);
+        const releaseAction = (0,workflow_shared/* globMatcher */.fU)(options.releaseActions ?? []);
         const deployCommands = (options.deployCommands ?? []).map((c) => new RegExp(c, 'i'));
         const releaseCommands = (options.releaseCommands ?? []).map((c) => new RegExp(c, 'i'));
         const findings = [];
@@ -30949,10 +30953,10 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     },
 });
 function matches(step, action, commands) {
-    const path = actionPathOf(step.uses);
+    const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
     if (path && action(path))
         return `uses ${step.uses.value.replace(/@.*$/, '')}`;
-    const m = step.run && commands.map((re) => firstRealCommand(step.run.value, re)).find(Boolean);
+    const m = step.run && commands.map((re) => (0,shell/* firstRealCommand */.Oh)(step.run.value, re)).find(Boolean);
     return m ? `runs "${m[0].trim()}"` : undefined;
 }
 /**
@@ -31104,14 +31108,14 @@ function matcher(globs) {
 
 const TARGET = /(?:>>?|\btee\s+(?:-a\s+|--append\s+)?|-(?:File)?Path\s+|\bAdd-Content\s+)\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b\}?|\$env:GITHUB_(ENV|PATH)\b|%GITHUB_(ENV|PATH)%)/i;
 const GROUP_END = /^\s*\}\s*>>?\s*["']?(?:\$\{?GITHUB_(ENV|PATH)\b|\$env:GITHUB_(ENV|PATH)\b)/i;
-const env_writes_ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
-const env_writes_VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+|\$)?([A-Za-z_]\w*)\s*=(.*)$/;
+const VAR_REF = /\$env:([A-Za-z_]\w*)|\$\{?([A-Za-z_]\w*)|%([A-Za-z_]\w*)%/g;
 const RANDOM = /openssl\s+rand|uuidgen|\/dev\/urandom|\$RANDOM|\bmktemp\b|New-Guid|\[guid\]::NewGuid|randomUUID|secrets\.token_hex/i;
 /** Variables the runner sets: never attacker data (and the targets themselves). */
 const RUNNER_VAR = /^(GITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|WORKSPACE|SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|REPOSITORY|SERVER_URL|API_URL|ACTION_PATH)|RUNNER_\w+|HOME|PATH|PWD|env|GITHUB_EVENT_PATH)$/i;
 /** Every write to the environment files, in script order. */
 function envWrites(script) {
-    const joined = shell_joinContinuations(script);
+    const joined = (0,shell/* joinContinuations */.L0)(script);
     const lines = [];
     let at = 0;
     for (const text of joined.split('\n')) {
@@ -31142,7 +31146,7 @@ function envWrites(script) {
     const assigned = new Map();
     const out = [];
     for (const [i, l] of lines.entries()) {
-        const sources = env_writes_sourcesOf(l, assigned);
+        const sources = sourcesOf(l, assigned);
         const file = target[i];
         if (file) {
             out.push({
@@ -31155,16 +31159,16 @@ function envWrites(script) {
             });
             continue;
         }
-        const a = env_writes_ASSIGNMENT.exec(l.text);
+        const a = ASSIGNMENT.exec(l.text);
         if (a)
             assigned.set(a[1], sources);
     }
     return out;
 }
 /** The line, plus what the script variables it reads were assigned from. */
-function env_writes_sourcesOf(line, assigned) {
+function sourcesOf(line, assigned) {
     const out = { ranges: [[line.start, line.end]], envVars: [] };
-    for (const m of line.text.matchAll(env_writes_VAR_REF)) {
+    for (const m of line.text.matchAll(VAR_REF)) {
         const name = m[1] ?? m[2] ?? m[3];
         if (RUNNER_VAR.test(name))
             continue;
@@ -31252,7 +31256,7 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                     findings.push({
                         message: github_env_message(w, found.what),
                         location: text.locate(w.start + leadingSpace(step.run.value, w.start), w.end),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${w.file}/${w.text}`,
+                        key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${w.file}/${w.text}`,
                         ...(found.severity === 'high' ? {} : { severity: found.severity }),
                         ...(found.confidence ? { confidence: found.confidence } : {}),
                     });
@@ -31315,11 +31319,11 @@ function github_env_message(w, what) {
 function downloadsArtifacts(workflow, job, step) {
     if (workflow.kind !== 'workflow')
         return false;
-    const events = eventsOf(workflow);
+    const events = (0,workflow_shared/* eventsOf */.XL)(workflow);
     if (!events.has('workflow_run') && !events.has('pull_request_target'))
         return false;
     return job.steps.some((s) => s.index <= step.index &&
-        ((s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) ||
+        ((s.uses && /download-artifact/.test((0,workflow_shared/* actionOf */.qj)(s.uses) ?? '')) ||
             (s.run && /\bgh\s+run\s+download\b|\/artifacts\b/.test(s.run.value))));
 }
 
@@ -31439,11 +31443,11 @@ const workflowInsecureCommands = (0,types/* defineEvaluator */.D)({
             job: (j, w) => check(w.path, j.env, `Job "${j.id}"`),
             step(step, source, job) {
                 const where = `Step ${step.index + 1}${job ? ` of job "${job.id}"` : ''}`;
-                const key = `${job?.id ?? ''}/${stepLabel(step)}`;
+                const key = `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}`;
                 check(source.path, step.env, where, key);
                 if (!step.run?.value.includes(NAME))
                     return;
-                for (const w of shellWrites(step.run.value)) {
+                for (const w of (0,shell/* shellWrites */.h6)(step.run.value)) {
                     if (w.file !== 'env' || w.name !== NAME)
                         continue;
                     const [from, to] = w.ranges[0];
@@ -31496,7 +31500,7 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
         };
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             step(step, source, job) {
-                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                const owner = `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}`;
                 for (const [name, value] of step.with?.entries ?? []) {
                     if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
                         continue;
@@ -31508,7 +31512,7 @@ const workflowInsecureUrlScheme = (0,types/* defineEvaluator */.D)({
                     return;
                 const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
                 for (const command of commandsOf(step.run.value)) {
-                    const program = commands_programName(command);
+                    const program = programName(command);
                     if (!program || !FETCHERS.has(program))
                         continue;
                     if (program === 'git' &&
@@ -31805,14 +31809,14 @@ const workflowMisfeature = (0,types/* defineEvaluator */.D)({
                 }
             },
             step(step, source, job) {
-                const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
+                const owner = `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}`;
                 if (isCmd(step.shell?.value))
                     cmd(source, `${step.pointer}/shell`, owner);
                 if (onError(step.value) && securityCheck(step)) {
                     add(source, `${step.pointer}/continue-on-error`, `Step "${shown(step)}" is a security check with continue-on-error: true: when it finds something (or ` +
                         'breaks), the job still succeeds and nobody is stopped. Remove continue-on-error.', `${owner}/continue-on-error`);
                 }
-                const pip = actionPathOf(step.uses) === 'actions/setup-python' ? input(step, 'pip-install') : undefined;
+                const pip = (0,workflow_shared/* actionPathOf */.ps)(step.uses) === 'actions/setup-python' ? (0,workflow_shared/* input */.hF)(step, 'pip-install') : undefined;
                 if (pip) {
                     add(source, pip.pointer, '`pip-install` installs packages into the global Python of the runner, by name and outside any lockfile; ' +
                         'install into a virtual environment from a locked manifest in a run step instead.', `${owner}/pip-install`, 'low');
@@ -31867,7 +31871,7 @@ const SECURITY_ACTIONS = [
 /** Commands that fail on findings: dependency audits, scanners, secret detectors. */
 const SECURITY_COMMAND = /^(?:(?:npm|yarn|pnpm|bun)\s+audit|pip-audit|safety\s+(?:check|scan)|bandit|cargo\s+(?:audit|deny)|govulncheck|gosec|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks|trufflehog|checkov|tfsec|zizmor|osv-scanner|brakeman|bundle(?:r)?[\s-]audit|dependency-check|controlgate)\b/;
 function securityCheck(step) {
-    const action = actionPathOf(step.uses);
+    const action = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
     if (action)
         return SECURITY_ACTIONS.some((a) => action === a || action.startsWith(`${a}/`));
     if (!step.run)
@@ -32015,7 +32019,7 @@ const ENCODED = [
 ];
 /** Decode-and-run commands in a script. */
 function encodedExecutions(script) {
-    const joined = shell_joinContinuations(script);
+    const joined = (0,shell/* joinContinuations */.L0)(script);
     const out = [];
     for (const re of ENCODED) {
         for (const m of joined.matchAll(re)) {
@@ -32091,11 +32095,11 @@ const CODE_SCANNING = { 'security-events': W, actions: R, contents: R };
 /** Actions (lower-case owner/repo or owner/repo/path) and the scopes they use with the job's token. */
 const ACTIONS = {
     'actions/checkout': { contents: R },
-    'actions/download-artifact': (s) => (input(s, 'run-id') ? { actions: R } : NONE),
+    'actions/download-artifact': (s) => ((0,workflow_shared/* input */.hF)(s, 'run-id') ? { actions: R } : NONE),
     'actions/labeler': { contents: R, 'pull-requests': W },
     'actions/stale': { issues: W, 'pull-requests': W },
     'actions/first-interaction': { issues: W, 'pull-requests': W },
-    'actions/dependency-review-action': (s) => input(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
+    'actions/dependency-review-action': (s) => (0,workflow_shared/* input */.hF)(s, 'comment-summary-in-pr') ? { contents: R, 'pull-requests': W } : { contents: R },
     'actions/configure-pages': { pages: W },
     'actions/upload-pages-artifact': NONE,
     'actions/deploy-pages': { pages: W, 'id-token': W },
@@ -32135,11 +32139,11 @@ const ACTIONS = {
     'super-linter/super-linter': { contents: R, statuses: W, packages: R },
     'github/super-linter': { contents: R, statuses: W, packages: R },
     'docker/login-action': (s) => (mentionsToken(s.with) ? { packages: W } : NONE),
-    'aws-actions/configure-aws-credentials': (s) => input(s, 'role-to-assume') && !input(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
-    'google-github-actions/auth': (s) => (input(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
-    'azure/login': (s) => (input(s, 'client-id') && !input(s, 'creds') ? { 'id-token': W } : NONE),
-    'pypa/gh-action-pypi-publish': (s) => (input(s, 'password') ? NONE : { 'id-token': W }),
-    'codecov/codecov-action': (s) => input(s, 'use_oidc') && !isFalse(input(s, 'use_oidc')) ? { 'id-token': W } : NONE,
+    'aws-actions/configure-aws-credentials': (s) => (0,workflow_shared/* input */.hF)(s, 'role-to-assume') && !(0,workflow_shared/* input */.hF)(s, 'aws-access-key-id') ? { 'id-token': W } : NONE,
+    'google-github-actions/auth': (s) => ((0,workflow_shared/* input */.hF)(s, 'workload_identity_provider') ? { 'id-token': W } : NONE),
+    'azure/login': (s) => ((0,workflow_shared/* input */.hF)(s, 'client-id') && !(0,workflow_shared/* input */.hF)(s, 'creds') ? { 'id-token': W } : NONE),
+    'pypa/gh-action-pypi-publish': (s) => ((0,workflow_shared/* input */.hF)(s, 'password') ? NONE : { 'id-token': W }),
+    'codecov/codecov-action': (s) => (0,workflow_shared/* input */.hF)(s, 'use_oidc') && !(0,workflow_shared/* isFalse */.Wu)((0,workflow_shared/* input */.hF)(s, 'use_oidc')) ? { 'id-token': W } : NONE,
 };
 /** Actions that never use the token (toolchains, caches, artifacts of the same run, Docker setup). */
 const NO_TOKEN = /^(?:actions\/(?:setup-[\w-]+|cache(?:\/(?:restore|save))?|upload-artifact)|[\w-]+\/setup-[\w-]+|[\w-]+\/[\w-]*-installer|docker\/(?:setup-[\w-]+|build-push-action|metadata-action|bake-action)|ruby\/setup-ruby|pnpm\/action-setup|dtolnay\/rust-toolchain|swatinem\/rust-cache|taiki-e\/install-action|gradle\/actions\/setup-gradle|slackapi\/slack-github-action|sigstore\/cosign-installer|step-security\/harden-runner|actions\/create-github-app-token|jlumbroso\/free-disk-space|crate-ci\/typos|helm\/kind-action)$/;
@@ -32223,11 +32227,11 @@ function jobNeeds(job, workflow) {
     let persisted;
     for (const step of job.steps) {
         if (step.uses) {
-            const repo = actionOf(step.uses);
+            const repo = (0,workflow_shared/* actionOf */.qj)(step.uses);
             if (!(repo && PUSH_ACTIONS.has(repo) && persisted === 'other'))
                 stepUses(step, needs, add);
-            if (repo === 'actions/checkout' && !isFalse(input(step, 'persist-credentials'))) {
-                const token = input(step, 'token')?.value;
+            if (repo === 'actions/checkout' && !(0,workflow_shared/* isFalse */.Wu)((0,workflow_shared/* input */.hF)(step, 'persist-credentials'))) {
+                const token = (0,workflow_shared/* input */.hF)(step, 'token')?.value;
                 const other = typeof token === 'string' && token.trim() !== '' && !TOKEN.test(token);
                 persisted = !other || persisted === 'job' ? 'job' : 'other';
             }
@@ -32241,8 +32245,8 @@ function jobNeeds(job, workflow) {
 /** Actions that commit and push with the credentials a checkout persisted (no token of their own). */
 const PUSH_ACTIONS = new Set(['stefanzweifel/git-auto-commit-action']);
 function stepUses(step, needs, add) {
-    const path = actionPathOf(step.uses);
-    const repo = actionOf(step.uses);
+    const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+    const repo = (0,workflow_shared/* actionOf */.qj)(step.uses);
     const label = stepName(step);
     if (!path || !repo) {
         if ((0,parsers_uses/* parseUses */.A)(step.uses.value).kind === 'local')
@@ -32253,7 +32257,7 @@ function stepUses(step, needs, add) {
     }
     // A token of its own (a secret other than GITHUB_TOKEN) replaces the job's.
     const own = ['token', 'github-token', 'github_token', 'repo-token']
-        .map((k) => input(step, k))
+        .map((k) => (0,workflow_shared/* input */.hF)(step, k))
         .find(Boolean);
     if (own && typeof own.value === 'string' && !TOKEN.test(own.value) && repo !== 'docker/login-action')
         return;
@@ -32267,7 +32271,7 @@ function stepUses(step, needs, add) {
 }
 /** actions/github-script: the REST calls its script makes. */
 function script(step, needs, add) {
-    const text = input(step, 'script')?.value;
+    const text = (0,workflow_shared/* input */.hF)(step, 'script')?.value;
     const label = stepName(step);
     if (typeof text !== 'string')
         return;
@@ -32591,7 +32595,7 @@ const WRITES = /GITHUB_TOKEN|GH_TOKEN|github\.token|ACTIONS_(?:RUNTIME|ID_TOKEN_
  * A script file of the repository run by path or through an interpreter: what it does is not visible
  * here (it may push with the credentials a checkout persisted), so it counts as a possible writer.
  */
-const token_use_SCRIPT_FILE = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh|deno\s+run|bun|tsx)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1))(?![\w.-])/m;
+const SCRIPT_FILE = /(?:^|[\s;&|(])(?:\.{1,2}\/[\w./-]+|(?:bash|sh|zsh|python3?|node|ruby|perl|pwsh|deno\s+run|bun|tsx)\s+[\w./-]+\.\w+|[\w./-]+\.(?:sh|bash|py|rb|js|mjs|cjs|ts|ps1))(?![\w.-])/m;
 /** Why a job may need write scopes (the first step that can write), or undefined when it only reads. */
 function tokenWriter(job, workflow) {
     if (job.uses)
@@ -32611,11 +32615,11 @@ function stepWriter(step) {
     if (step.run) {
         if (WRITES.test(step.run.value))
             return `step ${label(step)} uses the token or pushes`;
-        return token_use_SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
+        return SCRIPT_FILE.test(step.run.value) ? `step ${label(step)} runs a repository script` : undefined;
     }
     if (step.uses) {
-        const path = actionPathOf(step.uses);
-        const repo = actionOf(step.uses);
+        const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
+        const repo = (0,workflow_shared/* actionOf */.qj)(step.uses);
         if (path && repo && (READ_ONLY_ACTIONS.has(path) || READ_ONLY_ACTIONS.has(repo)))
             return undefined;
         return `step ${label(step)} uses ${step.uses.value}, which can use the token`;
@@ -32644,13 +32648,16 @@ function label(step) {
 
 
 
+
 /**
  * Least privilege for the `GITHUB_TOKEN`:
  * - no top-level `permissions:` while some job declares none either: those jobs get the repository's
  *   default token permissions, which may be read/write on every scope. One finding per workflow on the
  *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
- *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...), low when
- *   every trigger is a pull request event (a fork's run gets a read-only token), medium otherwise.
+ *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
+ *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts),
+ *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
+ *   otherwise.
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
  * - `write-all` (high) and `read-all` (medium), at job level, or at workflow level unless every job
  *   declares its own (then the top-level block reaches nothing);
@@ -32761,11 +32768,11 @@ function isWrite(value) {
 function missingPermissions(workflow, bare) {
     if (workflow.permissions || bare.length === 0)
         return undefined;
-    const events = [...eventsOf(workflow)];
+    const events = [...(0,workflow_shared/* eventsOf */.XL)(workflow)];
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
-    const outsiders = events.filter((e) => OUTSIDER_EVENTS.has(e));
-    const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
+    const outsiders = outsiderEvents(workflow);
+    const prOnly = events.length > 0 && events.every((e) => workflow_shared/* PR_EVENTS */.l.has(e) && e !== 'pull_request_target');
     const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
     const names = bare.map((job) => `"${job.id}"`).join(', ');
     const which = bare.length === workflow.jobs.length
@@ -32789,216 +32796,8 @@ function missingPermissions(workflow, bare) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
-
-
-/**
- * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
- * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
- * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
- * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
- * through the workspace (which bounds sizes and never follows a symlink out of the tree).
- */
-/** At most this many texts are followed from one workflow step (a script calling scripts). */
-const MAX_TEXTS = 24;
-/** Calls are followed this deep (step -> make target -> script). */
-const pr_evidence_follow_MAX_DEPTH = 2;
-/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
-const MAX_GLOB_FILES = 8;
-/** A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`. */
-// One character class (no nested or overlapping quantifiers): linear on a long token.
-const SCRIPT_CALL = /(?:^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
-/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
-const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
-/**
- * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
- * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
- */
-function followCalls(workspace, script) {
-    const out = [];
-    const seen = new Set();
-    let frontier = [script];
-    for (let depth = 0; depth < pr_evidence_follow_MAX_DEPTH && frontier.length > 0; depth++) {
-        const next = [];
-        for (const text of frontier) {
-            for (const f of directCalls(workspace, text, seen)) {
-                if (out.length >= MAX_TEXTS)
-                    return out;
-                out.push(f);
-                next.push(f.text);
-            }
-        }
-        frontier = next;
-    }
-    return out;
-}
-/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
-function directCalls(workspace, text, seen) {
-    const out = [];
-    for (const m of text.matchAll(SCRIPT_CALL)) {
-        for (const file of scriptFiles(workspace, m[1])) {
-            if (seen.has(file))
-                continue;
-            seen.add(file);
-            const body = workspace.text(file);
-            if (body !== undefined)
-                out.push({ text: body });
-        }
-    }
-    for (const m of text.matchAll(MAKE_CALL)) {
-        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
-        if (!makefile)
-            continue;
-        // Parsed once per tree: many steps call the same Makefile.
-        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
-        for (const target of targets) {
-            for (const recipe of recipesOf(rules, target)) {
-                const key = `${makefile}#${recipe.target}`;
-                if (seen.has(key))
-                    continue;
-                seen.add(key);
-                out.push(recipe);
-            }
-        }
-    }
-    return out;
-}
-/**
- * The repository files a script path names. Working directories are unknown, so `./` and `../` are
- * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
- * (`${lang}`, `$LANG`, `$(x)`) matches any name.
- */
-function scriptFiles(workspace, raw) {
-    const rel = raw
-        .replace(/^(?:\.{1,2}\/)+/, '')
-        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
-        .replace(/\*{2,}/g, '*');
-    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
-        return [];
-    if (!rel.includes('*') && workspace.has(rel))
-        return [rel];
-    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
-    // per call: a monorepo's workflows call hundreds of scripts.
-    const match = picomatch([rel, `**/${rel}`], { dot: true });
-    return shellScripts(workspace)
-        .filter((f) => match(f))
-        .slice(0, MAX_GLOB_FILES);
-}
-const SHELL_SCRIPTS = (0,screens/* defineSelector */.xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
-/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
-function shellScripts(workspace) {
-    return workspace.filesWhere(SHELL_SCRIPTS);
-}
-/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
-function makeArguments(workspace, args) {
-    const words = args.trim().split(/\s+/).filter(Boolean);
-    let dir = '';
-    let file;
-    const targets = [];
-    for (let i = 0; i < words.length; i++) {
-        const w = words[i];
-        if (w === '-C' || w === '--directory')
-            dir = words[++i] ?? '';
-        else if (w === '-f' || w === '--file' || w === '--makefile')
-            file = words[++i];
-        else if (/^--?[\w-]/.test(w) || w.includes('='))
-            continue;
-        else if (/^[\w./-]+$/.test(w))
-            targets.push(w);
-        else
-            break;
-    }
-    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
-    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
-    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
-    return { makefile: candidates.find((c) => workspace.has(c)), targets };
-}
-/**
- * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
- * the same file (one level): `test: unit-test lint` runs both.
- */
-function recipesOf(rules, target) {
-    const own = rules.get(target);
-    if (!own)
-        return [];
-    const out = [{ text: own.recipe, target }];
-    for (const p of own.prerequisites) {
-        const dep = rules.get(p);
-        if (dep && p !== target)
-            out.push({ text: dep.recipe, target: p });
-    }
-    return out;
-}
-/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
-function parseMakefile(text) {
-    const rules = new Map();
-    let current = [];
-    for (const line of text.split('\n')) {
-        if (line.startsWith('\t')) {
-            for (const r of current)
-                r.recipe += `${line.slice(1)}\n`;
-            continue;
-        }
-        if (line.trim() === '' || line.trimStart().startsWith('#'))
-            continue;
-        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
-        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
-        const colon = line.indexOf(':');
-        const head = colon > 0 ? line.slice(0, colon) : '';
-        let rest = colon > 0 ? line.slice(colon + 1) : '';
-        if (rest.startsWith(':'))
-            rest = rest.slice(1);
-        const semi = rest.indexOf(';');
-        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
-        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
-            current = [];
-            continue;
-        }
-        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
-        current = [];
-        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
-        for (const name of head.trim().split(/\s+/)) {
-            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
-            rule.prerequisites.push(...prerequisites);
-            if (inline)
-                rule.recipe += `${inline}\n`;
-            rules.set(name, rule);
-            current.push(rule);
-        }
-    }
-    return rules;
-}
-/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
-const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
-/**
- * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
- * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
- * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
- * default set has no security linter).
- */
-function golangciEnables(workspace, linters) {
-    if (linters.length === 0)
-        return false;
-    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
-    const doc = file ? workspace.yaml(file) : undefined;
-    const root = doc?.ok ? doc.documents[0]?.value : undefined;
-    const section = isRecord(root) && isRecord(root.linters) ? root.linters : undefined;
-    if (!section)
-        return false;
-    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
-    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
-    const all = section.default === 'all' || section['enable-all'] === true;
-    return linters.some((l) => {
-        const name = l.toLowerCase();
-        return enabled.has(name) || (all && !disabled.has(name));
-    });
-}
-function isRecord(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
+// EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
+var pr_evidence_follow = __nccwpck_require__(6638);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax-checks.js
 
 
@@ -33293,21 +33092,21 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
     subjects: workflow/* workflowFiles */.BF,
     evaluate(ctx) {
         const { options, workspace, subjects } = ctx;
-        const action = globMatcher(options.actions ?? []);
+        const action = (0,workflow_shared/* globMatcher */.fU)(options.actions ?? []);
         const commands = (options.commands ?? []).map((c) => new RegExp(c, 'i'));
         const names = options.names ? new RegExp(options.names, 'i') : undefined;
         const events = new Set(options.events ?? []);
         // Asked at most once, and only when golangci-lint runs somewhere.
         let golangci;
-        const golangciCounts = () => (golangci ??= golangciEnables(workspace, options.golangciLinters ?? []));
+        const golangciCounts = () => (golangci ??= (0,pr_evidence_follow/* golangciEnables */.l)(workspace, options.golangciLinters ?? []));
         const usesGolangci = (options.golangciLinters ?? []).length > 0;
         const textPerforms = (text) => commands.some((re) => re.test(text)) ||
             (usesGolangci && GOLANGCI_COMMAND.test(text) && golangciCounts());
         const runPerforms = (script) => textPerforms(script) ||
             (options.followCalls !== false &&
-                followCalls(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
+                (0,pr_evidence_follow/* followCalls */.r)(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
         const stepPerforms = (step) => {
-            const path = actionPathOf(step.uses);
+            const path = (0,workflow_shared/* actionPathOf */.ps)(step.uses);
             if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
                 return true;
             if (step.run && runPerforms(step.run.value))
@@ -33317,7 +33116,7 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         // A job calling a reusable workflow of another repository is matched by its path like an action
         // (its steps are not in this tree): `org/.github/.github/workflows/codeql.yml`.
         const callsPerforming = (job) => {
-            const called = job.uses ? actionPathOf(job.uses) : undefined;
+            const called = job.uses ? (0,workflow_shared/* actionPathOf */.ps)(job.uses) : undefined;
             return called !== undefined && action(called);
         };
         const performs = (job) => (names !== undefined &&
@@ -33541,7 +33340,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
             step(step, source, job) {
                 if (!step.run)
                     return;
-                const hits = remoteExecutions(step.run.value);
+                const hits = (0,shell/* remoteExecutions */.O8)(step.run.value);
                 if (hits.length === 0)
                     return;
                 const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
@@ -33553,7 +33352,7 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
                         message: `${what}: whoever controls the server, the DNS or the URL decides what runs in this job. ` +
                             'Download to a file, check its SHA-256 (or signature) against a pinned value, then run it, or use a pinned action or package.',
                         location: text.locate(hit.start, hit.end),
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.text}`,
+                        key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${hit.text}`,
                     });
                 }
             },
@@ -33706,7 +33505,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
  * rather than deploy. `pull_request_target` is not counted: it runs with the repository's secrets.
  */
 function runsOnPullRequests(workflow) {
-    const events = eventsOf(workflow);
+    const events = (0,workflow_shared/* eventsOf */.XL)(workflow);
     return events.has('pull_request') || events.has('merge_group');
 }
 /** Words that make a secret's name a credential rather than a setting (a host, an ARN, a region). */
@@ -33750,7 +33549,7 @@ const workflowSelfHostedRunner = (0,types/* defineEvaluator */.D)({
         const subjects = new Set();
         (0,workflow/* walkWorkflows */.EG)((0,workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                const triggers = [...eventsOf(workflow)].filter((e) => PR_EVENTS.has(e));
+                const triggers = [...(0,workflow_shared/* eventsOf */.XL)(workflow)].filter((e) => workflow_shared/* PR_EVENTS */.l.has(e));
                 if (triggers.length === 0 || !job.runsOn)
                     return;
                 subjects.add(workflow.path);
@@ -33915,7 +33714,7 @@ const workflowSuperfluousActions = (0,types/* defineEvaluator */.D)({
         ];
         const findings = [];
         const check = (path, uses) => {
-            const action = actionPathOf(uses);
+            const action = (0,workflow_shared/* actionPathOf */.ps)(uses);
             if (!action || !uses)
                 return;
             const hit = table.find(([a]) => action === a || (a.endsWith('/*') && action.startsWith(a.slice(0, -1))));
@@ -34550,7 +34349,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                     ? { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' }
                     : { source, ...(job ? { job } : {}), level: job ? 'job' : 'workflow' };
                 const flows = flow.flows(expr.parsed.node, expr.inner, scope).filter((f) => !f.collection);
-                const owner = `${job?.id ?? ''}/${step ? stepLabel(step) : 'defaults'}`;
+                const owner = `${job?.id ?? ''}/${step ? (0,workflow_shared/* stepLabel */.vO)(step) : 'defaults'}`;
                 const file = sink === 'run:' && step?.run ? writtenFile(workspace, source, step, expr) : undefined;
                 const insiders = source.kind === 'workflow' && job !== undefined
                     ? jobExcludesOutsiders(source, job) || excludesOutsiders(step?.if)
@@ -34609,7 +34408,7 @@ function defaultsSink(field) {
  */
 function writtenFile(workspace, source, step, expr) {
     const run = step.run;
-    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => shellWrites(run.value));
+    const writes = workspace.memo('shell-writes', `${source.path}\u0000${run.pointer}`, () => (0,shell/* shellWrites */.h6)(run.value));
     const end = expr.start + expr.raw.length;
     for (const w of writes) {
         if (w.file === 'output')
@@ -34822,7 +34621,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const allowed = globMatcher(options.allow ?? []);
+        const allowed = (0,workflow_shared/* globMatcher */.fU)(options.allow ?? []);
         const findings = [];
         // Its subjects are the images jobs and Docker actions pull: a file that names none had nothing to judge.
         const subjects = new Set();
@@ -34845,7 +34644,7 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     ? `tag "${ref.tag}"`
                     : 'name only (the "latest" tag)';
             findings.push({
-                message: `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+                message: `Image "${ref.raw}" (${what})${(0,workflow_shared/* aliasNote */.lp)(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
                     'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.',
                 location: (0,core_location/* locationFromSpan */.Cx)(path, image.span),
                 key: `${key}:${ref.raw}`,
@@ -35000,7 +34799,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
             if (!message)
                 return;
             const finding = {
-                message: `${message}${aliasNote(uses)}`,
+                message: `${message}${(0,workflow_shared/* aliasNote */.lp)(uses)}`,
                 location: (0,core_location/* locationFromSpan */.Cx)(source.path, uses.span),
                 key: uses.value.trim(),
             };
@@ -35161,7 +34960,7 @@ const workflowUnsoundCondition = (0,types/* defineEvaluator */.D)({
                 check(workflow, job, job.id);
             },
             step(step, source, job) {
-                check(source, step, `${job?.id ?? ''}/${stepLabel(step)}`);
+                check(source, step, `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}`);
             },
         });
         return findings;
@@ -35294,7 +35093,7 @@ const workflowUseTrustedPublishing = (0,types/* defineEvaluator */.D)({
                             `OIDC token instead: configure this repository and workflow as a trusted publisher on ${hit.registry}, ` +
                             'give the job `id-token: write`, remove the token and delete the secret.',
                         location: hit.location,
-                        key: `${job?.id ?? ''}/${stepLabel(step)}/${hit.registry}/${hit.what}`,
+                        key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${hit.registry}/${hit.what}`,
                     });
                 }
             },
@@ -35368,14 +35167,14 @@ const ECOSYSTEMS = [
 /** The long-lived tokens a step publishes with; `publishes` is called when it publishes at all. */
 function tokensOf(workspace, source, job, step, publishes) {
     const envs = [step.env, job?.env, source.kind === 'workflow' ? source.env : undefined];
-    const action = actionOf(step.uses);
+    const action = (0,workflow_shared/* actionOf */.qj)(step.uses);
     const spec = action ? use_trusted_publishing_ACTIONS[action] : undefined;
     if (spec) {
-        const other = spec.registryInput && input(step, spec.registryInput[0]);
+        const other = spec.registryInput && (0,workflow_shared/* input */.hF)(step, spec.registryInput[0]);
         if (other && typeof other.value === 'string' && !spec.registryInput[1].test(other.value))
             return [];
         publishes();
-        const token = spec.input ? input(step, spec.input) : undefined;
+        const token = spec.input ? (0,workflow_shared/* input */.hF)(step, spec.input) : undefined;
         if (token && fromSecret(token))
             return [
                 {
@@ -35463,14 +35262,15 @@ function elsewhere(command, eco) {
 /** The job's setup-node points npm at another registry (GitHub Packages, a private one). */
 function npmElsewhere(job) {
     return (job?.steps ?? []).some((s) => {
-        if (actionOf(s.uses) !== 'actions/setup-node')
+        if ((0,workflow_shared/* actionOf */.qj)(s.uses) !== 'actions/setup-node')
             return false;
-        const url = input(s, 'registry-url');
+        const url = (0,workflow_shared/* input */.hF)(s, 'registry-url');
         return typeof url?.value === 'string' && !/registry\.npmjs\.org/.test(url.value);
     });
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/registry.js
+
 
 
 
@@ -35571,6 +35371,7 @@ const EVALUATORS = [
     structuredSchema,
     deps_lockfile/* depsLockfile */.uj,
     depsUpdateCoverage,
+    depsUpdateTool,
     depsGitBranch,
     binaryExecutables,
     gitignoreMustIgnore,
@@ -36286,6 +36087,683 @@ function rateLimited(r) {
 
 /***/ }),
 
+/***/ 6638:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ golangciEnables),
+/* harmony export */   r: () => (/* binding */ followCalls)
+/* harmony export */ });
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
+
+
+/**
+ * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
+ * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
+ * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
+ * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
+ * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
+ * through the workspace (which bounds sizes and never follows a symlink out of the tree).
+ */
+/** At most this many texts are followed from one workflow step (a script calling scripts). */
+const MAX_TEXTS = 24;
+/** Calls are followed this deep (step -> make target -> script). */
+const MAX_DEPTH = 2;
+/** A script path with variables (`build-${lang}.sh`) names at most this many files. */
+const MAX_GLOB_FILES = 8;
+/**
+ * A repository script called by path: `./x.sh`, `hack/verify.sh`, `bash ../scripts/b-${l}.sh`, and
+ * in a Makefile recipe a line's `@` (silent) or `+` prefix: `@./hack/update-deps.sh`.
+ */
+// One character class (no nested or overlapping quantifiers): linear on a long token.
+const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
+/** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
+const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+/**
+ * The texts that `script` (a `run:` body, a recipe or a script file) calls, up to {@link MAX_DEPTH}
+ * levels deep and {@link MAX_TEXTS} texts in all, in the order found.
+ */
+function followCalls(workspace, script) {
+    const out = [];
+    const seen = new Set();
+    let frontier = [script];
+    for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
+        const next = [];
+        for (const text of frontier) {
+            for (const f of directCalls(workspace, text, seen)) {
+                if (out.length >= MAX_TEXTS)
+                    return out;
+                out.push(f);
+                next.push(f.text);
+            }
+        }
+        frontier = next;
+    }
+    return out;
+}
+/** The scripts and make recipes one text calls directly; `seen` keys (file or file#target) skip repeats. */
+function directCalls(workspace, text, seen) {
+    const out = [];
+    for (const m of text.matchAll(SCRIPT_CALL)) {
+        for (const file of scriptFiles(workspace, m[1])) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            const body = workspace.text(file);
+            if (body !== undefined)
+                out.push({ text: body });
+        }
+    }
+    for (const m of text.matchAll(MAKE_CALL)) {
+        const { makefile, targets } = makeArguments(workspace, m[1] ?? '');
+        if (!makefile)
+            continue;
+        // Parsed once per tree: many steps call the same Makefile.
+        const rules = workspace.memo('makefile-targets', makefile, (f) => parseMakefile(workspace.text(f) ?? ''));
+        for (const target of targets) {
+            for (const recipe of recipesOf(rules, target)) {
+                const key = `${makefile}#${recipe.target}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                out.push(recipe);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * The repository files a script path names. Working directories are unknown, so `./` and `../` are
+ * dropped and the rest is looked up at the root first, then anywhere in the tree; a variable
+ * (`${lang}`, `$LANG`, `$(x)`) matches any name.
+ */
+function scriptFiles(workspace, raw) {
+    const rel = raw
+        .replace(/^(?:\.{1,2}\/)+/, '')
+        .replace(/\$\{[^}]*\}|\$\([^)]*\)|\$\w+/g, '*')
+        .replace(/\*{2,}/g, '*');
+    if (rel === '' || /[{}()$]/.test(rel) || rel.startsWith('/'))
+        return [];
+    if (!rel.includes('*') && workspace.has(rel))
+        return [rel];
+    // Matched among the tree's shell scripts only (listed once per tree), never the whole file index
+    // per call: a monorepo's workflows call hundreds of scripts.
+    const match = picomatch__WEBPACK_IMPORTED_MODULE_1__([rel, `**/${rel}`], { dot: true });
+    return shellScripts(workspace)
+        .filter((f) => match(f))
+        .slice(0, MAX_GLOB_FILES);
+}
+const SHELL_SCRIPTS = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_0__/* .defineSelector */ .xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
+/** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
+function shellScripts(workspace) {
+    return workspace.filesWhere(SHELL_SCRIPTS);
+}
+/** The Makefile a make call reads (`-C dir`, `-f file`, else the root's) and its targets. */
+function makeArguments(workspace, args) {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    let dir = '';
+    let file;
+    const targets = [];
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w === '-C' || w === '--directory')
+            dir = words[++i] ?? '';
+        else if (w === '-f' || w === '--file' || w === '--makefile')
+            file = words[++i];
+        else if (/^--?[\w-]/.test(w) || w.includes('='))
+            continue;
+        else if (/^[\w./-]+$/.test(w))
+            targets.push(w);
+        else
+            break;
+    }
+    const base = dir.replace(/^\.\/?/, '').replace(/\/$/, '');
+    const join = (f) => (base ? `${base}/${f}` : f).replace(/^\.\//, '');
+    const candidates = file ? [join(file)] : ['GNUmakefile', 'makefile', 'Makefile'].map(join);
+    return { makefile: candidates.find((c) => workspace.has(c)), targets };
+}
+/**
+ * The recipe of `target` in a parsed Makefile, followed by the recipes of its prerequisites named in
+ * the same file (one level): `test: unit-test lint` runs both.
+ */
+function recipesOf(rules, target) {
+    const own = rules.get(target);
+    if (!own)
+        return [];
+    const out = [{ text: own.recipe, target }];
+    for (const p of own.prerequisites) {
+        const dep = rules.get(p);
+        if (dep && p !== target)
+            out.push({ text: dep.recipe, target: p });
+    }
+    return out;
+}
+/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
+function parseMakefile(text) {
+    const rules = new Map();
+    let current = [];
+    for (const line of text.split('\n')) {
+        if (line.startsWith('\t')) {
+            for (const r of current)
+                r.recipe += `${line.slice(1)}\n`;
+            continue;
+        }
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
+        // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
+        const colon = line.indexOf(':');
+        const head = colon > 0 ? line.slice(0, colon) : '';
+        let rest = colon > 0 ? line.slice(colon + 1) : '';
+        if (rest.startsWith(':'))
+            rest = rest.slice(1);
+        const semi = rest.indexOf(';');
+        const prereqText = (semi >= 0 ? rest.slice(0, semi) : rest).replace(/#.*/, '');
+        if (!head || /^\s|[=#]/.test(head) || rest.startsWith('=') || prereqText.includes('=')) {
+            current = [];
+            continue;
+        }
+        const inline = semi >= 0 ? rest.slice(semi + 1) : '';
+        current = [];
+        const prerequisites = prereqText.split(/[\s|]+/).filter(Boolean);
+        for (const name of head.trim().split(/\s+/)) {
+            const rule = rules.get(name) ?? { prerequisites: [], recipe: '' };
+            rule.prerequisites.push(...prerequisites);
+            if (inline)
+                rule.recipe += `${inline}\n`;
+            rules.set(name, rule);
+            current.push(rule);
+        }
+    }
+    return rules;
+}
+/** The root golangci-lint configuration files, in the order golangci-lint looks for them. */
+const GOLANGCI_CONFIGS = ['.golangci.yml', '.golangci.yaml', '.golangci.json'];
+/**
+ * Whether the repository's root golangci-lint configuration enables one of `linters` (`gosec`):
+ * listed under `linters.enable`, or all linters on (`default: all` in v2, `enable-all: true` in v1)
+ * and not listed under `linters.disable`. No configuration, or one that does not parse: false (the
+ * default set has no security linter).
+ */
+function golangciEnables(workspace, linters) {
+    if (linters.length === 0)
+        return false;
+    const file = GOLANGCI_CONFIGS.find((f) => workspace.has(f));
+    const doc = file ? workspace.yaml(file) : undefined;
+    const root = doc?.ok ? doc.documents[0]?.value : undefined;
+    const section = isRecord(root) && isRecord(root.linters) ? root.linters : undefined;
+    if (!section)
+        return false;
+    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+    const enabled = new Set(list(section.enable).map((s) => s.toLowerCase()));
+    const disabled = new Set(list(section.disable).map((s) => s.toLowerCase()));
+    const all = section.default === 'all' || section['enable-all'] === true;
+    return linters.some((l) => {
+        const name = l.toLowerCase();
+        return enabled.has(name) || (all && !disabled.has(name));
+    });
+}
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+
+/***/ }),
+
+/***/ 3730:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ memoByScript)
+/* harmony export */ });
+/**
+ * Several audits read the same `run:` script through the same scanner (commands, writes to the
+ * runner's files, remote executions); a scan is a pure function of the script's text, so its result
+ * is shared between them. The results are read-only by contract (no caller mutates them). The cache
+ * is bounded: it starts over when it holds `limit` scripts, so memory stays proportional to the
+ * limit, not to the number of workflows.
+ */
+function memoByScript(scan, limit = 2048) {
+    const cache = new Map();
+    return (script) => {
+        const hit = cache.get(script);
+        if (hit !== undefined)
+            return hit;
+        const value = scan(script);
+        if (cache.size >= limit)
+            cache.clear();
+        cache.set(script, value);
+        return value;
+    };
+}
+
+
+/***/ }),
+
+/***/ 5529:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AQ: () => (/* binding */ OUTSIDER_EVENTS),
+/* harmony export */   H8: () => (/* binding */ refOf),
+/* harmony export */   Hn: () => (/* binding */ isTrue),
+/* harmony export */   Wu: () => (/* binding */ isFalse),
+/* harmony export */   XL: () => (/* binding */ eventsOf),
+/* harmony export */   fU: () => (/* binding */ globMatcher),
+/* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   l: () => (/* binding */ PR_EVENTS),
+/* harmony export */   lp: () => (/* binding */ aliasNote),
+/* harmony export */   ps: () => (/* binding */ actionPathOf),
+/* harmony export */   qj: () => (/* binding */ actionOf),
+/* harmony export */   vO: () => (/* binding */ stepLabel)
+/* harmony export */ });
+/* unused harmony exports PRIVILEGED_EVENTS, conditionOf, stepText */
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
+
+
+/** Events whose runs execute (or are triggered by) a pull request that may come from a fork. */
+const PR_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
+/** Events that run with the base repository's secrets and a writable token on outsiders' input. */
+const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run']);
+/**
+ * Events an outsider can cause that run with the base repository's writable token: the privileged
+ * ones, and issues, comments, discussions, forks and stars.
+ */
+const OUTSIDER_EVENTS = new Set([
+    ...PRIVILEGED_EVENTS,
+    'issue_comment',
+    'issues',
+    'discussion',
+    'discussion_comment',
+    'fork',
+    'watch',
+]);
+/** The events a workflow is triggered by. */
+function eventsOf(workflow) {
+    return new Set((workflow.on?.events ?? []).map((e) => e.event));
+}
+/** `owner/repo` (lower case) of a step's or job's `uses:`, when it names another repository. */
+function actionOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(uses.value);
+    return ref.kind === 'repository' ? `${ref.owner}/${ref.repo}`.toLowerCase() : undefined;
+}
+/** `owner/repo[/path]` (lower case) of a `uses:`, for matching sub-actions such as `github/codeql-action/analyze`. */
+function actionPathOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(uses.value);
+    if (ref.kind !== 'repository')
+        return undefined;
+    return [ref.owner, ref.repo, ...(ref.path ? [ref.path] : [])].join('/').toLowerCase();
+}
+/** The `@ref` of a repository `uses:`. */
+function refOf(uses) {
+    if (!uses)
+        return undefined;
+    const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(uses.value);
+    return ref.kind === 'repository' ? ref.ref : undefined;
+}
+/** A `with:` input (input names are case-insensitive). */
+function input(step, name) {
+    for (const [k, v] of step.with?.entries ?? [])
+        if (k.toLowerCase() === name)
+            return v;
+    return undefined;
+}
+/** YAML `false`, or a string that GitHub reads as false. */
+function isFalse(node) {
+    if (!node)
+        return false;
+    return (node.value === false || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'false'));
+}
+/** YAML `true`, or a string that GitHub reads as true. */
+function isTrue(node) {
+    if (!node)
+        return false;
+    return (node.value === true || (typeof node.value === 'string' && node.value.trim().toLowerCase() === 'true'));
+}
+/** A case-insensitive glob matcher over `owner/repo[/path]`, or one that matches nothing. */
+function globMatcher(globs) {
+    if (globs.length === 0)
+        return () => false;
+    // Compiled on the first value: a tree without workflows never tests one (start-up time).
+    const patterns = [...globs];
+    let match;
+    return (value) => {
+        match ??= picomatch__WEBPACK_IMPORTED_MODULE_1__(patterns, { nocase: true, dot: true });
+        return match(value);
+    };
+}
+/** The job's `if:` as text (empty when absent). */
+function conditionOf(job) {
+    return typeof job.if?.value === 'string' ? job.if.value : '';
+}
+/** The text a step contributes to keyword searches: its action, name and script. */
+function stepText(step) {
+    return [step.uses?.value, step.name?.value, step.run?.value]
+        .filter((v) => typeof v === 'string')
+        .join('\n');
+}
+/** A content label for a step (its id, name, action or `run`), for fingerprints that survive edits. */
+function stepLabel(step) {
+    for (const v of [step.id?.value, step.name?.value, step.uses?.value])
+        if (typeof v === 'string' && v)
+            return v;
+    return step.run ? 'run' : `#${step.index}`;
+}
+/**
+ * For a value reached through a YAML alias (reported where the alias expands it), the words that say
+ * where it is written; empty otherwise.
+ */
+function aliasNote(node) {
+    return node?.origin
+        ? ` (written at line ${node.origin.span.start.line} and expanded here through the alias *${node.origin.anchor})`
+        : '';
+}
+
+
+/***/ }),
+
+/***/ 1248:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L0: () => (/* binding */ joinContinuations),
+/* harmony export */   O8: () => (/* binding */ remoteExecutions),
+/* harmony export */   Oh: () => (/* binding */ firstRealCommand),
+/* harmony export */   h6: () => (/* binding */ shellWrites),
+/* harmony export */   wP: () => (/* binding */ headCheckouts)
+/* harmony export */ });
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3730);
+
+/** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
+function joinContinuations(script) {
+    return script.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+}
+/** A command's flag that makes it only rehearse (npm, yarn, pnpm, cargo, helm, kubectl, semantic-release). */
+const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
+/**
+ * The first match of `command` in a script that is no rehearsal: its command, up to the end of its
+ * line (continuations joined), `;`, `&&` or `||`, has no `--dry-run`. Offsets are the script's.
+ */
+function firstRealCommand(script, command) {
+    const joined = joinContinuations(script);
+    const re = globalOf(command);
+    re.lastIndex = 0;
+    for (let m = re.exec(joined); m; m = re.exec(joined)) {
+        const rest = joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
+        if (!DRY_RUN.test(rest))
+            return m;
+        if (m[0].length === 0)
+            re.lastIndex += 1;
+    }
+    return undefined;
+}
+/** The `g` form of each pattern, made once (asked per step and pattern of every workflow). */
+const GLOBAL = new WeakMap();
+function globalOf(command) {
+    let re = GLOBAL.get(command);
+    if (!re) {
+        re = new RegExp(command.source, command.flags.includes('g') ? command.flags : `${command.flags}g`);
+        GLOBAL.set(command, re);
+    }
+    return re;
+}
+function lines(script) {
+    const out = [];
+    const joined = joinContinuations(script);
+    let at = 0;
+    for (const text of joined.split('\n')) {
+        out.push({ start: at, end: at + text.length, text });
+        at += text.length + 1;
+    }
+    return out;
+}
+const ASSIGNMENT = /^\s*(?:export\s+|local\s+|readonly\s+|declare(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=(.*)$/;
+const VAR_REF = /\$\{?([A-Za-z_]\w*)/g;
+const OUTPUT_NAME = /(?:^|[\s"'(])([A-Za-z_][\w.-]*)(=|<<)/;
+/**
+ * The values a script writes to step outputs or the job environment. A line that mentions
+ * `GITHUB_OUTPUT` (or `GITHUB_ENV`), or sits inside a `{ ... } >> "$GITHUB_OUTPUT"` group, writes each
+ * `name=` or `name<<DELIMITER` it starts (one per `;`/`&&`-separated command); the lines of a heredoc
+ * value that follow are attributed to the same name. Shell variables assigned earlier in the script
+ * are followed to their assignment.
+ */
+const shellWrites = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_0__/* .memoByScript */ .$)(scanShellWrites);
+function scanShellWrites(script) {
+    const out = [];
+    const assigned = new Map();
+    let heredoc;
+    const all = lines(script);
+    const files = writtenFiles(all);
+    for (const [i, line] of all.entries()) {
+        if (heredoc && heredocEnd(line.text) === heredoc.delimiter) {
+            heredoc = undefined;
+            continue;
+        }
+        const sources = sourcesOf(line, assigned);
+        const file = files[i];
+        if (file === 'path') {
+            // The written text is what precedes the redirection, less the command that prints it.
+            if (/\S/.test(line.text.replace(/>>?.*$/, '').replace(/^\s*(?:\}|echo\b|printf\b)/, '')))
+                out.push({ file, name: '', ...sources });
+            continue;
+        }
+        if (file) {
+            const writes = commands(line).flatMap((command) => {
+                const m = OUTPUT_NAME.exec(command.text.replace(/>>.*$/, ''));
+                if (!m)
+                    return [];
+                const write = { file, name: m[1], ...sourcesOf(command, assigned) };
+                if (m[2] === '<<') {
+                    const delimiter = /<<\s*['"]?([\w-]+)/.exec(command.text.slice(m.index))?.[1] ?? 'EOF';
+                    heredoc = { write, delimiter };
+                }
+                return [write];
+            });
+            out.push(...writes);
+            if (writes.length > 0)
+                continue;
+            if (heredoc) {
+                heredoc.write.ranges.push(...sources.ranges);
+                heredoc.write.envVars.push(...sources.envVars);
+                continue;
+            }
+        }
+        const a = ASSIGNMENT.exec(line.text);
+        if (a)
+            assigned.set(a[1], sources);
+    }
+    return out;
+}
+/** The `;`- and `&&`-separated commands of a line, with their offsets. */
+function commands(line) {
+    const out = [];
+    let from = 0;
+    for (const m of line.text.matchAll(/;|&&/g)) {
+        out.push({ start: line.start + from, end: line.start + m.index, text: line.text.slice(from, m.index) });
+        from = m.index + m[0].length;
+    }
+    out.push({ start: line.start + from, end: line.end, text: line.text.slice(from) });
+    return out;
+}
+/** Which file each line writes to: by naming it, or as part of a `{ ... } >> file` group. */
+function writtenFiles(all) {
+    const files = all.map((l) => /GITHUB_OUTPUT/.test(l.text)
+        ? 'output'
+        : /GITHUB_ENV/.test(l.text)
+            ? 'env'
+            : /GITHUB_PATH/.test(l.text)
+                ? 'path'
+                : undefined);
+    const open = [];
+    for (const [i, l] of all.entries()) {
+        if (/^\s*\{\s*(?:#.*)?$/.test(l.text))
+            open.push(i);
+        const close = /^\s*\}\s*>>?\s*["']?\$\{?GITHUB_(OUTPUT|ENV|PATH)\b/.exec(l.text);
+        if (!close)
+            continue;
+        const start = open.pop();
+        if (start === undefined)
+            continue;
+        const file = close[1] === 'OUTPUT' ? 'output' : close[1] === 'ENV' ? 'env' : 'path';
+        for (let k = start + 1; k < i; k++)
+            files[k] ??= file;
+    }
+    return files;
+}
+/** The word a heredoc delimiter line starts with (`EOF`, `echo "EOF" >> ...`). */
+function heredocEnd(text) {
+    return text
+        .trim()
+        .replace(/^echo\s+|["']/g, '')
+        .split(/\s/)[0];
+}
+function sourcesOf(line, assigned) {
+    const ranges = [[line.start, line.end]];
+    const envVars = [];
+    for (const m of line.text.matchAll(VAR_REF)) {
+        const name = m[1];
+        const known = assigned.get(name);
+        if (known) {
+            ranges.push(...known.ranges);
+            envVars.push(...known.envVars);
+        }
+        else
+            envVars.push(name);
+    }
+    return { ranges, envVars };
+}
+const FETCH = '(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)';
+const RUNNER = String.raw `(?:sudo\s+(?:-\S+\s+){0,4})?(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression`;
+/** Each pattern is linear-time: bounded, negated character classes and no nested quantifiers. */
+const REMOTE_EXECUTION = [
+    // curl ... | sh, wget -O- ... | sudo bash, iwr ... | iex
+    new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}\|\s*(?:${RUNNER})(?![\w.-])`, 'gi'),
+    // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -qO- ...)", iex (iwr ...)
+    new RegExp(String.raw `(?<![\w-])(?:(?:ba|z)?sh\s+(?:-\w+\s+){0,3}<\(|(?:(?:ba|z)?sh\s+-c|eval|source|\.)\s+["']?\$\(|(?:iex|Invoke-Expression)\s*\(\s*)\s*${FETCH}(?![\w-])[^)\n]{0,500}`, 'gi'),
+    // iex ((New-Object Net.WebClient).DownloadString('...'))
+    /(?<![\w-])(?:iex|Invoke-Expression)\s*\(?\s*\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\s*\.DownloadString/gi,
+];
+/** `curl | sh` and its relatives in a script, at their offsets. */
+const remoteExecutions = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_0__/* .memoByScript */ .$)(scanRemoteExecutions);
+function scanRemoteExecutions(script) {
+    const joined = joinContinuations(script);
+    const out = [];
+    for (const re of REMOTE_EXECUTION) {
+        re.lastIndex = 0;
+        for (const m of joined.matchAll(re)) {
+            const start = m.index;
+            if (out.some((o) => start < o.end && o.start < start + m[0].length))
+                continue;
+            out.push({ start, end: start + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+        }
+    }
+    for (const hit of downloadedThenRun(joined)) {
+        if (!out.some((o) => hit.start < o.end && o.start < hit.end))
+            out.push(hit);
+    }
+    return out.sort((a, b) => a.start - b.start);
+}
+/** A download from the web: `curl`/`wget`/`iwr` with an http(s) URL, on one logical line. */
+const DOWNLOAD = new RegExp(String.raw `(?<![\w-])${FETCH}(?![\w-])[^|;&\n]{0,2000}`, 'gi');
+const URL_IN = /\bhttps?:\/\/[^\s'"`)]{1,500}/i;
+/** Where a download is written: `-o F`, `-fsSLo F`, `--output F`, `-O F` (wget), `-OutFile F`. */
+const OUTPUT_FILE = /(?:^|\s)(?:-[A-Za-z]*o|--output(?:-document)?|-O|-[A-Za-z]*O|-OutFile)(?:\s+|=)?(['"]?)([^\s'"|;&<>]{1,300})\1/;
+/** `curl -O URL`, `curl --remote-name URL`, `wget URL`: the file is named after the URL's path. */
+const REMOTE_NAME = /(?:^|\s)(?:-[A-Za-z]*O(?=\s|$)|--remote-name(?:-all)?)(?:\s|$)/;
+/** `NAME=$(curl ...)`: the download kept in a variable. */
+const CAPTURE = new RegExp(String.raw `(?<![\w-])([A-Za-z_][A-Za-z0-9_]{0,60})=(?:["']?\$\(|\x60)\s*${FETCH}(?![\w-])[^)\x60\n]{0,2000}`, 'g');
+/** Anything that checks a file against a pinned digest or a signature. */
+const VERIFIES = /(?<![\w-])(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpgv?|cosign|minisign|signify|slsa-verifier|Get-FileHash|certutil|openssl\s+dgst|gh\s+attestation\s+verify)(?![\w-])/i;
+/** Script files: running a downloaded binary is a different, weaker claim than running its script. */
+const SCRIPT_FILE = /\.(?:sh|bash|zsh|py|pl|rb|ps1|js|mjs|php)$/i;
+/**
+ * A script downloaded to a file, or into a variable, then executed later in the same script with no
+ * checksum or signature check in between: `curl -o tool.sh URL` ... `bash tool.sh`, or
+ * `s=$(curl URL)` ... `eval "$s"`. The same as `curl | sh`, in two commands. Reported at the run.
+ */
+function downloadedThenRun(joined) {
+    if (!/curl|wget|iwr|Invoke-WebRequest/i.test(joined))
+        return [];
+    const out = [];
+    const run = (name, from, download) => {
+        const tail = joined.slice(from);
+        const m = name.exec(tail);
+        if (!m)
+            return;
+        const start = from + m.index + (m[1]?.length ?? 0);
+        // A check of the download between fetching and running it makes it a verified install.
+        if (VERIFIES.test(joined.slice(from, start)))
+            return;
+        const end = from + m.index + m[0].length;
+        const text = joined.slice(start, end).trim().replace(/\s+/g, ' ');
+        out.push({ start, end, text, download: download.trim().replace(/\s+/g, ' ') });
+    };
+    DOWNLOAD.lastIndex = 0;
+    for (const m of joined.matchAll(DOWNLOAD)) {
+        const command = m[0];
+        const url = URL_IN.exec(command)?.[0];
+        if (!url)
+            continue;
+        let file = OUTPUT_FILE.exec(command)?.[2];
+        if (file === '-' || file?.startsWith('/dev/'))
+            continue;
+        // `curl -O URL`: -O takes no argument there, the URL names the file.
+        if (file?.includes('://'))
+            file = undefined;
+        if (!file && (REMOTE_NAME.test(command) || /^wget\b/i.test(command))) {
+            file = url
+                .replace(/[?#].*$/, '')
+                .split('/')
+                .pop();
+        }
+        if (!file || !SCRIPT_FILE.test(file))
+            continue;
+        const name = escapeRegExp(file.replace(/^\.[\\/]/, ''));
+        // `bash tool.sh`, `sudo sh ./tool.sh`, `source tool.sh`, `. tool.sh`, `python3 tool.py`, `./tool.sh`.
+        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:(?:sudo\s+(?:-\S+\s+){0,4})?(?:${RUNNER}|source|\.)\s+(?:-\S+\s+){0,4}["']?(?:\.[\\/])?${name}|["']?\.[\\/]${name})(?=["']?(?:\s|$|[;&|)]))`, 'm');
+        run(runs, m.index + command.length, command);
+    }
+    CAPTURE.lastIndex = 0;
+    for (const m of joined.matchAll(CAPTURE)) {
+        if (!URL_IN.test(m[0]))
+            continue;
+        const v = escapeRegExp(m[1]);
+        const ref = String.raw `["']?\$(?:\{${v}\}|${v}(?![\w]))["']?`;
+        // `eval "$s"`, `bash -c "$s"`, `echo "$s" | bash`, `bash <<< "$s"`.
+        const runs = new RegExp(String.raw `(^|[\s;&|({])(?:eval\s+${ref}|(?:ba|z)?sh\s+-c\s+${ref}|(?:echo|printf)\s+(?:-\S+\s+)?${ref}\s*\|\s*(?:${RUNNER})(?![\w.-])|(?:ba|z)?sh\s+<<<\s*${ref})`, 'm');
+        run(runs, m.index + m[0].length, `${m[0]})`);
+    }
+    return out;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Commands in a script that fetch or check out a pull request's head. */
+const headCheckouts = (0,_script_memo_js__WEBPACK_IMPORTED_MODULE_0__/* .memoByScript */ .$)(scanHeadCheckouts);
+function scanHeadCheckouts(script) {
+    const joined = joinContinuations(script);
+    const out = [];
+    const re = /(?<![\w-])(?:gh\s+pr\s+checkout|git\s+(?:-c\s+\S+\s+){0,4}(?:fetch|pull)\s[^\n;&|]{0,500}?(?:refs\/)?pull\/(?:\$\{\{[^}\n]{1,200}\}\}|[^\s/]{1,200})\/(?:head|merge))(?![\w-])/g;
+    for (const m of joined.matchAll(re)) {
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0].replace(/\s+/g, ' ') });
+    }
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 9938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36498,6 +36976,73 @@ class UnverifiableError extends Error {
  * never hold it; a GitHub App installation token or a fine-grained token can.
  */
 const ADMINISTRATION_READ = 'the "Administration: read" repository permission (a GitHub App or fine-grained token; the workflow GITHUB_TOKEN cannot have it)';
+
+
+/***/ }),
+
+/***/ 3365:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  w: () => (/* binding */ heapForCheck),
+  D: () => (/* binding */ tuneHeap)
+});
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./lib/core/heap.js
+
+/**
+ * How far the old generation may grow past what the last full collection kept, in percent, in a
+ * check of the whole tree. V8's own factor goes up to 4x when collections are cheap relative to the
+ * run (they are for a large check), and so the engine's heap of the 200,000-file check grew to
+ * 170-220 MB for 55-85 MB live. At 25% it stays near 90 MB and the worker's near 57 MB: peak RSS
+ * 286-290 MB (352-445 MB before), for about 40 full collections instead of 25 (docs/performance.md).
+ * Read at every full collection, so setting it at run time takes effect; process-wide, so worker
+ * threads follow it too. 0 is V8's own, dynamic factor.
+ */
+const HEAP_GROWING_PERCENT = 25;
+/**
+ * The young generation's size, in MB per semi-space, of the threads started after {@link tuneHeap}
+ * (the slice workers; V8 gives them 2 MB). A worker allocates some 11 KB per file it checks, most of
+ * it dead within the file, and every scavenge also copies the live texts of its slice: a larger young
+ * generation scavenges less often (docs/performance.md: 8% less CPU for the 100,000-file check at 4
+ * MB). 3 MB, not 4: at 200,000 files 4 MB took peak RSS to 296-305 thousand KiB, 3 MB to 289-292
+ * (alternated runs, no CPU difference above the noise). The main thread's young generation is sized
+ * before any code runs: it keeps V8's.
+ */
+const WORKER_SEMI_SPACE_MB = 3;
+/** V8's default growth of the young generation (it doubles when a scavenge keeps much alive). */
+const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
+/**
+ * The entry points' setting of the JavaScript heap, before anything runs: the slice workers' young
+ * generation (read when an isolate is made, so it applies to the workers started later, not to this
+ * thread). How the heap grows is decided per check, by {@link heapForCheck}.
+ */
+function tuneHeap() {
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+}
+/**
+ * How the heap grows during one check, set when it starts (the flags are read when the young
+ * generation would grow and at every full collection, so they take effect at once, for every thread).
+ *
+ * A check of the whole tree reads every file: the young generation keeps its first size instead of
+ * doubling (most of its garbage is file texts that die within their slice, and a new space grown to
+ * its maximum only adds to peak memory: 390 MB peak RSS with growth, 270 MB without, the same run
+ * time) and the old generation grows by {@link HEAP_GROWING_PERCENT}. A check of a change reads the
+ * changed files and the inputs of the rules that read across files, a heap of some 20-40 MB at
+ * 100,000 files, where these bounds only cost time: a young generation of V8's first size scavenges
+ * every megabyte, and a full collection comes every time the heap grows by a quarter (the Action's
+ * pull request spent 0.08-0.1 s of its 0.8 s of CPU more with them; docs/performance.md). It keeps
+ * V8's own growth.
+ */
+function heapForCheck(reads) {
+    const tree = reads === 'tree';
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--semi-space-growth-factor=${tree ? 1 : V8_SEMI_SPACE_GROWTH_FACTOR}`);
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--heap-growing-percent=${tree ? HEAP_GROWING_PERCENT : 0}`);
+}
 
 
 /***/ }),
@@ -38739,6 +39284,750 @@ function unquote(text) {
             return text.slice(1, -1);
     }
     return text;
+}
+
+
+/***/ }),
+
+/***/ 4030:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  OF: () => (/* binding */ SHELLS),
+  $5: () => (/* binding */ TEXT_COMMANDS),
+  vP: () => (/* binding */ contextAt),
+  kX: () => (/* binding */ programName),
+  q8: () => (/* binding */ scriptCommands),
+  du: () => (/* binding */ viewOf),
+  qv: () => (/* binding */ writesToFile)
+});
+
+;// CONCATENATED MODULE: ./lib/core/parsers/shell.js
+/**
+ * A tolerant, linear-time lexer of POSIX/bash command lines: it splits a script into simple commands
+ * (words with their source offsets, assignments, redirections, heredoc bodies) and never throws, so it
+ * also reads what is not a whole script: one logical line of a CI file, a Dockerfile RUN, a fragment
+ * with an unclosed quote. It is not a parser: control structures are only recognised well enough to
+ * know where commands start (`if`, `then`, `do`, `case ... in pat)` and the like are not commands).
+ * Command substitutions (`$(...)`, backquotes, `<(...)`) are lexed as nested commands of their own.
+ *
+ * docs/architecture.md ("Shell commands") says why this is not one of npm's shell parsers.
+ */
+/** Characters with no meaning to the lexer inside a word. */
+const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
+/** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
+const MAX_DEPTH = 24;
+/** Words that open or close control structures and never name a command. */
+const RESERVED = new Set([
+    'if',
+    'then',
+    'else',
+    'elif',
+    'fi',
+    'do',
+    'done',
+    'while',
+    'until',
+    '!',
+    '{',
+    '}',
+    'esac',
+]);
+/** The operator at `i` (longest first), for a character `isMeta` accepted. */
+function operatorAt(src, i) {
+    const c = src[i];
+    const d = src[i + 1];
+    switch (c) {
+        case '&':
+            return d === '&' ? '&&' : d === '>' ? (src[i + 2] === '>' ? '&>>' : '&>') : '&';
+        case '|':
+            return d === '|' ? '||' : d === '&' ? '|&' : '|';
+        case ';':
+            if (d !== ';')
+                return d === '&' ? ';&' : ';';
+            return src[i + 2] === '&' ? ';;&' : ';;';
+        case '>':
+            return d === '>' ? '>>' : d === '&' ? '>&' : d === '|' ? '>|' : '>';
+        case '<':
+            if (d === '<')
+                return src[i + 2] === '<' ? '<<<' : src[i + 2] === '-' ? '<<-' : '<<';
+            return d === '&' ? '<&' : d === '>' ? '<>' : '<';
+        case '(':
+        case ')':
+            return c;
+        default:
+            return undefined;
+    }
+}
+function isBlank(c) {
+    return c === ' ' || c === '\t' || c === '\r';
+}
+function isMeta(c) {
+    return c === undefined || isBlank(c) || c === '\n' || ';&|()<>'.includes(c);
+}
+/** Lexes `source[from, to)` into commands (nested ones included, each after the one holding it). */
+function lexShell(source, from = 0, to = source.length) {
+    const out = [];
+    new Lexer(source, to, out).commands(from, 0, undefined, undefined);
+    return out;
+}
+class Lexer {
+    src;
+    limit;
+    out;
+    constructor(src, limit, out) {
+        this.src = src;
+        this.limit = limit;
+        this.out = out;
+    }
+    /**
+     * Reads commands from `i` until the end, or (with `close`) until an unmatched `)` or backquote,
+     * whose offset is returned (the caller skips it).
+     */
+    commands(i, depth, close, parent) {
+        const src = this.src;
+        let cmd = newCommand(depth, parent);
+        let heredocs = [];
+        // `case WORD in`: 'subject' until `in`, then 'pattern' until `)`, then commands until `;;`.
+        let caseState;
+        let caseDepth = 0;
+        // `for x in a b; do`, `[[ a && b ]]`: words that are not a command.
+        let skipUntil;
+        // `function name`: the name is not a command.
+        let skipWords = 0;
+        const finish = (op) => {
+            if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) {
+                if (op !== undefined)
+                    cmd.next = op;
+                this.out.push(cmd);
+            }
+            cmd = newCommand(depth, parent);
+        };
+        while (i < this.limit) {
+            const c = src[i];
+            if (close === '`' && c === '`')
+                break;
+            if (isBlank(c)) {
+                i++;
+                continue;
+            }
+            if (c === '\\' && src[i + 1] === '\n') {
+                i += 2;
+                continue;
+            }
+            if (c === '#') {
+                while (i < this.limit && src[i] !== '\n')
+                    i++;
+                continue;
+            }
+            if (c === '\n') {
+                i++;
+                if (skipUntil === 'separator')
+                    skipUntil = undefined;
+                if (heredocs.length > 0)
+                    i = this.heredocBodies(i, heredocs);
+                heredocs = [];
+                finish('\n');
+                continue;
+            }
+            if (skipUntil === ']]') {
+                const w = this.word(i, depth, cmd, true);
+                i = w.end;
+                if (w.value === ']]')
+                    skipUntil = undefined;
+                cmd.words.push(w);
+                continue;
+            }
+            const op = isMeta(c) ? operatorAt(src, i) : undefined;
+            if (op !== undefined) {
+                if (op === ')' && close === ')') {
+                    if (caseDepth > 0 && caseState === 'pattern') {
+                        caseState = undefined;
+                        i++;
+                        continue;
+                    }
+                    finish();
+                    return i;
+                }
+                if (op === ')' && caseState === 'pattern') {
+                    caseState = undefined;
+                    i++;
+                    continue;
+                }
+                if ((op === '<' || op === '>') && src[i + 1] === '(') {
+                    // Process substitution: a word whose commands are nested.
+                    const w = this.word(i, depth, cmd, false);
+                    cmd.words.push(w);
+                    i = w.end;
+                    continue;
+                }
+                if (op === '(' && cmd.words.length === 1 && /^\s*\)/.test(src.slice(i + 1, i + 40))) {
+                    // `name() { ...; }` defines a function; the body's commands follow.
+                    cmd = newCommand(depth, parent);
+                    i = src.indexOf(')', i) + 1;
+                    continue;
+                }
+                if (op === '(' && src[i + 1] === '(' && cmd.words.length === 0) {
+                    i = skipBalanced(src, i, this.limit, '(', ')');
+                    continue;
+                }
+                if (op.startsWith('<') || op.startsWith('>') || op === '&>' || op === '&>>') {
+                    const opStart = i;
+                    i += op.length;
+                    const redirect = { op };
+                    while (isBlank(src[i]))
+                        i++;
+                    if (i < this.limit && !isMeta(src[i])) {
+                        const target = this.word(i, depth, cmd, false);
+                        redirect.target = target;
+                        i = target.end;
+                        if (op === '<<' || op === '<<-')
+                            heredocs.push(redirect);
+                    }
+                    cmd.redirects.push(redirect);
+                    cmd.start = Math.min(cmd.start, opStart);
+                    cmd.end = Math.max(cmd.end, i);
+                    continue;
+                }
+                i += op.length;
+                if (op === ';;' || op === ';&' || op === ';;&') {
+                    finish(op);
+                    if (caseDepth > 0)
+                        caseState = 'pattern';
+                    continue;
+                }
+                skipUntil = undefined;
+                finish(op);
+                continue;
+            }
+            // A word.
+            const w = this.word(i, depth, cmd, false, close === '`');
+            i = w.end;
+            // `2>&1`: the file descriptor belongs to the redirection.
+            if (/^\d+$/.test(w.value) && !w.quoted && (src[i] === '<' || src[i] === '>'))
+                continue;
+            if (skipUntil === 'separator')
+                continue;
+            if (skipWords > 0) {
+                skipWords--;
+                continue;
+            }
+            const atStart = cmd.words.length === 0 && cmd.assignments.length === 0;
+            if (caseState === 'subject') {
+                if (w.value === 'in' && !w.quoted)
+                    caseState = 'pattern';
+                continue;
+            }
+            if (caseState === 'pattern') {
+                if (w.value === 'esac' && !w.quoted) {
+                    caseState = undefined;
+                    caseDepth--;
+                }
+                continue;
+            }
+            if (atStart && !w.quoted) {
+                if (w.value === 'esac' && caseDepth > 0) {
+                    caseDepth--;
+                    continue;
+                }
+                if (RESERVED.has(w.value))
+                    continue;
+                if (w.value === 'case') {
+                    caseState = 'subject';
+                    caseDepth++;
+                    continue;
+                }
+                if (w.value === 'for' || w.value === 'select') {
+                    skipUntil = 'separator';
+                    continue;
+                }
+                if (w.value === 'function') {
+                    skipWords = 1;
+                    continue;
+                }
+                if (w.value === '[[')
+                    skipUntil = ']]';
+            }
+            if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(w.value)) {
+                cmd.assignments.push(w);
+            }
+            else {
+                cmd.words.push(w);
+            }
+            cmd.start = Math.min(cmd.start, w.start);
+            cmd.end = Math.max(cmd.end, w.end);
+        }
+        if (heredocs.length > 0)
+            this.heredocBodies(i, heredocs);
+        finish();
+        return i;
+    }
+    /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
+    nested(at, close, depth, cmd, word) {
+        if (depth >= MAX_DEPTH)
+            return close === ')'
+                ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
+                : skipTo(this.src, at, this.limit, '`');
+        return this.commands(at, depth + 1, close, { command: cmd, word });
+    }
+    /** `$(...)`, `$((...))`, `${...}` at `at`; returns the offset after the construct. */
+    dollar(at, depth, cmd, word) {
+        const src = this.src;
+        if (src[at + 1] === '(' && src[at + 2] === '(')
+            return skipBalanced(src, at + 1, this.limit, '(', ')');
+        if (src[at + 1] === '(')
+            return Math.min(this.limit, this.nested(at + 2, ')', depth, cmd, word) + 1);
+        if (src[at + 1] === '{')
+            return skipBalanced(src, at + 1, this.limit, '{', '}');
+        return at + 1;
+    }
+    /** Skips heredoc bodies that start at `i` (one per `<<` of the line); returns where commands resume. */
+    heredocBodies(i, heredocs) {
+        for (const h of heredocs) {
+            const delimiter = h.target?.value ?? '';
+            const start = i;
+            let bodyEnd = this.limit;
+            while (i < this.limit) {
+                let eol = this.src.indexOf('\n', i);
+                if (eol === -1 || eol > this.limit)
+                    eol = this.limit;
+                let line = this.src.slice(i, eol).replace(/\r$/, '');
+                if (h.op === '<<-')
+                    line = line.replace(/^\t+/, '');
+                const lineStart = i;
+                i = eol + 1;
+                if (line === delimiter) {
+                    bodyEnd = lineStart;
+                    break;
+                }
+            }
+            h.body = [start, Math.min(bodyEnd, this.limit)];
+        }
+        return Math.min(i, this.limit);
+    }
+    /**
+     * Reads one word at `i`. Nested substitutions are lexed as commands whose parent is `cmd`; with
+     * `operatorsAsText` (inside `[[ ]]`) `&&`, `<` and the like are read as words.
+     */
+    word(i, depth, cmd, operatorsAsText, inBackquotes = false) {
+        const src = this.src;
+        const start = i;
+        let value = '';
+        let quoted = false;
+        const word = { value: '', start, end: start, quoted: false };
+        const nested = (at, close) => this.nested(at, close, depth, cmd, word);
+        const dollar = (at) => this.dollar(at, depth, cmd, word);
+        while (i < this.limit) {
+            const c = src[i];
+            if (operatorsAsText ? isBlank(c) || c === '\n' : isMeta(c)) {
+                if ((c === '<' || c === '>') && src[i + 1] === '(' && i === start && !operatorsAsText) {
+                    const end = Math.min(this.limit, nested(i + 2, ')') + 1);
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                if (c === '(' && value.endsWith('=') && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+                    // `arr=(a b c)`: the array is part of the assignment word.
+                    const end = skipBalanced(src, i, this.limit, '(', ')');
+                    value += src.slice(i, end);
+                    i = end;
+                    continue;
+                }
+                break;
+            }
+            if (c === '\\') {
+                quoted = true;
+                if (src[i + 1] === '\n')
+                    i += 2;
+                else {
+                    value += src[i + 1] ?? '';
+                    i += 2;
+                }
+                continue;
+            }
+            if (c === "'") {
+                quoted = true;
+                const end = skipTo(src, i + 1, this.limit, "'");
+                value += src.slice(i + 1, end);
+                i = end + 1;
+                continue;
+            }
+            if (c === '$' && src[i + 1] === "'") {
+                quoted = true;
+                const { text, end } = ansiC(src, i + 2, this.limit);
+                value += text;
+                i = end;
+                continue;
+            }
+            if (c === '"' || (c === '$' && src[i + 1] === '"')) {
+                quoted = true;
+                i += c === '$' ? 2 : 1;
+                while (i < this.limit && src[i] !== '"') {
+                    const d = src[i];
+                    if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
+                        if (src[i + 1] !== '\n')
+                            value += src[i + 1];
+                        i += 2;
+                    }
+                    else if (d === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) {
+                        const end = dollar(i);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else if (d === '`') {
+                        const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                        value += src.slice(i, end);
+                        i = end;
+                    }
+                    else {
+                        value += d;
+                        i++;
+                    }
+                }
+                i++;
+                continue;
+            }
+            if (c === '$') {
+                const end = dollar(i);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            if (c === '`') {
+                if (inBackquotes)
+                    break;
+                const end = Math.min(this.limit, nested(i + 1, '`') + 1);
+                value += src.slice(i, end);
+                i = end;
+                continue;
+            }
+            // A run of ordinary characters, appended at once.
+            PLAIN.lastIndex = i;
+            const run = PLAIN.exec(src);
+            const stop = run ? Math.min(i + run[0].length, this.limit) : i + 1;
+            value += src.slice(i, stop);
+            i = stop;
+        }
+        word.value = value;
+        word.end = Math.min(Math.max(i, start + 1), this.limit);
+        word.quoted = quoted;
+        return word;
+    }
+}
+function newCommand(depth, parent) {
+    const cmd = {
+        assignments: [],
+        words: [],
+        redirects: [],
+        start: Number.POSITIVE_INFINITY,
+        end: 0,
+        depth,
+    };
+    if (parent)
+        cmd.parent = parent;
+    return cmd;
+}
+/** Offset of the next `close` at or after `i` (or `limit`), honouring backslash escapes for backquotes. */
+function skipTo(src, i, limit, close) {
+    while (i < limit && src[i] !== close)
+        i += close === '`' && src[i] === '\\' ? 2 : 1;
+    return Math.min(i, limit);
+}
+/** Offset after the `close` that balances the `open` at `i` (quotes inside are skipped). */
+function skipBalanced(src, i, limit, open, close) {
+    let depth = 0;
+    while (i < limit) {
+        const c = src[i];
+        if (c === '\\')
+            i += 2;
+        else if (c === "'" && open !== '{')
+            i = skipTo(src, i + 1, limit, "'") + 1;
+        else {
+            if (c === open)
+                depth++;
+            else if (c === close && --depth === 0)
+                return i + 1;
+            i++;
+        }
+    }
+    return limit;
+}
+/** Decodes the body of `$'...'` from `i` (after the quote); returns the text and the offset after it. */
+function ansiC(src, i, limit) {
+    const simple = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '\\': '\\',
+        "'": "'",
+        '"': '"',
+        e: '\u001b',
+        a: '\u0007',
+    };
+    let text = '';
+    while (i < limit && src[i] !== "'") {
+        if (src[i] === '\\' && i + 1 < limit) {
+            const e = src[i + 1];
+            text += simple[e] ?? `\\${e}`;
+            i += 2;
+        }
+        else {
+            text += src[i];
+            i++;
+        }
+    }
+    return { text, end: Math.min(i + 1, limit) };
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/shell-commands.js
+
+/** Programs that run the command given after their own options and positional arguments. */
+const WRAPPERS = new Map([
+    ['sudo', { valueOptions: 'ugCDhprtUT', positional: 0 }],
+    ['doas', { valueOptions: 'uC', positional: 0 }],
+    ['env', { valueOptions: 'uCS', positional: 0 }],
+    ['exec', { valueOptions: 'a', positional: 0 }],
+    ['command', { valueOptions: '', positional: 0 }],
+    ['builtin', { valueOptions: '', positional: 0 }],
+    ['nohup', { valueOptions: '', positional: 0 }],
+    ['time', { valueOptions: 'fo', positional: 0 }],
+    ['nice', { valueOptions: 'n', positional: 0 }],
+    ['ionice', { valueOptions: 'cnp', positional: 0 }],
+    ['timeout', { valueOptions: 'ks', positional: 1 }],
+    ['stdbuf', { valueOptions: 'ioe', positional: 0 }],
+    ['xargs', { valueOptions: 'IinPdLaEs', positional: 0 }],
+    ['chroot', { valueOptions: '', positional: 1 }],
+    ['gosu', { valueOptions: '', positional: 1 }],
+    ['su-exec', { valueOptions: '', positional: 1 }],
+    ['eatmydata', { valueOptions: '', positional: 0 }],
+    ['chronic', { valueOptions: '', positional: 0 }],
+    ['unbuffer', { valueOptions: '', positional: 0 }],
+]);
+/** Shells whose `-c` argument (or, in CI steps, whose single quoted argument) is a script. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
+/** Dockerfile instructions whose arguments are a shell command line. */
+const DOCKER_INSTRUCTIONS = /^(?:RUN|CMD|ENTRYPOINT|HEALTHCHECK)$/i;
+/** Programs are named by their base name, without a Windows `.exe`. */
+function programName(word) {
+    const base = word.slice(word.lastIndexOf('/') + 1);
+    return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
+}
+/** The view of one command (see {@link CommandView}). */
+function viewOf(command, embedded = false) {
+    const words = command.words;
+    let k = embedded ? hostPrefixEnd(words) : 0;
+    const bodyIndex = k;
+    for (let guard = 0; guard < 8 && k < words.length; guard++) {
+        const name = embeddedName(words[k].value, embedded && k === bodyIndex);
+        if (name.startsWith('python') &&
+            /^python[0-9.]*$/.test(name) &&
+            words[k + 1]?.value === '-m' &&
+            words[k + 2]) {
+            return { command, name: programName(words[k + 2].value), nameIndex: k + 2, bodyIndex };
+        }
+        const wrapper = WRAPPERS.get(name);
+        if (!wrapper)
+            return { command, name, nameIndex: k, bodyIndex };
+        k = skipWrapper(words, k + 1, wrapper);
+    }
+    return { command, name: '', nameIndex: words.length, bodyIndex };
+}
+function embeddedName(value, first) {
+    // Make runs `@cmd` silently, `-cmd` ignoring errors, `+cmd` even under -n.
+    return programName(first ? value.replace(/^[@+-]+(?=[A-Za-z./])/, '') : value);
+}
+/** Index of the first word after a host language's prefix (`- run:`, `RUN --mount=x`). */
+function hostPrefixEnd(words) {
+    let k = 0;
+    while (k < words.length) {
+        const w = words[k];
+        if (w.quoted)
+            break;
+        if (w.value === '-' || /^[A-Za-z_][\w.-]*:$/.test(w.value))
+            k++;
+        else if (DOCKER_INSTRUCTIONS.test(w.value) && k === 0) {
+            k++;
+            while (words[k] && /^--[a-z]/.test(words[k].value))
+                k++;
+        }
+        else
+            break;
+    }
+    return k;
+}
+function skipWrapper(words, k, wrapper) {
+    while (k < words.length) {
+        const v = words[k].value;
+        if (v === '--')
+            return k + 1 + wrapper.positional;
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
+            k++;
+        }
+        else if (/^-[A-Za-z]/.test(v)) {
+            // `-u root` takes the next word; `-uroot` and `--user=root` do not.
+            k += v.length === 2 && wrapper.valueOptions.includes(v[1]) ? 2 : 1;
+        }
+        else if (/^--[a-z]/.test(v)) {
+            k++;
+        }
+        else {
+            break;
+        }
+    }
+    return k + wrapper.positional;
+}
+/** A script handed to another program as one word: `sh -c '<script>'`, `eval "<script>"`. */
+function scriptWords(view, source, embedded) {
+    const words = view.command.words;
+    const out = [];
+    // A whole quoted command line given to a CI step (`sh 'curl ...'`, `run: "curl ..."`).
+    const body = words[view.bodyIndex];
+    if (embedded && body?.quoted && /\s/.test(body.value) && isWhollyQuoted(source, body))
+        out.push(body);
+    if (view.name === 'eval')
+        out.push(...words.slice(view.nameIndex + 1));
+    for (let k = view.nameIndex; k < words.length; k++) {
+        const v = words[k].value;
+        if (!SHELLS.has(v) && !(v.includes('/') && SHELLS.has(programName(v))))
+            continue;
+        const flag = words[k + 1]?.value ?? '';
+        if (/^-[a-z]*c[a-z]*$/.test(flag) && words[k + 2])
+            out.push(words[k + 2]);
+        else if (embedded && k === view.nameIndex && words.length === k + 2 && words[k + 1].quoted)
+            out.push(words[k + 1]);
+    }
+    return out;
+}
+function isWhollyQuoted(source, word) {
+    const first = source[word.start];
+    return (first === '"' || first === "'") && source[word.end - 1] === first && word.end - word.start >= 2;
+}
+/** Scripts handed to shells are lexed this many levels deep at most. */
+const MAX_SCRIPT_DEPTH = 4;
+/**
+ * Every command of `source[from, to)` with its view: nested substitutions and the commands of scripts
+ * passed to shells (`sh -c '...'`, `eval`) included, each command once.
+ */
+function scriptCommands(source, from = 0, to = source.length, embedded = false) {
+    const out = [];
+    // A re-lexed script finds again the substitutions inside it, which the first pass lexed already:
+    // commands are known by their offsets, collected only once a script is re-lexed.
+    let seen;
+    const key = (c) => c.start * 4_194_304 + c.end;
+    const visit = (start, end, level, hosted) => {
+        for (const command of lexShell(source, start, end)) {
+            if (level > 0) {
+                seen ??= new Set(out.map((v) => key(v.command)));
+                if (seen.has(key(command)))
+                    continue;
+                seen.add(key(command));
+            }
+            const view = viewOf(command, hosted);
+            out.push(view);
+            if (level >= MAX_SCRIPT_DEPTH)
+                continue;
+            for (const w of scriptWords(view, source, hosted)) {
+                const quoted = isWhollyQuoted(source, w);
+                visit(quoted ? w.start + 1 : w.start, quoted ? w.end - 1 : w.end, level + 1, false);
+            }
+        }
+    };
+    visit(from, to, 0, embedded);
+    return out;
+}
+/**
+ * The innermost command part that holds `offset`, or undefined when the offset is in a comment, an
+ * operator or blank space.
+ */
+function contextAt(views, offset) {
+    let best;
+    const consider = (ctx, start, end) => {
+        if (offset < start || offset >= end)
+            return;
+        if (!best || end - start <= best.size)
+            best = { ctx, size: end - start };
+    };
+    for (const view of views) {
+        const c = view.command;
+        if (offset < c.start || (offset >= c.end && !c.redirects.some((r) => r.body)))
+            continue;
+        c.words.forEach((w, i) => {
+            const role = i < view.bodyIndex
+                ? 'prefix'
+                : i < view.nameIndex
+                    ? 'prefix'
+                    : i === view.nameIndex
+                        ? 'name'
+                        : 'argument';
+            consider({ view, wordIndex: i, role }, w.start, w.end);
+        });
+        for (const a of c.assignments)
+            consider({ view, wordIndex: -1, role: 'assignment' }, a.start, a.end);
+        for (const r of c.redirects) {
+            if (r.target)
+                consider({ view, wordIndex: -1, role: 'redirect' }, r.target.start, r.target.end);
+            if (r.body)
+                consider({ view, wordIndex: -1, role: 'heredoc' }, r.body[0], r.body[1]);
+        }
+    }
+    return best?.ctx;
+}
+/** Programs that only print or search text: a flag in their arguments configures nothing. */
+const TEXT_COMMANDS = new Set([
+    'echo',
+    'printf',
+    'print',
+    'grep',
+    'egrep',
+    'fgrep',
+    'zgrep',
+    'rg',
+    'ag',
+    'ack',
+    'sed',
+    'awk',
+    'gawk',
+    'test',
+    '[',
+    '[[',
+    ':',
+    'true',
+    'false',
+    'logger',
+    'log',
+    'info',
+    'warn',
+    'error',
+    'die',
+    'fail',
+    'debug',
+]);
+/** Targets that discard or show output rather than store it. */
+const NOT_A_FILE = /^(?:\/dev\/(?:null|stdout|stderr|tty)|&?-|&?\d+)$/;
+/**
+ * True when the command's output is stored in a file: redirected (`> f`, `>> f`) or piped into
+ * `tee f`. Text written to a file is configuration (`echo insecure >> ~/.curlrc`).
+ */
+function writesToFile(views, index) {
+    const view = views[index];
+    const c = view.command;
+    const redirected = c.redirects.some((r) => /^(?:>|>>|>\||&>|&>>)$/.test(r.op) && r.target !== undefined && !NOT_A_FILE.test(r.target.value));
+    if (redirected)
+        return true;
+    if (c.next !== '|' && c.next !== '|&')
+        return false;
+    for (let j = index + 1; j < views.length && j < index + 64; j++) {
+        const next = views[j];
+        if (next.command.depth > c.depth)
+            continue;
+        if (next.command.depth < c.depth)
+            return false;
+        const args = next.command.words.slice(next.nameIndex + 1);
+        return next.name === 'tee' && args.some((w) => !w.value.startsWith('-') && !NOT_A_FILE.test(w.value));
+    }
+    return false;
 }
 
 
@@ -42663,55 +43952,6 @@ function frame(kind, p, start, keyStart = -1) {
         nextIndex: 0,
         keyStart,
     };
-}
-
-
-/***/ }),
-
-/***/ 7717:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  D: () => (/* binding */ tuneHeap)
-});
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./lib/heap.js
-
-/**
- * How far the old generation may grow past what the last full collection kept, in percent. V8's
- * own factor goes up to 4x when collections are cheap relative to the run (they are for a large
- * check), and so the engine's heap of the 200,000-file check grew to 170-220 MB for 55-85 MB live.
- * At 25% it stays near 90 MB and the worker's near 57 MB: peak RSS 286-290 MB (352-445 MB before),
- * for about 40 full collections instead of 25 (docs/performance.md). Read at every full collection,
- * so setting it at run time takes effect; process-wide, so worker threads follow it too.
- */
-const HEAP_GROWING_PERCENT = 25;
-/**
- * The young generation's size, in MB per semi-space, of the threads started after {@link tuneHeap}
- * (the slice workers; V8 gives them 2 MB). A worker allocates some 11 KB per file it checks, most of
- * it dead within the file, and every scavenge also copies the live texts of its slice: a larger young
- * generation scavenges less often (docs/performance.md: 8% less CPU for the 100,000-file check at 4
- * MB). 3 MB, not 4: at 200,000 files 4 MB took peak RSS to 296-305 thousand KiB, 3 MB to 289-292
- * (alternated runs, no CPU difference above the noise). The main thread's young generation is sized
- * before any code runs: it keeps V8's.
- */
-const WORKER_SEMI_SPACE_MB = 3;
-/**
- * The entry points' settings of the JavaScript heap. The young generation keeps its first size
- * instead of doubling. Most of a large check's garbage is file texts that die within their slice;
- * a new space grown to its maximum only adds to peak memory (measured with `npm run bench`: 390 MB
- * peak RSS with growth, 270 MB without, the same run time). The flag is read when the new space
- * would grow, so setting it at run time takes effect; it applies to worker threads too.
- */
-function tuneHeap() {
-    (0,external_node_v8_namespaceObject.setFlagsFromString)('--semi-space-growth-factor=1');
-    // Read when an isolate is made: the slice workers started later, not this thread.
-    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
-    (0,external_node_v8_namespaceObject.setFlagsFromString)(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
 
