@@ -61,6 +61,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*_test.*',
   '**/*.test.*',
   '**/*.spec.*',
+  // The environment of a test run (Laravel's `.env.testing`, dotenv's `.env.test`), which `*.test.*`
+  // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
+  '**/.env.test',
+  '**/.env.testing',
   '**/test_*.py',
   '**/*_test.py',
   '**/*Test.java',

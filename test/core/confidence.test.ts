@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -74,6 +75,13 @@ describe('test paths', () => {
     ['e2e/suites/provider/common.go', true],
     ['providers/chef/fake/fake.go', true],
     ['generators/github/github_test.pem', true],
+    ['.env.test', true],
+    ['services/api/.env.testing', true],
+    ['.env', false],
+    ['.env.production', false],
+    ['.env.ci', false],
+    // Already by `**/*.test.*`.
+    ['.env.test.local', true],
     ['cmd/latest.go', false],
     ['examples-app/Dockerfile', false],
     ['src/.examplesrc/Dockerfile', false],
@@ -123,6 +131,42 @@ async function check(root: string, extra: Partial<Parameters<typeof runCheck>[0]
 }
 const where = (r: Report) =>
   r.findings.map((f) => `${f.location?.path} ${f.confidence}${f.blocking ? ' blocking' : ''}`).sort();
+
+describe('a test environment file is test data', () => {
+  // A random session secret beside obviously fake values, as a test environment holds them.
+  const secret = createHash('sha256').update('controlgate test environment').digest('hex');
+  const env = [
+    'APP_ENV=test',
+    'DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_test',
+    `SESSION_SECRET=${secret}`,
+    'SMTP_PASSWORD=123',
+    '',
+  ].join('\n');
+  const files = { '.env.test': env, 'api/.env.testing': env, '.env': env, 'api/.env.production': env };
+  const shown = (r: Report) =>
+    r.findings
+      .map(
+        (f) => `${f.location?.path}:${f.location?.startLine} ${f.confidence}${f.blocking ? ' blocking' : ''}`,
+      )
+      .sort();
+
+  it('.env.test and .env.testing get low confidence (hidden); .env and .env.production keep theirs', async () => {
+    const root = makeTree(files);
+    const regular = await runCheck({ root, onlyRules: ['credential-file-committed'] });
+    expect(shown(regular)).toEqual(['.env:3 medium blocking', 'api/.env.production:3 medium blocking']);
+    expect(regular.summary.hidden).toMatchObject({ findings: 2, lowConfidence: 2 });
+    const auditor = await runCheck({ root, onlyRules: ['credential-file-committed'], persona: 'auditor' });
+    expect(shown(auditor)).toEqual([
+      '.env.test:3 low',
+      '.env:3 medium blocking',
+      'api/.env.production:3 medium blocking',
+      'api/.env.testing:3 low',
+    ]);
+    for (const f of auditor.findings.filter((x) => x.confidence === 'low')) {
+      expect(f.confidenceReason).toMatch(/test, fixture, example, documentation or vendored path/);
+    }
+  });
+});
 
 describe('confidence in a run', () => {
   it('a finding under a test path is low confidence: counted, hidden from regular, not blocking', async () => {

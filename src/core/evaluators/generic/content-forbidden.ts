@@ -1,5 +1,6 @@
 import type { Location, RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { gradeRequest, REQUEST_SCHEMA, type RequestGrading, runsInContainer } from './request-grading.js';
 import {
   compilePattern,
   FLAGS_SCHEMA,
@@ -12,6 +13,7 @@ import {
   showPattern,
 } from './shared.js';
 import { forEachLogicalLine, LineCommands, physicalPosition, type ShellLimits } from './shell-lines.js';
+import type { RequestFacts } from './shell-requests.js';
 
 /** One forbidden pattern: a bare regular expression, or one with its own flags and message. */
 export type ForbiddenPattern =
@@ -23,6 +25,7 @@ export type ForbiddenPattern =
       redact?: boolean;
       commands?: string[];
       exceptArgument?: string;
+      request?: RequestGrading;
     };
 
 /** Options of `content.forbidden`. */
@@ -33,6 +36,7 @@ export interface ContentForbiddenOptions {
   patterns: ForbiddenPattern[];
   commentPrefixes: string[];
   shellPaths: string[];
+  buildPaths?: string[];
   message?: string;
 }
 
@@ -43,6 +47,7 @@ interface CompiledPattern {
   message: string;
   redact: boolean;
   limits: ShellLimits;
+  request: RequestGrading | undefined;
 }
 
 /**
@@ -102,6 +107,7 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
               'In `shellPaths` files: the match does not count when an argument of its command matches ' +
                 'this expression (e.g. a URL of the local machine).',
             ),
+            request: REQUEST_SCHEMA,
           },
         },
       },
@@ -120,6 +126,10 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
           'or searches text (echo, printf, grep, ...) unless its output is written to a file; patterns ' +
           'with `commands` or `exceptArgument` are limited further.',
         { default: [] },
+      ),
+      buildPaths: globList(
+        'Globs of the `shellPaths` files whose commands run in a build or CI job (CI configuration, ' +
+          'Dockerfiles, scripts under CI or build folders); see `request`.',
       ),
       message: {
         type: 'string',
@@ -141,14 +151,16 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
         message: spec.message ?? options.message ?? `Forbidden content: the line matches ${showPattern(re)}.`,
         redact: spec.redact ?? false,
         limits,
+        request: spec.request,
       };
     });
     const findings: RawFinding[] = [];
     const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
+    const build = options.buildPaths?.length ? workspace.matcher(options.buildPaths) : () => false;
     for (const file of selectFiles(workspace, options)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
-      if (shell?.(file)) scanShellFile(file, text, patterns, options.commentPrefixes, findings);
+      if (shell?.(file)) scanShellFile(file, text, patterns, options.commentPrefixes, build(file), findings);
       else scanFile(file, text, patterns, options.commentPrefixes, findings);
     }
     return findings;
@@ -184,12 +196,16 @@ function scanFile(
   });
 }
 
-/** {@link scanFile} for shell files: logical lines, and only matches a command acts on. */
+/**
+ * {@link scanFile} for shell files: logical lines, and only matches a command acts on. `build`: the
+ * file's commands run in a build or CI job.
+ */
 function scanShellFile(
   file: string,
   text: string,
   patterns: readonly CompiledPattern[],
   commentPrefixes: readonly string[],
+  build: boolean,
   out: RawFinding[],
 ): void {
   const ordinals = new Map<string, number>();
@@ -201,10 +217,18 @@ function scanShellFile(
       commands ??= new LineCommands(line.text);
       p.all.lastIndex = 0;
       let m: RegExpExecArray | null;
+      let facts: RequestFacts | undefined;
       for (m = p.all.exec(line.text); m; m = p.all.exec(line.text)) {
         // A group named `arg` is the part that must be an argument (`curl ... -k`: the `-k`).
         const arg = m.indices?.groups?.arg;
-        if (commands.counts(arg ? arg[0] : m.index, p.limits)) break;
+        const offset = arg ? arg[0] : m.index;
+        if (commands.counts(offset, p.limits)) {
+          if (!p.request) break;
+          const flag = arg ? line.text.slice(arg[0], arg[1]) : m[0];
+          facts = commands.request(offset, flag, p.limits.commands ?? new Set());
+          // A certificate flag changes nothing on a plain-HTTP request or one through a local socket.
+          if (!facts || !(facts.plainHttp || facts.localSocket)) break;
+        }
         if (m[0].length === 0) p.all.lastIndex += 1;
       }
       if (!m) continue;
@@ -221,7 +245,12 @@ function scanShellFile(
         startColumn: start.column,
         endColumn: end.column,
       };
-      out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
+      const key = n === 1 ? identity : `${identity}\u0000${n}`;
+      const graded =
+        p.request && facts
+          ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
+          : { message: p.message };
+      out.push({ location, key, ...graded });
     }
   });
 }

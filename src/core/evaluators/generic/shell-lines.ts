@@ -7,6 +7,7 @@ import {
   writesToFile,
 } from '../../parsers/shell-commands.js';
 import { MAX_LINE_CHARS } from './shared.js';
+import { aboutProxy, type RequestFacts, requestFacts } from './shell-requests.js';
 
 /**
  * Shell-aware matching for `content.forbidden`: files whose lines are shell commands, or hold them
@@ -74,6 +75,8 @@ export interface ShellLimits {
 export class LineCommands {
   private views: CommandView[] | undefined;
   private readonly text: string;
+  /** Request facts by command, kind of flag and clients: a line may repeat a flag many times. */
+  private readonly requests = new Map<string, RequestFacts>();
 
   constructor(text: string) {
     this.text = text;
@@ -105,5 +108,23 @@ export class LineCommands {
       !TEXT_COMMANDS.has(view.name) &&
       words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands!.has(programName(w.value)))
     );
+  }
+
+  /**
+   * The facts of the request made by the command holding the flag `flag` at `offset`, a client among
+   * `clients` (see {@link requestFacts}); undefined when no command holds the offset.
+   */
+  request(offset: number, flag: string, clients: ReadonlySet<string>): RequestFacts | undefined {
+    const views = this.all();
+    const ctx = contextAt(views, offset);
+    if (!ctx) return undefined;
+    const index = views.indexOf(ctx.view);
+    const key = `${index}\u0000${aboutProxy(flag)}\u0000${[...clients].join(' ')}`;
+    let facts = this.requests.get(key);
+    if (!facts) {
+      facts = requestFacts(this.text, views, index, clients, flag);
+      this.requests.set(key, facts);
+    }
+    return facts;
   }
 }

@@ -271,7 +271,8 @@ export const dotenvDetector: Detector = {
   describes:
     '`.env` files that assign a secret-looking value (a random, literal value to a name ending in ' +
     'password, secret, token, key, credentials or salt); a `.env` of versions, paths and flags is not a ' +
-    'credential file. Templates (`.env.example`, `.env.sample`) are not read.',
+    "credential file. Templates (`.env.example`, `.env.sample`) are not read; what a test run's " +
+    '`.env.test` or `.env.testing` holds is test data (a default test path: low confidence).',
   find(line, ctx) {
     if (DOTENV_TEMPLATE.test(ctx.path) || encryptedFile(ctx.path, ctx.text)) return [];
     const m = DOTENV_NAME.exec(line);

@@ -1,0 +1,134 @@
+import type { Confidence, RawFinding, Severity } from '../../types.js';
+import { CONFIDENCES, SEVERITIES } from '../../types.js';
+import type { RequestFacts } from './shell-requests.js';
+
+/**
+ * Grading of a flag that turns certificate checks off on a request (`curl -k`, `wget
+ * --no-check-certificate`) by what the request is for. A download into a build lets whoever
+ * intercepts it put code into the artifacts: the rule's severity. A script that only reads a
+ * service's answer (a container's entrypoint calling another container) talks to a service whose
+ * identity nobody checks, a smaller matter. A host that no public name or address can be is an
+ * internal service, most often with a self-signed certificate: the finding is less sure to matter.
+ */
+
+/**
+ * How a flag that switches certificate checks off for a request is graded. The pattern's own message
+ * and the rule's severity are for a request that feeds a build: in a `buildPaths` file, or whose
+ * response is stored or run.
+ */
+export interface RequestGrading {
+  /** A request whose response only the script reads (a service talking to another). */
+  runtime: { severity: Severity; message: string };
+  /** No host can be a public DNS name or address; `{host}` in the message is the first one. */
+  internal: { confidence: Confidence; message: string };
+}
+
+/** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
+export const REQUEST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['runtime', 'internal'],
+  description:
+    'In `shellPaths` files, for a flag that switches certificate checks off on a request of ' +
+    '`commands` (curl, wget): no finding when every URL is `http://` or the request goes ' +
+    "through a local socket; the rule's severity and the pattern's message only where the " +
+    "request feeds a build (a `buildPaths` file other than a container's CMD, ENTRYPOINT or " +
+    'HEALTHCHECK line, or a response stored in a file or run), `runtime` elsewhere; and ' +
+    '`internal` when no host can be a public DNS name.',
+  properties: {
+    runtime: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['severity', 'message'],
+      properties: {
+        severity: { enum: [...SEVERITIES] },
+        message: { type: 'string', minLength: 1 },
+      },
+    },
+    internal: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['confidence', 'message'],
+      properties: {
+        confidence: { enum: [...CONFIDENCES] },
+        message: {
+          type: 'string',
+          minLength: 1,
+          description: 'Added to the message; `{host}` is replaced by the host.',
+        },
+      },
+    },
+  },
+};
+
+/** The message, severity and confidence of a finding on a request; `build`: the line runs in a build. */
+export function gradeRequest(
+  message: string,
+  request: RequestGrading,
+  facts: RequestFacts,
+  build: boolean,
+): Pick<RawFinding, 'message' | 'severity' | 'confidence'> {
+  const out: Pick<RawFinding, 'message' | 'severity' | 'confidence'> =
+    build || facts.feeds !== undefined
+      ? { message }
+      : { message: request.runtime.message, severity: request.runtime.severity };
+  const hosts = facts.urls.map(internalHost);
+  const host = hosts.length > 0 && hosts.every((h) => h !== undefined) ? hosts[0]! : undefined;
+  if (host !== undefined) {
+    const shown = host.length > 80 ? `${host.slice(0, 77)}...` : host;
+    out.confidence = request.internal.confidence;
+    out.message = `${out.message} ${request.internal.message.replaceAll('{host}', shown)}`;
+  }
+  return out;
+}
+
+/** A container's run-time instruction in a Dockerfile: what it runs is no part of the build. */
+const CONTAINER_RUNTIME = /^[ \t]*(?:CMD|ENTRYPOINT|HEALTHCHECK)[ \t]/i;
+
+/** Whether `line` of the file `path` is a Dockerfile's CMD, ENTRYPOINT or HEALTHCHECK. */
+export function runsInContainer(path: string, line: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return /(?:^|\.)(?:docker|container)file(?:\.|$)/i.test(base) && CONTAINER_RUNTIME.test(line);
+}
+
+/** Shell expansions within a word, replaced by a marker of the same length (what they hold is unknown). */
+const EXPANSION =
+  /\$\{[^}]{0,256}\}|\$\([^)]{0,256}\)|\$[A-Za-z_][A-Za-z0-9_]{0,255}|\$[0-9@*#?$!-]|`[^`]{0,256}`/g;
+
+/** Suffixes of names that public DNS never resolves: special-use, Kubernetes, home networks. */
+const INTERNAL_SUFFIX = /\.(?:internal|local|localdomain|lan|home\.arpa|svc|localhost)$/;
+
+const PRIVATE_IPV4 = /^(?:10\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])|192\.168|169\.254)\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * The host of `url` as written, when it cannot be a public DNS name: it holds `_`, is a single label
+ * (`http://db:8080`), ends in a special-use suffix (`.internal`, `.svc`, `.local`, ...) or is a
+ * private address. Undefined for a public or unknown host (`https://$HOST/`).
+ */
+export function internalHost(url: string): string | undefined {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\//.exec(url);
+  if (!scheme) return undefined;
+  const rest = url.slice(scheme[0].length);
+  const masked = rest.replace(EXPANSION, (m) => '\u0001'.repeat(m.length));
+  let end = masked.search(/[/?#]/);
+  if (end < 0) end = masked.length;
+  const start = masked.lastIndexOf('@', end) + 1;
+  let host = masked.slice(start, end);
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    host = host.slice(0, close < 0 ? undefined : close + 1);
+  } else if (host.includes(':')) {
+    host = host.slice(0, host.indexOf(':'));
+  }
+  const written = rest.slice(start, start + host.length);
+  host = host.toLowerCase().replace(/\.$/, '');
+  if (host === '' || /^\u0001+$/.test(host)) return undefined;
+  // Certificate authorities issue no certificate for a name with `_`, and no hostname holds one.
+  if (host.includes('_')) return written;
+  const known = !host.includes('\u0001');
+  if (known && host.startsWith('[')) return /^\[(?:f[cd]|fe[89ab])/.test(host) ? written : undefined;
+  if (known && /^[\d.]+$/.test(host)) return PRIVATE_IPV4.test(host) ? written : undefined;
+  if (known && !host.includes('.')) return written;
+  const literalTail = host.slice(host.lastIndexOf('\u0001') + 1);
+  return INTERNAL_SUFFIX.test(literalTail) ? written : undefined;
+}

@@ -1,0 +1,346 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell `${VAR}` expansions in URLs are test data here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
+import {
+  type ContentForbiddenOptions,
+  contentForbidden,
+  type ForbiddenPattern,
+} from '../../src/core/evaluators/generic/content-forbidden.js';
+import { internalHost } from '../../src/core/evaluators/generic/request-grading.js';
+import { MAX_LINE_CHARS } from '../../src/core/evaluators/generic/shared.js';
+import { loadRules } from '../../src/core/rules/load.js';
+import type { Finding, RawFinding } from '../../src/core/types.js';
+import { cpuMs } from '../helpers/linear.js';
+import { cleanup, makeTree, testRule, workspaceOf } from './kit.js';
+
+afterAll(cleanup);
+
+/** The curl and wget patterns of tls-verification-disabled, with their graded messages. */
+function requestPatterns() {
+  const rule = loadRules().find((r) => r.id === 'tls-verification-disabled')!;
+  const patterns = (rule.check.with as { patterns: ForbiddenPattern[] }).patterns;
+  const of = (client: string) => {
+    const p = patterns.find((x) => typeof x !== 'string' && x.commands?.includes(client));
+    if (typeof p !== 'object' || !p.message || !p.request) throw new Error(`no graded ${client} pattern`);
+    const { request } = p;
+    return {
+      build: p.message,
+      runtime: request.runtime.message,
+      internal: (host: string) => request.internal.message.replace('{host}', host),
+    };
+  };
+  return { curl: of('curl'), wget: of('wget') };
+}
+
+const { curl, wget } = requestPatterns();
+
+const workflow = (run: string) =>
+  `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+
+/**
+ * [case, path, content, expected]: expected is [severity, confidence, message] of the one finding, or
+ * null for none. Paths outside CI and build folders are runtime scripts (a container's entrypoint).
+ */
+const CASES: [string, string, string, [string, string, string] | null][] = [
+  // (a) Plain HTTP: the flag checks nothing.
+  ['http with a variable host', 'app/entrypoint.sh', 'curl --insecure -L http://$D/probe\n', null],
+  ['every URL http', 'app/a.sh', 'curl -k http://a.example/x http://b.example/y\n', null],
+  ['--url http', 'app/b.sh', 'curl -k --retry 3 --url http://a.example/x\n', null],
+  ['wget to stdout, http', 'app/c.sh', 'wget --no-check-certificate -qO- http://a.example/x | jq .\n', null],
+  [
+    'http proxy, --proxy-insecure',
+    'app/d.sh',
+    'curl --proxy-insecure -x http://p.example:3128 https://a.example/\n',
+    null,
+  ],
+  [
+    'through a local socket',
+    'app/e.sh',
+    'curl -sk --unix-socket /run/docker.sock https://docker/info\n',
+    null,
+  ],
+  [
+    'one https URL among http',
+    'app/f.sh',
+    'curl -k http://a.example/x https://b.example/y\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  ['a variable URL is unknown', 'app/g.sh', 'curl -k "$URL"\n', ['medium', 'high', curl.runtime]],
+  [
+    'URLs from a config file',
+    'app/h.sh',
+    'curl -k -K urls.txt http://a.example/\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'proxy from the environment',
+    'app/i.sh',
+    'curl --proxy-insecure http://a.example/\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  // (b) What the response feeds.
+  [
+    'read by the script',
+    'app/j.sh',
+    'curl --silent --insecure https://api.example.com/v1 | jq .\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'captured in a variable',
+    'app/k.sh',
+    'ID=$(curl -sk https://api.example.com/v1)\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'stderr to a file',
+    'app/l.sh',
+    'curl -k https://api.example.com/v1 2> err.log\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'body discarded',
+    'app/m.sh',
+    "curl -k -o /dev/null -w '%{http_code}' https://api.example.com/\n",
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'parsed by python -c',
+    'app/n.sh',
+    "curl -k https://api.example.com/v1 | python3 -c 'import sys; print(sys.stdin.read())'\n",
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'read by sh -c',
+    'app/n2.sh',
+    'curl -sk https://api.example.com/v1 | sh -c \'read -r token; echo "${#token}"\'\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'wget --spider',
+    'app/o.sh',
+    'wget -q --spider --no-check-certificate https://api.example.com/health\n',
+    ['medium', 'high', wget.runtime],
+  ],
+  [
+    'saved with -o',
+    'app/p.sh',
+    'curl -k https://dl.example.com/t.tgz -o /tmp/t.tgz\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'saved with a -O cluster',
+    'app/q.sh',
+    'curl -fsSLkO https://dl.example.com/t.tgz\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'saved with >',
+    'app/r.sh',
+    'curl -k https://api.example.com/v1 > state.json\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'unpacked by tar',
+    'app/s.sh',
+    'curl -k https://dl.example.com/t.tgz | gunzip | tar x -C /opt\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'piped into a shell',
+    'app/t.sh',
+    'curl -k https://dl.example.com/i.sh | sudo bash -s -- --yes\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'run by bash <(...)',
+    'app/u.sh',
+    'bash <(curl -k https://dl.example.com/i.sh)\n',
+    ['high', 'high', curl.build],
+  ],
+  ['run by eval', 'app/v.sh', 'eval "$(curl -k https://dl.example.com/env)"\n', ['high', 'high', curl.build]],
+  [
+    'wget saves by default',
+    'app/w.sh',
+    'wget --no-check-certificate https://dl.example.com/t.tgz\n',
+    ['high', 'high', wget.build],
+  ],
+  [
+    'script in a CI folder',
+    'ci/deploy.sh',
+    'curl -k https://api.example.com/v1 | jq .\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'script under .github',
+    '.github/scripts/x.sh',
+    'curl -k https://api.example.com/v1\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'script named for the build',
+    'tools/docker-build.sh',
+    'curl -k https://api.example.com/v1\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'workflow run: step',
+    '.github/workflows/ci.yml',
+    workflow('curl -k https://api.example.com/v1'),
+    ['high', 'high', curl.build],
+  ],
+  [
+    'Dockerfile RUN',
+    'img/Dockerfile',
+    'FROM alpine:3.20\nRUN curl -k https://api.example.com/v1\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'Dockerfile HEALTHCHECK',
+    'hc/Dockerfile',
+    'FROM alpine:3.20\nHEALTHCHECK CMD curl -fk https://app.example.com/health || exit 1\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'Dockerfile RUN over http',
+    'plain/Dockerfile',
+    'FROM alpine:3.20\nRUN curl -k http://dl.example.com/x -o x\n',
+    null,
+  ],
+  // (c) Hosts that cannot be public DNS names.
+  [
+    'compose network name with _',
+    'c1/entrypoint.sh',
+    'ID=$(curl --silent --insecure https://controller.${STACK}_internal/x | jq .)\n',
+    ['medium', 'low', `${curl.runtime} ${curl.internal('controller.${STACK}_internal')}`],
+  ],
+  [
+    'single label',
+    'c2/entrypoint.sh',
+    'curl -k https://db:8443/x\n',
+    ['medium', 'low', `${curl.runtime} ${curl.internal('db')}`],
+  ],
+  [
+    '.internal',
+    'c3/entrypoint.sh',
+    'curl -k https://vault.internal/v1\n',
+    ['medium', 'low', `${curl.runtime} ${curl.internal('vault.internal')}`],
+  ],
+  [
+    '.svc.cluster.local',
+    'c4/entrypoint.sh',
+    'curl -k https://api.${NS}.svc.cluster.local/x\n',
+    ['medium', 'low', `${curl.runtime} ${curl.internal('api.${NS}.svc.cluster.local')}`],
+  ],
+  [
+    '.lan',
+    'c5/entrypoint.sh',
+    'curl -k https://nas.lan/x\n',
+    ['medium', 'low', `${curl.runtime} ${curl.internal('nas.lan')}`],
+  ],
+  [
+    'private address',
+    'c6/entrypoint.sh',
+    'curl -k https://10.0.0.5/x\n',
+    ['medium', 'low', `${curl.runtime} ${curl.internal('10.0.0.5')}`],
+  ],
+  [
+    'wget, internal',
+    'c7/entrypoint.sh',
+    'wget -qO- --no-check-certificate https://cache.local/x\n',
+    ['medium', 'low', `${wget.runtime} ${wget.internal('cache.local')}`],
+  ],
+  [
+    'internal host in a build',
+    '.github/workflows/n.yml',
+    workflow('curl -k https://nexus.internal/t.tgz -o t.tgz'),
+    ['high', 'low', `${curl.build} ${curl.internal('nexus.internal')}`],
+  ],
+  ['public address', 'c8/entrypoint.sh', 'curl -k https://8.8.8.8/x\n', ['medium', 'high', curl.runtime]],
+  [
+    'a variable host is unknown',
+    'c9/entrypoint.sh',
+    'curl -k https://$HOST/x\n',
+    ['medium', 'high', curl.runtime],
+  ],
+  [
+    'one public host among internal ones',
+    'c10/entrypoint.sh',
+    'curl -k https://db/x https://api.example.com/\n',
+    ['medium', 'high', curl.runtime],
+  ],
+];
+
+describe('tls-verification-disabled grades a request by its URLs, context and hosts', () => {
+  let findings: Finding[] = [];
+
+  beforeAll(async () => {
+    const files = Object.fromEntries(CASES.map(([, path, content]) => [path, content]));
+    expect(Object.keys(files).length).toBe(CASES.length);
+    const report = await runCheck({
+      root: makeTree(files),
+      onlyRules: ['tls-verification-disabled'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.errors).toEqual([]);
+    findings = report.findings;
+  });
+
+  it.each(CASES)('%s', (_name, path, _content, expected) => {
+    const got = findings
+      .filter((f) => f.location?.path === path)
+      .map((f) => [f.severity, f.confidence, f.message]);
+    expect(got).toEqual(expected ? [expected] : []);
+  });
+
+  it('says what a runtime request and an internal host are', () => {
+    expect(curl.runtime).toMatch(/identity is not checked.*impersonate/);
+    expect(curl.internal('db')).toMatch(/`db` can only be an internal host.*self-signed/);
+    expect(curl.build).toMatch(/serve the download/);
+  });
+});
+
+describe('internalHost', () => {
+  it.each([
+    ['https://controller.${STACK}_internal/x', 'controller.${STACK}_internal'],
+    ['https://user:pw@db:5432/x', 'db'],
+    ['https://DB.Internal./x', 'DB.Internal.'],
+    ['https://${HOST:-x}.svc:8443/x', '${HOST:-x}.svc'],
+    ['https://[fd00::1]:8443/', '[fd00::1]'],
+    ['https://192.168.1.10', '192.168.1.10'],
+    ['https://172.20.0.1/', '172.20.0.1'],
+    ['https://172.32.0.1/', undefined],
+    ['https://[2001:db8::1]/', undefined],
+    ['https://api.example.com/', undefined],
+    ['https://$HOST/', undefined],
+    ['https://${PREFIX}db/', undefined],
+    ['https://${HOST}:8443/', undefined],
+    ['db:5432', undefined],
+  ])('%s -> %s', (url, host) => {
+    expect(internalHost(url)).toBe(host);
+  });
+});
+
+describe('tls-verification-disabled on hostile request lines', () => {
+  it('stays bounded on 20,000-character lines of requests', () => {
+    const rule = loadRules().find((r) => r.id === 'tls-verification-disabled')!;
+    const options = rule.check.with as unknown as ContentForbiddenOptions;
+    const line = (unit: string) =>
+      unit.repeat(Math.ceil(MAX_LINE_CHARS / unit.length)).slice(0, MAX_LINE_CHARS);
+    const workspace = workspaceOf({
+      // Every flag counts and every request is plain HTTP: each match is judged.
+      'a.sh': `${line('curl -k http://a/ ')}\n`,
+      'b.sh': `${line('curl -H curl -Hx -kk http://a/ ')}\n`,
+      'c.sh': `${line('curl -k https://a_b/ | ')}\n`,
+      'd.sh': `curl -k ${line('"$(curl -k http://a/)" ')}\n`,
+      'e.sh': `curl -k ${line('-o ')}\n${line('wget --no-check-certificate -O- http://a/ | ')}\n`,
+    });
+    let found: RawFinding[] | Promise<RawFinding[]> = [];
+    const used = cpuMs(() => {
+      found = contentForbidden.evaluate({ rule: testRule('content.forbidden', {}), options, workspace });
+    });
+    expect(Array.isArray(found) && found.length).toBeGreaterThan(0);
+    // A quadratic judgement of such lines takes seconds.
+    expect(used).toBeLessThan(1500);
+  });
+});
