@@ -3376,7 +3376,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 3782:
+/***/ 2163:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4076,50 +4076,8 @@ function safeRealpath(p) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/core/types.js
-/**
- * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
- * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
- */
-/** Ordered from least to most severe. */
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-/**
- * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
- * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
- * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
- * By default only medium and high findings can block (`fail-on-confidence`).
- */
-const CONFIDENCES = ['low', 'medium', 'high'];
-/**
- * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
- * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
- * only of interest in a review of the whole configuration. Blocking findings are always shown.
- */
-const PERSONAS = ['regular', 'pedantic', 'auditor'];
-/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
-const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
-/** controlgate's judgement of one control; the order is the order people should read them in. */
-const types_VERDICTS = [
-    'gap',
-    'unverifiable',
-    'not-assessed',
-    'undeclared',
-    'planned',
-    'satisfied',
-    'not-applicable',
-];
-/** A logger that drops everything (tests, library use). */
-const silentLogger = {
-    debug() { },
-    info() { },
-    warning() { },
-    error() { },
-};
-/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-
+// EXTERNAL MODULE: ./lib/core/types.js
+var types = __nccwpck_require__(2458);
 // EXTERNAL MODULE: ./lib/core/validate.js
 var validate = __nccwpck_require__(4305);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
@@ -4159,26 +4117,26 @@ function readConfig(tree, configPath, options) {
         if (file.kind === 'missing')
             continue;
         if (file.kind === 'not-a-file')
-            throw new UsageError(`config file is not a regular file: ${display}`);
+            throw new types/* UsageError */.eb(`config file is not a regular file: ${display}`);
         if (file.kind === 'too-large')
-            throw new UsageError(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
+            throw new types/* UsageError */.eb(`config file is larger than ${MAX_CONFIG_BYTES} bytes: ${display}`);
         return parseConfig(file.text, display);
     }
     if (configPath && options.required)
-        throw new UsageError(`config file not found: ${configPath}`);
+        throw new types/* UsageError */.eb(`config file not found: ${configPath}`);
     return { file: null, include: [], exclude: [], ruleDirs: [], rules: {} };
 }
 /** Parses and validates config text; `file` is used in error messages and recorded in the report. */
 function parseConfig(text, file) {
     const parsed = (0,yaml/* parseYaml */.hN)(text);
     if (!parsed.ok) {
-        throw new UsageError(`${file}:${parsed.error.line}:${parsed.error.column}: not valid YAML: ${parsed.error.message}`);
+        throw new types/* UsageError */.eb(`${file}:${parsed.error.line}:${parsed.error.column}: not valid YAML: ${parsed.error.message}`);
     }
     const doc = parsed.documents[0];
     const value = doc?.value ?? {};
     const problems = (0,validate/* validate */.tf)((0,validate/* schemaValidator */.Ki)('config.schema.json'), value, doc);
     if (problems.length > 0) {
-        throw new UsageError(`invalid configuration:\n${problems.map((p) => `  ${(0,validate/* formatProblem */.Vw)(file, p)}`).join('\n')}`);
+        throw new types/* UsageError */.eb(`invalid configuration:\n${problems.map((p) => `  ${(0,validate/* formatProblem */.Vw)(file, p)}`).join('\n')}`);
     }
     const raw = value;
     const rules = {};
@@ -5123,8 +5081,8 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 180 modules
-var registry = __nccwpck_require__(6839);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 182 modules
+var registry = __nccwpck_require__(664);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -5656,6 +5614,10 @@ const DEFAULT_TEST_PATHS = [
     '**/*_test.*',
     '**/*.test.*',
     '**/*.spec.*',
+    // The environment of a test run (Laravel's `.env.testing`, dotenv's `.env.test`), which `*.test.*`
+    // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
+    '**/.env.test',
+    '**/.env.testing',
     '**/test_*.py',
     '**/*_test.py',
     '**/*Test.java',
@@ -5664,7 +5626,7 @@ const DEFAULT_TEST_PATHS = [
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
-    return CONFIDENCES.indexOf(c);
+    return types/* CONFIDENCES */.ix.indexOf(c);
 }
 /** Whether a persona sees a non-blocking finding. */
 function personaSees(persona, f) {
@@ -5706,7 +5668,7 @@ function applyPersona(findings, persona) {
     const shown = [];
     const hidden = {
         findings: 0,
-        bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])),
+        bySeverity: Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0])),
         lowConfidence: 0,
         pedantic: 0,
         auditor: 0,
@@ -6906,7 +6868,7 @@ var external_node_url_ = __nccwpck_require__(3136);
 /** Rule files larger than this are refused (a rule is a few dozen lines). */
 const MAX_RULE_FILE_BYTES = 256 * 1024;
 /** Raised when rule files are invalid; the message lists every problem as `file:line:col: /ptr: msg`. */
-class RuleLoadError extends UsageError {
+class RuleLoadError extends types/* UsageError */.eb {
     problems;
     constructor(problems) {
         super(`invalid rule file${problems.length === 1 ? '' : 's'}:\n${problems
@@ -6952,7 +6914,7 @@ function loadRules(extraDirs = [], options = {}) {
                 files = listRuleFiles(d);
             }
             catch {
-                throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+                throw new types/* UsageError */.eb(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
             }
             read = (rel) => readRuleFile(external_node_path_.join(d, rel));
             size = (rel) => (0,external_node_fs_.lstatSync)(external_node_path_.join(d, rel)).size;
@@ -7518,7 +7480,7 @@ function unsureFindings(ruleId, n, minConfidence) {
 
 /** Numeric rank of a severity: info 0 .. critical 4. */
 function severityRank(s) {
-    return SEVERITIES.indexOf(s);
+    return types/* SEVERITIES */.oC.indexOf(s);
 }
 /** Whether a severity is at or above the threshold (`never` blocks nothing). */
 function meetsThreshold(severity, failOn) {
@@ -7570,7 +7532,7 @@ function applyGate(findings, failOn, options = {}) {
     }
     const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
     if (thresholdCount > 0) {
-        const detail = [...SEVERITIES]
+        const detail = [...types/* SEVERITIES */.oC]
             .reverse()
             .filter((s) => counts.has(s))
             .map((s) => `${counts.get(s)} ${s}`)
@@ -8763,8 +8725,8 @@ function loadPolicy(options) {
     }
     catch (err) {
         // The base's policy is what the change is judged by: its problems are the base branch's to fix.
-        if (err instanceof UsageError) {
-            throw new UsageError(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
+        if (err instanceof types/* UsageError */.eb) {
+            throw new types/* UsageError */.eb(`the policy from the ${tree.label}, which this change is judged by, is invalid: ${err.message}`);
         }
         throw err;
     }
@@ -8802,7 +8764,7 @@ function snapshot(tree, options, isHead) {
         const named = options.controlsPath
             ? 'the `controls` input or --controls'
             : `\`controls\` in ${config.file}`;
-        throw new UsageError(`declarations file not found: ${controlsFile} (named by ${named})`);
+        throw new types/* UsageError */.eb(`declarations file not found: ${controlsFile} (named by ${named})`);
     }
     const ruleDirs = [];
     const inRepo = [];
@@ -8814,7 +8776,7 @@ function snapshot(tree, options, isHead) {
         const inside = rel !== '' && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
         // The working tree must have every rule directory asked for; a base commit may predate one.
         if (isHead && !load_isDirectory(d)) {
-            throw new UsageError(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
+            throw new types/* UsageError */.eb(`rule directory not found: ${d} (check "rule-dirs" in .controlgate.yml or --rules)`);
         }
         if (inside)
             inRepo.push(rel);
@@ -8849,13 +8811,13 @@ function readDeclarations(tree, root, file) {
         let text;
         try {
             if ((0,external_node_fs_.statSync)(file).size > MAX_DECLARATIONS_BYTES)
-                throw new UsageError(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
+                throw new types/* UsageError */.eb(`declarations file is larger than ${MAX_DECLARATIONS_BYTES} bytes: ${file}`);
             text = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
         catch (err) {
-            if (err instanceof UsageError)
+            if (err instanceof types/* UsageError */.eb)
                 throw err;
-            throw new UsageError(`declarations file not found: ${file}`);
+            throw new types/* UsageError */.eb(`declarations file not found: ${file}`);
         }
         return parseDeclarations(text, external_node_path_.relative(root, file).split(external_node_path_.sep).join('/'));
     }
@@ -9038,7 +9000,7 @@ function selectRules(rules, only) {
     if (unknown.length > 0) {
         const ids = rules.map((r) => r.id);
         const named = unknown.map((id) => `${id}${didYouMean(id, ids)}`);
-        throw new UsageError(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
+        throw new types/* UsageError */.eb(`unknown rule id: ${named.join(', ')} (\`controlgate rules\` lists them)`);
     }
     const wanted = new Set(only);
     return rules.filter((r) => wanted.has(r.id));
@@ -9097,7 +9059,7 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             const stored = base instanceof BaseWorkspace ? baseTreeResults(evaluation.stored, base) : new Map();
             // The API too: the online workflow audits judge the base's action references the same way
             // (answers are cached per run), so a pin that was already there is not the change's finding.
-            const baseRun = new RuleRun(config, base, evaluation.context, silentLogger, options.github, focusedBase(scope, base));
+            const baseRun = new RuleRun(config, base, evaluation.context, types/* silentLogger */.qq, options.github, focusedBase(scope, base));
             baseRun.reuseResults(new Map([...stored].filter(([id]) => !reused.has(id))));
             await baseRun.evaluateAll(judged.filter(({ rule }) => !reused.has(rule.id)), LAST_KIND);
             dedupeFingerprints(baseRun.findings);
@@ -9134,13 +9096,13 @@ function untouchedRules(head, base) {
 
 /** Assembles the one immutable Report that every reporter and sink reads. */
 function buildReport(input) {
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    const bySeverity = Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0]));
     const byStatus = { open: 0, excepted: 0, ignored: 0 };
     for (const f of input.findings) {
         bySeverity[f.severity] += 1;
         byStatus[f.status] += 1;
     }
-    const byVerdict = Object.fromEntries(types_VERDICTS.map((v) => [v, 0]));
+    const byVerdict = Object.fromEntries(types/* VERDICTS */.bk.map((v) => [v, 0]));
     for (const c of input.controls)
         byVerdict[c.verdict] += 1;
     const report = {
@@ -9422,10 +9384,10 @@ function reportMissing(missing, log) {
 }
 async function runPhases(options) {
     const started = new Date();
-    const log = options.logger ?? silentLogger;
+    const log = options.logger ?? types/* silentLogger */.qq;
     const root = external_node_path_.resolve(options.root);
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
-        throw new UsageError(`path not found or not a directory: ${options.root}`);
+        throw new types/* UsageError */.eb(`path not found or not a directory: ${options.root}`);
     }
     (0,heap/* heapForCheck */.w)(scanChanged(options.change) ? 'change' : 'tree');
     // The index does not depend on the policy: git lists the tree while the policy and rules load.
@@ -10258,7 +10220,7 @@ const GATE_VALUES = ['new', 'all'];
 /** The allowed values of `scan`. */
 const SCAN_VALUES = ['changed', 'all'];
 /** The allowed values of `fail-on`, in the order the error message lists them. */
-const FAIL_ON_VALUES = [...SEVERITIES, 'never'];
+const FAIL_ON_VALUES = [...types/* SEVERITIES */.oC, 'never'];
 /**
  * GitHub passes input `foo-bar` as `INPUT_FOO-BAR` (spaces become `_`, hyphens stay). Read
  * directly from the environment, so settings stay testable without a runner.
@@ -10278,10 +10240,10 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     // The workspace is the checkout: anything above it is the runner's, not the repository's.
     const fromWorkspace = external_node_path_.relative(workspace, root);
     if (fromWorkspace.startsWith('..') || external_node_path_.isAbsolute(fromWorkspace)) {
-        throw new UsageError(`Input "path": ${rawPath} is outside the workspace (${workspace}); give a directory of the checkout, relative to it`);
+        throw new types/* UsageError */.eb(`Input "path": ${rawPath} is outside the workspace (${workspace}); give a directory of the checkout, relative to it`);
     }
     if (!settings_isDirectory(root)) {
-        throw new UsageError(`Input "path": directory not found: ${rawPath} (resolved to ${root})`);
+        throw new types/* UsageError */.eb(`Input "path": directory not found: ${rawPath} (resolved to ${root})`);
     }
     const settings = {
         workspace,
@@ -10298,14 +10260,14 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const gate = input('gate').trim().toLowerCase();
     if (gate) {
         if (!GATE_VALUES.includes(gate)) {
-            throw new UsageError(`Input "gate" has an invalid value "${input('gate').trim()}": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)`);
+            throw new types/* UsageError */.eb(`Input "gate" has an invalid value "${input('gate').trim()}": use new (only findings the pull request introduces block) or all (or leave it empty: new on pull requests, all elsewhere)`);
         }
         settings.gate = gate;
     }
     const scan = input('scan').trim().toLowerCase();
     if (scan) {
         if (!SCAN_VALUES.includes(scan)) {
-            throw new UsageError(`Input "scan" has an invalid value "${input('scan').trim()}": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)`);
+            throw new types/* UsageError */.eb(`Input "scan" has an invalid value "${input('scan').trim()}": use changed (on pull requests, per-file rules look at the changed files only) or all (or leave it empty: changed under gate new, all otherwise)`);
         }
         settings.scan = scan;
     }
@@ -10315,21 +10277,21 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const failOn = input('fail-on').trim().toLowerCase();
     if (failOn) {
         if (!FAIL_ON_VALUES.includes(failOn)) {
-            throw new UsageError(`Input "fail-on" has an invalid value "${input('fail-on').trim()}": use one of ${FAIL_ON_VALUES.join(', ')} (or leave it empty to use the config file's fail-on, else high)`);
+            throw new types/* UsageError */.eb(`Input "fail-on" has an invalid value "${input('fail-on').trim()}": use one of ${FAIL_ON_VALUES.join(', ')} (or leave it empty to use the config file's fail-on, else high)`);
         }
         settings.failOn = failOn;
     }
     const confidence = input('fail-on-confidence').trim().toLowerCase();
     if (confidence) {
-        if (!CONFIDENCES.includes(confidence)) {
-            throw new UsageError(`Input "fail-on-confidence" has an invalid value "${input('fail-on-confidence').trim()}": use one of ${CONFIDENCES.join(', ')} (or leave it empty to use the config file's, else medium)`);
+        if (!types/* CONFIDENCES */.ix.includes(confidence)) {
+            throw new types/* UsageError */.eb(`Input "fail-on-confidence" has an invalid value "${input('fail-on-confidence').trim()}": use one of ${types/* CONFIDENCES */.ix.join(', ')} (or leave it empty to use the config file's, else medium)`);
         }
         settings.failOnConfidence = confidence;
     }
     const persona = input('persona').trim().toLowerCase();
     if (persona) {
-        if (!PERSONAS.includes(persona)) {
-            throw new UsageError(`Input "persona" has an invalid value "${input('persona').trim()}": use one of ${PERSONAS.join(', ')} (or leave it empty to use the config file's, else regular)`);
+        if (!types/* PERSONAS */.Ud.includes(persona)) {
+            throw new types/* UsageError */.eb(`Input "persona" has an invalid value "${input('persona').trim()}": use one of ${types/* PERSONAS */.Ud.join(', ')} (or leave it empty to use the config file's, else regular)`);
         }
         settings.persona = persona;
     }
@@ -10341,7 +10303,7 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
     const required = input('require-declarations').trim().toLowerCase();
     if (required) {
         if (required !== 'none' && required !== 'technological' && required !== 'all') {
-            throw new UsageError(`Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`);
+            throw new types/* UsageError */.eb(`Input "require-declarations" has an invalid value "${input('require-declarations').trim()}": use none, technological or all (or leave it empty to use the config file's, else none)`);
         }
         settings.requireDeclarations = required;
     }
@@ -10365,7 +10327,7 @@ function readSettings(input = envInput(), env = process.env, cwd = process.cwd()
         const file = resolve(cache);
         const inside = external_node_path_.relative(settings.root, file);
         if (!inside.startsWith('..') && !external_node_path_.isAbsolute(inside)) {
-            throw new UsageError(`Input "results-cache": ${cache} lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it, e.g. \${{ runner.temp }}/controlgate/results-cache.json`);
+            throw new types/* UsageError */.eb(`Input "results-cache": ${cache} lies inside the checked folder, where the check would read it as a file of the repository; give a path outside it, e.g. \${{ runner.temp }}/controlgate/results-cache.json`);
         }
         settings.resultsCache = file;
     }
@@ -10379,7 +10341,7 @@ const MAX_ARTIFACT_NAME = 256;
  */
 function artifactName(raw) {
     if (raw.length > MAX_ARTIFACT_NAME || /[/\\":<>|*?\u0000-\u001f\u007f]/.test(raw)) {
-        throw new UsageError(`Input "base-results" has an invalid value ${JSON.stringify(raw.slice(0, 100))}: give the name of the artifact that carries the base results (e.g. controlgate-base-results), at most ${MAX_ARTIFACT_NAME} characters, without / \\ " : < > | * ? or control characters (or leave it empty: off)`);
+        throw new types/* UsageError */.eb(`Input "base-results" has an invalid value ${JSON.stringify(raw.slice(0, 100))}: give the name of the artifact that carries the base results (e.g. controlgate-base-results), at most ${MAX_ARTIFACT_NAME} characters, without / \\ " : < > | * ? or control characters (or leave it empty: off)`);
     }
     return raw;
 }
@@ -10399,7 +10361,7 @@ function readBoolean(input, name, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(raw))
         return false;
-    throw new UsageError(`Input "${name}" has an invalid value "${raw}": use true or false`);
+    throw new types/* UsageError */.eb(`Input "${name}" has an invalid value "${raw}": use true or false`);
 }
 /** A number of seconds from 1 to 600 (whole seconds). */
 function readSeconds(input, name, fallback) {
@@ -10407,7 +10369,7 @@ function readSeconds(input, name, fallback) {
     if (raw === '')
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 600) {
-        throw new UsageError(`Input "${name}" has an invalid value "${raw}": use a whole number of seconds from 1 to 600`);
+        throw new types/* UsageError */.eb(`Input "${name}" has an invalid value "${raw}": use a whole number of seconds from 1 to 600`);
     }
     return Number(raw);
 }
@@ -11546,7 +11508,7 @@ function summary(s) {
         blocking: s.blocking,
         bySeverity,
         byStatus: { open: s.byStatus.open, excepted: s.byStatus.excepted, ignored: s.byStatus.ignored },
-        byVerdict: Object.fromEntries(types_VERDICTS.map((v) => [v, s.byVerdict[v]])),
+        byVerdict: Object.fromEntries(types/* VERDICTS */.bk.map((v) => [v, s.byVerdict[v]])),
         errors: s.errors,
         ...(s.hidden
             ? {
@@ -12695,12 +12657,12 @@ function exceptionLine(e) {
 }
 /** Controls without a section of their own, one line per verdict. */
 function otherControls(report, paint) {
-    const counts = types_VERDICTS.filter((v) => report.summary.byVerdict[v] > 0)
+    const counts = types/* VERDICTS */.bk.filter((v) => report.summary.byVerdict[v] > 0)
         .map((v) => paint(VERDICT_STYLE[v], `${report.summary.byVerdict[v]} ${v}`))
         .join(', ');
     const out = [`${paint('bold', `Controls (${report.controls.length})`)}  ${counts}`];
-    const width = Math.max(...types_VERDICTS.map((v) => v.length));
-    for (const v of types_VERDICTS) {
+    const width = Math.max(...types/* VERDICTS */.bk.map((v) => v.length));
+    for (const v of types/* VERDICTS */.bk) {
         const ids = report.controls.filter((c) => c.verdict === v).map((c) => escape_escapeControls(c.id));
         if (ids.length > 0)
             out.push(`  ${paint(VERDICT_STYLE[v], v.padEnd(width))}  ${ids.join(', ')}`);
@@ -13991,7 +13953,7 @@ async function runInSession(options) {
         gate(report, scope);
     }
     catch (err) {
-        if (err instanceof UsageError) {
+        if (err instanceof types/* UsageError */.eb) {
             commands/* setFailed */.C1(err.message);
             return;
         }
@@ -14487,7 +14449,7 @@ function isStrings(v) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6839);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(664);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14664,7 +14626,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 6839:
+/***/ 664:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22214,7 +22176,8 @@ const dotenvDetector = {
     identity: 'context',
     describes: '`.env` files that assign a secret-looking value (a random, literal value to a name ending in ' +
         'password, secret, token, key, credentials or salt); a `.env` of versions, paths and flags is not a ' +
-        'credential file. Templates (`.env.example`, `.env.sample`) are not read.',
+        "credential file. Templates (`.env.example`, `.env.sample`) are not read; what a test run's " +
+        '`.env.test` or `.env.testing` holds is test data (a default test path: low confidence).',
     find(line, ctx) {
         if (DOTENV_TEMPLATE.test(ctx.path) || encryptedFile(ctx.path, ctx.text))
             return [];
@@ -26376,7 +26339,340 @@ const evidenceDocument = (0,types/* defineEvaluator */.D)({
     },
 });
 
+// EXTERNAL MODULE: ./lib/core/types.js
+var core_types = __nccwpck_require__(2458);
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/request-grading.js
+
+/** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
+const REQUEST_SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['runtime', 'internal'],
+    description: 'In `shellPaths` files, for a flag that switches certificate checks off on a request of ' +
+        '`commands` (curl, wget): no finding when every URL is `http://` or the request goes ' +
+        "through a local socket; the rule's severity and the pattern's message only where the " +
+        "request feeds a build (a `buildPaths` file other than a container's CMD, ENTRYPOINT or " +
+        'HEALTHCHECK line, or a response stored in a file or run), `runtime` elsewhere; and ' +
+        '`internal` when no host can be a public DNS name.',
+    properties: {
+        runtime: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['severity', 'message'],
+            properties: {
+                severity: { enum: [...core_types/* SEVERITIES */.oC] },
+                message: { type: 'string', minLength: 1 },
+            },
+        },
+        internal: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['confidence', 'message'],
+            properties: {
+                confidence: { enum: [...core_types/* CONFIDENCES */.ix] },
+                message: {
+                    type: 'string',
+                    minLength: 1,
+                    description: 'Added to the message; `{host}` is replaced by the host.',
+                },
+            },
+        },
+    },
+};
+/** The message, severity and confidence of a finding on a request; `build`: the line runs in a build. */
+function gradeRequest(message, request, facts, build) {
+    const out = build || facts.feeds !== undefined
+        ? { message }
+        : { message: request.runtime.message, severity: request.runtime.severity };
+    const hosts = facts.urls.map(internalHost);
+    const host = hosts.length > 0 && hosts.every((h) => h !== undefined) ? hosts[0] : undefined;
+    if (host !== undefined) {
+        const shown = host.length > 80 ? `${host.slice(0, 77)}...` : host;
+        out.confidence = request.internal.confidence;
+        out.message = `${out.message} ${request.internal.message.replaceAll('{host}', shown)}`;
+    }
+    return out;
+}
+/** A container's run-time instruction in a Dockerfile: what it runs is no part of the build. */
+const CONTAINER_RUNTIME = /^[ \t]*(?:CMD|ENTRYPOINT|HEALTHCHECK)[ \t]/i;
+/** Whether `line` of the file `path` is a Dockerfile's CMD, ENTRYPOINT or HEALTHCHECK. */
+function runsInContainer(path, line) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    return /(?:^|\.)(?:docker|container)file(?:\.|$)/i.test(base) && CONTAINER_RUNTIME.test(line);
+}
+/** Shell expansions within a word, replaced by a marker of the same length (what they hold is unknown). */
+const EXPANSION = /\$\{[^}]{0,256}\}|\$\([^)]{0,256}\)|\$[A-Za-z_][A-Za-z0-9_]{0,255}|\$[0-9@*#?$!-]|`[^`]{0,256}`/g;
+/** Suffixes of names that public DNS never resolves: special-use, Kubernetes, home networks. */
+const INTERNAL_SUFFIX = /\.(?:internal|local|localdomain|lan|home\.arpa|svc|localhost)$/;
+const PRIVATE_IPV4 = /^(?:10\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])|192\.168|169\.254)\.\d{1,3}\.\d{1,3}$/;
+/**
+ * The host of `url` as written, when it cannot be a public DNS name: it holds `_`, is a single label
+ * (`http://db:8080`), ends in a special-use suffix (`.internal`, `.svc`, `.local`, ...) or is a
+ * private address. Undefined for a public or unknown host (`https://$HOST/`).
+ */
+function internalHost(url) {
+    const scheme = /^[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\//.exec(url);
+    if (!scheme)
+        return undefined;
+    const rest = url.slice(scheme[0].length);
+    const masked = rest.replace(EXPANSION, (m) => '\u0001'.repeat(m.length));
+    let end = masked.search(/[/?#]/);
+    if (end < 0)
+        end = masked.length;
+    const start = masked.lastIndexOf('@', end) + 1;
+    let host = masked.slice(start, end);
+    if (host.startsWith('[')) {
+        const close = host.indexOf(']');
+        host = host.slice(0, close < 0 ? undefined : close + 1);
+    }
+    else if (host.includes(':')) {
+        host = host.slice(0, host.indexOf(':'));
+    }
+    const written = rest.slice(start, start + host.length);
+    host = host.toLowerCase().replace(/\.$/, '');
+    if (host === '' || /^\u0001+$/.test(host))
+        return undefined;
+    // Certificate authorities issue no certificate for a name with `_`, and no hostname holds one.
+    if (host.includes('_'))
+        return written;
+    const known = !host.includes('\u0001');
+    if (known && host.startsWith('['))
+        return /^\[(?:f[cd]|fe[89ab])/.test(host) ? written : undefined;
+    if (known && /^[\d.]+$/.test(host))
+        return PRIVATE_IPV4.test(host) ? written : undefined;
+    if (known && !host.includes('.'))
+        return written;
+    const literalTail = host.slice(host.lastIndexOf('\u0001') + 1);
+    return INTERNAL_SUFFIX.test(literalTail) ? written : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
+
+const CURL = {
+    shortValues: 'AbcCdDeEFHKmoPQrtTuUwxXYyz',
+    shortNames: { o: 'output', O: 'remote-name', x: 'proxy', K: 'config' },
+    longValues: new Set([
+        'url',
+        'output',
+        'proxy',
+        'preproxy',
+        'config',
+        'unix-socket',
+        'abstract-unix-socket',
+    ]),
+    savesByDefault: false,
+};
+const WGET = {
+    shortValues: 'oaeiBtOTwQPUlARDIX',
+    shortNames: { O: 'output-document', i: 'input-file' },
+    longValues: new Set(['output-document', 'input-file']),
+    savesByDefault: true,
+};
+/** Clients known by their options; other downloaders (yt-dlp) are taken to store what they fetch. */
+const CLIENTS = new Map([
+    ['curl', CURL],
+    ['wget', WGET],
+    ['wget2', WGET],
+]);
+const OTHER = { shortValues: '', shortNames: {}, longValues: new Set(), savesByDefault: true };
+/** Outputs that show or discard the response instead of storing it. */
+const shell_requests_NOT_A_FILE = /^(?:-|\/dev\/(?:null|stdout|stderr|tty))$/;
+/** Programs that run the script they read on standard input, or one given to them whole. */
+const shell_requests_INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh', 'iex']);
+/** Programs that run their argument (`eval "$(curl ...)"`, `source <(curl ...)`). */
+const EVALUATORS = new Set(['eval', 'source', '.']);
+/** Programs that unpack or install what they read: the response ends up in files. */
+const UNPACKERS = new Set(['tar', 'bsdtar', 'unzip', 'cpio', 'apt-key', 'dpkg', 'rpm', 'install']);
+/**
+ * The facts of the request made by the command `views[index]` of `source`, whose client is the first
+ * word from its program on that is one of `clients` (`docker run img curl ...`: curl), for the
+ * certificate flag `flag`: `--proxy-insecure` is about the proxy's certificate, not the server's.
+ */
+function requestFacts(source, views, index, clients, flag) {
+    const view = views[index];
+    const words = view.command.words;
+    let at = view.nameIndex;
+    while (clients.size > 0 && at < words.length && !clients.has(programName(words[at].value)))
+        at++;
+    const client = CLIENTS.get(programName(words[at]?.value ?? '')) ?? OTHER;
+    const args = parseArguments(words, at + 1, client);
+    // URLs from a file (`curl -K`, `wget -i`) or from the environment (a proxy) are unknown.
+    const urls = aboutProxy(flag) ? args.proxies : args.config || args.inputFile ? [] : args.targets;
+    const plainHttp = urls.length > 0 && urls.every((u) => /^http:\/\//i.test(u));
+    let feeds = args.saved ? 'saved' : undefined;
+    if (!feeds && args.toStdout)
+        feeds = whereOutputGoes(source, views, index);
+    return { plainHttp, localSocket: args.localSocket, feeds, urls };
+}
+/** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
+function aboutProxy(flag) {
+    return flag.startsWith('--proxy-');
+}
+function parseArguments(words, from, client) {
+    const out = {
+        targets: [],
+        proxies: [],
+        config: false,
+        inputFile: false,
+        localSocket: false,
+        saved: client.savesByDefault,
+        toStdout: !client.savesByDefault,
+    };
+    const option = (name, value) => {
+        switch (name) {
+            case 'url':
+                if (value !== undefined)
+                    out.targets.push(value);
+                break;
+            case 'proxy':
+            case 'preproxy':
+                if (value !== undefined)
+                    out.proxies.push(value);
+                break;
+            case 'config':
+                out.config = true;
+                break;
+            case 'input-file':
+                out.inputFile = true;
+                break;
+            case 'unix-socket':
+            case 'abstract-unix-socket':
+                out.localSocket = true;
+                break;
+            case 'output':
+            case 'output-document':
+                if (value !== undefined && shell_requests_NOT_A_FILE.test(value)) {
+                    out.saved = false;
+                    out.toStdout = value === '-';
+                }
+                else {
+                    out.saved = true;
+                    out.toStdout = false;
+                }
+                break;
+            case 'remote-name':
+            case 'remote-name-all':
+                out.saved = true;
+                out.toStdout = false;
+                break;
+            case 'spider':
+            case 'delete-after':
+                out.saved = false;
+                out.toStdout = false;
+                break;
+        }
+    };
+    let operands = false;
+    for (let i = from; i < words.length; i++) {
+        const v = words[i].value;
+        if (operands || !v.startsWith('-') || v === '-') {
+            out.targets.push(v);
+        }
+        else if (v === '--') {
+            operands = true;
+        }
+        else if (v.startsWith('--')) {
+            const eq = v.indexOf('=');
+            const name = v.slice(2, eq < 0 ? undefined : eq);
+            let value = eq < 0 ? undefined : v.slice(eq + 1);
+            const next = words[i + 1]?.value;
+            // An unknown long option takes the next word unless that word looks like a URL (or may be one).
+            if (value === undefined && next !== undefined) {
+                if (client.longValues.has(name) || !/^[-$`]|:\/\//.test(next)) {
+                    value = next;
+                    i++;
+                }
+            }
+            option(name, value);
+        }
+        else {
+            for (let k = 1; k < v.length; k++) {
+                const c = v[k];
+                if (client.shortValues.includes(c)) {
+                    const value = k + 1 < v.length ? v.slice(k + 1) : words[++i]?.value;
+                    option(client.shortNames[c] ?? '', value);
+                    break;
+                }
+                option(client.shortNames[c] ?? '', undefined);
+            }
+        }
+    }
+    return out;
+}
+/** Whether what a command prints is stored (redirected, piped into tee or an unpacker) or run. */
+function whereOutputGoes(source, views, index) {
+    const first = views[index].command;
+    // `bash <(curl ...)`, `sh -c "$(curl ...)"`, `eval "$(curl ...)"`: the holder runs the response.
+    const holder = first.parent && views.find((v) => v.command === first.parent.command);
+    if (holder && runs(holder, true))
+        return 'executed';
+    for (let j = index, steps = 0; steps < 64; steps++) {
+        const view = views[j];
+        const c = view.command;
+        if (j !== index) {
+            if (runs(view, false))
+                return 'executed';
+            if (UNPACKERS.has(view.name))
+                return 'saved';
+            if (view.name === 'tee' && c.words.slice(view.nameIndex + 1).some(isFileArgument))
+                return 'saved';
+        }
+        if (c.redirects.some((r) => storesOutput(source, r)))
+            return 'saved';
+        if (c.next !== '|' && c.next !== '|&')
+            return undefined;
+        // The next command of the pipeline: the next one at the same depth.
+        let k = j + 1;
+        while (k < views.length && k < j + 64 && views[k].command.depth > c.depth)
+            k++;
+        if (k >= views.length || views[k].command.depth !== c.depth)
+            return undefined;
+        j = k;
+    }
+    return undefined;
+}
+/** `> file`, `>> file`, `&> file` (not `2> file`, `> /dev/null`, `>&2`). */
+function storesOutput(source, r) {
+    if (!/^(?:>|>>|>\||&>|&>>)$/.test(r.op) || !r.target || isNotFile(r.target.value))
+        return false;
+    // The lexer keeps no file descriptor: it is the digit just before the operator, if any.
+    let i = r.target.start - 1;
+    while (i >= 0 && (source[i] === ' ' || source[i] === '\t'))
+        i--;
+    const fd = source[i - r.op.length];
+    return fd === undefined || !/\d/.test(fd) || fd === '1';
+}
+function isNotFile(target) {
+    return shell_requests_NOT_A_FILE.test(target) || /^&?\d+$/.test(target);
+}
+function isFileArgument(w) {
+    return !w.value.startsWith('-') && !isNotFile(w.value);
+}
+/**
+ * Whether a command runs the script it reads (`| sh`, `| python3 -`) or, holding a substitution,
+ * the text of it (`eval "$(...)"`, `bash <(...)`). `| sh -c '...'` and `| python3 -c '...'` run
+ * their own script and read the response as data.
+ */
+function runs(view, holding) {
+    const name = view.name;
+    if (holding && EVALUATORS.has(name))
+        return true;
+    const shell = SHELLS.has(name);
+    if (!shell && !shell_requests_INTERPRETERS.has(name) && !/^python[0-9.]*$/.test(name))
+        return false;
+    const args = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
+    const inline = shell ? /^-[a-zA-Z]*c[a-zA-Z]*$/ : /^-[a-zA-Z]*[cepr]$|^--?(?:eval|print|command)$/i;
+    // `sh -c "$(curl ...)"` runs the response; `curl ... | sh -c 'jq ...'` does not.
+    if (args.some((a) => inline.test(a)))
+        return holding;
+    if (holding || shell)
+        return true;
+    const operand = args.find((a) => !a.startsWith('-') || a === '-');
+    return operand === undefined || operand === '-';
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-lines.js
+
 
 
 /**
@@ -26421,6 +26717,8 @@ function physicalPosition(line, offset) {
 class LineCommands {
     views;
     text;
+    /** Request facts by command, kind of flag and clients: a line may repeat a flag many times. */
+    requests = new Map();
     constructor(text) {
         this.text = text;
     }
@@ -26454,9 +26752,28 @@ class LineCommands {
         return (!TEXT_COMMANDS.has(view.name) &&
             words.slice(view.nameIndex + 1, ctx.wordIndex).some((w) => limits.commands.has(programName(w.value))));
     }
+    /**
+     * The facts of the request made by the command holding the flag `flag` at `offset`, a client among
+     * `clients` (see {@link requestFacts}); undefined when no command holds the offset.
+     */
+    request(offset, flag, clients) {
+        const views = this.all();
+        const ctx = contextAt(views, offset);
+        if (!ctx)
+            return undefined;
+        const index = views.indexOf(ctx.view);
+        const key = `${index}\u0000${aboutProxy(flag)}\u0000${[...clients].join(' ')}`;
+        let facts = this.requests.get(key);
+        if (!facts) {
+            facts = requestFacts(this.text, views, index, clients, flag);
+            this.requests.set(key, facts);
+        }
+        return facts;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/content-forbidden.js
+
 
 
 
@@ -26512,6 +26829,7 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                         },
                         exceptArgument: regexSource('In `shellPaths` files: the match does not count when an argument of its command matches ' +
                             'this expression (e.g. a URL of the local machine).'),
+                        request: REQUEST_SCHEMA,
                     },
                 },
             },
@@ -26527,6 +26845,8 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                 'where a command acts on it: not in a comment, not in the arguments of a command that only prints ' +
                 'or searches text (echo, printf, grep, ...) unless its output is written to a file; patterns ' +
                 'with `commands` or `exceptArgument` are limited further.', { default: [] }),
+            buildPaths: globList('Globs of the `shellPaths` files whose commands run in a build or CI job (CI configuration, ' +
+                'Dockerfiles, scripts under CI or build folders); see `request`.'),
             message: {
                 type: 'string',
                 minLength: 1,
@@ -26549,16 +26869,18 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                 message: spec.message ?? options.message ?? `Forbidden content: the line matches ${showPattern(re)}.`,
                 redact: spec.redact ?? false,
                 limits,
+                request: spec.request,
             };
         });
         const findings = [];
         const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
+        const build = options.buildPaths?.length ? workspace.matcher(options.buildPaths) : () => false;
         for (const file of selectFiles(workspace, options)) {
             const text = workspace.text(file);
             if (text === undefined)
                 continue;
             if (shell?.(file))
-                scanShellFile(file, text, patterns, options.commentPrefixes, findings);
+                scanShellFile(file, text, patterns, options.commentPrefixes, build(file), findings);
             else
                 content_forbidden_scanFile(file, text, patterns, options.commentPrefixes, findings);
         }
@@ -26589,8 +26911,11 @@ function content_forbidden_scanFile(file, text, patterns, commentPrefixes, out) 
         return true;
     });
 }
-/** {@link scanFile} for shell files: logical lines, and only matches a command acts on. */
-function scanShellFile(file, text, patterns, commentPrefixes, out) {
+/**
+ * {@link scanFile} for shell files: logical lines, and only matches a command acts on. `build`: the
+ * file's commands run in a build or CI job.
+ */
+function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
     const ordinals = new Map();
     forEachLogicalLine(text, (line) => {
         if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes))
@@ -26602,11 +26927,20 @@ function scanShellFile(file, text, patterns, commentPrefixes, out) {
             commands ??= new LineCommands(line.text);
             p.all.lastIndex = 0;
             let m;
+            let facts;
             for (m = p.all.exec(line.text); m; m = p.all.exec(line.text)) {
                 // A group named `arg` is the part that must be an argument (`curl ... -k`: the `-k`).
                 const arg = m.indices?.groups?.arg;
-                if (commands.counts(arg ? arg[0] : m.index, p.limits))
-                    break;
+                const offset = arg ? arg[0] : m.index;
+                if (commands.counts(offset, p.limits)) {
+                    if (!p.request)
+                        break;
+                    const flag = arg ? line.text.slice(arg[0], arg[1]) : m[0];
+                    facts = commands.request(offset, flag, p.limits.commands ?? new Set());
+                    // A certificate flag changes nothing on a plain-HTTP request or one through a local socket.
+                    if (!facts || !(facts.plainHttp || facts.localSocket))
+                        break;
+                }
                 if (m[0].length === 0)
                     p.all.lastIndex += 1;
             }
@@ -26625,7 +26959,11 @@ function scanShellFile(file, text, patterns, commentPrefixes, out) {
                 startColumn: start.column,
                 endColumn: end.column,
             };
-            out.push({ message: p.message, location, key: n === 1 ? identity : `${identity}\u0000${n}` });
+            const key = n === 1 ? identity : `${identity}\u0000${n}`;
+            const graded = p.request && facts
+                ? gradeRequest(p.message, p.request, facts, build && !runsInContainer(file, line.text))
+                : { message: p.message };
+            out.push({ location, key, ...graded });
         }
     });
 }
@@ -37389,7 +37727,7 @@ function npmElsewhere(job) {
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
  */
-const EVALUATORS = [
+const registry_EVALUATORS = [
     fileExists,
     fileAbsent,
     contentForbidden,
@@ -37480,7 +37818,7 @@ const EVALUATORS = [
     workflowUseTrustedPublishing,
     workflowSyntax,
 ];
-const BY_KIND = new Map(EVALUATORS.map((e) => [e.kind, e]));
+const BY_KIND = new Map(registry_EVALUATORS.map((e) => [e.kind, e]));
 /** The evaluator for a `check.kind`, or undefined. */
 function getEvaluator(kind) {
     return BY_KIND.get(kind);
@@ -41410,6 +41748,64 @@ function readDirectives(text) {
 
 /***/ }),
 
+/***/ 2458:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ud: () => (/* binding */ PERSONAS),
+/* harmony export */   bk: () => (/* binding */ VERDICTS),
+/* harmony export */   eb: () => (/* binding */ UsageError),
+/* harmony export */   ix: () => (/* binding */ CONFIDENCES),
+/* harmony export */   oC: () => (/* binding */ SEVERITIES),
+/* harmony export */   qq: () => (/* binding */ silentLogger)
+/* harmony export */ });
+/* unused harmony export DECLARED_STATUSES */
+/**
+ * Public data model of controlgate: rules, findings, the report. Everything an output sees is a
+ * {@link Report}; everything a rule produces passes through `createFinding` (see finding.ts).
+ */
+/** Ordered from least to most severe. */
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+/**
+ * How sure a finding is, from least to most: `high` when the evaluator verified what it reports (a
+ * token whose checksum holds, an expression that reaches a shell), `medium` when it is a strong
+ * pattern, `low` for a guess or a finding in a test, fixture, example, documentation or vendored path.
+ * By default only medium and high findings can block (`fail-on-confidence`).
+ */
+const CONFIDENCES = ['low', 'medium', 'high'];
+/**
+ * Who is reading, as zizmor's users know it: `regular` sees the findings worth acting on, `pedantic`
+ * also low-confidence findings and code smells, `auditor` everything, including occurrences that are
+ * only of interest in a review of the whole configuration. Blocking findings are always shown.
+ */
+const PERSONAS = ['regular', 'pedantic', 'auditor'];
+/** Implementation status declared in the Statement of Applicability (`.github/controls.yml`). */
+const DECLARED_STATUSES = (/* unused pure expression or super */ null && (['implemented', 'partial', 'planned', 'not-applicable']));
+/** controlgate's judgement of one control; the order is the order people should read them in. */
+const VERDICTS = [
+    'gap',
+    'unverifiable',
+    'not-assessed',
+    'undeclared',
+    'planned',
+    'satisfied',
+    'not-applicable',
+];
+/** A logger that drops everything (tests, library use). */
+const silentLogger = {
+    debug() { },
+    info() { },
+    warning() { },
+    error() { },
+};
+/** Raised for problems the user must fix (bad config, bad rule file, missing path). Exit code 2. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+
+
+/***/ }),
+
 /***/ 4305:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44079,7 +44475,7 @@ function frame(kind, p, start, keyStart = -1) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3782);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2163);
 /* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1200);
 
