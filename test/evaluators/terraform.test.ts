@@ -113,6 +113,104 @@ resource "aws_rds_cluster" "c" {
     expect(findings.map(at)).toEqual(['db.tf:7:1']);
   });
 
+  it('skips by a path through nested blocks, by a block, and when the value that would skip is computed', async () => {
+    const target = {
+      resources: ['google_container_cluster'],
+      attribute: 'node_config.service_account',
+      missing: 'report',
+      skipWhen: [
+        { attribute: 'private_cluster_config.enable_private_endpoint', value: true },
+        { attribute: 'node_pool' },
+      ],
+    };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [target] },
+      {
+        'gke.tf': `resource "google_container_cluster" "private" {
+  private_cluster_config {
+    enable_private_endpoint = true
+  }
+}
+resource "google_container_cluster" "pools" {
+  node_pool {
+    name = "a"
+  }
+}
+resource "google_container_cluster" "module" {
+  private_cluster_config {
+    enable_private_endpoint = var.private
+  }
+}
+resource "google_container_cluster" "public" {
+  private_cluster_config {
+    enable_private_endpoint = false
+  }
+}
+resource "google_container_cluster" "bare" {}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['gke.tf:16:1', 'gke.tf:21:1']);
+  });
+
+  it('requires a block to exist when the target has neither expect nor forbid', async () => {
+    const target = {
+      resources: ['google_container_cluster'],
+      attribute: 'master_authorized_networks_config',
+      missing: 'report',
+    };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [target] },
+      {
+        'gke.tf': `resource "google_container_cluster" "open" {}
+resource "google_container_cluster" "closed" {
+  master_authorized_networks_config {}
+}
+resource "google_container_cluster" "module" {
+  dynamic "master_authorized_networks_config" {
+    for_each = var.networks
+    content {}
+  }
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['gke.tf:1:1']);
+    expect(findings[0]!.message).toBe(
+      'google_container_cluster "open" does not set master_authorized_networks_config.',
+    );
+    expect(() =>
+      withDefaults(terraformAttribute, { targets: [{ resources: ['x'], attribute: 'y', missing: 'ok' }] }),
+    ).toThrow();
+  });
+
+  it('judges each literal item of a list against forbid; computed items and lists are unknown', async () => {
+    const target = {
+      resources: ['google_storage_bucket_iam_binding'],
+      attribute: 'members',
+      forbid: ['allUsers', 'allAuthenticatedUsers'],
+    };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [target] },
+      {
+        'iam.tf': `resource "google_storage_bucket_iam_binding" "a" {
+  members = ["group:x@example.com", var.member, "allUsers"]
+}
+resource "google_storage_bucket_iam_binding" "b" {
+  members = concat(var.members, ["user:y@example.com"])
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['iam.tf:2:49']);
+    expect(findings[0]!.message).toBe(
+      'google_storage_bucket_iam_binding "a" includes "allUsers" in members.',
+    );
+  });
+
   it('compares literals as Terraform converts them and validates its options', async () => {
     const target = { resources: ['aws_db_instance'], attribute: 'backup_retention_period', forbid: [0] };
     const findings = await run(

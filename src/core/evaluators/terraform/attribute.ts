@@ -3,6 +3,7 @@ import {
   describeResource,
   type HclBlock,
   type HclBody,
+  type HclValue,
   literal,
   nestedBlocks,
   sameLiteral,
@@ -21,18 +22,25 @@ type Literal = string | number | boolean;
 /** One setting of some resource types, and which values of it are findings. */
 export interface AttributeTarget {
   resources: string[];
-  /** The attribute, after the nested block types that hold it: `encrypted`, `access_logs.enabled`. */
+  /**
+   * The attribute, after the nested block types that hold it: `encrypted`, `access_logs.enabled`. It
+   * may name a nested block, which is then only required to exist (a target without expect or forbid).
+   */
   attribute: string;
   /** The value it must have; any other literal is a finding. */
   expect?: Literal;
-  /** Values it must not have. */
+  /** Values it must not have; a list value is a finding when one of its literal items is one. */
   forbid?: Literal[];
   /**
    * When the attribute is absent: `ok`; `report`; or `report-in-block`, only when the nested block
    * that should hold it exists (the provider's default applies inside a block the user wrote).
    */
   missing: 'ok' | 'report' | 'report-in-block';
-  /** The check does not apply to a resource that sets one of these (to the value, when given). */
+  /**
+   * The check does not apply to a resource that sets one of these (to the value, when given, or to a
+   * computed value, which may be it); the attribute may be a path through nested blocks, or name a
+   * block that only has to exist.
+   */
   skipWhen: { attribute: string; value?: Literal }[];
   /** An absent attribute is fine when the configuration declares this account-wide default. */
   defaultFrom?: { resource: string; attribute: string; value: Literal };
@@ -47,7 +55,9 @@ interface Options {
 /**
  * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
  * not be (`forbid`), and what an absent attribute means (`missing`). Values computed from variables
- * or other resources are unknown here and never reported; nested blocks include `dynamic` content.
+ * or other resources are unknown here and never reported (nor is a resource whose exception,
+ * `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of a list are
+ * judged one by one.
  */
 export const terraformAttribute = defineEvaluator<Options>({
   kind: 'terraform.attribute',
@@ -65,7 +75,12 @@ export const terraformAttribute = defineEvaluator<Options>({
           type: 'object',
           additionalProperties: false,
           required: ['resources', 'attribute'],
-          anyOf: [{ required: ['expect'] }, { required: ['forbid'] }],
+          // Without expect or forbid, a target only requires the attribute (or block) to be present.
+          anyOf: [
+            { required: ['expect'] },
+            { required: ['forbid'] },
+            { required: ['missing'], properties: { missing: { enum: ['report', 'report-in-block'] } } },
+          ],
           properties: {
             resources: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9_]+$' } },
             attribute: { type: 'string', pattern: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$' },
@@ -106,7 +121,7 @@ export const terraformAttribute = defineEvaluator<Options>({
       const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
       for (const resource of terraformResources(files, target.resources)) {
         subjects.push(resource);
-        if (skipped(resource.block.body, target)) continue;
+        if (skipped(resource.block, target)) continue;
         findings.push(...check(resource, target, defaulted));
       }
     }
@@ -125,23 +140,22 @@ function check(resource: TerraformResource, target: AttributeTarget, defaulted: 
     key: `${resource.type}.${resource.name}:${target.attribute}`,
   });
   const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
-  // Walk down the nested blocks; `holders` are the bodies that may hold the attribute.
-  let holders: { body: HclBody; block: HclBlock }[] = [{ body: resource.block.body, block: resource.block }];
-  for (const step of steps) {
-    const next = holders.flatMap((h) =>
-      nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })),
-    );
-    if (next.length === 0) {
-      if (target.missing === 'report' && !defaulted) {
-        findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
-      }
-      return findings;
+  const holders = holdersAt(resource.block, steps);
+  if (holders.length === 0) {
+    if (target.missing === 'report' && !defaulted) {
+      findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
     }
-    holders = next;
+    return findings;
   }
+  const forbidden = (v: HclValue): boolean => {
+    const value = literal(v);
+    return value !== undefined && value !== null && (target.forbid ?? []).some((f) => sameLiteral(value, f));
+  };
   for (const holder of holders) {
     const attr = attribute(holder.body, name);
     if (!attr) {
+      // A block of that name is the setting itself (`master_authorized_networks_config {}`).
+      if (nestedBlocks(holder.body, name).length > 0) continue;
       const reportable =
         target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
       if (reportable && !defaulted) {
@@ -149,11 +163,16 @@ function check(resource: TerraformResource, target: AttributeTarget, defaulted: 
       }
       continue;
     }
+    // A list (`members = ["allUsers", var.reader]`): each literal item is judged, the others are unknown.
+    if (attr.value.kind === 'tuple') {
+      for (const item of attr.value.items.filter(forbidden)) {
+        findings.push(finding(`includes ${shortText(item.text)} in ${target.attribute}`, item.span, false));
+      }
+      continue;
+    }
     const value = literal(attr.value);
     if (value === undefined || value === null) continue;
-    const bad =
-      (target.expect !== undefined && !sameLiteral(value, target.expect)) ||
-      (target.forbid ?? []).some((f) => sameLiteral(value, f));
+    const bad = (target.expect !== undefined && !sameLiteral(value, target.expect)) || forbidden(attr.value);
     if (bad)
       findings.push(
         finding(`sets ${target.attribute} = ${shortText(attr.value.text)}`, attr.value.span, false),
@@ -162,13 +181,29 @@ function check(resource: TerraformResource, target: AttributeTarget, defaulted: 
   return findings;
 }
 
-function skipped(body: HclBody, target: AttributeTarget): boolean {
+/** The bodies (with their blocks) reached from a resource through nested block types, in order. */
+function holdersAt(block: HclBlock, steps: readonly string[]): { body: HclBody; block: HclBlock }[] {
+  let holders = [{ body: block.body, block }];
+  for (const step of steps) {
+    holders = holders.flatMap((h) =>
+      nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })),
+    );
+  }
+  return holders;
+}
+
+function skipped(block: HclBlock, target: AttributeTarget): boolean {
   return target.skipWhen.some((s) => {
-    const attr = attribute(body, s.attribute);
-    if (!attr) return false;
-    if (s.value === undefined) return true;
-    const value = literal(attr.value);
-    return value !== undefined && value !== null && sameLiteral(value, s.value);
+    const steps = s.attribute.split('.');
+    const name = steps.pop()!;
+    return holdersAt(block, steps).some(({ body }) => {
+      const attr = attribute(body, name);
+      if (!attr) return s.value === undefined && nestedBlocks(body, name).length > 0;
+      if (s.value === undefined) return true;
+      // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
+      const value = literal(attr.value);
+      return value === undefined || (value !== null && sameLiteral(value, s.value));
+    });
   });
 }
 
