@@ -102,3 +102,20 @@ export function outsiderEvents(workflow: Workflow): string[] {
   const events = (workflow.on?.events ?? []).filter(outsiderCaused).map((t) => t.event);
   return [...new Set(events)];
 }
+
+/**
+ * Pull request activity that happens once per pull request, or so seldom that no run of it is
+ * superseded by the next: opening, closing (merging), reopening. Every other type (a push, an edit,
+ * a label, a review request, ...) can follow another within minutes.
+ */
+const ONCE_PER_PULL_REQUEST = new Set(['opened', 'reopened', 'closed']);
+
+/**
+ * Whether a pull request trigger can start a run of a pull request while an earlier run of the same
+ * pull request may still be going: one of its types (its defaults included) can repeat. An event
+ * without types, or a trigger listing a type not known here, can.
+ */
+export function repeatsPerPullRequest(trigger: Trigger): boolean {
+  const types = effectiveTypes(trigger);
+  return !types || types.some((t) => !ONCE_PER_PULL_REQUEST.has(t));
+}
