@@ -7,7 +7,8 @@ import {
   stripUserInfo,
   tomlGitDependencies,
 } from '../../src/core/evaluators/deps/git-refs.js';
-import { at, cleanup, run } from './kit.js';
+import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
+import { at, cleanup, run, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -117,5 +118,154 @@ describe('deps.git-branch', () => {
   it('skips excluded manifests', async () => {
     const files = { 'node_modules/x/package.json': '{ "dependencies": { "a": "o/a" } }' };
     expect(await run(depsGitBranch, {}, files)).toEqual([]);
+  });
+
+  // A branch dependency that the lockfile beside the manifest locks to a commit: installs from the
+  // lockfile get that commit (low); without the lockfile, or when it does not lock it, medium.
+  const LOCKED = '0123456789abcdef0123456789abcdef01234567';
+  const branch = (name: string, url: string) => `Dependency "${name}" follows the branch "main" of ${url}`;
+  const open = (name: string, url: string) =>
+    `${branch(name, url)}: every install can get different, unreviewed code. Pin a full commit SHA or a release tag.`;
+  const locked = (name: string, url: string, lockfile: string, install: string) =>
+    `${branch(name, url)}, but ${lockfile} locks it to commit ${LOCKED}, so installs from the lockfile get that ` +
+    `commit. Install with ${install}, so that an out-of-date lockfile fails the install instead of being locked ` +
+    "again; any update of the lockfile takes the branch's latest commit. Pin the commit or a release tag in the manifest too.";
+
+  const uv = {
+    manifest: 'pyproject.toml',
+    text: '[project]\nname = "app"\ndependencies = ["my_lib"]\n\n[tool.uv.sources]\nmy_lib = { git = "https://github.com/o/lib", branch = "main" }\n',
+    name: 'my_lib',
+    url: 'https://github.com/o/lib',
+    lockfile: 'uv.lock',
+    install: '`uv sync --locked`',
+    pins: `version = 1\n\n[[package]]\nname = "my-lib"\nversion = "0.1.0"\nsource = { git = "https://github.com/o/lib?branch=main#${LOCKED}" }\n`,
+    unpinned:
+      'version = 1\n\n[[package]]\nname = "my-lib"\nversion = "0.1.0"\nsource = { registry = "https://pypi.org/simple" }\n',
+  };
+  const poetry = {
+    ...uv,
+    text: '[tool.poetry.dependencies]\nlib = { git = "https://github.com/o/lib", branch = "main" }\n',
+    name: 'lib',
+    lockfile: 'poetry.lock',
+    install: '`poetry install` after `poetry check --lock`',
+    pins: `[[package]]\nname = "lib"\nversion = "0.1.0"\n\n[package.source]\ntype = "git"\nurl = "https://github.com/o/lib"\nreference = "main"\nresolved_reference = "${LOCKED}"\n`,
+    unpinned:
+      '[[package]]\nname = "lib"\nversion = "0.1.0"\n\n[package.source]\ntype = "git"\nurl = "https://github.com/o/lib"\nreference = "main"\nresolved_reference = "main"\n',
+  };
+  const cargo = {
+    manifest: 'Cargo.toml',
+    text: '[package]\nname = "app"\n\n[dependencies]\nlib = { git = "https://github.com/o/lib", branch = "main" }\n',
+    name: 'lib',
+    url: 'https://github.com/o/lib',
+    lockfile: 'Cargo.lock',
+    install: '`cargo build --locked`',
+    pins: `version = 3\n\n[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = "git+https://github.com/o/lib?branch=main#${LOCKED}"\n`,
+    unpinned:
+      'version = 3\n\n[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+  };
+  const bundler = {
+    manifest: 'Gemfile',
+    text: 'source "https://rubygems.org"\ngem "lib", git: "https://github.com/o/lib.git", branch: "main"\n',
+    name: 'lib',
+    url: 'https://github.com/o/lib.git',
+    lockfile: 'Gemfile.lock',
+    install: '`bundle install` with `BUNDLE_FROZEN=true`',
+    pins: `GIT\n  remote: https://github.com/o/lib.git\n  revision: ${LOCKED}\n  branch: main\n  specs:\n    lib (0.1.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    rake (13.0.0)\n`,
+    unpinned: 'GEM\n  remote: https://rubygems.org/\n  specs:\n    lib (0.1.0)\n',
+  };
+  const npmText = '{\n  "dependencies": {\n    "@o/lib": "git+https://github.com/o/lib.git#main"\n  }\n}\n';
+  const npm = {
+    manifest: 'package.json',
+    text: npmText,
+    name: '@o/lib',
+    url: 'git+https://github.com/o/lib.git',
+    lockfile: 'package-lock.json',
+    install: '`npm ci`',
+    pins: JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { '@o/lib': 'git+https://github.com/o/lib.git#main' } },
+        'node_modules/@o/lib': { version: '1.0.0', resolved: `git+ssh://git@github.com/o/lib.git#${LOCKED}` },
+      },
+    }),
+    unpinned: JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        'node_modules/@o/lib': {
+          version: '1.0.0',
+          resolved: 'https://registry.npmjs.org/@o/lib/-/lib-1.0.0.tgz',
+        },
+      },
+    }),
+  };
+  const npmV1 = {
+    ...npm,
+    pins: JSON.stringify({
+      lockfileVersion: 1,
+      dependencies: {
+        '@o/lib': {
+          version: `git+https://github.com/o/lib.git#${LOCKED}`,
+          from: 'git+https://github.com/o/lib.git#main',
+        },
+      },
+    }),
+    unpinned: JSON.stringify({ lockfileVersion: 1, dependencies: { '@o/lib': { version: '1.0.0' } } }),
+  };
+  const yarn = {
+    ...npm,
+    lockfile: 'yarn.lock',
+    install: '`yarn install --frozen-lockfile`, or `--immutable` from Yarn 2',
+    pins: `# yarn lockfile v1\n\n"@o/lib@git+https://github.com/o/lib.git#main":\n  version "1.0.0"\n  resolved "git+https://github.com/o/lib.git#${LOCKED}"\n`,
+    unpinned:
+      '# yarn lockfile v1\n\n"@o/lib@git+https://github.com/o/lib.git#main":\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/@o/lib/-/lib-1.0.0.tgz"\n',
+  };
+  const yarnCodeload = {
+    ...yarn,
+    pins: `# yarn lockfile v1\n\n"@o/lib@git+https://github.com/o/lib.git#main":\n  version "1.0.0"\n  resolved "https://codeload.github.com/o/lib/tar.gz/${LOCKED}"\n`,
+  };
+  const pnpm = {
+    ...npm,
+    lockfile: 'pnpm-lock.yaml',
+    install: '`pnpm install --frozen-lockfile`',
+    pins: `lockfileVersion: '9.0'\npackages:\n  '@o/lib@git+https://github.com/o/lib.git#${LOCKED}':\n    resolution: {type: git, repo: 'https://github.com/o/lib.git', commit: ${LOCKED}}\n    version: 1.0.0\n`,
+    unpinned:
+      "lockfileVersion: '9.0'\npackages:\n  '@o/lib@1.0.0':\n    resolution: {integrity: sha512-AAAA}\n",
+  };
+  const ecosystems = Object.entries({ uv, poetry, cargo, bundler, npm, npmV1, yarn, yarnCodeload, pnpm });
+
+  it.each(ecosystems)(
+    '%s: low where the lockfile locks the commit, medium where it does not or is missing',
+    async (_name, e) => {
+      const outcome = async (files: Record<string, string>) =>
+        (await run(depsGitBranch, {}, files)).map((f) => [f.location?.path, f.severity ?? 'rule', f.message]);
+      const inDir = (dir: string) => (f: string) => (dir ? `${dir}/${f}` : f);
+      for (const dir of ['', 'packages/app']) {
+        const p = inDir(dir);
+        expect(await outcome({ [p(e.manifest)]: e.text, [p(e.lockfile)]: e.pins })).toEqual([
+          [p(e.manifest), 'low', locked(e.name, e.url, p(e.lockfile), e.install)],
+        ]);
+        expect(await outcome({ [p(e.manifest)]: e.text, [p(e.lockfile)]: e.unpinned })).toEqual([
+          [p(e.manifest), 'rule', open(e.name, e.url)],
+        ]);
+        expect(await outcome({ [p(e.manifest)]: e.text })).toEqual([
+          [p(e.manifest), 'rule', open(e.name, e.url)],
+        ]);
+      }
+      // A lockfile in another directory is another project's.
+      expect(await outcome({ [`a/${e.manifest}`]: e.text, [`b/${e.lockfile}`]: e.pins })).toEqual([
+        [`a/${e.manifest}`, 'rule', open(e.name, e.url)],
+      ]);
+    },
+  );
+
+  it("evaluates the manifest again when a pull request changes only its lockfile (the changed files' view)", async () => {
+    const whole = workspaceOf({
+      [cargo.manifest]: cargo.text,
+      [cargo.lockfile]: cargo.pins,
+      'src/main.rs': '',
+    });
+    const findings = await run(depsGitBranch, {}, new FocusedWorkspace(whole, [cargo.lockfile]));
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([['Cargo.toml:5:-', 'low']]);
+    expect(await run(depsGitBranch, {}, new FocusedWorkspace(whole, ['src/main.rs']))).toEqual([]);
   });
 });

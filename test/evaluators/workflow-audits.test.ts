@@ -335,6 +335,54 @@ ${upload(SHA, '.')}`;
     });
   });
 
+  // A job (or step) that runs only on merged pull requests handles a maintainer's merge, not an
+  // outsider's input: the trigger is no reason for medium there (event-guards.ts).
+  it.each([
+    ['a job guarded by merged == true', 'github.event.pull_request.merged == true', '', 'low', ''],
+    ['a step guarded by merged == true', '', 'github.event.pull_request.merged', 'low', ''],
+    [
+      'no guard',
+      '',
+      '',
+      'medium',
+      "; the workflow runs on pull_request_target, where it handles outsiders' input",
+    ],
+    [
+      'merged || another check',
+      "github.event.pull_request.merged || github.event.action == 'closed'",
+      '',
+      'medium',
+      "; the workflow runs on pull_request_target, where it handles outsiders' input",
+    ],
+  ])(
+    'checkout credentials on pull_request_target: types: [closed]: %s',
+    async (_name, job, step, severity, why) => {
+      const text = [
+        'on:',
+        '  pull_request_target:',
+        '    types: [closed]',
+        'permissions: { contents: read }',
+        'jobs:',
+        '  a:',
+        ...(job ? [`    if: ${JSON.stringify(job)}`] : []),
+        '    steps:',
+        ...(step
+          ? [`      - if: ${JSON.stringify(step)}`, '        uses: actions/checkout@v4']
+          : ['      - uses: actions/checkout@v4']),
+        '',
+      ].join('\n');
+      const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+      expect(findings.map((f) => [f.severity, f.message])).toEqual([
+        [
+          severity,
+          'actions/checkout in job "a" leaves the job\'s token in .git/config (no "persist-credentials: false"), where ' +
+            `every later step can read it${why}. Set "persist-credentials: false" unless a later step pushes with git; ` +
+            'then pass the token to that step explicitly.',
+        ],
+      ]);
+    },
+  );
+
   it('checkout credentials: a listed upload path block (with its last line break) does not take the checkout; only contents: write is a repository write', async () => {
     const findings = await evaluate(
       workflowCheckoutCredentials,

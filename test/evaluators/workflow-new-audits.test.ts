@@ -143,6 +143,67 @@ describe('workflow.bot-conditions', () => {
     const findings = await evaluate(workflowBotConditions, one(`on:\n  ${on}\n${job}`), {});
     expect(findings.map((f) => [f.severity ?? 'rule', f.message])).toEqual(expected);
   });
+
+  // A job or step that runs on opened events only (`github.event.action == 'opened'`, read from the
+  // parsed condition) is guarded like `types: [opened]`: the actor is the pull request's author.
+  const actor = "github.actor == 'dependabot[bot]'";
+  it.each([
+    ['in the same condition, with &&', { job: `github.event.action == 'opened' && ${actor}` }, []],
+    ['reversed operands', { job: `'opened' == github.event.action && ${actor}` }, []],
+    ['in ${{ }}', { job: `\${{ github.event.action == 'opened' && ${actor} }}` }, []],
+    ['compared case-insensitively', { job: `github.event.action == 'OPENED' && ${actor}` }, []],
+    ['as !(action != opened)', { job: `!(github.event.action != 'opened') && ${actor}` }, []],
+    ["in the job's if, the check in a step's", { job: "github.event.action == 'opened'", step: actor }, []],
+    ["in a needed job's if", { needed: "github.event.action == 'opened'", job: actor }, []],
+    ["in the step's if, the check in its run", { step: "github.event.action == 'opened'", run: actor }, []],
+    ['in a run expression, with &&', { run: `github.event.action == 'opened' && ${actor}` }, []],
+    ['no guard, the check in a run script', { run: actor }, [`${W}:12:23`]],
+    ['with || and another condition', { job: `github.event.action == 'opened' || ${actor}` }, [`${W}:8:45`]],
+    [
+      'with || and another action',
+      { job: `(github.event.action == 'opened' || github.event.action == 'synchronize') && ${actor}` },
+      [`${W}:8:87`],
+    ],
+    ['another action', { job: `github.event.action == 'synchronize' && ${actor}` }, [`${W}:8:50`]],
+    ['action != opened', { job: `github.event.action != 'opened' && ${actor}` }, [`${W}:8:45`]],
+    [
+      "a needed job's if, with always()",
+      { needed: "github.event.action == 'opened'", job: `always() && ${actor}` },
+      [`${W}:8:22`],
+    ],
+    [
+      'text around ${{ }} (always true)',
+      { job: "x ${{ github.event.action == 'opened' }}", step: actor },
+      [`${W}:11:14`],
+    ],
+  ])("reads github.event.action == 'opened' as types: [opened]: %s", async (_name, where, expected) => {
+    const { needed, job, step, run } = where as {
+      needed?: string;
+      job?: string;
+      step?: string;
+      run?: string;
+    };
+    const text = [
+      'on:',
+      '  pull_request_target:',
+      'jobs:',
+      '  first:',
+      `    if: ${JSON.stringify(needed ?? 'true')}`,
+      '    steps: [{run: x}]',
+      '  a:',
+      `    if: ${JSON.stringify(job ?? 'true')}`,
+      '    needs: first',
+      '    steps:',
+      `      - if: ${JSON.stringify(step ?? 'true')}`,
+      `        run: echo ${run ? `\${{ ${run} }}` : 'x'}`,
+      '',
+    ].join('\n');
+    const findings = await evaluate(workflowBotConditions, one(text), {});
+    expect(findings.map(at)).toEqual(expected);
+    expect(findings.map((f) => [f.severity ?? 'rule', f.message])).toEqual(
+      expected.map(() => ['rule', message]),
+    );
+  });
 });
 
 describe('workflow.unsound-contains', () => {

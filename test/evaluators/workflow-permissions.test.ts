@@ -128,6 +128,134 @@ jobs:
     ]);
   });
 
+  // A job that runs only on merged pull requests runs after a maintainer's merge, not on an
+  // outsider's act (event-guards.ts); edits of a merged pull request's title are still the author's.
+  const merged = 'github.event.pull_request.merged == true';
+  it.each([
+    ['closed, merged == true', 'pull_request_target:\n    types: [closed]', [merged], 'medium', ''],
+    [
+      'closed, bare merged',
+      'pull_request_target:\n    types: [closed]',
+      ['github.event.pull_request.merged'],
+      'medium',
+      '',
+    ],
+    [
+      'closed, merged in a fenced expression',
+      'pull_request_target:\n    types: [closed]',
+      [`\${{ ${merged} }}`],
+      'medium',
+      '',
+    ],
+    [
+      'closed, merged && another check',
+      'pull_request_target:\n    types: [closed]',
+      [`${merged} && github.repository == 'o/r'`],
+      'medium',
+      '',
+    ],
+    [
+      'closed, no condition',
+      'pull_request_target:\n    types: [closed]',
+      [''],
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    [
+      'closed, merged || another check',
+      'pull_request_target:\n    types: [closed]',
+      [`${merged} || github.actor == 'x'`],
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    [
+      "closed, merged == 'true' (never equal)",
+      'pull_request_target:\n    types: [closed]',
+      ["github.event.pull_request.merged == 'true'"],
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    [
+      'closed, not merged',
+      'pull_request_target:\n    types: [closed]',
+      ['!github.event.pull_request.merged'],
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    [
+      'closed and edited, merged (the author edits a merged pull request)',
+      'pull_request_target:\n    types: [closed, edited]',
+      [merged],
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    [
+      'default types and closed, merged (no push or reopening after a merge)',
+      'pull_request_target:\n    types: [opened, synchronize, reopened, closed]',
+      [merged],
+      'medium',
+      '',
+    ],
+    [
+      "closed and edited, merged and action == 'closed'",
+      'pull_request_target:\n    types: [closed, edited]',
+      [`${merged} && github.event.action == 'closed'`],
+      'medium',
+      '',
+    ],
+    [
+      'merged, and comments (no pull_request in their payload)',
+      'pull_request_target:\n    types: [closed]\n  issue_comment:',
+      [merged],
+      'medium',
+      '',
+    ],
+    [
+      'one job merged only, another not',
+      'pull_request_target:\n    types: [closed]',
+      [merged, ''],
+      'high',
+      outsiders('pull_request_target'),
+    ],
+    [
+      'merged on a job that the other needs',
+      'pull_request_target:\n    types: [closed]',
+      [merged, 'needs: a'],
+      'medium',
+      '',
+    ],
+    [
+      "issues: types: [opened, labeled], action == 'labeled'",
+      'issues:\n    types: [opened, labeled]',
+      ["github.event.action == 'labeled'"],
+      'medium',
+      '',
+    ],
+    [
+      "issues: types: [opened, labeled], action == 'opened'",
+      'issues:\n    types: [opened, labeled]',
+      ["github.event.action == 'opened'"],
+      'high',
+      outsiders('issues'),
+    ],
+  ])("grades missing permissions by the jobs' guards: %s", async (_name, on, conditions, severity, grade) => {
+    const jobs = conditions.map((c, i) => {
+      const head = `  ${'ab'[i]}:\n`;
+      if (c.startsWith('needs:')) return `${head}    ${c}\n    steps: [{run: x}]\n`;
+      return `${head}${c ? `    if: ${JSON.stringify(c)}\n` : ''}    steps: [{run: x}]\n`;
+    });
+    const findings = await run(`on:\n  ${on}\njobs:\n${jobs.join('')}`);
+    const which = conditions.length > 1 ? 'they run' : 'it runs';
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      [
+        severity,
+        `No top-level "permissions:" and no job declares any, so ${which} with the repository's default ` +
+          `GITHUB_TOKEN permissions, which can include write access to every scope.${grade} ` +
+          'Add "permissions: { contents: read }" above "jobs:" and grant more per job where needed.',
+      ],
+    ]);
+  });
+
   it('reports workflow-level write scopes that several jobs, or a job that only reads, inherit', async () => {
     const findings = await run(`on: push
 permissions:

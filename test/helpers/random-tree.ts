@@ -82,7 +82,12 @@ export const KINDS: Record<string, { path: (n: number) => string; variants: ((n:
   },
   lockfile: {
     path: (n) => `packages/p${n}/package-lock.json`,
-    variants: [(n) => `{"name":"p${n}","lockfileVersion":3,"packages":{}}\n`],
+    variants: [
+      (n) => `{"name":"p${n}","lockfileVersion":3,"packages":{}}\n`,
+      // Locks the manifest's git dependency on a branch to a commit (deps.git-branch: low).
+      (n) =>
+        `{"name":"p${n}","lockfileVersion":3,"packages":{"node_modules/x":{"version":"1.0.0","resolved":"git+https://example.com/x.git#${'c'.repeat(40)}"}}}\n`,
+    ],
   },
   secret: {
     path: (n) => `src/m${n}/settings.py`,

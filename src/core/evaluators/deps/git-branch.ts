@@ -1,5 +1,6 @@
 import path from 'node:path/posix';
 import type { RawFinding } from '../../types.js';
+import { compareStrings } from '../../workspace/files.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -12,6 +13,8 @@ import {
   pipGitDependencies,
   tomlGitDependencies,
 } from './git-refs.js';
+import { readLockfile } from './lockfiles/inventory.js';
+import { type Component, loadPackageUrl } from './lockfiles/types.js';
 
 /** Options of `deps.git-branch`. */
 export interface GitBranchOptions {
@@ -36,10 +39,17 @@ function readerFor(name: string): ((ws: Workspace, file: string) => GitDependenc
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
  * shorthands), pip requirement files, Poetry/uv/Pipfile and Cargo TOML tables, Bundler and Composer
  * `dev-` branches. Whatever is pushed to that branch is installed on the next resolve, unreviewed.
+ * Where the ecosystem's lockfile beside the manifest (uv.lock, poetry.lock, Cargo.lock, Gemfile.lock,
+ * package-lock.json, yarn.lock, pnpm-lock.yaml) locks the dependency to a full commit, installs from
+ * the lockfile get that commit: low, and the message names the lockfile and the locked install it
+ * takes. The rule reads that other file (`readsOtherFiles`); on a pull request a changed lockfile
+ * brings its manifest back into the evaluation.
  */
 export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   kind: 'deps.git-branch',
   scope: 'file',
+  // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
+  readsOtherFiles: true,
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
   schema: {
@@ -57,31 +67,116 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
       }),
     },
   },
-  evaluate({ options, workspace }): RawFinding[] {
+  async evaluate({ options, workspace }): Promise<RawFinding[]> {
     const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
     const findings: RawFinding[] = [];
-    for (const file of workspace.files) {
+    let loaded = false;
+    for (const file of manifests(workspace)) {
       const read = readerFor(path.basename(file));
       if (!read || excluded(file)) continue;
-      for (const dep of read(workspace, file)) {
-        const kind = judgeRef(dep);
-        if (kind === 'commit' || kind === 'tag') continue;
+      const deps = read(workspace, file).filter((d) => {
+        const kind = judgeRef(d);
+        return kind !== 'commit' && kind !== 'tag';
+      });
+      const lockfiles = deps.length > 0 ? lockfilesBeside(workspace, file) : [];
+      if (lockfiles.length > 0 && !loaded) {
+        await loadPackageUrl();
+        loaded = true;
+      }
+      for (const dep of deps) {
         const follows =
-          kind === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
+          judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
         const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
+        const locked = lockedIn(workspace, lockfiles, dep.name);
         findings.push({
-          message:
-            `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
-            'unreviewed code. Pin a full commit SHA or a release tag.',
+          message: locked
+            ? `Dependency "${dep.name}" follows ${follows}${source}, but ${locked.lockfile} locks it to commit ` +
+              `${locked.commit}, so installs from the lockfile get that commit. Install with ` +
+              `${LOCKED_INSTALL[path.basename(locked.lockfile)]}, so that an out-of-date lockfile fails the install ` +
+              "instead of being locked again; any update of the lockfile takes the branch's latest commit. Pin the " +
+              'commit or a release tag in the manifest too.'
+            : `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
+              'unreviewed code. Pin a full commit SHA or a release tag.',
           location: {
             path: file,
             startLine: dep.line,
             ...(dep.column ? { startColumn: dep.column } : {}),
           },
           key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
+          ...(locked ? { severity: 'low' as const } : {}),
         });
       }
     }
     return findings;
   },
 });
+
+/** The lockfiles read for each manifest, beside it, in order of preference. */
+const LOCKFILES_OF: Readonly<Record<string, readonly string[]>> = {
+  'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
+  'pyproject.toml': ['uv.lock', 'poetry.lock'],
+  'Cargo.toml': ['Cargo.lock'],
+  Gemfile: ['Gemfile.lock'],
+  'gems.rb': ['gems.locked'],
+};
+
+/** How to install from each lockfile without moving what it locks. */
+const LOCKED_INSTALL: Readonly<Record<string, string>> = {
+  'package-lock.json': '`npm ci`',
+  'npm-shrinkwrap.json': '`npm ci`',
+  'yarn.lock': '`yarn install --frozen-lockfile`, or `--immutable` from Yarn 2',
+  'pnpm-lock.yaml': '`pnpm install --frozen-lockfile`',
+  'uv.lock': '`uv sync --locked`',
+  'poetry.lock': '`poetry install` after `poetry check --lock`',
+  'Cargo.lock': '`cargo build --locked`',
+  'Gemfile.lock': '`bundle install` with `BUNDLE_FROZEN=true`',
+  'gems.locked': '`bundle install` with `BUNDLE_FROZEN=true`',
+};
+
+/**
+ * The manifests to read: the listed ones, and on a pull request's view of the changed files (where
+ * `files` lists those alone) the manifest beside each listed lockfile, whose findings the lockfile
+ * decides.
+ */
+function manifests(workspace: Workspace): string[] {
+  const out = new Set<string>();
+  for (const file of workspace.files) {
+    const name = path.basename(file);
+    if (readerFor(name)) out.add(file);
+    const dir = path.dirname(file);
+    for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
+      if (!locks.includes(name)) continue;
+      const beside = dir === '.' ? manifest : `${dir}/${manifest}`;
+      if (workspace.has(beside)) out.add(beside);
+    }
+  }
+  return [...out].sort(compareStrings);
+}
+
+function lockfilesBeside(workspace: Workspace, manifest: string): string[] {
+  const dir = path.dirname(manifest);
+  return (LOCKFILES_OF[path.basename(manifest)] ?? [])
+    .map((name) => (dir === '.' ? name : `${dir}/${name}`))
+    .filter((f) => workspace.has(f));
+}
+
+/** The first lockfile that locks a package of this name to a commit, and the commit. */
+function lockedIn(
+  workspace: Workspace,
+  lockfiles: readonly string[],
+  name: string,
+): { lockfile: string; commit: string } | undefined {
+  const want = normalise(name);
+  for (const lockfile of lockfiles) {
+    const found = readLockfile(workspace, lockfile)?.components.find(
+      (c) => c.commit && normalise(fullName(c)) === want,
+    );
+    if (found?.commit) return { lockfile, commit: found.commit };
+  }
+  return undefined;
+}
+
+const fullName = (c: Component) => (c.namespace ? `${c.namespace}/${c.name}` : c.name);
+
+/** Names as the package indexes compare them (PEP 503 for Python; case and separators). */
+const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');

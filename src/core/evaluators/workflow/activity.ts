@@ -1,4 +1,5 @@
-import type { Trigger, Workflow } from '../../parsers/workflow.js';
+import type { Job, Step, Trigger, Workflow } from '../../parsers/workflow.js';
+import { type EventGuards, jobGuards } from './event-guards.js';
 import { OUTSIDER_EVENTS } from './shared.js';
 
 /**
@@ -89,16 +90,64 @@ export function effectiveTypes(trigger: Trigger): readonly string[] | undefined 
 /**
  * Whether someone without triage or write access can cause a run through this trigger: one of the
  * events outsiders cause with a writable token (OUTSIDER_EVENTS), on an activity type of theirs.
+ * With the guards of a job's `if:` (event-guards.ts): a check of `github.event.action` leaves the one
+ * type it names (of the events whose types are graded here), and a run only on merged pull requests
+ * leaves `pull_request_target` alone (no other outsider event has `github.event.pull_request`), on the
+ * types an outsider can still cause once a maintainer has merged (not the merge, `closed`, nor what
+ * cannot happen to a merged pull request: opening, pushes, reopening, drafts).
  */
-export function outsiderCaused(trigger: Trigger): boolean {
+export function outsiderCaused(trigger: Trigger, guards?: EventGuards): boolean {
   if (!OUTSIDER_EVENTS.has(trigger.event)) return false;
+  if (guards?.merged && trigger.event !== 'pull_request_target') return false;
   const maintainers = MAINTAINER_TYPES[trigger.event];
-  const types = effectiveTypes(trigger);
+  let types = effectiveTypes(trigger);
+  if (guards?.action && maintainers) {
+    if (types && !types.includes(guards.action)) return false;
+    types = [guards.action];
+  }
+  if (guards?.merged && types) types = types.filter((t) => !AFTER_MERGE.has(t));
+  if (types?.length === 0) return false;
   return !maintainers || !types || types.some((t) => !maintainers.has(t));
 }
 
-/** The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order. */
-export function outsiderEvents(workflow: Workflow): string[] {
-  const events = (workflow.on?.events ?? []).filter(outsiderCaused).map((t) => t.event);
+/** `pull_request_target` types that are not an outsider's act on a merged pull request. */
+const AFTER_MERGE = new Set([
+  'opened',
+  'synchronize',
+  'reopened',
+  'closed',
+  'converted_to_draft',
+  'ready_for_review',
+  'dequeued',
+  'auto_merge_disabled',
+]);
+
+/**
+ * The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order;
+ * with `jobs`, those that can run one of these jobs (and, with `step`, that step of the one job), by
+ * the guards of their conditions.
+ */
+export function outsiderEvents(workflow: Workflow, jobs?: readonly Job[], step?: Step): string[] {
+  const scopes = jobs?.map((job) => jobGuards(workflow, job, step));
+  const events = (workflow.on?.events ?? [])
+    .filter((t) => (scopes ? scopes.some((g) => outsiderCaused(t, g)) : outsiderCaused(t)))
+    .map((t) => t.event);
   return [...new Set(events)];
+}
+
+/**
+ * Pull request activity that happens once per pull request, or so seldom that no run of it is
+ * superseded by the next: opening, closing (merging), reopening. Every other type (a push, an edit,
+ * a label, a review request, ...) can follow another within minutes.
+ */
+const ONCE_PER_PULL_REQUEST = new Set(['opened', 'reopened', 'closed']);
+
+/**
+ * Whether a pull request trigger can start a run of a pull request while an earlier run of the same
+ * pull request may still be going: one of its types (its defaults included) can repeat. An event
+ * without types, or a trigger listing a type not known here, can.
+ */
+export function repeatsPerPullRequest(trigger: Trigger): boolean {
+  const types = effectiveTypes(trigger);
+  return !types || types.some((t) => !ONCE_PER_PULL_REQUEST.has(t));
 }

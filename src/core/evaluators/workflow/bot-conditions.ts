@@ -5,6 +5,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { effectiveTypes } from './activity.js';
 import { type ConditionPart, compareOperator, readCondition } from './condition-parts.js';
+import { conditionGuards, jobGuards } from './event-guards.js';
 
 /**
  * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
@@ -13,10 +14,11 @@ import { type ConditionPart, compareOperator, readCondition } from './condition-
  * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
  * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
  * writable token), medium on pull_request (the run gets Dependabot's secrets). A pull request event
- * whose `types:` are only `opened` does not count: its actor is the pull request's author. A check
- * combined with `&&` and the pull request's author (`...pull_request.user.login`), a same-repository
- * condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not
- * reported.
+ * whose `types:` are only `opened` does not count: its actor is the pull request's author; nor does
+ * a check in a job or step that runs on opened events only (`github.event.action == 'opened'` in its
+ * `if:`, that of its job or of a job it needs: event-guards.ts). A check combined with `&&` and the
+ * pull request's author (`...pull_request.user.login`), a same-repository condition, an opened event,
+ * or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not reported.
  */
 export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.bot-conditions',
@@ -25,8 +27,10 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    const check = (workflow: Workflow, part: ConditionPart, owner: string) => {
+    const check = (workflow: Workflow, part: ConditionPart, owner: string, job?: Job, step?: Step) => {
       const severity = grade(workflow);
+      // Only opened pull requests reach it: their actor is the author.
+      if (severity && job && jobGuards(workflow, job, step).action === 'opened') return;
       if (!severity) return;
       for (const ref of grants(part.node, true)) {
         const text = part.inner.slice(ref.start, ref.end);
@@ -41,27 +45,35 @@ export const workflowBotConditions = defineEvaluator<Record<string, never>>({
         });
       }
     };
-    const condition = (workflow: WorkflowSource, holder: Job | Step, owner: string) => {
+    const condition = (
+      workflow: WorkflowSource,
+      holder: Job | Step,
+      owner: string,
+      job: Job,
+      step?: Step,
+    ) => {
       if (workflow.kind !== 'workflow') return;
       const c = readCondition(workspace, workflow, holder, ACTOR_TEXT);
-      if (c && !c.fenced) for (const part of c.parts) check(workflow, part, owner);
+      if (c && !c.fenced) for (const part of c.parts) check(workflow, part, owner, job, step);
     };
     walkWorkflows(
       workflowSources(workspace),
       {
         job(job, workflow) {
-          condition(workflow, job, job.id);
+          condition(workflow, job, job.id, job);
         },
         step(step, source, job) {
-          condition(source, step, `${job?.id ?? ''}/${step.index}`);
+          if (job) condition(source, step, `${job.id}/${step.index}`, job, step);
         },
-        expression(expr, source) {
+        expression(expr, source, job, step) {
           if (source.kind !== 'workflow' || !ACTOR_TEXT.test(expr.inner)) return;
           if (!expr.parsed.ok || !expr.parsed.node) return;
           check(
             source,
             { node: expr.parsed.node, inner: expr.inner, locate: expr.locate },
             `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`,
+            job,
+            step,
           );
         },
       },
@@ -149,8 +161,12 @@ function botList(node: ExprNode | undefined): boolean {
   return arg?.kind === 'literal' && typeof arg.value === 'string' && /\[bot\]/i.test(arg.value);
 }
 
-/** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
+/**
+ * The pull request's author, a head in this repository, or an opened pull request (whose actor is its
+ * author): conditions an outsider cannot meet with a bot as the actor.
+ */
 function soundGuard(node: ExprNode): boolean {
+  if (conditionGuards(node).action === 'opened') return true;
   if (node.kind === 'compare') {
     const op = compareOperator(node);
     const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));

@@ -20,7 +20,8 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
- *   activity type of theirs (activity.ts), where their input is handled, or a later step of the same
+ *   activity type of theirs that can run the step (activity.ts: not a job that runs only on merged
+ *   pull requests), where their input is handled, or a later step of the same
  *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
  *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
@@ -77,7 +78,7 @@ function finding(
     u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }],
   )[0];
   const workflow = source.kind === 'workflow' ? source : undefined;
-  const privileged = workflow ? outsiderEvents(workflow) : [];
+  const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step) : [];
   const reasons: string[] = [];
   if (privileged.length > 0)
     reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);

@@ -3,6 +3,7 @@ import { locationFromSpan } from '../../location.js';
 import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
+import { repeatsPerPullRequest } from './activity.js';
 
 /**
  * A workflow that runs on every push or pull request update starts a new run for each, and without a
@@ -10,7 +11,9 @@ import { defineEvaluator } from '../types.js';
  * runners, capacity) spent on results nobody reads, and artifacts and deployments from an older run
  * that can finish after a newer one. A code smell rather than a vulnerability: info, for the pedantic.
  * Reported at `on:` of such workflows when neither the workflow nor every job sets `concurrency`;
- * pushes of tags only (a release) do not count.
+ * pushes of tags only (a release) do not count, nor pull request triggers whose activity types each
+ * happen once per pull request (`types: [opened]`, `[closed]`, `[opened, reopened]`): no later run of
+ * the same pull request supersedes theirs (activity.ts).
  */
 export const workflowConcurrencyLimits = defineEvaluator<Record<string, never>>({
   kind: 'workflow.concurrency-limits',
@@ -23,6 +26,7 @@ export const workflowConcurrencyLimits = defineEvaluator<Record<string, never>>(
       workflow(workflow) {
         const events = (workflow.on?.events ?? [])
           .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
+          .filter((t) => t.event === 'push' || repeatsPerPullRequest(t))
           .map((t) => t.event);
         if (events.length === 0 || !workflow.on) return;
         const root = workflow.document.value as Record<string, unknown>;

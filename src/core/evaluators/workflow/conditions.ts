@@ -45,7 +45,8 @@ export function excludesOutsiders(condition: Located | undefined): boolean {
   return node ? guards(node) : false;
 }
 
-function conditionTree(condition: Located | undefined): ExprNode | undefined {
+/** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
+export function conditionTree(condition: Located | undefined): ExprNode | undefined {
   if (!condition) return undefined;
   const value = condition.value;
   if (typeof value !== 'string') return undefined;

@@ -20,7 +20,9 @@ import { tokenWriter } from './token-use.js';
  *   default token permissions, which may be read/write on every scope. One finding per workflow on the
  *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
- *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts),
+ *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts) that can
+ *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
+ *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise.
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
@@ -147,7 +149,7 @@ function missingPermissions(workflow: Workflow, bare: Job[]): RawFinding | undef
   if (workflow.permissions || bare.length === 0) return undefined;
   const events = [...eventsOf(workflow)];
   if (events.length > 0 && events.every((e) => e === 'workflow_call')) return undefined;
-  const outsiders = outsiderEvents(workflow);
+  const outsiders = outsiderEvents(workflow, bare);
   const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
   const severity: Severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
   const names = bare.map((job) => `"${job.id}"`).join(', ');

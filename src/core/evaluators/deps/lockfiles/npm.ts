@@ -3,6 +3,7 @@ import { readJson } from '../../repo/manifests.js';
 import {
   type Component,
   component,
+  gitCommit,
   isRecord,
   type LockfileInventory,
   splitNpmName,
@@ -40,6 +41,7 @@ export function readPackageLock(ws: Workspace, file: string): LockfileInventory 
       const [namespace, name] = splitNpmName(full);
       const license = str(entry, 'license');
       const hashes = sriHashes(entry.integrity);
+      const commit = gitCommit(str(entry, 'resolved')?.startsWith('git+') ? entry.resolved : undefined);
       components.push(
         component({
           type: 'npm',
@@ -47,6 +49,7 @@ export function readPackageLock(ws: Workspace, file: string): LockfileInventory 
           name,
           version,
           scope: npmScope(entry),
+          ...(commit ? { commit } : {}),
           ...(license ? { license } : {}),
           ...(hashes ? { hashes } : {}),
           lockfile: file,
@@ -65,6 +68,8 @@ export function readPackageLock(ws: Workspace, file: string): LockfileInventory 
       if (version && entry.bundled !== true && !version.startsWith('file:')) {
         const [namespace, name] = splitNpmName(full);
         const hashes = sriHashes(entry.integrity);
+        // Version 1 writes a git dependency's resolution as its version.
+        const commit = gitCommit(version.startsWith('git+') ? version : undefined);
         components.push(
           component({
             type: 'npm',
@@ -72,6 +77,7 @@ export function readPackageLock(ws: Workspace, file: string): LockfileInventory 
             name,
             version,
             scope: npmScope(entry),
+            ...(commit ? { commit } : {}),
             ...(hashes ? { hashes } : {}),
             lockfile: file,
             anchor: JSON.stringify(full),

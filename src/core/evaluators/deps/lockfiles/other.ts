@@ -2,7 +2,7 @@ import type { Workspace } from '../../../workspace/workspace.js';
 import { forEachLine } from '../../generic/shared.js';
 import { readJson } from '../../repo/manifests.js';
 import { packageTables, readToml } from './toml.js';
-import { type Component, component, isRecord, type LockfileInventory, str } from './types.js';
+import { type Component, component, gitCommit, isRecord, type LockfileInventory, str } from './types.js';
 import { unreadable } from './unreadable.js';
 
 /**
@@ -92,11 +92,13 @@ export function readCargoLock(ws: Workspace, file: string): LockfileInventory {
     // Packages without a source are the workspace's own crates (and path dependencies).
     if (!name || !version || !str(pkg, 'source')) continue;
     const checksum = str(pkg, 'checksum');
+    const commit = gitCommit(str(pkg, 'source')?.startsWith('git+') ? pkg.source : undefined);
     components.push(
       component({
         type: 'cargo',
         name,
         version,
+        ...(commit ? { commit } : {}),
         ...(checksum && /^[0-9a-f]{64}$/.test(checksum)
           ? { hashes: [{ alg: 'SHA-256' as const, content: checksum }] }
           : {}),
@@ -139,12 +141,17 @@ export function readGemfileLock(ws: Workspace, file: string): LockfileInventory 
   if (bad) return bad;
   const components: Component[] = [];
   let section = '';
+  // A GIT section's `revision:` (the commit its gems are locked to) comes before its `specs:`.
+  let revision: string | undefined;
   forEachLine(ws.text(file) ?? '', (line) => {
     if (/^[A-Z]/.test(line)) {
       section = line.trim();
+      revision = undefined;
       return;
     }
     if (section !== 'GEM' && section !== 'GIT') return;
+    const rev = /^ {2}revision: ([0-9a-f]{40})$/i.exec(line);
+    if (rev && section === 'GIT') revision = rev[1]!.toLowerCase();
     const m = /^ {4}([A-Za-z0-9][\w.-]*) \(([^)\s]+)\)$/.exec(line);
     if (!m) return;
     // `1.15.4-x86_64-linux`: the platform is not part of the version.
@@ -152,7 +159,16 @@ export function readGemfileLock(ws: Workspace, file: string): LockfileInventory 
       /-(?:x86|x64|arm|aarch|universal|java|mingw|mswin|darwin|linux)[\w-]*$/,
       '',
     );
-    components.push(component({ type: 'gem', name: m[1]!, version, lockfile: file, anchor: line.trim() }));
+    components.push(
+      component({
+        type: 'gem',
+        name: m[1]!,
+        version,
+        ...(revision ? { commit: revision } : {}),
+        lockfile: file,
+        anchor: line.trim(),
+      }),
+    );
   });
   return { file, format: 'Gemfile.lock', components, recordsLicenses: false };
 }

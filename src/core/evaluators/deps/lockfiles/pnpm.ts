@@ -2,6 +2,7 @@ import type { Workspace } from '../../../workspace/workspace.js';
 import {
   type Component,
   component,
+  gitCommit,
   isRecord,
   type LockfileInventory,
   splitNpmName,
@@ -43,6 +44,11 @@ export function readPnpmLock(ws: Workspace, file: string): LockfileInventory {
     const [namespace, name] = splitNpmName(full);
     const resolution = isRecord(meta.resolution) ? meta.resolution : {};
     const hashes = sriHashes(resolution.integrity);
+    // `resolution: { type: git, repo, commit }`, or a codeload tarball of the commit.
+    const commit =
+      typeof resolution.commit === 'string' && /^[0-9a-f]{40}$/i.test(resolution.commit)
+        ? resolution.commit.toLowerCase()
+        : gitCommit(resolution.tarball);
     const scope: Component['scope'] =
       meta.dev === true
         ? 'excluded'
@@ -58,6 +64,7 @@ export function readPnpmLock(ws: Workspace, file: string): LockfileInventory {
         name,
         version,
         ...(scope ? { scope } : {}),
+        ...(commit ? { commit } : {}),
         ...(hashes ? { hashes } : {}),
         lockfile: file,
         anchor: key,

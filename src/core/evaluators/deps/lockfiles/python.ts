@@ -2,7 +2,7 @@ import type { Workspace } from '../../../workspace/workspace.js';
 import { forEachLine } from '../../generic/shared.js';
 import { readJson } from '../../repo/manifests.js';
 import { packageTables, readToml } from './toml.js';
-import { type Component, component, isRecord, type LockfileInventory, str } from './types.js';
+import { type Component, component, gitCommit, isRecord, type LockfileInventory, str } from './types.js';
 import { unreadable } from './unreadable.js';
 
 /** Sources that are the project itself (or a path on the developer's disk), not a dependency. */
@@ -31,18 +31,30 @@ export function readPythonTomlLock(ws: Workspace, file: string): LockfileInvento
       if (kind === 'file' && base === 'poetry.lock') continue;
     }
     const scope = pythonScope(pkg, base);
+    const commit = lockedCommit(source);
     components.push(
       component({
         type: 'pypi',
         name,
         version,
         ...(scope ? { scope } : {}),
+        ...(commit ? { commit } : {}),
         lockfile: file,
         anchor: `"${name}"`,
       }),
     );
   }
   return { file, format: base, components, recordsLicenses: false };
+}
+
+/** uv's `source = { git = "<url>?branch=main#<sha>" }`, Poetry's `type = "git"` with `resolved_reference`. */
+function lockedCommit(source: unknown): string | undefined {
+  if (!isRecord(source)) return undefined;
+  if (typeof source.git === 'string') return gitCommit(source.git);
+  const resolved = str(source, 'resolved_reference');
+  return source.type === 'git' && resolved && /^[0-9a-f]{40}$/i.test(resolved)
+    ? resolved.toLowerCase()
+    : undefined;
 }
 
 function pythonScope(pkg: Record<string, unknown>, base: string): Component['scope'] {

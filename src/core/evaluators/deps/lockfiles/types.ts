@@ -31,6 +31,12 @@ export interface Component {
   hashes?: { alg: HashAlg; content: string }[];
   /** The lockfile it was read from (path relative to the root). */
   lockfile: string;
+  /**
+   * The full commit SHA a package taken from a git repository is locked to (uv's and Cargo's
+   * `#<sha>` sources, Poetry's `resolved_reference`, Bundler's `revision`, npm's, Yarn's and pnpm's
+   * git resolutions); absent for registry packages and git sources the lockfile does not pin.
+   */
+  commit?: string;
   /** Text that occurs on the package's entry line in the lockfile, to locate a finding. */
   anchor?: string;
 }
@@ -104,6 +110,16 @@ export function splitNpmName(full: string): [string | undefined, string] {
     if (slash > 1) return [full.slice(0, slash), full.slice(slash + 1)];
   }
   return [undefined, full];
+}
+
+/**
+ * The commit SHA at the end of a git source or resolution (`git+https://host/r.git?branch=main#<sha>`,
+ * `...#commit=<sha>`, a codeload tarball `.../tar.gz/<sha>`); undefined when it names none.
+ */
+export function gitCommit(source: unknown): string | undefined {
+  if (typeof source !== 'string') return undefined;
+  const m = /(?:#(?:commit=)?|\/tar\.gz\/)([0-9a-f]{40})$/i.exec(source.trim());
+  return m ? m[1]!.toLowerCase() : undefined;
 }
 
 /** Whether a value is a plain object (JSON or YAML mapping). */

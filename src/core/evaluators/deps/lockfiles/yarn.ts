@@ -3,6 +3,7 @@ import { forEachLine } from '../../generic/shared.js';
 import {
   type Component,
   component,
+  gitCommit,
   isRecord,
   type LockfileInventory,
   splitNpmName,
@@ -26,7 +27,7 @@ export function readYarnLock(ws: Workspace, file: string): LockfileInventory {
 function readClassic(text: string, file: string): LockfileInventory {
   const components: Component[] = [];
   let entry:
-    | { header: string; name: string; version?: string; integrity?: string; local: boolean }
+    | { header: string; name: string; version?: string; integrity?: string; commit?: string; local: boolean }
     | undefined;
   const flush = () => {
     if (entry?.version && !entry.local) {
@@ -38,6 +39,7 @@ function readClassic(text: string, file: string): LockfileInventory {
           namespace,
           name,
           version: entry.version,
+          ...(entry.commit ? { commit: entry.commit } : {}),
           ...(hashes ? { hashes } : {}),
           lockfile: file,
           anchor: entry.header,
@@ -69,6 +71,11 @@ function readClassic(text: string, file: string): LockfileInventory {
     if (field[1] === 'version') entry.version = field[2]!;
     else if (field[1] === 'integrity') entry.integrity = field[2]!;
     else if (field[2]!.startsWith('file:')) entry.local = true;
+    else {
+      // A git dependency resolves to `git+<url>#<sha>` or a codeload tarball of the commit.
+      const commit = gitCommit(field[2]);
+      if (commit) entry.commit = commit;
+    }
   });
   flush();
   return { file, format: 'yarn.lock v1', components, recordsLicenses: false };
