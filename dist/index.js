@@ -5081,8 +5081,8 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 182 modules
-var registry = __nccwpck_require__(664);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 183 modules
+var registry = __nccwpck_require__(9389);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -14449,7 +14449,7 @@ function isStrings(v) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(664);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9389);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14626,7 +14626,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 664:
+/***/ 9389:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15354,6 +15354,8 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 
 ;// CONCATENATED MODULE: external "node:path/posix"
 const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+// EXTERNAL MODULE: ./lib/core/workspace/files.js
+var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
 var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
@@ -15657,84 +15659,10 @@ function eachLine(text, visit) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
-
-
-
-
-/** The reader for each manifest name. */
-function readerFor(name) {
-    if (name === 'package.json')
-        return npmGitDependencies;
-    if (name === 'composer.json')
-        return composerBranchDependencies;
-    if (/^(?:requirements|constraints).*\.(?:txt|in)$/.test(name))
-        return (ws, f) => pipGitDependencies(ws.text(f) ?? '');
-    if (name === 'Cargo.toml' || name === 'pyproject.toml' || name === 'Pipfile') {
-        return (ws, f) => tomlGitDependencies(ws.text(f) ?? '');
-    }
-    if (name === 'Gemfile' || name === 'gems.rb')
-        return (ws, f) => gemfileGitDependencies(ws.text(f) ?? '');
-    return undefined;
-}
-/**
- * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
- * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
- * shorthands), pip requirement files, Poetry/uv/Pipfile and Cargo TOML tables, Bundler and Composer
- * `dev-` branches. Whatever is pushed to that branch is installed on the next resolve, unreviewed.
- */
-const depsGitBranch = (0,types/* defineEvaluator */.D)({
-    kind: 'deps.git-branch',
-    scope: 'file',
-    summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
-    schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-            exclude: globList('Globs of manifests to ignore. Setting it replaces the defaults.', {
-                default: [
-                    '**/node_modules/**',
-                    '**/vendor/**',
-                    '**/fixtures/**',
-                    '**/__fixtures__/**',
-                    '**/testdata/**',
-                ],
-            }),
-        },
-    },
-    evaluate({ options, workspace }) {
-        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
-        const findings = [];
-        for (const file of workspace.files) {
-            const read = readerFor(posix_namespaceObject.basename(file));
-            if (!read || excluded(file))
-                continue;
-            for (const dep of read(workspace, file)) {
-                const kind = judgeRef(dep);
-                if (kind === 'commit' || kind === 'tag')
-                    continue;
-                const follows = kind === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
-                const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
-                findings.push({
-                    message: `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
-                        'unreviewed code. Pin a full commit SHA or a release tag.',
-                    location: {
-                        path: file,
-                        startLine: dep.line,
-                        ...(dep.column ? { startColumn: dep.column } : {}),
-                    },
-                    key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
-                });
-            }
-        }
-        return findings;
-    },
-});
-
-// EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
 var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
 
 
@@ -16002,6 +15930,16 @@ function splitNpmName(full) {
     }
     return [undefined, full];
 }
+/**
+ * The commit SHA at the end of a git source or resolution (`git+https://host/r.git?branch=main#<sha>`,
+ * `...#commit=<sha>`, a codeload tarball `.../tar.gz/<sha>`); undefined when it names none.
+ */
+function gitCommit(source) {
+    if (typeof source !== 'string')
+        return undefined;
+    const m = /(?:#(?:commit=)?|\/tar\.gz\/)([0-9a-f]{40})$/i.exec(source.trim());
+    return m ? m[1].toLowerCase() : undefined;
+}
 /** Whether a value is a plain object (JSON or YAML mapping). */
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -16073,12 +16011,14 @@ function readPackageLock(ws, file) {
             const [namespace, name] = splitNpmName(full);
             const license = str(entry, 'license');
             const hashes = sriHashes(entry.integrity);
+            const commit = gitCommit(str(entry, 'resolved')?.startsWith('git+') ? entry.resolved : undefined);
             components.push(component({
                 type: 'npm',
                 namespace,
                 name,
                 version,
                 scope: npmScope(entry),
+                ...(commit ? { commit } : {}),
                 ...(license ? { license } : {}),
                 ...(hashes ? { hashes } : {}),
                 lockfile: file,
@@ -16098,12 +16038,15 @@ function readPackageLock(ws, file) {
             if (version && entry.bundled !== true && !version.startsWith('file:')) {
                 const [namespace, name] = splitNpmName(full);
                 const hashes = sriHashes(entry.integrity);
+                // Version 1 writes a git dependency's resolution as its version.
+                const commit = gitCommit(version.startsWith('git+') ? version : undefined);
                 components.push(component({
                     type: 'npm',
                     namespace,
                     name,
                     version,
                     scope: npmScope(entry),
+                    ...(commit ? { commit } : {}),
                     ...(hashes ? { hashes } : {}),
                     lockfile: file,
                     anchor: JSON.stringify(full),
@@ -16261,10 +16204,12 @@ function readCargoLock(ws, file) {
         if (!name || !version || !str(pkg, 'source'))
             continue;
         const checksum = str(pkg, 'checksum');
+        const commit = gitCommit(str(pkg, 'source')?.startsWith('git+') ? pkg.source : undefined);
         components.push(component({
             type: 'cargo',
             name,
             version,
+            ...(commit ? { commit } : {}),
             ...(checksum && /^[0-9a-f]{64}$/.test(checksum)
                 ? { hashes: [{ alg: 'SHA-256', content: checksum }] }
                 : {}),
@@ -16305,19 +16250,32 @@ function readGemfileLock(ws, file) {
         return bad;
     const components = [];
     let section = '';
+    // A GIT section's `revision:` (the commit its gems are locked to) comes before its `specs:`.
+    let revision;
     forEachLine(ws.text(file) ?? '', (line) => {
         if (/^[A-Z]/.test(line)) {
             section = line.trim();
+            revision = undefined;
             return;
         }
         if (section !== 'GEM' && section !== 'GIT')
             return;
+        const rev = /^ {2}revision: ([0-9a-f]{40})$/i.exec(line);
+        if (rev && section === 'GIT')
+            revision = rev[1].toLowerCase();
         const m = /^ {4}([A-Za-z0-9][\w.-]*) \(([^)\s]+)\)$/.exec(line);
         if (!m)
             return;
         // `1.15.4-x86_64-linux`: the platform is not part of the version.
         const version = m[2].replace(/-(?:x86|x64|arm|aarch|universal|java|mingw|mswin|darwin|linux)[\w-]*$/, '');
-        components.push(component({ type: 'gem', name: m[1], version, lockfile: file, anchor: line.trim() }));
+        components.push(component({
+            type: 'gem',
+            name: m[1],
+            version,
+            ...(revision ? { commit: revision } : {}),
+            lockfile: file,
+            anchor: line.trim(),
+        }));
     });
     return { file, format: 'Gemfile.lock', components, recordsLicenses: false };
 }
@@ -16437,6 +16395,10 @@ function readPnpmLock(ws, file) {
         const [namespace, name] = splitNpmName(full);
         const resolution = isRecord(meta.resolution) ? meta.resolution : {};
         const hashes = sriHashes(resolution.integrity);
+        // `resolution: { type: git, repo, commit }`, or a codeload tarball of the commit.
+        const commit = typeof resolution.commit === 'string' && /^[0-9a-f]{40}$/i.test(resolution.commit)
+            ? resolution.commit.toLowerCase()
+            : gitCommit(resolution.tarball);
         const scope = meta.dev === true
             ? 'excluded'
             : meta.dev === false
@@ -16450,6 +16412,7 @@ function readPnpmLock(ws, file) {
             name,
             version,
             ...(scope ? { scope } : {}),
+            ...(commit ? { commit } : {}),
             ...(hashes ? { hashes } : {}),
             lockfile: file,
             anchor: key,
@@ -16515,16 +16478,29 @@ function readPythonTomlLock(ws, file) {
                 continue;
         }
         const scope = pythonScope(pkg, base);
+        const commit = lockedCommit(source);
         components.push(component({
             type: 'pypi',
             name,
             version,
             ...(scope ? { scope } : {}),
+            ...(commit ? { commit } : {}),
             lockfile: file,
             anchor: `"${name}"`,
         }));
     }
     return { file, format: base, components, recordsLicenses: false };
+}
+/** uv's `source = { git = "<url>?branch=main#<sha>" }`, Poetry's `type = "git"` with `resolved_reference`. */
+function lockedCommit(source) {
+    if (!isRecord(source))
+        return undefined;
+    if (typeof source.git === 'string')
+        return gitCommit(source.git);
+    const resolved = str(source, 'resolved_reference');
+    return source.type === 'git' && resolved && /^[0-9a-f]{40}$/i.test(resolved)
+        ? resolved.toLowerCase()
+        : undefined;
 }
 function pythonScope(pkg, base) {
     if (base === 'uv.lock')
@@ -16629,6 +16605,7 @@ function readClassic(text, file) {
                 namespace,
                 name,
                 version: entry.version,
+                ...(entry.commit ? { commit: entry.commit } : {}),
                 ...(hashes ? { hashes } : {}),
                 lockfile: file,
                 anchor: entry.header,
@@ -16667,6 +16644,12 @@ function readClassic(text, file) {
             entry.integrity = field[2];
         else if (field[2].startsWith('file:'))
             entry.local = true;
+        else {
+            // A git dependency resolves to `git+<url>#<sha>` or a codeload tarball of the commit.
+            const commit = gitCommit(field[2]);
+            if (commit)
+                entry.commit = commit;
+        }
     });
     flush();
     return { file, format: 'yarn.lock v1', components, recordsLicenses: false };
@@ -16738,7 +16721,7 @@ const BY_NAME = new Map([
 ]);
 /** The lockfile names the inventory reads (requirements files besides), for documentation. */
 const LOCKFILE_NAMES = [...BY_NAME.keys(), 'requirements*.txt'];
-function inventory_readerFor(file) {
+function readerFor(file) {
     const name = posix_namespaceObject.basename(file);
     const byName = BY_NAME.get(name);
     if (byName)
@@ -16751,7 +16734,7 @@ function inventory_readerFor(file) {
         return readGradleLock;
     return undefined;
 }
-const LOCKFILES = (0,screens/* defineSelector */.xf)('lockfiles', (f) => inventory_readerFor(f) !== undefined);
+const LOCKFILES = (0,screens/* defineSelector */.xf)('lockfiles', (f) => readerFor(f) !== undefined);
 /** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
 function lockfilePaths(ws, exclude = DEFAULT_MANIFEST_EXCLUDE) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
@@ -16762,7 +16745,7 @@ function lockfilePaths(ws, exclude = DEFAULT_MANIFEST_EXCLUDE) {
  * Needs `loadPackageUrl()` to have finished: {@link readInventory} sees to it.
  */
 function readLockfile(ws, file) {
-    const reader = inventory_readerFor(file);
+    const reader = readerFor(file);
     if (!reader)
         return undefined;
     return ws.memo('deps.inventory', file, () => reader(ws, file));
@@ -16808,6 +16791,166 @@ function inventory_uniqueComponents(lockfiles) {
     }
     return [...byPurl.values()].sort((a, b) => (a.component.purl < b.component.purl ? -1 : 1));
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
+
+
+
+
+
+
+
+/** The reader for each manifest name. */
+function git_branch_readerFor(name) {
+    if (name === 'package.json')
+        return npmGitDependencies;
+    if (name === 'composer.json')
+        return composerBranchDependencies;
+    if (/^(?:requirements|constraints).*\.(?:txt|in)$/.test(name))
+        return (ws, f) => pipGitDependencies(ws.text(f) ?? '');
+    if (name === 'Cargo.toml' || name === 'pyproject.toml' || name === 'Pipfile') {
+        return (ws, f) => tomlGitDependencies(ws.text(f) ?? '');
+    }
+    if (name === 'Gemfile' || name === 'gems.rb')
+        return (ws, f) => gemfileGitDependencies(ws.text(f) ?? '');
+    return undefined;
+}
+/**
+ * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
+ * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
+ * shorthands), pip requirement files, Poetry/uv/Pipfile and Cargo TOML tables, Bundler and Composer
+ * `dev-` branches. Whatever is pushed to that branch is installed on the next resolve, unreviewed.
+ * Where the ecosystem's lockfile beside the manifest (uv.lock, poetry.lock, Cargo.lock, Gemfile.lock,
+ * package-lock.json, yarn.lock, pnpm-lock.yaml) locks the dependency to a full commit, installs from
+ * the lockfile get that commit: low, and the message names the lockfile and the locked install it
+ * takes. The rule reads that other file (`readsOtherFiles`); on a pull request a changed lockfile
+ * brings its manifest back into the evaluation.
+ */
+const depsGitBranch = (0,types/* defineEvaluator */.D)({
+    kind: 'deps.git-branch',
+    scope: 'file',
+    // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
+    readsOtherFiles: true,
+    summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            exclude: globList('Globs of manifests to ignore. Setting it replaces the defaults.', {
+                default: [
+                    '**/node_modules/**',
+                    '**/vendor/**',
+                    '**/fixtures/**',
+                    '**/__fixtures__/**',
+                    '**/testdata/**',
+                ],
+            }),
+        },
+    },
+    async evaluate({ options, workspace }) {
+        const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
+        const findings = [];
+        let loaded = false;
+        for (const file of manifests(workspace)) {
+            const read = git_branch_readerFor(posix_namespaceObject.basename(file));
+            if (!read || excluded(file))
+                continue;
+            const deps = read(workspace, file).filter((d) => {
+                const kind = judgeRef(d);
+                return kind !== 'commit' && kind !== 'tag';
+            });
+            const lockfiles = deps.length > 0 ? lockfilesBeside(workspace, file) : [];
+            if (lockfiles.length > 0 && !loaded) {
+                await loadPackageUrl();
+                loaded = true;
+            }
+            for (const dep of deps) {
+                const follows = judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
+                const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
+                const locked = lockedIn(workspace, lockfiles, dep.name);
+                findings.push({
+                    message: locked
+                        ? `Dependency "${dep.name}" follows ${follows}${source}, but ${locked.lockfile} locks it to commit ` +
+                            `${locked.commit}, so installs from the lockfile get that commit. Install with ` +
+                            `${LOCKED_INSTALL[posix_namespaceObject.basename(locked.lockfile)]}, so that an out-of-date lockfile fails the install ` +
+                            "instead of being locked again; any update of the lockfile takes the branch's latest commit. Pin the " +
+                            'commit or a release tag in the manifest too.'
+                        : `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
+                            'unreviewed code. Pin a full commit SHA or a release tag.',
+                    location: {
+                        path: file,
+                        startLine: dep.line,
+                        ...(dep.column ? { startColumn: dep.column } : {}),
+                    },
+                    key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
+                    ...(locked ? { severity: 'low' } : {}),
+                });
+            }
+        }
+        return findings;
+    },
+});
+/** The lockfiles read for each manifest, beside it, in order of preference. */
+const LOCKFILES_OF = {
+    'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
+    'pyproject.toml': ['uv.lock', 'poetry.lock'],
+    'Cargo.toml': ['Cargo.lock'],
+    Gemfile: ['Gemfile.lock'],
+    'gems.rb': ['gems.locked'],
+};
+/** How to install from each lockfile without moving what it locks. */
+const LOCKED_INSTALL = {
+    'package-lock.json': '`npm ci`',
+    'npm-shrinkwrap.json': '`npm ci`',
+    'yarn.lock': '`yarn install --frozen-lockfile`, or `--immutable` from Yarn 2',
+    'pnpm-lock.yaml': '`pnpm install --frozen-lockfile`',
+    'uv.lock': '`uv sync --locked`',
+    'poetry.lock': '`poetry install` after `poetry check --lock`',
+    'Cargo.lock': '`cargo build --locked`',
+    'Gemfile.lock': '`bundle install` with `BUNDLE_FROZEN=true`',
+    'gems.locked': '`bundle install` with `BUNDLE_FROZEN=true`',
+};
+/**
+ * The manifests to read: the listed ones, and on a pull request's view of the changed files (where
+ * `files` lists those alone) the manifest beside each listed lockfile, whose findings the lockfile
+ * decides.
+ */
+function manifests(workspace) {
+    const out = new Set();
+    for (const file of workspace.files) {
+        const name = posix_namespaceObject.basename(file);
+        if (git_branch_readerFor(name))
+            out.add(file);
+        const dir = posix_namespaceObject.dirname(file);
+        for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
+            if (!locks.includes(name))
+                continue;
+            const beside = dir === '.' ? manifest : `${dir}/${manifest}`;
+            if (workspace.has(beside))
+                out.add(beside);
+        }
+    }
+    return [...out].sort(files/* compareStrings */.Kt);
+}
+function lockfilesBeside(workspace, manifest) {
+    const dir = posix_namespaceObject.dirname(manifest);
+    return (LOCKFILES_OF[posix_namespaceObject.basename(manifest)] ?? [])
+        .map((name) => (dir === '.' ? name : `${dir}/${name}`))
+        .filter((f) => workspace.has(f));
+}
+/** The first lockfile that locks a package of this name to a commit, and the commit. */
+function lockedIn(workspace, lockfiles, name) {
+    const want = normalise(name);
+    for (const lockfile of lockfiles) {
+        const found = readLockfile(workspace, lockfile)?.components.find((c) => c.commit && normalise(fullName(c)) === want);
+        if (found?.commit)
+            return { lockfile, commit: found.commit };
+    }
+    return undefined;
+}
+const fullName = (c) => (c.namespace ? `${c.namespace}/${c.name}` : c.name);
+/** Names as the package indexes compare them (PEP 503 for Python; case and separators). */
+const normalise = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 // EXTERNAL MODULE: ./node_modules/spdx-expression-parse/index.js
 var spdx_expression_parse = __nccwpck_require__(3326);
@@ -27952,7 +28095,7 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
 
 
 /** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
-function normalise(cap) {
+function capabilities_normalise(cap) {
     return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
 }
 /**
@@ -27982,7 +28125,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
         },
     },
     evaluate({ options, workspace }) {
-        const forbidden = new Set(options.forbiddenAdd.map(normalise));
+        const forbidden = new Set(options.forbiddenAdd.map(capabilities_normalise));
         const findings = [];
         for (const pod of examinedPods(workspace)) {
             if (isWindowsPod(pod))
@@ -27995,7 +28138,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                 const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
                 if (forbidden.size > 0 && Array.isArray(add?.value)) {
                     add.value.forEach((cap, i) => {
-                        const name = normalise(cap);
+                        const name = capabilities_normalise(cap);
                         if (!forbidden.has(name))
                             return;
                         const node = childAt(pod.object, add, i);
@@ -28010,7 +28153,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
                 if (!options.requireDropAll)
                     continue;
                 const drop = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'drop');
-                if (Array.isArray(drop?.value) && drop.value.some((x) => normalise(x) === 'ALL'))
+                if (Array.isArray(drop?.value) && drop.value.some((x) => capabilities_normalise(x) === 'ALL'))
                     continue;
                 const capabilities = childAt(pod.object, c.node, 'securityContext', 'capabilities');
                 const sc = childAt(pod.object, c.node, 'securityContext');
@@ -29992,7 +30135,9 @@ function examineSubjects(workspace, subjects) {
 /**
  * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
  * not be (`forbid`), and what an absent attribute means (`missing`). Values computed from variables
- * or other resources are unknown here and never reported; nested blocks include `dynamic` content.
+ * or other resources are unknown here and never reported (nor is a resource whose exception,
+ * `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of a list are
+ * judged one by one.
  */
 const terraformAttribute = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.attribute',
@@ -30009,7 +30154,12 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
                     type: 'object',
                     additionalProperties: false,
                     required: ['resources', 'attribute'],
-                    anyOf: [{ required: ['expect'] }, { required: ['forbid'] }],
+                    // Without expect or forbid, a target only requires the attribute (or block) to be present.
+                    anyOf: [
+                        { required: ['expect'] },
+                        { required: ['forbid'] },
+                        { required: ['missing'], properties: { missing: { enum: ['report', 'report-in-block'] } } },
+                    ],
                     properties: {
                         resources: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9_]+$' } },
                         attribute: { type: 'string', pattern: '^[a-z0-9_]+(\\.[a-z0-9_]+)*$' },
@@ -30050,7 +30200,7 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
             const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
             for (const resource of terraformResources(files, target.resources)) {
                 subjects.push(resource);
-                if (skipped(resource.block.body, target))
+                if (skipped(resource.block, target))
                     continue;
                 findings.push(...check(resource, target, defaulted));
             }
@@ -30069,46 +30219,67 @@ function check(resource, target, defaulted) {
         key: `${resource.type}.${resource.name}:${target.attribute}`,
     });
     const wanted = target.expect !== undefined ? ` = ${JSON.stringify(target.expect)}` : '';
-    // Walk down the nested blocks; `holders` are the bodies that may hold the attribute.
-    let holders = [{ body: resource.block.body, block: resource.block }];
-    for (const step of steps) {
-        const next = holders.flatMap((h) => nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })));
-        if (next.length === 0) {
-            if (target.missing === 'report' && !defaulted) {
-                findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
-            }
-            return findings;
+    const holders = holdersAt(resource.block, steps);
+    if (holders.length === 0) {
+        if (target.missing === 'report' && !defaulted) {
+            findings.push(finding(`does not set ${target.attribute}${wanted}`, resource.block.typeSpan, true));
         }
-        holders = next;
+        return findings;
     }
+    const forbidden = (v) => {
+        const value = terraform_literal(v);
+        return value !== undefined && value !== null && (target.forbid ?? []).some((f) => sameLiteral(value, f));
+    };
     for (const holder of holders) {
         const attr = attribute(holder.body, name);
         if (!attr) {
+            // A block of that name is the setting itself (`master_authorized_networks_config {}`).
+            if (nestedBlocks(holder.body, name).length > 0)
+                continue;
             const reportable = target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
             if (reportable && !defaulted) {
                 findings.push(finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
             }
             continue;
         }
+        // A list (`members = ["allUsers", var.reader]`): each literal item is judged, the others are unknown.
+        if (attr.value.kind === 'tuple') {
+            for (const item of attr.value.items.filter(forbidden)) {
+                findings.push(finding(`includes ${shortText(item.text)} in ${target.attribute}`, item.span, false));
+            }
+            continue;
+        }
         const value = terraform_literal(attr.value);
         if (value === undefined || value === null)
             continue;
-        const bad = (target.expect !== undefined && !sameLiteral(value, target.expect)) ||
-            (target.forbid ?? []).some((f) => sameLiteral(value, f));
+        const bad = (target.expect !== undefined && !sameLiteral(value, target.expect)) || forbidden(attr.value);
         if (bad)
             findings.push(finding(`sets ${target.attribute} = ${shortText(attr.value.text)}`, attr.value.span, false));
     }
     return findings;
 }
-function skipped(body, target) {
+/** The bodies (with their blocks) reached from a resource through nested block types, in order. */
+function holdersAt(block, steps) {
+    let holders = [{ body: block.body, block }];
+    for (const step of steps) {
+        holders = holders.flatMap((h) => nestedBlocks(h.body, step).map((n) => ({ body: n.body, block: n.block })));
+    }
+    return holders;
+}
+function skipped(block, target) {
     return target.skipWhen.some((s) => {
-        const attr = attribute(body, s.attribute);
-        if (!attr)
-            return false;
-        if (s.value === undefined)
-            return true;
-        const value = terraform_literal(attr.value);
-        return value !== undefined && value !== null && sameLiteral(value, s.value);
+        const steps = s.attribute.split('.');
+        const name = steps.pop();
+        return holdersAt(block, steps).some(({ body }) => {
+            const attr = attribute(body, name);
+            if (!attr)
+                return s.value === undefined && nestedBlocks(body, name).length > 0;
+            if (s.value === undefined)
+                return true;
+            // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
+            const value = terraform_literal(attr.value);
+            return value === undefined || (value !== null && sameLiteral(value, s.value));
+        });
     });
 }
 function declaresDefault(files, d) {
@@ -31255,7 +31426,254 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
     },
 });
 
+// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
+var expression = __nccwpck_require__(8870);
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
+
+/**
+ * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
+ * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
+ */
+function jobExcludesOutsiders(workflow, job) {
+    let known = JOBS.get(job);
+    if (known === undefined) {
+        known = jobGuarded(workflow, job, new Set());
+        JOBS.set(job, known);
+    }
+    return known;
+}
+/** Per job, computed once: audits ask for every expression of the job. */
+const JOBS = new WeakMap();
+function jobGuarded(workflow, job, seen) {
+    if (seen.has(job.id))
+        return false;
+    seen.add(job.id);
+    if (excludesOutsiders(job.if))
+        return true;
+    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+        return false;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (upstream && jobGuarded(workflow, upstream, seen))
+            return true;
+    }
+    return false;
+}
+/**
+ * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
+ * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
+ * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
+ * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
+ * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
+ * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
+ * check only keeps the workflow from running in forks of it.
+ */
+function excludesOutsiders(condition) {
+    const node = conditionTree(condition);
+    return node ? guards(node) : false;
+}
+/** An `if:` condition as one expression tree; undefined when absent, not parsable, or text around `${{ }}`. */
+function conditionTree(condition) {
+    if (!condition)
+        return undefined;
+    const value = condition.value;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    let inner = text;
+    if (text.includes('${{')) {
+        const found = (0,expression/* findExpressions */.zV)(text);
+        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
+        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
+            return undefined;
+        inner = found[0].inner;
+    }
+    const parsed = (0,expression/* parseExpression */.YK)(inner);
+    return parsed.ok ? parsed.node : undefined;
+}
+const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
+function guards(node) {
+    switch (node.kind) {
+        case 'and':
+            return node.args.some(guards);
+        case 'or':
+            return node.args.every(guards);
+        case 'not':
+            return isRef(node.arg, FORK_FLAGS);
+        case 'compare':
+            return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
+        case 'call':
+            return node.name === 'contains' && containsTrusted(node.args);
+        default:
+            return false;
+    }
+}
+const HEAD_REPOSITORIES = [
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.workflow_run.head_repository.full_name',
+];
+const FORK_FLAGS = [
+    'github.event.pull_request.head.repo.fork',
+    'github.event.workflow_run.head_repository.fork',
+];
+function compareGuards(op, a, b) {
+    if (op === '==') {
+        // The head repository is this repository (or one named literally).
+        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b)))
+            return true;
+        if (isRef(a, FORK_FLAGS) && conditions_literal(b) === false)
+            return true;
+        // A run triggered by a push (or a schedule), not by a pull request.
+        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(conditions_literal(b))))
+            return true;
+        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
+            return true;
+        // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
+        // else can take); unlike github.actor, the author of a pull request cannot be another account.
+        if (isRef(a, ['github.event.pull_request.user.login']) && typeof conditions_literal(b) === 'string')
+            return true;
+    }
+    if (op === '!=' && isRef(a, FORK_FLAGS) && conditions_literal(b) === true)
+        return true;
+    return false;
+}
+/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
+function containsTrusted(args) {
+    const [list, item] = args;
+    if (!list || !item || !isAssociation(item))
+        return false;
+    let values;
+    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
+        try {
+            values = JSON.parse(String(list.args[0].value));
+        }
+        catch {
+            return false;
+        }
+    }
+    else if (list.kind === 'literal' && typeof list.value === 'string') {
+        values = list.value.split(/[\s,;|]+/).filter(Boolean);
+    }
+    return (Array.isArray(values) &&
+        values.length > 0 &&
+        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
+}
+function isRef(node, paths) {
+    return node.kind === 'ref' && paths.includes(node.path.join('.'));
+}
+function isAssociation(node) {
+    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
+}
+function isString(node) {
+    return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
+}
+function conditions_literal(node) {
+    return node.kind === 'literal' ? node.value : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/event-guards.js
+
+/** The guards a condition imposes (read as true when `positive`, as false otherwise). */
+function conditionGuards(node) {
+    if (!node)
+        return { merged: false };
+    const action = requiredAction(node, true);
+    return { ...(action ? { action } : {}), merged: requiresMerged(node, true) };
+}
+/**
+ * The guards under which a job runs: its own `if:` and those of the jobs it needs (a skipped job
+ * skips the jobs that need it, unless they ask for `always()`, `failure()` or `cancelled()`), and,
+ * when given, a step's `if:`.
+ */
+function jobGuards(workflow, job, step) {
+    const own = job ? jobChain(workflow, job, new Set()) : { merged: false };
+    if (!step)
+        return own;
+    const inner = conditionGuards(conditionTree(step.if));
+    const action = inner.action ?? own.action;
+    return { ...(action ? { action } : {}), merged: own.merged || inner.merged };
+}
+function jobChain(workflow, job, seen) {
+    if (seen.has(job.id))
+        return { merged: false };
+    seen.add(job.id);
+    let guards = conditionGuards(conditionTree(job.if));
+    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
+        return guards;
+    const needs = job.needs?.value;
+    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
+        const upstream = workflow.jobs.find((j) => j.id === id);
+        if (!upstream)
+            continue;
+        const up = jobChain(workflow, upstream, seen);
+        const action = guards.action ?? up.action;
+        guards = { ...(action ? { action } : {}), merged: guards.merged || up.merged };
+    }
+    return guards;
+}
+const ACTION = 'github.event.action';
+const MERGED = 'github.event.pull_request.merged';
+const refTo = (n, path) => n.kind === 'ref' && n.path.join('.') === path;
+/**
+ * The activity type a condition requires `github.event.action` to be, compared as GitHub does
+ * (strings case-insensitively). `a && b` requires what either side requires; `a || b` only what both
+ * sides require; `!` flips the reading.
+ */
+function requiredAction(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return requiredAction(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            // Read as true, `&&` is a conjunction; read as false, `||` is one (De Morgan).
+            const found = node.args.map((a) => requiredAction(a, positive));
+            if ((node.kind === 'and') === positive)
+                return found.find((a) => a !== undefined);
+            const [first] = found;
+            return first !== undefined && found.every((a) => a === first) ? first : undefined;
+        }
+        case 'compare': {
+            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
+            if (!equal)
+                return undefined;
+            const other = refTo(node.left, ACTION) ? node.right : refTo(node.right, ACTION) ? node.left : undefined;
+            return other?.kind === 'literal' && typeof other.value === 'string' && other.value.trim() !== ''
+                ? other.value.toLowerCase()
+                : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+/**
+ * Whether a condition holds only when `github.event.pull_request.merged` is true: the bare reference
+ * or `== true` (GitHub compares `true == 'true'` as numbers, 1 and NaN: never equal, so the string
+ * form is not a guard but a condition that never holds, left to other rules).
+ */
+function requiresMerged(node, positive) {
+    switch (node.kind) {
+        case 'not':
+            return requiresMerged(node.arg, !positive);
+        case 'and':
+        case 'or': {
+            const found = node.args.map((a) => requiresMerged(a, positive));
+            return (node.kind === 'and') === positive ? found.some(Boolean) : found.every(Boolean);
+        }
+        case 'ref':
+            return positive && refTo(node, MERGED);
+        case 'compare': {
+            const equal = (node.op === '==' && positive) || (node.op === '!=' && !positive);
+            const other = refTo(node.left, MERGED) ? node.right : refTo(node.right, MERGED) ? node.left : undefined;
+            return equal && other?.kind === 'literal' && other.value === true;
+        }
+        default:
+            return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
+
 
 /**
  * Activity types: `on: <event>: types: [...]` narrows an event to some of its actions, and who can
@@ -31342,22 +31760,69 @@ function effectiveTypes(trigger) {
 /**
  * Whether someone without triage or write access can cause a run through this trigger: one of the
  * events outsiders cause with a writable token (OUTSIDER_EVENTS), on an activity type of theirs.
+ * With the guards of a job's `if:` (event-guards.ts): a check of `github.event.action` leaves the one
+ * type it names (of the events whose types are graded here), and a run only on merged pull requests
+ * leaves `pull_request_target` alone (no other outsider event has `github.event.pull_request`), on the
+ * types an outsider can still cause once a maintainer has merged (not the merge, `closed`, nor what
+ * cannot happen to a merged pull request: opening, pushes, reopening, drafts).
  */
-function outsiderCaused(trigger) {
+function outsiderCaused(trigger, guards) {
     if (!OUTSIDER_EVENTS.has(trigger.event))
         return false;
+    if (guards?.merged && trigger.event !== 'pull_request_target')
+        return false;
     const maintainers = MAINTAINER_TYPES[trigger.event];
-    const types = effectiveTypes(trigger);
+    let types = effectiveTypes(trigger);
+    if (guards?.action && maintainers) {
+        if (types && !types.includes(guards.action))
+            return false;
+        types = [guards.action];
+    }
+    if (guards?.merged && types)
+        types = types.filter((t) => !AFTER_MERGE.has(t));
+    if (types?.length === 0)
+        return false;
     return !maintainers || !types || types.some((t) => !maintainers.has(t));
 }
-/** The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order. */
-function outsiderEvents(workflow) {
-    const events = (workflow.on?.events ?? []).filter(outsiderCaused).map((t) => t.event);
+/** `pull_request_target` types that are not an outsider's act on a merged pull request. */
+const AFTER_MERGE = new Set([
+    'opened',
+    'synchronize',
+    'reopened',
+    'closed',
+    'converted_to_draft',
+    'ready_for_review',
+    'dequeued',
+    'auto_merge_disabled',
+]);
+/**
+ * The events of a workflow that outsiders can cause with a writable token, each once, in `on:` order;
+ * with `jobs`, those that can run one of these jobs (and, with `step`, that step of the one job), by
+ * the guards of their conditions.
+ */
+function outsiderEvents(workflow, jobs, step) {
+    const scopes = jobs?.map((job) => jobGuards(workflow, job, step));
+    const events = (workflow.on?.events ?? [])
+        .filter((t) => (scopes ? scopes.some((g) => outsiderCaused(t, g)) : outsiderCaused(t)))
+        .map((t) => t.event);
     return [...new Set(events)];
 }
+/**
+ * Pull request activity that happens once per pull request, or so seldom that no run of it is
+ * superseded by the next: opening, closing (merging), reopening. Every other type (a push, an edit,
+ * a label, a review request, ...) can follow another within minutes.
+ */
+const ONCE_PER_PULL_REQUEST = new Set(['opened', 'reopened', 'closed']);
+/**
+ * Whether a pull request trigger can start a run of a pull request while an earlier run of the same
+ * pull request may still be going: one of its types (its defaults included) can repeat. An event
+ * without types, or a trigger listing a type not known here, can.
+ */
+function repeatsPerPullRequest(trigger) {
+    const types = effectiveTypes(trigger);
+    return !types || types.some((t) => !ONCE_PER_PULL_REQUEST.has(t));
+}
 
-// EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
 
 
@@ -31440,6 +31905,7 @@ function* nodes(node) {
 
 
 
+
 /**
  * `github.actor` is whoever caused the latest event, not who wrote the change: an outsider can open a
  * pull request whose last update was made by Dependabot (by letting it rebase their fork's branch),
@@ -31447,10 +31913,11 @@ function* nodes(node) {
  * of a check that, by itself, lets a bot name through, in workflows that pull requests trigger: high
  * where the run is privileged (pull_request_target, workflow_run: the base repository's secrets and a
  * writable token), medium on pull_request (the run gets Dependabot's secrets). A pull request event
- * whose `types:` are only `opened` does not count: its actor is the pull request's author. A check
- * combined with `&&` and the pull request's author (`...pull_request.user.login`), a same-repository
- * condition, or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not
- * reported.
+ * whose `types:` are only `opened` does not count: its actor is the pull request's author; nor does
+ * a check in a job or step that runs on opened events only (`github.event.action == 'opened'` in its
+ * `if:`, that of its job or of a job it needs: event-guards.ts). A check combined with `&&` and the
+ * pull request's author (`...pull_request.user.login`), a same-repository condition, an opened event,
+ * or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not reported.
  */
 const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.bot-conditions',
@@ -31459,8 +31926,11 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
-        const check = (workflow, part, owner) => {
+        const check = (workflow, part, owner, job, step) => {
             const severity = grade(workflow);
+            // Only opened pull requests reach it: their actor is the author.
+            if (severity && job && jobGuards(workflow, job, step).action === 'opened')
+                return;
             if (!severity)
                 return;
             for (const ref of grants(part.node, true)) {
@@ -31475,27 +31945,28 @@ const workflowBotConditions = (0,types/* defineEvaluator */.D)({
                 });
             }
         };
-        const condition = (workflow, holder, owner) => {
+        const condition = (workflow, holder, owner, job, step) => {
             if (workflow.kind !== 'workflow')
                 return;
             const c = readCondition(workspace, workflow, holder, ACTOR_TEXT);
             if (c && !c.fenced)
                 for (const part of c.parts)
-                    check(workflow, part, owner);
+                    check(workflow, part, owner, job, step);
         };
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
             job(job, workflow) {
-                condition(workflow, job, job.id);
+                condition(workflow, job, job.id, job);
             },
             step(step, source, job) {
-                condition(source, step, `${job?.id ?? ''}/${step.index}`);
+                if (job)
+                    condition(source, step, `${job.id}/${step.index}`, job, step);
             },
-            expression(expr, source) {
+            expression(expr, source, job, step) {
                 if (source.kind !== 'workflow' || !ACTOR_TEXT.test(expr.inner))
                     return;
                 if (!expr.parsed.ok || !expr.parsed.node)
                     return;
-                check(source, { node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`);
+                check(source, { node: expr.parsed.node, inner: expr.inner, locate: expr.locate }, `${expr.jobId ?? ''}/${expr.stepIndex ?? ''}/${expr.field.join('.')}`, job, step);
             },
         }, workspace);
         return findings;
@@ -31580,8 +32051,13 @@ function botList(node) {
     const arg = node.args[0];
     return arg?.kind === 'literal' && typeof arg.value === 'string' && /\[bot\]/i.test(arg.value);
 }
-/** The pull request's author, or a head in this repository: conditions an outsider cannot meet. */
+/**
+ * The pull request's author, a head in this repository, or an opened pull request (whose actor is its
+ * author): conditions an outsider cannot meet with a bot as the actor.
+ */
 function soundGuard(node) {
+    if (conditionGuards(node).action === 'opened')
+        return true;
     if (node.kind === 'compare') {
         const op = compareOperator(node);
         const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
@@ -31928,7 +32404,8 @@ function usesCredentials(step) {
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
  *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
- *   activity type of theirs (activity.ts), where their input is handled, or a later step of the same
+ *   activity type of theirs that can run the step (activity.ts: not a job that runs only on merged
+ *   pull requests), where their input is handled, or a later step of the same
  *   job uploads the checkout directory and whether it keeps hidden files cannot be decided from the
  *   workflow (the upload-artifact version is unknown, or `include-hidden-files` is an expression);
  * - low otherwise: the token is still readable by every later step. An upload in another job runs on
@@ -31977,7 +32454,7 @@ function finding(workspace, fixes, source, job, step) {
     const leaking = uploads.find((u) => u.kept === true)?.step;
     const undecided = uploads.flatMap((u) => u.kept === true ? [] : [{ step: u.step, why: u.kept.undecided }])[0];
     const workflow = source.kind === 'workflow' ? source : undefined;
-    const privileged = workflow ? outsiderEvents(workflow) : [];
+    const privileged = workflow ? outsiderEvents(workflow, job ? [job] : undefined, step) : [];
     const reasons = [];
     if (privileged.length > 0)
         reasons.push(`the workflow runs on ${privileged.join(', ')}, where it handles outsiders' input`);
@@ -32115,13 +32592,16 @@ function actionVersion(workspace, path, uses) {
 
 
 
+
 /**
  * A workflow that runs on every push or pull request update starts a new run for each, and without a
  * `concurrency` group the superseded runs keep going: runner minutes (and, on self-hosted or billed
  * runners, capacity) spent on results nobody reads, and artifacts and deployments from an older run
  * that can finish after a newer one. A code smell rather than a vulnerability: info, for the pedantic.
  * Reported at `on:` of such workflows when neither the workflow nor every job sets `concurrency`;
- * pushes of tags only (a release) do not count.
+ * pushes of tags only (a release) do not count, nor pull request triggers whose activity types each
+ * happen once per pull request (`types: [opened]`, `[closed]`, `[opened, reopened]`): no later run of
+ * the same pull request supersedes theirs (activity.ts).
  */
 const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.concurrency-limits',
@@ -32134,6 +32614,7 @@ const workflowConcurrencyLimits = (0,types/* defineEvaluator */.D)({
             workflow(workflow) {
                 const events = (workflow.on?.events ?? [])
                     .filter((t) => REPEATED.has(t.event) && !tagsOnly(t.config?.value))
+                    .filter((t) => t.event === 'push' || repeatsPerPullRequest(t))
                     .map((t) => t.event);
                 if (events.length === 0 || !workflow.on)
                     return;
@@ -32285,149 +32766,6 @@ function triggeringEvents(workspace, workflow) {
         }
     }
     return events;
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/conditions.js
-
-/**
- * Whether a job runs only for runs outsiders cannot start: its own condition, or the condition of a
- * job it needs (a skipped job skips the jobs that need it, unless they ask for `always()`).
- */
-function jobExcludesOutsiders(workflow, job) {
-    let known = JOBS.get(job);
-    if (known === undefined) {
-        known = jobGuarded(workflow, job, new Set());
-        JOBS.set(job, known);
-    }
-    return known;
-}
-/** Per job, computed once: audits ask for every expression of the job. */
-const JOBS = new WeakMap();
-function jobGuarded(workflow, job, seen) {
-    if (seen.has(job.id))
-        return false;
-    seen.add(job.id);
-    if (excludesOutsiders(job.if))
-        return true;
-    if (typeof job.if?.value === 'string' && /\b(?:always|failure|cancelled)\s*\(/.test(job.if.value))
-        return false;
-    const needs = job.needs?.value;
-    for (const id of Array.isArray(needs) ? needs : typeof needs === 'string' ? [needs] : []) {
-        const upstream = workflow.jobs.find((j) => j.id === id);
-        if (upstream && jobGuarded(workflow, upstream, seen))
-            return true;
-    }
-    return false;
-}
-/**
- * Whether an `if:` condition admits only runs that outsiders cannot start with their own code: pull
- * requests from this repository (not forks), runs triggered by a push, pull requests opened by one
- * named account, or authors and commenters who are owners, members or collaborators. Read from the parsed condition, so `a && guard` is guarded and
- * `a || guard` is not unless both sides are; a condition that is text around `${{ }}` is always true
- * and guards nothing. Labels, actor names and `github.repository` checks are not guards: a label is
- * added before the code changes, `github.actor` can be a bot an outsider triggers, and the repository
- * check only keeps the workflow from running in forks of it.
- */
-function excludesOutsiders(condition) {
-    const node = conditionTree(condition);
-    return node ? guards(node) : false;
-}
-function conditionTree(condition) {
-    if (!condition)
-        return undefined;
-    const value = condition.value;
-    if (typeof value !== 'string')
-        return undefined;
-    const text = value.trim();
-    let inner = text;
-    if (text.includes('${{')) {
-        const found = (0,expression/* findExpressions */.zV)(text);
-        // Only a value that is exactly one `${{ }}` is evaluated as a condition.
-        if (found.length !== 1 || found[0].start !== 0 || found[0].end !== text.length)
-            return undefined;
-        inner = found[0].inner;
-    }
-    const parsed = (0,expression/* parseExpression */.YK)(inner);
-    return parsed.ok ? parsed.node : undefined;
-}
-const TRUSTED_ASSOCIATIONS = new Set(['owner', 'member', 'collaborator']);
-function guards(node) {
-    switch (node.kind) {
-        case 'and':
-            return node.args.some(guards);
-        case 'or':
-            return node.args.every(guards);
-        case 'not':
-            return isRef(node.arg, FORK_FLAGS);
-        case 'compare':
-            return compareGuards(node.op, node.left, node.right) || compareGuards(node.op, node.right, node.left);
-        case 'call':
-            return node.name === 'contains' && containsTrusted(node.args);
-        default:
-            return false;
-    }
-}
-const HEAD_REPOSITORIES = [
-    'github.event.pull_request.head.repo.full_name',
-    'github.event.workflow_run.head_repository.full_name',
-];
-const FORK_FLAGS = [
-    'github.event.pull_request.head.repo.fork',
-    'github.event.workflow_run.head_repository.fork',
-];
-function compareGuards(op, a, b) {
-    if (op === '==') {
-        // The head repository is this repository (or one named literally).
-        if (isRef(a, HEAD_REPOSITORIES) && (isRef(b, ['github.repository']) || isString(b)))
-            return true;
-        if (isRef(a, FORK_FLAGS) && conditions_literal(b) === false)
-            return true;
-        // A run triggered by a push (or a schedule), not by a pull request.
-        if (isRef(a, ['github.event.workflow_run.event']) && ['push', 'schedule'].includes(String(conditions_literal(b))))
-            return true;
-        if (isAssociation(a) && TRUSTED_ASSOCIATIONS.has(String(conditions_literal(b)).toLowerCase()))
-            return true;
-        // A pull request opened by one named account (a bot such as dependabot[bot], whose name no one
-        // else can take); unlike github.actor, the author of a pull request cannot be another account.
-        if (isRef(a, ['github.event.pull_request.user.login']) && typeof conditions_literal(b) === 'string')
-            return true;
-    }
-    if (op === '!=' && isRef(a, FORK_FLAGS) && conditions_literal(b) === true)
-        return true;
-    return false;
-}
-/** `contains(fromJSON('["OWNER","MEMBER"]'), github.event.comment.author_association)` and the like. */
-function containsTrusted(args) {
-    const [list, item] = args;
-    if (!list || !item || !isAssociation(item))
-        return false;
-    let values;
-    if (list.kind === 'call' && list.name === 'fromjson' && list.args[0]?.kind === 'literal') {
-        try {
-            values = JSON.parse(String(list.args[0].value));
-        }
-        catch {
-            return false;
-        }
-    }
-    else if (list.kind === 'literal' && typeof list.value === 'string') {
-        values = list.value.split(/[\s,;|]+/).filter(Boolean);
-    }
-    return (Array.isArray(values) &&
-        values.length > 0 &&
-        values.every((v) => typeof v === 'string' && TRUSTED_ASSOCIATIONS.has(v.toLowerCase())));
-}
-function isRef(node, paths) {
-    return node.kind === 'ref' && paths.includes(node.path.join('.'));
-}
-function isAssociation(node) {
-    return node.kind === 'ref' && node.path.length >= 3 && node.path.at(-1) === 'author_association';
-}
-function isString(node) {
-    return node.kind === 'literal' && typeof node.value === 'string' && node.value.includes('/');
-}
-function conditions_literal(node) {
-    return node.kind === 'literal' ? node.value : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/contexts.js
@@ -35021,7 +35359,9 @@ function label(step) {
  *   default token permissions, which may be read/write on every scope. One finding per workflow on the
  *   `jobs:` key (where the top-level block belongs), graded by trigger: high on events outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues and comments, ...) on an
- *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts),
+ *   activity type of theirs (not `issues: types: [labeled]`, a triager's act: activity.ts) that can
+ *   run one of those jobs (not a job that runs only on merged pull requests, after a maintainer's
+ *   merge: event-guards.ts),
  *   low when every trigger is a pull request event (a fork's run gets a read-only token), medium
  *   otherwise.
  *   Workflows run only by `workflow_call` are exempt: they can never hold more than their caller grants.
@@ -35137,7 +35477,7 @@ function missingPermissions(workflow, bare) {
     const events = [...eventsOf(workflow)];
     if (events.length > 0 && events.every((e) => e === 'workflow_call'))
         return undefined;
-    const outsiders = outsiderEvents(workflow);
+    const outsiders = outsiderEvents(workflow, bare);
     const prOnly = events.length > 0 && events.every((e) => PR_EVENTS.has(e) && e !== 'pull_request_target');
     const severity = outsiders.length > 0 ? 'high' : prOnly ? 'low' : 'medium';
     const names = bare.map((job) => `"${job.id}"`).join(', ');
