@@ -43,6 +43,56 @@ describe('gitignore.must-ignore', () => {
     expect(negated.map((f) => [at(f), f.key])).toEqual([['.gitignore:2:-', '.env.local']]);
   });
 
+  describe('conventions: an entry only some projects use', () => {
+    const conventions = [
+      {
+        entry: '.env.local',
+        usedBy: 'local overrides in Next.js and Vite',
+        signs: ['**/next.config.*', '**/vite.config.*'],
+      },
+    ];
+    const ignoring = (gitignore: string, extra: Record<string, string> = {}) =>
+      run(
+        gitignoreMustIgnore,
+        { entries: ['.env', 'config/.env', '.env.local'], conventions },
+        { '.gitignore': gitignore, ...extra },
+      );
+    it.each([
+      [
+        'alone unignored, no sign of its users: low confidence, saying whose it is',
+        '.env\n',
+        {},
+        'low',
+        '.gitignore does not ignore `.env.local`, the file of local overrides in Next.js and Vite, which this repository shows no sign of using: add a pattern if it does.',
+      ],
+      [
+        'alone unignored where a user of it is in the tree: as any entry',
+        '.env\n',
+        { 'web/next.config.mjs': 'export default {};\n' },
+        undefined,
+        '.gitignore does not ignore `.env.local`: add a pattern that matches it.',
+      ],
+      [
+        'unignored with an entry everyone uses: one finding, as before',
+        '*.log\n',
+        {},
+        undefined,
+        '.gitignore does not ignore `.env`, `config/.env`, `.env.local`: add patterns that match them.',
+      ],
+    ])('%s', async (_name, gitignore, extra, confidence, message) => {
+      const findings = await ignoring(gitignore, extra);
+      expect(findings.map((f) => [at(f), f.key, f.confidence, f.message])).toEqual([
+        ['.gitignore:1:-', 'not-ignored', confidence, message],
+      ]);
+    });
+    it('re-included on purpose by a negation: reported at it, whatever the tree', async () => {
+      const findings = await ignoring('.env*\n!.env.local\n');
+      expect(findings.map((f) => [at(f), f.key, f.confidence])).toEqual([
+        ['.gitignore:2:-', '.env.local', undefined],
+      ]);
+    });
+  });
+
   it('follows git: a file inside an excluded directory cannot be re-included', async () => {
     expect(await check('config/\n!config/.env\n', ['config/.env'])).toEqual([]);
   });

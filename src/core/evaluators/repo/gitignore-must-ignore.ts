@@ -1,11 +1,25 @@
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 
 /** Options of `gitignore.must-ignore`. */
 export interface GitignoreMustIgnoreOptions {
   entries: string[];
   message?: string;
+  conventions?: Convention[];
+}
+
+/**
+ * An entry only some projects use (`.env.local`, the local override file of a few frameworks): left
+ * unignored alone, in a repository that shows no sign of its users, it is reported at low confidence.
+ */
+interface Convention {
+  entry: string;
+  /** Who uses it, after "the file of": `Next.js, Vite, Nuxt and Symfony`. */
+  usedBy: string;
+  /** Globs of files that show the repository uses it (a framework's configuration file). */
+  signs: string[];
 }
 
 const GITIGNORE = '.gitignore';
@@ -44,6 +58,27 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
         type: 'string',
         minLength: 1,
         description: 'Why these paths must be ignored; appended to each finding message.',
+      },
+      conventions: {
+        type: 'array',
+        description:
+          'Entries only some projects use: when they are the only ones left unignored and no file of ' +
+          '`signs` exists, the finding has low confidence and names who uses them.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['entry', 'usedBy', 'signs'],
+          properties: {
+            entry: { type: 'string', minLength: 1, description: 'One of `entries`.' },
+            usedBy: { type: 'string', minLength: 1, description: 'Who uses it: `Next.js and Vite`.' },
+            signs: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+              description: 'Globs of files that show the repository uses it (`**/next.config.*`).',
+            },
+          },
+        },
       },
     },
   },
@@ -87,12 +122,19 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
       });
     }
     // The entries no pattern matches share one place (the file): one finding names them all.
-    if (unmatched.length > 0)
-      findings.unshift({
+    if (unmatched.length > 0) {
+      const found: RawFinding = {
         message: `${GITIGNORE} does not ignore ${list(unmatched)}: add ${unmatched.length === 1 ? 'a pattern that matches it' : 'patterns that match them'}.${why}`,
         location: { path: GITIGNORE, startLine: 1 },
         key: 'not-ignored',
-      });
+      };
+      const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace);
+      if (unused) {
+        found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
+        found.confidence = 'low';
+      }
+      findings.unshift(found);
+    }
     return findings;
   },
 });
@@ -114,6 +156,23 @@ function decidingNegation(
     if (verdict.ignored) return undefined;
   }
   return undefined;
+}
+
+/**
+ * Who uses the unignored entries, when every one of them is a convention (see {@link Convention}) of
+ * which no sign exists in the tree; undefined otherwise (an entry everyone uses is unignored, or the
+ * tree shows a user of the convention).
+ */
+function conventionsUnused(
+  unmatched: readonly string[],
+  conventions: readonly Convention[],
+  workspace: Workspace,
+): string | undefined {
+  const of = unmatched.map((e) => conventions.find((c) => c.entry === e));
+  if (of.some((c) => c === undefined)) return undefined;
+  const known = of as Convention[];
+  if (known.some((c) => workspace.glob(c.signs).length > 0)) return undefined;
+  return [...new Set(known.map((c) => c.usedBy))].join('; ');
 }
 
 function list(entries: readonly string[]): string {
