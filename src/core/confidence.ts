@@ -21,6 +21,24 @@ export const DEFAULT_FAIL_ON_CONFIDENCE: Confidence = 'medium';
 /** Default persona. */
 export const DEFAULT_PERSONA: Persona = 'regular';
 
+/** Extensions of key, certificate and keystore files. */
+const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
+/** Words that name test material; as a key file's first or last word, the key is a fixture. */
+const TEST_WORDS =
+  '{test,Test,TEST,fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+
+/**
+ * Key and certificate files whose own name says they are test material, wherever they are
+ * (`internal/http/testkey.pem` beside the `http_test.go` that reads it, `dummy-ca.crt`,
+ * `server-fake.key`): the name starts with a test word, or ends with one after `-`, `_` or `.`.
+ * `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the word. Only key files:
+ * a `test.yml` workflow is what runs the tests, not their data.
+ */
+export const TEST_KEY_NAMES: readonly string[] = [
+  `**/${TEST_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+  `**/*[-_.]${TEST_WORDS}.${KEY_FILE_EXTENSIONS}`,
+];
+
 /**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
@@ -69,9 +87,12 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*_test.py',
   '**/*Test.java',
   '**/*Tests.cs',
+  ...TEST_KEY_NAMES,
 ];
 
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+const TEST_KEY_NAME_REASON =
+  "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 
 /** Numeric rank of a confidence: low 0 .. high 2. */
 export function confidenceRank(c: Confidence): number {
@@ -93,6 +114,7 @@ export function personaSees(persona: Persona, f: Pick<Finding, 'confidence' | 'p
 export function testPathContext(testPaths: readonly string[]): (f: Finding) => void {
   if (testPaths.length === 0) return () => {};
   const matcher = pathMatcher([...testPaths]);
+  const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   // A file usually holds many findings: its path is matched once.
   const known = new Map<string, boolean>();
   const matches = (path: string): boolean => {
@@ -106,7 +128,7 @@ export function testPathContext(testPaths: readonly string[]): (f: Finding) => v
   return (f) => {
     if (!f.location || f.confidence === 'low' || !matches(f.location.path)) return;
     f.confidence = 'low';
-    f.confidenceReason = TEST_PATH_REASON;
+    f.confidenceReason = byKeyName(f.location.path) ? TEST_KEY_NAME_REASON : TEST_PATH_REASON;
   };
 }
 

@@ -8,6 +8,7 @@ import { createFinding } from '../../src/core/finding.js';
 import type { Confidence, Finding, Persona, Report } from '../../src/core/types.js';
 import { renderMarkdown, renderText } from '../../src/reporters/index.js';
 import { cleanup, testRule } from '../evaluators/kit.js';
+import { keyBody, pem } from '../evaluators/secrets-kit.js';
 import { makeTree } from '../helpers/run-action.js';
 
 afterAll(cleanup);
@@ -90,6 +91,47 @@ describe('test paths', () => {
     testPathContext(DEFAULT_TEST_PATHS)(f);
     expect(f.confidenceReason !== undefined).toBe(lowered);
     if (lowered) expect(f.confidence).toBe('low');
+  });
+
+  it.each([
+    ['internal/http/testkey.pem', true],
+    ['certs/test_key.pem', true],
+    ['certs/test-cert.key', true],
+    ['pkg/tls/TestServer.crt', true],
+    ['pkg/tls/server_test.pem', true],
+    ['pkg/tls/server-test.key', true],
+    ['keys/fake-ca.pem', true],
+    ['keys/fakeServer.pem', true],
+    ['keys/dummy.key', true],
+    ['keys/dummy_client.p12', true],
+    ['config/example-tls.pem', true],
+    ['config/tls.example.key', true],
+    ['config/sample.jks', true],
+    ['config/client-sample.pfx', true],
+    ['certs/server.key', false],
+    ['certs/tls.key', false],
+    ['certs/latest.pem', false],
+    ['certs/contest.pem', false],
+    ['certs/attestation.pem', false],
+    ['certs/protest-ca.crt', false],
+    ['certs/testing-ca/server.key', false],
+    ['keys/samplers.go', false],
+    ['.github/workflows/test.yml', false],
+    ['scripts/test-deploy.sh', false],
+    ['config/example.yml', false],
+  ])('a key file named as test material: %s is lowered: %s', (file, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason ?? null).toBe(
+      lowered ? "the key file's name marks it as test material (test, fake, dummy, example or sample)" : null,
+    );
+    expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
+  it('names the path, not the key name, for a key file under a test path with a plain name', () => {
+    const f = finding({ location: { path: 'test/certs/server.key', startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason).toMatch(/test, fixture, example, documentation or vendored path/);
   });
 
   it('leaves production paths and repository-level findings alone', () => {
@@ -288,5 +330,31 @@ describe('settings', () => {
   it('the config refuses unknown values at their line', async () => {
     const root = repo({ '.controlgate.yml': 'version: 1\npersona: boss\n' });
     await expect(check(root)).rejects.toThrow(/\.controlgate\.yml:2:\d+: \/persona: must be one of/);
+  });
+});
+
+describe('a key file named as test material is a fixture', () => {
+  const key = `${pem('PRIVATE KEY', keyBody('pkcs8'))}\n`;
+  const files = {
+    'internal/http/testkey.pem': key,
+    'internal/http/http_test.go': 'package http\n\nconst keyFile = "testkey.pem"\n',
+    'deploy/tls.key': key,
+    'certs/latest.pem': key,
+  };
+
+  it('testkey.pem beside the test that reads it is low and says why; tls.key and latest.pem still block', async () => {
+    const root = makeTree(files);
+    const report = await runCheck({ root, onlyRules: ['private-key-committed'], persona: 'auditor' });
+    expect(
+      report.findings.map(
+        (f) =>
+          `${f.location?.path}:${f.location?.startLine} ${f.confidence}${f.blocking ? ' blocking' : ''}` +
+          `${f.confidenceReason ? ` (${f.confidenceReason})` : ''}`,
+      ),
+    ).toEqual([
+      'certs/latest.pem:1 high blocking',
+      'deploy/tls.key:1 high blocking',
+      "internal/http/testkey.pem:1 low (the key file's name marks it as test material (test, fake, dummy, example or sample))",
+    ]);
   });
 });

@@ -178,3 +178,43 @@ describe('generic assignments: names and UUIDs', () => {
     ],
   ]);
 });
+
+/** Base64 of `s` as `echo s | base64` writes it, with the newline `echo` adds. */
+const echoBase64 = (s: string, eol = '\n') => Buffer.from(s + eol, 'latin1').toString('base64');
+/** 16 random bytes ending in a newline byte: binary, so never read as text, with or without it. */
+const BINARY_KEY_WITH_NEWLINE = 'nzzhB1rSiEEZtv4tY8B+Cg==';
+
+describe('generic assignments: base64 of a line of text (`echo x | base64`)', () => {
+  table([
+    [
+      'a stand-in value with the newline of `echo` is a stand-in',
+      'k8s/secret.yaml',
+      `  api-key: ${echoBase64('test-api-key')}`,
+      [],
+    ],
+    [
+      'with a Windows line end too',
+      'k8s/secret.yaml',
+      `  api-key: ${echoBase64('test-api-key', '\r\n')}`,
+      [],
+    ],
+    [
+      'a random password with the newline of `echo` is judged as the password',
+      'k8s/secret.yaml',
+      `  db-password: ${echoBase64(PASSWORD)}`,
+      ['16:generic-secret-assignment:medium'],
+    ],
+    [
+      'the same password without the newline, as before',
+      'k8s/secret.yaml',
+      `  db-password: ${echoBase64(PASSWORD, '')}`,
+      ['16:generic-secret-assignment:medium'],
+    ],
+    [
+      'a binary key whose last byte is a newline stays a binary key',
+      'k8s/secret.yaml',
+      `  api-key: ${BINARY_KEY_WITH_NEWLINE}`,
+      ['12:generic-secret-assignment:high'],
+    ],
+  ]);
+});

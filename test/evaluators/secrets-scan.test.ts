@@ -159,6 +159,33 @@ describe('confidence from context', () => {
     ]);
   });
 
+  it.each([
+    'charts/app/README.md.gotmpl',
+    'README.md.tmpl',
+    'site/intro.md.j2',
+    'guide/index.rst.jinja',
+    'README.md.in',
+    'site/page.mdx',
+    'site/page.mdx.hbs',
+  ])('reads the guess in %s as documentation (a README template, as the README it generates)', (path) => {
+    expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', path)).toEqual([
+      '1:generic-secret-assignment:low:in documentation',
+    ]);
+  });
+
+  it.each([
+    'config/app.yml.tmpl',
+    'deploy/values.yaml.gotmpl',
+    'templates/env.j2',
+    'src/markdown.tmpl',
+    'README.md.bak',
+    'README.mdtmpl',
+  ])('does not read the guess in %s as documentation', (path) => {
+    expect(confidence('DB_PASSWORD = "RjFKIjFpTE0w4Tbb"\n', path)).toEqual([
+      '1:generic-secret-assignment:medium',
+    ]);
+  });
+
   it('reads strings in a list, multi-line strings and commented-out guesses in source code as test data', () => {
     const slack = () => `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`;
     const go = `var cases = []string{\n\t"${slack()}",\n\t"${slack()}",\n\t\`curl -H "Authorization: Bearer ${rand(40)}" \\\n\t  https://api.corp.internal\`,\n}\nconst live = "${slack()}"\n// curl -u ci:${rand(16)} https://x.corp.internal\n`;

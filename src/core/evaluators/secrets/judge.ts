@@ -64,11 +64,14 @@ export function standIn(value: string): boolean {
 
 /**
  * The text a base64 value decodes to, when it is printable ASCII (a Kubernetes Secret's `data`, a
- * Basic credential), else undefined: binary keys stay as they are.
+ * Basic credential), else undefined: binary keys stay as they are. One line end after the text is
+ * dropped: `echo x | base64` encodes the newline `echo` adds, and the text is still `x`.
  */
 export function decodedText(value: string): string | undefined {
   if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
-  const text = Buffer.from(value, 'base64').toString('latin1');
+  const text = Buffer.from(value, 'base64')
+    .toString('latin1')
+    .replace(/\r?\n$/, '');
   return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
 }
 

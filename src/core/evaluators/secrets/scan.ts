@@ -169,9 +169,12 @@ function lowerInContext(
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
 /**
  * Documentation: Markdown and reStructuredText, and the sources of documentation sites
- * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader.
+ * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader. So are
+ * the templates a README is generated from (helm-docs `README.md.gotmpl`, `README.md.j2`,
+ * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's.
  */
-const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
+const DOCUMENTATION =
+  /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
 /** Tokens of one kind that a file must hold before it reads as a list of samples. */
 const SAMPLE_LIST = 4;
 /** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
