@@ -120,6 +120,15 @@ describe('deps.git-branch', () => {
     expect(await run(depsGitBranch, {}, files)).toEqual([]);
   });
 
+  it('skips scaffolding templates, whose generated project resolves its own dependencies', async () => {
+    const deps = '"dependencies": { "a": "o/a#main" }';
+    const files = {
+      'templates/starter/package.json': `{ "name": "{{ project_name }}", ${deps} }`,
+      'templates/site/package.json': `{ "name": "site", ${deps} }`,
+    };
+    expect((await run(depsGitBranch, {}, files)).map(at)).toEqual(['templates/site/package.json:1:43']);
+  });
+
   // A branch dependency that the lockfile beside the manifest locks to a commit: installs from the
   // lockfile get that commit (low); without the lockfile, or when it does not lock it, medium.
   const LOCKED = '0123456789abcdef0123456789abcdef01234567';

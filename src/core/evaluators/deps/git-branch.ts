@@ -3,6 +3,7 @@ import type { RawFinding } from '../../types.js';
 import { compareStrings } from '../../workspace/files.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
+import { isTemplateManifest } from '../repo/manifests.js';
 import { defineEvaluator } from '../types.js';
 import {
   composerBranchDependencies,
@@ -73,7 +74,8 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
     let loaded = false;
     for (const file of manifests(workspace)) {
       const read = readerFor(path.basename(file));
-      if (!read || excluded(file)) continue;
+      // A scaffolding template is rendered into a new project, which then resolves its own dependencies.
+      if (!read || excluded(file) || isTemplateManifest(workspace, file)) continue;
       const deps = read(workspace, file).filter((d) => {
         const kind = judgeRef(d);
         return kind !== 'commit' && kind !== 'tag';
