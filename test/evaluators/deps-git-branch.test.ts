@@ -120,6 +120,15 @@ describe('deps.git-branch', () => {
     expect(await run(depsGitBranch, {}, files)).toEqual([]);
   });
 
+  it('skips scaffolding templates, whose generated project resolves its own dependencies', async () => {
+    const deps = '"dependencies": { "a": "o/a#main" }';
+    const files = {
+      'templates/starter/package.json': `{ "name": "{{ project_name }}", ${deps} }`,
+      'templates/site/package.json': `{ "name": "site", ${deps} }`,
+    };
+    expect((await run(depsGitBranch, {}, files)).map(at)).toEqual(['templates/site/package.json:1:43']);
+  });
+
   // A branch dependency that the lockfile beside the manifest locks to a commit: installs from the
   // lockfile get that commit (low); without the lockfile, or when it does not lock it, medium.
   const LOCKED = '0123456789abcdef0123456789abcdef01234567';
@@ -257,6 +266,60 @@ describe('deps.git-branch', () => {
       ]);
     },
   );
+
+  it('composer: low where composer.lock locks the dev- branch to a git commit; a metapackage, no finding', async () => {
+    const manifest = JSON.stringify(
+      { require: { 'o/lib': 'dev-main' }, 'require-dev': { 'roave/security-advisories': 'dev-latest' } },
+      null,
+      2,
+    );
+    const entry = (name: string, type: string, source: Record<string, string>) => ({
+      name,
+      version: 'dev-main',
+      type,
+      source,
+    });
+    const git = (reference: string) => ({ type: 'git', url: 'https://github.com/o/x.git', reference });
+    const lock = (lib: Record<string, string>, advisories = 'metapackage') =>
+      JSON.stringify({
+        packages: [entry('o/lib', 'library', lib)],
+        'packages-dev': [entry('roave/security-advisories', advisories, git(SHA))],
+      });
+    const outcome = async (files: Record<string, string>) =>
+      (await run(depsGitBranch, {}, files)).map((f) => [at(f), f.severity ?? 'rule', f.message]);
+    const open = (name: string, ref: string) =>
+      `Dependency "${name}" follows the branch "${ref}": every install can get different, unreviewed code. Pin a full commit SHA or a release tag.`;
+    expect(
+      await outcome({ 'composer.json': manifest, 'composer.lock': lock(git(LOCKED.toUpperCase())) }),
+    ).toEqual([
+      [
+        'composer.json:3:-',
+        'low',
+        `Dependency "o/lib" follows the branch "main", but composer.lock locks it to commit ${LOCKED}, so installs ` +
+          'from the lockfile get that commit. Install with `composer install` after `composer validate --strict`, so ' +
+          'that an out-of-date lockfile fails the install instead of being locked again; any update of the lockfile ' +
+          "takes the branch's latest commit. Pin the commit or a release tag in the manifest too.",
+      ],
+    ]);
+    // A dist-only or abbreviated reference locks no git commit; a library following a branch is code.
+    expect(
+      await outcome({
+        'composer.json': manifest,
+        'composer.lock': lock({ type: 'zip', url: 'https://x/lib.zip', reference: LOCKED }, 'library'),
+      }),
+    ).toEqual([
+      ['composer.json:3:-', 'rule', open('o/lib', 'main')],
+      ['composer.json:6:-', 'low', expect.stringContaining('composer.lock locks it to commit')],
+    ]);
+    expect(await outcome({ 'composer.json': manifest, 'composer.lock': lock(git('1234567')) })).toEqual([
+      ['composer.json:3:-', 'rule', open('o/lib', 'main')],
+    ]);
+    // Without the lockfile nothing says the advisories package ships no code.
+    expect(await outcome({ 'composer.json': manifest })).toEqual([
+      ['composer.json:3:-', 'rule', open('o/lib', 'main')],
+      ['composer.json:6:-', 'rule', open('roave/security-advisories', 'latest')],
+    ]);
+  });
 
   it("evaluates the manifest again when a pull request changes only its lockfile (the changed files' view)", async () => {
     const whole = workspaceOf({

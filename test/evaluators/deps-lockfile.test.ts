@@ -105,3 +105,32 @@ describe('deps.lockfile: manifests', () => {
     expect(pyprojectTool('# [tool.poetry]\n[project]\nname = "x"\n')).toBeUndefined();
   });
 });
+
+describe('deps.lockfile: scaffolding templates', () => {
+  const deps = { dependencies: { lodash: '^4.17.21' } };
+  const json = (name: string, version = '1.0.0') => JSON.stringify({ name, version, ...deps });
+
+  it('needs no lockfile for a manifest whose name, version or directory holds template syntax', async () => {
+    const files = {
+      'templates/starter/package.json': json('{{ project_name }}'),
+      'gen/app/templates/package.json': json('app', '<%= version %>'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Backstage template syntax is test data here.
+      'skeleton/package.json': json('${{ values.name }}'),
+      '{{cookiecutter.project_slug}}/package.json': json('fixed-name'),
+      'php/composer.json': JSON.stringify({ name: '{{vendor}}/{{name}}', require: { 'a/b': '^1' } }),
+      'rs/Cargo.toml': '[package]\nname = "{{crate_name}}"\n\n[dependencies]\nlibc = "0.2"\n',
+      'py/pyproject.toml': '[tool.poetry]\nname = "{% raw %}x{% endraw %}"\n\n[tool.poetry.dependencies]\n',
+      'go/go.mod': 'module github.com/{{.Org}}/svc\n\nrequire golang.org/x/text v0.3.0\n',
+    };
+    expect(await paths(files)).toEqual([]);
+  });
+
+  it('still checks real projects, under a templates folder too', async () => {
+    const files = {
+      'templates/site/package.json': json('site'),
+      'web/package.json': json('web-{x}'),
+      'svc/go.mod': 'module example.org/svc\n\nrequire golang.org/x/text v0.3.0\n',
+    };
+    expect(await paths(files)).toEqual(['svc/go.mod', 'templates/site/package.json', 'web/package.json']);
+  });
+});

@@ -600,3 +600,15 @@ describe('dependency-update-tool: an update workflow is an update tool', () => {
     ).toEqual([]);
   });
 });
+
+describe('deps.update-coverage: scaffolding templates', () => {
+  it('does not ask updates for a manifest holding template syntax', async () => {
+    const files = {
+      ...dependabot(entry('npm', 'directory: "/"')),
+      'package.json': pkg(),
+      'templates/starter/package.json': '{ "name": "{{ project_name }}", "dependencies": { "a": "1.0.0" } }',
+      'templates/site/package.json': pkg(),
+    };
+    expect((await coverage(files)).map((f) => f.location?.path)).toEqual(['templates/site/package.json']);
+  });
+});

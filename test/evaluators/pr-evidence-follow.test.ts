@@ -1,8 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell variables (${language}) are the subject of these tests.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/core/engine.js';
+import { workflowPrEvidence } from '../../src/core/evaluators/workflow/pr-evidence.js';
+import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
+import { InputLog, touchedBy } from '../../src/core/workspace/scope.js';
 import { makeTree } from '../helpers/run-action.js';
-import { at, cleanup, runBuiltin } from './kit.js';
+import { at, cleanup, run as evaluate, runBuiltin, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
 
@@ -92,6 +95,68 @@ const sast: Case[] = [
     [],
   ],
   ['a script that does not exist', { [W]: pr(run('../../outside/scan.sh')) }, ['-']],
+  [
+    'the golangci-lint built by golangci-lint custom, run through a make variable',
+    {
+      [W]: pr(run('make lint')),
+      Makefile:
+        'LINTER := bin/custom-gcl\n\n$(LINTER):\n\tgolangci-lint custom\n\nlint: $(LINTER)\n\t$(LINTER) run ./...\n',
+      '.custom-gcl.yml': 'version: v2.5.0\nname: custom-gcl\ndestination: ./bin\nplugins: []\n',
+      '.golangci.yml': GOSEC_V2,
+    },
+    [],
+  ],
+  [
+    'a custom golangci-lint under the name its .custom-gcl.yml gives, run by a step',
+    {
+      [W]: pr(run('./tools/gcl-plus run --timeout 5m ./...')),
+      '.custom-gcl.yaml': 'version: v2.5.0\nname: gcl-plus\ndestination: ./tools\n',
+      '.golangci.yml': GOSEC_V2,
+    },
+    [],
+  ],
+  [
+    'golangci-lint behind nested make variables (?= and :=)',
+    {
+      [W]: pr(run('make lint')),
+      Makefile:
+        'LOCALBIN ?= $(shell pwd)/bin\nGOLANGCI_LINT ?= ${LOCALBIN}/golangci-lint\nlint:\n\t$(GOLANGCI_LINT) run\n',
+      '.golangci.yml': GOSEC_V2,
+    },
+    [],
+  ],
+  [
+    'a make variable set before is not replaced by ?=',
+    {
+      [W]: pr(run('make lint')),
+      Makefile: 'LINT := gofmt -l .\nLINT ?= golangci-lint\nlint:\n\t$(LINT) run\n',
+      '.golangci.yml': GOSEC_V2,
+    },
+    ['-'],
+  ],
+  [
+    'a custom golangci-lint whose configuration does not enable gosec',
+    {
+      [W]: pr(run('bin/custom-gcl run')),
+      '.custom-gcl.yml': 'version: v2.5.0\n',
+      '.golangci.yml': 'version: "2"\nlinters:\n  enable: [govet]\n',
+    },
+    ['-'],
+  ],
+  [
+    'a binary named like the default custom build, without a .custom-gcl.yml or under another name',
+    { [W]: pr(run('bin/custom-gcl run')), '.golangci.yml': GOSEC_V2 },
+    ['-'],
+  ],
+  [
+    'the default name when .custom-gcl.yml names another binary',
+    {
+      [W]: pr(run('bin/custom-gcl run')),
+      '.custom-gcl.yml': 'version: v2.5.0\nname: other-gcl\n',
+      '.golangci.yml': GOSEC_V2,
+    },
+    ['-'],
+  ],
 ];
 
 const tests: Case[] = [
@@ -186,6 +251,29 @@ describe('workflow-sast-on-pull-requests: evidence behind golangci-lint, make, s
       `On pull requests, workflows here call reusable workflows of other repositories, which are not examined: org/ci/.github/workflows/code-scan.yaml@${PIN} (called by ${W}). If one of them runs static analysis (SAST), declare that`,
     );
     expect(report.findings[0]!.message).not.toContain('release.yml');
+  });
+});
+
+describe('workflow.pr-evidence: the custom golangci-lint is an input', () => {
+  it('a pull request changing .custom-gcl.yml or the Makefile evaluates the rule again', async () => {
+    const ws = workspaceOf({
+      [W]: pr(run('make lint')),
+      Makefile: 'LINTER := bin/custom-gcl\nlint:\n\t$(LINTER) run ./...\n',
+      '.custom-gcl.yml': 'version: v2.5.0\n',
+      '.golangci.yml': GOSEC_V2,
+    });
+    const view = new RecordingWorkspace(ws, new InputLog());
+    view.log.begin();
+    const options = { evidence: 'static analysis', golangciLinters: ['gosec'] };
+    expect(await evaluate(workflowPrEvidence, options, view)).toEqual([]);
+    const inputs = view.log.end();
+    const matcher = (patterns: readonly string[]) => ws.matcher(patterns);
+    for (const file of ['.custom-gcl.yml', 'Makefile', '.golangci.yml']) {
+      const edited = new Set([file]);
+      expect(touchedBy(inputs, { paths: edited, listing: false, presence: new Set() }, matcher), file).toBe(
+        true,
+      );
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import {
   cargoNeedsLock,
   composerNeedsLock,
   goModNeedsSum,
+  isTemplateManifest,
   packageJsonNeedsLock,
   readJson,
   tomlTableHeaders,
@@ -184,6 +185,8 @@ export function detectPackageManifests(ws: Workspace, exclude: readonly string[]
       const name = file.slice(file.lastIndexOf('/') + 1);
       const kind = kindOf(name, file);
       if (!kind || excluded(file) || (kind.declares && !kind.declares(ws, file))) continue;
+      // A scaffolding template's dependencies are the generated project's, not this repository's.
+      if (isTemplateManifest(ws, file)) continue;
       out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
     }
     for (const file of dockerfilePaths(ws)) {

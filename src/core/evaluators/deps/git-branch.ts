@@ -3,6 +3,7 @@ import type { RawFinding } from '../../types.js';
 import { compareStrings } from '../../workspace/files.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
+import { isTemplateManifest } from '../repo/manifests.js';
 import { defineEvaluator } from '../types.js';
 import {
   composerBranchDependencies,
@@ -40,10 +41,12 @@ function readerFor(name: string): ((ws: Workspace, file: string) => GitDependenc
  * shorthands), pip requirement files, Poetry/uv/Pipfile and Cargo TOML tables, Bundler and Composer
  * `dev-` branches. Whatever is pushed to that branch is installed on the next resolve, unreviewed.
  * Where the ecosystem's lockfile beside the manifest (uv.lock, poetry.lock, Cargo.lock, Gemfile.lock,
- * package-lock.json, yarn.lock, pnpm-lock.yaml) locks the dependency to a full commit, installs from
- * the lockfile get that commit: low, and the message names the lockfile and the locked install it
- * takes. The rule reads that other file (`readsOtherFiles`); on a pull request a changed lockfile
- * brings its manifest back into the evaluation.
+ * package-lock.json, yarn.lock, pnpm-lock.yaml, composer.lock) locks the dependency to a full commit,
+ * installs from the lockfile get that commit: low, and the message names the lockfile and the locked
+ * install it takes. A Composer `metapackage` (composer.lock `type`) installs no files, only
+ * requirements and conflicts (roave/security-advisories' `dev-latest`), so following its branch
+ * brings no code: no finding. The rule reads that other file (`readsOtherFiles`); on a pull request
+ * a changed lockfile brings its manifest back into the evaluation.
  */
 export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   kind: 'deps.git-branch',
@@ -73,7 +76,8 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
     let loaded = false;
     for (const file of manifests(workspace)) {
       const read = readerFor(path.basename(file));
-      if (!read || excluded(file)) continue;
+      // A scaffolding template is rendered into a new project, which then resolves its own dependencies.
+      if (!read || excluded(file) || isTemplateManifest(workspace, file)) continue;
       const deps = read(workspace, file).filter((d) => {
         const kind = judgeRef(d);
         return kind !== 'commit' && kind !== 'tag';
@@ -87,7 +91,12 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
         const follows =
           judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
         const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
-        const locked = lockedIn(workspace, lockfiles, dep.name);
+        const entry = lockedEntry(workspace, lockfiles, dep.name);
+        // A Composer metapackage installs no files: following a branch changes constraints, never code.
+        if (entry?.component.codeless) continue;
+        const locked = entry?.component.commit
+          ? { lockfile: entry.lockfile, commit: entry.component.commit }
+          : undefined;
         findings.push({
           message: locked
             ? `Dependency "${dep.name}" follows ${follows}${source}, but ${locked.lockfile} locks it to commit ` +
@@ -118,6 +127,7 @@ const LOCKFILES_OF: Readonly<Record<string, readonly string[]>> = {
   'Cargo.toml': ['Cargo.lock'],
   Gemfile: ['Gemfile.lock'],
   'gems.rb': ['gems.locked'],
+  'composer.json': ['composer.lock'],
 };
 
 /** How to install from each lockfile without moving what it locks. */
@@ -131,6 +141,7 @@ const LOCKED_INSTALL: Readonly<Record<string, string>> = {
   'Cargo.lock': '`cargo build --locked`',
   'Gemfile.lock': '`bundle install` with `BUNDLE_FROZEN=true`',
   'gems.locked': '`bundle install` with `BUNDLE_FROZEN=true`',
+  'composer.lock': '`composer install` after `composer validate --strict`',
 };
 
 /**
@@ -160,18 +171,21 @@ function lockfilesBeside(workspace: Workspace, manifest: string): string[] {
     .filter((f) => workspace.has(f));
 }
 
-/** The first lockfile that locks a package of this name to a commit, and the commit. */
-function lockedIn(
+/**
+ * The package of this name in the first lockfile that locks it to a commit or records it as installing
+ * no files (a Composer metapackage), and that lockfile.
+ */
+function lockedEntry(
   workspace: Workspace,
   lockfiles: readonly string[],
   name: string,
-): { lockfile: string; commit: string } | undefined {
+): { lockfile: string; component: Component } | undefined {
   const want = normalise(name);
   for (const lockfile of lockfiles) {
     const found = readLockfile(workspace, lockfile)?.components.find(
-      (c) => c.commit && normalise(fullName(c)) === want,
+      (c) => (c.commit || c.codeless) && normalise(fullName(c)) === want,
     );
-    if (found?.commit) return { lockfile, commit: found.commit };
+    if (found) return { lockfile, component: found };
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import {
   cargoNeedsLock,
   composerNeedsLock,
   goModNeedsSum,
+  isTemplateManifest,
   packageJsonNeedsLock,
   pyprojectTool,
   readJson,
@@ -47,7 +48,8 @@ interface Requirement {
  * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
  * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
  * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
- * anew, so builds are neither reproducible nor reviewable.
+ * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
+ * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none.
  */
 /** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
 export const DEFAULT_MANIFEST_EXCLUDE = [
@@ -93,7 +95,8 @@ export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
       const parent = path.dirname(file);
       const dir = parent === '.' ? '' : parent;
       const req = requirementFor(workspace, name, file, dir, wanted);
-      if (!req) continue;
+      // A scaffolding template is rendered into a new project before anyone installs it.
+      if (!req || isTemplateManifest(workspace, file)) continue;
       if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock))))) continue;
       const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
       const where =

@@ -119,3 +119,38 @@ export function tomlStringArray(table: string, key: string): string[] | undefine
   if (!m) return undefined;
   return [...m[1]!.matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
 }
+
+/**
+ * Template syntax of the scaffolding tools: `{{ name }}` (cookiecutter, Jinja, Handlebars, plop,
+ * Backstage's `${{ values.name }}`), `{% ... %}` (Jinja), `<%= name %>` (EJS, Yeoman) and `${name}`.
+ * None of these characters is allowed in a package or module name, nor in a version.
+ */
+const TEMPLATE_SYNTAX = /\{\{|\{%|<%|\$\{/;
+
+/** The `name` and `version` values of a TOML manifest (any table), and a go.mod's module path. */
+const TOML_IDENTITY = /^[ \t]*(?:name|version)[ \t]*=[ \t]*["']([^"'\n]{0,500})["']/gm;
+const GO_MODULE = /^[ \t]*module[ \t]+([^\n]{0,500})$/m;
+
+/**
+ * Whether a manifest is a scaffolding template rather than a project: its directory path, or the
+ * name or version it declares, holds template syntax (`"name": "{{ project_name }}"`, a
+ * `{{cookiecutter.project_slug}}/` directory). Nobody installs such a manifest as it stands: the
+ * generator renders it into a new project first, so its dependencies are not this repository's.
+ * Read from the content rather than from folder names, since a `templates/` folder may hold a real
+ * project and a template may sit anywhere.
+ */
+export function isTemplateManifest(ws: Workspace, file: string): boolean {
+  const slash = file.lastIndexOf('/');
+  if (slash > 0 && TEMPLATE_SYNTAX.test(file.slice(0, slash))) return true;
+  const name = file.slice(slash + 1);
+  const identity: unknown[] = [];
+  if (name.endsWith('.json')) {
+    const json = readJson(ws, file);
+    identity.push(json?.name, json?.version);
+  } else if (name.endsWith('.toml') || name === 'Pipfile') {
+    for (const m of (ws.text(file) ?? '').matchAll(TOML_IDENTITY)) identity.push(m[1]);
+  } else if (name === 'go.mod') {
+    identity.push(GO_MODULE.exec(ws.text(file) ?? '')?.[1]);
+  }
+  return identity.some((v) => typeof v === 'string' && TEMPLATE_SYNTAX.test(v));
+}

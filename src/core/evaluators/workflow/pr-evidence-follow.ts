@@ -151,8 +151,45 @@ interface MakeRule {
   recipe: string;
 }
 
-/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
+/**
+ * A simple variable assignment's left side, up to its `=`: `NAME `, `NAME ?`, `NAME :`, `NAME ::`,
+ * with an optional `export` or `override`. Appends (`+=`), shell assignments (`!=`) and target-specific
+ * ones (`t: X = y`) are not simple. Disjoint character classes: linear on a long line.
+ */
+const ASSIGNMENT_HEAD = /^(?:(?:export|override)[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(\?|:{1,3})?$/;
+/** A variable reference, `$(NAME)` or `${NAME}`. */
+const VARIABLE_REF = /\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})/g;
+/** Variables are expanded this deep (`LINT = $(BIN)/golangci-lint` with `BIN = ...`). */
+const MAX_EXPANSION_DEPTH = 3;
+/** Expansion stops adding text past this many characters per Makefile: no blow-up from nested variables. */
+const MAX_EXPANDED_CHARS = 200_000;
+
+/**
+ * Targets of a Makefile: prerequisites and tab-indented recipe lines, with the references to simple
+ * variables (`VAR = x`, `VAR ?= x`, `VAR := x`) expanded in the recipes, so that
+ * `GOLANGCI_LINT ?= bin/golangci-lint` and `$(GOLANGCI_LINT) run` read as the command they run.
+ * Unknown variables are left as they are.
+ */
 function parseMakefile(text: string): Map<string, MakeRule> {
+  const variables = new Map<string, string>();
+  const rules = readMakefile(text, variables);
+  let budget = MAX_EXPANDED_CHARS;
+  const expand = (value: string, depth: number): string =>
+    value.replace(VARIABLE_REF, (ref, paren: string | undefined, brace: string | undefined) => {
+      const known = variables.get((paren ?? brace)!);
+      if (known === undefined || budget < known.length) return ref;
+      budget -= known.length;
+      return depth > 1 ? expand(known, depth - 1) : known;
+    });
+  if (variables.size > 0) {
+    for (const rule of rules.values()) {
+      if (rule.recipe.includes('$')) rule.recipe = expand(rule.recipe, MAX_EXPANSION_DEPTH);
+    }
+  }
+  return rules;
+}
+
+function readMakefile(text: string, variables: Map<string, string>): Map<string, MakeRule> {
   const rules = new Map<string, MakeRule>();
   let current: MakeRule[] = [];
   for (const line of text.split('\n')) {
@@ -161,6 +198,23 @@ function parseMakefile(text: string): Map<string, MakeRule> {
       continue;
     }
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    const assignment = eq > 0 ? ASSIGNMENT_HEAD.exec(line.slice(0, eq).trim()) : null;
+    if (assignment) {
+      const [, name, op] = assignment;
+      // `?=` sets a variable only when it has no value yet; the others (re)define it.
+      if (op !== '?' || !variables.has(name!)) {
+        variables.set(
+          name!,
+          line
+            .slice(eq + 1)
+            .replace(/#.*/, '')
+            .trim(),
+        );
+      }
+      current = [];
+      continue;
+    }
     // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
     // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
     const colon = line.indexOf(':');
@@ -211,6 +265,27 @@ export function golangciEnables(workspace: Workspace, linters: readonly string[]
     const name = l.toLowerCase();
     return enabled.has(name) || (all && !disabled.has(name));
   });
+}
+
+/** The configuration of `golangci-lint custom`, which builds golangci-lint with module plugins. */
+const CUSTOM_GCL_CONFIGS = ['.custom-gcl.yml', '.custom-gcl.yaml'];
+
+/**
+ * A `<binary> ... run` command for the golangci-lint that `golangci-lint custom` builds, as the root
+ * `.custom-gcl.yml` names it (`name`, default `custom-gcl`, written to `destination`): whatever
+ * directory a step runs it from (`bin/custom-gcl run`, `./custom-gcl run ./...`), it is golangci-lint
+ * with the root configuration. Undefined without such a file.
+ */
+export function customGolangciCommand(workspace: Workspace): RegExp | undefined {
+  const file = CUSTOM_GCL_CONFIGS.find((f) => workspace.has(f));
+  if (!file) return undefined;
+  const doc = workspace.yaml(file);
+  const root = doc?.ok ? doc.documents[0]?.value : undefined;
+  const declared = isRecord(root) && typeof root.name === 'string' ? root.name.trim() : '';
+  // A file name only; anything else is not what `golangci-lint custom` writes.
+  const name = /^[\w.+-]{1,100}$/.test(declared) ? declared : 'custom-gcl';
+  const escaped = name.replace(/[.+]/g, '\\$&');
+  return new RegExp(`(?<![\\w.+-])${escaped}(?:\\s+[^\\n]{0,80}?)?\\s+run(?![\\w-])`, 'i');
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

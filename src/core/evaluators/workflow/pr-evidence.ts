@@ -5,7 +5,7 @@ import { workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
 import { triggeringEvents } from './callers.js';
-import { followCalls, golangciEnables } from './pr-evidence-follow.js';
+import { customGolangciCommand, followCalls, golangciEnables } from './pr-evidence-follow.js';
 import { actionPathOf, globMatcher } from './shared.js';
 import { rejectedByGitHub } from './syntax-checks.js';
 
@@ -122,9 +122,13 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
     let golangci: boolean | undefined;
     const golangciCounts = () => (golangci ??= golangciEnables(workspace, options.golangciLinters ?? []));
     const usesGolangci = (options.golangciLinters ?? []).length > 0;
+    // The golangci-lint built by `golangci-lint custom` (.custom-gcl.yml), looked up once.
+    let custom: RegExp | null | undefined;
+    const customCommand = () => (custom ??= customGolangciCommand(workspace) ?? null);
+    const runsGolangci = (text: string): boolean =>
+      GOLANGCI_COMMAND.test(text) || (/\srun(?![\w-])/.test(text) && customCommand()?.test(text) === true);
     const textPerforms = (text: string): boolean =>
-      commands.some((re) => re.test(text)) ||
-      (usesGolangci && GOLANGCI_COMMAND.test(text) && golangciCounts());
+      commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
     const runPerforms = (script: string): boolean =>
       textPerforms(script) ||
       (options.followCalls !== false &&

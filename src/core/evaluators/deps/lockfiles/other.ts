@@ -197,6 +197,7 @@ export function readComposerLock(ws: Workspace, file: string): LockfileInventory
         : [];
       // Composer lists alternatives: the package may be used under any one of them.
       const license = licenses.length > 1 ? `(${licenses.join(' OR ')})` : licenses[0];
+      const commit = composerCommit(pkg.source);
       components.push(
         component({
           type: 'composer',
@@ -205,6 +206,8 @@ export function readComposerLock(ws: Workspace, file: string): LockfileInventory
           version,
           scope,
           ...(license ? { license } : {}),
+          ...(commit ? { commit } : {}),
+          ...(pkg.type === 'metapackage' ? { codeless: true as const } : {}),
           lockfile: file,
           anchor: `"name": ${JSON.stringify(full)}`,
         }),
@@ -212,6 +215,16 @@ export function readComposerLock(ws: Workspace, file: string): LockfileInventory
     }
   }
   return { file, format: 'composer.lock', components, recordsLicenses: true };
+}
+
+/**
+ * The commit a composer.lock entry is locked to: a git `source` whose `reference` is a full SHA (a
+ * `dev-main` requirement is recorded so); other sources (zip dists, hg, svn) lock no git commit.
+ */
+function composerCommit(source: unknown): string | undefined {
+  if (!isRecord(source) || source.type !== 'git') return undefined;
+  const ref = str(source, 'reference');
+  return ref && /^[0-9a-f]{40}$/i.test(ref) ? ref.toLowerCase() : undefined;
 }
 
 /** NuGet packages.lock.json: resolved packages per target framework; project references skipped. */

@@ -34,9 +34,15 @@ export interface Component {
   /**
    * The full commit SHA a package taken from a git repository is locked to (uv's and Cargo's
    * `#<sha>` sources, Poetry's `resolved_reference`, Bundler's `revision`, npm's, Yarn's and pnpm's
-   * git resolutions); absent for registry packages and git sources the lockfile does not pin.
+   * git resolutions, composer.lock's git `source.reference`); absent for registry packages and git
+   * sources the lockfile does not pin.
    */
   commit?: string;
+  /**
+   * The package installs no files (a Composer `metapackage`: only requirements and conflicts, such as
+   * roave/security-advisories), so no code of it runs; absent for packages that ship code.
+   */
+  codeless?: true;
   /** Text that occurs on the package's entry line in the lockfile, to locate a finding. */
   anchor?: string;
 }
