@@ -48,6 +48,73 @@ jobs:
     ]);
   });
 
+  // A run only on merged pull requests is a maintainer's doing: the trigger alone is low, not medium.
+  const merged = 'github.event.pull_request.merged == true';
+  const mergedMessage = (checked: string) =>
+    '"pull_request_target" runs with the base repository\'s secrets and a writable token on events that ' +
+    `${checked}No job here checks out pull request code, but every value from the event (titles, branch names, ` +
+    'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+    '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.';
+  const byMaintainer = mergedMessage(
+    'a maintainer causes: every job here runs only on pull requests that were merged. ',
+  );
+  const byOutsiders = mergedMessage('outsiders can cause. ');
+  it.each([
+    ['every job on merged, types: [closed]', '[closed]', { a: merged, b: merged }, [['low', byMaintainer]]],
+    ['merged through a needed job', '[closed]', { a: merged, b: 'needs:a' }, [['low', byMaintainer]]],
+    [
+      'merged && another condition',
+      '[closed]',
+      { a: `${merged} && github.base_ref == 'main'` },
+      [['low', byMaintainer]],
+    ],
+    ['one job not guarded', '[closed]', { a: merged, b: 'true' }, [['medium', byOutsiders]]],
+    [
+      'merged || another condition',
+      '[closed]',
+      { a: `${merged} || github.base_ref == 'main'` },
+      [['medium', byOutsiders]],
+    ],
+    [
+      "merged == 'true' (never equal)",
+      '[closed]',
+      { a: "github.event.pull_request.merged == 'true'" },
+      [['medium', byOutsiders]],
+    ],
+    // The author can still edit a merged pull request's title: that run is theirs.
+    ['merged, types: [closed, edited]', '[closed, edited]', { a: merged }, [['medium', byOutsiders]]],
+  ])('grades the trigger by who causes the runs: %s', async (_name, types, jobs, expected) => {
+    const text = [
+      'on:',
+      '  pull_request_target:',
+      `    types: ${types}`,
+      'jobs:',
+      ...Object.entries(jobs).flatMap(([id, cond]) =>
+        cond.startsWith('needs:')
+          ? [`  ${id}:`, `    needs: ${cond.slice(6)}`, '    steps: [{run: x}]']
+          : [`  ${id}:`, `    if: ${JSON.stringify(cond)}`, '    steps: [{run: x}]'],
+      ),
+      '',
+    ].join('\n');
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+  });
+
+  it('keeps a checkout of the head critical in a job that runs on merged pull requests', async () => {
+    const text = `on:
+  pull_request_target:
+    types: [closed]
+jobs:
+  a:
+    if: ${merged}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.ref }}" }
+`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:9:27`, undefined]]);
+  });
+
   it('accepts only conditions that exclude outsiders, read from the parsed condition', async () => {
     const checkout = (cond: string) => `on: pull_request_target
 jobs:
