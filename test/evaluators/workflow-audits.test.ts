@@ -402,6 +402,75 @@ ${upload(SHA, '.')}`;
     });
   });
 
+  // A later step that pushes with the persisted token: "set persist-credentials: false" would break the
+  // job, so the checkout is graded like an explicit persist-credentials: true.
+  describe('checkout credentials: a later step pushes with the token', () => {
+    const workflow = (on: string, steps: string[]) =>
+      [
+        `on: ${on}`,
+        'jobs:',
+        '  publish:',
+        '    permissions: { contents: write }',
+        '    steps:',
+        ...steps.map((s) => `      - ${s}`),
+        '',
+      ].join('\n');
+    const checkout = 'uses: actions/checkout@v4';
+    const head = (step: string) =>
+      `actions/checkout in job "publish" leaves the job's token in .git/config for step "${step}", which pushes with it`;
+    const PUSH_FIX =
+      '. Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.';
+    const OPEN =
+      'actions/checkout in job "publish" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it';
+    const FIX =
+      '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const WRITES = '; the token can write to the repository';
+    it.each([
+      ['mkdocs gh-deploy', workflow('push', [checkout, 'run: mkdocs gh-deploy --force']), []],
+      ['git push', workflow('push', [checkout, 'run: git commit -am x && git push origin HEAD']), []],
+      ['a pushing action', workflow('push', [checkout, 'uses: stefanzweifel/git-auto-commit-action@v5']), []],
+      [
+        'on an event outsiders cause',
+        workflow('workflow_run', [checkout, 'run: git push']),
+        [
+          [
+            'medium',
+            `${head('run')}; the workflow runs on workflow_run, where it handles outsiders' input${PUSH_FIX}`,
+          ],
+        ],
+      ],
+      [
+        'with an upload of the checkout and its hidden files',
+        workflow('push', [
+          checkout,
+          'run: git push',
+          '{ name: Upload, uses: actions/upload-artifact@v3, with: { path: . } }',
+        ]),
+        [
+          [
+            'high',
+            `${head('run')}, and step "Upload" uploads the checkout directory including hidden files, so the token ends up in the artifact${PUSH_FIX}`,
+          ],
+        ],
+      ],
+      // A fetch needs no token in a public repository: the advice still holds.
+      [
+        'a later fetch only',
+        workflow('push', [checkout, 'run: git fetch --tags']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'a push before the checkout',
+        workflow('push', ['run: git push', checkout]),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+    ])('%s', async (_name, text, expected) => {
+      const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+      expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+      for (const f of findings) expect(at(f)).toMatch(/:[67]:15$/);
+    });
+  });
+
   // A job (or step) that runs only on merged pull requests handles a maintainer's merge, not an
   // outsider's input: the trigger is no reason for medium there (event-guards.ts).
   it.each([
