@@ -849,7 +849,47 @@ jobs:
       options,
     );
     expect(findings.map(at)).toEqual([`${W}:3:3`]);
-    expect(findings[0]!.message).toContain('runs "helm upgrade" and a script names production');
+    expect(findings[0]!.message).toContain('runs "helm upgrade" and the deploy command names production');
+  });
+
+  // Production is read from the deploy itself, not from a script of another step or command.
+  const deployMessage = (why: string) =>
+    `Job "ship" deploys to production (${why}) without "environment:", so no required reviewer, ` +
+    'wait timer or branch rule can gate it and it is not recorded as a deployment. Add "environment: production" ' +
+    'and configure its protection rules.';
+  it.each([
+    ['another step runs a script named prod', '{ run: npm run prod }\n      - uses: acme/deploy@v1', []],
+    ['another command of the deploy step', '{ run: "npm run prod && vercel deploy" }', []],
+    ['a build on the line before', '{ run: "npm run build:prod\\nvercel deploy" }', []],
+    [
+      'a flag of the deploy command',
+      '{ run: "npm run build && vercel deploy --prod" }',
+      [deployMessage('it runs "vercel deploy" and the deploy command names production')],
+    ],
+    [
+      'an input of the deploying action',
+      '{ uses: acme/deploy@v1, with: { target: production } }',
+      [deployMessage('it uses acme/deploy and input target names production')],
+    ],
+    [
+      "the deploying step's name",
+      '{ name: Deploy to prod, uses: acme/deploy@v1 }',
+      [deployMessage('it uses acme/deploy and a step name names production')],
+    ],
+    ["another step's name", '{ name: Build prod bundle, run: make }\n      - uses: acme/deploy@v1', []],
+  ])('reads production from the deploy: %s', async (_name, steps, expected) => {
+    const options = { ...deployOptions(['vercel\\s+deploy']), deployActions: ['acme/deploy'] };
+    const text = `on: push\njobs:\n  ship:\n    steps:\n      - ${steps}\n`;
+    const findings = await evaluate(workflowDeployEnvironment, one(text), options);
+    expect(findings.map((f) => f.message)).toEqual(expected);
+  });
+
+  it('reads every step of a job taken for a deployment by its name', async () => {
+    const text = 'on: push\njobs:\n  ship:\n    name: deploy\n    steps:\n      - run: ./release.sh prod\n';
+    const findings = await evaluate(workflowDeployEnvironment, one(text), deployOptions([]));
+    expect(findings.map((f) => f.message)).toEqual([
+      deployMessage('it is named as a deployment and a script names production'),
+    ]);
   });
 
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
