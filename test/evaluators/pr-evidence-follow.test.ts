@@ -283,6 +283,32 @@ describe('workflow-tests-on-pull-requests: evidence behind make and scripts', ()
   });
 });
 
+// A step name counts when it says the step runs tests, not when "test" names where it runs.
+describe('workflow-tests-on-pull-requests: step names', () => {
+  const MESSAGE =
+    'No workflow runs tests on pull requests, so changes are merged without it. Add a workflow triggered by pull_request that runs it (or declare where it happens outside GitHub Actions).';
+  const named = (name: string) => ({ [W]: pr(`      - name: ${name}\n        run: ./ci.sh\n`) });
+  it.each([
+    ['Run tests', []],
+    ['Test', []],
+    ['Unit tests', []],
+    ['unit-tests', []],
+    ['pytest', []],
+    ['Build and test', []],
+    ['Tests (node 20)', []],
+    ['Run e2e tests against staging', []],
+    ['Configure AWS credentials from Test account', [MESSAGE]],
+    ['Use the test environment', [MESSAGE]],
+    ['Deploy to test', [MESSAGE]],
+    ['Deploy to staging/test cluster', [MESSAGE]],
+    ['Photo test', []],
+    ['Protest', [MESSAGE]],
+  ])('%s', async (name, expected) => {
+    const findings = await runBuiltin('workflow-tests-on-pull-requests', named(name));
+    expect(findings.map((f) => [f.severity, f.message])).toEqual(expected.map((m) => ['medium', m]));
+  });
+});
+
 describe('workflow.pr-evidence: a repository with another CI system', () => {
   it('names its configuration in the repository-level finding, and says nothing when there is none', async () => {
     const files = { [W]: pr(run('go build ./...')) };

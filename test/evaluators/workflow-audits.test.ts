@@ -48,6 +48,73 @@ jobs:
     ]);
   });
 
+  // A run only on merged pull requests is a maintainer's doing: the trigger alone is low, not medium.
+  const merged = 'github.event.pull_request.merged == true';
+  const mergedMessage = (checked: string) =>
+    '"pull_request_target" runs with the base repository\'s secrets and a writable token on events that ' +
+    `${checked}No job here checks out pull request code, but every value from the event (titles, branch names, ` +
+    'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
+    '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.';
+  const byMaintainer = mergedMessage(
+    'a maintainer causes: every job here runs only on pull requests that were merged. ',
+  );
+  const byOutsiders = mergedMessage('outsiders can cause. ');
+  it.each([
+    ['every job on merged, types: [closed]', '[closed]', { a: merged, b: merged }, [['low', byMaintainer]]],
+    ['merged through a needed job', '[closed]', { a: merged, b: 'needs:a' }, [['low', byMaintainer]]],
+    [
+      'merged && another condition',
+      '[closed]',
+      { a: `${merged} && github.base_ref == 'main'` },
+      [['low', byMaintainer]],
+    ],
+    ['one job not guarded', '[closed]', { a: merged, b: 'true' }, [['medium', byOutsiders]]],
+    [
+      'merged || another condition',
+      '[closed]',
+      { a: `${merged} || github.base_ref == 'main'` },
+      [['medium', byOutsiders]],
+    ],
+    [
+      "merged == 'true' (never equal)",
+      '[closed]',
+      { a: "github.event.pull_request.merged == 'true'" },
+      [['medium', byOutsiders]],
+    ],
+    // The author can still edit a merged pull request's title: that run is theirs.
+    ['merged, types: [closed, edited]', '[closed, edited]', { a: merged }, [['medium', byOutsiders]]],
+  ])('grades the trigger by who causes the runs: %s', async (_name, types, jobs, expected) => {
+    const text = [
+      'on:',
+      '  pull_request_target:',
+      `    types: ${types}`,
+      'jobs:',
+      ...Object.entries(jobs).flatMap(([id, cond]) =>
+        cond.startsWith('needs:')
+          ? [`  ${id}:`, `    needs: ${cond.slice(6)}`, '    steps: [{run: x}]']
+          : [`  ${id}:`, `    if: ${JSON.stringify(cond)}`, '    steps: [{run: x}]'],
+      ),
+      '',
+    ].join('\n');
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+  });
+
+  it('keeps a checkout of the head critical in a job that runs on merged pull requests', async () => {
+    const text = `on:
+  pull_request_target:
+    types: [closed]
+jobs:
+  a:
+    if: ${merged}
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.ref }}" }
+`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:9:27`, undefined]]);
+  });
+
   it('accepts only conditions that exclude outsiders, read from the parsed condition', async () => {
     const checkout = (cond: string) => `on: pull_request_target
 jobs:
@@ -332,6 +399,75 @@ ${upload(SHA, '.')}`;
         expect(findings.map((f) => f.severity)).toEqual(['low']);
         expect(findings[0]!.message).not.toContain('Upload');
       }
+    });
+  });
+
+  // A later step that pushes with the persisted token: "set persist-credentials: false" would break the
+  // job, so the checkout is graded like an explicit persist-credentials: true.
+  describe('checkout credentials: a later step pushes with the token', () => {
+    const workflow = (on: string, steps: string[]) =>
+      [
+        `on: ${on}`,
+        'jobs:',
+        '  publish:',
+        '    permissions: { contents: write }',
+        '    steps:',
+        ...steps.map((s) => `      - ${s}`),
+        '',
+      ].join('\n');
+    const checkout = 'uses: actions/checkout@v4';
+    const head = (step: string) =>
+      `actions/checkout in job "publish" leaves the job's token in .git/config for step "${step}", which pushes with it`;
+    const PUSH_FIX =
+      '. Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.';
+    const OPEN =
+      'actions/checkout in job "publish" leaves the job\'s token in .git/config (no "persist-credentials: false"), where every later step can read it';
+    const FIX =
+      '. Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
+    const WRITES = '; the token can write to the repository';
+    it.each([
+      ['mkdocs gh-deploy', workflow('push', [checkout, 'run: mkdocs gh-deploy --force']), []],
+      ['git push', workflow('push', [checkout, 'run: git commit -am x && git push origin HEAD']), []],
+      ['a pushing action', workflow('push', [checkout, 'uses: stefanzweifel/git-auto-commit-action@v5']), []],
+      [
+        'on an event outsiders cause',
+        workflow('workflow_run', [checkout, 'run: git push']),
+        [
+          [
+            'medium',
+            `${head('run')}; the workflow runs on workflow_run, where it handles outsiders' input${PUSH_FIX}`,
+          ],
+        ],
+      ],
+      [
+        'with an upload of the checkout and its hidden files',
+        workflow('push', [
+          checkout,
+          'run: git push',
+          '{ name: Upload, uses: actions/upload-artifact@v3, with: { path: . } }',
+        ]),
+        [
+          [
+            'high',
+            `${head('run')}, and step "Upload" uploads the checkout directory including hidden files, so the token ends up in the artifact${PUSH_FIX}`,
+          ],
+        ],
+      ],
+      // A fetch needs no token in a public repository: the advice still holds.
+      [
+        'a later fetch only',
+        workflow('push', [checkout, 'run: git fetch --tags']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'a push before the checkout',
+        workflow('push', ['run: git push', checkout]),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+    ])('%s', async (_name, text, expected) => {
+      const findings = await evaluate(workflowCheckoutCredentials, one(text), {});
+      expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+      for (const f of findings) expect(at(f)).toMatch(/:[67]:15$/);
     });
   });
 
@@ -713,7 +849,47 @@ jobs:
       options,
     );
     expect(findings.map(at)).toEqual([`${W}:3:3`]);
-    expect(findings[0]!.message).toContain('runs "helm upgrade" and a script names production');
+    expect(findings[0]!.message).toContain('runs "helm upgrade" and the deploy command names production');
+  });
+
+  // Production is read from the deploy itself, not from a script of another step or command.
+  const deployMessage = (why: string) =>
+    `Job "ship" deploys to production (${why}) without "environment:", so no required reviewer, ` +
+    'wait timer or branch rule can gate it and it is not recorded as a deployment. Add "environment: production" ' +
+    'and configure its protection rules.';
+  it.each([
+    ['another step runs a script named prod', '{ run: npm run prod }\n      - uses: acme/deploy@v1', []],
+    ['another command of the deploy step', '{ run: "npm run prod && vercel deploy" }', []],
+    ['a build on the line before', '{ run: "npm run build:prod\\nvercel deploy" }', []],
+    [
+      'a flag of the deploy command',
+      '{ run: "npm run build && vercel deploy --prod" }',
+      [deployMessage('it runs "vercel deploy" and the deploy command names production')],
+    ],
+    [
+      'an input of the deploying action',
+      '{ uses: acme/deploy@v1, with: { target: production } }',
+      [deployMessage('it uses acme/deploy and input target names production')],
+    ],
+    [
+      "the deploying step's name",
+      '{ name: Deploy to prod, uses: acme/deploy@v1 }',
+      [deployMessage('it uses acme/deploy and a step name names production')],
+    ],
+    ["another step's name", '{ name: Build prod bundle, run: make }\n      - uses: acme/deploy@v1', []],
+  ])('reads production from the deploy: %s', async (_name, steps, expected) => {
+    const options = { ...deployOptions(['vercel\\s+deploy']), deployActions: ['acme/deploy'] };
+    const text = `on: push\njobs:\n  ship:\n    steps:\n      - ${steps}\n`;
+    const findings = await evaluate(workflowDeployEnvironment, one(text), options);
+    expect(findings.map((f) => f.message)).toEqual(expected);
+  });
+
+  it('reads every step of a job taken for a deployment by its name', async () => {
+    const text = 'on: push\njobs:\n  ship:\n    name: deploy\n    steps:\n      - run: ./release.sh prod\n';
+    const findings = await evaluate(workflowDeployEnvironment, one(text), deployOptions([]));
+    expect(findings.map((f) => f.message)).toEqual([
+      deployMessage('it is named as a deployment and a script names production'),
+    ]);
   });
 
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {

@@ -206,6 +206,81 @@ describe('workflow.bot-conditions', () => {
   });
 });
 
+describe('workflow.bot-conditions: where the head comes from', () => {
+  const actor = "github.actor == 'dependabot[bot]'";
+  const message =
+    '"github.actor" names whoever triggered the latest event, which a fork\'s pull request can arrange to be a bot ' +
+    "(by having Dependabot update its branch); this check then admits the outsider's code. Check the author " +
+    'instead (github.event.pull_request.user.login), or require the pull request to come from this repository.';
+  const PR = 'github.event.pull_request.head.repo';
+  const RUN = 'github.event.workflow_run.head_repository';
+  it.each([
+    // A sibling every fork meets: naming a bot admits nobody the job did not already admit.
+    [
+      '|| a fork head (workflow_run)',
+      'workflow_run',
+      `${RUN}.full_name != github.repository || ${actor}`,
+      [],
+    ],
+    ['|| fork == true (workflow_run)', 'workflow_run', `${RUN}.fork == true || ${actor}`, []],
+    ['|| fork == true (pull_request_target)', 'pull_request_target', `${PR}.fork == true || ${actor}`, []],
+    ['|| a bare fork', 'pull_request_target', `${PR}.fork || ${actor}`, []],
+    [
+      '|| !(same repository)',
+      'pull_request_target',
+      `!(${PR}.full_name == github.repository) || ${actor}`,
+      [],
+    ],
+    [
+      '!(same repository && !actor)',
+      'pull_request_target',
+      `!(${PR}.full_name == github.repository && !(${actor}))`,
+      [],
+    ],
+    // A sibling only this repository meets does not admit every fork: the actor check still does.
+    [
+      '|| same repository',
+      'workflow_run',
+      `${RUN}.full_name == github.repository || ${actor}`,
+      [['rule', message]],
+    ],
+    ['|| fork == false', 'pull_request_target', `${PR}.fork == false || ${actor}`, [['rule', message]]],
+    [
+      "|| fork == 'true' (never equal)",
+      'pull_request_target',
+      `${PR}.fork == 'true' || ${actor}`,
+      [['rule', message]],
+    ],
+    [
+      '|| a fork head && another condition',
+      'workflow_run',
+      `(${RUN}.fork && false) || ${actor}`,
+      [['rule', message]],
+    ],
+    // A same-repository condition with &&, for either event.
+    [
+      '&& same repository (workflow_run)',
+      'workflow_run',
+      `${RUN}.full_name == github.repository && ${actor}`,
+      [],
+    ],
+    ['&& fork == false (workflow_run)', 'workflow_run', `${RUN}.fork == false && ${actor}`, []],
+    ['&& !fork (workflow_run)', 'workflow_run', `!${RUN}.fork && ${actor}`, []],
+    ['&& !(a fork head)', 'workflow_run', `!(${RUN}.full_name != github.repository) && ${actor}`, []],
+    [
+      '&& a fork head',
+      'workflow_run',
+      `${RUN}.full_name != github.repository && ${actor}`,
+      [['rule', message]],
+    ],
+    ['&& fork == true', 'workflow_run', `${RUN}.fork == true && ${actor}`, [['rule', message]]],
+  ])('%s', async (_name, on, condition, expected) => {
+    const text = `on: ${on}\njobs:\n  a:\n    if: ${JSON.stringify(condition)}\n    runs-on: x\n    steps: []\n`;
+    const findings = await evaluate(workflowBotConditions, one(text), {});
+    expect(findings.map((f) => [f.severity ?? 'rule', f.message])).toEqual(expected);
+  });
+});
+
 describe('workflow.unsound-contains', () => {
   it('is medium confidence for values the workflow author sets', async () => {
     const findings = await evaluate(

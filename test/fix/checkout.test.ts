@@ -73,7 +73,7 @@ describe('fix: persist-credentials: false', () => {
   it('not when a later step pushes, nor for a deliberate true', async () => {
     const { findings } = await roundTrip(
       {
-        [FILE]: `on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n      - run: git tag v1 && git push --tags\n  docs:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n      - uses: actions/upload-artifact@v3\n        with: { path: . }\n`,
+        [FILE]: `on: workflow_run\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n      - run: git tag v1 && git push --tags\n  docs:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n        with: { persist-credentials: true }\n      - uses: actions/upload-artifact@v3\n        with: { path: . }\n`,
       },
       RULE,
       { fixes: 0 },
@@ -87,7 +87,10 @@ describe('fix: persist-credentials: false', () => {
   it('not before an action whose name says it pushes; an image build is no git push', async () => {
     const { findings } = await roundTrip(
       {
-        [FILE]: wf('      - uses: actions/checkout@v4\n      - uses: acme/actions/helpers/version-push@v1\n'),
+        // On an event outsiders cause: a checkout a later step pushes with is reported only there.
+        [FILE]: wf(
+          '      - uses: actions/checkout@v4\n      - uses: acme/actions/helpers/version-push@v1\n',
+        ).replace('on: push', 'on: workflow_run'),
         '.github/workflows/image.yml': wf(
           '      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n',
         ),

@@ -17,8 +17,10 @@ import { conditionGuards, jobGuards } from './event-guards.js';
  * whose `types:` are only `opened` does not count: its actor is the pull request's author; nor does
  * a check in a job or step that runs on opened events only (`github.event.action == 'opened'` in its
  * `if:`, that of its job or of a job it needs: event-guards.ts). A check combined with `&&` and the
- * pull request's author (`...pull_request.user.login`), a same-repository condition, an opened event,
- * or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not reported.
+ * pull request's author (`...pull_request.user.login`), a same-repository condition (of the pull
+ * request's head or of the run a `workflow_run` follows), an opened event, or an event outsiders cannot
+ * cause (`github.event_name == 'push'`) is sound and not reported; nor is one joined with `||` to a
+ * condition every fork meets (`head.repo.fork == true`): the outsider is admitted without the bot.
  */
 export const workflowBotConditions = defineEvaluator<Record<string, never>>({
   kind: 'workflow.bot-conditions',
@@ -132,7 +134,9 @@ function grants(node: ExprNode, positive: boolean): RefNode[] {
     case 'and':
     case 'or': {
       const conjunction = (node.kind === 'and') === positive;
-      if (conjunction && positive && node.args.some((a) => soundGuard(a))) return [];
+      if (conjunction && node.args.some((a) => soundGuard(a, positive))) return [];
+      // A sibling that every fork's run satisfies already admits the outsider: naming a bot adds nobody.
+      if (!conjunction && node.args.some((a) => headRepository(a, positive) === 'fork')) return [];
       return node.args.flatMap((a) => grants(a, positive));
     }
     case 'compare': {
@@ -163,31 +167,60 @@ function botList(node: ExprNode | undefined): boolean {
 
 /**
  * The pull request's author, a head in this repository, or an opened pull request (whose actor is its
- * author): conditions an outsider cannot meet with a bot as the actor.
+ * author): conditions an outsider cannot meet with a bot as the actor (read as true when `positive`).
  */
-function soundGuard(node: ExprNode): boolean {
+function soundGuard(node: ExprNode, positive: boolean): boolean {
+  if (headRepository(node, positive) === 'same') return true;
+  if (!positive) return false;
   if (conditionGuards(node).action === 'opened') return true;
-  if (node.kind === 'compare') {
-    const op = compareOperator(node);
-    const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
-    if (op === '==' && paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
-      return true;
-    if (op === '==' && paths.includes('github.event.pull_request.head.repo.full_name'))
-      return paths.includes('github.repository');
-    // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
-    if (op === '==' && paths.includes('github.event_name')) {
-      const other = node.left.kind === 'literal' ? node.left : node.right;
-      return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
-    }
-    if (paths.includes('github.event.pull_request.head.repo.fork')) {
-      const other = node.left.kind === 'literal' ? node.left : node.right;
-      return other.kind === 'literal' && other.value === (op !== '==');
-    }
-    return false;
+  if (node.kind !== 'compare' || compareOperator(node) !== '==') return false;
+  const paths = [node.left, node.right].map(refPath);
+  if (paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p))) return true;
+  // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
+  if (paths.includes('github.event_name')) {
+    const other = node.left.kind === 'literal' ? node.left : node.right;
+    return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
   }
-  return (
-    node.kind === 'not' &&
-    node.arg.kind === 'ref' &&
-    node.arg.path.join('.') === 'github.event.pull_request.head.repo.fork'
-  );
+  return false;
+}
+
+const refPath = (n: ExprNode) => (n.kind === 'ref' ? n.path.join('.') : '');
+/** The head repository's name, of a pull request event and of the run a `workflow_run` follows. */
+const HEAD_NAMES = new Set([
+  'github.event.pull_request.head.repo.full_name',
+  'github.event.workflow_run.head_repository.full_name',
+]);
+const HEAD_FORKS = new Set([
+  'github.event.pull_request.head.repo.fork',
+  'github.event.workflow_run.head_repository.fork',
+]);
+
+/**
+ * What a condition (read as true when `positive`) says of where the code comes from: 'same' when it
+ * holds only for a head in this repository (`head.repo.full_name == github.repository`, `fork ==
+ * false`, `!...fork`), 'fork' when it holds for every fork (`!=`, `fork == true`).
+ */
+function headRepository(node: ExprNode, positive: boolean): 'same' | 'fork' | undefined {
+  const flip = (same: boolean) => (same === positive ? 'same' : 'fork');
+  switch (node.kind) {
+    case 'not':
+      return headRepository(node.arg, !positive);
+    case 'ref':
+      return HEAD_FORKS.has(refPath(node)) ? flip(false) : undefined;
+    case 'compare': {
+      const op = compareOperator(node);
+      if (op !== '==' && op !== '!=') return undefined;
+      const paths = [node.left, node.right].map(refPath);
+      if (paths.some((p) => HEAD_NAMES.has(p)) && paths.includes('github.repository'))
+        return flip(op === '==');
+      if (paths.some((p) => HEAD_FORKS.has(p))) {
+        const other = node.left.kind === 'literal' ? node.left : node.right;
+        if (other.kind !== 'literal' || typeof other.value !== 'boolean') return undefined;
+        return flip((other.value === false) === (op === '=='));
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents } from './activity.js';
-import { persistCredentialsFix } from './fix-checkout.js';
+import { laterPusher, persistCredentialsFix } from './fix-checkout.js';
 import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
 /**
@@ -28,7 +28,9 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
- * reported, at that value, only when the token ends up in an artifact or the job is privileged.
+ * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
+ * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
+ * pushing action: fix-checkout.ts), where "set persist-credentials: false" would break the job.
  */
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
@@ -60,8 +62,10 @@ function finding(
   step: Step,
 ): RawFinding | undefined {
   const explicit = input(step, 'persist-credentials');
-  const deliberate = isTrue(explicit);
   const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
+  // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
+  const pusher = isTrue(explicit) ? undefined : laterPusher(steps, step);
+  const deliberate = isTrue(explicit) || pusher !== undefined;
   const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path')!.value) : '.';
   const inGitConfig = (majorVersion(workspace, source.path, step.uses!) ?? 0) < 6;
   // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
@@ -94,9 +98,11 @@ function finding(
   const severity: Severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
   const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
   const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
-  const head = deliberate
-    ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
-    : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+  const head = pusher
+    ? `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
+    : deliberate
+      ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
+      : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
   const why = leaking
     ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
     : reasons.length > 0
@@ -105,14 +111,14 @@ function finding(
   const fix = deliberate
     ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
     : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
-  const at = deliberate ? explicit! : step.uses!;
+  const at = isTrue(explicit) ? explicit! : step.uses!;
   const found: RawFinding = {
     message: `${head}${why}. ${fix}`,
     location: locationFromSpan(source.path, at.span),
     key: `${job?.id ?? ''}/${stepLabel(step)}`,
     severity,
   };
-  if (deliberate) found.unfixable = 'persist-credentials: true is set on purpose';
+  if (isTrue(explicit)) found.unfixable = 'persist-credentials: true is set on purpose';
   else persistCredentialsFix(fixes, found, source, steps, step);
   return found;
 }

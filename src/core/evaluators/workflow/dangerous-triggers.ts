@@ -4,6 +4,7 @@ import { parseUses } from '../../parsers/uses.js';
 import {
   type Job,
   type Step,
+  type Trigger,
   type Workflow,
   type WorkflowSource,
   walkWorkflows,
@@ -14,18 +15,20 @@ import { expressionsAt, locatedText } from '../../parsers/workflow-expressions.j
 import type { Location, RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { outsiderCaused } from './activity.js';
 import { triggeringEvents } from './callers.js';
 import { excludesOutsiders, jobExcludesOutsiders } from './conditions.js';
 import { classifyHeadRef } from './contexts.js';
 import { Dataflow } from './dataflow.js';
+import { jobGuards } from './event-guards.js';
 import { actionOf, eventsOf, input, PR_EVENTS, stepLabel } from './shared.js';
 import { headCheckouts, joinContinuations } from './shell.js';
 
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
- * `workflow_run` whose upstream workflows are all known and never run on pull requests), at the
- * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
+ * `pull_request_target` whose every job runs only on merged pull requests), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
@@ -101,18 +104,21 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
         for (const trigger of ownTriggers) {
           const fromPullRequests =
             trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
+          const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
           findings.push({
             message:
               `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
-              (fromPullRequests
-                ? 'outsiders can cause. '
-                : 'follow the workflows it names, none of which runs on pull requests today. ') +
+              (mergedOnly
+                ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
+                : fromPullRequests
+                  ? 'outsiders can cause. '
+                  : 'follow the workflows it names, none of which runs on pull requests today. ') +
               `${checked} value from the event (titles, branch names, ` +
               'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
               '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
             location: locationFromSpan(workflow.path, trigger.span),
             key: `trigger:${trigger.event}`,
-            severity: fromPullRequests ? 'medium' : 'low',
+            severity: fromPullRequests && !mergedOnly ? 'medium' : 'low',
           });
         }
       },
@@ -120,6 +126,22 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
     return findings;
   },
 });
+
+/**
+ * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`
+ * in its `if:` or that of a job it needs) and on no activity an outsider can cause once a maintainer
+ * has merged (activity.ts): the run is then the maintainer's doing, though the event's values are
+ * still the author's.
+ */
+function afterMergeOnly(workflow: Workflow, trigger: Trigger): boolean {
+  return (
+    workflow.jobs.length > 0 &&
+    workflow.jobs.every((job) => {
+      const guards = jobGuards(workflow, job);
+      return guards.merged && !outsiderCaused(trigger, guards);
+    })
+  );
+}
 
 /** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
 function environmentGate(workflow: Workflow, job: Job, seen = new Set<string>()): string | undefined {

@@ -4,7 +4,7 @@ import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { actionPathOf, globMatcher } from './shared.js';
-import { firstRealCommand } from './shell.js';
+import { firstRealCommand, joinContinuations } from './shell.js';
 
 export interface DeployEnvironmentOptions {
   /** Regular expression (case-insensitive) for names that mean production. */
@@ -24,7 +24,8 @@ export interface DeployEnvironmentOptions {
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
  * it records each deployment. A job is taken to deploy to production when it releases to a public
  * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
- * or its id/name) and its id, name, steps, inputs or env name production. Reported at the job's key.
+ * or its id/name) and its id, name or env, or the deploy itself (the deploying step and command), names
+ * production. Reported at the job's key.
  * A workflow that runs only to check changes (`pull_request` without the `closed` type, `merge_group`)
  * does not deploy to production, whatever its scripts name: a chart installed into a throw-away
  * cluster from a repository's `production/` folder is a test.
@@ -71,14 +72,15 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
         if (job.environment) subjects.add(workflow.path);
         if (job.environment || job.uses || checksChangesOnly(workflow)) return;
         const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
-        let why = release ? `it ${release}` : undefined;
+        let why = release ? `it ${release.what}` : undefined;
         if (!why) {
+          const deploys = job.steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
           const deploy =
-            job.steps.map((s) => matches(s, deployAction, deployCommands)).find(Boolean) ??
+            deploys[0]?.what ??
             (/deploy/i.test(`${job.id} ${String(job.name?.value ?? '')}`)
               ? 'is named as a deployment'
               : undefined);
-          const prod = deploy ? productionMention(job, production) : undefined;
+          const prod = deploy ? productionMention(job, production, deploys) : undefined;
           if (deploy && prod) why = `it ${deploy} and ${prod}`;
           else if (deploy) subjects.add(workflow.path);
         }
@@ -99,11 +101,30 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
   },
 });
 
-function matches(step: Step, action: (v: string) => boolean, commands: RegExp[]): string | undefined {
+/** A step that deploys or releases: how, and for a script, the command that does it. */
+interface Deploy {
+  step: Step;
+  what: string;
+  command?: string;
+}
+
+function matches(step: Step, action: (v: string) => boolean, commands: RegExp[]): Deploy | undefined {
   const path = actionPathOf(step.uses);
-  if (path && action(path)) return `uses ${step.uses!.value.replace(/@.*$/, '')}`;
-  const m = step.run && commands.map((re) => firstRealCommand(step.run!.value, re)).find(Boolean);
-  return m ? `runs "${m[0].trim()}"` : undefined;
+  if (path && action(path)) return { step, what: `uses ${step.uses!.value.replace(/@.*$/, '')}` };
+  if (!step.run) return undefined;
+  for (const re of commands) {
+    const m = firstRealCommand(step.run.value, re);
+    if (!m) continue;
+    // The command the match is in (firstRealCommand indexes the script with continuations joined).
+    const joined = joinContinuations(step.run.value);
+    const before = joined
+      .slice(0, m.index)
+      .split(/\n|;|&&|\|\|/)
+      .pop()!;
+    const command = before + joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0]!;
+    return { step, what: `runs "${m[0].trim()}"`, command };
+  }
+  return undefined;
 }
 
 /**
@@ -126,15 +147,26 @@ function checksChangesOnly(workflow: WorkflowSource): boolean {
   });
 }
 
-/** Where the job names production, if it does. */
-function productionMention(job: Job, production: RegExp): string | undefined {
+/**
+ * Where the job names production, if it does: its id, name or env, or the deploy itself (the deploying
+ * step's name, inputs and env, and for a script the deploying command: `vercel deploy --prod`,
+ * `helm upgrade ... -f values-production.yaml`). Another step's script (`npm run prod`, a build) says
+ * nothing of where the deploy goes. A job taken for a deployment by its name alone has no deploying
+ * step: all its steps count.
+ */
+function productionMention(job: Job, production: RegExp, deploys: readonly Deploy[]): string | undefined {
   const texts: [string, unknown][] = [
     ['its id', job.id],
     ['its name', job.name?.value],
     ...[...(job.env?.entries ?? [])].map(([k, v]): [string, unknown] => [`env ${k}`, v.value]),
   ];
-  for (const s of job.steps) {
-    texts.push(['a step name', s.name?.value], ['a script', s.run?.value]);
+  const steps: readonly Deploy[] =
+    deploys.length > 0 ? deploys : job.steps.map((step) => ({ step, what: '', command: step.run?.value }));
+  for (const { step: s, command } of steps) {
+    texts.push(
+      ['a step name', s.name?.value],
+      [deploys.length > 0 ? 'the deploy command' : 'a script', command],
+    );
     for (const [k, v] of s.with?.entries ?? []) texts.push([`input ${k}`, v.value]);
     for (const [k, v] of s.env?.entries ?? []) texts.push([`env ${k}`, v.value]);
   }

@@ -7,8 +7,9 @@ import { actionOf, stepLabel } from './shared.js';
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
  * remote (a push, and in a private repository a fetch too), and tools that push with git.
  */
-const GIT_REMOTE =
-  /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:push|fetch|pull|ls-remote|submodule|remote\s+update)\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|remote\s+update)\b/;
+const GIT_PUSH =
+  /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
 
 /** A repository script whose name says it releases: what it does with git is not visible here. */
 const RELEASE_SCRIPT =
@@ -38,7 +39,7 @@ export function persistCredentialsFix(
   steps: readonly Step[],
   step: Step,
 ): void {
-  const user = credentialUsers(steps).find((s) => s.index > step.index);
+  const user = credentialUsers(steps, usesCredentials).find((s) => s.index > step.index);
   if (user) {
     finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
     return;
@@ -62,13 +63,27 @@ export function persistCredentialsFix(
   );
 }
 
-/** The steps of a job that may use persisted credentials, read once per job. */
-const USERS = new WeakMap<readonly Step[], Step[]>();
-function credentialUsers(steps: readonly Step[]): Step[] {
-  let users = USERS.get(steps);
+/**
+ * The first step after `step` that may push with the credentials it persists (a git push, a tool or
+ * action that pushes, a release script; not a fetch, which a public repository needs no token for):
+ * the job relies on them, as an explicit `persist-credentials: true` says.
+ */
+export function laterPusher(steps: readonly Step[], step: Step): Step | undefined {
+  return credentialUsers(steps, pushesWithCredentials).find((s) => s.index > step.index);
+}
+
+/** The steps of a job that pass a test, read once per job and test. */
+const USERS = new WeakMap<(step: Step) => boolean, WeakMap<readonly Step[], Step[]>>();
+function credentialUsers(steps: readonly Step[], test: (step: Step) => boolean): Step[] {
+  let byJob = USERS.get(test);
+  if (!byJob) {
+    byJob = new WeakMap();
+    USERS.set(test, byJob);
+  }
+  let users = byJob.get(steps);
   if (!users) {
-    users = steps.filter(usesCredentials);
-    USERS.set(steps, users);
+    users = steps.filter(test);
+    byJob.set(steps, users);
   }
   return users;
 }
@@ -80,7 +95,11 @@ function credentialUsers(steps: readonly Step[]): Step[] {
 const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
 
 function usesCredentials(step: Step): boolean {
-  if (step.run) return GIT_REMOTE.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+  return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
+}
+
+function pushesWithCredentials(step: Step): boolean {
+  if (step.run) return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
   const action = actionOf(step.uses);
   if (action === undefined) return false;
   if (PUSHING_ACTIONS.has(action)) return true;
