@@ -5574,6 +5574,21 @@ var glob = __nccwpck_require__(6643);
 const DEFAULT_FAIL_ON_CONFIDENCE = 'medium';
 /** Default persona. */
 const DEFAULT_PERSONA = 'regular';
+/** Extensions of key, certificate and keystore files. */
+const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
+/** Words that name test material; as a key file's first or last word, the key is a fixture. */
+const TEST_WORDS = '{test,Test,TEST,fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+/**
+ * Key and certificate files whose own name says they are test material, wherever they are
+ * (`internal/http/testkey.pem` beside the `http_test.go` that reads it, `dummy-ca.crt`,
+ * `server-fake.key`): the name starts with a test word, or ends with one after `-`, `_` or `.`.
+ * `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the word. Only key files:
+ * a `test.yml` workflow is what runs the tests, not their data.
+ */
+const TEST_KEY_NAMES = [
+    `**/${TEST_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+    `**/*[-_.]${TEST_WORDS}.${KEY_FILE_EXTENSIONS}`,
+];
 /**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
@@ -5622,8 +5637,10 @@ const DEFAULT_TEST_PATHS = [
     '**/*_test.py',
     '**/*Test.java',
     '**/*Tests.cs',
+    ...TEST_KEY_NAMES,
 ];
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
     return types/* CONFIDENCES */.ix.indexOf(c);
@@ -5646,6 +5663,7 @@ function testPathContext(testPaths) {
     if (testPaths.length === 0)
         return () => { };
     const matcher = (0,glob/* pathMatcher */.k)([...testPaths]);
+    const byKeyName = (0,glob/* pathMatcher */.k)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
     // A file usually holds many findings: its path is matched once.
     const known = new Map();
     const matches = (path) => {
@@ -5660,7 +5678,7 @@ function testPathContext(testPaths) {
         if (!f.location || f.confidence === 'low' || !matches(f.location.path))
             return;
         f.confidence = 'low';
-        f.confidenceReason = TEST_PATH_REASON;
+        f.confidenceReason = byKeyName(f.location.path) ? TEST_KEY_NAME_REASON : TEST_PATH_REASON;
     };
 }
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
@@ -15356,8 +15374,6 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
 var files = __nccwpck_require__(2042);
-// EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/manifests.js
 /**
  * Small, dependency-free readers of package manifests: just enough to tell whether a manifest
@@ -15471,7 +15487,45 @@ function tomlStringArray(table, key) {
         return undefined;
     return [...m[1].matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((s) => s[1] ?? s[2] ?? '');
 }
+/**
+ * Template syntax of the scaffolding tools: `{{ name }}` (cookiecutter, Jinja, Handlebars, plop,
+ * Backstage's `${{ values.name }}`), `{% ... %}` (Jinja), `<%= name %>` (EJS, Yeoman) and `${name}`.
+ * None of these characters is allowed in a package or module name, nor in a version.
+ */
+const TEMPLATE_SYNTAX = /\{\{|\{%|<%|\$\{/;
+/** The `name` and `version` values of a TOML manifest (any table), and a go.mod's module path. */
+const TOML_IDENTITY = /^[ \t]*(?:name|version)[ \t]*=[ \t]*["']([^"'\n]{0,500})["']/gm;
+const GO_MODULE = /^[ \t]*module[ \t]+([^\n]{0,500})$/m;
+/**
+ * Whether a manifest is a scaffolding template rather than a project: its directory path, or the
+ * name or version it declares, holds template syntax (`"name": "{{ project_name }}"`, a
+ * `{{cookiecutter.project_slug}}/` directory). Nobody installs such a manifest as it stands: the
+ * generator renders it into a new project first, so its dependencies are not this repository's.
+ * Read from the content rather than from folder names, since a `templates/` folder may hold a real
+ * project and a template may sit anywhere.
+ */
+function isTemplateManifest(ws, file) {
+    const slash = file.lastIndexOf('/');
+    if (slash > 0 && TEMPLATE_SYNTAX.test(file.slice(0, slash)))
+        return true;
+    const name = file.slice(slash + 1);
+    const identity = [];
+    if (name.endsWith('.json')) {
+        const json = readJson(ws, file);
+        identity.push(json?.name, json?.version);
+    }
+    else if (name.endsWith('.toml') || name === 'Pipfile') {
+        for (const m of (ws.text(file) ?? '').matchAll(TOML_IDENTITY))
+            identity.push(m[1]);
+    }
+    else if (name === 'go.mod') {
+        identity.push(GO_MODULE.exec(ws.text(file) ?? '')?.[1]);
+    }
+    return identity.some((v) => typeof v === 'string' && TEMPLATE_SYNTAX.test(v));
+}
 
+// EXTERNAL MODULE: ./lib/core/workspace/yaml.js
+var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -15685,7 +15739,8 @@ const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
  * `deps.lockfile`: every package manifest that declares dependencies has a lockfile beside it, or in
  * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
  * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
- * anew, so builds are neither reproducible nor reviewable.
+ * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
+ * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none.
  */
 /** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
 const DEFAULT_MANIFEST_EXCLUDE = [
@@ -15727,7 +15782,8 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
             const parent = posix_namespaceObject.dirname(file);
             const dir = parent === '.' ? '' : parent;
             const req = requirementFor(workspace, name, file, dir, wanted);
-            if (!req)
+            // A scaffolding template is rendered into a new project before anyone installs it.
+            if (!req || isTemplateManifest(workspace, file))
                 continue;
             if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
                 continue;
@@ -16308,6 +16364,7 @@ function readComposerLock(ws, file) {
                 : [];
             // Composer lists alternatives: the package may be used under any one of them.
             const license = licenses.length > 1 ? `(${licenses.join(' OR ')})` : licenses[0];
+            const commit = composerCommit(pkg.source);
             components.push(component({
                 type: 'composer',
                 namespace: slash > 0 ? full.slice(0, slash) : undefined,
@@ -16315,12 +16372,24 @@ function readComposerLock(ws, file) {
                 version,
                 scope,
                 ...(license ? { license } : {}),
+                ...(commit ? { commit } : {}),
+                ...(pkg.type === 'metapackage' ? { codeless: true } : {}),
                 lockfile: file,
                 anchor: `"name": ${JSON.stringify(full)}`,
             }));
         }
     }
     return { file, format: 'composer.lock', components, recordsLicenses: true };
+}
+/**
+ * The commit a composer.lock entry is locked to: a git `source` whose `reference` is a full SHA (a
+ * `dev-main` requirement is recorded so); other sources (zip dists, hg, svn) lock no git commit.
+ */
+function composerCommit(source) {
+    if (!isRecord(source) || source.type !== 'git')
+        return undefined;
+    const ref = str(source, 'reference');
+    return ref && /^[0-9a-f]{40}$/i.test(ref) ? ref.toLowerCase() : undefined;
 }
 /** NuGet packages.lock.json: resolved packages per target framework; project references skipped. */
 function readNugetLock(ws, file) {
@@ -16800,6 +16869,7 @@ function inventory_uniqueComponents(lockfiles) {
 
 
 
+
 /** The reader for each manifest name. */
 function git_branch_readerFor(name) {
     if (name === 'package.json')
@@ -16821,10 +16891,12 @@ function git_branch_readerFor(name) {
  * shorthands), pip requirement files, Poetry/uv/Pipfile and Cargo TOML tables, Bundler and Composer
  * `dev-` branches. Whatever is pushed to that branch is installed on the next resolve, unreviewed.
  * Where the ecosystem's lockfile beside the manifest (uv.lock, poetry.lock, Cargo.lock, Gemfile.lock,
- * package-lock.json, yarn.lock, pnpm-lock.yaml) locks the dependency to a full commit, installs from
- * the lockfile get that commit: low, and the message names the lockfile and the locked install it
- * takes. The rule reads that other file (`readsOtherFiles`); on a pull request a changed lockfile
- * brings its manifest back into the evaluation.
+ * package-lock.json, yarn.lock, pnpm-lock.yaml, composer.lock) locks the dependency to a full commit,
+ * installs from the lockfile get that commit: low, and the message names the lockfile and the locked
+ * install it takes. A Composer `metapackage` (composer.lock `type`) installs no files, only
+ * requirements and conflicts (roave/security-advisories' `dev-latest`), so following its branch
+ * brings no code: no finding. The rule reads that other file (`readsOtherFiles`); on a pull request
+ * a changed lockfile brings its manifest back into the evaluation.
  */
 const depsGitBranch = (0,types/* defineEvaluator */.D)({
     kind: 'deps.git-branch',
@@ -16853,7 +16925,8 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
         let loaded = false;
         for (const file of manifests(workspace)) {
             const read = git_branch_readerFor(posix_namespaceObject.basename(file));
-            if (!read || excluded(file))
+            // A scaffolding template is rendered into a new project, which then resolves its own dependencies.
+            if (!read || excluded(file) || isTemplateManifest(workspace, file))
                 continue;
             const deps = read(workspace, file).filter((d) => {
                 const kind = judgeRef(d);
@@ -16867,7 +16940,13 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
             for (const dep of deps) {
                 const follows = judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
                 const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
-                const locked = lockedIn(workspace, lockfiles, dep.name);
+                const entry = lockedEntry(workspace, lockfiles, dep.name);
+                // A Composer metapackage installs no files: following a branch changes constraints, never code.
+                if (entry?.component.codeless)
+                    continue;
+                const locked = entry?.component.commit
+                    ? { lockfile: entry.lockfile, commit: entry.component.commit }
+                    : undefined;
                 findings.push({
                     message: locked
                         ? `Dependency "${dep.name}" follows ${follows}${source}, but ${locked.lockfile} locks it to commit ` +
@@ -16897,6 +16976,7 @@ const LOCKFILES_OF = {
     'Cargo.toml': ['Cargo.lock'],
     Gemfile: ['Gemfile.lock'],
     'gems.rb': ['gems.locked'],
+    'composer.json': ['composer.lock'],
 };
 /** How to install from each lockfile without moving what it locks. */
 const LOCKED_INSTALL = {
@@ -16909,6 +16989,7 @@ const LOCKED_INSTALL = {
     'Cargo.lock': '`cargo build --locked`',
     'Gemfile.lock': '`bundle install` with `BUNDLE_FROZEN=true`',
     'gems.locked': '`bundle install` with `BUNDLE_FROZEN=true`',
+    'composer.lock': '`composer install` after `composer validate --strict`',
 };
 /**
  * The manifests to read: the listed ones, and on a pull request's view of the changed files (where
@@ -16938,13 +17019,16 @@ function lockfilesBeside(workspace, manifest) {
         .map((name) => (dir === '.' ? name : `${dir}/${name}`))
         .filter((f) => workspace.has(f));
 }
-/** The first lockfile that locks a package of this name to a commit, and the commit. */
-function lockedIn(workspace, lockfiles, name) {
+/**
+ * The package of this name in the first lockfile that locks it to a commit or records it as installing
+ * no files (a Composer metapackage), and that lockfile.
+ */
+function lockedEntry(workspace, lockfiles, name) {
     const want = normalise(name);
     for (const lockfile of lockfiles) {
-        const found = readLockfile(workspace, lockfile)?.components.find((c) => c.commit && normalise(fullName(c)) === want);
-        if (found?.commit)
-            return { lockfile, commit: found.commit };
+        const found = readLockfile(workspace, lockfile)?.components.find((c) => (c.commit || c.codeless) && normalise(fullName(c)) === want);
+        if (found)
+            return { lockfile, component: found };
     }
     return undefined;
 }
@@ -18559,6 +18643,9 @@ function detectPackageManifests(ws, exclude) {
             const kind = kindOf(name, file);
             if (!kind || excluded(file) || (kind.declares && !kind.declares(ws, file)))
                 continue;
+            // A scaffolding template's dependencies are the generated project's, not this repository's.
+            if (isTemplateManifest(ws, file))
+                continue;
             out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
         }
         for (const file of dockerfilePaths(ws)) {
@@ -19063,8 +19150,44 @@ function recipesOf(rules, target) {
     }
     return out;
 }
-/** Targets of a Makefile: prerequisites and tab-indented recipe lines (variables left unexpanded). */
+/**
+ * A simple variable assignment's left side, up to its `=`: `NAME `, `NAME ?`, `NAME :`, `NAME ::`,
+ * with an optional `export` or `override`. Appends (`+=`), shell assignments (`!=`) and target-specific
+ * ones (`t: X = y`) are not simple. Disjoint character classes: linear on a long line.
+ */
+const ASSIGNMENT_HEAD = /^(?:(?:export|override)[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(\?|:{1,3})?$/;
+/** A variable reference, `$(NAME)` or `${NAME}`. */
+const VARIABLE_REF = /\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})/g;
+/** Variables are expanded this deep (`LINT = $(BIN)/golangci-lint` with `BIN = ...`). */
+const MAX_EXPANSION_DEPTH = 3;
+/** Expansion stops adding text past this many characters per Makefile: no blow-up from nested variables. */
+const MAX_EXPANDED_CHARS = 200_000;
+/**
+ * Targets of a Makefile: prerequisites and tab-indented recipe lines, with the references to simple
+ * variables (`VAR = x`, `VAR ?= x`, `VAR := x`) expanded in the recipes, so that
+ * `GOLANGCI_LINT ?= bin/golangci-lint` and `$(GOLANGCI_LINT) run` read as the command they run.
+ * Unknown variables are left as they are.
+ */
 function parseMakefile(text) {
+    const variables = new Map();
+    const rules = readMakefile(text, variables);
+    let budget = MAX_EXPANDED_CHARS;
+    const expand = (value, depth) => value.replace(VARIABLE_REF, (ref, paren, brace) => {
+        const known = variables.get((paren ?? brace));
+        if (known === undefined || budget < known.length)
+            return ref;
+        budget -= known.length;
+        return depth > 1 ? expand(known, depth - 1) : known;
+    });
+    if (variables.size > 0) {
+        for (const rule of rules.values()) {
+            if (rule.recipe.includes('$'))
+                rule.recipe = expand(rule.recipe, MAX_EXPANSION_DEPTH);
+        }
+    }
+    return rules;
+}
+function readMakefile(text, variables) {
     const rules = new Map();
     let current = [];
     for (const line of text.split('\n')) {
@@ -19075,6 +19198,20 @@ function parseMakefile(text) {
         }
         if (line.trim() === '' || line.trimStart().startsWith('#'))
             continue;
+        const eq = line.indexOf('=');
+        const assignment = eq > 0 ? ASSIGNMENT_HEAD.exec(line.slice(0, eq).trim()) : null;
+        if (assignment) {
+            const [, name, op] = assignment;
+            // `?=` sets a variable only when it has no value yet; the others (re)define it.
+            if (op !== '?' || !variables.has(name)) {
+                variables.set(name, line
+                    .slice(eq + 1)
+                    .replace(/#.*/, '')
+                    .trim());
+            }
+            current = [];
+            continue;
+        }
         // `targets: prerequisites` (`::` too), but not a variable assignment (`x := y`, `x ?= y`, a
         // target-specific `t: X = y`). Split by hand, not by a regex: a line is attacker-sized.
         const colon = line.indexOf(':');
@@ -19127,6 +19264,26 @@ function golangciEnables(workspace, linters) {
         const name = l.toLowerCase();
         return enabled.has(name) || (all && !disabled.has(name));
     });
+}
+/** The configuration of `golangci-lint custom`, which builds golangci-lint with module plugins. */
+const CUSTOM_GCL_CONFIGS = ['.custom-gcl.yml', '.custom-gcl.yaml'];
+/**
+ * A `<binary> ... run` command for the golangci-lint that `golangci-lint custom` builds, as the root
+ * `.custom-gcl.yml` names it (`name`, default `custom-gcl`, written to `destination`): whatever
+ * directory a step runs it from (`bin/custom-gcl run`, `./custom-gcl run ./...`), it is golangci-lint
+ * with the root configuration. Undefined without such a file.
+ */
+function customGolangciCommand(workspace) {
+    const file = CUSTOM_GCL_CONFIGS.find((f) => workspace.has(f));
+    if (!file)
+        return undefined;
+    const doc = workspace.yaml(file);
+    const root = doc?.ok ? doc.documents[0]?.value : undefined;
+    const declared = pr_evidence_follow_isRecord(root) && typeof root.name === 'string' ? root.name.trim() : '';
+    // A file name only; anything else is not what `golangci-lint custom` writes.
+    const name = /^[\w.+-]{1,100}$/.test(declared) ? declared : 'custom-gcl';
+    const escaped = name.replace(/[.+]/g, '\\$&');
+    return new RegExp(`(?<![\\w.+-])${escaped}(?:\\s+[^\\n]{0,80}?)?\\s+run(?![\\w-])`, 'i');
 }
 function pr_evidence_follow_isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21532,12 +21689,15 @@ function standIn(value) {
 }
 /**
  * The text a base64 value decodes to, when it is printable ASCII (a Kubernetes Secret's `data`, a
- * Basic credential), else undefined: binary keys stay as they are.
+ * Basic credential), else undefined: binary keys stay as they are. One line end after the text is
+ * dropped: `echo x | base64` encodes the newline `echo` adds, and the text is still `x`.
  */
 function decodedText(value) {
     if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
         return undefined;
-    const text = Buffer.from(value, 'base64').toString('latin1');
+    const text = Buffer.from(value, 'base64')
+        .toString('latin1')
+        .replace(/\r?\n$/, '');
     return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
 }
 /** Letters of scripts other than Latin: translations and prose, never generated credentials. */
@@ -24925,9 +25085,11 @@ function lowerInContext(hit, family, line, path, text, offset) {
 const GUESSES = new Set(['generic', 'http', 'connection-string']);
 /**
  * Documentation: Markdown and reStructuredText, and the sources of documentation sites
- * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader.
+ * (`docs_src/`, `documentation/`): their passwords and headers are examples for the reader. So are
+ * the templates a README is generated from (helm-docs `README.md.gotmpl`, `README.md.j2`,
+ * `index.rst.jinja`, autoconf `README.md.in`): a documentation extension, then a template's.
  */
-const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
+const DOCUMENTATION = /\.(?:md|mdx|markdown|rst|adoc|asciidoc)(?:\.(?:gotmpl|tmpl|tpl|template|j2|jinja2?|njk|erb|ejs|hbs|mustache|liquid|in))?$|(?:^|\/)(?:docs?[_-][^/]+|documentation)\//i;
 /** Tokens of one kind that a file must hold before it reads as a list of samples. */
 const SAMPLE_LIST = 4;
 /** The same for guesses: a configuration may well hold four passwords, seldom six of one kind. */
@@ -29387,6 +29549,26 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                 minLength: 1,
                 description: 'Why these paths must be ignored; appended to each finding message.',
             },
+            conventions: {
+                type: 'array',
+                description: 'Entries only some projects use: when they are the only ones left unignored and no file of ' +
+                    '`signs` exists, the finding has low confidence and names who uses them.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['entry', 'usedBy', 'signs'],
+                    properties: {
+                        entry: { type: 'string', minLength: 1, description: 'One of `entries`.' },
+                        usedBy: { type: 'string', minLength: 1, description: 'Who uses it: `Next.js and Vite`.' },
+                        signs: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', minLength: 1 },
+                            description: 'Globs of files that show the repository uses it (`**/next.config.*`).',
+                        },
+                    },
+                },
+            },
         },
     },
     evaluate({ options, workspace }) {
@@ -29430,12 +29612,19 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
             });
         }
         // The entries no pattern matches share one place (the file): one finding names them all.
-        if (unmatched.length > 0)
-            findings.unshift({
+        if (unmatched.length > 0) {
+            const found = {
                 message: `${GITIGNORE} does not ignore ${list(unmatched)}: add ${unmatched.length === 1 ? 'a pattern that matches it' : 'patterns that match them'}.${why}`,
                 location: { path: GITIGNORE, startLine: 1 },
                 key: 'not-ignored',
-            });
+            };
+            const unused = conventionsUnused(unmatched, options.conventions ?? [], workspace);
+            if (unused) {
+                found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
+                found.confidence = 'low';
+            }
+            findings.unshift(found);
+        }
         return findings;
     },
 });
@@ -29456,6 +29645,20 @@ function decidingNegation(lines, entry) {
             return undefined;
     }
     return undefined;
+}
+/**
+ * Who uses the unignored entries, when every one of them is a convention (see {@link Convention}) of
+ * which no sign exists in the tree; undefined otherwise (an entry everyone uses is unignored, or the
+ * tree shows a user of the convention).
+ */
+function conventionsUnused(unmatched, conventions, workspace) {
+    const of = unmatched.map((e) => conventions.find((c) => c.entry === e));
+    if (of.some((c) => c === undefined))
+        return undefined;
+    const known = of;
+    if (known.some((c) => workspace.glob(c.signs).length > 0))
+        return undefined;
+    return [...new Set(known.map((c) => c.usedBy))].join('; ');
 }
 function list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
@@ -31916,8 +32119,10 @@ function* nodes(node) {
  * whose `types:` are only `opened` does not count: its actor is the pull request's author; nor does
  * a check in a job or step that runs on opened events only (`github.event.action == 'opened'` in its
  * `if:`, that of its job or of a job it needs: event-guards.ts). A check combined with `&&` and the
- * pull request's author (`...pull_request.user.login`), a same-repository condition, an opened event,
- * or an event outsiders cannot cause (`github.event_name == 'push'`) is sound and not reported.
+ * pull request's author (`...pull_request.user.login`), a same-repository condition (of the pull
+ * request's head or of the run a `workflow_run` follows), an opened event, or an event outsiders cannot
+ * cause (`github.event_name == 'push'`) is sound and not reported; nor is one joined with `||` to a
+ * condition every fork meets (`head.repo.fork == true`): the outsider is admitted without the bot.
  */
 const workflowBotConditions = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.bot-conditions',
@@ -32018,7 +32223,10 @@ function grants(node, positive) {
         case 'and':
         case 'or': {
             const conjunction = (node.kind === 'and') === positive;
-            if (conjunction && positive && node.args.some((a) => soundGuard(a)))
+            if (conjunction && node.args.some((a) => soundGuard(a, positive)))
+                return [];
+            // A sibling that every fork's run satisfies already admits the outsider: naming a bot adds nobody.
+            if (!conjunction && node.args.some((a) => headRepository(a, positive) === 'fork'))
                 return [];
             return node.args.flatMap((a) => grants(a, positive));
         }
@@ -32053,32 +32261,67 @@ function botList(node) {
 }
 /**
  * The pull request's author, a head in this repository, or an opened pull request (whose actor is its
- * author): conditions an outsider cannot meet with a bot as the actor.
+ * author): conditions an outsider cannot meet with a bot as the actor (read as true when `positive`).
  */
-function soundGuard(node) {
+function soundGuard(node, positive) {
+    if (headRepository(node, positive) === 'same')
+        return true;
+    if (!positive)
+        return false;
     if (conditionGuards(node).action === 'opened')
         return true;
-    if (node.kind === 'compare') {
-        const op = compareOperator(node);
-        const paths = [node.left, node.right].map((n) => (n.kind === 'ref' ? n.path.join('.') : ''));
-        if (op === '==' && paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
-            return true;
-        if (op === '==' && paths.includes('github.event.pull_request.head.repo.full_name'))
-            return paths.includes('github.repository');
-        // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
-        if (op === '==' && paths.includes('github.event_name')) {
-            const other = node.left.kind === 'literal' ? node.left : node.right;
-            return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
-        }
-        if (paths.includes('github.event.pull_request.head.repo.fork')) {
-            const other = node.left.kind === 'literal' ? node.left : node.right;
-            return other.kind === 'literal' && other.value === (op !== '==');
-        }
+    if (node.kind !== 'compare' || compareOperator(node) !== '==')
         return false;
+    const paths = [node.left, node.right].map(refPath);
+    if (paths.some((p) => /^github\.event\.(pull_request|issue)\.user\.login$/.test(p)))
+        return true;
+    // Restricting the run to an event an outsider cannot cause with a bot as its actor (a push).
+    if (paths.includes('github.event_name')) {
+        const other = node.left.kind === 'literal' ? node.left : node.right;
+        return other.kind === 'literal' && typeof other.value === 'string' && !SPOOFABLE.has(other.value);
     }
-    return (node.kind === 'not' &&
-        node.arg.kind === 'ref' &&
-        node.arg.path.join('.') === 'github.event.pull_request.head.repo.fork');
+    return false;
+}
+const refPath = (n) => (n.kind === 'ref' ? n.path.join('.') : '');
+/** The head repository's name, of a pull request event and of the run a `workflow_run` follows. */
+const HEAD_NAMES = new Set([
+    'github.event.pull_request.head.repo.full_name',
+    'github.event.workflow_run.head_repository.full_name',
+]);
+const HEAD_FORKS = new Set([
+    'github.event.pull_request.head.repo.fork',
+    'github.event.workflow_run.head_repository.fork',
+]);
+/**
+ * What a condition (read as true when `positive`) says of where the code comes from: 'same' when it
+ * holds only for a head in this repository (`head.repo.full_name == github.repository`, `fork ==
+ * false`, `!...fork`), 'fork' when it holds for every fork (`!=`, `fork == true`).
+ */
+function headRepository(node, positive) {
+    const flip = (same) => (same === positive ? 'same' : 'fork');
+    switch (node.kind) {
+        case 'not':
+            return headRepository(node.arg, !positive);
+        case 'ref':
+            return HEAD_FORKS.has(refPath(node)) ? flip(false) : undefined;
+        case 'compare': {
+            const op = compareOperator(node);
+            if (op !== '==' && op !== '!=')
+                return undefined;
+            const paths = [node.left, node.right].map(refPath);
+            if (paths.some((p) => HEAD_NAMES.has(p)) && paths.includes('github.repository'))
+                return flip(op === '==');
+            if (paths.some((p) => HEAD_FORKS.has(p))) {
+                const other = node.left.kind === 'literal' ? node.left : node.right;
+                if (other.kind !== 'literal' || typeof other.value !== 'boolean')
+                    return undefined;
+                return flip((other.value === false) === (op === '=='));
+            }
+            return undefined;
+        }
+        default:
+            return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/publishing.js
@@ -32322,7 +32565,8 @@ function conditionalOnRelease(step) {
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
  * remote (a push, and in a private repository a fetch too), and tools that push with git.
  */
-const GIT_REMOTE = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:push|fetch|pull|ls-remote|submodule|remote\s+update)\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
+const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|remote\s+update)\b/;
+const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
 /** A repository script whose name says it releases: what it does with git is not visible here. */
 const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
 /** Actions that commit and push with the credentials checkout persisted. */
@@ -32342,7 +32586,7 @@ const PUSHING_ACTIONS = new Set([
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
 function persistCredentialsFix(fixes, finding, source, steps, step) {
-    const user = credentialUsers(steps).find((s) => s.index > step.index);
+    const user = credentialUsers(steps, usesCredentials).find((s) => s.index > step.index);
     if (user) {
         finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
@@ -32358,13 +32602,26 @@ function persistCredentialsFix(fixes, finding, source, steps, step) {
         return edit ? [edit] : 'the step is written through an alias or in a form that cannot be edited safely';
     }, (doc) => setAt(doc, target, false));
 }
-/** The steps of a job that may use persisted credentials, read once per job. */
+/**
+ * The first step after `step` that may push with the credentials it persists (a git push, a tool or
+ * action that pushes, a release script; not a fetch, which a public repository needs no token for):
+ * the job relies on them, as an explicit `persist-credentials: true` says.
+ */
+function laterPusher(steps, step) {
+    return credentialUsers(steps, pushesWithCredentials).find((s) => s.index > step.index);
+}
+/** The steps of a job that pass a test, read once per job and test. */
 const USERS = new WeakMap();
-function credentialUsers(steps) {
-    let users = USERS.get(steps);
+function credentialUsers(steps, test) {
+    let byJob = USERS.get(test);
+    if (!byJob) {
+        byJob = new WeakMap();
+        USERS.set(test, byJob);
+    }
+    let users = byJob.get(steps);
     if (!users) {
-        users = steps.filter(usesCredentials);
-        USERS.set(steps, users);
+        users = steps.filter(test);
+        byJob.set(steps, users);
     }
     return users;
 }
@@ -32374,8 +32631,11 @@ function credentialUsers(steps) {
  */
 const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
 function usesCredentials(step) {
+    return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
+}
+function pushesWithCredentials(step) {
     if (step.run)
-        return GIT_REMOTE.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
+        return GIT_PUSH.test(step.run.value) || RELEASE_SCRIPT.test(step.run.value);
     const action = actionOf(step.uses);
     if (action === undefined)
         return false;
@@ -32412,7 +32672,9 @@ function usesCredentials(step) {
  *   another runner and cannot hold this job's token; an upload of build outputs (`dist/`, a report)
  *   or of the workspace without hidden files does not hold `.git`.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
- * reported, at that value, only when the token ends up in an artifact or the job is privileged.
+ * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
+ * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
+ * pushing action: fix-checkout.ts), where "set persist-credentials: false" would break the job.
  */
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
@@ -32438,8 +32700,10 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
 });
 function finding(workspace, fixes, source, job, step) {
     const explicit = input(step, 'persist-credentials');
-    const deliberate = isTrue(explicit);
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
+    // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
+    const pusher = isTrue(explicit) ? undefined : laterPusher(steps, step);
+    const deliberate = isTrue(explicit) || pusher !== undefined;
     const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path').value) : '.';
     const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
     // From checkout v6 the token is outside the checkout directory: no upload of it can hold the token.
@@ -32471,9 +32735,11 @@ function finding(workspace, fixes, source, job, step) {
     const severity = leaking ? 'high' : reasons.length > 0 ? 'medium' : 'low';
     const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
     const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
-    const head = deliberate
-        ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
-        : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
+    const head = pusher
+        ? `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
+        : deliberate
+            ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
+            : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;
     const why = leaking
         ? `, and step "${stepLabel(leaking)}" uploads the checkout directory including hidden files, so the token ends up in the artifact`
         : reasons.length > 0
@@ -32482,14 +32748,14 @@ function finding(workspace, fixes, source, job, step) {
     const fix = deliberate
         ? 'Push from a separate job that uploads nothing and runs no untrusted code, or pass the token only to the step that pushes.'
         : 'Set "persist-credentials: false" unless a later step pushes with git; then pass the token to that step explicitly.';
-    const at = deliberate ? explicit : step.uses;
+    const at = isTrue(explicit) ? explicit : step.uses;
     const found = {
         message: `${head}${why}. ${fix}`,
         location: (0,core_location/* locationFromSpan */.Cx)(source.path, at.span),
         key: `${job?.id ?? ''}/${stepLabel(step)}`,
         severity,
     };
-    if (deliberate)
+    if (isTrue(explicit))
         found.unfixable = 'persist-credentials: true is set on purpose';
     else
         persistCredentialsFix(fixes, found, source, steps, step);
@@ -33316,11 +33582,13 @@ class Dataflow {
 
 
 
+
+
 /**
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
- * `workflow_run` whose upstream workflows are all known and never run on pull requests), at the
- * trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
+ * `pull_request_target` whose every job runs only on merged pull requests), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
@@ -33390,17 +33658,20 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                     : `No job in this file checks out pull request code; ${many ? `the ${unseen.length} reusable workflows` : 'the reusable workflow'} it calls from another repository (${unseen.slice(0, 2).join(', ')}${unseen.length > 2 ? ', ...' : ''}) ${many ? 'are' : 'is'} not examined here and may. Every`;
                 for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
+                    const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
                     findings.push({
                         message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
-                            (fromPullRequests
-                                ? 'outsiders can cause. '
-                                : 'follow the workflows it names, none of which runs on pull requests today. ') +
+                            (mergedOnly
+                                ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
+                                : fromPullRequests
+                                    ? 'outsiders can cause. '
+                                    : 'follow the workflows it names, none of which runs on pull requests today. ') +
                             `${checked} value from the event (titles, branch names, ` +
                             'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
                             '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
                         key: `trigger:${trigger.event}`,
-                        severity: fromPullRequests ? 'medium' : 'low',
+                        severity: fromPullRequests && !mergedOnly ? 'medium' : 'low',
                     });
                 }
             },
@@ -33408,6 +33679,19 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`
+ * in its `if:` or that of a job it needs) and on no activity an outsider can cause once a maintainer
+ * has merged (activity.ts): the run is then the maintainer's doing, though the event's values are
+ * still the author's.
+ */
+function afterMergeOnly(workflow, trigger) {
+    return (workflow.jobs.length > 0 &&
+        workflow.jobs.every((job) => {
+            const guards = jobGuards(workflow, job);
+            return guards.merged && !outsiderCaused(trigger, guards);
+        }));
+}
 /** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
 function environmentGate(workflow, job, seen = new Set()) {
     if (seen.has(job.id))
@@ -33579,7 +33863,8 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
  * it records each deployment. A job is taken to deploy to production when it releases to a public
  * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
- * or its id/name) and its id, name, steps, inputs or env name production. Reported at the job's key.
+ * or its id/name) and its id, name or env, or the deploy itself (the deploying step and command), names
+ * production. Reported at the job's key.
  * A workflow that runs only to check changes (`pull_request` without the `closed` type, `merge_group`)
  * does not deploy to production, whatever its scripts name: a chart installed into a throw-away
  * cluster from a repository's `production/` folder is a test.
@@ -33628,13 +33913,14 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
                 if (job.environment || job.uses || checksChangesOnly(workflow))
                     return;
                 const release = job.steps.map((s) => matches(s, releaseAction, releaseCommands)).find(Boolean);
-                let why = release ? `it ${release}` : undefined;
+                let why = release ? `it ${release.what}` : undefined;
                 if (!why) {
-                    const deploy = job.steps.map((s) => matches(s, deployAction, deployCommands)).find(Boolean) ??
+                    const deploys = job.steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
+                    const deploy = deploys[0]?.what ??
                         (/deploy/i.test(`${job.id} ${String(job.name?.value ?? '')}`)
                             ? 'is named as a deployment'
                             : undefined);
-                    const prod = deploy ? productionMention(job, production) : undefined;
+                    const prod = deploy ? productionMention(job, production, deploys) : undefined;
                     if (deploy && prod)
                         why = `it ${deploy} and ${prod}`;
                     else if (deploy)
@@ -33659,9 +33945,23 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
 function matches(step, action, commands) {
     const path = actionPathOf(step.uses);
     if (path && action(path))
-        return `uses ${step.uses.value.replace(/@.*$/, '')}`;
-    const m = step.run && commands.map((re) => firstRealCommand(step.run.value, re)).find(Boolean);
-    return m ? `runs "${m[0].trim()}"` : undefined;
+        return { step, what: `uses ${step.uses.value.replace(/@.*$/, '')}` };
+    if (!step.run)
+        return undefined;
+    for (const re of commands) {
+        const m = firstRealCommand(step.run.value, re);
+        if (!m)
+            continue;
+        // The command the match is in (firstRealCommand indexes the script with continuations joined).
+        const joined = shell_joinContinuations(step.run.value);
+        const before = joined
+            .slice(0, m.index)
+            .split(/\n|;|&&|\|\|/)
+            .pop();
+        const command = before + joined.slice(m.index).split(/\n|;|&&|\|\|/, 1)[0];
+        return { step, what: `runs "${m[0].trim()}"`, command };
+    }
+    return undefined;
 }
 /**
  * Whether a workflow runs only on proposed changes: every event is `merge_group`, or `pull_request`
@@ -33685,15 +33985,22 @@ function checksChangesOnly(workflow) {
         return list.every((t) => typeof t === 'string' && t !== 'closed');
     });
 }
-/** Where the job names production, if it does. */
-function productionMention(job, production) {
+/**
+ * Where the job names production, if it does: its id, name or env, or the deploy itself (the deploying
+ * step's name, inputs and env, and for a script the deploying command: `vercel deploy --prod`,
+ * `helm upgrade ... -f values-production.yaml`). Another step's script (`npm run prod`, a build) says
+ * nothing of where the deploy goes. A job taken for a deployment by its name alone has no deploying
+ * step: all its steps count.
+ */
+function productionMention(job, production, deploys) {
     const texts = [
         ['its id', job.id],
         ['its name', job.name?.value],
         ...[...(job.env?.entries ?? [])].map(([k, v]) => [`env ${k}`, v.value]),
     ];
-    for (const s of job.steps) {
-        texts.push(['a step name', s.name?.value], ['a script', s.run?.value]);
+    const steps = deploys.length > 0 ? deploys : job.steps.map((step) => ({ step, what: '', command: step.run?.value }));
+    for (const { step: s, command } of steps) {
+        texts.push(['a step name', s.name?.value], [deploys.length > 0 ? 'the deploy command' : 'a script', command]);
         for (const [k, v] of s.with?.entries ?? [])
             texts.push([`input ${k}`, v.value]);
         for (const [k, v] of s.env?.entries ?? [])
@@ -34903,7 +35210,7 @@ const REST = [
     [/^code-scanning\b/, 'security-events'],
 ];
 const TOKEN = /github\.token|secrets\.GITHUB_TOKEN/i;
-const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
+const scopes_GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b/;
 const OIDC = /ACTIONS_ID_TOKEN_REQUEST|--provenance\b|\bcosign\s+(?:sign|attest)\b/;
 const scopes_RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
 /** What the job's steps use its token for. */
@@ -35010,7 +35317,7 @@ function stepRun(step, tokenInEnv, persisted, needs, add) {
     const label = stepName(step);
     if (OIDC.test(text))
         add({ 'id-token': W });
-    if (persisted && GIT_PUSH.test(text))
+    if (persisted && scopes_GIT_PUSH.test(text))
         add({ contents: W });
     if (persisted && scopes_RELEASE_SCRIPT.test(text))
         needs.unsure.push({
@@ -35804,8 +36111,11 @@ const workflowPrEvidence = (0,types/* defineEvaluator */.D)({
         let golangci;
         const golangciCounts = () => (golangci ??= golangciEnables(workspace, options.golangciLinters ?? []));
         const usesGolangci = (options.golangciLinters ?? []).length > 0;
-        const textPerforms = (text) => commands.some((re) => re.test(text)) ||
-            (usesGolangci && GOLANGCI_COMMAND.test(text) && golangciCounts());
+        // The golangci-lint built by `golangci-lint custom` (.custom-gcl.yml), looked up once.
+        let custom;
+        const customCommand = () => (custom ??= customGolangciCommand(workspace) ?? null);
+        const runsGolangci = (text) => GOLANGCI_COMMAND.test(text) || (/\srun(?![\w-])/.test(text) && customCommand()?.test(text) === true);
+        const textPerforms = (text) => commands.some((re) => re.test(text)) || (usesGolangci && runsGolangci(text) && golangciCounts());
         const runPerforms = (script) => textPerforms(script) ||
             (options.followCalls !== false &&
                 followCalls(workspace, script).some((f) => textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target))));
