@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { HOLDS_SECRET, holdsSecret } from '../../fix/yaml-fix.js';
 import { locationFromSpan } from '../../location.js';
-import { DEV_CONTAINER_IMAGE, devContainerImage } from '../../parsers/devcontainer.js';
+import { DEV_CONTAINER_IMAGE, isDevContainerImage } from '../../parsers/devcontainer.js';
 import {
   type DockerfileModel,
   dockerfilePaths,
@@ -73,8 +73,7 @@ export const NON_ROOT_IMAGES = [
 export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   kind: 'dockerfile.root-user',
   scope: 'file',
-  // A Dockerfile named as a container action's image (in an action.yml above it) may keep root; one
-  // built by a devcontainer.json (in its directory or one above) is a development container's image.
+  // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
   readsOtherFiles: true,
   fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
   summary:
@@ -97,8 +96,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
     const nonRoot = imageMatcher(options.nonRootImages);
     const findings: RawFinding[] = [];
     for (const file of dockerfilePaths(workspace)) {
-      const dev = devContainerImage(workspace, file);
-      if (dev.image) {
+      if (isDevContainerImage(file)) {
         workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
         continue;
       }
@@ -107,14 +105,13 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       if (!model || !final) continue;
       const { user, stage } = effectiveUser(model, final);
       const image = final.from.image ?? '';
-      const unknown = devNote(dev.unreadable);
       if (!user) {
         const base = externalBase(model, stage);
         if (base !== undefined && nonRoot(base)) continue;
         findings.push({
           message:
             `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-            `image sets another default user.${unknown}`,
+            `image sets another default user.`,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
           // The base image may set a user of its own, which only the image can tell.
@@ -125,7 +122,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         const inherited =
           stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
         findings.push({
-          message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.${unknown}`,
+          message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
           ...fixOf(workspace, model, externalBase(model, final)),
@@ -135,16 +132,6 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
     return findings;
   },
 });
-
-/**
- * What a finding says of devcontainer.json files that could not be read: whether they build the
- * Dockerfile as a development container's image is unknown, so it was judged as a deployed image.
- */
-function devNote(unreadable: readonly string[]): string {
-  if (unreadable.length === 0) return '';
-  const names = unreadable.map((f) => `\`${f}\``).join(' and ');
-  return ` ${names} ${unreadable.length === 1 ? 'is' : 'are'} not readable as JSON with comments, so this Dockerfile is judged as a deployed image, not as a development container's.`;
-}
 
 /**
  * Official images whose entrypoint or server starts as root and switches to a user of its own
