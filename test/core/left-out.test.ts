@@ -181,6 +181,35 @@ describe('files the Kubernetes rules leave out', () => {
     );
   });
 
+  it('says a patch fragment that a build step adds to a kustomization is left out, not judged', async () => {
+    const manager =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  selector:\n    matchLabels: { app: manager }\n  template:\n    metadata:\n      labels: { app: manager }\n    spec:\n      containers:\n        - name: manager\n          image: controller:1.0.0\n';
+    const report = await check({
+      'config/manager/kustomization.yaml': 'resources:\n  - manager.yaml\n',
+      'config/manager/manager.yaml': manager,
+      // Only `kustomize edit add patch` in a Makefile names these two.
+      'config/manager/env_override.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          env: [{ name: LOG, value: debug }]\n',
+      'config/default/kustomization.yaml': 'resources:\n  - ../manager\n',
+      'config/default/manager_image_pull_secret.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  template:\n    spec:\n      imagePullSecrets: [{ name: regcred }]\n',
+    });
+    const seccomp = rule(report, 'k8s-seccomp-profile');
+    expect(seccomp.scope?.leftOut).toEqual([
+      {
+        kind: 'kustomize patch',
+        reason: 'merged into their base, which is checked',
+        files: 2,
+        examples: ['config/default/manager_image_pull_secret.yaml', 'config/manager/env_override.yaml'],
+      },
+    ]);
+    expect(seccomp.scope?.examples).toEqual(['config/manager/manager.yaml']);
+    // The complete Deployment is judged as before; the fragments are not.
+    const judged = report.findings.filter((f) => f.ruleId.startsWith('k8s-')).map((f) => f.location?.path);
+    expect(judged.length).toBeGreaterThan(0);
+    expect(new Set(judged)).toEqual(new Set(['config/manager/manager.yaml']));
+  });
+
   it('counts kustomize patches apart, and lists at most five of many templates', async () => {
     const templates: Record<string, string> = {};
     for (let i = 1; i <= 7; i++) templates[`charts/app/templates/t${i}.yaml`] = TEMPLATE;

@@ -71,6 +71,26 @@ describe('deps.lockfile: manifests', () => {
     expect(await paths(files)).toEqual([]);
   });
 
+  it('needs composer.lock for a Composer application only, not a library or a split sub-package', async () => {
+    const req = { php: '^8.2', 'psr/log': '^3.0' };
+    const files = {
+      // The root is a library (Composer's default type) that replaces its split sub-packages.
+      'composer.json': JSON.stringify({
+        name: 'acme/toolkit',
+        require: req,
+        replace: { 'acme/sub': 'self.version' },
+      }),
+      'src/Sub/composer.json': JSON.stringify({ name: 'acme/sub', type: 'project', require: req }),
+      'src/Other/composer.json': JSON.stringify({ name: 'acme/other', type: 'project', require: req }),
+      'lib/composer.json': JSON.stringify({ name: 'acme/lib', type: 'library', require: req }),
+      'plugin/composer.json': JSON.stringify({ name: 'acme/wp', type: 'wordpress-plugin', require: req }),
+      // No name: it cannot be published, so it is an application.
+      'app/composer.json': JSON.stringify({ require: req }),
+      'named/composer.json': JSON.stringify({ name: 'acme/named', require: req }),
+    };
+    expect(await paths(files)).toEqual(['app/composer.json', 'src/Other/composer.json']);
+  });
+
   it('names the declared package manager first and explains where it looked', async () => {
     const [f] = await run(depsLockfile, {}, { 'package.json': pkg({ packageManager: 'pnpm@9.1.0' }) });
     expect(f!.message).toMatch(

@@ -5,6 +5,7 @@ import { runCheck } from '../../src/core/engine.js';
 import {
   apiGroup,
   containersOf,
+  isPatchFragment,
   k8sManifestPaths,
   k8sObjects,
   podMetadata,
@@ -18,6 +19,23 @@ import { removeTrees, tree } from './tree.js';
 afterAll(removeTrees);
 
 const pos = (span: { start: { line: number; column: number } }) => `${span.start.line}:${span.start.column}`;
+
+/** A Deployment that can be applied alone: a selector, and an image for every container. */
+const COMPLETE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+`;
 
 const DEPLOYMENT = `apiVersion: v1
 kind: Service
@@ -155,7 +173,7 @@ describe('Kubernetes manifests', () => {
         'patches:\n  - path: patch.yaml\npatchesStrategicMerge:\n  - more.yaml\n',
       'overlays/prod/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\n',
       'overlays/prod/more.yaml': 'apiVersion: apps/v1\nkind: Deployment\n',
-      'overlays/prod/base.yaml': 'apiVersion: apps/v1\nkind: Deployment\n',
+      'overlays/prod/base.yaml': COMPLETE,
     });
     const paths = k8sManifestPaths(ws);
     expect(paths).toContain('templates/pod.yaml');
@@ -168,6 +186,59 @@ describe('Kubernetes manifests', () => {
       expect(paths).not.toContain(skipped);
     }
     expect(k8sObjects(ws).map((o) => o.path)).toEqual(['templates/pod.yaml', 'overlays/prod/base.yaml']);
+  });
+
+  it('tells a patch fragment from a workload that can be applied alone, by its shape', () => {
+    const fragment = (yaml: string) => {
+      const [object] = readK8sObjects(tree({ 'x.yaml': yaml }), 'x.yaml');
+      return isPatchFragment(object!);
+    };
+    const containers = (c: string) => `  template:\n    spec:\n      containers:\n        - name: app\n${c}`;
+    const apps = (spec: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n${spec}`;
+    const selector = '  selector:\n    matchLabels: { app: web }\n';
+    const image = '          image: nginx:1.27\n';
+    const env = '          env: [{ name: A, value: b }]\n';
+    expect(fragment(COMPLETE)).toBe(false);
+    // An apps/v1 controller without the selector its API requires, even with every image.
+    expect(fragment(apps(containers(image)))).toBe(true);
+    expect(fragment(apps('  template:\n    spec:\n      imagePullSecrets: [{ name: regcred }]\n'))).toBe(
+      true,
+    );
+    // A container without its image is rejected alone, whatever else the object has.
+    expect(fragment(apps(selector + containers(env)))).toBe(true);
+    expect(fragment(apps(selector + containers("          image: ''\n")))).toBe(true);
+    // extensions/v1beta1 defaulted the selector; a Job's is generated; a Pod has none.
+    expect(fragment(`apiVersion: extensions/v1beta1\nkind: Deployment\nspec:\n${containers(image)}`)).toBe(
+      false,
+    );
+    expect(fragment(`apiVersion: batch/v1\nkind: Job\nspec:\n${containers(image)}`)).toBe(false);
+    expect(fragment(`apiVersion: batch/v1\nkind: Job\nspec:\n${containers(env)}`)).toBe(true);
+    const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${spec}`;
+    expect(fragment(pod('  containers:\n    - name: c\n      image: nginx:1.27\n'))).toBe(false);
+    expect(fragment(pod('  initContainers:\n    - name: c\n      image: nginx:1.27\n'))).toBe(true);
+    expect(fragment('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n')).toBe(false);
+  });
+
+  it('leaves out a file of patch fragments in a kustomize tree that no kustomization names', () => {
+    const patch =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          args: [--debug]\n';
+    const ws = tree({
+      'config/manager/kustomization.yaml': 'resources:\n  - manager.yaml\n',
+      'config/manager/manager.yaml': COMPLETE,
+      'config/manager/debug_patch.yaml': patch,
+      // Below a kustomization, and in a stream with a patch of the Service.
+      'config/manager/extra/both.yaml': `${patch}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n`,
+      // A complete workload beside a fragment is applied as written: the file is judged whole.
+      'config/manager/mixed.yaml': `${COMPLETE}---\n${patch}`,
+      // Outside any kustomize tree, the same shape is judged as written.
+      'k8s/patch.yaml': patch,
+    });
+    expect(k8sManifestPaths(ws).sort()).toEqual([
+      'config/manager/manager.yaml',
+      'config/manager/mixed.yaml',
+      'k8s/patch.yaml',
+    ]);
   });
 
   it('records a broken manifest as an input problem, and nothing for other broken YAML', () => {

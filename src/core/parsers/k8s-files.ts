@@ -6,7 +6,8 @@ import { parseYaml } from '../workspace/yaml.js';
 /**
  * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
  * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
- * base, so a missing field there is not missing from the result).
+ * base, so a missing field there is not missing from the result), named by a kustomization or, in a
+ * kustomize tree, shaped like a patch.
  */
 
 /** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
@@ -37,6 +38,20 @@ export function isHelmTemplate(workspace: Workspace, file: string): boolean {
 /** True for a file that a kustomization in the workspace applies as a patch. */
 export function excludedByKustomize(workspace: Workspace, file: string): boolean {
   return kustomizePatches(workspace).has(file);
+}
+
+/**
+ * True for a file in a directory that a kustomization builds, or below one: where a file shaped like a
+ * patch is one, whether a kustomization names it or a build step adds it (`kustomize edit add patch`).
+ */
+export function inKustomizeTree(workspace: Workspace, file: string): boolean {
+  const dirs = workspace.memo('k8s-kustomize-dirs', '', () => {
+    return new Set(workspace.glob(KUSTOMIZATION_GLOBS).map((k) => path.posix.dirname(k)));
+  });
+  for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
+    if (dirs.has(dir)) return true;
+    if (dir === '.') return false;
+  }
 }
 
 /** Paths (relative to the root) of the patch files named by every kustomization, computed once. */

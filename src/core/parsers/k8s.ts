@@ -1,7 +1,13 @@
 import { defineScreen } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
-import { excludedByKustomize, HELM_TEMPLATE, isHelmTemplate, KUSTOMIZE_PATCH } from './k8s-files.js';
+import {
+  excludedByKustomize,
+  HELM_TEMPLATE,
+  inKustomizeTree,
+  isHelmTemplate,
+  KUSTOMIZE_PATCH,
+} from './k8s-files.js';
 
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
@@ -111,17 +117,64 @@ function looksLikeManifest(file: string, text: string): boolean {
 export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
 
 /**
- * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches.
- * Those are left out of the asking rule's scope (see `Workspace.leaveOut`), so its report says so.
+ * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
+ * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree: outside
+ * one, such a shape is judged as written). Those are left out of the asking rule's scope (see
+ * `Workspace.leaveOut`), so its report says so.
  */
 export function k8sManifestPaths(workspace: Workspace): string[] {
   const paths: string[] = [];
   for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
     if (isHelmTemplate(workspace, f)) workspace.leaveOut(f, HELM_TEMPLATE);
-    else if (excludedByKustomize(workspace, f)) workspace.leaveOut(f, KUSTOMIZE_PATCH);
+    else if (
+      excludedByKustomize(workspace, f) ||
+      (inKustomizeTree(workspace, f) && isPatchFile(readK8sObjects(workspace, f)))
+    )
+      workspace.leaveOut(f, KUSTOMIZE_PATCH);
     else paths.push(f);
   }
   return paths;
+}
+
+/**
+ * A file of patches: it holds a workload that is a patch fragment and no complete one. A file mixing
+ * both is judged whole, since its complete workloads are applied as they stand.
+ */
+function isPatchFile(objects: readonly K8sObject[]): boolean {
+  const workloads = objects.filter((o) =>
+    POD_SPEC_PATHS.get(o.kind)?.groups.includes(apiGroup(o.apiVersion)),
+  );
+  return workloads.length > 0 && workloads.every(isPatchFragment);
+}
+
+/** The apps/v1 controllers whose `spec.selector` the API requires (older groups defaulted it). */
+const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/**
+ * Whether a workload cannot be applied alone, so it is a strategic-merge patch that kustomize merges
+ * into a complete base, even when no kustomization in the repository names it (operators add patches
+ * at build time with `kustomize edit add patch`). Decided by shape, as the API server would reject
+ * it: an apps/v1 controller without `spec.selector`, a pod spec without containers, or a container
+ * without an `image` (a Job's selector is generated and a Pod has none, so only the containers tell
+ * for them). A container lacking its image under a present selector is rejected all the same: the
+ * file is a patch that also restates the selector, or broken; either way nothing runs it as written.
+ */
+export function isPatchFragment(object: K8sObject): boolean {
+  if (
+    object.apiVersion === 'apps/v1' &&
+    SELECTOR_REQUIRED.has(object.kind) &&
+    !isMap(childAt(object, object.node, 'spec', 'selector')?.value)
+  ) {
+    return true;
+  }
+  const pod = podSpecOf(object);
+  if (!pod) return false;
+  const containers = pod.node.value.containers;
+  if (!Array.isArray(containers) || containers.length === 0) return true;
+  return containersOf(pod).some((c) => {
+    const image = c.node.value.image;
+    return typeof image !== 'string' || image === '';
+  });
 }
 
 /**

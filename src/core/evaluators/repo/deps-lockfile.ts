@@ -8,6 +8,7 @@ import { globList, orList } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
 import {
   cargoNeedsLock,
+  composerIsApplication,
   composerNeedsLock,
   goModNeedsSum,
   isTemplateManifest,
@@ -49,7 +50,9 @@ interface Requirement {
  * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
  * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
  * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
- * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none.
+ * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
+ * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
+ * package that is not an application: {@link composerIsApplication}).
  */
 /** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
 export const DEFAULT_MANIFEST_EXCLUDE = [
@@ -147,10 +150,12 @@ function requirementFor(
       if (!wanted.has('rust') || !cargoNeedsLock(ws.text(file) ?? '')) return undefined;
       return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
     }
-    case 'composer.json':
-      return wanted.has('php') && composerNeedsLock(readJson(ws, file))
-        ? { locks: ['composer.lock'], dirs: [dir] }
-        : undefined;
+    case 'composer.json': {
+      if (!wanted.has('php')) return undefined;
+      const manifest = readJson(ws, file);
+      if (!composerNeedsLock(manifest) || !composerIsApplication(manifest)) return undefined;
+      return replacedByRoot(ws, file, manifest) ? undefined : { locks: ['composer.lock'], dirs: [dir] };
+    }
     case 'go.mod':
       return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '')
         ? { locks: ['go.sum'], dirs: [dir] }
@@ -158,6 +163,17 @@ function requirementFor(
     default:
       return undefined;
   }
+}
+
+/**
+ * Whether the repository's root composer.json `replace`s this sub-package: a monorepo whose packages
+ * are split into read-only repositories for publishing. The root's lock (or its being a library) speaks
+ * for them; the split manifest is never installed from here.
+ */
+function replacedByRoot(ws: Workspace, file: string, manifest: Record<string, unknown> | undefined): boolean {
+  if (file === 'composer.json' || typeof manifest?.name !== 'string') return false;
+  const replace = readJson(ws, 'composer.json')?.replace;
+  return typeof replace === 'object' && replace !== null && Object.hasOwn(replace, manifest.name);
 }
 
 /** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */

@@ -53,6 +53,20 @@ export function composerNeedsLock(manifest: Record<string, unknown> | undefined)
 }
 
 /**
+ * Whether a composer.json is an application, whose composer.lock is committed, rather than a library,
+ * which conventionally ships without one (Composer's docs: a library "may" commit it; consumers resolve
+ * its ranges against their own lock). Composer's `type` defaults to `library`, so only `"type": "project"`
+ * says application outright; a manifest with no `type` and no `name` is one too, since Composer requires
+ * a name of any package published for others to require. Every other type (`library`, `metapackage`,
+ * `composer-plugin`, installer types such as `wordpress-plugin`) is installed into someone else's project.
+ */
+export function composerIsApplication(manifest: Record<string, unknown> | undefined): boolean {
+  if (!manifest) return false;
+  if (manifest.type === 'project') return true;
+  return manifest.type === undefined && manifest.name === undefined;
+}
+
+/**
  * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
  * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
  * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
