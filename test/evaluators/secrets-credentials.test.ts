@@ -116,6 +116,41 @@ describe('credentials given to HTTP clients and tools', () => {
   });
 });
 
+describe('a flag whose value is code, not a literal', () => {
+  it('reads a quote after --password= that closes the literal the flag sits in as no value', () => {
+    const lines = [
+      "        return ['password' => '--password='.$c['secretvalue'], 'user' => '--user='.$c['username']];",
+      "$args = '--password='.$config['password'].' --host='.$host;",
+      'const args = "--password="+pw+" --host="+host;',
+      "cmd = ['mysql', '--password=',pw,'--host=', host]",
+      "args = f'--password={pw}'",
+      'const flag = `--password=${pw}`;',
+      'my $arg = "--password=" ~$pw;',
+      'my $arg = "--token=".$token_from_vault_abcdef0123;',
+      // The literal opened on the line before: only the value says it is code.
+      '    --password=".$pw." --host=".$host;',
+      "    --password='+pw+' --host='+host;",
+    ];
+    expect(hits(lines.join('\n'), 'src/Db.php')).toEqual([]);
+    for (const [i, line] of lines.entries()) expect(hits(line, 'src/Db.php'), `line ${i + 1}`).toEqual([]);
+  });
+
+  it('still reports literal passwords after the flag, quoted or not', () => {
+    const text = [
+      "mysql --password='S3cr3t!x9' billing",
+      'mysqldump --password=hunter2x7Q billing > dump.sql',
+      "# don't do this: mysql --password='S3cr3t!x9'",
+      `run("mysql --password='${PASSWORD}' billing")`,
+    ].join('\n');
+    expect(hits(text, 'scripts/backup.sh')).toEqual([
+      '1:19:password-flag',
+      '2:22:password-flag',
+      '3:36:password-flag',
+      '4:24:password-flag',
+    ]);
+  });
+});
+
 describe('credential files, judged by content', () => {
   it('finds npm, PyPI, netrc and git credential-store entries', () => {
     expect(

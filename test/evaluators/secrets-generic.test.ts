@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UUID_UNDER_PASSWORD_NOTE } from '../../src/core/evaluators/secrets/generic.js';
-import { codeLike } from '../../src/core/evaluators/secrets/judge.js';
+import { codeLike, standIn } from '../../src/core/evaluators/secrets/judge.js';
 import { scanText } from '../../src/core/evaluators/secrets/scan.js';
-import { githubToken } from './secrets-kit.js';
+import { githubToken, rand } from './secrets-kit.js';
 
 /**
  * The generic assignment detector (`hardcoded-secret`) on the shapes that an audit of public
@@ -215,6 +215,94 @@ describe('generic assignments: base64 of a line of text (`echo x | base64`)', ()
       'k8s/secret.yaml',
       `  api-key: ${BINARY_KEY_WITH_NEWLINE}`,
       ['12:generic-secret-assignment:high'],
+    ],
+  ]);
+});
+
+describe('generic assignments: a stand-in spelled in leetspeak', () => {
+  table([
+    [
+      'a shipped placeholder that names itself',
+      'roles/db/defaults/main.yml',
+      'db_root_password: "-----====>SetR00tPa$$wordH3r3!!!<====-----"',
+      [],
+    ],
+    ['a placeholder that says change me', 'config/app.yml', 'admin_password: "Chang3M3-n0w!!"', []],
+    ['1 read as l', 'config/app.yml', 'api_token: "S4mp1e-Qz9w-Rr2x"', []],
+    // Random values with the characters leetspeak uses: undoing it makes letters, never words.
+    [
+      'random, with 0 1 3 4 5 7',
+      'config/app.yml',
+      'api_token: "kX0bq1Tz7w3R5m4A"',
+      ['13:generic-secret-assignment:medium'],
+    ],
+    [
+      'random, with $ and @',
+      'config/app.yml',
+      'db_password: "9s0$k3Lp@7qW1eZ4"',
+      ['15:generic-secret-assignment:medium'],
+    ],
+    [
+      'random, hex',
+      'config/app.yml',
+      'client_secret: "4e7a0c3f51b9d2e8a6f0"',
+      ['17:generic-secret-assignment:medium'],
+    ],
+    [
+      'a leetspeak word alone is how real passwords are spelled',
+      'config/app.yml',
+      'db_password: "Tr0ub4dor&3x"',
+      ['15:generic-secret-assignment:low'],
+    ],
+    [
+      'a short one that names itself too',
+      'config/app.yml',
+      'db_password: "S3cr3t!x9Q"',
+      ['15:generic-secret-assignment:low'],
+    ],
+  ]);
+
+  it('keeps random values over the leetspeak characters out of stand-ins', () => {
+    // Judged as the same value with digits leetspeak does not use: the leetspeak reading adds nothing.
+    const neutral = (v: string) =>
+      v.replace(/[013457]/g, (d) => ({ 0: '2', 1: '6', 3: '8', 4: '9', 5: '2', 7: '6' })[d]!);
+    let random = 0;
+    for (let i = 0; i < 2000; i++) {
+      const value = rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz013457');
+      expect(standIn(value), value).toBe(standIn(neutral(value)));
+      if (!standIn(value)) random += 1;
+    }
+    expect(random).toBeGreaterThan(1900);
+  });
+});
+
+describe('generic assignments: a comparison is not an assignment', () => {
+  table([
+    [
+      'an Ansible guard that fails while the placeholder is unchanged',
+      'roles/db/tasks/main.yml',
+      "  when: db_root_password == 'xq7-PLEASE=>Chang3Me!!-Zk9w-Rr2'",
+      [],
+    ],
+    [
+      'a guard on a random value',
+      'roles/db/tasks/main.yml',
+      "  when: db_root_password == 'xq7-Zk9w-Rr2Lp4Qm8'",
+      [],
+    ],
+    ['a strict comparison in code', 'src/auth.ts', 'if (password === "Zk9w-Rr2xq7Lp4") return;', []],
+    ['a negated comparison', 'src/auth.py', "if api_token != 'Zk9wRr2xq7Lp4Qm8':", []],
+    [
+      'an assignment beside it is still read',
+      'src/auth.py',
+      `api_token = 'Zk9wRr2xq7Lp4Qm8'`,
+      ['14:generic-secret-assignment:medium'],
+    ],
+    [
+      'a real token compared is found by its issuer',
+      'src/auth.py',
+      `if token == "${GHP}":`,
+      ['14:github-token:high'],
     ],
   ]);
 });

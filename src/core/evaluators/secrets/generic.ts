@@ -221,6 +221,10 @@ export function assignedValue(
   ASSIGN.lastIndex = nameEnd;
   const assign = ASSIGN.exec(line);
   if (!assign || !/[=:]/.test(assign[0])) return undefined;
+  // `when: password == '...'`, `if (token !== "...")`: a comparison, not an assignment. A guard that
+  // checks a placeholder was changed repeats the placeholder; a real token compared in code is still
+  // found by its issuer's detector.
+  if (/[=!]=/.test(assign[0])) return undefined;
   const valueAt = nameEnd + assign[0].length;
   QUOTED.lastIndex = valueAt;
   const quoted = QUOTED.exec(line);

@@ -162,6 +162,26 @@ export const authorizationHeaderDetector: Detector = {
 
 const PASSWORD_FLAG =
   /(?<![\w-])(--password|--passwd|--http-password|--proxy-password|--api-key|--apikey|--client-secret|--secret-key|--access-token|--auth-token|--token)(?:[ \t]+|=)(["']?)([^\s"'`]{1,256})\2/g;
+/** A value that begins a concatenation or an interpolation (`.$c['pw']`, `+pw`, `${pw}`, `~$pw`) is code. */
+const EXPRESSION_START = /^[.+$%{~]/;
+
+/**
+ * Whether the quote after `--password=` closes a string literal the flag sits in rather than opening
+ * the value: `'--password='.$c['pw']`, `'--password=',pw,'--host='`. The flag is inside a literal of
+ * that kind when an odd number of unescaped quotes of the kind come before it on the line, not
+ * counting an apostrophe between two letters (`# don't: mysql --password='...'` still gives its value).
+ */
+function closesLiteral(line: string, flagAt: number, quote: string): boolean {
+  let n = 0;
+  for (let i = 0; i < flagAt; i++) {
+    const c = line[i];
+    const apostrophe = c === "'" && /[A-Za-z]/.test(line[i - 1] ?? '') && /[A-Za-z]/.test(line[i + 1] ?? '');
+    if (c === '\\') i += 1;
+    else if (c === quote && !apostrophe) n += 1;
+  }
+  return n % 2 === 1;
+}
+
 /** `docker login -p secret`, `sshpass -p secret`: the value follows `-p` after a space. */
 const SPACED_P =
   /\b(docker[ \t]+login|podman[ \t]+login|helm[ \t]+registry[ \t]+login|sshpass)\b[^\n|;&]{0,200}?(?<![\w-])-p[ \t]+(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
@@ -197,8 +217,10 @@ export const passwordFlagDetector: Detector = {
     const hits: LineHit[] = [];
     PASSWORD_FLAG.lastIndex = 0;
     for (let m = PASSWORD_FLAG.exec(line); m; m = PASSWORD_FLAG.exec(line)) {
-      const [whole, flag = '', , value = ''] = m;
-      const start = m.index + whole.length - (m[2] ?? '').length - value.length;
+      const [whole, flag = '', quote = '', value = ''] = m;
+      if (quote && closesLiteral(line, m.index, quote)) continue;
+      if (EXPRESSION_START.test(value)) continue;
+      const start = m.index + whole.length - quote.length - value.length;
       const ok = flag.includes('pass') ? literalPassword(value) : literalToken(value);
       if (!ok || value.startsWith('-')) continue;
       hits.push({

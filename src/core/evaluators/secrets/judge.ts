@@ -1,4 +1,4 @@
-import { isPlaceholder } from './values.js';
+import { isPlaceholder, namesPlaceholder } from './values.js';
 
 /**
  * Judgements of a candidate value that has no issuer format to verify (a password, a token in a
@@ -57,9 +57,33 @@ export function codeLike(value: string): boolean {
   return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
 
-/** A value someone typed in place of a secret: a placeholder, a word or words, or its own name. */
+/** Leetspeak substitutions, undone: `1` is tried as both `i` and `l`. */
+const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't' };
+
+/**
+ * A stand-in spelled in leetspeak (`SetR00tPa$$wordH3r3`, `Chang3Me`): once the substitutions are
+ * undone it names itself or says it is a placeholder. Only those word tests are asked of the undone
+ * text: undoing them turns the digits of a random value into letters, and a run of letters passes
+ * the shape tests ({@link WORDLIKE}, {@link wordy}), so `kX0bq1Tz` must not become the word `kXobqiTz`.
+ * A leetspeak word alone (`Tr0ub4dor`, `S3cr3t!x9`) is how people spell real passwords and stays
+ * reported: a value that names itself in leetspeak is a stand-in only when long enough to be a phrase.
+ */
+function leetStandIn(value: string): boolean {
+  if (!/[013457$@]/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  return ['i', 'l'].some((one) => {
+    const plain = value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c)));
+    return namesPlaceholder(plain) || (value.length >= 16 && selfNamed(plain));
+  });
+}
+
+/**
+ * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
+ * spelled in leetspeak.
+ */
 export function standIn(value: string): boolean {
-  return isPlaceholder(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value);
+  return (
+    isPlaceholder(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value) || leetStandIn(value)
+  );
 }
 
 /**

@@ -88,6 +88,11 @@ export function isPublicValue(value: string): boolean {
   return PUBLIC_VALUES.has(digest(value));
 }
 
+/** True when the value says in words that it is a stand-in (`changeme`, `example`, `your-`). */
+export function namesPlaceholder(value: string): boolean {
+  return PLACEHOLDER_WORDS.test(value);
+}
+
 /**
  * True when the value (or the random part of a token, after its fixed prefix) is evidently not a real
  * secret: a placeholder word, an interpolation, one repeated character, a run such as `123456789` or
