@@ -5081,8 +5081,8 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 183 modules
-var registry = __nccwpck_require__(9389);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 182 modules
+var registry = __nccwpck_require__(3245);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -14467,7 +14467,7 @@ function isStrings(v) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9389);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3245);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14644,7 +14644,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9389:
+/***/ 3245:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15427,6 +15427,21 @@ function composerNeedsLock(manifest) {
     });
 }
 /**
+ * Whether a composer.json is an application, whose composer.lock is committed, rather than a library,
+ * which conventionally ships without one (Composer's docs: a library "may" commit it; consumers resolve
+ * its ranges against their own lock). Composer's `type` defaults to `library`, so only `"type": "project"`
+ * says application outright; a manifest with no `type` and no `name` is one too, since Composer requires
+ * a name of any package published for others to require. Every other type (`library`, `metapackage`,
+ * `composer-plugin`, installer types such as `wordpress-plugin`) is installed into someone else's project.
+ */
+function composerIsApplication(manifest) {
+    if (!manifest)
+        return false;
+    if (manifest.type === 'project')
+        return true;
+    return manifest.type === undefined && manifest.name === undefined;
+}
+/**
  * The Python tool whose lockfile a pyproject.toml implies: Poetry (`[tool.poetry...]`), uv
  * (`[tool.uv...]`) or PDM as a dependency manager (`[tool.pdm]`, `[tool.pdm.dev-dependencies]`; the
  * pdm-backend build tables alone do not imply a lock). Plain `[project]` metadata implies none:
@@ -15740,7 +15755,9 @@ const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
  * the ancestor directory that is its workspace root (npm/yarn/bun `workspaces`, pnpm-workspace.yaml,
  * a Cargo `[workspace]`, a uv workspace). Without a lockfile, each install resolves version ranges
  * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
- * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none.
+ * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
+ * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
+ * package that is not an application: {@link composerIsApplication}).
  */
 /** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
 const DEFAULT_MANIFEST_EXCLUDE = [
@@ -15832,10 +15849,14 @@ function requirementFor(ws, name, file, dir, wanted) {
                 return undefined;
             return { locks: ['Cargo.lock'], dirs: [dir, ...cargoWorkspaceRoots(ws, dir)] };
         }
-        case 'composer.json':
-            return wanted.has('php') && composerNeedsLock(readJson(ws, file))
-                ? { locks: ['composer.lock'], dirs: [dir] }
-                : undefined;
+        case 'composer.json': {
+            if (!wanted.has('php'))
+                return undefined;
+            const manifest = readJson(ws, file);
+            if (!composerNeedsLock(manifest) || !composerIsApplication(manifest))
+                return undefined;
+            return replacedByRoot(ws, file, manifest) ? undefined : { locks: ['composer.lock'], dirs: [dir] };
+        }
         case 'go.mod':
             return wanted.has('go') && goModNeedsSum(ws.text(file) ?? '')
                 ? { locks: ['go.sum'], dirs: [dir] }
@@ -15843,6 +15864,17 @@ function requirementFor(ws, name, file, dir, wanted) {
         default:
             return undefined;
     }
+}
+/**
+ * Whether the repository's root composer.json `replace`s this sub-package: a monorepo whose packages
+ * are split into read-only repositories for publishing. The root's lock (or its being a library) speaks
+ * for them; the split manifest is never installed from here.
+ */
+function replacedByRoot(ws, file, manifest) {
+    if (file === 'composer.json' || typeof manifest?.name !== 'string')
+        return false;
+    const replace = readJson(ws, 'composer.json')?.replace;
+    return typeof replace === 'object' && replace !== null && Object.hasOwn(replace, manifest.name);
 }
 /** The manifests {@link requirementFor} knows, by name: the tree is listed for them alone. */
 const LOCKED_MANIFEST_NAMES = new Set([
@@ -21555,6 +21587,10 @@ function digest(value) {
 function isPublicValue(value) {
     return PUBLIC_VALUES.has(digest(value));
 }
+/** True when the value says in words that it is a stand-in (`changeme`, `example`, `your-`). */
+function namesPlaceholder(value) {
+    return PLACEHOLDER_WORDS.test(value);
+}
 /**
  * True when the value (or the random part of a token, after its fixed prefix) is evidently not a real
  * secret: a placeholder word, an interpolation, one repeated character, a run such as `123456789` or
@@ -21683,9 +21719,30 @@ function codeLike(value) {
         return true;
     return /(?:[A-Za-z_$][\w$]*|\))\.[A-Za-z_$][\w$]*[;,=()]/.test(value) || /;.*=|=.*;/.test(value);
 }
-/** A value someone typed in place of a secret: a placeholder, a word or words, or its own name. */
+/** Leetspeak substitutions, undone: `1` is tried as both `i` and `l`. */
+const LEET = { '0': 'o', '3': 'e', '4': 'a', '5': 's', $: 's', '@': 'a', '7': 't' };
+/**
+ * A stand-in spelled in leetspeak (`SetR00tPa$$wordH3r3`, `Chang3Me`): once the substitutions are
+ * undone it names itself or says it is a placeholder. Only those word tests are asked of the undone
+ * text: undoing them turns the digits of a random value into letters, and a run of letters passes
+ * the shape tests ({@link WORDLIKE}, {@link wordy}), so `kX0bq1Tz` must not become the word `kXobqiTz`.
+ * A leetspeak word alone (`Tr0ub4dor`, `S3cr3t!x9`) is how people spell real passwords and stays
+ * reported: a value that names itself in leetspeak is a stand-in only when long enough to be a phrase.
+ */
+function leetStandIn(value) {
+    if (!/[013457$@]/.test(value) || !/[A-Za-z]/.test(value))
+        return false;
+    return ['i', 'l'].some((one) => {
+        const plain = value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c)));
+        return namesPlaceholder(plain) || (value.length >= 16 && selfNamed(plain));
+    });
+}
+/**
+ * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
+ * spelled in leetspeak.
+ */
 function standIn(value) {
-    return isPlaceholder(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value);
+    return (isPlaceholder(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value) || leetStandIn(value));
 }
 /**
  * The text a base64 value decodes to, when it is printable ASCII (a Kubernetes Secret's `data`, a
@@ -21889,6 +21946,11 @@ function assignedValue(line, nameStart, nameEnd, path) {
     ASSIGN.lastIndex = nameEnd;
     const assign = ASSIGN.exec(line);
     if (!assign || !/[=:]/.test(assign[0]))
+        return undefined;
+    // `when: password == '...'`, `if (token !== "...")`: a comparison, not an assignment. A guard that
+    // checks a placeholder was changed repeats the placeholder; a real token compared in code is still
+    // found by its issuer's detector.
+    if (/[=!]=/.test(assign[0]))
         return undefined;
     const valueAt = nameEnd + assign[0].length;
     QUOTED.lastIndex = valueAt;
@@ -22891,6 +22953,26 @@ const authorizationHeaderDetector = {
     },
 };
 const PASSWORD_FLAG = /(?<![\w-])(--password|--passwd|--http-password|--proxy-password|--api-key|--apikey|--client-secret|--secret-key|--access-token|--auth-token|--token)(?:[ \t]+|=)(["']?)([^\s"'`]{1,256})\2/g;
+/** A value that begins a concatenation or an interpolation (`.$c['pw']`, `+pw`, `${pw}`, `~$pw`) is code. */
+const EXPRESSION_START = /^[.+$%{~]/;
+/**
+ * Whether the quote after `--password=` closes a string literal the flag sits in rather than opening
+ * the value: `'--password='.$c['pw']`, `'--password=',pw,'--host='`. The flag is inside a literal of
+ * that kind when an odd number of unescaped quotes of the kind come before it on the line, not
+ * counting an apostrophe between two letters (`# don't: mysql --password='...'` still gives its value).
+ */
+function closesLiteral(line, flagAt, quote) {
+    let n = 0;
+    for (let i = 0; i < flagAt; i++) {
+        const c = line[i];
+        const apostrophe = c === "'" && /[A-Za-z]/.test(line[i - 1] ?? '') && /[A-Za-z]/.test(line[i + 1] ?? '');
+        if (c === '\\')
+            i += 1;
+        else if (c === quote && !apostrophe)
+            n += 1;
+    }
+    return n % 2 === 1;
+}
 /** `docker login -p secret`, `sshpass -p secret`: the value follows `-p` after a space. */
 const SPACED_P = /\b(docker[ \t]+login|podman[ \t]+login|helm[ \t]+registry[ \t]+login|sshpass)\b[^\n|;&]{0,200}?(?<![\w-])-p[ \t]+(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
 /** `mysql -psecret`: attached to the flag (`-p name` prompts for the password and names a database). */
@@ -22922,8 +23004,12 @@ const passwordFlagDetector = {
         const hits = [];
         PASSWORD_FLAG.lastIndex = 0;
         for (let m = PASSWORD_FLAG.exec(line); m; m = PASSWORD_FLAG.exec(line)) {
-            const [whole, flag = '', , value = ''] = m;
-            const start = m.index + whole.length - (m[2] ?? '').length - value.length;
+            const [whole, flag = '', quote = '', value = ''] = m;
+            if (quote && closesLiteral(line, m.index, quote))
+                continue;
+            if (EXPRESSION_START.test(value))
+                continue;
+            const start = m.index + whole.length - quote.length - value.length;
             const ok = flag.includes('pass') ? literalPassword(value) : literalToken(value);
             if (!ok || value.startsWith('-'))
                 continue;
@@ -25903,136 +25989,25 @@ function sameEdits(a, b) {
         a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text));
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/jsonc.js
-/**
- * JSON with comments, as VS Code reads its configuration files (`devcontainer.json`,
- * `tsconfig.json`): JSON plus `//` and `/* *\/` comments and trailing commas, outside strings.
- */
-/**
- * The value of a JSON-with-comments text, or undefined when it is not one (an unterminated string or
- * comment, anything else JSON does not allow). One pass drops the comments and the commas before a
- * closing bracket, then `JSON.parse` reads the rest; never throws.
- */
-function parseJsonc(text) {
-    const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const out = [];
-    /** Where in `out` a comma sits that only white space and comments follow so far; else -1. */
-    let comma = -1;
-    let i = 0;
-    while (i < s.length) {
-        const c = s[i];
-        if (c === '"') {
-            let j = i + 1;
-            while (j < s.length && s[j] !== '"' && s[j] !== '\n')
-                j += s[j] === '\\' ? 2 : 1;
-            if (s[j] !== '"')
-                return undefined;
-            out.push(s.slice(i, j + 1));
-            comma = -1;
-            i = j + 1;
-        }
-        else if (c === '/' && s[i + 1] === '/') {
-            const end = s.indexOf('\n', i);
-            i = end === -1 ? s.length : end;
-            out.push(' ');
-        }
-        else if (c === '/' && s[i + 1] === '*') {
-            const end = s.indexOf('*/', i + 2);
-            if (end === -1)
-                return undefined;
-            i = end + 2;
-            // A comment stands for white space: `1/**/2` stays two values, which JSON refuses.
-            out.push(' ');
-        }
-        else {
-            if ((c === '}' || c === ']') && comma !== -1)
-                out[comma] = ' ';
-            if (c === ',')
-                comma = out.length;
-            else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
-                comma = -1;
-            out.push(c);
-            i += 1;
-        }
-    }
-    try {
-        return JSON.parse(out.join(''));
-    }
-    catch {
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/core/parsers/devcontainer.js
-
-
 /**
- * Development containers (containers.dev: VS Code, GitHub Codespaces): a `devcontainer.json` in
- * `.devcontainer/` or a `.devcontainer.json` describes a developer's workspace, built from an image
- * or from a Dockerfile (`build.dockerfile`, formerly `dockerFile`, relative to the devcontainer.json).
- * Such an image is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
+ * Development containers (containers.dev: VS Code, GitHub Codespaces): the files under a
+ * `.devcontainer/` directory describe a developer's workspace. An image built from a Dockerfile
+ * there is not deployed, and its user is the dev container tooling's to set (`remoteUser`,
  * `containerUser`; the devcontainers base images create a non-root user).
+ *
+ * A Dockerfile elsewhere that a devcontainer.json builds is not taken for one: the deployed image is
+ * often that same Dockerfile (the dev container builds it, or one of its stages, too), and a pull
+ * request that pointed a devcontainer.json at it would hide its own finding.
  */
 /** How a Dockerfile rule says, in its scope, that it left a development container's image out. */
 const DEV_CONTAINER_IMAGE = {
     kind: 'development container image',
-    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/ or built by a devcontainer.json, not a deployed image: the dev container tooling sets its user (remoteUser, containerUser)",
+    reason: "a developer's workspace (VS Code, Codespaces) under .devcontainer/, not a deployed image: the dev container tooling sets its user (remoteUser, containerUser)",
 };
-/** The configuration files of a project in `dir`, as the dev container tooling looks for them. */
-const CONFIG_NAMES = ['.devcontainer/devcontainer.json', '.devcontainer.json'];
-/**
- * The Dockerfile a devcontainer.json builds (parsed once per run); `unreadable` when the file is not
- * JSON with comments holding an object.
- */
-function readDevContainer(workspace, file) {
-    return workspace.memo('devcontainer', file, () => {
-        const text = workspace.text(file);
-        const value = text === undefined ? undefined : parseJsonc(text);
-        if (!devcontainer_isRecord(value))
-            return { unreadable: true };
-        const build = devcontainer_isRecord(value.build) ? value.build : undefined;
-        const named = typeof build?.dockerfile === 'string'
-            ? build.dockerfile
-            : typeof value.dockerFile === 'string'
-                ? value.dockerFile
-                : undefined;
-        const relative = named?.trim();
-        // An absolute path is the host's, not the tree's (joined, it would read as a path in the tree).
-        if (!relative || external_node_path_.posix.isAbsolute(relative))
-            return {};
-        return { dockerfile: external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(file), relative)) };
-    });
-}
-/**
- * Whether a Dockerfile is a development container's image: it lies under a `.devcontainer/`
- * directory, or the devcontainer.json of its directory or of a directory above it builds it. Asks
- * only whether those files exist and what they say, so a pull request's view of the changed files
- * and the whole tree answer alike (a `.devcontainer/<name>/devcontainer.json` that builds a
- * Dockerfile outside `.devcontainer/` is not looked for: finding it would take a listing of the tree).
- */
-function devContainerImage(workspace, file) {
-    if (file.split('/').slice(0, -1).includes('.devcontainer'))
-        return { image: true, unreadable: [] };
-    const unreadable = [];
-    let dir = external_node_path_.posix.dirname(file);
-    for (;;) {
-        for (const name of CONFIG_NAMES) {
-            const at = dir === '.' ? name : `${dir}/${name}`;
-            if (!workspace.has(at))
-                continue;
-            const config = readDevContainer(workspace, at);
-            if ('unreadable' in config)
-                unreadable.push(at);
-            else if (config.dockerfile === file)
-                return { image: true, unreadable: [] };
-        }
-        if (dir === '.')
-            return { image: false, unreadable };
-        dir = external_node_path_.posix.dirname(dir);
-    }
-}
-function devcontainer_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Whether a Dockerfile is a development container's image: it lies under a `.devcontainer/` directory. */
+function isDevContainerImage(file) {
+    return file.split('/').slice(0, -1).includes('.devcontainer');
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
@@ -26160,8 +26135,7 @@ const NON_ROOT_IMAGES = [
 const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
-    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root; one
-    // built by a devcontainer.json (in its directory or one above) is a development container's image.
+    // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
     readsOtherFiles: true,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
@@ -26182,8 +26156,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         const nonRoot = imageMatcher(options.nonRootImages);
         const findings = [];
         for (const file of dockerfilePaths(workspace)) {
-            const dev = devContainerImage(workspace, file);
-            if (dev.image) {
+            if (isDevContainerImage(file)) {
                 workspace.leaveOut(file, DEV_CONTAINER_IMAGE);
                 continue;
             }
@@ -26193,14 +26166,13 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                 continue;
             const { user, stage } = effectiveUser(model, final);
             const image = final.from.image ?? '';
-            const unknown = devNote(dev.unreadable);
             if (!user) {
                 const base = externalBase(model, stage);
                 if (base !== undefined && nonRoot(base))
                     continue;
                 findings.push({
                     message: `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-                        `image sets another default user.${unknown}`,
+                        `image sets another default user.`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, final.from.span),
                     key: 'no-user',
                     // The base image may set a user of its own, which only the image can tell.
@@ -26211,7 +26183,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
             else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
                 const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
                 findings.push({
-                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.${unknown}`,
+                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
                     ...fixOf(workspace, model, externalBase(model, final)),
@@ -26221,16 +26193,6 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-/**
- * What a finding says of devcontainer.json files that could not be read: whether they build the
- * Dockerfile as a development container's image is unknown, so it was judged as a deployed image.
- */
-function devNote(unreadable) {
-    if (unreadable.length === 0)
-        return '';
-    const names = unreadable.map((f) => `\`${f}\``).join(' and ');
-    return ` ${names} ${unreadable.length === 1 ? 'is' : 'are'} not readable as JSON with comments, so this Dockerfile is judged as a deployed image, not as a development container's.`;
-}
 /**
  * Official images whose entrypoint or server starts as root and switches to a user of its own
  * (nginx and httpd workers, the databases' `gosu` step): a USER 10001 before their CMD would stop
@@ -27893,7 +27855,8 @@ const githubWorkflowToken = (0,types/* defineEvaluator */.D)({
 /**
  * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
  * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
- * base, so a missing field there is not missing from the result).
+ * base, so a missing field there is not missing from the result), named by a kustomization or, in a
+ * kustomize tree, shaped like a patch.
  */
 /** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
 const HELM_TEMPLATE = {
@@ -27921,6 +27884,21 @@ function isHelmTemplate(workspace, file) {
 /** True for a file that a kustomization in the workspace applies as a patch. */
 function excludedByKustomize(workspace, file) {
     return kustomizePatches(workspace).has(file);
+}
+/**
+ * True for a file in a directory that a kustomization builds, or below one: where a file shaped like a
+ * patch is one, whether a kustomization names it or a build step adds it (`kustomize edit add patch`).
+ */
+function inKustomizeTree(workspace, file) {
+    const dirs = workspace.memo('k8s-kustomize-dirs', '', () => {
+        return new Set(workspace.glob(KUSTOMIZATION_GLOBS).map((k) => external_node_path_.posix.dirname(k)));
+    });
+    for (let dir = external_node_path_.posix.dirname(file);; dir = external_node_path_.posix.dirname(dir)) {
+        if (dirs.has(dir))
+            return true;
+        if (dir === '.')
+            return false;
+    }
 }
 /** Paths (relative to the root) of the patch files named by every kustomization, computed once. */
 function kustomizePatches(workspace) {
@@ -28028,20 +28006,59 @@ function looksLikeManifest(file, text) {
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
 const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
 /**
- * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches.
- * Those are left out of the asking rule's scope (see `Workspace.leaveOut`), so its report says so.
+ * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
+ * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree: outside
+ * one, such a shape is judged as written). Those are left out of the asking rule's scope (see
+ * `Workspace.leaveOut`), so its report says so.
  */
 function k8sManifestPaths(workspace) {
     const paths = [];
     for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
         if (isHelmTemplate(workspace, f))
             workspace.leaveOut(f, HELM_TEMPLATE);
-        else if (excludedByKustomize(workspace, f))
+        else if (excludedByKustomize(workspace, f) ||
+            (inKustomizeTree(workspace, f) && isPatchFile(readK8sObjects(workspace, f))))
             workspace.leaveOut(f, KUSTOMIZE_PATCH);
         else
             paths.push(f);
     }
     return paths;
+}
+/**
+ * A file of patches: it holds a workload that is a patch fragment and no complete one. A file mixing
+ * both is judged whole, since its complete workloads are applied as they stand.
+ */
+function isPatchFile(objects) {
+    const workloads = objects.filter((o) => POD_SPEC_PATHS.get(o.kind)?.groups.includes(apiGroup(o.apiVersion)));
+    return workloads.length > 0 && workloads.every(isPatchFragment);
+}
+/** The apps/v1 controllers whose `spec.selector` the API requires (older groups defaulted it). */
+const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/**
+ * Whether a workload cannot be applied alone, so it is a strategic-merge patch that kustomize merges
+ * into a complete base, even when no kustomization in the repository names it (operators add patches
+ * at build time with `kustomize edit add patch`). Decided by shape, as the API server would reject
+ * it: an apps/v1 controller without `spec.selector`, a pod spec without containers, or a container
+ * without an `image` (a Job's selector is generated and a Pod has none, so only the containers tell
+ * for them). A container lacking its image under a present selector is rejected all the same: the
+ * file is a patch that also restates the selector, or broken; either way nothing runs it as written.
+ */
+function isPatchFragment(object) {
+    if (object.apiVersion === 'apps/v1' &&
+        SELECTOR_REQUIRED.has(object.kind) &&
+        !k8s_isMap(childAt(object, object.node, 'spec', 'selector')?.value)) {
+        return true;
+    }
+    const pod = podSpecOf(object);
+    if (!pod)
+        return false;
+    const containers = pod.node.value.containers;
+    if (!Array.isArray(containers) || containers.length === 0)
+        return true;
+    return containersOf(pod).some((c) => {
+        const image = c.node.value.image;
+        return typeof image !== 'string' || image === '';
+    });
 }
 /**
  * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
