@@ -241,6 +241,20 @@ describe('Kubernetes manifests', () => {
     ]);
   });
 
+  it('judges a file a kustomization lists among its resources, whatever its shape: its labels can add the selector', () => {
+    // A resource without spec.selector (kustomize's labels with includeSelectors add it) that runs a
+    // privileged container: listed as a resource, it is no patch, so dropping the selector hides nothing.
+    const resource =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          securityContext: { privileged: true }\n';
+    const ws = tree({
+      'deploy/kustomization.yaml':
+        'labels:\n  - pairs: { app: web }\n    includeSelectors: true\nresources:\n  - web.yaml\n  - https://example.com/remote.yaml\n',
+      'deploy/web.yaml': resource,
+      'deploy/unlisted.yaml': resource,
+    });
+    expect(k8sManifestPaths(ws).sort()).toEqual(['deploy/web.yaml']);
+  });
+
   it('records a broken manifest as an input problem, and nothing for other broken YAML', () => {
     const ws = tree({
       'broken.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n',

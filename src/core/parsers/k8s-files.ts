@@ -37,7 +37,16 @@ export function isHelmTemplate(workspace: Workspace, file: string): boolean {
 
 /** True for a file that a kustomization in the workspace applies as a patch. */
 export function excludedByKustomize(workspace: Workspace, file: string): boolean {
-  return kustomizePatches(workspace).has(file);
+  return kustomizeRefs(workspace).patches.has(file);
+}
+
+/**
+ * True for a file that a kustomization lists among its `resources`: kustomize applies it, completed
+ * by its transformers (`labels`/`commonLabels` add the selector a Deployment lacks), so it is judged
+ * whatever its shape, and a change cannot pass a resource off as a patch by dropping a field.
+ */
+export function kustomizeResource(workspace: Workspace, file: string): boolean {
+  return kustomizeRefs(workspace).resources.has(file);
 }
 
 /**
@@ -54,10 +63,14 @@ export function inKustomizeTree(workspace: Workspace, file: string): boolean {
   }
 }
 
-/** Paths (relative to the root) of the patch files named by every kustomization, computed once. */
-function kustomizePatches(workspace: Workspace): Set<string> {
-  return workspace.memo('k8s-kustomize-patches', '', () => {
-    const out = new Set<string>();
+/**
+ * Paths (relative to the root) of the patch files and of the resource files named by every
+ * kustomization, computed once.
+ */
+function kustomizeRefs(workspace: Workspace): { patches: Set<string>; resources: Set<string> } {
+  return workspace.memo('k8s-kustomize-refs', '', () => {
+    const patches = new Set<string>();
+    const resources = new Set<string>();
     for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
@@ -66,13 +79,26 @@ function kustomizePatches(workspace: Workspace): Set<string> {
       const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
       if (typeof doc !== 'object' || doc === null) continue;
       const dir = path.posix.dirname(file);
-      for (const ref of patchRefs(doc as Record<string, unknown>)) {
+      const add = (set: Set<string>, ref: string) => {
         const resolved = path.posix.normalize(path.posix.join(dir, ref));
-        if (!resolved.startsWith('../')) out.add(resolved);
-      }
+        if (!resolved.startsWith('../')) set.add(resolved);
+      };
+      for (const ref of patchRefs(doc as Record<string, unknown>)) add(patches, ref);
+      for (const ref of resourceRefs(doc as Record<string, unknown>)) add(resources, ref);
     }
-    return out;
+    return { patches, resources };
   });
+}
+
+/** The files (not remote URLs) a kustomization lists under `resources` (and the older `bases`). */
+function resourceRefs(kustomization: Record<string, unknown>): string[] {
+  const refs: string[] = [];
+  for (const key of ['resources', 'bases']) {
+    const list = kustomization[key];
+    if (!Array.isArray(list)) continue;
+    for (const r of list) if (typeof r === 'string' && !r.includes('\n') && !r.includes('://')) refs.push(r);
+  }
+  return refs;
 }
 
 function patchRefs(kustomization: Record<string, unknown>): string[] {

@@ -7,6 +7,7 @@ import {
   inKustomizeTree,
   isHelmTemplate,
   KUSTOMIZE_PATCH,
+  kustomizeResource,
 } from './k8s-files.js';
 
 /**
@@ -118,8 +119,8 @@ export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MA
 
 /**
  * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
- * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree: outside
- * one, such a shape is judged as written). Those are left out of the asking rule's scope (see
+ * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree and not
+ * listed among a kustomization's resources: outside one, such a shape is judged as written). Those are left out of the asking rule's scope (see
  * `Workspace.leaveOut`), so its report says so.
  */
 export function k8sManifestPaths(workspace: Workspace): string[] {
@@ -128,7 +129,9 @@ export function k8sManifestPaths(workspace: Workspace): string[] {
     if (isHelmTemplate(workspace, f)) workspace.leaveOut(f, HELM_TEMPLATE);
     else if (
       excludedByKustomize(workspace, f) ||
-      (inKustomizeTree(workspace, f) && isPatchFile(readK8sObjects(workspace, f)))
+      (inKustomizeTree(workspace, f) &&
+        !kustomizeResource(workspace, f) &&
+        isPatchFile(readK8sObjects(workspace, f)))
     )
       workspace.leaveOut(f, KUSTOMIZE_PATCH);
     else paths.push(f);
