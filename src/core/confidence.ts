@@ -24,19 +24,29 @@ export const DEFAULT_PERSONA: Persona = 'regular';
 /** Extensions of key, certificate and keystore files. */
 const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
 /** Words that name test material; as a key file's first or last word, the key is a fixture. */
-const TEST_WORDS =
-  '{test,Test,TEST,fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+const FIXTURE_WORDS = '{fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+const TEST = '{test,Test,TEST}';
+/** What a key file named after "test" holds, when the name says it is the test's own key. */
+const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
 
 /**
  * Key and certificate files whose own name says they are test material, wherever they are
  * (`internal/http/testkey.pem` beside the `http_test.go` that reads it, `dummy-ca.crt`,
- * `server-fake.key`): the name starts with a test word, or ends with one after `-`, `_` or `.`.
- * `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the word. Only key files:
- * a `test.yml` workflow is what runs the tests, not their data.
+ * `server-fake.key`): the name starts with fake, dummy, example or sample, or ends with one after
+ * `-`, `_` or `.`. "test" also names environments and their hosts (`test-server.key`,
+ * `api.test.pem` are often a test environment's real keys), so it counts only as the whole name
+ * (`test.pem`), before what a key file holds (`testkey.pem`, `test-cert.key`, `test_ca.crt`), in a
+ * test helper's CamelCase name (`TestServer.crt`) or as the `_test` suffix of a test file's name
+ * (`server_test.pem`). `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the
+ * word. Only key files: a `test.yml` workflow is what runs the tests, not their data.
  */
 export const TEST_KEY_NAMES: readonly string[] = [
-  `**/${TEST_WORDS}*.${KEY_FILE_EXTENSIONS}`,
-  `**/*[-_.]${TEST_WORDS}.${KEY_FILE_EXTENSIONS}`,
+  `**/${FIXTURE_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+  `**/*[-_.]${FIXTURE_WORDS}.${KEY_FILE_EXTENSIONS}`,
+  `**/${TEST}.${KEY_FILE_EXTENSIONS}`,
+  `**/${TEST}{,-,_}${KEY_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+  `**/Test[A-Z]*.${KEY_FILE_EXTENSIONS}`,
+  `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
 ];
 
 /**

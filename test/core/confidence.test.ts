@@ -99,7 +99,12 @@ describe('test paths', () => {
     ['certs/test-cert.key', true],
     ['pkg/tls/TestServer.crt', true],
     ['pkg/tls/server_test.pem', true],
-    ['pkg/tls/server-test.key', true],
+    ['certs/test.pem', true],
+    ['certs/testCA.pem', true],
+    // "test" as an environment or host: often that environment's real key.
+    ['pkg/tls/server-test.key', false],
+    ['deploy/test-server.key', false],
+    ['deploy/testnet-validator.key', false],
     ['keys/fake-ca.pem', true],
     ['keys/fakeServer.pem', true],
     ['keys/dummy.key', true],
