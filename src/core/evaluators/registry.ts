@@ -1,3 +1,7 @@
+import { composeCapabilities } from './compose/capabilities.js';
+import { composeDockerSocket } from './compose/docker-socket.js';
+import { composeHostNamespaces } from './compose/host-namespaces.js';
+import { composePrivileged } from './compose/privileged.js';
 import { inputProblems } from './core/input-problems.js';
 import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
@@ -138,6 +142,10 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   k8sReadOnlyRootFs,
   k8sHostPort,
   k8sCapabilities,
+  composePrivileged,
+  composeHostNamespaces,
+  composeDockerSocket,
+  composeCapabilities,
   k8sSeccomp,
   k8sRbac,
   terraformAttribute,

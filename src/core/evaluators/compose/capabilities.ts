@@ -1,0 +1,79 @@
+import {
+  composeServices,
+  describeService,
+  nodeAt,
+  serviceFinding,
+  serviceSetting,
+} from '../../parsers/compose.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { isPrivileged } from './privileged.js';
+
+interface Options {
+  /** Capabilities a service must not add (`ALL` included). */
+  forbiddenAdd: string[];
+}
+
+/** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
+function normalise(cap: unknown): string {
+  return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
+}
+
+/**
+ * `compose.capabilities`: Compose services whose `cap_add` lists a forbidden Linux capability, each
+ * reported at its entry (`CAP_` prefix and case ignored). A privileged service has every capability
+ * whatever it adds: `compose.privileged` reports it.
+ */
+export const composeCapabilities = defineEvaluator<Options>({
+  kind: 'compose.capabilities',
+  summary: 'Docker Compose services that add listed Linux capabilities with cap_add.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      forbiddenAdd: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        default: [],
+        description: 'Capabilities a service must not add (without the CAP_ prefix; ALL for all).',
+      },
+    },
+  },
+  evaluate({ options, workspace }) {
+    const forbidden = new Set(options.forbiddenAdd.map(normalise));
+    const findings: RawFinding[] = [];
+    for (const service of composeServices(workspace)) {
+      if (isPrivileged(serviceSetting(service, 'privileged')?.value)) continue;
+      const add = serviceSetting(service, 'cap_add');
+      if (!add || !Array.isArray(add.value)) continue;
+      add.value.forEach((cap, i) => {
+        const name = normalise(cap);
+        if (!forbidden.has(name)) return;
+        const entry = nodeAt(service.document, `${add.pointer}/${i}`, cap);
+        findings.push(
+          serviceFinding(
+            service,
+            entry,
+            `The ${describeService(service)} adds the ${name} capability`,
+            name === 'ALL'
+              ? 'it gets every Linux capability, close to running privileged.'
+              : `${name} reaches past the container's isolation (${EFFECTS[name] ?? 'a kernel power beyond the default set'}).`,
+            ['cap_add', name],
+          ),
+        );
+      });
+    }
+    return findings;
+  },
+});
+
+/** What the common capabilities give away, for the message. */
+const EFFECTS: Record<string, string> = {
+  SYS_ADMIN: 'mounts, namespaces and many kernel settings: close to full root on the host',
+  NET_ADMIN: 'it can reconfigure interfaces, routes and firewall rules of its network',
+  SYS_PTRACE: 'it can trace and read the memory of other processes it can see',
+  SYS_MODULE: 'it can load kernel modules into the host kernel',
+  DAC_READ_SEARCH: 'it can read any file past permission checks, and open host files by handle',
+  SYS_RAWIO: 'raw access to devices and I/O ports',
+  BPF: 'it can load eBPF programs into the host kernel',
+};

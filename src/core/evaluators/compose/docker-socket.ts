@@ -1,0 +1,80 @@
+import {
+  type ComposeNode,
+  composeServices,
+  describeService,
+  nodeAt,
+  serviceFinding,
+  serviceSetting,
+} from '../../parsers/compose.js';
+import { isMap } from '../../parsers/k8s.js';
+import type { RawFinding } from '../../types.js';
+import { NO_OPTIONS } from '../k8s/shared.js';
+import { defineEvaluator } from '../types.js';
+
+/**
+ * The host path a volume entry mounts: the source of the short syntax (`SOURCE:TARGET[:MODE]`), or
+ * the `source` of a long-syntax bind (`type: bind`). Undefined for named volumes and tmpfs.
+ */
+function bindSource(entry: unknown): string | undefined {
+  if (typeof entry === 'string') {
+    const colon = entry.indexOf(':');
+    return colon > 0 ? entry.slice(0, colon) : undefined;
+  }
+  if (
+    isMap(entry) &&
+    (entry.type === 'bind' || entry.type === undefined) &&
+    typeof entry.source === 'string'
+  ) {
+    return entry.source;
+  }
+  return undefined;
+}
+
+/**
+ * `/var/run/docker.sock`, `/run/docker.sock`, `/run/user/${UID}/docker.sock`, `//var/run/docker.sock`.
+ * A source that is a variable (`${DOCKER_SOCK:-/var/run/docker.sock}`) is not an absolute path: its
+ * value is not known, and it is not judged.
+ */
+export function isDockerSocket(source: string): boolean {
+  const path = source
+    .trim()
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/$/, '');
+  return path.startsWith('/') && path.endsWith('/docker.sock');
+}
+
+/**
+ * `compose.docker-socket`: Compose services that mount the Docker daemon's socket. Whoever talks to
+ * the socket drives the daemon, which runs as root: they can start a privileged container with the
+ * host's root filesystem mounted. A read-only mount (`:ro`) changes nothing: it only stops the socket
+ * file from being replaced, and the API behind it is still reachable.
+ */
+export const composeDockerSocket = defineEvaluator<Record<string, never>>({
+  kind: 'compose.docker-socket',
+  summary: "Docker Compose services that mount the Docker daemon's socket (short or long volume syntax).",
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    for (const service of composeServices(workspace)) {
+      const volumes = serviceSetting(service, 'volumes');
+      if (!volumes || !Array.isArray(volumes.value)) continue;
+      volumes.value.forEach((entry, i) => {
+        const source = bindSource(entry);
+        if (source === undefined || !isDockerSocket(source)) return;
+        const node: ComposeNode = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
+        findings.push(
+          serviceFinding(
+            service,
+            node,
+            `The ${describeService(service)} mounts the Docker socket ${source.trim()}`,
+            'whoever runs code in it drives the Docker daemon, which runs as root, and can start a privileged ' +
+              "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
+              'If it only reads container state, mount a socket proxy that allows just those API calls.',
+            ['docker.sock', source.trim()],
+          ),
+        );
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,41 @@
+import { composeServices, describeService, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import type { RawFinding } from '../../types.js';
+import { NO_OPTIONS } from '../k8s/shared.js';
+import { defineEvaluator } from '../types.js';
+
+/**
+ * `privileged: true`, or the string Compose reads as true. An interpolated value (`${PRIVILEGED}`) is
+ * not a literal and is never judged.
+ */
+export function isPrivileged(value: unknown): boolean {
+  if (value === true) return true;
+  return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+}
+
+/**
+ * `compose.privileged`: Compose services with `privileged: true`. Such a container gets every Linux
+ * capability and the host's devices, and runs without the seccomp and AppArmor profiles: code running
+ * in it is root on the Docker host.
+ */
+export const composePrivileged = defineEvaluator<Record<string, never>>({
+  kind: 'compose.privileged',
+  summary: 'Docker Compose services that run privileged.',
+  schema: NO_OPTIONS,
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    for (const service of composeServices(workspace)) {
+      const node = serviceSetting(service, 'privileged');
+      if (!node || !isPrivileged(node.value)) continue;
+      findings.push(
+        serviceFinding(
+          service,
+          node,
+          `The ${describeService(service)} runs privileged`,
+          "it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.",
+          ['privileged'],
+        ),
+      );
+    }
+    return findings;
+  },
+});

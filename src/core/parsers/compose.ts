@@ -1,0 +1,167 @@
+import { locationFromSpan } from '../location.js';
+import type { RawFinding } from '../types.js';
+import { defineSelector } from '../workspace/screens.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
+
+/**
+ * A model of Docker Compose files: the services of every compose file, each setting located in its
+ * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
+ * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
+ * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
+ * first, then in what it merges, as Compose does.
+ */
+
+/** `compose.yaml`, `compose.yml`, `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.override.yml`. */
+const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+
+/** The compose files of a tree, by name (see screens.ts). */
+export const COMPOSE_FILES = defineSelector('compose-files', (f) => {
+  if (f.includes('node_modules/')) return false;
+  return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
+});
+
+/** Bound on nested merge keys followed for one lookup (a merge of a merge of ...). */
+const MAX_MERGE_DEPTH = 10;
+
+const ORIGIN: NodeSpan = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** A value of a compose file, with where it sits and, for a value written elsewhere, where that is. */
+export interface ComposeNode<T = unknown> {
+  value: T;
+  pointer: string;
+  /** Where the value is reported: its own place, or the alias (`*name`, `<<: *name`) bringing it here. */
+  span: NodeSpan;
+  /** For a value reached through an anchor: the line where it is written and the anchor's name. */
+  definedAt?: { line: number; anchor: string };
+}
+
+/** One service of a compose file. */
+export interface ComposeService {
+  path: string;
+  document: YamlDocument;
+  name: string;
+  node: ComposeNode<Record<string, unknown>>;
+}
+
+/** A YAML mapping (not a sequence, not null). */
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The node at `pointer` of a compose document, located at the alias when it comes from an anchor. */
+export function nodeAt(document: YamlDocument, pointer: string, value: unknown): ComposeNode {
+  const origin = document.origin(pointer);
+  if (origin) {
+    return {
+      value,
+      pointer,
+      span: origin.alias,
+      definedAt: { line: origin.span.key?.line ?? origin.span.start.line, anchor: origin.anchor },
+    };
+  }
+  return { value, pointer, span: document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN };
+}
+
+/**
+ * The services of one compose file (cached per run). A compose file that does not parse is recorded
+ * as an input problem, reported once by the `unparsable-file` rule, unless it is a template (`{{ }}`),
+ * which is not meant to parse as it stands.
+ */
+export function readComposeServices(workspace: Workspace, file: string): ComposeService[] {
+  return workspace.memo('compose', file, () => {
+    const text = workspace.text(file);
+    if (text === undefined) return [];
+    const parsed = parseYaml(text);
+    if (!parsed.ok) {
+      if (!text.includes('{{')) workspace.reportProblem({ path: file, ...parsed.error });
+      return [];
+    }
+    const services: ComposeService[] = [];
+    for (const document of parsed.documents) {
+      const root = document.value;
+      if (!isMap(root) || !isMap(root.services)) continue;
+      for (const [name, value] of Object.entries(root.services)) {
+        if (!isMap(value)) continue;
+        const pointer = `/services/${escapePointerToken(name)}`;
+        services.push({
+          path: file,
+          document,
+          name,
+          node: nodeAt(document, pointer, value) as ComposeNode<Record<string, unknown>>,
+        });
+      }
+    }
+    return services;
+  });
+}
+
+/**
+ * Every service of every compose file of the workspace. The rule examined the files that hold a
+ * service: a compose file of networks and volumes only has nothing to judge.
+ */
+export function composeServices(workspace: Workspace): ComposeService[] {
+  const services = workspace.memo('compose-services', '', () =>
+    workspace.filesWhere(COMPOSE_FILES).flatMap((f) => readComposeServices(workspace, f)),
+  );
+  workspace.examineOnly(new Set(services.map((s) => s.path)));
+  return services;
+}
+
+/**
+ * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
+ * has it, as Compose resolves merge keys.
+ */
+export function serviceSetting(service: ComposeService, key: string): ComposeNode | undefined {
+  return lookup(service.document, service.node.pointer, service.node.value, key, 0);
+}
+
+function lookup(
+  document: YamlDocument,
+  pointer: string,
+  map: Record<string, unknown>,
+  key: string,
+  depth: number,
+): ComposeNode | undefined {
+  if (Object.hasOwn(map, key)) {
+    const p = `${pointer}/${escapePointerToken(key)}`;
+    return nodeAt(document, p, map[key]);
+  }
+  if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<')) return undefined;
+  const merged = map['<<'];
+  const sources = Array.isArray(merged)
+    ? merged.map((v, i) => [v, `/${i}`] as const)
+    : [[merged, ''] as const];
+  for (const [source, suffix] of sources) {
+    if (!isMap(source)) continue;
+    const found = lookup(document, `${pointer}/<<${suffix}`, source, key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** How a service is named in messages: `service "web"`. */
+export function describeService(service: ComposeService): string {
+  return `service "${service.name}"`;
+}
+
+/**
+ * A finding at a compose node, keyed by the service and the check (never a line). A value written in
+ * an anchor is reported where the service uses it, and the message says where it is written.
+ */
+export function serviceFinding(
+  service: ComposeService,
+  node: ComposeNode,
+  what: string,
+  effect: string,
+  keyParts: string[],
+): RawFinding {
+  const where = node.definedAt
+    ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
+    : '';
+  return {
+    message: `${what}${where}: ${effect}`,
+    location: locationFromSpan(service.path, node.span, false),
+    key: ['compose', service.name, ...keyParts].join('\u0000'),
+  };
+}

@@ -1,0 +1,263 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files write ${...} literally.
+import { afterAll, describe, expect, it } from 'vitest';
+import { composeCapabilities } from '../../src/core/evaluators/compose/capabilities.js';
+import { composeDockerSocket } from '../../src/core/evaluators/compose/docker-socket.js';
+import { composeHostNamespaces } from '../../src/core/evaluators/compose/host-namespaces.js';
+import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
+import type { Evaluator } from '../../src/core/evaluators/types.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
+import { at, cleanup, makeTree, run } from './kit.js';
+
+afterAll(cleanup);
+
+const CAPS = {
+  forbiddenAdd: ['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'DAC_READ_SEARCH'],
+};
+
+interface Case {
+  name: string;
+  evaluator: Evaluator<never>;
+  options?: Record<string, unknown>;
+  files: Record<string, string>;
+  /** `path:line:column message` of each finding, in order. */
+  expected: string[];
+}
+
+const SOCKET_EFFECT =
+  'whoever runs code in it drives the Docker daemon, which runs as root, and can start a privileged ' +
+  "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
+  'If it only reads container state, mount a socket proxy that allows just those API calls.';
+
+const cases: Case[] = [
+  {
+    name: 'privileged: written, merged from an anchor, and as the string "true"',
+    evaluator: composePrivileged as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-base: &base
+  privileged: true
+services:
+  a:
+    image: x
+    privileged: true
+  b:
+    <<: *base
+  c:
+    privileged: "True"
+`,
+    },
+    expected: [
+      `compose.yaml:6:17 The service "a" runs privileged: it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.`,
+      `compose.yaml:8:9 The service "b" runs privileged (set in the anchor &base at line 2): it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.`,
+      `compose.yaml:10:18 The service "c" runs privileged: it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.`,
+    ],
+  },
+  {
+    name: 'privileged: an own key wins over a merge, lists of merges, interpolation, other file names',
+    evaluator: composePrivileged as Evaluator<never>,
+    files: {
+      'docker-compose.dev.yml': `x-a: &a
+  privileged: true
+x-b: &b
+  privileged: false
+services:
+  own:
+    <<: *a
+    privileged: false
+  first-wins:
+    <<: [*b, *a]
+  var:
+    privileged: \${PRIV:-true}
+`,
+      'compose/services.yml': 'services:\n  x:\n    privileged: true\n',
+      'compose.yaml.j2': 'services:\n  x:\n    privileged: true\n',
+    },
+    expected: [],
+  },
+  {
+    name: 'host namespaces at each value; service:, container: and interpolation are not the host',
+    evaluator: composeHostNamespaces as Evaluator<never>,
+    files: {
+      'docker-compose.yml': `services:
+  a:
+    network_mode: host
+    pid: host
+    ipc: "host"
+    userns_mode: host
+  b:
+    network_mode: "service:a"
+    pid: "container:host-agent"
+    ipc: private
+  c:
+    network_mode: \${MODE}
+`,
+    },
+    expected: [
+      `docker-compose.yml:3:19 The service "a" sets network_mode: host: it uses the host's network stack: its ports bypass Docker's port mapping and firewall rules, and it reaches services bound to the host's localhost.`,
+      `docker-compose.yml:4:10 The service "a" sets pid: host: it sees every process on the host and, as root, can inspect or signal them.`,
+      `docker-compose.yml:5:11 The service "a" sets ipc: host: it shares the host's IPC namespace and can read other processes' shared memory.`,
+      `docker-compose.yml:6:18 The service "a" sets userns_mode: host: it opts out of the daemon's user-namespace remapping, so root in the container is root on the host.`,
+    ],
+  },
+  {
+    name: 'host namespaces: only the configured ones',
+    evaluator: composeHostNamespaces as Evaluator<never>,
+    options: { namespaces: ['pid'] },
+    files: { 'compose.yml': 'services:\n  a:\n    network_mode: host\n    pid: host\n' },
+    expected: [
+      'compose.yml:4:10 The service "a" sets pid: host: it sees every process on the host and, as root, can inspect or signal them.',
+    ],
+  },
+  {
+    name: 'docker socket: short syntax (read-only too), long syntax, run path, from an anchor',
+    evaluator: composeDockerSocket as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-sock: &sock
+  volumes:
+    - /run/docker.sock:/run/docker.sock
+services:
+  traefik:
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+      - ./conf:/conf
+  cadvisor:
+    volumes:
+      - type: bind
+        source: /var/run/docker.sock
+        target: /var/run/docker.sock
+        read_only: true
+  agent:
+    <<: *sock
+  rootless:
+    volumes:
+      - /run/user/\${UID}/docker.sock:/var/run/docker.sock
+`,
+    },
+    expected: [
+      `compose.yaml:7:9 The service "traefik" mounts the Docker socket /var/run/docker.sock: ${SOCKET_EFFECT}`,
+      `compose.yaml:11:9 The service "cadvisor" mounts the Docker socket /var/run/docker.sock: ${SOCKET_EFFECT}`,
+      `compose.yaml:16:9 The service "agent" mounts the Docker socket /run/docker.sock (set in the anchor &sock at line 3): ${SOCKET_EFFECT}`,
+      `compose.yaml:19:9 The service "rootless" mounts the Docker socket /run/user/\${UID}/docker.sock: ${SOCKET_EFFECT}`,
+    ],
+  },
+  {
+    name: 'docker socket: named volumes, other binds, tmpfs, interpolated sources, a socket as the target only',
+    evaluator: composeDockerSocket as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    volumes:
+      - docker.sock:/var/run/docker.sock
+      - \${DOCKER_HOST_SOCK}:/var/run/docker.sock
+      - /var/run:/host/run:ro
+      - /srv/docker.sock.d:/x
+      - type: volume
+        source: /var/run/docker.sock
+        target: /x
+      - type: tmpfs
+        target: /tmp
+      - /var/run/docker.sock
+`,
+    },
+    expected: [],
+  },
+  {
+    name: 'capabilities: each forbidden entry, CAP_ prefix and case ignored, merged from an anchor',
+    evaluator: composeCapabilities as Evaluator<never>,
+    options: CAPS,
+    files: {
+      'compose.yaml': `x-net: &net
+  cap_add: [NET_ADMIN]
+services:
+  vpn:
+    <<: *net
+  debug:
+    cap_add:
+      - CAP_SYS_PTRACE
+      - chown
+      - all
+`,
+    },
+    expected: [
+      `compose.yaml:5:9 The service "vpn" adds the NET_ADMIN capability (set in the anchor &net at line 2): NET_ADMIN reaches past the container's isolation (it can reconfigure interfaces, routes and firewall rules of its network).`,
+      `compose.yaml:8:9 The service "debug" adds the SYS_PTRACE capability: SYS_PTRACE reaches past the container's isolation (it can trace and read the memory of other processes it can see).`,
+      `compose.yaml:10:9 The service "debug" adds the ALL capability: it gets every Linux capability, close to running privileged.`,
+    ],
+  },
+  {
+    name: 'capabilities: privileged services, interpolated entries and a scalar cap_add are left alone',
+    evaluator: composeCapabilities as Evaluator<never>,
+    options: CAPS,
+    files: {
+      'compose.yaml': `services:
+  a:
+    privileged: true
+    cap_add: [SYS_ADMIN]
+  b:
+    cap_add: ["\${EXTRA_CAP}"]
+  c:
+    cap_add: SYS_ADMIN
+`,
+    },
+    expected: [],
+  },
+];
+
+describe('compose evaluators', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const findings = await run(c.evaluator, c.options ?? {}, c.files);
+    expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(c.expected);
+  });
+
+  it('keys a finding by service and check, never by line', async () => {
+    const [a] = await run(
+      composeDockerSocket,
+      {},
+      {
+        'compose.yaml': 'services:\n  a:\n    volumes: [/var/run/docker.sock:/s]\n',
+      },
+    );
+    const [b] = await run(
+      composeDockerSocket,
+      {},
+      {
+        'compose.yaml': '# moved\n\nservices:\n  a:\n    volumes:\n      - /var/run/docker.sock:/s\n',
+      },
+    );
+    expect(a!.key).toBe(b!.key);
+  });
+
+  it('records a broken compose file once as an input problem, but not a template', async () => {
+    const files = {
+      'compose.yaml': 'services:\n  a:\n    privileged: true\n   bad: [\n',
+      'deploy/docker-compose.yml': 'services:\n  a:\n    image: {{ image }}\n  : x\n',
+    };
+    const workspace = new Workspace(makeTree(files), { files: Object.keys(files) });
+    expect(await run(composePrivileged, {}, workspace)).toEqual([]);
+    expect(await run(composeDockerSocket, {}, workspace)).toEqual([]);
+    expect(workspace.inputProblems().map((p) => p.path)).toEqual(['compose.yaml']);
+  });
+
+  it('takes hostile input (an alias bomb, deep nesting, non-map services) as nothing to judge', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
+    const files = {
+      'compose.yaml': `${bomb.join('\n')}\nservices:\n  a:\n    privileged: true\n`,
+      'b/compose.yaml': `services:\n  a: ${'['.repeat(500)}${']'.repeat(500)}\n`,
+      'c/compose.yaml': 'services: [privileged]\n',
+      'd/compose.yaml': 'services:\n  a: null\n  b: [1]\n  constructor:\n    privileged: false\n',
+    };
+    const workspace = new Workspace(makeTree(files), { files: Object.keys(files) });
+    expect(await run(composePrivileged, {}, workspace)).toEqual([]);
+    expect(
+      workspace
+        .inputProblems()
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(['b/compose.yaml', 'compose.yaml']);
+  });
+});
