@@ -24,7 +24,7 @@ interface Case {
 }
 
 const SOCKET_EFFECT =
-  'whoever runs code in it drives the Docker daemon, which runs as root, and can start a privileged ' +
+  'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
   "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
   'If it only reads container state, mount a socket proxy that allows just those API calls.';
 

@@ -45,7 +45,7 @@ export function isDockerSocket(source: string): boolean {
 
 /**
  * `compose.docker-socket`: Compose services that mount the Docker daemon's socket. Whoever talks to
- * the socket drives the daemon, which runs as root: they can start a privileged container with the
+ * the socket drives the daemon, root unless it runs rootless: they can start a privileged container with the
  * host's root filesystem mounted. A read-only mount (`:ro`) changes nothing: it only stops the socket
  * file from being replaced, and the API behind it is still reachable.
  */
@@ -67,7 +67,7 @@ export const composeDockerSocket = defineEvaluator<Record<string, never>>({
             service,
             node,
             `The ${describeService(service)} mounts the Docker socket ${source.trim()}`,
-            'whoever runs code in it drives the Docker daemon, which runs as root, and can start a privileged ' +
+            'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
               "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
               'If it only reads container state, mount a socket proxy that allows just those API calls.',
             ['docker.sock', source.trim()],
