@@ -4744,8 +4744,8 @@ function isStrings(v) {
     return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 156 modules
-var registry = __nccwpck_require__(9320);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 161 modules
+var registry = __nccwpck_require__(7752);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -5238,17 +5238,28 @@ const DEFAULT_PERSONA = 'regular';
 /** Extensions of key, certificate and keystore files. */
 const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
 /** Words that name test material; as a key file's first or last word, the key is a fixture. */
-const TEST_WORDS = '{test,Test,TEST,fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+const FIXTURE_WORDS = '{fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+const TEST = '{test,Test,TEST}';
+/** What a key file named after "test" holds, when the name says it is the test's own key. */
+const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
 /**
  * Key and certificate files whose own name says they are test material, wherever they are
  * (`internal/http/testkey.pem` beside the `http_test.go` that reads it, `dummy-ca.crt`,
- * `server-fake.key`): the name starts with a test word, or ends with one after `-`, `_` or `.`.
- * `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the word. Only key files:
- * a `test.yml` workflow is what runs the tests, not their data.
+ * `server-fake.key`): the name starts with fake, dummy, example or sample, or ends with one after
+ * `-`, `_` or `.`. "test" also names environments and their hosts (`test-server.key`,
+ * `api.test.pem` are often a test environment's real keys), so it counts only as the whole name
+ * (`test.pem`), before what a key file holds (`testkey.pem`, `test-cert.key`, `test_ca.crt`), in a
+ * test helper's CamelCase name (`TestServer.crt`) or as the `_test` suffix of a test file's name
+ * (`server_test.pem`). `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the
+ * word. Only key files: a `test.yml` workflow is what runs the tests, not their data.
  */
 const TEST_KEY_NAMES = [
-    `**/${TEST_WORDS}*.${KEY_FILE_EXTENSIONS}`,
-    `**/*[-_.]${TEST_WORDS}.${KEY_FILE_EXTENSIONS}`,
+    `**/${FIXTURE_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+    `**/*[-_.]${FIXTURE_WORDS}.${KEY_FILE_EXTENSIONS}`,
+    `**/${TEST}.${KEY_FILE_EXTENSIONS}`,
+    `**/${TEST}{,-,_}${KEY_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+    `**/Test[A-Z]*.${KEY_FILE_EXTENSIONS}`,
+    `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
 ];
 /**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
@@ -14103,7 +14114,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9320);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7752);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -15997,7 +16008,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9320:
+/***/ 7752:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16007,8 +16018,819 @@ __nccwpck_require__.d(__webpack_exports__, {
   s: () => (/* binding */ getEvaluator)
 });
 
+// EXTERNAL MODULE: ./lib/core/location.js
+var core_location = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
+// EXTERNAL MODULE: ./lib/core/workspace/yaml.js
+var yaml = __nccwpck_require__(2686);
+;// CONCATENATED MODULE: ./lib/core/parsers/compose.js
+
+
+
+/**
+ * A model of Docker Compose files: the services of every compose file, each setting located in its
+ * source. Compose files are found by name (`compose.yaml`, `docker-compose.yml`, and their
+ * `compose.<name>.yaml` overrides), anywhere. Compose expands YAML merge keys (`<<: *defaults`), which
+ * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
+ * first, then in what it merges, as Compose does.
+ */
+/** `compose.yaml`, `compose.yml`, `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.override.yml`. */
+const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+/** The compose files of a tree, by name (see screens.ts). */
+const COMPOSE_FILES = (0,screens/* defineSelector */.xf)('compose-files', (f) => {
+    if (f.includes('node_modules/'))
+        return false;
+    return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
+});
+/** Bound on nested merge keys followed for one lookup (a merge of a merge of ...). */
+const MAX_MERGE_DEPTH = 10;
+const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** A YAML mapping (not a sequence, not null). */
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The node at `pointer` of a compose document, located at the alias when it comes from an anchor. */
+function nodeAt(document, pointer, value) {
+    const origin = document.origin(pointer);
+    if (origin) {
+        return {
+            value,
+            pointer,
+            span: origin.alias,
+            definedAt: { line: origin.span.key?.line ?? origin.span.start.line, anchor: origin.anchor },
+        };
+    }
+    return { value, pointer, span: document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN };
+}
+/**
+ * The services of one compose file (cached per run). A compose file that does not parse is recorded
+ * as an input problem, reported once by the `unparsable-file` rule, unless it is a template (`{{ }}`),
+ * which is not meant to parse as it stands.
+ */
+function readComposeServices(workspace, file) {
+    return workspace.memo('compose', file, () => {
+        const text = workspace.text(file);
+        if (text === undefined)
+            return [];
+        const parsed = (0,yaml/* parseYaml */.hN)(text);
+        if (!parsed.ok) {
+            if (!text.includes('{{'))
+                workspace.reportProblem({ path: file, ...parsed.error });
+            return [];
+        }
+        const services = [];
+        for (const document of parsed.documents) {
+            const root = document.value;
+            if (!isMap(root) || !isMap(root.services))
+                continue;
+            for (const [name, value] of Object.entries(root.services)) {
+                if (!isMap(value))
+                    continue;
+                const pointer = `/services/${(0,yaml/* escapePointerToken */.uC)(name)}`;
+                services.push({
+                    path: file,
+                    document,
+                    name,
+                    node: nodeAt(document, pointer, value),
+                });
+            }
+        }
+        return services;
+    });
+}
+/**
+ * Every service of every compose file of the workspace. The rule examined the files that hold a
+ * service: a compose file of networks and volumes only has nothing to judge.
+ */
+function composeServices(workspace) {
+    const services = workspace.memo('compose-services', '', () => workspace.filesWhere(COMPOSE_FILES).flatMap((f) => readComposeServices(workspace, f)));
+    workspace.examineOnly(new Set(services.map((s) => s.path)));
+    return services;
+}
+/**
+ * A setting of a service: its own key, else the first merge source (`<<: *a` or `<<: [*a, *b]`) that
+ * has it, as Compose resolves merge keys.
+ */
+function serviceSetting(service, key) {
+    return lookup(service.document, service.node.pointer, service.node.value, key, 0);
+}
+function lookup(document, pointer, map, key, depth) {
+    if (Object.hasOwn(map, key)) {
+        const p = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(key)}`;
+        return nodeAt(document, p, map[key]);
+    }
+    if (depth >= MAX_MERGE_DEPTH || !Object.hasOwn(map, '<<'))
+        return undefined;
+    const merged = map['<<'];
+    const sources = Array.isArray(merged)
+        ? merged.map((v, i) => [v, `/${i}`])
+        : [[merged, '']];
+    for (const [source, suffix] of sources) {
+        if (!isMap(source))
+            continue;
+        const found = lookup(document, `${pointer}/<<${suffix}`, source, key, depth + 1);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** How a service is named in messages: `service "web"`. */
+function describeService(service) {
+    return `service "${service.name}"`;
+}
+/**
+ * A finding at a compose node, keyed by the service and the check (never a line). A value written in
+ * an anchor is reported where the service uses it, and the message says where it is written.
+ */
+function serviceFinding(service, node, what, effect, keyParts) {
+    const where = node.definedAt
+        ? ` (set in the anchor &${node.definedAt.anchor} at line ${node.definedAt.line})`
+        : '';
+    return {
+        message: `${what}${where}: ${effect}`,
+        location: (0,core_location/* locationFromSpan */.Cx)(service.path, node.span, false),
+        key: ['compose', service.name, ...keyParts].join('\u0000'),
+    };
+}
+
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
 var types = __nccwpck_require__(3703);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/core/parsers/k8s-files.js
+
+
+/**
+ * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
+ * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
+ * base, so a missing field there is not missing from the result), named by a kustomization or, in a
+ * kustomize tree, shaped like a patch.
+ */
+/** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
+const HELM_TEMPLATE = {
+    kind: 'Helm chart template',
+    reason: 'rendered at install time: check the output of helm template',
+};
+/** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
+const KUSTOMIZE_PATCH = {
+    kind: 'kustomize patch',
+    reason: 'merged into their base, which is checked',
+};
+const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
+/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
+function isHelmTemplate(workspace, file) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+        if (parts[i] !== 'templates')
+            continue;
+        const chart = parts.slice(0, i).join('/');
+        if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
+            return true;
+    }
+    return false;
+}
+/** True for a file that a kustomization in the workspace applies as a patch. */
+function excludedByKustomize(workspace, file) {
+    return kustomizeRefs(workspace).patches.has(file);
+}
+/**
+ * True for a file that a kustomization lists among its `resources`: kustomize applies it, completed
+ * by its transformers (`labels`/`commonLabels` add the selector a Deployment lacks), so it is judged
+ * whatever its shape, and a change cannot pass a resource off as a patch by dropping a field.
+ */
+function kustomizeResource(workspace, file) {
+    return kustomizeRefs(workspace).resources.has(file);
+}
+/**
+ * True for a file in a directory that a kustomization builds, or below one: where a file shaped like a
+ * patch is one, whether a kustomization names it or a build step adds it (`kustomize edit add patch`).
+ */
+function inKustomizeTree(workspace, file) {
+    const dirs = workspace.memo('k8s-kustomize-dirs', '', () => {
+        return new Set(workspace.glob(KUSTOMIZATION_GLOBS).map((k) => external_node_path_.posix.dirname(k)));
+    });
+    for (let dir = external_node_path_.posix.dirname(file);; dir = external_node_path_.posix.dirname(dir)) {
+        if (dirs.has(dir))
+            return true;
+        if (dir === '.')
+            return false;
+    }
+}
+/**
+ * Paths (relative to the root) of the patch files and of the resource files named by every
+ * kustomization, computed once.
+ */
+function kustomizeRefs(workspace) {
+    return workspace.memo('k8s-kustomize-refs', '', () => {
+        const patches = new Set();
+        const resources = new Set();
+        for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
+            const text = workspace.text(file);
+            if (text === undefined)
+                continue;
+            // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
+            const parsed = (0,yaml/* parseYaml */.hN)(text);
+            const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
+            if (typeof doc !== 'object' || doc === null)
+                continue;
+            const dir = external_node_path_.posix.dirname(file);
+            const add = (set, ref) => {
+                const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref));
+                if (!resolved.startsWith('../'))
+                    set.add(resolved);
+            };
+            for (const ref of patchRefs(doc))
+                add(patches, ref);
+            for (const ref of resourceRefs(doc))
+                add(resources, ref);
+        }
+        return { patches, resources };
+    });
+}
+/** The files (not remote URLs) a kustomization lists under `resources` (and the older `bases`). */
+function resourceRefs(kustomization) {
+    const refs = [];
+    for (const key of ['resources', 'bases']) {
+        const list = kustomization[key];
+        if (!Array.isArray(list))
+            continue;
+        for (const r of list)
+            if (typeof r === 'string' && !r.includes('\n') && !r.includes('://'))
+                refs.push(r);
+    }
+    return refs;
+}
+function patchRefs(kustomization) {
+    const refs = [];
+    const merge = kustomization.patchesStrategicMerge;
+    if (Array.isArray(merge))
+        for (const p of merge)
+            if (typeof p === 'string' && !p.includes('\n'))
+                refs.push(p);
+    for (const key of ['patches', 'patchesJson6902']) {
+        const list = kustomization[key];
+        if (!Array.isArray(list))
+            continue;
+        for (const p of list) {
+            if (typeof p === 'object' && p !== null && typeof p.path === 'string') {
+                refs.push(p.path);
+            }
+        }
+    }
+    return refs;
+}
+
+;// CONCATENATED MODULE: ./lib/core/parsers/k8s.js
+
+
+
+/**
+ * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
+ * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
+ * containers. Values keep their JSON pointer and source span so an audit reports the exact line.
+ * Files that are not manifests are never reported as unparsable: most YAML in a repository is
+ * something else, and Helm templates are not YAML until rendered.
+ */
+/** Where manifests may live: anywhere, as YAML or JSON. */
+const K8S_GLOBS = ['**/*.yaml', '**/*.yml', '**/*.json'];
+/** JSON files that are never manifests and can be large: not even read. */
+const NOT_MANIFESTS = [
+    '**/package.json',
+    '**/package-lock.json',
+    '**/composer.{json,lock}',
+    '**/tsconfig*.json',
+    '**/*.min.json',
+    '**/.vscode/**',
+    '**/node_modules/**',
+];
+/** Where each workload kind keeps its pod spec, by API group (`""` is the core group). */
+const POD_SPEC_PATHS = new Map(Object.entries({
+    Pod: { groups: [''], path: ['spec'] },
+    PodTemplate: { groups: [''], path: ['template', 'spec'] },
+    ReplicationController: { groups: [''], path: ['spec', 'template', 'spec'] },
+    Deployment: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    StatefulSet: { groups: ['apps'], path: ['spec', 'template', 'spec'] },
+    DaemonSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    ReplicaSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
+    Job: { groups: ['batch'], path: ['spec', 'template', 'spec'] },
+    CronJob: { groups: ['batch'], path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
+    // OpenShift (its legacy manifests use the core group's `v1`) and Argo Rollouts.
+    DeploymentConfig: { groups: ['apps.openshift.io', ''], path: ['spec', 'template', 'spec'] },
+    Rollout: { groups: ['argoproj.io'], path: ['spec', 'template', 'spec'] },
+}));
+/** Kinds that hold other objects: a List's `items`, an OpenShift Template's `objects`. */
+const CONTAINER_KINDS = { Template: 'objects' };
+/** The kinds whose pod spec this model finds. */
+const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
+const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'];
+/** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
+const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
+const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
+/**
+ * JSON manifests are indented, so their keys may be anywhere on a line; their `apiVersion` is a string
+ * such as "v1" or "apps/v1". That spares parsing OpenAPI documents and JSON schemas, where it is an
+ * object describing the field.
+ */
+const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
+const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
+const k8s_ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
+function looksLikeManifest(file, text) {
+    return file.endsWith('.json')
+        ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
+        : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
+}
+/** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
+const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
+/**
+ * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
+ * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree and not
+ * listed among a kustomization's resources: outside one, such a shape is judged as written). Those are left out of the asking rule's scope (see
+ * `Workspace.leaveOut`), so its report says so.
+ */
+function k8sManifestPaths(workspace) {
+    const paths = [];
+    for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
+        if (isHelmTemplate(workspace, f))
+            workspace.leaveOut(f, HELM_TEMPLATE);
+        else if (excludedByKustomize(workspace, f) ||
+            (inKustomizeTree(workspace, f) &&
+                !kustomizeResource(workspace, f) &&
+                isPatchFile(readK8sObjects(workspace, f))))
+            workspace.leaveOut(f, KUSTOMIZE_PATCH);
+        else
+            paths.push(f);
+    }
+    return paths;
+}
+/**
+ * A file of patches: it holds a workload that is a patch fragment and no complete one. A file mixing
+ * both is judged whole, since its complete workloads are applied as they stand.
+ */
+function isPatchFile(objects) {
+    const workloads = objects.filter((o) => POD_SPEC_PATHS.get(o.kind)?.groups.includes(apiGroup(o.apiVersion)));
+    return workloads.length > 0 && workloads.every(isPatchFragment);
+}
+/** The apps/v1 controllers whose `spec.selector` the API requires (older groups defaulted it). */
+const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/**
+ * Whether a workload cannot be applied alone, so it is a strategic-merge patch that kustomize merges
+ * into a complete base, even when no kustomization in the repository names it (operators add patches
+ * at build time with `kustomize edit add patch`). Decided by shape, as the API server would reject
+ * it: an apps/v1 controller without `spec.selector`, a pod spec without containers, or a container
+ * without an `image` (a Job's selector is generated and a Pod has none, so only the containers tell
+ * for them). A container lacking its image under a present selector is rejected all the same: the
+ * file is a patch that also restates the selector, or broken; either way nothing runs it as written.
+ */
+function isPatchFragment(object) {
+    if (object.apiVersion === 'apps/v1' &&
+        SELECTOR_REQUIRED.has(object.kind) &&
+        !k8s_isMap(childAt(object, object.node, 'spec', 'selector')?.value)) {
+        return true;
+    }
+    const pod = podSpecOf(object);
+    if (!pod)
+        return false;
+    const containers = pod.node.value.containers;
+    if (!Array.isArray(containers) || containers.length === 0)
+        return true;
+    return containersOf(pod).some((c) => {
+        const image = c.node.value.image;
+        return typeof image !== 'string' || image === '';
+    });
+}
+/**
+ * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
+ * that looks like a manifest but does not parse is recorded as an input problem, so the
+ * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
+ */
+function readK8sObjects(workspace, file) {
+    return workspace.memo('k8s', file, () => {
+        const text = workspace.text(file);
+        if (text === undefined)
+            return [];
+        if (!looksLikeManifest(file, text))
+            return [];
+        const parsed = (0,yaml/* parseYaml */.hN)(text);
+        if (!parsed.ok) {
+            // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
+            // file is not meant to parse as it stands.
+            if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
+                workspace.reportProblem({ path: file, ...parsed.error });
+            return [];
+        }
+        return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
+    });
+}
+/** Every object of every manifest in the workspace, in index and source order. */
+function k8sObjects(workspace) {
+    // Every Kubernetes rule asks; the file walk is done once per run.
+    return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)));
+}
+function objectsIn(path, document, pointer, value, depth) {
+    if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
+        return [];
+    const node = { value, pointer, span: spanOf(document, pointer) };
+    // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
+    // neither nests, so one level is enough.
+    const member = value.kind.endsWith('List') ? 'items' : CONTAINER_KINDS[value.kind];
+    const members = member === undefined ? undefined : value[member];
+    if (member !== undefined && Array.isArray(members) && depth === 0) {
+        return members.flatMap((item, i) => objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1));
+    }
+    const object = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
+    if (k8s_isMap(value.metadata) && typeof value.metadata.name === 'string')
+        object.name = value.metadata.name;
+    return [object];
+}
+/** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group ""). */
+function apiGroup(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+/** The pod spec of a workload object, or undefined for other kinds (and custom resources). */
+function podSpecOf(object) {
+    // A Map, not an object: `kind: constructor` must not find Object.prototype.
+    const known = POD_SPEC_PATHS.get(object.kind);
+    if (!known?.groups.includes(apiGroup(object.apiVersion)))
+        return undefined;
+    const node = childAt(object, object.node, ...known.path);
+    return node && k8s_isMap(node.value) ? { object, node: node } : undefined;
+}
+/** The metadata of the pod a spec describes (`spec.template.metadata`, or a Pod's own `metadata`). */
+function podMetadata(pod) {
+    const pointer = pod.node.pointer.replace(/\/spec$/, '/metadata');
+    const tokens = pointer
+        .split('/')
+        .slice(1)
+        .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
+    const node = childAt(pod.object, { value: pod.object.document.value, pointer: '', span: pod.node.span }, ...tokens);
+    return node && k8s_isMap(node.value) ? node : undefined;
+}
+/** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
+function containersOf(pod, groups = CONTAINER_GROUPS) {
+    const out = [];
+    for (const group of CONTAINER_GROUPS) {
+        if (!groups.includes(group))
+            continue;
+        const list = pod.node.value[group];
+        if (!Array.isArray(list))
+            continue;
+        list.forEach((value, index) => {
+            if (!k8s_isMap(value))
+                return;
+            const pointer = `${pod.node.pointer}/${group}/${index}`;
+            const name = typeof value.name === 'string' ? value.name : `#${index}`;
+            out.push({
+                pod,
+                group,
+                index,
+                name,
+                node: { value, pointer, span: spanOf(pod.object.document, pointer) },
+            });
+        });
+    }
+    return out;
+}
+/** Every pod spec of the workspace's workloads. */
+function podSpecs(workspace) {
+    return k8sObjects(workspace).flatMap((o) => {
+        const pod = podSpecOf(o);
+        return pod ? [pod] : [];
+    });
+}
+/** The value under `base` at `tokens`, or undefined when any step is missing. */
+function childAt(object, base, ...tokens) {
+    let value = base.value;
+    let pointer = base.pointer;
+    for (const token of tokens) {
+        if (k8s_isMap(value) && typeof token === 'string' && Object.hasOwn(value, token))
+            value = value[token];
+        else if (Array.isArray(value) && typeof token === 'number' && token < value.length)
+            value = value[token];
+        else
+            return undefined;
+        pointer += `/${(0,yaml/* escapePointerToken */.uC)(token)}`;
+    }
+    return { value, pointer, span: spanOf(object.document, pointer) };
+}
+/** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
+function describeObject(object) {
+    return object.name ? `${object.kind} "${object.name}"` : object.kind;
+}
+/** Like {@link describeObject}, with the container: `container "app" of Deployment "web"`. */
+function describeContainer(c) {
+    const group = c.group === 'containers'
+        ? 'container'
+        : c.group === 'initContainers'
+            ? 'init container'
+            : 'ephemeral container';
+    return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
+}
+/** A stable key for a finding: file-independent content, never a line number. */
+function occurrenceKey(object, ...parts) {
+    return [object.kind, object.name ?? '', ...parts].join('\u0000');
+}
+function spanOf(document, pointer) {
+    // A value that only exists through an alias or merge key has no span of its own.
+    return document.span(pointer) ?? document.nearestSpan(pointer) ?? k8s_ORIGIN;
+}
+/** A YAML mapping (not a sequence, not null). */
+function k8s_isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
+
+
+/**
+ * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
+ * lookups with pod-level inheritance, and findings located at a manifest value.
+ */
+/**
+ * Every Kubernetes rule reads every manifest (one shared parse), but judges only its subjects: it
+ * examined the files that hold one, so a rule about containers over a tree of ConfigMaps and Services,
+ * or an RBAC rule over manifests without roles, has nothing to pass on (its control is not assessed).
+ */
+function examineObjects(workspace, subjects) {
+    const files = new Set();
+    for (const s of subjects)
+        files.add('object' in s ? s.object.path : s.path);
+    workspace.examineOnly(files);
+}
+/**
+ * The pod specs of the workspace's workloads, for a rule that judges pods or containers: the rule
+ * examined the files that hold them (workloads, pods, pod templates), not every manifest it read.
+ */
+function examinedPods(workspace) {
+    const pods = podSpecs(workspace);
+    examineObjects(workspace, pods);
+    return pods;
+}
+/** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
+function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
+    for (const pod of pods)
+        for (const c of containersOf(pod))
+            visit(c);
+}
+/** `securityContext.<key>` of a container, when set. */
+function containerSetting(c, key) {
+    return childAt(c.pod.object, c.node, 'securityContext', key);
+}
+/** `securityContext.<key>` of a pod spec, when set. */
+function podSetting(pod, key) {
+    return childAt(pod.object, pod.node, 'securityContext', key);
+}
+/**
+ * Where to ask for a setting that is missing from a container: its `securityContext` key when it has
+ * one (the line to add it under), else the container itself.
+ */
+function missingSettingAt(c) {
+    const sc = childAt(c.pod.object, c.node, 'securityContext');
+    return sc && k8s_isMap(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
+}
+/** True when a pod declares that it runs on Windows nodes, where Linux user ids do not apply. */
+function isWindowsPod(pod) {
+    const os = childAt(pod.object, pod.node, 'os', 'name');
+    return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
+}
+/** A finding at a manifest node; `keyParts` identify the occurrence independently of its line. */
+function findingAt(c, node, message, keyParts, anchor = 'value') {
+    const location = anchor === 'start'
+        ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
+        : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
+    return { message, location, key: occurrenceKey(c.object, ...keyParts) };
+}
+/** {@link findingAt} for a container-level node. */
+function containerFinding(c, node, message, check, anchor = 'value') {
+    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor);
+}
+/** The empty options schema of an evaluator that takes none. */
+const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/privileged.js
+
+
+
+/**
+ * `privileged: true`, or the string Compose reads as true. An interpolated value (`${PRIVILEGED}`) is
+ * not a literal and is never judged.
+ */
+function isPrivileged(value) {
+    if (value === true)
+        return true;
+    return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+}
+/**
+ * `compose.privileged`: Compose services with `privileged: true`. Such a container gets every Linux
+ * capability and the host's devices, and runs without the seccomp and AppArmor profiles: code running
+ * in it is root on the Docker host.
+ */
+const composePrivileged = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.privileged',
+    summary: 'Docker Compose services that run privileged.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            const node = serviceSetting(service, 'privileged');
+            if (!node || !isPrivileged(node.value))
+                continue;
+            findings.push(serviceFinding(service, node, `The ${describeService(service)} runs privileged`, "it gets every capability and the host's devices, so whoever runs code in it controls the Docker host.", ['privileged']));
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/capabilities.js
+
+
+
+/** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
+function normalise(cap) {
+    return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
+}
+/**
+ * `compose.capabilities`: Compose services whose `cap_add` lists a forbidden Linux capability, each
+ * reported at its entry (`CAP_` prefix and case ignored). A privileged service has every capability
+ * whatever it adds: `compose.privileged` reports it.
+ */
+const composeCapabilities = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.capabilities',
+    summary: 'Docker Compose services that add listed Linux capabilities with cap_add.',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            forbiddenAdd: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                default: [],
+                description: 'Capabilities a service must not add (without the CAP_ prefix; ALL for all).',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const forbidden = new Set(options.forbiddenAdd.map(normalise));
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
+                continue;
+            const add = serviceSetting(service, 'cap_add');
+            if (!add || !Array.isArray(add.value))
+                continue;
+            add.value.forEach((cap, i) => {
+                const name = normalise(cap);
+                if (!forbidden.has(name))
+                    return;
+                const entry = nodeAt(service.document, `${add.pointer}/${i}`, cap);
+                findings.push(serviceFinding(service, entry, `The ${describeService(service)} adds the ${name} capability`, name === 'ALL'
+                    ? 'it gets every Linux capability, close to running privileged.'
+                    : `${name} reaches past the container's isolation (${EFFECTS[name] ?? 'a kernel power beyond the default set'}).`, ['cap_add', name]));
+            });
+        }
+        return findings;
+    },
+});
+/** What the common capabilities give away, for the message. */
+const EFFECTS = {
+    SYS_ADMIN: 'mounts, namespaces and many kernel settings: close to full root on the host',
+    NET_ADMIN: 'it can reconfigure interfaces, routes and firewall rules of its network',
+    SYS_PTRACE: 'it can trace and read the memory of other processes it can see',
+    SYS_MODULE: 'it can load kernel modules into the host kernel',
+    DAC_READ_SEARCH: 'it can read any file past permission checks, and open host files by handle',
+    SYS_RAWIO: 'raw access to devices and I/O ports',
+    BPF: 'it can load eBPF programs into the host kernel',
+};
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/docker-socket.js
+
+
+
+
+/**
+ * The host path a volume entry mounts: the source of the short syntax (`SOURCE:TARGET[:MODE]`), or
+ * the `source` of a long-syntax bind (`type: bind`). Undefined for named volumes and tmpfs.
+ */
+function bindSource(entry) {
+    if (typeof entry === 'string') {
+        const colon = entry.indexOf(':');
+        return colon > 0 ? entry.slice(0, colon) : undefined;
+    }
+    if (k8s_isMap(entry) &&
+        (entry.type === 'bind' || entry.type === undefined) &&
+        typeof entry.source === 'string') {
+        return entry.source;
+    }
+    return undefined;
+}
+/**
+ * `/var/run/docker.sock`, `/run/docker.sock`, `/run/user/${UID}/docker.sock`, `//var/run/docker.sock`.
+ * A source that is a variable (`${DOCKER_SOCK:-/var/run/docker.sock}`) is not an absolute path: its
+ * value is not known, and it is not judged.
+ */
+function isDockerSocket(source) {
+    const path = source
+        .trim()
+        .replace(/\/{2,}/g, '/')
+        .replace(/\/$/, '');
+    return path.startsWith('/') && path.endsWith('/docker.sock');
+}
+/**
+ * `compose.docker-socket`: Compose services that mount the Docker daemon's socket. Whoever talks to
+ * the socket drives the daemon, root unless it runs rootless: they can start a privileged container with the
+ * host's root filesystem mounted. A read-only mount (`:ro`) changes nothing: it only stops the socket
+ * file from being replaced, and the API behind it is still reachable.
+ */
+const composeDockerSocket = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.docker-socket',
+    summary: "Docker Compose services that mount the Docker daemon's socket (short or long volume syntax).",
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            const volumes = serviceSetting(service, 'volumes');
+            if (!volumes || !Array.isArray(volumes.value))
+                continue;
+            volumes.value.forEach((entry, i) => {
+                const source = bindSource(entry);
+                if (source === undefined || !isDockerSocket(source))
+                    return;
+                const node = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
+                findings.push(serviceFinding(service, node, `The ${describeService(service)} mounts the Docker socket ${source.trim()}`, 'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
+                    "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
+                    'If it only reads container state, mount a socket proxy that allows just those API calls.', ['docker.sock', source.trim()]));
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/host-namespaces.js
+
+
+const FIELDS = {
+    network: {
+        field: 'network_mode',
+        effect: "it uses the host's network stack: its ports bypass Docker's port mapping and firewall rules, and it reaches services bound to the host's localhost",
+    },
+    pid: {
+        field: 'pid',
+        effect: 'it sees every process on the host and, as root, can inspect or signal them',
+    },
+    ipc: {
+        field: 'ipc',
+        effect: "it shares the host's IPC namespace and can read other processes' shared memory",
+    },
+    userns: {
+        field: 'userns_mode',
+        effect: "it opts out of the daemon's user-namespace remapping, so root in the container is root on the host",
+    },
+    uts: {
+        field: 'uts',
+        effect: "it shares the host's hostname and domain name, which it can change with the right capability",
+    },
+};
+/**
+ * `compose.host-namespaces`: Compose services that share a namespace of the Docker host
+ * (`network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host`), which removes the isolation
+ * between the container and the host. Interpolated values (`${NET_MODE}`) are not judged.
+ */
+const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.host-namespaces',
+    summary: 'Docker Compose services that share a host namespace (network_mode, pid, ipc or userns_mode: host).',
+    schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+            namespaces: {
+                type: 'array',
+                items: { enum: ['network', 'pid', 'ipc', 'userns', 'uts'] },
+                uniqueItems: true,
+                default: ['network', 'pid', 'ipc', 'userns'],
+                description: 'Host namespaces a service must not share.',
+            },
+        },
+    },
+    evaluate({ options, workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            for (const ns of options.namespaces) {
+                const { field, effect } = FIELDS[ns];
+                const node = serviceSetting(service, field);
+                // Only the literal `host`: an interpolated mode (`${NET_MODE}`) is not judged.
+                if (typeof node?.value !== 'string' || node.value.trim() !== 'host')
+                    continue;
+                findings.push(serviceFinding(service, node, `The ${describeService(service)} sets ${field}: host`, `${effect}.`, [
+                    field,
+                ]));
+            }
+        }
+        return findings;
+    },
+});
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/core/input-problems.js
 
 /**
@@ -16606,8 +17428,6 @@ var posix_ = __nccwpck_require__(3916);
 var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
 var manifests = __nccwpck_require__(4513);
-// EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -16962,9 +17782,9 @@ function lockfilesBeside(workspace, manifest) {
  * no files (a Composer metapackage), and that lockfile.
  */
 function lockedEntry(workspace, lockfiles, name) {
-    const want = normalise(name);
+    const want = git_branch_normalise(name);
     for (const lockfile of lockfiles) {
-        const found = (0,inventory/* readLockfile */.GQ)(workspace, lockfile)?.components.find((c) => (c.commit || c.codeless) && normalise(fullName(c)) === want);
+        const found = (0,inventory/* readLockfile */.GQ)(workspace, lockfile)?.components.find((c) => (c.commit || c.codeless) && git_branch_normalise(fullName(c)) === want);
         if (found)
             return { lockfile, component: found };
     }
@@ -16972,7 +17792,7 @@ function lockedEntry(workspace, lockfiles, name) {
 }
 const fullName = (c) => (c.namespace ? `${c.namespace}/${c.name}` : c.name);
 /** Names as the package indexes compare them (PEP 503 for Python; case and separators). */
-const normalise = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
+const git_branch_normalise = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var workspace_glob = __nccwpck_require__(6643);
@@ -17090,10 +17910,6 @@ function lineOf(ws, file, anchor) {
     return line;
 }
 
-// EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
 var vendored = __nccwpck_require__(7680);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
@@ -17227,7 +18043,7 @@ function expandAt(text, vars, escapeChar, unresolved, depth) {
         }
         const plain = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1, i + 257));
         if (plain) {
-            out += lookup(plain[0], vars, unresolved);
+            out += dockerfile_words_lookup(plain[0], vars, unresolved);
             i += 1 + plain[0].length;
             continue;
         }
@@ -17252,7 +18068,7 @@ function expandAt(text, vars, escapeChar, unresolved, depth) {
         }
         const name = m[1];
         if (!m[2]) {
-            out += lookup(name, vars, unresolved);
+            out += dockerfile_words_lookup(name, vars, unresolved);
             continue;
         }
         const word = body.slice(m[0].length);
@@ -17270,7 +18086,7 @@ function expandAt(text, vars, escapeChar, unresolved, depth) {
     }
     return out;
 }
-function lookup(name, vars, unresolved) {
+function dockerfile_words_lookup(name, vars, unresolved) {
     const value = vars.get(name);
     if (value === undefined || value === null) {
         unresolved.push(name);
@@ -19009,8 +19825,6 @@ function exposedPort(word, forbidden) {
     return undefined;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
 var stream = __nccwpck_require__(8673);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/binary-files.js
@@ -23381,7 +24195,7 @@ class YamlEditor {
         const span = this.doc.span(pointer);
         const value = this.valueAt(pointer);
         const list = Array.isArray(entry) ? entry : [entry];
-        if (!span || !this.editable(pointer) || !isMap(value) || list.length === 0)
+        if (!span || !this.editable(pointer) || !yaml_edit_isMap(value) || list.length === 0)
             return undefined;
         return this.isFlow(pointer) ? this.insertFlow(pointer, list) : this.insertBlock(pointer, list, where);
     }
@@ -23390,7 +24204,7 @@ class YamlEditor {
         // From the value's keys and the span index (not YamlDocument.sourceKeys, which scans every
         // position of the document): cheap enough to ask once per fix in a file of thousands of fixes.
         const value = this.valueAt(pointer);
-        if (!isMap(value))
+        if (!yaml_edit_isMap(value))
             return [];
         const out = Object.keys(value).map((key) => {
             const child = `${pointer}/${(0,yaml/* escapePointerToken */.uC)(key)}`;
@@ -23606,7 +24420,7 @@ function isPlainSafe(value, flow) {
         return false;
     return !(flow && /[,[\]{}]/.test(value));
 }
-function isMap(value) {
+function yaml_edit_isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /**
@@ -25690,426 +26504,6 @@ const githubWorkflowToken = (0,types/* defineEvaluator */.D)({
     },
 });
 
-;// CONCATENATED MODULE: ./lib/core/parsers/k8s-files.js
-
-
-/**
- * Which YAML files are not manifests as they stand, although they may look like one: Helm chart
- * templates (Go templates, rendered at install time) and kustomize patches (fragments merged into a
- * base, so a missing field there is not missing from the result), named by a kustomization or, in a
- * kustomize tree, shaped like a patch.
- */
-/** How the Kubernetes rules say, in their scope, that they left a Helm chart template out. */
-const HELM_TEMPLATE = {
-    kind: 'Helm chart template',
-    reason: 'rendered at install time: check the output of helm template',
-};
-/** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
-const KUSTOMIZE_PATCH = {
-    kind: 'kustomize patch',
-    reason: 'merged into their base, which is checked',
-};
-const KUSTOMIZATION_GLOBS = ['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'];
-/** True for a file under the `templates/` directory of a Helm chart (a `Chart.yaml` beside it). */
-function isHelmTemplate(workspace, file) {
-    const parts = file.split('/');
-    for (let i = 0; i < parts.length - 1; i++) {
-        if (parts[i] !== 'templates')
-            continue;
-        const chart = parts.slice(0, i).join('/');
-        if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
-            return true;
-    }
-    return false;
-}
-/** True for a file that a kustomization in the workspace applies as a patch. */
-function excludedByKustomize(workspace, file) {
-    return kustomizePatches(workspace).has(file);
-}
-/**
- * True for a file in a directory that a kustomization builds, or below one: where a file shaped like a
- * patch is one, whether a kustomization names it or a build step adds it (`kustomize edit add patch`).
- */
-function inKustomizeTree(workspace, file) {
-    const dirs = workspace.memo('k8s-kustomize-dirs', '', () => {
-        return new Set(workspace.glob(KUSTOMIZATION_GLOBS).map((k) => external_node_path_.posix.dirname(k)));
-    });
-    for (let dir = external_node_path_.posix.dirname(file);; dir = external_node_path_.posix.dirname(dir)) {
-        if (dirs.has(dir))
-            return true;
-        if (dir === '.')
-            return false;
-    }
-}
-/** Paths (relative to the root) of the patch files named by every kustomization, computed once. */
-function kustomizePatches(workspace) {
-    return workspace.memo('k8s-kustomize-patches', '', () => {
-        const out = new Set();
-        for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
-            const text = workspace.text(file);
-            if (text === undefined)
-                continue;
-            // A broken kustomization is kustomize's to report; it only narrows what is skipped here.
-            const parsed = (0,yaml/* parseYaml */.hN)(text);
-            const doc = parsed.ok ? parsed.documents[0]?.value : undefined;
-            if (typeof doc !== 'object' || doc === null)
-                continue;
-            const dir = external_node_path_.posix.dirname(file);
-            for (const ref of patchRefs(doc)) {
-                const resolved = external_node_path_.posix.normalize(external_node_path_.posix.join(dir, ref));
-                if (!resolved.startsWith('../'))
-                    out.add(resolved);
-            }
-        }
-        return out;
-    });
-}
-function patchRefs(kustomization) {
-    const refs = [];
-    const merge = kustomization.patchesStrategicMerge;
-    if (Array.isArray(merge))
-        for (const p of merge)
-            if (typeof p === 'string' && !p.includes('\n'))
-                refs.push(p);
-    for (const key of ['patches', 'patchesJson6902']) {
-        const list = kustomization[key];
-        if (!Array.isArray(list))
-            continue;
-        for (const p of list) {
-            if (typeof p === 'object' && p !== null && typeof p.path === 'string') {
-                refs.push(p.path);
-            }
-        }
-    }
-    return refs;
-}
-
-;// CONCATENATED MODULE: ./lib/core/parsers/k8s.js
-
-
-
-/**
- * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
- * included) recognised by `apiVersion` + `kind`, the pod spec of each workload kind, and its
- * containers. Values keep their JSON pointer and source span so an audit reports the exact line.
- * Files that are not manifests are never reported as unparsable: most YAML in a repository is
- * something else, and Helm templates are not YAML until rendered.
- */
-/** Where manifests may live: anywhere, as YAML or JSON. */
-const K8S_GLOBS = ['**/*.yaml', '**/*.yml', '**/*.json'];
-/** JSON files that are never manifests and can be large: not even read. */
-const NOT_MANIFESTS = [
-    '**/package.json',
-    '**/package-lock.json',
-    '**/composer.{json,lock}',
-    '**/tsconfig*.json',
-    '**/*.min.json',
-    '**/.vscode/**',
-    '**/node_modules/**',
-];
-/** Where each workload kind keeps its pod spec, by API group (`""` is the core group). */
-const POD_SPEC_PATHS = new Map(Object.entries({
-    Pod: { groups: [''], path: ['spec'] },
-    PodTemplate: { groups: [''], path: ['template', 'spec'] },
-    ReplicationController: { groups: [''], path: ['spec', 'template', 'spec'] },
-    Deployment: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
-    StatefulSet: { groups: ['apps'], path: ['spec', 'template', 'spec'] },
-    DaemonSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
-    ReplicaSet: { groups: ['apps', 'extensions'], path: ['spec', 'template', 'spec'] },
-    Job: { groups: ['batch'], path: ['spec', 'template', 'spec'] },
-    CronJob: { groups: ['batch'], path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] },
-    // OpenShift (its legacy manifests use the core group's `v1`) and Argo Rollouts.
-    DeploymentConfig: { groups: ['apps.openshift.io', ''], path: ['spec', 'template', 'spec'] },
-    Rollout: { groups: ['argoproj.io'], path: ['spec', 'template', 'spec'] },
-}));
-/** Kinds that hold other objects: a List's `items`, an OpenShift Template's `objects`. */
-const CONTAINER_KINDS = { Template: 'objects' };
-/** The kinds whose pod spec this model finds. */
-const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
-const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'];
-/** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
-const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
-const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
-/**
- * JSON manifests are indented, so their keys may be anywhere on a line; their `apiVersion` is a string
- * such as "v1" or "apps/v1". That spares parsing OpenAPI documents and JSON schemas, where it is an
- * object describing the field.
- */
-const JSON_MANIFEST = /"apiVersion"[ \t]*:[ \t]*"(?:[a-z0-9.-]{1,253}\/)?v\d[a-z0-9]{0,20}"/;
-const JSON_KIND = /"kind"[ \t]*:[ \t]*"/;
-const ORIGIN = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-/** Whether a file's text may hold manifests: objects at column 0 (YAML), or a JSON `apiVersion`. */
-function looksLikeManifest(file, text) {
-    return file.endsWith('.json')
-        ? JSON_MANIFEST.test(text) && JSON_KIND.test(text)
-        : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
-}
-/** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
-const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
-/**
- * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
- * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree: outside
- * one, such a shape is judged as written). Those are left out of the asking rule's scope (see
- * `Workspace.leaveOut`), so its report says so.
- */
-function k8sManifestPaths(workspace) {
-    const paths = [];
-    for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
-        if (isHelmTemplate(workspace, f))
-            workspace.leaveOut(f, HELM_TEMPLATE);
-        else if (excludedByKustomize(workspace, f) ||
-            (inKustomizeTree(workspace, f) && isPatchFile(readK8sObjects(workspace, f))))
-            workspace.leaveOut(f, KUSTOMIZE_PATCH);
-        else
-            paths.push(f);
-    }
-    return paths;
-}
-/**
- * A file of patches: it holds a workload that is a patch fragment and no complete one. A file mixing
- * both is judged whole, since its complete workloads are applied as they stand.
- */
-function isPatchFile(objects) {
-    const workloads = objects.filter((o) => POD_SPEC_PATHS.get(o.kind)?.groups.includes(apiGroup(o.apiVersion)));
-    return workloads.length > 0 && workloads.every(isPatchFragment);
-}
-/** The apps/v1 controllers whose `spec.selector` the API requires (older groups defaulted it). */
-const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
-/**
- * Whether a workload cannot be applied alone, so it is a strategic-merge patch that kustomize merges
- * into a complete base, even when no kustomization in the repository names it (operators add patches
- * at build time with `kustomize edit add patch`). Decided by shape, as the API server would reject
- * it: an apps/v1 controller without `spec.selector`, a pod spec without containers, or a container
- * without an `image` (a Job's selector is generated and a Pod has none, so only the containers tell
- * for them). A container lacking its image under a present selector is rejected all the same: the
- * file is a patch that also restates the selector, or broken; either way nothing runs it as written.
- */
-function isPatchFragment(object) {
-    if (object.apiVersion === 'apps/v1' &&
-        SELECTOR_REQUIRED.has(object.kind) &&
-        !k8s_isMap(childAt(object, object.node, 'spec', 'selector')?.value)) {
-        return true;
-    }
-    const pod = podSpecOf(object);
-    if (!pod)
-        return false;
-    const containers = pod.node.value.containers;
-    if (!Array.isArray(containers) || containers.length === 0)
-        return true;
-    return containersOf(pod).some((c) => {
-        const image = c.node.value.image;
-        return typeof image !== 'string' || image === '';
-    });
-}
-/**
- * The Kubernetes objects of one file (cached per run), or an empty list when it holds none. A file
- * that looks like a manifest but does not parse is recorded as an input problem, so the
- * `unparsable-file` rule reports it; any other YAML that does not parse is left alone.
- */
-function readK8sObjects(workspace, file) {
-    return workspace.memo('k8s', file, () => {
-        const text = workspace.text(file);
-        if (text === undefined)
-            return [];
-        if (!looksLikeManifest(file, text))
-            return [];
-        const parsed = (0,yaml/* parseYaml */.hN)(text);
-        if (!parsed.ok) {
-            // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
-            // file is not meant to parse as it stands.
-            if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
-                workspace.reportProblem({ path: file, ...parsed.error });
-            return [];
-        }
-        return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
-    });
-}
-/** Every object of every manifest in the workspace, in index and source order. */
-function k8sObjects(workspace) {
-    // Every Kubernetes rule asks; the file walk is done once per run.
-    return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)));
-}
-function objectsIn(path, document, pointer, value, depth) {
-    if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
-        return [];
-    const node = { value, pointer, span: spanOf(document, pointer) };
-    // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
-    // neither nests, so one level is enough.
-    const member = value.kind.endsWith('List') ? 'items' : CONTAINER_KINDS[value.kind];
-    const members = member === undefined ? undefined : value[member];
-    if (member !== undefined && Array.isArray(members) && depth === 0) {
-        return members.flatMap((item, i) => objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1));
-    }
-    const object = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
-    if (k8s_isMap(value.metadata) && typeof value.metadata.name === 'string')
-        object.name = value.metadata.name;
-    return [object];
-}
-/** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group ""). */
-function apiGroup(apiVersion) {
-    const slash = apiVersion.indexOf('/');
-    return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-/** The pod spec of a workload object, or undefined for other kinds (and custom resources). */
-function podSpecOf(object) {
-    // A Map, not an object: `kind: constructor` must not find Object.prototype.
-    const known = POD_SPEC_PATHS.get(object.kind);
-    if (!known?.groups.includes(apiGroup(object.apiVersion)))
-        return undefined;
-    const node = childAt(object, object.node, ...known.path);
-    return node && k8s_isMap(node.value) ? { object, node: node } : undefined;
-}
-/** The metadata of the pod a spec describes (`spec.template.metadata`, or a Pod's own `metadata`). */
-function podMetadata(pod) {
-    const pointer = pod.node.pointer.replace(/\/spec$/, '/metadata');
-    const tokens = pointer
-        .split('/')
-        .slice(1)
-        .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
-    const node = childAt(pod.object, { value: pod.object.document.value, pointer: '', span: pod.node.span }, ...tokens);
-    return node && k8s_isMap(node.value) ? node : undefined;
-}
-/** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
-function containersOf(pod, groups = CONTAINER_GROUPS) {
-    const out = [];
-    for (const group of CONTAINER_GROUPS) {
-        if (!groups.includes(group))
-            continue;
-        const list = pod.node.value[group];
-        if (!Array.isArray(list))
-            continue;
-        list.forEach((value, index) => {
-            if (!k8s_isMap(value))
-                return;
-            const pointer = `${pod.node.pointer}/${group}/${index}`;
-            const name = typeof value.name === 'string' ? value.name : `#${index}`;
-            out.push({
-                pod,
-                group,
-                index,
-                name,
-                node: { value, pointer, span: spanOf(pod.object.document, pointer) },
-            });
-        });
-    }
-    return out;
-}
-/** Every pod spec of the workspace's workloads. */
-function podSpecs(workspace) {
-    return k8sObjects(workspace).flatMap((o) => {
-        const pod = podSpecOf(o);
-        return pod ? [pod] : [];
-    });
-}
-/** The value under `base` at `tokens`, or undefined when any step is missing. */
-function childAt(object, base, ...tokens) {
-    let value = base.value;
-    let pointer = base.pointer;
-    for (const token of tokens) {
-        if (k8s_isMap(value) && typeof token === 'string' && Object.hasOwn(value, token))
-            value = value[token];
-        else if (Array.isArray(value) && typeof token === 'number' && token < value.length)
-            value = value[token];
-        else
-            return undefined;
-        pointer += `/${(0,yaml/* escapePointerToken */.uC)(token)}`;
-    }
-    return { value, pointer, span: spanOf(object.document, pointer) };
-}
-/** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
-function describeObject(object) {
-    return object.name ? `${object.kind} "${object.name}"` : object.kind;
-}
-/** Like {@link describeObject}, with the container: `container "app" of Deployment "web"`. */
-function describeContainer(c) {
-    const group = c.group === 'containers'
-        ? 'container'
-        : c.group === 'initContainers'
-            ? 'init container'
-            : 'ephemeral container';
-    return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
-}
-/** A stable key for a finding: file-independent content, never a line number. */
-function occurrenceKey(object, ...parts) {
-    return [object.kind, object.name ?? '', ...parts].join('\u0000');
-}
-function spanOf(document, pointer) {
-    // A value that only exists through an alias or merge key has no span of its own.
-    return document.span(pointer) ?? document.nearestSpan(pointer) ?? ORIGIN;
-}
-/** A YAML mapping (not a sequence, not null). */
-function k8s_isMap(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/shared.js
-
-
-/**
- * Helpers shared by the Kubernetes evaluators: iteration over pods and containers, security-context
- * lookups with pod-level inheritance, and findings located at a manifest value.
- */
-/**
- * Every Kubernetes rule reads every manifest (one shared parse), but judges only its subjects: it
- * examined the files that hold one, so a rule about containers over a tree of ConfigMaps and Services,
- * or an RBAC rule over manifests without roles, has nothing to pass on (its control is not assessed).
- */
-function examineObjects(workspace, subjects) {
-    const files = new Set();
-    for (const s of subjects)
-        files.add('object' in s ? s.object.path : s.path);
-    workspace.examineOnly(files);
-}
-/**
- * The pod specs of the workspace's workloads, for a rule that judges pods or containers: the rule
- * examined the files that hold them (workloads, pods, pod templates), not every manifest it read.
- */
-function examinedPods(workspace) {
-    const pods = podSpecs(workspace);
-    examineObjects(workspace, pods);
-    return pods;
-}
-/** Calls `visit` for every container of every workload in the workspace (see {@link examinedPods}). */
-function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
-    for (const pod of pods)
-        for (const c of containersOf(pod))
-            visit(c);
-}
-/** `securityContext.<key>` of a container, when set. */
-function containerSetting(c, key) {
-    return childAt(c.pod.object, c.node, 'securityContext', key);
-}
-/** `securityContext.<key>` of a pod spec, when set. */
-function podSetting(pod, key) {
-    return childAt(pod.object, pod.node, 'securityContext', key);
-}
-/**
- * Where to ask for a setting that is missing from a container: its `securityContext` key when it has
- * one (the line to add it under), else the container itself.
- */
-function missingSettingAt(c) {
-    const sc = childAt(c.pod.object, c.node, 'securityContext');
-    return sc && k8s_isMap(sc.value) ? { node: sc, anchor: 'key' } : { node: c.node, anchor: 'start' };
-}
-/** True when a pod declares that it runs on Windows nodes, where Linux user ids do not apply. */
-function isWindowsPod(pod) {
-    const os = childAt(pod.object, pod.node, 'os', 'name');
-    return os?.value === 'windows' || podSetting(pod, 'windowsOptions') !== undefined;
-}
-/** A finding at a manifest node; `keyParts` identify the occurrence independently of its line. */
-function findingAt(c, node, message, keyParts, anchor = 'value') {
-    const location = anchor === 'start'
-        ? { path: c.object.path, startLine: node.span.start.line, startColumn: node.span.start.column }
-        : (0,core_location/* locationFromSpan */.Cx)(c.object.path, node.span, anchor === 'key');
-    return { message, location, key: occurrenceKey(c.object, ...keyParts) };
-}
-/** {@link findingAt} for a container-level node. */
-function containerFinding(c, node, message, check, anchor = 'value') {
-    return findingAt(c.pod, node, message, [c.group, c.name, check], anchor);
-}
-/** The empty options schema of an evaluator that takes none. */
-const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} };
-
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/capabilities.js
 
 
@@ -26375,7 +26769,7 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
 
 
 
-const FIELDS = {
+const host_namespaces_FIELDS = {
     network: {
         field: 'hostNetwork',
         effect: "it uses the node's network stack, bypasses network policies and can reach services bound to localhost",
@@ -26413,7 +26807,7 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
         const findings = [];
         for (const pod of examinedPods(workspace)) {
             for (const ns of options.namespaces) {
-                const { field, effect } = FIELDS[ns];
+                const { field, effect } = host_namespaces_FIELDS[ns];
                 const node = childAt(pod.object, pod.node, field);
                 if (node?.value !== true)
                     continue;
@@ -36243,6 +36637,10 @@ function npmElsewhere(job) {
 
 
 
+
+
+
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -36292,6 +36690,10 @@ const registry_EVALUATORS = [
     k8sReadOnlyRootFs,
     k8sHostPort,
     k8sCapabilities,
+    composePrivileged,
+    composeHostNamespaces,
+    composeDockerSocket,
+    composeCapabilities,
     k8sSeccomp,
     k8sRbac,
     terraformAttribute,
