@@ -1,6 +1,8 @@
-// Recall and precision of the workflow rules on the labelled corpus in bench/workflow-corpus.
+// Recall and precision of the workflow rules on the labelled corpus in bench/workflow-corpus (and,
+// with --corpus and --kinds, of other rule families on their own corpus: bench/iac-corpus).
 //
 //   npm run bench:workflow-accuracy [-- --rule ID] [-- --verbose] [-- --groups a,b]
+//   npm run bench:iac-accuracy [-- --rule ID] [-- --verbose] [-- --groups a,b]
 //
 // Layout: bench/workflow-corpus/<group>/<case>/ is a small repository tree (`.github/workflows/*.yml`,
 // `action.yml`, `.github/dependabot.yml`, ...). Labels are comments in its files, written before the
@@ -9,8 +11,8 @@
 //   # safe: rule-a             this line looks risky but is not: the rule must not report it (a
 //                              labelled negative)
 // A marker may also be written `// expect: ...` (JavaScript in a script input). Each case is checked
-// with every rule whose check kind is `workflow.*` (plus any rule named with --rule), all at once, as
-// the engine runs them on a repository. A finding matches an unused `expect` of its rule in the same
+// with every rule whose check kind starts with one of --kinds (default `workflow.`; plus any rule named
+// with --rule), all at once, as the engine runs them on a repository. A finding matches an unused `expect` of its rule in the same
 // file within 2 lines; a finding that matches none is a false positive, and one on a `safe` line is
 // also counted against that negative (and never matches an expectation on another line).
 // Repository-level findings (a rule that finds no workflow running tests on pull requests) are not
@@ -37,11 +39,14 @@ const { values: args } = parseArgs({
     corpus: { type: 'string', default: CORPUS },
     // Only these groups (comma separated), e.g. the groups labelled for some audits.
     groups: { type: 'string', default: '' },
+    // The rule families scored: check kinds starting with one of these (comma separated).
+    kinds: { type: 'string', default: 'workflow.' },
   },
 });
 const TOLERANCE = 2;
+const KINDS = args.kinds.split(',').filter(Boolean);
 const RULES = loadRules()
-  .filter((r) => r.check.kind.startsWith('workflow.') || args.rule.includes(r.id))
+  .filter((r) => KINDS.some((k) => r.check.kind.startsWith(k)) || args.rule.includes(r.id))
   .map((r) => r.id)
   .sort();
 const MARKER = /(?:#|\/\/)\s*(expect|safe):\s*([\w-]+(?:\s*,\s*[\w-]+)*)/g;
