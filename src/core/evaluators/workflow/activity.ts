@@ -29,9 +29,12 @@ import { OUTSIDER_EVENTS } from './shared.js';
  *
  * An issue template (or a discussion category form) can attach labels, assignees and an issue type
  * to what an outsider opens with it, which GitHub reports as `labeled`, `assigned` and `typed` events
- * as well: those runs carry only what the maintainers wrote into the templates, and are not counted
- * here (a workflow's findings depend on its own file; the templates are other files). A type not
- * listed here (one GitHub adds later, or a typo) counts as an outsider's.
+ * as well, with the outsider's title and body in the payload. That is not read here: the rules that
+ * grade by these types judge one workflow file at a time (scope `file`), and the templates are other
+ * files. What it costs is bounded: only the grade of `workflow-permissions`' missing block (medium
+ * instead of high) and a reason of `workflow-checkout-persisted-credentials` use it; template
+ * injection grades by what the expanded value can hold, whatever the activity type. A type not listed
+ * here (one GitHub adds later, or a typo) counts as an outsider's.
  */
 const MAINTAINER_TYPES: Readonly<Record<string, ReadonlySet<string>>> = {
   issues: new Set([
