@@ -133,6 +133,29 @@ describe('test paths', () => {
     expect(f.confidence).toBe(lowered ? 'low' : 'high');
   });
 
+  it.each([
+    ['certs/localhost.key', true],
+    ['support/app.localhost.pem', true],
+    ['dev/localhost-key.pem', true],
+    ['dev/localhost+2-key.pem', true],
+    ['dev/localhost_cert.crt', true],
+    // A host whose name merely starts or ends with the letters is a real host.
+    ['certs/localhost.example.com.key', false],
+    ['certs/notlocalhost.key', false],
+    ['certs/localhostname.pem', false],
+    // A directory named localhost says nothing about the key in it.
+    ['localhost/server.key', false],
+  ])('a key file named for localhost: %s is lowered: %s', (file, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason ?? null).toBe(
+      lowered
+        ? 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach'
+        : null,
+    );
+    expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
   it('names the path, not the key name, for a key file under a test path with a plain name', () => {
     const f = finding({ location: { path: 'test/certs/server.key', startLine: 1 } });
     testPathContext(DEFAULT_TEST_PATHS)(f);
