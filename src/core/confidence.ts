@@ -78,6 +78,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/test-data/**',
   '**/test_data/**',
   '**/e2e/**',
+  // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
+  // (compose files, images) the tests run against.
+  '**/playwright/**',
+  '**/cypress/**',
   '**/testing/**',
   '**/fixtures/**',
   '**/__fixtures__/**',
@@ -89,6 +93,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/example/**',
   // A hidden examples folder (`.examples/`) is as much an example as a visible one.
   '**/.examples/**',
+  // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
+  '**/*[-_]examples/**',
   '**/samples/**',
   '**/sample/**',
   '**/docs/**',

@@ -85,6 +85,12 @@ describe('test paths', () => {
     ['.env.test.local', true],
     ['cmd/latest.go', false],
     ['examples-app/Dockerfile', false],
+    ['extra/push-examples/node/package.json', true],
+    ['docs_src/api_examples/app.py', true],
+    ['playwright/docker-compose.yml', true],
+    ['web/cypress/support/commands.ts', true],
+    ['src/playwright.config.ts', false],
+    ['counter-examples.md', false],
     ['src/.examplesrc/Dockerfile', false],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });
