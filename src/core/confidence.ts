@@ -50,6 +50,19 @@ export const TEST_KEY_NAMES: readonly string[] = [
 ];
 
 /**
+ * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
+ * mkcert's `localhost-key.pem` and `localhost+2-key.pem`): no public CA issues a certificate for
+ * `localhost` or a `.localhost` name (RFC 6761 keeps them on the loopback interface), so the key
+ * identifies no service anyone else can reach. Only the file's own name counts, not a directory.
+ */
+export const LOOPBACK_KEY_NAMES: readonly string[] = [
+  `**/localhost.${KEY_FILE_EXTENSIONS}`,
+  `**/*.localhost.${KEY_FILE_EXTENSIONS}`,
+  `**/localhost{-,_}${KEY_WORDS}.${KEY_FILE_EXTENSIONS}`,
+  `**/localhost+[0-9]*.${KEY_FILE_EXTENSIONS}`,
+];
+
+/**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
@@ -65,6 +78,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/test-data/**',
   '**/test_data/**',
   '**/e2e/**',
+  // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
+  // (compose files, images) the tests run against.
+  '**/playwright/**',
+  '**/cypress/**',
   '**/testing/**',
   '**/fixtures/**',
   '**/__fixtures__/**',
@@ -76,6 +93,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/example/**',
   // A hidden examples folder (`.examples/`) is as much an example as a visible one.
   '**/.examples/**',
+  // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
+  '**/*[-_]examples/**',
   '**/samples/**',
   '**/sample/**',
   '**/docs/**',
@@ -98,11 +117,14 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*Test.java',
   '**/*Tests.cs',
   ...TEST_KEY_NAMES,
+  ...LOOPBACK_KEY_NAMES,
 ];
 
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
 const TEST_KEY_NAME_REASON =
   "the key file's name marks it as test material (test, fake, dummy, example or sample)";
+const LOOPBACK_KEY_NAME_REASON =
+  'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
 
 /** Numeric rank of a confidence: low 0 .. high 2. */
 export function confidenceRank(c: Confidence): number {
@@ -125,6 +147,7 @@ export function testPathContext(testPaths: readonly string[]): (f: Finding) => v
   if (testPaths.length === 0) return () => {};
   const matcher = pathMatcher([...testPaths]);
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
+  const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
   // A file usually holds many findings: its path is matched once.
   const known = new Map<string, boolean>();
   const matches = (path: string): boolean => {
@@ -138,7 +161,11 @@ export function testPathContext(testPaths: readonly string[]): (f: Finding) => v
   return (f) => {
     if (!f.location || f.confidence === 'low' || !matches(f.location.path)) return;
     f.confidence = 'low';
-    f.confidenceReason = byKeyName(f.location.path) ? TEST_KEY_NAME_REASON : TEST_PATH_REASON;
+    f.confidenceReason = byKeyName(f.location.path)
+      ? TEST_KEY_NAME_REASON
+      : byLoopbackName(f.location.path)
+        ? LOOPBACK_KEY_NAME_REASON
+        : TEST_PATH_REASON;
   };
 }
 

@@ -85,6 +85,12 @@ describe('test paths', () => {
     ['.env.test.local', true],
     ['cmd/latest.go', false],
     ['examples-app/Dockerfile', false],
+    ['extra/push-examples/node/package.json', true],
+    ['docs_src/api_examples/app.py', true],
+    ['playwright/docker-compose.yml', true],
+    ['web/cypress/support/commands.ts', true],
+    ['src/playwright.config.ts', false],
+    ['counter-examples.md', false],
     ['src/.examplesrc/Dockerfile', false],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });
@@ -129,6 +135,29 @@ describe('test paths', () => {
     testPathContext(DEFAULT_TEST_PATHS)(f);
     expect(f.confidenceReason ?? null).toBe(
       lowered ? "the key file's name marks it as test material (test, fake, dummy, example or sample)" : null,
+    );
+    expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
+  it.each([
+    ['certs/localhost.key', true],
+    ['support/app.localhost.pem', true],
+    ['dev/localhost-key.pem', true],
+    ['dev/localhost+2-key.pem', true],
+    ['dev/localhost_cert.crt', true],
+    // A host whose name merely starts or ends with the letters is a real host.
+    ['certs/localhost.example.com.key', false],
+    ['certs/notlocalhost.key', false],
+    ['certs/localhostname.pem', false],
+    // A directory named localhost says nothing about the key in it.
+    ['localhost/server.key', false],
+  ])('a key file named for localhost: %s is lowered: %s', (file, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason ?? null).toBe(
+      lowered
+        ? 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach'
+        : null,
     );
     expect(f.confidence).toBe(lowered ? 'low' : 'high');
   });

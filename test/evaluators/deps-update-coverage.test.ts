@@ -78,6 +78,19 @@ describe('deps.update-coverage', () => {
     expect(findings.map(at)).toEqual(['other/package.json:1:-']);
   });
 
+  it('lets a uv entry cover its workspace members and a bun entry the npm manifests beside its lockfile', async () => {
+    const findings = await coverage({
+      ...dependabot(`${entry('uv', 'directory: /')}${entry('bun', 'directory: /')}`),
+      'pyproject.toml': '[project]\nname = "mono"\n\n[tool.uv.workspace]\nmembers = ["svc"]\n',
+      'svc/pyproject.toml': '[project]\nname = "svc"\ndependencies = ["httpx>=0.27"]\n',
+      'package.json': pkg('"a": "1.0.0"', ', "workspaces": ["web"]'),
+      'bun.lock': '{}\n',
+      'web/package.json': pkg(),
+      // No bun lockfile here nor at a workspace root of it: bun does not update this one.
+      'tools/package.json': pkg(),
+    });
+    expect(findings.map(at)).toEqual(['tools/package.json:1:-']);
+  });
   it('ignores manifests that declare nothing to update, and excluded paths', async () => {
     const findings = await coverage({
       ...dependabot(entry('github-actions', 'directory: /')),

@@ -24,6 +24,22 @@ FROM nginx:1.27
     expect(findings.map((f) => f.key)).toEqual(['node', 'python:latest']);
   });
 
+  it('reports a template placeholder as the base image at low confidence, saying it is one', async () => {
+    const findings = await run(`FROM {{ images.builder }} AS build
+FROM --platform=$TARGETPLATFORM {% if slim %}debian:slim{% endif %}
+FROM <%= base %>
+FROM alpine
+`);
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      ['Dockerfile:1:6', 'low'],
+      ['Dockerfile:2:33', 'low'],
+      ['Dockerfile:3:6', 'low'],
+      ['Dockerfile:4:6', undefined],
+    ]);
+    expect(findings[0]!.message).toContain('is a template placeholder ("{{ ...")');
+    expect(findings[0]!.message).not.toContain('no tag or digest');
+  });
+
   it('resolves global ARG defaults, including ARGs built from ARGs and :- defaults', async () => {
     const findings = await run(`ARG TAG=latest
 ARG NODE_VERSION=20

@@ -59,7 +59,25 @@ jobs:
     'a maintainer causes: every job here runs only on pull requests that were merged. ',
   );
   const byOutsiders = mergedMessage('outsiders can cause. ');
+  const byTriage = mergedMessage(
+    'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). ',
+  );
   it.each([
+    // Only someone with triage access labels or assigns a pull request: the trigger alone is low.
+    ['types: [labeled, assigned]', '[labeled, assigned]', { a: 'true' }, [['low', byTriage]]],
+    ['types: [labeled, opened]', '[labeled, opened]', { a: 'true' }, [['medium', byOutsiders]]],
+    [
+      'every job checks the action is labeled',
+      '[labeled, opened]',
+      { a: "github.event.action == 'labeled'", b: "github.event.action == 'labeled'" },
+      [['low', byTriage]],
+    ],
+    [
+      'one job on the opened action',
+      '[labeled, opened]',
+      { a: "github.event.action == 'labeled'", b: 'true' },
+      [['medium', byOutsiders]],
+    ],
     ['every job on merged, types: [closed]', '[closed]', { a: merged, b: merged }, [['low', byMaintainer]]],
     ['merged through a needed job', '[closed]', { a: merged, b: 'needs:a' }, [['low', byMaintainer]]],
     [
@@ -98,6 +116,20 @@ jobs:
     ].join('\n');
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.map((f) => [f.severity, f.message])).toEqual(expected);
+  });
+
+  it('keeps a checkout of the head critical in a job that runs only on labeled pull requests', async () => {
+    const text = `on:
+  pull_request_target:
+    types: [labeled]
+jobs:
+  a:
+    steps:
+      - uses: actions/checkout@v4
+        with: { ref: "\${{ github.event.pull_request.head.sha }}" }
+`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([[`${W}:8:27`, undefined]]);
   });
 
   it('keeps a checkout of the head critical in a job that runs on merged pull requests', async () => {

@@ -3,7 +3,12 @@ import { readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
-import { cargoWorkspaceRoots, DEFAULT_MANIFEST_EXCLUDE, npmWorkspaceRoots } from '../repo/deps-lockfile.js';
+import {
+  cargoWorkspaceRoots,
+  DEFAULT_MANIFEST_EXCLUDE,
+  npmWorkspaceRoots,
+  uvWorkspaceRoots,
+} from '../repo/deps-lockfile.js';
 import { defineEvaluator } from '../types.js';
 import { detectManifests, type Manifest } from './ecosystems.js';
 import {
@@ -28,7 +33,9 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
  * repository's Dependabot, Renovate or updatecli configuration. Dependabot must have an `updates`
  * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
- * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor. Renovate
+ * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
+ * entry covers pip manifests there or in its uv workspace, a `bun` entry npm manifests whose directory or
+ * workspace root holds bun's lockfile. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
@@ -88,17 +95,31 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
 
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
 export function dependabotCovers(ws: Workspace, entries: readonly DependabotEntry[], m: Manifest): boolean {
-  const dirs = entries
-    .filter((e) => e.ecosystem === m.ecosystem || (m.ecosystem === 'pip' && e.ecosystem === 'uv'))
-    .flatMap((e) => e.directories);
-  if (dirs.length === 0) return false;
+  const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
   const candidates = [m.dir];
   if (m.ecosystem === 'github-actions') candidates.push('.github/workflows');
   if (m.ecosystem === 'npm') candidates.push(...npmWorkspaceRoots(ws, m.dir));
   if (m.ecosystem === 'cargo') candidates.push(...cargoWorkspaceRoots(ws, m.dir));
   if (RECURSIVE.has(m.ecosystem)) candidates.push(...ancestors(m.dir));
-  return candidates.some((c) => dirs.some((d) => directoryMatches(d, c)));
+  const covers = (ds: readonly string[], cs: readonly string[]) =>
+    cs.some((c) => ds.some((d) => directoryMatches(d, c)));
+  if (covers(dirs, candidates)) return true;
+  // Ecosystems that update the same manifests through another package manager's lockfile: uv updates
+  // a pip manifest's pyproject.toml in its directory or as a member of a uv workspace (one uv.lock at
+  // the root), and Dependabot's `bun` updates an npm package.json where bun's lockfile sits, beside it
+  // or at the root of the npm workspace it belongs to.
+  const via = (ecosystem: string) =>
+    entries.filter((e) => e.ecosystem === ecosystem).flatMap((e) => e.directories);
+  if (m.ecosystem === 'pip') return covers(via('uv'), [m.dir, ...uvWorkspaceRoots(ws, m.dir)]);
+  if (m.ecosystem === 'npm') {
+    const bunRoots = candidates.filter((c) => BUN_LOCKS.some((lock) => ws.has(c ? `${c}/${lock}` : lock)));
+    return covers(via('bun'), bunRoots);
+  }
+  return false;
 }
+
+/** The lockfiles Dependabot's `bun` ecosystem reads (the text one since bun 1.2, the binary one before). */
+const BUN_LOCKS = ['bun.lock', 'bun.lockb'];
 
 function ancestors(dir: string): string[] {
   const out: string[] = [];

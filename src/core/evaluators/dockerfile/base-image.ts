@@ -21,7 +21,8 @@ export interface BaseImageOptions {
 export type BaseImageVerdict =
   | { kind: 'pinned' | 'stage' | 'scratch' }
   | { kind: 'latest' | 'untagged'; resolved: string }
-  | { kind: 'unresolved'; names: string[] };
+  | { kind: 'unresolved'; names: string[] }
+  | { kind: 'template' };
 
 /**
  * Flags stages built FROM an image with no tag or the `latest` tag and no digest: each build may get
@@ -53,7 +54,13 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
         const message = verdict && describe(verdict, stage, options.unresolved === 'report');
         if (!message) continue;
         const span = stage.from.imageSpan ?? stage.from.span;
-        findings.push({ message, location: locationFromSpan(file, span), key: stage.from.image ?? '' });
+        findings.push({
+          message,
+          location: locationFromSpan(file, span),
+          key: stage.from.image ?? '',
+          // What the template will be rendered with is not in this file: a guess, reported as one.
+          ...(verdict.kind === 'template' ? { confidence: 'low' as const } : {}),
+        });
       }
     }
     return findings;
@@ -68,6 +75,7 @@ export function judgeBaseImage(
 ): BaseImageVerdict | undefined {
   const written = stage.from.image;
   if (!written) return undefined;
+  if (TEMPLATE_START.test(written)) return { kind: 'template' };
   const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
   const partial = text.includes(UNRESOLVED);
   if (!partial) {
@@ -87,6 +95,12 @@ export function judgeBaseImage(
   return { kind: 'untagged', resolved: text };
 }
 
+/**
+ * A FROM whose image is a template placeholder (`FROM {{ base_image }}` in a Jinja, Go-template or
+ * ERB file that renders Dockerfiles): the image is chosen when the template is rendered.
+ */
+const TEMPLATE_START = /^(?:\{\{|\{%|<%)/;
+
 function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boolean): string | undefined {
   const written = stage.from.image ?? '';
   const where = stage.from.name ? ` of stage "${stage.from.name}"` : '';
@@ -104,6 +118,12 @@ function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boo
       return (
         `Base image ${image(verdict.resolved)}${where} has no tag or digest, so it means "latest", which is ` +
         're-pointed whenever a new image is published. Pin a version tag or a @sha256 digest.'
+      );
+    case 'template':
+      return (
+        `Base image${where} is a template placeholder ("${written} ..."), filled in when this file is rendered, so ` +
+        'its tag cannot be checked here: check the FROM lines of the rendered Dockerfiles, or pin the images ' +
+        "in the template's values."
       );
     case 'unresolved': {
       if (!reportUnresolved) return undefined;

@@ -257,7 +257,7 @@ export function cargoWorkspaceRoots(ws: Workspace, dir: string): string[] {
 }
 
 /** uv keeps one uv.lock at the root that declares `[tool.uv.workspace]`. */
-function uvWorkspaceRoots(ws: Workspace, dir: string): string[] {
+export function uvWorkspaceRoots(ws: Workspace, dir: string): string[] {
   return ancestors(dir).filter((root) =>
     /^[ \t]*\[tool\.uv\.workspace\][ \t]*(?:#.*)?$/m.test(ws.text(join(root, 'pyproject.toml')) ?? ''),
   );

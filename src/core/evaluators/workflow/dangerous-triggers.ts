@@ -28,7 +28,8 @@ import { headCheckouts, joinContinuations } from './shell.js';
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
  * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
- * `pull_request_target` whose every job runs only on merged pull requests), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * `pull_request_target` whose every job runs only on merged pull requests or on activity that needs
+ * triage or write access, such as `labeled`), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
@@ -105,20 +106,26 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
           const fromPullRequests =
             trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
           const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
+          const maintainersOnly =
+            !mergedOnly &&
+            trigger.event === 'pull_request_target' &&
+            maintainerActivityOnly(workflow, trigger);
           findings.push({
             message:
               `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
               (mergedOnly
                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
-                : fromPullRequests
-                  ? 'outsiders can cause. '
-                  : 'follow the workflows it names, none of which runs on pull requests today. ') +
+                : maintainersOnly
+                  ? 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
+                  : fromPullRequests
+                    ? 'outsiders can cause. '
+                    : 'follow the workflows it names, none of which runs on pull requests today. ') +
               `${checked} value from the event (titles, branch names, ` +
               'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
               '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
             location: locationFromSpan(workflow.path, trigger.span),
             key: `trigger:${trigger.event}`,
-            severity: fromPullRequests && !mergedOnly ? 'medium' : 'low',
+            severity: fromPullRequests && !mergedOnly && !maintainersOnly ? 'medium' : 'low',
           });
         }
       },
@@ -140,6 +147,18 @@ function afterMergeOnly(workflow: Workflow, trigger: Trigger): boolean {
       const guards = jobGuards(workflow, job);
       return guards.merged && !outsiderCaused(trigger, guards);
     })
+  );
+}
+
+/**
+ * Whether no job of the workflow runs on activity an outsider can cause (activity.ts): the trigger's
+ * types (`labeled`, `assigned`, ...) or a job's `github.event.action` check leave only maintainers'
+ * acts. The event's values (title, branch) are still the author's, which the other rules judge.
+ */
+function maintainerActivityOnly(workflow: Workflow, trigger: Trigger): boolean {
+  return (
+    workflow.jobs.length > 0 &&
+    workflow.jobs.every((job) => !outsiderCaused(trigger, jobGuards(workflow, job)))
   );
 }
 
