@@ -61,6 +61,25 @@ describe('issuer detectors (providers/*.ts)', () => {
   });
 });
 
+describe('a key known only by its suffix', () => {
+  it('finds a MaxMind license key by its `_mmk` end, whatever the variable is called', () => {
+    const rnd = prng(27);
+    for (const template of [
+      '      GEOIPUPDATE_LICENSE_KEY: [[{alnum:6}_{alnum:29}_mmk]]',
+      'geoip_key = "[[{alnum:6}_{alnum:29}_mmk]]"',
+    ]) {
+      const ex = expandExample(template, rnd);
+      for (const file of ['docker-compose.yml', 'README.md']) {
+        const hits = scanText(file, `${ex.line}\n`).filter((h) => h.detector === 'maxmind-license-key');
+        expect(hits.map((h) => h.value), `${file}: ${ex.line}`).toEqual([ex.secret]);
+      }
+    }
+    // One character short of the issuer's shape, or a longer word before the suffix: not a key.
+    const near = expandExample('K={alnum:6}_{alnum:28}_mmk L=x{alnum:6}_{alnum:29}_mmk', rnd);
+    expect(scanText('a.env', `${near.line}\n`).filter((h) => h.detector === 'maxmind-license-key')).toEqual([]);
+  });
+});
+
 describe('docs/secrets.md', () => {
   it('lists every detector, as generated from the data (npm run docs)', () => {
     const page = readFileSync(path.join(REPO_ROOT, 'docs', 'secrets.md'), 'utf8');

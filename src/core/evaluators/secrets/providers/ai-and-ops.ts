@@ -230,6 +230,16 @@ export const AI_AND_OPS: ProviderSpec[] = [
     counterExample: 'OKTA_API_TOKEN=00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
   },
   {
+    // The current license key format: six characters, 29 more, and the issuer's `_mmk` suffix.
+    id: 'maxmind-license-key',
+    label: 'MaxMind license key (GeoIP downloads and web services)',
+    keywords: ['_mmk'],
+    pattern: /(?<![A-Za-z0-9_])[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9_])/g,
+    prefix: 0,
+    example: 'MAXMIND_LICENSE_KEY=[[{alnum:6}_{alnum:29}_mmk]]',
+    counterExample: 'MAXMIND_LICENSE_KEY=XXXXXX_XXXXXXXXXXXXXXXXXXXXXXXXXXXXX_mmk',
+  },
+  {
     id: 'age-secret-key',
     label: 'age secret key',
     family: 'private-key',
