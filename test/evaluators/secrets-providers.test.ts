@@ -71,12 +71,17 @@ describe('a key known only by its suffix', () => {
       const ex = expandExample(template, rnd);
       for (const file of ['docker-compose.yml', 'README.md']) {
         const hits = scanText(file, `${ex.line}\n`).filter((h) => h.detector === 'maxmind-license-key');
-        expect(hits.map((h) => h.value), `${file}: ${ex.line}`).toEqual([ex.secret]);
+        expect(
+          hits.map((h) => h.value),
+          `${file}: ${ex.line}`,
+        ).toEqual([ex.secret]);
       }
     }
     // One character short of the issuer's shape, or a longer word before the suffix: not a key.
     const near = expandExample('K={alnum:6}_{alnum:28}_mmk L=x{alnum:6}_{alnum:29}_mmk', rnd);
-    expect(scanText('a.env', `${near.line}\n`).filter((h) => h.detector === 'maxmind-license-key')).toEqual([]);
+    expect(scanText('a.env', `${near.line}\n`).filter((h) => h.detector === 'maxmind-license-key')).toEqual(
+      [],
+    );
   });
 });
 
