@@ -99,6 +99,13 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/sample/**',
   '**/docs/**',
   '**/doc/**',
+  // A repository's own demonstration and design-document folders, at its root only: a policy
+  // engine's `demo/` holds deliberately non-compliant inputs, a `design/` folder the illustrations of
+  // its proposals, and neither is applied. Nested, `demo` often names a deployed environment
+  // (`deploy/overlays/demo/`), whose secrets and manifests stay judged.
+  'demo/**',
+  'demos/**',
+  'design/**',
   '**/vendor/**',
   '**/third_party/**',
   '**/third-party/**',

@@ -91,6 +91,14 @@ describe('test paths', () => {
     ['web/cypress/support/commands.ts', true],
     ['src/playwright.config.ts', false],
     ['counter-examples.md', false],
+    // The repository's own demonstration and design-document folders, at its root.
+    ['demo/bank/bad_resources/deployment.yaml', true],
+    ['demos/policy/pod.yaml', true],
+    ['design/assets/provider/comparison.yaml', true],
+    // Nested, `demo` is often a deployed environment, and `design` a product's design system.
+    ['deploy/overlays/demo/secret.yaml', false],
+    ['web/design/tokens.json', false],
+    ['demo-app/k8s/deployment.yaml', false],
     ['src/.examplesrc/Dockerfile', false],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });

@@ -40,6 +40,16 @@ FROM alpine
     expect(findings[0]!.message).not.toContain('no tag or digest');
   });
 
+  it('reads a quoted FROM word as BuildKit does: a stage, scratch, or the image without its quotes', async () => {
+    const findings = await run(`FROM golang:1.22 AS build
+FROM "build" AS test
+FROM 'scratch'
+FROM "gcr.io/distroless/static"
+`);
+    expect(findings.map(at)).toEqual(['Dockerfile:4:6']);
+    expect(findings[0]!.message).toContain('Base image "gcr.io/distroless/static" has no tag or digest');
+  });
+
   it('resolves global ARG defaults, including ARGs built from ARGs and :- defaults', async () => {
     const findings = await run(`ARG TAG=latest
 ARG NODE_VERSION=20

@@ -253,6 +253,26 @@ profiles:
     expect(findings.map(at)).toEqual(atImages('k8s/app.yaml', 5, 6, 7, 8, 9));
   });
 
+  it('skips placeholders that are no valid image name, which a build step replaces', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'a.yaml': images(
+          '{IMAGE}',
+          'IMAGE_NAME',
+          '<your-image>',
+          'registry.example.com/{NAME}',
+          'nginx',
+          'registry.example.com/team/api',
+          'Registry.Example.com/team/api',
+          'my_org/api-server',
+        ),
+      },
+    );
+    expect(findings.map(at)).toEqual(atImages('a.yaml', 4, 5, 6, 7));
+  });
+
   it('skips ko:// references, which ko replaces with the image it built', async () => {
     const findings = await run(
       k8sImageTag,

@@ -238,6 +238,9 @@ describe('generic assignments', () => {
     ['a .NET public key token', '<add assembly="Foo" publicKeyToken="b77a5c561934e089" />', 'web.config'],
     ['a CSRF token', 'csrf_token = "kX8fT2mQ9vL4pR7wZ3nB6yH1"', 'tests/test_forms.py'],
     ['a pagination token', 'nextPageToken: "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA"', 'fixtures/page.yml'],
+    ['an idempotency request token', '"ClientRequestToken": "Zk29xQm4Lp7Tr3Vw8Yb1"', 'scripts/stack.json'],
+    ['a progress event request token', '#   "RequestToken": "Zk29xQm4Lp7Tr3Vw8Yb1",', 'hack/provision.sh'],
+    ['an OAuth 1 request token', 'request_token = "Zk29xQm4Lp7Tr3Vw8Yb1"', 'src/oauth.py'],
     ['a value naming the variable', 'HF_TOKEN: "HF_TOKEN"', 'docker-compose.yml'],
     ['a template placeholder', 'api_key: "{{ .Values.apiKey }}"', 'chart/templates/cm.yaml'],
     ['a printf placeholder', 'password = "%s"', 'src/db.py'],
@@ -254,6 +257,9 @@ describe('generic assignments', () => {
     expect(hits(`  client_secret: ${PASSWORD}\n`, 'config/app.yml')).toEqual([
       '1:18:generic-secret-assignment',
     ]);
+    // Vault's client token is the session credential; an OAuth 1 request token's secret is a secret.
+    expect(hits(`client_token = "${PASSWORD}"\n`, 'src/vault.py')).toHaveLength(1);
+    expect(hits(`request_token_secret = "${PASSWORD}"\n`, 'src/oauth.py')).toHaveLength(1);
   });
 
   it.each([

@@ -84,6 +84,38 @@ describe('fix: persist-credentials: false', () => {
     ]);
   });
 
+  it("not before this repository's composite action that pushes, nor before a backport action", async () => {
+    const comment = (steps: string) =>
+      `on: issue_comment\njobs:\n  pick:\n    runs-on: ubuntu-latest\n    permissions: { contents: write }\n    steps:\n      - uses: actions/checkout@v4\n${steps}`;
+    const { findings } = await roundTrip(
+      {
+        [FILE]: comment('      - uses: ./.github/actions/pick\n        with: { branch: release-1 }\n'),
+        '.github/actions/pick/action.yaml':
+          'name: pick\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: |\n        git cherry-pick -x "$SHA"\n        git push origin "HEAD:refs/heads/pick-$BRANCH"\n',
+        '.github/workflows/backport.yml': comment('      - uses: korthout/backport-action@v3\n'),
+        // A local action that only builds does not use the credentials: the fix still applies.
+        '.github/workflows/setup.yml': wf(
+          '      - uses: actions/checkout@v4\n      - uses: ./.github/actions/setup\n',
+        ),
+        '.github/actions/setup/action.yml':
+          'name: setup\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: make deps\n',
+      },
+      RULE,
+      { fixes: 1 },
+    );
+    expect(
+      findings.map((f) => [f.location?.path, f.unfixable, /which pushes with it/.test(f.message)]),
+    ).toEqual([
+      [
+        '.github/workflows/backport.yml',
+        expect.stringMatching(/^step "korthout\/backport-action@v3" may push/),
+        true,
+      ],
+      [FILE, expect.stringMatching(/^step "\.\/\.github\/actions\/pick" may push/), true],
+      ['.github/workflows/setup.yml', undefined, false],
+    ]);
+  });
+
   it('not before an action whose name says it pushes; an image build is no git push', async () => {
     const { findings } = await roundTrip(
       {

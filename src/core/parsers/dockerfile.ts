@@ -68,7 +68,7 @@ export interface InstructionText {
 
 export interface FromInstruction {
   span: NodeSpan;
-  /** The image as written (may hold `${VAR}`); null for a bare `FROM`. */
+  /** The image as written, without quotes around it (may hold `${VAR}`); null for a bare `FROM`. */
   image: string | null;
   imageSpan?: NodeSpan;
   /** `--platform=...` value, as written. */
@@ -325,8 +325,20 @@ export function referencedStage(model: DockerfileModel, stage: Stage, image: str
 
 type Range = ReturnType<Instruction['getRange']>;
 
+/**
+ * A FROM word without the quotes around it: BuildKit lexes the word as a shell would, so
+ * `FROM "scratch"` is scratch and `FROM "build"` names the stage build, not an image of that name.
+ */
+function unquoteWord(word: string | null): string | null {
+  if (word === null || word.length < 2) return word;
+  const q = word[0];
+  if ((q !== '"' && q !== "'") || word[word.length - 1] !== q) return word;
+  const inner = word.slice(1, -1);
+  return inner.includes(q) ? word : inner;
+}
+
 function readFrom(ins: From, spanOf: (r: Range) => NodeSpan): FromInstruction {
-  const from: FromInstruction = { span: spanOf(ins.getRange()), image: ins.getImage() };
+  const from: FromInstruction = { span: spanOf(ins.getRange()), image: unquoteWord(ins.getImage()) };
   const imageRange = ins.getImageRange();
   if (imageRange) from.imageSpan = spanOf(imageRange);
   const platform = ins.getPlatformFlag()?.getValue();

@@ -9,7 +9,8 @@ import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
 /**
  * Flags container images with no tag or the `latest` tag and no digest: the version that runs
  * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
- * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`) are not judged, nor images a
+ * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`, a `{IMAGE}` or `IMAGE_NAME`
+ * placeholder that is no valid image name) are not judged, nor images a
  * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
  * the repository's Skaffold configuration builds (Skaffold deploys them by digest).
  *
@@ -20,7 +21,8 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
   kind: 'k8s.image-tag',
   summary:
     'Kubernetes container images with no tag or the "latest" tag, and no digest (not the images a ' +
-    'build tool substitutes at deploy time: Skaffold build artifacts and `ko://` references).',
+    'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
+    'placeholders such as `{IMAGE}` that are no valid image name).',
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
@@ -29,6 +31,8 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       if (typeof image?.value !== 'string' || /\$|\{\{/.test(image.value)) return;
       const ref = parseImageRef(image.value);
       if (!ref || ref.digest !== undefined) return;
+      // A placeholder a build step substitutes (`{IMAGE}`, `IMAGE_NAME`): not a pullable reference.
+      if (!VALID_REPOSITORY.test(ref.repository)) return;
       if (ref.tag !== undefined && ref.tag !== 'latest') return;
       // ko resolves `ko://<import path>` to the image it built, by digest (no valid image name as written).
       if (/^ko:\/\//i.test(ref.raw)) return;
@@ -48,6 +52,14 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
+
+/**
+ * The characters of a repository path (the distribution spec allows lowercase letters, digits and
+ * the separators `.`, `_`, `-` and `/`). Anything else (braces, capitals, `<image>`) cannot be pulled
+ * as written, so the kubelet would refuse it (InvalidImageName): it is a placeholder that a Makefile,
+ * `sed` or `envsubst` replaces before the manifest is applied, and which image runs is decided there.
+ */
+const VALID_REPOSITORY = /^[a-z0-9][a-z0-9._/-]*$/;
 
 /** Skaffold's configuration files, wherever they are (a monorepo may have several, each with `requires`). */
 const SKAFFOLD_GLOBS = ['**/skaffold.yaml', '**/skaffold.yml'];

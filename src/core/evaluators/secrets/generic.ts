@@ -25,10 +25,13 @@ const NAME_CHAR = /[A-Za-z0-9_.-]/;
 /**
  * Names that end in a secret word but hold public or non-secret values: .NET assembly
  * `publicKeyToken`, anti-forgery (`csrf_token`), pagination and cancellation tokens, publishable and
- * public client keys.
+ * public client keys, and request tokens: the idempotency token a client makes up for an API call
+ * (AWS `ClientRequestToken`, the `RequestToken` of a Cloud Control progress event) and OAuth 1's
+ * request token, which travels in the redirect URL (its secret is the `...TokenSecret`, still judged).
+ * Not `client_token`: Vault's is the session credential itself.
  */
 const PUBLIC_NAME =
-  /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend|search[_-]?only|public[_-]?api)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$/i;
+  /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend|search[_-]?only|public[_-]?api)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$|request[_.-]?token$/i;
 
 const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
 const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
@@ -303,7 +306,7 @@ export const genericAssignmentDetector: Detector = {
     'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
     'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
     "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
-    'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF and pagination tokens, ' +
+    'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF, pagination and request tokens, ' +
     'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
     'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
     'UUID under a password name is reported with low confidence: it is usually an identifier.',

@@ -35,6 +35,8 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
   scope: 'file',
+  // A local composite action that a later step runs may push with the persisted credentials.
+  readsOtherFiles: true,
   fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
@@ -64,7 +66,7 @@ function finding(
   const explicit = input(step, 'persist-credentials');
   const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
   // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
-  const pusher = isTrue(explicit) ? undefined : laterPusher(steps, step);
+  const pusher = isTrue(explicit) ? undefined : laterPusher(workspace, steps, step);
   const deliberate = isTrue(explicit) || pusher !== undefined;
   const dir = typeof input(step, 'path')?.value === 'string' ? String(input(step, 'path')!.value) : '.';
   const inGitConfig = (majorVersion(workspace, source.path, step.uses!) ?? 0) < 6;
@@ -119,7 +121,7 @@ function finding(
     severity,
   };
   if (isTrue(explicit)) found.unfixable = 'persist-credentials: true is set on purpose';
-  else persistCredentialsFix(fixes, found, source, steps, step);
+  else persistCredentialsFix(workspace, fixes, found, source, steps, step);
   return found;
 }
 

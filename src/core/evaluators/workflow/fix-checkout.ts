@@ -1,6 +1,8 @@
 import { setAt } from '../../fix/yaml-edit.js';
 import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
-import type { Step, WorkflowSource } from '../../parsers/workflow.js';
+import { parseUses } from '../../parsers/uses.js';
+import { readWorkflowSource, type Step, type WorkflowSource } from '../../parsers/workflow.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { actionOf, stepLabel } from './shared.js';
 
 /**
@@ -15,8 +17,12 @@ const GIT_PUSH =
 const RELEASE_SCRIPT =
   /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
 
-/** Actions that commit and push with the credentials checkout persisted. */
+/**
+ * Actions that commit and push with the credentials checkout persisted. korthout/backport-action
+ * pushes the branch it cherry-picked with them (its README runs it after a plain checkout).
+ */
 const PUSHING_ACTIONS = new Set([
+  'korthout/backport-action',
   'stefanzweifel/git-auto-commit-action',
   'endbug/add-and-commit',
   'ad-m/github-push-action',
@@ -33,13 +39,18 @@ const PUSHING_ACTIONS = new Set([
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
 export function persistCredentialsFix(
+  workspace: Workspace,
   fixes: FixBatches,
   finding: FixTarget,
   source: WorkflowSource,
   steps: readonly Step[],
   step: Step,
 ): void {
-  const user = credentialUsers(steps, usesCredentials).find((s) => s.index > step.index);
+  const user = firstAfter(
+    step,
+    credentialUsers(steps, usesCredentials),
+    steps.filter((s) => localActionSteps(workspace, s)?.some(usesCredentials)),
+  );
   if (user) {
     finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
     return;
@@ -68,8 +79,40 @@ export function persistCredentialsFix(
  * action that pushes, a release script; not a fetch, which a public repository needs no token for):
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
-export function laterPusher(steps: readonly Step[], step: Step): Step | undefined {
-  return credentialUsers(steps, pushesWithCredentials).find((s) => s.index > step.index);
+export function laterPusher(workspace: Workspace, steps: readonly Step[], step: Step): Step | undefined {
+  return firstAfter(
+    step,
+    credentialUsers(steps, pushesWithCredentials),
+    steps.filter((s) => localActionSteps(workspace, s)?.some(pushesWithCredentials)),
+  );
+}
+
+/** The first step of the lists that runs after `step`. */
+function firstAfter(step: Step, ...lists: Step[][]): Step | undefined {
+  return lists
+    .flat()
+    .filter((s) => s.index > step.index)
+    .sort((a, b) => a.index - b.index)[0];
+}
+
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`),
+ * or undefined for any other step. Its `run:` steps run in the same job, with the same checkout and
+ * the credentials it persisted: a `git push` there pushes with them as surely as one in the
+ * workflow. One level: an action it runs in turn is not followed.
+ */
+function localActionSteps(workspace: Workspace, step: Step): readonly Step[] | undefined {
+  const ref = step.uses && parseUses(step.uses.value);
+  if (ref?.kind !== 'local') return undefined;
+  const dir = ref.path
+    .split('/')
+    .filter((s) => s !== '.' && s !== '')
+    .join('/');
+  for (const name of ['action.yml', 'action.yaml']) {
+    const source = readWorkflowSource(workspace, dir === '' ? name : `${dir}/${name}`);
+    if (source?.kind === 'action') return source.steps;
+  }
+  return undefined;
 }
 
 /** The steps of a job that pass a test, read once per job and test. */
