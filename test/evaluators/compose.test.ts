@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeCapabilities } from '../../src/core/evaluators/compose/capabilities.js';
+import { composeDevices } from '../../src/core/evaluators/compose/devices.js';
 import { composeDockerSocket } from '../../src/core/evaluators/compose/docker-socket.js';
 import { composeHostNamespaces } from '../../src/core/evaluators/compose/host-namespaces.js';
 import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
@@ -21,6 +22,8 @@ interface Case {
   files: Record<string, string>;
   /** `path:line:column message` of each finding, in order. */
   expected: string[];
+  /** The severity of each finding, in order, for an evaluator that grades them. */
+  severities?: string[];
 }
 
 const SOCKET_EFFECT =
@@ -200,12 +203,111 @@ services:
     },
     expected: [],
   },
+  {
+    name: 'devices: disks, memory, CPU registers and /dev, graded by access, merged from an anchor',
+    evaluator: composeDevices as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-d: &d
+  devices: [/dev/xvdf]
+services:
+  a:
+    devices:
+      - /dev/sda
+      - "/dev/nvme0n1p2:/dev/data:r"
+      - /dev/sdc:/dev/sdc:m
+      - source: /dev/mapper/vg-root
+        target: /dev/root
+        permissions: rwm
+      - /dev//mem:/dev/mem
+      - /dev/cpu/0/msr
+      - /dev/disk/by-id/ata-X:/dev/x:rm
+  b:
+    <<: *d
+  c:
+    devices: ["/dev/:/dev"]
+`,
+    },
+    expected: [
+      `compose.yaml:6:9 The service "a" is given the host device /dev/sda: raw access to a disk of the host: it can change any file on it, past every permission, and so take over the host.`,
+      `compose.yaml:7:10 The service "a" is given the host device /dev/nvme0n1p2: read access to a disk of the host: it can read any file on it, past every permission.`,
+      `compose.yaml:9:9 The service "a" is given the host device /dev/mapper/vg-root: raw access to a disk of the host: it can change any file on it, past every permission, and so take over the host.`,
+      `compose.yaml:12:9 The service "a" is given the host device /dev/mem: raw access to the host's physical memory or I/O ports: it can read and patch the running kernel.`,
+      `compose.yaml:13:9 The service "a" is given the host device /dev/cpu/0/msr: raw access to the host CPUs' model-specific registers: it can turn off the kernel's protections.`,
+      `compose.yaml:14:9 The service "a" is given the host device /dev/disk/by-id/ata-X: read access to a disk of the host: it can read any file on it, past every permission.`,
+      `compose.yaml:16:9 The service "b" is given the host device /dev/xvdf (set in the anchor &d at line 2): raw access to a disk of the host: it can change any file on it, past every permission, and so take over the host.`,
+      `compose.yaml:18:16 The service "c" is given the host device /dev: raw access to every device of the host: its disks and memory among them: it can change any file of the host's disks.`,
+    ],
+    severities: ['high', 'medium', 'high', 'high', 'high', 'medium', 'high', 'high'],
+  },
+  {
+    name: 'devices: routine hardware, CDI names, variables, relative paths and privileged services are left alone',
+    evaluator: composeDevices as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    devices:
+      - /dev/dri:/dev/dri
+      - /dev/snd
+      - /dev/ttyUSB0:/dev/ttyUSB0
+      - /dev/ttyACM0
+      - /dev/net/tun
+      - /dev/fuse
+      - /dev/kvm
+      - /dev/kmsg
+      - /dev/video0
+      - /dev/bus/usb:/dev/bus/usb
+      - /dev/nvidia0
+      - /dev/apex_0
+      - /dev/shm
+      - nvidia.com/gpu=all
+      - \${DISK}:/dev/disk0
+      - dev/sda:/dev/sda
+      - source: \${DISK}
+        target: /dev/sda
+  b:
+    privileged: true
+    devices: [/dev/sda, /dev/mem]
+    device_cgroup_rules: ["a *:* rwm"]
+  c:
+    devices: /dev/sda
+`,
+    },
+    expected: [],
+  },
+  {
+    name: 'device cgroup rules: everything, block devices, memory; read-only graded medium; others left alone',
+    evaluator: composeDevices as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    device_cgroup_rules:
+      - "a *:* rwm"
+      - "b 8:* r"
+      - "c 1:1 rw"
+      - "c *:* rm"
+      - "b *:* m"
+      - "c 188:* rmw"
+      - "c 226:128 rwm"
+      - "c 1:3 rwm"
+      - "not a rule"
+      - 7
+`,
+    },
+    expected: [
+      `compose.yaml:4:10 The service "a" allows the device rule "a *:* rwm": it may read and write every device of the host, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+      `compose.yaml:5:10 The service "a" allows the device rule "b 8:* r": it may read every block device (disk) of that kind, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+      `compose.yaml:6:10 The service "a" allows the device rule "c 1:1 rw": it may read and write the host's memory devices, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+      `compose.yaml:7:10 The service "a" allows the device rule "c *:* rm": it may read the host's memory devices, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+    ],
+    severities: ['high', 'medium', 'high', 'medium'],
+  },
 ];
 
 describe('compose evaluators', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const findings = await run(c.evaluator, c.options ?? {}, c.files);
     expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(c.expected);
+    if (c.severities) expect(findings.map((f) => f.severity)).toEqual(c.severities);
   });
 
   it('keys a finding by service and check, never by line', async () => {

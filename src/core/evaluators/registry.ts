@@ -1,4 +1,5 @@
 import { composeCapabilities } from './compose/capabilities.js';
+import { composeDevices } from './compose/devices.js';
 import { composeDockerSocket } from './compose/docker-socket.js';
 import { composeHostNamespaces } from './compose/host-namespaces.js';
 import { composePrivileged } from './compose/privileged.js';
@@ -146,6 +147,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   composeHostNamespaces,
   composeDockerSocket,
   composeCapabilities,
+  composeDevices,
   k8sSeccomp,
   k8sRbac,
   terraformAttribute,
