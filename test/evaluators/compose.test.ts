@@ -5,6 +5,7 @@ import { composeDevices } from '../../src/core/evaluators/compose/devices.js';
 import { composeDockerSocket } from '../../src/core/evaluators/compose/docker-socket.js';
 import { composeHostNamespaces } from '../../src/core/evaluators/compose/host-namespaces.js';
 import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
+import { composeSecurityOpt } from '../../src/core/evaluators/compose/security-opt.js';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, makeTree, run } from './kit.js';
@@ -300,6 +301,61 @@ services:
       `compose.yaml:7:10 The service "a" allows the device rule "c *:* rm": it may read the host's memory devices, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
     ],
     severities: ['high', 'medium', 'high', 'medium'],
+  },
+  {
+    name: 'security_opt: each confinement turned off, either separator and any case, merged from an anchor',
+    evaluator: composeSecurityOpt as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-o: &o
+  security_opt: [label:disable]
+services:
+  a:
+    security_opt:
+      - seccomp:unconfined
+      - "apparmor = Unconfined"
+      - systempaths=unconfined
+      - label=type:spc_t
+      - label:type:unconfined_t
+  b:
+    <<: *o
+`,
+    },
+    expected: [
+      'compose.yaml:6:9 The service "a" sets security_opt "seccomp:unconfined": every system call reaches the host kernel, so any kernel flaw is one call away.',
+      'compose.yaml:7:10 The service "a" sets security_opt "apparmor = Unconfined": the AppArmor profile that stops it writing to /proc and /sys or mounting is gone (on hosts that run AppArmor).',
+      `compose.yaml:8:9 The service "a" sets security_opt "systempaths=unconfined": the kernel files Docker masks or makes read-only under /proc and /sys (sysrq-trigger, kcore, /proc/sys) are open to it: as root it can reboot or retune the host.`,
+      `compose.yaml:9:9 The service "a" sets security_opt "label=type:spc_t": SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux).`,
+      `compose.yaml:10:9 The service "a" sets security_opt "label:type:unconfined_t": SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux).`,
+      `compose.yaml:12:9 The service "b" sets security_opt "label:disable" (set in the anchor &o at line 2): SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux).`,
+    ],
+    severities: ['medium', 'medium', 'high', 'medium', 'medium', 'medium'],
+  },
+  {
+    name: 'security_opt: profiles, no-new-privileges either way, labels, variables, privileged services',
+    evaluator: composeSecurityOpt as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    security_opt:
+      - seccomp=profile.json
+      - seccomp:unconfined.json
+      - apparmor=docker-default
+      - no-new-privileges:false
+      - no-new-privileges
+      - label=user:system_u
+      - label=type:container_t
+      - label:level:s0:c1,c2
+      - \${OPT:-seccomp:unconfined}
+      - seccomp
+      - 1
+  b:
+    privileged: "true"
+    security_opt: [apparmor:unconfined]
+  c:
+    security_opt: seccomp:unconfined
+`,
+    },
+    expected: [],
   },
 ];
 

@@ -3,6 +3,7 @@ import { composeDevices } from './compose/devices.js';
 import { composeDockerSocket } from './compose/docker-socket.js';
 import { composeHostNamespaces } from './compose/host-namespaces.js';
 import { composePrivileged } from './compose/privileged.js';
+import { composeSecurityOpt } from './compose/security-opt.js';
 import { inputProblems } from './core/input-problems.js';
 import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
@@ -148,6 +149,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   composeDockerSocket,
   composeCapabilities,
   composeDevices,
+  composeSecurityOpt,
   k8sSeccomp,
   k8sRbac,
   terraformAttribute,
