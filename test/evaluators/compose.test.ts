@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { composeCapabilities } from '../../src/core/evaluators/compose/capabilities.js';
 import { composeDevices } from '../../src/core/evaluators/compose/devices.js';
 import { composeDockerSocket } from '../../src/core/evaluators/compose/docker-socket.js';
+import { composeHostMounts } from '../../src/core/evaluators/compose/host-mounts.js';
 import { composeHostNamespaces } from '../../src/core/evaluators/compose/host-namespaces.js';
 import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
 import { composeSecurityOpt } from '../../src/core/evaluators/compose/security-opt.js';
@@ -353,6 +354,123 @@ services:
     security_opt: [apparmor:unconfined]
   c:
     security_opt: seccomp:unconfined
+`,
+    },
+    expected: [],
+  },
+  {
+    name: 'host mounts: graded by path and mode, short and long syntax, home prefixes, merged from an anchor',
+    evaluator: composeHostMounts as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-m: &m
+  volumes: ["/boot:/boot:ro"]
+services:
+  a:
+    volumes:
+      - //:/host
+      - /etc/:/host/etc:ro,rslave
+      - /etc/shadow:/shadow:ro
+      - /etc/sudoers.d:/sudoers.d
+      - /root/.bashrc:/x:ro
+      - \${HOME}/.aws:/aws:ro
+      - $HOME/.kube/config:/kube
+      - ~:/home
+      - /home/bob/../alice:/alice:ro
+      - type: bind
+        source: /proc
+        target: /host/proc
+        read_only: true
+      - /sys/fs/cgroup:/sys/fs/cgroup:rw
+      - /dev:/dev:ro
+      - /var/lib/docker/containers:/logs:ro
+      - /var/lib/kubelet:/kubelet
+      - /run:/run:ro
+      - /usr/lib:/usr/lib
+      - /lib/modules:/lib/modules
+  b:
+    <<: *m
+`,
+    },
+    expected: [
+      `compose.yaml:6:9 The service "a" mounts / (the host's whole filesystem) read-write: it can change any file of the host, and so take over the host.`,
+      `compose.yaml:7:9 The service "a" mounts /etc (the host's configuration) read-only: it can read the host's password hashes and SSH host keys.`,
+      'compose.yaml:8:9 The service "a" mounts /etc/shadow (credentials of the host) read-only: it can read them.',
+      'compose.yaml:9:9 The service "a" mounts /etc/sudoers.d (settings that decide who is root on the host and what root runs) read-write: it can change them, and so take over the host.',
+      `compose.yaml:10:9 The service "a" mounts /root/.bashrc (the home of the host's root user) read-only: it can read root's keys and credentials.`,
+      'compose.yaml:11:9 The service "a" mounts ~/.aws (credentials kept in a home directory of the host) read-only: it can read them.',
+      'compose.yaml:12:9 The service "a" mounts ~/.kube/config (credentials kept in a home directory of the host) read-write: it can read and replace them.',
+      'compose.yaml:13:9 The service "a" mounts ~ (home directories of the host) read-write: it can plant keys or start-up files that their owners run.',
+      `compose.yaml:14:9 The service "a" mounts /home/alice (home directories of the host) read-only: it can read their owners' keys and credentials.`,
+      `compose.yaml:15:9 The service "a" mounts /proc (the host's /proc) read-only: it can read the state of every process of the host, as monitoring agents do.`,
+      `compose.yaml:19:9 The service "a" mounts /sys/fs/cgroup (the host's /sys) read-write: it can change kernel and device settings of the host.`,
+      `compose.yaml:20:9 The service "a" mounts /dev (the host's /dev) read-only: it sees every device node of the host; Docker's device rules still decide which it may open.`,
+      `compose.yaml:21:9 The service "a" mounts /var/lib/docker/containers (the containers' logs and settings) read-only: it can read every container's logs and settings, environment variables included, as log shippers do.`,
+      `compose.yaml:22:9 The service "a" mounts /var/lib/kubelet (the container runtime's storage) read-write: it can change any container, image or volume of the host, and so take over the host.`,
+      `compose.yaml:23:9 The service "a" mounts /run (a directory holding the container runtime's socket) read-only: whoever runs code in it can drive the Docker daemon (root, unless it runs rootless): a read-only mount does not stop a socket being used.`,
+      `compose.yaml:24:9 The service "a" mounts /usr/lib (the host's programs and libraries) read-write: it can replace what root runs on the host, and so take over the host.`,
+      `compose.yaml:25:9 The service "a" mounts /lib/modules (the host's programs and libraries) read-write: it can replace what root runs on the host, and so take over the host.`,
+      `compose.yaml:27:9 The service "b" mounts /boot (the host's boot files) read-only (set in the anchor &m at line 2): it can read the host's kernel and boot configuration.`,
+    ],
+    severities: [
+      'high',
+      'medium',
+      'medium',
+      'high',
+      'medium',
+      'medium',
+      'high',
+      'high',
+      'medium',
+      'low',
+      'high',
+      'medium',
+      'low',
+      'high',
+      'high',
+      'high',
+      'high',
+      'low',
+    ],
+  },
+  {
+    name: 'host mounts: routine paths, read-only where reading is harmless, the socket, variables, privileged services',
+    evaluator: composeHostMounts as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    volumes:
+      - /etc/localtime:/etc/localtime:ro
+      - /etc/timezone:/etc/timezone
+      - /etc/passwd:/etc/passwd:ro
+      - /etc/letsencrypt:/certs:ro
+      - /usr/share/appdata/app:/config
+      - /usr/src:/usr/src
+      - /usr/bin:/host-bin:ro
+      - /lib/modules:/lib/modules:ro
+      - /home/bob/app/data:/data
+      - ~/Pictures:/photos
+      - /srv/etc:/etc
+      - /var/log:/var/log:ro
+      - /var/run/docker.sock:/var/run/docker.sock
+      - //run/docker.sock:/docker.sock
+      - /run/udev:/run/udev:ro
+      - /run/dbus:/run/dbus:ro
+      - /dev/dri:/dev/dri
+      - ./etc:/etc
+      - \${ROOT}/etc:/etc
+      - \${HOME:-/root}:/x
+      - etc:/etc
+      - /etc
+      - type: volume
+        source: /etc
+        target: /etc
+      - type: tmpfs
+        target: /run
+  b:
+    privileged: true
+    volumes: ["/:/host", "/etc:/etc"]
+  c:
+    volumes: /etc:/etc
 `,
     },
     expected: [],

@@ -1,6 +1,7 @@
 import { composeCapabilities } from './compose/capabilities.js';
 import { composeDevices } from './compose/devices.js';
 import { composeDockerSocket } from './compose/docker-socket.js';
+import { composeHostMounts } from './compose/host-mounts.js';
 import { composeHostNamespaces } from './compose/host-namespaces.js';
 import { composePrivileged } from './compose/privileged.js';
 import { composeSecurityOpt } from './compose/security-opt.js';
@@ -150,6 +151,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   composeCapabilities,
   composeDevices,
   composeSecurityOpt,
+  composeHostMounts,
   k8sSeccomp,
   k8sRbac,
   terraformAttribute,
