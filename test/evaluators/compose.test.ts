@@ -5,6 +5,7 @@ import { composeDevices } from '../../src/core/evaluators/compose/devices.js';
 import { composeDockerSocket } from '../../src/core/evaluators/compose/docker-socket.js';
 import { composeHostMounts } from '../../src/core/evaluators/compose/host-mounts.js';
 import { composeHostNamespaces } from '../../src/core/evaluators/compose/host-namespaces.js';
+import { composeImageTag } from '../../src/core/evaluators/compose/image-tag.js';
 import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
 import { composeSecurityOpt } from '../../src/core/evaluators/compose/security-opt.js';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
@@ -474,6 +475,38 @@ services:
 `,
     },
     expected: [],
+  },
+  {
+    name: 'image: no tag, latest, a registry port without a tag, from an anchor; tags, digests, builds and variables pass',
+    evaluator: composeImageTag as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-i: &i
+  image: nginx
+services:
+  a:
+    image: postgres:latest
+  b:
+    image: localhost:5000/team/app
+  c:
+    <<: *i
+  d:
+    image: postgres:16
+  e:
+    image: nginx:latest@sha256:0000000000000000000000000000000000000000000000000000000000000000
+  f:
+    build: ./f
+    image: acme/f
+  g:
+    image: acme/g:\${TAG}
+  h:
+    image: \${IMAGE}
+`,
+    },
+    expected: [
+      `compose.yaml:5:12 The image "postgres:latest" of the service "a" uses the "latest" tag: what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+      `compose.yaml:7:12 The image "localhost:5000/team/app" of the service "b" has no tag, which means "latest": what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+      `compose.yaml:9:9 The image "nginx" of the service "c" has no tag, which means "latest" (set in the anchor &i at line 2): what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+    ],
   },
 ];
 

@@ -3,6 +3,7 @@ import { composeDevices } from './compose/devices.js';
 import { composeDockerSocket } from './compose/docker-socket.js';
 import { composeHostMounts } from './compose/host-mounts.js';
 import { composeHostNamespaces } from './compose/host-namespaces.js';
+import { composeImageTag } from './compose/image-tag.js';
 import { composePrivileged } from './compose/privileged.js';
 import { composeSecurityOpt } from './compose/security-opt.js';
 import { inputProblems } from './core/input-problems.js';
@@ -152,6 +153,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   composeDevices,
   composeSecurityOpt,
   composeHostMounts,
+  composeImageTag,
   k8sSeccomp,
   k8sRbac,
   terraformAttribute,
