@@ -1,9 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeCapabilities } from '../../src/core/evaluators/compose/capabilities.js';
+import { composeDevices } from '../../src/core/evaluators/compose/devices.js';
 import { composeDockerSocket } from '../../src/core/evaluators/compose/docker-socket.js';
+import { composeHostMounts } from '../../src/core/evaluators/compose/host-mounts.js';
 import { composeHostNamespaces } from '../../src/core/evaluators/compose/host-namespaces.js';
+import { composeImageTag } from '../../src/core/evaluators/compose/image-tag.js';
 import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
+import { composeSecurityOpt } from '../../src/core/evaluators/compose/security-opt.js';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, makeTree, run } from './kit.js';
@@ -21,6 +25,8 @@ interface Case {
   files: Record<string, string>;
   /** `path:line:column message` of each finding, in order. */
   expected: string[];
+  /** The severity of each finding, in order, for an evaluator that grades them. */
+  severities?: string[];
 }
 
 const SOCKET_EFFECT =
@@ -200,12 +206,315 @@ services:
     },
     expected: [],
   },
+  {
+    name: 'devices: disks, memory, CPU registers and /dev, graded by access, merged from an anchor',
+    evaluator: composeDevices as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-d: &d
+  devices: [/dev/xvdf]
+services:
+  a:
+    devices:
+      - /dev/sda
+      - "/dev/nvme0n1p2:/dev/data:r"
+      - /dev/sdc:/dev/sdc:m
+      - source: /dev/mapper/vg-root
+        target: /dev/root
+        permissions: rwm
+      - /dev//mem:/dev/mem
+      - /dev/cpu/0/msr
+      - /dev/disk/by-id/ata-X:/dev/x:rm
+  b:
+    <<: *d
+  c:
+    devices: ["/dev/:/dev"]
+`,
+    },
+    expected: [
+      `compose.yaml:6:9 The service "a" is given the host device /dev/sda: raw access to a disk of the host: it can change any file on it, past every permission, and so take over the host.`,
+      `compose.yaml:7:10 The service "a" is given the host device /dev/nvme0n1p2: read access to a disk of the host: it can read any file on it, past every permission.`,
+      `compose.yaml:9:9 The service "a" is given the host device /dev/mapper/vg-root: raw access to a disk of the host: it can change any file on it, past every permission, and so take over the host.`,
+      `compose.yaml:12:9 The service "a" is given the host device /dev/mem: raw access to the host's physical memory or I/O ports: it can read and patch the running kernel.`,
+      `compose.yaml:13:9 The service "a" is given the host device /dev/cpu/0/msr: raw access to the host CPUs' model-specific registers: it can turn off the kernel's protections.`,
+      `compose.yaml:14:9 The service "a" is given the host device /dev/disk/by-id/ata-X: read access to a disk of the host: it can read any file on it, past every permission.`,
+      `compose.yaml:16:9 The service "b" is given the host device /dev/xvdf (set in the anchor &d at line 2): raw access to a disk of the host: it can change any file on it, past every permission, and so take over the host.`,
+      `compose.yaml:18:16 The service "c" is given the host device /dev: raw access to every device of the host: its disks and memory among them: it can change any file of the host's disks.`,
+    ],
+    severities: ['high', 'medium', 'high', 'high', 'high', 'medium', 'high', 'high'],
+  },
+  {
+    name: 'devices: routine hardware, CDI names, variables, relative paths and privileged services are left alone',
+    evaluator: composeDevices as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    devices:
+      - /dev/dri:/dev/dri
+      - /dev/snd
+      - /dev/ttyUSB0:/dev/ttyUSB0
+      - /dev/ttyACM0
+      - /dev/net/tun
+      - /dev/fuse
+      - /dev/kvm
+      - /dev/kmsg
+      - /dev/video0
+      - /dev/bus/usb:/dev/bus/usb
+      - /dev/nvidia0
+      - /dev/apex_0
+      - /dev/shm
+      - nvidia.com/gpu=all
+      - \${DISK}:/dev/disk0
+      - dev/sda:/dev/sda
+      - source: \${DISK}
+        target: /dev/sda
+  b:
+    privileged: true
+    devices: [/dev/sda, /dev/mem]
+    device_cgroup_rules: ["a *:* rwm"]
+  c:
+    devices: /dev/sda
+`,
+    },
+    expected: [],
+  },
+  {
+    name: 'device cgroup rules: everything, block devices, memory; read-only graded medium; others left alone',
+    evaluator: composeDevices as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    device_cgroup_rules:
+      - "a *:* rwm"
+      - "b 8:* r"
+      - "c 1:1 rw"
+      - "c *:* rm"
+      - "b *:* m"
+      - "c 188:* rmw"
+      - "c 226:128 rwm"
+      - "c 1:3 rwm"
+      - "not a rule"
+      - 7
+`,
+    },
+    expected: [
+      `compose.yaml:4:10 The service "a" allows the device rule "a *:* rwm": it may read and write every device of the host, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+      `compose.yaml:5:10 The service "a" allows the device rule "b 8:* r": it may read every block device (disk) of that kind, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+      `compose.yaml:6:10 The service "a" allows the device rule "c 1:1 rw": it may read and write the host's memory devices, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+      `compose.yaml:7:10 The service "a" allows the device rule "c *:* rm": it may read the host's memory devices, and can create the device node itself (CAP_MKNOD is in Docker's default set).`,
+    ],
+    severities: ['high', 'medium', 'high', 'medium'],
+  },
+  {
+    name: 'security_opt: each confinement turned off, either separator and any case, merged from an anchor',
+    evaluator: composeSecurityOpt as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-o: &o
+  security_opt: [label:disable]
+services:
+  a:
+    security_opt:
+      - seccomp:unconfined
+      - "apparmor = Unconfined"
+      - systempaths=unconfined
+      - label=type:spc_t
+      - label:type:unconfined_t
+  b:
+    <<: *o
+`,
+    },
+    expected: [
+      'compose.yaml:6:9 The service "a" sets security_opt "seccomp:unconfined": every system call reaches the host kernel, so any kernel flaw is one call away.',
+      'compose.yaml:7:10 The service "a" sets security_opt "apparmor = Unconfined": the AppArmor profile that stops it writing to /proc and /sys or mounting is gone (on hosts that run AppArmor).',
+      `compose.yaml:8:9 The service "a" sets security_opt "systempaths=unconfined": the kernel files Docker masks or makes read-only under /proc and /sys (sysrq-trigger, kcore, /proc/sys) are open to it: as root it can reboot or retune the host.`,
+      `compose.yaml:9:9 The service "a" sets security_opt "label=type:spc_t": SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux).`,
+      `compose.yaml:10:9 The service "a" sets security_opt "label:type:unconfined_t": SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux).`,
+      `compose.yaml:12:9 The service "b" sets security_opt "label:disable" (set in the anchor &o at line 2): SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux).`,
+    ],
+    severities: ['medium', 'medium', 'high', 'medium', 'medium', 'medium'],
+  },
+  {
+    name: 'security_opt: profiles, no-new-privileges either way, labels, variables, privileged services',
+    evaluator: composeSecurityOpt as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    security_opt:
+      - seccomp=profile.json
+      - seccomp:unconfined.json
+      - apparmor=docker-default
+      - no-new-privileges:false
+      - no-new-privileges
+      - label=user:system_u
+      - label=type:container_t
+      - label:level:s0:c1,c2
+      - \${OPT:-seccomp:unconfined}
+      - seccomp
+      - 1
+  b:
+    privileged: "true"
+    security_opt: [apparmor:unconfined]
+  c:
+    security_opt: seccomp:unconfined
+`,
+    },
+    expected: [],
+  },
+  {
+    name: 'host mounts: graded by path and mode, short and long syntax, home prefixes, merged from an anchor',
+    evaluator: composeHostMounts as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-m: &m
+  volumes: ["/boot:/boot:ro"]
+services:
+  a:
+    volumes:
+      - //:/host
+      - /etc/:/host/etc:ro,rslave
+      - /etc/shadow:/shadow:ro
+      - /etc/sudoers.d:/sudoers.d
+      - /root/.bashrc:/x:ro
+      - \${HOME}/.aws:/aws:ro
+      - $HOME/.kube/config:/kube
+      - ~:/home
+      - /home/bob/../alice:/alice:ro
+      - type: bind
+        source: /proc
+        target: /host/proc
+        read_only: true
+      - /sys/fs/cgroup:/sys/fs/cgroup:rw
+      - /dev:/dev:ro
+      - /var/lib/docker/containers:/logs:ro
+      - /var/lib/kubelet:/kubelet
+      - /run:/run:ro
+      - /usr/lib:/usr/lib
+      - /lib/modules:/lib/modules
+  b:
+    <<: *m
+`,
+    },
+    expected: [
+      `compose.yaml:6:9 The service "a" mounts / (the host's whole filesystem) read-write: it can change any file of the host, and so take over the host.`,
+      `compose.yaml:7:9 The service "a" mounts /etc (the host's configuration) read-only: it can read the host's password hashes and SSH host keys.`,
+      'compose.yaml:8:9 The service "a" mounts /etc/shadow (credentials of the host) read-only: it can read them.',
+      'compose.yaml:9:9 The service "a" mounts /etc/sudoers.d (settings that decide who is root on the host and what root runs) read-write: it can change them, and so take over the host.',
+      `compose.yaml:10:9 The service "a" mounts /root/.bashrc (the home of the host's root user) read-only: it can read root's keys and credentials.`,
+      'compose.yaml:11:9 The service "a" mounts ~/.aws (credentials kept in a home directory of the host) read-only: it can read them.',
+      'compose.yaml:12:9 The service "a" mounts ~/.kube/config (credentials kept in a home directory of the host) read-write: it can read and replace them.',
+      'compose.yaml:13:9 The service "a" mounts ~ (home directories of the host) read-write: it can plant keys or start-up files that their owners run.',
+      `compose.yaml:14:9 The service "a" mounts /home/alice (home directories of the host) read-only: it can read their owners' keys and credentials.`,
+      `compose.yaml:15:9 The service "a" mounts /proc (the host's /proc) read-only: it can read the state of every process of the host, as monitoring agents do.`,
+      `compose.yaml:19:9 The service "a" mounts /sys/fs/cgroup (the host's /sys) read-write: it can change kernel and device settings of the host.`,
+      `compose.yaml:20:9 The service "a" mounts /dev (the host's /dev) read-only: it sees every device node of the host; Docker's device rules still decide which it may open.`,
+      `compose.yaml:21:9 The service "a" mounts /var/lib/docker/containers (the containers' logs and settings) read-only: it can read every container's logs and settings, environment variables included, as log shippers do.`,
+      `compose.yaml:22:9 The service "a" mounts /var/lib/kubelet (the container runtime's storage) read-write: it can change any container, image or volume of the host, and so take over the host.`,
+      `compose.yaml:23:9 The service "a" mounts /run (a directory holding the container runtime's socket) read-only: whoever runs code in it can drive the Docker daemon (root, unless it runs rootless): a read-only mount does not stop a socket being used.`,
+      `compose.yaml:24:9 The service "a" mounts /usr/lib (the host's programs and libraries) read-write: it can replace what root runs on the host, and so take over the host.`,
+      `compose.yaml:25:9 The service "a" mounts /lib/modules (the host's programs and libraries) read-write: it can replace what root runs on the host, and so take over the host.`,
+      `compose.yaml:27:9 The service "b" mounts /boot (the host's boot files) read-only (set in the anchor &m at line 2): it can read the host's kernel and boot configuration.`,
+    ],
+    severities: [
+      'high',
+      'medium',
+      'medium',
+      'high',
+      'medium',
+      'medium',
+      'high',
+      'high',
+      'medium',
+      'low',
+      'high',
+      'medium',
+      'low',
+      'high',
+      'high',
+      'high',
+      'high',
+      'low',
+    ],
+  },
+  {
+    name: 'host mounts: routine paths, read-only where reading is harmless, the socket, variables, privileged services',
+    evaluator: composeHostMounts as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    volumes:
+      - /etc/localtime:/etc/localtime:ro
+      - /etc/timezone:/etc/timezone
+      - /etc/passwd:/etc/passwd:ro
+      - /etc/letsencrypt:/certs:ro
+      - /usr/share/appdata/app:/config
+      - /usr/src:/usr/src
+      - /usr/bin:/host-bin:ro
+      - /lib/modules:/lib/modules:ro
+      - /home/bob/app/data:/data
+      - ~/Pictures:/photos
+      - /srv/etc:/etc
+      - /var/log:/var/log:ro
+      - /var/run/docker.sock:/var/run/docker.sock
+      - //run/docker.sock:/docker.sock
+      - /run/udev:/run/udev:ro
+      - /run/dbus:/run/dbus:ro
+      - /dev/dri:/dev/dri
+      - ./etc:/etc
+      - \${ROOT}/etc:/etc
+      - \${HOME:-/root}:/x
+      - etc:/etc
+      - /etc
+      - type: volume
+        source: /etc
+        target: /etc
+      - type: tmpfs
+        target: /run
+  b:
+    privileged: true
+    volumes: ["/:/host", "/etc:/etc"]
+  c:
+    volumes: /etc:/etc
+`,
+    },
+    expected: [],
+  },
+  {
+    name: 'image: no tag, latest, a registry port without a tag, from an anchor; tags, digests, builds and variables pass',
+    evaluator: composeImageTag as Evaluator<never>,
+    files: {
+      'compose.yaml': `x-i: &i
+  image: nginx
+services:
+  a:
+    image: postgres:latest
+  b:
+    image: localhost:5000/team/app
+  c:
+    <<: *i
+  d:
+    image: postgres:16
+  e:
+    image: nginx:latest@sha256:0000000000000000000000000000000000000000000000000000000000000000
+  f:
+    build: ./f
+    image: acme/f
+  g:
+    image: acme/g:\${TAG}
+  h:
+    image: \${IMAGE}
+`,
+    },
+    expected: [
+      `compose.yaml:5:12 The image "postgres:latest" of the service "a" uses the "latest" tag: what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+      `compose.yaml:7:12 The image "localhost:5000/team/app" of the service "b" has no tag, which means "latest": what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+      `compose.yaml:9:9 The image "nginx" of the service "c" has no tag, which means "latest" (set in the anchor &i at line 2): what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+    ],
+  },
 ];
 
 describe('compose evaluators', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const findings = await run(c.evaluator, c.options ?? {}, c.files);
     expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(c.expected);
+    if (c.severities) expect(findings.map((f) => f.severity)).toEqual(c.severities);
   });
 
   it('keys a finding by service and check, never by line', async () => {

@@ -1,7 +1,11 @@
 import { composeCapabilities } from './compose/capabilities.js';
+import { composeDevices } from './compose/devices.js';
 import { composeDockerSocket } from './compose/docker-socket.js';
+import { composeHostMounts } from './compose/host-mounts.js';
 import { composeHostNamespaces } from './compose/host-namespaces.js';
+import { composeImageTag } from './compose/image-tag.js';
 import { composePrivileged } from './compose/privileged.js';
+import { composeSecurityOpt } from './compose/security-opt.js';
 import { inputProblems } from './core/input-problems.js';
 import { dataPersonalData } from './data/personal-data.js';
 import { depsGitBranch } from './deps/git-branch.js';
@@ -146,6 +150,10 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   composeHostNamespaces,
   composeDockerSocket,
   composeCapabilities,
+  composeDevices,
+  composeSecurityOpt,
+  composeHostMounts,
+  composeImageTag,
   k8sSeccomp,
   k8sRbac,
   terraformAttribute,

@@ -6,29 +6,10 @@ import {
   serviceFinding,
   serviceSetting,
 } from '../../parsers/compose.js';
-import { isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
-
-/**
- * The host path a volume entry mounts: the source of the short syntax (`SOURCE:TARGET[:MODE]`), or
- * the `source` of a long-syntax bind (`type: bind`). Undefined for named volumes and tmpfs.
- */
-function bindSource(entry: unknown): string | undefined {
-  if (typeof entry === 'string') {
-    const colon = entry.indexOf(':');
-    return colon > 0 ? entry.slice(0, colon) : undefined;
-  }
-  if (
-    isMap(entry) &&
-    (entry.type === 'bind' || entry.type === undefined) &&
-    typeof entry.source === 'string'
-  ) {
-    return entry.source;
-  }
-  return undefined;
-}
+import { bindMount } from './mounts.js';
 
 /**
  * `/var/run/docker.sock`, `/run/docker.sock`, `/run/user/${UID}/docker.sock`, `//var/run/docker.sock`.
@@ -59,7 +40,7 @@ export const composeDockerSocket = defineEvaluator<Record<string, never>>({
       const volumes = serviceSetting(service, 'volumes');
       if (!volumes || !Array.isArray(volumes.value)) continue;
       volumes.value.forEach((entry, i) => {
-        const source = bindSource(entry);
+        const source = bindMount(entry)?.source;
         if (source === undefined || !isDockerSocket(source)) return;
         const node: ComposeNode = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
         findings.push(
