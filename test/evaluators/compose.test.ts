@@ -9,6 +9,7 @@ import { composeImageTag } from '../../src/core/evaluators/compose/image-tag.js'
 import { composePrivileged } from '../../src/core/evaluators/compose/privileged.js';
 import { composeSecurityOpt } from '../../src/core/evaluators/compose/security-opt.js';
 import type { Evaluator } from '../../src/core/evaluators/types.js';
+import { COMPOSE_FILES } from '../../src/core/parsers/compose.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { at, cleanup, makeTree, run } from './kit.js';
 
@@ -515,6 +516,23 @@ describe('compose evaluators', () => {
     const findings = await run(c.evaluator, c.options ?? {}, c.files);
     expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(c.expected);
     if (c.severities) expect(findings.map((f) => f.severity)).toEqual(c.severities);
+  });
+
+  it.each([
+    ['compose.yaml', true],
+    ['deploy/docker-compose.yml', true],
+    ['docker-compose.prod.yaml', true],
+    ['compose.override.yml', true],
+    ['docker-compose-dev.yml', true],
+    ['ops/docker-compose_test.yaml', true],
+    ['example.omnibus.docker-compose.yml', true],
+    ['podman-compose.yml', true],
+    ['composer.yml', false],
+    ['compose.json', false],
+    ['docs/compose-file.md', false],
+    ['node_modules/x/docker-compose.yml', false],
+  ])('reads %s as a compose file: %s', (file, read) => {
+    expect(COMPOSE_FILES.test(file)).toBe(read);
   });
 
   it('keys a finding by service and check, never by line', async () => {

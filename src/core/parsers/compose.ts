@@ -12,8 +12,13 @@ import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from 
  * first, then in what it merges, as Compose does.
  */
 
-/** `compose.yaml`, `compose.yml`, `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.override.yml`. */
-const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+/**
+ * `compose.yaml`, `docker-compose.yml` and their variants, named as Compose's own lookup does
+ * (`compose.override.yml`, `docker-compose.prod.yaml`) and as projects pass them with `-f`: a word
+ * joined with `-` or `_` on either side (`docker-compose-dev.yml`, `docker-compose_test.yaml`,
+ * `prod.docker-compose.yml`, `podman-compose.yml`). Not `composer.yml` nor `compose-file-schema.json`.
+ */
+const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
 
 /** The compose files of a tree, by name (see screens.ts). */
 export const COMPOSE_FILES = defineSelector('compose-files', (f) => {
