@@ -4744,8 +4744,8 @@ function isStrings(v) {
     return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 161 modules
-var registry = __nccwpck_require__(7752);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 166 modules
+var registry = __nccwpck_require__(2676);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -5262,6 +5262,18 @@ const TEST_KEY_NAMES = [
     `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
 ];
 /**
+ * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
+ * mkcert's `localhost-key.pem` and `localhost+2-key.pem`): no public CA issues a certificate for
+ * `localhost` or a `.localhost` name (RFC 6761 keeps them on the loopback interface), so the key
+ * identifies no service anyone else can reach. Only the file's own name counts, not a directory.
+ */
+const LOOPBACK_KEY_NAMES = [
+    `**/localhost.${KEY_FILE_EXTENSIONS}`,
+    `**/*.localhost.${KEY_FILE_EXTENSIONS}`,
+    `**/localhost{-,_}${KEY_WORDS}.${KEY_FILE_EXTENSIONS}`,
+    `**/localhost+[0-9]*.${KEY_FILE_EXTENSIONS}`,
+];
+/**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
@@ -5277,6 +5289,10 @@ const DEFAULT_TEST_PATHS = [
     '**/test-data/**',
     '**/test_data/**',
     '**/e2e/**',
+    // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
+    // (compose files, images) the tests run against.
+    '**/playwright/**',
+    '**/cypress/**',
     '**/testing/**',
     '**/fixtures/**',
     '**/__fixtures__/**',
@@ -5288,10 +5304,19 @@ const DEFAULT_TEST_PATHS = [
     '**/example/**',
     // A hidden examples folder (`.examples/`) is as much an example as a visible one.
     '**/.examples/**',
+    // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
+    '**/*[-_]examples/**',
     '**/samples/**',
     '**/sample/**',
     '**/docs/**',
     '**/doc/**',
+    // A repository's own demonstration and design-document folders, at its root only: a policy
+    // engine's `demo/` holds deliberately non-compliant inputs, a `design/` folder the illustrations of
+    // its proposals, and neither is applied. Nested, `demo` often names a deployed environment
+    // (`deploy/overlays/demo/`), whose secrets and manifests stay judged.
+    'demo/**',
+    'demos/**',
+    'design/**',
     '**/vendor/**',
     '**/third_party/**',
     '**/third-party/**',
@@ -5310,9 +5335,11 @@ const DEFAULT_TEST_PATHS = [
     '**/*Test.java',
     '**/*Tests.cs',
     ...TEST_KEY_NAMES,
+    ...LOOPBACK_KEY_NAMES,
 ];
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
 const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
+const LOOPBACK_KEY_NAME_REASON = 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
     return types/* CONFIDENCES */.ix.indexOf(c);
@@ -5336,6 +5363,7 @@ function testPathContext(testPaths) {
         return () => { };
     const matcher = (0,glob/* pathMatcher */.k)([...testPaths]);
     const byKeyName = (0,glob/* pathMatcher */.k)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
+    const byLoopbackName = (0,glob/* pathMatcher */.k)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
     // A file usually holds many findings: its path is matched once.
     const known = new Map();
     const matches = (path) => {
@@ -5350,7 +5378,11 @@ function testPathContext(testPaths) {
         if (!f.location || f.confidence === 'low' || !matches(f.location.path))
             return;
         f.confidence = 'low';
-        f.confidenceReason = byKeyName(f.location.path) ? TEST_KEY_NAME_REASON : TEST_PATH_REASON;
+        f.confidenceReason = byKeyName(f.location.path)
+            ? TEST_KEY_NAME_REASON
+            : byLoopbackName(f.location.path)
+                ? LOOPBACK_KEY_NAME_REASON
+                : TEST_PATH_REASON;
     };
 }
 /** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
@@ -14114,7 +14146,7 @@ function parseChoice(flag, value, allowed) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7752);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2676);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -16008,7 +16040,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 2676:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16704,27 +16736,208 @@ const EFFECTS = {
     BPF: 'it can load eBPF programs into the host kernel',
 };
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/mounts.js
+
+/**
+ * The bind mount a `volumes:` entry declares: the short syntax `SOURCE:TARGET[:OPTIONS]` whose source
+ * is a path (absolute, `~`, or a variable), or a long-syntax entry of `type: bind` (or no type) with a
+ * `source`. Undefined for named volumes, tmpfs, and a lone `TARGET` (an anonymous volume). Read-only
+ * is the `ro` option of the short syntax and `read_only: true` of the long one.
+ */
+function bindMount(entry) {
+    if (typeof entry === 'string') {
+        const colon = entry.indexOf(':');
+        if (colon <= 0)
+            return undefined;
+        const source = entry.slice(0, colon).trim();
+        const rest = entry.slice(colon + 1);
+        const options = rest.includes(':') ? rest.slice(rest.lastIndexOf(':') + 1) : '';
+        const readOnly = options.split(',').some((o) => o.trim() === 'ro');
+        return { source, readOnly };
+    }
+    if (k8s_isMap(entry) &&
+        (entry.type === 'bind' || entry.type === undefined) &&
+        typeof entry.source === 'string') {
+        const ro = entry.read_only;
+        return {
+            source: entry.source.trim(),
+            readOnly: ro === true || (typeof ro === 'string' && ro.trim().toLowerCase() === 'true'),
+        };
+    }
+    return undefined;
+}
+/**
+ * An absolute host path in a canonical form: doubled slashes, `.` and a trailing slash removed, `..`
+ * resolved (never above `/`). Undefined for a path that is not absolute.
+ */
+function canonicalHostPath(path) {
+    if (!path.startsWith('/'))
+        return undefined;
+    const parts = [];
+    for (const part of path.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
+    return `/${parts.join('/')}`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/devices.js
+
+
+
+
+
+
+const DISK = /^\/dev\/(?:(?:sd|hd|vd|xvd)[a-z]+\d*|nvme\d+(?:n\d+(?:p\d+)?)?|mmcblk\d+(?:p\d+)?|dm-\d+|md\d+|nbd\d+|loop\d+|sg\d+)$/;
+/**
+ * The devices reported; every other one (GPUs `/dev/dri`, sound, cameras, serial adapters, USB buses,
+ * `/dev/net/tun`, `/dev/fuse`, `/dev/kvm`, `/dev/kmsg`) is what an application of that kind needs and
+ * reaches nothing beyond itself.
+ */
+const CLASSES = [
+    {
+        test: (p) => p === '/dev',
+        what: 'every device of the host',
+        write: "its disks and memory among them: it can change any file of the host's disks",
+        read: "its disks and memory among them: it can read any file of the host's disks, past every permission",
+    },
+    {
+        test: (p) => /^\/dev\/(?:mem|kmem|port)$/.test(p),
+        what: "the host's physical memory or I/O ports",
+        write: 'it can read and patch the running kernel',
+        read: "it can read the kernel's and other processes' memory",
+    },
+    {
+        test: (p) => p === '/dev/cpu' || p.startsWith('/dev/cpu/'),
+        what: "the host CPUs' model-specific registers",
+        write: "it can turn off the kernel's protections",
+        read: "it can read the host CPUs' state",
+    },
+    {
+        test: (p) => DISK.test(p) || p.startsWith('/dev/mapper/') || p.startsWith('/dev/disk/'),
+        what: 'a disk of the host',
+        write: 'it can change any file on it, past every permission, and so take over the host',
+        read: 'it can read any file on it, past every permission',
+    },
+];
+/**
+ * The host path of a `devices:` entry: `HOST[:CONTAINER[:PERMISSIONS]]`, or a long-syntax entry's
+ * `source` and `permissions`. A CDI name (`nvidia.com/gpu=all`) and a variable are not judged.
+ */
+function hostDevice(entry) {
+    let source;
+    let permissions;
+    if (typeof entry === 'string')
+        [source, , permissions] = entry.split(':');
+    else if (k8s_isMap(entry))
+        ({ source, permissions } = entry);
+    if (typeof source !== 'string' || source.includes('$'))
+        return undefined;
+    const path = canonicalHostPath(source.trim());
+    if (path === undefined)
+        return undefined;
+    // `m` alone lets it create the node, but neither read nor write it.
+    if (typeof permissions === 'string' && !/[rw]/.test(permissions))
+        return undefined;
+    const readOnly = typeof permissions === 'string' && !permissions.includes('w');
+    return { path, readOnly };
+}
+/**
+ * A `device_cgroup_rules` entry (`TYPE MAJOR:MINOR ACCESS`) that lets the container open devices that
+ * give power over the host. Docker keeps CAP_MKNOD by default, so the container can create the node
+ * itself: the rule alone is the access. Block devices are disks; character major 1 is memory
+ * (`/dev/mem` 1:1, `/dev/kmem` 1:2, `/dev/port` 1:4); `a` is every device.
+ */
+function cgroupRule(rule) {
+    const m = /^\s*([abc])\s+(\*|\d+):(\*|\d+)\s+([rwm]+)\s*$/.exec(rule);
+    if (!m)
+        return undefined;
+    const [, type, major, minor, access] = m;
+    if (!/[rw]/.test(access))
+        return undefined;
+    const readOnly = !access.includes('w');
+    if (type === 'a')
+        return { what: 'every device of the host', readOnly };
+    if (type === 'b')
+        return { what: 'every block device (disk) of that kind', readOnly };
+    if (major === '*' || (major === '1' && ['*', '1', '2', '4'].includes(minor)))
+        return { what: "the host's memory devices", readOnly };
+    return undefined;
+}
+/** Medium when the access is read-only: the host's data is exposed, but not its control. */
+function severityOf(readOnly) {
+    return readOnly ? 'medium' : 'high';
+}
+/**
+ * `compose.devices`: Compose services given host devices that reach past the container: all of `/dev`,
+ * memory (`/dev/mem`, `/dev/kmem`, `/dev/port`), CPU registers, and disks (`/dev/sda`, `/dev/nvme0n1`,
+ * `/dev/mapper/*`, ...), whether by `devices:` or by a `device_cgroup_rules` entry that allows them.
+ * High, or medium when only read access is given. A privileged service has every device:
+ * `compose.privileged` reports it.
+ */
+const composeDevices = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.devices',
+    summary: 'Docker Compose services given host disks, memory or all of /dev (devices: or device_cgroup_rules).',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
+                continue;
+            findings.push(...deviceFindings(service), ...cgroupFindings(service));
+        }
+        return findings;
+    },
+});
+function deviceFindings(service) {
+    const devices = serviceSetting(service, 'devices');
+    if (!devices || !Array.isArray(devices.value))
+        return [];
+    const findings = [];
+    devices.value.forEach((entry, i) => {
+        const device = hostDevice(entry);
+        const cls = device && CLASSES.find((c) => c.test(device.path));
+        if (!device || !cls)
+            return;
+        const node = nodeAt(service.document, `${devices.pointer}/${i}`, entry);
+        const access = device.readOnly ? 'read access' : 'raw access';
+        findings.push({
+            ...serviceFinding(service, node, `The ${describeService(service)} is given the host device ${device.path}`, `${access} to ${cls.what}: ${device.readOnly ? cls.read : cls.write}.`, ['devices', device.path]),
+            severity: severityOf(device.readOnly),
+        });
+    });
+    return findings;
+}
+function cgroupFindings(service) {
+    const rules = serviceSetting(service, 'device_cgroup_rules');
+    if (!rules || !Array.isArray(rules.value))
+        return [];
+    const findings = [];
+    rules.value.forEach((rule, i) => {
+        if (typeof rule !== 'string')
+            return;
+        const allowed = cgroupRule(rule);
+        if (!allowed)
+            return;
+        const node = nodeAt(service.document, `${rules.pointer}/${i}`, rule);
+        const access = allowed.readOnly ? 'read' : 'read and write';
+        findings.push({
+            ...serviceFinding(service, node, `The ${describeService(service)} allows the device rule "${rule.trim()}"`, `it may ${access} ${allowed.what}, and can create the device node itself (CAP_MKNOD is in Docker's default set).`, ['device_cgroup_rules', rule.trim()]),
+            severity: severityOf(allowed.readOnly),
+        });
+    });
+    return findings;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/docker-socket.js
 
 
 
 
-/**
- * The host path a volume entry mounts: the source of the short syntax (`SOURCE:TARGET[:MODE]`), or
- * the `source` of a long-syntax bind (`type: bind`). Undefined for named volumes and tmpfs.
- */
-function bindSource(entry) {
-    if (typeof entry === 'string') {
-        const colon = entry.indexOf(':');
-        return colon > 0 ? entry.slice(0, colon) : undefined;
-    }
-    if (k8s_isMap(entry) &&
-        (entry.type === 'bind' || entry.type === undefined) &&
-        typeof entry.source === 'string') {
-        return entry.source;
-    }
-    return undefined;
-}
 /**
  * `/var/run/docker.sock`, `/run/docker.sock`, `/run/user/${UID}/docker.sock`, `//var/run/docker.sock`.
  * A source that is a variable (`${DOCKER_SOCK:-/var/run/docker.sock}`) is not an absolute path: its
@@ -16754,13 +16967,211 @@ const composeDockerSocket = (0,types/* defineEvaluator */.D)({
             if (!volumes || !Array.isArray(volumes.value))
                 continue;
             volumes.value.forEach((entry, i) => {
-                const source = bindSource(entry);
+                const source = bindMount(entry)?.source;
                 if (source === undefined || !isDockerSocket(source))
                     return;
                 const node = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
                 findings.push(serviceFinding(service, node, `The ${describeService(service)} mounts the Docker socket ${source.trim()}`, 'whoever runs code in it drives the Docker daemon (root, unless it runs rootless) and can start a privileged ' +
                     "container with the host's filesystem; a read-only mount does not help, as the API is still reachable. " +
                     'If it only reads container state, mount a socket proxy that allows just those API calls.', ['docker.sock', source.trim()]));
+            });
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/host-mounts.js
+
+
+
+
+
+
+/** `path` or anything under it. */
+const under = (...roots) => (p) => roots.some((r) => p === r || p.startsWith(`${r}/`));
+/** A home directory: `~` (or `$HOME`), `/home/<user>`, and `/Users/<user>` of a Mac running Docker Desktop. */
+const HOME = String.raw `(?:~|/home/[^/]+|/Users/[^/]+)`;
+const CREDENTIAL_DIRS = String.raw `(?:\.ssh|\.aws|\.kube|\.docker|\.gnupg|\.azure|\.config/gcloud)`;
+/** Files of /etc that hold secrets: read access exposes them. */
+const ETC_SECRETS = under('/etc/shadow', '/etc/gshadow', '/etc/ssh', '/etc/kubernetes', '/etc/docker');
+/** Files of /etc that decide who is root and what root runs: write access takes the host over. */
+const ETC_CONTROL = under('/etc/sudoers', '/etc/sudoers.d', '/etc/pam.d', '/etc/crontab', '/etc/cron.d', '/etc/systemd', '/etc/ld.so.preload', '/etc/passwd', '/etc/group', '/etc/profile.d');
+/** Where the host's programs and libraries are, under `/` and under `/usr`. */
+const PROGRAM_DIRS = ['/bin', '/sbin', '/lib', '/lib64'];
+const TAKE_OVER = 'and so take over the host';
+/** Checked in order; the first that matches grades the mount. */
+const SENSITIVE = [
+    {
+        test: (p) => p === '/',
+        what: "the host's whole filesystem",
+        write: { severity: 'high', effect: `it can change any file of the host, ${TAKE_OVER}` },
+        read: {
+            severity: 'medium',
+            effect: "it can read every file of the host: password hashes, keys, other containers' data",
+        },
+    },
+    {
+        test: (p) => p === '/etc',
+        what: "the host's configuration",
+        write: { severity: 'high', effect: `it can add users, services and scheduled jobs, ${TAKE_OVER}` },
+        read: { severity: 'medium', effect: "it can read the host's password hashes and SSH host keys" },
+    },
+    {
+        test: ETC_SECRETS,
+        what: 'credentials of the host',
+        write: { severity: 'high', effect: `it can replace them, ${TAKE_OVER}` },
+        read: { severity: 'medium', effect: 'it can read them' },
+    },
+    {
+        test: ETC_CONTROL,
+        what: 'settings that decide who is root on the host and what root runs',
+        write: { severity: 'high', effect: `it can change them, ${TAKE_OVER}` },
+    },
+    {
+        test: under('/root'),
+        what: "the home of the host's root user",
+        write: { severity: 'high', effect: `it can plant keys or start-up files that root runs, ${TAKE_OVER}` },
+        read: { severity: 'medium', effect: "it can read root's keys and credentials" },
+    },
+    {
+        test: (p) => new RegExp(String.raw `^${HOME}/${CREDENTIAL_DIRS}(?:/|$)`).test(p),
+        what: 'credentials kept in a home directory of the host',
+        write: { severity: 'high', effect: 'it can read and replace them' },
+        read: { severity: 'medium', effect: 'it can read them' },
+    },
+    {
+        test: (p) => p === '/home' || p === '/Users' || new RegExp(`^${HOME}$`).test(p),
+        what: 'home directories of the host',
+        write: { severity: 'high', effect: 'it can plant keys or start-up files that their owners run' },
+        read: { severity: 'medium', effect: "it can read their owners' keys and credentials" },
+    },
+    {
+        test: under('/proc'),
+        what: "the host's /proc",
+        write: { severity: 'high', effect: 'it can change kernel settings and reach every process of the host' },
+        read: {
+            severity: 'low',
+            effect: 'it can read the state of every process of the host, as monitoring agents do',
+        },
+    },
+    {
+        test: under('/sys'),
+        what: "the host's /sys",
+        write: { severity: 'high', effect: 'it can change kernel and device settings of the host' },
+        read: { severity: 'low', effect: 'it can read kernel and device state, as monitoring agents do' },
+    },
+    {
+        test: (p) => p === '/dev',
+        what: "the host's /dev",
+        write: {
+            severity: 'medium',
+            effect: "it sees every device node of the host and shares its /dev/shm; Docker's device rules still decide which devices it may open",
+        },
+        read: {
+            severity: 'medium',
+            effect: "it sees every device node of the host; Docker's device rules still decide which it may open",
+        },
+    },
+    {
+        test: under('/boot'),
+        what: "the host's boot files",
+        write: { severity: 'high', effect: `it can replace the kernel the host boots, ${TAKE_OVER}` },
+        read: { severity: 'low', effect: "it can read the host's kernel and boot configuration" },
+    },
+    {
+        test: under('/var/lib/docker/containers'),
+        what: "the containers' logs and settings",
+        write: { severity: 'high', effect: `it can change how every container is run, ${TAKE_OVER}` },
+        read: {
+            severity: 'low',
+            effect: "it can read every container's logs and settings, environment variables included, as log shippers do",
+        },
+    },
+    {
+        test: under('/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet'),
+        what: "the container runtime's storage",
+        write: {
+            severity: 'high',
+            effect: `it can change any container, image or volume of the host, ${TAKE_OVER}`,
+        },
+        read: { severity: 'medium', effect: "it can read every container's files and volumes" },
+    },
+    {
+        test: (p) => p === '/run' ||
+            p === '/var/run' ||
+            under('/run/containerd', '/var/run/containerd', '/run/docker', '/var/run/docker')(p),
+        what: "a directory holding the container runtime's socket",
+        write: {
+            severity: 'high',
+            effect: 'whoever runs code in it can drive the Docker daemon (root, unless it runs rootless)',
+        },
+        read: {
+            severity: 'high',
+            effect: 'whoever runs code in it can drive the Docker daemon (root, unless it runs rootless): a read-only mount does not stop a socket being used',
+        },
+    },
+    {
+        // Not all of /usr: /usr/src and /usr/share hold sources and data, and are mounted for those.
+        test: (p) => p === '/usr' ||
+            under(...PROGRAM_DIRS.flatMap((d) => [d, `/usr${d}`]), '/usr/libexec', '/usr/local/bin', '/usr/local/sbin')(p),
+        what: "the host's programs and libraries",
+        write: { severity: 'high', effect: `it can replace what root runs on the host, ${TAKE_OVER}` },
+    },
+];
+/** `~`, `$HOME` and `${HOME}` at the start of a source: the home of whoever runs Compose. */
+const HOME_PREFIX = /^(?:~|\$HOME|\$\{HOME\})(?=\/|$)/;
+/**
+ * The host path a bind source names, canonical, with a home prefix written `~`. Undefined for a
+ * relative path (the project's own files) and for a source that depends on another variable.
+ */
+function hostPath(source) {
+    const home = HOME_PREFIX.exec(source);
+    const rest = home ? source.slice(home[0].length) : source;
+    if (rest.includes('$'))
+        return undefined;
+    if (!home)
+        return canonicalHostPath(rest);
+    const path = canonicalHostPath(`/${rest}`);
+    return path === undefined || path === '/' ? '~' : `~${path}`;
+}
+/**
+ * `compose.host-mounts`: Compose services that bind-mount a sensitive path of the host (short or long
+ * volume syntax): `/`, `/etc` and its credentials and root-deciding files, `/root`, home directories
+ * and the credentials in them, `/proc`, `/sys`, `/dev`, `/boot`, the container runtime's storage and
+ * socket directories, and the host's programs. Graded by what the mount allows: taking the host over
+ * is high, reading its secrets medium, and reading /proc, /sys, /boot or container logs read-only,
+ * as monitoring agents and log shippers do, low. The Docker socket itself is reported by
+ * `compose.docker-socket`, and a privileged service, which can mount any of these itself, by
+ * `compose.privileged`.
+ */
+const composeHostMounts = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.host-mounts',
+    summary: 'Docker Compose services that bind-mount sensitive host paths (/, /etc, /root, homes, /proc, /sys, /var/lib/docker, ...).',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            // A privileged service can mount any host filesystem itself: compose.privileged reports it.
+            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
+                continue;
+            const volumes = serviceSetting(service, 'volumes');
+            if (!volumes || !Array.isArray(volumes.value))
+                continue;
+            volumes.value.forEach((entry, i) => {
+                const mount = bindMount(entry);
+                const path = mount && hostPath(mount.source);
+                if (!mount || path === undefined || isDockerSocket(path))
+                    return;
+                const sensitive = SENSITIVE.find((s) => s.test(path));
+                const grade = sensitive && (mount.readOnly ? sensitive.read : sensitive.write);
+                if (!sensitive || !grade)
+                    return;
+                const node = nodeAt(service.document, `${volumes.pointer}/${i}`, entry);
+                const how = mount.readOnly ? 'read-only' : 'read-write';
+                findings.push({
+                    ...serviceFinding(service, node, `The ${describeService(service)} mounts ${path} (${sensitive.what}) ${how}`, `${grade.effect}.`, ['volumes', path]),
+                    severity: grade.severity,
+                });
             });
         }
         return findings;
@@ -16826,6 +17237,125 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
                     field,
                 ]));
             }
+        }
+        return findings;
+    },
+});
+
+// EXTERNAL MODULE: ./lib/core/parsers/image-ref.js
+var image_ref = __nccwpck_require__(4585);
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/image-tag.js
+
+
+
+
+/**
+ * `compose.image-tag`: Compose services whose `image` has no tag or the `latest` tag, and no digest,
+ * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
+ * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
+ * variable (`${TAG}`) are not judged.
+ */
+const composeImageTag = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.image-tag',
+    summary: 'Docker Compose services pulling an image with no tag or the "latest" tag, and no digest.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            if (serviceSetting(service, 'build') !== undefined)
+                continue;
+            const image = serviceSetting(service, 'image');
+            if (typeof image?.value !== 'string' || image.value.includes('$'))
+                continue;
+            const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
+            if (!ref || ref.digest !== undefined)
+                continue;
+            if (ref.tag !== undefined && ref.tag !== 'latest')
+                continue;
+            const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
+            findings.push(serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]));
+        }
+        return findings;
+    },
+});
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/compose/security-opt.js
+
+
+
+
+/** SELinux types that the policy does not confine (`spc_t` is Docker's "super privileged container"). */
+const UNCONFINED_SELINUX_TYPES = new Set(['spc_t', 'unconfined_t']);
+/**
+ * What a `security_opt` entry turns off, if it turns one off. Docker takes `name=value` and the older
+ * `name:value` alike. `no-new-privileges:false` is not one: it is Docker's default, so it lifts nothing
+ * that the absence of the option would not (and that absence is not a confinement being turned off).
+ */
+function unconfinedBy(entry) {
+    const m = /^\s*([a-z-]+)\s*[:=]\s*(.*?)\s*$/i.exec(entry);
+    if (!m)
+        return undefined;
+    const option = m[1].toLowerCase();
+    const value = m[2].toLowerCase();
+    if (option === 'seccomp' && value === 'unconfined')
+        return {
+            option,
+            effect: 'every system call reaches the host kernel, so any kernel flaw is one call away',
+            severity: 'medium',
+        };
+    if (option === 'apparmor' && value === 'unconfined')
+        return {
+            option,
+            effect: 'the AppArmor profile that stops it writing to /proc and /sys or mounting is gone (on hosts that run AppArmor)',
+            severity: 'medium',
+        };
+    if (option === 'label') {
+        const type = /^type\s*[:=]\s*(\S+)$/.exec(value)?.[1];
+        if (value === 'disable' || (type !== undefined && UNCONFINED_SELINUX_TYPES.has(type)))
+            return {
+                option,
+                effect: "SELinux no longer keeps it from the host's files and other containers (on hosts that enforce SELinux)",
+                severity: 'medium',
+            };
+    }
+    if (option === 'systempaths' && value === 'unconfined')
+        return {
+            option,
+            effect: 'the kernel files Docker masks or makes read-only under /proc and /sys (sysrq-trigger, kcore, /proc/sys) are open to it: as root it can reboot or retune the host',
+            severity: 'high',
+        };
+    return undefined;
+}
+/**
+ * `compose.security-opt`: Compose services whose `security_opt` turns off a confinement Docker applies
+ * by default: seccomp or AppArmor `unconfined`, SELinux labelling disabled (or an unconfined type), or
+ * `systempaths=unconfined`. A privileged service runs without all of them anyway:
+ * `compose.privileged` reports it. Entries taken from a variable are not judged.
+ */
+const composeSecurityOpt = (0,types/* defineEvaluator */.D)({
+    kind: 'compose.security-opt',
+    summary: 'Docker Compose services whose security_opt turns off seccomp, AppArmor, SELinux labelling or the masked system paths.',
+    schema: NO_OPTIONS,
+    evaluate({ workspace }) {
+        const findings = [];
+        for (const service of composeServices(workspace)) {
+            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
+                continue;
+            const opts = serviceSetting(service, 'security_opt');
+            if (!opts || !Array.isArray(opts.value))
+                continue;
+            opts.value.forEach((entry, i) => {
+                if (typeof entry !== 'string' || entry.includes('$'))
+                    return;
+                const lifted = unconfinedBy(entry);
+                if (!lifted)
+                    return;
+                const node = nodeAt(service.document, `${opts.pointer}/${i}`, entry);
+                findings.push({
+                    ...serviceFinding(service, node, `The ${describeService(service)} sets security_opt "${entry.trim()}"`, `${lifted.effect}.`, ['security_opt', lifted.option]),
+                    severity: lifted.severity,
+                });
+            });
         }
         return findings;
     },
@@ -18450,8 +18980,21 @@ function referencedStage(model, stage, image) {
     }
     return undefined;
 }
+/**
+ * A FROM word without the quotes around it: BuildKit lexes the word as a shell would, so
+ * `FROM "scratch"` is scratch and `FROM "build"` names the stage build, not an image of that name.
+ */
+function unquoteWord(word) {
+    if (word === null || word.length < 2)
+        return word;
+    const q = word[0];
+    if ((q !== '"' && q !== "'") || word[word.length - 1] !== q)
+        return word;
+    const inner = word.slice(1, -1);
+    return inner.includes(q) ? word : inner;
+}
 function readFrom(ins, spanOf) {
-    const from = { span: spanOf(ins.getRange()), image: ins.getImage() };
+    const from = { span: spanOf(ins.getRange()), image: unquoteWord(ins.getImage()) };
     const imageRange = ins.getImageRange();
     if (imageRange)
         from.imageSpan = spanOf(imageRange);
@@ -19266,7 +19809,9 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * `deps.update-coverage`: every ecosystem and directory that has a manifest is updated by the
  * repository's Dependabot, Renovate or updatecli configuration. Dependabot must have an `updates`
  * entry with the manifest's `package-ecosystem` and a `directory`/`directories` entry (globs allowed) naming its
- * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor. Renovate
+ * directory, its npm or Cargo workspace root, or for Gradle, Maven and NuGet any ancestor; a `uv`
+ * entry covers pip manifests there or in its uv workspace, a `bun` entry npm manifests whose directory or
+ * workspace root holds bun's lockfile. Renovate
  * covers every manifest unless `enabled: false`, `enabledManagers` or a manager's `enabled: false`
  * leave it out; paths it ignores (`ignorePaths`, `includePaths`, the presets' defaults such as
  * the examples and test directories) are a deliberate choice and not reported. updatecli covers the
@@ -19323,11 +19868,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
 });
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
 function dependabotCovers(ws, entries, m) {
-    const dirs = entries
-        .filter((e) => e.ecosystem === m.ecosystem || (m.ecosystem === 'pip' && e.ecosystem === 'uv'))
-        .flatMap((e) => e.directories);
-    if (dirs.length === 0)
-        return false;
+    const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
     const candidates = [m.dir];
     if (m.ecosystem === 'github-actions')
         candidates.push('.github/workflows');
@@ -19337,8 +19878,24 @@ function dependabotCovers(ws, entries, m) {
         candidates.push(...(0,deps_lockfile/* cargoWorkspaceRoots */.nh)(ws, m.dir));
     if (RECURSIVE.has(m.ecosystem))
         candidates.push(...ancestors(m.dir));
-    return candidates.some((c) => dirs.some((d) => directoryMatches(d, c)));
+    const covers = (ds, cs) => cs.some((c) => ds.some((d) => directoryMatches(d, c)));
+    if (covers(dirs, candidates))
+        return true;
+    // Ecosystems that update the same manifests through another package manager's lockfile: uv updates
+    // a pip manifest's pyproject.toml in its directory or as a member of a uv workspace (one uv.lock at
+    // the root), and Dependabot's `bun` updates an npm package.json where bun's lockfile sits, beside it
+    // or at the root of the npm workspace it belongs to.
+    const via = (ecosystem) => entries.filter((e) => e.ecosystem === ecosystem).flatMap((e) => e.directories);
+    if (m.ecosystem === 'pip')
+        return covers(via('uv'), [m.dir, ...(0,deps_lockfile/* uvWorkspaceRoots */.y_)(ws, m.dir)]);
+    if (m.ecosystem === 'npm') {
+        const bunRoots = candidates.filter((c) => BUN_LOCKS.some((lock) => ws.has(c ? `${c}/${lock}` : lock)));
+        return covers(via('bun'), bunRoots);
+    }
+    return false;
 }
+/** The lockfiles Dependabot's `bun` ecosystem reads (the text one since bun 1.2, the binary one before). */
+const BUN_LOCKS = ['bun.lock', 'bun.lockb'];
 function ancestors(dir) {
     const out = [];
     for (let d = dir; d !== '';) {
@@ -19605,8 +20162,6 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
     },
 });
 
-// EXTERNAL MODULE: ./lib/core/parsers/image-ref.js
-var image_ref = __nccwpck_require__(4585);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/base-image.js
 
 
@@ -19645,7 +20200,13 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                 if (!message)
                     continue;
                 const span = stage.from.imageSpan ?? stage.from.span;
-                findings.push({ message, location: (0,core_location/* locationFromSpan */.Cx)(file, span), key: stage.from.image ?? '' });
+                findings.push({
+                    message,
+                    location: (0,core_location/* locationFromSpan */.Cx)(file, span),
+                    key: stage.from.image ?? '',
+                    // What the template will be rendered with is not in this file: a guess, reported as one.
+                    ...(verdict.kind === 'template' ? { confidence: 'low' } : {}),
+                });
             }
         }
         return findings;
@@ -19656,6 +20217,8 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
     const written = stage.from.image;
     if (!written)
         return undefined;
+    if (TEMPLATE_START.test(written))
+        return { kind: 'template' };
     const { text, unresolved } = expandVariables(written, vars, model.escapeChar);
     const partial = text.includes(UNRESOLVED);
     if (!partial) {
@@ -19680,6 +20243,11 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
         return { kind: 'unresolved', names: unresolved };
     return { kind: 'untagged', resolved: text };
 }
+/**
+ * A FROM whose image is a template placeholder (`FROM {{ base_image }}` in a Jinja, Go-template or
+ * ERB file that renders Dockerfiles): the image is chosen when the template is rendered.
+ */
+const TEMPLATE_START = /^(?:\{\{|\{%|<%)/;
 function base_image_describe(verdict, stage, reportUnresolved) {
     const written = stage.from.image ?? '';
     const where = stage.from.name ? ` of stage "${stage.from.name}"` : '';
@@ -19693,6 +20261,10 @@ function base_image_describe(verdict, stage, reportUnresolved) {
         case 'untagged':
             return (`Base image ${image(verdict.resolved)}${where} has no tag or digest, so it means "latest", which is ` +
                 're-pointed whenever a new image is published. Pin a version tag or a @sha256 digest.');
+        case 'template':
+            return (`Base image${where} is a template placeholder ("${written} ..."), filled in when this file is rendered, so ` +
+                'its tag cannot be checked here: check the FROM lines of the rendered Dockerfiles, or pin the images ' +
+                "in the template's values.");
         case 'unresolved': {
             if (!reportUnresolved)
                 return undefined;
@@ -20438,9 +21010,12 @@ const NAME_CHAR = /[A-Za-z0-9_.-]/;
 /**
  * Names that end in a secret word but hold public or non-secret values: .NET assembly
  * `publicKeyToken`, anti-forgery (`csrf_token`), pagination and cancellation tokens, publishable and
- * public client keys.
+ * public client keys, and request tokens: the idempotency token a client makes up for an API call
+ * (AWS `ClientRequestToken`, the `RequestToken` of a Cloud Control progress event) and OAuth 1's
+ * request token, which travels in the redirect URL (its secret is the `...TokenSecret`, still judged).
+ * Not `client_token`: Vault's is the session credential itself.
  */
-const PUBLIC_NAME = /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend|search[_-]?only|public[_-]?api)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$/i;
+const PUBLIC_NAME = /(?:public|publishable|csrf|xsrf|anti[_-]?forgery|request[_-]?verification|page|next|continuation|cancellation|sync|idempotency|pagination|cursor|resume|device|push|fcm|apns|site|recaptcha|hcaptcha|turnstile|client[_-]?side|browser|frontend|search[_-]?only|public[_-]?api)[_.-]?(?:key[_.-]?)?(?:token|key|api[_-]?key)$|request[_.-]?token$/i;
 const ASSIGN = /["'`]?\]?[ \t]*(?:=>|:=|===?|!==?|[=:])[ \t]*/y;
 const QUOTED = /"([^"\\\r\n]{1,512})"|'([^'\\\r\n]{1,512})'|`([^`\\$\r\n]{1,512})`/y;
 const UNQUOTED = /([^\s"'`,;)\]}]{1,512})/y;
@@ -20679,7 +21254,7 @@ const genericAssignmentDetector = {
     describes: 'Literal values assigned to names that end in password, passphrase, secret, token, api_key, ' +
         'access_key, private_key or auth_key, whose value is random enough (the entropy threshold is the ' +
         "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
-        'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF and pagination tokens, ' +
+        'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF, pagination and request tokens, ' +
         'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
         'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
         'UUID under a password name is reported with low confidence: it is usually an identifier.',
@@ -22226,6 +22801,16 @@ const AI_AND_OPS = [
         validate: ['mixed'],
         example: 'OKTA_API_TOKEN=[[00{b64url:40}]]',
         counterExample: 'OKTA_API_TOKEN=00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    },
+    {
+        // The current license key format: six characters, 29 more, and the issuer's `_mmk` suffix.
+        id: 'maxmind-license-key',
+        label: 'MaxMind license key (GeoIP downloads and web services)',
+        keywords: ['_mmk'],
+        pattern: /(?<![A-Za-z0-9_])[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9_])/g,
+        prefix: 0,
+        example: 'MAXMIND_LICENSE_KEY=[[{alnum:6}_{alnum:29}_mmk]]',
+        counterExample: 'MAXMIND_LICENSE_KEY=XXXXXX_XXXXXXXXXXXXXXXXXXXXXXXXXXXXX_mmk',
     },
     {
         id: 'age-secret-key',
@@ -26914,7 +27499,8 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 /**
  * Flags container images with no tag or the `latest` tag and no digest: the version that runs
  * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
- * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`) are not judged, nor images a
+ * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`, a `{IMAGE}` or `IMAGE_NAME`
+ * placeholder that is no valid image name) are not judged, nor images a
  * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
  * the repository's Skaffold configuration builds (Skaffold deploys them by digest).
  *
@@ -26924,7 +27510,8 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
     summary: 'Kubernetes container images with no tag or the "latest" tag, and no digest (not the images a ' +
-        'build tool substitutes at deploy time: Skaffold build artifacts and `ko://` references).',
+        'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
+        'placeholders such as `{IMAGE}` that are no valid image name).',
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
@@ -26934,6 +27521,9 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
                 return;
             const ref = (0,image_ref/* parseImageRef */.Q)(image.value);
             if (!ref || ref.digest !== undefined)
+                return;
+            // A placeholder a build step substitutes (`{IMAGE}`, `IMAGE_NAME`): not a pullable reference.
+            if (!VALID_REPOSITORY.test(ref.repository))
                 return;
             if (ref.tag !== undefined && ref.tag !== 'latest')
                 return;
@@ -26950,6 +27540,13 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
+/**
+ * The characters of a repository path (the distribution spec allows lowercase letters, digits and
+ * the separators `.`, `_`, `-` and `/`). Anything else (braces, capitals, `<image>`) cannot be pulled
+ * as written, so the kubelet would refuse it (InvalidImageName): it is a placeholder that a Makefile,
+ * `sed` or `envsubst` replaces before the manifest is applied, and which image runs is decided there.
+ */
+const VALID_REPOSITORY = /^[a-z0-9][a-z0-9._/-]*$/;
 /** Skaffold's configuration files, wherever they are (a monorepo may have several, each with `requires`). */
 const SKAFFOLD_GLOBS = ['**/skaffold.yaml', '**/skaffold.yml'];
 /** `apiVersion: skaffold/v1beta2`, `skaffold/v2beta29`, `skaffold/v3`, `skaffold/v4beta11`, ... */
@@ -30167,9 +30764,12 @@ function requiresMerged(node, positive) {
  *
  * An issue template (or a discussion category form) can attach labels, assignees and an issue type
  * to what an outsider opens with it, which GitHub reports as `labeled`, `assigned` and `typed` events
- * as well: those runs carry only what the maintainers wrote into the templates, and are not counted
- * here (a workflow's findings depend on its own file; the templates are other files). A type not
- * listed here (one GitHub adds later, or a typo) counts as an outsider's.
+ * as well, with the outsider's title and body in the payload. That is not read here: the rules that
+ * grade by these types judge one workflow file at a time (scope `file`), and the templates are other
+ * files. What it costs is bounded: only the grade of `workflow-permissions`' missing block (medium
+ * instead of high) and a reason of `workflow-checkout-persisted-credentials` use it; template
+ * injection grades by what the expanded value can hold, whatever the activity type. A type not listed
+ * here (one GitHub adds later, or a typo) counts as an outsider's.
  */
 const MAINTAINER_TYPES = {
     issues: new Set([
@@ -30823,6 +31423,8 @@ function conditionalOnRelease(step) {
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
 
 
+
+
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
  * remote (a push, and in a private repository a fetch too), and tools that push with git.
@@ -30831,8 +31433,12 @@ const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|ls-remote|submodule|
 const GIT_PUSH = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh-deploy\b|\bghp-import\b|\bmike\s+deploy\b|semantic-release|\bchangeset\s+(?:publish|version)\b|\blerna\s+(?:publish|version)\b|\bnpm\s+version\b|standard-version|release-it/;
 /** A repository script whose name says it releases: what it does with git is not visible here. */
 const RELEASE_SCRIPT = /(?:^|[\s/])[\w.-]*(?:release|publish|deploy|push|bump|tag)[\w.-]*\.(?:sh|bash|py|rb|js|mjs|ts|ps1)\b/i;
-/** Actions that commit and push with the credentials checkout persisted. */
+/**
+ * Actions that commit and push with the credentials checkout persisted. korthout/backport-action
+ * pushes the branch it cherry-picked with them (its README runs it after a plain checkout).
+ */
 const PUSHING_ACTIONS = new Set([
+    'korthout/backport-action',
     'stefanzweifel/git-auto-commit-action',
     'endbug/add-and-commit',
     'ad-m/github-push-action',
@@ -30847,8 +31453,8 @@ const PUSHING_ACTIONS = new Set([
  * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
-function persistCredentialsFix(fixes, finding, source, steps, step) {
-    const user = credentialUsers(steps, usesCredentials).find((s) => s.index > step.index);
+function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
+    const user = firstAfter(step, credentialUsers(steps, usesCredentials), steps.filter((s) => localActionSteps(workspace, s)?.some(usesCredentials)));
     if (user) {
         finding.unfixable = `step "${(0,workflow_shared/* stepLabel */.vO)(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
@@ -30869,8 +31475,36 @@ function persistCredentialsFix(fixes, finding, source, steps, step) {
  * action that pushes, a release script; not a fetch, which a public repository needs no token for):
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
-function laterPusher(steps, step) {
-    return credentialUsers(steps, pushesWithCredentials).find((s) => s.index > step.index);
+function laterPusher(workspace, steps, step) {
+    return firstAfter(step, credentialUsers(steps, pushesWithCredentials), steps.filter((s) => localActionSteps(workspace, s)?.some(pushesWithCredentials)));
+}
+/** The first step of the lists that runs after `step`. */
+function firstAfter(step, ...lists) {
+    return lists
+        .flat()
+        .filter((s) => s.index > step.index)
+        .sort((a, b) => a.index - b.index)[0];
+}
+/**
+ * The steps of the composite action a step runs from this repository (`uses: ./path/to/action`),
+ * or undefined for any other step. Its `run:` steps run in the same job, with the same checkout and
+ * the credentials it persisted: a `git push` there pushes with them as surely as one in the
+ * workflow. One level: an action it runs in turn is not followed.
+ */
+function localActionSteps(workspace, step) {
+    const ref = step.uses && (0,parsers_uses/* parseUses */.A)(step.uses.value);
+    if (ref?.kind !== 'local')
+        return undefined;
+    const dir = ref.path
+        .split('/')
+        .filter((s) => s !== '.' && s !== '')
+        .join('/');
+    for (const name of ['action.yml', 'action.yaml']) {
+        const source = (0,workflow/* readWorkflowSource */.$Z)(workspace, dir === '' ? name : `${dir}/${name}`);
+        if (source?.kind === 'action')
+            return source.steps;
+    }
+    return undefined;
 }
 /** The steps of a job that pass a test, read once per job and test. */
 const USERS = new WeakMap();
@@ -30941,6 +31575,8 @@ function pushesWithCredentials(step) {
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
     scope: 'file',
+    // A local composite action that a later step runs may push with the persisted credentials.
+    readsOtherFiles: true,
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -30964,7 +31600,7 @@ function finding(workspace, fixes, source, job, step) {
     const explicit = (0,workflow_shared/* input */.hF)(step, 'persist-credentials');
     const steps = job?.steps ?? (source.kind === 'action' ? source.steps : []);
     // A later step that pushes with the persisted token makes keeping it as deliberate as saying so.
-    const pusher = (0,workflow_shared/* isTrue */.Hn)(explicit) ? undefined : laterPusher(steps, step);
+    const pusher = (0,workflow_shared/* isTrue */.Hn)(explicit) ? undefined : laterPusher(workspace, steps, step);
     const deliberate = (0,workflow_shared/* isTrue */.Hn)(explicit) || pusher !== undefined;
     const dir = typeof (0,workflow_shared/* input */.hF)(step, 'path')?.value === 'string' ? String((0,workflow_shared/* input */.hF)(step, 'path').value) : '.';
     const inGitConfig = (majorVersion(workspace, source.path, step.uses) ?? 0) < 6;
@@ -31020,7 +31656,7 @@ function finding(workspace, fixes, source, job, step) {
     if ((0,workflow_shared/* isTrue */.Hn)(explicit))
         found.unfixable = 'persist-credentials: true is set on purpose';
     else
-        persistCredentialsFix(fixes, found, source, steps, step);
+        persistCredentialsFix(workspace, fixes, found, source, steps, step);
     return found;
 }
 /** Whether the job's token can write: a write scope or `write-all`, its own or the workflow's. */
@@ -31850,7 +32486,8 @@ class Dataflow {
  * `pull_request_target` and `workflow_run` run in the base repository with its secrets and a
  * writable token, on events an outsider can cause: each is a finding in itself (medium, or low for a
  * `workflow_run` whose upstream workflows are all known and never run on pull requests, or a
- * `pull_request_target` whose every job runs only on merged pull requests), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
+ * `pull_request_target` whose every job runs only on merged pull requests or on activity that needs
+ * triage or write access, such as `labeled`), at the trigger. Checking out and building the pull request's code there ("pwn request") hands those
  * privileges to the pull request: critical, reported instead at the ref that names the head
  * (`actions/checkout` `ref:`/`repository:`, merge and head refs, `gh pr checkout`, `git fetch
  * .../pull/N/head`, followed through `env:` and outputs). `issue_comment` workflows that check out
@@ -31921,19 +32558,24 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                 for (const trigger of ownTriggers) {
                     const fromPullRequests = trigger.event === 'pull_request_target' || upstreamRunsOnPullRequests(workflow, sources);
                     const mergedOnly = trigger.event === 'pull_request_target' && afterMergeOnly(workflow, trigger);
+                    const maintainersOnly = !mergedOnly &&
+                        trigger.event === 'pull_request_target' &&
+                        maintainerActivityOnly(workflow, trigger);
                     findings.push({
                         message: `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
                             (mergedOnly
                                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
-                                : fromPullRequests
-                                    ? 'outsiders can cause. '
-                                    : 'follow the workflows it names, none of which runs on pull requests today. ') +
+                                : maintainersOnly
+                                    ? 'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). '
+                                    : fromPullRequests
+                                        ? 'outsiders can cause. '
+                                        : 'follow the workflows it names, none of which runs on pull requests today. ') +
                             `${checked} value from the event (titles, branch names, ` +
                             'artifacts of the triggering run) is untrusted and must be read as data. Prefer "pull_request" ' +
                             '(read-only token, no secrets for forks), or keep this workflow to labelling and commenting.',
                         location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, trigger.span),
                         key: `trigger:${trigger.event}`,
-                        severity: fromPullRequests && !mergedOnly ? 'medium' : 'low',
+                        severity: fromPullRequests && !mergedOnly && !maintainersOnly ? 'medium' : 'low',
                     });
                 }
             },
@@ -31953,6 +32595,15 @@ function afterMergeOnly(workflow, trigger) {
             const guards = jobGuards(workflow, job);
             return guards.merged && !outsiderCaused(trigger, guards);
         }));
+}
+/**
+ * Whether no job of the workflow runs on activity an outsider can cause (activity.ts): the trigger's
+ * types (`labeled`, `assigned`, ...) or a job's `github.event.action` check leave only maintainers'
+ * acts. The event's values (title, branch) are still the author's, which the other rules judge.
+ */
+function maintainerActivityOnly(workflow, trigger) {
+    return (workflow.jobs.length > 0 &&
+        workflow.jobs.every((job) => !outsiderCaused(trigger, jobGuards(workflow, job))));
 }
 /** The environment a job waits for, its own or one of the jobs it needs (an approval gate if reviewed). */
 function environmentGate(workflow, job, seen = new Set()) {
@@ -32985,7 +33636,7 @@ const workflowKnownVulnerableActions = (0,types/* defineEvaluator */.D)({
                         `(vulnerable: ${hit.range || 'see the advisory'}). ${hit.patched ? `Upgrade to ${hit.patched} or later` : 'No fixed version is published: remove the action'}; see ${a.url}.`,
                     location: ref.location,
                     key: `uses/${ref.name.toLowerCase()}@${ref.ref ?? ''}/${a.ghsaId}`,
-                    severity: severityOf(a.severity),
+                    severity: known_vulnerable_actions_severityOf(a.severity),
                     // A version read from a comment is what the author says the commit is, not what a tag says.
                     ...(v.fromComment ? { confidence: 'medium' } : {}),
                 });
@@ -33017,7 +33668,7 @@ async function versionOf(ref, api) {
 function bare(version) {
     return version.replace(/^v/i, '');
 }
-function severityOf(s) {
+function known_vulnerable_actions_severityOf(s) {
     switch (s.toLowerCase()) {
         case 'critical':
             return 'critical';
@@ -36641,6 +37292,10 @@ function npmElsewhere(job) {
 
 
 
+
+
+
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -36694,6 +37349,10 @@ const registry_EVALUATORS = [
     composeHostNamespaces,
     composeDockerSocket,
     composeCapabilities,
+    composeDevices,
+    composeSecurityOpt,
+    composeHostMounts,
+    composeImageTag,
     k8sSeccomp,
     k8sRbac,
     terraformAttribute,
@@ -36760,7 +37419,8 @@ function allEvaluators() {
 /* harmony export */   Q3: () => (/* binding */ npmWorkspaceRoots),
 /* harmony export */   Ty: () => (/* binding */ DEFAULT_MANIFEST_EXCLUDE),
 /* harmony export */   nh: () => (/* binding */ cargoWorkspaceRoots),
-/* harmony export */   uj: () => (/* binding */ depsLockfile)
+/* harmony export */   uj: () => (/* binding */ depsLockfile),
+/* harmony export */   y_: () => (/* binding */ uvWorkspaceRoots)
 /* harmony export */ });
 /* unused harmony export ECOSYSTEMS */
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);

@@ -30,8 +30,10 @@ const under =
     roots.some((r) => p === r || p.startsWith(`${r}/`));
 
 /** A home directory: `~` (or `$HOME`), `/home/<user>`, and `/Users/<user>` of a Mac running Docker Desktop. */
-const HOME = String.raw`(?:~|/home/[^/]+|/Users/[^/]+)`;
+const HOME = '(?:~|/home/[^/]+|/Users/[^/]+)';
 const CREDENTIAL_DIRS = String.raw`(?:\.ssh|\.aws|\.kube|\.docker|\.gnupg|\.azure|\.config/gcloud)`;
+const HOME_CREDENTIALS = new RegExp(`^${HOME}/${CREDENTIAL_DIRS}(?:/|$)`);
+const HOME_DIR = new RegExp(`^${HOME}$`);
 
 /** Files of /etc that hold secrets: read access exposes them. */
 const ETC_SECRETS = under('/etc/shadow', '/etc/gshadow', '/etc/ssh', '/etc/kubernetes', '/etc/docker');
@@ -89,13 +91,13 @@ const SENSITIVE: SensitivePath[] = [
     read: { severity: 'medium', effect: "it can read root's keys and credentials" },
   },
   {
-    test: (p) => new RegExp(String.raw`^${HOME}/${CREDENTIAL_DIRS}(?:/|$)`).test(p),
+    test: (p) => HOME_CREDENTIALS.test(p),
     what: 'credentials kept in a home directory of the host',
     write: { severity: 'high', effect: 'it can read and replace them' },
     read: { severity: 'medium', effect: 'it can read them' },
   },
   {
-    test: (p) => p === '/home' || p === '/Users' || new RegExp(`^${HOME}$`).test(p),
+    test: (p) => p === '/home' || p === '/Users' || HOME_DIR.test(p),
     what: 'home directories of the host',
     write: { severity: 'high', effect: 'it can plant keys or start-up files that their owners run' },
     read: { severity: 'medium', effect: "it can read their owners' keys and credentials" },
