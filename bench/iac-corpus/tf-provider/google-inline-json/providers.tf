@@ -1,7 +1,8 @@
 # Made-up values for the accuracy benchmark: none of them is a credential.
+# The key below says REDACTED: a stand-in, which the rule (like its placeholder policy) leaves alone.
 provider "google" {
   project     = "acme-prod"
-  credentials = <<-EOT # expect: terraform-provider-credentials
+  credentials = <<-EOT # safe: terraform-provider-credentials
     {
       "type": "service_account",
       "project_id": "acme-prod",
