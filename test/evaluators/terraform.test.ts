@@ -527,6 +527,29 @@ provider "postgresql" {
     ]);
   });
 
+  it("reports Google's credentials when they hold a key file's contents, not a path", async () => {
+    const key = '{\n  "type": "service_account",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDq7vT2mK9xLp4RzW8\\n-----END PRIVATE KEY-----\\n"\n}';
+    const findings = await run(
+      terraformProviderCredentials,
+      {},
+      {
+        'providers.tf': `provider "google" {
+  credentials = <<-EOT
+    ${key.replaceAll('\n', '\n    ')}
+  EOT
+}
+
+provider "google" {
+  alias       = "dns"
+  credentials = "keys/dns.json"
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['providers.tf:2:17']);
+    expect(findings[0]!.message).not.toContain('MIIE');
+  });
+
   it('treats empty values and common stand-ins as placeholders', () => {
     for (const v of ['', 'test', 'mock_access_key', 'dummy', '<token>', '${TOKEN}', 'xxxxxxxx', 'changeme']) {
       expect([v, isPlaceholder(v)]).toEqual([v, true]);
