@@ -528,7 +528,8 @@ provider "postgresql" {
   });
 
   it("reports Google's credentials when they hold a key file's contents, not a path", async () => {
-    const key = '{\n  "type": "service_account",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDq7vT2mK9xLp4RzW8\\n-----END PRIVATE KEY-----\\n"\n}';
+    const key =
+      '{\n  "type": "service_account",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDq7vT2mK9xLp4RzW8\\n-----END PRIVATE KEY-----\\n"\n}';
     const findings = await run(
       terraformProviderCredentials,
       {},
