@@ -240,6 +240,146 @@ resource "google_storage_bucket_iam_binding" "b" {
   });
 });
 
+describe('terraform values from locals and variable defaults', () => {
+  const rds = {
+    resources: ['aws_db_instance'],
+    attribute: 'storage_encrypted',
+    expect: true,
+    missing: 'report',
+    skipWhen: [{ attribute: 'replicate_source_db' }],
+  };
+
+  it('judges a local or a variable default as the literal, at the place it is used', async () => {
+    const findings = await run(
+      terraformAttribute,
+      { targets: [rds] },
+      {
+        'db/variables.tf': `variable "encrypted" {
+  type    = bool
+  default = false
+}
+variable "on" { default = true }
+variable "unset" { type = bool }
+variable "source" { default = null }
+`,
+        'db/main.tf': `locals {
+  enc  = local.hop
+  hop  = false
+}
+resource "aws_db_instance" "a" {
+  storage_encrypted = var.encrypted
+}
+resource "aws_db_instance" "b" {
+  storage_encrypted = local.enc
+}
+resource "aws_db_instance" "c" {
+  storage_encrypted = "\${var.encrypted}"
+}
+resource "aws_db_instance" "d" {
+  storage_encrypted = var.on
+}
+resource "aws_db_instance" "e" {
+  storage_encrypted = var.unset
+}
+resource "aws_db_instance" "f" {
+  storage_encrypted   = true
+  replicate_source_db = var.source
+}
+resource "aws_db_instance" "g" {
+  replicate_source_db = var.source
+}
+`,
+        // Another module's variable of the same name is not this module's.
+        'other/main.tf': `resource "aws_db_instance" "h" {
+  storage_encrypted = var.encrypted
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual([
+      'db/main.tf:6:23',
+      'db/main.tf:9:23',
+      'db/main.tf:12:23',
+      'db/main.tf:24:1',
+    ]);
+    expect(findings[0]!.message).toBe(
+      'aws_db_instance "a" sets storage_encrypted = var.encrypted (default false).',
+    );
+    expect(findings[1]!.message).toBe('aws_db_instance "b" sets storage_encrypted = local.enc (false).');
+  });
+
+  it('accepts an account default enabled by a variable default', async () => {
+    const ebs = {
+      resources: ['aws_ebs_volume'],
+      attribute: 'encrypted',
+      expect: true,
+      missing: 'report',
+      defaultFrom: { resource: 'aws_ebs_encryption_by_default', attribute: 'enabled', value: true },
+    };
+    const findings = await run(
+      terraformAttribute,
+      { targets: [ebs] },
+      {
+        'main.tf': 'resource "aws_ebs_volume" "a" {\n  size = 1\n}\n',
+        'account/main.tf':
+          'variable "on" {\n  default = true\n}\nresource "aws_ebs_encryption_by_default" "this" {\n  enabled = var.on\n}\n',
+      },
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('resolves the sources of firewall rules, list defaults item by item', async () => {
+    const findings = await run(
+      terraformOpenIngress,
+      {},
+      {
+        'sg.tf': `variable "admin_cidrs" {
+  default = ["10.0.0.0/8", "0.0.0.0/0"]
+}
+locals {
+  anywhere = "::/0"
+}
+resource "aws_security_group_rule" "pg" {
+  type        = "ingress"
+  from_port   = 5432
+  to_port     = 5432
+  protocol    = "tcp"
+  cidr_blocks = var.admin_cidrs
+}
+resource "aws_security_group" "ssh" {
+  ingress {
+    from_port        = 22
+    to_port          = 22
+    protocol         = "tcp"
+    ipv6_cidr_blocks = [local.anywhere]
+  }
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['sg.tf:12:17', 'sg.tf:19:25']);
+  });
+
+  it('finds the bucket of an encryption configuration through a local', async () => {
+    const findings = await run(
+      terraformS3Encryption,
+      {},
+      {
+        'main.tf': `locals {
+  logs = aws_s3_bucket.logs.id
+}
+resource "aws_s3_bucket" "logs" {}
+resource "aws_s3_bucket" "other" {}
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = local.logs
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['main.tf:5:1']);
+  });
+});
+
 describe('terraform.s3-encryption', () => {
   it('matches configurations to buckets by reference or literal name, within a module', async () => {
     const sse = (name: string, bucket: string) =>
@@ -385,6 +525,30 @@ provider "postgresql" {
     expect(custom.map((f) => f.message.split(' to ')[0])).toEqual([
       'provider "aws" sets assume_role_with_web_identity.web_identity_token',
     ]);
+  });
+
+  it("reports Google's credentials when they hold a key file's contents, not a path", async () => {
+    const key =
+      '{\n  "type": "service_account",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDq7vT2mK9xLp4RzW8\\n-----END PRIVATE KEY-----\\n"\n}';
+    const findings = await run(
+      terraformProviderCredentials,
+      {},
+      {
+        'providers.tf': `provider "google" {
+  credentials = <<-EOT
+    ${key.replaceAll('\n', '\n    ')}
+  EOT
+}
+
+provider "google" {
+  alias       = "dns"
+  credentials = "keys/dns.json"
+}
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['providers.tf:2:17']);
+    expect(findings[0]!.message).not.toContain('MIIE');
   });
 
   it('treats empty values and common stand-ins as placeholders', () => {

@@ -12,6 +12,7 @@ import {
   terraformFiles,
   terraformResources,
 } from '../../parsers/terraform.js';
+import { type ValueResolver, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
@@ -54,10 +55,11 @@ interface Options {
 
 /**
  * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
- * not be (`forbid`), and what an absent attribute means (`missing`). Values computed from variables
- * or other resources are unknown here and never reported (nor is a resource whose exception,
- * `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of a list are
- * judged one by one.
+ * not be (`forbid`), and what an absent attribute means (`missing`; `null` is the same as absent, as
+ * to Terraform). A local or a variable's default stands for its value (see terraform-values.ts);
+ * values computed from anything else are unknown here and never reported (nor is a resource whose
+ * exception, `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of
+ * a list are judged one by one.
  */
 export const terraformAttribute = defineEvaluator<Options>({
   kind: 'terraform.attribute',
@@ -115,14 +117,17 @@ export const terraformAttribute = defineEvaluator<Options>({
   },
   async evaluate({ options, workspace }) {
     const files = await terraformFiles(workspace);
+    const resolve = valueResolver(files);
     const findings: RawFinding[] = [];
     const subjects: TerraformResource[] = [];
     for (const target of options.targets) {
-      const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
+      const defaulted =
+        target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
       for (const resource of terraformResources(files, target.resources)) {
         subjects.push(resource);
-        if (skipped(resource.block, target)) continue;
-        findings.push(...check(resource, target, defaulted));
+        const resolved = (v: HclValue) => resolve(resource.file, v);
+        if (skipped(resource.block, target, resolved)) continue;
+        findings.push(...check(resource, target, defaulted, resolved));
       }
     }
     examineSubjects(workspace, subjects);
@@ -130,7 +135,12 @@ export const terraformAttribute = defineEvaluator<Options>({
   },
 });
 
-function check(resource: TerraformResource, target: AttributeTarget, defaulted: boolean): RawFinding[] {
+function check(
+  resource: TerraformResource,
+  target: AttributeTarget,
+  defaulted: boolean,
+  resolved: (v: HclValue) => HclValue,
+): RawFinding[] {
   const steps = target.attribute.split('.');
   const name = steps.pop()!;
   const findings: RawFinding[] = [];
@@ -153,9 +163,10 @@ function check(resource: TerraformResource, target: AttributeTarget, defaulted: 
   };
   for (const holder of holders) {
     const attr = attribute(holder.body, name);
-    if (!attr) {
+    const value = attr && resolved(attr.value);
+    if (!value || literal(value) === null) {
       // A block of that name is the setting itself (`master_authorized_networks_config {}`).
-      if (nestedBlocks(holder.body, name).length > 0) continue;
+      if (!attr && nestedBlocks(holder.body, name).length > 0) continue;
       const reportable =
         target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
       if (reportable && !defaulted) {
@@ -164,19 +175,16 @@ function check(resource: TerraformResource, target: AttributeTarget, defaulted: 
       continue;
     }
     // A list (`members = ["allUsers", var.reader]`): each literal item is judged, the others are unknown.
-    if (attr.value.kind === 'tuple') {
-      for (const item of attr.value.items.filter(forbidden)) {
+    if (value.kind === 'tuple') {
+      for (const item of value.items.filter(forbidden)) {
         findings.push(finding(`includes ${shortText(item.text)} in ${target.attribute}`, item.span, false));
       }
       continue;
     }
-    const value = literal(attr.value);
-    if (value === undefined || value === null) continue;
-    const bad = (target.expect !== undefined && !sameLiteral(value, target.expect)) || forbidden(attr.value);
-    if (bad)
-      findings.push(
-        finding(`sets ${target.attribute} = ${shortText(attr.value.text)}`, attr.value.span, false),
-      );
+    const known = literal(value);
+    if (known === undefined || known === null) continue;
+    const bad = (target.expect !== undefined && !sameLiteral(known, target.expect)) || forbidden(value);
+    if (bad) findings.push(finding(`sets ${target.attribute} = ${shortText(value.text)}`, value.span, false));
   }
   return findings;
 }
@@ -192,17 +200,19 @@ function holdersAt(block: HclBlock, steps: readonly string[]): { body: HclBody; 
   return holders;
 }
 
-function skipped(block: HclBlock, target: AttributeTarget): boolean {
+function skipped(block: HclBlock, target: AttributeTarget, resolved: (v: HclValue) => HclValue): boolean {
   return target.skipWhen.some((s) => {
     const steps = s.attribute.split('.');
     const name = steps.pop()!;
     return holdersAt(block, steps).some(({ body }) => {
       const attr = attribute(body, name);
       if (!attr) return s.value === undefined && nestedBlocks(body, name).length > 0;
+      const value = literal(resolved(attr.value));
+      // Set to null is not set (`replicate_source_db = var.source` whose default is null).
+      if (value === null) return false;
       if (s.value === undefined) return true;
       // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
-      const value = literal(attr.value);
-      return value === undefined || (value !== null && sameLiteral(value, s.value));
+      return value === undefined || sameLiteral(value, s.value);
     });
   });
 }
@@ -210,10 +220,11 @@ function skipped(block: HclBlock, target: AttributeTarget): boolean {
 function declaresDefault(
   files: readonly TerraformFile[],
   d: NonNullable<AttributeTarget['defaultFrom']>,
+  resolve: ValueResolver,
 ): boolean {
   return terraformResources(files, [d.resource]).some((r) => {
     const attr = attribute(r.block.body, d.attribute);
-    const value = attr && literal(attr.value);
+    const value = attr && literal(resolve(r.file, attr.value));
     return value !== undefined && value !== null && sameLiteral(value, d.value);
   });
 }

@@ -9,6 +9,7 @@ import {
   terraformFiles,
   terraformResources,
 } from '../../parsers/terraform.js';
+import { resolveBody, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
@@ -57,7 +58,8 @@ const RESOURCE_TYPES = [
  * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
  * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
- * rules. Each open source is reported at its value; computed ports or protocols are not judged.
+ * rules. Each open source is reported at its value (where a local or a variable's default is used,
+ * at the use); computed ports or protocols are not judged.
  */
 export const terraformOpenIngress = defineEvaluator<Options>({
   kind: 'terraform.open-ingress',
@@ -83,7 +85,11 @@ export const terraformOpenIngress = defineEvaluator<Options>({
     const findings: RawFinding[] = [];
     const resources = terraformResources(files, RESOURCE_TYPES);
     examineSubjects(workspace, resources);
-    for (const resource of resources) {
+    const resolve = valueResolver(files);
+    for (const declared of resources) {
+      // Sources and ports given by a local or a variable's default are judged as if written here.
+      const body = resolveBody(resolve, declared.file, declared.block.body);
+      const resource = { ...declared, block: { ...declared.block, body } };
       for (const rule of ingressRules(resource)) {
         const exposed = exposedPorts(rule.ports, options.ports);
         if (exposed.length === 0) continue;

@@ -15,6 +15,9 @@ interface Options {
   attributes: string[];
 }
 
+/** A service account key file's JSON (what `credentials` holds when it is not a path). */
+const KEY_FILE_CONTENT = /"private_key"\s*:/;
+
 /** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
 const MAX_NESTING = 4;
 
@@ -22,7 +25,8 @@ const MAX_NESTING = 4;
  * Flags credentials written as literals in `provider` blocks and in the `backend` of the `terraform`
  * block: anyone who can read the repository, or its history, can use them. Values from variables,
  * environment lookups or functions (`var.token`, `file(...)`) are fine; empty strings and obvious
- * placeholders are not credentials. The value never appears in the finding, only its length.
+ * placeholders are not credentials, nor is Google's `credentials` when it names a key file instead of
+ * holding one. The value never appears in the finding, only its length.
  */
 export const terraformProviderCredentials = defineEvaluator<Options>({
   kind: 'terraform.provider-credentials',
@@ -50,6 +54,7 @@ export const terraformProviderCredentials = defineEvaluator<Options>({
           'secret',
           'sas_token',
           'master_password',
+          'credentials',
         ],
         description: 'Attribute names that hold credentials.',
       },
@@ -70,6 +75,8 @@ export const terraformProviderCredentials = defineEvaluator<Options>({
           if (!names.has(attr.name)) return;
           const value = attr.value.kind === 'string' ? attr.value.value : undefined;
           if (value === undefined || isPlaceholder(value)) return;
+          // Google's `credentials` takes a key file's path or its contents: only the contents are a secret.
+          if (attr.name === 'credentials' && !KEY_FILE_CONTENT.test(value)) return;
           const setting = [...trail, attr.name].join('.');
           findings.push({
             message:

@@ -7,6 +7,7 @@ import {
   terraformFiles,
   terraformResources,
 } from '../../parsers/terraform.js';
+import { type ValueResolver, valueResolver } from '../../parsers/terraform-values.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { examineSubjects, spanLocation } from './shared.js';
@@ -27,7 +28,8 @@ interface Coverage {
  * Flags `aws_s3_bucket` resources without a server-side encryption configuration: neither the inline
  * `server_side_encryption_configuration` block (provider v3 and earlier) nor an
  * `aws_s3_bucket_server_side_encryption_configuration` resource in the same module whose `bucket`
- * references the bucket (or names it literally). When such a resource's bucket cannot be resolved,
+ * references the bucket (or names it literally), also through a local or a variable's default. When
+ * such a resource's bucket cannot be resolved,
  * the module's buckets are given the benefit of the doubt.
  */
 export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
@@ -37,8 +39,9 @@ export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   async evaluate({ workspace }) {
     const files = await terraformFiles(workspace);
+    const resolve = valueResolver(files);
     const coverage = new Map<string, Coverage>();
-    for (const sse of terraformResources(files, [SSE_RESOURCE])) covered(coverage, sse);
+    for (const sse of terraformResources(files, [SSE_RESOURCE])) covered(coverage, sse, resolve);
     const findings: RawFinding[] = [];
     const buckets = terraformResources(files, ['aws_s3_bucket']);
     examineSubjects(workspace, buckets);
@@ -47,7 +50,7 @@ export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
       const c = coverage.get(bucket.file.module);
       if (c?.unresolved || c?.names.has(bucket.name)) continue;
       const name = attribute(bucket.block.body, 'bucket');
-      const literalName = name ? literal(name.value) : undefined;
+      const literalName = name ? literal(resolve(bucket.file, name.value)) : undefined;
       if (typeof literalName === 'string' && c?.literals.has(literalName)) continue;
       findings.push({
         message:
@@ -62,7 +65,7 @@ export const terraformS3Encryption = defineEvaluator<Record<string, never>>({
   },
 });
 
-function covered(coverage: Map<string, Coverage>, sse: TerraformResource): void {
+function covered(coverage: Map<string, Coverage>, sse: TerraformResource, resolve: ValueResolver): void {
   let c = coverage.get(sse.file.module);
   if (!c) {
     c = { names: new Set(), literals: new Set(), unresolved: false };
@@ -70,12 +73,14 @@ function covered(coverage: Map<string, Coverage>, sse: TerraformResource): void 
   }
   const bucket = attribute(sse.block.body, 'bucket');
   if (!bucket) return;
-  const value = literal(bucket.value);
+  // A local may hold the reference (`bucket = local.logs_id`), or a variable's default the name.
+  const resolved = resolve(sse.file, bucket.value);
+  const value = literal(resolved);
   if (typeof value === 'string') {
     c.literals.add(value);
     return;
   }
-  const refs = [...bucket.value.text.matchAll(BUCKET_REFERENCE)].map((m) => m[1]!);
+  const refs = [...resolved.text.matchAll(BUCKET_REFERENCE)].map((m) => m[1]!);
   if (refs.length === 0) c.unresolved = true;
   for (const ref of refs) c.names.add(ref);
 }

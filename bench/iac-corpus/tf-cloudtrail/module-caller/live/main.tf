@@ -1,0 +1,4 @@
+module "trail" {
+  source  = "../modules/trail"
+  enabled = false # expect: terraform-cloudtrail-logging-disabled
+}
