@@ -91,10 +91,17 @@ const SENSITIVE: SensitivePath[] = [
     read: { severity: 'medium', effect: "it can read root's keys and credentials" },
   },
   {
+    // Build, signing and release containers are given these on purpose (a key to sign with, a
+    // registry login to push with): the finding is that they can be replaced too, which read-only
+    // prevents. What the container reads is what it was given them for.
     test: (p) => HOME_CREDENTIALS.test(p),
     what: 'credentials kept in a home directory of the host',
-    write: { severity: 'high', effect: 'it can read and replace them' },
-    read: { severity: 'medium', effect: 'it can read them' },
+    write: {
+      severity: 'medium',
+      effect:
+        'it can replace them as well as use them (mount them read-only, ":ro", if it only signs or pushes with them)',
+    },
+    read: { severity: 'low', effect: 'it can read them (what a container that signs or pushes needs)' },
   },
   {
     test: (p) => p === '/home' || p === '/Users' || HOME_DIR.test(p),
