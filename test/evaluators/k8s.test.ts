@@ -10,6 +10,7 @@ import { k8sHostPath } from '../../src/core/evaluators/k8s/host-path.js';
 import { k8sImageTag } from '../../src/core/evaluators/k8s/image-tag.js';
 import { k8sPrivilegeEscalation } from '../../src/core/evaluators/k8s/privilege-escalation.js';
 import { k8sPrivileged } from '../../src/core/evaluators/k8s/privileged.js';
+import { k8sReadOnlyRootFs } from '../../src/core/evaluators/k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
@@ -97,6 +98,21 @@ describe('k8s.privilege-escalation', () => {
       },
     );
     expect(findings.map(at)).toEqual(['a.yaml:11:39', 'a.yaml:13:11', 'a.yaml:15:11']);
+  });
+});
+
+describe('Linux-only container settings on Windows pods', () => {
+  it('asks a Windows pod for neither allowPrivilegeEscalation nor readOnlyRootFilesystem, which the API rejects there', async () => {
+    const pods = (os: string) =>
+      deployment(`      os: { name: ${os} }
+      containers:
+        - name: iis
+          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+`);
+    for (const evaluator of [k8sPrivilegeEscalation, k8sReadOnlyRootFs]) {
+      expect(await run(evaluator, {}, { 'a.yaml': pods('windows') })).toEqual([]);
+      expect((await run(evaluator, {}, { 'a.yaml': pods('linux') })).map(at)).toEqual(['a.yaml:10:11']);
+    }
   });
 });
 
