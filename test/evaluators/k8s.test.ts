@@ -353,6 +353,26 @@ describe('k8s.resource-limits', () => {
   it('checks the configured resources', async () => {
     expect(await run(k8sResourceLimits, { resources: ['memory'] }, files)).toEqual([]);
   });
+
+  it('takes a pod-level limit as bounding every container, and asks only for what it leaves out', async () => {
+    const findings = await run(
+      k8sResourceLimits,
+      {},
+      {
+        'a.yaml': deployment(`      resources:
+        limits: { cpu: "2" }
+      initContainers:
+        - name: fetch
+      containers:
+        - name: a
+          resources: { limits: { memory: 128Mi } }
+        - name: b
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:11:11', 'a.yaml:15:11']);
+    expect(findings.map((f) => f.message.match(/no (\S+) limit/)?.[1])).toEqual(['memory', 'memory']);
+  });
 });
 
 describe('k8s.env-secret-literal', () => {
