@@ -10,6 +10,7 @@ import { k8sHostPath } from '../../src/core/evaluators/k8s/host-path.js';
 import { k8sImageTag } from '../../src/core/evaluators/k8s/image-tag.js';
 import { k8sPrivilegeEscalation } from '../../src/core/evaluators/k8s/privilege-escalation.js';
 import { k8sPrivileged } from '../../src/core/evaluators/k8s/privileged.js';
+import { k8sRbac } from '../../src/core/evaluators/k8s/rbac.js';
 import { k8sReadOnlyRootFs } from '../../src/core/evaluators/k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
@@ -331,6 +332,34 @@ build: { artifacts: [{ image: c5 }] }
     const findings = await run(k8sImageTag, {}, workspace);
     expect(findings.map(at)).toEqual(atImages('k8s/app.yaml', 0, 1, 2, 3, 4, 5, 6));
     expect(workspace.inputProblems().map((p) => p.path)).toEqual([]);
+  });
+});
+
+describe('k8s.rbac wildcard', () => {
+  it('reports */<subresource>, which RBAC matches on every resource, and not pods/*, which it does not expand', async () => {
+    const findings = await run(
+      k8sRbac,
+      { audit: 'wildcard' },
+      {
+        'role.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: ops, namespace: shop }
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "pods/*"]
+    verbs: ["get"]
+  - apiGroups: ["apps"]
+    resources: ["deployments", "*/scale"]
+    verbs: ["patch"]
+  - apiGroups: ["apps"]
+    resources: ["*/scale", "*"]
+    verbs: ["get"]
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['role.yaml:9:33', 'role.yaml:12:29']);
+    expect(findings[0]!.message).toContain('the scale subresource of every resource type');
+    expect(findings[1]!.message).toContain('every resource type (Secrets included');
   });
 });
 
