@@ -481,6 +481,33 @@ describe('k8s.env-secret-literal', () => {
     for (const [name, value] of real) expect([name, isPlaceholderValue(value, name)]).toEqual([name, false]);
   });
 
+  it('reports a value that is a credential under a neutral name (a URL with a password, a private key)', async () => {
+    const password = 'pR7x-Wq92-zzK';
+    const findings = await run(
+      k8sEnvSecretLiteral,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: api
+          env:
+            - name: DATABASE_URL
+              value: postgres://shop:${password}@db.shop.svc:5432/shop
+            - name: CACHE_URL
+              value: redis://cache.shop.svc:6379/0
+            - name: TLS_KEY_PEM
+              value: |
+                -----BEGIN PRIVATE KEY-----
+                ${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(3)}
+                -----END PRIVATE KEY-----
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:12:15', 'a.yaml:16:15']);
+    expect(findings[0]!.message).toContain('holds a password in a postgres URL as a literal value');
+    expect(findings[1]!.message).toContain('holds a private key');
+    expect(JSON.stringify(findings)).not.toContain(password);
+  });
+
   it('reports literal values without ever repeating them', async () => {
     const secret = 'Sup3r-S3cret-Value-42';
     const findings = await run(
