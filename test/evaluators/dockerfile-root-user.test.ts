@@ -83,6 +83,18 @@ describe('dockerfile.root-user', () => {
     expect(await run(`FROM alpine:3\nUSER root\n${line}\n`)).toEqual([]);
   });
 
+  it('judges a USER named by a variable by its value in force there, and not without one', async () => {
+    const arg = await run('FROM alpine:3\nARG RUN_AS=root\nUSER ${RUN_AS}\n');
+    expect(arg.map(at)).toEqual(['Dockerfile:3:1']);
+    expect(arg[0]!.message).toContain('its last USER is "${RUN_AS}", which is "root"');
+    expect((await run('FROM alpine:3\nENV APP_UID=0\nUSER $APP_UID:$APP_UID\n')).map(at)).toEqual([
+      'Dockerfile:3:1',
+    ]);
+    // A global ARG is not in scope inside a stage until it is declared there again.
+    expect(await run('ARG RUN_AS=root\nFROM alpine:3\nUSER ${RUN_AS}\n')).toEqual([]);
+    expect(await run('FROM alpine:3\nARG RUN_AS=app\nUSER ${RUN_AS}\n')).toEqual([]);
+  });
+
   it('follows the final stage to the earlier stage it is built from', async () => {
     const inheritsApp = await run('FROM alpine:3 AS base\nUSER app\nFROM base\nRUN true\n');
     expect(inheritsApp).toEqual([]);

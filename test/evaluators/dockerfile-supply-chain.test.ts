@@ -5,6 +5,7 @@ import { dockerfileBaseImageDigest } from '../../src/core/evaluators/dockerfile/
 import { dockerfileExposedPorts, exposedPort } from '../../src/core/evaluators/dockerfile/exposed-ports.js';
 import { dockerfileRunCommand, pipeToShell } from '../../src/core/evaluators/dockerfile/run-command.js';
 import { dockerfileSecretEnv, isLiteralSecret } from '../../src/core/evaluators/dockerfile/secret-env.js';
+import { credentialInValue } from '../../src/core/evaluators/secrets/value-credential.js';
 import { parseDockerfile, positionInRun } from '../../src/core/parsers/dockerfile.js';
 import { expectLinear } from '../helpers/linear.js';
 import { at, evaluate, removeTrees } from '../parsers/tree.js';
@@ -129,6 +130,40 @@ describe('dockerfile.secret-env', () => {
     expect(findings[1]!.message).toMatch(/^ENV DB_PASSWORD sets a literal secret \(RjF… \(16 chars\)\)/);
     expect(JSON.stringify(findings)).not.toContain('RjFKIjFp');
     expect(JSON.stringify(findings)).not.toContain('Wg5OG5f4');
+  });
+});
+
+describe('credentials in values, whatever the name', () => {
+  const key = (body: string) => `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`;
+  it.each([
+    ['postgres://app:Kx7-Qm2-Vr9@db.internal:5432/app', 'a password in a postgres URL'],
+    ['https://ci-bot:4Fz9Qw2Lx7RtPm3V@git.acme.io/repo.git', 'a password in a https URL'],
+    [key('MIIEowIBAAKCAQEAx'.repeat(5)), 'a private key'],
+    ['postgres://app:${DB_PASSWORD}@db/app', undefined],
+    ['postgres://app:postgres@db/app', undefined],
+    ['postgres://app:Kx7-Qm2-Vr9@localhost/app', undefined],
+    ['redis://cache:6379/0', undefined],
+    [key('...'), undefined],
+    [
+      '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTESMBAGA1UE\n-----END CERTIFICATE-----',
+      undefined,
+    ],
+  ])('%s holds %s', (value, expected) => {
+    expect(credentialInValue(value)).toBe(expected);
+  });
+
+  it('reports an ENV whose value carries a password under a neutral name, never the value', async () => {
+    const findings = await evaluate(
+      dockerfileSecretEnv,
+      {
+        Dockerfile:
+          'FROM a:1\nENV DATABASE_URL=postgres://app:Kx7-Qm2-Vr9@db:5432/app CACHE_URL=redis://c:6379\n',
+      },
+      {},
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:2:5']);
+    expect(findings[0]!.message).toContain('a literal value holding a password in a postgres URL');
+    expect(JSON.stringify(findings)).not.toContain('Kx7-Qm2');
   });
 });
 

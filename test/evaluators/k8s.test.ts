@@ -10,6 +10,8 @@ import { k8sHostPath } from '../../src/core/evaluators/k8s/host-path.js';
 import { k8sImageTag } from '../../src/core/evaluators/k8s/image-tag.js';
 import { k8sPrivilegeEscalation } from '../../src/core/evaluators/k8s/privilege-escalation.js';
 import { k8sPrivileged } from '../../src/core/evaluators/k8s/privileged.js';
+import { k8sRbac } from '../../src/core/evaluators/k8s/rbac.js';
+import { k8sReadOnlyRootFs } from '../../src/core/evaluators/k8s/read-only-root-fs.js';
 import { k8sResourceLimits } from '../../src/core/evaluators/k8s/resource-limits.js';
 import { k8sRunAsRoot } from '../../src/core/evaluators/k8s/run-as-root.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
@@ -97,6 +99,21 @@ describe('k8s.privilege-escalation', () => {
       },
     );
     expect(findings.map(at)).toEqual(['a.yaml:11:39', 'a.yaml:13:11', 'a.yaml:15:11']);
+  });
+});
+
+describe('Linux-only container settings on Windows pods', () => {
+  it('asks a Windows pod for neither allowPrivilegeEscalation nor readOnlyRootFilesystem, which the API rejects there', async () => {
+    const pods = (os: string) =>
+      deployment(`      os: { name: ${os} }
+      containers:
+        - name: iis
+          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+`);
+    for (const evaluator of [k8sPrivilegeEscalation, k8sReadOnlyRootFs]) {
+      expect(await run(evaluator, {}, { 'a.yaml': pods('windows') })).toEqual([]);
+      expect((await run(evaluator, {}, { 'a.yaml': pods('linux') })).map(at)).toEqual(['a.yaml:10:11']);
+    }
   });
 });
 
@@ -338,6 +355,34 @@ build: { artifacts: [{ image: c5 }] }
   });
 });
 
+describe('k8s.rbac wildcard', () => {
+  it('reports */<subresource>, which RBAC matches on every resource, and not pods/*, which it does not expand', async () => {
+    const findings = await run(
+      k8sRbac,
+      { audit: 'wildcard' },
+      {
+        'role.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: ops, namespace: shop }
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "pods/*"]
+    verbs: ["get"]
+  - apiGroups: ["apps"]
+    resources: ["deployments", "*/scale"]
+    verbs: ["patch"]
+  - apiGroups: ["apps"]
+    resources: ["*/scale", "*"]
+    verbs: ["get"]
+`,
+      },
+    );
+    expect(findings.map(at)).toEqual(['role.yaml:9:33', 'role.yaml:12:29']);
+    expect(findings[0]!.message).toContain('the scale subresource of every resource type');
+    expect(findings[1]!.message).toContain('every resource type (Secrets included');
+  });
+});
+
 describe('k8s.resource-limits', () => {
   const files = {
     'a.yaml': deployment(`      containers:
@@ -356,6 +401,26 @@ describe('k8s.resource-limits', () => {
 
   it('checks the configured resources', async () => {
     expect(await run(k8sResourceLimits, { resources: ['memory'] }, files)).toEqual([]);
+  });
+
+  it('takes a pod-level limit as bounding every container, and asks only for what it leaves out', async () => {
+    const findings = await run(
+      k8sResourceLimits,
+      {},
+      {
+        'a.yaml': deployment(`      resources:
+        limits: { cpu: "2" }
+      initContainers:
+        - name: fetch
+      containers:
+        - name: a
+          resources: { limits: { memory: 128Mi } }
+        - name: b
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:11:11', 'a.yaml:15:11']);
+    expect(findings.map((f) => f.message.match(/no (\S+) limit/)?.[1])).toEqual(['memory', 'memory']);
   });
 });
 
@@ -434,6 +499,33 @@ describe('k8s.env-secret-literal', () => {
       ['API_KEY', 'AIzaSyD4-1x9vYzK0q3mN8pL2sT6uW7r'],
     ];
     for (const [name, value] of real) expect([name, isPlaceholderValue(value, name)]).toEqual([name, false]);
+  });
+
+  it('reports a value that is a credential under a neutral name (a URL with a password, a private key)', async () => {
+    const password = 'pR7x-Wq92-zzK';
+    const findings = await run(
+      k8sEnvSecretLiteral,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: api
+          env:
+            - name: DATABASE_URL
+              value: postgres://shop:${password}@db.shop.svc:5432/shop
+            - name: CACHE_URL
+              value: redis://cache.shop.svc:6379/0
+            - name: TLS_KEY_PEM
+              value: |
+                -----BEGIN PRIVATE KEY-----
+                ${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(3)}
+                -----END PRIVATE KEY-----
+`),
+      },
+    );
+    expect(findings.map(at)).toEqual(['a.yaml:12:15', 'a.yaml:16:15']);
+    expect(findings[0]!.message).toContain('holds a password in a postgres URL as a literal value');
+    expect(findings[1]!.message).toContain('holds a private key');
+    expect(JSON.stringify(findings)).not.toContain(password);
   });
 
   it('reports literal values without ever repeating them', async () => {

@@ -52,6 +52,11 @@ export interface InstructionText {
    * and comment lines removed (a heredoc is kept as written).
    */
   value: string;
+  /**
+   * USER only: `value` with the ARG and ENV values in force at the instruction substituted
+   * (UNRESOLVED where a variable has no known value).
+   */
+  resolved?: string;
   span: NodeSpan;
   /** Span of the arguments (after flags); undefined when the instruction has none. */
   argsSpan?: NodeSpan;
@@ -185,7 +190,14 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar),
         escapeChar,
       );
-      if (first) stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
+      if (first) {
+        const user = {
+          value: first,
+          resolved: scope ? scope.expand(first) : first,
+          span: spanOf(ins.getRange()),
+        };
+        stage.users.push(withArgs(user, ins, spanOf));
+      }
     } else if (stage && keyword === 'RUN') {
       const run = withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf);
       run.form =

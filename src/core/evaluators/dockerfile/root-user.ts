@@ -22,6 +22,15 @@ import { userFix } from './fix-user.js';
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 
+/**
+ * Whether a USER names root: as written, or through an ARG or ENV whose value in force at the USER
+ * is root (`ARG RUN_AS=root` ... `USER ${RUN_AS}`). A variable without a known value is not judged.
+ */
+function runsAsRoot(user: InstructionText): boolean {
+  const value = user.resolved ?? user.value;
+  return !value.includes(UNRESOLVED) && !value.includes('$') && ROOT_USER.test(value);
+}
+
 /** The user the final image runs as: the last USER of the final stage or of a stage it builds on. */
 export interface EffectiveUser {
   /** Undefined when no stage in the chain sets USER. */
@@ -65,7 +74,8 @@ export const NON_ROOT_IMAGES = [
 /**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
- * user, so the chain is followed. A USER set from a variable is not judged; nor is the default user of
+ * user, so the chain is followed. A USER set from a variable is judged by the variable's value in force
+ * there (an ARG default, an ENV), and not judged without one; nor is the default user of
  * an external base image, which would need the image itself. The image of a development container
  * (under `.devcontainer/`, or built by a devcontainer.json) is a developer's workspace, not a deployed
  * image: it is left out, and the rule's scope says so.
@@ -118,11 +128,13 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
           confidence: 'medium',
           ...fixOf(workspace, model, base),
         });
-      } else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
+      } else if (runsAsRoot(user)) {
         const inherited =
           stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
+        const via =
+          user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
         findings.push({
-          message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
+          message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.`,
           location: locationFromSpan(file, user.span),
           key: `user:${user.value}`,
           ...fixOf(workspace, model, externalBase(model, final)),

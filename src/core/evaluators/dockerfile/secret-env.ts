@@ -1,6 +1,7 @@
 import { locationFromSpan } from '../../location.js';
 import { type ArgDecl, dockerfilePaths, type EnvDecl, readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
+import { credentialInValue } from '../secrets/value-credential.js';
 import { isPlaceholder, redact } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 
@@ -17,8 +18,9 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * `dockerfile.secret-env`: `ENV` and `ARG` instructions that give a credential-named variable
  * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...) a literal value. ENV values are stored in
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
- * image can read them. Values that are references (`$VAR`), placeholders, booleans or small numbers
- * are not reported, and the message shows only a redacted form of the value.
+ * image can read them; so does any value that is a credential whatever its name (a URL with a
+ * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
+ * numbers are not reported, and the message shows only a redacted form of the value.
  */
 export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.secret-env',
@@ -38,11 +40,15 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
         ]),
       ];
       for (const { kind, decl } of decls) {
-        if (decl.value === null || !isLiteralSecret(decl.name, decl.value)) continue;
+        if (decl.value === null) continue;
+        // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
+        const held = isLiteralSecret(decl.name, decl.value) ? undefined : credentialInValue(decl.value);
+        if (!held && !isLiteralSecret(decl.name, decl.value)) continue;
         const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
+        const what = held ? `a literal value holding ${held}` : 'a literal secret';
         findings.push({
           message:
-            `${kind} ${decl.name} sets a literal secret (${redact(decl.value)}), which is stored in ${where} ` +
+            `${kind} ${decl.name} sets ${what} (${redact(decl.value)}), which is stored in ${where} ` +
             'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.',
           location: locationFromSpan(file, decl.span),
           key: `${kind}:${decl.name}`,

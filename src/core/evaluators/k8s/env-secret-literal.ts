@@ -1,5 +1,6 @@
 import { childAt, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
+import { credentialInValue } from '../secrets/value-credential.js';
 import { isPlaceholder } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
 import { containerFinding, eachContainer } from './shared.js';
@@ -147,8 +148,9 @@ function isSecretObjectName(name: string, value: string): boolean {
 
 /**
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
- * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`. The value is never
- * repeated in the finding: only its length.
+ * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`, and literal values
+ * that are credentials whatever the name (a URL with a password, a PEM private key). The value is
+ * never repeated in the finding: only its length.
  */
 export const k8sEnvSecretLiteral = defineEvaluator<Options>({
   kind: 'k8s.env-secret-literal',
@@ -174,19 +176,19 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
       if (!Array.isArray(env)) return;
       env.forEach((entry, i) => {
         if (!isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string') return;
-        if (
-          ignored.has(entry.name) ||
-          !isSecretName(entry.name) ||
-          isPlaceholderValue(entry.value, entry.name)
-        )
-          return;
+        if (ignored.has(entry.name)) return;
+        const named = isSecretName(entry.name) && !isPlaceholderValue(entry.value, entry.name);
+        // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
+        const held = named ? undefined : credentialInValue(entry.value);
+        if (!named && !held) return;
         const node = childAt(c.pod.object, c.node, 'env', i, 'value');
         if (!node) return;
+        const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
         findings.push(
           containerFinding(
             c,
             node,
-            `Environment variable ${entry.name} of the ${describeContainer(c)} is set to a literal value ` +
+            `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
               `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
               'or the object has it. Reference a Secret with valueFrom.secretKeyRef.',
             `env:${entry.name}`,

@@ -3,13 +3,21 @@ import { describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { privilegeEscalationFix } from './fix-escalation.js';
-import { containerFinding, containerSetting, eachContainer, missingSettingAt, NO_OPTIONS } from './shared.js';
+import {
+  containerFinding,
+  containerSetting,
+  eachContainer,
+  isWindowsPod,
+  missingSettingAt,
+  NO_OPTIONS,
+} from './shared.js';
 
 /**
  * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
  * defaults it to true, which lets a process gain privileges through setuid binaries or file
  * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
- * Privileged containers are left to `k8s.privileged`.
+ * Privileged containers are left to `k8s.privileged`; Windows pods are skipped, since the API rejects
+ * the field in them (it is a Linux setting).
  */
 export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
   kind: 'k8s.privilege-escalation',
@@ -20,6 +28,7 @@ export const k8sPrivilegeEscalation = defineEvaluator<Record<string, never>>({
     const findings: RawFinding[] = [];
     const fixes = new FixBatches(workspace);
     eachContainer(workspace, (c) => {
+      if (isWindowsPod(c.pod)) return;
       // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
       // privileged-container rule reports it.
       if (containerSetting(c, 'privileged')?.value === true) return;

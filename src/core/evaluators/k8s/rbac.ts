@@ -25,10 +25,19 @@ function grantsBuiltInApis(groups: unknown): boolean {
   );
 }
 
+// Where a rule's list grants everything: `*`, first; for resources also `*/<subresource>`, which RBAC
+// matches against that subresource of every resource. Any other `*` in a resource (`pods/*`) matches
+// only a subresource literally named `*`, so it grants nothing more.
+function wildcardAt(list: unknown[], field: 'verbs' | 'resources'): number {
+  const all = list.indexOf('*');
+  if (all !== -1 || field === 'verbs') return all;
+  return list.findIndex((r) => typeof r === 'string' && /^\*\/[^*/]+$/.test(r));
+}
+
 /**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
- * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources (every action,
- * or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
+ * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
+ * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
  * to the built-in `cluster-admin` ClusterRole (everything, everywhere with a ClusterRoleBinding).
  */
 export const k8sRbac = defineEvaluator<RbacOptions>({
@@ -83,13 +92,16 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
         for (const field of ['verbs', 'resources'] as const) {
           const list = rule[field];
           if (!Array.isArray(list)) continue;
-          const index = list.indexOf('*');
+          const index = wildcardAt(list, field);
           const node = index === -1 ? undefined : childAt(object, object.node, 'rules', i, field, index);
           if (!node) continue;
+          const sub = list[index] === '*' ? undefined : String(list[index]).slice(2);
           const what =
             field === 'verbs'
               ? 'every verb (including delete, escalate and impersonate)'
-              : 'every resource type (Secrets included, and types added later)';
+              : sub === undefined
+                ? 'every resource type (Secrets included, and types added later)'
+                : `the ${sub} subresource of every resource type (types added later included)`;
           findings.push(
             findingAt(
               at,

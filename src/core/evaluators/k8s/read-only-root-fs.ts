@@ -1,13 +1,21 @@
 import { containersOf, describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, examinedPods, missingSettingAt, NO_OPTIONS } from './shared.js';
+import {
+  containerFinding,
+  containerSetting,
+  examinedPods,
+  isWindowsPod,
+  missingSettingAt,
+  NO_OPTIONS,
+} from './shared.js';
 
 /**
  * Flags containers and init containers whose `securityContext.readOnlyRootFilesystem` is not `true`.
  * A writable root file system lets an intruder change the image's binaries and keep tools and
  * malware in the container; with it read-only, writes go only to the volumes the manifest declares.
- * The setting exists per container only; ephemeral debug containers are left alone.
+ * The setting exists per container only; ephemeral debug containers are left alone, and so are Windows
+ * pods, where the API rejects it.
  */
 export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
   kind: 'k8s.read-only-root-fs',
@@ -16,6 +24,7 @@ export const k8sReadOnlyRootFs = defineEvaluator<Record<string, never>>({
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     for (const pod of examinedPods(workspace)) {
+      if (isWindowsPod(pod)) continue;
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         const setting = containerSetting(c, 'readOnlyRootFilesystem');
         if (setting?.value === true) continue;

@@ -11,7 +11,9 @@ interface Options {
 /**
  * Flags containers and init containers without `resources.limits` for the configured resources
  * (CPU and memory by default). An unlimited container can starve its neighbours on the node.
- * Ephemeral containers are skipped: Kubernetes does not allow them resources.
+ * Ephemeral containers are skipped: Kubernetes does not allow them resources. A limit in the pod
+ * spec's own `resources.limits` (pod-level resources, beta and on by default since Kubernetes 1.34)
+ * bounds all its containers together, so a container need not repeat it.
  */
 export const k8sResourceLimits = defineEvaluator<Options>({
   kind: 'k8s.resource-limits',
@@ -32,11 +34,14 @@ export const k8sResourceLimits = defineEvaluator<Options>({
   },
   evaluate({ options, workspace }) {
     const findings: RawFinding[] = [];
+    const limited = (map: Record<string, unknown>, r: string) => map[r] !== undefined && map[r] !== null;
     for (const pod of examinedPods(workspace)) {
+      const podLimits = childAt(pod.object, pod.node, 'resources', 'limits');
+      const shared = podLimits && isMap(podLimits.value) ? podLimits.value : {};
       for (const c of containersOf(pod, ['initContainers', 'containers'])) {
         const limits = childAt(pod.object, c.node, 'resources', 'limits');
         const set = limits && isMap(limits.value) ? limits.value : {};
-        const missing = options.resources.filter((r) => set[r] === undefined || set[r] === null);
+        const missing = options.resources.filter((r) => !limited(set, r) && !limited(shared, r));
         if (missing.length === 0) continue;
         const resources = childAt(pod.object, c.node, 'resources');
         // Point where the limit is to be written: the limits, else resources, else the container.
