@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDeclarations } from '../../src/core/declarations/parse.js';
@@ -41,6 +42,30 @@ describe('verdicts', async () => {
       evidence: [{ ref: 'CODEOWNERS', kind: 'path', status: 'present', detail: null }],
       rules: [{ id: 'codeowners', result: 'pass', findings: 0 }],
     });
+  });
+
+  it('satisfied says which of its rules examined nothing: met as far as they looked', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-idle-'));
+    try {
+      writeFileSync(path.join(root, 'README.md'), '# A service\n');
+      mkdirSync(path.join(root, '.github'));
+      writeFileSync(
+        path.join(root, '.github', 'controls.yml'),
+        'version: 1\nscope: x\ncontrols:\n  "8.24":\n    status: implemented\n    justification: TLS everywhere.\n',
+      );
+      const idle = await runCheck({ root, now: NOW, defaultBranch: 'main' });
+      const c = control(idle, '8.24');
+      expect(c.verdict).toBe('satisfied');
+      const assessed = c.rules.filter((r) => (r.examined ?? 0) > 0).map((r) => r.id);
+      const unexamined = c.rules.filter((r) => r.result === 'pass' && !r.examined).map((r) => r.id);
+      expect(assessed).toContain('private-key-committed');
+      expect(unexamined).toContain('terraform-db-insecure-transport');
+      expect(c.reasons).toEqual([
+        `${unexamined.length} of its ${c.rules.length} rules examined nothing, finding no files of the kinds they check in this repository: ${unexamined.join(', ')}`,
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('gap: implemented but a mapped rule has an open finding, which then blocks', () => {

@@ -211,8 +211,9 @@ export function assessControls(input: AssessInput): ControlResult[] {
           reasons.push(
             `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`,
           );
-        // Met as far as its rules looked: what they left out (Helm chart templates) was not examined.
-        reasons.push(...leftOutReasons(rules));
+        // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
+        // and the rules that found nothing of their kind assessed nothing.
+        reasons.push(...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run));
       } else if (urls.length > 0 && owner && review) {
         // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
         verdict = 'satisfied';
@@ -295,6 +296,37 @@ function exceptionsOf(
  * `rules a, b left out 2 Helm chart template files (…)`: one reason per distinct account of what
  * the rules left out, naming the rules that left it out.
  */
+/** The rules that ran and could have assessed the control (not disabled, skipped or failed). */
+function rulesAssessing(rules: readonly RuleSummary[]): RuleSummary[] {
+  return rules.filter((r) => r.result === 'pass' || r.result === 'fail');
+}
+
+/**
+ * For a satisfied control: which of its rules examined nothing, so that the verdict says how far it
+ * was assessed (`3 of its 12 rules examined nothing: no files of the kinds they check in this
+ * repository: a, b, c`). On a pull request, the per-file rules looked at the changed files only.
+ */
+function idleReasons(all: readonly RuleSummary[], ran: readonly RuleSummary[], run: RunScope): string[] {
+  const idle = ran.filter((r) => !examinedAnything(r) && !leftOutOf(r));
+  if (idle.length === 0) return [];
+  const where = (r: RuleSummary) =>
+    r.scope?.basis === 'change' && run.changedFiles !== undefined
+      ? 'in the changed files'
+      : run.narrowed
+        ? 'in the checked paths (include/exclude)'
+        : 'in this repository';
+  const byWhere = new Map<string, string[]>();
+  for (const r of idle) {
+    const ids = byWhere.get(where(r));
+    if (ids) ids.push(r.id);
+    else byWhere.set(where(r), [r.id]);
+  }
+  return [...byWhere].map(
+    ([at, ids]) =>
+      `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`,
+  );
+}
+
 function leftOutReasons(rules: readonly RuleSummary[]): string[] {
   const byText = new Map<string, string[]>();
   for (const r of rules) {
