@@ -49,7 +49,7 @@ export function persistCredentialsFix(
   const user = firstAfter(
     step,
     credentialUsers(steps, usesCredentials),
-    steps.filter((s) => localActionSteps(workspace, s)?.some(usesCredentials)),
+    localUsers(workspace, steps, usesCredentials),
   );
   if (user) {
     finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
@@ -83,8 +83,34 @@ export function laterPusher(workspace: Workspace, steps: readonly Step[], step: 
   return firstAfter(
     step,
     credentialUsers(steps, pushesWithCredentials),
-    steps.filter((s) => localActionSteps(workspace, s)?.some(pushesWithCredentials)),
+    localUsers(workspace, steps, pushesWithCredentials),
   );
+}
+
+/**
+ * The steps of a job that run a composite action of this repository with a step that passes the
+ * test, found once per job, test and workspace (asked for every checkout of the job, not once per
+ * checkout; per workspace, because the action's file is read from it and a base tree may hold
+ * another version of it).
+ */
+const LOCAL_USERS = new WeakMap<Workspace, Map<(step: Step) => boolean, WeakMap<readonly Step[], Step[]>>>();
+function localUsers(workspace: Workspace, steps: readonly Step[], test: (step: Step) => boolean): Step[] {
+  let byTest = LOCAL_USERS.get(workspace);
+  if (!byTest) {
+    byTest = new Map();
+    LOCAL_USERS.set(workspace, byTest);
+  }
+  let byJob = byTest.get(test);
+  if (!byJob) {
+    byJob = new WeakMap();
+    byTest.set(test, byJob);
+  }
+  let found = byJob.get(steps);
+  if (!found) {
+    found = steps.filter((s) => localActionSteps(workspace, s)?.some(test));
+    byJob.set(steps, found);
+  }
+  return found;
 }
 
 /** The first step of the lists that runs after `step`. */
