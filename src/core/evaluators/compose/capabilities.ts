@@ -1,13 +1,7 @@
-import {
-  composeServices,
-  describeService,
-  nodeAt,
-  serviceFinding,
-  serviceSetting,
-} from '../../parsers/compose.js';
+import { describeService, nodeAt, serviceFinding, serviceSetting } from '../../parsers/compose.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { isPrivileged } from './privileged.js';
+import { unprivilegedServices } from './privileged.js';
 
 interface Options {
   /** Capabilities a service must not add (`ALL` included). */
@@ -42,8 +36,7 @@ export const composeCapabilities = defineEvaluator<Options>({
   evaluate({ options, workspace }) {
     const forbidden = new Set(options.forbiddenAdd.map(normalise));
     const findings: RawFinding[] = [];
-    for (const service of composeServices(workspace)) {
-      if (isPrivileged(serviceSetting(service, 'privileged')?.value)) continue;
+    for (const service of unprivilegedServices(workspace)) {
       const add = serviceSetting(service, 'cap_add');
       if (!add || !Array.isArray(add.value)) continue;
       add.value.forEach((cap, i) => {

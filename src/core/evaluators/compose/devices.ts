@@ -1,6 +1,5 @@
 import {
   type ComposeService,
-  composeServices,
   describeService,
   nodeAt,
   serviceFinding,
@@ -11,7 +10,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
 import { canonicalHostPath } from './mounts.js';
-import { isPrivileged } from './privileged.js';
+import { unprivilegedServices } from './privileged.js';
 
 /** A kind of host device that gives a container power over the host, and what that power is. */
 interface DeviceClass {
@@ -114,8 +113,7 @@ export const composeDevices = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const service of composeServices(workspace)) {
-      if (isPrivileged(serviceSetting(service, 'privileged')?.value)) continue;
+    for (const service of unprivilegedServices(workspace)) {
       findings.push(...deviceFindings(service), ...cgroupFindings(service));
     }
     return findings;

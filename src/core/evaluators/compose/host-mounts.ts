@@ -1,16 +1,10 @@
-import {
-  composeServices,
-  describeService,
-  nodeAt,
-  serviceFinding,
-  serviceSetting,
-} from '../../parsers/compose.js';
+import { describeService, nodeAt, serviceFinding, serviceSetting } from '../../parsers/compose.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
 import { isDockerSocket } from './docker-socket.js';
 import { bindMount, canonicalHostPath } from './mounts.js';
-import { isPrivileged } from './privileged.js';
+import { unprivilegedServices } from './privileged.js';
 
 /**
  * A sensitive host path, what it holds, and what a service mounting it can do: with write access and
@@ -226,9 +220,7 @@ export const composeHostMounts = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const service of composeServices(workspace)) {
-      // A privileged service can mount any host filesystem itself: compose.privileged reports it.
-      if (isPrivileged(serviceSetting(service, 'privileged')?.value)) continue;
+    for (const service of unprivilegedServices(workspace)) {
       const volumes = serviceSetting(service, 'volumes');
       if (!volumes || !Array.isArray(volumes.value)) continue;
       volumes.value.forEach((entry, i) => {

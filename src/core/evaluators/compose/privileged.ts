@@ -1,5 +1,12 @@
-import { composeServices, describeService, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import {
+  type ComposeService,
+  composeServices,
+  describeService,
+  serviceFinding,
+  serviceSetting,
+} from '../../parsers/compose.js';
 import type { RawFinding } from '../../types.js';
+import type { Workspace } from '../../workspace/workspace.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
 
@@ -10,6 +17,16 @@ import { defineEvaluator } from '../types.js';
 export function isPrivileged(value: unknown): boolean {
   if (value === true) return true;
   return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+}
+
+/**
+ * The services that do not run privileged: a privileged one has every capability, device and host
+ * path it could ask for and runs unconfined, which `compose.privileged` reports once, so the rules
+ * about those settings judge the others. The files examined are every service's, as for
+ * {@link composeServices}.
+ */
+export function unprivilegedServices(workspace: Workspace): ComposeService[] {
+  return composeServices(workspace).filter((s) => !isPrivileged(serviceSetting(s, 'privileged')?.value));
 }
 
 /**

@@ -1,14 +1,8 @@
-import {
-  composeServices,
-  describeService,
-  nodeAt,
-  serviceFinding,
-  serviceSetting,
-} from '../../parsers/compose.js';
+import { describeService, nodeAt, serviceFinding, serviceSetting } from '../../parsers/compose.js';
 import type { RawFinding, Severity } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
 import { defineEvaluator } from '../types.js';
-import { isPrivileged } from './privileged.js';
+import { unprivilegedServices } from './privileged.js';
 
 /** A `security_opt` entry that lifts a confinement, and what the container escapes. */
 interface Unconfined {
@@ -77,8 +71,7 @@ export const composeSecurityOpt = defineEvaluator<Record<string, never>>({
   schema: NO_OPTIONS,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
-    for (const service of composeServices(workspace)) {
-      if (isPrivileged(serviceSetting(service, 'privileged')?.value)) continue;
+    for (const service of unprivilegedServices(workspace)) {
       const opts = serviceSetting(service, 'security_opt');
       if (!opts || !Array.isArray(opts.value)) continue;
       opts.value.forEach((entry, i) => {
