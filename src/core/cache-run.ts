@@ -10,6 +10,7 @@ import { getEvaluator } from './evaluators/registry.js';
 import { type CachedRule, FILE_CACHE_FORMAT, type FileCache } from './file-cache.js';
 import type { RawFinding, Rule } from './types.js';
 import { VERSION } from './version.js';
+import { pathMatcher } from './workspace/glob.js';
 import type { TreeChange } from './workspace/scope.js';
 import type { InputProblem, Workspace } from './workspace/workspace.js';
 
@@ -37,10 +38,26 @@ export interface CacheUse {
   reason?: string;
 }
 
-/** Whether a rule's findings on a file depend on that file alone, so the cache may hold them. */
+/**
+ * Whether the cache may hold a rule's findings file by file: they depend on that file alone, or also
+ * on other files the rule names by globs (`readsOtherFiles`), which the plan checks for changes.
+ */
 export function cacheable(rule: Rule): boolean {
   const evaluator = getEvaluator(rule.check.kind);
-  return evaluator?.scope === 'file' && !evaluator.mainThread && !evaluator.readsOtherFiles;
+  return evaluator?.scope === 'file' && !evaluator.mainThread && evaluator.readsOtherFiles !== true;
+}
+
+/**
+ * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
+ * then its cached results may be stale for files that did not change, and it is evaluated again.
+ */
+function readsChanged(rule: Rule, changed: ReadonlySet<string>): boolean {
+  if (changed.size === 0) return false;
+  const globs = getEvaluator(rule.check.kind)?.readsOtherFiles;
+  if (!globs || globs === true) return false;
+  const match = pathMatcher(globs);
+  for (const p of changed) if (match(p)) return true;
+  return false;
 }
 
 /** A kept rule's part of the unchanged files: its findings by position in the tree, and the positions it read. */
@@ -121,7 +138,8 @@ export class CachePlan {
     // The kept rules read the changed files on this thread alone: past half the tree, the slices
     // (on every thread) are faster.
     if (this.todo.length * 2 > files.length) why = `${this.todo.length} of ${files.length} files changed`;
-    else for (const r of rules) if (this.ruleIndex.has(r.id)) this.kept.add(r.id);
+    else
+      for (const r of rules) if (this.ruleIndex.has(r.id) && !readsChanged(r, changed)) this.kept.add(r.id);
     this.use = {
       unchanged: why ? 0 : files.length - this.todo.length,
       files: files.length,

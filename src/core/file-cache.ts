@@ -2,8 +2,9 @@
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
  * and its blob (mode and object id in git's index), kept between runs so that a later full check
  * reads again only the files whose blob changed. A rule qualifies when its findings on a file depend
- * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), not declared to read
- * other files (`readsOtherFiles`). What it asked about the existence of other files
+ * on that file alone, or also on other files it names by globs: `scope: 'file'`, not on the engine's
+ * thread (`mainThread`), `readsOtherFiles` absent or globs (a change to a file they match has the rule
+ * evaluated over every file again; see cache-run.ts). What it asked about the existence of other files
  * (`Workspace.has`) is kept with the answers; when one answer changed, the rule is evaluated over
  * every file again. The rules that read across files are kept as base results keep them (with what
  * each asked of the tree); the next check takes those the change since does not touch.

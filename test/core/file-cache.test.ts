@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CachePlan, cacheable } from '../../src/core/cache-run.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { runEvaluator } from '../../src/core/evaluate-rule.js';
+import { getEvaluator } from '../../src/core/evaluators/registry.js';
 import { signCrc32Base62 } from '../../src/core/evaluators/secrets/checksums.js';
 import {
   FILE_CACHE_FORMAT,
@@ -23,6 +24,7 @@ import type { Report } from '../../src/core/types.js';
 import { schemaValidator, validate } from '../../src/core/validate.js';
 import { VERSION } from '../../src/core/version.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
+import { pathMatcher } from '../../src/core/workspace/glob.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
 import { renderJson, renderText } from '../../src/reporters/index.js';
 import { cli } from '../helpers/cli.js';
@@ -251,7 +253,7 @@ describe('a full check with the results cache', () => {
     );
   });
 
-  it('evaluates a rule that reads another file again, whatever the cache holds (dockerfile-root-user)', async () => {
+  it('evaluates a rule that reads another file again when that file changes (dockerfile-root-user)', async () => {
     const repo = scratchRepo();
     const action = (using: string) =>
       `name: act\nruns:\n  using: ${using}\n  image: Dockerfile\n  main: index.js\n`;
@@ -266,7 +268,8 @@ describe('a full check with the results cache', () => {
         .filter((f) => f.ruleId === 'dockerfile-root-user')
         .map((f) => [f.location?.path, f.unfixable !== undefined]);
     expect(rootUser(first.report)).toEqual([['act/Dockerfile', true]]);
-    expect(first.next.rules.map((r) => r.id)).not.toContain('dockerfile-root-user');
+    // Kept file by file, with the action files it reads (readsOtherFiles) checked for changes.
+    expect(first.next.rules.map((r) => r.id)).toContain('dockerfile-root-user');
     // Only the action changes: the Dockerfile is no longer a container action's image.
     repo.commit({ 'act/action.yml': action('node24') }, 'second');
     const cached = await cachedCheck(repo.dir, first.next);
@@ -471,17 +474,21 @@ describe('the rules the cache may hold', () => {
   });
 
   // A per-file rule is cached file by file: what it finds in a file must come from that file alone,
-  // or it must say `readsOtherFiles`. Evaluated on each file of its fixtures alone, a cached rule
-  // reads nothing else.
+  // or it must say `readsOtherFiles`, with the globs of what else it reads. Evaluated on each file of
+  // its fixtures alone, a cached rule reads nothing else, or only files its globs match.
   it.each(fixtures.map((fx) => [fx.ruleId, fx] as const))(
-    '%s reads only the file it reports on',
+    '%s reads only the file it reports on, or what it declares',
     async (_id, fx) => {
       const rule = byId.get(fx.ruleId)!;
+      const declared = getEvaluator(rule.check.kind)?.readsOtherFiles;
+      const allowed = Array.isArray(declared) ? pathMatcher(declared) : () => false;
       for (const side of ['fail', 'pass'] as const) {
         const workspace = new Workspace(fixtureRoot(fx, side));
         for (const file of workspace.files) {
           const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), { of: () => [] });
-          const others = outcome.examined.files.map((i) => workspace.files[i]).filter((f) => f !== file);
+          const others = outcome.examined.files
+            .map((i) => workspace.files[i]!)
+            .filter((f) => f !== file && !allowed(f));
           expect(others, `${side}/${file}`).toEqual([]);
         }
       }
@@ -513,6 +520,50 @@ describe('controlgate check --cache', () => {
     const { run: _b, ...plainReport } = JSON.parse(plain.stdout);
     delete cachedReport.summary.cached;
     expect(cachedReport).toEqual(plainReport);
+  });
+
+  it('keeps a rule that reads other files while none of them changes, and evaluates it again when one does', async () => {
+    const repo = scratchRepo();
+    const workflow = [
+      'on: push',
+      'permissions: { contents: write }',
+      'jobs:',
+      '  release:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - uses: ./.github/actions/tag',
+      '',
+    ].join('\n');
+    const action = (run: string) =>
+      `name: tag\nruns:\n  using: composite\n  steps:\n    - run: ${run}\n      shell: bash\n`;
+    repo.commit(
+      {
+        '.github/workflows/release.yml': workflow,
+        '.github/actions/tag/action.yml': action('echo tagging'),
+        'src/a.js': 'export const a = 1;\n',
+      },
+      'first',
+    );
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cg-cache-other-')), 'cache.json');
+    const checkout = (r: Report) =>
+      r.findings.filter((f) => f.ruleId === 'workflow-checkout-persisted-credentials').map((f) => f.message);
+    const first = JSON.parse((await cli('check', repo.dir, '--format', 'json', '--cache', file)).stdout);
+    expect(checkout(first)).toHaveLength(1);
+    expect(checkout(first)[0]).not.toContain('which pushes with it');
+    // An unrelated file changes: the rule's results are taken from the cache for the workflow.
+    repo.commit({ 'src/a.js': 'export const a = 2;\n' }, 'second');
+    const second = await cli('check', repo.dir, '--format', 'json', '--cache', file, '--verbose');
+    expect(checkout(JSON.parse(second.stdout))).toEqual(checkout(first));
+    const kept = Number(/(\d+) of \d+ per-file rules taken from it/.exec(second.stderr)?.[1]);
+    // The composite action now pushes: the unchanged workflow's checkout is judged again with it.
+    repo.commit({ '.github/actions/tag/action.yml': action('git push origin --tags') }, 'third');
+    const third = await cli('check', repo.dir, '--format', 'json', '--cache', file, '--verbose');
+    expect(Number(/(\d+) of \d+ per-file rules taken from it/.exec(third.stderr)?.[1])).toBe(kept - 2);
+    const plain = JSON.parse((await cli('check', repo.dir, '--format', 'json')).stdout);
+    // Keeping the credentials is now what the job relies on (a later step pushes with them).
+    expect(checkout(plain)).toEqual([]);
+    expect(checkout(JSON.parse(third.stdout))).toEqual([]);
   });
 
   it('replaces a broken cache with a warning, and refuses a file inside the checked folder and --cache with --base', async () => {

@@ -65,12 +65,13 @@ export interface Evaluator<Options = Record<string, unknown>> {
   mainThread?: true;
   /**
    * With `scope: 'file'`: a finding in one file also depends on the content of another (a
-   * Dockerfile's user on the `action.yml` that names it as a container action's image). Such a rule
-   * is never taken from the results cache (see file-cache.ts); the others are, file by file, so a
-   * per-file rule that reads another file's content must say so here (a test checks it on every
-   * rule's fixtures).
+   * Dockerfile's user on the `action.yml` that names it as a container action's image). A per-file
+   * rule that reads another file's content must say so here (a test checks it on every rule's
+   * fixtures): with the globs those other files match, the results cache keeps the rule's results
+   * file by file while no file matching them was added, deleted or modified since (see
+   * cache-run.ts); with `true` (it cannot say which), the rule is never taken from the cache.
    */
-  readsOtherFiles?: true;
+  readsOtherFiles?: true | readonly string[];
   /**
    * The rule judges test data itself (real personal data in fixtures): its findings in test, fixture
    * and example paths keep their confidence instead of being lowered like everyone else's there.

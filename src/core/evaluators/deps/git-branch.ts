@@ -35,6 +35,16 @@ function readerFor(name: string): ((ws: Workspace, file: string) => GitDependenc
   return undefined;
 }
 
+/** The lockfiles read for each manifest, beside it, in order of preference. */
+const LOCKFILES_OF: Readonly<Record<string, readonly string[]>> = {
+  'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
+  'pyproject.toml': ['uv.lock', 'poetry.lock'],
+  'Cargo.toml': ['Cargo.lock'],
+  Gemfile: ['Gemfile.lock'],
+  'gems.rb': ['gems.locked'],
+  'composer.json': ['composer.lock'],
+};
+
 /**
  * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
@@ -52,7 +62,7 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   kind: 'deps.git-branch',
   scope: 'file',
   // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
-  readsOtherFiles: true,
+  readsOtherFiles: Object.values(LOCKFILES_OF).flatMap((names) => names.map((n) => `**/${n}`)),
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
   schema: {
@@ -119,16 +129,6 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
     return findings;
   },
 });
-
-/** The lockfiles read for each manifest, beside it, in order of preference. */
-const LOCKFILES_OF: Readonly<Record<string, readonly string[]>> = {
-  'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
-  'pyproject.toml': ['uv.lock', 'poetry.lock'],
-  'Cargo.toml': ['Cargo.lock'],
-  Gemfile: ['Gemfile.lock'],
-  'gems.rb': ['gems.locked'],
-  'composer.json': ['composer.lock'],
-};
 
 /** How to install from each lockfile without moving what it locks. */
 const LOCKED_INSTALL: Readonly<Record<string, string>> = {

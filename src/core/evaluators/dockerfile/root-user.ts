@@ -84,7 +84,7 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   kind: 'dockerfile.root-user',
   scope: 'file',
   // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
-  readsOtherFiles: true,
+  readsOtherFiles: ['**/action.yml', '**/action.yaml'],
   fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',

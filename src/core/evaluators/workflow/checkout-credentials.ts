@@ -36,7 +36,7 @@ export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>
   kind: 'workflow.checkout-credentials',
   scope: 'file',
   // A local composite action that a later step runs may push with the persisted credentials.
-  readsOtherFiles: true,
+  readsOtherFiles: ['**/action.yml', '**/action.yaml'],
   fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
