@@ -56,6 +56,25 @@ describe('deps.lockfile: workspace roots', () => {
     };
     expect(await paths(files)).toEqual(['other/Cargo.toml']);
   });
+
+  it('reports a workspace without its root lockfile once, at the root, naming the members it covers', async () => {
+    const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
+    const files = {
+      'Cargo.toml': '[workspace]\nmembers = ["net", "codec", "bench"]\n',
+      'net/Cargo.toml': crate('net'),
+      'codec/Cargo.toml': crate('codec'),
+      'bench/Cargo.toml': crate('bench'),
+      // Not a member: it would need a lockfile of its own.
+      'fuzz/Cargo.toml': crate('fuzz'),
+    };
+    const findings = await run(depsLockfile, {}, files);
+    expect(findings.map((f) => f.location?.path).sort()).toEqual(['Cargo.toml', 'fuzz/Cargo.toml']);
+    expect(findings.find((f) => f.location?.path === 'Cargo.toml')?.message).toBe(
+      '3 manifests of the workspace at the repository root declare dependencies (bench/Cargo.toml, ' +
+        'codec/Cargo.toml, net/Cargo.toml) but no lockfile is committed at its root, where one lockfile ' +
+        'covers them all: expected `Cargo.lock`.',
+    );
+  });
 });
 
 describe('deps.lockfile: manifests', () => {

@@ -54,6 +54,22 @@ describe('deps.update-coverage', () => {
     expect(findings[0]!.message).toContain('has no `updates` entry with `package-ecosystem: pip`');
   });
 
+  it('reports the uncovered members of a Cargo workspace once, at its root manifest', async () => {
+    const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      'Cargo.toml': '[workspace]\nmembers = ["net", "codec"]\n',
+      'net/Cargo.toml': crate('net'),
+      'codec/Cargo.toml': crate('codec'),
+      // Not a member: an entry for the workspace root would not update it.
+      'fuzz/Cargo.toml': crate('fuzz'),
+    });
+    expect(findings.map(at)).toEqual(['Cargo.toml:1:-', 'fuzz/Cargo.toml:1:-']);
+    expect(findings[0]!.message).toMatch(
+      /^2 manifests of the cargo workspace at the repository root \(codec\/Cargo\.toml, net\/Cargo\.toml\)/,
+    );
+  });
+
   it('says which directories an ecosystem entry does list', async () => {
     const [f] = await coverage({
       ...dependabot(entry('pip', 'directories: ["/api"]')),

@@ -24,6 +24,9 @@ describe('personal data detectors', () => {
     ['ssn=536-22-8143', ['ssn SSN ending 8143']],
     ['"email": "maria.lopez.84@hotmail.com"', ['email m…@hotmail.com']],
     ['imported from the CRM: maria.lopez.84@hotmail.com', ['email m…@hotmail.com']],
+    ['"email": "kestrel.v@gmail.com"', ['email k…@gmail.com']],
+    // A first name that begins with a placeholder word is still a name.
+    ['"email": "boguslawa.wrona84@o2.pl"', ['email b…@o2.pl']],
   ])('finds %s', (line, expected) => {
     expect(kinds(line)).toEqual(expected);
   });
@@ -51,6 +54,10 @@ describe('personal data detectors', () => {
     '"email": "fabrikamfiber4@hotmail.com",',
     '"id":"2bb20d8a71fb7adbc1d6239cc9ff4130f26819dc@gmail.com"',
     'JSF was developed by Anders Example (anders.example.net@gmail.com)',
+    // Addresses Gmail would refuse to create (under 6 characters, an underscore): no mailbox.
+    'owner_email="kestr@gmail.com"',
+    'owner_email="k_estrel99@googlemail.com"',
+    '"reply_to": "bogus.reply@hotmail.com",',
   ])('ignores %s', (line) => {
     expect(kinds(line)).toEqual([]);
   });

@@ -183,7 +183,7 @@ const EMAIL =
 const PLACEHOLDER_LOCAL =
   /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
 const PLACEHOLDER_WORD =
-  /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
+  /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
@@ -192,6 +192,14 @@ const PLACEHOLDER_WORD =
  */
 const AUTHORSHIP =
   /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+
+/**
+ * Gmail's sign-up rules: a username of 6 to 30 letters, digits and periods, neither starting nor
+ * ending with a period. An address outside them (`abc12@gmail.com`, `first_last@gmail.com`) has no
+ * mailbox behind it, so it is made up, like a card number that fails the Luhn check.
+ */
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9.]{4,28})[a-z0-9]$/i;
 
 /** Words just before an address that say it is made up: "test alias@gmail.com". */
 const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
@@ -204,6 +212,7 @@ function detectEmails(line: string, domains: ReadonlySet<string>, out: PersonalD
     if (!domains.has(domain)) continue;
     const name = local.replace(/\+.*$/, '');
     if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3) continue;
+    if (GMAIL_DOMAINS.has(domain) && !GMAIL_USERNAME.test(name)) continue;
     // `Name <address>`: an identity as git and package metadata write it.
     if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>') continue;
     if (MADE_UP_BEFORE.test(line.slice(Math.max(0, m.index - 30), m.index))) continue;

@@ -43,7 +43,8 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
  * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
  * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
- * `dependency-update-tool` rule reports that); one finding per uncovered directory.
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm or
+ * Cargo workspace whose members are uncovered (at its root manifest, naming them).
  */
 export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
   kind: 'deps.update-coverage',
@@ -67,8 +68,13 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
     const updatecli = readUpdatecli(workspace);
     const workflows = readUpdateWorkflows(workspace);
     if (!dependabot && !renovate && !updatecli && !workflows) return [];
-    const findings: RawFinding[] = [];
-    const reported = new Set<string>();
+    const tools: Tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
+    // Manifests that one entry would cover, by directory: a Cargo or npm workspace's members are
+    // updated through its root, so they are one finding there, not one per member.
+    const groups = new Map<
+      string,
+      { root: string; members: Manifest[]; editing: readonly UpdatecliTarget[] }
+    >();
     for (const m of detectManifests(workspace, options.exclude)) {
       // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
       if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers))) continue;
@@ -76,22 +82,46 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       const byUpdatecli = updatecli && updatecliCovers(updatecli, m, () => readDockerfile(workspace, m.file));
       if (byUpdatecli?.covered) continue;
       if (workflows && workflowCovers(workspace, workflows, m)) continue;
-      const id = `${m.ecosystem}\u0000${m.dir}`;
-      if (reported.has(id)) continue;
-      reported.add(id);
-      findings.push({
-        message: describe(
-          m,
-          { dependabot, renovateFile: renovate?.file, updatecli, workflows },
-          byUpdatecli?.editing ?? [],
-        ),
-        location: fileLocation(m.file),
-        key: `${m.ecosystem}:${m.dir}`,
-      });
+      const roots = workspaceRoots(workspace, m);
+      const root = roots.length > 0 ? roots[roots.length - 1]! : m.dir;
+      const id = `${m.ecosystem}\u0000${root}`;
+      const group = groups.get(id);
+      if (group) {
+        if (!group.members.some((x) => x.dir === m.dir)) group.members.push(m);
+      } else groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [] });
     }
-    return findings;
+    return [...groups.values()].map(({ root, members, editing }) => {
+      const m = members.find((x) => x.dir === root) ?? members[0]!;
+      if (members.length === 1) {
+        return {
+          message: describe(m, tools, editing),
+          location: fileLocation(m.file),
+          key: `${m.ecosystem}:${m.dir}`,
+        };
+      }
+      const files = members.map((x) => x.file).sort();
+      const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+      const where = root === '' ? 'the repository root' : root;
+      const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+      const rootManifest = root === '' ? name : `${root}/${name}`;
+      return {
+        message:
+          `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
+          `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
+          'root covers them all; vulnerable versions there are not updated.',
+        location: fileLocation(workspace.has(rootManifest) ? rootManifest : m.file),
+        key: `${m.ecosystem}:${root}`,
+      };
+    });
   },
 });
+
+/** The npm or Cargo workspace roots whose entry would cover the manifest, nearest first. */
+function workspaceRoots(ws: Workspace, m: Manifest): string[] {
+  if (m.ecosystem === 'npm') return npmWorkspaceRoots(ws, m.dir);
+  if (m.ecosystem === 'cargo') return cargoWorkspaceRoots(ws, m.dir);
+  return [];
+}
 
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
 export function dependabotCovers(ws: Workspace, entries: readonly DependabotEntry[], m: Manifest): boolean {
@@ -139,8 +169,18 @@ interface Tools {
 }
 
 function describe(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget[]): string {
-  const { dependabot, renovateFile, updatecli, workflows } = tools;
   const where = m.dir === '' ? 'the repository root' : m.dir;
+  // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
+  const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
+  return (
+    `${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasonsFor(m, tools, editing).join(', and ')}. ` +
+    'Vulnerable versions there are not updated.'
+  );
+}
+
+/** Why each configured tool leaves the manifest out. */
+function reasonsFor(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget[]): string[] {
+  const { dependabot, renovateFile, updatecli, workflows } = tools;
   const reasons: string[] = [];
   if (dependabot) {
     const same = dependabot.entries.filter((e) => e.ecosystem === m.ecosystem);
@@ -154,12 +194,7 @@ function describe(m: Manifest, tools: Tools, editing: readonly UpdatecliTarget[]
   if (renovateFile) reasons.push(`the Renovate configuration (${renovateFile}) leaves its manager out`);
   if (updatecli) reasons.push(describeUpdatecli(updatecli, editing));
   if (workflows) reasons.push(describeWorkflows(workflows, m));
-  // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
-  const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
-  return (
-    `${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasons.join(', and ')}. ` +
-    'Vulnerable versions there are not updated.'
-  );
+  return reasons;
 }
 
 /** Why updatecli does not cover the manifest, in words; says when a manifest was read only in part. */

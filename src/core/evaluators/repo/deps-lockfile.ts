@@ -52,7 +52,8 @@ interface Requirement {
  * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
  * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
  * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
- * package that is not an application: {@link composerIsApplication}).
+ * package that is not an application: {@link composerIsApplication}). A workspace whose root has no
+ * lockfile is one finding at the root manifest, naming its members: one file at the root fixes them all.
  */
 /** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
 export const DEFAULT_MANIFEST_EXCLUDE = [
@@ -91,7 +92,9 @@ export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
   evaluate({ options, workspace }): RawFinding[] {
     const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
     const wanted = new Set(options.ecosystems);
-    const findings: RawFinding[] = [];
+    // Manifests that one lockfile would cover, by where it belongs: a workspace's members and its root
+    // all wait for the same file at the root, so they are one finding there, not one per member.
+    const missing = new Map<string, { req: Requirement; files: string[] }>();
     for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
       if (excluded(file)) continue;
       const name = path.basename(file);
@@ -101,20 +104,44 @@ export const depsLockfile = defineEvaluator<DepsLockfileOptions>({
       // A scaffolding template is rendered into a new project before anyone installs it.
       if (!req || isTemplateManifest(workspace, file)) continue;
       if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock))))) continue;
-      const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
-      const where =
-        roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
-      findings.push({
-        message:
-          `${file} declares dependencies but no lockfile is committed${where}: expected ` +
-          `${orList(req.locks.map((l) => `\`${l}\``))}.`,
-        location: fileLocation(file),
-        key: name,
-      });
+      const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
+      const entry = missing.get(group);
+      if (entry) entry.files.push(file);
+      else missing.set(group, { req, files: [file] });
     }
-    return findings;
+    return [...missing.values()].map(({ req, files }) => lockFinding(workspace, req, files));
   },
 });
+
+/** One finding for the manifests that one missing lockfile would cover. */
+function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFinding {
+  const expected = `expected ${orList(req.locks.map((l) => `\`${l}\``))}`;
+  const file = files[0]!;
+  const name = path.basename(file);
+  if (files.length === 1) {
+    const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
+    const where =
+      roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+    return {
+      message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
+      location: fileLocation(file),
+      key: name,
+    };
+  }
+  const root = req.dirs[req.dirs.length - 1]!;
+  const rootManifest = join(root, name);
+  const at = ws.has(rootManifest) ? rootManifest : file;
+  const shown = [...files].sort().slice(0, 5).join(', ');
+  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  return {
+    message:
+      `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
+      `(${shown}${more}) but no lockfile is committed at its root, where one lockfile covers them all: ` +
+      `${expected}.`,
+    location: fileLocation(at),
+    key: name,
+  };
+}
 
 function requirementFor(
   ws: Workspace,
