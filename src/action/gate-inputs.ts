@@ -67,6 +67,12 @@ interface StepRef {
   job: Record<string, unknown>;
 }
 
+/**
+ * action.yml's defaults that are not empty and decide something: without the token the settings
+ * rules are unverifiable and approvals cannot be read.
+ */
+const NON_EMPTY_DEFAULTS: Readonly<Record<string, string>> = { token: ['$', '{{ github.token }}'].join('') };
+
 const FAIL_ON_RANK: Record<string, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
 
 /**
@@ -115,11 +121,14 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
   const h = withOf(head);
   const b = withOf(base);
   const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
+  // An input left out takes action.yml's default; written empty, it is empty (`token: ""`: no API).
+  const inputValue = (inputs: Record<string, unknown>, name: string) =>
+    Object.hasOwn(inputs, name) ? text(inputs[name]) : (NON_EMPTY_DEFAULTS[name] ?? '');
   const dynamic = (v: string) => v.includes('${{');
   const inputs = new Set([...Object.keys(h), ...Object.keys(b)]);
   for (const name of [...inputs].sort()) {
-    const now = text(h[name]);
-    const was = text(b[name]);
+    const now = inputValue(h, name);
+    const was = inputValue(b, name);
     if (now === was) continue;
     const ptr = `${head.at}/with/${name}`;
     const change = `input ${name} changes from ${quote(was, 'unset')} to ${quote(now, 'unset')}`;
@@ -156,6 +165,13 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
         if (scope(was) === 'all' && scope(now) !== 'all') add(change, ptr, key);
         break;
       }
+      // Reading fewer files on a pull request drops the gaps that findings in untouched files make.
+      case 'scan': {
+        const gateOf = (inputs: Record<string, unknown>) => inputValue(inputs, 'gate').toLowerCase() || 'new';
+        const scan = (v: string, gate: string) => v.toLowerCase() || (gate === 'all' ? 'all' : 'changed');
+        if (scan(was, gateOf(b)) === 'all' && scan(now, gateOf(h)) !== 'all') add(change, ptr, key);
+        break;
+      }
       // Extra rule directories only add rules: dropping one is what weakens the gate.
       case 'rules': {
         const list = (v: string) =>
@@ -174,7 +190,8 @@ export function gateInputChanges(ctx: GateInputContext): { changes: RawFinding[]
         add(change, ptr, key);
         break;
       default:
-        // Reporting inputs (annotations, comments, files, token, scan) do not decide the gate.
+        // Reporting inputs (annotations, comments, files) do not decide the gate; a token that was
+        // an expression (the default, `${{ github.token }}`) is caught above.
         break;
     }
   }

@@ -91,6 +91,29 @@ describe('the step that runs the gate, against the base', () => {
     ).toEqual([`8: Policy change: input fail-on changes from "high" to "${expression}"`]);
   });
 
+  it('reports reading fewer files (scan: changed), and a token emptied where the default was in force', () => {
+    // With scan: all, a finding in a file the change does not touch still makes a declared control a
+    // gap; scan: changed no longer reads that file, so the gap, and the failure, go away.
+    const all = { [WORKFLOW]: workflow(['scan: all']) };
+    expect(changes(workflow(['scan: changed']), all)).toEqual([
+      '8: Policy change: input scan changes from "all" to "changed"',
+    ]);
+    expect(changes(workflow(['fail-on: high']), all)).toEqual([
+      '7: Policy change: input scan changes from "all" to unset',
+    ]);
+    // Under gate: all the default scan is all already; scan: changed there is a weakening too.
+    expect(
+      changes(workflow(['gate: all', 'scan: changed']), { [WORKFLOW]: workflow(['gate: all']) }),
+    ).toEqual(['9: Policy change: input scan changes from unset to "changed"']);
+    expect(changes(workflow(['scan: all']), { [WORKFLOW]: workflow(['scan: changed']) })).toEqual([]);
+    // No token: the settings rules become unverifiable instead of failing, approvals unreadable.
+    const token = ['$', '{{ github.token }}'].join('');
+    expect(changes(workflow(['token: ""']), { [WORKFLOW]: workflow(['fail-on: high']) })).toEqual([
+      `8: Policy change: input token changes from "${token}" to unset`,
+    ]);
+    expect(changes(workflow([`token: ${token}`]), { [WORKFLOW]: workflow(['fail-on: high']) })).toEqual([]);
+  });
+
   it('reports a step that may fail quietly, and a renamed workflow when the base runs the gate elsewhere', () => {
     const base = { [WORKFLOW]: workflow(['fail-on: high']) };
     expect(changes(workflow(['fail-on: high'], ['        continue-on-error: true']), base)).toEqual([

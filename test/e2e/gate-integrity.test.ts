@@ -380,6 +380,30 @@ describe('5. the workflow step that runs the gate', () => {
     expect(approved.code).toBe(0);
   });
 
+  it('fails the gate when the change reads fewer files (scan: all dropped) or empties the token', async () => {
+    const repo = prRepo(
+      {
+        '.controlgate.yml': onlyRulesConfig(['policy-change']),
+        '.github/workflows/controlgate.yml': workflow(['rules: policy', 'scan: all']),
+      },
+      { '.github/workflows/controlgate.yml': workflow(['rules: policy', 'token: ""']) },
+    );
+    // What the runner passes: the head's inputs, so no token and the default scan.
+    const r = await run(repo.dir, { base: repo.baseSha, head: repo.headSha }, { rules: 'policy' }, STEP_ENV);
+    expect(r.code).toBe(1);
+    expect(commandLines(r, 'error').at(-1)).toBe(
+      "::error::controlgate gate failed: 2 changes to the gate's own settings in the workflow that runs it, not approved",
+    );
+    const changes = annotations(r)
+      .filter((a) => a.includes('Policy change'))
+      .map((a) => /line=(\d+),.*::Policy change: (input [^:]*) in \.github/.exec(a)!.slice(1).join(': '))
+      .sort();
+    expect(changes).toEqual([
+      `11: input token changes from "${['$', '{{ github.token }}'].join('')}" to unset`,
+      '9: input scan changes from "all" to unset',
+    ]);
+  });
+
   it('reports a step that may fail without failing the job, and a tightened input not at all', async () => {
     const repo = weakenedPr(['fail-on: medium', 'rules: policy'], ['        continue-on-error: true']);
     const inputs = { token: TOKEN, 'fail-on': 'medium', rules: 'policy' };

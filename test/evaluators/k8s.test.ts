@@ -78,6 +78,52 @@ spec:
   });
 });
 
+describe('YAML merge keys, which kubectl expands', () => {
+  it('sees a setting a container merges from an anchor, at the merge, and lets its own keys win', async () => {
+    const files = {
+      'merged.yaml': `apiVersion: v1
+kind: Pod
+metadata: { name: p }
+x-hardened: &hardened
+  privileged: true
+  runAsUser: 1000
+spec:
+  hostNetwork: false
+  containers:
+    - name: a
+      image: nginx:1.27.0
+      securityContext:
+        <<: *hardened
+    - name: b
+      image: nginx:1.27.0
+      securityContext:
+        <<: [*hardened]
+        privileged: false
+`,
+      'pod-merge.yaml': `apiVersion: v1
+kind: Pod
+metadata: { name: q }
+x-host: &host
+  hostPID: true
+spec:
+  <<: *host
+  containers:
+    - name: c
+      image: nginx:1.27.0
+`,
+    };
+    const privileged = await run(k8sPrivileged, {}, files);
+    expect(privileged.map(at)).toEqual(['merged.yaml:13:9']);
+    expect(privileged[0]!.message).toBe(
+      'The container "a" of Pod "p" runs privileged: it gets every capability and the host\'s devices, so whoever runs code in it controls the node.',
+    );
+    const host = await run(k8sHostNamespaces, {}, files);
+    expect(host.map((f) => `${at(f)} ${f.message.slice(0, 30)}`)).toEqual([
+      'pod-merge.yaml:7:3 Pod "q" sets hostPID: true: it',
+    ]);
+  });
+});
+
 describe('k8s.privilege-escalation', () => {
   it('points at the value, the securityContext key, or the container', async () => {
     const findings = await run(

@@ -9,6 +9,7 @@ import {
   KUSTOMIZE_PATCH,
   kustomizeResource,
 } from './k8s-files.js';
+import { resolveMergeKeys } from './yaml-merge.js';
 
 /**
  * A model of Kubernetes manifests: every object of every YAML document (`---` streams and `kind: List`
@@ -44,6 +45,8 @@ export interface K8sNode<T = unknown> {
 export interface K8sObject {
   path: string;
   document: YamlDocument;
+  /** The document's value as Kubernetes reads it (merge keys expanded); pointers are into it. */
+  root: unknown;
   apiVersion: string;
   kind: string;
   name?: string;
@@ -198,7 +201,11 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
         workspace.reportProblem({ path: file, ...parsed.error });
       return [];
     }
-    return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
+    // kubectl's YAML reader expands merge keys, which the project's reader keeps as ordinary keys.
+    const merges = text.includes('<<');
+    return parsed.documents.flatMap((doc) =>
+      objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0),
+    );
   });
 }
 
@@ -210,7 +217,14 @@ export function k8sObjects(workspace: Workspace): K8sObject[] {
   );
 }
 
-function objectsIn(path: string, document: YamlDocument, pointer: string, value: unknown, depth: number) {
+function objectsIn(
+  path: string,
+  document: YamlDocument,
+  pointer: string,
+  value: unknown,
+  depth: number,
+  root: unknown = value,
+): K8sObject[] {
   if (!isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return [];
   const node = { value, pointer, span: spanOf(document, pointer) };
   // `kubectl get -o yaml` wraps objects in a List, OpenShift Templates list theirs under `objects`;
@@ -219,10 +233,17 @@ function objectsIn(path: string, document: YamlDocument, pointer: string, value:
   const members = member === undefined ? undefined : value[member];
   if (member !== undefined && Array.isArray(members) && depth === 0) {
     return members.flatMap((item, i): K8sObject[] =>
-      objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1),
+      objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1, root),
     );
   }
-  const object: K8sObject = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
+  const object: K8sObject = {
+    path,
+    document,
+    root,
+    apiVersion: value.apiVersion,
+    kind: value.kind,
+    node,
+  };
   if (isMap(value.metadata) && typeof value.metadata.name === 'string') object.name = value.metadata.name;
   return [object];
 }
@@ -249,11 +270,7 @@ export function podMetadata(pod: PodSpec): K8sNode<Record<string, unknown>> | un
     .split('/')
     .slice(1)
     .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
-  const node = childAt(
-    pod.object,
-    { value: pod.object.document.value, pointer: '', span: pod.node.span },
-    ...tokens,
-  );
+  const node = childAt(pod.object, { value: pod.object.root, pointer: '', span: pod.node.span }, ...tokens);
   return node && isMap(node.value) ? (node as K8sNode<Record<string, unknown>>) : undefined;
 }
 

@@ -9,6 +9,8 @@
 
 import { BaseWorkspace } from '../base-tree.js';
 import type { CheckOptions } from '../engine.js';
+import { createFinding } from '../finding.js';
+import { reusedIgnores } from '../policy/suppressions.js';
 import { type ChangeResult, judgeChange } from '../pr.js';
 import { RuleRun } from '../rule-run.js';
 import { type Logger, silentLogger } from '../types.js';
@@ -72,12 +74,39 @@ export async function compareWithBase(
       return fingerprints;
     },
   });
+  addReusedIgnores(policy, evaluation, changeRules);
   if (change.judged.method !== 'none') {
     log.info(
       `new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`,
     );
   }
   return change;
+}
+
+/**
+ * A new finding silenced by an inline ignore the base commit already had is a suppression the change
+ * adds all the same: each such comment becomes a policy change (new, like every policy change), found
+ * only now that findings are marked new or existing.
+ */
+function addReusedIgnores(
+  policy: PolicyInForce,
+  evaluation: Evaluation,
+  changeRules: ReadonlySet<string>,
+): void {
+  const raws = reusedIgnores(evaluation.run.findings, changeRules);
+  if (raws.length === 0) return;
+  for (const id of changeRules) {
+    const rule = policy.rules.find((r) => r.id === id);
+    const summary = evaluation.run.summaries.find((s) => s.id === id);
+    if (!rule || !summary || summary.result === 'disabled' || summary.result === 'not-applicable') continue;
+    for (const raw of raws) {
+      const finding = createFinding(rule, raw, summary.severity);
+      finding.isNew = true;
+      evaluation.run.findings.push(finding);
+      summary.findings += 1;
+    }
+    if (summary.result !== 'error') summary.result = 'fail';
+  }
 }
 
 /**

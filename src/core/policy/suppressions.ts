@@ -18,7 +18,7 @@ import type { DeclarationProblem } from '../declarations/model.js';
 import { fingerprint } from '../finding.js';
 import { severityRank } from '../gate.js';
 import { type GateScope, inGateScope } from '../pr.js';
-import type { Confidence, Finding, Severity } from '../types.js';
+import type { Confidence, Finding, RawFinding, Severity } from '../types.js';
 import type { Suppresses } from './changes.js';
 
 /** An approval of the change's policy changes, as the caller verified it. */
@@ -99,6 +99,45 @@ export function planEscalations(input: EscalationInput): Escalation[] {
     );
   }
   return out;
+}
+
+/**
+ * Inline ignores reported as added are located at their comment; an ignore whose text the base
+ * commit's file already holds is not. When such a comment silences a finding the change adds, the
+ * comment was copied or moved onto it, or what it covered was replaced: the ignore is old, but the
+ * suppression is the change's own. One policy change per comment, located at it, so that
+ * {@link planEscalations} raises it to the severity of what it silences. Needs findings already
+ * marked new or existing.
+ */
+export function reusedIgnores(findings: readonly Finding[], changeRules: ReadonlySet<string>): RawFinding[] {
+  const place = (path: string, line: number) => `${path}\u0000${line}`;
+  const reported = new Set<string>();
+  for (const f of findings) {
+    if (changeRules.has(f.ruleId) && f.location) reported.add(place(f.location.path, f.location.startLine));
+  }
+  const byComment = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const by = f.exception;
+    if (f.status !== 'ignored' || f.isNew !== true || by?.kind !== 'inline-ignore' || !by.location) continue;
+    const at = place(by.location.path, by.location.startLine);
+    if (reported.has(at)) continue;
+    const list = byComment.get(at);
+    if (list) list.push(f);
+    else byComment.set(at, [f]);
+  }
+  return [...byComment.values()].map((silenced) => {
+    const { path, startLine } = silenced[0]!.exception!.location!;
+    const ids = [...new Set(silenced.map((f) => f.ruleId))].join(', ');
+    const what = silenced.length === 1 ? 'a finding' : `${silenced.length} findings`;
+    return {
+      message: `Policy change: the inline ignore at ${path}:${startLine}, written as in the base commit, silences ${what} this change adds (${ids}): the comment was copied or moved onto ${silenced.length === 1 ? 'it' : 'them'}, or what it covered was replaced.`,
+      location: { path, startLine },
+      key: `ignore-reused:${silenced
+        .map((f) => f.fingerprint)
+        .sort()
+        .join(',')}`,
+    };
+  });
 }
 
 /** Raises each policy change to the severity of what it suppresses, and says so in its message. */
