@@ -22,7 +22,7 @@ import {
   storedJson,
   storedRuleProblem,
 } from './base-results.js';
-import type { RawFinding } from './types.js';
+import { type RawFinding, SEVERITIES } from './types.js';
 import type { InputProblem } from './workspace/workspace.js';
 
 export const FILE_CACHE_FORMAT = 'controlgate-results-cache/1';
@@ -176,7 +176,8 @@ function shapeProblem(data: Record<string, unknown>): string | undefined {
       x.path !== path ||
       typeof x.message !== 'string' ||
       !Number.isInteger(x.line) ||
-      !Number.isInteger(x.column)
+      !Number.isInteger(x.column) ||
+      (x.severity !== undefined && !(SEVERITIES as readonly unknown[]).includes(x.severity))
     ) {
       return `problems.${at} is not an input problem of the file`;
     }

@@ -75,7 +75,7 @@ export function nodeAt(document: YamlDocument, pointer: string, value: unknown):
  */
 export function readComposeServices(workspace: Workspace, file: string): ComposeService[] {
   return workspace.memo('compose', file, () => {
-    const text = workspace.text(file);
+    const text = workspace.configText(file);
     if (text === undefined) return [];
     const parsed = parseYaml(text);
     if (!parsed.ok) {

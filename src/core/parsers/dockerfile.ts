@@ -119,7 +119,10 @@ export function dockerfilePaths(workspace: Workspace): string[] {
 export function readDockerfile(workspace: Workspace, file: string): DockerfileModel | undefined {
   return workspace.memo('dockerfile', file, () => {
     const content = workspace.read(file);
-    return content.kind === 'text' ? parseDockerfile(file, content.text, content.lines) : undefined;
+    if (content.kind === 'text') return parseDockerfile(file, content.text, content.lines);
+    // Not text (a NUL byte, too large): said as an input problem, not passed over.
+    workspace.configText(file);
+    return undefined;
   });
 }
 

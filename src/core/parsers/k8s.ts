@@ -118,7 +118,7 @@ function looksLikeManifest(file: string, text: string): boolean {
 }
 
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
-export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
+export const K8S_SCREEN = defineScreen('k8s-manifest', looksLikeManifest, NOT_MANIFESTS, { nonText: true });
 
 /**
  * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
@@ -190,7 +190,8 @@ export function isPatchFragment(object: K8sObject): boolean {
  */
 export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] {
   return workspace.memo('k8s', file, () => {
-    const text = workspace.text(file);
+    // A manifest bundle of CRDs can be larger than what is read as text: medium, said, not blocking.
+    const text = workspace.configText(file, 'medium');
     if (text === undefined) return [];
     if (!looksLikeManifest(file, text)) return [];
     const parsed = parseYaml(text);

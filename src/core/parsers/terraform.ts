@@ -72,7 +72,11 @@ export function readTerraformFile(
 ): TerraformFile | undefined {
   return workspace.memo('terraform', file, () => {
     const content = workspace.read(file);
-    if (content.kind !== 'text') return undefined;
+    if (content.kind !== 'text') {
+      // Not text: said as an input problem (a large generated configuration: medium), not passed over.
+      workspace.configText(file, 'medium');
+      return undefined;
+    }
     const result = parseHcl(parser, content.text, content.lines);
     if (!result.ok) {
       workspace.reportProblem({ path: file, ...result.error });

@@ -39,6 +39,8 @@ export const ACTION_GLOBS = ['**/action.yml', '**/action.yaml'];
  */
 export function readWorkflowSource(workspace: Workspace, file: string): WorkflowSource | undefined {
   return workspace.memo('workflow', file, () => {
+    // Not text (a NUL byte, too large): said as an input problem, not passed over.
+    if (workspace.configText(file) === undefined) return undefined;
     const parsed = workspace.yaml(file);
     // GitHub reads the first document only.
     const doc = parsed?.ok ? parsed.documents[0] : undefined;

@@ -15,6 +15,11 @@ export interface Screen {
   readonly name: string;
   /** Globs of paths that never pass, not even read (large files of other kinds). */
   readonly skip: readonly string[];
+  /**
+   * Whether a file that is not text (a NUL byte, over the size read) is tested on its first bytes,
+   * so that one starting like the family's files reaches its rules, which report it unreadable.
+   */
+  readonly nonText?: boolean;
   test(file: string, text: string): boolean;
 }
 
@@ -25,8 +30,9 @@ export function defineScreen(
   name: string,
   test: (file: string, text: string) => boolean,
   skip: readonly string[] = [],
+  options: { nonText?: boolean } = {},
 ): Screen {
-  const screen: Screen = { name, skip, test };
+  const screen: Screen = { name, skip, test, ...(options.nonText ? { nonText: true } : {}) };
   screens.set(name, screen);
   return screen;
 }

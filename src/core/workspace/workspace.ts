@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import type { LeftOutKind } from '../types.js';
+import type { LeftOutKind, Severity } from '../types.js';
 import { type FileIndexResult, listFiles } from './files.js';
 import { pathMatcher } from './glob.js';
 import { type Inspection, inspectFile } from './inspect.js';
@@ -61,7 +61,14 @@ export type FileContent =
   // `at`: the file's position in the tree that read it, for recording a rule's scope without a lookup.
   | { kind: 'text'; text: string; lines: LineIndex; at?: number }
   | { kind: 'binary'; size: number; head: Buffer; chunks?: ChunkReader; at?: number }
-  | { kind: 'too-large'; size: number; encoding?: TextEncoding; chunks?: ChunkReader; at?: number }
+  | {
+      kind: 'too-large';
+      size: number;
+      encoding?: TextEncoding;
+      head?: Buffer;
+      chunks?: ChunkReader;
+      at?: number;
+    }
   | { kind: 'symlink' }
   | { kind: 'unreadable'; reason: string };
 
@@ -71,6 +78,8 @@ export interface InputProblem {
   message: string;
   line: number;
   column: number;
+  /** The grade of the `unparsable-file` finding, when not the rule's own (see {@link Workspace.configText}). */
+  severity?: Severity;
 }
 
 export interface WorkspaceOptions {
@@ -254,11 +263,46 @@ export class Workspace {
     return [...found];
   }
 
-  /** Whether the file's text passes the screen (false for a file that is not text, or skipped). */
+  /**
+   * Whether the file's text passes the screen (false for a file that is skipped, or not text). A
+   * screen that asks for it (`nonText`) also tests the first bytes of a file that is not text (a NUL
+   * byte, more than `maxFileBytes`): one that starts like the family's files passes, so the rules
+   * that read it reach it and say it could not be read ({@link configText}) instead of passing over it.
+   */
   passes(file: string, screen: Screen): boolean {
     if (screen.skip.length > 0 && this.matcher(screen.skip)(file)) return false;
-    const text = this.text(file);
-    return text !== undefined && screen.test(file, text);
+    const content = this.read(file);
+    if (content.kind === 'text') return screen.test(file, content.text);
+    const head = screen.nonText ? headText(content) : undefined;
+    return head !== undefined && screen.test(file, head);
+  }
+
+  /**
+   * The text of a configuration file a rule family parses (a workflow, a Dockerfile, a manifest).
+   * When it is not text (it holds a NUL byte, or is larger than `maxFileBytes`), no rule can check it,
+   * which must not pass unseen: an input problem says so, and the `unparsable-file` rule reports it
+   * (high; `tooLarge` grades an oversized file of a family where large files are ordinary).
+   */
+  configText(file: string, tooLarge: Severity = 'high'): string | undefined {
+    const content = this.read(file);
+    if (content.kind === 'text') return content.text;
+    if (content.kind === 'binary') {
+      this.reportProblem({
+        path: file,
+        line: 1,
+        column: 1,
+        message: 'it holds a NUL byte, so it is not read as text',
+      });
+    } else if (content.kind === 'too-large') {
+      this.reportProblem({
+        path: file,
+        line: 1,
+        column: 1,
+        message: `it is ${mebibytes(content.size)}, more than the ${mebibytes(this.maxFileBytes)} a file is read up to as text`,
+        severity: tooLarge,
+      });
+    }
+    return undefined;
   }
 
   /** The files matching the globs, in index order (uncached: see {@link glob}). */
@@ -502,7 +546,7 @@ export class Workspace {
         const encoding: TextEncoding = utf16 ?? (nul ? 'latin1' : 'utf-8');
         return encoding === 'latin1'
           ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
-          : { kind: 'too-large', size, encoding, chunks: chunks(), at };
+          : { kind: 'too-large', size, encoding, head: Buffer.from(head), chunks: chunks(), at };
       }
       if (utf16) {
         const text = decodeText(buf.subarray(0, read), utf16);
@@ -623,4 +667,21 @@ function isSafeRelative(file: string): boolean {
   if (path.isAbsolute(file) || file.includes('\0')) return false;
   // Split only a path that has `..` somewhere (one array per read of 100,000 files otherwise).
   return !file.includes('..') || !file.split(/[\\/]/).includes('..');
+}
+
+/** The first bytes of a file that is not text, decoded for a screen's test (see `Workspace.passes`). */
+function headText(content: FileContent): string | undefined {
+  if (content.kind === 'binary') return content.head.toString('latin1');
+  if (content.kind === 'too-large' && content.head) {
+    return content.encoding && content.encoding !== 'utf-8' && content.encoding !== 'latin1'
+      ? decodeText(content.head, content.encoding)
+      : content.head.toString('utf8');
+  }
+  return undefined;
+}
+
+/** A size in MiB, to one decimal: `2.3 MiB`. */
+function mebibytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
 }

@@ -34,6 +34,7 @@ export const inputProblems = defineEvaluator<Options>({
       message: `${p.path} could not be parsed, so no rule could check it: ${p.message}`,
       location: { path: p.path, startLine: p.line, startColumn: p.column },
       key: p.message,
+      ...(p.severity ? { severity: p.severity } : {}),
     }));
   },
 });
