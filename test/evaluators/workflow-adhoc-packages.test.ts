@@ -100,3 +100,18 @@ describe('workflow.adhoc-packages: versions from expressions', () => {
     expect(await graded(script)).toEqual(['low']);
   });
 });
+
+describe('workflow.adhoc-packages: after a here-string', () => {
+  it('reports an install that follows a here-string (which has no body to skip)', async () => {
+    const findings = await evaluate(
+      workflowAdhocPackages,
+      {
+        [W]: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          gh auth login --with-token <<< "$GH_PAT"\n          pip install black\n',
+      },
+      {},
+    );
+    expect(findings.map((f) => [f.location?.startLine, f.message.slice(0, 20)])).toEqual([
+      [8, '"pip install black" '],
+    ]);
+  });
+});

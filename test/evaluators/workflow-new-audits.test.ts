@@ -43,6 +43,23 @@ describe('commandsOf', () => {
   });
 });
 
+describe('commandsOf: here-strings', () => {
+  it('reads the commands after a here-string, which has no body', () => {
+    const script = [
+      'gh auth login --with-token <<< "$TOKEN"',
+      'pip install black',
+      'cat <<<x',
+      'npm i -g y',
+    ].join('\n');
+    expect(commandsOf(script).map((c) => c.program.map((w) => w.text).join(' '))).toEqual([
+      'gh auth login --with-token <<< $TOKEN',
+      'pip install black',
+      'cat <<<x',
+      'npm i -g y',
+    ]);
+  });
+});
+
 describe('envWrites', () => {
   it('finds bash, PowerShell, cmd, tee and grouped writes, and follows script variables to their sources', () => {
     const script = [

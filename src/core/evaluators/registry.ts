@@ -82,6 +82,7 @@ import { workflowPrEvidence } from './workflow/pr-evidence.js';
 import { workflowRefConfusion } from './workflow/ref-confusion.js';
 import { workflowRefVersionMismatch } from './workflow/ref-version-mismatch.js';
 import { workflowRemoteScript } from './workflow/remote-script.js';
+import { workflowSecretInCommandLine } from './workflow/secret-command-line.js';
 import { workflowSecretsInherit } from './workflow/secrets-inherit.js';
 import { workflowSecretsOutsideEnv } from './workflow/secrets-outside-env.js';
 import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
@@ -190,6 +191,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   workflowObfuscation,
   workflowRefConfusion,
   workflowRefVersionMismatch,
+  workflowSecretInCommandLine,
   workflowSecretsOutsideEnv,
   workflowStaleActionRefs,
   workflowSuperfluousActions,

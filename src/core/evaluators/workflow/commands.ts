@@ -47,7 +47,8 @@ function scanCommands(script: string): Command[] {
     const commands = splitLine(line, lineStart);
     out.push(...commands);
     for (const c of commands) {
-      const marker = c.words.find((w) => /^<<-?\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
+      // `<<<` is a here-string: its word is on the line, no body follows.
+      const marker = c.words.find((w) => /^<<-?(?!<)\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
       if (!marker) continue;
       const inline = marker.text.replace(/^<<-?/, '');
       const word = inline || c.words[c.words.indexOf(marker) + 1]?.text;

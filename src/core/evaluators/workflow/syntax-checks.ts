@@ -6,6 +6,7 @@ import { workflowExpressions } from '../../parsers/workflow-expressions.js';
 import type { Location } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan } from '../../workspace/yaml.js';
+import { unknownActivityTypes } from './activity-types.js';
 
 /**
  * What GitHub refuses in a workflow or an action, found on the model: GitHub validates a workflow
@@ -123,6 +124,7 @@ function checkWorkflow(workflow: Workflow, add: Add, keyOf: KeyOf): void {
         false,
       );
   }
+  for (const t of unknownActivityTypes(workflow)) add(t.span, `types/${t.event}/${t.type}`, t.message, false);
   unknownKeys(workflow, root, '', WORKFLOW_KEYS, 'the workflow', add, keyOf);
   const ids = new Set(workflow.jobs.map((j) => j.id));
   if (workflow.permissions) checkPermissions(workflow.permissions, 'workflow', add);

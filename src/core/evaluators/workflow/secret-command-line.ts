@@ -1,0 +1,170 @@
+import type { Job, LocatedMap, Step, WorkflowSource } from '../../parsers/workflow.js';
+import { walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import { locatedText } from '../../parsers/workflow-expressions.js';
+import type { RawFinding } from '../../types.js';
+import { defineEvaluator } from '../types.js';
+import { type Command, commandsOf, programName } from './commands.js';
+import { stepLabel } from './shared.js';
+
+/**
+ * A secret written into the arguments of a program (`docker login -p ${{ secrets.X }}`, `curl -H
+ * "Authorization: Bearer $TOKEN"`) sits in that process's command line for as long as it runs: any
+ * process on the machine can read it (`ps`, /proc/<pid>/cmdline), process auditing records it, and
+ * the program may repeat its arguments in an error. GitHub's hardening guide asks for standard input
+ * or an environment variable the program reads itself instead. Reported at the expression, or at the
+ * variable when an `env:` entry (step, job or workflow) holds the secret and the script expands it
+ * into the arguments. Not reported: shell builtins (`echo`, `printf`, `test`, `export`: no process is
+ * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
+ * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun, run in the
+ * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._USERNAME`).
+ */
+export const workflowSecretInCommandLine = defineEvaluator<Record<string, never>>({
+  kind: 'workflow.secret-in-command-line',
+  scope: 'file',
+  summary:
+    'Secrets placed in the arguments of a program a run: script starts, where other processes can read them.',
+  schema: { type: 'object', additionalProperties: false, properties: {} },
+  evaluate({ workspace }) {
+    const findings: RawFinding[] = [];
+    walkWorkflows(workflowSources(workspace), {
+      step(step, source, job) {
+        const script = step.run?.value;
+        if (!script || !/secrets|github\.token|\$/.test(script) || otherInterpreter(step, source, job))
+          return;
+        const vars = secretVariables(source, job, step);
+        let text: ReturnType<typeof locatedText> | undefined;
+        for (const command of commandsOf(script)) {
+          const program = programName(command);
+          if (!program || BUILTINS.has(program) || CMDLET.test(command.program[0]!.text)) continue;
+          for (const use of secretsInArguments(script, command, vars)) {
+            text ??= locatedText(workspace, source.path, step.run!);
+            const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
+            findings.push({
+              message:
+                `${shown} is expanded into the command line of "${program}": while it runs, the secret is in its ` +
+                'arguments, which other processes on the runner can read (ps, /proc) and process auditing or the ' +
+                "program's own error output can record. Pass it on standard input or in an environment variable " +
+                'the program reads itself.',
+              location: text.locate(use.start, use.end),
+              key: `${job?.id ?? ''}/${stepLabel(step)}/${program}/${use.secret}`,
+            });
+          }
+        }
+      },
+    });
+    return findings;
+  },
+});
+
+/** Shell builtins (bash, sh) that can take a secret without starting a process. */
+const BUILTINS = new Set(
+  'echo printf test [ [[ export declare typeset local readonly read set unset : true false cd pushd shift return exit'.split(
+    ' ',
+  ),
+);
+/** A PowerShell cmdlet (Verb-Noun): it runs inside the shell's process. */
+const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
+/**
+ * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an account id):
+ * kept secret to keep them out of logs, harmless in a command line.
+ */
+const SETTING =
+  /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)_ID|USER(?:NAME)?|EMAIL)$/i;
+/** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
+const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
+
+interface SecretUse {
+  start: number;
+  end: number;
+  text: string;
+  secret: string;
+  variable: boolean;
+}
+
+function otherInterpreter(step: Step, source: WorkflowSource, job: Job | undefined): boolean {
+  const shell =
+    step.shell?.value ??
+    job?.defaults?.shell?.value ??
+    (source.kind === 'workflow' ? source.defaults?.shell?.value : undefined);
+  return typeof shell === 'string' && /^\s*(?:python|node|perl|ruby|deno)\b/.test(shell);
+}
+
+/** Environment variables of the step (its own, its job's, its workflow's) that hold exactly a secret. */
+function secretVariables(source: WorkflowSource, job: Job | undefined, step: Step): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (env: LocatedMap | undefined) => {
+    for (const [name, node] of env?.entries ?? []) {
+      if (typeof node.value !== 'string') {
+        out.delete(name);
+        continue;
+      }
+      const m = /^\s*\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}\s*$/i.exec(
+        node.value,
+      );
+      if (m && !SETTING.test(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) out.set(name, m[1]!);
+      else out.delete(name);
+    }
+  };
+  if (source.kind === 'workflow') add(source.env);
+  add(job?.env);
+  add(step.env);
+  return out;
+}
+
+/** The secrets among the arguments of a command, skipping redirections and their targets. */
+function secretsInArguments(script: string, command: Command, vars: Map<string, string>): SecretUse[] {
+  const out: SecretUse[] = [];
+  const words = command.program;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    if (/^[<>]\(/.test(word.text)) {
+      // A process substitution: the program gets a file name, the secret goes to the inner command.
+      let depth = 0;
+      for (; i < words.length; i++) {
+        depth += (words[i]!.text.match(/\(/g) ?? []).length - (words[i]!.text.match(/\)/g) ?? []).length;
+        if (depth <= 0) break;
+      }
+      continue;
+    }
+    if (/^\d*(?:<<<|<<|>>|>|<|&>)/.test(word.text)) {
+      // A redirection: the word after a bare operator is its target (a file, a here-string).
+      if (/^\d*(?:<<<|<<|>>|>|<|&>)$/.test(word.text)) i++;
+      continue;
+    }
+    const raw = script.slice(word.start, word.end);
+    for (const m of raw.matchAll(SECRET_EXPR)) {
+      if (SETTING.test(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) continue;
+      const start = word.start + m.index;
+      out.push({ start, end: start + m[0].length, text: m[0], secret: m[1]!, variable: false });
+    }
+    if (vars.size > 0) out.push(...variableUses(raw, word.start, vars));
+  }
+  return out;
+}
+
+/** `$NAME`, `${NAME}` and `$env:NAME` of secret variables in a word, outside single quotes and `${{ }}`. */
+function variableUses(raw: string, offset: number, vars: Map<string, string>): SecretUse[] {
+  const out: SecretUse[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (quote === "'") {
+      if (ch === "'") quote = undefined;
+      continue;
+    }
+    if (ch === '\\') i++;
+    else if (ch === '"') quote = quote ? undefined : '"';
+    else if (ch === "'" && !quote) quote = "'";
+    else if (ch === '$') {
+      // `$env:NAME` is PowerShell's spelling.
+      const m = /^\$(?:env:(\w+)|\{(\w+)\}|(\w+))/.exec(raw.slice(i));
+      const name = m?.[1] ?? m?.[2] ?? m?.[3];
+      const secret = name === undefined ? undefined : vars.get(name);
+      if (m && secret)
+        out.push({ start: offset + i, end: offset + i + m[0].length, text: m[0], secret, variable: true });
+      if (m) i += m[0].length - 1;
+    }
+  }
+  return out;
+}
