@@ -128,7 +128,7 @@ describe('verdicts', async () => {
     expect(control(report, '8.20')).toMatchObject({
       verdict: 'undeclared',
       declared: null,
-      reasons: ['rule no-plain-http has 2 open findings'],
+      reasons: [expect.stringMatching(/^rule no-plain-http has 2 open findings/)],
     });
   });
 
@@ -235,6 +235,21 @@ describe('exceptions', async () => {
     expect(f.exception).toMatchObject({ id: 'EXC-OLD', expired: true });
   });
 
+  it('a satisfied control says which of its findings an exception accepted as a risk', () => {
+    expect(control(report, '8.2')).toMatchObject({
+      verdict: 'satisfied',
+      reasons: [
+        'rule no-root-image: 1 finding accepted as a risk by exception EXC-ROOT (approved by @acme/ciso, until 2026-12-31: Legacy build image, removal tracked in OPS-12.)',
+      ],
+    });
+  });
+
+  it("a control's open findings say which were re-opened by an expired exception", () => {
+    expect(control(report, '8.20').reasons).toEqual([
+      'rule no-plain-http has 2 open findings (1 of them was re-opened: exception EXC-OLD expired on 2026-01-31)',
+    ]);
+  });
+
   it('an exception without reason, approver or expiry is a finding and does not apply', () => {
     expect(
       report.findings.filter((f) => f.ruleId === 'exception-invalid').map((f) => [at(f), f.message]),
@@ -267,6 +282,28 @@ describe('inline ignores', async () => {
       reason: 'only read by the local emulator, never deployed',
       location: { path: 'src/legacy.js', startLine: 1 },
     });
+  });
+
+  it('a satisfied control says which of its findings were ignored inline, and why', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-ignored-'));
+    try {
+      writeFileSync(
+        path.join(root, 'Dockerfile'),
+        '# controlgate: ignore[dockerfile-root-user] the entrypoint drops to the volume owner\nFROM alpine:3.20\nCMD ["true"]\n',
+      );
+      mkdirSync(path.join(root, '.github'));
+      writeFileSync(
+        path.join(root, '.github', 'controls.yml'),
+        'version: 1\nscope: x\ncontrols:\n  "8.18":\n    status: implemented\n    justification: No privileged utilities.\n',
+      );
+      const c = control(await runCheck({ root, now: NOW, defaultBranch: 'main' }), '8.18');
+      expect(c.verdict).toBe('satisfied');
+      expect(c.reasons).toContain(
+        'rule dockerfile-root-user: 1 finding ignored inline, with the reason: the entrypoint drops to the volume owner',
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('without a reason: it does not apply and is itself reported', () => {

@@ -130,9 +130,12 @@ export function assessControls(input: AssessInput): ControlResult[] {
 
     const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
     const failing = rules
-      .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
-      .filter((r) => r.open > 0)
-      .map((r) => `rule ${r.id} has ${r.open} open finding${r.open === 1 ? '' : 's'}`);
+      .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id) }))
+      .filter((r) => r.open.length > 0)
+      .map(
+        (r) =>
+          `rule ${r.id} has ${r.open.length} open finding${r.open.length === 1 ? '' : 's'}${reopened(r.open)}`,
+      );
     const errored = rules
       .filter((r) => r.result === 'error' || r.result === 'unverifiable')
       .map((r) =>
@@ -213,7 +216,11 @@ export function assessControls(input: AssessInput): ControlResult[] {
           );
         // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
         // and the rules that found nothing of their kind assessed nothing.
-        reasons.push(...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run));
+        reasons.push(
+          ...suppressedReasons(mapped, policyRules),
+          ...leftOutReasons(rules),
+          ...idleReasons(rules, rulesAssessing(rules), input.run),
+        );
       } else if (urls.length > 0 && owner && review) {
         // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
         verdict = 'satisfied';
@@ -339,6 +346,48 @@ function leftOutReasons(rules: readonly RuleSummary[]): string[] {
   return [...byText].map(
     ([left, ids]) => `${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} left out ${left}`,
   );
+}
+
+/**
+ * For a satisfied control: the findings of its rules that someone set aside, so that the verdict
+ * never reads as if they had not been found. `rule a: 17 findings accepted as a risk by exception
+ * EXC-1 (approved by @x, until 2027-03-31: reason)`; `rule b: 3 findings ignored inline, with the reason: …`. Informational findings are left out, as they never count against a control.
+ */
+function suppressedReasons(
+  mapped: readonly Finding[],
+  policyRules: ReadonlyMap<string, PolicyProblemKind>,
+): string[] {
+  const groups = new Map<string, { rule: string; n: number; how: string }>();
+  for (const f of mapped) {
+    const e = f.exception;
+    if (f.status === 'open' || !e || f.severity === 'info' || policyRules.has(f.ruleId)) continue;
+    const how =
+      e.kind === 'exception'
+        ? `accepted as a risk by exception ${e.id} (approved by ${e.approvedBy}, until ${e.expires}: ${e.reason})`
+        : `ignored inline, with the reason: ${e.reason}`;
+    const key = `${f.ruleId}\0${how}`;
+    const g = groups.get(key);
+    if (g) g.n++;
+    else groups.set(key, { rule: f.ruleId, n: 1, how });
+  }
+  return [...groups.values()].map((g) => `rule ${g.rule}: ${g.n} finding${g.n === 1 ? '' : 's'} ${g.how}`);
+}
+
+/** ` (2 of them re-opened: exception EXC-1 expired on 2026-09-30)`, or nothing. */
+function reopened(open: readonly Finding[]): string {
+  const byId = new Map<string, { n: number; expires: string | undefined }>();
+  for (const f of open) {
+    if (!f.exception?.expired || !f.exception.id) continue;
+    const g = byId.get(f.exception.id);
+    if (g) g.n++;
+    else byId.set(f.exception.id, { n: 1, expires: f.exception.expires });
+  }
+  if (byId.size === 0) return '';
+  const parts = [...byId].map(([id, g]) => `exception ${id} expired on ${g.expires}`);
+  const n = [...byId.values()].reduce((a, g) => a + g.n, 0);
+  const which =
+    n === open.length ? (n === 1 ? 'it was' : 'they were') : `${n} of them ${n === 1 ? 'was' : 'were'}`;
+  return ` (${which} re-opened: ${parts.join(', ')})`;
 }
 
 /** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
