@@ -148,6 +148,40 @@ describe('verdicts', async () => {
     expect(invalid.map(at)).toEqual(['controls-file-invalid .github/controls.yml:32']);
   });
 
+  it('not-applicable with a justification that only restates the status ("N/A") is a gap', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-na-'));
+    try {
+      writeFileSync(path.join(root, 'README.md'), '# A service\n');
+      mkdirSync(path.join(root, '.github'));
+      writeFileSync(
+        path.join(root, '.github', 'controls.yml'),
+        'version: 1\nscope: x\ncontrols:\n  "8.10": { status: not-applicable, justification: N/A }\n  "8.13": { status: not-applicable, justification: "Not applicable." }\n  "8.14": { status: not-applicable, justification: Nothing here runs in production. }\n',
+      );
+      const r = await runCheck({ root, now: NOW, defaultBranch: 'main' });
+      expect(
+        ['8.10', '8.13', '8.14'].map((id) => [id, control(r, id).verdict, control(r, id).reasons[0]]),
+      ).toEqual([
+        [
+          '8.10',
+          'gap',
+          'declared not-applicable without a justification ("N/A" says that it does not apply, not why), so its rules still run',
+        ],
+        [
+          '8.13',
+          'gap',
+          'declared not-applicable without a justification ("Not applicable." says that it does not apply, not why), so its rules still run',
+        ],
+        ['8.14', 'not-applicable', 'rules skipped: k8s-single-replica, terraform-db-single-az'],
+      ]);
+      expect(r.findings.filter((f) => f.ruleId === 'control-justification-missing').map(at)).toEqual([
+        'control-justification-missing .github/controls.yml:4',
+        'control-justification-missing .github/controls.yml:5',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('counts every verdict in the summary', () => {
     expect(report.summary.byVerdict).toEqual({
       gap: 4,

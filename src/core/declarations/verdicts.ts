@@ -9,7 +9,7 @@ import type {
   RuleSummary,
   Verdict,
 } from '../types.js';
-import type { DeclarationCheck } from './check.js';
+import { type DeclarationCheck, restates } from './check.js';
 import type { PolicyProblemKind } from './model.js';
 import {
   examinedAnything,
@@ -156,7 +156,9 @@ export function assessControls(input: AssessInput): ControlResult[] {
     } else if (declared.status === 'not-applicable') {
       if (!check.notApplicable.has(c.id)) {
         verdict = 'gap';
-        reasons.push('declared not-applicable without a justification, so its rules still run');
+        reasons.push(
+          `declared not-applicable without a justification${restates(declared.justification)}, so its rules still run`,
+        );
       } else {
         verdict = 'not-applicable';
         const skipped = rules.filter((r) => r.result === 'not-applicable').map((r) => r.id);
