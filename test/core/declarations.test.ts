@@ -148,6 +148,29 @@ describe('verdicts', async () => {
     expect(invalid.map(at)).toEqual(['controls-file-invalid .github/controls.yml:32']);
   });
 
+  it('satisfied says which of its rules the configuration turned off', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-off-'));
+    try {
+      writeFileSync(path.join(root, 'README.md'), '# A service\n');
+      writeFileSync(
+        path.join(root, '.controlgate.yml'),
+        'version: 1\nrules:\n  tls-verification-disabled: off\n',
+      );
+      mkdirSync(path.join(root, '.github'));
+      writeFileSync(
+        path.join(root, '.github', 'controls.yml'),
+        'version: 1\nscope: x\ncontrols:\n  "8.24":\n    status: implemented\n    justification: TLS everywhere.\n',
+      );
+      const c = control(await runCheck({ root, now: NOW, defaultBranch: 'main' }), '8.24');
+      expect(c.verdict).toBe('satisfied');
+      expect(c.reasons).toContain(
+        'rule tls-verification-disabled is turned off in the configuration, so it assessed nothing',
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('not-applicable with a justification that only restates the status ("N/A") is a gap', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-na-'));
     try {

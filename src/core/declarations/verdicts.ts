@@ -119,8 +119,10 @@ export function assessControls(input: AssessInput): ControlResult[] {
   // Indexed once: a run can hold tens of thousands of findings and there are 93 controls.
   const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
   const findingsOf = byControl(input.findings);
+  const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
   return allControls().map((c): ControlResult => {
     const rules = rulesOf.get(c.id) ?? [];
+    const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
     const mapped = findingsOf.get(c.id) ?? [];
     const declared = decls?.controls.get(c.id) ?? null;
     const evidence = check.evidence.get(c.id) ?? [];
@@ -220,6 +222,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
         // and the rules that found nothing of their kind assessed nothing.
         reasons.push(
           ...suppressedReasons(mapped, policyRules),
+          ...turnedOff,
           ...leftOutReasons(rules),
           ...idleReasons(rules, rulesAssessing(rules), input.run),
         );
@@ -228,6 +231,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
         verdict = 'satisfied';
         reasons.push(
           `attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`,
+          ...turnedOff,
         );
       } else {
         // Nothing contradicts the declaration, and nothing supports it: never a pass.
@@ -241,6 +245,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
               : examinedNothing(r, input.kinds.get(r.id) ?? '', input.run),
           );
         }
+        reasons.push(...turnedOff);
         if (urls.length > 0) {
           const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
           reasons.push(
@@ -373,6 +378,20 @@ function suppressedReasons(
     else groups.set(key, { rule: f.ruleId, n: 1, how });
   }
   return [...groups.values()].map((g) => `rule ${g.rule}: ${g.n} finding${g.n === 1 ? '' : 's'} ${g.how}`);
+}
+
+/**
+ * `rules a, b are turned off in the configuration, so they assessed nothing`: a rule switched off
+ * must not read as one that looked and found nothing.
+ */
+function disabledReasons(rules: readonly RuleSummary[]): string[] {
+  if (rules.length === 0) return [];
+  const ids = rules.map((r) => r.id).join(', ');
+  return [
+    rules.length === 1
+      ? `rule ${ids} is turned off in the configuration, so it assessed nothing`
+      : `rules ${ids} are turned off in the configuration, so they assessed nothing`,
+  ];
 }
 
 /** ` (2 of them re-opened: exception EXC-1 expired on 2026-09-30)`, or nothing. */
