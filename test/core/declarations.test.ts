@@ -148,6 +148,28 @@ describe('verdicts', async () => {
     expect(invalid.map(at)).toEqual(['controls-file-invalid .github/controls.yml:32']);
   });
 
+  it('attested by a URL: says that none of its rules examined anything', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-attested-'));
+    try {
+      writeFileSync(path.join(root, 'README.md'), '# A service\n');
+      mkdirSync(path.join(root, '.github'));
+      writeFileSync(
+        path.join(root, '.github', 'controls.yml'),
+        'version: 1\nscope: x\nowner: "@acme/ops"\nreviewed: 2026-05-01\ncontrols:\n  "8.15":\n    status: implemented\n    justification: Logs kept by the platform.\n    evidence: ["https://wiki.example.com/logging"]\n',
+      );
+      const c = control(await runCheck({ root, now: NOW, defaultBranch: 'main' }), '8.15');
+      expect(c.verdict).toBe('satisfied');
+      expect(c.reasons).toEqual([
+        'attested: its evidence is a URL (recorded, not fetched), owned by @acme/ops and reviewed on 2026-05-01',
+        expect.stringMatching(
+          /^(\d+) of its \1 rules examined nothing, finding no files of the kinds they check in this repository: .*terraform-cloudtrail-logging-disabled/,
+        ),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('satisfied says which of its rules the configuration turned off', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-off-'));
     try {

@@ -231,7 +231,14 @@ export function assessControls(input: AssessInput): ControlResult[] {
         verdict = 'satisfied';
         reasons.push(
           `attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`,
+          ...[...unsure].map(
+            ([id, n]) =>
+              `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`,
+          ),
           ...turnedOff,
+          // The attestation is all there is: none of its rules assessed the repository.
+          ...leftOutReasons(rules),
+          ...idleReasons(rules, rulesAssessing(rules), input.run),
         );
       } else {
         // Nothing contradicts the declaration, and nothing supports it: never a pass.
