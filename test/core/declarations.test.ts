@@ -170,6 +170,31 @@ describe('verdicts', async () => {
     }
   });
 
+  it('satisfied by evidence says when its evidence rule found none of what it looks for', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-absent-'));
+    try {
+      mkdirSync(path.join(root, 'docs'));
+      writeFileSync(
+        path.join(root, 'docs', 'requirements.md'),
+        '# Requirements\n\nThe service must be compatible with the official clients, which define how vault data is encrypted before it reaches the server.\n',
+      );
+      mkdirSync(path.join(root, '.github'));
+      writeFileSync(
+        path.join(root, '.github', 'controls.yml'),
+        'version: 1\nscope: x\ncontrols:\n  "8.26":\n    status: implemented\n    justification: Client compatibility defines the requirements.\n    evidence: [docs/requirements.md]\n',
+      );
+      const c = control(await runCheck({ root, now: NOW, defaultBranch: 'main' }), '8.26');
+      expect(c.verdict).toBe('satisfied');
+      expect(c.reasons).toEqual([
+        expect.stringMatching(
+          /^rule security-design-documented found none of what it looks for \(an informational finding, which makes no gap\): The repository has no threat model or security requirements document \(looked for .*\)\.$/,
+        ),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('satisfied says which of its rules the configuration turned off', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-off-'));
     try {

@@ -224,7 +224,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
           ...suppressedReasons(mapped, policyRules),
           ...turnedOff,
           ...leftOutReasons(rules),
-          ...idleReasons(rules, rulesAssessing(rules), input.run),
+          ...idleReasons(rules, rulesAssessing(rules), input.run, mapped),
         );
       } else if (urls.length > 0 && owner && review) {
         // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
@@ -238,7 +238,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
           ...turnedOff,
           // The attestation is all there is: none of its rules assessed the repository.
           ...leftOutReasons(rules),
-          ...idleReasons(rules, rulesAssessing(rules), input.run),
+          ...idleReasons(rules, rulesAssessing(rules), input.run, mapped),
         );
       } else {
         // Nothing contradicts the declaration, and nothing supports it: never a pass.
@@ -327,9 +327,25 @@ function rulesAssessing(rules: readonly RuleSummary[]): RuleSummary[] {
  * was assessed (`3 of its 12 rules examined nothing: no files of the kinds they check in this
  * repository: a, b, c`). On a pull request, the per-file rules looked at the changed files only.
  */
-function idleReasons(all: readonly RuleSummary[], ran: readonly RuleSummary[], run: RunScope): string[] {
-  const idle = ran.filter((r) => !examinedAnything(r) && !leftOutOf(r));
-  if (idle.length === 0) return [];
+function idleReasons(
+  all: readonly RuleSummary[],
+  ran: readonly RuleSummary[],
+  run: RunScope,
+  mapped: readonly Finding[],
+): string[] {
+  const quiet = ran.filter((r) => !examinedAnything(r) && !leftOutOf(r));
+  // A rule that looks for something (a threat model) and found none examined nothing too, but it
+  // did not find the repository without files of its kind: it reported an informational finding.
+  const absent: string[] = [];
+  const idle = quiet.filter((r) => {
+    const f = mapped.find((x) => x.ruleId === r.id && x.status === 'open' && x.severity === 'info');
+    if (!f) return true;
+    absent.push(
+      `rule ${r.id} found none of what it looks for (an informational finding, which makes no gap): ${firstSentence(f.message)}`,
+    );
+    return false;
+  });
+  if (idle.length === 0) return absent;
   const where = (r: RuleSummary) =>
     r.scope?.basis === 'change' && run.changedFiles !== undefined
       ? 'in the changed files'
@@ -342,10 +358,19 @@ function idleReasons(all: readonly RuleSummary[], ran: readonly RuleSummary[], r
     if (ids) ids.push(r.id);
     else byWhere.set(where(r), [r.id]);
   }
-  return [...byWhere].map(
-    ([at, ids]) =>
-      `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`,
-  );
+  return [
+    ...absent,
+    ...[...byWhere].map(
+      ([at, ids]) =>
+        `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`,
+    ),
+  ];
+}
+
+/** A finding's first sentence (up to a full stop followed by a space), for a reason. */
+function firstSentence(message: string): string {
+  const end = message.search(/\.\s/);
+  return end < 0 ? message : message.slice(0, end + 1);
 }
 
 function leftOutReasons(rules: readonly RuleSummary[]): string[] {
