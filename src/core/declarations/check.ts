@@ -99,7 +99,7 @@ export function checkDeclarations(
       if (isMissingJustification(c.justification)) {
         out.problems.push({
           kind: 'justification',
-          message: `${c.id} is declared not-applicable without a justification; until one is written, its rules still run and the control is a gap.`,
+          message: `${c.id} is declared not-applicable without a justification${restates(c.justification)}; until one is written, its rules still run and the control is a gap.`,
           location: at(
             c.justification === null ? c.pointer : `${c.pointer}/justification`,
             c.justification === null,
@@ -172,6 +172,12 @@ export function checkDeclarations(
   return out;
 }
 
+/** ` ("N/A" says that it does not apply, not why)` for a justification that is only a word. */
+export function restates(text: string | null): string {
+  const t = text?.trim() ?? '';
+  return t === '' || /^TODO\b/i.test(t) ? '' : ` (${JSON.stringify(t)} says that it does not apply, not why)`;
+}
+
 /** The controls `require-declarations` asks to be declared. */
 function requiredControls(required: RequireDeclarations) {
   if (required === 'all') return allControls();
@@ -228,9 +234,21 @@ function checkReviews(
   }
 }
 
-/** Empty, or still the `TODO` that `controlgate init` writes. */
+/**
+ * Words that only restate the status or stand for an answer to come: "N/A" says that a control does
+ * not apply, not why, so an exclusion resting on it is not justified.
+ */
+const NO_REASON =
+  /^(?:n\/?a|none|nil|null|-+|\?+|\.+|tbd|tbc|todo|not[ -]applicable|not[ -]relevant|not[ -]needed|not[ -]required|no|yes|x)$/i;
+
+/**
+ * Empty, still the `TODO` that `controlgate init` writes, or a word that only restates the status
+ * (`N/A`, `not applicable`, `none`, `-`).
+ */
 export function isMissingJustification(text: string | null): boolean {
-  return text === null || text.trim() === '' || /^\s*TODO\b/i.test(text);
+  if (text === null || /^\s*TODO\b/i.test(text)) return true;
+  const words = text.trim().replace(/[.!]+$/, '');
+  return words === '' || NO_REASON.test(words);
 }
 
 /** `YYYY-MM-DD` plus `days` (UTC calendar days). */

@@ -9,7 +9,7 @@ import type {
   RuleSummary,
   Verdict,
 } from '../types.js';
-import type { DeclarationCheck } from './check.js';
+import { type DeclarationCheck, restates } from './check.js';
 import type { PolicyProblemKind } from './model.js';
 import {
   examinedAnything,
@@ -119,8 +119,10 @@ export function assessControls(input: AssessInput): ControlResult[] {
   // Indexed once: a run can hold tens of thousands of findings and there are 93 controls.
   const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
   const findingsOf = byControl(input.findings);
+  const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
   return allControls().map((c): ControlResult => {
     const rules = rulesOf.get(c.id) ?? [];
+    const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
     const mapped = findingsOf.get(c.id) ?? [];
     const declared = decls?.controls.get(c.id) ?? null;
     const evidence = check.evidence.get(c.id) ?? [];
@@ -130,9 +132,12 @@ export function assessControls(input: AssessInput): ControlResult[] {
 
     const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
     const failing = rules
-      .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
-      .filter((r) => r.open > 0)
-      .map((r) => `rule ${r.id} has ${r.open} open finding${r.open === 1 ? '' : 's'}`);
+      .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id) }))
+      .filter((r) => r.open.length > 0)
+      .map(
+        (r) =>
+          `rule ${r.id} has ${r.open.length} open finding${r.open.length === 1 ? '' : 's'}${reopened(r.open)}`,
+      );
     const errored = rules
       .filter((r) => r.result === 'error' || r.result === 'unverifiable')
       .map((r) =>
@@ -153,7 +158,9 @@ export function assessControls(input: AssessInput): ControlResult[] {
     } else if (declared.status === 'not-applicable') {
       if (!check.notApplicable.has(c.id)) {
         verdict = 'gap';
-        reasons.push('declared not-applicable without a justification, so its rules still run');
+        reasons.push(
+          `declared not-applicable without a justification${restates(declared.justification)}, so its rules still run`,
+        );
       } else {
         verdict = 'not-applicable';
         const skipped = rules.filter((r) => r.result === 'not-applicable').map((r) => r.id);
@@ -213,12 +220,25 @@ export function assessControls(input: AssessInput): ControlResult[] {
           );
         // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
         // and the rules that found nothing of their kind assessed nothing.
-        reasons.push(...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run));
+        reasons.push(
+          ...suppressedReasons(mapped, policyRules),
+          ...turnedOff,
+          ...leftOutReasons(rules),
+          ...idleReasons(rules, rulesAssessing(rules), input.run, mapped),
+        );
       } else if (urls.length > 0 && owner && review) {
         // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
         verdict = 'satisfied';
         reasons.push(
           `attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`,
+          ...[...unsure].map(
+            ([id, n]) =>
+              `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`,
+          ),
+          ...turnedOff,
+          // The attestation is all there is: none of its rules assessed the repository.
+          ...leftOutReasons(rules),
+          ...idleReasons(rules, rulesAssessing(rules), input.run, mapped),
         );
       } else {
         // Nothing contradicts the declaration, and nothing supports it: never a pass.
@@ -232,6 +252,7 @@ export function assessControls(input: AssessInput): ControlResult[] {
               : examinedNothing(r, input.kinds.get(r.id) ?? '', input.run),
           );
         }
+        reasons.push(...turnedOff);
         if (urls.length > 0) {
           const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
           reasons.push(
@@ -306,9 +327,25 @@ function rulesAssessing(rules: readonly RuleSummary[]): RuleSummary[] {
  * was assessed (`3 of its 12 rules examined nothing: no files of the kinds they check in this
  * repository: a, b, c`). On a pull request, the per-file rules looked at the changed files only.
  */
-function idleReasons(all: readonly RuleSummary[], ran: readonly RuleSummary[], run: RunScope): string[] {
-  const idle = ran.filter((r) => !examinedAnything(r) && !leftOutOf(r));
-  if (idle.length === 0) return [];
+function idleReasons(
+  all: readonly RuleSummary[],
+  ran: readonly RuleSummary[],
+  run: RunScope,
+  mapped: readonly Finding[],
+): string[] {
+  const quiet = ran.filter((r) => !examinedAnything(r) && !leftOutOf(r));
+  // A rule that looks for something (a threat model) and found none examined nothing too, but it
+  // did not find the repository without files of its kind: it reported an informational finding.
+  const absent: string[] = [];
+  const idle = quiet.filter((r) => {
+    const f = mapped.find((x) => x.ruleId === r.id && x.status === 'open' && x.severity === 'info');
+    if (!f) return true;
+    absent.push(
+      `rule ${r.id} found none of what it looks for (an informational finding, which makes no gap): ${firstSentence(f.message)}`,
+    );
+    return false;
+  });
+  if (idle.length === 0) return absent;
   const where = (r: RuleSummary) =>
     r.scope?.basis === 'change' && run.changedFiles !== undefined
       ? 'in the changed files'
@@ -321,10 +358,19 @@ function idleReasons(all: readonly RuleSummary[], ran: readonly RuleSummary[], r
     if (ids) ids.push(r.id);
     else byWhere.set(where(r), [r.id]);
   }
-  return [...byWhere].map(
-    ([at, ids]) =>
-      `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`,
-  );
+  return [
+    ...absent,
+    ...[...byWhere].map(
+      ([at, ids]) =>
+        `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`,
+    ),
+  ];
+}
+
+/** A finding's first sentence (up to a full stop followed by a space), for a reason. */
+function firstSentence(message: string): string {
+  const end = message.search(/\.\s/);
+  return end < 0 ? message : message.slice(0, end + 1);
 }
 
 function leftOutReasons(rules: readonly RuleSummary[]): string[] {
@@ -339,6 +385,62 @@ function leftOutReasons(rules: readonly RuleSummary[]): string[] {
   return [...byText].map(
     ([left, ids]) => `${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} left out ${left}`,
   );
+}
+
+/**
+ * For a satisfied control: the findings of its rules that someone set aside, so that the verdict
+ * never reads as if they had not been found. `rule a: 17 findings accepted as a risk by exception
+ * EXC-1 (approved by @x, until 2027-03-31: reason)`; `rule b: 3 findings ignored inline, with the reason: …`. Informational findings are left out, as they never count against a control.
+ */
+function suppressedReasons(
+  mapped: readonly Finding[],
+  policyRules: ReadonlyMap<string, PolicyProblemKind>,
+): string[] {
+  const groups = new Map<string, { rule: string; n: number; how: string }>();
+  for (const f of mapped) {
+    const e = f.exception;
+    if (f.status === 'open' || !e || f.severity === 'info' || policyRules.has(f.ruleId)) continue;
+    const how =
+      e.kind === 'exception'
+        ? `accepted as a risk by exception ${e.id} (approved by ${e.approvedBy}, until ${e.expires}: ${e.reason})`
+        : `ignored inline, with the reason: ${e.reason}`;
+    const key = `${f.ruleId}\0${how}`;
+    const g = groups.get(key);
+    if (g) g.n++;
+    else groups.set(key, { rule: f.ruleId, n: 1, how });
+  }
+  return [...groups.values()].map((g) => `rule ${g.rule}: ${g.n} finding${g.n === 1 ? '' : 's'} ${g.how}`);
+}
+
+/**
+ * `rules a, b are turned off in the configuration, so they assessed nothing`: a rule switched off
+ * must not read as one that looked and found nothing.
+ */
+function disabledReasons(rules: readonly RuleSummary[]): string[] {
+  if (rules.length === 0) return [];
+  const ids = rules.map((r) => r.id).join(', ');
+  return [
+    rules.length === 1
+      ? `rule ${ids} is turned off in the configuration, so it assessed nothing`
+      : `rules ${ids} are turned off in the configuration, so they assessed nothing`,
+  ];
+}
+
+/** ` (2 of them re-opened: exception EXC-1 expired on 2026-09-30)`, or nothing. */
+function reopened(open: readonly Finding[]): string {
+  const byId = new Map<string, { n: number; expires: string | undefined }>();
+  for (const f of open) {
+    if (!f.exception?.expired || !f.exception.id) continue;
+    const g = byId.get(f.exception.id);
+    if (g) g.n++;
+    else byId.set(f.exception.id, { n: 1, expires: f.exception.expires });
+  }
+  if (byId.size === 0) return '';
+  const parts = [...byId].map(([id, g]) => `exception ${id} expired on ${g.expires}`);
+  const n = [...byId.values()].reduce((a, g) => a + g.n, 0);
+  const which =
+    n === open.length ? (n === 1 ? 'it was' : 'they were') : `${n} of them ${n === 1 ? 'was' : 'were'}`;
+  return ` (${which} re-opened: ${parts.join(', ')})`;
 }
 
 /** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
