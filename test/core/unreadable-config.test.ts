@@ -17,6 +17,9 @@ const padded = (text: string) =>
 const POD =
   'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n';
 
+const CRD =
+  'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names:\n    kind: Widget\n    plural: widgets\n';
+
 const unparsable = (r: Report) =>
   r.findings
     .filter((f) => f.ruleId === 'unparsable-file')
@@ -35,6 +38,10 @@ describe('configuration files that are not text', () => {
       'deploy/pod.yaml': Buffer.from(`${POD}# \u0000\n`, 'latin1'),
       // A bundle of manifests can be this large: reported, not blocking.
       'deploy/bundle.yaml': padded(POD),
+      // A bundle of CRDs holds no object the rules judge: nothing to miss, nothing reported...
+      'deploy/crds.yaml': padded(CRD),
+      // ...unless one is written anywhere in it, however late.
+      'deploy/crds-and-more.yaml': `${padded(CRD)}---\n${POD}`,
       'infra/main.tf': padded('resource "aws_s3_bucket" "a" {\n  bucket = "a"\n}\n'),
       // Large YAML that starts like no manifest (an API description): not one of the family's files.
       'api/openapi.yaml': padded('openapi: 3.1.0\ninfo:\n  title: x\n'),
@@ -47,6 +54,7 @@ describe('configuration files that are not text', () => {
       'high compose.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
       'high deploy/pod.yaml: it holds a NUL byte, so it is not read as text',
       'medium deploy/bundle.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
+      'medium deploy/crds-and-more.yaml: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
       'medium infra/main.tf: it is 1.1 MiB, more than the 1 MiB a file is read up to as text',
     ]);
   });

@@ -1,5 +1,5 @@
 import { defineScreen } from '../workspace/screens.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { LargeConfig, Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
 import {
   excludedByKustomize,
@@ -97,6 +97,16 @@ export const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
 
 const CONTAINER_GROUPS: readonly ContainerGroup[] = ['initContainers', 'containers', 'ephemeralContainers'];
 
+/** The kinds of object the Kubernetes rules judge: workloads (their pod specs) and RBAC. */
+const JUDGED_KINDS = [...POD_SPEC_PATHS.keys(), 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
+/** `kind: Deployment`, `"kind": "Deployment"`, in any style and at any depth (a List's items too). */
+const JUDGED_KIND = new RegExp(
+  String.raw`["']?kind["']?[ \t]*:[ \t]*["']?(?:${JUDGED_KINDS.join('|')})["']?[ \t]*(?:[,}\r\n#]|$)`,
+  'm',
+);
+/** See `Workspace.configText`: a manifest file over the size read is reported when it holds one. */
+const LARGE_MANIFEST: LargeConfig = { severity: 'medium', holds: (text) => JUDGED_KIND.test(text) };
+
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
@@ -190,8 +200,9 @@ export function isPatchFragment(object: K8sObject): boolean {
  */
 export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] {
   return workspace.memo('k8s', file, () => {
-    // A manifest bundle of CRDs can be larger than what is read as text: medium, said, not blocking.
-    const text = workspace.configText(file, 'medium');
+    // A bundle of CRDs can be larger than what is read as text: one that holds an object of a kind
+    // the rules judge (written anywhere in it) is reported, medium; the others have nothing to miss.
+    const text = workspace.configText(file, LARGE_MANIFEST);
     if (text === undefined) return [];
     if (!looksLikeManifest(file, text)) return [];
     const parsed = parseYaml(text);

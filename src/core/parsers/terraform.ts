@@ -74,7 +74,7 @@ export function readTerraformFile(
     const content = workspace.read(file);
     if (content.kind !== 'text') {
       // Not text: said as an input problem (a large generated configuration: medium), not passed over.
-      workspace.configText(file, 'medium');
+      workspace.configText(file, { severity: 'medium', holds: () => true });
       return undefined;
     }
     const result = parseHcl(parser, content.text, content.lines);

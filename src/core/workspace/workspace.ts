@@ -281,9 +281,10 @@ export class Workspace {
    * The text of a configuration file a rule family parses (a workflow, a Dockerfile, a manifest).
    * When it is not text (it holds a NUL byte, or is larger than `maxFileBytes`), no rule can check it,
    * which must not pass unseen: an input problem says so, and the `unparsable-file` rule reports it
-   * (high; `tooLarge` grades an oversized file of a family where large files are ordinary).
+   * (high; `large` grades an oversized file of a family where large files are ordinary, and says what
+   * such a file must hold to matter).
    */
-  configText(file: string, tooLarge: Severity = 'high'): string | undefined {
+  configText(file: string, large?: LargeConfig): string | undefined {
     const content = this.read(file);
     if (content.kind === 'text') return content.text;
     if (content.kind === 'binary') {
@@ -294,12 +295,16 @@ export class Workspace {
         message: 'it holds a NUL byte, so it is not read as text',
       });
     } else if (content.kind === 'too-large') {
+      // A large file of a family where large files are ordinary (a bundle of CRDs) is searched whole
+      // for what its rules judge; one that holds none of it has nothing for them to miss.
+      if (large && content.chunks && content.size <= MAX_SEARCH_BYTES && !large.holds(wholeText(content)))
+        return undefined;
       this.reportProblem({
         path: file,
         line: 1,
         column: 1,
         message: `it is ${mebibytes(content.size)}, more than the ${mebibytes(this.maxFileBytes)} a file is read up to as text`,
-        severity: tooLarge,
+        severity: large?.severity ?? 'high',
       });
     }
     return undefined;
@@ -667,6 +672,27 @@ function isSafeRelative(file: string): boolean {
   if (path.isAbsolute(file) || file.includes('\0')) return false;
   // Split only a path that has `..` somewhere (one array per read of 100,000 files otherwise).
   return !file.includes('..') || !file.split(/[\\/]/).includes('..');
+}
+
+/** How {@link Workspace.configText} treats a file over the size read, for a family where such files are ordinary. */
+export interface LargeConfig {
+  /** The grade of the problem when it is reported. */
+  severity: Severity;
+  /** Whether the whole text holds something the family's rules judge; when not, nothing is reported. */
+  holds(text: string): boolean;
+}
+
+/** The most of a large configuration file searched whole (see {@link LargeConfig}); larger ones are reported. */
+const MAX_SEARCH_BYTES = 64 * 1024 * 1024;
+
+/** The whole text of a file over the size read, from its chunks (see {@link LargeConfig}). */
+function wholeText(content: Extract<FileContent, { kind: 'too-large' }>): string {
+  const parts: Buffer[] = [];
+  for (const chunk of content.chunks!(MAX_SEARCH_BYTES)) parts.push(Buffer.from(chunk));
+  const bytes = Buffer.concat(parts);
+  return content.encoding && content.encoding !== 'utf-8' && content.encoding !== 'latin1'
+    ? decodeText(bytes, content.encoding)
+    : bytes.toString('utf8');
 }
 
 /** The first bytes of a file that is not text, decoded for a screen's test (see `Workspace.passes`). */
