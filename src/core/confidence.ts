@@ -150,6 +150,17 @@ export function personaSees(persona: Persona, f: Pick<Finding, 'confidence' | 'p
  * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
  * function applied to each new finding (the matcher is compiled once per run).
  */
+/**
+ * Whether a path is under the default test, fixture, example or documentation paths
+ * ({@link DEFAULT_TEST_PATHS}): for an evaluator that chooses where a finding about several files
+ * lies, so that one about test material alone stays graded as test material.
+ */
+export function inTestPaths(path: string): boolean {
+  defaultTestPaths ??= pathMatcher(DEFAULT_TEST_PATHS);
+  return defaultTestPaths(path);
+}
+let defaultTestPaths: ((path: string) => boolean) | undefined;
+
 export function testPathContext(testPaths: readonly string[]): (f: Finding) => void {
   if (testPaths.length === 0) return () => {};
   const matcher = pathMatcher([...testPaths]);

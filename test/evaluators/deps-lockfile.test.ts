@@ -75,6 +75,16 @@ describe('deps.lockfile: workspace roots', () => {
         'covers them all: expected `Cargo.lock`.',
     );
   });
+
+  it('keeps the finding of a workspace whose members are all examples at one of them, graded as theirs', async () => {
+    const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
+    const files = {
+      'Cargo.toml': '[workspace]\nmembers = ["examples/*"]\n',
+      'examples/echo/Cargo.toml': crate('echo'),
+      'examples/chat/Cargo.toml': crate('chat'),
+    };
+    expect(await paths(files)).toEqual(['examples/chat/Cargo.toml']);
+  });
 });
 
 describe('deps.lockfile: manifests', () => {

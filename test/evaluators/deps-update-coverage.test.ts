@@ -70,6 +70,17 @@ describe('deps.update-coverage', () => {
     );
   });
 
+  it('keeps the finding of a workspace whose members are all examples at one of them, graded as theirs', async () => {
+    const crate = (n: string) => `[package]\nname = "${n}"\n\n[dependencies]\nbytes = "1"\n`;
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      'Cargo.toml': '[workspace]\nmembers = ["examples/*"]\n',
+      'examples/echo/Cargo.toml': crate('echo'),
+      'examples/chat/Cargo.toml': crate('chat'),
+    });
+    expect(findings.map((f) => f.location?.path)).toEqual(['examples/chat/Cargo.toml']);
+  });
+
   it('says which directories an ecosystem entry does list', async () => {
     const [f] = await coverage({
       ...dependabot(entry('pip', 'directories: ["/api"]')),

@@ -1,3 +1,4 @@
+import { inTestPaths } from '../../confidence.js';
 import { fileLocation } from '../../location.js';
 import { readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
@@ -109,7 +110,11 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
           `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
           `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
           'root covers them all; vulnerable versions there are not updated.',
-        location: fileLocation(workspace.has(rootManifest) ? rootManifest : m.file),
+        // At the root manifest, unless every member is test or example material (then at one of them,
+        // graded as theirs were).
+        location: fileLocation(
+          workspace.has(rootManifest) && !files.every(inTestPaths) ? rootManifest : files[0]!,
+        ),
         key: `${m.ecosystem}:${root}`,
       };
     });

@@ -1,4 +1,5 @@
 import path from 'node:path/posix';
+import { inTestPaths } from '../../confidence.js';
 import { fileLocation } from '../../location.js';
 import type { RawFinding } from '../../types.js';
 import { pathMatcher } from '../../workspace/glob.js';
@@ -130,7 +131,9 @@ function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFindi
   }
   const root = req.dirs[req.dirs.length - 1]!;
   const rootManifest = join(root, name);
-  const at = ws.has(rootManifest) ? rootManifest : file;
+  // At the root manifest, unless every member is test or example material: then at one of them, so
+  // the finding is graded as theirs were (the root of such a workspace is no project of its own).
+  const at = ws.has(rootManifest) && !files.every(inTestPaths) ? rootManifest : [...files].sort()[0]!;
   const shown = [...files].sort().slice(0, 5).join(', ');
   const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
   return {
