@@ -10,6 +10,11 @@ import type { ImageRef } from './image-ref.js';
  * the name is misspelt. Either way "an unpinned image from a registry" is not what it is.
  */
 
+/** Why a name is judged local, for the messages of every rule that uses {@link isLocalOnlyImage}. */
+export const NO_REGISTRY_SERVES =
+  'no registry serves it: it names no Docker Hub official image, the only images pulled under a name ' +
+  'without registry or namespace';
+
 /** The hosts that Docker treats as Docker Hub. */
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 

@@ -1,5 +1,5 @@
 import { locationFromSpan } from '../../location.js';
-import { isLocalOnlyImage } from '../../parsers/docker-hub.js';
+import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { dockerfilePaths, globalArgValues, readDockerfile } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
@@ -38,9 +38,8 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
           // Built or tagged on the machine: there is no registry digest to add (see docker-hub.ts).
           findings.push({
             message:
-              `Base image ${shown} is pinned by tag only, but no registry serves it: it names no Docker Hub ` +
-              'official image, the only images pulled under a name without registry or namespace, so it is ' +
-              'built or tagged locally (or misspelt) and has no digest to add. Pin by digest the images ' +
+              `Base image ${shown} is pinned by tag only, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+              'tagged locally (or misspelt) and has no digest to add. Pin by digest the images ' +
               'that build it or that it is tagged from.',
             location,
             key: written,

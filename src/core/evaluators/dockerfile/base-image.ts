@@ -1,5 +1,5 @@
 import { locationFromSpan } from '../../location.js';
-import { isLocalOnlyImage } from '../../parsers/docker-hub.js';
+import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import {
   type DockerfileModel,
   dockerfilePaths,
@@ -117,9 +117,8 @@ function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boo
   if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
     const tag = verdict.kind === 'latest' ? 'uses the "latest" tag' : 'has no tag';
     return (
-      `Base image ${image(verdict.resolved)}${where} ${tag}, but no registry serves it: it names no Docker ` +
-      'Hub official image, the only images pulled under a name without registry or namespace, so it is ' +
-      'built or tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
+      `Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+      'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
       'base images and the image it is tagged from are pinned.'
     );
   }
