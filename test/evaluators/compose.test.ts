@@ -28,6 +28,8 @@ interface Case {
   expected: string[];
   /** The severity of each finding, in order, for an evaluator that grades them. */
   severities?: string[];
+  /** The confidence of each finding, in order, for an evaluator that grades it. */
+  confidences?: (string | undefined)[];
 }
 
 const SOCKET_EFFECT =
@@ -509,6 +511,29 @@ services:
       `compose.yaml:9:9 The image "nginx" of the service "c" has no tag, which means "latest" (set in the anchor &i at line 2): what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
     ],
   },
+  {
+    name: 'image: a name no registry serves is built or tagged locally, reported at low confidence',
+    evaluator: composeImageTag as Evaluator<never>,
+    files: {
+      'compose.yaml': `services:
+  a:
+    image: my-app
+  b:
+    image: docker.io/library/my-app:latest
+  c:
+    image: library/redis
+  d:
+    image: acme/my-app
+`,
+    },
+    expected: [
+      `compose.yaml:3:12 The image "my-app" of the service "a" has no tag, but no registry serves it: it names no Docker Hub official image, the only images pulled under a name without registry or namespace: it is built or tagged on the host (by another service's \`build:\` or a script), or misspelt. Pinning applies to what builds it: check that its base images are pinned.`,
+      `compose.yaml:5:12 The image "docker.io/library/my-app:latest" of the service "b" uses the "latest" tag, but no registry serves it: it names no Docker Hub official image, the only images pulled under a name without registry or namespace: it is built or tagged on the host (by another service's \`build:\` or a script), or misspelt. Pinning applies to what builds it: check that its base images are pinned.`,
+      `compose.yaml:7:12 The image "library/redis" of the service "c" has no tag, which means "latest": what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+      `compose.yaml:9:12 The image "acme/my-app" of the service "d" has no tag, which means "latest": what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.`,
+    ],
+    confidences: ['low', 'low', undefined, undefined],
+  },
 ];
 
 describe('compose evaluators', () => {
@@ -516,6 +541,7 @@ describe('compose evaluators', () => {
     const findings = await run(c.evaluator, c.options ?? {}, c.files);
     expect(findings.map((f) => `${at(f)} ${f.message}`)).toEqual(c.expected);
     if (c.severities) expect(findings.map((f) => f.severity)).toEqual(c.severities);
+    if (c.confidences) expect(findings.map((f) => f.confidence)).toEqual(c.confidences);
   });
 
   it.each([

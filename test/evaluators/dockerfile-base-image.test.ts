@@ -40,6 +40,48 @@ FROM alpine
     expect(findings[0]!.message).not.toContain('no tag or digest');
   });
 
+  // A name without registry or namespace is pulled as docker.io/library/<name>, which only holds the
+  // official images: any other name is built or tagged locally (rustup's CI: `FROM rust-$TARGET`).
+  it.each([
+    ['rust-x86_64-unknown-linux-gnu', 'low', 'has no tag, but no registry serves it'],
+    ['rust-x86_64-unknown-linux-gnu:latest', 'low', 'uses the "latest" tag, but no registry serves it'],
+    ['library/my-app', 'low', 'no registry serves it'],
+    ['docker.io/library/my-app', 'low', 'no registry serves it'],
+    ['docker.io/my-app', 'low', 'no registry serves it'],
+    ['node', undefined, 'has no tag or digest'],
+    ['centos', undefined, 'has no tag or digest'],
+    ['library/node', undefined, 'has no tag or digest'],
+    ['docker.io/node', undefined, 'has no tag or digest'],
+    ['docker.io/library/node:latest', undefined, 'uses the "latest" tag'],
+    ['myorg/app', undefined, 'has no tag or digest'],
+    ['ghcr.io/x/y', undefined, 'has no tag or digest'],
+    ['localhost:5000/app', undefined, 'has no tag or digest'],
+  ])('FROM %s: confidence %s, "%s"', async (image, confidence, message) => {
+    const findings = await run(`FROM ${image}\n`);
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([['Dockerfile:1:6', confidence]]);
+    expect(findings[0]!.message).toContain(message);
+    if (confidence) expect(findings[0]!.message).toContain('no Docker Hub official image');
+    else expect(findings[0]!.message).not.toContain('official image');
+  });
+
+  it('judges a name taken from an ARG default as written out, and leaves stages, scratch and unknown ARGs', async () => {
+    const findings = await run(`ARG LOCAL=rust-aarch64-linux-android
+ARG BASE
+FROM golang:1.22 AS builder
+FROM builder
+FROM scratch
+FROM \${BASE}
+FROM \${BASE}:latest
+FROM \${LOCAL}
+FROM \${BASE}-app
+`);
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([
+      ['Dockerfile:7:6', undefined],
+      ['Dockerfile:8:6', 'low'],
+    ]);
+    expect(findings[1]!.message).toContain('"rust-aarch64-linux-android")');
+  });
+
   it('reads a quoted FROM word as BuildKit does: a stage, scratch, or the image without its quotes', async () => {
     const findings = await run(`FROM golang:1.22 AS build
 FROM "build" AS test

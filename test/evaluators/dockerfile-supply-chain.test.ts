@@ -66,6 +66,23 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings.map(at)).toEqual(['Dockerfile:2:6']);
     expect(findings[0]!.message).toContain('"alpine:${V}" (with ARG defaults: "alpine:3.20")');
   });
+
+  // Only official images are pulled under a name without registry or namespace: any other such name
+  // is built or tagged locally and has no registry digest to add.
+  it.each([
+    ['rust-x86_64-unknown-linux-gnu:1.80', 'low'],
+    ['docker.io/library/my-app:2', 'low'],
+    ['node:22', undefined],
+    ['library/node:22', undefined],
+    ['docker.io/node:22', undefined],
+    ['myorg/app:1', undefined],
+    ['ghcr.io/x/y:1', undefined],
+  ])('FROM %s: confidence %s', async (image, confidence) => {
+    const findings = await evaluate(dockerfileBaseImageDigest, { Dockerfile: `FROM ${image}\n` }, {});
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([['Dockerfile:1:6', confidence]]);
+    if (confidence) expect(findings[0]!.message).toContain('no Docker Hub official image');
+    else expect(findings[0]!.message).toContain('Add its digest');
+  });
 });
 
 describe('dockerfile.add-url', () => {

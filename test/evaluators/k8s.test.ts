@@ -336,6 +336,35 @@ profiles:
     expect(findings.map(at)).toEqual(atImages('a.yaml', 4, 5, 6, 7));
   });
 
+  // A name without registry or namespace is pulled from docker.io/library, which holds only the official
+  // images: any other name runs only where it was built or loaded (kind, minikube), or is misspelt.
+  it('reports names that no registry serves at low confidence, saying they are local', async () => {
+    const findings = await run(
+      k8sImageTag,
+      {},
+      {
+        'a.yaml': images(
+          'my-app',
+          'my-app:latest',
+          'docker.io/library/my-app',
+          'nginx',
+          'library/nginx',
+          'docker.io/nginx:latest',
+          'acme/my-app',
+          'ghcr.io/acme/my-app',
+        ),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual(
+      atImages('a.yaml', 0, 1, 2, 3, 4, 5, 6, 7).map((p, i) => [p, i < 3 ? 'low' : undefined]),
+    );
+    expect(findings[0]!.message).toContain(
+      'Image "my-app" of the container "c0" of Deployment "web" has no tag, but no registry serves it: it names no Docker Hub official image',
+    );
+    expect(findings[1]!.message).toContain('uses the "latest" tag, but no registry serves it');
+    for (const f of findings.slice(3)) expect(f.message).not.toContain('official image');
+  });
+
   it('skips ko:// references, which ko replaces with the image it built', async () => {
     const findings = await run(
       k8sImageTag,

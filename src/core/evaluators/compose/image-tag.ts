@@ -1,4 +1,5 @@
 import { composeServices, describeService, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { NO_OPTIONS } from '../k8s/shared.js';
@@ -8,7 +9,8 @@ import { defineEvaluator } from '../types.js';
  * `compose.image-tag`: Compose services whose `image` has no tag or the `latest` tag, and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
- * variable (`${TAG}`) are not judged.
+ * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
+ * at low confidence: it was built or tagged on the host.
  */
 export const composeImageTag = defineEvaluator<Record<string, never>>({
   kind: 'compose.image-tag',
@@ -23,6 +25,22 @@ export const composeImageTag = defineEvaluator<Record<string, never>>({
       const ref = parseImageRef(image.value);
       if (!ref || ref.digest !== undefined) continue;
       if (ref.tag !== undefined && ref.tag !== 'latest') continue;
+      if (isLocalOnlyImage(ref)) {
+        // Docker Hub has no such image: Compose runs what was built or tagged on the host.
+        const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+        findings.push({
+          ...serviceFinding(
+            service,
+            image,
+            `The image "${ref.raw}" of the ${describeService(service)} ${tag}, but ${NO_REGISTRY_SERVES}`,
+            "it is built or tagged on the host (by another service's `build:` or a script), or misspelt. " +
+              'Pinning applies to what builds it: check that its base images are pinned.',
+            ['image', ref.raw],
+          ),
+          confidence: 'low',
+        });
+        continue;
+      }
       const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
       findings.push(
         serviceFinding(

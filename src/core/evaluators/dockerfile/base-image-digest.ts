@@ -1,4 +1,5 @@
 import { locationFromSpan } from '../../location.js';
+import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { dockerfilePaths, globalArgValues, readDockerfile } from '../../parsers/dockerfile.js';
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
@@ -32,11 +33,25 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
         if (!ref || ref.digest !== undefined || resolved.includes(UNRESOLVED)) continue;
         const shown =
           resolved === written ? `"${written}"` : `"${written}" (with ARG defaults: "${resolved}")`;
+        const location = locationFromSpan(file, stage.from.imageSpan ?? stage.from.span);
+        if (isLocalOnlyImage(ref)) {
+          // Built or tagged on the machine: there is no registry digest to add (see docker-hub.ts).
+          findings.push({
+            message:
+              `Base image ${shown} is pinned by tag only, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+              'tagged locally (or misspelt) and has no digest to add. Pin by digest the images ' +
+              'that build it or that it is tagged from.',
+            location,
+            key: written,
+            confidence: 'low',
+          });
+          continue;
+        }
         findings.push({
           message:
             `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
             'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.',
-          location: locationFromSpan(file, stage.from.imageSpan ?? stage.from.span),
+          location,
           key: written,
         });
       }

@@ -1,4 +1,5 @@
 import { locationFromSpan } from '../../location.js';
+import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import {
   type DockerfileModel,
   dockerfilePaths,
@@ -20,7 +21,8 @@ export interface BaseImageOptions {
 /** How a stage's base image is pinned, after ARG defaults are substituted. */
 export type BaseImageVerdict =
   | { kind: 'pinned' | 'stage' | 'scratch' }
-  | { kind: 'latest' | 'untagged'; resolved: string }
+  /** `local`: no registry pull can give this name (see {@link isLocalOnlyImage}); it is built or tagged here. */
+  | { kind: 'latest' | 'untagged'; resolved: string; local: boolean }
   | { kind: 'unresolved'; names: string[] }
   | { kind: 'template' };
 
@@ -58,8 +60,11 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
           message,
           location: locationFromSpan(file, span),
           key: stage.from.image ?? '',
-          // What the template will be rendered with is not in this file: a guess, reported as one.
-          ...(verdict.kind === 'template' ? { confidence: 'low' as const } : {}),
+          // What the template will be rendered with is not in this file, and a local image is pinned by
+          // whatever builds or tags it: guesses, reported as such.
+          ...(verdict.kind === 'template' || ('local' in verdict && verdict.local)
+            ? { confidence: 'low' as const }
+            : {}),
         });
       }
     }
@@ -85,14 +90,15 @@ export function judgeBaseImage(
   const ref = parseImageRef(text);
   if (!ref) return { kind: 'unresolved', names: unresolved };
   if (ref.digest !== undefined) return { kind: 'pinned' };
+  const local = !partial && isLocalOnlyImage(ref);
   if (ref.tag !== undefined) {
     if (ref.tag.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
-    return ref.tag === 'latest' ? { kind: 'latest', resolved: text } : { kind: 'pinned' };
+    return ref.tag === 'latest' ? { kind: 'latest', resolved: text, local } : { kind: 'pinned' };
   }
   // Without a tag, an unknown value in the last name component may itself carry the tag.
   const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
   if (last.includes(UNRESOLVED)) return { kind: 'unresolved', names: unresolved };
-  return { kind: 'untagged', resolved: text };
+  return { kind: 'untagged', resolved: text, local };
 }
 
 /**
@@ -108,6 +114,14 @@ function describe(verdict: BaseImageVerdict, stage: Stage, reportUnresolved: boo
     resolved === written
       ? `"${written}"`
       : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
+  if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
+    const tag = verdict.kind === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+    return (
+      `Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+      'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
+      'base images and the image it is tagged from are pinned.'
+    );
+  }
   switch (verdict.kind) {
     case 'latest':
       return (

@@ -1,3 +1,4 @@
+import { isLocalOnlyImage, NO_REGISTRY_SERVES } from '../../parsers/docker-hub.js';
 import { type ImageRef, parseImageRef } from '../../parsers/image-ref.js';
 import { childAt, describeContainer } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
@@ -12,7 +13,8 @@ import { containerFinding, eachContainer, NO_OPTIONS } from './shared.js';
  * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`, a `{IMAGE}` or `IMAGE_NAME`
  * placeholder that is no valid image name) are not judged, nor images a
  * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
- * the repository's Skaffold configuration builds (Skaffold deploys them by digest).
+ * the repository's Skaffold configuration builds (Skaffold deploys them by digest). A name that no
+ * registry serves (see isLocalOnlyImage) is reported at low confidence: it was built or loaded locally.
  *
  * Not `scope: 'file'`: a finding depends on the Skaffold files too. The engine records what the rule
  * reads (the Skaffold glob and files included), so a change to a `skaffold.yaml` alone evaluates it again.
@@ -38,6 +40,22 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       if (/^ko:\/\//i.test(ref.raw)) return;
       // Read only when there is something to excuse: a tree without candidates does not depend on them.
       if (skaffoldArtifacts(workspace).has(imageName(ref))) return;
+      if (isLocalOnlyImage(ref)) {
+        // Docker Hub has no such image: the node runs what was built or loaded there (kind, minikube).
+        const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+        findings.push({
+          ...containerFinding(
+            c,
+            image,
+            `Image "${ref.raw}" of the ${describeContainer(c)} ${tag}, but ${NO_REGISTRY_SERVES}, so a node ` +
+              'runs it only if it was built or loaded there (`kind load`, `minikube image load`), or it is ' +
+              'misspelt. Pinning applies to what builds it: check that its base images are pinned.',
+            `image:${ref.raw}`,
+          ),
+          confidence: 'low',
+        });
+        return;
+      }
       const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
       findings.push(
         containerFinding(
