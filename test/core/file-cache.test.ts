@@ -282,9 +282,9 @@ describe('a full check with the results cache', () => {
     const skaffold = (image: string) =>
       `apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: ${image}\n      context: src/shop\n`;
     const manifest =
-      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop\nspec:\n  containers:\n    - name: shop\n      image: shop\n';
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop\nspec:\n  containers:\n    - name: shop\n      image: acme/shop\n';
     repo.commit(
-      { 'skaffold.yaml': skaffold('shop'), 'k8s/shop.yaml': manifest, 'README.md': 'x\n' },
+      { 'skaffold.yaml': skaffold('acme/shop'), 'k8s/shop.yaml': manifest, 'README.md': 'x\n' },
       'first',
     );
     const unpinned = (r: Report) =>
@@ -304,7 +304,7 @@ describe('a full check with the results cache', () => {
     expect(kept.next.across['k8s-image-unpinned']).toEqual(first.next.across['k8s-image-unpinned']);
     expect(unpinned(kept.report)).toEqual([]);
     // Only the Skaffold file changes: `shop` is no longer built, so the manifest runs `shop:latest`.
-    repo.commit({ 'skaffold.yaml': skaffold('shop-api') }, 'third');
+    repo.commit({ 'skaffold.yaml': skaffold('acme/shop-api') }, 'third');
     const cached = await cachedCheck(repo.dir, kept.next);
     expect(unpinned(cached.report)).toEqual(['k8s/shop.yaml:8']);
     expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));

@@ -15,7 +15,7 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 const skaffold = (image: string) =>
   `apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: ${image}\n      context: src/shop\n`;
 const MANIFEST =
-  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop\nspec:\n  containers:\n    - name: shop\n      image: shop\n';
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop\nspec:\n  containers:\n    - name: shop\n      image: acme/shop\n';
 
 function unpinned(report: Report): string[] {
   return report.findings
@@ -37,12 +37,12 @@ function checkChange(root: string, base: string, results: BaseResults) {
 
 describe('k8s-image-unpinned on a pull request with base results', () => {
   it.each([
-    ['the Skaffold file stops building the image', skaffold('shop-api'), ['k8s/shop.yaml:8 new']],
+    ['the Skaffold file stops building the image', skaffold('acme/shop-api'), ['k8s/shop.yaml:8 new']],
     ['the Skaffold file is deleted', null, ['k8s/shop.yaml:8 new']],
   ] as const)('reports the manifest the change leaves alone when %s', async (_what, edit, expected) => {
     const repo = scratchRepo();
     const base = repo.commit(
-      { 'skaffold.yaml': skaffold('shop'), 'k8s/shop.yaml': MANIFEST, 'README.md': 'x\n' },
+      { 'skaffold.yaml': skaffold('acme/shop'), 'k8s/shop.yaml': MANIFEST, 'README.md': 'x\n' },
       'base',
     );
     let results: BaseResults | undefined;
@@ -57,7 +57,7 @@ describe('k8s-image-unpinned on a pull request with base results', () => {
 
   it('keeps the base results when the change touches neither manifests nor Skaffold files', async () => {
     const repo = scratchRepo();
-    const base = repo.commit({ 'skaffold.yaml': skaffold('shop'), 'k8s/shop.yaml': MANIFEST }, 'base');
+    const base = repo.commit({ 'skaffold.yaml': skaffold('acme/shop'), 'k8s/shop.yaml': MANIFEST }, 'base');
     let results: BaseResults | undefined;
     const before = await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
     expect(unpinned(before)).toEqual([]);
