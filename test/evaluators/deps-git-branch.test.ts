@@ -80,6 +80,27 @@ describe('git dependency readers', () => {
     ]);
   });
 
+  it('reads a Gemfile ref given by an expression as that ref, not as the default branch', async () => {
+    const gemfile = [
+      'source "https://rubygems.org"',
+      'gem "web", github: "o/web", branch: ENV["WEB_BRANCH"], require: false',
+      "gem 'api', :git => 'https://g/api.git', :tag => ENV.fetch('API_TAG')",
+      'gem "cli", github: "o/cli"',
+      '',
+    ].join('\n');
+    const findings = await run(depsGitBranch, {}, { Gemfile: gemfile });
+    expect(findings.map((f) => [at(f), f.message])).toEqual([
+      [
+        'Gemfile:2:-',
+        'Dependency "web" follows a branch computed at install (`ENV["WEB_BRANCH"]`) of github:o/web: every install can get different, unreviewed code. Pin a full commit SHA or a release tag.',
+      ],
+      [
+        'Gemfile:4:-',
+        'Dependency "cli" follows the default branch (no ref is given) of github:o/cli: every install can get different, unreviewed code. Pin a full commit SHA or a release tag.',
+      ],
+    ]);
+  });
+
   it('reads Gemfile options in both hash syntaxes and git blocks', () => {
     const deps = gemfileGitDependencies(
       [

@@ -98,8 +98,11 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
         loaded = true;
       }
       for (const dep of deps) {
-        const follows =
-          judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
+        const follows = dep.computed
+          ? `a ${dep.refKey === 'branch' ? 'branch' : 'ref'} computed at install (\`${dep.ref}\`)`
+          : judgeRef(dep) === 'branch'
+            ? `the branch "${dep.ref}"`
+            : 'the default branch (no ref is given)';
         const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
         const entry = lockedEntry(workspace, lockfiles, dep.name);
         // A Composer metapackage installs no files: following a branch changes constraints, never code.
