@@ -101,6 +101,13 @@ describe('workflow.adhoc-packages: versions from expressions', () => {
   });
 });
 
+describe('workflow.adhoc-packages: a gem from a directory of the checkout', () => {
+  it('does not report `bundle add --path`, which installs no package from the registry', async () => {
+    expect(await graded('bundle add my_engine --path "$GITHUB_WORKSPACE/engine"')).toEqual([]);
+    expect(await graded('bundle add my_engine --path=../engine && bundle add rake')).toEqual(['low']);
+  });
+});
+
 describe('workflow.adhoc-packages: after a here-string', () => {
   it('reports an install that follows a here-string (which has no body to skip)', async () => {
     const findings = await evaluate(
