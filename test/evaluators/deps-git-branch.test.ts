@@ -89,6 +89,8 @@ describe('git dependency readers', () => {
       '',
     ].join('\n');
     const findings = await run(depsGitBranch, {}, { Gemfile: gemfile });
+    // Keyed as before the expression was read (no ref), so the finding's fingerprint is unchanged.
+    expect(findings[0]!.key).toBe('web\u0000github:o/web\u0000');
     expect(findings.map((f) => [at(f), f.message])).toEqual([
       [
         'Gemfile:2:-',

@@ -134,7 +134,8 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
             startLine: dep.line,
             ...(dep.column ? { startColumn: dep.column } : {}),
           },
-          key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
+          // A computed ref keys as no ref did before it was read: exceptions on the finding still hold.
+          key: `${dep.name}\u0000${dep.url}\u0000${dep.computed ? '' : (dep.ref ?? '')}`,
           ...(locked ? { severity: 'low' as const } : {}),
           ...(loadedFrom ? { confidence: 'low' as const } : {}),
         });
