@@ -80,6 +80,60 @@ describe('git dependency readers', () => {
     ]);
   });
 
+  it('reads a Gemfile ref given by an expression as that ref, not as the default branch', async () => {
+    const gemfile = [
+      'source "https://rubygems.org"',
+      'gem "web", github: "o/web", branch: ENV["WEB_BRANCH"], require: false',
+      "gem 'api', :git => 'https://g/api.git', :tag => ENV.fetch('API_TAG')",
+      'gem "cli", github: "o/cli"',
+      '',
+    ].join('\n');
+    const findings = await run(depsGitBranch, {}, { Gemfile: gemfile });
+    // Keyed as before the expression was read (no ref), so the finding's fingerprint is unchanged.
+    expect(findings[0]!.key).toBe('web\u0000github:o/web\u0000');
+    expect(findings.map((f) => [at(f), f.message])).toEqual([
+      [
+        'Gemfile:2:-',
+        'Dependency "web" follows a branch computed at install (`ENV["WEB_BRANCH"]`) of github:o/web: every install can get different, unreviewed code. Pin a full commit SHA or a release tag.',
+      ],
+      [
+        'Gemfile:4:-',
+        'Dependency "cli" follows the default branch (no ref is given) of github:o/cli: every install can get different, unreviewed code. Pin a full commit SHA or a release tag.',
+      ],
+    ]);
+  });
+
+  it('a nested composer.json whose code the root autoloads: low, saying no install here resolves it', async () => {
+    const req = (dep: string) =>
+      `{\n  "name": "acme/${dep}-pkg",\n  "require": {\n    "acme/${dep}": "dev-main"\n  }\n}\n`;
+    const findings = await run(
+      depsGitBranch,
+      {},
+      {
+        'composer.json': JSON.stringify({
+          name: 'acme/shop',
+          require: { php: '^8.2' },
+          autoload: { 'psr-4': { 'Acme\\Core\\': 'modules/Core/src/' } },
+        }),
+        'composer.lock': '{"packages": []}\n',
+        'modules/Core/composer.json': req('base'),
+        'modules/Pay/composer.json': req('gateway'),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence, f.message])).toEqual([
+      [
+        'modules/Core/composer.json:4:-',
+        'low',
+        'Dependency "acme/base" follows the branch "main": every install can get different, unreviewed code. Pin a full commit SHA or a release tag. The root composer.json loads this package\'s code from modules/Core/src by its autoload, so this repository never resolves the requirement; whoever installs the package does.',
+      ],
+      [
+        'modules/Pay/composer.json:4:-',
+        undefined,
+        'Dependency "acme/gateway" follows the branch "main": every install can get different, unreviewed code. Pin a full commit SHA or a release tag.',
+      ],
+    ]);
+  });
+
   it('reads Gemfile options in both hash syntaxes and git blocks', () => {
     const deps = gemfileGitDependencies(
       [

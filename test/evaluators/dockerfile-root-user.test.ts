@@ -33,6 +33,11 @@ describe('dockerfile.root-user', () => {
     // An explicit root USER is reported whatever the base.
     const explicit = await run('FROM gcr.io/distroless/base:nonroot\nUSER 0\n');
     expect(explicit.map((f) => [at(f), f.confidence])).toEqual([['Dockerfile:2:1', undefined]]);
+    // Prometheus' image ends with USER nobody: a config layer on it runs as nobody, not root.
+    expect(
+      await run('FROM prom/prometheus:v2.53.0\nCOPY scrape.yml /etc/prometheus/prometheus.yml\n'),
+    ).toEqual([]);
+    expect(await run('FROM quay.io/prometheus/alertmanager:v0.27.0\n')).toEqual([]);
     // Users add their own images.
     expect(await run('FROM registry.acme.example/base/app:3.1\n', ['registry.acme.example/base/*'])).toEqual(
       [],

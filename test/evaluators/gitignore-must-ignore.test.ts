@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
 import { gitignoreMustIgnore } from '../../src/core/evaluators/repo/gitignore-must-ignore.js';
 import { loadRules, RuleLoadError } from '../../src/core/rules/load.js';
+import { makeTree } from '../helpers/run-action.js';
 import { at, cleanup, ruleDir, run } from './kit.js';
 
 afterAll(cleanup);
@@ -89,6 +91,43 @@ describe('gitignore.must-ignore', () => {
       const findings = await ignoring('.env*\n!.env.local\n');
       expect(findings.map((f) => [at(f), f.key, f.confidence])).toEqual([
         ['.gitignore:2:-', '.env.local', undefined],
+      ]);
+    });
+  });
+
+  describe('gitignore-env: Symfony commits .env by design', () => {
+    // A Symfony Flex project: .env holds defaults and is committed; .env.local holds the secrets.
+    const symfony = {
+      'symfony.lock': '{}\n',
+      '.env': 'APP_ENV=dev\nDATABASE_URL="sqlite:///%kernel.project_dir%/var/app.db"\n',
+    };
+    // The pedantic persona shows the low-confidence findings the regular one counts as hidden.
+    const env = async (gitignore: string, extra: Record<string, string>) => {
+      const root = makeTree({ '.gitignore': gitignore, ...extra });
+      const report = await runCheck({
+        root,
+        onlyRules: ['gitignore-env'],
+        failOn: 'never',
+        persona: 'pedantic',
+      });
+      return report.findings.map((f) => [at(f), f.confidence, f.message]);
+    };
+    it('leaving .env unignored while ignoring .env.local follows it: low confidence, saying so', async () => {
+      expect(await env('/.env.local\n/.env.*.local\n/vendor/\n', symfony)).toEqual([
+        [
+          '.gitignore:1:-',
+          'low',
+          '.gitignore does not ignore `.env`, `config/.env`: this repository follows Symfony, which commits `.env` with non-secret defaults, and ignores `.env.local`, where the secrets go; keep them out of the committed files.',
+        ],
+      ]);
+    });
+    it('a Symfony project that does not ignore .env.local either, or no sign of Symfony: as before', async () => {
+      const plain = '.gitignore does not ignore `.env`, `config/.env`: add patterns that match them.';
+      expect(await env('/vendor/\n', symfony)).toEqual([
+        ['.gitignore:1:-', 'high', plain.replace('`config/.env`', '`config/.env`, `.env.local`')],
+      ]);
+      expect(await env('/.env.local\n/vendor/\n', { '.env': 'APP_ENV=dev\n' })).toEqual([
+        ['.gitignore:1:-', 'high', plain],
       ]);
     });
   });

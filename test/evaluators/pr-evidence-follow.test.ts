@@ -198,6 +198,11 @@ const tests: Case[] = [
     },
     [],
   ],
+  ['mvn package, whose lifecycle runs the test phase', { [W]: pr(run('mvn -B package --file pom.xml')) }, []],
+  ['./gradlew build, which runs the test task', { [W]: pr(run('./gradlew --no-daemon build')) }, []],
+  ['mvn package -DskipTests', { [W]: pr(run('mvn -B -DskipTests package')) }, ['-']],
+  ['mvn install -Dmaven.test.skip=true', { [W]: pr(run('./mvnw install -Dmaven.test.skip=true')) }, ['-']],
+  ['./gradlew build -x test', { [W]: pr(run('./gradlew build -x test')) }, ['-']],
   ['npm run --if-present build', { [W]: pr(run('npm run --if-present build')) }, ['-']],
   [
     'a script with a variable whose files only build',

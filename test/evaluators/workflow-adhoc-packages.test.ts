@@ -101,6 +101,28 @@ describe('workflow.adhoc-packages: versions from expressions', () => {
   });
 });
 
+describe('workflow.adhoc-packages: a gem from a directory of the checkout', () => {
+  it('does not report `bundle add --path`, which installs no package from the registry', async () => {
+    expect(await graded('bundle add my_engine --path "$GITHUB_WORKSPACE/engine"')).toEqual([]);
+    expect(await graded('bundle add my_engine --path=../engine && bundle add rake')).toEqual(['low']);
+  });
+});
+
+describe('workflow.adhoc-packages: a substitution with quotes of its own in a quoted word', () => {
+  it('keeps `"$(ruby -e"puts ENV[\'HOME\']")"` one word: the message names the package alone', async () => {
+    const findings = await evaluate(
+      workflowAdhocPackages,
+      {
+        [W]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bundle add rubocop --source "$(ruby -e"puts ENV['GEM_MIRROR'] || 'https://gems.example'")"\n`,
+      },
+      {},
+    );
+    expect(
+      findings.map((f) => [f.location?.startLine, f.message.slice(0, f.message.indexOf(' installs'))]),
+    ).toEqual([[6, '"bundle add rubocop"']]);
+  });
+});
+
 describe('workflow.adhoc-packages: after a here-string', () => {
   it('reports an install that follows a here-string (which has no body to skip)', async () => {
     const findings = await evaluate(

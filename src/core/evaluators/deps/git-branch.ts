@@ -62,7 +62,11 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   kind: 'deps.git-branch',
   scope: 'file',
   // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
-  readsOtherFiles: Object.values(LOCKFILES_OF).flatMap((names) => names.map((n) => `**/${n}`)),
+  // The root composer.json's autoload decides whether a nested package's requirements are resolved here.
+  readsOtherFiles: [
+    ...Object.values(LOCKFILES_OF).flatMap((names) => names.map((n) => `**/${n}`)),
+    'composer.json',
+  ],
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
   schema: {
@@ -93,13 +97,18 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
         return kind !== 'commit' && kind !== 'tag';
       });
       const lockfiles = deps.length > 0 ? lockfilesBeside(workspace, file) : [];
+      const loadedFrom =
+        deps.length > 0 && lockfiles.length === 0 ? autoloadedByRoot(workspace, file) : undefined;
       if (lockfiles.length > 0 && !loaded) {
         await loadPackageUrl();
         loaded = true;
       }
       for (const dep of deps) {
-        const follows =
-          judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
+        const follows = dep.computed
+          ? `a ${dep.refKey === 'branch' ? 'branch' : 'ref'} computed at install (\`${dep.ref}\`)`
+          : judgeRef(dep) === 'branch'
+            ? `the branch "${dep.ref}"`
+            : 'the default branch (no ref is given)';
         const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
         const entry = lockedEntry(workspace, lockfiles, dep.name);
         // A Composer metapackage installs no files: following a branch changes constraints, never code.
@@ -115,20 +124,57 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
               "instead of being locked again; any update of the lockfile takes the branch's latest commit. Pin the " +
               'commit or a release tag in the manifest too.'
             : `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
-              'unreviewed code. Pin a full commit SHA or a release tag.',
+              'unreviewed code. Pin a full commit SHA or a release tag.' +
+              (loadedFrom
+                ? ` The root composer.json loads this package's code from ${loadedFrom} by its autoload, so ` +
+                  'this repository never resolves the requirement; whoever installs the package does.'
+                : ''),
           location: {
             path: file,
             startLine: dep.line,
             ...(dep.column ? { startColumn: dep.column } : {}),
           },
-          key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
+          // A computed ref keys as no ref did before it was read: exceptions on the finding still hold.
+          key: `${dep.name}\u0000${dep.url}\u0000${dep.computed ? '' : (dep.ref ?? '')}`,
           ...(locked ? { severity: 'low' as const } : {}),
+          ...(loadedFrom ? { confidence: 'low' as const } : {}),
         });
       }
     }
     return findings;
   },
 });
+
+/**
+ * The directory, under a nested composer.json without a lockfile, that the root composer.json
+ * autoloads (`"Webkul\\Core\\": "packages/Webkul/Core/src"`): the application takes that package's
+ * code from its own tree, so the nested requirements are metadata no install here resolves. A
+ * published package's consumers still resolve them, hence low confidence rather than no finding.
+ */
+function autoloadedByRoot(workspace: Workspace, file: string): string | undefined {
+  const dir = path.posix.dirname(file);
+  if (dir === '.' || path.basename(file) !== 'composer.json') return undefined;
+  let root: unknown;
+  try {
+    root = JSON.parse(workspace.text('composer.json') ?? 'null');
+  } catch {
+    return undefined;
+  }
+  for (const key of ['autoload', 'autoload-dev']) {
+    const autoload = (root as Record<string, unknown> | null)?.[key];
+    if (!autoload || typeof autoload !== 'object') continue;
+    for (const kind of ['psr-4', 'psr-0', 'classmap']) {
+      const map = (autoload as Record<string, unknown>)[kind];
+      const targets = Array.isArray(map) ? map : map && typeof map === 'object' ? Object.values(map) : [];
+      for (const target of targets.flat()) {
+        if (typeof target !== 'string') continue;
+        const t = path.posix.normalize(target.replace(/^\.\//, '')).replace(/\/+$/, '');
+        if (t === dir || t.startsWith(`${dir}/`)) return t;
+      }
+    }
+  }
+  return undefined;
+}
 
 /** How to install from each lockfile without moving what it locks. */
 const LOCKED_INSTALL: Readonly<Record<string, string>> = {

@@ -17,6 +17,8 @@ export interface GitDependency {
   /** How the ref is given: `branch`, `tag` or `rev` key, a URL suffix (`#ref`, `@ref`), or none. */
   refKey: 'branch' | 'tag' | 'rev' | 'suffix' | 'none';
   ref?: string;
+  /** The ref is an expression (`branch: ENV["RAILS_BRANCH"]`), not a literal: `ref` holds its text. */
+  computed?: boolean;
 }
 
 /** What a ref points at. */
@@ -178,12 +180,20 @@ export function gemfileGitDependencies(text: string): GitDependency[] {
     if (!source) return;
     const name = /^\s*gem\s*\(?\s*["']([^"'\n]{1,200})["']/.exec(line)?.[1] ?? source[2]!;
     const ref = /(?:^|[\s,(]):?(branch|ref|tag)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{0,500})["']/.exec(line);
+    // `branch: ENV["RAILS_BRANCH"]` gives a ref, only not a literal one: it is no default branch.
+    const computed = ref
+      ? undefined
+      : /(?:^|[\s,(]):?(branch|ref|tag)["']?\s*(?::(?!:)|=>)\s*([A-Za-z_@$][^,#\n]{0,200}?)\s*(?:[,#)]|\bdo\b|$)/.exec(
+          line,
+        );
+    const given = ref ?? computed;
     out.push({
       name,
       url: stripUserInfo(source[1] === 'github' ? `github:${source[2]}` : source[2]!),
       line: lineNo,
-      refKey: ref ? (ref[1] === 'ref' ? 'suffix' : (ref[1] as 'branch' | 'tag')) : 'none',
-      ...(ref ? { ref: ref[2]! } : {}),
+      refKey: given ? (given[1] === 'ref' ? 'suffix' : (given[1] as 'branch' | 'tag')) : 'none',
+      ...(given ? { ref: given[2]! } : {}),
+      ...(computed ? { computed: true } : {}),
     });
   });
   return out;

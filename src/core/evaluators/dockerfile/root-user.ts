@@ -48,7 +48,7 @@ export interface RootUserOptions {
  * Images that run as a non-root user unless told otherwise, from their publishers' documentation:
  * distroless and other `nonroot` tags, Chainguard images (but wolfi-base), .NET chiseled images, Red
  * Hat's language images, and vendors' images that set USER (Bitnami, nginx-unprivileged, Grafana,
- * Keycloak, Jenkins, Elastic, SonarQube).
+ * Keycloak, Jenkins, Elastic, SonarQube, Prometheus and Alertmanager).
  */
 export const NON_ROOT_IMAGES = [
   '*:*nonroot*',
@@ -69,6 +69,11 @@ export const NON_ROOT_IMAGES = [
   'jenkins/jenkins*',
   'docker.elastic.co/*',
   'sonarqube*',
+  // Prometheus and Alertmanager images end with `USER nobody` (their repositories' Dockerfiles).
+  'prom/prometheus*',
+  'quay.io/prometheus/prometheus*',
+  'prom/alertmanager*',
+  'quay.io/prometheus/alertmanager*',
 ];
 
 /**

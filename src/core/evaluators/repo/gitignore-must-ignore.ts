@@ -8,6 +8,22 @@ export interface GitignoreMustIgnoreOptions {
   entries: string[];
   message?: string;
   conventions?: Convention[];
+  committed?: Committed[];
+}
+
+/**
+ * Entries a framework commits by design (Symfony's `.env`, which holds non-secret defaults while the
+ * secrets go to `.env.local`): in a repository that shows the framework and ignores its secrets file,
+ * leaving them unignored follows the framework, so the finding has low confidence and says so.
+ */
+interface Committed {
+  entries: string[];
+  /** The framework, after "this repository follows": `Symfony, which commits .env with defaults`. */
+  by: string;
+  /** Globs of files that show the repository uses the framework (`symfony.lock`). */
+  signs: string[];
+  /** Where the framework keeps the secrets instead; each must be ignored. */
+  secretsIn: string[];
 }
 
 /**
@@ -80,6 +96,38 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
           },
         },
       },
+      committed: {
+        type: 'array',
+        description:
+          'Entries a framework commits by design: when they are the only ones left unignored, a file of ' +
+          '`signs` exists and every entry of `secretsIn` is ignored, the finding has low confidence and ' +
+          'names the convention.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['entries', 'by', 'signs', 'secretsIn'],
+          properties: {
+            entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+            by: {
+              type: 'string',
+              minLength: 1,
+              description: 'The framework: `Symfony, which commits .env with non-secret defaults`.',
+            },
+            signs: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+              description: 'Globs of files that show the framework (`symfony.lock`).',
+            },
+            secretsIn: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', minLength: 1 },
+              description: 'Where the framework keeps secrets instead (`.env.local`); each must be ignored.',
+            },
+          },
+        },
+      },
     },
   },
   evaluate({ options, workspace }): RawFinding[] {
@@ -133,6 +181,13 @@ export const gitignoreMustIgnore = defineEvaluator<GitignoreMustIgnoreOptions>({
         found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
         found.confidence = 'low';
       }
+      const design = unused
+        ? undefined
+        : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
+      if (design) {
+        found.message = `${GITIGNORE} does not ignore ${list(unmatched)}: this repository follows ${design.by}, and ignores ${list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
+        found.confidence = 'low';
+      }
       findings.unshift(found);
     }
     return findings;
@@ -173,6 +228,24 @@ function conventionsUnused(
   const known = of as Convention[];
   if (known.some((c) => workspace.glob(c.signs).length > 0)) return undefined;
   return [...new Set(known.map((c) => c.usedBy))].join('; ');
+}
+
+/**
+ * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
+ * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise.
+ */
+function committedByDesign(
+  unmatched: readonly string[],
+  committed: readonly Committed[],
+  workspace: Workspace,
+  ig: { ignores(path: string): boolean },
+): Committed | undefined {
+  return committed.find(
+    (c) =>
+      unmatched.every((e) => c.entries.includes(e)) &&
+      c.secretsIn.every((e) => ig.ignores(e)) &&
+      workspace.glob(c.signs).length > 0,
+  );
 }
 
 function list(entries: readonly string[]): string {

@@ -184,7 +184,9 @@ function adhoc(command: Command): Adhoc | undefined {
         (s) => /:v?\d+\.\d+/.test(s) || chosenVersion(versionAfter(s, ':')) || versionFlag(words),
       );
     case 'bundle':
-      return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
+      // `bundle add gem --path dir` takes the gem from a directory of the checkout, not the registry.
+      if (sub !== 'add' || words.some((w) => /^--path(=|$)/.test(w.text))) return undefined;
+      return result('bundle add', args(), () => versionFlag(words));
     case 'cargo':
       if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text))) return undefined;
       return result(

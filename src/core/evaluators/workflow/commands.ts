@@ -6,7 +6,8 @@ import { joinContinuations } from './shell.js';
  * continuations joined), comments dropped, heredoc bodies skipped (they are data), and each line cut
  * at `;`, `&&`, `||`, `|` and `&` outside quotes. Words keep their offsets in the script, so an audit
  * can report the exact column. It is not a shell parser: substitutions (`$(...)`) stay inside the word
- * that holds them, and what it cannot see it does not report. Linear in the length of the script.
+ * that holds them (in a double-quoted word, with the quotes of their own), and what it cannot see it
+ * does not report. Linear in the length of the script.
  */
 
 /** A word of a command; `text` has its quotes removed. */
@@ -77,6 +78,15 @@ function splitLine(line: string, offset: number): Command[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quote) {
+      if (quote === '"' && ch === '$' && line[i + 1] === '(') {
+        // `"$(ruby -e"puts ENV['HOME']")"`: the quotes inside a substitution are its own, not the end
+        // of the word's.
+        const end = substitutionEnd(line, i + 1);
+        word!.text += line.slice(i, end);
+        word!.end = offset + end;
+        i = end - 1;
+        continue;
+      }
       if (ch === quote) quote = undefined;
       else if (ch === '\\' && quote === '"' && i + 1 < line.length) word!.text += line[++i];
       else word!.text += ch;
@@ -114,6 +124,26 @@ function splitLine(line: string, offset: number): Command[] {
   }
   endCommand(offset + line.length, '');
   return out;
+}
+
+/**
+ * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
+ * respected; the line's end when it is not closed there.
+ */
+function substitutionEnd(line: string, open: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let j = open; j < line.length; j++) {
+    const ch = line[j]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"') j++;
+    } else if (ch === '\\') j++;
+    else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return j + 1;
+  }
+  return line.length;
 }
 
 function build(words: Word[], start: number, end: number, next: string): Command {

@@ -305,10 +305,17 @@ function walkStrings(source: WorkflowSource, value: unknown, path: string[], add
   const at = () => path.map((t) => `/${escapePointerToken(t)}`).join('');
   if (typeof value === 'string') {
     if (!value.includes(OPEN)) return;
-    let opened = 0;
-    for (let i = value.indexOf(OPEN); i !== -1; i = value.indexOf(OPEN, i + 3)) opened++;
+    // A "${{" inside a string literal of a closed expression (`hashFiles('${{ runner.temp }}/x')`) is
+    // text GitHub accepts, so only an opening left outside every closed expression is unclosed.
+    let outside = '';
+    let from = 0;
+    for (const e of findExpressions(value)) {
+      outside += `${value.slice(from, e.start)} `;
+      from = e.end;
+    }
+    outside += value.slice(from);
     const pointer = at();
-    if (opened > findExpressions(value).length && !source.document.origin(pointer)) {
+    if (outside.includes(OPEN) && !source.document.origin(pointer)) {
       const span = source.document.span(pointer);
       if (span)
         add(
