@@ -3376,7 +3376,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 2163:
+/***/ 7160:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4985,6 +4985,924 @@ async function resolveBaseline(dir, base, head) {
     return rev(['merge-base', base, head]);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/core/finding.js
+
+/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
+const HOMEPAGE = 'https://github.com/controlgate/controlgate';
+/** The documentation page of a rule: docs/rules/<id>.md. */
+function helpUri(ruleId) {
+    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
+}
+/**
+ * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
+ * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
+ * configuration overrides); an evaluator's per-occurrence severity wins over it.
+ */
+function createFinding(rule, raw, severity = rule.severity) {
+    const location = raw.location ? normalizeLocation(raw.location) : null;
+    return {
+        ruleId: rule.id,
+        title: rule.title,
+        controls: [...(raw.controls ?? rule.controls)],
+        severity: raw.severity ?? severity,
+        confidence: raw.confidence ?? rule.confidence,
+        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
+        message: raw.message,
+        remediation: rule.remediation,
+        helpUri: helpUri(rule.id),
+        location,
+        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
+        status: 'open',
+        blocking: false,
+        ...(raw.fix && location ? { fix: raw.fix } : {}),
+        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
+    };
+}
+/**
+ * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
+ * numbers), so the same problem keeps its fingerprint when lines above it move.
+ */
+function fingerprint(ruleId, path, key) {
+    // One call, no Hash object per finding (a report may hold thousands): the same SHA-256.
+    return (0,external_node_crypto_.hash)('sha256', `${ruleId}\u0000${path}\u0000${key}`, 'hex').slice(0, 32);
+}
+function normalizeLocation(loc) {
+    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
+    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
+        out.endLine = loc.endLine;
+    if (loc.startColumn !== undefined && loc.startColumn >= 1)
+        out.startColumn = loc.startColumn;
+    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
+        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
+        if (!sameLine || loc.endColumn >= loc.startColumn)
+            out.endColumn = loc.endColumn;
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./lib/core/confidence.js
+var confidence = __nccwpck_require__(3175);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var workflow = __nccwpck_require__(8539);
+;// CONCATENATED MODULE: ./lib/core/declarations/substance.js
+/**
+ * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
+ * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
+ * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
+ * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
+ * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
+ */
+/** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
+const MIN_DOCUMENT_CHARS = 100;
+const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html?)$/i;
+const PLACEHOLDER = /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
+/** `ok`, or why the file does not count as evidence (for the finding's message). */
+function substance(file, seen) {
+    if (seen.bytes === 0)
+        return { ok: false, why: `${file} is empty` };
+    if (seen.binary || seen.text === undefined)
+        return { ok: true };
+    if (DOCUMENT.test(file)) {
+        const chars = prose(seen.text);
+        return chars >= MIN_DOCUMENT_CHARS
+            ? { ok: true }
+            : {
+                ok: false,
+                why: `${file} holds no more than a placeholder (${chars} character${chars === 1 ? '' : 's'} of text besides headings, comments, markup and placeholders such as TODO; a document cited as evidence needs at least ${MIN_DOCUMENT_CHARS})`,
+            };
+    }
+    const meaningful = seen.text
+        .split(/\r?\n/)
+        .filter((line) => !/^\s*(#|\/\/|;|--|<!--)/.test(line))
+        .join('\n')
+        .replace(PLACEHOLDER, '')
+        .replace(/\s+/g, '');
+    return meaningful.length > 0
+        ? { ok: true }
+        : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
+}
+/** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
+function prose(text) {
+    return text
+        .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+        .split(/\r?\n/)
+        .filter((line) => !/^\s{0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$|\.\.\s)/.test(line))
+        .join('\n')
+        .replace(PLACEHOLDER, '')
+        .replace(/[\s#*_>`|=~[\]()-]+/g, '').length;
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/evidence.js
+
+
+
+/** Files listed (and hashed) per evidence item; a directory or glob may match many more. */
+const MAX_EVIDENCE_FILES = 20;
+/** Events that run a workflow on the change under review, before it merges. */
+const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+/**
+ * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
+ * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
+ * match at least one file of the repository that holds more than a placeholder. The files matched are
+ * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
+ */
+function checkEvidence(ref, ctx) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
+        return { ref, kind: 'url', status: 'not-verified', detail: 'a URL is recorded, not fetched' };
+    }
+    const rel = ref.replace(/^\.\//, '').replace(/^\/+/, '');
+    if (rel === '' || rel.split('/').includes('..')) {
+        return { ref, kind: 'path', status: 'missing', detail: 'must be a path inside the repository' };
+    }
+    if ((0,workflow/* isWorkflowPath */.$u)(rel))
+        return checkWorkflow(ref, rel, ctx);
+    const indexed = ctx.workspace.indexed;
+    let matched;
+    if (/[*?[\]{}!]/.test(rel)) {
+        const match = ctx.workspace.matcher([rel]);
+        matched = indexed.filter((f) => match(f));
+    }
+    else {
+        const dir = rel.endsWith('/') ? rel : `${rel}/`;
+        matched = indexed.filter((f) => f === rel || f.startsWith(dir));
+    }
+    if (matched.length === 0) {
+        return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+    }
+    const listed = matched.slice(0, MAX_EVIDENCE_FILES);
+    const files = [];
+    let why;
+    let substantial = false;
+    for (const f of listed) {
+        const seen = ctx.workspace.inspect(f);
+        files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
+        if (substantial)
+            continue;
+        const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
+        if (judged.ok)
+            substantial = true;
+        else
+            why ??= judged.why;
+    }
+    const more = matched.length > listed.length ? { matched: matched.length } : {};
+    if (substantial)
+        return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
+    const scope = matched.length === 1
+        ? ''
+        : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
+    return {
+        ref,
+        kind: 'path',
+        status: 'missing',
+        detail: matched.length === 1 ? why : `it holds no more than placeholders${scope}`,
+        files,
+        ...more,
+    };
+}
+function checkWorkflow(ref, rel, ctx) {
+    const missing = (detail) => ({ ref, kind: 'workflow', status: 'missing', detail });
+    if (!ctx.workspace.indexed.includes(rel))
+        return missing('no such workflow in the repository');
+    if (!ctx.workspace.has(rel)) {
+        return missing('the workflow is excluded from the check by the configuration, so its triggers cannot be read');
+    }
+    const source = (0,workflow/* readWorkflowSource */.$Z)(ctx.workspace, rel);
+    if (source?.kind !== 'workflow')
+        return missing('the file is not a valid workflow');
+    const seen = ctx.workspace.inspect(rel);
+    const files = [
+        { path: rel, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 },
+    ];
+    const runs = runsOnChanges(source, ctx.defaultBranches);
+    return runs
+        ? { ref, kind: 'workflow', status: 'present', detail: null, files }
+        : {
+            ...missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`),
+            files,
+        };
+}
+/**
+ * Whether a workflow runs on the change under review: on `pull_request`, `pull_request_target` or
+ * `merge_group` targeting the default branch, or on pushes to it. Branch filters use GitHub's glob
+ * syntax, with `!` negations evaluated in order.
+ */
+function runsOnChanges(workflow, defaultBranches) {
+    for (const trigger of workflow.on?.events ?? []) {
+        if (CHANGE_EVENTS.has(trigger.event)) {
+            if (trigger.event === 'merge_group' || branchesAllow(trigger, defaultBranches))
+                return true;
+        }
+        else if (trigger.event === 'push') {
+            const config = settings(trigger);
+            // A push trigger with only tag filters does not run on branch pushes.
+            const onlyTags = (config.tags || config['tags-ignore']) && !config.branches && !config['branches-ignore'];
+            if (!onlyTags && branchesAllow(trigger, defaultBranches))
+                return true;
+        }
+    }
+    return false;
+}
+function branchesAllow(trigger, branches) {
+    const config = settings(trigger);
+    const only = list(config.branches);
+    const ignored = list(config['branches-ignore']);
+    return branches.some((branch) => {
+        if (only)
+            return filterMatches(only, branch);
+        if (ignored)
+            return !filterMatches(ignored, branch);
+        return true;
+    });
+}
+/** GitHub's filter semantics: patterns in order, a later `!pattern` can exclude what matched before. */
+function filterMatches(patterns, branch) {
+    let matched = false;
+    for (const p of patterns) {
+        const negated = p.startsWith('!');
+        if (picomatch.isMatch(branch, negated ? p.slice(1) : p))
+            matched = !negated;
+    }
+    return matched;
+}
+function settings(trigger) {
+    const v = trigger.config?.value;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
+}
+function list(v) {
+    if (typeof v === 'string')
+        return [v];
+    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/check.js
+
+
+/**
+ * Checks the declarations in force: evidence of implemented and partial controls must exist, a
+ * not-applicable control needs a justification, a planned control must not be past its due date,
+ * exceptions need a reason, an approver and an expiry within the allowed horizon, a review date must
+ * not be stale, and (with `require-declarations: technological` or `all`) every control of the
+ * catalog asked for must be declared.
+ */
+function checkDeclarations(declarations, file, options) {
+    const out = {
+        declarations,
+        file,
+        today: options.today,
+        problems: [],
+        evidence: new Map(),
+        exceptions: [],
+        notApplicable: new Set(),
+        reviews: new Map(),
+        notices: [],
+    };
+    const required = requiredControls(options.requireDeclarations);
+    if (required.length > 0 && !declarations) {
+        out.problems.push({
+            kind: 'undeclared',
+            message: `No declarations file (${file}): require-declarations is "${options.requireDeclarations}", so each of the ${required.length} ${options.requireDeclarations === 'all' ? '' : 'technological '}controls must be declared. Run \`controlgate init\` for a draft.`,
+            location: null,
+            key: 'no-file',
+        });
+    }
+    if (!declarations || declarations.unreadable)
+        return out;
+    const at = declarations.locate;
+    checkReviews(declarations, options, out);
+    for (const c of declarations.controls.values()) {
+        const results = c.evidence.map((ref) => checkEvidence(ref, options));
+        out.evidence.set(c.id, results);
+        if (c.status === 'implemented' || c.status === 'partial') {
+            results.forEach((r, i) => {
+                if (r.status !== 'missing')
+                    return;
+                out.problems.push({
+                    kind: 'evidence',
+                    message: `${c.id} is declared ${c.status}, but its evidence ${r.ref} is missing: ${r.detail}.`,
+                    location: at(`${c.pointer}/evidence/${i}`),
+                    key: `${c.id}:${r.ref}`,
+                    controls: [c.id],
+                });
+            });
+        }
+        else if (c.status === 'not-applicable') {
+            if (isMissingJustification(c.justification)) {
+                out.problems.push({
+                    kind: 'justification',
+                    message: `${c.id} is declared not-applicable without a justification${restates(c.justification)}; until one is written, its rules still run and the control is a gap.`,
+                    location: at(c.justification === null ? c.pointer : `${c.pointer}/justification`, c.justification === null),
+                    key: c.id,
+                    controls: [c.id],
+                });
+            }
+            else
+                out.notApplicable.add(c.id);
+        }
+        else if (c.status === 'planned' && c.due && c.due < options.today) {
+            out.problems.push({
+                kind: 'plan-due',
+                message: `${c.id} was planned for ${c.due}, which has passed (today is ${options.today}): implement it, or re-plan it with a new due date.`,
+                location: at(`${c.pointer}/due`),
+                key: `${c.id}:${c.due}`,
+                controls: [c.id],
+            });
+        }
+    }
+    for (const c of required) {
+        if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
+            continue;
+        out.problems.push({
+            kind: 'undeclared',
+            message: `${c.id} (${c.title}) is not declared: require-declarations is "${options.requireDeclarations}". Declare its status in ${file}.`,
+            location: at('/controls', true),
+            key: c.id,
+            controls: [c.id],
+        });
+    }
+    const horizon = addDays(options.today, options.exceptionMaxDays);
+    for (const e of declarations.exceptions) {
+        const missing = [
+            e.reason ? '' : 'a reason',
+            e.approvedBy ? '' : 'an approver (approved-by)',
+            e.expires ? '' : 'an expiry date (expires)',
+        ].filter(Boolean);
+        let why;
+        if (missing.length > 0) {
+            const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+            why = `it lacks ${list}`;
+        }
+        else if (e.expires > horizon) {
+            why = `it expires on ${e.expires}, more than ${options.exceptionMaxDays} days ahead (the latest allowed today is ${horizon}); shorten it, or raise exception-max-days in the configuration`;
+        }
+        if (why) {
+            out.exceptions.push({ exception: e, state: 'invalid', why });
+            out.problems.push({
+                kind: 'exceptions',
+                message: `Exception ${e.id} does not apply: ${why}.`,
+                location: at(e.pointer),
+                key: `${e.id}:${why}`,
+            });
+            continue;
+        }
+        const expired = e.expires < options.today;
+        out.exceptions.push({ exception: e, state: expired ? 'expired' : 'active' });
+        if (expired) {
+            out.notices.push(`${e.location.path}:${e.location.startLine}: exception ${e.id} expired on ${e.expires}; its findings are open again`);
+        }
+        const unknown = e.rules.filter((r) => !options.ruleIds.has(r));
+        if (unknown.length > 0) {
+            out.notices.push(`${e.location.path}:${e.location.startLine}: exception ${e.id} names ${unknown.length === 1 ? 'a rule that does not exist' : 'rules that do not exist'}: ${unknown.join(', ')}`);
+        }
+    }
+    return out;
+}
+/** ` ("N/A" says that it does not apply, not why)` for a justification that is only a word. */
+function restates(text) {
+    const t = text?.trim() ?? '';
+    return t === '' || /^TODO\b/i.test(t) ? '' : ` (${JSON.stringify(t)} says that it does not apply, not why)`;
+}
+/** The controls `require-declarations` asks to be declared. */
+function requiredControls(required) {
+    if (required === 'all')
+        return allControls();
+    return required === 'technological' ? controlsOfTheme('Technological') : [];
+}
+/**
+ * The review date in force for each control declared implemented or partial (its own `reviewed`,
+ * else the file's), and a `review-overdue` problem where it is stale or not a past date: one at the
+ * control's own date, one at the file's date for every control that relies on it.
+ */
+function checkReviews(declarations, options, out) {
+    const oldest = addDays(options.today, -options.reviewMaxDays);
+    const staleness = (date) => {
+        if (date > options.today)
+            return `its review date ${date} is after today (${options.today})`;
+        if (date < oldest) {
+            return `it was last reviewed on ${date}, more than ${options.reviewMaxDays} days ago (review-max-days)`;
+        }
+        return null;
+    };
+    const header = declarations.meta.reviewed;
+    const relying = [];
+    for (const c of declarations.controls.values()) {
+        const date = c.reviewed ?? header;
+        if (!date)
+            continue;
+        const stale = staleness(date);
+        out.reviews.set(c.id, { date, stale });
+        if (!stale || (c.status !== 'implemented' && c.status !== 'partial'))
+            continue;
+        if (c.reviewed === null) {
+            relying.push(c.id);
+            continue;
+        }
+        out.problems.push({
+            kind: 'review-overdue',
+            message: `${c.id} is declared ${c.status}, but ${stale}: review the control and its evidence, then update its reviewed date.`,
+            location: declarations.locate(`${c.pointer}/reviewed`),
+            key: `${c.id}:${c.reviewed}`,
+            controls: [c.id],
+        });
+    }
+    const headerStale = header ? staleness(header) : null;
+    if (header && headerStale) {
+        out.problems.push({
+            kind: 'review-overdue',
+            message: `The declarations file's review is stale: ${headerStale.replace(/^its/, 'the')}${relying.length > 0 ? `; ${relying.length} implemented or partial control${relying.length === 1 ? ' relies' : 's rely'} on it (${relying.join(', ')})` : ''}. Review the declarations, then update reviewed.`,
+            location: declarations.locate('/reviewed'),
+            key: `file:${header}`,
+            ...(relying.length > 0 ? { controls: relying } : {}),
+        });
+    }
+}
+/**
+ * Words that only restate the status or stand for an answer to come: "N/A" says that a control does
+ * not apply, not why, so an exclusion resting on it is not justified.
+ */
+const NO_REASON = /^(?:n\/?a|none|nil|null|-+|\?+|\.+|tbd|tbc|todo|not[ -]applicable|not[ -]relevant|not[ -]needed|not[ -]required|no|yes|x)$/i;
+/**
+ * Empty, still the `TODO` that `controlgate init` writes, or a word that only restates the status
+ * (`N/A`, `not applicable`, `none`, `-`).
+ */
+function isMissingJustification(text) {
+    if (text === null || /^\s*TODO\b/i.test(text))
+        return true;
+    const words = text.trim().replace(/[.!]+$/, '');
+    return words === '' || NO_REASON.test(words);
+}
+/** `YYYY-MM-DD` plus `days` (UTC calendar days). */
+function addDays(day, days) {
+    const [y, m, d] = day.split('-').map(Number);
+    return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+/** The UTC calendar day of a moment, `YYYY-MM-DD`. */
+function utcDay(now) {
+    return now.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
+/** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
+const INPUTS = {
+    terraform: 'Terraform resources of the types the rule checks (*.tf)',
+    k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
+    dockerfile: 'Dockerfiles',
+    workflow: 'GitHub Actions workflows',
+    deps: 'dependency manifests or update configurations',
+    secrets: 'readable text files',
+    content: 'files matching its paths',
+    file: 'files matching its paths',
+    structured: 'files matching its paths',
+    files: 'binary files',
+    gitignore: '.gitignore files',
+    github: 'repository settings',
+    core: 'files',
+    evidence: 'documents of the kind it looks for',
+    data: 'files of the kind it scans for personal data',
+    repo: 'files of the kind it checks',
+};
+/** Kinds that read something narrower than their family. */
+const KIND_INPUTS = {
+    'repo.vendored-ownership': 'vendored directories or submodules',
+    'deps.license': 'lockfiles that record licences',
+    'deps.sbom-coverage': 'dependency lockfiles',
+    'deps.lockfile': 'dependency manifests',
+    'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
+    'k8s.rbac': 'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
+    'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
+    'workflow.container-credentials': 'workflow jobs with a container or services',
+    'workflow.unpinned-images': 'container images pulled by workflow jobs or Docker actions',
+    'workflow.secrets-inherit': 'workflow jobs that call a reusable workflow',
+    'workflow.deploy-environment': 'workflow jobs that deploy or use an environment',
+    'workflow.use-trusted-publishing': 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
+    'workflow.cache-poisoning': 'release or publishing workflows',
+    'workflow.self-hosted-runner': 'workflows triggered by pull requests',
+    'workflow.secrets-outside-env': 'workflow jobs that read deployment or publishing secrets',
+};
+/** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
+function inputsOf(kind) {
+    return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
+}
+/** Whether a rule looked at anything: a file or a repository setting. */
+function not_assessed_examinedAnything(rule) {
+    return (rule.scope?.files ?? 0) > 0 || (rule.scope?.settings.length ?? 0) > 0;
+}
+/** How many inputs a rule examined (files and settings). */
+function examinedCount(rule) {
+    return (rule.scope?.files ?? 0) + (rule.scope?.settings.length ?? 0);
+}
+/**
+ * Files of one kind a rule left out, in words: `3 Helm chart template files (rendered at install
+ * time: check the output of helm template)`.
+ */
+function leftOutPhrase(l) {
+    return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
+}
+/** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */
+function not_assessed_leftOutOf(rule) {
+    const leftOut = rule.scope?.leftOut;
+    return leftOut?.length ? leftOut.map(leftOutPhrase).join(', ') : undefined;
+}
+/**
+ * "rule X examined nothing: no Dockerfiles in this repository", and what it left out (Helm chart
+ * templates), so that the reason never says the repository has none of what the rule looks for.
+ */
+function examinedNothing(rule, kind, run) {
+    const left = not_assessed_leftOutOf(rule);
+    const said = examinedNothingIn(rule, kind, run);
+    if (!left)
+        return said;
+    return rule.scope?.basis === 'change' && run.changedFiles !== undefined
+        ? `${said}; it left out ${left}`
+        : `${said} besides what it left out: ${left}`;
+}
+function examinedNothingIn(rule, kind, run) {
+    const inputs = inputsOf(kind);
+    if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
+        const n = run.changedFiles;
+        const which = n === 0
+            ? 'the change touches no file'
+            : n === 1
+                ? 'the one changed file is none'
+                : `none of the ${n} changed files is one`;
+        return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${which}`;
+    }
+    return `rule ${rule.id} examined nothing: no ${inputs} in ${run.narrowed ? 'the checked paths (include/exclude)' : 'this repository'}`;
+}
+/** What to do about a declaration nothing assessed. */
+function notAssessedHint(id, file) {
+    return `If ${id} does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in ${file}.`;
+}
+
+;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
+
+
+
+
+/** Policy problems that are the located cause of a gap in the control they name. */
+const GAP_PROBLEMS = new Set([
+    'evidence',
+    'justification',
+    'plan-due',
+    'review-overdue',
+]);
+/**
+ * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
+ * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
+ * policy rule, whose problems are assessed from the declarations).
+ */
+function countsAgainstControl(f, policyRules, minConfidence = 'low') {
+    return (f.status === 'open' &&
+        f.severity !== 'info' &&
+        (0,confidence/* confidenceRank */.Z9)(f.confidence) >= (0,confidence/* confidenceRank */.Z9)(minConfidence) &&
+        !policyRules.has(f.ruleId));
+}
+/**
+ * The findings that make a gap of `controlId`: open findings of its rules above `info`, and the
+ * located declaration problems of that control (missing evidence, missing justification, overdue
+ * plan). Under `fail-on-gap` they are what the gate blocks on.
+ */
+function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
+    return findings.filter((f) => {
+        if (f.status !== 'open' || !f.controls.includes(controlId))
+            return false;
+        const kind = policyRules.get(f.ruleId);
+        return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
+    });
+}
+/** Items grouped by each control they map to, in their original order. */
+function byControl(items) {
+    const out = new Map();
+    for (const item of items) {
+        for (const id of new Set(item.controls)) {
+            const list = out.get(id);
+            if (list)
+                list.push(item);
+            else
+                out.set(id, [item]);
+        }
+    }
+    return out;
+}
+/**
+ * One verdict per control of the catalog (all 93), with the reasons in words:
+ * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
+ * - not-assessed: declared implemented or partial, nothing contradicts it, but nothing assessed it
+ *   either: none of its rules examined anything (no Terraform for a Terraform rule) and no evidence
+ *   was verified (see not-assessed.ts);
+ * - undeclared: no declaration (findings are still reported);
+ * - not-applicable: declared so with a justification (its rules are skipped);
+ * - planned: declared planned and not overdue (findings reported, not blocking);
+ * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
+ *   missing; or planned past its due date; or not-applicable without a justification;
+ * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
+ *   examined something and passed (a rule whose open findings are all below `fail-on-confidence`
+ *   makes no gap but does not count: a guess neither fails nor shows a control met, and the reasons
+ *   name it), or a cited evidence file or workflow was verified, or (an attestation) its evidence is
+ *   URLs recorded for a control with an owner and a fresh review date.
+ * A stale review of an implemented or partial control is a gap, like missing evidence.
+ */
+function assessControls(input) {
+    const { check, policyRules } = input;
+    const decls = check.declarations;
+    const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
+    // Indexed once: a run can hold tens of thousands of findings and there are 93 controls.
+    const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
+    const findingsOf = byControl(input.findings);
+    const disabledOf = byControl(input.rules.filter((r) => r.result === 'disabled' && !policyRules.has(r.id)));
+    return allControls().map((c) => {
+        const rules = rulesOf.get(c.id) ?? [];
+        const turnedOff = disabledReasons(disabledOf.get(c.id) ?? []);
+        const mapped = findingsOf.get(c.id) ?? [];
+        const declared = decls?.controls.get(c.id) ?? null;
+        const evidence = check.evidence.get(c.id) ?? [];
+        const reasons = [];
+        let verdict;
+        let hint;
+        const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
+        const failing = rules
+            .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id) }))
+            .filter((r) => r.open.length > 0)
+            .map((r) => `rule ${r.id} has ${r.open.length} open finding${r.open.length === 1 ? '' : 's'}${reopened(r.open)}`);
+        const errored = rules
+            .filter((r) => r.result === 'error' || r.result === 'unverifiable')
+            .map((r) => r.result === 'unverifiable'
+            ? `rule ${r.id} could not be verified: ${r.detail ?? 'the answer it needs was not available'}`
+            : `rule ${r.id} could not be evaluated (${errorsByRule.get(r.id) ?? 'error'})`);
+        if (decls?.unreadable) {
+            verdict = 'unverifiable';
+            reasons.push(`the declarations file ${decls.file} could not be read: ${decls.unreadable}`);
+        }
+        else if (decls?.invalid.has(c.id)) {
+            verdict = 'unverifiable';
+            reasons.push(`${decls.invalid.get(c.id)}`);
+        }
+        else if (!declared) {
+            verdict = 'undeclared';
+            reasons.push(...failing);
+        }
+        else if (declared.status === 'not-applicable') {
+            if (!check.notApplicable.has(c.id)) {
+                verdict = 'gap';
+                reasons.push(`declared not-applicable without a justification${restates(declared.justification)}, so its rules still run`);
+            }
+            else {
+                verdict = 'not-applicable';
+                const skipped = rules.filter((r) => r.result === 'not-applicable').map((r) => r.id);
+                if (skipped.length > 0)
+                    reasons.push(`rules skipped: ${skipped.join(', ')}`);
+            }
+        }
+        else if (declared.status === 'planned') {
+            if (declared.due && declared.due < check.today) {
+                verdict = 'gap';
+                reasons.push(`planned for ${declared.due}, which has passed`);
+            }
+            else {
+                verdict = 'planned';
+                if (declared.due)
+                    reasons.push(`due ${declared.due}`);
+                if (failing.length > 0)
+                    reasons.push(...failing.map((r) => `${r} (not blocking while planned)`));
+            }
+        }
+        else {
+            const missing = evidence
+                .filter((e) => e.status === 'missing')
+                .map((e) => `evidence ${e.ref} is missing: ${e.detail}`);
+            const review = check.reviews.get(c.id);
+            reasons.push(...failing, ...missing, ...(review?.stale ? [`its review is stale: ${review.stale}`] : []));
+            // Open findings below `fail-on-confidence`: guesses make no gap, but a rule that raised them did
+            // not find the control met either, so it does not count towards satisfied.
+            const unsure = new Map();
+            for (const f of mapped)
+                if (countsAgainstControl(f, policyRules) &&
+                    !countsAgainstControl(f, policyRules, input.minConfidence))
+                    unsure.set(f.ruleId, (unsure.get(f.ruleId) ?? 0) + 1);
+            // A rule assesses the control when it examined something and found nothing against it, or only
+            // what someone decided (excepted, ignored) or what is informational.
+            const assessedBy = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
+                not_assessed_examinedAnything(r) &&
+                !against.some((f) => f.ruleId === r.id) &&
+                !unsure.has(r.id));
+            const verified = evidence.filter((e) => e.status === 'present');
+            const urls = evidence.filter((e) => e.status === 'not-verified');
+            const owner = declared.owner ?? decls?.meta.owner ?? null;
+            if (reasons.length > 0)
+                verdict = 'gap';
+            else if (errored.length > 0) {
+                verdict = 'unverifiable';
+                reasons.push(...errored);
+            }
+            else if (assessedBy.length > 0 || verified.length > 0) {
+                verdict = 'satisfied';
+                // Met by what the other rules and the evidence show; the guesses stay in the open findings
+                // count, so the verdict says why they do not count against it.
+                for (const [id, n] of unsure)
+                    reasons.push(`${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`);
+                // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
+                // and the rules that found nothing of their kind assessed nothing.
+                reasons.push(...suppressedReasons(mapped, policyRules), ...turnedOff, ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
+            }
+            else if (urls.length > 0 && owner && review) {
+                // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
+                verdict = 'satisfied';
+                reasons.push(`attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`, ...[...unsure].map(([id, n]) => `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`), ...turnedOff, 
+                // The attestation is all there is: none of its rules assessed the repository.
+                ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
+            }
+            else {
+                // Nothing contradicts the declaration, and nothing supports it: never a pass.
+                verdict = 'not-assessed';
+                hint = notAssessedHint(c.id, check.file);
+                for (const r of rules) {
+                    const n = unsure.get(r.id);
+                    reasons.push(n
+                        ? `${unsureFindings(r.id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap, and ${n === 1 ? 'does' : 'do'} not show the control met`
+                        : examinedNothing(r, input.kinds.get(r.id) ?? '', input.run));
+                }
+                reasons.push(...turnedOff);
+                if (urls.length > 0) {
+                    const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
+                    reasons.push(`its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`);
+                }
+                else if (rules.length === 0) {
+                    reasons.push(`no rule checks ${c.id} and no evidence is cited`);
+                }
+            }
+        }
+        return {
+            id: c.id,
+            title: c.title,
+            theme: c.theme,
+            declared: declared
+                ? {
+                    status: declared.status,
+                    justification: declared.justification,
+                    owner: declared.owner,
+                    due: declared.due,
+                    ...(declared.reviewed ? { reviewed: declared.reviewed } : {}),
+                    location: declared.location,
+                    from2013: declared.from2013,
+                }
+                : null,
+            verdict,
+            reasons,
+            evidence,
+            exceptions: exceptionsOf(c.id, mapped, check),
+            rules: rules.map((r) => ({
+                id: r.id,
+                result: r.result,
+                findings: r.findings,
+                ...(r.scope ? { examined: examinedCount(r) } : {}),
+            })),
+            findings: mapped.length,
+            open: mapped.filter((f) => f.status === 'open').length,
+            ...(hint ? { hint } : {}),
+            ...(input.run.changedFiles !== undefined
+                ? { basis: rules.some((r) => r.scope?.basis === 'change') ? 'change' : 'tree' }
+                : {}),
+        };
+    });
+}
+function exceptionsOf(id, mapped, check) {
+    const out = [];
+    for (const { exception: e, state } of check.exceptions) {
+        const covered = mapped.filter((f) => f.exception?.kind === 'exception' && f.exception.id === e.id).length;
+        if (covered === 0 && e.control !== id)
+            continue;
+        out.push({ id: e.id, state, expires: e.expires, findings: covered });
+    }
+    return out;
+}
+/**
+ * `rules a, b left out 2 Helm chart template files (…)`: one reason per distinct account of what
+ * the rules left out, naming the rules that left it out.
+ */
+/** The rules that ran and could have assessed the control (not disabled, skipped or failed). */
+function rulesAssessing(rules) {
+    return rules.filter((r) => r.result === 'pass' || r.result === 'fail');
+}
+/**
+ * For a satisfied control: which of its rules examined nothing, so that the verdict says how far it
+ * was assessed (`3 of its 12 rules examined nothing: no files of the kinds they check in this
+ * repository: a, b, c`). On a pull request, the per-file rules looked at the changed files only.
+ */
+function idleReasons(all, ran, run, mapped) {
+    const quiet = ran.filter((r) => !not_assessed_examinedAnything(r) && !not_assessed_leftOutOf(r));
+    // A rule that looks for something (a threat model) and found none examined nothing too, but it
+    // did not find the repository without files of its kind: it reported an informational finding.
+    const absent = [];
+    const idle = quiet.filter((r) => {
+        const f = mapped.find((x) => x.ruleId === r.id && x.status === 'open' && x.severity === 'info');
+        if (!f)
+            return true;
+        absent.push(`rule ${r.id} found none of what it looks for (an informational finding, which makes no gap): ${firstSentence(f.message)}`);
+        return false;
+    });
+    if (idle.length === 0)
+        return absent;
+    const where = (r) => r.scope?.basis === 'change' && run.changedFiles !== undefined
+        ? 'in the changed files'
+        : run.narrowed
+            ? 'in the checked paths (include/exclude)'
+            : 'in this repository';
+    const byWhere = new Map();
+    for (const r of idle) {
+        const ids = byWhere.get(where(r));
+        if (ids)
+            ids.push(r.id);
+        else
+            byWhere.set(where(r), [r.id]);
+    }
+    return [
+        ...absent,
+        ...[...byWhere].map(([at, ids]) => `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`),
+    ];
+}
+/** A finding's first sentence (up to a full stop followed by a space), for a reason. */
+function firstSentence(message) {
+    const end = message.search(/\.\s/);
+    return end < 0 ? message : message.slice(0, end + 1);
+}
+function leftOutReasons(rules) {
+    const byText = new Map();
+    for (const r of rules) {
+        const left = not_assessed_leftOutOf(r);
+        if (!left)
+            continue;
+        const ids = byText.get(left);
+        if (ids)
+            ids.push(r.id);
+        else
+            byText.set(left, [r.id]);
+    }
+    return [...byText].map(([left, ids]) => `${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} left out ${left}`);
+}
+/**
+ * For a satisfied control: the findings of its rules that someone set aside, so that the verdict
+ * never reads as if they had not been found. `rule a: 17 findings accepted as a risk by exception
+ * EXC-1 (approved by @x, until 2027-03-31: reason)`; `rule b: 3 findings ignored inline, with the reason: …`. Informational findings are left out, as they never count against a control.
+ */
+function suppressedReasons(mapped, policyRules) {
+    const groups = new Map();
+    for (const f of mapped) {
+        const e = f.exception;
+        if (f.status === 'open' || !e || f.severity === 'info' || policyRules.has(f.ruleId))
+            continue;
+        const how = e.kind === 'exception'
+            ? `accepted as a risk by exception ${e.id} (approved by ${e.approvedBy}, until ${e.expires}: ${e.reason})`
+            : `ignored inline, with the reason: ${e.reason}`;
+        const key = `${f.ruleId}\0${how}`;
+        const g = groups.get(key);
+        if (g)
+            g.n++;
+        else
+            groups.set(key, { rule: f.ruleId, n: 1, how });
+    }
+    return [...groups.values()].map((g) => `rule ${g.rule}: ${g.n} finding${g.n === 1 ? '' : 's'} ${g.how}`);
+}
+/**
+ * `rules a, b are turned off in the configuration, so they assessed nothing`: a rule switched off
+ * must not read as one that looked and found nothing.
+ */
+function disabledReasons(rules) {
+    if (rules.length === 0)
+        return [];
+    const ids = rules.map((r) => r.id).join(', ');
+    return [
+        rules.length === 1
+            ? `rule ${ids} is turned off in the configuration, so it assessed nothing`
+            : `rules ${ids} are turned off in the configuration, so they assessed nothing`,
+    ];
+}
+/** ` (2 of them re-opened: exception EXC-1 expired on 2026-09-30)`, or nothing. */
+function reopened(open) {
+    const byId = new Map();
+    for (const f of open) {
+        if (!f.exception?.expired || !f.exception.id)
+            continue;
+        const g = byId.get(f.exception.id);
+        if (g)
+            g.n++;
+        else
+            byId.set(f.exception.id, { n: 1, expires: f.exception.expires });
+    }
+    if (byId.size === 0)
+        return '';
+    const parts = [...byId].map(([id, g]) => `exception ${id} expired on ${g.expires}`);
+    const n = [...byId.values()].reduce((a, g) => a + g.n, 0);
+    const which = n === open.length ? (n === 1 ? 'it was' : 'they were') : `${n} of them ${n === 1 ? 'was' : 'were'}`;
+    return ` (${which} re-opened: ${parts.join(', ')})`;
+}
+/** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
+function unsureFindings(ruleId, n, minConfidence) {
+    return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${minConfidence ?? 'low'} (fail-on-confidence)`;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/pr.js
 /**
  * New versus existing findings on a pull request. A finding is new when the base version of the tree
@@ -5081,15 +5999,229 @@ async function judgeChange(findings, options, run) {
     return { scope: options.scope, judged, counts };
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 192 modules
-var registry = __nccwpck_require__(7290);
+;// CONCATENATED MODULE: ./lib/core/gate.js
+
+
+
+
+/** Numeric rank of a severity: info 0 .. critical 4. */
+function severityRank(s) {
+    return types/* SEVERITIES */.oC.indexOf(s);
+}
+/** Whether a severity is at or above the threshold (`never` blocks nothing). */
+function meetsThreshold(severity, failOn) {
+    return failOn !== 'never' && severityRank(severity) >= severityRank(failOn);
+}
+/** Gap reasons listed one per control up to this many; the rest are counted. */
+const MAX_GAP_REASONS = 10;
+/**
+ * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
+ * it is open, at or above `failOn` and at least as sure as `failOnConfidence`, when its rule always
+ * blocks, or (under `fail-on-gap`) when it causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
+ * which findings and which controls failed the gate, in words.
+ */
+function applyGate(findings, failOn, options = {}) {
+    const failOnGap = options.failOnGap ?? true;
+    const failOnConfidence = options.failOnConfidence ?? confidence/* DEFAULT_FAIL_ON_CONFIDENCE */.iH;
+    const sure = (f) => (0,confidence/* confidenceRank */.Z9)(f.confidence) >= (0,confidence/* confidenceRank */.Z9)(failOnConfidence);
+    const scope = options.scope ?? 'all';
+    const always = options.alwaysBlocking ?? new Set();
+    const policyRules = options.policyRules ?? new Map();
+    const forced = options.forced ?? new Set();
+    const reasons = [...(options.failures ?? [])];
+    const counts = new Map();
+    const unconditional = [];
+    const weakened = [];
+    for (const f of findings) {
+        f.blocking = false;
+        if (f.status !== 'open')
+            continue;
+        if (always.has(f.ruleId)) {
+            f.blocking = true;
+            unconditional.push(f);
+        }
+        else if (forced.has(f)) {
+            f.blocking = true;
+            weakened.push(f);
+        }
+        else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
+            f.blocking = true;
+            counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+        }
+    }
+    if (unconditional.length > 0) {
+        const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
+        reasons.push(`${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`);
+    }
+    if (weakened.length > 0) {
+        reasons.push(`${weakened.length} change${weakened.length === 1 ? '' : 's'} to the gate's own settings in the workflow that runs it, not approved`);
+    }
+    const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (thresholdCount > 0) {
+        const detail = [...types/* SEVERITIES */.oC]
+            .reverse()
+            .filter((s) => counts.has(s))
+            .map((s) => `${counts.get(s)} ${s}`)
+            .join(', ');
+        const fresh = scope === 'new' ? 'new ' : '';
+        reasons.push(`${thresholdCount} ${fresh}open finding${thresholdCount === 1 ? '' : 's'} at or above "${failOn}" (${detail})`);
+    }
+    const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
+    if (failOnGap && gaps.length > 0) {
+        for (const c of gaps) {
+            for (const f of gapCauses(c.id, findings, policyRules, failOnConfidence))
+                f.blocking = true;
+        }
+        for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
+            reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
+        }
+        if (gaps.length > MAX_GAP_REASONS) {
+            reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
+        }
+    }
+    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
+}
+
+;// CONCATENATED MODULE: ./lib/core/policy/suppressions.js
+/**
+ * A suppression a change adds for itself (an inline ignore, an exception, a rule disabled, a raised
+ * `fail-on`, a weakened input of the step that runs the gate) is a policy change that blocks at the
+ * severity of what it suppresses, until someone entitled approves it:
+ *
+ * - inline ignores are in the tree, so they take effect: the policy change reporting one is raised to
+ *   the severity of the findings it silences (a critical private key makes a critical policy change);
+ * - exceptions and configuration come from the base commit, so what they would suppress still blocks
+ *   by itself; their policy change carries the same severity, so it reads as blocking too;
+ * - the gate's own inputs are the caller's (the workflow step): a weakening always blocks.
+ *
+ * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
+ * policy in force and leaves each policy change at its rule's severity, reported and approved.
+ */
+
+
+
+
+/**
+ * The policy changes that suppress findings counting against the gate, each with the severity of the
+ * worst of them. Inline ignores are matched by place: an added ignore's policy change is located at
+ * the comment, and an ignored finding names the comment that ignored it.
+ */
+function planEscalations(input) {
+    const { findings, changeRules, scope } = input;
+    const changes = findings.filter((f) => changeRules.has(f.ruleId));
+    if (changes.length === 0)
+        return [];
+    const sure = (0,confidence/* confidenceRank */.Z9)(input.minConfidence);
+    const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && (0,confidence/* confidenceRank */.Z9)(f.confidence) >= sure);
+    const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
+    const out = [];
+    const consider = (change, suppressed) => {
+        if (!change || suppressed.length === 0)
+            return;
+        suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+            (0,confidence/* confidenceRank */.Z9)(b.confidence) - (0,confidence/* confidenceRank */.Z9)(a.confidence));
+        const worst = suppressed[0];
+        const stronger = severityRank(worst.severity) > severityRank(change.severity) ||
+            (0,confidence/* confidenceRank */.Z9)(worst.confidence) > (0,confidence/* confidenceRank */.Z9)(change.confidence);
+        if (stronger)
+            out.push({ change, severity: worst.severity, suppressed });
+    };
+    for (const [problem, suppresses] of input.effects) {
+        for (const rule of changeRules) {
+            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
+            consider(change, subjects.filter(suppresses));
+        }
+    }
+    for (const change of changes) {
+        const at = change.location;
+        if (!at)
+            continue;
+        consider(change, subjects.filter((f) => f.status === 'ignored' &&
+            f.exception?.kind === 'inline-ignore' &&
+            f.exception.location.path === at.path &&
+            f.exception.location.startLine === at.startLine));
+    }
+    return out;
+}
+/**
+ * Inline ignores reported as added are located at their comment; an ignore whose text the base
+ * commit's file already holds is not. When such a comment silences a finding the change adds, the
+ * comment was copied or moved onto it, or what it covered was replaced: the ignore is old, but the
+ * suppression is the change's own. One policy change per comment, located at it, so that
+ * {@link planEscalations} raises it to the severity of what it silences. Needs findings already
+ * marked new or existing.
+ */
+function reusedIgnores(findings, changeRules) {
+    const place = (path, line) => `${path}\u0000${line}`;
+    const reported = new Set();
+    for (const f of findings) {
+        if (changeRules.has(f.ruleId) && f.location)
+            reported.add(place(f.location.path, f.location.startLine));
+    }
+    const byComment = new Map();
+    for (const f of findings) {
+        const by = f.exception;
+        if (f.status !== 'ignored' || f.isNew !== true || by?.kind !== 'inline-ignore' || !by.location)
+            continue;
+        const at = place(by.location.path, by.location.startLine);
+        if (reported.has(at))
+            continue;
+        const list = byComment.get(at);
+        if (list)
+            list.push(f);
+        else
+            byComment.set(at, [f]);
+    }
+    return [...byComment.values()].map((silenced) => {
+        const { path, startLine } = silenced[0].exception.location;
+        const ids = [...new Set(silenced.map((f) => f.ruleId))].join(', ');
+        const what = silenced.length === 1 ? 'a finding' : `${silenced.length} findings`;
+        return {
+            message: `Policy change: the inline ignore at ${path}:${startLine}, written as in the base commit, silences ${what} this change adds (${ids}): the comment was copied or moved onto ${silenced.length === 1 ? 'it' : 'them'}, or what it covered was replaced.`,
+            location: { path, startLine },
+            key: `ignore-reused:${silenced
+                .map((f) => f.fingerprint)
+                .sort()
+                .join(',')}`,
+        };
+    });
+}
+/** Raises each policy change to the severity of what it suppresses, and says so in its message. */
+function applyEscalations(escalations) {
+    for (const { change, severity, suppressed } of escalations) {
+        const worst = suppressed[0];
+        // It blocks as the finding it suppresses would: that severity, and at least that confidence.
+        if (severityRank(severity) > severityRank(change.severity))
+            change.severity = severity;
+        if ((0,confidence/* confidenceRank */.Z9)(worst.confidence) > (0,confidence/* confidenceRank */.Z9)(change.confidence)) {
+            change.confidence = worst.confidence;
+            delete change.confidenceReason;
+        }
+        const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
+        const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
+        change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
+    }
+}
+/** Fingerprints of policy-change findings made from `problems`, for rules of `changeRules`. */
+function changeFingerprints(problems, changeRules) {
+    const out = new Set();
+    for (const p of problems) {
+        for (const rule of changeRules)
+            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 198 modules
+var registry = __nccwpck_require__(533);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
  * and its blob (mode and object id in git's index), kept between runs so that a later full check
  * reads again only the files whose blob changed. A rule qualifies when its findings on a file depend
- * on that file alone: `scope: 'file'`, not on the engine's thread (`mainThread`), not declared to read
- * other files (`readsOtherFiles`). What it asked about the existence of other files
+ * on that file alone, or also on other files it names by globs: `scope: 'file'`, not on the engine's
+ * thread (`mainThread`), `readsOtherFiles` absent or globs (a change to a file they match has the rule
+ * evaluated over every file again; see cache-run.ts). What it asked about the existence of other files
  * (`Workspace.has`) is kept with the answers; when one answer changed, the rule is evaluated over
  * every file again. The rules that read across files are kept as base results keep them (with what
  * each asked of the tree); the next check takes those the change since does not touch.
@@ -5098,6 +6230,7 @@ var registry = __nccwpck_require__(7290);
  * file can be trusted is the caller's question. A pull request's run never reads one: a file in its
  * workspace is the pull request's to write (see the Action's `results-cache` input).
  */
+
 
 const FILE_CACHE_FORMAT = 'controlgate-results-cache/1';
 /** Larger caches are not read (the bench's 100,000-file tree writes about 10 MB). */
@@ -5211,7 +6344,8 @@ function shapeProblem(data) {
             x.path !== path ||
             typeof x.message !== 'string' ||
             !Number.isInteger(x.line) ||
-            !Number.isInteger(x.column)) {
+            !Number.isInteger(x.column) ||
+            (x.severity !== undefined && !types/* SEVERITIES */.oC.includes(x.severity))) {
             return `problems.${at} is not an input problem of the file`;
         }
     }
@@ -5220,6 +6354,8 @@ function shapeProblem(data) {
 
 // EXTERNAL MODULE: ./lib/core/version.js
 var version = __nccwpck_require__(8067);
+// EXTERNAL MODULE: ./lib/core/workspace/glob.js
+var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/cache-run.js
 /**
  * The results cache in a run (see file-cache.ts): which per-file rules a full check takes from an
@@ -5230,10 +6366,30 @@ var version = __nccwpck_require__(8067);
 
 
 
-/** Whether a rule's findings on a file depend on that file alone, so the cache may hold them. */
+
+/**
+ * Whether the cache may hold a rule's findings file by file: they depend on that file alone, or also
+ * on other files the rule names by globs (`readsOtherFiles`), which the plan checks for changes.
+ */
 function cacheable(rule) {
     const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
-    return evaluator?.scope === 'file' && !evaluator.mainThread && !evaluator.readsOtherFiles;
+    return evaluator?.scope === 'file' && !evaluator.mainThread && evaluator.readsOtherFiles !== true;
+}
+/**
+ * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
+ * then its cached results may be stale for files that did not change, and it is evaluated again.
+ */
+function readsChanged(rule, changed) {
+    if (changed.size === 0)
+        return false;
+    const globs = (0,registry/* getEvaluator */.s)(rule.check.kind)?.readsOtherFiles;
+    if (!globs || globs === true)
+        return false;
+    const match = (0,glob/* pathMatcher */.k)(globs);
+    for (const p of changed)
+        if (match(p))
+            return true;
+    return false;
 }
 /** A cache taken up by a run: those of the cacheable rules whose answers still hold, on the unchanged files. */
 class CachePlan {
@@ -5314,7 +6470,7 @@ class CachePlan {
             why = `${this.todo.length} of ${files.length} files changed`;
         else
             for (const r of rules)
-                if (this.ruleIndex.has(r.id))
+                if (this.ruleIndex.has(r.id) && !readsChanged(r, changed))
                     this.kept.add(r.id);
         this.use = {
             unchanged: why ? 0 : files.length - this.todo.length,
@@ -5559,272 +6715,10 @@ class CacheCollector {
     }
 }
 
-// EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(6643);
-;// CONCATENATED MODULE: ./lib/core/confidence.js
-/**
- * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
- * Severity says how bad a problem would be; confidence says how likely it is real. The gate blocks
- * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
- * unsure ones from the report (counted, never silently dropped).
- */
-
-
-/** Default lowest confidence of a finding that can block: a guess never fails the gate. */
-const DEFAULT_FAIL_ON_CONFIDENCE = 'medium';
-/** Default persona. */
-const DEFAULT_PERSONA = 'regular';
-/** Extensions of key, certificate and keystore files. */
-const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
-/** Words that name test material; as a key file's first or last word, the key is a fixture. */
-const FIXTURE_WORDS = '{fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
-const TEST = '{test,Test,TEST}';
-/** What a key file named after "test" holds, when the name says it is the test's own key. */
-const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
-/**
- * Key and certificate files whose own name says they are test material, wherever they are
- * (`internal/http/testkey.pem` beside the `http_test.go` that reads it, `dummy-ca.crt`,
- * `server-fake.key`): the name starts with fake, dummy, example or sample, or ends with one after
- * `-`, `_` or `.`. "test" also names environments and their hosts (`test-server.key`,
- * `api.test.pem` are often a test environment's real keys), so it counts only as the whole name
- * (`test.pem`), before what a key file holds (`testkey.pem`, `test-cert.key`, `test_ca.crt`), in a
- * test helper's CamelCase name (`TestServer.crt`) or as the `_test` suffix of a test file's name
- * (`server_test.pem`). `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the
- * word. Only key files: a `test.yml` workflow is what runs the tests, not their data.
- */
-const TEST_KEY_NAMES = [
-    `**/${FIXTURE_WORDS}*.${KEY_FILE_EXTENSIONS}`,
-    `**/*[-_.]${FIXTURE_WORDS}.${KEY_FILE_EXTENSIONS}`,
-    `**/${TEST}.${KEY_FILE_EXTENSIONS}`,
-    `**/${TEST}{,-,_}${KEY_WORDS}*.${KEY_FILE_EXTENSIONS}`,
-    `**/Test[A-Z]*.${KEY_FILE_EXTENSIONS}`,
-    `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
-];
-/**
- * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
- * mkcert's `localhost-key.pem` and `localhost+2-key.pem`): no public CA issues a certificate for
- * `localhost` or a `.localhost` name (RFC 6761 keeps them on the loopback interface), so the key
- * identifies no service anyone else can reach. Only the file's own name counts, not a directory.
- */
-const LOOPBACK_KEY_NAMES = [
-    `**/localhost.${KEY_FILE_EXTENSIONS}`,
-    `**/*.localhost.${KEY_FILE_EXTENSIONS}`,
-    `**/localhost{-,_}${KEY_WORDS}.${KEY_FILE_EXTENSIONS}`,
-    `**/localhost+[0-9]*.${KEY_FILE_EXTENSIONS}`,
-];
-/**
- * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
- * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
- * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
- */
-const DEFAULT_TEST_PATHS = [
-    '**/test/**',
-    '**/tests/**',
-    '**/__tests__/**',
-    '**/spec/**',
-    '**/specs/**',
-    '**/testdata/**',
-    '**/_testdata/**',
-    '**/test-data/**',
-    '**/test_data/**',
-    '**/e2e/**',
-    // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
-    // (compose files, images) the tests run against.
-    '**/playwright/**',
-    '**/cypress/**',
-    '**/testing/**',
-    '**/fixtures/**',
-    '**/__fixtures__/**',
-    '**/__mocks__/**',
-    '**/mocks/**',
-    '**/fake/**',
-    '**/fakes/**',
-    '**/examples/**',
-    '**/example/**',
-    // A hidden examples folder (`.examples/`) is as much an example as a visible one.
-    '**/.examples/**',
-    // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
-    '**/*[-_]examples/**',
-    '**/samples/**',
-    '**/sample/**',
-    '**/docs/**',
-    '**/doc/**',
-    // A repository's own demonstration and design-document folders, at its root only: a policy
-    // engine's `demo/` holds deliberately non-compliant inputs, a `design/` folder the illustrations of
-    // its proposals, and neither is applied. Nested, `demo` often names a deployed environment
-    // (`deploy/overlays/demo/`), whose secrets and manifests stay judged.
-    'demo/**',
-    'demos/**',
-    'design/**',
-    '**/vendor/**',
-    '**/third_party/**',
-    '**/third-party/**',
-    '**/node_modules/**',
-    '**/*_test.go',
-    // A test's own data beside it (github_test.pem, client_test.key), not only its code.
-    '**/*_test.*',
-    '**/*.test.*',
-    '**/*.spec.*',
-    // The environment of a test run (Laravel's `.env.testing`, dotenv's `.env.test`), which `*.test.*`
-    // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
-    '**/.env.test',
-    '**/.env.testing',
-    '**/test_*.py',
-    '**/*_test.py',
-    '**/*Test.java',
-    '**/*Tests.cs',
-    ...TEST_KEY_NAMES,
-    ...LOOPBACK_KEY_NAMES,
-];
-const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
-const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
-const LOOPBACK_KEY_NAME_REASON = 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
-/** Numeric rank of a confidence: low 0 .. high 2. */
-function confidenceRank(c) {
-    return types/* CONFIDENCES */.ix.indexOf(c);
-}
-/** Whether a persona sees a non-blocking finding. */
-function personaSees(persona, f) {
-    if (persona === 'auditor')
-        return true;
-    if (f.persona === 'auditor')
-        return false;
-    if (persona === 'pedantic')
-        return true;
-    return f.persona === undefined && f.confidence !== 'low';
-}
-/**
- * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
- * function applied to each new finding (the matcher is compiled once per run).
- */
-function testPathContext(testPaths) {
-    if (testPaths.length === 0)
-        return () => { };
-    const matcher = (0,glob/* pathMatcher */.k)([...testPaths]);
-    const byKeyName = (0,glob/* pathMatcher */.k)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
-    const byLoopbackName = (0,glob/* pathMatcher */.k)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
-    // A file usually holds many findings: its path is matched once.
-    const known = new Map();
-    const matches = (path) => {
-        let hit = known.get(path);
-        if (hit === undefined) {
-            hit = matcher(path);
-            known.set(path, hit);
-        }
-        return hit;
-    };
-    return (f) => {
-        if (!f.location || f.confidence === 'low' || !matches(f.location.path))
-            return;
-        f.confidence = 'low';
-        f.confidenceReason = byKeyName(f.location.path)
-            ? TEST_KEY_NAME_REASON
-            : byLoopbackName(f.location.path)
-                ? LOOPBACK_KEY_NAME_REASON
-                : TEST_PATH_REASON;
-    };
-}
-/** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
-function applyPersona(findings, persona) {
-    const shown = [];
-    const hidden = {
-        findings: 0,
-        bySeverity: Object.fromEntries(types/* SEVERITIES */.oC.map((s) => [s, 0])),
-        lowConfidence: 0,
-        pedantic: 0,
-        auditor: 0,
-        persona: 'pedantic',
-    };
-    for (const f of findings) {
-        if (f.blocking || personaSees(persona, f)) {
-            shown.push(f);
-            continue;
-        }
-        hidden.findings += 1;
-        hidden.bySeverity[f.severity] += 1;
-        if (f.persona === 'auditor')
-            hidden.auditor += 1;
-        else if (f.persona === 'pedantic')
-            hidden.pedantic += 1;
-        else
-            hidden.lowConfidence += 1;
-        if (f.persona === 'auditor')
-            hidden.persona = 'auditor';
-    }
-    return hidden.findings === 0 ? { shown } : { shown, hidden };
-}
-/** What was hidden, in words: `3 of low confidence, 40 for auditors`. */
-function hiddenReasons(h) {
-    return [
-        h.lowConfidence > 0 ? `${h.lowConfidence} of low confidence` : '',
-        h.pedantic > 0 ? `${h.pedantic} code smell${h.pedantic === 1 ? '' : 's'}` : '',
-        h.auditor > 0 ? `${h.auditor} for auditors` : '',
-    ]
-        .filter(Boolean)
-        .join(', ');
-}
-
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js
 var evaluate_rule = __nccwpck_require__(2595);
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
 var policy_policy = __nccwpck_require__(4918);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/core/finding.js
-
-/** Where controlgate's documentation lives; rule help URLs are derived from it, never typed. */
-const HOMEPAGE = 'https://github.com/controlgate/controlgate';
-/** The documentation page of a rule: docs/rules/<id>.md. */
-function helpUri(ruleId) {
-    return `${HOMEPAGE}/blob/main/docs/rules/${ruleId}.md`;
-}
-/**
- * The one constructor of {@link Finding}: stamps the rule's id, title, controls, severity, remediation
- * and help URL onto what an evaluator reported. `severity` is the rule's effective severity (after
- * configuration overrides); an evaluator's per-occurrence severity wins over it.
- */
-function createFinding(rule, raw, severity = rule.severity) {
-    const location = raw.location ? normalizeLocation(raw.location) : null;
-    return {
-        ruleId: rule.id,
-        title: rule.title,
-        controls: [...(raw.controls ?? rule.controls)],
-        severity: raw.severity ?? severity,
-        confidence: raw.confidence ?? rule.confidence,
-        ...((raw.persona ?? rule.persona) ? { persona: raw.persona ?? rule.persona } : {}),
-        message: raw.message,
-        remediation: rule.remediation,
-        helpUri: helpUri(rule.id),
-        location,
-        fingerprint: fingerprint(rule.id, location?.path ?? '', raw.key ?? ''),
-        status: 'open',
-        blocking: false,
-        ...(raw.fix && location ? { fix: raw.fix } : {}),
-        ...(raw.unfixable && !raw.fix ? { unfixable: raw.unfixable } : {}),
-    };
-}
-/**
- * A stable identity for a finding: rule, file and the evaluator's occurrence key (content, not line
- * numbers), so the same problem keeps its fingerprint when lines above it move.
- */
-function fingerprint(ruleId, path, key) {
-    // One call, no Hash object per finding (a report may hold thousands): the same SHA-256.
-    return (0,external_node_crypto_.hash)('sha256', `${ruleId}\u0000${path}\u0000${key}`, 'hex').slice(0, 32);
-}
-function normalizeLocation(loc) {
-    const out = { path: loc.path, startLine: Math.max(1, Math.trunc(loc.startLine)) };
-    if (loc.endLine !== undefined && loc.endLine >= out.startLine)
-        out.endLine = loc.endLine;
-    if (loc.startColumn !== undefined && loc.startColumn >= 1)
-        out.startColumn = loc.startColumn;
-    if (loc.endColumn !== undefined && loc.startColumn !== undefined) {
-        const sameLine = (out.endLine ?? out.startLine) === out.startLine;
-        if (!sameLine || loc.endColumn >= loc.startColumn)
-            out.endColumn = loc.endColumn;
-    }
-    return out;
-}
-
 // EXTERNAL MODULE: ./lib/core/slices.js
 var slices = __nccwpck_require__(1200);
 ;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
@@ -6055,7 +6949,7 @@ class RuleRun {
         this.github = github;
         this.focused = focused;
         this.threads = threads;
-        this.context = testPathContext(config.testPaths ?? DEFAULT_TEST_PATHS);
+        this.context = (0,confidence/* testPathContext */.JG)(config.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED);
     }
     /**
      * Records, from now on, what each rule that reads across files asks of the tree, and what it
@@ -6529,390 +7423,6 @@ class RuleRun {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
-;// CONCATENATED MODULE: ./lib/core/declarations/substance.js
-/**
- * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
- * one with a heading and "TODO", must not count as a documented procedure. Documents (Markdown,
- * plain text, reStructuredText, AsciiDoc, HTML) need a paragraph's worth of prose besides headings,
- * comments, markup and placeholder words; any other text file (a CODEOWNERS line, a configuration)
- * needs one meaningful character besides comments; a binary file (a PDF) needs bytes.
- */
-/** Characters of prose a cited document needs, besides headings, comments, markup and placeholders. */
-const MIN_DOCUMENT_CHARS = 100;
-const DOCUMENT = /\.(md|markdown|mdx|txt|text|rst|adoc|asciidoc|org|textile|html?)$/i;
-const PLACEHOLDER = /\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|dolor sit amet|coming soon|placeholder|to be (?:written|completed|defined|decided|done))\b/gi;
-/** `ok`, or why the file does not count as evidence (for the finding's message). */
-function substance(file, seen) {
-    if (seen.bytes === 0)
-        return { ok: false, why: `${file} is empty` };
-    if (seen.binary || seen.text === undefined)
-        return { ok: true };
-    if (DOCUMENT.test(file)) {
-        const chars = prose(seen.text);
-        return chars >= MIN_DOCUMENT_CHARS
-            ? { ok: true }
-            : {
-                ok: false,
-                why: `${file} holds no more than a placeholder (${chars} character${chars === 1 ? '' : 's'} of text besides headings, comments, markup and placeholders such as TODO; a document cited as evidence needs at least ${MIN_DOCUMENT_CHARS})`,
-            };
-    }
-    const meaningful = seen.text
-        .split(/\r?\n/)
-        .filter((line) => !/^\s*(#|\/\/|;|--|<!--)/.test(line))
-        .join('\n')
-        .replace(PLACEHOLDER, '')
-        .replace(/\s+/g, '');
-    return meaningful.length > 0
-        ? { ok: true }
-        : { ok: false, why: `${file} holds nothing but comments, whitespace or placeholders` };
-}
-/** Characters of a document that are prose: no headings, comments, markup, placeholders or spaces. */
-function prose(text) {
-    return text
-        .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
-        .split(/\r?\n/)
-        .filter((line) => !/^\s{0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$|\.\.\s)/.test(line))
-        .join('\n')
-        .replace(PLACEHOLDER, '')
-        .replace(/[\s#*_>`|=~[\]()-]+/g, '').length;
-}
-
-;// CONCATENATED MODULE: ./lib/core/declarations/evidence.js
-
-
-
-/** Files listed (and hashed) per evidence item; a directory or glob may match many more. */
-const MAX_EVIDENCE_FILES = 20;
-/** Events that run a workflow on the change under review, before it merges. */
-const CHANGE_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
-/**
- * Checks one evidence item: a URL is recorded but never fetched; a workflow file must exist and run on
- * pull requests (or merge queues) or on pushes to the default branch; any other path or glob must
- * match at least one file of the repository that holds more than a placeholder. The files matched are
- * listed with the SHA-256 of their bytes, so an auditor can tell later what the evidence was.
- */
-function checkEvidence(ref, ctx) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
-        return { ref, kind: 'url', status: 'not-verified', detail: 'a URL is recorded, not fetched' };
-    }
-    const rel = ref.replace(/^\.\//, '').replace(/^\/+/, '');
-    if (rel === '' || rel.split('/').includes('..')) {
-        return { ref, kind: 'path', status: 'missing', detail: 'must be a path inside the repository' };
-    }
-    if ((0,workflow/* isWorkflowPath */.$u)(rel))
-        return checkWorkflow(ref, rel, ctx);
-    const indexed = ctx.workspace.indexed;
-    let matched;
-    if (/[*?[\]{}!]/.test(rel)) {
-        const match = ctx.workspace.matcher([rel]);
-        matched = indexed.filter((f) => match(f));
-    }
-    else {
-        const dir = rel.endsWith('/') ? rel : `${rel}/`;
-        matched = indexed.filter((f) => f === rel || f.startsWith(dir));
-    }
-    if (matched.length === 0) {
-        return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
-    }
-    const listed = matched.slice(0, MAX_EVIDENCE_FILES);
-    const files = [];
-    let why;
-    let substantial = false;
-    for (const f of listed) {
-        const seen = ctx.workspace.inspect(f);
-        files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
-        if (substantial)
-            continue;
-        const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
-        if (judged.ok)
-            substantial = true;
-        else
-            why ??= judged.why;
-    }
-    const more = matched.length > listed.length ? { matched: matched.length } : {};
-    if (substantial)
-        return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
-    const scope = matched.length === 1
-        ? ''
-        : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
-    return {
-        ref,
-        kind: 'path',
-        status: 'missing',
-        detail: matched.length === 1 ? why : `it holds no more than placeholders${scope}`,
-        files,
-        ...more,
-    };
-}
-function checkWorkflow(ref, rel, ctx) {
-    const missing = (detail) => ({ ref, kind: 'workflow', status: 'missing', detail });
-    if (!ctx.workspace.indexed.includes(rel))
-        return missing('no such workflow in the repository');
-    if (!ctx.workspace.has(rel)) {
-        return missing('the workflow is excluded from the check by the configuration, so its triggers cannot be read');
-    }
-    const source = (0,workflow/* readWorkflowSource */.$Z)(ctx.workspace, rel);
-    if (source?.kind !== 'workflow')
-        return missing('the file is not a valid workflow');
-    const seen = ctx.workspace.inspect(rel);
-    const files = [
-        { path: rel, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 },
-    ];
-    const runs = runsOnChanges(source, ctx.defaultBranches);
-    return runs
-        ? { ref, kind: 'workflow', status: 'present', detail: null, files }
-        : {
-            ...missing(`the workflow does not run on pull requests or on pushes to ${ctx.defaultBranches.join(' or ')}`),
-            files,
-        };
-}
-/**
- * Whether a workflow runs on the change under review: on `pull_request`, `pull_request_target` or
- * `merge_group` targeting the default branch, or on pushes to it. Branch filters use GitHub's glob
- * syntax, with `!` negations evaluated in order.
- */
-function runsOnChanges(workflow, defaultBranches) {
-    for (const trigger of workflow.on?.events ?? []) {
-        if (CHANGE_EVENTS.has(trigger.event)) {
-            if (trigger.event === 'merge_group' || branchesAllow(trigger, defaultBranches))
-                return true;
-        }
-        else if (trigger.event === 'push') {
-            const config = settings(trigger);
-            // A push trigger with only tag filters does not run on branch pushes.
-            const onlyTags = (config.tags || config['tags-ignore']) && !config.branches && !config['branches-ignore'];
-            if (!onlyTags && branchesAllow(trigger, defaultBranches))
-                return true;
-        }
-    }
-    return false;
-}
-function branchesAllow(trigger, branches) {
-    const config = settings(trigger);
-    const only = list(config.branches);
-    const ignored = list(config['branches-ignore']);
-    return branches.some((branch) => {
-        if (only)
-            return filterMatches(only, branch);
-        if (ignored)
-            return !filterMatches(ignored, branch);
-        return true;
-    });
-}
-/** GitHub's filter semantics: patterns in order, a later `!pattern` can exclude what matched before. */
-function filterMatches(patterns, branch) {
-    let matched = false;
-    for (const p of patterns) {
-        const negated = p.startsWith('!');
-        if (picomatch.isMatch(branch, negated ? p.slice(1) : p))
-            matched = !negated;
-    }
-    return matched;
-}
-function settings(trigger) {
-    const v = trigger.config?.value;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
-}
-function list(v) {
-    if (typeof v === 'string')
-        return [v];
-    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/core/declarations/check.js
-
-
-/**
- * Checks the declarations in force: evidence of implemented and partial controls must exist, a
- * not-applicable control needs a justification, a planned control must not be past its due date,
- * exceptions need a reason, an approver and an expiry within the allowed horizon, a review date must
- * not be stale, and (with `require-declarations: technological` or `all`) every control of the
- * catalog asked for must be declared.
- */
-function checkDeclarations(declarations, file, options) {
-    const out = {
-        declarations,
-        file,
-        today: options.today,
-        problems: [],
-        evidence: new Map(),
-        exceptions: [],
-        notApplicable: new Set(),
-        reviews: new Map(),
-        notices: [],
-    };
-    const required = requiredControls(options.requireDeclarations);
-    if (required.length > 0 && !declarations) {
-        out.problems.push({
-            kind: 'undeclared',
-            message: `No declarations file (${file}): require-declarations is "${options.requireDeclarations}", so each of the ${required.length} ${options.requireDeclarations === 'all' ? '' : 'technological '}controls must be declared. Run \`controlgate init\` for a draft.`,
-            location: null,
-            key: 'no-file',
-        });
-    }
-    if (!declarations || declarations.unreadable)
-        return out;
-    const at = declarations.locate;
-    checkReviews(declarations, options, out);
-    for (const c of declarations.controls.values()) {
-        const results = c.evidence.map((ref) => checkEvidence(ref, options));
-        out.evidence.set(c.id, results);
-        if (c.status === 'implemented' || c.status === 'partial') {
-            results.forEach((r, i) => {
-                if (r.status !== 'missing')
-                    return;
-                out.problems.push({
-                    kind: 'evidence',
-                    message: `${c.id} is declared ${c.status}, but its evidence ${r.ref} is missing: ${r.detail}.`,
-                    location: at(`${c.pointer}/evidence/${i}`),
-                    key: `${c.id}:${r.ref}`,
-                    controls: [c.id],
-                });
-            });
-        }
-        else if (c.status === 'not-applicable') {
-            if (isMissingJustification(c.justification)) {
-                out.problems.push({
-                    kind: 'justification',
-                    message: `${c.id} is declared not-applicable without a justification; until one is written, its rules still run and the control is a gap.`,
-                    location: at(c.justification === null ? c.pointer : `${c.pointer}/justification`, c.justification === null),
-                    key: c.id,
-                    controls: [c.id],
-                });
-            }
-            else
-                out.notApplicable.add(c.id);
-        }
-        else if (c.status === 'planned' && c.due && c.due < options.today) {
-            out.problems.push({
-                kind: 'plan-due',
-                message: `${c.id} was planned for ${c.due}, which has passed (today is ${options.today}): implement it, or re-plan it with a new due date.`,
-                location: at(`${c.pointer}/due`),
-                key: `${c.id}:${c.due}`,
-                controls: [c.id],
-            });
-        }
-    }
-    for (const c of required) {
-        if (declarations.controls.has(c.id) || declarations.invalid.has(c.id))
-            continue;
-        out.problems.push({
-            kind: 'undeclared',
-            message: `${c.id} (${c.title}) is not declared: require-declarations is "${options.requireDeclarations}". Declare its status in ${file}.`,
-            location: at('/controls', true),
-            key: c.id,
-            controls: [c.id],
-        });
-    }
-    const horizon = addDays(options.today, options.exceptionMaxDays);
-    for (const e of declarations.exceptions) {
-        const missing = [
-            e.reason ? '' : 'a reason',
-            e.approvedBy ? '' : 'an approver (approved-by)',
-            e.expires ? '' : 'an expiry date (expires)',
-        ].filter(Boolean);
-        let why;
-        if (missing.length > 0) {
-            const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
-            why = `it lacks ${list}`;
-        }
-        else if (e.expires > horizon) {
-            why = `it expires on ${e.expires}, more than ${options.exceptionMaxDays} days ahead (the latest allowed today is ${horizon}); shorten it, or raise exception-max-days in the configuration`;
-        }
-        if (why) {
-            out.exceptions.push({ exception: e, state: 'invalid', why });
-            out.problems.push({
-                kind: 'exceptions',
-                message: `Exception ${e.id} does not apply: ${why}.`,
-                location: at(e.pointer),
-                key: `${e.id}:${why}`,
-            });
-            continue;
-        }
-        const expired = e.expires < options.today;
-        out.exceptions.push({ exception: e, state: expired ? 'expired' : 'active' });
-        if (expired) {
-            out.notices.push(`${e.location.path}:${e.location.startLine}: exception ${e.id} expired on ${e.expires}; its findings are open again`);
-        }
-        const unknown = e.rules.filter((r) => !options.ruleIds.has(r));
-        if (unknown.length > 0) {
-            out.notices.push(`${e.location.path}:${e.location.startLine}: exception ${e.id} names ${unknown.length === 1 ? 'a rule that does not exist' : 'rules that do not exist'}: ${unknown.join(', ')}`);
-        }
-    }
-    return out;
-}
-/** The controls `require-declarations` asks to be declared. */
-function requiredControls(required) {
-    if (required === 'all')
-        return allControls();
-    return required === 'technological' ? controlsOfTheme('Technological') : [];
-}
-/**
- * The review date in force for each control declared implemented or partial (its own `reviewed`,
- * else the file's), and a `review-overdue` problem where it is stale or not a past date: one at the
- * control's own date, one at the file's date for every control that relies on it.
- */
-function checkReviews(declarations, options, out) {
-    const oldest = addDays(options.today, -options.reviewMaxDays);
-    const staleness = (date) => {
-        if (date > options.today)
-            return `its review date ${date} is after today (${options.today})`;
-        if (date < oldest) {
-            return `it was last reviewed on ${date}, more than ${options.reviewMaxDays} days ago (review-max-days)`;
-        }
-        return null;
-    };
-    const header = declarations.meta.reviewed;
-    const relying = [];
-    for (const c of declarations.controls.values()) {
-        const date = c.reviewed ?? header;
-        if (!date)
-            continue;
-        const stale = staleness(date);
-        out.reviews.set(c.id, { date, stale });
-        if (!stale || (c.status !== 'implemented' && c.status !== 'partial'))
-            continue;
-        if (c.reviewed === null) {
-            relying.push(c.id);
-            continue;
-        }
-        out.problems.push({
-            kind: 'review-overdue',
-            message: `${c.id} is declared ${c.status}, but ${stale}: review the control and its evidence, then update its reviewed date.`,
-            location: declarations.locate(`${c.pointer}/reviewed`),
-            key: `${c.id}:${c.reviewed}`,
-            controls: [c.id],
-        });
-    }
-    const headerStale = header ? staleness(header) : null;
-    if (header && headerStale) {
-        out.problems.push({
-            kind: 'review-overdue',
-            message: `The declarations file's review is stale: ${headerStale.replace(/^its/, 'the')}${relying.length > 0 ? `; ${relying.length} implemented or partial control${relying.length === 1 ? ' relies' : 's rely'} on it (${relying.join(', ')})` : ''}. Review the declarations, then update reviewed.`,
-            location: declarations.locate('/reviewed'),
-            key: `file:${header}`,
-            ...(relying.length > 0 ? { controls: relying } : {}),
-        });
-    }
-}
-/** Empty, or still the `TODO` that `controlgate init` writes. */
-function isMissingJustification(text) {
-    return text === null || text.trim() === '' || /^\s*TODO\b/i.test(text);
-}
-/** `YYYY-MM-DD` plus `days` (UTC calendar days). */
-function addDays(day, days) {
-    const [y, m, d] = day.split('-').map(Number);
-    return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-/** The UTC calendar day of a moment, `YYYY-MM-DD`. */
-function utcDay(now) {
-    return now.toISOString().slice(0, 10);
-}
-
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/core/rules/load.js
@@ -7184,439 +7694,6 @@ function lineCol(e) {
     return { line: e.line, column: e.column };
 }
 
-;// CONCATENATED MODULE: ./lib/core/declarations/not-assessed.js
-/** What the rules of a check-kind family read, by the kind's prefix (`terraform.attribute` -> terraform). */
-const INPUTS = {
-    terraform: 'Terraform resources of the types the rule checks (*.tf)',
-    k8s: 'Kubernetes workloads with pod specs (Pods, Deployments, Jobs, other pod templates)',
-    dockerfile: 'Dockerfiles',
-    workflow: 'GitHub Actions workflows',
-    deps: 'dependency manifests or update configurations',
-    secrets: 'readable text files',
-    content: 'files matching its paths',
-    file: 'files matching its paths',
-    structured: 'files matching its paths',
-    files: 'binary files',
-    gitignore: '.gitignore files',
-    github: 'repository settings',
-    core: 'files',
-    evidence: 'documents of the kind it looks for',
-    data: 'files of the kind it scans for personal data',
-    repo: 'files of the kind it checks',
-};
-/** Kinds that read something narrower than their family. */
-const KIND_INPUTS = {
-    'repo.vendored-ownership': 'vendored directories or submodules',
-    'deps.license': 'lockfiles that record licences',
-    'deps.sbom-coverage': 'dependency lockfiles',
-    'deps.lockfile': 'dependency manifests',
-    'terraform.provider-credentials': 'Terraform provider or backend blocks (*.tf)',
-    'k8s.rbac': 'Kubernetes RBAC objects the rule audits (Roles and ClusterRoles for wildcards, bindings for cluster-admin)',
-    'k8s.single-replica': 'Kubernetes Deployments, StatefulSets or ReplicaSets',
-    'workflow.container-credentials': 'workflow jobs with a container or services',
-    'workflow.unpinned-images': 'container images pulled by workflow jobs or Docker actions',
-    'workflow.secrets-inherit': 'workflow jobs that call a reusable workflow',
-    'workflow.deploy-environment': 'workflow jobs that deploy or use an environment',
-    'workflow.use-trusted-publishing': 'workflow steps that publish to npm, PyPI, RubyGems, crates.io or NuGet',
-    'workflow.cache-poisoning': 'release or publishing workflows',
-    'workflow.self-hosted-runner': 'workflows triggered by pull requests',
-    'workflow.secrets-outside-env': 'workflow jobs that read deployment or publishing secrets',
-};
-/** What a rule of this check kind reads, as a noun phrase ("Dockerfiles"). */
-function inputsOf(kind) {
-    return KIND_INPUTS[kind] ?? INPUTS[kind.split('.')[0] ?? ''] ?? 'files of the kind it checks';
-}
-/** Whether a rule looked at anything: a file or a repository setting. */
-function not_assessed_examinedAnything(rule) {
-    return (rule.scope?.files ?? 0) > 0 || (rule.scope?.settings.length ?? 0) > 0;
-}
-/** How many inputs a rule examined (files and settings). */
-function examinedCount(rule) {
-    return (rule.scope?.files ?? 0) + (rule.scope?.settings.length ?? 0);
-}
-/**
- * Files of one kind a rule left out, in words: `3 Helm chart template files (rendered at install
- * time: check the output of helm template)`.
- */
-function leftOutPhrase(l) {
-    return `${l.files} ${l.kind} file${l.files === 1 ? '' : 's'} (${l.reason})`;
-}
-/** Everything a rule left out, in words (see {@link leftOutPhrase}); undefined when nothing. */
-function not_assessed_leftOutOf(rule) {
-    const leftOut = rule.scope?.leftOut;
-    return leftOut?.length ? leftOut.map(leftOutPhrase).join(', ') : undefined;
-}
-/**
- * "rule X examined nothing: no Dockerfiles in this repository", and what it left out (Helm chart
- * templates), so that the reason never says the repository has none of what the rule looks for.
- */
-function examinedNothing(rule, kind, run) {
-    const left = not_assessed_leftOutOf(rule);
-    const said = examinedNothingIn(rule, kind, run);
-    if (!left)
-        return said;
-    return rule.scope?.basis === 'change' && run.changedFiles !== undefined
-        ? `${said}; it left out ${left}`
-        : `${said} besides what it left out: ${left}`;
-}
-function examinedNothingIn(rule, kind, run) {
-    const inputs = inputsOf(kind);
-    if (rule.scope?.basis === 'change' && run.changedFiles !== undefined) {
-        const n = run.changedFiles;
-        const which = n === 0
-            ? 'the change touches no file'
-            : n === 1
-                ? 'the one changed file is none'
-                : `none of the ${n} changed files is one`;
-        return `rule ${rule.id} examined nothing: it looks at ${inputs}, and ${which}`;
-    }
-    return `rule ${rule.id} examined nothing: no ${inputs} in ${run.narrowed ? 'the checked paths (include/exclude)' : 'this repository'}`;
-}
-/** What to do about a declaration nothing assessed. */
-function notAssessedHint(id, file) {
-    return `If ${id} does not apply to what this repository holds, declare it not-applicable with a justification; otherwise cite evidence (a file, a workflow or a URL with an owner and a review date) under its "evidence" in ${file}.`;
-}
-
-;// CONCATENATED MODULE: ./lib/core/declarations/verdicts.js
-
-
-
-/** Policy problems that are the located cause of a gap in the control they name. */
-const GAP_PROBLEMS = new Set([
-    'evidence',
-    'justification',
-    'plan-due',
-    'review-overdue',
-]);
-/**
- * Whether a finding is evidence against the control it maps to: open, above `info`, at least as sure
- * as `minConfidence` (a guess never makes a gap), and from a rule that checks the repository (not a
- * policy rule, whose problems are assessed from the declarations).
- */
-function countsAgainstControl(f, policyRules, minConfidence = 'low') {
-    return (f.status === 'open' &&
-        f.severity !== 'info' &&
-        confidenceRank(f.confidence) >= confidenceRank(minConfidence) &&
-        !policyRules.has(f.ruleId));
-}
-/**
- * The findings that make a gap of `controlId`: open findings of its rules above `info`, and the
- * located declaration problems of that control (missing evidence, missing justification, overdue
- * plan). Under `fail-on-gap` they are what the gate blocks on.
- */
-function gapCauses(controlId, findings, policyRules, minConfidence = 'low') {
-    return findings.filter((f) => {
-        if (f.status !== 'open' || !f.controls.includes(controlId))
-            return false;
-        const kind = policyRules.get(f.ruleId);
-        return kind ? GAP_PROBLEMS.has(kind) : countsAgainstControl(f, policyRules, minConfidence);
-    });
-}
-/** Items grouped by each control they map to, in their original order. */
-function byControl(items) {
-    const out = new Map();
-    for (const item of items) {
-        for (const id of new Set(item.controls)) {
-            const list = out.get(id);
-            if (list)
-                list.push(item);
-            else
-                out.set(id, [item]);
-        }
-    }
-    return out;
-}
-/**
- * One verdict per control of the catalog (all 93), with the reasons in words:
- * - unverifiable: the declaration could not be read, or a rule needed to verify it failed to run;
- * - not-assessed: declared implemented or partial, nothing contradicts it, but nothing assessed it
- *   either: none of its rules examined anything (no Terraform for a Terraform rule) and no evidence
- *   was verified (see not-assessed.ts);
- * - undeclared: no declaration (findings are still reported);
- * - not-applicable: declared so with a justification (its rules are skipped);
- * - planned: declared planned and not overdue (findings reported, not blocking);
- * - gap: declared implemented or partial but a mapped rule has an open finding or evidence is
- *   missing; or planned past its due date; or not-applicable without a justification;
- * - satisfied: declared implemented or partial, nothing above applies, and at least one of its rules
- *   examined something and passed (a rule whose open findings are all below `fail-on-confidence`
- *   makes no gap but does not count: a guess neither fails nor shows a control met, and the reasons
- *   name it), or a cited evidence file or workflow was verified, or (an attestation) its evidence is
- *   URLs recorded for a control with an owner and a fresh review date.
- * A stale review of an implemented or partial control is a gap, like missing evidence.
- */
-function assessControls(input) {
-    const { check, policyRules } = input;
-    const decls = check.declarations;
-    const errorsByRule = new Map(input.errors.map((e) => [e.ruleId, e.message]));
-    // Indexed once: a run can hold tens of thousands of findings and there are 93 controls.
-    const rulesOf = byControl(input.rules.filter((r) => r.result !== 'disabled' && !policyRules.has(r.id)));
-    const findingsOf = byControl(input.findings);
-    return allControls().map((c) => {
-        const rules = rulesOf.get(c.id) ?? [];
-        const mapped = findingsOf.get(c.id) ?? [];
-        const declared = decls?.controls.get(c.id) ?? null;
-        const evidence = check.evidence.get(c.id) ?? [];
-        const reasons = [];
-        let verdict;
-        let hint;
-        const against = mapped.filter((f) => countsAgainstControl(f, policyRules, input.minConfidence));
-        const failing = rules
-            .map((r) => ({ id: r.id, open: against.filter((f) => f.ruleId === r.id).length }))
-            .filter((r) => r.open > 0)
-            .map((r) => `rule ${r.id} has ${r.open} open finding${r.open === 1 ? '' : 's'}`);
-        const errored = rules
-            .filter((r) => r.result === 'error' || r.result === 'unverifiable')
-            .map((r) => r.result === 'unverifiable'
-            ? `rule ${r.id} could not be verified: ${r.detail ?? 'the answer it needs was not available'}`
-            : `rule ${r.id} could not be evaluated (${errorsByRule.get(r.id) ?? 'error'})`);
-        if (decls?.unreadable) {
-            verdict = 'unverifiable';
-            reasons.push(`the declarations file ${decls.file} could not be read: ${decls.unreadable}`);
-        }
-        else if (decls?.invalid.has(c.id)) {
-            verdict = 'unverifiable';
-            reasons.push(`${decls.invalid.get(c.id)}`);
-        }
-        else if (!declared) {
-            verdict = 'undeclared';
-            reasons.push(...failing);
-        }
-        else if (declared.status === 'not-applicable') {
-            if (!check.notApplicable.has(c.id)) {
-                verdict = 'gap';
-                reasons.push('declared not-applicable without a justification, so its rules still run');
-            }
-            else {
-                verdict = 'not-applicable';
-                const skipped = rules.filter((r) => r.result === 'not-applicable').map((r) => r.id);
-                if (skipped.length > 0)
-                    reasons.push(`rules skipped: ${skipped.join(', ')}`);
-            }
-        }
-        else if (declared.status === 'planned') {
-            if (declared.due && declared.due < check.today) {
-                verdict = 'gap';
-                reasons.push(`planned for ${declared.due}, which has passed`);
-            }
-            else {
-                verdict = 'planned';
-                if (declared.due)
-                    reasons.push(`due ${declared.due}`);
-                if (failing.length > 0)
-                    reasons.push(...failing.map((r) => `${r} (not blocking while planned)`));
-            }
-        }
-        else {
-            const missing = evidence
-                .filter((e) => e.status === 'missing')
-                .map((e) => `evidence ${e.ref} is missing: ${e.detail}`);
-            const review = check.reviews.get(c.id);
-            reasons.push(...failing, ...missing, ...(review?.stale ? [`its review is stale: ${review.stale}`] : []));
-            // Open findings below `fail-on-confidence`: guesses make no gap, but a rule that raised them did
-            // not find the control met either, so it does not count towards satisfied.
-            const unsure = new Map();
-            for (const f of mapped)
-                if (countsAgainstControl(f, policyRules) &&
-                    !countsAgainstControl(f, policyRules, input.minConfidence))
-                    unsure.set(f.ruleId, (unsure.get(f.ruleId) ?? 0) + 1);
-            // A rule assesses the control when it examined something and found nothing against it, or only
-            // what someone decided (excepted, ignored) or what is informational.
-            const assessedBy = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
-                not_assessed_examinedAnything(r) &&
-                !against.some((f) => f.ruleId === r.id) &&
-                !unsure.has(r.id));
-            const verified = evidence.filter((e) => e.status === 'present');
-            const urls = evidence.filter((e) => e.status === 'not-verified');
-            const owner = declared.owner ?? decls?.meta.owner ?? null;
-            if (reasons.length > 0)
-                verdict = 'gap';
-            else if (errored.length > 0) {
-                verdict = 'unverifiable';
-                reasons.push(...errored);
-            }
-            else if (assessedBy.length > 0 || verified.length > 0) {
-                verdict = 'satisfied';
-                // Met by what the other rules and the evidence show; the guesses stay in the open findings
-                // count, so the verdict says why they do not count against it.
-                for (const [id, n] of unsure)
-                    reasons.push(`${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`);
-                // Met as far as its rules looked: what they left out (Helm chart templates) was not examined.
-                reasons.push(...leftOutReasons(rules));
-            }
-            else if (urls.length > 0 && owner && review) {
-                // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
-                verdict = 'satisfied';
-                reasons.push(`attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`);
-            }
-            else {
-                // Nothing contradicts the declaration, and nothing supports it: never a pass.
-                verdict = 'not-assessed';
-                hint = notAssessedHint(c.id, check.file);
-                for (const r of rules) {
-                    const n = unsure.get(r.id);
-                    reasons.push(n
-                        ? `${unsureFindings(r.id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap, and ${n === 1 ? 'does' : 'do'} not show the control met`
-                        : examinedNothing(r, input.kinds.get(r.id) ?? '', input.run));
-                }
-                if (urls.length > 0) {
-                    const lacking = [owner ? '' : 'an owner', review ? '' : 'a review date (reviewed)'].filter(Boolean);
-                    reasons.push(`its evidence is URLs only, which controlgate records but does not fetch; with ${lacking.join(' and ')} they would count as an attestation`);
-                }
-                else if (rules.length === 0) {
-                    reasons.push(`no rule checks ${c.id} and no evidence is cited`);
-                }
-            }
-        }
-        return {
-            id: c.id,
-            title: c.title,
-            theme: c.theme,
-            declared: declared
-                ? {
-                    status: declared.status,
-                    justification: declared.justification,
-                    owner: declared.owner,
-                    due: declared.due,
-                    ...(declared.reviewed ? { reviewed: declared.reviewed } : {}),
-                    location: declared.location,
-                    from2013: declared.from2013,
-                }
-                : null,
-            verdict,
-            reasons,
-            evidence,
-            exceptions: exceptionsOf(c.id, mapped, check),
-            rules: rules.map((r) => ({
-                id: r.id,
-                result: r.result,
-                findings: r.findings,
-                ...(r.scope ? { examined: examinedCount(r) } : {}),
-            })),
-            findings: mapped.length,
-            open: mapped.filter((f) => f.status === 'open').length,
-            ...(hint ? { hint } : {}),
-            ...(input.run.changedFiles !== undefined
-                ? { basis: rules.some((r) => r.scope?.basis === 'change') ? 'change' : 'tree' }
-                : {}),
-        };
-    });
-}
-function exceptionsOf(id, mapped, check) {
-    const out = [];
-    for (const { exception: e, state } of check.exceptions) {
-        const covered = mapped.filter((f) => f.exception?.kind === 'exception' && f.exception.id === e.id).length;
-        if (covered === 0 && e.control !== id)
-            continue;
-        out.push({ id: e.id, state, expires: e.expires, findings: covered });
-    }
-    return out;
-}
-/**
- * `rules a, b left out 2 Helm chart template files (…)`: one reason per distinct account of what
- * the rules left out, naming the rules that left it out.
- */
-function leftOutReasons(rules) {
-    const byText = new Map();
-    for (const r of rules) {
-        const left = not_assessed_leftOutOf(r);
-        if (!left)
-            continue;
-        const ids = byText.get(left);
-        if (ids)
-            ids.push(r.id);
-        else
-            byText.set(left, [r.id]);
-    }
-    return [...byText].map(([left, ids]) => `${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} left out ${left}`);
-}
-/** The start of a reason about a rule's open findings below `fail-on-confidence` (guesses). */
-function unsureFindings(ruleId, n, minConfidence) {
-    return `rule ${ruleId} has ${n} open finding${n === 1 ? '' : 's'} of lower confidence than ${minConfidence ?? 'low'} (fail-on-confidence)`;
-}
-
-;// CONCATENATED MODULE: ./lib/core/gate.js
-
-
-
-
-/** Numeric rank of a severity: info 0 .. critical 4. */
-function severityRank(s) {
-    return types/* SEVERITIES */.oC.indexOf(s);
-}
-/** Whether a severity is at or above the threshold (`never` blocks nothing). */
-function meetsThreshold(severity, failOn) {
-    return failOn !== 'never' && severityRank(severity) >= severityRank(failOn);
-}
-/** Gap reasons listed one per control up to this many; the rest are counted. */
-const MAX_GAP_REASONS = 10;
-/**
- * Decides the gate and marks each finding that counts against it as blocking. A finding blocks when
- * it is open, at or above `failOn` and at least as sure as `failOnConfidence`, when its rule always
- * blocks, or (under `fail-on-gap`) when it causes a gap in a declared control. Excepted and ignored findings never block. The reasons say
- * which findings and which controls failed the gate, in words.
- */
-function applyGate(findings, failOn, options = {}) {
-    const failOnGap = options.failOnGap ?? true;
-    const failOnConfidence = options.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
-    const sure = (f) => confidenceRank(f.confidence) >= confidenceRank(failOnConfidence);
-    const scope = options.scope ?? 'all';
-    const always = options.alwaysBlocking ?? new Set();
-    const policyRules = options.policyRules ?? new Map();
-    const forced = options.forced ?? new Set();
-    const reasons = [...(options.failures ?? [])];
-    const counts = new Map();
-    const unconditional = [];
-    const weakened = [];
-    for (const f of findings) {
-        f.blocking = false;
-        if (f.status !== 'open')
-            continue;
-        if (always.has(f.ruleId)) {
-            f.blocking = true;
-            unconditional.push(f);
-        }
-        else if (forced.has(f)) {
-            f.blocking = true;
-            weakened.push(f);
-        }
-        else if (meetsThreshold(f.severity, failOn) && sure(f) && inGateScope(f, scope)) {
-            f.blocking = true;
-            counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-        }
-    }
-    if (unconditional.length > 0) {
-        const files = [...new Set(unconditional.map((f) => f.location?.path).filter(Boolean))].join(', ');
-        reasons.push(`${unconditional.length} problem${unconditional.length === 1 ? '' : 's'} with the policy files${files ? ` (${files})` : ''}, which always fail the gate`);
-    }
-    if (weakened.length > 0) {
-        reasons.push(`${weakened.length} change${weakened.length === 1 ? '' : 's'} to the gate's own settings in the workflow that runs it, not approved`);
-    }
-    const thresholdCount = [...counts.values()].reduce((a, b) => a + b, 0);
-    if (thresholdCount > 0) {
-        const detail = [...types/* SEVERITIES */.oC]
-            .reverse()
-            .filter((s) => counts.has(s))
-            .map((s) => `${counts.get(s)} ${s}`)
-            .join(', ');
-        const fresh = scope === 'new' ? 'new ' : '';
-        reasons.push(`${thresholdCount} ${fresh}open finding${thresholdCount === 1 ? '' : 's'} at or above "${failOn}" (${detail})`);
-    }
-    const gaps = (options.controls ?? []).filter((c) => c.verdict === 'gap');
-    if (failOnGap && gaps.length > 0) {
-        for (const c of gaps) {
-            for (const f of gapCauses(c.id, findings, policyRules, failOnConfidence))
-                f.blocking = true;
-        }
-        for (const c of gaps.slice(0, MAX_GAP_REASONS)) {
-            reasons.push(`control ${c.id} (${c.title}) has a gap: ${c.reasons.join('; ')}`);
-        }
-        if (gaps.length > MAX_GAP_REASONS) {
-            reasons.push(`${gaps.length - MAX_GAP_REASONS} more controls have a gap`);
-        }
-    }
-    return { result: reasons.length > 0 ? 'fail' : 'pass', failOn, failOnConfidence, failOnGap, reasons };
-}
-
 // EXTERNAL MODULE: ./lib/core/location.js
 var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/triage.js
@@ -7770,14 +7847,14 @@ function configChanges(base, head, rules, add) {
     if (FAIL_ON_RANK[failNow] > FAIL_ON_RANK[failWas]) {
         add(`fail-on is raised from ${failWas} to ${failNow}.`, at('/fail-on'), `fail-on:${failNow}`, (f) => isOpen(f) && meetsThreshold(f.severity, failWas) && !meetsThreshold(f.severity, failNow));
     }
-    const confidenceWas = b.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
-    const confidenceNow = h.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE;
-    if (confidenceRank(confidenceNow) > confidenceRank(confidenceWas)) {
-        add(`fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`, at('/fail-on-confidence'), `fail-on-confidence:${confidenceNow}`, (f) => isOpen(f) && confidenceRank(f.confidence) < confidenceRank(confidenceNow));
+    const confidenceWas = b.failOnConfidence ?? confidence/* DEFAULT_FAIL_ON_CONFIDENCE */.iH;
+    const confidenceNow = h.failOnConfidence ?? confidence/* DEFAULT_FAIL_ON_CONFIDENCE */.iH;
+    if ((0,confidence/* confidenceRank */.Z9)(confidenceNow) > (0,confidence/* confidenceRank */.Z9)(confidenceWas)) {
+        add(`fail-on-confidence is raised from ${confidenceWas} to ${confidenceNow}.`, at('/fail-on-confidence'), `fail-on-confidence:${confidenceNow}`, (f) => isOpen(f) && (0,confidence/* confidenceRank */.Z9)(f.confidence) < (0,confidence/* confidenceRank */.Z9)(confidenceNow));
     }
     // More test paths: findings there become low confidence, which does not block by default.
-    const testWas = b.testPaths ?? DEFAULT_TEST_PATHS;
-    const testNow = (h.testPaths ?? DEFAULT_TEST_PATHS).filter((g) => !testWas.includes(g));
+    const testWas = b.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED;
+    const testNow = (h.testPaths ?? confidence/* DEFAULT_TEST_PATHS */.ED).filter((g) => !testWas.includes(g));
     if (testNow.length > 0) {
         const inTests = (0,glob/* pathMatcher */.k)(testNow);
         add(`findings in ${testNow.join(', ')} are treated as test code (low confidence).`, at('/test-paths'), `test-paths:${testNow.join(',')}`, (f) => isOpen(f) && f.location !== null && inTests(f.location.path));
@@ -7808,93 +7885,6 @@ function configChanges(base, head, rules, add) {
     if (h.ruleDirs.join('\0') !== b.ruleDirs.join('\0')) {
         add(`custom rule directories change to ${h.ruleDirs.join(', ') || 'none'}.`, at('/rule-dirs'), `rule-dirs:${h.ruleDirs.join(',')}`);
     }
-}
-
-;// CONCATENATED MODULE: ./lib/core/policy/suppressions.js
-/**
- * A suppression a change adds for itself (an inline ignore, an exception, a rule disabled, a raised
- * `fail-on`, a weakened input of the step that runs the gate) is a policy change that blocks at the
- * severity of what it suppresses, until someone entitled approves it:
- *
- * - inline ignores are in the tree, so they take effect: the policy change reporting one is raised to
- *   the severity of the findings it silences (a critical private key makes a critical policy change);
- * - exceptions and configuration come from the base commit, so what they would suppress still blocks
- *   by itself; their policy change carries the same severity, so it reads as blocking too;
- * - the gate's own inputs are the caller's (the workflow step): a weakening always blocks.
- *
- * An approval (the caller decides what counts, see src/action/approval.ts) puts the change's own
- * policy in force and leaves each policy change at its rule's severity, reported and approved.
- */
-
-
-
-
-/**
- * The policy changes that suppress findings counting against the gate, each with the severity of the
- * worst of them. Inline ignores are matched by place: an added ignore's policy change is located at
- * the comment, and an ignored finding names the comment that ignored it.
- */
-function planEscalations(input) {
-    const { findings, changeRules, scope } = input;
-    const changes = findings.filter((f) => changeRules.has(f.ruleId));
-    if (changes.length === 0)
-        return [];
-    const sure = confidenceRank(input.minConfidence);
-    const subjects = findings.filter((f) => !changeRules.has(f.ruleId) && inGateScope(f, scope) && confidenceRank(f.confidence) >= sure);
-    const byFingerprint = new Map(changes.map((f) => [f.fingerprint, f]));
-    const out = [];
-    const consider = (change, suppressed) => {
-        if (!change || suppressed.length === 0)
-            return;
-        suppressed.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
-            confidenceRank(b.confidence) - confidenceRank(a.confidence));
-        const worst = suppressed[0];
-        const stronger = severityRank(worst.severity) > severityRank(change.severity) ||
-            confidenceRank(worst.confidence) > confidenceRank(change.confidence);
-        if (stronger)
-            out.push({ change, severity: worst.severity, suppressed });
-    };
-    for (const [problem, suppresses] of input.effects) {
-        for (const rule of changeRules) {
-            const change = byFingerprint.get(fingerprint(rule, problem.location?.path ?? '', problem.key ?? ''));
-            consider(change, subjects.filter(suppresses));
-        }
-    }
-    for (const change of changes) {
-        const at = change.location;
-        if (!at)
-            continue;
-        consider(change, subjects.filter((f) => f.status === 'ignored' &&
-            f.exception?.kind === 'inline-ignore' &&
-            f.exception.location.path === at.path &&
-            f.exception.location.startLine === at.startLine));
-    }
-    return out;
-}
-/** Raises each policy change to the severity of what it suppresses, and says so in its message. */
-function applyEscalations(escalations) {
-    for (const { change, severity, suppressed } of escalations) {
-        const worst = suppressed[0];
-        // It blocks as the finding it suppresses would: that severity, and at least that confidence.
-        if (severityRank(severity) > severityRank(change.severity))
-            change.severity = severity;
-        if (confidenceRank(worst.confidence) > confidenceRank(change.confidence)) {
-            change.confidence = worst.confidence;
-            delete change.confidenceReason;
-        }
-        const where = worst.location ? ` at ${worst.location.path}:${worst.location.startLine}` : '';
-        const others = suppressed.length > 1 ? ` and ${suppressed.length - 1} more` : '';
-        change.message = `${change.message} It suppresses ${worst.ruleId}${where} (${worst.severity})${others}, so it blocks as that finding would until someone with write access approves the head commit.`;
-    }
-}
-/** Fingerprints of policy-change findings made from `problems`, for rules of `changeRules`. */
-function changeFingerprints(problems, changeRules) {
-    const out = new Set();
-    for (const p of problems) {
-        for (const rule of changeRules)
-            out.add(fingerprint(rule, p.location?.path ?? '', p.key ?? ''));
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/policy/review.js
@@ -9034,8 +9024,8 @@ async function readPolicy(options, root, log) {
     }
     const settings = {
         failOn: options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON,
-        failOnConfidence: options.failOnConfidence ?? config.failOnConfidence ?? DEFAULT_FAIL_ON_CONFIDENCE,
-        persona: options.persona ?? config.persona ?? DEFAULT_PERSONA,
+        failOnConfidence: options.failOnConfidence ?? config.failOnConfidence ?? confidence/* DEFAULT_FAIL_ON_CONFIDENCE */.iH,
+        persona: options.persona ?? config.persona ?? confidence/* DEFAULT_PERSONA */.XP,
         failOnGap: options.failOnGap ?? config.failOnGap ?? true,
         requireDeclarations: options.requireDeclarations ?? config.requireDeclarations ?? 'none',
         exceptionMaxDays: options.exceptionMaxDays ?? config.exceptionMaxDays ?? DEFAULT_EXCEPTION_MAX_DAYS,
@@ -9096,6 +9086,8 @@ function policySources(o) {
 
 
 
+
+
 /** Marks the head's findings new or existing; undefined when the run is not about a change. */
 async function compareWithBase(options, policy, scope, evaluation, log) {
     if (!options.change)
@@ -9134,10 +9126,35 @@ async function compareWithBase(options, policy, scope, evaluation, log) {
             return fingerprints;
         },
     });
+    addReusedIgnores(policy, evaluation, changeRules);
     if (change.judged.method !== 'none') {
         log.info(`new versus existing (${change.judged.method === 'base-tree' ? `base tree ${change.judged.commit.slice(0, 12)}` : `changed lines: ${change.judged.reason}`}): ${change.counts.new} new, ${change.counts.existing} existing`);
     }
     return change;
+}
+/**
+ * A new finding silenced by an inline ignore the base commit already had is a suppression the change
+ * adds all the same: each such comment becomes a policy change (new, like every policy change), found
+ * only now that findings are marked new or existing.
+ */
+function addReusedIgnores(policy, evaluation, changeRules) {
+    const raws = reusedIgnores(evaluation.run.findings, changeRules);
+    if (raws.length === 0)
+        return;
+    for (const id of changeRules) {
+        const rule = policy.rules.find((r) => r.id === id);
+        const summary = evaluation.run.summaries.find((s) => s.id === id);
+        if (!rule || !summary || summary.result === 'disabled' || summary.result === 'not-applicable')
+            continue;
+        for (const raw of raws) {
+            const finding = createFinding(rule, raw, summary.severity);
+            finding.isNew = true;
+            evaluation.run.findings.push(finding);
+            summary.findings += 1;
+        }
+        if (summary.result !== 'error')
+            summary.result = 'fail';
+    }
 }
 /**
  * The rules whose recorded inputs the change does not touch, with the fingerprints they found on the
@@ -9271,9 +9288,9 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
         log.info(n);
     // What the reader sees: every blocking finding, and the others the persona asks for.
     const { persona } = settings;
-    const { shown, hidden } = applyPersona(verdicts.findings, persona);
+    const { shown, hidden } = (0,confidence/* applyPersona */.lU)(verdicts.findings, persona);
     if (hidden) {
-        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${hiddenReasons(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
+        log.info(`${hidden.findings} finding${hidden.findings === 1 ? '' : 's'} not shown (persona ${persona}: ${(0,confidence/* hiddenReasons */._t)(hidden)}; persona ${hidden.persona} shows ${hidden.findings === 1 ? 'it' : 'them'})`);
     }
     const declared = loaded.active.declarations;
     const changed = scope.scan.head ? { changedFiles: scope.scan.head.files.length } : {};
@@ -9307,7 +9324,7 @@ function writeReport(options, started, policy, scope, evaluation, verdicts, log)
         failOn: settings.failOn,
         failOnConfidence: settings.failOnConfidence,
         persona,
-        testPaths: config.testPaths ?? [...DEFAULT_TEST_PATHS],
+        testPaths: config.testPaths ?? [...confidence/* DEFAULT_TEST_PATHS */.ED],
         failOnGap: settings.failOnGap,
         requireDeclarations: settings.requireDeclarations,
         exceptionMaxDays: settings.exceptionMaxDays,
@@ -9858,6 +9875,11 @@ function runningStep(env) {
         actionRepository: env.GITHUB_ACTION_REPOSITORY ?? '',
     };
 }
+/**
+ * action.yml's defaults that are not empty and decide something: without the token the settings
+ * rules are unverifiable and approvals cannot be read.
+ */
+const NON_EMPTY_DEFAULTS = { token: ['$', '{{ github.token }}'].join('') };
 const gate_inputs_FAIL_ON_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4, never: 5 };
 /**
  * The weakenings of the running step (and its job) against the base commit's workflow, as policy
@@ -9899,11 +9921,13 @@ function gateInputChanges(ctx) {
     const h = withOf(head);
     const b = withOf(base);
     const text = (v) => (v === undefined || v === null ? '' : String(v).trim());
+    // An input left out takes action.yml's default; written empty, it is empty (`token: ""`: no API).
+    const inputValue = (inputs, name) => Object.hasOwn(inputs, name) ? text(inputs[name]) : (NON_EMPTY_DEFAULTS[name] ?? '');
     const dynamic = (v) => v.includes('${{');
     const inputs = new Set([...Object.keys(h), ...Object.keys(b)]);
     for (const name of [...inputs].sort()) {
-        const now = text(h[name]);
-        const was = text(b[name]);
+        const now = inputValue(h, name);
+        const was = inputValue(b, name);
         if (now === was)
             continue;
         const ptr = `${head.at}/with/${name}`;
@@ -9945,6 +9969,14 @@ function gateInputChanges(ctx) {
                     add(change, ptr, key);
                 break;
             }
+            // Reading fewer files on a pull request drops the gaps that findings in untouched files make.
+            case 'scan': {
+                const gateOf = (inputs) => inputValue(inputs, 'gate').toLowerCase() || 'new';
+                const scan = (v, gate) => v.toLowerCase() || (gate === 'all' ? 'all' : 'changed');
+                if (scan(was, gateOf(b)) === 'all' && scan(now, gateOf(h)) !== 'all')
+                    add(change, ptr, key);
+                break;
+            }
             // Extra rule directories only add rules: dropping one is what weakens the gate.
             case 'rules': {
                 const list = (v) => v
@@ -9963,7 +9995,8 @@ function gateInputChanges(ctx) {
                 add(change, ptr, key);
                 break;
             default:
-                // Reporting inputs (annotations, comments, files, token, scan) do not decide the gate.
+                // Reporting inputs (annotations, comments, files) do not decide the gate; a token that was
+                // an expression (the default, `${{ github.token }}`) is caught above.
                 break;
         }
     }
@@ -10535,7 +10568,7 @@ function hiddenNote(report) {
     if (!h)
         return undefined;
     const them = h.findings === 1 ? 'it' : 'them';
-    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${hiddenReasons(h)}; persona ${h.persona} shows ${them})`;
+    return `${h.findings} finding${h.findings === 1 ? '' : 's'} not shown (persona ${report.settings.persona}: ${(0,confidence/* hiddenReasons */._t)(h)}; persona ${h.persona} shows ${them})`;
 }
 /** `low confidence` or `medium confidence` for a finding that is not of high confidence, else ''. */
 function confidenceLabel(f) {
@@ -14502,6 +14535,237 @@ function isStrings(v) {
 
 /***/ }),
 
+/***/ 3175:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ED: () => (/* binding */ DEFAULT_TEST_PATHS),
+/* harmony export */   JG: () => (/* binding */ testPathContext),
+/* harmony export */   XP: () => (/* binding */ DEFAULT_PERSONA),
+/* harmony export */   Z9: () => (/* binding */ confidenceRank),
+/* harmony export */   _t: () => (/* binding */ hiddenReasons),
+/* harmony export */   iH: () => (/* binding */ DEFAULT_FAIL_ON_CONFIDENCE),
+/* harmony export */   kU: () => (/* binding */ inTestPaths),
+/* harmony export */   lU: () => (/* binding */ applyPersona)
+/* harmony export */ });
+/* unused harmony exports TEST_KEY_NAMES, LOOPBACK_KEY_NAMES, personaSees */
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2458);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6643);
+/**
+ * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
+ * Severity says how bad a problem would be; confidence says how likely it is real. The gate blocks
+ * only on findings at least as sure as `fail-on-confidence`, and the persona hides the rest of the
+ * unsure ones from the report (counted, never silently dropped).
+ */
+
+
+/** Default lowest confidence of a finding that can block: a guess never fails the gate. */
+const DEFAULT_FAIL_ON_CONFIDENCE = 'medium';
+/** Default persona. */
+const DEFAULT_PERSONA = 'regular';
+/** Extensions of key, certificate and keystore files. */
+const KEY_FILE_EXTENSIONS = '{pem,key,crt,cer,der,p8,p12,pfx,jks,keystore,ppk}';
+/** Words that name test material; as a key file's first or last word, the key is a fixture. */
+const FIXTURE_WORDS = '{fake,Fake,FAKE,dummy,Dummy,DUMMY,example,Example,EXAMPLE,sample,Sample,SAMPLE}';
+const TEST = '{test,Test,TEST}';
+/** What a key file named after "test" holds, when the name says it is the test's own key. */
+const KEY_WORDS = '{key,cert,ca,Key,Cert,CA,KEY,CERT}';
+/**
+ * Key and certificate files whose own name says they are test material, wherever they are
+ * (`internal/http/testkey.pem` beside the `http_test.go` that reads it, `dummy-ca.crt`,
+ * `server-fake.key`): the name starts with fake, dummy, example or sample, or ends with one after
+ * `-`, `_` or `.`. "test" also names environments and their hosts (`test-server.key`,
+ * `api.test.pem` are often a test environment's real keys), so it counts only as the whole name
+ * (`test.pem`), before what a key file holds (`testkey.pem`, `test-cert.key`, `test_ca.crt`), in a
+ * test helper's CamelCase name (`TestServer.crt`) or as the `_test` suffix of a test file's name
+ * (`server_test.pem`). `latest.pem`, `contest.pem` and `attestation.pem` hold the letters, not the
+ * word. Only key files: a `test.yml` workflow is what runs the tests, not their data.
+ */
+const TEST_KEY_NAMES = [
+    `**/${FIXTURE_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+    `**/*[-_.]${FIXTURE_WORDS}.${KEY_FILE_EXTENSIONS}`,
+    `**/${TEST}.${KEY_FILE_EXTENSIONS}`,
+    `**/${TEST}{,-,_}${KEY_WORDS}*.${KEY_FILE_EXTENSIONS}`,
+    `**/Test[A-Z]*.${KEY_FILE_EXTENSIONS}`,
+    `**/*_${TEST}.${KEY_FILE_EXTENSIONS}`,
+];
+/**
+ * Key and certificate files named for the loopback host (`localhost.key`, `app.localhost.pem`,
+ * mkcert's `localhost-key.pem` and `localhost+2-key.pem`): no public CA issues a certificate for
+ * `localhost` or a `.localhost` name (RFC 6761 keeps them on the loopback interface), so the key
+ * identifies no service anyone else can reach. Only the file's own name counts, not a directory.
+ */
+const LOOPBACK_KEY_NAMES = [
+    `**/localhost.${KEY_FILE_EXTENSIONS}`,
+    `**/*.localhost.${KEY_FILE_EXTENSIONS}`,
+    `**/localhost{-,_}${KEY_WORDS}.${KEY_FILE_EXTENSIONS}`,
+    `**/localhost+[0-9]*.${KEY_FILE_EXTENSIONS}`,
+];
+/**
+ * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
+ * documentation and vendored code. A finding there gets low confidence (it is reported, and blocks
+ * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
+ */
+const DEFAULT_TEST_PATHS = [
+    '**/test/**',
+    '**/tests/**',
+    '**/__tests__/**',
+    '**/spec/**',
+    '**/specs/**',
+    '**/testdata/**',
+    '**/_testdata/**',
+    '**/test-data/**',
+    '**/test_data/**',
+    '**/e2e/**',
+    // The conventional folders of the Playwright and Cypress browser-test frameworks, with the stacks
+    // (compose files, images) the tests run against.
+    '**/playwright/**',
+    '**/cypress/**',
+    '**/testing/**',
+    '**/fixtures/**',
+    '**/__fixtures__/**',
+    '**/__mocks__/**',
+    '**/mocks/**',
+    '**/fake/**',
+    '**/fakes/**',
+    '**/examples/**',
+    '**/example/**',
+    // A hidden examples folder (`.examples/`) is as much an example as a visible one.
+    '**/.examples/**',
+    // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
+    '**/*[-_]examples/**',
+    '**/samples/**',
+    '**/sample/**',
+    '**/docs/**',
+    '**/doc/**',
+    // A repository's own demonstration and design-document folders, at its root only: a policy
+    // engine's `demo/` holds deliberately non-compliant inputs, a `design/` folder the illustrations of
+    // its proposals, and neither is applied. Nested, `demo` often names a deployed environment
+    // (`deploy/overlays/demo/`), whose secrets and manifests stay judged.
+    'demo/**',
+    'demos/**',
+    'design/**',
+    '**/vendor/**',
+    '**/third_party/**',
+    '**/third-party/**',
+    '**/node_modules/**',
+    '**/*_test.go',
+    // A test's own data beside it (github_test.pem, client_test.key), not only its code.
+    '**/*_test.*',
+    '**/*.test.*',
+    '**/*.spec.*',
+    // The environment of a test run (Laravel's `.env.testing`, dotenv's `.env.test`), which `*.test.*`
+    // cannot match. Not `.env.ci`: a CI job's environment holds the deploy and registry tokens it uses.
+    '**/.env.test',
+    '**/.env.testing',
+    '**/test_*.py',
+    '**/*_test.py',
+    '**/*Test.java',
+    '**/*Tests.cs',
+    ...TEST_KEY_NAMES,
+    ...LOOPBACK_KEY_NAMES,
+];
+const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation or vendored path';
+const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
+const LOOPBACK_KEY_NAME_REASON = 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
+/** Numeric rank of a confidence: low 0 .. high 2. */
+function confidenceRank(c) {
+    return _types_js__WEBPACK_IMPORTED_MODULE_0__/* .CONFIDENCES */ .ix.indexOf(c);
+}
+/** Whether a persona sees a non-blocking finding. */
+function personaSees(persona, f) {
+    if (persona === 'auditor')
+        return true;
+    if (f.persona === 'auditor')
+        return false;
+    if (persona === 'pedantic')
+        return true;
+    return f.persona === undefined && f.confidence !== 'low';
+}
+/**
+ * Lowers to `low` the confidence of located findings in the test paths, with the reason. Returns a
+ * function applied to each new finding (the matcher is compiled once per run).
+ */
+/**
+ * Whether a path is under the default test, fixture, example or documentation paths
+ * ({@link DEFAULT_TEST_PATHS}): for an evaluator that chooses where a finding about several files
+ * lies, so that one about test material alone stays graded as test material.
+ */
+function inTestPaths(path) {
+    defaultTestPaths ??= (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(DEFAULT_TEST_PATHS);
+    return defaultTestPaths(path);
+}
+let defaultTestPaths;
+function testPathContext(testPaths) {
+    if (testPaths.length === 0)
+        return () => { };
+    const matcher = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)([...testPaths]);
+    const byKeyName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
+    const byLoopbackName = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .pathMatcher */ .k)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
+    // A file usually holds many findings: its path is matched once.
+    const known = new Map();
+    const matches = (path) => {
+        let hit = known.get(path);
+        if (hit === undefined) {
+            hit = matcher(path);
+            known.set(path, hit);
+        }
+        return hit;
+    };
+    return (f) => {
+        if (!f.location || f.confidence === 'low' || !matches(f.location.path))
+            return;
+        f.confidence = 'low';
+        f.confidenceReason = byKeyName(f.location.path)
+            ? TEST_KEY_NAME_REASON
+            : byLoopbackName(f.location.path)
+                ? LOOPBACK_KEY_NAME_REASON
+                : TEST_PATH_REASON;
+    };
+}
+/** The findings a persona shows (every blocking one, and the others it sees) and a count of the rest. */
+function applyPersona(findings, persona) {
+    const shown = [];
+    const hidden = {
+        findings: 0,
+        bySeverity: Object.fromEntries(_types_js__WEBPACK_IMPORTED_MODULE_0__/* .SEVERITIES */ .oC.map((s) => [s, 0])),
+        lowConfidence: 0,
+        pedantic: 0,
+        auditor: 0,
+        persona: 'pedantic',
+    };
+    for (const f of findings) {
+        if (f.blocking || personaSees(persona, f)) {
+            shown.push(f);
+            continue;
+        }
+        hidden.findings += 1;
+        hidden.bySeverity[f.severity] += 1;
+        if (f.persona === 'auditor')
+            hidden.auditor += 1;
+        else if (f.persona === 'pedantic')
+            hidden.pedantic += 1;
+        else
+            hidden.lowConfidence += 1;
+        if (f.persona === 'auditor')
+            hidden.persona = 'auditor';
+    }
+    return hidden.findings === 0 ? { shown } : { shown, hidden };
+}
+/** What was hidden, in words: `3 of low confidence, 40 for auditors`. */
+function hiddenReasons(h) {
+    return [
+        h.lowConfidence > 0 ? `${h.lowConfidence} of low confidence` : '',
+        h.pedantic > 0 ? `${h.pedantic} code smell${h.pedantic === 1 ? '' : 's'}` : '',
+        h.auditor > 0 ? `${h.auditor} for auditors` : '',
+    ]
+        .filter(Boolean)
+        .join(', ');
+}
+
+
+/***/ }),
+
 /***/ 2595:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -14510,7 +14774,7 @@ function isStrings(v) {
 /* harmony export */   tn: () => (/* binding */ runEvaluator)
 /* harmony export */ });
 /* unused harmony export recordingApi */
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7290);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(533);
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6813);
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -14687,7 +14951,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 7290:
+/***/ 533:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14715,8 +14979,13 @@ var yaml = __nccwpck_require__(2686);
  * the project's YAML reader keeps as an ordinary key: a service's setting is looked up in its own keys
  * first, then in what it merges, as Compose does.
  */
-/** `compose.yaml`, `compose.yml`, `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.override.yml`. */
-const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+/**
+ * `compose.yaml`, `docker-compose.yml` and their variants, named as Compose's own lookup does
+ * (`compose.override.yml`, `docker-compose.prod.yaml`) and as projects pass them with `-f`: a word
+ * joined with `-` or `_` on either side (`docker-compose-dev.yml`, `docker-compose_test.yaml`,
+ * `prod.docker-compose.yml`, `podman-compose.yml`). Not `composer.yml` nor `compose-file-schema.json`.
+ */
+const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
 /** The compose files of a tree, by name (see screens.ts). */
 const COMPOSE_FILES = (0,screens/* defineSelector */.xf)('compose-files', (f) => {
     if (f.includes('node_modules/'))
@@ -14750,7 +15019,7 @@ function nodeAt(document, pointer, value) {
  */
 function readComposeServices(workspace, file) {
     return workspace.memo('compose', file, () => {
-        const text = workspace.text(file);
+        const text = workspace.configText(file);
         if (text === undefined)
             return [];
         const parsed = (0,yaml/* parseYaml */.hN)(text);
@@ -14961,7 +15230,85 @@ function patchRefs(kustomization) {
     return refs;
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/yaml-merge.js
+/**
+ * YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) as the readers that honour them apply them: the
+ * YAML 1.1 merge type, which go-yaml (kubectl, Helm, Argo CD) implements. The project's YAML reader
+ * keeps `<<` as an ordinary key, as GitHub's does, so a reader of another tool's files expands them
+ * here: a mapping's own keys win, then the merged mappings in the order listed.
+ */
+/** Bound on nesting followed (the reader bounds a document's depth at 100; merges add to it). */
+const MAX_DEPTH = 256;
+function yaml_merge_isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * The value with every merge key expanded; the value itself when it holds none. The input is not
+ * changed (parses are shared), and a node reached through several aliases is expanded once, so the
+ * work follows the parsed nodes, not what aliases would expand to.
+ */
+function resolveMergeKeys(value) {
+    const done = new Map();
+    const busy = new Set();
+    const visit = (v, depth) => {
+        if (typeof v !== 'object' || v === null)
+            return v;
+        const known = done.get(v);
+        if (known !== undefined)
+            return known;
+        // A node inside itself (an alias to an anchor still open) is left as written.
+        if (busy.has(v) || depth > MAX_DEPTH)
+            return v;
+        busy.add(v);
+        let out;
+        if (Array.isArray(v)) {
+            const items = v.map((x) => visit(x, depth + 1));
+            out = items.some((x, i) => x !== v[i]) ? items : v;
+        }
+        else {
+            out = expandMap(v, depth);
+        }
+        busy.delete(v);
+        done.set(v, out);
+        return out;
+    };
+    const expandMap = (map, depth) => {
+        let changed = Object.hasOwn(map, '<<');
+        // Defined own properties (fromEntries), so a key `__proto__` stays a key.
+        const entries = [];
+        for (const [k, x] of Object.entries(map)) {
+            if (k === '<<')
+                continue;
+            const y = visit(x, depth + 1);
+            if (y !== x)
+                changed = true;
+            entries.push([k, y]);
+        }
+        if (!changed)
+            return map;
+        if (Object.hasOwn(map, '<<')) {
+            const seen = new Set(entries.map(([k]) => k));
+            const merged = map['<<'];
+            const sources = Array.isArray(merged) ? merged : [merged];
+            for (const source of sources) {
+                const resolved = visit(source, depth + 1);
+                if (!yaml_merge_isMap(resolved))
+                    continue;
+                for (const [k, x] of Object.entries(resolved)) {
+                    if (seen.has(k))
+                        continue;
+                    seen.add(k);
+                    entries.push([k, x]);
+                }
+            }
+        }
+        return Object.fromEntries(entries);
+    };
+    return visit(value, 0);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/k8s.js
+
 
 
 
@@ -15004,6 +15351,12 @@ const CONTAINER_KINDS = { Template: 'objects' };
 /** The kinds whose pod spec this model finds. */
 const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
 const CONTAINER_GROUPS = ['initContainers', 'containers', 'ephemeralContainers'];
+/** The kinds of object the Kubernetes rules judge: workloads (their pod specs) and RBAC. */
+const JUDGED_KINDS = [...POD_SPEC_PATHS.keys(), 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
+/** `kind: Deployment`, `"kind": "Deployment"`, in any style and at any depth (a List's items too). */
+const JUDGED_KIND = new RegExp(String.raw `["']?kind["']?[ \t]*:[ \t]*["']?(?:${JUDGED_KINDS.join('|')})["']?[ \t]*(?:[,}\r\n#]|$)`, 'm');
+/** See `Workspace.configText`: a manifest file over the size read is reported when it holds one. */
+const LARGE_MANIFEST = { severity: 'medium', holds: (text) => JUDGED_KIND.test(text) };
 /** A manifest starts objects at column 0; a cheap test that spares parsing every other YAML file. */
 const LOOKS_LIKE_MANIFEST = /^["']?apiVersion["']?[ \t]*:/m;
 const HAS_KIND = /^["']?kind["']?[ \t]*:/m;
@@ -15022,7 +15375,7 @@ function looksLikeManifest(file, text) {
         : LOOKS_LIKE_MANIFEST.test(text) && HAS_KIND.test(text);
 }
 /** The YAML and JSON files the Kubernetes rules read: a change to any other one touches none of them. */
-const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS);
+const K8S_SCREEN = (0,screens/* defineScreen */.ME)('k8s-manifest', looksLikeManifest, NOT_MANIFESTS, { nonText: true });
 /**
  * YAML files of the workspace that may hold manifests: not Helm templates, not kustomize patches
  * (named by a kustomization, or shaped like one, {@link isPatchFragment}, in a kustomize tree and not
@@ -15087,7 +15440,9 @@ function isPatchFragment(object) {
  */
 function readK8sObjects(workspace, file) {
     return workspace.memo('k8s', file, () => {
-        const text = workspace.text(file);
+        // A bundle of CRDs can be larger than what is read as text: one that holds an object of a kind
+        // the rules judge (written anywhere in it) is reported, medium; the others have nothing to miss.
+        const text = workspace.configText(file, LARGE_MANIFEST);
         if (text === undefined)
             return [];
         if (!looksLikeManifest(file, text))
@@ -15100,7 +15455,9 @@ function readK8sObjects(workspace, file) {
                 workspace.reportProblem({ path: file, ...parsed.error });
             return [];
         }
-        return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', doc.value, 0));
+        // kubectl's YAML reader expands merge keys, which the project's reader keeps as ordinary keys.
+        const merges = text.includes('<<');
+        return parsed.documents.flatMap((doc) => objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0));
     });
 }
 /** Every object of every manifest in the workspace, in index and source order. */
@@ -15108,7 +15465,7 @@ function k8sObjects(workspace) {
     // Every Kubernetes rule asks; the file walk is done once per run.
     return workspace.memo('k8s-objects', '', () => k8sManifestPaths(workspace).flatMap((f) => readK8sObjects(workspace, f)));
 }
-function objectsIn(path, document, pointer, value, depth) {
+function objectsIn(path, document, pointer, value, depth, root = value) {
     if (!k8s_isMap(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
         return [];
     const node = { value, pointer, span: spanOf(document, pointer) };
@@ -15117,9 +15474,16 @@ function objectsIn(path, document, pointer, value, depth) {
     const member = value.kind.endsWith('List') ? 'items' : CONTAINER_KINDS[value.kind];
     const members = member === undefined ? undefined : value[member];
     if (member !== undefined && Array.isArray(members) && depth === 0) {
-        return members.flatMap((item, i) => objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1));
+        return members.flatMap((item, i) => objectsIn(path, document, `${pointer}/${member}/${i}`, item, depth + 1, root));
     }
-    const object = { path, document, apiVersion: value.apiVersion, kind: value.kind, node };
+    const object = {
+        path,
+        document,
+        root,
+        apiVersion: value.apiVersion,
+        kind: value.kind,
+        node,
+    };
     if (k8s_isMap(value.metadata) && typeof value.metadata.name === 'string')
         object.name = value.metadata.name;
     return [object];
@@ -15145,7 +15509,7 @@ function podMetadata(pod) {
         .split('/')
         .slice(1)
         .map((t) => (/^\d+$/.test(t) ? Number(t) : t.replaceAll('~1', '/').replaceAll('~0', '~')));
-    const node = childAt(pod.object, { value: pod.object.document.value, pointer: '', span: pod.node.span }, ...tokens);
+    const node = childAt(pod.object, { value: pod.object.root, pointer: '', span: pod.node.span }, ...tokens);
     return node && k8s_isMap(node.value) ? node : undefined;
 }
 /** The containers of a pod spec: init containers first, then containers, then ephemeral ones. */
@@ -15303,6 +15667,15 @@ function isPrivileged(value) {
     return typeof value === 'string' && value.trim().toLowerCase() === 'true';
 }
 /**
+ * The services that do not run privileged: a privileged one has every capability, device and host
+ * path it could ask for and runs unconfined, which `compose.privileged` reports once, so the rules
+ * about those settings judge the others. The files examined are every service's, as for
+ * {@link composeServices}.
+ */
+function unprivilegedServices(workspace) {
+    return composeServices(workspace).filter((s) => !isPrivileged(serviceSetting(s, 'privileged')?.value));
+}
+/**
  * `compose.privileged`: Compose services with `privileged: true`. Such a container gets every Linux
  * capability and the host's devices, and runs without the seccomp and AppArmor profiles: code running
  * in it is root on the Docker host.
@@ -15354,9 +15727,7 @@ const composeCapabilities = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const forbidden = new Set(options.forbiddenAdd.map(normalise));
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
-                continue;
+        for (const service of unprivilegedServices(workspace)) {
             const add = serviceSetting(service, 'cap_add');
             if (!add || !Array.isArray(add.value))
                 continue;
@@ -15533,9 +15904,7 @@ const composeDevices = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
-                continue;
+        for (const service of unprivilegedServices(workspace)) {
             findings.push(...deviceFindings(service), ...cgroupFindings(service));
         }
         return findings;
@@ -15638,8 +16007,10 @@ const composeDockerSocket = (0,types/* defineEvaluator */.D)({
 /** `path` or anything under it. */
 const under = (...roots) => (p) => roots.some((r) => p === r || p.startsWith(`${r}/`));
 /** A home directory: `~` (or `$HOME`), `/home/<user>`, and `/Users/<user>` of a Mac running Docker Desktop. */
-const HOME = String.raw `(?:~|/home/[^/]+|/Users/[^/]+)`;
+const HOME = '(?:~|/home/[^/]+|/Users/[^/]+)';
 const CREDENTIAL_DIRS = String.raw `(?:\.ssh|\.aws|\.kube|\.docker|\.gnupg|\.azure|\.config/gcloud)`;
+const HOME_CREDENTIALS = new RegExp(`^${HOME}/${CREDENTIAL_DIRS}(?:/|$)`);
+const HOME_DIR = new RegExp(`^${HOME}$`);
 /** Files of /etc that hold secrets: read access exposes them. */
 const ETC_SECRETS = under('/etc/shadow', '/etc/gshadow', '/etc/ssh', '/etc/kubernetes', '/etc/docker');
 /** Files of /etc that decide who is root and what root runs: write access takes the host over. */
@@ -15682,13 +16053,19 @@ const SENSITIVE = [
         read: { severity: 'medium', effect: "it can read root's keys and credentials" },
     },
     {
-        test: (p) => new RegExp(String.raw `^${HOME}/${CREDENTIAL_DIRS}(?:/|$)`).test(p),
+        // Build, signing and release containers are given these on purpose (a key to sign with, a
+        // registry login to push with): the finding is that they can be replaced too, which read-only
+        // prevents. What the container reads is what it was given them for.
+        test: (p) => HOME_CREDENTIALS.test(p),
         what: 'credentials kept in a home directory of the host',
-        write: { severity: 'high', effect: 'it can read and replace them' },
-        read: { severity: 'medium', effect: 'it can read them' },
+        write: {
+            severity: 'medium',
+            effect: 'it can replace them as well as use them (mount them read-only, ":ro", if it only signs or pushes with them)',
+        },
+        read: { severity: 'low', effect: 'it can read them (what a container that signs or pushes needs)' },
     },
     {
-        test: (p) => p === '/home' || p === '/Users' || new RegExp(`^${HOME}$`).test(p),
+        test: (p) => p === '/home' || p === '/Users' || HOME_DIR.test(p),
         what: 'home directories of the host',
         write: { severity: 'high', effect: 'it can plant keys or start-up files that their owners run' },
         read: { severity: 'medium', effect: "it can read their owners' keys and credentials" },
@@ -15798,10 +16175,7 @@ const composeHostMounts = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            // A privileged service can mount any host filesystem itself: compose.privileged reports it.
-            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
-                continue;
+        for (const service of unprivilegedServices(workspace)) {
             const volumes = serviceSetting(service, 'volumes');
             if (!volumes || !Array.isArray(volumes.value))
                 continue;
@@ -15890,6 +16264,58 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
     },
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/core/paths.js
+var paths = __nccwpck_require__(4539);
+;// CONCATENATED MODULE: ./lib/core/parsers/docker-hub.js
+
+
+/**
+ * Docker Hub's library namespace. A reference without registry or namespace (`FROM node`) means
+ * `docker.io/library/node`, and that namespace holds only the Docker Official Images, a short public
+ * list (data/docker-official-images.json). A name outside it cannot be pulled as written: Docker finds
+ * it only in the local image store, where a build (`docker build -t app`) or a `docker tag` put it, or
+ * the name is misspelt. Either way "an unpinned image from a registry" is not what it is.
+ */
+/** Why a name is judged local, for the messages of every rule that uses {@link isLocalOnlyImage}. */
+const NO_REGISTRY_SERVES = 'no registry serves it: it names no Docker Hub official image, the only images pulled under a name ' +
+    'without registry or namespace';
+/** The hosts that Docker treats as Docker Hub. */
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+let official;
+/** The names of the Docker Official Images, current and former (deprecated ones stay pullable). */
+function officialImageNames() {
+    if (!official) {
+        const raw = JSON.parse((0,external_node_fs_.readFileSync)((0,paths/* packagePath */.C)('data', 'docker-official-images.json'), 'utf8'));
+        official = new Set([...raw.current, ...raw.former]);
+    }
+    return official;
+}
+/**
+ * The name in Docker Hub's library namespace that a reference resolves to (`node` for `node`,
+ * `library/node`, `docker.io/node` and `docker.io/library/node`), or undefined for a reference to
+ * another registry or namespace.
+ */
+function libraryName(ref) {
+    if (ref.registry !== undefined && !DOCKER_HUB.has(ref.registry.toLowerCase()))
+        return undefined;
+    const parts = ref.repository.split('/');
+    if (parts.length === 1)
+        return parts[0];
+    if (parts.length === 2 && parts[0] === 'library')
+        return parts[1];
+    return undefined;
+}
+/**
+ * True when the reference resolves to Docker Hub's library namespace under a name that is no official
+ * image there: it can only be an image built or tagged on the machine (or a typo), never a pull.
+ */
+function isLocalOnlyImage(ref) {
+    const name = libraryName(ref);
+    return name !== undefined && name !== '' && !officialImageNames().has(name.toLowerCase());
+}
+
 ;// CONCATENATED MODULE: ./lib/core/parsers/image-ref.js
 /**
  * Container image references (`[registry/]repository[:tag][@digest]`), as written in a Dockerfile
@@ -15950,11 +16376,13 @@ function unquote(text) {
 
 
 
+
 /**
  * `compose.image-tag`: Compose services whose `image` has no tag or the `latest` tag, and no digest,
  * as k8s.image-tag judges Kubernetes containers. A service with `build:` is left alone: its `image`
  * names what Compose builds from the project's own sources, not what it pulls. Images taken from a
- * variable (`${TAG}`) are not judged.
+ * variable (`${TAG}`) are not judged. A name that no registry serves (see isLocalOnlyImage) is reported
+ * at low confidence: it was built or tagged on the host.
  */
 const composeImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'compose.image-tag',
@@ -15973,6 +16401,16 @@ const composeImageTag = (0,types/* defineEvaluator */.D)({
                 continue;
             if (ref.tag !== undefined && ref.tag !== 'latest')
                 continue;
+            if (isLocalOnlyImage(ref)) {
+                // Docker Hub has no such image: Compose runs what was built or tagged on the host.
+                const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+                findings.push({
+                    ...serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${tag}, but ${NO_REGISTRY_SERVES}`, "it is built or tagged on the host (by another service's `build:` or a script), or misspelt. " +
+                        'Pinning applies to what builds it: check that its base images are pinned.', ['image', ref.raw]),
+                    confidence: 'low',
+                });
+                continue;
+            }
             const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
             findings.push(serviceFinding(service, image, `The image "${ref.raw}" of the ${describeService(service)} ${problem}`, 'what runs changes whenever the tag is re-pointed and the image pulled again. Pin a version tag or a @sha256 digest.', ['image', ref.raw]));
         }
@@ -16039,9 +16477,7 @@ const composeSecurityOpt = (0,types/* defineEvaluator */.D)({
     schema: NO_OPTIONS,
     evaluate({ workspace }) {
         const findings = [];
-        for (const service of composeServices(workspace)) {
-            if (isPrivileged(serviceSetting(service, 'privileged')?.value))
-                continue;
+        for (const service of unprivilegedServices(workspace)) {
             const opts = serviceSetting(service, 'security_opt');
             if (!opts || !Array.isArray(opts.value))
                 continue;
@@ -16094,6 +16530,7 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
             message: `${p.path} could not be parsed, so no rule could check it: ${p.message}`,
             location: { path: p.path, startLine: p.line, startColumn: p.column },
             key: p.message,
+            ...(p.severity ? { severity: p.severity } : {}),
         }));
     },
 });
@@ -16577,13 +17014,20 @@ function detectSsns(line, out) {
 const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,3})(?![\w-])/g;
 /** Local parts that are placeholders, not people: exact names, and words that mark test data. */
 const PLACEHOLDER_LOCAL = /^(?:me|you|him|her|user|username|name|email|mail|someone|somebody|anyone|nobody|person|admin|root|info|contact|hello|hi|support|sales|team|abc|xyz|asdf|qwerty|aaa|xxx|foo|bar|baz|qux|john|jane|joe|jdoe|alice|bob|carol|charlie|dave|eve|mallory|trent|x|y|z|a|b|c|(?:first|your|my)[._-]?(?:name|email|mail|last)|firstname[._-]?lastname|(?:john|jane|joe|richard|max|erika|jan|mario|john[._-]?q)[._-]?(?:doe|roe|public|mustermann|musterfrau|kowalski|rossi|smith)|(?:jane|john)doe)\d{0,4}$/i;
-const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
+const PLACEHOLDER_WORD = /test|example|sample|demo|dummy|fake|bogus(?!l)|mock|fixture|placeholder|invalid|noreply|no-reply|donotreply|nobody|spam|foo|bar|lorem|ipsum|changeme|fabrikam|contoso|northwind|adventure-?works|tailspin|wingtip|litware|initech|globex|user\d*$|^\d+$|^[0-9a-f]{12,}$/i;
 /**
  * Authorship, not a data record: git identities (`Name <address>`, reflogs, patch headers,
  * trailers), package and chart maintainers, "written by" credits. Public by nature, and part of
  * what tools that read repositories are tested on.
  */
 const AUTHORSHIP = /\b(?:authors?|committer|maintainers?|contributors?|_npmUser|publisher|tagger)\b|\b(?:signed-off-by|co-authored-by|reviewed-by|acked-by|tested-by|reported-by|from|commit)\s*:|author_email|committer_email|\b(?:developed|written|created|maintained) by\b/i;
+/**
+ * Gmail's sign-up rules: a username of 6 to 30 letters, digits and periods, neither starting nor
+ * ending with a period. An address outside them (`abc12@gmail.com`, `first_last@gmail.com`) has no
+ * mailbox behind it, so it is made up, like a card number that fails the Luhn check.
+ */
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+const GMAIL_USERNAME = /^[a-z0-9](?:[a-z0-9.]{4,28})[a-z0-9]$/i;
 /** Words just before an address that say it is made up: "test alias@gmail.com". */
 const MADE_UP_BEFORE = /(?:test|example|fake|dummy|sample|placeholder)\W{0,3}\w{0,12}\W{0,3}$/i;
 function detectEmails(line, domains, out) {
@@ -16596,6 +17040,8 @@ function detectEmails(line, domains, out) {
             continue;
         const name = local.replace(/\+.*$/, '');
         if (PLACEHOLDER_LOCAL.test(name) || PLACEHOLDER_WORD.test(name) || name.length < 3)
+            continue;
+        if (GMAIL_DOMAINS.has(domain) && !GMAIL_USERNAME.test(name))
             continue;
         // `Name <address>`: an identity as git and package metadata write it.
         if (line[m.index - 1] === '<' && line[m.index + m[0].length] === '>')
@@ -17110,12 +17556,18 @@ function gemfileGitDependencies(text) {
             return;
         const name = /^\s*gem\s*\(?\s*["']([^"'\n]{1,200})["']/.exec(line)?.[1] ?? source[2];
         const ref = /(?:^|[\s,(]):?(branch|ref|tag)["']?\s*(?::(?!:)|=>)\s*["']([^"'\n]{0,500})["']/.exec(line);
+        // `branch: ENV["RAILS_BRANCH"]` gives a ref, only not a literal one: it is no default branch.
+        const computed = ref
+            ? undefined
+            : /(?:^|[\s,(]):?(branch|ref|tag)["']?\s*(?::(?!:)|=>)\s*([A-Za-z_@$][^,#\n]{0,200}?)\s*(?:[,#)]|\bdo\b|$)/.exec(line);
+        const given = ref ?? computed;
         out.push({
             name,
             url: stripUserInfo(source[1] === 'github' ? `github:${source[2]}` : source[2]),
             line: lineNo,
-            refKey: ref ? (ref[1] === 'ref' ? 'suffix' : ref[1]) : 'none',
-            ...(ref ? { ref: ref[2] } : {}),
+            refKey: given ? (given[1] === 'ref' ? 'suffix' : given[1]) : 'none',
+            ...(given ? { ref: given[2] } : {}),
+            ...(computed ? { computed: true } : {}),
         });
     });
     return out;
@@ -17131,7 +17583,10 @@ function eachLine(text, visit) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/confidence.js
+var confidence = __nccwpck_require__(3175);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
+
 
 
 
@@ -17156,7 +17611,8 @@ const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
  * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
  * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
  * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
- * package that is not an application: {@link composerIsApplication}).
+ * package that is not an application: {@link composerIsApplication}). A workspace whose root has no
+ * lockfile is one finding at the root manifest, naming its members: one file at the root fixes them all.
  */
 /** Manifests that are not the project's own: vendored code, installed packages, test fixtures. */
 const DEFAULT_MANIFEST_EXCLUDE = [
@@ -17190,7 +17646,9 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
     evaluate({ options, workspace }) {
         const excluded = options.exclude.length > 0 ? workspace.matcher(options.exclude) : () => false;
         const wanted = new Set(options.ecosystems);
-        const findings = [];
+        // Manifests that one lockfile would cover, by where it belongs: a workspace's members and its root
+        // all wait for the same file at the root, so they are one finding there, not one per member.
+        const missing = new Map();
         for (const file of workspace.filesWhere(LOCKED_MANIFESTS)) {
             if (excluded(file))
                 continue;
@@ -17203,18 +17661,45 @@ const depsLockfile = (0,types/* defineEvaluator */.D)({
                 continue;
             if (req.dirs.some((d) => req.locks.some((lock) => workspace.has(join(d, lock)))))
                 continue;
-            const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
-            const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
-            findings.push({
-                message: `${file} declares dependencies but no lockfile is committed${where}: expected ` +
-                    `${orList(req.locks.map((l) => `\`${l}\``))}.`,
-                location: (0,core_location/* fileLocation */.AR)(file),
-                key: name,
-            });
+            const group = `${req.dirs[req.dirs.length - 1]}\0${name}`;
+            const entry = missing.get(group);
+            if (entry)
+                entry.files.push(file);
+            else
+                missing.set(group, { req, files: [file] });
         }
-        return findings;
+        return [...missing.values()].map(({ req, files }) => lockFinding(workspace, req, files));
     },
 });
+/** One finding for the manifests that one missing lockfile would cover. */
+function lockFinding(ws, req, files) {
+    const expected = `expected ${orList(req.locks.map((l) => `\`${l}\``))}`;
+    const file = files[0];
+    const name = posix_namespaceObject.basename(file);
+    if (files.length === 1) {
+        const roots = req.dirs.slice(1).map((d) => d || 'the repository root');
+        const where = roots.length > 0 ? ` beside it or in its workspace root (${roots.join(', ')})` : ' beside it';
+        return {
+            message: `${file} declares dependencies but no lockfile is committed${where}: ${expected}.`,
+            location: (0,core_location/* fileLocation */.AR)(file),
+            key: name,
+        };
+    }
+    const root = req.dirs[req.dirs.length - 1];
+    const rootManifest = join(root, name);
+    // At the root manifest, unless every member is test or example material: then at one of them, so
+    // the finding is graded as theirs were (the root of such a workspace is no project of its own).
+    const at = ws.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : [...files].sort()[0];
+    const shown = [...files].sort().slice(0, 5).join(', ');
+    const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+    return {
+        message: `${files.length} manifests of the workspace at ${root || 'the repository root'} declare dependencies ` +
+            `(${shown}${more}) but no lockfile is committed at its root, where one lockfile covers them all: ` +
+            `${expected}.`,
+        location: (0,core_location/* fileLocation */.AR)(at),
+        key: name,
+    };
+}
 function requirementFor(ws, name, file, dir, wanted) {
     switch (name) {
         case 'package.json': {
@@ -18316,6 +18801,15 @@ function git_branch_readerFor(name) {
         return (ws, f) => gemfileGitDependencies(ws.text(f) ?? '');
     return undefined;
 }
+/** The lockfiles read for each manifest, beside it, in order of preference. */
+const LOCKFILES_OF = {
+    'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
+    'pyproject.toml': ['uv.lock', 'poetry.lock'],
+    'Cargo.toml': ['Cargo.lock'],
+    Gemfile: ['Gemfile.lock'],
+    'gems.rb': ['gems.locked'],
+    'composer.json': ['composer.lock'],
+};
 /**
  * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
@@ -18333,7 +18827,11 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
     kind: 'deps.git-branch',
     scope: 'file',
     // The lockfile beside a manifest decides whether a branch dependency is locked to a commit.
-    readsOtherFiles: true,
+    // The root composer.json's autoload decides whether a nested package's requirements are resolved here.
+    readsOtherFiles: [
+        ...Object.values(LOCKFILES_OF).flatMap((names) => names.map((n) => `**/${n}`)),
+        'composer.json',
+    ],
     summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
     schema: {
         type: 'object',
@@ -18364,12 +18862,17 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
                 return kind !== 'commit' && kind !== 'tag';
             });
             const lockfiles = deps.length > 0 ? lockfilesBeside(workspace, file) : [];
+            const loadedFrom = deps.length > 0 && lockfiles.length === 0 ? autoloadedByRoot(workspace, file) : undefined;
             if (lockfiles.length > 0 && !loaded) {
                 await loadPackageUrl();
                 loaded = true;
             }
             for (const dep of deps) {
-                const follows = judgeRef(dep) === 'branch' ? `the branch "${dep.ref}"` : 'the default branch (no ref is given)';
+                const follows = dep.computed
+                    ? `a ${dep.refKey === 'branch' ? 'branch' : 'ref'} computed at install (\`${dep.ref}\`)`
+                    : judgeRef(dep) === 'branch'
+                        ? `the branch "${dep.ref}"`
+                        : 'the default branch (no ref is given)';
                 const source = dep.url && dep.url !== dep.name ? ` of ${dep.url}` : '';
                 const entry = lockedEntry(workspace, lockfiles, dep.name);
                 // A Composer metapackage installs no files: following a branch changes constraints, never code.
@@ -18386,29 +18889,61 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
                             "instead of being locked again; any update of the lockfile takes the branch's latest commit. Pin the " +
                             'commit or a release tag in the manifest too.'
                         : `Dependency "${dep.name}" follows ${follows}${source}: every install can get different, ` +
-                            'unreviewed code. Pin a full commit SHA or a release tag.',
+                            'unreviewed code. Pin a full commit SHA or a release tag.' +
+                            (loadedFrom
+                                ? ` The root composer.json loads this package's code from ${loadedFrom} by its autoload, so ` +
+                                    'this repository never resolves the requirement; whoever installs the package does.'
+                                : ''),
                     location: {
                         path: file,
                         startLine: dep.line,
                         ...(dep.column ? { startColumn: dep.column } : {}),
                     },
-                    key: `${dep.name}\u0000${dep.url}\u0000${dep.ref ?? ''}`,
+                    // A computed ref keys as no ref did before it was read: exceptions on the finding still hold.
+                    key: `${dep.name}\u0000${dep.url}\u0000${dep.computed ? '' : (dep.ref ?? '')}`,
                     ...(locked ? { severity: 'low' } : {}),
+                    ...(loadedFrom ? { confidence: 'low' } : {}),
                 });
             }
         }
         return findings;
     },
 });
-/** The lockfiles read for each manifest, beside it, in order of preference. */
-const LOCKFILES_OF = {
-    'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
-    'pyproject.toml': ['uv.lock', 'poetry.lock'],
-    'Cargo.toml': ['Cargo.lock'],
-    Gemfile: ['Gemfile.lock'],
-    'gems.rb': ['gems.locked'],
-    'composer.json': ['composer.lock'],
-};
+/**
+ * The directory, under a nested composer.json without a lockfile, that the root composer.json
+ * autoloads (`"Webkul\\Core\\": "packages/Webkul/Core/src"`): the application takes that package's
+ * code from its own tree, so the nested requirements are metadata no install here resolves. A
+ * published package's consumers still resolve them, hence low confidence rather than no finding.
+ */
+function autoloadedByRoot(workspace, file) {
+    const dir = posix_namespaceObject.posix.dirname(file);
+    if (dir === '.' || posix_namespaceObject.basename(file) !== 'composer.json')
+        return undefined;
+    let root;
+    try {
+        root = JSON.parse(workspace.text('composer.json') ?? 'null');
+    }
+    catch {
+        return undefined;
+    }
+    for (const key of ['autoload', 'autoload-dev']) {
+        const autoload = root?.[key];
+        if (!autoload || typeof autoload !== 'object')
+            continue;
+        for (const kind of ['psr-4', 'psr-0', 'classmap']) {
+            const map = autoload[kind];
+            const targets = Array.isArray(map) ? map : map && typeof map === 'object' ? Object.values(map) : [];
+            for (const target of targets.flat()) {
+                if (typeof target !== 'string')
+                    continue;
+                const t = posix_namespaceObject.posix.normalize(target.replace(/^\.\//, '')).replace(/\/+$/, '');
+                if (t === dir || t.startsWith(`${dir}/`))
+                    return t;
+            }
+        }
+    }
+    return undefined;
+}
 /** How to install from each lockfile without moving what it locks. */
 const LOCKED_INSTALL = {
     'package-lock.json': '`npm ci`',
@@ -18909,7 +19444,7 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
 /** Characters with no meaning to the lexer inside a word. */
 const PLAIN = /[^\s;&|()<>\\'"$`]+/y;
 /** Substitutions nested deeper than this are kept as text, not lexed: a bound on recursion. */
-const MAX_DEPTH = 24;
+const shell_MAX_DEPTH = 24;
 /** Words that open or close control structures and never name a command. */
 const RESERVED = new Set([
     'if',
@@ -19157,7 +19692,7 @@ class Lexer {
     }
     /** Lexes a substitution's commands from `at`; returns the offset of its closing `)` or backquote. */
     nested(at, close, depth, cmd, word) {
-        if (depth >= MAX_DEPTH)
+        if (depth >= shell_MAX_DEPTH)
             return close === ')'
                 ? skipBalanced(this.src, at - 1, this.limit, '(', ')') - 1
                 : skipTo(this.src, at, this.limit, '`');
@@ -19653,7 +20188,11 @@ function dockerfilePaths(workspace) {
 function readDockerfile(workspace, file) {
     return workspace.memo('dockerfile', file, () => {
         const content = workspace.read(file);
-        return content.kind === 'text' ? parseDockerfile(file, content.text, content.lines) : undefined;
+        if (content.kind === 'text')
+            return parseDockerfile(file, content.text, content.lines);
+        // Not text (a NUL byte, too large): said as an input problem, not passed over.
+        workspace.configText(file);
+        return undefined;
     });
 }
 /** Parses Dockerfile text. Never throws on malformed input: what cannot be read is left out. */
@@ -19728,8 +20267,14 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         }
         else if (stage && keyword === 'USER') {
             const [first] = splitWords(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar), escapeChar);
-            if (first)
-                stage.users.push(withArgs({ value: first, span: spanOf(ins.getRange()) }, ins, spanOf));
+            if (first) {
+                const user = {
+                    value: first,
+                    resolved: scope ? scope.expand(first) : first,
+                    span: spanOf(ins.getRange()),
+                };
+                stage.users.push(withArgs(user, ins, spanOf));
+            }
         }
         else if (stage && keyword === 'RUN') {
             const run = withArgs(readRun(ins, source, lines, escapeChar), ins, spanOf);
@@ -21964,6 +22509,7 @@ function fromArgs(model) {
 
 
 
+
 /** Ecosystems whose root entry updates manifests in subdirectories (multi-module builds, solutions). */
 const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
 /**
@@ -21980,7 +22526,8 @@ const RECURSIVE = new Set(['gradle', 'maven', 'nuget']);
  * its autodiscovery crawlers find (see updatecli.ts). An update workflow (a scheduled workflow that
  * runs `go get -u`, `npm update`, `cargo update`, ... and opens a pull request) covers the manifests
  * its commands update (see update-workflows.ts). With no tool at all there is nothing to compare (the
- * `dependency-update-tool` rule reports that); one finding per uncovered directory.
+ * `dependency-update-tool` rule reports that); one finding per uncovered directory, and one per npm or
+ * Cargo workspace whose members are uncovered (at its root manifest, naming them).
  */
 const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
     kind: 'deps.update-coverage',
@@ -22001,8 +22548,10 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
         const workflows = readUpdateWorkflows(workspace);
         if (!dependabot && !renovate && !updatecli && !workflows)
             return [];
-        const findings = [];
-        const reported = new Set();
+        const tools = { dependabot, renovateFile: renovate?.file, updatecli, workflows };
+        // Manifests that one entry would cover, by directory: a Cargo or npm workspace's members are
+        // updated through its root, so they are one finding there, not one per member.
+        const groups = new Map();
         for (const m of detectManifests(workspace, options.exclude)) {
             // Paths that Renovate is told to ignore are a deliberate choice, like this rule's `exclude`.
             if (renovate && (renovate.ignored(m.file) || renovateCovers(renovate, m.file, m.managers)))
@@ -22014,19 +22563,51 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
                 continue;
             if (workflows && workflowCovers(workspace, workflows, m))
                 continue;
-            const id = `${m.ecosystem}\u0000${m.dir}`;
-            if (reported.has(id))
-                continue;
-            reported.add(id);
-            findings.push({
-                message: describe(m, { dependabot, renovateFile: renovate?.file, updatecli, workflows }, byUpdatecli?.editing ?? []),
-                location: (0,core_location/* fileLocation */.AR)(m.file),
-                key: `${m.ecosystem}:${m.dir}`,
-            });
+            const roots = workspaceRoots(workspace, m);
+            const root = roots.length > 0 ? roots[roots.length - 1] : m.dir;
+            const id = `${m.ecosystem}\u0000${root}`;
+            const group = groups.get(id);
+            if (group) {
+                if (!group.members.some((x) => x.dir === m.dir))
+                    group.members.push(m);
+            }
+            else
+                groups.set(id, { root, members: [m], editing: byUpdatecli?.editing ?? [] });
         }
-        return findings;
+        return [...groups.values()].map(({ root, members, editing }) => {
+            const m = members.find((x) => x.dir === root) ?? members[0];
+            if (members.length === 1) {
+                return {
+                    message: describe(m, tools, editing),
+                    location: (0,core_location/* fileLocation */.AR)(m.file),
+                    key: `${m.ecosystem}:${m.dir}`,
+                };
+            }
+            const files = members.map((x) => x.file).sort();
+            const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+            const where = root === '' ? 'the repository root' : root;
+            const name = m.file.slice(m.file.lastIndexOf('/') + 1);
+            const rootManifest = root === '' ? name : `${root}/${name}`;
+            return {
+                message: `${files.length} manifests of the ${m.ecosystem} workspace at ${where} (${shown}) get no automated ` +
+                    `dependency updates: ${reasonsFor(m, tools, editing).join(', and ')}. One entry for the workspace ` +
+                    'root covers them all; vulnerable versions there are not updated.',
+                // At the root manifest, unless every member is test or example material (then at one of them,
+                // graded as theirs were).
+                location: (0,core_location/* fileLocation */.AR)(workspace.has(rootManifest) && !files.every(confidence/* inTestPaths */.kU) ? rootManifest : files[0]),
+                key: `${m.ecosystem}:${root}`,
+            };
+        });
     },
 });
+/** The npm or Cargo workspace roots whose entry would cover the manifest, nearest first. */
+function workspaceRoots(ws, m) {
+    if (m.ecosystem === 'npm')
+        return npmWorkspaceRoots(ws, m.dir);
+    if (m.ecosystem === 'cargo')
+        return cargoWorkspaceRoots(ws, m.dir);
+    return [];
+}
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
 function dependabotCovers(ws, entries, m) {
     const dirs = entries.filter((e) => e.ecosystem === m.ecosystem).flatMap((e) => e.directories);
@@ -22066,8 +22647,15 @@ function update_coverage_ancestors(dir) {
     return out;
 }
 function describe(m, tools, editing) {
-    const { dependabot, renovateFile, updatecli, workflows } = tools;
     const where = m.dir === '' ? 'the repository root' : m.dir;
+    // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
+    const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
+    return (`${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasonsFor(m, tools, editing).join(', and ')}. ` +
+        'Vulnerable versions there are not updated.');
+}
+/** Why each configured tool leaves the manifest out. */
+function reasonsFor(m, tools, editing) {
+    const { dependabot, renovateFile, updatecli, workflows } = tools;
     const reasons = [];
     if (dependabot) {
         const same = dependabot.entries.filter((e) => e.ecosystem === m.ecosystem);
@@ -22082,10 +22670,7 @@ function describe(m, tools, editing) {
         reasons.push(describeUpdatecli(updatecli, editing));
     if (workflows)
         reasons.push(describeWorkflows(workflows, m));
-    // A Dockerfile that updatecli edits elsewhere (an ARG of a tool's version) still lacks base updates.
-    const what = editing.length > 0 ? 'automated updates of its base image' : 'automated dependency updates';
-    return (`${m.file} (${m.ecosystem}) in ${where} gets no ${what}: ${reasons.join(', and ')}. ` +
-        'Vulnerable versions there are not updated.');
+    return reasons;
 }
 /** Why updatecli does not cover the manifest, in words; says when a manifest was read only in part. */
 function describeUpdatecli(config, editing) {
@@ -22329,6 +22914,7 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Flags stages built FROM an image with no tag or the `latest` tag and no digest: each build may get
  * a different image. `scratch` and earlier stages need no pin; ARG defaults are substituted first.
@@ -22365,8 +22951,11 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                     message,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, span),
                     key: stage.from.image ?? '',
-                    // What the template will be rendered with is not in this file: a guess, reported as one.
-                    ...(verdict.kind === 'template' ? { confidence: 'low' } : {}),
+                    // What the template will be rendered with is not in this file, and a local image is pinned by
+                    // whatever builds or tags it: guesses, reported as such.
+                    ...(verdict.kind === 'template' || ('local' in verdict && verdict.local)
+                        ? { confidence: 'low' }
+                        : {}),
                 });
             }
         }
@@ -22393,16 +22982,17 @@ function judgeBaseImage(model, stage, vars = globalArgValues(model)) {
         return { kind: 'unresolved', names: unresolved };
     if (ref.digest !== undefined)
         return { kind: 'pinned' };
+    const local = !partial && isLocalOnlyImage(ref);
     if (ref.tag !== undefined) {
         if (ref.tag.includes(UNRESOLVED))
             return { kind: 'unresolved', names: unresolved };
-        return ref.tag === 'latest' ? { kind: 'latest', resolved: text } : { kind: 'pinned' };
+        return ref.tag === 'latest' ? { kind: 'latest', resolved: text, local } : { kind: 'pinned' };
     }
     // Without a tag, an unknown value in the last name component may itself carry the tag.
     const last = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
     if (last.includes(UNRESOLVED))
         return { kind: 'unresolved', names: unresolved };
-    return { kind: 'untagged', resolved: text };
+    return { kind: 'untagged', resolved: text, local };
 }
 /**
  * A FROM whose image is a template placeholder (`FROM {{ base_image }}` in a Jinja, Go-template or
@@ -22415,6 +23005,12 @@ function base_image_describe(verdict, stage, reportUnresolved) {
     const image = (resolved) => resolved === written
         ? `"${written}"`
         : `"${written}" (with ARG defaults: "${resolved.split(UNRESOLVED).join('?')}")`;
+    if ((verdict.kind === 'latest' || verdict.kind === 'untagged') && verdict.local) {
+        const tag = verdict.kind === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+        return (`Base image ${image(verdict.resolved)}${where} ${tag}, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+            'tagged locally (or misspelt). Pinning applies to what builds or tags it: check that its ' +
+            'base images and the image it is tagged from are pinned.');
+    }
     switch (verdict.kind) {
         case 'latest':
             return (`Base image ${image(verdict.resolved)}${where} uses the "latest" tag, which is re-pointed whenever a new ` +
@@ -22449,6 +23045,7 @@ function base_image_describe(verdict, stage, reportUnresolved) {
 
 
 
+
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
  * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
@@ -22477,10 +23074,23 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                 if (!ref || ref.digest !== undefined || resolved.includes(UNRESOLVED))
                     continue;
                 const shown = resolved === written ? `"${written}"` : `"${written}" (with ARG defaults: "${resolved}")`;
+                const location = (0,core_location/* locationFromSpan */.Cx)(file, stage.from.imageSpan ?? stage.from.span);
+                if (isLocalOnlyImage(ref)) {
+                    // Built or tagged on the machine: there is no registry digest to add (see docker-hub.ts).
+                    findings.push({
+                        message: `Base image ${shown} is pinned by tag only, but ${NO_REGISTRY_SERVES}, so it is built or ` +
+                            'tagged locally (or misspelt) and has no digest to add. Pin by digest the images ' +
+                            'that build it or that it is tagged from.',
+                        location,
+                        key: written,
+                        confidence: 'low',
+                    });
+                    continue;
+                }
                 findings.push({
                     message: `Base image ${shown} is pinned by tag only: a tag can be re-pushed, so rebuilds may get a ` +
                         'different image. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.',
-                    location: (0,core_location/* locationFromSpan */.Cx)(file, stage.from.imageSpan ?? stage.from.span),
+                    location,
                     key: written,
                 });
             }
@@ -27498,10 +28108,18 @@ function lineText(text, lines, line) {
 /** `root`, `0`, and either with a group (`root:root`, `0:0`, `root:app`). */
 const ROOT_USER = /^(root|0)(:.*)?$/;
 /**
+ * Whether a USER names root: as written, or through an ARG or ENV whose value in force at the USER
+ * is root (`ARG RUN_AS=root` ... `USER ${RUN_AS}`). A variable without a known value is not judged.
+ */
+function runsAsRoot(user) {
+    const value = user.resolved ?? user.value;
+    return !value.includes(UNRESOLVED) && !value.includes('$') && ROOT_USER.test(value);
+}
+/**
  * Images that run as a non-root user unless told otherwise, from their publishers' documentation:
  * distroless and other `nonroot` tags, Chainguard images (but wolfi-base), .NET chiseled images, Red
  * Hat's language images, and vendors' images that set USER (Bitnami, nginx-unprivileged, Grafana,
- * Keycloak, Jenkins, Elastic, SonarQube).
+ * Keycloak, Jenkins, Elastic, SonarQube, Prometheus and Alertmanager).
  */
 const NON_ROOT_IMAGES = [
     '*:*nonroot*',
@@ -27522,11 +28140,17 @@ const NON_ROOT_IMAGES = [
     'jenkins/jenkins*',
     'docker.elastic.co/*',
     'sonarqube*',
+    // Prometheus and Alertmanager images end with `USER nobody` (their repositories' Dockerfiles).
+    'prom/prometheus*',
+    'quay.io/prometheus/prometheus*',
+    'prom/alertmanager*',
+    'quay.io/prometheus/alertmanager*',
 ];
 /**
  * Flags Dockerfiles whose final stage runs as root: no USER at all (reported at the final FROM), or
  * a last USER of `root`/`0` (reported at that USER). A stage built FROM an earlier stage inherits its
- * user, so the chain is followed. A USER set from a variable is not judged; nor is the default user of
+ * user, so the chain is followed. A USER set from a variable is judged by the variable's value in force
+ * there (an ARG default, an ENV), and not judged without one; nor is the default user of
  * an external base image, which would need the image itself. The image of a development container
  * (under `.devcontainer/`, or built by a devcontainer.json) is a developer's workspace, not a deployed
  * image: it is left out, and the rule's scope says so.
@@ -27535,7 +28159,7 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.root-user',
     scope: 'file',
     // A Dockerfile named as a container action's image (in an action.yml above it) may keep root.
-    readsOtherFiles: true,
+    readsOtherFiles: ['**/action.yml', '**/action.yaml'],
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the final stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -27579,10 +28203,11 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
                     ...fixOf(workspace, model, base),
                 });
             }
-            else if (!user.value.includes('$') && ROOT_USER.test(user.value)) {
+            else if (runsAsRoot(user)) {
                 const inherited = stage === final ? '' : ` (inherited from stage "${stage.from.name ?? stage.index}")`;
+                const via = user.resolved !== undefined && user.resolved !== user.value ? `, which is "${user.resolved}"` : '';
                 findings.push({
-                    message: `The final stage runs as root: its last USER is "${user.value}"${inherited}.`,
+                    message: `The final stage runs as root: its last USER is "${user.value}"${via}${inherited}.`,
                     location: (0,core_location/* locationFromSpan */.Cx)(file, user.span),
                     key: `user:${user.value}`,
                     ...fixOf(workspace, model, externalBase(model, final)),
@@ -27838,7 +28463,34 @@ function sudoAt(views) {
     return out.sort((a, b) => a - b);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/value-credential.js
+
+/**
+ * Values that are credentials whatever the name of the variable holding them: a URL carrying a
+ * password (`DATABASE_URL=postgres://app:<password>@db/app`) and a PEM private key. The rules about
+ * literal environment values (Kubernetes `env`, Dockerfile ENV and ARG) judge a variable by its name
+ * first; this catches the secrets a neutral name hides.
+ */
+/** A PEM private key block: its header, a body of base64 lines, its footer. */
+const PEM_PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]{1,20} ){0,2})PRIVATE KEY-----([\s\S]*?)-----END \1PRIVATE KEY-----/;
+/** What makes a literal value a credential (`a password in a postgres URL`), or undefined. */
+function credentialInValue(value) {
+    const pem = PEM_PRIVATE_KEY.exec(value);
+    // A body of real key material, not `...` or `<your key>` between the markers.
+    if (pem && pem[2].replace(/[^A-Za-z0-9+/=]/g, '').length >= 64)
+        return 'a private key';
+    for (let at = value.indexOf('://'); at !== -1; at = value.indexOf('://', at + 3)) {
+        const c = parseUrlCredential(value, at);
+        // Not strict: local and example hosts, default, placeholder and interpolated passwords pass.
+        const hit = c && urlSecret(c, false);
+        if (hit)
+            return `a ${hit.label}`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
+
 
 
 
@@ -27853,8 +28505,9 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
  * `dockerfile.secret-env`: `ENV` and `ARG` instructions that give a credential-named variable
  * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...) a literal value. ENV values are stored in
  * the image configuration, and ARG defaults in the build history, where anyone who can pull the
- * image can read them. Values that are references (`$VAR`), placeholders, booleans or small numbers
- * are not reported, and the message shows only a redacted form of the value.
+ * image can read them; so does any value that is a credential whatever its name (a URL with a
+ * password, a PEM private key). Values that are references (`$VAR`), placeholders, booleans or small
+ * numbers are not reported, and the message shows only a redacted form of the value.
  */
 const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
     kind: 'dockerfile.secret-env',
@@ -27875,11 +28528,16 @@ const dockerfileSecretEnv = (0,types/* defineEvaluator */.D)({
                 ]),
             ];
             for (const { kind, decl } of decls) {
-                if (decl.value === null || !isLiteralSecret(decl.name, decl.value))
+                if (decl.value === null)
+                    continue;
+                // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
+                const held = isLiteralSecret(decl.name, decl.value) ? undefined : credentialInValue(decl.value);
+                if (!held && !isLiteralSecret(decl.name, decl.value))
                     continue;
                 const where = kind === 'ENV' ? 'the image configuration' : 'the image build history';
+                const what = held ? `a literal value holding ${held}` : 'a literal secret';
                 findings.push({
-                    message: `${kind} ${decl.name} sets a literal secret (${redact(decl.value)}), which is stored in ${where} ` +
+                    message: `${kind} ${decl.name} sets ${what} (${redact(decl.value)}), which is stored in ${where} ` +
                         'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.',
                     location: (0,core_location/* locationFromSpan */.Cx)(file, decl.span),
                     key: `${kind}:${decl.name}`,
@@ -29335,6 +29993,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /** Name parts that mark a secret on their own. */
 const SECRET_WORDS = new Set([
     'PASSWORD',
@@ -29463,8 +30122,9 @@ function isSecretObjectName(name, value) {
 }
 /**
  * Flags environment variables whose name says they hold a secret (password, token, API key, ...) and
- * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`. The value is never
- * repeated in the finding: only its length.
+ * whose `value` is a literal in the manifest, rather than `valueFrom.secretKeyRef`, and literal values
+ * that are credentials whatever the name (a URL with a password, a PEM private key). The value is
+ * never repeated in the finding: only its length.
  */
 const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.env-secret-literal',
@@ -29491,14 +30151,18 @@ const k8sEnvSecretLiteral = (0,types/* defineEvaluator */.D)({
             env.forEach((entry, i) => {
                 if (!k8s_isMap(entry) || typeof entry.name !== 'string' || typeof entry.value !== 'string')
                     return;
-                if (ignored.has(entry.name) ||
-                    !isSecretName(entry.name) ||
-                    isPlaceholderValue(entry.value, entry.name))
+                if (ignored.has(entry.name))
+                    return;
+                const named = isSecretName(entry.name) && !isPlaceholderValue(entry.value, entry.name);
+                // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
+                const held = named ? undefined : credentialInValue(entry.value);
+                if (!named && !held)
                     return;
                 const node = childAt(c.pod.object, c.node, 'env', i, 'value');
                 if (!node)
                     return;
-                findings.push(containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} is set to a literal value ` +
+                const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
+                findings.push(containerFinding(c, node, `Environment variable ${entry.name} of the ${describeContainer(c)} ${what} ` +
                     `(${entry.value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.', `env:${entry.name}`, 
                 // At `value:`: a block scalar's own span starts on the line below it.
@@ -29655,13 +30319,15 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Flags container images with no tag or the `latest` tag and no digest: the version that runs
  * changes whenever the tag is re-pointed and a pod restarts, without a change to the manifest.
  * Images filled in by a templating step (`${TAG}`, `{{ .Values.tag }}`, a `{IMAGE}` or `IMAGE_NAME`
  * placeholder that is no valid image name) are not judged, nor images a
  * build tool replaces at deploy time with the image it built: `ko://` import paths, and the artifacts
- * the repository's Skaffold configuration builds (Skaffold deploys them by digest).
+ * the repository's Skaffold configuration builds (Skaffold deploys them by digest). A name that no
+ * registry serves (see isLocalOnlyImage) is reported at low confidence: it was built or loaded locally.
  *
  * Not `scope: 'file'`: a finding depends on the Skaffold files too. The engine records what the rule
  * reads (the Skaffold glob and files included), so a change to a `skaffold.yaml` alone evaluates it again.
@@ -29692,6 +30358,17 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
             // Read only when there is something to excuse: a tree without candidates does not depend on them.
             if (skaffoldArtifacts(workspace).has(imageName(ref)))
                 return;
+            if (isLocalOnlyImage(ref)) {
+                // Docker Hub has no such image: the node runs what was built or loaded there (kind, minikube).
+                const tag = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag';
+                findings.push({
+                    ...containerFinding(c, image, `Image "${ref.raw}" of the ${describeContainer(c)} ${tag}, but ${NO_REGISTRY_SERVES}, so a node ` +
+                        'runs it only if it was built or loaded there (`kind load`, `minikube image load`), or it is ' +
+                        'misspelt. Pinning applies to what builds it: check that its base images are pinned.', `image:${ref.raw}`),
+                    confidence: 'low',
+                });
+                return;
+            }
             const problem = ref.tag === 'latest' ? 'uses the "latest" tag' : 'has no tag, which means "latest"';
             findings.push(containerFinding(c, image, `Image "${ref.raw}" of the ${describeContainer(c)} ${problem}: what runs changes whenever the tag is ` +
                 're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`));
@@ -29804,7 +30481,8 @@ function privilegeEscalationFix(fixes, finding, c) {
  * Flags containers whose `securityContext.allowPrivilegeEscalation` is not `false`. Kubernetes
  * defaults it to true, which lets a process gain privileges through setuid binaries or file
  * capabilities; `false` sets the kernel's no_new_privs flag. The setting only exists per container.
- * Privileged containers are left to `k8s.privileged`.
+ * Privileged containers are left to `k8s.privileged`; Windows pods are skipped, since the API rejects
+ * the field in them (it is a Linux setting).
  */
 const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
@@ -29815,6 +30493,8 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
         const findings = [];
         const fixes = new FixBatches(workspace);
         eachContainer(workspace, (c) => {
+            if (isWindowsPod(c.pod))
+                return;
             // A privileged container always can (Kubernetes rejects `false` beside `privileged: true`); the
             // privileged-container rule reports it.
             if (containerSetting(c, 'privileged')?.value === true)
@@ -29884,10 +30564,19 @@ function grantsBuiltInApis(groups) {
     return groups.some((g) => typeof g === 'string' &&
         (g === '*' || g === '' || !g.includes('.') || (g.endsWith('.k8s.io') && !g.endsWith('metrics.k8s.io'))));
 }
+// Where a rule's list grants everything: `*`, first; for resources also `*/<subresource>`, which RBAC
+// matches against that subresource of every resource. Any other `*` in a resource (`pods/*`) matches
+// only a subresource literally named `*`, so it grants nothing more.
+function wildcardAt(list, field) {
+    const all = list.indexOf('*');
+    if (all !== -1 || field === 'verbs')
+        return all;
+    return list.findIndex((r) => typeof r === 'string' && /^\*\/[^*/]+$/.test(r));
+}
 /**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
- * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources (every action,
- * or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
+ * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
+ * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
  * to the built-in `cluster-admin` ClusterRole (everything, everywhere with a ClusterRoleBinding).
  */
 const k8sRbac = (0,types/* defineEvaluator */.D)({
@@ -29941,13 +30630,16 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
                     const list = rule[field];
                     if (!Array.isArray(list))
                         continue;
-                    const index = list.indexOf('*');
+                    const index = wildcardAt(list, field);
                     const node = index === -1 ? undefined : childAt(object, object.node, 'rules', i, field, index);
                     if (!node)
                         continue;
+                    const sub = list[index] === '*' ? undefined : String(list[index]).slice(2);
                     const what = field === 'verbs'
                         ? 'every verb (including delete, escalate and impersonate)'
-                        : 'every resource type (Secrets included, and types added later)';
+                        : sub === undefined
+                            ? 'every resource type (Secrets included, and types added later)'
+                            : `the ${sub} subresource of every resource type (types added later included)`;
                     findings.push(findingAt(at, node, `${describeObject(object)} grants ${what} with "*" in rule ${i + 1}. List the ${field} its subjects need.`, [`rules/${i}/${field}`]));
                 }
             });
@@ -29965,7 +30657,8 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
  * Flags containers and init containers whose `securityContext.readOnlyRootFilesystem` is not `true`.
  * A writable root file system lets an intruder change the image's binaries and keep tools and
  * malware in the container; with it read-only, writes go only to the volumes the manifest declares.
- * The setting exists per container only; ephemeral debug containers are left alone.
+ * The setting exists per container only; ephemeral debug containers are left alone, and so are Windows
+ * pods, where the API rejects it.
  */
 const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.read-only-root-fs',
@@ -29974,6 +30667,8 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
     evaluate({ workspace }) {
         const findings = [];
         for (const pod of examinedPods(workspace)) {
+            if (isWindowsPod(pod))
+                continue;
             for (const c of containersOf(pod, ['initContainers', 'containers'])) {
                 const setting = containerSetting(c, 'readOnlyRootFilesystem');
                 if (setting?.value === true)
@@ -30000,7 +30695,9 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
 /**
  * Flags containers and init containers without `resources.limits` for the configured resources
  * (CPU and memory by default). An unlimited container can starve its neighbours on the node.
- * Ephemeral containers are skipped: Kubernetes does not allow them resources.
+ * Ephemeral containers are skipped: Kubernetes does not allow them resources. A limit in the pod
+ * spec's own `resources.limits` (pod-level resources, beta and on by default since Kubernetes 1.34)
+ * bounds all its containers together, so a container need not repeat it.
  */
 const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.resource-limits',
@@ -30021,11 +30718,14 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     },
     evaluate({ options, workspace }) {
         const findings = [];
+        const limited = (map, r) => map[r] !== undefined && map[r] !== null;
         for (const pod of examinedPods(workspace)) {
+            const podLimits = childAt(pod.object, pod.node, 'resources', 'limits');
+            const shared = podLimits && k8s_isMap(podLimits.value) ? podLimits.value : {};
             for (const c of containersOf(pod, ['initContainers', 'containers'])) {
                 const limits = childAt(pod.object, c.node, 'resources', 'limits');
                 const set = limits && k8s_isMap(limits.value) ? limits.value : {};
-                const missing = options.resources.filter((r) => set[r] === undefined || set[r] === null);
+                const missing = options.resources.filter((r) => !limited(set, r) && !limited(shared, r));
                 if (missing.length === 0)
                     continue;
                 const resources = childAt(pod.object, c.node, 'resources');
@@ -30577,6 +31277,37 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                     },
                 },
             },
+            committed: {
+                type: 'array',
+                description: 'Entries a framework commits by design: when they are the only ones left unignored, a file of ' +
+                    '`signs` exists and every entry of `secretsIn` is ignored, the finding has low confidence and ' +
+                    'names the convention.',
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['entries', 'by', 'signs', 'secretsIn'],
+                    properties: {
+                        entries: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+                        by: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'The framework: `Symfony, which commits .env with non-secret defaults`.',
+                        },
+                        signs: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', minLength: 1 },
+                            description: 'Globs of files that show the framework (`symfony.lock`).',
+                        },
+                        secretsIn: {
+                            type: 'array',
+                            minItems: 1,
+                            items: { type: 'string', minLength: 1 },
+                            description: 'Where the framework keeps secrets instead (`.env.local`); each must be ignored.',
+                        },
+                    },
+                },
+            },
         },
     },
     evaluate({ options, workspace }) {
@@ -30631,6 +31362,13 @@ const gitignoreMustIgnore = (0,types/* defineEvaluator */.D)({
                 found.message = `${GITIGNORE} does not ignore ${list(unmatched)}, the file${unmatched.length === 1 ? '' : 's'} of ${unused}, which this repository shows no sign of using: add a pattern if it does.${why}`;
                 found.confidence = 'low';
             }
+            const design = unused
+                ? undefined
+                : committedByDesign(unmatched, options.committed ?? [], workspace, ig);
+            if (design) {
+                found.message = `${GITIGNORE} does not ignore ${list(unmatched)}: this repository follows ${design.by}, and ignores ${list(design.secretsIn)}, where the secrets go; keep them out of the committed file${unmatched.length === 1 ? '' : 's'}.${why}`;
+                found.confidence = 'low';
+            }
             findings.unshift(found);
         }
         return findings;
@@ -30667,6 +31405,15 @@ function conventionsUnused(unmatched, conventions, workspace) {
     if (known.some((c) => workspace.glob(c.signs).length > 0))
         return undefined;
     return [...new Set(known.map((c) => c.usedBy))].join('; ');
+}
+/**
+ * The framework convention the unignored entries follow (see {@link Committed}): every entry is one it
+ * commits, the tree shows the framework and its secrets file is ignored; undefined otherwise.
+ */
+function committedByDesign(unmatched, committed, workspace, ig) {
+    return committed.find((c) => unmatched.every((e) => c.entries.includes(e)) &&
+        c.secretsIn.every((e) => ig.ignores(e)) &&
+        workspace.glob(c.signs).length > 0);
 }
 function list(entries) {
     return entries.map((e) => `\`${e}\``).join(', ');
@@ -31230,8 +31977,11 @@ function terraformFiles(workspace) {
 function readTerraformFile(workspace, parser, file) {
     return workspace.memo('terraform', file, () => {
         const content = workspace.read(file);
-        if (content.kind !== 'text')
+        if (content.kind !== 'text') {
+            // Not text: said as an input problem (a large generated configuration: medium), not passed over.
+            workspace.configText(file, { severity: 'medium', holds: () => true });
             return undefined;
+        }
         const result = parseHcl(parser, content.text, content.lines);
         if (!result.ok) {
             workspace.reportProblem({ path: file, ...result.error });
@@ -31304,6 +32054,109 @@ function describeResource(r) {
     return `${r.type} "${r.name}"`;
 }
 
+;// CONCATENATED MODULE: ./lib/core/parsers/terraform-values.js
+/**
+ * What a reference to a module's own values stands for: `local.<name>` is the value its `locals`
+ * block assigns, and `var.<name>` is its `default` (what Terraform uses when nothing sets the
+ * variable). Checks judge `storage_encrypted = var.encrypted` with `default = false` as they judge
+ * `storage_encrypted = false`.
+ *
+ * Only a whole value that is one such reference is replaced (`var.x`, `"${var.x}"`, and the items
+ * of a list); anything computed from it (`var.x ? 1 : 0`, `"${var.x}-a"`) stays unknown. A variable
+ * without a default, or set by a caller, is still unknown where it is used: a module's caller is
+ * judged at its own argument. Variables set by `.tfvars` files or the command line are not seen,
+ * so a default reads as what it is: the value of every use that does not set it.
+ */
+/** A reference to a module's variable or local, written bare or as the only interpolation. */
+const terraform_values_REFERENCE = /^(?:"\$\{\s*)?(var|local)\.([A-Za-z_][\w-]*)(?:\s*\}")?$/;
+/** Locals may name other locals; a cycle (an error to Terraform) or a long chain stays unknown. */
+const MAX_HOPS = 8;
+const RESOLVERS = new WeakMap();
+/**
+ * A resolver for the files (one per parse, shared by every rule): `resolve(file, value)` is the
+ * value with references to the module's variables (their defaults) and locals replaced, keeping the
+ * span of the reference (a finding stays where the value is used) and saying in `text` where the
+ * value came from: `var.encrypted (default false)`.
+ */
+function valueResolver(files) {
+    let resolver = RESOLVERS.get(files);
+    if (!resolver) {
+        const scopes = moduleScopes(files);
+        resolver = (file, value) => resolve(scopes.get(file.module), value, 0);
+        RESOLVERS.set(files, resolver);
+    }
+    return resolver;
+}
+function moduleScopes(files) {
+    const scopes = new Map();
+    for (const file of files) {
+        let scope = scopes.get(file.module);
+        if (!scope) {
+            scope = { variables: new Map(), locals: new Map() };
+            scopes.set(file.module, scope);
+        }
+        for (const block of file.body.blocks) {
+            if (block.type === 'variable' && block.labels.length === 1) {
+                const d = block.body.attributes.find((a) => a.name === 'default');
+                if (d)
+                    scope.variables.set(block.labels[0], d.value);
+            }
+            else if (block.type === 'locals') {
+                for (const a of block.body.attributes)
+                    scope.locals.set(a.name, a.value);
+            }
+        }
+    }
+    return scopes;
+}
+function resolve(scope, value, hops) {
+    if (!scope || hops >= MAX_HOPS)
+        return value;
+    if (value.kind === 'tuple') {
+        const items = value.items.map((i) => resolve(scope, i, hops));
+        return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
+    }
+    const found = follow(scope, value, 0);
+    if (!found)
+        return value;
+    const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1) : found.value;
+    if (inner.kind === 'expression' || inner.kind === 'template') {
+        // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
+        return { ...inner, span: value.span };
+    }
+    const origin = found.variable ? `default ${inner.text}` : inner.text;
+    return relocate(inner, value, `${value.text.trim()} (${origin})`);
+}
+/** The value a reference stands for, through chains of locals; undefined when it is not one. */
+function follow(scope, value, hops) {
+    if (value.kind !== 'expression' && value.kind !== 'template')
+        return undefined;
+    const m = terraform_values_REFERENCE.exec(value.text.trim());
+    if (!m || hops >= MAX_HOPS)
+        return undefined;
+    const [, kind, name] = m;
+    const target = (kind === 'var' ? scope.variables : scope.locals).get(name);
+    if (!target)
+        return undefined;
+    const further = follow(scope, target, hops + 1);
+    return further ?? { value: target, variable: kind === 'var' };
+}
+/** The resolved value at the reference's place: a list's items too, so each finding points there. */
+function relocate(v, at, text) {
+    if (v.kind === 'tuple') {
+        const ref = at.text.trim();
+        return { ...v, span: at.span, text, items: v.items.map((i) => relocate(i, at, `${ref} (${i.text})`)) };
+    }
+    return { ...v, span: at.span, text };
+}
+/** A body with every attribute value resolved, nested blocks included (for checks that read many). */
+function resolveBody(resolve, file, body) {
+    return {
+        attributes: body.attributes.map((a) => ({ ...a, value: resolve(file, a.value) })),
+        blocks: body.blocks.map((b) => ({ ...b, body: resolveBody(resolve, file, b.body) })),
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/shared.js
 /**
  * Helpers shared by the Terraform evaluators.
@@ -31343,12 +32196,14 @@ function examineSubjects(workspace, subjects) {
 
 
 
+
 /**
  * A data-driven check of resource attributes: a value that must be set (`expect`), values that must
- * not be (`forbid`), and what an absent attribute means (`missing`). Values computed from variables
- * or other resources are unknown here and never reported (nor is a resource whose exception,
- * `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of a list are
- * judged one by one.
+ * not be (`forbid`), and what an absent attribute means (`missing`; `null` is the same as absent, as
+ * to Terraform). A local or a variable's default stands for its value (see terraform-values.ts);
+ * values computed from anything else are unknown here and never reported (nor is a resource whose
+ * exception, `skipWhen`, is computed); nested blocks include `dynamic` content; the literal items of
+ * a list are judged one by one.
  */
 const terraformAttribute = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.attribute',
@@ -31405,22 +32260,24 @@ const terraformAttribute = (0,types/* defineEvaluator */.D)({
     },
     async evaluate({ options, workspace }) {
         const files = await terraformFiles(workspace);
+        const resolve = valueResolver(files);
         const findings = [];
         const subjects = [];
         for (const target of options.targets) {
-            const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom);
+            const defaulted = target.defaultFrom !== undefined && declaresDefault(files, target.defaultFrom, resolve);
             for (const resource of terraformResources(files, target.resources)) {
                 subjects.push(resource);
-                if (skipped(resource.block, target))
+                const resolved = (v) => resolve(resource.file, v);
+                if (skipped(resource.block, target, resolved))
                     continue;
-                findings.push(...check(resource, target, defaulted));
+                findings.push(...check(resource, target, defaulted, resolved));
             }
         }
         examineSubjects(workspace, subjects);
         return findings;
     },
 });
-function check(resource, target, defaulted) {
+function check(resource, target, defaulted, resolved) {
     const steps = target.attribute.split('.');
     const name = steps.pop();
     const findings = [];
@@ -31443,9 +32300,10 @@ function check(resource, target, defaulted) {
     };
     for (const holder of holders) {
         const attr = attribute(holder.body, name);
-        if (!attr) {
+        const value = attr && resolved(attr.value);
+        if (!value || terraform_literal(value) === null) {
             // A block of that name is the setting itself (`master_authorized_networks_config {}`).
-            if (nestedBlocks(holder.body, name).length > 0)
+            if (!attr && nestedBlocks(holder.body, name).length > 0)
                 continue;
             const reportable = target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
             if (reportable && !defaulted) {
@@ -31454,18 +32312,18 @@ function check(resource, target, defaulted) {
             continue;
         }
         // A list (`members = ["allUsers", var.reader]`): each literal item is judged, the others are unknown.
-        if (attr.value.kind === 'tuple') {
-            for (const item of attr.value.items.filter(forbidden)) {
+        if (value.kind === 'tuple') {
+            for (const item of value.items.filter(forbidden)) {
                 findings.push(finding(`includes ${shortText(item.text)} in ${target.attribute}`, item.span, false));
             }
             continue;
         }
-        const value = terraform_literal(attr.value);
-        if (value === undefined || value === null)
+        const known = terraform_literal(value);
+        if (known === undefined || known === null)
             continue;
-        const bad = (target.expect !== undefined && !sameLiteral(value, target.expect)) || forbidden(attr.value);
+        const bad = (target.expect !== undefined && !sameLiteral(known, target.expect)) || forbidden(value);
         if (bad)
-            findings.push(finding(`sets ${target.attribute} = ${shortText(attr.value.text)}`, attr.value.span, false));
+            findings.push(finding(`sets ${target.attribute} = ${shortText(value.text)}`, value.span, false));
     }
     return findings;
 }
@@ -31477,7 +32335,7 @@ function holdersAt(block, steps) {
     }
     return holders;
 }
-function skipped(block, target) {
+function skipped(block, target, resolved) {
     return target.skipWhen.some((s) => {
         const steps = s.attribute.split('.');
         const name = steps.pop();
@@ -31485,18 +32343,21 @@ function skipped(block, target) {
             const attr = attribute(body, name);
             if (!attr)
                 return s.value === undefined && nestedBlocks(body, name).length > 0;
+            const value = terraform_literal(resolved(attr.value));
+            // Set to null is not set (`replicate_source_db = var.source` whose default is null).
+            if (value === null)
+                return false;
             if (s.value === undefined)
                 return true;
             // A computed value may be the exception: what it will be is unknown, so the resource is not judged.
-            const value = terraform_literal(attr.value);
-            return value === undefined || (value !== null && sameLiteral(value, s.value));
+            return value === undefined || sameLiteral(value, s.value);
         });
     });
 }
-function declaresDefault(files, d) {
+function declaresDefault(files, d, resolve) {
     return terraformResources(files, [d.resource]).some((r) => {
         const attr = attribute(r.block.body, d.attribute);
-        const value = attr && terraform_literal(attr.value);
+        const value = attr && terraform_literal(resolve(r.file, attr.value));
         return value !== undefined && value !== null && sameLiteral(value, d.value);
     });
 }
@@ -31724,6 +32585,7 @@ function strings(body, name) {
 
 
 
+
 const PORT_NAMES = {
     22: 'SSH',
     23: 'Telnet',
@@ -31750,7 +32612,8 @@ const open_ingress_RESOURCE_TYPES = [
  * Flags firewall rules that open administrative or database ports to every address (`0.0.0.0/0`,
  * `::/0`, Azure's `*`/`Internet`): AWS security groups (inline `ingress`, `aws_security_group_rule`,
  * `aws_vpc_security_group_ingress_rule`), GCP `google_compute_firewall` and Azure network security
- * rules. Each open source is reported at its value; computed ports or protocols are not judged.
+ * rules. Each open source is reported at its value (where a local or a variable's default is used,
+ * at the use); computed ports or protocols are not judged.
  */
 const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.open-ingress',
@@ -31775,7 +32638,11 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
         const findings = [];
         const resources = terraformResources(files, open_ingress_RESOURCE_TYPES);
         examineSubjects(workspace, resources);
-        for (const resource of resources) {
+        const resolve = valueResolver(files);
+        for (const declared of resources) {
+            // Sources and ports given by a local or a variable's default are judged as if written here.
+            const body = resolveBody(resolve, declared.file, declared.block.body);
+            const resource = { ...declared, block: { ...declared.block, body } };
             for (const rule of ingressRules(resource)) {
                 const exposed = exposedPorts(rule.ports, options.ports);
                 if (exposed.length === 0)
@@ -31924,13 +32791,16 @@ function open_ingress_strings(body, name) {
 
 
 
+/** A service account key file's JSON (what `credentials` holds when it is not a path). */
+const KEY_FILE_CONTENT = /"private_key"\s*:/;
 /** Nested blocks of a provider (`assume_role`, `features`) are searched this deep. */
 const provider_credentials_MAX_NESTING = 4;
 /**
  * Flags credentials written as literals in `provider` blocks and in the `backend` of the `terraform`
  * block: anyone who can read the repository, or its history, can use them. Values from variables,
  * environment lookups or functions (`var.token`, `file(...)`) are fine; empty strings and obvious
- * placeholders are not credentials. The value never appears in the finding, only its length.
+ * placeholders are not credentials, nor is Google's `credentials` when it names a key file instead of
+ * holding one. The value never appears in the finding, only its length.
  */
 const terraformProviderCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'terraform.provider-credentials',
@@ -31957,6 +32827,7 @@ const terraformProviderCredentials = (0,types/* defineEvaluator */.D)({
                     'secret',
                     'sas_token',
                     'master_password',
+                    'credentials',
                 ],
                 description: 'Attribute names that hold credentials.',
             },
@@ -31975,6 +32846,9 @@ const terraformProviderCredentials = (0,types/* defineEvaluator */.D)({
                         return;
                     const value = attr.value.kind === 'string' ? attr.value.value : undefined;
                     if (value === undefined || provider_credentials_isPlaceholder(value))
+                        return;
+                    // Google's `credentials` takes a key file's path or its contents: only the contents are a secret.
+                    if (attr.name === 'credentials' && !KEY_FILE_CONTENT.test(value))
                         return;
                     const setting = [...trail, attr.name].join('.');
                     findings.push({
@@ -32033,6 +32907,7 @@ function provider_credentials_isPlaceholder(value) {
 
 
 
+
 const SSE_RESOURCE = 'aws_s3_bucket_server_side_encryption_configuration';
 /** `aws_s3_bucket.<name>` anywhere in an expression (`.id`, `.bucket`, `[0].id`, `[each.key].id`). */
 const BUCKET_REFERENCE = /\baws_s3_bucket\.([A-Za-z_][\w-]*)/g;
@@ -32040,7 +32915,8 @@ const BUCKET_REFERENCE = /\baws_s3_bucket\.([A-Za-z_][\w-]*)/g;
  * Flags `aws_s3_bucket` resources without a server-side encryption configuration: neither the inline
  * `server_side_encryption_configuration` block (provider v3 and earlier) nor an
  * `aws_s3_bucket_server_side_encryption_configuration` resource in the same module whose `bucket`
- * references the bucket (or names it literally). When such a resource's bucket cannot be resolved,
+ * references the bucket (or names it literally), also through a local or a variable's default. When
+ * such a resource's bucket cannot be resolved,
  * the module's buckets are given the benefit of the doubt.
  */
 const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
@@ -32049,9 +32925,10 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     async evaluate({ workspace }) {
         const files = await terraformFiles(workspace);
+        const resolve = valueResolver(files);
         const coverage = new Map();
         for (const sse of terraformResources(files, [SSE_RESOURCE]))
-            covered(coverage, sse);
+            covered(coverage, sse, resolve);
         const findings = [];
         const buckets = terraformResources(files, ['aws_s3_bucket']);
         examineSubjects(workspace, buckets);
@@ -32062,7 +32939,7 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
             if (c?.unresolved || c?.names.has(bucket.name))
                 continue;
             const name = attribute(bucket.block.body, 'bucket');
-            const literalName = name ? terraform_literal(name.value) : undefined;
+            const literalName = name ? terraform_literal(resolve(bucket.file, name.value)) : undefined;
             if (typeof literalName === 'string' && c?.literals.has(literalName))
                 continue;
             findings.push({
@@ -32076,7 +32953,7 @@ const terraformS3Encryption = (0,types/* defineEvaluator */.D)({
         return findings;
     },
 });
-function covered(coverage, sse) {
+function covered(coverage, sse, resolve) {
     let c = coverage.get(sse.file.module);
     if (!c) {
         c = { names: new Set(), literals: new Set(), unresolved: false };
@@ -32085,12 +32962,14 @@ function covered(coverage, sse) {
     const bucket = attribute(sse.block.body, 'bucket');
     if (!bucket)
         return;
-    const value = terraform_literal(bucket.value);
+    // A local may hold the reference (`bucket = local.logs_id`), or a variable's default the name.
+    const resolved = resolve(sse.file, bucket.value);
+    const value = terraform_literal(resolved);
     if (typeof value === 'string') {
         c.literals.add(value);
         return;
     }
-    const refs = [...bucket.value.text.matchAll(BUCKET_REFERENCE)].map((m) => m[1]);
+    const refs = [...resolved.text.matchAll(BUCKET_REFERENCE)].map((m) => m[1]);
     if (refs.length === 0)
         c.unresolved = true;
     for (const ref of refs)
@@ -32121,7 +33000,8 @@ function scanCommands(script) {
         const commands = splitLine(line, lineStart);
         out.push(...commands);
         for (const c of commands) {
-            const marker = c.words.find((w) => /^<<-?\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
+            // `<<<` is a here-string: its word is on the line, no body follows.
+            const marker = c.words.find((w) => /^<<-?(?!<)\S/.test(w.text) || w.text === '<<' || w.text === '<<-');
             if (!marker)
                 continue;
             const inline = marker.text.replace(/^<<-?/, '');
@@ -32153,6 +33033,15 @@ function splitLine(line, offset) {
     for (let i = 0; i < line.length; i++) {
         const ch = line[i];
         if (quote) {
+            if (quote === '"' && ch === '$' && line[i + 1] === '(') {
+                // `"$(ruby -e"puts ENV['HOME']")"`: the quotes inside a substitution are its own, not the end
+                // of the word's.
+                const end = substitutionEnd(line, i + 1);
+                word.text += line.slice(i, end);
+                word.end = offset + end;
+                i = end - 1;
+                continue;
+            }
             if (ch === quote)
                 quote = undefined;
             else if (ch === '\\' && quote === '"' && i + 1 < line.length)
@@ -32198,6 +33087,32 @@ function splitLine(line, offset) {
     }
     endCommand(offset + line.length, '');
     return out;
+}
+/**
+ * The index after the `)` that closes the `(` at `open`, with quotes and nested parentheses inside
+ * respected; the line's end when it is not closed there.
+ */
+function substitutionEnd(line, open) {
+    let depth = 0;
+    let quote;
+    for (let j = open; j < line.length; j++) {
+        const ch = line[j];
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else if (ch === '\\' && quote === '"')
+                j++;
+        }
+        else if (ch === '\\')
+            j++;
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '(')
+            depth++;
+        else if (ch === ')' && --depth === 0)
+            return j + 1;
+    }
+    return line.length;
 }
 function build(words, start, end, next) {
     let i = 0;
@@ -32395,7 +33310,10 @@ function adhoc(command) {
                 return undefined;
             return result('gem install', args(), (s) => /:v?\d+\.\d+/.test(s) || chosenVersion(versionAfter(s, ':')) || versionFlag(words));
         case 'bundle':
-            return sub === 'add' ? result('bundle add', args(), () => versionFlag(words)) : undefined;
+            // `bundle add gem --path dir` takes the gem from a directory of the checkout, not the registry.
+            if (sub !== 'add' || words.some((w) => /^--path(=|$)/.test(w.text)))
+                return undefined;
+            return result('bundle add', args(), () => versionFlag(words));
         case 'cargo':
             if (sub !== 'install' || words.some((w) => /^--path(=|$)/.test(w.text)))
                 return undefined;
@@ -33603,7 +34521,7 @@ const PUSHING_ACTIONS = new Set([
  * a git command that talks to the remote, a tool or action that pushes, a release script.
  */
 function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
-    const user = firstAfter(step, credentialUsers(steps, usesCredentials), steps.filter((s) => localActionSteps(workspace, s)?.some(usesCredentials)));
+    const user = firstAfter(step, credentialUsers(steps, usesCredentials), localUsers(workspace, steps, usesCredentials));
     if (user) {
         finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
         return;
@@ -33625,7 +34543,32 @@ function persistCredentialsFix(workspace, fixes, finding, source, steps, step) {
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
 function laterPusher(workspace, steps, step) {
-    return firstAfter(step, credentialUsers(steps, pushesWithCredentials), steps.filter((s) => localActionSteps(workspace, s)?.some(pushesWithCredentials)));
+    return firstAfter(step, credentialUsers(steps, pushesWithCredentials), localUsers(workspace, steps, pushesWithCredentials));
+}
+/**
+ * The steps of a job that run a composite action of this repository with a step that passes the
+ * test, found once per job, test and workspace (asked for every checkout of the job, not once per
+ * checkout; per workspace, because the action's file is read from it and a base tree may hold
+ * another version of it).
+ */
+const LOCAL_USERS = new WeakMap();
+function localUsers(workspace, steps, test) {
+    let byTest = LOCAL_USERS.get(workspace);
+    if (!byTest) {
+        byTest = new Map();
+        LOCAL_USERS.set(workspace, byTest);
+    }
+    let byJob = byTest.get(test);
+    if (!byJob) {
+        byJob = new WeakMap();
+        byTest.set(test, byJob);
+    }
+    let found = byJob.get(steps);
+    if (!found) {
+        found = steps.filter((s) => localActionSteps(workspace, s)?.some(test));
+        byJob.set(steps, found);
+    }
+    return found;
 }
 /** The first step of the lists that runs after `step`. */
 function firstAfter(step, ...lists) {
@@ -33725,7 +34668,7 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
     scope: 'file',
     // A local composite action that a later step runs may push with the persisted credentials.
-    readsOtherFiles: true,
+    readsOtherFiles: ['**/action.yml', '**/action.yaml'],
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -36871,7 +37814,77 @@ function missingPermissions(workflow, bare) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity-types.js
+/**
+ * The activity types each event accepts in `on.<event>.types`, as GitHub's reference of the events
+ * that trigger workflows lists them. GitHub matches the listed names against the event's action and
+ * does not refuse a name it does not know: a misspelt type, a type of another event (`created` under
+ * `issues`), an event's name (`pull_request_review` under `pull_request_target`) or a conclusion
+ * (`success` under `workflow_run`) simply never matches, so the workflow silently does not run when
+ * its author meant it to. `check_suite` runs on `completed` only (the webhook's other actions do not
+ * start workflows). Events missing here (`repository_dispatch`, whose types the sender chooses, and
+ * events without types) are not judged.
+ */
+const PULL_REQUEST = 'assigned unassigned labeled unlabeled opened edited closed reopened synchronize converted_to_draft ' +
+    'locked unlocked enqueued dequeued milestoned demilestoned ready_for_review review_requested ' +
+    'review_request_removed auto_merge_enabled auto_merge_disabled';
+const TYPES = Object.fromEntries(Object.entries({
+    branch_protection_rule: 'created edited deleted',
+    check_run: 'created rerequested completed requested_action',
+    check_suite: 'completed',
+    discussion: 'created edited deleted transferred pinned unpinned labeled unlabeled locked unlocked category_changed answered unanswered',
+    discussion_comment: 'created edited deleted',
+    issue_comment: 'created edited deleted',
+    issues: 'opened edited deleted transferred pinned unpinned closed reopened assigned unassigned labeled unlabeled locked unlocked milestoned demilestoned typed untyped',
+    label: 'created edited deleted',
+    merge_group: 'checks_requested',
+    milestone: 'created closed opened edited deleted',
+    project: 'created closed reopened edited deleted',
+    project_card: 'created moved converted edited deleted',
+    project_column: 'created updated moved deleted',
+    pull_request: PULL_REQUEST,
+    pull_request_target: PULL_REQUEST,
+    pull_request_review: 'submitted edited dismissed',
+    pull_request_review_comment: 'created edited deleted',
+    registry_package: 'published updated',
+    release: 'published unpublished created edited deleted prereleased released',
+    watch: 'started',
+    workflow_run: 'completed requested in_progress',
+}).map(([event, types]) => [event, new Set(types.split(' '))]));
+/** The entries of `on.<event>.types` (list or single name) that are not activity types of the event. */
+function unknownActivityTypes(workflow) {
+    const out = [];
+    for (const trigger of workflow.on?.events ?? []) {
+        const known = TYPES[trigger.event];
+        const config = trigger.config;
+        if (!known || !config?.value || typeof config.value !== 'object' || Array.isArray(config.value))
+            continue;
+        const types = config.value.types;
+        const pointer = `${config.pointer}/types`;
+        const entries = Array.isArray(types)
+            ? types.map((t, i) => [t, `${pointer}/${i}`])
+            : [[types, pointer]];
+        for (const [type, at] of entries) {
+            if (typeof type !== 'string' || known.has(type))
+                continue;
+            const span = workflow.document.span(at) ?? trigger.span;
+            out.push({ event: trigger.event, type, span, message: messageFor(trigger.event, type, known) });
+        }
+    }
+    return out;
+}
+function messageFor(event, type, known) {
+    const hint = Object.hasOwn(TYPES, type)
+        ? ` "${type}" is an event of its own: list it under "on:" instead.`
+        : event === 'workflow_run' && /^(?:success|failure|cancelled|skipped|timed_out|neutral)$/.test(type)
+            ? ` A run's result is not a type: keep "completed" and test github.event.workflow_run.conclusion in "if:".`
+            : '';
+    return (`"${type}" is not an activity type of "${event}", so it never matches and GitHub never starts the workflow for it ` +
+        `(it does not warn).${hint} The types of "${event}" are ${[...known].join(', ')}.`);
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/syntax-checks.js
+
 
 
 
@@ -36941,6 +37954,8 @@ function checkWorkflow(workflow, add, keyOf) {
         if (!EVENTS.has(e.event))
             add(e.span, `event/${e.event}`, `"${e.event}" is not an event GitHub knows, so it refuses the workflow; check its spelling (events use underscores: "pull_request").`, false);
     }
+    for (const t of unknownActivityTypes(workflow))
+        add(t.span, `types/${t.event}/${t.type}`, t.message, false);
     unknownKeys(workflow, root, '', WORKFLOW_KEYS, 'the workflow', add, keyOf);
     const ids = new Set(workflow.jobs.map((j) => j.id));
     if (workflow.permissions)
@@ -37045,11 +38060,17 @@ function walkStrings(source, value, path, add, depth) {
     if (typeof value === 'string') {
         if (!value.includes(OPEN))
             return;
-        let opened = 0;
-        for (let i = value.indexOf(OPEN); i !== -1; i = value.indexOf(OPEN, i + 3))
-            opened++;
+        // A "${{" inside a string literal of a closed expression (`hashFiles('${{ runner.temp }}/x')`) is
+        // text GitHub accepts, so only an opening left outside every closed expression is unclosed.
+        let outside = '';
+        let from = 0;
+        for (const e of (0,expression/* findExpressions */.zV)(value)) {
+            outside += `${value.slice(from, e.start)} `;
+            from = e.end;
+        }
+        outside += value.slice(from);
         const pointer = at();
-        if (opened > (0,expression/* findExpressions */.zV)(value).length && !source.document.origin(pointer)) {
+        if (outside.includes(OPEN) && !source.document.origin(pointer)) {
             const span = source.document.span(pointer);
             if (span)
                 add(span, `unclosed${pointer}`, `This value opens an expression with "${OPEN}" that is never closed with "}}"; GitHub refuses the file. Close it.`);
@@ -37438,6 +38459,165 @@ const workflowRemoteScript = (0,types/* defineEvaluator */.D)({
 });
 function remote_script_short(text) {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secret-command-line.js
+
+
+
+
+
+/**
+ * A secret written into the arguments of a program (`docker login -p ${{ secrets.X }}`, `curl -H
+ * "Authorization: Bearer $TOKEN"`) sits in that process's command line for as long as it runs: any
+ * process on the machine can read it (`ps`, /proc/<pid>/cmdline), process auditing records it, and
+ * the program may repeat its arguments in an error. GitHub's hardening guide asks for standard input
+ * or an environment variable the program reads itself instead. Reported at the expression, or at the
+ * variable when an `env:` entry (step, job or workflow) holds the secret and the script expands it
+ * into the arguments. Not reported: shell builtins (`echo`, `printf`, `test`, `export`: no process is
+ * started), assignments and `VAR=value` prefixes (environment, not arguments), here-documents and
+ * here-strings (standard input), redirection targets and process substitutions (`<(printf ...)`), PowerShell cmdlets (Verb-Noun, run in the
+ * shell's process), scripts of other interpreters (`shell: python`), and secrets named for a setting
+ * rather than a credential (`..._BUCKET`, `..._HOST`, `..._ACCOUNT_ID`, `..._USERNAME`).
+ */
+const workflowSecretInCommandLine = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.secret-in-command-line',
+    scope: 'file',
+    summary: 'Secrets placed in the arguments of a program a run: script starts, where other processes can read them.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                const script = step.run?.value;
+                if (!script || !/secrets|github\.token|\$/.test(script) || otherInterpreter(step, source, job))
+                    return;
+                const vars = secretVariables(source, job, step);
+                let text;
+                for (const command of commandsOf(script)) {
+                    const program = commands_programName(command);
+                    if (!program || BUILTINS.has(program) || CMDLET.test(command.program[0].text))
+                        continue;
+                    for (const use of secretsInArguments(script, command, vars)) {
+                        text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                        const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
+                        findings.push({
+                            message: `${shown} is expanded into the command line of "${program}": while it runs, the secret is in its ` +
+                                'arguments, which other processes on the runner can read (ps, /proc) and process auditing or the ' +
+                                "program's own error output can record. Pass it on standard input or in an environment variable " +
+                                'the program reads itself.',
+                            location: text.locate(use.start, use.end),
+                            key: `${job?.id ?? ''}/${stepLabel(step)}/${program}/${use.secret}`,
+                        });
+                    }
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** Shell builtins (bash, sh) that can take a secret without starting a process. */
+const BUILTINS = new Set('echo printf test [ [[ export declare typeset local readonly read set unset : true false cd pushd shift return exit'.split(' '));
+/** A PowerShell cmdlet (Verb-Noun): it runs inside the shell's process. */
+const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
+/**
+ * Secrets whose name says they hold a setting, not a credential (a bucket, a host, an account id):
+ * kept secret to keep them out of logs, harmless in a command line.
+ */
+const SETTING = /(?:^|_)(?:BUCKET(?:_NAME)?|REGION|HOST(?:NAME)?|DOMAIN|ENDPOINT|URL|ARN|(?:ACCOUNT|PROJECT|ORG|TENANT|SUBSCRIPTION|CLIENT)_ID|USER(?:NAME)?|EMAIL)$/i;
+/** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
+const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
+function otherInterpreter(step, source, job) {
+    const shell = step.shell?.value ??
+        job?.defaults?.shell?.value ??
+        (source.kind === 'workflow' ? source.defaults?.shell?.value : undefined);
+    return typeof shell === 'string' && /^\s*(?:python|node|perl|ruby|deno)\b/.test(shell);
+}
+/** Environment variables of the step (its own, its job's, its workflow's) that hold exactly a secret. */
+function secretVariables(source, job, step) {
+    const out = new Map();
+    const add = (env) => {
+        for (const [name, node] of env?.entries ?? []) {
+            if (typeof node.value !== 'string') {
+                out.delete(name);
+                continue;
+            }
+            const m = /^\s*\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}\s*$/i.exec(node.value);
+            if (m && !SETTING.test(m[1].replace(/^secrets\W+|\W+$/g, '')))
+                out.set(name, m[1]);
+            else
+                out.delete(name);
+        }
+    };
+    if (source.kind === 'workflow')
+        add(source.env);
+    add(job?.env);
+    add(step.env);
+    return out;
+}
+/** The secrets among the arguments of a command, skipping redirections and their targets. */
+function secretsInArguments(script, command, vars) {
+    const out = [];
+    const words = command.program;
+    for (let i = 1; i < words.length; i++) {
+        const word = words[i];
+        if (/^[<>]\(/.test(word.text)) {
+            // A process substitution: the program gets a file name, the secret goes to the inner command.
+            let depth = 0;
+            for (; i < words.length; i++) {
+                depth += (words[i].text.match(/\(/g) ?? []).length - (words[i].text.match(/\)/g) ?? []).length;
+                if (depth <= 0)
+                    break;
+            }
+            continue;
+        }
+        if (/^\d*(?:<<<|<<|>>|>|<|&>)/.test(word.text)) {
+            // A redirection: the word after a bare operator is its target (a file, a here-string).
+            if (/^\d*(?:<<<|<<|>>|>|<|&>)$/.test(word.text))
+                i++;
+            continue;
+        }
+        const raw = script.slice(word.start, word.end);
+        for (const m of raw.matchAll(SECRET_EXPR)) {
+            if (SETTING.test(m[1].replace(/^secrets\W+|\W+$/g, '')))
+                continue;
+            const start = word.start + m.index;
+            out.push({ start, end: start + m[0].length, text: m[0], secret: m[1], variable: false });
+        }
+        if (vars.size > 0)
+            out.push(...variableUses(raw, word.start, vars));
+    }
+    return out;
+}
+/** `$NAME`, `${NAME}` and `$env:NAME` of secret variables in a word, outside single quotes and `${{ }}`. */
+function variableUses(raw, offset, vars) {
+    const out = [];
+    let quote;
+    for (let i = 0; i < raw.length; i++) {
+        const ch = raw[i];
+        if (quote === "'") {
+            if (ch === "'")
+                quote = undefined;
+            continue;
+        }
+        if (ch === '\\')
+            i++;
+        else if (ch === '"')
+            quote = quote ? undefined : '"';
+        else if (ch === "'" && !quote)
+            quote = "'";
+        else if (ch === '$') {
+            // `$env:NAME` is PowerShell's spelling.
+            const m = /^\$(?:env:(\w+)|\{(\w+)\}|(\w+))/.exec(raw.slice(i));
+            const name = m?.[1] ?? m?.[2] ?? m?.[3];
+            const secret = name === undefined ? undefined : vars.get(name);
+            if (m && secret)
+                out.push({ start: offset + i, end: offset + i + m[0].length, text: m[0], secret, variable: true });
+            if (m)
+                i += m[0].length - 1;
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-inherit.js
@@ -37847,12 +39027,13 @@ const BUILT_IN = [
  * job, a job without steps or runner, an invalid expression, id or permission, a YAML merge key, an
  * unknown event or key (syntax-checks.ts). Such a workflow never runs, so whatever it was meant to
  * enforce silently does not happen; each problem is reported where it is written. Unknown events and
- * keys are reported with medium confidence: GitHub adds new ones from time to time.
+ * keys are reported with medium confidence: GitHub adds new ones from time to time; so are activity
+ * types an event does not have (activity-types.ts), which GitHub accepts but never matches.
  */
 const workflowSyntax = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.syntax',
     scope: 'file',
-    summary: 'Workflow and action files GitHub refuses (uses and run in one step, needs naming no job, invalid expressions, ids, permissions, merge keys, unknown events and keys).',
+    summary: 'Workflow and action files GitHub refuses (uses and run in one step, needs naming no job, invalid expressions, ids, permissions, merge keys, unknown events, keys and activity types).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
@@ -39443,6 +40624,7 @@ function npmElsewhere(job) {
 
 
 
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -39536,6 +40718,7 @@ const registry_EVALUATORS = [
     workflowObfuscation,
     workflowRefConfusion,
     workflowRefVersionMismatch,
+    workflowSecretInCommandLine,
     workflowSecretsOutsideEnv,
     workflowStaleActionRefs,
     workflowSuperfluousActions,
@@ -42749,6 +43932,9 @@ const ACTION_GLOBS = ['**/action.yml', '**/action.yaml'];
  */
 function readWorkflowSource(workspace, file) {
     return workspace.memo('workflow', file, () => {
+        // Not text (a NUL byte, too large): said as an input problem, not passed over.
+        if (workspace.configText(file) === undefined)
+            return undefined;
         const parsed = workspace.yaml(file);
         // GitHub reads the first document only.
         const doc = parsed?.ok ? parsed.documents[0] : undefined;
@@ -44800,8 +45986,8 @@ function touchedBy(inputs, change, matcher) {
 
 const screens = new Map();
 /** Defines (once per process, at module load) the screen `name`. */
-function defineScreen(name, test, skip = []) {
-    const screen = { name, skip, test };
+function defineScreen(name, test, skip = [], options = {}) {
+    const screen = { name, skip, test, ...(options.nonText ? { nonText: true } : {}) };
     screens.set(name, screen);
     return screen;
 }
@@ -45375,12 +46561,54 @@ class Workspace {
         }
         return [...found];
     }
-    /** Whether the file's text passes the screen (false for a file that is not text, or skipped). */
+    /**
+     * Whether the file's text passes the screen (false for a file that is skipped, or not text). A
+     * screen that asks for it (`nonText`) also tests the first bytes of a file that is not text (a NUL
+     * byte, more than `maxFileBytes`): one that starts like the family's files passes, so the rules
+     * that read it reach it and say it could not be read ({@link configText}) instead of passing over it.
+     */
     passes(file, screen) {
         if (screen.skip.length > 0 && this.matcher(screen.skip)(file))
             return false;
-        const text = this.text(file);
-        return text !== undefined && screen.test(file, text);
+        const content = this.read(file);
+        if (content.kind === 'text')
+            return screen.test(file, content.text);
+        const head = screen.nonText ? headText(content) : undefined;
+        return head !== undefined && screen.test(file, head);
+    }
+    /**
+     * The text of a configuration file a rule family parses (a workflow, a Dockerfile, a manifest).
+     * When it is not text (it holds a NUL byte, or is larger than `maxFileBytes`), no rule can check it,
+     * which must not pass unseen: an input problem says so, and the `unparsable-file` rule reports it
+     * (high; `large` grades an oversized file of a family where large files are ordinary, and says what
+     * such a file must hold to matter).
+     */
+    configText(file, large) {
+        const content = this.read(file);
+        if (content.kind === 'text')
+            return content.text;
+        if (content.kind === 'binary') {
+            this.reportProblem({
+                path: file,
+                line: 1,
+                column: 1,
+                message: 'it holds a NUL byte, so it is not read as text',
+            });
+        }
+        else if (content.kind === 'too-large') {
+            // A large file of a family where large files are ordinary (a bundle of CRDs) is searched whole
+            // for what its rules judge; one that holds none of it has nothing for them to miss.
+            if (large && content.chunks && content.size <= MAX_SEARCH_BYTES && !large.holds(wholeText(content)))
+                return undefined;
+            this.reportProblem({
+                path: file,
+                line: 1,
+                column: 1,
+                message: `it is ${mebibytes(content.size)}, more than the ${mebibytes(this.maxFileBytes)} a file is read up to as text`,
+                severity: large?.severity ?? 'high',
+            });
+        }
+        return undefined;
     }
     /** The files matching the globs, in index order (uncached: see {@link glob}). */
     matchFiles(patterns) {
@@ -45625,7 +46853,7 @@ class Workspace {
                 const encoding = utf16 ?? (nul ? 'latin1' : 'utf-8');
                 return encoding === 'latin1'
                     ? { kind: 'binary', size, head: Buffer.from(head), chunks: chunks(), at }
-                    : { kind: 'too-large', size, encoding, chunks: chunks(), at };
+                    : { kind: 'too-large', size, encoding, head: Buffer.from(head), chunks: chunks(), at };
             }
             if (utf16) {
                 const text = (0,stream/* decodeText */.g7)(buf.subarray(0, read), utf16);
@@ -45744,6 +46972,34 @@ function isSafeRelative(file) {
         return false;
     // Split only a path that has `..` somewhere (one array per read of 100,000 files otherwise).
     return !file.includes('..') || !file.split(/[\\/]/).includes('..');
+}
+/** The most of a large configuration file searched whole (see {@link LargeConfig}); larger ones are reported. */
+const MAX_SEARCH_BYTES = 64 * 1024 * 1024;
+/** The whole text of a file over the size read, from its chunks (see {@link LargeConfig}). */
+function wholeText(content) {
+    const parts = [];
+    for (const chunk of content.chunks(MAX_SEARCH_BYTES))
+        parts.push(Buffer.from(chunk));
+    const bytes = Buffer.concat(parts);
+    return content.encoding && content.encoding !== 'utf-8' && content.encoding !== 'latin1'
+        ? (0,stream/* decodeText */.g7)(bytes, content.encoding)
+        : bytes.toString('utf8');
+}
+/** The first bytes of a file that is not text, decoded for a screen's test (see `Workspace.passes`). */
+function headText(content) {
+    if (content.kind === 'binary')
+        return content.head.toString('latin1');
+    if (content.kind === 'too-large' && content.head) {
+        return content.encoding && content.encoding !== 'utf-8' && content.encoding !== 'latin1'
+            ? (0,stream/* decodeText */.g7)(content.head, content.encoding)
+            : content.head.toString('utf8');
+    }
+    return undefined;
+}
+/** A size in MiB, to one decimal: `2.3 MiB`. */
+function mebibytes(bytes) {
+    const mib = bytes / (1024 * 1024);
+    return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
 }
 
 
@@ -46203,7 +47459,7 @@ function frame(kind, p, start, keyStart = -1) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2163);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7160);
 /* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1200);
 
