@@ -456,6 +456,58 @@ rules:
     expect(findings[0]!.message).toContain('the scale subresource of every resource type');
     expect(findings[1]!.message).toContain('every resource type (Secrets included');
   });
+
+  it('names in a * of verbs the special verbs that exist on the rule resources, and only those', async () => {
+    const findings = await run(
+      k8sRbac,
+      { audit: 'wildcard' },
+      {
+        'operator.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: operator }
+rules:
+  - apiGroups: ["apps"]
+    resources: ["statefulsets"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["configmaps", "secrets"]
+    verbs: ["*"]
+  - apiGroups: ["rbac.authorization.k8s.io"]
+    resources: ["roles", "rolebindings"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["serviceaccounts"]
+    verbs: ["*"]
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+`,
+      },
+    );
+    expect(findings.map((f) => [at(f), f.message.replace(/ with "\*".*$/, '')])).toEqual([
+      [
+        'operator.yaml:7:14',
+        'ClusterRole "operator" grants every verb (including delete and deletecollection)',
+      ],
+      [
+        'operator.yaml:10:14',
+        'ClusterRole "operator" grants every verb (including delete and deletecollection)',
+      ],
+      [
+        'operator.yaml:13:14',
+        'ClusterRole "operator" grants every verb (including delete, escalate and bind)',
+      ],
+      ['operator.yaml:16:14', 'ClusterRole "operator" grants every verb (including delete and impersonate)'],
+      [
+        'operator.yaml:19:14',
+        'ClusterRole "operator" grants every verb (including delete, escalate, bind and impersonate)',
+      ],
+      [
+        'operator.yaml:18:18',
+        'ClusterRole "operator" grants every resource type (Secrets included, and types added later)',
+      ],
+    ]);
+  });
 });
 
 describe('k8s.resource-limits', () => {
