@@ -336,3 +336,26 @@ describe('generic assignments: the default of a parameter expansion', () => {
     ],
   ]);
 });
+
+describe('generic assignments: a placeholder in angle brackets, with spaces', () => {
+  table([
+    [
+      'a properties template names what to paste in words',
+      'client.properties',
+      'sasl.password=<CONFLUENT CLOUD API SECRET>',
+      [],
+    ],
+    [
+      'an env template, with a comment after it',
+      '.env.example',
+      'API_TOKEN=<the token of your bot> # from the settings page',
+      [],
+    ],
+    [
+      'a value that only starts with < is still a value',
+      'client.properties',
+      `sasl.password=<${PASSWORD}`,
+      ['15:generic-secret-assignment:medium'],
+    ],
+  ]);
+});

@@ -214,6 +214,9 @@ export const SECRET_NAME_KEYWORDS = [
   'authkey',
 ];
 
+/** An unquoted value in angle brackets, spaces allowed: `<your api key>`. */
+const ANGLED = /<[^<>\r\n]{1,64}>(?=[ \t]*(?:$|[#;,]))/y;
+
 /** The literal value assigned to a secret-looking name ending at `nameEnd`, with where it starts. */
 export function assignedValue(
   line: string,
@@ -238,6 +241,11 @@ export function assignedValue(
   if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
     return undefined;
   }
+  // `sasl.password=<CONFLUENT CLOUD API SECRET>`: a placeholder in angle brackets, read whole although
+  // it has spaces (cut at the first one, `<CONFLUENT` would not read as one).
+  ANGLED.lastIndex = valueAt;
+  const angled = ANGLED.exec(line)?.[0];
+  if (angled) return { value: angled, start: valueAt, quoted: false };
   TRAVERSAL_VALUE.lastIndex = valueAt;
   UNQUOTED.lastIndex = valueAt;
   const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
