@@ -845,6 +845,32 @@ describe('process evidence', () => {
     expect(findings).toEqual([]);
   });
 
+  it('counts super-linter when it runs a named linter: set true, or every one when none is set true', async () => {
+    const lint = (env: string, workflowEnv = '') =>
+      evaluate(
+        workflowPrEvidence,
+        one(
+          `on: pull_request\n${workflowEnv}jobs:\n  lint:\n    runs-on: x\n    steps:\n` +
+            `      - uses: super-linter/super-linter/slim@4ce20838b8ab83717e78138c5b3a1407148e0918 # v8.7.0\n` +
+            `        env:\n          VALIDATE_ALL_CODEBASE: true\n${env}`,
+        ),
+        { ...sast, superLinter: ['GITHUB_ACTIONS_ZIZMOR'], events: ['pull_request'] },
+      ).then((fs) => fs.map((f) => f.key));
+    // Chosen linters, zizmor among them (a charts repository's CI).
+    expect(
+      await lint('          VALIDATE_BASH: true\n          VALIDATE_GITHUB_ACTIONS_ZIZMOR: true\n'),
+    ).toEqual([]);
+    // Chosen linters without zizmor.
+    expect(await lint('          VALIDATE_BASH: true\n          VALIDATE_JSON: "true"\n')).toEqual([
+      'missing',
+    ]);
+    // Defaults: every linter runs.
+    expect(await lint('')).toEqual([]);
+    // Every linter but some: zizmor turned off in the workflow's env, or left on.
+    expect(await lint('', 'env:\n  VALIDATE_GITHUB_ACTIONS_ZIZMOR: false\n')).toEqual(['missing']);
+    expect(await lint('          VALIDATE_JSCPD: false\n')).toEqual([]);
+  });
+
   it('does not count a workflow GitHub refuses as evidence', async () => {
     const broken = await evaluate(
       workflowPrEvidence,
