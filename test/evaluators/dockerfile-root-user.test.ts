@@ -74,6 +74,19 @@ describe('dockerfile.root-user', () => {
     expect((await run('FROM alpine:3.21\nCOPY app /app\n')).map((f) => f.confidence)).toEqual(['medium']);
   });
 
+  it('trusts AWS Lambda base images, whose functions Lambda runs as a least-privileged user', async () => {
+    expect(
+      await run(
+        'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n',
+      ),
+    ).toEqual([]);
+    expect(await run(`FROM amazon/aws-lambda-nodejs:22@sha256:${'b'.repeat(64)}\nCOPY index.js .\n`)).toEqual(
+      [],
+    );
+    // An image of the same publisher that is no Lambda base image is still judged.
+    expect((await run('FROM public.ecr.aws/docker/library/node:22\n')).map(at)).toEqual(['Dockerfile:1:1']);
+  });
+
   it('matches image patterns on registry, repository and tag, with exclusions', () => {
     const nonRoot = imageMatcher(NON_ROOT_IMAGES);
     expect(nonRoot(`gcr.io/distroless/java21-debian12:debug-nonroot@sha256:${'a'.repeat(64)}`)).toBe(true);

@@ -74,6 +74,10 @@ export const NON_ROOT_IMAGES = [
   'quay.io/prometheus/prometheus*',
   'prom/alertmanager*',
   'quay.io/prometheus/alertmanager*',
+  // AWS Lambda base images: Lambda runs a function's image as a least-privileged user of its own
+  // whatever the image's default (its documentation on container images).
+  'public.ecr.aws/lambda/*',
+  'amazon/aws-lambda-*',
 ];
 
 /**
