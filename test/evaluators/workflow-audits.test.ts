@@ -222,6 +222,38 @@ jobs:
     },
   );
 
+  it('says that a fetch of the head fetches it, and that a checkout checks it out', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(`on:
+  issue_comment:
+    types: [created]
+jobs:
+  cherry-pick:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - run: git fetch origin "pull/\${{ github.event.issue.number }}/head:pr"
+      - run: gh pr checkout "\${{ github.event.issue.number }}" && make test
+`),
+      {},
+    );
+    expect(
+      findings.map((f) => [at(f), f.severity, f.message.replace(/^.*writable token, and /, '')]),
+    ).toEqual([
+      [
+        `${W}:9:14`,
+        undefined,
+        'fetches the pull request\'s code (git fetch origin "pull/${{ github.event.issue.number }}/head); whatever then checks it out, merges or runs it (a build script, a test, an action) runs with those privileges.',
+      ],
+      [
+        `${W}:10:14`,
+        undefined,
+        "checks out the pull request's code (gh pr checkout); any build script, test or action in that code runs with those privileges.",
+      ],
+    ]);
+  });
+
   it('says that a reusable workflow of another repository was not examined, instead of that no job checks out', async () => {
     const wf = (jobs: string) => ({ [W]: `on: pull_request_target\njobs:\n${jobs}` });
     const [called] = await evaluate(
