@@ -877,7 +877,7 @@ describe('process evidence', () => {
     expect(findings).toEqual([]);
   });
 
-  it('counts super-linter when it runs a named linter: set true, or every one when none is set true', async () => {
+  it('counts super-linter when its env sets a named linter to run, and not when it is left to the defaults', async () => {
     const lint = (env: string, workflowEnv = '') =>
       evaluate(
         workflowPrEvidence,
@@ -888,19 +888,22 @@ describe('process evidence', () => {
         ),
         { ...sast, superLinter: ['GITHUB_ACTIONS_ZIZMOR'], events: ['pull_request'] },
       ).then((fs) => fs.map((f) => f.key));
-    // Chosen linters, zizmor among them (a charts repository's CI).
+    // Chosen linters, zizmor among them (a charts repository's CI), in the step's or the workflow's env.
     expect(
       await lint('          VALIDATE_BASH: true\n          VALIDATE_GITHUB_ACTIONS_ZIZMOR: true\n'),
     ).toEqual([]);
-    // Chosen linters without zizmor.
+    expect(await lint('', 'env:\n  VALIDATE_GITHUB_ACTIONS_ZIZMOR: "true"\n')).toEqual([]);
+    // Chosen linters without zizmor, zizmor turned off, or the defaults (which an old version runs without zizmor).
     expect(await lint('          VALIDATE_BASH: true\n          VALIDATE_JSON: "true"\n')).toEqual([
       'missing',
     ]);
-    // Defaults: every linter runs.
-    expect(await lint('')).toEqual([]);
-    // Every linter but some: zizmor turned off in the workflow's env, or left on.
-    expect(await lint('', 'env:\n  VALIDATE_GITHUB_ACTIONS_ZIZMOR: false\n')).toEqual(['missing']);
-    expect(await lint('          VALIDATE_JSCPD: false\n')).toEqual([]);
+    expect(
+      await lint(
+        '          VALIDATE_GITHUB_ACTIONS_ZIZMOR: false\n',
+        'env:\n  VALIDATE_GITHUB_ACTIONS_ZIZMOR: true\n',
+      ),
+    ).toEqual(['missing']);
+    expect(await lint('')).toEqual(['missing']);
   });
 
   it('does not count a workflow GitHub refuses as evidence', async () => {

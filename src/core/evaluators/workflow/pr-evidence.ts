@@ -24,7 +24,7 @@ export interface PrEvidenceOptions {
   golangciLinters?: string[];
   /** Whether `make` targets and repository scripts called from `run:` are read too. */
   followCalls?: boolean;
-  /** super-linter counts when it runs one of these linters (`VALIDATE_<NAME>`, e.g. GITHUB_ACTIONS_ZIZMOR). */
+  /** super-linter counts when one of these linters is set to run (`VALIDATE_<NAME>: true`, e.g. GITHUB_ACTIONS_ZIZMOR). */
   superLinter?: string[];
 }
 
@@ -110,7 +110,7 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         default: [],
         items: { type: 'string', minLength: 1, pattern: '^[A-Z0-9_]+$' },
         description:
-          'super-linter counts when it runs one of these linters (VALIDATE_<NAME>): named true, or all run when none is true and it is not false.',
+          'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
       },
       followCalls: {
         type: 'boolean',
@@ -213,10 +213,10 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
 const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
 
 /**
- * Whether super-linter runs one of `linters`, from its `VALIDATE_<NAME>` variables (the workflow's,
- * the job's, then the step's `env:`, the later winning): when some variable is true, only the linters
- * set true run; otherwise every linter runs except those set false. A value from an expression is not
- * known, and counts as neither.
+ * Whether super-linter is set to run one of `linters`: its `VALIDATE_<NAME>` is true in the workflow's,
+ * the job's or the step's `env:` (the later winning). super-linter's defaults run every linter its
+ * version has, but older versions have no zizmor, and which version a pinned commit is cannot be
+ * told here: a linter left to the defaults does not count. A value from an expression is not known.
  */
 function superLinterRuns(linters: readonly string[], envs: readonly (LocatedMap | undefined)[]): boolean {
   const settings = new Map<string, boolean>();
@@ -228,10 +228,7 @@ function superLinterRuns(linters: readonly string[], envs: readonly (LocatedMap 
         settings.set(name.slice('VALIDATE_'.length), value === 'true');
     }
   }
-  // VALIDATE_ALL_CODEBASE says which files are linted, not which linters run.
-  settings.delete('ALL_CODEBASE');
-  const only = [...settings.values()].some((v) => v);
-  return linters.some((l) => (only ? settings.get(l) === true : settings.get(l) !== false));
+  return linters.some((l) => settings.get(l) === true);
 }
 
 /**
