@@ -27,7 +27,7 @@ interface Case {
   /** `path:line:column message` of each finding, in order. */
   expected: string[];
   /** The severity of each finding, in order, for an evaluator that grades them. */
-  severities?: string[];
+  severities?: (string | undefined)[];
   /** The confidence of each finding, in order, for an evaluator that grades it. */
   confidences?: (string | undefined)[];
 }
@@ -208,6 +208,36 @@ services:
 `,
     },
     expected: [],
+  },
+  {
+    name: 'capabilities: a non-root user with no-new-privileges cannot use what it adds (low); root, no user or no option can',
+    evaluator: composeCapabilities as Evaluator<never>,
+    options: CAPS,
+    files: {
+      'compose.yaml': `services:
+  exporter:
+    user: "65534:65534"
+    security_opt: ["no-new-privileges:true"]
+    cap_add: [NET_ADMIN]
+  as-root:
+    user: root
+    security_opt: [no-new-privileges]
+    cap_add: [NET_ADMIN]
+  image-user:
+    security_opt: [no-new-privileges]
+    cap_add: [NET_ADMIN]
+  escalating:
+    user: "1000"
+    cap_add: [NET_ADMIN]
+`,
+    },
+    expected: [
+      'compose.yaml:5:15 The service "exporter" adds the NET_ADMIN capability: no process of it can use it: it runs as a non-root user (user: 65534:65534) with no-new-privileges, so neither its user nor a file capability of its binaries grants it. Remove it from cap_add.',
+      `compose.yaml:9:15 The service "as-root" adds the NET_ADMIN capability: NET_ADMIN reaches past the container's isolation (it can reconfigure interfaces, routes and firewall rules of its network).`,
+      `compose.yaml:12:15 The service "image-user" adds the NET_ADMIN capability: NET_ADMIN reaches past the container's isolation (it can reconfigure interfaces, routes and firewall rules of its network).`,
+      `compose.yaml:15:15 The service "escalating" adds the NET_ADMIN capability: NET_ADMIN reaches past the container's isolation (it can reconfigure interfaces, routes and firewall rules of its network).`,
+    ],
+    severities: ['low', undefined, undefined, undefined],
   },
   {
     name: 'devices: disks, memory, CPU registers and /dev, graded by access, merged from an anchor',

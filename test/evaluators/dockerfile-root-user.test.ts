@@ -44,6 +44,49 @@ describe('dockerfile.root-user', () => {
     );
   });
 
+  it('reports a scratch image without a command at low confidence, as carrying files, and one with a command as before', async () => {
+    const build =
+      'FROM golang:1.24-alpine AS build\nRUN go build -o /out/bootstrap .\nFROM scratch AS files\nCOPY --from=build /out/bootstrap .\n';
+    const exported = await run(build);
+    expect(exported.map((f) => [at(f), f.confidence, f.message])).toEqual([
+      [
+        'Dockerfile:3:1',
+        'low',
+        'The final stage (FROM scratch) sets no USER and no CMD or ENTRYPOINT: if the image only carries files ' +
+          '(exported with docker build --output, or copied into other images), nothing runs in it; a command run from it runs as root.',
+      ],
+    ]);
+    // A command in the final stage, or in the scratch stage it is built on, runs as root.
+    for (const text of [
+      `${build}ENTRYPOINT ["/bootstrap"]\n`,
+      `${build}FROM files\n`.replace('COPY', 'CMD ["/bootstrap"]\nCOPY'),
+    ]) {
+      const found = await run(text);
+      expect(
+        found.map((f) => [
+          f.confidence,
+          f.message.startsWith('The final stage (FROM '),
+          /no CMD/.test(f.message),
+        ]),
+      ).toEqual([['medium', true, false]]);
+    }
+    // An image with its own command (a base image's CMD) is judged as before.
+    expect((await run('FROM alpine:3.21\nCOPY app /app\n')).map((f) => f.confidence)).toEqual(['medium']);
+  });
+
+  it('trusts AWS Lambda base images, whose functions Lambda runs as a least-privileged user', async () => {
+    expect(
+      await run(
+        'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n',
+      ),
+    ).toEqual([]);
+    expect(await run(`FROM amazon/aws-lambda-nodejs:22@sha256:${'b'.repeat(64)}\nCOPY index.js .\n`)).toEqual(
+      [],
+    );
+    // An image of the same publisher that is no Lambda base image is still judged.
+    expect((await run('FROM public.ecr.aws/docker/library/node:22\n')).map(at)).toEqual(['Dockerfile:1:1']);
+  });
+
   it('matches image patterns on registry, repository and tag, with exclusions', () => {
     const nonRoot = imageMatcher(NON_ROOT_IMAGES);
     expect(nonRoot(`gcr.io/distroless/java21-debian12:debug-nonroot@sha256:${'a'.repeat(64)}`)).toBe(true);

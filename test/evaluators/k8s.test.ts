@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform and manifest sources write ${...} literally.
 import { afterAll, describe, expect, it } from 'vitest';
+import { k8sCapabilities } from '../../src/core/evaluators/k8s/capabilities.js';
 import {
   isPlaceholderValue,
   isSecretName,
@@ -30,6 +31,57 @@ spec:
     spec:
 ${podSpec}`;
 }
+
+describe('k8s.capabilities forbiddenAdd', () => {
+  it('reports a capability no process can use (non-root, no privilege escalation) as low, with what it does', async () => {
+    const files = {
+      'exporter.yaml': `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: exporter
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsUser: 65534
+      containers:
+        - name: exporter
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              add: [SYS_TIME]
+              drop: [ALL]
+        - name: root-agent
+          securityContext:
+            runAsUser: 0
+            allowPrivilegeEscalation: false
+            capabilities:
+              add: [NET_ADMIN]
+        - name: escalating
+          securityContext:
+            capabilities:
+              add: [SYS_PTRACE]
+`,
+    };
+    const findings = await run(
+      k8sCapabilities,
+      { forbiddenAdd: ['SYS_TIME', 'NET_ADMIN', 'SYS_PTRACE'] },
+      files,
+    );
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([
+      ['exporter.yaml:15:21', 'low'],
+      ['exporter.yaml:22:21', undefined],
+      ['exporter.yaml:26:21', undefined],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'The container "exporter" of DaemonSet "exporter" adds SYS_TIME, which the baseline Pod Security Standard forbids, ' +
+        'but no process of it can use it: it runs as a non-root user (runAsUser: 65534) with allowPrivilegeEscalation: false, ' +
+        'so neither its user nor a file capability of its binaries grants it. Remove it from capabilities.add, where it only ' +
+        'makes the pod fail baseline admission.',
+    );
+    expect(findings[1]!.message).toContain("NET_ADMIN, a capability that breaks the container's isolation");
+  });
+});
 
 describe('k8s.privileged', () => {
   it('reports privileged containers of every kind, at the value', async () => {
@@ -455,6 +507,58 @@ rules:
     expect(findings.map(at)).toEqual(['role.yaml:9:33', 'role.yaml:12:29']);
     expect(findings[0]!.message).toContain('the scale subresource of every resource type');
     expect(findings[1]!.message).toContain('every resource type (Secrets included');
+  });
+
+  it('names in a * of verbs the special verbs that exist on the rule resources, and only those', async () => {
+    const findings = await run(
+      k8sRbac,
+      { audit: 'wildcard' },
+      {
+        'operator.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: operator }
+rules:
+  - apiGroups: ["apps"]
+    resources: ["statefulsets"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["configmaps", "secrets"]
+    verbs: ["*"]
+  - apiGroups: ["rbac.authorization.k8s.io"]
+    resources: ["roles", "rolebindings"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["serviceaccounts"]
+    verbs: ["*"]
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+`,
+      },
+    );
+    expect(findings.map((f) => [at(f), f.message.replace(/ with "\*".*$/, '')])).toEqual([
+      [
+        'operator.yaml:7:14',
+        'ClusterRole "operator" grants every verb (including delete and deletecollection)',
+      ],
+      [
+        'operator.yaml:10:14',
+        'ClusterRole "operator" grants every verb (including delete and deletecollection)',
+      ],
+      [
+        'operator.yaml:13:14',
+        'ClusterRole "operator" grants every verb (including delete, escalate and bind)',
+      ],
+      ['operator.yaml:16:14', 'ClusterRole "operator" grants every verb (including delete and impersonate)'],
+      [
+        'operator.yaml:19:14',
+        'ClusterRole "operator" grants every verb (including delete, escalate, bind and impersonate)',
+      ],
+      [
+        'operator.yaml:18:18',
+        'ClusterRole "operator" grants every resource type (Secrets included, and types added later)',
+      ],
+    ]);
   });
 });
 

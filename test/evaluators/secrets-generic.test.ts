@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell and Compose parameter expansions are the subject of some cases.
 import { describe, expect, it } from 'vitest';
 import { UUID_UNDER_PASSWORD_NOTE } from '../../src/core/evaluators/secrets/generic.js';
 import { codeLike, standIn } from '../../src/core/evaluators/secrets/judge.js';
@@ -303,6 +304,58 @@ describe('generic assignments: a comparison is not an assignment', () => {
       'src/auth.py',
       `if token == "${GHP}":`,
       ['14:github-token:high'],
+    ],
+  ]);
+});
+
+describe('generic assignments: the default of a parameter expansion', () => {
+  table([
+    [
+      'a word as the default of a Compose variable is a stand-in, like the same word assigned',
+      'docker-compose.yaml',
+      '      _AIRFLOW_WWW_USER_PASSWORD: ${_AIRFLOW_WWW_USER_PASSWORD:-airflow}',
+      [],
+    ],
+    [
+      'a random default is the literal used when the variable is unset: reported from its first character',
+      'docker-compose.yaml',
+      `      DB_PASSWORD: "\${DB_PASSWORD:-${PASSWORD}}"`,
+      ['36:generic-secret-assignment:medium'],
+    ],
+    [
+      'an assignment default (`:=`) is a default too',
+      '.env',
+      `DB_PASSWORD=\${DB_PASSWORD:=${PASSWORD}}`,
+      ['28:generic-secret-assignment:medium'],
+    ],
+    [
+      'a required variable (`:?`) holds a message, an alternative (`:+`) no default',
+      'docker-compose.yaml',
+      '      DB_PASSWORD: ${DB_PASSWORD:?Set-DB_PASSWORD-in-the-env-kX9mQ2} ${API_TOKEN:+kX9mQ2vL7pW4zR}',
+      [],
+    ],
+  ]);
+});
+
+describe('generic assignments: a placeholder in angle brackets, with spaces', () => {
+  table([
+    [
+      'a properties template names what to paste in words',
+      'client.properties',
+      'sasl.password=<CONFLUENT CLOUD API SECRET>',
+      [],
+    ],
+    [
+      'an env template, with a comment after it',
+      '.env.example',
+      'API_TOKEN=<the token of your bot> # from the settings page',
+      [],
+    ],
+    [
+      'a value that only starts with < is still a value',
+      'client.properties',
+      `sasl.password=<${PASSWORD}`,
+      ['15:generic-secret-assignment:medium'],
     ],
   ]);
 });

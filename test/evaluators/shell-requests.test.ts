@@ -344,3 +344,35 @@ describe('tls-verification-disabled on hostile request lines', () => {
     expect(used).toBeLessThan(1500);
   });
 });
+
+describe('tls-verification-disabled: pip --trusted-host', () => {
+  it('leaves out pypi.python.org, a host pip no longer downloads from, unless an index URL names it', async () => {
+    const report = await runCheck({
+      root: makeTree({
+        Dockerfile: [
+          'FROM python:3.13-slim',
+          'RUN pip install --trusted-host pypi.python.org -r requirements.txt',
+          'RUN pip install --trusted-host pypi.python.org --trusted-host files.pythonhosted.org flask==3.1.0',
+          'RUN pip install -i https://pypi.python.org/simple --trusted-host pypi.python.org gunicorn==23.0.0',
+          'RUN pip install --trusted-host=pypi.internal.example tool==1.0',
+          '',
+        ].join('\n'),
+      }),
+      onlyRules: ['tls-verification-disabled'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    expect(report.errors).toEqual([]);
+    expect(
+      report.findings.map((f) => [
+        `${f.location?.startLine}:${f.location?.startColumn}`,
+        f.severity,
+        f.confidence,
+      ]),
+    ).toEqual([
+      ['3:48', 'high', 'high'],
+      ['4:51', 'high', 'high'],
+      ['5:17', 'high', 'high'],
+    ]);
+  });
+});

@@ -222,6 +222,38 @@ jobs:
     },
   );
 
+  it('says that a fetch of the head fetches it, and that a checkout checks it out', async () => {
+    const findings = await evaluate(
+      workflowDangerousTriggers,
+      one(`on:
+  issue_comment:
+    types: [created]
+jobs:
+  cherry-pick:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - run: git fetch origin "pull/\${{ github.event.issue.number }}/head:pr"
+      - run: gh pr checkout "\${{ github.event.issue.number }}" && make test
+`),
+      {},
+    );
+    expect(
+      findings.map((f) => [at(f), f.severity, f.message.replace(/^.*writable token, and /, '')]),
+    ).toEqual([
+      [
+        `${W}:9:14`,
+        undefined,
+        'fetches the pull request\'s code (git fetch origin "pull/${{ github.event.issue.number }}/head); whatever then checks it out, merges or runs it (a build script, a test, an action) runs with those privileges.',
+      ],
+      [
+        `${W}:10:14`,
+        undefined,
+        "checks out the pull request's code (gh pr checkout); any build script, test or action in that code runs with those privileges.",
+      ],
+    ]);
+  });
+
   it('says that a reusable workflow of another repository was not examined, instead of that no job checks out', async () => {
     const wf = (jobs: string) => ({ [W]: `on: pull_request_target\njobs:\n${jobs}` });
     const [called] = await evaluate(
@@ -843,6 +875,35 @@ describe('process evidence', () => {
       { ...sast, events: ['pull_request'] },
     );
     expect(findings).toEqual([]);
+  });
+
+  it('counts super-linter when its env sets a named linter to run, and not when it is left to the defaults', async () => {
+    const lint = (env: string, workflowEnv = '') =>
+      evaluate(
+        workflowPrEvidence,
+        one(
+          `on: pull_request\n${workflowEnv}jobs:\n  lint:\n    runs-on: x\n    steps:\n` +
+            `      - uses: super-linter/super-linter/slim@4ce20838b8ab83717e78138c5b3a1407148e0918 # v8.7.0\n` +
+            `        env:\n          VALIDATE_ALL_CODEBASE: true\n${env}`,
+        ),
+        { ...sast, superLinter: ['GITHUB_ACTIONS_ZIZMOR'], events: ['pull_request'] },
+      ).then((fs) => fs.map((f) => f.key));
+    // Chosen linters, zizmor among them (a charts repository's CI), in the step's or the workflow's env.
+    expect(
+      await lint('          VALIDATE_BASH: true\n          VALIDATE_GITHUB_ACTIONS_ZIZMOR: true\n'),
+    ).toEqual([]);
+    expect(await lint('', 'env:\n  VALIDATE_GITHUB_ACTIONS_ZIZMOR: "true"\n')).toEqual([]);
+    // Chosen linters without zizmor, zizmor turned off, or the defaults (which an old version runs without zizmor).
+    expect(await lint('          VALIDATE_BASH: true\n          VALIDATE_JSON: "true"\n')).toEqual([
+      'missing',
+    ]);
+    expect(
+      await lint(
+        '          VALIDATE_GITHUB_ACTIONS_ZIZMOR: false\n',
+        'env:\n  VALIDATE_GITHUB_ACTIONS_ZIZMOR: true\n',
+      ),
+    ).toEqual(['missing']);
+    expect(await lint('')).toEqual(['missing']);
   });
 
   it('does not count a workflow GitHub refuses as evidence', async () => {

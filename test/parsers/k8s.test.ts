@@ -188,6 +188,27 @@ describe('Kubernetes manifests', () => {
     expect(k8sObjects(ws).map((o) => o.path)).toEqual(['templates/pod.yaml', 'overlays/prod/base.yaml']);
   });
 
+  it("skips the manifests in a chart's files/ when its templates render or patch them, not when they include them as written", () => {
+    const chart = (name: string, template: string) => ({
+      [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,
+      [`charts/${name}/templates/_render.tpl`]: template,
+      [`charts/${name}/files/base/resources.yaml`]: COMPLETE,
+    });
+    const ws = tree({
+      // The base is parsed and deep-merged with a patch rendered from values.
+      ...chart(
+        'patched',
+        '{{- define "patched.render" -}}\n{{- $base := .context.Files.Get .baseFile | fromYaml -}}\n' +
+          '{{- $patch := tpl (.context.Files.Get .patchFile) .context | fromYaml -}}\n{{ toYaml (mergeOverwrite $base $patch) }}\n{{- end -}}\n',
+      ),
+      // The file goes into the output as it is.
+      ...chart('raw', '{{ .Files.Get "files/base/resources.yaml" }}\n'),
+      // files/ outside a chart is an ordinary directory.
+      'deploy/files/app.yaml': COMPLETE,
+    });
+    expect(k8sManifestPaths(ws)).toEqual(['charts/raw/files/base/resources.yaml', 'deploy/files/app.yaml']);
+  });
+
   it('tells a patch fragment from a workload that can be applied alone, by its shape', () => {
     const fragment = (yaml: string) => {
       const [object] = readK8sObjects(tree({ 'x.yaml': yaml }), 'x.yaml');

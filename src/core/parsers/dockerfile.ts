@@ -95,6 +95,8 @@ export interface Stage {
   adds: AddInstruction[];
   /** EXPOSE ports, resolved with the ARG and ENV values in force at each EXPOSE. */
   exposes: ScopedWord[];
+  /** Whether the stage has a CMD or an ENTRYPOINT of its own. */
+  command: boolean;
 }
 
 export interface DockerfileModel {
@@ -168,6 +170,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         envs: [],
         adds: [],
         exposes: [],
+        command: false,
       };
       const parent = inheritedStage(model, stage, globals);
       scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar);
@@ -210,6 +213,8 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
             ? 'shell'
             : 'other';
       stage.runs.push(run);
+    } else if (stage && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
+      stage.command = true;
     } else if (stage && keyword === 'SHELL') {
       posixShell = isPosixShell(joinContinuations(ins.getRawArgumentsContent() ?? '', escapeChar));
     }

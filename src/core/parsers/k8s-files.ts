@@ -16,6 +16,12 @@ export const HELM_TEMPLATE: LeftOutKind = {
   reason: 'rendered at install time: check the output of helm template',
 };
 
+/** How the Kubernetes rules say, in their scope, that they left a manifest of a chart's files/ out. */
+export const HELM_CHART_FILE: LeftOutKind = {
+  kind: 'Helm chart file',
+  reason: "rendered or patched by the chart's templates at install time: check the output of helm template",
+};
+
 /** How the Kubernetes rules say, in their scope, that they left a kustomize patch out. */
 export const KUSTOMIZE_PATCH: LeftOutKind = {
   kind: 'kustomize patch',
@@ -31,6 +37,33 @@ export function isHelmTemplate(workspace: Workspace, file: string): boolean {
     if (parts[i] !== 'templates') continue;
     const chart = parts.slice(0, i).join('/');
     if (workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) return true;
+  }
+  return false;
+}
+
+/** Templates that pass the chart's files through `tpl` or parse them (`fromYaml`) to change them. */
+const RENDERS_FILES = /\.Files\.(?:Get|Glob|Lines)\b/;
+const TRANSFORMS = /\b(?:tpl|fromYaml|fromYamlArray)\b/;
+
+/**
+ * True for a file under the `files/` directory of a Helm chart (a `Chart.yaml` beside it) whose
+ * templates read their files and render them (`tpl`) or parse them to change them (`fromYaml`, then a
+ * merge with values): a base the chart patches at install time, like a template. A chart whose
+ * templates do neither puts its files in the output as written, and they are judged as written.
+ */
+export function isRenderedChartFile(workspace: Workspace, file: string): boolean {
+  const parts = file.split('/');
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== 'files') continue;
+    const chart = parts.slice(0, i).join('/');
+    if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml')) continue;
+    const renders = workspace.memo('k8s-chart-renders-files', chart, () =>
+      workspace.glob([`${chart ? `${chart}/` : ''}templates/**`]).some((t) => {
+        const text = workspace.text(t) ?? '';
+        return RENDERS_FILES.test(text) && TRANSFORMS.test(text);
+      }),
+    );
+    if (renders) return true;
   }
   return false;
 }

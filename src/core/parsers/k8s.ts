@@ -3,9 +3,11 @@ import type { LargeConfig, Workspace } from '../workspace/workspace.js';
 import { escapePointerToken, type NodeSpan, parseYaml, type YamlDocument } from '../workspace/yaml.js';
 import {
   excludedByKustomize,
+  HELM_CHART_FILE,
   HELM_TEMPLATE,
   inKustomizeTree,
   isHelmTemplate,
+  isRenderedChartFile,
   KUSTOMIZE_PATCH,
   kustomizeResource,
 } from './k8s-files.js';
@@ -140,6 +142,7 @@ export function k8sManifestPaths(workspace: Workspace): string[] {
   const paths: string[] = [];
   for (const f of workspace.screenedGlob(K8S_GLOBS, K8S_SCREEN)) {
     if (isHelmTemplate(workspace, f)) workspace.leaveOut(f, HELM_TEMPLATE);
+    else if (isRenderedChartFile(workspace, f)) workspace.leaveOut(f, HELM_CHART_FILE);
     else if (
       excludedByKustomize(workspace, f) ||
       (inKustomizeTree(workspace, f) &&

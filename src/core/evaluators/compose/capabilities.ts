@@ -1,4 +1,10 @@
-import { describeService, nodeAt, serviceFinding, serviceSetting } from '../../parsers/compose.js';
+import {
+  type ComposeService,
+  describeService,
+  nodeAt,
+  serviceFinding,
+  serviceSetting,
+} from '../../parsers/compose.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { unprivilegedServices } from './privileged.js';
@@ -39,10 +45,25 @@ export const composeCapabilities = defineEvaluator<Options>({
     for (const service of unprivilegedServices(workspace)) {
       const add = serviceSetting(service, 'cap_add');
       if (!add || !Array.isArray(add.value)) continue;
+      const inert = unusedCapabilities(service);
       add.value.forEach((cap, i) => {
         const name = normalise(cap);
         if (!forbidden.has(name)) return;
         const entry = nodeAt(service.document, `${add.pointer}/${i}`, cap);
+        if (inert) {
+          findings.push({
+            ...serviceFinding(
+              service,
+              entry,
+              `The ${describeService(service)} adds the ${name} capability`,
+              `no process of it can use it: it runs as a non-root user (user: ${inert}) with no-new-privileges, ` +
+                'so neither its user nor a file capability of its binaries grants it. Remove it from cap_add.',
+              ['cap_add', name],
+            ),
+            severity: 'low',
+          });
+          return;
+        }
         findings.push(
           serviceFinding(
             service,
@@ -59,6 +80,24 @@ export const composeCapabilities = defineEvaluator<Options>({
     return findings;
   },
 });
+
+/**
+ * The user of a service whose added capabilities reach none of its processes, or undefined: a `user:`
+ * that is not root (a name or a non-zero uid) with `no-new-privileges` in `security_opt`. Docker sets
+ * no ambient capabilities, so a non-root process gets an added capability only from a file capability
+ * of the program it runs, which no_new_privs does not honour. Without `user:` the image decides.
+ */
+function unusedCapabilities(service: ComposeService): string | undefined {
+  const user = serviceSetting(service, 'user')?.value;
+  const name = typeof user === 'number' ? String(user) : typeof user === 'string' ? user.trim() : '';
+  const who = name.split(':')[0]!;
+  if (who === '' || who === 'root' || /^0+$/.test(who) || who.includes('$')) return undefined;
+  const options = serviceSetting(service, 'security_opt')?.value;
+  const noNewPrivileges =
+    Array.isArray(options) &&
+    options.some((o) => typeof o === 'string' && /^\s*no-new-privileges\s*(?:[:=]\s*true\s*)?$/i.test(o));
+  return noNewPrivileges ? name : undefined;
+}
 
 /** What the common capabilities give away, for the message. */
 const EFFECTS: Record<string, string> = {

@@ -74,6 +74,10 @@ export const NON_ROOT_IMAGES = [
   'quay.io/prometheus/prometheus*',
   'prom/alertmanager*',
   'quay.io/prometheus/alertmanager*',
+  // AWS Lambda base images: Lambda runs a function's image as a least-privileged user of its own
+  // whatever the image's default (its documentation on container images).
+  'public.ecr.aws/lambda/*',
+  'amazon/aws-lambda-*',
 ];
 
 /**
@@ -123,14 +127,21 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
       if (!user) {
         const base = externalBase(model, stage);
         if (base !== undefined && nonRoot(base)) continue;
+        // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
+        // files (exported by `docker build --output`, copied into other images), or its runner names
+        // the command; only then does anything run in it, as root.
+        const filesOnly = base === 'scratch' && !stageChain(model, final).some((s) => s.command);
         findings.push({
-          message:
-            `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-            `image sets another default user.`,
+          message: filesOnly
+            ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
+              'carries files (exported with docker build --output, or copied into other images), nothing ' +
+              'runs in it; a command run from it runs as root.'
+            : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
+              `image sets another default user.`,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
           // The base image may set a user of its own, which only the image can tell.
-          confidence: 'medium',
+          confidence: filesOnly ? 'low' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
@@ -251,6 +262,20 @@ function externalBase(model: DockerfileModel, stage: Stage): string | undefined 
     current = earlier;
   }
   return undefined;
+}
+
+/** The stage and the earlier stages it is built FROM, in that order. */
+function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
+  const vars = globalArgValues(model);
+  const chain: Stage[] = [];
+  for (let current: Stage | undefined = stage; current; ) {
+    chain.push(current);
+    const image = current.from.image;
+    if (!image) break;
+    const { text } = expandVariables(image, vars, model.escapeChar);
+    current = text.includes(UNRESOLVED) ? undefined : referencedStage(model, current, text);
+  }
+  return chain;
 }
 
 /** Follows FROM references to earlier stages until a stage with a USER (or an external image). */

@@ -1,7 +1,7 @@
-import { childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
+import { type Container, childAt, containersOf, describeContainer, isMap } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { containerFinding, containerSetting, examinedPods, isWindowsPod } from './shared.js';
+import { containerFinding, containerSetting, examinedPods, isWindowsPod, podSetting } from './shared.js';
 
 /** Options of `k8s.capabilities`: one of the two audits, or both. */
 export interface CapabilitiesOptions {
@@ -14,6 +14,23 @@ export interface CapabilitiesOptions {
 /** `cap_sys_admin` and `CAP_SYS_ADMIN` are how people write `SYS_ADMIN`. */
 function normalise(cap: unknown): string {
   return typeof cap === 'string' ? cap.trim().toUpperCase().replace(/^CAP_/, '') : '';
+}
+
+/**
+ * Why a container's added capabilities reach none of its processes, or undefined: it runs as a non-root
+ * user (a non-zero `runAsUser`, or `runAsNonRoot: true` without one, container or pod level) and sets
+ * `allowPrivilegeEscalation: false`. Kubernetes sets no ambient capabilities, so a non-root process
+ * gets an added capability only from a file capability of the program it runs, which no_new_privs
+ * (what allowPrivilegeEscalation: false sets) does not honour.
+ */
+function unusedCapabilities(c: Container): string | undefined {
+  if (containerSetting(c, 'allowPrivilegeEscalation')?.value !== false) return undefined;
+  const user = containerSetting(c, 'runAsUser') ?? podSetting(c.pod, 'runAsUser');
+  if (user !== undefined) {
+    return typeof user.value === 'number' && user.value > 0 ? `runAsUser: ${user.value}` : undefined;
+  }
+  const nonRoot = containerSetting(c, 'runAsNonRoot') ?? podSetting(c.pod, 'runAsNonRoot');
+  return nonRoot?.value === true ? 'runAsNonRoot: true' : undefined;
 }
 
 /**
@@ -55,6 +72,7 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
         const what = describeContainer(c);
         const add = childAt(pod.object, c.node, 'securityContext', 'capabilities', 'add');
         if (forbidden.size > 0 && Array.isArray(add?.value)) {
+          const inert = unusedCapabilities(c);
           add.value.forEach((cap, i) => {
             const name = normalise(cap);
             if (!forbidden.has(name)) return;
@@ -64,14 +82,26 @@ export const k8sCapabilities = defineEvaluator<CapabilitiesOptions>({
               name === 'ALL'
                 ? 'every capability, which amounts to root on the node for many kernel paths'
                 : `${name}, a capability that breaks the container's isolation (the baseline Pod Security Standard forbids it)`;
-            findings.push(
-              containerFinding(
-                c,
-                node,
-                `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`,
-                `add:${name}`,
-              ),
-            );
+            const finding = inert
+              ? {
+                  ...containerFinding(
+                    c,
+                    node,
+                    `The ${what} adds ${name === 'ALL' ? 'every capability' : name}, which the baseline Pod Security ` +
+                      `Standard forbids, but no process of it can use it: it runs as a non-root user (${inert}) with ` +
+                      'allowPrivilegeEscalation: false, so neither its user nor a file capability of its binaries ' +
+                      'grants it. Remove it from capabilities.add, where it only makes the pod fail baseline admission.',
+                    `add:${name}`,
+                  ),
+                  severity: 'low' as const,
+                }
+              : containerFinding(
+                  c,
+                  node,
+                  `The ${what} adds ${effect}. Drop ALL and add only what it needs from the baseline set.`,
+                  `add:${name}`,
+                );
+            findings.push(finding);
           });
         }
         if (!options.requireDropAll) continue;

@@ -35,6 +35,23 @@ function wildcardAt(list: unknown[], field: 'verbs' | 'resources'): number {
 }
 
 /**
+ * The verbs a `*` grants that matter most for the rule's resources: `escalate` and `bind` exist only on
+ * roles, `impersonate` only on users, groups and service accounts; over other resources (`secrets`,
+ * `statefulsets`) `*` adds `delete` and `deletecollection` to what a reviewer would list.
+ */
+function riskiestVerbs(resources: unknown): string {
+  const names = Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : [];
+  const any = (set: readonly string[]) =>
+    names.some((r) => r === '*' || set.includes(r.replace(/\/.*$/, '')));
+  const verbs = [
+    ...(any(['roles', 'clusterroles']) ? ['escalate', 'bind'] : []),
+    ...(any(['users', 'groups', 'serviceaccounts', 'userextras', 'uids']) ? ['impersonate'] : []),
+  ];
+  const all = ['delete', ...(verbs.length === 0 ? ['deletecollection'] : verbs)];
+  return `${all.slice(0, -1).join(', ')} and ${all.at(-1)}`;
+}
+
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
  * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
  * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
@@ -98,7 +115,7 @@ export const k8sRbac = defineEvaluator<RbacOptions>({
           const sub = list[index] === '*' ? undefined : String(list[index]).slice(2);
           const what =
             field === 'verbs'
-              ? 'every verb (including delete, escalate and impersonate)'
+              ? `every verb (including ${riskiestVerbs(rule.resources)})`
               : sub === undefined
                 ? 'every resource type (Secrets included, and types added later)'
                 : `the ${sub} subresource of every resource type (types added later included)`;

@@ -214,6 +214,9 @@ export const SECRET_NAME_KEYWORDS = [
   'authkey',
 ];
 
+/** An unquoted value in angle brackets, spaces allowed: `<your api key>`. */
+const ANGLED = /<[^<>\r\n]{1,64}>(?=[ \t]*(?:$|[#;,]))/y;
+
 /** The literal value assigned to a secret-looking name ending at `nameEnd`, with where it starts. */
 export function assignedValue(
   line: string,
@@ -221,6 +224,7 @@ export function assignedValue(
   nameEnd: number,
   path: string,
 ): { value: string; start: number; quoted: boolean } | undefined {
+  if (line.slice(nameStart - 2, nameStart) === '${') return expansionDefault(line, nameEnd, path);
   ASSIGN.lastIndex = nameEnd;
   const assign = ASSIGN.exec(line);
   if (!assign || !/[=:]/.test(assign[0])) return undefined;
@@ -237,10 +241,39 @@ export function assignedValue(
   if (!configFile && !isConfigStyle(line, nameStart) && line.slice(nameStart - 2, nameStart) !== '--') {
     return undefined;
   }
+  // `sasl.password=<CONFLUENT CLOUD API SECRET>`: a placeholder in angle brackets, read whole although
+  // it has spaces (cut at the first one, `<CONFLUENT` would not read as one).
+  ANGLED.lastIndex = valueAt;
+  const angled = ANGLED.exec(line)?.[0];
+  if (angled) return { value: angled, start: valueAt, quoted: false };
   TRAVERSAL_VALUE.lastIndex = valueAt;
   UNQUOTED.lastIndex = valueAt;
   const value = TRAVERSAL_VALUE.exec(line)?.[0] ?? UNQUOTED.exec(line)?.[1];
   return value === undefined ? undefined : { value, start: valueAt, quoted: false };
+}
+
+/** The operator of a parameter expansion after its name: `:-`, `-`, `:=`, `=`, `:?`, `?`, `:+`, `+`. */
+const EXPANSION_OPERATOR = /:?([-=?+])/y;
+
+/**
+ * The default of a shell or Compose parameter expansion (`${DB_PASSWORD:-airflow}`, `${TOKEN=x}`), the
+ * literal used when the variable is unset, in a configuration file (where the name's own line is read
+ * as written); `${NAME:?message}` and `${NAME:+alternative}` hold no default. Read after the operator,
+ * so the value judged is `airflow`, a stand-in, not `-airflow`.
+ */
+function expansionDefault(
+  line: string,
+  nameEnd: number,
+  path: string,
+): { value: string; start: number; quoted: boolean } | undefined {
+  if (!pathFacts(path).config) return undefined;
+  EXPANSION_OPERATOR.lastIndex = nameEnd;
+  const operator = EXPANSION_OPERATOR.exec(line);
+  if (!operator || operator[1] === '?' || operator[1] === '+') return undefined;
+  const start = nameEnd + operator[0].length;
+  UNQUOTED.lastIndex = start;
+  const value = UNQUOTED.exec(line)?.[1];
+  return value === undefined ? undefined : { value, start, quoted: false };
 }
 
 /**
@@ -308,7 +341,9 @@ export const genericAssignmentDetector: Detector = {
     "rule's `minEntropy`) and is not a placeholder, reference, ciphertext, word, number, path or file " +
     'reference (`<file`, `@file`); public identifiers (`publicKeyToken`, CSRF, pagination and request tokens, ' +
     'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
-    'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone. A ' +
+    'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone; the ' +
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell syntax this text describes.
+    'default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`) is judged as the value. A ' +
     'UUID under a password name is reported with low confidence: it is usually an identifier.',
   find(line, ctx) {
     const hits: LineHit[] = [];

@@ -73,8 +73,11 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                 findings.push({
                   message:
                     `Job "${job.id}" runs on ${untrustedRun.join(', ')}${via} with the base repository's secrets and a ` +
-                    `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
-                    'test or action in that code runs with those privileges.' +
+                    (FETCH_ONLY.test(hit.what)
+                      ? `writable token, and fetches the pull request's code (${hit.what}); whatever then checks it out, ` +
+                        'merges or runs it (a build script, a test, an action) runs with those privileges.'
+                      : `writable token, and checks out the pull request's code (${hit.what}); any build script, ` +
+                        'test or action in that code runs with those privileges.') +
                     (gate
                       ? ` It waits for the "${gate}" environment: if that environment requires a reviewer, each run is approved by a maintainer, who must read the code first.`
                       : ''),
@@ -177,6 +180,12 @@ function environmentGate(workflow: Workflow, job: Job, seen = new Set<string>())
   }
   return undefined;
 }
+
+/**
+ * A hit that fetches the head (`git fetch origin pull/N/head:pr-N`): it brings the commits into the
+ * repository without putting them in the work tree, so what runs them is what comes after.
+ */
+const FETCH_ONLY = /^git\s+(?:-c\s+\S+\s+)*fetch\b/;
 
 interface Hit {
   what: string;

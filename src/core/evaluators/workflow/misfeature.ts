@@ -9,7 +9,10 @@ import { actionPathOf, input, stepLabel } from './shared.js';
 /**
  * Features that work but defeat their purpose or an audit:
  * - `continue-on-error: true` on a security check (a scanner, an audit, dependency review), on the
- *   step or on its job: the check can fail without failing anything (medium);
+ *   step or on its job: the check can fail without failing anything (medium). Not when a later step
+ *   of the job uploads SARIF to code scanning (github/codeql-action/upload-sarif): the scanner's
+ *   documented setup, where the step must not fail so that its results reach the upload, and the
+ *   findings are kept as code scanning alerts (which a ruleset can make block merges);
  * - `shell: cmd` (step or `defaults.run.shell`): cmd has no grammar to speak of, its quoting cannot
  *   be reasoned about, and it has not been the default on Windows runners since 2019 (low);
  * - actions/setup-python's `pip-install`: packages installed into the global interpreter, outside any
@@ -55,7 +58,9 @@ export const workflowMisfeature = defineEvaluator<Record<string, never>>({
       job(job, workflow) {
         if (isCmd(defaultShell(job.value)))
           cmd(workflow, `${job.pointer}/defaults/run/shell`, `${job.id}/defaults`);
-        const check = onError(job.value) ? job.steps.find(securityCheck) : undefined;
+        const check = onError(job.value)
+          ? job.steps.find((s) => securityCheck(s) && !uploadsSarifAfter(job.steps, s))
+          : undefined;
         if (check) {
           add(
             workflow,
@@ -69,7 +74,7 @@ export const workflowMisfeature = defineEvaluator<Record<string, never>>({
       step(step, source, job) {
         const owner = `${job?.id ?? ''}/${stepLabel(step)}`;
         if (isCmd(step.shell?.value)) cmd(source, `${step.pointer}/shell`, owner);
-        if (onError(step.value) && securityCheck(step)) {
+        if (onError(step.value) && securityCheck(step) && !(job && uploadsSarifAfter(job.steps, step))) {
           add(
             source,
             `${step.pointer}/continue-on-error`,
@@ -116,6 +121,17 @@ function defaultShell(value: unknown): unknown {
 
 function isCmd(value: unknown): boolean {
   return typeof value === 'string' && /^cmd(\.exe)?(\s|$)/i.test(value.trim());
+}
+
+/**
+ * Whether a step after `step` in the job uploads SARIF to code scanning: the scanner's findings then
+ * become code scanning alerts, whatever the scanner's exit status (Snyk's and Trivy's documented
+ * setups need continue-on-error so that the upload runs).
+ */
+function uploadsSarifAfter(steps: readonly Step[], step: Step): boolean {
+  return steps.some(
+    (s) => s.index > step.index && actionPathOf(s.uses) === 'github/codeql-action/upload-sarif',
+  );
 }
 
 /** Actions that check for vulnerabilities, secrets or policy violations (`owner/repo[/path]` prefixes). */

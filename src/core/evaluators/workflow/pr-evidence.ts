@@ -1,6 +1,6 @@
 import { locationFromSpan } from '../../location.js';
 import { parseUses } from '../../parsers/uses.js';
-import type { Job, Step } from '../../parsers/workflow.js';
+import type { Job, LocatedMap, Step, Workflow } from '../../parsers/workflow.js';
 import { workflowFiles, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator, type EvaluatorContext } from '../types.js';
@@ -24,6 +24,8 @@ export interface PrEvidenceOptions {
   golangciLinters?: string[];
   /** Whether `make` targets and repository scripts called from `run:` are read too. */
   followCalls?: boolean;
+  /** super-linter counts when one of these linters is set to run (`VALIDATE_<NAME>: true`, e.g. GITHUB_ACTIONS_ZIZMOR). */
+  superLinter?: string[];
 }
 
 /** The key of a candidate that satisfies the rule: the workflow performs the activity on pull requests. */
@@ -103,6 +105,13 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
         description:
           'golangci-lint (action or command) counts when the root .golangci.yml enables one of these linters.',
       },
+      superLinter: {
+        type: 'array',
+        default: [],
+        items: { type: 'string', minLength: 1, pattern: '^[A-Z0-9_]+$' },
+        description:
+          'super-linter counts when one of these linters is set to run (VALIDATE_<NAME>: true in env).',
+      },
       followCalls: {
         type: 'boolean',
         default: true,
@@ -136,10 +145,14 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
           (f) =>
             textPerforms(f.text) || (names !== undefined && f.target !== undefined && names.test(f.target)),
         ));
-    const stepPerforms = (step: Step): boolean => {
+    const superLinters = options.superLinter ?? [];
+    const stepPerforms = (step: Step, job: Job, source: Workflow): boolean => {
       const path = actionPathOf(step.uses);
       if (path && (action(path) || (usesGolangci && path === GOLANGCI_ACTION && golangciCounts())))
         return true;
+      if (path && superLinters.length > 0 && SUPER_LINTER.test(path)) {
+        if (superLinterRuns(superLinters, [source.env, job.env, step.env])) return true;
+      }
       if (step.run && runPerforms(step.run.value)) return true;
       return names !== undefined && typeof step.name?.value === 'string' && names.test(step.name.value);
     };
@@ -149,18 +162,18 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
       const called = job.uses ? actionPathOf(job.uses) : undefined;
       return called !== undefined && action(called);
     };
-    const performs = (job: Job): boolean =>
+    const performs = (job: Job, source: Workflow): boolean =>
       (names !== undefined &&
         [job.id, job.name?.value].some((n) => typeof n === 'string' && names.test(n))) ||
       callsPerforming(job) ||
-      job.steps.some(stepPerforms);
+      job.steps.some((step) => stepPerforms(step, job, source));
     // A workflow GitHub refuses never runs, so it is no evidence (workflow-syntax reports it). Each
     // workflow that performs the activity is a candidate, in its file: run on pull requests (a
     // reusable workflow runs on its callers' events) or only on other events.
     const candidates: RawFinding[] = [];
     for (const s of workflowSources(workspace, subjects)) {
       if (s.kind !== 'workflow' || rejectedByGitHub(workspace, s)) continue;
-      if (!s.jobs.some(performs)) {
+      if (!s.jobs.some((job) => performs(job, s))) {
         // A reusable workflow of another repository called on the events asked for: its steps are not
         // in this tree, so it may do what is looked for (kept apart; see combineEvidence).
         const unseen = s.jobs.filter((j) => j.uses && parseUses(j.uses.value).kind === 'repository');
@@ -195,6 +208,28 @@ export const workflowPrEvidence = defineEvaluator<PrEvidenceOptions>({
   },
   combine: combineEvidence,
 });
+
+/** super-linter, under its current and its former owner, whole or as the `slim` image. */
+const SUPER_LINTER = /^(?:super-linter|github)\/super-linter(?:\/slim)?$/;
+
+/**
+ * Whether super-linter is set to run one of `linters`: its `VALIDATE_<NAME>` is true in the workflow's,
+ * the job's or the step's `env:` (the later winning). super-linter's defaults run every linter its
+ * version has, but older versions have no zizmor, and which version a pinned commit is cannot be
+ * told here: a linter left to the defaults does not count. A value from an expression is not known.
+ */
+function superLinterRuns(linters: readonly string[], envs: readonly (LocatedMap | undefined)[]): boolean {
+  const settings = new Map<string, boolean>();
+  for (const env of envs) {
+    for (const [name, node] of env?.entries ?? []) {
+      if (!name.startsWith('VALIDATE_')) continue;
+      const value = String(node.value).trim().toLowerCase();
+      if (value === 'true' || value === 'false')
+        settings.set(name.slice('VALIDATE_'.length), value === 'true');
+    }
+  }
+  return linters.some((l) => settings.get(l) === true);
+}
 
 /**
  * One workflow that performs the activity on pull requests satisfies the rule; else each that
