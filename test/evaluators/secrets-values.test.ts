@@ -69,6 +69,13 @@ describe('isPlaceholder', () => {
       'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
     expect(isPlaceholder(azurite)).toBe(true);
   });
+
+  it("treats the Cosmos DB emulator's published key as public, and no other key of its shape", () => {
+    const emulator =
+      'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+    expect(isPlaceholder(emulator)).toBe(true);
+    expect(isPlaceholder(`${emulator.slice(0, 40)}Q${emulator.slice(41)}`)).toBe(false);
+  });
 });
 
 describe('plausibleSecretValue (generic assignments)', () => {

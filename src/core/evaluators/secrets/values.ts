@@ -70,12 +70,15 @@ export function isCiphertext(value: string): boolean {
 }
 
 /**
- * Well-known published values that look like secrets but are not (the Azure Storage emulator's
- * account key). Kept as SHA-256 digests so that no scanner mistakes this file for a leak.
+ * Well-known published values that look like secrets but are not (the account keys of Azure's local
+ * emulators, which every installation shares). Kept as SHA-256 digests so that no scanner mistakes
+ * this file for a leak.
  */
 const PUBLIC_VALUES = new Set([
   // Azurite / Azure Storage Emulator account key (documented by Microsoft for local development).
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+  // Azure Cosmos DB emulator account key (documented by Microsoft; the same in every emulator).
+  'aa6547439583c3a275d4542a0df6c1ad6a863971be9f2a2220f027cc02aef615',
 ]);
 
 /** SHA-256 hex digest of a value; used for identities and the public-value list, never shown whole. */
