@@ -97,6 +97,25 @@ describe('credentials given to HTTP clients and tools', () => {
     ]);
   });
 
+  it('reads a typed name in code as a declaration, not an Authorization header', () => {
+    // Swift, Kotlin, TypeScript and Python give a name a type after a colon: the "value" is the type.
+    const text = [
+      'let authorization: CLAccuracyAuthorization = locationManager.accuracyAuthorization',
+      'private var authorization: UNNotificationSettingsAuthorization',
+      'func seed(authorization: CLAccuracyAuthorization) {}',
+      'val authorization: AuthorizationHeaderProvider? = null',
+      '    authorization: HTTPAuthorizationCredentials = Depends(bearerScheme),',
+      `Authorization: ${TOKEN}`,
+      `  authorization: "${TOKEN}",`,
+      `headers = { "Authorization": "${TOKEN}" }`,
+    ].join('\n');
+    expect(hits(text, 'Sources/Shared/Location.swift')).toEqual([
+      '6:16:authorization-header',
+      '7:19:authorization-header',
+      '8:31:authorization-header',
+    ]);
+  });
+
   it('finds passwords and tokens given as command-line flags', () => {
     const text = [
       `docker login -u ci -p ${PASSWORD} registry.corp.internal`,
