@@ -321,3 +321,36 @@ describe('generic assignments', () => {
     expect(hits(`token: ${githubToken()}\n`, 'config/app.yml')).toEqual(['1:8:github-token']);
   });
 });
+
+describe('Google API keys that are public by design', () => {
+  const key = `AIza${rand(35, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-')}`;
+  const plist = (apiKey: string, appId = true) =>
+    [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<plist version="1.0">',
+      '<dict>',
+      '\t<key>API_KEY</key>',
+      `\t<string>${apiKey}</string>`,
+      ...(appId
+        ? ['\t<key>GOOGLE_APP_ID</key>', '\t<string>1:123456789012:ios:0a1b2c3d4e5f6a7b</string>']
+        : []),
+      '</dict>',
+      '</plist>',
+    ].join('\n');
+
+  it('leaves Firebase iOS configuration alone, also a copy per build variant or under another name', () => {
+    for (const name of [
+      'App/GoogleService-Info.plist',
+      'Sources/App/Resources/GoogleService-Info-Debug.plist',
+      'ios/Runner/GoogleService-Info-prod.plist',
+    ])
+      expect(hits(plist(key, false), name), name).toEqual([]);
+    expect(hits(plist(key), 'Config/Firebase-Staging.plist')).toEqual([]);
+  });
+
+  it('still finds a Google API key in other files', () => {
+    expect(hits(plist(key, false), 'App/Info.plist')).toEqual(['5:10:gcp-api-key']);
+    expect(hits(plist(key, false), 'App/GoogleServiceAccount.plist')).toEqual(['5:10:gcp-api-key']);
+    expect(hits(`const mapsKey = "${key}";\n`, 'src/maps.ts')).toEqual(['1:18:gcp-api-key']);
+  });
+});
