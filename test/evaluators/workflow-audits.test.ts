@@ -517,6 +517,44 @@ ${upload(SHA, '.')}`;
           ],
         ],
       ],
+      // create-pull-request pushes over SSH with the deploy key a checkout given `ssh-key:` persists
+      // (its documented deploy-key set-up); over HTTPS it brings its own token.
+      [
+        'create-pull-request after a checkout given ssh-key',
+        workflow('push', [
+          `${checkout}\n        with:\n          ssh-key: \${{ secrets.DEPLOY_KEY }}`,
+          'run: git commit -am "Update strings"',
+          'uses: peter-evans/create-pull-request@v7',
+        ]),
+        [],
+      ],
+      [
+        'create-pull-request after a checkout given ssh-key, on an event outsiders cause',
+        workflow('workflow_run', [
+          `${checkout}\n        with:\n          ssh-key: \${{ secrets.DEPLOY_KEY }}`,
+          '{ name: Open pull request, uses: peter-evans/create-pull-request@v7 }',
+        ]),
+        [
+          [
+            'medium',
+            'actions/checkout in job "publish" leaves the SSH key given in "ssh-key:" (and the job\'s token in .git/config) ' +
+              `for step "Open pull request", which pushes with it; the workflow runs on workflow_run, where it handles outsiders' input${PUSH_FIX}`,
+          ],
+        ],
+      ],
+      [
+        'create-pull-request after a plain checkout',
+        workflow('push', [checkout, 'uses: peter-evans/create-pull-request@v7']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'a checkout given ssh-key that nothing pushes with',
+        workflow('push', [
+          `${checkout}\n        with:\n          ssh-key: \${{ secrets.DEPLOY_KEY }}`,
+          'run: make test',
+        ]),
+        [['medium', `${OPEN}${WRITES}; it persists the SSH key given in "ssh-key:" too${FIX}`]],
+      ],
       // A fetch needs no token in a public repository: the advice still holds.
       [
         'a later fetch only',
