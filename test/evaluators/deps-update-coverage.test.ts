@@ -129,6 +129,28 @@ describe('deps.update-coverage', () => {
     expect(findings).toEqual([]);
   });
 
+  it("reads a requirements file as pip's only when it is in pip's format", async () => {
+    // An Electron app's macOS code-signing requirement (`codesign -r requirements.txt`) shares the name.
+    const codesign = 'designated => anchor apple generic and certificate leaf[subject.OU] = ABCDE12345\n';
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      'tools/certs/requirements.txt': codesign,
+      'api/requirements.txt': [
+        '# pinned by pip-compile',
+        '--index-url https://pypi.org/simple',
+        '-r base.txt',
+        'Django>=4.2,<5  # LTS',
+        'requests[socks] == 2.32.3 ; python_version >= "3.9" \\',
+        '    --hash=sha256:00',
+        'mylib @ git+https://github.com/acme/mylib@v1.2.0',
+        'six',
+        'https://files.example.org/wheels/tool-1.0-py3-none-any.whl',
+        '',
+      ].join('\n'),
+    });
+    expect(findings.map(at)).toEqual(['api/requirements.txt:1:-']);
+  });
+
   it('treats a Renovate configuration as covering everything unless it is restricted', async () => {
     const base = {
       'package.json': pkg(),
