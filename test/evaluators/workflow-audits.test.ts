@@ -1023,6 +1023,18 @@ jobs:
     ]);
   });
 
+  it('takes no job named for notifying of a deployment for one', async () => {
+    // A Sentry deploy marker for production, as an Electron app's release workflow sends it.
+    const job = (id: string, name: string) =>
+      `  ${id}:\n    name: ${name}\n    steps:\n      - uses: getsentry/action-release@v3\n        with: { environment: production }\n`;
+    const text = `on: push\njobs:\n${job('notify-sentry-deploy', 'Notify Sentry Deploy')}${job('deploy-notification', 'Post deploy')}${job('report', 'Report deployment status')}${job('deploy', 'Deploy')}`;
+    const findings = await evaluate(workflowDeployEnvironment, one(text), deployOptions([]));
+    expect(findings.map(at)).toEqual([`${W}:18:3`]);
+    expect(findings[0]!.message).toContain(
+      '(it is named as a deployment and input environment names production)',
+    );
+  });
+
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {
     const options = deployOptions(['helm\\s+install'], ['npm\\s+publish']);
     const job =
