@@ -59,6 +59,24 @@ jobs:
     'a maintainer causes: every job here runs only on pull requests that were merged. ',
   );
   const byOutsiders = mergedMessage('outsiders can cause. ');
+
+  // The secrets are there whatever the token can do; the token is only writable when a job can get one.
+  it.each([
+    ['permissions: {} at the top', 'permissions: {}\n', '', false],
+    ['read scopes on the job', '', '    permissions: { contents: read, pull-requests: read }\n', false],
+    ['read-all at the top', 'permissions: read-all\n', '', false],
+    ['a write scope on the job', 'permissions: {}\n', '    permissions: { issues: write }\n', true],
+    ['no permissions anywhere', '', '', true],
+  ])('pull_request_target with %s: the token is writable: %s', async (_name, top, job, writable) => {
+    const text = `on:\n  pull_request_target:\n    types: [opened]\n${top}jobs:\n  triage:\n${job}    steps:\n      - run: echo hello\n`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    const token = writable
+      ? 'and a writable token'
+      : '(its token here can only read: no job is granted a write scope)';
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      ['medium', byOutsiders.replace('and a writable token', token)],
+    ]);
+  });
   const byTriage = mergedMessage(
     'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). ',
   );
