@@ -603,6 +603,39 @@ describe('deps.update-coverage with update workflows', () => {
   });
 });
 
+describe('deps.update-coverage: Dart and Flutter packages (pub)', () => {
+  const pubspec = (deps: string) => `name: app\nenvironment:\n  sdk: ^3.5.0\n${deps}`;
+  const app = {
+    'app/pubspec.yaml': pubspec('dependencies:\n  flutter:\n    sdk: flutter\n  http: ^1.2.2\n'),
+    'packages/common/pubspec.yaml': pubspec('dev_dependencies:\n  lints: ^5.0.0\n'),
+    // A pubspec with nothing to update (no dependency sections) is no manifest.
+    'tool/pubspec.yaml': pubspec('flutter:\n  uses-material-design: true\n'),
+  };
+
+  it('reports a pubspec.yaml that no pub entry of Dependabot covers', async () => {
+    const findings = await coverage({ ...app, ...dependabot(entry('pub', 'directory: /app')) });
+    expect(findings.map(at)).toEqual(['packages/common/pubspec.yaml:1:-']);
+    expect(findings[0]!.message).toContain(
+      'no `pub` entry in .github/dependabot.yml lists the directory "/packages/common"',
+    );
+    const covered = await coverage({
+      ...app,
+      ...dependabot(entry('pub', 'directories: [/app, /packages/*]')),
+    });
+    expect(covered).toEqual([]);
+  });
+
+  it('counts flutter pub upgrade and dart pub upgrade in an update workflow', async () => {
+    const script =
+      'dart pub upgrade -C packages/common\ncd app && flutter pub upgrade --major-versions\ngit push';
+    expect(await coverage({ ...app, [UPDATER]: workflow(SCHEDULED, step(script)) })).toEqual([]);
+    // Naming a package upgrades that one only.
+    const named = 'dart pub upgrade -C packages/common\ncd app && flutter pub upgrade http\ngit push';
+    const findings = await coverage({ ...app, [UPDATER]: workflow(SCHEDULED, step(named)) });
+    expect(findings.map(at)).toEqual(['app/pubspec.yaml:1:-']);
+  });
+});
+
 describe('deps.update-coverage inputs: update workflows', () => {
   it('reads every update workflow: editing one, even one with no action in it, re-evaluates the rule', async () => {
     const ws = workspaceOf({

@@ -28,6 +28,7 @@ export const ECOSYSTEM_NAMES = [
   'bundler',
   'composer',
   'nuget',
+  'pub',
   'docker',
   'github-actions',
 ] as const;
@@ -148,6 +149,13 @@ const KINDS: readonly ManifestKind[] = [
     managers: ['nuget'],
     matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
     declares: hasText(/PackageReference|PackageVersion|<package /),
+  },
+  {
+    // Dart and Flutter packages: a pubspec.yaml with dependencies (or dev_dependencies) to update.
+    ecosystem: 'pub',
+    managers: ['pub'],
+    names: ['pubspec.yaml'],
+    declares: hasText(/^(?:dev_)?dependencies:[ \t]*(?:#.*)?\r?\n[ \t]+[A-Za-z_]/m),
   },
 ];
 
