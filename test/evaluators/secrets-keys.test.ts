@@ -174,6 +174,12 @@ describe('keystores found by their bytes', () => {
     return report.findings.map((f) => [f.severity, f.confidence, f.message]);
   };
 
+  it('the key androiddebugkey opened by the public password android is low confidence, saying why', async () => {
+    expect(await found(jks('androiddebugkey', 'android'))).toEqual([
+      ['high', 'low', 'Android debug keystore (password "android", the public default) is committed.'],
+    ]);
+  });
+
   // The message names the store; the digest that identifies it is no part of it.
   it('another password, or another key with the default password, is a keystore to rotate', async () => {
     const keystore = ['high', 'medium', 'Java keystore is committed.'];
