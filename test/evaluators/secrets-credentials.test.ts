@@ -354,3 +354,25 @@ describe('Google API keys that are public by design', () => {
     expect(hits(`const mapsKey = "${key}";\n`, 'src/maps.ts')).toEqual(['1:18:gcp-api-key']);
   });
 });
+
+describe('Algolia search-only keys', () => {
+  const key = rand(32, '0123456789abcdef');
+  const config = (appId: string) =>
+    [
+      'const searchConfig = {',
+      "  index: 'docs',",
+      `  app_id: '${appId}',`,
+      `  api_key: '${key}',`,
+      '};',
+    ].join('\n');
+
+  it('leaves the key of a search configuration with an Algolia application id alone, however spelled', () => {
+    // A documentation site's own search script (no "appId"/"indexName" spelling, no "algolia" word).
+    expect(hits(config('K7QZ2M4XPA'), 'assets/js/main.js')).toEqual([]);
+  });
+
+  it('still finds an api_key beside an index and an application id of another shape', () => {
+    expect(hits(config('billing-svc'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
+    expect(hits(config('KQZMXPAWRT'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
+  });
+});
