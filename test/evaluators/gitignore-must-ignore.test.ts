@@ -132,7 +132,7 @@ describe('gitignore.must-ignore', () => {
     });
   });
 
-  describe('gitignore-env: Next.js commits .env by design', () => {
+  describe('gitignore-env: Next.js and Vite commit .env by design', () => {
     // A Next.js SaaS starter: .env holds defaults and is committed; .env*.local holds the secrets.
     const nextjs = {
       'next.config.ts': 'export default {};\n',
@@ -158,6 +158,16 @@ describe('gitignore.must-ignore', () => {
       ]);
       // Without .env.local ignored, the secrets have nowhere to go: as before.
       expect((await env('/node_modules\n', nextjs)).map(([, c]) => c)).toEqual(['high']);
+    });
+    it('so does Vite, with its env files per mode', async () => {
+      const vite = { 'app/vite.config.mts': 'export default {};\n', '.env.production': 'VITE_APP_URL=/\n' };
+      expect(await env('.env.local\n.env.*.local\n', vite)).toEqual([
+        [
+          '.gitignore:1:-',
+          'low',
+          '.gitignore does not ignore `.env`, `config/.env`: this repository follows Vite, which loads a committed `.env` of defaults, and ignores `.env.local`, where the secrets go; keep them out of the committed files.',
+        ],
+      ]);
     });
   });
 
