@@ -38,6 +38,8 @@ describe('credentials in URLs, parsed from the right', () => {
     const text = [
       `SENTRY_DSN='https://${key}@o450123.ingest.sentry.io/5512345'`,
       `dsn: "https://${key}@self-hosted.getsentry.net/3"`,
+      // An Electron app's DSN: sentry.io's project numbers have 16 digits since 2022.
+      `  dsn: 'https://${key}@o4504056019353600.ingest.sentry.io/4504056043470848',`,
       `legacy: https://${key}:${PASSWORD}@sentry.internal/12`,
       `clone: https://${key}@git.corp.internal/app.git`,
     ].join('\n');
