@@ -636,6 +636,40 @@ describe('deps.update-coverage: Dart and Flutter packages (pub)', () => {
   });
 });
 
+describe('deps.update-coverage: Swift packages', () => {
+  const manifest = (deps: string) =>
+    `// swift-tools-version:5.9\nimport PackageDescription\nlet package = Package(\n  name: "Kit",\n  dependencies: [${deps}],\n  targets: []\n)\n`;
+  const app = {
+    'Sources/Networking/Package.swift': manifest(
+      '\n    .package(url: "https://github.com/Alamofire/Alamofire.git", from: "5.9.0"),\n',
+    ),
+    // Only local packages: nothing a registry updates.
+    'Sources/Models/Package.swift': manifest('.package(path: "../Utilities")'),
+  };
+
+  it('reports a Package.swift that depends on packages by URL and that no swift entry covers', async () => {
+    const findings = await coverage({ ...app, ...dependabot(entry('github-actions', 'directory: /')) });
+    expect(findings.map(at)).toEqual(['Sources/Networking/Package.swift:1:-']);
+    expect(findings[0]!.message).toContain('has no `updates` entry with `package-ecosystem: swift`');
+    const covered = await coverage({
+      ...app,
+      ...dependabot(entry('swift', 'directory: /Sources/Networking')),
+    });
+    expect(covered).toEqual([]);
+  });
+
+  it('counts swift package update in an update workflow, where it runs', async () => {
+    const script = 'swift package update --package-path Sources/Networking\ngit push';
+    const tools = manifest('.package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")');
+    const findings = await coverage({
+      ...app,
+      'BuildTools/Package.swift': tools,
+      [UPDATER]: workflow(SCHEDULED, step(script)),
+    });
+    expect(findings.map(at)).toEqual(['BuildTools/Package.swift:1:-']);
+  });
+});
+
 describe('deps.update-coverage inputs: update workflows', () => {
   it('reads every update workflow: editing one, even one with no action in it, re-evaluates the rule', async () => {
     const ws = workspaceOf({

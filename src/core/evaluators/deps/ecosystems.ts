@@ -29,6 +29,7 @@ export const ECOSYSTEM_NAMES = [
   'composer',
   'nuget',
   'pub',
+  'swift',
   'docker',
   'github-actions',
 ] as const;
@@ -156,6 +157,13 @@ const KINDS: readonly ManifestKind[] = [
     managers: ['pub'],
     names: ['pubspec.yaml'],
     declares: hasText(/^(?:dev_)?dependencies:[ \t]*(?:#.*)?\r?\n[ \t]+[A-Za-z_]/m),
+  },
+  {
+    // Swift packages: a Package.swift that depends on a package by URL (a local path is no update).
+    ecosystem: 'swift',
+    managers: ['swift'],
+    names: ['Package.swift'],
+    declares: hasText(/\.package\s*\(\s*(?:name:\s*"[^"]*"\s*,\s*)?url:/),
   },
 ];
 

@@ -57,6 +57,7 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   pdm: ['-p', '--project', '-G', '--group'],
   pipenv: [],
   dart: ['-C', '--directory'],
+  swift: ['--package-path'],
   flutter: ['-C', '--directory'],
 };
 
@@ -184,6 +185,14 @@ const PROGRAMS: Record<string, (words: readonly string[]) => Recognised | undefi
     return { ecosystem: 'bundler', reach: 'package', ...(gemfile ? { dir: path.dirname(gemfile) } : {}) };
   },
   dart: pubUpgrade('dart'),
+  swift(words) {
+    // `swift package update [--package-path dir]`: the package's dependencies; naming some, those only.
+    const a = parseArgs(words, 'swift');
+    const [sub, verb, ...packages] = a.positional;
+    if (sub !== 'package' || verb !== 'update' || dryRun(a) || namesPackages(packages)) return undefined;
+    const dir = option(a, '--package-path');
+    return { ecosystem: 'swift', reach: 'package', ...(dir ? { dir } : {}) };
+  },
   flutter: pubUpgrade('flutter'),
   composer(words) {
     const a = parseArgs(words, 'composer');
