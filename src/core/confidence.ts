@@ -156,14 +156,30 @@ export function personaSees(persona: Persona, f: Pick<Finding, 'confidence' | 'p
  * lies, so that one about test material alone stays graded as test material.
  */
 export function inTestPaths(path: string): boolean {
-  defaultTestPaths ??= pathMatcher(DEFAULT_TEST_PATHS);
+  defaultTestPaths ??= testPathMatcher(DEFAULT_TEST_PATHS);
   return defaultTestPaths(path);
 }
 let defaultTestPaths: ((path: string) => boolean) | undefined;
 
+/**
+ * The repository's workflows and local actions: what GitHub runs, with its token and secrets. A
+ * workflow named for what it runs (`build_exe_test.yml`, `e2e.yml`) or an action in `.github/actions/e2e/`
+ * is not test material, so the globs that match at any depth (those that start with `**`) do not make
+ * them so; a glob that names the location (`.github/workflows/experimental.yml`) still does.
+ */
+const GITHUB_RUNS = /^\.github\/(?:workflows|actions)\//;
+
+/** A matcher of test paths that leaves the repository's workflows and actions to located globs. */
+function testPathMatcher(testPaths: readonly string[]): (path: string) => boolean {
+  const all = pathMatcher([...testPaths]);
+  const located = testPaths.filter((glob) => !glob.startsWith('**/'));
+  const anchored = located.length > 0 ? pathMatcher(located) : () => false;
+  return (path) => (GITHUB_RUNS.test(path) ? anchored(path) : all(path));
+}
+
 export function testPathContext(testPaths: readonly string[]): (f: Finding) => void {
   if (testPaths.length === 0) return () => {};
-  const matcher = pathMatcher([...testPaths]);
+  const matcher = testPathMatcher(testPaths);
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
   // A file usually holds many findings: its path is matched once.

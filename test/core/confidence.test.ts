@@ -100,6 +100,11 @@ describe('test paths', () => {
     ['web/design/tokens.json', false],
     ['demo-app/k8s/deployment.yaml', false],
     ['src/.examplesrc/Dockerfile', false],
+    // The repository's workflows and actions are what GitHub runs, whatever they are named for.
+    ['.github/workflows/build_exe_test.yml', false],
+    ['.github/workflows/release.spec.yml', false],
+    ['.github/actions/e2e/action.yml', false],
+    ['examples/.github/workflows/build_test.yml', true],
   ])('the default test paths: %s is lowered: %s', (file, lowered) => {
     const f = finding({ location: { path: file, startLine: 1 } });
     testPathContext(DEFAULT_TEST_PATHS)(f);
@@ -168,6 +173,19 @@ describe('test paths', () => {
         : null,
     );
     expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
+  it("lowers the repository's workflows and actions only by a test path that names their location", () => {
+    const context = testPathContext(['.github/workflows/experimental.yml', '**/*_test.*', '**/e2e/**']);
+    const confidence = (file: string) => {
+      const f = finding({ location: { path: file, startLine: 1 } });
+      context(f);
+      return f.confidence;
+    };
+    expect(confidence('.github/workflows/experimental.yml')).toBe('low');
+    expect(confidence('.github/workflows/build_zip_test.yml')).toBe('high');
+    expect(confidence('.github/actions/e2e/action.yml')).toBe('high');
+    expect(confidence('scripts/e2e/run.sh')).toBe('low');
   });
 
   it('names the path, not the key name, for a key file under a test path with a plain name', () => {

@@ -49,4 +49,11 @@ describe('deps.sbom-coverage', () => {
       '-r base.txt\n--index-url https://pypi.org/simple\nflask==3.1.0 \\\n    --hash=sha256:00\n-e ./lib\n';
     expect(await run(depsSbomCoverage, {}, { 'requirements.txt': text })).toEqual([]);
   });
+
+  it('reads a requirements file of another format (macOS code signing) as no Python manifest', async () => {
+    const codesign = 'designated => anchor apple generic and certificate leaf[subject.OU] = ABCDE12345\n';
+    expect(await run(depsSbomCoverage, {}, { 'tools/certs/requirements.txt': codesign })).toEqual([]);
+    const findings = await run(depsSbomCoverage, {}, { 'requirements.txt': 'flask==3.1.0\nrequests>=2\n' });
+    expect(findings.map(at)).toEqual(['requirements.txt:2:-']);
+  });
 });

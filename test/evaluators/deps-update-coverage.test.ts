@@ -129,6 +129,28 @@ describe('deps.update-coverage', () => {
     expect(findings).toEqual([]);
   });
 
+  it("reads a requirements file as pip's only when it is in pip's format", async () => {
+    // An Electron app's macOS code-signing requirement (`codesign -r requirements.txt`) shares the name.
+    const codesign = 'designated => anchor apple generic and certificate leaf[subject.OU] = ABCDE12345\n';
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      'tools/certs/requirements.txt': codesign,
+      'api/requirements.txt': [
+        '# pinned by pip-compile',
+        '--index-url https://pypi.org/simple',
+        '-r base.txt',
+        'Django>=4.2,<5  # LTS',
+        'requests[socks] == 2.32.3 ; python_version >= "3.9" \\',
+        '    --hash=sha256:00',
+        'mylib @ git+https://github.com/acme/mylib@v1.2.0',
+        'six',
+        'https://files.example.org/wheels/tool-1.0-py3-none-any.whl',
+        '',
+      ].join('\n'),
+    });
+    expect(findings.map(at)).toEqual(['api/requirements.txt:1:-']);
+  });
+
   it('treats a Renovate configuration as covering everything unless it is restricted', async () => {
     const base = {
       'package.json': pkg(),
@@ -578,6 +600,73 @@ describe('deps.update-coverage with update workflows', () => {
     const findings = await coverage({ ...files, [UPDATER]: workflow(SCHEDULED, step(script)) });
     // uv updates pyproject.toml's lock, not the requirements file beside it; composer only rehearsed.
     expect(findings.map(at)).toEqual(uncovered('svc/requirements.txt', 'php/composer.json'));
+  });
+});
+
+describe('deps.update-coverage: Dart and Flutter packages (pub)', () => {
+  const pubspec = (deps: string) => `name: app\nenvironment:\n  sdk: ^3.5.0\n${deps}`;
+  const app = {
+    'app/pubspec.yaml': pubspec('dependencies:\n  flutter:\n    sdk: flutter\n  http: ^1.2.2\n'),
+    'packages/common/pubspec.yaml': pubspec('dev_dependencies:\n  lints: ^5.0.0\n'),
+    // A pubspec with nothing to update (no dependency sections) is no manifest.
+    'tool/pubspec.yaml': pubspec('flutter:\n  uses-material-design: true\n'),
+  };
+
+  it('reports a pubspec.yaml that no pub entry of Dependabot covers', async () => {
+    const findings = await coverage({ ...app, ...dependabot(entry('pub', 'directory: /app')) });
+    expect(findings.map(at)).toEqual(['packages/common/pubspec.yaml:1:-']);
+    expect(findings[0]!.message).toContain(
+      'no `pub` entry in .github/dependabot.yml lists the directory "/packages/common"',
+    );
+    const covered = await coverage({
+      ...app,
+      ...dependabot(entry('pub', 'directories: [/app, /packages/*]')),
+    });
+    expect(covered).toEqual([]);
+  });
+
+  it('counts flutter pub upgrade and dart pub upgrade in an update workflow', async () => {
+    const script =
+      'dart pub upgrade -C packages/common\ncd app && flutter pub upgrade --major-versions\ngit push';
+    expect(await coverage({ ...app, [UPDATER]: workflow(SCHEDULED, step(script)) })).toEqual([]);
+    // Naming a package upgrades that one only.
+    const named = 'dart pub upgrade -C packages/common\ncd app && flutter pub upgrade http\ngit push';
+    const findings = await coverage({ ...app, [UPDATER]: workflow(SCHEDULED, step(named)) });
+    expect(findings.map(at)).toEqual(['app/pubspec.yaml:1:-']);
+  });
+});
+
+describe('deps.update-coverage: Swift packages', () => {
+  const manifest = (deps: string) =>
+    `// swift-tools-version:5.9\nimport PackageDescription\nlet package = Package(\n  name: "Kit",\n  dependencies: [${deps}],\n  targets: []\n)\n`;
+  const app = {
+    'Sources/Networking/Package.swift': manifest(
+      '\n    .package(url: "https://github.com/Alamofire/Alamofire.git", from: "5.9.0"),\n',
+    ),
+    // Only local packages: nothing a registry updates.
+    'Sources/Models/Package.swift': manifest('.package(path: "../Utilities")'),
+  };
+
+  it('reports a Package.swift that depends on packages by URL and that no swift entry covers', async () => {
+    const findings = await coverage({ ...app, ...dependabot(entry('github-actions', 'directory: /')) });
+    expect(findings.map(at)).toEqual(['Sources/Networking/Package.swift:1:-']);
+    expect(findings[0]!.message).toContain('has no `updates` entry with `package-ecosystem: swift`');
+    const covered = await coverage({
+      ...app,
+      ...dependabot(entry('swift', 'directory: /Sources/Networking')),
+    });
+    expect(covered).toEqual([]);
+  });
+
+  it('counts swift package update in an update workflow, where it runs', async () => {
+    const script = 'swift package update --package-path Sources/Networking\ngit push';
+    const tools = manifest('.package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")');
+    const findings = await coverage({
+      ...app,
+      'BuildTools/Package.swift': tools,
+      [UPDATER]: workflow(SCHEDULED, step(script)),
+    });
+    expect(findings.map(at)).toEqual(['BuildTools/Package.swift:1:-']);
   });
 });
 

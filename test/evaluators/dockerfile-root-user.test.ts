@@ -197,6 +197,21 @@ describe('dockerfile.root-user on development containers', () => {
     expect(DEV_CONTAINER_IMAGE.kind).toBe('development container image');
   });
 
+  // A frontend app's CodeSandbox environment, and Gitpod's, are developer workspaces too.
+  it('leaves out the images of CodeSandbox and Gitpod environments, as it does dev containers', async () => {
+    const got = await outcome({
+      '.codesandbox/Dockerfile': NO_USER,
+      '.gitpod.Dockerfile': NO_USER,
+      'tools/.gitpod/Dockerfile': NO_USER,
+      'codesandbox/Dockerfile': NO_USER,
+      Dockerfile: DEPLOYED,
+    });
+    expect(got.found).toEqual(['codesandbox/Dockerfile:1:1', 'Dockerfile:1:1']);
+    expect(got.leftOut).toEqual(
+      leftOut('.codesandbox/Dockerfile', '.gitpod.Dockerfile', 'tools/.gitpod/Dockerfile'),
+    );
+  });
+
   it.each([
     [
       'builds the root Dockerfile',

@@ -132,6 +132,45 @@ describe('gitignore.must-ignore', () => {
     });
   });
 
+  describe('gitignore-env: Next.js and Vite commit .env by design', () => {
+    // A Next.js SaaS starter: .env holds defaults and is committed; .env*.local holds the secrets.
+    const nextjs = {
+      'next.config.ts': 'export default {};\n',
+      '.env': 'NEXT_PUBLIC_SITE_URL=http://localhost:3000\n',
+    };
+    const env = async (gitignore: string, extra: Record<string, string>) => {
+      const root = makeTree({ '.gitignore': gitignore, ...extra });
+      const report = await runCheck({
+        root,
+        onlyRules: ['gitignore-env'],
+        failOn: 'never',
+        persona: 'pedantic',
+      });
+      return report.findings.map((f) => [at(f), f.confidence, f.message]);
+    };
+    it('leaving .env unignored while ignoring .env*.local follows it: low confidence, saying so', async () => {
+      expect(await env('/node_modules\n.env*.local\n', nextjs)).toEqual([
+        [
+          '.gitignore:1:-',
+          'low',
+          '.gitignore does not ignore `.env`, `config/.env`: this repository follows Next.js, which commits `.env` with non-secret defaults, and ignores `.env.local`, where the secrets go; keep them out of the committed files.',
+        ],
+      ]);
+      // Without .env.local ignored, the secrets have nowhere to go: as before.
+      expect((await env('/node_modules\n', nextjs)).map(([, c]) => c)).toEqual(['high']);
+    });
+    it('so does Vite, with its env files per mode', async () => {
+      const vite = { 'app/vite.config.mts': 'export default {};\n', '.env.production': 'VITE_APP_URL=/\n' };
+      expect(await env('.env.local\n.env.*.local\n', vite)).toEqual([
+        [
+          '.gitignore:1:-',
+          'low',
+          '.gitignore does not ignore `.env`, `config/.env`: this repository follows Vite, which loads a committed `.env` of defaults, and ignores `.env.local`, where the secrets go; keep them out of the committed files.',
+        ],
+      ]);
+    });
+  });
+
   it('follows git: a file inside an excluded directory cannot be re-included', async () => {
     expect(await check('config/\n!config/.env\n', ['config/.env'])).toEqual([]);
   });

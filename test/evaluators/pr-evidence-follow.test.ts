@@ -198,12 +198,58 @@ const tests: Case[] = [
     },
     [],
   ],
+  // An Electron app's CI runs `npm run coverage`, whose package.json script runs vitest.
+  [
+    'npm run coverage, a package.json script that runs vitest',
+    {
+      [W]: pr(run('npm run coverage')),
+      'package.json': '{ "scripts": { "coverage": "vitest run --coverage" } }',
+    },
+    [],
+  ],
+  [
+    'yarn with --cwd and a bare script name',
+    { [W]: pr(run('yarn --cwd web check')), 'web/package.json': '{ "scripts": { "check": "tsc && jest" } }' },
+    [],
+  ],
+  [
+    'the pre script of a package script',
+    {
+      [W]: pr(run('pnpm run verify')),
+      'package.json': '{ "scripts": { "preverify": "ava", "verify": "tsc --noEmit" } }',
+    },
+    [],
+  ],
+  // Mobile builds: Android's variant test tasks, xcodebuild's test action, fastlane's test lanes, Dart.
+  ['./gradlew testDemoDebug', { [W]: pr(run('./gradlew testDemoDebug')) }, []],
+  ['./gradlew connectedDebugAndroidTest', { [W]: pr(run('./gradlew connectedDebugAndroidTest')) }, []],
+  [
+    'xcodebuild test',
+    { [W]: pr(run("xcodebuild -scheme App -destination 'platform=iOS Simulator,name=iPhone 15' test")) },
+    [],
+  ],
+  ['bundle exec fastlane ios test', { [W]: pr(run('bundle exec fastlane ios test')) }, []],
+  ['fastlane scan', { [W]: pr(run('fastlane scan --scheme App')) }, []],
+  ['dart test', { [W]: pr(run('dart test --coverage=coverage')) }, []],
   ['mvn package, whose lifecycle runs the test phase', { [W]: pr(run('mvn -B package --file pom.xml')) }, []],
   ['./gradlew build, which runs the test task', { [W]: pr(run('./gradlew --no-daemon build')) }, []],
   ['mvn package -DskipTests', { [W]: pr(run('mvn -B -DskipTests package')) }, ['-']],
   ['mvn install -Dmaven.test.skip=true', { [W]: pr(run('./mvnw install -Dmaven.test.skip=true')) }, ['-']],
   ['./gradlew build -x test', { [W]: pr(run('./gradlew build -x test')) }, ['-']],
   ['npm run --if-present build', { [W]: pr(run('npm run --if-present build')) }, ['-']],
+  ['./gradlew assembleDebug', { [W]: pr(run('./gradlew assembleDebug')) }, ['-']],
+  ['xcodebuild build-for-testing', { [W]: pr(run('xcodebuild -scheme AppTests build-for-testing')) }, ['-']],
+  ['fastlane ios build_only', { [W]: pr(run('bundle exec fastlane ios build_only')) }, ['-']],
+  [
+    'a package script that only builds',
+    { [W]: pr(run('npm run build')), 'package.json': '{ "scripts": { "build": "tsc", "test": "vitest" } }' },
+    ['-'],
+  ],
+  [
+    "a package manager's own command is no script, even when a script has its name",
+    { [W]: pr(run('yarn install')), 'package.json': '{ "scripts": { "install": "jest" } }' },
+    ['-'],
+  ],
   [
     'a script with a variable whose files only build',
     { [W]: pr(run('../scripts/build-${language}.sh')), 'scripts/build-go.sh': 'go build ./...\n' },

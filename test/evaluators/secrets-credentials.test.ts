@@ -38,6 +38,8 @@ describe('credentials in URLs, parsed from the right', () => {
     const text = [
       `SENTRY_DSN='https://${key}@o450123.ingest.sentry.io/5512345'`,
       `dsn: "https://${key}@self-hosted.getsentry.net/3"`,
+      // An Electron app's DSN: sentry.io's project numbers have 16 digits since 2022.
+      `  dsn: 'https://${key}@o4504056019353600.ingest.sentry.io/4504056043470848',`,
       `legacy: https://${key}:${PASSWORD}@sentry.internal/12`,
       `clone: https://${key}@git.corp.internal/app.git`,
     ].join('\n');
@@ -94,6 +96,25 @@ describe('credentials given to HTTP clients and tools', () => {
       '1:31:authorization-header',
       '2:23:authorization-header',
       '3:18:authorization-header',
+    ]);
+  });
+
+  it('reads a typed name in code as a declaration, not an Authorization header', () => {
+    // Swift, Kotlin, TypeScript and Python give a name a type after a colon: the "value" is the type.
+    const text = [
+      'let authorization: CLAccuracyAuthorization = locationManager.accuracyAuthorization',
+      'private var authorization: UNNotificationSettingsAuthorization',
+      'func seed(authorization: CLAccuracyAuthorization) {}',
+      'val authorization: AuthorizationHeaderProvider? = null',
+      '    authorization: HTTPAuthorizationCredentials = Depends(bearerScheme),',
+      `Authorization: ${TOKEN}`,
+      `  authorization: "${TOKEN}",`,
+      `headers = { "Authorization": "${TOKEN}" }`,
+    ].join('\n');
+    expect(hits(text, 'Sources/Shared/Location.swift')).toEqual([
+      '6:16:authorization-header',
+      '7:19:authorization-header',
+      '8:31:authorization-header',
     ]);
   });
 
@@ -300,5 +321,60 @@ describe('generic assignments', () => {
 
   it('keeps tokens recognised by their issuer out of the generic detector', () => {
     expect(hits(`token: ${githubToken()}\n`, 'config/app.yml')).toEqual(['1:8:github-token']);
+  });
+});
+
+describe('Google API keys that are public by design', () => {
+  const key = `AIza${rand(35, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-')}`;
+  const plist = (apiKey: string, appId = true) =>
+    [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<plist version="1.0">',
+      '<dict>',
+      '\t<key>API_KEY</key>',
+      `\t<string>${apiKey}</string>`,
+      ...(appId
+        ? ['\t<key>GOOGLE_APP_ID</key>', '\t<string>1:123456789012:ios:0a1b2c3d4e5f6a7b</string>']
+        : []),
+      '</dict>',
+      '</plist>',
+    ].join('\n');
+
+  it('leaves Firebase iOS configuration alone, also a copy per build variant or under another name', () => {
+    for (const name of [
+      'App/GoogleService-Info.plist',
+      'Sources/App/Resources/GoogleService-Info-Debug.plist',
+      'ios/Runner/GoogleService-Info-prod.plist',
+    ])
+      expect(hits(plist(key, false), name), name).toEqual([]);
+    expect(hits(plist(key), 'Config/Firebase-Staging.plist')).toEqual([]);
+  });
+
+  it('still finds a Google API key in other files', () => {
+    expect(hits(plist(key, false), 'App/Info.plist')).toEqual(['5:10:gcp-api-key']);
+    expect(hits(plist(key, false), 'App/GoogleServiceAccount.plist')).toEqual(['5:10:gcp-api-key']);
+    expect(hits(`const mapsKey = "${key}";\n`, 'src/maps.ts')).toEqual(['1:18:gcp-api-key']);
+  });
+});
+
+describe('Algolia search-only keys', () => {
+  const key = rand(32, '0123456789abcdef');
+  const config = (appId: string) =>
+    [
+      'const searchConfig = {',
+      "  index: 'docs',",
+      `  app_id: '${appId}',`,
+      `  api_key: '${key}',`,
+      '};',
+    ].join('\n');
+
+  it('leaves the key of a search configuration with an Algolia application id alone, however spelled', () => {
+    // A documentation site's own search script (no "appId"/"indexName" spelling, no "algolia" word).
+    expect(hits(config('K7QZ2M4XPA'), 'assets/js/main.js')).toEqual([]);
+  });
+
+  it('still finds an api_key beside an index and an application id of another shape', () => {
+    expect(hits(config('billing-svc'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
+    expect(hits(config('KQZMXPAWRT'), 'assets/js/main.js')).toEqual(['4:13:generic-secret-assignment']);
   });
 });

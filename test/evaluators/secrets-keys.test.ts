@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
 import { crc24 } from '../../src/core/evaluators/secrets/checksums.js';
 import { scanText } from '../../src/core/evaluators/secrets/scan.js';
+import { cleanup, makeTree } from './kit.js';
 import { example, hits, keyBody, pem, rand } from './secrets-kit.js';
+
+afterAll(cleanup);
 
 /**
  * Private keys are reported only when their body has the structure of a key: the false alarms of
@@ -129,5 +134,56 @@ describe('private keys, verified by structure', () => {
   it('does not take a quoted header constant in a parser for a key', () => {
     expect(hits("if (line === '-----BEGIN RSA PRIVATE KEY-----') return 'rsa';\n", 'src/pem.ts')).toEqual([]);
     expect(hits('const HEADER = "-----BEGIN OPENSSH PRIVATE KEY-----\\n";\n', 'src/ssh.ts')).toEqual([]);
+  });
+});
+
+describe('keystores found by their bytes', () => {
+  /**
+   * A JKS with one key entry under `alias` (random bytes for the protected key) and the integrity
+   * digest of `password`: SHA-1 of the password in UTF-16BE, "Mighty Aphrodite" and the content.
+   */
+  const jks = (alias: string, password: string) => {
+    const name = Buffer.from(alias, 'latin1');
+    const entry = Buffer.alloc(4 + 2 + name.length + 8 + 4);
+    entry.writeUInt32BE(1, 0);
+    entry.writeUInt16BE(name.length, 4);
+    name.copy(entry, 6);
+    entry.writeUInt32BE(1200, 6 + name.length + 8);
+    const key = Buffer.from(rand(2400, '0123456789abcdef'), 'hex');
+    const content = Buffer.concat([
+      Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1]),
+      entry,
+      key,
+      Buffer.alloc(4),
+    ]);
+    const digest = createHash('sha1')
+      .update(Buffer.from(password, 'utf16le').swap16())
+      .update('Mighty Aphrodite')
+      .update(content)
+      .digest();
+    return Buffer.concat([content, digest]);
+  };
+  // The auditor persona: a low-confidence finding is in the report too.
+  const found = async (file: Buffer) => {
+    const report = await runCheck({
+      root: makeTree({ 'android/app/debug.keystore': file }),
+      onlyRules: ['credential-file-committed'],
+      failOn: 'never',
+      persona: 'auditor',
+    });
+    return report.findings.map((f) => [f.severity, f.confidence, f.message]);
+  };
+
+  it('the key androiddebugkey opened by the public password android is low confidence, saying why', async () => {
+    expect(await found(jks('androiddebugkey', 'android'))).toEqual([
+      ['high', 'low', 'Android debug keystore (password "android", the public default) is committed.'],
+    ]);
+  });
+
+  // The message names the store; the digest that identifies it is no part of it.
+  it('another password, or another key with the default password, is a keystore to rotate', async () => {
+    const keystore = ['high', 'medium', 'Java keystore is committed.'];
+    expect(await found(jks('androiddebugkey', 'Zk3v9QpL2mXw7Rt'))).toEqual([keystore]);
+    expect(await found(jks('upload', 'android'))).toEqual([keystore]);
   });
 });

@@ -59,6 +59,24 @@ jobs:
     'a maintainer causes: every job here runs only on pull requests that were merged. ',
   );
   const byOutsiders = mergedMessage('outsiders can cause. ');
+
+  // The secrets are there whatever the token can do; the token is only writable when a job can get one.
+  it.each([
+    ['permissions: {} at the top', 'permissions: {}\n', '', false],
+    ['read scopes on the job', '', '    permissions: { contents: read, pull-requests: read }\n', false],
+    ['read-all at the top', 'permissions: read-all\n', '', false],
+    ['a write scope on the job', 'permissions: {}\n', '    permissions: { issues: write }\n', true],
+    ['no permissions anywhere', '', '', true],
+  ])('pull_request_target with %s: the token is writable: %s', async (_name, top, job, writable) => {
+    const text = `on:\n  pull_request_target:\n    types: [opened]\n${top}jobs:\n  triage:\n${job}    steps:\n      - run: echo hello\n`;
+    const findings = await evaluate(workflowDangerousTriggers, one(text), {});
+    const token = writable
+      ? 'and a writable token'
+      : '(its token here can only read: no job is granted a write scope)';
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      ['medium', byOutsiders.replace('and a writable token', token)],
+    ]);
+  });
   const byTriage = mergedMessage(
     'a maintainer causes: every job here runs only on activity that needs triage or write access (labels, assignees, milestones, locks, the merge queue). ',
   );
@@ -516,6 +534,44 @@ ${upload(SHA, '.')}`;
             `${head('run')}, and step "Upload" uploads the checkout directory including hidden files, so the token ends up in the artifact${PUSH_FIX}`,
           ],
         ],
+      ],
+      // create-pull-request pushes over SSH with the deploy key a checkout given `ssh-key:` persists
+      // (its documented deploy-key set-up); over HTTPS it brings its own token.
+      [
+        'create-pull-request after a checkout given ssh-key',
+        workflow('push', [
+          `${checkout}\n        with:\n          ssh-key: \${{ secrets.DEPLOY_KEY }}`,
+          'run: git commit -am "Update strings"',
+          'uses: peter-evans/create-pull-request@v7',
+        ]),
+        [],
+      ],
+      [
+        'create-pull-request after a checkout given ssh-key, on an event outsiders cause',
+        workflow('workflow_run', [
+          `${checkout}\n        with:\n          ssh-key: \${{ secrets.DEPLOY_KEY }}`,
+          '{ name: Open pull request, uses: peter-evans/create-pull-request@v7 }',
+        ]),
+        [
+          [
+            'medium',
+            'actions/checkout in job "publish" leaves the SSH key given in "ssh-key:" (and the job\'s token in .git/config) ' +
+              `for step "Open pull request", which pushes with it; the workflow runs on workflow_run, where it handles outsiders' input${PUSH_FIX}`,
+          ],
+        ],
+      ],
+      [
+        'create-pull-request after a plain checkout',
+        workflow('push', [checkout, 'uses: peter-evans/create-pull-request@v7']),
+        [['medium', `${OPEN}${WRITES}${FIX}`]],
+      ],
+      [
+        'a checkout given ssh-key that nothing pushes with',
+        workflow('push', [
+          `${checkout}\n        with:\n          ssh-key: \${{ secrets.DEPLOY_KEY }}`,
+          'run: make test',
+        ]),
+        [['medium', `${OPEN}${WRITES}; it persists the SSH key given in "ssh-key:" too${FIX}`]],
       ],
       // A fetch needs no token in a public repository: the advice still holds.
       [
@@ -983,6 +1039,18 @@ jobs:
     expect(findings.map((f) => f.message)).toEqual([
       deployMessage('it is named as a deployment and a script names production'),
     ]);
+  });
+
+  it('takes no job named for notifying of a deployment for one', async () => {
+    // A Sentry deploy marker for production, as an Electron app's release workflow sends it.
+    const job = (id: string, name: string) =>
+      `  ${id}:\n    name: ${name}\n    steps:\n      - uses: getsentry/action-release@v3\n        with: { environment: production }\n`;
+    const text = `on: push\njobs:\n${job('notify-sentry-deploy', 'Notify Sentry Deploy')}${job('deploy-notification', 'Post deploy')}${job('report', 'Report deployment status')}${job('deploy', 'Deploy')}`;
+    const findings = await evaluate(workflowDeployEnvironment, one(text), deployOptions([]));
+    expect(findings.map(at)).toEqual([`${W}:18:3`]);
+    expect(findings[0]!.message).toContain(
+      '(it is named as a deployment and input environment names production)',
+    );
   });
 
   it('takes no job of a workflow that only checks proposed changes for a deployment', async () => {

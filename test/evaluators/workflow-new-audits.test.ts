@@ -402,6 +402,28 @@ jobs:
   });
 });
 
+describe('workflow.insecure-url-scheme: code-signing timestamp authorities', () => {
+  // A Flutter app signs its Windows build with a timestamp from DigiCert's (http-only) authority.
+  it('leaves an input that names a timestamp server alone, not a download server', async () => {
+    const findings = await evaluate(
+      workflowInsecureUrlScheme,
+      one(`on: push
+jobs:
+  sign:
+    runs-on: windows-latest
+    steps:
+      - uses: some/signtool-action@v1
+        with:
+          timestamp-server: http://timestamp.digicert.com
+          tsa_url: http://timestamp.sectigo.com
+          download-url: http://downloads.example.com/signtool.zip
+`),
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence])).toEqual([[`${W}:10:25`, 'medium']]);
+  });
+});
+
 describe('advisory version ranges', () => {
   it('reads the comparison operators and refuses what it cannot read', () => {
     expect(inRange('1.0.1', '>= 1.0.0, < 1.0.2')).toBe(true);

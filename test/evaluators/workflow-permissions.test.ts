@@ -271,9 +271,24 @@ jobs:
     steps: [{run: x}]
 `);
     expect(findings.map(at)).toEqual(['.github/workflows/w.yml:3:13']);
-    expect(findings[0]!.message).toContain(
-      'inherited by every job without permissions of its own ("test", "push")',
+    // "push" may need the write scope; "test" surely does not, and the message names it.
+    expect(findings[0]!.message).toBe(
+      '"contents: write" at the top of the workflow is inherited by every job without permissions of its own ' +
+        '("test", "push"), including "test", whose steps cannot use the token for more than reading. ' +
+        'Set "permissions: {}" (or read scopes) at the top and grant the write scope on the job that needs it.',
     );
+    const readers = await run(
+      'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    steps: [{run: make}]\n  b:\n    steps: [{run: make test}]\n',
+    );
+    expect(readers.map((f) => f.message)).toEqual([
+      expect.stringContaining('("a", "b"), none of whose steps can use the token for more than reading.'),
+    ]);
+    const writers = await run(
+      'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    steps: [{run: git push}]\n  b:\n    steps: [{run: gh release create v1}]\n',
+    );
+    expect(writers.map((f) => f.message)).toEqual([
+      expect.stringContaining('("a", "b"), whether it needs it or not.'),
+    ]);
     const one = await run(`on: push
 permissions:
   contents: write

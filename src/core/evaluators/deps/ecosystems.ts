@@ -28,6 +28,8 @@ export const ECOSYSTEM_NAMES = [
   'bundler',
   'composer',
   'nuget',
+  'pub',
+  'swift',
   'docker',
   'github-actions',
 ] as const;
@@ -54,6 +56,31 @@ interface ManifestKind {
 
 const hasText = (re: RegExp) => (ws: Workspace, file: string) => re.test(ws.text(file) ?? '');
 
+/**
+ * A line of pip's requirements format: a project name (with extras) followed by nothing, a version
+ * specifier, a URL (`@`), environment markers (`;`), per-requirement options or a continuation.
+ */
+const REQUIREMENT =
+  /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?[ \t]*(?:\[[^\]]*\][ \t]*)?(?:$|[;@(\\]|===?|~=|!=|<=?|>=?|--)/;
+/** An option (`-r base.txt`, `-e .`, `--index-url ...`), a URL or a path: pip reads those too. */
+const REQUIREMENT_OTHER = /^(?:-|\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/|\$\{)/i;
+
+/**
+ * Whether a requirements file (`requirements*.txt`, `.in`) is in pip's format and names something:
+ * every line is a requirement, an option, a URL or a path. A file of another format that shares the
+ * name (a macOS code-signing requirement, `designated => anchor apple generic ...`) declares nothing.
+ */
+export function pipRequirements(text: string): boolean {
+  let names = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(?:^|[ \t])#.*$/, '').trim();
+    if (line === '') continue;
+    if (!REQUIREMENT.test(line) && !REQUIREMENT_OTHER.test(line)) return false;
+    names = true;
+  }
+  return names;
+}
+
 const KINDS: readonly ManifestKind[] = [
   {
     ecosystem: 'npm',
@@ -65,7 +92,7 @@ const KINDS: readonly ManifestKind[] = [
     ecosystem: 'pip',
     managers: ['pip_requirements', 'pip-compile'],
     matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
-    declares: hasText(/^[ \t]*[A-Za-z0-9-]/m),
+    declares: (ws, f) => pipRequirements(ws.text(f) ?? ''),
   },
   { ecosystem: 'pip', managers: ['pipenv'], names: ['Pipfile'] },
   {
@@ -123,6 +150,20 @@ const KINDS: readonly ManifestKind[] = [
     managers: ['nuget'],
     matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
     declares: hasText(/PackageReference|PackageVersion|<package /),
+  },
+  {
+    // Dart and Flutter packages: a pubspec.yaml with dependencies (or dev_dependencies) to update.
+    ecosystem: 'pub',
+    managers: ['pub'],
+    names: ['pubspec.yaml'],
+    declares: hasText(/^(?:dev_)?dependencies:[ \t]*(?:#.*)?\r?\n[ \t]+[A-Za-z_]/m),
+  },
+  {
+    // Swift packages: a Package.swift that depends on a package by URL (a local path is no update).
+    ecosystem: 'swift',
+    managers: ['swift'],
+    names: ['Package.swift'],
+    declares: hasText(/\.package\s*\(\s*(?:name:\s*"[^"]*"\s*,\s*)?url:/),
   },
 ];
 

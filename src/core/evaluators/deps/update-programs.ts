@@ -56,6 +56,9 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   poetry: ['-C', '--directory', '-P', '--project'],
   pdm: ['-p', '--project', '-G', '--group'],
   pipenv: [],
+  dart: ['-C', '--directory'],
+  swift: ['--package-path'],
+  flutter: ['-C', '--directory'],
 };
 
 interface Args {
@@ -102,6 +105,20 @@ const namesPackages = (words: readonly string[]) => words.some((w) => !w.include
 const PYPROJECT = /^pyproject\.toml$/;
 /** What pip-compile and `uv pip compile` read and write (requirements files, setup.py, pyproject.toml). */
 const COMPILED = /^requirements.*\.(?:txt|in)$|^setup\.(?:py|cfg)$|^pyproject\.toml$/;
+
+/**
+ * `dart pub upgrade` and `flutter pub upgrade` (`--major-versions` too): the package of the directory
+ * (`-C dir`, `--directory dir`); naming packages updates those only.
+ */
+function pubUpgrade(program: 'dart' | 'flutter') {
+  return (words: readonly string[]): Recognised | undefined => {
+    const a = parseArgs(words, program);
+    const [sub, verb, ...packages] = a.positional;
+    if (sub !== 'pub' || verb !== 'upgrade' || dryRun(a) || namesPackages(packages)) return undefined;
+    const dir = option(a, '-C', '--directory');
+    return { ecosystem: 'pub', reach: 'package', ...(dir ? { dir } : {}) };
+  };
+}
 
 /** Each program's update subcommands: given the words after the program, what they update. */
 const PROGRAMS: Record<string, (words: readonly string[]) => Recognised | undefined> = {
@@ -167,6 +184,16 @@ const PROGRAMS: Record<string, (words: readonly string[]) => Recognised | undefi
     const gemfile = option(a, '--gemfile');
     return { ecosystem: 'bundler', reach: 'package', ...(gemfile ? { dir: path.dirname(gemfile) } : {}) };
   },
+  dart: pubUpgrade('dart'),
+  swift(words) {
+    // `swift package update [--package-path dir]`: the package's dependencies; naming some, those only.
+    const a = parseArgs(words, 'swift');
+    const [sub, verb, ...packages] = a.positional;
+    if (sub !== 'package' || verb !== 'update' || dryRun(a) || namesPackages(packages)) return undefined;
+    const dir = option(a, '--package-path');
+    return { ecosystem: 'swift', reach: 'package', ...(dir ? { dir } : {}) };
+  },
+  flutter: pubUpgrade('flutter'),
   composer(words) {
     const a = parseArgs(words, 'composer');
     const [sub, ...packages] = a.positional;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Confidence, SecretFamily } from './types.js';
 
 /**
@@ -21,7 +22,9 @@ export const BINARY_DETECTORS: { id: string; family: SecretFamily; describes: st
     family: 'credential',
     describes:
       'Java keystores (JKS, JCEKS), PKCS#12 bundles and KeePass databases, recognised by their first bytes ' +
-      '(a keystore protects its keys with a password that is often weak or a default).',
+      '(a keystore protects its keys with a password that is often weak or a default). An Android debug ' +
+      'keystore (the key `androiddebugkey`, opened by the public default password `android`, as React ' +
+      'Native and Android projects commit it to sign debug builds) is reported with low confidence.',
   },
   {
     id: 'der-private-key',
@@ -50,8 +53,39 @@ function sequenceLength(b: Buffer, size: number): { header: number; total: numbe
   return { header: 2 + n, total: 2 + n + len };
 }
 
+/** The alias and the password Android's build tools give the debug key they create. */
+const DEBUG_ALIAS = 'androiddebugkey';
+const DEBUG_PASSWORD = Buffer.from('android', 'utf16le').swap16();
+
+/**
+ * Whether a whole JKS file is an Android debug keystore: its first entry is the key `androiddebugkey`
+ * and its integrity digest (SHA-1 of the password in UTF-16BE, "Mighty Aphrodite" and the content)
+ * holds for the password `android`, which every Android and React Native project shares: its key
+ * is no secret, and signs debug builds.
+ */
+function androidDebugKeystore(file: Buffer): boolean {
+  if (file.length < 64 || file.readUInt32BE(4) !== 2 || file.readUInt32BE(12) !== 1) return false;
+  const aliasLength = file.readUInt16BE(16);
+  if (file.toString('latin1', 18, 18 + aliasLength) !== DEBUG_ALIAS) return false;
+  const content = file.subarray(0, file.length - 20);
+  const digest = createHash('sha1')
+    .update(DEBUG_PASSWORD)
+    .update('Mighty Aphrodite')
+    .update(content)
+    .digest();
+  return digest.equals(file.subarray(file.length - 20));
+}
+
 /** What a binary file is, from its first bytes and its size, when it is a credential store. */
 export function inspectBinary(head: Buffer, size: number): BinaryCredential | undefined {
+  if (startsWith(head, [0xfe, 0xed, 0xfe, 0xed]) && head.length === size && androidDebugKeystore(head)) {
+    return {
+      detector: 'keystore-file',
+      family: 'credential',
+      label: 'Android debug keystore (password "android", the public default)',
+      confidence: 'low',
+    };
+  }
   if (startsWith(head, [0xfe, 0xed, 0xfe, 0xed]) || startsWith(head, [0xce, 0xce, 0xce, 0xce])) {
     return { detector: 'keystore-file', family: 'credential', label: 'Java keystore', confidence: 'medium' };
   }

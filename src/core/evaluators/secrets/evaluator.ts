@@ -162,7 +162,12 @@ export function toFinding(file: string, hit: SecretHit): RawFinding {
   let context = hit.context;
   if (context !== undefined && leaks(context, hit.value)) context = undefined;
   const label = hit.label.charAt(0).toUpperCase() + hit.label.slice(1);
-  const shown = hit.shown !== undefined && !leaks(hit.shown, hit.value) ? hit.shown : undefined;
+  // A credential file found by its bytes (source.ts) has for value its detector and a digest of the
+  // bytes: only the digest stands for the secret ("Java keystore" shares a word with `keystore-file:`).
+  const secret = hit.value.startsWith(`${hit.detector}:`)
+    ? hit.value.slice(hit.detector.length + 1)
+    : hit.value;
+  const shown = hit.shown !== undefined && !leaks(hit.shown, secret) ? hit.shown : undefined;
   const contextual = detector?.identity === 'context';
   let message: string;
   if (family === 'private-key' && shown) message = `${label} is committed (\`${shown}\`).`;

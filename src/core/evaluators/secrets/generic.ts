@@ -52,6 +52,22 @@ const PUBLIC_CONTEXT = /cf-beacon|beacon\.min\.js|indexName|docsearch/i;
 
 /** Algolia configuration (an application id and an index name): its `apiKey` is the search-only key. */
 const ALGOLIA_TEXT = /\bindexName\b[\s\S]{0,2000}?\bappId\b|\bappId\b[\s\S]{0,2000}?\bindexName\b/;
+/**
+ * The same spelled otherwise (`app_id: 'D1BPLZHGYQ'`, `index: 'docs'`, as a documentation site's own
+ * search script has it): an application id of Algolia's shape (ten capital letters and digits) and an
+ * index name given as a string.
+ */
+const ALGOLIA_APP_ID = /\b(?:app|application)_?id["']?[ \t]*[:=][ \t]*["'`]([A-Z0-9]{10})["'`]/gi;
+const INDEX_NAME = /\b(?:index|index_?name)["']?[ \t]*[:=][ \t]*["'`]/i;
+
+/** Whether a file configures Algolia search: an application id and an index name beside the key. */
+function algoliaConfig(text: string): boolean {
+  if (ALGOLIA_TEXT.test(text)) return true;
+  if (!INDEX_NAME.test(text)) return false;
+  for (const m of text.matchAll(ALGOLIA_APP_ID))
+    if (/^[A-Z0-9]{10}$/.test(m[1]!) && /\d/.test(m[1]!)) return true;
+  return false;
+}
 
 /** Files that are ciphertext as a whole or by design (SOPS, sealed secrets, Ansible Vault, git-crypt). */
 const ENCRYPTED_PATH = /\.(?:enc|sops|age|gpg|asc|vault)(?:\.[a-z]+)?$|(?:^|\/)[^/]*\.sops\.[a-z]+$/i;
@@ -358,7 +374,7 @@ export const genericAssignmentDetector: Detector = {
       while (start > 0 && m.index - start < 64 && NAME_CHAR.test(line[start - 1]!)) start -= 1;
       const name = line.slice(start, end).replace(/^[-.]+/, '');
       if (PUBLIC_NAME.test(name)) continue;
-      if (/^api[_-]?key$/i.test(name) && ALGOLIA_TEXT.test(ctx.text)) continue;
+      if (/^api[_-]?key$/i.test(name) && algoliaConfig(ctx.text)) continue;
       const assigned = assignedValue(line, start, end, ctx.path);
       if (!assigned || !plausibleSecretValue(assigned.value, assigned.quoted)) continue;
       if (assigned.quoted) {

@@ -102,6 +102,23 @@ const HEADER =
 /** What stands before an API-key header name when it is one: `-H "`, `--header`, a request's header call. */
 const HEADER_CONTEXT = /(?:-H|--header)[ \t=]*["']?$|(?:header|headers|setRequestHeader|set)\b[^\n]{0,40}$/i;
 
+/** A declaration keyword, or the opening parenthesis of a parameter list, before a name. */
+const DECLARES =
+  /(?:^|[\s(])(?:let|var|val|const|readonly|private|public|protected|internal|fileprivate|static|lateinit|override|final)[ \t]+$|\([ \t]*$/;
+/** What follows a type annotation's type: an assignment, an optional or generic mark, a body or the list's end. */
+const AFTER_TYPE = /^[ \t]*(?:=(?!=)|[?!<{)])/;
+
+/**
+ * Whether a header-like match is a typed name in code: `let authorization: CLAccuracyAuthorization =
+ * manager.accuracyAuthorization` (Swift, Kotlin, TypeScript, Python annotations), where the "value"
+ * is an unquoted type name that a declaration keyword or a parameter list precedes, or an
+ * assignment, an optional or generic mark follows. A header's value is never followed by them.
+ */
+function typeAnnotation(line: string, nameAt: number, value: string, valueAt: number): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value) || /["']/.test(line[valueAt - 1] ?? '')) return false;
+  return DECLARES.test(line.slice(0, nameAt)) || AFTER_TYPE.test(line.slice(valueAt + value.length));
+}
+
 /** `Authorization:` and API-key headers with a literal credential. */
 export const authorizationHeaderDetector: Detector = {
   id: 'authorization-header',
@@ -137,6 +154,7 @@ export const authorizationHeaderDetector: Detector = {
       if (/^(?:x-)?api-?key$/i.test(header) && /\bindexName\b/.test(ctx.text) && /\bappId\b/.test(ctx.text))
         continue;
       const start = m.index + whole.length - value.length;
+      if (!scheme && typeAnnotation(line, m.index, value, start)) continue;
       const kind = scheme.toLowerCase();
       if (kind === 'basic') {
         const decoded = base64UserPassword(value);

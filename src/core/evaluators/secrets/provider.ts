@@ -37,8 +37,10 @@ export type Validation =
    */
   | 'aws-account'
   /**
-   * Not a Google API key that is public by design: Firebase web and Android configuration, the key
-   * in a Google Chat webhook URL (the token beside it is the secret).
+   * Not a Google API key that is public by design: Firebase web, Android and iOS configuration (also
+   * a copy per build variant, `GoogleService-Info-Debug.plist`, `google-services-prod.json`, and one
+   * known by its `GOOGLE_APP_ID`), the key in a Google Chat webhook URL (the token beside it is the
+   * secret).
    */
   | 'not-public-google-key';
 
@@ -67,8 +69,8 @@ const VALIDATIONS: Record<
   },
   'not-public-google-key': (_v, _b, line, ctx) =>
     !/chat\.googleapis\.com\/|"current_key"/.test(line) &&
-    !/(?:^|\/)google-services\.json$|(?:^|\/)GoogleService-Info\.plist$/.test(ctx.path) &&
-    !/firebaseapp\.com|firebaseConfig|messagingSenderId/.test(ctx.text),
+    !/(?:^|\/)google-services\b[^/]*\.json$|(?:^|\/)GoogleService-Info\b[^/]*\.plist$/i.test(ctx.path) &&
+    !/firebaseapp\.com|firebaseConfig|messagingSenderId|GOOGLE_APP_ID/.test(ctx.text),
 };
 
 /** Account numbers of AWS's documentation examples. */

@@ -113,13 +113,14 @@ export function parseUrlCredential(line: string, at: number): UrlCredential | un
 /**
  * A Sentry DSN (`https://<32 hex>@<host>/<project number>`): its key is public by design, meant to be
  * shipped in the clients that report errors (Sentry's own documentation says so); a DSN that also
- * carries the old secret key (`key:secret@`) has a password and is still reported.
+ * carries the old secret key (`key:secret@`) has a password and is still reported. Project numbers
+ * of sentry.io have 16 digits since 2022 (`/4504056043470848`).
  */
 function isSentryDsn(c: UrlCredential): boolean {
   return (
     /^https?$/.test(c.scheme) &&
     /^[0-9a-f]{32}$/.test(c.user) &&
-    /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,12}\/?$/.test(c.rest)
+    /^(?::\d{1,5})?\/(?:[\w.-]+\/)*\d{1,20}\/?$/.test(c.rest)
   );
 }
 

@@ -6,7 +6,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents } from './activity.js';
-import { laterPusher, persistCredentialsFix } from './fix-checkout.js';
+import { laterPusher, persistCredentialsFix, persistsSshKey } from './fix-checkout.js';
 import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from './shared.js';
 
 /**
@@ -18,7 +18,7 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  *   v4.4, or `include-hidden-files: true`) and the token sits in `.git/config` (checkout before v6):
  *   the token is in the artifact, downloadable by anyone who can see the run;
  * - medium: the token can write (the job's permissions grant a write scope or `write-all`), the
- *   checkout persists another credential (`token:`), the workflow runs on an event outsiders cause
+ *   checkout persists another credential (`token:`, an SSH key in `ssh-key:`), the workflow runs on an event outsiders cause
  *   with a writable token (`pull_request_target`, `workflow_run`, issues, comments, ...) on an
  *   activity type of theirs that can run the step (activity.ts: not a job that runs only on merged
  *   pull requests), where their input is handled, or a later step of the same
@@ -30,7 +30,8 @@ import { actionOf, aliasNote, input, isFalse, isTrue, refOf, stepLabel } from '.
  * An explicit `persist-credentials: true` is a deliberate choice (a later step pushes with it) and is
  * reported, at that value, only when the token ends up in an artifact or the job is privileged; so is
  * a checkout without it that a later step of the job pushes with (`git push`, `mkdocs gh-deploy`, a
- * pushing action: fix-checkout.ts), where "set persist-credentials: false" would break the job.
+ * pushing action; after `ssh-key:`, create-pull-request, which pushes over SSH with the persisted key:
+ * fix-checkout.ts), where "set persist-credentials: false" would break the job.
  */
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
@@ -91,6 +92,7 @@ function finding(
   if (!deliberate) {
     if (workflow && job && writes(workflow, job)) reasons.push('the token can write to the repository');
     if (input(step, 'token')) reasons.push('it persists the credential given in "token:", not the job token');
+    if (persistsSshKey(step)) reasons.push('it persists the SSH key given in "ssh-key:" too');
     if (undecided)
       reasons.push(
         `step "${stepLabel(undecided.step)}" uploads the checkout directory, and whether the artifact keeps hidden files (.git/config with the token) cannot be decided: ${undecided.why}`,
@@ -101,7 +103,9 @@ function finding(
   const where = inGitConfig ? '.git/config' : 'a credentials file that .git/config includes';
   const who = `${job ? `in job "${job.id}"` : 'in this action'}${aliasNote(step.uses)}`;
   const head = pusher
-    ? `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
+    ? persistsSshKey(step)
+      ? `actions/checkout ${who} leaves the SSH key given in "ssh-key:" (and the job's token in ${where}) for step "${stepLabel(pusher)}", which pushes with it`
+      : `actions/checkout ${who} leaves the job's token in ${where} for step "${stepLabel(pusher)}", which pushes with it`
     : deliberate
       ? `actions/checkout ${who} persists the token on purpose ("persist-credentials: true")`
       : `actions/checkout ${who} leaves the job's token in ${where} (no "persist-credentials: false"), where every later step can read it`;

@@ -113,9 +113,12 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
             !mergedOnly &&
             trigger.event === 'pull_request_target' &&
             maintainerActivityOnly(workflow, trigger);
+          const token = writableToken(workflow)
+            ? 'and a writable token'
+            : '(its token here can only read: no job is granted a write scope)';
           findings.push({
             message:
-              `"${trigger.event}" runs with the base repository's secrets and a writable token on events that ` +
+              `"${trigger.event}" runs with the base repository's secrets ${token} on events that ` +
               (mergedOnly
                 ? 'a maintainer causes: every job here runs only on pull requests that were merged. '
                 : maintainersOnly
@@ -136,6 +139,24 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
     return findings;
   },
 });
+
+/**
+ * Whether a job of the workflow can get a token that writes: one without permissions of its own or
+ * the workflow's (the repository's default may be read and write), or with `write-all` or a write
+ * scope. `permissions: {}` or read scopes everywhere leave a read-only token; the secrets remain.
+ */
+function writableToken(workflow: Workflow): boolean {
+  if (workflow.jobs.length === 0) return workflow.permissions === undefined;
+  return workflow.jobs.some((job) => {
+    const perms = job.permissions ?? workflow.permissions;
+    if (!perms) return true;
+    if (perms.shorthand) return perms.shorthand.value.trim() !== 'read-all';
+    if (perms.value !== null && typeof perms.value === 'object' && !Array.isArray(perms.value))
+      return perms.scopes.some((s) => typeof s.level.value !== 'string' || s.level.value.trim() === 'write');
+    // An expression or another value GitHub would reject: not known to be read-only.
+    return perms.value !== null;
+  });
+}
 
 /**
  * Whether every job of the workflow runs only on merged pull requests (`github.event.pull_request.merged`

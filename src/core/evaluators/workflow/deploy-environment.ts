@@ -24,8 +24,9 @@ export interface DeployEnvironmentOptions {
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
  * it records each deployment. A job is taken to deploy to production when it releases to a public
  * target (GitHub Pages, a package registry, a `--prod` deploy), or when it deploys (by action, command
- * or its id/name) and its id, name or env, or the deploy itself (the deploying step and command), names
- * production. Reported at the job's key.
+ * or its id/name, not a name that says it notifies of or reports a deployment) and its id, name or
+ * env, or the deploy itself (the deploying step and command), names production. Reported at the job's
+ * key.
  * A workflow that runs only to check changes (`pull_request` without the `closed` type, `merge_group`)
  * does not deploy to production, whatever its scripts name: a chart installed into a throw-away
  * cluster from a repository's `production/` folder is a test.
@@ -75,9 +76,10 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
         let why = release ? `it ${release.what}` : undefined;
         if (!why) {
           const deploys = job.steps.flatMap((s) => matches(s, deployAction, deployCommands) ?? []);
+          const named = `${job.id} ${String(job.name?.value ?? '')}`;
           const deploy =
             deploys[0]?.what ??
-            (/deploy/i.test(`${job.id} ${String(job.name?.value ?? '')}`)
+            (/deploy/i.test(named) && !ABOUT_A_DEPLOYMENT.test(named)
               ? 'is named as a deployment'
               : undefined);
           const prod = deploy ? productionMention(job, production, deploys) : undefined;
@@ -100,6 +102,14 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
     return findings;
   },
 });
+
+/**
+ * A job named for telling others about a deployment rather than for doing one: `notify-sentry-deploy`
+ * (a monitoring service's deploy marker), `deploy-notification`, "Report deployment status",
+ * `post-deploy` checks. Such a name alone does not make the job a deployment.
+ */
+const ABOUT_A_DEPLOYMENT =
+  /(?:^|[^a-z])(?:notif(?:y|ies|ication)|announce|report|track|record|mark|post[-_ ]?deploy)/i;
 
 /** A step that deploys or releases: how, and for a script, the command that does it. */
 interface Deploy {

@@ -3,7 +3,7 @@ import type { FixBatches, FixTarget } from '../../fix/yaml-fix.js';
 import { parseUses } from '../../parsers/uses.js';
 import { readWorkflowSource, type Step, type WorkflowSource } from '../../parsers/workflow.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { actionOf, stepLabel } from './shared.js';
+import { actionOf, input, stepLabel } from './shared.js';
 
 /**
  * Script text that uses the credentials a checkout leaves behind: git commands that talk to the
@@ -34,6 +34,19 @@ const PUSHING_ACTIONS = new Set([
 ]);
 
 /**
+ * Actions that push over the remote's own protocol: with an SSH remote (a checkout given `ssh-key:`)
+ * they push with the SSH key checkout persisted, as create-pull-request's documentation sets up a
+ * deploy key; over HTTPS they bring their own token.
+ */
+const SSH_PUSHING_ACTIONS = new Set(['peter-evans/create-pull-request']);
+
+/** Whether a checkout step persists an SSH key (`ssh-key:`), which makes `origin` an SSH remote. */
+export function persistsSshKey(step: Step): boolean {
+  const key = input(step, 'ssh-key')?.value;
+  return typeof key === 'string' && key.trim() !== '';
+}
+
+/**
  * The fix of a checkout that leaves the token on disk: `persist-credentials: false` in its `with:`
  * (created after `uses:` when missing). Not when a later step of the job may use the credentials:
  * a git command that talks to the remote, a tool or action that pushes, a release script.
@@ -46,11 +59,8 @@ export function persistCredentialsFix(
   steps: readonly Step[],
   step: Step,
 ): void {
-  const user = firstAfter(
-    step,
-    credentialUsers(steps, usesCredentials),
-    localUsers(workspace, steps, usesCredentials),
-  );
+  const test = persistsSshKey(step) ? usesSshCredentials : usesCredentials;
+  const user = firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
   if (user) {
     finding.unfixable = `step "${stepLabel(user)}" may push or fetch with the persisted credentials; pass it the token explicitly, then set persist-credentials: false`;
     return;
@@ -80,11 +90,8 @@ export function persistCredentialsFix(
  * the job relies on them, as an explicit `persist-credentials: true` says.
  */
 export function laterPusher(workspace: Workspace, steps: readonly Step[], step: Step): Step | undefined {
-  return firstAfter(
-    step,
-    credentialUsers(steps, pushesWithCredentials),
-    localUsers(workspace, steps, pushesWithCredentials),
-  );
+  const test = persistsSshKey(step) ? pushesOverSsh : pushesWithCredentials;
+  return firstAfter(step, credentialUsers(steps, test), localUsers(workspace, steps, test));
 }
 
 /**
@@ -165,6 +172,16 @@ const PUSHING_NAME = /(?:^|[-_/])(?:push|commit)(?:$|[-_/])/i;
 
 function usesCredentials(step: Step): boolean {
   return pushesWithCredentials(step) || (step.run !== undefined && GIT_FETCH.test(step.run.value));
+}
+
+function usesSshCredentials(step: Step): boolean {
+  return usesCredentials(step) || pushesOverSsh(step);
+}
+
+/** A step that pushes with what a checkout given `ssh-key:` persisted. */
+function pushesOverSsh(step: Step): boolean {
+  const action = actionOf(step.uses);
+  return pushesWithCredentials(step) || (action !== undefined && SSH_PUSHING_ACTIONS.has(action));
 }
 
 function pushesWithCredentials(step: Step): boolean {

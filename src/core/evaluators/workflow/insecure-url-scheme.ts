@@ -14,7 +14,8 @@ import { stepLabel } from './shared.js';
  * their index options, key imports) and in action inputs that name a download or registry URL.
  * Addresses that stay on the runner or its job's network (localhost, private ranges, service
  * containers, single-label host names) are not reported, nor are apt/yum sources, whose packages are
- * signed and verified whatever the transport.
+ * signed and verified whatever the transport, nor a code-signing step's timestamp authority (an
+ * input named for a timestamp server), whose signed answer is no download.
  */
 export const workflowInsecureUrlScheme = defineEvaluator<Record<string, never>>({
   kind: 'workflow.insecure-url-scheme',
@@ -48,6 +49,9 @@ export const workflowInsecureUrlScheme = defineEvaluator<Record<string, never>>(
         for (const [name, value] of step.with?.entries ?? []) {
           if (typeof value.value !== 'string' || !/url|registry|mirror|server|source|host/i.test(name))
             continue;
+          // A code-signing timestamp authority (`timestamp-server: http://timestamp.digicert.com`):
+          // its RFC 3161 answer is signed and checked by the signing tool, and is no code the job runs.
+          if (TIMESTAMP_INPUT.test(name)) continue;
           const url = insecure(value.value.trim(), job);
           if (url)
             report(url, locationFromSpan(source.path, value.span), owner, `Input "${name}" points at`, true);
@@ -72,6 +76,9 @@ export const workflowInsecureUrlScheme = defineEvaluator<Record<string, never>>(
     return findings;
   },
 });
+
+/** Inputs that name a code-signing timestamp authority (`timestamp-server`, `timestamp_url`, `tsa-url`). */
+const TIMESTAMP_INPUT = /time-?stamp|(?:^|[-_])tsa(?:$|[-_])/i;
 
 /** Programs that fetch what they are given (or configure where packages come from). */
 const FETCHERS = new Set([

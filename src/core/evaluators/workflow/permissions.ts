@@ -105,9 +105,17 @@ function workflowWrites(fixes: FixBatches, workflow: Workflow, inheriting: Job[]
   if (scopes.length === 0) return [];
   const names = inheriting.map((j) => `"${j.id}"`).join(', ');
   let why: string | undefined;
-  if (inheriting.length > 1)
-    why = `is inherited by every job without permissions of its own (${names}), whether it needs it or not`;
-  else if (!tokenWriter(inheriting[0]!, workflow))
+  if (inheriting.length > 1) {
+    // Name the jobs that surely do not need it: the others may (a comment, a push), or may not.
+    const readers = inheriting.filter((j) => !tokenWriter(j, workflow));
+    const which =
+      readers.length === inheriting.length
+        ? 'none of whose steps can use the token for more than reading'
+        : readers.length > 0
+          ? `including ${readers.map((j) => `"${j.id}"`).join(', ')}, whose steps cannot use the token for more than reading`
+          : 'whether it needs it or not';
+    why = `is inherited by every job without permissions of its own (${names}), ${which}`;
+  } else if (!tokenWriter(inheriting[0]!, workflow))
     why = `is inherited by job ${names}, none of whose steps can use the token for more than reading`;
   if (!why) return [];
   return scopes.map(({ scope, level }) => {

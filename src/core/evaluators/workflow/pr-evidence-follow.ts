@@ -4,9 +4,10 @@ import type { Workspace } from '../../workspace/workspace.js';
 
 /**
  * What a `run:` script hands its work to, for `workflow.pr-evidence`: teams rarely spell `go test` or
- * `golangci-lint run` in the workflow; they call `make test`, `./hack/verify.sh` or
+ * `golangci-lint run` in the workflow; they call `make test`, `npm run coverage`, `./hack/verify.sh` or
  * `../scripts/build-${language}.sh`. These helpers find the texts that such a call runs — a
- * repository script, a Makefile target's recipe (and the recipes of its prerequisites) — so the
+ * repository script, a Makefile target's recipe (and the recipes of its prerequisites), a package.json
+ * script (with its pre and post scripts) — so the
  * rule's command patterns can be matched against them. Nothing is executed; the texts are only read,
  * through the workspace (which bounds sizes and never follows a symlink out of the tree).
  */
@@ -26,6 +27,67 @@ const MAX_GLOB_FILES = 8;
 const SCRIPT_CALL = /(?:^[ \t]*[@+]|^|[\s;&|(`"'])([\w.${}()/-]*\.(?:sh|bash))(?=$|[\s;&|)`"'])/gm;
 /** A make invocation and the words after it on the same command (targets, -C dir, -f file). */
 const MAKE_CALL = /(?<![\w-])(?:g?make|\$\(MAKE\)|\$\{MAKE\})((?:[ \t]+[^\s;&|)`]+)*)/g;
+
+/**
+ * A package manager and the words after it on the same command: `npm run coverage`, `yarn lint`,
+ * `pnpm --dir web run check`, `bun run test`. One character class per word: linear on a long line.
+ */
+const PACKAGE_MANAGER_CALL = /(?<![\w./-])(npm|pnpm|yarn|bun)((?:[ \t]+[^\s;&|)`]+){1,8})/g;
+/** Options of the package managers that name the package's directory. */
+const PACKAGE_DIR_OPTIONS = new Set(['--prefix', '-C', '--dir', '--cwd']);
+/**
+ * Commands of yarn and pnpm that are no script of the package (both run a script named as a bare
+ * word, `yarn lint`, unless the word is one of their own commands).
+ */
+const MANAGER_COMMANDS = new Set(
+  (
+    'add audit bin cache ci config create dedupe dlx exec fetch help i import info init install link ' +
+    'list licenses login logout ls node outdated owner pack patch plugin prune publish rebuild remove rm ' +
+    'set store tag unlink up update upgrade version versions why workspace workspaces x'
+  ).split(' '),
+);
+
+/**
+ * The package script a package manager call runs (`npm run x`, `npm run-script x`, `npm test`,
+ * `npm start`, `yarn x`, `pnpm x`, `bun run x`) and the directory of its package.json (`--prefix`,
+ * `-C`, `--dir`, `--cwd`; else the root).
+ */
+function packageScriptCall(manager: string, args: string): { dir: string; script: string } | undefined {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  let dir = '';
+  const positional: string[] = [];
+  for (let i = 0; i < words.length && positional.length < 2; i++) {
+    const w = words[i]!;
+    if (PACKAGE_DIR_OPTIONS.has(w)) dir = words[++i] ?? '';
+    else if (/^--(?:prefix|dir|cwd)=/.test(w)) dir = w.slice(w.indexOf('=') + 1);
+    else if (w === '--') break;
+    else if (!w.startsWith('-')) positional.push(w);
+  }
+  const [first, second] = positional;
+  let script: string | undefined;
+  if (first === 'run' || first === 'run-script') script = second;
+  else if (first === 'test' || first === 't' || first === 'tst') script = 'test';
+  else if (first === 'start') script = 'start';
+  else if ((manager === 'yarn' || manager === 'pnpm') && first && !MANAGER_COMMANDS.has(first))
+    script = first;
+  if (!script || !/^[\w:.@/-]+$/.test(script)) return undefined;
+  return { dir: dir.replace(/^\.\/?/, '').replace(/\/$/, ''), script };
+}
+
+/** The scripts of a package.json (read once per tree), or an empty record. */
+function packageScripts(workspace: Workspace, file: string): Record<string, string> {
+  return workspace.memo('package-json-scripts', file, (f) => {
+    try {
+      const json: unknown = JSON.parse(workspace.text(f) ?? '');
+      const scripts = isRecord(json) && isRecord(json.scripts) ? json.scripts : {};
+      return Object.fromEntries(
+        Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+    } catch {
+      return {};
+    }
+  });
+}
 
 /** A text a step hands work to, and how it was reached (for a make target: its name). */
 export interface Followed {
@@ -65,6 +127,21 @@ function directCalls(workspace: Workspace, text: string, seen: Set<string>): Fol
       seen.add(file);
       const body = workspace.text(file);
       if (body !== undefined) out.push({ text: body });
+    }
+  }
+  for (const m of text.matchAll(PACKAGE_MANAGER_CALL)) {
+    const call = packageScriptCall(m[1]!, m[2] ?? '');
+    if (!call) continue;
+    const file = call.dir ? `${call.dir}/package.json` : 'package.json';
+    if (!workspace.has(file)) continue;
+    const scripts = packageScripts(workspace, file);
+    // npm and pnpm run `pre<name>` and `post<name>` around the script.
+    for (const name of [`pre${call.script}`, call.script, `post${call.script}`]) {
+      const body = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
+      const key = `${file}#${name}`;
+      if (body === undefined || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ text: body, target: name });
     }
   }
   for (const m of text.matchAll(MAKE_CALL)) {
