@@ -44,7 +44,7 @@ describe('dockerfile.root-user', () => {
     );
   });
 
-  it('reports a scratch image without a command at low confidence, as carrying files, and one with a command as before', async () => {
+  it('reports a scratch image without a command at low confidence, as carrying files, and one with a command at high confidence', async () => {
     const build =
       'FROM golang:1.24-alpine AS build\nRUN go build -o /out/bootstrap .\nFROM scratch AS files\nCOPY --from=build /out/bootstrap .\n';
     const exported = await run(build);
@@ -56,20 +56,24 @@ describe('dockerfile.root-user', () => {
           '(exported with docker build --output, or copied into other images), nothing runs in it; a command run from it runs as root.',
       ],
     ]);
-    // A command in the final stage, or in the scratch stage it is built on, runs as root.
-    for (const text of [
-      `${build}ENTRYPOINT ["/bootstrap"]\n`,
-      `${build}FROM files\n`.replace('COPY', 'CMD ["/bootstrap"]\nCOPY'),
-    ]) {
-      const found = await run(text);
-      expect(
-        found.map((f) => [
-          f.confidence,
-          f.message.startsWith('The final stage (FROM '),
-          /no CMD/.test(f.message),
-        ]),
-      ).toEqual([['medium', true, false]]);
-    }
+    // A command in the final stage, or in the scratch stage it is built on, runs as root: scratch has
+    // no user of its own to fall back on.
+    expect(
+      (await run(`${build}ENTRYPOINT ["/bootstrap"]\n`)).map((f) => [at(f), f.confidence, f.message]),
+    ).toEqual([
+      [
+        'Dockerfile:3:1',
+        'high',
+        'The final stage (FROM scratch) sets no USER: an image built from scratch has no default user, so its command runs as root (uid 0).',
+      ],
+    ]);
+    const onStage = await run(`${build}FROM files\n`.replace('COPY', 'CMD ["/bootstrap"]\nCOPY'));
+    expect(onStage.map((f) => [f.confidence, f.message])).toEqual([
+      [
+        'high',
+        'The final stage (FROM files) sets no USER: an image built from scratch has no default user, so its command runs as root (uid 0).',
+      ],
+    ]);
     // An image with its own command (a base image's CMD) is judged as before.
     expect((await run('FROM alpine:3.21\nCOPY app /app\n')).map((f) => f.confidence)).toEqual(['medium']);
   });

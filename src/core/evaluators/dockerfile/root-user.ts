@@ -130,18 +130,22 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
         // An image FROM scratch without a CMD or ENTRYPOINT starts no process of its own: it carries
         // files (exported by `docker build --output`, copied into other images), or its runner names
         // the command; only then does anything run in it, as root.
-        const filesOnly = base === 'scratch' && !stageChain(model, final).some((s) => s.command);
+        const scratch = base === 'scratch';
+        const filesOnly = scratch && !stageChain(model, final).some((s) => s.command);
         findings.push({
           message: filesOnly
             ? `The final stage (FROM ${image}) sets no USER and no CMD or ENTRYPOINT: if the image only ` +
               'carries files (exported with docker build --output, or copied into other images), nothing ' +
               'runs in it; a command run from it runs as root.'
-            : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
-              `image sets another default user.`,
+            : scratch
+              ? `The final stage (FROM ${image}) sets no USER: an image built from scratch has no default ` +
+                'user, so its command runs as root (uid 0).'
+              : `The final stage (FROM ${image}) sets no USER, so the container runs as root unless the base ` +
+                `image sets another default user.`,
           location: locationFromSpan(file, final.from.span),
           key: 'no-user',
-          // The base image may set a user of its own, which only the image can tell.
-          confidence: filesOnly ? 'low' : 'medium',
+          // Another base image may set a user of its own, which only the image can tell; scratch has none.
+          confidence: filesOnly ? 'low' : scratch ? 'high' : 'medium',
           ...fixOf(workspace, model, base),
         });
       } else if (runsAsRoot(user)) {
