@@ -329,6 +329,18 @@ describe('generic assignments: the default of a parameter expansion', () => {
       ['28:generic-secret-assignment:medium'],
     ],
     [
+      'a random default of a Spring placeholder (`${NAME:default}`) is reported from its first character',
+      'src/main/resources/application.properties',
+      `spring.datasource.password=\${MYSQL_PASSWORD:${PASSWORD}}`,
+      ['45:generic-secret-assignment:medium'],
+    ],
+    [
+      'a word as the default of a Spring placeholder is a stand-in',
+      'src/main/resources/application.yml',
+      '    password: ${MYSQL_PASSWORD:changeme}',
+      [],
+    ],
+    [
       'a required variable (`:?`) holds a message, an alternative (`:+`) no default',
       'docker-compose.yaml',
       '      DB_PASSWORD: ${DB_PASSWORD:?Set-DB_PASSWORD-in-the-env-kX9mQ2} ${API_TOKEN:+kX9mQ2vL7pW4zR}',

@@ -268,13 +268,17 @@ export function assignedValue(
   return value === undefined ? undefined : { value, start: valueAt, quoted: false };
 }
 
-/** The operator of a parameter expansion after its name: `:-`, `-`, `:=`, `=`, `:?`, `?`, `:+`, `+`. */
-const EXPANSION_OPERATOR = /:?([-=?+])/y;
+/**
+ * The operator of a parameter expansion after its name: `:-`, `-`, `:=`, `=`, `:?`, `?`, `:+`, `+`,
+ * or a lone `:`, the default of Spring, Quarkus and Micronaut placeholders (`${DB_PASSWORD:value}`).
+ */
+const EXPANSION_OPERATOR = /:?([-=?+])|:/y;
 
 /**
- * The default of a shell or Compose parameter expansion (`${DB_PASSWORD:-airflow}`, `${TOKEN=x}`), the
- * literal used when the variable is unset, in a configuration file (where the name's own line is read
- * as written); `${NAME:?message}` and `${NAME:+alternative}` hold no default. Read after the operator,
+ * The default of a shell or Compose parameter expansion (`${DB_PASSWORD:-airflow}`, `${TOKEN=x}`) or of
+ * a Spring-style placeholder (`${DB_PASSWORD:airflow}`), the literal used when the variable is unset,
+ * in a configuration file (where the name's own line is read as written); `${NAME:?message}` and
+ * `${NAME:+alternative}` hold no default. Read after the operator,
  * so the value judged is `airflow`, a stand-in, not `-airflow`.
  */
 function expansionDefault(
@@ -359,7 +363,9 @@ export const genericAssignmentDetector: Detector = {
     'publishable keys), labels inside string literals (`"Password:"`), lines commented out in ' +
     'configuration files and encrypted files (SOPS, sealed secrets, Ansible Vault) are left alone; the ' +
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell syntax this text describes.
-    'default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`) is judged as the value. A ' +
+    "default of a parameter expansion in a configuration file (`${DB_PASSWORD:-value}`, or Spring's " +
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder syntax this text describes.
+    '`${DB_PASSWORD:value}`) is judged as the value. A ' +
     'UUID under a password name is reported with low confidence: it is usually an identifier.',
   find(line, ctx) {
     const hits: LineHit[] = [];
