@@ -308,6 +308,25 @@ resource "aws_db_instance" "g" {
     expect(findings[1]!.message).toBe('aws_db_instance "b" sets storage_encrypted = local.enc (false).');
   });
 
+  it('keeps the origin of a value read through a long reference in the message', async () => {
+    const findings = await run(
+      terraformAttribute,
+      { targets: [{ resources: ['aws_db_instance'], attribute: 'storage_encrypted', expect: true }] },
+      {
+        'main.tf': `variable "database_storage_encryption_at_rest_enabled_flag" {
+  default = false
+}
+resource "aws_db_instance" "a" {
+  storage_encrypted = var.database_storage_encryption_at_rest_enabled_flag
+}
+`,
+      },
+    );
+    expect(findings.map((f) => f.message)).toEqual([
+      'aws_db_instance "a" sets storage_encrypted = var.database_storage_encryption_at_rest_… (default false).',
+    ]);
+  });
+
   it('accepts an account default enabled by a variable default', async () => {
     const ebs = {
       resources: ['aws_ebs_volume'],

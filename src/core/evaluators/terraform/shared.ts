@@ -25,7 +25,14 @@ export function spanLocation(path: string, span: NodeSpan, point = false): Locat
 /** Source text for a message: one line, bounded, so a heredoc does not flood the output. */
 export function shortText(text: string, max = 40): string {
   const first = text.split('\n')[0]!.trim();
+  // A resolved reference keeps where its value came from: `var.a_long_name… (default false)`.
+  const resolved = text.includes('\n') ? null : /^(\S+) (\([^()]*\))$/.exec(first);
+  if (resolved) return `${cut(resolved[1]!, max)} ${cut(resolved[2]!, max)}`;
   return first.length > max || text.includes('\n') ? `${first.slice(0, max)}…` : first;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /**
