@@ -170,7 +170,16 @@ function check(
       const reportable =
         target.missing === 'report' || (target.missing === 'report-in-block' && steps.length > 0);
       if (reportable && !defaulted) {
-        findings.push(finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true));
+        // Set to null (a variable whose default is null) is unset, and the message says by what.
+        findings.push(
+          value
+            ? finding(
+                `sets ${target.attribute} = ${shortText(value.text)}, which leaves it unset`,
+                value.span,
+                false,
+              )
+            : finding(`does not set ${target.attribute}${wanted}`, holder.block.typeSpan, true),
+        );
       }
       continue;
     }
